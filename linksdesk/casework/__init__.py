@@ -1,0 +1,1 @@
+"""Use cases and rules of links work: no Qt, returns DTOs and a Changes summary."""

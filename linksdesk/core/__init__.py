@@ -1,0 +1,1 @@
+"""Stdlib-only base: vocabulary, errors, ids, clocks, settings and measure scoring."""

@@ -1,0 +1,129 @@
+"""Errors split the way people experience them: their input, their environment, or our bug.
+
+Every message is written for the links worker and never contains names or note text.
+"""
+
+from __future__ import annotations
+
+
+class LinksDeskError(Exception):
+    """Base of every error LinksDesk raises on purpose. ``str()`` is a message for people."""
+
+
+class UserError(LinksDeskError):
+    """Something the person can put right: shown inline or in the status bar."""
+
+
+class EnvironmentProblem(LinksDeskError):
+    """The machine's fault (disk full, read-only, corrupt file): shown plainly and logged."""
+
+
+# -- the vault ------------------------------------------------------------------------------
+class WrongPassphraseError(UserError):
+    def __init__(self) -> None:
+        super().__init__("That passphrase does not open this vault. Check it and try again.")
+
+
+class WrongRecoveryKeyError(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That recovery key does not open this vault. Check it against the copy you stored."
+        )
+
+
+class KeyFileMissingError(EnvironmentProblem):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The key file for this vault is missing ({path}). Restore it from your backup; "
+            "without it the vault cannot be opened."
+        )
+
+
+class KeyFileDamagedError(EnvironmentProblem):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The key file for this vault is damaged ({path}). Restore it from your backup, "
+            "or ask your administrator for help."
+        )
+
+
+class NotAVaultError(UserError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is not a LinksDesk vault. Choose another file.")
+
+
+class VaultExistsError(UserError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"There is already a vault at {path}. Choose another place or open it.")
+
+
+class VaultFromNewerVersionError(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This vault was saved by a newer LinksDesk. Update LinksDesk to open it; "
+            "nothing in the vault has been changed."
+        )
+
+
+class VaultCorruptError(EnvironmentProblem):
+    def __init__(self, detail: str = "") -> None:
+        msg = (
+            "The vault file is damaged and cannot be trusted. Restore it from your latest "
+            "backup or sync again from the server."
+        )
+        super().__init__(msg + (f" ({detail})" if detail else ""))
+
+
+class DiskFullError(EnvironmentProblem):
+    def __init__(self) -> None:
+        super().__init__(
+            "The disk is full, so nothing was saved. Free some space and try again; "
+            "your last saved work is safe."
+        )
+
+
+class ReadOnlyError(EnvironmentProblem):
+    def __init__(self) -> None:
+        super().__init__(
+            "The vault is on a disk that cannot be written to, so nothing was saved. "
+            "Move it somewhere writable and try again."
+        )
+
+
+class VaultLockedError(UserError):
+    def __init__(self) -> None:
+        super().__init__("The vault is locked. Unlock it to carry on.")
+
+
+class WeakPassphraseError(UserError):
+    pass
+
+
+# -- casework -------------------------------------------------------------------------------
+class ValidationError(UserError):
+    """Input that breaks a rule: the message names the field in the person's terms."""
+
+
+class NotFoundError(UserError):
+    pass
+
+
+class ConflictError(UserError):
+    pass
+
+
+# -- sync -----------------------------------------------------------------------------------
+class SyncError(LinksDeskError):
+    pass
+
+
+class SyncAuthError(SyncError, UserError):
+    pass
+
+
+class ServerUnreachableError(SyncError, EnvironmentProblem):
+    pass
+
+
+class BundleError(UserError):
+    pass

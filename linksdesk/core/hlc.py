@@ -1,0 +1,72 @@
+"""Hybrid logical clock: wall-clock milliseconds plus a counter, tie-broken by device.
+
+Lives in core (not sync) because the vault stamps every change when it is written, and
+storage may not import sync. Encoded as a fixed-width string so text order is clock order.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_DRIFT_MS = 300_000  # the server refuses clocks more than 300 s ahead of its own
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class HLC:
+    wall_ms: int
+    counter: int
+    device: str
+
+    def encode(self) -> str:
+        return f"{self.wall_ms:015d}-{self.counter:05d}-{self.device}"
+
+    @classmethod
+    def decode(cls, text: str) -> HLC:
+        try:
+            wall, counter, device = text.split("-", 2)
+            return cls(int(wall), int(counter), device)
+        except (ValueError, AttributeError) as exc:
+            raise ValueError("not a hybrid logical clock value") from exc
+
+    def __str__(self) -> str:
+        return self.encode()
+
+
+class HybridClock:
+    """Issues HLC stamps for one device; ``observe`` folds in stamps seen from elsewhere."""
+
+    def __init__(self, device: str, now_ms: Callable[[], int] | None = None) -> None:
+        self.device = device
+        self._now_ms = now_ms or (lambda: time.time_ns() // 1_000_000)
+        self._wall = 0
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def now(self) -> HLC:
+        with self._lock:
+            physical = self._now_ms()
+            if physical > self._wall:
+                self._wall, self._counter = physical, 0
+            else:
+                self._counter += 1
+            return HLC(self._wall, self._counter, self.device)
+
+    def observe(self, remote: HLC | str) -> HLC:
+        if isinstance(remote, str):
+            remote = HLC.decode(remote)
+        with self._lock:
+            physical = self._now_ms()
+            wall = max(self._wall, remote.wall_ms, physical)
+            if wall == self._wall == remote.wall_ms:
+                counter = max(self._counter, remote.counter) + 1
+            elif wall == self._wall:
+                counter = self._counter + 1
+            elif wall == remote.wall_ms:
+                counter = remote.counter + 1
+            else:
+                counter = 0
+            self._wall, self._counter = wall, counter
+            return HLC(wall, counter, self.device)

@@ -1,0 +1,40 @@
+"""UUIDv7 ids made on the device: time-ordered, so new rows cluster at the end of indexes."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+_lock = threading.Lock()
+_last_ms = 0
+_seq = 0
+
+
+def uuid7() -> str:
+    """A UUIDv7 string (RFC 9562), monotonic within this process."""
+    global _last_ms, _seq
+    with _lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            ms = _last_ms
+            _seq += 1
+            if _seq > 0xFFF:  # 12-bit counter exhausted: borrow the next millisecond
+                ms += 1
+                _seq = 0
+        else:
+            _seq = int.from_bytes(os.urandom(2), "big") & 0x3FF
+        _last_ms = ms
+        rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        value = (ms & ((1 << 48) - 1)) << 80
+        value |= 0x7 << 76
+        value |= (_seq & 0xFFF) << 64
+        value |= 0b10 << 62
+        value |= rand_b
+        return str(uuid.UUID(int=value))
+
+
+def uuid7_time_ms(value: str) -> int:
+    """The millisecond timestamp inside a UUIDv7."""
+    return uuid.UUID(value).int >> 80

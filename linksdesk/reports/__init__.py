@@ -1,0 +1,1 @@
+"""Read-only aggregates for supervisors and their CSV/XLSX/PDF writers."""

@@ -1,0 +1,1 @@
+"""The programme's central sync server (FastAPI + SQLAlchemy)."""

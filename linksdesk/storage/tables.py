@@ -1,0 +1,356 @@
+"""SQLAlchemy tables of the vault: every entity of the data model, plus local bookkeeping.
+
+Syncable tables share :class:`SyncColumns`. Local-only tables (audit, outbox, drafts,
+settings, sync state, conflicts) never sync. Column changes need an Alembic migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class SyncColumns:
+    """Columns every syncable row carries (ARCHITECTURE.md, data model)."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hlc: Mapped[str] = mapped_column(String(64), index=True)
+    origin: Mapped[str] = mapped_column(String(64))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    sharing: Mapped[str] = mapped_column(String(16), default="team")
+    owner: Mapped[str] = mapped_column(String(64))
+    # clock of the last change of each field, for per-field merge
+    field_hlc: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Participant(SyncColumns, Base):
+    __tablename__ = "participant"
+    programme_id: Mapped[str] = mapped_column(String(16), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    gp_practice: Mapped[str | None] = mapped_column(String(200))
+    contact_preferences: Mapped[str | None] = mapped_column(Text)
+    risk_summary: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="referred", index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    referred_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class StatusChange(SyncColumns, Base):
+    """A participant's status history: closed with a reason, reopened later."""
+
+    __tablename__ = "status_change"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Consent(SyncColumns, Base):
+    __tablename__ = "consent"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    given: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReferralIn(SyncColumns, Base):
+    __tablename__ = "referral"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    referrer: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Concern(SyncColumns, Base):
+    __tablename__ = "concern"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    category: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16))
+    identified_on: Mapped[dt.date] = mapped_column(Date)
+    detail: Mapped[str | None] = mapped_column(Text)
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Contact(SyncColumns, Base):
+    __tablename__ = "contact"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    scheduled_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    purpose: Mapped[str | None] = mapped_column(Text)
+
+
+class Note(SyncColumns, Base):
+    """A case note; its text lives in append-only :class:`NoteRevision` rows."""
+
+    __tablename__ = "note"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class NoteRevision(SyncColumns, Base):
+    __tablename__ = "note_revision"
+    note_id: Mapped[str] = mapped_column(ForeignKey("note.id"), index=True)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    # the revision this one was written on top of: two revisions with the same base are
+    # a concurrent edit, kept as a conflict until the worker resolves it
+    base_revision_id: Mapped[str | None] = mapped_column(String(36))
+    body: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Goal(SyncColumns, Base):
+    __tablename__ = "goal"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)  # in the participant's own words
+    why_it_matters: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    set_on: Mapped[dt.date] = mapped_column(Date)
+    review_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # 0-10, the person's own rating
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class GoalStep(SyncColumns, Base):
+    __tablename__ = "goal_step"
+    goal_id: Mapped[str] = mapped_column(ForeignKey("goal.id"), index=True)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Relationship(SyncColumns, Base):
+    __tablename__ = "relationship"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    supportive: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Resource(SyncColumns, Base):
+    """The community resource directory, ALISS-shaped; shared with the team."""
+
+    __tablename__ = "resource"
+    organisation: Mapped[str] = mapped_column(String(200))
+    service: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    categories: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    area: Mapped[str | None] = mapped_column(String(100))
+    when: Mapped[str | None] = mapped_column(Text)
+    who_for: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[str | None] = mapped_column(String(100))
+    accessibility: Mapped[str | None] = mapped_column(Text)
+    how_to_refer: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300))
+    capacity: Mapped[str] = mapped_column(String(16), default="unknown")
+    last_verified: Mapped[dt.date | None] = mapped_column(Date)
+    problem_reports: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class OnwardReferral(SyncColumns, Base):
+    __tablename__ = "onward_referral"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    resource_id: Mapped[str] = mapped_column(ForeignKey("resource.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    made_on: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Measure(SyncColumns, Base):
+    __tablename__ = "measure"
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    context: Mapped[str] = mapped_column(String(16))
+    assisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[list[Any]] = mapped_column(JSON)
+    total: Mapped[int | None] = mapped_column(Integer)
+    metric: Mapped[float | None] = mapped_column(Float)
+
+
+class ErasureReceipt(SyncColumns, Base):
+    """All that is left of an erased participant: that the erasure happened, and when."""
+
+    __tablename__ = "erasure_receipt"
+    participant_id: Mapped[str] = mapped_column(String(36), index=True)
+    erased_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    rows_removed: Mapped[int] = mapped_column(Integer)
+
+
+class MonthlyTotal(SyncColumns, Base):
+    """Anonymous monthly counts per worker, for participants who did not consent to sharing."""
+
+    __tablename__ = "monthly_total"
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+SYNCABLE_TABLES: tuple[type[SyncColumns], ...] = (
+    Participant,
+    StatusChange,
+    Consent,
+    ReferralIn,
+    Concern,
+    Contact,
+    Note,
+    NoteRevision,
+    Goal,
+    GoalStep,
+    Relationship,
+    Resource,
+    OnwardReferral,
+    Measure,
+    ErasureReceipt,
+    MonthlyTotal,
+)
+TABLE_BY_NAME: dict[str, type[SyncColumns]] = {
+    t.__tablename__: t  # type: ignore[attr-defined]
+    for t in SYNCABLE_TABLES
+}
+# tables whose rows belong to one participant (erasure and consent follow this column)
+PARTICIPANT_LINKED: tuple[str, ...] = tuple(
+    name for name, t in TABLE_BY_NAME.items() if name != "participant" and hasattr(t, "participant_id")
+    and name != "erasure_receipt"
+)
+
+
+# -- local only -----------------------------------------------------------------------------
+class Outbox(Base):
+    """Change log: one row per change waiting to be pushed, written with the change itself."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(8))
+    hlc: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    batch_key: Mapped[str | None] = mapped_column(String(36), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """Hash-chained record of who viewed, changed, exported, imported or erased what."""
+
+    __tablename__ = "audit_event"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class LocalSetting(Base):
+    """Typed settings (see core.settings) and device identity, as JSON values."""
+
+    __tablename__ = "local_setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Draft(Base):
+    """Unsaved editor text kept inside the vault across a lock (never in plaintext anywhere)."""
+
+    __tablename__ = "draft"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SyncState(Base):
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class SyncConflict(Base):
+    """Both versions of a concurrently edited narrative or clinical field, until resolved."""
+
+    __tablename__ = "sync_conflict"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    local_value: Mapped[Any] = mapped_column(JSON)
+    remote_value: Mapped[Any] = mapped_column(JSON)
+    local_hlc: Mapped[str] = mapped_column(String(64))
+    remote_hlc: Mapped[str] = mapped_column(String(64))
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SyncAttention(Base):
+    """Changes the server rejected: shown in a "needs attention" list, never blocking."""
+
+    __tablename__ = "sync_attention"
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SyncHistory(Base):
+    __tablename__ = "sync_history"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(16))
+    pushed: Mapped[int] = mapped_column(Integer, default=0)
+    pulled: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_contact_participant_time", Contact.participant_id, Contact.scheduled_at)

@@ -1,0 +1,1 @@
+"""Sync with the programme's central server: protocol, policy, merge, client, bundles."""
