@@ -1,4 +1,4 @@
-"""What a user action changed: the summary views refresh from (Anki's "operation returns Changes")."""
+"""What a user action changed: the summary that views refresh from."""
 
 from __future__ import annotations
 

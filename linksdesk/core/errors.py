@@ -127,3 +127,16 @@ class ServerUnreachableError(SyncError, EnvironmentProblem):
 
 class BundleError(UserError):
     pass
+
+
+class VaultNotFoundError(UserError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"There is no vault at {path}. Choose the vault file or create a new one.")
+
+
+class KeyFileMismatchError(EnvironmentProblem):
+    def __init__(self) -> None:
+        super().__init__(
+            "The key file next to this vault belongs to a different vault. Put the vault's own "
+            "key file back beside it."
+        )

@@ -255,8 +255,9 @@ TABLE_BY_NAME: dict[str, type[SyncColumns]] = {
 }
 # tables whose rows belong to one participant (erasure and consent follow this column)
 PARTICIPANT_LINKED: tuple[str, ...] = tuple(
-    name for name, t in TABLE_BY_NAME.items() if name != "participant" and hasattr(t, "participant_id")
-    and name != "erasure_receipt"
+    name
+    for name, t in TABLE_BY_NAME.items()
+    if name != "participant" and hasattr(t, "participant_id") and name != "erasure_receipt"
 )
 
 

@@ -1,0 +1,122 @@
+"""Full-text search (FTS5 inside the encrypted file), kept in step in each write's transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from linksdesk.storage.tables import Goal, NoteRevision, Participant, Resource
+
+# markers around matched words in titles and snippets; the UI escapes text, then styles these
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
+
+INDEXED_TABLES = frozenset({"participant", "note_revision", "goal", "resource"})
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entity: str  # participant | note | goal | resource
+    row_id: str
+    participant_id: str | None
+    title: str
+    snippet: str
+    rank: float
+
+
+def _entry(row: Any) -> tuple[str, str, str | None, str, str] | None:
+    """(entity, row_id, participant_id, title, body) for one row, or None if not indexed."""
+    if isinstance(row, Participant):
+        body = " ".join(x for x in (row.preferred_name, row.programme_id, row.postcode) if x)
+        return ("participant", row.id, row.id, f"{row.given_name} {row.family_name}", body)
+    if isinstance(row, NoteRevision):
+        return ("note", row.note_id, row.participant_id, "", row.body)
+    if isinstance(row, Goal):
+        return ("goal", row.id, row.participant_id, row.title, row.why_it_matters or "")
+    if isinstance(row, Resource):
+        cats = " ".join(str(c) for c in (row.categories or []))
+        body = " ".join(x for x in (row.description, row.area, cats) if x)
+        return ("resource", row.id, None, f"{row.organisation} — {row.service}", body)
+    return None
+
+
+def reindex_row(session: Session, row: Any) -> None:
+    """Bring the index entry of ``row`` in line with it (removed when the row is deleted)."""
+    entry = _entry(row)
+    if entry is None:
+        return
+    entity, row_id, participant_id, title, body = entry
+    if isinstance(row, NoteRevision):
+        # a note is indexed by its latest revision only
+        latest = session.scalar(
+            select(NoteRevision)
+            .where(NoteRevision.note_id == row.note_id, NoteRevision.deleted.is_(False))
+            .order_by(NoteRevision.revision.desc(), NoteRevision.hlc.desc())
+            .limit(1)
+        )
+        if latest is not None and latest.id != row.id:
+            row = latest
+            _, row_id, participant_id, title, body = _entry(latest)  # type: ignore[misc]
+    remove(session, entity, row_id)
+    if not getattr(row, "deleted", False):
+        session.execute(
+            text(
+                "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+                "VALUES (:e, :r, :p, :t, :b)"
+            ),
+            {"e": entity, "r": row_id, "p": participant_id, "t": title, "b": body},
+        )
+
+
+def remove(session: Session, entity: str, row_id: str) -> None:
+    session.execute(
+        text("DELETE FROM search_index WHERE entity = :e AND row_id = :r"),
+        {"e": entity, "r": row_id},
+    )
+
+
+def remove_participant(session: Session, participant_id: str) -> None:
+    session.execute(
+        text("DELETE FROM search_index WHERE participant_id = :p"), {"p": participant_id}
+    )
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def to_match_query(user_text: str) -> str | None:
+    """Words as typed → an FTS5 query: every word must match, the last as a prefix."""
+    words = _WORD.findall(user_text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+def search(
+    session: Session, user_text: str, *, limit: int = 50, entities: frozenset[str] | None = None
+) -> list[SearchHit]:
+    """Ranked hits (bm25, titles weighted above bodies) with highlighted snippets."""
+    query = to_match_query(user_text)
+    if query is None:
+        return []
+    sql = (
+        "SELECT entity, row_id, participant_id, "
+        f"highlight(search_index, 3, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}'), "
+        f"snippet(search_index, 4, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 14), "
+        "bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
+        "FROM search_index WHERE search_index MATCH :q"
+    )
+    params: dict[str, Any] = {"q": query, "n": limit}
+    if entities:
+        names = sorted(entities)
+        sql += " AND entity IN (" + ", ".join(f":e{i}" for i in range(len(names))) + ")"
+        params.update({f"e{i}": name for i, name in enumerate(names)})
+    sql += " ORDER BY rank LIMIT :n"
+    rows = session.execute(text(sql), params).all()
+    return [SearchHit(r[0], r[1], r[2], r[3] or "", r[4] or "", float(r[5])) for r in rows]

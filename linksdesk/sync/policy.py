@@ -1,0 +1,233 @@
+"""Confidentiality policy: the one place that decides what may leave the device, and in what form.
+
+Every column of every syncable table carries two tags: for sync, ``share`` or ``local``; for
+evaluation exports, ``keep``, ``transform`` (keyed hash, age band, deprivation decile, month)
+or ``drop``. An untagged column counts as ``local``/``drop``; a test fails on any untagged one.
+This module imports only core so the server can apply the same rules (defence in depth).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+from linksdesk.core.changes import RowChange
+
+SyncTag = Literal["share", "local"]
+EvalTag = Literal["keep", "transform", "drop"]
+
+# columns common to every syncable row: routing and versioning travel with every change
+ROUTING: Final = {
+    "id": ("share", "transform"),
+    "hlc": ("share", "drop"),
+    "origin": ("share", "drop"),
+    "deleted": ("share", "keep"),
+    "sharing": ("share", "drop"),
+    "owner": ("share", "transform"),
+    "field_hlc": ("local", "drop"),  # versions travel as the change's ``base``
+}
+
+S, L = "share", "local"
+K, T, D = "keep", "transform", "drop"
+
+COLUMNS: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    "participant": {
+        "programme_id": (S, D),
+        "given_name": (S, D),
+        "family_name": (S, D),
+        "preferred_name": (S, D),
+        "date_of_birth": (S, T),  # → age band
+        "phone": (S, D),
+        "email": (S, D),
+        "address": (S, D),
+        "postcode": (S, T),  # → deprivation decile
+        "gp_practice": (S, D),
+        # how and when the person likes to be contacted is the worker's own working note
+        "contact_preferences": (L, D),
+        "risk_summary": (S, D),
+        "status": (S, K),
+        "status_reason": (S, D),
+        "referred_on": (S, T),  # → month
+        "closed_on": (S, T),
+        "created_on": (S, T),
+    },
+    "status_change": {
+        "participant_id": (S, T),
+        "from_status": (S, K),
+        "to_status": (S, K),
+        "reason": (S, D),
+        "changed_on": (S, T),
+    },
+    "consent": {
+        "participant_id": (S, T),
+        "scope": (S, K),
+        "given": (S, K),
+        "version": (S, K),
+        "recorded_on": (S, T),
+        "method": (S, K),
+        "note": (S, D),
+    },
+    "referral": {
+        "participant_id": (S, T),
+        "received_on": (S, T),
+        "source": (S, K),
+        "referrer": (S, D),
+        "reason": (S, D),
+    },
+    "concern": {
+        "participant_id": (S, T),
+        "category": (S, K),
+        "stage": (S, K),
+        "identified_on": (S, T),
+        "detail": (S, D),
+        "resolved_on": (S, T),
+    },
+    "contact": {
+        "participant_id": (S, T),
+        "kind": (S, K),
+        "status": (S, K),
+        "scheduled_at": (S, T),
+        "minutes": (S, K),
+        "venue": (S, D),
+        "purpose": (S, D),
+    },
+    "note": {
+        "participant_id": (S, T),
+        "contact_id": (S, T),
+        "written_at": (S, T),
+    },
+    "note_revision": {
+        "note_id": (S, T),
+        "participant_id": (S, T),
+        "revision": (S, D),
+        "base_revision_id": (S, D),
+        "body": (S, D),
+        "written_at": (S, T),
+    },
+    "goal": {
+        "participant_id": (S, T),
+        "title": (S, D),
+        "why_it_matters": (S, D),
+        "status": (S, K),
+        "set_on": (S, T),
+        "review_on": (S, T),
+        "progress": (S, K),
+        "closed_on": (S, T),
+    },
+    "goal_step": {
+        "goal_id": (S, T),
+        "participant_id": (S, T),
+        "position": (S, D),
+        "description": (S, D),
+        "due_on": (S, T),
+        "done_on": (S, T),
+    },
+    "relationship": {
+        "participant_id": (S, T),
+        "kind": (S, K),
+        "name": (S, D),
+        "detail": (S, D),
+        # a third party's number: they never consented to it leaving the worker's laptop
+        "phone": (L, D),
+        "supportive": (S, K),
+    },
+    "resource": {
+        "organisation": (S, K),
+        "service": (S, K),
+        "description": (S, D),
+        "categories": (S, K),
+        "address": (S, D),
+        "postcode": (S, D),
+        "area": (S, K),
+        "when": (S, D),
+        "who_for": (S, D),
+        "cost": (S, D),
+        "accessibility": (S, D),
+        "how_to_refer": (S, D),
+        "phone": (S, D),
+        "email": (S, D),
+        "website": (S, D),
+        "capacity": (S, K),
+        "last_verified": (S, T),
+        "problem_reports": (S, D),
+    },
+    "onward_referral": {
+        "participant_id": (S, T),
+        "resource_id": (S, T),
+        "kind": (S, K),
+        "status": (S, K),
+        "made_on": (S, T),
+        "outcome": (S, D),
+        "outcome_on": (S, T),
+    },
+    "measure": {
+        "participant_id": (S, T),
+        "kind": (S, K),
+        "taken_on": (S, T),
+        "context": (S, K),
+        "assisted": (S, K),
+        "items": (S, K),
+        "total": (S, K),
+        "metric": (S, K),
+    },
+    "erasure_receipt": {
+        "participant_id": (S, T),
+        "erased_at": (S, T),
+        "rows_removed": (S, D),
+    },
+    "monthly_total": {
+        "month": (S, K),
+        "counts": (S, K),
+    },
+}
+
+# rows that are not about one participant and are shared with the whole team
+TEAM_TABLES: Final = frozenset({"resource"})
+# rows that stand for the aggregate of unshared participants (rule 2)
+AGGREGATE_TABLES: Final = frozenset({"monthly_total"})
+
+
+def sync_tag(table: str, column: str) -> str:
+    if column in ROUTING:
+        return ROUTING[column][0]
+    return COLUMNS.get(table, {}).get(column, ("local", "drop"))[0]
+
+
+def eval_tag(table: str, column: str) -> str:
+    if column in ROUTING:
+        return ROUTING[column][1]
+    return COLUMNS.get(table, {}).get(column, ("local", "drop"))[1]
+
+
+def shareable_columns(table: str) -> frozenset[str]:
+    return frozenset(c for c, (tag, _) in COLUMNS.get(table, {}).items() if tag == "share")
+
+
+def may_leave(change: RowChange) -> bool:
+    """Rules 1 and 2: private rows and unconsented participants' rows never leave."""
+    if change.table not in COLUMNS:
+        return False
+    if change.op == "erase":
+        return True  # the erasure command itself must reach everyone
+    if change.values.get("sharing") == "private":
+        return False
+    return change.participant_id is None or change.participant_shared
+
+
+class SyncPolicy:
+    """The outbox policy the vault applies when a change is queued."""
+
+    def outbound(self, change: RowChange) -> dict[str, Any] | None:
+        if not may_leave(change):
+            return None
+        allowed = shareable_columns(change.table)
+        fields = {k: change.values[k] for k in sorted(change.changed) if k in allowed}
+        if change.op == "upsert" and not fields:
+            return None  # only local columns changed: nothing to send
+        return {
+            "fields": fields,
+            # tombstones and erasures carry the routing fields a filter needs
+            "participant_id": change.participant_id,
+            "owner": change.values.get("owner"),
+            "sharing": change.values.get("sharing") or "team",
+            "origin": change.values.get("origin"),
+        }

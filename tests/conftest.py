@@ -1,0 +1,56 @@
+"""Shared fixtures: real SQLCipher vaults in tmp_path, offscreen Qt, and a thread-leak check."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# set before anything imports Qt or derives a key
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LINKSDESK_KDF_PROFILE"] = "fast"  # tests only; one test checks the real cost
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def vault_path(tmp_path: Path) -> Path:
+    return tmp_path / "worker.vault"
+
+
+@pytest.fixture
+def vault(vault_path: Path) -> Iterator[object]:
+    from linksdesk.storage.vault import Vault
+
+    v, _recovery = Vault.create(vault_path, PASSPHRASE)
+    yield v
+    v.lock()
+
+
+@pytest.fixture
+def store(vault: object) -> object:
+    from linksdesk.sync.policy import SyncPolicy
+
+    return vault.store(SyncPolicy())  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves threads running (servers, executors, timers)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while True:
+        leaked = [
+            t
+            for t in threading.enumerate()
+            if t not in before and t.is_alive() and not t.daemon
+        ]
+        if not leaked or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not leaked, f"test left threads running: {[t.name for t in leaked]}"
