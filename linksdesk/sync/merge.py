@@ -1,0 +1,143 @@
+"""Per-field merge of one incoming change into a stored row: pure, shared by server and device.
+
+Rules (ARCHITECTURE.md, sync protocol 8): a field the change set on top of the current
+value fast-forwards; concurrent edits of different fields both stand; a concurrent edit of
+the same narrative or clinical field keeps the current value and reports a conflict (the
+caller stores the other version so every device sees both); any other field goes to the
+last writer by ``(hlc, device)`` and the losing value is reported so it can be logged.
+The tombstone is the pseudo-field ``deleted``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from linksdesk.sync.protocol import Change, ChangeStatus, Op, is_narrative
+
+DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    field: str
+    kept_value: Any
+    kept_hlc: str
+    other_value: Any
+    other_hlc: str
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A value that lost under last writer wins (kept for the record, never in logs)."""
+
+    field: str
+    value: Any
+    hlc: str
+    incoming: bool  # True: the pushed value lost; False: the stored value was replaced
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    status: ChangeStatus
+    # what to write: the new values and clocks of fields the change wins
+    fields: dict[str, Any] = field(default_factory=dict)
+    field_hlc: dict[str, str] = field(default_factory=dict)
+    conflicts: tuple[FieldConflict, ...] = ()
+    superseded: tuple[Superseded, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields) or bool(self.field_hlc)
+
+
+def _device_of(hlc: str) -> str:
+    return hlc.split("-", 2)[2] if hlc.count("-") >= 2 else ""
+
+
+def change_values(change: Change) -> dict[str, Any]:
+    """The field values a change sets, with a delete as ``deleted=True``."""
+    if change.op is Op.DELETE:
+        return {DELETED: True}
+    return dict(change.fields)
+
+
+def merge_fields(
+    server_fields: dict[str, Any] | None,
+    server_field_hlc: dict[str, str] | None,
+    change: Change,
+) -> MergeResult:
+    """Merge ``change`` into a row holding ``server_fields`` at ``server_field_hlc``.
+
+    ``server_fields`` is None when the row does not exist yet. Clocks compare as encoded
+    HLC text, which orders by (wall, counter, device).
+    """
+    if server_fields is None or server_field_hlc is None:
+        values = change_values(change)
+        if change.op is not Op.DELETE:
+            values.setdefault(DELETED, False)
+        return MergeResult(
+            status=ChangeStatus.APPLIED,
+            fields=values,
+            field_hlc={f: change.clock_of(f) for f in values},
+        )
+
+    origin = _device_of(change.hlc)
+    new_fields: dict[str, Any] = {}
+    new_hlc: dict[str, str] = {}
+    conflicts: list[FieldConflict] = []
+    superseded: list[Superseded] = []
+    concurrent = False
+
+    for name, value in change_values(change).items():
+        incoming = change.clock_of(name)
+        current = server_field_hlc.get(name)
+        if current is None:
+            new_fields[name], new_hlc[name] = value, incoming
+            continue
+        if incoming == current:
+            continue  # already have exactly this write
+        base = change.base.get(name)
+        seen_current = base is not None and base >= current
+        same_writer = _device_of(current) == origin
+        if seen_current or same_writer:
+            # a sequential edit: newer clock wins; an older one is a stale replay
+            if incoming > current:
+                new_fields[name], new_hlc[name] = value, incoming
+            continue
+        concurrent = True
+        old = server_fields.get(name)
+        if old == value:
+            if incoming > current:
+                new_hlc[name] = incoming
+                new_fields[name] = value
+            continue
+        if is_narrative(change.table, name):
+            conflicts.append(FieldConflict(name, old, current, value, incoming))
+        elif incoming > current:
+            new_fields[name], new_hlc[name] = value, incoming
+            superseded.append(Superseded(name, old, current, incoming=False))
+        else:
+            superseded.append(Superseded(name, value, incoming, incoming=True))
+
+    if not concurrent:
+        # different fields edited elsewhere since this change's base: a merge, not a replay
+        latest_base = max(change.base.values(), default="")
+        concurrent = any(
+            h > latest_base and _device_of(h) != origin
+            for f, h in server_field_hlc.items()
+            if f not in new_fields and f not in change.fields
+        )
+    if conflicts:
+        status = ChangeStatus.CONFLICT
+    elif concurrent:
+        status = ChangeStatus.MERGED
+    else:
+        status = ChangeStatus.APPLIED
+    return MergeResult(
+        status=status,
+        fields=new_fields,
+        field_hlc=new_hlc,
+        conflicts=tuple(conflicts),
+        superseded=tuple(superseded),
+    )
