@@ -1,0 +1,463 @@
+"""What the programme administrator does: teams, workers, enrolment, revocation, handover.
+
+Used by the ``linksdesk-server`` command line and by the enrol endpoint. Tokens and
+enrolment codes are stored only as sha256 hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from linksdesk.core.ids import uuid7
+from linksdesk.server.db import META_ID, Counter, Database, now_ms
+from linksdesk.server.errors import AdminError, BadEnrolCode, NotEnrolled, ServerProblem
+from linksdesk.server.exchange import (
+    OWNER,
+    READ_ONLY,
+    SETTING_KEYS,
+    DeviceContext,
+    log_change,
+    owner_access,
+    programme_settings,
+    record_as_change,
+)
+from linksdesk.server.models import (
+    ChangeLog,
+    Device,
+    EnrolCode,
+    Erasure,
+    Handover,
+    ParticipantAccess,
+    ProgrammeSetting,
+    Record,
+    RefusalLog,
+    ServerMeta,
+    Team,
+    Worker,
+)
+from linksdesk.sync.protocol import (
+    HANDOVER_TABLE,
+    Change,
+    EnrolRequest,
+    EnrolResponse,
+    HandoverRow,
+    Op,
+    ProgrammeSettings,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+
+# no 0/O, 1/I/L: codes are read out over the phone
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 16  # ~79 bits
+LAST_SEEN_EVERY_MS = 60_000
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+# -- teams and workers ----------------------------------------------------------------------
+def add_team(db: Database, name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise AdminError("A team needs a name.")
+    try:
+        with db.writing() as s:
+            team = Team(id=uuid7(), name=name, created_ms=now_ms())
+            s.add(team)
+            return team.id
+    except IntegrityError:
+        raise AdminError(f"There is already a team called {name!r}.") from None
+
+
+def find_team(db: Database, ref: str) -> Team:
+    """A team by id or name."""
+    with db.reading() as s:
+        team = s.get(Team, ref) or s.scalars(select(Team).where(Team.name == ref)).first()
+        if team is None:
+            raise AdminError(f"There is no team {ref!r}. See `linksdesk-server status`.")
+        return team
+
+
+def add_worker(db: Database, team: str, name: str, role: str = "worker") -> str:
+    if role not in (Role.WORKER, Role.SUPERVISOR):
+        raise AdminError("The role must be 'worker' or 'supervisor'.")
+    name = name.strip()
+    if not name:
+        raise AdminError("A worker needs a name.")
+    team_id = find_team(db, team).id
+    with db.writing() as s:
+        clash = s.scalars(
+            select(Worker).where(Worker.team_id == team_id, Worker.name == name)
+        ).first()
+        if clash is not None:
+            raise AdminError(f"Team {team!r} already has a worker called {name!r}.")
+        worker = Worker(id=uuid7(), team_id=team_id, name=name, role=role, created_ms=now_ms())
+        s.add(worker)
+        return worker.id
+
+
+def find_worker(db: Database, ref: str) -> Worker:
+    """A worker by id, or by name when the name is unique across teams."""
+    with db.reading() as s:
+        worker = s.get(Worker, ref)
+        if worker is None:
+            found = list(s.scalars(select(Worker).where(Worker.name == ref)))
+            if len(found) > 1:
+                raise AdminError(f"More than one worker is called {ref!r}; use the worker id.")
+            worker = found[0] if found else None
+        if worker is None:
+            raise AdminError(f"There is no worker {ref!r}.")
+        return worker
+
+
+# -- enrolment ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EnrolCodeIssued:
+    code: str
+    worker_id: str
+    expires_ms: int
+
+
+def make_enrol_code(db: Database, worker: str, ttl_hours: float = 24) -> EnrolCodeIssued:
+    if not 0 < ttl_hours <= 24 * 30:
+        raise AdminError("The code must last between a few minutes and 30 days.")
+    worker_id = find_worker(db, worker).id
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    code = "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+    now = now_ms()
+    expires = now + int(ttl_hours * 3_600_000)
+    with db.writing() as s:
+        s.add(
+            EnrolCode(
+                code_hash=sha256_hex(raw),
+                worker_id=worker_id,
+                created_ms=now,
+                expires_ms=expires,
+            )
+        )
+    return EnrolCodeIssued(code=code, worker_id=worker_id, expires_ms=expires)
+
+
+def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
+    """Trade a one-time code for a device token (shown once; only its hash is kept)."""
+    code_hash = sha256_hex(normalise_code(req.code))
+    token = secrets.token_urlsafe(32)
+    now = now_ms()
+    with db.writing() as s:
+        code = s.get(EnrolCode, code_hash)
+        if code is None or code.used_ms is not None or code.expires_ms < now:
+            raise BadEnrolCode()
+        worker = s.get(Worker, code.worker_id)
+        if worker is None:  # pragma: no cover - foreign key keeps it
+            raise BadEnrolCode()
+        device_id = req.device_id or uuid7()
+        device = s.get(Device, device_id)
+        if device is not None and device.worker_id != worker.id:
+            raise ServerProblem(
+                "This device is already enrolled for another worker. Ask your programme "
+                "administrator to help.",
+                409,
+            )
+        if device is None:
+            device = Device(id=device_id, worker_id=worker.id, enrolled_ms=now, token_hash="")
+            s.add(device)
+        # re-enrolling a device (e.g. after a revocation was undone) replaces its token
+        device.token_hash = sha256_hex(token)
+        device.label = req.label
+        device.enrolled_ms = now
+        device.revoked_ms = None
+        device.last_seen_ms = now
+        code.used_ms = now
+        code.device_id = device_id
+        meta = s.get(ServerMeta, META_ID)
+        epoch = meta.data_epoch if meta is not None else ""
+        log.info("enrolled device %s for worker %s", device_id, worker.id)
+        return EnrolResponse(
+            device_id=device_id,
+            token=token,
+            worker_id=worker.id,
+            team_id=worker.team_id,
+            role=Role(worker.role),
+            data_epoch=epoch,
+        )
+
+
+def authenticate(db: Database, token: str) -> DeviceContext:
+    """The device a bearer token belongs to; unknown or revoked tokens are refused."""
+    if not token or len(token) > 200:
+        raise NotEnrolled()
+    token_hash = sha256_hex(token)
+    now = now_ms()
+    with db.reading() as s:
+        row = s.execute(
+            select(Device, Worker)
+            .join(Worker, Worker.id == Device.worker_id)
+            .where(Device.token_hash == token_hash)
+        ).first()
+        if row is None:
+            raise NotEnrolled()
+        device, worker = row
+        if device.revoked_ms is not None:
+            raise NotEnrolled()
+        ctx = DeviceContext(device.id, worker.id, worker.team_id, worker.role)
+        stale = device.last_seen_ms is None or now - device.last_seen_ms > LAST_SEEN_EVERY_MS
+    if stale:
+        with db.writing() as s:
+            dev = s.get(Device, ctx.device_id)
+            if dev is not None:
+                dev.last_seen_ms = now
+    return ctx
+
+
+def revoke_device(db: Database, device_id: str) -> None:
+    with db.writing() as s:
+        device = s.get(Device, device_id)
+        if device is None:
+            raise AdminError(f"There is no device {device_id!r}. See `list-devices`.")
+        if device.revoked_ms is None:
+            device.revoked_ms = now_ms()
+    log.info("revoked device %s", device_id)
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    worker_id: str
+    worker: str
+    team: str
+    label: str | None
+    enrolled_ms: int
+    last_seen_ms: int | None
+    revoked_ms: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_devices(db: Database) -> list[DeviceInfo]:
+    with db.reading() as s:
+        rows = s.execute(
+            select(Device, Worker, Team)
+            .join(Worker, Worker.id == Device.worker_id)
+            .join(Team, Team.id == Worker.team_id)
+            .order_by(Team.name, Worker.name, Device.enrolled_ms)
+        )
+        return [
+            DeviceInfo(
+                d.id, w.id, w.name, t.name, d.label, d.enrolled_ms, d.last_seen_ms, d.revoked_ms
+            )
+            for d, w, t in rows
+        ]
+
+
+# -- handover -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HandoverDone:
+    handover_id: str
+    participant_id: str
+    from_worker: str
+    to_worker: str
+    keep_read_only: bool
+    rows_moved: int
+
+
+def handover(
+    db: Database, participant_id: str, to_worker: str, keep_read_only: bool = False
+) -> HandoverDone:
+    """Move a case and every linked row to another worker of the same team.
+
+    The new worker's device pulls the whole case (re-sent after the notice); the old
+    worker's device pulls a notice telling it to drop the case or keep it read-only.
+    """
+    target = find_worker(db, to_worker)
+    with db.writing() as s:
+        counter = Counter(s)
+        if s.get(Erasure, participant_id) is not None:
+            raise AdminError("This participant's record was erased; there is nothing to hand over.")
+        access = owner_access(s, participant_id)
+        if access is None:
+            raise AdminError("The server holds no case with that participant id.")
+        if access.team_id != target.team_id:
+            raise AdminError("A case can only be handed to a worker in the same team.")
+        if access.worker_id == target.id:
+            raise AdminError("That worker already holds this case.")
+        from_worker = access.worker_id
+        now = now_ms()
+        s.delete(access)
+        s.flush()
+        previous = s.get(ParticipantAccess, (participant_id, target.id))
+        if previous is not None:  # the new owner held it read-only before
+            s.delete(previous)
+            s.flush()
+        s.add(
+            ParticipantAccess(
+                participant_id=participant_id,
+                worker_id=target.id,
+                team_id=target.team_id,
+                mode=OWNER,
+                since_ms=now,
+            )
+        )
+        if keep_read_only:
+            s.add(
+                ParticipantAccess(
+                    participant_id=participant_id,
+                    worker_id=from_worker,
+                    team_id=target.team_id,
+                    mode=READ_ONLY,
+                    since_ms=now,
+                )
+            )
+        handover_id = uuid7()
+        s.add(
+            Handover(
+                id=handover_id,
+                participant_id=participant_id,
+                from_worker=from_worker,
+                to_worker=target.id,
+                at_ms=now,
+                keep_read_only=keep_read_only,
+            )
+        )
+        records = list(s.scalars(select(Record).where(Record.participant_id == participant_id)))
+        latest = max((r.hlc for r in records), default=None)
+        notice_hlc = latest or f"{now:015d}-00000-server"
+        notice = HandoverRow(
+            participant_id=participant_id,
+            from_worker=from_worker,
+            to_worker=target.id,
+            keep_read_only=keep_read_only,
+            at_ms=now,
+        )
+        log_change(
+            s,
+            counter,
+            Change(
+                change_id=uuid7(),
+                table=HANDOVER_TABLE,
+                row_id=handover_id,
+                op=Op.UPSERT,
+                hlc=notice_hlc,
+                origin="server",
+                owner=target.id,
+                participant_id=participant_id,
+                fields=notice.model_dump(mode="json"),
+            ),
+            target.team_id,
+            extra_worker=from_worker,
+        )
+        # re-send the case: the new worker's cursor is already past its history
+        for rec in sorted(records, key=lambda r: (r.table_name != "participant", r.server_seq)):
+            rec.owner = target.id
+            rec.server_seq = log_change(s, counter, record_as_change(rec, uuid7()), target.team_id)
+        counter.save()
+        log.info("handed over participant %s (%d rows)", participant_id, len(records))
+        return HandoverDone(
+            handover_id, participant_id, from_worker, target.id, keep_read_only, len(records)
+        )
+
+
+# -- programme settings ---------------------------------------------------------------------
+def parse_setting(key: str, text: str) -> Any:
+    """A setting's value from the command line, checked against the protocol's model."""
+    if key not in SETTING_KEYS:
+        raise AdminError(f"Unknown setting {key!r}; choose from {', '.join(SETTING_KEYS)}.")
+    value: Any
+    if key == "concern_taxonomy":
+        stripped = text.strip()
+        if stripped.startswith("["):
+            try:
+                value = json.loads(stripped)
+            except json.JSONDecodeError:
+                raise AdminError("The concern list is not valid JSON.") from None
+        else:
+            value = [c.strip() for c in text.split(",") if c.strip()]
+        if not value:
+            raise AdminError("The list of concerns cannot be empty.")
+    elif key == "appointment_limit" and text.strip().lower() in ("none", "no", "off", ""):
+        value = None
+    else:
+        try:
+            value = int(text)
+        except ValueError:
+            raise AdminError(f"{key} must be a whole number.") from None
+    try:
+        ProgrammeSettings.model_validate({key: value})
+    except PydanticValidationError:
+        raise AdminError(f"{value!r} is not an allowed value for {key}.") from None
+    return value
+
+
+def set_setting(db: Database, team: str, key: str, text: str) -> int:
+    """Set one programme setting for a team; returns the new settings version."""
+    value = parse_setting(key, text)
+    team_id = find_team(db, team).id
+    with db.writing() as s:
+        Counter(s)  # one settings writer at a time keeps versions distinct
+        version = (
+            s.scalar(
+                select(func.max(ProgrammeSetting.version)).where(
+                    ProgrammeSetting.team_id == team_id
+                )
+            )
+            or 0
+        ) + 1
+        row = s.get(ProgrammeSetting, (team_id, key))
+        if row is None:
+            s.add(ProgrammeSetting(team_id=team_id, key=key, value=value, version=version))
+        else:
+            row.value, row.version = value, version
+        return version
+
+
+def show_settings(db: Database, team: str) -> tuple[ProgrammeSettings, int]:
+    team_id = find_team(db, team).id
+    with db.reading() as s:
+        return programme_settings(s, team_id)
+
+
+# -- status ---------------------------------------------------------------------------------
+def status(db: Database) -> dict[str, Any]:
+    with db.reading(snapshot=True) as s:
+        meta = s.get(ServerMeta, META_ID)
+
+        def count(model: Any, *where: Any) -> int:
+            return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+        teams = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "workers": count(Worker, Worker.team_id == t.id),
+            }
+            for t in s.scalars(select(Team).order_by(Team.name))
+        ]
+        return {
+            "data_epoch": meta.data_epoch if meta else None,
+            "cursor_head": meta.seq if meta else 0,
+            "teams": teams,
+            "workers": count(Worker),
+            "devices_active": count(Device, Device.revoked_ms.is_(None)),
+            "devices_revoked": count(Device, Device.revoked_ms.is_not(None)),
+            "records": count(Record),
+            "changes": count(ChangeLog),
+            "refusals": count(RefusalLog),
+            "erasures": count(Erasure),
+            "handovers": count(Handover),
+        }

@@ -1,0 +1,61 @@
+"""The sync endpoints (see linksdesk.sync.protocol for the models)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from linksdesk.server import admin, exchange
+from linksdesk.server.api.deps import DbDep, DeviceDep
+from linksdesk.sync.protocol import (
+    API_PREFIX,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    HandshakeRequest,
+    HandshakeResponse,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    VerifyResponse,
+)
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorBody, "description": "The request cannot be served"},
+    401: {"model": ErrorBody, "description": "Not enrolled, or revoked"},
+    409: {"model": ErrorBody, "description": "Versions or ids do not match"},
+    413: {"model": ErrorBody, "description": "The request body is too large"},
+    422: {"model": ErrorBody, "description": "The request is not valid"},
+}
+
+router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
+
+
+@router.get("/health", tags=["meta"])
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/enrol", response_model=EnrolResponse, tags=["devices"])
+def enrol(body: EnrolRequest, db: DbDep) -> EnrolResponse:
+    return admin.enrol(db, body)
+
+
+@router.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
+def handshake(body: HandshakeRequest, db: DbDep, device: DeviceDep) -> HandshakeResponse:
+    return exchange.handshake(db, device, body)
+
+
+@router.post("/push", response_model=PushResponse, tags=["sync"])
+def push(body: PushRequest, db: DbDep, device: DeviceDep) -> PushResponse:
+    return exchange.push(db, device, body)
+
+
+@router.post("/pull", response_model=PullResponse, tags=["sync"])
+def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> PullResponse:
+    return exchange.pull(db, device, body)
+
+
+@router.post("/verify", response_model=VerifyResponse, tags=["sync"])
+def verify(db: DbDep, device: DeviceDep) -> VerifyResponse:
+    return exchange.verify(db, device)

@@ -1,0 +1,84 @@
+"""The FastAPI app factory: ``create_app(db_url)`` (no engine exists until it is called)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from linksdesk.server.api.limits import BodySizeLimit
+from linksdesk.server.api.routes import router
+from linksdesk.server.db import Database, check_ready
+from linksdesk.server.errors import NotEnrolled, ServerProblem
+from linksdesk.sync.protocol import PROTOCOL_VERSION
+
+log = logging.getLogger(__name__)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """Where the request is wrong, in words, without echoing what was sent (it may be content)."""
+    parts = []
+    for err in exc.errors()[:3]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        msg = str(err.get("msg", "is not valid"))
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    more = len(exc.errors()) - 3
+    text = "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+    return f"The request is not valid ({text})."
+
+
+def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:
+    """The sync server over the database at ``db_url`` (initialised with ``init``)."""
+    db = Database(db_url)
+    if check_schema:
+        try:
+            check_ready(db)
+        except Exception:
+            db.dispose()
+            raise
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="LinksDesk sync server",
+        version=str(PROTOCOL_VERSION),
+        description="Offline-first sync for LinksDesk devices. See linksdesk.sync.protocol.",
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.include_router(router)
+
+    @app.exception_handler(ServerProblem)
+    async def _problem(_request: Request, exc: ServerProblem) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotEnrolled) else None
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        # SQL parameters are hidden by the engine, so the traceback holds no content
+        log.error("unexpected error serving %s", request.url.path, exc_info=exc)
+        return JSONResponse(
+            {"detail": "The server hit a problem it did not expect. Try again later."},
+            status_code=500,
+        )
+
+    app.add_middleware(BodySizeLimit)
+    return app

@@ -1,0 +1,257 @@
+"""The ``linksdesk-server`` command line: set up, run and administer the sync server."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from linksdesk.core.errors import LinksDeskError
+from linksdesk.server import admin
+from linksdesk.server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, resolve_db_url
+from linksdesk.server.db import Database, SchemaNotReadyError, check_ready, init_database, new_epoch
+
+Handler = Callable[[argparse.Namespace, Database], tuple[str, Any]]
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# -- commands: each returns (plain text, JSON-able value) ----------------------------------
+def _add_team(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    team_id = admin.add_team(db, a.name)
+    return f"Added team {a.name!r} ({team_id}).", {"team_id": team_id, "name": a.name}
+
+
+def _add_worker(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    worker_id = admin.add_worker(db, a.team, a.name, a.role)
+    text = f"Added {a.role} {a.name!r} to team {a.team!r} ({worker_id})."
+    return text, {"worker_id": worker_id, "name": a.name, "team": a.team, "role": a.role}
+
+
+def _enrol_code(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    issued = admin.make_enrol_code(db, a.worker, a.ttl_hours)
+    text = (
+        f"Enrolment code: {issued.code}\n"
+        f"Give it to the worker to type into LinksDesk. It works once, until "
+        f"{_when(issued.expires_ms)}."
+    )
+    return text, {
+        "code": issued.code,
+        "worker_id": issued.worker_id,
+        "expires_ms": issued.expires_ms,
+    }
+
+
+def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    admin.revoke_device(db, a.device)
+    text = f"Revoked device {a.device}. It can no longer sync."
+    return text, {"device_id": a.device, "revoked": True}
+
+
+def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    devices = admin.list_devices(db)
+    if not devices:
+        return "No devices are enrolled.", []
+    lines = ["device                                team / worker            last seen / state"]
+    for d in devices:
+        state = (
+            f"revoked {_when(d.revoked_ms)}" if d.revoked_ms else f"seen {_when(d.last_seen_ms)}"
+        )
+        lines.append(f"{d.device_id:<37} {d.team} / {d.worker:<14} {state}")
+    return "\n".join(lines), [d.to_json() for d in devices]
+
+
+def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    done = admin.handover(db, a.participant, a.to, a.keep_read_only)
+    after = "keeps it read-only" if done.keep_read_only else "no longer holds it"
+    text = (
+        f"Handed participant {done.participant_id} ({done.rows_moved} records) to worker "
+        f"{done.to_worker}; the previous worker {after}."
+    )
+    return text, {
+        "handover_id": done.handover_id,
+        "participant_id": done.participant_id,
+        "from_worker": done.from_worker,
+        "to_worker": done.to_worker,
+        "keep_read_only": done.keep_read_only,
+        "rows_moved": done.rows_moved,
+    }
+
+
+def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    st = admin.status(db)
+    lines = [
+        f"Data epoch: {st['data_epoch']}",
+        f"Changes numbered: {st['cursor_head']} ({st['changes']} in the log)",
+        f"Records: {st['records']}",
+        f"Workers: {st['workers']}; devices: {st['devices_active']} active, "
+        f"{st['devices_revoked']} revoked",
+        f"Refused changes: {st['refusals']}; erasures: {st['erasures']}; "
+        f"handovers: {st['handovers']}",
+        "Teams:" if st["teams"] else "Teams: none yet (add one with `add-team`)",
+    ]
+    lines += [f"  {t['name']} ({t['id']}): {t['workers']} workers" for t in st["teams"]]
+    return "\n".join(lines), st
+
+
+def _settings(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    if a.settings_command == "set":
+        version = admin.set_setting(db, a.team, a.key, a.value)
+    settings, version = admin.show_settings(db, a.team)
+    data = {"team": a.team, "settings_version": version, **settings.model_dump(mode="json")}
+    limit = settings.appointment_limit
+    text = "\n".join(
+        [
+            f"Programme settings for {a.team!r} (version {version}):",
+            f"  appointment_limit: {'none' if limit is None else limit}",
+            f"  not_seen_weeks: {settings.not_seen_weeks}",
+            f"  concern_taxonomy: {', '.join(settings.concern_taxonomy)}",
+        ]
+    )
+    return text, data
+
+
+def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    epoch = new_epoch(db)
+    text = f"New data epoch {epoch}. Every device will resync by merging on its next sync."
+    return text, {"data_epoch": epoch}
+
+
+# -- parser ---------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help=f"database address (default: ${ENV_DB}, else a SQLite file in user data)"
+    )
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    parser = argparse.ArgumentParser(
+        prog="linksdesk-server", description="Run and administer the LinksDesk sync server."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", parents=[common], help="create or upgrade the database")
+    serve = sub.add_parser("serve", parents=[common], help="serve devices over HTTP")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="addresses of the TLS reverse proxy whose X-Forwarded-* headers are trusted",
+    )
+
+    p = sub.add_parser("add-team", parents=[common], help="add a team")
+    p.add_argument("name")
+    p.set_defaults(handler=_add_team)
+
+    p = sub.add_parser("add-worker", parents=[common], help="add a links worker or supervisor")
+    p.add_argument("--team", required=True, help="team name or id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", choices=["worker", "supervisor"], default="worker")
+    p.set_defaults(handler=_add_worker)
+
+    p = sub.add_parser("enrol-code", parents=[common], help="make a one-time enrolment code")
+    p.add_argument("--worker", required=True, help="worker id (or name, if unique)")
+    p.add_argument("--ttl-hours", type=float, default=24)
+    p.set_defaults(handler=_enrol_code)
+
+    p = sub.add_parser("revoke-device", parents=[common], help="stop a device from syncing")
+    p.add_argument("device")
+    p.set_defaults(handler=_revoke)
+
+    p = sub.add_parser("list-devices", parents=[common], help="list enrolled devices")
+    p.set_defaults(handler=_list_devices)
+
+    p = sub.add_parser("handover", parents=[common], help="hand a case to another worker")
+    p.add_argument("--participant", required=True, help="participant id")
+    p.add_argument("--to", required=True, help="worker id (or name, if unique)")
+    p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
+    p.set_defaults(handler=_handover)
+
+    p = sub.add_parser("status", parents=[common], help="show what the server holds")
+    p.set_defaults(handler=_status)
+
+    p = sub.add_parser("new-epoch", parents=[common], help="after restoring a backup")
+    p.set_defaults(handler=_new_epoch)
+
+    settings = sub.add_parser("settings", help="programme settings of a team")
+    ssub = settings.add_subparsers(dest="settings_command", required=True, metavar="ACTION")
+    p = ssub.add_parser("show", parents=[common], help="show a team's settings")
+    p.add_argument("--team", required=True)
+    p.set_defaults(handler=_settings)
+    p = ssub.add_parser("set", parents=[common], help="set one setting")
+    p.add_argument("--team", required=True)
+    p.add_argument("key", choices=["appointment_limit", "concern_taxonomy", "not_seen_weeks"])
+    p.add_argument("value", help="a number, 'none', or comma-separated concerns")
+    p.set_defaults(handler=_settings)
+    return parser
+
+
+def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True) if args.json else text)
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}))
+    else:
+        print(f"linksdesk-server: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    url = resolve_db_url(args.db)
+    try:
+        if args.command == "init":
+            epoch = init_database(url)
+            _emit(
+                args, f"The server database is ready (data epoch {epoch}).", {"data_epoch": epoch}
+            )
+            return 0
+        if args.command == "serve":
+            return _serve(args, url)
+        db = Database(url)
+        try:
+            check_ready(db)
+            text, data = args.handler(args, db)
+        finally:
+            db.dispose()
+        _emit(args, text, data)
+        return 0
+    except (LinksDeskError, SchemaNotReadyError) as exc:
+        return _fail(args, str(exc))
+
+
+def _serve(args: argparse.Namespace, url: str) -> int:
+    import uvicorn
+
+    from linksdesk.server.app import create_app
+
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(url)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        server_header=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

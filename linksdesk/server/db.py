@@ -1,0 +1,195 @@
+"""The server's database: engine setup, read and write transactions, migrations, the counter.
+
+SQLite (the default) serialises writers with ``BEGIN IMMEDIATE``; PostgreSQL with a row
+lock on the single counter row that every writing transaction takes first. Either way
+``server_seq`` values commit in order, so a puller never skips a change.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from linksdesk.core.ids import uuid7
+from linksdesk.server.models import ServerMeta
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_WRITE = "linksdesk_write"
+META_ID = 1
+
+
+class SchemaNotReadyError(Exception):
+    """The database has not been initialised, or was written by a newer server."""
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def make_engine(db_url: str) -> Engine:
+    """An engine for ``db_url``; parameters never appear in error messages (they hold content)."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise ValueError("the server needs a SQLite file, not an in-memory database")
+        engine = create_engine(
+            url,
+            hide_parameters=True,
+            connect_args={"timeout": 60, "check_same_thread": False},
+        )
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # take transaction control from pysqlite so we can say BEGIN IMMEDIATE
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute("PRAGMA secure_delete=ON")  # erased content does not linger in free pages
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Session factories over one engine: ``reading()`` and ``writing()`` transactions."""
+
+    def __init__(self, db_url: str) -> None:
+        self.url = db_url
+        self.engine = make_engine(db_url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+        )
+
+    @contextmanager
+    def reading(self, snapshot: bool = False) -> Iterator[Session]:
+        """A read transaction; ``snapshot`` makes several queries agree on PostgreSQL."""
+        with self._read() as session:
+            if snapshot and not self.is_sqlite:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session  # closing ends the transaction; loaded objects stay readable
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write transaction that commits on success, rolls back on any exception."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class Counter:
+    """The server_seq counter, locked for the rest of the writing transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        row = session.execute(
+            select(ServerMeta.seq, ServerMeta.data_epoch)
+            .where(ServerMeta.id == META_ID)
+            .with_for_update()
+        ).one()
+        self.start = self.value = int(row.seq)
+        self.data_epoch = str(row.data_epoch)
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+    def save(self) -> None:
+        if self.value != self.start:
+            self._session.execute(
+                update(ServerMeta).where(ServerMeta.id == META_ID).values(seq=self.value)
+            )
+
+
+# -- migrations -----------------------------------------------------------------------------
+def _config(connection: Any = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def init_database(db_url: str) -> str:
+    """Create or upgrade the schema and the counter row; returns the data epoch."""
+    db = Database(db_url)
+    try:
+        current = current_revision(db.engine)
+        script = ScriptDirectory.from_config(_config())
+        if current is not None and script.get_revision(current) is None:
+            raise SchemaNotReadyError(
+                "This database was written by a newer LinksDesk server. Update the server."
+            )
+        with db.engine.connect() as conn:
+            command.upgrade(_config(conn), "head")
+            conn.commit()
+        with db.writing() as s:
+            meta = s.get(ServerMeta, META_ID)
+            if meta is None:
+                meta = ServerMeta(id=META_ID, data_epoch=uuid7(), seq=0, created_ms=now_ms())
+                s.add(meta)
+            return meta.data_epoch
+    finally:
+        db.dispose()
+
+
+def check_ready(db: Database) -> None:
+    """Refuse to serve a database that is missing, older or newer than this server."""
+    try:
+        current = current_revision(db.engine)
+    except Exception as exc:
+        raise SchemaNotReadyError(
+            "The server database cannot be opened. Check the --db address."
+        ) from exc
+    if current != head_revision():
+        raise SchemaNotReadyError(
+            "The server database is not ready (not initialised or from another version). "
+            "Run `linksdesk-server init` with the same --db first."
+        )
+    with db.reading() as s:
+        if s.get(ServerMeta, META_ID) is None:
+            raise SchemaNotReadyError("Run `linksdesk-server init` with the same --db first.")
+
+
+def new_epoch(db: Database) -> str:
+    """Start a new data epoch (after restoring a backup): every device resyncs by merging."""
+    with db.writing() as s:
+        Counter(s)  # lock out writers while the epoch changes
+        epoch = uuid7()
+        s.execute(update(ServerMeta).where(ServerMeta.id == META_ID).values(data_epoch=epoch))
+        return epoch

@@ -1,0 +1,44 @@
+"""Errors the server answers with a plain message and a 4xx status (never a traceback)."""
+
+from __future__ import annotations
+
+from linksdesk.core.errors import LinksDeskError
+
+
+class ServerProblem(LinksDeskError):
+    """A request the server will not serve; ``str()`` is the message for people."""
+
+    status_code = 400
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class NotEnrolled(ServerProblem):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This device is not enrolled with the server, or it has been revoked. "
+            "Ask your programme administrator for a new enrolment code."
+        )
+
+
+class BadEnrolCode(ServerProblem):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That enrolment code is not valid. It may have expired or been used already; "
+            "ask your programme administrator for a new one."
+        )
+
+
+class VersionMismatch(ServerProblem):
+    status_code = 409
+
+
+class AdminError(ServerProblem):
+    """A programme administrator's command that cannot be done as asked."""

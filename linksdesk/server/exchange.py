@@ -1,0 +1,791 @@
+"""The server's side of sync: handshake, push (exactly once), pull, verify, erasure.
+
+Every writing transaction locks the counter row first (:class:`linksdesk.server.db.Counter`)
+so ``server_seq`` values commit in order and writers never deadlock on each other.
+Refused changes are logged with ids and a reason code only, never their content.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, delete, false, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
+from linksdesk.core.ids import uuid7
+from linksdesk.core.settings import Settings
+from linksdesk.server.db import META_ID, Counter, Database, now_ms
+from linksdesk.server.errors import ServerProblem, VersionMismatch
+from linksdesk.server.models import (
+    AppliedOp,
+    Batch,
+    ChangeLog,
+    Erasure,
+    ParticipantAccess,
+    ProgrammeSetting,
+    Record,
+    RefusalLog,
+    ServerMeta,
+    SupersededValue,
+    Worker,
+)
+from linksdesk.sync.merge import DELETED, MergeResult, merge_fields
+from linksdesk.sync.policy import shareable_columns
+from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    HANDOVER_TABLE,
+    MAX_BATCH,
+    MAX_PULL_LIMIT,
+    PARTICIPANT_LINKED_TABLES,
+    PARTICIPANT_TABLE,
+    PROTOCOL_VERSION,
+    RECEIPT_TABLE,
+    SCHEMA_VERSION,
+    SYNCABLE_TABLES,
+    TEAM_TABLES,
+    WORKER_TABLES,
+    Change,
+    ChangeResult,
+    ChangeStatus,
+    ConflictRow,
+    HandshakeRequest,
+    HandshakeResponse,
+    Op,
+    ProgrammeSettings,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Role,
+    ServerChange,
+    VerifyResponse,
+    is_participant_routed,
+    table_digest,
+)
+
+log = logging.getLogger(__name__)
+
+OWNER, READ_ONLY = "owner", "read_only"
+
+
+@dataclass(frozen=True)
+class DeviceContext:
+    """Who is asking: the authenticated device, its worker and team."""
+
+    device_id: str
+    worker_id: str
+    team_id: str
+    role: str
+
+
+class Refusal(StrEnum):
+    """Why a change was refused: the code goes to the refusal log, the text to the device."""
+
+    PRIVATE = "private_row"
+    NOT_SHARED = "participant_not_shared"
+    CONSENT_WITHDRAWN = "team_consent_withdrawn"
+    CLOCK_AHEAD = "clock_ahead"
+    UNKNOWN_TABLE = "unknown_table"
+    SERVER_TABLE = "server_table"
+    LOCAL_FIELD = "local_field"
+    EMPTY = "empty_change"
+    BAD_ROUTING = "bad_routing"
+    NOT_YOUR_CASE = "not_your_case"
+    OTHER_TEAM = "other_team"
+    ERASED = "participant_erased"
+    NOT_ALLOWED = "not_allowed"
+
+
+REFUSAL_TEXT: dict[Refusal, str] = {
+    Refusal.PRIVATE: "Private records never leave the device, so the server refused this one.",
+    Refusal.NOT_SHARED: (
+        "This person has not agreed to share their record with the team, so the server refused it."
+    ),
+    Refusal.CONSENT_WITHDRAWN: (
+        "This person withdrew consent to share with the team, so the server refused it."
+    ),
+    Refusal.CLOCK_AHEAD: (
+        "This device's clock is more than 5 minutes ahead of the server's. Correct the "
+        "date and time on this computer, then sync again."
+    ),
+    Refusal.UNKNOWN_TABLE: "The server does not know this kind of record. Update the server.",
+    Refusal.SERVER_TABLE: "Only the server makes this kind of record.",
+    Refusal.LOCAL_FIELD: "This change carried details that stay on the device; it was refused.",
+    Refusal.EMPTY: "This change did not carry anything to save.",
+    Refusal.BAD_ROUTING: "This change does not say which person or record it belongs to.",
+    Refusal.NOT_YOUR_CASE: (
+        "This person is not on your caseload (the case may have been handed to a colleague)."
+    ),
+    Refusal.OTHER_TEAM: "This record belongs to another team.",
+    Refusal.ERASED: "This person's record was erased; the change was not kept.",
+    Refusal.NOT_ALLOWED: "Only the person's links worker or a supervisor can do this.",
+}
+
+
+# -- settings -------------------------------------------------------------------------------
+SETTING_KEYS = ("appointment_limit", "concern_taxonomy", "not_seen_weeks")
+
+
+def programme_settings(s: Session, team_id: str) -> tuple[ProgrammeSettings, int]:
+    """The team's programme settings (defaults from core.settings) and their version."""
+    defaults = Settings()
+    values: dict[str, Any] = {
+        "appointment_limit": defaults.appointment_limit,
+        "concern_taxonomy": list(defaults.concern_taxonomy),
+        "not_seen_weeks": defaults.not_seen_weeks,
+    }
+    version = 0
+    for row in s.scalars(select(ProgrammeSetting).where(ProgrammeSetting.team_id == team_id)):
+        if row.key in values:
+            values[row.key] = row.value
+        version = max(version, row.version)
+    return ProgrammeSettings.model_validate(values), version
+
+
+def _meta(s: Session) -> ServerMeta:
+    meta = s.get(ServerMeta, META_ID)
+    if meta is None:  # check_ready at startup makes this unreachable in a served app
+        raise ServerProblem("The server database is not initialised.", 503)
+    return meta
+
+
+# -- handshake ------------------------------------------------------------------------------
+def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> HandshakeResponse:
+    if req.protocol_version != PROTOCOL_VERSION:
+        raise VersionMismatch(
+            "This LinksDesk speaks a different sync protocol from the server. "
+            "Update LinksDesk (or ask for the server to be updated), then sync again."
+        )
+    if req.schema_version > SCHEMA_VERSION:
+        raise VersionMismatch(
+            "This LinksDesk is newer than the sync server. Ask your programme administrator "
+            "to update the server; your work stays safe on this device meanwhile."
+        )
+    if req.device_id != ctx.device_id:
+        raise ServerProblem("This device's id does not match its enrolment.", 409)
+    with db.reading(snapshot=True) as s:
+        meta = _meta(s)
+        settings, version = programme_settings(s, ctx.team_id)
+        return HandshakeResponse(
+            protocol_version=PROTOCOL_VERSION,
+            schema_version=SCHEMA_VERSION,
+            data_epoch=meta.data_epoch,
+            epoch_changed=req.data_epoch is not None and req.data_epoch != meta.data_epoch,
+            server_time_ms=now_ms(),
+            cursor_head=meta.seq,
+            worker_id=ctx.worker_id,
+            team_id=ctx.team_id,
+            role=Role(ctx.role),
+            settings=settings,
+            settings_version=version,
+            max_batch=MAX_BATCH,
+            max_pull_limit=MAX_PULL_LIMIT,
+            max_drift_ms=MAX_DRIFT_MS,
+        )
+
+
+# -- visibility -----------------------------------------------------------------------------
+def _visible_participants(worker_id: str) -> Any:
+    return select(ParticipantAccess.participant_id).where(ParticipantAccess.worker_id == worker_id)
+
+
+def _log_visible(ctx: DeviceContext) -> ColumnElement[bool]:
+    """Change-log rows this device may pull (confidentiality rule 3)."""
+    return and_(
+        ChangeLog.team_id == ctx.team_id,
+        or_(
+            ChangeLog.table_name.in_(TEAM_TABLES),
+            and_(ChangeLog.table_name.in_(WORKER_TABLES), ChangeLog.owner == ctx.worker_id),
+            ChangeLog.extra_worker == ctx.worker_id,
+            and_(
+                ChangeLog.participant_id.is_not(None),
+                ChangeLog.participant_id.in_(_visible_participants(ctx.worker_id)),
+            ),
+        ),
+    )
+
+
+def _record_visible(ctx: DeviceContext) -> ColumnElement[bool]:
+    return and_(
+        Record.team_id == ctx.team_id,
+        or_(
+            Record.table_name.in_(TEAM_TABLES),
+            and_(Record.table_name.in_(WORKER_TABLES), Record.owner == ctx.worker_id),
+            and_(
+                Record.participant_id.is_not(None),
+                Record.participant_id.in_(_visible_participants(ctx.worker_id)),
+            ),
+        ),
+    )
+
+
+# -- pull and verify ------------------------------------------------------------------------
+def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
+    with db.reading(snapshot=True) as s:
+        meta = _meta(s)
+        head = meta.seq  # every change numbered up to here has committed
+        rows = list(
+            s.scalars(
+                select(ChangeLog)
+                .where(
+                    ChangeLog.server_seq > req.cursor,
+                    ChangeLog.server_seq <= head,
+                    _log_visible(ctx),
+                )
+                .order_by(ChangeLog.server_seq)
+                .limit(req.limit + 1)
+            )
+        )
+        has_more = len(rows) > req.limit
+        rows = rows[: req.limit]
+        changes = [ServerChange.model_validate(r.payload) for r in rows]
+        # with nothing more for this device up to head, skip past others' rows in one go
+        next_cursor = rows[-1].server_seq if has_more else max(head, req.cursor)
+        _, version = programme_settings(s, ctx.team_id)
+        return PullResponse(
+            changes=changes,
+            next_cursor=next_cursor,
+            has_more=has_more,
+            data_epoch=meta.data_epoch,
+            settings_version=version,
+        )
+
+
+def verify(db: Database, ctx: DeviceContext) -> VerifyResponse:
+    with db.reading(snapshot=True) as s:
+        meta = _meta(s)
+        by_table: dict[str, list[tuple[str, str, bool]]] = {t: [] for t in SYNCABLE_TABLES}
+        rows = s.execute(
+            select(Record.table_name, Record.row_id, Record.hlc, Record.deleted).where(
+                Record.table_name.in_(SYNCABLE_TABLES), _record_visible(ctx)
+            )
+        )
+        for table, row_id, hlc, deleted in rows:
+            by_table[table].append((row_id, hlc, bool(deleted)))
+        return VerifyResponse(
+            cursor_head=meta.seq,
+            data_epoch=meta.data_epoch,
+            tables={t: table_digest(r) for t, r in by_table.items()},
+        )
+
+
+# -- push -----------------------------------------------------------------------------------
+def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
+    """Apply a batch exactly once; the same batch_key always gets the same answer."""
+    with db.writing() as s:
+        counter = Counter(s)  # locked first: serialises writers, orders server_seq
+        done = s.get(Batch, req.batch_key)
+        if done is not None:
+            if done.device_id != ctx.device_id:
+                raise ServerProblem("This batch key was already used by another device.", 409)
+            answer = PushResponse.model_validate(done.response)
+            return answer.model_copy(update={"replayed": True})
+        batch = _BatchApplier(s, ctx, counter, req.batch_key)
+        results = [batch.apply(change) for change in req.changes]
+        results = batch.scrub_erased(req.changes, results)
+        counter.save()
+        response = PushResponse(batch_key=req.batch_key, results=results)
+        s.add(
+            Batch(
+                batch_key=req.batch_key,
+                device_id=ctx.device_id,
+                response=response.model_dump(mode="json"),
+                at_ms=batch.now,
+            )
+        )
+        return response
+
+
+def latest_team_consent(s: Session, participant_id: str) -> bool | None:
+    """What the latest team-sharing consent the server holds says (None: none held)."""
+    best: tuple[int, str] | None = None
+    given: bool | None = None
+    for rec in s.scalars(
+        select(Record).where(
+            Record.table_name == "consent",
+            Record.participant_id == participant_id,
+            Record.deleted == false(),
+        )
+    ):
+        if rec.fields.get("scope") != "team":
+            continue
+        version = rec.fields.get("version")
+        key = (version if isinstance(version, int) else 0, rec.hlc)
+        if best is None or key > best:
+            best, given = key, bool(rec.fields.get("given"))
+    return given
+
+
+def owner_access(s: Session, participant_id: str) -> ParticipantAccess | None:
+    return s.scalars(
+        select(ParticipantAccess).where(
+            ParticipantAccess.participant_id == participant_id,
+            ParticipantAccess.mode == OWNER,
+        )
+    ).first()
+
+
+def log_change(
+    s: Session,
+    counter: Counter,
+    change: Change,
+    team_id: str,
+    *,
+    extra_worker: str | None = None,
+) -> int:
+    """Number ``change`` and append it to the change log devices pull."""
+    seq = counter.next()
+    payload = ServerChange(**change.model_dump(), server_seq=seq)
+    s.add(
+        ChangeLog(
+            server_seq=seq,
+            change_id=change.change_id,
+            table_name=change.table,
+            row_id=change.row_id,
+            team_id=team_id,
+            owner=change.owner,
+            participant_id=change.participant_id,
+            extra_worker=extra_worker,
+            payload=payload.model_dump(mode="json"),
+            created_ms=now_ms(),
+        )
+    )
+    return seq
+
+
+def record_as_change(rec: Record, change_id: str) -> Change:
+    """A stored row as one change carrying every field at its own clock (a snapshot)."""
+    fields = dict(rec.fields)
+    deleted = bool(fields.pop(DELETED, False))
+    field_hlc = {k: v for k, v in rec.field_hlc.items() if k in fields and v != rec.hlc}
+    return Change(
+        change_id=change_id,
+        table=rec.table_name,
+        row_id=rec.row_id,
+        op=Op.DELETE if deleted else Op.UPSERT,
+        hlc=rec.hlc,
+        origin=rec.origin,
+        owner=rec.owner,
+        participant_id=rec.participant_id,
+        sharing="team",
+        participant_shared=True if rec.participant_id and rec.table_name != RECEIPT_TABLE else None,
+        fields={} if deleted else fields,
+        field_hlc=field_hlc,
+    )
+
+
+class _BatchApplier:
+    """Applies the changes of one batch inside one writing transaction."""
+
+    def __init__(self, s: Session, ctx: DeviceContext, counter: Counter, batch_key: str) -> None:
+        self.s = s
+        self.ctx = ctx
+        self.counter = counter
+        self.batch_key = batch_key
+        self.now = now_ms()
+        self.seen: dict[str, ChangeResult] = {}
+        self.erased: set[str] = set()
+
+    # - one change -
+    def apply(self, change: Change) -> ChangeResult:
+        if change.change_id in self.seen:
+            return self.seen[change.change_id]
+        prior = self.s.get(AppliedOp, change.change_id)
+        if prior is not None and prior.status != ChangeStatus.REJECTED:
+            result = ChangeResult.model_validate(prior.result)  # never applied twice
+        else:
+            refusal = self._check(change)
+            if refusal is not None:
+                result = self._refuse(change, refusal)
+            elif change.op is Op.ERASE:
+                result = self._erase(change)
+            else:
+                result = self._merge(change)
+            self._remember(change, result, prior)
+        self.seen[change.change_id] = result
+        return result
+
+    def _remember(self, change: Change, result: ChangeResult, prior: AppliedOp | None) -> None:
+        data = result.model_dump(mode="json")
+        if prior is not None:  # a change refused before, tried again in a new batch
+            prior.batch_key, prior.status, prior.result = self.batch_key, result.status, data
+            prior.at_ms = self.now
+            return
+        self.s.add(
+            AppliedOp(
+                change_id=change.change_id,
+                batch_key=self.batch_key,
+                device_id=self.ctx.device_id,
+                participant_id=change.participant_id
+                or (change.row_id if change.table == PARTICIPANT_TABLE else None),
+                status=result.status,
+                result=data,
+                at_ms=self.now,
+            )
+        )
+
+    def _refuse(self, change: Change, refusal: Refusal) -> ChangeResult:
+        # ids and a code only: the content of a refused change is never kept or logged
+        self.s.add(
+            RefusalLog(
+                at_ms=self.now,
+                device_id=self.ctx.device_id,
+                change_id=change.change_id,
+                table_name=change.table[:32],
+                reason=refusal.value,
+            )
+        )
+        log.info(
+            "refused change %s (%s) from device %s: %s",
+            change.change_id,
+            change.table,
+            self.ctx.device_id,
+            refusal.value,
+        )
+        return ChangeResult(
+            change_id=change.change_id,
+            status=ChangeStatus.REJECTED,
+            reason=REFUSAL_TEXT[refusal],
+        )
+
+    # - the rules -
+    def _check(self, ch: Change) -> Refusal | None:
+        s, ctx = self.s, self.ctx
+        known = ch.table in SYNCABLE_TABLES or ch.table == CONFLICT_TABLE
+        if not known:
+            return Refusal.UNKNOWN_TABLE
+        if ch.sharing != "team":
+            return Refusal.PRIVATE
+        if ch.table == CONFLICT_TABLE and ch.op is not Op.DELETE:
+            return Refusal.SERVER_TABLE
+        if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
+            return Refusal.BAD_ROUTING
+        if HLC.decode(ch.hlc).wall_ms > self.now + MAX_DRIFT_MS:
+            return Refusal.CLOCK_AHEAD
+        if ch.field_hlc:
+            return Refusal.BAD_ROUTING  # per-field clocks are the server's to set
+        if ch.op is Op.UPSERT:
+            if not ch.fields:
+                return Refusal.EMPTY
+            allowed = shareable_columns(ch.table)
+            for name, value in ch.fields.items():
+                if name == DELETED:
+                    if not isinstance(value, bool):
+                        return Refusal.BAD_ROUTING
+                elif name not in allowed:
+                    return Refusal.LOCAL_FIELD
+        owner = s.get(Worker, ch.owner)
+        if owner is None or owner.team_id != ctx.team_id:
+            return Refusal.OTHER_TEAM
+        existing = s.get(Record, (ch.table, ch.row_id))
+        if existing is not None and existing.team_id != ctx.team_id:
+            return Refusal.OTHER_TEAM
+        if not is_participant_routed(ch.table):
+            if ch.participant_id is not None or "participant_id" in ch.fields:
+                return Refusal.BAD_ROUTING
+            if ch.table in WORKER_TABLES and ch.owner != ctx.worker_id:
+                return Refusal.NOT_YOUR_CASE
+            return None
+        return self._check_participant(ch, existing)
+
+    def _check_participant(self, ch: Change, existing: Record | None) -> Refusal | None:
+        s, ctx = self.s, self.ctx
+        pid = ch.participant_id
+        if pid is None:
+            return Refusal.BAD_ROUTING
+        if ch.table == PARTICIPANT_TABLE and pid != ch.row_id:
+            return Refusal.BAD_ROUTING
+        if ch.fields.get("participant_id", pid) != pid:
+            return Refusal.BAD_ROUTING
+        if existing is not None and existing.participant_id != pid:
+            return Refusal.BAD_ROUTING
+        if ch.table == CONFLICT_TABLE and existing is None:
+            return Refusal.BAD_ROUTING
+        access = owner_access(s, pid)
+        if access is not None and access.team_id != ctx.team_id:
+            return Refusal.OTHER_TEAM
+        if ch.op is Op.ERASE:
+            supervisor = ctx.role == Role.SUPERVISOR
+            if access is not None and access.worker_id != ctx.worker_id and not supervisor:
+                return Refusal.NOT_ALLOWED
+            return None
+        if s.get(Erasure, pid) is not None and ch.table != RECEIPT_TABLE:
+            return Refusal.ERASED
+        if ch.owner != ctx.worker_id:
+            return Refusal.NOT_YOUR_CASE
+        if access is not None and access.worker_id != ctx.worker_id:
+            return Refusal.NOT_YOUR_CASE
+        needs_consent = ch.table == PARTICIPANT_TABLE or ch.table in PARTICIPANT_LINKED_TABLES
+        if needs_consent and ch.participant_shared is not True:
+            return Refusal.NOT_SHARED
+        # defence in depth: the server's own copy of the consent records says no
+        if (
+            needs_consent
+            and ch.table != "consent"
+            and ch.op is Op.UPSERT
+            and latest_team_consent(s, pid) is False
+        ):
+            return Refusal.CONSENT_WITHDRAWN
+        return None
+
+    # - applying -
+    def _merge(self, ch: Change) -> ChangeResult:
+        s, ctx = self.s, self.ctx
+        pid = ch.participant_id
+        if pid is not None and owner_access(s, pid) is None:
+            # first sight of this participant: the pushing worker's case
+            s.add(
+                ParticipantAccess(
+                    participant_id=pid,
+                    worker_id=ctx.worker_id,
+                    team_id=ctx.team_id,
+                    mode=OWNER,
+                    since_ms=self.now,
+                )
+            )
+            s.flush()
+        rec = s.get(Record, (ch.table, ch.row_id))
+        merged = merge_fields(rec.fields if rec else None, rec.field_hlc if rec else None, ch)
+        seq: int | None = None
+        if merged.changed:
+            if rec is None:
+                rec = Record(
+                    table_name=ch.table,
+                    row_id=ch.row_id,
+                    team_id=ctx.team_id,
+                    owner=ch.owner,
+                    participant_id=pid,
+                    sharing="team",
+                    deleted=False,
+                    hlc=ch.hlc,
+                    origin=ch.origin,
+                    fields={},
+                    field_hlc={},
+                    server_seq=0,
+                )
+                s.add(rec)
+            seq = self._write(rec, ch, merged)
+        for lost in merged.superseded:
+            s.add(
+                SupersededValue(
+                    table_name=ch.table,
+                    row_id=ch.row_id,
+                    participant_id=pid,
+                    field=lost.field,
+                    value=lost.value,
+                    hlc=lost.hlc,
+                    origin=ch.origin if lost.incoming else (rec.origin if rec else ""),
+                    at_ms=self.now,
+                )
+            )
+        conflict_ids = [self._keep_conflict(ch, rec, c) for c in merged.conflicts]
+        return self._result(ch, merged, seq, rec, conflict_ids)
+
+    def _write(self, rec: Record, ch: Change, merged: MergeResult) -> int:
+        fields = {**rec.fields, **merged.fields}
+        field_hlc = {**rec.field_hlc, **merged.field_hlc}
+        rec.fields, rec.field_hlc = fields, field_hlc  # new dicts: JSON columns see the change
+        rec.deleted = bool(fields.get(DELETED, False))
+        rec.hlc = max(field_hlc.values())
+        rec.origin = ch.origin
+        applied = dict(merged.fields)
+        deleted = applied.get(DELETED) is True
+        if deleted:
+            applied.pop(DELETED)
+        hlc = max(merged.field_hlc.values())
+        out = Change(
+            change_id=ch.change_id,
+            table=ch.table,
+            row_id=ch.row_id,
+            op=Op.DELETE if deleted else Op.UPSERT,
+            hlc=hlc,
+            origin=ch.origin,
+            owner=rec.owner,
+            participant_id=rec.participant_id,
+            sharing="team",
+            participant_shared=ch.participant_shared,
+            fields=applied,
+            field_hlc={k: v for k, v in merged.field_hlc.items() if k in applied and v != hlc},
+        )
+        seq = log_change(self.s, self.counter, out, self.ctx.team_id)
+        rec.server_seq = seq
+        return seq
+
+    def _keep_conflict(self, ch: Change, rec: Record | None, c: Any) -> str:
+        conflict_id = uuid7()
+        row = ConflictRow(
+            table_name=ch.table,
+            row_id=ch.row_id,
+            field=c.field,
+            participant_id=ch.participant_id,
+            kept_value=c.kept_value,
+            kept_hlc=c.kept_hlc,
+            other_value=c.other_value,
+            other_hlc=c.other_hlc,
+            other_origin=ch.origin,
+            other_change_id=ch.change_id,
+            detected_at_ms=self.now,
+        )
+        fields = row.model_dump(mode="json")
+        owner = rec.owner if rec is not None else ch.owner
+        seq = log_change(
+            self.s,
+            self.counter,
+            Change(
+                change_id=uuid7(),
+                table=CONFLICT_TABLE,
+                row_id=conflict_id,
+                op=Op.UPSERT,
+                hlc=ch.hlc,
+                origin=ch.origin,
+                owner=owner,
+                participant_id=ch.participant_id,
+                sharing="team",
+                participant_shared=True,
+                fields=fields,
+            ),
+            self.ctx.team_id,
+        )
+        self.s.add(
+            Record(
+                table_name=CONFLICT_TABLE,
+                row_id=conflict_id,
+                team_id=self.ctx.team_id,
+                owner=owner,
+                participant_id=ch.participant_id,
+                sharing="team",
+                deleted=False,
+                hlc=ch.hlc,
+                origin=ch.origin,
+                fields={**fields, DELETED: False},
+                field_hlc=dict.fromkeys([*fields, DELETED], ch.hlc),
+                server_seq=seq,
+            )
+        )
+        return conflict_id
+
+    def _result(
+        self,
+        ch: Change,
+        merged: MergeResult,
+        seq: int | None,
+        rec: Record | None,
+        conflict_ids: list[str],
+    ) -> ChangeResult:
+        if merged.status is ChangeStatus.CONFLICT:
+            kept = {c.field: c.kept_value for c in merged.conflicts}
+            return ChangeResult(
+                change_id=ch.change_id,
+                status=ChangeStatus.CONFLICT,
+                reason=(
+                    "Someone else changed this at the same time. Both versions are kept "
+                    "until you choose."
+                ),
+                server_values=kept,
+                server_field_hlc={c.field: c.kept_hlc for c in merged.conflicts},
+                conflict_ids=conflict_ids,
+                server_seq=seq,
+            )
+        lost = [x for x in merged.superseded if x.incoming]
+        if lost and rec is not None:
+            return ChangeResult(
+                change_id=ch.change_id,
+                status=ChangeStatus.MERGED,
+                reason="A later change made elsewhere was kept for some details.",
+                server_values={x.field: rec.fields.get(x.field) for x in lost},
+                server_field_hlc={x.field: rec.field_hlc.get(x.field, "") for x in lost},
+                server_seq=seq,
+            )
+        return ChangeResult(change_id=ch.change_id, status=merged.status, server_seq=seq)
+
+    # - erasure -
+    def _erase(self, ch: Change) -> ChangeResult:
+        s, ctx = self.s, self.ctx
+        pid = ch.row_id
+        if s.get(Erasure, pid) is not None:
+            return ChangeResult(change_id=ch.change_id, status=ChangeStatus.APPLIED)
+        s.flush()
+        access = owner_access(s, pid)
+        linked = and_(Record.participant_id == pid, Record.table_name != RECEIPT_TABLE)
+        removed = s.scalar(select(func.count()).select_from(Record).where(linked)) or 0
+        s.execute(delete(Record).where(linked))
+        s.execute(
+            delete(Record).where(Record.table_name == PARTICIPANT_TABLE, Record.row_id == pid)
+        )
+        # pulled history carries content too; handover notices and receipts carry only ids
+        s.execute(
+            delete(ChangeLog).where(
+                ChangeLog.participant_id == pid,
+                ChangeLog.table_name.not_in((RECEIPT_TABLE, HANDOVER_TABLE)),
+            )
+        )
+        s.execute(delete(SupersededValue).where(SupersededValue.participant_id == pid))
+        self._scrub_answers(pid)
+        s.add(
+            Erasure(
+                participant_id=pid,
+                team_id=ctx.team_id,
+                device_id=ctx.device_id,
+                change_id=ch.change_id,
+                at_ms=self.now,
+                rows_removed=removed,
+            )
+        )
+        self.erased.add(pid)
+        out = Change(
+            change_id=ch.change_id,
+            table=PARTICIPANT_TABLE,
+            row_id=pid,
+            op=Op.ERASE,
+            hlc=ch.hlc,
+            origin=ch.origin,
+            owner=access.worker_id if access is not None else ch.owner,
+            participant_id=pid,
+            sharing="team",
+        )
+        seq = log_change(s, self.counter, out, ctx.team_id)
+        log.info("erased participant record %s: %d rows removed", pid, removed)
+        return ChangeResult(change_id=ch.change_id, status=ChangeStatus.APPLIED, server_seq=seq)
+
+    def _scrub_answers(self, pid: str) -> None:
+        """Drop server values of an erased participant from stored push answers."""
+        s = self.s
+        ops = list(s.scalars(select(AppliedOp).where(AppliedOp.participant_id == pid)))
+        by_batch: dict[str, set[str]] = {}
+        for op in ops:
+            if op.result.get("server_values") is not None:
+                op.result = {**op.result, "server_values": None, "server_field_hlc": None}
+                by_batch.setdefault(op.batch_key, set()).add(op.change_id)
+        for key, ids in by_batch.items():
+            batch = s.get(Batch, key)
+            if batch is None:
+                continue
+            results = [
+                {**r, "server_values": None, "server_field_hlc": None}
+                if r.get("change_id") in ids
+                else r
+                for r in batch.response.get("results", [])
+            ]
+            batch.response = {**batch.response, "results": results}
+
+    def scrub_erased(
+        self, changes: list[Change], results: list[ChangeResult]
+    ) -> list[ChangeResult]:
+        """Answers in this batch about a participant it erased carry no values."""
+        if not self.erased:
+            return results
+        out = []
+        for ch, res in zip(changes, results, strict=True):
+            pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
+            if pid in self.erased and res.server_values is not None:
+                res = res.model_copy(update={"server_values": None, "server_field_hlc": None})
+                op = self.s.get(AppliedOp, ch.change_id)
+                if op is not None:
+                    op.result = res.model_dump(mode="json")
+            out.append(res)
+        return out

@@ -1,0 +1,188 @@
+"""SQLAlchemy tables of the sync server (schema changes need an Alembic migration)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, Any: JSON}
+
+
+class Team(Base):
+    __tablename__ = "team"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Worker(Base):
+    __tablename__ = "worker"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("team.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))  # a staff member's name, not a participant's
+    role: Mapped[str] = mapped_column(String(16), default="worker")
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Device(Base):
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("worker.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token
+    label: Mapped[str | None] = mapped_column(String(64))
+    enrolled_ms: Mapped[int] = mapped_column(BigInteger)
+    last_seen_ms: Mapped[int | None] = mapped_column(BigInteger)
+    revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class EnrolCode(Base):
+    __tablename__ = "enrol_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("worker.id"), index=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    used_ms: Mapped[int | None] = mapped_column(BigInteger)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class ServerMeta(Base):
+    """One row: the data epoch and the change counter every writer locks first."""
+
+    __tablename__ = "server_meta"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data_epoch: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Record(Base):
+    """The server's current state of one synced row."""
+
+    __tablename__ = "record"
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    owner: Mapped[str] = mapped_column(String(36), index=True)
+    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    sharing: Mapped[str] = mapped_column(String(16))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    hlc: Mapped[str] = mapped_column(String(90))  # the latest of field_hlc
+    origin: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    field_hlc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    server_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ChangeLog(Base):
+    """Accepted changes in server_seq order: what devices pull."""
+
+    __tablename__ = "change_log"
+    server_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    change_id: Mapped[str] = mapped_column(String(36), index=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36))
+    team_id: Mapped[str] = mapped_column(String(36))
+    owner: Mapped[str] = mapped_column(String(36))
+    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # one more worker who must see this entry whatever their access (a handover notice)
+    extra_worker: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_change_log_team_seq", ChangeLog.team_id, ChangeLog.server_seq)
+
+
+class AppliedOp(Base):
+    """Exactly-once: the answer given for each change id."""
+
+    __tablename__ = "applied_ops"
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_key: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Batch(Base):
+    """Idempotency: the whole answer given for a batch key."""
+
+    __tablename__ = "batch"
+    batch_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class ProgrammeSetting(Base):
+    __tablename__ = "programme_settings"
+    team_id: Mapped[str] = mapped_column(ForeignKey("team.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class ParticipantAccess(Base):
+    """Which workers' devices may see a participant: the owner, and read-only past owners."""
+
+    __tablename__ = "participant_access"
+    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    team_id: Mapped[str] = mapped_column(String(36))
+    mode: Mapped[str] = mapped_column(String(16))  # "owner" | "read_only"
+    since_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Handover(Base):
+    __tablename__ = "handover"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(String(36), index=True)
+    from_worker: Mapped[str] = mapped_column(String(36))
+    to_worker: Mapped[str] = mapped_column(String(36))
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+    keep_read_only: Mapped[bool] = mapped_column(Boolean)
+
+
+class Erasure(Base):
+    """The receipt of an erased participant: ids and counts only."""
+
+    __tablename__ = "erasure"
+    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(64))
+    change_id: Mapped[str] = mapped_column(String(36))
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+    rows_removed: Mapped[int] = mapped_column(Integer)
+
+
+class RefusalLog(Base):
+    """Changes refused by the confidentiality rules or checks: never their content."""
+
+    __tablename__ = "refusal_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+    device_id: Mapped[str] = mapped_column(String(64), index=True)
+    change_id: Mapped[str] = mapped_column(String(36))
+    table_name: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(32))  # a code from exchange.Refusal
+
+
+class SupersededValue(Base):
+    """A value that lost under last writer wins, kept for the record (purged by erasure)."""
+
+    __tablename__ = "superseded_value"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    hlc: Mapped[str] = mapped_column(String(90))
+    origin: Mapped[str] = mapped_column(String(64))
+    at_ms: Mapped[int] = mapped_column(BigInteger)
