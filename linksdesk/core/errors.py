@@ -140,3 +140,7 @@ class KeyFileMismatchError(EnvironmentProblem):
             "The key file next to this vault belongs to a different vault. Put the vault's own "
             "key file back beside it."
         )
+
+
+class RecoveryKeyTypoError(ValidationError):
+    """The text typed is not shaped like a recovery key at all (a typo, not a wrong key)."""

@@ -53,7 +53,7 @@ from linksdesk.core.errors import (
     KeyFileDamagedError,
     KeyFileMissingError,
     ReadOnlyError,
-    ValidationError,
+    RecoveryKeyTypoError,
     VaultExistsError,
     VaultFromNewerVersionError,
     WeakPassphraseError,
@@ -196,7 +196,7 @@ def _new_recovery_key() -> str:
 
 
 def _not_a_recovery_key(why: str) -> NoReturn:
-    raise ValidationError(
+    raise RecoveryKeyTypoError(
         f"That does not look like a recovery key: {why} A recovery key is 8 groups of 4 "
         "letters and digits, like XXXX-XXXX-…; check each group against your copy."
     )
