@@ -1,0 +1,1 @@
+"""Dialogs for casework actions; each has a @classmethod ask(...) tests can replace."""

@@ -1,0 +1,242 @@
+"""A small form dialog built from field descriptions, shared by the simple dialogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass
+class Field:
+    """One input: ``kind`` is line, text, date, optional_date, datetime, int, check or choice."""
+
+    key: str
+    label: str
+    kind: str = "line"
+    value: Any = None
+    required: bool = False
+    choices: Sequence[tuple[str, Any]] = field(default_factory=tuple)  # (label, value)
+    minimum: int = 0
+    maximum: int = 10_000
+    help: str = ""
+
+
+def to_qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    return QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute))
+
+
+def from_qdatetime(value: QDateTime) -> dt.datetime:
+    d, t = value.date(), value.time()
+    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+class FormDialog(QDialog):
+    """Labels on the left, inputs on the right, OK refused until required fields are filled."""
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[Field],
+        parent: QWidget | None = None,
+        intro: str = "",
+        ok_text: str = "",
+        validate: Callable[[dict[str, Any]], str | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self._fields = list(fields)
+        self._widgets: dict[str, QWidget] = {}
+        self._validate = validate
+        layout = QVBoxLayout(self)
+        if intro:
+            label = QLabel(intro)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
+        for f in self._fields:
+            widget = self._make(f)
+            widget.setAccessibleName(f.label.rstrip(":* "))
+            if f.help:
+                widget.setToolTip(f.help)
+                widget.setAccessibleDescription(f.help)
+            self._widgets[f.key] = widget
+            text = f.label + (" *" if f.required else "")
+            if f.kind == "check":
+                form.addRow("", widget)
+            else:
+                label = QLabel(text)
+                label.setBuddy(widget)
+                form.addRow(label, widget)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Form message"))
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok_text:
+            ok.setText(ok_text)
+        ok.setAccessibleName(ok.text().replace("&", ""))
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(cancel.text().replace("&", ""))
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(440)
+
+    def widget(self, key: str) -> QWidget:
+        return self._widgets[key]
+
+    def _make(self, f: Field) -> QWidget:
+        if f.kind == "line":
+            w = QLineEdit()
+            w.setText("" if f.value is None else str(f.value))
+            return w
+        if f.kind == "text":
+            t = QPlainTextEdit()
+            t.setPlainText("" if f.value is None else str(f.value))
+            t.setTabChangesFocus(True)
+            t.setMinimumHeight(80)
+            return t
+        if f.kind in ("date", "optional_date"):
+            d = QDateEdit()
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("d MMM yyyy")
+            if f.kind == "optional_date":
+                # the minimum date stands for "no date" (shown as a dash)
+                d.setMinimumDate(QDate(1900, 1, 1))
+                d.setSpecialValueText("—")
+                d.setDate(to_qdate(f.value) if f.value else d.minimumDate())
+            else:
+                d.setDate(to_qdate(f.value or dt.date.today()))
+            return d
+        if f.kind == "datetime":
+            e = QDateTimeEdit()
+            e.setCalendarPopup(True)
+            e.setDisplayFormat("ddd d MMM yyyy HH:mm")
+            e.setDateTime(to_qdatetime(f.value or dt.datetime.now().replace(second=0)))
+            return e
+        if f.kind == "int":
+            s = QSpinBox()
+            s.setRange(f.minimum, f.maximum)
+            s.setValue(int(f.value or f.minimum))
+            return s
+        if f.kind == "check":
+            c = QCheckBox(f.label)
+            c.setChecked(bool(f.value))
+            return c
+        if f.kind == "choice":
+            box = QComboBox()
+            for label, value in f.choices:
+                box.addItem(label, value)
+            if f.value is not None:
+                for i, (_label, value) in enumerate(f.choices):
+                    if value == f.value:
+                        box.setCurrentIndex(i)
+            return box
+        raise ValueError(f"unknown field kind {f.kind!r}")
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self._fields:
+            w = self._widgets[f.key]
+            if isinstance(w, QLineEdit):
+                out[f.key] = w.text().strip() or None
+            elif isinstance(w, QPlainTextEdit):
+                out[f.key] = w.toPlainText().strip() or None
+            elif isinstance(w, QDateTimeEdit) and f.kind == "datetime":
+                out[f.key] = from_qdatetime(w.dateTime())
+            elif isinstance(w, QDateEdit):
+                if f.kind == "optional_date" and w.date() == w.minimumDate():
+                    out[f.key] = None
+                else:
+                    out[f.key] = from_qdate(w.date())
+            elif isinstance(w, QSpinBox):
+                out[f.key] = w.value()
+            elif isinstance(w, QCheckBox):
+                out[f.key] = w.isChecked()
+            elif isinstance(w, QComboBox):
+                out[f.key] = w.currentData()
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Fill inputs programmatically (tests and prefilled forms)."""
+        for key, value in values.items():
+            w = self._widgets[key]
+            if isinstance(w, QLineEdit):
+                w.setText("" if value is None else str(value))
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText("" if value is None else str(value))
+            elif isinstance(w, QDateTimeEdit) and isinstance(value, dt.datetime):
+                w.setDateTime(to_qdatetime(value))
+            elif isinstance(w, QDateEdit):
+                w.setDate(to_qdate(value) if value else w.minimumDate())
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(value))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QComboBox):
+                i = w.findData(value)
+                if i >= 0:
+                    w.setCurrentIndex(i)
+
+    def problem(self) -> str | None:
+        values = self.values()
+        for f in self._fields:
+            if f.required and values.get(f.key) in (None, ""):
+                return self.tr("Fill in {field}.").format(field=f.label.rstrip(":* ").lower())
+        if self._validate is not None:
+            return self._validate(values)
+        return None
+
+    def _on_ok(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.message.setText(problem)
+            self.message.show()
+            return
+        self.accept()
+
+    def run(self) -> dict[str, Any] | None:
+        """Show modally; the values, or None when cancelled."""
+        if self.exec() == QDialog.DialogCode.Accepted:
+            return self.values()
+        return None
+
+
+def choices_of(enum_cls: Any, only: Sequence[Any] | None = None) -> list[tuple[str, Any]]:
+    """(label, member) pairs of a vocabulary enum, for a choice field."""
+    members = list(only) if only is not None else list(enum_cls)
+    return [(m.label, m) for m in members]

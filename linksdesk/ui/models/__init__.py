@@ -1,0 +1,1 @@
+"""Qt item models over casework DTOs; they never call casework or SQL."""

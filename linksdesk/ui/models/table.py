@@ -1,0 +1,177 @@
+"""A read-only table model over a list of frozen DTOs, described by columns, and its filter proxy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+T = TypeVar("T")
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3
+PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 4
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def sort_value(value: Any) -> Any:
+    """A value the proxy can compare: dates as ISO text, enums by value, None first."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def short_date(value: dt.date | dt.datetime | None) -> str:
+    """Dates as people read them in lists: "Mon 3 Mar 2025"; empty when unknown."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%a} {value.day} {value:%b %Y %H:%M}"
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """One column: its title and how a row shows, sorts and explains itself there."""
+
+    title: str
+    display: Callable[[T], Any]
+    sort: Callable[[T], Any] | None = None
+    tooltip: Callable[[T], str | None] | None = None
+    align_right: bool = False
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """Rows are frozen DTOs handed in by a view; the model never fetches anything itself."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        id_of: Callable[[T], str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[T] = []
+        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
+
+    # -- content ------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> T:
+        return self._rows[row]
+
+    def row_of_id(self, row_id: str) -> int:
+        for i, r in enumerate(self._rows):
+            if self._id_of(r) == row_id:
+                return i
+        return -1
+
+    # -- Qt model -----------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(self._columns):
+            return None
+        row = self._rows[index.row()]
+        col = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            value = col.display(row)
+            return "" if value is None else str(value)
+        if role == SORT_ROLE:
+            return sort_value(col.sort(row) if col.sort else col.display(row))
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
+            return col.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return self._id_of(row)
+        if role == PARTICIPANT_ROLE:
+            return getattr(row, "participant_id", None)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+
+class RecordFilterProxy(QSortFilterProxyModel):
+    """Case-insensitive quick filter over every column, plus an optional row predicate."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self._predicate: Callable[[Any], bool] | None = None
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        """Keep only source rows (DTOs) for which ``predicate`` is true; None keeps all."""
+        self._predicate = predicate
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        source = self.sourceModel()
+        if self._predicate is not None and isinstance(source, RecordTableModel):
+            if not self._predicate(source.row_at(source_row)):
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
+    def row_at(self, proxy_row: int) -> Any:
+        source = self.sourceModel()
+        assert isinstance(source, RecordTableModel)
+        return source.row_at(self.mapToSource(self.index(proxy_row, 0)).row())

@@ -1,0 +1,1 @@
+"""The screens of the LinksDesk window: Today, Caseload, Diary, Resources, participant record."""

@@ -1,0 +1,223 @@
+"""The Caseload screen: everyone on the caseload, filtered and sorted in SQL, rows built lazily."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import lists
+from linksdesk.casework.dto import CaseloadQuery, CaseloadRow, CaseloadSort
+from linksdesk.core.changes import Changes
+from linksdesk.core.vocab import ParticipantStatus
+from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
+from linksdesk.ui.models.table import ID_ROLE, Column
+from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
+
+SORT_BY_COLUMN = (
+    CaseloadSort.PROGRAMME_ID,
+    CaseloadSort.NAME,
+    CaseloadSort.STATUS,
+    CaseloadSort.LAST_CONTACT,
+    CaseloadSort.NEXT_CONTACT,
+    CaseloadSort.APPOINTMENTS_USED,
+    CaseloadSort.OPEN_GOALS,
+    CaseloadSort.REFERRED_ON,
+)
+
+
+def _when(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value.day} {value:%b %Y %H:%M}"
+    return f"{value.day} {value:%b %Y}"
+
+
+def _appointments(row: CaseloadRow) -> str:
+    if row.appointment_limit is None:
+        return str(row.appointments_used)
+    text = f"{row.appointments_used} of {row.appointment_limit}"
+    return text + "  ⚠ over" if row.over_limit else text
+
+
+def caseload_columns(tr: Any) -> list[Column[CaseloadRow]]:
+    return [
+        Column(tr("Programme id"), lambda r: r.programme_id),
+        Column(tr("Name"), lambda r: r.display_name),
+        Column(tr("Status"), lambda r: r.status.label),
+        Column(tr("Last contact"), lambda r: _when(r.last_contact)),
+        Column(tr("Next contact"), lambda r: _when(r.next_contact)),
+        Column(
+            tr("Appointments"),
+            _appointments,
+            tooltip=lambda r: tr(
+                "Appointments used against the programme's limit (supported visits and "
+                "attempted contacts do not count)."
+            ),
+        ),
+        Column(tr("Open goals"), lambda r: r.open_goals, align_right=True),
+        Column(tr("Referred on"), lambda r: _when(r.referred_on)),
+    ]
+
+
+class CaseloadView(Screen):
+    """A lazily filled table of the caseload; Enter or double-click opens the record."""
+
+    sig_rows_loaded = Signal()  # a page of rows arrived and is painted on the next frame
+    sig_new_participant = Signal()
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        tr = self.tr
+        self.setAccessibleName(tr("Caseload"))
+        self.model: LazyRowsModel[CaseloadRow] = LazyRowsModel(
+            caseload_columns(tr), id_of=lambda r: r.participant_id, parent=self
+        )
+        self.proxy = SqlOrderProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._sort = CaseloadSort.NAME
+        self._descending = False
+        self._total = 0
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading(tr("Caseload")))
+        top.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(tr("Number of people shown"))
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+
+        bar = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(tr("Filter by name or programme id"))
+        self.filter_edit.setAccessibleName(tr("Quick filter"))
+        self.filter_edit.setClearButtonEnabled(True)
+        filter_label = QLabel(tr("&Filter:"))
+        filter_label.setBuddy(self.filter_edit)
+        bar.addWidget(filter_label)
+        bar.addWidget(self.filter_edit, 2)
+        self.status_box = QComboBox()
+        self.status_box.setAccessibleName(tr("Status filter"))
+        self.status_box.addItem(tr("Open (not closed)"), "open")
+        for status in ParticipantStatus:
+            self.status_box.addItem(status.label, status.value)
+        self.status_box.addItem(tr("Everyone"), "all")
+        status_label = QLabel(tr("&Status:"))
+        status_label.setBuddy(self.status_box)
+        bar.addWidget(status_label)
+        bar.addWidget(self.status_box)
+        self.new_button = QPushButton(tr("New participant…"))
+        self.new_button.setAccessibleName(tr("New participant"))
+        self.new_button.clicked.connect(self.sig_new_participant.emit)
+        bar.addWidget(self.new_button)
+        layout.addLayout(bar)
+
+        self.table = make_table(self.proxy, tr("Caseload table"))
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        layout.addWidget(self.table, 1)
+        widths = (90, 200, 80, 140, 140, 110, 80)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+        open_on_activate(self.table, self.sig_open_participant.emit)
+        self.setTabOrder(self.filter_edit, self.status_box)
+        self.setTabOrder(self.status_box, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+        self.setFocusProxy(self.filter_edit)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(250)
+        self._filter_timer.timeout.connect(self.refresh)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.model.sig_rows_wanted.connect(self._on_model_rows_wanted)
+        self.model.sig_sort_wanted.connect(self._on_model_sort_wanted)
+
+    # -- contract -----------------------------------------------------------------------
+    def query(self) -> CaseloadQuery:
+        choice = self.status_box.currentData()
+        statuses: frozenset[ParticipantStatus] = frozenset()
+        include_closed = False
+        if choice == "all":
+            include_closed = True
+        elif choice != "open":
+            statuses = frozenset({ParticipantStatus(choice)})
+            include_closed = choice == ParticipantStatus.CLOSED.value
+        return CaseloadQuery(
+            statuses=statuses,
+            include_closed=include_closed,
+            text=self.filter_edit.text().strip(),
+            sort=self._sort,
+            descending=self._descending,
+        )
+
+    def refresh(self) -> None:
+        self._filter_timer.stop()
+        self.run(lists.caseload_ids, self.query(), on_done=self._on_ids)
+
+    def on_changes(self, changes: Changes) -> None:
+        if not relevant(
+            changes, "participant", "contact", "goal", "status_change", "erasure", "erasure_receipt"
+        ):
+            return
+        # rows may have changed: drop them from the cache and ask SQL for the order again
+        if changes.participants:
+            self.model.invalidate_rows(sorted(changes.participants))
+        else:
+            self.model.invalidate_rows()
+        self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        self._filter_timer.stop()
+        self.model.clear()
+        self.filter_edit.clear()
+        self._filter_timer.stop()  # clearing the text restarted it
+        self.count_label.clear()
+
+    # -- internals ----------------------------------------------------------------------
+    def _on_ids(self, ids: list[str]) -> None:
+        current = self.table.currentIndex()
+        keep = current.siblingAtColumn(0).data(ID_ROLE) if current.isValid() else None
+        self.model.set_ids(ids)
+        self._total = len(ids)
+        self.count_label.setText(
+            self.tr("{n} people").format(n=f"{len(ids):,}")
+            if len(ids) != 1
+            else self.tr("1 person")
+        )
+        if keep:
+            row = self.model.row_of_id(str(keep))
+            if row >= 0:
+                self.table.setCurrentIndex(self.proxy.index(row, 0))
+
+    def _on_model_rows_wanted(self, generation: int, ids: list[str]) -> None:
+        self.run(
+            lists.caseload_rows,
+            ids,
+            on_done=lambda rows: self._on_rows(generation, rows),
+        )
+
+    def _on_rows(self, generation: int, rows: list[CaseloadRow]) -> None:
+        self.model.put_rows(generation, rows)
+        self.sig_rows_loaded.emit()
+
+    def _on_model_sort_wanted(self, column: int, order: Qt.SortOrder) -> None:
+        self._sort = SORT_BY_COLUMN[column]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()

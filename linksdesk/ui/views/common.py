@@ -1,0 +1,325 @@
+"""What every screen shares: running casework on the DB thread, inline messages, chips, sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.core.changes import Changes
+from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.vocab import (
+    ContactStatus,
+    GoalStatus,
+    OnwardStatus,
+    ParticipantStatus,
+    ResourceCapacity,
+)
+from linksdesk.ui.models.table import ID_ROLE
+from linksdesk.ui.widgets import InlineMessage
+
+log = logging.getLogger(__name__)
+
+# (background, text) pairs with contrast ≥ 4.5:1 whatever the window palette: a chip carries
+# its own background, so it reads the same in light and dark themes.
+CHIP_COLOURS: dict[str, tuple[str, str]] = {
+    "green": ("#d7f0dd", "#0b4d1e"),
+    "blue": ("#d8e6fb", "#0d3573"),
+    "amber": ("#fcebc4", "#5c3d00"),
+    "red": ("#f9d6d5", "#7a1410"),
+    "grey": ("#e4e4e7", "#2e2e33"),
+    "purple": ("#e8dcf7", "#3f1f6e"),
+}
+
+STATUS_TONE: dict[Any, str] = {
+    ParticipantStatus.REFERRED: "blue",
+    ParticipantStatus.ACTIVE: "green",
+    ParticipantStatus.PAUSED: "amber",
+    ParticipantStatus.CLOSED: "grey",
+    ContactStatus.SCHEDULED: "blue",
+    ContactStatus.ATTENDED: "green",
+    ContactStatus.DID_NOT_ATTEND: "red",
+    ContactStatus.CANCELLED: "grey",
+    GoalStatus.ACTIVE: "blue",
+    GoalStatus.ACHIEVED: "green",
+    GoalStatus.PARTLY_ACHIEVED: "green",
+    GoalStatus.ON_HOLD: "amber",
+    GoalStatus.STOPPED: "grey",
+    OnwardStatus.SUGGESTED: "blue",
+    OnwardStatus.MADE: "purple",
+    OnwardStatus.ATTENDED: "green",
+    OnwardStatus.DECLINED: "grey",
+    OnwardStatus.NO_CAPACITY: "red",
+    ResourceCapacity.OPEN: "green",
+    ResourceCapacity.LIMITED: "amber",
+    ResourceCapacity.WAITING_LIST: "amber",
+    ResourceCapacity.FULL: "red",
+    ResourceCapacity.UNKNOWN: "grey",
+}
+
+
+def tone_colours(tone: str) -> tuple[QColor, QColor]:
+    bg, fg = CHIP_COLOURS.get(tone, CHIP_COLOURS["grey"])
+    return QColor(bg), QColor(fg)
+
+
+class Chip(QLabel):
+    """A small rounded label for a status or consent; its own colours keep it readable."""
+
+    def __init__(self, text: str = "", tone: str = "grey", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.set_chip(text, tone)
+
+    def set_chip(self, text: str, tone: str, tooltip: str = "") -> None:
+        bg, fg = CHIP_COLOURS.get(tone, CHIP_COLOURS["grey"])
+        self.tone = tone
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.setToolTip(tooltip or text)
+        self.setStyleSheet(
+            f"QLabel {{ background: {bg}; color: {fg}; border: 1px solid {fg}; "
+            "border-radius: 9px; padding: 1px 8px; font-weight: 600; }}"
+        )
+        self.adjustSize()
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * (1.35 if level == 1 else 1.1))
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    palette = label.palette()
+    palette.setColor(
+        QPalette.ColorRole.WindowText,
+        label.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
+    )
+    label.setPalette(palette)
+    return label
+
+
+def make_table(
+    model: QAbstractItemModel, name: str, sortable: bool = True, stretch_last: bool = True
+) -> QTableView:
+    """A read-only, row-selecting table view with the house defaults."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(sortable)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(stretch_last)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setHighlightSections(False)
+    view.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
+    return view
+
+
+def selected_id(view: QTableView) -> str | None:
+    index = view.currentIndex()
+    if not index.isValid():
+        rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+        if not rows:
+            return None
+        index = rows[0]
+    value = index.siblingAtColumn(0).data(ID_ROLE)
+    return str(value) if value else None
+
+
+class Section(QWidget):
+    """A titled list on the Today screen: heading with a count, a table, an empty-state line."""
+
+    def __init__(
+        self,
+        title: str,
+        model: QAbstractItemModel,
+        empty_text: str,
+        subtitle: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._title = title
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 6)
+        self.heading = heading(title, level=2)
+        layout.addWidget(self.heading)
+        if subtitle:
+            self.subtitle = muted(subtitle)
+            layout.addWidget(self.subtitle)
+        self.table = make_table(model, title)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        layout.addWidget(self.table)
+        self.empty = muted(empty_text)
+        self.empty.setAccessibleName(empty_text)
+        layout.addWidget(self.empty)
+        self.setAccessibleName(title)
+        model.modelReset.connect(self._update)
+        model.rowsInserted.connect(self._update)
+        model.rowsRemoved.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        rows = self.table.model().rowCount()
+        self.heading.setText(f"{self._title} ({rows})" if rows else self._title)
+        self.table.setVisible(rows > 0)
+        self.empty.setVisible(rows == 0)
+        shown = min(rows, 8)
+        height = self.table.horizontalHeader().sizeHint().height()
+        height += shown * self.table.verticalHeader().defaultSectionSize() + 4
+        self.table.setFixedHeight(height)
+        if rows:
+            self.table.resizeColumnsToContents()
+
+
+class Screen(QWidget):
+    """Base of every view: runs casework on the DB thread and drops results after a lock."""
+
+    sig_open_participant = Signal(str)
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._epoch = 0  # bumped by clear(): results of jobs started before it are dropped
+        self.message = InlineMessage(self)
+
+    # -- running casework ---------------------------------------------------------------
+    def casebook(self) -> Any:
+        return getattr(self.session, "casebook", None)
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        progress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Queue ``fn(casebook, *args)`` on the DB thread; ``on_done`` gets the result here.
+
+        Returns the job, or None when the vault is locked (nothing to do then).
+        """
+        cb = self.casebook()
+        if cb is None:
+            return None
+        epoch = self._epoch
+
+        def done(result: Any) -> None:
+            if epoch != self._epoch:
+                return
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if epoch != self._epoch:
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.show_problem(exc)
+
+        return self.session.runner.submit(
+            fn, cb, *args, on_done=done, on_error=failed, progress=progress, **kwargs
+        )
+
+    def write(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Like ``run`` for a use case returning ``Outcome``: warnings shown, Changes announced."""
+
+        def done(outcome: Any) -> None:
+            changes = getattr(outcome, "changes", None)
+            if isinstance(changes, Changes):
+                # the session announces the Changes to every view itself (sig_changed)
+                if changes.warnings:
+                    self.message.show_message(
+                        "\n".join(str(w) for w in changes.warnings), "warning"
+                    )
+            if on_done is not None:
+                on_done(getattr(outcome, "value", outcome))
+
+        return self.run(fn, *args, on_done=done, on_error=on_error, **kwargs)
+
+    def show_problem(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError | EnvironmentProblem):
+            self.message.show_message(str(exc), "error")
+        # anything else is a bug: the runner hands it to the shell's crash dialog
+
+    # -- contract slots -----------------------------------------------------------------
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def on_changes(self, changes: Changes) -> None:
+        self.refresh()
+
+    def clear(self) -> None:
+        self._epoch += 1
+        self.message.clear_message()
+
+    def add_shortcut(self, keys: str, slot: Callable[[], None]) -> QShortcut:
+        sc = QShortcut(QKeySequence(keys), self)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(slot)
+        return sc
+
+
+def relevant(changes: Changes, *entities: str) -> bool:
+    return not changes.entities or any(changes.touched(e) for e in entities)
+
+
+def open_on_activate(view: QTableView, emit: Callable[[str], None], role: int = ID_ROLE) -> None:
+    """Enter or double-click on a row opens the participant whose id the row carries."""
+
+    def go(index: QModelIndex) -> None:
+        pid = index.siblingAtColumn(0).data(role)
+        if pid:
+            emit(str(pid))
+
+    view.activated.connect(go)
+
+
+def weeks_ago(when: dt.date | dt.datetime | None, today: dt.date | None = None) -> str:
+    if when is None:
+        return ""
+    today = today or dt.date.today()
+    day = when.date() if isinstance(when, dt.datetime) else when
+    days = (today - day).days
+    if days <= 0:
+        return "today" if days == 0 else "in the future"
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    if days < 70:
+        return f"{days // 7} weeks ago"
+    return f"{days // 30} months ago"

@@ -1,0 +1,276 @@
+"""The Today screen: today's and this week's contacts, what needs following up, who to reach out to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from linksdesk.casework import lists
+from linksdesk.casework.dto import (
+    AwaitingOutcomeRow,
+    DiaryEntry,
+    GoalReviewRow,
+    ReengagementRow,
+)
+from linksdesk.core.changes import Changes
+from linksdesk.core.vocab import ContactStatus
+from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import Screen, Section, heading, muted, open_on_activate, relevant
+
+
+@dataclass(frozen=True)
+class TodayData:
+    """Everything the Today screen shows, loaded in one job."""
+
+    today: dt.date
+    todays: list[DiaryEntry]
+    week: list[DiaryEntry]
+    follow_ups: list[DiaryEntry]
+    reviews: list[GoalReviewRow]
+    awaiting: list[AwaitingOutcomeRow]
+    not_seen: list[ReengagementRow]
+    not_seen_weeks: int
+
+
+def load_today(cb: Any, today: dt.date, now: dt.datetime) -> TodayData:
+    """Runs on the DB thread: one job for the whole screen."""
+    todays = lists.todays_contacts(cb, today=today)
+    week = [e for e in lists.diary(cb, today + dt.timedelta(days=1), days=6)]
+    # contacts whose time has passed with no outcome recorded yet
+    past = lists.diary(cb, today - dt.timedelta(days=28), days=29)
+    follow_ups = [e for e in past if e.status is ContactStatus.SCHEDULED and e.at < now]
+    weeks = cb.settings().not_seen_weeks
+    return TodayData(
+        today=today,
+        todays=todays,
+        week=week,
+        follow_ups=follow_ups,
+        reviews=lists.goals_due_for_review(cb, by=today + dt.timedelta(days=7)),
+        awaiting=lists.awaiting_outcome(cb),
+        not_seen=lists.not_seen(cb, weeks=weeks, today=today),
+        not_seen_weeks=weeks,
+    )
+
+
+def _time(at: dt.datetime) -> str:
+    return f"{at:%H:%M}"
+
+
+def _day(at: dt.datetime | dt.date) -> str:
+    return f"{at:%a} {at.day} {at:%b}"
+
+
+class TodayView(Screen):
+    """What a links worker looks at first thing: lists only, each row opens the participant."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.setAccessibleName(self.tr("Today"))
+        self._today_override: dt.date | None = None
+        self._now_override: dt.datetime | None = None
+        tr = self.tr
+
+        self.todays_model: RecordTableModel[DiaryEntry] = RecordTableModel(
+            [
+                Column(tr("Time"), lambda e: _time(e.at), sort=lambda e: e.at),
+                Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
+                Column(tr("Contact"), lambda e: e.kind.label),
+                Column(tr("Status"), lambda e: e.status.label),
+                Column(tr("Venue"), lambda e: e.venue or ""),
+                Column(tr("Purpose"), lambda e: e.purpose or ""),
+            ],
+            id_of=lambda e: e.contact_id,
+            parent=self,
+        )
+        self.week_model: RecordTableModel[DiaryEntry] = RecordTableModel(
+            [
+                Column(tr("When"), lambda e: f"{_day(e.at)} {_time(e.at)}", sort=lambda e: e.at),
+                Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
+                Column(tr("Contact"), lambda e: e.kind.label),
+                Column(tr("Venue"), lambda e: e.venue or ""),
+                Column(tr("Purpose"), lambda e: e.purpose or ""),
+            ],
+            id_of=lambda e: e.contact_id,
+            parent=self,
+        )
+        self.follow_model: RecordTableModel[DiaryEntry] = RecordTableModel(
+            [
+                Column(tr("Was due"), lambda e: f"{_day(e.at)} {_time(e.at)}", sort=lambda e: e.at),
+                Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
+                Column(tr("Contact"), lambda e: e.kind.label),
+                Column(tr("To do"), lambda e: tr("Record the outcome")),
+            ],
+            id_of=lambda e: e.contact_id,
+            parent=self,
+        )
+        self.reviews_model: RecordTableModel[GoalReviewRow] = RecordTableModel(
+            [
+                Column(tr("Review on"), lambda r: _day(r.review_on), sort=lambda r: r.review_on),
+                Column(tr("Participant"), lambda r: f"{r.display_name} ({r.programme_id})"),
+                Column(tr("Goal"), lambda r: r.title),
+                Column(tr("Progress"), lambda r: f"{r.progress}/10", sort=lambda r: r.progress),
+            ],
+            id_of=lambda r: r.goal_id,
+            parent=self,
+        )
+        self.awaiting_model: RecordTableModel[AwaitingOutcomeRow] = RecordTableModel(
+            [
+                Column(
+                    tr("Waiting"),
+                    lambda r: tr("{n} days").format(n=r.days_waiting),
+                    sort=lambda r: r.days_waiting,
+                    align_right=True,
+                ),
+                Column(tr("Participant"), lambda r: f"{r.display_name} ({r.programme_id})"),
+                Column(tr("Resource"), lambda r: r.resource_name),
+                Column(tr("Kind"), lambda r: r.kind.label),
+                Column(tr("Status"), lambda r: r.status.label),
+            ],
+            id_of=lambda r: r.onward_id,
+            parent=self,
+        )
+        self.not_seen_model: RecordTableModel[ReengagementRow] = RecordTableModel(
+            [
+                Column(
+                    tr("Last seen"),
+                    lambda r: _day(r.last_seen) if r.last_seen else tr("Never seen"),
+                    sort=lambda r: r.last_seen,
+                ),
+                Column(
+                    tr("Weeks"),
+                    lambda r: "" if r.weeks_since is None else r.weeks_since,
+                    sort=lambda r: -1 if r.weeks_since is None else r.weeks_since,
+                    align_right=True,
+                ),
+                Column(tr("Participant"), lambda r: f"{r.display_name} ({r.programme_id})"),
+                Column(tr("Status"), lambda r: r.status.label),
+                Column(
+                    tr("Next contact"),
+                    lambda r: f"{_day(r.next_contact)}" if r.next_contact else tr("None booked"),
+                    sort=lambda r: r.next_contact,
+                ),
+            ],
+            id_of=lambda r: r.participant_id,
+            parent=self,
+        )
+        self.models = [
+            self.todays_model,
+            self.week_model,
+            self.follow_model,
+            self.reviews_model,
+            self.awaiting_model,
+            self.not_seen_model,
+        ]
+        self.proxies: list[RecordFilterProxy] = []
+        for m in self.models:
+            proxy = RecordFilterProxy(self)
+            proxy.setSourceModel(m)
+            self.proxies.append(proxy)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.title = heading(tr("Today"))
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.refresh_button = QPushButton(tr("Refresh"))
+        self.refresh_button.setAccessibleName(tr("Refresh today's lists"))
+        self.refresh_button.clicked.connect(self.refresh)
+        top.addWidget(self.refresh_button)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+
+        self.todays_section = Section(
+            tr("Today's contacts"), self.proxies[0], tr("Nothing booked for today.")
+        )
+        self.week_section = Section(
+            tr("Later this week"), self.proxies[1], tr("Nothing booked for the rest of the week.")
+        )
+        self.follow_section = Section(
+            tr("Outcomes to record"),
+            self.proxies[2],
+            tr("Every past contact has its outcome recorded."),
+            subtitle=tr("Contacts whose time has passed and are still marked scheduled."),
+        )
+        self.reviews_section = Section(
+            tr("Goal reviews due"),
+            self.proxies[3],
+            tr("No goal reviews due in the next 7 days."),
+        )
+        self.awaiting_section = Section(
+            tr("Onward referrals waiting for an outcome"),
+            self.proxies[4],
+            tr("No onward referrals are waiting for an outcome."),
+        )
+        self.not_seen_section = Section(
+            tr("Not seen for a while"),
+            self.proxies[5],
+            tr("Everyone on the caseload has been seen recently."),
+            subtitle=tr("The door is always open: people you might reach out to."),
+        )
+        # Sync conflicts appear here once sync is set up; hidden until then.
+        self.conflicts_section = muted("")
+        self.conflicts_section.hide()
+        self.sections = [
+            self.todays_section,
+            self.follow_section,
+            self.week_section,
+            self.reviews_section,
+            self.awaiting_section,
+            self.not_seen_section,
+        ]
+        for section in self.sections:
+            layout.addWidget(section)
+            open_on_activate(section.table, self.sig_open_participant.emit, PARTICIPANT_ROLE)
+        layout.addWidget(self.conflicts_section)
+        layout.addStretch(1)
+        self.setFocusProxy(self.todays_section.table)
+
+    # -- contract -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        today = self._today_override or dt.date.today()
+        now = self._now_override or dt.datetime.now()
+        self.run(load_today, today, now, on_done=self._show)
+
+    def on_changes(self, changes: Changes) -> None:
+        if relevant(changes, "participant", "contact", "goal", "onward_referral", "erasure"):
+            self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        for m in self.models:
+            m.clear()
+        self.title.setText(self.tr("Today"))
+
+    # -- internals ----------------------------------------------------------------------
+    def _show(self, data: TodayData) -> None:
+        self.title.setText(
+            self.tr("Today, {day}").format(day=f"{data.today:%A} {data.today.day} {data.today:%B}")
+        )
+        self.todays_model.set_rows(data.todays)
+        self.week_model.set_rows(data.week)
+        self.follow_model.set_rows(data.follow_ups)
+        self.reviews_model.set_rows(data.reviews)
+        self.awaiting_model.set_rows(data.awaiting)
+        self.not_seen_model.set_rows(data.not_seen)
+        self.not_seen_section.subtitle.setText(
+            self.tr(
+                "The door is always open: people not seen for {n} weeks or more, "
+                "whom you might reach out to."
+            ).format(n=data.not_seen_weeks)
+        )
+        for proxy in self.proxies:
+            proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self.proxies[5].sort(1, Qt.SortOrder.DescendingOrder)
