@@ -38,6 +38,17 @@ def data_columns(row_or_cls: Any) -> list[str]:
     return [c.key for c in table.columns if c.key not in SYNC_META]
 
 
+def json_value(value: Any) -> Any:
+    """A value as the outbox stores it: dates and times as ISO 8601 text, containers walked."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_value(v) for v in value]
+    return value
+
+
 def row_values(row: Any) -> dict[str, Any]:
     return {c.key: getattr(row, c.key) for c in row.__table__.columns}
 
@@ -140,7 +151,7 @@ class WriteTx:
                 row_id=change.row_id,
                 op=change.op,
                 hlc=change.hlc,
-                payload=payload,
+                payload=json_value(payload),
                 base=change.base,
                 created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
             )

@@ -1,0 +1,186 @@
+"""The open vault of one links worker: unlock, lock, settings, drafts and checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from linksdesk.casework.dto import CheckReport, PassphraseStrength
+from linksdesk.core.errors import ValidationError, VaultLockedError
+from linksdesk.core.settings import Settings
+from linksdesk.core.vocab import AuditAction
+from linksdesk.storage import keyfile
+from linksdesk.storage.store import Store
+from linksdesk.storage.tables import Draft, LocalSetting
+from linksdesk.storage.vault import Vault
+from linksdesk.sync.policy import SyncPolicy
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "settings"
+DRAFT_KEY_MAX = 128
+
+
+def draft_key(kind: str, participant_id: str | None, item_id: str | None = None) -> str:
+    """The key of a draft; drafts about a participant carry their id so erasure finds them."""
+    parts = [kind, participant_id or "-", item_id or "new"]
+    key = "/".join(parts)
+    if len(key) > DRAFT_KEY_MAX:
+        raise ValidationError("The draft key is too long.")
+    return key
+
+
+class Casebook:
+    """One worker's unlocked vault; every casework use case takes it as first argument."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._vault: Vault | None = vault
+        self._store: Store | None = vault.store(SyncPolicy())
+
+    # -- opening and closing -----------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path | str, passphrase: str) -> tuple[Casebook, str]:
+        """A new vault, unlocked, and its recovery key (show it once; it is not kept)."""
+        vault, recovery = Vault.create(Path(path), passphrase)
+        cb = cls(vault)
+        cb._audit(AuditAction.CREATE, "vault")
+        return cb, recovery
+
+    @classmethod
+    def unlock(cls, path: Path | str, passphrase: str) -> Casebook:
+        cb = cls(Vault.unlock(Path(path), passphrase))
+        cb._audit(AuditAction.UNLOCK, "vault")
+        return cb
+
+    @classmethod
+    def recover(cls, path: Path | str, recovery_key: str, new_passphrase: str) -> Casebook:
+        cb = cls(Vault.recover(Path(path), recovery_key, new_passphrase))
+        cb._audit(AuditAction.UNLOCK, "vault")
+        cb._audit(AuditAction.PASSPHRASE, "vault")
+        return cb
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        self.vault.change_passphrase(new_passphrase)  # audits "passphrase" itself
+
+    def lock(self) -> None:
+        """Close the database and drop the key; every later call raises VaultLockedError."""
+        vault, self._vault, self._store = self._vault, None, None
+        if vault is None:
+            return
+        try:
+            with vault.store().write() as tx:
+                tx.audit(AuditAction.LOCK, "vault")
+        except Exception:
+            # locking must never fail: the key is dropped whatever happened to the audit line
+            log.warning("could not record the lock in the audit log")
+        finally:
+            vault.lock()
+
+    @property
+    def is_locked(self) -> bool:
+        return self._vault is None or self._vault.is_locked
+
+    def __enter__(self) -> Casebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()
+
+    # -- parts (for use cases and the sync engine) -------------------------------------------
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None or self._vault.is_locked:
+            raise VaultLockedError()
+        return self._vault
+
+    @property
+    def store(self) -> Store:
+        if self._store is None or self.is_locked:
+            raise VaultLockedError()
+        return self._store
+
+    @property
+    def path(self) -> Path:
+        return self.vault.path
+
+    @property
+    def device_id(self) -> str:
+        return self.vault.device_id
+
+    @property
+    def worker_id(self) -> str:
+        return self.vault.worker_id
+
+    def _audit(self, action: AuditAction, entity: str, entity_id: str | None = None) -> None:
+        with self.store.write() as tx:
+            tx.audit(action, entity, entity_id)
+
+    # -- settings ------------------------------------------------------------------------------
+    def settings(self) -> Settings:
+        with self.store.read() as s:
+            stored = s.scalar(select(LocalSetting.value).where(LocalSetting.key == SETTINGS_KEY))
+        if not isinstance(stored, dict):
+            return Settings()
+        try:
+            return Settings.from_json(stored)
+        except (TypeError, ValueError):
+            log.warning("stored settings unreadable; using defaults")
+            return Settings()
+
+    def update_settings(self, **changes: Any) -> Settings:
+        """Change some settings (validated as a whole) and return them all."""
+        known = {f.name for f in dataclasses.fields(Settings)}
+        for name in changes:
+            if name not in known:
+                raise ValidationError(f"There is no setting called '{name}'.")
+        if "concern_taxonomy" in changes:
+            changes["concern_taxonomy"] = tuple(changes["concern_taxonomy"])
+        updated = dataclasses.replace(self.settings(), **changes).validate()
+        with self.store.write() as tx:
+            tx.session.merge(LocalSetting(key=SETTINGS_KEY, value=updated.to_json()))
+            tx.audit(AuditAction.CHANGE, "settings")
+        return updated
+
+    # -- checks --------------------------------------------------------------------------------
+    def check(self) -> CheckReport:
+        """Check the encrypted pages, the database structure and the audit chain."""
+        report = self.vault.integrity_check()
+        return CheckReport(
+            ok=report.ok,
+            message=report.describe(),
+            damaged_pages=len(report.cipher_errors),
+            structure_problems=len(report.sqlite_errors),
+            audit_events=report.audit_events,
+            audit_broken_at=report.audit_broken_at,
+        )
+
+    @staticmethod
+    def passphrase_strength(text: str) -> PassphraseStrength:
+        score, hint = keyfile.check_passphrase_strength(text)
+        return PassphraseStrength(score=score, acceptable=score >= 2, message=hint)
+
+    # -- drafts (only ever in the vault's draft table) ------------------------------------------
+    def save_draft(self, key: str, text: str) -> None:
+        if not key or len(key) > DRAFT_KEY_MAX:
+            raise ValidationError("The draft key must be 1 to 128 characters.")
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self.store.write() as tx:
+            tx.session.merge(Draft(key=key, body=text, updated_at=now))
+
+    def load_draft(self, key: str) -> str | None:
+        with self.store.read() as s:
+            return s.scalar(select(Draft.body).where(Draft.key == key))
+
+    def discard_draft(self, key: str) -> None:
+        with self.store.write() as tx:
+            tx.session.execute(delete(Draft).where(Draft.key == key))
+
+    def drafts(self, prefix: str = "") -> list[str]:
+        with self.store.read() as s:
+            keys = s.scalars(select(Draft.key).order_by(Draft.key)).all()
+        return [k for k in keys if k.startswith(prefix)]

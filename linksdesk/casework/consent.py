@@ -1,0 +1,178 @@
+"""Consent: versioned records per scope; the latest version decides, and decides what may sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import func, select
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import Consent, Outcome
+from linksdesk.core.changes import RowChange
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import ConsentMethod, ConsentScope
+from linksdesk.storage.store import WriteTx, data_columns, row_values
+from linksdesk.storage.tables import PARTICIPANT_LINKED, TABLE_BY_NAME
+from linksdesk.storage.tables import Consent as ConsentRow
+from linksdesk.storage.tables import Participant as ParticipantRow
+
+log = logging.getLogger(__name__)
+
+
+def to_consent(row: ConsentRow) -> Consent:
+    return Consent(
+        id=row.id,
+        participant_id=row.participant_id,
+        scope=ConsentScope(row.scope),
+        given=row.given,
+        version=row.version,
+        recorded_on=row.recorded_on,
+        method=ConsentMethod(row.method),
+        note=row.note,
+    )
+
+
+def _latest_order() -> tuple[object, ...]:
+    # the highest version decides; the clock breaks a tie between two devices' version n
+    return (ConsentRow.version.desc(), ConsentRow.hlc.desc())
+
+
+def record_consent(
+    cb: Casebook,
+    participant_id: str,
+    scope: ConsentScope | str,
+    given: bool,
+    *,
+    method: ConsentMethod | str = ConsentMethod.VERBAL,
+    recorded_on: dt.date | None = None,
+    note: str | None = None,
+) -> Outcome[Consent]:
+    """Record a new version of one consent; earlier versions stay as history.
+
+    When sharing with the team turns from not given to given, everything already recorded
+    about the participant is queued for sync in the same transaction (a backfill).
+    """
+    the_scope = records.enum_arg(ConsentScope, scope, "Consent scope")
+    the_method = records.enum_arg(ConsentMethod, method, "How consent was given")
+    if not isinstance(given, bool):
+        raise ValidationError("Consent must be given or not given.")
+    note_text = records.text_arg(note, "Note", max_len=2000)
+    day = records.today(recorded_on)
+    with cb.store.write() as tx:
+        person = records.participant(tx.session, participant_id)
+        was_shared = tx.is_shared(person.id)
+        previous = tx.session.scalar(
+            select(func.max(ConsentRow.version)).where(
+                ConsentRow.participant_id == person.id,
+                ConsentRow.scope == the_scope.value,
+                ConsentRow.deleted.is_(False),
+            )
+        )
+        turns_shared = the_scope is ConsentScope.TEAM and given and not was_shared
+        if turns_shared:
+            # queued before the consent itself so the participant row reaches the server first
+            backfill(tx, person.id)
+        row = tx.insert(
+            ConsentRow(
+                participant_id=person.id,
+                scope=the_scope.value,
+                given=given,
+                version=(previous or 0) + 1,
+                recorded_on=day,
+                method=the_method.value,
+                note=note_text,
+            )
+        )
+        if the_scope is ConsentScope.TEAM and was_shared and not given:
+            team_consent_withdrawn(tx, person.id)
+        return Outcome(to_consent(row), tx.changes)
+
+
+def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozenset()) -> int:
+    """Queue every live row of a participant as a full-row change; returns how many were queued.
+
+    Parents go first (participant, then linked tables in dependency order) so the server can
+    apply them in order. Each change keeps the row's own clock, so a later merge sees the
+    true age of every field.
+    """
+    queued = 0
+    tables = [ParticipantRow, *(TABLE_BY_NAME[name] for name in PARTICIPANT_LINKED)]
+    for table in tables:
+        key = table.id if table is ParticipantRow else table.participant_id  # type: ignore[attr-defined]
+        rows = tx.session.scalars(
+            select(table).where(key == participant_id, table.deleted.is_(False)).order_by(table.hlc)
+        )
+        for row in rows:
+            if row.id in skip:
+                continue
+            tx.queue(
+                RowChange(
+                    table=row.__tablename__,  # type: ignore[attr-defined]
+                    row_id=row.id,
+                    op="upsert",
+                    hlc=row.hlc,
+                    values=row_values(row),
+                    changed=frozenset(data_columns(row)),
+                    base={},
+                    participant_id=participant_id,
+                    participant_shared=True,
+                )
+            )
+            queued += 1
+    log.info("team sharing consent given: %d existing rows queued for sync", queued)
+    return queued
+
+
+def team_consent_withdrawn(tx: WriteTx, participant_id: str) -> None:
+    """Hook: sharing with the team has just been withdrawn for this participant.
+
+    From now on the policy queues nothing more about them (``WriteTx.is_shared`` is False),
+    and the withdrawing consent row itself is not queued either. What the server already
+    holds is the sync layer's business: the sync engineer hooks a "withdraw" command in here
+    (queued through ``tx.queue`` in this same transaction) when the protocol supports one.
+    """
+    log.info("team sharing consent withdrawn; nothing more will be queued for this participant")
+
+
+def consent_history(
+    cb: Casebook, participant_id: str, scope: ConsentScope | str | None = None
+) -> list[Consent]:
+    """Every consent record of the participant, by scope then version (oldest first)."""
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        query = select(ConsentRow).where(
+            ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False)
+        )
+        if scope is not None:
+            query = query.where(
+                ConsentRow.scope == records.enum_arg(ConsentScope, scope, "Consent scope").value
+            )
+        rows = s.scalars(query.order_by(ConsentRow.scope, ConsentRow.version, ConsentRow.hlc))
+        return [to_consent(r) for r in rows]
+
+
+def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Consent | None]:
+    """The deciding (latest-version) record of each scope, or None where none was recorded."""
+    out: dict[ConsentScope, Consent | None] = dict.fromkeys(ConsentScope)
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        rows = s.scalars(
+            select(ConsentRow)
+            .where(ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False))
+            .order_by(ConsentRow.scope, *_latest_order())  # type: ignore[arg-type]
+        )
+        for r in rows:
+            scope = ConsentScope(r.scope)
+            if out[scope] is None:
+                out[scope] = to_consent(r)
+    return out
+
+
+def sharing_allowed(cb: Casebook, participant_id: str) -> dict[ConsentScope, bool]:
+    """Whether each scope's latest consent is given (no record means not given)."""
+    return {
+        scope: bool(c is not None and c.given)
+        for scope, c in current_consent(cb, participant_id).items()
+    }

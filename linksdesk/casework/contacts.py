@@ -1,0 +1,220 @@
+"""Contacts: schedule them, record what happened in one call, and keep count of appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import AppointmentLimitWarning, AppointmentUse, Contact, Outcome
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.storage.store import WriteTx
+from linksdesk.storage.tables import Contact as ContactRow
+
+# Supported visits never count towards the programme's appointment limit, and an attempted
+# contact is not an appointment; a cancelled one was never used.
+NOT_COUNTED_KINDS = frozenset({ContactKind.SUPPORTED_VISIT, ContactKind.ATTEMPTED})
+NOT_COUNTED_STATUSES = frozenset({ContactStatus.CANCELLED})
+OUTCOMES = frozenset(
+    {ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED}
+)
+
+
+def counts_towards_limit(kind: ContactKind | str, status: ContactStatus | str) -> bool:
+    return (
+        ContactKind(kind) not in NOT_COUNTED_KINDS
+        and ContactStatus(status) not in NOT_COUNTED_STATUSES
+    )
+
+
+def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
+    """SQL form of ``counts_towards_limit`` (used by the caseload's aggregate too)."""
+    return and_(
+        table.deleted.is_(False),
+        table.kind.not_in([k.value for k in NOT_COUNTED_KINDS]),
+        table.status.not_in([s.value for s in NOT_COUNTED_STATUSES]),
+    )
+
+
+def to_contact(row: ContactRow) -> Contact:
+    return Contact(
+        id=row.id,
+        participant_id=row.participant_id,
+        kind=ContactKind(row.kind),
+        status=ContactStatus(row.status),
+        at=row.scheduled_at,
+        minutes=row.minutes,
+        venue=row.venue,
+        purpose=row.purpose,
+        counts_towards_limit=counts_towards_limit(row.kind, row.status),
+    )
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "kind":
+            out["kind"] = records.enum_arg(ContactKind, value, "Kind of contact").value
+        elif name == "at":
+            out["scheduled_at"] = records.datetime_arg(value, "Date and time")
+        elif name == "minutes":
+            out["minutes"] = None if value is None else records.int_arg(value, "Minutes", 0, 1440)
+        elif name == "venue":
+            out["venue"] = records.text_arg(value, "Venue", max_len=200)
+        elif name == "purpose":
+            out["purpose"] = records.text_arg(value, "Purpose", max_len=4000)
+        else:
+            raise ValidationError(f"'{name}' is not a contact detail that can be changed.")
+    return out
+
+
+def _counted(session: Session, participant_id: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ContactRow)
+            .where(ContactRow.participant_id == participant_id, counted_clause())
+        )
+        or 0
+    )
+
+
+def _warn_if_over_limit(limit: int | None, tx: WriteTx, row: ContactRow) -> None:
+    """Warn (never block) when this counted contact leaves the total above the limit."""
+    if limit is None or row.deleted or not counts_towards_limit(row.kind, row.status):
+        return
+    used = _counted(tx.session, row.participant_id)
+    if used > limit:
+        tx.changes.warnings.append(AppointmentLimitWarning(row.participant_id, used, limit))
+
+
+def _new_contact(
+    cb: Casebook, participant_id: str, status: ContactStatus, fields: dict[str, Any]
+) -> Outcome[Contact]:
+    limit = cb.settings().appointment_limit
+    with cb.store.write() as tx:
+        person = records.participant(tx.session, participant_id)
+        row = tx.insert(ContactRow(participant_id=person.id, status=status.value, **fields))
+        _warn_if_over_limit(limit, tx, row)
+        return Outcome(to_contact(row), tx.changes)
+
+
+def schedule_contact(
+    cb: Casebook,
+    participant_id: str,
+    *,
+    kind: ContactKind | str,
+    at: dt.datetime,
+    minutes: int | None = None,
+    venue: str | None = None,
+    purpose: str | None = None,
+) -> Outcome[Contact]:
+    """Put a contact in the diary; warns when it takes the person over the appointment limit."""
+    fields = _clean(
+        {"kind": kind, "at": at, "minutes": minutes, "venue": venue, "purpose": purpose}
+    )
+    if fields["kind"] == ContactKind.ATTEMPTED.value:
+        raise ValidationError("Kind of contact cannot be an attempted contact when scheduling.")
+    return _new_contact(cb, participant_id, ContactStatus.SCHEDULED, fields)
+
+
+def record_contact(
+    cb: Casebook,
+    participant_id: str,
+    *,
+    kind: ContactKind | str,
+    at: dt.datetime,
+    status: ContactStatus | str = ContactStatus.ATTENDED,
+    minutes: int | None = None,
+    venue: str | None = None,
+    purpose: str | None = None,
+) -> Outcome[Contact]:
+    """Record a contact that already happened (or was missed) without being scheduled first."""
+    outcome = records.enum_arg(ContactStatus, status, "What happened")
+    if outcome not in OUTCOMES:
+        raise ValidationError("What happened must be attended, did not attend or cancelled.")
+    fields = _clean(
+        {"kind": kind, "at": at, "minutes": minutes, "venue": venue, "purpose": purpose}
+    )
+    return _new_contact(cb, participant_id, outcome, fields)
+
+
+def record_attempted_contact(
+    cb: Casebook,
+    participant_id: str,
+    *,
+    at: dt.datetime | None = None,
+    purpose: str | None = None,
+) -> Outcome[Contact]:
+    """An attempt to reach the person (a call not answered, a knock with no reply)."""
+    fields = _clean({"kind": ContactKind.ATTEMPTED, "at": at or records.now(), "purpose": purpose})
+    return _new_contact(cb, participant_id, ContactStatus.ATTENDED, fields)
+
+
+def record_outcome(
+    cb: Casebook,
+    contact_id: str,
+    status: ContactStatus | str,
+    *,
+    minutes: int | None = None,
+    venue: str | None = None,
+) -> Outcome[Contact]:
+    """Attended, did not attend or cancelled, with minutes and venue, in one call."""
+    outcome = records.enum_arg(ContactStatus, status, "What happened")
+    if outcome not in OUTCOMES:
+        raise ValidationError("What happened must be attended, did not attend or cancelled.")
+    values: dict[str, Any] = {"status": outcome.value}
+    extra: dict[str, Any] = {}
+    if minutes is not None:
+        extra["minutes"] = minutes
+    if venue is not None:
+        extra["venue"] = venue
+    values.update(_clean(extra))
+    limit = cb.settings().appointment_limit
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        tx.update(row, **values)
+        _warn_if_over_limit(limit, tx, row)
+        return Outcome(to_contact(row), tx.changes)
+
+
+def edit_contact(cb: Casebook, contact_id: str, **fields: Any) -> Outcome[Contact]:
+    """Change when, what kind, how long, where or why (e.g. to reschedule)."""
+    cleaned = _clean(fields)
+    limit = cb.settings().appointment_limit
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        tx.update(row, **cleaned)
+        _warn_if_over_limit(limit, tx, row)
+        return Outcome(to_contact(row), tx.changes)
+
+
+def remove_contact(cb: Casebook, contact_id: str) -> Outcome[None]:
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        tx.delete(row)
+        return Outcome(None, tx.changes)
+
+
+def list_contacts(cb: Casebook, participant_id: str) -> list[Contact]:
+    """Every contact of the participant, newest first."""
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        rows = s.scalars(
+            select(ContactRow)
+            .where(ContactRow.participant_id == participant_id, ContactRow.deleted.is_(False))
+            .order_by(ContactRow.scheduled_at.desc(), ContactRow.hlc.desc())
+        )
+        return [to_contact(r) for r in rows]
+
+
+def appointment_use(cb: Casebook, participant_id: str) -> AppointmentUse:
+    limit = cb.settings().appointment_limit
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        return AppointmentUse(used=_counted(s, participant_id), limit=limit)

@@ -1,0 +1,343 @@
+"""Participants: create and edit, programme ids, duplicates, viewing, status and its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import (
+    DuplicateWarning,
+    Outcome,
+    Participant,
+    ParticipantSummary,
+    StatusChange,
+)
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import AuditAction, ParticipantStatus
+from linksdesk.storage import search as search_index
+from linksdesk.storage.store import WriteTx
+from linksdesk.storage.tables import LocalSetting
+from linksdesk.storage.tables import Participant as ParticipantRow
+from linksdesk.storage.tables import StatusChange as StatusChangeRow
+
+PROGRAMME_PREFIX = "P"
+FIRST_PROGRAMME_NUMBER = 1001
+NEXT_NUMBER_KEY = "next_programme_number"
+
+# field → (label for messages, max length or None for dates); names are required
+_TEXT_FIELDS: dict[str, tuple[str, int | None]] = {
+    "given_name": ("Given name", 100),
+    "family_name": ("Family name", 100),
+    "preferred_name": ("Preferred name", 100),
+    "phone": ("Phone", 40),
+    "email": ("Email", 200),
+    "address": ("Address", 2000),
+    "postcode": ("Postcode", 10),
+    "gp_practice": ("GP practice", 200),
+    "contact_preferences": ("Contact preferences", 2000),
+    "risk_summary": ("Risk summary", 4000),
+}
+_DATE_FIELDS = {"date_of_birth": "Date of birth", "referred_on": "Referred on"}
+EDITABLE_FIELDS = frozenset(_TEXT_FIELDS) | frozenset(_DATE_FIELDS)
+
+
+def to_participant(row: ParticipantRow) -> Participant:
+    return Participant(
+        id=row.id,
+        programme_id=row.programme_id,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        preferred_name=row.preferred_name,
+        display_name=records.display_name(row.given_name, row.family_name, row.preferred_name),
+        date_of_birth=row.date_of_birth,
+        phone=row.phone,
+        email=row.email,
+        address=row.address,
+        postcode=row.postcode,
+        gp_practice=row.gp_practice,
+        contact_preferences=row.contact_preferences,
+        risk_summary=row.risk_summary,
+        status=ParticipantStatus(row.status),
+        status_reason=row.status_reason,
+        referred_on=row.referred_on,
+        closed_on=row.closed_on,
+        created_on=row.created_on,
+    )
+
+
+def to_summary(row: ParticipantRow) -> ParticipantSummary:
+    return ParticipantSummary(
+        id=row.id,
+        programme_id=row.programme_id,
+        display_name=records.display_name(row.given_name, row.family_name, row.preferred_name),
+        status=ParticipantStatus(row.status),
+        date_of_birth=row.date_of_birth,
+    )
+
+
+def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in _TEXT_FIELDS:
+            label, max_len = _TEXT_FIELDS[name]
+            required = name in ("given_name", "family_name")
+            out[name] = records.text_arg(value, label, required=required, max_len=max_len)
+        elif name in _DATE_FIELDS:
+            out[name] = records.date_arg(value, _DATE_FIELDS[name])
+        else:
+            raise ValidationError(f"'{name}' is not a participant detail that can be changed.")
+    if out.get("postcode"):
+        out["postcode"] = " ".join(out["postcode"].upper().split())
+    if out.get("email") and "@" not in out["email"]:
+        raise ValidationError("Email does not look like an email address.")
+    dob = out.get("date_of_birth")
+    if dob is not None and dob > dt.date.today():
+        raise ValidationError("Date of birth cannot be in the future.")
+    return out
+
+
+def _next_programme_id(session: Session) -> str:
+    """The next free id in this vault's sequence; numbers are never reused, even after erasure."""
+    stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
+    number = stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER
+    while session.scalar(
+        select(func.count())
+        .select_from(ParticipantRow)
+        .where(ParticipantRow.programme_id == f"{PROGRAMME_PREFIX}{number}")
+    ):
+        number += 1  # taken (e.g. arrived by sync): skip it
+    session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=number + 1))
+    return f"{PROGRAMME_PREFIX}{number}"
+
+
+def _duplicates(
+    session: Session,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None,
+    exclude: str | None = None,
+) -> list[ParticipantRow]:
+    query = select(ParticipantRow).where(
+        ParticipantRow.deleted.is_(False),
+        ParticipantRow.date_of_birth.is_(None)
+        if date_of_birth is None
+        else ParticipantRow.date_of_birth == date_of_birth,
+        func.lower(ParticipantRow.given_name) == given_name.strip().lower(),
+        func.lower(ParticipantRow.family_name) == family_name.strip().lower(),
+    )
+    if exclude:
+        query = query.where(ParticipantRow.id != exclude)
+    return list(session.scalars(query.order_by(ParticipantRow.programme_id)))
+
+
+def _record_status(
+    tx: WriteTx,
+    row: ParticipantRow,
+    from_status: str | None,
+    to_status: ParticipantStatus,
+    reason: str | None,
+    on: dt.date,
+) -> None:
+    tx.insert(
+        StatusChangeRow(
+            participant_id=row.id,
+            from_status=from_status,
+            to_status=to_status.value,
+            reason=reason,
+            changed_on=on,
+        )
+    )
+
+
+def create_participant(
+    cb: Casebook,
+    *,
+    given_name: str,
+    family_name: str,
+    preferred_name: str | None = None,
+    date_of_birth: dt.date | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+    postcode: str | None = None,
+    gp_practice: str | None = None,
+    contact_preferences: str | None = None,
+    risk_summary: str | None = None,
+    referred_on: dt.date | None = None,
+    status: ParticipantStatus | str = ParticipantStatus.REFERRED,
+    on: dt.date | None = None,
+) -> Outcome[Participant]:
+    """A new participant with the next programme id; warns (never blocks) on a likely duplicate."""
+    fields = _clean_fields(
+        {
+            "given_name": given_name,
+            "family_name": family_name,
+            "preferred_name": preferred_name,
+            "date_of_birth": date_of_birth,
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "postcode": postcode,
+            "gp_practice": gp_practice,
+            "contact_preferences": contact_preferences,
+            "risk_summary": risk_summary,
+            "referred_on": referred_on,
+        }
+    )
+    first_status = records.enum_arg(ParticipantStatus, status, "Status")
+    if first_status is ParticipantStatus.CLOSED:
+        raise ValidationError("Status cannot start as closed: record the participant first.")
+    day = records.today(on)
+    with cb.store.write() as tx:
+        dupes = _duplicates(
+            tx.session, fields["given_name"], fields["family_name"], fields["date_of_birth"]
+        )
+        row = tx.insert(
+            ParticipantRow(
+                programme_id=_next_programme_id(tx.session),
+                status=first_status.value,
+                created_on=day,
+                **fields,
+            )
+        )
+        _record_status(tx, row, None, first_status, None, day)
+        if dupes:
+            tx.changes.warnings.append(DuplicateWarning(tuple(d.id for d in dupes)))
+        return Outcome(to_participant(row), tx.changes)
+
+
+def edit_participant(cb: Casebook, participant_id: str, **fields: Any) -> Outcome[Participant]:
+    """Change details (not status: see ``change_status``); warns on a likely duplicate."""
+    cleaned = _clean_fields(fields)
+    with cb.store.write() as tx:
+        row = records.participant(tx.session, participant_id)
+        changed = tx.update(row, **cleaned)
+        if changed & {"given_name", "family_name", "date_of_birth"}:
+            dupes = _duplicates(
+                tx.session, row.given_name, row.family_name, row.date_of_birth, exclude=row.id
+            )
+            if dupes:
+                tx.changes.warnings.append(DuplicateWarning(tuple(d.id for d in dupes)))
+        return Outcome(to_participant(row), tx.changes)
+
+
+def get_participant(cb: Casebook, participant_id: str) -> Participant:
+    """One participant's details; the view is recorded in the audit log."""
+    with cb.store.write() as tx:
+        row = records.participant(tx.session, participant_id)
+        tx.audit(AuditAction.VIEW, "participant", row.id)
+        return to_participant(row)
+
+
+def find_participants(cb: Casebook, text: str, *, limit: int = 50) -> list[ParticipantSummary]:
+    """Participants whose names, programme id or postcode match ``text`` (best first)."""
+    with cb.store.read() as s:
+        hits = search_index.search(s, text, limit=limit, entities=frozenset({"participant"}))
+        ids = [h.row_id for h in hits]
+        if not ids:
+            return []
+        rows = {
+            r.id: r
+            for r in s.scalars(
+                select(ParticipantRow).where(
+                    ParticipantRow.id.in_(ids), ParticipantRow.deleted.is_(False)
+                )
+            )
+        }
+        return [to_summary(rows[i]) for i in ids if i in rows]
+
+
+def possible_duplicates(
+    cb: Casebook, given_name: str, family_name: str, date_of_birth: dt.date | None
+) -> list[ParticipantSummary]:
+    """People already recorded with the same names (any case) and date of birth."""
+    with cb.store.read() as s:
+        return [to_summary(r) for r in _duplicates(s, given_name, family_name, date_of_birth)]
+
+
+def change_status(
+    cb: Casebook,
+    participant_id: str,
+    to_status: ParticipantStatus | str,
+    *,
+    reason: str | None = None,
+    on: dt.date | None = None,
+) -> Outcome[Participant]:
+    """Move a participant to another status, keeping every earlier one in the history.
+
+    Closing needs a reason and sets the closed date. Leaving "closed" is a reopening: the
+    door is always open, so the closed date is cleared and the history kept.
+    """
+    target = records.enum_arg(ParticipantStatus, to_status, "Status")
+    why = records.text_arg(reason, "Reason", max_len=2000)
+    day = records.today(on)
+    if target is ParticipantStatus.CLOSED and why is None:
+        raise ValidationError("Reason is needed to close a participant's case.")
+    with cb.store.write() as tx:
+        row = records.participant(tx.session, participant_id)
+        current = row.status
+        if current == target.value:
+            raise ValidationError(f"Status is already {target.label.lower()}.")
+        tx.update(
+            row,
+            status=target.value,
+            status_reason=why,
+            closed_on=day if target is ParticipantStatus.CLOSED else None,
+        )
+        _record_status(tx, row, current, target, why, day)
+        return Outcome(to_participant(row), tx.changes)
+
+
+def close_participant(
+    cb: Casebook, participant_id: str, reason: str, *, on: dt.date | None = None
+) -> Outcome[Participant]:
+    return change_status(cb, participant_id, ParticipantStatus.CLOSED, reason=reason, on=on)
+
+
+def reopen_participant(
+    cb: Casebook,
+    participant_id: str,
+    *,
+    to_status: ParticipantStatus | str = ParticipantStatus.ACTIVE,
+    reason: str | None = None,
+    on: dt.date | None = None,
+) -> Outcome[Participant]:
+    """Reopen a closed case: a new status change; every earlier record stays."""
+    target = records.enum_arg(ParticipantStatus, to_status, "Status")
+    if target is ParticipantStatus.CLOSED:
+        raise ValidationError("Status to reopen to cannot be closed.")
+    with cb.store.read() as s:
+        if records.participant(s, participant_id).status != ParticipantStatus.CLOSED.value:
+            raise ValidationError("Only a closed case can be reopened.")
+    return change_status(cb, participant_id, target, reason=reason, on=on)
+
+
+def status_history(cb: Casebook, participant_id: str) -> list[StatusChange]:
+    """Every status the participant has had, in the order recorded (first: when added)."""
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        rows = s.scalars(
+            select(StatusChangeRow)
+            .where(
+                StatusChangeRow.participant_id == participant_id,
+                StatusChangeRow.deleted.is_(False),
+            )
+            # recording order (the clock), so the last entry is always the current status
+            .order_by(StatusChangeRow.hlc)
+        )
+        return [
+            StatusChange(
+                id=r.id,
+                participant_id=r.participant_id,
+                from_status=ParticipantStatus(r.from_status) if r.from_status else None,
+                to_status=ParticipantStatus(r.to_status),
+                reason=r.reason,
+                changed_on=r.changed_on,
+            )
+            for r in rows
+        ]

@@ -1,0 +1,96 @@
+"""Shared pieces of the use cases: finding live rows, checking input, dates and names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import NotFoundError, ValidationError
+from linksdesk.storage.tables import Participant as ParticipantRow
+from linksdesk.storage.tables import SyncColumns
+
+Row = TypeVar("Row", bound=SyncColumns)
+E = TypeVar("E", bound=StrEnum)
+
+
+def today(on: dt.date | None = None) -> dt.date:
+    return on if on is not None else dt.date.today()
+
+
+def now() -> dt.datetime:
+    """Local wall-clock time without zone, as contacts and notes store it (to the second)."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def live(session: Session, table: type[Row], row_id: str, what: str) -> Row:
+    """The row with this id unless it is missing or deleted (then NotFoundError)."""
+    row = session.get(table, row_id) if isinstance(row_id, str) else None
+    if row is None or row.deleted:
+        raise NotFoundError(f"That {what} could not be found. It may have been removed or erased.")
+    return row
+
+
+def participant(session: Session, participant_id: str) -> ParticipantRow:
+    return live(session, ParticipantRow, participant_id, "participant")
+
+
+def enum_arg(enum: type[E], value: Any, field: str) -> E:
+    """``value`` as a member of ``enum`` (given as the member or its stored value)."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValidationError(f"{field} is not one of the choices offered.") from None
+
+
+def text_arg(
+    value: Any, field: str, *, required: bool = False, max_len: int | None = None
+) -> str | None:
+    """Trimmed text; blank is None; the message names the field, never the value."""
+    if value is None:
+        cleaned = ""
+    elif isinstance(value, str):
+        cleaned = value.strip()
+    else:
+        raise ValidationError(f"{field} must be text.")
+    if not cleaned:
+        if required:
+            raise ValidationError(f"{field} is needed.")
+        return None
+    if max_len is not None and len(cleaned) > max_len:
+        raise ValidationError(f"{field} is too long: at most {max_len} characters.")
+    return cleaned
+
+
+def date_arg(value: Any, field: str, *, required: bool = False) -> dt.date | None:
+    if value is None:
+        if required:
+            raise ValidationError(f"{field} is needed.")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise ValidationError(f"{field} must be a date.")
+
+
+def datetime_arg(value: Any, field: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        # stored naive, local time: drop a zone after converting to local time
+        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raise ValidationError(f"{field} must be a date and time.")
+
+
+def int_arg(value: Any, field: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValidationError(f"{field} must be a whole number from {lo} to {hi}.")
+    return value
+
+
+def display_name(given: str, family: str, preferred: str | None) -> str:
+    first = preferred or given
+    return f"{first} {family}".strip()
