@@ -1,0 +1,84 @@
+"""Fixtures for the sync server: SQLite servers in tmp_path, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from starlette.exceptions import StarletteDeprecationWarning
+from server_kit import Programme
+
+from linksdesk.server.app import create_app
+from linksdesk.server.db import init_database
+
+with warnings.catch_warnings():
+    # starlette asks for httpx2 over httpx; the test client works the same with either
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+PG_ENV = "LINKSDESK_TEST_PG_URL"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    init_database(url)
+    return url
+
+
+@pytest.fixture
+def client(db_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(db_url), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def programme(db_url: str, client: TestClient) -> Iterator[Programme]:
+    p = Programme(db_url, client)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database per test; in CI a missing URL fails instead of skipping."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        if _in_ci():
+            pytest.fail(f"CI is set but {PG_ENV} is not: the PostgreSQL tests must run in CI")
+        pytest.skip(f"{PG_ENV} is not set")
+    name = f"linksdesk_t_{uuid.uuid4().hex[:12]}"
+    root = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with root.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+        init_database(url)
+        yield url
+    finally:
+        with root.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        root.dispose()
+
+
+@pytest.fixture
+def pg_client(pg_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(pg_url), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def pg_programme(pg_url: str, pg_client: TestClient) -> Iterator[Programme]:
+    p = Programme(pg_url, pg_client)
+    yield p
+    p.close()
