@@ -147,8 +147,20 @@ def running_server(db_url: str, log_path: Path) -> Iterator[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "linksdesk.server.cli", "serve", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"],
+            [
+                sys.executable,
+                "-m",
+                "linksdesk.server.cli",
+                "serve",
+                "--db",
+                db_url,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "info",
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
