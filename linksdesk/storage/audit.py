@@ -1,17 +1,30 @@
-"""Hash-chained audit log: ids and actions only, so tampering with history shows."""
+"""Hash-chained audit log: ids and actions only, so tampering with history shows.
+
+Each event's hash covers the previous event's hash, so changing or removing an event breaks
+every later link. Removing the *latest* events leaves a shorter chain that is still valid,
+so the chain head (event count and last hash) is also kept in ``local_setting`` and updated
+in the same transaction as each event; verification checks the chain ends at that head.
+
+The limit: all of this lives inside the vault. Someone who holds the data key (who knows the
+passphrase or recovery key) can rewrite the whole chain and its head consistently. The chain
+shows accidental damage and naive edits made with database tools; it is not a defence
+against the vault's own key holder.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.tables import AuditEvent
+from linksdesk.storage.tables import AuditEvent, LocalSetting
 
 GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
 
 
 def _digest(prev: str, at: dt.datetime, actor: str, action: str, entity: str, eid: str) -> str:
@@ -19,11 +32,34 @@ def _digest(prev: str, at: dt.datetime, actor: str, action: str, entity: str, ei
     return hashlib.sha256(material.encode()).hexdigest()
 
 
+def _head_row(session: Session) -> LocalSetting | None:
+    # session.get keeps the row in the identity map: several events in one transaction
+    # update it in memory and it is written once, at flush
+    return session.get(LocalSetting, HEAD_KEY)
+
+
+def _head(row: LocalSetting | None) -> tuple[int, str] | None:
+    value: Any = row.value if row is not None else None
+    if not isinstance(value, dict):
+        return None
+    count, digest = value.get("count"), value.get("hash")
+    if not isinstance(count, int) or not isinstance(digest, str):
+        return None
+    return count, digest
+
+
 def append(
     session: Session, actor: str, action: str, entity: str, entity_id: str | None = None
 ) -> AuditEvent:
-    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
-    prev = last or GENESIS
+    """Add one event to the chain and move the head, in the caller's transaction."""
+    row = _head_row(session)
+    head = _head(row)
+    if head is None:
+        # first event of a vault (or one from before the head existed): start from the chain
+        last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
+        count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        head = (count, last or GENESIS)
+    count, prev = head
     # microseconds dropped: the chain must survive the round trip through SQLite text
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     event = AuditEvent(
@@ -36,6 +72,11 @@ def append(
         hash=_digest(prev, at, actor, action, entity, entity_id or ""),
     )
     session.add(event)
+    new_head = {"count": count + 1, "hash": event.hash}
+    if row is None:
+        session.add(LocalSetting(key=HEAD_KEY, value=new_head))
+    else:
+        row.value = new_head  # a new dict, so the change is seen and written at flush
     session.flush()
     return event
 
@@ -44,19 +85,37 @@ def append(
 class ChainReport:
     events: int
     broken_at: int | None  # seq of the first event that does not fit the chain
+    problem: str | None = None  # what is wrong, in plain words (ids only, never content)
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.problem is None
 
 
 def verify(session: Session) -> ChainReport:
+    """Walk the whole chain, then check it ends where the recorded head says it does."""
     prev = GENESIS
     count = 0
     for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
         count += 1
         expected = _digest(prev, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id or "")
-        if ev.prev_hash != prev or ev.hash != expected:
-            return ChainReport(count, ev.seq)
+        if ev.prev_hash != prev:
+            return ChainReport(
+                count, ev.seq, f"audit event {ev.seq} does not follow the one before it"
+            )
+        if ev.hash != expected:
+            return ChainReport(count, ev.seq, f"audit event {ev.seq} was altered")
         prev = ev.hash
+    head = _head(_head_row(session))
+    if head is None:
+        if count == 0:
+            return ChainReport(0, None)
+        return ChainReport(count, None, "the record of the audit log's latest event is missing")
+    head_count, head_hash = head
+    if count < head_count:
+        return ChainReport(
+            count, None, f"the latest {head_count - count} audit event(s) were removed"
+        )
+    if count != head_count or prev != head_hash:
+        return ChainReport(count, None, "the audit log does not end at its recorded latest event")
     return ChainReport(count, None)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,6 @@ from sqlalchemy.pool import QueuePool
 from linksdesk.core.errors import (
     DiskFullError,
     EnvironmentProblem,
-    NotAVaultError,
     ReadOnlyError,
     VaultCorruptError,
 )
@@ -27,41 +29,137 @@ from linksdesk.core.errors import (
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
+SALT_BYTES = 16
+PAGE_SIZE = 4096  # SQLCipher 4 default; pinned through cipher_compatibility below
+
+# Hardening applied to every connection, read back by the tests.
+CONNECTION_PRAGMAS: tuple[str, ...] = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",  # freed pages are overwritten (erasure)
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",  # an acknowledged save survives power loss
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA temp_store = MEMORY",  # sorts and temp tables never reach disk in plaintext
+)
 
 
-def _key_pragma(key: bytes) -> str:
+# -- the file header ------------------------------------------------------------------------
+# SQLCipher keeps a 16-byte salt in clear at the start of the file. With a raw key the salt
+# only feeds the per-page HMAC key, so it need not be secret or random; we derive it from the
+# vault id so the header says which key file a vault belongs to, before any key is tried.
+def vault_salt(vault_id: str) -> bytes:
+    """The header salt of the vault with this id: 12 bytes from the id, 4 bytes of tag."""
+    body = hashlib.sha256(b"linksdesk vault salt v1\x00" + vault_id.encode()).digest()[:12]
+    return body + _header_tag(body)
+
+
+def _header_tag(body: bytes) -> bytes:
+    return hashlib.sha256(b"linksdesk vault header v1\x00" + body).digest()[:4]
+
+
+def looks_like_vault_header(head: bytes) -> bool:
+    """Whether 16 bytes look like the start of a LinksDesk vault (any vault, any key)."""
+    return len(head) == SALT_BYTES and _header_tag(head[:12]) == head[12:]
+
+
+def _key_pragma(key: bytes, salt: bytes | None = None) -> str:
     if len(key) != KEY_BYTES:
         raise ValueError("the data key must be 32 bytes")
-    # raw key syntax: SQLCipher uses the bytes as they are, with no passphrase KDF
-    return f"PRAGMA key = \"x'{key.hex()}'\""
+    if salt is not None and len(salt) != SALT_BYTES:
+        raise ValueError("the salt must be 16 bytes")
+    # raw key syntax: SQLCipher uses the bytes as they are, with no passphrase KDF; a salt
+    # given here is written to a new file's header (an existing file's own salt is read
+    # from it when none is given)
+    return f"PRAGMA key = \"x'{key.hex()}{salt.hex() if salt else ''}'\""
 
 
-def connect_raw(path: Path, key: bytes) -> Any:
-    """One keyed DB-API connection (autocommit mode: transactions are begun explicitly)."""
+def _keyed(conn: Any, key: bytes, salt: bytes | None) -> None:
+    # SQLCipher's own logger writes to stderr; we report through exceptions and logging
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(_key_pragma(key, salt))
+    # pinned so a future SQLCipher with other defaults still reads today's files
+    conn.execute("PRAGMA cipher_compatibility = 4")
+    conn.execute("PRAGMA cipher_memory_security = ON")
+
+
+def connect_raw(path: Path, key: bytes, *, salt: bytes | None = None) -> Any:
+    """One keyed, read-write DB-API connection (autocommit: transactions begun explicitly)."""
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
-        conn.execute(_key_pragma(key))
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        _keyed(conn, key, salt)
         # reading sqlite_master is the first real page read: a wrong key fails here
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA secure_delete = ON")  # freed pages are overwritten (erasure)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")  # an acknowledged save survives power loss
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext temp files
+        for pragma in CONNECTION_PRAGMAS:
+            conn.execute(pragma)
     except Exception:
         conn.close()
         raise
     return conn
 
 
-def make_engine(path: Path, key: bytes) -> Engine:
+def connect_read_only(path: Path, key: bytes, *, salt: bytes | None = None) -> Any:
+    """A keyed connection that cannot create or change any file (to prove a key first).
+
+    With no ``-wal``/``-shm`` beside the vault the file is opened immutable: SQLite then
+    takes no locks and creates nothing. When they exist (another LinksDesk has the vault
+    open, or one was stopped mid-write) a plain read-only open sees their committed content.
+    """
+    path = Path(path).absolute()
+    side = any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm"))
+    uri = path.as_uri() + ("?mode=ro" if side else "?mode=ro&immutable=1")
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        _keyed(conn, key, salt)
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except Exception:
+        conn.close()
+        raise
+    return conn
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """What SQLCipher's per-page HMAC check says of a file under one key."""
+
+    pages: int
+    failed: tuple[int, ...]  # page numbers whose HMAC does not verify
+    other: tuple[str, ...]  # anything else reported (a torn last page, for example)
+
+    @property
+    def none_readable(self) -> bool:
+        return self.pages > 0 and len(self.failed) >= self.pages
+
+
+def check_pages(path: Path, key: bytes, *, salt: bytes | None = None) -> PageCheck:
+    """Check the HMAC of every page of the file under ``key``, changing nothing on disk.
+
+    Works when page 1 cannot be read, which is what tells a damaged first page (the other
+    pages verify) from a key that is not this file's (no page verifies). ``salt`` replaces
+    the one in the file's header (to see whether only the header is damaged).
+    """
+    size = Path(path).stat().st_size
+    pages = -(-size // PAGE_SIZE)
+    conn = connect_read_only(path, key, salt=salt)
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+    finally:
+        conn.close()
+    failed, other = [], []
+    for line in rows:
+        words = line.split()
+        if line.startswith("HMAC verification failed for page") and words[-1].isdigit():
+            failed.append(int(words[-1]))
+        else:
+            other.append(line)
+    return PageCheck(pages, tuple(failed), tuple(other))
+
+
+def make_engine(path: Path, key: bytes, *, salt: bytes | None = None) -> Engine:
     """An engine whose every pooled connection is keyed; writes begin IMMEDIATE."""
     path = Path(path)
 
     def creator() -> Any:
-        return connect_raw(path, key)
+        return connect_raw(path, key, salt=salt)
 
     engine = create_engine(
         "sqlite+pysqlite://",
@@ -80,23 +178,72 @@ def make_engine(path: Path, key: bytes) -> Engine:
     return engine
 
 
+# -- errors ---------------------------------------------------------------------------------
+class DiskError(EnvironmentProblem):
+    """The disk reported an input/output error (failing disk, memory stick pulled out)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The disk holding the vault reported an error, so nothing was saved. Check that "
+            "the disk or memory stick is still connected, then try again."
+        )
+
+
+class VaultBusyError(EnvironmentProblem):
+    def __init__(self) -> None:
+        super().__init__(
+            "The vault is busy in another LinksDesk window. Close the other window, or wait "
+            "a moment, and try again."
+        )
+
+
+class VaultUnavailableError(EnvironmentProblem):
+    def __init__(self) -> None:
+        super().__init__(
+            "The vault file could not be opened. Check that its folder still exists and that "
+            "you can open files there, then try again."
+        )
+
+
+def folder_is_read_only(path: Path | str) -> bool:
+    """Whether the folder holding ``path`` is on a read-only file system or not writable."""
+    folder = Path(path).absolute().parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):  # no statvfs on Windows
+        pass
+    return not os.access(folder, os.W_OK)
+
+
 def classify_db_error(exc: BaseException, path: Path | str = "") -> Exception:
-    """Turn a driver error into the error people should see (or return it unchanged)."""
+    """Turn a driver error into the error people should see (or return it unchanged).
+
+    Only for a vault whose key is proven: "not a database" then means a damaged page.
+    """
     orig: BaseException = getattr(exc, "orig", None) or exc
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
     text = str(orig).lower()
     if isinstance(orig, OSError):
-        if orig.errno == errno.ENOSPC:
+        if orig.errno in (errno.ENOSPC, errno.EDQUOT):
             return DiskFullError()
         if orig.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return ReadOnlyError()
-    if "database or disk is full" in text or "disk full" in text:
+        return exc if isinstance(exc, Exception) else Exception(str(exc))
+    if name == "SQLITE_FULL" or "database or disk is full" in text:
         return DiskFullError()
-    if "readonly" in text or "read-only" in text or "attempt to write a readonly" in text:
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
         return ReadOnlyError()
-    if "file is not a database" in text or "not a database" in text:
-        return NotAVaultError(str(path)) if path else VaultCorruptError()
-    if "malformed" in text or "corrupt" in text or "disk i/o error" in text:
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
+        return ReadOnlyError() if path and folder_is_read_only(path) else VaultUnavailableError()
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or (
+        "not a database" in text or "malformed" in text
+    ):
         return VaultCorruptError()
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return DiskError()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return VaultBusyError()
     return exc if isinstance(exc, Exception) else Exception(str(exc))
 
 
@@ -110,7 +257,7 @@ DB_ERRORS: tuple[type[BaseException], ...] = (
 
 @contextmanager
 def translated_errors(path: Path | str = "") -> Iterator[None]:
-    """Re-raise database errors as the environment errors people understand."""
+    """Re-raise database and file errors as the environment errors people understand."""
     try:
         yield
     except EnvironmentProblem:
@@ -125,4 +272,5 @@ def translated_errors(path: Path | str = "") -> Iterator[None]:
         mapped = classify_db_error(exc, path)
         if mapped is exc:
             raise
+        log.warning("file error mapped to %s", type(mapped).__name__)
         raise mapped from exc

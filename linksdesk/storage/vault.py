@@ -1,16 +1,28 @@
-"""The vault: create, unlock, lock, rekey the passphrase slot, recover, and check a vault file."""
+"""The vault: create, unlock, lock, change the passphrase, recover, and check a vault file.
+
+Opening is read-only until the key is proven. The passphrase (or recovery key) is checked
+against the key file first; the data key is then tried on the vault through an immutable,
+read-only connection that creates no file. Only a key that reads the vault, on a vault this
+LinksDesk understands, opens it for writing. So every refusal (wrong passphrase, wrong
+recovery key, missing or damaged key file, a file that is not a vault, a key file of another
+vault, a vault from a newer LinksDesk) leaves every file exactly as it was.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, select, text
+import sqlcipher3
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from linksdesk.core.errors import (
+    EnvironmentProblem,
     KeyFileMismatchError,
     NotAVaultError,
     VaultCorruptError,
@@ -20,14 +32,24 @@ from linksdesk.core.errors import (
 )
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
+from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, keyfile, migrate
-from linksdesk.storage.engine import make_engine, translated_errors
+from linksdesk.storage.engine import (
+    DB_ERRORS,
+    check_pages,
+    connect_read_only,
+    looks_like_vault_header,
+    make_engine,
+    translated_errors,
+    vault_salt,
+)
 from linksdesk.storage.store import OutboxPolicy, Store
-from linksdesk.storage.tables import LocalSetting
+from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting
 
 log = logging.getLogger(__name__)
 
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+_READ_ERRORS: tuple[type[BaseException], ...] = (EnvironmentProblem, *DB_ERRORS)
 
 
 def default_vault_dir() -> Path:
@@ -40,37 +62,51 @@ def default_vault_path() -> Path:
 
 @dataclass(frozen=True)
 class IntegrityReport:
-    cipher_errors: list[str]
-    sqlite_errors: list[str]
+    """What a full check of an open vault found. Page numbers and ids only, never content."""
+
+    cipher_errors: tuple[str, ...]  # pages whose HMAC failed (damage or tampering)
+    sqlite_errors: tuple[str, ...]  # PRAGMA integrity_check findings
     audit_events: int
     audit_broken_at: int | None
+    audit_problem: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.cipher_errors and not self.sqlite_errors and self.audit_broken_at is None
+        return not self.cipher_errors and not self.sqlite_errors and self.audit_problem is None
+
+    @property
+    def damaged(self) -> bool:
+        """The file itself is damaged (as opposed to only the audit log not adding up)."""
+        return bool(self.cipher_errors or self.sqlite_errors)
 
     def describe(self) -> str:
         if self.ok:
-            return f"Vault is intact; audit log of {self.audit_events} events verified."
+            return f"The vault is intact; its audit log of {self.audit_events} events checks out."
         parts = []
         if self.cipher_errors:
             parts.append(f"{len(self.cipher_errors)} damaged page(s) in the encrypted file")
         if self.sqlite_errors:
             parts.append("the database structure is damaged")
-        if self.audit_broken_at is not None:
-            parts.append(f"the audit log was altered at event {self.audit_broken_at}")
-        return "Problems found: " + "; ".join(parts) + "."
+        if self.audit_problem is not None:
+            parts.append(f"the audit log does not add up ({self.audit_problem})")
+        advice = (
+            " Restore the vault from your latest backup or sync again from the server."
+            if self.damaged
+            else " Tell your supervisor: the record of who did what may have been edited."
+        )
+        return "Problems found: " + "; ".join(parts) + "." + advice
 
 
 class Vault:
     """An unlocked vault. ``lock()`` closes every connection and drops the key."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
+    def __init__(self, path: Path, key: bytes, *, salt: bytes | None = None) -> None:
         self.path = Path(path)
         self._key: bytes | None = key
-        self._engine: Engine | None = make_engine(self.path, key)
+        self._engine: Engine | None = make_engine(self.path, key, salt=salt)
         self.device_id = ""
         self.worker_id = ""
+        self.clock = HybridClock("")
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -84,20 +120,23 @@ class Vault:
             raise VaultExistsError(str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         key, recovery = keyfile.create_keyfile(kpath, passphrase, kdf)
+        vault: Vault | None = None
         try:
-            vault = cls(path, key)
+            vault_id = keyfile.read_vault_id(kpath)
+            vault = cls(path, key, salt=vault_salt(vault_id))
+            identity = {"vault_id": vault_id, "device_id": uuid7(), "worker_id": uuid7()}
+
+            def write_identity(conn: Connection) -> None:
+                for k, v in identity.items():
+                    conn.execute(insert(LocalSetting).values(key=k, value=v))
+
             with translated_errors(path):
-                migrate.upgrade(vault.engine)
-                with vault.engine.begin() as conn:
-                    ids = {
-                        "vault_id": keyfile.read_vault_id(kpath),
-                        "device_id": uuid7(),
-                        "worker_id": uuid7(),
-                    }
-                    for k, v in ids.items():
-                        conn.execute(LocalSetting.__table__.insert().values(key=k, value=v))
-            vault._load_identity()
+                migrate.upgrade(vault.engine, then=write_identity)
+                vault._ready()
+                vault._record(AuditAction.CREATE, "vault")
         except BaseException:
+            if vault is not None:
+                vault.lock()
             for p in (path, kpath, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 with contextlib.suppress(OSError):
                     p.unlink()
@@ -107,51 +146,142 @@ class Vault:
 
     @classmethod
     def unlock(cls, path: Path, passphrase: str) -> Vault:
-        path = cls._require_files(Path(path))
-        key = keyfile.unlock_with_passphrase(keyfile.keyfile_path(path), passphrase)
-        return cls._open(path, key)
+        """Open with the passphrase; on any refusal no file is created or changed."""
+        path = cls._require_vault_file(Path(path))
+        kpath = keyfile.keyfile_path(path)
+        key = keyfile.unlock_with_passphrase(kpath, passphrase)
+        vault = cls._open(path, key, keyfile.read_vault_id(kpath))
+        vault._record_or_lock(AuditAction.UNLOCK, "vault")
+        return vault
 
     @classmethod
     def recover(cls, path: Path, recovery_key: str, new_passphrase: str) -> Vault:
-        """Unlock with the recovery key and set a new passphrase."""
-        path = cls._require_files(Path(path))
+        """Open with the recovery key and set a new passphrase (the data key stays)."""
+        path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
         key = keyfile.unlock_with_recovery_key(kpath, recovery_key)
-        vault = cls._open(path, key)
-        keyfile.change_passphrase(kpath, key, new_passphrase)
+        vault_id = keyfile.read_vault_id(kpath)
+        cls._prove_key(path, key, vault_id)  # never rewrap a key that does not open the vault
+        keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
+        vault = cls._open(path, key, vault_id)
+        vault._record_or_lock(AuditAction.UNLOCK, "recovery_key", AuditAction.PASSPHRASE)
         return vault
 
     @staticmethod
-    def _require_files(path: Path) -> Path:
-        if not path.exists():
-            raise VaultNotFoundError(str(path))
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        if head == SQLITE_PLAIN_HEADER or (0 < len(head) < 16):
+    def _require_vault_file(path: Path) -> Path:
+        """Cheap checks before any key derivation: there is a file, and it is not plainly
+        something else (empty, a plain SQLite database, text)."""
+        try:
+            if not path.exists():
+                raise VaultNotFoundError(str(path))
+            if not path.is_file():
+                raise NotAVaultError(str(path))
+            with path.open("rb") as fh:
+                head = fh.read(512)
+        except OSError as exc:
+            raise EnvironmentProblem(
+                f"The vault file could not be read ({path}: {exc.strerror}). "
+                "Check that you can open files in that folder."
+            ) from exc
+        if not head or head.startswith(SQLITE_PLAIN_HEADER) or _is_text(head):
             raise NotAVaultError(str(path))
         return path
 
     @classmethod
-    def _open(cls, path: Path, key: bytes) -> Vault:
+    def _open(cls, path: Path, key: bytes, vault_id: str) -> Vault:
+        cls._prove_key(path, key, vault_id)
         vault = cls(path, key)
         try:
             with translated_errors(path):
-                current = migrate.current_revision(vault.engine)
-                if current is None:
-                    raise NotAVaultError(str(path))
-                migrate.upgrade(vault.engine)  # refuses a newer vault before changing anything
-                vault._load_identity()
-                stored_id = vault.setting("vault_id")
-                if stored_id != keyfile.read_vault_id(keyfile.keyfile_path(path)):
-                    raise KeyFileMismatchError()
+                migrate.upgrade(vault.engine)
+                vault._ready()
         except BaseException:
             vault.lock()
             raise
         return vault
 
-    def _load_identity(self) -> None:
+    @classmethod
+    def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> None:
+        """Read the vault through a connection that cannot write; raise why it won't open."""
+        with translated_errors(path):
+            conn = connect_read_only(path, key)
+            try:
+                try:
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                except sqlcipher3.dbapi2.DatabaseError as exc:
+                    if str(getattr(exc, "sqlite_errorname", "")).startswith("SQLITE_NOTADB"):
+                        raise cls._why_unreadable(path, key, vault_id) from None
+                    raise
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                if not {"alembic_version", "local_setting"} <= tables:
+                    raise NotAVaultError(str(path))
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if row is None:
+                    raise NotAVaultError(str(path))
+                migrate.refuse_newer(str(row[0]))
+                stored = conn.execute(
+                    "SELECT value FROM local_setting WHERE key = 'vault_id'"
+                ).fetchone()
+                if stored is None or json.loads(stored[0]) != vault_id:
+                    raise KeyFileMismatchError()
+            finally:
+                conn.close()
+
+    @staticmethod
+    def _why_unreadable(path: Path, key: bytes, vault_id: str) -> Exception:
+        """The first page does not decrypt: damage, another vault's key file, or no vault."""
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        pages = check_pages(path, key)
+        if not pages.none_readable:
+            log.warning("vault unreadable: %d of %d pages fail", len(pages.failed), pages.pages)
+            return VaultCorruptError(f"{len(pages.failed)} of {pages.pages} pages unreadable")
+        ours = vault_salt(vault_id)
+        if head != ours and not check_pages(path, key, salt=ours).none_readable:
+            # the pages verify under this vault's own salt: only the header is damaged
+            log.warning("vault unreadable: damaged header")
+            return VaultCorruptError("the start of the file is damaged")
+        if head == ours:
+            log.warning("vault unreadable: no page verifies under its own key")
+            return VaultCorruptError("no page can be read")
+        if looks_like_vault_header(head):
+            log.warning("key file belongs to another vault")
+            return KeyFileMismatchError()
+        return NotAVaultError(str(path))
+
+    def _ready(self) -> None:
+        """Load the device identity and start this vault's clock after its latest change."""
         self.device_id = str(self.setting("device_id"))
         self.worker_id = str(self.setting("worker_id"))
+        self.clock = HybridClock(self.device_id)
+        with self.engine.connect() as conn:
+            stamps = [
+                conn.execute(select(func.max(t.hlc))).scalar()  # type: ignore[attr-defined]
+                for t in SYNCABLE_TABLES
+            ]
+            conn.rollback()
+        latest = max((s for s in stamps if s), default=None)
+        if latest:
+            # a wall clock set back since the last session must not reorder our changes
+            with contextlib.suppress(ValueError):
+                self.clock.observe(latest)
+
+    def _record(self, action: AuditAction, entity: str) -> None:
+        with self.store().write() as tx:
+            tx.audit(action, entity)
+
+    def _record_or_lock(
+        self, action: AuditAction, entity: str, then: AuditAction | None = None
+    ) -> None:
+        """Audit an unlock; a vault whose access cannot be recorded does not stay open."""
+        try:
+            with self.store().write() as tx:
+                tx.audit(action, entity)
+                if then is not None:
+                    tx.audit(then, "vault")
+        except BaseException:
+            self.lock()
+            raise
 
     # -- use ------------------------------------------------------------------------------
     @property
@@ -165,17 +295,18 @@ class Vault:
         return self._engine is None
 
     def store(self, policy: OutboxPolicy | None = None) -> Store:
+        """Units of work on this vault; every store shares the vault's one clock."""
         return Store(
             self.engine,
             device_id=self.device_id,
             worker_id=self.worker_id,
-            clock=HybridClock(self.device_id),
+            clock=self.clock,
             policy=policy,
             path=str(self.path),
         )
 
     def setting(self, key: str, default: object = None) -> object:
-        with self.engine.connect() as conn:
+        with translated_errors(self.path), self.engine.connect() as conn:
             value = conn.execute(
                 select(LocalSetting.value).where(LocalSetting.key == key)
             ).scalar_one_or_none()
@@ -183,48 +314,89 @@ class Vault:
         return default if value is None else value
 
     def set_setting(self, key: str, value: object) -> None:
-        with self.engine.begin() as conn:
+        if key == audit.HEAD_KEY:
+            raise ValueError("the audit head is written only with audit events")
+        with translated_errors(self.path), self.engine.begin() as conn:
             conn.execute(text("DELETE FROM local_setting WHERE key = :k"), {"k": key})
-            conn.execute(LocalSetting.__table__.insert().values(key=key, value=value))
+            conn.execute(insert(LocalSetting).values(key=key, value=value))
         if key in ("device_id", "worker_id"):
-            self._load_identity()
+            self._ready()
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        """Rewrap the data key under a new passphrase; the database file is not rekeyed."""
-        if self._key is None:
-            raise VaultLockedError()
-        keyfile.change_passphrase(keyfile.keyfile_path(self.path), self._key, new_passphrase)
-        with self.store().write() as tx:
-            tx.audit("passphrase", "vault")
+    def change_passphrase(self, current_passphrase: str, new_passphrase: str) -> None:
+        """Rewrap the data key under a new passphrase. The database file is not rekeyed.
+
+        The current passphrase is asked for so an unlocked, unattended laptop cannot have
+        its passphrase changed by someone else.
+        """
+        key = self._require_key()
+        kpath = keyfile.keyfile_path(self.path)
+        if keyfile.unlock_with_passphrase(kpath, current_passphrase) != key:
+            raise KeyFileMismatchError()  # the key file was swapped while the vault was open
+        keyfile.change_passphrase(kpath, key, new_passphrase)
+        self._record(AuditAction.PASSPHRASE, "vault")
 
     def integrity_check(self) -> IntegrityReport:
-        with translated_errors(self.path), self.engine.connect() as conn:
-            cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-            sqlite = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-            conn.rollback()
-        sqlite_errors = [] if sqlite == ["ok"] else sqlite
-        with self.store().read() as s:
-            chain = audit.verify(s)
-        return IntegrityReport(cipher, sqlite_errors, chain.events, chain.broken_at)
+        """Check every page's HMAC, the database structure and the audit chain.
+
+        Damage is reported, not raised; a locked vault raises VaultLockedError.
+        """
+        engine = self.engine
+        cipher: tuple[str, ...]
+        sqlite: tuple[str, ...]
+        try:
+            with engine.connect() as conn:
+                cipher = tuple(
+                    str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")
+                )
+                conn.rollback()
+        except DB_ERRORS as exc:
+            cipher = (f"the page check stopped: {_db_error_name(exc)}",)
+        try:
+            with engine.connect() as conn:
+                rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+                conn.rollback()
+            sqlite = () if rows == ["ok"] else tuple(rows)
+        except DB_ERRORS as exc:
+            sqlite = (f"the structure check stopped: {_db_error_name(exc)}",)
+        try:
+            with self.store().read() as s:
+                chain = audit.verify(s)
+        except _READ_ERRORS:
+            chain = audit.ChainReport(0, None, "the audit log could not be read")
+        report = IntegrityReport(cipher, sqlite, chain.events, chain.broken_at, chain.problem)
+        if not report.ok:
+            log.warning(
+                "integrity check: %d page error(s), %d structure finding(s), audit %s",
+                len(cipher),
+                len(sqlite),
+                "ok" if chain.ok else "broken",
+            )
+        return report
 
     def vacuum(self) -> None:
         """Rewrite the file so freed pages hold nothing recoverable (after erasure)."""
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        raw = self.engine.raw_connection()
-        try:
-            raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-        finally:
-            raw.close()
+        with translated_errors(self.path):
+            raw = self.engine.raw_connection()
+            try:
+                driver: Any = raw.driver_connection
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                driver.execute("VACUUM")
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
 
     def lock(self) -> None:
-        """Close every connection and drop the key."""
+        """Close every connection and drop the key. Never fails."""
         if self._engine is not None:
             with contextlib.suppress(Exception):
                 self._engine.dispose()
         self._engine = None
         self._key = None
+
+    def _require_key(self) -> bytes:
+        if self._key is None:
+            raise VaultLockedError()
+        return self._key
 
     def __enter__(self) -> Vault:
         return self
@@ -233,6 +405,24 @@ class Vault:
         self.lock()
 
 
+def _is_text(head: bytes) -> bool:
+    """Whether the start of a file reads as text (a vault's first bytes are random)."""
+    try:
+        decoded = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # a multi-byte character cut at the end of the sample is still text
+        try:
+            decoded = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return all(c.isprintable() or c in "\r\n\t\f" for c in decoded)
+
+
+def _db_error_name(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(getattr(orig, "sqlite_errorname", "") or type(orig).__name__)
+
+
 def raise_if_corrupt(report: IntegrityReport) -> None:
-    if report.cipher_errors or report.sqlite_errors:
+    if report.damaged:
         raise VaultCorruptError()
