@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from server_kit import Programme
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from starlette.exceptions import StarletteDeprecationWarning
-from server_kit import Programme
 
 from linksdesk.server.app import create_app
 from linksdesk.server.db import init_database
