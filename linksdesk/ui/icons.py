@@ -1,0 +1,83 @@
+"""The one way to find bundled resources and icons, from a checkout, a wheel or the frozen app."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+_SIZES = (16, 20, 24, 32, 48, 64)
+
+
+def resource_dir() -> Path:
+    """``linksdesk/ui/resources``; PyInstaller unpacks package data under ``sys._MEIPASS``."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        frozen = Path(frozen_root) / "linksdesk" / "ui" / "resources"
+        if frozen.is_dir():
+            return frozen
+    return Path(__file__).resolve().parent / "resources"
+
+
+def icon_path(name: str) -> Path:
+    path = resource_dir() / "icons" / f"{name}.svg"
+    if not path.is_file():
+        raise FileNotFoundError(f"no icon named {name!r}")
+    return path
+
+
+def icon_names() -> list[str]:
+    return sorted(p.stem for p in (resource_dir() / "icons").glob("*.svg"))
+
+
+def _palette_colour(role: QPalette.ColorRole, fallback: str) -> QColor:
+    if QGuiApplication.instance() is None:
+        return QColor(fallback)
+    return QGuiApplication.palette().color(role)
+
+
+@cache
+def _svg_text(name: str) -> str:
+    return icon_path(name).read_text(encoding="utf-8")
+
+
+@cache
+def _icon(name: str, colour: str, disabled_colour: str) -> QIcon:
+    result = QIcon()
+    for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled_colour)):
+        renderer = QSvgRenderer(QByteArray(_svg_text(name).replace("currentColor", tint).encode()))
+        if not renderer.isValid():
+            raise ValueError(f"icon {name!r} is not a valid SVG")
+        for size in _SIZES:
+            # drawn at 1x and 2x so icons stay sharp at 150 % and 200 % scaling
+            for scale in (1, 2):
+                pixmap = QPixmap(size * scale, size * scale)
+                pixmap.fill(Qt.GlobalColor.transparent)
+                painter = QPainter(pixmap)
+                renderer.render(painter)
+                painter.end()
+                pixmap.setDevicePixelRatio(scale)
+                result.addPixmap(pixmap, mode)
+    return result
+
+
+def icon(name: str, colour: str | None = None) -> QIcon:
+    """The icon ``resources/icons/<name>.svg`` drawn in ``colour`` (default: the text colour)."""
+    tint = QColor(colour) if colour else _palette_colour(QPalette.ColorRole.WindowText, "#3b4452")
+    # SVG has no 8-digit hex, so the disabled tint is mixed with the background instead
+    back = _palette_colour(QPalette.ColorRole.Window, "#f4f5f7")
+    disabled = QColor(
+        (tint.red() * 2 + back.red() * 3) // 5,
+        (tint.green() * 2 + back.green() * 3) // 5,
+        (tint.blue() * 2 + back.blue() * 3) // 5,
+    )
+    return _icon(name, tint.name(), disabled.name())
+
+
+def clear_cache() -> None:
+    """Forget drawn icons, e.g. after the palette switched between light and dark."""
+    _icon.cache_clear()

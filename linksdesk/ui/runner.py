@@ -1,0 +1,198 @@
+"""The single DB thread: every vault job runs here, one at a time, results come back queued."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
+
+log = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):
+    """Raised inside a job by its progress callback once the job has been cancelled."""
+
+
+def is_expected(exc: BaseException) -> bool:
+    """True for errors meant for people (user or environment); anything else is a bug."""
+    return isinstance(exc, (LinksDeskError, JobCancelled))
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """Exception type and stack frames, without the message (it may hold personal data)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
+    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
+    return "\n".join(lines)
+
+
+@dataclass(eq=False)
+class Job:
+    """One submitted call. ``cancel()`` skips it if not started, or drops its result."""
+
+    id: int
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    on_done: Callable[[Any], None] | None = None
+    on_error: Callable[[BaseException], None] | None = None
+    progress: bool = False
+    label: str = ""
+    _cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+class TaskRunner(QObject):
+    """A one-worker executor around the open vault (the Anki "collection op" pattern).
+
+    ``submit`` queues ``fn(*args)`` for the DB thread. Its result reaches ``on_done`` on the
+    GUI thread; an exception reaches ``on_error``. Bugs (anything but a ``LinksDeskError``),
+    and expected errors nobody handled, are also emitted as ``sig_unhandled`` so the main
+    window can put them in the status bar or a crash dialog. A job submitted with
+    ``progress=True`` gets a ``progress(done, total)`` keyword callback that reports through
+    ``sig_progress`` and raises ``JobCancelled`` once the job is cancelled.
+    """
+
+    sig_done = Signal(int, object)  # job id, result
+    sig_failed = Signal(int, object)  # job id, exception
+    sig_progress = Signal(int, int, int)  # job id, done, total
+    sig_unhandled = Signal(object)  # exception
+    sig_busy = Signal(bool)  # a job is queued or running
+    _sig_finished = Signal(object, bool, object)  # job, ok, result or exception
+
+    def __init__(self, parent: QObject | None = None, *, name: str = "linksdesk-db") -> None:
+        super().__init__(parent)
+        self._name = name
+        self._ids = itertools.count(1)
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._pending: dict[int, Job] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        self._sig_finished.connect(self._on_worker_finished, Qt.ConnectionType.QueuedConnection)
+
+    # -- public API ---------------------------------------------------------------------------
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        progress: bool = False,
+        label: str = "",
+        **kwargs: Any,
+    ) -> Job:
+        if self._closed:
+            raise RuntimeError("the task runner has been shut down")
+        job = Job(next(self._ids), fn, args, kwargs, on_done, on_error, progress, label)
+        with self._lock:
+            self._pending[job.id] = job
+            first = len(self._pending) == 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name=self._name, daemon=False)
+            self._thread.start()
+        self._queue.put(job)
+        if first:
+            self.sig_busy.emit(True)
+        return job
+
+    def cancel_all(self) -> None:
+        """Cancel every queued and running job; their results will not be delivered."""
+        with self._lock:
+            jobs = list(self._pending.values())
+        for job in jobs:
+            job.cancel()
+
+    def cancel(self, job_id: int) -> None:
+        with self._lock:
+            job = self._pending.get(job_id)
+        if job is not None:
+            job.cancel()
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._pending)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Finish the running job, skip the rest, and stop the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self.cancel_all()
+        if self._thread is not None:
+            self._queue.put(None)
+            if wait:
+                self._thread.join()
+
+    # -- the DB thread ------------------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if job.cancelled:
+                self._sig_finished.emit(job, False, JobCancelled())
+                continue
+            kwargs = dict(job.kwargs)
+            if job.progress:
+                kwargs["progress"] = self._reporter(job)
+            try:
+                result = job.fn(*job.args, **kwargs)
+            except BaseException as exc:  # every failure goes back to the GUI
+                if not is_expected(exc):
+                    log.error("bug in a background job:\n%s", safe_traceback(exc))
+                elif isinstance(exc, EnvironmentProblem):
+                    log.warning("environment problem in a job: %s", type(exc).__name__)
+                self._sig_finished.emit(job, False, exc)
+            else:
+                self._sig_finished.emit(job, True, result)
+
+    def _reporter(self, job: Job) -> Callable[[int, int], None]:
+        def report(done: int, total: int) -> None:
+            if job.cancelled:
+                raise JobCancelled()
+            self.sig_progress.emit(job.id, int(done), int(total))
+
+        return report
+
+    # -- back on the GUI thread ---------------------------------------------------------------
+    @Slot(object, bool, object)
+    def _on_worker_finished(self, job: Job, ok: bool, payload: object) -> None:
+        with self._lock:
+            self._pending.pop(job.id, None)
+            idle = not self._pending
+        try:
+            if job.cancelled:
+                if not ok and not is_expected(payload):  # type: ignore[arg-type]
+                    self.sig_unhandled.emit(payload)  # a bug is a bug, even when cancelled
+                return
+            if ok:
+                if job.on_done is not None:
+                    job.on_done(payload)
+                self.sig_done.emit(job.id, payload)
+                return
+            exc: BaseException = payload  # type: ignore[assignment]
+            if job.on_error is not None:
+                job.on_error(exc)
+            self.sig_failed.emit(job.id, exc)
+            if job.on_error is None or not is_expected(exc):
+                self.sig_unhandled.emit(exc)
+        finally:
+            if idle:
+                self.sig_busy.emit(False)

@@ -1,0 +1,482 @@
+"""The open vault as the UI sees it: unlock and lock, idle lock, drafts, clipboard, changes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.changes import Changes
+from linksdesk.core.errors import VaultLockedError
+from linksdesk.core.settings import Settings
+from linksdesk.ui.runner import Job, TaskRunner
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+DraftProvider = Callable[[], Mapping[str, str]]
+DraftRestorer = Callable[[Mapping[str, str]], None]
+
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.TabletPress,
+        QEvent.Type.InputMethod,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Says when nobody has touched the app for N minutes of wall-clock time.
+
+    Wall clock (``time.time``), not a monotonic timer, so that time asleep counts: a laptop
+    closed for an hour is locked the moment it wakes. An application-wide event filter
+    notes the last input; a timer compares it with the clock every few seconds.
+    """
+
+    sig_idle = Signal()
+
+    def __init__(self, clock: Clock, tick_ms: int = 5000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._limit_s = 5 * 60.0
+        self._last_input = clock()
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self.check)
+        self._filtering = False
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def set_minutes(self, minutes: float) -> None:
+        self._limit_s = float(minutes) * 60.0
+
+    def start(self, minutes: float | None = None) -> None:
+        if minutes is not None:
+            self.set_minutes(minutes)
+        self.touch()
+        app = QApplication.instance()
+        if app is not None and not self._filtering:
+            app.installEventFilter(self)
+            self._filtering = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        app = QApplication.instance()
+        if app is not None and self._filtering:
+            app.removeEventFilter(self)
+        self._filtering = False
+
+    def touch(self) -> None:
+        self._last_input = self._clock()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS:
+            self._last_input = self._clock()
+        return False
+
+    @Slot()
+    def check(self) -> None:
+        now = self._clock()
+        if now < self._last_input:  # the clock was set back: count from now
+            self._last_input = now
+        if now - self._last_input >= self._limit_s:
+            self.stop()
+            self.sig_idle.emit()
+
+
+class ClipboardGuard(QObject):
+    """Copies text and clears it again after a while, but only if it is still ours."""
+
+    def __init__(self, clear_ms: int = 30_000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ours: str | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(clear_ms)
+        self._timer.timeout.connect(self.clear_if_ours)
+
+    def set_clear_ms(self, clear_ms: int) -> None:
+        self._timer.setInterval(clear_ms)
+
+    def copy(self, text: str) -> None:
+        data = QMimeData()
+        data.setText(text)
+        # ask clipboard managers and Windows clipboard history not to keep personal data
+        data.setData("x-kde-passwordManagerHint", b"secret")
+        data.setData(
+            'application/x-qt-windows-mime;value="ExcludeClipboardContentFromMonitorProcessing"',
+            b"\x01\x00\x00\x00",
+        )
+        QGuiApplication.clipboard().setMimeData(data)
+        self._ours = text
+        self._timer.start()
+
+    @Slot()
+    def clear_if_ours(self) -> None:
+        self._timer.stop()
+        ours, self._ours = self._ours, None
+        if ours is not None and QGuiApplication.clipboard().text() == ours:
+            QGuiApplication.clipboard().clear()
+
+
+class DraftRegistry(QObject):
+    """Unsaved editor text that must survive a lock, kept inside the vault meanwhile.
+
+    An editor registers ``provider() -> {draft key: text}`` (empty texts are ignored) and
+    optionally ``restore(drafts)``. On lock the session saves every provided draft into the
+    vault before locking. After unlock the stored drafts wait in ``pending``; each
+    ``restore`` callback is called with them and should ``take(key)`` what it shows again.
+    An editor opened later (a participant record) calls ``take(key)`` itself. A draft that was
+    taken and is no longer provided at the next lock (saved or emptied) is discarded.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sources: list[tuple[DraftProvider, DraftRestorer | None]] = []
+        self.pending: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def register(
+        self,
+        provider: DraftProvider,
+        restore: DraftRestorer | None = None,
+        owner: QObject | None = None,
+    ) -> None:
+        self._sources.append((provider, restore))
+        if owner is not None:
+            owner.destroyed.connect(lambda *_: self.unregister(provider))
+
+    def unregister(self, provider: DraftProvider) -> None:
+        self._sources = [s for s in self._sources if s[0] is not provider]
+
+    def collect(self) -> dict[str, str]:
+        drafts: dict[str, str] = {}
+        for provider, _restore in list(self._sources):
+            try:
+                provided = provider()
+            except RuntimeError:  # the editor's widget is already gone
+                continue
+            drafts.update({k: v for k, v in provided.items() if v and v.strip()})
+        return drafts
+
+    def stale_keys(self, provided: Mapping[str, str]) -> set[str]:
+        return self._taken - set(provided)
+
+    def take(self, key: str) -> str | None:
+        text = self.pending.pop(key, None)
+        if text is not None:
+            self._taken.add(key)
+        return text
+
+    def forget(self, key: str) -> None:
+        self.pending.pop(key, None)
+        self._taken.discard(key)
+
+    def restore(self, drafts: Mapping[str, str]) -> None:
+        self.pending = dict(drafts)
+        self._taken = set()
+        for _provider, restore in list(self._sources):
+            if restore is not None and self.pending:
+                restore(dict(self.pending))
+
+    def clear(self) -> None:
+        self.pending = {}
+        self._taken = set()
+
+
+def _load_session_state(cb: Casebook) -> tuple[Settings, dict[str, str], Path]:
+    drafts: dict[str, str] = {}
+    for key in cb.drafts():
+        text = cb.load_draft(key)
+        if text:
+            drafts[key] = text
+    return cb.settings(), drafts, cb.path
+
+
+def _close_casebook(cb: Casebook, drafts: dict[str, str], stale: set[str]) -> None:
+    """Save drafts into the vault, then lock it, whatever happened to the drafts."""
+    try:
+        for key in stale:
+            cb.discard_draft(key)
+        for key, text in drafts.items():
+            cb.save_draft(key, text)
+    finally:
+        cb.lock()
+
+
+def changes_in(result: object) -> Changes | None:
+    """The ``Changes`` a job returned: itself, an ``Outcome.changes``, or inside a tuple."""
+    if isinstance(result, Changes):
+        return result
+    changes = getattr(result, "changes", None)
+    if isinstance(changes, Changes):
+        return changes
+    if isinstance(result, tuple):
+        for item in result:
+            if isinstance(item, Changes):
+                return item
+    return None
+
+
+class UiSession(QObject):
+    """The open ``Casebook`` (or None), the DB-thread runner and the worker's settings.
+
+    Views call the casebook only through ``runner.submit`` (or ``call``), never directly.
+    """
+
+    sig_unlocked = Signal()
+    sig_locked = Signal()  # the screen must be cleared now
+    sig_closed = Signal()  # the DB thread has locked the vault and dropped the key
+    sig_changed = Signal(object)  # Changes, after every job that returned some
+    sig_settings_changed = Signal(object)  # Settings
+    sig_status = Signal(str)  # a short message for the status bar
+    sig_drafts_restored = Signal(object)  # dict of draft key -> text, after unlock
+
+    def __init__(
+        self,
+        runner: TaskRunner | None = None,
+        *,
+        clock: Clock = time.time,
+        idle_tick_ms: int = 5000,
+        clipboard_clear_ms: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner if runner is not None else TaskRunner(self)
+        self.casebook: Casebook | None = None
+        self.settings = Settings()
+        self.vault_path: Path | None = None
+        self.drafts = DraftRegistry(self)
+        self.idle = IdleWatcher(clock, idle_tick_ms, self)
+        self.idle.sig_idle.connect(self._on_idle_sig_idle)
+        self._clipboard_ms_fixed = clipboard_clear_ms
+        self.clipboard = ClipboardGuard(
+            clipboard_clear_ms or self.settings.clipboard_clear_seconds * 1000, self
+        )
+        self.runner.sig_done.connect(self._on_runner_done)
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def is_unlocked(self) -> bool:
+        return self.casebook is not None
+
+    def require_casebook(self) -> Casebook:
+        if self.casebook is None:
+            raise VaultLockedError()
+        return self.casebook
+
+    def call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        progress: bool = False,
+        **kwargs: Any,
+    ) -> Job:
+        """Run ``fn(casebook, *args, **kwargs)`` on the DB thread."""
+        return self.runner.submit(
+            fn,
+            self.require_casebook(),
+            *args,
+            on_done=on_done,
+            on_error=on_error,
+            progress=progress,
+            **kwargs,
+        )
+
+    # -- opening the vault ----------------------------------------------------------------
+    def unlock(
+        self,
+        path: Path,
+        passphrase: str,
+        *,
+        on_done: Callable[[Casebook], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        def opened(cb: Casebook) -> None:
+            self.open(cb)
+            if on_done is not None:
+                on_done(cb)
+
+        return self.runner.submit(
+            Casebook.unlock, Path(path), passphrase, on_done=opened, on_error=on_error
+        )
+
+    def create(
+        self,
+        path: Path,
+        passphrase: str,
+        *,
+        on_done: Callable[[tuple[Casebook, str]], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        """Create a vault; ``on_done((casebook, recovery_key))``. Call ``open`` once shown."""
+        return self.runner.submit(
+            Casebook.create, Path(path), passphrase, on_done=on_done, on_error=on_error
+        )
+
+    def recover(
+        self,
+        path: Path,
+        recovery_key: str,
+        new_passphrase: str,
+        *,
+        on_done: Callable[[Casebook], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        def opened(cb: Casebook) -> None:
+            self.open(cb)
+            if on_done is not None:
+                on_done(cb)
+
+        return self.runner.submit(
+            Casebook.recover,
+            Path(path),
+            recovery_key,
+            new_passphrase,
+            on_done=opened,
+            on_error=on_error,
+        )
+
+    def open(self, casebook: Casebook) -> None:
+        """Adopt an unlocked casebook: load settings and drafts, then announce the unlock."""
+        self.casebook = casebook
+        self.runner.submit(
+            _load_session_state,
+            casebook,
+            on_done=self._on_state_loaded,
+            on_error=self._on_state_failed,
+        )
+
+    def _on_state_loaded(self, state: tuple[Settings, dict[str, str], Path]) -> None:
+        settings, drafts, path = state
+        if self.casebook is None:  # locked again meanwhile
+            return
+        self._apply_settings(settings)
+        self.vault_path = path
+        self.idle.start(settings.auto_lock_minutes)
+        log.info("vault unlocked")
+        self.sig_unlocked.emit()
+        self.drafts.restore(drafts)
+        if drafts:
+            self.sig_drafts_restored.emit(dict(drafts))
+
+    def _on_state_failed(self, exc: BaseException) -> None:
+        # the vault opened but cannot be read: close it again rather than show half a window
+        self.lock()
+
+    # -- locking --------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Save drafts into the vault and lock it on the DB thread; clear the screen now."""
+        cb = self.casebook
+        if cb is None:
+            return
+        drafts = self.drafts.collect()
+        stale = self.drafts.stale_keys(drafts)
+        self.runner.cancel_all()
+        self.casebook = None
+        self.idle.stop()
+        self.clipboard.clear_if_ours()
+        self.drafts.clear()
+        self.settings = Settings()
+        self.runner.submit(
+            _close_casebook,
+            cb,
+            drafts,
+            stale,
+            on_done=lambda _none: self.sig_closed.emit(),
+            on_error=self._on_close_failed,
+        )
+        log.info("vault locked")
+        self.sig_locked.emit()
+
+    def _on_close_failed(self, exc: BaseException) -> None:
+        self.sig_status.emit(
+            self.tr("The vault is locked, but unsaved text could not be kept as a draft.")
+        )
+        self.sig_closed.emit()
+
+    @Slot()
+    def _on_idle_sig_idle(self) -> None:
+        log.info("locking after idle time")
+        self.lock()
+
+    def shutdown(self) -> None:
+        """Lock (keeping drafts) and stop the DB thread; for quitting the app."""
+        self.lock()
+        self.idle.stop()
+        self.clipboard.clear_if_ours()
+        self.runner.shutdown(wait=True)
+
+    # -- settings -------------------------------------------------------------------------
+    def update_settings(
+        self,
+        changes: Mapping[str, Any],
+        *,
+        on_done: Callable[[Settings], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        def saved(settings: Settings) -> None:
+            self._apply_settings(settings)
+            if on_done is not None:
+                on_done(settings)
+
+        cb = self.require_casebook()
+        return self.runner.submit(
+            lambda: cb.update_settings(**dict(changes)), on_done=saved, on_error=on_error
+        )
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.idle.set_minutes(settings.auto_lock_minutes)
+        if self._clipboard_ms_fixed is None:
+            self.clipboard.set_clear_ms(settings.clipboard_clear_seconds * 1000)
+        self.sig_settings_changed.emit(settings)
+
+    def change_passphrase(
+        self,
+        new_passphrase: str,
+        *,
+        on_done: Callable[[None], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        cb = self.require_casebook()
+        return self.runner.submit(
+            cb.change_passphrase, new_passphrase, on_done=on_done, on_error=on_error
+        )
+
+    # -- drafts and clipboard -------------------------------------------------------------
+    def discard_draft(self, key: str) -> None:
+        """An editor saved its text: the draft kept from an earlier lock is not needed."""
+        self.drafts.forget(key)
+        if self.casebook is not None:
+            self.runner.submit(self.casebook.discard_draft, key)
+
+    def copy_text(self, text: str) -> None:
+        """Copy to the clipboard; cleared after the set time (30 s) if still ours."""
+        self.clipboard.copy(text)
+
+    # -- changes --------------------------------------------------------------------------
+    @Slot(int, object)
+    def _on_runner_done(self, _job_id: int, result: object) -> None:
+        changes = changes_in(result)
+        if changes is not None:
+            self.sig_changed.emit(changes)

@@ -1,0 +1,715 @@
+"""The locked screen: unlock a vault, create one (recovery key shown once), or recover one."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.errors import (
+    KeyFileMismatchError,
+    KeyFileMissingError,
+    LinksDeskError,
+    NotAVaultError,
+    VaultExistsError,
+    VaultNotFoundError,
+    WeakPassphraseError,
+    WrongPassphraseError,
+    WrongRecoveryKeyError,
+)
+from linksdesk.ui.icons import icon
+from linksdesk.ui.runner import is_expected
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint, heading, link_button
+
+log = logging.getLogger(__name__)
+
+VAULT_FILTER = "LinksDesk vaults (*.vault);;All files (*)"
+
+
+def default_vault_path() -> Path:
+    """Where a worker's vault lives unless they chose another place (as storage has it)."""
+    return Path(platformdirs.user_data_dir("LinksDesk", appauthor=False)) / "linksdesk.vault"
+
+
+def _field_label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
+
+
+def _bug_message(widget: QWidget) -> str:
+    return widget.tr("Something went wrong. The details are in the error report.")
+
+
+class _VaultPathRow(QWidget):
+    """The vault file: a path field and a Choose… button."""
+
+    def __init__(self, *, for_create: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.for_create = for_create
+        self.edit = QLineEdit(self)
+        self.edit.setAccessibleName(self.tr("Vault file"))
+        self.edit.setPlaceholderText(self.tr("Path of the vault file"))
+        self.choose = QPushButton(icon("folder"), self.tr("Choose…"), self)
+        self.choose.setAccessibleName(self.tr("Choose the vault file"))
+        self.choose.setToolTip(self.tr("Choose where the vault file is"))
+        self.choose.clicked.connect(self._on_choose_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.choose)
+        self.setFocusProxy(self.edit)
+
+    def path(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def set_path(self, path: Path | None) -> None:
+        self.edit.setText(str(path) if path else "")
+
+    @classmethod
+    def ask_file(cls, parent: QWidget, for_create: bool, start: Path | None) -> Path | None:
+        """The file dialog (a classmethod so tests can replace it)."""
+        start_dir = str(start.parent if start else default_vault_path().parent)
+        if for_create:
+            name, _ = QFileDialog.getSaveFileName(
+                parent, parent.tr("Create the vault file"), start_dir, VAULT_FILTER
+            )
+            if name and not name.endswith(".vault"):
+                name += ".vault"
+        else:
+            name, _ = QFileDialog.getOpenFileName(
+                parent, parent.tr("Choose the vault file"), start_dir, VAULT_FILTER
+            )
+        return Path(name) if name else None
+
+    def _on_choose_clicked(self) -> None:
+        chosen = self.ask_file(self, self.for_create, self.path())
+        if chosen is not None:
+            self.set_path(chosen)
+
+
+class _Page(QWidget):
+    """A form page with a heading, an intro, a message area and a busy bar."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(8)
+        self.title = heading(title, self)
+        self.layout_.addWidget(self.title)
+        self.intro = QLabel(intro, self)
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
+        self.layout_.addWidget(self.intro)
+        self.layout_.addSpacing(6)
+        self.message = InlineMessage(self)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setFixedHeight(4)
+        self.busy.setAccessibleName(self.tr("Working"))
+        self.busy.hide()
+
+    def add_field(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
+        lab = _field_label(label, buddy or field, self)
+        self.layout_.addWidget(lab)
+        self.layout_.addWidget(field)
+        return lab
+
+    def add_footer(self, primary: QPushButton, links: list[QPushButton]) -> None:
+        self.layout_.addWidget(self.message)
+        self.layout_.addSpacing(4)
+        self.layout_.addWidget(self.busy)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(primary)
+        self.layout_.addLayout(row)
+        self.layout_.addSpacing(8)
+        for link in links:
+            self.layout_.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+        self.layout_.addStretch(1)
+
+    def set_busy(self, busy: bool, controls: list[QWidget]) -> None:
+        self.busy.setVisible(busy)
+        for control in controls:
+            control.setEnabled(not busy)
+
+
+def _primary(text: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setObjectName("primary")
+    button.setDefault(True)
+    button.setAccessibleName(text.replace("&", ""))
+    button.setMinimumWidth(140)
+    return button
+
+
+class OpenPage(_Page):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Unlock LinksDesk"),
+            self.tr("Enter your passphrase to open your case records."),
+            parent,
+        )
+        self.vault = _VaultPathRow(for_create=False, parent=self)
+        self.add_field(self.tr("&Vault"), self.vault, self.vault.edit)
+        self.passphrase = PassphraseEdit(self)
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.add_field(self.tr("&Passphrase"), self.passphrase)
+        self.unlock_button = _primary(self.tr("&Unlock"), self)
+        self.unlock_button.setIcon(icon("unlock"))
+        self.create_link = link_button(self.tr("Create a new vault…"), self)
+        self.recover_link = link_button(
+            self.tr("Forgot your passphrase? Use your recovery key…"), self
+        )
+        self.add_footer(self.unlock_button, [self.create_link, self.recover_link])
+        QWidget.setTabOrder(self.vault.edit, self.vault.choose)
+        QWidget.setTabOrder(self.vault.choose, self.passphrase)
+        QWidget.setTabOrder(self.passphrase, self.unlock_button)
+        QWidget.setTabOrder(self.unlock_button, self.create_link)
+        QWidget.setTabOrder(self.create_link, self.recover_link)
+
+    def controls(self) -> list[QWidget]:
+        return [
+            self.vault,
+            self.passphrase,
+            self.unlock_button,
+            self.create_link,
+            self.recover_link,
+        ]
+
+
+class CreatePage(_Page):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Create your vault"),
+            self.tr(
+                "Your case records are kept in an encrypted vault on this computer. Choose a "
+                "passphrase only you know: without it, or the recovery key you will see next, "
+                "nobody can open the vault — not even your administrator."
+            ),
+            parent,
+        )
+        self.vault = _VaultPathRow(for_create=True, parent=self)
+        self.add_field(self.tr("&Vault file"), self.vault, self.vault.edit)
+        self.passphrase = PassphraseEdit(self)
+        self.passphrase.setAccessibleName(self.tr("New passphrase"))
+        self.add_field(self.tr("&New passphrase"), self.passphrase)
+        self.strength = StrengthHint(self)
+        self.layout_.addWidget(self.strength)
+        self.repeat = PassphraseEdit(self)
+        self.repeat.setAccessibleName(self.tr("Repeat the passphrase"))
+        self.add_field(self.tr("&Repeat the passphrase"), self.repeat)
+        self.create_button = _primary(self.tr("&Create vault"), self)
+        self.create_button.setIcon(icon("vault-new"))
+        self.open_link = link_button(self.tr("Open an existing vault instead"), self)
+        self.add_footer(self.create_button, [self.open_link])
+        self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
+        QWidget.setTabOrder(self.vault.edit, self.vault.choose)
+        QWidget.setTabOrder(self.vault.choose, self.passphrase)
+        QWidget.setTabOrder(self.passphrase, self.repeat)
+        QWidget.setTabOrder(self.repeat, self.create_button)
+        QWidget.setTabOrder(self.create_button, self.open_link)
+
+    def _on_passphrase_text_changed(self, text: str) -> None:
+        if not text:
+            self.strength.set_strength(None, "")
+            return
+        verdict = Casebook.passphrase_strength(text)
+        self.strength.set_strength(verdict.score, verdict.message)
+
+    def controls(self) -> list[QWidget]:
+        return [self.vault, self.passphrase, self.repeat, self.create_button, self.open_link]
+
+
+class RecoveryKeyPage(_Page):
+    """Shows the recovery key once; the worker must confirm they stored it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Store your recovery key"),
+            self.tr(
+                "If you forget your passphrase, this recovery key is the only way into your "
+                "vault. It is shown only now and is not kept anywhere. Print it or write it "
+                "down, and keep it somewhere safe away from this computer."
+            ),
+            parent,
+        )
+        self.key_label = QLabel(self)
+        self.key_label.setObjectName("recoveryKey")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(mono.pointSizeF() + 3)
+        mono.setWeight(QFont.Weight.DemiBold)
+        self.key_label.setFont(mono)
+        self.key_label.setWordWrap(True)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.key_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.key_label.setAccessibleName(self.tr("Recovery key"))
+        self.key_label.setStyleSheet(
+            "#recoveryKey { border: 1px dashed palette(mid); border-radius: 6px;"
+            " padding: 14px; background: palette(base); }"
+        )
+        self.layout_.addWidget(self.key_label)
+        row = QHBoxLayout()
+        self.copy_button = QPushButton(icon("copy"), self.tr("Cop&y"), self)
+        self.copy_button.setAccessibleName(self.tr("Copy the recovery key"))
+        self.copy_button.setToolTip(
+            self.tr("Copy the recovery key; the clipboard is cleared again after 30 seconds")
+        )
+        self.print_button = QPushButton(icon("print"), self.tr("&Print…"), self)
+        self.print_button.setAccessibleName(self.tr("Print the recovery key"))
+        row.addWidget(self.copy_button)
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        self.layout_.addSpacing(6)
+        self.stored = QCheckBox(self.tr("I have &stored the recovery key somewhere safe"), self)
+        self.stored.setAccessibleName(self.tr("I have stored the recovery key somewhere safe"))
+        self.layout_.addWidget(self.stored)
+        self.continue_button = _primary(self.tr("C&ontinue"), self)
+        self.continue_button.setEnabled(False)
+        self.continue_button.setToolTip(
+            self.tr("Tick the box above once the recovery key is stored safely")
+        )
+        self.stored.toggled.connect(self.continue_button.setEnabled)
+        self.add_footer(self.continue_button, [])
+        QWidget.setTabOrder(self.key_label, self.copy_button)
+        QWidget.setTabOrder(self.copy_button, self.print_button)
+        QWidget.setTabOrder(self.print_button, self.stored)
+        QWidget.setTabOrder(self.stored, self.continue_button)
+
+    def show_key(self, key: str) -> None:
+        self.key_label.setText(key)
+        self.stored.setChecked(False)
+        self.continue_button.setEnabled(False)
+
+    def wipe(self) -> None:
+        self.key_label.clear()
+        self.stored.setChecked(False)
+
+
+class RecoverPage(_Page):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Recover your vault"),
+            self.tr(
+                "Type the recovery key you stored when you created the vault, then choose a "
+                "new passphrase. Your records stay as they are."
+            ),
+            parent,
+        )
+        self.vault = _VaultPathRow(for_create=False, parent=self)
+        self.add_field(self.tr("&Vault"), self.vault, self.vault.edit)
+        self.recovery_key = PassphraseEdit(self)
+        self.recovery_key.setAccessibleName(self.tr("Recovery key"))
+        self.recovery_key.toggle_action.setText(self.tr("Show recovery key"))
+        self.add_field(self.tr("Recovery &key"), self.recovery_key)
+        self.passphrase = PassphraseEdit(self)
+        self.passphrase.setAccessibleName(self.tr("New passphrase"))
+        self.add_field(self.tr("&New passphrase"), self.passphrase)
+        self.strength = StrengthHint(self)
+        self.layout_.addWidget(self.strength)
+        self.repeat = PassphraseEdit(self)
+        self.repeat.setAccessibleName(self.tr("Repeat the new passphrase"))
+        self.add_field(self.tr("&Repeat the new passphrase"), self.repeat)
+        self.recover_button = _primary(self.tr("&Recover and unlock"), self)
+        self.recover_button.setIcon(icon("key"))
+        self.back_link = link_button(self.tr("Back to unlock"), self)
+        self.add_footer(self.recover_button, [self.back_link])
+        self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
+        QWidget.setTabOrder(self.vault.edit, self.vault.choose)
+        QWidget.setTabOrder(self.vault.choose, self.recovery_key)
+        QWidget.setTabOrder(self.recovery_key, self.passphrase)
+        QWidget.setTabOrder(self.passphrase, self.repeat)
+        QWidget.setTabOrder(self.repeat, self.recover_button)
+        QWidget.setTabOrder(self.recover_button, self.back_link)
+
+    def _on_passphrase_text_changed(self, text: str) -> None:
+        if not text:
+            self.strength.set_strength(None, "")
+            return
+        verdict = Casebook.passphrase_strength(text)
+        self.strength.set_strength(verdict.score, verdict.message)
+
+    def controls(self) -> list[QWidget]:
+        return [
+            self.vault,
+            self.recovery_key,
+            self.passphrase,
+            self.repeat,
+            self.recover_button,
+            self.back_link,
+        ]
+
+
+class UnlockScreen(QWidget):
+    """What the window shows while locked. Opening goes through ``UiSession`` on the DB thread.
+
+    KeePassXC behaviour: a wrong passphrase shows a message under the field and selects the
+    field's text for another try; nothing else on the screen changes.
+    """
+
+    sig_created = Signal()  # a new vault was created and its recovery key confirmed
+
+    def __init__(
+        self, session: UiSession, vault_path: Path | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._pending: Casebook | None = None  # created, key not yet confirmed
+        self.setAccessibleName(self.tr("Unlock"))
+
+        self.open_page = OpenPage()
+        self.create_page = CreatePage()
+        self.key_page = RecoveryKeyPage()
+        self.recover_page = RecoverPage()
+        self.pages = QStackedWidget()
+        for page in (self.open_page, self.create_page, self.key_page, self.recover_page):
+            self.pages.addWidget(page)
+
+        card = QFrame(self)
+        card.setObjectName("unlockCard")
+        card.setStyleSheet(
+            "#unlockCard { background: palette(window); border: 1px solid palette(mid);"
+            " border-radius: 10px; }"
+        )
+        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        card.setMaximumWidth(520)
+        card.setMinimumWidth(380)
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(28, 24, 28, 24)
+        logo_row = QHBoxLayout()
+        logo = QLabel(card)
+        logo.setPixmap(icon("app").pixmap(QSize(40, 40)))
+        logo.setAccessibleName(self.tr("LinksDesk"))
+        name = QLabel(self.tr("LinksDesk"), card)
+        name_font = QFont(name.font())
+        name_font.setPointSizeF(name_font.pointSizeF() + 2)
+        name_font.setWeight(QFont.Weight.DemiBold)
+        name.setFont(name_font)
+        logo_row.addWidget(logo)
+        logo_row.addWidget(name)
+        logo_row.addStretch(1)
+        card_layout.addLayout(logo_row)
+        card_layout.addSpacing(10)
+        card_layout.addWidget(self.pages)
+
+        inner = QWidget()
+        centre = QVBoxLayout(inner)
+        centre.setContentsMargins(24, 24, 24, 24)
+        centre.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        centre.addLayout(row)
+        centre.addStretch(2)
+        # at 150 % on a small screen the card may not fit: scroll rather than clip
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        op, cp, kp, rp = self.open_page, self.create_page, self.key_page, self.recover_page
+        op.unlock_button.clicked.connect(self._on_unlock_clicked)
+        op.passphrase.returnPressed.connect(self._on_unlock_clicked)
+        op.create_link.clicked.connect(self.show_create)
+        op.recover_link.clicked.connect(self.show_recover)
+        cp.create_button.clicked.connect(self._on_create_clicked)
+        cp.repeat.returnPressed.connect(self._on_create_clicked)
+        cp.open_link.clicked.connect(self.show_open)
+        kp.copy_button.clicked.connect(self._on_copy_clicked)
+        kp.print_button.clicked.connect(self._on_print_clicked)
+        kp.continue_button.clicked.connect(self._on_continue_clicked)
+        rp.recover_button.clicked.connect(self._on_recover_clicked)
+        rp.repeat.returnPressed.connect(self._on_recover_clicked)
+        rp.back_link.clicked.connect(self.show_open)
+
+        self.set_vault_path(vault_path or default_vault_path())
+
+    # -- navigation -----------------------------------------------------------------------
+    def set_vault_path(self, path: Path) -> None:
+        for page in (self.open_page, self.create_page, self.recover_page):
+            page.vault.set_path(path)
+        if path.exists():
+            self.show_open()
+        else:
+            self.show_create()
+
+    def vault_path(self) -> Path | None:
+        current = self.pages.currentWidget()
+        row = getattr(current, "vault", None)
+        return row.path() if isinstance(row, _VaultPathRow) else None
+
+    def _switch(self, page: _Page, focus: QWidget) -> None:
+        path = self.vault_path()
+        for p in (self.open_page, self.create_page, self.recover_page):
+            if path is not None:
+                p.vault.set_path(path)
+            p.message.clear_message()
+        self.pages.setCurrentWidget(page)
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_open(self) -> None:
+        self._switch(self.open_page, self.open_page.passphrase)
+
+    def show_create(self) -> None:
+        self._switch(self.create_page, self.create_page.passphrase)
+
+    def show_recover(self) -> None:
+        self._switch(self.recover_page, self.recover_page.recovery_key)
+
+    def reset(self, message: str = "") -> None:
+        """Back to the unlock form with every secret wiped (after a lock)."""
+        self.wipe()
+        self.pages.setCurrentWidget(self.open_page)
+        if message:
+            self.open_page.message.show_message(message, "info")
+        else:
+            self.open_page.message.clear_message()
+        self.open_page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def wipe(self) -> None:
+        for edit in (
+            self.open_page.passphrase,
+            self.create_page.passphrase,
+            self.create_page.repeat,
+            self.recover_page.recovery_key,
+            self.recover_page.passphrase,
+            self.recover_page.repeat,
+        ):
+            edit.wipe()
+        self.key_page.wipe()
+
+    def abandon(self) -> None:
+        """Lock a vault created but never confirmed (the window is closing)."""
+        cb, self._pending = self._pending, None
+        self.key_page.wipe()
+        if cb is not None:
+            self.session.runner.submit(cb.lock)
+
+    # -- unlock ---------------------------------------------------------------------------
+    def _on_unlock_clicked(self) -> None:
+        page = self.open_page
+        if page.busy.isVisible():
+            return
+        path = page.vault.path()
+        if path is None:
+            page.message.show_message(self.tr("Choose the vault file first."))
+            page.vault.edit.setFocus()
+            return
+        if not page.passphrase.text():
+            page.message.show_message(self.tr("Enter your passphrase."))
+            page.passphrase.setFocus()
+            return
+        page.message.clear_message()
+        page.set_busy(True, page.controls())
+        self.session.unlock(
+            path,
+            page.passphrase.text(),
+            on_done=self._on_unlock_done,
+            on_error=self._on_unlock_failed,
+        )
+
+    def _on_unlock_done(self, _cb: Casebook) -> None:
+        page = self.open_page
+        page.set_busy(False, page.controls())
+        page.passphrase.wipe()
+        page.message.clear_message()
+
+    def _on_unlock_failed(self, exc: BaseException) -> None:
+        page = self.open_page
+        page.set_busy(False, page.controls())
+        if isinstance(exc, WrongPassphraseError):
+            page.message.show_message(str(exc))
+            page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.passphrase.selectAll()
+        elif isinstance(exc, (VaultNotFoundError, NotAVaultError)):
+            page.message.show_message(str(exc))
+            page.vault.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.vault.edit.selectAll()
+        elif isinstance(exc, LinksDeskError):
+            page.message.show_message(str(exc))
+        else:
+            page.message.show_message(_bug_message(self))
+
+    # -- create ---------------------------------------------------------------------------
+    def _on_create_clicked(self) -> None:
+        page = self.create_page
+        if page.busy.isVisible():
+            return
+        path = page.vault.path()
+        if path is None:
+            page.message.show_message(self.tr("Choose where to keep the vault file."))
+            page.vault.edit.setFocus()
+            return
+        if not page.passphrase.text():
+            page.message.show_message(self.tr("Choose a passphrase."))
+            page.passphrase.setFocus()
+            return
+        if page.passphrase.text() != page.repeat.text():
+            page.message.show_message(
+                self.tr("The two passphrases are not the same. Type the second one again.")
+            )
+            page.repeat.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.repeat.selectAll()
+            return
+        page.message.clear_message()
+        page.set_busy(True, page.controls())
+        self.session.create(
+            path,
+            page.passphrase.text(),
+            on_done=self._on_create_done,
+            on_error=self._on_create_failed,
+        )
+
+    def _on_create_done(self, result: tuple[Casebook, str]) -> None:
+        cb, recovery_key = result
+        page = self.create_page
+        page.set_busy(False, page.controls())
+        page.passphrase.wipe()
+        page.repeat.wipe()
+        self._pending = cb
+        for p in (self.open_page, self.recover_page):
+            p.vault.set_path(page.vault.path() or default_vault_path())
+        self.key_page.show_key(recovery_key)
+        self.pages.setCurrentWidget(self.key_page)
+        self.key_page.key_label.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_create_failed(self, exc: BaseException) -> None:
+        page = self.create_page
+        page.set_busy(False, page.controls())
+        page.message.show_message(str(exc) if is_expected(exc) else _bug_message(self))
+        if isinstance(exc, WeakPassphraseError):
+            page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.passphrase.selectAll()
+        elif isinstance(exc, VaultExistsError):
+            page.vault.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.vault.edit.selectAll()
+
+    def _on_copy_clicked(self) -> None:
+        self.session.copy_text(self.key_page.key_label.text())
+        self.key_page.message.show_message(
+            self.tr("Copied. The clipboard will be cleared again in 30 seconds."), "info"
+        )
+
+    def _on_print_clicked(self) -> None:
+        self.print_recovery_key(self, self.key_page.key_label.text())
+
+    @classmethod
+    def print_recovery_key(cls, parent: QWidget, key: str) -> bool:
+        """Print the key on one page (a classmethod so tests can replace it)."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, parent)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        doc = QTextDocument()
+        doc.setPlainText(
+            parent.tr("LinksDesk vault recovery key")
+            + "\n\n"
+            + key
+            + "\n\n"
+            + parent.tr("Keep this page somewhere safe, away from the computer.")
+        )
+        doc.print_(printer)
+        return True
+
+    def _on_continue_clicked(self) -> None:
+        if not self.key_page.stored.isChecked() or self._pending is None:
+            return
+        cb, self._pending = self._pending, None
+        self.key_page.wipe()
+        self.sig_created.emit()
+        self.session.open(cb)
+
+    # -- recover --------------------------------------------------------------------------
+    def _on_recover_clicked(self) -> None:
+        page = self.recover_page
+        if page.busy.isVisible():
+            return
+        path = page.vault.path()
+        if path is None:
+            page.message.show_message(self.tr("Choose the vault file first."))
+            page.vault.edit.setFocus()
+            return
+        if not page.recovery_key.text().strip():
+            page.message.show_message(self.tr("Type your recovery key."))
+            page.recovery_key.setFocus()
+            return
+        if not page.passphrase.text():
+            page.message.show_message(self.tr("Choose a new passphrase."))
+            page.passphrase.setFocus()
+            return
+        if page.passphrase.text() != page.repeat.text():
+            page.message.show_message(
+                self.tr("The two passphrases are not the same. Type the second one again.")
+            )
+            page.repeat.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.repeat.selectAll()
+            return
+        page.message.clear_message()
+        page.set_busy(True, page.controls())
+        self.session.recover(
+            path,
+            page.recovery_key.text().strip(),
+            page.passphrase.text(),
+            on_done=self._on_recover_done,
+            on_error=self._on_recover_failed,
+        )
+
+    def _on_recover_done(self, _cb: Casebook) -> None:
+        page = self.recover_page
+        page.set_busy(False, page.controls())
+        for edit in (page.recovery_key, page.passphrase, page.repeat):
+            edit.wipe()
+        self.open_page.vault.set_path(page.vault.path() or default_vault_path())
+        self.pages.setCurrentWidget(self.open_page)
+
+    def _on_recover_failed(self, exc: BaseException) -> None:
+        page = self.recover_page
+        page.set_busy(False, page.controls())
+        page.message.show_message(str(exc) if is_expected(exc) else _bug_message(self))
+        if isinstance(exc, WrongRecoveryKeyError) or (
+            is_expected(exc) and "recovery key" in str(exc).lower()
+        ):
+            page.recovery_key.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.recovery_key.selectAll()
+        elif isinstance(exc, WeakPassphraseError):
+            page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.passphrase.selectAll()
+        elif isinstance(
+            exc, (VaultNotFoundError, NotAVaultError, KeyFileMissingError, KeyFileMismatchError)
+        ):
+            page.vault.edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,182 @@
+"""Small shared widgets: inline messages, passphrase fields, a strength hint, chips, headings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.ui.icons import icon
+
+# kind -> (icon, light background, dark background, accent)
+_MESSAGE_STYLES = {
+    "error": ("error", "#fdecea", "#4a1f1c", "#b3261e"),
+    "warning": ("warning", "#fff4e0", "#4a3a16", "#9a6700"),
+    "info": ("info", "#e8f1fb", "#1b3149", "#1f5fa8"),
+    "success": ("success", "#e7f5ec", "#16382a", "#1e7a46"),
+}
+
+
+def is_dark(widget: QWidget | None = None) -> bool:
+    palette = widget.palette() if widget is not None else QPalette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class InlineMessage(QFrame):
+    """A message in plain words next to what it is about; hidden until there is one.
+
+    It has the accessible role of an alert so screen readers announce it when shown.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inlineMessage")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._icon = QLabel(self)
+        self._icon.setFixedSize(QSize(20, 20))
+        self._text = QLabel(self)
+        self._text.setWordWrap(True)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._text, 1)
+        self.kind = ""
+        self.setAccessibleName(self.tr("Message"))
+        self.hide()
+
+    def text(self) -> str:
+        return self._text.text()
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        name, light, dark, accent = _MESSAGE_STYLES[kind]
+        self.kind = kind
+        background = dark if is_dark(self) else light
+        self.setStyleSheet(
+            f"#inlineMessage {{ background: {background}; border-left: 4px solid {accent};"
+            " border-radius: 4px; }"
+        )
+        self._icon.setPixmap(icon(name, accent).pixmap(QSize(20, 20)))
+        self._text.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.kind = ""
+        self._text.clear()
+        self.setAccessibleDescription("")
+        self.hide()
+
+
+class PassphraseEdit(QLineEdit):
+    """A passphrase field with a show/hide button inside it; never remembers its text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText
+            | Qt.InputMethodHint.ImhNoPredictiveText
+            | Qt.InputMethodHint.ImhNoAutoUppercase
+            | Qt.InputMethodHint.ImhSensitiveData
+        )
+        self.toggle_action = QAction(icon("eye"), self.tr("Show passphrase"), self)
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.toggled.connect(self._on_toggle_action_toggled)
+        self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
+
+    def _on_toggle_action_toggled(self, shown: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.toggle_action.setIcon(icon("eye-off" if shown else "eye"))
+        self.toggle_action.setText(
+            self.tr("Hide passphrase") if shown else self.tr("Show passphrase")
+        )
+
+    def wipe(self) -> None:
+        """Empty the field and hide the text again."""
+        self.clear()
+        self.toggle_action.setChecked(False)
+
+
+class StrengthHint(QWidget):
+    """A bar from 0 to 4 and a sentence of advice about a new passphrase."""
+
+    _COLOURS = ("#b3261e", "#c75d00", "#9a6700", "#3c7d3a", "#1e7a46")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 4)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(6)
+        self.bar.setAccessibleName(self.tr("Passphrase strength"))
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName(self.tr("Passphrase advice"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label)
+        self.set_strength(None, "")
+
+    def set_strength(self, score: int | None, message: str) -> None:
+        self.bar.setValue(score or 0)
+        colour = self._COLOURS[score or 0]
+        self.bar.setStyleSheet(
+            f"QProgressBar {{ border: none; border-radius: 3px; background: palette(midlight); }}"
+            f"QProgressBar::chunk {{ border-radius: 3px; background: {colour}; }}"
+        )
+        self.bar.setVisible(score is not None)
+        self.label.setText(message)
+        self.bar.setAccessibleDescription(message)
+
+
+class Chip(QLabel):
+    """A small rounded label for a status or category."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setObjectName("chip")
+        self.setStyleSheet(
+            "#chip { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 8px; }"
+        )
+
+
+def link_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    """A flat, link-like button for a secondary action (keeps its place in the tab order)."""
+    button = QPushButton(text, parent)
+    button.setFlat(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setAccessibleName(text.replace("&", ""))
+    button.setStyleSheet(
+        "QPushButton { color: palette(link); text-align: left; padding: 2px 4px; border: none; }"
+        "QPushButton:hover { text-decoration: underline; }"
+        "QPushButton:focus { text-decoration: underline; }"
+    )
+    return button
+
+
+def heading(text: str, parent: QWidget | None = None, *, size_delta: int = 6) -> QLabel:
+    """A bold, larger label for the title of a screen or section."""
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() + size_delta)
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    label.setProperty("heading", True)
+    return label
