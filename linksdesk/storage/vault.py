@@ -133,7 +133,6 @@ class Vault:
             with translated_errors(path):
                 migrate.upgrade(vault.engine, then=write_identity)
                 vault._ready()
-                vault._record(AuditAction.CREATE, "vault")
         except BaseException:
             if vault is not None:
                 vault.lock()
@@ -146,13 +145,14 @@ class Vault:
 
     @classmethod
     def unlock(cls, path: Path, passphrase: str) -> Vault:
-        """Open with the passphrase; on any refusal no file is created or changed."""
+        """Open with the passphrase; on any refusal no file is created or changed.
+
+        Audit events for unlocking are the caller's (casework records who unlocked).
+        """
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
         key = keyfile.unlock_with_passphrase(kpath, passphrase)
-        vault = cls._open(path, key, keyfile.read_vault_id(kpath))
-        vault._record_or_lock(AuditAction.UNLOCK, "vault")
-        return vault
+        return cls._open(path, key, keyfile.read_vault_id(kpath))
 
     @classmethod
     def recover(cls, path: Path, recovery_key: str, new_passphrase: str) -> Vault:
@@ -163,9 +163,7 @@ class Vault:
         vault_id = keyfile.read_vault_id(kpath)
         cls._prove_key(path, key, vault_id)  # never rewrap a key that does not open the vault
         keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
-        vault = cls._open(path, key, vault_id)
-        vault._record_or_lock(AuditAction.UNLOCK, "recovery_key", AuditAction.PASSPHRASE)
-        return vault
+        return cls._open(path, key, vault_id)
 
     @staticmethod
     def _require_vault_file(path: Path) -> Path:
@@ -270,19 +268,6 @@ class Vault:
         with self.store().write() as tx:
             tx.audit(action, entity)
 
-    def _record_or_lock(
-        self, action: AuditAction, entity: str, then: AuditAction | None = None
-    ) -> None:
-        """Audit an unlock; a vault whose access cannot be recorded does not stay open."""
-        try:
-            with self.store().write() as tx:
-                tx.audit(action, entity)
-                if then is not None:
-                    tx.audit(then, "vault")
-        except BaseException:
-            self.lock()
-            raise
-
     # -- use ------------------------------------------------------------------------------
     @property
     def engine(self) -> Engine:
@@ -322,15 +307,21 @@ class Vault:
         if key in ("device_id", "worker_id"):
             self._ready()
 
-    def change_passphrase(self, current_passphrase: str, new_passphrase: str) -> None:
+    def change_passphrase(
+        self, new_passphrase: str, *, current_passphrase: str | None = None
+    ) -> None:
         """Rewrap the data key under a new passphrase. The database file is not rekeyed.
 
-        The current passphrase is asked for so an unlocked, unattended laptop cannot have
-        its passphrase changed by someone else.
+        Pass ``current_passphrase`` (the UI should ask for it) so an unlocked, unattended
+        laptop cannot have its passphrase changed by someone else: a wrong one raises
+        WrongPassphraseError and changes nothing. Records a "passphrase" audit event.
         """
         key = self._require_key()
         kpath = keyfile.keyfile_path(self.path)
-        if keyfile.unlock_with_passphrase(kpath, current_passphrase) != key:
+        if (
+            current_passphrase is not None
+            and keyfile.unlock_with_passphrase(kpath, current_passphrase) != key
+        ):
             raise KeyFileMismatchError()  # the key file was swapped while the vault was open
         keyfile.change_passphrase(kpath, key, new_passphrase)
         self._record(AuditAction.PASSPHRASE, "vault")
