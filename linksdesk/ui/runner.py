@@ -129,12 +129,13 @@ class TaskRunner(QObject):
         with self._lock:
             return bool(self._pending)
 
-    def shutdown(self, wait: bool = True) -> None:
-        """Finish the running job, skip the rest, and stop the thread."""
+    def shutdown(self, wait: bool = True, *, cancel_pending: bool = True) -> None:
+        """Stop the thread after the running job (and, unless cancelled, the queued ones)."""
         if self._closed:
             return
         self._closed = True
-        self.cancel_all()
+        if cancel_pending:
+            self.cancel_all()
         if self._thread is not None:
             self._queue.put(None)
             if wait:

@@ -421,10 +421,10 @@ class UiSession(QObject):
 
     def shutdown(self) -> None:
         """Lock (keeping drafts) and stop the DB thread; for quitting the app."""
-        self.lock()
+        self.lock()  # queues the drafts and the lock itself, which must still run
         self.idle.stop()
         self.clipboard.clear_if_ours()
-        self.runner.shutdown(wait=True)
+        self.runner.shutdown(wait=True, cancel_pending=False)
 
     # -- settings -------------------------------------------------------------------------
     def update_settings(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -96,6 +97,13 @@ class PassphraseEdit(QLineEdit):
         self.toggle_action.setCheckable(True)
         self.toggle_action.toggled.connect(self._on_toggle_action_toggled)
         self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
+        self.toggle_action.setToolTip(self.tr("Show passphrase"))
+        self._sync_button_name()
+
+    def _sync_button_name(self) -> None:
+        # the line edit draws the action as a tool button of its own, which needs a name too
+        for button in self.findChildren(QToolButton):
+            button.setAccessibleName(self.toggle_action.text())
 
     def _on_toggle_action_toggled(self, shown: bool) -> None:
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -1,0 +1,56 @@
+"""Fixtures for the desktop tests: a session whose DB thread always stops, vaults, unlocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from shell_kit import PASSPHRASE, FakeClock, on_db_thread
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.ui.session import UiSession
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # the offscreen platform says this for every top-level window; it is not our warning
+    config.addinivalue_line("qt_log_ignore", "This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def vault_file(tmp_path: Path) -> Path:
+    return tmp_path / "worker.vault"
+
+
+@pytest.fixture
+def ui_session(qtbot: Any, clock: FakeClock) -> Iterator[UiSession]:
+    """A locked session with a fake clock, a fast idle tick and a short clipboard delay."""
+    session = UiSession(clock=clock, idle_tick_ms=20, clipboard_clear_ms=200)
+    yield session
+    session.shutdown()
+
+
+@pytest.fixture
+def made_vault(qtbot: Any, ui_session: UiSession, vault_file: Path) -> Path:
+    """A vault on disk, created and locked again (its passphrase is ``PASSPHRASE``)."""
+
+    def make() -> None:
+        cb, _key = Casebook.create(vault_file, PASSPHRASE)
+        cb.lock()
+
+    on_db_thread(qtbot, ui_session, make)
+    return vault_file
+
+
+@pytest.fixture
+def unlocked(qtbot: Any, ui_session: UiSession, made_vault: Path) -> UiSession:
+    """The session with the vault open (settings and drafts loaded)."""
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        ui_session.unlock(made_vault, PASSPHRASE)
+    return ui_session
