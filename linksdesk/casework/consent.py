@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -98,7 +99,7 @@ def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozens
     true age of every field.
     """
     queued = 0
-    tables = [ParticipantRow, *(TABLE_BY_NAME[name] for name in PARTICIPANT_LINKED)]
+    tables: list[Any] = [ParticipantRow, *(TABLE_BY_NAME[name] for name in PARTICIPANT_LINKED)]
     for table in tables:
         key = table.id if table is ParticipantRow else table.participant_id  # type: ignore[attr-defined]
         rows = tx.session.scalars(

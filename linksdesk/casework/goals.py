@@ -1,0 +1,291 @@
+"""Goals in the participant's own words, with steps, progress (0–10), reviews and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import Goal, GoalStep, Outcome
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import GoalStatus
+from linksdesk.storage.tables import Goal as GoalRow
+from linksdesk.storage.tables import GoalStep as StepRow
+
+CLOSED_STATUSES = frozenset({GoalStatus.ACHIEVED, GoalStatus.PARTLY_ACHIEVED, GoalStatus.STOPPED})
+OPEN_STATUSES = frozenset({GoalStatus.ACTIVE, GoalStatus.ON_HOLD})
+
+
+def to_step(row: StepRow) -> GoalStep:
+    return GoalStep(
+        id=row.id,
+        goal_id=row.goal_id,
+        participant_id=row.participant_id,
+        position=row.position,
+        description=row.description,
+        due_on=row.due_on,
+        done_on=row.done_on,
+    )
+
+
+def to_goal(row: GoalRow, steps: Sequence[StepRow] = ()) -> Goal:
+    return Goal(
+        id=row.id,
+        participant_id=row.participant_id,
+        title=row.title,
+        why_it_matters=row.why_it_matters,
+        status=GoalStatus(row.status),
+        set_on=row.set_on,
+        review_on=row.review_on,
+        progress=row.progress,
+        closed_on=row.closed_on,
+        steps=tuple(to_step(s) for s in sorted(steps, key=lambda s: (s.position, s.hlc))),
+    )
+
+
+def _steps(session: Session, goal_id: str) -> list[StepRow]:
+    return list(
+        session.scalars(
+            select(StepRow)
+            .where(StepRow.goal_id == goal_id, StepRow.deleted.is_(False))
+            .order_by(StepRow.position, StepRow.hlc)
+        )
+    )
+
+
+def _title(value: Any) -> str:
+    text = records.text_arg(value, "Goal", required=True, max_len=2000)
+    assert text is not None
+    return text
+
+
+def _step_text(value: Any) -> str:
+    text = records.text_arg(value, "Step", required=True, max_len=2000)
+    assert text is not None
+    return text
+
+
+def _progress(value: Any) -> int:
+    return records.int_arg(value, "Progress", 0, 10)
+
+
+def _review_after(cb: Casebook, day: dt.date) -> dt.date:
+    return day + dt.timedelta(weeks=cb.settings().review_goals_every_weeks)
+
+
+def set_goal(
+    cb: Casebook,
+    participant_id: str,
+    title: str,
+    *,
+    why_it_matters: str | None = None,
+    set_on: dt.date | None = None,
+    review_on: dt.date | None = None,
+    progress: int = 0,
+    steps: Sequence[str] = (),
+) -> Outcome[Goal]:
+    """A new goal; the review date defaults to the programme's review interval after set_on."""
+    the_title = _title(title)
+    why = records.text_arg(why_it_matters, "Why it matters", max_len=4000)
+    day = records.today(set_on)
+    review = records.date_arg(review_on, "Review on") or _review_after(cb, day)
+    if review < day:
+        raise ValidationError("Review on cannot be before the goal was set.")
+    rating = _progress(progress)
+    descriptions = [_step_text(s) for s in steps]
+    with cb.store.write() as tx:
+        person = records.participant(tx.session, participant_id)
+        goal = tx.insert(
+            GoalRow(
+                participant_id=person.id,
+                title=the_title,
+                why_it_matters=why,
+                status=GoalStatus.ACTIVE.value,
+                set_on=day,
+                review_on=review,
+                progress=rating,
+            )
+        )
+        step_rows = [
+            tx.insert(
+                StepRow(
+                    goal_id=goal.id,
+                    participant_id=person.id,
+                    position=i,
+                    description=text,
+                )
+            )
+            for i, text in enumerate(descriptions, start=1)
+        ]
+        return Outcome(to_goal(goal, step_rows), tx.changes)
+
+
+def _goal_fields(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "title":
+            out[name] = _title(value)
+        elif name == "why_it_matters":
+            out[name] = records.text_arg(value, "Why it matters", max_len=4000)
+        elif name == "review_on":
+            out[name] = records.date_arg(value, "Review on")
+        elif name == "set_on":
+            out[name] = records.date_arg(value, "Set on", required=True)
+        elif name == "progress":
+            out[name] = _progress(value)
+        else:
+            raise ValidationError(f"'{name}' is not a goal detail that can be changed.")
+    return out
+
+
+def edit_goal(cb: Casebook, goal_id: str, **fields: Any) -> Outcome[Goal]:
+    cleaned = _goal_fields(fields)
+    with cb.store.write() as tx:
+        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        tx.update(goal, **cleaned)
+        return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
+
+
+def rate_progress(cb: Casebook, goal_id: str, progress: int) -> Outcome[Goal]:
+    """The participant's own rating of how far they have come, 0 to 10."""
+    return edit_goal(cb, goal_id, progress=progress)
+
+
+def review_goal(
+    cb: Casebook,
+    goal_id: str,
+    *,
+    progress: int | None = None,
+    on: dt.date | None = None,
+    next_review_on: dt.date | None = None,
+) -> Outcome[Goal]:
+    """Record a review: optionally a new progress rating, and set the next review date."""
+    day = records.today(on)
+    values: dict[str, Any] = {
+        "review_on": records.date_arg(next_review_on, "Next review on") or _review_after(cb, day)
+    }
+    if progress is not None:
+        values["progress"] = _progress(progress)
+    with cb.store.write() as tx:
+        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        tx.update(goal, **values)
+        return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
+
+
+def change_goal_status(
+    cb: Casebook, goal_id: str, status: GoalStatus | str, *, on: dt.date | None = None
+) -> Outcome[Goal]:
+    """Achieved, partly achieved or stopped close the goal; active or on hold reopen it."""
+    target = records.enum_arg(GoalStatus, status, "Goal status")
+    day = records.today(on)
+    with cb.store.write() as tx:
+        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        was_closed = GoalStatus(goal.status) in CLOSED_STATUSES
+        # moving between closed statuses keeps the date it was first closed
+        closed_on = None
+        if target in CLOSED_STATUSES:
+            closed_on = (goal.closed_on or day) if was_closed else day
+        tx.update(goal, status=target.value, closed_on=closed_on)
+        return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
+
+
+def add_step(
+    cb: Casebook, goal_id: str, description: str, *, due_on: dt.date | None = None
+) -> Outcome[GoalStep]:
+    text = _step_text(description)
+    due = records.date_arg(due_on, "Due on")
+    with cb.store.write() as tx:
+        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        last = tx.session.scalar(
+            select(func.max(StepRow.position)).where(
+                StepRow.goal_id == goal.id, StepRow.deleted.is_(False)
+            )
+        )
+        step = tx.insert(
+            StepRow(
+                goal_id=goal.id,
+                participant_id=goal.participant_id,
+                position=(last or 0) + 1,
+                description=text,
+                due_on=due,
+            )
+        )
+        return Outcome(to_step(step), tx.changes)
+
+
+def edit_step(cb: Casebook, step_id: str, **fields: Any) -> Outcome[GoalStep]:
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "description":
+            cleaned[name] = _step_text(value)
+        elif name == "due_on":
+            cleaned[name] = records.date_arg(value, "Due on")
+        else:
+            raise ValidationError(f"'{name}' is not a step detail that can be changed.")
+    with cb.store.write() as tx:
+        step = records.live(tx.session, StepRow, step_id, "step")
+        tx.update(step, **cleaned)
+        return Outcome(to_step(step), tx.changes)
+
+
+def complete_step(
+    cb: Casebook, step_id: str, *, on: dt.date | None = None, done: bool = True
+) -> Outcome[GoalStep]:
+    """Tick a step done (or, with ``done=False``, not done after all)."""
+    with cb.store.write() as tx:
+        step = records.live(tx.session, StepRow, step_id, "step")
+        tx.update(step, done_on=records.today(on) if done else None)
+        return Outcome(to_step(step), tx.changes)
+
+
+def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcome[Goal]:
+    """Put the goal's steps in this order; ``step_ids`` must list every step once."""
+    with cb.store.write() as tx:
+        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        steps = _steps(tx.session, goal.id)
+        by_id = {s.id: s for s in steps}
+        if len(step_ids) != len(by_id) or set(step_ids) != set(by_id):
+            raise ValidationError("Steps to reorder must be exactly this goal's steps.")
+        for position, sid in enumerate(step_ids, start=1):
+            tx.update(by_id[sid], position=position)
+        return Outcome(to_goal(goal, steps), tx.changes)
+
+
+def remove_step(cb: Casebook, step_id: str) -> Outcome[None]:
+    with cb.store.write() as tx:
+        step = records.live(tx.session, StepRow, step_id, "step")
+        tx.delete(step)
+        return Outcome(None, tx.changes)
+
+
+def get_goal(cb: Casebook, goal_id: str) -> Goal:
+    with cb.store.read() as s:
+        goal = records.live(s, GoalRow, goal_id, "goal")
+        return to_goal(goal, _steps(s, goal.id))
+
+
+def list_goals(cb: Casebook, participant_id: str, *, include_closed: bool = True) -> list[Goal]:
+    """Goals with their steps: open ones first, then by the date they were set."""
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        query = select(GoalRow).where(
+            GoalRow.participant_id == participant_id, GoalRow.deleted.is_(False)
+        )
+        if not include_closed:
+            query = query.where(GoalRow.status.in_([g.value for g in OPEN_STATUSES]))
+        goals = list(s.scalars(query.order_by(GoalRow.set_on, GoalRow.hlc)))
+        steps: dict[str, list[StepRow]] = defaultdict(list)
+        for step in s.scalars(
+            select(StepRow).where(
+                StepRow.participant_id == participant_id, StepRow.deleted.is_(False)
+            )
+        ):
+            steps[step.goal_id].append(step)
+        goals.sort(key=lambda g: GoalStatus(g.status) not in OPEN_STATUSES)
+        return [to_goal(g, steps[g.id]) for g in goals]

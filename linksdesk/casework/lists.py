@@ -1,0 +1,428 @@
+"""The lists a links worker lives by: diary, caseload, not seen lately, reviews due, outcomes due.
+
+Each list is one SQL query with aggregates (never a query per row), so it stays fast on a
+caseload of ten thousand participants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, or_, select
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.contacts import counted_clause
+from linksdesk.casework.dto import (
+    AwaitingOutcomeRow,
+    CaseloadPage,
+    CaseloadQuery,
+    CaseloadRow,
+    CaseloadSort,
+    DiaryEntry,
+    GoalReviewRow,
+    ReengagementRow,
+)
+from linksdesk.casework.goals import OPEN_STATUSES as OPEN_GOAL_STATUSES
+from linksdesk.casework.onward import AWAITING
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import (
+    ContactKind,
+    ContactStatus,
+    GoalStatus,
+    OnwardKind,
+    OnwardStatus,
+    ParticipantStatus,
+)
+from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
+
+P = Participant
+CHUNK = 500  # ids per IN (...) when building rows for a lazy model
+# seen = a contact that took place (an attempted contact is not seeing someone)
+_SEEN = and_(
+    Contact.status == ContactStatus.ATTENDED.value, Contact.kind != ContactKind.ATTEMPTED.value
+)
+REENGAGE_STATUSES = (ParticipantStatus.REFERRED.value, ParticipantStatus.ACTIVE.value)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def _name(row: Any) -> str:
+    return records.display_name(row.given_name, row.family_name, row.preferred_name)
+
+
+# -- diary -------------------------------------------------------------------------------------
+def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
+    return (
+        select(
+            Contact.id,
+            Contact.participant_id,
+            Contact.kind,
+            Contact.status,
+            Contact.scheduled_at,
+            Contact.minutes,
+            Contact.venue,
+            Contact.purpose,
+            P.programme_id,
+            P.given_name,
+            P.family_name,
+            P.preferred_name,
+        )
+        .join(P, P.id == Contact.participant_id)
+        .where(
+            Contact.deleted.is_(False),
+            P.deleted.is_(False),
+            Contact.scheduled_at >= start,
+            Contact.scheduled_at < end,
+        )
+        .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
+    )
+
+
+def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
+    """Every contact from ``start`` for ``days`` days (a week by default), in time order."""
+    days = records.int_arg(days, "Days", 1, 366)
+    begin = _start_of(start)
+    with cb.store.read() as s:
+        rows = s.execute(_diary_query(begin, begin + dt.timedelta(days=days))).all()
+    return [
+        DiaryEntry(
+            contact_id=r.id,
+            participant_id=r.participant_id,
+            programme_id=r.programme_id,
+            display_name=_name(r),
+            kind=ContactKind(r.kind),
+            status=ContactStatus(r.status),
+            at=r.scheduled_at,
+            minutes=r.minutes,
+            venue=r.venue,
+            purpose=r.purpose,
+        )
+        for r in rows
+    ]
+
+
+def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[DiaryEntry]:
+    return diary(cb, records.today(today), days=1)
+
+
+# -- caseload ----------------------------------------------------------------------------------
+def _contact_stats(now: dt.datetime) -> Any:
+    """Per participant: last time seen, next scheduled contact, appointments counted."""
+    return (
+        select(
+            Contact.participant_id.label("participant_id"),
+            func.max(case((_SEEN, Contact.scheduled_at))).label("last_contact"),
+            func.min(
+                case(
+                    (
+                        and_(
+                            Contact.status == ContactStatus.SCHEDULED.value,
+                            Contact.scheduled_at >= now,
+                        ),
+                        Contact.scheduled_at,
+                    )
+                )
+            ).label("next_contact"),
+            func.sum(case((counted_clause(), 1), else_=0)).label("used"),
+        )
+        .where(Contact.deleted.is_(False))
+        .group_by(Contact.participant_id)
+        .subquery("contact_stats")
+    )
+
+
+def _goal_stats() -> Any:
+    return (
+        select(Goal.participant_id.label("participant_id"), func.count().label("open_goals"))
+        .where(Goal.deleted.is_(False), Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]))
+        .group_by(Goal.participant_id)
+        .subquery("goal_stats")
+    )
+
+
+def _caseload_select(today: dt.date, *columns: Any) -> tuple[Select[Any], dict[str, Any]]:
+    stats = _contact_stats(_start_of(today))
+    goals = _goal_stats()
+    cols: dict[str, Any] = {
+        "last_contact": stats.c.last_contact,
+        "next_contact": stats.c.next_contact,
+        "used": func.coalesce(stats.c.used, 0),
+        "open_goals": func.coalesce(goals.c.open_goals, 0),
+    }
+    query = (
+        select(*columns)
+        .select_from(P)
+        .outerjoin(stats, stats.c.participant_id == P.id)
+        .outerjoin(goals, goals.c.participant_id == P.id)
+        .where(P.deleted.is_(False))
+    )
+    return query, cols
+
+
+def _row_columns(cols: dict[str, Any]) -> list[Any]:
+    return [
+        P.id,
+        P.programme_id,
+        P.given_name,
+        P.family_name,
+        P.preferred_name,
+        P.status,
+        P.referred_on,
+        cols["last_contact"].label("last_contact"),
+        cols["next_contact"].label("next_contact"),
+        cols["used"].label("used"),
+        cols["open_goals"].label("open_goals"),
+    ]
+
+
+def _filtered(query: Select[Any], q: CaseloadQuery) -> Select[Any]:
+    if q.statuses:
+        wanted = [records.enum_arg(ParticipantStatus, s, "Status").value for s in q.statuses]
+        query = query.where(P.status.in_(wanted))
+    elif not q.include_closed:
+        query = query.where(P.status != ParticipantStatus.CLOSED.value)
+    text = q.text.strip().lower()
+    if text:
+        query = query.where(
+            or_(
+                *(
+                    func.instr(func.lower(col), text) > 0
+                    for col in (P.given_name, P.family_name, P.preferred_name, P.programme_id)
+                )
+            )
+        )
+    return query
+
+
+def _sorted(query: Select[Any], q: CaseloadQuery, cols: dict[str, Any]) -> Select[Any]:
+    sort = records.enum_arg(CaseloadSort, q.sort, "Sort by")
+    keys: dict[CaseloadSort, list[Any]] = {
+        CaseloadSort.NAME: [func.lower(P.family_name), func.lower(P.given_name)],
+        # P999 before P1000: by length, then text
+        CaseloadSort.PROGRAMME_ID: [func.length(P.programme_id), P.programme_id],
+        CaseloadSort.STATUS: [P.status],
+        CaseloadSort.LAST_CONTACT: [cols["last_contact"]],
+        CaseloadSort.NEXT_CONTACT: [cols["next_contact"]],
+        CaseloadSort.APPOINTMENTS_USED: [cols["used"]],
+        CaseloadSort.OPEN_GOALS: [cols["open_goals"]],
+        CaseloadSort.REFERRED_ON: [P.referred_on],
+    }
+    order: list[Any] = []
+    for key in keys[sort]:
+        order.append(key.is_(None))  # empty values last, whichever the direction
+        order.append(key.desc() if q.descending else key.asc())
+    # a stable tie-break, so paging never repeats or skips a row
+    order += [func.lower(P.family_name), func.lower(P.given_name), P.id]
+    return query.order_by(*order)
+
+
+def _to_caseload_row(r: Any, limit: int | None) -> CaseloadRow:
+    return CaseloadRow(
+        participant_id=r.id,
+        programme_id=r.programme_id,
+        display_name=_name(r),
+        status=ParticipantStatus(r.status),
+        referred_on=r.referred_on,
+        last_contact=r.last_contact,
+        next_contact=r.next_contact,
+        appointments_used=int(r.used),
+        appointment_limit=limit,
+        open_goals=int(r.open_goals),
+    )
+
+
+def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
+    """One page of the caseload, filtered and sorted in SQL, with the total that matched."""
+    q = query or CaseloadQuery()
+    if q.offset < 0 or (q.limit is not None and q.limit < 1):
+        raise ValidationError("Page must start at 0 or later and hold at least one row.")
+    limit = cb.settings().appointment_limit
+    base, cols = _caseload_select(records.today(q.today), *[])
+    columns = [*_row_columns(cols), func.count().over().label("total")]
+    stmt = _sorted(_filtered(base.with_only_columns(*columns), q), q, cols)
+    if q.limit is not None:
+        stmt = stmt.limit(q.limit)
+    if q.offset:
+        stmt = stmt.offset(q.offset)
+    with cb.store.read() as s:
+        rows = s.execute(stmt).all()
+        if rows:
+            total = int(rows[0].total)
+        elif q.offset:
+            # past the end: the window count has no row to ride on
+            count = _filtered(base.with_only_columns(func.count(P.id)), q)
+            total = int(s.scalar(count) or 0)
+        else:
+            total = 0
+    return CaseloadPage(tuple(_to_caseload_row(r, limit) for r in rows), total, q.offset)
+
+
+def caseload_ids(cb: Casebook, query: CaseloadQuery | None = None) -> list[str]:
+    """Ids of every participant the query matches, in its order (for lazy table models)."""
+    q = query or CaseloadQuery()
+    base, cols = _caseload_select(records.today(q.today))
+    stmt = _sorted(_filtered(base.with_only_columns(P.id), q), q, cols)
+    if q.limit is not None:
+        stmt = stmt.limit(q.limit)
+    if q.offset:
+        stmt = stmt.offset(q.offset)
+    with cb.store.read() as s:
+        return list(s.scalars(stmt))
+
+
+def caseload_rows(
+    cb: Casebook, ids: Sequence[str], *, today: dt.date | None = None
+) -> list[CaseloadRow]:
+    """Caseload rows for these ids, in the order given (missing or erased ids are left out)."""
+    limit = cb.settings().appointment_limit
+    base, cols = _caseload_select(records.today(today))
+    found: dict[str, CaseloadRow] = {}
+    unique = list(dict.fromkeys(ids))
+    with cb.store.read() as s:
+        for i in range(0, len(unique), CHUNK):
+            chunk = unique[i : i + CHUNK]
+            stmt = base.with_only_columns(*_row_columns(cols)).where(P.id.in_(chunk))
+            for r in s.execute(stmt):
+                found[r.id] = _to_caseload_row(r, limit)
+    return [found[i] for i in ids if i in found]
+
+
+# -- re-engagement, reviews, outcomes ----------------------------------------------------------
+def not_seen(
+    cb: Casebook, *, weeks: int | None = None, today: dt.date | None = None
+) -> list[ReengagementRow]:
+    """Open cases (referred or active) not seen for ``weeks`` weeks, longest first.
+
+    Someone never seen is listed once they were referred (or added) that long ago.
+    Paused and closed cases are left out: nobody is chasing them.
+    """
+    n = weeks if weeks is not None else cb.settings().not_seen_weeks
+    n = records.int_arg(n, "Weeks", 1, 520)
+    day = records.today(today)
+    cutoff = _start_of(day - dt.timedelta(weeks=n))
+    base, cols = _caseload_select(day)
+    since = func.coalesce(P.referred_on, P.created_on)
+    stmt = (
+        base.with_only_columns(*_row_columns(cols))
+        .where(
+            P.status.in_(REENGAGE_STATUSES),
+            or_(
+                cols["last_contact"] < cutoff,
+                and_(cols["last_contact"].is_(None), since <= cutoff.date()),
+            ),
+        )
+        .order_by(
+            cols["last_contact"].is_not(None),
+            cols["last_contact"],
+            func.lower(P.family_name),
+            P.id,
+        )
+    )
+    with cb.store.read() as s:
+        rows = s.execute(stmt).all()
+    return [
+        ReengagementRow(
+            participant_id=r.id,
+            programme_id=r.programme_id,
+            display_name=_name(r),
+            status=ParticipantStatus(r.status),
+            last_seen=r.last_contact,
+            weeks_since=(day - r.last_contact.date()).days // 7 if r.last_contact else None,
+            next_contact=r.next_contact,
+        )
+        for r in rows
+    ]
+
+
+def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[GoalReviewRow]:
+    """Open goals of open cases whose review date is on or before ``by`` (today by default)."""
+    day = records.today(by)
+    stmt = (
+        select(
+            Goal.id,
+            Goal.participant_id,
+            Goal.title,
+            Goal.review_on,
+            Goal.progress,
+            Goal.status,
+            P.programme_id,
+            P.given_name,
+            P.family_name,
+            P.preferred_name,
+        )
+        .join(P, P.id == Goal.participant_id)
+        .where(
+            Goal.deleted.is_(False),
+            P.deleted.is_(False),
+            P.status != ParticipantStatus.CLOSED.value,
+            Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
+            Goal.review_on <= day,
+        )
+        .order_by(Goal.review_on, func.lower(P.family_name), Goal.id)
+    )
+    with cb.store.read() as s:
+        rows = s.execute(stmt).all()
+    return [
+        GoalReviewRow(
+            goal_id=r.id,
+            participant_id=r.participant_id,
+            programme_id=r.programme_id,
+            display_name=_name(r),
+            title=r.title,
+            review_on=r.review_on,
+            progress=r.progress,
+            status=GoalStatus(r.status),
+        )
+        for r in rows
+    ]
+
+
+def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[AwaitingOutcomeRow]:
+    """Onward referrals still suggested or made (no outcome yet), oldest first."""
+    day = records.today(today)
+    stmt = (
+        select(
+            OnwardReferral.id,
+            OnwardReferral.participant_id,
+            OnwardReferral.resource_id,
+            OnwardReferral.kind,
+            OnwardReferral.status,
+            OnwardReferral.made_on,
+            P.programme_id,
+            P.given_name,
+            P.family_name,
+            P.preferred_name,
+            Resource.organisation,
+            Resource.service,
+        )
+        .join(P, P.id == OnwardReferral.participant_id)
+        .join(Resource, Resource.id == OnwardReferral.resource_id)
+        .where(
+            OnwardReferral.deleted.is_(False),
+            P.deleted.is_(False),
+            OnwardReferral.status.in_([a.value for a in AWAITING]),
+        )
+        .order_by(OnwardReferral.made_on, func.lower(P.family_name), OnwardReferral.id)
+    )
+    with cb.store.read() as s:
+        rows = s.execute(stmt).all()
+    return [
+        AwaitingOutcomeRow(
+            onward_id=r.id,
+            participant_id=r.participant_id,
+            programme_id=r.programme_id,
+            display_name=_name(r),
+            resource_id=r.resource_id,
+            resource_name=f"{r.organisation} — {r.service}",
+            kind=OnwardKind(r.kind),
+            status=OnwardStatus(r.status),
+            made_on=r.made_on,
+            days_waiting=max((day - r.made_on).days, 0),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,131 @@
+"""Onward referrals and signposting: participant → community resource, with a status lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import OnwardReferral, Outcome
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.storage.tables import OnwardReferral as OnwardRow
+from linksdesk.storage.tables import Resource as ResourceRow
+
+S = OnwardStatus
+# suggested → made → attended | declined | no_capacity; a suggestion may also be declined
+TRANSITIONS: dict[OnwardStatus, frozenset[OnwardStatus]] = {
+    S.SUGGESTED: frozenset({S.MADE, S.DECLINED}),
+    S.MADE: frozenset({S.ATTENDED, S.DECLINED, S.NO_CAPACITY}),
+    S.ATTENDED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.NO_CAPACITY: frozenset(),
+}
+FINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+AWAITING = frozenset({S.SUGGESTED, S.MADE})
+STARTING = frozenset({S.SUGGESTED, S.MADE})
+
+
+def resource_name(row: ResourceRow | None) -> str:
+    return "" if row is None else f"{row.organisation} — {row.service}"
+
+
+def to_onward(row: OnwardRow, resource: ResourceRow | None) -> OnwardReferral:
+    return OnwardReferral(
+        id=row.id,
+        participant_id=row.participant_id,
+        resource_id=row.resource_id,
+        resource_name=resource_name(resource),
+        kind=OnwardKind(row.kind),
+        status=OnwardStatus(row.status),
+        made_on=row.made_on,
+        outcome=row.outcome,
+        outcome_on=row.outcome_on,
+    )
+
+
+def refer_onward(
+    cb: Casebook,
+    participant_id: str,
+    resource_id: str,
+    kind: OnwardKind | str,
+    *,
+    status: OnwardStatus | str = OnwardStatus.SUGGESTED,
+    on: dt.date | None = None,
+) -> Outcome[OnwardReferral]:
+    """Signpost, refer or plan a supported visit to a resource (starts suggested or made)."""
+    the_kind = records.enum_arg(OnwardKind, kind, "Kind of onward referral")
+    first = records.enum_arg(OnwardStatus, status, "Onward referral status")
+    if first not in STARTING:
+        raise ValidationError("Onward referral status must start as suggested or made.")
+    day = records.today(on)
+    with cb.store.write() as tx:
+        person = records.participant(tx.session, participant_id)
+        resource = records.live(tx.session, ResourceRow, resource_id, "resource")
+        row = tx.insert(
+            OnwardRow(
+                participant_id=person.id,
+                resource_id=resource.id,
+                kind=the_kind.value,
+                status=first.value,
+                made_on=day,
+            )
+        )
+        return Outcome(to_onward(row, resource), tx.changes)
+
+
+def update_onward(
+    cb: Casebook,
+    onward_id: str,
+    status: OnwardStatus | str,
+    *,
+    outcome: str | None = None,
+    on: dt.date | None = None,
+) -> Outcome[OnwardReferral]:
+    """Move along the lifecycle; a final status records the outcome and its date.
+
+    Giving the current status again only updates the outcome text (to correct it).
+    """
+    target = records.enum_arg(OnwardStatus, status, "Onward referral status")
+    text = records.text_arg(outcome, "Outcome", max_len=4000)
+    day = records.today(on)
+    with cb.store.write() as tx:
+        row = records.live(tx.session, OnwardRow, onward_id, "onward referral")
+        current = OnwardStatus(row.status)
+        values: dict[str, object] = {}
+        if target is current:
+            if text is not None:
+                values["outcome"] = text
+        elif target in TRANSITIONS[current]:
+            values["status"] = target.value
+            if text is not None:
+                values["outcome"] = text
+            if target is S.MADE:
+                values["made_on"] = day
+            if target in FINAL:
+                if day < row.made_on:
+                    raise ValidationError("Outcome date cannot be before the referral was made.")
+                values["outcome_on"] = day
+        else:
+            raise ValidationError(
+                f"Onward referral status cannot go from {current.label.lower()} "
+                f"to {target.label.lower()}."
+            )
+        tx.update(row, **values)
+        resource = tx.session.get(ResourceRow, row.resource_id)
+        return Outcome(to_onward(row, resource), tx.changes)
+
+
+def list_onward_referrals(cb: Casebook, participant_id: str) -> list[OnwardReferral]:
+    """The participant's onward referrals and signposting, newest first."""
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        rows = s.execute(
+            select(OnwardRow, ResourceRow)
+            .join(ResourceRow, ResourceRow.id == OnwardRow.resource_id)
+            .where(OnwardRow.participant_id == participant_id, OnwardRow.deleted.is_(False))
+            .order_by(OnwardRow.made_on.desc(), OnwardRow.hlc.desc())
+        ).all()
+        return [to_onward(o, r) for o, r in rows]

@@ -1,0 +1,531 @@
+"""The community resource directory (ALISS-shaped): edit, verify, problems, CSV in and out."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import and_, case, func, select
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import (
+    ExportReport,
+    ImportProblem,
+    ImportReport,
+    Outcome,
+    ProblemReport,
+    Resource,
+    ResourceDemand,
+)
+from linksdesk.core.changes import Changes
+from linksdesk.core.errors import NotFoundError, ValidationError
+from linksdesk.core.ids import uuid7
+from linksdesk.core.vocab import AuditAction, ResourceCapacity
+from linksdesk.storage.tables import OnwardReferral as OnwardRow
+from linksdesk.storage.tables import Resource as ResourceRow
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "organisation",
+    "service",
+    "description",
+    "categories",
+    "address",
+    "postcode",
+    "area",
+    "when",
+    "who_for",
+    "cost",
+    "accessibility",
+    "how_to_refer",
+    "phone",
+    "email",
+    "website",
+    "capacity",
+    "last_verified",
+)
+# field → (label, max length)
+_TEXT: dict[str, tuple[str, int]] = {
+    "organisation": ("Organisation", 200),
+    "service": ("Service", 200),
+    "description": ("Description", 4000),
+    "address": ("Address", 2000),
+    "postcode": ("Postcode", 10),
+    "area": ("Area", 100),
+    "when": ("When", 2000),
+    "who_for": ("Who for", 2000),
+    "cost": ("Cost", 100),
+    "accessibility": ("Accessibility", 2000),
+    "how_to_refer": ("How to refer", 2000),
+    "phone": ("Phone", 40),
+    "email": ("Email", 200),
+    "website": ("Website", 300),
+}
+_REQUIRED = frozenset({"organisation", "service"})
+EDITABLE_FIELDS = frozenset(_TEXT) | {"categories", "capacity", "last_verified"}
+
+
+# -- conversions -------------------------------------------------------------------------------
+def _problems(row: ResourceRow) -> tuple[ProblemReport, ...]:
+    out = []
+    for p in row.problem_reports or []:
+        resolved = p.get("resolved_on")
+        out.append(
+            ProblemReport(
+                id=str(p["id"]),
+                reported_on=dt.date.fromisoformat(p["reported_on"]),
+                text=str(p.get("text", "")),
+                resolved_on=dt.date.fromisoformat(resolved) if resolved else None,
+            )
+        )
+    return tuple(out)
+
+
+def to_resource(row: ResourceRow) -> Resource:
+    return Resource(
+        id=row.id,
+        organisation=row.organisation,
+        service=row.service,
+        description=row.description,
+        categories=tuple(str(c) for c in (row.categories or [])),
+        address=row.address,
+        postcode=row.postcode,
+        area=row.area,
+        when=row.when,
+        who_for=row.who_for,
+        cost=row.cost,
+        accessibility=row.accessibility,
+        how_to_refer=row.how_to_refer,
+        phone=row.phone,
+        email=row.email,
+        website=row.website,
+        capacity=ResourceCapacity(row.capacity),
+        last_verified=row.last_verified,
+        problem_reports=_problems(row),
+    )
+
+
+def _categories(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, Iterable):
+        raise ValidationError("Categories must be a list of words.")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise ValidationError("Categories must be a list of words.")
+        name = " ".join(item.split())
+        if len(name) > 80:
+            raise ValidationError("Categories: each one can be at most 80 characters.")
+        if name and name.casefold() not in {c.casefold() for c in out}:
+            out.append(name)
+    return out
+
+
+def _capacity(value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ResourceCapacity.UNKNOWN.value
+    if isinstance(value, str):
+        text = value.strip().casefold().replace(" ", "_")
+        for member in ResourceCapacity:
+            if text in (member.value, member.label.casefold().replace(" ", "_")):
+                return member.value
+    return records.enum_arg(ResourceCapacity, value, "Capacity").value
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in _TEXT:
+            label, max_len = _TEXT[name]
+            out[name] = records.text_arg(value, label, required=name in _REQUIRED, max_len=max_len)
+        elif name == "categories":
+            out[name] = _categories(value)
+        elif name == "capacity":
+            out[name] = _capacity(value)
+        elif name == "last_verified":
+            day = records.date_arg(value, "Last verified")
+            if day is not None and day > dt.date.today():
+                raise ValidationError("Last verified cannot be in the future.")
+            out[name] = day
+        else:
+            raise ValidationError(f"'{name}' is not a resource detail that can be changed.")
+    if out.get("postcode"):
+        out["postcode"] = " ".join(out["postcode"].upper().split())
+    if out.get("email") and "@" not in out["email"]:
+        raise ValidationError("Email does not look like an email address.")
+    return out
+
+
+# -- directory -----------------------------------------------------------------------------------
+def add_resource(
+    cb: Casebook,
+    *,
+    organisation: str,
+    service: str,
+    description: str | None = None,
+    categories: Sequence[str] = (),
+    address: str | None = None,
+    postcode: str | None = None,
+    area: str | None = None,
+    when: str | None = None,
+    who_for: str | None = None,
+    cost: str | None = None,
+    accessibility: str | None = None,
+    how_to_refer: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    website: str | None = None,
+    capacity: ResourceCapacity | str = ResourceCapacity.UNKNOWN,
+    last_verified: dt.date | None = None,
+) -> Outcome[Resource]:
+    fields = _clean(
+        {
+            "organisation": organisation,
+            "service": service,
+            "description": description,
+            "categories": categories,
+            "address": address,
+            "postcode": postcode,
+            "area": area,
+            "when": when,
+            "who_for": who_for,
+            "cost": cost,
+            "accessibility": accessibility,
+            "how_to_refer": how_to_refer,
+            "phone": phone,
+            "email": email,
+            "website": website,
+            "capacity": capacity,
+            "last_verified": last_verified,
+        }
+    )
+    with cb.store.write() as tx:
+        row = tx.insert(ResourceRow(problem_reports=[], **fields))
+        return Outcome(to_resource(row), tx.changes)
+
+
+def edit_resource(cb: Casebook, resource_id: str, **fields: Any) -> Outcome[Resource]:
+    cleaned = _clean(fields)
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ResourceRow, resource_id, "resource")
+        tx.update(row, **cleaned)
+        return Outcome(to_resource(row), tx.changes)
+
+
+def remove_resource(cb: Casebook, resource_id: str) -> Outcome[None]:
+    """Take a resource out of the directory (a tombstone: onward referrals to it keep its name)."""
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ResourceRow, resource_id, "resource")
+        tx.delete(row)
+        return Outcome(None, tx.changes)
+
+
+def mark_verified(
+    cb: Casebook, resource_id: str, *, on: dt.date | None = None
+) -> Outcome[Resource]:
+    return edit_resource(cb, resource_id, last_verified=records.today(on))
+
+
+def get_resource(cb: Casebook, resource_id: str) -> Resource:
+    with cb.store.read() as s:
+        return to_resource(records.live(s, ResourceRow, resource_id, "resource"))
+
+
+def list_resources(
+    cb: Casebook,
+    *,
+    category: str | None = None,
+    area: str | None = None,
+    include_removed: bool = False,
+) -> list[Resource]:
+    """The directory by organisation and service; filters match case-insensitively."""
+    with cb.store.read() as s:
+        query = select(ResourceRow)
+        if not include_removed:
+            query = query.where(ResourceRow.deleted.is_(False))
+        if area:
+            query = query.where(func.lower(ResourceRow.area) == area.strip().lower())
+        rows = s.scalars(
+            query.order_by(func.lower(ResourceRow.organisation), func.lower(ResourceRow.service))
+        )
+        out = [to_resource(r) for r in rows]
+    if category:
+        wanted = category.strip().casefold()
+        out = [r for r in out if wanted in {c.casefold() for c in r.categories}]
+    return out
+
+
+def report_problem(
+    cb: Casebook, resource_id: str, text: str, *, on: dt.date | None = None
+) -> Outcome[Resource]:
+    """Note that a resource's details are wrong (closed, moved, new times) until fixed."""
+    body = records.text_arg(text, "Problem", required=True, max_len=2000)
+    day = records.today(on)
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ResourceRow, resource_id, "resource")
+        reports = [*(row.problem_reports or [])]
+        reports.append(
+            {"id": uuid7(), "reported_on": day.isoformat(), "text": body, "resolved_on": None}
+        )
+        tx.update(row, problem_reports=reports)
+        return Outcome(to_resource(row), tx.changes)
+
+
+def resolve_problem(
+    cb: Casebook, resource_id: str, report_id: str, *, on: dt.date | None = None
+) -> Outcome[Resource]:
+    day = records.today(on)
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ResourceRow, resource_id, "resource")
+        reports = [dict(p) for p in (row.problem_reports or [])]
+        for p in reports:
+            if p.get("id") == report_id:
+                p["resolved_on"] = day.isoformat()
+                break
+        else:
+            raise NotFoundError("That problem report could not be found.")
+        tx.update(row, problem_reports=reports)
+        return Outcome(to_resource(row), tx.changes)
+
+
+# -- demand --------------------------------------------------------------------------------------
+def resource_demand(cb: Casebook, *, today: dt.date | None = None) -> list[ResourceDemand]:
+    """Onward referrals per resource made in the last 30 and 90 days (one query), busiest first."""
+    day = records.today(today)
+    since_30 = day - dt.timedelta(days=30)
+    since_90 = day - dt.timedelta(days=90)
+    last_30 = func.coalesce(func.sum(case((OnwardRow.made_on > since_30, 1), else_=0)), 0)
+    last_90 = func.count(OnwardRow.id)
+    # the window sits in the join so resources with no recent referrals still show (zeros)
+    joined = and_(
+        OnwardRow.resource_id == ResourceRow.id,
+        OnwardRow.deleted.is_(False),
+        OnwardRow.made_on > since_90,
+        OnwardRow.made_on <= day,
+    )
+    query = (
+        select(
+            ResourceRow.id,
+            ResourceRow.organisation,
+            ResourceRow.service,
+            last_30.label("last_30"),
+            last_90.label("last_90"),
+        )
+        .outerjoin(OnwardRow, joined)
+        .where(ResourceRow.deleted.is_(False))
+        .group_by(ResourceRow.id)
+        .order_by(
+            last_90.desc(), func.lower(ResourceRow.organisation), func.lower(ResourceRow.service)
+        )
+    )
+    with cb.store.read() as s:
+        return [
+            ResourceDemand(r.id, r.organisation, r.service, int(r.last_30), int(r.last_90))
+            for r in s.execute(query)
+        ]
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+class _Cancelled(Exception):
+    """Raised inside the import transaction to roll everything back."""
+
+
+def _read_text(source: Path | str | TextIO) -> str:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text. Save it as CSV UTF-8.") from None
+    text = source.read()
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _parse(
+    text: str, cancel: Cancel | None
+) -> tuple[list[tuple[int, dict[str, Any]]], list[ImportProblem]]:
+    """Cleaned rows with their line numbers, and every problem found (nothing written)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[ImportProblem] = []
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [ImportProblem(1, "The file is empty: it needs a header row.")]
+    except csv.Error:
+        return [], [ImportProblem(1, "The header row is not valid CSV.")]
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in CSV_COLUMNS if c not in names]
+    unknown = [n for n in names if n not in CSV_COLUMNS]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if missing or unknown or duplicated:
+        parts = []
+        if missing:
+            parts.append("missing column(s): " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown column(s): " + ", ".join(unknown))
+        if duplicated:
+            parts.append("repeated column(s): " + ", ".join(duplicated))
+        return [], [ImportProblem(1, "Header row: " + "; ".join(parts) + ".")]
+    rows: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    line = reader.line_num
+    while True:
+        if cancel is not None and cancel():
+            raise _Cancelled
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            problems.append(ImportProblem(start, "This row is not valid CSV."))
+            line = reader.line_num
+            continue
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue  # blank lines are skipped, not errors
+        if len(values) != len(names):
+            problems.append(
+                ImportProblem(start, f"Expected {len(names)} values but found {len(values)}.")
+            )
+            continue
+        raw: dict[str, Any] = dict(zip(names, values, strict=True))
+        try:
+            if raw["last_verified"].strip():
+                try:
+                    raw["last_verified"] = dt.date.fromisoformat(raw["last_verified"].strip())
+                except ValueError:
+                    raise ValidationError(
+                        "Last verified must be a date written like 2024-03-31."
+                    ) from None
+            else:
+                raw["last_verified"] = None
+            cleaned = _clean(raw)
+        except ValidationError as exc:
+            problems.append(ImportProblem(start, str(exc)))
+            continue
+        key = (cleaned["organisation"].casefold(), cleaned["service"].casefold())
+        if key in seen:
+            problems.append(
+                ImportProblem(start, f"Same organisation and service as line {seen[key]}.")
+            )
+            continue
+        seen[key] = start
+        rows.append((start, cleaned))
+    return rows, problems
+
+
+def import_resources_csv(
+    cb: Casebook,
+    source: Path | str | TextIO,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Outcome[ImportReport]:
+    """Import a directory CSV all or nothing: any bad row means nothing is imported.
+
+    A row whose organisation and service match an existing resource (any case) updates it;
+    other rows are added. ``progress(done, total)`` reports rows written; ``cancel()``
+    returning True stops and rolls everything back.
+    """
+    try:
+        rows, problems = _parse(_read_text(source), cancel)
+    except _Cancelled:
+        return Outcome(ImportReport(0, 0, (), cancelled=True), Changes())
+    if problems:
+        return Outcome(ImportReport(0, 0, tuple(problems)), Changes())
+    added = updated = 0
+    try:
+        with cb.store.write() as tx:
+            existing = {
+                (r.organisation.casefold(), r.service.casefold()): r
+                for r in tx.session.scalars(
+                    select(ResourceRow).where(ResourceRow.deleted.is_(False))
+                )
+            }
+            total = len(rows)
+            for done, (_line, fields) in enumerate(rows, start=1):
+                if cancel is not None and cancel():
+                    raise _Cancelled
+                key = (fields["organisation"].casefold(), fields["service"].casefold())
+                row = existing.get(key)
+                if row is None:
+                    existing[key] = tx.insert(ResourceRow(problem_reports=[], **fields))
+                    added += 1
+                elif tx.update(row, **fields):
+                    updated += 1
+                if progress is not None:
+                    progress(done, total)
+            tx.audit(AuditAction.IMPORT, "resource")
+            changes = tx.changes
+    except _Cancelled:
+        return Outcome(ImportReport(0, 0, (), cancelled=True), Changes())
+    return Outcome(ImportReport(added, updated), changes)
+
+
+def _csv_row(r: Resource) -> list[str]:
+    values: dict[str, str] = {
+        name: (getattr(r, name) or "") for name in CSV_COLUMNS if name in _TEXT
+    }
+    values["categories"] = "; ".join(r.categories)
+    values["capacity"] = r.capacity.value
+    values["last_verified"] = r.last_verified.isoformat() if r.last_verified else ""
+    return [values[name] for name in CSV_COLUMNS]
+
+
+def export_resources_csv(
+    cb: Casebook,
+    dest: Path | str | TextIO,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Outcome[ExportReport]:
+    """Write the directory as CSV (the same columns import reads).
+
+    Written to a file, it appears only when complete (a cancelled export leaves no file).
+    """
+    resources = list_resources(cb)
+    total = len(resources)
+
+    def write(out: TextIO) -> int:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for done, r in enumerate(resources, start=1):
+            if cancel is not None and cancel():
+                raise _Cancelled
+            writer.writerow(_csv_row(r))
+            if progress is not None:
+                progress(done, total)
+        return total
+
+    try:
+        if isinstance(dest, str | Path):
+            target = Path(dest)
+            fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    written = write(out)
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        else:
+            written = write(dest)
+    except _Cancelled:
+        return Outcome(ExportReport(0, cancelled=True), Changes())
+    with cb.store.write() as tx:
+        tx.audit(AuditAction.EXPORT, "resource")
+    return Outcome(ExportReport(written), Changes())

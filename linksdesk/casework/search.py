@@ -1,0 +1,36 @@
+"""Full-text search over participants, case notes, goals and the resource directory."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import SearchHit
+from linksdesk.core.errors import ValidationError
+from linksdesk.storage import search as search_index
+
+HIGHLIGHT_START = search_index.HIGHLIGHT_START
+HIGHLIGHT_END = search_index.HIGHLIGHT_END
+KINDS = frozenset({"participant", "note", "goal", "resource"})
+
+
+def search(
+    cb: Casebook, text: str, *, limit: int = 50, kinds: Collection[str] | None = None
+) -> list[SearchHit]:
+    """Ranked hits; matched words in ``title`` and ``snippet`` sit between the highlight markers.
+
+    Every word typed must match (the last one as a prefix, so results come while typing).
+    """
+    if not isinstance(limit, int) or not 1 <= limit <= 1000:
+        raise ValidationError("Number of results must be from 1 to 1000.")
+    wanted = None
+    if kinds:
+        unknown = set(kinds) - KINDS
+        if unknown:
+            raise ValidationError("Search can look in participants, notes, goals and resources.")
+        wanted = frozenset(kinds)
+    with cb.store.read() as s:
+        hits = search_index.search(s, text, limit=limit, entities=wanted)
+    return [
+        SearchHit(h.entity, h.row_id, h.participant_id, h.title, h.snippet, h.rank) for h in hits
+    ]
