@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,11 +21,21 @@ from linksdesk.sync.protocol import PROTOCOL_VERSION
 log = logging.getLogger(__name__)
 
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def _safe_part(part: object) -> str:
+    # dict keys come from the request: show them only when they look like a column name
+    if isinstance(part, int) or (isinstance(part, str) and _NAME.match(part)):
+        return str(part)
+    return "(key)"
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     """Where the request is wrong, in words, without echoing what was sent (it may be content)."""
     parts = []
     for err in exc.errors()[:3]:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        loc = ".".join(_safe_part(p) for p in err.get("loc", ()) if p != "body")
         msg = str(err.get("msg", "is not valid"))
         parts.append(f"{loc}: {msg}" if loc else msg)
     more = len(exc.errors()) - 3

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -126,7 +126,10 @@ HlcText = Annotated[str, Field(pattern=HLC_PATTERN, max_length=90)]
 TableName = Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
 FieldName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,63}$")]
 DeviceName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-Cursor = Annotated[int, Field(ge=0, le=2**62)]
+# keys of field dicts are column names: say so in the schema too (patternProperties alone
+# would allow any other key)
+_ONLY_FIELD_NAMES: dict[str, Any] = {"additionalProperties": False}
+Cursor = Annotated[int, Field(ge=0, le=2**53 - 1)]  # exact in JSON numbers everywhere
 
 
 class Op(StrEnum):
@@ -178,9 +181,15 @@ class Change(_Model):
     # whether the participant consented to sharing with the team; None for rows that
     # belong to no participant. The server refuses participant rows unless it is True.
     participant_shared: bool | None = None
-    fields: dict[FieldName, JsonValue] = Field(default_factory=dict, max_length=200)
-    base: dict[FieldName, HlcText] = Field(default_factory=dict, max_length=200)
-    field_hlc: dict[FieldName, HlcText] = Field(default_factory=dict, max_length=200)
+    fields: dict[FieldName, JsonValue] = Field(
+        default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES
+    )
+    base: dict[FieldName, HlcText] = Field(
+        default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES
+    )
+    field_hlc: dict[FieldName, HlcText] = Field(
+        default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES
+    )
 
     def clock_of(self, field: str) -> str:
         """The clock at which ``field`` was written by this change."""
