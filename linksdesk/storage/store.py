@@ -225,9 +225,10 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only session. Rows read stay usable after it closes (detached, not expired);
+        closing returns the connection to the pool, which rolls its transaction back."""
         with translated_errors(self.path), Session(self.engine, expire_on_commit=False) as s:
             yield s
-            s.rollback()
 
     @contextmanager
     def write(self) -> Iterator[WriteTx]:

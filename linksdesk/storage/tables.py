@@ -355,3 +355,7 @@ class SyncHistory(Base):
 
 
 Index("ix_contact_participant_time", Contact.participant_id, Contact.scheduled_at)
+# duplicate check on create (names compared case-insensitively among the same date of birth)
+Index("ix_participant_date_of_birth", Participant.date_of_birth)
+# onward referrals per resource in the last 30 and 90 days
+Index("ix_onward_referral_resource_made", OnwardReferral.resource_id, OnwardReferral.made_on)
