@@ -1,4 +1,4 @@
-"""A read-only table model over a list of frozen DTOs, described by columns, and its filter proxy."""
+"""A read-only table model over frozen DTOs, described by columns, and its filter proxy."""
 
 from __future__ import annotations
 
@@ -166,9 +166,12 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         source = self.sourceModel()
-        if self._predicate is not None and isinstance(source, RecordTableModel):
-            if not self._predicate(source.row_at(source_row)):
-                return False
+        if (
+            self._predicate is not None
+            and isinstance(source, RecordTableModel)
+            and not self._predicate(source.row_at(source_row))
+        ):
+            return False
         return super().filterAcceptsRow(source_row, source_parent)
 
     def row_at(self, proxy_row: int) -> Any:

@@ -261,12 +261,9 @@ class Screen(QWidget):
 
         def done(outcome: Any) -> None:
             changes = getattr(outcome, "changes", None)
-            if isinstance(changes, Changes):
-                # the session announces the Changes to every view itself (sig_changed)
-                if changes.warnings:
-                    self.message.show_message(
-                        "\n".join(str(w) for w in changes.warnings), "warning"
-                    )
+            # the session announces the Changes to every view itself (sig_changed)
+            if isinstance(changes, Changes) and changes.warnings:
+                self.message.show_message("\n".join(str(w) for w in changes.warnings), "warning")
             if on_done is not None:
                 on_done(getattr(outcome, "value", outcome))
 

@@ -1,4 +1,4 @@
-"""The Today screen: today's and this week's contacts, what needs following up, who to reach out to."""
+"""The Today screen: this week's contacts, what needs following up, who to reach out to."""
 
 from __future__ import annotations
 

@@ -1,0 +1,93 @@
+"""Dialogs for goals: set one in the person's own words, add a step, review progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from linksdesk.core.vocab import GoalStatus
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+
+
+class GoalDialog(FormDialog):
+    """A new goal, with its first steps (one per line)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        super().__init__(
+            tr("Set a goal"),
+            [
+                Field("title", tr("Goal, in the person's own words"), "text", required=True),
+                Field("why_it_matters", tr("Why it matters to them"), "text"),
+                Field(
+                    "review_on",
+                    tr("Review on"),
+                    "optional_date",
+                    help=tr("Leave empty to use the programme's usual review interval."),
+                ),
+                Field("progress", tr("Where they are now (0–10)"), "int", 0, maximum=10),
+                Field("steps", tr("Steps, one per line"), "text"),
+            ],
+            parent,
+        )
+
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        out["steps"] = [s.strip() for s in (out.get("steps") or "").splitlines() if s.strip()]
+        return out
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None) -> dict[str, Any] | None:
+        """Keyword arguments for set_goal (title first), or None."""
+        return cls(parent).run()
+
+
+class StepDialog(FormDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        super().__init__(
+            tr("Add a step"),
+            [
+                Field("description", tr("Step"), "text", required=True),
+                Field("due_on", tr("Due on"), "optional_date"),
+            ],
+            parent,
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None) -> dict[str, Any] | None:
+        return cls(parent).run()
+
+
+class ReviewDialog(FormDialog):
+    """Review a goal: progress now, its status, and when to look at it again."""
+
+    def __init__(self, goal: Any, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        super().__init__(
+            tr("Review goal"),
+            [
+                Field("progress", tr("Progress now (0–10)"), "int", goal.progress, maximum=10),
+                Field(
+                    "status", tr("Status"), "choice", goal.status, choices=choices_of(GoalStatus)
+                ),
+                Field(
+                    "next_review_on",
+                    tr("Next review"),
+                    "optional_date",
+                    help=tr("Leave empty to use the programme's usual review interval."),
+                ),
+            ],
+            parent,
+            intro=goal.title,
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, goal: Any) -> dict[str, Any] | None:
+        return cls(goal, parent).run()
+
+
+def default_review(on: dt.date, weeks: int) -> dt.date:
+    return on + dt.timedelta(weeks=weeks)

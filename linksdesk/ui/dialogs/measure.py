@@ -1,0 +1,196 @@
+"""Enter a wellbeing measure (WEMWBS, SWEMWBS, ONS4) with its wording and copyright line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.measures import copyright_line, definition, score
+from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.ui.dialogs.form import choices_of, from_qdate, to_qdate
+
+
+class MeasureDialog(QDialog):
+    """One row per item, exactly as worded on the scale; the total updates as boxes are ticked."""
+
+    def __init__(
+        self,
+        kind: MeasureKind,
+        context: MeasureContext = MeasureContext.REVIEW,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        tr = self.tr
+        self.kind = MeasureKind(kind)
+        self.measure = definition(self.kind)
+        self.setWindowTitle(self.measure.title)
+        self.setAccessibleName(self.measure.title)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.measure.intro)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        self.context_box = QComboBox()
+        for label, value in choices_of(MeasureContext):
+            self.context_box.addItem(label, value)
+        self.context_box.setCurrentIndex(self.context_box.findData(context))
+        self.context_box.setAccessibleName(tr("Context"))
+        form.addRow(tr("Context"), self.context_box)
+        self.date_edit = QDateEdit(to_qdate(dt.date.today()))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        self.date_edit.setAccessibleName(tr("Taken on"))
+        form.addRow(tr("Taken on"), self.date_edit)
+        layout.addLayout(form)
+
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setHorizontalSpacing(6)
+        for col, option in enumerate(self.measure.responses, start=1):
+            head = QLabel(option.label)
+            head.setWordWrap(True)
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            head.setMinimumWidth(44 if len(self.measure.responses) > 5 else 72)
+            grid.addWidget(head, 0, col)
+        self.groups: list[QButtonGroup] = []
+        for row, item in enumerate(self.measure.items, start=1):
+            statement = QLabel(f"{item.number}. {item.statement}")
+            statement.setWordWrap(True)
+            statement.setMinimumWidth(260)
+            grid.addWidget(statement, row, 0)
+            group = QButtonGroup(self)
+            group.setExclusive(True)
+            for col, option in enumerate(self.measure.responses, start=1):
+                button = QRadioButton()
+                button.setAccessibleName(
+                    f"{self.measure.item_noun.capitalize()} {item.number} "
+                    f"({item.short_name}): {option.label}"
+                )
+                group.addButton(button, option.value)
+                grid.addWidget(button, row, col, Qt.AlignmentFlag.AlignCenter)
+            group.idClicked.connect(lambda _id: self._update_total())
+            self.groups.append(group)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_host)
+        scroll.setMinimumHeight(min(520, 60 + 38 * len(self.measure.items)))
+        layout.addWidget(scroll, 1)
+
+        self.assisted_check = QCheckBox(
+            tr("Completion was assisted (items read out or filled in for the person)")
+        )
+        self.assisted_check.setAccessibleName(tr("Completion was assisted"))
+        self.assisted_check.setToolTip(
+            tr("Help with completion pushes scores up, so it is recorded with the score.")
+        )
+        layout.addWidget(self.assisted_check)
+        self.total_label = QLabel()
+        self.total_label.setAccessibleName(tr("Score so far"))
+        layout.addWidget(self.total_label)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.hide()
+        layout.addWidget(self.message)
+        line = copyright_line(self.kind)
+        self.copyright_label = QLabel(line or "")
+        self.copyright_label.setWordWrap(True)
+        self.copyright_label.setAccessibleName(tr("Copyright"))
+        font = self.copyright_label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.copyright_label.setFont(font)
+        self.copyright_label.setVisible(bool(line))
+        layout.addWidget(self.copyright_label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760 if len(self.measure.responses) <= 5 else 980, 640)
+        self._update_total()
+
+    def answers(self) -> list[int | None]:
+        return [g.checkedId() if g.checkedId() != -1 else None for g in self.groups]
+
+    def set_answers(self, answers: list[int]) -> None:
+        for group, value in zip(self.groups, answers, strict=True):
+            button = group.button(value)
+            if button is not None:
+                button.setChecked(True)
+        self._update_total()
+
+    def _update_total(self) -> None:
+        answers = self.answers()
+        done = sum(a is not None for a in answers)
+        if self.kind is MeasureKind.ONS4:
+            self.total_label.setText(
+                self.tr(
+                    "{done} of {n} questions answered (ONS4 answers are never added up)"
+                ).format(done=done, n=len(answers))
+            )
+            return
+        if done < len(answers):
+            self.total_label.setText(
+                self.tr("{done} of {n} items answered").format(done=done, n=len(answers))
+            )
+            return
+        result = score(self.kind, answers)
+        if self.kind is MeasureKind.SWEMWBS:
+            self.total_label.setText(
+                self.tr("Raw score {raw}, metric score {metric:.2f}").format(
+                    raw=result.total, metric=result.metric
+                )
+            )
+        else:
+            self.total_label.setText(self.tr("Total {total} (14–70)").format(total=result.total))
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "items": self.answers(),
+            "context": self.context_box.currentData(),
+            "taken_on": from_qdate(self.date_edit.date()),
+            "assisted": self.assisted_check.isChecked(),
+        }
+
+    def _on_save(self) -> None:
+        try:
+            score(self.kind, self.answers())
+        except ValidationError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        kind: MeasureKind,
+        context: MeasureContext = MeasureContext.REVIEW,
+    ) -> dict[str, Any] | None:
+        """{"kind", "items", "context", "taken_on", "assisted"}, or None."""
+        dialog = cls(kind, context, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.values()
+        return None

@@ -1,0 +1,100 @@
+"""Dialogs for a participant's details and status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from linksdesk.core.vocab import ParticipantStatus
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+
+PROFILE_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "gp_practice",
+    "contact_preferences",
+    "risk_summary",
+)
+
+
+class ParticipantDialog(FormDialog):
+    """New participant, or edit one's details (status changes have their own dialog)."""
+
+    def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        get = (lambda name: getattr(existing, name, None)) if existing else (lambda name: None)
+        fields = [
+            Field("given_name", tr("Given name"), value=get("given_name"), required=True),
+            Field("family_name", tr("Family name"), value=get("family_name"), required=True),
+            Field("preferred_name", tr("Preferred name"), value=get("preferred_name")),
+            Field("date_of_birth", tr("Date of birth"), "optional_date", get("date_of_birth")),
+            Field("phone", tr("Phone"), value=get("phone")),
+            Field("email", tr("Email"), value=get("email")),
+            Field("address", tr("Address"), "text", get("address")),
+            Field("postcode", tr("Postcode"), value=get("postcode")),
+            Field("gp_practice", tr("GP practice"), value=get("gp_practice")),
+            Field(
+                "contact_preferences",
+                tr("Contact preferences"),
+                "text",
+                get("contact_preferences"),
+                help=tr("How and when the person likes to be contacted."),
+            ),
+            Field("risk_summary", tr("Risk summary"), "text", get("risk_summary")),
+        ]
+        if existing is None:
+            fields.append(Field("referred_on", tr("Referred on"), "optional_date"))
+        title = tr("Edit details") if existing else tr("New participant")
+        super().__init__(title, fields, parent, ok_text=tr("Save"))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None, existing: Any = None) -> dict[str, Any] | None:
+        """The keyword arguments for create_participant / edit_participant, or None."""
+        return cls(existing, parent).run()
+
+
+class StatusDialog(FormDialog):
+    """Change a participant's status: closing needs a reason; reopening is always possible."""
+
+    def __init__(self, current: ParticipantStatus, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        others = [s for s in ParticipantStatus if s is not current]
+        super().__init__(
+            tr("Change status"),
+            [
+                Field(
+                    "to_status",
+                    tr("New status"),
+                    "choice",
+                    others[0],
+                    choices=choices_of(ParticipantStatus, others),
+                ),
+                Field(
+                    "reason",
+                    tr("Reason"),
+                    "text",
+                    help=tr("Needed when closing; say why in plain words."),
+                ),
+            ],
+            parent,
+            intro=tr(
+                "Currently {status}. The door is always open: a closed record can be "
+                "reopened later."
+            ).format(status=current.label.lower()),
+            validate=lambda v: (
+                tr("Say why the record is being closed.")
+                if v["to_status"] is ParticipantStatus.CLOSED and not v["reason"]
+                else None
+            ),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, current: ParticipantStatus) -> dict[str, Any] | None:
+        return cls(current, parent).run()

@@ -1,0 +1,119 @@
+"""Dialogs of the resource directory: add or edit a resource, and the CSV import report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.core.vocab import ResourceCapacity
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+
+
+class ResourceDialog(FormDialog):
+    """A community resource, ALISS-shaped; categories separated by semicolons."""
+
+    def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        get = (lambda name: getattr(existing, name, None)) if existing else (lambda name: None)
+        cats = "; ".join(existing.categories) if existing else ""
+        super().__init__(
+            tr("Edit resource") if existing else tr("Add resource"),
+            [
+                Field("organisation", tr("Organisation"), value=get("organisation"), required=True),
+                Field("service", tr("Service"), value=get("service"), required=True),
+                Field("description", tr("Description"), "text", get("description")),
+                Field(
+                    "categories",
+                    tr("Categories"),
+                    value=cats,
+                    help=tr("Separate categories with semicolons, e.g. Food; Isolation"),
+                ),
+                Field("area", tr("Area"), value=get("area")),
+                Field("address", tr("Address"), value=get("address")),
+                Field("postcode", tr("Postcode"), value=get("postcode")),
+                Field("when", tr("When"), value=get("when")),
+                Field("who_for", tr("Who for"), value=get("who_for")),
+                Field("cost", tr("Cost"), value=get("cost")),
+                Field("accessibility", tr("Accessibility"), value=get("accessibility")),
+                Field("how_to_refer", tr("How to refer"), value=get("how_to_refer")),
+                Field("phone", tr("Phone"), value=get("phone")),
+                Field("email", tr("Email"), value=get("email")),
+                Field("website", tr("Website"), value=get("website")),
+                Field(
+                    "capacity",
+                    tr("Capacity"),
+                    "choice",
+                    get("capacity") or ResourceCapacity.UNKNOWN,
+                    choices=choices_of(ResourceCapacity),
+                ),
+                Field("last_verified", tr("Last verified"), "optional_date", get("last_verified")),
+            ],
+            parent,
+        )
+
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        out["categories"] = tuple(
+            c.strip() for c in (out.get("categories") or "").split(";") if c.strip()
+        )
+        return out
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None, existing: Any = None) -> dict[str, Any] | None:
+        """Keyword arguments for add_resource / edit_resource, or None."""
+        return cls(existing, parent).run()
+
+
+class ImportReportDialog(QDialog):
+    """What an import did, or which rows it rejected (line numbers and reasons)."""
+
+    def __init__(self, report: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tr = self.tr
+        self.setWindowTitle(tr("Import report"))
+        self.setAccessibleName(tr("Import report"))
+        layout = QVBoxLayout(self)
+        if report.cancelled:
+            summary = tr("The import was cancelled; nothing was imported.")
+        elif report.problems:
+            summary = tr(
+                "{n} rows could not be imported, so nothing was imported. Correct these rows "
+                "and import the file again:"
+            ).format(n=len(report.problems))
+        else:
+            summary = tr("Imported: {added} added, {updated} updated.").format(
+                added=report.added, updated=report.updated
+            )
+        label = QLabel(summary)
+        label.setWordWrap(True)
+        label.setAccessibleName(summary)
+        self.summary = summary
+        layout.addWidget(label)
+        if report.problems:
+            self.problems = QPlainTextEdit()
+            self.problems.setReadOnly(True)
+            self.problems.setAccessibleName(tr("Rejected rows"))
+            self.problems.setPlainText(
+                "\n".join(
+                    tr("Line {line}: {reason}").format(line=p.line, reason=p.reason)
+                    for p in report.problems
+                )
+            )
+            layout.addWidget(self.problems)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    @classmethod
+    def show_report(cls, parent: QWidget | None, report: Any) -> None:
+        cls(report, parent).exec()

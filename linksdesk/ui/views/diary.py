@@ -1,0 +1,263 @@
+"""The Diary screen: a week of scheduled contacts; record each outcome in one step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import contacts, lists
+from linksdesk.casework.dto import DiaryEntry
+from linksdesk.core.changes import Changes
+from linksdesk.core.vocab import ContactStatus
+from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
+from linksdesk.ui.models.table import (
+    PARTICIPANT_ROLE,
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+)
+from linksdesk.ui.views.common import Screen, heading, relevant
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def entry_text(e: DiaryEntry) -> str:
+    parts = [e.kind.label]
+    if e.venue:
+        parts.append(e.venue)
+    if e.status is not ContactStatus.SCHEDULED:
+        parts.append(e.status.label)
+    return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n      " + " · ".join(parts)
+
+
+class DiaryView(Screen):
+    """Seven day columns; pick a contact and press Attended, Did not attend or Cancelled."""
+
+    sig_week_shown = Signal()
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        tr = self.tr
+        self.setAccessibleName(tr("Diary"))
+        self.start = week_start(dt.date.today())
+        self.model: RecordTableModel[DiaryEntry] = RecordTableModel(
+            [Column(tr("Contact"), entry_text, sort=lambda e: e.at)],
+            id_of=lambda e: e.contact_id,
+            parent=self,
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.title = heading(tr("Diary"))
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.prev_button = QPushButton(tr("◀ Previous week"))
+        self.prev_button.setAccessibleName(tr("Previous week"))
+        self.prev_button.clicked.connect(lambda: self.show_week(self.start - dt.timedelta(days=7)))
+        self.this_button = QPushButton(tr("This week"))
+        self.this_button.setAccessibleName(tr("This week"))
+        self.this_button.clicked.connect(lambda: self.show_week(week_start(dt.date.today())))
+        self.next_button = QPushButton(tr("Next week ▶"))
+        self.next_button.setAccessibleName(tr("Next week"))
+        self.next_button.clicked.connect(lambda: self.show_week(self.start + dt.timedelta(days=7)))
+        for b in (self.prev_button, self.this_button, self.next_button):
+            top.addWidget(b)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+
+        days = QHBoxLayout()
+        days.setSpacing(6)
+        self.day_labels: list[QLabel] = []
+        self.day_lists: list[QListView] = []
+        self.day_proxies: list[RecordFilterProxy] = []
+        for n in range(7):
+            column = QFrame()
+            column.setFrameShape(QFrame.Shape.StyledPanel)
+            col = QVBoxLayout(column)
+            col.setContentsMargins(4, 4, 4, 4)
+            label = QLabel()
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+            col.addWidget(label)
+            proxy = RecordFilterProxy(self)
+            proxy.setSourceModel(self.model)
+            proxy.set_predicate(lambda e, n=n: e.at.date() == self.start + dt.timedelta(days=n))
+            proxy.sort(0, Qt.SortOrder.AscendingOrder)
+            view = QListView()
+            view.setModel(proxy)
+            view.setWordWrap(True)
+            view.setSpacing(2)
+            view.setAlternatingRowColors(True)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            view.activated.connect(self._on_list_activated)
+            view.clicked.connect(lambda _i, v=view: self._select(v))
+            view.selectionModel().currentChanged.connect(
+                lambda cur, _prev, v=view: self._select(v) if cur.isValid() else None
+            )
+            label.setBuddy(view)
+            col.addWidget(view, 1)
+            days.addWidget(column, 1)
+            self.day_labels.append(label)
+            self.day_lists.append(view)
+            self.day_proxies.append(proxy)
+        layout.addLayout(days, 1)
+
+        actions = QHBoxLayout()
+        self.selected_label = QLabel(tr("Choose a contact to record its outcome."))
+        self.selected_label.setAccessibleName(tr("Selected contact"))
+        actions.addWidget(self.selected_label, 1)
+        self.attended_button = QPushButton(tr("&Attended"))
+        self.attended_button.setAccessibleName(tr("Record: attended"))
+        self.dna_button = QPushButton(tr("&Did not attend"))
+        self.dna_button.setAccessibleName(tr("Record: did not attend"))
+        self.cancelled_button = QPushButton(tr("Ca&ncelled"))
+        self.cancelled_button.setAccessibleName(tr("Record: cancelled"))
+        self.attended_button.clicked.connect(lambda: self.record(ContactStatus.ATTENDED))
+        self.dna_button.clicked.connect(lambda: self.record(ContactStatus.DID_NOT_ATTEND))
+        self.cancelled_button.clicked.connect(lambda: self.record(ContactStatus.CANCELLED))
+        for b in (self.attended_button, self.dna_button, self.cancelled_button):
+            actions.addWidget(b)
+        layout.addLayout(actions)
+        self._selected: DiaryEntry | None = None
+        self._update_actions()
+        self._label_days()
+        self.setFocusProxy(self.day_lists[0])
+
+    # -- contract -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        start = self.start
+        self.run(lists.diary, start, days=7, on_done=lambda rows: self._show(start, rows))
+
+    def on_changes(self, changes: Changes) -> None:
+        if relevant(changes, "contact", "participant", "erasure"):
+            self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        self.model.clear()
+        self._selected = None
+        self._update_actions()
+
+    def show_week(self, start: dt.date) -> None:
+        self.start = week_start(start)
+        self._label_days()
+        self.model.clear()
+        self.refresh()
+
+    # -- outcome ------------------------------------------------------------------------
+    def record(self, status: ContactStatus) -> None:
+        entry = self._selected
+        if entry is None:
+            return
+        self.write(
+            contacts.record_outcome,
+            entry.contact_id,
+            status,
+            on_done=lambda _c: self._after_outcome(entry, status),
+        )
+
+    def _after_outcome(self, entry: DiaryEntry, status: ContactStatus) -> None:
+        if status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(entry):
+            prefill = {
+                "kind": entry.kind,
+                "at": next_slot(entry.at),
+                "venue": entry.venue,
+                "purpose": entry.purpose,
+            }
+            values = ContactDialog.ask(self, schedule=True, prefill=prefill)
+            if values:
+                self.write(contacts.schedule_contact, entry.participant_id, **values)
+
+    def ask_schedule_again(self, entry: DiaryEntry) -> bool:
+        """The did-not-attend offer; tests replace it."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Schedule again?"),
+            self.tr("{name} did not attend. Offer another appointment?").format(
+                name=entry.display_name
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- internals ----------------------------------------------------------------------
+    def _show(self, start: dt.date, rows: list[DiaryEntry]) -> None:
+        if start != self.start:
+            return
+        selected = self._selected.contact_id if self._selected else None
+        self.model.set_rows(rows)
+        self._selected = None
+        for proxy in self.day_proxies:
+            proxy.invalidate()
+        if selected:
+            for view, proxy in zip(self.day_lists, self.day_proxies, strict=True):
+                for r in range(proxy.rowCount()):
+                    if proxy.row_at(r).contact_id == selected:
+                        view.setCurrentIndex(proxy.index(r, 0))
+        self._label_days()
+        self._update_actions()
+        self.sig_week_shown.emit()
+
+    def _label_days(self) -> None:
+        end = self.start + dt.timedelta(days=6)
+        self.title.setText(
+            self.tr("Diary: week of {day}").format(day=f"{self.start.day} {self.start:%B %Y}")
+        )
+        today = dt.date.today()
+        for n, (label, view, proxy) in enumerate(
+            zip(self.day_labels, self.day_lists, self.day_proxies, strict=True)
+        ):
+            day = self.start + dt.timedelta(days=n)
+            count = proxy.rowCount()
+            text = f"{day:%a} {day.day} {day:%b}" + (f"  ({count})" if count else "")
+            if day == today:
+                text = "● " + text
+            label.setText(text)
+            view.setAccessibleName(
+                self.tr("Contacts on {day}").format(day=f"{day:%A} {day.day} {day:%B}")
+            )
+        self.next_button.setToolTip(f"{end + dt.timedelta(days=1):%d %b}")
+
+    def _select(self, view: QListView) -> None:
+        index = view.currentIndex()
+        if not index.isValid():
+            return
+        proxy = view.model()
+        assert isinstance(proxy, RecordFilterProxy)
+        self._selected = proxy.row_at(index.row())
+        for other in self.day_lists:
+            if other is not view:
+                other.clearSelection()
+        self._update_actions()
+
+    def _on_list_activated(self, index: QModelIndex) -> None:
+        pid = index.data(PARTICIPANT_ROLE)
+        if pid:
+            self.sig_open_participant.emit(str(pid))
+
+    def _update_actions(self) -> None:
+        e = self._selected
+        for b in (self.attended_button, self.dna_button, self.cancelled_button):
+            b.setEnabled(e is not None)
+        if e is None:
+            self.selected_label.setText(self.tr("Choose a contact to record its outcome."))
+        else:
+            self.selected_label.setText(
+                f"{e.at:%a %d %b %H:%M} — {e.display_name} ({e.programme_id}): {e.status.label}"
+            )

@@ -1,0 +1,324 @@
+"""The participant record: a header with status and consent chips, and a tab per part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from linksdesk.casework import (
+    concerns,
+    consent,
+    contacts,
+    erasure,
+    goals,
+    measures,
+    notes,
+    onward,
+    participants,
+    referrals,
+    relationships,
+)
+from linksdesk.casework import dto as d
+from linksdesk.core.changes import Changes
+from linksdesk.core.vocab import ConsentScope
+from linksdesk.ui.dialogs.erasure import ErasureDialog
+from linksdesk.ui.views.common import STATUS_TONE, Chip, Screen, heading, muted
+from linksdesk.ui.views.participant_goals import GoalsTab
+from linksdesk.ui.views.participant_network import NetworkTab
+from linksdesk.ui.views.participant_profile import ProfileTab
+from linksdesk.ui.views.participant_referrals import ReferralsTab
+from linksdesk.ui.views.participant_timeline import TimelineTab
+from linksdesk.ui.views.participant_wellbeing import WellbeingTab
+
+# entities whose change means the open record must be loaded again
+RECORD_ENTITIES = frozenset(
+    {
+        "participant",
+        "status_change",
+        "consent",
+        "referral",
+        "concern",
+        "contact",
+        "note",
+        "note_revision",
+        "goal",
+        "goal_step",
+        "relationship",
+        "onward_referral",
+        "measure",
+        "resource",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RecordData:
+    """Everything the record shows about one person, loaded in one job."""
+
+    participant: d.Participant
+    consent: dict[ConsentScope, d.Consent | None]
+    consent_history: list[d.Consent]
+    status_history: list[d.StatusChange]
+    appointments: d.AppointmentUse
+    contacts: list[d.Contact]
+    notes: list[d.Note]
+    goals: list[d.Goal]
+    measures: list[d.MeasureRecord]
+    relationships: list[d.Relationship]
+    referrals: list[d.Referral]
+    onward: list[d.OnwardReferral]
+    concerns: list[d.Concern]
+    taxonomy: tuple[str, ...]
+
+    def erasure_counts(self, tr: Any = str) -> dict[str, int]:
+        """What erasure destroys, by kind, for the confirmation."""
+        revisions = sum(n.revision_count for n in self.notes)
+        steps = sum(len(g.steps) for g in self.goals)
+        return {
+            tr("case notes ({n} revisions)").format(n=revisions): len(self.notes),
+            tr("contacts"): len(self.contacts),
+            tr("goals ({n} steps)").format(n=steps): len(self.goals),
+            tr("wellbeing scores"): len(self.measures),
+            tr("people and services in their network"): len(self.relationships),
+            tr("referrals in"): len(self.referrals),
+            tr("onward referrals"): len(self.onward),
+            tr("concerns"): len(self.concerns),
+            tr("consent records"): len(self.consent_history),
+            tr("status changes"): len(self.status_history),
+        }
+
+
+def load_record(cb: Any, participant_id: str) -> RecordData:
+    """Runs on the DB thread."""
+    pid = participant_id
+    return RecordData(
+        participant=participants.get_participant(cb, pid),
+        consent=consent.current_consent(cb, pid),
+        consent_history=consent.consent_history(cb, pid),
+        status_history=participants.status_history(cb, pid),
+        appointments=contacts.appointment_use(cb, pid),
+        contacts=contacts.list_contacts(cb, pid),
+        notes=notes.list_notes(cb, pid),
+        goals=goals.list_goals(cb, pid),
+        measures=measures.list_measures(cb, pid),
+        relationships=relationships.list_relationships(cb, pid),
+        referrals=referrals.list_referrals(cb, pid),
+        onward=onward.list_onward_referrals(cb, pid),
+        concerns=concerns.list_concerns(cb, pid),
+        taxonomy=tuple(cb.settings().concern_taxonomy),
+    )
+
+
+class ParticipantView(Screen):
+    """One person's record. ``open(participant_id)`` loads it; every change reloads it."""
+
+    sig_loaded = Signal(str)  # participant id, once the record is painted with its data
+    sig_erased = Signal(str)  # participant id, after erasure
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        tr = self.tr
+        self.setAccessibleName(tr("Participant record"))
+        self.participant_id: str | None = None
+        self._last_pid = None
+        self.data: RecordData | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        head = QHBoxLayout()
+        self.name_label = heading("")
+        self.name_label.setAccessibleName(tr("Participant name"))
+        head.addWidget(self.name_label)
+        self.pid_label = QLabel()
+        self.pid_label.setAccessibleName(tr("Programme id"))
+        head.addWidget(self.pid_label)
+        self.status_chip = Chip()
+        head.addWidget(self.status_chip)
+        head.addStretch(1)
+        self.appointments_label = QLabel()
+        self.appointments_label.setAccessibleName(tr("Appointments used"))
+        head.addWidget(self.appointments_label)
+        layout.addLayout(head)
+        chips = QHBoxLayout()
+        chips.addWidget(muted(tr("Consent:")))
+        self.consent_chips: dict[ConsentScope, Chip] = {}
+        for scope in ConsentScope:
+            chip = Chip()
+            self.consent_chips[scope] = chip
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        self.risk_label = QLabel()
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setAccessibleName(tr("Risk summary"))
+        chips.addWidget(self.risk_label)
+        layout.addLayout(chips)
+        layout.addWidget(self.message)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(tr("Parts of the record"))
+        self.timeline = TimelineTab(self)
+        self.goals = GoalsTab(self)
+        self.wellbeing = WellbeingTab(self)
+        self.network = NetworkTab(self)
+        self.referrals = ReferralsTab(self)
+        self.profile = ProfileTab(self)
+        self.tabs.addTab(self.timeline, tr("&Timeline"))
+        self.tabs.addTab(self.goals, tr("&Goals"))
+        self.tabs.addTab(self.wellbeing, tr("&Wellbeing"))
+        self.tabs.addTab(self.network, tr("&Network"))
+        self.tabs.addTab(self.referrals, tr("&Referrals"))
+        self.tabs.addTab(self.profile, tr("&Profile and consent"))
+        layout.addWidget(self.tabs, 1)
+        self.all_tabs = [
+            self.timeline,
+            self.goals,
+            self.wellbeing,
+            self.network,
+            self.referrals,
+            self.profile,
+        ]
+        self._set_header_empty()
+        self.session.drafts.register(
+            self.timeline.editor.draft_texts, self._on_drafts_restored, owner=self
+        )
+
+    # -- contract -----------------------------------------------------------------------
+    def open(self, participant_id: str) -> None:
+        if participant_id != self.participant_id:
+            self.clear()
+        self.participant_id = participant_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.participant_id is None:
+            return
+        pid = self.participant_id
+        self.run(load_record, pid, on_done=lambda data: self._show(pid, data))
+
+    def on_changes(self, changes: Changes) -> None:
+        if self.participant_id is None:
+            return
+        if "erasure" in changes.entities and self.participant_id in changes.participants:
+            self.clear()
+            return
+        touched = changes.entities & RECORD_ENTITIES
+        if (
+            not changes.entities
+            or (
+                touched
+                and (not changes.participants or self.participant_id in changes.participants)
+            )
+            or "resource" in changes.entities
+        ):
+            self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        self.data = None
+        if self.participant_id is not None:
+            self._last_pid: str | None = self.participant_id
+        self.participant_id = None
+        self._set_header_empty()
+        for tab in self.all_tabs:
+            tab.clear()
+
+    # -- actions used by the tabs and the shell ------------------------------------------
+    def start_note(self) -> None:
+        """Shortcut target: focus the note editor in the timeline."""
+        self.tabs.setCurrentWidget(self.timeline)
+        self.timeline.editor.start_new()
+
+    def start_contact(self) -> None:
+        self.tabs.setCurrentWidget(self.timeline)
+        self.timeline.record_contact()
+
+    def ask_erase(self) -> None:
+        if self.data is None or self.participant_id is None:
+            return
+        pid = self.participant_id
+        programme_id = self.data.participant.programme_id
+        if not ErasureDialog.ask(self, programme_id, self.data.erasure_counts(self.tr)):
+            return
+        self.write(erasure.erase_participant, pid, on_done=lambda _r: self._on_erased(pid))
+
+    def _on_erased(self, pid: str) -> None:
+        self.clear()
+        self._last_pid = None
+        self.session.sig_status.emit(self.tr("The participant has been forgotten."))
+        self.sig_erased.emit(pid)
+
+    # -- internals ----------------------------------------------------------------------
+    def _show(self, pid: str, data: RecordData) -> None:
+        if pid != self.participant_id:
+            return
+        self.data = data
+        p = data.participant
+        self.status_chip.show()
+        for chip in self.consent_chips.values():
+            chip.show()
+        self.tabs.setEnabled(True)
+        self.name_label.setText(p.display_name)
+        self.name_label.setAccessibleName(
+            self.tr("Participant name: {name}").format(name=p.display_name)
+        )
+        self.pid_label.setText(p.programme_id)
+        self.status_chip.set_chip(
+            p.status.label, STATUS_TONE.get(p.status, "grey"), self.tr("Status")
+        )
+        for scope, chip in self.consent_chips.items():
+            record = data.consent.get(scope)
+            if record is None:
+                chip.set_chip(
+                    self.tr("{scope}: not asked").format(scope=scope.label),
+                    "grey",
+                    self.tr("No consent recorded yet"),
+                )
+            elif record.given:
+                chip.set_chip(
+                    self.tr("{scope}: yes").format(scope=scope.label),
+                    "green",
+                    self.tr("Given on {day} (version {v})").format(
+                        day=record.recorded_on, v=record.version
+                    ),
+                )
+            else:
+                chip.set_chip(
+                    self.tr("{scope}: no").format(scope=scope.label),
+                    "red",
+                    self.tr("Not given or withdrawn on {day} (version {v})").format(
+                        day=record.recorded_on, v=record.version
+                    ),
+                )
+        use = data.appointments
+        if use.limit is None:
+            self.appointments_label.setText(self.tr("Appointments: {n}").format(n=use.used))
+        else:
+            text = self.tr("Appointments: {used} of {limit}").format(used=use.used, limit=use.limit)
+            if use.over_limit:
+                text += " — " + self.tr("over the programme's limit")
+            self.appointments_label.setText(text)
+        self.risk_label.setText(
+            self.tr("⚠ Risk: {text}").format(text=p.risk_summary) if p.risk_summary else ""
+        )
+        for tab in self.all_tabs:
+            tab.show_record(data)
+        self.sig_loaded.emit(pid)
+
+    def _set_header_empty(self) -> None:
+        self.name_label.setText(self.tr("No participant open"))
+        self.pid_label.clear()
+        self.status_chip.hide()
+        for chip in self.consent_chips.values():
+            chip.hide()
+        self.appointments_label.clear()
+        self.risk_label.clear()
+        self.tabs.setEnabled(False)
+
+    def _on_drafts_restored(self, drafts: dict[str, str]) -> None:
+        # after an unlock, reopen the record whose unsaved note was kept as a draft
+        last = getattr(self, "_last_pid", None)
+        if last and any(key.startswith(f"note/{last}/") for key in drafts):
+            self.open(last)

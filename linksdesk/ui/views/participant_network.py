@@ -1,0 +1,88 @@
+"""The Network tab: family, friends, neighbours, groups and services around the person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from linksdesk.casework import relationships
+from linksdesk.casework.dto import Relationship
+from linksdesk.ui.dialogs.record import RelationshipDialog
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import make_table
+
+if TYPE_CHECKING:
+    from linksdesk.ui.views.participant import ParticipantView, RecordData
+
+
+class NetworkTab(QWidget):
+    def __init__(self, view: ParticipantView) -> None:
+        super().__init__(view)
+        tr = self.tr
+        self.view = view
+        self.setAccessibleName(tr("Network"))
+        self.model: RecordTableModel[Relationship] = RecordTableModel(
+            [
+                Column(tr("Name"), lambda r: r.name),
+                Column(tr("Kind"), lambda r: r.kind.label),
+                Column(tr("Supportive"), lambda r: tr("Yes") if r.supportive else tr("No")),
+                Column(tr("Phone"), lambda r: r.phone or ""),
+                Column(tr("Detail"), lambda r: r.detail or ""),
+            ],
+            parent=self,
+        )
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.add_button = QPushButton(tr("Add to network…"))
+        self.add_button.setAccessibleName(tr("Add someone to the network"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton(tr("Edit…"))
+        self.edit_button.setAccessibleName(tr("Edit the selected relationship"))
+        self.edit_button.clicked.connect(self.edit)
+        self.remove_button = QPushButton(tr("Remove"))
+        self.remove_button.setAccessibleName(tr("Remove the selected relationship"))
+        self.remove_button.clicked.connect(self.remove)
+        for b in (self.add_button, self.edit_button, self.remove_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.table = make_table(self.proxy, tr("Network"))
+        self.table.setColumnWidth(0, 200)
+        self.table.setColumnWidth(1, 100)
+        layout.addWidget(self.table, 1)
+        self.table.activated.connect(lambda _i: self.edit())
+
+    def show_record(self, data: RecordData) -> None:
+        self.model.set_rows(data.relationships)
+
+    def clear(self) -> None:
+        self.model.clear()
+
+    def current(self) -> Relationship | None:
+        index = self.table.currentIndex()
+        return self.proxy.row_at(index.row()) if index.isValid() else None
+
+    def add(self) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        values = RelationshipDialog.ask(self)
+        if values:
+            kind, name = values.pop("kind"), values.pop("name")
+            self.view.write(relationships.add_relationship, pid, kind, name, **values)
+
+    def edit(self) -> None:
+        rel = self.current()
+        if rel is None:
+            return
+        values = RelationshipDialog.ask(self, rel)
+        if values:
+            self.view.write(relationships.edit_relationship, rel.id, **values)
+
+    def remove(self) -> None:
+        rel = self.current()
+        if rel is not None:
+            self.view.write(relationships.remove_relationship, rel.id)

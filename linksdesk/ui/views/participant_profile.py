@@ -1,0 +1,251 @@
+"""The Profile and consent tab: details, status history, concerns, versioned consent, erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import concerns, consent, participants
+from linksdesk.casework.dto import Concern, Consent, StatusChange
+from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
+from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import heading, make_table
+
+if TYPE_CHECKING:
+    from linksdesk.ui.views.participant import ParticipantView, RecordData
+
+
+def _day(value: dt.date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+PROFILE_ROWS = (
+    ("Given name", "given_name"),
+    ("Family name", "family_name"),
+    ("Preferred name", "preferred_name"),
+    ("Date of birth", "date_of_birth"),
+    ("Phone", "phone"),
+    ("Email", "email"),
+    ("Address", "address"),
+    ("Postcode", "postcode"),
+    ("GP practice", "gp_practice"),
+    ("Contact preferences", "contact_preferences"),
+    ("Referred on", "referred_on"),
+    ("Status reason", "status_reason"),
+)
+
+
+class ProfileTab(QWidget):
+    def __init__(self, view: ParticipantView) -> None:
+        super().__init__(view)
+        tr = self.tr
+        self.view = view
+        self.setAccessibleName(tr("Profile and consent"))
+        self.consent_model: RecordTableModel[Consent] = RecordTableModel(
+            [
+                Column(tr("Consent to"), lambda c: c.scope.label),
+                Column(tr("Version"), lambda c: c.version, align_right=True),
+                Column(tr("Given"), lambda c: tr("Yes") if c.given else tr("No")),
+                Column(tr("Date"), lambda c: _day(c.recorded_on), sort=lambda c: c.recorded_on),
+                Column(tr("How"), lambda c: c.method.label),
+                Column(tr("Note"), lambda c: c.note or ""),
+            ],
+            parent=self,
+        )
+        self.consent_proxy = RecordFilterProxy(self)
+        self.consent_proxy.setSourceModel(self.consent_model)
+        self.status_model: RecordTableModel[StatusChange] = RecordTableModel(
+            [
+                Column(tr("Date"), lambda s: _day(s.changed_on), sort=lambda s: s.changed_on),
+                Column(tr("From"), lambda s: s.from_status.label if s.from_status else ""),
+                Column(tr("To"), lambda s: s.to_status.label),
+                Column(tr("Reason"), lambda s: s.reason or ""),
+            ],
+            parent=self,
+        )
+        self.status_proxy = RecordFilterProxy(self)
+        self.status_proxy.setSourceModel(self.status_model)
+        self.concern_model: RecordTableModel[Concern] = RecordTableModel(
+            [
+                Column(tr("Concern"), lambda c: c.category),
+                Column(
+                    tr("Identified"),
+                    lambda c: f"{_day(c.identified_on)} ({c.stage.label.lower()})",
+                    sort=lambda c: c.identified_on,
+                ),
+                Column(tr("Resolved"), lambda c: _day(c.resolved_on), sort=lambda c: c.resolved_on),
+                Column(tr("Detail"), lambda c: c.detail or ""),
+            ],
+            parent=self,
+        )
+        self.concern_proxy = RecordFilterProxy(self)
+        self.concern_proxy.setSourceModel(self.concern_model)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        grid = QGridLayout(body)
+
+        # details
+        left = QVBoxLayout()
+        bar = QHBoxLayout()
+        bar.addWidget(heading(tr("Details"), level=2))
+        bar.addStretch(1)
+        self.edit_button = QPushButton(tr("Edit details…"))
+        self.edit_button.setAccessibleName(tr("Edit details"))
+        self.edit_button.clicked.connect(self.edit_details)
+        self.status_button = QPushButton(tr("Change status…"))
+        self.status_button.setAccessibleName(tr("Change status"))
+        self.status_button.clicked.connect(self.change_status)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.status_button)
+        left.addLayout(bar)
+        form = QFormLayout()
+        self.fields: dict[str, QLabel] = {}
+        for label, key in PROFILE_ROWS:
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(tr(label))
+            self.fields[key] = value
+            form.addRow(tr(label) + ":", value)
+        left.addLayout(form)
+        left.addWidget(heading(tr("Status history"), level=2))
+        self.status_table = make_table(self.status_proxy, tr("Status history"))
+        self.status_table.setMinimumHeight(110)
+        left.addWidget(self.status_table)
+        grid.addLayout(left, 0, 0)
+
+        # consent and concerns
+        right = QVBoxLayout()
+        cbar = QHBoxLayout()
+        cbar.addWidget(heading(tr("Consent (every version kept)"), level=2))
+        cbar.addStretch(1)
+        self.consent_button = QPushButton(tr("Record consent…"))
+        self.consent_button.setAccessibleName(tr("Record consent"))
+        self.consent_button.clicked.connect(self.record_consent)
+        cbar.addWidget(self.consent_button)
+        right.addLayout(cbar)
+        self.consent_table = make_table(self.consent_proxy, tr("Consent history"))
+        self.consent_table.setMinimumHeight(150)
+        right.addWidget(self.consent_table)
+        kbar = QHBoxLayout()
+        kbar.addWidget(heading(tr("Concerns"), level=2))
+        kbar.addStretch(1)
+        self.concern_button = QPushButton(tr("Add concern…"))
+        self.concern_button.setAccessibleName(tr("Add concern"))
+        self.concern_button.clicked.connect(self.add_concern)
+        self.resolve_button = QPushButton(tr("Resolved / reopen"))
+        self.resolve_button.setAccessibleName(tr("Mark the selected concern resolved or reopen it"))
+        self.resolve_button.clicked.connect(self.toggle_concern)
+        kbar.addWidget(self.concern_button)
+        kbar.addWidget(self.resolve_button)
+        right.addLayout(kbar)
+        self.concern_table = make_table(self.concern_proxy, tr("Concerns"))
+        self.concern_table.setMinimumHeight(150)
+        right.addWidget(self.concern_table)
+        danger = QHBoxLayout()
+        danger.addStretch(1)
+        self.erase_button = QPushButton(tr("Forget this participant…"))
+        self.erase_button.setAccessibleName(tr("Forget this participant (erasure)"))
+        self.erase_button.setToolTip(
+            tr("Destroys the whole record here, on the server and on every device that syncs.")
+        )
+        self.erase_button.clicked.connect(self.view.ask_erase)
+        danger.addWidget(self.erase_button)
+        right.addLayout(danger)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+    def show_record(self, data: RecordData) -> None:
+        p = data.participant
+        for _label, key in PROFILE_ROWS:
+            value: Any = getattr(p, key)
+            if isinstance(value, dt.date):
+                value = _day(value)
+            self.fields[key].setText("" if value is None else str(value))
+        self.consent_model.set_rows(
+            sorted(
+                data.consent_history, key=lambda c: (list(type(c.scope)).index(c.scope), -c.version)
+            )
+        )
+        self.status_model.set_rows(data.status_history)
+        self.concern_model.set_rows(data.concerns)
+        for t in (self.consent_table, self.status_table, self.concern_table):
+            t.resizeColumnsToContents()
+        self._taxonomy = data.taxonomy
+
+    def clear(self) -> None:
+        for label in self.fields.values():
+            label.clear()
+        self.consent_model.clear()
+        self.status_model.clear()
+        self.concern_model.clear()
+
+    # -- actions ------------------------------------------------------------------------
+    def edit_details(self) -> None:
+        data = self.view.data
+        if data is None:
+            return
+        values = ParticipantDialog.ask(self, data.participant)
+        if values:
+            self.view.write(participants.edit_participant, data.participant.id, **values)
+
+    def change_status(self) -> None:
+        data = self.view.data
+        if data is None:
+            return
+        values = StatusDialog.ask(self, data.participant.status)
+        if values:
+            self.view.write(
+                participants.change_status,
+                data.participant.id,
+                values["to_status"],
+                reason=values["reason"],
+            )
+
+    def record_consent(self) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        values = ConsentDialog.ask(self)
+        if values:
+            scope, given = values.pop("scope"), values.pop("given")
+            self.view.write(consent.record_consent, pid, scope, given, **values)
+
+    def add_concern(self) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        values = ConcernDialog.ask(self, getattr(self, "_taxonomy", ()))
+        if values:
+            category = values.pop("category")
+            self.view.write(concerns.add_concern, pid, category, **values)
+
+    def toggle_concern(self) -> None:
+        index = self.concern_table.currentIndex()
+        if not index.isValid():
+            return
+        concern: Concern = self.concern_proxy.row_at(index.row())
+        if concern.resolved:
+            self.view.write(concerns.reopen_concern, concern.id)
+        else:
+            self.view.write(concerns.resolve_concern, concern.id)

@@ -1,0 +1,145 @@
+"""The Referrals tab: referrals in, and onward referrals and signposting to resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from linksdesk.casework import onward, referrals, resources
+from linksdesk.casework.dto import OnwardReferral, Referral, Resource
+from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
+from linksdesk.ui.dialogs.record import ReferralDialog
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import heading, make_table
+
+if TYPE_CHECKING:
+    from linksdesk.ui.views.participant import ParticipantView, RecordData
+
+
+def _day(value: dt.date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+class ReferralsTab(QWidget):
+    def __init__(self, view: ParticipantView) -> None:
+        super().__init__(view)
+        tr = self.tr
+        self.view = view
+        self.setAccessibleName(tr("Referrals"))
+        self.in_model: RecordTableModel[Referral] = RecordTableModel(
+            [
+                Column(tr("Received"), lambda r: _day(r.received_on), sort=lambda r: r.received_on),
+                Column(tr("Source"), lambda r: r.source.label),
+                Column(tr("Referrer"), lambda r: r.referrer or ""),
+                Column(tr("Reason"), lambda r: r.reason or ""),
+            ],
+            parent=self,
+        )
+        self.in_proxy = RecordFilterProxy(self)
+        self.in_proxy.setSourceModel(self.in_model)
+        self.onward_model: RecordTableModel[OnwardReferral] = RecordTableModel(
+            [
+                Column(tr("Made on"), lambda o: _day(o.made_on), sort=lambda o: o.made_on),
+                Column(tr("Resource"), lambda o: o.resource_name),
+                Column(tr("Kind"), lambda o: o.kind.label),
+                Column(tr("Status"), lambda o: o.status.label),
+                Column(
+                    tr("Outcome"),
+                    lambda o: " ".join(x for x in (_day(o.outcome_on), o.outcome or "") if x),
+                ),
+            ],
+            parent=self,
+        )
+        self.onward_proxy = RecordFilterProxy(self)
+        self.onward_proxy.setSourceModel(self.onward_model)
+
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        bar.addWidget(heading(tr("Referrals in"), level=2))
+        bar.addStretch(1)
+        self.add_referral_button = QPushButton(tr("Add referral…"))
+        self.add_referral_button.setAccessibleName(tr("Add a referral in"))
+        self.add_referral_button.clicked.connect(self.add_referral)
+        bar.addWidget(self.add_referral_button)
+        layout.addLayout(bar)
+        self.in_table = make_table(self.in_proxy, tr("Referrals in"))
+        self.in_table.setColumnWidth(0, 110)
+        self.in_table.setColumnWidth(1, 180)
+        self.in_table.setColumnWidth(2, 180)
+        layout.addWidget(self.in_table, 1)
+        bar2 = QHBoxLayout()
+        bar2.addWidget(heading(tr("Onward referrals and signposting"), level=2))
+        bar2.addStretch(1)
+        self.refer_button = QPushButton(tr("Refer onward or signpost…"))
+        self.refer_button.setAccessibleName(tr("Refer onward or signpost"))
+        self.refer_button.clicked.connect(self.refer_onward)
+        self.update_button = QPushButton(tr("Update status…"))
+        self.update_button.setAccessibleName(tr("Update the selected onward referral"))
+        self.update_button.clicked.connect(self.update_onward)
+        bar2.addWidget(self.refer_button)
+        bar2.addWidget(self.update_button)
+        layout.addLayout(bar2)
+        self.onward_table = make_table(self.onward_proxy, tr("Onward referrals"))
+        self.onward_table.setColumnWidth(0, 110)
+        self.onward_table.setColumnWidth(1, 280)
+        self.onward_table.setColumnWidth(2, 120)
+        self.onward_table.setColumnWidth(3, 100)
+        layout.addWidget(self.onward_table, 2)
+        self.onward_table.activated.connect(lambda _i: self.update_onward())
+
+    def show_record(self, data: RecordData) -> None:
+        self.in_model.set_rows(data.referrals)
+        self.onward_model.set_rows(data.onward)
+
+    def clear(self) -> None:
+        self.in_model.clear()
+        self.onward_model.clear()
+
+    def add_referral(self) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        values = ReferralDialog.ask(self)
+        if values:
+            self.view.write(referrals.record_referral, pid, **values)
+
+    def refer_onward(self) -> None:
+        if self.view.participant_id is None:
+            return
+        self.view.run(resources.list_resources, on_done=self._choose_resource)
+
+    def _choose_resource(self, found: list[Resource]) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        ordered = sorted(found, key=lambda r: r.name.lower())
+        values = OnwardDialog.ask(self, ordered)
+        if values and values.get("resource_id"):
+            self.view.write(
+                onward.refer_onward,
+                pid,
+                values["resource_id"],
+                values["kind"],
+                status=values["status"],
+            )
+
+    def update_onward(self) -> None:
+        index = self.onward_table.currentIndex()
+        if not index.isValid():
+            return
+        item: OnwardReferral = self.onward_proxy.row_at(index.row())
+        if not NEXT_STATUSES.get(item.status):
+            self.view.message.show_message(
+                self.tr("This onward referral is finished ({status}).").format(
+                    status=item.status.label.lower()
+                ),
+                "info",
+            )
+            return
+        values = OnwardUpdateDialog.ask(self, item)
+        if values and values.get("status"):
+            self.view.write(
+                onward.update_onward, item.id, values["status"], outcome=values["outcome"]
+            )

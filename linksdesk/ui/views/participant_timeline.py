@@ -1,0 +1,445 @@
+"""The Timeline tab: contacts and case notes in time order, with a note editor in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import contacts, notes
+from linksdesk.casework.casebook import draft_key
+from linksdesk.casework.dto import Contact, Note, NoteRevision
+from linksdesk.core.vocab import ContactStatus
+from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import make_table, selected_id
+
+if TYPE_CHECKING:
+    from linksdesk.ui.views.participant import ParticipantView, RecordData
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """A contact or a case note, as one line of the timeline."""
+
+    id: str
+    kind: str  # "contact" | "note"
+    at: dt.datetime
+    what: str
+    detail: str
+    revisions: int
+    contact: Contact | None = None
+    note: Note | None = None
+
+
+def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[TimelineItem]:
+    items = [
+        TimelineItem(
+            id=c.id,
+            kind="contact",
+            at=c.at,
+            what=f"{c.kind.label} — {c.status.label}",
+            detail=" · ".join(
+                x
+                for x in (c.venue or "", f"{c.minutes} min" if c.minutes else "", c.purpose or "")
+                if x
+            ),
+            revisions=0,
+            contact=c,
+        )
+        for c in contact_list
+    ]
+    items += [
+        TimelineItem(
+            id=n.id,
+            kind="note",
+            at=n.written_at,
+            what="Case note" + (" (private)" if n.private else ""),
+            detail=n.text.splitlines()[0] if n.text else "",
+            revisions=n.revision_count,
+            note=n,
+        )
+        for n in note_list
+    ]
+    return sorted(items, key=lambda i: (i.at, i.kind), reverse=True)
+
+
+class NoteEditor(QWidget):
+    """Writes a new case note or a revision of one; unsaved text survives a lock as a draft."""
+
+    def __init__(self, tab: TimelineTab) -> None:
+        super().__init__(tab)
+        tr = self.tr
+        self.tab = tab
+        self.editing: Note | None = None
+        self._saved_text = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.title = QLabel(tr("New case note"))
+        self.title.setAccessibleName(tr("Note editor"))
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.contact_box = QComboBox()
+        self.contact_box.setAccessibleName(tr("Contact this note is about"))
+        top.addWidget(QLabel(tr("About:")))
+        top.addWidget(self.contact_box)
+        self.private_check = QCheckBox(tr("Private (never leaves this device)"))
+        self.private_check.setAccessibleName(tr("Private note"))
+        top.addWidget(self.private_check)
+        layout.addLayout(top)
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setAccessibleName(tr("Case note text"))
+        self.text_edit.setPlaceholderText(tr("Write a case note…"))
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setMinimumHeight(70)
+        layout.addWidget(self.text_edit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.discard_button = QPushButton(tr("Discard"))
+        self.discard_button.setAccessibleName(tr("Discard note"))
+        self.discard_button.clicked.connect(self.discard)
+        buttons.addWidget(self.discard_button)
+        self.save_button = QPushButton(tr("Save note"))
+        self.save_button.setAccessibleName(tr("Save note"))
+        self.save_button.setShortcut("Ctrl+Return")
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.text_edit.textChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    # -- drafts -------------------------------------------------------------------------
+    def key(self) -> str | None:
+        pid = self.tab.view.participant_id
+        if pid is None:
+            return None
+        return draft_key("note", pid, self.editing.id if self.editing else None)
+
+    def draft_texts(self) -> dict[str, str]:
+        key = self.key()
+        text = self.text_edit.toPlainText()
+        if key is None or not text.strip() or text == self._saved_text:
+            return {}
+        return {key: text}
+
+    def take_draft(self) -> None:
+        key = self.key()
+        if key is None or self.text_edit.toPlainText().strip():
+            return
+        text = self.tab.view.session.drafts.take(key)
+        if text:
+            self.text_edit.setPlainText(text)
+            self.tab.view.message.show_message(
+                self.tr(
+                    "Your unsaved note was kept while LinksDesk was locked; it is back in "
+                    "the editor."
+                ),
+                "info",
+            )
+
+    # -- editing ------------------------------------------------------------------------
+    def start_new(self) -> None:
+        self.editing = None
+        self.title.setText(self.tr("New case note"))
+        self.private_check.setEnabled(True)
+        self.contact_box.setEnabled(True)
+        self.text_edit.setFocus()
+
+    def start_revision(self, note: Note) -> None:
+        if self.text_edit.toPlainText().strip() and self.editing is None:
+            self.tab.view.message.show_message(
+                self.tr("Save or discard the note you are writing first."), "warning"
+            )
+            return
+        self.editing = note
+        self.title.setText(
+            self.tr("Revising the note of {when} (the earlier text is kept)").format(
+                when=f"{note.written_at:%d %b %Y %H:%M}"
+            )
+        )
+        self.private_check.setEnabled(False)
+        self.contact_box.setEnabled(False)
+        self._saved_text = note.text
+        self.text_edit.setPlainText(note.text)
+        self.take_draft()
+        self.text_edit.setFocus()
+
+    def set_contacts(self, contact_list: list[Contact]) -> None:
+        current = self.contact_box.currentData()
+        self.contact_box.clear()
+        self.contact_box.addItem(self.tr("No particular contact"), None)
+        for c in contact_list[:20]:
+            self.contact_box.addItem(f"{c.at:%d %b %H:%M} {c.kind.label}", c.id)
+        i = self.contact_box.findData(current)
+        self.contact_box.setCurrentIndex(max(i, 0))
+
+    def save(self) -> None:
+        view = self.tab.view
+        text = self.text_edit.toPlainText()
+        if not text.strip() or view.participant_id is None:
+            return
+        key = self.key()
+        if self.editing is not None:
+            view.write(
+                notes.revise_note,
+                self.editing.id,
+                text,
+                base_revision_id=self.editing.latest.id,
+                on_done=lambda _n: self._after_save(key),
+            )
+        else:
+            view.write(
+                notes.write_note,
+                view.participant_id,
+                text,
+                contact_id=self.contact_box.currentData(),
+                private=self.private_check.isChecked(),
+                on_done=lambda _n: self._after_save(key),
+            )
+
+    def _after_save(self, key: str | None) -> None:
+        if key is not None:
+            self.tab.view.session.discard_draft(key)
+        self.reset()
+
+    def discard(self) -> None:
+        key = self.key()
+        if key is not None and self.tab.view.casebook() is not None:
+            self.tab.view.session.discard_draft(key)
+        self.reset()
+
+    def reset(self) -> None:
+        self.editing = None
+        self._saved_text = ""
+        self.text_edit.clear()
+        self.private_check.setChecked(False)
+        self.private_check.setEnabled(True)
+        self.contact_box.setEnabled(True)
+        self.title.setText(self.tr("New case note"))
+
+    def _update_buttons(self) -> None:
+        has_text = bool(self.text_edit.toPlainText().strip())
+        self.save_button.setEnabled(has_text)
+        self.discard_button.setEnabled(has_text or self.editing is not None)
+
+
+class TimelineTab(QWidget):
+    """Contacts and notes newest first; select a note to see all its revisions."""
+
+    def __init__(self, view: ParticipantView) -> None:
+        super().__init__(view)
+        tr = self.tr
+        self.view = view
+        self.setAccessibleName(tr("Timeline"))
+        self.model: RecordTableModel[TimelineItem] = RecordTableModel(
+            [
+                Column(tr("When"), lambda i: f"{i.at:%a %d %b %Y %H:%M}", sort=lambda i: i.at),
+                Column(tr("What"), lambda i: i.what),
+                Column(
+                    tr("Revisions"),
+                    lambda i: i.revisions if i.kind == "note" else "",
+                    align_right=True,
+                ),
+                Column(tr("Detail"), lambda i: i.detail),
+            ],
+            parent=self,
+        )
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.record_button = QPushButton(tr("Record contact…"))
+        self.record_button.setAccessibleName(tr("Record contact"))
+        self.record_button.clicked.connect(self.record_contact)
+        self.schedule_button = QPushButton(tr("Schedule contact…"))
+        self.schedule_button.setAccessibleName(tr("Schedule contact"))
+        self.schedule_button.clicked.connect(self.schedule_contact)
+        self.attempt_button = QPushButton(tr("Attempted contact"))
+        self.attempt_button.setAccessibleName(tr("Record an attempted contact"))
+        self.attempt_button.clicked.connect(self.record_attempt)
+        self.revise_button = QPushButton(tr("Revise note"))
+        self.revise_button.setAccessibleName(tr("Revise the selected note"))
+        self.revise_button.clicked.connect(self.revise_selected)
+        for b in (self.record_button, self.schedule_button, self.attempt_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.revise_button)
+        layout.addLayout(bar)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(1, 200)
+        self.table.setColumnWidth(2, 70)
+        split.addWidget(self.table)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName(tr("Selected entry and its revisions"))
+        self.detail.setOpenLinks(False)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        vsplit = QSplitter(Qt.Orientation.Vertical)
+        vsplit.addWidget(split)
+        self.editor = NoteEditor(self)
+        vsplit.addWidget(self.editor)
+        vsplit.setStretchFactor(0, 3)
+        vsplit.setStretchFactor(1, 1)
+        layout.addWidget(vsplit, 1)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.table.activated.connect(lambda _i: self.revise_selected())
+        self.setTabOrder(self.record_button, self.schedule_button)
+        self.setTabOrder(self.schedule_button, self.attempt_button)
+        self.setTabOrder(self.attempt_button, self.revise_button)
+        self.setTabOrder(self.revise_button, self.table)
+        self.setTabOrder(self.table, self.detail)
+        self.setTabOrder(self.detail, self.editor.contact_box)
+        self.setTabOrder(self.editor.contact_box, self.editor.private_check)
+        self.setTabOrder(self.editor.private_check, self.editor.text_edit)
+        self.setTabOrder(self.editor.text_edit, self.editor.discard_button)
+        self.setTabOrder(self.editor.discard_button, self.editor.save_button)
+
+    def show_record(self, data: RecordData) -> None:
+        selected = selected_id(self.table)
+        self.model.set_rows(timeline_items(data.contacts, data.notes))
+        self.editor.set_contacts(data.contacts)
+        self.editor.take_draft()
+        if selected:
+            row = self.model.row_of_id(selected)
+            if row >= 0:
+                self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+        if self.editor.editing is not None:
+            # keep revising against the newest revision
+            fresh = next((n for n in data.notes if n.id == self.editor.editing.id), None)
+            if fresh is not None:
+                self.editor.editing = fresh
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.detail.clear()
+        self.editor.reset()
+        self.editor.contact_box.clear()
+
+    def current_item(self) -> TimelineItem | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.row_at(index.row())
+
+    # -- actions ------------------------------------------------------------------------
+    def record_contact(self) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        values = ContactDialog.ask(self, schedule=False)
+        if values:
+            self.view.write(contacts.record_contact, pid, **values)
+
+    def schedule_contact(self, prefill: dict[str, Any] | None = None) -> None:
+        pid = self.view.participant_id
+        if pid is None:
+            return
+        values = ContactDialog.ask(self, schedule=True, prefill=prefill or None)
+        if values:
+            self.view.write(contacts.schedule_contact, pid, **values)
+
+    def record_attempt(self) -> None:
+        pid = self.view.participant_id
+        if pid is not None:
+            self.view.write(contacts.record_attempted_contact, pid)
+
+    def revise_selected(self) -> None:
+        item = self.current_item()
+        if item is not None and item.note is not None:
+            self.editor.start_revision(item.note)
+        elif item is not None and item.contact is not None:
+            c = item.contact
+            if c.status is ContactStatus.DID_NOT_ATTEND:
+                self.schedule_contact({"kind": c.kind, "at": next_slot(c.at), "venue": c.venue})
+
+    def _on_table_current_changed(self, current: Any, _previous: Any) -> None:
+        item = self.proxy.row_at(current.row()) if current.isValid() else None
+        self.revise_button.setEnabled(item is not None and item.kind == "note")
+        if item is None:
+            self.detail.clear()
+            return
+        if item.note is not None:
+            self._show_note(item.note, [])
+            if item.note.revision_count > 1:
+                note = item.note
+                self.view.run(
+                    notes.note_history,
+                    note.id,
+                    on_done=lambda revs: self._show_note(note, revs),
+                )
+        elif item.contact is not None:
+            c = item.contact
+            rows = [
+                (self.tr("Contact"), c.kind.label),
+                (self.tr("Status"), c.status.label),
+                (self.tr("When"), f"{c.at:%A %d %B %Y %H:%M}"),
+                (self.tr("Minutes"), str(c.minutes or "")),
+                (self.tr("Venue"), c.venue or ""),
+                (self.tr("Purpose"), c.purpose or ""),
+                (
+                    self.tr("Counts towards the limit"),
+                    self.tr("Yes") if c.counts_towards_limit else self.tr("No"),
+                ),
+            ]
+            self.detail.setHtml(
+                "<table>"
+                + "".join(
+                    f"<tr><td><b>{html.escape(k)}</b>&nbsp;</td><td>{html.escape(v)}</td></tr>"
+                    for k, v in rows
+                )
+                + "</table>"
+            )
+
+    def _show_note(self, note: Note, revisions: list[NoteRevision]) -> None:
+        current = self.current_item()
+        if current is None or current.id != note.id:
+            return
+        parts = [
+            f"<p><b>{html.escape(self.tr('Case note'))}</b> — "
+            f"{note.written_at:%A %d %B %Y %H:%M}</p>",
+            "<p>" + html.escape(note.text).replace("\n", "<br>") + "</p>",
+        ]
+        if note.has_concurrent_revisions:
+            parts.append(
+                "<p><i>"
+                + html.escape(
+                    self.tr(
+                        "This note was revised in two places at once; both versions are kept below."
+                    )
+                )
+                + "</i></p>"
+            )
+        if revisions and len(revisions) > 1:
+            parts.append(
+                f"<hr><p><b>{html.escape(self.tr('Revisions'))}</b> "
+                f"({html.escape(self.tr('oldest first; never changed in place'))})</p>"
+            )
+            for r in revisions:
+                parts.append(
+                    f"<p><b>{r.revision}</b> — {r.written_at:%d %b %Y %H:%M}<br>"
+                    + html.escape(r.text).replace("\n", "<br>")
+                    + "</p>"
+                )
+        self.detail.setHtml("".join(parts))

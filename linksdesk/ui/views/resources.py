@@ -1,0 +1,353 @@
+"""The Resources screen: the community resource directory, its demand, CSV import and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import resources
+from linksdesk.casework.dto import Resource, ResourceDemand
+from linksdesk.core.changes import Changes
+from linksdesk.core.vocab import ResourceCapacity
+from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
+
+# A resource that got this many onward referrals in 30 days, or any while full or with a
+# waiting list, is flagged: links workers then spread people across other resources.
+OVERWHELMED_30_DAYS = 5
+STALE_AFTER_DAYS = 180
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    """One resource with its demand, as the directory table shows it."""
+
+    resource: Resource
+    last_30_days: int
+    last_90_days: int
+    today: dt.date
+
+    @property
+    def id(self) -> str:
+        return self.resource.id
+
+    @property
+    def overwhelmed(self) -> bool:
+        busy = self.resource.capacity in (ResourceCapacity.FULL, ResourceCapacity.WAITING_LIST)
+        return self.last_30_days >= OVERWHELMED_30_DAYS or (busy and self.last_30_days > 0)
+
+    @property
+    def stale(self) -> bool:
+        lv = self.resource.last_verified
+        return lv is None or (self.today - lv).days > STALE_AFTER_DAYS
+
+
+def load_directory(cb: Any, today: dt.date) -> list[DirectoryRow]:
+    """Runs on the DB thread: resources joined with their 30/90-day demand."""
+    demand: dict[str, ResourceDemand] = {
+        d.resource_id: d for d in resources.resource_demand(cb, today=today)
+    }
+    rows = []
+    for r in resources.list_resources(cb):
+        d = demand.get(r.id)
+        rows.append(DirectoryRow(r, d.last_30_days if d else 0, d.last_90_days if d else 0, today))
+    return rows
+
+
+class ResourcesView(Screen):
+    """Search the directory; add, edit, verify; import and export CSV with progress."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        tr = self.tr
+        self.setAccessibleName(tr("Resources"))
+        self.model: RecordTableModel[DirectoryRow] = RecordTableModel(
+            [
+                Column(tr("Organisation"), lambda r: r.resource.organisation),
+                Column(tr("Service"), lambda r: r.resource.service),
+                Column(tr("Categories"), lambda r: ", ".join(r.resource.categories)),
+                Column(tr("Area"), lambda r: r.resource.area or ""),
+                Column(tr("Capacity"), lambda r: r.resource.capacity.label),
+                Column(
+                    tr("Last verified"),
+                    lambda r: (
+                        (weeks_ago(r.resource.last_verified, r.today) or tr("Never"))
+                        + ("  ⚠" if r.stale else "")
+                    ),
+                    sort=lambda r: r.resource.last_verified,
+                    tooltip=lambda r: tr("Not checked for over six months") if r.stale else None,
+                ),
+                Column(tr("30 days"), lambda r: r.last_30_days, align_right=True),
+                Column(tr("90 days"), lambda r: r.last_90_days, align_right=True),
+                Column(
+                    tr("Demand"),
+                    lambda r: tr("⚠ Overwhelmed") if r.overwhelmed else "",
+                    sort=lambda r: (r.overwhelmed, r.last_30_days),
+                    tooltip=lambda r: (
+                        tr(
+                            "Many onward referrals lately, or referrals while it is full: "
+                            "consider other resources."
+                        )
+                        if r.overwhelmed
+                        else None
+                    ),
+                ),
+            ],
+            parent=self,
+        )
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading(tr("Resource directory")))
+        top.addStretch(1)
+        self.count_label = QLabel()
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        bar = QHBoxLayout()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(tr("Search organisation, service, category, area…"))
+        self.search_edit.setAccessibleName(tr("Search the directory"))
+        self.search_edit.setClearButtonEnabled(True)
+        search_label = QLabel(tr("&Search:"))
+        search_label.setBuddy(self.search_edit)
+        bar.addWidget(search_label)
+        bar.addWidget(self.search_edit, 2)
+        self.category_box = QComboBox()
+        self.category_box.setAccessibleName(tr("Category"))
+        self.category_box.addItem(tr("All categories"), None)
+        cat_label = QLabel(tr("&Category:"))
+        cat_label.setBuddy(self.category_box)
+        bar.addWidget(cat_label)
+        bar.addWidget(self.category_box, 1)
+        layout.addLayout(bar)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(tr("Add…"))
+        self.add_button.setAccessibleName(tr("Add a resource"))
+        self.edit_button = QPushButton(tr("Edit…"))
+        self.edit_button.setAccessibleName(tr("Edit the selected resource"))
+        self.verify_button = QPushButton(tr("Mark verified today"))
+        self.verify_button.setAccessibleName(tr("Mark the selected resource verified today"))
+        self.import_button = QPushButton(tr("Import CSV…"))
+        self.import_button.setAccessibleName(tr("Import resources from a CSV file"))
+        self.export_button = QPushButton(tr("Export CSV…"))
+        self.export_button.setAccessibleName(tr("Export the directory to a CSV file"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.verify_button.clicked.connect(self.verify)
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button.clicked.connect(self.export_csv)
+        for b in (self.add_button, self.edit_button, self.verify_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(tr("Import or export progress"))
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setAccessibleName(tr("Cancel the import or export"))
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_transfer)
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
+        layout.addLayout(buttons)
+        self.table = make_table(self.proxy, tr("Resource directory"))
+        for col, width in enumerate((200, 200, 200, 110, 100, 130, 70, 70)):
+            self.table.setColumnWidth(col, width)
+        self.table.activated.connect(lambda _i: self.edit())
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.search_edit)
+
+        self.search_edit.textChanged.connect(self._apply_filter)
+        self.category_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self._job: Any = None
+        self._cancel_event = threading.Event()
+        self.session.runner.sig_progress.connect(self._on_runner_progress)
+
+    # -- contract -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.run(load_directory, dt.date.today(), on_done=self._show)
+
+    def on_changes(self, changes: Changes) -> None:
+        if relevant(changes, "resource", "onward_referral", "erasure"):
+            self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        self.model.clear()
+        self.search_edit.clear()
+        self.count_label.clear()
+        self._end_transfer()
+
+    # -- actions ------------------------------------------------------------------------
+    def current(self) -> Resource | None:
+        index = self.table.currentIndex()
+        return self.proxy.row_at(index.row()).resource if index.isValid() else None
+
+    def add(self) -> None:
+        values = ResourceDialog.ask(self)
+        if values:
+            self.write(resources.add_resource, **values)
+
+    def edit(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        values = ResourceDialog.ask(self, r)
+        if values:
+            self.write(resources.edit_resource, r.id, **values)
+
+    def verify(self) -> None:
+        r = self.current()
+        if r is not None:
+            self.write(resources.mark_verified, r.id)
+
+    @classmethod
+    def ask_import_path(cls, parent: QWidget | None) -> Path | None:
+        path, _f = QFileDialog.getOpenFileName(
+            parent, parent.tr("Import resources") if parent else "", "", "CSV files (*.csv)"
+        )
+        return Path(path) if path else None
+
+    @classmethod
+    def ask_export_path(cls, parent: QWidget | None) -> Path | None:
+        path, _f = QFileDialog.getSaveFileName(
+            parent,
+            parent.tr("Export resources") if parent else "",
+            "resources.csv",
+            "CSV files (*.csv)",
+        )
+        return Path(path) if path else None
+
+    def import_csv(self) -> None:
+        path = self.ask_import_path(self)
+        if path is None:
+            return
+        self._start_transfer()
+        self._job = self.write(
+            resources.import_resources_csv,
+            path,
+            cancel=self._cancel_event.is_set,
+            progress=True,
+            on_done=self._on_imported,
+            on_error=self._on_transfer_failed,
+        )
+
+    def export_csv(self) -> None:
+        path = self.ask_export_path(self)
+        if path is None:
+            return
+        self._start_transfer()
+        self._job = self.write(
+            resources.export_resources_csv,
+            path,
+            cancel=self._cancel_event.is_set,
+            progress=True,
+            on_done=self._on_exported,
+            on_error=self._on_transfer_failed,
+        )
+
+    def cancel_transfer(self) -> None:
+        self._cancel_event.set()
+
+    # -- internals ----------------------------------------------------------------------
+    def _show(self, rows: list[DirectoryRow]) -> None:
+        current = self.current()
+        self.model.set_rows(rows)
+        categories = sorted({c for r in rows for c in r.resource.categories}, key=str.lower)
+        chosen = self.category_box.currentData()
+        self.category_box.blockSignals(True)
+        self.category_box.clear()
+        self.category_box.addItem(self.tr("All categories"), None)
+        for c in categories:
+            self.category_box.addItem(c, c)
+        self.category_box.setCurrentIndex(max(self.category_box.findData(chosen), 0))
+        self.category_box.blockSignals(False)
+        self._apply_filter()
+        busy = sum(r.overwhelmed for r in rows)
+        text = self.tr("{n} resources").format(n=len(rows))
+        if busy:
+            text += " — " + self.tr("{n} overwhelmed").format(n=busy)
+        self.count_label.setText(text)
+        if current is not None:
+            row = self.model.row_of_id(current.id)
+            if row >= 0:
+                self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def _apply_filter(self) -> None:
+        category = self.category_box.currentData()
+        self.proxy.set_predicate(
+            (lambda r: category in r.resource.categories) if category else None
+        )
+        self.proxy.setFilterFixedString(self.search_edit.text().strip())
+
+    def _start_transfer(self) -> None:
+        self._cancel_event = threading.Event()
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.import_button.setEnabled(False)
+        self.export_button.setEnabled(False)
+
+    def _end_transfer(self) -> None:
+        self._job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.import_button.setEnabled(True)
+        self.export_button.setEnabled(True)
+
+    def _on_runner_progress(self, job_id: int, done: int, total: int) -> None:
+        if self._job is not None and job_id == self._job.id:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+
+    def _on_imported(self, report: Any) -> None:
+        self._end_transfer()
+        self.last_report = report
+        if report.ok:
+            self.message.show_message(
+                self.tr("Imported: {a} added, {u} updated.").format(
+                    a=report.added, u=report.updated
+                ),
+                "success",
+            )
+        self.show_import_report(report)
+
+    def show_import_report(self, report: Any) -> None:
+        """The report dialog; tests replace it."""
+        if not report.ok:
+            ImportReportDialog.show_report(self, report)
+
+    def _on_exported(self, report: Any) -> None:
+        self._end_transfer()
+        if report.cancelled:
+            self.message.show_message(self.tr("The export was cancelled."), "info")
+        else:
+            self.message.show_message(
+                self.tr("Exported {n} resources.").format(n=report.written), "success"
+            )
+
+    def _on_transfer_failed(self, exc: BaseException) -> None:
+        self._end_transfer()
+        self.show_problem(exc)
