@@ -29,11 +29,15 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'server.db'}"
-    init_database(url)
-    return url
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An initialised server database: a SQLite file, and (marked postgres) PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+        init_database(url)
+        yield url
+    else:
+        yield from _pg_database()
 
 
 @pytest.fixture
@@ -49,8 +53,7 @@ def programme(db_url: str, client: TestClient) -> Iterator[Programme]:
     p.close()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
+def _pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database per test; in CI a missing URL fails instead of skipping."""
     base = os.environ.get(PG_ENV)
     if not base:
@@ -69,6 +72,11 @@ def pg_url() -> Iterator[str]:
         with root.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         root.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    yield from _pg_database()
 
 
 @pytest.fixture

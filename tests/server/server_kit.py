@@ -187,3 +187,89 @@ def running_server(db_url: str, log_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def push_while_pulling(
+    writers: list[Device], readers: list[Device], batches: int = 15, per_batch: int = 8
+) -> None:
+    """Writers push concurrently while a reader pulls; assert the reader never skips a change.
+
+    A puller that stored a cursor past a change committed later with a lower number would
+    never see it: the reader's running view must end identical to a fresh pull from 0.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    done = threading.Event()
+    pushed: list[str] = []
+    lock = threading.Lock()
+
+    def write(dev: Device) -> None:
+        for _ in range(batches):
+            p = dev.participant()
+            changes = [p] + [
+                dev.change(
+                    "contact", fields={"kind": "phone", "minutes": i}, participant_id=p["row_id"]
+                )
+                for i in range(per_batch - 1)
+            ]
+            results = dev.push(changes)["results"]
+            assert all(r["status"] == "applied" for r in results), results
+            with lock:
+                pushed.extend(c["change_id"] for c in changes)
+
+    def read() -> tuple[list[str], list[int]]:
+        seen: list[str] = []
+        seqs: list[int] = []
+        cursor = 0
+        turn = 0
+        while True:
+            finished = done.is_set()  # read before pulling: a last full pull follows
+            reader = readers[turn % len(readers)]
+            turn += 1
+            r = reader.post("pull", {"cursor": cursor, "limit": 13})
+            assert r.status_code == 200, r.text
+            page = r.json()
+            for c in page["changes"]:
+                assert c["server_seq"] > cursor
+                seen.append(c["change_id"])
+                seqs.append(c["server_seq"])
+            cursor = page["next_cursor"]
+            if finished and not page["has_more"]:
+                return seen, seqs
+
+    with ThreadPoolExecutor(max_workers=len(writers) + 1) as pool:
+        reading = pool.submit(read)
+        writing = [pool.submit(write, w) for w in writers]
+        for f in writing:
+            f.result()
+        done.set()
+        seen, seqs = reading.result()
+
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert len(seen) == len(set(seen))
+    assert set(seen) == set(pushed)
+    assert len(pushed) == len(writers) * batches * per_batch
+    fresh, _ = readers[0].pull_all(limit=500)
+    assert [c["change_id"] for c in fresh] == seen
+
+
+def stored_bytes(db_url: str) -> bytes:
+    """Everything the server database holds: every row of every table as text, and for
+    SQLite also the raw bytes of the database file and its write-ahead log."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(db_url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        with engine.connect() as conn:
+            dump = "\n".join(
+                repr(list(conn.execute(select(table)))) for table in meta.sorted_tables
+            ).encode()
+    finally:
+        engine.dispose()
+    if db_url.startswith("sqlite:///"):
+        folder = Path(db_url.removeprefix("sqlite:///")).parent
+        dump += b"".join(p.read_bytes() for p in sorted(folder.glob("server.db*")))
+    return dump

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
-from server_kit import CANARY, Programme
+from server_kit import CANARY, Programme, stored_bytes
 from sqlalchemy import func, select
 
 from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
@@ -186,10 +185,7 @@ def test_refused_changes_leave_no_content_anywhere(
     assert len(refusals) == 1
     assert refusals[0].change_id == change["change_id"]
     assert CANARY not in repr(refusals[0].__dict__)
-    stored = b"".join(
-        path.read_bytes()  # the database and its write-ahead log
-        for path in Path(db_url.removeprefix("sqlite:///")).parent.glob("server.db*")
-    )
+    stored = stored_bytes(db_url)
     assert b"ACCEPTED-MARKER" in stored
     assert CANARY.encode() not in stored
     assert CANARY not in caplog.text
