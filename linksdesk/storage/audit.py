@@ -33,9 +33,15 @@ def _digest(prev: str, at: dt.datetime, actor: str, action: str, entity: str, ei
 
 
 def _head_row(session: Session) -> LocalSetting | None:
-    # session.get keeps the row in the identity map: several events in one transaction
-    # update it in memory and it is written once, at flush
-    return session.get(LocalSetting, HEAD_KEY)
+    # the session only holds unchanged rows weakly: keep the head row for the session's
+    # life so several events in one save read it once
+    row = session.info.get(HEAD_KEY)
+    if isinstance(row, LocalSetting) and row in session:
+        return row
+    row = session.get(LocalSetting, HEAD_KEY)
+    if row is not None:
+        session.info[HEAD_KEY] = row
+    return row
 
 
 def _head(row: LocalSetting | None) -> tuple[int, str] | None:
@@ -74,10 +80,13 @@ def append(
     session.add(event)
     new_head = {"count": count + 1, "hash": event.hash}
     if row is None:
-        session.add(LocalSetting(key=HEAD_KEY, value=new_head))
+        row = LocalSetting(key=HEAD_KEY, value=new_head)
+        session.add(row)
+        session.info[HEAD_KEY] = row
     else:
-        row.value = new_head  # a new dict, so the change is seen and written at flush
-    session.flush()
+        # a new dict, so the change is seen; written with the transaction's next flush, so
+        # several events in one save update the head once
+        row.value = new_head
     return event
 
 

@@ -149,9 +149,11 @@ def check_pages(path: Path, key: bytes, *, salt: bytes | None = None) -> PageChe
         words = line.split()
         if line.startswith("HMAC verification failed for page") and words[-1].isdigit():
             failed.append(int(words[-1]))
+        elif line.startswith("page ") and "invalid size" in line and words[1].isdigit():
+            failed.append(int(words[1]))  # a torn last page cannot be read either
         else:
             other.append(line)
-    return PageCheck(pages, tuple(failed), tuple(other))
+    return PageCheck(pages, tuple(sorted(set(failed))), tuple(other))
 
 
 def make_engine(path: Path, key: bytes, *, salt: bytes | None = None) -> Engine:

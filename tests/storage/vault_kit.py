@@ -1,0 +1,114 @@
+"""Helpers for the vault tests: synthetic rows, file snapshots, bit flips and raw access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from linksdesk.storage import keyfile
+from linksdesk.storage.engine import PAGE_SIZE, connect_raw
+from linksdesk.storage.store import Store, WriteTx
+from linksdesk.storage.tables import Note, NoteRevision, Participant
+
+PASSPHRASE = "correct horse battery staple"  # the conftest vault's passphrase
+_programme_ids = itertools.count(1000)
+
+
+def add_participant(tx: WriteTx, **values: Any) -> Participant:
+    """A synthetic participant, inserted through the unit of work (outbox, index, audit)."""
+    fields: dict[str, Any] = {
+        "programme_id": f"P{next(_programme_ids)}",
+        "given_name": "Alex",
+        "family_name": "Example",
+        "created_on": dt.date(2026, 1, 5),
+        "status": "active",
+    }
+    fields.update(values)
+    return tx.insert(Participant(**fields))
+
+
+def add_note(tx: WriteTx, participant_id: str, body: str) -> tuple[Note, NoteRevision]:
+    """A case note and its first revision, as casework writes them."""
+    when = dt.datetime(2026, 3, 2, 10, 30)
+    note = tx.insert(Note(participant_id=participant_id, contact_id=None, written_at=when))
+    rev = tx.insert(
+        NoteRevision(
+            note_id=note.id,
+            participant_id=participant_id,
+            revision=1,
+            base_revision_id=None,
+            body=body,
+            written_at=when,
+        )
+    )
+    return note, rev
+
+
+def fill(store: Store, participants: int = 20, notes_each: int = 10, size: int = 400) -> list[str]:
+    """Enough synthetic rows for a file of many pages; returns the participant ids."""
+    ids = []
+    filler = "Talked about the lunch club and the walking group. " * (size // 50 + 1)
+    for i in range(participants):
+        with store.write() as tx:
+            p = add_participant(tx, given_name=f"Sam{i}")
+            for n in range(notes_each):
+                add_note(tx, p.id, f"Note {n}. {filler[:size]}")
+            ids.append(p.id)
+    return ids
+
+
+def data_key(vault_path: Path, passphrase: str = PASSPHRASE) -> bytes:
+    return keyfile.unlock_with_passphrase(keyfile.keyfile_path(vault_path), passphrase)
+
+
+@contextmanager
+def raw_connection(vault_path: Path, passphrase: str = PASSPHRASE) -> Iterator[Any]:
+    """A raw keyed sqlcipher3 connection, as someone holding the key could open one."""
+    conn = connect_raw(vault_path, data_key(vault_path, passphrase))
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+FileState = dict[str, tuple[int, int, str]]
+
+
+def snapshot(folder: Path) -> tuple[int, FileState]:
+    """The folder's mtime and (size, mtime, sha256) of every file under it.
+
+    The folder's own mtime changes when a file is created or removed in it, so equal
+    snapshots also show that no file came and went in between.
+    """
+    files: FileState = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            digest = hashlib.sha256(p.read_bytes()).hexdigest()
+            files[str(p.relative_to(folder))] = (st.st_size, st.st_mtime_ns, digest)
+    return folder.stat().st_mtime_ns, files
+
+
+def flip_bit(path: Path, offset: int, bit: int = 3) -> None:
+    with path.open("r+b") as fh:
+        fh.seek(offset)
+        byte = fh.read(1)[0]
+        fh.seek(offset)
+        fh.write(bytes([byte ^ (1 << bit)]))
+
+
+def page_count(path: Path) -> int:
+    return path.stat().st_size // PAGE_SIZE
+
+
+def split_pages(data: bytes) -> list[bytes]:
+    return [data[i : i + PAGE_SIZE] for i in range(0, len(data), PAGE_SIZE)]
+
+
+def side_files(vault_path: Path) -> list[str]:
+    return [s for s in ("-wal", "-shm", "-journal") if Path(f"{vault_path}{s}").exists()]
