@@ -16,6 +16,7 @@ from linksdesk.ui.session import UiSession
 def pytest_configure(config: pytest.Config) -> None:
     # the offscreen platform says this for every top-level window; it is not our warning
     config.addinivalue_line("qt_log_ignore", "This plugin does not support propagateSizeHints")
+    config.addinivalue_line("qt_log_ignore", "This plugin does not support raise")
 
 
 @pytest.fixture

@@ -1,0 +1,555 @@
+"""The main window: unlock screen or workspace, navigation, menus and shortcuts, status bar."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk import __version__
+from linksdesk.casework import participants
+from linksdesk.core.changes import Changes
+from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
+from linksdesk.ui import icons
+from linksdesk.ui.crash_dialog import CrashDialog
+from linksdesk.ui.dialogs.participant import ParticipantDialog
+from linksdesk.ui.runner import JobCancelled
+from linksdesk.ui.search_palette import PaletteHit, SearchPalette
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.settings_dialog import SettingsDialog
+from linksdesk.ui.unlock import UnlockScreen
+from linksdesk.ui.views.caseload import CaseloadView
+from linksdesk.ui.views.diary import DiaryView
+from linksdesk.ui.views.participant import ParticipantView
+from linksdesk.ui.views.resources import ResourcesView
+from linksdesk.ui.views.today import TodayView
+
+log = logging.getLogger(__name__)
+
+SHORTCUTS = {
+    "lock": "Ctrl+L",
+    "search": "Ctrl+K",
+    "settings": "Ctrl+,",
+    "quit": "Ctrl+Q",
+    "new_participant": "Ctrl+Shift+P",
+    "new_contact": "Ctrl+Shift+C",
+    "new_note": "Ctrl+Shift+N",
+    "go_today": "Ctrl+1",
+    "go_caseload": "Ctrl+2",
+    "go_diary": "Ctrl+3",
+    "go_resources": "Ctrl+4",
+    "go_record": "Ctrl+5",
+    "sync_now": "Ctrl+Shift+S",
+}
+
+
+class MainWindow(QMainWindow):
+    """Shows the unlock screen while locked and the workspace while unlocked.
+
+    Shell actions that create records call into the screens: new contact and new note go to
+    the open participant record (``start_contact`` / ``start_note``); new participant asks
+    with ``ParticipantDialog`` and opens the new record.
+    """
+
+    sig_view_changed = Signal(str)  # key of the view now shown
+
+    def __init__(
+        self, session: UiSession, vault_path: Path | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icons.icon("app"))
+        self.setMinimumSize(QSize(760, 520))
+        self.resize(1200, 780)
+        self.crash_dialog: CrashDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self._progress_job: int | None = None
+        self._icon_of: list[tuple[Any, str]] = []
+        self._sync_hook: Callable[[], None] | None = None
+
+        self.unlock_screen = UnlockScreen(session, vault_path)
+        self.today_view = TodayView(session)
+        self.caseload_view = CaseloadView(session)
+        self.diary_view = DiaryView(session)
+        self.resources_view = ResourcesView(session)
+        self.participant_view = ParticipantView(session)
+        self.views: dict[str, QWidget] = {
+            "today": self.today_view,
+            "caseload": self.caseload_view,
+            "diary": self.diary_view,
+            "resources": self.resources_view,
+            "record": self.participant_view,
+        }
+        self._view_titles = {
+            "today": self.tr("Today"),
+            "caseload": self.tr("Caseload"),
+            "diary": self.tr("Diary"),
+            "resources": self.tr("Resources"),
+            "record": self.tr("Participant record"),
+        }
+        self.search_palette = SearchPalette(session, self)
+
+        self._make_actions()
+        self._make_menus()
+        self._make_workspace()
+        self._make_status_bar()
+        self._connect()
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.unlock_screen)
+        self.stack.addWidget(self.workspace)
+        self.setCentralWidget(self.stack)
+        self._show_locked()
+
+    # -- building -------------------------------------------------------------------------
+    def _action(
+        self,
+        key: str,
+        text: str,
+        icon_name: str | None,
+        slot: Callable[[], None],
+        tip: str = "",
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icons.icon(icon_name))
+            self._icon_of.append((action, icon_name))
+        shortcut = SHORTCUTS.get(key)
+        plain = text.replace("&", "").replace("…", "")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip or plain} ({native})")
+        else:
+            action.setToolTip(tip or plain)
+        action.setStatusTip(tip or plain)
+        action.setCheckable(checkable)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _make_actions(self) -> None:
+        tr = self.tr
+        self.action_lock = self._action(
+            "lock", tr("&Lock"), "lock", self.lock, tr("Lock LinksDesk now")
+        )
+        self.action_search = self._action(
+            "search",
+            tr("&Search…"),
+            "search",
+            self.open_search,
+            tr("Search participants, notes, goals and resources"),
+        )
+        self.action_settings = self._action(
+            "settings", tr("Se&ttings…"), "settings", self.open_settings, tr("Settings")
+        )
+        self.action_quit = self._action("quit", tr("&Quit"), "quit", self.close, tr("Quit"))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.action_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.action_new_participant = self._action(
+            "new_participant",
+            tr("New &participant…"),
+            "new-participant",
+            self.new_participant,
+            tr("Add a new participant"),
+        )
+        self.action_new_contact = self._action(
+            "new_contact",
+            tr("New &contact…"),
+            "new-contact",
+            self.new_contact,
+            tr("Record a contact with the participant whose record is open"),
+        )
+        self.action_new_note = self._action(
+            "new_note",
+            tr("New case &note"),
+            "new-note",
+            self.new_note,
+            tr("Write a case note for the participant whose record is open"),
+        )
+        self.action_sync_now = self._action(
+            "sync_now",
+            tr("S&ync now"),
+            "sync",
+            self.sync_now,
+            tr("Send and fetch changes from your programme's server"),
+        )
+        self.action_sync_now.setVisible(False)  # shown once a sync hook is installed
+        self.go_group = QActionGroup(self)
+        self.go_group.setExclusive(True)
+        self.go_actions: dict[str, QAction] = {}
+        go_icons = {
+            "today": "today",
+            "caseload": "caseload",
+            "diary": "diary",
+            "resources": "resources",
+            "record": "participant",
+        }
+        for key, title in self._view_titles.items():
+            action = self._action(
+                f"go_{key}",
+                title,
+                go_icons[key],
+                lambda k=key: self.show_view(k),
+                tr("Show {view}").format(view=title),
+                checkable=True,
+            )
+            self.go_group.addAction(action)
+            self.go_actions[key] = action
+        self.action_about = self._action("about", tr("&About LinksDesk"), "help", self.about)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.vault_actions = [
+            self.action_lock,
+            self.action_search,
+            self.action_settings,
+            self.action_new_participant,
+            self.action_new_contact,
+            self.action_new_note,
+            self.action_sync_now,
+            *self.go_actions.values(),
+        ]
+
+    def _make_menus(self) -> None:
+        tr = self.tr
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("&File"))
+        file_menu.addAction(self.action_sync_now)
+        file_menu.addAction(self.action_settings)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_lock)
+        file_menu.addAction(self.action_quit)
+        record_menu = bar.addMenu(tr("&Record"))
+        record_menu.addAction(self.action_new_participant)
+        record_menu.addAction(self.action_new_contact)
+        record_menu.addAction(self.action_new_note)
+        go_menu = bar.addMenu(tr("&Go"))
+        go_menu.addAction(self.action_search)
+        go_menu.addSeparator()
+        for action in self.go_actions.values():
+            go_menu.addAction(action)
+        help_menu = bar.addMenu(tr("&Help"))
+        help_menu.addAction(self.action_about)
+        for menu in (file_menu, record_menu, go_menu, help_menu):
+            menu.setToolTipsVisible(True)
+
+    def _nav_button(self, action: QAction) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setIconSize(QSize(20, 20))
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        button.setAccessibleName(action.text().replace("&", ""))
+        button.setMinimumHeight(34)
+        return button
+
+    def _make_workspace(self) -> None:
+        tr = self.tr
+        self.workspace = QWidget(self)
+        nav = QFrame(self.workspace)
+        nav.setObjectName("navigation")
+        nav.setAccessibleName(tr("Navigation"))
+        nav.setFrameShape(QFrame.Shape.NoFrame)
+        nav.setStyleSheet(
+            "#navigation { background: palette(alternate-base);"
+            " border-right: 1px solid palette(mid); }"
+            "#navigation QToolButton { text-align: left; padding: 4px 10px; border-radius: 6px; }"
+            "#navigation QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
+        nav_layout = QVBoxLayout(nav)
+        nav_layout.setContentsMargins(8, 10, 8, 10)
+        nav_layout.setSpacing(2)
+        self.search_button = self._nav_button(self.action_search)
+        self.search_button.setText(tr("Search"))
+        nav_layout.addWidget(self.search_button)
+        nav_layout.addSpacing(8)
+        self.nav_buttons: dict[str, QToolButton] = {}
+        for key, action in self.go_actions.items():
+            button = self._nav_button(action)
+            self.nav_buttons[key] = button
+            nav_layout.addWidget(button)
+        nav_layout.addStretch(1)
+        self.lock_button = self._nav_button(self.action_lock)
+        nav_layout.addWidget(self.lock_button)
+        for button in (self.search_button, self.lock_button, *self.nav_buttons.values()):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setMinimumWidth(150)
+        self.view_stack = QStackedWidget(self.workspace)
+        for view in self.views.values():
+            self.view_stack.addWidget(view)
+        layout = QHBoxLayout(self.workspace)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(nav)
+        layout.addWidget(self.view_stack, 1)
+        previous: QWidget = self.search_button
+        for button in (*self.nav_buttons.values(), self.lock_button):
+            QWidget.setTabOrder(previous, button)
+            previous = button
+        QWidget.setTabOrder(previous, self.view_stack)
+
+    def _make_status_bar(self) -> None:
+        tr = self.tr
+        bar = self.statusBar()
+        bar.setAccessibleName(tr("Status bar"))
+        self.progress = QProgressBar(bar)
+        self.progress.setAccessibleName(tr("Progress"))
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self.cancel_button = QPushButton(tr("Cancel"), bar)
+        self.cancel_button.setAccessibleName(tr("Cancel the running task"))
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.cancel_button.hide()
+        self.sync_label = QLabel(bar)
+        self.sync_label.setAccessibleName(tr("Sync status"))
+        self.sync_label.hide()
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.sync_label)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.sig_unlocked.connect(self._on_session_unlocked)
+        s.sig_locked.connect(self._on_session_locked)
+        s.sig_changed.connect(self._on_session_changed)
+        s.sig_status.connect(self.show_status)
+        s.runner.sig_unhandled.connect(self.report_error)
+        s.runner.sig_progress.connect(self._on_runner_progress)
+        s.runner.sig_done.connect(self._on_runner_finished)
+        s.runner.sig_failed.connect(self._on_runner_finished)
+        for view in self.views.values():
+            signal = getattr(view, "sig_open_participant", None)
+            if signal is not None:
+                signal.connect(self.open_participant)
+        self.caseload_view.sig_new_participant.connect(self.new_participant)
+        erased = getattr(self.participant_view, "sig_erased", None)
+        if erased is not None:
+            erased.connect(self._on_participant_erased)
+        self.search_palette.sig_open_hit.connect(self.open_hit)
+
+    # -- locked / unlocked ----------------------------------------------------------------
+    def _show_locked(self, message: str = "") -> None:
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.reset(message)
+        self.setWindowTitle(self.tr("LinksDesk — Locked"))
+        for action in self.vault_actions:
+            action.setEnabled(False)
+        self.statusBar().clearMessage()
+        self._hide_progress()
+
+    def _on_session_unlocked(self) -> None:
+        for action in self.vault_actions:
+            action.setEnabled(True)
+        self.go_actions["record"].setEnabled(False)
+        self._update_record_actions()
+        self.stack.setCurrentWidget(self.workspace)
+        for key, view in self.views.items():
+            if key != "record":
+                view.refresh()  # type: ignore[attr-defined]
+        self.show_view("today")
+
+    def _on_session_locked(self) -> None:
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and not isinstance(dialog, CrashDialog):
+                dialog.reject()
+        self.search_palette.clear()
+        for view in self.views.values():
+            view.clear()  # type: ignore[attr-defined]
+        self._show_locked(self.tr("LinksDesk is locked. Enter your passphrase to carry on."))
+
+    def lock(self) -> None:
+        """Ctrl+L: save drafts into the vault, lock it and clear the screen."""
+        self.session.lock()
+
+    # -- navigation -----------------------------------------------------------------------
+    def current_view_key(self) -> str:
+        current = self.view_stack.currentWidget()
+        return next((k for k, v in self.views.items() if v is current), "today")
+
+    def show_view(self, key: str) -> None:
+        if not self.session.is_unlocked:
+            return
+        view = self.views[key]
+        self.view_stack.setCurrentWidget(view)
+        self.go_actions[key].setChecked(True)
+        self.setWindowTitle(self.tr("{view} — LinksDesk").format(view=self._view_titles[key]))
+        self._update_record_actions()
+        self.sig_view_changed.emit(key)
+
+    def open_participant(self, participant_id: str) -> None:
+        if not self.session.is_unlocked or not participant_id:
+            return
+        self.participant_view.open(participant_id)
+        self.go_actions["record"].setEnabled(True)
+        self.show_view("record")
+
+    def open_hit(self, ph: PaletteHit) -> None:
+        hit = ph.hit
+        if hit.kind == "resource":
+            self.show_view("resources")
+            opener = getattr(self.resources_view, "open_resource", None)
+            if callable(opener):
+                opener(hit.row_id)
+        elif hit.participant_id:
+            self.open_participant(hit.participant_id)
+
+    def _on_participant_erased(self, _pid: str) -> None:
+        self.go_actions["record"].setEnabled(False)
+        self.show_view("caseload")
+
+    def _record_open(self) -> bool:
+        return getattr(self.participant_view, "participant_id", None) is not None
+
+    def _update_record_actions(self) -> None:
+        unlocked = self.session.is_unlocked
+        for action in (self.action_new_contact, self.action_new_note):
+            action.setEnabled(unlocked and self._record_open())
+
+    # -- record actions -------------------------------------------------------------------
+    def new_participant(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        values = ParticipantDialog.ask(self)
+        if not values or not self.session.is_unlocked:
+            return
+
+        def created(outcome: Any) -> None:
+            person = getattr(outcome, "value", outcome)
+            warnings = getattr(getattr(outcome, "changes", None), "warnings", [])
+            if warnings:
+                self.show_status(" ".join(str(w) for w in warnings))
+            self.open_participant(person.id)
+
+        self.session.call(participants.create_participant, **values, on_done=created)
+
+    def new_contact(self) -> None:
+        if not self._record_open():
+            self.show_status(self.tr("Open a participant's record first."))
+            return
+        self.show_view("record")
+        self.participant_view.start_contact()
+
+    def new_note(self) -> None:
+        if not self._record_open():
+            self.show_status(self.tr("Open a participant's record first."))
+            return
+        self.show_view("record")
+        self.participant_view.start_note()
+
+    # -- search and settings --------------------------------------------------------------
+    def open_search(self) -> None:
+        if self.session.is_unlocked:
+            self.search_palette.popup()
+
+    def open_settings(self) -> None:
+        if self.session.is_unlocked:
+            self.settings_dialog = SettingsDialog.ask(self.session, self)
+
+    # -- sync hook ------------------------------------------------------------------------
+    def set_sync_hook(self, sync_now: Callable[[], None] | None) -> None:
+        """Install what "Sync now" does (the sync engineer's client); None hides it."""
+        self._sync_hook = sync_now
+        self.action_sync_now.setVisible(sync_now is not None)
+        self.sync_label.setVisible(sync_now is not None)
+
+    def set_sync_status(self, text: str) -> None:
+        self.sync_label.setText(text)
+        self.sync_label.setAccessibleDescription(text)
+
+    def sync_now(self) -> None:
+        if self._sync_hook is not None and self.session.is_unlocked:
+            self._sync_hook()
+
+    # -- status, progress and errors ------------------------------------------------------
+    def show_status(self, text: str, timeout_ms: int = 10_000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def report_error(self, exc: object) -> None:
+        """User and environment errors in the status bar; anything else in a crash dialog."""
+        if isinstance(exc, JobCancelled):
+            return
+        if isinstance(exc, LinksDeskError):
+            if isinstance(exc, EnvironmentProblem):
+                log.warning("environment problem shown: %s", type(exc).__name__)
+            self.show_status(str(exc), 20_000)
+            return
+        if not isinstance(exc, BaseException):
+            return
+        if self.crash_dialog is not None and self.crash_dialog.isVisible():
+            return  # one report at a time; the log keeps the rest
+        self.crash_dialog = CrashDialog.ask(exc, self)
+        self.crash_dialog.finished.connect(self._on_crash_dialog_finished)
+
+    def _on_crash_dialog_finished(self, _result: int) -> None:
+        self.crash_dialog = None
+
+    def _on_session_changed(self, changes: Changes) -> None:
+        for view in self.views.values():
+            view.on_changes(changes)  # type: ignore[attr-defined]
+        self._update_record_actions()
+
+    def _on_runner_progress(self, job_id: int, done: int, total: int) -> None:
+        self._progress_job = job_id
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(min(done, total) if total > 0 else 0)
+        self.progress.show()
+        self.cancel_button.show()
+
+    def _on_runner_finished(self, job_id: int, _payload: object) -> None:
+        if job_id == self._progress_job:
+            self._hide_progress()
+
+    def _hide_progress(self) -> None:
+        self._progress_job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _on_cancel_clicked(self) -> None:
+        if self._progress_job is not None:
+            self.session.runner.cancel(self._progress_job)
+            self.show_status(self.tr("Cancelling…"))
+        self._hide_progress()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About LinksDesk"),
+            self.tr(
+                "LinksDesk {version}\n\nCase recording for links workers, offline first, "
+                "with your records encrypted on this computer."
+            ).format(version=__version__),
+        )
+
+    # -- Qt events ------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            icons.clear_cache()
+            for action, name in self._icon_of:
+                action.setIcon(icons.icon(name))
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.unlock_screen.abandon()
+        self.session.lock()  # drafts are kept inside the vault, then it is locked
+        super().closeEvent(event)

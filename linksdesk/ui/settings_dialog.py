@@ -1,0 +1,304 @@
+"""Settings: auto-lock, the programme's appointment limit, concerns, "not seen for", passphrase."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.errors import WrongPassphraseError
+from linksdesk.core.settings import Settings
+from linksdesk.ui.icons import icon
+from linksdesk.ui.runner import is_expected
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
+
+
+def _change_passphrase(cb: Casebook, new: str, current: str) -> None:
+    """On the DB thread; checks the current passphrase when casework lets us pass it."""
+    params = inspect.signature(cb.change_passphrase).parameters
+    if "current_passphrase" in params:
+        cb.change_passphrase(new, current_passphrase=current)
+    else:
+        cb.change_passphrase(new)
+
+
+class SettingsDialog(QDialog):
+    """Edits the settings stored inside the vault; saving runs on the DB thread."""
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
+        self.setMinimumWidth(520)
+        tr = self.tr
+
+        # -- this computer -------------------------------------------------------------------
+        self.auto_lock = QSpinBox(self)
+        self.auto_lock.setRange(1, 240)
+        self.auto_lock.setSuffix(tr(" minutes"))
+        self.auto_lock.setAccessibleName(tr("Lock after minutes without use"))
+        self.auto_lock.setToolTip(
+            tr("LinksDesk locks itself after this long without use, time asleep included.")
+        )
+        self.clipboard = QSpinBox(self)
+        self.clipboard.setRange(5, 600)
+        self.clipboard.setSuffix(tr(" seconds"))
+        self.clipboard.setAccessibleName(tr("Clear copied text after seconds"))
+
+        # -- programme -----------------------------------------------------------------------
+        self.appointment_limit = QSpinBox(self)
+        self.appointment_limit.setRange(0, 100)
+        self.appointment_limit.setSpecialValueText(tr("No limit"))
+        self.appointment_limit.setAccessibleName(tr("Appointment limit per person"))
+        self.appointment_limit.setToolTip(
+            tr("Supported visits and attempted contacts do not count towards the limit.")
+        )
+        self.not_seen = QSpinBox(self)
+        self.not_seen.setRange(1, 104)
+        self.not_seen.setSuffix(tr(" weeks"))
+        self.not_seen.setAccessibleName(tr("Not seen for weeks"))
+        self.not_seen.setToolTip(
+            tr("People not seen for this long are listed on the Today screen to reach out to.")
+        )
+        self.review_weeks = QSpinBox(self)
+        self.review_weeks.setRange(1, 52)
+        self.review_weeks.setSuffix(tr(" weeks"))
+        self.review_weeks.setAccessibleName(tr("Review goals every weeks"))
+        self.concerns = QPlainTextEdit(self)
+        self.concerns.setAccessibleName(tr("Concerns, one per line"))
+        self.concerns.setTabChangesFocus(True)
+        self.concerns.setMinimumHeight(140)
+
+        working = QWidget(self)
+        wform = QFormLayout(working)
+        wform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        wform.addRow(self._label(tr("&Lock after"), self.auto_lock), self.auto_lock)
+        wform.addRow(self._label(tr("&Clear copied text after"), self.clipboard), self.clipboard)
+        prog_box = QGroupBox(tr("Programme settings"), working)
+        pform = QFormLayout(prog_box)
+        pform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        pform.addRow(
+            self._label(tr("&Appointments per person"), self.appointment_limit),
+            self.appointment_limit,
+        )
+        pform.addRow(self._label(tr("&Not seen for"), self.not_seen), self.not_seen)
+        pform.addRow(self._label(tr("&Review goals every"), self.review_weeks), self.review_weeks)
+        pform.addRow(self._label(tr("C&oncerns (one per line)"), self.concerns), self.concerns)
+        synced = QLabel(
+            tr("Your programme may set these centrally; a sync then replaces them."), prog_box
+        )
+        synced.setWordWrap(True)
+        synced.setEnabled(False)
+        pform.addRow(synced)
+        wform.addRow(prog_box)
+
+        # -- passphrase -----------------------------------------------------------------------
+        security = QWidget(self)
+        sform = QFormLayout(security)
+        sform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.current = PassphraseEdit(security)
+        self.current.setAccessibleName(tr("Current passphrase"))
+        self.new = PassphraseEdit(security)
+        self.new.setAccessibleName(tr("New passphrase"))
+        self.repeat = PassphraseEdit(security)
+        self.repeat.setAccessibleName(tr("Repeat the new passphrase"))
+        self.strength = StrengthHint(security)
+        self.new.textChanged.connect(self._on_new_text_changed)
+        sform.addRow(self._label(tr("C&urrent passphrase"), self.current), self.current)
+        sform.addRow(self._label(tr("N&ew passphrase"), self.new), self.new)
+        sform.addRow("", self.strength)
+        sform.addRow(self._label(tr("Re&peat it"), self.repeat), self.repeat)
+        self.passphrase_message = InlineMessage(security)
+        sform.addRow(self.passphrase_message)
+        self.change_button = QPushButton(icon("key"), tr("C&hange passphrase"), security)
+        self.change_button.setAccessibleName(tr("Change passphrase"))
+        self.change_button.clicked.connect(self._on_change_clicked)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.change_button)
+        sform.addRow(row)
+        note = QLabel(
+            tr(
+                "Changing the passphrase does not change your recovery key: keep using the "
+                "one you stored."
+            ),
+            security,
+        )
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        sform.addRow(note)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(tr("Settings sections"))
+        self.tabs.addTab(working, icon("settings"), tr("&Working"))
+        self.tabs.addTab(security, icon("lock"), tr("&Passphrase"))
+
+        self.message = InlineMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName(tr("Save settings"))
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAccessibleName(tr("Cancel"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        QWidget.setTabOrder(self.auto_lock, self.clipboard)
+        QWidget.setTabOrder(self.clipboard, self.appointment_limit)
+        QWidget.setTabOrder(self.appointment_limit, self.not_seen)
+        QWidget.setTabOrder(self.not_seen, self.review_weeks)
+        QWidget.setTabOrder(self.review_weeks, self.concerns)
+        QWidget.setTabOrder(self.current, self.new)
+        QWidget.setTabOrder(self.new, self.repeat)
+        QWidget.setTabOrder(self.repeat, self.change_button)
+
+        self.session.sig_locked.connect(self.reject)
+        self.load(session.settings)
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    # -- settings -------------------------------------------------------------------------
+    def load(self, settings: Settings) -> None:
+        self.auto_lock.setValue(settings.auto_lock_minutes)
+        self.clipboard.setValue(settings.clipboard_clear_seconds)
+        self.appointment_limit.setValue(settings.appointment_limit or 0)
+        self.not_seen.setValue(settings.not_seen_weeks)
+        self.review_weeks.setValue(settings.review_goals_every_weeks)
+        self.concerns.setPlainText("\n".join(settings.concern_taxonomy))
+
+    def changes(self) -> dict[str, Any]:
+        """The settings as the form shows them, only those that differ from the current ones."""
+        limit = self.appointment_limit.value()
+        form: dict[str, Any] = {
+            "auto_lock_minutes": self.auto_lock.value(),
+            "clipboard_clear_seconds": self.clipboard.value(),
+            "appointment_limit": limit if limit > 0 else None,
+            "not_seen_weeks": self.not_seen.value(),
+            "review_goals_every_weeks": self.review_weeks.value(),
+            "concern_taxonomy": tuple(
+                line.strip() for line in self.concerns.toPlainText().splitlines() if line.strip()
+            ),
+        }
+        current = self.session.settings
+        return {k: v for k, v in form.items() if getattr(current, k) != v}
+
+    def save(self) -> None:
+        changes = self.changes()
+        if not changes:
+            self.accept()
+            return
+        self.message.clear_message()
+        self._set_busy(True)
+        self.session.update_settings(changes, on_done=self._on_saved, on_error=self._on_save_failed)
+
+    def _on_saved(self, _settings: Settings) -> None:
+        self._set_busy(False)
+        self.session.sig_status.emit(self.tr("Settings saved."))
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.tabs.setCurrentIndex(0)
+        self.message.show_message(
+            str(exc) if is_expected(exc) else self.tr("The settings could not be saved.")
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.save_button.setEnabled(not busy)
+        self.change_button.setEnabled(not busy)
+
+    # -- passphrase -----------------------------------------------------------------------
+    def _on_new_text_changed(self, text: str) -> None:
+        if not text:
+            self.strength.set_strength(None, "")
+            return
+        verdict = Casebook.passphrase_strength(text)
+        self.strength.set_strength(verdict.score, verdict.message)
+
+    def _on_change_clicked(self) -> None:
+        msg = self.passphrase_message
+        if not self.current.text():
+            msg.show_message(self.tr("Enter your current passphrase."))
+            self.current.setFocus()
+            return
+        if not self.new.text():
+            msg.show_message(self.tr("Choose a new passphrase."))
+            self.new.setFocus()
+            return
+        if self.new.text() != self.repeat.text():
+            msg.show_message(
+                self.tr("The two passphrases are not the same. Type the second one again.")
+            )
+            self.repeat.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.repeat.selectAll()
+            return
+        msg.clear_message()
+        self._set_busy(True)
+        self.session.call(
+            _change_passphrase,
+            self.new.text(),
+            self.current.text(),
+            on_done=self._on_passphrase_changed,
+            on_error=self._on_passphrase_failed,
+        )
+
+    def _on_passphrase_changed(self, _none: None) -> None:
+        self._set_busy(False)
+        for edit in (self.current, self.new, self.repeat):
+            edit.wipe()
+        self.passphrase_message.show_message(
+            self.tr("Your passphrase has been changed. Use the new one from now on."), "success"
+        )
+
+    def _on_passphrase_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.passphrase_message.show_message(
+            str(exc) if is_expected(exc) else self.tr("The passphrase could not be changed.")
+        )
+        if isinstance(exc, WrongPassphraseError):
+            self.current.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.current.selectAll()
+        else:
+            self.new.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.new.selectAll()
+
+    def done(self, result: int) -> None:
+        for edit in (self.current, self.new, self.repeat):
+            edit.wipe()
+        super().done(result)
+
+    @classmethod
+    def ask(cls, session: UiSession, parent: QWidget | None = None) -> SettingsDialog:
+        """Open the dialog without blocking; it saves by itself. Returns it (tests use it)."""
+        dialog = cls(session, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
