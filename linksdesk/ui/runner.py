@@ -125,6 +125,10 @@ class TaskRunner(QObject):
             job.cancel()
 
     @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
     def busy(self) -> bool:
         with self._lock:
             return bool(self._pending)

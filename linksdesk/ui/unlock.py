@@ -516,7 +516,10 @@ class UnlockScreen(QWidget):
         cb, self._pending = self._pending, None
         self.key_page.wipe()
         if cb is not None:
-            self.session.runner.submit(cb.lock)
+            if self.session.runner.closed:
+                cb.lock()  # the DB thread is gone: nothing else can be using the casebook
+            else:
+                self.session.runner.submit(cb.lock)
 
     # -- unlock ---------------------------------------------------------------------------
     def _on_unlock_clicked(self) -> None:

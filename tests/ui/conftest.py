@@ -55,3 +55,25 @@ def unlocked(qtbot: Any, ui_session: UiSession, made_vault: Path) -> UiSession:
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
         ui_session.unlock(made_vault, PASSPHRASE)
     return ui_session
+
+
+@pytest.fixture
+def window(qtbot: Any, ui_session: UiSession, made_vault: Path) -> Any:
+    """The main window on the unlock screen of ``made_vault``."""
+    from linksdesk.ui.main_window import MainWindow
+
+    w = MainWindow(ui_session, made_vault)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def unlocked_window(qtbot: Any, window: Any, ui_session: UiSession) -> Any:
+    """The main window unlocked through its own unlock screen."""
+    page = window.unlock_screen.open_page
+    page.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        page.unlock_button.click()
+    return window

@@ -44,3 +44,50 @@ def call_casework(
     """Run a casework use case ``fn(casebook, *args, **kwargs)`` on the DB thread and wait."""
     cb = session.require_casebook()
     return on_db_thread(qtbot, session, lambda: fn(cb, *args, **kwargs))
+
+
+def texts_on_screen(root: Any, *, accessibility: bool = True) -> list[str]:
+    """Every piece of text a widget tree shows: labels, fields, buttons, titles, table cells.
+
+    With ``accessibility`` also tooltips and what screen readers are told.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTabWidget,
+        QTextEdit,
+        QWidget,
+    )
+
+    found: list[str] = [root.windowTitle()]
+    for w in root.findChildren(QWidget):
+        if isinstance(w, (QLabel, QLineEdit)):
+            found.append(w.text())
+        elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+            found.append(w.toPlainText())
+        elif isinstance(w, QAbstractButton):
+            found.append(w.text())
+        elif isinstance(w, QGroupBox):
+            found.append(w.title())
+        elif isinstance(w, QComboBox):
+            found.extend(w.itemText(i) for i in range(w.count()))
+        elif isinstance(w, QTabWidget):
+            found.extend(w.tabText(i) for i in range(w.count()))
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            model = w.model()
+            for r in range(min(model.rowCount(), 500)):
+                for c in range(model.columnCount()):
+                    value = model.index(r, c).data(Qt.ItemDataRole.DisplayRole)
+                    if value is not None:
+                        found.append(str(value))
+        if accessibility:
+            found.append(w.toolTip())
+            found.append(w.accessibleName())
+            found.append(w.accessibleDescription())
+    return found
