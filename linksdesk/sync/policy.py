@@ -184,6 +184,10 @@ COLUMNS: Final[dict[str, dict[str, tuple[str, str]]]] = {
 TEAM_TABLES: Final = frozenset({"resource"})
 # rows that stand for the aggregate of unshared participants (rule 2)
 AGGREGATE_TABLES: Final = frozenset({"monthly_total"})
+# the server's record of a kept conflict: a device may only mark it resolved (a delete)
+CONFLICT_TABLE: Final = "sync_conflict"
+# envelope columns whose clocks count towards a row's synced version (see ``synced_clock``)
+VERSIONED_ENVELOPE: Final = frozenset({"deleted", "sharing"})
 
 
 def sync_tag(table: str, column: str) -> str:
@@ -202,8 +206,27 @@ def shareable_columns(table: str) -> frozenset[str]:
     return frozenset(c for c, (tag, _) in COLUMNS.get(table, {}).items() if tag == "share")
 
 
+def local_columns(table: str) -> frozenset[str]:
+    return frozenset(c for c, (tag, _) in COLUMNS.get(table, {}).items() if tag == "local")
+
+
+def synced_clock(table: str, field_hlc: dict[str, Any] | None, fallback: str = "") -> str:
+    """The latest clock over the fields of a row that sync (the verify digest's ``hlc``).
+
+    Edits of ``local`` columns move a row's own clock but never reach the server, so they
+    must not count here or device and server digests would differ.
+    """
+    allowed = shareable_columns(table) | VERSIONED_ENVELOPE
+    clocks = [str(v) for k, v in (field_hlc or {}).items() if k in allowed and v]
+    return max(clocks, default=fallback)
+
+
 def may_leave(change: RowChange) -> bool:
     """Rules 1 and 2: private rows and unconsented participants' rows never leave."""
+    if change.table == CONFLICT_TABLE:
+        # marking a kept conflict resolved carries ids only; the resolution itself is an
+        # ordinary change to the row and goes through the rules below
+        return change.op == "delete" and change.values.get("sharing", "team") != "private"
     if change.table not in COLUMNS:
         return False
     if change.op == "erase":
@@ -220,7 +243,11 @@ class SyncPolicy:
         if not may_leave(change):
             return None
         allowed = shareable_columns(change.table)
-        fields = {k: change.values[k] for k in sorted(change.changed) if k in allowed}
+        changed = change.changed
+        if change.op == "upsert" and "sharing" in changed:
+            # a private row made shareable: it has never left, so it goes out whole
+            changed = changed | allowed
+        fields = {k: change.values[k] for k in sorted(changed) if k in allowed}
         if change.op == "upsert" and not fields:
             return None  # only local columns changed: nothing to send
         return {

@@ -1,0 +1,763 @@
+"""Applying pulled changes to the vault: per-field merge, tombstones, erasure and handover.
+
+Pulled rows are written through the session directly (never through ``WriteTx``), so
+applying them queues nothing for the outbox; each row's ``field_hlc`` and the search index
+are kept in step by hand. The caller commits a page together with its new cursor.
+
+Merge on the device (the server has already merged what it hands on): a field takes the
+incoming value when the incoming clock is later than the field's own, except that a
+narrative or clinical field with an edit still waiting in the outbox keeps the local value,
+so the server sees both versions when that edit is pushed and keeps them as a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, delete, func, select, text, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+from sqlalchemy.types import JSON
+
+from linksdesk.core.errors import SyncError, UserError
+from linksdesk.core.vocab import ConsentScope
+from linksdesk.storage import search
+from linksdesk.storage.store import SYNC_META
+from linksdesk.storage.tables import (
+    PARTICIPANT_LINKED,
+    TABLE_BY_NAME,
+    Consent,
+    Draft,
+    ErasureReceipt,
+    NoteRevision,
+    Outbox,
+    Participant,
+    SyncAttention,
+    SyncColumns,
+    SyncConflict,
+)
+from linksdesk.sync import state
+from linksdesk.sync.merge import DELETED
+from linksdesk.sync.policy import local_columns, shareable_columns
+from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    HANDOVER_TABLE,
+    ConflictRow,
+    HandoverRow,
+    Op,
+    ServerChange,
+    is_narrative,
+)
+
+log = logging.getLogger(__name__)
+
+# a namespace for ids every device derives the same way (conflicts, receipts, totals)
+SYNC_NAMESPACE = uuid.UUID("6b1c4f0e-3d2a-5b7c-9e8f-0a1b2c3d4e5f")
+
+# children before parents, so the purge also works with foreign keys enforced
+PURGE_ORDER: tuple[str, ...] = (
+    "note_revision",
+    "goal_step",
+    "onward_referral",
+    "measure",
+    "relationship",
+    "concern",
+    "referral",
+    "consent",
+    "status_change",
+    "note",
+    "goal",
+    "contact",
+)
+assert set(PURGE_ORDER) == set(PARTICIPANT_LINKED), "every linked table must be purged"
+
+MASS_DELETE_SHARE = 0.30
+MASS_DELETE_MIN_ROWS = 25  # below this, a small vault's ordinary deletes never ask
+
+
+class MassDeletionError(SyncError, UserError):
+    """A pull would remove a large share of this device's records: stop and ask first."""
+
+    def __init__(self, would_delete: int, records: int) -> None:
+        share = round(100 * would_delete / max(records, 1))
+        super().__init__(
+            f"This sync would remove {would_delete} of the {records} records on this laptop "
+            f"({share} %). Nothing more was changed. If you expected this, sync again and "
+            "choose to allow the removals; otherwise ask your programme administrator."
+        )
+        self.would_delete = would_delete
+        self.records = records
+
+
+def stable_id(*parts: str) -> str:
+    """A UUID every device derives the same way from the same parts."""
+    return str(uuid.uuid5(SYNC_NAMESPACE, "/".join(parts)))
+
+
+def now_naive() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# -- column values --------------------------------------------------------------------------
+def _convert(column: Any) -> Callable[[Any], Any]:
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(kind, Date):
+        return lambda v: dt.date.fromisoformat(v[:10]) if isinstance(v, str) else v
+    if isinstance(kind, Boolean):
+        return lambda v: v if v is None else bool(v)
+    if isinstance(kind, Integer):
+        return lambda v: v if v is None or isinstance(v, bool) else int(v)
+    if isinstance(kind, Float):
+        return lambda v: v if v is None else float(v)
+    return lambda v: v
+
+
+def _placeholder(column: Any, row_id: str) -> Any:
+    kind = column.type
+    if column.key == "programme_id":
+        return f"~{row_id}"  # unique, and never shown: it only stands in for a tombstone
+    if isinstance(kind, DateTime):
+        return dt.datetime(1970, 1, 1)
+    if isinstance(kind, Date):
+        return dt.date(1970, 1, 1)
+    if isinstance(kind, Boolean):
+        return False
+    if isinstance(kind, Integer):
+        return 0
+    if isinstance(kind, Float):
+        return 0.0
+    if isinstance(kind, JSON):
+        return []
+    return ""
+
+
+@dataclass(frozen=True)
+class TableShape:
+    cls: type[SyncColumns]
+    name: str
+    convert: dict[str, Callable[[Any], Any]]
+    required: frozenset[str]  # needed to create a row (not null, no default)
+    shareable: frozenset[str]
+    local: frozenset[str]
+    participant_routed: bool
+
+    def to_python(self, name: str, value: Any) -> Any:
+        conv = self.convert.get(name)
+        return conv(value) if conv else value
+
+
+def _shape(name: str, cls: type[SyncColumns]) -> TableShape:
+    columns = cls.__table__.columns  # type: ignore[attr-defined]
+    convert = {c.key: _convert(c) for c in columns}
+    required = frozenset(
+        c.key
+        for c in columns
+        if not c.nullable
+        and c.default is None
+        and c.server_default is None
+        and c.key not in SYNC_META
+        and not c.primary_key
+    )
+    return TableShape(
+        cls=cls,
+        name=name,
+        convert=convert,
+        required=required,
+        shareable=shareable_columns(name),
+        local=local_columns(name),
+        participant_routed=name == "participant" or hasattr(cls, "participant_id"),
+    )
+
+
+SHAPES: dict[str, TableShape] = {name: _shape(name, cls) for name, cls in TABLE_BY_NAME.items()}
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+# -- context and outcome --------------------------------------------------------------------
+@dataclass
+class ApplyContext:
+    """What applying needs to know about this device, and what it learns on the way."""
+
+    device_id: str
+    worker_id: str
+    stamp: Callable[[], str]  # a fresh local clock value (for local receipts)
+    # fields with edits still waiting in the outbox, by (table, row id)
+    pending: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    highest_hlc: str = ""
+
+
+@dataclass
+class PageOutcome:
+    applied: int = 0  # changes that changed something here
+    unchanged: int = 0
+    removed: int = 0  # live rows deleted, erased or handed away
+    erased: list[str] = field(default_factory=list)
+    handed_away: list[str] = field(default_factory=list)
+    conflicts: int = 0  # new conflicts recorded
+    tables: set[str] = field(default_factory=set)
+    superseded: int = 0  # local values that lost to later ones (ids logged)
+
+    def merge(self, other: PageOutcome) -> None:
+        self.applied += other.applied
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+        self.erased += other.erased
+        self.handed_away += other.handed_away
+        self.conflicts += other.conflicts
+        self.tables |= other.tables
+        self.superseded += other.superseded
+
+
+def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
+    """Fields of each row with an edit not yet acknowledged by the server."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for table, row_id, op, payload in session.execute(
+        select(Outbox.table_name, Outbox.row_id, Outbox.op, Outbox.payload)
+    ):
+        names = out.setdefault((table, row_id), set())
+        if op == Op.DELETE:
+            names.add(DELETED)
+        names.update((payload or {}).get("fields", {}).keys())
+    return out
+
+
+# -- counting -------------------------------------------------------------------------------
+def live_records(session: Session) -> int:
+    """Rows this device holds that are not tombstones (the mass-deletion guard's base)."""
+    total = 0
+    for cls in TABLE_BY_NAME.values():
+        total += (
+            session.scalar(select(func.count()).select_from(cls).where(cls.deleted.is_(False))) or 0
+        )
+    return total
+
+
+def live_rows_of(session: Session, participant_id: str) -> int:
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.id == participant_id, Participant.deleted.is_(False))
+        )
+        or 0
+    )
+    for name in PURGE_ORDER:
+        cls: Any = TABLE_BY_NAME[name]
+        total += (
+            session.scalar(
+                select(func.count())
+                .select_from(cls)
+                .where(cls.participant_id == participant_id, cls.deleted.is_(False))
+            )
+            or 0
+        )
+    return int(total)
+
+
+def removals_in(session: Session, changes: Iterable[ServerChange], worker_id: str) -> int:
+    """How many live rows here applying ``changes`` would remove (delete, erase, hand away)."""
+    deletes: dict[str, set[str]] = {}
+    total = 0
+    for ch in changes:
+        if ch.op is Op.DELETE and ch.table in SHAPES:
+            deletes.setdefault(ch.table, set()).add(ch.row_id)
+        elif ch.op is Op.ERASE:
+            total += live_rows_of(session, ch.row_id)
+        elif ch.table == HANDOVER_TABLE and ch.op is Op.UPSERT:
+            notice = _handover(ch)
+            if notice and notice.from_worker == worker_id and not notice.keep_read_only:
+                total += live_rows_of(session, notice.participant_id)
+    for table, ids in deletes.items():
+        cls: Any = SHAPES[table].cls
+        total += (
+            session.scalar(
+                select(func.count())
+                .select_from(cls)
+                .where(cls.id.in_(list(ids)), cls.deleted.is_(False))
+            )
+            or 0
+        )
+    return int(total)
+
+
+def _handover(ch: ServerChange) -> HandoverRow | None:
+    try:
+        return HandoverRow.model_validate(ch.fields)
+    except ValueError:
+        log.warning("handover notice %s could not be read; ignored", ch.row_id)
+        return None
+
+
+# -- purge ----------------------------------------------------------------------------------
+def purge_participant(session: Session, participant_id: str) -> int:
+    """Delete a participant and every linked row, index entry, draft and sync leftover.
+
+    Returns how many rows were removed. Erasure receipts stay. The caller VACUUMs after
+    the transaction commits so freed pages hold nothing (``secure_delete`` is on too).
+    """
+    removed = 0
+    ids: list[str] = [participant_id]
+    for name in PURGE_ORDER:
+        cls: Any = TABLE_BY_NAME[name]
+        ids += list(session.scalars(select(cls.id).where(cls.participant_id == participant_id)))
+        removed += _count(session.execute(delete(cls).where(cls.participant_id == participant_id)))
+    removed += _count(session.execute(delete(Participant).where(Participant.id == participant_id)))
+    search.remove_participant(session, participant_id)
+    session.execute(delete(SyncConflict).where(SyncConflict.participant_id == participant_id))
+    for chunk in _chunks(ids, 500):
+        session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
+        session.execute(delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.op != Op.ERASE))
+    session.execute(
+        delete(Outbox).where(
+            text("json_extract(outbox.payload, '$.participant_id') = :pid"),
+            Outbox.op != Op.ERASE,
+        ),
+        {"pid": participant_id},
+    )
+    session.execute(delete(Draft).where(Draft.key.contains(f"/{participant_id}/")))
+    for key, value in state.partials(session):
+        if value.get("participant_id") == participant_id:
+            state.drop(session, key)
+    session.flush()
+    return int(removed)
+
+
+def drop_unsent_changes(session: Session, participant_id: str) -> int:
+    """Forget queued changes about a participant that have not been sent yet.
+
+    For casework to call when team-sharing consent is withdrawn, in the same transaction:
+    what was queued while consent stood must not leave after it was withdrawn.
+    """
+    result = session.execute(
+        delete(Outbox).where(
+            Outbox.batch_key.is_(None),
+            Outbox.op != Op.ERASE,
+            text(
+                "(json_extract(outbox.payload, '$.participant_id') = :pid OR outbox.row_id = :pid)"
+            ),
+        ),
+        {"pid": participant_id},
+    )
+    return _count(result)
+
+
+def _count(result: Any) -> int:
+    """Rows a bulk DELETE/UPDATE touched."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# -- the applier ----------------------------------------------------------------------------
+class PageApplier:
+    """Applies one page of pulled changes inside the caller's transaction."""
+
+    def __init__(self, session: Session, ctx: ApplyContext) -> None:
+        self.s = session
+        self.ctx = ctx
+        self.out = PageOutcome()
+        self._rows: dict[tuple[str, str], Any] = {}
+        self._new_revisions: list[NoteRevision] = []
+        self._partial_keys: set[str] = set()
+        self._erased: set[str] = set()
+
+    def apply(self, changes: list[ServerChange]) -> PageOutcome:
+        self._preload(changes)
+        for ch in changes:
+            if ch.hlc > self.ctx.highest_hlc:
+                self.ctx.highest_hlc = ch.hlc
+            if ch.op is Op.ERASE:
+                self._erase(ch.row_id)
+            elif ch.table == CONFLICT_TABLE:
+                self._conflict_row(ch)
+            elif ch.table == HANDOVER_TABLE:
+                self._handover_notice(ch)
+            elif ch.table in SHAPES:
+                self._row_change(SHAPES[ch.table], ch)
+            else:
+                log.warning("pulled change %s for unknown table ignored", ch.change_id)
+        self.s.flush()
+        for rev in self._new_revisions:
+            self._check_fork(rev)
+        self.s.flush()
+        return self.out
+
+    # - loading -
+    def _preload(self, changes: list[ServerChange]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for ch in changes:
+            if ch.table in SHAPES and ch.op is not Op.ERASE:
+                wanted.setdefault(ch.table, set()).add(ch.row_id)
+        for table, ids in wanted.items():
+            cls: Any = SHAPES[table].cls
+            for chunk in _chunks(sorted(ids), 500):
+                for row in self.s.scalars(select(cls).where(cls.id.in_(chunk))):
+                    self._rows[(table, row.id)] = row
+        self._partial_keys = {k for k, _ in state.partials(self.s)}
+        self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
+
+    # - ordinary rows -
+    def _row_change(self, shape: TableShape, ch: ServerChange) -> None:
+        key = (shape.name, ch.row_id)
+        row = self._rows.get(key)
+        if row is None:
+            self._new_row(shape, ch)
+            return
+        pending = self.ctx.pending.get(key, set())
+        incoming: dict[str, Any] = dict(ch.fields)
+        if ch.op is Op.DELETE:
+            incoming = {DELETED: True}
+        clocks = dict(row.field_hlc or {})
+        changed = False
+        was_live = not row.deleted
+        for name, value in incoming.items():
+            if name != DELETED and (name not in shape.convert or name in SYNC_META):
+                continue  # a column this version does not have
+            if name in shape.local:
+                continue  # never sent by a well-behaved server; never taken
+            theirs = ch.clock_of(name)
+            mine = clocks.get(name)
+            if name == DELETED and mine is None and value is False and not row.deleted:
+                continue  # "not deleted" since creation: nothing to record
+            if mine is not None and theirs <= mine:
+                continue
+            if name in pending and is_narrative(shape.name, name):
+                # both versions must survive: ours goes up with our push, where the server
+                # keeps the pair as a conflict for every device
+                log.info(
+                    "kept local edit of %s.%s on %s for the server to pair",
+                    shape.name,
+                    name,
+                    row.id,
+                )
+                continue
+            python_value = shape.to_python(name, value)
+            if name in pending and getattr(row, name) != python_value:
+                self.out.superseded += 1
+                log.info(
+                    "local edit of %s.%s on %s superseded by a later change",
+                    shape.name,
+                    name,
+                    row.id,
+                )
+            setattr(row, name, python_value)
+            clocks[name] = theirs
+            changed = True
+        if ch.owner and row.owner != ch.owner:
+            row.owner = ch.owner  # a handed-over case is re-sent under its new owner
+            changed = True
+        if not changed:
+            self.out.unchanged += 1
+            return
+        row.field_hlc = clocks
+        if ch.hlc > (row.hlc or ""):
+            row.hlc = ch.hlc
+            row.origin = ch.origin
+        self.out.applied += 1
+        self.out.tables.add(shape.name)
+        if was_live and row.deleted:
+            self.out.removed += 1
+        if shape.name in search.INDEXED_TABLES:
+            self.s.flush()
+            search.reindex_row(self.s, row)
+        if isinstance(row, NoteRevision) and not row.deleted:
+            self._new_revisions.append(row)
+
+    def _new_row(self, shape: TableShape, ch: ServerChange) -> None:
+        pkey = state.partial_key(shape.name, ch.row_id)
+        held: dict[str, Any] = {}
+        if pkey in self._partial_keys:
+            held = dict(state.get(self.s, pkey, {}))
+        values: dict[str, Any] = dict(held.get("values", {}))
+        clocks: dict[str, str] = dict(held.get("clocks", {}))
+        incoming = {DELETED: True} if ch.op is Op.DELETE else dict(ch.fields)
+        for name, value in incoming.items():
+            if name != DELETED and (name not in shape.convert or name in SYNC_META):
+                continue
+            if name in shape.local:
+                continue
+            theirs = ch.clock_of(name)
+            if name in clocks and theirs <= clocks[name]:
+                continue
+            values[name], clocks[name] = value, theirs
+        if shape.name == "erasure_receipt" and ch.participant_id:
+            self._drop_local_receipt(ch.participant_id)
+        elif ch.participant_id and self._erased_here(ch.participant_id):
+            return  # erased on this device: nothing of the person may come back
+        deleted = bool(values.get(DELETED, False))
+        missing = shape.required - values.keys()
+        if shape.participant_routed and "participant_id" in missing and ch.participant_id:
+            values["participant_id"] = ch.participant_id
+            missing = missing - {"participant_id"}
+        if missing and not deleted:
+            # wait for the rest (a change of a row whose first change has not come yet)
+            state.put(
+                self.s,
+                pkey,
+                {
+                    "table": shape.name,
+                    "row_id": ch.row_id,
+                    "participant_id": ch.participant_id,
+                    "owner": ch.owner,
+                    "origin": ch.origin,
+                    "values": values,
+                    "clocks": clocks,
+                },
+            )
+            self._partial_keys.add(pkey)
+            self.out.unchanged += 1
+            return
+        if pkey in self._partial_keys:
+            state.drop(self.s, pkey)
+            self._partial_keys.discard(pkey)
+        row: Any = shape.cls()
+        row.id = ch.row_id
+        columns = shape.convert
+        for name in missing:  # only for a tombstone of a row never seen here
+            row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
+            setattr(row, name, _placeholder(row_column, ch.row_id))
+        for name, value in values.items():
+            if name == DELETED or name not in columns:
+                continue
+            setattr(row, name, shape.to_python(name, value))
+        row.deleted = deleted
+        row.sharing = ch.sharing
+        row.owner = ch.owner
+        row.origin = ch.origin
+        row.field_hlc = clocks
+        row.hlc = max(clocks.values(), default=ch.hlc)
+        self.s.add(row)
+        self._rows[(shape.name, row.id)] = row
+        self.out.applied += 1
+        self.out.tables.add(shape.name)
+        if shape.name in search.INDEXED_TABLES and not deleted:
+            self.s.flush()
+            search.reindex_row(self.s, row)
+        if isinstance(row, NoteRevision) and not deleted:
+            self._new_revisions.append(row)
+
+    def _erased_here(self, participant_id: str) -> bool:
+        return participant_id in self._erased and self.s.get(Participant, participant_id) is None
+
+    def _drop_local_receipt(self, participant_id: str) -> None:
+        # the synced receipt replaces the one this device wrote when it applied the erasure
+        self.s.execute(
+            delete(ErasureReceipt).where(
+                ErasureReceipt.id == stable_id("receipt", participant_id),
+                ErasureReceipt.sharing == "private",
+            )
+        )
+
+    # - erasure -
+    def _erase(self, participant_id: str) -> None:
+        self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
+        self.s.flush()
+        removed = purge_participant(self.s, participant_id)
+        self._new_revisions = [r for r in self._new_revisions if r.participant_id != participant_id]
+        has_receipt = self.s.scalar(
+            select(func.count())
+            .select_from(ErasureReceipt)
+            .where(ErasureReceipt.participant_id == participant_id)
+        )
+        if not has_receipt:
+            # private: this device's own proof; the erasing device's receipt syncs separately
+            self.s.add(
+                ErasureReceipt(
+                    id=stable_id("receipt", participant_id),
+                    participant_id=participant_id,
+                    erased_at=now_naive(),
+                    rows_removed=removed,
+                    hlc=self.ctx.stamp(),
+                    origin=self.ctx.device_id,
+                    owner=self.ctx.worker_id,
+                    sharing="private",
+                    deleted=False,
+                    field_hlc={},
+                )
+            )
+        self._erased.add(participant_id)
+        self.out.removed += removed
+        self.out.erased.append(participant_id)
+        self.out.tables |= {"participant", *PURGE_ORDER}
+        log.info("applied erasure of participant %s: %d rows removed", participant_id, removed)
+
+    # - handover -
+    def _handover_notice(self, ch: ServerChange) -> None:
+        notice = _handover(ch)
+        if notice is None:
+            return
+        pid = notice.participant_id
+        read_only = set(state.get(self.s, state.READ_ONLY, []))
+        if notice.to_worker == self.ctx.worker_id:
+            read_only.discard(pid)  # the case is ours (again); its rows follow this notice
+        elif notice.from_worker == self.ctx.worker_id:
+            if notice.keep_read_only:
+                read_only.add(pid)
+                self._reown(pid, notice.to_worker)
+            else:
+                read_only.discard(pid)
+                self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != pid}
+                self.s.flush()
+                removed = purge_participant(self.s, pid)
+                self.out.removed += removed
+                self.out.handed_away.append(pid)
+                log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
+            self.out.tables |= {"participant", *PURGE_ORDER}
+        state.put(self.s, state.READ_ONLY, sorted(read_only))
+        self.out.applied += 1
+
+    def _reown(self, participant_id: str, worker_id: str) -> None:
+        self.s.flush()
+        self.s.execute(
+            update(Participant).where(Participant.id == participant_id).values(owner=worker_id)
+        )
+        for name in PURGE_ORDER:
+            cls: Any = TABLE_BY_NAME[name]
+            self.s.execute(
+                update(cls).where(cls.participant_id == participant_id).values(owner=worker_id)
+            )
+        for row in self._rows.values():
+            if pid_of(row) == participant_id:
+                self.s.refresh(row)
+
+    # - conflicts -
+    def _conflict_row(self, ch: ServerChange) -> None:
+        existing = self.s.get(SyncConflict, ch.row_id)
+        if ch.op is Op.DELETE:
+            if existing is not None and existing.resolved_at is None:
+                existing.resolved_at = now_naive()
+                self.out.applied += 1
+            return
+        if existing is not None:
+            self.out.unchanged += 1
+            return
+        try:
+            row = ConflictRow.model_validate(ch.fields)
+        except ValueError:
+            log.warning("conflict %s could not be read; ignored", ch.row_id)
+            return
+        self.s.add(conflict_from_server(ch.row_id, row, self.ctx.device_id))
+        self.out.conflicts += 1
+        self.out.applied += 1
+
+    def _check_fork(self, rev: NoteRevision) -> None:
+        """Two revisions on top of the same one, from different devices: a note conflict."""
+        top = self.s.scalar(
+            select(func.max(NoteRevision.revision)).where(
+                NoteRevision.note_id == rev.note_id, NoteRevision.deleted.is_(False)
+            )
+        )
+        if top is None:
+            return
+        heads = list(
+            self.s.scalars(
+                select(NoteRevision)
+                .where(
+                    NoteRevision.note_id == rev.note_id,
+                    NoteRevision.revision == top,
+                    NoteRevision.deleted.is_(False),
+                )
+                .order_by(NoteRevision.hlc)
+            )
+        )
+        note_conflicts_settle(self.s, rev.note_id, top)
+        if len(heads) < 2 or all(h.origin == self.ctx.device_id for h in heads):
+            return
+        mine = next((h for h in heads if h.origin == self.ctx.device_id), heads[0])
+        for other in heads:
+            if other.id == mine.id:
+                continue
+            cid = stable_id("note", *sorted((mine.id, other.id)))
+            if self.s.get(SyncConflict, cid) is not None:
+                continue
+            self.s.add(
+                SyncConflict(
+                    id=cid,
+                    table_name="note_revision",
+                    row_id=rev.note_id,
+                    field="body",
+                    participant_id=rev.participant_id,
+                    local_value=mine.body,
+                    remote_value=other.body,
+                    local_hlc=mine.hlc,
+                    remote_hlc=other.hlc,
+                    detected_at=now_naive(),
+                    resolved_at=None,
+                )
+            )
+            self.out.conflicts += 1
+            log.info("note %s has concurrent revisions: kept both as conflict %s", rev.note_id, cid)
+
+
+def pid_of(row: Any) -> str | None:
+    if isinstance(row, Participant):
+        return row.id
+    return getattr(row, "participant_id", None)
+
+
+def conflict_from_server(conflict_id: str, row: ConflictRow, device_id: str) -> SyncConflict:
+    """The local record of a conflict the server kept; "local" is this device's version."""
+    other_is_mine = row.other_origin == device_id
+    return SyncConflict(
+        id=conflict_id,
+        table_name=row.table_name,
+        row_id=row.row_id,
+        field=row.field,
+        participant_id=row.participant_id,
+        local_value=row.other_value if other_is_mine else row.kept_value,
+        remote_value=row.kept_value if other_is_mine else row.other_value,
+        local_hlc=row.other_hlc if other_is_mine else row.kept_hlc,
+        remote_hlc=row.kept_hlc if other_is_mine else row.other_hlc,
+        detected_at=now_naive(),
+        resolved_at=None,
+    )
+
+
+def note_conflicts_settle(session: Session, note_id: str, top_revision: int) -> None:
+    """A revision written on top of a fork resolves the fork's conflicts on every device."""
+    open_ = list(
+        session.scalars(
+            select(SyncConflict).where(
+                SyncConflict.table_name == "note_revision",
+                SyncConflict.row_id == note_id,
+                SyncConflict.resolved_at.is_(None),
+            )
+        )
+    )
+    for c in open_:
+        rev = session.scalar(
+            select(NoteRevision.revision).where(
+                NoteRevision.note_id == note_id, NoteRevision.hlc == c.local_hlc
+            )
+        )
+        if rev is None or rev < top_revision:
+            c.resolved_at = now_naive()
+
+
+def shared_participants(session: Session) -> set[str]:
+    """Participants whose latest team-sharing consent here is "given" (rule 2)."""
+    best: dict[str, tuple[int, str, bool]] = {}
+    for pid, version, hlc, given in session.execute(
+        select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
+            Consent.scope == ConsentScope.TEAM.value, Consent.deleted.is_(False)
+        )
+    ):
+        key = (int(version or 0), str(hlc), bool(given))
+        if pid not in best or key[:2] > best[pid][:2]:
+            best[pid] = key
+    return {pid for pid, (_, _, given) in best.items() if given}

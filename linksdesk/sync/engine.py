@@ -1,0 +1,795 @@
+"""One sync of one vault with the server: handshake, push, pull, verify (ARCHITECTURE.md).
+
+Every step that changes the vault is one local transaction, so a crash at any point leaves
+a state the next sync resumes from exactly:
+
+- a push batch is saved in the vault (with its idempotency key) before it is sent, and
+  resent byte for byte until its answer is recorded; acknowledged outbox rows are deleted
+  in the transaction that records the answer;
+- a pulled page is applied in the transaction that stores the new cursor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import SyncError, ValidationError
+from linksdesk.core.hlc import HLC
+from linksdesk.core.ids import uuid7
+from linksdesk.core.settings import Settings
+from linksdesk.storage import search
+from linksdesk.storage.engine import translated_errors
+from linksdesk.storage.store import Store, json_value
+from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
+from linksdesk.sync import state
+from linksdesk.sync.apply import (
+    MASS_DELETE_MIN_ROWS,
+    MASS_DELETE_SHARE,
+    SHAPES,
+    ApplyContext,
+    MassDeletionError,
+    PageApplier,
+    PageOutcome,
+    live_records,
+    now_naive,
+    pending_fields,
+    pid_of,
+    removals_in,
+    shared_participants,
+)
+from linksdesk.sync.policy import CONFLICT_TABLE
+from linksdesk.sync.protocol import (
+    MAX_BATCH,
+    MAX_PULL_LIMIT,
+    PARTICIPANT_TABLE,
+    PROTOCOL_VERSION,
+    RECEIPT_TABLE,
+    SCHEMA_VERSION,
+    Change,
+    ChangeResult,
+    ChangeStatus,
+    HandshakeRequest,
+    HandshakeResponse,
+    Op,
+    ProgrammeSettings,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ServerChange,
+    VerifyResponse,
+    is_participant_routed,
+)
+from linksdesk.sync.totals import update_monthly_totals
+from linksdesk.sync.transport import RequestRefused, SyncCancelled, Transport
+from linksdesk.sync.verify import local_digests
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int | None], None]
+Checkpoint = Callable[[str], None]
+
+SETTINGS_KEY = "settings"  # where casework keeps Settings.to_json() (local_setting)
+
+
+class EpochMoved(SyncError):
+    """The server's data epoch changed during this sync: start again from the handshake."""
+
+
+@dataclass
+class SyncReport:
+    """What one sync did, for the status bar, the CLI and the history list."""
+
+    pushed: int = 0  # changes the server acknowledged
+    pulled: int = 0  # changes received
+    applied: int = 0  # received changes that changed something here
+    conflicts: int = 0  # conflicts open after this sync
+    new_conflicts: int = 0
+    attention: int = 0  # changes the server refused, waiting for a look
+    verified: bool = False
+    message: str = ""
+    erased: int = 0
+    handed_away: int = 0
+    removed: int = 0
+    waiting: int = 0  # changes still in the outbox afterwards
+    repaired_tables: tuple[str, ...] = ()
+    resynced: bool = False  # the server's epoch changed and everything was merged again
+    requests: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class EngineOptions:
+    batch_size: int = MAX_BATCH
+    page_size: int = MAX_PULL_LIMIT
+    allow_mass_delete: bool = False
+    progress: Progress | None = None
+    cancel: Callable[[], bool] | None = None
+    checkpoint: Checkpoint | None = None  # test hook: called at named points of the sync
+    today: dt.date | None = None
+
+
+@dataclass
+class _Config:
+    server_url: str
+    token: str
+    worker_id: str
+    cursor: int
+    epoch: str | None
+
+
+@dataclass
+class _Run:
+    report: SyncReport = field(default_factory=SyncReport)
+    outcome: PageOutcome = field(default_factory=PageOutcome)
+    removed_base: int | None = None  # live records when the first removal was seen
+    removed_so_far: int = 0
+    batch_size: int = MAX_BATCH
+
+
+class SyncEngine:
+    """Runs the steps of one sync over an unlocked vault's store."""
+
+    def __init__(self, store: Store, transport: Transport, options: EngineOptions) -> None:
+        if store.policy is None:
+            raise SyncError("This vault was opened without its sync policy; sync cannot run.")
+        self.store = store
+        self.t = transport
+        self.o = options
+        self.run = _Run(batch_size=min(options.batch_size, MAX_BATCH))
+        self.cfg: _Config | None = None
+        self.hello: HandshakeResponse | None = None
+        self._repaired: set[str] = set()
+        self._unverified: list[str] = []
+
+    # -- helpers ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """One local write transaction (BEGIN IMMEDIATE), committed on success."""
+        with (
+            translated_errors(self.store.path),
+            Session(self.store.engine, expire_on_commit=False) as s,
+        ):
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def _apply_tx(self) -> Iterator[Session]:
+        """A write transaction with foreign keys off: pulled rows may name rows not here yet
+        (a parent that stayed private on its device, or arrives in a later page)."""
+        with translated_errors(self.store.path), self.store.engine.connect() as conn:
+            raw: Any = conn.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as s:
+                    try:
+                        yield s
+                        s.commit()
+                    except BaseException:
+                        s.rollback()
+                        raise
+            finally:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+    def _point(self, name: str) -> None:
+        if self.o.checkpoint is not None:
+            self.o.checkpoint(name)
+
+    def _progress(self, stage: str, done: int, total: int | None = None) -> None:
+        if self.o.progress is not None:
+            self.o.progress(stage, done, total)
+
+    def _check_cancel(self) -> None:
+        if self.o.cancel is not None and self.o.cancel():
+            raise SyncCancelled()
+
+    # -- the whole sync -----------------------------------------------------------------
+    def sync(self) -> SyncReport:
+        started = time.monotonic()
+        self._load_config()
+        for attempt in range(2):
+            try:
+                self._sync_steps()
+                break
+            except EpochMoved:
+                if attempt:
+                    raise
+                log.info("data epoch changed during sync; starting again")
+                self._load_config()
+        self._finish()
+        self.run.report.seconds = time.monotonic() - started
+        self.run.report.requests = self.t.requests
+        return self.run.report
+
+    def _sync_steps(self) -> None:
+        hello = self._handshake()
+        resync = hello.epoch_changed or self._resync_flag()
+        self._update_totals()
+        self._push_all()
+        self._pull_all()
+        if resync:
+            self.run.report.resynced = True
+        self._verify(after_resync=resync)
+
+    def _load_config(self) -> None:
+        with self._tx() as s:
+            if not state.is_enrolled(s):
+                raise SyncError(
+                    "This laptop is not enrolled with a sync server yet. Enrol it with the "
+                    "code from your programme administrator first."
+                )
+            self.cfg = _Config(
+                server_url=str(state.get(s, state.SERVER_URL)),
+                token=str(state.get(s, state.TOKEN)),
+                worker_id=str(state.get(s, state.WORKER_ID)),
+                cursor=int(state.get(s, state.CURSOR, 0)),
+                epoch=state.get(s, state.DATA_EPOCH),
+            )
+
+    @property
+    def config(self) -> _Config:
+        assert self.cfg is not None
+        return self.cfg
+
+    def _resync_flag(self) -> bool:
+        with self.store.read() as s:
+            return bool(state.get(s, state.RESYNC, False))
+
+    # -- handshake ----------------------------------------------------------------------
+    def _handshake(self) -> HandshakeResponse:
+        self._progress("handshake", 0, None)
+        cfg = self.config
+        hello = self.t.post(
+            "handshake",
+            HandshakeRequest(
+                protocol_version=PROTOCOL_VERSION,
+                schema_version=SCHEMA_VERSION,
+                device_id=self.store.device_id,
+                cursor=cfg.cursor,
+                data_epoch=cfg.epoch,
+            ),
+            HandshakeResponse,
+        )
+        self.hello = hello
+        ahead_ms = time.time_ns() // 1_000_000 - hello.server_time_ms
+        if ahead_ms > hello.max_drift_ms:
+            raise SyncError(
+                "This laptop's clock is more than 5 minutes ahead of the sync server's. "
+                "Correct the date and time, then sync again; nothing was sent."
+            )
+        self.run.batch_size = max(1, min(self.run.batch_size, hello.max_batch))
+        with self._tx() as s:
+            if hello.epoch_changed or cfg.epoch is None:
+                if hello.epoch_changed:
+                    # restored or new server: merge everything again from the start,
+                    # never overwriting either side
+                    log.info("server data epoch changed; resyncing by merging")
+                    state.put(s, state.RESYNC, True)
+                    cfg.cursor = 0
+                    state.put(s, state.CURSOR, 0)
+                state.put(s, state.DATA_EPOCH, hello.data_epoch)
+                cfg.epoch = hello.data_epoch
+            if hello.worker_id != cfg.worker_id:
+                raise SyncError(
+                    "The server says this laptop belongs to another worker. Ask your "
+                    "programme administrator to enrol it again."
+                )
+            state.put(s, state.TEAM_ID, hello.team_id)
+            state.put(s, state.ROLE, hello.role.value)
+            apply_programme_settings(s, hello.settings, hello.settings_version)
+        return hello
+
+    # -- monthly totals -----------------------------------------------------------------
+    def _update_totals(self) -> None:
+        written = update_monthly_totals(self.store, self.config.worker_id, self.o.today)
+        if written:
+            log.info("monthly totals: %d rows updated", written)
+
+    # -- push ---------------------------------------------------------------------------
+    def _push_all(self) -> None:
+        with self.store.read() as s:
+            saved = state.get(s, state.PENDING_BATCH)
+            total = s.scalar(select(func.count()).select_from(Outbox)) or 0
+        self._progress("push", 0, total)
+        if saved:
+            # a batch sent before a crash or a failure: resend it exactly as it was
+            self._send(dict(saved))
+        while True:
+            self._check_cancel()
+            saved = self._next_batch()
+            if saved is None:
+                break
+            self._send(saved)
+            self._progress("push", self.run.report.pushed, total)
+
+    def _next_batch(self) -> dict[str, Any] | None:
+        """Take the next changes from the outbox and save them as the pending batch."""
+        with self._tx() as s:
+            rows = list(
+                s.scalars(
+                    select(Outbox)
+                    .where(Outbox.batch_key.is_(None))
+                    .order_by(Outbox.seq)
+                    .limit(self.run.batch_size)
+                )
+            )
+            if not rows:
+                return None
+            key = uuid7()
+            changes: list[Change] = []
+            for row in rows:
+                self._repair_clock(s, row)
+                try:
+                    changes.append(self._as_change(row))
+                except (PydanticValidationError, ValueError, TypeError):
+                    # it could never be sent: show it rather than block the queue
+                    _attention(s, row, "This change could not be prepared for the server.")
+                    s.delete(row)
+                    continue
+                row.batch_key = key
+            if not changes:
+                s.flush()
+                return {}
+            request = PushRequest(batch_key=key, changes=changes)
+            saved = {"batch_key": key, "request": request.model_dump(mode="json")}
+            state.put(s, state.PENDING_BATCH, saved)
+        self._point("push:saved")
+        return saved
+
+    def _as_change(self, row: Outbox) -> Change:
+        payload: dict[str, Any] = dict(row.payload or {})
+        table = row.table_name
+        pid = payload.get("participant_id")
+        if table == PARTICIPANT_TABLE and pid is None:
+            pid = row.row_id
+        routed = is_participant_routed(table)
+        fields: dict[str, Any] = dict(payload.get("fields") or {})
+        if row.op != Op.UPSERT:
+            fields = {}
+        base = {k: v for k, v in (row.base or {}).items() if k in fields or k == "deleted"}
+        if row.op == Op.ERASE:
+            base = {}
+        return Change(
+            change_id=row.change_id,
+            table=table,
+            row_id=row.row_id,
+            op=Op(row.op),
+            hlc=row.hlc,
+            origin=str(payload.get("origin") or HLC.decode(row.hlc).device),
+            owner=str(payload.get("owner") or self.config.worker_id),
+            participant_id=pid if routed else None,
+            sharing=payload.get("sharing") or "team",
+            participant_shared=(
+                True if routed and pid and table not in (RECEIPT_TABLE, CONFLICT_TABLE) else None
+            ),
+            fields=fields,
+            base=base,
+        )
+
+    def _repair_clock(self, s: Session, row: Outbox) -> None:
+        """An edit stamped no later than the value it replaced (this laptop's clock was
+        behind a clock it had seen) would read as stale on the server: restamp it."""
+        top = max((str(v) for v in (row.base or {}).values()), default="")
+        if not top or top < row.hlc:
+            return
+        old = row.hlc
+        new = self.store.clock.observe(top).encode()
+        row.hlc = new
+        shape = SHAPES.get(row.table_name)
+        if shape is None:
+            return
+        local: Any = s.get(shape.cls, row.row_id)
+        if local is None:
+            return
+        clocks = dict(local.field_hlc or {})
+        for name, value in clocks.items():
+            if value == old:
+                clocks[name] = new
+        local.field_hlc = clocks
+        if (local.hlc or "") <= new:
+            local.hlc = new
+        log.info("restamped queued change %s: its clock was behind its base", row.change_id)
+
+    def _send(self, saved: dict[str, Any]) -> None:
+        if not saved:
+            return
+        request = PushRequest.model_validate(saved["request"])
+        self._point("push:before-send")
+        try:
+            answer = self.t.post("push", request, PushResponse)
+        except RequestRefused as exc:
+            if exc.status in (409,):
+                raise SyncError(str(exc)) from None
+            self._refused_batch(request, str(exc))
+            return
+        self._point("push:answered")
+        with self._tx() as s:
+            self._record(s, request, answer)
+            self._point("push:before-commit")
+
+    def _refused_batch(self, request: PushRequest, reason: str) -> None:
+        """The server could not take the batch as a whole: split it, down to one change."""
+        with self._tx() as s:
+            ids = [c.change_id for c in request.changes]
+            rows = list(s.scalars(select(Outbox).where(Outbox.change_id.in_(ids))))
+            state.drop(s, state.PENDING_BATCH)
+            if len(request.changes) == 1:
+                for row in rows:
+                    _attention(s, row, reason)
+                    s.delete(row)
+                log.info("server refused change %s as unreadable", ids[0])
+            else:
+                for row in rows:
+                    row.batch_key = None
+                self.run.batch_size = max(1, len(request.changes) // 2)
+                log.info("server refused a batch of %d; retrying smaller", len(ids))
+
+    def _record(self, s: Session, request: PushRequest, answer: PushResponse) -> None:
+        """Record the server's answers and drop the acknowledged outbox rows, together."""
+        sent = {c.change_id: c for c in request.changes}
+        rows = {
+            r.change_id: r
+            for r in s.scalars(select(Outbox).where(Outbox.change_id.in_(list(sent))))
+        }
+        for result in answer.results:
+            change = sent.get(result.change_id)
+            row = rows.get(result.change_id)
+            if change is None:
+                continue
+            if result.status is ChangeStatus.REJECTED:
+                reason = result.reason or "The server refused this change."
+                s.merge(
+                    SyncAttention(
+                        change_id=change.change_id,
+                        table_name=change.table,
+                        row_id=change.row_id,
+                        reason=reason,
+                        at=now_naive(),
+                    )
+                )
+                log.info("change %s (%s) refused by the server", change.change_id, change.table)
+            elif result.status is ChangeStatus.CONFLICT:
+                self._adopt_conflict(s, change, result)
+            elif result.status is ChangeStatus.MERGED and result.server_values:
+                self._adopt_values(s, change, result)
+            if row is not None:
+                s.delete(row)
+            self.run.report.pushed += 1
+        state.drop(s, state.PENDING_BATCH)
+        s.flush()
+
+    def _local_row(self, s: Session, change: Change) -> Any:
+        shape = SHAPES.get(change.table)
+        return None if shape is None else s.get(shape.cls, change.row_id)
+
+    def _adopt_values(self, s: Session, change: Change, result: ChangeResult) -> None:
+        """Take the server's value for fields where ours lost, unless edited again since."""
+        row = self._local_row(s, change)
+        if row is None:
+            return
+        shape = SHAPES[change.table]
+        clocks = dict(row.field_hlc or {})
+        server_clocks = result.server_field_hlc or {}
+        for name, value in (result.server_values or {}).items():
+            if name not in shape.convert or clocks.get(name) != change.clock_of(name):
+                continue
+            setattr(row, name, shape.to_python(name, value))
+            if server_clocks.get(name):
+                clocks[name] = server_clocks[name]
+        row.field_hlc = clocks
+        if change.table in search.INDEXED_TABLES:
+            s.flush()
+            search.reindex_row(s, row)
+
+    def _adopt_conflict(self, s: Session, change: Change, result: ChangeResult) -> None:
+        """The server kept its value and both versions as a conflict: hold the same here."""
+        self._adopt_values(s, change, result)
+        ids = list(result.conflict_ids or [])
+        kept_clocks = result.server_field_hlc or {}
+        for name, conflict_id in zip(result.server_values or {}, ids, strict=False):
+            if s.get(SyncConflict, conflict_id) is not None:
+                continue
+            s.add(
+                SyncConflict(
+                    id=conflict_id,
+                    table_name=change.table,
+                    row_id=change.row_id,
+                    field=name,
+                    participant_id=change.participant_id,
+                    local_value=change.fields.get(name),
+                    remote_value=(result.server_values or {}).get(name),
+                    local_hlc=change.clock_of(name),
+                    remote_hlc=kept_clocks.get(name, ""),
+                    detected_at=now_naive(),
+                    resolved_at=None,
+                )
+            )
+            self.run.report.new_conflicts += 1
+            log.info("conflict %s kept on %s %s", conflict_id, change.table, change.row_id)
+
+    # -- pull ---------------------------------------------------------------------------
+    def _pull_all(self, *, only_tables: frozenset[str] | None = None) -> None:
+        """Pull pages from the cursor (or, to re-download tables, from 0 without moving it)."""
+        cfg = self.config
+        cursor = 0 if only_tables is not None else cfg.cursor
+        head = self.hello.cursor_head if self.hello else None
+        while True:
+            self._check_cancel()
+            page = self.t.post(
+                "pull", PullRequest(cursor=cursor, limit=self.o.page_size), PullResponse
+            )
+            if page.data_epoch != cfg.epoch:
+                raise EpochMoved("the server's data epoch changed")
+            changes = page.changes
+            if only_tables is not None:
+                changes = [c for c in changes if c.table in only_tables]
+            self.run.report.pulled += len(changes)
+            self._guard(changes)
+            self._point("pull:received")
+            with self._apply_tx() as s:
+                ctx = self._apply_context(s)
+                outcome = PageApplier(s, ctx).apply(changes)
+                if only_tables is None:
+                    state.put(s, state.CURSOR, page.next_cursor)
+                self._observe(s, ctx.highest_hlc)
+                self._point("pull:before-commit")
+            cursor = page.next_cursor
+            if only_tables is None:
+                cfg.cursor = cursor
+            self.run.outcome.merge(outcome)
+            self.run.removed_so_far += outcome.removed
+            self._progress("pull", cursor, head)
+            if not page.has_more:
+                break
+
+    def _apply_context(self, s: Session) -> ApplyContext:
+        return ApplyContext(
+            device_id=self.store.device_id,
+            worker_id=self.config.worker_id,
+            stamp=lambda: self.store.clock.now().encode(),
+            pending=pending_fields(s),
+        )
+
+    def _observe(self, s: Session, highest: str) -> None:
+        if not highest:
+            return
+        with contextlib.suppress(ValueError):
+            self.store.clock.observe(highest)
+        known = str(state.local_setting(s, state.HLC_HIGH, ""))
+        if highest > known:
+            state.put_local_setting(s, state.HLC_HIGH, highest)
+
+    def _guard(self, changes: list[ServerChange]) -> None:
+        """Stop before a page that would take removals past 30 % of this device's records."""
+        if self.o.allow_mass_delete or not changes:
+            return
+        with self.store.read() as s:
+            removing = removals_in(s, changes, self.config.worker_id)
+            if not removing:
+                return
+            if self.run.removed_base is None:
+                self.run.removed_base = live_records(s) + self.run.removed_so_far
+        base = self.run.removed_base
+        total = self.run.removed_so_far + removing
+        if total > MASS_DELETE_SHARE * base and total >= MASS_DELETE_MIN_ROWS:
+            log.warning("pull would remove %d of %d records; stopped to ask", total, base)
+            raise MassDeletionError(total, base)
+
+    # -- verify -------------------------------------------------------------------------
+    def _verify(self, *, after_resync: bool) -> None:
+        self._progress("verify", 0, None)
+        mismatched, pairs = self._compare()
+        with self.store.read() as s:
+            known_bad: dict[str, Any] = dict(state.get(s, state.VERIFY_SKIP, {}) or {})
+        # a difference a repair could not mend last time is reported, not repaired again
+        # on every sync (that would download everything each time)
+        to_repair = [t for t in mismatched if known_bad.get(t) != pairs[t]]
+        if to_repair and not after_resync:
+            log.info("verify: %d tables differ; downloading them again", len(to_repair))
+            self._pull_all(only_tables=frozenset(to_repair))
+            mismatched, pairs = self._compare()
+            to_repair = [t for t in mismatched if known_bad.get(t) != pairs[t]]
+        if to_repair:
+            # this device holds what the server lacks (a restored server, a lost answer):
+            # send those tables again; the server merges, never overwrites
+            log.info("verify: %d tables differ; sending this device's copies", len(to_repair))
+            if self._queue_snapshots(to_repair):
+                self._push_all()
+                self._pull_all()
+            mismatched, pairs = self._compare()
+        with self._tx() as s:
+            if after_resync:
+                state.drop(s, state.RESYNC)
+            state.put(s, state.VERIFY_SKIP, {t: pairs[t] for t in mismatched})
+        self.run.report.repaired_tables = tuple(sorted(self._repaired))
+        self.run.report.verified = not mismatched
+        self._unverified = mismatched
+
+    def _compare(self) -> tuple[list[str], dict[str, list[str]]]:
+        """Tables whose count or digest differ from the server's, and both sides' digests."""
+        server = self.t.post("verify", None, VerifyResponse)
+        if server.data_epoch != self.config.epoch:
+            raise EpochMoved("the server's data epoch changed")
+        with self.store.read() as s:
+            mine = local_digests(s)
+            # changes made while this sync ran are not on the server yet: next time
+            waiting = set(s.scalars(select(Outbox.table_name).distinct()))
+        differ: list[str] = []
+        pairs: dict[str, list[str]] = {}
+        for table, digest in server.tables.items():
+            if table not in mine or table in waiting or mine[table] == digest:
+                continue
+            differ.append(table)
+            pairs[table] = [
+                f"{mine[table].count}:{mine[table].digest}",
+                f"{digest.count}:{digest.digest}",
+            ]
+        self._repaired |= set(differ)
+        return differ, pairs
+
+    def _queue_snapshots(self, tables: list[str]) -> int:
+        """Queue every shareable row of ``tables`` as it stands here, field by field."""
+        queued = 0
+        with self._tx() as s:
+            shared = shared_participants(s)
+            for table in tables:
+                shape = SHAPES[table]
+                cls: Any = shape.cls
+                for row in s.scalars(select(cls).where(cls.sharing == "team")):
+                    pid = pid_of(row)
+                    routed = shape.participant_routed
+                    if routed and table != RECEIPT_TABLE and pid not in shared:
+                        continue
+                    if routed and row.owner != self.config.worker_id:
+                        continue  # a colleague's case: only they may send it
+                    queued += _snapshot(s, shape.name, row, pid if routed else None)
+        log.info("queued %d snapshot changes for %d tables", queued, len(tables))
+        return queued
+
+    # -- finish -------------------------------------------------------------------------
+    def _finish(self) -> None:
+        report = self.run.report
+        outcome = self.run.outcome
+        report.applied = outcome.applied
+        report.erased = len(outcome.erased)
+        report.handed_away = len(outcome.handed_away)
+        report.removed = outcome.removed
+        report.new_conflicts += outcome.conflicts
+        with self.store.read() as s:
+            report.conflicts = int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(SyncConflict)
+                    .where(SyncConflict.resolved_at.is_(None))
+                )
+                or 0
+            )
+            report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
+            report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
+        report.message = describe(report, self._unverified)
+
+
+def _attention(s: Session, row: Outbox, reason: str) -> None:
+    s.merge(
+        SyncAttention(
+            change_id=row.change_id,
+            table_name=row.table_name,
+            row_id=row.row_id,
+            reason=reason,
+            at=now_naive(),
+        )
+    )
+
+
+def _snapshot(s: Session, table: str, row: Any, participant_id: str | None) -> int:
+    """Queue ``row`` as changes grouped by field clock (the server sets no per-field clocks
+    from a device), each based on its own clock so the server fast-forwards what it lacks."""
+    shape = SHAPES[table]
+    clocks: dict[str, str] = dict(row.field_hlc or {})
+    groups: dict[str, dict[str, Any]] = {}
+    for name in sorted(shape.shareable):
+        clock = clocks.get(name) or row.hlc
+        groups.setdefault(clock, {})[name] = json_value(getattr(row, name))
+    made = 0
+    envelope = {"participant_id": participant_id, "owner": row.owner, "sharing": "team"}
+    for clock in sorted(groups):
+        s.add(
+            Outbox(
+                change_id=uuid7(),
+                table_name=table,
+                row_id=row.id,
+                op=Op.UPSERT.value,
+                hlc=clock,
+                payload={
+                    "fields": groups[clock],
+                    **envelope,
+                    "origin": HLC.decode(clock).device,
+                },
+                base=dict.fromkeys(groups[clock], clock),
+                created_at=now_naive(),
+            )
+        )
+        made += 1
+    if row.deleted:
+        clock = clocks.get("deleted") or row.hlc
+        s.add(
+            Outbox(
+                change_id=uuid7(),
+                table_name=table,
+                row_id=row.id,
+                op=Op.DELETE.value,
+                hlc=clock,
+                payload={"fields": {}, **envelope, "origin": HLC.decode(clock).device},
+                base={"deleted": clock},
+                created_at=now_naive(),
+            )
+        )
+        made += 1
+    return made
+
+
+def apply_programme_settings(s: Session, settings: ProgrammeSettings, version: int) -> bool:
+    """Replace the programme's settings in the vault's settings when the server's changed."""
+    stored = state.local_setting(s, SETTINGS_KEY)
+    try:
+        current = Settings.from_json(stored) if isinstance(stored, dict) else Settings()
+    except (TypeError, ValueError):
+        current = Settings()
+    if version == current.programme_settings_version:
+        return False
+    updated = dataclasses.replace(
+        current,
+        appointment_limit=settings.appointment_limit,
+        not_seen_weeks=settings.not_seen_weeks,
+        concern_taxonomy=tuple(settings.concern_taxonomy) or current.concern_taxonomy,
+        programme_settings_version=version,
+    )
+    try:
+        updated = updated.validate()
+    except ValidationError:
+        log.warning("programme settings version %d from the server not usable; kept", version)
+        return False
+    state.put_local_setting(s, SETTINGS_KEY, updated.to_json())
+    log.info("programme settings version %d applied", version)
+    return True
+
+
+def describe(report: SyncReport, unverified: list[str]) -> str:
+    """One plain sentence or two about what a sync did."""
+    parts = [f"Sent {report.pushed} and received {report.pulled} changes."]
+    if report.resynced:
+        parts.append("The server was restored or replaced, so everything was merged again.")
+    if report.erased:
+        parts.append(f"{report.erased} erased record(s) were removed from this laptop.")
+    if report.handed_away:
+        parts.append(f"{report.handed_away} case(s) handed to colleagues were removed.")
+    if report.conflicts:
+        parts.append(f"{report.conflicts} conflict(s) need you to choose a version.")
+    if report.attention:
+        parts.append(f"{report.attention} change(s) the server refused need attention.")
+    if report.verified:
+        parts.append("Checked against the server: everything matches.")
+    elif unverified:
+        parts.append(
+            "Some records still differ from the server ("
+            + ", ".join(unverified)
+            + "); they will be checked again next sync."
+        )
+    else:
+        parts.append("Not yet checked against the server.")
+    return " ".join(parts)

@@ -1,0 +1,77 @@
+"""The device's sync bookkeeping in the vault (``sync_state`` key/value rows), typed.
+
+Everything here is inside the encrypted vault: the device token, the server address, the
+cursor, the pending batch (saved before it is sent) and rows waiting to be completed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from linksdesk.storage.tables import LocalSetting, SyncState
+
+SERVER_URL = "server_url"
+TOKEN = "token"
+WORKER_ID = "worker_id"
+TEAM_ID = "team_id"
+ROLE = "role"
+DEVICE_ID = "device_id"
+CURSOR = "cursor"
+DATA_EPOCH = "data_epoch"
+PENDING_BATCH = "pending_batch"  # {"batch_key": ..., "request": <PushRequest JSON>}
+RESYNC = "resync_needed"  # the server's epoch changed: merge everything again
+READ_ONLY = "read_only_participants"  # handed to a colleague, kept read-only here
+SETTINGS_VERSION = "programme_settings_version"
+VERIFY_SKIP = "verify_unrepairable"  # digests a repair could not bring together last time
+PARTIAL_PREFIX = "partial:"  # rows pulled before all their required fields arrived
+HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it
+
+
+def get(session: Session, key: str, default: Any = None) -> Any:
+    value = session.scalar(select(SyncState.value).where(SyncState.key == key))
+    return default if value is None else value
+
+
+def put(session: Session, key: str, value: Any) -> None:
+    row = session.get(SyncState, key)
+    if row is None:
+        session.add(SyncState(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def drop(session: Session, key: str) -> None:
+    session.execute(delete(SyncState).where(SyncState.key == key))
+
+
+def partial_key(table: str, row_id: str) -> str:
+    return f"{PARTIAL_PREFIX}{table}:{row_id}"
+
+
+def partials(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    rows = session.execute(
+        select(SyncState.key, SyncState.value).where(SyncState.key.startswith(PARTIAL_PREFIX))
+    )
+    return [(str(k), dict(v)) for k, v in rows]
+
+
+def local_setting(session: Session, key: str, default: Any = None) -> Any:
+    value = session.scalar(select(LocalSetting.value).where(LocalSetting.key == key))
+    return default if value is None else value
+
+
+def put_local_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(LocalSetting, key)
+    if row is None:
+        session.add(LocalSetting(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def is_enrolled(session: Session) -> bool:
+    return bool(get(session, TOKEN)) and bool(get(session, SERVER_URL))

@@ -1,0 +1,120 @@
+"""Anonymous monthly totals of what never leaves the device (confidentiality rule 2).
+
+Participants who have not consented to sharing with the team, and private rows, are not
+synced; a device still counts them per month (participants on the caseload, contacts, did
+not attends, new referrals by source) and syncs only those counts, one ``monthly_total`` row
+per device and month, so supervisors see the whole caseload's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from linksdesk.core.vocab import ContactStatus
+from linksdesk.storage.store import Store
+from linksdesk.storage.tables import Contact, MonthlyTotal, Participant, ReferralIn
+from linksdesk.sync.apply import shared_participants, stable_id
+
+
+def _month(day: dt.date | dt.datetime) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months_between(start: dt.date, end: dt.date) -> Iterable[str]:
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        yield f"{y:04d}-{m:02d}"
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def _in_chunks(column: Any, ids: list[str]) -> Any:
+    parts = [column.in_(ids[i : i + 500]) for i in range(0, len(ids), 500)]
+    return or_(*parts) if parts else column.in_([])
+
+
+def monthly_counts(session: Session, today: dt.date) -> dict[str, dict[str, Any]]:
+    """Counts by month (``YYYY-MM``) of what stays on this device."""
+    shared = shared_participants(session)
+    unshared: list[str] = []
+    by_month: dict[str, Counter[str]] = {}
+    sources: dict[str, Counter[str]] = {}
+    for pid, sharing, created, referred, closed in session.execute(
+        select(
+            Participant.id,
+            Participant.sharing,
+            Participant.created_on,
+            Participant.referred_on,
+            Participant.closed_on,
+        ).where(Participant.deleted.is_(False))
+    ):
+        if sharing == "team" and pid in shared:
+            continue
+        unshared.append(pid)
+        start = referred or created or today
+        end = min(closed or today, today)
+        for month in _months_between(start, max(start, end)):
+            by_month.setdefault(month, Counter())["participants"] += 1
+    stays = or_(Contact.sharing == "private", _in_chunks(Contact.participant_id, unshared))
+    for status, when in session.execute(
+        select(Contact.status, Contact.scheduled_at).where(Contact.deleted.is_(False), stays)
+    ):
+        if status == ContactStatus.ATTENDED.value:
+            by_month.setdefault(_month(when), Counter())["contacts"] += 1
+        elif status == ContactStatus.DID_NOT_ATTEND.value:
+            by_month.setdefault(_month(when), Counter())["did_not_attend"] += 1
+    stays = or_(ReferralIn.sharing == "private", _in_chunks(ReferralIn.participant_id, unshared))
+    for source, received in session.execute(
+        select(ReferralIn.source, ReferralIn.received_on).where(
+            ReferralIn.deleted.is_(False), stays
+        )
+    ):
+        sources.setdefault(_month(received), Counter())[str(source)] += 1
+    out: dict[str, dict[str, Any]] = {}
+    for month in sorted(set(by_month) | set(sources)):
+        counts = by_month.get(month, Counter())
+        out[month] = {
+            "participants": counts["participants"],
+            "contacts": counts["contacts"],
+            "did_not_attend": counts["did_not_attend"],
+            "referrals_by_source": dict(sorted(sources.get(month, Counter()).items())),
+        }
+    return out
+
+
+def zero_counts() -> dict[str, Any]:
+    return {"participants": 0, "contacts": 0, "did_not_attend": 0, "referrals_by_source": {}}
+
+
+def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = None) -> int:
+    """Write this device's monthly totals where they changed; returns rows written.
+
+    Each row goes through the vault's ordinary write, so it is queued for sync (carrying
+    counts only) in the same transaction.
+    """
+    day = today or dt.date.today()
+    written = 0
+    with store.write() as tx:
+        counts = monthly_counts(tx.session, day)
+        mine = {
+            row.id: row
+            for row in tx.session.scalars(
+                select(MonthlyTotal).where(MonthlyTotal.origin == store.device_id)
+            )
+        }
+        months = set(counts) | {row.month for row in mine.values()}
+        for month in sorted(months):
+            row_id = stable_id("monthly_total", store.device_id, month)
+            wanted = counts.get(month, zero_counts())
+            row = mine.get(row_id) or tx.session.get(MonthlyTotal, row_id)
+            if row is None:
+                tx.insert(MonthlyTotal(id=row_id, month=month, counts=wanted, owner=worker_id))
+                written += 1
+            elif row.counts != wanted and tx.update(row, counts=wanted):
+                written += 1
+    return written

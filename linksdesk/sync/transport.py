@@ -1,0 +1,156 @@
+"""HTTP to the sync server: one client per sync, retries with capped backoff, plain errors.
+
+The device token travels only in the Authorization header; it is never logged and never
+part of an error message. Only ids, paths and status codes reach the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from linksdesk.core.errors import ServerUnreachableError, SyncAuthError, SyncError
+from linksdesk.sync.protocol import API_PREFIX
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+NOT_ENROLLED = (
+    "This laptop is no longer enrolled with the sync server (it may have been revoked). "
+    "Ask your programme administrator for a new enrolment code; your work stays safe here."
+)
+RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def unreachable(url: str) -> ServerUnreachableError:
+    return ServerUnreachableError(
+        f"Cannot reach the sync server at {url}. Your work is saved on this laptop and "
+        "will sync when the server can be reached."
+    )
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Capped exponential backoff with jitter: delay n is min(cap, base * 2**n) * [0.5, 1]."""
+
+    attempts: int = 5
+    base_s: float = 0.2
+    cap_s: float = 5.0
+
+    def delay(self, attempt: int) -> float:
+        full = min(self.cap_s, self.base_s * float(2**attempt))
+        return full * (0.5 + random.random() / 2)
+
+
+class RequestRefused(SyncError):
+    """The server answered 4xx (other than 401): the request itself cannot be served."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Transport:
+    """Posts protocol models to the server and parses its answers, retrying what may pass."""
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        *,
+        backoff: Backoff | None = None,
+        timeout_s: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.backoff = backoff or Backoff()
+        self._sleep = sleep
+        self._cancelled = cancelled or (lambda: False)
+        headers = {"User-Agent": "LinksDesk"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=self.server_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+        )
+        self.requests = 0  # how many HTTP requests were made (for reports and benchmarks)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def post(self, endpoint: str, body: BaseModel | None, answer: type[M]) -> M:
+        """POST ``body`` to ``/v1/<endpoint>``; the same bytes are resent on every retry."""
+        content = body.model_dump_json().encode() if body is not None else b"{}"
+        path = f"{API_PREFIX}/{endpoint}"
+        last: Exception | None = None
+        for attempt in range(self.backoff.attempts):
+            if attempt:
+                wait = self.backoff.delay(attempt - 1)
+                log.info("retrying %s in %.2f s (attempt %d)", path, wait, attempt + 1)
+                self._sleep(wait)
+            if self._cancelled():
+                raise SyncCancelled()
+            try:
+                self.requests += 1
+                resp = self._http.post(
+                    path, content=content, headers={"Content-Type": "application/json"}
+                )
+            except httpx.TransportError as exc:
+                # refused, reset, timed out or cut short: the request may or may not have
+                # been served; every request is safe to repeat (push is idempotent by key)
+                log.info("%s: transport error %s", path, type(exc).__name__)
+                last = exc
+                continue
+            if resp.status_code in RETRY_STATUS:
+                log.info("%s: server answered %d", path, resp.status_code)
+                last = RequestRefused(resp.status_code, _detail(resp))
+                continue
+            if resp.status_code == 401:
+                raise SyncAuthError(NOT_ENROLLED)
+            if resp.status_code >= 400:
+                raise RequestRefused(resp.status_code, _detail(resp))
+            try:
+                return answer.model_validate_json(resp.content)
+            except PydanticValidationError as exc:
+                # a body cut short on the way is a transport fault, not a server answer
+                log.info("%s: unreadable answer (%d bytes)", path, len(resp.content))
+                last = exc
+                continue
+        if isinstance(last, RequestRefused):
+            raise SyncError(
+                f"The sync server is having problems (it answered {last.status}). "
+                "Your work is saved on this laptop; sync again later."
+            ) from None
+        raise unreachable(self.server_url) from None
+
+
+class SyncCancelled(SyncError):
+    def __init__(self) -> None:
+        super().__init__("Sync stopped. Nothing was lost; it carries on from here next time.")
+
+
+def _detail(resp: httpx.Response) -> str:
+    try:
+        data: Any = resp.json()
+    except ValueError:
+        return f"The sync server answered {resp.status_code}."
+    if isinstance(data, dict) and isinstance(data.get("detail"), str):
+        return str(data["detail"])
+    return f"The sync server answered {resp.status_code}."
