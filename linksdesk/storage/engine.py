@@ -174,10 +174,26 @@ def make_engine(path: Path, key: bytes, *, salt: bytes | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        # one writer at a time, taken at BEGIN (Datasette's pattern): no upgrade deadlocks
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            # a reader needs no lock: in WAL mode it sees one snapshot while others write
+            conn.exec_driver_sql("BEGIN")
+        else:
+            # one writer at a time, taken at BEGIN (Datasette's pattern): no upgrade deadlocks
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+READ_ONLY_OPTION = "linksdesk_read_only"
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for transactions that only read: they begin DEFERRED, not IMMEDIATE.
+
+    A writer must not use it: a deferred transaction that later writes can fail with
+    "database is locked" when another connection wrote in between.
+    """
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
 # -- errors ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine
 
 from linksdesk.core.errors import VaultFromNewerVersionError
+from linksdesk.storage.engine import reader
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def refuse_newer(revision: str | None) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with reader(engine).connect() as conn:
         revision = MigrationContext.configure(conn).get_current_revision()
         conn.rollback()
     return revision

@@ -40,6 +40,7 @@ from linksdesk.storage.engine import (
     connect_read_only,
     looks_like_vault_header,
     make_engine,
+    reader,
     translated_errors,
     vault_salt,
 )
@@ -252,7 +253,7 @@ class Vault:
         self.device_id = str(self.setting("device_id"))
         self.worker_id = str(self.setting("worker_id"))
         self.clock = HybridClock(self.device_id)
-        with self.engine.connect() as conn:
+        with reader(self.engine).connect() as conn:
             stamps = [
                 conn.execute(select(func.max(t.hlc))).scalar()  # type: ignore[attr-defined]
                 for t in SYNCABLE_TABLES
@@ -291,7 +292,7 @@ class Vault:
         )
 
     def setting(self, key: str, default: object = None) -> object:
-        with translated_errors(self.path), self.engine.connect() as conn:
+        with translated_errors(self.path), reader(self.engine).connect() as conn:
             value = conn.execute(
                 select(LocalSetting.value).where(LocalSetting.key == key)
             ).scalar_one_or_none()
@@ -331,7 +332,7 @@ class Vault:
 
         Damage is reported, not raised; a locked vault raises VaultLockedError.
         """
-        engine = self.engine
+        engine = reader(self.engine)
         cipher: tuple[str, ...]
         sqlite: tuple[str, ...]
         try:

@@ -45,7 +45,7 @@ def check(path: Path) -> tuple[bool, int | None, str | None, int]:
 
 def test_an_untouched_chain_verifies_and_its_head_matches(audited: Path) -> None:
     ok, broken, problem, events = check(audited)
-    assert (ok, broken, problem, events) == (True, None, None, 3 * 3 + 2)
+    assert (ok, broken, problem, events) == (True, None, None, 3 * 4 + 2)
     with raw_connection(audited) as conn:
         head = json.loads(
             conn.execute(
@@ -68,7 +68,7 @@ def test_deleting_the_latest_event_is_detected(audited: Path) -> None:
     with raw_connection(audited) as conn:
         conn.execute("DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")
     ok, broken, problem, events = check(audited)
-    assert not ok and broken is None and events == 10
+    assert not ok and broken is None and events == 13
     assert problem == "the latest 1 audit event(s) were removed"
 
 
@@ -90,7 +90,7 @@ def test_emptying_the_log_is_detected(audited: Path) -> None:
     with raw_connection(audited) as conn:
         conn.execute("DELETE FROM audit_event")
     ok, _, problem, events = check(audited)
-    assert not ok and events == 0 and problem == "the latest 11 audit event(s) were removed"
+    assert not ok and events == 0 and problem == "the latest 14 audit event(s) were removed"
 
 
 def test_replacing_the_latest_event_with_a_forged_link_is_detected(audited: Path) -> None:
@@ -134,9 +134,9 @@ def test_events_keep_chaining_across_sessions_and_the_head_cannot_be_set(audited
         with pytest.raises(ValueError):
             vault.set_setting(audit.HEAD_KEY, {"count": 0, "hash": audit.GENESIS})
         report = vault.integrity_check()
-        assert report.ok and report.audit_events == 13
+        assert report.ok and report.audit_events == 16
         with vault.store().read() as s:
-            assert s.scalar(select(func.count()).select_from(AuditEvent)) == 13
+            assert s.scalar(select(func.count()).select_from(AuditEvent)) == 16
     finally:
         vault.lock()
 
@@ -147,7 +147,7 @@ def test_a_failed_save_leaves_no_audit_event_and_no_head_move(audited: Path) -> 
         with pytest.raises(RuntimeError), vault.store().write() as tx:
             tx.audit(AuditAction.VIEW, "participant")
             raise RuntimeError("the use case failed after auditing")
-        assert vault.integrity_check().audit_events == 11
+        assert vault.integrity_check().audit_events == 14
         assert vault.integrity_check().ok
     finally:
         vault.lock()

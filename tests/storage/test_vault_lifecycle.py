@@ -188,6 +188,6 @@ def test_integrity_check_of_a_sound_vault(vault: Vault) -> None:
     report = vault.integrity_check()
     assert report.ok and not report.damaged
     assert report.cipher_errors == () and report.sqlite_errors == ()
-    assert report.audit_events == 3 * (1 + 3 * 2)  # a participant, and a note + revision each
+    assert report.audit_events == 3 * (2 + 3 * 2)  # participant, consent, 3 notes + revisions
     assert report.audit_problem is None
     assert "intact" in report.describe()

@@ -13,14 +13,18 @@ from typing import Any
 from linksdesk.storage import keyfile
 from linksdesk.storage.engine import PAGE_SIZE, connect_raw
 from linksdesk.storage.store import Store, WriteTx
-from linksdesk.storage.tables import Note, NoteRevision, Participant
+from linksdesk.storage.tables import Consent, Note, NoteRevision, Participant
 
 PASSPHRASE = "correct horse battery staple"  # the conftest vault's passphrase
 _programme_ids = itertools.count(1000)
 
 
-def add_participant(tx: WriteTx, **values: Any) -> Participant:
-    """A synthetic participant, inserted through the unit of work (outbox, index, audit)."""
+def add_participant(tx: WriteTx, *, consent: bool = True, **values: Any) -> Participant:
+    """A synthetic participant, inserted through the unit of work (outbox, index, audit).
+
+    With ``consent`` (the default) they agreed to share with the team, so their changes
+    are queued in the outbox; without it nothing of theirs may leave the device.
+    """
     fields: dict[str, Any] = {
         "programme_id": f"P{next(_programme_ids)}",
         "given_name": "Alex",
@@ -29,7 +33,23 @@ def add_participant(tx: WriteTx, **values: Any) -> Participant:
         "status": "active",
     }
     fields.update(values)
-    return tx.insert(Participant(**fields))
+    person = tx.insert(Participant(**fields))
+    if consent:
+        add_team_consent(tx, person.id)
+    return person
+
+
+def add_team_consent(tx: WriteTx, participant_id: str) -> Consent:
+    return tx.insert(
+        Consent(
+            participant_id=participant_id,
+            scope="team",
+            given=True,
+            version=1,
+            recorded_on=dt.date(2026, 1, 5),
+            method="verbal",
+        )
+    )
 
 
 def add_note(tx: WriteTx, participant_id: str, body: str) -> tuple[Note, NoteRevision]:

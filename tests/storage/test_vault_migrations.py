@@ -1,0 +1,144 @@
+"""An older vault opens in this LinksDesk: upgraded to head, rows kept, and searchable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import text
+from vault_kit import PASSPHRASE, add_note, add_team_consent
+
+from linksdesk.core.ids import uuid7
+from linksdesk.storage import keyfile, migrate, search
+from linksdesk.storage.engine import make_engine, vault_salt
+from linksdesk.storage.tables import NoteRevision, Participant
+from linksdesk.storage.vault import Vault
+from linksdesk.sync.policy import SyncPolicy
+
+SYNC = "hlc, origin, deleted, sharing, owner, field_hlc"
+
+
+def _sync_values(device: str, worker: str, n: int) -> dict[str, object]:
+    return {
+        "hlc": f"{1_760_000_000_000 + n:015d}-00000-{device}",
+        "origin": device,
+        "deleted": 0,
+        "sharing": "team",
+        "owner": worker,
+        "field_hlc": "{}",
+    }
+
+
+def make_0001_vault(path: Path) -> dict[str, str]:
+    """A vault as the first release wrote it: schema 0001 only, rows put in with plain SQL."""
+    kpath = keyfile.keyfile_path(path)
+    key, _ = keyfile.create_keyfile(kpath, PASSPHRASE)
+    vault_id = keyfile.read_vault_id(kpath)
+    engine = make_engine(path, key, salt=vault_salt(vault_id))
+    ids = {"device": uuid7(), "worker": uuid7(), "participant": uuid7(), "note": uuid7()}
+    ids["rev1"], ids["rev2"] = uuid7(), uuid7()
+    try:
+        migrate.upgrade(engine, "0001")
+        with engine.begin() as conn:
+            for k, v in (
+                ("vault_id", vault_id),
+                ("device_id", ids["device"]),
+                ("worker_id", ids["worker"]),
+            ):
+                conn.execute(
+                    text("INSERT INTO local_setting (key, value) VALUES (:k, :v)"),
+                    {"k": k, "v": json.dumps(v)},
+                )
+            sync = _sync_values(ids["device"], ids["worker"], 1)
+            conn.execute(
+                text(
+                    "INSERT INTO participant (id, programme_id, given_name, family_name, "
+                    "preferred_name, postcode, status, created_on, " + SYNC + ") VALUES "
+                    "(:id, 'P0042', 'Morag', 'Quillfeather', 'Mo', 'KY1 1AA', 'active', "
+                    "'2025-02-03', :hlc, :origin, :deleted, :sharing, :owner, :field_hlc)"
+                ),
+                {"id": ids["participant"], **sync},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO note (id, participant_id, written_at, " + SYNC + ") VALUES "
+                    "(:id, :p, '2025-02-03 10:00:00.000000', "
+                    ":hlc, :origin, :deleted, :sharing, :owner, :field_hlc)"
+                ),
+                {"id": ids["note"], "p": ids["participant"], **sync},
+            )
+            for n, (rev, body) in enumerate(
+                [
+                    (ids["rev1"], "First visit: talked about the allotment society."),
+                    (ids["rev2"], "First visit: talked about the bowling club and pottery."),
+                ],
+                start=1,
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO note_revision (id, note_id, participant_id, revision, "
+                        "body, written_at, " + SYNC + ") VALUES (:id, :note, :p, :n, :body, "
+                        "'2025-02-03 10:00:00.000000', "
+                        ":hlc, :origin, :deleted, :sharing, :owner, :field_hlc)"
+                    ),
+                    {
+                        "id": rev,
+                        "note": ids["note"],
+                        "p": ids["participant"],
+                        "n": n,
+                        "body": body,
+                        **_sync_values(ids["device"], ids["worker"], 1 + n),
+                    },
+                )
+        assert migrate.current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+    return ids
+
+
+def test_a_0001_vault_is_upgraded_on_unlock_with_its_rows_searchable(vault_path: Path) -> None:
+    ids = make_0001_vault(vault_path)
+    assert migrate.head_revision() != "0001"  # otherwise this test proves nothing
+
+    vault = Vault.unlock(vault_path, PASSPHRASE)
+    try:
+        assert migrate.current_revision(vault.engine) == migrate.head_revision()
+        assert (vault.device_id, vault.worker_id) == (ids["device"], ids["worker"])
+        with vault.store().read() as s:
+            person = s.get(Participant, ids["participant"])
+            assert person is not None and person.given_name == "Morag"
+            assert s.get(NoteRevision, ids["rev2"]) is not None
+            # the search index arrived in 0002 and was built from the existing rows
+            hits = search.search(s, "bowling")
+            assert [(h.entity, h.row_id, h.participant_id) for h in hits] == [
+                ("note", ids["note"], ids["participant"])
+            ]
+            assert search.search(s, "allotment") == []  # only the latest revision counts
+            assert [h.row_id for h in search.search(s, "Quillfeather")] == [ids["participant"]]
+            assert [h.row_id for h in search.search(s, "P0042")] == [ids["participant"]]
+
+        # the upgraded vault takes new writes like any other, with their change log
+        with vault.store(SyncPolicy()).write() as tx:
+            add_team_consent(tx, ids["participant"])
+            add_note(tx, ids["participant"], "Second visit: joined the pottery group.")
+        with vault.store().read() as s:
+            assert len(search.search(s, "pottery")) == 2
+            queued = s.execute(text("SELECT table_name FROM outbox ORDER BY seq")).scalars()
+            assert list(queued) == ["consent", "note", "note_revision"]
+        assert vault.integrity_check().ok
+    finally:
+        vault.lock()
+
+    # and the next unlock finds nothing left to do
+    again = Vault.unlock(vault_path, PASSPHRASE)
+    try:
+        assert migrate.current_revision(again.engine) == migrate.head_revision()
+    finally:
+        again.lock()
+
+
+def test_every_revision_step_is_known_and_refuses_nothing_it_shipped() -> None:
+    for revision in ("0001", migrate.head_revision()):
+        assert migrate.is_known_revision(revision)
+        migrate.refuse_newer(revision)  # does not raise
+    assert not migrate.is_known_revision("9001_from_the_future")
