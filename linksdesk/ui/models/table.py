@@ -161,8 +161,9 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
         """Keep only source rows (DTOs) for which ``predicate`` is true; None keeps all."""
+        self.beginFilterChange()
         self._predicate = predicate
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         source = self.sourceModel()

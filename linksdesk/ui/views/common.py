@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -92,7 +92,7 @@ class Chip(QLabel):
         self.setToolTip(tooltip or text)
         self.setStyleSheet(
             f"QLabel {{ background: {bg}; color: {fg}; border: 1px solid {fg}; "
-            "border-radius: 9px; padding: 1px 8px; font-weight: 600; }}"
+            "border-radius: 9px; padding: 1px 8px; font-weight: 600; }"
         )
         self.adjustSize()
 
@@ -108,14 +108,12 @@ def heading(text: str, level: int = 1) -> QLabel:
 
 
 def muted(text: str) -> QLabel:
+    """Secondary text: italic in the window's own text colour, so it stays readable."""
     label = QLabel(text)
     label.setWordWrap(True)
-    palette = label.palette()
-    palette.setColor(
-        QPalette.ColorRole.WindowText,
-        label.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
-    )
-    label.setPalette(palette)
+    font = label.font()
+    font.setItalic(True)
+    label.setFont(font)
     return label
 
 

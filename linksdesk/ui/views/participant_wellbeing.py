@@ -254,6 +254,11 @@ class WellbeingTab(QWidget):
     def show_record(self, data: RecordData) -> None:
         self.records = list(data.measures)
         self.model.set_rows(self.records)
+        kinds = {r.kind for r in self.records}
+        if kinds and self.kind() not in kinds:
+            # show the measure this person has scores on
+            latest = max(self.records, key=lambda r: r.taken_on).kind
+            self.kind_box.setCurrentIndex(self.kind_box.findData(latest))
         self._plot()
 
     def clear(self) -> None:

@@ -182,6 +182,7 @@ class ResourcesView(Screen):
         self.search_edit.textChanged.connect(self._apply_filter)
         self.category_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self._job: Any = None
+        self._wanted: str | None = None
         self._cancel_event = threading.Event()
         self.session.runner.sig_progress.connect(self._on_runner_progress)
 
@@ -199,6 +200,19 @@ class ResourcesView(Screen):
         self.search_edit.clear()
         self.count_label.clear()
         self._end_transfer()
+
+    def open_resource(self, resource_id: str) -> None:
+        """Select a resource (from search); waits for the directory if it is still loading."""
+        row = self.model.row_of_id(resource_id)
+        if row < 0:
+            self._wanted = resource_id
+            return
+        self.search_edit.clear()
+        self.category_box.setCurrentIndex(0)
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.table.setFocus()
 
     # -- actions ------------------------------------------------------------------------
     def current(self) -> Resource | None:
@@ -290,7 +304,10 @@ class ResourcesView(Screen):
         if busy:
             text += " — " + self.tr("{n} overwhelmed").format(n=busy)
         self.count_label.setText(text)
-        if current is not None:
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None:
+            self.open_resource(wanted)
+        elif current is not None:
             row = self.model.row_of_id(current.id)
             if row >= 0:
                 self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))

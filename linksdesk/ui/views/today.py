@@ -61,7 +61,8 @@ def _time(at: dt.datetime) -> str:
 
 
 def _day(at: dt.datetime | dt.date) -> str:
-    return f"{at:%a} {at.day} {at:%b}"
+    text = f"{at:%a} {at.day} {at:%b}"
+    return text if at.year == dt.date.today().year else f"{text} {at.year}"
 
 
 class TodayView(Screen):

@@ -1,0 +1,58 @@
+"""Helpers for the screen tests: synthetic people and records, made on the DB thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from shell_kit import call_casework
+
+from linksdesk.casework import contacts, goals, participants, resources
+from linksdesk.core.vocab import ContactKind
+
+# synthetic names only
+NAMES = [
+    ("Ailsa", "Testington"),
+    ("Brodie", "Samplewood"),
+    ("Catriona", "Fakesmith"),
+    ("Dougal", "Madeupson"),
+]
+
+
+def person(qtbot: Any, session: Any, given: str = "Ailsa", family: str = "Testington") -> Any:
+    return call_casework(
+        qtbot, session, participants.create_participant, given_name=given, family_name=family
+    ).value
+
+
+def schedule(qtbot: Any, session: Any, pid: str, at: dt.datetime, **kw: Any) -> Any:
+    return call_casework(
+        qtbot,
+        session,
+        contacts.schedule_contact,
+        pid,
+        kind=kw.pop("kind", ContactKind.APPOINTMENT),
+        at=at,
+        **kw,
+    ).value
+
+
+def goal(qtbot: Any, session: Any, pid: str, title: str, **kw: Any) -> Any:
+    return call_casework(qtbot, session, goals.set_goal, pid, title, **kw).value
+
+
+def resource(qtbot: Any, session: Any, organisation: str, service: str, **kw: Any) -> Any:
+    return call_casework(
+        qtbot, session, resources.add_resource, organisation=organisation, service=service, **kw
+    ).value
+
+
+def settle(qtbot: Any, session: Any, timeout: int = 20_000) -> None:
+    """Wait until the DB thread has nothing queued and results have been delivered."""
+    qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
+    qtbot.wait(10)
+    qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
+
+
+def texts(model: Any, column: int = 0) -> list[str]:
+    return [str(model.index(r, column).data()) for r in range(model.rowCount())]
