@@ -39,6 +39,7 @@ from linksdesk.casework.dto import SearchHit
 from linksdesk.ui.icons import icon
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import name_field_buttons
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -268,7 +269,11 @@ class SearchPalette(QDialog):
             self.tr("Search participants, case notes, goals and resources")
         )
         self.edit.setClearButtonEnabled(True)
-        self.edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        search_action = self.edit.addAction(
+            icon("search"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        search_action.setText(self.tr("Search"))
+        name_field_buttons(self.edit)
         font = self.edit.font()
         font.setPointSizeF(font.pointSizeF() + 2)
         self.edit.setFont(font)

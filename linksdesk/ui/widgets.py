@@ -163,6 +163,16 @@ class Chip(QLabel):
         )
 
 
+def name_field_buttons(edit: QLineEdit) -> None:
+    """Give the buttons a line edit draws for its actions (search icon, clear) accessible names."""
+    for button in edit.findChildren(QToolButton):
+        action = button.defaultAction()
+        name = action.text() if action is not None else ""
+        if not name and action is not None and "clear" in action.objectName().lower():
+            name = edit.tr("Clear")
+        button.setAccessibleName(name or edit.accessibleName())
+
+
 def link_button(text: str, parent: QWidget | None = None) -> QPushButton:
     """A flat, link-like button for a secondary action (keeps its place in the tab order)."""
     button = QPushButton(text, parent)
