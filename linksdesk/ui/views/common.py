@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -128,6 +129,11 @@ def make_table(
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    # enabling sorting sorts by the header's indicator at once: start from the model's order
+    column, order = -1, Qt.SortOrder.AscendingOrder
+    if isinstance(model, QSortFilterProxyModel) and model.sortColumn() >= 0:
+        column, order = model.sortColumn(), model.sortOrder()
+    view.horizontalHeader().setSortIndicator(column, order)
     view.setSortingEnabled(sortable)
     view.setWordWrap(False)
     view.verticalHeader().hide()
@@ -217,11 +223,12 @@ class Screen(QWidget):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
-        progress: bool = False,
+        with_progress: bool = False,
         **kwargs: Any,
     ) -> Any:
-        """Queue ``fn(casebook, *args)`` on the DB thread; ``on_done`` gets the result here.
+        """Queue ``fn(casebook, *args, **kwargs)`` on the DB thread; ``on_done`` gets the result.
 
+        ``with_progress`` hands ``fn`` a ``progress(done, total)`` callback (the runner's).
         Returns the job, or None when the vault is locked (nothing to do then).
         """
         cb = self.casebook()
@@ -244,7 +251,11 @@ class Screen(QWidget):
                 self.show_problem(exc)
 
         return self.session.runner.submit(
-            fn, cb, *args, on_done=done, on_error=failed, progress=progress, **kwargs
+            # bound here, so use-case keywords never clash with the runner's own (progress…)
+            functools.partial(fn, cb, *args, **kwargs),
+            on_done=done,
+            on_error=failed,
+            progress=with_progress,
         )
 
     def write(

@@ -52,7 +52,7 @@ class GoalsTab(QWidget):
             [
                 Column(
                     tr("#"),
-                    lambda s: s.position + 1 if s.position >= 0 else "",
+                    lambda s: s.position,
                     sort=lambda s: s.position,
                 ),
                 Column(

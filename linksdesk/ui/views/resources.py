@@ -263,7 +263,7 @@ class ResourcesView(Screen):
             resources.import_resources_csv,
             path,
             cancel=self._cancel_event.is_set,
-            progress=True,
+            with_progress=True,
             on_done=self._on_imported,
             on_error=self._on_transfer_failed,
         )
@@ -277,7 +277,7 @@ class ResourcesView(Screen):
             resources.export_resources_csv,
             path,
             cancel=self._cancel_event.is_set,
-            progress=True,
+            with_progress=True,
             on_done=self._on_exported,
             on_error=self._on_transfer_failed,
         )
