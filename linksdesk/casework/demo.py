@@ -25,12 +25,12 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 
 from linksdesk.casework import demo_data as words
-from linksdesk.casework.consent import backfill
 from linksdesk.casework.participants import (
     FIRST_PROGRAMME_NUMBER,
     NEXT_NUMBER_KEY,
     PROGRAMME_PREFIX,
 )
+from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.measures import score
@@ -50,7 +50,7 @@ from linksdesk.core.vocab import (
     RelationshipKind,
     ResourceCapacity,
 )
-from linksdesk.storage.store import Store, WriteTx
+from linksdesk.storage.store import Store, WriteTx, data_columns, row_values
 from linksdesk.storage.tables import (
     Concern,
     Consent,
@@ -79,6 +79,7 @@ DEFAULT_SEED = 1
 RESOURCE_COUNT = 200
 BATCH_SIZE = 100  # participants per transaction: big enough to be fast, small enough to cancel
 REVIEW_WEEKS = 6
+DIARY_DAYS = 14  # next bookings fall within the coming fortnight
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -390,7 +391,7 @@ class DemoGenerator:
         day = _weekday(referred_on + self._days(5, 20))
         attended = 0
         dna_run = 0
-        p_dna = 0.8 if path == "never" else 0.13
+        p_dna = 0.8 if path == "never" else 0.15
         first = True
         while used < cap:
             if day >= today:
@@ -399,7 +400,7 @@ class DemoGenerator:
                     kind = ContactKind.HOME_VISIT if housebound else ContactKind.APPOINTMENT
                     if not first and self._chance(0.25):
                         kind = ContactKind.PHONE
-                    when = self._at(min(day, today + dt.timedelta(days=21)))
+                    when = self._at(min(day, today + dt.timedelta(days=DIARY_DAYS)))
                     purpose = "First meeting" if first else None
                     sessions.append(
                         self._session(
@@ -517,6 +518,10 @@ class DemoGenerator:
                     seen[-1].note = [self._pick(words.CLOSING_NOTES[:2])]
                     seen[-1].purpose = "Final session"
 
+        if close_reason == "Unable to make contact":
+            tries = [s for s in sessions if s.kind is ContactKind.ATTEMPTED]
+            if tries:
+                tries[-1].note = [words.CLOSING_NOTES[2]]
         if status is ParticipantStatus.CLOSED and closed_on is not None:
             statuses.append(
                 self._status(
@@ -546,12 +551,12 @@ class DemoGenerator:
                 rows.append(extra)
                 day = _weekday(reopen_on + self._days(2, 10))
                 for i in range(rng.randint(1, 3)):
-                    if day > today:
+                    if day >= today:
                         sessions.append(
                             self._session(
                                 ContactKind.APPOINTMENT,
                                 ContactStatus.SCHEDULED,
-                                self._at(min(day, today + dt.timedelta(days=21))),
+                                self._at(min(day, today + dt.timedelta(days=DIARY_DAYS))),
                                 base_venue,
                             )
                         )
@@ -681,11 +686,11 @@ class DemoGenerator:
         for s in sessions:
             if s.note or s.status is ContactStatus.SCHEDULED:
                 continue
-            if s.kind is ContactKind.ATTEMPTED and self._chance(0.6):
+            if s.kind is ContactKind.ATTEMPTED and self._chance(0.4):
                 s.note = [self._pick(words.ATTEMPT_NOTES)]
-            elif s.status is ContactStatus.DID_NOT_ATTEND and self._chance(0.7):
+            elif s.status is ContactStatus.DID_NOT_ATTEND and self._chance(0.55):
                 s.note = [self._pick(words.DNA_NOTES)]
-            elif s.status is ContactStatus.CANCELLED and self._chance(0.5):
+            elif s.status is ContactStatus.CANCELLED and self._chance(0.35):
                 s.note = [self._pick(words.CANCELLED_NOTES)]
 
         # -- rows, parents first -------------------------------------------------------------
@@ -1244,14 +1249,27 @@ def _store_of(target: Any) -> Store:
 
 
 def _write_case(tx: WriteTx, case: _Case, counts: Counter[str]) -> None:
-    tx.insert(case.participant)
+    person = tx.insert(case.participant)
     # team consent comes first, so every row after it is queued as it is written
     for consent in case.consents:
         tx.insert(consent)
-    if tx.is_shared(case.participant.id):
-        # as record_consent does when sharing is given: the participant row, written before
-        # any consent existed, is queued now (the consents were queued as they were written)
-        backfill(tx, case.participant.id, skip=frozenset(c.id for c in case.consents))
+    if tx.is_shared(person.id):
+        # what record_consent's backfill does when sharing is given: the participant row,
+        # written before any consent existed, is queued now with its own clock (it is the
+        # only earlier row, so this skips backfill's lookups in every linked table)
+        tx.queue(
+            RowChange(
+                table="participant",
+                row_id=person.id,
+                op="upsert",
+                hlc=person.hlc,
+                values=row_values(person),
+                changed=frozenset(data_columns(person)),
+                base={},
+                participant_id=person.id,
+                participant_shared=True,
+            )
+        )
     for row in case.rows:
         tx.insert(row)
     counts["participant"] += 1

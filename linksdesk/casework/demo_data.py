@@ -905,8 +905,8 @@ REOPEN_NOTES: Final = (
     "Re-referred by the GP. Picked up where we left off.",
 )
 PRIVATE_NOTE_ADDITIONS: Final = (
-    " Disclosed past trauma; not recorded in detail at their request.",
-    " Spoke about a safeguarding worry; discussed with supervisor the same day.",
+    "Disclosed past trauma; not recorded in detail at their request.",
+    "Spoke about a safeguarding worry; discussed with supervisor the same day.",
 )
 REVISION_ADDITIONS: Final = (
     " (Added later: confirmed the appointment time by text.)",
