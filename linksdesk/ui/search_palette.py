@@ -153,10 +153,7 @@ class SearchResultsModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._hits)
 
     def title_text(self, ph: PaletteHit) -> str:
-        title = plain_text(ph.hit.title)
-        if not title:
-            title = self.kind_label(ph.kind)
-        return title
+        return plain_text(ph.hit.title) or ph.person or self.kind_label(ph.kind)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
@@ -178,10 +175,13 @@ class SearchResultsModel(QAbstractListModel):
         if role == HIT_ROLE:
             return ph
         if role == TITLE_HTML_ROLE:
-            return highlight_html(ph.hit.title) or html.escape(self.kind_label(ph.kind))
+            if ph.hit.title:
+                return highlight_html(ph.hit.title)
+            # a case note has no title of its own: name the person it is about
+            return html.escape(ph.person or self.kind_label(ph.kind))
         if role == DETAIL_HTML_ROLE:
             detail = [html.escape(self.kind_label(ph.kind))]
-            if ph.person:
+            if ph.person and ph.hit.title:
                 detail.append(html.escape(ph.person))
             text = " · ".join(detail)
             if ph.hit.snippet:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,7 @@ from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint, he
 
 log = logging.getLogger(__name__)
 
+PRIMARY_TEXT = "#ffffff"  # icons on the accent-coloured primary buttons
 VAULT_FILTER = "LinksDesk vaults (*.vault);;All files (*)"
 
 
@@ -180,7 +180,7 @@ class OpenPage(_Page):
         self.passphrase.setAccessibleName(self.tr("Passphrase"))
         self.add_field(self.tr("&Passphrase"), self.passphrase)
         self.unlock_button = _primary(self.tr("&Unlock"), self)
-        self.unlock_button.setIcon(icon("unlock"))
+        self.unlock_button.setIcon(icon("unlock", PRIMARY_TEXT))
         self.create_link = link_button(self.tr("Create a new vault…"), self)
         self.recover_link = link_button(
             self.tr("Forgot your passphrase? Use your recovery key…"), self
@@ -224,7 +224,7 @@ class CreatePage(_Page):
         self.repeat.setAccessibleName(self.tr("Repeat the passphrase"))
         self.add_field(self.tr("&Repeat the passphrase"), self.repeat)
         self.create_button = _primary(self.tr("&Create vault"), self)
-        self.create_button.setIcon(icon("vault-new"))
+        self.create_button.setIcon(icon("vault-new", PRIMARY_TEXT))
         self.open_link = link_button(self.tr("Open an existing vault instead"), self)
         self.add_footer(self.create_button, [self.open_link])
         self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
@@ -340,7 +340,7 @@ class RecoverPage(_Page):
         self.repeat.setAccessibleName(self.tr("Repeat the new passphrase"))
         self.add_field(self.tr("&Repeat the new passphrase"), self.repeat)
         self.recover_button = _primary(self.tr("&Recover and unlock"), self)
-        self.recover_button.setIcon(icon("key"))
+        self.recover_button.setIcon(icon("key", PRIMARY_TEXT))
         self.back_link = link_button(self.tr("Back to unlock"), self)
         self.add_footer(self.recover_button, [self.back_link])
         self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
@@ -369,6 +369,49 @@ class RecoverPage(_Page):
         ]
 
 
+class _Pages(QWidget):
+    """Shows one page at a time and is as tall as that page (a QStackedWidget is as tall as
+    its tallest page, which left the unlock card half empty)."""
+
+    currentChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pages: list[QWidget] = []
+        self._current = -1
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def addWidget(self, page: QWidget) -> None:
+        self._pages.append(page)
+        self.layout().addWidget(page)
+        if self._current < 0:
+            self._current = 0
+        else:
+            page.hide()
+
+    def count(self) -> int:
+        return len(self._pages)
+
+    def widget(self, index: int) -> QWidget:
+        return self._pages[index]
+
+    def currentIndex(self) -> int:
+        return self._current
+
+    def currentWidget(self) -> QWidget | None:
+        return self._pages[self._current] if self._current >= 0 else None
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        index = self._pages.index(page)
+        if index == self._current:
+            return
+        for i, p in enumerate(self._pages):
+            p.setVisible(i == index)
+        self._current = index
+        self.currentChanged.emit(index)
+
+
 class UnlockScreen(QWidget):
     """What the window shows while locked. Opening goes through ``UiSession`` on the DB thread.
 
@@ -390,7 +433,7 @@ class UnlockScreen(QWidget):
         self.create_page = CreatePage()
         self.key_page = RecoveryKeyPage()
         self.recover_page = RecoverPage()
-        self.pages = QStackedWidget()
+        self.pages = _Pages()
         for page in (self.open_page, self.create_page, self.key_page, self.recover_page):
             self.pages.addWidget(page)
 
@@ -492,6 +535,10 @@ class UnlockScreen(QWidget):
     def reset(self, message: str = "") -> None:
         """Back to the unlock form with every secret wiped (after a lock)."""
         self.wipe()
+        path = self.open_page.vault.path()
+        if path is not None and not path.exists() and not message:
+            self.show_create()  # first run: there is nothing to unlock yet
+            return
         self.pages.setCurrentWidget(self.open_page)
         if message:
             self.open_page.message.show_message(message, "info")
@@ -607,7 +654,7 @@ class UnlockScreen(QWidget):
             p.vault.set_path(page.vault.path() or default_vault_path())
         self.key_page.show_key(recovery_key)
         self.pages.setCurrentWidget(self.key_page)
-        self.key_page.key_label.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.key_page.copy_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_create_failed(self, exc: BaseException) -> None:
         page = self.create_page

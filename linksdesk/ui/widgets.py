@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from linksdesk.ui.icons import icon
 
-# kind -> (icon, light background, dark background, accent)
+# kind -> (icon, light background, light accent, dark background, dark accent)
 _MESSAGE_STYLES = {
-    "error": ("error", "#fdecea", "#4a1f1c", "#b3261e"),
-    "warning": ("warning", "#fff4e0", "#4a3a16", "#9a6700"),
-    "info": ("info", "#e8f1fb", "#1b3149", "#1f5fa8"),
-    "success": ("success", "#e7f5ec", "#16382a", "#1e7a46"),
+    "error": ("error", "#fdecea", "#b3261e", "#4a1f1c", "#f2b8b5"),
+    "warning": ("warning", "#fff4e0", "#9a6700", "#4a3a16", "#ffd479"),
+    "info": ("info", "#e8f1fb", "#1f5fa8", "#1b3149", "#9ecaff"),
+    "success": ("success", "#e7f5ec", "#1e7a46", "#16382a", "#8fd6a7"),
 }
 
 
@@ -62,9 +62,9 @@ class InlineMessage(QFrame):
         return self._text.text()
 
     def show_message(self, text: str, kind: str = "error") -> None:
-        name, light, dark, accent = _MESSAGE_STYLES[kind]
+        name, light, light_accent, dark, dark_accent = _MESSAGE_STYLES[kind]
         self.kind = kind
-        background = dark if is_dark(self) else light
+        background, accent = (dark, dark_accent) if is_dark(self) else (light, light_accent)
         self.setStyleSheet(
             f"#inlineMessage {{ background: {background}; border-left: 4px solid {accent};"
             " border-radius: 4px; }"

@@ -73,9 +73,9 @@ def test_ctrl_k_finds_a_planted_participant_and_enter_opens_the_record(
     note_row = next(
         r for r in range(palette.model.rowCount()) if palette.model.hit_at(r).kind == "note"
     )
-    detail = palette.model.index(note_row, 0).data(DETAIL_HTML_ROLE)
-    assert "Bob Smith" in detail  # who the note is about
-    assert "<b>Quarr" in detail
+    note_title = palette.model.index(note_row, 0).data(TITLE_HTML_ROLE)
+    assert "Bob Smith" in note_title  # who the note is about
+    assert "<b>Quarr" in palette.model.index(note_row, 0).data(DETAIL_HTML_ROLE)
 
     with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=10_000):
         qtbot.keyClick(palette.edit, Qt.Key.Key_Return)

@@ -1,0 +1,126 @@
+"""Render the shell's screens offscreen to PNG: ``python tests/ui/shell_screenshots.py OUTDIR``.
+
+Synthetic data only. Writes unlock*.png, create*.png, search*.png and settings*.png, in light
+and dark palettes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
+
+
+def main(out: Path) -> int:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from linksdesk.casework import notes, participants, resources
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.ui.main import apply_color_scheme, make_app
+    from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.session import UiSession
+    from linksdesk.ui.settings_dialog import SettingsDialog
+
+    app = make_app(["screenshots"])
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="linksdesk-shots-"))
+    passphrase = "correct horse battery staple"
+
+    def settle(ms: int = 150) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_for(check: object, ms: int = 20_000) -> None:
+        for _ in range(ms // 20):
+            if check():  # type: ignore[operator]
+                return
+            settle(20)
+        raise TimeoutError("the screen did not get ready")
+
+    def save(widget: QWidget, name: str) -> None:
+        settle()
+        widget.grab().save(str(out / name))
+        print("wrote", out / name)
+
+    def shoot(suffix: str) -> None:
+        session = UiSession()
+        path = tmp / f"shots{suffix}.vault"
+        window = MainWindow(session, path)
+        window.resize(1100, 760)
+        window.show()
+        screen = window.unlock_screen
+
+        # create: passphrase typed, then the recovery key page
+        page = screen.create_page
+        page.passphrase.setText(passphrase)
+        page.repeat.setText(passphrase)
+        save(window, f"create-passphrase{suffix}.png")
+        page.create_button.click()
+        wait_for(lambda: screen.pages.currentWidget() is screen.key_page)
+        save(window, f"create-recovery-key{suffix}.png")
+        screen.key_page.stored.setChecked(True)
+        screen.key_page.continue_button.click()
+        wait_for(lambda: session.is_unlocked)
+
+        cb = session.require_casebook()
+        done: list[object] = []
+
+        def plant(cb: Casebook = cb) -> None:
+            p = participants.create_participant(
+                cb, given_name="Morag", family_name="Kettleby", postcode="G31 2XT"
+            ).value
+            participants.create_participant(cb, given_name="Morris", family_name="Dunmore")
+            notes.write_note(cb, p.id, "Morag wants to join the Monday walking group.")
+            resources.add_resource(
+                cb,
+                organisation="Morven Community Garden",
+                service="Growing together",
+                description="Weekly gardening sessions for beginners.",
+            )
+
+        session.runner.submit(plant, on_done=done.append)
+        wait_for(lambda: bool(done))
+
+        window.open_search()
+        window.search_palette.edit.setText("mor")
+        window.search_palette.search_now()
+        wait_for(lambda: window.search_palette.model.rowCount() >= 3)
+        save(window.search_palette, f"search-palette{suffix}.png")
+        window.search_palette.reject()
+
+        dialog = SettingsDialog(session, window)
+        dialog.show()
+        save(dialog, f"settings-working{suffix}.png")
+        dialog.tabs.setCurrentIndex(1)
+        dialog.new.setText("lantern otter")
+        save(dialog, f"settings-passphrase{suffix}.png")
+        dialog.reject()
+
+        session.lock()
+        wait_for(lambda: window.stack.currentWidget() is screen)
+        save(window, f"unlock{suffix}.png")
+        screen.open_page.passphrase.setText("not it")
+        screen.open_page.unlock_button.click()
+        wait_for(
+            lambda: (
+                screen.open_page.message.isVisible() and screen.open_page.unlock_button.isEnabled()
+            )
+        )
+        save(window, f"unlock-wrong-passphrase{suffix}.png")
+        session.shutdown()
+        window.close()
+
+    for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
+        apply_color_scheme(app, scheme)
+        shoot(suffix)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
