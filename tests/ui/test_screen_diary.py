@@ -1,0 +1,74 @@
+"""Diary: a week of contacts by day; an outcome in one step; did not attend offers a new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from screens_kit import person, schedule, settle
+from shell_kit import call_casework
+
+from linksdesk.casework import contacts
+from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.ui.dialogs.contact import ContactDialog
+from linksdesk.ui.views.diary import DiaryView, week_start
+
+pytestmark = pytest.mark.gui
+
+
+def test_diary_places_contacts_by_day_and_records_outcomes(
+    qtbot: Any, unlocked: Any, monkeypatch: Any, qtmodeltester: Any
+) -> None:
+    monday = week_start(dt.date.today())
+    ailsa = person(qtbot, unlocked)
+    wednesday = dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(10, 0))
+    schedule(qtbot, unlocked, ailsa.id, wednesday, venue="Craigbank Library")
+    view = DiaryView(unlocked)
+    qtbot.addWidget(view)
+    unlocked.sig_changed.connect(view.on_changes)
+    with qtbot.waitSignal(view.sig_week_shown, timeout=20_000):
+        view.refresh()
+    counts = [p.rowCount() for p in view.day_proxies]
+    assert counts == [0, 0, 1, 0, 0, 0, 0]
+    assert "(1)" in view.day_labels[2].text()
+    assert "Ailsa Testington" in view.day_proxies[2].index(0, 0).data()
+    qtmodeltester.check(view.model)
+    for p in view.day_proxies:
+        qtmodeltester.check(p)
+
+    # did not attend, then the offer to schedule again (accepted, dialog answered)
+    view.day_lists[2].setCurrentIndex(view.day_proxies[2].index(0, 0))
+    assert view.dna_button.isEnabled()
+    offered: list[Any] = []
+    monkeypatch.setattr(view, "ask_schedule_again", lambda e: offered.append(e) or True)
+    again = wednesday + dt.timedelta(days=7)
+    monkeypatch.setattr(
+        ContactDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent=None, schedule=False, prefill=None: {
+                **prefill,
+                "at": again,
+                "minutes": None,
+            }
+        ),
+    )
+    view.dna_button.click()
+    settle(qtbot, unlocked)
+    assert [e.contact_id for e in offered] and offered[0].participant_id == ailsa.id
+    listed = call_casework(qtbot, unlocked, contacts.list_contacts, ailsa.id)
+    assert sorted((c.at, c.status) for c in listed) == [
+        (wednesday, ContactStatus.DID_NOT_ATTEND),
+        (again, ContactStatus.SCHEDULED),
+    ]
+    assert listed[0].kind is ContactKind.APPOINTMENT and listed[0].venue == "Craigbank Library"
+    settle(qtbot, unlocked)
+    assert "Did not attend" in view.day_proxies[2].index(0, 0).data()
+
+    # next week shows the new appointment
+    with qtbot.waitSignal(view.sig_week_shown, timeout=20_000):
+        view.next_button.click()
+    assert [p.rowCount() for p in view.day_proxies] == [0, 0, 1, 0, 0, 0, 0]
+    view.clear()
+    assert view.model.rowCount() == 0 and not view.attended_button.isEnabled()
