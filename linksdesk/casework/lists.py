@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
@@ -111,9 +111,9 @@ def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[Diary
 
 
 # -- caseload ----------------------------------------------------------------------------------
-def _contact_stats(now: dt.datetime) -> Any:
+def _contact_stats(now: dt.datetime, ids: Sequence[str] | None = None) -> Any:
     """Per participant: last time seen, next scheduled contact, appointments counted."""
-    return (
+    query = (
         select(
             Contact.participant_id.label("participant_id"),
             func.max(case((_SEEN, Contact.scheduled_at))).label("last_contact"),
@@ -132,22 +132,29 @@ def _contact_stats(now: dt.datetime) -> Any:
         )
         .where(Contact.deleted.is_(False))
         .group_by(Contact.participant_id)
-        .subquery("contact_stats")
     )
+    if ids is not None:
+        query = query.where(Contact.participant_id.in_(ids))
+    return query.subquery("contact_stats")
 
 
-def _goal_stats() -> Any:
-    return (
+def _goal_stats(ids: Sequence[str] | None = None) -> Any:
+    query = (
         select(Goal.participant_id.label("participant_id"), func.count().label("open_goals"))
         .where(Goal.deleted.is_(False), Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]))
         .group_by(Goal.participant_id)
-        .subquery("goal_stats")
     )
+    if ids is not None:
+        query = query.where(Goal.participant_id.in_(ids))
+    return query.subquery("goal_stats")
 
 
-def _caseload_select(today: dt.date, *columns: Any) -> tuple[Select[Any], dict[str, Any]]:
-    stats = _contact_stats(_start_of(today))
-    goals = _goal_stats()
+def _caseload_select(
+    today: dt.date, ids: Sequence[str] | None = None
+) -> tuple[Any, dict[str, Any]]:
+    """Participants with their contact and goal aggregates (for ``ids`` only, when given)."""
+    stats = _contact_stats(_start_of(today), ids)
+    goals = _goal_stats(ids)
     cols: dict[str, Any] = {
         "last_contact": stats.c.last_contact,
         "next_contact": stats.c.next_contact,
@@ -155,12 +162,14 @@ def _caseload_select(today: dt.date, *columns: Any) -> tuple[Select[Any], dict[s
         "open_goals": func.coalesce(goals.c.open_goals, 0),
     }
     query = (
-        select(*columns)
+        select(P.id)
         .select_from(P)
         .outerjoin(stats, stats.c.participant_id == P.id)
         .outerjoin(goals, goals.c.participant_id == P.id)
         .where(P.deleted.is_(False))
     )
+    if ids is not None:
+        query = query.where(P.id.in_(ids))
     return query, cols
 
 
@@ -180,18 +189,19 @@ def _row_columns(cols: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _filtered(query: Select[Any], q: CaseloadQuery) -> Select[Any]:
+def _filtered(query: Any, q: CaseloadQuery) -> Any:
     if q.statuses:
         wanted = [records.enum_arg(ParticipantStatus, s, "Status").value for s in q.statuses]
         query = query.where(P.status.in_(wanted))
     elif not q.include_closed:
         query = query.where(P.status != ParticipantStatus.CLOSED.value)
-    text = q.text.strip().lower()
+    text = q.text.strip()
     if text:
+        # LIKE ignores case (ASCII) and, unlike lower(), allocates nothing per row
         query = query.where(
             or_(
                 *(
-                    func.instr(func.lower(col), text) > 0
+                    col.contains(text, autoescape=True)
                     for col in (P.given_name, P.family_name, P.preferred_name, P.programme_id)
                 )
             )
@@ -199,10 +209,15 @@ def _filtered(query: Select[Any], q: CaseloadQuery) -> Select[Any]:
     return query
 
 
-def _sorted(query: Select[Any], q: CaseloadQuery, cols: dict[str, Any]) -> Select[Any]:
+def _nocase(column: Any) -> Any:
+    # a collation compares in place; lower() would allocate a string per row
+    return column.collate("NOCASE")
+
+
+def _sorted(query: Any, q: CaseloadQuery, cols: dict[str, Any]) -> Any:
     sort = records.enum_arg(CaseloadSort, q.sort, "Sort by")
     keys: dict[CaseloadSort, list[Any]] = {
-        CaseloadSort.NAME: [func.lower(P.family_name), func.lower(P.given_name)],
+        CaseloadSort.NAME: [_nocase(P.family_name), _nocase(P.given_name)],
         # P999 before P1000: by length, then text
         CaseloadSort.PROGRAMME_ID: [func.length(P.programme_id), P.programme_id],
         CaseloadSort.STATUS: [P.status],
@@ -217,7 +232,7 @@ def _sorted(query: Select[Any], q: CaseloadQuery, cols: dict[str, Any]) -> Selec
         order.append(key.is_(None))  # empty values last, whichever the direction
         order.append(key.desc() if q.descending else key.asc())
     # a stable tie-break, so paging never repeats or skips a row
-    order += [func.lower(P.family_name), func.lower(P.given_name), P.id]
+    order += [_nocase(P.family_name), _nocase(P.given_name), P.id]
     return query.order_by(*order)
 
 
@@ -242,7 +257,7 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
     if q.offset < 0 or (q.limit is not None and q.limit < 1):
         raise ValidationError("Page must start at 0 or later and hold at least one row.")
     limit = cb.settings().appointment_limit
-    base, cols = _caseload_select(records.today(q.today), *[])
+    base, cols = _caseload_select(records.today(q.today))
     columns = [*_row_columns(cols), func.count().over().label("total")]
     stmt = _sorted(_filtered(base.with_only_columns(*columns), q), q, cols)
     if q.limit is not None:
@@ -280,14 +295,14 @@ def caseload_rows(
 ) -> list[CaseloadRow]:
     """Caseload rows for these ids, in the order given (missing or erased ids are left out)."""
     limit = cb.settings().appointment_limit
-    base, cols = _caseload_select(records.today(today))
+    day = records.today(today)
     found: dict[str, CaseloadRow] = {}
     unique = list(dict.fromkeys(ids))
     with cb.store.read() as s:
         for i in range(0, len(unique), CHUNK):
-            chunk = unique[i : i + CHUNK]
-            stmt = base.with_only_columns(*_row_columns(cols)).where(P.id.in_(chunk))
-            for r in s.execute(stmt):
+            # the aggregates are restricted to the chunk too, so a page costs a page's work
+            base, cols = _caseload_select(day, unique[i : i + CHUNK])
+            for r in s.execute(base.with_only_columns(*_row_columns(cols))):
                 found[r.id] = _to_caseload_row(r, limit)
     return [found[i] for i in ids if i in found]
 
@@ -319,7 +334,7 @@ def not_seen(
         .order_by(
             cols["last_contact"].is_not(None),
             cols["last_contact"],
-            func.lower(P.family_name),
+            _nocase(P.family_name),
             P.id,
         )
     )
@@ -363,7 +378,7 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
             Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
             Goal.review_on <= day,
         )
-        .order_by(Goal.review_on, func.lower(P.family_name), Goal.id)
+        .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
     )
     with cb.store.read() as s:
         rows = s.execute(stmt).all()
@@ -407,7 +422,7 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
             P.deleted.is_(False),
             OnwardReferral.status.in_([a.value for a in AWAITING]),
         )
-        .order_by(OnwardReferral.made_on, func.lower(P.family_name), OnwardReferral.id)
+        .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
     )
     with cb.store.read() as s:
         rows = s.execute(stmt).all()
