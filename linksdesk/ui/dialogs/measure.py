@@ -126,7 +126,7 @@ class MeasureDialog(QDialog):
         buttons.accepted.connect(self._on_save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760 if len(self.measure.responses) <= 5 else 980, 640)
+        self.resize(760 if len(self.measure.responses) <= 5 else 980, 760)
         self._update_total()
 
     def answers(self) -> list[int | None]:

@@ -42,7 +42,7 @@ def entry_text(e: DiaryEntry) -> str:
         parts.append(e.venue)
     if e.status is not ContactStatus.SCHEDULED:
         parts.append(e.status.label)
-    return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n      " + " · ".join(parts)
+    return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n" + " · ".join(parts)
 
 
 class DiaryView(Screen):

@@ -130,7 +130,8 @@ class TrendChart(QChartView):
             b = comparable(base) or 0.0
             possible, clear = band_thresholds(kind)
             bands = (
-                (b - clear, b - possible, "#f4c7c3", self.tr("Clear decline")),
+                (low, b - clear, "#f4c7c3", self.tr("Clear decline")),
+                (b - clear, b - possible, "#fbe3e1", self.tr("Possible decline")),
                 (b - possible, b + possible, "#e4e4e7", self.tr("No meaningful change")),
                 (b + possible, b + clear, "#d7f0dd", self.tr("Possible improvement")),
                 (b + clear, high, "#b6e3c2", self.tr("Clear improvement")),

@@ -173,7 +173,7 @@ class ResourcesView(Screen):
         buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
         self.table = make_table(self.proxy, tr("Resource directory"))
-        for col, width in enumerate((200, 200, 200, 110, 100, 130, 70, 70)):
+        for col, width in enumerate((190, 170, 170, 100, 90, 125, 62, 62)):
             self.table.setColumnWidth(col, width)
         self.table.activated.connect(lambda _i: self.edit())
         layout.addWidget(self.table, 1)

@@ -1,0 +1,207 @@
+"""UI benchmark: unlock to caseload and record painted, against the same queries run directly.
+
+Usage: python benchmarks/ui.py [--participants 10000] [--small 100] [--cache-dir DIR] [--append]
+
+Demo vaults (casework.demo.build_demo) are built once into the cache directory and reused.
+Each vault is measured in its own process, so peak memory (ru_maxrss) is that vault's alone.
+With --append the figures are appended to docs/performance.md under "## UI".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PASSPHRASE = "benchmark passphrase only"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build(path: Path, participants: int) -> None:
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.casework.demo import build_demo
+
+    if path.exists():
+        return
+    tmp = path.with_name(path.name + ".building")
+    for leftover in tmp.parent.glob(tmp.name + "*"):
+        leftover.unlink()
+    started = time.monotonic()
+    cb, _key = Casebook.create(tmp, PASSPHRASE)
+    try:
+        build_demo(
+            cb,
+            participants=participants,
+            seed=42,
+            progress=lambda d, t: print(f"  built {d}/{t}", flush=True) if d % 1000 == 0 else None,
+        )
+    finally:
+        cb.lock()
+    for f in tmp.parent.glob(tmp.name + "*"):
+        f.rename(f.with_name(f.name.replace(tmp.name, path.name)))
+    print(f"  {participants} participants built in {time.monotonic() - started:.0f} s")
+
+
+def _wait(app: Any, cond: Any, timeout: float = 600.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen did not finish loading")
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def measure(path: Path) -> dict[str, Any]:
+    """Runs in a child process: time the window, then the same queries directly."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from linksdesk.casework import lists
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.casework.dto import CaseloadQuery
+    from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.session import UiSession
+    from linksdesk.ui.views.participant import load_record
+
+    app = QApplication.instance() or QApplication([])
+    session = UiSession()
+    window = MainWindow(session, path)
+    window.resize(1280, 800)
+    window.show()
+    unlocked: list[float] = []
+    session.sig_unlocked.connect(lambda: unlocked.append(time.perf_counter()))
+    t_unlock = time.perf_counter()
+    session.unlock(path, PASSPHRASE)
+    _wait(app, lambda: bool(unlocked))
+    t0 = unlocked[0]
+
+    caseload = window.caseload_view
+    loaded: list[float] = []
+    caseload.sig_rows_loaded.connect(lambda: loaded.append(time.perf_counter()))
+    window.show_view("caseload")
+    _wait(app, lambda: bool(loaded))
+    caseload.table.viewport().repaint()
+    t_caseload = time.perf_counter() - t0
+    rows = caseload.model.rowCount()
+    first = caseload.model.id_at(0)
+
+    record = window.participant_view
+    shown: list[float] = []
+    record.sig_loaded.connect(lambda _pid: shown.append(time.perf_counter()))
+    t1 = time.perf_counter()
+    window.open_participant(first)
+    _wait(app, lambda: bool(shown))
+    record.repaint()
+    t_record = time.perf_counter() - t1
+    _wait(app, lambda: not session.runner.busy)
+    session.shutdown()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    # the same queries, no window: ids of the caseload, its first page, and one record
+    cb = Casebook.unlock(path, PASSPHRASE)
+    try:
+        t2 = time.perf_counter()
+        ids = lists.caseload_ids(cb, CaseloadQuery())
+        lists.caseload_rows(cb, ids[:100])
+        d_caseload = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        load_record(cb, first)
+        d_record = time.perf_counter() - t3
+    finally:
+        cb.lock()
+    return {
+        "rows": rows,
+        "unlock_s": t0 - t_unlock,
+        "caseload_s": t_caseload,
+        "record_s": t_record,
+        "direct_caseload_s": d_caseload,
+        "direct_record_s": d_record,
+        "peak_mb": peak_kb / 1024,
+    }
+
+
+def run_child(path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "ld-bench")
+    parser.add_argument("--append", action="store_true", help="append to docs/performance.md")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure is not None:
+        print(json.dumps(measure(args.measure)))
+        return 0
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    big = args.cache_dir / f"demo-{args.participants}.vault"
+    small = args.cache_dir / f"demo-{args.small}.vault"
+    for path, n in ((small, args.small), (big, args.participants)):
+        print(f"vault of {n} participants: {path}")
+        build(path, n)
+    s = run_child(small)
+    b = run_child(big)
+    lines = [
+        f"### {dt.date.today().isoformat()} — {args.participants} vs {args.small} participants "
+        f"(offscreen, {os.cpu_count()} cores)",
+        "",
+        "| measure | big vault | direct queries | ratio |",
+        "| --- | --- | --- | --- |",
+        f"| unlock → caseload painted ({b['rows']} open cases) | {b['caseload_s'] * 1000:.0f} ms "
+        f"| {b['direct_caseload_s'] * 1000:.0f} ms "
+        f"| {b['caseload_s'] / b['direct_caseload_s']:.2f}× |",
+        f"| open → participant record painted | {b['record_s'] * 1000:.0f} ms "
+        f"| {b['direct_record_s'] * 1000:.0f} ms | {b['record_s'] / b['direct_record_s']:.2f}× |",
+        "",
+        f"Peak memory: {b['peak_mb']:.0f} MB with {args.participants} participants, "
+        f"{s['peak_mb']:.0f} MB with {args.small}: {b['peak_mb'] / s['peak_mb']:.2f}× "
+        "(target ≤ 1.5×).",
+        "",
+        "The caseload holds ids only and builds rows a page (100) at a time as they are "
+        "painted; the direct figure is `caseload_ids` plus `caseload_rows` for the first page. "
+        "The UI figure adds the Today screen's queries that run first after unlock, the job "
+        "round trips and painting.",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.append:
+        doc = ROOT / "docs" / "performance.md"
+        existing = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
+        if "## UI" not in existing:
+            existing = existing.rstrip("\n") + "\n\n## UI\n\n"
+            doc.write_text(existing + text, encoding="utf-8")
+        else:
+            # append inside our section: at its end (before the next "## " heading, if any)
+            head, _sep, tail = existing.partition("## UI\n")
+            nxt = tail.find("\n## ")
+            if nxt == -1:
+                doc.write_text(existing.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+            else:
+                body, rest = tail[:nxt], tail[nxt:]
+                doc.write_text(
+                    head + "## UI\n" + body.rstrip("\n") + "\n\n" + text + rest, encoding="utf-8"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,105 @@
+"""Render the screens offscreen to PNG: ``python tests/ui/screens_screenshots.py OUTDIR [N]``.
+
+Synthetic demo data only (casework.demo, N participants, default 60). Writes today.png,
+caseload.png, diary.png, resources.png, participant-*.png and wellbeing.png (plus a dark
+participant-header-dark.png to check the chips in the dark palette).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
+
+
+def main(out: Path, people: int) -> int:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    from linksdesk.casework import lists, measures
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.casework.demo import build_demo
+    from linksdesk.core.vocab import MeasureKind
+    from linksdesk.ui.dialogs.measure import MeasureDialog
+    from linksdesk.ui.main import apply_color_scheme, make_app
+    from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.session import UiSession
+
+    app = make_app(["screenshots"])
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="linksdesk-shots-"))
+    passphrase = "correct horse battery staple"
+    path = tmp / "demo.vault"
+    cb, _key = Casebook.create(path, passphrase)
+    build_demo(cb, participants=people, seed=11)
+    # the person with the most wellbeing scores makes the most telling record
+    best, best_n = None, -1
+    for pid in lists.caseload_ids(cb):
+        n = len(measures.list_measures(cb, pid))
+        if n > best_n:
+            best, best_n = pid, n
+    cb.lock()
+
+    def settle(ms: int = 200) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    session = UiSession()
+    window = MainWindow(session, path)
+    window.resize(1280, 820)
+    window.show()
+    session.unlock(path, passphrase)
+    for _ in range(300):
+        settle(50)
+        if session.is_unlocked and not session.runner.busy:
+            break
+    settle(400)
+
+    def shoot(key: str, name: str) -> None:
+        window.show_view(key)
+        for _ in range(100):
+            settle(30)
+            if not session.runner.busy:
+                break
+        settle(300)
+        window.grab().save(str(out / name))
+
+    shoot("today", "today.png")
+    shoot("caseload", "caseload.png")
+    diary = window.diary_view
+    diary.show_week(diary.start)
+    shoot("diary", "diary.png")
+    shoot("resources", "resources.png")
+    assert best is not None
+    window.open_participant(best)
+    record = window.participant_view
+    names = ["timeline", "goals", "wellbeing-tab", "network", "referrals", "profile"]
+    for i, name in enumerate(names):
+        record.tabs.setCurrentIndex(i)
+        if name == "timeline" and record.timeline.proxy.rowCount():
+            record.timeline.table.setCurrentIndex(record.timeline.proxy.index(0, 0))
+        shoot("record", f"participant-{name}.png")
+    record.tabs.setCurrentIndex(2)
+    shoot("record", "wellbeing.png")
+    dialog = MeasureDialog(MeasureKind.WEMWBS, parent=window)
+    dialog.set_answers([4, 3, 3, 4, 2, 3, 4, 3, 4, 3, 4, 4, 3, 3])
+    dialog.assisted_check.setChecked(True)
+    dialog.show()
+    settle(300)
+    dialog.grab().save(str(out / "wellbeing-entry.png"))
+    dialog.close()
+    apply_color_scheme(app, Qt.ColorScheme.Dark)
+    record.tabs.setCurrentIndex(0)
+    shoot("record", "participant-timeline-dark.png")
+    session.shutdown()
+    print(f"screenshots in {out} ({dt.datetime.now():%H:%M})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 60))
