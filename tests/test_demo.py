@@ -96,12 +96,15 @@ def test_same_seed_gives_the_same_content_and_another_seed_does_not(tmp_path: Pa
     for name, seed in (("a", 11), ("b", 11), ("c", 12)):
         cb, _ = Casebook.create(tmp_path / f"{name}.vault", PASSPHRASE)
         try:
-            build_demo(cb, participants=12, seed=seed, today=FIXED_TODAY, batch_size=5)
+            build_demo(
+                cb, participants=12, seed=seed, today=FIXED_TODAY, batch_size=5, resources=40
+            )
             contents.append(canonical(cb))
         finally:
             cb.lock()
     a, b, c = contents
     assert sum(len(v) for v in a.values()) > 12 * 15
+    assert len(a["resource"]) == 40
     for table in a:
         assert a[table] == b[table], table
     assert a["participant"] != c["participant"]
@@ -315,6 +318,7 @@ def test_refuses_a_vault_with_participants_and_stops_when_cancelled(tmp_path: Pa
             participants=9,
             seed=2,
             batch_size=3,
+            resources=20,
             progress=lambda done, total: calls.append((done, total)),
             cancel=lambda: len(calls) >= 1,
         )

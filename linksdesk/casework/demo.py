@@ -1287,6 +1287,7 @@ def build_demo(
     *,
     today: dt.date | None = None,
     batch_size: int = BATCH_SIZE,
+    resources: int = RESOURCE_COUNT,
 ) -> DemoSummary:
     """Fill an empty vault with a synthetic year of casework; the same seed gives the same data.
 
@@ -1309,7 +1310,7 @@ def build_demo(
     gen = DemoGenerator(seed, today, first_number)
     counts: Counter[str] = Counter()
     with store.write() as tx:
-        for resource in gen.make_resources():
+        for resource in gen.make_resources(resources):
             tx.insert(resource)
             counts["resource"] += 1
     booked = dna = team = done = 0

@@ -1,0 +1,541 @@
+"""Composition root and command line: ``linksdesk`` opens the app or runs one verb and exits.
+
+Verbs that do not open a window never import Qt, so they work on a machine with no display.
+Errors LinksDesk raises on purpose print one plain line; anything else is a bug, reported
+with a short line and the path of the log (which holds ids and events, never personal data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import getpass
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+import platformdirs
+
+from linksdesk.core.errors import (
+    EnvironmentProblem,
+    LinksDeskError,
+    UserError,
+    VaultExistsError,
+    WeakPassphraseError,
+)
+
+if TYPE_CHECKING:
+    from linksdesk.casework.casebook import Casebook
+
+log = logging.getLogger("linksdesk.app")
+
+APP_NAME = "LinksDesk"
+PASSPHRASE_ENV = "LINKSDESK_PASSPHRASE"
+DEMO_PASSPHRASE = "demo passphrase"
+DEMO_MARKER = "demo"  # local setting that says a vault holds synthetic demo data only
+LOG_FILE = "linksdesk.log"
+
+# exit codes: what a script needs to tell apart
+EXIT_OK = 0
+EXIT_PROBLEM = 1  # the check found damage, the sync did not finish, the machine failed us
+EXIT_USER = 2  # something to put right: wrong passphrase, bad arguments, vault exists
+EXIT_BUG = 70  # BSD EX_SOFTWARE: a bug in LinksDesk
+EXIT_INTERRUPTED = 130
+
+EPILOG = """\
+passphrase:
+  Verbs that open a vault read its passphrase from --passphrase-file FILE (first line), else
+  from the environment variable LINKSDESK_PASSPHRASE, else by asking in the terminal (twice
+  when creating a vault). Demo vaults hold synthetic data only: unless a passphrase is given
+  with --passphrase-file, --demo-passphrase or LINKSDESK_PASSPHRASE, `demo` uses the
+  passphrase "demo passphrase" and says so.
+
+exit codes:
+  0 done; 1 a problem was found or the sync did not finish; 2 something to put right
+  (wrong passphrase, bad arguments, vault already there); 70 a bug (see the log); 130 stopped.
+"""
+
+
+# -- logging ------------------------------------------------------------------------------------
+def log_path() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / LOG_FILE
+
+
+def configure_logging() -> Path | None:
+    """Log to a rotating file (ids and events only); None when the folder is not writable."""
+    root = logging.getLogger()
+    path = log_path()
+    for handler in root.handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            return path  # already set up (main called twice in one process, as in tests)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        # logging must never stop the app: carry on without a file
+        root.addHandler(logging.NullHandler())
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs with ids
+    return path
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """Exception type and stack frames without the message, which may hold personal data."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
+    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
+    return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# -- passphrases --------------------------------------------------------------------------------
+def _read_passphrase_file(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            first = fh.readline()
+    except OSError:
+        raise UserError(f"The passphrase file {path} could not be read.") from None
+    # only the line ending goes: spaces may be part of a passphrase
+    return first.rstrip("\r\n")
+
+
+def _prompt(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UserError(
+            "No passphrase given. Set LINKSDESK_PASSPHRASE, use --passphrase-file, "
+            "or run the command in a terminal."
+        )
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UserError("No passphrase given.") from None
+
+
+def read_passphrase(args: argparse.Namespace, *, creating: bool = False) -> str:
+    """From --passphrase-file, else LINKSDESK_PASSPHRASE, else the terminal (twice to create)."""
+    file: Path | None = getattr(args, "passphrase_file", None)
+    if file is not None:
+        passphrase = _read_passphrase_file(file)
+    elif os.environ.get(PASSPHRASE_ENV):
+        passphrase = os.environ[PASSPHRASE_ENV]
+    elif creating:
+        passphrase = _prompt("New passphrase for the vault: ")
+        if _prompt("The same passphrase again: ") != passphrase:
+            raise UserError("The two passphrases do not match. Nothing was created.")
+    else:
+        passphrase = _prompt("Passphrase: ")
+    if not passphrase:
+        raise UserError("The passphrase is empty.")
+    return passphrase
+
+
+def read_demo_passphrase(args: argparse.Namespace, out: TextIO) -> str:
+    """A demo vault's passphrase: given like any other, or the documented demo default."""
+    if args.passphrase_file is not None:
+        return _read_passphrase_file(args.passphrase_file)
+    if args.demo_passphrase:
+        return str(args.demo_passphrase)
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    print(
+        f'Passphrase: "{DEMO_PASSPHRASE}" (the demo default; demo vaults hold synthetic '
+        "data only).",
+        file=out,
+    )
+    return DEMO_PASSPHRASE
+
+
+# -- vault helpers ------------------------------------------------------------------------------
+def default_vault_path() -> Path:
+    from linksdesk.storage.vault import default_vault_path as storage_default
+
+    return storage_default()
+
+
+def default_demo_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "demo.vault"
+
+
+def vault_files(path: Path) -> list[Path]:
+    from linksdesk.storage.keyfile import keyfile_path
+
+    return [path, keyfile_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+@contextlib.contextmanager
+def unlocked(path: Path, passphrase: str) -> Iterator[Casebook]:
+    from linksdesk.casework.casebook import Casebook
+
+    cb = Casebook.unlock(path, passphrase)
+    try:
+        yield cb
+    finally:
+        cb.lock()
+
+
+# -- verbs --------------------------------------------------------------------------------------
+def cmd_open(args: argparse.Namespace) -> int:
+    argv: list[str] = []
+    if args.vault is not None:
+        argv += ["--vault", str(args.vault)]
+    if args.smoke_test:
+        argv.append("--smoke-test")
+    return open_gui(argv)
+
+
+def open_gui(argv: list[str]) -> int:
+    # imported here so that verbs without a window never load Qt
+    try:
+        from linksdesk.ui.main import run
+    except ImportError as exc:
+        log.error("the desktop app could not load: %s", type(exc).__name__)
+        raise EnvironmentProblem(
+            "The LinksDesk window cannot start on this machine: its Qt libraries could not "
+            "be loaded. Reinstall LinksDesk, or use the command-line verbs."
+        ) from None
+    log.info("opening the desktop app")
+    return int(run(argv))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.storage.keyfile import keyfile_path
+
+    path: Path = args.vault
+    if any(p.exists() for p in vault_files(path)[:2]):
+        raise VaultExistsError(str(path))
+    passphrase = read_passphrase(args, creating=True)
+    strength = Casebook.passphrase_strength(passphrase)
+    if not strength.acceptable:
+        raise WeakPassphraseError(strength.message)
+    cb, recovery = Casebook.create(path, passphrase)
+    cb.lock()
+    log.info("new vault created")
+    out = sys.stdout
+    print(f"Created a new vault: {path}", file=out)
+    print(f"Key file beside it:  {keyfile_path(path)} (back up both files together)", file=out)
+    print("", file=out)
+    print("Recovery key (shown this once; LinksDesk does not keep it):", file=out)
+    print("", file=out)
+    print(f"    {recovery}", file=out)
+    print("", file=out)
+    print(
+        "Store this safely: write it down or print it, and keep it locked away from the "
+        "laptop.\nIf the passphrase is ever forgotten, this key is the only way back in.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _progress_printer(out: TextIO) -> Callable[[int, int], None] | None:
+    if not out.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rWriting participants: {done}/{total}", end=end, file=out, flush=True)
+
+    return show
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.casework.demo import build_demo
+
+    out = sys.stdout
+    path: Path = args.vault or default_demo_path()
+    if args.participants < 1 or args.participants > 100_000:
+        raise UserError("--participants must be a number from 1 to 100000.")
+    passphrase = read_demo_passphrase(args, out)
+    if any(p.exists() for p in vault_files(path)[:2]):
+        from linksdesk.storage.vault import Vault
+
+        # a look with the storage Vault writes nothing (no unlock/lock audit events), so a
+        # vault that is not a demo vault is left exactly as it was
+        existing = Vault.unlock(path, passphrase)
+        try:
+            marker = existing.setting(DEMO_MARKER)
+        finally:
+            existing.lock()
+        if not isinstance(marker, dict):
+            raise UserError(
+                f"There is already a vault at {path} and it is not a demo vault, so it was "
+                "left alone. Choose another place with --vault."
+            )
+        if not args.replace:
+            print(
+                f"A demo vault is already at {path} ({marker.get('participants')} participants, "
+                f"seed {marker.get('seed')}); using it. Add --replace to build a new one.",
+                file=out,
+            )
+            return open_gui(["--vault", str(path)]) if args.open else EXIT_OK
+        for p in vault_files(path):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+        log.info("previous demo vault removed")
+    cb, recovery = Casebook.create(path, passphrase)
+    try:
+        # marked first, so a demo stopped half way can still be replaced safely
+        cb.vault.set_setting(
+            DEMO_MARKER,
+            {
+                "seed": args.seed,
+                "participants": args.participants,
+                "built_on": dt.date.today().isoformat(),
+            },
+        )
+        print(f"Building a demo vault of synthetic participants at {path}", file=out)
+        summary = build_demo(
+            cb, participants=args.participants, seed=args.seed, progress=_progress_printer(out)
+        )
+    finally:
+        cb.lock()
+    for line in summary.describe():
+        print(line, file=out)
+    print(f"Recovery key of this demo vault: {recovery}", file=out)
+    if args.open:
+        return open_gui(["--vault", str(path)])
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from linksdesk.storage.vault import Vault
+
+    passphrase = read_passphrase(args)
+    # the storage Vault, not the Casebook: checking writes nothing (no unlock/lock events)
+    vault = Vault.unlock(args.vault, passphrase)
+    try:
+        report = vault.integrity_check()
+    finally:
+        vault.lock()
+    if report.ok:
+        print(one_line(report.describe()))
+        return EXIT_OK
+    log.warning("vault check found problems")
+    print(one_line(report.describe()), file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _sync_client() -> Any:
+    try:
+        from linksdesk.sync import client
+    except ImportError:
+        log.error("linksdesk.sync.client is missing")
+        raise EnvironmentProblem("Sync is not available in this build of LinksDesk.") from None
+    return client
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    client = _sync_client()
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        result = client.enrol(cb, args.server, args.code, label=args.label)
+    print(
+        f"Enrolled with {result.server_url}: this laptop is device {result.device_id} "
+        f"for worker {result.worker_id}."
+    )
+    if result.reowned_rows:
+        print(f"{result.reowned_rows} records made before enrolment now belong to that worker.")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    client = _sync_client()
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        report = client.sync_once(cb, allow_mass_delete=args.allow_mass_delete)
+    message = one_line(report.message) or f"Sent {report.pushed}, received {report.pulled}."
+    complete = report.verified and not report.waiting and not report.attention
+    if complete:
+        print(message)
+        return EXIT_OK
+    if report.waiting:
+        reason = f"{report.waiting} change(s) are still waiting to be sent."
+    elif report.attention:
+        reason = f"{report.attention} change(s) were refused by the server and need attention."
+    else:
+        reason = "This laptop and the server could not yet be checked against each other."
+    print(f"Sync not complete: {reason} {message}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+# -- the parser ---------------------------------------------------------------------------------
+def _add_passphrase_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE (for scripts)",
+    )
+
+
+def _add_vault(p: argparse.ArgumentParser, default: Path | None, what: str) -> None:
+    p.add_argument(
+        "--vault",
+        type=Path,
+        metavar="PATH",
+        default=default,
+        help=f"{what} (default: {default})" if default else what,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="linksdesk",
+        description=(
+            "LinksDesk: offline case recording for links workers. With no verb, opens the "
+            "desktop app."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from linksdesk import __version__
+
+    parser.add_argument("--version", action="version", version=f"LinksDesk {__version__}")
+    parser.add_argument("--vault", type=Path, metavar="PATH", help="vault to open in the app")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="start the app offscreen, check it, and exit"
+    )
+    parser.set_defaults(func=cmd_open)
+    verbs = parser.add_subparsers(title="verbs", metavar="VERB")
+    default_vault = default_vault_path()
+
+    p = verbs.add_parser(
+        "open", help="open the desktop app (the default)", description="Open the desktop app."
+    )
+    p.add_argument("--vault", type=Path, metavar="PATH", help="vault to open")
+    p.add_argument("--smoke-test", action="store_true", help="start offscreen, check, and exit")
+    p.set_defaults(func=cmd_open)
+
+    p = verbs.add_parser(
+        "new",
+        help="create an empty vault and show its recovery key once",
+        description="Create a new, empty vault and print its recovery key once.",
+    )
+    _add_vault(p, default_vault, "where to create the vault")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_new)
+
+    p = verbs.add_parser(
+        "demo",
+        help="build a vault of synthetic demo participants",
+        description=(
+            "Build a demo vault holding a year of synthetic casework (invented people, "
+            "places and resources) and print a short summary of counts."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--participants",
+        type=int,
+        default=150,
+        metavar="N",
+        help="how many participants (default: 150)",
+    )
+    _add_vault(p, default_demo_path(), "where to build the demo vault")
+    p.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="seed: the same seed gives the same data"
+    )
+    p.add_argument("--open", action="store_true", help="open the app on the demo vault after")
+    p.add_argument(
+        "--replace", action="store_true", help="replace an existing demo vault at that place"
+    )
+    p.add_argument(
+        "--demo-passphrase",
+        metavar="TEXT",
+        help=f'passphrase for the demo vault (default: "{DEMO_PASSPHRASE}")',
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = verbs.add_parser(
+        "check",
+        help="check a vault's encrypted pages, structure and audit chain",
+        description=(
+            "Check the vault: every encrypted page, the database structure and the "
+            "hash-chained audit log. Exit 0 if intact, 1 with the reason if not."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to check")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_check)
+
+    p = verbs.add_parser(
+        "enrol",
+        help="enrol this laptop with the programme's sync server",
+        description="Enrol this laptop with the sync server using a one-time code.",
+    )
+    _add_vault(p, default_vault, "vault to enrol")
+    p.add_argument("--server", required=True, metavar="URL", help="the sync server's address")
+    p.add_argument("--code", required=True, metavar="CODE", help="one-time enrolment code")
+    p.add_argument("--label", metavar="TEXT", help="a name for this laptop on the server")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_enrol)
+
+    p = verbs.add_parser(
+        "sync",
+        help="push, pull and verify once with the sync server",
+        description=(
+            "Sync once: send waiting changes, receive new ones, and check both sides match. "
+            "Exit 0 only when everything was sent, received and verified."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to sync")
+    p.add_argument(
+        "--allow-mass-delete",
+        action="store_true",
+        help="go on even if the sync would remove more than 30%% of this laptop's records",
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_sync)
+    return parser
+
+
+# -- main ---------------------------------------------------------------------------------------
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"linksdesk: {one_line(message)}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    path = configure_logging()
+    parser = build_parser()
+    args = parser.parse_args(args_list)  # usage errors: argparse prints them and exits 2
+    func: Callable[[argparse.Namespace], int] = args.func
+    log.info("command: %s", func.__name__.removeprefix("cmd_"))
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        log.info("stopped by the user")
+        _fail("Stopped.", EXIT_INTERRUPTED)
+    except UserError as exc:
+        log.info("refused: %s", type(exc).__name__)
+        _fail(str(exc), EXIT_USER)
+    except LinksDeskError as exc:
+        log.warning("failed: %s", type(exc).__name__)
+        _fail(str(exc), EXIT_PROBLEM)
+    except Exception as exc:
+        log.error("bug:\n%s", safe_traceback(exc))
+        where = f" Details are in the log: {path}" if path else ""
+        _fail(f"LinksDesk stopped on an unexpected problem (a bug).{where}", EXIT_BUG)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
