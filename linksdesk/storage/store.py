@@ -16,7 +16,7 @@ from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import AuditAction, ConsentScope
 from linksdesk.storage import audit, search
-from linksdesk.storage.engine import translated_errors
+from linksdesk.storage.engine import reader, translated_errors
 from linksdesk.storage.tables import Consent, Outbox, SyncColumns
 
 log = logging.getLogger(__name__)
@@ -225,9 +225,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session. Rows read stay usable after it closes (detached, not expired);
+        """A read-only session: BEGIN DEFERRED, so readers never wait for each other or take
+        the write lock. Rows read stay usable after it closes (detached, not expired);
         closing returns the connection to the pool, which rolls its transaction back."""
-        with translated_errors(self.path), Session(self.engine, expire_on_commit=False) as s:
+        with (
+            translated_errors(self.path),
+            Session(reader(self.engine), expire_on_commit=False) as s,
+        ):
             yield s
 
     @contextmanager

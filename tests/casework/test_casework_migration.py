@@ -1,0 +1,69 @@
+"""Migration 0003 upgrades a vault made at 0002, keeping its data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import inspect, text
+
+from linksdesk.casework import lists, onward, resources
+from linksdesk.casework import participants as P
+from linksdesk.casework.casebook import Casebook
+from linksdesk.storage import migrate
+
+PASS = "correct horse battery staple"
+
+
+def _revision(cb: Casebook) -> str | None:
+    return migrate.current_revision(cb.vault.engine)
+
+
+def _indexes(cb: Casebook) -> set[str]:
+    with cb.vault.engine.connect() as conn:
+        found = {
+            ix["name"]
+            for table in ("participant", "onward_referral")
+            for ix in inspect(conn).get_indexes(table)
+        }
+        conn.rollback()
+    return {name for name in found if name}
+
+
+def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
+    path = tmp_path / "old.vault"
+    cb, _ = Casebook.create(path, PASS)
+    # take the new vault back to 0002, as an earlier LinksDesk would have made it
+    with cb.vault.engine.connect() as conn:
+        command.downgrade(migrate._config(conn), "0002")
+        conn.commit()
+    assert _revision(cb) == "0002"
+    assert "ix_participant_date_of_birth" not in _indexes(cb)
+    p = P.create_participant(
+        cb, given_name="Old", family_name="Vault", date_of_birth=dt.date(1940, 2, 2)
+    ).value
+    r = resources.add_resource(cb, organisation="Old", service="Club").value
+    onward.refer_onward(cb, p.id, r.id, "referral", on=dt.date.today())
+    cb.lock()
+
+    with Casebook.unlock(path, PASS) as again:
+        assert _revision(again) == migrate.head_revision() == "0003"
+        assert {"ix_participant_date_of_birth", "ix_onward_referral_resource_made"} <= (
+            _indexes(again)
+        )
+        assert P.get_participant(again, p.id).date_of_birth == dt.date(1940, 2, 2)
+        assert P.possible_duplicates(again, "old", "vault", dt.date(1940, 2, 2))[0].id == p.id
+        assert resources.resource_demand(again)[0].last_30_days == 1
+        assert lists.caseload(again).total == 1
+        with again.store.read() as s:
+            plan = " ".join(
+                str(row[-1])
+                for row in s.execute(
+                    text(
+                        "EXPLAIN QUERY PLAN SELECT id FROM participant "
+                        "WHERE date_of_birth = '1940-02-02'"
+                    )
+                )
+            )
+        assert "ix_participant_date_of_birth" in plan
