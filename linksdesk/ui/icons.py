@@ -46,9 +46,16 @@ def _svg_text(name: str) -> str:
 
 
 @cache
-def _icon(name: str, colour: str, disabled_colour: str) -> QIcon:
+def _icon(name: str, colour: str, disabled_colour: str, on_colour: str | None = None) -> QIcon:
     result = QIcon()
-    for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled_colour)):
+    variants = [
+        (QIcon.Mode.Normal, QIcon.State.Off, colour),
+        (QIcon.Mode.Disabled, QIcon.State.Off, disabled_colour),
+    ]
+    if on_colour is not None:  # checked navigation buttons sit on the highlight colour
+        variants.append((QIcon.Mode.Normal, QIcon.State.On, on_colour))
+        variants.append((QIcon.Mode.Active, QIcon.State.On, on_colour))
+    for mode, state, tint in variants:
         renderer = QSvgRenderer(QByteArray(_svg_text(name).replace("currentColor", tint).encode()))
         if not renderer.isValid():
             raise ValueError(f"icon {name!r} is not a valid SVG")
@@ -61,12 +68,15 @@ def _icon(name: str, colour: str, disabled_colour: str) -> QIcon:
                 renderer.render(painter)
                 painter.end()
                 pixmap.setDevicePixelRatio(scale)
-                result.addPixmap(pixmap, mode)
+                result.addPixmap(pixmap, mode, state)
     return result
 
 
-def icon(name: str, colour: str | None = None) -> QIcon:
-    """The icon ``resources/icons/<name>.svg`` drawn in ``colour`` (default: the text colour)."""
+def icon(name: str, colour: str | None = None, *, checkable: bool = False) -> QIcon:
+    """The icon ``resources/icons/<name>.svg`` drawn in ``colour`` (default: the text colour).
+
+    ``checkable`` adds a checked variant in the highlighted-text colour.
+    """
     tint = QColor(colour) if colour else _palette_colour(QPalette.ColorRole.WindowText, "#3b4452")
     # SVG has no 8-digit hex, so the disabled tint is mixed with the background instead
     back = _palette_colour(QPalette.ColorRole.Window, "#f4f5f7")
@@ -75,7 +85,10 @@ def icon(name: str, colour: str | None = None) -> QIcon:
         (tint.green() * 2 + back.green() * 3) // 5,
         (tint.blue() * 2 + back.blue() * 3) // 5,
     )
-    return _icon(name, tint.name(), disabled.name())
+    on = None
+    if checkable:
+        on = _palette_colour(QPalette.ColorRole.HighlightedText, "#ffffff").name()
+    return _icon(name, tint.name(), disabled.name(), on)
 
 
 def clear_cache() -> None:

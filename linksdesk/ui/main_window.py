@@ -28,6 +28,7 @@ from linksdesk import __version__
 from linksdesk.casework import participants
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
+from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
@@ -35,6 +36,7 @@ from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.settings_dialog import SettingsDialog
+from linksdesk.ui.sync_ui import EnrolDialog, SyncController, confirm_mass_deletion
 from linksdesk.ui.unlock import UnlockScreen
 from linksdesk.ui.views.caseload import CaseloadView
 from linksdesk.ui.views.diary import DiaryView
@@ -84,7 +86,6 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self._progress_job: int | None = None
         self._icon_of: list[tuple[Any, str]] = []
-        self._sync_hook: Callable[[], None] | None = None
 
         self.unlock_screen = UnlockScreen(session, vault_path)
         self.today_view = TodayView(session)
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
             "record": self.tr("Participant record"),
         }
         self.search_palette = SearchPalette(session, self)
+        self.sync = SyncController(session, self)
 
         self._make_actions()
         self._make_menus()
@@ -131,7 +133,7 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         if icon_name:
-            action.setIcon(icons.icon(icon_name))
+            action.setIcon(icons.icon(icon_name, checkable=checkable))
             self._icon_of.append((action, icon_name))
         shortcut = SHORTCUTS.get(key)
         plain = text.replace("&", "").replace("…", "")
@@ -194,7 +196,14 @@ class MainWindow(QMainWindow):
             self.sync_now,
             tr("Send and fetch changes from your programme's server"),
         )
-        self.action_sync_now.setVisible(False)  # shown once a sync hook is installed
+        self.action_sync_now.setVisible(False)  # shown once this laptop is enrolled
+        self.action_enrol = self._action(
+            "enrol",
+            tr("Set up s&ync…"),
+            "sync",
+            self.open_enrol,
+            tr("Set this laptop up to sync with your programme's server"),
+        )
         self.go_group = QActionGroup(self)
         self.go_group.setExclusive(True)
         self.go_actions: dict[str, QAction] = {}
@@ -226,6 +235,7 @@ class MainWindow(QMainWindow):
             self.action_new_contact,
             self.action_new_note,
             self.action_sync_now,
+            self.action_enrol,
             *self.go_actions.values(),
         ]
 
@@ -234,6 +244,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("&File"))
         file_menu.addAction(self.action_sync_now)
+        file_menu.addAction(self.action_enrol)
         file_menu.addAction(self.action_settings)
         file_menu.addSeparator()
         file_menu.addAction(self.action_lock)
@@ -324,9 +335,15 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(bar)
         self.sync_label.setAccessibleName(tr("Sync status"))
         self.sync_label.hide()
+        self.sync_button = QToolButton(bar)
+        self.sync_button.setDefaultAction(self.action_sync_now)
+        self.sync_button.setAutoRaise(True)
+        self.sync_button.setAccessibleName(tr("Sync now"))
+        self.sync_button.hide()
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.sync_button)
 
     def _connect(self) -> None:
         s = self.session
@@ -347,6 +364,10 @@ class MainWindow(QMainWindow):
         if erased is not None:
             erased.connect(self._on_participant_erased)
         self.search_palette.sig_open_hit.connect(self.open_hit)
+        self.sync.sig_status.connect(self._on_sync_status)
+        self.sync.sig_running.connect(self._on_sync_running)
+        self.sync.sig_finished.connect(self._on_sync_finished)
+        self.sync.sig_failed.connect(self._on_sync_failed)
 
     # -- locked / unlocked ----------------------------------------------------------------
     def _show_locked(self, message: str = "") -> None:
@@ -357,6 +378,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         self.statusBar().clearMessage()
         self._hide_progress()
+        self.sync_label.hide()
+        self.sync_button.hide()
+        self.action_sync_now.setVisible(False)
 
     def _on_session_unlocked(self) -> None:
         for action in self.vault_actions:
@@ -466,20 +490,42 @@ class MainWindow(QMainWindow):
         if self.session.is_unlocked:
             self.settings_dialog = SettingsDialog.ask(self.session, self)
 
-    # -- sync hook ------------------------------------------------------------------------
-    def set_sync_hook(self, sync_now: Callable[[], None] | None) -> None:
-        """Install what "Sync now" does (the sync engineer's client); None hides it."""
-        self._sync_hook = sync_now
-        self.action_sync_now.setVisible(sync_now is not None)
-        self.sync_label.setVisible(sync_now is not None)
+    # -- sync ---------------------------------------------------------------------------
+    def open_enrol(self) -> None:
+        if self.session.is_unlocked:
+            EnrolDialog.ask(self.session, self.sync, self)
 
-    def set_sync_status(self, text: str) -> None:
+    def sync_now(self) -> None:
+        if self.session.is_unlocked and self.sync.enrolled and not self.sync.sync_now():
+            self.show_status(self.tr("A sync is already running."))
+
+    def _on_sync_status(self, _status: object) -> None:
+        enrolled = self.sync.enrolled
+        self.action_sync_now.setVisible(enrolled)
+        self.action_enrol.setText(
+            self.tr("Set up sync again…") if enrolled else self.tr("Set up s&ync…")
+        )
+        self.sync_label.setVisible(enrolled)
+        self.sync_button.setVisible(enrolled)
+        text = self.sync.describe()
         self.sync_label.setText(text)
         self.sync_label.setAccessibleDescription(text)
 
-    def sync_now(self) -> None:
-        if self._sync_hook is not None and self.session.is_unlocked:
-            self._sync_hook()
+    def _on_sync_running(self, running: bool) -> None:
+        self.action_sync_now.setEnabled(not running and self.session.is_unlocked)
+        self._on_sync_status(None)
+
+    def _on_sync_finished(self, report: object) -> None:
+        message = getattr(report, "message", "") or self.tr("Sync finished.")
+        self.show_status(message)
+
+    def _on_sync_failed(self, exc: object) -> None:
+        if isinstance(exc, MassDeletionError):
+            if confirm_mass_deletion(self, exc):
+                self.sync.sync_now(allow_mass_delete=True)
+            return
+        if isinstance(exc, BaseException):
+            self.show_status(str(exc), 20_000)
 
     # -- status, progress and errors ------------------------------------------------------
     def show_status(self, text: str, timeout_ms: int = 10_000) -> None:
@@ -546,7 +592,7 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange:
             icons.clear_cache()
             for action, name in self._icon_of:
-                action.setIcon(icons.icon(name))
+                action.setIcon(icons.icon(name, checkable=action.isCheckable()))
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

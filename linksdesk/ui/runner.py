@@ -83,6 +83,8 @@ class TaskRunner(QObject):
         self._thread: threading.Thread | None = None
         self._pending: dict[int, Job] = {}
         self._lock = threading.Lock()
+        self._active = 0  # queued or running, counted on the worker side
+        self._idle = threading.Condition()
         self._closed = False
         self._sig_finished.connect(self._on_worker_finished, Qt.ConnectionType.QueuedConnection)
 
@@ -106,6 +108,8 @@ class TaskRunner(QObject):
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name=self._name, daemon=False)
             self._thread.start()
+        with self._idle:
+            self._active += 1
         self._queue.put(job)
         if first:
             self.sig_busy.emit(True)
@@ -133,6 +137,11 @@ class TaskRunner(QObject):
         with self._lock:
             return bool(self._pending)
 
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block (on another thread) until no job is queued or running; False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._active == 0, timeout)
+
     def shutdown(self, wait: bool = True, *, cancel_pending: bool = True) -> None:
         """Stop the thread after the running job (and, unless cancelled, the queued ones)."""
         if self._closed:
@@ -151,22 +160,30 @@ class TaskRunner(QObject):
             job = self._queue.get()
             if job is None:
                 return
-            if job.cancelled:
-                self._sig_finished.emit(job, False, JobCancelled())
-                continue
-            kwargs = dict(job.kwargs)
-            if job.progress:
-                kwargs["progress"] = self._reporter(job)
             try:
-                result = job.fn(*job.args, **kwargs)
-            except BaseException as exc:  # every failure goes back to the GUI
-                if not is_expected(exc):
-                    log.error("bug in a background job:\n%s", safe_traceback(exc))
-                elif isinstance(exc, EnvironmentProblem):
-                    log.warning("environment problem in a job: %s", type(exc).__name__)
-                self._sig_finished.emit(job, False, exc)
-            else:
-                self._sig_finished.emit(job, True, result)
+                self._run(job)
+            finally:
+                with self._idle:
+                    self._active -= 1
+                    self._idle.notify_all()
+
+    def _run(self, job: Job) -> None:
+        if job.cancelled:
+            self._sig_finished.emit(job, False, JobCancelled())
+            return
+        kwargs = dict(job.kwargs)
+        if job.progress:
+            kwargs["progress"] = self._reporter(job)
+        try:
+            result = job.fn(*job.args, **kwargs)
+        except BaseException as exc:  # every failure goes back to the GUI
+            if not is_expected(exc):
+                log.error("bug in a background job:\n%s", safe_traceback(exc))
+            elif isinstance(exc, EnvironmentProblem):
+                log.warning("environment problem in a job: %s", type(exc).__name__)
+            self._sig_finished.emit(job, False, exc)
+        else:
+            self._sig_finished.emit(job, True, result)
 
     def _reporter(self, job: Job) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:

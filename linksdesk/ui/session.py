@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 DraftProvider = Callable[[], Mapping[str, str]]
 DraftRestorer = Callable[[Mapping[str, str]], None]
+
+NETWORK_STOP_S = 60.0  # how long a lock waits for a cancelled sync to let go of the vault
 
 _INPUT_EVENTS = frozenset(
     {
@@ -210,8 +213,13 @@ def _load_session_state(cb: Casebook) -> tuple[Settings, dict[str, str], Path]:
     return cb.settings(), drafts, cb.path
 
 
-def _close_casebook(cb: Casebook, drafts: dict[str, str], stale: set[str]) -> None:
+def _close_casebook(
+    cb: Casebook, drafts: dict[str, str], stale: set[str], net: TaskRunner | None = None
+) -> None:
     """Save drafts into the vault, then lock it, whatever happened to the drafts."""
+    if net is not None and not net.wait_idle(NETWORK_STOP_S):
+        # a sync that ignores its cancel flag must not keep the vault open for ever
+        log.warning("network job still running at lock; locking anyway")
     try:
         for key in stale:
             cb.discard_draft(key)
@@ -260,6 +268,11 @@ class UiSession(QObject):
     ) -> None:
         super().__init__(parent)
         self.runner = runner if runner is not None else TaskRunner(self)
+        # network work (sync) has its own thread so a slow server never holds up the screen;
+        # its errors are routed like the DB thread's
+        self.net = TaskRunner(self, name="linksdesk-net")
+        self.net.sig_unhandled.connect(self.runner.sig_unhandled)
+        self.net_cancel = threading.Event()
         self.casebook: Casebook | None = None
         self.settings = Settings()
         self.vault_path: Path | None = None
@@ -271,6 +284,7 @@ class UiSession(QObject):
             clipboard_clear_ms or self.settings.clipboard_clear_seconds * 1000, self
         )
         self.runner.sig_done.connect(self._on_runner_done)
+        self.net.sig_done.connect(self._on_runner_done)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -359,6 +373,7 @@ class UiSession(QObject):
     def open(self, casebook: Casebook) -> None:
         """Adopt an unlocked casebook: load settings and drafts, then announce the unlock."""
         self.casebook = casebook
+        self.net_cancel = threading.Event()
         self.runner.submit(
             _load_session_state,
             casebook,
@@ -392,6 +407,8 @@ class UiSession(QObject):
         drafts = self.drafts.collect()
         stale = self.drafts.stale_keys(drafts)
         self.runner.cancel_all()
+        self.net_cancel.set()
+        self.net.cancel_all()
         self.casebook = None
         self.idle.stop()
         self.clipboard.clear_if_ours()
@@ -402,6 +419,7 @@ class UiSession(QObject):
             cb,
             drafts,
             stale,
+            self.net,
             on_done=lambda _none: self.sig_closed.emit(),
             on_error=self._on_close_failed,
         )
@@ -425,6 +443,7 @@ class UiSession(QObject):
         self.idle.stop()
         self.clipboard.clear_if_ours()
         self.runner.shutdown(wait=True, cancel_pending=False)
+        self.net.shutdown(wait=True)
 
     # -- settings -------------------------------------------------------------------------
     def update_settings(
@@ -450,6 +469,28 @@ class UiSession(QObject):
         if self._clipboard_ms_fixed is None:
             self.clipboard.set_clear_ms(settings.clipboard_clear_seconds * 1000)
         self.sig_settings_changed.emit(settings)
+
+    def call_network(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> Job:
+        """Run ``fn(casebook, *args, cancel=<Event>, **kwargs)`` on the network thread.
+
+        The event is set when the vault locks; the lock waits for the job to stop.
+        """
+        return self.net.submit(
+            fn,
+            self.require_casebook(),
+            *args,
+            on_done=on_done,
+            on_error=on_error,
+            cancel=self.net_cancel,
+            **kwargs,
+        )
 
     def change_passphrase(
         self,

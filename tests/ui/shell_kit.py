@@ -91,3 +91,73 @@ def texts_on_screen(root: Any, *, accessibility: bool = True) -> list[str]:
             found.append(w.accessibleName())
             found.append(w.accessibleDescription())
     return found
+
+
+class SyncServer:
+    """``linksdesk-server serve`` on 127.0.0.1 over a SQLite file, with one enrolable worker."""
+
+    def __init__(self, tmp_path: Any) -> None:
+        import socket
+
+        from linksdesk.server import admin
+        from linksdesk.server.db import Database, init_database
+
+        self.db_url = f"sqlite:///{tmp_path / 'server.db'}"
+        init_database(self.db_url)
+        self.db = Database(self.db_url)
+        team = admin.add_team(self.db, "team-shell-test")
+        self.worker = admin.add_worker(self.db, team, "worker-shell-test")
+        self.code = admin.make_enrol_code(self.db, self.worker).code
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp_path / "server.log"
+        self.proc: Any = None
+
+    def start(self) -> None:
+        import os
+        import subprocess
+        import sys
+        import time
+
+        import httpx
+
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "linksdesk.server.cli",
+                    "serve",
+                    "--db",
+                    self.db_url,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log_path.read_text(errors="replace")[-2000:])
+            try:
+                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("the sync server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=15)
+        self.proc = None
+
+    def close(self) -> None:
+        self.stop()
+        self.db.dispose()

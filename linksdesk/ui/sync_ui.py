@@ -1,0 +1,304 @@
+"""Sync in the desktop: enrol this laptop, sync now or on a timer, and say how it went."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.core.changes import Changes
+from linksdesk.core.errors import ServerUnreachableError, SyncAuthError
+from linksdesk.sync import client as sync_client
+from linksdesk.ui.runner import is_expected
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import InlineMessage
+
+log = logging.getLogger(__name__)
+
+
+def _sync_job(
+    cb: Any,
+    *,
+    cancel: threading.Event,
+    allow_mass_delete: bool = False,
+    progress_signal: Any = None,
+) -> Any:
+    """On the network thread: one push, pull and verify."""
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if progress_signal is not None:
+            progress_signal.emit(stage, int(done), int(total or 0))
+
+    return sync_client.sync_once(
+        cb, progress=progress, cancel=cancel, allow_mass_delete=allow_mass_delete
+    )
+
+
+class SyncController(QObject):
+    """Runs sync on the session's network thread, on demand and when the scheduler says so.
+
+    ``SyncScheduler`` decides when an automatic sync is due (every 5 minutes, backing off
+    after failures, pausing for problems only the worker can fix); a timer asks it.
+    """
+
+    sig_status = Signal(object)  # SyncStatus
+    sig_running = Signal(bool)
+    sig_finished = Signal(object)  # SyncReport
+    sig_failed = Signal(object)  # exception
+    sig_progress = Signal(str, int, int)  # stage, done, total (0 = unknown)
+
+    def __init__(
+        self,
+        session: UiSession,
+        parent: QObject | None = None,
+        *,
+        tick_ms: int = 15_000,
+        interval_s: float = 300.0,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.scheduler = sync_client.SyncScheduler(interval_s)
+        self.status: Any = None
+        self.running = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        session.sig_unlocked.connect(self._on_session_unlocked)
+        session.sig_locked.connect(self._on_session_locked)
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.status is not None and self.status.enrolled)
+
+    # -- status ---------------------------------------------------------------------------
+    def refresh_status(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        self.session.call(sync_client.sync_status, on_done=self._on_status, on_error=lambda e: None)
+
+    def _on_status(self, status: Any) -> None:
+        if not self.session.is_unlocked:
+            return
+        self.status = status
+        if status.enrolled and not self._timer.isActive():
+            self._timer.start()
+        self.sig_status.emit(status)
+
+    def describe(self) -> str:
+        """The status in plain words for the status bar."""
+        s = self.status
+        if s is None or not s.enrolled:
+            return self.tr("Sync not set up")
+        if self.running:
+            return self.tr("Syncing…")
+        parts = []
+        if s.offline:
+            parts.append(self.tr("Offline"))
+        if s.last_synced_at is None:
+            parts.append(self.tr("Never synced"))
+        else:
+            local = s.last_synced_at.replace(tzinfo=dt.UTC).astimezone()
+            parts.append(self.tr("Synced {time}").format(time=f"{local:%d %b %H:%M}"))
+        if s.waiting:
+            parts.append(self.tr("{n} waiting to send").format(n=s.waiting))
+        if s.conflicts:
+            parts.append(self.tr("{n} to resolve").format(n=s.conflicts))
+        if s.attention:
+            parts.append(self.tr("{n} need attention").format(n=s.attention))
+        if self.scheduler.paused_reason:
+            parts.append(self.tr("paused"))
+        return " · ".join(parts)
+
+    # -- syncing --------------------------------------------------------------------------
+    def sync_now(self, *, allow_mass_delete: bool = False) -> bool:
+        """Start a sync unless one is running or the vault is locked; True if started."""
+        if self.running or not self.session.is_unlocked:
+            return False
+        self.scheduler.resume()  # the worker asked: try now, even after a pause
+        self._start(allow_mass_delete)
+        return True
+
+    def _start(self, allow_mass_delete: bool) -> None:
+        self.running = True
+        self.sig_running.emit(True)
+        self.session.call_network(
+            _sync_job,
+            allow_mass_delete=allow_mass_delete,
+            progress_signal=self.sig_progress,
+            on_done=self._on_sync_done,
+            on_error=self._on_sync_failed,
+        )
+
+    def _on_timer_timeout(self) -> None:
+        if self.running or not self.session.is_unlocked or not self.enrolled:
+            return
+        if self.scheduler.due():
+            self._start(False)
+
+    def _on_sync_done(self, report: Any) -> None:
+        self.running = False
+        self.scheduler.succeeded()
+        self.sig_running.emit(False)
+        self.sig_finished.emit(report)
+        if report.applied or report.removed or report.erased or report.handed_away:
+            self.session.sig_changed.emit(Changes())  # no entity named: every view reloads
+        self.refresh_status()
+
+    def _on_sync_failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.scheduler.failed(exc)
+        self.sig_running.emit(False)
+        if isinstance(exc, sync_client.MassDeletionError):
+            self.sig_failed.emit(exc)
+            self.refresh_status()
+            return
+        if is_expected(exc):
+            self.sig_failed.emit(exc)
+        self.refresh_status()
+
+    # -- lock and unlock ------------------------------------------------------------------
+    def _on_session_unlocked(self) -> None:
+        self.status = None
+        self.scheduler = sync_client.SyncScheduler(self.scheduler.interval_s)
+        self.refresh_status()
+
+    def _on_session_locked(self) -> None:
+        self._timer.stop()
+        self.running = False
+        self.status = None
+
+
+class EnrolDialog(QDialog):
+    """Set this laptop up to sync with the code from the programme administrator."""
+
+    def __init__(
+        self, session: UiSession, sync: SyncController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.sync = sync
+        self.result_info: Any = None
+        tr = self.tr
+        self.setWindowTitle(tr("Set up sync"))
+        self.setAccessibleName(tr("Set up sync"))
+        self.setMinimumWidth(460)
+        intro = QLabel(
+            tr(
+                "Your programme administrator gives you the server address and a one-time "
+                "enrolment code. Records you made before enrolling will sync too, following "
+                "each person's consent."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.server = QLineEdit(self)
+        self.server.setAccessibleName(tr("Server address"))
+        self.server.setPlaceholderText("https://sync.example.org")
+        self.code = QLineEdit(self)
+        self.code.setAccessibleName(tr("Enrolment code"))
+        self.code.setPlaceholderText("ABCD-EFGH-JKLM-NPQR")
+        self.label = QLineEdit(self)
+        self.label.setAccessibleName(tr("Name of this laptop"))
+        self.label.setPlaceholderText(tr("For example: Laptop 3"))
+        form = QFormLayout()
+        for text, field in (
+            (tr("&Server address"), self.server),
+            (tr("Enrolment &code"), self.code),
+            (tr("&Name of this laptop"), self.label),
+        ):
+            lab = QLabel(text, self)
+            lab.setBuddy(field)
+            form.addRow(lab, field)
+        self.message = InlineMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(tr("&Enrol"))
+        self.ok_button.setAccessibleName(tr("Enrol this laptop"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(tr("Cancel"))
+        self.buttons.accepted.connect(self.enrol)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        session.sig_locked.connect(self.reject)
+
+    def enrol(self) -> None:
+        if not self.server.text().strip() or not self.code.text().strip():
+            self.message.show_message(self.tr("Enter the server address and the code."))
+            return
+        cb = self.session.require_casebook()
+        self.ok_button.setEnabled(False)
+        self.message.show_message(self.tr("Contacting the server…"), "info")
+        self.session.net.submit(
+            sync_client.enrol,
+            cb,
+            self.server.text().strip(),
+            self.code.text().strip(),
+            label=self.label.text().strip() or None,
+            on_done=self._on_enrolled,
+            on_error=self._on_failed,
+        )
+
+    def _on_enrolled(self, info: Any) -> None:
+        self.result_info = info
+        self.code.clear()
+        self.session.sig_status.emit(self.tr("This laptop is set up to sync."))
+        self.accept()
+        self.sync.refresh_status()
+        self.sync.sync_now()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, ServerUnreachableError):
+            text = self.tr(
+                "The server could not be reached. Check the address and your network, then "
+                "try again."
+            )
+        elif is_expected(exc):
+            text = str(exc)
+        else:
+            text = self.tr("Enrolment failed.")
+        self.message.show_message(text)
+        if isinstance(exc, SyncAuthError):
+            self.code.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.code.selectAll()
+
+    @classmethod
+    def ask(
+        cls, session: UiSession, sync: SyncController, parent: QWidget | None = None
+    ) -> EnrolDialog:
+        dialog = cls(session, sync, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:
+    """The sync stopped because it would delete many records here: ask before going on."""
+    answer = QMessageBox.warning(
+        parent,
+        parent.tr("Sync stopped"),
+        str(exc)
+        + "\n\n"
+        + parent.tr("Go on only if you expected this (for example, cases handed to a colleague)."),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

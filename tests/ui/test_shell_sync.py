@@ -1,0 +1,91 @@
+"""Sync in the window: enrol with a code, sync now, the status bar says how it went."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from shell_kit import SyncServer, call_casework
+
+from linksdesk.casework import consent, participants
+from linksdesk.core.vocab import ConsentScope
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.sync_ui import EnrolDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
+    server = SyncServer(tmp_path)
+    server.start()
+    yield server
+    server.close()
+
+
+def test_enrol_then_sync_now_and_the_status_bar_follows(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, sync_server: SyncServer
+) -> None:
+    window = unlocked_window
+    assert not window.sync_label.isVisible()  # not enrolled: nothing about sync in the bar
+    assert not window.action_sync_now.isVisible()
+
+    window.action_enrol.trigger()
+    dialog = window.findChild(EnrolDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.server.setText(sync_server.url)
+    dialog.code.setText("WRONG-CODE-0000")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=20_000)
+    assert "not accepted" in dialog.message.text()
+    assert dialog.code.selectedText() == "WRONG-CODE-0000"
+
+    dialog.code.setText(sync_server.code)
+    with qtbot.waitSignal(window.sync.sig_finished, timeout=30_000):
+        dialog.ok_button.click()  # enrolling starts the first sync
+    qtbot.waitUntil(lambda: "Synced" in window.sync_label.text(), timeout=10_000)
+    assert window.sync_label.isVisible()
+    assert window.action_sync_now.isVisible()
+
+    person = call_casework(
+        qtbot, ui_session, participants.create_participant, given_name="Iona", family_name="Sync"
+    ).value
+    # only people who agreed to share with the team leave the laptop
+    call_casework(qtbot, ui_session, consent.record_consent, person.id, ConsentScope.TEAM, True)
+    with qtbot.waitSignal(window.sync.sig_status, timeout=10_000):
+        window.sync.refresh_status()
+    assert window.sync.status.waiting >= 1
+    assert "waiting to send" in window.sync_label.text()
+
+    with qtbot.waitSignal(window.sync.sig_finished, timeout=30_000):
+        window.action_sync_now.trigger()
+    qtbot.waitUntil(
+        lambda: window.sync.status is not None and window.sync.status.waiting == 0, timeout=10_000
+    )
+    assert "waiting" not in window.sync_label.text()
+
+    # the server goes away: a plain message, and the bar says offline
+    sync_server.stop()
+    with qtbot.waitSignal(window.sync.sig_failed, timeout=60_000):
+        window.action_sync_now.trigger()
+    qtbot.waitUntil(lambda: "Offline" in window.sync_label.text(), timeout=10_000)
+    assert window.statusBar().currentMessage()
+    assert window.crash_dialog is None
+
+
+def test_locking_during_a_sync_waits_for_it_and_locks(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, sync_server: SyncServer
+) -> None:
+    window = unlocked_window
+    from linksdesk.sync import client as sync_client
+
+    cb = ui_session.require_casebook()
+    ui_session.net.submit(sync_client.enrol, cb, sync_server.url, sync_server.code)
+    qtbot.waitUntil(lambda: not ui_session.net.busy, timeout=20_000)
+    window.sync.sync_now()
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=90_000):
+        window.action_lock.trigger()
+    assert cb.is_locked
+    assert not window.sync.running
