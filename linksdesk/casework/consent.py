@@ -18,6 +18,7 @@ from linksdesk.storage.store import WriteTx, data_columns, row_values
 from linksdesk.storage.tables import PARTICIPANT_LINKED, TABLE_BY_NAME
 from linksdesk.storage.tables import Consent as ConsentRow
 from linksdesk.storage.tables import Participant as ParticipantRow
+from linksdesk.sync.apply import drop_unsent_changes
 
 log = logging.getLogger(__name__)
 
@@ -127,14 +128,15 @@ def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozens
 
 
 def team_consent_withdrawn(tx: WriteTx, participant_id: str) -> None:
-    """Hook: sharing with the team has just been withdrawn for this participant.
+    """Sharing with the team has just been withdrawn for this participant.
 
     From now on the policy queues nothing more about them (``WriteTx.is_shared`` is False),
-    and the withdrawing consent row itself is not queued either. What the server already
-    holds is the sync layer's business: the sync engineer hooks a "withdraw" command in here
-    (queued through ``tx.queue`` in this same transaction) when the protocol supports one.
+    and the withdrawing consent row itself is not queued either. Changes queued while
+    consent stood but not yet sent are dropped here, in the same transaction. What the
+    server already holds is the sync layer's business (``linksdesk.sync``).
     """
-    log.info("team sharing consent withdrawn; nothing more will be queued for this participant")
+    dropped = drop_unsent_changes(tx.session, participant_id)
+    log.info("team sharing consent withdrawn; %d unsent changes dropped", dropped)
 
 
 def consent_history(

@@ -138,15 +138,19 @@ def test_team_consent_backfills_everything_already_recorded(
 
 def test_withdrawing_team_consent_queues_nothing_more(cb: Casebook, person: Participant) -> None:
     record_consent(cb, person.id, ConsentScope.TEAM, True)
+    unsent = notes.write_note(cb, person.id, "Queued while consent stood").value
+    assert ("note", unsent.id) in queued_rows(cb)
     withdrawn = record_consent(cb, person.id, ConsentScope.TEAM, False).value
+    # what was queued but not yet sent does not leave after the withdrawal either
+    assert not [o for o in outbox(cb) if o.payload.get("participant_id") == person.id]
     count = len(outbox(cb))
     hidden = notes.write_note(cb, person.id, "Written after withdrawal").value
     P.edit_participant(cb, person.id, phone="07700 900000")
     assert len(outbox(cb)) == count
     assert ("consent", withdrawn.id) not in queued_rows(cb)
-    # given again: what was written meanwhile is backfilled
+    # given again: everything, including what was written meanwhile, is backfilled
     record_consent(cb, person.id, ConsentScope.TEAM, True)
-    assert ("note", hidden.id) in queued_rows(cb)
+    assert {("note", hidden.id), ("note", unsent.id)} <= queued_rows(cb)
 
 
 def test_giving_team_consent_twice_does_not_backfill_twice(
