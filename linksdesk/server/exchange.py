@@ -662,8 +662,8 @@ class _BatchApplier:
                 deleted=False,
                 hlc=ch.hlc,
                 origin=ch.origin,
-                fields={**fields, DELETED: False},
-                field_hlc=dict.fromkeys([*fields, DELETED], ch.hlc),
+                fields=dict(fields),
+                field_hlc=dict.fromkeys(fields, ch.hlc),
                 server_seq=seq,
             )
         )

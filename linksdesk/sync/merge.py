@@ -73,9 +73,9 @@ def merge_fields(
     HLC text, which orders by (wall, counter, device).
     """
     if server_fields is None or server_field_hlc is None:
+        # a live row has no "deleted" clock until someone deletes (or revives) it, so
+        # replicas that saw creations in different orders still agree field by field
         values = change_values(change)
-        if change.op is not Op.DELETE:
-            values.setdefault(DELETED, False)
         return MergeResult(
             status=ChangeStatus.APPLIED,
             fields=values,

@@ -37,6 +37,19 @@ def _raw(device: Device, path: str, content: bytes, ctype: str = "application/js
         b"[" * 100_000 + b"]" * 100_000,
         b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
     ],
+    ids=[
+        "empty",
+        "cut-short",
+        "not-json",
+        "array",
+        "null",
+        "wrong-types",
+        "no-changes",
+        "change-missing-fields",
+        "bad-bytes",
+        "deep-arrays",
+        "deep-objects",
+    ],
 )
 def test_malformed_push_bodies_are_4xx_with_plain_detail(device: Device, content: bytes) -> None:
     r = _raw(device, "push", content)
