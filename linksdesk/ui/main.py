@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -93,8 +93,6 @@ def apply_color_scheme(app: QApplication, scheme: Any = None) -> None:
     """Light or dark following the system (QStyleHints.colorScheme), same look everywhere."""
     if scheme is None:
         scheme = app.styleHints().colorScheme()
-    from PySide6.QtCore import Qt
-
     dark = scheme == Qt.ColorScheme.Dark
     app.setPalette(dark_palette() if dark else light_palette())
     icons.clear_cache()

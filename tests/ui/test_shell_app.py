@@ -249,3 +249,33 @@ def test_icons_are_found_in_a_frozen_app(monkeypatch: pytest.MonkeyPatch, tmp_pa
     (bundled / "lock.svg").write_text(icons.icon_path("lock").read_text())
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert icons.icon_path("lock") == bundled / "lock.svg"
+
+
+def test_long_work_shows_progress_and_can_be_cancelled(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    import threading
+
+    window = unlocked_window
+    release = threading.Event()
+    reached: list[int] = []
+
+    def long_job(cb: Any, progress: Any) -> str:
+        for i in range(100):
+            progress(i, 100)
+            reached.append(i)
+            if i == 5:
+                release.wait(10)  # until the worker has pressed Cancel
+        return "finished"
+
+    finished: list[Any] = []
+    ui_session.call(long_job, progress=True, on_done=finished.append)
+    qtbot.waitUntil(lambda: window.progress.isVisible() and window.progress.value() >= 5)
+    assert window.progress.maximum() == 100
+    assert window.cancel_button.isVisible()
+    window.cancel_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: not ui_session.runner.busy, timeout=10_000)
+    assert not window.progress.isVisible()
+    assert finished == []  # stopped, and nothing half-done reported as done
+    assert reached == [0, 1, 2, 3, 4, 5]
