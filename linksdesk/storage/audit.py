@@ -18,7 +18,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from linksdesk.storage.tables import AuditEvent, LocalSetting
@@ -32,34 +33,51 @@ def _digest(prev: str, at: dt.datetime, actor: str, action: str, entity: str, ei
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _head_row(session: Session) -> LocalSetting | None:
-    # the session only holds unchanged rows weakly: keep the head row for the session's
-    # life so several events in one save read it once
-    row = session.info.get(HEAD_KEY)
-    if isinstance(row, LocalSetting) and row in session:
-        return row
-    row = session.get(LocalSetting, HEAD_KEY)
-    if row is not None:
-        session.info[HEAD_KEY] = row
-    return row
+_PENDING = "linksdesk.audit.pending_head"  # session.info: the head after this transaction
+_ARMED = "linksdesk.audit.armed"
 
 
-def _head(row: LocalSetting | None) -> tuple[int, str] | None:
-    value: Any = row.value if row is not None else None
+def _stored_head(session: Session) -> tuple[int, str] | None:
+    value: Any = session.execute(
+        select(LocalSetting.value).where(LocalSetting.key == HEAD_KEY)
+    ).scalar_one_or_none()
     if not isinstance(value, dict):
         return None
     count, digest = value.get("count"), value.get("hash")
-    if not isinstance(count, int) or not isinstance(digest, str):
+    if not isinstance(count, int) or isinstance(count, bool) or not isinstance(digest, str):
         return None
     return count, digest
+
+
+def _write_head(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending is None:
+        return
+    count, digest = pending
+    stmt = sqlite_insert(LocalSetting).values(key=HEAD_KEY, value={"count": count, "hash": digest})
+    session.execute(
+        stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
+    )
+
+
+def _forget_head(session: Session, *_: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _arm(session: Session) -> None:
+    # the head is written once, just before the transaction commits: a save that records
+    # several events moves it once, and a rolled-back save never moves it
+    if not session.info.get(_ARMED):
+        event.listen(session, "before_commit", _write_head)
+        event.listen(session, "after_rollback", _forget_head)
+        session.info[_ARMED] = True
 
 
 def append(
     session: Session, actor: str, action: str, entity: str, entity_id: str | None = None
 ) -> AuditEvent:
-    """Add one event to the chain and move the head, in the caller's transaction."""
-    row = _head_row(session)
-    head = _head(row)
+    """Add one event to the chain; the head moves when the caller's transaction commits."""
+    head = session.info.get(_PENDING) or _stored_head(session)
     if head is None:
         # first event of a vault (or one from before the head existed): start from the chain
         last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
@@ -68,7 +86,7 @@ def append(
     count, prev = head
     # microseconds dropped: the chain must survive the round trip through SQLite text
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    event = AuditEvent(
+    event_row = AuditEvent(
         at=at,
         actor=actor,
         action=action,
@@ -77,17 +95,10 @@ def append(
         prev_hash=prev,
         hash=_digest(prev, at, actor, action, entity, entity_id or ""),
     )
-    session.add(event)
-    new_head = {"count": count + 1, "hash": event.hash}
-    if row is None:
-        row = LocalSetting(key=HEAD_KEY, value=new_head)
-        session.add(row)
-        session.info[HEAD_KEY] = row
-    else:
-        # a new dict, so the change is seen; written with the transaction's next flush, so
-        # several events in one save update the head once
-        row.value = new_head
-    return event
+    session.add(event_row)
+    session.info[_PENDING] = (count + 1, event_row.hash)
+    _arm(session)
+    return event_row
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,7 @@ def verify(session: Session) -> ChainReport:
         if ev.hash != expected:
             return ChainReport(count, ev.seq, f"audit event {ev.seq} was altered")
         prev = ev.hash
-    head = _head(_head_row(session))
+    head = session.info.get(_PENDING) or _stored_head(session)
     if head is None:
         if count == 0:
             return ChainReport(0, None)
