@@ -33,6 +33,7 @@ class Child:
             text=True,
         )
         self.lines: list[str] = []
+        self.stderr = ""
         self.ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -52,6 +53,8 @@ class Child:
                 pytest.fail(f"the saving process stopped before it was ready:\n{self.stderr}")
 
     def kill(self) -> None:
+        if self.proc.stdout is not None and self.proc.stdout.closed:
+            return  # already killed and drained
         self.proc.kill()  # SIGKILL: no cleanup, no atexit, no flush
         self.proc.wait()
         self._reader.join(10)
