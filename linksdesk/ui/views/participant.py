@@ -309,6 +309,8 @@ class ParticipantView(Screen):
 
     def _set_header_empty(self) -> None:
         self.name_label.setText(self.tr("No participant open"))
+        # the accessible name carried the person's name: screen readers must not keep it
+        self.name_label.setAccessibleName(self.tr("Participant name"))
         self.pid_label.clear()
         self.status_chip.hide()
         for chip in self.consent_chips.values():
