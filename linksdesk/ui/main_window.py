@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -120,6 +121,15 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.workspace)
         self.setCentralWidget(self.stack)
         self._show_locked()
+        # fields claim some Ctrl keys for editing (Ctrl+K "delete to end of line" on Linux
+        # and macOS); search and lock must win wherever the focus is
+        self._global_keys = {
+            QKeySequence(SHORTCUTS["search"])[0].toCombined(),
+            QKeySequence(SHORTCUTS["lock"])[0].toCombined(),
+        }
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
     # -- building -------------------------------------------------------------------------
     def _action(
@@ -588,6 +598,16 @@ class MainWindow(QMainWindow):
         )
 
     # -- Qt events ------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # swallowing the override (not accepted by the field) lets the window's shortcut run
+        return (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.keyCombination().toCombined() in self._global_keys
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+        )
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             icons.clear_cache()
@@ -596,6 +616,9 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.unlock_screen.abandon()
         self.session.lock()  # drafts are kept inside the vault, then it is locked
         super().closeEvent(event)

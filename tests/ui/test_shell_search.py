@@ -142,3 +142,48 @@ def test_search_runs_on_the_db_thread_and_stale_results_are_dropped(
     assert palette.model.rowCount() == 1  # the first search's empty answer did not win
     assert set(seen_threads) == {threading.main_thread().name}  # delivered on the GUI thread
     assert "1 match" in palette.status.text()
+
+
+def test_ctrl_k_and_ctrl_l_work_while_typing_in_a_field(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    window = unlocked_window
+    window.show_view("caseload")
+    field = window.caseload_view.filter_edit
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClicks(field, "abc")
+    field.setCursorPosition(0)
+    qtbot.keyClick(field, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search_palette.isVisible)
+    assert field.text() == "abc"  # the field did not take Ctrl+K as "delete to end of line"
+    window.search_palette.reject()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    with qtbot.waitSignal(ui_session.sig_locked, timeout=5000):
+        qtbot.keyClick(field, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_k_wins_over_a_field_that_claims_it(qtbot: Any, unlocked_window: Any) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QLineEdit
+
+    class EmacsField(QLineEdit):
+        """Claims Ctrl+K the way QLineEdit does on Linux and macOS (delete to end of line)."""
+
+        def event(self, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.ShortcutOverride and e.key() == Qt.Key.Key_K:
+                e.accept()
+                return True
+            return super().event(e)
+
+    window = unlocked_window
+    field = EmacsField(window.today_view)
+    field.setAccessibleName("Test field")
+    field.show()
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClick(field, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search_palette.isVisible)
