@@ -258,6 +258,26 @@ def test_contacts_respect_the_rules_of_the_use_cases(demo: tuple[Casebook, DemoS
     steps = rows_of(cb, GoalStep)
     goals = {g.id: g for g in rows_of(cb, Goal)}
     assert all(s.participant_id == goals[s.goal_id].participant_id for s in steps)
+    # steps are ticked off in order, on or after the day the goal was set
+    by_goal: dict[str, list[GoalStep]] = {}
+    for step in sorted(steps, key=lambda x: x.position):
+        by_goal.setdefault(step.goal_id, []).append(step)
+    for goal_id, goal_steps in by_goal.items():
+        done = [x.done_on for x in goal_steps if x.done_on is not None]
+        assert done == sorted(done)
+        assert all(d >= goals[goal_id].set_on for d in done)
+    # a goal is set about something that had already come up
+    concerns = rows_of(cb, Concern)
+    for goal in goals.values():
+        known = {
+            c.category
+            for c in concerns
+            if c.participant_id == goal.participant_id and c.identified_on <= goal.set_on
+        }
+        themes = {
+            cat for cat, options in words.GOALS.items() for g in options if g[0] == goal.title
+        }
+        assert known & themes, "goal set before its concern came up"
     assert all(0 <= g.progress <= 10 for g in goals.values())
 
 
@@ -412,7 +432,10 @@ def test_every_generated_text_comes_from_the_word_lists(
     assert all(s.description in steps for s in rows_of(cb, GoalStep))
     assert all(r.reason in _all(words.REFERRAL_REASONS) for r in rows_of(cb, ReferralIn))
     assert all(c.detail in (*_all(words.CONCERN_DETAIL), None) for c in rows_of(cb, Concern))
-    assert all(o.outcome in (*_all(words.OUTCOMES), None) for o in rows_of(cb, OnwardReferral))
+    assert all(
+        o.outcome in (*_all(words.OUTCOMES), *words.ADVICE_ATTENDED, None)
+        for o in rows_of(cb, OnwardReferral)
+    )
     venues = {
         *words.GP_PRACTICES,
         *words.LIBRARIES,
@@ -430,4 +453,9 @@ def test_every_generated_text_comes_from_the_word_lists(
     )
     for rel in rows_of(cb, Relationship):
         assert relation_names.match(rel.name)
+        relation = re.search(r"\((\w+)\)$", rel.name)
+        if relation and relation.group(1).capitalize() in words.MALE_RELATIONS:
+            assert rel.name.split()[0] in words.MALE_NAMES
+        if relation and relation.group(1).capitalize() in words.FEMALE_RELATIONS:
+            assert rel.name.split()[0] in words.FEMALE_NAMES
         assert rel.phone is None or phone.match(rel.phone)

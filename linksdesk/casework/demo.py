@@ -172,6 +172,7 @@ class DemoGenerator:
         self.next_number = first_number
         self.resources: list[Resource] = []
         self._by_concern: dict[str, list[Resource]] = {}
+        self._kind_of: dict[str, str] = {}  # resource id → kind of service
 
     # -- small helpers ----------------------------------------------------------------------
     def _pick(self, options: Sequence[T]) -> T:
@@ -227,7 +228,7 @@ class DemoGenerator:
         attempts = 0
         while len(out) < count and attempts < count * 20:
             attempts += 1
-            _kind, categories, concerns, services, organisations = kinds[len(out) % len(kinds)]
+            kind, categories, concerns, services, organisations = kinds[len(out) % len(kinds)]
             area = self._pick(words.AREAS)
             organisation = self._pick(organisations).format(area=area)
             service = self._pick(services)
@@ -278,6 +279,7 @@ class DemoGenerator:
                 problem_reports=problems,
             )
             out.append(row)
+            self._kind_of[row.id] = kind
             for concern in concerns:
                 self._by_concern.setdefault(concern, []).append(row)
         self.resources = out
@@ -646,13 +648,14 @@ class DemoGenerator:
             goal_count = rng.choices((1, 2, 3), weights=(55, 35, 10))[0]
         outcome_good = close_reason in ("Goals met", "Connected to community support")
         used_titles: set[str] = set()
+        set_idx = min(len(seen) - 1, 1)
+        known = [c for c, at in concern_on.items() if at <= set_idx and c in words.GOALS]
         for _ in range(goal_count):
-            category = self._pick([c for c in concern_on if c in words.GOALS])
+            category = self._pick(known)
             title, why, steps = self._pick(words.GOALS[category])
             if title in used_titles:
                 continue
             used_titles.add(title)
-            set_idx = min(len(seen) - 1, 1)
             set_on = seen[set_idx].at.date()
             goal_rows.extend(
                 self._goal(pid, title, why, steps, set_on, seen, status, outcome_good, closed_on)
@@ -1016,10 +1019,13 @@ class DemoGenerator:
             GoalStatus.PARTLY_ACHIEVED: max(1, len(steps) - 1),
         }.get(goal_status, rng.randint(0, max(0, len(steps) - 1)))
         span = max(1, (last_seen - set_on).days)
+        elapsed = 0
         for pos, text in enumerate(steps, start=1):
             done_on = None
             if pos <= done_count:
-                done_on = set_on + dt.timedelta(days=min(span, rng.randint(3, 21) * pos))
+                # ticked off in order, never after the last time the person was seen
+                elapsed = min(span, elapsed + rng.randint(3, 21))
+                done_on = set_on + dt.timedelta(days=elapsed)
             out.append(
                 GoalStep(
                     id=uuid7(),
@@ -1155,7 +1161,10 @@ class DemoGenerator:
             status = OnwardStatus.SUGGESTED
         final = status in (OnwardStatus.ATTENDED, OnwardStatus.DECLINED, OnwardStatus.NO_CAPACITY)
         outcome_on = min(self.today, made_on + self._days(5, 42)) if final else None
-        outcome = self._pick(words.OUTCOMES[status.value]) if final or self._chance(0.4) else None
+        outcomes = words.OUTCOMES[status.value]
+        if status is OnwardStatus.ATTENDED and self._kind_of.get(resource.id) in words.ADVICE_KINDS:
+            outcomes = words.ADVICE_ATTENDED
+        outcome = self._pick(outcomes) if final or self._chance(0.4) else None
         row = OnwardReferral(
             id=uuid7(),
             participant_id=pid,
@@ -1205,7 +1214,14 @@ class DemoGenerator:
         supportive = True
         if kind is RelationshipKind.FAMILY:
             relation = self._pick(words.FAMILY_RELATIONS)
-            name = f"{self._pick(words.FIRST_NAMES)} ({relation.lower()})"
+            pool: Sequence[str]
+            if relation in words.FEMALE_RELATIONS:
+                pool = words.FEMALE_NAMES
+            elif relation in words.MALE_RELATIONS:
+                pool = words.MALE_NAMES
+            else:
+                pool = words.FIRST_NAMES
+            name = f"{self._pick(pool)} ({relation.lower()})"
             detail = self._pick(words.FAMILY_DETAILS)
             supportive = detail != "Contact is difficult at the moment"
             phone = self._mobile() if self._chance(0.5) else None
