@@ -18,12 +18,18 @@ from linksdesk.storage import keyfile
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import Draft, LocalSetting
 from linksdesk.storage.vault import Vault
+from linksdesk.storage.vault import default_vault_path as _storage_default_vault_path
 from linksdesk.sync.policy import SyncPolicy
 
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "settings"
 DRAFT_KEY_MAX = 128
+
+
+def default_vault_path() -> Path:
+    """Where a worker's vault lives unless they choose another place."""
+    return _storage_default_vault_path()
 
 
 def draft_key(kind: str, participant_id: str | None, item_id: str | None = None) -> str:
@@ -64,8 +70,13 @@ class Casebook:
         cb._audit(AuditAction.PASSPHRASE, "vault")
         return cb
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        self.vault.change_passphrase(new_passphrase)  # audits "passphrase" itself
+    def change_passphrase(
+        self, new_passphrase: str, *, current_passphrase: str | None = None
+    ) -> None:
+        """Rewrap the key; the UI passes the current passphrase so it is checked first."""
+        self.vault.change_passphrase(  # audits "passphrase" itself
+            new_passphrase, current_passphrase=current_passphrase
+        )
 
     def lock(self) -> None:
         """Close the database and drop the key; every later call raises VaultLockedError."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import (
     KeyFileMismatchError,
     KeyFileMissingError,
@@ -44,11 +43,6 @@ log = logging.getLogger(__name__)
 
 PRIMARY_TEXT = "#ffffff"  # icons on the accent-coloured primary buttons
 VAULT_FILTER = "LinksDesk vaults (*.vault);;All files (*)"
-
-
-def default_vault_path() -> Path:
-    """Where a worker's vault lives unless they chose another place (as storage has it)."""
-    return Path(platformdirs.user_data_dir("LinksDesk", appauthor=False)) / "linksdesk.vault"
 
 
 def _field_label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
