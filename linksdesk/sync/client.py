@@ -295,7 +295,7 @@ class SyncClient:
                 report = engine.sync()
             outcome = "ok" if report.verified else "unverified"
             detail = report.message
-            if report.removed and self.vault is not None:
+            if (report.erased or report.handed_away) and self.vault is not None:
                 # erased content must not linger in free pages of the file
                 self.vault.vacuum()
             return report

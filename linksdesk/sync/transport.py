@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +60,17 @@ class RequestRefused(SyncError):
         self.status = status
 
 
+_tls: ssl.SSLContext | None = None
+
+
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for the process (building one reads the CA bundle)."""
+    global _tls
+    if _tls is None:
+        _tls = httpx.create_ssl_context()
+    return _tls
+
+
 class Transport:
     """Posts protocol models to the server and parses its answers, retrying what may pass."""
 
@@ -83,6 +95,7 @@ class Transport:
             base_url=self.server_url,
             headers=headers,
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+            verify=_tls_context(),
         )
         self.requests = 0  # how many HTTP requests were made (for reports and benchmarks)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,8 +22,23 @@ def _in_ci() -> bool:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    srv = new_server(tmp_path)
+def fast_tmp(tmp_path: Path) -> Iterator[Path]:
+    """A folder in memory (tmpfs) where there is one: the trial-heavy tests commit thousands
+    of small transactions, and a kill -9 loses nothing from the page cache either way."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="linksdesk-sync-", dir=shm))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def server(fast_tmp: Path) -> Iterator[ServerProcess]:
+    srv = new_server(fast_tmp)
     yield srv
     srv.close()
 
@@ -47,15 +64,32 @@ def pg_db_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def devices(tmp_path: Path) -> Iterator[Callable[[str], Dev]]:
+def devices(fast_tmp: Path) -> Iterator[Callable[[str], Dev]]:
     """Makes vaults (``devices("laptop-a")``); all are locked at the end."""
     made: list[Dev] = []
 
     def make(label: str) -> Dev:
-        dev = Dev.create(tmp_path, label)
+        dev = Dev.create(fast_tmp, label)
         made.append(dev)
         return dev
 
     yield make
     for dev in made:
         dev.close()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server process for a module's tests; each test makes its own team and workers."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="linksdesk-sync-", dir=shm))
+    else:
+        folder = tmp_path_factory.mktemp("server")
+    srv = new_server(folder)
+    try:
+        yield srv
+    finally:
+        srv.close()
+        if str(folder).startswith(str(shm)):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -133,6 +133,34 @@ class ServerProcess:
         self.stop()
         self.db.dispose()
 
+    def backup(self, dest: Path) -> None:
+        """A consistent copy of a SQLite server database (WAL included), as a backup tool makes."""
+        import sqlite3
+
+        src = sqlite3.connect(self.db_url.removeprefix("sqlite:///"))
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+            src.close()
+
+    def restore(self, backup: Path) -> None:
+        """Stop, put the backup in place of the database, start a new data epoch."""
+        import shutil
+
+        from linksdesk.server.db import new_epoch
+
+        self.stop()
+        self.db.dispose()
+        path = Path(self.db_url.removeprefix("sqlite:///"))
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+        shutil.copy(backup, path)
+        new_epoch(self.db)
+        self.db.dispose()
+        self.start()
+
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
@@ -649,32 +677,78 @@ def _forward(port: int, request: bytes) -> bytes | None:
         return None
 
 
-# -- a sync in a child process (to kill it) ------------------------------------------------
+# -- syncs in child processes (to kill them) ------------------------------------------------
 CHILD = Path(__file__).with_name("sync_child.py")
 
 
-def start_child_sync(vault_path: Path, *, batch: int, page: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LINKSDESK_KDF_PROFILE": "fast"}
-    return subprocess.Popen(
-        [sys.executable, str(CHILD), str(vault_path), PASSPHRASE, str(batch), str(page)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+class SyncForker:
+    """A process that has imported everything and forks one child per sync on request."""
 
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "LINKSDESK_KDF_PROFILE": "fast"}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CHILD), "serve", PASSPHRASE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
 
-def wait_for_stage(proc: subprocess.Popen[str], stage: str, timeout: float = 30) -> bool:
-    """Read the child's progress lines until one names ``stage``; False if it ended first."""
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
+    def start(self, vault_path: Path, *, batch: int, page: int) -> int:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{vault_path} {batch} {page}\n")
+        self.proc.stdin.flush()
+        while True:
+            line = self._line()
+            if line.startswith("started "):
+                return int(line.split()[1])
+
+    def wait_for(self, pid: int, stage: str, timeout: float = 60) -> str:
+        """Read progress until ``pid`` reports ``stage`` ("stage"), or ends ("done"/"error")."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            parts = self._line().split()
+            if not parts or parts[0] != str(pid):
+                continue  # a line from an earlier child
+            if parts[1] == stage:
+                return "stage"
+            if parts[1] in ("done", "error"):
+                return " ".join(parts[1:])
+        raise TimeoutError(f"child {pid} did not report {stage}")
+
+    @staticmethod
+    def kill(pid: int) -> None:
+        import signal
+
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        for _ in range(200):  # until the forker has reaped it
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.005)
+
+    def _line(self) -> str:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
         if not line:
-            return False
-        if line.startswith(stage):
-            return True
-    return False
+            raise RuntimeError("the sync forker ended")
+        return line.strip()
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def db_file_bytes(db_url: str) -> bytes:
