@@ -68,7 +68,7 @@ def sha256_hex(text: str) -> str:
 
 
 def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    return "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
 
 
 # -- teams and workers ----------------------------------------------------------------------

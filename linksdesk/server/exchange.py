@@ -8,6 +8,7 @@ Refused changes are logged with ids and a reason code only, never their content.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -99,6 +100,7 @@ class Refusal(StrEnum):
     OTHER_TEAM = "other_team"
     ERASED = "participant_erased"
     NOT_ALLOWED = "not_allowed"
+    BAD_VALUE = "unstorable_value"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -124,7 +126,34 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.OTHER_TEAM: "This record belongs to another team.",
     Refusal.ERASED: "This person's record was erased; the change was not kept.",
     Refusal.NOT_ALLOWED: "Only the person's links worker or a supervisor can do this.",
+    Refusal.BAD_VALUE: (
+        "This change holds a value the server cannot store (a number that is not a number, "
+        "or a broken character). It was not kept."
+    ),
 }
+
+
+def storable(value: Any) -> bool:
+    """Whether a JSON value survives every database and JSON encoder on the way back out.
+
+    Not-a-number and infinite floats, NUL characters and lone surrogates are refused:
+    PostgreSQL rejects them, and JSON answers could not carry them to devices.
+    """
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    return True
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -469,6 +498,8 @@ class _BatchApplier:
             return Refusal.CLOCK_AHEAD
         if ch.field_hlc:
             return Refusal.BAD_ROUTING  # per-field clocks are the server's to set
+        if not storable(ch.fields):
+            return Refusal.BAD_VALUE
         if ch.op is Op.UPSERT:
             if not ch.fields:
                 return Refusal.EMPTY

@@ -165,8 +165,14 @@ class Change(_Model):
     (a handover snapshot); a field missing from it was written at ``hlc``.
 
     A delete carries ``fields={}``: the tombstone is the row's ``deleted`` flag at ``hlc``.
-    Routing stays in the envelope (``owner``, ``participant_id``, ``sharing``) so
-    tombstones and erasures still reach the devices that must see them.
+    An upsert may set ``fields["deleted"] = False`` to bring a deleted row back; no other
+    envelope column may appear in ``fields``. Routing stays in the envelope (``owner``,
+    ``participant_id``, ``sharing``) so tombstones and erasures still reach the devices
+    that must see them. Values must be finite numbers and text without NUL characters.
+
+    Pulled changes: ``op="delete"`` is a tombstone; ``op="erase"`` (table participant)
+    means purge that participant; rows of ``sync_conflict`` and ``handover`` carry
+    :class:`ConflictRow` and :class:`HandoverRow` fields.
     """
 
     change_id: Uuid
@@ -242,7 +248,8 @@ class EnrolRequest(_Model):
     # the device's own id (the HLC device part), so changes made before enrolment keep it;
     # the server makes one when absent
     device_id: DeviceName | None = None
-    label: str | None = Field(default=None, max_length=64)  # e.g. "work laptop"; no names
+    # e.g. "work laptop"; no names. Printable text only.
+    label: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 class EnrolResponse(_Model):

@@ -115,3 +115,26 @@ def test_openapi_is_served(client: TestClient) -> None:
     assert {"/v1/enrol", "/v1/handshake", "/v1/push", "/v1/pull", "/v1/verify"} <= set(
         spec["paths"]
     )
+
+
+def _batch(change_json: str) -> bytes:
+    return ('{"batch_key": "' + uuid7() + '", "changes": [' + change_json + "]}").encode()
+
+
+def test_values_a_database_cannot_store_are_refused_not_500(device: Device) -> None:
+    """Not-a-number, NUL and lone surrogates: that change is rejected, the batch goes on."""
+    p = device.participant()
+    nan_body = _batch(json.dumps(p).replace('"status": "active"', '"status": NaN'))
+    r = _raw(device, "push", nan_body)
+    assert r.json()["results"][0]["status"] == "rejected"  # type: ignore[attr-defined]
+    nul = device.participant(given_name="a\u0000b")
+    r2 = device.post("push", {"batch_key": uuid7(), "changes": [nul]})
+    assert r2.json()["results"][0]["status"] == "rejected"
+    lone = device.participant()
+    lone_body = _batch(json.dumps(lone).replace('"Sam"', '"\\ud800"'))
+    r4 = _raw(device, "push", lone_body)
+    assert r4.json()["results"][0]["status"] == "rejected"  # type: ignore[attr-defined]
+    pulled, _ = device.pull_all()
+    assert pulled == []
+    r3 = device.http.post("/v1/enrol", json={"code": "ABCD-EFGH", "label": "x\u0000y"})
+    assert 400 <= r3.status_code < 500, r3.text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import schemathesis
 from fastapi.testclient import TestClient
@@ -12,16 +11,14 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 from server_kit import Programme
 
 from linksdesk.server.app import create_app
-from linksdesk.server.db import init_database
 
 # schemathesis' pytest plugin does not yet work with this pytest, so operations are
 # driven with hypothesis directly
 EXAMPLES = int(os.environ.get("LINKSDESK_SCHEMATHESIS_EXAMPLES", "25"))
 
 
-def test_no_server_errors_on_any_operation(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'server.db'}"
-    init_database(url)
+def test_no_server_errors_on_any_operation(db_url: str) -> None:
+    url = db_url
     app = create_app(url)
     with TestClient(app) as client:
         programme = Programme(url, client)
