@@ -42,3 +42,13 @@ class VersionMismatch(ServerProblem):
 
 class AdminError(ServerProblem):
     """A programme administrator's command that cannot be done as asked."""
+
+
+class CursorAhead(ServerProblem):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The server's copy is older than this device's (it may have been restored from a "
+            "backup). Sync again: this device will merge everything back from the start."
+        )

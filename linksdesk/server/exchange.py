@@ -21,7 +21,7 @@ from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
 from linksdesk.server.db import META_ID, Counter, Database, now_ms
-from linksdesk.server.errors import ServerProblem, VersionMismatch
+from linksdesk.server.errors import CursorAhead, ServerProblem, VersionMismatch
 from linksdesk.server.models import (
     AppliedOp,
     Batch,
@@ -204,7 +204,10 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
             protocol_version=PROTOCOL_VERSION,
             schema_version=SCHEMA_VERSION,
             data_epoch=meta.data_epoch,
-            epoch_changed=req.data_epoch is not None and req.data_epoch != meta.data_epoch,
+            # a cursor past the head means the database went back in time (a restore
+            # without `new-epoch`): the device must resync by merging all the same
+            epoch_changed=(req.data_epoch is not None and req.data_epoch != meta.data_epoch)
+            or (req.cursor is not None and req.cursor > meta.seq),
             server_time_ms=now_ms(),
             cursor_head=meta.seq,
             worker_id=ctx.worker_id,
@@ -258,6 +261,8 @@ def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
     with db.reading(snapshot=True) as s:
         meta = _meta(s)
         head = meta.seq  # every change numbered up to here has committed
+        if req.cursor > head:
+            raise CursorAhead()
         rows = list(
             s.scalars(
                 select(ChangeLog)
@@ -274,7 +279,7 @@ def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
         rows = rows[: req.limit]
         changes = [ServerChange.model_validate(r.payload) for r in rows]
         # with nothing more for this device up to head, skip past others' rows in one go
-        next_cursor = rows[-1].server_seq if has_more else max(head, req.cursor)
+        next_cursor = rows[-1].server_seq if has_more else head
         _, version = programme_settings(s, ctx.team_id)
         return PullResponse(
             changes=changes,

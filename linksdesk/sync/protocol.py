@@ -282,8 +282,9 @@ class HandshakeResponse(_Model):
     protocol_version: int
     schema_version: int
     data_epoch: Uuid
-    # True when the device's epoch differs: the server was restored or replaced, so the
-    # device must resync by merging from cursor 0 (never overwrite either side)
+    # True when the device's epoch differs, or its cursor is past the server's head: the
+    # server was restored or replaced, so the device must resync by merging from cursor 0
+    # (never overwrite either side). A pull from a cursor past the head answers 409.
     epoch_changed: bool
     server_time_ms: int
     cursor_head: int

@@ -96,3 +96,14 @@ def test_verify_matches_what_the_device_pulled(programme: Programme) -> None:
         assert r["tables"][table] == table_digest(mine).model_dump(), table
     assert r["tables"]["contact"]["count"] == 4
     assert r["tables"]["participant"]["count"] == 1
+
+
+def test_a_cursor_past_the_head_asks_for_a_resync(programme: Programme) -> None:
+    dev = programme.enrol(programme.worker(programme.team()))
+    dev.push(_case(dev, 2))
+    _, cursor = dev.pull_all()
+    # as if the server had been restored from a backup taken before these changes
+    r = dev.post("pull", {"cursor": cursor + 10})
+    assert r.status_code == 409 and "restored from a backup" in r.json()["detail"]
+    assert dev.handshake(cursor=cursor + 10)["epoch_changed"] is True
+    assert dev.handshake(cursor=cursor)["epoch_changed"] is False
