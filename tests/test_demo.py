@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from linksdesk.casework import demo as demo_module
 from linksdesk.casework import demo_data as words
 from linksdesk.casework import lists, participants
 from linksdesk.casework import search as casework_search
@@ -171,7 +173,8 @@ def test_proportions_over_a_large_caseload() -> None:
     assert 0.12 <= dna / booked <= 0.22
 
     def latest(case: Any, scope: ConsentScope) -> bool:
-        chosen = max((c for c in case.consents if c.scope == scope.value), key=lambda c: c.version)
+        every = [*case.consents, *case.later_consents]
+        chosen = max((c for c in every if c.scope == scope.value), key=lambda c: c.version)
         return bool(chosen.given)
 
     team = sum(latest(c, ConsentScope.TEAM) for c in cases) / len(cases)
@@ -317,6 +320,7 @@ def test_search_outbox_and_audit_are_consistent(demo: tuple[Casebook, DemoSummar
     assert unshared_rows and not unshared_rows & queued_ids
     assert not (private_notes | private_revs) & queued_ids
     assert {name for name, _ in queued} >= {"participant", "contact", "note", "resource"}
+    assert_outbox_holds_exactly_what_may_leave(cb)
     assert cb.check().ok
 
 
@@ -353,6 +357,64 @@ def test_refuses_a_vault_with_participants_and_stops_when_cancelled(tmp_path: Pa
         with pytest.raises(ValidationError):
             build_demo(cb, participants=2)
         assert cb.check().ok
+    finally:
+        cb.lock()
+
+
+def assert_outbox_holds_exactly_what_may_leave(cb: Casebook) -> None:
+    """Every team row of a participant whose latest team consent is given (and every
+    resource) is queued; nothing else is. This is what the sync verifier compares."""
+    with cb.store.read() as s:
+        queued = set(s.scalars(select(Outbox.row_id)))
+        team = s.scalars(select(Consent).where(Consent.scope == "team")).all()
+        latest: dict[str, Consent] = {}
+        for c in team:
+            if c.participant_id not in latest or c.version > latest[c.participant_id].version:
+                latest[c.participant_id] = c
+        shared = {pid for pid, c in latest.items() if c.given}
+        expected: set[str] = set()
+        everything: set[str] = set()
+        for table in SYNCABLE_TABLES:
+            for row in s.scalars(select(table)):
+                everything.add(row.id)
+                owner = (
+                    row.id if isinstance(row, Participant) else getattr(row, "participant_id", None)
+                )
+                if row.sharing == "team" and (owner is None or owner in shared):
+                    expected.add(row.id)
+    assert queued <= everything
+    assert expected - queued == set(), "rows that may leave were never queued"
+    assert queued - expected == set(), "rows that must stay were queued"
+
+
+def test_consent_changes_of_mind_queue_exactly_what_may_leave(tmp_path: Path) -> None:
+    """Team consent given later backfills everything; withdrawn, nothing unsent leaves."""
+    gen = DemoGenerator(8, FIXED_TODAY)
+    resources = gen.make_resources(30)
+    wanted: dict[bool, Any] = {}
+    for _ in range(5000):
+        case = gen.make_case()
+        for c in case.later_consents:
+            if c.scope == "team" and c.given not in wanted:
+                wanted[c.given] = case
+        if len(wanted) == 2:
+            break
+    assert set(wanted) == {True, False}, "seed 8 should hold both kinds of change of mind"
+    cb, _ = Casebook.create(tmp_path / "c.vault", PASSPHRASE)
+    try:
+        with cb.store.write() as tx:
+            for r in resources:
+                tx.insert(r)
+            for case in wanted.values():
+                demo_module._write_case(tx, case, Counter())
+        assert_outbox_holds_exactly_what_may_leave(cb)
+        with cb.store.read() as s:
+            queued = set(s.scalars(select(Outbox.row_id)))
+        given_later, withdrawn = wanted[True], wanted[False]
+        assert given_later.participant.id in queued
+        assert all(r.id in queued for r in given_later.rows if r.sharing == "team")
+        assert withdrawn.participant.id not in queued
+        assert not any(r.id in queued for r in withdrawn.rows)
     finally:
         cb.lock()
 

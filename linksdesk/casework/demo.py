@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 
 from linksdesk.casework import demo_data as words
+from linksdesk.casework.consent import backfill, team_consent_withdrawn
 from linksdesk.casework.participants import (
     FIRST_PROGRAMME_NUMBER,
     NEXT_NUMBER_KEY,
@@ -147,8 +148,9 @@ class _Case:
     """Every row of one participant, in an order that satisfies the foreign keys."""
 
     participant: Participant
-    consents: list[Consent]
+    consents: list[Consent]  # first versions, asked at the first meeting
     rows: list[SyncColumns]
+    later_consents: list[Consent] = field(default_factory=list)  # changes of mind
     past_booked: int = 0
     did_not_attend: int = 0
 
@@ -701,7 +703,12 @@ class DemoGenerator:
         rows[:0] = [*statuses, referral, *concern_rows]
         contact_rows: list[SyncColumns] = []
         note_rows: list[SyncColumns] = []
-        case = _Case(participant=person, consents=consents, rows=rows)
+        case = _Case(
+            participant=person,
+            consents=[c for c in consents if c.version == 1],
+            rows=rows,
+            later_consents=[c for c in consents if c.version > 1],
+        )
         for s in sessions:
             s.contact_id = uuid7()
             contact_rows.append(
@@ -1264,32 +1271,53 @@ def _store_of(target: Any) -> Store:
     raise TypeError("build_demo needs a Casebook, a Store or an unlocked Vault")
 
 
-def _write_case(tx: WriteTx, case: _Case, counts: Counter[str]) -> None:
-    person = tx.insert(case.participant)
-    # team consent comes first, so every row after it is queued as it is written
-    for consent in case.consents:
-        tx.insert(consent)
-    if tx.is_shared(person.id):
-        # what record_consent's backfill does when sharing is given: the participant row,
-        # written before any consent existed, is queued now with its own clock (it is the
-        # only earlier row, so this skips backfill's lookups in every linked table)
-        tx.queue(
-            RowChange(
-                table="participant",
-                row_id=person.id,
-                op="upsert",
-                hlc=person.hlc,
-                values=row_values(person),
-                changed=frozenset(data_columns(person)),
-                base={},
-                participant_id=person.id,
-                participant_shared=True,
+def _write_consent(tx: WriteTx, consent: Consent, *, first: bool) -> None:
+    """Write one consent as ``record_consent`` does, with its backfill or withdrawal."""
+    pid = consent.participant_id
+    was_shared = tx.is_shared(pid)
+    tx.insert(consent)
+    if consent.scope != ConsentScope.TEAM.value:
+        return
+    now_shared = tx.is_shared(pid)
+    if now_shared and not was_shared:
+        if first:
+            # the participant row is the only earlier row: queue it directly, which is what
+            # backfill would find after looking through every linked table
+            person = tx.session.get(Participant, pid)
+            assert person is not None
+            tx.queue(
+                RowChange(
+                    table="participant",
+                    row_id=pid,
+                    op="upsert",
+                    hlc=person.hlc,
+                    values=row_values(person),
+                    changed=frozenset(data_columns(person)),
+                    base={},
+                    participant_id=pid,
+                    participant_shared=True,
+                )
             )
-        )
+        else:
+            backfill(tx, pid, skip=frozenset({consent.id}))
+    elif was_shared and not now_shared:
+        team_consent_withdrawn(tx, pid)
+
+
+def _write_case(tx: WriteTx, case: _Case, counts: Counter[str]) -> None:
+    tx.insert(case.participant)
+    first, *rest = case.consents
+    # team consent comes first: once given, every row after it is queued as it is written
+    _write_consent(tx, first, first=True)
+    for consent in rest:
+        _write_consent(tx, consent, first=False)
     for row in case.rows:
         tx.insert(row)
+    # a change of mind comes after the work it follows
+    for consent in case.later_consents:
+        _write_consent(tx, consent, first=False)
     counts["participant"] += 1
-    counts["consent"] += len(case.consents)
+    counts["consent"] += len(case.consents) + len(case.later_consents)
     for row in case.rows:
         counts[row.__tablename__] += 1  # type: ignore[attr-defined]
 
