@@ -9,6 +9,7 @@ from vault_kit import PASSPHRASE, data_key
 
 from linksdesk.storage import keyfile
 from linksdesk.storage.engine import (
+    CACHE_KIB,
     connect_read_only,
     looks_like_vault_header,
     reader,
@@ -29,6 +30,7 @@ def _pragmas(conn: Any) -> dict[str, str]:
         "cipher_hmac_algorithm",
         "cipher_use_hmac",
         "cipher_provider",
+        "cache_size",
     ]
     return {n: str(conn.execute(f"PRAGMA {n}").fetchone()[0]) for n in names}
 
@@ -52,6 +54,7 @@ def test_every_pooled_connection_is_hardened(vault: Vault) -> None:
         assert pragmas["cipher_hmac_algorithm"] == "HMAC_SHA512"
         assert pragmas["cipher_use_hmac"] == "1"  # every page authenticated
         assert pragmas["cipher_provider"]  # a real crypto provider is linked
+        assert pragmas["cache_size"] == f"-{CACHE_KIB}"  # decrypted pages kept in memory
 
 
 def test_readers_do_not_take_the_write_lock(vault: Vault) -> None:
