@@ -48,7 +48,7 @@ PLAIN_PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA temp_store = MEMORY",
-)
+)  # and the vault's page cache size, added in open_plain, so both sides cache alike
 
 
 # -- building the vault (in a child process: setup, not measured) ------------------------------
@@ -286,7 +286,9 @@ def captured(engine: Any) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
 # -- the measured run ----------------------------------------------------------------------
 def open_plain(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    for pragma in PLAIN_PRAGMAS:
+    from linksdesk.storage.engine import CACHE_KIB
+
+    for pragma in (*PLAIN_PRAGMAS, f"PRAGMA cache_size = -{CACHE_KIB}"):
         conn.execute(pragma)
     return conn
 
