@@ -521,3 +521,17 @@ def test_every_generated_text_comes_from_the_word_lists(
         if relation and relation.group(1).capitalize() in words.FEMALE_RELATIONS:
             assert rel.name.split()[0] in words.FEMALE_NAMES
         assert rel.phone is None or phone.match(rel.phone)
+
+
+def test_a_set_event_stops_before_any_participant(tmp_path: Path) -> None:
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    cb, _ = Casebook.create(tmp_path / "e.vault", PASSPHRASE)
+    try:
+        summary = build_demo(cb, participants=5, resources=5, cancel=stop)
+        assert summary.cancelled and summary.participants == 0 and summary.resources == 5
+        assert lists.caseload(cb).total == 0
+    finally:
+        cb.lock()

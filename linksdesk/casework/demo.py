@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -83,7 +84,7 @@ REVIEW_WEEKS = 6
 DIARY_DAYS = 14  # next bookings fall within the coming fortnight
 
 Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
+Cancel = Callable[[], bool] | threading.Event
 
 
 @dataclass(frozen=True)
@@ -1336,7 +1337,8 @@ def build_demo(
     """Fill an empty vault with a synthetic year of casework; the same seed gives the same data.
 
     ``progress(done, total)`` is called after each batch of participants; ``cancel()``
-    returning True stops after the current batch (what was written stays, and is consistent).
+    returning True (or a set ``threading.Event``) stops after the current batch: what was
+    written stays, and is consistent.
     """
     if participants < 0:
         raise ValidationError("The number of demo participants cannot be negative.")
@@ -1359,8 +1361,9 @@ def build_demo(
             counts["resource"] += 1
     booked = dna = team = done = 0
     cancelled = False
+    stop = cancel.is_set if isinstance(cancel, threading.Event) else cancel
     while done < participants:
-        if cancel is not None and cancel():
+        if stop is not None and stop():
             cancelled = True
             break
         n = min(batch_size, participants - done)
