@@ -208,6 +208,12 @@ class PageOutcome:
     conflicts: int = 0  # new conflicts recorded
     tables: set[str] = field(default_factory=set)
     superseded: int = 0  # local values that lost to later ones (ids logged)
+    # rows written here, by table (for the digest cache); "__purge__" after a purge,
+    # "handover" when who counts may have changed
+    touched: dict[str, set[str]] = field(default_factory=dict)
+
+    def touch(self, table: str, row_id: str) -> None:
+        self.touched.setdefault(table, set()).add(row_id)
 
     def merge(self, other: PageOutcome) -> None:
         self.applied += other.applied
@@ -218,6 +224,8 @@ class PageOutcome:
         self.conflicts += other.conflicts
         self.tables |= other.tables
         self.superseded += other.superseded
+        for table, ids in other.touched.items():
+            self.touched.setdefault(table, set()).update(ids)
 
 
 def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
@@ -364,6 +372,13 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 
 
 # -- the applier ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _RowMeta:
+    clocks: dict[str, str]
+    deleted: bool
+    owner: str
+
+
 class PageApplier:
     """Applies one page of pulled changes inside the caller's transaction."""
 
@@ -372,6 +387,7 @@ class PageApplier:
         self.ctx = ctx
         self.out = PageOutcome()
         self._rows: dict[tuple[str, str], Any] = {}
+        self._meta: dict[tuple[str, str], _RowMeta] = {}
         self._new_revisions: list[NoteRevision] = []
         self._partial_keys: set[str] = set()
         self._erased: set[str] = set()
@@ -399,6 +415,8 @@ class PageApplier:
 
     # - loading -
     def _preload(self, changes: list[ServerChange]) -> None:
+        """Read the clocks of the rows a page touches (not whole rows: most pulled changes,
+        such as the echo of this device's own, change nothing and need no more)."""
         wanted: dict[str, set[str]] = {}
         for ch in changes:
             if ch.table in SHAPES and ch.op is not Op.ERASE:
@@ -406,25 +424,41 @@ class PageApplier:
         for table, ids in wanted.items():
             cls: Any = SHAPES[table].cls
             for chunk in _chunks(sorted(ids), 500):
-                for row in self.s.scalars(select(cls).where(cls.id.in_(chunk))):
-                    self._rows[(table, row.id)] = row
+                query = select(cls.id, cls.field_hlc, cls.deleted, cls.owner).where(
+                    cls.id.in_(chunk)
+                )
+                for row_id, clocks, deleted, owner in self.s.execute(query):
+                    self._meta[(table, row_id)] = _RowMeta(
+                        dict(clocks or {}), bool(deleted), str(owner)
+                    )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
+
+    def _row(self, shape: TableShape, row_id: str) -> Any:
+        key = (shape.name, row_id)
+        row = self._rows.get(key)
+        if row is None:
+            row = self.s.get(shape.cls, row_id)
+            self._rows[key] = row
+        return row
 
     # - ordinary rows -
     def _row_change(self, shape: TableShape, ch: ServerChange) -> None:
         key = (shape.name, ch.row_id)
-        row = self._rows.get(key)
-        if row is None:
+        loaded = self._rows.get(key)
+        meta = self._meta.get(key)
+        if loaded is None and meta is None:
             self._new_row(shape, ch)
             return
+        if loaded is not None:
+            meta = _RowMeta(dict(loaded.field_hlc or {}), bool(loaded.deleted), loaded.owner)
+        assert meta is not None
         pending = self.ctx.pending.get(key, set())
         incoming: dict[str, Any] = dict(ch.fields)
         if ch.op is Op.DELETE:
             incoming = {DELETED: True}
-        clocks = dict(row.field_hlc or {})
-        changed = False
-        was_live = not row.deleted
+        clocks = meta.clocks
+        takes: list[tuple[str, Any, str]] = []
         for name, value in incoming.items():
             if name != DELETED and (name not in shape.convert or name in SYNC_META):
                 continue  # a column this version does not have
@@ -432,7 +466,7 @@ class PageApplier:
                 continue  # never sent by a well-behaved server; never taken
             theirs = ch.clock_of(name)
             mine = clocks.get(name)
-            if name == DELETED and mine is None and value is False and not row.deleted:
+            if name == DELETED and mine is None and value is False and not meta.deleted:
                 continue  # "not deleted" since creation: nothing to record
             if mine is not None and theirs <= mine:
                 continue
@@ -443,9 +477,18 @@ class PageApplier:
                     "kept local edit of %s.%s on %s for the server to pair",
                     shape.name,
                     name,
-                    row.id,
+                    ch.row_id,
                 )
                 continue
+            takes.append((name, value, theirs))
+        new_owner = bool(ch.owner) and meta.owner != ch.owner
+        if not takes and not new_owner:
+            self.out.unchanged += 1
+            return
+        row = self._row(shape, ch.row_id)
+        was_live = not row.deleted
+        clocks = dict(row.field_hlc or {})
+        for name, value, theirs in takes:
             python_value = shape.to_python(name, value)
             if name in pending and getattr(row, name) != python_value:
                 self.out.superseded += 1
@@ -457,19 +500,15 @@ class PageApplier:
                 )
             setattr(row, name, python_value)
             clocks[name] = theirs
-            changed = True
-        if ch.owner and row.owner != ch.owner:
+        if new_owner:
             row.owner = ch.owner  # a handed-over case is re-sent under its new owner
-            changed = True
-        if not changed:
-            self.out.unchanged += 1
-            return
         row.field_hlc = clocks
         if ch.hlc > (row.hlc or ""):
             row.hlc = ch.hlc
             row.origin = ch.origin
         self.out.applied += 1
         self.out.tables.add(shape.name)
+        self.out.touch(shape.name, row.id)
         if was_live and row.deleted:
             self.out.removed += 1
         if shape.name in search.INDEXED_TABLES:
@@ -545,11 +584,31 @@ class PageApplier:
         self._rows[(shape.name, row.id)] = row
         self.out.applied += 1
         self.out.tables.add(shape.name)
+        self.out.touch(shape.name, row.id)
         if shape.name in search.INDEXED_TABLES and not deleted:
             self.s.flush()
             search.reindex_row(self.s, row)
         if isinstance(row, NoteRevision) and not deleted:
             self._new_revisions.append(row)
+
+    def _purge(self, participant_id: str) -> int:
+        """Purge a participant here and forget what this page had read of their rows."""
+        self.s.flush()
+        self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
+        removed = purge_participant(self.s, participant_id)
+        self.out.touch("__purge__", participant_id)
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in self._meta:
+            by_table.setdefault(table, []).append(row_id)
+        for table, ids in by_table.items():
+            cls: Any = SHAPES[table].cls
+            still: set[str] = set()
+            for chunk in _chunks(ids, 500):
+                still |= set(self.s.scalars(select(cls.id).where(cls.id.in_(chunk))))
+            for row_id in ids:
+                if row_id not in still:
+                    del self._meta[(table, row_id)]
+        return removed
 
     def _erased_here(self, participant_id: str) -> bool:
         return participant_id in self._erased and self.s.get(Participant, participant_id) is None
@@ -565,9 +624,7 @@ class PageApplier:
 
     # - erasure -
     def _erase(self, participant_id: str) -> None:
-        self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
-        self.s.flush()
-        removed = purge_participant(self.s, participant_id)
+        removed = self._purge(participant_id)
         self._new_revisions = [r for r in self._new_revisions if r.participant_id != participant_id]
         has_receipt = self.s.scalar(
             select(func.count())
@@ -611,14 +668,13 @@ class PageApplier:
                 self._reown(pid, notice.to_worker)
             else:
                 read_only.discard(pid)
-                self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != pid}
-                self.s.flush()
-                removed = purge_participant(self.s, pid)
+                removed = self._purge(pid)
                 self.out.removed += removed
                 self.out.handed_away.append(pid)
                 log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
             self.out.tables |= {"participant", *PURGE_ORDER}
         state.put(self.s, state.READ_ONLY, sorted(read_only))
+        self.out.touch("handover", pid)
         self.out.applied += 1
 
     def _reown(self, participant_id: str, worker_id: str) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError, ValidationError
@@ -73,7 +73,7 @@ from linksdesk.sync.protocol import (
 )
 from linksdesk.sync.totals import update_monthly_totals
 from linksdesk.sync.transport import RequestRefused, SyncCancelled, Transport
-from linksdesk.sync.verify import local_digests
+from linksdesk.sync.verify import DigestCache
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,9 @@ class SyncEngine:
         self.hello: HandshakeResponse | None = None
         self._repaired: set[str] = set()
         self._unverified: list[str] = []
+        # rows this sync wrote behind the audit log's back, for the digest cache
+        self._touched: dict[str, set[str]] = {}
+        self._digests = DigestCache(store.path or f"engine:{id(store.engine)}")
 
     # -- helpers ------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -332,6 +335,7 @@ class SyncEngine:
                 return None
             key = uuid7()
             changes: list[Change] = []
+            taken: list[int] = []
             for row in rows:
                 self._repair_clock(s, row)
                 try:
@@ -341,10 +345,12 @@ class SyncEngine:
                     _attention(s, row, "This change could not be prepared for the server.")
                     s.delete(row)
                     continue
-                row.batch_key = key
+                taken.append(row.seq)
+            s.flush()
             if not changes:
-                s.flush()
                 return {}
+            for chunk in _chunks(taken, 500):
+                s.execute(update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key))
             request = PushRequest(batch_key=key, changes=changes)
             saved = {"batch_key": key, "request": request.model_dump(mode="json")}
             state.put(s, state.PENDING_BATCH, saved)
@@ -403,6 +409,7 @@ class SyncEngine:
         local.field_hlc = clocks
         if (local.hlc or "") <= new:
             local.hlc = new
+        self._touch(row.table_name, row.row_id)
         log.info("restamped queued change %s: its clock was behind its base", row.change_id)
 
     def _send(self, saved: dict[str, Any]) -> None:
@@ -442,13 +449,9 @@ class SyncEngine:
     def _record(self, s: Session, request: PushRequest, answer: PushResponse) -> None:
         """Record the server's answers and drop the acknowledged outbox rows, together."""
         sent = {c.change_id: c for c in request.changes}
-        rows = {
-            r.change_id: r
-            for r in s.scalars(select(Outbox).where(Outbox.change_id.in_(list(sent))))
-        }
+        done: list[str] = []
         for result in answer.results:
             change = sent.get(result.change_id)
-            row = rows.get(result.change_id)
             if change is None:
                 continue
             if result.status is ChangeStatus.REJECTED:
@@ -467,9 +470,11 @@ class SyncEngine:
                 self._adopt_conflict(s, change, result)
             elif result.status is ChangeStatus.MERGED and result.server_values:
                 self._adopt_values(s, change, result)
-            if row is not None:
-                s.delete(row)
+            done.append(change.change_id)
             self.run.report.pushed += 1
+        # acknowledged: gone from the outbox in the transaction that records the answers
+        for chunk in _chunks(done, 500):
+            s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
         state.drop(s, state.PENDING_BATCH)
         s.flush()
 
@@ -492,6 +497,7 @@ class SyncEngine:
             if server_clocks.get(name):
                 clocks[name] = server_clocks[name]
         row.field_hlc = clocks
+        self._touch(change.table, change.row_id)
         if change.table in search.INDEXED_TABLES:
             s.flush()
             search.reindex_row(s, row)
@@ -544,6 +550,8 @@ class SyncEngine:
             with self._apply_tx() as s:
                 ctx = self._apply_context(s)
                 outcome = PageApplier(s, ctx).apply(changes)
+                if outcome.touched.keys() & {"participant", "consent", "__purge__", "handover"}:
+                    state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
                 if only_tables is None:
                     state.put(s, state.CURSOR, page.next_cursor)
                 self._observe(s, ctx.highest_hlc)
@@ -552,10 +560,20 @@ class SyncEngine:
             if only_tables is None:
                 cfg.cursor = cursor
             self.run.outcome.merge(outcome)
+            self._touch_all(outcome.touched)
+            if only_tables is None:
+                self._touch("__cursor__", "pulled")
             self.run.removed_so_far += outcome.removed
             self._progress("pull", cursor, head)
             if not page.has_more:
                 break
+
+    def _touch(self, table: str, row_id: str) -> None:
+        self._touched.setdefault(table, set()).add(row_id)
+
+    def _touch_all(self, touched: dict[str, set[str]]) -> None:
+        for table, ids in touched.items():
+            self._touched.setdefault(table, set()).update(ids)
 
     def _apply_context(self, s: Session) -> ApplyContext:
         return ApplyContext(
@@ -599,6 +617,10 @@ class SyncEngine:
         # a difference a repair could not mend last time is reported, not repaired again
         # on every sync (that would download everything each time)
         to_repair = [t for t in mismatched if known_bad.get(t) != pairs[t]]
+        if mismatched:
+            # never repair on the strength of remembered digests: read the vault afresh
+            mismatched, pairs = self._compare(fresh=True)
+            to_repair = [t for t in mismatched if known_bad.get(t) != pairs[t]]
         if to_repair and not after_resync:
             log.info("verify: %d tables differ; downloading them again", len(to_repair))
             self._pull_all(only_tables=frozenset(to_repair))
@@ -620,13 +642,14 @@ class SyncEngine:
         self.run.report.verified = not mismatched
         self._unverified = mismatched
 
-    def _compare(self) -> tuple[list[str], dict[str, list[str]]]:
+    def _compare(self, *, fresh: bool = False) -> tuple[list[str], dict[str, list[str]]]:
         """Tables whose count or digest differ from the server's, and both sides' digests."""
         server = self.t.post("verify", None, VerifyResponse)
         if server.data_epoch != self.config.epoch:
             raise EpochMoved("the server's data epoch changed")
         with self.store.read() as s:
-            mine = local_digests(s)
+            mine = self._digests.digests(s, self._touched, fresh=fresh)
+            self._touched = {}
             # changes made while this sync ran are not on the server yet: next time
             waiting = set(s.scalars(select(Outbox.table_name).distinct()))
         differ: list[str] = []
@@ -682,6 +705,11 @@ class SyncEngine:
             report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self._unverified)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _attention(s: Session, row: Outbox, reason: str) -> None:

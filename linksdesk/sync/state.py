@@ -27,6 +27,9 @@ READ_ONLY = "read_only_participants"  # handed to a colleague, kept read-only he
 SETTINGS_VERSION = "programme_settings_version"
 VERIFY_SKIP = "verify_unrepairable"  # digests a repair could not bring together last time
 PARTIAL_PREFIX = "partial:"  # rows pulled before all their required fields arrived
+TOTALS_SEQ = "totals_audit_seq"  # audit log position when monthly totals were last made
+TOTALS_MONTH = "totals_month"
+TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
 HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it
 
 

@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.storage.store import Store
-from linksdesk.storage.tables import Contact, MonthlyTotal, Participant, ReferralIn
+from linksdesk.storage.store import Store, participant_shared
+from linksdesk.storage.tables import AuditEvent, Contact, MonthlyTotal, Participant, ReferralIn
+from linksdesk.sync import state
 from linksdesk.sync.apply import shared_participants, stable_id
 
 
@@ -91,6 +92,44 @@ def zero_counts() -> dict[str, Any]:
     return {"participants": 0, "contacts": 0, "did_not_attend": 0, "referrals_by_source": {}}
 
 
+def totals_may_have_changed(session: Session, today: dt.date) -> bool:
+    """Whether anything that counts changed since the totals were last made.
+
+    Cheap on a large vault: only audit events since then are read, and only the rows they
+    name (totals count private rows and unshared participants' rows, so an edit of a shared
+    row never changes them).
+    """
+    last = state.get(session, state.TOTALS_SEQ)
+    if last is None or state.get(session, state.TOTALS_DIRTY, False):
+        return True
+    if state.get(session, state.TOTALS_MONTH) != _month(today):
+        return True
+    events = session.execute(
+        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action).where(
+            AuditEvent.seq > int(last)
+        )
+    )
+    rows: dict[str, set[str]] = {}
+    for entity, entity_id, action in events:
+        if action == "view" or entity == "monthly_total":
+            continue
+        if action == "erase" or entity in ("participant", "consent"):
+            return True
+        if entity in ("contact", "referral") and entity_id:
+            rows.setdefault(entity, set()).add(str(entity_id))
+    pids: set[str] = set()
+    for cls in (Contact, ReferralIn):
+        ids = sorted(rows.get(cls.__tablename__, set()))
+        for i in range(0, len(ids), 500):
+            for pid, sharing in session.execute(
+                select(cls.participant_id, cls.sharing).where(cls.id.in_(ids[i : i + 500]))
+            ):
+                if sharing != "team":
+                    return True
+                pids.add(pid)
+    return any(not participant_shared(session, pid) for pid in pids)
+
+
 def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = None) -> int:
     """Write this device's monthly totals where they changed; returns rows written.
 
@@ -99,6 +138,9 @@ def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = 
     """
     day = today or dt.date.today()
     written = 0
+    with store.read() as s:
+        if not totals_may_have_changed(s, day):
+            return 0
     with store.write() as tx:
         counts = monthly_counts(tx.session, day)
         mine = {
@@ -117,4 +159,9 @@ def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = 
                 written += 1
             elif row.counts != wanted and tx.update(row, counts=wanted):
                 written += 1
+        tx.session.flush()
+        seq = tx.session.scalar(select(func.max(AuditEvent.seq))) or 0
+        state.put(tx.session, state.TOTALS_SEQ, int(seq))
+        state.put(tx.session, state.TOTALS_MONTH, _month(day))
+        state.drop(tx.session, state.TOTALS_DIRTY)
     return written

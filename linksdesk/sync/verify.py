@@ -3,54 +3,213 @@
 A row counts when it may be on the server: shared with the team, and (for a participant's
 rows) the participant consented to sharing, or the case came from a colleague. Its clock is
 the latest over its synced fields (``policy.synced_clock``), as on the server.
+
+Reading every row of a 100,000-record vault after each sync would cost seconds, so a
+:class:`DigestCache` keeps, per vault file, each counted row's clock in memory and after a
+sync re-reads only the rows changed since: local edits (they leave an audit event naming
+the row) and rows the sync itself wrote (the engine passes them in). Anything it cannot
+account for (another process synced the vault, consent or a handover changed who counts)
+rebuilds it from the file, and a repair always compares against a fresh build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from linksdesk.storage.tables import AuditEvent
 from linksdesk.sync import state
 from linksdesk.sync.apply import SHAPES, shared_participants
-from linksdesk.sync.policy import VERSIONED_ENVELOPE
-from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES, TableDigest, table_digest
+from linksdesk.sync.policy import synced_clock
+from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES, TableDigest
+
+# changes to these decide which participants' rows count at all
+WHO_COUNTS = frozenset({"participant", "consent"})
+Entry = tuple[str, bool]  # (synced clock, tombstone)
 
 
-def _rows(session: Session, table: str) -> list[tuple[str, str, bool, str, str | None]]:
-    shape = SHAPES[table]
-    keys = sorted(shape.shareable | VERSIONED_ENVELOPE)
-    names = ", ".join(f"'{k}'" for k in keys)  # column names from our own tables, not input
-    pid = "t.participant_id" if table != "participant" else "t.id"
-    if not shape.participant_routed:
-        pid = "NULL"
-    sql = (
-        f"SELECT t.id, coalesce((SELECT max(j.value) FROM json_each(t.field_hlc) j "
-        f"WHERE j.key IN ({names})), t.hlc), t.deleted, t.sharing, {pid} "
-        f'FROM "{table}" t'
-    )
-    return [(str(r[0]), str(r[1]), bool(r[2]), str(r[3]), r[4]) for r in session.execute(text(sql))]
+def _routed(table: str) -> bool:
+    return SHAPES[table].participant_routed and table != RECEIPT_TABLE
+
+
+def _pid_column(table: str) -> str:
+    if table == "participant":
+        return "id"
+    return "participant_id" if SHAPES[table].participant_routed else "NULL"
+
+
+def _read(
+    session: Session, table: str, visible: set[str], ids: list[str] | None = None
+) -> dict[str, Entry]:
+    """Counted rows of ``table`` (all, or those of ``ids``) with their synced clocks."""
+    sql = f'SELECT id, field_hlc, hlc, deleted, sharing, {_pid_column(table)} FROM "{table}"'
+    params: dict[str, Any] = {}
+    if ids is not None:
+        names = [f":i{n}" for n in range(len(ids))]
+        sql += f" WHERE id IN ({', '.join(names)})"
+        params = {f"i{n}": v for n, v in enumerate(ids)}
+    routed = _routed(table)
+    out: dict[str, Entry] = {}
+    for row_id, clocks, hlc, deleted, sharing, pid in session.execute(text(sql), params):
+        if sharing != "team" or (routed and pid not in visible):
+            continue
+        parsed = json.loads(clocks) if isinstance(clocks, str) else clocks
+        out[str(row_id)] = (synced_clock(table, parsed, str(hlc)), bool(deleted))
+    return out
+
+
+def _digest(rows: dict[str, Entry]) -> TableDigest:
+    # the same lines, in the same order, as protocol.table_digest
+    lines = sorted(f"{k}\t{clock}\t{int(dead)}\n" for k, (clock, dead) in rows.items())
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode())
+    return TableDigest(count=len(lines), digest=h.hexdigest())
+
+
+def _partials(session: Session) -> dict[str, dict[str, Entry]]:
+    held: dict[str, dict[str, Entry]] = {}
+    for _key, value in state.partials(session):
+        clocks: dict[str, Any] = value.get("clocks", {})
+        held.setdefault(str(value.get("table", "")), {})[str(value["row_id"])] = (
+            max((str(c) for c in clocks.values()), default=""),
+            False,
+        )
+    return held
+
+
+def _visible(session: Session) -> set[str]:
+    return shared_participants(session) | set(state.get(session, state.READ_ONLY, []))
 
 
 def local_digests(
     session: Session, tables: tuple[str, ...] = SYNCABLE_TABLES
 ) -> dict[str, TableDigest]:
-    """What this device would have to match on the server, table by table."""
-    visible = shared_participants(session) | set(state.get(session, state.READ_ONLY, []))
-    held: dict[str, list[tuple[str, str, bool]]] = {t: [] for t in tables}
-    for key, value in state.partials(session):
-        table = str(value.get("table", ""))
-        if table in held:
-            clocks: dict[str, Any] = value.get("clocks", {})
-            held[table].append((str(value["row_id"]), max(clocks.values(), default=""), False))
-        del key
+    """What this device would have to match on the server, read afresh from the vault."""
+    visible = _visible(session)
+    partial = _partials(session)
+    out = {}
     for table in tables:
-        routed = SHAPES[table].participant_routed and table != RECEIPT_TABLE
-        for row_id, clock, deleted, sharing, pid in _rows(session, table):
-            if sharing != "team":
+        rows = _read(session, table, visible)
+        rows.update(partial.get(table, {}))
+        out[table] = _digest(rows)
+    return out
+
+
+@dataclass
+class _Kept:
+    audit_seq: int
+    cursor: int
+    visible: set[str]
+    rows: dict[str, dict[str, Entry]]
+    digests: dict[str, TableDigest] = field(default_factory=dict)
+    built: float = field(default_factory=time.monotonic)
+
+
+class DigestCache:
+    """Digests of one vault kept up to date from what changed (see the module docstring)."""
+
+    _kept: dict[str, _Kept] = {}
+    _lock = threading.Lock()
+    # read everything afresh now and then anyway: a change made behind the app's back
+    # (not through it, so neither audited nor synced) must not pass verify for long
+    max_age_s = 1800.0
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    @classmethod
+    def forget(cls, key: str) -> None:
+        with cls._lock:
+            cls._kept.pop(key, None)
+
+    def digests(
+        self, session: Session, touched: dict[str, set[str]], *, fresh: bool = False
+    ) -> dict[str, TableDigest]:
+        """Current digests; ``touched`` names rows this process's sync wrote since last time."""
+        seq = int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
+        cursor = int(state.get(session, state.CURSOR, 0))
+        with self._lock:
+            kept = None if fresh else self._kept.get(self.key)
+        if kept is not None and time.monotonic() - kept.built > self.max_age_s:
+            kept = None
+        if kept is not None:
+            kept = self._update(session, kept, seq, cursor, touched)
+        if kept is None:
+            kept = self._build(session, seq, cursor)
+        partial = _partials(session)
+        out: dict[str, TableDigest] = {}
+        for table in SYNCABLE_TABLES:
+            if table in partial:
+                out[table] = _digest({**kept.rows[table], **partial[table]})
+            else:
+                if table not in kept.digests:
+                    kept.digests[table] = _digest(kept.rows[table])
+                out[table] = kept.digests[table]
+        with self._lock:
+            self._kept[self.key] = kept
+        return out
+
+    def _build(self, session: Session, seq: int, cursor: int) -> _Kept:
+        visible = _visible(session)
+        rows = {t: _read(session, t, visible) for t in SYNCABLE_TABLES}
+        return _Kept(audit_seq=seq, cursor=cursor, visible=visible, rows=rows)
+
+    def _update(
+        self,
+        session: Session,
+        kept: _Kept,
+        seq: int,
+        cursor: int,
+        touched: dict[str, set[str]],
+    ) -> _Kept | None:
+        """Bring ``kept`` up to date, or None when only a rebuild can."""
+        changed: dict[str, set[str]] = {t: set(ids) for t, ids in touched.items() if ids}
+        if cursor != kept.cursor and not touched.get("__cursor__"):
+            return None  # pulled by another process: we do not know what it wrote
+        if touched.get("__purge__"):
+            return None  # a whole case went at once
+        for marker in ("__cursor__", "handover"):
+            changed.pop(marker, None)
+        if seq < kept.audit_seq:
+            return None
+        if seq > kept.audit_seq:
+            events = session.execute(
+                select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action).where(
+                    AuditEvent.seq > kept.audit_seq, AuditEvent.seq <= seq
+                )
+            )
+            for entity, entity_id, action in events:
+                if action == "view":
+                    continue
+                if action == "erase":
+                    return None
+                if entity in SHAPES and entity_id:
+                    changed.setdefault(entity, set()).add(str(entity_id))
+        if changed.keys() & WHO_COUNTS or touched.get("handover"):
+            visible = _visible(session)
+            if visible != kept.visible:
+                return None
+        for table, ids in changed.items():
+            if table not in SHAPES:
                 continue
-            if routed and pid not in visible:
-                continue
-            held[table].append((row_id, clock, deleted))
-    return {t: table_digest(rows) for t, rows in held.items()}
+            id_list = sorted(ids)
+            fresh: dict[str, Entry] = {}
+            for i in range(0, len(id_list), 500):
+                fresh.update(_read(session, table, kept.visible, id_list[i : i + 500]))
+            rows = kept.rows[table]
+            for row_id in id_list:
+                if row_id in fresh:
+                    rows[row_id] = fresh[row_id]
+                else:
+                    rows.pop(row_id, None)
+            kept.digests.pop(table, None)
+        kept.audit_seq, kept.cursor = seq, cursor
+        return kept

@@ -1,0 +1,421 @@
+"""Time device sync against a real server process, each figure against a raw baseline.
+
+Run: .venv/bin/python benchmarks/sync.py [--participants 5000] [--small 50] [--dir DIR] [--json]
+
+- first sync: a vault of N participants (~20 records each, so 5,000 → ~100,000 records,
+  all recorded offline and waiting in the outbox) syncs for the first time; baseline:
+  inserting the same rows straight into a fresh server database (records and change log,
+  one transaction, no HTTP, no merge);
+- incremental: 100 changes (edits and new contacts) on that vault; baseline: writing those
+  100 changes straight into the server database;
+- scale: the same incremental sync on a vault of ``--small`` participants (~1,000 records)
+  against the one on the big vault (target ≤ 1.3×);
+- no change: a sync with nothing to send or receive.
+
+The server is ``linksdesk-server serve`` (uvicorn) on 127.0.0.1 over a SQLite file. The vault
+is filled through SQL with exactly the rows and outbox entries the write path makes
+(policy-filtered payloads), because building 100,000 records one user action at a time would
+take longer than everything measured here. Synthetic data only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")  # unlocking is not what we measure
+
+import httpx  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from linksdesk.core.changes import RowChange  # noqa: E402
+from linksdesk.core.hlc import HybridClock  # noqa: E402
+from linksdesk.core.ids import uuid7  # noqa: E402
+from linksdesk.server import admin  # noqa: E402
+from linksdesk.server.db import Database, init_database  # noqa: E402
+from linksdesk.server.models import ChangeLog, ParticipantAccess, Record  # noqa: E402
+from linksdesk.storage.store import data_columns, json_value  # noqa: E402
+from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Outbox, Participant  # noqa: E402
+from linksdesk.storage.vault import Vault  # noqa: E402
+from linksdesk.sync.client import SyncClient, enrol  # noqa: E402
+from linksdesk.sync.policy import SyncPolicy  # noqa: E402
+from linksdesk.sync.protocol import ServerChange  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase, synthetic data only"
+TARGET_SCALE = 1.3
+INCREMENTAL = 100
+
+
+# -- the server -----------------------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server_process(db_url: str, log: Path) -> Iterator[str]:
+    port = free_port()
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "linksdesk.server.cli", "serve", "--db", db_url,
+             "--port", str(port), "--log-level", "warning"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+# -- the caseload ---------------------------------------------------------------------------
+SOURCES = ("gp", "practice_staff", "community_organisation", "housing", "self", "family")
+CONCERNS = ("Money and benefits", "Debt", "Housing", "Isolation", "Mental health", "Food")
+
+
+def caseload_rows(
+    n: int, device: str, worker: str, seed: int
+) -> dict[str, list[dict[str, Any]]]:
+    """~20 rows per participant across every table, with clocks, as the vault holds them."""
+    rng = random.Random(seed)
+    clock = HybridClock(device)
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_BY_NAME}
+
+    def add(table: str, **values: Any) -> str:
+        stamp = clock.now().encode()
+        row_id = uuid7()
+        cols = data_columns(TABLE_BY_NAME[table])
+        for col in TABLE_BY_NAME[table].__table__.columns:  # type: ignore[attr-defined]
+            if col.key in cols and col.key not in values:
+                default = col.default
+                if default is None:
+                    values[col.key] = None
+                elif default.is_callable:
+                    values[col.key] = default.arg(None)
+                else:
+                    values[col.key] = default.arg
+        rows[table].append(
+            {
+                "id": row_id, "hlc": stamp, "origin": device, "deleted": False,
+                "sharing": "team", "owner": worker,
+                "field_hlc": dict.fromkeys(cols, stamp), **values,
+            }
+        )  # fmt: skip
+        return row_id
+
+    resources = [
+        add("resource", organisation=f"Organisation {i}", service=f"Service {i}",
+            categories=[rng.choice(CONCERNS)], area="North", capacity="open")
+        for i in range(50)
+    ]  # fmt: skip
+    day0 = dt.date(2024, 1, 1)
+    for i in range(n):
+        start = day0 + dt.timedelta(days=rng.randrange(600))
+        pid = add(
+            "participant", programme_id=f"P{10000 + i}", given_name=f"Given{i}",
+            family_name=f"Family{i}", date_of_birth=dt.date(1950 + i % 50, 1 + i % 12, 1),
+            phone="07700 900000", postcode="G1 1AA", gp_practice="Practice",
+            contact_preferences="mornings", risk_summary=None, status="active",
+            referred_on=start, created_on=start,
+        )  # fmt: skip
+        for scope in ("team", "evaluation"):
+            add("consent", participant_id=pid, scope=scope, given=True, version=1,
+                recorded_on=start, method="verbal")  # fmt: skip
+        add("referral", participant_id=pid, received_on=start, source=rng.choice(SOURCES),
+            referrer="Referrer", reason="Synthetic reason")  # fmt: skip
+        add("concern", participant_id=pid, category=rng.choice(CONCERNS), stage="at_referral",
+            identified_on=start, detail="Synthetic detail")  # fmt: skip
+        contacts = []
+        for k in range(4):
+            when = dt.datetime.combine(start + dt.timedelta(days=7 * k), dt.time(10))
+            contacts.append(
+                add("contact", participant_id=pid, kind="appointment",
+                    status=rng.choice(("attended", "attended", "did_not_attend")),
+                    scheduled_at=when, minutes=45, venue="Library", purpose="Meeting")
+            )  # fmt: skip
+        for k in range(2):
+            note = add("note", participant_id=pid, contact_id=contacts[k],
+                       written_at=dt.datetime.combine(start, dt.time(11)))  # fmt: skip
+            first = add("note_revision", note_id=note, participant_id=pid, revision=1,
+                        base_revision_id=None, body=f"Synthetic case note {i}-{k}.",
+                        written_at=dt.datetime.combine(start, dt.time(11)))  # fmt: skip
+            if k == 0:
+                add("note_revision", note_id=note, participant_id=pid, revision=2,
+                    base_revision_id=first, body=f"Synthetic case note {i}-{k}, revised.",
+                    written_at=dt.datetime.combine(start, dt.time(12)))  # fmt: skip
+        goal = add("goal", participant_id=pid, title="Get out more", why_it_matters="Lonely",
+                   status="active", set_on=start, progress=rng.randrange(11))  # fmt: skip
+        for k in range(2):
+            add("goal_step", goal_id=goal, participant_id=pid, position=k,
+                description=f"Step {k}")  # fmt: skip
+        add("relationship", participant_id=pid, kind="family", name="Relative",
+            phone="07700 900001", supportive=True)  # fmt: skip
+        add("onward_referral", participant_id=pid, resource_id=rng.choice(resources),
+            kind="referral", status="made", made_on=start)  # fmt: skip
+        add("measure", participant_id=pid, kind="swemwbs", taken_on=start, context="baseline",
+            assisted=False, items=[3, 3, 3, 3, 3, 3, 3], total=21, metric=19.98)  # fmt: skip
+    return rows
+
+
+def fill_vault(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Insert the rows and the outbox entries the write path would have queued for them."""
+    policy = SyncPolicy()
+    total = 0
+    with vault.engine.begin() as conn:
+        order = ["resource", "participant"] + [t for t in TABLE_BY_NAME if t not in (
+            "resource", "participant")]  # fmt: skip
+        outbox: list[dict[str, Any]] = []
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        for table in order:
+            table_rows = rows[table]
+            if not table_rows:
+                continue
+            cls: Any = TABLE_BY_NAME[table]
+            for i in range(0, len(table_rows), 2000):
+                conn.execute(insert(cls), table_rows[i : i + 2000])
+            total += len(table_rows)
+            for r in table_rows:
+                pid = r["id"] if table == "participant" else r.get("participant_id")
+                payload = policy.outbound(
+                    RowChange(table=table, row_id=r["id"], op="upsert", hlc=r["hlc"],
+                              values=r, changed=frozenset(data_columns(cls)), base={},
+                              participant_id=pid, participant_shared=True)
+                )  # fmt: skip
+                if payload is not None:
+                    outbox.append(
+                        {"change_id": uuid7(), "table_name": table, "row_id": r["id"],
+                         "op": "upsert", "hlc": r["hlc"], "payload": json_value(payload),
+                         "base": {}, "created_at": now}
+                    )  # fmt: skip
+        outbox.sort(key=lambda o: o["hlc"])
+        for i in range(0, len(outbox), 2000):
+            conn.execute(insert(Outbox), outbox[i : i + 2000])
+        # the search index, as the write path keeps it
+        conn.exec_driver_sql(
+            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+            "SELECT 'participant', id, id, given_name || ' ' || family_name, programme_id "
+            "FROM participant"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+            "SELECT 'note', note_id, participant_id, '', body FROM note_revision"
+        )
+    return total
+
+
+# -- raw baselines --------------------------------------------------------------------------
+def raw_insert(db_url: str, team: str, worker: str, changes: list[ServerChange]) -> float:
+    """Write ``changes`` straight into the server database: records, log and access rows."""
+    db = Database(db_url)
+    try:
+        t0 = time.perf_counter()
+        with db.writing() as s:
+            records: dict[tuple[str, str], dict[str, Any]] = {}
+            log, access = [], {}
+            now = int(time.time() * 1000)
+            for seq, ch in enumerate(changes, start=1_000_000_000):
+                fields = {**ch.fields, "deleted": False}
+                records[(ch.table, ch.row_id)] = (
+                    {"table_name": ch.table, "row_id": ch.row_id, "team_id": team,
+                     "owner": worker, "participant_id": ch.participant_id, "sharing": "team",
+                     "deleted": False, "hlc": ch.hlc, "origin": ch.origin, "fields": fields,
+                     "field_hlc": dict.fromkeys(fields, ch.hlc), "server_seq": seq}
+                )  # fmt: skip
+                log.append(
+                    {"server_seq": seq, "change_id": ch.change_id, "table_name": ch.table,
+                     "row_id": ch.row_id, "team_id": team, "owner": worker,
+                     "participant_id": ch.participant_id, "extra_worker": None,
+                     "payload": ch.model_dump(mode="json"), "created_ms": now}
+                )  # fmt: skip
+                if ch.participant_id:
+                    access[ch.participant_id] = {
+                        "participant_id": ch.participant_id, "worker_id": worker,
+                        "team_id": team, "mode": "owner", "since_ms": now,
+                    }  # fmt: skip
+            record_rows = list(records.values())
+            for i in range(0, len(record_rows), 2000):
+                s.execute(insert(Record), record_rows[i : i + 2000])
+            for i in range(0, len(log), 2000):
+                s.execute(insert(ChangeLog), log[i : i + 2000])
+            if access:
+                s.execute(insert(ParticipantAccess).prefix_with("OR IGNORE"), list(access.values()))
+        return time.perf_counter() - t0
+    finally:
+        db.dispose()
+
+
+def outbox_changes(vault: Vault, client: SyncClient) -> list[ServerChange]:
+    """The vault's queued changes as the wire carries them (for the raw baselines)."""
+    from linksdesk.sync.engine import EngineOptions, SyncEngine
+    from linksdesk.sync.transport import Transport
+
+    engine = SyncEngine(client.store, Transport("http://unused.invalid"), EngineOptions())
+    engine._load_config()
+    out = []
+    with client.store.read() as s:
+        for i, row in enumerate(s.scalars(select(Outbox).order_by(Outbox.seq))):
+            ch = engine._as_change(row)
+            out.append(ServerChange(**ch.model_dump(), server_seq=i + 1))
+    engine.t.close()
+    return out
+
+
+# -- one vault's run ------------------------------------------------------------------------
+def fresh_programme(db_url: str) -> tuple[str, str, str]:
+    db = Database(db_url)
+    try:
+        team = admin.add_team(db, f"Team {uuid7()[-6:]}")
+        worker = admin.add_worker(db, team, f"Worker {uuid7()[-6:]}")
+        code = admin.make_enrol_code(db, worker).code
+        return team, worker, code
+    finally:
+        db.dispose()
+
+
+def make_changes(vault: Vault, n: int, seed: int) -> None:
+    """``n`` ordinary edits through the write path: half edits, half new contacts."""
+    rng = random.Random(seed)
+    store = vault.store(SyncPolicy())
+    with store.read() as s:
+        pids = list(s.scalars(select(Participant.id).limit(500)))
+        contacts = list(s.scalars(select(Contact.id).limit(500)))
+    for k in range(n):
+        with store.write() as tx:
+            if k % 2:
+                row = tx.session.get(Contact, rng.choice(contacts))
+                assert row is not None
+                tx.update(row, minutes=rng.randrange(5, 120), purpose=f"Edited {k}")
+            else:
+                tx.insert(
+                    Contact(participant_id=rng.choice(pids), kind="phone", status="attended",
+                            scheduled_at=dt.datetime(2025, 6, 1, 9) + dt.timedelta(hours=k),
+                            minutes=10, venue=None, purpose="Phone call")
+                )  # fmt: skip
+
+
+def timed_sync(vault: Vault) -> tuple[float, Any]:
+    client = SyncClient(vault)
+    t0 = time.perf_counter()
+    report = client.sync()
+    elapsed = time.perf_counter() - t0
+    if os.environ.get("SYNC_BENCH_DEBUG"):
+        print(f"  sync {elapsed:.2f}s pushed {report.pushed} pulled {report.pulled}", flush=True)
+    assert report.verified, report.message
+    return elapsed, report
+
+
+def run(participants: int, small: int, workdir: Path, repeats: int) -> dict[str, Any]:
+    db_url = f"sqlite:///{workdir / 'server.db'}"
+    init_database(db_url)
+    results: dict[str, Any] = {"participants": participants, "small": small}
+    with server_process(db_url, workdir / "server.log") as url:
+        vaults: dict[str, Vault] = {}
+        for label, n in (("big", participants), ("small", small)):
+            vault, _ = Vault.create(workdir / f"{label}.vault", PASSPHRASE)
+            team, worker, code = fresh_programme(db_url)
+            enrol(vault, url, code)
+            rows = caseload_rows(n, vault.device_id, worker, seed=n)
+            results[f"{label}_records"] = fill_vault(vault, rows)
+            vaults[label] = vault
+            client = SyncClient(vault)
+            changes = outbox_changes(vault, client)
+            if label == "big":
+                # raw baseline: the same rows straight into a fresh server database
+                raw_url = f"sqlite:///{workdir / 'raw.db'}"
+                init_database(raw_url)
+                rteam, rworker, _ = fresh_programme(raw_url)
+                results["first_raw_s"] = raw_insert(raw_url, rteam, rworker, changes)
+                t, report = timed_sync(vault)
+                results["first_sync_s"] = t
+                results["first_pushed"] = report.pushed
+                results["first_requests"] = report.requests
+            else:
+                timed_sync(vault)
+        for label, vault in vaults.items():
+            runs, raws = [], []
+            for r in range(repeats):
+                make_changes(vault, INCREMENTAL, seed=r)
+                client = SyncClient(vault)
+                if label == "big":
+                    changes = outbox_changes(vault, client)
+                    raw_url = f"sqlite:///{workdir / f'raw-inc-{r}.db'}"
+                    init_database(raw_url)
+                    rteam, rworker, _ = fresh_programme(raw_url)
+                    raws.append(raw_insert(raw_url, rteam, rworker, changes))
+                runs.append(timed_sync(vault)[0])
+            results[f"incremental_{label}_s"] = statistics.median(runs)
+            if raws:
+                results["incremental_raw_s"] = statistics.median(raws)
+        nochange = [timed_sync(vaults["big"])[0] for _ in range(repeats)]
+        results["nochange_big_s"] = statistics.median(nochange)
+        nochange_small = [timed_sync(vaults["small"])[0] for _ in range(repeats)]
+        results["nochange_small_s"] = statistics.median(nochange_small)
+        for vault in vaults.values():
+            vault.lock()
+    results["first_ratio"] = results["first_sync_s"] / results["first_raw_s"]
+    results["incremental_ratio"] = results["incremental_big_s"] / results["incremental_raw_s"]
+    results["scale_ratio"] = results["incremental_big_s"] / results["incremental_small_s"]
+    results["scale_target"] = TARGET_SCALE
+    return results
+
+
+def report(r: dict[str, Any]) -> str:
+    lines = [
+        f"Sync benchmark: {r['participants']} participants ({r['big_records']} records) "
+        f"and {r['small']} participants ({r['small_records']} records)",
+        f"  first sync          {r['first_sync_s']:8.2f} s   raw insert {r['first_raw_s']:7.2f} s"
+        f"   ratio {r['first_ratio']:6.1f}x   ({r['first_pushed']} changes, "
+        f"{r['first_requests']} requests)",
+        f"  incremental (100)   {r['incremental_big_s']:8.3f} s   raw insert "
+        f"{r['incremental_raw_s']:7.3f} s   ratio {r['incremental_ratio']:6.1f}x",
+        f"  incremental, {r['big_records']} vs {r['small_records']} records: "
+        f"{r['incremental_big_s']:.3f} s vs {r['incremental_small_s']:.3f} s   ratio "
+        f"{r['scale_ratio']:.2f}x (target ≤ {TARGET_SCALE}x)",
+        f"  no-change sync      {r['nochange_big_s']:8.3f} s  (small vault "
+        f"{r['nochange_small_s']:.3f} s)",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--participants", type=int, default=5000)
+    parser.add_argument("--small", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="linksdesk-sync-bench-", dir=args.dir))
+    try:
+        results = run(args.participants, args.small, workdir, args.repeats)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(results, indent=2) if args.json else report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
