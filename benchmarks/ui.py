@@ -102,6 +102,7 @@ def measure(path: Path) -> dict[str, Any]:
     record.repaint()
     t_record = time.perf_counter() - t1
     _wait(app, lambda: not session.runner.busy)
+    resident_kb = _resident_kb()
     session.shutdown()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -125,7 +126,19 @@ def measure(path: Path) -> dict[str, Any]:
         "direct_caseload_s": d_caseload,
         "direct_record_s": d_record,
         "peak_mb": peak_kb / 1024,
+        "resident_mb": resident_kb / 1024,
     }
+
+
+def _resident_kb() -> float:
+    """Resident memory now (Linux); the peak is set by Argon2id while unlocking."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def run_child(path: Path) -> dict[str, Any]:
@@ -170,14 +183,16 @@ def main(argv: list[str]) -> int:
         f"| open → participant record painted | {b['record_s'] * 1000:.0f} ms "
         f"| {b['direct_record_s'] * 1000:.0f} ms | {b['record_s'] / b['direct_record_s']:.2f}× |",
         "",
-        f"Peak memory: {b['peak_mb']:.0f} MB with {args.participants} participants, "
-        f"{s['peak_mb']:.0f} MB with {args.small}: {b['peak_mb'] / s['peak_mb']:.2f}× "
-        "(target ≤ 1.5×).",
+        f"Memory with caseload and record painted: {b['resident_mb']:.0f} MB resident with "
+        f"{args.participants} participants, {s['resident_mb']:.0f} MB with {args.small}: "
+        f"{b['resident_mb'] / s['resident_mb']:.2f}× (target ≤ 1.5×). Peak of the whole run: "
+        f"{b['peak_mb']:.0f} MB vs {s['peak_mb']:.0f} MB "
+        f"({b['peak_mb'] / s['peak_mb']:.2f}×), set by Argon2id while unlocking.",
         "",
         "The caseload holds ids only and builds rows a page (100) at a time as they are "
         "painted; the direct figure is `caseload_ids` plus `caseload_rows` for the first page. "
-        "The UI figure adds the Today screen's queries that run first after unlock, the job "
-        "round trips and painting.",
+        "The UI figure also includes what the window loads first after unlock (the Today, "
+        "Diary and Resources screens refresh too), the job round trips and painting.",
         "",
     ]
     text = "\n".join(lines)
