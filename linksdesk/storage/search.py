@@ -70,16 +70,37 @@ def reindex_row(session: Session, row: Any) -> None:
             ),
             {"e": entity, "r": row_id, "p": participant_id, "t": title, "b": body},
         )
+        # FTS5 answers RETURNING rowid with -1; last_insert_rowid() is the real one
+        doc = session.execute(text("SELECT last_insert_rowid()")).scalar_one()
+        session.execute(
+            text(
+                "INSERT INTO search_key (entity, row_id, participant_id, doc) "
+                "VALUES (:e, :r, :p, :d)"
+            ),
+            {"e": entity, "r": row_id, "p": participant_id, "d": doc},
+        )
 
 
 def remove(session: Session, entity: str, row_id: str) -> None:
-    session.execute(
-        text("DELETE FROM search_index WHERE entity = :e AND row_id = :r"),
+    # through the keyed table: FTS5 would scan every entry to match an UNINDEXED column
+    doc = session.execute(
+        text("DELETE FROM search_key WHERE entity = :e AND row_id = :r RETURNING doc"),
         {"e": entity, "r": row_id},
-    )
+    ).scalar_one_or_none()
+    if doc is not None:
+        session.execute(text("DELETE FROM search_index WHERE rowid = :d"), {"d": doc})
 
 
 def remove_participant(session: Session, participant_id: str) -> None:
+    session.execute(
+        text(
+            "DELETE FROM search_index WHERE rowid IN "
+            "(SELECT doc FROM search_key WHERE participant_id = :p)"
+        ),
+        {"p": participant_id},
+    )
+    session.execute(text("DELETE FROM search_key WHERE participant_id = :p"), {"p": participant_id})
+    # entries written without a key (none are, since 0004) would still be caught here
     session.execute(
         text("DELETE FROM search_index WHERE participant_id = :p"), {"p": participant_id}
     )

@@ -1,4 +1,4 @@
-"""Migration 0003 upgrades a vault made at 0002, keeping its data."""
+"""Migrations 0003 and 0004 upgrade a vault made at 0002, keeping its data and its search."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect, text
 
-from linksdesk.casework import lists, onward, resources
+from linksdesk.casework import lists, onward, resources, search
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.storage import migrate
@@ -34,21 +34,21 @@ def _indexes(cb: Casebook) -> set[str]:
 def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
     path = tmp_path / "old.vault"
     cb, _ = Casebook.create(path, PASS)
-    # take the new vault back to 0002, as an earlier LinksDesk would have made it
-    with cb.vault.engine.connect() as conn:
-        command.downgrade(migrate._config(conn), "0002")
-        conn.commit()
-    assert _revision(cb) == "0002"
-    assert "ix_participant_date_of_birth" not in _indexes(cb)
     p = P.create_participant(
         cb, given_name="Old", family_name="Vault", date_of_birth=dt.date(1940, 2, 2)
     ).value
     r = resources.add_resource(cb, organisation="Old", service="Club").value
     onward.refer_onward(cb, p.id, r.id, "referral", on=dt.date.today())
+    # take the vault back to 0002, as an earlier LinksDesk would have left it
+    with cb.vault.engine.connect() as conn:
+        command.downgrade(migrate._config(conn), "0002")
+        conn.commit()
+    assert _revision(cb) == "0002"
+    assert "ix_participant_date_of_birth" not in _indexes(cb)
     cb.lock()
 
     with Casebook.unlock(path, PASS) as again:
-        assert _revision(again) == migrate.head_revision() == "0003"
+        assert _revision(again) == migrate.head_revision() == "0004"
         assert {"ix_participant_date_of_birth", "ix_onward_referral_resource_made"} <= (
             _indexes(again)
         )
@@ -67,3 +67,13 @@ def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
                 )
             )
         assert "ix_participant_date_of_birth" in plan
+
+        # the search keys were rebuilt from the old index: an edit replaces the entry, once
+        P.edit_participant(again, p.id, preferred_name="Oldie")
+        hits = search.search(again, "Vault")
+        assert [h.row_id for h in hits if h.kind == "participant"] == [p.id]
+        with again.store.read() as s:
+            entries = s.execute(
+                text("SELECT count(*) FROM search_index WHERE row_id = :r"), {"r": p.id}
+            ).scalar_one()
+        assert entries == 1
