@@ -38,21 +38,21 @@ from typing import Any
 
 os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")  # unlocking is not what we measure
 
-import httpx  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+import httpx
+from sqlalchemy import insert, select
 
-from linksdesk.core.changes import RowChange  # noqa: E402
-from linksdesk.core.hlc import HybridClock  # noqa: E402
-from linksdesk.core.ids import uuid7  # noqa: E402
-from linksdesk.server import admin  # noqa: E402
-from linksdesk.server.db import Database, init_database  # noqa: E402
-from linksdesk.server.models import ChangeLog, ParticipantAccess, Record  # noqa: E402
-from linksdesk.storage.store import data_columns, json_value  # noqa: E402
-from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Outbox, Participant  # noqa: E402
-from linksdesk.storage.vault import Vault  # noqa: E402
-from linksdesk.sync.client import SyncClient, enrol  # noqa: E402
-from linksdesk.sync.policy import SyncPolicy  # noqa: E402
-from linksdesk.sync.protocol import ServerChange  # noqa: E402
+from linksdesk.core.changes import RowChange
+from linksdesk.core.hlc import HybridClock
+from linksdesk.core.ids import uuid7
+from linksdesk.server import admin
+from linksdesk.server.db import Database, init_database
+from linksdesk.server.models import ChangeLog, ParticipantAccess, Record
+from linksdesk.storage.store import data_columns, json_value
+from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Outbox, Participant
+from linksdesk.storage.vault import Vault
+from linksdesk.sync.client import SyncClient, enrol
+from linksdesk.sync.policy import SyncPolicy
+from linksdesk.sync.protocol import ServerChange
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
 TARGET_SCALE = 1.3
@@ -96,9 +96,7 @@ SOURCES = ("gp", "practice_staff", "community_organisation", "housing", "self", 
 CONCERNS = ("Money and benefits", "Debt", "Housing", "Isolation", "Mental health", "Food")
 
 
-def caseload_rows(
-    n: int, device: str, worker: str, seed: int
-) -> dict[str, list[dict[str, Any]]]:
+def caseload_rows(n: int, device: str, worker: str, seed: int) -> dict[str, list[dict[str, Any]]]:
     """~20 rows per participant across every table, with clocks, as the vault holds them."""
     rng = random.Random(seed)
     clock = HybridClock(device)
@@ -221,7 +219,13 @@ def fill_vault(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> int:
         )
         conn.exec_driver_sql(
             "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-            "SELECT 'note', note_id, participant_id, '', body FROM note_revision"
+            "SELECT 'note', note_id, participant_id, '', body FROM note_revision r "
+            "WHERE revision = (SELECT max(revision) FROM note_revision x "
+            "WHERE x.note_id = r.note_id)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO search_key (entity, row_id, participant_id, doc) "
+            "SELECT entity, row_id, participant_id, rowid FROM search_index"
         )
     return total
 
@@ -335,7 +339,7 @@ def run(participants: int, small: int, workdir: Path, repeats: int) -> dict[str,
         vaults: dict[str, Vault] = {}
         for label, n in (("big", participants), ("small", small)):
             vault, _ = Vault.create(workdir / f"{label}.vault", PASSPHRASE)
-            team, worker, code = fresh_programme(db_url)
+            _team, worker, code = fresh_programme(db_url)
             enrol(vault, url, code)
             rows = caseload_rows(n, vault.device_id, worker, seed=n)
             results[f"{label}_records"] = fill_vault(vault, rows)

@@ -320,8 +320,10 @@ def purge_participant(session: Session, participant_id: str) -> int:
     for name in PURGE_ORDER:
         cls: Any = TABLE_BY_NAME[name]
         ids += list(session.scalars(select(cls.id).where(cls.participant_id == participant_id)))
-        removed += _count(session.execute(delete(cls).where(cls.participant_id == participant_id)))
-    removed += _count(session.execute(delete(Participant).where(Participant.id == participant_id)))
+        gone = session.execute(delete(cls).where(cls.participant_id == participant_id))
+        removed += rows_touched(gone)
+    gone = session.execute(delete(Participant).where(Participant.id == participant_id))
+    removed += rows_touched(gone)
     search.remove_participant(session, participant_id)
     session.execute(delete(SyncConflict).where(SyncConflict.participant_id == participant_id))
     for chunk in _chunks(ids, 500):
@@ -358,10 +360,10 @@ def drop_unsent_changes(session: Session, participant_id: str) -> int:
         ),
         {"pid": participant_id},
     )
-    return _count(result)
+    return rows_touched(result)
 
 
-def _count(result: Any) -> int:
+def rows_touched(result: Any) -> int:
     """Rows a bulk DELETE/UPDATE touched."""
     return int(cast(CursorResult[Any], result).rowcount)
 
@@ -805,14 +807,19 @@ def note_conflicts_settle(session: Session, note_id: str, top_revision: int) -> 
             c.resolved_at = now_naive()
 
 
-def shared_participants(session: Session) -> set[str]:
-    """Participants whose latest team-sharing consent here is "given" (rule 2)."""
+def shared_participants(session: Session, among: Iterable[str] | None = None) -> set[str]:
+    """Participants (all, or ``among`` these) whose latest team-sharing consent here is
+    "given" (rule 2)."""
+    query = select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
+        Consent.scope == ConsentScope.TEAM.value, Consent.deleted.is_(False)
+    )
+    if among is not None:
+        ids = sorted(set(among))
+        if not ids:
+            return set()
+        query = query.where(Consent.participant_id.in_(ids))
     best: dict[str, tuple[int, str, bool]] = {}
-    for pid, version, hlc, given in session.execute(
-        select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
-            Consent.scope == ConsentScope.TEAM.value, Consent.deleted.is_(False)
-        )
-    ):
+    for pid, version, hlc, given in session.execute(query):
         key = (int(version or 0), str(hlc), bool(given))
         if pid not in best or key[:2] > best[pid][:2]:
             best[pid] = key

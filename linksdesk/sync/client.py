@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -48,11 +49,11 @@ from linksdesk.sync import state
 from linksdesk.sync.apply import (
     SHAPES,
     MassDeletionError,
-    _count,
     drop_unsent_changes,
     note_conflicts_settle,
     now_naive,
     purge_participant,
+    rows_touched,
 )
 from linksdesk.sync.engine import EngineOptions, Progress, SyncEngine, SyncReport
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
@@ -220,7 +221,7 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
 def _reown_all(s: Session, old: str, new: str) -> int:
     total = 0
     for cls in TABLE_BY_NAME.values():
-        total += _count(
+        total += rows_touched(
             s.execute(update(cls).where(cls.owner == old).values(owner=new))  # type: ignore[attr-defined]
         )
     s.execute(
@@ -260,6 +261,7 @@ class SyncClient:
         progress: Progress | None = None,
         cancel: Callable[[], bool] | threading.Event | None = None,
         allow_mass_delete: bool = False,
+        full_check: bool = False,
     ) -> SyncReport:
         cancelled: Callable[[], bool] | None
         cancelled = cancel.is_set if isinstance(cancel, threading.Event) else cancel
@@ -267,6 +269,7 @@ class SyncClient:
         with self.store.read() as s:
             url = str(state.get(s, state.SERVER_URL, ""))
             token = str(state.get(s, state.TOKEN, ""))
+            vacuum_due = bool(state.get(s, state.VACUUM_DUE, False))
         outcome, detail = "error", ""
         report = SyncReport()
         try:
@@ -290,14 +293,24 @@ class SyncClient:
                         progress=progress,
                         cancel=cancelled,
                         checkpoint=self.checkpoint,
+                        full_check=full_check,
                     ),
                 )
                 report = engine.sync()
             outcome = "ok" if report.verified else "unverified"
             detail = report.message
-            if (report.erased or report.handed_away) and self.vault is not None:
-                # erased content must not linger in free pages of the file
-                self.vault.vacuum()
+            if (report.erased or report.handed_away or vacuum_due) and self.vault is not None:
+                # erased content must not linger in free pages of the file (secure_delete
+                # already overwrote them; VACUUM also compacts); busy now means next time
+                try:
+                    self.vault.vacuum()
+                except Exception:
+                    log.warning("could not VACUUM the vault after an erasure; will retry")
+                    _vacuum_later(self.store)
+                else:
+                    if vacuum_due:
+                        with _session(self.store) as s:
+                            state.drop(s, state.VACUUM_DUE)
             return report
         except ServerUnreachableError as exc:
             outcome, detail = "offline", str(exc)
@@ -321,17 +334,31 @@ class SyncClient:
             _record_history(self.store, started, outcome, report, detail)
 
 
+def _vacuum_later(store: Store) -> None:
+    with contextlib.suppress(Exception), _session(store) as s:
+        state.put(s, state.VACUUM_DUE, True)
+
+
 def sync_once(
     target: Target,
     *,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | threading.Event | None = None,
     allow_mass_delete: bool = False,
+    full_check: bool = False,
 ) -> SyncReport:
     """Push, pull and verify once. Raises ``ServerUnreachableError`` (offline),
-    ``SyncAuthError`` (revoked), ``MassDeletionError`` (asks first) or ``SyncError``."""
+    ``SyncAuthError`` (revoked), ``MassDeletionError`` (asks first) or ``SyncError``.
+
+    The comparison with the server is skipped when nothing moved on either side since one
+    that passed less than an hour ago; ``full_check`` compares anyway, reading the vault
+    afresh (for a "check now" button).
+    """
     return SyncClient(target).sync(
-        progress=progress, cancel=cancel, allow_mass_delete=allow_mass_delete
+        progress=progress,
+        cancel=cancel,
+        allow_mass_delete=allow_mass_delete,
+        full_check=full_check,
     )
 
 
@@ -630,8 +657,6 @@ class SyncScheduler:
         max_backoff_s: float = 3600.0,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        import time
-
         self.interval_s = interval_s
         self.first_retry_s = first_retry_s
         self.max_backoff_s = max_backoff_s

@@ -31,7 +31,7 @@ from linksdesk.core.settings import Settings
 from linksdesk.storage import search
 from linksdesk.storage.engine import translated_errors
 from linksdesk.storage.store import Store, json_value
-from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
+from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.apply import (
     MASS_DELETE_MIN_ROWS,
@@ -81,6 +81,7 @@ Progress = Callable[[str, int, int | None], None]
 Checkpoint = Callable[[str], None]
 
 SETTINGS_KEY = "settings"  # where casework keeps Settings.to_json() (local_setting)
+RECHECK_AFTER_S = 3600.0  # compare with the server at least this often, changes or not
 
 
 class EpochMoved(SyncError):
@@ -117,6 +118,7 @@ class EngineOptions:
     progress: Progress | None = None
     cancel: Callable[[], bool] | None = None
     checkpoint: Checkpoint | None = None  # test hook: called at named points of the sync
+    full_check: bool = False  # compare with the server even if nothing moved since last time
     today: dt.date | None = None
 
 
@@ -609,9 +611,33 @@ class SyncEngine:
             raise MassDeletionError(total, base)
 
     # -- verify -------------------------------------------------------------------------
+    def _unchanged_since_verified(self, after_resync: bool) -> bool:
+        """Nothing moved on either side since a check that passed, and not long ago: the
+        comparison would compare the same things again."""
+        report = self.run.report
+        if self.o.full_check or after_resync or report.pushed or report.pulled:
+            return False
+        with self.store.read() as s:
+            last = state.get(s, state.LAST_VERIFIED)
+            if not isinstance(last, dict) or last.get("epoch") != self.config.epoch:
+                return False
+            if time.time() - float(last.get("at", 0)) > RECHECK_AFTER_S:
+                return False
+            edits = s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.seq > int(last.get("audit_seq", 0)), AuditEvent.action != "view")
+            )
+            return not edits and not s.scalar(select(func.count()).select_from(Outbox))
+
     def _verify(self, *, after_resync: bool) -> None:
         self._progress("verify", 0, None)
-        mismatched, pairs = self._compare()
+        if self._unchanged_since_verified(after_resync):
+            self.run.report.verified = True
+            return
+        with self.store.read() as s:
+            seq_before = int(s.scalar(select(func.max(AuditEvent.seq))) or 0)
+        mismatched, pairs = self._compare(fresh=self.o.full_check)
         with self.store.read() as s:
             known_bad: dict[str, Any] = dict(state.get(s, state.VERIFY_SKIP, {}) or {})
         # a difference a repair could not mend last time is reported, not repaired again
@@ -638,6 +664,14 @@ class SyncEngine:
             if after_resync:
                 state.drop(s, state.RESYNC)
             state.put(s, state.VERIFY_SKIP, {t: pairs[t] for t in mismatched})
+            if mismatched:
+                state.drop(s, state.LAST_VERIFIED)
+            else:
+                state.put(
+                    s,
+                    state.LAST_VERIFIED,
+                    {"epoch": self.config.epoch, "audit_seq": seq_before, "at": time.time()},
+                )
         self.run.report.repaired_tables = tuple(sorted(self._repaired))
         self.run.report.verified = not mismatched
         self._unverified = mismatched

@@ -186,6 +186,8 @@ TEAM_TABLES: Final = frozenset({"resource"})
 AGGREGATE_TABLES: Final = frozenset({"monthly_total"})
 # the server's record of a kept conflict: a device may only mark it resolved (a delete)
 CONFLICT_TABLE: Final = "sync_conflict"
+# what is left of an erased participant (no personal data)
+RECEIPT_TABLE: Final = "erasure_receipt"
 # envelope columns whose clocks count towards a row's synced version (see ``synced_clock``)
 VERSIONED_ENVELOPE: Final = frozenset({"deleted", "sharing"})
 
@@ -233,6 +235,10 @@ def may_leave(change: RowChange) -> bool:
         return True  # the erasure command itself must reach everyone
     if change.values.get("sharing") == "private":
         return False
+    if change.table == RECEIPT_TABLE:
+        # ids, a time and a count: proof of an erasure, which must reach where copies went
+        # (the participant's consent records are gone by the time it is written)
+        return True
     return change.participant_id is None or change.participant_shared
 
 

@@ -26,10 +26,12 @@ RESYNC = "resync_needed"  # the server's epoch changed: merge everything again
 READ_ONLY = "read_only_participants"  # handed to a colleague, kept read-only here
 SETTINGS_VERSION = "programme_settings_version"
 VERIFY_SKIP = "verify_unrepairable"  # digests a repair could not bring together last time
+LAST_VERIFIED = "last_verified"  # {"epoch", "audit_seq", "at"} of the last check that passed
 PARTIAL_PREFIX = "partial:"  # rows pulled before all their required fields arrived
 TOTALS_SEQ = "totals_audit_seq"  # audit log position when monthly totals were last made
 TOTALS_MONTH = "totals_month"
 TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
+VACUUM_DUE = "vacuum_due"  # an erasure's VACUUM could not run (vault busy): run it next sync
 HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.storage.store import Store, participant_shared
+from linksdesk.storage.store import Store
 from linksdesk.storage.tables import AuditEvent, Contact, MonthlyTotal, Participant, ReferralIn
 from linksdesk.sync import state
 from linksdesk.sync.apply import shared_participants, stable_id
@@ -127,7 +127,12 @@ def totals_may_have_changed(session: Session, today: dt.date) -> bool:
                 if sharing != "team":
                     return True
                 pids.add(pid)
-    return any(not participant_shared(session, pid) for pid in pids)
+    ids = sorted(pids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        if len(shared_participants(session, chunk)) < len(chunk):
+            return True
+    return False
 
 
 def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = None) -> int:

@@ -253,7 +253,8 @@ class Dev:
 
     def sync(self, **kw: Any) -> SyncReport:
         allow = kw.pop("allow_mass_delete", False)
-        return self.client(**kw).sync(allow_mass_delete=allow)
+        full = kw.pop("full_check", False)
+        return self.client(**kw).sync(allow_mass_delete=allow, full_check=full)
 
     # - writing, as casework would -
     def participant(
@@ -391,33 +392,27 @@ class Dev:
             tx.delete(row)
 
     def erase(self, pid: str) -> None:
-        """Forget a participant as casework's erasure does: receipt, purge, erase command."""
+        """Forget a participant as casework's erasure does: purge, receipt, erase command."""
         with self.store.write() as tx:
-            shared = tx.is_shared(pid)
-            receipt = ErasureReceipt(
-                participant_id=pid,
-                erased_at=dt.datetime(2025, 3, 1, 9, 0),
-                rows_removed=0,
-                sharing="team" if shared else "private",
-            )
-            tx.insert(receipt)
             removed = purge_participant(tx.session, pid)
-            receipt.rows_removed = removed
+            receipt = tx.insert(
+                ErasureReceipt(
+                    participant_id=pid,
+                    erased_at=dt.datetime(2025, 3, 1, 9, 0),
+                    rows_removed=removed,
+                )
+            )
             tx.queue(
                 RowChange(
                     table="participant",
                     row_id=pid,
                     op="erase",
-                    hlc=self.store.clock.now().encode(),
-                    values={
-                        "owner": self.store.worker_id,
-                        "sharing": "team",
-                        "origin": self.store.device_id,
-                    },
+                    hlc=receipt.hlc,
+                    values={**row_values(receipt), "participant_id": pid},
                     changed=frozenset(),
                     base={},
                     participant_id=pid,
-                    participant_shared=shared,
+                    participant_shared=True,
                 )
             )
 

@@ -226,6 +226,9 @@ def test_records_missing_on_the_server_are_never_deleted_and_verify_repairs(
         s.execute(delete(Record).where(Record.row_id == lost_on_server))
     with b.store.write() as tx:
         tx.session.execute(delete(Contact).where(Contact.id == lost_on_device))
+        # as if the hour after which a sync compares anyway had passed
+        last = dict(state.get(tx.session, state.LAST_VERIFIED))
+        state.put(tx.session, state.LAST_VERIFIED, {**last, "at": 0})
     report = b.sync()
     assert report.verified, report.message
     assert "contact" in report.repaired_tables
@@ -234,6 +237,12 @@ def test_records_missing_on_the_server_are_never_deleted_and_verify_repairs(
     with shared_server.db.reading() as s:
         assert s.get(Record, ("contact", lost_on_server)) is not None
     assert_replica_matches(b, shared_server)
+    # damage behind the app's back is found by a full check at once, too
+    with shared_server.db.writing() as s:
+        s.execute(delete(Record).where(Record.row_id == lost_on_device))
+    assert b.sync().verified  # nothing moved since the last check: not compared
+    report = b.sync(full_check=True)
+    assert report.verified and report.repaired_tables == ("contact",), report.message
     del worker
 
 

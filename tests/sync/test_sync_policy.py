@@ -151,3 +151,21 @@ def test_policy_lets_only_a_conflict_resolution_mark_out() -> None:
     }
     assert policy.SyncPolicy().outbound(change("upsert")) is None
     assert policy.SyncPolicy().outbound(change("delete", "private")) is None
+
+
+def test_an_erasure_receipt_leaves_though_consent_went_with_the_purge(
+    devices: Callable[[str], Dev],
+) -> None:
+    dev = devices("laptop")
+    pid = dev.participant(given_name=CANARY_UNSHARED)
+    dev.contact(pid, purpose=CANARY_UNSHARED)
+    dev.erase(pid)
+    with dev.store.read() as s:
+        rows = s.scalars(select(Outbox)).all()
+    kinds = {
+        (r.table_name, r.op)
+        for r in rows
+        if r.row_id == pid or r.payload.get("participant_id") == pid
+    }
+    assert ("erasure_receipt", "upsert") in kinds and ("participant", "erase") in kinds
+    assert CANARY_UNSHARED not in _outbox_text(dev)
