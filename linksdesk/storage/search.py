@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.tables import Goal, NoteRevision, Participant, Resource
+from linksdesk.storage.tables import Goal, Note, NoteRevision, Participant, Resource
 
 # markers around matched words in titles and snippets; the UI escapes text, then styles these
 HIGHLIGHT_START = "\x02"
@@ -79,6 +80,64 @@ def reindex_row(session: Session, row: Any) -> None:
             ),
             {"e": entity, "r": row_id, "p": participant_id, "d": doc},
         )
+
+
+def index_new_rows(session: Session, rows: Sequence[Any]) -> None:
+    """Index rows just inserted, ending as ``reindex_row`` on each in turn would end.
+
+    New rows have no entry yet, so nothing is removed and the entries go in with one
+    statement per table (FTS rowids allocated here, so the keys can go in together). A
+    revision of a note written before the batch does have one: it goes through
+    ``reindex_row``.
+    """
+    new_notes = {row.id for row in rows if isinstance(row, Note)}
+    latest_revision: dict[str, NoteRevision] = {}
+    entries: dict[tuple[str, str], tuple[str | None, str, str]] = {}
+    for row in rows:
+        if isinstance(row, NoteRevision):
+            if row.deleted:
+                continue
+            best = latest_revision.get(row.note_id)
+            # a note is indexed by its latest revision only
+            if best is None or (row.revision, row.hlc) > (best.revision, best.hlc):
+                latest_revision[row.note_id] = row
+            continue
+        entry = _entry(row)
+        if entry is not None and not getattr(row, "deleted", False):
+            entity, row_id, participant_id, title, body = entry
+            entries[(entity, row_id)] = (participant_id, title, body)
+    for note_id, revision in latest_revision.items():
+        if note_id not in new_notes:
+            reindex_row(session, revision)
+            continue
+        entity, row_id, participant_id, title, body = _entry(revision)  # type: ignore[misc]
+        entries[(entity, row_id)] = (participant_id, title, body)
+    if not entries:
+        return
+    # FTS5 reads its rowids in order, so the newest one is the first it returns backwards
+    top = session.execute(
+        text("SELECT rowid FROM search_index ORDER BY rowid DESC LIMIT 1")
+    ).scalar_one_or_none()
+    first = (top or 0) + 1
+    params = [
+        {"d": doc, "e": entity, "r": row_id, "p": participant_id, "t": title, "b": body}
+        for doc, ((entity, row_id), (participant_id, title, body)) in enumerate(
+            entries.items(), start=first
+        )
+    ]
+    session.execute(
+        text(
+            "INSERT INTO search_index (rowid, entity, row_id, participant_id, title, body) "
+            "VALUES (:d, :e, :r, :p, :t, :b)"
+        ),
+        params,
+    )
+    session.execute(
+        text(
+            "INSERT INTO search_key (entity, row_id, participant_id, doc) VALUES (:e, :r, :p, :d)"
+        ),
+        params,
+    )
 
 
 def remove(session: Session, entity: str, row_id: str) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.changes import Changes, RowChange
@@ -17,13 +17,15 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import AuditAction, ConsentScope
 from linksdesk.storage import audit, search
 from linksdesk.storage.engine import reader, translated_errors
-from linksdesk.storage.tables import Consent, Outbox, SyncColumns
+from linksdesk.storage.tables import AuditEvent, Base, Consent, Outbox, SyncColumns
 
 log = logging.getLogger(__name__)
 
 SYNC_META = frozenset({"id", "hlc", "origin", "deleted", "sharing", "owner", "field_hlc"})
 
 Row = TypeVar("Row", bound=SyncColumns)
+# participant ids per consent look-up statement (SQLite allows 32,766 variables)
+_IN_CHUNK = 500
 
 
 class OutboxPolicy(Protocol):
@@ -36,6 +38,38 @@ class OutboxPolicy(Protocol):
 def data_columns(row_or_cls: Any) -> list[str]:
     table = row_or_cls.__table__
     return [c.key for c in table.columns if c.key not in SYNC_META]
+
+
+_DATA_COLUMNS: dict[Table, tuple[str, ...]] = {}
+_DEFAULTS: dict[Table, tuple[tuple[str, Any], ...]] = {}
+_FLUSH_RANK: dict[Table, int] = {}
+
+
+def _data_columns_of(table: Table) -> tuple[str, ...]:
+    cols = _DATA_COLUMNS.get(table)
+    if cols is None:
+        cols = _DATA_COLUMNS[table] = tuple(c.key for c in table.columns if c.key not in SYNC_META)
+    return cols
+
+
+def _python_defaults(table: Table) -> tuple[tuple[str, Any], ...]:
+    """(column, default) of each column whose default the ORM applies in Python."""
+    found = _DEFAULTS.get(table)
+    if found is None:
+        pairs = []
+        for col in table.columns:
+            default: Any = col.default
+            if default is not None and (default.is_scalar or default.is_callable):
+                pairs.append((col.key, default))
+        found = _DEFAULTS[table] = tuple(pairs)
+    return found
+
+
+def _flush_rank(table: Table) -> int:
+    if not _FLUSH_RANK:
+        # parents before children: foreign keys are checked as each statement runs
+        _FLUSH_RANK.update({t: i for i, t in enumerate(Base.metadata.sorted_tables)})
+    return _FLUSH_RANK[table]
 
 
 def json_value(value: Any) -> Any:
@@ -97,6 +131,95 @@ class WriteTx:
         self.changes.created.append((row.__tablename__, row.id))  # type: ignore[attr-defined]
         return row
 
+    def insert_many(
+        self,
+        rows: Sequence[Row],
+        *,
+        then: Callable[[Row], Iterable[RowChange]] | None = None,
+    ) -> list[Row]:
+        """Insert new rows as ``insert`` would one after another, in a handful of statements.
+
+        Everything ``insert`` does happens here too, in the rows' order: ids, clock stamps,
+        defaults, per-field clocks, outbox entries through the same policy (with the sharing
+        a consent earlier in ``rows`` gives or takes away), search entries, one audit event
+        per row, and the Changes summary. Only the SQL is batched: one multi-row INSERT per
+        table (parents first), one each for the outbox, the audit log and the search index.
+
+        ``then(row)`` is called after each row's own outbox entry is made; the changes it
+        returns are queued right after it (a backfill when consent is given, say). While it
+        runs, ``is_shared`` answers as it would after that row alone was inserted.
+
+        Rows must be new: a note revision of a note written earlier is reindexed one by one.
+        """
+        batch = list(rows)
+        if not batch:
+            return batch
+        # 1. stamp in order, as insert does (no SQL yet)
+        for row in batch:
+            table: Table = row.__table__  # type: ignore[attr-defined]
+            stamp = self.store.clock.now().encode()
+            if not getattr(row, "id", None):
+                row.id = uuid7()
+            row.hlc = stamp
+            row.origin = self.store.device_id
+            row.owner = row.owner or self.store.worker_id
+            row.sharing = row.sharing or "team"
+            row.deleted = False
+            row.field_hlc = dict.fromkeys(_data_columns_of(table), stamp)
+            # the defaults the ORM would fill in, filled in now: rows of a table then all
+            # carry the same columns and go out in one executemany
+            for key, default in _python_defaults(table):
+                if getattr(row, key) is None:
+                    setattr(row, key, default.arg if default.is_scalar else default.arg(None))
+        # 2. team sharing as it stood before this batch, for everyone the batch is about
+        team = self._team_consents_before(batch)
+        # 3. the rows themselves: one flush per table, parents first
+        groups: dict[Table, list[Row]] = {}
+        for row in batch:
+            groups.setdefault(row.__table__, []).append(row)  # type: ignore[attr-defined]
+        for table in sorted(groups, key=_flush_rank):
+            self.session.add_all(groups[table])
+            self.session.flush()
+        # 4. in order: sharing, outbox entries, audit events, the summary
+        queued: list[dict[str, Any]] = []
+        events: list[tuple[str, str, str | None]] = []
+        created_at = _utc_now()
+        action = str(AuditAction.CREATE)
+        for row in batch:
+            name: str = row.__tablename__  # type: ignore[attr-defined]
+            if name == "consent":
+                self._fold_consent(team, row)
+            participant_id = (
+                row.id if name == "participant" else getattr(row, "participant_id", None)
+            )
+            change = RowChange(
+                table=name,
+                row_id=row.id,
+                op="upsert",
+                hlc=row.hlc,
+                values=row_values(row),
+                changed=frozenset(_data_columns_of(row.__table__)),  # type: ignore[attr-defined]
+                base={},
+                participant_id=participant_id,
+                participant_shared=self.is_shared(participant_id),
+            )
+            self._outbox_values(change, created_at, queued)
+            if then is not None:
+                for extra in then(row):
+                    self._outbox_values(extra, created_at, queued)
+            self.changes.entities.add(name)
+            if participant_id:
+                self.changes.participants.add(participant_id)
+            self.changes.created.append((name, row.id))
+            events.append((action, name, row.id))
+        # anything still pending (an earlier queue()) must take its sequence numbers first
+        self.session.flush()
+        search.index_new_rows(self.session, batch)
+        if queued:
+            self.session.execute(insert(Outbox), queued)
+        _append_audit_events(self.session, self.store.actor, events)
+        return batch
+
     def update(self, row: Row, **values: Any) -> frozenset[str]:
         """Set fields that differ; returns the names of those that changed."""
         cols = set(data_columns(row)) | {"sharing"}
@@ -139,22 +262,32 @@ class WriteTx:
 
     def queue(self, change: RowChange) -> None:
         """Queue a change through the policy (also used for erasure commands and backfills)."""
+        values: list[dict[str, Any]] = []
+        self._outbox_values(change, _utc_now(), values)
+        if values:
+            self.session.add(Outbox(**values[0]))
+
+    def _outbox_values(
+        self, change: RowChange, created_at: dt.datetime, out: list[dict[str, Any]]
+    ) -> None:
+        """Append the outbox row of ``change`` to ``out``, if the policy lets any of it leave."""
         if self.store.policy is None:
             return
         payload = self.store.policy.outbound(change)
         if payload is None:
             return
-        self.session.add(
-            Outbox(
-                change_id=uuid7(),
-                table_name=change.table,
-                row_id=change.row_id,
-                op=change.op,
-                hlc=change.hlc,
-                payload=json_value(payload),
-                base=change.base,
-                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            )
+        out.append(
+            {
+                "change_id": uuid7(),
+                "table_name": change.table,
+                "row_id": change.row_id,
+                "op": change.op,
+                "hlc": change.hlc,
+                "payload": json_value(payload),
+                "base": change.base,
+                "batch_key": None,
+                "created_at": created_at,
+            }
         )
 
     def is_shared(self, participant_id: str | None) -> bool:
@@ -166,6 +299,50 @@ class WriteTx:
 
     def forget_consent_cache(self) -> None:
         self._shared_cache.clear()
+
+    def _team_consents_before(self, batch: Sequence[Any]) -> dict[str, tuple[int, str, bool]]:
+        """Latest team consent (version, clock, given) of each participant the batch has a
+        team consent for; also caches the sharing of every participant the batch is about,
+        as it stands before the batch is written."""
+        consenting: set[str] = {
+            r.participant_id
+            for r in batch
+            if r.__tablename__ == "consent" and r.scope == ConsentScope.TEAM.value
+        }
+        about: set[str] = set()
+        for r in batch:
+            pid = r.id if r.__tablename__ == "participant" else getattr(r, "participant_id", None)
+            if pid is not None:
+                about.add(pid)
+        ask = sorted((about - self._shared_cache.keys()) | consenting)
+        latest: dict[str, tuple[int, str, bool]] = {}
+        for i in range(0, len(ask), _IN_CHUNK):
+            found = self.session.execute(
+                select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
+                    Consent.participant_id.in_(ask[i : i + _IN_CHUNK]),
+                    Consent.scope == ConsentScope.TEAM.value,
+                    Consent.deleted.is_(False),
+                )
+            )
+            for found_pid, version, hlc, given in found:
+                known = latest.get(found_pid)
+                # the order participant_shared reads in: highest version, then latest clock
+                if known is None or (version, hlc) > known[:2]:
+                    latest[found_pid] = (version, hlc, bool(given))
+        for pid in ask:
+            known = latest.get(pid)
+            self._shared_cache[pid] = bool(known and known[2])
+        return latest
+
+    def _fold_consent(self, latest: dict[str, tuple[int, str, bool]], row: Any) -> None:
+        """A consent row of the batch, taken in order: does it now decide team sharing?"""
+        if row.scope != ConsentScope.TEAM.value or row.deleted:
+            return
+        pid = row.participant_id
+        known = latest.get(pid)
+        if known is None or (row.version, row.hlc) > known[:2]:
+            latest[pid] = (row.version, row.hlc, bool(row.given))
+        self._shared_cache[pid] = latest[pid][2]
 
     # -- internals ------------------------------------------------------------------------
     def _after(
@@ -199,6 +376,49 @@ class WriteTx:
         if participant_id:
             self.changes.participants.add(participant_id)
         self.audit(action, table, row.id)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _append_audit_events(
+    session: Session, actor: str, events: Sequence[tuple[str, str, str | None]]
+) -> None:
+    """Chain (action, entity, entity_id) events onto the audit log with one INSERT.
+
+    The same chain ``audit.append`` builds one event at a time (its digest, its pending
+    head, written when the transaction commits). This belongs in ``audit`` as an
+    ``append_many``; until then it mirrors ``audit.append`` step by step.
+    """
+    if not events:
+        return
+    head = session.info.get(audit._PENDING) or audit._stored_head(session)
+    if head is None:
+        last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
+        count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        head = (count, last or audit.GENESIS)
+    count, prev = head
+    # microseconds dropped: the chain must survive the round trip through SQLite text
+    at = _utc_now().replace(microsecond=0)
+    values = []
+    for action, entity, entity_id in events:
+        digest = audit._digest(prev, at, actor, action, entity, entity_id or "")
+        values.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditEvent), values)
+    session.info[audit._PENDING] = (count + len(values), prev)
+    audit._arm(session)
 
 
 class Store:
