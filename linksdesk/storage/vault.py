@@ -221,7 +221,13 @@ class Vault:
                 stored = conn.execute(
                     "SELECT value FROM local_setting WHERE key = 'vault_id'"
                 ).fetchone()
-                if stored is None or json.loads(stored[0]) != vault_id:
+                if stored is None:
+                    raise KeyFileMismatchError()
+                try:
+                    stored_id = json.loads(stored[0])
+                except (TypeError, ValueError):
+                    raise VaultCorruptError("its identity record is unreadable") from None
+                if stored_id != vault_id:
                     raise KeyFileMismatchError()
             finally:
                 conn.close()

@@ -140,6 +140,8 @@ def test_a_read_only_disk(tmp_path: Path) -> None:
             with pytest.raises(ReadOnlyError) as info:
                 Vault.unlock(path, PASSPHRASE)
             assert "cannot be written" in str(info.value)
+            with pytest.raises(ReadOnlyError):
+                Vault.create(disk / "another.vault", PASSPHRASE)
             assert snapshot(disk) == state
         finally:
             assert _run("mount", "-o", "remount,rw", str(disk))
