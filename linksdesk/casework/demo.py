@@ -6,9 +6,11 @@ drama, and every sentence comes from the word lists in ``demo_data``.
 
 The data goes through the real write path (``Store.write`` / ``WriteTx``), so the outbox,
 the search index and the audit log are exactly as the use cases would leave them. It writes
-one transaction per batch of participants rather than one per use case, which is what makes
-thousands of participants take seconds rather than hours; the rows mirror the use cases'
-conventions (programme ids, creation status entries, consent backfill, attempted contacts).
+one transaction per batch of participants rather than one per use case, and each batch's
+rows with ``WriteTx.insert_many`` (a statement per table rather than several per row), which
+is what makes thousands of participants take minutes rather than hours; the rows mirror the
+use cases' conventions (programme ids, creation status entries, consent backfill, attempted
+contacts).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -1272,8 +1274,8 @@ def _store_of(target: Any) -> Store:
     raise TypeError("build_demo needs a Casebook, a Store or an unlocked Vault")
 
 
-def _write_consent(tx: WriteTx, consent: Consent, *, first: bool) -> None:
-    """Write one consent as ``record_consent`` does, with its backfill or withdrawal."""
+def _write_consent(tx: WriteTx, consent: Consent) -> None:
+    """Write a later consent as ``record_consent`` does, with its backfill or withdrawal."""
     pid = consent.participant_id
     was_shared = tx.is_shared(pid)
     tx.insert(consent)
@@ -1281,46 +1283,80 @@ def _write_consent(tx: WriteTx, consent: Consent, *, first: bool) -> None:
         return
     now_shared = tx.is_shared(pid)
     if now_shared and not was_shared:
-        if first:
-            # the participant row is the only earlier row: queue it directly, which is what
-            # backfill would find after looking through every linked table
-            person = tx.session.get(Participant, pid)
-            assert person is not None
-            tx.queue(
-                RowChange(
-                    table="participant",
-                    row_id=pid,
-                    op="upsert",
-                    hlc=person.hlc,
-                    values=row_values(person),
-                    changed=frozenset(data_columns(person)),
-                    base={},
-                    participant_id=pid,
-                    participant_shared=True,
-                )
-            )
-        else:
-            backfill(tx, pid, skip=frozenset({consent.id}))
+        backfill(tx, pid, skip=frozenset({consent.id}))
     elif was_shared and not now_shared:
         team_consent_withdrawn(tx, pid)
 
 
+def _participant_change(person: Participant) -> RowChange:
+    """The participant row as a backfill queues it, once sharing with the team is given."""
+    return RowChange(
+        table="participant",
+        row_id=person.id,
+        op="upsert",
+        hlc=person.hlc,
+        values=row_values(person),
+        changed=frozenset(data_columns(person)),
+        base={},
+        participant_id=person.id,
+        participant_shared=True,
+    )
+
+
+def _write_cases(tx: WriteTx, cases: Sequence[_Case], counts: Counter[str]) -> None:
+    """Write cases as ``_write_case`` did one row at a time, with the rows in bulk.
+
+    The order is the same: each case's participant, its first consents, its work, then
+    any change of mind. Rows go to ``insert_many`` together; only a later team consent is
+    written on its own (``_write_consent``), since its backfill reads, or its withdrawal
+    drops, what is already in the vault.
+    """
+    pending: list[SyncColumns] = []
+    # first team consent → its participant: new, so nothing was shared before it
+    first_team: dict[str, Participant] = {}
+
+    def then(row: SyncColumns) -> Iterable[RowChange]:
+        person = first_team.get(row.id)
+        if person is None or not tx.is_shared(person.id):
+            return ()
+        # the participant row is the only earlier row: queue it directly, which is what
+        # backfill would find after looking through every linked table
+        return (_participant_change(person),)
+
+    def write_pending() -> None:
+        if pending:
+            tx.insert_many(pending, then=then)
+            pending.clear()
+
+    def add_consent(consent: Consent) -> None:
+        if consent.scope == ConsentScope.TEAM.value:
+            write_pending()
+            _write_consent(tx, consent)
+        else:
+            pending.append(consent)
+
+    for case in cases:
+        first, *rest = case.consents
+        pending.append(case.participant)
+        # team consent comes first: once given, every row after it is queued as it is written
+        pending.append(first)
+        if first.scope == ConsentScope.TEAM.value:
+            first_team[first.id] = case.participant
+        for consent in rest:
+            add_consent(consent)
+        pending.extend(case.rows)
+        # a change of mind comes after the work it follows
+        for consent in case.later_consents:
+            add_consent(consent)
+        counts["participant"] += 1
+        counts["consent"] += len(case.consents) + len(case.later_consents)
+        for row in case.rows:
+            counts[row.__tablename__] += 1  # type: ignore[attr-defined]
+    write_pending()
+
+
 def _write_case(tx: WriteTx, case: _Case, counts: Counter[str]) -> None:
-    tx.insert(case.participant)
-    first, *rest = case.consents
-    # team consent comes first: once given, every row after it is queued as it is written
-    _write_consent(tx, first, first=True)
-    for consent in rest:
-        _write_consent(tx, consent, first=False)
-    for row in case.rows:
-        tx.insert(row)
-    # a change of mind comes after the work it follows
-    for consent in case.later_consents:
-        _write_consent(tx, consent, first=False)
-    counts["participant"] += 1
-    counts["consent"] += len(case.consents) + len(case.later_consents)
-    for row in case.rows:
-        counts[row.__tablename__] += 1  # type: ignore[attr-defined]
+    _write_cases(tx, [case], counts)
 
 
 def build_demo(
@@ -1356,9 +1392,7 @@ def build_demo(
     gen = DemoGenerator(seed, today, first_number)
     counts: Counter[str] = Counter()
     with store.write() as tx:
-        for resource in gen.make_resources(resources):
-            tx.insert(resource)
-            counts["resource"] += 1
+        counts["resource"] += len(tx.insert_many(gen.make_resources(resources)))
     booked = dna = team = done = 0
     cancelled = False
     stop = cancel.is_set if isinstance(cancel, threading.Event) else cancel
@@ -1368,9 +1402,9 @@ def build_demo(
             break
         n = min(batch_size, participants - done)
         with store.write() as tx:
-            for _ in range(n):
-                case = gen.make_case()
-                _write_case(tx, case, counts)
+            cases = [gen.make_case() for _ in range(n)]
+            _write_cases(tx, cases, counts)
+            for case in cases:
                 booked += case.past_booked
                 dna += case.did_not_attend
                 team += tx.is_shared(case.participant.id)
