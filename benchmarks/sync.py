@@ -320,13 +320,37 @@ def make_changes(vault: Vault, n: int, seed: int) -> None:
                 )  # fmt: skip
 
 
+SERVER_TIME: dict[str, float] = {}
+
+
+def _time_requests() -> None:
+    """Add up time spent waiting for each endpoint (to tell server time from device time)."""
+    from linksdesk.sync import transport
+
+    original = transport.Transport.post
+
+    def post(self: Any, endpoint: str, body: Any, answer: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return original(self, endpoint, body, answer)
+        finally:
+            SERVER_TIME[endpoint] = SERVER_TIME.get(endpoint, 0.0) + time.perf_counter() - t0
+
+    transport.Transport.post = post  # type: ignore[method-assign]
+
+
 def timed_sync(vault: Vault) -> tuple[float, Any]:
     client = SyncClient(vault)
     t0 = time.perf_counter()
     report = client.sync()
     elapsed = time.perf_counter() - t0
     if os.environ.get("SYNC_BENCH_DEBUG"):
-        print(f"  sync {elapsed:.2f}s pushed {report.pushed} pulled {report.pulled}", flush=True)
+        waits = " ".join(f"{k}={v:.2f}" for k, v in sorted(SERVER_TIME.items()))
+        print(
+            f"  sync {elapsed:.2f}s pushed {report.pushed} pulled {report.pulled} [{waits}]",
+            flush=True,
+        )
+    SERVER_TIME.clear()
     assert report.verified, report.message
     return elapsed, report
 
@@ -413,6 +437,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="linksdesk-sync-bench-", dir=args.dir))
+    _time_requests()
     try:
         results = run(args.participants, args.small, workdir, args.repeats)
     finally:

@@ -232,7 +232,7 @@ class SyncEngine:
         self._verify(after_resync=resync)
 
     def _load_config(self) -> None:
-        with self._tx() as s:
+        with self.store.read() as s:
             if not state.is_enrolled(s):
                 raise SyncError(
                     "This laptop is not enrolled with a sync server yet. Enrol it with the "

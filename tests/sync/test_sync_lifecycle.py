@@ -362,3 +362,13 @@ def test_scheduler_backs_off_and_pauses_for_what_only_people_fix() -> None:
     assert not sched.due() and sched.paused_reason == "revoked"
     sched.resume()
     assert sched.due()
+
+
+def test_retries_back_off_exponentially_up_to_a_cap() -> None:
+    from linksdesk.sync.transport import Backoff
+
+    backoff = Backoff(attempts=8, base_s=0.2, cap_s=5.0)
+    for n in range(10):
+        full = min(5.0, 0.2 * 2**n)
+        for _ in range(20):
+            assert full / 2 <= backoff.delay(n) <= full
