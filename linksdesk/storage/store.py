@@ -40,16 +40,18 @@ def data_columns(row_or_cls: Any) -> list[str]:
     return [c.key for c in table.columns if c.key not in SYNC_META]
 
 
-_DATA_COLUMNS: dict[Table, tuple[str, ...]] = {}
+_DATA_COLUMNS: dict[Table, tuple[tuple[str, ...], frozenset[str]]] = {}
 _DEFAULTS: dict[Table, tuple[tuple[str, Any], ...]] = {}
 _FLUSH_RANK: dict[Table, int] = {}
 
 
-def _data_columns_of(table: Table) -> tuple[str, ...]:
-    cols = _DATA_COLUMNS.get(table)
-    if cols is None:
-        cols = _DATA_COLUMNS[table] = tuple(c.key for c in table.columns if c.key not in SYNC_META)
-    return cols
+def _data_columns_of(table: Table) -> tuple[tuple[str, ...], frozenset[str]]:
+    """``data_columns`` of a table, in order and as a set, worked out once."""
+    found = _DATA_COLUMNS.get(table)
+    if found is None:
+        cols = tuple(c.key for c in table.columns if c.key not in SYNC_META)
+        found = _DATA_COLUMNS[table] = (cols, frozenset(cols))
+    return found
 
 
 def _python_defaults(table: Table) -> tuple[tuple[str, Any], ...]:
@@ -72,8 +74,13 @@ def _flush_rank(table: Table) -> int:
     return _FLUSH_RANK[table]
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def json_value(value: Any) -> Any:
     """A value as the outbox stores it: dates and times as ISO 8601 text, containers walked."""
+    if type(value) in _SCALARS:  # most values: checked first, every queued field passes here
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dict):
@@ -146,10 +153,13 @@ class WriteTx:
         table (parents first), one each for the outbox, the audit log and the search index.
 
         ``then(row)`` is called after each row's own outbox entry is made; the changes it
-        returns are queued right after it (a backfill when consent is given, say). While it
-        runs, ``is_shared`` answers as it would after that row alone was inserted.
+        returns (return them, don't ``queue`` them) go through the policy right after it: a
+        backfill when consent is given, say. While it runs, ``is_shared`` answers as it would
+        just after that row was inserted one by one.
 
-        Rows must be new: a note revision of a note written earlier is reindexed one by one.
+        Rows must be new and in an order whose parents come first, as for ``insert``. A
+        revision of a note written before the batch is reindexed on its own (a few
+        statements each); every other search entry is new.
         """
         batch = list(rows)
         if not batch:
@@ -165,7 +175,7 @@ class WriteTx:
             row.owner = row.owner or self.store.worker_id
             row.sharing = row.sharing or "team"
             row.deleted = False
-            row.field_hlc = dict.fromkeys(_data_columns_of(table), stamp)
+            row.field_hlc = dict.fromkeys(_data_columns_of(table)[0], stamp)
             # the defaults the ORM would fill in, filled in now: rows of a table then all
             # carry the same columns and go out in one executemany
             for key, default in _python_defaults(table):
@@ -198,7 +208,7 @@ class WriteTx:
                 op="upsert",
                 hlc=row.hlc,
                 values=row_values(row),
-                changed=frozenset(_data_columns_of(row.__table__)),  # type: ignore[attr-defined]
+                changed=_data_columns_of(row.__table__)[1],  # type: ignore[attr-defined]
                 base={},
                 participant_id=participant_id,
                 participant_shared=self.is_shared(participant_id),
@@ -212,7 +222,7 @@ class WriteTx:
                 self.changes.participants.add(participant_id)
             self.changes.created.append((name, row.id))
             events.append((action, name, row.id))
-        # anything still pending (an earlier queue()) must take its sequence numbers first
+        # anything ``then`` added must take its sequence numbers before the batch's entries
         self.session.flush()
         search.index_new_rows(self.session, batch)
         if queued:
