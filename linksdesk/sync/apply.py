@@ -491,7 +491,7 @@ class PageApplier:
         was_live = not row.deleted
         clocks = dict(row.field_hlc or {})
         for name, value, theirs in takes:
-            python_value = shape.to_python(name, value)
+            python_value = self._fit(shape, row.id, name, shape.to_python(name, value))
             if name in pending and getattr(row, name) != python_value:
                 self.out.superseded += 1
                 log.info(
@@ -575,7 +575,7 @@ class PageApplier:
         for name, value in values.items():
             if name == DELETED or name not in columns:
                 continue
-            setattr(row, name, shape.to_python(name, value))
+            setattr(row, name, self._fit(shape, ch.row_id, name, shape.to_python(name, value)))
         row.deleted = deleted
         row.sharing = ch.sharing
         row.owner = ch.owner
@@ -592,6 +592,23 @@ class PageApplier:
             search.reindex_row(self.s, row)
         if isinstance(row, NoteRevision) and not deleted:
             self._new_revisions.append(row)
+
+    def _fit(self, shape: TableShape, row_id: str, name: str, value: Any) -> Any:
+        """A value as it can be stored here. Programme ids are unique per vault, but two
+        laptops of one worker can each hand out the same one while offline: the arriving
+        copy is marked here rather than stopping every sync (it keeps the server's clock, so
+        it never travels back)."""
+        if shape.name != "participant" or name != "programme_id" or not value:
+            return value
+        taken = self.s.scalar(
+            select(Participant.id).where(
+                Participant.programme_id == value, Participant.id != row_id
+            )
+        )
+        if taken is None:
+            return value
+        log.warning("programme id of participant %s already used here; marked locally", row_id)
+        return f"{value}~{row_id[-4:]}"
 
     def _purge(self, participant_id: str) -> int:
         """Purge a participant here and forget what this page had read of their rows."""

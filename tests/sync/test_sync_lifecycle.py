@@ -372,3 +372,19 @@ def test_retries_back_off_exponentially_up_to_a_cap() -> None:
         full = min(5.0, 0.2 * 2**n)
         for _ in range(20):
             assert full / 2 <= backoff.delay(n) <= full
+
+
+def test_the_same_programme_id_made_on_two_laptops_does_not_stop_sync(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b, _, _ = _pair(shared_server, devices)
+    first, second = a.participant(), b.participant()
+    for dev, pid in ((a, first), (b, second)):
+        dev.edit("participant", pid, programme_id="P1001")  # both handed out P1001 offline
+    a.sync()
+    b.sync()
+    a.sync()
+    for dev in (a, b):
+        ids = {dev.get("participant", p).programme_id for p in (first, second)}
+        assert "P1001" in ids and len(ids) == 2, dev.label
+        assert sync_status(dev.store).waiting == 0
