@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
-from sync_kit import Dev, ServerProcess, new_server
+from sync_kit import Dev, ServerProcess, memory_folder, new_server
 
 PG_ENV = "LINKSDESK_TEST_PG_URL"
 
@@ -25,8 +25,8 @@ def _in_ci() -> bool:
 def fast_tmp(tmp_path: Path) -> Iterator[Path]:
     """A folder in memory (tmpfs) where there is one: the trial-heavy tests commit thousands
     of small transactions, and a kill -9 loses nothing from the page cache either way."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+    shm = memory_folder()
+    if shm is None:
         yield tmp_path
         return
     folder = Path(tempfile.mkdtemp(prefix="linksdesk-sync-", dir=shm))
@@ -81,8 +81,8 @@ def devices(fast_tmp: Path) -> Iterator[Callable[[str], Dev]]:
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server process for a module's tests; each test makes its own team and workers."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
+    shm = memory_folder()
+    if shm is not None:
         folder = Path(tempfile.mkdtemp(prefix="linksdesk-sync-", dir=shm))
     else:
         folder = tmp_path_factory.mktemp("server")
@@ -91,5 +91,5 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPr
         yield srv
     finally:
         srv.close()
-        if str(folder).startswith(str(shm)):
+        if shm is not None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -11,12 +11,12 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,19 @@ CANARY_LOCAL = "CANARY-local-c04e"
 CANARY_UNSHARED = "CANARY-unshared-98ab"
 CANARIES = (CANARY_PRIVATE, CANARY_LOCAL, CANARY_UNSHARED)
 FAST = Backoff(attempts=6, base_s=0.02, cap_s=0.2)
+
+
+SHM = Path("/dev/shm")
+
+
+def memory_folder() -> Path | None:
+    """tmpfs when there is room in it (a container's /dev/shm may be only 64 MB)."""
+    try:
+        if SHM.is_dir() and os.access(SHM, os.W_OK) and shutil.disk_usage(SHM).free > 2**30:
+            return SHM
+    except OSError:
+        return None
+    return None
 
 
 def free_port() -> int:
@@ -769,7 +782,3 @@ def dump_database_text(db_url: str) -> str:
         return "\n".join(out)
     finally:
         engine.dispose()
-
-
-def iter_tables() -> Iterator[str]:
-    yield from SYNCABLE_TABLES

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from sync_kit import Dev, ServerProcess, normalise
+from sync_kit import Dev, ServerProcess, memory_folder, normalise
 from sync_kit import new_server as start_server
 
 from linksdesk.core.errors import SyncError
@@ -44,9 +44,7 @@ class Crash(BaseException):
 
 @pytest.fixture(scope="module")
 def conv_server() -> Iterator[ServerProcess]:
-    shm = Path("/dev/shm")
-    base = shm if shm.is_dir() else None
-    folder = Path(tempfile.mkdtemp(prefix="linksdesk-conv-", dir=base))
+    folder = Path(tempfile.mkdtemp(prefix="linksdesk-conv-", dir=memory_folder()))
     srv = start_server(folder)
     try:
         yield srv
