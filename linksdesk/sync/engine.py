@@ -538,9 +538,16 @@ class SyncEngine:
         head = self.hello.cursor_head if self.hello else None
         while True:
             self._check_cancel()
-            page = self.t.post(
-                "pull", PullRequest(cursor=cursor, limit=self.o.page_size), PullResponse
-            )
+            try:
+                page = self.t.post(
+                    "pull", PullRequest(cursor=cursor, limit=self.o.page_size), PullResponse
+                )
+            except RequestRefused as exc:
+                if exc.status == 409:
+                    # our cursor is past the server's head: it went back in time (restored
+                    # from a backup) while we synced; the next handshake says resync
+                    raise EpochMoved("the server's change log went back in time") from None
+                raise
             if page.data_epoch != cfg.epoch:
                 raise EpochMoved("the server's data epoch changed")
             changes = page.changes

@@ -158,8 +158,9 @@ class ServerProcess:
             out.close()
             src.close()
 
-    def restore(self, backup: Path) -> None:
-        """Stop, put the backup in place of the database, start a new data epoch."""
+    def restore(self, backup: Path, *, epoch: bool = True) -> None:
+        """Stop, put the backup in place of the database, start a new data epoch (unless
+        the administrator forgot to)."""
         import shutil
 
         from linksdesk.server.db import new_epoch
@@ -170,7 +171,8 @@ class ServerProcess:
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             p.unlink(missing_ok=True)
         shutil.copy(backup, path)
-        new_epoch(self.db)
+        if epoch:
+            new_epoch(self.db)
         self.db.dispose()
         self.start()
 
