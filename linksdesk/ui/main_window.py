@@ -40,9 +40,11 @@ from linksdesk.ui.settings_dialog import SettingsDialog
 from linksdesk.ui.sync_ui import EnrolDialog, SyncController, confirm_mass_deletion
 from linksdesk.ui.unlock import UnlockScreen
 from linksdesk.ui.views.caseload import CaseloadView
+from linksdesk.ui.views.conflicts import ConflictsView
 from linksdesk.ui.views.diary import DiaryView
 from linksdesk.ui.views.participant import ParticipantView
 from linksdesk.ui.views.resources import ResourcesView
+from linksdesk.ui.views.sync_history import SyncView
 from linksdesk.ui.views.today import TodayView
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ SHORTCUTS = {
     "go_diary": "Ctrl+3",
     "go_resources": "Ctrl+4",
     "go_record": "Ctrl+5",
+    "go_sync": "Ctrl+6",
+    "go_conflicts": "Ctrl+7",
     "sync_now": "Ctrl+Shift+S",
 }
 
@@ -94,12 +98,16 @@ class MainWindow(QMainWindow):
         self.diary_view = DiaryView(session)
         self.resources_view = ResourcesView(session)
         self.participant_view = ParticipantView(session)
+        self.sync_view = SyncView(session)
+        self.conflicts_view = ConflictsView(session)
         self.views: dict[str, QWidget] = {
             "today": self.today_view,
             "caseload": self.caseload_view,
             "diary": self.diary_view,
             "resources": self.resources_view,
             "record": self.participant_view,
+            "sync": self.sync_view,
+            "conflicts": self.conflicts_view,
         }
         self._view_titles = {
             "today": self.tr("Today"),
@@ -107,6 +115,8 @@ class MainWindow(QMainWindow):
             "diary": self.tr("Diary"),
             "resources": self.tr("Resources"),
             "record": self.tr("Participant record"),
+            "sync": self.tr("Sync"),
+            "conflicts": self.tr("Conflicts"),
         }
         self.search_palette = SearchPalette(session, self)
         self.sync = SyncController(session, self)
@@ -223,6 +233,8 @@ class MainWindow(QMainWindow):
             "diary": "diary",
             "resources": "resources",
             "record": "participant",
+            "sync": "sync",
+            "conflicts": "warning",
         }
         for key, title in self._view_titles.items():
             action = self._action(
@@ -378,6 +390,14 @@ class MainWindow(QMainWindow):
         self.sync.sig_running.connect(self._on_sync_running)
         self.sync.sig_finished.connect(self._on_sync_finished)
         self.sync.sig_failed.connect(self._on_sync_failed)
+        # a sync that brought nothing still adds a history line and may settle conflicts
+        self.sync.sig_finished.connect(self._refresh_sync_views)
+        self.sync.sig_failed.connect(self._refresh_sync_views)
+        self.sync_view.sig_sync_now.connect(self.sync_now)
+        self.sync_view.sig_open_conflicts.connect(lambda: self.show_view("conflicts"))
+        open_conflicts = getattr(self.today_view, "sig_open_conflicts", None)
+        if open_conflicts is not None:
+            open_conflicts.connect(lambda: self.show_view("conflicts"))
 
     # -- locked / unlocked ----------------------------------------------------------------
     def _show_locked(self, message: str = "") -> None:
@@ -520,6 +540,11 @@ class MainWindow(QMainWindow):
         text = self.sync.describe()
         self.sync_label.setText(text)
         self.sync_label.setAccessibleDescription(text)
+
+    def _refresh_sync_views(self, _payload: object = None) -> None:
+        if self.session.is_unlocked:
+            for view in (self.sync_view, self.conflicts_view, self.today_view):
+                view.refresh()
 
     def _on_sync_running(self, running: bool) -> None:
         self.action_sync_now.setEnabled(not running and self.session.is_unlocked)

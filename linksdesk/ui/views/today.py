@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from linksdesk.casework import lists
@@ -18,6 +18,7 @@ from linksdesk.casework.dto import (
 )
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
+from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, Section, heading, muted, open_on_activate, relevant
 
@@ -34,6 +35,7 @@ class TodayData:
     awaiting: list[AwaitingOutcomeRow]
     not_seen: list[ReengagementRow]
     not_seen_weeks: int
+    conflicts: int = 0  # sync conflicts waiting for the worker
 
 
 def load_today(cb: Any, today: dt.date, now: dt.datetime) -> TodayData:
@@ -53,6 +55,7 @@ def load_today(cb: Any, today: dt.date, now: dt.datetime) -> TodayData:
         awaiting=lists.awaiting_outcome(cb),
         not_seen=lists.not_seen(cb, weeks=weeks, today=today),
         not_seen_weeks=weeks,
+        conflicts=sync_client.sync_status(cb).conflicts,
     )
 
 
@@ -67,6 +70,8 @@ def _day(at: dt.datetime | dt.date) -> str:
 
 class TodayView(Screen):
     """What a links worker looks at first thing: lists only, each row opens the participant."""
+
+    sig_open_conflicts = Signal()
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -221,8 +226,21 @@ class TodayView(Screen):
             tr("Everyone on the caseload has been seen recently."),
             subtitle=tr("The door is always open: people you might reach out to."),
         )
-        # Sync conflicts appear here once sync is set up; hidden until then.
-        self.conflicts_section = muted("")
+        # Sync conflicts: shown only while there are some to resolve.
+        self.conflicts_section = QWidget()
+        self.conflicts_section.setAccessibleName(tr("Conflicts to resolve"))
+        conflicts_layout = QVBoxLayout(self.conflicts_section)
+        conflicts_layout.setContentsMargins(0, 6, 0, 6)
+        self.conflicts_heading = heading(tr("Conflicts to resolve"), level=2)
+        self.conflicts_text = muted("")
+        self.conflicts_button = QPushButton(tr("Resolve conflicts…"))
+        self.conflicts_button.setAccessibleName(tr("Open the conflicts to resolve"))
+        self.conflicts_button.clicked.connect(self.sig_open_conflicts.emit)
+        conflicts_row = QHBoxLayout()
+        conflicts_row.addWidget(self.conflicts_text, 1)
+        conflicts_row.addWidget(self.conflicts_button)
+        conflicts_layout.addWidget(self.conflicts_heading)
+        conflicts_layout.addLayout(conflicts_row)
         self.conflicts_section.hide()
         self.sections = [
             self.todays_section,
@@ -235,7 +253,7 @@ class TodayView(Screen):
         for section in self.sections:
             layout.addWidget(section)
             open_on_activate(section.table, self.sig_open_participant.emit, PARTICIPANT_ROLE)
-        layout.addWidget(self.conflicts_section)
+        layout.insertWidget(layout.indexOf(self.todays_section), self.conflicts_section)
         layout.addStretch(1)
         self.setFocusProxy(self.todays_section.table)
 
@@ -246,7 +264,16 @@ class TodayView(Screen):
         self.run(load_today, today, now, on_done=self._show)
 
     def on_changes(self, changes: Changes) -> None:
-        if relevant(changes, "participant", "contact", "goal", "onward_referral", "erasure"):
+        if relevant(
+            changes,
+            "participant",
+            "contact",
+            "goal",
+            "onward_referral",
+            "erasure",
+            "note_revision",
+            "sync_conflict",
+        ):
             self.refresh()
 
     def clear(self) -> None:
@@ -254,6 +281,8 @@ class TodayView(Screen):
         for m in self.models:
             m.clear()
         self.title.setText(self.tr("Today"))
+        self.conflicts_section.hide()
+        self.conflicts_text.setText("")
 
     # -- internals ----------------------------------------------------------------------
     def _show(self, data: TodayData) -> None:
@@ -266,6 +295,21 @@ class TodayView(Screen):
         self.reviews_model.set_rows(data.reviews)
         self.awaiting_model.set_rows(data.awaiting)
         self.not_seen_model.set_rows(data.not_seen)
+        self.conflicts_section.setVisible(data.conflicts > 0)
+        self.conflicts_heading.setText(
+            self.tr("Conflicts to resolve ({n})").format(n=data.conflicts)
+        )
+        self.conflicts_text.setText(
+            self.tr(
+                "A record was changed here and elsewhere before they synced; both versions are "
+                "kept until you choose."
+            )
+            if data.conflicts == 1
+            else self.tr(
+                "{n} records were changed here and elsewhere before they synced; both "
+                "versions are kept until you choose."
+            ).format(n=data.conflicts)
+        )
         self.not_seen_section.subtitle.setText(
             self.tr(
                 "The door is always open: people not seen for {n} weeks or more, "

@@ -1,0 +1,83 @@
+"""Edit one merged version of a conflict, starting from both versions one after the other."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.ui.widgets import InlineMessage
+
+
+def merged_start(mine: str, theirs: str, mine_title: str, theirs_title: str) -> str:
+    """Both versions, each under a heading line, for the worker to edit into one."""
+    return f"{mine_title}\n{mine}\n\n{theirs_title}\n{theirs}\n"
+
+
+class ConflictMergeDialog(QDialog):
+    """One editor prefilled with both versions; OK hands back the edited text."""
+
+    def __init__(self, mine: str, theirs: str, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tr = self.tr
+        self.setWindowTitle(tr("Merge both versions"))
+        self.setAccessibleName(tr("Merge both versions"))
+        self.setMinimumSize(560, 420)
+        intro = QLabel(
+            tr(
+                "{what}: both versions are below. Edit them into the one version to keep, "
+                "then choose Save merged version."
+            ).format(what=what)
+        )
+        intro.setWordWrap(True)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setAccessibleName(tr("Merged version"))
+        self.editor.setPlainText(
+            merged_start(mine, theirs, tr("— On this laptop —"), tr("— From the server —"))
+        )
+        label = QLabel(tr("&Merged version"))
+        label.setBuddy(self.editor)
+        self.message = InlineMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(tr("&Save merged version"))
+        self.ok_button.setAccessibleName(tr("Save the merged version"))
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(tr("Cancel"))
+        self.buttons.accepted.connect(self._on_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(label)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def text(self) -> str:
+        return self.editor.toPlainText().strip()
+
+    def _on_accepted(self) -> None:
+        if not self.text():
+            self.message.show_message(self.tr("The merged version cannot be empty."))
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, mine: str, theirs: str, what: str, parent: QWidget | None = None) -> str | None:
+        """The merged text, or None when the worker cancels."""
+        dialog = cls(mine, theirs, what, parent)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.text()
+            return None
+        finally:
+            dialog.deleteLater()

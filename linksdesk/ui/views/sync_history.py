@@ -1,0 +1,215 @@
+"""The Sync page: changes the server refused ("needs attention") and the history of syncs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from linksdesk.core.changes import Changes
+from linksdesk.sync import client as sync_client
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+from linksdesk.ui.views.conflicts import RECORD_NAMES, when_text
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = {
+    "ok": "Synced",
+    "unverified": "Synced, check pending",
+    "offline": "Server not reached",
+    "auth": "Not accepted by the server",
+    "stopped": "Stopped to ask",
+    "cancelled": "Cancelled",
+    "error": "Failed",
+}
+
+
+@dataclass(frozen=True)
+class SyncPageData:
+    """What the Sync page shows, loaded in one job."""
+
+    status: Any  # sync.client.SyncStatus
+    attention: list[Any]  # sync.client.AttentionItem, newest first
+    history: list[Any]  # sync.client.SyncHistoryEntry, newest first
+
+
+def load_sync_page(cb: Any, limit: int = 50) -> SyncPageData:
+    """On the DB thread."""
+    return SyncPageData(
+        status=sync_client.sync_status(cb),
+        attention=sync_client.list_attention(cb),
+        history=sync_client.sync_history(cb, limit=limit),
+    )
+
+
+def outcome_text(outcome: str) -> str:
+    return OUTCOMES.get(outcome, outcome.capitalize())
+
+
+class SyncView(Screen):
+    """Two lists: refused changes with the server's reason (each can be dismissed) and syncs."""
+
+    sig_sync_now = Signal()
+    sig_open_conflicts = Signal()
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        tr = self.tr
+        self.setAccessibleName(tr("Sync"))
+        self.attention_model: RecordTableModel[Any] = RecordTableModel(
+            [
+                Column(tr("When"), lambda a: when_text(a.at), sort=lambda a: a.at),
+                Column(
+                    tr("Record"),
+                    lambda a: RECORD_NAMES.get(a.table, a.table.replace("_", " ").capitalize()),
+                ),
+                Column(tr("Server's reason"), lambda a: a.reason, tooltip=lambda a: a.reason),
+            ],
+            id_of=lambda a: a.change_id,
+            parent=self,
+        )
+        self.history_model: RecordTableModel[Any] = RecordTableModel(
+            [
+                Column(tr("When"), lambda h: when_text(h.started_at), sort=lambda h: h.started_at),
+                Column(tr("Outcome"), lambda h: tr(outcome_text(h.outcome))),
+                Column(tr("Sent"), lambda h: h.pushed, align_right=True),
+                Column(tr("Received"), lambda h: h.pulled, align_right=True),
+                Column(tr("Message"), lambda h: h.message, tooltip=lambda h: h.message or None),
+            ],
+            id_of=lambda h: h.started_at.isoformat(),
+            parent=self,
+        )
+        self.attention_proxy = RecordFilterProxy(self)
+        self.attention_proxy.setSourceModel(self.attention_model)
+        self.attention_proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self.history_proxy = RecordFilterProxy(self)
+        self.history_proxy.setSourceModel(self.history_model)
+        self.history_proxy.sort(0, Qt.SortOrder.DescendingOrder)
+
+        self.title = heading(tr("Sync"))
+        self.status_label = muted("")
+        self.status_label.setAccessibleName(tr("Sync status"))
+        self.sync_button = QPushButton(tr("Sync now"))
+        self.sync_button.setAccessibleName(tr("Sync now"))
+        self.sync_button.clicked.connect(self.sig_sync_now.emit)
+        self.conflicts_button = QPushButton(tr("Resolve conflicts…"))
+        self.conflicts_button.setAccessibleName(tr("Open the conflicts to resolve"))
+        self.conflicts_button.clicked.connect(self.sig_open_conflicts.emit)
+        self.conflicts_button.hide()
+        self.refresh_button = QPushButton(tr("Refresh"))
+        self.refresh_button.setAccessibleName(tr("Refresh the sync lists"))
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.attention_heading = heading(tr("Needs attention"), level=2)
+        self.attention_intro = muted(
+            tr(
+                "Changes the server refused. They do not hold up other changes; once you have "
+                "dealt with one (for example by editing the record again), dismiss it."
+            )
+        )
+        self.attention_table = make_table(self.attention_proxy, tr("Needs attention"))
+        self.attention_table.setWordWrap(True)
+        self.attention_empty = muted(tr("Nothing needs attention."))
+        self.attention_empty.setAccessibleName(tr("Nothing needs attention."))
+        self.dismiss_button = QPushButton(tr("&Dismiss"))
+        self.dismiss_button.setAccessibleName(tr("Dismiss the selected refused change"))
+        self.dismiss_button.clicked.connect(self.dismiss)
+
+        self.history_heading = heading(tr("Sync history"), level=2)
+        self.history_table = make_table(self.history_proxy, tr("Sync history"))
+        self.history_empty = muted(tr("No syncs yet."))
+        self.history_empty.setAccessibleName(tr("No syncs yet."))
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.conflicts_button)
+        top.addWidget(self.sync_button)
+        top.addWidget(self.refresh_button)
+        dismiss_row = QHBoxLayout()
+        dismiss_row.addStretch(1)
+        dismiss_row.addWidget(self.dismiss_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.message)
+        layout.addWidget(self.attention_heading)
+        layout.addWidget(self.attention_intro)
+        layout.addWidget(self.attention_table, 1)
+        layout.addWidget(self.attention_empty)
+        layout.addLayout(dismiss_row)
+        layout.addWidget(self.history_heading)
+        layout.addWidget(self.history_table, 2)
+        layout.addWidget(self.history_empty)
+
+        self.attention_model.modelReset.connect(self._update)
+        self.history_model.modelReset.connect(self._update)
+        sel = self.attention_table.selectionModel()
+        sel.selectionChanged.connect(self._update_buttons)
+        sel.currentRowChanged.connect(self._update_buttons)
+        self.setFocusProxy(self.attention_table)
+        self._update()
+
+    # -- contract -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.run(load_sync_page, on_done=self._show)
+
+    def on_changes(self, changes: Changes) -> None:
+        self.refresh()  # cheap: three small queries
+
+    def clear(self) -> None:
+        super().clear()
+        self.attention_model.clear()
+        self.history_model.clear()
+        self.status_label.setText("")
+        self.conflicts_button.hide()
+
+    # -- actions ------------------------------------------------------------------------
+    def dismiss(self) -> None:
+        change_id = selected_id(self.attention_table)
+        if change_id is None:
+            return
+        self.dismiss_button.setEnabled(False)
+        self.run(sync_client.dismiss_attention, change_id, on_done=lambda _r: self.refresh())
+
+    # -- internals ----------------------------------------------------------------------
+    def _show(self, data: SyncPageData) -> None:
+        self.attention_model.set_rows(data.attention)
+        self.history_model.set_rows(data.history)
+        s = data.status
+        if not s.enrolled:
+            self.status_label.setText(
+                self.tr("This laptop is not set up to sync yet (File → Set up sync…).")
+            )
+        else:
+            parts = [self.tr("Server: {url}").format(url=s.server_url or "")]
+            parts.append(self.tr("{n} waiting to send").format(n=s.waiting))
+            if s.conflicts:
+                parts.append(self.tr("{n} conflicts to resolve").format(n=s.conflicts))
+            self.status_label.setText(" · ".join(parts))
+        self.sync_button.setEnabled(bool(s.enrolled))
+        self.conflicts_button.setVisible(bool(s.conflicts))
+
+    def _update(self) -> None:
+        rows = self.attention_model.rowCount()
+        self.attention_heading.setText(
+            self.tr("Needs attention ({n})").format(n=rows) if rows else self.tr("Needs attention")
+        )
+        self.attention_table.setVisible(rows > 0)
+        self.attention_empty.setVisible(rows == 0)
+        self.dismiss_button.setVisible(rows > 0)
+        history = self.history_model.rowCount()
+        self.history_table.setVisible(history > 0)
+        self.history_empty.setVisible(history == 0)
+        for table, n in ((self.attention_table, rows), (self.history_table, history)):
+            if n:
+                table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _update_buttons(self, *_args: Any) -> None:
+        self.dismiss_button.setEnabled(selected_id(self.attention_table) is not None)
