@@ -301,6 +301,7 @@ class ConflictsView(Screen):
         self.detail.setVisible(row is not None)
         if row is None:
             self.what.setText("")
+            self.what.setAccessibleName("")
             self.mine_text.clear()
             self.theirs_text.clear()
             self.mine_clock.setText("")
