@@ -186,3 +186,17 @@ class SupersededValue(Base):
     hlc: Mapped[str] = mapped_column(String(90))
     origin: Mapped[str] = mapped_column(String(64))
     at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Digest(Base):
+    """Verify's per-table count and digest sum for one visibility scope, kept as rows change.
+
+    Scopes (see :mod:`linksdesk.server.digests`): a team's shared rows, a worker's own
+    rows, one participant's rows, and a worker's caseload (the sum over their access rows).
+    """
+
+    __tablename__ = "digest"
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[str] = mapped_column(String(64))  # the sum mod 2**256, 64 hex digits

@@ -14,7 +14,6 @@ rebuilds it from the file, and a repair always compares against a fresh build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -28,7 +27,7 @@ from linksdesk.storage.tables import AuditEvent
 from linksdesk.sync import state
 from linksdesk.sync.apply import SHAPES, shared_participants
 from linksdesk.sync.policy import synced_clock
-from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES, TableDigest
+from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES, TableDigest, table_digest
 
 # changes to these decide which participants' rows count at all
 WHO_COUNTS = frozenset({"participant", "consent"})
@@ -66,12 +65,7 @@ def _read(
 
 
 def _digest(rows: dict[str, Entry]) -> TableDigest:
-    # the same lines, in the same order, as protocol.table_digest
-    lines = sorted(f"{k}\t{clock}\t{int(dead)}\n" for k, (clock, dead) in rows.items())
-    h = hashlib.sha256()
-    for line in lines:
-        h.update(line.encode())
-    return TableDigest(count=len(lines), digest=h.hexdigest())
+    return table_digest((k, clock, dead) for k, (clock, dead) in rows.items())
 
 
 def _partials(session: Session) -> dict[str, dict[str, Entry]]:
