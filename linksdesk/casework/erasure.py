@@ -5,85 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import delete, func, or_, select, text
-
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import ErasureReceipt, Outcome
 from linksdesk.core.changes import RowChange
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import search as search_index
 from linksdesk.storage.store import WriteTx, row_values
-from linksdesk.storage.tables import (
-    PARTICIPANT_LINKED,
-    TABLE_BY_NAME,
-    Draft,
-    Outbox,
-    SyncAttention,
-    SyncConflict,
-)
+from linksdesk.storage.tables import PARTICIPANT_LINKED
 from linksdesk.storage.tables import ErasureReceipt as ReceiptRow
-from linksdesk.storage.tables import Participant as ParticipantRow
+from linksdesk.sync.apply import purge_participant
 
 log = logging.getLogger(__name__)
 
-# children before parents, so foreign keys hold at every step of the purge
-PURGE_ORDER: tuple[str, ...] = (
-    "note_revision",
-    "note",
-    "goal_step",
-    "goal",
-    "onward_referral",
-    "measure",
-    "contact",
-    "relationship",
-    "concern",
-    "referral",
-    "consent",
-    "status_change",
-)
-assert set(PURGE_ORDER) == set(PARTICIPANT_LINKED), "a participant table is missing from erasure"
-
 
 def _purge(tx: WriteTx, participant_id: str) -> int:
-    """Physically delete the participant and everything about them; returns rows removed."""
-    session = tx.session
-    ids: set[str] = {participant_id}
-    removed = 0
-    for name in PURGE_ORDER:
-        table = TABLE_BY_NAME[name]
-        key = table.participant_id  # type: ignore[attr-defined]
-        ids.update(session.scalars(select(table.id).where(key == participant_id)))
-        result = session.execute(delete(table).where(key == participant_id))
-        removed += getattr(result, "rowcount", 0) or 0
-    result = session.execute(delete(ParticipantRow).where(ParticipantRow.id == participant_id))
-    removed += getattr(result, "rowcount", 0) or 0
-    session.expunge_all()  # nothing of them may be flushed back from the identity map
+    """Physically delete the participant and everything about them; returns rows removed.
 
-    search_index.remove_participant(session, participant_id)
-    # FTS5 keeps deleted terms in older index segments until they are merged: rebuild the
-    # index so no token of theirs survives anywhere in the file
-    session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
-
-    # unsent changes about them; the erase command below supersedes them
-    row_ids = list(ids)
-    for i in range(0, len(row_ids), 500):
-        chunk = row_ids[i : i + 500]
-        session.execute(delete(Outbox).where(Outbox.row_id.in_(chunk)))
-        session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
-        session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
-    session.execute(delete(SyncConflict).where(SyncConflict.participant_id == participant_id))
-    # Outbox rows name the participant in their payload too (e.g. a change already purged)
-    session.execute(
-        delete(Outbox).where(
-            func.json_extract(Outbox.payload, "$.participant_id") == participant_id
-        )
-    )
-    session.execute(
-        delete(Draft).where(
-            or_(Draft.key.contains(participant_id), Draft.body.contains(participant_id))
-        )
-    )
+    The one purge sync uses too (rows, revisions, index and its rebuild, drafts, queued
+    changes and the pending batch), so erasure here and on other devices cannot drift apart.
+    """
+    removed = purge_participant(tx.session, participant_id)
+    tx.session.expunge_all()  # nothing of them may be flushed back from the identity map
     return removed
 
 

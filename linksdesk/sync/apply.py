@@ -19,12 +19,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, delete, func, select, text, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from linksdesk.core.errors import SyncError, UserError
+from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.storage import search
 from linksdesk.storage.store import SYNC_META
@@ -312,8 +325,12 @@ def _handover(ch: ServerChange) -> HandoverRow | None:
 def purge_participant(session: Session, participant_id: str) -> int:
     """Delete a participant and every linked row, index entry, draft and sync leftover.
 
-    Returns how many rows were removed. Erasure receipts stay. The caller VACUUMs after
-    the transaction commits so freed pages hold nothing (``secure_delete`` is on too).
+    The one purge for erasure, a case handed away and a withdrawn consent pulled from the
+    server: rows and note revisions, search entries (then an FTS 'rebuild' so no deleted
+    term survives in an older index segment), drafts, conflicts, needs-attention entries,
+    queued changes (an erase command excepted) and the saved pending batch. Returns how
+    many rows were removed. Erasure receipts stay. The caller VACUUMs after the
+    transaction commits so freed pages hold nothing (``secure_delete`` is on too).
     """
     removed = 0
     ids: list[str] = [participant_id]
@@ -325,18 +342,17 @@ def purge_participant(session: Session, participant_id: str) -> int:
     gone = session.execute(delete(Participant).where(Participant.id == participant_id))
     removed += rows_touched(gone)
     search.remove_participant(session, participant_id)
+    session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
     session.execute(delete(SyncConflict).where(SyncConflict.participant_id == participant_id))
     for chunk in _chunks(ids, 500):
         session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
-        session.execute(delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.op != Op.ERASE))
+        session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
+    drop_participant_changes(session, participant_id, row_ids=ids)
     session.execute(
-        delete(Outbox).where(
-            text("json_extract(outbox.payload, '$.participant_id') = :pid"),
-            Outbox.op != Op.ERASE,
-        ),
-        {"pid": participant_id},
+        delete(Draft).where(
+            or_(Draft.key.contains(participant_id), Draft.body.contains(participant_id))
+        )
     )
-    session.execute(delete(Draft).where(Draft.key.contains(f"/{participant_id}/")))
     for key, value in state.partials(session):
         if value.get("participant_id") == participant_id:
             state.drop(session, key)
@@ -344,23 +360,124 @@ def purge_participant(session: Session, participant_id: str) -> int:
     return int(removed)
 
 
-def drop_unsent_changes(session: Session, participant_id: str) -> int:
-    """Forget queued changes about a participant that have not been sent yet.
+def drop_participant_changes(
+    session: Session,
+    participant_id: str,
+    *,
+    row_ids: Iterable[str] = (),
+    keep_team_consent: bool = False,
+) -> int:
+    """Forget every queued change about a participant (an erase command excepted), sent or
+    not, and rewrite the saved pending batch without them; returns how many were dropped.
 
-    For casework to call when team-sharing consent is withdrawn, in the same transaction:
-    what was queued while consent stood must not leave after it was withdrawn.
+    The rewritten batch gets a new key: the server answers a known key with its first
+    answer, and applies each change once by its id, so resending what is left is safe.
     """
-    result = session.execute(
+    spare = text("1 = 1")
+    if keep_team_consent:
+        # a withdrawal keeps team consent records queued: they are what must reach everyone
+        spare = text(
+            "NOT (outbox.table_name = 'consent' "
+            "AND json_extract(outbox.payload, '$.fields.scope') = 'team')"
+        )
+    dropped = 0
+    for chunk in _chunks(sorted(set(row_ids) | {participant_id}), 500):
+        gone = session.execute(
+            delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.op != Op.ERASE, spare)
+        )
+        dropped += rows_touched(gone)
+    gone = session.execute(
         delete(Outbox).where(
-            Outbox.batch_key.is_(None),
+            text("json_extract(outbox.payload, '$.participant_id') = :pid"),
             Outbox.op != Op.ERASE,
-            text(
-                "(json_extract(outbox.payload, '$.participant_id') = :pid OR outbox.row_id = :pid)"
-            ),
+            spare,
         ),
         {"pid": participant_id},
     )
-    return rows_touched(result)
+    dropped += rows_touched(gone)
+    rewrite_pending_batch(session, participant_id, keep_team_consent=keep_team_consent)
+    return dropped
+
+
+def rewrite_pending_batch(
+    session: Session, participant_id: str, *, keep_team_consent: bool = False
+) -> bool:
+    """Take a participant's changes out of the saved pending batch (new key); True if any."""
+    saved = state.get(session, state.PENDING_BATCH)
+    if not saved:
+        return False
+    request = dict(saved.get("request") or {})
+    changes = list(request.get("changes") or [])
+
+    def about(ch: dict[str, Any]) -> bool:
+        if ch.get("op") == Op.ERASE:
+            return False
+        fields = ch.get("fields") or {}
+        if keep_team_consent and ch.get("table") == "consent" and fields.get("scope") == "team":
+            return False
+        return ch.get("participant_id") == participant_id or ch.get("row_id") == participant_id
+
+    kept = [ch for ch in changes if not about(ch)]
+    if len(kept) == len(changes):
+        return False
+    old_key = saved.get("batch_key")
+    if not kept:
+        state.drop(session, state.PENDING_BATCH)
+        return True
+    key = str(uuid7())
+    request = {**request, "batch_key": key, "changes": kept}
+    state.put(session, state.PENDING_BATCH, {"batch_key": key, "request": request})
+    if old_key:
+        session.execute(update(Outbox).where(Outbox.batch_key == old_key).values(batch_key=key))
+    return True
+
+
+def drop_unsent_changes(session: Session, participant_id: str) -> int:
+    """Forget queued changes about a participant, the pending batch's included.
+
+    For casework to call when team-sharing consent is withdrawn, in the same transaction:
+    what was queued while consent stood must not leave after it was withdrawn (the saved
+    pending batch included).
+    """
+    return drop_participant_changes(session, participant_id)
+
+
+def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
+    """A page with each participant row moved before the first other change about them.
+
+    Devices queue a team consent before the content it allows (the server refuses content
+    it holds no consent for), so a consent can arrive just before its participant's row;
+    the row must exist first here (foreign keys). Nothing moves past an erase or handover.
+    """
+    first: dict[str, int] = {}
+    barrier: set[str] = set()
+    moves: dict[int, int] = {}
+    for i, ch in enumerate(changes):
+        pid = ch.participant_id or (ch.row_id if ch.table == "participant" else None)
+        if pid is None:
+            continue
+        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE:
+            barrier.add(pid)
+        elif (
+            ch.table == "participant"
+            and ch.op is Op.UPSERT
+            and pid in first
+            and pid not in barrier
+            and first[pid] < i
+        ):
+            moves[i] = first[pid]
+        first.setdefault(pid, i)
+    if not moves:
+        return changes
+    out: list[ServerChange] = []
+    before: dict[int, list[ServerChange]] = {}
+    for i, to in moves.items():
+        before.setdefault(to, []).append(changes[i])
+    for i, ch in enumerate(changes):
+        out += before.get(i, [])
+        if i not in moves:
+            out.append(ch)
+    return out
 
 
 def rows_touched(result: Any) -> int:
@@ -395,6 +512,7 @@ class PageApplier:
         self._erased: set[str] = set()
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
+        changes = parents_first(changes)
         self._preload(changes)
         for ch in changes:
             if ch.hlc > self.ctx.highest_hlc:
@@ -406,7 +524,8 @@ class PageApplier:
             elif ch.table == HANDOVER_TABLE:
                 self._handover_notice(ch)
             elif ch.table in SHAPES:
-                self._row_change(SHAPES[ch.table], ch)
+                if not self._withdrawn_elsewhere(ch):
+                    self._row_change(SHAPES[ch.table], ch)
             else:
                 log.warning("pulled change %s for unknown table ignored", ch.change_id)
         self.s.flush()
@@ -671,6 +790,48 @@ class PageApplier:
         self.out.erased.append(participant_id)
         self.out.tables |= {"participant", *PURGE_ORDER}
         log.info("applied erasure of participant %s: %d rows removed", participant_id, removed)
+
+    # - withdrawal of team sharing -
+    def _withdrawn_elsewhere(self, ch: ServerChange) -> bool:
+        """A team consent withdrawn on another device: purge the participant here.
+
+        From a withdrawal on, the participant is private to the device that recorded it
+        (rule 2), so the worker's other devices keep nothing of them, not even the consent.
+        Returns True when the change was handled (and must not be applied as a row).
+        """
+        f = ch.fields
+        if not (
+            ch.table == "consent"
+            and ch.op is Op.UPSERT
+            and f.get("scope") == ConsentScope.TEAM.value
+            and f.get("given") is False
+            and ch.origin != self.ctx.device_id
+            and ch.participant_id
+        ):
+            return False
+        pid = ch.participant_id
+        version = f.get("version")
+        newest = self.s.scalar(
+            select(func.max(Consent.version)).where(
+                Consent.participant_id == pid,
+                Consent.scope == ConsentScope.TEAM.value,
+                Consent.deleted.is_(False),
+                Consent.id != ch.row_id,
+            )
+        )
+        if newest is not None and isinstance(version, int) and newest > version:
+            return False  # consent given again here since: the later record decides
+        read_only = set(state.get(self.s, state.READ_ONLY, []))
+        if pid in read_only:
+            read_only.discard(pid)
+            state.put(self.s, state.READ_ONLY, sorted(read_only))
+        self._new_revisions = [r for r in self._new_revisions if r.participant_id != pid]
+        removed = self._purge(pid)
+        self.out.removed += removed
+        self.out.applied += 1
+        self.out.tables |= {"participant", *PURGE_ORDER}
+        log.info("team sharing withdrawn on another device: participant %s purged here", pid)
+        return True
 
     # - handover -
     def _handover_notice(self, ch: ServerChange) -> None:

@@ -174,3 +174,41 @@ def test_erasure_leaves_no_trace_in_decrypted_pages(tmp_path: Path) -> None:
 def test_erasing_an_unknown_participant_is_not_found(cb: Casebook) -> None:
     with pytest.raises(NotFoundError):
         erase_participant(cb, "01900000-0000-7000-8000-000000000000")
+
+
+def test_erasure_rewrites_the_pending_batch_without_them(cb: Casebook) -> None:
+    """A batch saved before sending (not yet answered) loses the erased person's changes."""
+    from linksdesk.storage.tables import Outbox
+    from linksdesk.sync import state
+
+    gone, kept = _plant(cb, GONE), _plant(cb, KEPT)
+    with cb.store.write() as tx:
+        rows = list(tx.session.scalars(select(Outbox).order_by(Outbox.seq)))
+        changes = [
+            {
+                "change_id": r.change_id,
+                "table": r.table_name,
+                "row_id": r.row_id,
+                "op": r.op,
+                "participant_id": (r.payload or {}).get("participant_id"),
+                "fields": (r.payload or {}).get("fields", {}),
+            }
+            for r in rows
+        ]
+        for r in rows:
+            r.batch_key = "old-key"
+        state.put(
+            tx.session,
+            state.PENDING_BATCH,
+            {"batch_key": "old-key", "request": {"batch_key": "old-key", "changes": changes}},
+        )
+    assert GONE in repr(changes) and KEPT in repr(changes)
+    erase_participant(cb, gone)
+    with cb.store.read() as s:
+        saved = state.get(s, state.PENDING_BATCH)
+        keys = set(s.scalars(select(Outbox.batch_key).where(Outbox.batch_key.is_not(None))))
+    assert GONE not in repr(saved)
+    assert KEPT in repr(saved)  # the colleague's-eye view: others' changes still go
+    assert saved["batch_key"] != "old-key" and saved["request"]["batch_key"] == saved["batch_key"]
+    assert keys == {saved["batch_key"]}
+    assert kept
