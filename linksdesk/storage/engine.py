@@ -174,6 +174,8 @@ def make_engine(path: Path, key: bytes, *, salt: bytes | None = None) -> Engine:
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=4,
+        # SQL parameters are names and note text: never quote them in exception messages
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "begin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from casework_kit import outbox, queued_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -215,3 +216,26 @@ def test_latest_version_decides_whatever_order_rows_arrive(
     assert current is not None and current.version == len(values)
     with cb.store.read() as s:
         assert participant_shared(s, person.id) is values[-1]
+
+
+def test_database_errors_never_quote_the_values(cb: Casebook) -> None:
+    """hide_parameters: an IntegrityError's text names no value that was being written."""
+    import sqlalchemy.exc
+
+    from linksdesk.storage.tables import Consent as ConsentRow
+
+    planted = "Zebracanary-hidden"
+    with pytest.raises(sqlalchemy.exc.IntegrityError) as caught, cb.store.write() as tx:
+        tx.insert(
+            ConsentRow(
+                participant_id="no-such-participant",
+                scope="team",
+                given=True,
+                version=1,
+                recorded_on=dt.date(2025, 1, 1),
+                method="verbal",
+                note=planted,
+            )
+        )
+    assert planted not in str(caught.value)
+    assert "no-such-participant" not in str(caught.value)
