@@ -153,7 +153,15 @@ def test_erasure_leaves_no_trace_in_decrypted_pages(tmp_path: Path) -> None:
     assert cb.drafts() == [draft_key("note", kept)]
     queued = outbox(cb)
     about_gone = [o for o in queued if o.payload.get("participant_id") == gone]
-    assert [(o.table_name, o.op, o.row_id) for o in about_gone] == [("participant", "erase", gone)]
+    # only the erase command and the receipt (ids, a time and a count) are left to send
+    assert sorted((o.table_name, o.op) for o in about_gone) == [
+        ("erasure_receipt", "upsert"),
+        ("participant", "erase"),
+    ]
+    assert next(o.row_id for o in about_gone if o.op == "erase") == gone
+    receipt_fields = next(o.payload["fields"] for o in about_gone if o.op == "upsert")
+    assert set(receipt_fields) <= {"participant_id", "erased_at", "rows_removed"}
+    assert GONE not in repr([o.payload for o in about_gone])
     with cb.store.read() as s:
         assert s.scalars(select(ErasureReceipt.participant_id)).all() == [gone]
         assert s.scalar(select(AuditEvent.entity_id).where(AuditEvent.action == "erase")) == gone
