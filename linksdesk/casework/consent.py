@@ -73,9 +73,11 @@ def record_consent(
             )
         )
         turns_shared = the_scope is ConsentScope.TEAM and given and not was_shared
-        if turns_shared:
-            # queued before the consent itself so the participant row reaches the server first
-            backfill(tx, person.id)
+        if the_scope is ConsentScope.TEAM and was_shared and not given:
+            # before the withdrawal is queued: it must leave, what was queued before must not
+            team_consent_withdrawn(tx, person.id)
+        # a team consent always leaves (a withdrawal without its note), queued before any
+        # backfill so the server holds the consent before the content it allows
         row = tx.insert(
             ConsentRow(
                 participant_id=person.id,
@@ -87,8 +89,8 @@ def record_consent(
                 note=note_text,
             )
         )
-        if the_scope is ConsentScope.TEAM and was_shared and not given:
-            team_consent_withdrawn(tx, person.id)
+        if turns_shared:
+            backfill(tx, person.id, skip=frozenset({row.id}))
         return Outcome(to_consent(row), tx.changes)
 
 
@@ -130,10 +132,11 @@ def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozens
 def team_consent_withdrawn(tx: WriteTx, participant_id: str) -> None:
     """Sharing with the team has just been withdrawn for this participant.
 
-    From now on the policy queues nothing more about them (``WriteTx.is_shared`` is False),
-    and the withdrawing consent row itself is not queued either. Changes queued while
-    consent stood but not yet sent are dropped here, in the same transaction. What the
-    server already holds is the sync layer's business (``linksdesk.sync``).
+    Call it before the withdrawing consent row is inserted, in the same transaction:
+    changes queued while consent stood and not yet sent (the saved pending batch too) are
+    dropped here. From then on the policy queues nothing more about them
+    (``WriteTx.is_shared`` is False) except team consent records, so the withdrawal itself
+    reaches the server, which drops its copy and has the worker's other devices drop theirs.
     """
     dropped = drop_unsent_changes(tx.session, participant_id)
     log.info("team sharing consent withdrawn; %d unsent changes dropped", dropped)

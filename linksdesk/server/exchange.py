@@ -349,6 +349,29 @@ def latest_team_consent(s: Session, participant_id: str) -> bool | None:
     return given
 
 
+def _version(rec: Record) -> int:
+    version = rec.fields.get("version")
+    return version if isinstance(version, int) else 0
+
+
+def _is_team_consent(s: Session, ch: Change) -> bool:
+    """Whether ``ch`` is about a team-sharing consent record (its scope, or the held row's)."""
+    if ch.table != "consent":
+        return False
+    scope = ch.fields.get("scope")
+    if scope is None:
+        held = s.get(Record, (ch.table, ch.row_id))
+        scope = held.fields.get("scope") if held is not None else None
+    return bool(scope == "team")
+
+
+def _kept_owner(s: Session, participant_id: str) -> str | None:
+    """Whose case a participant is when only their kept consent records remain."""
+    return s.scalars(
+        select(Record.owner).where(Record.participant_id == participant_id).limit(1)
+    ).first()
+
+
 def owner_access(s: Session, participant_id: str) -> ParticipantAccess | None:
     return s.scalars(
         select(ParticipantAccess).where(
@@ -550,16 +573,17 @@ class _BatchApplier:
             return Refusal.NOT_YOUR_CASE
         if access is not None and access.worker_id != ctx.worker_id:
             return Refusal.NOT_YOUR_CASE
+        if access is None and _kept_owner(s, pid) not in (None, ctx.worker_id):
+            return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
         needs_consent = ch.table == PARTICIPANT_TABLE or ch.table in PARTICIPANT_LINKED_TABLES
-        if needs_consent and ch.participant_shared is not True:
+        # a team consent always comes in, given or withdrawn (without its note when withdrawn)
+        if not needs_consent or _is_team_consent(s, ch):
+            return None
+        if ch.participant_shared is not True:
             return Refusal.NOT_SHARED
-        # defence in depth: the server's own copy of the consent records says no
-        if (
-            needs_consent
-            and ch.table != "consent"
-            and ch.op is Op.UPSERT
-            and latest_team_consent(s, pid) is False
-        ):
+        # defence in depth: the server's own copy of the consent records says no (deletes
+        # too: a tombstone would put the withdrawn case back on the caseload)
+        if latest_team_consent(s, pid) is False:
             return Refusal.CONSENT_WITHDRAWN
         return None
 
@@ -567,7 +591,8 @@ class _BatchApplier:
     def _merge(self, ch: Change) -> ChangeResult:
         s, ctx = self.s, self.ctx
         pid = ch.participant_id
-        if pid is not None and owner_access(s, pid) is None:
+        had_access = pid is not None and owner_access(s, pid) is not None
+        if pid is not None and not had_access:
             # first sight of this participant: the pushing worker's case
             s.add(
                 ParticipantAccess(
@@ -614,7 +639,62 @@ class _BatchApplier:
                 )
             )
         conflict_ids = [self._keep_conflict(ch, rec, c) for c in merged.conflicts]
+        if pid is not None and _is_team_consent(s, ch):
+            s.flush()
+            if latest_team_consent(s, pid) is False:
+                self._withdraw(pid, notify=had_access)
         return self._result(ch, merged, seq, rec, conflict_ids)
+
+    # - withdrawal of team sharing -
+    def _withdraw(self, pid: str, *, notify: bool) -> None:
+        """Team sharing withdrawn (or never given): the participant is private to the device.
+
+        The server keeps only the participant's team consent records, without their note:
+        they decide what it accepts next and whose case it is. Every other row, the change
+        log and stored answers about them go, and no device sees them any more (no access
+        rows; the verify digests follow, as for erasure). Each worker who could see the case
+        is sent the withdrawing consent so their devices purge their copies too.
+        """
+        s = self.s
+        workers = sorted(
+            set(
+                s.scalars(
+                    select(ParticipantAccess.worker_id).where(
+                        ParticipantAccess.participant_id == pid
+                    )
+                )
+            )
+        )
+        kept: list[Record] = []
+        for rec in s.scalars(select(Record).where(Record.participant_id == pid)):
+            if rec.table_name == "consent" and rec.fields.get("scope") == "team":
+                if "note" in rec.fields:
+                    rec.fields = {k: v for k, v in rec.fields.items() if k != "note"}
+                    rec.field_hlc = {k: v for k, v in rec.field_hlc.items() if k != "note"}
+                kept.append(rec)
+            elif rec.table_name != RECEIPT_TABLE:
+                s.delete(rec)
+        s.execute(
+            delete(Record).where(Record.table_name == PARTICIPANT_TABLE, Record.row_id == pid)
+        )
+        # pulled history carries content too; handover notices and receipts carry only ids
+        s.execute(
+            delete(ChangeLog).where(
+                ChangeLog.participant_id == pid,
+                ChangeLog.table_name.not_in((RECEIPT_TABLE, HANDOVER_TABLE)),
+            )
+        )
+        s.execute(delete(SupersededValue).where(SupersededValue.participant_id == pid))
+        s.execute(delete(ParticipantAccess).where(ParticipantAccess.participant_id == pid))
+        self._scrub_answers(pid)
+        s.flush()
+        if not (notify and workers and kept):
+            return
+        latest = max(kept, key=lambda r: (_version(r), r.hlc))
+        notice = record_as_change(latest, uuid7()).model_copy(update={"participant_shared": False})
+        for worker in workers:
+            log_change(s, self.counter, notice, self.ctx.team_id, extra_worker=worker)
+        log.info("team sharing withdrawn for participant %s: server copy dropped", pid)
 
     def _write(self, rec: Record, ch: Change, merged: MergeResult) -> int:
         fields = {**rec.fields, **merged.fields}

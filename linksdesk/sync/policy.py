@@ -190,6 +190,12 @@ CONFLICT_TABLE: Final = "sync_conflict"
 RECEIPT_TABLE: Final = "erasure_receipt"
 # envelope columns whose clocks count towards a row's synced version (see ``synced_clock``)
 VERSIONED_ENVELOPE: Final = frozenset({"deleted", "sharing"})
+# the consent scope that decides rule 2 (``ConsentScope.TEAM``; core vocab kept out of here)
+TEAM_SCOPE: Final = "team"
+# what of a team consent leaves for a participant who does not share: routing and decision
+CONSENT_DECISION: Final = frozenset(
+    {"participant_id", "scope", "given", "version", "recorded_on", "method"}
+)
 
 
 def sync_tag(table: str, column: str) -> str:
@@ -239,7 +245,28 @@ def may_leave(change: RowChange) -> bool:
         # ids, a time and a count: proof of an erasure, which must reach where copies went
         # (the participant's consent records are gone by the time it is written)
         return True
+    if is_team_withdrawal(change):
+        # the server and the worker's other devices must learn of it (without its note)
+        return True
     return change.participant_id is None or change.participant_shared
+
+
+def is_team_consent(change: RowChange) -> bool:
+    return change.table == "consent" and change.values.get("scope") == TEAM_SCOPE
+
+
+def is_team_withdrawal(change: RowChange) -> bool:
+    """A later team consent saying no: it leaves even though the participant no longer shares.
+
+    A first record saying no does not: nothing about that participant ever left (rule 2).
+    """
+    version = change.values.get("version")
+    return (
+        is_team_consent(change)
+        and change.values.get("given") is False
+        and isinstance(version, int)
+        and version > 1
+    )
 
 
 class SyncPolicy:
@@ -249,6 +276,9 @@ class SyncPolicy:
         if not may_leave(change):
             return None
         allowed = shareable_columns(change.table)
+        if is_team_withdrawal(change) and not change.participant_shared:
+            # a withdrawal leaves unshared: its decision, never its free text
+            allowed = allowed & CONSENT_DECISION
         changed = change.changed
         if change.op == "upsert" and "sharing" in changed:
             # a private row made shareable: it has never left, so it goes out whole

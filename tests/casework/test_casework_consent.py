@@ -126,9 +126,11 @@ def test_team_consent_backfills_everything_already_recorded(
     }
     assert queued == expected - private
     assert ("consent", given_.value.id) in queued
-    # the participant row reaches the server before anything that points at it
+    # the consent reaches the server before the content it allows, then the participant
+    # row before anything that points at it
     new = [o for o in outbox(cb) if (o.table_name, o.row_id) in queued]
-    assert new[0].table_name == "participant"
+    assert (new[0].table_name, new[0].row_id) == ("consent", given_.value.id)
+    assert new[1].table_name == "participant"
     # local-only columns never enter the outbox, not even in a backfill
     rel = next(o for o in new if o.table_name == "relationship")
     assert "phone" not in rel.payload["fields"] and rel.payload["fields"]["name"] == "A neighbour"
@@ -141,14 +143,26 @@ def test_withdrawing_team_consent_queues_nothing_more(cb: Casebook, person: Part
     record_consent(cb, person.id, ConsentScope.TEAM, True)
     unsent = notes.write_note(cb, person.id, "Queued while consent stood").value
     assert ("note", unsent.id) in queued_rows(cb)
-    withdrawn = record_consent(cb, person.id, ConsentScope.TEAM, False).value
-    # what was queued but not yet sent does not leave after the withdrawal either
-    assert not [o for o in outbox(cb) if o.payload.get("participant_id") == person.id]
+    withdrawn = record_consent(
+        cb, person.id, ConsentScope.TEAM, False, note="CANARY-withdrawal-note"
+    ).value
+    # what was queued but not yet sent does not leave after the withdrawal either; the
+    # withdrawal itself does (so the server and other devices drop their copies), without
+    # its note
+    about = [o for o in outbox(cb) if o.payload.get("participant_id") == person.id]
+    assert [(o.table_name, o.row_id) for o in about] == [("consent", withdrawn.id)]
+    assert about[0].payload["fields"] == {
+        "participant_id": person.id,
+        "scope": "team",
+        "given": False,
+        "version": 2,
+        "recorded_on": withdrawn.recorded_on.isoformat(),
+        "method": withdrawn.method.value,
+    }
     count = len(outbox(cb))
     hidden = notes.write_note(cb, person.id, "Written after withdrawal").value
     P.edit_participant(cb, person.id, phone="07700 900000")
     assert len(outbox(cb)) == count
-    assert ("consent", withdrawn.id) not in queued_rows(cb)
     # given again: everything, including what was written meanwhile, is backfilled
     record_consent(cb, person.id, ConsentScope.TEAM, True)
     assert {("note", hidden.id), ("note", unsent.id)} <= queued_rows(cb)
