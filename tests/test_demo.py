@@ -382,6 +382,14 @@ def assert_outbox_holds_exactly_what_may_leave(cb: Casebook) -> None:
                 )
                 if row.sharing == "team" and (owner is None or owner in shared):
                     expected.add(row.id)
+                elif (
+                    isinstance(row, Consent)
+                    and row.scope == "team"
+                    and not row.given
+                    and row.version > 1
+                    and row.sharing == "team"
+                ):
+                    expected.add(row.id)  # a withdrawal must reach the server, without its note
     assert queued <= everything
     assert expected - queued == set(), "rows that may leave were never queued"
     assert queued - expected == set(), "rows that must stay were queued"
@@ -414,7 +422,11 @@ def test_consent_changes_of_mind_queue_exactly_what_may_leave(tmp_path: Path) ->
         assert given_later.participant.id in queued
         assert all(r.id in queued for r in given_later.rows if r.sharing == "team")
         assert withdrawn.participant.id not in queued
-        assert not any(r.id in queued for r in withdrawn.rows)
+        withdrawal = [c for c in withdrawn.later_consents if c.scope == "team" and not c.given][-1]
+        assert not any(r.id in queued for r in withdrawn.rows if r.id != withdrawal.id)
+        with cb.store.read() as s:
+            payload = s.scalars(select(Outbox.payload).where(Outbox.row_id == withdrawal.id)).one()
+        assert payload["fields"]["given"] is False and "note" not in payload["fields"]
     finally:
         cb.lock()
 

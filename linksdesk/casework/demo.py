@@ -1278,14 +1278,13 @@ def _write_consent(tx: WriteTx, consent: Consent) -> None:
     """Write a later consent as ``record_consent`` does, with its backfill or withdrawal."""
     pid = consent.participant_id
     was_shared = tx.is_shared(pid)
-    tx.insert(consent)
-    if consent.scope != ConsentScope.TEAM.value:
-        return
-    now_shared = tx.is_shared(pid)
-    if now_shared and not was_shared:
-        backfill(tx, pid, skip=frozenset({consent.id}))
-    elif was_shared and not now_shared:
+    team = consent.scope == ConsentScope.TEAM.value
+    if team and was_shared and not consent.given:
+        # before the withdrawal is queued: unsent changes go, the withdrawal itself leaves
         team_consent_withdrawn(tx, pid)
+    tx.insert(consent)
+    if team and tx.is_shared(pid) and not was_shared:
+        backfill(tx, pid, skip=frozenset({consent.id}))
 
 
 def _participant_change(person: Participant) -> RowChange:
