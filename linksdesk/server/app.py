@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,6 +42,15 @@ def _validation_message(exc: RequestValidationError) -> str:
     more = len(exc.errors()) - 3
     text = "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
     return f"The request is not valid ({text})."
+
+
+def _safe_traceback(exc: BaseException) -> str:
+    """Exception type and stack frames without the message, which may quote request values."""
+    # same as linksdesk.app.safe_traceback, which the server may not import
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
+    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
+    return "\n".join(lines)
 
 
 def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:
@@ -84,8 +94,8 @@ def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
-        # SQL parameters are hidden by the engine, so the traceback holds no content
-        log.error("unexpected error serving %s", request.url.path, exc_info=exc)
+        # type and frames only: an exception's message can quote values from the request
+        log.error("unexpected error serving %s:\n%s", request.url.path, _safe_traceback(exc))
         return JSONResponse(
             {"detail": "The server hit a problem it did not expect. Try again later."},
             status_code=500,

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import ipaddress
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
@@ -161,6 +164,35 @@ class EnrolResult:
     reowned_rows: int  # rows made before enrolment, now owned by the enrolled worker
 
 
+def _address_allowed(url: str) -> bool:
+    """https anywhere; plain http only to this machine (a local test or demo server)."""
+    if url.lower().startswith("https://"):
+        return len(url) > len("https://")
+    if not url.lower().startswith("http://"):
+        return False
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _safe_traceback(exc: BaseException) -> str:
+    """Exception type and stack frames without the message, which may quote values."""
+    # same as linksdesk.app.safe_traceback, which the sync layer may not import
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
+    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
+    return "\n".join(lines)
+
+
 def enrol(target: Target, server_url: str, code: str, *, label: str | None = None) -> EnrolResult:
     """Enrol this vault's device with the server using a one-time code.
 
@@ -173,8 +205,8 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     if not 4 <= len(code) <= 64:
         raise ValidationError("The enrolment code should look like ABCD-EFGH-JKLM-NPQR.")
     url = server_url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise ValidationError("The server address should start with https://")
+    if not _address_allowed(url):
+        raise ValidationError("The server address must start with https://")
     request = EnrolRequest(code=code, device_id=store.device_id, label=label)
     with Transport(url, backoff=Backoff(attempts=3)) as t:
         try:
@@ -377,8 +409,8 @@ def _record_history(
                     detail=detail[:2000],
                 )
             )
-    except Exception:  # the history is a convenience; never hide the sync's own outcome
-        log.warning("could not record the sync in the history", exc_info=True)
+    except Exception as exc:  # the history is a convenience; never hide the sync's own outcome
+        log.warning("could not record the sync in the history:\n%s", _safe_traceback(exc))
 
 
 # -- status and history ---------------------------------------------------------------------
