@@ -13,10 +13,12 @@ from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision, Outcome
 from linksdesk.core.errors import NotFoundError, ValidationError
+from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
+from linksdesk.storage.tables import SyncColumns
 
 MAX_NOTE = 100_000
 
@@ -93,22 +95,25 @@ def write_note(
             contact = records.live(tx.session, ContactRow, contact_id, "contact")
             if contact.participant_id != person.id:
                 raise ValidationError("Contact belongs to someone else's record.")
-        note = tx.insert(
-            NoteRow(
-                participant_id=person.id, contact_id=contact_id, written_at=when, sharing=sharing
-            )
+        note = NoteRow(
+            id=uuid7(),
+            participant_id=person.id,
+            contact_id=contact_id,
+            written_at=when,
+            sharing=sharing,
         )
-        rev = tx.insert(
-            RevisionRow(
-                note_id=note.id,
-                participant_id=person.id,
-                revision=1,
-                base_revision_id=None,
-                body=body,
-                written_at=when,
-                sharing=sharing,
-            )
+        rev = RevisionRow(
+            note_id=note.id,
+            participant_id=person.id,
+            revision=1,
+            base_revision_id=None,
+            body=body,
+            written_at=when,
+            sharing=sharing,
         )
+        # together: one statement per table, one pass for outbox, search and audit
+        rows: list[SyncColumns] = [note, rev]
+        tx.insert_many(rows)
         return Outcome(_to_note(note, [rev]), tx.changes)
 
 

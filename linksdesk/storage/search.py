@@ -45,13 +45,21 @@ def _entry(row: Any) -> tuple[str, str, str | None, str, str] | None:
     return None
 
 
-def reindex_row(session: Session, row: Any) -> None:
-    """Bring the index entry of ``row`` in line with it (removed when the row is deleted)."""
+def reindex_row(session: Session, row: Any, *, new: bool = False) -> None:
+    """Bring the index entry of ``row`` in line with it (removed when the row is deleted).
+
+    ``new``: the row was just inserted here (``WriteTx.insert``). A new row has no entry of
+    its own yet, and a note's first revision (revision 1, no base) is its latest, so neither
+    the old entry nor the latest revision is looked up for those.
+    """
     entry = _entry(row)
     if entry is None:
         return
     entity, row_id, participant_id, title, body = entry
-    if isinstance(row, NoteRevision):
+    first_revision = (
+        isinstance(row, NoteRevision) and row.revision == 1 and row.base_revision_id is None
+    )
+    if isinstance(row, NoteRevision) and not (new and first_revision):
         # a note is indexed by its latest revision only
         latest = session.scalar(
             select(NoteRevision)
@@ -62,24 +70,32 @@ def reindex_row(session: Session, row: Any) -> None:
         if latest is not None and latest.id != row.id:
             row = latest
             _, row_id, participant_id, title, body = _entry(latest)  # type: ignore[misc]
-    remove(session, entity, row_id)
+    if not (new and (first_revision or not isinstance(row, NoteRevision))):
+        remove(session, entity, row_id)
     if not getattr(row, "deleted", False):
-        session.execute(
-            text(
-                "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-                "VALUES (:e, :r, :p, :t, :b)"
-            ),
-            {"e": entity, "r": row_id, "p": participant_id, "t": title, "b": body},
-        )
-        # FTS5 answers RETURNING rowid with -1; last_insert_rowid() is the real one
-        doc = session.execute(text("SELECT last_insert_rowid()")).scalar_one()
-        session.execute(
-            text(
-                "INSERT INTO search_key (entity, row_id, participant_id, doc) "
-                "VALUES (:e, :r, :p, :d)"
-            ),
-            {"e": entity, "r": row_id, "p": participant_id, "d": doc},
-        )
+        _add(session, entity, row_id, participant_id, title, body)
+
+
+def _add(
+    session: Session, entity: str, row_id: str, participant_id: str | None, title: str, body: str
+) -> None:
+    """One new index entry and its key."""
+    params = {"e": entity, "r": row_id, "p": participant_id, "t": title, "b": body}
+    session.execute(
+        text(
+            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+            "VALUES (:e, :r, :p, :t, :b)"
+        ),
+        params,
+    )
+    # FTS5 answers RETURNING rowid with -1; last_insert_rowid() is the real one
+    session.execute(
+        text(
+            "INSERT INTO search_key (entity, row_id, participant_id, doc) "
+            "VALUES (:e, :r, :p, last_insert_rowid())"
+        ),
+        params,
+    )
 
 
 def index_new_rows(session: Session, rows: Sequence[Any]) -> None:
@@ -113,6 +129,10 @@ def index_new_rows(session: Session, rows: Sequence[Any]) -> None:
         entity, row_id, participant_id, title, body = _entry(revision)  # type: ignore[misc]
         entries[(entity, row_id)] = (participant_id, title, body)
     if not entries:
+        return
+    if len(entries) == 1:  # one entry (a note saved, say): its rowid needs no look-up
+        ((entity, row_id), (participant_id, title, body)) = next(iter(entries.items()))
+        _add(session, entity, row_id, participant_id, title, body)
         return
     # FTS5 reads its rowids in order, so the newest one is the first it returns backwards
     top = session.execute(

@@ -134,7 +134,7 @@ class WriteTx:
         row.field_hlc = {c: stamp for c in cols}
         self.session.add(row)
         self.session.flush()
-        self._after(row, "upsert", frozenset(cols), {}, AuditAction.CREATE)
+        self._after(row, "upsert", frozenset(cols), {}, AuditAction.CREATE, new=True)
         self.changes.created.append((row.__tablename__, row.id))  # type: ignore[attr-defined]
         return row
 
@@ -362,13 +362,15 @@ class WriteTx:
         changed: frozenset[str],
         base: dict[str, str],
         action: AuditAction,
+        *,
+        new: bool = False,
     ) -> None:
         table = row.__tablename__
         if table == "consent":
             self._shared_cache.pop(row.participant_id, None)
         participant_id = row.id if table == "participant" else getattr(row, "participant_id", None)
         if table in search.INDEXED_TABLES:
-            search.reindex_row(self.session, row)
+            search.reindex_row(self.session, row, new=new)
         self.queue(
             RowChange(
                 table=table,
