@@ -6,11 +6,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import NotFoundError, ValidationError
+from linksdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from linksdesk.storage.engine import READ_ONLY_OPTION
 from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import SyncColumns
+from linksdesk.sync import state
 
 Row = TypeVar("Row", bound=SyncColumns)
 E = TypeVar("E", bound=StrEnum)
@@ -26,11 +29,58 @@ def now() -> dt.datetime:
 
 
 def live(session: Session, table: type[Row], row_id: str, what: str) -> Row:
-    """The row with this id unless it is missing or deleted (then NotFoundError)."""
+    """The row with this id unless it is missing or deleted (then NotFoundError).
+
+    In a write transaction it also arms the read-only guard: changes to a participant whose
+    case was handed to a colleague (kept here read-only) raise ConflictError when flushed.
+    """
     row = session.get(table, row_id) if isinstance(row_id, str) else None
     if row is None or row.deleted:
         raise NotFoundError(f"That {what} could not be found. It may have been removed or erased.")
+    if _writing(session):
+        _guard_read_only(session)
     return row
+
+
+READ_ONLY_MESSAGE = (
+    "This person's case has moved to another links worker; their record here is read-only."
+)
+_GUARD = "linksdesk_read_only_participants"
+
+
+def _writing(session: Session) -> bool:
+    # Store.read() sessions are bound through storage.engine.reader(); anything else writes
+    return not session.get_bind().get_execution_options().get(READ_ONLY_OPTION, False)
+
+
+def read_only_participants(session: Session) -> frozenset[str]:
+    """Participants handed to a colleague whose records stay here read-only (sync sets it)."""
+    with session.no_autoflush:
+        return frozenset(str(p) for p in state.get(session, state.READ_ONLY, []))
+
+
+def _guard_read_only(session: Session) -> None:
+    # checked at flush, not at look-up: some reads run in a write transaction (a view is
+    # audited), and they must still work on a read-only copy
+    if _GUARD in session.info:
+        return
+    read_only = read_only_participants(session)
+    session.info[_GUARD] = read_only
+    if read_only:
+        event.listen(session, "before_flush", _refuse_read_only_changes)
+
+
+def _participant_of(obj: object) -> object:
+    return obj.id if isinstance(obj, ParticipantRow) else getattr(obj, "participant_id", None)
+
+
+def _refuse_read_only_changes(session: Session, _context: Any, _instances: Any) -> None:
+    read_only: frozenset[str] = session.info.get(_GUARD, frozenset())
+    changed = [*session.new, *session.deleted]
+    changed += [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in changed:
+        if isinstance(obj, SyncColumns) and _participant_of(obj) in read_only:
+            raise ConflictError(READ_ONLY_MESSAGE)
 
 
 def participant(session: Session, participant_id: str) -> ParticipantRow:
