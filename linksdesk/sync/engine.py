@@ -422,14 +422,31 @@ class SyncEngine:
         try:
             answer = self.t.post("push", request, PushResponse)
         except RequestRefused as exc:
-            if exc.status in (409,):
+            if exc.status == 409:
+                # resending the same batch would be refused forever: let its changes go out
+                # under a new key next time (the server applies each change_id only once)
+                self._release_batch(request)
                 raise SyncError(str(exc)) from None
             self._refused_batch(request, str(exc))
             return
         self._point("push:answered")
         with self._tx() as s:
-            self._record(s, request, answer)
+            answered = self._record(s, request, answer)
             self._point("push:before-commit")
+        if not answered:
+            # resending at once would get the same silence: stop here, keep them queued
+            raise SyncError(
+                "The server did not confirm the changes sent; they will be sent again next time."
+            )
+
+    def _release_batch(self, request: PushRequest) -> None:
+        """Forget the pending batch; its rows go back to the queue, to be batched again."""
+        with self._tx() as s:
+            state.drop(s, state.PENDING_BATCH)
+            s.execute(
+                update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
+            )
+        log.info("server refused batch %s (409); its changes will be sent again", request.batch_key)
 
     def _refused_batch(self, request: PushRequest, reason: str) -> None:
         """The server could not take the batch as a whole: split it, down to one change."""
@@ -448,8 +465,10 @@ class SyncEngine:
                 self.run.batch_size = max(1, len(request.changes) // 2)
                 log.info("server refused a batch of %d; retrying smaller", len(ids))
 
-    def _record(self, s: Session, request: PushRequest, answer: PushResponse) -> None:
-        """Record the server's answers and drop the acknowledged outbox rows, together."""
+    def _record(self, s: Session, request: PushRequest, answer: PushResponse) -> int:
+        """Record the server's answers and drop the acknowledged outbox rows, together.
+
+        Returns how many changes were answered; the rest go back to the queue."""
         sent = {c.change_id: c for c in request.changes}
         done: list[str] = []
         for result in answer.results:
@@ -477,8 +496,13 @@ class SyncEngine:
         # acknowledged: gone from the outbox in the transaction that records the answers
         for chunk in _chunks(done, 500):
             s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
+        # sent but not answered: back in the queue, or no later batch would ever take them
+        s.execute(
+            update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
+        )
         state.drop(s, state.PENDING_BATCH)
         s.flush()
+        return len(done)
 
     def _local_row(self, s: Session, change: Change) -> Any:
         shape = SHAPES.get(change.table)
