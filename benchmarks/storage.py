@@ -4,8 +4,8 @@ Run: .venv/bin/python benchmarks/storage.py [--participants 5000] [--dir DIR] [-
 
 Each figure is a ratio against the same work done more directly in the same run:
 
-- save: one case note through ``Store.write`` (note + revision, with outbox, search index
-  and audit) against raw INSERTs of the same rows with sqlcipher3 (target ≤ 3×);
+- save: one case note through ``casework.notes.write_note`` (note + revision, with outbox,
+  search index and audit) against raw INSERTs of the same rows with sqlcipher3 (target ≤ 3×);
 - search: ``storage.search.search`` (ranked FTS5 over every note) against the same SQL run
   raw (≤ 1.5×);
 - caseload: ``casework.lists.caseload`` (the whole list) against its SQL run raw (≤ 2×);
@@ -352,9 +352,9 @@ def measure_vault(folder: Path, w: Workload, saves: int, repeats: int) -> dict[s
     from linksdesk.casework.casebook import Casebook
     from linksdesk.casework.dto import CaseloadQuery
     from linksdesk.casework.lists import caseload
+    from linksdesk.casework.notes import write_note
     from linksdesk.storage import keyfile, search
     from linksdesk.storage.engine import connect_raw
-    from linksdesk.storage.tables import Note, NoteRevision
     from linksdesk.storage.vault import Vault
     from linksdesk.sync.policy import SyncPolicy
 
@@ -373,18 +373,7 @@ def measure_vault(folder: Path, w: Workload, saves: int, repeats: int) -> dict[s
             pid = w.participants[n % len(w.participants)]
             when = dt.datetime(2026, 3, 2, 10, 30)
             body = f"Vault benchmark note {n}: talked about the walking group and the food bank."
-            with store.write() as tx:
-                note = tx.insert(Note(participant_id=pid, contact_id=None, written_at=when))
-                tx.insert(
-                    NoteRevision(
-                        note_id=note.id,
-                        participant_id=pid,
-                        revision=1,
-                        base_revision_id=None,
-                        body=body,
-                        written_at=when,
-                    )
-                )
+            write_note(cb, pid, body, written_at=when)  # the path the app saves through
 
         saves_v, saves_r = interleaved(saves, vault_save, lambda n: raw_save(raw, w, n, head))
         results["save"] = (median_ms(saves_v), median_ms(saves_r))
