@@ -15,7 +15,6 @@ import logging
 import logging.handlers
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -29,6 +28,7 @@ from linksdesk.core.errors import (
     VaultExistsError,
     WeakPassphraseError,
 )
+from linksdesk.core.logsafe import safe_traceback
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -89,14 +89,6 @@ def configure_logging() -> Path | None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs with ids
     return path
-
-
-def safe_traceback(exc: BaseException) -> str:
-    """Exception type and stack frames without the message, which may hold personal data."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
-    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
-    return "\n".join(lines)
 
 
 def one_line(text: str) -> str:

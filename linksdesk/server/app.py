@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from linksdesk.core.logsafe import safe_traceback as _safe_traceback
 from linksdesk.server.api.limits import BodySizeLimit
 from linksdesk.server.api.routes import router
 from linksdesk.server.db import Database, check_ready
@@ -42,15 +42,6 @@ def _validation_message(exc: RequestValidationError) -> str:
     more = len(exc.errors()) - 3
     text = "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
     return f"The request is not valid ({text})."
-
-
-def _safe_traceback(exc: BaseException) -> str:
-    """Exception type and stack frames without the message, which may quote request values."""
-    # same as linksdesk.app.safe_traceback, which the server may not import
-    frames = traceback.extract_tb(exc.__traceback__)
-    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
-    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
-    return "\n".join(lines)
 
 
 def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:

@@ -16,7 +16,6 @@ import ipaddress
 import logging
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -36,6 +35,7 @@ from linksdesk.core.errors import (
     UserError,
     ValidationError,
 )
+from linksdesk.core.logsafe import safe_traceback as _safe_traceback
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.engine import translated_errors
 from linksdesk.storage.store import Store
@@ -182,15 +182,6 @@ def _address_allowed(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _safe_traceback(exc: BaseException) -> str:
-    """Exception type and stack frames without the message, which may quote values."""
-    # same as linksdesk.app.safe_traceback, which the sync layer may not import
-    frames = traceback.extract_tb(exc.__traceback__)
-    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
-    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
-    return "\n".join(lines)
 
 
 def enrol(target: Target, server_url: str, code: str, *, label: str | None = None) -> EnrolResult:

@@ -6,7 +6,6 @@ import itertools
 import logging
 import queue
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
+from linksdesk.core.logsafe import safe_traceback
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,6 @@ class JobCancelled(Exception):
 def is_expected(exc: BaseException) -> bool:
     """True for errors meant for people (user or environment); anything else is a bug."""
     return isinstance(exc, (LinksDeskError, JobCancelled))
-
-
-def safe_traceback(exc: BaseException) -> str:
-    """Exception type and stack frames, without the message (it may hold personal data)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    lines = [f"{type(exc).__module__}.{type(exc).__qualname__}"]
-    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in frames]
-    return "\n".join(lines)
 
 
 @dataclass(eq=False)
