@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -314,6 +315,7 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
             answer = PushResponse.model_validate(done.response)
             return answer.model_copy(update={"replayed": True})
         batch = _BatchApplier(s, ctx, counter, req.batch_key)
+        batch.prefetch(req.changes)
         results = [batch.apply(change) for change in req.changes]
         results = batch.scrub_erased(req.changes, results)
         counter.save()
@@ -331,15 +333,22 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
 
 def latest_team_consent(s: Session, participant_id: str) -> bool | None:
     """What the latest team-sharing consent the server holds says (None: none held)."""
+    return _latest_of(
+        s.scalars(
+            select(Record).where(
+                Record.table_name == "consent",
+                Record.participant_id == participant_id,
+                Record.deleted == false(),
+            )
+        )
+    )
+
+
+def _latest_of(consents: Iterable[Record]) -> bool | None:
+    """What the latest team-sharing consent among ``consents`` (not deleted) says."""
     best: tuple[int, str] | None = None
     given: bool | None = None
-    for rec in s.scalars(
-        select(Record).where(
-            Record.table_name == "consent",
-            Record.participant_id == participant_id,
-            Record.deleted == false(),
-        )
-    ):
+    for rec in consents:
         if rec.fields.get("scope") != "team":
             continue
         version = rec.fields.get("version")
@@ -352,17 +361,6 @@ def latest_team_consent(s: Session, participant_id: str) -> bool | None:
 def _version(rec: Record) -> int:
     version = rec.fields.get("version")
     return version if isinstance(version, int) else 0
-
-
-def _is_team_consent(s: Session, ch: Change) -> bool:
-    """Whether ``ch`` is about a team-sharing consent record (its scope, or the held row's)."""
-    if ch.table != "consent":
-        return False
-    scope = ch.fields.get("scope")
-    if scope is None:
-        held = s.get(Record, (ch.table, ch.row_id))
-        scope = held.fields.get("scope") if held is not None else None
-    return bool(scope == "team")
 
 
 def _kept_owner(s: Session, participant_id: str) -> str | None:
@@ -441,12 +439,142 @@ class _BatchApplier:
         self.now = now_ms()
         self.seen: dict[str, ChangeResult] = {}
         self.erased: set[str] = set()
+        # per-batch look-ups, loaded for the whole batch by prefetch() and kept current as
+        # the batch writes; a key missing from a cache falls back to a query
+        self.absent_ops: set[str] = set()
+        self.absent_workers: set[str] = set()
+        self.absent_records: set[tuple[str, str]] = set()
+        self.created: dict[tuple[str, str], Record] = {}
+        self.access: dict[str, ParticipantAccess | None] = {}  # pid -> owner access row
+        self.no_erasure: set[str] = set()
+        self.kept_owner: dict[str, str | None] = {}
+        self.consents: dict[str, list[Record]] = {}  # pid -> every consent record held
+        # the session's identity map holds unchanged rows weakly: keep the loaded ones
+        self.held: list[object] = []
+
+    # - the batch's look-ups in a few queries -
+    def prefetch(self, changes: list[Change]) -> None:
+        """Load what the batch's changes will look up, a query per kind (not per change).
+
+        Rows land in the session's identity map, so ``Session.get`` answers from memory;
+        what is not there is remembered as absent until the batch itself writes it.
+        """
+        s = self.s
+        if not changes:
+            return
+        ids = {ch.change_id for ch in changes}
+        ops = list(s.scalars(select(AppliedOp).where(AppliedOp.change_id.in_(ids))))
+        self.absent_ops = ids - {op.change_id for op in ops}
+        self.held.extend(ops)
+        owners = {ch.owner for ch in changes}
+        workers = list(s.scalars(select(Worker).where(Worker.id.in_(owners))))
+        self.absent_workers = owners - {w.id for w in workers}
+        self.held.extend(workers)
+        by_table: dict[str, set[str]] = {}
+        for ch in changes:
+            by_table.setdefault(ch.table, set()).add(ch.row_id)
+        for table, rows in by_table.items():
+            recs = list(
+                s.scalars(select(Record).where(Record.table_name == table, Record.row_id.in_(rows)))
+            )
+            self.absent_records |= {(table, r) for r in rows - {rec.row_id for rec in recs}}
+            self.held.extend(recs)
+        pids: set[str] = set()
+        for ch in changes:
+            if ch.participant_id is not None:
+                pids.add(ch.participant_id)
+            if ch.op is Op.ERASE:
+                pids.add(ch.row_id)
+        if not pids:
+            return
+        self.access = dict.fromkeys(pids)
+        for acc in s.scalars(
+            select(ParticipantAccess).where(
+                ParticipantAccess.participant_id.in_(pids), ParticipantAccess.mode == OWNER
+            )
+        ):
+            if self.access[acc.participant_id] is None:  # the first, as owner_access()
+                self.access[acc.participant_id] = acc
+        erased = set(
+            s.scalars(select(Erasure.participant_id).where(Erasure.participant_id.in_(pids)))
+        )
+        self.no_erasure = pids - erased
+        self.consents = {pid: [] for pid in pids}
+        for rec in s.scalars(
+            select(Record).where(Record.table_name == "consent", Record.participant_id.in_(pids))
+        ):
+            self.consents[str(rec.participant_id)].append(rec)
+        unowned = [pid for pid, acc in self.access.items() if acc is None]
+        if unowned:
+            self.kept_owner = dict.fromkeys(unowned)
+            for pid, owner in s.execute(
+                select(Record.participant_id, func.min(Record.owner))
+                .where(Record.participant_id.in_(unowned))
+                .group_by(Record.participant_id)
+            ):
+                self.kept_owner[str(pid)] = owner
+
+    def _forget(self, pid: str) -> None:
+        """Erasure or withdrawal rewrote this participant's rows: look them up afresh."""
+        self.access.pop(pid, None)
+        self.no_erasure.discard(pid)
+        self.kept_owner.pop(pid, None)
+        self.consents.pop(pid, None)
+        self.created.clear()
+
+    def _applied(self, change_id: str) -> AppliedOp | None:
+        if change_id in self.absent_ops:
+            return None
+        return self.s.get(AppliedOp, change_id)
+
+    def _worker(self, worker_id: str) -> Worker | None:
+        if worker_id in self.absent_workers:
+            return None
+        return self.s.get(Worker, worker_id)
+
+    def _record(self, table: str, row_id: str) -> Record | None:
+        key = (table, row_id)
+        if key in self.created:
+            return self.created[key]
+        if key in self.absent_records:
+            return None
+        return self.s.get(Record, key)
+
+    def _owner_access(self, pid: str) -> ParticipantAccess | None:
+        if pid in self.access:
+            return self.access[pid]
+        return owner_access(self.s, pid)
+
+    def _erased(self, pid: str) -> bool:
+        if pid in self.no_erasure:
+            return False
+        return self.s.get(Erasure, pid) is not None
+
+    def _kept(self, pid: str) -> str | None:
+        if pid in self.kept_owner:
+            return self.kept_owner[pid]
+        return _kept_owner(self.s, pid)
+
+    def _latest_team_consent(self, pid: str) -> bool | None:
+        held = self.consents.get(pid)
+        if held is None:
+            return latest_team_consent(self.s, pid)
+        return _latest_of(rec for rec in held if not rec.deleted)
+
+    def _is_team_consent(self, ch: Change) -> bool:
+        if ch.table != "consent":
+            return False
+        scope = ch.fields.get("scope")
+        if scope is None:
+            held = self._record(ch.table, ch.row_id)
+            scope = held.fields.get("scope") if held is not None else None
+        return bool(scope == "team")
 
     # - one change -
     def apply(self, change: Change) -> ChangeResult:
         if change.change_id in self.seen:
             return self.seen[change.change_id]
-        prior = self.s.get(AppliedOp, change.change_id)
+        prior = self._applied(change.change_id)
         if prior is not None and prior.status != ChangeStatus.REJECTED:
             result = ChangeResult.model_validate(prior.result)  # never applied twice
         else:
@@ -506,7 +634,7 @@ class _BatchApplier:
 
     # - the rules -
     def _check(self, ch: Change) -> Refusal | None:
-        s, ctx = self.s, self.ctx
+        ctx = self.ctx
         known = ch.table in SYNCABLE_TABLES or ch.table == CONFLICT_TABLE
         if not known:
             return Refusal.UNKNOWN_TABLE
@@ -532,10 +660,10 @@ class _BatchApplier:
                         return Refusal.BAD_ROUTING
                 elif name not in allowed:
                     return Refusal.LOCAL_FIELD
-        owner = s.get(Worker, ch.owner)
+        owner = self._worker(ch.owner)
         if owner is None or owner.team_id != ctx.team_id:
             return Refusal.OTHER_TEAM
-        existing = s.get(Record, (ch.table, ch.row_id))
+        existing = self._record(ch.table, ch.row_id)
         if existing is not None and existing.team_id != ctx.team_id:
             return Refusal.OTHER_TEAM
         if not is_participant_routed(ch.table):
@@ -547,7 +675,7 @@ class _BatchApplier:
         return self._check_participant(ch, existing)
 
     def _check_participant(self, ch: Change, existing: Record | None) -> Refusal | None:
-        s, ctx = self.s, self.ctx
+        ctx = self.ctx
         pid = ch.participant_id
         if pid is None:
             return Refusal.BAD_ROUTING
@@ -559,7 +687,7 @@ class _BatchApplier:
             return Refusal.BAD_ROUTING
         if ch.table == CONFLICT_TABLE and existing is None:
             return Refusal.BAD_ROUTING
-        access = owner_access(s, pid)
+        access = self._owner_access(pid)
         if access is not None and access.team_id != ctx.team_id:
             return Refusal.OTHER_TEAM
         if ch.op is Op.ERASE:
@@ -567,23 +695,23 @@ class _BatchApplier:
             if access is not None and access.worker_id != ctx.worker_id and not supervisor:
                 return Refusal.NOT_ALLOWED
             return None
-        if s.get(Erasure, pid) is not None and ch.table != RECEIPT_TABLE:
+        if self._erased(pid) and ch.table != RECEIPT_TABLE:
             return Refusal.ERASED
         if ch.owner != ctx.worker_id:
             return Refusal.NOT_YOUR_CASE
         if access is not None and access.worker_id != ctx.worker_id:
             return Refusal.NOT_YOUR_CASE
-        if access is None and _kept_owner(s, pid) not in (None, ctx.worker_id):
+        if access is None and self._kept(pid) not in (None, ctx.worker_id):
             return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
         needs_consent = ch.table == PARTICIPANT_TABLE or ch.table in PARTICIPANT_LINKED_TABLES
         # a team consent always comes in, given or withdrawn (without its note when withdrawn)
-        if not needs_consent or _is_team_consent(s, ch):
+        if not needs_consent or self._is_team_consent(ch):
             return None
         if ch.participant_shared is not True:
             return Refusal.NOT_SHARED
         # defence in depth: the server's own copy of the consent records says no (deletes
         # too: a tombstone would put the withdrawn case back on the caseload)
-        if latest_team_consent(s, pid) is False:
+        if self._latest_team_consent(pid) is False:
             return Refusal.CONSENT_WITHDRAWN
         return None
 
@@ -591,20 +719,21 @@ class _BatchApplier:
     def _merge(self, ch: Change) -> ChangeResult:
         s, ctx = self.s, self.ctx
         pid = ch.participant_id
-        had_access = pid is not None and owner_access(s, pid) is not None
+        had_access = pid is not None and self._owner_access(pid) is not None
         if pid is not None and not had_access:
             # first sight of this participant: the pushing worker's case
-            s.add(
-                ParticipantAccess(
-                    participant_id=pid,
-                    worker_id=ctx.worker_id,
-                    team_id=ctx.team_id,
-                    mode=OWNER,
-                    since_ms=self.now,
-                )
+            access = ParticipantAccess(
+                participant_id=pid,
+                worker_id=ctx.worker_id,
+                team_id=ctx.team_id,
+                mode=OWNER,
+                since_ms=self.now,
             )
+            s.add(access)
             s.flush()
-        rec = s.get(Record, (ch.table, ch.row_id))
+            if pid in self.access:
+                self.access[pid] = access
+        rec = self._record(ch.table, ch.row_id)
         merged = merge_fields(rec.fields if rec else None, rec.field_hlc if rec else None, ch)
         seq: int | None = None
         if merged.changed:
@@ -624,6 +753,10 @@ class _BatchApplier:
                     server_seq=0,
                 )
                 s.add(rec)
+                self.created[(ch.table, ch.row_id)] = rec
+                self.absent_records.discard((ch.table, ch.row_id))
+                if ch.table == "consent" and pid is not None and pid in self.consents:
+                    self.consents[pid].append(rec)
             seq = self._write(rec, ch, merged)
         for lost in merged.superseded:
             s.add(
@@ -639,9 +772,9 @@ class _BatchApplier:
                 )
             )
         conflict_ids = [self._keep_conflict(ch, rec, c) for c in merged.conflicts]
-        if pid is not None and _is_team_consent(s, ch):
+        if pid is not None and self._is_team_consent(ch):
             s.flush()
-            if latest_team_consent(s, pid) is False:
+            if self._latest_team_consent(pid) is False:
                 self._withdraw(pid, notify=had_access)
         return self._result(ch, merged, seq, rec, conflict_ids)
 
@@ -656,6 +789,7 @@ class _BatchApplier:
         is sent the withdrawing consent so their devices purge their copies too.
         """
         s = self.s
+        self._forget(pid)
         workers = sorted(
             set(
                 s.scalars(
@@ -817,10 +951,11 @@ class _BatchApplier:
     def _erase(self, ch: Change) -> ChangeResult:
         s, ctx = self.s, self.ctx
         pid = ch.row_id
-        if s.get(Erasure, pid) is not None:
+        if self._erased(pid):
             return ChangeResult(change_id=ch.change_id, status=ChangeStatus.APPLIED)
         s.flush()
-        access = owner_access(s, pid)
+        access = self._owner_access(pid)
+        self._forget(pid)
         linked = and_(Record.participant_id == pid, Record.table_name != RECEIPT_TABLE)
         removed = s.scalar(select(func.count()).select_from(Record).where(linked)) or 0
         s.execute(delete(Record).where(linked))
