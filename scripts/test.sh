@@ -8,5 +8,14 @@ echo "== ruff";          .venv/bin/ruff check .
 echo "== ruff format";   .venv/bin/ruff format --check .
 echo "== mypy";          .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports
-echo "== pytest"
-.venv/bin/pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
+# The Qt tests run in their own pytest processes, after the rest: a QApplication left in a
+# worker by a window test must never be processing events under a non-Qt test's teardown.
+# A crashed worker stops the run (no restart), so a crash fails fast instead of hanging.
+run_pytest() {
+  .venv/bin/pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile \
+    --max-worker-restart=0 "$@"
+}
+echo "== pytest (everything but the windows)"
+run_pytest --ignore=tests/ui "$@"
+echo "== pytest (windows, offscreen)"
+run_pytest tests/ui "$@"
