@@ -24,6 +24,7 @@ from linksdesk.casework import (
 from linksdesk.casework import dto as d
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ConsentScope
+from linksdesk.sync.protocol import PARTICIPANT_LINKED_TABLES, TEAM_TABLES
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.views.common import STATUS_TONE, Chip, Screen, heading, muted
 from linksdesk.ui.views.participant_goals import GoalsTab
@@ -33,25 +34,9 @@ from linksdesk.ui.views.participant_referrals import ReferralsTab
 from linksdesk.ui.views.participant_timeline import TimelineTab
 from linksdesk.ui.views.participant_wellbeing import WellbeingTab
 
-# entities whose change means the open record must be loaded again
-RECORD_ENTITIES = frozenset(
-    {
-        "participant",
-        "status_change",
-        "consent",
-        "referral",
-        "concern",
-        "contact",
-        "note",
-        "note_revision",
-        "goal",
-        "goal_step",
-        "relationship",
-        "onward_referral",
-        "measure",
-        "resource",
-    }
-)
+# entities whose change means the open record must be loaded again: the person, everything
+# linked to them, and the resources their onward referrals name
+RECORD_ENTITIES = frozenset(("participant", *PARTICIPANT_LINKED_TABLES, *TEAM_TABLES))
 
 
 @dataclass(frozen=True)
