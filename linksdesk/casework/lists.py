@@ -1,7 +1,7 @@
 """The lists a links worker lives by: diary, caseload, not seen lately, reviews due, outcomes due.
 
-Each list is one SQL query with aggregates (never a query per row), so it stays fast on a
-caseload of ten thousand participants.
+Each list is one SQL query (never a query per row), so it stays fast on a caseload of ten
+thousand participants.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
@@ -110,67 +110,45 @@ def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[Diary
     return diary(cb, records.today(today), days=1)
 
 
-# -- caseload ----------------------------------------------------------------------------------
-def _contact_stats(now: dt.datetime, ids: Sequence[str] | None = None) -> Any:
-    """Per participant: last time seen, next scheduled contact, appointments counted."""
-    query = (
-        select(
-            Contact.participant_id.label("participant_id"),
-            func.max(case((_SEEN, Contact.scheduled_at))).label("last_contact"),
-            func.min(
-                case(
-                    (
-                        and_(
-                            Contact.status == ContactStatus.SCHEDULED.value,
-                            Contact.scheduled_at >= now,
-                        ),
-                        Contact.scheduled_at,
-                    )
-                )
-            ).label("next_contact"),
-            func.sum(case((counted_clause(), 1), else_=0)).label("used"),
+# -- caseload ---------------------------------------------------------------------------------
+# Each figure of a caseload row is a subquery on that participant's own rows, through the
+# (participant_id, ...) indexes: the list then costs what its rows cost, and SQLite needs no
+# temporary table of every participant's totals (building and indexing one allocated memory
+# block by block, which SQLCipher's memory security makes dear).
+def _aggregates(now: dt.datetime) -> dict[str, Any]:
+    """Per participant: last time seen, next scheduled contact, appointments counted, open
+    goals, as labelled scalar subqueries correlated on the participant."""
+
+    def on_contacts(value: Any, *where: Any) -> Any:
+        own = and_(Contact.participant_id == P.id, Contact.deleted.is_(False), *where)
+        return select(value).where(own).scalar_subquery()
+
+    open_goals = (
+        select(func.count())
+        .where(
+            Goal.participant_id == P.id,
+            Goal.deleted.is_(False),
+            Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
         )
-        .where(Contact.deleted.is_(False))
-        .group_by(Contact.participant_id)
+        .scalar_subquery()
     )
-    if ids is not None:
-        query = query.where(Contact.participant_id.in_(ids))
-    return query.subquery("contact_stats")
-
-
-def _goal_stats(ids: Sequence[str] | None = None) -> Any:
-    query = (
-        select(Goal.participant_id.label("participant_id"), func.count().label("open_goals"))
-        .where(Goal.deleted.is_(False), Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]))
-        .group_by(Goal.participant_id)
-    )
-    if ids is not None:
-        query = query.where(Goal.participant_id.in_(ids))
-    return query.subquery("goal_stats")
+    upcoming = and_(Contact.status == ContactStatus.SCHEDULED.value, Contact.scheduled_at >= now)
+    return {
+        "last_contact": on_contacts(func.max(Contact.scheduled_at), _SEEN).label("last_contact"),
+        "next_contact": on_contacts(func.min(Contact.scheduled_at), upcoming).label("next_contact"),
+        "used": on_contacts(func.count(), counted_clause()).label("used"),
+        "open_goals": open_goals.label("open_goals"),
+    }
 
 
 def _caseload_select(
     today: dt.date, ids: Sequence[str] | None = None
 ) -> tuple[Any, dict[str, Any]]:
-    """Participants with their contact and goal aggregates (for ``ids`` only, when given)."""
-    stats = _contact_stats(_start_of(today), ids)
-    goals = _goal_stats(ids)
-    cols: dict[str, Any] = {
-        "last_contact": stats.c.last_contact,
-        "next_contact": stats.c.next_contact,
-        "used": func.coalesce(stats.c.used, 0),
-        "open_goals": func.coalesce(goals.c.open_goals, 0),
-    }
-    query = (
-        select(P.id)
-        .select_from(P)
-        .outerjoin(stats, stats.c.participant_id == P.id)
-        .outerjoin(goals, goals.c.participant_id == P.id)
-        .where(P.deleted.is_(False))
-    )
+    """Participants not deleted (``ids`` only, when given), and their aggregate columns."""
+    query = select(P.id).where(P.deleted.is_(False))
     if ids is not None:
         query = query.where(P.id.in_(ids))
-    return query, cols
+    return query, _aggregates(_start_of(today))
 
 
 def _row_columns(cols: dict[str, Any]) -> list[Any]:
@@ -182,10 +160,10 @@ def _row_columns(cols: dict[str, Any]) -> list[Any]:
         P.preferred_name,
         P.status,
         P.referred_on,
-        cols["last_contact"].label("last_contact"),
-        cols["next_contact"].label("next_contact"),
-        cols["used"].label("used"),
-        cols["open_goals"].label("open_goals"),
+        cols["last_contact"],
+        cols["next_contact"],
+        cols["used"],
+        cols["open_goals"],
     ]
 
 
@@ -214,18 +192,29 @@ def _nocase(column: Any) -> Any:
     return column.collate("NOCASE")
 
 
-def _sorted(query: Any, q: CaseloadQuery, cols: dict[str, Any]) -> Any:
-    sort = records.enum_arg(CaseloadSort, q.sort, "Sort by")
+_SORT_AGGREGATE = {
+    CaseloadSort.LAST_CONTACT: "last_contact",
+    CaseloadSort.NEXT_CONTACT: "next_contact",
+    CaseloadSort.APPOINTMENTS_USED: "used",
+    CaseloadSort.OPEN_GOALS: "open_goals",
+}
+
+
+def _sort_of(q: CaseloadQuery) -> CaseloadSort:
+    return records.enum_arg(CaseloadSort, q.sort, "Sort by")
+
+
+def _sorted(query: Any, q: CaseloadQuery) -> Any:
+    """Order by the query's sort; an aggregate is referred to by its column's name, so the
+    statement must select it (``_sort_column``) and SQLite computes it once a row."""
+    sort = _sort_of(q)
     keys: dict[CaseloadSort, list[Any]] = {
         CaseloadSort.NAME: [_nocase(P.family_name), _nocase(P.given_name)],
         # P999 before P1000: by length, then text
         CaseloadSort.PROGRAMME_ID: [func.length(P.programme_id), P.programme_id],
         CaseloadSort.STATUS: [P.status],
-        CaseloadSort.LAST_CONTACT: [cols["last_contact"]],
-        CaseloadSort.NEXT_CONTACT: [cols["next_contact"]],
-        CaseloadSort.APPOINTMENTS_USED: [cols["used"]],
-        CaseloadSort.OPEN_GOALS: [cols["open_goals"]],
         CaseloadSort.REFERRED_ON: [P.referred_on],
+        **{s: [literal_column(name)] for s, name in _SORT_AGGREGATE.items()},
     }
     order: list[Any] = []
     for key in keys[sort]:
@@ -234,6 +223,18 @@ def _sorted(query: Any, q: CaseloadQuery, cols: dict[str, Any]) -> Any:
     # a stable tie-break, so paging never repeats or skips a row
     order += [_nocase(P.family_name), _nocase(P.given_name), P.id]
     return query.order_by(*order)
+
+
+def _sort_column(q: CaseloadQuery, cols: dict[str, Any]) -> list[Any]:
+    """The aggregate column the sort needs selected (none for a sort on the participant)."""
+    name = _SORT_AGGREGATE.get(_sort_of(q))
+    return [cols[name]] if name else []
+
+
+def _paged(stmt: Any, q: CaseloadQuery) -> Any:
+    if q.limit is not None:
+        stmt = stmt.limit(q.limit)
+    return stmt.offset(q.offset) if q.offset else stmt
 
 
 def _to_caseload_row(r: Any, limit: int | None) -> CaseloadRow:
@@ -258,22 +259,20 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
         raise ValidationError("Page must start at 0 or later and hold at least one row.")
     limit = cb.settings().appointment_limit
     base, cols = _caseload_select(records.today(q.today))
-    columns = [*_row_columns(cols), func.count().over().label("total")]
-    stmt = _sorted(_filtered(base.with_only_columns(*columns), q), q, cols)
+    count = _filtered(base.with_only_columns(func.count(P.id)), q)
+    columns = _row_columns(cols)
     if q.limit is not None:
-        stmt = stmt.limit(q.limit)
-    if q.offset:
-        stmt = stmt.offset(q.offset)
+        # a page: the total rides along, computed once (the subquery is not correlated)
+        columns.append(count.scalar_subquery().label("total"))
+    stmt = _paged(_sorted(_filtered(base.with_only_columns(*columns), q), q), q)
     with cb.store.read() as s:
         rows = s.execute(stmt).all()
-        if rows:
+        if q.limit is None:
+            total = q.offset + len(rows)  # the whole rest of the list came back
+        elif rows:
             total = int(rows[0].total)
-        elif q.offset:
-            # past the end: the window count has no row to ride on
-            count = _filtered(base.with_only_columns(func.count(P.id)), q)
-            total = int(s.scalar(count) or 0)
         else:
-            total = 0
+            total = int(s.scalar(count) or 0)  # past the end: no row to carry the total
     return CaseloadPage(tuple(_to_caseload_row(r, limit) for r in rows), total, q.offset)
 
 
@@ -281,13 +280,9 @@ def caseload_ids(cb: Casebook, query: CaseloadQuery | None = None) -> list[str]:
     """Ids of every participant the query matches, in its order (for lazy table models)."""
     q = query or CaseloadQuery()
     base, cols = _caseload_select(records.today(q.today))
-    stmt = _sorted(_filtered(base.with_only_columns(P.id), q), q, cols)
-    if q.limit is not None:
-        stmt = stmt.limit(q.limit)
-    if q.offset:
-        stmt = stmt.offset(q.offset)
+    stmt = _paged(_sorted(_filtered(base.with_only_columns(P.id, *_sort_column(q, cols)), q), q), q)
     with cb.store.read() as s:
-        return list(s.scalars(stmt))
+        return [r.id for r in s.execute(stmt)]
 
 
 def caseload_rows(
@@ -300,7 +295,7 @@ def caseload_rows(
     unique = list(dict.fromkeys(ids))
     with cb.store.read() as s:
         for i in range(0, len(unique), CHUNK):
-            # the aggregates are restricted to the chunk too, so a page costs a page's work
+            # a page of rows costs a page's work: the aggregates are per participant
             base, cols = _caseload_select(day, unique[i : i + CHUNK])
             for r in s.execute(base.with_only_columns(*_row_columns(cols))):
                 found[r.id] = _to_caseload_row(r, limit)

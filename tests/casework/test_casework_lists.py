@@ -231,3 +231,28 @@ def test_lists_are_one_query_each_on_a_big_caseload(big_caseload: tuple[Casebook
     # the aggregate agrees with counting one participant's contacts by hand
     sample = rows[17]
     assert sample.appointments_used == K.appointment_use(cb, sample.participant_id).used
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_sort_orders_ids_and_pages_alike(
+    big_caseload: tuple[Casebook, int], descending: bool
+) -> None:
+    """The ids a lazy table loads, and the pages of rows, come in the same order for every
+    sort, aggregate columns included, with empty values last and the total right."""
+    cb, _size = big_caseload
+    for sort in CaseloadSort:
+        q = CaseloadQuery(sort=sort, descending=descending, today=TODAY)
+        ids = L.caseload_ids(cb, q)
+        whole = L.caseload(cb, q)
+        assert [r.participant_id for r in whole.rows] == ids and whole.total == len(ids)
+        page = L.caseload(
+            cb, CaseloadQuery(sort=sort, descending=descending, today=TODAY, offset=40, limit=30)
+        )
+        assert [r.participant_id for r in page.rows] == ids[40:70] and page.total == len(ids)
+        past = L.caseload(cb, CaseloadQuery(sort=sort, today=TODAY, offset=len(ids), limit=5))
+        assert past.rows == () and past.total == len(ids)
+        if sort is CaseloadSort.NEXT_CONTACT:
+            keys = [r.next_contact for r in whole.rows]
+            filled = [k for k in keys if k is not None]
+            assert filled == sorted(filled, reverse=descending)
+            assert keys == filled + [None] * (len(keys) - len(filled))  # empty ones last
