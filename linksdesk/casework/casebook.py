@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from linksdesk.casework import records
 from linksdesk.casework.dto import CheckReport, PassphraseStrength
 from linksdesk.core.errors import ValidationError, VaultLockedError
 from linksdesk.core.settings import Settings
@@ -130,6 +131,15 @@ class Casebook:
     def _audit(self, action: AuditAction, entity: str, entity_id: str | None = None) -> None:
         with self.store.write() as tx:
             tx.audit(action, entity, entity_id)
+
+    # -- handed-over cases ---------------------------------------------------------------------
+    def read_only_participants(self) -> frozenset[str]:
+        """Participants handed to a colleague and kept here read-only (sync marks them).
+
+        Casework refuses changes to them; the desktop uses this to say so before anyone tries.
+        """
+        with self.store.read() as s:
+            return records.read_only_participants(s)
 
     # -- settings ------------------------------------------------------------------------------
     def settings(self) -> Settings:

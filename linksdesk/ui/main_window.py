@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
             self.new_note,
             tr("Write a case note for the participant whose record is open"),
         )
+        self._tip_new_contact = self.action_new_contact.toolTip()
+        self._tip_new_note = self.action_new_note.toolTip()
         self.action_sync_now = self._action(
             "sync_now",
             tr("S&ync now"),
@@ -385,6 +387,10 @@ class MainWindow(QMainWindow):
         erased = getattr(self.participant_view, "sig_erased", None)
         if erased is not None:
             erased.connect(self._on_participant_erased)
+        # a record that arrives read-only (a handed-over case) takes the record actions away
+        self.participant_view.sig_loaded.connect(lambda _pid: self._update_record_actions())
+        self.caseload_view.sig_new_contact.connect(self.new_contact_for)
+        self.caseload_view.sig_new_note.connect(self.new_note_for)
         self.search_palette.sig_open_hit.connect(self.open_hit)
         self.sync.sig_status.connect(self._on_sync_status)
         self.sync.sig_running.connect(self._on_sync_running)
@@ -475,10 +481,24 @@ class MainWindow(QMainWindow):
     def _record_open(self) -> bool:
         return getattr(self.participant_view, "participant_id", None) is not None
 
+    def _record_editable(self) -> bool:
+        return self._record_open() and not self.participant_view.read_only
+
     def _update_record_actions(self) -> None:
         unlocked = self.session.is_unlocked
+        read_only = self._record_open() and self.participant_view.read_only
         for action in (self.action_new_contact, self.action_new_note):
-            action.setEnabled(unlocked and self._record_open())
+            action.setEnabled(unlocked and self._record_editable())
+        self.action_new_contact.setToolTip(
+            self.tr("This case was handed over: it can be read, not changed")
+            if read_only
+            else self._tip_new_contact
+        )
+        self.action_new_note.setToolTip(
+            self.tr("This case was handed over: it can be read, not changed")
+            if read_only
+            else self._tip_new_note
+        )
 
     # -- record actions -------------------------------------------------------------------
     def new_participant(self) -> None:
@@ -510,6 +530,17 @@ class MainWindow(QMainWindow):
             return
         self.show_view("record")
         self.participant_view.start_note()
+
+    def new_contact_for(self, participant_id: str) -> None:
+        """Open this person's record and record a contact (the caseload's context menu)."""
+        self.open_participant(participant_id)
+        if self._record_open():
+            self.participant_view.start_contact()
+
+    def new_note_for(self, participant_id: str) -> None:
+        self.open_participant(participant_id)
+        if self._record_open():
+            self.participant_view.start_note()
 
     # -- search and settings --------------------------------------------------------------
     def open_search(self) -> None:

@@ -17,6 +17,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # the offscreen platform says this for every top-level window; it is not our warning
     config.addinivalue_line("qt_log_ignore", "This plugin does not support propagateSizeHints")
     config.addinivalue_line("qt_log_ignore", "This plugin does not support raise")
+    # and this for every popup menu it shows
+    config.addinivalue_line("qt_log_ignore", "This plugin does not support grabbing the keyboard")
 
 
 @pytest.fixture

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -51,11 +54,25 @@ def _appointments(row: CaseloadRow) -> str:
     return text + "  ⚠ over" if row.over_limit else text
 
 
-def caseload_columns(tr: Any) -> list[Column[CaseloadRow]]:
+def caseload_columns(
+    tr: Any, read_only: Callable[[str], bool] = lambda _pid: False
+) -> list[Column[CaseloadRow]]:
+    """The caseload's columns; ``read_only(pid)`` marks handed-over cases kept here to read."""
+
+    def status(row: CaseloadRow) -> str:
+        if read_only(row.participant_id):
+            return tr("{status} · handed over").format(status=row.status.label)
+        return row.status.label
+
+    def status_tip(row: CaseloadRow) -> str | None:
+        if read_only(row.participant_id):
+            return tr("Handed over to another links worker: you can read it, not change it.")
+        return None
+
     return [
         Column(tr("Programme id"), lambda r: r.programme_id),
         Column(tr("Name"), lambda r: r.display_name),
-        Column(tr("Status"), lambda r: r.status.label),
+        Column(tr("Status"), status, sort=lambda r: r.status.label, tooltip=status_tip),
         Column(tr("Last contact"), lambda r: _when(r.last_contact)),
         Column(tr("Next contact"), lambda r: _when(r.next_contact)),
         Column(
@@ -71,18 +88,28 @@ def caseload_columns(tr: Any) -> list[Column[CaseloadRow]]:
     ]
 
 
+def load_caseload(cb: Any, query: CaseloadQuery) -> tuple[list[str], frozenset[str]]:
+    """Runs on the DB thread: the ids in order, and which of them are read-only copies."""
+    return lists.caseload_ids(cb, query), cb.read_only_participants()
+
+
 class CaseloadView(Screen):
     """A lazily filled table of the caseload; Enter or double-click opens the record."""
 
     sig_rows_loaded = Signal()  # a page of rows arrived and is painted on the next frame
     sig_new_participant = Signal()
+    sig_new_contact = Signal(str)  # participant id (context menu)
+    sig_new_note = Signal(str)  # participant id (context menu)
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Caseload"))
+        self.read_only: frozenset[str] = frozenset()
         self.model: LazyRowsModel[CaseloadRow] = LazyRowsModel(
-            caseload_columns(tr), id_of=lambda r: r.participant_id, parent=self
+            caseload_columns(tr, lambda pid: pid in self.read_only),
+            id_of=lambda r: r.participant_id,
+            parent=self,
         )
         self.proxy = SqlOrderProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -134,6 +161,7 @@ class CaseloadView(Screen):
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         open_on_activate(self.table, self.sig_open_participant.emit)
+        self._make_row_actions()
         self.setTabOrder(self.filter_edit, self.status_box)
         self.setTabOrder(self.status_box, self.new_button)
         self.setTabOrder(self.new_button, self.table)
@@ -168,7 +196,7 @@ class CaseloadView(Screen):
 
     def refresh(self) -> None:
         self._filter_timer.stop()
-        self.run(lists.caseload_ids, self.query(), on_done=self._on_ids)
+        self.run(load_caseload, self.query(), on_done=self._on_ids)
 
     def on_changes(self, changes: Changes) -> None:
         if not relevant(
@@ -186,12 +214,76 @@ class CaseloadView(Screen):
         super().clear()
         self._filter_timer.stop()
         self.model.clear()
+        self.read_only = frozenset()
         self.filter_edit.clear()
         self._filter_timer.stop()  # clearing the text restarted it
         self.count_label.clear()
 
+    # -- the row's context menu (right click, the Menu key or Shift+F10) -------------------
+    def _make_row_actions(self) -> None:
+        tr = self.tr
+        self.open_action = QAction(tr("&Open record"), self)
+        self.open_action.triggered.connect(self._open_current)
+        self.contact_action = QAction(tr("Record a &contact…"), self)
+        self.contact_action.triggered.connect(lambda: self._emit_for_current(self.sig_new_contact))
+        self.note_action = QAction(tr("Write a case &note"), self)
+        self.note_action.triggered.connect(lambda: self._emit_for_current(self.sig_new_note))
+        self.handed_over_action = QAction(
+            tr("Handed over to another links worker: read only"), self
+        )
+        self.handed_over_action.setEnabled(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_menu)
+        self.row_menu: QMenu | None = None
+
+    def current_participant(self) -> str | None:
+        index = self.table.currentIndex()
+        pid = index.siblingAtColumn(0).data(ID_ROLE) if index.isValid() else None
+        return str(pid) if pid else None
+
+    def row_menu_for(self, participant_id: str) -> QMenu:
+        """The context menu of one row; edit actions are off for a handed-over case."""
+        editable = participant_id not in self.read_only
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Actions for this participant"))
+        menu.addAction(self.open_action)
+        menu.addSeparator()
+        for action in (self.contact_action, self.note_action):
+            action.setEnabled(editable)
+            menu.addAction(action)
+        if not editable:
+            menu.addSeparator()
+            menu.addAction(self.handed_over_action)
+        return menu
+
+    def _on_table_menu(self, pos: QPoint) -> None:
+        # a right click has made its row current already; from the keyboard (Menu key,
+        # Shift+F10) the menu is about the current row, so it opens beside that row
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        if self.table.indexAt(pos).row() != index.row():
+            pos = self.table.visualRect(index).bottomLeft()
+        pid = self.current_participant()
+        if pid is None:
+            return
+        self.row_menu = self.row_menu_for(pid)
+        self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _open_current(self) -> None:
+        pid = self.current_participant()
+        if pid:
+            self.sig_open_participant.emit(pid)
+
+    def _emit_for_current(self, signal: Any) -> None:
+        pid = self.current_participant()
+        # checked again here: the menu may have been built before a sync changed things
+        if pid and pid not in self.read_only:
+            signal.emit(pid)
+
     # -- internals ----------------------------------------------------------------------
-    def _on_ids(self, ids: list[str]) -> None:
+    def _on_ids(self, loaded: tuple[list[str], frozenset[str]]) -> None:
+        ids, self.read_only = loaded
         current = self.table.currentIndex()
         keep = current.siblingAtColumn(0).data(ID_ROLE) if current.isValid() else None
         self.model.set_ids(ids)

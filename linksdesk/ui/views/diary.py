@@ -36,6 +36,11 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def load_week(cb: Any, start: dt.date) -> tuple[list[DiaryEntry], frozenset[str]]:
+    """Runs on the DB thread: the week's contacts and which people are read-only copies."""
+    return lists.diary(cb, start, days=7), cb.read_only_participants()
+
+
 def entry_text(e: DiaryEntry) -> str:
     parts = [e.kind.label]
     if e.venue:
@@ -55,6 +60,7 @@ class DiaryView(Screen):
         tr = self.tr
         self.setAccessibleName(tr("Diary"))
         self.start = week_start(dt.date.today())
+        self.read_only: frozenset[str] = frozenset()
         self.model: RecordTableModel[DiaryEntry] = RecordTableModel(
             [Column(tr("Contact"), entry_text, sort=lambda e: e.at)],
             id_of=lambda e: e.contact_id,
@@ -143,7 +149,7 @@ class DiaryView(Screen):
     # -- contract -----------------------------------------------------------------------
     def refresh(self) -> None:
         start = self.start
-        self.run(lists.diary, start, days=7, on_done=lambda rows: self._show(start, rows))
+        self.run(load_week, start, on_done=lambda loaded: self._show(start, *loaded))
 
     def on_changes(self, changes: Changes) -> None:
         if relevant(changes, "contact", "participant", "erasure"):
@@ -152,6 +158,7 @@ class DiaryView(Screen):
     def clear(self) -> None:
         super().clear()
         self.model.clear()
+        self.read_only = frozenset()
         self._selected = None
         self._update_actions()
 
@@ -165,6 +172,9 @@ class DiaryView(Screen):
     def record(self, status: ContactStatus) -> None:
         entry = self._selected
         if entry is None:
+            return
+        if entry.participant_id in self.read_only:
+            self.message.show_message(self._read_only_text(), "info")
             return
         self.write(
             contacts.record_outcome,
@@ -197,9 +207,10 @@ class DiaryView(Screen):
         return answer == QMessageBox.StandardButton.Yes
 
     # -- internals ----------------------------------------------------------------------
-    def _show(self, start: dt.date, rows: list[DiaryEntry]) -> None:
+    def _show(self, start: dt.date, rows: list[DiaryEntry], read_only: frozenset[str]) -> None:
         if start != self.start:
             return
+        self.read_only = read_only
         selected = self._selected.contact_id if self._selected else None
         self.model.set_rows(rows)
         self._selected = None
@@ -253,11 +264,18 @@ class DiaryView(Screen):
 
     def _update_actions(self) -> None:
         e = self._selected
+        read_only = e is not None and e.participant_id in self.read_only
         for b in (self.attended_button, self.dna_button, self.cancelled_button):
-            b.setEnabled(e is not None)
+            b.setEnabled(e is not None and not read_only)
         if e is None:
             self.selected_label.setText(self.tr("Choose a contact to record its outcome."))
         else:
-            self.selected_label.setText(
-                f"{e.at:%a %d %b %H:%M} — {e.display_name} ({e.programme_id}): {e.status.label}"
-            )
+            text = f"{e.at:%a %d %b %H:%M} — {e.display_name} ({e.programme_id}): {e.status.label}"
+            if read_only:
+                text += " — " + self.tr("handed over, read only")
+            self.selected_label.setText(text)
+
+    def _read_only_text(self) -> str:
+        return self.tr(
+            "This case was handed over to another links worker — you can read it, not change it."
+        )

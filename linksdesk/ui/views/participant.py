@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from linksdesk.ui.views.participant_profile import ProfileTab
 from linksdesk.ui.views.participant_referrals import ReferralsTab
 from linksdesk.ui.views.participant_timeline import TimelineTab
 from linksdesk.ui.views.participant_wellbeing import WellbeingTab
+from linksdesk.ui.widgets import InlineMessage
 
 # entities whose change means the open record must be loaded again: the person, everything
 # linked to them, and the resources their onward referrals name
@@ -57,6 +59,8 @@ class RecordData:
     onward: list[d.OnwardReferral]
     concerns: list[d.Concern]
     taxonomy: tuple[str, ...]
+    # handed to a colleague and kept here read-only: shown, never changed
+    read_only: bool = False
 
     def erasure_counts(self, tr: Any = str) -> dict[str, int]:
         """What erasure destroys, by kind, for the confirmation."""
@@ -94,6 +98,7 @@ def load_record(cb: Any, participant_id: str) -> RecordData:
         onward=onward.list_onward_referrals(cb, pid),
         concerns=concerns.list_concerns(cb, pid),
         taxonomy=tuple(cb.settings().concern_taxonomy),
+        read_only=pid in cb.read_only_participants(),
     )
 
 
@@ -110,6 +115,8 @@ class ParticipantView(Screen):
         self.participant_id: str | None = None
         self._last_pid = None
         self.data: RecordData | None = None
+        # a shortcut pressed before the record arrived runs once it is loaded
+        self._when_loaded: Callable[[], None] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -140,6 +147,9 @@ class ParticipantView(Screen):
         self.risk_label.setAccessibleName(tr("Risk summary"))
         chips.addWidget(self.risk_label)
         layout.addLayout(chips)
+        self.read_only_banner = InlineMessage(self)
+        self.read_only_banner.setAccessibleName(tr("Read-only record"))
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.message)
 
         self.tabs = QTabWidget()
@@ -203,6 +213,7 @@ class ParticipantView(Screen):
     def clear(self) -> None:
         super().clear()
         self.data = None
+        self._when_loaded = None
         if self.participant_id is not None:
             self._last_pid: str | None = self.participant_id
         self.participant_id = None
@@ -210,18 +221,64 @@ class ParticipantView(Screen):
         for tab in self.all_tabs:
             tab.clear()
 
+    # -- read-only copies of handed-over cases -------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        """Whether the open record is a handed-over case kept here read-only."""
+        return self.data is not None and self.data.read_only
+
+    def editable(self) -> bool:
+        """True when the open record may be changed; otherwise say why and return False.
+
+        Every edit action asks this first, so a shortcut or a double-click cannot reach a
+        disabled button's work.
+        """
+        if self.participant_id is None or self.data is None:
+            return False
+        if self.data.read_only:
+            # the banner already says it on the record; the status bar answers the keypress
+            self.session.sig_status.emit(self.read_only_text())
+            return False
+        return True
+
+    def read_only_text(self) -> str:
+        return self.tr(
+            "This case was handed over to another links worker — you can read it, not change it."
+        )
+
+    def write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        # the last guard before casework (which refuses too, in its own words)
+        if self.read_only:
+            self.session.sig_status.emit(self.read_only_text())
+            return None
+        return super().write(fn, *args, **kwargs)
+
     # -- actions used by the tabs and the shell ------------------------------------------
     def start_note(self) -> None:
         """Shortcut target: focus the note editor in the timeline."""
+        if self._defer(self.start_note) or not self.editable():
+            return
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.editor.start_new()
 
     def start_contact(self) -> None:
+        if self._defer(self.start_contact) or not self.editable():
+            return
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.record_contact()
 
+    def _defer(self, action: Callable[[], None]) -> bool:
+        """Keep ``action`` for when the record being opened has arrived (True if kept)."""
+        if self.participant_id is not None and self.data is None:
+            self._when_loaded = action
+            return True
+        return False
+
     def ask_erase(self) -> None:
         if self.data is None or self.participant_id is None:
+            return
+        if not self.editable():
+            # erasure is synced: forgetting a colleague's case here would erase it everywhere
             return
         pid = self.participant_id
         programme_id = self.data.participant.programme_id
@@ -288,9 +345,17 @@ class ParticipantView(Screen):
         self.risk_label.setText(
             self.tr("⚠ Risk: {text}").format(text=p.risk_summary) if p.risk_summary else ""
         )
+        if data.read_only:
+            self.read_only_banner.show_message(self.read_only_text(), "info")
+        else:
+            self.read_only_banner.clear_message()
         for tab in self.all_tabs:
             tab.show_record(data)
+            tab.set_read_only(data.read_only)
         self.sig_loaded.emit(pid)
+        pending, self._when_loaded = self._when_loaded, None
+        if pending is not None:
+            pending()
 
     def _set_header_empty(self) -> None:
         self.name_label.setText(self.tr("No participant open"))
@@ -302,6 +367,7 @@ class ParticipantView(Screen):
             chip.hide()
         self.appointments_label.clear()
         self.risk_label.clear()
+        self.read_only_banner.clear_message()
         self.tabs.setEnabled(False)
 
     def _on_drafts_restored(self, drafts: dict[str, str]) -> None:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
@@ -31,6 +41,8 @@ class GoalsTab(QWidget):
         super().__init__(view)
         tr = self.tr
         self.view = view
+        self.read_only = False
+        self._step_number: dict[str, int] = {}
         self.setAccessibleName(tr("Goals"))
         self.goals_model: RecordTableModel[Goal] = RecordTableModel(
             [
@@ -52,7 +64,8 @@ class GoalsTab(QWidget):
             [
                 Column(
                     tr("#"),
-                    lambda s: s.position,
+                    # 1, 2, 3… in the goal's order, even after a step was removed
+                    lambda s: self._step_number.get(s.id, s.position),
                     sort=lambda s: s.position,
                 ),
                 Column(
@@ -87,6 +100,37 @@ class GoalsTab(QWidget):
             bar.addWidget(b)
         bar.addStretch(1)
         layout.addLayout(bar)
+        # the steps' own actions, as buttons and (with their shortcuts) in a context menu
+        self.done_action = self._step_action(
+            tr("Step &done / not done"),
+            tr("Mark the selected step done or not done"),
+            "",  # Enter on the step does it already
+            self.toggle_step,
+        )
+        self.up_action = self._step_action(
+            tr("Move step &up"), tr("Move the selected step up"), "Alt+Up", self.move_step_up
+        )
+        self.down_action = self._step_action(
+            tr("Move step do&wn"),
+            tr("Move the selected step down"),
+            "Alt+Down",
+            self.move_step_down,
+        )
+        self.remove_action = self._step_action(
+            tr("&Remove step…"), tr("Remove the selected step"), "Delete", self.remove_step
+        )
+        self.up_button = QPushButton(tr("Move up"))
+        self.up_button.setAccessibleName(tr("Move the selected step up"))
+        self.up_button.setToolTip(tr("Move the selected step up (Alt+Up)"))
+        self.up_button.clicked.connect(self.move_step_up)
+        self.down_button = QPushButton(tr("Move down"))
+        self.down_button.setAccessibleName(tr("Move the selected step down"))
+        self.down_button.setToolTip(tr("Move the selected step down (Alt+Down)"))
+        self.down_button.clicked.connect(self.move_step_down)
+        self.remove_button = QPushButton(tr("Remove step…"))
+        self.remove_button.setAccessibleName(tr("Remove the selected step"))
+        self.remove_button.setToolTip(tr("Remove the selected step (Delete)"))
+        self.remove_button.clicked.connect(self.remove_step)
         split = QSplitter(Qt.Orientation.Vertical)
         self.goals_table = make_table(self.goals_proxy, tr("Goals"))
         self.goals_table.setColumnWidth(0, 320)
@@ -95,13 +139,23 @@ class GoalsTab(QWidget):
         steps_host = QWidget()
         steps_layout = QVBoxLayout(steps_host)
         steps_layout.setContentsMargins(0, 0, 0, 0)
+        steps_bar = QHBoxLayout()
         self.steps_title = QLabel(tr("Steps of the selected goal"))
-        steps_layout.addWidget(self.steps_title)
+        steps_bar.addWidget(self.steps_title)
+        steps_bar.addStretch(1)
+        for b in (self.up_button, self.down_button, self.remove_button):
+            steps_bar.addWidget(b)
+        steps_layout.addLayout(steps_bar)
         self.why_label = QLabel()
         self.why_label.setWordWrap(True)
         self.why_label.setAccessibleName(tr("Why it matters"))
         steps_layout.addWidget(self.why_label)
-        self.steps_table = make_table(self.steps_proxy, tr("Steps"))
+        # the goal's own order is the only order: steps are moved, not sorted by a header
+        self.steps_table = make_table(self.steps_proxy, tr("Steps"), sortable=False)
+        self.steps_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.steps_table.customContextMenuRequested.connect(self._on_steps_table_menu)
+        for action in (self.done_action, self.up_action, self.down_action, self.remove_action):
+            self.steps_table.addAction(action)
         self.steps_table.setColumnWidth(0, 40)
         self.steps_table.setColumnWidth(1, 130)
         self.steps_table.setColumnWidth(2, 360)
@@ -109,10 +163,34 @@ class GoalsTab(QWidget):
         split.addWidget(steps_host)
         layout.addWidget(split, 1)
         self.goals_table.selectionModel().currentRowChanged.connect(lambda *_: self._show_steps())
+        self.steps_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_actions()
+        )
         self.steps_table.activated.connect(lambda _i: self.toggle_step())
+        self.setTabOrder(self.set_button, self.review_button)
+        self.setTabOrder(self.review_button, self.step_button)
+        self.setTabOrder(self.step_button, self.done_button)
+        self.setTabOrder(self.done_button, self.goals_table)
+        self.setTabOrder(self.goals_table, self.up_button)
+        self.setTabOrder(self.up_button, self.down_button)
+        self.setTabOrder(self.down_button, self.remove_button)
+        self.setTabOrder(self.remove_button, self.steps_table)
+        self._update_actions()
+
+    def _step_action(self, text: str, name: str, keys: str, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        # only while the steps table has the focus: Delete means other things elsewhere
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.setToolTip(name)
+        action.setStatusTip(name)
+        action.triggered.connect(slot)
+        return action
 
     def show_record(self, data: RecordData) -> None:
         selected = selected_id(self.goals_table)
+        step_selected = selected_id(self.steps_table)
         self.goals_model.set_rows(data.goals)
         row = self.goals_model.row_of_id(selected) if selected else (0 if data.goals else -1)
         if row >= 0:
@@ -120,31 +198,83 @@ class GoalsTab(QWidget):
                 self.goals_proxy.mapFromSource(self.goals_model.index(row, 0))
             )
         self._show_steps()
+        # a moved or ticked step stays selected, so it can be moved again at once
+        step_row = self.steps_model.row_of_id(step_selected) if step_selected else -1
+        if step_row >= 0:
+            self.steps_table.setCurrentIndex(
+                self.steps_proxy.mapFromSource(self.steps_model.index(step_row, 0))
+            )
+        self._update_actions()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self._update_actions()
 
     def clear(self) -> None:
         self.goals_model.clear()
+        self._step_number = {}
         self.steps_model.clear()
         self.why_label.clear()
+        self._update_actions()
 
     def current_goal(self) -> Goal | None:
         index = self.goals_table.currentIndex()
         return self.goals_proxy.row_at(index.row()) if index.isValid() else None
 
+    def current_step(self) -> GoalStep | None:
+        index = self.steps_table.currentIndex()
+        return self.steps_proxy.row_at(index.row()) if index.isValid() else None
+
     def _show_steps(self) -> None:
         goal = self.current_goal()
-        self.steps_model.set_rows(list(goal.steps) if goal else [])
+        steps = list(goal.steps) if goal else []
+        self._step_number = {s.id: n for n, s in enumerate(steps, start=1)}
+        self.steps_model.set_rows(steps)
         self.why_label.setText(
             self.tr("Why it matters: {why}").format(why=goal.why_it_matters)
             if goal and goal.why_it_matters
             else ""
         )
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        editable = not self.read_only
+        goal = self.current_goal()
+        step = self.current_step()
+        order = [s.id for s in goal.steps] if goal else []
+        at = order.index(step.id) if step is not None and step.id in order else -1
+        self.set_button.setEnabled(editable)
         for b in (self.review_button, self.step_button):
-            b.setEnabled(goal is not None)
+            b.setEnabled(editable and goal is not None)
+        can = {
+            self.done_action: at >= 0,
+            self.up_action: at > 0,
+            self.down_action: 0 <= at < len(order) - 1,
+            self.remove_action: at >= 0,
+        }
+        for action, possible in can.items():
+            action.setEnabled(editable and possible)
+        self.done_button.setEnabled(self.done_action.isEnabled())
+        self.up_button.setEnabled(self.up_action.isEnabled())
+        self.down_button.setEnabled(self.down_action.isEnabled())
+        self.remove_button.setEnabled(self.remove_action.isEnabled())
+
+    def _on_steps_table_menu(self, pos: QPoint) -> None:
+        # a right click has made its row current; from the keyboard the menu opens by that row
+        index = self.steps_table.currentIndex()
+        if index.isValid() and self.steps_table.indexAt(pos).row() != index.row():
+            pos = self.steps_table.visualRect(index).bottomLeft()
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Step actions"))
+        for action in (self.done_action, self.up_action, self.down_action, self.remove_action):
+            menu.addAction(action)
+        self.step_menu = menu  # kept so tests (and screen readers) can find it while open
+        menu.popup(self.steps_table.viewport().mapToGlobal(pos))
 
     # -- actions ------------------------------------------------------------------------
     def set_goal(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = GoalDialog.ask(self)
         if values:
@@ -153,7 +283,7 @@ class GoalsTab(QWidget):
 
     def review_goal(self) -> None:
         goal = self.current_goal()
-        if goal is None:
+        if goal is None or not self.view.editable():
             return
         values = ReviewDialog.ask(self, goal)
         if not values:
@@ -170,15 +300,48 @@ class GoalsTab(QWidget):
 
     def add_step(self) -> None:
         goal = self.current_goal()
-        if goal is None:
+        if goal is None or not self.view.editable():
             return
         values = StepDialog.ask(self)
         if values:
             self.view.write(goals.add_step, goal.id, values["description"], due_on=values["due_on"])
 
     def toggle_step(self) -> None:
-        index = self.steps_table.currentIndex()
-        if not index.isValid():
+        step = self.current_step()
+        if step is None or not self.view.editable():
             return
-        step: GoalStep = self.steps_proxy.row_at(index.row())
         self.view.write(goals.complete_step, step.id, done=not step.done)
+
+    def move_step_up(self) -> None:
+        self._move_step(-1)
+
+    def move_step_down(self) -> None:
+        self._move_step(+1)
+
+    def _move_step(self, by: int) -> None:
+        goal, step = self.current_goal(), self.current_step()
+        if goal is None or step is None or not self.view.editable():
+            return
+        order = [s.id for s in goal.steps]
+        at = order.index(step.id)
+        to = at + by
+        if not 0 <= to < len(order):
+            return
+        order[at], order[to] = order[to], order[at]
+        self.view.write(goals.reorder_steps, goal.id, order)
+
+    def remove_step(self) -> None:
+        step = self.current_step()
+        if step is None or not self.view.editable():
+            return
+        if self.confirm_remove_step(step):
+            self.view.write(goals.remove_step, step.id)
+
+    def confirm_remove_step(self, step: GoalStep) -> bool:
+        """Ask before removing a step; tests replace it."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove step?"),
+            self.tr("Remove the step “{step}” from this goal?").format(step=step.description),
+        )
+        return answer == QMessageBox.StandardButton.Yes

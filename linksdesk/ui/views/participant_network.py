@@ -61,13 +61,17 @@ class NetworkTab(QWidget):
     def clear(self) -> None:
         self.model.clear()
 
+    def set_read_only(self, read_only: bool) -> None:
+        for b in (self.add_button, self.edit_button, self.remove_button):
+            b.setEnabled(not read_only)
+
     def current(self) -> Relationship | None:
         index = self.table.currentIndex()
         return self.proxy.row_at(index.row()) if index.isValid() else None
 
     def add(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = RelationshipDialog.ask(self)
         if values:
@@ -76,7 +80,7 @@ class NetworkTab(QWidget):
 
     def edit(self) -> None:
         rel = self.current()
-        if rel is None:
+        if rel is None or not self.view.editable():
             return
         values = RelationshipDialog.ask(self, rel)
         if values:
@@ -84,5 +88,5 @@ class NetworkTab(QWidget):
 
     def remove(self) -> None:
         rel = self.current()
-        if rel is not None:
+        if rel is not None and self.view.editable():
             self.view.write(relationships.remove_relationship, rel.id)

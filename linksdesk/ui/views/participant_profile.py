@@ -200,10 +200,21 @@ class ProfileTab(QWidget):
         self.status_model.clear()
         self.concern_model.clear()
 
+    def set_read_only(self, read_only: bool) -> None:
+        for b in (
+            self.edit_button,
+            self.status_button,
+            self.consent_button,
+            self.concern_button,
+            self.resolve_button,
+            self.erase_button,
+        ):
+            b.setEnabled(not read_only)
+
     # -- actions ------------------------------------------------------------------------
     def edit_details(self) -> None:
         data = self.view.data
-        if data is None:
+        if data is None or not self.view.editable():
             return
         values = ParticipantDialog.ask(self, data.participant)
         if values:
@@ -211,7 +222,7 @@ class ProfileTab(QWidget):
 
     def change_status(self) -> None:
         data = self.view.data
-        if data is None:
+        if data is None or not self.view.editable():
             return
         values = StatusDialog.ask(self, data.participant.status)
         if values:
@@ -224,7 +235,7 @@ class ProfileTab(QWidget):
 
     def record_consent(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = ConsentDialog.ask(self)
         if values:
@@ -233,7 +244,7 @@ class ProfileTab(QWidget):
 
     def add_concern(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = ConcernDialog.ask(self, getattr(self, "_taxonomy", ()))
         if values:
@@ -242,7 +253,7 @@ class ProfileTab(QWidget):
 
     def toggle_concern(self) -> None:
         index = self.concern_table.currentIndex()
-        if not index.isValid():
+        if not index.isValid() or not self.view.editable():
             return
         concern: Concern = self.concern_proxy.row_at(index.row())
         if concern.resolved:

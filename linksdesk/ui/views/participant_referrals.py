@@ -97,16 +97,20 @@ class ReferralsTab(QWidget):
         self.in_model.clear()
         self.onward_model.clear()
 
+    def set_read_only(self, read_only: bool) -> None:
+        for b in (self.add_referral_button, self.refer_button, self.update_button):
+            b.setEnabled(not read_only)
+
     def add_referral(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = ReferralDialog.ask(self)
         if values:
             self.view.write(referrals.record_referral, pid, **values)
 
     def refer_onward(self) -> None:
-        if self.view.participant_id is None:
+        if self.view.participant_id is None or not self.view.editable():
             return
         self.view.run(resources.list_resources, on_done=self._choose_resource)
 
@@ -127,7 +131,7 @@ class ReferralsTab(QWidget):
 
     def update_onward(self) -> None:
         index = self.onward_table.currentIndex()
-        if not index.isValid():
+        if not index.isValid() or not self.view.editable():
             return
         item: OnwardReferral = self.onward_proxy.row_at(index.row())
         if not NEXT_STATUSES.get(item.status):

@@ -88,6 +88,7 @@ class NoteEditor(QWidget):
         self.tab = tab
         self.editing: Note | None = None
         self._saved_text = ""
+        self.read_only = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -154,7 +155,26 @@ class NoteEditor(QWidget):
             )
 
     # -- editing ------------------------------------------------------------------------
+    def set_read_only(self, read_only: bool) -> None:
+        """A handed-over case: the editor shows, but nothing can be written or saved."""
+        self.read_only = read_only
+        self.text_edit.setReadOnly(read_only)
+        self.text_edit.setPlaceholderText(
+            self.tr("This record is read-only: no new case notes.")
+            if read_only
+            else self.tr("Write a case note…")
+        )
+        if read_only:
+            self.title.setText(self.tr("Case notes (read-only)"))
+        elif self.editing is None:
+            self.title.setText(self.tr("New case note"))
+        self.private_check.setEnabled(not read_only and self.editing is None)
+        self.contact_box.setEnabled(not read_only and self.editing is None)
+        self._update_buttons()
+
     def start_new(self) -> None:
+        if self.read_only:
+            return
         self.editing = None
         self.title.setText(self.tr("New case note"))
         self.private_check.setEnabled(True)
@@ -162,6 +182,8 @@ class NoteEditor(QWidget):
         self.text_edit.setFocus()
 
     def start_revision(self, note: Note) -> None:
+        if self.read_only:
+            return
         if self.text_edit.toPlainText().strip() and self.editing is None:
             self.tab.view.message.show_message(
                 self.tr("Save or discard the note you are writing first."), "warning"
@@ -192,7 +214,7 @@ class NoteEditor(QWidget):
     def save(self) -> None:
         view = self.tab.view
         text = self.text_edit.toPlainText()
-        if not text.strip() or view.participant_id is None:
+        if not text.strip() or view.participant_id is None or not view.editable():
             return
         key = self.key()
         if self.editing is not None:
@@ -229,13 +251,16 @@ class NoteEditor(QWidget):
         self._saved_text = ""
         self.text_edit.clear()
         self.private_check.setChecked(False)
-        self.private_check.setEnabled(True)
-        self.contact_box.setEnabled(True)
-        self.title.setText(self.tr("New case note"))
+        self.private_check.setEnabled(not self.read_only)
+        self.contact_box.setEnabled(not self.read_only)
+        self.title.setText(
+            self.tr("Case notes (read-only)") if self.read_only else self.tr("New case note")
+        )
 
     def _update_buttons(self) -> None:
         has_text = bool(self.text_edit.toPlainText().strip())
-        self.save_button.setEnabled(has_text)
+        self.save_button.setEnabled(has_text and not self.read_only)
+        # discarding only drops a draft kept on this device, so it stays possible
         self.discard_button.setEnabled(has_text or self.editing is not None)
 
 
@@ -246,6 +271,7 @@ class TimelineTab(QWidget):
         super().__init__(view)
         tr = self.tr
         self.view = view
+        self.read_only = False
         self.setAccessibleName(tr("Timeline"))
         self.model: RecordTableModel[TimelineItem] = RecordTableModel(
             [
@@ -337,6 +363,14 @@ class TimelineTab(QWidget):
         self.editor.reset()
         self.editor.contact_box.clear()
 
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for b in (self.record_button, self.schedule_button, self.attempt_button):
+            b.setEnabled(not read_only)
+        item = self.current_item()
+        self.revise_button.setEnabled(not read_only and item is not None and item.kind == "note")
+        self.editor.set_read_only(read_only)
+
     def current_item(self) -> TimelineItem | None:
         index = self.table.currentIndex()
         if not index.isValid():
@@ -346,7 +380,7 @@ class TimelineTab(QWidget):
     # -- actions ------------------------------------------------------------------------
     def record_contact(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = ContactDialog.ask(self, schedule=False)
         if values:
@@ -354,7 +388,7 @@ class TimelineTab(QWidget):
 
     def schedule_contact(self, prefill: dict[str, Any] | None = None) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         values = ContactDialog.ask(self, schedule=True, prefill=prefill or None)
         if values:
@@ -362,13 +396,14 @@ class TimelineTab(QWidget):
 
     def record_attempt(self) -> None:
         pid = self.view.participant_id
-        if pid is not None:
+        if pid is not None and self.view.editable():
             self.view.write(contacts.record_attempted_contact, pid)
 
     def revise_selected(self) -> None:
         item = self.current_item()
         if item is not None and item.note is not None:
-            self.editor.start_revision(item.note)
+            if self.view.editable():
+                self.editor.start_revision(item.note)
         elif item is not None and item.contact is not None:
             c = item.contact
             if c.status is ContactStatus.DID_NOT_ATTEND:
@@ -376,7 +411,9 @@ class TimelineTab(QWidget):
 
     def _on_table_current_changed(self, current: Any, _previous: Any) -> None:
         item = self.proxy.row_at(current.row()) if current.isValid() else None
-        self.revise_button.setEnabled(item is not None and item.kind == "note")
+        self.revise_button.setEnabled(
+            not self.read_only and item is not None and item.kind == "note"
+        )
         if item is None:
             self.detail.clear()
             return

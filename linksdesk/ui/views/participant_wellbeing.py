@@ -267,6 +267,9 @@ class WellbeingTab(QWidget):
         self.model.clear()
         self.chart.clear()
 
+    def set_read_only(self, read_only: bool) -> None:
+        self.record_button.setEnabled(not read_only)
+
     def _plot(self) -> None:
         kind = self.kind()
         self.chart.plot(kind, self.records)
@@ -274,7 +277,7 @@ class WellbeingTab(QWidget):
 
     def record(self) -> None:
         pid = self.view.participant_id
-        if pid is None:
+        if pid is None or not self.view.editable():
             return
         kind = self.kind()
         has_baseline = any(r.kind is kind for r in self.records)
