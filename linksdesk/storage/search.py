@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from linksdesk.storage.tables import Goal, Note, NoteRevision, Participant, Resource
@@ -186,6 +187,9 @@ def remove_participant(session: Session, participant_id: str) -> None:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# unicode61 makes tokens of letters and digits; everything else (underscore too) separates
+_TOKEN = re.compile(r"[^\W_]+")
+SNIPPET_TOKENS = 14
 
 
 def to_match_query(user_text: str) -> str | None:
@@ -198,17 +202,92 @@ def to_match_query(user_text: str) -> str | None:
     return " AND ".join(quoted)
 
 
+class _Fold(dict[int, str]):
+    """str.translate table folding one character to one, as the index compares them:
+    lower case, accents removed (unicode61 remove_diacritics 2). Offsets stay the same."""
+
+    def __missing__(self, code: int) -> str:
+        lowered = chr(code).lower()[:1]
+        base = unicodedata.normalize("NFD", lowered)[:1] or lowered
+        self[code] = base
+        return base
+
+
+_FOLD = _Fold()
+
+
+def _fold(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _hit_pattern(user_text: str) -> re.Pattern[str] | None:
+    """Whole tokens the query matched: each word as typed, the last as a prefix."""
+    tokens = [_fold(t) for t in _TOKEN.findall(user_text)]
+    if not tokens:
+        return None
+    whole = [rf"{re.escape(t)}(?![^\W_])" for t in tokens[:-1]]
+    last = rf"{re.escape(tokens[-1])}[^\W_]*"
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join([*whole, last])})")
+
+
+def _marked(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
+    out, at = [], start
+    for a, b in hits:
+        if a >= start and b <= end:
+            out += [text[at:a], HIGHLIGHT_START, text[a:b], HIGHLIGHT_END]
+            at = b
+    out.append(text[at:end])
+    return "".join(out)
+
+
+def highlight(text: str, pattern: re.Pattern[str]) -> str:
+    """The text with every matched token between the highlight markers."""
+    hits = [m.span() for m in pattern.finditer(_fold(text))]
+    return _marked(text, 0, len(text), hits)
+
+
+def snippet(text: str, pattern: re.Pattern[str], tokens: int = SNIPPET_TOKENS) -> str:
+    """A window of ``tokens`` words around the densest run of matches, marked, with '…'
+    where text was cut (the whole text when it is that short)."""
+    folded = _fold(text)
+    spans = [m.span() for m in _TOKEN.finditer(folded)]
+    hits = [m.span() for m in pattern.finditer(folded)]
+    if len(spans) <= tokens:
+        return _marked(text, 0, len(text), hits)
+    index = {a: i for i, (a, _b) in enumerate(spans)}
+    hit_at = [index[a] for a, _b in hits if a in index]
+    first = 0
+    best: tuple[int, int] = (-1, -1)
+    for h in hit_at:  # each run of hits starting at a hit: most distinct words, then most
+        run = [i for i in hit_at if h <= i < h + tokens]
+        distinct = len({folded[slice(*spans[i])] for i in run})
+        if (distinct, len(run)) > best:
+            best = (distinct, len(run))
+            # centre the run in the window, inside the text
+            first = h - (tokens - (run[-1] - h + 1)) // 2
+    first = max(0, min(first, len(spans) - tokens))
+    last = first + tokens
+    start = 0 if first == 0 else spans[first][0]
+    end = len(text) if last == len(spans) else spans[last - 1][1]
+    body = _marked(text, start, end, hits)
+    return ("…" if first else "") + body + ("…" if last < len(spans) else "")
+
+
 def search(
     session: Session, user_text: str, *, limit: int = 50, entities: frozenset[str] | None = None
 ) -> list[SearchHit]:
-    """Ranked hits (bm25, titles weighted above bodies) with highlighted snippets."""
+    """Ranked hits (bm25, titles weighted above bodies) with highlighted snippets.
+
+    The ranking query reads no text; titles and snippets are made here for the hits shown
+    only. (FTS5's own highlight() and snippet() ran for every match before the LIMIT and
+    allocated a string per word they copied, each locked and wiped by memory security.)
+    """
     query = to_match_query(user_text)
-    if query is None:
+    pattern = _hit_pattern(user_text)
+    if query is None or pattern is None:
         return []
     sql = (
-        "SELECT entity, row_id, participant_id, "
-        f"highlight(search_index, 3, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}'), "
-        f"snippet(search_index, 4, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 14), "
+        "SELECT rowid, entity, row_id, participant_id, "
         "bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
         "FROM search_index WHERE search_index MATCH :q"
     )
@@ -218,5 +297,26 @@ def search(
         sql += " AND entity IN (" + ", ".join(f":e{i}" for i in range(len(names))) + ")"
         params.update({f"e{i}": name for i, name in enumerate(names)})
     sql += " ORDER BY rank LIMIT :n"
-    rows = session.execute(text(sql), params).all()
-    return [SearchHit(r[0], r[1], r[2], r[3] or "", r[4] or "", float(r[5])) for r in rows]
+    ranked = session.execute(text(sql), params).all()
+    if not ranked:
+        return []
+    texts = {
+        r[0]: (r[1] or "", r[2] or "")
+        for r in session.execute(
+            text("SELECT rowid, title, body FROM search_index WHERE rowid IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": [r[0] for r in ranked]},
+        )
+    }
+    return [
+        SearchHit(
+            entity,
+            row_id,
+            pid,
+            highlight(texts[rowid][0], pattern),
+            snippet(texts[rowid][1], pattern),
+            float(rank),
+        )
+        for rowid, entity, row_id, pid, rank in ranked
+    ]
