@@ -78,6 +78,10 @@ def main(out: Path, people: int) -> int:
     assert best is not None
     window.open_participant(best)
     record = window.participant_view
+    for _ in range(300):  # the record loads on the DB thread; select a row once it is there
+        settle(30)
+        if record.data is not None and not session.runner.busy:
+            break
     names = ["timeline", "goals", "wellbeing-tab", "network", "referrals", "profile"]
     for i, name in enumerate(names):
         record.tabs.setCurrentIndex(i)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from screens_kit import person, resource, settle, texts
+from PySide6.QtWidgets import QLabel
+from screens_kit import person, resource, schedule, settle, texts
 from shell_kit import PASSPHRASE, call_casework
 
 from linksdesk.casework import lists, measures, notes
@@ -94,6 +96,31 @@ def test_record_shows_header_and_records_a_note_revision_and_a_contact(
     assert view.appointments_label.text() == "Appointments: 1 of 6"
     qtmodeltester.check(view.timeline.model)
     qtmodeltester.check(view.timeline.proxy)
+
+
+def test_note_editor_about_chooser_shows_its_whole_text(qtbot: Any, unlocked: Any) -> None:
+    ailsa = person(qtbot, unlocked)
+    at = dt.datetime(2025, 3, 4, 10, 30)
+    schedule(qtbot, unlocked, ailsa.id, at, kind=ContactKind.SUPPORTED_VISIT)
+    view = ParticipantView(unlocked)
+    qtbot.addWidget(view)
+    view.resize(1280, 820)
+    view.show()  # shown empty first, as in the window: the choices come later
+    qtbot.waitExposed(view)
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        view.open(ailsa.id)
+    box = view.timeline.editor.contact_box
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "No particular contact",
+        "04 Mar 10:30 Supported visit",
+    ]
+    longest = max(box.fontMetrics().horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+    # the text and the drop-down arrow beside it both fit
+    qtbot.waitUntil(lambda: box.width() >= longest + box.height())
+    about = next(
+        label for label in view.timeline.editor.findChildren(QLabel) if label.buddy() is box
+    )
+    assert about.text() == "&About:"
 
 
 def test_goals_wellbeing_and_onward_referral_from_the_record(
