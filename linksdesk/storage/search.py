@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -250,27 +251,30 @@ def snippet(text: str, pattern: re.Pattern[str], tokens: int = SNIPPET_TOKENS) -
     """A window of ``tokens`` words around the densest run of matches, marked, with '…'
     where text was cut (the whole text when it is that short)."""
     folded = _fold(text)
-    spans = [m.span() for m in _TOKEN.finditer(folded)]
     hits = [m.span() for m in pattern.finditer(folded)]
-    if len(spans) <= tokens:
+    count = len(_TOKEN.findall(folded))  # counting in C: no Python step per word
+    if count <= tokens:
         return _marked(text, 0, len(text), hits)
-    index = {a: i for i, (a, _b) in enumerate(spans)}
-    hit_at = [index[a] for a, _b in hits if a in index]
+    hit_at, seen, at = [], 0, 0
+    for a, _b in hits:  # each hit's word number: the words before it, counted from the last
+        seen += len(_TOKEN.findall(folded, at, a))
+        hit_at.append(seen)
+        at = a
     first = 0
     best: tuple[int, int] = (-1, -1)
-    for h in hit_at:  # each run of hits starting at a hit: most distinct words, then most
-        run = [i for i in hit_at if h <= i < h + tokens]
-        distinct = len({folded[slice(*spans[i])] for i in run})
+    for n, h in enumerate(hit_at):  # a run of hits from each hit: most distinct words first
+        run = [i for i in range(n, len(hit_at)) if hit_at[i] < h + tokens]
+        distinct = len({folded[slice(*hits[i])] for i in run})
         if (distinct, len(run)) > best:
             best = (distinct, len(run))
-            # centre the run in the window, inside the text
-            first = h - (tokens - (run[-1] - h + 1)) // 2
-    first = max(0, min(first, len(spans) - tokens))
+            first = h - (tokens - (hit_at[run[-1]] - h + 1)) // 2  # centred in the window
+    first = max(0, min(first, count - tokens))
     last = first + tokens
-    start = 0 if first == 0 else spans[first][0]
-    end = len(text) if last == len(spans) else spans[last - 1][1]
+    window = [m.span() for m in islice(_TOKEN.finditer(folded), first, last)]
+    start = 0 if first == 0 else window[0][0]
+    end = len(text) if last == count else window[-1][1]
     body = _marked(text, start, end, hits)
-    return ("…" if first else "") + body + ("…" if last < len(spans) else "")
+    return ("…" if first else "") + body + ("…" if last < count else "")
 
 
 def search(
