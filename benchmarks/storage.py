@@ -449,7 +449,14 @@ def measure_encryption(folder: Path, w: Workload, saves: int, repeats: int) -> d
     }
     total_e = sum(statistics.fmean(x) for x in (save_e, search_e, case_e))
     total_p = sum(statistics.fmean(x) for x in (save_p, search_p, case_p))
-    return {"memory_security": memsec, "pairs": pairs, "overall": total_e / total_p}
+    from linksdesk.storage.allocator import lookaside_tuned
+
+    return {
+        "memory_security": memsec,
+        "lookaside_enlarged": lookaside_tuned(),
+        "pairs": pairs,
+        "overall": total_e / total_p,
+    }
 
 
 def encryption_without_memsec(folder: Path, saves: int, repeats: int) -> dict[str, Any]:
@@ -518,6 +525,8 @@ def report(
                 "baseline": "stdlib sqlite3, plain copy",
                 "ratio": round(enc["overall"], 2),
                 "target": TARGETS["encryption"],
+                "memory_security": enc["memory_security"],
+                "lookaside_enlarged": enc["lookaside_enlarged"],
                 "by_operation": {
                     k: {
                         "sqlcipher_ms": round(a, 3),
@@ -553,6 +562,8 @@ def print_table(out: dict[str, Any]) -> None:
         b = f"{r['baseline_ms']:.2f}" if r["baseline_ms"] is not None else ""
         ok = "yes" if r["meets_target"] else "NO"
         print(f"{r['measure']:34} {v:>10} {b:>12} {r['ratio']:>6.2f}× {r['target']:>6.1f}×  {ok}")
+        if "lookaside_enlarged" in r:
+            print(f"  (lookaside pool enlarged: {r['lookaside_enlarged']})")
         for op, d in r.get("by_operation", {}).items():
             print(
                 f"  {op:32} {d['sqlcipher_ms']:>10.2f} {d['sqlite_ms']:>12.2f} {d['ratio']:>6.2f}×"
