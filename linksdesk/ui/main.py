@@ -141,10 +141,13 @@ def run(argv: list[str]) -> int:
     app = make_app([sys.argv[0] if sys.argv else "linksdesk", *rest])
 
     from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.remembered import RememberedVault
     from linksdesk.ui.session import UiSession
 
     session = UiSession()
-    window = MainWindow(session, args.vault)
+    # --vault wins over the vault remembered from last time; a smoke test remembers nothing
+    remembered = None if args.smoke_test else RememberedVault()
+    window = MainWindow(session, args.vault, remembered=remembered)
     previous_hook = sys.excepthook
 
     def excepthook(

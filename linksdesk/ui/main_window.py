@@ -33,6 +33,7 @@ from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
+from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
 from linksdesk.ui.session import UiSession
@@ -79,7 +80,12 @@ class MainWindow(QMainWindow):
     sig_view_changed = Signal(str)  # key of the view now shown
 
     def __init__(
-        self, session: UiSession, vault_path: Path | None = None, parent: QWidget | None = None
+        self,
+        session: UiSession,
+        vault_path: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        remembered: RememberedVault | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -92,7 +98,7 @@ class MainWindow(QMainWindow):
         self._progress_job: int | None = None
         self._icon_of: list[tuple[Any, str]] = []
 
-        self.unlock_screen = UnlockScreen(session, vault_path)
+        self.unlock_screen = UnlockScreen(session, vault_path, remembered=remembered)
         self.today_view = TodayView(session)
         self.caseload_view = CaseloadView(session)
         self.diary_view = DiaryView(session)

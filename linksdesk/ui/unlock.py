@@ -35,6 +35,7 @@ from linksdesk.core.errors import (
     WrongRecoveryKeyError,
 )
 from linksdesk.ui.icons import icon
+from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint, heading, link_button
@@ -416,10 +417,17 @@ class UnlockScreen(QWidget):
     sig_created = Signal()  # a new vault was created and its recovery key confirmed
 
     def __init__(
-        self, session: UiSession, vault_path: Path | None = None, parent: QWidget | None = None
+        self,
+        session: UiSession,
+        vault_path: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        remembered: RememberedVault | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
+        # where the last vault opened here lives (None: remember nothing, as in tests)
+        self.remembered = remembered
         self._pending: Casebook | None = None  # created, key not yet confirmed
         self.setAccessibleName(self.tr("Unlock"))
 
@@ -492,7 +500,8 @@ class UnlockScreen(QWidget):
         rp.repeat.returnPressed.connect(self._on_recover_clicked)
         rp.back_link.clicked.connect(self.show_open)
 
-        self.set_vault_path(vault_path or default_vault_path())
+        last = remembered.load() if remembered is not None else None
+        self.set_vault_path(vault_path or last or default_vault_path())
 
     # -- navigation -----------------------------------------------------------------------
     def set_vault_path(self, path: Path) -> None:
@@ -585,8 +594,13 @@ class UnlockScreen(QWidget):
             on_error=self._on_unlock_failed,
         )
 
+    def _remember(self, path: Path | None) -> None:
+        if self.remembered is not None and path is not None:
+            self.remembered.remember(path)
+
     def _on_unlock_done(self, _cb: Casebook) -> None:
         page = self.open_page
+        self._remember(page.vault.path())
         page.set_busy(False, page.controls())
         page.passphrase.wipe()
         page.message.clear_message()
@@ -695,6 +709,7 @@ class UnlockScreen(QWidget):
             return
         cb, self._pending = self._pending, None
         self.key_page.wipe()
+        self._remember(self.open_page.vault.path())
         self.sig_created.emit()
         self.session.open(cb)
 
@@ -735,6 +750,7 @@ class UnlockScreen(QWidget):
 
     def _on_recover_done(self, _cb: Casebook) -> None:
         page = self.recover_page
+        self._remember(page.vault.path())
         page.set_busy(False, page.controls())
         for edit in (page.recovery_key, page.passphrase, page.repeat):
             edit.wipe()
