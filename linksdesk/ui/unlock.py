@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import (
+    EnvironmentProblem,
     KeyFileMismatchError,
     KeyFileMissingError,
     LinksDeskError,
@@ -39,6 +44,9 @@ from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint, heading, link_button
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +246,39 @@ class CreatePage(_Page):
 
     def controls(self) -> list[QWidget]:
         return [self.vault, self.passphrase, self.repeat, self.create_button, self.open_link]
+
+
+class PrintingFailedError(EnvironmentProblem):
+    """The printer (or the PDF file chosen) could not take the page."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The recovery key could not be printed. Check the printer, or the folder chosen "
+            "for the file, and try again — or write the key down by hand."
+        )
+
+
+def recovery_key_document(key: str, tr: Callable[[str], str] = str) -> QTextDocument:
+    """The printed page: what the key is for, the key itself in large monospace, what to do."""
+    mono = html.escape(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family())
+    why = tr("If the passphrase is forgotten, this key is the only way into the vault.")
+    keep = tr("Keep this page somewhere safe, away from the computer.")
+    printed = tr("Printed on {day}").format(day=dt.date.today().isoformat())
+    doc = QTextDocument()
+    body = QFont(doc.defaultFont())
+    body.setPointSizeF(12)  # read on paper, at arm's length, perhaps years later
+    doc.setDefaultFont(body)
+    doc.setHtml(
+        f"<h2>{html.escape(tr('LinksDesk vault recovery key'))}</h2>"
+        f"<p>{html.escape(why)}</p>"
+        # one unbroken line: a key wrapped at a dash reads as two keys, or a dash too many
+        f"<p style=\"font-family: '{mono}'; font-size: 16pt; font-weight: 600;"
+        f' white-space: nowrap;">'
+        f"{html.escape(key)}</p>"
+        f"<p>{html.escape(keep)}</p>"
+        f"<p>{html.escape(printed)}</p>"
+    )
+    return doc
 
 
 class RecoveryKeyPage(_Page):
@@ -682,26 +723,43 @@ class UnlockScreen(QWidget):
         )
 
     def _on_print_clicked(self) -> None:
-        self.print_recovery_key(self, self.key_page.key_label.text())
+        try:
+            printed = self.print_recovery_key(self, self.key_page.key_label.text())
+        except EnvironmentProblem as exc:
+            self.key_page.message.show_message(str(exc))
+            return
+        if printed:
+            self.key_page.message.show_message(
+                self.tr("The recovery key was sent to the printer. Collect the page now."), "info"
+            )
 
     @classmethod
-    def print_recovery_key(cls, parent: QWidget, key: str) -> bool:
-        """Print the key on one page (a classmethod so tests can replace it)."""
+    def choose_printer(cls, parent: QWidget) -> QPrinter | None:
+        """The print dialog; None when cancelled (a classmethod so tests can print to PDF)."""
+        # loaded on first use: most starts never print
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, parent)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return None
+        return printer
+
+    @classmethod
+    def print_recovery_key(cls, parent: QWidget, key: str) -> bool:
+        """Print the key on one page; False when the worker cancelled.
+
+        Drawn straight onto the printer: nothing of the key is written to a file of ours
+        (the printer chosen, or a PDF the worker named, is the only place it goes).
+        """
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = cls.choose_printer(parent)
+        if printer is None:
             return False
-        doc = QTextDocument()
-        doc.setPlainText(
-            parent.tr("LinksDesk vault recovery key")
-            + "\n\n"
-            + key
-            + "\n\n"
-            + parent.tr("Keep this page somewhere safe, away from the computer.")
-        )
-        doc.print_(printer)
+        recovery_key_document(key, parent.tr).print_(printer)
+        if printer.printerState() == QPrinter.PrinterState.Error:
+            raise PrintingFailedError()
         return True
 
     def _on_continue_clicked(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,88 @@ def test_copying_the_recovery_key_is_cleared_later(
     qtbot.mouseClick(screen.key_page.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == key
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "", timeout=5000)
+    screen.abandon()
+
+
+def test_printing_the_recovery_key_produces_the_page_and_leaves_no_copy_behind(
+    qtbot: Any, ui_session: UiSession, vault_file: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
+
+    # any temporary file Qt or Python made while printing would land here
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    pdf = tmp_path / "printed" / "recovery-key.pdf"
+    pdf.parent.mkdir()
+    chosen: list[Any] = []
+
+    def print_to_pdf(cls: Any, parent: Any) -> Any:
+        if chosen:
+            return None  # the second time the worker cancels the print dialog
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(pdf))
+        chosen.append(printer)
+        return printer
+
+    monkeypatch.setattr(UnlockScreen, "choose_printer", classmethod(print_to_pdf))
+    screen = make_screen(qtbot, ui_session, vault_file)
+    key = create_through_screen(qtbot, screen)
+    kp = screen.key_page
+    qtbot.mouseClick(kp.print_button, Qt.MouseButton.LeftButton)
+    assert len(chosen) == 1
+    assert "sent to the printer" in kp.message.text()
+
+    # one page, saying what it is, with the whole key on it
+    assert pdf.read_bytes().startswith(b"%PDF")
+    doc = QPdfDocument()
+    assert doc.load(str(pdf)) == QPdfDocument.Error.None_
+    assert doc.pageCount() == 1
+    printed = doc.getAllText(0).text()
+    doc.close()
+    assert "LinksDesk vault recovery key" in printed
+    assert key in printed
+    assert "away from the computer" in printed
+
+    # cancelled: nothing printed, nothing said
+    kp.message.clear_message()
+    qtbot.mouseClick(kp.print_button, Qt.MouseButton.LeftButton)
+    assert not kp.message.isVisible()
+
+    # printing wrote the chosen PDF and nothing else; the test wipes that one too
+    assert list(scratch.iterdir()) == []
+    pdf.write_bytes(b"\0" * pdf.stat().st_size)
+    pdf.unlink()
+    assert [p.name for p in pdf.parent.iterdir()] == []
+    needle = key.encode()
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert needle not in path.read_bytes(), path.name
+    screen.abandon()
+
+
+@pytest.mark.qt_log_ignore("QPainter::begin")
+def test_a_print_that_fails_says_so_instead_of_sent(
+    qtbot: Any, ui_session: UiSession, vault_file: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    def unwritable_pdf(cls: Any, parent: Any) -> Any:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "no such folder" / "key.pdf"))
+        return printer
+
+    monkeypatch.setattr(UnlockScreen, "choose_printer", classmethod(unwritable_pdf))
+    screen = make_screen(qtbot, ui_session, vault_file)
+    create_through_screen(qtbot, screen)
+    qtbot.mouseClick(screen.key_page.print_button, Qt.MouseButton.LeftButton)
+    assert screen.key_page.message.kind == "error"
+    assert "could not be printed" in screen.key_page.message.text()
+    assert not (tmp_path / "no such folder").exists()
     screen.abandon()
 
 
