@@ -316,7 +316,10 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
             return answer.model_copy(update={"replayed": True})
         batch = _BatchApplier(s, ctx, counter, req.batch_key)
         batch.prefetch(req.changes)
-        results = [batch.apply(change) for change in req.changes]
+        answers: dict[int, ChangeResult] = {}
+        for i in batch.apply_order(req.changes):
+            answers[i] = batch.apply(req.changes[i])
+        results = [answers[i] for i in range(len(req.changes))]
         results = batch.scrub_erased(req.changes, results)
         counter.save()
         response = PushResponse(batch_key=req.batch_key, results=results)
@@ -570,6 +573,19 @@ class _BatchApplier:
             scope = held.fields.get("scope") if held is not None else None
         return bool(scope == "team")
 
+    def apply_order(self, changes: list[Change]) -> list[int]:
+        """The order to apply a batch in: its team consent records first, then the rest.
+
+        Participant content comes in only under a team consent the server holds (rule 2);
+        one held from anywhere in the same batch counts, wherever the device's batching put
+        it. Each part keeps the batch's order, and answers keep the request's order.
+        """
+        consents = [i for i, ch in enumerate(changes) if self._is_team_consent(ch)]
+        if not consents:
+            return list(range(len(changes)))
+        first = set(consents)
+        return consents + [i for i in range(len(changes)) if i not in first]
+
     # - one change -
     def apply(self, change: Change) -> ChangeResult:
         if change.change_id in self.seen:
@@ -709,10 +725,14 @@ class _BatchApplier:
             return None
         if ch.participant_shared is not True:
             return Refusal.NOT_SHARED
-        # defence in depth: the server's own copy of the consent records says no (deletes
-        # too: a tombstone would put the withdrawn case back on the caseload)
-        if self._latest_team_consent(pid) is False:
+        # defence in depth: the device's flag is not enough, the server's own copy of the
+        # team consent records must say yes (deletes too: a tombstone would put a withdrawn
+        # case back on the caseload). Devices push team consents before other rows.
+        latest = self._latest_team_consent(pid)
+        if latest is False:
             return Refusal.CONSENT_WITHDRAWN
+        if latest is None:
+            return Refusal.NOT_SHARED
         return None
 
     # - applying -

@@ -46,6 +46,7 @@ from linksdesk.sync.apply import (
     pending_fields,
     pid_of,
     removals_in,
+    rows_touched,
     shared_participants,
 )
 from linksdesk.sync.policy import CONFLICT_TABLE
@@ -138,6 +139,7 @@ class _Run:
     removed_base: int | None = None  # live records when the first removal was seen
     removed_so_far: int = 0
     batch_size: int = MAX_BATCH
+    consents_sent: bool = False  # no consent record is left unbatched in the outbox
 
 
 class SyncEngine:
@@ -311,6 +313,7 @@ class SyncEngine:
             saved = state.get(s, state.PENDING_BATCH)
             total = s.scalar(select(func.count()).select_from(Outbox)) or 0
         self._progress("push", 0, total)
+        self.run.consents_sent = False  # a repair may have queued consents since
         if saved:
             # a batch sent before a crash or a failure: resend it exactly as it was
             self._send(dict(saved))
@@ -325,14 +328,7 @@ class SyncEngine:
     def _next_batch(self) -> dict[str, Any] | None:
         """Take the next changes from the outbox and save them as the pending batch."""
         with self._tx() as s:
-            rows = list(
-                s.scalars(
-                    select(Outbox)
-                    .where(Outbox.batch_key.is_(None))
-                    .order_by(Outbox.seq)
-                    .limit(self.run.batch_size)
-                )
-            )
+            rows = self._queued(s, self.run.batch_size)
             if not rows:
                 return None
             key = uuid7()
@@ -358,6 +354,38 @@ class SyncEngine:
             state.put(s, state.PENDING_BATCH, saved)
         self._point("push:saved")
         return saved
+
+    def _queued(self, s: Session, limit: int) -> list[Outbox]:
+        """The next unbatched outbox rows: consent records first, then the rest in order.
+
+        The server takes a participant's content only under a team consent it already
+        holds (or that comes in the same batch), so consents go ahead of everything else
+        whatever batch boundaries fall between them and the rows they allow.
+        """
+        unsent = Outbox.batch_key.is_(None)
+        rows: list[Outbox] = []
+        if not self.run.consents_sent:
+            rows = list(
+                s.scalars(
+                    select(Outbox)
+                    .where(unsent, Outbox.table_name == "consent")
+                    .order_by(Outbox.seq)
+                    .limit(limit)
+                )
+            )
+            if len(rows) < limit:
+                # none left: a consent recorded while this sync runs is queued before the
+                # rows it allows, so plain order keeps it ahead of them from here on
+                self.run.consents_sent = True
+        if len(rows) < limit:
+            taken = [r.seq for r in rows]
+            rows += s.scalars(
+                select(Outbox)
+                .where(unsent, Outbox.seq.not_in(taken))
+                .order_by(Outbox.seq)
+                .limit(limit - len(rows))
+            )
+        return rows
 
     def _as_change(self, row: Outbox) -> Change:
         payload: dict[str, Any] = dict(row.payload or {})
@@ -446,6 +474,7 @@ class SyncEngine:
             s.execute(
                 update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
             )
+        self.run.consents_sent = False  # back in the queue: consents among them go first again
         log.info("server refused batch %s (409); its changes will be sent again", request.batch_key)
 
     def _refused_batch(self, request: PushRequest, reason: str) -> None:
@@ -462,6 +491,7 @@ class SyncEngine:
             else:
                 for row in rows:
                     row.batch_key = None
+                self.run.consents_sent = False
                 self.run.batch_size = max(1, len(request.changes) // 2)
                 log.info("server refused a batch of %d; retrying smaller", len(ids))
 
@@ -497,9 +527,11 @@ class SyncEngine:
         for chunk in _chunks(done, 500):
             s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
         # sent but not answered: back in the queue, or no later batch would ever take them
-        s.execute(
+        back = s.execute(
             update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
         )
+        if rows_touched(back):
+            self.run.consents_sent = False
         state.drop(s, state.PENDING_BATCH)
         s.flush()
         return len(done)

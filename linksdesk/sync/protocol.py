@@ -185,7 +185,8 @@ class Change(_Model):
     participant_id: Uuid | None = None  # None for resource and monthly_total rows
     sharing: Literal["team", "private"] = "team"
     # whether the participant consented to sharing with the team; None for rows that
-    # belong to no participant. The server refuses participant rows unless it is True.
+    # belong to no participant. The server refuses participant rows unless it is True and
+    # the latest team consent record the server holds (or gets in the same batch) is given.
     participant_shared: bool | None = None
     fields: dict[FieldName, JsonValue] = Field(
         default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES

@@ -74,6 +74,16 @@ class Device:
         values = {"given_name": "Sam", "family_name": "Example", "status": "active", **fields}
         return self.change("participant", pid, fields=values)
 
+    def consent(self, pid: str, *, given: bool = True, version: int = 1) -> dict[str, Any]:
+        """A team-sharing consent record: the server takes a participant's content only
+        while the latest one it holds says given, so push it first (as devices do)."""
+        fields = {"scope": "team", "given": given, "version": version, "method": "verbal"}
+        return self.change("consent", fields=fields, participant_id=pid)
+
+    def shared(self, participant: dict[str, Any]) -> list[dict[str, Any]]:
+        """A new participant's row after the team consent that lets it in."""
+        return [self.consent(participant["row_id"]), participant]
+
     def push(self, changes: list[dict[str, Any]], batch_key: str | None = None) -> dict[str, Any]:
         r = self.post("push", {"batch_key": batch_key or uuid7(), "changes": changes})
         assert r.status_code == 200, r.text
@@ -207,11 +217,11 @@ def push_while_pulling(
     def write(dev: Device) -> None:
         for _ in range(batches):
             p = dev.participant()
-            changes = [p] + [
+            changes = dev.shared(p) + [
                 dev.change(
                     "contact", fields={"kind": "phone", "minutes": i}, participant_id=p["row_id"]
                 )
-                for i in range(per_batch - 1)
+                for i in range(per_batch - 2)
             ]
             results = dev.push(changes)["results"]
             assert all(r["status"] == "applied" for r in results), results

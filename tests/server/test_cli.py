@@ -61,11 +61,17 @@ def test_administration_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
             "participant_shared": True,
             "fields": {"status": "active"},
         }
-        body = {"batch_key": "01900000-0000-7000-8000-0000000000ac", "changes": [change]}
-        assert (
-            client.post("/v1/push", json=body, headers=headers).json()["results"][0]["status"]
-            == "applied"
-        )
+        # the team consent that lets the participant's row in
+        consent = {
+            **change,
+            "change_id": "01900000-0000-7000-8000-0000000000ad",
+            "table": "consent",
+            "row_id": "01900000-0000-7000-8000-0000000000ae",
+            "fields": {"scope": "team", "given": True, "version": 1},
+        }
+        body = {"batch_key": "01900000-0000-7000-8000-0000000000ac", "changes": [consent, change]}
+        results = client.post("/v1/push", json=body, headers=headers).json()["results"]
+        assert [r["status"] for r in results] == ["applied", "applied"]
 
     devices = run_json(capsys, "list-devices", *db)
     assert [d["device_id"] for d in devices] == [device["device_id"]]  # type: ignore[union-attr]
@@ -75,7 +81,7 @@ def test_administration_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
     moved = run_json(
         capsys, "handover", "--participant", pid, "--to", "Jo", "--keep-read-only", *db
     )
-    assert moved["rows_moved"] == 1 and moved["keep_read_only"] is True  # type: ignore[index]
+    assert moved["rows_moved"] == 2 and moved["keep_read_only"] is True  # type: ignore[index]
 
     revoked = run_json(capsys, "revoke-device", device["device_id"], *db)
     assert revoked["revoked"] is True  # type: ignore[index]

@@ -16,6 +16,7 @@ def _case(dev: Device, secret: str = "note") -> tuple[str, list[dict[str, object
     p = dev.participant(given_name=secret)
     pid = p["row_id"]
     changes = [
+        dev.consent(pid),
         p,
         dev.change("contact", fields={"kind": "phone", "purpose": secret}, participant_id=pid),
         dev.change("goal", fields={"title": secret, "status": "active"}, participant_id=pid),
@@ -36,7 +37,7 @@ def test_handover_moves_the_case(programme: Programme, keep_read_only: bool) -> 
     assert new_cursor > 0  # the new worker's device is already past the case's history
 
     done = admin.handover(programme.db, pid, new_worker, keep_read_only=keep_read_only)
-    assert done.rows_moved == 3 and done.from_worker == old_worker
+    assert done.rows_moved == 4 and done.from_worker == old_worker
 
     pulled, _ = new.pull_all(new_cursor)
     notice = pulled[0]
@@ -52,7 +53,7 @@ def test_handover_moves_the_case(programme: Programme, keep_read_only: bool) -> 
     assert old_pulled[0]["table"] == "handover"
     assert old_pulled[0]["fields"]["keep_read_only"] is keep_read_only
     if keep_read_only:
-        assert len(old_pulled) == 4  # notice plus the case, now read-only
+        assert len(old_pulled) == 5  # notice plus the case, now read-only
     else:
         assert len(old_pulled) == 1
 
@@ -87,7 +88,7 @@ def test_erasure_purges_the_server_and_reaches_devices(programme: Programme, db_
     keep_pid, keep = _case(laptop, secret="stays")
     laptop.push(changes + keep)
     # a narrative conflict and a lost low-risk value also hold content
-    base = {"given_name": changes[0]["hlc"]}
+    base = {"given_name": changes[1]["hlc"]}
     laptop.push_one(laptop.change("participant", pid, fields={"phone": CANARY}))
     tablet.push_one(tablet.change("participant", pid, fields={"phone": "x"}, base={}))
     c1 = laptop.change("participant", pid, fields={"risk_summary": CANARY}, base=base)
@@ -129,7 +130,7 @@ def test_erasure_purges_the_server_and_reaches_devices(programme: Programme, db_
         kept = s.scalar(
             select(func.count()).select_from(Record).where(Record.participant_id == keep_pid)
         )
-        assert kept == 3
+        assert kept == 4
         for model in (AppliedOp, Batch, ChangeLog):
             assert CANARY not in repr([r.__dict__ for r in s.scalars(select(model))]), model
 

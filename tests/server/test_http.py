@@ -47,10 +47,12 @@ def test_sync_round_trip_over_http(
     secret = laptop.change(
         "contact", fields={"purpose": CANARY}, participant_id=case["row_id"], sharing="private"
     )
-    results = laptop.push([case, note, secret])["results"]
-    assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
+    consent = laptop.consent(case["row_id"])
+    results = laptop.push([consent, case, note, secret])["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "applied", "rejected"]
     pulled, cursor = tablet.pull_all()
-    assert [c["change_id"] for c in pulled] == [case["change_id"], note["change_id"]]
+    sent = [consent, case, note]
+    assert [c["change_id"] for c in pulled] == [c["change_id"] for c in sent]
     assert tablet.post("verify").json()["tables"]["note_revision"]["count"] == 1
 
     # revoke the tablet through the command line; it is refused at once

@@ -61,7 +61,7 @@ def test_same_batch_to_both_servers_at_once_is_applied_once(
             dev = _device_on(p, worker, two_servers[0])
             other = httpx.Client(base_url=two_servers[1], timeout=60)
             case = dev.participant()
-            changes = [case] + [
+            changes = dev.shared(case) + [
                 dev.change("contact", fields={"kind": "phone"}, participant_id=case["row_id"])
                 for _ in range(20)
             ]
@@ -79,7 +79,7 @@ def test_same_batch_to_both_servers_at_once_is_applied_once(
             assert all(a["results"] == answers[0]["results"] for a in answers)
             assert sum(1 for a in answers if not a["replayed"]) == 1
             with p.db.reading() as s:
-                assert s.scalar(select(func.count()).select_from(ChangeLog)) == 21
-                assert s.scalar(select(func.count()).select_from(AppliedOp)) == 21
+                assert s.scalar(select(func.count()).select_from(ChangeLog)) == 22
+                assert s.scalar(select(func.count()).select_from(AppliedOp)) == 22
         finally:
             p.close()

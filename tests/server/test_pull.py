@@ -13,7 +13,7 @@ def _case(dev: Device, n_contacts: int) -> list[dict[str, object]]:
         dev.change("contact", fields={"kind": "phone", "minutes": i}, participant_id=p["row_id"])
         for i in range(n_contacts)
     ]
-    return [p, *contacts]
+    return [*dev.shared(p), *contacts]
 
 
 def test_pages_come_in_order_and_resume_exactly(programme: Programme) -> None:
@@ -23,7 +23,10 @@ def test_pages_come_in_order_and_resume_exactly(programme: Programme) -> None:
     writer.push(first)
     rest = _case(writer, 30) + _case(writer, 16)
     writer.push(rest)
-    pushed = [c["change_id"] for c in first + rest]  # 49 changes
+    # the server applies a batch's team consents first, then the rest in batch order
+    consents = [c for c in rest if c["table"] == "consent"]
+    applied = first + consents + [c for c in rest if c["table"] != "consent"]
+    pushed = [c["change_id"] for c in applied]  # 52 changes
     seen: list[str] = []
     seqs: list[int] = []
     cursor = 0
@@ -38,7 +41,7 @@ def test_pages_come_in_order_and_resume_exactly(programme: Programme) -> None:
             break
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     assert seen == pushed
-    assert pages == 7  # 7 full pages of 7; the last one says there is no more
+    assert pages == 8  # 7 full pages of 7 and one of 3
     again = reader.post("pull", {"cursor": cursor, "limit": 7}).json()
     assert again["changes"] == [] and again["next_cursor"] == cursor and not again["has_more"]
 

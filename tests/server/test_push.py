@@ -26,26 +26,27 @@ def test_same_batch_twice_is_applied_once(programme: Programme) -> None:
         "contact", fields={"kind": "phone", "status": "attended"}, participant_id=p["row_id"]
     )
     key = uuid7()
-    first = dev.push([p, contact], batch_key=key)
+    batch = [*dev.shared(p), contact]
+    first = dev.push(batch, batch_key=key)
     seq_after_first = _count(programme, ChangeLog)
-    second = dev.push([p, contact], batch_key=key)
-    assert [r["status"] for r in first["results"]] == ["applied", "applied"]
+    second = dev.push(batch, batch_key=key)
+    assert [r["status"] for r in first["results"]] == ["applied", "applied", "applied"]
     assert second["results"] == first["results"]
     assert second["replayed"] is True and first["replayed"] is False
-    assert _count(programme, ChangeLog) == seq_after_first == 2
-    assert _count(programme, AppliedOp) == 2
+    assert _count(programme, ChangeLog) == seq_after_first == 3
+    assert _count(programme, AppliedOp) == 3
     # the same change in a new batch (a client that re-batched) is still applied once
     third = dev.push([contact])
-    assert third["results"][0] == first["results"][1]
-    assert _count(programme, ChangeLog) == 2
+    assert third["results"][0] == first["results"][2]
+    assert _count(programme, ChangeLog) == 3
 
 
 def test_batch_key_of_another_device_is_refused(programme: Programme) -> None:
     worker = programme.worker(programme.team())
     a, b = programme.enrol(worker), programme.enrol(worker)
     key = uuid7()
-    a.push([a.participant()], batch_key=key)
-    r = b.post("push", {"batch_key": key, "changes": [b.participant()]})
+    a.push(a.shared(a.participant()), batch_key=key)
+    r = b.post("push", {"batch_key": key, "changes": b.shared(b.participant())})
     assert r.status_code == 409
 
 
@@ -53,7 +54,7 @@ def test_different_fields_merge(programme: Programme) -> None:
     worker = programme.worker(programme.team())
     a, b = programme.enrol(worker), programme.enrol(worker)
     p = a.participant(status="active", phone="0100")
-    assert a.push_one(p)["status"] == "applied"
+    assert [r["status"] for r in a.push(a.shared(p))["results"]] == ["applied", "applied"]
     base = {"status": p["hlc"], "phone": p["hlc"]}
     # both devices saw the created row; each changes a different field
     ra = a.push_one(a.change("participant", p["row_id"], fields={"phone": "0200"}, base=base))
@@ -70,7 +71,7 @@ def test_low_risk_field_last_writer_wins_and_loser_is_reported(programme: Progra
     worker = programme.worker(programme.team())
     a, b = programme.enrol(worker), programme.enrol(worker)
     p = a.participant(phone="0100")
-    a.push_one(p)
+    a.push(a.shared(p))
     base = {"phone": p["hlc"]}
     t = now_ms()
     early_hlc = HLC(t, 0, b.device_id).encode()
@@ -88,7 +89,7 @@ def test_narrative_field_conflict_keeps_both_on_every_device(programme: Programm
     worker = programme.worker(programme.team())
     a, b = programme.enrol(worker), programme.enrol(worker)
     p = a.participant(risk_summary="first")
-    a.push_one(p)
+    a.push(a.shared(p))
     base = {"risk_summary": p["hlc"]}
     ra = a.push_one(
         a.change("participant", p["row_id"], fields={"risk_summary": "from A"}, base=base)
@@ -135,7 +136,7 @@ def test_delete_is_a_tombstone_that_reaches_devices(programme: Programme) -> Non
     goal = a.change(
         "goal", fields={"title": "walk more", "status": "active"}, participant_id=p["row_id"]
     )
-    a.push([p, goal])
+    a.push([*a.shared(p), goal])
     gone = a.change("goal", goal["row_id"], op="delete", participant_id=p["row_id"])
     assert a.push_one(gone)["status"] == "applied"
     changes, _ = b.pull_all()
@@ -159,7 +160,7 @@ def test_refused_changes_leave_no_content_anywhere(
     dev = programme.enrol(programme.worker(programme.team()))
     # an accepted marker shows the file scan below does find stored content
     p = dev.participant(given_name="ACCEPTED-MARKER")
-    dev.push_one(p)
+    dev.push(dev.shared(p))
     pid = p["row_id"]
     if case == "private":
         change = dev.change(
@@ -194,7 +195,8 @@ def test_refused_changes_leave_no_content_anywhere(
 def test_clock_within_drift_is_accepted(programme: Programme) -> None:
     dev = programme.enrol(programme.worker(programme.team()))
     slightly = HLC(now_ms() + MAX_DRIFT_MS - 30_000, 0, dev.device_id).encode()
-    assert dev.push_one(dev.participant() | {"hlc": slightly})["status"] == "applied"
+    p = dev.participant() | {"hlc": slightly}
+    assert dev.push(dev.shared(p))["results"][1]["status"] == "applied"
 
 
 def test_team_consent_withdrawn_on_server_refuses_new_content(programme: Programme) -> None:
@@ -224,7 +226,7 @@ def test_other_workers_and_other_teams_cases_are_refused(programme: Programme) -
     colleague = programme.enrol(programme.worker(team))
     outsider = programme.enrol(programme.worker(other_team))
     p = mine.participant()
-    mine.push_one(p)
+    mine.push(mine.shared(p))
     pid = p["row_id"]
     r = colleague.push_one(
         colleague.change("contact", fields={"kind": "phone"}, participant_id=pid)
@@ -252,14 +254,14 @@ def test_a_rejected_change_does_not_block_the_rest_of_its_batch(programme: Progr
         "contact", fields={"kind": "phone"}, participant_id=p["row_id"], sharing="private"
     )
     good = dev.change("contact", fields={"kind": "phone"}, participant_id=p["row_id"])
-    results = dev.push([p, bad, good])["results"]
-    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    results = dev.push([*dev.shared(p), bad, good])["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "applied"]
 
 
 def test_routing_must_be_consistent(programme: Programme) -> None:
     dev = programme.enrol(programme.worker(programme.team()))
     p = dev.participant()
-    dev.push_one(p)
+    dev.push(dev.shared(p))
     no_participant = dev.change("contact", fields={"kind": "phone"}, participant_id=None)
     no_participant["participant_id"] = None
     resource_with_participant = dev.change(
