@@ -95,6 +95,10 @@ def apply_color_scheme(app: QApplication, scheme: Any = None) -> None:
         scheme = app.styleHints().colorScheme()
     dark = scheme == Qt.ColorScheme.Dark
     app.setPalette(dark_palette() if dark else light_palette())
+    if app.styleSheet():
+        # widgets already polished by the style sheet keep the old palette otherwise (a
+        # switch while running left the record half light, half dark)
+        app.setStyleSheet(app.styleSheet())
     icons.clear_cache()
 
 

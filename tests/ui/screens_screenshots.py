@@ -2,13 +2,14 @@
 
 Synthetic demo data only (casework.demo, N participants, default 60). Writes today.png,
 caseload.png, diary.png, resources.png, participant-*.png and wellbeing.png (plus a dark
-participant-header-dark.png to check the chips in the dark palette).
+participant-timeline-dark.png to check the chips in the dark palette).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -87,6 +88,9 @@ def main(out: Path, people: int) -> int:
         record.tabs.setCurrentIndex(i)
         if name == "timeline" and record.timeline.proxy.rowCount():
             record.timeline.table.setCurrentIndex(record.timeline.proxy.index(0, 0))
+        if name == "goals" and record.goals.steps_proxy.rowCount() > 1:
+            # a step in the middle: done, move up, move down and remove all on offer
+            record.goals.steps_table.setCurrentIndex(record.goals.steps_proxy.index(1, 0))
         shoot("record", f"participant-{name}.png")
     record.tabs.setCurrentIndex(2)
     shoot("record", "wellbeing.png")
@@ -95,12 +99,13 @@ def main(out: Path, people: int) -> int:
     dialog.assisted_check.setChecked(True)
     dialog.show()
     settle(300)
-    dialog.grab().save(str(out / "wellbeing-entry.png"))
+    dialog.grab().save(str(out / "participant-wellbeing-entry.png"))
     dialog.close()
     apply_color_scheme(app, Qt.ColorScheme.Dark)
     record.tabs.setCurrentIndex(0)
     shoot("record", "participant-timeline-dark.png")
     session.shutdown()
+    shutil.rmtree(tmp, ignore_errors=True)  # the demo vault and its key file
     print(f"screenshots in {out} ({dt.datetime.now():%H:%M})")
     return 0
 

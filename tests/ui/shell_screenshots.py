@@ -7,6 +7,7 @@ and dark palettes.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -119,6 +120,7 @@ def main(out: Path) -> int:
     for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
         apply_color_scheme(app, scheme)
         shoot(suffix)
+    shutil.rmtree(tmp, ignore_errors=True)  # the vaults made for the pictures
     return 0
 
 

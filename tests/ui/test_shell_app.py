@@ -236,6 +236,34 @@ def test_light_and_dark_palettes_follow_the_system_scheme(qtbot: Any) -> None:
         assert abs(text.lightness() - base.lightness()) > 150  # readable either way
 
 
+def test_a_scheme_switch_while_running_reaches_widgets_already_shown(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+
+    from linksdesk.ui.main import _STYLESHEET
+
+    app = QApplication.instance()
+    before, sheet = app.palette(), app.styleSheet()
+    app.setStyleSheet(_STYLESHEET)  # as make_app sets it
+    try:
+        apply_color_scheme(app, Qt.ColorScheme.Light)
+        host = QWidget()
+        qtbot.addWidget(host)
+        layout = QVBoxLayout(host)
+        label, table = QLabel("Synthetic"), QTableView()
+        layout.addWidget(label)
+        layout.addWidget(table)
+        host.show()
+        qtbot.waitExposed(host)
+        apply_color_scheme(app, Qt.ColorScheme.Dark)  # the system turned dark meanwhile
+        # text light and fields dark on what was already on screen, not only on new windows
+        assert label.palette().color(QPalette.ColorRole.WindowText).lightness() > 180
+        assert table.palette().color(QPalette.ColorRole.Base).lightness() < 80
+    finally:
+        app.setStyleSheet(sheet)
+        app.setPalette(before)
+        icons.clear_cache()
+
+
 def test_every_icon_is_a_valid_svg(qtbot: Any) -> None:
     names = icons.icon_names()
     assert {"lock", "search", "participant", "app", "settings"} <= set(names)
