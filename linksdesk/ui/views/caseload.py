@@ -157,7 +157,7 @@ class CaseloadView(Screen):
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         layout.addWidget(self.table, 1)
-        widths = (90, 200, 80, 140, 140, 110, 80)
+        widths = (90, 200, 160, 140, 140, 110, 80)  # status: room for "· handed over"
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         open_on_activate(self.table, self.sig_open_participant.emit)
