@@ -740,6 +740,8 @@ class _BatchApplier:
         s, ctx = self.s, self.ctx
         pid = ch.participant_id
         had_access = pid is not None and self._owner_access(pid) is not None
+        team_consent = pid is not None and self._is_team_consent(ch)
+        shared_before = self._latest_team_consent(pid) if pid is not None and team_consent else None
         if pid is not None and not had_access:
             # first sight of this participant: the pushing worker's case
             access = ParticipantAccess(
@@ -792,11 +794,39 @@ class _BatchApplier:
                 )
             )
         conflict_ids = [self._keep_conflict(ch, rec, c) for c in merged.conflicts]
-        if pid is not None and self._is_team_consent(ch):
+        if pid is not None and team_consent:
             s.flush()
-            if self._latest_team_consent(pid) is False:
+            shared_now = self._latest_team_consent(pid)
+            if shared_now is False:
                 self._withdraw(pid, notify=had_access)
+            elif shared_now is True and shared_before is False:
+                self._resend_kept(pid, ch.row_id)
         return self._result(ch, merged, seq, rec, conflict_ids)
+
+    def _resend_kept(self, pid: str, given_id: str) -> None:
+        """Team sharing given again after a withdrawal: hand on the consent records kept.
+
+        The withdrawal took them out of the change log, and the worker's other devices
+        purged them, so they would hold only the new record and differ from the server's
+        history. Each kept record goes out again whole, after the new one: a device takes
+        the old withdrawal as history, not as a withdrawal, once it holds the later consent.
+        """
+        kept = self.s.scalars(
+            select(Record).where(
+                Record.table_name == "consent",
+                Record.participant_id == pid,
+                Record.row_id != given_id,
+            )
+        )
+        again = sorted(kept, key=lambda r: (_version(r), r.hlc))
+        for rec in again:
+            change = record_as_change(rec, uuid7())
+            rec.server_seq = log_change(self.s, self.counter, change, self.ctx.team_id)
+        log.info(
+            "team sharing given again for participant %s: %d consent records re-sent",
+            pid,
+            len(again),
+        )
 
     # - withdrawal of team sharing -
     def _withdraw(self, pid: str, *, notify: bool) -> None:

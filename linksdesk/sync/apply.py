@@ -447,24 +447,20 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
 
     Devices queue a team consent before the content it allows (the server refuses content
     it holds no consent for), so a consent can arrive just before its participant's row;
-    the row must exist first here (foreign keys). Nothing moves past an erase or handover.
+    the row must exist first here (foreign keys). Nothing moves past an erase, a handover
+    or a team consent withdrawal (each may purge the participant here): a row after one
+    moves only as far as the first change about them after it.
     """
     first: dict[str, int] = {}
-    barrier: set[str] = set()
     moves: dict[int, int] = {}
     for i, ch in enumerate(changes):
         pid = ch.participant_id or (ch.row_id if ch.table == "participant" else None)
         if pid is None:
             continue
-        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE:
-            barrier.add(pid)
-        elif (
-            ch.table == "participant"
-            and ch.op is Op.UPSERT
-            and pid in first
-            and pid not in barrier
-            and first[pid] < i
-        ):
+        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE or _says_no_to_team(ch):
+            first.pop(pid, None)
+            continue
+        if ch.table == "participant" and ch.op is Op.UPSERT and first.get(pid, i) < i:
             moves[i] = first[pid]
         first.setdefault(pid, i)
     if not moves:
@@ -478,6 +474,15 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
         if i not in moves:
             out.append(ch)
     return out
+
+
+def _says_no_to_team(ch: ServerChange) -> bool:
+    return (
+        ch.table == "consent"
+        and ch.op is Op.UPSERT
+        and ch.fields.get("scope") == ConsentScope.TEAM.value
+        and ch.fields.get("given") is False
+    )
 
 
 def rows_touched(result: Any) -> int:

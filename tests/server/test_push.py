@@ -220,6 +220,37 @@ def test_team_consent_withdrawn_on_server_refuses_new_content(programme: Program
     assert result["status"] == "rejected" and "withdrew consent" in result["reason"]
 
 
+def test_consent_given_again_resends_the_kept_consent_records(programme: Programme) -> None:
+    worker = programme.worker(programme.team())
+    laptop, tablet = programme.enrol(worker), programme.enrol(worker)
+    p = laptop.participant()
+    pid = p["row_id"]
+    first = laptop.consent(pid)
+    first["fields"]["note"] = "agreed at the GP practice"
+    laptop.push([first, p])
+    withdrawn = laptop.consent(pid, given=False, version=2)
+    assert laptop.push_one(withdrawn)["status"] == "applied"
+    _, cursor = tablet.pull_all()
+    again = laptop.consent(pid, given=True, version=3)
+    assert laptop.push_one(again)["status"] == "applied"
+    pulled, _ = tablet.pull_all(cursor)
+    # the new record, then every kept one whole (oldest first), so a device that purged
+    # the case holds the same history as the server; the withdrawal dropped the note
+    assert [c["row_id"] for c in pulled] == [
+        again["row_id"],
+        first["row_id"],
+        withdrawn["row_id"],
+    ]
+    assert pulled[1]["fields"] == {k: v for k, v in first["fields"].items() if k != "note"}
+    assert pulled[2]["fields"] == withdrawn["fields"]
+    assert all(c["participant_shared"] is True for c in pulled)
+    # given again while still given: nothing is re-sent
+    _, cursor = tablet.pull_all()
+    renewed = laptop.consent(pid, given=True, version=4)
+    laptop.push_one(renewed)
+    assert [c["row_id"] for c in tablet.pull_all(cursor)[0]] == [renewed["row_id"]]
+
+
 def test_other_workers_and_other_teams_cases_are_refused(programme: Programme) -> None:
     team, other_team = programme.team(), programme.team()
     mine = programme.enrol(programme.worker(team))

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
-from sync_kit import Dev, ServerProcess, db_file_bytes, dump_database_text, new_server
+from sync_kit import (
+    Dev,
+    ServerProcess,
+    assert_replica_matches,
+    db_file_bytes,
+    dump_database_text,
+    new_server,
+)
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -197,3 +204,38 @@ def test_policy_lets_a_withdrawal_out_without_its_note() -> None:
     assert SyncPolicy().outbound(gp) is None
     private = replace(change, values={**values, "sharing": "private"})
     assert SyncPolicy().outbound(private) is None
+
+
+@pytest.mark.parametrize("b_saw_the_withdrawal", [True, False])
+def test_consent_given_again_brings_the_kept_history_to_every_laptop(
+    server: ServerProcess, devices: Callable[[str], Dev], b_saw_the_withdrawal: bool
+) -> None:
+    a, b, _worker = _two_laptops(server, devices)
+    pid = a.participant(given_name="Jo")
+    a.contact(pid, purpose="lunch club")
+    assert a.sync().verified
+    assert b.sync().verified
+    cb = Casebook(a.vault)
+    record_consent(cb, pid, ConsentScope.TEAM, False)
+    assert a.sync().verified
+    if b_saw_the_withdrawal:
+        assert b.sync().verified
+        assert _rows_about(b, pid) == 0
+    record_consent(cb, pid, ConsentScope.TEAM, True, note="agreed again at the library")
+    report = a.sync(full_check=True)
+    assert report.verified and not report.repaired_tables, report.message
+
+    # the other laptop gets every team consent the server kept, not only the new one, so
+    # its first comparison with the server already matches: no repair round
+    report = b.sync(full_check=True)
+    assert report.verified and not report.repaired_tables and not report.attention, report.message
+    with b.store.read() as s:
+        versions = sorted(
+            c.version
+            for c in s.scalars(select(Consent).where(Consent.participant_id == pid))
+            if c.scope == "team"
+        )
+    assert versions == [1, 2, 3]
+    assert b.get("participant", pid) is not None
+    for dev in (a, b):
+        assert_replica_matches(dev, server)
