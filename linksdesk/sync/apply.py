@@ -91,20 +91,51 @@ assert set(PURGE_ORDER) == set(PARTICIPANT_LINKED), "every linked table must be 
 
 MASS_DELETE_SHARE = 0.30
 MASS_DELETE_MIN_ROWS = 25  # below this, a small vault's ordinary deletes never ask
+# Withdrawals of team sharing count by person, not by row: one is a deliberate purge of
+# one participant and never asks, however long their record; more than this many at once,
+# or more than MASS_DELETE_SHARE of the people on the laptop, is a flood and asks first.
+MASS_WITHDRAWAL_MAX = 5
+
+_ASK = (
+    "Nothing more was changed. If you expected this, sync again and choose to allow the "
+    "removals; otherwise ask your programme administrator."
+)
 
 
 class MassDeletionError(SyncError, UserError):
     """A pull would remove a large share of this device's records: stop and ask first."""
 
-    def __init__(self, would_delete: int, records: int) -> None:
+    def __init__(self, would_delete: int, records: int, *, message: str | None = None) -> None:
         share = round(100 * would_delete / max(records, 1))
         super().__init__(
-            f"This sync would remove {would_delete} of the {records} records on this laptop "
-            f"({share} %). Nothing more was changed. If you expected this, sync again and "
-            "choose to allow the removals; otherwise ask your programme administrator."
+            message
+            or f"This sync would remove {would_delete} of the {records} records on this laptop "
+            f"({share} %). {_ASK}"
         )
         self.would_delete = would_delete
         self.records = records
+
+
+class MassWithdrawalError(MassDeletionError):
+    """Pulled withdrawals of team sharing would purge many people here at once: ask first."""
+
+    def __init__(self, withdrawn: int, participants: int) -> None:
+        super().__init__(
+            withdrawn,
+            participants,
+            message=(
+                f"This sync would remove {withdrawn} of the {participants} people on this "
+                "laptop, because consent to share their record with the team was withdrawn "
+                f"for each of them at once. {_ASK}"
+            ),
+        )
+
+
+def is_mass_withdrawal(withdrawn: int, participants: int) -> bool:
+    """Whether purging ``withdrawn`` of ``participants`` people in one sync must ask first."""
+    if withdrawn <= 1:
+        return False
+    return withdrawn > MASS_WITHDRAWAL_MAX or withdrawn > MASS_DELETE_SHARE * participants
 
 
 def stable_id(*parts: str) -> str:
@@ -215,7 +246,8 @@ class ApplyContext:
 class PageOutcome:
     applied: int = 0  # changes that changed something here
     unchanged: int = 0
-    removed: int = 0  # live rows deleted, erased or handed away
+    removed: int = 0  # live rows deleted, erased, handed away or purged by a withdrawal
+    withdrawn_rows: int = 0  # of those, purged by withdrawals (their guard counts people)
     erased: list[str] = field(default_factory=list)
     handed_away: list[str] = field(default_factory=list)
     conflicts: int = 0  # new conflicts recorded
@@ -232,6 +264,7 @@ class PageOutcome:
         self.applied += other.applied
         self.unchanged += other.unchanged
         self.removed += other.removed
+        self.withdrawn_rows += other.withdrawn_rows
         self.erased += other.erased
         self.handed_away += other.handed_away
         self.conflicts += other.conflicts
@@ -288,7 +321,10 @@ def live_rows_of(session: Session, participant_id: str) -> int:
 
 
 def removals_in(session: Session, changes: Iterable[ServerChange], worker_id: str) -> int:
-    """How many live rows here applying ``changes`` would remove (delete, erase, hand away)."""
+    """How many live rows here applying ``changes`` would remove (delete, erase, hand away).
+
+    Withdrawals of team sharing are not counted here but by person (``withdrawals_in``).
+    """
     deletes: dict[str, set[str]] = {}
     total = 0
     for ch in changes:
@@ -311,6 +347,47 @@ def removals_in(session: Session, changes: Iterable[ServerChange], worker_id: st
             or 0
         )
     return int(total)
+
+
+def live_participants(session: Session) -> int:
+    """Participants this device holds (the base of the withdrawal guard)."""
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Participant).where(Participant.deleted.is_(False))
+        )
+        or 0
+    )
+
+
+def withdrawals_in(session: Session, changes: Iterable[ServerChange], device_id: str) -> set[str]:
+    """Participants held here that team withdrawals among ``changes`` would purge."""
+    out: set[str] = set()
+    for ch in changes:
+        pid = ch.participant_id
+        if pid is None or pid in out or not _withdrawal_from_elsewhere(ch, device_id):
+            continue
+        if not _superseded_here(session, ch) and live_rows_of(session, pid):
+            out.add(pid)
+    return out
+
+
+def _withdrawal_from_elsewhere(ch: ServerChange, device_id: str) -> bool:
+    """A team consent saying no, recorded on another device (the worker's other laptop)."""
+    return bool(_says_no_to_team(ch) and ch.origin != device_id and ch.participant_id)
+
+
+def _superseded_here(session: Session, ch: ServerChange) -> bool:
+    """A later team consent version is held here: the withdrawal is history, not news."""
+    version = ch.fields.get("version")
+    newest = session.scalar(
+        select(func.max(Consent.version)).where(
+            Consent.participant_id == ch.participant_id,
+            Consent.scope == ConsentScope.TEAM.value,
+            Consent.deleted.is_(False),
+            Consent.id != ch.row_id,
+        )
+    )
+    return newest is not None and isinstance(version, int) and newest > version
 
 
 def _handover(ch: ServerChange) -> HandoverRow | None:
@@ -804,27 +881,10 @@ class PageApplier:
         (rule 2), so the worker's other devices keep nothing of them, not even the consent.
         Returns True when the change was handled (and must not be applied as a row).
         """
-        f = ch.fields
-        if not (
-            ch.table == "consent"
-            and ch.op is Op.UPSERT
-            and f.get("scope") == ConsentScope.TEAM.value
-            and f.get("given") is False
-            and ch.origin != self.ctx.device_id
-            and ch.participant_id
-        ):
+        if not _withdrawal_from_elsewhere(ch, self.ctx.device_id):
             return False
-        pid = ch.participant_id
-        version = f.get("version")
-        newest = self.s.scalar(
-            select(func.max(Consent.version)).where(
-                Consent.participant_id == pid,
-                Consent.scope == ConsentScope.TEAM.value,
-                Consent.deleted.is_(False),
-                Consent.id != ch.row_id,
-            )
-        )
-        if newest is not None and isinstance(version, int) and newest > version:
+        pid = str(ch.participant_id)
+        if _superseded_here(self.s, ch):
             return False  # consent given again here since: the later record decides
         read_only = set(state.get(self.s, state.READ_ONLY, []))
         if pid in read_only:
@@ -833,6 +893,7 @@ class PageApplier:
         self._new_revisions = [r for r in self._new_revisions if r.participant_id != pid]
         removed = self._purge(pid)
         self.out.removed += removed
+        self.out.withdrawn_rows += removed
         self.out.applied += 1
         self.out.tables |= {"participant", *PURGE_ORDER}
         log.info("team sharing withdrawn on another device: participant %s purged here", pid)

@@ -52,6 +52,7 @@ from linksdesk.sync import state
 from linksdesk.sync.apply import (
     SHAPES,
     MassDeletionError,
+    MassWithdrawalError,
     drop_unsent_changes,
     note_conflicts_settle,
     now_naive,
@@ -67,6 +68,7 @@ __all__ = [
     "ConflictInfo",
     "EnrolResult",
     "MassDeletionError",
+    "MassWithdrawalError",
     "SyncClient",
     "SyncHistoryEntry",
     "SyncReport",

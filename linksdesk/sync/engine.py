@@ -39,8 +39,11 @@ from linksdesk.sync.apply import (
     SHAPES,
     ApplyContext,
     MassDeletionError,
+    MassWithdrawalError,
     PageApplier,
     PageOutcome,
+    is_mass_withdrawal,
+    live_participants,
     live_records,
     now_naive,
     pending_fields,
@@ -48,6 +51,7 @@ from linksdesk.sync.apply import (
     removals_in,
     rows_touched,
     shared_participants,
+    withdrawals_in,
 )
 from linksdesk.sync.policy import CONFLICT_TABLE
 from linksdesk.sync.protocol import (
@@ -140,6 +144,8 @@ class _Run:
     removed_so_far: int = 0
     batch_size: int = MAX_BATCH
     consents_sent: bool = False  # no consent record is left unbatched in the outbox
+    withdrawn: set[str] = field(default_factory=set)  # purged by pulled withdrawals
+    withdrawn_base: int | None = None  # participants here when the first one was seen
 
 
 class SyncEngine:
@@ -628,7 +634,8 @@ class SyncEngine:
             self._touch_all(outcome.touched)
             if only_tables is None:
                 self._touch("__cursor__", "pulled")
-            self.run.removed_so_far += outcome.removed
+            # withdrawals count by person in their own guard, not here
+            self.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
             self._progress("pull", cursor, head)
             if not page.has_more:
                 break
@@ -658,10 +665,12 @@ class SyncEngine:
             state.put_local_setting(s, state.HLC_HIGH, highest)
 
     def _guard(self, changes: list[ServerChange]) -> None:
-        """Stop before a page that would take removals past 30 % of this device's records."""
+        """Stop before a page that would take removals past 30 % of this device's records,
+        or whose withdrawals of team sharing would purge a flood of people (see apply)."""
         if self.o.allow_mass_delete or not changes:
             return
         with self.store.read() as s:
+            self._guard_withdrawals(s, changes)
             removing = removals_in(s, changes, self.config.worker_id)
             if not removing:
                 return
@@ -672,6 +681,22 @@ class SyncEngine:
         if total > MASS_DELETE_SHARE * base and total >= MASS_DELETE_MIN_ROWS:
             log.warning("pull would remove %d of %d records; stopped to ask", total, base)
             raise MassDeletionError(total, base)
+
+    def _guard_withdrawals(self, s: Session, changes: list[ServerChange]) -> None:
+        coming = withdrawals_in(s, changes, self.store.device_id) - self.run.withdrawn
+        if not coming:
+            return
+        if self.run.withdrawn_base is None:
+            self.run.withdrawn_base = live_participants(s) + len(self.run.withdrawn)
+        total = len(self.run.withdrawn | coming)
+        if is_mass_withdrawal(total, self.run.withdrawn_base):
+            log.warning(
+                "pull would purge %d of %d participants (withdrawals); stopped to ask",
+                total,
+                self.run.withdrawn_base,
+            )
+            raise MassWithdrawalError(total, self.run.withdrawn_base)
+        self.run.withdrawn |= coming
 
     # -- verify -------------------------------------------------------------------------
     def _unchanged_since_verified(self, after_resync: bool) -> bool:

@@ -7,6 +7,7 @@ purges the participant on its next pull; later content is refused; verify passes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +31,8 @@ from linksdesk.server.digests import digests_from_scratch, visible_digests
 from linksdesk.server.exchange import Refusal
 from linksdesk.server.models import ParticipantAccess, Record, RefusalLog
 from linksdesk.storage.tables import Consent, Contact, NoteRevision, Participant, SyncAttention
+from linksdesk.sync.apply import is_mass_withdrawal
+from linksdesk.sync.client import MassWithdrawalError, sync_status
 from linksdesk.sync.policy import CONSENT_DECISION, SyncPolicy
 
 CANARY_NOTE = "CANARY-withdrawn-note-5e21"
@@ -239,3 +242,60 @@ def test_consent_given_again_brings_the_kept_history_to_every_laptop(
     assert b.get("participant", pid) is not None
     for dev in (a, b):
         assert_replica_matches(dev, server)
+
+
+def test_one_withdrawal_never_stops_sync_however_long_the_record(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b, _worker = _two_laptops(server, devices)
+    long_case = a.participant(given_name="Long")
+    for day in range(1, 29):
+        a.contact(long_case, when=dt.datetime(2025, 2, day, 10))
+    a.participant(given_name="Short")
+    assert a.sync().verified
+    assert b.sync().verified
+    assert _rows_about(b, long_case) >= 30  # most of what laptop B holds
+    record_consent(Casebook(a.vault), long_case, ConsentScope.TEAM, False)
+    assert a.sync().verified
+    report = b.sync()  # the mass-deletion guard does not ask for one person
+    assert report.verified, report.message
+    assert _rows_about(b, long_case) == 0
+
+
+def test_a_flood_of_withdrawals_stops_and_asks(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b, _worker = _two_laptops(server, devices)
+    pids = [a.participant(given_name=f"Person{i}") for i in range(10)]
+    assert a.sync().verified
+    assert b.sync().verified
+    cb = Casebook(a.vault)
+    for pid in pids[:4]:
+        record_consent(cb, pid, ConsentScope.TEAM, False)
+    assert a.sync().verified
+    # 4 of 10 people at once is more than 30 %: laptop B asks before purging anyone
+    with pytest.raises(MassWithdrawalError, match="remove 4 of the 10 people"):
+        b.sync()
+    assert all(_rows_about(b, pid) > 0 for pid in pids)
+    assert sync_status(b.store).last_outcome == "stopped"
+    report = b.sync(allow_mass_delete=True)
+    assert report.verified, report.message
+    assert [_rows_about(b, pid) for pid in pids[:4]] == [0] * 4
+    assert all(_rows_about(b, pid) > 0 for pid in pids[4:])
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "people", "asks"),
+    [
+        (1, 1, False),  # one person is never a flood, even the only one
+        (1, 100, False),
+        (2, 10, False),
+        (3, 10, False),
+        (4, 10, True),  # more than 30 % of the people here
+        (2, 5, True),
+        (5, 100, False),
+        (6, 100, True),  # more than 5 at once, whatever the caseload
+    ],
+)
+def test_which_withdrawals_count_as_a_flood(withdrawn: int, people: int, asks: bool) -> None:
+    assert is_mass_withdrawal(withdrawn, people) is asks
