@@ -186,10 +186,15 @@ def _meta(s: Session) -> ServerMeta:
 
 # -- handshake ------------------------------------------------------------------------------
 def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> HandshakeResponse:
-    if req.protocol_version != PROTOCOL_VERSION:
+    if req.protocol_version < PROTOCOL_VERSION:
         raise VersionMismatch(
-            "This LinksDesk speaks a different sync protocol from the server. "
-            "Update LinksDesk (or ask for the server to be updated), then sync again."
+            "This copy of LinksDesk is too old to sync with the server. Update LinksDesk, "
+            "then sync again; your work stays safe on this laptop meanwhile."
+        )
+    if req.protocol_version > PROTOCOL_VERSION:
+        raise VersionMismatch(
+            "This LinksDesk is newer than the sync server. Ask your programme administrator "
+            "to update the server; your work stays safe on this laptop meanwhile."
         )
     if req.schema_version > SCHEMA_VERSION:
         raise VersionMismatch(

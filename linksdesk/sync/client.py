@@ -59,7 +59,13 @@ from linksdesk.sync.apply import (
     purge_participant,
     rows_touched,
 )
-from linksdesk.sync.engine import EngineOptions, Progress, SyncEngine, SyncReport
+from linksdesk.sync.engine import (
+    EngineOptions,
+    HandshakeRefused,
+    Progress,
+    SyncEngine,
+    SyncReport,
+)
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
 from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
 from linksdesk.sync.transport import Backoff, SyncCancelled, Transport
@@ -67,6 +73,7 @@ from linksdesk.sync.transport import Backoff, SyncCancelled, Transport
 __all__ = [
     "ConflictInfo",
     "EnrolResult",
+    "HandshakeRefused",
     "MassDeletionError",
     "MassWithdrawalError",
     "SyncClient",
@@ -702,8 +709,9 @@ class SyncScheduler:
 
     def failed(self, error: BaseException | None = None) -> None:
         """After a failure, wait 30 s, 60 s, 120 s … up to the cap; errors only the worker
-        can put right (revoked device, a mass deletion to confirm) pause until ``resume``."""
-        if isinstance(error, SyncAuthError | MassDeletionError):
+        can put right (revoked device, a mass deletion to confirm, a LinksDesk too old or
+        too new for the server) pause until ``resume``."""
+        if isinstance(error, SyncAuthError | MassDeletionError | HandshakeRefused):
             self.paused_reason = str(error)
             return
         self.failures += 1

@@ -24,7 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import SyncError, ValidationError
+from linksdesk.core.errors import SyncError, UserError, ValidationError
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
@@ -91,6 +91,11 @@ RECHECK_AFTER_S = 3600.0  # compare with the server at least this often, changes
 
 class EpochMoved(SyncError):
     """The server's data epoch changed during this sync: start again from the handshake."""
+
+
+class HandshakeRefused(SyncError, UserError):
+    """The server will not sync with this LinksDesk as it is (an older or newer protocol,
+    an enrolment that does not match): only a person can put it right."""
 
 
 @dataclass
@@ -267,17 +272,22 @@ class SyncEngine:
     def _handshake(self) -> HandshakeResponse:
         self._progress("handshake", 0, None)
         cfg = self.config
-        hello = self.t.post(
-            "handshake",
-            HandshakeRequest(
-                protocol_version=PROTOCOL_VERSION,
-                schema_version=SCHEMA_VERSION,
-                device_id=self.store.device_id,
-                cursor=cfg.cursor,
-                data_epoch=cfg.epoch,
-            ),
-            HandshakeResponse,
-        )
+        try:
+            hello = self.t.post(
+                "handshake",
+                HandshakeRequest(
+                    protocol_version=PROTOCOL_VERSION,
+                    schema_version=SCHEMA_VERSION,
+                    device_id=self.store.device_id,
+                    cursor=cfg.cursor,
+                    data_epoch=cfg.epoch,
+                ),
+                HandshakeResponse,
+            )
+        except RequestRefused as exc:
+            if exc.status == 409:  # the server's plain message says what to do
+                raise HandshakeRefused(str(exc)) from None
+            raise
         self.hello = hello
         ahead_ms = time.time_ns() // 1_000_000 - hello.server_time_ms
         if ahead_ms > hello.max_drift_ms:

@@ -27,7 +27,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-PROTOCOL_VERSION = 1
+# The handshake carries it; the server refuses any other with a plain message. Bump it
+# whenever device and server would no longer understand each other, the verify digest
+# included. 1: first release. 2: a table's digest is the sum of its row hashes mod 2**256
+# (``table_digest``), not a sha256 over its sorted rows.
+PROTOCOL_VERSION = 2
 SCHEMA_VERSION = 1
 
 MAX_BATCH = 250  # changes per push

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from linksdesk.server import admin
 from linksdesk.server.models import Device, EnrolCode
+from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 
 def test_enrol_gives_a_token_stored_only_as_its_hash(programme: Programme) -> None:
@@ -90,19 +91,39 @@ def test_handshake_reports_epoch_settings_and_versions(programme: Programme) -> 
     assert hs["settings_version"] == 2
     assert hs["epoch_changed"] is False
     assert hs["max_drift_ms"] == 300_000
-    other = device.post(
+    newer = device.post(
         "handshake",
         {"protocol_version": 99, "schema_version": 1, "device_id": device.device_id},
     )
-    assert other.status_code == 409
-    assert "Update LinksDesk" in other.json()["detail"]
+    assert newer.status_code == 409
+    assert "update the server" in newer.json()["detail"]
     moved = device.post(
         "handshake",
         {
-            "protocol_version": 1,
+            "protocol_version": PROTOCOL_VERSION,
             "schema_version": 1,
             "device_id": device.device_id,
             "data_epoch": "01900000-0000-7000-8000-000000000000",
         },
     )
     assert moved.json()["epoch_changed"] is True
+
+
+def test_a_device_on_an_older_protocol_is_told_to_update(programme: Programme) -> None:
+    # protocol 1 hashed a table's sorted rows for verify: its digests never match now
+    device = programme.enrol(programme.worker(programme.team()))
+    for old in range(PROTOCOL_VERSION):
+        r = device.post(
+            "handshake",
+            {
+                "protocol_version": old,
+                "schema_version": SCHEMA_VERSION,
+                "device_id": device.device_id,
+            },
+        )
+        assert r.status_code == 409
+        assert r.json() == {
+            "detail": "This copy of LinksDesk is too old to sync with the server. Update "
+            "LinksDesk, then sync again; your work stays safe on this laptop meanwhile."
+        }
+    assert device.handshake()["protocol_version"] == PROTOCOL_VERSION == 2

@@ -22,14 +22,16 @@ from linksdesk.storage.tables import (
     Participant,
     SyncState,
 )
-from linksdesk.sync import state
+from linksdesk.sync import engine, state
 from linksdesk.sync.client import (
+    HandshakeRefused,
     MassDeletionError,
     SyncScheduler,
     list_attention,
     sync_history,
     sync_status,
 )
+from linksdesk.sync.protocol import PROTOCOL_VERSION
 
 
 def _pair(server: ServerProcess, devices: Callable[[str], Dev]) -> tuple[Dev, Dev, str, str]:
@@ -392,3 +394,28 @@ def test_the_same_programme_id_made_on_two_laptops_does_not_stop_sync(
         ids = {dev.get("participant", p).programme_id for p in (first, second)}
         assert "P1001" in ids and len(ids) == 2, dev.label
         assert sync_status(dev.store).waiting == 0
+
+
+def test_an_older_linksdesk_is_told_to_update(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev = devices("laptop")
+    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
+    dev.participant()
+    waiting = dev.outbox()
+    # this laptop runs a LinksDesk from before the verify digest changed (protocol 1)
+    monkeypatch.setattr(engine, "PROTOCOL_VERSION", PROTOCOL_VERSION - 1)
+    with pytest.raises(HandshakeRefused) as err:
+        dev.sync()
+    message = str(err.value)
+    assert message == (
+        "This copy of LinksDesk is too old to sync with the server. Update LinksDesk, then "
+        "sync again; your work stays safe on this laptop meanwhile."
+    )
+    assert dev.outbox() == waiting  # nothing was sent
+    assert sync_history(dev.store)[0].message == message
+    scheduler = SyncScheduler()
+    scheduler.failed(err.value)
+    assert scheduler.paused_reason == message  # no retrying on a timer: a person must act
+    monkeypatch.undo()
+    assert dev.sync().verified
