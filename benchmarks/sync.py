@@ -1,6 +1,7 @@
 """Time device sync against a real server process, each figure against a raw baseline.
 
-Run: .venv/bin/python benchmarks/sync.py [--participants 5000] [--small 50] [--dir DIR] [--json]
+Run: .venv/bin/python benchmarks/sync.py [--participants 5000] [--small 50] [--repeats 15]
+     [--spread N] [--dir DIR] [--rebuild] [--json]
 
 - first sync: a vault of N participants (~20 records each, so 5,000 → ~100,000 records,
   all recorded offline and waiting in the outbox) syncs for the first time; baseline:
@@ -12,15 +13,31 @@ Run: .venv/bin/python benchmarks/sync.py [--participants 5000] [--small 50] [--d
   against the one on the big vault (target ≤ 1.3×);
 - no change: a sync with nothing to send or receive.
 
+How the scale ratio is measured, so that it compares vault sizes and nothing else:
+
+- the 100 changes go to the same number of participants in both vaults (``--spread``,
+  default ``--small``: the first participants by id, and their contacts), so the big vault's
+  sync does not also carry more participants' look-ups and digest scopes per change;
+- big and small syncs are interleaved, one of each per round, in alternating order, so
+  background load hits both alike; figures are medians over the rounds, and the median of
+  the per-round ratios is given too;
+- besides wall time, the CPU time of the device (this process) and of the server process
+  (all its threads, from ``/proc``) is given per sync: on a shared machine it varies far
+  less than wall time, so its ratio says whether the work grows with the vault.
+
 The server is ``linksdesk-server serve`` (uvicorn) on 127.0.0.1 over a SQLite file. The vault
 is filled through SQL with exactly the rows and outbox entries the write path makes
 (policy-filtered payloads), because building 100,000 records one user action at a time would
-take longer than everything measured here. Synthetic data only.
+take longer than everything measured here. With ``--dir`` the vaults and the server database
+as they stand after the first syncs are kept in ``DIR/sync-<participants>-<small>/`` and later
+runs work on fresh copies of them (the first-sync figures reported are then the ones measured
+when they were built; ``--rebuild`` builds again). Synthetic data only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -33,6 +50,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +59,7 @@ os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")  # unlocking is not what 
 import httpx
 from sqlalchemy import insert, select
 
+import linksdesk
 from linksdesk.core.changes import RowChange
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
@@ -50,11 +69,13 @@ from linksdesk.server.models import ChangeLog, ParticipantAccess, Record
 from linksdesk.storage.store import data_columns, json_value
 from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Outbox, Participant
 from linksdesk.storage.vault import Vault
+from linksdesk.sync import state
 from linksdesk.sync.client import SyncClient, enrol
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.sync.protocol import ServerChange
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
+CODE_ROOT = Path(linksdesk.__file__).resolve().parents[1]
 TARGET_SCALE = 1.3
 INCREMENTAL = 100
 
@@ -68,14 +89,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu_s(self) -> float | None:
+        """Seconds the server process has run on a CPU so far, all threads (Linux only)."""
+        total = 0
+        try:
+            for task in Path(f"/proc/{self.pid}/task").iterdir():
+                with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                    total += int((task / "schedstat").read_text().split()[0])
+        except OSError:
+            return None
+        return total / 1e9
+
+
 @contextmanager
-def server_process(db_url: str, log: Path) -> Iterator[str]:
+def server_process(db_url: str, log: Path) -> Iterator[Server]:
     port = free_port()
     with log.open("ab") as out:
+        # from the folder holding the linksdesk this process imported: ``-m`` puts the
+        # working directory first on the path, which could be another copy of the code
         proc = subprocess.Popen(
             [sys.executable, "-m", "linksdesk.server.cli", "serve", "--db", db_url,
              "--port", str(port), "--log-level", "warning"],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out, stderr=subprocess.STDOUT, cwd=CODE_ROOT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -85,7 +125,7 @@ def server_process(db_url: str, log: Path) -> Iterator[str]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -299,13 +339,16 @@ def fresh_programme(db_url: str) -> tuple[str, str, str]:
         db.dispose()
 
 
-def make_changes(vault: Vault, n: int, seed: int) -> None:
-    """``n`` ordinary edits through the write path: half edits, half new contacts."""
+def make_changes(vault: Vault, n: int, seed: int, spread: int) -> None:
+    """``n`` ordinary edits through the write path: half edits of contacts, half new contacts,
+    all about the first ``spread`` participants by id (the same number in every vault)."""
     rng = random.Random(seed)
     store = vault.store(SyncPolicy())
     with store.read() as s:
-        pids = list(s.scalars(select(Participant.id).limit(500)))
-        contacts = list(s.scalars(select(Contact.id).limit(500)))
+        pids = list(s.scalars(select(Participant.id).order_by(Participant.id).limit(spread)))
+        contacts = list(
+            s.scalars(select(Contact.id).where(Contact.participant_id.in_(pids)).limit(500))
+        )
     for k in range(n):
         with store.write() as tx:
             if k % 2:
@@ -339,89 +382,181 @@ def _time_requests() -> None:
     transport.Transport.post = post  # type: ignore[method-assign]
 
 
-def timed_sync(vault: Vault) -> tuple[float, Any]:
+@dataclass
+class Timed:
+    wall_s: float
+    device_cpu_s: float
+    server_cpu_s: float | None
+    report: Any
+
+    @property
+    def cpu_s(self) -> float | None:
+        return None if self.server_cpu_s is None else self.device_cpu_s + self.server_cpu_s
+
+
+def timed_sync(vault: Vault, server: Server) -> Timed:
     client = SyncClient(vault)
+    cpu0, server0 = time.process_time(), server.cpu_s()
     t0 = time.perf_counter()
     report = client.sync()
     elapsed = time.perf_counter() - t0
+    cpu, server1 = time.process_time() - cpu0, server.cpu_s()
     if os.environ.get("SYNC_BENCH_DEBUG"):
-        waits = " ".join(f"{k}={v:.2f}" for k, v in sorted(SERVER_TIME.items()))
+        waits = " ".join(f"{k}={v:.3f}" for k, v in sorted(SERVER_TIME.items()))
         print(
-            f"  sync {elapsed:.2f}s pushed {report.pushed} pulled {report.pulled} [{waits}]",
+            f"  sync {elapsed:.3f}s pushed {report.pushed} pulled {report.pulled} [{waits}]",
             flush=True,
         )
     SERVER_TIME.clear()
     assert report.verified, report.message
-    return elapsed, report
+    server_cpu = None if server0 is None or server1 is None else server1 - server0
+    return Timed(elapsed, cpu, server_cpu, report)
 
 
-def run(participants: int, small: int, workdir: Path, repeats: int) -> dict[str, Any]:
-    db_url = f"sqlite:///{workdir / 'server.db'}"
+LABELS = ("big", "small")
+
+
+def _vault_files(folder: Path, label: str) -> list[Path]:
+    return sorted(folder.glob(f"{label}.vault*"))
+
+
+def build(cache: Path, participants: int, small: int) -> dict[str, Any]:
+    """Both vaults filled, enrolled with one server and synced for the first time (timed)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.iterdir():
+        old.unlink()
+    db_url = f"sqlite:///{cache / 'server.db'}"
     init_database(db_url)
-    results: dict[str, Any] = {"participants": participants, "small": small}
-    with server_process(db_url, workdir / "server.log") as url:
-        vaults: dict[str, Vault] = {}
+    info: dict[str, Any] = {"participants": participants, "small": small}
+    with server_process(db_url, cache / "server.log") as server:
         for label, n in (("big", participants), ("small", small)):
-            vault, _ = Vault.create(workdir / f"{label}.vault", PASSPHRASE)
+            vault, _ = Vault.create(cache / f"{label}.vault", PASSPHRASE)
             _team, worker, code = fresh_programme(db_url)
-            enrol(vault, url, code)
+            enrol(vault, server.url, code)
             rows = caseload_rows(n, vault.device_id, worker, seed=n)
-            results[f"{label}_records"] = fill_vault(vault, rows)
-            vaults[label] = vault
-            client = SyncClient(vault)
-            changes = outbox_changes(vault, client)
+            info[f"{label}_records"] = fill_vault(vault, rows)
+            del rows
             if label == "big":
                 # raw baseline: the same rows straight into a fresh server database
-                raw_url = f"sqlite:///{workdir / 'raw.db'}"
+                changes = outbox_changes(vault, SyncClient(vault))
+                raw_url = f"sqlite:///{cache / 'raw.db'}"
                 init_database(raw_url)
                 rteam, rworker, _ = fresh_programme(raw_url)
-                results["first_raw_s"] = raw_insert(raw_url, rteam, rworker, changes)
-                t, report = timed_sync(vault)
-                results["first_sync_s"] = t
-                results["first_pushed"] = report.pushed
-                results["first_requests"] = report.requests
+                info["first_raw_s"] = raw_insert(raw_url, rteam, rworker, changes)
+                del changes
+                (cache / "raw.db").unlink()
+                first = timed_sync(vault, server)
+                info["first_sync_s"] = first.wall_s
+                info["first_pushed"] = first.report.pushed
+                info["first_requests"] = first.report.requests
             else:
-                timed_sync(vault)
-        for label, vault in vaults.items():
-            runs, raws = [], []
-            for r in range(repeats):
-                make_changes(vault, INCREMENTAL, seed=r)
-                client = SyncClient(vault)
+                timed_sync(vault, server)
+            vault.lock()
+    info["built"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    (cache / "built.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+def fresh_copy(cache: Path, workdir: Path) -> None:
+    for label in LABELS:
+        for f in _vault_files(cache, label):
+            shutil.copy(f, workdir / f.name)
+    shutil.copy(cache / "server.db", workdir / "server.db")
+
+
+def run(
+    participants: int, small: int, workdir: Path, repeats: int, spread: int, cache: Path | None
+) -> dict[str, Any]:
+    built = cache is not None and (cache / "built.json").exists()
+    if cache is None:
+        cache = workdir / "built"
+    if built:
+        info = json.loads((cache / "built.json").read_text())
+        info["cached"] = True
+    else:
+        info = build(cache, participants, small)
+        info["cached"] = False
+    fresh_copy(cache, workdir)
+    os.sync()  # the copies' writeback must not land on the timed syncs
+    db_url = f"sqlite:///{workdir / 'server.db'}"
+    init_database(db_url)  # brings an older cached database to the current schema
+    results: dict[str, Any] = {**info, "spread": spread, "repeats": repeats}
+    with server_process(db_url, workdir / "server.log") as server:
+        vaults: dict[str, Vault] = {}
+        for label in LABELS:
+            vault = Vault.unlock(workdir / f"{label}.vault", PASSPHRASE)
+            with vault.store().write() as tx:  # the server listens on a new port each run
+                state.put(tx.session, state.SERVER_URL, server.url)
+            # a full comparison, as after the first sync in one process (it fills the
+            # digest cache a running app keeps), then one incremental sync to settle
+            SyncClient(vault).sync(full_check=True)
+            make_changes(vault, INCREMENTAL, seed=10_000, spread=spread)
+            timed_sync(vault, server)
+            vaults[label] = vault
+        runs: dict[str, list[Timed]] = {label: [] for label in LABELS}
+        raws: list[float] = []
+        for r in range(repeats):
+            for label in LABELS if r % 2 == 0 else LABELS[::-1]:
+                vault = vaults[label]
+                make_changes(vault, INCREMENTAL, seed=r, spread=spread)
                 if label == "big":
-                    changes = outbox_changes(vault, client)
+                    changes = outbox_changes(vault, SyncClient(vault))
                     raw_url = f"sqlite:///{workdir / f'raw-inc-{r}.db'}"
                     init_database(raw_url)
                     rteam, rworker, _ = fresh_programme(raw_url)
                     raws.append(raw_insert(raw_url, rteam, rworker, changes))
-                runs.append(timed_sync(vault)[0])
-            results[f"incremental_{label}_s"] = statistics.median(runs)
-            if raws:
-                results["incremental_raw_s"] = statistics.median(raws)
-        nochange = [timed_sync(vaults["big"])[0] for _ in range(repeats)]
-        results["nochange_big_s"] = statistics.median(nochange)
-        nochange_small = [timed_sync(vaults["small"])[0] for _ in range(repeats)]
-        results["nochange_small_s"] = statistics.median(nochange_small)
+                runs[label].append(timed_sync(vault, server))
+        nochange: dict[str, list[Timed]] = {label: [] for label in LABELS}
+        for r in range(repeats):
+            for label in LABELS if r % 2 == 0 else LABELS[::-1]:
+                nochange[label].append(timed_sync(vaults[label], server))
         for vault in vaults.values():
             vault.lock()
+    med = statistics.median
+    for label in LABELS:
+        results[f"incremental_{label}_s"] = med(t.wall_s for t in runs[label])
+        results[f"incremental_{label}_device_cpu_s"] = med(t.device_cpu_s for t in runs[label])
+        cpu = [t.cpu_s for t in runs[label] if t.cpu_s is not None]
+        results[f"incremental_{label}_cpu_s"] = med(cpu) if len(cpu) == repeats else None
+        results[f"nochange_{label}_s"] = med(t.wall_s for t in nochange[label])
+    results["incremental_raw_s"] = med(raws)
     results["first_ratio"] = results["first_sync_s"] / results["first_raw_s"]
     results["incremental_ratio"] = results["incremental_big_s"] / results["incremental_raw_s"]
     results["scale_ratio"] = results["incremental_big_s"] / results["incremental_small_s"]
+    results["scale_ratio_rounds"] = [
+        round(b.wall_s / s.wall_s, 3) for b, s in zip(runs["big"], runs["small"], strict=True)
+    ]
+    results["scale_ratio_round_median"] = med(results["scale_ratio_rounds"])
+    results["scale_ratio_device_cpu"] = (
+        results["incremental_big_device_cpu_s"] / results["incremental_small_device_cpu_s"]
+    )
+    big_cpu, small_cpu = results["incremental_big_cpu_s"], results["incremental_small_cpu_s"]
+    results["scale_ratio_cpu"] = None if big_cpu is None else big_cpu / small_cpu
     results["scale_target"] = TARGET_SCALE
     return results
 
 
 def report(r: dict[str, Any]) -> str:
+    first_note = f" (measured when built, {r['built']})" if r.get("cached") else ""
+    cpu, cpu_text = r["scale_ratio_cpu"], "n/a"
+    if cpu is not None:
+        big, small = r["incremental_big_cpu_s"], r["incremental_small_cpu_s"]
+        cpu_text = f"{big:.3f} s vs {small:.3f} s: {cpu:.2f}x"
     lines = [
         f"Sync benchmark: {r['participants']} participants ({r['big_records']} records) "
-        f"and {r['small']} participants ({r['small_records']} records)",
+        f"and {r['small']} participants ({r['small_records']} records); {r['repeats']} "
+        f"interleaved rounds, changes spread over {r['spread']} participants",
         f"  first sync          {r['first_sync_s']:8.2f} s   raw insert {r['first_raw_s']:7.2f} s"
         f"   ratio {r['first_ratio']:6.1f}x   ({r['first_pushed']} changes, "
-        f"{r['first_requests']} requests)",
+        f"{r['first_requests']} requests){first_note}",
         f"  incremental (100)   {r['incremental_big_s']:8.3f} s   raw insert "
         f"{r['incremental_raw_s']:7.3f} s   ratio {r['incremental_ratio']:6.1f}x",
         f"  incremental, {r['big_records']} vs {r['small_records']} records: "
         f"{r['incremental_big_s']:.3f} s vs {r['incremental_small_s']:.3f} s   ratio "
-        f"{r['scale_ratio']:.2f}x (target ≤ {TARGET_SCALE}x)",
+        f"{r['scale_ratio']:.2f}x (target ≤ {TARGET_SCALE}x); median of per-round ratios "
+        f"{r['scale_ratio_round_median']:.2f}x",
+        f"    CPU time per sync (device + server): {cpu_text}; device alone "
+        f"{r['scale_ratio_device_cpu']:.2f}x",
         f"  no-change sync      {r['nochange_big_s']:8.3f} s  (small vault "
         f"{r['nochange_small_s']:.3f} s)",
     ]
@@ -432,14 +567,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--small", type=int, default=50)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--repeats", type=int, default=15, help="interleaved rounds")
+    parser.add_argument(
+        "--spread", type=int, default=None, help="participants the changes go to (default: --small)"
+    )
+    parser.add_argument("--dir", type=Path, default=None, help="keep built vaults here")
+    parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    spread = min(args.spread or args.small, args.small, args.participants)
+    cache = None
+    if args.dir is not None:
+        cache = args.dir / f"sync-{args.participants}-{args.small}"
+        if args.rebuild and cache.exists():
+            shutil.rmtree(cache)
+        args.dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="linksdesk-sync-bench-", dir=args.dir))
     _time_requests()
     try:
-        results = run(args.participants, args.small, workdir, args.repeats)
+        results = run(args.participants, args.small, workdir, args.repeats, spread, cache)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(results, indent=2) if args.json else report(results))
