@@ -206,22 +206,26 @@ def _sort_of(q: CaseloadQuery) -> CaseloadSort:
 
 def _sorted(query: Any, q: CaseloadQuery) -> Any:
     """Order by the query's sort; an aggregate is referred to by its column's name, so the
-    statement must select it (``_sort_column``) and SQLite computes it once a row."""
+    statement must select it (``_sort_column``) and SQLite computes it once a row.
+
+    The default (by name) reads ix_participant_name in either direction: no sort step."""
     sort = _sort_of(q)
-    keys: dict[CaseloadSort, list[Any]] = {
-        CaseloadSort.NAME: [_nocase(P.family_name), _nocase(P.given_name)],
+    aggregate: list[Any] = [literal_column(n) for n in (_SORT_AGGREGATE.get(sort),) if n]
+    keys: dict[CaseloadSort, tuple[list[Any], bool]] = {  # (keys, can be empty)
+        CaseloadSort.NAME: ([_nocase(P.family_name), _nocase(P.given_name)], False),
         # P999 before P1000: by length, then text
-        CaseloadSort.PROGRAMME_ID: [func.length(P.programme_id), P.programme_id],
-        CaseloadSort.STATUS: [P.status],
-        CaseloadSort.REFERRED_ON: [P.referred_on],
-        **{s: [literal_column(name)] for s, name in _SORT_AGGREGATE.items()},
+        CaseloadSort.PROGRAMME_ID: ([func.length(P.programme_id), P.programme_id], False),
+        CaseloadSort.STATUS: ([P.status], False),
+        CaseloadSort.REFERRED_ON: ([P.referred_on], True),
     }
-    order: list[Any] = []
-    for key in keys[sort]:
-        order.append(key.is_(None))  # empty values last, whichever the direction
+    columns, can_be_empty = keys.get(sort, (aggregate, True))
+    # a stable tie-break, so paging never repeats or skips a row (reversed with the rest)
+    tie_break = [_nocase(P.family_name), _nocase(P.given_name), P.id]
+    if sort is CaseloadSort.NAME:
+        tie_break = tie_break[2:]  # the names are the sort itself
+    order: list[Any] = [key.is_(None) for key in columns] if can_be_empty else []
+    for key in [*columns, *tie_break]:
         order.append(key.desc() if q.descending else key.asc())
-    # a stable tie-break, so paging never repeats or skips a row
-    order += [_nocase(P.family_name), _nocase(P.given_name), P.id]
     return query.order_by(*order)
 
 

@@ -357,5 +357,12 @@ class SyncHistory(Base):
 Index("ix_contact_participant_time", Contact.participant_id, Contact.scheduled_at)
 # duplicate check on create (names compared case-insensitively among the same date of birth)
 Index("ix_participant_date_of_birth", Participant.date_of_birth)
+# the caseload's default order (migration 0006)
+Index(
+    "ix_participant_name",
+    Participant.family_name.collate("NOCASE"),
+    Participant.given_name.collate("NOCASE"),
+    Participant.id,
+)
 # onward referrals per resource in the last 30 and 90 days
 Index("ix_onward_referral_resource_made", OnwardReferral.resource_id, OnwardReferral.made_on)

@@ -1,16 +1,20 @@
-"""Migrations 0003 and 0004 upgrade a vault made at 0002, keeping its data and its search."""
+"""Migrations 0003-0006 upgrade a vault made at 0002, keeping its data and its search."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 from linksdesk.casework import lists, onward, resources, search
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import CaseloadQuery
 from linksdesk.storage import migrate
 
 PASS = "correct horse battery staple"
@@ -31,6 +35,21 @@ def _indexes(cb: Casebook) -> set[str]:
     return {name for name in found if name}
 
 
+@contextmanager
+def captured(cb: Casebook) -> Iterator[list[tuple[str, Any]]]:
+    """The statements (with their parameters) run on the vault meanwhile."""
+    seen: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(cb.vault.engine, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(cb.vault.engine, "before_cursor_execute", keep)
+
+
 def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
     path = tmp_path / "old.vault"
     cb, _ = Casebook.create(path, PASS)
@@ -48,10 +67,12 @@ def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
     cb.lock()
 
     with Casebook.unlock(path, PASS) as again:
-        assert _revision(again) == migrate.head_revision() == "0005"
-        assert {"ix_participant_date_of_birth", "ix_onward_referral_resource_made"} <= (
-            _indexes(again)
-        )
+        assert _revision(again) == migrate.head_revision() == "0006"
+        assert {
+            "ix_participant_date_of_birth",
+            "ix_onward_referral_resource_made",
+            "ix_participant_name",
+        } <= _indexes(again)
         assert P.get_participant(again, p.id).date_of_birth == dt.date(1940, 2, 2)
         assert P.possible_duplicates(again, "old", "vault", dt.date(1940, 2, 2))[0].id == p.id
         assert resources.resource_demand(again)[0].last_30_days == 1
@@ -67,6 +88,19 @@ def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
                 )
             )
         assert "ix_participant_date_of_birth" in plan
+        # the caseload in name order, either way round, is read from the index: no sorting
+        for descending in (False, True):
+            with captured(again) as statements:
+                lists.caseload_ids(again, CaseloadQuery(descending=descending))
+            with again.store.read() as s:
+                steps = [
+                    str(row[-1])
+                    for row in s.connection().exec_driver_sql(
+                        "EXPLAIN QUERY PLAN " + statements[-1][0], statements[-1][1]
+                    )
+                ]
+            assert "SCAN participant USING INDEX ix_participant_name" in steps
+            assert not any("TEMP B-TREE" in step for step in steps), steps
 
         # the search keys were rebuilt from the old index: an edit replaces the entry, once
         P.edit_participant(again, p.id, preferred_name="Oldie")
