@@ -17,12 +17,14 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from linksdesk.ui import icons
+from linksdesk.ui.collector import GuiThreadCollector
 from linksdesk.ui.crash_dialog import install_recent_log
 from linksdesk.ui.runner import safe_traceback
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "LinksDesk"
+_collector: GuiThreadCollector | None = None
 
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -126,6 +128,8 @@ def make_app(argv: list[str]) -> QApplication:
     app.styleHints().colorSchemeChanged.connect(lambda scheme: apply_color_scheme(app, scheme))
     app.setStyleSheet(_STYLESHEET)
     app.setWindowIcon(icons.icon("app"))
+    global _collector
+    _collector = GuiThreadCollector(app)  # Qt objects must never be freed on the DB thread
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 import queue
@@ -66,6 +67,7 @@ class TaskRunner(QObject):
     sig_unhandled = Signal(object)  # exception
     sig_busy = Signal(bool)  # a job is queued or running
     _sig_finished = Signal(object, bool, object)  # job, ok, result or exception
+    _sig_released = Signal()  # the DB thread holds nothing of its oldest finished job now
 
     def __init__(self, parent: QObject | None = None, *, name: str = "linksdesk-db") -> None:
         super().__init__(parent)
@@ -78,7 +80,12 @@ class TaskRunner(QObject):
         self._active = 0  # queued or running, counted on the worker side
         self._idle = threading.Condition()
         self._closed = False
+        # finished jobs with their outcome, kept until the DB thread has let go of them: a
+        # job's callbacks may hold the last reference to a widget, and a widget freed on the
+        # DB thread is a Qt object destroyed outside its thread (a crash some time later)
+        self._released: collections.deque[tuple[Job, tuple[bool, object]]] = collections.deque()
         self._sig_finished.connect(self._on_worker_finished, Qt.ConnectionType.QueuedConnection)
+        self._sig_released.connect(self._on_worker_released, Qt.ConnectionType.QueuedConnection)
 
     # -- public API ---------------------------------------------------------------------------
     def submit(
@@ -153,16 +160,23 @@ class TaskRunner(QObject):
             if job is None:
                 return
             try:
-                self._run(job)
+                outcome = self._run(job)
+                # handed to the GUI thread, which drops the last references to the job, its
+                # callbacks and its result; this thread keeps none of them
+                with self._lock:
+                    self._released.append((job, outcome))
+                del job, outcome
+                self._sig_released.emit()
             finally:
                 with self._idle:
                     self._active -= 1
                     self._idle.notify_all()
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job) -> tuple[bool, object]:
         if job.cancelled:
-            self._sig_finished.emit(job, False, JobCancelled())
-            return
+            cancelled = (False, JobCancelled())
+            self._sig_finished.emit(job, *cancelled)
+            return cancelled
         kwargs = dict(job.kwargs)
         if job.progress:
             kwargs["progress"] = self._reporter(job)
@@ -174,8 +188,9 @@ class TaskRunner(QObject):
             elif isinstance(exc, EnvironmentProblem):
                 log.warning("environment problem in a job: %s", type(exc).__name__)
             self._sig_finished.emit(job, False, exc)
-        else:
-            self._sig_finished.emit(job, True, result)
+            return (False, exc)
+        self._sig_finished.emit(job, True, result)
+        return (True, result)
 
     def _reporter(self, job: Job) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:
@@ -186,6 +201,13 @@ class TaskRunner(QObject):
         return report
 
     # -- back on the GUI thread ---------------------------------------------------------------
+    @Slot()
+    def _on_worker_released(self) -> None:
+        with self._lock:
+            released = self._released.popleft() if self._released else None
+        # the last references to a finished job may go here, on the GUI thread
+        del released
+
     @Slot(object, bool, object)
     def _on_worker_finished(self, job: Job, ok: bool, payload: object) -> None:
         with self._lock:

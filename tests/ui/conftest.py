@@ -10,6 +10,7 @@ import pytest
 from shell_kit import PASSPHRASE, FakeClock, on_db_thread
 
 from linksdesk.casework.casebook import Casebook
+from linksdesk.ui.collector import GuiThreadCollector
 from linksdesk.ui.session import UiSession
 
 
@@ -19,6 +20,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("qt_log_ignore", "This plugin does not support raise")
     # and this for every popup menu it shows
     config.addinivalue_line("qt_log_ignore", "This plugin does not support grabbing the keyboard")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collector(qapp: Any) -> Iterator[GuiThreadCollector]:
+    """As in the app: cycles are collected on the GUI thread, never on the DB thread."""
+    collector = GuiThreadCollector(qapp)
+    yield collector
+    collector.stop()
 
 
 @pytest.fixture

@@ -134,6 +134,8 @@ def test_runner_cancel_skips_queued_jobs_and_stops_progress_jobs(qtbot: Any) -> 
         queued.cancel()
         with qtbot.waitSignal(runner.sig_progress, timeout=10_000):
             gate.set()
+        # the job is held at its fourth step: cancelling earlier would stop it sooner
+        qtbot.waitUntil(lambda: len(steps) == 4, timeout=10_000)
         progress_job.cancel()
         hold.set()
         qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
@@ -141,6 +143,36 @@ def test_runner_cancel_skips_queued_jobs_and_stops_progress_jobs(qtbot: Any) -> 
         assert done == []
         assert steps == [0, 1, 2, 3]  # the long job stopped at its next progress report
         assert errors == []  # a cancelled job reports nothing
+    finally:
+        runner.shutdown()
+
+
+def test_a_finished_job_is_let_go_on_the_gui_thread(qtbot: Any) -> None:
+    """A job's callbacks may hold the last reference to a widget: it must die on the GUI thread.
+
+    Freed on the DB thread, a widget is a Qt object destroyed outside its thread, and the
+    app crashes later in the event loop (seen as a segfault at a test's teardown).
+    """
+    runner = TaskRunner()
+    freed_in: list[str] = []
+
+    class Owner:  # stands for a view whose bound method is a job's on_done
+        def done(self, _result: object) -> None:
+            pass
+
+        def __del__(self) -> None:
+            freed_in.append(threading.current_thread().name)
+
+    try:
+        owner = Owner()
+        runner.submit(lambda: "first", on_done=owner.done)
+        qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+        qtbot.wait(50)  # the DB thread is idle, waiting for the next job
+        del owner  # the view goes away; only what the runner kept could still hold it
+        runner.submit(lambda: "second")
+        qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+        qtbot.waitUntil(lambda: bool(freed_in), timeout=5_000)
+        assert freed_in == [threading.main_thread().name]
     finally:
         runner.shutdown()
 
