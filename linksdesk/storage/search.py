@@ -282,17 +282,17 @@ def search(
 ) -> list[SearchHit]:
     """Ranked hits (bm25, titles weighted above bodies) with highlighted snippets.
 
-    The ranking query reads no text; titles and snippets are made here for the hits shown
-    only. (FTS5's own highlight() and snippet() ran for every match before the LIMIT and
-    allocated a string per word they copied, each locked and wiped by memory security.)
+    The ranking query reads only the index (no stored column, unless kinds are asked for);
+    the hits' columns are read after the LIMIT, and titles and snippets are marked here for
+    those only. (FTS5's own highlight() and snippet() ran for every match before the LIMIT
+    and allocated a string per word they copied, each locked and wiped by memory security.)
     """
     query = to_match_query(user_text)
     pattern = _hit_pattern(user_text)
     if query is None or pattern is None:
         return []
     sql = (
-        "SELECT rowid, entity, row_id, participant_id, "
-        "bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
+        "SELECT rowid, bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
         "FROM search_index WHERE search_index MATCH :q"
     )
     params: dict[str, Any] = {"q": query, "n": limit}
@@ -304,23 +304,27 @@ def search(
     ranked = session.execute(text(sql), params).all()
     if not ranked:
         return []
-    texts = {
-        r[0]: (r[1] or "", r[2] or "")
+    found = {
+        r[0]: r[1:]
         for r in session.execute(
-            text("SELECT rowid, title, body FROM search_index WHERE rowid IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            text(
+                "SELECT rowid, entity, row_id, participant_id, title, body "
+                "FROM search_index WHERE rowid IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
             {"ids": [r[0] for r in ranked]},
         )
     }
-    return [
-        SearchHit(
-            entity,
-            row_id,
-            pid,
-            highlight(texts[rowid][0], pattern),
-            snippet(texts[rowid][1], pattern),
-            float(rank),
+    hits = []
+    for rowid, rank in ranked:
+        entity, row_id, pid, title, body = found[rowid]
+        hits.append(
+            SearchHit(
+                entity,
+                row_id,
+                pid,
+                highlight(title or "", pattern),
+                snippet(body or "", pattern),
+                float(rank),
+            )
         )
-        for rowid, entity, row_id, pid, rank in ranked
-    ]
+    return hits
