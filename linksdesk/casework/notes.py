@@ -90,21 +90,21 @@ def write_note(
     when = records.datetime_arg(written_at or records.now(), "Written at")
     sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
     with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
+        pid = records.participant_id(tx.session, participant_id)
         if contact_id is not None:
             contact = records.live(tx.session, ContactRow, contact_id, "contact")
-            if contact.participant_id != person.id:
+            if contact.participant_id != pid:
                 raise ValidationError("Contact belongs to someone else's record.")
         note = NoteRow(
             id=uuid7(),
-            participant_id=person.id,
+            participant_id=pid,
             contact_id=contact_id,
             written_at=when,
             sharing=sharing,
         )
         rev = RevisionRow(
             note_id=note.id,
-            participant_id=person.id,
+            participant_id=pid,
             revision=1,
             base_revision_id=None,
             body=body,

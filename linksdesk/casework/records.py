@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import ConflictError, NotFoundError, ValidationError
@@ -28,6 +28,9 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+NOT_FOUND = "That {what} could not be found. It may have been removed or erased."
+
+
 def live(session: Session, table: type[Row], row_id: str, what: str) -> Row:
     """The row with this id unless it is missing or deleted (then NotFoundError).
 
@@ -36,7 +39,7 @@ def live(session: Session, table: type[Row], row_id: str, what: str) -> Row:
     """
     row = session.get(table, row_id) if isinstance(row_id, str) else None
     if row is None or row.deleted:
-        raise NotFoundError(f"That {what} could not be found. It may have been removed or erased.")
+        raise NotFoundError(NOT_FOUND.format(what=what))
     if _writing(session):
         _guard_read_only(session)
     return row
@@ -85,6 +88,20 @@ def _refuse_read_only_changes(session: Session, _context: Any, _instances: Any) 
 
 def participant(session: Session, participant_id: str) -> ParticipantRow:
     return live(session, ParticipantRow, participant_id, "participant")
+
+
+def participant_id(session: Session, participant_id: str) -> str:
+    """``participant(...).id`` without loading the row: for writes that only attach to it."""
+    deleted = (
+        session.scalar(select(ParticipantRow.deleted).where(ParticipantRow.id == participant_id))
+        if isinstance(participant_id, str)
+        else None
+    )
+    if deleted is None or deleted:
+        raise NotFoundError(NOT_FOUND.format(what="participant"))
+    if _writing(session):
+        _guard_read_only(session)
+    return participant_id
 
 
 def enum_arg(enum: type[E], value: Any, field: str) -> E:
