@@ -432,6 +432,7 @@ class CaseloadQuery:
 
     statuses: frozenset[ParticipantStatus] = field(default_factory=frozenset)
     include_closed: bool = False
+    include_handed_over: bool = False  # cases moved to a colleague, kept here read-only
     text: str = ""
     sort: CaseloadSort = CaseloadSort.NAME
     descending: bool = False

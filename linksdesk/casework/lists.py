@@ -142,13 +142,20 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
 
 
 def _caseload_select(
-    today: dt.date, ids: Sequence[str] | None = None
+    today: dt.date, ids: Sequence[str] | None = None, *, leave_out: frozenset[str] = frozenset()
 ) -> tuple[Any, dict[str, Any]]:
-    """Participants not deleted (``ids`` only, when given), and their aggregate columns."""
-    query = select(P.id).where(P.deleted.is_(False))
+    """Participants not deleted (``ids`` only, when given; none of ``leave_out``), and their
+    aggregate columns."""
+    query = _not_handed_over(select(P.id).where(P.deleted.is_(False)), leave_out)
     if ids is not None:
         query = query.where(P.id.in_(ids))
     return query, _aggregates(_start_of(today))
+
+
+def _not_handed_over(query: Any, handed_over: frozenset[str]) -> Any:
+    """Leave out cases handed to a colleague (their records stay here read-only, found by
+    search, but they are no longer this worker's to chase)."""
+    return query.where(P.id.not_in(sorted(handed_over))) if handed_over else query
 
 
 def _row_columns(cols: dict[str, Any]) -> list[Any]:
@@ -262,14 +269,15 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
     if q.offset < 0 or (q.limit is not None and q.limit < 1):
         raise ValidationError("Page must start at 0 or later and hold at least one row.")
     limit = cb.settings().appointment_limit
-    base, cols = _caseload_select(records.today(q.today))
-    count = _filtered(base.with_only_columns(func.count(P.id)), q)
-    columns = _row_columns(cols)
-    if q.limit is not None:
-        # a page: the total rides along, computed once (the subquery is not correlated)
-        columns.append(count.scalar_subquery().label("total"))
-    stmt = _paged(_sorted(_filtered(base.with_only_columns(*columns), q), q), q)
     with cb.store.read() as s:
+        handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
+        base, cols = _caseload_select(records.today(q.today), leave_out=handed)
+        count = _filtered(base.with_only_columns(func.count(P.id)), q)
+        columns = _row_columns(cols)
+        if q.limit is not None:
+            # a page: the total rides along, computed once (the subquery is not correlated)
+            columns.append(count.scalar_subquery().label("total"))
+        stmt = _paged(_sorted(_filtered(base.with_only_columns(*columns), q), q), q)
         rows = s.execute(stmt).all()
         if q.limit is None:
             total = q.offset + len(rows)  # the whole rest of the list came back
@@ -283,9 +291,11 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
 def caseload_ids(cb: Casebook, query: CaseloadQuery | None = None) -> list[str]:
     """Ids of every participant the query matches, in its order (for lazy table models)."""
     q = query or CaseloadQuery()
-    base, cols = _caseload_select(records.today(q.today))
-    stmt = _paged(_sorted(_filtered(base.with_only_columns(P.id, *_sort_column(q, cols)), q), q), q)
     with cb.store.read() as s:
+        handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
+        base, cols = _caseload_select(records.today(q.today), leave_out=handed)
+        wanted = base.with_only_columns(P.id, *_sort_column(q, cols))
+        stmt = _paged(_sorted(_filtered(wanted, q), q), q)
         return [r.id for r in s.execute(stmt)]
 
 
@@ -319,25 +329,21 @@ def not_seen(
     n = records.int_arg(n, "Weeks", 1, 520)
     day = records.today(today)
     cutoff = _start_of(day - dt.timedelta(weeks=n))
-    base, cols = _caseload_select(day)
-    since = func.coalesce(P.referred_on, P.created_on)
-    stmt = (
-        base.with_only_columns(*_row_columns(cols))
-        .where(
-            P.status.in_(REENGAGE_STATUSES),
-            or_(
-                cols["last_contact"] < cutoff,
-                and_(cols["last_contact"].is_(None), since <= cutoff.date()),
-            ),
-        )
-        .order_by(
-            cols["last_contact"].is_not(None),
-            cols["last_contact"],
-            _nocase(P.family_name),
-            P.id,
-        )
-    )
+    since = func.coalesce(P.referred_on, P.created_on).label("since")
     with cb.store.read() as s:
+        base, cols = _caseload_select(day, leave_out=records.read_only_participants(s))
+        # each figure once a row: filter and sort outside the query that computes them
+        cases = (
+            base.with_only_columns(*_row_columns(cols), since)
+            .where(P.status.in_(REENGAGE_STATUSES))
+            .subquery("cases")
+        )
+        last = cases.c.last_contact
+        stmt = (
+            select(cases)
+            .where(or_(last < cutoff, and_(last.is_(None), cases.c.since <= cutoff.date())))
+            .order_by(last.is_not(None), last, _nocase(cases.c.family_name), cases.c.id)
+        )
         rows = s.execute(stmt).all()
     return [
         ReengagementRow(
@@ -380,7 +386,7 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
         .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
     )
     with cb.store.read() as s:
-        rows = s.execute(stmt).all()
+        rows = s.execute(_not_handed_over(stmt, records.read_only_participants(s))).all()
     return [
         GoalReviewRow(
             goal_id=r.id,
@@ -424,7 +430,7 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
         .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
     )
     with cb.store.read() as s:
-        rows = s.execute(stmt).all()
+        rows = s.execute(_not_handed_over(stmt, records.read_only_participants(s))).all()
     return [
         AwaitingOutcomeRow(
             onward_id=r.id,

@@ -14,13 +14,16 @@ from sqlalchemy import event, insert
 from linksdesk.casework import contacts as K
 from linksdesk.casework import goals as G
 from linksdesk.casework import lists as L
+from linksdesk.casework import onward as O
 from linksdesk.casework import participants as P
+from linksdesk.casework import resources as R
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import CaseloadQuery, CaseloadSort, Participant
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import ContactKind, ContactStatus, GoalStatus, ParticipantStatus
 from linksdesk.storage.tables import Contact, Goal
 from linksdesk.storage.tables import Participant as ParticipantRow
+from linksdesk.sync import state as sync_state
 
 TODAY = dt.date(2025, 6, 11)  # a Wednesday
 NOW = dt.datetime.combine(TODAY, dt.time(9))
@@ -256,3 +259,31 @@ def test_every_sort_orders_ids_and_pages_alike(
             filled = [k for k in keys if k is not None]
             assert filled == sorted(filled, reverse=descending)
             assert keys == filled + [None] * (len(keys) - len(filled))  # empty ones last
+
+
+def test_a_case_handed_to_a_colleague_leaves_the_workers_lists(
+    cb: Casebook, person: Participant
+) -> None:
+    """Kept here read-only after a handover: out of the caseload and the lists to chase,
+    still there when asked for (and its record still opens)."""
+    stays = P.create_participant(
+        cb, given_name="Stays", family_name="Here", referred_on=dt.date(2025, 1, 6)
+    ).value
+    for pid in (person.id, stays.id):
+        G.set_goal(cb, pid, "Review me", set_on=TODAY - dt.timedelta(weeks=9))
+        r = R.add_resource(cb, organisation=f"Club {pid[-4:]}", service="Walks").value
+        O.refer_onward(cb, pid, r.id, "referral", on=TODAY - dt.timedelta(days=3))
+    everyone = [stays.id, person.id]
+    assert sorted(L.caseload_ids(cb, CaseloadQuery(today=TODAY))) == sorted(everyone)
+    with cb.store.write() as tx:  # as a pulled handover notice leaves it (sync.apply)
+        sync_state.put(tx.session, sync_state.READ_ONLY, [person.id])
+
+    assert L.caseload_ids(cb, CaseloadQuery(today=TODAY)) == [stays.id]
+    page = L.caseload(cb, CaseloadQuery(today=TODAY, limit=10))
+    assert (page.total, [r.participant_id for r in page.rows]) == (1, [stays.id])
+    assert [r.participant_id for r in L.not_seen(cb, today=TODAY)] == [stays.id]
+    assert [g.participant_id for g in L.goals_due_for_review(cb, by=TODAY)] == [stays.id]
+    assert [o.participant_id for o in L.awaiting_outcome(cb, today=TODAY)] == [stays.id]
+    asked = CaseloadQuery(today=TODAY, include_handed_over=True)
+    assert sorted(L.caseload_ids(cb, asked)) == sorted(everyone)
+    assert P.get_participant(cb, person.id).id == person.id

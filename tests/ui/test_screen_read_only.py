@@ -215,11 +215,15 @@ def test_a_handed_over_case_reads_plainly_and_cannot_be_changed_anywhere(
     kept = call_casework(qtbot, session, goals.get_goal, aim.id)
     assert [s.description for s in kept.steps] == ["Buy shoes", "Walk once"]
 
-    # the caseload marks the case and its context menu offers reading only
+    # the case has left the caseload; "Everyone" lists it, marked, and its context menu
+    # offers reading only
     window.show_view("caseload")
     caseload = window.caseload_view
     caseload.filter_edit.setText("Samplewood")
     caseload.refresh()
+    settle(qtbot, session)
+    assert caseload.model.rowCount() == 0
+    caseload.status_box.setCurrentIndex(caseload.status_box.findData("all"))
     settle(qtbot, session)
     assert caseload.model.rowCount() == 1
     qtbot.waitUntil(lambda: "Samplewood" in str(caseload.proxy.index(0, 1).data()))

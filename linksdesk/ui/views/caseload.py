@@ -189,6 +189,8 @@ class CaseloadView(Screen):
         return CaseloadQuery(
             statuses=statuses,
             include_closed=include_closed,
+            # cases handed to a colleague leave the caseload; "Everyone" still lists them
+            include_handed_over=choice == "all",
             text=self.filter_edit.text().strip(),
             sort=self._sort,
             descending=self._descending,
