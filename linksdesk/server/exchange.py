@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, delete, false, func, or_, select
+from sqlalchemy import and_, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -228,8 +228,16 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
 
 
 # -- visibility -----------------------------------------------------------------------------
-def _visible_participants(worker_id: str) -> Any:
-    return select(ParticipantAccess.participant_id).where(ParticipantAccess.worker_id == worker_id)
+def _visible_participant(column: Any, worker_id: str) -> ColumnElement[bool]:
+    """``column`` names a participant ``worker_id`` has access to.
+
+    A correlated EXISTS on the access table's key, one look-up per row read, rather than
+    ``IN (SELECT ... WHERE worker_id = ?)``, which builds the worker's whole caseload
+    first on every pull: a cost in proportion to the caseload, not to what is pulled.
+    """
+    return exists().where(
+        ParticipantAccess.participant_id == column, ParticipantAccess.worker_id == worker_id
+    )
 
 
 def _log_visible(ctx: DeviceContext) -> ColumnElement[bool]:
@@ -242,7 +250,7 @@ def _log_visible(ctx: DeviceContext) -> ColumnElement[bool]:
             ChangeLog.extra_worker == ctx.worker_id,
             and_(
                 ChangeLog.participant_id.is_not(None),
-                ChangeLog.participant_id.in_(_visible_participants(ctx.worker_id)),
+                _visible_participant(ChangeLog.participant_id, ctx.worker_id),
             ),
         ),
     )
@@ -256,7 +264,7 @@ def _record_visible(ctx: DeviceContext) -> ColumnElement[bool]:
             and_(Record.table_name.in_(WORKER_TABLES), Record.owner == ctx.worker_id),
             and_(
                 Record.participant_id.is_not(None),
-                Record.participant_id.in_(_visible_participants(ctx.worker_id)),
+                _visible_participant(Record.participant_id, ctx.worker_id),
             ),
         ),
     )
@@ -508,8 +516,12 @@ class _BatchApplier:
         )
         self.no_erasure = pids - erased
         self.consents = {pid: [] for pid in pids}
+        # table_name through an expression: with a long IN list SQLite otherwise plans by the
+        # primary key's table_name prefix and reads every consent record on the server
         for rec in s.scalars(
-            select(Record).where(Record.table_name == "consent", Record.participant_id.in_(pids))
+            select(Record).where(
+                Record.participant_id.in_(pids), Record.table_name.concat("") == "consent"
+            )
         ):
             self.consents[str(rec.participant_id)].append(rec)
         unowned = [pid for pid, acc in self.access.items() if acc is None]

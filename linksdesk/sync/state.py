@@ -31,6 +31,7 @@ PARTIAL_PREFIX = "partial:"  # rows pulled before all their required fields arri
 TOTALS_SEQ = "totals_audit_seq"  # audit log position when monthly totals were last made
 TOTALS_MONTH = "totals_month"
 TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
+TOTALS_UNSHARED = "totals_unshared"  # participants the monthly totals counted last time
 VACUUM_DUE = "vacuum_due"  # an erasure's VACUUM could not run (vault busy): run it next sync
 HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it
 

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.storage.store import Store
-from linksdesk.storage.tables import AuditEvent, Contact, MonthlyTotal, Participant, ReferralIn
+from linksdesk.storage.tables import (
+    AuditEvent,
+    Consent,
+    Contact,
+    MonthlyTotal,
+    Participant,
+    ReferralIn,
+)
 from linksdesk.sync import state
 from linksdesk.sync.apply import shared_participants, stable_id
 
@@ -41,6 +48,11 @@ def _in_chunks(column: Any, ids: list[str]) -> Any:
 
 def monthly_counts(session: Session, today: dt.date) -> dict[str, dict[str, Any]]:
     """Counts by month (``YYYY-MM``) of what stays on this device."""
+    return _counts(session, today)[0]
+
+
+def _counts(session: Session, today: dt.date) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The monthly counts and the participants they count (unshared or private)."""
     shared = shared_participants(session)
     unshared: list[str] = []
     by_month: dict[str, Counter[str]] = {}
@@ -85,7 +97,7 @@ def monthly_counts(session: Session, today: dt.date) -> dict[str, dict[str, Any]
             "did_not_attend": counts["did_not_attend"],
             "referrals_by_source": dict(sorted(sources.get(month, Counter()).items())),
         }
-    return out
+    return out, unshared
 
 
 def zero_counts() -> dict[str, Any]:
@@ -96,14 +108,18 @@ def totals_may_have_changed(session: Session, today: dt.date) -> bool:
     """Whether anything that counts changed since the totals were last made.
 
     Cheap on a large vault: only audit events since then are read, and only the rows they
-    name (totals count private rows and unshared participants' rows, so an edit of a shared
-    row never changes them).
+    name. Totals count private rows and unshared participants' rows, so an edit of a shared
+    participant's row never changes them, unless it made them shared (they were counted
+    last time) or unshared (they are not shared now).
     """
     last = state.get(session, state.TOTALS_SEQ)
     if last is None or state.get(session, state.TOTALS_DIRTY, False):
         return True
     if state.get(session, state.TOTALS_MONTH) != _month(today):
         return True
+    counted = state.get(session, state.TOTALS_UNSHARED)
+    if counted is None:
+        return True  # made by a version that did not keep them
     events = session.execute(
         select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action).where(
             AuditEvent.seq > int(last)
@@ -113,20 +129,24 @@ def totals_may_have_changed(session: Session, today: dt.date) -> bool:
     for entity, entity_id, action in events:
         if action == "view" or entity == "monthly_total":
             continue
-        if action == "erase" or entity in ("participant", "consent"):
+        if action == "erase":
             return True
-        if entity in ("contact", "referral") and entity_id:
+        if entity in ("participant", "consent", "contact", "referral") and entity_id:
             rows.setdefault(entity, set()).add(str(entity_id))
     pids: set[str] = set()
-    for cls in (Contact, ReferralIn):
+    tables: tuple[Any, ...] = (Participant, Consent, Contact, ReferralIn)
+    for cls in tables:
         ids = sorted(rows.get(cls.__tablename__, set()))
+        pid_column = cls.id if cls is Participant else cls.participant_id
         for i in range(0, len(ids), 500):
             for pid, sharing in session.execute(
-                select(cls.participant_id, cls.sharing).where(cls.id.in_(ids[i : i + 500]))
+                select(pid_column, cls.sharing).where(cls.id.in_(ids[i : i + 500]))
             ):
                 if sharing != "team":
                     return True
                 pids.add(pid)
+    if pids & set(counted):
+        return True  # counted last time: its details or its sharing changed
     ids = sorted(pids)
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
@@ -147,7 +167,7 @@ def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = 
         if not totals_may_have_changed(s, day):
             return 0
     with store.write() as tx:
-        counts = monthly_counts(tx.session, day)
+        counts, unshared = _counts(tx.session, day)
         mine = {
             row.id: row
             for row in tx.session.scalars(
@@ -168,5 +188,6 @@ def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = 
         seq = tx.session.scalar(select(func.max(AuditEvent.seq))) or 0
         state.put(tx.session, state.TOTALS_SEQ, int(seq))
         state.put(tx.session, state.TOTALS_MONTH, _month(day))
+        state.put(tx.session, state.TOTALS_UNSHARED, sorted(unshared))
         state.drop(tx.session, state.TOTALS_DIRTY)
     return written

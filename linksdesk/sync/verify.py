@@ -23,11 +23,19 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.tables import AuditEvent
+from linksdesk.storage.tables import AuditEvent, Consent
 from linksdesk.sync import state
 from linksdesk.sync.apply import SHAPES, shared_participants
 from linksdesk.sync.policy import synced_clock
-from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES, TableDigest, table_digest
+from linksdesk.sync.protocol import (
+    DIGEST_MODULUS,
+    RECEIPT_TABLE,
+    SYNCABLE_TABLES,
+    TableDigest,
+    digest_text,
+    row_hash,
+    table_digest,
+)
 
 # changes to these decide which participants' rows count at all
 WHO_COUNTS = frozenset({"participant", "consent"})
@@ -79,6 +87,20 @@ def _partials(session: Session) -> dict[str, dict[str, Entry]]:
     return held
 
 
+def _participants_of(session: Session, changed: dict[str, set[str]]) -> set[str]:
+    """The participants whose participant or consent rows are among ``changed``."""
+    pids = set(changed.get("participant", set()))
+    ids = sorted(changed.get("consent", set()))
+    for i in range(0, len(ids), 500):
+        pids.update(
+            str(p)
+            for p in session.scalars(
+                select(Consent.participant_id).where(Consent.id.in_(ids[i : i + 500]))
+            )
+        )
+    return pids
+
+
 def _visible(session: Session) -> set[str]:
     return shared_participants(session) | set(state.get(session, state.READ_ONLY, []))
 
@@ -97,14 +119,50 @@ def local_digests(
     return out
 
 
+def _hash(row_id: str, entry: Entry) -> int:
+    return row_hash(row_id, entry[0], entry[1])
+
+
 @dataclass
 class _Kept:
     audit_seq: int
     cursor: int
     visible: set[str]
     rows: dict[str, dict[str, Entry]]
-    digests: dict[str, TableDigest] = field(default_factory=dict)
+    # per table: [count, sum of row hashes], kept in step with ``rows`` a row at a time so
+    # a sync that changed a few rows never re-hashes a whole table
+    sums: dict[str, list[int]] = field(default_factory=dict)
     built: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        for table, rows in self.rows.items():
+            if table not in self.sums:
+                self.sums[table] = [len(rows), sum(_hash(k, e) for k, e in rows.items())]
+
+    def put(self, table: str, row_id: str, entry: Entry | None) -> None:
+        """Replace (or, with None, drop) one row, keeping the table's sum in step."""
+        rows, sums = self.rows[table], self.sums[table]
+        old = rows.pop(row_id, None)
+        if old is not None:
+            sums[0] -= 1
+            sums[1] -= _hash(row_id, old)
+        if entry is not None:
+            rows[row_id] = entry
+            sums[0] += 1
+            sums[1] += _hash(row_id, entry)
+
+    def digest(self, table: str, overlay: dict[str, Entry] | None = None) -> TableDigest:
+        """The table's digest, with ``overlay`` rows (held partial rows) in place of kept ones."""
+        count, total = self.sums[table]
+        rows = self.rows[table]
+        for row_id, entry in (overlay or {}).items():
+            old = rows.get(row_id)
+            if old is not None:
+                count -= 1
+                total -= _hash(row_id, old)
+            count += 1
+            total += _hash(row_id, entry)
+        return TableDigest(count=count, digest=digest_text(total % DIGEST_MODULUS))
 
 
 class DigestCache:
@@ -139,14 +197,7 @@ class DigestCache:
         if kept is None:
             kept = self._build(session, seq, cursor)
         partial = _partials(session)
-        out: dict[str, TableDigest] = {}
-        for table in SYNCABLE_TABLES:
-            if table in partial:
-                out[table] = _digest({**kept.rows[table], **partial[table]})
-            else:
-                if table not in kept.digests:
-                    kept.digests[table] = _digest(kept.rows[table])
-                out[table] = kept.digests[table]
+        out = {table: kept.digest(table, partial.get(table)) for table in SYNCABLE_TABLES}
         with self._lock:
             self._kept[self.key] = kept
         return out
@@ -187,9 +238,16 @@ class DigestCache:
                     return None
                 if entity in SHAPES and entity_id:
                     changed.setdefault(entity, set()).add(str(entity_id))
-        if changed.keys() & WHO_COUNTS or touched.get("handover"):
-            visible = _visible(session)
-            if visible != kept.visible:
+        if touched.get("handover"):
+            if _visible(session) != kept.visible:  # cases moved: read who counts afresh
+                return None
+        elif changed.keys() & WHO_COUNTS:
+            # only the participants these rows belong to can have started or stopped
+            # counting: check them, not every consent in the vault
+            pids = _participants_of(session, changed)
+            read_only = set(state.get(session, state.READ_ONLY, []))
+            now = shared_participants(session, pids) | (read_only & pids)
+            if any((pid in now) != (pid in kept.visible) for pid in pids):
                 return None
         for table, ids in changed.items():
             if table not in SHAPES:
@@ -198,12 +256,7 @@ class DigestCache:
             fresh: dict[str, Entry] = {}
             for i in range(0, len(id_list), 500):
                 fresh.update(_read(session, table, kept.visible, id_list[i : i + 500]))
-            rows = kept.rows[table]
             for row_id in id_list:
-                if row_id in fresh:
-                    rows[row_id] = fresh[row_id]
-                else:
-                    rows.pop(row_id, None)
-            kept.digests.pop(table, None)
+                kept.put(table, row_id, fresh.get(row_id))
         kept.audit_seq, kept.cursor = seq, cursor
         return kept
