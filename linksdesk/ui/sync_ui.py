@@ -297,7 +297,10 @@ def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:
         parent.tr("Sync stopped"),
         str(exc)
         + "\n\n"
-        + parent.tr("Go on only if you expected this (for example, cases handed to a colleague)."),
+        + parent.tr(
+            "Go on only if you expected this (for example, cases handed to a colleague, or "
+            "several people withdrawing their consent to share)."
+        ),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
