@@ -152,6 +152,16 @@ def _caseload_select(
     return query, _aggregates(_start_of(today))
 
 
+# who a row of a worker's list is about, as shown beside it
+_PERSON = (P.programme_id, P.given_name, P.family_name, P.preferred_name)
+
+
+def _still_mine(cb: Casebook, stmt: Any) -> list[Any]:
+    """The rows of ``stmt`` (joined to participant) leaving out cases handed over."""
+    with cb.store.read() as s:
+        return list(s.execute(_not_handed_over(stmt, records.read_only_participants(s))))
+
+
 def _not_handed_over(query: Any, handed_over: frozenset[str]) -> Any:
     """Leave out cases handed to a colleague (their records stay here read-only, found by
     search, but they are no longer this worker's to chase)."""
@@ -370,10 +380,7 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
             Goal.review_on,
             Goal.progress,
             Goal.status,
-            P.programme_id,
-            P.given_name,
-            P.family_name,
-            P.preferred_name,
+            *_PERSON,
         )
         .join(P, P.id == Goal.participant_id)
         .where(
@@ -385,8 +392,7 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
         )
         .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
     )
-    with cb.store.read() as s:
-        rows = s.execute(_not_handed_over(stmt, records.read_only_participants(s))).all()
+    rows = _still_mine(cb, stmt)
     return [
         GoalReviewRow(
             goal_id=r.id,
@@ -413,10 +419,7 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
             OnwardReferral.kind,
             OnwardReferral.status,
             OnwardReferral.made_on,
-            P.programme_id,
-            P.given_name,
-            P.family_name,
-            P.preferred_name,
+            *_PERSON,
             Resource.organisation,
             Resource.service,
         )
@@ -429,8 +432,7 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
         )
         .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
     )
-    with cb.store.read() as s:
-        rows = s.execute(_not_handed_over(stmt, records.read_only_participants(s))).all()
+    rows = _still_mine(cb, stmt)
     return [
         AwaitingOutcomeRow(
             onward_id=r.id,
