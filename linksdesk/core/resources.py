@@ -1,0 +1,34 @@
+"""The one way to find the top-level ``resources/`` folder (checkout, wheel or frozen app)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cache
+from pathlib import Path
+
+_ENV = "LINKSDESK_RESOURCES"
+
+
+@cache
+def resource_dir() -> Path:
+    """The folder holding what LinksDesk ships that is not Python (icons, templates, lookups…).
+
+    Looked for, in order: ``$LINKSDESK_RESOURCES``; ``sys._MEIPASS/resources`` in the frozen
+    app; ``resources/`` beside the ``linksdesk`` package (a checkout or an editable install).
+    """
+    override = os.environ.get(_ENV)
+    if override:
+        return Path(override)
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file or folder inside ``resources/``; raises FileNotFoundError naming what is missing."""
+    path = resource_dir().joinpath(*parts)
+    if not path.exists():
+        raise FileNotFoundError(f"LinksDesk resource missing: {'/'.join(parts)}")
+    return path
