@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Consent, Outcome
+from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConsentMethod, ConsentScope
@@ -34,11 +35,6 @@ def to_consent(row: ConsentRow) -> Consent:
         method=ConsentMethod(row.method),
         note=row.note,
     )
-
-
-def _latest_order() -> tuple[object, ...]:
-    # the highest version decides; the clock breaks a tie between two devices' version n
-    return (ConsentRow.version.desc(), ConsentRow.hlc.desc())
 
 
 def record_consent(
@@ -165,14 +161,18 @@ def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Con
     with cb.store.read() as s:
         records.participant(s, participant_id)
         rows = s.scalars(
-            select(ConsentRow)
-            .where(ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False))
-            .order_by(ConsentRow.scope, *_latest_order())  # type: ignore[arg-type]
+            select(ConsentRow).where(
+                ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False)
+            )
         )
+        deciding: dict[str, ConsentRow] = {}
         for r in rows:
-            scope = ConsentScope(r.scope)
-            if out[scope] is None:
-                out[scope] = to_consent(r)
+            known = deciding.get(r.scope)
+            rank = registry.consent_rank(r.version, r.hlc)
+            if known is None or rank > registry.consent_rank(known.version, known.hlc):
+                deciding[r.scope] = r
+    for scope_name, r in deciding.items():
+        out[ConsentScope(scope_name)] = to_consent(r)
     return out
 
 

@@ -6,12 +6,13 @@ from collections.abc import Collection
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import SearchHit
+from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
 from linksdesk.storage import search as search_index
 
 HIGHLIGHT_START = search_index.HIGHLIGHT_START
 HIGHLIGHT_END = search_index.HIGHLIGHT_END
-KINDS = frozenset({"participant", "note", "goal", "resource"})
+KINDS = registry.SEARCH_ENTITIES
 
 
 def search(

@@ -1,9 +1,10 @@
 """Wire protocol between a LinksDesk device and the sync server: JSON models and shared rules.
 
 Both sides import this module (the server may import nothing else from ``linksdesk.sync``
-but ``merge`` and ``policy``), so table routing, narrative fields and the verify digest
-live here once. All clocks are encoded :class:`linksdesk.core.hlc.HLC` strings, all ids
-UUID strings, all times milliseconds since the epoch (UTC).
+but ``merge`` and ``policy``), so the wire models and the verify digest live here once;
+table routing and narrative fields come from the table registry (``core.registry``). All
+clocks are encoded :class:`linksdesk.core.hlc.HLC` strings, all ids UUID strings, all times
+milliseconds since the epoch (UTC).
 
 Endpoints (every one but ``/v1/enrol`` and ``/v1/health`` needs
 ``Authorization: Bearer <token>``; errors are ``{"detail": "<plain message>"}``):
@@ -21,11 +22,13 @@ Endpoints (every one but ``/v1/enrol`` and ``/v1/health`` needs
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from linksdesk.core import registry
 
 # The handshake carries it; the server refuses any other with a plain message. Bump it
 # whenever device and server would no longer understand each other, the verify digest
@@ -42,48 +45,18 @@ MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413
 API_PREFIX = "/v1"
 
 # -- tables and routing ---------------------------------------------------------------------
-# Must match linksdesk.storage.tables.SYNCABLE_TABLES (a test cross-checks; the server may
-# not import storage).
-PARTICIPANT_TABLE = "participant"
-SYNCABLE_TABLES: tuple[str, ...] = (
-    "participant",
-    "status_change",
-    "consent",
-    "referral",
-    "concern",
-    "contact",
-    "note",
-    "note_revision",
-    "goal",
-    "goal_step",
-    "relationship",
-    "resource",
-    "onward_referral",
-    "measure",
-    "erasure_receipt",
-    "monthly_total",
-)
+# Declared once in the table registry (stdlib only, so the server may import it); the
+# names are kept here because both sides already read them from this module.
+PARTICIPANT_TABLE = registry.PARTICIPANT_TABLE
+SYNCABLE_TABLES: tuple[str, ...] = registry.SYNCABLE_TABLES
 # rows that belong to one participant: routed by participant_id, purged by erasure
-PARTICIPANT_LINKED_TABLES: tuple[str, ...] = (
-    "status_change",
-    "consent",
-    "referral",
-    "concern",
-    "contact",
-    "note",
-    "note_revision",
-    "goal",
-    "goal_step",
-    "relationship",
-    "onward_referral",
-    "measure",
-)
+PARTICIPANT_LINKED_TABLES: tuple[str, ...] = registry.PARTICIPANT_LINKED_TABLES
 # routed by participant_id like a linked row, but survives erasure (it is the proof of it)
-RECEIPT_TABLE = "erasure_receipt"
+RECEIPT_TABLE = registry.RECEIPT_TABLE
 # shared with the whole team (participant_id is None)
-TEAM_TABLES: tuple[str, ...] = ("resource",)
+TEAM_TABLES: tuple[str, ...] = registry.TEAM_TABLES
 # anonymous aggregates, visible only to the worker who owns them (participant_id is None)
-WORKER_TABLES: tuple[str, ...] = ("monthly_total",)
+WORKER_TABLES: tuple[str, ...] = registry.WORKER_TABLES
 
 # Rows the server makes and devices pull. A device may push only ``op="delete"`` for a
 # conflict row: that is how a resolved conflict is marked (the resolution itself is an
@@ -93,31 +66,21 @@ HANDOVER_TABLE = "handover"
 SERVER_TABLES: tuple[str, ...] = (CONFLICT_TABLE, HANDOVER_TABLE)
 
 # Columns carried in the Change envelope rather than in ``fields``.
-ENVELOPE_COLUMNS: frozenset[str] = frozenset(
-    {"id", "hlc", "origin", "deleted", "sharing", "owner", "field_hlc"}
-)
+ENVELOPE_COLUMNS: frozenset[str] = registry.ENVELOPE_COLUMNS
 
-ALL_FIELDS = "*"
+ALL_FIELDS = registry.ALL_FIELDS
 # Narrative and clinical fields: a concurrent edit is kept as a conflict, never resolved
 # silently (ARCHITECTURE.md, sync protocol 8). Everything else is last writer wins.
-NARRATIVE_FIELDS: dict[str, frozenset[str]] = {
-    "note_revision": frozenset({"body"}),
-    "consent": frozenset({ALL_FIELDS}),
-    "participant": frozenset({"risk_summary"}),
-}
-
-
-def is_narrative(table: str, field: str) -> bool:
-    """Whether a concurrent edit of ``table.field`` must become a kept conflict."""
-    names = NARRATIVE_FIELDS.get(table)
-    return names is not None and (ALL_FIELDS in names or field in names)
+NARRATIVE_FIELDS: Mapping[str, frozenset[str]] = registry.NARRATIVE_FIELDS
+is_narrative = registry.is_narrative
 
 
 def is_participant_routed(table: str) -> bool:
     """Whether rows of ``table`` reach a device through their participant."""
-    return (
-        table in (PARTICIPANT_TABLE, RECEIPT_TABLE, CONFLICT_TABLE)
-        or table in PARTICIPANT_LINKED_TABLES
+    return table == CONFLICT_TABLE or (
+        table in registry.BY_NAME
+        and registry.BY_NAME[table].routing
+        in (registry.Routing.PARTICIPANT, registry.Routing.LINKED, registry.Routing.RECEIPT)
     )
 
 

@@ -24,8 +24,8 @@ from linksdesk.casework import (
 )
 from linksdesk.casework import dto as d
 from linksdesk.core.changes import Changes
+from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope
-from linksdesk.sync.protocol import PARTICIPANT_LINKED_TABLES, TEAM_TABLES
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.views.common import STATUS_TONE, Chip, Screen, heading, muted
 from linksdesk.ui.views.participant_goals import GoalsTab
@@ -38,7 +38,7 @@ from linksdesk.ui.widgets import InlineMessage
 
 # entities whose change means the open record must be loaded again: the person, everything
 # linked to them, and the resources their onward referrals name
-RECORD_ENTITIES = frozenset(("participant", *PARTICIPANT_LINKED_TABLES, *TEAM_TABLES))
+RECORD_ENTITIES = frozenset((*RECORD_TABLES, *TEAM_TABLES))
 
 
 @dataclass(frozen=True)
