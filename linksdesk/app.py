@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import platformdirs
 
@@ -323,17 +323,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM
 
 
-def _sync_client() -> Any:
-    try:
-        from linksdesk.sync import client
-    except ImportError:
-        log.error("linksdesk.sync.client is missing")
-        raise EnvironmentProblem("Sync is not available in this build of LinksDesk.") from None
-    return client
-
-
 def cmd_enrol(args: argparse.Namespace) -> int:
-    client = _sync_client()
+    from linksdesk.sync import client
+
     passphrase = read_passphrase(args)
     with unlocked(args.vault, passphrase) as cb:
         result = client.enrol(cb, args.server, args.code, label=args.label)
@@ -347,7 +339,8 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    client = _sync_client()
+    from linksdesk.sync import client
+
     passphrase = read_passphrase(args)
     with unlocked(args.vault, passphrase) as cb:
         report = client.sync_once(cb, allow_mass_delete=args.allow_mass_delete)

@@ -5,9 +5,9 @@ server all derive from the same facts. ``storage/tables.py`` checks its SQLAlche
 against this module when it is imported, so a table or column added there without an entry
 here fails every test at once.
 
-Column tags (ARCHITECTURE.md, sync protocol 2): for sync, ``share`` or ``local`` (``local``
-values never enter the outbox); for evaluation exports, ``keep``, ``transform`` (keyed hash,
-age band, deprivation decile, month) or ``drop``. An untagged column counts as
+Column tags (docs/architecture.md, the table registry): for sync, ``share`` or ``local``
+(``local`` values never enter the outbox); for evaluation exports, ``keep``, ``transform``
+(keyed hash, age band, deprivation decile, month) or ``drop``. An untagged column counts as
 ``local``/``drop``.
 """
 
@@ -56,7 +56,7 @@ class Table:
     # data columns in table order (the envelope columns are in ``ENVELOPE``)
     columns: Mapping[str, Tags]
     # fields whose concurrent edit becomes a kept conflict, never merged silently
-    # (ARCHITECTURE.md, sync protocol 8); ``ALL_FIELDS`` for every field
+    # (docs/architecture.md, sync protocol 7); ``ALL_FIELDS`` for every field
     narrative: frozenset[str] = frozenset()
     # place in the purge order (children before parents, so foreign keys hold throughout);
     # linked tables only: they are what erasure and a withdrawal of sharing remove

@@ -34,7 +34,7 @@ class Base(DeclarativeBase):
 
 
 class SyncColumns:
-    """Columns every syncable row carries (ARCHITECTURE.md, data model)."""
+    """Columns every syncable row carries (docs/architecture.md, the table registry)."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     hlc: Mapped[str] = mapped_column(String(64), index=True)

@@ -721,15 +721,3 @@ class SyncScheduler:
     def resume(self) -> None:
         self.paused_reason = None
         self.next_at = self._clock()
-
-    def run_if_due(self, run: Callable[[], SyncReport]) -> SyncReport | None:
-        """Run ``run`` when due and book the outcome; errors are booked, then re-raised."""
-        if not self.due():
-            return None
-        try:
-            report = run()
-        except LinksDeskError as exc:
-            self.failed(exc)
-            raise
-        self.succeeded()
-        return report

@@ -70,7 +70,7 @@ ENVELOPE_COLUMNS: frozenset[str] = registry.ENVELOPE_COLUMNS
 
 ALL_FIELDS = registry.ALL_FIELDS
 # Narrative and clinical fields: a concurrent edit is kept as a conflict, never resolved
-# silently (ARCHITECTURE.md, sync protocol 8). Everything else is last writer wins.
+# silently (docs/architecture.md, sync protocol 7). Everything else is last writer wins.
 NARRATIVE_FIELDS: Mapping[str, frozenset[str]] = registry.NARRATIVE_FIELDS
 is_narrative = registry.is_narrative
 

@@ -225,9 +225,6 @@ class SqlOrderProxy(QSortFilterProxyModel):
         if source is not None:
             source.sort(column, order)
 
-    def requested_sort(self) -> tuple[int, Qt.SortOrder]:
-        return self._column, self._order
-
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         # Filtering is done in SQL; touching data here would load every row.
         return True

@@ -40,15 +40,6 @@ def sort_value(value: Any) -> Any:
     return value
 
 
-def short_date(value: dt.date | dt.datetime | None) -> str:
-    """Dates as people read them in lists: "Mon 3 Mar 2025"; empty when unknown."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value:%a} {value.day} {value:%b %Y %H:%M}"
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
 @dataclass(frozen=True)
 class Column(Generic[T]):
     """One column: its title and how a row shows, sorts and explains itself there."""
