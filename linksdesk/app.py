@@ -247,7 +247,7 @@ def _progress_printer(out: TextIO) -> Callable[[int, int], None] | None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.casework.demo import build_demo
+    from linksdesk.demo import build_demo
 
     out = sys.stdout
     path: Path = args.vault or default_demo_path()

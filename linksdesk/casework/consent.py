@@ -60,7 +60,6 @@ def record_consent(
     day = records.today(recorded_on)
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
-        was_shared = tx.is_shared(person.id)
         previous = tx.session.scalar(
             select(func.max(ConsentRow.version)).where(
                 ConsentRow.participant_id == person.id,
@@ -68,26 +67,52 @@ def record_consent(
                 ConsentRow.deleted.is_(False),
             )
         )
-        turns_shared = the_scope is ConsentScope.TEAM and given and not was_shared
-        if the_scope is ConsentScope.TEAM and was_shared and not given:
-            # before the withdrawal is queued: it must leave, what was queued before must not
-            team_consent_withdrawn(tx, person.id)
-        # a team consent always leaves (a withdrawal without its note), queued before any
-        # backfill so the server holds the consent before the content it allows
-        row = tx.insert(
-            ConsentRow(
-                participant_id=person.id,
-                scope=the_scope.value,
-                given=given,
-                version=(previous or 0) + 1,
-                recorded_on=day,
-                method=the_method.value,
-                note=note_text,
-            )
+        row = ConsentRow(
+            participant_id=person.id,
+            scope=the_scope.value,
+            given=given,
+            version=(previous or 0) + 1,
+            recorded_on=day,
+            method=the_method.value,
+            note=note_text,
         )
-        if turns_shared:
-            backfill(tx, person.id, skip=frozenset({row.id}))
+        write_consent(tx, row)
         return Outcome(to_consent(row), tx.changes)
+
+
+def write_consent(tx: WriteTx, row: ConsentRow) -> None:
+    """Write a new consent version with what it sets off (``record_consent``; the demo too).
+
+    A team consent that withdraws sharing first drops what was queued and not yet sent; one
+    that turns sharing on queues everything already recorded about the participant (a
+    backfill), after the consent itself.
+    """
+    pid = row.participant_id
+    team = row.scope == ConsentScope.TEAM.value
+    was_shared = tx.is_shared(pid)
+    if team and was_shared and not row.given:
+        # before the withdrawal is queued: it must leave, what was queued before must not
+        team_consent_withdrawn(tx, pid)
+    # a team consent always leaves (a withdrawal without its note), queued before any
+    # backfill so the server holds the consent before the content it allows
+    tx.insert(row)
+    if team and not was_shared and tx.is_shared(pid):
+        backfill(tx, pid, skip=frozenset({row.id}))
+
+
+def shared_change(row: Any, participant_id: str) -> RowChange:
+    """A whole row as a backfill queues it: every field, the row's own clock, now shared."""
+    return RowChange(
+        table=row.__tablename__,
+        row_id=row.id,
+        op="upsert",
+        hlc=row.hlc,
+        values=row_values(row),
+        changed=frozenset(data_columns(row)),
+        base={},
+        participant_id=participant_id,
+        participant_shared=True,
+    )
 
 
 def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozenset()) -> int:
@@ -107,19 +132,7 @@ def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozens
         for row in rows:
             if row.id in skip:
                 continue
-            tx.queue(
-                RowChange(
-                    table=row.__tablename__,  # type: ignore[attr-defined]
-                    row_id=row.id,
-                    op="upsert",
-                    hlc=row.hlc,
-                    values=row_values(row),
-                    changed=frozenset(data_columns(row)),
-                    base={},
-                    participant_id=participant_id,
-                    participant_shared=True,
-                )
-            )
+            tx.queue(shared_change(row, participant_id))
             queued += 1
     log.info("team sharing consent given: %d existing rows queued for sync", queued)
     return queued

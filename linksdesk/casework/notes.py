@@ -76,6 +76,53 @@ def _text(text: str) -> str:
     return text
 
 
+def note_rows(
+    participant_id: str,
+    text: str,
+    *,
+    written_at: dt.datetime,
+    contact_id: str | None = None,
+    private: bool = False,
+) -> tuple[NoteRow, RevisionRow]:
+    """A new case note and its first revision, not yet written (``write_note``; the demo too)."""
+    body = _text(text)
+    sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
+    note = NoteRow(
+        id=uuid7(),
+        participant_id=participant_id,
+        contact_id=contact_id,
+        written_at=written_at,
+        sharing=sharing,
+    )
+    first = RevisionRow(
+        id=uuid7(),
+        note_id=note.id,
+        participant_id=participant_id,
+        revision=1,
+        base_revision_id=None,
+        body=body,
+        written_at=written_at,
+        sharing=sharing,
+    )
+    return note, first
+
+
+def revision_row(
+    note: NoteRow, base: RevisionRow, text: str, *, revision: int, written_at: dt.datetime
+) -> RevisionRow:
+    """Revision ``revision`` of ``note``, written on top of ``base``; not yet written."""
+    return RevisionRow(
+        id=uuid7(),
+        note_id=note.id,
+        participant_id=note.participant_id,
+        revision=revision,
+        base_revision_id=base.id,
+        body=_text(text),
+        written_at=written_at,
+        sharing=note.sharing,
+    )
+
+
 def write_note(
     cb: Casebook,
     participant_id: str,
@@ -86,31 +133,15 @@ def write_note(
     private: bool = False,
 ) -> Outcome[Note]:
     """A new case note (its first revision); ``private`` notes never leave this device."""
-    body = _text(text)
+    _text(text)  # refused before the vault is opened for writing
     when = records.datetime_arg(written_at or records.now(), "Written at")
-    sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
     with cb.store.write() as tx:
         pid = records.participant_id(tx.session, participant_id)
         if contact_id is not None:
             contact = records.live(tx.session, ContactRow, contact_id, "contact")
             if contact.participant_id != pid:
                 raise ValidationError("Contact belongs to someone else's record.")
-        note = NoteRow(
-            id=uuid7(),
-            participant_id=pid,
-            contact_id=contact_id,
-            written_at=when,
-            sharing=sharing,
-        )
-        rev = RevisionRow(
-            note_id=note.id,
-            participant_id=pid,
-            revision=1,
-            base_revision_id=None,
-            body=body,
-            written_at=when,
-            sharing=sharing,
-        )
+        note, rev = note_rows(pid, text, written_at=when, contact_id=contact_id, private=private)
         # together: one statement per table, one pass for outbox, search and audit
         rows: list[SyncColumns] = [note, rev]
         tx.insert_many(rows)
@@ -135,15 +166,7 @@ def revise_note(cb: Casebook, note_id: str, text: str, *, base_revision_id: str)
         if base.id == latest.id and base.body == body:
             return Outcome(_to_note(note, revisions), tx.changes)  # nothing changed
         rev = tx.insert(
-            RevisionRow(
-                note_id=note.id,
-                participant_id=note.participant_id,
-                revision=latest.revision + 1,
-                base_revision_id=base.id,
-                body=body,
-                written_at=records.now(),
-                sharing=note.sharing,
-            )
+            revision_row(note, base, body, revision=latest.revision + 1, written_at=records.now())
         )
         if base.id != latest.id:
             tx.changes.warnings.append(ConcurrentRevisionWarning(note.id))
