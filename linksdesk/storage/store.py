@@ -121,7 +121,8 @@ class WriteTx:
         self._shared_cache: dict[str, bool] = {}
 
     # -- writes ---------------------------------------------------------------------------
-    def insert(self, row: Row) -> Row:
+    def _stamp_new(self, row: Row) -> str:
+        """The envelope of a new row (id, clock, device, owner, sharing); returns its clock."""
         stamp = self.store.clock.now().encode()
         if not getattr(row, "id", None):
             row.id = uuid7()
@@ -130,6 +131,10 @@ class WriteTx:
         row.owner = row.owner or self.store.worker_id
         row.sharing = row.sharing or "team"
         row.deleted = False
+        return stamp
+
+    def insert(self, row: Row) -> Row:
+        stamp = self._stamp_new(row)
         cols = data_columns(row)
         row.field_hlc = {c: stamp for c in cols}
         self.session.add(row)
@@ -167,14 +172,7 @@ class WriteTx:
         # 1. stamp in order, as insert does (no SQL yet)
         for row in batch:
             table: Table = row.__table__  # type: ignore[attr-defined]
-            stamp = self.store.clock.now().encode()
-            if not getattr(row, "id", None):
-                row.id = uuid7()
-            row.hlc = stamp
-            row.origin = self.store.device_id
-            row.owner = row.owner or self.store.worker_id
-            row.sharing = row.sharing or "team"
-            row.deleted = False
+            stamp = self._stamp_new(row)
             row.field_hlc = dict.fromkeys(_data_columns_of(table)[0], stamp)
             # the defaults the ORM would fill in, filled in now: rows of a table then all
             # carry the same columns and go out in one executemany

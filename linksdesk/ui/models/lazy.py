@@ -151,9 +151,7 @@ class LazyRowsModel(ColumnsTableModel[T]):
         return 0 if parent.isValid() else len(self._ids)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if not 0 <= index.column() < len(self._columns):
+        if not self._in_range(index, len(self._ids)):
             return None
         row_id = self._ids[index.row()]
         if role == ID_ROLE:

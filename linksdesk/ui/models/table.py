@@ -89,6 +89,12 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return read_only_flags(index)
 
+    def _in_range(self, index: AnyIndex, rows: int) -> bool:
+        """Whether ``index`` names a cell of this table of ``rows`` rows."""
+        return (
+            index.isValid() and 0 <= index.row() < rows and 0 <= index.column() < len(self._columns)
+        )
+
     def _cell(self, row: T, column: int, role: int) -> Any:
         """What ``row`` shows in ``column`` for ``role`` (None when the column says nothing)."""
         col = self._columns[column]
@@ -143,9 +149,7 @@ class RecordTableModel(ColumnsTableModel[T]):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(self._columns):
+        if not self._in_range(index, len(self._rows)):
             return None
         row = self._rows[index.row()]
         if role == ID_ROLE:
