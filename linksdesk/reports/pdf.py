@@ -117,12 +117,12 @@ class PdfDocument:
         pdf = self._pdf
         pdf.set_y(45)
         pdf.set_font(FONT_FAMILY, "B", 22)
-        pdf.multi_cell(0, 10, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 10, title, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if subtitle:
             pdf.ln(2)
             pdf.set_font(FONT_FAMILY, "", 13)
             pdf.set_text_color(*_GREY)
-            pdf.multi_cell(0, 7, subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 7, subtitle, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_text_color(0, 0, 0)
         pdf.ln(10)
         if details:
@@ -136,6 +136,7 @@ class PdfDocument:
                 0,
                 _LINE_MM + 0.5,
                 notice,
+                align=Align.L,
                 border=1,
                 fill=True,
                 padding=3,
@@ -155,13 +156,16 @@ class PdfDocument:
         level = min(level, self._last_heading_level + 1)
         self._last_heading_level = level
         space_before = {1: 6.0, 2: 4.0, 3: 2.5}[level]
-        if pdf.get_y() + space_before + _KEEP_WITH_NEXT_MM > pdf.page_break_trigger:
+        keep = _KEEP_WITH_NEXT_MM * (1.6 if level == 1 else 1.0)
+        if pdf.get_y() + space_before + keep > pdf.page_break_trigger:
             pdf.add_page()
         elif pdf.get_y() > pdf.t_margin + 1:
             pdf.ln(space_before)
         pdf.start_section(text, level=level - 1)
         pdf.set_font(FONT_FAMILY, "B", _HEADING_PT[level])
-        pdf.multi_cell(0, _HEADING_PT[level] * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0, _HEADING_PT[level] * 0.5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         if level == 1:
             pdf.set_draw_color(*_RULE)
             pdf.line(pdf.l_margin, pdf.get_y() + 0.8, pdf.w - pdf.r_margin, pdf.get_y() + 0.8)
@@ -176,7 +180,8 @@ class PdfDocument:
         pdf.set_font(FONT_FAMILY, "", _SMALL_PT if small else _BODY_PT)
         if muted:
             pdf.set_text_color(*_GREY)
-        pdf.multi_cell(0, _LINE_MM if not small else 4.0, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        height = 4.0 if small else _LINE_MM
+        pdf.multi_cell(0, height, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1.5)
 
@@ -185,11 +190,13 @@ class PdfDocument:
         self._ensure_page()
         pdf = self._pdf
         for key, value in pairs:
-            pdf.set_font(FONT_FAMILY, "B", _BODY_PT)
-            y = pdf.get_y()
+            pdf.set_font(FONT_FAMILY, "", _BODY_PT)
             value_height = self._text_height(value or "—", pdf.epw - key_width_mm)
-            if y + value_height > pdf.page_break_trigger:
+            pdf.set_font(FONT_FAMILY, "B", _BODY_PT)
+            key_height = self._text_height(key, key_width_mm)
+            if pdf.get_y() + min(max(value_height, key_height), 40) > pdf.page_break_trigger:
                 pdf.add_page()
+            key_bottom = pdf.get_y() + key_height
             pdf.multi_cell(
                 key_width_mm,
                 _LINE_MM,
@@ -198,9 +205,10 @@ class PdfDocument:
                 new_y=YPos.TOP,
                 max_line_height=_LINE_MM,
             )
-            key_bottom = pdf.get_y()
             pdf.set_font(FONT_FAMILY, "", _BODY_PT)
-            pdf.multi_cell(0, _LINE_MM, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                0, _LINE_MM, value or "—", align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             pdf.set_y(max(pdf.get_y(), key_bottom))
         pdf.ln(2)
 
