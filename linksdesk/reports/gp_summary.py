@@ -327,7 +327,7 @@ def summary_pdf(s: GpSummary) -> bytes:
                 ("Date of birth", day(s.date_of_birth)),
                 ("Address", ", ".join(x for x in (s.address, s.postcode) if x)),
                 ("Programme id", s.programme_id),
-                ("Current status", _status_line(s)),
+                ("Current status", _status_line(s).rstrip(".")),
             ]
         )
         doc.heading("SNOMED CT codes", level=2)
@@ -348,7 +348,8 @@ def summary_pdf(s: GpSummary) -> bytes:
                 )
                 + "."
             )
-        _lines(doc, [_onward_line(o) for o in s.onward], "No onward referrals or signposting.")
+        doc.paragraph("Onward referrals and signposting:")
+        _lines(doc, [_onward_line(o) for o in s.onward], "None.")
         doc.heading("Goals", level=2)
         _lines(doc, [_goal_line(g) for g in s.goals], "None set.")
         doc.heading("Wellbeing", level=2)

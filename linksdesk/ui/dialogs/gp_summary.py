@@ -36,8 +36,8 @@ from linksdesk.ui.dialogs.print_record import tell_not_saved, write_owner_only
 
 def _note_label(note: Note) -> str:
     first = " ".join(note.text.split())
-    if len(first) > 90:
-        first = first[:89] + "…"
+    if len(first) > 36:
+        first = first[:35] + "…"
     return f"{note.written_at:%d %b %Y} — {first}"
 
 
@@ -100,6 +100,7 @@ class GpSummaryDialog(QDialog):
             check.setAccessibleName(
                 tr("Include the case note of {day}").format(day=f"{note.written_at:%d %b %Y}")
             )
+            check.setToolTip(" ".join(note.text.split())[:400])
             check.toggled.connect(self.refresh)
             self.note_boxes[note.id] = check
             inner_layout.addWidget(check)
@@ -108,6 +109,7 @@ class GpSummaryDialog(QDialog):
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
         box_layout.addWidget(scroll)
         if hidden:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QLayout,
     QMessageBox,
     QToolBar,
     QVBoxLayout,
@@ -79,6 +80,7 @@ class PrivateItemsDialog(QDialog):
             ).format(pid=programme_id, items=counted_list(counts))
         )
         self.message.setWordWrap(True)
+        self.message.setMinimumWidth(440)
         self.message.setAccessibleName(tr("Which private items the record holds"))
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -93,7 +95,7 @@ class PrivateItemsDialog(QDialog):
         self.leave_out_button.clicked.connect(lambda: self.done(self.LEAVE_OUT))
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(460, self.sizeHint().height())
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
     @classmethod
     def ask(
