@@ -100,6 +100,7 @@ class PdfDocument:
         self._last_heading_level = 0
         self._started = False
         self._needs_page = False
+        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
 
     # ---------------------------------------------------------------- building blocks
 
@@ -174,14 +175,17 @@ class PdfDocument:
             pdf.ln(1)
 
     def paragraph(self, text: str, *, small: bool = False, muted: bool = False) -> None:
-        """Running text; blank lines in ``text`` start new paragraphs, long lines wrap."""
+        """Running text, left aligned; line breaks in ``text`` are kept, long lines wrap."""
         self._ensure_page()
         pdf = self._pdf
         pdf.set_font(FONT_FAMILY, "", _SMALL_PT if small else _BODY_PT)
         if muted:
             pdf.set_text_color(*_GREY)
         height = 4.0 if small else _LINE_MM
-        pdf.multi_cell(0, height, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # one cell per wrapped line: fpdf2's multi_cell re-measures the whole line for every
+        # character, which made a long record's case notes take seconds to lay out
+        for line in self._wrap(text, pdf.epw):
+            pdf.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1.5)
 
@@ -327,12 +331,48 @@ class PdfDocument:
             parts.append(["\n".join(lines[start : start + _ROW_MAX_LINES]) for lines in wrapped])
         return parts
 
+    def _width(self, text: str) -> float:
+        """Width of ``text`` in the current font, remembered per font, style and size."""
+        pdf = self._pdf
+        cache = self._widths.setdefault((pdf.font_family, pdf.font_style, pdf.font_size_pt), {})
+        width = cache.get(text)
+        if width is None:
+            width = cache[text] = float(pdf.get_string_width(text))
+        return width
+
     def _wrap(self, text: str, width: float) -> list[str]:
-        lines = self._pdf.multi_cell(width, _TABLE_LINE_MM, text, dry_run=True, output="LINES")
-        assert isinstance(lines, list)
-        return [str(line) for line in lines]
+        """``text`` broken into lines no wider than ``width`` in the current font (greedy, at
+        spaces; a word longer than a line is broken between characters)."""
+        limit = width - 0.2  # a hair of slack for rounding in the PDF's own measure
+        space = self._width(" ")
+        lines: list[str] = []
+        for raw in text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n"):
+            line, line_width = "", 0.0
+            for word in raw.split(" "):
+                word_width = self._width(word)
+                gap = space if line or line_width else 0.0
+                if line_width + gap + word_width <= limit:
+                    line, line_width = (
+                        (f"{line} {word}" if gap else word),
+                        line_width + gap + word_width,
+                    )
+                    continue
+                if line or line_width:
+                    lines.append(line)
+                    line, line_width = "", 0.0
+                while word_width > limit:
+                    cut, cut_width = "", 0.0
+                    for char in word:
+                        char_width = self._width(char)
+                        if cut and cut_width + char_width > limit:
+                            break
+                        cut, cut_width = cut + char, cut_width + char_width
+                    lines.append(cut)
+                    word = word[len(cut) :]
+                    word_width = self._width(word)
+                line, line_width = word, word_width
+            lines.append(line)
+        return lines
 
     def _text_height(self, text: str, width: float) -> float:
-        lines = self._pdf.multi_cell(width, _LINE_MM, text, dry_run=True, output="LINES")
-        assert isinstance(lines, list)
-        return float(len(lines) * _LINE_MM)
+        return float(len(self._wrap(text, width)) * _LINE_MM)
