@@ -137,3 +137,25 @@ def test_save_leaves_no_partial_file(tmp_path: Path) -> None:
     path = _sample(tmp_path, rows=3)
     assert path.read_bytes().startswith(b"%PDF-")
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_paragraphs_wrap_inside_the_margins_and_keep_every_word(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    words = [f"w{i:04d}" + "x" * rng.randrange(0, 12) for i in range(1500)]
+    long_token = "L" * 400  # a pasted link or reference with no spaces
+    with PdfDocument("Wrap", author="x") as doc:
+        doc.paragraph(" ".join(words))
+        doc.paragraph(f"first line\nsecond  line\n{long_token}\nlast")
+        out = tmp_path / "wrap.pdf"
+        doc.save(out)
+    text = _text(out)
+    assert re.findall(r"w(\d{4})", text) == [f"{i:04d}" for i in range(1500)]
+    assert "first line\nsecond" in text  # the line break is kept
+    assert text.count("L") >= 400 and "last" in text
+    # nothing runs past the right margin (18 mm on an A4 page 595.28 pt wide)
+    bbox = _run("pdftotext", "-bbox", str(out), "-")
+    right_edge = 595.28 - 18 / 25.4 * 72
+    x_max = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
+    assert x_max and max(x_max) <= right_edge + 0.5
