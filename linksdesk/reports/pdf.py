@@ -184,7 +184,8 @@ class PdfDocument:
         height = 4.0 if small else _LINE_MM
         # one cell per wrapped line: fpdf2's multi_cell re-measures the whole line for every
         # character, which made a long record's case notes take seconds to lay out
-        for line in self._wrap(text, pdf.epw):
+        # a cell insets its text by c_margin on both sides
+        for line in self._wrap(text, pdf.epw - 2 * pdf.c_margin):
             pdf.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1.5)
