@@ -42,6 +42,7 @@ from linksdesk.core.vocab import (
     RelationshipKind,
 )
 from linksdesk.storage.tables import Contact as ContactRow
+from linksdesk.storage.tables import SyncConflict
 
 # one canary per kind of row the record holds; each must show in the printed record
 CANARIES = {
@@ -58,6 +59,7 @@ CANARIES = {
     "onward": "Canaryonward",
     "resource": "Canaryresource",
     "network": "Canarynetwork",
+    "conflict": "Canaryconflict",
 }
 PRIVATE_NOTE = "Privatecanarynote"
 PRIVATE_CONTACT = "Privatecanarycontact"
@@ -222,6 +224,22 @@ def build_full_record(cb: Casebook, *, gp_consent: bool | None = True) -> Plante
     relationships.add_relationship(
         cb, pid, RelationshipKind.FRIEND, "Aileen", detail=f"Neighbour {CANARIES['network']}"
     )
+    # the risk summary changed on two laptops at once: both versions kept until settled
+    with cb.store.write() as tx:
+        tx.session.add(
+            SyncConflict(
+                id="conflict-canary",
+                table_name="participant",
+                row_id=pid,
+                field="risk_summary",
+                participant_id=pid,
+                local_value=f"Lives alone {CANARIES['conflict']}",
+                remote_value="Lives with a friend",
+                local_hlc="0",
+                remote_hlc="0",
+                detected_at=dt.datetime(2026, 2, 21, 8, 0),
+            )
+        )
     participants.change_status(
         cb,
         pid,

@@ -11,6 +11,7 @@ participant, whether private items were in it; never content).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Final
@@ -45,7 +46,7 @@ from linksdesk.storage.tables import ReferralIn as ReferralRow
 from linksdesk.storage.tables import Relationship as RelationshipRow
 from linksdesk.storage.tables import Resource as ResourceRow
 from linksdesk.storage.tables import StatusChange as StatusRow
-from linksdesk.storage.tables import SyncColumns
+from linksdesk.storage.tables import SyncColumns, SyncConflict
 
 # audit entities (ids and actions only): whether private items were in it is part of the name
 AUDIT_RECORD: Final = "participant_record"
@@ -88,6 +89,7 @@ class _Rows:
     measures: list[MeasureRow]
     onward: list[tuple[OnwardRow, ResourceRow | None]]
     network: list[RelationshipRow]
+    conflicts: list[SyncConflict]
 
 
 def _live(s: Session, table: Any, pid: str, *order: Any) -> list[Any]:
@@ -124,6 +126,13 @@ def _read(s: Session, pid: str) -> _Rows:
         measures=_live(s, MeasureRow, pid, MeasureRow.taken_on),
         onward=[(o, resources.get(o.resource_id)) for o in onward_rows],
         network=_live(s, RelationshipRow, pid),
+        conflicts=list(
+            s.scalars(
+                select(SyncConflict)
+                .where(SyncConflict.participant_id == pid, SyncConflict.resolved_at.is_(None))
+                .order_by(SyncConflict.detected_at, SyncConflict.id)
+            )
+        ),
     )
 
 
@@ -237,6 +246,7 @@ def gather_record(
         measures=_measures([m for m in rows.measures if keep(m)]),
         onward=tuple(_onward(o, res) for o, res in rows.onward if keep(o)),
         network=tuple(_relation(r) for r in rows.network if keep(r)),
+        unreconciled=tuple(_unreconciled(c) for c in rows.conflicts),
         left_out=dict(left_out),
         private_included=include_private,
     )
@@ -376,6 +386,26 @@ def _relation(row: RelationshipRow) -> doc.NetworkEntry:
         phone=r.phone,
         supportive=r.supportive,
         private=is_private(row),
+    )
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _unreconciled(row: SyncConflict) -> doc.UnreconciledEntry:
+    what = row.table_name.replace("_", " ").capitalize()
+    if row.field and row.field != "body":
+        what += f": {row.field.replace('_', ' ')}"
+    return doc.UnreconciledEntry(
+        detected_at=row.detected_at,
+        what=what,
+        this_device=_value_text(row.local_value),
+        other_device=_value_text(row.remote_value),
     )
 
 

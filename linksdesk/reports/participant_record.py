@@ -69,6 +69,7 @@ SECTIONS: tuple[str, ...] = (
     "Wellbeing measures",
     "Onward referrals and signposting",
     "Support network",
+    "Versions not yet reconciled",
 )
 
 
@@ -227,6 +228,17 @@ class NetworkEntry:
 
 
 @dataclass(frozen=True)
+class UnreconciledEntry:
+    """A detail changed on two devices at once: both versions are kept until the worker
+    chooses, so both are held about the person."""
+
+    detected_at: dt.datetime
+    what: str
+    this_device: str
+    other_device: str
+
+
+@dataclass(frozen=True)
 class ParticipantRecord:
     """Everything held about one person, each section already in time order."""
 
@@ -243,6 +255,7 @@ class ParticipantRecord:
     measures: tuple[MeasureEntry, ...] = ()
     onward: tuple[OnwardEntry, ...] = ()
     network: tuple[NetworkEntry, ...] = ()
+    unreconciled: tuple[UnreconciledEntry, ...] = ()
     # private items held but not in this document, by kind (a key of ITEM_WORDS): "note": 2
     left_out: Mapping[str, int] = field(default_factory=dict)
     private_included: bool = False
@@ -351,6 +364,7 @@ def render_record_pdf(record: ParticipantRecord) -> bytes:
         _measures(doc, record)
         _onward(doc, record)
         _network(doc, record)
+        _unreconciled(doc, record)
         return doc.to_bytes()
 
 
@@ -605,4 +619,18 @@ def _network(doc: PdfDocument, record: ParticipantRecord) -> None:
             for n in record.network
         ],
         col_widths=(1.6, 1, 2.8, 1.3, 1.2),
+    )
+
+
+def _unreconciled(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Versions not yet reconciled")
+    doc.paragraph(
+        "When the same detail was changed on two devices at the same time, both versions are "
+        "kept until the links worker settles which is right.",
+        muted=True,
+    )
+    doc.table(
+        ["Found", "What", "This device's version", "The other version"],
+        [[when(u.detected_at), u.what, u.this_device, u.other_device] for u in record.unreconciled],
+        col_widths=(1.2, 1.4, 2.7, 2.7),
     )
