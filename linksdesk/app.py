@@ -323,49 +323,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM
 
 
-def _sync_client() -> Any:
-    try:
-        from linksdesk.sync import client
-    except ImportError:
-        log.error("linksdesk.sync.client is missing")
-        raise EnvironmentProblem("Sync is not available in this build of LinksDesk.") from None
-    return client
-
-
-def cmd_enrol(args: argparse.Namespace) -> int:
-    client = _sync_client()
-    passphrase = read_passphrase(args)
-    with unlocked(args.vault, passphrase) as cb:
-        result = client.enrol(cb, args.server, args.code, label=args.label)
-    print(
-        f"Enrolled with {result.server_url}: this laptop is device {result.device_id} "
-        f"for worker {result.worker_id}."
-    )
-    if result.reowned_rows:
-        print(f"{result.reowned_rows} records made before enrolment now belong to that worker.")
-    return EXIT_OK
-
-
-def cmd_sync(args: argparse.Namespace) -> int:
-    client = _sync_client()
-    passphrase = read_passphrase(args)
-    with unlocked(args.vault, passphrase) as cb:
-        report = client.sync_once(cb, allow_mass_delete=args.allow_mass_delete)
-    message = one_line(report.message) or f"Sent {report.pushed}, received {report.pulled}."
-    complete = report.verified and not report.waiting and not report.attention
-    if complete:
-        print(message)
-        return EXIT_OK
-    if report.waiting:
-        reason = f"{report.waiting} change(s) are still waiting to be sent."
-    elif report.attention:
-        reason = f"{report.attention} change(s) were refused by the server and need attention."
-    else:
-        reason = "This laptop and the server could not yet be checked against each other."
-    print(f"Sync not complete: {reason} {message}", file=sys.stderr)
-    return EXIT_PROBLEM
-
-
+# -- documents for and about a participant ---------------------------------------------------
 def _write_new_file(path: Path, data: bytes) -> None:
     """Write a document holding personal data: readable by its owner only, never over a file."""
     if path.exists():
@@ -416,6 +374,100 @@ def cmd_gp_summary(args: argparse.Namespace) -> int:
     _write_new_file(args.out, content.encode("utf-8") if isinstance(content, str) else content)
     print(f"Wrote the GP summary of {export.summary.programme_id} to {args.out}.")
     return EXIT_OK
+
+
+def _add_document_verbs(verbs: Any, default_vault: Path) -> None:
+    p = verbs.add_parser(
+        "record-pdf",
+        help="a PDF of everything held about one participant (right of access)",
+        description=(
+            "Write a PDF of everything held about one participant, for a right of access "
+            "request. Items marked private are left out (and the document says so) unless "
+            "--include-private is given."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to read")
+    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="PDF file to write")
+    p.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include the items marked private (decide this with the person)",
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_record_pdf)
+
+    p = verbs.add_parser(
+        "gp-summary",
+        help="a summary for the GP record (needs the person's GP consent)",
+        description=(
+            "Write a short social prescribing summary for the person's GP practice, as text "
+            "to paste or a PDF letter. Refused unless the latest consent to share with the GP "
+            "practice is given. Private items never go in; case notes only when named."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to read")
+    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
+    p.add_argument(
+        "--format", choices=("text", "pdf"), default="text", help="text (default) or pdf"
+    )
+    p.add_argument(
+        "--note",
+        action="append",
+        metavar="NOTE_ID",
+        help="a case note to include (repeat for more; private notes are refused)",
+    )
+    p.add_argument(
+        "--declined",
+        action="store_true",
+        help='the person declined social prescribing (adds the "declined" code)',
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_gp_summary)
+
+
+def _sync_client() -> Any:
+    try:
+        from linksdesk.sync import client
+    except ImportError:
+        log.error("linksdesk.sync.client is missing")
+        raise EnvironmentProblem("Sync is not available in this build of LinksDesk.") from None
+    return client
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    client = _sync_client()
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        result = client.enrol(cb, args.server, args.code, label=args.label)
+    print(
+        f"Enrolled with {result.server_url}: this laptop is device {result.device_id} "
+        f"for worker {result.worker_id}."
+    )
+    if result.reowned_rows:
+        print(f"{result.reowned_rows} records made before enrolment now belong to that worker.")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    client = _sync_client()
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        report = client.sync_once(cb, allow_mass_delete=args.allow_mass_delete)
+    message = one_line(report.message) or f"Sent {report.pushed}, received {report.pulled}."
+    complete = report.verified and not report.waiting and not report.attention
+    if complete:
+        print(message)
+        return EXIT_OK
+    if report.waiting:
+        reason = f"{report.waiting} change(s) are still waiting to be sent."
+    elif report.attention:
+        reason = f"{report.attention} change(s) were refused by the server and need attention."
+    else:
+        reason = "This laptop and the server could not yet be checked against each other."
+    print(f"Sync not complete: {reason} {message}", file=sys.stderr)
+    return EXIT_PROBLEM
 
 
 # -- the parser ---------------------------------------------------------------------------------
@@ -519,6 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_vault(p, default_vault, "vault to check")
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_check)
+    _add_document_verbs(verbs, default_vault)
 
     p = verbs.add_parser(
         "enrol",
@@ -548,59 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_sync)
-    _add_document_verbs(verbs, default_vault)
     return parser
-
-
-def _add_document_verbs(verbs: Any, default_vault: Path) -> None:
-    p = verbs.add_parser(
-        "record-pdf",
-        help="a PDF of everything held about one participant (right of access)",
-        description=(
-            "Write a PDF of everything held about one participant, for a right of access "
-            "request. Items marked private are left out (and the document says so) unless "
-            "--include-private is given."
-        ),
-    )
-    _add_vault(p, default_vault, "vault to read")
-    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="PDF file to write")
-    p.add_argument(
-        "--include-private",
-        action="store_true",
-        help="include the items marked private (decide this with the person)",
-    )
-    _add_passphrase_file(p)
-    p.set_defaults(func=cmd_record_pdf)
-
-    p = verbs.add_parser(
-        "gp-summary",
-        help="a summary for the GP record (needs the person's GP consent)",
-        description=(
-            "Write a short social prescribing summary for the person's GP practice, as text "
-            "to paste or a PDF letter. Refused unless the latest consent to share with the GP "
-            "practice is given. Private items never go in; case notes only when named."
-        ),
-    )
-    _add_vault(p, default_vault, "vault to read")
-    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
-    p.add_argument(
-        "--format", choices=("text", "pdf"), default="text", help="text (default) or pdf"
-    )
-    p.add_argument(
-        "--note",
-        action="append",
-        metavar="NOTE_ID",
-        help="a case note to include (repeat for more; private notes are refused)",
-    )
-    p.add_argument(
-        "--declined",
-        action="store_true",
-        help='the person declined social prescribing (adds the "declined" code)',
-    )
-    _add_passphrase_file(p)
-    p.set_defaults(func=cmd_gp_summary)
 
 
 # -- main ---------------------------------------------------------------------------------------
