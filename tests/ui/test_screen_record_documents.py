@@ -247,3 +247,29 @@ def test_locking_closes_the_documents(
     qtbot.waitUntil(lambda: window.record_documents.preview is None, timeout=5_000)
     assert not window.action_print_record.isEnabled()
     assert not window.action_gp_summary.isEnabled()
+
+
+def test_programme_name_is_set_in_settings_and_printed(
+    qtbot: Any, unlocked_window: Any, ui_session: Any, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    planted = _plant(qtbot, ui_session)
+    window.action_settings.trigger()
+    dialog = window.settings_dialog
+    assert dialog.programme_name.text() == "Community links programme"
+    dialog.programme_name.setText("  Glenvale   Links ")
+    with qtbot.waitSignal(ui_session.sig_settings_changed, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert ui_session.settings.programme_name == "Glenvale Links"
+
+    _open(qtbot, window, planted.participant_id)
+    monkeypatch.setattr(
+        PrivateItemsDialog, "ask", classmethod(lambda cls, parent, pid, counts: False)
+    )
+    window.action_print_record.trigger()
+    qtbot.waitUntil(lambda: window.record_documents.preview is not None, timeout=20_000)
+    preview = window.record_documents.preview
+    saved = Path(ui_session.vault_path).parent / "named.pdf"
+    assert preview.save_to(saved)
+    assert "Everything Glenvale Links holds about" in pdf_text(saved)
+    preview.reject()
