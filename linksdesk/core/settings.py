@@ -19,6 +19,8 @@ class Settings:
     not_seen_weeks: int = 6
     review_goals_every_weeks: int = 6
     concern_taxonomy: tuple[str, ...] = field(default=DEFAULT_CONCERNS)
+    # printed on the documents for and about a participant (their record, the GP summary)
+    programme_name: str = "Community links programme"
     # settings that came from the server replace these local defaults on sync
     programme_settings_version: int = 0
 
@@ -31,10 +33,13 @@ class Settings:
             raise ValidationError("'Not seen for' must be between 1 and 104 weeks.")
         if not 1 <= self.review_goals_every_weeks <= 52:
             raise ValidationError("Goal reviews must be every 1 to 52 weeks.")
+        name = " ".join(str(self.programme_name).split())
+        if not 1 <= len(name) <= 120:
+            raise ValidationError("The programme's name must be 1 to 120 characters.")
         cleaned = tuple(dict.fromkeys(c.strip() for c in self.concern_taxonomy if c.strip()))
         if not cleaned:
             raise ValidationError("The list of concerns cannot be empty.")
-        return replace(self, concern_taxonomy=cleaned)
+        return replace(self, concern_taxonomy=cleaned, programme_name=name)
 
     def to_json(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}

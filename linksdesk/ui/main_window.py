@@ -44,6 +44,7 @@ from linksdesk.ui.views.caseload import CaseloadView
 from linksdesk.ui.views.conflicts import ConflictsView
 from linksdesk.ui.views.diary import DiaryView
 from linksdesk.ui.views.participant import ParticipantView
+from linksdesk.ui.views.record_documents import RecordDocuments
 from linksdesk.ui.views.resources import ResourcesView
 from linksdesk.ui.views.sync_history import SyncView
 from linksdesk.ui.views.today import TodayView
@@ -66,6 +67,7 @@ SHORTCUTS = {
     "go_sync": "Ctrl+6",
     "go_conflicts": "Ctrl+7",
     "sync_now": "Ctrl+Shift+S",
+    "print_record": "Ctrl+P",
 }
 
 
@@ -268,11 +270,31 @@ class MainWindow(QMainWindow):
             self.action_enrol,
             *self.go_actions.values(),
         ]
+        # the documents made from the open record (its own record, the GP summary)
+        self.record_documents = RecordDocuments(self.session, self.participant_view, self)
+        self.action_print_record = self._action(
+            "print_record",
+            tr("&Print record…"),
+            "print",
+            self.record_documents.print_record,
+            tr("Print everything held about the participant whose record is open"),
+        )
+        self.action_gp_summary = self._action(
+            "gp_summary",
+            tr("&GP summary…"),
+            None,
+            self.record_documents.open_gp_summary,
+            tr("A summary for the participant's GP record (needs their GP consent)"),
+        )
+        self.vault_actions += [self.action_print_record, self.action_gp_summary]
 
     def _make_menus(self) -> None:
         tr = self.tr
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("&File"))
+        file_menu.addAction(self.action_print_record)
+        file_menu.addAction(self.action_gp_summary)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_sync_now)
         file_menu.addAction(self.action_enrol)
         file_menu.addAction(self.action_settings)
@@ -505,6 +527,7 @@ class MainWindow(QMainWindow):
             if read_only
             else self._tip_new_note
         )
+        self.record_documents.update_actions(self.action_print_record, self.action_gp_summary)
 
     # -- record actions -------------------------------------------------------------------
     def new_participant(self) -> None:

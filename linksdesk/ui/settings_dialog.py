@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -86,12 +87,19 @@ class SettingsDialog(QDialog):
         self.concerns.setAccessibleName(tr("Concerns, one per line"))
         self.concerns.setTabChangesFocus(True)
         self.concerns.setMinimumHeight(140)
+        self.programme_name = QLineEdit(self)
+        self.programme_name.setMaxLength(120)
+        self.programme_name.setAccessibleName(tr("Programme name"))
+        self.programme_name.setToolTip(
+            tr("Printed on a participant's own record and on GP summaries.")
+        )
 
         working = QWidget(self)
         wform = QFormLayout(working)
         wform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         wform.addRow(self._label(tr("&Lock after"), self.auto_lock), self.auto_lock)
         wform.addRow(self._label(tr("&Clear copied text after"), self.clipboard), self.clipboard)
+        wform.addRow(self._label(tr("Programme na&me"), self.programme_name), self.programme_name)
         prog_box = QGroupBox(tr("Programme settings"), working)
         pform = QFormLayout(prog_box)
         pform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -168,7 +176,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         QWidget.setTabOrder(self.auto_lock, self.clipboard)
-        QWidget.setTabOrder(self.clipboard, self.appointment_limit)
+        QWidget.setTabOrder(self.clipboard, self.programme_name)
+        QWidget.setTabOrder(self.programme_name, self.appointment_limit)
         QWidget.setTabOrder(self.appointment_limit, self.not_seen)
         QWidget.setTabOrder(self.not_seen, self.review_weeks)
         QWidget.setTabOrder(self.review_weeks, self.concerns)
@@ -193,6 +202,7 @@ class SettingsDialog(QDialog):
         self.not_seen.setValue(settings.not_seen_weeks)
         self.review_weeks.setValue(settings.review_goals_every_weeks)
         self.concerns.setPlainText("\n".join(settings.concern_taxonomy))
+        self.programme_name.setText(settings.programme_name)
 
     def changes(self) -> dict[str, Any]:
         """The settings as the form shows them, only those that differ from the current ones."""
@@ -206,6 +216,7 @@ class SettingsDialog(QDialog):
             "concern_taxonomy": tuple(
                 line.strip() for line in self.concerns.toPlainText().splitlines() if line.strip()
             ),
+            "programme_name": " ".join(self.programme_name.text().split()),
         }
         current = self.session.settings
         return {k: v for k, v in form.items() if getattr(current, k) != v}
