@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session
 from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import audit
 from linksdesk.storage.bundle_tables import BundleLedger, DeprivationDecile
 from linksdesk.storage.store import Store, data_columns, json_value, row_values
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
 from linksdesk.sync import state
 from linksdesk.sync.apply import SYNC_NAMESPACE, shared_participants
 from linksdesk.sync.bundle import evaluation, keys
-from linksdesk.sync.bundle.format import Sealed, Sender, parse_time, seal
+from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, parse_time, seal
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
 
 log = logging.getLogger(__name__)
@@ -44,19 +43,6 @@ class Caseload:
     changes: list[dict[str, Any]]
     erased: list[str]
     receipts: list[dict[str, Any]]
-
-
-def _in_period(person: Participant, period: tuple[str, str] | None) -> bool:
-    """Whether a case was open at some time in the period (whole months)."""
-    if period is None:
-        return True
-    start = dt.date.fromisoformat(f"{period[0]}-01")
-    last = dt.date.fromisoformat(f"{period[1]}-01")
-    end = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    opened = person.referred_on or person.created_on
-    if opened is not None and opened >= end:
-        return False
-    return person.closed_on is None or person.closed_on >= start
 
 
 def _change(table: str, row: Any, pid: str | None, fields: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +73,7 @@ def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None 
     people = {
         p.id: p
         for p in s.scalars(select(Participant).where(Participant.owner == worker_id))
-        if _in_period(p, period)
+        if open_in_period(period, p.referred_on or p.created_on, p.closed_on)
     }
     shared = shared_participants(s, people)
     changes: list[dict[str, Any]] = []
@@ -233,9 +219,7 @@ def record_export(store: Store, sealed: Sealed) -> None:
                 at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
             )
         )
-        audit.append(
-            tx.session, store.actor, str(AuditAction.EXPORT), f"bundle:{m['kind']}", m["bundle_id"]
-        )
+        tx.audit(AuditAction.EXPORT, f"bundle:{m['kind']}", m["bundle_id"])
     log.info("bundle %s (%s) exported: %d records", m["bundle_id"], m["kind"], m["records"])
 
 

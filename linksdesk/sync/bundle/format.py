@@ -80,6 +80,18 @@ def parse_period(text: str | None) -> tuple[str, str] | None:
     return first.strftime("%Y-%m"), last.strftime("%Y-%m")
 
 
+def open_in_period(period: tuple[str, str] | None, opened: object, closed: object) -> bool:
+    """Whether a case (opened, closed: ISO dates or None) was open at some time in the
+    period's whole months; with no period, every case counts."""
+    if period is None:
+        return True
+    last = dt.date.fromisoformat(f"{period[1]}-01")
+    end = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1).isoformat()
+    if opened and str(opened)[:10] >= end:
+        return False
+    return not closed or str(closed)[:10] >= f"{period[0]}-01"
+
+
 def check_recipient(text: str) -> str:
     try:
         x25519.Recipient.from_str(text.strip())
