@@ -64,7 +64,7 @@ def _roster(s: Session, team_id: str, team_name: str) -> dict[str, Any]:
         .where(Worker.team_id == team_id, Device.revoked_ms.is_(None))
         .order_by(Device.id)
     )
-    for device, role in s.execute(query).tuples():
+    for device, role in s.execute(query):
         if not device.signing_key:
             continue
         key = PublicKey.from_line(device.signing_key)
@@ -180,7 +180,8 @@ def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
     source = s.get(DeprivationSource, 1)
     if source is None:
         return None
-    deciles = dict(s.execute(select(DeprivationDecile.postcode, DeprivationDecile.decile)).tuples())
+    query = select(DeprivationDecile.postcode, DeprivationDecile.decile)
+    deciles: dict[str, int] = {str(p): int(d) for p, d in s.execute(query)}
     return evaluation.DeprivationLookup(source.name, source.year, deciles)
 
 

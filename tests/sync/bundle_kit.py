@@ -12,6 +12,7 @@ import pyrage
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from pyrage import x25519
 from sqlalchemy import text
+from sync_kit import _backfill
 
 from linksdesk.core.ids import uuid7
 from linksdesk.storage import keyfile
@@ -184,6 +185,8 @@ class Laptop:
                     )
                 )
             tx.forget_consent_cache()
+            if team:
+                _backfill(tx, p)  # as casework does when consent is given: the row syncs
             tx.insert(ReferralIn(participant_id=p.id, received_on=referred, source=source))
             if concern:
                 tx.insert(

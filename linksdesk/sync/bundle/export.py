@@ -134,7 +134,8 @@ def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
     source = state.local_setting(s, keys.DEPRIVATION_SOURCE)
     if not isinstance(source, dict):
         return None
-    deciles = dict(s.execute(select(DeprivationDecile.postcode, DeprivationDecile.decile)).tuples())
+    query = select(DeprivationDecile.postcode, DeprivationDecile.decile)
+    deciles: dict[str, int] = {str(p): int(d) for p, d in s.execute(query)}
     return evaluation.DeprivationLookup(str(source.get("name")), str(source.get("year")), deciles)
 
 
