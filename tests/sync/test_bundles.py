@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from bundle_kit import (
     CANARIES,
+    PROGRAMME_KEY,
     Laptop,
     Supervisor,
     canary,
@@ -27,6 +28,7 @@ from linksdesk.storage.store import row_values
 from linksdesk.storage.tables import AuditEvent, ErasureReceipt, Participant
 from linksdesk.sync.apply import purge_participant
 from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle.evaluation import pseudonym
 from linksdesk.sync.bundle.format import MAGIC, BundleRefused
 
 
@@ -362,3 +364,55 @@ def test_only_a_supervisor_vault_imports_and_keys_are_never_replaced(
     assert shown.recipient == supervisor.recipient and shown.kind == "supervisor"
     assert shown.signing.line.startswith("RW") and len(shown.signing.fingerprint) == 16
     assert os.path.exists(f"{out}.minisig")
+
+
+def _erase_on(lap: Laptop, pid: str) -> None:
+    with lap.store.write() as tx:  # as casework's erasure does: purge, receipt, command
+        removed = purge_participant(tx.session, pid)
+        tx.insert(
+            ErasureReceipt(
+                participant_id=pid, erased_at=dt.datetime(2026, 6, 1, 9), rows_removed=removed
+            )
+        )
+
+
+def test_evaluation_rows_never_join_names_and_an_erasure_reaches_them(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    ids = laptop.plant_canaries()
+    fp = fingerprint(laptop)
+    receive.import_bundle(supervisor.store, make(laptop, supervisor, tmp_path / "s.age"), trust=fp)
+    receive.import_bundle(
+        supervisor.store, make(laptop, supervisor, tmp_path / "e1.age", "evaluation")
+    )
+    with supervisor.store.read() as s:
+        names = set(s.scalars(select(Participant.id)))
+        keys_held = set(s.scalars(select(EvaluationRecord.participant_key)))
+        assert names and keys_held and not names & keys_held
+    pages = supervisor.pages()
+    assert count(pages, PROGRAMME_KEY) == 0  # the key to the pseudonyms never arrives
+    gone = pseudonym(bytes.fromhex(PROGRAMME_KEY), ids["shared"])
+    assert gone in keys_held
+    _erase_on(laptop, ids["shared"])
+    report = receive.import_bundle(
+        supervisor.store, make(laptop, supervisor, tmp_path / "e2.age", "evaluation")
+    )
+    assert report.erased == 1
+    with supervisor.store.read() as s:
+        left = s.scalars(
+            select(EvaluationRecord).where(EvaluationRecord.participant_key == gone)
+        ).all()
+        receipt = s.get(EvaluationRecord, ("erasure_receipt", gone))
+    assert left == [] and receipt is not None
+
+
+def test_a_period_keeps_only_cases_open_in_it(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    inside = laptop.person(referred=dt.date(2026, 5, 2))
+    later = laptop.person(referred=dt.date(2026, 10, 1))
+    out = make(laptop, supervisor, tmp_path / "p.age", period=("2026-04", "2026-09"))
+    opened = receive.decrypt(out.read_bytes(), supervisor.identity())
+    people = {r["row_id"] for r in opened.records() if r["table"] == "participant"}
+    assert people == {inside} and later not in opened.payload.decode()
+    assert opened.manifest["period"] == ["2026-04", "2026-09"]
