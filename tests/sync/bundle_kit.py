@@ -234,9 +234,11 @@ class Laptop:
         with self.store.write() as tx:
             tx.insert(Relationship(participant_id=pid, kind="family", name="Sam", phone=phone))
 
-    def resource(self, organisation: str) -> None:
+    def resource(self, organisation: str, owner: str | None = None) -> None:
         with self.store.write() as tx:
-            tx.insert(Resource(organisation=organisation, service="Drop-in", area="East"))
+            tx.insert(
+                Resource(organisation=organisation, service="Drop-in", area="East", owner=owner)
+            )
 
     def plant_canaries(self) -> dict[str, str]:
         """Every canary of ``CANARIES`` where its rule puts it; returns who is who."""
@@ -257,7 +259,8 @@ class Laptop:
         unshared = self.person(team=False, given_name=canary("UNSHARED"))
         self.note(unshared, canary("UNSHARED"))
         no_eval = self.person(evaluation=False, concern=canary("NOEVAL"))
-        self.resource(canary("RESOURCE"))
+        # written by a colleague and synced here: the team's directory travels all the same
+        self.resource(canary("RESOURCE"), owner=uuid7())
         return {"shared": shared, "unshared": unshared, "no_eval": no_eval}
 
     def close(self) -> None:

@@ -50,6 +50,7 @@ from linksdesk.sync.bundle.format import (
     verify_roster,
 )
 from linksdesk.sync.bundle.signing import PublicKey, SignatureError, normalise_fingerprint
+from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,10 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
         for number, rec in enumerate(opened.records(), start=1):
             if kind == "supervision":
                 change = ServerChange.model_validate({**rec, "server_seq": number})
-                if device_worker is not None and change.owner != device_worker:
+                # a laptop speaks only for its worker's caseload (the team's resource
+                # directory excepted: any colleague may have written an entry)
+                mine = change.table in TEAM_TABLES or change.owner == device_worker
+                if device_worker is not None and not mine:
                     raise BundleRefused(
                         "A laptop's bundle holds rows of another worker's caseload. Nothing "
                         "was imported."
