@@ -344,18 +344,18 @@ def _apply_supervision(
                 "bundle_id": report.bundle_id,
             }
         )
-    for start in range(0, len(provenance), 500):
-        stmt = sqlite_insert(ImportedRow).values(provenance[start : start + 500])
-        s.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["table_name", "row_id"],
-                set_={
-                    "worker_id": stmt.excluded.worker_id,
-                    "signer": stmt.excluded.signer,
-                    "bundle_id": stmt.excluded.bundle_id,
-                },
-            )
+    if provenance:
+        # one statement compiled once, run for every row (executemany)
+        upsert = sqlite_insert(ImportedRow)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["table_name", "row_id"],
+            set_={
+                "worker_id": upsert.excluded.worker_id,
+                "signer": upsert.excluded.signer,
+                "bundle_id": upsert.excluded.bundle_id,
+            },
         )
+        s.execute(upsert, provenance)
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
     report.touched = outcome.touched
