@@ -31,6 +31,17 @@ def prepare_new_vault(cb: Casebook, *, supervisor: bool = False) -> None:
         keys.signing_key(cb.store)
 
 
+def create_vault(path: Path, passphrase: str, *, supervisor: bool = False) -> tuple[Casebook, str]:
+    """A new vault with its signing key (and kind); returns it unlocked with its recovery key."""
+    cb, recovery = Casebook.create(path, passphrase)
+    try:
+        prepare_new_vault(cb, supervisor=supervisor)
+    except BaseException:
+        cb.lock()
+        raise
+    return cb, recovery
+
+
 def is_supervisor(cb: Casebook) -> bool:
     with cb.store.read() as s:
         return keys.is_supervisor(s)

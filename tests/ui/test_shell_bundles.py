@@ -10,6 +10,8 @@ import pytest
 from bundle_kit import Laptop, Supervisor
 from shell_kit import PASSPHRASE
 
+from linksdesk.storage.vault import Vault
+from linksdesk.sync.bundle import keys
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.main_window import MainWindow
 from linksdesk.ui.session import UiSession
@@ -68,3 +70,24 @@ def test_export_from_the_menu_then_import_accepting_the_signer(
     assert importer.result_info.applied >= 3 and importer.result_info.trusted_now
     with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
         window.lock()
+
+
+def test_a_supervisor_vault_is_created_in_the_app(
+    qtbot: Any, ui_session: UiSession, vault_file: Path
+) -> None:
+    from test_shell_unlock import create_through_screen, make_screen
+
+    screen = make_screen(qtbot, ui_session, vault_file)
+    screen.create_page.supervisor.setChecked(True)
+    create_through_screen(qtbot, screen)
+    screen.key_page.stored.setChecked(True)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        screen.key_page.continue_button.click()
+    with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
+        ui_session.lock()
+    vault = Vault.unlock(vault_file, PASSPHRASE)
+    try:
+        assert vault.setting(keys.VAULT_KIND) == keys.SUPERVISOR
+        assert vault.setting(keys.SIGNING_KEY) is not None  # made with the vault
+    finally:
+        vault.lock()
