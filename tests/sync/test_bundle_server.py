@@ -16,7 +16,7 @@ from sync_kit import Dev, ServerProcess, new_server
 from linksdesk.server import bundles as server_bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.server.cli import main as server_main
-from linksdesk.server.models import Device
+from linksdesk.server.models import BundleLog, Device
 from linksdesk.storage.bundle_tables import TrustedSigner
 from linksdesk.storage.tables import Participant
 from linksdesk.sync import state
@@ -147,6 +147,14 @@ def test_server_bundle_roster_introduces_the_team_and_strangers_are_refused(
         assert [e["device_id"] for e in doc["roster"]["signers"]] == [dev.store.device_id]
         assert server_main(["roster", "--team", team, "--out", str(roster), *db]) == 1
         assert receive.import_roster(sup.store, roster) == 0  # already known, none new
+        cli_out = tmp_path / "cli.age"
+        args = ["export", "--team", team, "--kind", "supervision", "--to", sup.recipient]
+        assert server_main([*args, "--out", str(cli_out), *db]) == 0
+        assert "Wrote supervision bundle" in capsys.readouterr().out
+        assert receive.import_bundle(sup.store, cli_out).applied == 0  # nothing new
+        with server.db.reading() as s:
+            logged = s.scalars(select(BundleLog).where(BundleLog.team_id == team)).all()
+        assert len(logged) == 2 and all(b.counts.get("participant") for b in logged)
     finally:
         dev.close()
         stranger.close()
