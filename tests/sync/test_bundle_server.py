@@ -13,6 +13,7 @@ from bundle_kit import Laptop, Supervisor
 from sqlalchemy import select
 from sync_kit import Dev, ServerProcess, new_server
 
+from linksdesk.server import admin
 from linksdesk.server import bundles as server_bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.server.cli import main as server_main
@@ -155,6 +156,17 @@ def test_server_bundle_roster_introduces_the_team_and_strangers_are_refused(
         with server.db.reading() as s:
             logged = s.scalars(select(BundleLog).where(BundleLog.team_id == team)).all()
         assert len(logged) == 2 and all(b.counts.get("participant") for b in logged)
+        # a laptop revoked on the server: the team's next roster drops it, and its bundles
+        # are refused from then on
+        admin.revoke_device(server.db, dev.store.device_id)
+        newer = tmp_path / "newer.json"
+        assert server_main(["roster", "--team", team, "--out", str(newer), *db]) == 0
+        receive.import_roster(sup.store, newer)
+        receive.import_roster(sup.store, roster)  # the older roster cannot bring it back
+        late = tmp_path / "late.age"
+        export.export_to_file(dev.store, late, kind="supervision", recipients=[sup.recipient])
+        with pytest.raises(receive.UnknownSigner):
+            receive.import_bundle(sup.store, late)
     finally:
         dev.close()
         stranger.close()

@@ -346,7 +346,7 @@ def sign_roster(
         "format": ROSTER_FORMAT,
         "team_id": team_id,
         "team": team,
-        "made": (now or now_utc()).isoformat(),
+        "made": (now or dt.datetime.now(dt.UTC)).isoformat(),  # to the microsecond: ordered
         "server": {"fingerprint": key.public.fingerprint, "public_key": key.public.line},
         "signers": signers,
     }

@@ -37,6 +37,7 @@ from linksdesk.storage.bundle_tables import (
 from linksdesk.storage.engine import translated_errors
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
+from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome
 from linksdesk.sync.bundle import keys
 from linksdesk.sync.bundle.format import (
@@ -51,7 +52,7 @@ from linksdesk.sync.bundle.format import (
 )
 from linksdesk.sync.bundle.signing import PublicKey, SignatureError, normalise_fingerprint
 from linksdesk.sync.policy import TEAM_TABLES
-from linksdesk.sync.protocol import ServerChange
+from linksdesk.sync.protocol import SYNCABLE_TABLES, ServerChange
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,13 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
         for number, rec in enumerate(opened.records(), start=1):
             if kind == "supervision":
                 change = ServerChange.model_validate({**rec, "server_seq": number})
+                if change.table not in SYNCABLE_TABLES:
+                    raise damaged  # no conflict rows or handover notices from a bundle
+                if change.sharing == "private":
+                    raise BundleRefused(
+                        "The bundle holds a private record, which must never leave a laptop. "
+                        "Nothing was imported; tell your programme administrator."
+                    )
                 # a laptop speaks only for its worker's caseload (the team's resource
                 # directory excepted: any colleague may have written an entry)
                 mine = change.table in TEAM_TABLES or change.owner == device_worker
@@ -446,6 +454,23 @@ def _trust(s: Session, key: PublicKey, who: dict[str, Any], *, source: str) -> b
 
 
 def _learn_roster(s: Session, roster: dict[str, Any]) -> int:
+    """Trust the roster's signers; a laptop the team's newer roster no longer names (revoked,
+    lost) is no longer trusted. Returns how many signers are new."""
+    seen_key = f"roster_made:{roster.get('team_id')}"
+    newest = state.local_setting(s, seen_key)
+    made = str(roster.get("made") or "")
+    if newest is not None and made <= str(newest):
+        log.info("a roster of team %s no newer than the last was not used", roster.get("team_id"))
+        return 0
+    state.put_local_setting(s, seen_key, made)
+    named = {str(e.get("fingerprint")) for e in roster.get("signers") or [] if isinstance(e, dict)}
+    s.execute(
+        delete(TrustedSigner).where(
+            TrustedSigner.source == "roster",
+            TrustedSigner.team_id == roster.get("team_id"),
+            TrustedSigner.fingerprint.not_in(named),
+        )
+    )
     added = 0
     for entry in roster.get("signers") or []:
         try:
