@@ -71,10 +71,10 @@ class _BundleDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addLayout(self.form)
-        if extra is not None:
-            layout.addWidget(extra)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        if extra is not None:
+            layout.addWidget(extra)  # below the message that explains it
         layout.addWidget(self.buttons)
 
     def _file_row(self, text: str, field: QLineEdit, browse: Any) -> None:
@@ -229,6 +229,14 @@ class ImportBundleDialog(_BundleDialog):
         if isinstance(exc, bundles.UnknownSigner):
             self.fingerprint = exc.fingerprint
             grouped = " ".join(exc.fingerprint[i : i + 4] for i in range(0, 16, 4))
+            self.message.show_message(
+                self.tr(
+                    "This bundle is signed by a key this vault does not know (fingerprint %s). "
+                    "Phone the person who sent it and compare the fingerprint; if it matches, "
+                    "tick the box below and import again. Nothing was imported."
+                )
+                % grouped
+            )
             self.accept_signer.setText(
                 self.tr("I compared the fingerprint %s with the sender; accept this signer")
                 % grouped

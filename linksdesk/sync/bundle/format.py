@@ -31,6 +31,7 @@ import pyrage
 from pyrage import x25519
 
 from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.ids import uuid7
 from linksdesk.sync.bundle.signing import (
     DetachedSignature,
     PublicKey,
@@ -51,12 +52,6 @@ class BundleRefused(UserError):
 
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def uuid7_text() -> str:
-    from linksdesk.core.ids import uuid7
-
-    return uuid7()
 
 
 def canonical(value: Any) -> bytes:
@@ -190,7 +185,7 @@ def seal(
     created = now or now_utc()
     manifest: dict[str, Any] = {
         "format": FORMAT,
-        "bundle_id": uuid7_text(),
+        "bundle_id": uuid7(),
         "kind": kind,
         "sender": sender.as_manifest(key.public),
         "recipients": sorted(set(recipients)),
