@@ -322,7 +322,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not strength.acceptable:
         raise WeakPassphraseError(strength.message)
     cb, recovery = Casebook.create(path, passphrase)
-    cb.lock()
+    try:
+        from linksdesk.casework import bundles
+
+        bundles.prepare_new_vault(cb, supervisor=getattr(args, "supervisor", False))
+    finally:
+        cb.lock()
     log.info("new vault created")
     out = sys.stdout
     print(f"Created a new vault: {path}", file=out)
@@ -465,6 +470,129 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM
 
 
+# -- supervisors' data path: keys, bundles, deprivation lookup ---------------------------------
+def cmd_keys(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        if args.keys_action == "new":
+            recipient = bundles.new_bundle_key(cb)
+            print("This vault's bundle key (give this line to whoever makes bundles for you):")
+            print(recipient)
+        elif args.keys_action == "export-identity":
+            out = bundles.export_identity(cb, args.out)
+            print(f"Wrote the identity to {out} (readable by you only). Keep it locked away.")
+        else:
+            shown = bundles.show_keys(cb)
+            print(f"vault kind:  {shown.kind}")
+            print(f"recipient:   {shown.recipient or '(none; make one with `keys new`)'}")
+            print(f"signing key: {shown.signing.line}")
+            print(f"fingerprint: {shown.signing.fingerprint}")
+    return EXIT_OK
+
+
+def _print_progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        done = bundles.export_bundle(
+            cb,
+            args.out,
+            kind=args.kind,
+            recipients=args.to,
+            period=args.period,
+            progress=_print_progress,
+        )
+    records = sum(done.counts.values())
+    print(f"Wrote {done.kind} bundle {done.bundle_id} ({records} records) to {done.path}")
+    print(f"and its signature to {done.signature}. Copy both files together.")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        result = bundles.import_file(cb, args.file, trust=args.trust, progress=_print_progress)
+    if isinstance(result, int):
+        print(f"Roster imported: {result} new signer(s) of the team are now known.")
+    else:
+        print(one_line(result.describe()))
+    return EXIT_OK
+
+
+def cmd_deprivation(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        loaded = bundles.import_deprivation(
+            cb,
+            args.file,
+            name=args.name,
+            year=args.year,
+            postcode_column=args.postcode_column,
+            decile_column=args.decile_column,
+        )
+    print(f"Loaded {loaded.name} {loaded.year}: {loaded.postcodes} postcodes.")
+    return EXIT_OK
+
+
+def add_bundle_verbs(verbs: Any, default_vault: Path) -> None:
+    p = verbs.add_parser("keys", help="a vault's bundle and signing keys")
+    p.add_argument(
+        "keys_action",
+        choices=["new", "show", "export-identity"],
+        metavar="ACTION",
+        help="new | show | export-identity",
+    )
+    _add_vault(p, default_vault, "the vault")
+    p.add_argument("--out", type=Path, metavar="FILE", help="export-identity: where to write")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_keys)
+
+    p = verbs.add_parser("export", help="make a signed, encrypted bundle for a supervisor")
+    _add_vault(p, default_vault, "the worker's vault")
+    p.add_argument("--kind", required=True, choices=["supervision", "evaluation"])
+    p.add_argument(
+        "--to",
+        required=True,
+        action="append",
+        metavar="RECIPIENT",
+        help="a supervisor's age1… key (repeat for several)",
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--period", metavar="FROM..TO", help="e.g. 2026-04..2026-09")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_export)
+
+    p = verbs.add_parser("import", help="import a bundle or roster into a supervisor's vault")
+    _add_vault(p, default_vault, "the supervisor's vault")
+    p.add_argument(
+        "--trust",
+        metavar="FINGERPRINT",
+        help="accept this signer, after comparing its fingerprint by phone",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_import)
+
+    p = verbs.add_parser("deprivation", help="load a postcode → deprivation decile lookup")
+    p.add_argument("deprivation_action", choices=["import"], metavar="import")
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV with postcode and decile columns")
+    _add_vault(p, default_vault, "the vault")
+    p.add_argument("--name", required=True, help="e.g. 'SIMD' or 'IMD'")
+    p.add_argument("--year", required=True, help="e.g. 2020")
+    p.add_argument("--postcode-column", default="postcode", metavar="NAME")
+    p.add_argument("--decile-column", default="decile", metavar="NAME")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_deprivation)
+
+
 # -- the parser ---------------------------------------------------------------------------------
 def _add_passphrase_file(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -519,6 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create a new, empty vault and print its recovery key once.",
     )
     _add_vault(p, default_vault, "where to create the vault")
+    p.add_argument("--supervisor", action="store_true", help="a supervisor's vault (imports)")
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_new)
 
@@ -596,6 +725,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_sync)
+    add_bundle_verbs(verbs, default_vault)
     return parser
 
 

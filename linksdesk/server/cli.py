@@ -8,12 +8,15 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from linksdesk.core.errors import LinksDeskError
-from linksdesk.server import admin
+from linksdesk.core.errors import LinksDeskError, UserError
+from linksdesk.server import admin, bundles
+from linksdesk.server import keys as server_keys
 from linksdesk.server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, resolve_db_url
 from linksdesk.server.db import Database, SchemaNotReadyError, check_ready, init_database, new_epoch
+from linksdesk.sync.bundle.format import parse_period
 
 Handler = Callable[[argparse.Namespace, Database], tuple[str, Any]]
 
@@ -125,6 +128,81 @@ def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     return text, {"data_epoch": epoch}
 
 
+# -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------
+def _keys_show(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    key = server_keys.public_key(db)
+    text = f"signing key: {key.line}\nfingerprint: {key.fingerprint}"
+    return text, {"signing_key": key.line, "fingerprint": key.fingerprint}
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    try:
+        with path.open("xb") as fh:
+            fh.write(data)
+    except FileExistsError:
+        raise UserError(f"{path} already exists; choose another file name.") from None
+
+
+def _roster(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    doc = bundles.roster(db, a.team)
+    _write_new(a.out, json.dumps(doc, indent=2, sort_keys=True).encode())
+    signers = len(doc["roster"]["signers"])
+    return f"Wrote the signed roster of {signers} signer(s) to {a.out}.", {"signers": signers}
+
+
+def _export(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    sealed = bundles.export(db, a.team, kind=a.kind, recipients=a.to, period=parse_period(a.period))
+    sealed.write(a.out)
+    m = sealed.manifest
+    text = (
+        f"Wrote {a.kind} bundle {m['bundle_id']} ({m['records']} records) to {a.out} "
+        f"and its signature beside it."
+    )
+    return text, {"bundle_id": m["bundle_id"], "counts": m["counts"], "out": str(a.out)}
+
+
+def _deprivation(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    n = bundles.import_deprivation(
+        db,
+        a.file,
+        name=a.name,
+        year=a.year,
+        postcode_column=a.postcode_column,
+        decile_column=a.decile_column,
+    )
+    return f"Loaded {a.name} {a.year}: {n} postcodes.", {"postcodes": n}
+
+
+def _add_bundle_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    keys_p = sub.add_parser("keys", help="the server's signing key")
+    ksub = keys_p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = ksub.add_parser("show", parents=[common], help="print the signing key and fingerprint")
+    p.set_defaults(handler=_keys_show)
+
+    p = sub.add_parser("roster", parents=[common], help="write a team's signed roster")
+    p.add_argument("--team", required=True)
+    p.add_argument("--out", required=True, type=Path)
+    p.set_defaults(handler=_roster)
+
+    p = sub.add_parser("export", parents=[common], help="make a bundle of a team's data")
+    p.add_argument("--team", required=True)
+    p.add_argument("--kind", required=True, choices=["supervision", "evaluation"])
+    p.add_argument("--to", required=True, action="append", metavar="RECIPIENT")
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--period", metavar="FROM..TO", help="e.g. 2026-04..2026-09")
+    p.set_defaults(handler=_export)
+
+    dep = sub.add_parser("deprivation", help="the postcode → deprivation decile lookup")
+    dsub = dep.add_subparsers(dest="deprivation_command", required=True, metavar="ACTION")
+    p = dsub.add_parser("import", parents=[common], help="load a lookup from CSV")
+    p.add_argument("file", type=Path)
+    p.add_argument("--name", required=True, help="e.g. SIMD or IMD")
+    p.add_argument("--year", required=True)
+    p.add_argument("--postcode-column", default="postcode")
+    p.add_argument("--decile-column", default="decile")
+    p.set_defaults(handler=_deprivation)
+
+
 # -- parser ---------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -193,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", choices=["appointment_limit", "concern_taxonomy", "not_seen_weeks"])
     p.add_argument("value", help="a number, 'none', or comma-separated concerns")
     p.set_defaults(handler=_settings)
+    _add_bundle_commands(sub, common)
     return parser
 
 

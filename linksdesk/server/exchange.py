@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
+from linksdesk.server import keys
 from linksdesk.server.db import META_ID, Counter, Database, now_ms
 from linksdesk.server.digests import visible_digests
 from linksdesk.server.errors import CursorAhead, ServerProblem, VersionMismatch
@@ -28,6 +29,7 @@ from linksdesk.server.models import (
     AppliedOp,
     Batch,
     ChangeLog,
+    Device,
     Erasure,
     ParticipantAccess,
     ProgrammeSetting,
@@ -203,6 +205,14 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
         )
     if req.device_id != ctx.device_id:
         raise ServerProblem("This device's id does not match its enrolment.", 409)
+    if req.signing_key is not None:
+        with db.reading() as s:
+            held = s.scalar(select(Device.signing_key).where(Device.id == ctx.device_id))
+        if held is None:  # once per device: every later handshake only reads
+            with db.writing() as s:
+                device = s.get(Device, ctx.device_id)
+                if device is not None:
+                    keys.register_signing_key(s, device, req.signing_key)
     with db.reading(snapshot=True) as s:
         meta = _meta(s)
         settings, version = programme_settings(s, ctx.team_id)
@@ -224,6 +234,7 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
             max_batch=MAX_BATCH,
             max_pull_limit=MAX_PULL_LIMIT,
             max_drift_ms=MAX_DRIFT_MS,
+            programme_key=keys.programme_key(s),
         )
 
 

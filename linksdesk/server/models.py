@@ -37,6 +37,8 @@ class Device(Base):
     enrolled_ms: Mapped[int] = mapped_column(BigInteger)
     last_seen_ms: Mapped[int | None] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # the device's Ed25519 public key (minisign line), for the team's signed roster
+    signing_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class EnrolCode(Base):
@@ -200,3 +202,46 @@ class Digest(Base):
     table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[str] = mapped_column(String(64))  # the sum mod 2**256, 64 hex digits
+
+
+class ServerKey(Base):
+    """One row: the server's Ed25519 signing key and the programme's pseudonym key (made at
+    ``init``; the pseudonym key reaches devices through sync and never travels in a bundle)."""
+
+    __tablename__ = "server_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signing_seed: Mapped[str] = mapped_column(String(64))  # hex
+    key_id: Mapped[str] = mapped_column(String(16))  # hex, minisign's key id bytes
+    programme_key: Mapped[str] = mapped_column(String(64))  # hex
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeprivationDecile(Base):
+    """Postcode → deprivation decile, loaded from a published lookup (SIMD or IMD)."""
+
+    __tablename__ = "deprivation_decile"
+    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    decile: Mapped[int] = mapped_column(Integer)
+
+
+class DeprivationSource(Base):
+    """Which lookup is loaded: its name and year travel in every evaluation manifest."""
+
+    __tablename__ = "deprivation_source"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    year: Mapped[str] = mapped_column(String(16))
+    postcodes: Mapped[int] = mapped_column(Integer)
+    imported_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class BundleLog(Base):
+    """Every bundle and roster the server made: ids, kind, counts and recipients, no content."""
+
+    __tablename__ = "bundle_log"
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+    created_ms: Mapped[int] = mapped_column(BigInteger)

@@ -59,6 +59,7 @@ from linksdesk.sync.apply import (
     purge_participant,
     rows_touched,
 )
+from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.engine import (
     EngineOptions,
     HandshakeRefused,
@@ -207,7 +208,8 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     url = server_url.strip().rstrip("/")
     if not _address_allowed(url):
         raise ValidationError("The server address must start with https://")
-    request = EnrolRequest(code=code, device_id=store.device_id, label=label)
+    signing = bundle_keys.signing_key(store).public.line  # rosters name this laptop by it
+    request = EnrolRequest(code=code, device_id=store.device_id, label=label, signing_key=signing)
     with Transport(url, backoff=Backoff(attempts=3)) as t:
         try:
             answer = t.post("enrol", request, EnrolResponse)
@@ -235,6 +237,8 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
         state.put(s, state.ROLE, answer.role.value)
         state.put(s, state.DEVICE_ID, answer.device_id)
         state.put_local_setting(s, "worker_id", answer.worker_id)
+        if answer.programme_key:
+            state.put(s, bundle_keys.PROGRAMME_KEY, answer.programme_key)
     if vault is not None:
         vault.worker_id = answer.worker_id
     store.worker_id = answer.worker_id

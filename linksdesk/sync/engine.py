@@ -53,6 +53,7 @@ from linksdesk.sync.apply import (
     shared_participants,
     withdrawals_in,
 )
+from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.policy import CONFLICT_TABLE
 from linksdesk.sync.protocol import (
     MAX_BATCH,
@@ -281,6 +282,7 @@ class SyncEngine:
                     device_id=self.store.device_id,
                     cursor=cfg.cursor,
                     data_epoch=cfg.epoch,
+                    signing_key=bundle_keys.signing_key(self.store).public.line,
                 ),
                 HandshakeResponse,
             )
@@ -315,6 +317,10 @@ class SyncEngine:
             state.put(s, state.TEAM_ID, hello.team_id)
             state.put(s, state.ROLE, hello.role.value)
             apply_programme_settings(s, hello.settings, hello.settings_version)
+            if hello.programme_key and state.get(s, bundle_keys.PROGRAMME_KEY) != (
+                hello.programme_key
+            ):
+                state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
         return hello
 
     # -- monthly totals -----------------------------------------------------------------

@@ -96,6 +96,9 @@ DeviceName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-
 # keys of field dicts are column names: say so in the schema too (patternProperties alone
 # would allow any other key)
 _ONLY_FIELD_NAMES: dict[str, Any] = {"additionalProperties": False}
+# a minisign public key line (base64 of "Ed", key id, key) and a 256-bit key in hex
+SigningKeyLine = Annotated[str, Field(pattern=r"^RW[A-Za-z0-9+/]{54}$")]
+ProgrammeKey = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Cursor = Annotated[int, Field(ge=0, le=2**53 - 1)]  # exact in JSON numbers everywhere
 
 
@@ -218,6 +221,8 @@ class EnrolRequest(_Model):
     device_id: DeviceName | None = None
     # e.g. "work laptop"; no names. Printable text only.
     label: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # the device's Ed25519 public key in minisign's format, so rosters can name it
+    signing_key: SigningKeyLine | None = None
 
 
 class EnrolResponse(_Model):
@@ -227,6 +232,7 @@ class EnrolResponse(_Model):
     team_id: Uuid
     role: Role
     data_epoch: Uuid
+    programme_key: ProgrammeKey | None = None  # for evaluation pseudonyms (hex)
 
 
 # -- handshake ------------------------------------------------------------------------------
@@ -244,6 +250,7 @@ class HandshakeRequest(_Model):
     device_id: DeviceName
     cursor: Cursor | None = None
     data_epoch: Uuid | None = None  # the epoch the cursor belongs to
+    signing_key: SigningKeyLine | None = None  # registered if the device has none yet
 
 
 class HandshakeResponse(_Model):
@@ -264,6 +271,7 @@ class HandshakeResponse(_Model):
     max_batch: int = MAX_BATCH
     max_pull_limit: int = MAX_PULL_LIMIT
     max_drift_ms: int
+    programme_key: ProgrammeKey | None = None  # for evaluation pseudonyms (hex)
 
 
 # -- push -----------------------------------------------------------------------------------

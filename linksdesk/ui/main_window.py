@@ -31,6 +31,7 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
 from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
+from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.remembered import RememberedVault
@@ -234,6 +235,10 @@ class MainWindow(QMainWindow):
             self.open_enrol,
             tr("Set this laptop up to sync with your programme's server"),
         )
+        self.action_export_bundle = QAction(tr("E&xport for a supervisor…"), self)
+        self.action_export_bundle.triggered.connect(self.open_export_bundle)
+        self.action_import_bundle = QAction(tr("&Import a bundle…"), self)
+        self.action_import_bundle.triggered.connect(self.open_import_bundle)
         self.go_group = QActionGroup(self)
         self.go_group.setExclusive(True)
         self.go_actions: dict[str, QAction] = {}
@@ -298,6 +303,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_sync_now)
         file_menu.addAction(self.action_enrol)
         file_menu.addAction(self.action_settings)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_export_bundle)
+        file_menu.addAction(self.action_import_bundle)
         file_menu.addSeparator()
         file_menu.addAction(self.action_lock)
         file_menu.addAction(self.action_quit)
@@ -579,6 +587,14 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if self.session.is_unlocked:
             self.settings_dialog = SettingsDialog.ask(self.session, self)
+
+    def open_export_bundle(self) -> None:
+        if self.session.is_unlocked:
+            ExportBundleDialog.ask(self.session, self)
+
+    def open_import_bundle(self) -> None:
+        if self.session.is_unlocked:
+            ImportBundleDialog.ask(self.session, self)
 
     # -- sync ---------------------------------------------------------------------------
     def open_enrol(self) -> None:
