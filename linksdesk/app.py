@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import getpass
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +38,7 @@ APP_NAME = "LinksDesk"
 PASSPHRASE_ENV = "LINKSDESK_PASSPHRASE"
 DEMO_PASSPHRASE = "demo passphrase"
 DEMO_MARKER = "demo"  # local setting that says a vault holds synthetic demo data only
-LOG_FILE = "linksdesk.log"
+LOG_FILE = "linksdesk.log"  # linksdesk.core.logs.LOG_FILE
 
 # exit codes: what a script needs to tell apart
 EXIT_OK = 0
@@ -68,27 +67,10 @@ def log_path() -> Path:
 
 
 def configure_logging() -> Path | None:
-    """Log to a rotating file (ids and events only); None when the folder is not writable."""
-    root = logging.getLogger()
-    path = log_path()
-    for handler in root.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
-            return path  # already set up (main called twice in one process, as in tests)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
-    except OSError:
-        # logging must never stop the app: carry on without a file
-        root.addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs with ids
-    return path
+    """Log to a rotating 0600 file in the platform's log folder (ids and events only)."""
+    from linksdesk.core import logs
+
+    return logs.configure(log_path().parent)
 
 
 def one_line(text: str) -> str:
@@ -525,6 +507,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(exc), EXIT_PROBLEM)
     except Exception as exc:
         log.error("bug:\n%s", safe_traceback(exc))
+        from linksdesk.core.logs import write_crash_report
+
+        write_crash_report(exc, where=f"command {func.__name__.removeprefix('cmd_')}")
         where = f" Details are in the log: {path}" if path else ""
         _fail(f"LinksDesk stopped on an unexpected problem (a bug).{where}", EXIT_BUG)
 
