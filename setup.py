@@ -27,6 +27,11 @@ class BuildPyWithResources(build_py):  # type: ignore[misc]
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(ROOT / "resources", target, ignore=shutil.ignore_patterns("__pycache__"))
+        # Help > User guide: written once in docs/, shipped with its screenshots
+        guide = target / "guide"
+        guide.mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / "docs" / "user-guide.md", guide / "user-guide.md")
+        shutil.copytree(ROOT / "docs" / "screenshots", guide / "screenshots")
 
 
 setup(cmdclass={"build_py": BuildPyWithResources})

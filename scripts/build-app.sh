@@ -31,7 +31,25 @@ fi
 # a throw-away home, so the smoke test's logs and settings never touch the builder's own
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
-env -u LINKSDESK_RESOURCES -u PYTHONPATH HOME="$home" XDG_DATA_HOME="$home/data" \
-  XDG_STATE_HOME="$home/state" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" \
-  QT_QPA_PLATFORM=offscreen "$app" --smoke-test
+frozen() {
+  env -u LINKSDESK_RESOURCES -u PYTHONPATH HOME="$home" XDG_DATA_HOME="$home/data" \
+    XDG_STATE_HOME="$home/state" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" \
+    QT_QPA_PLATFORM=offscreen "$@"
+}
+# the window: encrypted temporary vault, migrated, shown offscreen, a search, the bundle's
+# resources, About and the user guide
+frozen "$app" --smoke-test
+# the command-line verbs of the frozen app: a vault, a check, a backup and its restore
+export LINKSDESK_PASSPHRASE="frozen smoke passphrase $$"
+frozen env LINKSDESK_KDF_PROFILE=fast "$app" new --vault "$home/v/smoke.vault" >/dev/null
+frozen "$app" check --vault "$home/v/smoke.vault"
+frozen "$app" backup --vault "$home/v/smoke.vault" --out "$home/smoke.ldbackup" >/dev/null
+frozen "$app" restore "$home/smoke.ldbackup" --vault "$home/r/smoke.vault" >/dev/null
+frozen "$app" check --vault "$home/r/smoke.vault"
+unset LINKSDESK_PASSPHRASE
+if ls "$home/state/LinksDesk/log/"crash-* >/dev/null 2>&1; then
+  echo "the frozen app wrote a crash report:" >&2
+  cat "$home/state/LinksDesk/log/"crash-* >&2
+  exit 1
+fi
 echo "smoke test passed in $(($(date +%s) - built)) s"

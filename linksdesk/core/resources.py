@@ -39,3 +39,18 @@ def resource_path(*parts: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"LinksDesk resource missing: {'/'.join(parts)}")
     return path
+
+
+def guide_path() -> Path:
+    """The user guide: ``resources/guide/user-guide.md`` as shipped, or ``docs/`` in a checkout.
+
+    The guide is written once, in ``docs/user-guide.md``; the frozen app and the wheel carry a
+    copy (with its screenshots) under ``resources/guide``.
+    """
+    shipped = resource_dir() / "guide" / "user-guide.md"
+    if shipped.is_file():
+        return shipped
+    checkout = resource_dir().parent / "docs" / "user-guide.md"
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError("LinksDesk resource missing: guide/user-guide.md")

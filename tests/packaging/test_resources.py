@@ -72,8 +72,9 @@ def test_an_installed_wheel_carries_resources(tmp_path: Path) -> None:
             "-I",  # isolated: neither the checkout nor the editable install is on the path
             "-c",
             f"import sys; sys.path.insert(0, {str(site)!r});"
-            "from linksdesk.core.resources import resource_path;"
-            "print(resource_path('icons', 'app.svg'))",
+            "from linksdesk.core.resources import guide_path, resource_path;"
+            "print(resource_path('icons', 'app.svg'));"
+            "print(guide_path())",
         ],
         capture_output=True,
         text=True,
@@ -82,7 +83,10 @@ def test_an_installed_wheel_carries_resources(tmp_path: Path) -> None:
         check=True,
         timeout=60,
     )
-    assert Path(probe.stdout.strip()) == site / "linksdesk/_resources/icons/app.svg"
+    icon, guide = probe.stdout.split()
+    assert Path(icon) == site / "linksdesk/_resources/icons/app.svg"
+    assert Path(guide) == site / "linksdesk/_resources/guide/user-guide.md"
+    assert (site / "linksdesk/_resources/guide/screenshots/unlock.png").is_file()
 
 
 def test_the_application_icon_set_is_complete() -> None:
