@@ -85,6 +85,29 @@ def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     }
 
 
+def _move_cases(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import move_cases
+
+    done = move_cases(db, a.from_worker, a.to, keep_read_only=a.keep_read_only)
+    rows = sum(d.rows_moved for d in done)
+    text = (
+        f"Moved {len(done)} case(s) ({rows} records) to worker {done[0].to_worker}."
+        if done
+        else ("That worker holds no cases; nothing was moved.")
+    )
+    return text, [
+        {"participant_id": d.participant_id, "to_worker": d.to_worker, "rows_moved": d.rows_moved}
+        for d in done
+    ]
+
+
+def _cancel_codes(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import cancel_codes
+
+    n = cancel_codes(db, a.worker)
+    return f"Cancelled {n} unused enrolment code(s).", {"cancelled": n}
+
+
 def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     st = admin.status(db)
     lines = [
@@ -187,6 +210,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, help="worker id (or name, if unique)")
     p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
     p.set_defaults(handler=_handover)
+
+    p = sub.add_parser(
+        "move-cases", parents=[common], help="hand every case of a worker to a colleague"
+    )
+    p.add_argument("--from", dest="from_worker", required=True, help="worker id (or name)")
+    p.add_argument("--to", required=True, help="worker id (or name, if unique)")
+    p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
+    p.set_defaults(handler=_move_cases)
+
+    p = sub.add_parser(
+        "cancel-codes", parents=[common], help="make a worker's unused enrolment codes unusable"
+    )
+    p.add_argument("--worker", required=True, help="worker id (or name, if unique)")
+    p.set_defaults(handler=_cancel_codes)
 
     p = sub.add_parser("status", parents=[common], help="show what the server holds")
     p.set_defaults(handler=_status)
