@@ -26,7 +26,9 @@ current sync) and in requests (``--max-requests``), and it stops by itself.
   record table (lost), and no change id is logged twice (duplicated).
 
 Figures: syncs per second, sync latency p50/p95/p99 (handshake to verify), per-endpoint
-request latency, errors, lost and duplicated changes. Target: 0 errors, 0 lost, 0 duplicated,
+request latency, errors, lost and duplicated changes. Baseline, in the same run before the
+load: one more device makes the same kind of syncs alone (``--baseline-syncs``), and the
+loaded p95 is given as a ratio of its p50. Target: 0 errors, 0 lost, 0 duplicated,
 p95 under 1 s. Synthetic data only.
 """
 
@@ -441,7 +443,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         teams = [admin.add_team(db, f"Team {t + 1}") for t in range(args.teams)]
         workers = [
             admin.add_worker(db, teams[i % args.teams], f"Worker {i + 1}")
-            for i in range(args.devices + (1 if args.big else 0))
+            for i in range(args.devices + 1 + (1 if args.big else 0))
         ]
         codes = [admin.make_enrol_code(db, w).code for w in workers]
         with server(db_url, args.workers, work / "server.log") as url:
@@ -472,6 +474,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         i,
                     )
                 )
+            # baseline, in the same run: the same syncs by one device alone on the server
+            e = enrolled[args.devices]
+            alone = Stats()
+            day = instantiate(
+                template, t_worker, e["worker_id"], e["device_id"], Clock(e["device_id"])
+            )
+            quiet, unlimited = threading.Event(), threading.Semaphore(10_000)
+            solo = Device(
+                url, e["token"], e["device_id"], e["worker_id"], day, alone, quiet,
+                unlimited, 99_999, repeat=False,
+            )  # fmt: skip
+            with httpx.Client(timeout=120) as client:
+                solo.sync(client, solo.first)
+                for _ in range(args.baseline_syncs):
+                    who = solo.rng.choice(solo.participants)
+                    n = solo.rng.randint(1, 4)
+                    solo.sync(client, follow_up(who, solo.worker, solo.device, solo.clock, n))
             big_device = None
             if args.big:
                 e = enrolled[-1]
@@ -535,6 +554,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
             for path, v in sorted(stats.request_ms.items())
         },
+        "baseline_alone_sync_ms": {
+            "p50": round(percentile(alone.sync_ms[1:], 50), 1),
+            "p95": round(percentile(alone.sync_ms[1:], 95), 1),
+        },
+        "p95_loaded_vs_p50_alone": round(
+            percentile(stats.sync_ms, 95) / max(percentile(alone.sync_ms[1:], 50), 0.001), 1
+        ),
         "first_sync_s_median": round(
             statistics.median([d.first_sync_s for d in devices if d.first_sync_s] or [0]), 2
         ),
@@ -574,6 +600,9 @@ def main() -> int:
         "--big", type=int, default=5000, help="participants of the big caseload (0: none)"
     )
     p.add_argument("--big-timeout", type=float, default=900)
+    p.add_argument(
+        "--baseline-syncs", type=int, default=20, help="syncs of one device alone, before the load"
+    )
     p.add_argument("--max-requests", type=int, default=200_000)
     p.add_argument("--db", help=f"PostgreSQL address (default: ${PG_ENV})")
     p.add_argument("--json", action="store_true")
