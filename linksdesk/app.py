@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import getpass
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +38,7 @@ APP_NAME = "LinksDesk"
 PASSPHRASE_ENV = "LINKSDESK_PASSPHRASE"
 DEMO_PASSPHRASE = "demo passphrase"
 DEMO_MARKER = "demo"  # local setting that says a vault holds synthetic demo data only
-LOG_FILE = "linksdesk.log"
+LOG_FILE = "linksdesk.log"  # linksdesk.core.logs.LOG_FILE
 
 # exit codes: what a script needs to tell apart
 EXIT_OK = 0
@@ -68,27 +67,10 @@ def log_path() -> Path:
 
 
 def configure_logging() -> Path | None:
-    """Log to a rotating file (ids and events only); None when the folder is not writable."""
-    root = logging.getLogger()
-    path = log_path()
-    for handler in root.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
-            return path  # already set up (main called twice in one process, as in tests)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
-    except OSError:
-        # logging must never stop the app: carry on without a file
-        root.addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs with ids
-    return path
+    """Log to a rotating 0600 file in the platform's log folder (ids and events only)."""
+    from linksdesk.core import logs
+
+    return logs.configure(log_path().parent)
 
 
 def one_line(text: str) -> str:
@@ -593,6 +575,74 @@ def add_bundle_verbs(verbs: Any, default_vault: Path) -> None:
     p.set_defaults(func=cmd_deprivation)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from linksdesk.casework import backup
+
+    out: Path = args.out
+    passphrase = read_passphrase(args)
+    printer = _progress_printer(sys.stdout)
+
+    def progress(done: int, total: int) -> None:
+        if printer is not None:
+            print(f"\rCopying the vault: {done * 100 // max(total, 1)}%", end="", flush=True)
+
+    with unlocked(args.vault, passphrase) as cb:
+        info = backup.back_up(cb, out, progress=progress)
+    if printer is not None:
+        print()
+    print(f"Backed up {args.vault} to {out}: {info.describe()}.")
+    print(
+        "The backup is encrypted: it opens with the vault's passphrase or its recovery key. "
+        "Keep it somewhere safe, away from the laptop."
+    )
+    return EXIT_OK
+
+
+def _read_secret_file(path: Path, what: str) -> str:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return fh.readline().strip()
+    except OSError:
+        raise UserError(f"The {what} file {path} could not be read.") from None
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from linksdesk.casework import backup
+
+    info = backup.read_backup(args.backup)
+    if args.recovery_key_file is not None:
+        recovery = _read_secret_file(args.recovery_key_file, "recovery key")
+        new_passphrase = read_passphrase(args, creating=True)
+        from linksdesk.casework.casebook import Casebook
+
+        strength = Casebook.passphrase_strength(new_passphrase)
+        if not strength.acceptable:
+            raise WeakPassphraseError(strength.message)
+        result = backup.restore_backup(
+            args.backup,
+            args.vault,
+            recovery_key=recovery,
+            new_passphrase=new_passphrase,
+            replace=args.replace,
+        )
+    else:
+        result = backup.restore_backup(
+            args.backup, args.vault, passphrase=read_passphrase(args), replace=args.replace
+        )
+    print(f"Restored the {info.describe()} to {result.vault_path}.")
+    if result.replaced:
+        what = "a vault with newer changes" if result.newer_replaced else "an older vault"
+        print(f"It replaced {what}; those files are kept beside it:")
+        for kept in result.kept_as:
+            print(f"    {kept}")
+    print(
+        "If this laptop syncs, sync now: work sent from this laptop since the backup comes "
+        "back from the server, and anyone erased since stays erased. Private records made "
+        "since the backup are not on the server and cannot come back."
+    )
+    return EXIT_OK
+
+
 # -- the parser ---------------------------------------------------------------------------------
 def _add_passphrase_file(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -726,6 +776,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_sync)
     add_bundle_verbs(verbs, default_vault)
+
+    p = verbs.add_parser(
+        "backup",
+        help="back up a vault and its key file to one encrypted file",
+        description=(
+            "Copy the vault (consistently, even while LinksDesk has it open) and its key file "
+            "into one file. The copy stays encrypted: it opens with the same passphrase or "
+            "recovery key."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to back up")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="backup file to write")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_backup)
+
+    p = verbs.add_parser(
+        "restore",
+        help="restore a vault from a backup file",
+        description=(
+            "Restore a backup made by `backup` or File > Back up. A vault already at the place "
+            "is replaced only if it is an older copy of the same vault; one with newer changes, "
+            "another vault or a damaged one needs --replace. Replaced files are kept beside it."
+        ),
+    )
+    p.add_argument("backup", type=Path, metavar="FILE", help="the backup file")
+    _add_vault(p, default_vault, "where to restore the vault")
+    p.add_argument(
+        "--recovery-key-file",
+        type=Path,
+        metavar="FILE",
+        help="open the backup with the recovery key in FILE and set a new passphrase",
+    )
+    p.add_argument(
+        "--replace", action="store_true", help="replace a vault even if it is newer or another one"
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_restore)
     return parser
 
 
@@ -755,6 +842,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(exc), EXIT_PROBLEM)
     except Exception as exc:
         log.error("bug:\n%s", safe_traceback(exc))
+        from linksdesk.core.logs import write_crash_report
+
+        write_crash_report(exc, where=f"command {func.__name__.removeprefix('cmd_')}")
         where = f" Details are in the log: {path}" if path else ""
         _fail(f"LinksDesk stopped on an unexpected problem (a bug).{where}", EXIT_BUG)
 

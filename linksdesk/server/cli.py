@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -87,6 +86,29 @@ def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         "keep_read_only": done.keep_read_only,
         "rows_moved": done.rows_moved,
     }
+
+
+def _move_cases(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import move_cases
+
+    done = move_cases(db, a.from_worker, a.to, keep_read_only=a.keep_read_only)
+    rows = sum(d.rows_moved for d in done)
+    text = (
+        f"Moved {len(done)} case(s) ({rows} records) to worker {done[0].to_worker}."
+        if done
+        else ("That worker holds no cases; nothing was moved.")
+    )
+    return text, [
+        {"participant_id": d.participant_id, "to_worker": d.to_worker, "rows_moved": d.rows_moved}
+        for d in done
+    ]
+
+
+def _cancel_codes(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import cancel_codes
+
+    n = cancel_codes(db, a.worker)
+    return f"Cancelled {n} unused enrolment code(s).", {"cancelled": n}
 
 
 def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
@@ -222,6 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (more than 1 needs PostgreSQL)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="json: one JSON object a line, access lines included (for log collectors)",
+    )
+    serve.add_argument(
         "--forwarded-allow-ips",
         default="127.0.0.1",
         help="addresses of the TLS reverse proxy whose X-Forwarded-* headers are trusted",
@@ -254,6 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, help="worker id (or name, if unique)")
     p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
     p.set_defaults(handler=_handover)
+
+    p = sub.add_parser(
+        "move-cases", parents=[common], help="hand every case of a worker to a colleague"
+    )
+    p.add_argument("--from", dest="from_worker", required=True, help="worker id (or name)")
+    p.add_argument("--to", required=True, help="worker id (or name, if unique)")
+    p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
+    p.set_defaults(handler=_move_cases)
+
+    p = sub.add_parser(
+        "cancel-codes", parents=[common], help="make a worker's unused enrolment codes unusable"
+    )
+    p.add_argument("--worker", required=True, help="worker id (or name, if unique)")
+    p.set_defaults(handler=_cancel_codes)
 
     p = sub.add_parser("status", parents=[common], help="show what the server holds")
     p.set_defaults(handler=_status)
@@ -312,22 +360,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace, url: str) -> int:
+    import os
+
     import uvicorn
 
-    from linksdesk.server.app import create_app
+    from linksdesk.server.api.access_log import configure_logging
+    from linksdesk.server.app import ENV_LOG_FORMAT, ENV_LOG_LEVEL, create_app
 
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    app = create_app(url)
+    if args.workers < 1 or args.workers > 64:
+        return _fail(args, "--workers must be a number from 1 to 64.")
+    if args.workers > 1 and url.startswith("sqlite"):
+        return _fail(
+            args,
+            "Several worker processes need PostgreSQL: a SQLite file serves one process. "
+            "Use --workers 1, or move the server to PostgreSQL (see docs/server.md).",
+        )
+    configure_logging(args.log_level, args.log_format)
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "proxy_headers": True,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+        "server_header": False,
+        # our own access log (api/access_log.py): uvicorn's carries client addresses
+        "access_log": False,
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(url), **common)
+        return 0
+    db = Database(url)  # refuse an unprepared database here, once, in plain words
+    try:
+        check_ready(db)
+    finally:
+        db.dispose()
+    os.environ[ENV_DB] = url
+    os.environ[ENV_LOG_LEVEL] = args.log_level
+    os.environ[ENV_LOG_FORMAT] = args.log_format
     uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        server_header=False,
+        "linksdesk.server.app:app_from_environment", factory=True, workers=args.workers, **common
     )
     return 0
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk import __version__
 from linksdesk.casework import participants
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
@@ -303,6 +301,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_sync_now)
         file_menu.addAction(self.action_enrol)
         file_menu.addAction(self.action_settings)
+        self._add_backup_actions(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.action_export_bundle)
         file_menu.addAction(self.action_import_bundle)
@@ -319,6 +318,7 @@ class MainWindow(QMainWindow):
         for action in self.go_actions.values():
             go_menu.addAction(action)
         help_menu = bar.addMenu(tr("&Help"))
+        self._add_help_actions(help_menu)
         help_menu.addAction(self.action_about)
         for menu in (file_menu, record_menu, go_menu, help_menu):
             menu.setToolTipsVisible(True)
@@ -689,14 +689,49 @@ class MainWindow(QMainWindow):
         self._hide_progress()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About LinksDesk"),
-            self.tr(
-                "LinksDesk {version}\n\nCase recording for links workers, offline first, "
-                "with your records encrypted on this computer."
-            ).format(version=__version__),
+        from linksdesk.ui.help_dialogs import AboutDialog
+
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.open()
+
+    # -- backups, moving laptops and the user guide (issue 16) ----------------------------
+    def _add_backup_actions(self, menu: Any) -> None:
+        from linksdesk.ui.backup_ui import BackupController
+
+        self.backups = BackupController(self.session, self)
+        self.action_backup = self._action(
+            "backup",
+            self.tr("&Back up…"),
+            "folder",
+            self.backups.back_up,
+            self.tr("Copy the vault and its key file into one encrypted backup file"),
         )
+        self.action_new_laptop = self._action(
+            "new_laptop",
+            self.tr("Moving to a &new laptop…"),
+            "info",
+            self.backups.explain_new_laptop,
+            self.tr("What a new laptop gets by syncing, and what stays only on this one"),
+        )
+        menu.addSeparator()
+        menu.addAction(self.action_backup)
+        menu.addAction(self.action_new_laptop)
+        self.vault_actions += [self.action_backup, self.action_new_laptop]
+
+    def _add_help_actions(self, menu: Any) -> None:
+        self.action_user_guide = self._action(
+            "user_guide", self.tr("&User guide"), "help", self.open_user_guide
+        )
+        self.action_user_guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        menu.addAction(self.action_user_guide)
+
+    def open_user_guide(self) -> None:
+        from linksdesk.ui.help_dialogs import UserGuideWindow
+
+        self.user_guide = UserGuideWindow(self)
+        self.user_guide.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.user_guide.show()
 
     # -- Qt events ------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

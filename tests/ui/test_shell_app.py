@@ -272,11 +272,19 @@ def test_every_icon_is_a_valid_svg(qtbot: Any) -> None:
 
 
 def test_icons_are_found_in_a_frozen_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    bundled = tmp_path / "linksdesk" / "ui" / "resources" / "icons"
+    from linksdesk.core.resources import resource_dir
+
+    bundled = tmp_path / "resources" / "icons"
     bundled.mkdir(parents=True)
     (bundled / "lock.svg").write_text(icons.icon_path("lock").read_text())
+    monkeypatch.delenv("LINKSDESK_RESOURCES", raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert icons.icon_path("lock") == bundled / "lock.svg"
+    resource_dir.cache_clear()
+    try:
+        assert icons.icon_path("lock") == bundled / "lock.svg"
+    finally:
+        monkeypatch.undo()
+        resource_dir.cache_clear()
 
 
 def test_long_work_shows_progress_and_can_be_cancelled(

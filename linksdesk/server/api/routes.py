@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
 
 from linksdesk.server import admin, exchange
 from linksdesk.server.api.deps import DbDep, DeviceDep
@@ -28,11 +33,24 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorBody, "description": "The request is not valid"},
 }
 
+log = logging.getLogger(__name__)
+
 router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
 
 
-@router.get("/health", tags=["meta"])
-def health() -> dict[str, str]:
+@router.get(
+    "/health",
+    tags=["meta"],
+    responses={503: {"model": ErrorBody, "description": "The database cannot be reached"}},
+)
+def health(db: DbDep) -> Any:
+    """For the reverse proxy and monitoring: 200 when this process can reach its database."""
+    try:
+        with db.reading() as s:
+            s.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach the database is "unavailable"
+        log.warning("health check: database unreachable (%s)", type(exc).__name__)
+        return JSONResponse({"detail": "The server cannot reach its database."}, status_code=503)
     return {"status": "ok"}
 
 
