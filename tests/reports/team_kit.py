@@ -52,6 +52,9 @@ from linksdesk.sync.protocol import Op, ServerChange, is_participant_routed
 
 PASSPHRASE = "correct horse battery staple"
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid/x","click me")'
+PERIOD = "2026-01..2026-06"  # what the golden tests report on
+TODAY = dt.date(2026, 8, 1)
+LOOKUP = {"EH1 1AA": 1, "G1 1AA": 2, "KY1 1AA": 6}  # synthetic postcode -> decile
 CONCERNS = ("Money and benefits", "Isolation", "Mental health", "Housing", "Food")
 
 
@@ -125,7 +128,7 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             ledger.referrals.append({"pid": p.id, "received_on": again, "source": "self"})
         day = received
         for _c in range(rng.randrange(0, 7)):
-            day = day + dt.timedelta(days=rng.randrange(1, 25))
+            day = day + dt.timedelta(days=rng.randrange(0, 25))
             kind = rng.choice(list(ContactKind))
             status = rng.choice(
                 (ContactStatus.ATTENDED,) * 4
