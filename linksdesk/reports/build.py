@@ -91,3 +91,22 @@ def workers_in(store: Store) -> list[tuple[str, str]]:
     return sorted(
         ((o, data.labels.get(o) or f"Worker {o[-6:]}") for o in owners), key=lambda x: x[1]
     )
+
+
+def resolve_workers(store: Store, names: list[str]) -> frozenset[str]:
+    """Worker ids from what a person typed: an id, the label shown in reports, or its end."""
+    known = workers_in(store)
+    out = set()
+    for name in names:
+        wanted = name.strip().lower()
+        match = [
+            o for o, label in known
+            if wanted in (o.lower(), label.lower()) or o.lower().endswith(wanted)
+        ]  # fmt: skip
+        if len(match) != 1:
+            labels = ", ".join(label for _o, label in known) or "none"
+            raise ValidationError(
+                f"No single worker is called '{name}'. Workers in this vault: {labels}."
+            )
+        out.add(match[0])
+    return frozenset(out)

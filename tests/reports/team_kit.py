@@ -104,8 +104,10 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
         ledger.resources.append(
             {"id": res.id, "label": f"{name} — Walking group", "capacity": capacity.value}
         )
-    for _ in range(people):
-        received = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 200))
+    for n_person in range(people):
+        received = dt.date(2026, 1, 1) + dt.timedelta(
+            days=rng.randrange(0, 120 if n_person == 0 else 200)
+        )
         postcode = rng.choice(("EH1 1AA", "G1 1AA", "KY1 1AA", None))
         p = participants.create_participant(
             cb,
@@ -165,9 +167,11 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             ledger.measures.append(
                 {"pid": p.id, "kind": kind.value, "taken_on": taken, "value": value}
             )
-        if rng.random() < 0.5:
+        # the first person of each worker goes to the first resource (for the first worker,
+        # the one whose name is a formula), so that name reaches every report
+        if n_person == 0 or rng.random() < 0.5:
             made = received + dt.timedelta(days=rng.randrange(5, 60))
-            rid = rng.choice(res_ids)
+            rid = res_ids[0] if n_person == 0 else rng.choice(res_ids)
             status = rng.choice(list(OnwardStatus))
             o = onward.refer_onward(
                 cb, p.id, rid, OnwardKind.REFERRAL, status=OnwardStatus.MADE, on=made
