@@ -73,10 +73,13 @@ def _style(fig: Figure, ax: Any, p: Palette) -> None:
     ax.set_axisbelow(True)
 
 
-def _legend(ax: Any, p: Palette) -> None:
+def _legend(ax: Any, p: Palette, outside: bool = False) -> None:
     if not ax.get_legend_handles_labels()[0]:
         return
-    legend = ax.legend(fontsize=8, frameon=False, loc="best")
+    if outside:  # many series: beside the plot, never over the bars
+        legend = ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        legend = ax.legend(fontsize=8, frameon=False, loc="best")
     for text in legend.get_texts():
         text.set_color(p.text)
 
@@ -104,7 +107,7 @@ def draw_table_chart(fig: Figure, spec: ChartSpec, table: Table, palette: Palett
     fig.clear()
     ax: Any = fig.add_subplot()
     _style(fig, ax, palette)
-    ax.set_title(spec.title, fontsize=10, loc="left")
+    ax.set_title(spec.title, fontsize=10, loc="left", color=palette.text)
     rows = _rows(spec, table)
     labels = [_short(r[0]) for r in rows]
     idx = {c.key: i for i, c in enumerate(table.columns)}
@@ -171,7 +174,7 @@ def draw_table_chart(fig: Figure, spec: ChartSpec, table: Table, palette: Palett
                    color=colours[k % len(colours)])  # fmt: skip
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         ax.set_xticks(xs, [names[k] for k in spec.series], rotation=30, ha="right")
-        _legend(ax, palette)
+        _legend(ax, palette, outside=True)
     elif spec.kind == "errorbar":
         mid, low, high = spec.series
         points: list[int] = []
@@ -189,6 +192,11 @@ def draw_table_chart(fig: Figure, spec: ChartSpec, table: Table, palette: Palett
         ax.errorbar(points, means, yerr=[err_lo, err_hi], fmt="o", color=colours[0], capsize=6,
                     ecolor=colours[0], markersize=7)  # fmt: skip
         ax.axhline(0, color=palette.text, linewidth=0.8)
+        if "paired" in idx:  # say how many pairs each average stands on
+            labels = [
+                f"{lab}\n(n = {_shown(r[idx['paired']])})"
+                for lab, r in zip(labels, rows, strict=True)
+            ]
         ax.set_xticks(range(len(rows)), labels)
         ax.set_xlim(-0.5, len(rows) - 0.5)
     else:
@@ -260,7 +268,7 @@ def draw_trend(
     fig.clear()
     ax: Any = fig.add_subplot()
     _style(fig, ax, palette)
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(title, fontsize=10, loc="left", color=palette.text)
     low, high = scale
     ax.set_ylim(low, high)
     days = [p.day for _n, pts in series for p in pts]

@@ -47,7 +47,7 @@ from linksdesk.core.vocab import (
     ResourceCapacity,
 )
 from linksdesk.storage.tables import LocalSetting, Outbox
-from linksdesk.sync.apply import ApplyContext, PageApplier
+from linksdesk.sync.apply import ApplyContext, PageApplier, parents_first
 from linksdesk.sync.protocol import Op, ServerChange, is_participant_routed
 
 PASSPHRASE = "correct horse battery staple"
@@ -222,6 +222,8 @@ def outbox_changes(cb: Casebook, first_seq: int) -> list[ServerChange]:
 def bring_in(supervisor: Casebook, changes: list[ServerChange]) -> None:
     """Apply pages of changes to the supervisor's vault through sync's page applier."""
     store = supervisor.store
+    # as the server hands them on: a participant's row before the consent queued ahead of it
+    changes = parents_first(changes)
     for start in range(0, len(changes), 250):
         page = changes[start : start + 250]
         with store.engine.connect() as conn, Session(bind=conn, expire_on_commit=False) as s:

@@ -113,7 +113,7 @@ class ChartPanel(QWidget):
         self.description = ""
         row = QHBoxLayout()
         row.addWidget(self.warnings, 1)
-        row.addWidget(self.table_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.table_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)

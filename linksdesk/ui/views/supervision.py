@@ -199,6 +199,12 @@ class SupervisionView(Screen):
         self.sections: dict[str, SectionBox] = {}
         self.report: Report | None = None
         self._export_job: Any = None
+        self._stale = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     # -- filters --------------------------------------------------------------------------
     def scope(self) -> Scope:
@@ -216,6 +222,10 @@ class SupervisionView(Screen):
 
     # -- contract -------------------------------------------------------------------------
     def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True  # computed when shown: a worker's unlock never pays for it
+            return
+        self._stale = False
         try:
             scope = self.scope()
         except Exception as exc:  # a period that ends before it starts: said inline
