@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import platformdirs
 
@@ -640,6 +640,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
         "back from the server, and anyone erased since stays erased. Private records made "
         "since the backup are not on the server and cannot come back."
     )
+def cmd_report(args: argparse.Namespace) -> int:
+    from linksdesk.reports.build import resolve_workers
+    from linksdesk.reports.export import export_report
+    from linksdesk.reports.scope import Period, Scope
+
+    today = dt.date.today()
+    period = Period.parse(args.period) if args.period else Period.last_twelve_months(today)
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        workers = resolve_workers(cb.store, args.worker) if args.worker else None
+        scope = Scope(period, workers)
+        export_report(cb.store, scope, args.format, args.out, audience=args.audience)
+    print(f"Wrote the {args.audience} report for {period.label} to {args.out}.")
     return EXIT_OK
 
 
@@ -813,6 +826,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_restore)
+
+    p = verbs.add_parser(
+        "report",
+        help="write a supervisor's report (XLSX, CSV or PDF) for a period",
+        description=(
+            "Write the team's figures for a period to a file. External reports (the default) "
+            "hide small numbers; internal ones (for supervision) show them exactly."
+        ),
+    )
+    _add_vault(p, default_vault, "the supervisor's vault")
+    p.add_argument("--period", metavar="FIRST..LAST", help="months, e.g. 2026-04..2026-09 "
+                   "(default: the last 12 months)")  # fmt: skip
+    p.add_argument("--worker", action="append", metavar="W", help="only this worker (repeatable)")
+    p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    p.add_argument("--audience", choices=("internal", "external"), default="external")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_report)
     return parser
 
 

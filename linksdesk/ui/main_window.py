@@ -45,6 +45,7 @@ from linksdesk.ui.views.diary import DiaryView
 from linksdesk.ui.views.participant import ParticipantView
 from linksdesk.ui.views.record_documents import RecordDocuments
 from linksdesk.ui.views.resources import ResourcesView
+from linksdesk.ui.views.supervision import SupervisionView
 from linksdesk.ui.views.sync_history import SyncView
 from linksdesk.ui.views.today import TodayView
 
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.participant_view = ParticipantView(session)
         self.sync_view = SyncView(session)
         self.conflicts_view = ConflictsView(session)
+        self.supervision_view = SupervisionView(session)
         self.views: dict[str, QWidget] = {
             "today": self.today_view,
             "caseload": self.caseload_view,
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
             "record": self.participant_view,
             "sync": self.sync_view,
             "conflicts": self.conflicts_view,
+            "supervision": self.supervision_view,
         }
         self._view_titles = {
             "today": self.tr("Today"),
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
             "record": self.tr("Participant record"),
             "sync": self.tr("Sync"),
             "conflicts": self.tr("Conflicts"),
+            "supervision": self.tr("Team dashboard"),
         }
         self.search_palette = SearchPalette(session, self)
         self.sync = SyncController(session, self)
@@ -248,6 +252,7 @@ class MainWindow(QMainWindow):
             "record": "participant",
             "sync": "sync",
             "conflicts": "warning",
+            "supervision": "chart",
         }
         for key, title in self._view_titles.items():
             action = self._action(

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCharts import (
-    QAreaSeries,
-    QChart,
-    QChartView,
-    QDateTimeAxis,
-    QLineSeries,
-    QScatterSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QDateTime, QMargins, Qt, QTime
-from PySide6.QtGui import QColor, QPainter, QPen
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,9 +20,10 @@ from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
 from linksdesk.core.vocab import MeasureContext, MeasureKind
-from linksdesk.ui.dialogs.form import to_qdate
+from linksdesk.reports import charts
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
 
 if TYPE_CHECKING:
@@ -43,7 +34,6 @@ SCALE = {
     MeasureKind.SWEMWBS: (7.0, 35.0),
     MeasureKind.ONS4: (0.0, 10.0),
 }
-ONS4_COLOURS = ("#1f5fa8", "#1e7a46", "#9a6700", "#b3261e")
 
 
 def comparable(record: MeasureRecord) -> float | None:
@@ -64,123 +54,82 @@ def score_text(record: MeasureRecord) -> str:
     return ", ".join(f"{n} {v}" for n, v in zip(names, record.items, strict=True))
 
 
-def _msecs(day: dt.date) -> float:
-    return float(QDateTime(to_qdate(day), QTime(12, 0)).toMSecsSinceEpoch())
+class TrendChart(QWidget):
+    """Scores over time; bands around the baseline show which changes are meaningful.
 
-
-class TrendChart(QChartView):
-    """Scores over time; bands around the baseline show which changes are meaningful."""
+    Drawn by ``reports.charts`` (the one chart code path) on matplotlib's Qt canvas.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self._chart = QChart()
-        super().__init__(self._chart, parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._chart.setMargins(QMargins(4, 4, 4, 4))
-        self._chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        super().__init__(parent)
+        self.figure = charts.new_figure(6.0, 3.0)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setParent(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas)
         self.setMinimumHeight(260)
         self.setAccessibleName(self.tr("Wellbeing trend chart"))
         self.description = ""
+        self.title = ""
 
     def clear(self) -> None:
-        self._chart.removeAllSeries()
-        for axis in self._chart.axes():
-            self._chart.removeAxis(axis)
-        self._chart.setTitle("")
+        self.figure.clear()
+        self.canvas.draw_idle()
+        self.title = ""
         self.description = ""
         self.setAccessibleDescription("")
 
     def plot(self, kind: MeasureKind, records: list[MeasureRecord]) -> None:
         self.clear()
+        palette = charts.PALETTES[palette_name()]
         records = [r for r in records if r.kind is kind]
         if not records:
-            self._chart.setTitle(self.tr("No {kind} scores yet").format(kind=kind.label))
+            self.title = self.tr("No {kind} scores yet").format(kind=kind.label)
+            charts.draw_trend(self.figure, self.title, [], SCALE[kind], palette=palette)
+            self.canvas.draw_idle()
             return
-        self._chart.setTitle(self.tr("{kind} over time").format(kind=kind.label))
+        self.title = self.tr("{kind} over time").format(kind=kind.label)
         low, high = SCALE[kind]
-        first, last = records[0].taken_on, records[-1].taken_on
-        if first == last:
-            first, last = first - dt.timedelta(days=14), last + dt.timedelta(days=14)
-        x0, x1 = _msecs(first), _msecs(last)
-        x_axis = QDateTimeAxis()
-        x_axis.setFormat("d MMM yy")
-        x_axis.setTickCount(min(max(len(records), 2), 6))
-        x_axis.setRange(
-            QDateTime.fromMSecsSinceEpoch(int(x0)), QDateTime.fromMSecsSinceEpoch(int(x1))
-        )
-        y_axis = QValueAxis()
-        y_axis.setRange(low, high)
-        y_axis.setLabelFormat("%d")
-        self._chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        self._chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-
-        series_list = []
+        bands: list[tuple[float, float, str, str]] = []
         if kind is MeasureKind.ONS4:
             names = [i.short_name for i in definition(kind).items]
-            for n, name in enumerate(names):
-                line = QLineSeries()
-                line.setName(name.capitalize() + (self.tr(" (lower is better)") if n == 3 else ""))
-                line.setPointsVisible(True)
-                line.setPen(QPen(QColor(ONS4_COLOURS[n]), 2))
-                for r in records:
-                    line.append(_msecs(r.taken_on), r.items[n])
-                series_list.append(line)
+            series = [
+                (
+                    name.capitalize() + (self.tr(" (lower is better)") if n == 3 else ""),
+                    [charts.TrendPoint(r.taken_on, float(r.items[n] or 0)) for r in records],
+                )
+                for n, name in enumerate(names)
+            ]
             self.description = "; ".join(f"{r.taken_on:%d %b %Y}: {score_text(r)}" for r in records)
         else:
             base = next((r for r in records if r.is_baseline), records[0])
             b = comparable(base) or 0.0
             possible, clear = band_thresholds(kind)
-            bands = (
-                (low, b - clear, "#f4c7c3", self.tr("Clear decline")),
-                (b - clear, b - possible, "#fbe3e1", self.tr("Possible decline")),
-                (b - possible, b + possible, "#e4e4e7", self.tr("No meaningful change")),
-                (b + possible, b + clear, "#d7f0dd", self.tr("Possible improvement")),
-                (b + clear, high, "#b6e3c2", self.tr("Clear improvement")),
-            )
-            for lo, hi, colour, name in bands:
-                lo, hi = max(lo, low), min(hi, high)
-                if hi <= lo:
-                    continue
-                upper, lower = QLineSeries(), QLineSeries()
-                upper.append(x0, hi)
-                upper.append(x1, hi)
-                lower.append(x0, lo)
-                lower.append(x1, lo)
-                area = QAreaSeries(upper, lower)
-                area.setName(name)
-                area.setColor(QColor(colour))
-                area.setBorderColor(QColor(colour))
-                area.setOpacity(0.8)
-                # the line series belong to the area now; keep them alive with it
-                area._keep = (upper, lower)  # type: ignore[attr-defined]
-                series_list.append(area)
-            line = QLineSeries()
-            line.setName(self.tr("Score"))
-            line.setPen(QPen(QColor("#0d3573"), 2.5))
-            dots = QScatterSeries()
-            dots.setName(self.tr("Assisted completion"))
-            dots.setMarkerSize(11)
-            dots.setColor(QColor("#9a6700"))
-            for r in records:
-                value = comparable(r)
-                if value is None:
-                    continue
-                line.append(_msecs(r.taken_on), value)
-                if r.assisted:
-                    dots.append(_msecs(r.taken_on), value)
-            line.setPointsVisible(True)
-            series_list.append(line)
-            if dots.count():
-                series_list.append(dots)
+            bands = [
+                (low, b - clear, self.tr("Clear decline"), "clear_decline"),
+                (b - clear, b - possible, self.tr("Possible decline"), "possible_decline"),
+                (b - possible, b + possible, self.tr("No meaningful change"), "none"),
+                (b + possible, b + clear, self.tr("Possible improvement"), "possible_improvement"),
+                (b + clear, high, self.tr("Clear improvement"), "clear_improvement"),
+            ]
+            points = [
+                charts.TrendPoint(r.taken_on, value, r.assisted)
+                for r in records
+                if (value := comparable(r)) is not None
+            ]
+            series = [(self.tr("Score"), points)]
             self.description = self.tr(
                 "Baseline {b:g}; changes of {p:g} or more may be meaningful, {c:g} or more are "
                 "clear. "
             ).format(b=b, p=possible, c=clear) + "; ".join(
                 f"{r.taken_on:%d %b %Y}: {score_text(r)}" for r in records
             )
-        for s in series_list:
-            self._chart.addSeries(s)
-            s.attachAxis(x_axis)
-            s.attachAxis(y_axis)
+        charts.draw_trend(
+            self.figure, self.title, series, (low, high), bands, palette,
+            assisted_label=self.tr("Assisted completion"),
+        )  # fmt: skip
+        self.canvas.draw_idle()
         self.setAccessibleDescription(self.description)
 
 

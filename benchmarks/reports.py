@@ -1,0 +1,189 @@
+"""Time the supervisor's dashboard and XLSX report against the same aggregates in raw SQL.
+
+Run: .venv/bin/python benchmarks/reports.py [--workers 20] [--participants 5000]
+     [--repeats 5] [--dir DIR]
+
+The team is real: ``--workers`` worker vaults, each filled by ``casework.demo`` (the write
+path), whose outboxes are applied to one supervisor vault through sync's page applier (as
+in tests/reports/team_kit.py). With ``--dir`` the supervisor vault is kept and reused.
+
+Measured in the same run, medians over ``--repeats``:
+- raw: the same figures straight from SQL on the same open connection (GROUP BY counts, the
+  waits and the wellbeing pairs with window functions), what a hand-written report would do;
+- dashboard: ``reports.build.build_report`` (internal), every figure the screen shows;
+- xlsx: building the external report (with suppression) and writing the workbook;
+- painted: the dashboard's sections (charts on matplotlib's Qt canvas and tables) built and
+  painted offscreen from a computed report (target: within 1 s).
+Prints each figure and its ratio to raw (target: dashboard ≤ 2× raw). Synthetic data only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reports"))
+
+from sqlalchemy import text
+from team_kit import PASSPHRASE, bring_in, new_worker, outbox_changes
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.demo import build_demo
+from linksdesk.reports.build import build_report
+from linksdesk.reports.scope import Period, Scope
+from linksdesk.reports.xlsx import write_xlsx
+
+TODAY = dt.date(2026, 11, 30)
+
+RAW = {
+    "caseload_open": "SELECT owner, count(*) FROM participant WHERE NOT deleted "
+    "AND status != 'closed' GROUP BY owner",
+    "caseload_worked": "SELECT owner, count(DISTINCT participant_id) FROM contact WHERE NOT "
+    "deleted AND status='attended' AND date(scheduled_at) BETWEEN :a AND :b GROUP BY owner",
+    "new_referrals": "SELECT owner, count(*) FROM referral WHERE NOT deleted AND received_on "
+    "BETWEEN :a AND :b GROUP BY owner",
+    "referrals_by_source": "SELECT source, substr(received_on,1,7) m, count(*) FROM referral "
+    "WHERE NOT deleted AND received_on BETWEEN :a AND :b GROUP BY source, m",
+    "waits": "SELECT r.owner, julianday(min(date(c.scheduled_at))) - julianday(r.received_on) "
+    "FROM referral r LEFT JOIN contact c ON c.participant_id = r.participant_id "
+    "AND NOT c.deleted AND c.status='attended' AND date(c.scheduled_at) >= r.received_on "
+    "WHERE NOT r.deleted AND r.received_on BETWEEN :a AND :b GROUP BY r.id",
+    "concerns": "SELECT category, stage, count(DISTINCT participant_id) FROM concern WHERE NOT "
+    "deleted AND identified_on BETWEEN :a AND :b GROUP BY category, stage",
+    "contacts": "SELECT kind, status, count(*) FROM contact WHERE NOT deleted AND "
+    "date(scheduled_at) BETWEEN :a AND :b GROUP BY kind, status",
+    "appointments": "SELECT participant_id, count(*) FROM contact WHERE NOT deleted AND kind "
+    "NOT IN ('supported_visit','attempted') AND status != 'cancelled' AND "
+    "date(scheduled_at) <= :b GROUP BY participant_id",
+    "goals": "SELECT owner, status, count(*) FROM goal WHERE NOT deleted AND set_on BETWEEN :a "
+    "AND :b GROUP BY owner, status",
+    "wellbeing": "WITH s AS (SELECT participant_id, kind, taken_on, coalesce(metric, total) v, "
+    "row_number() OVER (PARTITION BY participant_id, kind ORDER BY taken_on) f, "
+    "row_number() OVER (PARTITION BY participant_id, kind ORDER BY taken_on DESC) l "
+    "FROM measure WHERE NOT deleted AND taken_on <= :b AND kind != 'ons4') "
+    "SELECT a.kind, count(*), avg(z.v - a.v) FROM s a JOIN s z ON z.participant_id = "
+    "a.participant_id AND z.kind = a.kind AND z.l = 1 AND z.taken_on > a.taken_on "
+    "WHERE a.f = 1 GROUP BY a.kind",
+    "onward": "SELECT resource_id, substr(made_on,1,7) m, status, count(*) FROM onward_referral "
+    "WHERE NOT deleted AND made_on BETWEEN :a AND :b GROUP BY resource_id, m, status",
+    "people_in_period": "SELECT count(*) FROM participant p WHERE NOT deleted AND (EXISTS "
+    "(SELECT 1 FROM referral r WHERE r.participant_id=p.id AND r.received_on BETWEEN :a AND :b)"
+    " OR EXISTS (SELECT 1 FROM contact c WHERE c.participant_id=p.id AND c.status='attended' "
+    "AND date(c.scheduled_at) BETWEEN :a AND :b))",
+    "freshness": "SELECT owner, max(hlc), count(*) FROM participant GROUP BY owner",
+}
+
+
+def build_team(root: Path, workers: int, participants: int) -> Path:
+    supervisor, _ = Casebook.create(root / "supervisor.vault", PASSPHRASE)
+    seq = 1
+    each = participants // workers
+    for w in range(workers):
+        started = time.perf_counter()
+        cb = new_worker(root / f"worker{w}.vault", w)
+        build_demo(cb, participants=each, seed=100 + w, today=TODAY, resources=20)
+        changes = outbox_changes(cb, seq)
+        cb.lock()
+        seq += len(changes)
+        bring_in(supervisor, changes)
+        print(f"  worker {w + 1}/{workers}: {len(changes)} changes in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+    path = supervisor.path
+    supervisor.lock()
+    return path
+
+
+def median_time(fn: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def paint_seconds(report: Any) -> float:
+    from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
+
+    from linksdesk.ui.views.supervision import SectionBox
+
+    app = QApplication.instance() or QApplication([])
+    started = time.perf_counter()
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    for section in report.sections:
+        layout.addWidget(SectionBox(section, body))
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(body)
+    area.resize(1200, 800)
+    area.show()
+    app.processEvents()
+    body.grab()  # paints every section, charts included, offscreen
+    seconds = time.perf_counter() - started
+    area.close()
+    return seconds
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--workers", type=int, default=20)
+    ap.add_argument("--participants", type=int, default=5000)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--dir", type=Path)
+    args = ap.parse_args()
+    root = args.dir or Path(tempfile.mkdtemp(prefix="linksdesk-reports-"))
+    root.mkdir(parents=True, exist_ok=True)
+    vault = root / "supervisor.vault"
+    if not vault.exists():
+        print(f"building a team of {args.workers} workers, {args.participants} participants")
+        build_team(root, args.workers, args.participants)
+    cb = Casebook.unlock(vault, PASSPHRASE)
+    period = Period.last_twelve_months(TODAY)
+    scope = Scope(period)
+    params = {"a": period.first.isoformat(), "b": period.last.isoformat()}
+    try:
+        with cb.store.read() as s:
+            people = s.execute(text("SELECT count(*) FROM participant")).scalar()
+
+            def raw() -> None:
+                for sql in RAW.values():
+                    s.execute(text(sql), params).fetchall()
+
+            def dashboard() -> Any:
+                return build_report(s, scope, audience="internal", today=TODAY)
+
+            def xlsx() -> None:
+                out = root / "bench.xlsx"
+                out.unlink(missing_ok=True)
+                write_xlsx(build_report(s, scope, audience="external", today=TODAY), out)
+
+            raw()
+            dashboard()  # warm both: the first read pays for the page cache
+            t_raw = median_time(raw, args.repeats)
+            t_dash = median_time(dashboard, args.repeats)
+            t_xlsx = median_time(xlsx, args.repeats)
+            report = dashboard()
+        t_paint = paint_seconds(report)
+    finally:
+        cb.lock()
+    print(f"participants in the supervisor's vault: {people}; workers: {args.workers}")
+    print(f"raw SQL aggregates   {t_raw * 1000:8.1f} ms")
+    print(f"dashboard figures    {t_dash * 1000:8.1f} ms   {t_dash / t_raw:5.2f}x raw (target 2x)")
+    print(f"xlsx (external)      {t_xlsx * 1000:8.1f} ms   {t_xlsx / t_raw:5.2f}x raw")
+    print(f"dashboard painted    {t_paint * 1000:8.1f} ms   (target 1000 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""The supervisor's view of the vault: the team's figures and report files (from reports/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.reports.build import INTERNAL, report_from_store, workers_in
+from linksdesk.reports.export import export_report
+from linksdesk.reports.model import Report
+from linksdesk.reports.scope import Scope
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    report: Report
+    workers: tuple[tuple[str, str], ...]  # (owner id, label) for the worker filter
+
+
+def dashboard(
+    cb: Casebook, scope: Scope, *, audience: str = INTERNAL, today: dt.date | None = None
+) -> Dashboard:
+    """Every figure for the scope (exact on screen: supervision is internal by default)."""
+    report = report_from_store(cb.store, scope, audience=audience, today=today)
+    return Dashboard(report, tuple(workers_in(cb.store)))
+
+
+def write_report(
+    cb: Casebook,
+    scope: Scope,
+    fmt: str,
+    out: Path,
+    *,
+    audience: str = "external",
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    export_report(cb.store, scope, fmt, out, audience=audience, progress=progress)
+    return out

@@ -1,0 +1,112 @@
+"""One call that makes a supervisor's report: load, compute every figure, suppress if external."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import ValidationError
+from linksdesk.reports import data as data_mod
+from linksdesk.reports.figures import EXPLANATIONS, compute
+from linksdesk.reports.model import Report, Section
+from linksdesk.reports.scope import Scope
+from linksdesk.reports.settings import SETTINGS_KEY, ReportSettings
+from linksdesk.reports.suppression import suppress_table
+from linksdesk.storage.store import Store
+from linksdesk.storage.tables import LocalSetting
+
+INTERNAL = "internal"
+EXTERNAL = "external"
+AUDIENCES = (INTERNAL, EXTERNAL)
+
+
+def load_settings(s: Session) -> ReportSettings:
+    stored = s.scalar(select(LocalSetting.value).where(LocalSetting.key == SETTINGS_KEY))
+    return ReportSettings.from_json(stored if isinstance(stored, dict) else None)
+
+
+def save_settings(store: Store, settings: ReportSettings) -> None:
+    """Store the programme's reporting settings in the vault (validated first)."""
+    settings.validate()
+    with store.write() as tx:
+        tx.session.merge(LocalSetting(key=SETTINGS_KEY, value=settings.to_json()))
+        tx.audit("change", "report_settings")
+
+
+def build_report(
+    s: Session,
+    scope: Scope,
+    *,
+    audience: str = EXTERNAL,
+    settings: ReportSettings | None = None,
+    today: dt.date | None = None,
+    title: str = "Links programme: supervision and evaluation report",
+) -> Report:
+    if audience not in AUDIENCES:
+        raise ValidationError("The audience is 'internal' (supervision) or 'external'.")
+    settings = (settings or load_settings(s)).validate()
+    today = today or dt.date.today()
+    data = data_mod.load(s, scope.workers)
+    sections = compute(data, scope, settings, today)
+    if audience == EXTERNAL:
+        sections = tuple(_suppressed(sec, settings.suppression_threshold) for sec in sections)
+    known = [t for t in data.latest.values()]
+    who = "All workers" if scope.workers is None else _scope_label(data, scope)
+    return Report(
+        title=title,
+        period_label=scope.period.label,
+        scope_label=scope.team or who,
+        audience=audience,
+        generated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        data_as_of=min(known) if known else None,
+        sections=sections,
+        explanations=EXPLANATIONS,
+    )
+
+
+def _scope_label(data: data_mod.TeamData, scope: Scope) -> str:
+    assert scope.workers is not None
+    names = sorted(data.labels.get(w) or f"Worker {w[-6:]}" for w in scope.workers)
+    return ", ".join(names)
+
+
+def _suppressed(section: Section, threshold: int) -> Section:
+    return replace(section, tables=tuple(suppress_table(t, threshold) for t in section.tables))
+
+
+def report_from_store(store: Store, scope: Scope, **kwargs: Any) -> Report:
+    with store.read() as s:
+        return build_report(s, scope, **kwargs)
+
+
+def workers_in(store: Store) -> list[tuple[str, str]]:
+    """(owner id, label) of every worker with participants in the vault, for the filters."""
+    with store.read() as s:
+        data = data_mod.load(s, None)
+    owners = {o for _p, o, _s, _pc in data.participants}
+    return sorted(
+        ((o, data.labels.get(o) or f"Worker {o[-6:]}") for o in owners), key=lambda x: x[1]
+    )
+
+
+def resolve_workers(store: Store, names: list[str]) -> frozenset[str]:
+    """Worker ids from what a person typed: an id, the label shown in reports, or its end."""
+    known = workers_in(store)
+    out = set()
+    for name in names:
+        wanted = name.strip().lower()
+        match = [
+            o for o, label in known
+            if wanted in (o.lower(), label.lower()) or o.lower().endswith(wanted)
+        ]  # fmt: skip
+        if len(match) != 1:
+            labels = ", ".join(label for _o, label in known) or "none"
+            raise ValidationError(
+                f"No single worker is called '{name}'. Workers in this vault: {labels}."
+            )
+        out.add(match[0])
+    return frozenset(out)

@@ -1,0 +1,32 @@
+"""How a figure becomes text in a file: suppressed marks, and text that never runs as a formula."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind
+
+# a spreadsheet treats a cell starting with one of these as a formula (OWASP CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_text(text: str) -> str:
+    """Text that a spreadsheet shows as typed: a leading quote stops formula evaluation."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_value(column: Column, value: Any, hidden: bool = False) -> str:
+    if hidden:
+        return SUPPRESSED_MARK
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and column.kind is not Kind.TEXT:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return safe_text(str(value))

@@ -1,0 +1,34 @@
+"""The report as one CSV file: each table under its title, every text cell formula-safe."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from linksdesk.reports.cells import csv_value, safe_text
+from linksdesk.reports.model import Report
+
+
+def write_csv(report: Report, out: Path) -> Path:
+    with out.open("w", newline="", encoding="utf-8-sig") as f:  # BOM: Excel reads UTF-8
+        w = csv.writer(f)
+        w.writerow([safe_text(report.title)])
+        w.writerow(["Period", report.period_label])
+        w.writerow(["Workers", safe_text(report.scope_label)])
+        w.writerow(["Audience", report.audience])
+        as_of = report.data_as_of.strftime("%Y-%m-%d %H:%M") if report.data_as_of else ""
+        w.writerow(["Data as of", as_of])
+        for section in report.sections:
+            for table in section.tables:
+                w.writerow([])
+                w.writerow([safe_text(table.title)])
+                w.writerow([safe_text(c.label) for c in table.columns])
+                for row in table.rows:
+                    w.writerow([csv_value(c, v) for c, v in zip(table.columns, row, strict=True)])
+                for note in (table.description, *table.warnings):
+                    if note:
+                        w.writerow([safe_text(note)])
+        w.writerow([])
+        for term, meaning in report.explanations:
+            w.writerow([safe_text(term), safe_text(meaning)])
+    return out

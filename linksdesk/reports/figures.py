@@ -1,0 +1,736 @@
+"""Every figure a supervisor sees, computed once here from the vault's ordinary tables.
+
+The dashboard, the XLSX/CSV/PDF reports, the command line and the tests all read these
+sections; nothing else counts. Definitions (also written out for readers in EXPLANATIONS):
+
+- people in the period: participants with a referral received or an attended contact in it;
+- worked with: participants with an attended contact in the period, each person once;
+- open now: participants whose status is not closed;
+- wait: days from a referral received in the period to the person's first attended contact
+  on or after that day;
+- wellbeing pairs: per scale, a person's first score ever and their latest score on a later
+  day, up to the period's end, for people with a score in the period. Never the difference
+  of two unpaired means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from linksdesk.core.measures import evaluation_caveat, thresholds
+from linksdesk.core.vocab import (
+    ConcernStage,
+    ContactKind,
+    ContactStatus,
+    GoalStatus,
+    MeasureKind,
+    OnwardStatus,
+    ReferralSource,
+    ResourceCapacity,
+)
+from linksdesk.reports.data import TeamData, decile_of
+from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
+from linksdesk.reports.scope import Scope
+from linksdesk.reports.settings import ReportSettings
+from linksdesk.reports.stats import mean_ci, percentile
+
+ALL_WORKERS = "All workers"
+OPEN_STATUSES = frozenset({"referred", "active", "paused"})
+# what counts towards the appointment limit (casework.contacts keeps the same rule for the
+# worker's warning): not supported visits, not attempted contacts, not cancelled ones
+NOT_COUNTED_KINDS = frozenset({ContactKind.SUPPORTED_VISIT.value, ContactKind.ATTEMPTED.value})
+OVER_CAPACITY = frozenset({ResourceCapacity.FULL.value, ResourceCapacity.WAITING_LIST.value})
+DOSE_CONTACTS = 3
+STALE_DAYS = 14
+WELLBEING_KINDS = (MeasureKind.WEMWBS, MeasureKind.SWEMWBS)
+
+EXPLANATIONS: tuple[tuple[str, str], ...] = (
+    ("Period", "Whole calendar months, first to last inclusive."),
+    ("Open now", "Participants whose case is not closed, today."),
+    (
+        "Worked with",
+        "Participants with at least one attended contact in the period, each counted once "
+        "however many referrals or contacts they had.",
+    ),
+    ("New referrals", "Referrals in received in the period (a person may have more than one)."),
+    (
+        "Safe caseload",
+        "A worker stands out when open cases exceed the programme's safe number, or people "
+        "worked with exceed the yearly safe number pro-rated to the period's length.",
+    ),
+    (
+        "Wait",
+        "Days from a referral received in the period to the person's first attended contact "
+        "on or after that day. Median and 90th percentile over those seen; 'over target' "
+        "counts people seen later than the target and people not yet seen who have already "
+        "waited longer.",
+    ),
+    (
+        "Concerns",
+        "People with each concern identified in the period: at referral, or surfaced later "
+        "in the work (a person counts once per concern). Share: of people with any concern.",
+    ),
+    (
+        "Did not attend rate",
+        "Did-not-attend contacts divided by attended plus did-not-attend, in the period.",
+    ),
+    (
+        "Appointments against the limit",
+        "For people with an appointment in the period: appointments used up to the period's "
+        "end (supported visits, attempted and cancelled contacts do not count).",
+    ),
+    ("Goals", "Goals set in the period, by their status now."),
+    (
+        "Wellbeing change",
+        "Paired only: a person's first score and their latest later score of the same scale. "
+        "People with a score in the period count. SWEMWBS on the Rasch metric. Improved / "
+        "declined: a change of at least the scale's meaningful-change threshold (WEMWBS 3 "
+        "points, SWEMWBS 1 metric point). 95 % confidence interval from the t distribution. "
+        "Averages of fewer than 30 pairs carry a warning.",
+    ),
+    (
+        "Onward referrals",
+        "Signposts, referrals and supported visits made in the period, per resource. A "
+        "resource stands out when the directory lists it as full or with a waiting list, or "
+        "when a referral to it came back 'no capacity'.",
+    ),
+    (
+        "Deprivation",
+        "People in the period by the deprivation decile of their postcode (1 = most deprived "
+        "10 % of areas). A postcode not in the lookup is unknown, never guessed.",
+    ),
+    (
+        "Data as of",
+        "The time of the newest record from each worker: anything they recorded after that "
+        "has not reached this vault yet.",
+    ),
+    (
+        "c",
+        "External reports hide counts from 1 to the threshold minus one, and other cells "
+        "where needed, so no hidden count can be worked out from the totals.",
+    ),
+)
+
+
+class _Ctx:
+    """The loaded rows and what every section shares (workers, people in the period)."""
+
+    def __init__(self, data: TeamData, scope: Scope, settings: ReportSettings, today: dt.date):
+        self.d, self.scope, self.settings, self.today = data, scope, settings, today
+        self.period = scope.period
+        self.owner_of = {pid: owner for pid, owner, _s, _p in data.participants}
+        owners = {o for _i, o, _s, _p in data.participants} | set(data.latest)
+        self.workers = sorted(owners, key=lambda o: (self.label(o), o))
+        self.worked_with: dict[str, set[str]] = defaultdict(set)
+        self.attended: dict[str, list[dt.date]] = defaultdict(list)
+        for pid, owner, _kind, status, day in data.contacts:
+            if status == ContactStatus.ATTENDED.value:
+                self.attended[pid].append(day)
+                if day in self.period:
+                    self.worked_with[owner].add(pid)
+        for days in self.attended.values():
+            days.sort()
+        referred = {pid for pid, _o, day, _s in data.referrals if day in self.period}
+        seen = {pid for people in self.worked_with.values() for pid in people}
+        self.people_in_period = {p for p in referred | seen if p in self.owner_of}
+
+    def label(self, owner: str) -> str:
+        return self.d.labels.get(owner) or f"Worker {owner[-6:]}"
+
+
+def _count_cols(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(k, label) for k, label in pairs)
+
+
+def _with_total(rows: list[tuple[Any, ...]], label: str = "Total") -> tuple[tuple[Any, ...], ...]:
+    if not rows:
+        return ()
+    width = len(rows[0])
+    total = [label] + [sum(r[i] for r in rows) for i in range(1, width)]
+    return (*rows, tuple(total))
+
+
+# -- caseload ------------------------------------------------------------------------------
+def caseload(c: _Ctx) -> Section:
+    open_now: Counter[str] = Counter(
+        owner for _pid, owner, status, _pc in c.d.participants if status in OPEN_STATUSES
+    )
+    new_refs: Counter[str] = Counter(
+        owner for _pid, owner, day, _src in c.d.referrals if day in c.period
+    )
+    year_limit = round(c.settings.safe_people_per_year * len(c.period.month_keys) / 12)
+    rows, flagged, warnings = [], set(), []
+    for i, w in enumerate(c.workers):
+        row = (c.label(w), open_now[w], len(c.worked_with[w]), new_refs[w])
+        rows.append(row)
+        if row[1] > c.settings.safe_open_cases or row[2] > year_limit:
+            flagged.add(i)
+            warnings.append(
+                f"{row[0]} is over the safe caseload ({row[1]} open, safe "
+                f"{c.settings.safe_open_cases}; {row[2]} worked with, safe {year_limit} "
+                "for this period)."
+            )
+    table = Table(
+        "caseload",
+        "Caseload per worker",
+        (
+            Column("worker", "Worker", Kind.TEXT),
+            *_count_cols(
+                ("open_now", "Open now"),
+                ("worked_with", "Worked with in the period"),
+                ("new_referrals", "New referrals"),
+            ),
+        ),
+        _with_total(rows, ALL_WORKERS),
+        total_row=True,
+        flagged=frozenset(flagged),
+        warnings=tuple(warnings),
+        description=(
+            f"Safe caseload: {c.settings.safe_open_cases} open at once, "
+            f"{c.settings.safe_people_per_year} people a year ({year_limit} for this period)."
+        ),
+    )
+    chart = ChartSpec("bar", "caseload", ("open_now", "worked_with"), "Caseload per worker")
+    return Section("caseload", "Caseload", (table,), chart)
+
+
+# -- referrals in and waits -----------------------------------------------------------------
+def referrals(c: _Ctx) -> Section:
+    months = c.period.month_keys
+    grid: dict[str, Counter[str]] = defaultdict(Counter)
+    for _pid, _owner, day, source in c.d.referrals:
+        if day in c.period:
+            grid[source][day.strftime("%Y-%m")] += 1
+    sources = [s.value for s in ReferralSource] + sorted(
+        set(grid) - {s.value for s in ReferralSource}
+    )
+    rows = []
+    for src in sources:
+        counts = [grid[src][m] for m in months]
+        rows.append((_source_label(src), *counts, sum(counts)))
+    by_source = Table(
+        "referrals_by_source",
+        "Referrals in by source and month",
+        (
+            Column("source", "Source", Kind.TEXT),
+            *(Column(m, m) for m in months),
+            Column("total", "Total", sums=months),
+        ),
+        _with_total(rows),
+        total_row=True,
+    )
+    waits = _timeliness(c)
+    chart = ChartSpec(
+        "stacked_columns",
+        "referrals_by_source",
+        months,
+        "Referrals in by month and source",
+        y_label="referrals",
+    )
+    return Section("referrals", "Referrals in and waiting times", (by_source, waits), chart)
+
+
+def _source_label(value: str) -> str:
+    try:
+        return ReferralSource(value).label
+    except ValueError:
+        return value
+
+
+def _first_attended(c: _Ctx, pid: str, since: dt.date) -> dt.date | None:
+    for day in c.attended.get(pid, ()):
+        if day >= since:
+            return day
+    return None
+
+
+def _timeliness(c: _Ctx) -> Table:
+    target = c.settings.wait_target_days
+    waits: dict[str, list[int]] = defaultdict(list)
+    referred: Counter[str] = Counter()
+    waiting_over: Counter[str] = Counter()
+    unseen: Counter[str] = Counter()
+    for pid, owner, day, _src in c.d.referrals:
+        if day not in c.period:
+            continue
+        referred[owner] += 1
+        first = _first_attended(c, pid, day)
+        if first is None:
+            unseen[owner] += 1
+            if (c.today - day).days > target:
+                waiting_over[owner] += 1
+        else:
+            waits[owner].append((first - day).days)
+
+    def row(label: str, owners: Iterable[str]) -> tuple[Any, ...]:
+        owners = list(owners)
+        ws = [w for o in owners for w in waits[o]]
+        seen_over = sum(1 for w in ws if w > target)
+        return (
+            label,
+            sum(referred[o] for o in owners),
+            len(ws),
+            round(percentile(ws, 50), 1) if ws else None,
+            round(percentile(ws, 90), 1) if ws else None,
+            seen_over + sum(waiting_over[o] for o in owners),
+            sum(unseen[o] for o in owners),
+        )
+
+    rows = [row(c.label(w), [w]) for w in c.workers]
+    rows.append(row(ALL_WORKERS, c.workers))
+    return Table(
+        "timeliness",
+        "Days from referral to first attended contact",
+        (
+            Column("worker", "Worker", Kind.TEXT),
+            Column("referrals", "Referrals in the period"),
+            Column("seen", "Seen"),
+            Column("median_days", "Median days", Kind.NUMBER, based_on=("seen",)),
+            Column("p90_days", "90th percentile days", Kind.NUMBER, based_on=("seen",)),
+            Column("over_target", f"Waited over {target} days"),
+            Column("not_yet_seen", "Not yet seen"),
+        ),
+        tuple(rows),
+        total_row=True,
+        description=f"Target: first attended contact within {target} days of referral.",
+    )
+
+
+# -- concerns ------------------------------------------------------------------------------
+def concerns(c: _Ctx) -> Section:
+    at_ref: dict[str, set[str]] = defaultdict(set)
+    later: dict[str, set[str]] = defaultdict(set)
+    for pid, _owner, category, stage, day in c.d.concerns:
+        if day in c.period:
+            (at_ref if stage == ConcernStage.AT_REFERRAL.value else later)[category].add(pid)
+    anyone = {p for s in (*at_ref.values(), *later.values()) for p in s}
+    cats = sorted(set(at_ref) | set(later), key=lambda k: (-len(at_ref[k] | later[k]), k))
+    rows: list[tuple[Any, ...]] = []
+    for cat in cats:
+        a = len(at_ref[cat])
+        only_later = len(later[cat] - at_ref[cat])
+        people = a + only_later
+        rows.append((cat, a, only_later, people, _pct(people, len(anyone))))
+    rows.append(("People with any concern", None, None, len(anyone), None))
+    table = Table(
+        "concerns",
+        "Concerns by prevalence",
+        (
+            Column("concern", "Concern", Kind.TEXT),
+            Column("at_referral", "At referral"),
+            Column("later", "Surfaced later"),
+            Column("people", "People", sums=("at_referral", "later")),
+            Column(
+                "share", "Share of people with a concern", Kind.PERCENT,
+                based_on=("people",), base_in_last_row="people",
+            ),
+        ),
+        tuple(rows),
+        description="Each person counts once per concern: at referral, or surfaced later only.",
+    )  # fmt: skip
+    chart = ChartSpec(
+        "hbar_stacked", "concerns", ("at_referral", "later"), "Concerns: at referral and later"
+    )
+    return Section("concerns", "Concerns", (table,), chart)
+
+
+def _column_sums(rows: list[tuple[Any, ...]], start: int, stop: int) -> list[int]:
+    return [sum(int(r[i]) for r in rows) for i in range(start, stop)]
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# -- contacts ------------------------------------------------------------------------------
+CONTACT_STATUSES = (
+    ContactStatus.ATTENDED,
+    ContactStatus.DID_NOT_ATTEND,
+    ContactStatus.CANCELLED,
+    ContactStatus.SCHEDULED,
+)
+
+
+def contacts(c: _Ctx) -> Section:
+    grid: dict[str, Counter[str]] = defaultdict(Counter)
+    used: Counter[str] = Counter()
+    booked_in_period: set[str] = set()
+    supported: Counter[str] = Counter()
+    for pid, owner, kind, status, day in c.d.contacts:
+        counted = kind not in NOT_COUNTED_KINDS and status != ContactStatus.CANCELLED.value
+        if day <= c.period.last and counted:
+            used[pid] += 1
+        if day not in c.period:
+            continue
+        grid[kind][status] += 1
+        if counted:
+            booked_in_period.add(pid)
+        if kind == ContactKind.SUPPORTED_VISIT.value and status == ContactStatus.ATTENDED.value:
+            supported[owner] += 1
+    rows = []
+    for kind in ContactKind:
+        counts = [grid[kind.value][s.value] for s in CONTACT_STATUSES]
+        rows.append((kind.label, *counts, sum(counts)))
+    totals = _with_total(rows)
+    totals = tuple(
+        (*r, _pct(r[2], r[1] + r[2])) for r in totals
+    )  # did not attend / (attended + did not attend)
+    status_keys = tuple(s.value for s in CONTACT_STATUSES)
+    by_kind = Table(
+        "contacts_by_kind",
+        "Contacts by kind and outcome",
+        (
+            Column("kind", "Kind", Kind.TEXT),
+            *(Column(s.value, s.label) for s in CONTACT_STATUSES),
+            Column("total", "Total", sums=status_keys),
+            Column(
+                "dna_rate", "Did not attend rate", Kind.PERCENT,
+                based_on=("did_not_attend", "attended"),
+            ),
+        ),
+        totals,
+        total_row=True,
+    )  # fmt: skip
+    limit = c.settings.appointment_limit
+    rows2 = []
+    for w in c.workers:
+        people = [p for p in booked_in_period if c.owner_of.get(p) == w]
+        within = at = over = 0
+        for p in people:
+            if limit is None or used[p] < limit:
+                within += 1
+            elif used[p] == limit:
+                at += 1
+            else:
+                over += 1
+        rows2.append((c.label(w), len(people), within, at, over, supported[w]))
+    limit_text = "no limit set" if limit is None else f"limit {limit} appointments a person"
+    appointments = Table(
+        "appointments",
+        "Appointments used against the limit, and supported visits",
+        (
+            Column("worker", "Worker", Kind.TEXT),
+            Column("people", "People with appointments", sums=("within", "at_limit", "over")),
+            Column("within", "Within the limit"),
+            Column("at_limit", "At the limit"),
+            Column("over", "Over the limit"),
+            Column("supported_visits", "Supported visits attended"),
+        ),
+        _with_total(rows2, ALL_WORKERS),
+        total_row=True,
+        description=f"Programme setting: {limit_text}; supported visits do not count.",
+    )
+    chart = ChartSpec(
+        "stacked_bar", "contacts_by_kind", ("attended", "did_not_attend", "cancelled"),
+        "Contacts by kind and outcome", y_label="contacts",
+    )  # fmt: skip
+    return Section("contacts", "Contacts", (by_kind, appointments), chart)
+
+
+# -- goals ---------------------------------------------------------------------------------
+GOAL_GROUPS = (
+    ("achieved", "Achieved", {GoalStatus.ACHIEVED.value}),
+    ("partly", "Partly achieved", {GoalStatus.PARTLY_ACHIEVED.value}),
+    ("in_progress", "In progress", {GoalStatus.ACTIVE.value}),
+    ("other", "On hold or stopped", {GoalStatus.ON_HOLD.value, GoalStatus.STOPPED.value}),
+)
+
+
+def goals(c: _Ctx) -> Section:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for _pid, owner, status, set_on in c.d.goals:
+        if set_on in c.period:
+            for key, _label, statuses in GOAL_GROUPS:
+                if status in statuses:
+                    counts[owner][key] += 1
+    rows = []
+    for w in c.workers:
+        parts = [counts[w][k] for k, _l, _s in GOAL_GROUPS]
+        rows.append((c.label(w), sum(parts), *parts))
+    keys = tuple(k for k, _l, _s in GOAL_GROUPS)
+    table = Table(
+        "goals",
+        "Goals set in the period, by status now",
+        (
+            Column("worker", "Worker", Kind.TEXT),
+            Column("set", "Set", sums=keys),
+            *(Column(k, label) for k, label, _s in GOAL_GROUPS),
+        ),
+        _with_total(rows, ALL_WORKERS),
+        total_row=True,
+    )
+    chart = ChartSpec("stacked_bar", "goals", keys, "Goals set, by status now", y_label="goals")
+    return Section("goals", "Goals", (table,), chart)
+
+
+# -- wellbeing -----------------------------------------------------------------------------
+def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[str]]:
+    """Per person with a score of ``kind`` in the period: their change (paired), and the
+    people who have only a baseline so far."""
+    scores: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
+    for pid, _owner, k, day, total, metric in c.d.measures:
+        if k != kind.value or day > c.period.last:
+            continue
+        value = metric if kind is MeasureKind.SWEMWBS else total
+        if value is not None:
+            scores[pid].append((day, float(value)))
+    changes: dict[str, float] = {}
+    baseline_only: set[str] = set()
+    for pid, got in scores.items():
+        if not any(day in c.period for day, _v in got):
+            continue
+        got.sort()
+        first_day, first = got[0]
+        later = [(d, v) for d, v in got if d > first_day]
+        if later:
+            changes[pid] = round(later[-1][1] - first, 2)
+        else:
+            baseline_only.add(pid)
+    return changes, baseline_only
+
+
+def _change_row(
+    label: str, kind: MeasureKind, changes: list[float], baseline_only: int
+) -> tuple[Any, ...]:
+    t = thresholds(kind)
+    ci = mean_ci(changes)
+    improved = sum(1 for x in changes if x >= t.possible)
+    declined = sum(1 for x in changes if x <= -t.possible)
+    n = len(changes)
+    return (
+        label,
+        n,
+        baseline_only,
+        None if ci is None else round(ci.mean, 2),
+        None if ci is None or ci.low is None else round(ci.low, 2),
+        None if ci is None or ci.high is None else round(ci.high, 2),
+        improved,
+        n - improved - declined,
+        declined,
+        _pct(improved, n),
+    )
+
+
+def _wellbeing_columns(first: str) -> tuple[Column, ...]:
+    return (
+        Column("group", first, Kind.TEXT),
+        Column("paired", "People paired", sums=("improved", "no_change", "declined")),
+        Column("baseline_only", "Baseline, no follow-up yet"),
+        Column("mean_change", "Mean change", Kind.NUMBER, based_on=("paired",)),
+        Column("ci_low", "95 % CI low", Kind.NUMBER, based_on=("paired",)),
+        Column("ci_high", "95 % CI high", Kind.NUMBER, based_on=("paired",)),
+        Column("improved", "Improved"),
+        Column("no_change", "No meaningful change"),
+        Column("declined", "Declined"),
+        Column("improved_share", "Share improved", Kind.PERCENT, based_on=("improved", "paired")),
+    )
+
+
+def wellbeing(c: _Ctx) -> Section:
+    rows, dose_rows, warnings = [], [], []
+    contacts_by_person: Counter[str] = Counter(
+        pid for pid, days in c.attended.items() for d in days if d <= c.period.last
+    )
+    for kind in WELLBEING_KINDS:
+        changes, baseline_only = wellbeing_pairs(c, kind)
+        label = kind.label
+        rows.append(_change_row(label, kind, list(changes.values()), len(baseline_only)))
+        caveat = evaluation_caveat(len(changes))
+        if caveat and changes:
+            warnings.append(f"{label}: {caveat}")
+        for name, many in (
+            (f"fewer than {DOSE_CONTACTS} contacts", False),
+            (f"{DOSE_CONTACTS} or more contacts", True),
+        ):
+            group = [
+                x for p, x in changes.items() if (contacts_by_person[p] >= DOSE_CONTACTS) is many
+            ]
+            only = sum(1 for p in baseline_only if (contacts_by_person[p] >= DOSE_CONTACTS) is many)
+            dose_rows.append(_change_row(f"{label}, {name}", kind, group, only))
+            caveat = evaluation_caveat(len(group))
+            if caveat and group:
+                warnings.append(f"{label}, {name}: {caveat}")
+    change = Table(
+        "wellbeing_change",
+        "Wellbeing change (paired: first and latest score of the same person)",
+        _wellbeing_columns("Scale"),
+        tuple(rows),
+        warnings=tuple(w for w in warnings if "contacts:" not in w),
+        description=(
+            "WEMWBS in points (meaningful change 3 or more), SWEMWBS in Rasch metric points "
+            "(meaningful change 1 or more)."
+        ),
+    )
+    dose = Table(
+        "wellbeing_dose",
+        "Wellbeing change by number of attended contacts",
+        _wellbeing_columns("Scale and contacts"),
+        tuple(dose_rows),
+        warnings=tuple(w for w in warnings if "contacts:" in w),
+    )
+    chart = ChartSpec(
+        "errorbar", "wellbeing_change", ("mean_change", "ci_low", "ci_high"),
+        "Mean paired change with 95 % confidence interval", y_label="change", skip_last=False,
+    )  # fmt: skip
+    notes = (
+        "Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS) © NHS Health Scotland, University "
+        "of Warwick and University of Edinburgh, 2006, all rights reserved.",
+        "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
+        "University of Warwick and University of Edinburgh, 2008, all rights reserved.",
+    )
+    return Section("wellbeing", "Wellbeing change", (change, dose), chart, notes)
+
+
+# -- onward referrals ----------------------------------------------------------------------
+def onward(c: _Ctx) -> Section:
+    months = c.period.month_keys
+    per_month: dict[str, Counter[str]] = defaultdict(Counter)
+    outcome: dict[str, Counter[str]] = defaultdict(Counter)
+    for _pid, _owner, rid, status, day in c.d.onward:
+        if day in c.period:
+            per_month[rid][day.strftime("%Y-%m")] += 1
+            outcome[rid][status] += 1
+    rids = sorted(per_month, key=lambda r: (-sum(per_month[r].values()), _res(c, r)[0], r))
+    rows, rows2, flagged = [], [], set()
+    for i, rid in enumerate(rids):
+        label, capacity = _res(c, rid)
+        counts = [per_month[rid][m] for m in months]
+        rows.append((label, *counts, sum(counts)))
+        statuses = [outcome[rid][s.value] for s in OnwardStatus]
+        rows2.append((label, *statuses, sum(statuses), ResourceCapacity(capacity).label))
+        if capacity in OVER_CAPACITY or outcome[rid][OnwardStatus.NO_CAPACITY.value]:
+            flagged.add(i)
+    warnings = tuple(
+        f"{rows[i][0]} received {rows[i][-1]} onward referrals but "
+        f"{'has no capacity' if rows2[i][-1] == ResourceCapacity.FULL.label else 'is at capacity'}."
+        for i in sorted(flagged)
+    )
+    by_month = Table(
+        "onward_by_month",
+        "Onward referrals per resource and month",
+        (
+            Column("resource", "Resource", Kind.TEXT),
+            *(Column(m, m) for m in months),
+            Column("total", "Total", sums=months),
+        ),
+        _with_total(rows),
+        total_row=True,
+        flagged=frozenset(flagged),
+        warnings=warnings,
+    )
+    status_keys = tuple(s.value for s in OnwardStatus)
+    outcomes = Table(
+        "onward_outcomes",
+        "Onward referrals per resource by status",
+        (
+            Column("resource", "Resource", Kind.TEXT),
+            *(Column(s.value, s.label) for s in OnwardStatus),
+            Column("total", "Total", sums=status_keys),
+            Column("capacity", "Capacity in the directory", Kind.TEXT),
+        ),
+        (*rows2, ("Total", *_column_sums(rows2, 1, 7), "")) if rows2 else (),
+        total_row=True,
+        flagged=frozenset(flagged),
+    )  # fmt: skip
+    chart = ChartSpec("hbar", "onward_by_month", ("total",), "Onward referrals per resource")
+    return Section("onward", "Onward referrals", (by_month, outcomes), chart)
+
+
+def _res(c: _Ctx, rid: str) -> tuple[str, str]:
+    label, capacity = c.d.resources.get(rid, ("Resource not in the directory", "unknown"))
+    try:
+        ResourceCapacity(capacity)
+    except ValueError:
+        capacity = ResourceCapacity.UNKNOWN.value
+    return label, capacity
+
+
+# -- deprivation ---------------------------------------------------------------------------
+DEPRIVATION_ROWS = (
+    ("Decile 1 (most deprived 10 %)", {1}),
+    ("Decile 2 (10-20 %)", {2}),
+    ("Deciles 3 to 10", set(range(3, 11))),
+)
+
+
+def deprivation(c: _Ctx) -> Section:
+    postcodes = {pid: pc for pid, _o, _s, pc in c.d.participants}
+    deciles = [decile_of(c.d, postcodes.get(p)) for p in c.people_in_period]
+    total = len(deciles)
+    rows = []
+    for label, group in DEPRIVATION_ROWS:
+        n = sum(1 for d in deciles if d in group)
+        rows.append((label, n, _pct(n, total)))
+    unknown = sum(1 for d in deciles if d is None)
+    rows.append(("Unknown", unknown, _pct(unknown, total)))
+    rows.append(("People in the period", total, _pct(total, total)))
+    table = Table(
+        "deprivation",
+        "People in the period by deprivation decile",
+        (
+            Column("decile", "Deprivation", Kind.TEXT),
+            Column("people", "People"),
+            Column("share", "Share", Kind.PERCENT, based_on=("people",), base_in_last_row="people"),
+        ),
+        tuple(rows),
+        total_row=True,
+        description=(
+            "Most deprived 20 % = deciles 1 and 2. Unknown: no postcode, or a postcode not in "
+            "the deprivation lookup."
+            + ("" if c.d.deciles else " No deprivation lookup has been loaded into this vault.")
+        ),
+    )
+    chart = ChartSpec("bar", "deprivation", ("people",), "People by deprivation decile")
+    return Section("deprivation", "Deprivation", (table,), chart)
+
+
+# -- freshness -----------------------------------------------------------------------------
+def freshness(c: _Ctx) -> Section:
+    on_record: Counter[str] = Counter(o for _p, o, _s, _pc in c.d.participants)
+    rows, flagged = [], set()
+    for i, w in enumerate(c.workers):
+        latest = c.d.latest.get(w)
+        age = None if latest is None else (c.today - latest.date()).days
+        if age is None or age > STALE_DAYS:
+            flagged.add(i)
+        rows.append((c.label(w), latest, age, on_record[w]))
+    table = Table(
+        "freshness",
+        "Data as of, per worker",
+        (
+            Column("worker", "Worker", Kind.TEXT),
+            Column("data_as_of", "Data as of", Kind.DATE),
+            Column("days_old", "Days old", Kind.NUMBER),
+            Column("participants", "Participants on record"),
+        ),
+        tuple(rows),
+        flagged=frozenset(flagged),
+        warnings=tuple(
+            f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
+            for i in sorted(flagged)
+        ),
+    )  # fmt: skip
+    return Section("freshness", "Data as of", (table,))
+
+
+SECTIONS = (
+    caseload,
+    referrals,
+    concerns,
+    contacts,
+    goals,
+    wellbeing,
+    onward,
+    deprivation,
+    freshness,
+)
+
+
+def compute(
+    data: TeamData, scope: Scope, settings: ReportSettings, today: dt.date
+) -> tuple[Section, ...]:
+    ctx = _Ctx(data, scope, settings, today)
+    return tuple(make(ctx) for make in SECTIONS)

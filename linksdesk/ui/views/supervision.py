@@ -1,0 +1,316 @@
+"""The supervisor's dashboard: the team's figures for a period, charts with their numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import supervision
+from linksdesk.core.changes import Changes
+from linksdesk.reports.model import Report, Section
+from linksdesk.reports.scope import Period, Scope
+from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
+from linksdesk.ui.views.common import Screen, heading, make_table, muted
+
+FORMATS = (("xlsx", "Spreadsheet (XLSX)"), ("csv", "CSV"), ("pdf", "PDF"))
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    fmt: str
+    audience: str
+    path: Path
+
+
+class ExportDialog(QDialog):
+    """Which file, which format, and for whom (external hides small numbers)."""
+
+    def __init__(self, parent: QWidget | None = None, suggested: str = "report") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export a report"))
+        self.format_box = QComboBox()
+        for key, label in FORMATS:
+            self.format_box.addItem(self.tr(label), key)
+        self.audience_box = QComboBox()
+        self.audience_box.addItem(
+            self.tr("External: board, funder, evaluation (small numbers hidden)"), "external"
+        )
+        self.audience_box.addItem(self.tr("Internal: supervision (exact numbers)"), "internal")
+        self.path_edit = QLineEdit(str(Path.home() / f"{suggested}.xlsx"))
+        self.path_edit.setAccessibleName(self.tr("File to write"))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse)
+        self.format_box.currentIndexChanged.connect(self._on_format_changed)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.tr("Format"), self.format_box)
+        form.addRow(self.tr("For"), self.audience_box)
+        form.addRow(self.tr("File"), path_row)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(
+            self.format_box.currentData(), self.audience_box.currentData(),
+            Path(self.path_edit.text().strip()),
+        )  # fmt: skip
+
+    def _on_format_changed(self) -> None:
+        path = Path(self.path_edit.text().strip() or "report")
+        self.path_edit.setText(str(path.with_suffix("." + self.format_box.currentData())))
+
+    def _browse(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, self.tr("Save the report as"),
+                                                    self.path_edit.text())  # fmt: skip
+        if name:
+            self.path_edit.setText(name)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, suggested: str) -> ExportChoice | None:
+        dialog = cls(parent, suggested)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class SectionBox(QWidget):
+    """One section: its heading, its chart (numbers one click away) and any further tables."""
+
+    def __init__(self, section: Section, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = section.key
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 8)
+        layout.addWidget(heading(section.title, level=2))
+        self.chart: ChartPanel | None = None
+        self.tables: dict[str, Any] = {}
+        shown = section.chart.table if section.chart else None
+        if section.chart is not None:
+            self.chart = ChartPanel(self)
+            self.chart.show_chart(section.chart, section.table(section.chart.table))
+            layout.addWidget(self.chart)
+        for table in section.tables:
+            if table.key == shown:
+                continue
+            layout.addWidget(QLabel(table.title))
+            model = FigureTableModel(table, self)
+            view = make_table(model, table.title, sortable=False)
+            view.setMinimumHeight(min(60 + 26 * len(table.rows), 320))
+            view.resizeColumnsToContents()
+            self.tables[table.key] = view
+            layout.addWidget(view)
+            for note in (table.description, *table.warnings):
+                if note:
+                    layout.addWidget(muted(note))
+        for note in section.notes:
+            layout.addWidget(muted(note))
+
+
+class SupervisionView(Screen):
+    """Filters on top (period, worker, board view), then every section of the report."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        tr = self.tr
+        self.setAccessibleName(tr("Team dashboard"))
+        today = dt.date.today()
+        default = Period.last_twelve_months(today)
+        self.first_edit = QDateEdit(_qdate(default.first))
+        self.last_edit = QDateEdit(_qdate(default.last))
+        for edit, name in (
+            (self.first_edit, tr("First month")),
+            (self.last_edit, tr("Last month")),
+        ):
+            edit.setDisplayFormat("MMM yyyy")
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+        self.worker_box = QComboBox()
+        self.worker_box.setAccessibleName(tr("Worker"))
+        self.worker_box.addItem(tr("All workers"), None)
+        self.external_check = QCheckBox(tr("As a board sees it (small numbers hidden)"))
+        self.show_button = QPushButton(tr("Show"))
+        self.show_button.setDefault(True)
+        self.show_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton(tr("Export report…"))
+        self.export_button.clicked.connect(self.export)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(tr("Report export progress"))
+        self.progress.hide()
+        self.as_of_label = muted("")
+        self.as_of_label.setAccessibleName(tr("Data as of"))
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(tr("From")))
+        filters.addWidget(self.first_edit)
+        filters.addWidget(QLabel(tr("to")))
+        filters.addWidget(self.last_edit)
+        filters.addSpacing(12)
+        filters.addWidget(self.worker_box)
+        filters.addWidget(self.external_check)
+        filters.addWidget(self.show_button)
+        filters.addStretch(1)
+        filters.addWidget(self.progress)
+        filters.addWidget(self.export_button)
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 12, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        self.scroll = scroll
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(heading(tr("Team dashboard")))
+        layout.addLayout(filters)
+        layout.addWidget(self.as_of_label)
+        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
+        self.sections: dict[str, SectionBox] = {}
+        self.report: Report | None = None
+        self._export_job: Any = None
+        self._stale = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    # -- filters --------------------------------------------------------------------------
+    def scope(self) -> Scope:
+        a, b = self.first_edit.date(), self.last_edit.date()
+        period = Period.months((a.year(), a.month()), (b.year(), b.month()))
+        worker = self.worker_box.currentData()
+        return Scope(period, None if worker is None else frozenset({worker}))
+
+    def set_period(self, period: Period) -> None:
+        self.first_edit.setDate(_qdate(period.first))
+        self.last_edit.setDate(_qdate(period.last))
+
+    def select_worker(self, owner: str | None) -> None:
+        self.worker_box.setCurrentIndex(max(0, self.worker_box.findData(owner)))
+
+    # -- contract -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True  # computed when shown: a worker's unlock never pays for it
+            return
+        self._stale = False
+        try:
+            scope = self.scope()
+        except Exception as exc:  # a period that ends before it starts: said inline
+            self.show_problem(exc)
+            return
+        self.message.clear_message()
+        audience = "external" if self.external_check.isChecked() else "internal"
+        self.run(supervision.dashboard, scope, audience=audience, on_done=self._show)
+
+    def on_changes(self, changes: Changes) -> None:
+        if self.report is not None:
+            self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        self._clear_sections()
+        self.report = None
+        self.as_of_label.setText("")
+        self.progress.hide()
+
+    # -- export ---------------------------------------------------------------------------
+    def export(self) -> None:
+        scope = self.scope()
+        choice = ExportDialog.ask(self, f"links-report-{scope.period.label.replace('..', '_')}")
+        if choice is None:
+            return
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.export_button.setEnabled(False)
+        self._export_job = self.run(
+            supervision.write_report, scope, choice.fmt, choice.path, audience=choice.audience,
+            with_progress=True, on_done=self._on_exported, on_error=self._on_export_failed,
+        )  # fmt: skip
+        if self._export_job is not None:
+            self.session.runner.sig_progress.connect(self._on_progress)
+
+    def _on_progress(self, job_id: int, done: int, total: int) -> None:
+        if self._export_job is not None and job_id == self._export_job.id:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+
+    def _export_finished(self) -> None:
+        try:
+            self.session.runner.sig_progress.disconnect(self._on_progress)
+        except (RuntimeError, TypeError):
+            pass
+        self._export_job = None
+        self.export_button.setEnabled(True)
+        self.progress.hide()
+
+    def _on_exported(self, path: Path) -> None:
+        self._export_finished()
+        self.message.show_message(self.tr("Report written to {path}.").format(path=path), "info")
+
+    def _on_export_failed(self, exc: BaseException) -> None:
+        self._export_finished()
+        self.show_problem(exc)
+
+    # -- showing --------------------------------------------------------------------------
+    def _clear_sections(self) -> None:
+        for box in self.sections.values():
+            box.setParent(None)
+            box.deleteLater()
+        self.sections.clear()
+
+    def _show(self, data: supervision.Dashboard) -> None:
+        current = self.worker_box.currentData()
+        self.worker_box.blockSignals(True)
+        self.worker_box.clear()
+        self.worker_box.addItem(self.tr("All workers"), None)
+        for owner, label in data.workers:
+            self.worker_box.addItem(label, owner)
+        self.select_worker(current)
+        self.worker_box.blockSignals(False)
+        self.report = data.report
+        self._clear_sections()
+        for section in data.report.sections:
+            box = SectionBox(section, self.body)
+            self.sections[section.key] = box
+            self.body_layout.addWidget(box)
+        as_of = data.report.data_as_of
+        self.as_of_label.setText(
+            self.tr("{scope}, {period}. Data as of {when} (the oldest of the workers' newest "
+                    "records; see 'Data as of' below).").format(
+                scope=data.report.scope_label, period=data.report.period_label,
+                when=as_of.strftime("%d %b %Y %H:%M") if as_of else self.tr("never"),
+            )
+        )  # fmt: skip

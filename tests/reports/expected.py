@@ -1,0 +1,194 @@
+"""Figures counted straight from the ledger of what went in (never through linksdesk.reports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+from team_kit import Ledger
+
+# textbook two-sided 95 % t values (any statistics table)
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+        9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131,
+        16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 25: 2.060, 29: 2.045,
+        30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}  # fmt: skip
+SOURCES = {
+    "gp": "GP", "practice_staff": "Practice staff",
+    "community_organisation": "Community organisation", "housing": "Housing",
+    "factoring_service": "Factoring service", "self": "Self", "family": "Family",
+    "other": "Other",
+}  # fmt: skip
+
+
+def months(first: dt.date, last: dt.date) -> list[str]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def expected(
+    ledger: Ledger, first: dt.date, last: dt.date, today: dt.date, lookup: dict[str, int]
+) -> dict[str, Any]:
+    def inside(d: dt.date) -> bool:
+        return first <= d <= last
+
+    shared = ledger.shared()
+    owner = {p["id"]: p["owner"] for p in ledger.people if p["shared"]}
+    refs = [r for r in ledger.referrals if r["pid"] in shared]
+    cons = [c for c in ledger.contacts if c["pid"] in shared]
+    out: dict[str, Any] = {}
+
+    # caseload
+    attended_days: dict[str, list[dt.date]] = defaultdict(list)
+    for c in cons:
+        if c["status"] == "attended":
+            attended_days[c["pid"]].append(c["day"])
+    worked = {p for p, days in attended_days.items() if any(inside(d) for d in days)}
+    out["caseload"] = {
+        w: {
+            "open_now": sum(
+                1 for p in ledger.people if p["shared"] and p["owner"] == w and not p.get("closed")
+            ),
+            "worked_with": sum(1 for p in worked if owner[p] == w),
+            "new_referrals": sum(
+                1 for r in refs if owner[r["pid"]] == w and inside(r["received_on"])
+            ),
+        }
+        for w in ledger.workers
+    }  # fmt: skip
+
+    # referrals by source and month
+    grid: Counter[tuple[str, str]] = Counter(
+        (SOURCES[r["source"]], r["received_on"].strftime("%Y-%m"))
+        for r in refs
+        if inside(r["received_on"])
+    )
+    out["referrals_by_source"] = grid
+
+    # waits
+    waits: dict[str, dict[str, Any]] = {}
+    for w in [*ledger.workers, None]:
+        mine = [r for r in refs if inside(r["received_on"]) and (w is None or owner[r["pid"]] == w)]
+        days, unseen, over = [], 0, 0
+        for r in mine:
+            later = sorted(d for d in attended_days[r["pid"]] if d >= r["received_on"])
+            if later:
+                days.append((later[0] - r["received_on"]).days)
+                over += days[-1] > 14
+            else:
+                unseen += 1
+                over += (today - r["received_on"]).days > 14
+        waits[w or "all"] = {
+            "referrals": len(mine), "seen": len(days), "not_yet_seen": unseen,
+            "over_target": over,
+            "median_days": round(float(np.median(days)), 1) if days else None,
+            "p90_days": round(float(np.percentile(days, 90)), 1) if days else None,
+        }  # fmt: skip
+    out["timeliness"] = waits
+
+    # concerns
+    at_ref: dict[str, set[str]] = defaultdict(set)
+    later_: dict[str, set[str]] = defaultdict(set)
+    for c in ledger.concerns:
+        if c["pid"] in shared and inside(c["day"]):
+            (at_ref if c["stage"] == "at_referral" else later_)[c["category"]].add(c["pid"])
+    out["concerns"] = {
+        cat: {"at_referral": len(at_ref[cat]), "later": len(later_[cat] - at_ref[cat])}
+        for cat in set(at_ref) | set(later_)
+    }
+    out["concerns_any"] = len(set().union(*at_ref.values(), *later_.values()))
+
+    # contacts
+    out["contacts"] = Counter((c["kind"], c["status"]) for c in cons if inside(c["day"]))
+    used: Counter[str] = Counter()
+    booked: set[str] = set()
+    for c in cons:
+        counted = c["kind"] not in ("supported_visit", "attempted") and c["status"] != "cancelled"
+        if counted and c["day"] <= last:
+            used[c["pid"]] += 1
+        if counted and inside(c["day"]):
+            booked.add(c["pid"])
+    out["appointments"] = {
+        w: {
+            "people": sum(1 for p in booked if owner[p] == w),
+            "over": sum(1 for p in booked if owner[p] == w and used[p] > 6),
+            "at_limit": sum(1 for p in booked if owner[p] == w and used[p] == 6),
+            "supported_visits": sum(
+                1 for c in cons if owner[c["pid"]] == w and inside(c["day"])
+                and c["kind"] == "supported_visit" and c["status"] == "attended"
+            ),
+        }
+        for w in ledger.workers
+    }  # fmt: skip
+
+    # goals
+    out["goals"] = {
+        w: Counter(g["status"] for g in ledger.goals
+                   if g["pid"] in shared and owner[g["pid"]] == w and inside(g["set_on"]))
+        for w in ledger.workers
+    }  # fmt: skip
+
+    # wellbeing, paired
+    n_contacts = Counter(c["pid"] for c in cons if c["status"] == "attended" and c["day"] <= last)
+    wb: dict[str, Any] = {}
+    for kind, threshold in (("wemwbs", 3.0), ("swemwbs", 1.0)):
+        per: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
+        for m in ledger.measures:
+            if m["pid"] in shared and m["kind"] == kind and m["taken_on"] <= last:
+                per[m["pid"]].append((m["taken_on"], m["value"]))
+        changes, only = {}, set()
+        for pid, got in per.items():
+            if not any(inside(d) for d, _v in got):
+                continue
+            got.sort()
+            after = [v for d, v in got if d > got[0][0]]
+            if after:
+                changes[pid] = after[-1] - got[0][1]
+            else:
+                only.add(pid)
+        for group, keep in (("all", lambda p: True),
+                            ("few", lambda p: n_contacts[p] < 3),
+                            ("many", lambda p: n_contacts[p] >= 3)):  # fmt: skip
+            xs = [x for p, x in changes.items() if keep(p)]
+            row: dict[str, Any] = {
+                "paired": len(xs),
+                "baseline_only": sum(1 for p in only if keep(p)),
+                "improved": sum(1 for x in xs if round(x, 2) >= threshold),
+                "declined": sum(1 for x in xs if round(x, 2) <= -threshold),
+                "mean_change": round(statistics.mean(xs), 2) if xs else None,
+            }
+            if len(xs) >= 2:
+                half = T975[len(xs) - 1] * statistics.stdev(xs) / math.sqrt(len(xs))
+                row["ci_low"] = round(statistics.mean(xs) - half, 2)
+                row["ci_high"] = round(statistics.mean(xs) + half, 2)
+            wb[f"{kind}/{group}"] = row
+    out["wellbeing"] = wb
+
+    # onward referrals
+    label = {r["id"]: r["label"] for r in ledger.resources}
+    out["onward_month"] = Counter(
+        (label[o["resource"]], o["made_on"].strftime("%Y-%m"))
+        for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
+    )  # fmt: skip
+    out["onward_status"] = Counter(
+        (label[o["resource"]], o["status"])
+        for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
+    )  # fmt: skip
+
+    # deprivation: people referred or worked with in the period
+    in_period = worked | {r["pid"] for r in refs if inside(r["received_on"])}
+    postcode = {p["id"]: p["postcode"] for p in ledger.people}
+    deciles = [lookup.get(postcode[p]) if postcode[p] else None for p in in_period]
+    out["deprivation"] = {
+        "d1": deciles.count(1), "d2": deciles.count(2),
+        "rest": sum(1 for d in deciles if d is not None and d >= 3),
+        "unknown": deciles.count(None), "total": len(deciles),
+    }  # fmt: skip
+    out["on_record"] = Counter(owner.values())
+    return out

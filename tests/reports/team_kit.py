@@ -1,0 +1,256 @@
+"""A real team for report tests: worker vaults filled through casework, brought into one vault.
+
+Each worker's vault is filled through the casework use cases; what each call wrote is also
+noted in a plain ``Ledger`` so tests can count expected figures without ``linksdesk.reports``.
+The workers' outboxes (exactly what sync would send, after the confidentiality policy) are
+applied to the supervisor's vault through sync's page applier, as a pull or a bundle import
+does. No rows are copied with SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from linksdesk.casework import (
+    concerns,
+    consent,
+    contacts,
+    goals,
+    measures,
+    onward,
+    participants,
+    referrals,
+    resources,
+)
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.participants import NEXT_NUMBER_KEY
+from linksdesk.core.hlc import HLC
+from linksdesk.core.measures import swemwbs_metric
+from linksdesk.core.vocab import (
+    ConcernStage,
+    ConsentScope,
+    ContactKind,
+    ContactStatus,
+    GoalStatus,
+    MeasureContext,
+    MeasureKind,
+    OnwardKind,
+    OnwardStatus,
+    ReferralSource,
+    ResourceCapacity,
+)
+from linksdesk.storage.tables import LocalSetting, Outbox
+from linksdesk.sync.apply import ApplyContext, PageApplier, parents_first
+from linksdesk.sync.protocol import Op, ServerChange, is_participant_routed
+
+PASSPHRASE = "correct horse battery staple"
+HOSTILE_NAME = '=HYPERLINK("http://example.invalid/x","click me")'
+PERIOD = "2026-01..2026-06"  # what the golden tests report on
+TODAY = dt.date(2026, 8, 1)
+LOOKUP = {"EH1 1AA": 1, "G1 1AA": 2, "KY1 1AA": 6}  # synthetic postcode -> decile
+CONCERNS = ("Money and benefits", "Isolation", "Mental health", "Housing", "Food")
+
+
+@dataclass
+class Ledger:
+    """What went in, written down as it was written (one dict per record)."""
+
+    workers: list[str] = field(default_factory=list)  # owner ids in order
+    people: list[dict[str, Any]] = field(default_factory=list)
+    referrals: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    concerns: list[dict[str, Any]] = field(default_factory=list)
+    goals: list[dict[str, Any]] = field(default_factory=list)
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    onward: list[dict[str, Any]] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+
+    def shared(self) -> set[str]:
+        return {p["id"] for p in self.people if p["shared"]}
+
+
+def new_worker(path: Path, number: int) -> Casebook:
+    """A worker's vault whose programme ids come from their own block (as the server leases)."""
+    cb, _recovery = Casebook.create(path, PASSPHRASE)
+    with cb.store.write() as tx:
+        tx.session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=10_000 * (number + 1)))
+    return cb
+
+
+def _items(rng: random.Random, kind: MeasureKind, level: int) -> list[int]:
+    n = 14 if kind is MeasureKind.WEMWBS else 7
+    return [max(1, min(5, level + rng.choice((-1, 0, 0, 1)))) for _ in range(n)]
+
+
+def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -> None:
+    """A caseload through the casework use cases, each record also noted in ``ledger``."""
+    me = cb.worker_id
+    ledger.workers.append(me)
+    res_ids = []
+    for r in range(2):
+        capacity = ResourceCapacity.FULL if r == 1 else ResourceCapacity.OPEN
+        name = HOSTILE_NAME if (r == 0 and len(ledger.workers) == 1) else f"Group {me[-4:]}{r}"
+        res = resources.add_resource(
+            cb, organisation=name, service="Walking group", capacity=capacity
+        ).value
+        res_ids.append(res.id)
+        ledger.resources.append(
+            {"id": res.id, "label": f"{name} — Walking group", "capacity": capacity.value}
+        )
+    for n_person in range(people):
+        received = dt.date(2026, 1, 1) + dt.timedelta(
+            days=rng.randrange(0, 120 if n_person == 0 else 200)
+        )
+        postcode = rng.choice(("EH1 1AA", "G1 1AA", "KY1 1AA", None))
+        p = participants.create_participant(
+            cb,
+            given_name=rng.choice(("Ailsa", "Morag", "Iain", "Calum")),
+            family_name=f"Test{rng.randrange(10**6)}",
+            date_of_birth=dt.date(1950 + rng.randrange(50), 1, 1),
+            postcode=postcode,
+            referred_on=received,
+        ).value
+        shared = rng.random() < 0.9
+        consent.record_consent(cb, p.id, ConsentScope.TEAM, shared, recorded_on=received)
+        person = {"id": p.id, "owner": me, "postcode": postcode, "shared": shared}
+        ledger.people.append(person)
+        source = rng.choice(list(ReferralSource))
+        referrals.record_referral(cb, p.id, source=source, received_on=received)
+        ledger.referrals.append({"pid": p.id, "received_on": received, "source": source.value})
+        if rng.random() < 0.2:  # a second referral later
+            again = received + dt.timedelta(days=rng.randrange(20, 90))
+            referrals.record_referral(cb, p.id, source=ReferralSource.SELF, received_on=again)
+            ledger.referrals.append({"pid": p.id, "received_on": again, "source": "self"})
+        day = received
+        for _c in range(rng.randrange(0, 7)):
+            day = day + dt.timedelta(days=rng.randrange(0, 25))
+            kind = rng.choice(list(ContactKind))
+            status = rng.choice(
+                (ContactStatus.ATTENDED,) * 4
+                + (ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED)
+            )
+            at = dt.datetime.combine(day, dt.time(10, 30))
+            contacts.record_contact(cb, p.id, kind=kind, at=at, status=status)
+            ledger.contacts.append(
+                {"pid": p.id, "kind": kind.value, "status": status.value, "day": day}
+            )
+        for _k in range(rng.randrange(0, 3)):
+            cat = rng.choice(CONCERNS)
+            stage = rng.choice(list(ConcernStage))
+            when = received + dt.timedelta(days=0 if stage is ConcernStage.AT_REFERRAL else 30)
+            concerns.add_concern(cb, p.id, cat, stage=stage, identified_on=when)
+            ledger.concerns.append(
+                {"pid": p.id, "category": cat, "stage": stage.value, "day": when}
+            )
+        if rng.random() < 0.6:
+            set_on = received + dt.timedelta(days=rng.randrange(0, 40))
+            g = goals.set_goal(cb, p.id, "Get out of the house more", set_on=set_on).value
+            status = rng.choice(list(GoalStatus))
+            if status is not GoalStatus.ACTIVE:
+                goals.change_goal_status(cb, g.id, status, on=set_on + dt.timedelta(days=30))
+            ledger.goals.append({"pid": p.id, "status": status.value, "set_on": set_on})
+        kind = rng.choice((MeasureKind.WEMWBS, MeasureKind.SWEMWBS))
+        level = rng.randrange(2, 4)
+        for n_score in range(rng.randrange(0, 4)):
+            taken = received + dt.timedelta(days=45 * n_score)
+            items = _items(rng, kind, level + (1 if n_score and rng.random() < 0.5 else 0))
+            ctx = MeasureContext.BASELINE if n_score == 0 else MeasureContext.REVIEW
+            measures.record_measure(cb, p.id, kind, items, context=ctx, taken_on=taken)
+            value = sum(items) if kind is MeasureKind.WEMWBS else swemwbs_metric(sum(items))
+            ledger.measures.append(
+                {"pid": p.id, "kind": kind.value, "taken_on": taken, "value": value}
+            )
+        # the first person of each worker goes to the first resource (for the first worker,
+        # the one whose name is a formula), so that name reaches every report
+        if n_person == 0 or rng.random() < 0.5:
+            made = received + dt.timedelta(days=rng.randrange(5, 60))
+            rid = res_ids[0] if n_person == 0 else rng.choice(res_ids)
+            status = rng.choice(list(OnwardStatus))
+            o = onward.refer_onward(
+                cb, p.id, rid, OnwardKind.REFERRAL, status=OnwardStatus.MADE, on=made
+            ).value
+            if status not in (OnwardStatus.MADE, OnwardStatus.SUGGESTED):
+                later = made + dt.timedelta(days=10)
+                onward.update_onward(cb, o.id, status, outcome="went twice", on=later)
+            else:
+                status = OnwardStatus.MADE
+            ledger.onward.append(
+                {"pid": p.id, "resource": rid, "status": status.value, "made_on": made}
+            )
+        if rng.random() < 0.3:
+            participants.close_participant(cb, p.id, "Goals met", on=day)
+            person["closed"] = True
+
+
+# -- bringing a worker's rows into the supervisor's vault ----------------------------------
+def outbox_changes(cb: Casebook, first_seq: int) -> list[ServerChange]:
+    """What this worker's laptop would send, as the server would hand it on."""
+    out = []
+    with cb.store.read() as s:
+        rows = list(s.scalars(select(Outbox).order_by(Outbox.seq)))
+    for n, row in enumerate(rows):
+        payload = dict(row.payload or {})
+        pid = payload.get("participant_id")
+        if row.table_name == "participant" and pid is None:
+            pid = row.row_id
+        routed = is_participant_routed(row.table_name)
+        out.append(
+            ServerChange(
+                change_id=row.change_id,
+                table=row.table_name,
+                row_id=row.row_id,
+                op=Op(row.op),
+                hlc=row.hlc,
+                origin=str(payload.get("origin") or HLC.decode(row.hlc).device),
+                owner=str(payload.get("owner") or cb.worker_id),
+                participant_id=pid if routed else None,
+                sharing=payload.get("sharing") or "team",
+                fields=dict(payload.get("fields") or {}) if row.op == Op.UPSERT else {},
+                server_seq=first_seq + n,
+            )
+        )
+    return out
+
+
+def bring_in(supervisor: Casebook, changes: list[ServerChange]) -> None:
+    """Apply pages of changes to the supervisor's vault through sync's page applier."""
+    store = supervisor.store
+    # as the server hands them on: a participant's row before the consent queued ahead of it
+    changes = parents_first(changes)
+    for start in range(0, len(changes), 250):
+        page = changes[start : start + 250]
+        with store.engine.connect() as conn, Session(bind=conn, expire_on_commit=False) as s:
+            ctx = ApplyContext(
+                device_id=supervisor.device_id,
+                worker_id=supervisor.worker_id,
+                stamp=lambda: store.clock.now().encode(),
+            )
+            PageApplier(s, ctx).apply(page)
+            s.commit()
+
+
+def build_team(
+    root: Path, workers: int = 5, people: int = 12, seed: int = 7
+) -> tuple[Casebook, Ledger]:
+    """Five workers' vaults filled through casework, brought into one supervisor vault."""
+    rng = random.Random(seed)
+    ledger = Ledger()
+    supervisor, _ = Casebook.create(root / "supervisor.vault", PASSPHRASE)
+    seq = 1
+    for w in range(workers):
+        cb = new_worker(root / f"worker{w}.vault", w)
+        try:
+            fill_worker(cb, rng, ledger, people)
+            changes = outbox_changes(cb, seq)
+        finally:
+            cb.lock()
+        seq += len(changes)
+        bring_in(supervisor, changes)
+    return supervisor, ledger

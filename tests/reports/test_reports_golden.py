@@ -1,0 +1,171 @@
+"""Golden numbers: every figure of the dashboard equals a count made from what went in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from expected import SOURCES, expected, months
+from team_kit import LOOKUP, PERIOD, TODAY
+
+from linksdesk.core.vocab import ContactKind, ContactStatus, OnwardStatus
+from linksdesk.reports.build import report_from_store
+from linksdesk.reports.model import Report, Table
+from linksdesk.reports.scope import Period, Scope
+
+P = Period.parse(PERIOD)
+
+
+def internal(cb: Any, **kw: Any) -> Report:
+    return report_from_store(cb.store, Scope(P, **kw), audience="internal", today=TODAY)
+
+
+def rows_by_label(table: Table) -> dict[Any, dict[str, Any]]:
+    keys = [c.key for c in table.columns]
+    return {r[0]: dict(zip(keys, r, strict=True)) for r in table.rows}
+
+
+def tables_of(report: Report) -> dict[str, Table]:
+    return {t.key: t for s in report.sections for t in s.tables}
+
+
+def test_every_figure_equals_a_count_of_what_went_in(team: Any) -> None:
+    supervisor, ledger = team
+    assert_golden(tables_of(internal(supervisor)), ledger)
+
+
+def assert_golden(T: dict[str, Table], ledger: Any) -> None:
+    """Every figure of the tables against counts made from the ledger."""
+    want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
+    label = {r[0]: r for r in T["caseload"].rows}
+    assert len(ledger.workers) == 5 and len(label) == 6  # five workers and the team
+
+    # caseload: one row per worker, in the order of their labels
+    caseload = T["caseload"]
+    by_owner = dict(zip(sorted(ledger.workers, key=lambda w: f"Worker {w[-6:]}"),
+                        caseload.rows[:-1], strict=True))  # fmt: skip
+    for w, row in by_owner.items():
+        got = dict(zip([c.key for c in caseload.columns], row, strict=True))
+        for key, value in want["caseload"][w].items():
+            assert got[key] == value, (key, w)
+    total = caseload.rows[-1]
+    assert total[1:] == tuple(
+        sum(want["caseload"][w][k] for w in ledger.workers)
+        for k in ("open_now", "worked_with", "new_referrals")
+    )
+    assert total[2] > 0 and total[3] > 0
+
+    # referrals in by source and month
+    table = rows_by_label(T["referrals_by_source"])
+    for source in SOURCES.values():
+        for month in months(P.first, P.last):
+            assert table[source][month] == want["referrals_by_source"][(source, month)]
+    assert table["Total"]["total"] == sum(want["referrals_by_source"].values())
+
+    # waits, per worker and for the team
+    waits = T["timeliness"]
+    rows = rows_by_label(waits)
+    for w in [*ledger.workers, None]:
+        got = rows[f"Worker {w[-6:]}" if w else "All workers"]
+        for key, value in want["timeliness"][w or "all"].items():
+            assert got[key] == value, (key, w)
+
+    # concerns: at referral vs surfaced later, people counted once per concern
+    concerns = rows_by_label(T["concerns"])
+    assert set(concerns) - {"People with any concern"} == set(want["concerns"])
+    for cat, counts in want["concerns"].items():
+        assert concerns[cat]["at_referral"] == counts["at_referral"]
+        assert concerns[cat]["later"] == counts["later"]
+        assert concerns[cat]["share"] == round(
+            100 * (counts["at_referral"] + counts["later"]) / want["concerns_any"], 1
+        )
+    assert concerns["People with any concern"]["people"] == want["concerns_any"]
+
+    # contacts by kind and outcome, and the did-not-attend rate
+    contacts = rows_by_label(T["contacts_by_kind"])
+    for kind in ContactKind:
+        for status in ContactStatus:
+            assert (
+                contacts[kind.label][status.value] == want["contacts"][(kind.value, status.value)]
+            )
+    att = sum(v for (k, s), v in want["contacts"].items() if s == "attended")
+    dna = sum(v for (k, s), v in want["contacts"].items() if s == "did_not_attend")
+    assert contacts["Total"]["dna_rate"] == round(100 * dna / (att + dna), 1)
+    appointments = T["appointments"]
+    for w, row in zip(sorted(ledger.workers, key=lambda w: f"Worker {w[-6:]}"),
+                      appointments.rows, strict=False):  # fmt: skip
+        got = dict(zip([c.key for c in appointments.columns], row, strict=True))
+        for key, value in want["appointments"][w].items():
+            assert got[key] == value, (key, w)
+
+    # goals set in the period by status now
+    goals = T["goals"]
+    for w, row in zip(sorted(ledger.workers, key=lambda w: f"Worker {w[-6:]}"),
+                      goals.rows, strict=False):  # fmt: skip
+        got = dict(zip([c.key for c in goals.columns], row, strict=True))
+        c = want["goals"][w]
+        assert got["set"] == sum(c.values())
+        assert got["achieved"] == c["achieved"]
+        assert got["in_progress"] == c["active"]
+
+    # wellbeing: paired change only
+    change = rows_by_label(T["wellbeing_change"])
+    dose = rows_by_label(T["wellbeing_dose"])
+    for kind, name in (("wemwbs", "WEMWBS"), ("swemwbs", "SWEMWBS")):
+        for group, row in (
+            ("all", change[name]),
+            ("few", dose[f"{name}, fewer than 3 contacts"]),
+            ("many", dose[f"{name}, 3 or more contacts"]),
+        ):
+            w = want["wellbeing"][f"{kind}/{group}"]
+            for key in ("paired", "baseline_only", "improved", "declined"):
+                assert row[key] == w[key], (kind, group, key)
+            for key in ("mean_change", "ci_low", "ci_high"):
+                if key in w:
+                    assert row[key] == pytest.approx(w[key], abs=0.011), (kind, group, key)
+    assert want["wellbeing"]["wemwbs/all"]["paired"] > 2  # the fixture has pairs to average
+
+    # onward referrals per resource per month, and by status
+    onward = rows_by_label(T["onward_by_month"])
+    for (res, month), n in want["onward_month"].items():
+        assert onward[res][month] == n
+    assert onward["Total"]["total"] == sum(want["onward_month"].values())
+    outcomes = rows_by_label(T["onward_outcomes"])
+    for (res, status), n in want["onward_status"].items():
+        assert outcomes[res][status] == n
+    assert set(want["onward_status"]) and all(s.value in outcomes["Total"] for s in OnwardStatus)
+
+    # deprivation from the loaded lookup, unknown counted
+    dep = T["deprivation"].rows
+    d = want["deprivation"]
+    assert [r[1] for r in dep] == [d["d1"], d["d2"], d["rest"], d["unknown"], d["total"]]
+    assert d["unknown"] > 0 and d["d1"] > 0
+
+    # data as of, per worker
+    fresh = T["freshness"]
+    for row in fresh.rows:
+        owner = next(w for w in ledger.workers if row[0] == f"Worker {w[-6:]}")
+        assert row[3] == want["on_record"][owner]
+        assert isinstance(row[1], dt.datetime)
+
+
+def test_one_worker_filter_counts_only_their_people(team: Any) -> None:
+    supervisor, ledger = team
+    w = ledger.workers[2]
+    T = tables_of(internal(supervisor, workers=frozenset({w})))
+    want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
+    caseload = T["caseload"].rows
+    assert len(caseload) == 2  # the worker and the total
+    assert caseload[0][1:] == tuple(want["caseload"][w].values())
+    refs = T["referrals_by_source"].rows[-1][-1]
+    assert refs == want["caseload"][w]["new_referrals"]
+
+
+def test_participants_without_team_consent_never_reach_the_supervisor(team: Any) -> None:
+    supervisor, ledger = team
+    unshared = [p for p in ledger.people if not p["shared"]]
+    assert unshared, "the fixture needs someone who did not consent"
+    T = tables_of(internal(supervisor))
+    on_record = sum(r[3] for r in T["freshness"].rows)
+    assert on_record == len(ledger.people) - len(unshared)

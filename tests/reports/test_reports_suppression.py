@@ -1,0 +1,113 @@
+"""Small-number suppression: nothing hidden can be worked back from what is published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linksdesk.reports.model import Column, Kind, Table
+from linksdesk.reports.suppression import suppress_table
+
+THRESHOLD = 10
+
+
+def cross_tab(grid: list[list[int]]) -> Table:
+    """A table of counts with a total column and a total row, as reports publish them."""
+    width = len(grid[0])
+    keys = tuple(f"c{j}" for j in range(width))
+    rows = [(f"r{i}", *row, sum(row)) for i, row in enumerate(grid)]
+    rows.append(("Total", *(sum(r[j + 1] for r in rows) for j in range(width + 1))))
+    return Table(
+        "t", "t",
+        (Column("label", "", Kind.TEXT), *(Column(k, k) for k in keys),
+         Column("total", "Total", sums=keys)),
+        tuple(rows), total_row=True,
+    )  # fmt: skip
+
+
+def determined_cells(table: Table, hidden: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Independently of the module: a hidden cell is recoverable exactly when its unit vector
+    lies in the row space of the published sums restricted to hidden cells (numpy ranks)."""
+    n_rows, n_cols = len(table.rows), len(table.columns)
+    eqs: list[list[tuple[tuple[int, int], int]]] = []
+    for j in range(1, n_cols):  # each column's total row
+        eqs.append([((i, j), 1) for i in range(n_rows - 1)] + [((n_rows - 1, j), -1)])
+    for i in range(n_rows):  # each row's total column
+        eqs.append([((i, j), 1) for j in range(1, n_cols - 1)] + [((i, n_cols - 1), -1)])
+    order = sorted(hidden)
+    if not order:
+        return set()
+    a = np.zeros((len(eqs), len(order)))
+    for r, eq in enumerate(eqs):
+        for cell, sign in eq:
+            if cell in hidden:
+                a[r, order.index(cell)] += sign
+    rank = np.linalg.matrix_rank(a)
+    out = set()
+    for k, cell in enumerate(order):
+        unit = np.zeros((1, len(order)))
+        unit[0, k] = 1
+        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
+            out.add(cell)
+    return out
+
+
+grids = st.integers(1, 5).flatmap(
+    lambda w: st.lists(
+        st.lists(st.one_of(st.integers(0, 12), st.integers(0, 60)), min_size=w, max_size=w),
+        min_size=1,
+        max_size=6,
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(grids)
+def test_no_suppressed_cell_is_recoverable_from_published_totals(grid: list[list[int]]) -> None:
+    table = cross_tab(grid)
+    out = suppress_table(table, THRESHOLD)
+    hidden = set(out.suppressed)
+    # every small count is hidden, and nothing else is changed
+    for i, row in enumerate(table.rows):
+        for j, value in enumerate(row):
+            if j and 0 < value < THRESHOLD:
+                assert (i, j) in hidden
+            if (i, j) not in hidden:
+                assert out.rows[i][j] == value
+            else:
+                assert out.rows[i][j] is None
+    assert determined_cells(table, hidden) == set()
+
+
+def test_a_lone_small_count_takes_a_neighbour_with_it() -> None:
+    table = cross_tab([[3, 20], [15, 12], [30, 40]])
+    out = suppress_table(table, THRESHOLD)
+    assert out.rows[0][1] is None
+    assert len(out.suppressed) >= 4  # primary + enough secondary to close a cycle
+    assert determined_cells(table, set(out.suppressed)) == set()
+    assert out.rows[-1][-1] == 120  # the grand total stays published
+
+
+def test_shares_built_on_hidden_counts_are_hidden() -> None:
+    cols = (
+        Column("label", "", Kind.TEXT),
+        Column("people", "People"),
+        Column("share", "Share", Kind.PERCENT, based_on=("people",), base_in_last_row="people"),
+    )
+    rows: Any = (("a", 4, 4.0), ("b", 50, 50.0), ("c", 46, 46.0), ("Total", 100, 100.0))
+    out = suppress_table(Table("t", "t", cols, rows, total_row=True), THRESHOLD)
+    assert out.rows[0][1:] == (None, None)
+    hidden_b_or_c = [r for r in out.rows[1:3] if r[1] is None]
+    assert hidden_b_or_c and all(r[2] is None for r in hidden_b_or_c)
+    # base hidden: every share goes
+    small = (("a", 4, 40.0), ("b", 6, 60.0), ("Total", 10, 100.0))
+    out2 = suppress_table(Table("t", "t", cols, small, total_row=True), THRESHOLD)
+    assert out2.rows[0][2] is None and out2.rows[1][2] is None
+
+
+def test_zero_is_not_a_small_number() -> None:
+    out = suppress_table(cross_tab([[0, 20], [15, 12]]), THRESHOLD)
+    assert out.rows[0][1] == 0 and not out.suppressed

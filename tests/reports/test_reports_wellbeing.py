@@ -1,0 +1,66 @@
+"""Wellbeing change is paired: a fixture where the unpaired difference says the opposite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from pathlib import Path
+
+from team_kit import PASSPHRASE, bring_in, outbox_changes
+
+from linksdesk.casework import consent, contacts, measures, participants
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.vocab import ConsentScope, ContactKind, MeasureContext, MeasureKind
+from linksdesk.reports.build import report_from_store
+from linksdesk.reports.scope import Period, Scope
+from linksdesk.reports.stats import t_critical
+
+
+def wemwbs(total: int) -> list[int]:
+    items = [1] * 14
+    for i in range(total - 14):
+        items[i % 14] += 1
+    return items
+
+
+def test_dashboard_shows_the_paired_change_when_unpaired_means_disagree(tmp_path: Path) -> None:
+    cb, _ = Casebook.create(tmp_path / "w.vault", PASSPHRASE)
+    supervisor, _ = Casebook.create(tmp_path / "s.vault", PASSPHRASE)
+    # two people improve by 4 points; two with high baselines have no follow-up yet
+    scores = {"A": (40, 44), "B": (50, 54), "C": (60, None), "D": (62, None)}
+    baselines, follow_ups = [], []
+    for name, (before, after) in scores.items():
+        p = participants.create_participant(cb, given_name=name, family_name="Pairtest").value
+        consent.record_consent(cb, p.id, ConsentScope.TEAM, True, recorded_on=dt.date(2026, 1, 5))
+        measures.record_measure(
+            cb, p.id, MeasureKind.WEMWBS, wemwbs(before),
+            context=MeasureContext.BASELINE, taken_on=dt.date(2026, 2, 1),
+        )  # fmt: skip
+        baselines.append(before)
+        contacts.record_contact(cb, p.id, kind=ContactKind.APPOINTMENT,
+                                at=dt.datetime(2026, 2, 1, 10))  # fmt: skip
+        if after is not None:
+            measures.record_measure(
+                cb, p.id, MeasureKind.WEMWBS, wemwbs(after),
+                context=MeasureContext.REVIEW, taken_on=dt.date(2026, 5, 1),
+            )  # fmt: skip
+            follow_ups.append(after)
+    bring_in(supervisor, outbox_changes(cb, 1))
+    cb.lock()
+    unpaired = statistics.mean(follow_ups) - statistics.mean(baselines)
+    assert unpaired < 0  # the unpaired difference of means says wellbeing fell
+
+    report = report_from_store(supervisor.store, Scope(Period.parse("2026-01..2026-06")),
+                               audience="internal", today=dt.date(2026, 7, 1))  # fmt: skip
+    supervisor.lock()
+    table = report.section("wellbeing").table("wellbeing_change")
+    row = dict(zip([c.key for c in table.columns], table.row_by_label("WEMWBS"), strict=True))
+    assert row["paired"] == 2 and row["baseline_only"] == 2
+    assert row["mean_change"] == 4.0  # paired: both people gained 4 points
+    assert row["improved"] == 2 and row["declined"] == 0
+    assert any("Only 2 people" in w for w in table.warnings)  # fewer than 30 pairs
+
+
+def test_t_critical_matches_textbook_values() -> None:
+    for df, t in ((1, 12.706), (10, 2.228), (30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980)):
+        assert abs(t_critical(df) - t) < 0.002, df

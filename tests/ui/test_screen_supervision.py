@@ -1,0 +1,137 @@
+"""The supervisor's dashboard on a real team vault: filters, a chart's numbers, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from screens_kit import settle
+from shell_kit import PASSPHRASE
+from team_kit import PERIOD, build_team
+
+from linksdesk.reports.scope import Period
+from linksdesk.ui.views.supervision import ExportChoice, ExportDialog, SupervisionView
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def team_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    supervisor, ledger = build_team(tmp_path_factory.mktemp("team"), people=8, seed=3)
+    path = supervisor.path
+    supervisor.lock()
+    return path, ledger
+
+
+@pytest.fixture
+def view(qtbot: Any, ui_session: Any, team_vault: tuple[Path, Any]) -> SupervisionView:
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        ui_session.unlock(team_vault[0], PASSPHRASE)
+    v = SupervisionView(ui_session)
+    qtbot.addWidget(v)
+    v.resize(1100, 800)
+    v.show()
+    v.set_period(Period.parse(PERIOD))
+    v.refresh()
+    settle(qtbot, ui_session)
+    return v
+
+
+def caseload_rows(view: SupervisionView) -> list[str]:
+    model = view.sections["caseload"].chart.model  # type: ignore[union-attr]
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_dashboard_filters_by_worker_and_period(
+    qtbot: Any, ui_session: Any, view: SupervisionView, team_vault: tuple[Path, Any]
+) -> None:
+    _path, ledger = team_vault
+    assert set(view.sections) >= {"caseload", "referrals", "concerns", "contacts", "goals",
+                                  "wellbeing", "onward", "deprivation", "freshness"}  # fmt: skip
+    assert len(caseload_rows(view)) == 6  # five workers and the team
+    assert view.worker_box.count() == 6  # "All workers" and each worker
+    assert "Data as of" in view.as_of_label.text()
+
+    worker = ledger.workers[1]
+    view.select_worker(worker)
+    view.refresh()
+    settle(qtbot, ui_session)
+    assert caseload_rows(view) == [f"Worker {worker[-6:]}", "All workers"]
+
+    view.set_period(Period.parse("2026-03"))
+    view.refresh()
+    settle(qtbot, ui_session)
+    referrals = view.sections["referrals"].chart.model.table()  # type: ignore[union-attr]
+    assert [c.key for c in referrals.columns] == ["source", "2026-03", "total"]
+    assert view.report is not None and view.report.period_label == "2026-03"
+
+    view.set_period(Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31)))
+    view.last_edit.setDate(view.first_edit.date().addMonths(-2))
+    view.refresh()
+    assert "ends before it starts" in view.message.text()
+
+
+def test_a_charts_numbers_are_one_click_away(
+    qtbot: Any, view: SupervisionView, qtmodeltester: Any
+) -> None:
+    panel = view.sections["caseload"].chart
+    assert panel is not None
+    assert panel.canvas.isVisible() and not panel.table_view.isVisible()
+    assert panel.canvas.accessibleDescription().startswith("Caseload per worker.")
+    qtbot.mouseClick(panel.table_button, Qt.MouseButton.LeftButton)
+    assert panel.table_view.isVisible() and not panel.canvas.isVisible()
+    qtmodeltester.check(panel.model)
+    table = panel.model.table()
+    # the view shows exactly the report's figures (internal on screen: exact numbers)
+    for r, row in enumerate(table.rows):
+        for c, value in enumerate(row[1:], start=1):
+            assert panel.model.index(r, c).data() == str(value)
+    assert panel.model.headerData(1, Qt.Orientation.Horizontal) == "Open now"
+
+
+def test_board_view_hides_small_numbers(qtbot: Any, ui_session: Any, view: SupervisionView) -> None:
+    view.external_check.setChecked(True)
+    view.refresh()
+    settle(qtbot, ui_session)
+    model = view.sections["caseload"].chart.model  # type: ignore[union-attr]
+    shown = [model.index(r, c).data() for r in range(model.rowCount()) for c in range(1, 4)]
+    assert "c" in shown
+    assert not any(s.isdigit() and 0 < int(s) < 10 for s in shown)
+
+
+def test_report_export_with_progress(
+    qtbot: Any, ui_session: Any, view: SupervisionView, tmp_path: Path, monkeypatch: Any
+) -> None:
+    out = tmp_path / "board.xlsx"
+    monkeypatch.setattr(ExportDialog, "ask", classmethod(
+        lambda cls, parent, suggested: ExportChoice("xlsx", "external", out)))  # fmt: skip
+    seen: list[tuple[int, int]] = []
+    ui_session.runner.sig_progress.connect(lambda _job, done, total: seen.append((done, total)))
+    view.export_button.click()
+    assert view.progress.isVisible() and not view.export_button.isEnabled()
+    settle(qtbot, ui_session)
+    qtbot.waitUntil(lambda: view.export_button.isEnabled(), timeout=20_000)
+    assert not view.progress.isVisible()
+    assert seen and seen[-1][0] == seen[-1][1] > 5  # a step per table, to the last
+    assert "Report written" in view.message.text()
+    wb = openpyxl.load_workbook(out)
+    assert wb.worksheets[0].title == "About these figures"
+
+    # a second export to the same file is refused in words, and the file is kept
+    before = out.read_bytes()
+    view.export_button.click()
+    settle(qtbot, ui_session)
+    qtbot.waitUntil(lambda: view.export_button.isEnabled(), timeout=20_000)
+    assert "already exists" in view.message.text()
+    assert out.read_bytes() == before
+
+
+def test_team_dashboard_is_in_the_go_menu(qtbot: Any, window: Any, unlocked: Any) -> None:
+    assert "supervision" in window.go_actions
+    window.go_actions["supervision"].trigger()
+    assert window.current_view_key() == "supervision"
+    assert window.windowTitle().startswith("Team dashboard")
