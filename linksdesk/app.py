@@ -640,6 +640,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         "back from the server, and anyone erased since stays erased. Private records made "
         "since the backup are not on the server and cannot come back."
     )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from linksdesk.reports.build import resolve_workers
     from linksdesk.reports.export import export_report
