@@ -15,6 +15,7 @@ from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
+from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
@@ -86,35 +87,50 @@ def write_note(
     private: bool = False,
 ) -> Outcome[Note]:
     """A new case note (its first revision); ``private`` notes never leave this device."""
+    with cb.store.write() as tx:
+        return Outcome(
+            add_note(tx, participant_id, text, contact_id, written_at, private), tx.changes
+        )
+
+
+def add_note(
+    tx: WriteTx,
+    participant_id: str,
+    text: str,
+    contact_id: str | None = None,
+    written_at: dt.datetime | None = None,
+    private: bool = False,
+) -> Note:
+    """``write_note`` inside a write already open (so a contact's outcome and its note commit
+    together)."""
     body = _text(text)
     when = records.datetime_arg(written_at or records.now(), "Written at")
     sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
-    with cb.store.write() as tx:
-        pid = records.participant_id(tx.session, participant_id)
-        if contact_id is not None:
-            contact = records.live(tx.session, ContactRow, contact_id, "contact")
-            if contact.participant_id != pid:
-                raise ValidationError("Contact belongs to someone else's record.")
-        note = NoteRow(
-            id=uuid7(),
-            participant_id=pid,
-            contact_id=contact_id,
-            written_at=when,
-            sharing=sharing,
-        )
-        rev = RevisionRow(
-            note_id=note.id,
-            participant_id=pid,
-            revision=1,
-            base_revision_id=None,
-            body=body,
-            written_at=when,
-            sharing=sharing,
-        )
-        # together: one statement per table, one pass for outbox, search and audit
-        rows: list[SyncColumns] = [note, rev]
-        tx.insert_many(rows)
-        return Outcome(_to_note(note, [rev]), tx.changes)
+    pid = records.participant_id(tx.session, participant_id)
+    if contact_id is not None:
+        contact = records.live(tx.session, ContactRow, contact_id, "contact")
+        if contact.participant_id != pid:
+            raise ValidationError("Contact belongs to someone else's record.")
+    note = NoteRow(
+        id=uuid7(),
+        participant_id=pid,
+        contact_id=contact_id,
+        written_at=when,
+        sharing=sharing,
+    )
+    rev = RevisionRow(
+        note_id=note.id,
+        participant_id=pid,
+        revision=1,
+        base_revision_id=None,
+        body=body,
+        written_at=when,
+        sharing=sharing,
+    )
+    # together: one statement per table, one pass for outbox, search and audit
+    rows: list[SyncColumns] = [note, rev]
+    tx.insert_many(rows)
+    return _to_note(note, [rev])
 
 
 def revise_note(cb: Casebook, note_id: str, text: str, *, base_revision_id: str) -> Outcome[Note]:
