@@ -325,3 +325,17 @@ def limit_text(use: AppointmentUse, number: int | None) -> str:
         return f"This will be the {ordinal(number)} appointment."
     text = f"This will be the {ordinal(number)} of {use.limit} appointments"
     return text + (" — over the programme's limit." if number > use.limit else ".")
+
+
+def booking_to_record(
+    contact_list: list[Contact], now: dt.datetime, selected: Contact | None = None
+) -> Contact | None:
+    """Which booked contact "Record outcome" means: the one selected if it is booked, else
+    the one near now, else the latest booked contact whose time has passed."""
+    if selected is not None and selected.status is ContactStatus.SCHEDULED:
+        return selected
+    near = nearest_booking(contact_list, now)
+    if near is not None:
+        return near
+    past = [c for c in contact_list if c.status is ContactStatus.SCHEDULED and c.at <= now]
+    return max(past, key=lambda c: c.at, default=None)

@@ -106,3 +106,20 @@ def test_limit_position_before_saving() -> None:
         "101st",
         "111th",
     ]
+
+
+def test_which_booking_record_outcome_means() -> None:
+    def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
+        return Contact(i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True)
+
+    last_week = c("w", AT - dt.timedelta(days=7))
+    today = c("t", AT)
+    tomorrow = c("m", AT + dt.timedelta(days=1))
+    done = c("d", AT - dt.timedelta(days=1), ContactStatus.ATTENDED)
+    everything = [tomorrow, today, done, last_week]
+    assert K.booking_to_record(everything, AT + dt.timedelta(minutes=5)) == today
+    assert K.booking_to_record(everything, AT, selected=tomorrow) == tomorrow
+    assert K.booking_to_record(everything, AT, selected=done) == today  # not booked: ignored
+    # early morning, nothing near: the latest booking whose time has passed
+    assert K.booking_to_record(everything, AT.replace(hour=8)) == last_week
+    assert K.booking_to_record([tomorrow, done], AT) is None
