@@ -15,6 +15,7 @@ from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
+from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
@@ -134,18 +135,33 @@ def write_note(
 ) -> Outcome[Note]:
     """A new case note (its first revision); ``private`` notes never leave this device."""
     _text(text)  # refused before the vault is opened for writing
-    when = records.datetime_arg(written_at or records.now(), "Written at")
     with cb.store.write() as tx:
-        pid = records.participant_id(tx.session, participant_id)
-        if contact_id is not None:
-            contact = records.live(tx.session, ContactRow, contact_id, "contact")
-            if contact.participant_id != pid:
-                raise ValidationError("Contact belongs to someone else's record.")
-        note, rev = note_rows(pid, text, written_at=when, contact_id=contact_id, private=private)
-        # together: one statement per table, one pass for outbox, search and audit
-        rows: list[SyncColumns] = [note, rev]
-        tx.insert_many(rows)
-        return Outcome(_to_note(note, [rev]), tx.changes)
+        return Outcome(
+            add_note(tx, participant_id, text, contact_id, written_at, private), tx.changes
+        )
+
+
+def add_note(
+    tx: WriteTx,
+    participant_id: str,
+    text: str,
+    contact_id: str | None = None,
+    written_at: dt.datetime | None = None,
+    private: bool = False,
+) -> Note:
+    """``write_note`` inside a write already open (so a contact's outcome and its note commit
+    together)."""
+    when = records.datetime_arg(written_at or records.now(), "Written at")
+    pid = records.participant_id(tx.session, participant_id)
+    if contact_id is not None:
+        contact = records.live(tx.session, ContactRow, contact_id, "contact")
+        if contact.participant_id != pid:
+            raise ValidationError("Contact belongs to someone else's record.")
+    note, rev = note_rows(pid, text, written_at=when, contact_id=contact_id, private=private)
+    # together: one statement per table, one pass for outbox, search and audit
+    rows: list[SyncColumns] = [note, rev]
+    tx.insert_many(rows)
+    return _to_note(note, [rev])
 
 
 def revise_note(cb: Casebook, note_id: str, text: str, *, base_revision_id: str) -> Outcome[Note]:

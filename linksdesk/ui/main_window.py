@@ -32,6 +32,7 @@ from linksdesk.ui import icons
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
@@ -59,6 +60,7 @@ SHORTCUTS = {
     "new_participant": "Ctrl+Shift+P",
     "new_contact": "Ctrl+Shift+C",
     "new_note": "Ctrl+Shift+N",
+    "record_outcome": "Ctrl+Shift+O",
     "go_today": "Ctrl+1",
     "go_caseload": "Ctrl+2",
     "go_diary": "Ctrl+3",
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self._progress_job: int | None = None
         self._icon_of: list[tuple[Any, str]] = []
+        self._resume: tuple[Any, str, str | None] | None = None
 
         self.unlock_screen = UnlockScreen(session, vault_path, remembered=remembered)
         self.today_view = TodayView(session)
@@ -220,6 +223,13 @@ class MainWindow(QMainWindow):
             self.new_note,
             tr("Write a case note for the participant whose record is open"),
         )
+        self.action_record_outcome = self._action(
+            "record_outcome",
+            tr("Record &outcome…"),
+            "new-contact",
+            self.record_outcome,
+            tr("Record what happened at a booked contact, with its case note"),
+        )
         self._tip_new_contact = self.action_new_contact.toolTip()
         self._tip_new_note = self.action_new_note.toolTip()
         self.action_sync_now = self._action(
@@ -274,6 +284,7 @@ class MainWindow(QMainWindow):
             self.action_new_participant,
             self.action_new_contact,
             self.action_new_note,
+            self.action_record_outcome,
             self.action_sync_now,
             self.action_enrol,
             *self.go_actions.values(),
@@ -317,6 +328,7 @@ class MainWindow(QMainWindow):
         record_menu.addAction(self.action_new_participant)
         record_menu.addAction(self.action_new_contact)
         record_menu.addAction(self.action_new_note)
+        record_menu.addAction(self.action_record_outcome)
         go_menu = bar.addMenu(tr("&Go"))
         go_menu.addAction(self.action_search)
         go_menu.addSeparator()
@@ -433,6 +445,8 @@ class MainWindow(QMainWindow):
         self.caseload_view.sig_new_contact.connect(self.new_contact_for)
         self.caseload_view.sig_new_note.connect(self.new_note_for)
         self.search_palette.sig_open_hit.connect(self.open_hit)
+        # the palette took the focus: give it back, so Ctrl+1…7 and Ctrl+K work again
+        self.search_palette.finished.connect(lambda _r: self._focus_workspace())
         self.sync.sig_status.connect(self._on_sync_status)
         self.sync.sig_running.connect(self._on_sync_running)
         self.sync.sig_finished.connect(self._on_sync_finished)
@@ -450,7 +464,8 @@ class MainWindow(QMainWindow):
     def _show_locked(self, message: str = "") -> None:
         self.stack.setCurrentWidget(self.unlock_screen)
         self.unlock_screen.reset(message)
-        self.setWindowTitle(self.tr("LinksDesk — Locked"))
+        # the platform adds " — LinksDesk" itself (it said "LinksDesk — Locked — LinksDesk")
+        self.setWindowTitle(self.tr("Locked — LinksDesk"))
         for action in self.vault_actions:
             action.setEnabled(False)
         self.statusBar().clearMessage()
@@ -468,9 +483,22 @@ class MainWindow(QMainWindow):
         for key, view in self.views.items():
             if key != "record":
                 view.refresh()  # type: ignore[attr-defined]
+        resume, self._resume = self._resume, None
+        if resume is not None and resume[0] == self.session.vault_path:
+            # back where the worker was before the lock (the same vault only)
+            _vault, key, pid = resume
+            if pid:
+                self.open_participant(pid)
+            if key != "record" or pid:
+                self.show_view(key)
+                return
         self.show_view("today")
 
     def _on_session_locked(self) -> None:
+        # where the worker was, in memory only and only while locked (never written to disk)
+        if self.stack.currentWidget() is self.workspace:
+            pid = self.participant_view.participant_id
+            self._resume = (self.session.vault_path, self.current_view_key(), pid)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and not isinstance(dialog, CrashDialog):
                 dialog.reject()
@@ -514,6 +542,22 @@ class MainWindow(QMainWindow):
                 opener(hit.row_id)
         elif hit.participant_id:
             self.open_participant(hit.participant_id)
+            if hit.kind in ("note", "goal"):
+                self.participant_view.show_entry(hit.kind, hit.row_id)
+
+    def _focus_workspace(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        self.activateWindow()
+        view = self.view_stack.currentWidget()
+        if (
+            view is not None
+            and not view.hasFocus()
+            and not view.isAncestorOf(QApplication.focusWidget())
+        ):
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if QApplication.focusWidget() is None or QApplication.focusWidget().window() is not self:
+            self.view_stack.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_participant_erased(self, _pid: str) -> None:
         self.go_actions["record"].setEnabled(False)
@@ -528,8 +572,10 @@ class MainWindow(QMainWindow):
     def _update_record_actions(self) -> None:
         unlocked = self.session.is_unlocked
         read_only = self._record_open() and self.participant_view.read_only
-        for action in (self.action_new_contact, self.action_new_note):
-            action.setEnabled(unlocked and self._record_editable())
+        # with no record open (or from another page) these ask whose record it is
+        on_record = self.current_view_key() == "record"
+        for action in (self.action_new_contact, self.action_new_note, self.action_record_outcome):
+            action.setEnabled(unlocked and (not on_record or self._record_editable()))
         self.action_new_contact.setToolTip(
             self.tr("This case was handed over: it can be read, not changed")
             if read_only
@@ -559,19 +605,33 @@ class MainWindow(QMainWindow):
 
         self.session.call(participants.create_participant, **values, on_done=created)
 
-    def new_contact(self) -> None:
-        if not self._record_open():
-            self.show_status(self.tr("Open a participant's record first."))
+    def ask_who(self, action: str) -> str | None:
+        """From a page with no person open: whose record? (never the last one viewed)"""
+        return PersonChooser.ask(self.session, action, self)
+
+    def _for_record_or_ask(self, action: str, start: Callable[[], None]) -> None:
+        if self.current_view_key() == "record" and self._record_open():
+            start()
             return
-        self.show_view("record")
-        self.participant_view.start_contact()
+        pid = self.ask_who(action)
+        if pid and self.session.is_unlocked:
+            self.open_participant(pid)
+            start()
+
+    def new_contact(self) -> None:
+        self._for_record_or_ask(self.tr("Record contact"), self.participant_view.start_contact)
 
     def new_note(self) -> None:
-        if not self._record_open():
-            self.show_status(self.tr("Open a participant's record first."))
+        self._for_record_or_ask(self.tr("New case note"), self.participant_view.start_note)
+
+    def record_outcome(self) -> None:
+        """Record › Record outcome: the selected booking on Today or the Diary, else the
+        open record's booking, else ask whose."""
+        view = self.view_stack.currentWidget()
+        chosen = getattr(view, "record_outcome_selected", None)
+        if callable(chosen) and chosen():
             return
-        self.show_view("record")
-        self.participant_view.start_note()
+        self._for_record_or_ask(self.tr("Record outcome"), self.participant_view.start_outcome)
 
     def new_contact_for(self, participant_id: str) -> None:
         """Open this person's record and record a contact (the caseload's context menu)."""

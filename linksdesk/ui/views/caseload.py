@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -172,6 +172,9 @@ class CaseloadView(Screen):
         self._filter_timer.setInterval(250)
         self._filter_timer.timeout.connect(self.refresh)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        # Enter opens the match, Down moves to it: typing a name then Enter opens the record
+        self.filter_edit.installEventFilter(self)
+        self._after_ids: Callable[[], None] | None = None
         self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.sig_rows_wanted.connect(self._on_model_rows_wanted)
         self.model.sig_sort_wanted.connect(self._on_model_sort_wanted)
@@ -214,6 +217,7 @@ class CaseloadView(Screen):
 
     def clear(self) -> None:
         super().clear()
+        self._after_ids = None
         self._filter_timer.stop()
         self.model.clear()
         self.read_only = frozenset()
@@ -283,6 +287,49 @@ class CaseloadView(Screen):
         if pid and pid not in self.read_only:
             signal.emit(pid)
 
+    # -- keyboard from the filter -------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._when_filtered(self._open_match)
+                return True
+            if key == Qt.Key.Key_Down:
+                self._when_filtered(self._go_to_match)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _when_filtered(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the list for the text typed so far (after it has loaded)."""
+        if self._filter_timer.isActive() or self.runner_busy():
+            self._after_ids = action
+            self.refresh()
+        else:
+            action()
+
+    def runner_busy(self) -> bool:
+        return bool(getattr(self.session.runner, "busy", False))
+
+    def _match_index(self) -> Any:
+        # the best match of the filter is the list's first row
+        return self.proxy.index(0, 0) if self.proxy.rowCount() else None
+
+    def _go_to_match(self) -> None:
+        index = self._match_index()
+        if index is not None:
+            self.table.setCurrentIndex(index)
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _open_match(self) -> None:
+        index = self._match_index()
+        if index is None:
+            return
+        self.table.setCurrentIndex(index)
+        pid = self.model.id_at(self.proxy.mapToSource(index).row())
+        if pid:
+            self.sig_open_participant.emit(pid)
+
     # -- internals ----------------------------------------------------------------------
     def _on_ids(self, loaded: tuple[list[str], frozenset[str]]) -> None:
         ids, self.read_only = loaded
@@ -299,6 +346,9 @@ class CaseloadView(Screen):
             row = self.model.row_of_id(str(keep))
             if row >= 0:
                 self.table.setCurrentIndex(self.proxy.index(row, 0))
+        pending, self._after_ids = self._after_ids, None
+        if pending is not None:
+            pending()
 
     def _on_model_rows_wanted(self, generation: int, ids: list[str]) -> None:
         self.run(

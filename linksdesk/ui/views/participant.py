@@ -241,6 +241,45 @@ class ParticipantView(Screen):
             return False
         return True
 
+    def dialog_person(self) -> str | None:
+        """Who a dialog opened from this record writes about, for its title."""
+        if self.data is None:
+            return None
+        p = self.data.participant
+        return f"{p.display_name} ({p.programme_id})"
+
+    def show_entry(self, kind: str, row_id: str) -> None:
+        """Show a case note on the Timeline or a goal on the Goals tab, selected (a search
+        hit); waits for the record when it is still loading."""
+
+        def go() -> None:
+            if kind == "goal":
+                self.tabs.setCurrentWidget(self.goals)
+                row = self.goals.goals_model.row_of_id(row_id)
+                if row >= 0:
+                    index = self.goals.goals_proxy.mapFromSource(
+                        self.goals.goals_model.index(row, 0)
+                    )
+                    self.goals.goals_table.setCurrentIndex(index)
+                    self.goals.goals_table.scrollTo(index)
+                self.goals.goals_table.setFocus()
+            else:
+                self.tabs.setCurrentWidget(self.timeline)
+                self.timeline.select_id(row_id)
+                self.timeline.table.setFocus()
+
+        if self.participant_id is not None and self.data is None:
+            self._when_loaded = go
+        else:
+            go()
+
+    def start_outcome(self) -> None:
+        """Record › Record outcome: the booked contact selected, near now, or past."""
+        if self._defer(self.start_outcome) or not self.editable():
+            return
+        self.tabs.setCurrentWidget(self.timeline)
+        self.timeline.record_outcome()
+
     def read_only_text(self) -> str:
         return self.tr(
             "This case was handed over to another links worker — you can read it, not change it."

@@ -7,12 +7,14 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -25,7 +27,7 @@ from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
+from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
 
@@ -47,7 +49,16 @@ class TimelineItem:
     note: Note | None = None
 
 
+def contact_label(c: Contact) -> str:
+    """A contact in a line, told apart from another at the same time and of the same kind."""
+    parts = [f"{c.at:%a %d %b %H:%M}", c.kind.label, c.status.label]
+    if c.venue:
+        parts.append(c.venue)
+    return " · ".join(parts)
+
+
 def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[TimelineItem]:
+    by_id = {c.id: c for c in contact_list}
     items = [
         TimelineItem(
             id=c.id,
@@ -70,7 +81,16 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
             kind="note",
             at=n.written_at,
             what="Case note" + (" (private)" if n.private else ""),
-            detail=n.text.splitlines()[0] if n.text else "",
+            detail=" · ".join(
+                x
+                for x in (
+                    f"About: {by_id[n.contact_id].kind.label} {by_id[n.contact_id].at:%d %b %H:%M}"
+                    if n.contact_id in by_id
+                    else "",
+                    n.text.splitlines()[0] if n.text else "",
+                )
+                if x
+            ),
             revisions=n.revision_count,
             note=n,
         )
@@ -213,7 +233,7 @@ class NoteEditor(QWidget):
         self.contact_box.clear()
         self.contact_box.addItem(self.tr("No particular contact"), None)
         for c in contact_list[:20]:
-            self.contact_box.addItem(f"{c.at:%d %b %H:%M} {c.kind.label}", c.id)
+            self.contact_box.addItem(contact_label(c), c.id)
         i = self.contact_box.findData(current)
         self.contact_box.setCurrentIndex(max(i, 0))
 
@@ -247,10 +267,24 @@ class NoteEditor(QWidget):
         self.reset()
 
     def discard(self) -> None:
+        text = self.text_edit.toPlainText()
+        if text.strip() and text != self._saved_text and not self.ask_discard():
+            return
         key = self.key()
         if key is not None and self.tab.view.casebook() is not None:
             self.tab.view.session.discard_draft(key)
         self.reset()
+
+    def ask_discard(self) -> bool:
+        """Words typed are not thrown away on one click (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Discard this note?"),
+            self.tr("The text you have written will be lost."),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
     def reset(self) -> None:
         self.editing = None
@@ -337,6 +371,8 @@ class TimelineTab(QWidget):
         layout.addWidget(vsplit, 1)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(lambda _i: self.revise_selected())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.setTabOrder(self.record_button, self.schedule_button)
         self.setTabOrder(self.schedule_button, self.attempt_button)
         self.setTabOrder(self.attempt_button, self.revise_button)
@@ -386,11 +422,106 @@ class TimelineTab(QWidget):
     # -- actions ------------------------------------------------------------------------
     def record_contact(self) -> None:
         pid = self.view.participant_id
-        if pid is None or not self.view.editable():
+        if pid is None or not self.view.editable() or self.view.data is None:
+            return
+        booked = self.view.data.contacts
+        # "Record contact" for a booked appointment added a second one beside it: offer the
+        # booking first, and again for the time chosen in the dialog
+        near = contacts.nearest_booking(booked, dt.datetime.now())
+        if near is not None and self.ask_use_booking(near):
+            self.record_outcome(near)
             return
         values = ContactDialog.ask(self, schedule=False)
-        if values:
-            self.view.write(contacts.record_contact, pid, **values)
+        if not values:
+            return
+        chosen = contacts.nearest_booking(booked, values["at"])
+        if chosen is not None and chosen != near and self.ask_use_booking(chosen):
+            self.view.write(
+                contacts.record_booked_outcome,
+                chosen.id,
+                values["status"],
+                minutes=values.get("minutes"),
+                venue=values.get("venue"),
+                on_done=lambda done: self._after_outcome(done.contact),
+            )
+            return
+        self.view.write(contacts.record_contact, pid, **values)
+
+    def ask_use_booking(self, booked: Contact) -> bool:
+        """Offer to record the booking instead of adding a contact beside it (tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Record the booked contact?"),
+            self.tr(
+                "{kind} is booked at {when}. Record what happened at it instead of adding "
+                "another contact?"
+            ).format(kind=booked.kind.label, when=f"{booked.at:%H:%M on %a %d %b}"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def booking_to_record(self) -> Contact | None:
+        """The booked contact "Record outcome" means here (selected, near now, or past)."""
+        if self.view.data is None:
+            return None
+        item = self.current_item()
+        return contacts.booking_to_record(
+            self.view.data.contacts,
+            dt.datetime.now(),
+            selected=item.contact if item is not None else None,
+        )
+
+    def record_outcome(
+        self, booked: Contact | None = None, status: ContactStatus = ContactStatus.ATTENDED
+    ) -> None:
+        """Ask what happened at a booked contact (with its note) and record it once."""
+        if self.view.participant_id is None or not self.view.editable():
+            return
+        booked = booked or self.booking_to_record()
+        if booked is None:
+            self.view.session.sig_status.emit(
+                self.tr("No booked contact to record an outcome for.")
+            )
+            return
+        values = OutcomeDialog.ask(self, booked, status)
+        if not values:
+            return
+        self.view.write(
+            contacts.record_booked_outcome,
+            booked.id,
+            values.pop("status"),
+            **values,
+            on_done=lambda done: self._after_outcome(done.contact),
+        )
+
+    def _after_outcome(self, contact: Contact) -> None:
+        self.select_id(contact.id)
+        if contact.status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(contact):
+            self.schedule_contact(
+                {"kind": contact.kind, "at": next_slot(contact.at), "venue": contact.venue}
+            )
+
+    def ask_schedule_again(self, contact: Contact) -> bool:
+        """The did-not-attend offer (tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Schedule again?"),
+            self.tr("They did not attend. Offer another {kind}?").format(
+                kind=contact.kind.label.lower()
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def select_id(self, row_id: str) -> bool:
+        """Select (and show) a row of the timeline by its contact or note id."""
+        row = self.model.row_of_id(row_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
 
     def schedule_contact(self, prefill: dict[str, Any] | None = None) -> None:
         pid = self.view.participant_id
@@ -412,8 +543,45 @@ class TimelineTab(QWidget):
                 self.editor.start_revision(item.note)
         elif item is not None and item.contact is not None:
             c = item.contact
-            if c.status is ContactStatus.DID_NOT_ATTEND:
+            if c.status is ContactStatus.SCHEDULED:
+                self.record_outcome(c)
+            elif c.status is ContactStatus.DID_NOT_ATTEND:
                 self.schedule_contact({"kind": c.kind, "at": next_slot(c.at), "venue": c.venue})
+
+    def context_menu(self, item: TimelineItem | None) -> QMenu:
+        """What can be done with a row: a booked contact's outcome, a note's revision."""
+        menu = QMenu(self)
+        editable = not self.read_only
+        if item is not None and item.contact is not None:
+            c = item.contact
+            if c.status is ContactStatus.SCHEDULED:
+                for text, status in (
+                    (self.tr("Record outcome: &attended…"), ContactStatus.ATTENDED),
+                    (self.tr("Record outcome: &did not attend…"), ContactStatus.DID_NOT_ATTEND),
+                    (self.tr("Record outcome: &cancelled…"), ContactStatus.CANCELLED),
+                ):
+                    action = menu.addAction(text)
+                    action.setEnabled(editable)
+                    action.triggered.connect(
+                        lambda _c=False, s=status, b=c: self.record_outcome(b, s)
+                    )
+            elif c.status is ContactStatus.DID_NOT_ATTEND:
+                action = menu.addAction(self.tr("&Schedule again…"))
+                action.setEnabled(editable)
+                action.triggered.connect(self.revise_selected)
+        elif item is not None and item.note is not None:
+            action = menu.addAction(self.tr("&Revise note"))
+            action.setEnabled(editable)
+            action.triggered.connect(self.revise_selected)
+        return menu
+
+    def _on_table_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+        menu = self.context_menu(self.proxy.row_at(index.row()) if index.isValid() else None)
+        if not menu.isEmpty():
+            menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _on_table_current_changed(self, current: Any, _previous: Any) -> None:
         item = self.proxy.row_at(current.row()) if current.isValid() else None
@@ -455,6 +623,12 @@ class TimelineTab(QWidget):
                 + "</table>"
             )
 
+    def _contact(self, contact_id: str | None) -> Contact | None:
+        data = self.view.data
+        if contact_id is None or data is None:
+            return None
+        return next((c for c in data.contacts if c.id == contact_id), None)
+
     def _show_note(self, note: Note, revisions: list[NoteRevision]) -> None:
         current = self.current_item()
         if current is None or current.id != note.id:
@@ -462,6 +636,12 @@ class TimelineTab(QWidget):
         parts = [
             f"<p><b>{html.escape(self.tr('Case note'))}</b> — "
             f"{note.written_at:%A %d %B %Y %H:%M}</p>",
+        ]
+        about = self._contact(note.contact_id)
+        if about is not None:
+            about_text = html.escape(contact_label(about))
+            parts.append(f"<p><b>{html.escape(self.tr('About'))}:</b> {about_text}</p>")
+        parts += [
             "<p>" + html.escape(note.text).replace("\n", "<br>") + "</p>",
         ]
         if note.has_concurrent_revisions:
