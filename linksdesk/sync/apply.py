@@ -743,8 +743,10 @@ class PageApplier:
             else:
                 log.warning("pulled change %s for unknown table ignored", ch.change_id)
         self.s.flush()
-        for rev in self._new_revisions:
-            self._check_fork(rev)
+        # every note this page wrote a revision of, and every note with a conflict open here
+        # (one may have come as a conflict row, or a revision written here since settled it)
+        notes = {r.note_id for r in self._new_revisions if r.participant_id not in self._erased}
+        self.out.conflicts += reconcile_note_conflicts(self.s, notes, self.ctx.device_id)
         self.s.flush()
         return self.out
 
@@ -1137,54 +1139,6 @@ class PageApplier:
         self.out.conflicts += 1
         self.out.applied += 1
 
-    def _check_fork(self, rev: NoteRevision) -> None:
-        """Two revisions on top of the same one, from different devices: a note conflict."""
-        top = self.s.scalar(
-            select(func.max(NoteRevision.revision)).where(
-                NoteRevision.note_id == rev.note_id, NoteRevision.deleted.is_(False)
-            )
-        )
-        if top is None:
-            return
-        heads = list(
-            self.s.scalars(
-                select(NoteRevision)
-                .where(
-                    NoteRevision.note_id == rev.note_id,
-                    NoteRevision.revision == top,
-                    NoteRevision.deleted.is_(False),
-                )
-                .order_by(NoteRevision.hlc)
-            )
-        )
-        note_conflicts_settle(self.s, rev.note_id, top)
-        if len(heads) < 2 or all(h.origin == self.ctx.device_id for h in heads):
-            return
-        mine = next((h for h in heads if h.origin == self.ctx.device_id), heads[0])
-        for other in heads:
-            if other.id == mine.id:
-                continue
-            cid = stable_id("note", *sorted((mine.id, other.id)))
-            if self.s.get(SyncConflict, cid) is not None:
-                continue
-            self.s.add(
-                SyncConflict(
-                    id=cid,
-                    table_name="note_revision",
-                    row_id=rev.note_id,
-                    field="body",
-                    participant_id=rev.participant_id,
-                    local_value=mine.body,
-                    remote_value=other.body,
-                    local_hlc=mine.hlc,
-                    remote_hlc=other.hlc,
-                    detected_at=now_naive(),
-                    resolved_at=None,
-                )
-            )
-            self.out.conflicts += 1
-            log.info("note %s has concurrent revisions: kept both as conflict %s", rev.note_id, cid)
-
 
 def pid_of(row: Any) -> str | None:
     if isinstance(row, Participant):
@@ -1208,6 +1162,79 @@ def conflict_from_server(conflict_id: str, row: ConflictRow, device_id: str) -> 
         detected_at=now_naive(),
         resolved_at=None,
     )
+
+
+def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_id: str) -> int:
+    """Bring the case-note conflicts of ``note_ids`` and of every note with a conflict open
+    here in line with the revisions held; returns how many new conflicts were recorded.
+
+    A note is in conflict while two or more revisions share its top revision number (written
+    on top of the same version on different devices): one conflict per pair of them, with an
+    id every device derives the same way. A conflict whose pair is no longer on top (a later
+    revision settled it) is resolved. The state depends only on the revisions held, so a
+    worker's laptops holding the same revisions show the same open conflicts, whatever
+    order the revisions and conflict rows came in.
+    """
+    open_notes = set(
+        session.scalars(
+            select(SyncConflict.row_id).where(
+                SyncConflict.table_name == "note_revision", SyncConflict.resolved_at.is_(None)
+            )
+        )
+    )
+    made = 0
+    for note_id in sorted(set(note_ids) | open_notes):
+        revisions = list(
+            session.scalars(
+                select(NoteRevision)
+                .where(NoteRevision.note_id == note_id, NoteRevision.deleted.is_(False))
+                .order_by(NoteRevision.hlc, NoteRevision.id)
+            )
+        )
+        top = max((r.revision for r in revisions), default=None)
+        heads = [r for r in revisions if r.revision == top]
+        wanted: dict[str, tuple[NoteRevision, NoteRevision]] = {}
+        for i, first in enumerate(heads):
+            for second in heads[i + 1 :]:
+                wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
+        held = {
+            c.id: c
+            for c in session.scalars(
+                select(SyncConflict).where(
+                    SyncConflict.table_name == "note_revision", SyncConflict.row_id == note_id
+                )
+            )
+        }
+        for cid, c in held.items():
+            if cid in wanted:
+                if c.resolved_at is not None:
+                    c.resolved_at = None  # both still on top: nothing settled it
+                    log.info("note %s conflict %s open again: both versions on top", note_id, cid)
+            elif c.resolved_at is None:
+                c.resolved_at = now_naive()
+        for cid, (first, second) in wanted.items():
+            if cid in held:
+                continue
+            mine, other = (second, first) if second.origin == device_id else (first, second)
+            session.add(
+                SyncConflict(
+                    id=cid,
+                    table_name="note_revision",
+                    row_id=note_id,
+                    field="body",
+                    participant_id=first.participant_id,
+                    local_value=mine.body,
+                    remote_value=other.body,
+                    local_hlc=mine.hlc,
+                    remote_hlc=other.hlc,
+                    detected_at=now_naive(),
+                    resolved_at=None,
+                )
+            )
+            made += 1
+            log.info("note %s has concurrent revisions: kept both as conflict %s", note_id, cid)
+    session.flush()
+    return made
 
 
 def note_conflicts_settle(session: Session, note_id: str, top_revision: int) -> None:
