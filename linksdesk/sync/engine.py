@@ -54,6 +54,7 @@ from linksdesk.sync.apply import (
     shared_participants,
     withdrawals_in,
 )
+from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE
 from linksdesk.sync.protocol import (
     MAX_BATCH,
@@ -240,6 +241,7 @@ class SyncEngine:
 
     def _sync_steps(self) -> None:
         hello = self._handshake()
+        self._lease_ids()
         resync = hello.epoch_changed or self._resync_flag()
         self._update_totals()
         self._push_all()
@@ -320,6 +322,10 @@ class SyncEngine:
             state.put(s, state.ROLE, hello.role.value)
             apply_programme_settings(s, hello.settings, hello.settings_version)
         return hello
+
+    # -- programme ids ------------------------------------------------------------------
+    def _lease_ids(self) -> None:
+        lease_ids(self.store, self.t, self.o.checkpoint)
 
     # -- monthly totals -----------------------------------------------------------------
     def _update_totals(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from linksdesk.server import admin, exchange
+from linksdesk.server import admin, exchange, ids
 from linksdesk.server.api.deps import DbDep, DeviceDep
 from linksdesk.sync.protocol import (
     API_PREFIX,
@@ -13,6 +13,8 @@ from linksdesk.sync.protocol import (
     ErrorBody,
     HandshakeRequest,
     HandshakeResponse,
+    IdLeaseRequest,
+    IdLeaseResponse,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -59,3 +61,13 @@ def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> PullResponse:
 @router.post("/verify", response_model=VerifyResponse, tags=["sync"])
 def verify(db: DbDep, device: DeviceDep) -> VerifyResponse:
     return exchange.verify(db, device)
+
+
+@router.post(
+    "/ids/lease",
+    response_model=IdLeaseResponse,
+    tags=["sync"],
+    responses={403: {"model": ErrorBody, "description": "Too many blocks asked for today"}},
+)
+def lease_ids(body: IdLeaseRequest, db: DbDep, device: DeviceDep) -> IdLeaseResponse:
+    return ids.lease(db, device, body)
