@@ -472,7 +472,8 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
     """Rows about a participant that are this laptop's own work (rule 7), by table.
 
     Own work: a ``private`` row (it only ever lives here), a row this laptop recorded or
-    last changed itself (its origin), and a row with a change the server has not accepted
+    changed itself (its origin, or a field clock of this device), and a row with a change
+    the server has not accepted
     (still queued, or refused and waiting for a look). Empty when there is none; otherwise
     also the rows they hang on (the participant, a revision's note, a step's goal, a note's
     contact) and every consent record, which says why the case is local now.
@@ -491,23 +492,24 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
     )
     refused = set(session.scalars(select(SyncAttention.row_id)))
 
-    def own(row_id: str, sharing: str, origin: str) -> bool:
-        return sharing == "private" or origin == device_id or row_id in unsent | refused
+    suffix = f"-{device_id}"  # how this device's clock values end (core.hlc)
+
+    def own(row_id: str, sharing: str, origin: str, clocks: dict[str, Any] | None) -> bool:
+        if sharing == "private" or origin == device_id or row_id in unsent | refused:
+            return True
+        # written here once, even if last changed elsewhere
+        return any(str(c).endswith(suffix) for c in (clocks or {}).values())
 
     keep: dict[str, set[str]] = {}
-    for row_id, sharing, origin in session.execute(
-        select(Participant.id, Participant.sharing, Participant.origin).where(Participant.id == pid)
-    ):
-        if own(row_id, sharing, origin):
-            keep.setdefault("participant", set()).add(row_id)
-    for name in PURGE_ORDER:
+    for name in ("participant", *PURGE_ORDER):
         if name == "consent":
             continue  # a consent record is the decision, not the worker's casework
         cls: Any = TABLE_BY_NAME[name]
-        for row_id, sharing, origin in session.execute(
-            select(cls.id, cls.sharing, cls.origin).where(cls.participant_id == pid)
+        where = cls.id == pid if name == "participant" else cls.participant_id == pid
+        for row_id, sharing, origin, clocks in session.execute(
+            select(cls.id, cls.sharing, cls.origin, cls.field_hlc).where(where)
         ):
-            if own(row_id, sharing, origin):
+            if own(row_id, sharing, origin, clocks):
                 keep.setdefault(name, set()).add(row_id)
     if not keep:
         return keep
