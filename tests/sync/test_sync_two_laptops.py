@@ -216,3 +216,21 @@ def test_consent_given_again_after_a_local_only_case_shares_the_kept_work(
     for dev in (one, two):
         assert note in _notes_about(dev, pid), dev.label
         assert_agrees_with_server(dev, shared_server)
+
+
+def test_the_summary_says_what_stayed_where_and_never_that_everything_matches() -> None:
+    from linksdesk.sync.apply import LocalOnlyCase
+    from linksdesk.sync.engine import SyncReport, describe
+
+    report = SyncReport(
+        pushed=2,
+        pulled=2,
+        verified=True,
+        kept_local=(LocalOnlyCase("p-1", "P1042", kept=4, removed=3),),
+    )
+    said = describe(report, [])
+    assert "everything matches" not in said
+    assert "P1042" in said and "withdrawn on your other laptop" in said
+    assert "stays here only (4 record(s)" in said and "3 record(s) about P1042" in said
+    plain = describe(SyncReport(pushed=2, pulled=2, verified=True), [])
+    assert plain.endswith("Checked against the server: everything matches.")
