@@ -51,6 +51,17 @@ class EnrolCode(Base):
     device_id: Mapped[str | None] = mapped_column(String(64))
 
 
+class IdBlock(Base):
+    """Programme numbers first..last leased to one device (see linksdesk.server.ids)."""
+
+    __tablename__ = "id_block"
+    first: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, unique=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+    leased_ms: Mapped[int] = mapped_column(BigInteger)
+
+
 class ServerMeta(Base):
     """One row: the data epoch and the change counter every writer locks first."""
 

@@ -332,6 +332,16 @@ class LocalSetting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class ProgrammeIdBlock(Base):
+    """Programme numbers first..last the server leased to this device (storage.programme_ids)."""
+
+    __tablename__ = "programme_id_block"
+    first: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+    next: Mapped[int] = mapped_column(Integer)  # the next number to give out (> last: used up)
+    leased_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Draft(Base):
     """Unsaved editor text kept inside the vault across a lock (never in plaintext anywhere)."""
 

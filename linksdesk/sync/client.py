@@ -67,6 +67,7 @@ from linksdesk.sync.engine import (
     SyncEngine,
     SyncReport,
 )
+from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
 from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
 from linksdesk.sync.transport import Backoff, SyncCancelled, Transport
@@ -244,6 +245,13 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     store.worker_id = answer.worker_id
     store.actor = answer.worker_id if store.actor == old_worker else store.actor
     log.info("device %s enrolled for worker %s", answer.device_id, answer.worker_id)
+    try:  # programme ids of its own before the first new participant; sync retries
+        with Transport(url, answer.token, backoff=Backoff(attempts=3)) as t:
+            lease_ids(store, t)
+    except SyncError as exc:
+        log.info(
+            "no programme ids leased at enrolment (%s); the next sync asks", type(exc).__name__
+        )
     return EnrolResult(
         device_id=answer.device_id,
         worker_id=answer.worker_id,

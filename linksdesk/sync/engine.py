@@ -38,6 +38,7 @@ from linksdesk.sync.apply import (
     MASS_DELETE_SHARE,
     SHAPES,
     ApplyContext,
+    LocalOnlyCase,
     MassDeletionError,
     MassWithdrawalError,
     PageApplier,
@@ -54,6 +55,7 @@ from linksdesk.sync.apply import (
     withdrawals_in,
 )
 from linksdesk.sync.bundle import keys as bundle_keys
+from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE
 from linksdesk.sync.protocol import (
     MAX_BATCH,
@@ -119,6 +121,9 @@ class SyncReport:
     resynced: bool = False  # the server's epoch changed and everything was merged again
     requests: int = 0
     seconds: float = 0.0
+    # team consent withdrawn on the worker's other laptop; this laptop's own work about
+    # the person kept here, local only (rule 7)
+    kept_local: tuple[LocalOnlyCase, ...] = ()
 
 
 @dataclass
@@ -237,6 +242,7 @@ class SyncEngine:
 
     def _sync_steps(self) -> None:
         hello = self._handshake()
+        self._lease_ids()
         resync = hello.epoch_changed or self._resync_flag()
         self._update_totals()
         self._push_all()
@@ -322,6 +328,10 @@ class SyncEngine:
             ):
                 state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
         return hello
+
+    # -- programme ids ------------------------------------------------------------------
+    def _lease_ids(self) -> None:
+        lease_ids(self.store, self.t, self.o.checkpoint)
 
     # -- monthly totals -----------------------------------------------------------------
     def _update_totals(self) -> None:
@@ -830,6 +840,7 @@ class SyncEngine:
         report.erased = len(outcome.erased)
         report.handed_away = len(outcome.handed_away)
         report.removed = outcome.removed
+        report.kept_local = tuple(outcome.kept_local)
         report.new_conflicts += outcome.conflicts
         with self.store.read() as s:
             report.conflicts = int(
@@ -944,11 +955,16 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         parts.append(f"{report.erased} erased record(s) were removed from this laptop.")
     if report.handed_away:
         parts.append(f"{report.handed_away} case(s) handed to colleagues were removed.")
+    for case in report.kept_local:
+        parts.append(describe_local_only(case))
     if report.conflicts:
         parts.append(f"{report.conflicts} conflict(s) need you to choose a version.")
     if report.attention:
         parts.append(f"{report.attention} change(s) the server refused need attention.")
-    if report.verified:
+    if report.verified and report.kept_local:
+        # the server matches what this laptop shares; its own kept-back work is not on it
+        parts.append("Checked against the server: everything this laptop shares matches.")
+    elif report.verified:
         parts.append("Checked against the server: everything matches.")
     elif unverified:
         parts.append(
@@ -959,3 +975,19 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
     else:
         parts.append("Not yet checked against the server.")
     return " ".join(parts)
+
+
+def describe_local_only(case: LocalOnlyCase) -> str:
+    """What a withdrawal recorded on the worker's other laptop did here, in plain words."""
+    who = case.programme_id or "one participant"
+    removed = (
+        f" {case.removed} record(s) about {who} that came from elsewhere were removed here."
+        if case.removed
+        else ""
+    )
+    return (
+        f"Consent to share {who} with the team was withdrawn on your other laptop. "
+        f"Your own work about {who} on this laptop stays here only ({case.kept} record(s), "
+        f"not sent to the server or your other laptop).{removed} If consent is given again, "
+        f"record it on this laptop and they will be shared."
+    )

@@ -358,3 +358,28 @@ def table_digest(rows: Iterable[tuple[str, str, bool]]) -> TableDigest:
 
 class ErrorBody(_Model):
     detail: str
+
+
+# -- programme id leases (``POST /v1/ids/lease``) -------------------------------------------
+# Programme ids (``P1042``) are unique per programme by construction: the server leases each
+# enrolled device blocks of numbers, so no two devices ever hand out the same one.
+ID_PREFIX = "P"
+ID_BLOCK_SIZE = 200  # numbers in one leased block
+ID_REFILL_BELOW = 100  # a device asks for another block when fewer are left than this
+ID_FIRST_NUMBER = 1001
+ID_MAX_NUMBER = 10**12 - 1  # "P" and 12 digits still fit the 16 characters of the column
+
+
+class IdLeaseRequest(_Model):
+    # saved in the vault before sending: a retry after a lost answer gets the same block
+    request_id: Uuid
+    # the highest number this device gave out from its own counter (before it was
+    # enrolled): leases start above every number a device has reported
+    floor: int = Field(default=0, ge=0, le=ID_MAX_NUMBER)
+
+
+class IdLeaseResponse(_Model):
+    request_id: Uuid
+    first: int  # the block is first..last, both included, this device's alone
+    last: int
+    prefix: str = ID_PREFIX

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from linksdesk.server import admin, exchange
+from linksdesk.server import admin, exchange, ids
 from linksdesk.server.api.deps import DbDep, DeviceDep
 from linksdesk.sync.protocol import (
     API_PREFIX,
@@ -18,6 +18,8 @@ from linksdesk.sync.protocol import (
     ErrorBody,
     HandshakeRequest,
     HandshakeResponse,
+    IdLeaseRequest,
+    IdLeaseResponse,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -77,3 +79,13 @@ def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> PullResponse:
 @router.post("/verify", response_model=VerifyResponse, tags=["sync"])
 def verify(db: DbDep, device: DeviceDep) -> VerifyResponse:
     return exchange.verify(db, device)
+
+
+@router.post(
+    "/ids/lease",
+    response_model=IdLeaseResponse,
+    tags=["sync"],
+    responses={403: {"model": ErrorBody, "description": "Too many blocks asked for today"}},
+)
+def lease_ids(body: IdLeaseRequest, db: DbDep, device: DeviceDep) -> IdLeaseResponse:
+    return ids.lease(db, device, body)
