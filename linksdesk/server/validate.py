@@ -62,8 +62,10 @@ def column_of(sa_column: Any) -> Column:
     elif isinstance(kind_type, Float):
         kind = "float"
     elif isinstance(kind_type, JSON):
+        # JSON says nothing of its shape; the column's default (dict or list) does, and a
+        # column without one holds a list (measure items)
         default = getattr(sa_column.default, "arg", None)
-        kind = "object" if default is dict else "list"
+        kind = "object" if getattr(default, "__name__", "") == "dict" else "list"
     elif isinstance(kind_type, String):
         kind, length = "text", kind_type.length
     else:  # pragma: no cover - a new column type needs a rule here

@@ -646,7 +646,9 @@ class PageApplier:
 
     def _set_aside(self, ch: ServerChange, exc: Exception) -> None:
         """A pulled change this vault cannot store: listed as needing attention (ids only)."""
-        self.s.merge(
+        if self.s.get(SyncAttention, ch.change_id) is not None:
+            return  # met again (a table re-downloaded to repair): already listed
+        self.s.add(
             SyncAttention(
                 change_id=ch.change_id,
                 table_name=ch.table[:32],
