@@ -6,7 +6,6 @@ straight into its change log here, and the worker's other laptop syncs over HTTP
 
 from __future__ import annotations
 
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
