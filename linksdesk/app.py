@@ -67,6 +67,19 @@ def log_path() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / LOG_FILE
 
 
+class _PrivateLog(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are readable by this user only (0600), rotated ones too."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        return open(
+            self.baseFilename,
+            self.mode,
+            encoding=self.encoding,
+            errors=self.errors,
+            opener=lambda name, flags: os.open(name, flags, 0o600),
+        )
+
+
 def configure_logging() -> Path | None:
     """Log to a rotating file (ids and events only); None when the folder is not writable."""
     root = logging.getLogger()
@@ -75,10 +88,10 @@ def configure_logging() -> Path | None:
         if isinstance(handler, logging.handlers.RotatingFileHandler):
             return path  # already set up (main called twice in one process, as in tests)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.parent.chmod(0o700)
+        handler = _PrivateLog(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         # logging must never stop the app: carry on without a file
         root.addHandler(logging.NullHandler())
