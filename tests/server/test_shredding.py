@@ -58,12 +58,11 @@ def _story(p: Programme) -> tuple[Device, Device, str, list[str], list[str], str
     laptop, tablet = p.enrol(worker), p.enrol(worker)
     pid, canaries, changes = _case(laptop, "gone")
     assert {r["status"] for r in laptop.push(changes)["results"]} == {"applied"}
-    keep_pid, kept, keep_changes = _case(laptop, "kept")
+    _, kept, keep_changes = _case(laptop, "kept")
     laptop.push(keep_changes)
     tablet.pull_all()
     # the tablet edits the same fields concurrently: a lost value (superseded, kept by
     # the server) and a kept conflict on the narrative risk summary, both with canaries
-    base = laptop.clock.now().encode()
     concurrent = tablet.change(
         "participant",
         pid,
@@ -72,11 +71,10 @@ def _story(p: Programme) -> tuple[Device, Device, str, list[str], list[str], str
     )
     answer = tablet.push_one(concurrent)
     assert answer["status"] in ("merged", "conflict"), answer
-    del base
     marker = f"RESOURCE-MARKER-{uuid7()[-12:]}"
     res = laptop.change("resource", fields={"organisation": marker, "service": "Warm space"})
     assert laptop.push_one(res)["status"] == "applied"
-    return laptop, tablet, pid, canaries + [f"{canaries[2]}-other"], kept, marker
+    return laptop, tablet, pid, [*canaries, f"{canaries[2]}-other"], kept, marker
 
 
 def _erase_and_sync(p: Programme, laptop: Device, tablet: Device, pid: str) -> None:
