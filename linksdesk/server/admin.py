@@ -291,7 +291,7 @@ def handover(
     target = find_worker(db, to_worker)
     with db.writing() as s:
         counter = Counter(s)
-        if s.get(Erasure, participant_id) is not None:
+        if s.get(Erasure, (participant_id, target.team_id)) is not None:
             raise AdminError("This participant's record was erased; there is nothing to hand over.")
         access = owner_access(s, participant_id)
         if access is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,6 +70,8 @@ class ServerMeta(Base):
     data_epoch: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+    # the server key sealed over a constant: a wrong key file is refused at start
+    key_check: Mapped[str | None] = mapped_column(String(120))
 
 
 class Record(Base):
@@ -163,11 +165,12 @@ class Handover(Base):
 
 
 class Erasure(Base):
-    """The receipt of an erased participant: ids and counts only."""
+    """The receipt of an erased participant: ids and counts only, kept per team (an id one
+    team erased before ever holding it must not block another team's participant)."""
 
     __tablename__ = "erasure"
     participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(36))
+    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(64))
     change_id: Mapped[str] = mapped_column(String(36))
     at_ms: Mapped[int] = mapped_column(BigInteger)
@@ -256,3 +259,13 @@ class BundleLog(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON)
     recipients: Mapped[list[Any]] = mapped_column(JSON)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+class ParticipantKey(Base):
+    """A participant's content key, wrapped by the server key (see server.sealing).
+
+    Deleting the row shreds every sealed copy of the participant's content at once.
+    """
+
+    __tablename__ = "participant_key"
+    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,11 +120,13 @@ class Vault:
         kpath = keyfile.keyfile_path(path)
         if path.exists() or kpath.exists():
             raise VaultExistsError(str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_folder(path.parent)
         key, recovery = keyfile.create_keyfile(kpath, passphrase, kdf)
         vault: Vault | None = None
         try:
             vault_id = keyfile.read_vault_id(kpath)
+            # 0600 before SQLCipher makes it (its WAL and SHM files take the same mode)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
             vault = cls(path, key, salt=vault_salt(vault_id))
             identity = {"vault_id": vault_id, "device_id": uuid7(), "worker_id": uuid7()}
 
@@ -401,6 +404,13 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.lock()
+
+
+def _private_folder(folder: Path) -> None:
+    """The vault's folder, made for this user only (0700) when it is new."""
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is cut by the umask
 
 
 def _is_text(head: bytes) -> bool:

@@ -12,6 +12,7 @@ so the server sees both versions when that edit is pushed and keeps them as a co
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import uuid
@@ -33,10 +34,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
-from linksdesk.core.errors import SyncError, UserError
+from linksdesk.core.errors import LinksDeskError, SyncError, UserError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.storage import search
@@ -275,6 +277,7 @@ class PageOutcome:
     # withdrawals pulled from the worker's other laptop that left this laptop's own work
     # here as a local-only case (one notice per participant)
     kept_local: list[LocalOnlyCase] = field(default_factory=list)
+    unappliable: int = 0  # pulled changes this vault could not store, set aside
     # rows written here, by table (for the digest cache); "__purge__" after a purge,
     # "handover" when who counts may have changed
     touched: dict[str, set[str]] = field(default_factory=dict)
@@ -293,8 +296,24 @@ class PageOutcome:
         self.tables |= other.tables
         self.superseded += other.superseded
         self.kept_local += other.kept_local
+        self.unappliable += other.unappliable
         for table, ids in other.touched.items():
             self.touched.setdefault(table, set()).update(ids)
+
+
+UNAPPLIABLE = (
+    "A change to this record from the sync server could not be stored on this laptop (it "
+    "holds a value this record cannot keep), so it was set aside; everything else synced. "
+    "Tell your programme administrator."
+)
+
+
+def unappliable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a pulled value cannot be stored here (set it aside), rather than
+    a fault of the environment (disk, lock) or a rule that must stop the sync."""
+    if isinstance(exc, LinksDeskError | OperationalError):
+        return False
+    return isinstance(exc, ValueError | TypeError | ArithmeticError | LookupError | StatementError)
 
 
 def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
@@ -729,21 +748,65 @@ class PageApplier:
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         changes = parents_first(changes)
+        try:
+            with self.s.begin_nested():  # the whole page at once: the usual case
+                return self._apply_page(changes)
+        except Exception as exc:
+            if not unappliable(exc):
+                raise
+            log.warning(
+                "a pulled page held a change this vault cannot store (%s)", type(exc).__name__
+            )
+        # one change cannot be stored here: take the page change by change, set that one
+        # aside as "needs attention" and apply the rest, so the sync (and cursor) moves on
+        self.__init__(self.s, self.ctx)  # type: ignore[misc]  # fresh caches and outcome
+        self._preload(changes)
+        for i, ch in enumerate(changes):
+            before = (copy.deepcopy(self.out), len(self._new_revisions))
+            try:
+                with self.s.begin_nested():
+                    self._apply_one(ch)
+                    self.s.flush()
+            except Exception as exc:
+                if not unappliable(exc):
+                    raise
+                self.out, kept = before
+                del self._new_revisions[kept:]
+                self._rows.clear()
+                self._meta.clear()
+                self._preload(changes[i + 1 :])
+                self._set_aside(ch, exc)
+        return self._finish_page()
+
+    def _set_aside(self, ch: ServerChange, exc: Exception) -> None:
+        """A pulled change this vault cannot store: listed as needing attention (ids only)."""
+        if self.s.get(SyncAttention, ch.change_id) is not None:
+            return  # met again (a table re-downloaded to repair): already listed
+        self.s.add(
+            SyncAttention(
+                change_id=ch.change_id,
+                table_name=ch.table[:32],
+                row_id=ch.row_id,
+                reason=UNAPPLIABLE,
+                at=now_naive(),
+            )
+        )
+        self.out.unappliable += 1
+        log.warning(
+            "pulled change %s (%s %s) could not be stored here (%s); set aside",
+            ch.change_id,
+            ch.table,
+            ch.row_id,
+            type(exc).__name__,  # never the message: it may quote the value
+        )
+
+    def _apply_page(self, changes: list[ServerChange]) -> PageOutcome:
         self._preload(changes)
         for ch in changes:
-            if ch.hlc > self.ctx.highest_hlc:
-                self.ctx.highest_hlc = ch.hlc
-            if ch.op is Op.ERASE:
-                self._erase(ch.row_id)
-            elif ch.table == CONFLICT_TABLE:
-                self._conflict_row(ch)
-            elif ch.table == HANDOVER_TABLE:
-                self._handover_notice(ch)
-            elif ch.table in SHAPES:
-                if not self._withdrawn_elsewhere(ch):
-                    self._row_change(SHAPES[ch.table], ch)
-            else:
-                log.warning("pulled change %s for unknown table ignored", ch.change_id)
+            self._apply_one(ch)
+        return self._finish_page()
+
+    def _finish_page(self) -> PageOutcome:
         self.s.flush()
         # every note this page wrote a revision of, and every note with a conflict open here
         # (one may have come as a conflict row, or a revision written here since settled it)
@@ -751,6 +814,21 @@ class PageApplier:
         self.out.conflicts += reconcile_note_conflicts(self.s, notes, self.ctx.device_id)
         self.s.flush()
         return self.out
+
+    def _apply_one(self, ch: ServerChange) -> None:
+        if ch.hlc > self.ctx.highest_hlc:
+            self.ctx.highest_hlc = ch.hlc
+        if ch.op is Op.ERASE:
+            self._erase(ch.row_id)
+        elif ch.table == CONFLICT_TABLE:
+            self._conflict_row(ch)
+        elif ch.table == HANDOVER_TABLE:
+            self._handover_notice(ch)
+        elif ch.table in SHAPES:
+            if not self._withdrawn_elsewhere(ch):
+                self._row_change(SHAPES[ch.table], ch)
+        else:
+            log.warning("pulled change %s for unknown table ignored", ch.change_id)
 
     # - loading -
     def _preload(self, changes: list[ServerChange]) -> None:

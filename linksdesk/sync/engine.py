@@ -111,6 +111,7 @@ class SyncReport:
     conflicts: int = 0  # conflicts open after this sync
     new_conflicts: int = 0
     attention: int = 0  # changes the server refused, waiting for a look
+    set_aside: int = 0  # of those, pulled changes this laptop could not store
     verified: bool = False
     message: str = ""
     erased: int = 0
@@ -841,6 +842,7 @@ class SyncEngine:
         report.handed_away = len(outcome.handed_away)
         report.removed = outcome.removed
         report.kept_local = tuple(outcome.kept_local)
+        report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
         with self.store.read() as s:
             report.conflicts = int(
@@ -959,8 +961,13 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         parts.append(describe_local_only(case))
     if report.conflicts:
         parts.append(f"{report.conflicts} conflict(s) need you to choose a version.")
+    if report.set_aside:
+        parts.append(
+            f"{report.set_aside} change(s) from the server could not be stored on this laptop "
+            "and were set aside; everything else synced."
+        )
     if report.attention:
-        parts.append(f"{report.attention} change(s) the server refused need attention.")
+        parts.append(f"{report.attention} change(s) need attention.")
     if report.verified and report.kept_local:
         # the server matches what this laptop shares; its own kept-back work is not on it
         parts.append("Checked against the server: everything this laptop shares matches.")

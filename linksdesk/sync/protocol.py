@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from linksdesk.core import registry
 
@@ -99,7 +99,19 @@ _ONLY_FIELD_NAMES: dict[str, Any] = {"additionalProperties": False}
 # a minisign public key line (base64 of "Ed", key id, key) and a 256-bit key in hex
 SigningKeyLine = Annotated[str, Field(pattern=r"^RW[A-Za-z0-9+/]{54}$")]
 ProgrammeKey = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-Cursor = Annotated[int, Field(ge=0, le=2**53 - 1)]  # exact in JSON numbers everywhere
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema counts ``2.0`` as an integer; nothing else becomes one (not ``false``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_integral)]
+# exact in JSON numbers everywhere (the bounds before the validator, or the JSON schema
+# shows them as "ge"/"le" rather than "minimum"/"maximum")
+Cursor = Annotated[int, Field(ge=0, le=2**53 - 1), BeforeValidator(_integral)]
 
 
 class Op(StrEnum):
@@ -124,8 +136,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Request(_Model):
+    """What a device sends: wrong types are refused (422), never coerced (``false`` is not
+    a cursor, ``0`` is not a yes/no). Enum fields alone take their JSON text values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
 # -- the change -----------------------------------------------------------------------------
-class Change(_Model):
+class Change(_Request):
     """One change to one row, as a device pushes it and as the server hands it on.
 
     ``fields`` holds only the columns this change sets, already filtered by the device's
@@ -148,7 +167,7 @@ class Change(_Model):
     change_id: Uuid
     table: TableName
     row_id: Uuid
-    op: Op
+    op: Op = Field(strict=False)
     hlc: HlcText
     origin: DeviceName  # the device whose clock stamped the change
     owner: Uuid  # the worker who owns the row (for participant rows: the case's worker)
@@ -214,7 +233,7 @@ class HandoverRow(_Model):
 
 
 # -- enrolment ------------------------------------------------------------------------------
-class EnrolRequest(_Model):
+class EnrolRequest(_Request):
     code: str = Field(min_length=4, max_length=64)
     # the device's own id (the HLC device part), so changes made before enrolment keep it;
     # the server makes one when absent
@@ -244,9 +263,9 @@ class ProgrammeSettings(_Model):
     not_seen_weeks: int = Field(default=6, ge=1, le=104)
 
 
-class HandshakeRequest(_Model):
-    protocol_version: int = Field(ge=0, le=1_000_000)
-    schema_version: int = Field(ge=0, le=1_000_000)
+class HandshakeRequest(_Request):
+    protocol_version: WholeNumber = Field(ge=0, le=1_000_000)
+    schema_version: WholeNumber = Field(ge=0, le=1_000_000)
     device_id: DeviceName
     cursor: Cursor | None = None
     data_epoch: Uuid | None = None  # the epoch the cursor belongs to
@@ -275,7 +294,7 @@ class HandshakeResponse(_Model):
 
 
 # -- push -----------------------------------------------------------------------------------
-class PushRequest(_Model):
+class PushRequest(_Request):
     batch_key: Uuid  # saved in the vault before sending; a retry sends the identical batch
     changes: list[Change] = Field(min_length=1, max_length=MAX_BATCH)
 
@@ -299,9 +318,9 @@ class PushResponse(_Model):
 
 
 # -- pull -----------------------------------------------------------------------------------
-class PullRequest(_Model):
+class PullRequest(_Request):
     cursor: Cursor = 0
-    limit: int = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
+    limit: WholeNumber = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
 
 
 class PullResponse(_Model):
