@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -146,3 +148,44 @@ def test_the_server_decides_as_the_device_does(held: list[tuple[Any, str, bool]]
         for v, hlc, g in held
     ]
     assert _latest_of(records) == registry.team_consent_decision(held)
+
+
+def test_every_device_caller_reads_sharing_the_same_way(tmp_path: Path) -> None:
+    """One person at a time, many at once, and the copy sync still holds: the same answer."""
+    from linksdesk.casework import participants
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.casework.consent import record_consent
+    from linksdesk.storage.tables import Consent
+    from linksdesk.sync import apply
+
+    histories: list[list[bool]] = [[], [True], [True, False], [False, True], [True, True]]
+    cb, _ = Casebook.create(tmp_path / "s.vault", "correct horse battery staple")
+    try:
+        people = []
+        for i, history in enumerate(histories):
+            person, _ = participants.create_participant(cb, given_name="Sam", family_name=f"T{i}")
+            for given_now in history:
+                record_consent(cb, person.id, "team", given_now)
+            people.append(person.id)
+        record_consent(cb, people[0], "gp", True)  # another scope decides nothing here
+        # two devices' version 2 for the same person: the later clock decides
+        with cb.store.write() as tx:
+            for given_now in (False, True):
+                tx.insert(
+                    Consent(
+                        participant_id=people[1],
+                        scope="team",
+                        given=given_now,
+                        version=2,
+                        recorded_on=dt.date(2026, 1, 5),
+                        method="verbal",
+                    )
+                )
+        with cb.store.read() as s:
+            one_by_one = {pid for pid in people if store.participant_shared(s, pid)}
+            assert one_by_one == {people[1], people[3], people[4]}
+            assert store.shared_participants(s) == one_by_one
+            assert store.shared_participants(s, people[:2]) == {people[1]}
+            assert apply.shared_participants(s) == one_by_one
+    finally:
+        cb.lock()

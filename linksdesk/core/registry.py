@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Final, Literal
 
 from linksdesk.core.vocab import ConsentScope
@@ -63,6 +64,10 @@ class Table:
     purge: int | None = None
     search: SearchEntry | None = None
 
+    def __post_init__(self) -> None:
+        # pure data, shared by everything: nobody may change it in passing
+        object.__setattr__(self, "columns", MappingProxyType(dict(self.columns)))
+
 
 ALL_FIELDS: Final = "*"
 
@@ -73,15 +78,17 @@ T: Final = "transform"
 D: Final = "drop"
 
 # Columns every syncable row carries; routing and versioning travel in the change envelope.
-ENVELOPE: Final[Mapping[str, Tags]] = {
-    "id": (S, T),
-    "hlc": (S, D),
-    "origin": (S, D),
-    "deleted": (S, K),
-    "sharing": (S, D),
-    "owner": (S, T),
-    "field_hlc": (L, D),  # versions travel as the change's ``base``
-}
+ENVELOPE: Final[Mapping[str, Tags]] = MappingProxyType(
+    {
+        "id": (S, T),
+        "hlc": (S, D),
+        "origin": (S, D),
+        "deleted": (S, K),
+        "sharing": (S, D),
+        "owner": (S, T),
+        "field_hlc": (L, D),  # versions travel as the change's ``base``
+    }
+)
 
 # Parents before children: the order tables are created, synced and counted in.
 TABLES: Final[tuple[Table, ...]] = (
@@ -327,7 +334,7 @@ TABLES: Final[tuple[Table, ...]] = (
     ),
 )
 
-BY_NAME: Final[Mapping[str, Table]] = {t.name: t for t in TABLES}
+BY_NAME: Final[Mapping[str, Table]] = MappingProxyType({t.name: t for t in TABLES})
 
 
 def _named(*routings: Routing) -> tuple[str, ...]:
@@ -348,10 +355,12 @@ RECORD_TABLES: Final = (PARTICIPANT_TABLE, *PARTICIPANT_LINKED_TABLES)
 PURGE_ORDER: Final = tuple(
     t.name for t in sorted((t for t in TABLES if t.purge is not None), key=lambda t: t.purge or 0)
 )
-NARRATIVE_FIELDS: Final[Mapping[str, frozenset[str]]] = {
-    t.name: t.narrative for t in TABLES if t.narrative
-}
-SEARCH: Final[Mapping[str, SearchEntry]] = {t.name: t.search for t in TABLES if t.search}
+NARRATIVE_FIELDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {t.name: t.narrative for t in TABLES if t.narrative}
+)
+SEARCH: Final[Mapping[str, SearchEntry]] = MappingProxyType(
+    {t.name: t.search for t in TABLES if t.search}
+)
 INDEXED_TABLES: Final = frozenset(SEARCH)
 SEARCH_ENTITIES: Final = frozenset(e.entity for e in SEARCH.values())
 

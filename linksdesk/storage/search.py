@@ -39,20 +39,29 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _participant_key(table: registry.Table) -> str | None:
+    """The column that names the participant an entry is about (None: about no one)."""
+    if table.routing is registry.Routing.PARTICIPANT:
+        return "id"
+    return "participant_id" if table.routing is registry.Routing.LINKED else None
+
+
+# table name → (search entry, participant column), worked out once from the registry
+_PLANS = {
+    name: (entry, _participant_key(registry.BY_NAME[name]))
+    for name, entry in registry.SEARCH.items()
+}
+
+
 def _entry(row: Any) -> tuple[str, str, str | None, str, str] | None:
     """(entity, row_id, participant_id, title, body) for one row, or None if not indexed."""
-    table = registry.BY_NAME.get(getattr(row, "__tablename__", ""))
-    spec = table.search if table is not None else None
-    if spec is None or table is None:
+    plan = _PLANS.get(getattr(row, "__tablename__", ""))
+    if plan is None:
         return None
+    spec, participant_key = plan
     title = spec.title_joiner.join(_text(getattr(row, c)) for c in spec.title)
     body = " ".join(x for x in (_text(getattr(row, c)) for c in spec.body) if x)
-    if table.routing is registry.Routing.PARTICIPANT:
-        participant_id = row.id
-    elif table.routing is registry.Routing.LINKED:
-        participant_id = row.participant_id
-    else:
-        participant_id = None
+    participant_id = getattr(row, participant_key) if participant_key else None
     return (spec.entity, getattr(row, spec.key), participant_id, title, body)
 
 

@@ -111,6 +111,23 @@ def participant_shared(session: Session, participant_id: str | None) -> bool:
     return registry.shared_with_team(consents)
 
 
+def shared_participants(session: Session, among: Iterable[str] | None = None) -> set[str]:
+    """Participants (all, or ``among`` these) whose latest team consent here is "given"
+    (rule 2): ``participant_shared`` for many at once."""
+    query = select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
+        Consent.scope == registry.TEAM_SCOPE, Consent.deleted.is_(False)
+    )
+    if among is not None:
+        ids = sorted(set(among))
+        if not ids:
+            return set()
+        query = query.where(Consent.participant_id.in_(ids))
+    held: dict[str, list[_Consent]] = {}
+    for pid, version, hlc, given in session.execute(query):
+        held.setdefault(pid, []).append((version, hlc, given))
+    return {pid for pid, consents in held.items() if registry.shared_with_team(consents)}
+
+
 class WriteTx:
     """One user action's transaction: insert/update/delete stamp, index, queue and audit rows."""
 
