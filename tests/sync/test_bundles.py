@@ -29,7 +29,8 @@ from linksdesk.storage.tables import AuditEvent, ErasureReceipt, Participant
 from linksdesk.sync.apply import purge_participant
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import pseudonym
-from linksdesk.sync.bundle.format import MAGIC, BundleRefused
+from linksdesk.sync.bundle.format import MAGIC, BundleRefused, Sender, seal, sign_roster
+from linksdesk.sync.bundle.signing import SigningKey
 
 
 @pytest.fixture
@@ -416,3 +417,30 @@ def test_a_period_keeps_only_cases_open_in_it(
     people = {r["row_id"] for r in opened.records() if r["table"] == "participant"}
     assert people == {inside} and later not in opened.payload.decode()
     assert opened.manifest["period"] == ["2026-04", "2026-09"]
+
+
+def test_a_laptop_cannot_vouch_for_other_signers(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    key = keys.signing_key(laptop.store)
+    stranger = SigningKey.generate().public
+    roster = sign_roster(
+        [{"fingerprint": stranger.fingerprint, "public_key": stranger.line}],
+        team_id="team",
+        team="North",
+        key=key,
+    )
+    sender = Sender("device", "laptop", laptop.store.worker_id, laptop.store.device_id, None)
+    sealed = seal(
+        [],
+        kind="supervision",
+        sender=sender,
+        key=key,
+        recipients=[supervisor.recipient],
+        extra={"roster": roster},
+    )
+    out, _ = sealed.write(tmp_path / "forged.age")
+    before = supervisor.content_hash()
+    with pytest.raises(BundleRefused, match="Only the programme's server"):
+        receive.import_bundle(supervisor.store, out, trust=key.public.fingerprint)
+    assert supervisor.content_hash() == before

@@ -159,6 +159,11 @@ def check(
         sender = m.get("sender") or {}
         if sender.get("fingerprint") != sig.fingerprint:
             raise BundleRefused("The bundle's manifest names another signer than its signature.")
+        if known is not None and known.kind != sender.get("kind"):
+            raise BundleRefused(
+                "The bundle says it comes from another kind of sender than its key. Nothing "
+                "was imported."
+            )
         if (
             known is not None
             and known.kind == "device"
@@ -176,6 +181,8 @@ def check(
             )
     roster = None
     if m.get("roster") is not None:
+        if sender.get("kind") != "server":
+            raise BundleRefused("Only the programme's server may send a team's roster.")
         if roster_server_key(m["roster"]).line != key.line:
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
