@@ -54,10 +54,11 @@ RAW = {
     "BETWEEN :a AND :b GROUP BY owner",
     "referrals_by_source": "SELECT source, substr(received_on,1,7) m, count(*) FROM referral "
     "WHERE NOT deleted AND received_on BETWEEN :a AND :b GROUP BY source, m",
-    "waits": "SELECT r.owner, julianday(min(date(c.scheduled_at))) - julianday(r.received_on) "
-    "FROM referral r LEFT JOIN contact c ON c.participant_id = r.participant_id "
-    "AND NOT c.deleted AND c.status='attended' AND date(c.scheduled_at) >= r.received_on "
-    "WHERE NOT r.deleted AND r.received_on BETWEEN :a AND :b GROUP BY r.id",
+    "waits": "SELECT r.owner, julianday((SELECT min(date(c.scheduled_at)) FROM contact c "
+    "INDEXED BY ix_contact_participant_time WHERE c.participant_id = r.participant_id "
+    "AND NOT c.deleted AND c.status='attended' AND date(c.scheduled_at) >= r.received_on)) "
+    "- julianday(r.received_on) FROM referral r WHERE NOT r.deleted "
+    "AND r.received_on BETWEEN :a AND :b",
     "concerns": "SELECT category, stage, count(DISTINCT participant_id) FROM concern WHERE NOT "
     "deleted AND identified_on BETWEEN :a AND :b GROUP BY category, stage",
     "contacts": "SELECT kind, status, count(*) FROM contact WHERE NOT deleted AND "

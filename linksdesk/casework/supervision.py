@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from linksdesk.casework.casebook import Casebook
-from linksdesk.reports.build import INTERNAL, report_from_store, workers_in
+from linksdesk.reports.build import (
+    INTERNAL,
+    load_settings,
+    report_from_store,
+    save_settings,
+    workers_in,
+)
 from linksdesk.reports.export import export_report
 from linksdesk.reports.model import Report
 from linksdesk.reports.scope import Scope
+from linksdesk.reports.settings import ReportSettings
 
 
 @dataclass(frozen=True)
@@ -39,3 +46,14 @@ def write_report(
 ) -> Path:
     export_report(cb.store, scope, fmt, out, audience=audience, progress=progress)
     return out
+
+
+def report_settings(cb: Casebook) -> ReportSettings:
+    with cb.store.read() as s:
+        return load_settings(s)
+
+
+def save_report_settings(cb: Casebook, settings: ReportSettings) -> ReportSettings:
+    """Validate and keep the programme's reporting settings (safe caseload, wait, threshold)."""
+    save_settings(cb.store, settings)
+    return settings

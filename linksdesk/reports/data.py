@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,19 +44,36 @@ class TeamData:
     deciles: dict[str, int]  # normalised postcode -> deprivation decile
 
 
-def _rows(s: Session, cols: Iterable[Any], table: Any, owners: frozenset[str] | None) -> Any:
-    query = select(*cols).where(table.deleted.is_(False))
-    if owners is not None:
-        query = query.where(table.owner.in_(sorted(owners)))
-    return tuple(tuple(r) for r in s.execute(query))
-
-
 def _setting(s: Session, key: str) -> Any:
     return s.scalar(select(LocalSetting.value).where(LocalSetting.key == key))
 
 
+# The figures need tens of thousands of small rows: read them with the driver (plain tuples,
+# dates as ISO text, which compare and slice as dates do) rather than through ORM rows.
+_QUERIES = {
+    "participants": "SELECT id, owner, status, postcode FROM participant WHERE NOT deleted",
+    "referrals": "SELECT participant_id, owner, received_on, source FROM referral "
+    "WHERE NOT deleted",
+    "contacts": "SELECT participant_id, owner, kind, status, substr(scheduled_at, 1, 10) "
+    "FROM contact WHERE NOT deleted",
+    "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
+    "WHERE NOT deleted",
+    "goals": "SELECT participant_id, owner, status, set_on FROM goal WHERE NOT deleted",
+    "measures": "SELECT participant_id, owner, kind, taken_on, total, metric FROM measure "
+    "WHERE NOT deleted",
+    "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
+    "WHERE NOT deleted",
+}
+
+
+def _rows(s: Session, name: str, owners: frozenset[str] | None) -> tuple[tuple[Any, ...], ...]:
+    rows = s.connection().exec_driver_sql(_QUERIES[name]).fetchall()
+    if owners is not None:
+        rows = [r for r in rows if r[1] in owners]
+    return tuple(rows)
+
+
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
-    contact_day = func.date(Contact.scheduled_at)
     data_tables: tuple[type[SyncColumns], ...] = (
         Participant,
         ReferralIn,
@@ -82,70 +98,13 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
     labels = _setting(s, WORKER_LABELS_KEY)
     deciles = _setting(s, DECILES_KEY)
     return TeamData(
-        participants=_rows(
-            s,
-            (Participant.id, Participant.owner, Participant.status, Participant.postcode),
-            Participant,
-            owners,
-        ),
-        referrals=_rows(
-            s,
-            (
-                ReferralIn.participant_id,
-                ReferralIn.owner,
-                ReferralIn.received_on,
-                ReferralIn.source,
-            ),
-            ReferralIn,
-            owners,
-        ),
-        contacts=tuple(
-            (pid, owner, kind, status, dt.date.fromisoformat(day))
-            for pid, owner, kind, status, day in _rows(
-                s,
-                (Contact.participant_id, Contact.owner, Contact.kind, Contact.status, contact_day),
-                Contact,
-                owners,
-            )
-        ),
-        concerns=_rows(
-            s,
-            (
-                Concern.participant_id,
-                Concern.owner,
-                Concern.category,
-                Concern.stage,
-                Concern.identified_on,
-            ),
-            Concern,
-            owners,
-        ),
-        goals=_rows(s, (Goal.participant_id, Goal.owner, Goal.status, Goal.set_on), Goal, owners),
-        measures=_rows(
-            s,
-            (
-                Measure.participant_id,
-                Measure.owner,
-                Measure.kind,
-                Measure.taken_on,
-                Measure.total,
-                Measure.metric,
-            ),
-            Measure,
-            owners,
-        ),
-        onward=_rows(
-            s,
-            (
-                OnwardReferral.participant_id,
-                OnwardReferral.owner,
-                OnwardReferral.resource_id,
-                OnwardReferral.status,
-                OnwardReferral.made_on,
-            ),
-            OnwardReferral,
-            owners,
-        ),
+        participants=_rows(s, "participants", owners),
+        referrals=_rows(s, "referrals", owners),
+        contacts=_rows(s, "contacts", owners),
+        concerns=_rows(s, "concerns", owners),
+        goals=_rows(s, "goals", owners),
+        measures=_rows(s, "measures", owners),
+        onward=_rows(s, "onward", owners),
         resources={
             rid: (f"{org} — {service}" if service else org, capacity)
             for rid, org, service, capacity in s.execute(

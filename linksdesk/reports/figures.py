@@ -121,19 +121,22 @@ class _Ctx:
     def __init__(self, data: TeamData, scope: Scope, settings: ReportSettings, today: dt.date):
         self.d, self.scope, self.settings, self.today = data, scope, settings, today
         self.period = scope.period
+        # dates arrive as ISO text (reports.data), which compares as dates do
+        self.a, self.b = scope.period.first.isoformat(), scope.period.last.isoformat()
         self.owner_of = {pid: owner for pid, owner, _s, _p in data.participants}
         owners = {o for _i, o, _s, _p in data.participants} | set(data.latest)
         self.workers = sorted(owners, key=lambda o: (self.label(o), o))
         self.worked_with: dict[str, set[str]] = defaultdict(set)
-        self.attended: dict[str, list[dt.date]] = defaultdict(list)
+        self.attended: dict[str, list[str]] = defaultdict(list)
+        attended, a, b = ContactStatus.ATTENDED.value, self.a, self.b
         for pid, owner, _kind, status, day in data.contacts:
-            if status == ContactStatus.ATTENDED.value:
+            if status == attended:
                 self.attended[pid].append(day)
-                if day in self.period:
+                if a <= day <= b:
                     self.worked_with[owner].add(pid)
         for days in self.attended.values():
             days.sort()
-        referred = {pid for pid, _o, day, _s in data.referrals if day in self.period}
+        referred = {pid for pid, _o, day, _s in data.referrals if a <= day <= b}
         seen = {pid for people in self.worked_with.values() for pid in people}
         self.people_in_period = {p for p in referred | seen if p in self.owner_of}
 
@@ -159,7 +162,7 @@ def caseload(c: _Ctx) -> Section:
         owner for _pid, owner, status, _pc in c.d.participants if status in OPEN_STATUSES
     )
     new_refs: Counter[str] = Counter(
-        owner for _pid, owner, day, _src in c.d.referrals if day in c.period
+        owner for _pid, owner, day, _src in c.d.referrals if c.a <= day <= c.b
     )
     year_limit = round(c.settings.safe_people_per_year * len(c.period.month_keys) / 12)
     rows, flagged, warnings = [], set(), []
@@ -202,8 +205,8 @@ def referrals(c: _Ctx) -> Section:
     months = c.period.month_keys
     grid: dict[str, Counter[str]] = defaultdict(Counter)
     for _pid, _owner, day, source in c.d.referrals:
-        if day in c.period:
-            grid[source][day.strftime("%Y-%m")] += 1
+        if c.a <= day <= c.b:
+            grid[source][day[:7]] += 1
     sources = [s.value for s in ReferralSource] + sorted(
         set(grid) - {s.value for s in ReferralSource}
     )
@@ -240,7 +243,7 @@ def _source_label(value: str) -> str:
         return value
 
 
-def _first_attended(c: _Ctx, pid: str, since: dt.date) -> dt.date | None:
+def _first_attended(c: _Ctx, pid: str, since: str) -> str | None:
     for day in c.attended.get(pid, ()):
         if day >= since:
             return day
@@ -254,16 +257,17 @@ def _timeliness(c: _Ctx) -> Table:
     waiting_over: Counter[str] = Counter()
     unseen: Counter[str] = Counter()
     for pid, owner, day, _src in c.d.referrals:
-        if day not in c.period:
+        if not c.a <= day <= c.b:
             continue
         referred[owner] += 1
         first = _first_attended(c, pid, day)
+        received = dt.date.fromisoformat(day)
         if first is None:
             unseen[owner] += 1
-            if (c.today - day).days > target:
+            if (c.today - received).days > target:
                 waiting_over[owner] += 1
         else:
-            waits[owner].append((first - day).days)
+            waits[owner].append((dt.date.fromisoformat(first) - received).days)
 
     def row(label: str, owners: Iterable[str]) -> tuple[Any, ...]:
         owners = list(owners)
@@ -304,7 +308,7 @@ def concerns(c: _Ctx) -> Section:
     at_ref: dict[str, set[str]] = defaultdict(set)
     later: dict[str, set[str]] = defaultdict(set)
     for pid, _owner, category, stage, day in c.d.concerns:
-        if day in c.period:
+        if c.a <= day <= c.b:
             (at_ref if stage == ConcernStage.AT_REFERRAL.value else later)[category].add(pid)
     anyone = {p for s in (*at_ref.values(), *later.values()) for p in s}
     cats = sorted(set(at_ref) | set(later), key=lambda k: (-len(at_ref[k] | later[k]), k))
@@ -359,11 +363,12 @@ def contacts(c: _Ctx) -> Section:
     used: Counter[str] = Counter()
     booked_in_period: set[str] = set()
     supported: Counter[str] = Counter()
+    cancelled = ContactStatus.CANCELLED.value
     for pid, owner, kind, status, day in c.d.contacts:
-        counted = kind not in NOT_COUNTED_KINDS and status != ContactStatus.CANCELLED.value
-        if day <= c.period.last and counted:
+        counted = kind not in NOT_COUNTED_KINDS and status != cancelled
+        if counted and day <= c.b:
             used[pid] += 1
-        if day not in c.period:
+        if not c.a <= day <= c.b:
             continue
         grid[kind][status] += 1
         if counted:
@@ -442,7 +447,7 @@ GOAL_GROUPS = (
 def goals(c: _Ctx) -> Section:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for _pid, owner, status, set_on in c.d.goals:
-        if set_on in c.period:
+        if c.a <= set_on <= c.b:
             for key, _label, statuses in GOAL_GROUPS:
                 if status in statuses:
                     counts[owner][key] += 1
@@ -470,9 +475,9 @@ def goals(c: _Ctx) -> Section:
 def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[str]]:
     """Per person with a score of ``kind`` in the period: their change (paired), and the
     people who have only a baseline so far."""
-    scores: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
+    scores: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for pid, _owner, k, day, total, metric in c.d.measures:
-        if k != kind.value or day > c.period.last:
+        if k != kind.value or day > c.b:
             continue
         value = metric if kind is MeasureKind.SWEMWBS else total
         if value is not None:
@@ -480,7 +485,7 @@ def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[s
     changes: dict[str, float] = {}
     baseline_only: set[str] = set()
     for pid, got in scores.items():
-        if not any(day in c.period for day, _v in got):
+        if not any(c.a <= day <= c.b for day, _v in got):
             continue
         got.sort()
         first_day, first = got[0]
@@ -532,7 +537,7 @@ def _wellbeing_columns(first: str) -> tuple[Column, ...]:
 def wellbeing(c: _Ctx) -> Section:
     rows, dose_rows, warnings = [], [], []
     contacts_by_person: Counter[str] = Counter(
-        pid for pid, days in c.attended.items() for d in days if d <= c.period.last
+        pid for pid, days in c.attended.items() for d in days if d <= c.b
     )
     for kind in WELLBEING_KINDS:
         changes, baseline_only = wellbeing_pairs(c, kind)
@@ -590,8 +595,8 @@ def onward(c: _Ctx) -> Section:
     per_month: dict[str, Counter[str]] = defaultdict(Counter)
     outcome: dict[str, Counter[str]] = defaultdict(Counter)
     for _pid, _owner, rid, status, day in c.d.onward:
-        if day in c.period:
-            per_month[rid][day.strftime("%Y-%m")] += 1
+        if c.a <= day <= c.b:
+            per_month[rid][day[:7]] += 1
             outcome[rid][status] += 1
     rids = sorted(per_month, key=lambda r: (-sum(per_month[r].values()), _res(c, r)[0], r))
     rows, rows2, flagged = [], [], set()

@@ -169,3 +169,26 @@ def test_participants_without_team_consent_never_reach_the_supervisor(team: Any)
     T = tables_of(internal(supervisor))
     on_record = sum(r[3] for r in T["freshness"].rows)
     assert on_record == len(ledger.people) - len(unshared)
+
+
+def test_safe_caseload_settings_are_editable_and_make_workers_stand_out(team: Any) -> None:
+    from linksdesk.reports.build import load_settings, save_settings
+    from linksdesk.reports.settings import ReportSettings
+
+    supervisor, _ledger = team
+    with supervisor.store.read() as s:
+        assert load_settings(s) == ReportSettings()  # 40 open, 250 a year, 14 days, 10
+    caseload = tables_of(internal(supervisor))["caseload"]
+    assert not caseload.flagged  # a dozen people each: nobody near 40
+    save_settings(supervisor.store, ReportSettings(safe_open_cases=5, wait_target_days=30))
+    try:
+        T = tables_of(internal(supervisor))
+        flagged = {T["caseload"].rows[i][0] for i in T["caseload"].flagged}
+        want = {r[0] for r in T["caseload"].rows[:-1] if r[1] > 5}
+        assert flagged == want and flagged
+        assert all("over the safe caseload" in w for w in T["caseload"].warnings)
+        assert "within 30 days" in T["timeliness"].description
+    finally:
+        save_settings(supervisor.store, ReportSettings())
+    with pytest.raises(Exception, match="between 1 and 1000"):
+        save_settings(supervisor.store, ReportSettings(safe_open_cases=0))

@@ -135,3 +135,27 @@ def test_team_dashboard_is_in_the_go_menu(qtbot: Any, window: Any, unlocked: Any
     window.go_actions["supervision"].trigger()
     assert window.current_view_key() == "supervision"
     assert window.windowTitle().startswith("Team dashboard")
+
+
+def test_programme_settings_make_a_worker_stand_out(
+    qtbot: Any, ui_session: Any, view: SupervisionView, monkeypatch: Any
+) -> None:
+    from linksdesk.reports.settings import ReportSettings
+    from linksdesk.ui.views.supervision import ReportSettingsDialog
+
+    table = view.sections["caseload"].chart.model.table()  # type: ignore[union-attr]
+    assert not table.flagged
+    dialog = ReportSettingsDialog(ReportSettings())
+    assert dialog.open_spin.value() == 40 and dialog.year_spin.value() == 250
+    dialog.open_spin.setValue(2)
+    chosen = dialog.settings()
+    monkeypatch.setattr(ReportSettingsDialog, "ask", classmethod(lambda c, p, s: chosen))
+    view.settings_button.click()
+    settle(qtbot, ui_session)
+    settle(qtbot, ui_session)
+    table = view.sections["caseload"].chart.model.table()  # type: ignore[union-attr]
+    assert table.flagged  # everyone with more than 2 open cases stands out now
+    model = view.sections["caseload"].chart.model  # type: ignore[union-attr]
+    row = min(table.flagged)
+    assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "over the safe caseload" in view.sections["caseload"].chart.warnings.text()  # type: ignore[union-attr]

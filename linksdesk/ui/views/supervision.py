@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +31,7 @@ from linksdesk.casework import supervision
 from linksdesk.core.changes import Changes
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Period, Scope
+from linksdesk.reports.settings import ReportSettings
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 
@@ -100,6 +102,52 @@ class ExportDialog(QDialog):
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+class ReportSettingsDialog(QDialog):
+    """The programme's reporting settings: safe caseload, target wait, small-number threshold."""
+
+    def __init__(self, settings: ReportSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Programme settings for reports"))
+        self._settings = settings
+        self.open_spin = self._spin(settings.safe_open_cases, 1, 1000)
+        self.year_spin = self._spin(settings.safe_people_per_year, 1, 10000)
+        self.wait_spin = self._spin(settings.wait_target_days, 1, 365)
+        self.threshold_spin = self._spin(settings.suppression_threshold, 2, 100)
+        form = QFormLayout()
+        form.addRow(self.tr("Safe caseload: open cases at once"), self.open_spin)
+        form.addRow(self.tr("Safe caseload: people a year"), self.year_spin)
+        form.addRow(self.tr("Target wait to first contact (days)"), self.wait_spin)
+        form.addRow(self.tr("External reports hide counts below"), self.threshold_spin)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _spin(self, value: int, low: int, high: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setValue(value)
+        return spin
+
+    def settings(self) -> ReportSettings:
+        return replace(
+            self._settings,
+            safe_open_cases=self.open_spin.value(),
+            safe_people_per_year=self.year_spin.value(),
+            wait_target_days=self.wait_spin.value(),
+            suppression_threshold=self.threshold_spin.value(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, settings: ReportSettings) -> ReportSettings | None:
+        dialog = cls(settings, parent)
+        return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
@@ -164,6 +212,8 @@ class SupervisionView(Screen):
         self.show_button.clicked.connect(self.refresh)
         self.export_button = QPushButton(tr("Export report…"))
         self.export_button.clicked.connect(self.export)
+        self.settings_button = QPushButton(tr("Programme settings…"))
+        self.settings_button.clicked.connect(self.edit_settings)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Report export progress"))
         self.progress.hide()
@@ -181,6 +231,7 @@ class SupervisionView(Screen):
         filters.addWidget(self.show_button)
         filters.addStretch(1)
         filters.addWidget(self.progress)
+        filters.addWidget(self.settings_button)
         filters.addWidget(self.export_button)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
@@ -245,6 +296,15 @@ class SupervisionView(Screen):
         self.report = None
         self.as_of_label.setText("")
         self.progress.hide()
+
+    # -- settings -------------------------------------------------------------------------
+    def edit_settings(self) -> None:
+        self.run(supervision.report_settings, on_done=self._ask_settings)
+
+    def _ask_settings(self, current: ReportSettings) -> None:
+        chosen = ReportSettingsDialog.ask(self, current)
+        if chosen is not None and chosen != current:
+            self.run(supervision.save_report_settings, chosen, on_done=lambda _s: self.refresh())
 
     # -- export ---------------------------------------------------------------------------
     def export(self) -> None:
