@@ -65,6 +65,7 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setattr(logs, "MAX_BYTES", 700)  # small, so the test rotates the log
     install_recent_log()  # first, as the app does: it sets the root level other tests expect
+    fault_was_on = faulthandler.is_enabled()  # pytest's own, to stderr
     root = logging.getLogger()
     level = root.level
     path = app.configure_logging()
@@ -80,6 +81,8 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     if logs._fault_file is not None:
         logs._fault_file.close()
         logs._fault_file = None
+    if fault_was_on:
+        faulthandler.enable(file=sys.__stderr__)
 
 
 def _leaks(folder: Path) -> list[str]:
