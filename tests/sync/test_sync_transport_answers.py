@@ -30,7 +30,7 @@ ANSWERS: dict[str, tuple[int, str, bytes]] = {
 
 
 class _Odd(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - the http.server name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         kind = self.path.strip("/").split("/")[0]
