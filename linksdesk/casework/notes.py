@@ -74,7 +74,7 @@ def _text(text: str) -> str:
         raise ValidationError("Note text is needed.")
     if len(text) > MAX_NOTE:
         raise ValidationError(f"Note text is too long: at most {MAX_NOTE} characters.")
-    return text
+    return records.storable_text(text, "Note text")
 
 
 def note_rows(

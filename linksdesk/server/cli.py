@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,7 +14,15 @@ from typing import Any
 from linksdesk.core.errors import LinksDeskError, UserError
 from linksdesk.server import admin, bundles
 from linksdesk.server import keys as server_keys
-from linksdesk.server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, resolve_db_url
+from linksdesk.server.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ENV_DB,
+    ENV_KEY,
+    ServerKeyError,
+    key_file,
+    resolve_db_url,
+)
 from linksdesk.server.db import Database, SchemaNotReadyError, check_ready, init_database, new_epoch
 from linksdesk.sync.bundle.format import parse_period
 
@@ -341,8 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             epoch = init_database(url)
+            where = "given in " + ENV_KEY if os.environ.get(ENV_KEY) else str(key_file(url))
             _emit(
-                args, f"The server database is ready (data epoch {epoch}).", {"data_epoch": epoch}
+                args,
+                f"The server database is ready (data epoch {epoch}). Its server key: {where} "
+                "(keep a copy safe, apart from the database's backups).",
+                {"data_epoch": epoch, "server_key": where},
             )
             return 0
         if args.command == "serve":
@@ -355,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             db.dispose()
         _emit(args, text, data)
         return 0
-    except (LinksDeskError, SchemaNotReadyError) as exc:
+    except (LinksDeskError, SchemaNotReadyError, ServerKeyError) as exc:
         return _fail(args, str(exc))
 
 

@@ -31,7 +31,7 @@ from linksdesk.server.config import (
     sqlite_path,
 )
 from linksdesk.server.models import ServerMeta
-from linksdesk.server.sealing import Keyring
+from linksdesk.server.sealing import Keyring, seal_existing
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +202,7 @@ def init_database(db_url: str) -> str:
                 meta.key_check = keyring.check_value()
             elif not keyring.matches(meta.key_check):
                 raise SchemaNotReadyError(_WRONG_KEY)
+            seal_existing(s)  # content an older server kept in clear
             return meta.data_epoch
     finally:
         db.dispose()

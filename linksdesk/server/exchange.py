@@ -318,6 +318,7 @@ def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
         has_more = len(rows) > req.limit
         rows = rows[: req.limit]
         keyring = keyring_of(s)
+        keyring.preload(s, (r.participant_id for r in rows))
         changes = [
             ServerChange.model_validate(opened)
             for opened in (keyring.open(s, r.payload) for r in rows)
@@ -594,6 +595,7 @@ class _BatchApplier:
                 pids.add(ch.row_id)
         if not pids:
             return
+        keyring_of(s).preload(s, pids)
         self.access = dict.fromkeys(pids)
         for acc in s.scalars(
             select(ParticipantAccess).where(

@@ -25,11 +25,12 @@ import base64
 import json
 import logging
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, event, inspect
+from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
@@ -75,15 +76,9 @@ class Keyring:
         if pid in self._keys and (self._keys[pid] is not None or team_id is None):
             return self._keys[pid]
         row = s.get(ParticipantKey, pid)
+        key: AESGCM | None
         if row is not None:
-            try:
-                raw = self._wrap.decrypt(row.wrapped[:_NONCE], row.wrapped[_NONCE:], pid.encode())
-            except InvalidTag as exc:
-                raise KeyMismatchError(
-                    "The server key does not open this database's keys: start the server "
-                    "with the key file made by `linksdesk-server init` for this database."
-                ) from exc
-            key: AESGCM | None = AESGCM(raw)
+            key = self._unwrap(pid, row.wrapped)
         elif team_id is not None:
             raw = AESGCM.generate_key(bit_length=256)
             nonce = os.urandom(_NONCE)
@@ -94,6 +89,31 @@ class Keyring:
             key = None
         self._keys[pid] = key
         return key
+
+    def preload(self, s: Session, pids: Iterable[str | None]) -> None:
+        """Load the keys of many participants in one query (a pull page, a push batch)."""
+        wanted = {p for p in pids if p is not None and p not in self._keys}
+        if not wanted:
+            return
+        found = {
+            row.participant_id: row
+            for row in s.scalars(
+                select(ParticipantKey).where(ParticipantKey.participant_id.in_(wanted))
+            )
+        }
+        for pid in wanted:
+            row = found.get(pid)
+            self._keys[pid] = None if row is None else self._unwrap(pid, row.wrapped)
+
+    def _unwrap(self, pid: str, wrapped: bytes) -> AESGCM:
+        try:
+            raw = self._wrap.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], pid.encode())
+        except InvalidTag as exc:
+            raise KeyMismatchError(
+                "The server key does not open this database's keys: start the server "
+                "with the key file made by `linksdesk-server init` for this database."
+            ) from exc
+        return AESGCM(raw)
 
     def seal(self, s: Session, pid: str, team_id: str, value: Any) -> dict[str, str]:
         """``value`` (JSON) sealed under the participant's key, made if they have none."""
@@ -206,3 +226,54 @@ def _restore_clear(s: Session, _context: Any) -> None:
     stash = s.info.pop("_clear_fields", None)
     for obj, clear in stash or []:
         set_committed_value(obj, "fields", clear)
+
+
+def seal_existing(s: Session) -> int:
+    """Seal what a server before sealing kept in clear about shared participants.
+
+    Run by ``init`` after an upgrade; what is already sealed, and what is kept in clear on
+    purpose (receipts, handover notices, a withdrawn participant's consent decision), is
+    left alone. Returns how many rows were sealed.
+    """
+    from linksdesk.server.models import ChangeLog, ParticipantAccess, SupersededValue
+
+    shared = set(s.scalars(select(ParticipantAccess.participant_id).distinct()))
+    ring = keyring_of(s)
+    done = 0
+    # the stored values as they are (a column query: no load event opens them)
+    clear = [
+        (table, row_id)
+        for table, row_id, pid, stored in s.execute(
+            select(Record.table_name, Record.row_id, Record.participant_id, Record.fields).where(
+                Record.participant_id.in_(shared)
+            )
+        )
+        if routes_content(table, pid) and not is_sealed(stored)
+    ]
+    for key in clear:
+        rec = s.get(Record, key)
+        assert rec is not None
+        flag_modified(rec, "fields")  # sealed on the way out by _seal_records
+        done += 1
+    for entry in s.scalars(select(ChangeLog).where(ChangeLog.participant_id.in_(shared))):
+        if is_sealed(entry.payload) or entry.payload.get("op") == "erase":
+            continue
+        if routes_content(entry.table_name, entry.participant_id):
+            assert entry.participant_id is not None
+            entry.payload = ring.seal(s, entry.participant_id, entry.team_id, entry.payload)
+            done += 1
+    for lost in s.scalars(
+        select(SupersededValue).where(SupersededValue.participant_id.in_(shared))
+    ):
+        if lost.participant_id is not None and not is_sealed(lost.value):
+            team = s.scalar(
+                select(ParticipantAccess.team_id).where(
+                    ParticipantAccess.participant_id == lost.participant_id
+                )
+            )
+            lost.value = ring.seal(s, lost.participant_id, str(team), lost.value)
+            done += 1
+    s.flush()
+    if done:
+        log.info("sealed %d rows kept in clear by an older server", done)
+    return done
