@@ -800,7 +800,7 @@ class _BatchApplier:
         if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
             return Refusal.BAD_ROUTING
         clock = HLC.decode(ch.hlc)
-        if clock.device != ctx.device_id or not self._may_relay(ch.origin):
+        if not self._may_relay(clock.device) or not self._may_relay(ch.origin):
             return Refusal.NOT_YOUR_DEVICE
         if clock.wall_ms > self.now + MAX_DRIFT_MS:
             return Refusal.CLOCK_AHEAD
@@ -837,11 +837,12 @@ class _BatchApplier:
         return self._check_participant(ch, existing)
 
     def _may_relay(self, origin: str) -> bool:
-        """Provenance comes from the token. A change's clock must be this device's own (so
-        "same writer" in the merge always means the device that pushed); its ``origin``
-        may name another device only of the same worker: a resync after a server restore
-        re-sends what the worker's other laptop made, restamped with this one's clock.
-        A colleague's device, or one the server never enrolled, is refused.
+        """Provenance comes from the token. A change's clock and its ``origin`` must be this
+        device's own or those of another device of the same worker: a laptop re-sends what
+        the worker's other laptop wrote when team consent is given again (a backfill keeps
+        each row's own clock, so a later merge sees the true age of every field) or after a
+        server restore. "Same writer" in the merge then still means the one worker's
+        devices. A colleague's device, or one the server never enrolled, is refused.
         """
         if origin == self.ctx.device_id:
             return True

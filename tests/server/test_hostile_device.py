@@ -225,3 +225,26 @@ def test_only_the_case_worker_or_a_supervisor_erases_a_withdrawn_case(served: Pr
     done = supervisor.push_one(supervisor.change("participant", pid, op="erase"))
     assert done["status"] == "applied"
     assert _consents_kept(served, pid) == 0
+
+
+def test_a_laptop_may_resend_its_workers_other_laptops_clock_but_not_a_colleagues(
+    served: Programme,
+) -> None:
+    """A backfill after consent is given again keeps each row's own clock, which may be the
+    worker's other laptop's; a colleague's clock stays refused."""
+    team = served.team()
+    worker = served.worker(team)
+    laptop, tablet = served.enrol(worker), served.enrol(worker)
+    colleague = served.enrol(served.worker(team))
+    clock = laptop.clock.now()
+    theirs = HLC(clock.wall_ms, clock.counter + 1, laptop.device_id).encode()
+    resent = tablet.change(
+        "resource", fields={"organisation": "Hub", "service": "Food"}, hlc=theirs
+    )
+    resent["origin"] = laptop.device_id
+    assert tablet.push_one(resent)["status"] == "applied"
+    forged = colleague.change(
+        "resource", fields={"organisation": "Hub", "service": "Gym"}, hlc=theirs
+    )
+    forged["origin"] = laptop.device_id
+    assert colleague.push_one(forged)["status"] == "rejected"
