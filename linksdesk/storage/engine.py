@@ -25,6 +25,7 @@ from linksdesk.core.errors import (
     ReadOnlyError,
     VaultCorruptError,
 )
+from linksdesk.storage.writer import writer_of
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,8 @@ def make_engine(
         hide_parameters=True,
     )
 
+    writer = writer_of(engine)
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         if conn.get_execution_options().get(READ_ONLY_OPTION):
@@ -197,6 +200,7 @@ def make_engine(
         elif read_only:
             raise VaultDamagedError()
         else:
+            writer.check()  # the vault's one writer thread, once one has claimed it
             # one writer at a time, taken at BEGIN (Datasette's pattern): no upgrade deadlocks
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 

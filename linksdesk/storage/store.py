@@ -19,12 +19,14 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, search
 from linksdesk.storage.engine import reader, translated_errors
 from linksdesk.storage.tables import AuditEvent, Base, Consent, Outbox, SyncColumns
+from linksdesk.storage.writer import Dispatch, WriterThread, writer_of
 
 log = logging.getLogger(__name__)
 
 SYNC_META = registry.ENVELOPE_COLUMNS
 
 Row = TypeVar("Row", bound=SyncColumns)
+T = TypeVar("T")
 # participant ids per consent look-up statement (SQLite allows 32,766 variables)
 _IN_CHUNK = 500
 # a team consent as the registry's decision reads it: (version, clock, given)
@@ -474,6 +476,69 @@ class Store:
             Session(reader(self.engine), expire_on_commit=False) as s,
         ):
             yield s
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Session]:
+        """A write transaction of the vault's own bookkeeping (sync state, the pending batch,
+        history, conflicts): nothing in it is queued for the server, audited or indexed."""
+        with translated_errors(self.path), Session(self.engine, expire_on_commit=False) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    @contextmanager
+    def applying(self) -> Iterator[Session]:
+        """A bookkeeping transaction with foreign keys off, for rows pulled from the server:
+        they may name rows not here yet (a parent that stayed private on its device, or one
+        arriving in a later page)."""
+        with translated_errors(self.path), self.engine.connect() as conn:
+            raw: Any = conn.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as s:
+                    try:
+                        yield s
+                        s.commit()
+                    except BaseException:
+                        s.rollback()
+                        raise
+            finally:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+    @property
+    def writer(self) -> WriterThread:
+        """The vault's one writer thread (shared by every store of the same open vault)."""
+        return writer_of(self.engine)
+
+    def claim_writer(self, dispatch: Dispatch | None = None) -> None:
+        """Make the calling thread the vault's only writer; ``dispatch`` runs work on it."""
+        self.writer.claim(dispatch)
+
+    def on_writer(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the vault's writer thread, waited for: the network thread's way to
+        have a page or an answer written in one transaction without writing itself."""
+        return self.writer.run(fn)
+
+    def keep(self, fn: Callable[[Session], T]) -> T:
+        """``fn(session)`` as one ``bookkeeping`` transaction on the vault's writer thread."""
+
+        def in_tx() -> T:
+            with self.bookkeeping() as s:
+                return fn(s)
+
+        return self.on_writer(in_tx)
+
+    def keep_pulled(self, fn: Callable[[Session], T]) -> T:
+        """``fn(session)`` as one ``applying`` transaction on the vault's writer thread."""
+
+        def in_tx() -> T:
+            with self.applying() as s:
+                return fn(s)
+
+        return self.on_writer(in_tx)
 
     @contextmanager
     def write(self) -> Iterator[WriteTx]:

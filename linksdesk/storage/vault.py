@@ -47,6 +47,7 @@ from linksdesk.storage.engine import (
 )
 from linksdesk.storage.store import OutboxPolicy, Store
 from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting
+from linksdesk.storage.writer import writer_of
 
 log = logging.getLogger(__name__)
 
@@ -404,6 +405,7 @@ class Vault:
 
     def vacuum(self) -> None:
         """Rewrite the file so freed pages hold nothing recoverable (after erasure)."""
+        writer_of(self.engine).check()  # a write outside any transaction: checked here
         with translated_errors(self.path):
             raw = self.engine.raw_connection()
             try:

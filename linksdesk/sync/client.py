@@ -37,7 +37,6 @@ from linksdesk.core.errors import (
 )
 from linksdesk.core.logsafe import safe_traceback as _safe_traceback
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage.engine import translated_errors
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
@@ -134,36 +133,6 @@ def _one_at_a_time(store: Store) -> Iterator[None]:
         lock.release()
 
 
-def _session(store: Store) -> contextlib.AbstractContextManager[Session]:
-    return _WriteSession(store)
-
-
-class _WriteSession:
-    """A plain write transaction on the store's engine (no outbox queueing)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._cm: Any = None
-        self._s: Session | None = None
-
-    def __enter__(self) -> Session:
-        self._cm = translated_errors(self.store.path)
-        self._cm.__enter__()
-        self._s = Session(self.store.engine, expire_on_commit=False)
-        return self._s
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        assert self._s is not None
-        try:
-            if exc_type is None:
-                self._s.commit()
-            else:
-                self._s.rollback()
-        finally:
-            self._s.close()
-            self._cm.__exit__(exc_type, exc, tb)
-
-
 # -- enrolment ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EnrolResult:
@@ -209,7 +178,9 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     url = server_url.strip().rstrip("/")
     if not _address_allowed(url):
         raise ValidationError("The server address must start with https://")
-    signing = bundle_keys.signing_key(store).public.line  # rosters name this laptop by it
+    signing = store.on_writer(
+        lambda: bundle_keys.signing_key(store)
+    ).public.line  # rosters name this laptop by it
     request = EnrolRequest(code=code, device_id=store.device_id, label=label, signing_key=signing)
     with Transport(url, backoff=Backoff(attempts=3)) as t:
         try:
@@ -221,7 +192,8 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
             ) from None
     if answer.device_id != store.device_id:
         raise SyncError("The server gave this laptop a different device id; enrolment stopped.")
-    with _session(store) as s:
+
+    def store_enrolment(s: Session) -> tuple[str, int]:
         enrolled_for = state.get(s, state.WORKER_ID)
         if enrolled_for and enrolled_for != answer.worker_id and state.get(s, state.CURSOR, 0):
             raise UserError(
@@ -240,6 +212,10 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
         state.put_local_setting(s, "worker_id", answer.worker_id)
         if answer.programme_key:
             state.put(s, bundle_keys.PROGRAMME_KEY, answer.programme_key)
+        return old_worker, reowned
+
+    # the answer is written on the vault's writer thread: enrolment talks from the network's
+    old_worker, reowned = store.keep(store_enrolment)
     if vault is not None:
         vault.worker_id = answer.worker_id
     store.worker_id = answer.worker_id
@@ -347,14 +323,13 @@ class SyncClient:
                 # erased content must not linger in free pages of the file (secure_delete
                 # already overwrote them; VACUUM also compacts); busy now means next time
                 try:
-                    self.vault.vacuum()
+                    self.store.on_writer(self.vault.vacuum)
                 except Exception:
                     log.warning("could not VACUUM the vault after an erasure; will retry")
                     _vacuum_later(self.store)
                 else:
                     if vacuum_due:
-                        with _session(self.store) as s:
-                            state.drop(s, state.VACUUM_DUE)
+                        self.store.keep(lambda s: state.drop(s, state.VACUUM_DUE))
             return report
         except ServerUnreachableError as exc:
             outcome, detail = "offline", str(exc)
@@ -379,8 +354,8 @@ class SyncClient:
 
 
 def _vacuum_later(store: Store) -> None:
-    with contextlib.suppress(Exception), _session(store) as s:
-        state.put(s, state.VACUUM_DUE, True)
+    with contextlib.suppress(Exception):
+        store.keep(lambda s: state.put(s, state.VACUUM_DUE, True))
 
 
 def sync_once(
@@ -409,18 +384,16 @@ def sync_once(
 def _record_history(
     store: Store, started: dt.datetime, outcome: str, report: SyncReport, detail: str
 ) -> None:
+    entry = SyncHistory(
+        started_at=started,
+        finished_at=now_naive(),
+        outcome=outcome,
+        pushed=report.pushed,
+        pulled=report.pulled,
+        detail=detail[:2000],
+    )
     try:
-        with _session(store) as s:
-            s.add(
-                SyncHistory(
-                    started_at=started,
-                    finished_at=now_naive(),
-                    outcome=outcome,
-                    pushed=report.pushed,
-                    pulled=report.pulled,
-                    detail=detail[:2000],
-                )
-            )
+        store.keep(lambda s: s.add(entry))
     except Exception as exc:  # the history is a convenience; never hide the sync's own outcome
         log.warning("could not record the sync in the history:\n%s", _safe_traceback(exc))
 
@@ -529,7 +502,7 @@ def list_attention(target: Target) -> list[AttentionItem]:
 
 def dismiss_attention(target: Target, change_id: str) -> None:
     _, store = _open(target)
-    with _session(store) as s:
+    with store.bookkeeping() as s:
         row = s.get(SyncAttention, change_id)
         if row is not None:
             s.delete(row)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -29,7 +30,6 @@ from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
 from linksdesk.storage import search
-from linksdesk.storage.engine import translated_errors
 from linksdesk.storage.store import Store, json_value
 from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
@@ -179,38 +179,6 @@ class SyncEngine:
         self._digests = DigestCache(store.path or f"engine:{id(store.engine)}")
 
     # -- helpers ------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """One local write transaction (BEGIN IMMEDIATE), committed on success."""
-        with (
-            translated_errors(self.store.path),
-            Session(self.store.engine, expire_on_commit=False) as s,
-        ):
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    @contextlib.contextmanager
-    def _apply_tx(self) -> Iterator[Session]:
-        """A write transaction with foreign keys off: pulled rows may name rows not here yet
-        (a parent that stayed private on its device, or arrives in a later page)."""
-        with translated_errors(self.store.path), self.store.engine.connect() as conn:
-            raw: Any = conn.connection.driver_connection
-            raw.execute("PRAGMA foreign_keys = OFF")
-            try:
-                with Session(bind=conn, expire_on_commit=False) as s:
-                    try:
-                        yield s
-                        s.commit()
-                    except BaseException:
-                        s.rollback()
-                        raise
-            finally:
-                raw.execute("PRAGMA foreign_keys = ON")
-
     def _point(self, name: str) -> None:
         if self.o.checkpoint is not None:
             self.o.checkpoint(name)
@@ -289,7 +257,9 @@ class SyncEngine:
                     device_id=self.store.device_id,
                     cursor=cfg.cursor,
                     data_epoch=cfg.epoch,
-                    signing_key=bundle_keys.signing_key(self.store).public.line,
+                    signing_key=self.store.on_writer(
+                        lambda: bundle_keys.signing_key(self.store)
+                    ).public.line,
                 ),
                 HandshakeResponse,
             )
@@ -305,38 +275,43 @@ class SyncEngine:
                 "Correct the date and time, then sync again; nothing was sent."
             )
         self.run.batch_size = max(1, min(self.run.batch_size, hello.max_batch))
-        with self._tx() as s:
-            if hello.epoch_changed or cfg.epoch is None:
-                if hello.epoch_changed:
-                    # restored or new server: merge everything again from the start,
-                    # never overwriting either side
-                    log.info("server data epoch changed; resyncing by merging")
-                    state.put(s, state.RESYNC, True)
-                    cfg.cursor = 0
-                    state.put(s, state.CURSOR, 0)
-                state.put(s, state.DATA_EPOCH, hello.data_epoch)
-                cfg.epoch = hello.data_epoch
-            if hello.worker_id != cfg.worker_id:
-                raise SyncError(
-                    "The server says this laptop belongs to another worker. Ask your "
-                    "programme administrator to enrol it again."
-                )
-            state.put(s, state.TEAM_ID, hello.team_id)
-            state.put(s, state.ROLE, hello.role.value)
-            apply_programme_settings(s, hello.settings, hello.settings_version)
-            if hello.programme_key and state.get(s, bundle_keys.PROGRAMME_KEY) != (
-                hello.programme_key
-            ):
-                state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
+        # every write below is one transaction handed to the vault's writer thread (the
+        # desktop's DB thread): this thread only talks to the server
+        self.store.keep(lambda s: self._store_hello(s, hello))
         return hello
+
+    def _store_hello(self, s: Session, hello: HandshakeResponse) -> None:
+        cfg = self.config
+        if hello.epoch_changed or cfg.epoch is None:
+            if hello.epoch_changed:
+                # restored or new server: merge everything again from the start,
+                # never overwriting either side
+                log.info("server data epoch changed; resyncing by merging")
+                state.put(s, state.RESYNC, True)
+                cfg.cursor = 0
+                state.put(s, state.CURSOR, 0)
+            state.put(s, state.DATA_EPOCH, hello.data_epoch)
+            cfg.epoch = hello.data_epoch
+        if hello.worker_id != cfg.worker_id:
+            raise SyncError(
+                "The server says this laptop belongs to another worker. Ask your "
+                "programme administrator to enrol it again."
+            )
+        state.put(s, state.TEAM_ID, hello.team_id)
+        state.put(s, state.ROLE, hello.role.value)
+        apply_programme_settings(s, hello.settings, hello.settings_version)
+        if hello.programme_key and state.get(s, bundle_keys.PROGRAMME_KEY) != (hello.programme_key):
+            state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
 
     # -- programme ids ------------------------------------------------------------------
     def _lease_ids(self) -> None:
-        lease_ids(self.store, self.t, self.o.checkpoint)
+        lease_ids(self.store, self.t, self.o.checkpoint)  # its writes go to the writer too
 
     # -- monthly totals -----------------------------------------------------------------
     def _update_totals(self) -> None:
-        written = update_monthly_totals(self.store, self.config.worker_id, self.o.today)
+        written = self.store.on_writer(
+            lambda: update_monthly_totals(self.store, self.config.worker_id, self.o.today)
+        )
         if written:
             log.info("monthly totals: %d rows updated", written)
 
@@ -360,32 +335,38 @@ class SyncEngine:
 
     def _next_batch(self) -> dict[str, Any] | None:
         """Take the next changes from the outbox and save them as the pending batch."""
-        with self._tx() as s:
-            rows = self._queued(s, self.run.batch_size)
-            if not rows:
-                return None
-            key = uuid7()
-            changes: list[Change] = []
-            taken: list[int] = []
-            for row in rows:
-                self._repair_clock(s, row)
-                try:
-                    changes.append(self._as_change(row))
-                except (PydanticValidationError, ValueError, TypeError):
-                    # it could never be sent: show it rather than block the queue
-                    _attention(s, row, "This change could not be prepared for the server.")
-                    s.delete(row)
-                    continue
-                taken.append(row.seq)
-            s.flush()
-            if not changes:
-                return {}
-            for chunk in _chunks(taken, 500):
-                s.execute(update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key))
-            request = PushRequest(batch_key=key, changes=changes)
-            saved = {"batch_key": key, "request": request.model_dump(mode="json")}
-            state.put(s, state.PENDING_BATCH, saved)
-        self._point("push:saved")
+        saved = self.store.keep(self._take_batch)
+        if saved is None:
+            return None
+        if saved:
+            self._point("push:saved")
+        return saved
+
+    def _take_batch(self, s: Session) -> dict[str, Any] | None:
+        rows = self._queued(s, self.run.batch_size)
+        if not rows:
+            return None
+        key = uuid7()
+        changes: list[Change] = []
+        taken: list[int] = []
+        for row in rows:
+            self._repair_clock(s, row)
+            try:
+                changes.append(self._as_change(row))
+            except (PydanticValidationError, ValueError, TypeError):
+                # it could never be sent: show it rather than block the queue
+                _attention(s, row, "This change could not be prepared for the server.")
+                s.delete(row)
+                continue
+            taken.append(row.seq)
+        s.flush()
+        if not changes:
+            return {}
+        for chunk in _chunks(taken, 500):
+            s.execute(update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key))
+        request = PushRequest(batch_key=key, changes=changes)
+        saved = {"batch_key": key, "request": request.model_dump(mode="json")}
+        state.put(s, state.PENDING_BATCH, saved)
         return saved
 
     def _queued(self, s: Session, limit: int) -> list[Outbox]:
@@ -491,10 +472,13 @@ class SyncEngine:
             self._refused_batch(request, str(exc))
             return
         self._point("push:answered")
-        with self._tx() as s:
+
+        def record(s: Session) -> int:
             answered = self._record(s, request, answer)
             self._point("push:before-commit")
-        if not answered:
+            return answered
+
+        if not self.store.keep(record):
             # resending at once would get the same silence: stop here, keep them queued
             raise SyncError(
                 "The server did not confirm the changes sent; they will be sent again next time."
@@ -502,31 +486,36 @@ class SyncEngine:
 
     def _release_batch(self, request: PushRequest) -> None:
         """Forget the pending batch; its rows go back to the queue, to be batched again."""
-        with self._tx() as s:
+
+        def release(s: Session) -> None:
             state.drop(s, state.PENDING_BATCH)
             s.execute(
                 update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
             )
+
+        self.store.keep(release)
         self.run.consents_sent = False  # back in the queue: consents among them go first again
         log.info("server refused batch %s (409); its changes will be sent again", request.batch_key)
 
     def _refused_batch(self, request: PushRequest, reason: str) -> None:
         """The server could not take the batch as a whole: split it, down to one change."""
-        with self._tx() as s:
-            ids = [c.change_id for c in request.changes]
-            rows = list(s.scalars(select(Outbox).where(Outbox.change_id.in_(ids))))
-            state.drop(s, state.PENDING_BATCH)
-            if len(request.changes) == 1:
-                for row in rows:
-                    _attention(s, row, reason)
-                    s.delete(row)
-                log.info("server refused change %s as unreadable", ids[0])
-            else:
-                for row in rows:
-                    row.batch_key = None
-                self.run.consents_sent = False
-                self.run.batch_size = max(1, len(request.changes) // 2)
-                log.info("server refused a batch of %d; retrying smaller", len(ids))
+        self.store.keep(lambda s: self._split_batch(s, request, reason))
+
+    def _split_batch(self, s: Session, request: PushRequest, reason: str) -> None:
+        ids = [c.change_id for c in request.changes]
+        rows = list(s.scalars(select(Outbox).where(Outbox.change_id.in_(ids))))
+        state.drop(s, state.PENDING_BATCH)
+        if len(request.changes) == 1:
+            for row in rows:
+                _attention(s, row, reason)
+                s.delete(row)
+            log.info("server refused change %s as unreadable", ids[0])
+        else:
+            for row in rows:
+                row.batch_key = None
+            self.run.consents_sent = False
+            self.run.batch_size = max(1, len(request.changes) // 2)
+            log.info("server refused a batch of %d; retrying smaller", len(ids))
 
     def _record(self, s: Session, request: PushRequest, answer: PushResponse) -> int:
         """Record the server's answers and drop the acknowledged outbox rows, together.
@@ -645,15 +634,10 @@ class SyncEngine:
             self.run.report.pulled += len(changes)
             self._guard(changes)
             self._point("pull:received")
-            with self._apply_tx() as s:
-                ctx = self._apply_context(s)
-                outcome = PageApplier(s, ctx).apply(changes)
-                if outcome.touched.keys() & {"participant", "consent", "__purge__", "handover"}:
-                    state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
-                if only_tables is None:
-                    state.put(s, state.CURSOR, page.next_cursor)
-                self._observe(s, ctx.highest_hlc)
-                self._point("pull:before-commit")
+            new_cursor = page.next_cursor if only_tables is None else None
+            outcome = self.store.keep_pulled(
+                functools.partial(self._apply_page, changes=changes, cursor=new_cursor)
+            )
             cursor = page.next_cursor
             if only_tables is None:
                 cfg.cursor = cursor
@@ -666,6 +650,20 @@ class SyncEngine:
             self._progress("pull", cursor, head)
             if not page.has_more:
                 break
+
+    def _apply_page(
+        self, s: Session, changes: list[ServerChange], cursor: int | None
+    ) -> PageOutcome:
+        """One pulled page and (unless re-downloading tables) the new cursor, together."""
+        ctx = self._apply_context(s)
+        outcome = PageApplier(s, ctx).apply(changes)
+        if outcome.touched.keys() & {"participant", "consent", "__purge__", "handover"}:
+            state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
+        if cursor is not None:
+            state.put(s, state.CURSOR, cursor)
+        self._observe(s, ctx.highest_hlc)
+        self._point("pull:before-commit")
+        return outcome
 
     def _touch(self, table: str, row_id: str) -> None:
         self._touched.setdefault(table, set()).add(row_id)
@@ -775,21 +773,32 @@ class SyncEngine:
                 self._push_all()
                 self._pull_all()
             mismatched, pairs = self._compare()
-        with self._tx() as s:
-            if after_resync:
-                state.drop(s, state.RESYNC)
-            state.put(s, state.VERIFY_SKIP, {t: pairs[t] for t in mismatched})
-            if mismatched:
-                state.drop(s, state.LAST_VERIFIED)
-            else:
-                state.put(
-                    s,
-                    state.LAST_VERIFIED,
-                    {"epoch": self.config.epoch, "audit_seq": seq_before, "at": time.time()},
-                )
+        self.store.keep(
+            lambda s: self._store_verified(s, after_resync, mismatched, pairs, seq_before)
+        )
         self.run.report.repaired_tables = tuple(sorted(self._repaired))
         self.run.report.verified = not mismatched
         self._unverified = mismatched
+
+    def _store_verified(
+        self,
+        s: Session,
+        after_resync: bool,
+        mismatched: list[str],
+        pairs: dict[str, list[str]],
+        seq_before: int,
+    ) -> None:
+        if after_resync:
+            state.drop(s, state.RESYNC)
+        state.put(s, state.VERIFY_SKIP, {t: pairs[t] for t in mismatched})
+        if mismatched:
+            state.drop(s, state.LAST_VERIFIED)
+        else:
+            state.put(
+                s,
+                state.LAST_VERIFIED,
+                {"epoch": self.config.epoch, "audit_seq": seq_before, "at": time.time()},
+            )
 
     def _compare(self, *, fresh: bool = False) -> tuple[list[str], dict[str, list[str]]]:
         """Tables whose count or digest differ from the server's, and both sides' digests."""
@@ -816,21 +825,24 @@ class SyncEngine:
 
     def _queue_snapshots(self, tables: list[str]) -> int:
         """Queue every shareable row of ``tables`` as it stands here, field by field."""
-        queued = 0
-        with self._tx() as s:
-            shared = shared_participants(s)
-            for table in tables:
-                shape = SHAPES[table]
-                cls: Any = shape.cls
-                for row in s.scalars(select(cls).where(cls.sharing == "team")):
-                    pid = pid_of(row)
-                    routed = shape.participant_routed
-                    if routed and table != RECEIPT_TABLE and pid not in shared:
-                        continue
-                    if routed and row.owner != self.config.worker_id:
-                        continue  # a colleague's case: only they may send it
-                    queued += _snapshot(s, shape.name, row, pid if routed else None)
+        queued = self.store.keep(lambda s: self._snapshots(s, tables))
         log.info("queued %d snapshot changes for %d tables", queued, len(tables))
+        return queued
+
+    def _snapshots(self, s: Session, tables: list[str]) -> int:
+        queued = 0
+        shared = shared_participants(s)
+        for table in tables:
+            shape = SHAPES[table]
+            cls: Any = shape.cls
+            for row in s.scalars(select(cls).where(cls.sharing == "team")):
+                pid = pid_of(row)
+                routed = shape.participant_routed
+                if routed and table != RECEIPT_TABLE and pid not in shared:
+                    continue
+                if routed and row.owner != self.config.worker_id:
+                    continue  # a colleague's case: only they may send it
+                queued += _snapshot(s, shape.name, row, pid if routed else None)
         return queued
 
     # -- finish -------------------------------------------------------------------------

@@ -8,9 +8,8 @@ and gets the same block, never a second one.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -24,15 +23,10 @@ from linksdesk.sync.transport import RequestRefused, Transport
 log = logging.getLogger(__name__)
 
 
-@contextlib.contextmanager
-def _tx(store: Store) -> Iterator[Session]:
-    with Session(store.engine, expire_on_commit=False) as s:
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
+def _save_request(s: Session) -> dict[str, object]:
+    pending = {"request_id": uuid7(), "floor": programme_ids.own_floor(s)}
+    state.put(s, state.ID_LEASE, pending)
+    return pending
 
 
 def lease_ids(
@@ -49,9 +43,7 @@ def lease_ids(
     if left >= ID_REFILL_BELOW and not pending:
         return left
     if not pending:
-        with _tx(store) as s:
-            pending = {"request_id": uuid7(), "floor": programme_ids.own_floor(s)}
-            state.put(s, state.ID_LEASE, pending)
+        pending = store.keep(_save_request)
     if checkpoint is not None:
         checkpoint("ids:saved")
     try:
@@ -59,15 +51,17 @@ def lease_ids(
     except RequestRefused as exc:
         log.warning("programme id lease refused (%d); %d ids left here", exc.status, left)
         if exc.status == 409:  # that request can never be served: ask afresh next time
-            with _tx(store) as s:
-                state.drop(s, state.ID_LEASE)
+            store.keep(lambda s: state.drop(s, state.ID_LEASE))
         return left
-    with _tx(store) as s:
+
+    def store_block(s: Session) -> int:
         if block.request_id == pending["request_id"] and block.first <= block.last:
             programme_ids.add_block(s, block.first, block.last)
             log.info("programme ids %d-%d leased to this laptop", block.first, block.last)
         state.drop(s, state.ID_LEASE)
-        left = programme_ids.remaining(s)
+        return programme_ids.remaining(s)
+
+    left = store.keep(store_block)
     if checkpoint is not None:
         checkpoint("ids:stored")
     return left

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import itertools
 import logging
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -17,6 +18,9 @@ from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
 from linksdesk.core.logsafe import safe_traceback
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_WAIT_SLICE_S = 0.05  # how often a thread waiting on a job looks whether it was given up
 
 
 class JobCancelled(Exception):
@@ -113,6 +117,40 @@ class TaskRunner(QObject):
         if first:
             self.sig_busy.emit(True)
         return job
+
+    def run_waiting(
+        self, fn: Callable[[], T], *, cancel: threading.Event | None = None, label: str = ""
+    ) -> T:
+        """From another thread: run ``fn()`` on the DB thread as one job and wait for it.
+
+        Its result is returned (or its exception raised) here, not sent to the GUI. A job
+        cancelled before it starts (``cancel_all``, or ``cancel`` set while it waits, as
+        locking does) raises ``JobCancelled`` at once, so a lock never waits for a write
+        queued behind it; one already running is waited for, being one transaction.
+        """
+        if threading.current_thread() is self._thread:
+            return fn()  # already on the DB thread
+        outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not outcome.set_running_or_notify_cancel():
+                return  # given up on before it started
+            try:
+                outcome.set_result(fn())
+            except BaseException as exc:  # reaches the waiting thread, not the GUI
+                outcome.set_exception(exc)
+
+        job = self.submit(run, label=label)
+        while True:
+            try:
+                return outcome.result(timeout=_WAIT_SLICE_S)
+            except concurrent.futures.TimeoutError:
+                given_up = job.cancelled or (cancel is not None and cancel.is_set())
+                if given_up and outcome.cancel():
+                    job.cancel()
+                    raise JobCancelled() from None
+            except concurrent.futures.CancelledError:
+                raise JobCancelled() from None
 
     def cancel_all(self) -> None:
         """Cancel every queued and running job; their results will not be delivered."""

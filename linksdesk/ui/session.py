@@ -381,6 +381,15 @@ class UiSession(QObject):
         """Adopt an unlocked casebook: load settings and drafts, then announce the unlock."""
         self.casebook = casebook
         self.net_cancel = threading.Event()
+        # the DB thread becomes the vault's only writer; the network thread (sync) hands
+        # each write to it and waits, giving up on unstarted ones when the vault locks
+        cancel = self.net_cancel
+        runner = self.runner
+
+        def dispatch(fn: Callable[[], Any]) -> Any:
+            return runner.run_waiting(fn, cancel=cancel, label="sync write")
+
+        self.runner.submit(casebook.store.claim_writer, dispatch)
         self.runner.submit(
             _load_session_state,
             casebook,

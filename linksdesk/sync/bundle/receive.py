@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,25 +234,6 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     return out
 
 
-@contextlib.contextmanager
-def _apply_tx(store: Store) -> Iterator[Session]:
-    """One write transaction with foreign keys off, as a sync's pull uses: imported rows may
-    name rows that stayed private on the worker's laptop."""
-    with translated_errors(store.path), store.engine.connect() as conn:
-        raw: Any = conn.connection.driver_connection
-        raw.execute("PRAGMA foreign_keys = OFF")
-        try:
-            with Session(bind=conn, expire_on_commit=False) as s:
-                try:
-                    yield s
-                    s.commit()
-                except BaseException:
-                    s.rollback()
-                    raise
-        finally:
-            raw.execute("PRAGMA foreign_keys = ON")
-
-
 def import_bundle(
     store: Store,
     path: Path,
@@ -276,7 +257,7 @@ def import_bundle(
         counts=dict(m.get("counts") or {}),
     )
     total = len(checked.records)
-    with _apply_tx(store) as s:
+    with store.applying() as s:
         if checked.trusted is None:
             _trust(s, checked.key, sender, source="confirmed")
             report.trusted_now = True
