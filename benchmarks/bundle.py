@@ -162,7 +162,7 @@ def main() -> None:
                     ServerChange.model_validate({**r, "server_seq": n + 1})
                     for n, r in enumerate(back)
                 ]
-                with receive._apply_tx(pstore) as s:
+                with pstore.applying() as s:
                     ctx = ApplyContext(
                         pstore.device_id, pstore.worker_id, lambda: pstore.clock.now().encode()
                     )

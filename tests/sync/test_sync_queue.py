@@ -43,7 +43,7 @@ def test_changes_left_unanswered_are_sent_in_a_later_batch(
             full = t.post("push", request, PushResponse)
             # the answer covers only the first change: record it as the engine does
             partial = full.model_copy(update={"results": full.results[:1]})
-            with engine._tx() as s:
+            with dev.store.bookkeeping() as s:
                 assert engine._record(s, request, partial) == 1
         assert dev.outbox() == queued - 1
         assert _batch_keys(dev) == [None] * (queued - 1)  # back in the queue
@@ -85,7 +85,7 @@ def test_a_batch_refused_with_409_is_re_keyed_and_the_queue_moves_on(
         assert saved
         old_key = saved["batch_key"]
         saved["batch_key"] = saved["request"]["batch_key"] = taken[0]
-        with engine._tx() as s:
+        with dev.store.bookkeeping() as s:
             state.put(s, state.PENDING_BATCH, saved)
             s.execute(update(Outbox).where(Outbox.batch_key == old_key).values(batch_key=taken[0]))
 
