@@ -11,9 +11,9 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import backup as storage_backup
 from linksdesk.storage.backup import BackupError, BackupInfo, Progress, RestoreResult
+from linksdesk.storage.store import shared_participants
 from linksdesk.storage.tables import TABLE_BY_NAME, Participant
 from linksdesk.sync import state
-from linksdesk.sync.apply import shared_participants
 from linksdesk.sync.protocol import SYNCABLE_TABLES
 
 __all__ = [

@@ -352,6 +352,9 @@ TEAM_TABLES: Final = _named(Routing.TEAM)
 WORKER_TABLES: Final = _named(Routing.WORKER)
 # the tables of one participant's record: the person and everything linked to them
 RECORD_TABLES: Final = (PARTICIPANT_TABLE, *PARTICIPANT_LINKED_TABLES)
+# the table whose latest team record decides whether a participant is shared (rule 2)
+CONSENT_TABLE: Final = "consent"
+assert CONSENT_TABLE in PARTICIPANT_LINKED_TABLES
 PURGE_ORDER: Final = tuple(
     t.name for t in sorted((t for t in TABLES if t.purge is not None), key=lambda t: t.purge or 0)
 )
@@ -376,6 +379,13 @@ def tags(table: str, column: str) -> Tags:
         return ENVELOPE[column]
     known = BY_NAME.get(table)
     return known.columns.get(column, (L, D)) if known else (L, D)
+
+
+def follows_consent(table: str) -> bool:
+    """Whether a row of ``table`` may leave only while its participant is shared with the
+    team: the participant row and everything linked to them (not an erasure receipt)."""
+    known = BY_NAME.get(table)
+    return known is not None and known.routing in (Routing.PARTICIPANT, Routing.LINKED)
 
 
 def is_narrative(table: str, field: str) -> bool:

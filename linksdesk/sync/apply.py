@@ -40,11 +40,16 @@ from sqlalchemy.types import JSON
 
 from linksdesk.core.errors import LinksDeskError, SyncError, UserError
 from linksdesk.core.ids import uuid7
-from linksdesk.core.vocab import ConsentScope
+from linksdesk.core.registry import (
+    CONSENT_TABLE,
+    PARTICIPANT_TABLE,
+    PURGE_ORDER,
+    RECORD_TABLES,
+    TEAM_SCOPE,
+)
 from linksdesk.storage import search
 from linksdesk.storage.store import SYNC_META
 from linksdesk.storage.tables import (
-    PARTICIPANT_LINKED,
     TABLE_BY_NAME,
     Consent,
     Draft,
@@ -67,6 +72,7 @@ from linksdesk.sync.protocol import (
     Op,
     ServerChange,
     is_narrative,
+    is_participant_routed,
 )
 
 log = logging.getLogger(__name__)
@@ -74,22 +80,10 @@ log = logging.getLogger(__name__)
 # a namespace for ids every device derives the same way (conflicts, receipts, totals)
 SYNC_NAMESPACE = uuid.UUID("6b1c4f0e-3d2a-5b7c-9e8f-0a1b2c3d4e5f")
 
-# children before parents, so the purge also works with foreign keys enforced
-PURGE_ORDER: tuple[str, ...] = (
-    "note_revision",
-    "goal_step",
-    "onward_referral",
-    "measure",
-    "relationship",
-    "concern",
-    "referral",
-    "consent",
-    "status_change",
-    "note",
-    "goal",
-    "contact",
-)
-assert set(PURGE_ORDER) == set(PARTICIPANT_LINKED), "every linked table must be purged"
+# what PageOutcome.touched names after a participant was purged here
+PURGED = "__purge__"
+# touched tables after which who the monthly totals count may have changed
+WHO_COUNTS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE, PURGED, HANDOVER_TABLE})
 
 MASS_DELETE_SHARE = 0.30
 MASS_DELETE_MIN_ROWS = 25  # below this, a small vault's ordinary deletes never ask
@@ -218,7 +212,7 @@ def _shape(name: str, cls: type[SyncColumns]) -> TableShape:
         required=required,
         shareable=shareable_columns(name),
         local=local_columns(name),
-        participant_routed=name == "participant" or hasattr(cls, "participant_id"),
+        participant_routed=is_participant_routed(name),
     )
 
 
@@ -424,7 +418,7 @@ def _superseded_here(session: Session, ch: ServerChange) -> bool:
     newest = session.scalar(
         select(func.max(Consent.version)).where(
             Consent.participant_id == ch.participant_id,
-            Consent.scope == ConsentScope.TEAM.value,
+            Consent.scope == TEAM_SCOPE,
             Consent.deleted.is_(False),
             Consent.id != ch.row_id,
         )
@@ -520,11 +514,11 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
         return any(str(c).endswith(suffix) for c in (clocks or {}).values())
 
     keep: dict[str, set[str]] = {}
-    for name in ("participant", *PURGE_ORDER):
-        if name == "consent":
+    for name in RECORD_TABLES:
+        if name == CONSENT_TABLE:
             continue  # a consent record is the decision, not the worker's casework
         cls: Any = TABLE_BY_NAME[name]
-        where = cls.id == pid if name == "participant" else cls.participant_id == pid
+        where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
         for row_id, sharing, origin, clocks in session.execute(
             select(cls.id, cls.sharing, cls.origin, cls.field_hlc).where(where)
         ):
@@ -532,8 +526,10 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
                 keep.setdefault(name, set()).add(row_id)
     if not keep:
         return keep
-    keep.setdefault("participant", set()).add(pid)
-    keep["consent"] = set(session.scalars(select(Consent.id).where(Consent.participant_id == pid)))
+    keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
+    keep[CONSENT_TABLE] = set(
+        session.scalars(select(Consent.id).where(Consent.participant_id == pid))
+    )
     for table, column, parent in _KEPT_PARENTS:  # children before parents: one pass is enough
         ids = sorted(keep.get(table, ()))
         if not ids:
@@ -571,9 +567,9 @@ def purge_from_elsewhere(
     # the index again from what stays, then a rebuild so no removed term survives
     search.remove_participant(session, pid)
     session.flush()
-    for name in sorted(search.INDEXED_TABLES & {"participant", *PURGE_ORDER}):
+    for name in sorted(search.INDEXED_TABLES & set(RECORD_TABLES)):
         cls = TABLE_BY_NAME[name]
-        where = cls.id == pid if name == "participant" else cls.participant_id == pid
+        where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
         for row in session.scalars(select(cls).where(where, cls.deleted.is_(False))):
             search.reindex_row(session, row)
     session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
@@ -684,13 +680,13 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
     first: dict[str, int] = {}
     moves: dict[int, int] = {}
     for i, ch in enumerate(changes):
-        pid = ch.participant_id or (ch.row_id if ch.table == "participant" else None)
+        pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
         if pid is None:
             continue
         if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE or _says_no_to_team(ch):
             first.pop(pid, None)
             continue
-        if ch.table == "participant" and ch.op is Op.UPSERT and first.get(pid, i) < i:
+        if ch.table == PARTICIPANT_TABLE and ch.op is Op.UPSERT and first.get(pid, i) < i:
             moves[i] = first[pid]
         first.setdefault(pid, i)
     if not moves:
@@ -708,9 +704,9 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
 
 def _says_no_to_team(ch: ServerChange) -> bool:
     return (
-        ch.table == "consent"
+        ch.table == CONSENT_TABLE
         and ch.op is Op.UPSERT
-        and ch.fields.get("scope") == ConsentScope.TEAM.value
+        and ch.fields.get("scope") == TEAM_SCOPE
         and ch.fields.get("given") is False
     )
 
@@ -1013,7 +1009,7 @@ class PageApplier:
         laptops of one worker can each hand out the same one while offline: the arriving
         copy is marked here rather than stopping every sync (it keeps the server's clock, so
         it never travels back)."""
-        if shape.name != "participant" or name != "programme_id" or not value:
+        if shape.name != PARTICIPANT_TABLE or name != "programme_id" or not value:
             return value
         taken = self.s.scalar(
             select(Participant.id).where(
@@ -1046,7 +1042,7 @@ class PageApplier:
                 if pid_of(v) != participant_id or k[1] in keep.get(k[0], set())
             }
             result = purge_from_elsewhere(self.s, participant_id, keep)
-        self.out.touch("__purge__", participant_id)
+        self.out.touch(PURGED, participant_id)
         by_table: dict[str, list[str]] = {}
         for table, row_id in self._meta:
             by_table.setdefault(table, []).append(row_id)
@@ -1100,7 +1096,7 @@ class PageApplier:
         self._erased.add(participant_id)
         self.out.removed += removed
         self.out.erased.append(participant_id)
-        self.out.tables |= {"participant", *PURGE_ORDER}
+        self.out.tables |= set(RECORD_TABLES)
         log.info("applied erasure of participant %s: %d rows removed", participant_id, removed)
 
     # - withdrawal of team sharing -
@@ -1116,7 +1112,7 @@ class PageApplier:
         pid = str(ch.participant_id)
         if _superseded_here(self.s, ch):
             return False  # consent given again here since: the later record decides
-        if ("consent", ch.row_id) in self._meta:
+        if (CONSENT_TABLE, ch.row_id) in self._meta:
             return False  # applied here before (a repair downloads it again): nothing new
         read_only = set(state.get(self.s, state.READ_ONLY, []))
         if pid in read_only:
@@ -1131,7 +1127,7 @@ class PageApplier:
         self.out.removed += removed
         self.out.withdrawn_rows += removed
         self.out.applied += 1
-        self.out.tables |= {"participant", *PURGE_ORDER}
+        self.out.tables |= set(RECORD_TABLES)
         log.info("team sharing withdrawn on another device: participant %s purged here", pid)
         return True
 
@@ -1143,8 +1139,8 @@ class PageApplier:
         removed, kept = self._purge(pid, keep=keep)
         self.out.removed += removed
         self.out.withdrawn_rows += removed
-        self.out.tables |= {"participant", *PURGE_ORDER}
-        self._row_change(SHAPES["consent"], ch)
+        self.out.tables |= set(RECORD_TABLES)
+        self._row_change(SHAPES[CONSENT_TABLE], ch)
         programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
         case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed)
         self.out.kept_local.append(case)
@@ -1180,9 +1176,9 @@ class PageApplier:
                 self.out.removed += removed
                 self.out.handed_away.append(pid)
                 log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
-            self.out.tables |= {"participant", *PURGE_ORDER}
+            self.out.tables |= set(RECORD_TABLES)
         state.put(self.s, state.READ_ONLY, sorted(read_only))
-        self.out.touch("handover", pid)
+        self.out.touch(HANDOVER_TABLE, pid)
         self.out.applied += 1
 
     def _reown(self, participant_id: str, worker_id: str) -> None:
@@ -1336,22 +1332,3 @@ def note_conflicts_settle(session: Session, note_id: str, top_revision: int) -> 
         )
         if rev is None or rev < top_revision:
             c.resolved_at = now_naive()
-
-
-def shared_participants(session: Session, among: Iterable[str] | None = None) -> set[str]:
-    """Participants (all, or ``among`` these) whose latest team-sharing consent here is
-    "given" (rule 2)."""
-    query = select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
-        Consent.scope == ConsentScope.TEAM.value, Consent.deleted.is_(False)
-    )
-    if among is not None:
-        ids = sorted(set(among))
-        if not ids:
-            return set()
-        query = query.where(Consent.participant_id.in_(ids))
-    best: dict[str, tuple[int, str, bool]] = {}
-    for pid, version, hlc, given in session.execute(query):
-        key = (int(version or 0), str(hlc), bool(given))
-        if pid not in best or key[:2] > best[pid][:2]:
-            best[pid] = key
-    return {pid for pid, (_, _, given) in best.items() if given}

@@ -1,4 +1,4 @@
-"""One sync of one vault with the server: handshake, push, pull, verify (ARCHITECTURE.md).
+"""One sync of one vault with the server: handshake, push, pull, verify (docs/architecture.md).
 
 Every step that changes the vault is one local transaction, so a crash at any point leaves
 a state the next sync resumes from exactly:
@@ -25,18 +25,21 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from linksdesk.core import registry
 from linksdesk.core.errors import SyncError, UserError, ValidationError
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
+from linksdesk.core.vocab import Sharing
 from linksdesk.storage import search
-from linksdesk.storage.store import Store, json_value
+from linksdesk.storage.store import Store, json_value, shared_participants
 from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.apply import (
     MASS_DELETE_MIN_ROWS,
     MASS_DELETE_SHARE,
     SHAPES,
+    WHO_COUNTS,
     ApplyContext,
     LocalOnlyCase,
     MassDeletionError,
@@ -51,18 +54,15 @@ from linksdesk.sync.apply import (
     pid_of,
     removals_in,
     rows_touched,
-    shared_participants,
     withdrawals_in,
 )
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
-from linksdesk.sync.policy import CONFLICT_TABLE
 from linksdesk.sync.protocol import (
     MAX_BATCH,
     MAX_PULL_LIMIT,
     PARTICIPANT_TABLE,
     PROTOCOL_VERSION,
-    RECEIPT_TABLE,
     SCHEMA_VERSION,
     Change,
     ChangeResult,
@@ -382,7 +382,7 @@ class SyncEngine:
             rows = list(
                 s.scalars(
                     select(Outbox)
-                    .where(unsent, Outbox.table_name == "consent")
+                    .where(unsent, Outbox.table_name == registry.CONSENT_TABLE)
                     .order_by(Outbox.seq)
                     .limit(limit)
                 )
@@ -423,10 +423,9 @@ class SyncEngine:
             origin=str(payload.get("origin") or HLC.decode(row.hlc).device),
             owner=str(payload.get("owner") or self.config.worker_id),
             participant_id=pid if routed else None,
-            sharing=payload.get("sharing") or "team",
-            participant_shared=(
-                True if routed and pid and table not in (RECEIPT_TABLE, CONFLICT_TABLE) else None
-            ),
+            sharing=payload.get("sharing") or Sharing.TEAM.value,
+            # only rows that follow a consent are queued while it stands (policy at queue time)
+            participant_shared=True if pid and registry.follows_consent(table) else None,
             fields=fields,
             base=base,
         )
@@ -657,7 +656,7 @@ class SyncEngine:
         """One pulled page and (unless re-downloading tables) the new cursor, together."""
         ctx = self._apply_context(s)
         outcome = PageApplier(s, ctx).apply(changes)
-        if outcome.touched.keys() & {"participant", "consent", "__purge__", "handover"}:
+        if outcome.touched.keys() & WHO_COUNTS:
             state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
         if cursor is not None:
             state.put(s, state.CURSOR, cursor)
@@ -835,10 +834,10 @@ class SyncEngine:
         for table in tables:
             shape = SHAPES[table]
             cls: Any = shape.cls
-            for row in s.scalars(select(cls).where(cls.sharing == "team")):
+            for row in s.scalars(select(cls).where(cls.sharing == Sharing.TEAM.value)):
                 pid = pid_of(row)
                 routed = shape.participant_routed
-                if routed and table != RECEIPT_TABLE and pid not in shared:
+                if registry.follows_consent(table) and pid not in shared:
                     continue
                 if routed and row.owner != self.config.worker_id:
                     continue  # a colleague's case: only they may send it
@@ -897,7 +896,11 @@ def _snapshot(s: Session, table: str, row: Any, participant_id: str | None) -> i
         clock = clocks.get(name) or row.hlc
         groups.setdefault(clock, {})[name] = json_value(getattr(row, name))
     made = 0
-    envelope = {"participant_id": participant_id, "owner": row.owner, "sharing": "team"}
+    envelope = {
+        "participant_id": participant_id,
+        "owner": row.owner,
+        "sharing": Sharing.TEAM.value,
+    }
     for clock in sorted(groups):
         s.add(
             Outbox(

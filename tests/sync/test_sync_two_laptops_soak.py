@@ -39,9 +39,9 @@ from linksdesk.casework.participants import create_participant
 from linksdesk.core.errors import SyncError
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.server.models import Record
+from linksdesk.storage.store import shared_participants
 from linksdesk.storage.tables import TABLE_BY_NAME, NoteRevision, Participant, SyncConflict
 from linksdesk.sync import state
-from linksdesk.sync.apply import shared_participants
 
 pytestmark = pytest.mark.slow
 

@@ -23,10 +23,16 @@ from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.bundle_tables import BundleLedger, DeprivationDecile
-from linksdesk.storage.store import Store, data_columns, json_value, row_values
+from linksdesk.storage.store import (
+    Store,
+    data_columns,
+    json_value,
+    row_values,
+    shared_participants,
+)
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
 from linksdesk.sync import state
-from linksdesk.sync.apply import SYNC_NAMESPACE, shared_participants
+from linksdesk.sync.apply import SYNC_NAMESPACE
 from linksdesk.sync.bundle import evaluation, keys
 from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, parse_time, seal
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
