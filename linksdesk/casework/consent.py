@@ -15,11 +15,11 @@ from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConsentMethod, ConsentScope
+from linksdesk.storage.outbox import drop_unsent_changes
 from linksdesk.storage.store import WriteTx, data_columns, row_values
 from linksdesk.storage.tables import PARTICIPANT_LINKED, TABLE_BY_NAME
 from linksdesk.storage.tables import Consent as ConsentRow
 from linksdesk.storage.tables import Participant as ParticipantRow
-from linksdesk.sync.apply import drop_unsent_changes
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import ErasureReceipt, Outcome
 from linksdesk.core.changes import RowChange
 from linksdesk.core.vocab import AuditAction
+from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import WriteTx, row_values
 from linksdesk.storage.tables import PARTICIPANT_LINKED
 from linksdesk.storage.tables import ErasureReceipt as ReceiptRow
-from linksdesk.sync.apply import purge_participant
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
+
+# the op of a change that erases a participant everywhere (sync.protocol.Op.ERASE)
+ERASE_OP: Final = "erase"
 
 
 @dataclass

@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast, overload
+from typing import Any, overload
 
 from sqlalchemy import (
     Boolean,
@@ -28,18 +28,14 @@ from sqlalchemy import (
     Integer,
     delete,
     func,
-    or_,
     select,
-    text,
     update,
 )
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from linksdesk.core.errors import LinksDeskError, SyncError, UserError
-from linksdesk.core.ids import uuid7
 from linksdesk.core.registry import (
     CONSENT_TABLE,
     PARTICIPANT_TABLE,
@@ -48,11 +44,12 @@ from linksdesk.core.registry import (
     TEAM_SCOPE,
 )
 from linksdesk.storage import search
+from linksdesk.storage.outbox import chunks, drop_participant_changes, queued_row_ids, rows_touched
+from linksdesk.storage.purge import drop_partials, purge_participant, rebuild_search
 from linksdesk.storage.store import SYNC_META
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
     Consent,
-    Draft,
     ErasureReceipt,
     NoteRevision,
     Outbox,
@@ -434,45 +431,6 @@ def _handover(ch: ServerChange) -> HandoverRow | None:
         return None
 
 
-# -- purge ----------------------------------------------------------------------------------
-def purge_participant(session: Session, participant_id: str) -> int:
-    """Delete a participant and every linked row, index entry, draft and sync leftover.
-
-    The one purge for erasure, a case handed away and a withdrawn consent pulled from the
-    server: rows and note revisions, search entries (then an FTS 'rebuild' so no deleted
-    term survives in an older index segment), drafts, conflicts, needs-attention entries,
-    queued changes (an erase command excepted) and the saved pending batch. Returns how
-    many rows were removed. Erasure receipts stay. The caller VACUUMs after the
-    transaction commits so freed pages hold nothing (``secure_delete`` is on too).
-    """
-    removed = 0
-    ids: list[str] = [participant_id]
-    for name in PURGE_ORDER:
-        cls: Any = TABLE_BY_NAME[name]
-        ids += list(session.scalars(select(cls.id).where(cls.participant_id == participant_id)))
-        gone = session.execute(delete(cls).where(cls.participant_id == participant_id))
-        removed += rows_touched(gone)
-    gone = session.execute(delete(Participant).where(Participant.id == participant_id))
-    removed += rows_touched(gone)
-    search.remove_participant(session, participant_id)
-    session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
-    session.execute(delete(SyncConflict).where(SyncConflict.participant_id == participant_id))
-    for chunk in _chunks(ids, 500):
-        session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
-        session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
-    drop_participant_changes(session, participant_id, row_ids=ids)
-    session.execute(
-        delete(Draft).where(
-            or_(Draft.key.contains(participant_id), Draft.body.contains(participant_id))
-        )
-    )
-    for key, value in state.partials(session):
-        if value.get("participant_id") == participant_id:
-            state.drop(session, key)
-    session.flush()
-    return int(removed)
-
-
 # parents a kept row needs to stay readable: (table, column naming it, parent table)
 _KEPT_PARENTS: tuple[tuple[str, str, str], ...] = (
     ("note_revision", "note_id", "note"),
@@ -492,17 +450,7 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
     contact) and every consent record, which says why the case is local now.
     """
     pid = participant_id
-    unsent = set(
-        session.scalars(
-            select(Outbox.row_id).where(
-                or_(
-                    Outbox.row_id == pid,
-                    text("json_extract(outbox.payload, '$.participant_id') = :pid"),
-                )
-            ),
-            {"pid": pid},
-        )
-    )
+    unsent = queued_row_ids(session, pid)
     refused = set(session.scalars(select(SyncAttention.row_id)))
 
     suffix = f"-{device_id}"  # how this device's clock values end (core.hlc)
@@ -535,7 +483,7 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
         if not ids:
             continue
         cls = TABLE_BY_NAME[table]
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             for ref in session.scalars(select(getattr(cls, column)).where(cls.id.in_(chunk))):
                 if ref:
                     keep.setdefault(parent, set()).add(ref)
@@ -561,7 +509,7 @@ def purge_from_elsewhere(
         drop = [i for i in ids if i not in mine]
         kept += len(ids) - len(drop)
         gone_ids += drop
-        for chunk in _chunks(drop, 500):
+        for chunk in chunks(drop, 500):
             removed += rows_touched(session.execute(delete(cls).where(cls.id.in_(chunk))))
     kept += 1  # the participant row
     # the index again from what stays, then a rebuild so no removed term survives
@@ -572,100 +520,16 @@ def purge_from_elsewhere(
         where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
         for row in session.scalars(select(cls).where(where, cls.deleted.is_(False))):
             search.reindex_row(session, row)
-    session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
-    for chunk in _chunks(gone_ids, 500):
+    rebuild_search(session)
+    for chunk in chunks(gone_ids, 500):
         session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
-    for chunk in _chunks(every, 500):
+    for chunk in chunks(every, 500):
         # the notice about the local-only case replaces "refused by the server"
         session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
     drop_participant_changes(session, pid, row_ids=every, keep_team_consent=True)
-    for key, value in state.partials(session):
-        if value.get("participant_id") == pid:
-            state.drop(session, key)
+    drop_partials(session, pid)
     session.flush()
     return int(removed), kept
-
-
-def drop_participant_changes(
-    session: Session,
-    participant_id: str,
-    *,
-    row_ids: Iterable[str] = (),
-    keep_team_consent: bool = False,
-) -> int:
-    """Forget every queued change about a participant (an erase command excepted), sent or
-    not, and rewrite the saved pending batch without them; returns how many were dropped.
-
-    The rewritten batch gets a new key: the server answers a known key with its first
-    answer, and applies each change once by its id, so resending what is left is safe.
-    """
-    spare = text("1 = 1")
-    if keep_team_consent:
-        # a withdrawal keeps team consent records queued: they are what must reach everyone
-        spare = text(
-            "NOT (outbox.table_name = 'consent' "
-            "AND json_extract(outbox.payload, '$.fields.scope') = 'team')"
-        )
-    dropped = 0
-    for chunk in _chunks(sorted(set(row_ids) | {participant_id}), 500):
-        gone = session.execute(
-            delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.op != Op.ERASE, spare)
-        )
-        dropped += rows_touched(gone)
-    gone = session.execute(
-        delete(Outbox).where(
-            text("json_extract(outbox.payload, '$.participant_id') = :pid"),
-            Outbox.op != Op.ERASE,
-            spare,
-        ),
-        {"pid": participant_id},
-    )
-    dropped += rows_touched(gone)
-    rewrite_pending_batch(session, participant_id, keep_team_consent=keep_team_consent)
-    return dropped
-
-
-def rewrite_pending_batch(
-    session: Session, participant_id: str, *, keep_team_consent: bool = False
-) -> bool:
-    """Take a participant's changes out of the saved pending batch (new key); True if any."""
-    saved = state.get(session, state.PENDING_BATCH)
-    if not saved:
-        return False
-    request = dict(saved.get("request") or {})
-    changes = list(request.get("changes") or [])
-
-    def about(ch: dict[str, Any]) -> bool:
-        if ch.get("op") == Op.ERASE:
-            return False
-        fields = ch.get("fields") or {}
-        if keep_team_consent and ch.get("table") == "consent" and fields.get("scope") == "team":
-            return False
-        return ch.get("participant_id") == participant_id or ch.get("row_id") == participant_id
-
-    kept = [ch for ch in changes if not about(ch)]
-    if len(kept) == len(changes):
-        return False
-    old_key = saved.get("batch_key")
-    if not kept:
-        state.drop(session, state.PENDING_BATCH)
-        return True
-    key = str(uuid7())
-    request = {**request, "batch_key": key, "changes": kept}
-    state.put(session, state.PENDING_BATCH, {"batch_key": key, "request": request})
-    if old_key:
-        session.execute(update(Outbox).where(Outbox.batch_key == old_key).values(batch_key=key))
-    return True
-
-
-def drop_unsent_changes(session: Session, participant_id: str) -> int:
-    """Forget queued changes about a participant, the pending batch's included.
-
-    For casework to call when team-sharing consent is withdrawn, in the same transaction:
-    what was queued while consent stood must not leave after it was withdrawn (the saved
-    pending batch included).
-    """
-    return drop_participant_changes(session, participant_id)
 
 
 def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
@@ -709,16 +573,6 @@ def _says_no_to_team(ch: ServerChange) -> bool:
         and ch.fields.get("scope") == TEAM_SCOPE
         and ch.fields.get("given") is False
     )
-
-
-def rows_touched(result: Any) -> int:
-    """Rows a bulk DELETE/UPDATE touched."""
-    return int(cast(CursorResult[Any], result).rowcount)
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 # -- the applier ----------------------------------------------------------------------------
@@ -836,7 +690,7 @@ class PageApplier:
                 wanted.setdefault(ch.table, set()).add(ch.row_id)
         for table, ids in wanted.items():
             cls: Any = SHAPES[table].cls
-            for chunk in _chunks(sorted(ids), 500):
+            for chunk in chunks(sorted(ids), 500):
                 query = select(cls.id, cls.field_hlc, cls.deleted, cls.owner).where(
                     cls.id.in_(chunk)
                 )
@@ -1049,7 +903,7 @@ class PageApplier:
         for table, ids in by_table.items():
             cls: Any = SHAPES[table].cls
             still: set[str] = set()
-            for chunk in _chunks(ids, 500):
+            for chunk in chunks(ids, 500):
                 still |= set(self.s.scalars(select(cls.id).where(cls.id.in_(chunk))))
             for row_id in ids:
                 if row_id not in still:

@@ -37,6 +37,8 @@ from linksdesk.core.errors import (
 )
 from linksdesk.core.logsafe import safe_traceback as _safe_traceback
 from linksdesk.core.vocab import AuditAction
+from linksdesk.storage.outbox import drop_unsent_changes, rows_touched
+from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
@@ -52,11 +54,8 @@ from linksdesk.sync.apply import (
     SHAPES,
     MassDeletionError,
     MassWithdrawalError,
-    drop_unsent_changes,
     note_conflicts_settle,
     now_naive,
-    purge_participant,
-    rows_touched,
 )
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.engine import (

@@ -32,6 +32,13 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import Sharing
 from linksdesk.storage import search
+from linksdesk.storage.outbox import (
+    PendingBatch,
+    drop_pending,
+    load_pending,
+    rows_touched,
+    save_pending,
+)
 from linksdesk.storage.store import Store, json_value, shared_participants
 from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
@@ -53,7 +60,6 @@ from linksdesk.sync.apply import (
     pending_fields,
     pid_of,
     removals_in,
-    rows_touched,
     withdrawals_in,
 )
 from linksdesk.sync.bundle import keys as bundle_keys
@@ -90,6 +96,10 @@ Checkpoint = Callable[[str], None]
 
 SETTINGS_KEY = "settings"  # where casework keeps Settings.to_json() (local_setting)
 RECHECK_AFTER_S = 3600.0  # compare with the server at least this often, changes or not
+
+
+# a round of the push loop whose rows were all set aside: nothing to send, go on
+_NOTHING_TO_SEND = PendingBatch(batch_key="", request={})
 
 
 class EpochMoved(SyncError):
@@ -318,13 +328,13 @@ class SyncEngine:
     # -- push ---------------------------------------------------------------------------
     def _push_all(self) -> None:
         with self.store.read() as s:
-            saved = state.get(s, state.PENDING_BATCH)
+            saved = load_pending(s)
             total = s.scalar(select(func.count()).select_from(Outbox)) or 0
         self._progress("push", 0, total)
         self.run.consents_sent = False  # a repair may have queued consents since
         if saved:
             # a batch sent before a crash or a failure: resend it exactly as it was
-            self._send(dict(saved))
+            self._send(saved)
         while True:
             self._check_cancel()
             saved = self._next_batch()
@@ -333,16 +343,18 @@ class SyncEngine:
             self._send(saved)
             self._progress("push", self.run.report.pushed, total)
 
-    def _next_batch(self) -> dict[str, Any] | None:
+    def _next_batch(self) -> PendingBatch | None:
         """Take the next changes from the outbox and save them as the pending batch."""
         saved = self.store.keep(self._take_batch)
         if saved is None:
             return None
-        if saved:
+        if saved.changes:
             self._point("push:saved")
         return saved
 
-    def _take_batch(self, s: Session) -> dict[str, Any] | None:
+    def _take_batch(self, s: Session) -> PendingBatch | None:
+        """The next batch, saved; an empty one (not saved) when every row taken had to be
+        set aside; None when the outbox holds nothing unbatched."""
         rows = self._queued(s, self.run.batch_size)
         if not rows:
             return None
@@ -361,12 +373,12 @@ class SyncEngine:
             taken.append(row.seq)
         s.flush()
         if not changes:
-            return {}
+            return _NOTHING_TO_SEND
         for chunk in _chunks(taken, 500):
             s.execute(update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key))
         request = PushRequest(batch_key=key, changes=changes)
-        saved = {"batch_key": key, "request": request.model_dump(mode="json")}
-        state.put(s, state.PENDING_BATCH, saved)
+        saved = PendingBatch(batch_key=key, request=request.model_dump(mode="json"))
+        save_pending(s, saved)
         return saved
 
     def _queued(self, s: Session, limit: int) -> list[Outbox]:
@@ -455,10 +467,10 @@ class SyncEngine:
         self._touch(row.table_name, row.row_id)
         log.info("restamped queued change %s: its clock was behind its base", row.change_id)
 
-    def _send(self, saved: dict[str, Any]) -> None:
-        if not saved:
+    def _send(self, saved: PendingBatch) -> None:
+        if not saved.changes:
             return
-        request = PushRequest.model_validate(saved["request"])
+        request = PushRequest.model_validate(dict(saved.request))
         self._point("push:before-send")
         try:
             answer = self.t.post("push", request, PushResponse)
@@ -487,7 +499,7 @@ class SyncEngine:
         """Forget the pending batch; its rows go back to the queue, to be batched again."""
 
         def release(s: Session) -> None:
-            state.drop(s, state.PENDING_BATCH)
+            drop_pending(s)
             s.execute(
                 update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
             )
@@ -503,7 +515,7 @@ class SyncEngine:
     def _split_batch(self, s: Session, request: PushRequest, reason: str) -> None:
         ids = [c.change_id for c in request.changes]
         rows = list(s.scalars(select(Outbox).where(Outbox.change_id.in_(ids))))
-        state.drop(s, state.PENDING_BATCH)
+        drop_pending(s)
         if len(request.changes) == 1:
             for row in rows:
                 _attention(s, row, reason)
@@ -553,7 +565,7 @@ class SyncEngine:
         )
         if rows_touched(back):
             self.run.consents_sent = False
-        state.drop(s, state.PENDING_BATCH)
+        drop_pending(s)
         s.flush()
         return len(done)
 

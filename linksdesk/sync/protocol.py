@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from linksdesk.core import registry
+from linksdesk.core.changes import ERASE_OP
 
 # The handshake carries it; the server refuses any other with a plain message. Bump it
 # whenever device and server would no longer understand each other, the verify digest
@@ -117,7 +118,7 @@ Cursor = Annotated[int, Field(ge=0, le=2**53 - 1), BeforeValidator(_integral)]
 class Op(StrEnum):
     UPSERT = "upsert"
     DELETE = "delete"
-    ERASE = "erase"  # table "participant", row_id = the participant: purge everything
+    ERASE = ERASE_OP  # table "participant", row_id = the participant: purge everything
 
 
 class ChangeStatus(StrEnum):

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from linksdesk.storage.outbox import PENDING_BATCH_KEY
+from linksdesk.storage.purge import PARTIAL_PREFIX as _PARTIAL_PREFIX
 from linksdesk.storage.tables import LocalSetting, SyncState
 
 SERVER_URL = "server_url"
@@ -21,13 +23,13 @@ ROLE = "role"
 DEVICE_ID = "device_id"
 CURSOR = "cursor"
 DATA_EPOCH = "data_epoch"
-PENDING_BATCH = "pending_batch"  # {"batch_key": ..., "request": <PushRequest JSON>}
+PENDING_BATCH = PENDING_BATCH_KEY  # storage.outbox.PendingBatch, as JSON
 RESYNC = "resync_needed"  # the server's epoch changed: merge everything again
 READ_ONLY = "read_only_participants"  # handed to a colleague, kept read-only here
 SETTINGS_VERSION = "programme_settings_version"
 VERIFY_SKIP = "verify_unrepairable"  # digests a repair could not bring together last time
 LAST_VERIFIED = "last_verified"  # {"epoch", "audit_seq", "at"} of the last check that passed
-PARTIAL_PREFIX = "partial:"  # rows pulled before all their required fields arrived
+PARTIAL_PREFIX = _PARTIAL_PREFIX  # rows pulled before all their required fields arrived
 TOTALS_SEQ = "totals_audit_seq"  # audit log position when monthly totals were last made
 TOTALS_MONTH = "totals_month"
 TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts

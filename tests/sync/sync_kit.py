@@ -29,6 +29,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.server import admin
 from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ParticipantAccess, Record
+from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import Store, data_columns, json_value, row_values, shared_participants
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
@@ -45,7 +46,6 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import client as sync_client
-from linksdesk.sync.apply import purge_participant
 from linksdesk.sync.client import SyncClient, SyncReport, enrol
 from linksdesk.sync.policy import SyncPolicy, shareable_columns
 from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES

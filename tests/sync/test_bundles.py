@@ -24,9 +24,9 @@ from sqlalchemy import select
 
 from linksdesk.core.changes import RowChange
 from linksdesk.storage.bundle_tables import BundleLedger, EvaluationRecord, ImportedRow
+from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import row_values
 from linksdesk.storage.tables import AuditEvent, ErasureReceipt, Participant
-from linksdesk.sync.apply import purge_participant
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import pseudonym
 from linksdesk.sync.bundle.format import MAGIC, BundleRefused, Sender, seal, sign_roster

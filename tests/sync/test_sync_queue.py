@@ -36,8 +36,9 @@ def test_changes_left_unanswered_are_sent_in_a_later_batch(
         with Transport(dev.server_url, token, backoff=FAST, timeout_s=10.0) as t:
             engine = SyncEngine(dev.store, t, EngineOptions())
             engine._load_config()
-            saved = engine._next_batch()
-            assert saved
+            batch = engine._next_batch()
+            assert batch is not None and batch.changes
+            saved = batch.to_json()
             request = PushRequest.model_validate(saved["request"])
             assert len(request.changes) == queued
             full = t.post("push", request, PushResponse)
@@ -81,8 +82,9 @@ def test_a_batch_refused_with_409_is_re_keyed_and_the_queue_moves_on(
         pid = dev.participant()
         with Transport(dev.server_url, backoff=FAST) as t:
             engine = SyncEngine(dev.store, t, EngineOptions())
-            saved = engine._next_batch()
-        assert saved
+            batch = engine._next_batch()
+        assert batch is not None and batch.changes
+        saved = batch.to_json()
         old_key = saved["batch_key"]
         saved["batch_key"] = saved["request"]["batch_key"] = taken[0]
         with dev.store.bookkeeping() as s:
