@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
@@ -465,12 +466,32 @@ class Store:
         self.policy = policy
         self.actor = actor or worker_id
         self.path = path
+        self._local = threading.local()  # this thread's open snapshot, if any
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every ``read`` on this thread inside it shares one read transaction, so what is
+        read together (a record's dozen parts) is read as of one moment."""
+        if getattr(self._local, "session", None) is not None:
+            yield  # already inside one
+            return
+        with self.read() as s:
+            self._local.session = s
+            try:
+                yield
+            finally:
+                self._local.session = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session: BEGIN DEFERRED, so readers never wait for each other or take
         the write lock. Rows read stay usable after it closes (detached, not expired);
-        closing returns the connection to the pool, which rolls its transaction back."""
+        closing returns the connection to the pool, which rolls its transaction back.
+        Inside ``snapshot`` it is the snapshot's session."""
+        shared: Session | None = getattr(self._local, "session", None)
+        if shared is not None:
+            yield shared
+            return
         with (
             translated_errors(self.path),
             Session(reader(self.engine), expire_on_commit=False) as s,

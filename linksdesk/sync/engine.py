@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
+from linksdesk.core.changes import Changes
 from linksdesk.core.errors import SyncError, UserError, ValidationError
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
@@ -45,6 +46,7 @@ from linksdesk.sync import state
 from linksdesk.sync.apply import (
     MASS_DELETE_MIN_ROWS,
     MASS_DELETE_SHARE,
+    PURGED,
     SHAPES,
     WHO_COUNTS,
     ApplyContext,
@@ -65,6 +67,8 @@ from linksdesk.sync.apply import (
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    HANDOVER_TABLE,
     MAX_BATCH,
     MAX_PULL_LIMIT,
     PARTICIPANT_TABLE,
@@ -90,6 +94,9 @@ from linksdesk.sync.transport import RequestRefused, SyncCancelled, Transport
 from linksdesk.sync.verify import DigestCache
 
 log = logging.getLogger(__name__)
+
+# the entity a view hears of when a record it may show left this laptop (casework's erasure)
+ERASURE_ENTITY = "erasure"
 
 Progress = Callable[[str, int, int | None], None]
 Checkpoint = Callable[[str], None]
@@ -135,6 +142,9 @@ class SyncReport:
     # team consent withdrawn on the worker's other laptop; this laptop's own work about
     # the person kept here, local only (rule 7)
     kept_local: tuple[LocalOnlyCase, ...] = ()
+    # what this sync changed here, in the terms views refresh by (entities, participants);
+    # not named ``changes``: the UI passes it on only when it names something
+    changed: Changes = field(default_factory=Changes)
 
 
 @dataclass
@@ -589,6 +599,7 @@ class SyncEngine:
                 clocks[name] = server_clocks[name]
         row.field_hlc = clocks
         self._touch(change.table, change.row_id)
+        self._note_answered(change)
         if change.table in search.INDEXED_TABLES:
             s.flush()
             search.reindex_row(s, row)
@@ -617,6 +628,7 @@ class SyncEngine:
                 )
             )
             self.run.report.new_conflicts += 1
+            self.run.report.changed.entities.add(CONFLICT_TABLE)
             log.info("conflict %s kept on %s %s", conflict_id, change.table, change.row_id)
 
     # -- pull ---------------------------------------------------------------------------
@@ -674,7 +686,36 @@ class SyncEngine:
             state.put(s, state.CURSOR, cursor)
         self._observe(s, ctx.highest_hlc)
         self._point("pull:before-commit")
+        self._note_pulled(changes, outcome)
         return outcome
+
+    def _note_pulled(self, changes: list[ServerChange], outcome: PageOutcome) -> None:
+        """Add what a page changed here to the sync's ``Changes``: each table a change was
+        written to and whose record it is; a record erased or handed away as an erasure."""
+        seen = self.run.report.changed
+        touched = outcome.touched
+        for ch in changes:
+            if ch.row_id not in touched.get(ch.table, ()):
+                continue
+            seen.entities.add(ch.table)
+            pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
+            if pid:
+                seen.participants.add(pid)
+        gone = set(outcome.erased) | set(outcome.handed_away)
+        if gone:
+            seen.entities.add(ERASURE_ENTITY)
+        for pid in touched.get(PURGED, set()) | touched.get(HANDOVER_TABLE, set()) | gone:
+            seen.entities.add(PARTICIPANT_TABLE)  # removed here, or kept as a local-only case
+            seen.participants.add(pid)
+        if outcome.conflicts:
+            seen.entities.add(CONFLICT_TABLE)
+
+    def _note_answered(self, change: Change) -> None:
+        """A push answer changed a row here (the server's value won, or a conflict kept)."""
+        seen = self.run.report.changed
+        seen.entities.add(change.table)
+        if change.participant_id:
+            seen.participants.add(change.participant_id)
 
     def _touch(self, table: str, row_id: str) -> None:
         self._touched.setdefault(table, set()).add(row_id)

@@ -153,8 +153,10 @@ class SyncController(QObject):
         self.scheduler.succeeded()
         self.sig_running.emit(False)
         self.sig_finished.emit(report)
-        if report.applied or report.removed or report.erased or report.handed_away:
-            self.session.sig_changed.emit(Changes())  # no entity named: every view reloads
+        changes: Changes = report.changed
+        if changes.entities:
+            # exactly what the sync touched: only the views showing it reload
+            self.session.sig_changed.emit(changes)
         self.refresh_status()
 
     def _on_sync_failed(self, exc: BaseException) -> None:

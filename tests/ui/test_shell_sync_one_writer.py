@@ -32,21 +32,21 @@ def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
     server.close()
 
 
-def _other_laptop_shares(tmp_path: Path, server: SyncServer) -> None:
+def _other_laptop_shares(tmp_path: Path, server: SyncServer, people: int = PEOPLE) -> None:
     """The same worker's other laptop records a caseload and sends it to the server."""
     from linksdesk.server import admin
 
     cb, _key = Casebook.create(tmp_path / "other.vault", PASSPHRASE)
     try:
         sync_client.enrol(cb, server.url, admin.make_enrol_code(server.db, server.worker).code)
-        for i in range(PEOPLE):
+        for i in range(people):
             person = participants.create_participant(
                 cb, given_name=f"Synthetic{i}", family_name="Pagewise"
             ).value
             consent.record_consent(cb, person.id, ConsentScope.TEAM, True)
             notes.write_note(cb, person.id, f"First synthetic note {i}.")
             notes.write_note(cb, person.id, f"Second synthetic note {i}.")
-        assert sync_client.sync_once(cb).pushed >= PEOPLE * 4
+        assert sync_client.sync_once(cb).pushed >= people * 4
     finally:
         cb.lock()
 
@@ -126,3 +126,34 @@ def test_a_vault_write_off_the_db_thread_fails(qtbot: Any, unlocked: UiSession) 
         qtbot, unlocked, participants.create_participant, given_name="On", family_name="Thread"
     ).value
     assert person.id
+
+
+def test_a_sync_tells_the_views_exactly_what_it_touched(
+    qtbot: Any, unlocked: UiSession, sync_server: SyncServer, tmp_path: Path
+) -> None:
+    session = unlocked
+    _other_laptop_shares(tmp_path, sync_server, people=3)
+    cb = session.require_casebook()
+    on_db_thread(qtbot, session, sync_client.enrol, cb, sync_server.url, sync_server.code)
+    heard: list[Any] = []
+    session.sig_changed.connect(heard.append)
+    sync = SyncController(session)
+    with qtbot.waitSignal(sync.sig_finished, timeout=60_000) as finished:
+        assert sync.sync_now()
+    report = finished.args[0]
+    pulled = {
+        p.id for p in call_casework(qtbot, session, participants.find_participants, "Pagewise")
+    }
+    assert len(pulled) == 3
+    # one announcement naming the tables written and whose records they are, not an
+    # empty Changes() that reloads every view
+    assert heard == [report.changed]
+    changes = report.changed
+    assert {"participant", "consent", "note", "note_revision"} <= changes.entities
+    assert "resource" not in changes.entities
+    assert changes.participants == pulled
+
+    # nothing new on the server: a sync that touches nothing announces nothing
+    with qtbot.waitSignal(sync.sig_finished, timeout=60_000):
+        assert sync.sync_now()
+    assert heard == [report.changed]

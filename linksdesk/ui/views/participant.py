@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from linksdesk.casework import (
-    concerns,
-    consent,
-    contacts,
-    erasure,
-    goals,
-    measures,
-    notes,
-    onward,
-    participants,
-    referrals,
-    relationships,
-)
-from linksdesk.casework import dto as d
+from linksdesk.casework import erasure
+from linksdesk.casework.record import RecordData, open_record
 from linksdesk.core.changes import Changes
 from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope
@@ -41,65 +28,9 @@ from linksdesk.ui.widgets import InlineMessage
 RECORD_ENTITIES = frozenset((*RECORD_TABLES, *TEAM_TABLES))
 
 
-@dataclass(frozen=True)
-class RecordData:
-    """Everything the record shows about one person, loaded in one job."""
-
-    participant: d.Participant
-    consent: dict[ConsentScope, d.Consent | None]
-    consent_history: list[d.Consent]
-    status_history: list[d.StatusChange]
-    appointments: d.AppointmentUse
-    contacts: list[d.Contact]
-    notes: list[d.Note]
-    goals: list[d.Goal]
-    measures: list[d.MeasureRecord]
-    relationships: list[d.Relationship]
-    referrals: list[d.Referral]
-    onward: list[d.OnwardReferral]
-    concerns: list[d.Concern]
-    taxonomy: tuple[str, ...]
-    # handed to a colleague and kept here read-only: shown, never changed
-    read_only: bool = False
-
-    def erasure_counts(self, tr: Any = str) -> dict[str, int]:
-        """What erasure destroys, by kind, for the confirmation."""
-        revisions = sum(n.revision_count for n in self.notes)
-        steps = sum(len(g.steps) for g in self.goals)
-        return {
-            tr("case notes ({n} revisions)").format(n=revisions): len(self.notes),
-            tr("contacts"): len(self.contacts),
-            tr("goals ({n} steps)").format(n=steps): len(self.goals),
-            tr("wellbeing scores"): len(self.measures),
-            tr("people and services in their network"): len(self.relationships),
-            tr("referrals in"): len(self.referrals),
-            tr("onward referrals"): len(self.onward),
-            tr("concerns"): len(self.concerns),
-            tr("consent records"): len(self.consent_history),
-            tr("status changes"): len(self.status_history),
-        }
-
-
-def load_record(cb: Any, participant_id: str) -> RecordData:
-    """Runs on the DB thread."""
-    pid = participant_id
-    return RecordData(
-        participant=participants.get_participant(cb, pid),
-        consent=consent.current_consent(cb, pid),
-        consent_history=consent.consent_history(cb, pid),
-        status_history=participants.status_history(cb, pid),
-        appointments=contacts.appointment_use(cb, pid),
-        contacts=contacts.list_contacts(cb, pid),
-        notes=notes.list_notes(cb, pid),
-        goals=goals.list_goals(cb, pid),
-        measures=measures.list_measures(cb, pid),
-        relationships=relationships.list_relationships(cb, pid),
-        referrals=referrals.list_referrals(cb, pid),
-        onward=onward.list_onward_referrals(cb, pid),
-        concerns=concerns.list_concerns(cb, pid),
-        taxonomy=tuple(cb.settings().concern_taxonomy),
-        read_only=pid in cb.read_only_participants(),
-    )
+def load_record(cb: Any, participant_id: str, *, opening: bool = False) -> RecordData:
+    """Runs on the DB thread: the record in one snapshot; ``opening`` audits the view."""
+    return open_record(cb, participant_id, opening=opening)
 
 
 class ParticipantView(Screen):
@@ -185,13 +116,16 @@ class ParticipantView(Screen):
         if participant_id != self.participant_id:
             self.clear()
         self.participant_id = participant_id
-        self.refresh()
+        self._load(opening=True)  # the one "viewed" audit event of this opening
 
     def refresh(self) -> None:
+        self._load(opening=False)  # after a save or a sync: the same opening, not a new one
+
+    def _load(self, *, opening: bool) -> None:
         if self.participant_id is None:
             return
         pid = self.participant_id
-        self.run(load_record, pid, on_done=lambda data: self._show(pid, data))
+        self.run(load_record, pid, opening=opening, on_done=lambda data: self._show(pid, data))
 
     def on_changes(self, changes: Changes) -> None:
         if self.participant_id is None:

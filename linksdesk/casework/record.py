@@ -1,0 +1,96 @@
+"""A participant's whole record as the record view shows it, read at one moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from linksdesk.casework import (
+    concerns,
+    consent,
+    contacts,
+    goals,
+    measures,
+    notes,
+    onward,
+    participants,
+    records,
+    referrals,
+    relationships,
+)
+from linksdesk.casework import dto as d
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.vocab import AuditAction, ConsentScope
+
+
+@dataclass(frozen=True)
+class RecordData:
+    """Everything the record shows about one person, loaded in one job."""
+
+    participant: d.Participant
+    consent: dict[ConsentScope, d.Consent | None]
+    consent_history: list[d.Consent]
+    status_history: list[d.StatusChange]
+    appointments: d.AppointmentUse
+    contacts: list[d.Contact]
+    notes: list[d.Note]
+    goals: list[d.Goal]
+    measures: list[d.MeasureRecord]
+    relationships: list[d.Relationship]
+    referrals: list[d.Referral]
+    onward: list[d.OnwardReferral]
+    concerns: list[d.Concern]
+    taxonomy: tuple[str, ...]
+    # handed to a colleague and kept here read-only: shown, never changed
+    read_only: bool = False
+
+    def erasure_counts(self, tr: Any = str) -> dict[str, int]:
+        """What erasure destroys, by kind, for the confirmation."""
+        revisions = sum(n.revision_count for n in self.notes)
+        steps = sum(len(g.steps) for g in self.goals)
+        return {
+            tr("case notes ({n} revisions)").format(n=revisions): len(self.notes),
+            tr("contacts"): len(self.contacts),
+            tr("goals ({n} steps)").format(n=steps): len(self.goals),
+            tr("wellbeing scores"): len(self.measures),
+            tr("people and services in their network"): len(self.relationships),
+            tr("referrals in"): len(self.referrals),
+            tr("onward referrals"): len(self.onward),
+            tr("concerns"): len(self.concerns),
+            tr("consent records"): len(self.consent_history),
+            tr("status changes"): len(self.status_history),
+        }
+
+
+def open_record(cb: Casebook, participant_id: str, *, opening: bool = True) -> RecordData:
+    """Everything the record view shows about one person, read in one snapshot (one read
+    transaction, so its parts agree with each other even while a sync writes).
+
+    ``opening`` records the view in the audit log: once when the worker opens the record,
+    not again on the reloads that follow each save or sync.
+    """
+    pid = participant_id
+    with cb.store.snapshot():
+        with cb.store.read() as s:
+            person = participants.to_participant(records.participant(s, pid))
+        data = RecordData(
+            participant=person,
+            consent=consent.current_consent(cb, pid),
+            consent_history=consent.consent_history(cb, pid),
+            status_history=participants.status_history(cb, pid),
+            appointments=contacts.appointment_use(cb, pid),
+            contacts=contacts.list_contacts(cb, pid),
+            notes=notes.list_notes(cb, pid),
+            goals=goals.list_goals(cb, pid),
+            measures=measures.list_measures(cb, pid),
+            relationships=relationships.list_relationships(cb, pid),
+            referrals=referrals.list_referrals(cb, pid),
+            onward=onward.list_onward_referrals(cb, pid),
+            concerns=concerns.list_concerns(cb, pid),
+            taxonomy=tuple(cb.settings().concern_taxonomy),
+            read_only=pid in cb.read_only_participants(),
+        )
+    if opening:
+        with cb.store.write() as tx:
+            tx.audit(AuditAction.VIEW, "participant", pid)
+    return data
