@@ -17,6 +17,9 @@ class Changes:
     participants: set[str] = field(default_factory=set)
     created: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # who asked for the change (the view whose action it was; Anki's OpChanges initiator):
+    # that view has updated itself from the result and need not reload when it hears of it
+    initiator: object | None = field(default=None, compare=False, repr=False)
 
     def touched(self, entity: str) -> bool:
         return entity in self.entities

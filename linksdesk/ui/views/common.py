@@ -30,6 +30,7 @@ from linksdesk.core.vocab import (
     ResourceCapacity,
 )
 from linksdesk.ui.models.table import ID_ROLE
+from linksdesk.ui.session import changes_in
 from linksdesk.ui.widgets import InlineMessage
 
 log = logging.getLogger(__name__)
@@ -237,6 +238,9 @@ class Screen(QWidget):
         epoch = self._epoch
 
         def done(result: Any) -> None:
+            changes = changes_in(result)
+            if changes is not None and changes.initiator is None:
+                changes.initiator = self  # stamped before the session announces them
             if epoch != self._epoch:
                 return
             if on_done is not None:

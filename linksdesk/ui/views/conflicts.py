@@ -245,7 +245,9 @@ class ConflictsView(Screen):
         self.run(load_conflicts, on_done=self._show)
 
     def on_changes(self, changes: Changes) -> None:
-        # a sync (no entity named), a settled conflict or an edited note can change the list
+        if changes.initiator is self:
+            return  # settled here: _on_resolved has refreshed the list already
+        # a sync, a conflict settled elsewhere or an edited note can change the list
         self.refresh()
 
     def clear(self) -> None:
