@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,8 @@ class TeamData:
     goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on
     measures: tuple[tuple[Any, ...], ...]  # participant_id, owner, kind, taken_on, total, metric
     onward: tuple[tuple[Any, ...], ...]  # participant_id, owner, resource_id, status, made_on
+    # anonymous monthly totals of what a worker's laptop keeps (rule 2): owner, month, counts
+    totals: tuple[tuple[str, str, dict[str, Any]], ...]
     resources: dict[str, tuple[str, str]]  # id -> (label, capacity)
     latest: dict[str, dt.datetime]  # owner -> wall time of the newest row of theirs
     labels: dict[str, str]  # owner -> label
@@ -63,6 +66,7 @@ _QUERIES = {
     "WHERE NOT deleted",
     "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
     "WHERE NOT deleted",
+    "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
 
 
@@ -105,6 +109,10 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         goals=_rows(s, "goals", owners),
         measures=_rows(s, "measures", owners),
         onward=_rows(s, "onward", owners),
+        totals=tuple(
+            (owner, month, counts if isinstance(counts, dict) else json.loads(counts or "{}"))
+            for _none, owner, month, counts in _rows(s, "totals", owners)
+        ),
         resources={
             rid: (f"{org} — {service}" if service else org, capacity)
             for rid, org, service, capacity in s.execute(
