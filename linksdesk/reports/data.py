@@ -77,6 +77,42 @@ def _rows(s: Session, name: str, owners: frozenset[str] | None) -> tuple[tuple[A
     return tuple(rows)
 
 
+def _has_table(s: Session, name: str) -> bool:
+    found = s.connection().exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    )
+    return found.first() is not None
+
+
+def _supervisor_facts(
+    s: Session,
+) -> tuple[dict[str, str], dict[str, int], dict[str, dt.datetime]]:
+    """What a supervisor's vault knows besides the rows (the bundle path's tables, when this
+    vault has them): workers' names from the trusted signers, the deprivation lookup, and
+    when each worker's latest imported bundle was made."""
+    run = s.connection().exec_driver_sql
+    labels: dict[str, str] = {}
+    deciles: dict[str, int] = {}
+    bundled: dict[str, dt.datetime] = {}
+    if _has_table(s, "trusted_signer"):
+        for worker, label in run(
+            "SELECT worker_id, label FROM trusted_signer WHERE worker_id IS NOT NULL "
+            "AND label IS NOT NULL ORDER BY added_at"
+        ):
+            labels[worker] = label
+    if _has_table(s, "deprivation_decile"):
+        deciles = {_postcode(pc): int(d) for pc, d in run("SELECT postcode, decile FROM "
+                                                          "deprivation_decile")}  # fmt: skip
+    if _has_table(s, "bundle_ledger"):
+        for worker, created in run(
+            "SELECT worker_id, max(created_at) FROM bundle_ledger WHERE direction = 'import' "
+            "AND worker_id IS NOT NULL GROUP BY worker_id"
+        ):
+            if created:
+                bundled[worker] = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
+    return labels, deciles, bundled
+
+
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
     data_tables: tuple[type[SyncColumns], ...] = (
         Participant,
@@ -99,8 +135,12 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         for o, h in newest.items()
         if h
     }
-    labels = _setting(s, WORKER_LABELS_KEY)
-    deciles = _setting(s, DECILES_KEY)
+    signer_labels, lookup, bundled = _supervisor_facts(s)
+    for owner, made in bundled.items():
+        if (owners is None or owner in owners) and made > latest.get(owner, dt.datetime.min):
+            latest[owner] = made  # a bundle made then: its data is as of then
+    labels = {**signer_labels, **(_setting(s, WORKER_LABELS_KEY) or {})}
+    deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
     return TeamData(
         participants=_rows(s, "participants", owners),
         referrals=_rows(s, "referrals", owners),
@@ -120,10 +160,8 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
             )
         },
         latest=latest,
-        labels=dict(labels) if isinstance(labels, dict) else {},
-        deciles={_postcode(k): int(v) for k, v in (deciles or {}).items()}
-        if isinstance(deciles, dict)
-        else {},
+        labels=labels,
+        deciles={_postcode(k): int(v) for k, v in deciles.items()},
     )
 
 
