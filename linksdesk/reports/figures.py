@@ -137,7 +137,8 @@ class _Ctx:
             if status == attended:
                 self.attended[pid].append(day)
                 if a <= day <= b:
-                    self.worked_with[owner].add(pid)
+                    # under the person's own worker, so the team's total counts them once
+                    self.worked_with[self.owner_of.get(pid, owner)].add(pid)
         for days in self.attended.values():
             days.sort()
         referred = {pid for pid, _o, day, _s in data.referrals if a <= day <= b}
