@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from day_kit import Keys, finished, morning_of_a_booking, on_modal, stored
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMenu
 from screens_kit import schedule, settle
