@@ -486,6 +486,10 @@ class MainWindow(QMainWindow):
             return
         view = self.views[key]
         self.view_stack.setCurrentWidget(view)
+        focus = QApplication.focusWidget()
+        if view.focusProxy() is not None and not (focus and view.isAncestorOf(focus)):
+            # the keyboard goes with the page shown (Ctrl+2 then type a name)
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.go_actions[key].setChecked(True)
         self.setWindowTitle(self.tr("{view} — LinksDesk").format(view=self._view_titles[key]))
         self._update_record_actions()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from screens_kit import person, schedule
 from shell_kit import call_casework
@@ -78,7 +80,12 @@ class Keys:
         widget: QWidget | None = None,
     ) -> None:
         self.presses += 1
-        self.qtbot.keyClick(self.target(widget), key, modifier)
+        if modifier & Qt.KeyboardModifier.ShiftModifier:
+            # as the keyboard sends it: one key sequence (a Shift+letter keyClick does not
+            # reach a window shortcut on the offscreen platform)
+            QTest.keySequence(self.target(widget), QKeySequence(modifier.value | key.value))
+        else:
+            self.qtbot.keyClick(self.target(widget), key, modifier)
 
     def type(self, text: str, widget: QWidget | None = None) -> None:
         """Typing text (lines split by newline; each line's Return is part of the text)."""
