@@ -19,6 +19,8 @@ class Settings:
     not_seen_weeks: int = 6
     review_goals_every_weeks: int = 6
     concern_taxonomy: tuple[str, ...] = field(default=DEFAULT_CONCERNS)
+    # words the programme uses that the spelling dictionary does not know (places, services)
+    spelling_words: tuple[str, ...] = ()
     # settings that came from the server replace these local defaults on sync
     programme_settings_version: int = 0
 
@@ -34,11 +36,13 @@ class Settings:
         cleaned = tuple(dict.fromkeys(c.strip() for c in self.concern_taxonomy if c.strip()))
         if not cleaned:
             raise ValidationError("The list of concerns cannot be empty.")
-        return replace(self, concern_taxonomy=cleaned)
+        words = tuple(dict.fromkeys(w.strip() for w in self.spelling_words if w.strip()))
+        return replace(self, concern_taxonomy=cleaned, spelling_words=words)
 
     def to_json(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["concern_taxonomy"] = list(self.concern_taxonomy)
+        out["spelling_words"] = list(self.spelling_words)
         return out
 
     @classmethod
@@ -47,7 +51,11 @@ class Settings:
         values = {k: v for k, v in data.items() if k in known}
         if "concern_taxonomy" in values:
             values["concern_taxonomy"] = tuple(values["concern_taxonomy"])
+        if "spelling_words" in values:
+            values["spelling_words"] = tuple(values["spelling_words"])
         return cls(**values)
 
 
-PROGRAMME_KEYS = frozenset({"appointment_limit", "concern_taxonomy", "not_seen_weeks"})
+PROGRAMME_KEYS = frozenset(
+    {"appointment_limit", "concern_taxonomy", "not_seen_weeks", "spelling_words"}
+)

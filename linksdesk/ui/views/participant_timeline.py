@@ -29,6 +29,7 @@ from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.common import make_table, selected_id
 
 if TYPE_CHECKING:
@@ -136,6 +137,15 @@ class NoteEditor(QWidget):
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMinimumHeight(70)
         layout.addWidget(self.text_edit)
+        session = tab.view.session
+        self.spelling = SpellHighlighter(
+            self.text_edit.document(), getattr(session.settings, "spelling_words", ())
+        )
+        session.sig_settings_changed.connect(
+            lambda s: self.spelling.set_programme_words(getattr(s, "spelling_words", ()))
+        )
+        self.text_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text_edit.customContextMenuRequested.connect(self._on_text_menu)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.discard_button = QPushButton(tr("Discard"))
@@ -150,6 +160,10 @@ class NoteEditor(QWidget):
         layout.addLayout(buttons)
         self.text_edit.textChanged.connect(self._update_buttons)
         self._update_buttons()
+
+    def _on_text_menu(self, pos: QPoint) -> None:
+        self.text_menu = spelling_menu(self.text_edit, self.spelling, pos)
+        self.text_menu.popup(self.text_edit.viewport().mapToGlobal(pos))
 
     # -- drafts -------------------------------------------------------------------------
     def key(self) -> str | None:
