@@ -21,6 +21,8 @@ class Settings:
     concern_taxonomy: tuple[str, ...] = field(default=DEFAULT_CONCERNS)
     # words the programme uses that the spelling dictionary does not know (places, services)
     spelling_words: tuple[str, ...] = ()
+    # the programme's note templates ("## Name" then its text); empty: the shipped defaults
+    note_templates: str = ""
     # settings that came from the server replace these local defaults on sync
     programme_settings_version: int = 0
 
@@ -36,6 +38,8 @@ class Settings:
         cleaned = tuple(dict.fromkeys(c.strip() for c in self.concern_taxonomy if c.strip()))
         if not cleaned:
             raise ValidationError("The list of concerns cannot be empty.")
+        if len(self.note_templates) > 50_000:
+            raise ValidationError("Note templates are too long: at most 50,000 characters.")
         words = tuple(dict.fromkeys(w.strip() for w in self.spelling_words if w.strip()))
         return replace(self, concern_taxonomy=cleaned, spelling_words=words)
 
@@ -57,5 +61,5 @@ class Settings:
 
 
 PROGRAMME_KEYS = frozenset(
-    {"appointment_limit", "concern_taxonomy", "not_seen_weeks", "spelling_words"}
+    {"appointment_limit", "concern_taxonomy", "not_seen_weeks", "spelling_words", "note_templates"}
 )

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.casework import contacts, notes
+from linksdesk.casework import contacts, note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
@@ -127,6 +127,12 @@ class NoteEditor(QWidget):
         about.setBuddy(self.contact_box)
         top.addWidget(about)
         top.addWidget(self.contact_box)
+        self.template_button = QPushButton(tr("&Template"))
+        self.template_button.setAccessibleName(tr("Fill the note from a template"))
+        self.template_menu = QMenu(self.template_button)
+        self.template_menu.aboutToShow.connect(self._fill_template_menu)
+        self.template_button.setMenu(self.template_menu)
+        top.addWidget(self.template_button)
         self.private_check = QCheckBox(tr("Private (never leaves this device)"))
         self.private_check.setAccessibleName(tr("Private note"))
         top.addWidget(self.private_check)
@@ -160,6 +166,26 @@ class NoteEditor(QWidget):
         layout.addLayout(buttons)
         self.text_edit.textChanged.connect(self._update_buttons)
         self._update_buttons()
+
+    def _fill_template_menu(self) -> None:
+        self.template_menu.clear()
+        for t in note_templates.templates(self.tab.view.session.settings):
+            action = self.template_menu.addAction(t.name)
+            action.triggered.connect(lambda _c=False, t=t: self.use_template(t))
+
+    def use_template(self, template: note_templates.NoteTemplate) -> None:
+        """Fill an empty editor with the template; into a started note it goes at the cursor."""
+        if self.read_only:
+            return
+        if self.text_edit.toPlainText().strip():
+            self.text_edit.textCursor().insertText(template.text)
+        else:
+            self.text_edit.setPlainText(template.text)
+            cursor = self.text_edit.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            cursor.movePosition(cursor.MoveOperation.EndOfLine)
+            self.text_edit.setTextCursor(cursor)  # after the first prompt, ready to type
+        self.text_edit.setFocus()
 
     def _on_text_menu(self, pos: QPoint) -> None:
         self.text_menu = spelling_menu(self.text_edit, self.spelling, pos)
