@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -487,8 +489,11 @@ class MainWindow(QMainWindow):
         view = self.views[key]
         self.view_stack.setCurrentWidget(view)
         focus = QApplication.focusWidget()
-        if view.focusProxy() is not None and not (focus and view.isAncestorOf(focus)):
-            # the keyboard goes with the page shown (Ctrl+2 then type a name)
+        if isinstance(view.focusProxy(), QLineEdit | QTabWidget) and not (
+            focus and view.isAncestorOf(focus)
+        ):
+            # the keyboard goes with the page shown (Ctrl+2 then type a name); never to a
+            # list, which would pick its first row by itself
             view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.go_actions[key].setChecked(True)
         self.setWindowTitle(self.tr("{view} — LinksDesk").format(view=self._view_titles[key]))
