@@ -112,3 +112,55 @@ def test_today_marks_overdue_first_with_the_year_and_only_this_week(
     assert "overdue" not in shown[1]
     assert view.week_model.rowCount() == 0  # next Monday is not "later this week"
     assert texts(view.awaiting_model) == ["1 day"]
+
+
+def test_signposting_searches_the_directory_and_keeps_why(qtbot: Any, unlocked: Any) -> None:
+    from day_kit import finished, on_modal
+    from screens_kit import resource
+
+    from linksdesk.ui.dialogs.onward import OnwardDialog
+
+    who = person(qtbot, unlocked)
+    for n in range(40):  # a directory too long to scroll through
+        resource(qtbot, unlocked, f"Org {n:02d}", "Advice line", categories=["Money"], area="East")
+    choir = resource(
+        qtbot,
+        unlocked,
+        "Craigbank Community Choir",
+        "Tuesday singing",
+        categories=["Arts", "Social"],
+        area="Craigbank",
+        capacity="limited",
+        last_verified=dt.date(2026, 10, 1),
+    )
+    view = ParticipantView(unlocked)
+    qtbot.addWidget(view)
+    unlocked.sig_changed.connect(view.on_changes)
+    view.show()
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        view.open(who.id)
+    seen: dict[str, Any] = {}
+
+    def choose(d: OnwardDialog) -> None:
+        assert d.proxy.rowCount() == 41
+        qtbot.keyClicks(d.search, "social craig")  # a category and an area
+        seen["rows"] = [d.proxy.row_at(r).id for r in range(d.proxy.rowCount())]
+        seen["shown"] = [d.proxy.index(0, c).data() for c in range(5)]
+        why = d.widget("why")
+        qtbot.keyClicks(why, "Loves singing, wants to meet people")
+        qtbot.keyClick(why, Qt.Key.Key_Return)
+
+    state = on_modal(choose, kind=OnwardDialog)
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        view.referrals.refer_onward()
+        finished(qtbot, state)
+    assert "Ailsa Testington" in state["title"]
+    assert seen["rows"] == [choir.id]
+    assert seen["shown"][3:] == ["Limited", "01 Oct 2026"]
+    found = call_casework(qtbot, unlocked, onward.list_onward_referrals, who.id)
+    assert [o.resource_id for o in found] == [choir.id]
+    kept = call_casework(qtbot, unlocked, notes.list_notes, who.id)
+    assert [n.text for n in kept] == [
+        "Signpost: Craigbank Community Choir — Tuesday singing. "
+        "Why: Loves singing, wants to meet people"
+    ]
