@@ -20,7 +20,7 @@ class Settings:
     review_goals_every_weeks: int = 6
     concern_taxonomy: tuple[str, ...] = field(default=DEFAULT_CONCERNS)
     # words the programme uses that the spelling dictionary does not know (places, services)
-    spelling_words: tuple[str, ...] = ()
+    spelling_words: tuple[str, ...] = ("wellbeing", "SWEMWBS", "WEMWBS", "signposting")
     # the programme's note templates ("## Name" then its text); empty: the shipped defaults
     note_templates: str = ""
     # settings that came from the server replace these local defaults on sync

@@ -82,14 +82,16 @@ class OnwardDialog(FormDialog):
         self.proxy.setSourceModel(self.model)
         self.table = make_table(self.proxy, tr("Resources"))
         self.table.setMinimumHeight(220)
-        self.table.resizeColumnsToContents()
+        for column, width in enumerate((290, 200, 110, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, self.search)
         layout.insertWidget(2, self.table, 1)
         self.search.textChanged.connect(self._on_search)
         self.search.installEventFilter(self)
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(880)
         self.search.setFocus()
         if self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))

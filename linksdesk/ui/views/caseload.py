@@ -157,9 +157,11 @@ class CaseloadView(Screen):
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         layout.addWidget(self.table, 1)
-        widths = (90, 200, 160, 140, 140, 110, 80)  # status: room for "· handed over"
+        # status: room for "· handed over"; all eight fit a 1200x780 window without scrolling
+        widths = (90, 180, 150, 130, 130, 100, 80)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
         open_on_activate(self.table, self.sig_open_participant.emit)
         self._make_row_actions()
         self.setTabOrder(self.filter_edit, self.status_box)
