@@ -304,3 +304,22 @@ def test_walk_through_from_the_caseload_in_six_key_presses(
     assert [(n.contact_id, n.text) for n in note_list] == [
         (booked.id, "Walked to the library together.\nBooked the chair yoga taster.")
     ]
+
+
+def test_nothing_is_cut_at_1200_by_780(qtbot: Any, unlocked_window: Any, ui_session: Any) -> None:
+    window = unlocked_window
+    window.resize(1200, 780)
+    who, _booked = morning_of_a_booking(qtbot, ui_session)
+    window.show_view("caseload")
+    settle(qtbot, ui_session)
+    table = window.caseload_view.table
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width()  # every column in view
+    assert not table.horizontalScrollBar().isVisible()
+    open_record(qtbot, window, who.id)
+    timeline = window.participant_view.timeline.table
+    settle(qtbot, ui_session)
+    detail = timeline.horizontalHeader()
+    assert detail.sectionViewportPosition(3) + detail.sectionSize(3) <= timeline.viewport().width()
+    assert detail.sectionSize(3) >= 200  # "Detail" has room to be read
