@@ -198,6 +198,25 @@ def main() -> int:
     shutil.copyfile(python_licence, OUT / "Python-LICENSE.txt")
     for entry in MANUAL:
         components.append({"version": "", **entry})
+    # licences shipped beside other resources (fonts, lookups): listed where they are
+    for found in sorted((ROOT / "resources").rglob("*")):
+        name = found.name.upper()
+        if (
+            found.is_file()
+            and OUT not in found.parents
+            and ("LICENSE" in name or "LICENCE" in name)
+        ):
+            folder = found.parent.relative_to(ROOT / "resources").as_posix()
+            stem = found.name.split("-LICEN")[0].split("_LICEN")[0].split(".")[0]
+            components.append(
+                {
+                    "name": f"{stem} ({folder})",
+                    "version": "",
+                    "licence": "see licence file",
+                    "note": f"shipped in resources/{folder}",
+                    "files": [f"../{folder}/{found.name}"],
+                }
+            )
     for entry in components:
         for f in entry["files"]:
             assert (OUT / f).is_file(), f
