@@ -175,3 +175,21 @@ def test_the_smoke_test_fails_on_a_bundle_missing_a_resource(tmp_path: Path) -> 
     )
     assert done.returncode == 1, done.stderr[-2000:]
     assert "resource missing: licences/components.json" in done.stderr
+
+
+def test_the_licence_list_covers_every_bundled_distribution() -> None:
+    """After adding a dependency, rerun scripts/collect_licences.py: this test says so."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "collect_licences", ROOT / "scripts" / "collect_licences.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    listed = {
+        module._norm(c["name"])
+        for c in json.loads((ROOT / "resources/licences/components.json").read_text("utf-8"))
+    }
+    missing = sorted(set(module.bundled()) - listed)
+    assert missing == [], f"rerun scripts/collect_licences.py: no licence listed for {missing}"
