@@ -21,7 +21,7 @@ def main(out: Path) -> int:
 
     from linksdesk.casework import contacts, lists, resources
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.casework.demo import build_demo
+    from linksdesk.demo import build_demo
     from linksdesk.ui.dialogs.contact import OutcomeDialog
     from linksdesk.ui.dialogs.onward import OnwardDialog
     from linksdesk.ui.dialogs.person_chooser import PersonChooser
