@@ -12,8 +12,9 @@ Measured in the same run, medians over ``--repeats``:
   waits and the wellbeing pairs with window functions), what a hand-written report would do;
 - dashboard: ``reports.build.build_report`` (internal), every figure the screen shows;
 - xlsx: building the external report (with suppression) and writing the workbook;
-- painted: the dashboard's sections (charts on matplotlib's Qt canvas and tables) built and
-  painted offscreen from a computed report (target: within 1 s).
+- painted: the dashboard's sections (charts on matplotlib's Qt canvas and tables) built from
+  a computed report and painted offscreen: the first screen (target: within 1 s; charts are
+  drawn when first painted) and every section scrolled through.
 Prints each figure and its ratio to raw (target: dashboard ≤ 2× raw). Synthetic data only.
 """
 
@@ -113,7 +114,8 @@ def median_time(fn: Callable[[], Any], repeats: int) -> float:
     return statistics.median(times)
 
 
-def paint_seconds(report: Any) -> float:
+def paint_seconds(report: Any) -> tuple[float, float]:
+    """(first screen, every section): the dashboard built from a report and painted."""
     from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
     from linksdesk.ui.views.supervision import SectionBox
@@ -130,10 +132,12 @@ def paint_seconds(report: Any) -> float:
     area.resize(1200, 800)
     area.show()
     app.processEvents()
-    body.grab()  # paints every section, charts included, offscreen
-    seconds = time.perf_counter() - started
+    area.grab()  # what the supervisor sees first: the sections in view, charts drawn
+    first = time.perf_counter() - started
+    body.grab()  # every section, as if scrolled through
+    everything = time.perf_counter() - started
     area.close()
-    return seconds
+    return first, everything
 
 
 def main() -> int:
@@ -175,14 +179,17 @@ def main() -> int:
             t_dash = median_time(dashboard, args.repeats)
             t_xlsx = median_time(xlsx, args.repeats)
             report = dashboard()
-        t_paint = paint_seconds(report)
+        t_paint, t_paint_all = paint_seconds(report)
     finally:
         cb.lock()
     print(f"participants in the supervisor's vault: {people}; workers: {args.workers}")
     print(f"raw SQL aggregates   {t_raw * 1000:8.1f} ms")
     print(f"dashboard figures    {t_dash * 1000:8.1f} ms   {t_dash / t_raw:5.2f}x raw (target 2x)")
     print(f"xlsx (external)      {t_xlsx * 1000:8.1f} ms   {t_xlsx / t_raw:5.2f}x raw")
-    print(f"dashboard painted    {t_paint * 1000:8.1f} ms   (target 1000 ms)")
+    print(f"dashboard painted    {t_paint * 1000:8.1f} ms   first screen (target 1000 ms)")
+    print(
+        f"  every section      {t_paint_all * 1000:8.1f} ms   (all charts drawn, scrolled through)"
+    )
     return 0
 
 

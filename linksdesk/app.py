@@ -812,7 +812,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Restore a backup made by `backup` or File > Back up. A vault already at the place "
             "is replaced only if it is an older copy of the same vault; one with newer changes, "
-            "another vault or a damaged one needs --replace. Replaced files are kept beside it."
+            "another vault, a damaged one or one open in LinksDesk needs --replace. Replaced "
+            "files are kept beside it. Close LinksDesk first."
         ),
     )
     p.add_argument("backup", type=Path, metavar="FILE", help="the backup file")

@@ -21,40 +21,42 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "resources" / "licences"
 COMMON = Path("/usr/share/common-licenses")
 
-# the distributions the desktop app loads (the server's fastapi, uvicorn, psycopg and the
-# test tools are left out of the frozen app, so their licences are not needed there)
-BUNDLED = [
-    "pyside6",
-    "pyside6_essentials",
-    "shiboken6",
-    "sqlcipher3",
-    "sqlalchemy",
-    "alembic",
-    "mako",
-    "markupsafe",
-    "platformdirs",
-    "argon2-cffi",
-    "argon2-cffi-bindings",
-    "cffi",
-    "pycparser",
-    "cryptography",
-    "pyrage",
-    "pydantic",
-    "pydantic-core",
-    "annotated-types",
-    "typing-extensions",
-    "typing-inspection",
-    "httpx",
-    "httpcore",
-    "h11",
-    "anyio",
-    "idna",
-    "certifi",
-    "sniffio",
-    "openpyxl",
-    "et-xmlfile",
-    "greenlet",
-]
+# the sync server's web stack and database driver stay out of the frozen app (linksdesk.spec
+# excludes them), so their licences are not needed there
+SERVER_ONLY = {"fastapi", "uvicorn", "psycopg", "psycopg-binary", "starlette"}
+# and Qt WebEngine, which the spec leaves out too (some 200 MB the app never loads)
+NOT_BUNDLED = SERVER_ONLY | {"pyside6-webengine"}
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def bundled() -> list[str]:
+    """LinksDesk's runtime dependencies and theirs (as installed), less the server's own."""
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [
+        Requirement(r)
+        for r in metadata.distribution("linksdesk").requires or []
+        if "extra ==" not in r
+    ]
+    while todo:
+        req = todo.pop()
+        name = _norm(req.name)
+        if name in seen or name in NOT_BUNDLED:
+            continue
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        seen.add(name)
+        try:
+            dist = metadata.distribution(req.name)
+        except metadata.PackageNotFoundError:
+            continue
+        todo += [Requirement(r) for r in dist.requires or []]
+    return sorted(seen)
+
 
 SQLCIPHER_LICENCE = """\
 Copyright (c) 2008-2025, ZETETIC LLC
@@ -160,7 +162,7 @@ def main() -> int:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     components = []
-    for name in BUNDLED:
+    for name in bundled():
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
@@ -198,6 +200,25 @@ def main() -> int:
     shutil.copyfile(python_licence, OUT / "Python-LICENSE.txt")
     for entry in MANUAL:
         components.append({"version": "", **entry})
+    # licences shipped beside other resources (fonts, lookups): listed where they are
+    for found in sorted((ROOT / "resources").rglob("*")):
+        name = found.name.upper()
+        if (
+            found.is_file()
+            and OUT not in found.parents
+            and ("LICENSE" in name or "LICENCE" in name)
+        ):
+            folder = found.parent.relative_to(ROOT / "resources").as_posix()
+            stem = found.name.split("-LICEN")[0].split("_LICEN")[0].split(".")[0]
+            components.append(
+                {
+                    "name": f"{stem} ({folder})",
+                    "version": "",
+                    "licence": "see licence file",
+                    "note": f"shipped in resources/{folder}",
+                    "files": [f"../{folder}/{found.name}"],
+                }
+            )
     for entry in components:
         for f in entry["files"]:
             assert (OUT / f).is_file(), f

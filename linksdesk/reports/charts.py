@@ -276,7 +276,8 @@ def draw_trend(
         first, last = min(days), max(days)
         if first == last:
             first, last = first - dt.timedelta(days=14), last + dt.timedelta(days=14)
-        ax.set_xlim(first, last)
+        pad = max(dt.timedelta(days=2), (last - first) / 25)  # the end points stay whole
+        ax.set_xlim(first - pad, last + pad)
     for lo, hi, name, tone in bands:
         lo, hi = max(lo, low), min(hi, high)
         if hi > lo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,8 @@ class TeamData:
     goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on
     measures: tuple[tuple[Any, ...], ...]  # participant_id, owner, kind, taken_on, total, metric
     onward: tuple[tuple[Any, ...], ...]  # participant_id, owner, resource_id, status, made_on
+    # anonymous monthly totals of what a worker's laptop keeps (rule 2): owner, month, counts
+    totals: tuple[tuple[str, str, dict[str, Any]], ...]
     resources: dict[str, tuple[str, str]]  # id -> (label, capacity)
     latest: dict[str, dt.datetime]  # owner -> wall time of the newest row of theirs
     labels: dict[str, str]  # owner -> label
@@ -63,6 +66,7 @@ _QUERIES = {
     "WHERE NOT deleted",
     "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
     "WHERE NOT deleted",
+    "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
 
 
@@ -71,6 +75,42 @@ def _rows(s: Session, name: str, owners: frozenset[str] | None) -> tuple[tuple[A
     if owners is not None:
         rows = [r for r in rows if r[1] in owners]
     return tuple(rows)
+
+
+def _has_table(s: Session, name: str) -> bool:
+    found = s.connection().exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    )
+    return found.first() is not None
+
+
+def _supervisor_facts(
+    s: Session,
+) -> tuple[dict[str, str], dict[str, int], dict[str, dt.datetime]]:
+    """What a supervisor's vault knows besides the rows (the bundle path's tables, when this
+    vault has them): workers' names from the trusted signers, the deprivation lookup, and
+    when each worker's latest imported bundle was made."""
+    run = s.connection().exec_driver_sql
+    labels: dict[str, str] = {}
+    deciles: dict[str, int] = {}
+    bundled: dict[str, dt.datetime] = {}
+    if _has_table(s, "trusted_signer"):
+        for worker, label in run(
+            "SELECT worker_id, label FROM trusted_signer WHERE worker_id IS NOT NULL "
+            "AND label IS NOT NULL ORDER BY added_at"
+        ):
+            labels[worker] = label
+    if _has_table(s, "deprivation_decile"):
+        deciles = {_postcode(pc): int(d) for pc, d in run("SELECT postcode, decile FROM "
+                                                          "deprivation_decile")}  # fmt: skip
+    if _has_table(s, "bundle_ledger"):
+        for worker, created in run(
+            "SELECT worker_id, max(created_at) FROM bundle_ledger WHERE direction = 'import' "
+            "AND worker_id IS NOT NULL GROUP BY worker_id"
+        ):
+            if created:
+                bundled[worker] = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
+    return labels, deciles, bundled
 
 
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
@@ -95,8 +135,12 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         for o, h in newest.items()
         if h
     }
-    labels = _setting(s, WORKER_LABELS_KEY)
-    deciles = _setting(s, DECILES_KEY)
+    signer_labels, lookup, bundled = _supervisor_facts(s)
+    for owner, made in bundled.items():
+        if (owners is None or owner in owners) and made > latest.get(owner, dt.datetime.min):
+            latest[owner] = made  # a bundle made then: its data is as of then
+    labels = {**signer_labels, **(_setting(s, WORKER_LABELS_KEY) or {})}
+    deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
     return TeamData(
         participants=_rows(s, "participants", owners),
         referrals=_rows(s, "referrals", owners),
@@ -105,6 +149,10 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         goals=_rows(s, "goals", owners),
         measures=_rows(s, "measures", owners),
         onward=_rows(s, "onward", owners),
+        totals=tuple(
+            (owner, month, counts if isinstance(counts, dict) else json.loads(counts or "{}"))
+            for _none, owner, month, counts in _rows(s, "totals", owners)
+        ),
         resources={
             rid: (f"{org} — {service}" if service else org, capacity)
             for rid, org, service, capacity in s.execute(
@@ -112,10 +160,8 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
             )
         },
         latest=latest,
-        labels=dict(labels) if isinstance(labels, dict) else {},
-        deciles={_postcode(k): int(v) for k, v in (deciles or {}).items()}
-        if isinstance(deciles, dict)
-        else {},
+        labels=labels,
+        deciles={_postcode(k): int(v) for k, v in deciles.items()},
     )
 
 

@@ -124,7 +124,11 @@ class _Ctx:
         # dates arrive as ISO text (reports.data), which compares as dates do
         self.a, self.b = scope.period.first.isoformat(), scope.period.last.isoformat()
         self.owner_of = {pid: owner for pid, owner, _s, _p in data.participants}
-        owners = {o for _i, o, _s, _p in data.participants} | set(data.latest)
+        owners = (
+            {o for _i, o, _s, _p in data.participants}
+            | set(data.latest)
+            | {o for o, _m, _c in data.totals}
+        )
         self.workers = sorted(owners, key=lambda o: (self.label(o), o))
         self.worked_with: dict[str, set[str]] = defaultdict(set)
         self.attended: dict[str, list[str]] = defaultdict(list)
@@ -133,7 +137,8 @@ class _Ctx:
             if status == attended:
                 self.attended[pid].append(day)
                 if a <= day <= b:
-                    self.worked_with[owner].add(pid)
+                    # under the person's own worker, so the team's total counts them once
+                    self.worked_with[self.owner_of.get(pid, owner)].add(pid)
         for days in self.attended.values():
             days.sort()
         referred = {pid for pid, _o, day, _s in data.referrals if a <= day <= b}
@@ -692,6 +697,46 @@ def deprivation(c: _Ctx) -> Section:
     return Section("deprivation", "Deprivation", (table,), chart)
 
 
+# -- what stays on the workers' laptops ----------------------------------------------------
+def unshared(c: _Ctx) -> Section:
+    """Rule 2: people who did not consent to sharing are counted, never shown."""
+    months = set(c.period.month_keys)
+    last = c.period.month_keys[-1]
+    got: dict[str, Counter[str]] = defaultdict(Counter)
+    for owner, month, counts in c.d.totals:
+        if month not in months:
+            continue
+        mine = got[owner]
+        mine["referrals"] += sum(int(v) for v in (counts.get("referrals_by_source") or {}).values())
+        mine["contacts"] += int(counts.get("contacts") or 0)
+        mine["did_not_attend"] += int(counts.get("did_not_attend") or 0)
+        if month == last:
+            mine["participants"] += int(counts.get("participants") or 0)
+    rows = [
+        (c.label(w), got[w]["participants"], got[w]["referrals"], got[w]["contacts"],
+         got[w]["did_not_attend"])
+        for w in c.workers
+    ]  # fmt: skip
+    table = Table(
+        "unshared",
+        "Not shared with the team: anonymous monthly totals",
+        (
+            Column("worker", "Worker", Kind.TEXT),
+            Column("participants", f"People on the caseload in {last}"),
+            Column("referrals", "New referrals"),
+            Column("contacts", "Attended contacts"),
+            Column("did_not_attend", "Did not attend"),
+        ),
+        _with_total(rows, ALL_WORKERS),
+        total_row=True,
+        description=(
+            "People who have not consented to sharing with the team stay on their worker's "
+            "laptop; only these counts reach the supervisor. They are not in the other figures."
+        ),
+    )
+    return Section("unshared", "Not shared with the team", (table,))
+
+
 # -- freshness -----------------------------------------------------------------------------
 def freshness(c: _Ctx) -> Section:
     on_record: Counter[str] = Counter(o for _p, o, _s, _pc in c.d.participants)
@@ -730,6 +775,7 @@ SECTIONS = (
     wellbeing,
     onward,
     deprivation,
+    unshared,
     freshness,
 )
 

@@ -2,20 +2,27 @@
 
 Primary: every count from 1 to ``threshold - 1`` is hidden. Secondary: more cells are hidden
 until no hidden count can be worked out exactly from what is published, whatever the totals
-and other cells reveal. A table states its sums (a total row, total columns), and each becomes
-a linear equation between cells; a hidden cell can be worked out exactly when its unit vector
-lies in the row space of those equations restricted to the hidden cells, which exact
-(fraction) elimination decides. While some hidden cell can be worked out, the published
-count sharing an equation with it that leaves fewest cells exposed (then the smallest
-non-zero) is hidden too. Shares and statistics built on a hidden count are hidden with it.
+and other cells reveal. Shares and statistics built on a hidden count are hidden with it.
 Pure: tables in, tables out.
+
+A table states its sums (a total row, total columns); each is an equation ``total = parts``.
+In every table here a cell takes part in at most two of them (its row's and its column's),
+as in a two-way table with margins. Draw each equation as a node, one extra node ``FREE``,
+and each hidden cell as an edge between its two equations (or between its one equation and
+``FREE``). A hidden cell can be worked out exactly if and only if its edge is a bridge: an
+edge on a cycle can move up and down with the others on the cycle and every total stays
+the same, while for a bridge, adding up the equations on the side away from ``FREE``
+leaves that one cell alone. So while there are bridges, a published count joining the two
+sides of one is hidden too (the smallest non-zero one, next to the bridge if possible),
+which closes a cycle through it. tests/reports/test_reports_suppression.py checks the
+result independently with matrix ranks.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from fractions import Fraction
 
 from linksdesk.reports.model import Kind, Table
 
@@ -23,6 +30,7 @@ Cell = tuple[int, int]
 Equation = tuple[Cell, tuple[Cell, ...]]  # total cell, the cells it is the sum of
 
 DEFAULT_THRESHOLD = 10
+FREE = -1  # the node of cells that only one equation ties
 
 
 def equations(table: Table) -> list[Equation]:
@@ -47,67 +55,111 @@ def equations(table: Table) -> list[Equation]:
     return out
 
 
-def _rref_singletons(rows: list[list[Fraction]], width: int) -> set[int]:
-    """Columns whose unit vector lies in the row space of ``rows`` (exact elimination)."""
-    matrix = [r[:] for r in rows if any(r)]
-    pivots: list[tuple[int, int]] = []
-    rank = 0
-    for col in range(width):
-        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][col] != 0), None)
-        if pivot is None:
+def _ends(eqs: Sequence[Equation]) -> dict[Cell, tuple[int, int]]:
+    """Each cell's two nodes: the equations it is in (``FREE`` standing in for a missing one)."""
+    seen: dict[Cell, list[int]] = defaultdict(list)
+    for k, (total, parts) in enumerate(eqs):
+        for cell in (total, *parts):
+            seen[cell].append(k)
+    out = {}
+    for cell, nodes in seen.items():
+        if len(nodes) > 2:
+            raise ValueError("a cell in more than two sums: not a two-way table")
+        out[cell] = (nodes[0], nodes[1] if len(nodes) == 2 else FREE)
+    return out
+
+
+def _bridges(edges: dict[Cell, tuple[int, int]]) -> set[Cell]:
+    """Edges on no cycle (Tarjan's low-link, iterative; parallel edges are cycles)."""
+    graph: dict[int, list[tuple[int, Cell]]] = defaultdict(list)
+    for cell, (u, v) in edges.items():
+        graph[u].append((v, cell))
+        graph[v].append((u, cell))
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    out: set[Cell] = set()
+    for root in graph:
+        if root in order:
             continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        lead = matrix[rank][col]
-        matrix[rank] = [v / lead for v in matrix[rank]]
-        for i in range(len(matrix)):
-            if i != rank and matrix[i][col] != 0:
-                factor = matrix[i][col]
-                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank], strict=True)]
-        pivots.append((rank, col))
-        rank += 1
-    return {col for r, col in pivots if all(v == 0 for k, v in enumerate(matrix[r]) if k != col)}
+        order[root] = low[root] = len(order)
+        stack: list[tuple[int, Cell | None, int]] = [(root, None, 0)]
+        while stack:
+            node, via, i = stack[-1]
+            if i < len(graph[node]):
+                stack[-1] = (node, via, i + 1)
+                nxt, cell = graph[node][i]
+                if cell == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, cell, 0))
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent] and via is not None:
+                        out.add(via)
+    return out
 
 
 def recoverable(eqs: Sequence[Equation], hidden: set[Cell]) -> set[Cell]:
     """The hidden cells that the published cells and the equations pin down exactly."""
-    order = sorted(hidden)
-    index = {cell: i for i, cell in enumerate(order)}
-    rows: list[list[Fraction]] = []
-    for total, parts in eqs:
-        row = [Fraction(0)] * len(order)
-        for cell, sign in ((total, -1), *((p, 1) for p in parts)):
-            if cell in index:
-                row[index[cell]] += sign
-        rows.append(row)
-    return {order[i] for i in _rref_singletons(rows, len(order))}
+    ends = _ends(eqs)
+    return _bridges({c: ends[c] for c in hidden if c in ends})
+
+
+def _side(edges: dict[Cell, tuple[int, int]], start: int, without: Cell) -> set[int]:
+    graph: dict[int, list[int]] = defaultdict(list)
+    for cell, (u, v) in edges.items():
+        if cell != without:
+            graph[u].append(v)
+            graph[v].append(u)
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in graph[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
 
 
 def suppress_cells(
     values: dict[Cell, int], eqs: Sequence[Equation], threshold: int = DEFAULT_THRESHOLD
 ) -> set[Cell]:
     """Which count cells to hide: primary (1..threshold-1) plus secondary until safe."""
+    ends = _ends(eqs)
+    totals = {total for total, _parts in eqs}
     hidden = {cell for cell, v in values.items() if 0 < v < threshold}
-    exposed = recoverable(eqs, hidden)
-    while exposed:
-        candidates: set[Cell] = set()
-        for total, parts in eqs:
-            members = (total, *parts)
-            if exposed.intersection(members):
-                candidates.update(c for c in members if c not in hidden)
-        if not candidates:  # pinned through a chain of equations: widen to every shown cell
-            candidates = {c for t, ps in eqs for c in (t, *ps) if c not in hidden}
-        if not candidates:
-            raise AssertionError("suppression found no cell left to hide")
-        # the cell that leaves fewest cells exposed; among equals the smallest non-zero count
-        # (hiding a zero protects least, a big count loses most), then position
-        scored = []
-        for cell in candidates:
-            after = recoverable(eqs, hidden | {cell})
-            value = values.get(cell, 0)
-            scored.append(((len(after), value == 0, value, cell), cell, after))
-        _key, best, exposed = min(scored)
+    while True:
+        edges = {c: ends[c] for c in hidden if c in ends}
+        bridges = _bridges(edges)
+        if not bridges:
+            return hidden
+        target = min(bridges)
+        u, v = edges[target]
+        side_u = _side(edges, u, target)
+        # a published cell with one end on each side closes a cycle through the bridge
+        joining = [
+            c for c, (a, b) in ends.items()
+            if c not in hidden and ((a in side_u) != (b in side_u))
+        ]  # fmt: skip
+        if not joining:
+            raise AssertionError("suppression found no cell to close a cycle")
+        near = {u, v}
+        best = min(
+            joining,
+            key=lambda c: (
+                values.get(c, 0) == 0,  # hiding a zero protects least
+                not near.intersection(ends[c]),  # next to the bridge: a short cycle
+                c in totals,  # a total says more than a part
+                values.get(c, 0),
+                c,
+            ),
+        )
         hidden.add(best)
-    return hidden
 
 
 def suppress_table(table: Table, threshold: int = DEFAULT_THRESHOLD) -> Table:

@@ -259,6 +259,8 @@ class BundleLog(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON)
     recipients: Mapped[list[Any]] = mapped_column(JSON)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
 class ParticipantKey(Base):
     """A participant's content key, wrapped by the server key (see server.sealing).
 

@@ -197,8 +197,8 @@ def _on_refresh(target: Record, context: Any, attrs: Any) -> None:
 
 def _open_fields(target: Record, s: Session | None) -> None:
     stored = target.__dict__.get("fields")
-    if s is None or not is_sealed(stored):
-        return
+    if s is None or not is_sealed(stored) or "keys" not in s.info:
+        return  # clear, or a session without the server key (left sealed)
     opened = keyring_of(s).open(s, stored)
     set_committed_value(target, "fields", opened if opened is not None else {})
 

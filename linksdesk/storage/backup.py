@@ -394,6 +394,13 @@ def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace:
     """Whether the vault at ``target`` is newer than the backup; raises unless ``replace``."""
     where = f"There is already a vault at {target}"
     howto = "Add --replace (or confirm in LinksDesk) to replace it; its files are kept beside it."
+    if any(Path(f"{target}{side}").exists() for side in ("-wal", "-shm")) and not replace:
+        # a vault open in LinksDesk keeps these beside it (so does one it stopped without
+        # closing): replacing it under a running LinksDesk would send its next saves astray
+        raise BackupError(
+            f"{where} and it looks open in LinksDesk (or LinksDesk stopped without closing "
+            f"it). Close LinksDesk and try again. {howto}"
+        )
     try:
         other_id = keyfile.read_vault_id(_key_of(target))
     except LinksDeskError:

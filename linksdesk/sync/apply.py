@@ -43,12 +43,14 @@ from linksdesk.core.registry import (
     RECORD_TABLES,
     TEAM_SCOPE,
 )
+from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import search
 from linksdesk.storage.outbox import chunks, drop_participant_changes, queued_row_ids, rows_touched
 from linksdesk.storage.purge import drop_partials, purge_participant, rebuild_search
 from linksdesk.storage.store import SYNC_META
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
+    AuditEvent,
     Consent,
     ErasureReceipt,
     NoteRevision,
@@ -242,7 +244,7 @@ class LocalOnlyCase:
 
     participant_id: str
     programme_id: str
-    kept: int  # rows recorded here and never accepted by the server, or private
+    kept: int  # rows kept: this laptop's own work, what it hangs on, the consent history
     removed: int  # rows that had come from elsewhere, removed here
 
     def as_json(self) -> dict[str, Any]:
@@ -443,25 +445,18 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
     """Rows about a participant that are this laptop's own work (rule 7), by table.
 
     Own work: a ``private`` row (it only ever lives here), a row this laptop recorded or
-    changed itself (its origin, or a field clock of this device), and a row with a change
-    the server has not accepted
-    (still queued, or refused and waiting for a look). Empty when there is none; otherwise
-    also the rows they hang on (the participant, a revision's note, a step's goal, a note's
-    contact) and every consent record, which says why the case is local now.
+    changed itself (its audit log, its origin or a field clock says so), and a row with a
+    change the server has not accepted (still queued, or refused and waiting for a look).
+    Empty when there is none; otherwise also the rows they hang on (the participant, a
+    revision's note, a step's goal, a note's contact) and every consent record, which says
+    why the case is local now.
     """
     pid = participant_id
     unsent = queued_row_ids(session, pid)
     refused = set(session.scalars(select(SyncAttention.row_id)))
 
     suffix = f"-{device_id}"  # how this device's clock values end (core.hlc)
-
-    def own(row_id: str, sharing: str, origin: str, clocks: dict[str, Any] | None) -> bool:
-        if sharing == "private" or origin == device_id or row_id in unsent | refused:
-            return True
-        # written here once, even if last changed elsewhere
-        return any(str(c).endswith(suffix) for c in (clocks or {}).values())
-
-    keep: dict[str, set[str]] = {}
+    rows: list[tuple[str, str, str, str, dict[str, Any] | None]] = []
     for name in RECORD_TABLES:
         if name == CONSENT_TABLE:
             continue  # a consent record is the decision, not the worker's casework
@@ -470,8 +465,31 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
         for row_id, sharing, origin, clocks in session.execute(
             select(cls.id, cls.sharing, cls.origin, cls.field_hlc).where(where)
         ):
-            if own(row_id, sharing, origin, clocks):
-                keep.setdefault(name, set()).add(row_id)
+            rows.append((name, row_id, sharing, origin, clocks))
+    # the audit log says what was recorded or changed here, whatever syncs did since (a
+    # re-consent on the other laptop re-sends this laptop's rows under its own clocks)
+    recorded_here: set[str] = set()
+    for chunk in chunks([r[1] for r in rows], 500):
+        recorded_here |= set(
+            session.scalars(
+                select(AuditEvent.entity_id).where(
+                    AuditEvent.entity_id.in_(chunk),
+                    AuditEvent.action.in_((AuditAction.CREATE.value, AuditAction.CHANGE.value)),
+                )
+            )
+        )
+
+    def own(row_id: str, sharing: str, origin: str, clocks: dict[str, Any] | None) -> bool:
+        if sharing == "private" or origin == device_id or row_id in recorded_here:
+            return True
+        if row_id in unsent or row_id in refused:
+            return True
+        return any(str(c).endswith(suffix) for c in (clocks or {}).values())
+
+    keep: dict[str, set[str]] = {}
+    for name, row_id, sharing, origin, clocks in rows:
+        if own(row_id, sharing, origin, clocks):
+            keep.setdefault(name, set()).add(row_id)
     if not keep:
         return keep
     keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)

@@ -898,6 +898,28 @@ class SyncEngine:
         return queued
 
     # -- finish -------------------------------------------------------------------------
+    def _untold_local_only(self) -> tuple[LocalOnlyCase, ...]:
+        """Local-only cases the worker has not been told about yet (also those a sync that
+        was cut short applied), marked told now that this report tells them."""
+
+        def take(s: Session) -> list[dict[str, Any]]:
+            notices = list(state.get(s, state.LOCAL_ONLY, []))
+            untold = [n for n in notices if not n.get("told")]
+            if untold:
+                state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
+            return untold
+
+        untold = self.store.keep(take)
+        return tuple(
+            LocalOnlyCase(
+                str(n.get("participant_id", "")),
+                str(n.get("programme_id", "")),
+                int(n.get("kept", 0)),
+                int(n.get("removed", 0)),
+            )
+            for n in untold
+        )
+
     def _finish(self) -> None:
         report = self.run.report
         outcome = self.run.outcome
@@ -905,7 +927,7 @@ class SyncEngine:
         report.erased = len(outcome.erased)
         report.handed_away = len(outcome.handed_away)
         report.removed = outcome.removed
-        report.kept_local = tuple(outcome.kept_local)
+        report.kept_local = self._untold_local_only()
         report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
         with self.store.read() as s:

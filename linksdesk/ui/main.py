@@ -261,7 +261,31 @@ def _bundle_problems(window: Any, vault: Path) -> list[str]:
     with vault.open("rb") as fh:
         if fh.read(16) == b"SQLite format 3\x00":
             problems.append("the vault was written unencrypted")
+    if getattr(sys, "frozen", False):
+        # what the spec leaves out must stay out (WebEngine alone is some 200 MB)
+        import importlib.util
+
+        for name in FROZEN_LEAVES_OUT:
+            try:
+                found = importlib.util.find_spec(name) is not None
+            except (ImportError, ValueError):
+                found = False
+            if found:
+                problems.append(f"the bundle carries {name}, which the desktop app never loads")
     return problems
+
+
+FROZEN_LEAVES_OUT = (
+    "linksdesk.server",
+    "fastapi",
+    "uvicorn",
+    "psycopg",
+    "pytest",
+    "hypothesis",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+)
 
 
 if __name__ == "__main__":

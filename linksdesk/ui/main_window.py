@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -521,6 +523,13 @@ class MainWindow(QMainWindow):
             return
         view = self.views[key]
         self.view_stack.setCurrentWidget(view)
+        focus = QApplication.focusWidget()
+        if isinstance(view.focusProxy(), QLineEdit | QTabWidget) and not (
+            focus and view.isAncestorOf(focus)
+        ):
+            # the keyboard goes with the page shown (Ctrl+2 then type a name); never to a
+            # list, which would pick its first row by itself
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.go_actions[key].setChecked(True)
         self.setWindowTitle(self.tr("{view} — LinksDesk").format(view=self._view_titles[key]))
         self._update_record_actions()

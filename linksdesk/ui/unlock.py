@@ -226,9 +226,9 @@ class CreatePage(_Page):
         self.repeat = PassphraseEdit(self)
         self.repeat.setAccessibleName(self.tr("Repeat the passphrase"))
         self.add_field(self.tr("&Repeat the passphrase"), self.repeat)
-        self.supervisor = QCheckBox(
-            self.tr("A &supervisor's vault (imports bundles from the team; holds no caseload)"),
-            self,
+        self.supervisor = QCheckBox(self.tr("A &supervisor's vault"), self)
+        self.supervisor.setToolTip(
+            self.tr("Imports bundles from the team's laptops and server; holds no caseload")
         )
         self.supervisor.setAccessibleName(self.tr("A supervisor's vault"))
         self.layout_.addWidget(self.supervisor)

@@ -246,3 +246,21 @@ def test_local_only_counts_what_a_new_laptop_would_not_get(tmp_path: Path) -> No
     # never enrolled, no consent to share recorded: everything is on this laptop only
     assert not found.enrolled and found.anything
     assert found.unshared_participants == 2
+
+
+def test_a_vault_open_in_linksdesk_is_not_replaced(tmp_path: Path) -> None:
+    vault = tmp_path / "worker.vault"
+    _make(vault, people=1)
+    out = tmp_path / "b.ldbackup"
+    _backup(vault, out)
+    cb = Casebook.unlock(vault, PASSPHRASE)  # LinksDesk has it open
+    try:
+        participants.find_participants(cb, "Example")
+        assert Path(f"{vault}-wal").exists()
+        with pytest.raises(backup.BackupError, match="looks open in LinksDesk"):
+            backup.restore_backup(out, vault, passphrase=PASSPHRASE)
+    finally:
+        cb.lock()
+    assert not Path(f"{vault}-wal").exists()
+    result = backup.restore_backup(out, vault, passphrase=PASSPHRASE)  # closed: same age, fine
+    assert result.replaced and not result.newer_replaced

@@ -1,4 +1,4 @@
-"""Booked contacts: record what happened at one, once, with its case note; the limit before saving."""
+"""Booked contacts: their outcome recorded once with its case note; the limit before saving."""
 
 from __future__ import annotations
 

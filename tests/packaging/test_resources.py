@@ -143,3 +143,53 @@ def test_every_bundled_component_has_its_licence_text() -> None:
     qt = next(c for c in components if c["name"] == "Qt")
     assert qt["licence"] == "LGPL-3.0-only"
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in (folder / "LGPL-3.0.txt").read_text()
+
+
+def test_the_smoke_test_fails_on_a_bundle_missing_a_resource(tmp_path: Path) -> None:
+    """What build-app.sh relies on: a resource left out of a build fails the smoke test."""
+    import shutil
+
+    bundle = tmp_path / "resources"
+    shutil.copytree(ROOT / "resources", bundle)
+    shutil.rmtree(bundle / "licences")
+    env = {
+        **os.environ,
+        "LINKSDESK_RESOURCES": str(bundle),
+        "QT_QPA_PLATFORM": "offscreen",
+        "LINKSDESK_KDF_PROFILE": "fast",
+        "HOME": str(tmp_path),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from linksdesk.ui.main import run; sys.exit(run(['--smoke-test']))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "resource missing: licences/components.json" in done.stderr
+
+
+def test_the_licence_list_covers_every_bundled_distribution() -> None:
+    """After adding a dependency, rerun scripts/collect_licences.py: this test says so."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "collect_licences", ROOT / "scripts" / "collect_licences.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    listed = {
+        module._norm(c["name"])
+        for c in json.loads((ROOT / "resources/licences/components.json").read_text("utf-8"))
+    }
+    missing = sorted(set(module.bundled()) - listed)
+    assert missing == [], f"rerun scripts/collect_licences.py: no licence listed for {missing}"

@@ -191,4 +191,33 @@ def expected(
         "unknown": deciles.count(None), "total": len(deciles),
     }  # fmt: skip
     out["on_record"] = Counter(owner.values())
+
+    # what stays on the laptops: people who did not consent, counted by month (rule 2)
+    hidden = {p["id"]: p for p in ledger.people if not p["shared"]}
+    last_month = last.strftime("%Y-%m")
+    real_today = dt.date.today()
+    out["unshared"] = {
+        w: {
+            "participants": sum(
+                1 for p in hidden.values() if p["owner"] == w
+                and p["referred_on"].strftime("%Y-%m") <= last_month
+                <= min(p.get("closed_on") or real_today, real_today).strftime("%Y-%m")
+            ),
+            "referrals": sum(
+                1 for r in ledger.referrals if r["pid"] in hidden
+                and hidden[r["pid"]]["owner"] == w and inside(r["received_on"])
+            ),
+            "contacts": sum(
+                1 for c in ledger.contacts if c["pid"] in hidden
+                and hidden[c["pid"]]["owner"] == w and inside(c["day"])
+                and c["status"] == "attended"
+            ),
+            "did_not_attend": sum(
+                1 for c in ledger.contacts if c["pid"] in hidden
+                and hidden[c["pid"]]["owner"] == w and inside(c["day"])
+                and c["status"] == "did_not_attend"
+            ),
+        }
+        for w in ledger.workers
+    }  # fmt: skip
     return out

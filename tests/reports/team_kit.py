@@ -49,6 +49,7 @@ from linksdesk.core.vocab import (
 from linksdesk.storage.tables import LocalSetting, Outbox
 from linksdesk.sync.apply import ApplyContext, PageApplier, parents_first
 from linksdesk.sync.protocol import Op, ServerChange, is_participant_routed
+from linksdesk.sync.totals import update_monthly_totals
 
 PASSPHRASE = "correct horse battery staple"
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid/x","click me")'
@@ -119,7 +120,10 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
         ).value
         shared = rng.random() < 0.9
         consent.record_consent(cb, p.id, ConsentScope.TEAM, shared, recorded_on=received)
-        person = {"id": p.id, "owner": me, "postcode": postcode, "shared": shared}
+        person = {
+            "id": p.id, "owner": me, "postcode": postcode, "shared": shared,
+            "referred_on": received,
+        }  # fmt: skip
         ledger.people.append(person)
         source = rng.choice(list(ReferralSource))
         referrals.record_referral(cb, p.id, source=source, received_on=received)
@@ -187,6 +191,7 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
         if rng.random() < 0.3:
             participants.close_participant(cb, p.id, "Goals met", on=day)
             person["closed"] = True
+            person["closed_on"] = day
 
 
 # -- bringing a worker's rows into the supervisor's vault ----------------------------------
@@ -248,6 +253,8 @@ def build_team(
         cb = new_worker(root / f"worker{w}.vault", w)
         try:
             fill_worker(cb, rng, ledger, people)
+            # as a sync does first: the anonymous totals of what stays on the laptop
+            update_monthly_totals(cb.store, cb.worker_id)
             changes = outbox_changes(cb, seq)
         finally:
             cb.lock()

@@ -142,6 +142,15 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     assert [r[1] for r in dep] == [d["d1"], d["d2"], d["rest"], d["unknown"], d["total"]]
     assert d["unknown"] > 0 and d["d1"] > 0
 
+    # people not shared with the team: only their anonymous monthly totals arrive
+    unshared = T["unshared"]
+    for row in unshared.rows[:-1]:
+        owner = next(w for w in ledger.workers if row[0] == f"Worker {w[-6:]}")
+        got = dict(zip([c.key for c in unshared.columns], row, strict=True))
+        for key, value in want["unshared"][owner].items():
+            assert got[key] == value, (key, owner)
+    assert sum(v["referrals"] for v in want["unshared"].values()) > 0
+
     # data as of, per worker
     fresh = T["freshness"]
     for row in fresh.rows:

@@ -24,12 +24,12 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> object:
     return json.loads(out)
 
 
-def _case(client: TestClient, token: str, worker: str) -> str:
+def _case(client: TestClient, token: str, worker: str, device: str) -> str:
     pid = uuid7()
     base = {
         "op": "upsert",
-        "hlc": f"{1_000 + len(pid):015d}-00000-dev",
-        "origin": "dev",
+        "hlc": f"{1_000:015d}-00000-{device}",  # the device's own clock
+        "origin": device,
         "owner": worker,
         "participant_id": pid,
         "participant_shared": True,
@@ -71,8 +71,9 @@ def test_move_every_case_of_a_worker_and_cancel_codes(
     code = run_json(capsys, "enrol-code", "--worker", "Alex", *db)["code"]  # type: ignore[index]
     url = resolve_db_url(str(tmp_path / "admin.db"))
     with TestClient(create_app(url)) as client:
-        token = client.post("/v1/enrol", json={"code": code}).json()["token"]
-        cases = {_case(client, token, leaving["worker_id"]) for _ in range(3)}  # type: ignore[index]
+        enrolled = client.post("/v1/enrol", json={"code": code}).json()
+        token, device = enrolled["token"], enrolled["device_id"]
+        cases = {_case(client, token, leaving["worker_id"], device) for _ in range(3)}  # type: ignore[index]
 
     # another team's worker cannot take them; nothing moves
     assert main(["move-cases", "--from", "Alex", "--to", "Sam", *db]) == 1

@@ -40,16 +40,18 @@ def test_init_seals_what_an_older_server_stored_in_clear(
                 .values(payload=payload),
                 {"q": seq},
             )
-    engine.dispose()
     with engine.connect() as conn:
         stored = [row[0] for row in conn.execute(select(Record.fields))]
+    engine.dispose()
     assert any(v.get("given_name") == "OLD-CLEAR-NAME" for v in stored)
 
     init_database(db_url)  # the upgrade's init
 
-    with create_engine(db_url).connect() as conn:
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
         raw = [row[0] for row in conn.execute(select(Record.fields))]
         payloads = [row[0] for row in conn.execute(select(ChangeLog.payload))]
+    engine.dispose()
     assert raw and all(is_sealed(v) for v in raw)
     assert payloads and all(is_sealed(v) for v in payloads)
     pulled, _ = programme.enrol(dev.worker_id).pull_all()

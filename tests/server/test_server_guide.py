@@ -56,12 +56,12 @@ def test_every_documented_command_parses() -> None:
             pytest.fail(f"docs/server.md: `{shlex.join(argv)}` is not a valid command")
 
 
-def _push_case(client: TestClient, token: str, worker: str) -> str:
+def _push_case(client: TestClient, token: str, worker: str, device: str) -> str:
     pid = uuid7()
     common = {
         "op": "upsert",
-        "hlc": "000000000001000-00000-dev",
-        "origin": "dev",
+        "hlc": f"000000000001000-00000-{device}",  # the device's own clock
+        "origin": device,
         "owner": worker,
         "participant_id": pid,
         "participant_shared": True,
@@ -107,7 +107,7 @@ def test_the_guides_admin_commands_run_in_order(
                 code = _code(capsys, "Alex Morgan")
                 enrolled = client.post("/v1/enrol", json={"code": code}).json()
                 device = enrolled["device_id"]
-                case = _push_case(client, enrolled["token"], enrolled["worker_id"])
+                case = _push_case(client, enrolled["token"], enrolled["worker_id"], device)
             argv = [a.replace(EXAMPLE_DEVICE, device) for a in argv]
         code_ = main(argv[1:])
         out, err = capsys.readouterr()

@@ -234,3 +234,29 @@ def test_the_summary_says_what_stayed_where_and_never_that_everything_matches() 
     assert "stays here only (4 record(s)" in said and "3 record(s) about P1042" in said
     plain = describe(SyncReport(pushed=2, pulled=2, verified=True), [])
     assert plain.endswith("Checked against the server: everything matches.")
+
+
+def test_a_laptop_killed_after_applying_the_withdrawal_still_tells_the_worker(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    one, two = _worker_with_two_laptops(shared_server, devices)
+    pid = one.participant(given_name="Lee")
+    assert one.sync().verified and two.sync().verified
+    record_consent(Casebook(two.vault), pid, ConsentScope.TEAM, False)
+    assert two.sync().verified
+    note, _ = one.note(pid, PRIVATE_BODY, private=True)
+    forker = SyncForker()
+    try:
+        one.vault.lock()
+        child = forker.start(one.path, batch=1, page=1)
+        assert forker.wait_for(child, "verify") == "stage"  # the pull is applied by now
+        forker.kill(child)
+    finally:
+        forker.close()
+    one.reopen()
+    assert note in _notes_about(one, pid)
+    report = one.sync()
+    assert [c.participant_id for c in report.kept_local] == [pid], report.message
+    assert "everything matches" not in report.message
+    again = one.sync()
+    assert not again.kept_local and "everything matches" in again.message  # told once

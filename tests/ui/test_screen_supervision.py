@@ -82,6 +82,10 @@ def test_a_charts_numbers_are_one_click_away(
     assert panel is not None
     assert panel.canvas.isVisible() and not panel.table_view.isVisible()
     assert panel.canvas.accessibleDescription().startswith("Caseload per worker.")
+    # the chart is drawn on its first paint: bars for five workers, two series
+    panel.canvas.repaint()
+    qtbot.waitUntil(lambda: panel.canvas.pending is None, timeout=5_000)
+    assert len(panel.figure.axes[0].patches) == 10
     qtbot.mouseClick(panel.table_button, Qt.MouseButton.LeftButton)
     assert panel.table_view.isVisible() and not panel.canvas.isVisible()
     qtmodeltester.check(panel.model)

@@ -20,21 +20,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("linksdesk.server.access")
 
-# the API's own routes; anything else is logged as "other", so a scanner's made-up paths
-# (which could carry anything) never reach the log
-KNOWN_PATHS = frozenset(
-    {
-        "/v1/health",
-        "/v1/enrol",
-        "/v1/handshake",
-        "/v1/push",
-        "/v1/pull",
-        "/v1/verify",
-        "/openapi.json",
-        "/docs",
-    }
-)
-
 
 class AccessLog:
     """Pure ASGI middleware (it sees the status and sizes without buffering the body)."""
@@ -71,12 +56,15 @@ class AccessLog:
         try:
             await self.app(scope, counting_receive, counting_send)
         finally:
-            path = str(scope.get("path", ""))
+            # the matched route's template (set by the router), never the path as sent: a
+            # scanner's made-up path could carry anything, so unmatched ones are "other"
+            route = scope.get("route")
+            path = getattr(route, "path", None) if route is not None else None
             entry: dict[str, Any] = {
                 "event": "request",
                 "request_id": request_id,
                 "method": str(scope.get("method", "")),
-                "path": path if path in KNOWN_PATHS else "other",
+                "path": str(path) if path else "other",
                 "status": status["code"],
                 "ms": round((time.perf_counter() - started) * 1000, 1),
                 "bytes_in": sizes["in"],

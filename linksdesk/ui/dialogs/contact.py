@@ -233,6 +233,7 @@ class OutcomeDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         out = super().values()
+        out["status"] = ContactStatus(out["status"])
         if out["status"] is not ContactStatus.ATTENDED or not out.get("minutes"):
             out["minutes"] = None
         return out

@@ -157,9 +157,11 @@ class CaseloadView(Screen):
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         layout.addWidget(self.table, 1)
-        widths = (90, 200, 160, 140, 140, 110, 80)  # status: room for "· handed over"
+        # status: room for "· handed over"; all eight fit a 1200x780 window without scrolling
+        widths = (90, 180, 150, 130, 130, 100, 80)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
         open_on_activate(self.table, self.sig_open_participant.emit)
         self._make_row_actions()
         self.setTabOrder(self.filter_edit, self.status_box)
@@ -201,7 +203,8 @@ class CaseloadView(Screen):
 
     def refresh(self) -> None:
         self._filter_timer.stop()
-        self.run(load_caseload, self.query(), on_done=self._on_ids)
+        query = self.query()
+        self.run(load_caseload, query, on_done=lambda loaded: self._on_ids(loaded, query.text))
 
     def on_changes(self, changes: Changes) -> None:
         if not relevant(
@@ -331,7 +334,7 @@ class CaseloadView(Screen):
             self.sig_open_participant.emit(pid)
 
     # -- internals ----------------------------------------------------------------------
-    def _on_ids(self, loaded: tuple[list[str], frozenset[str]]) -> None:
+    def _on_ids(self, loaded: tuple[list[str], frozenset[str]], text: str | None = None) -> None:
         ids, self.read_only = loaded
         current = self.table.currentIndex()
         keep = current.siblingAtColumn(0).data(ID_ROLE) if current.isValid() else None
@@ -346,8 +349,9 @@ class CaseloadView(Screen):
             row = self.model.row_of_id(str(keep))
             if row >= 0:
                 self.table.setCurrentIndex(self.proxy.index(row, 0))
-        pending, self._after_ids = self._after_ids, None
-        if pending is not None:
+        # Enter or Down waits for the list of what is typed now, not an earlier one
+        if self._after_ids is not None and text == self.filter_edit.text().strip():
+            pending, self._after_ids = self._after_ids, None
             pending()
 
     def _on_model_rows_wanted(self, generation: int, ids: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -93,13 +94,35 @@ class FigureTableModel(QAbstractTableModel):
         return None
 
 
+class LazyCanvas(FigureCanvasQTAgg):
+    """Matplotlib's Qt canvas that builds its chart on the first paint, so a long dashboard
+    only pays for the charts scrolled into view."""
+
+    def __init__(self, figure: Any) -> None:
+        super().__init__(figure)
+        self.pending: Callable[[], None] | None = None
+
+    def paintEvent(self, event: Any) -> None:
+        if self.pending is not None:
+            build, self.pending = self.pending, None
+            build()
+            self.draw()
+        super().paintEvent(event)
+
+    def ensure_drawn(self) -> None:
+        if self.pending is not None:
+            build, self.pending = self.pending, None
+            build()
+            self.draw()
+
+
 class ChartPanel(QWidget):
     """One chart, its text alternative as accessible description, and a button for the numbers."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.figure = charts.new_figure(7.5, 3.4)
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = LazyCanvas(self.figure)
         self.canvas.setMinimumHeight(280)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.model = FigureTableModel(parent=self)
@@ -122,7 +145,8 @@ class ChartPanel(QWidget):
 
     def show_chart(self, spec: ChartSpec, table: Table) -> None:
         pal = charts.PALETTES[palette_name()]
-        self.description = charts.draw_table_chart(self.figure, spec, table, pal)
+        self.description = charts.describe(spec, table)
+        self.canvas.pending = lambda: charts.draw_table_chart(self.figure, spec, table, pal)
         self.canvas.setAccessibleName(spec.title)
         self.canvas.setAccessibleDescription(self.description)
         self.canvas.setToolTip(self.description)
@@ -131,9 +155,10 @@ class ChartPanel(QWidget):
         text = "\n".join(table.warnings)
         self.warnings.setText(text)
         self.warnings.setVisible(bool(text))
-        self.canvas.draw_idle()
+        self.canvas.update()
 
     def clear(self) -> None:
+        self.canvas.pending = None
         self.figure.clear()
         self.canvas.draw_idle()
         self.model.set_table(None)

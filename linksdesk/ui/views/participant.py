@@ -106,6 +106,7 @@ class ParticipantView(Screen):
             self.referrals,
             self.profile,
         ]
+        self.setFocusProxy(self.tabs)  # the keyboard goes to the record's tabs when shown
         self._set_header_empty()
         self.session.drafts.register(
             self.timeline.editor.draft_texts, self._on_drafts_restored, owner=self

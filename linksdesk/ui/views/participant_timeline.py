@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.casework import contacts, notes
+from linksdesk.casework import contacts, note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.common import make_table, selected_id
 
 if TYPE_CHECKING:
@@ -126,6 +127,12 @@ class NoteEditor(QWidget):
         about.setBuddy(self.contact_box)
         top.addWidget(about)
         top.addWidget(self.contact_box)
+        self.template_button = QPushButton(tr("&Template"))
+        self.template_button.setAccessibleName(tr("Fill the note from a template"))
+        self.template_menu = QMenu(self.template_button)
+        self.template_menu.aboutToShow.connect(self._fill_template_menu)
+        self.template_button.setMenu(self.template_menu)
+        top.addWidget(self.template_button)
         self.private_check = QCheckBox(tr("Private (never leaves this device)"))
         self.private_check.setAccessibleName(tr("Private note"))
         top.addWidget(self.private_check)
@@ -136,6 +143,15 @@ class NoteEditor(QWidget):
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMinimumHeight(70)
         layout.addWidget(self.text_edit)
+        session = tab.view.session
+        self.spelling = SpellHighlighter(
+            self.text_edit.document(), getattr(session.settings, "spelling_words", ())
+        )
+        session.sig_settings_changed.connect(
+            lambda s: self.spelling.set_programme_words(getattr(s, "spelling_words", ()))
+        )
+        self.text_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text_edit.customContextMenuRequested.connect(self._on_text_menu)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.discard_button = QPushButton(tr("Discard"))
@@ -150,6 +166,30 @@ class NoteEditor(QWidget):
         layout.addLayout(buttons)
         self.text_edit.textChanged.connect(self._update_buttons)
         self._update_buttons()
+
+    def _fill_template_menu(self) -> None:
+        self.template_menu.clear()
+        for t in note_templates.templates(self.tab.view.session.settings):
+            action = self.template_menu.addAction(t.name)
+            action.triggered.connect(lambda _c=False, t=t: self.use_template(t))
+
+    def use_template(self, template: note_templates.NoteTemplate) -> None:
+        """Fill an empty editor with the template; into a started note it goes at the cursor."""
+        if self.read_only:
+            return
+        if self.text_edit.toPlainText().strip():
+            self.text_edit.textCursor().insertText(template.text)
+        else:
+            self.text_edit.setPlainText(template.text)
+            cursor = self.text_edit.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            cursor.movePosition(cursor.MoveOperation.EndOfLine)
+            self.text_edit.setTextCursor(cursor)  # after the first prompt, ready to type
+        self.text_edit.setFocus()
+
+    def _on_text_menu(self, pos: QPoint) -> None:
+        self.text_menu = spelling_menu(self.text_edit, self.spelling, pos)
+        self.text_menu.popup(self.text_edit.viewport().mapToGlobal(pos))
 
     # -- drafts -------------------------------------------------------------------------
     def key(self) -> str | None:
@@ -352,15 +392,17 @@ class TimelineTab(QWidget):
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
-        self.table.setColumnWidth(0, 170)
-        self.table.setColumnWidth(1, 200)
+        self.table.setColumnWidth(0, 160)
+        self.table.setColumnWidth(1, 190)
         self.table.setColumnWidth(2, 70)
+        # "Detail" takes what is left, so it is not cut at 1200x780
+        self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName(tr("Selected entry and its revisions"))
         self.detail.setOpenLinks(False)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
         vsplit = QSplitter(Qt.Orientation.Vertical)
         vsplit.addWidget(split)

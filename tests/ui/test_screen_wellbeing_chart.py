@@ -1,0 +1,53 @@
+"""The participant's wellbeing trend on the one chart path (matplotlib), not Qt Charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import pytest
+
+from linksdesk.casework.dto import MeasureRecord
+from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.ui.views.participant_wellbeing import TrendChart
+
+pytestmark = pytest.mark.gui
+
+
+def record(day: dt.date, total: int, *, baseline: bool = False, assisted: bool = False) -> Any:
+    return MeasureRecord(
+        id=f"m{total}", participant_id="p", kind=MeasureKind.WEMWBS, taken_on=day,
+        context=MeasureContext.BASELINE if baseline else MeasureContext.REVIEW,
+        assisted=assisted, items=(3,) * 14, total=total, metric=None, is_baseline=baseline,
+    )  # fmt: skip
+
+
+def test_trend_draws_scores_over_bands_with_a_text_alternative(qtbot: Any) -> None:
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 320)
+    chart.show()
+    chart.plot(MeasureKind.WEMWBS, [
+        record(dt.date(2026, 2, 1), 40, baseline=True),
+        record(dt.date(2026, 4, 1), 45, assisted=True),
+        record(dt.date(2026, 6, 1), 49),
+    ])  # fmt: skip
+    ax = chart.figure.axes[0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == "Score"]
+    assert list(line.get_ydata()) == [40.0, 45.0, 49.0]
+    # five meaningful-change bands around the baseline, and the assisted score ringed
+    assert len(ax.patches) == 5
+    assert len(ax.collections) == 1
+    assert ax.get_ylim() == (14.0, 70.0)
+    assert chart.title == "WEMWBS over time"
+    assert chart.accessibleDescription().startswith("Baseline 40; changes of 3 or more")
+    assert "01 Jun 2026: 49" in chart.description
+    chart.plot(MeasureKind.SWEMWBS, [])
+    assert chart.title == "No SWEMWBS scores yet" and chart.description == ""
+
+
+def test_qt_charts_is_not_loaded() -> None:
+    import linksdesk.ui.main_window  # noqa: F401  (every screen, the wellbeing tab included)
+
+    assert "PySide6.QtCharts" not in sys.modules
