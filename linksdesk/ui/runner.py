@@ -140,7 +140,10 @@ class TaskRunner(QObject):
             except BaseException as exc:  # reaches the waiting thread, not the GUI
                 outcome.set_exception(exc)
 
-        job = self.submit(run, label=label)
+        try:
+            job = self.submit(run, label=label)
+        except RuntimeError:  # shut down (quitting): the write will not happen
+            raise JobCancelled() from None
         while True:
             try:
                 return outcome.result(timeout=_WAIT_SLICE_S)
