@@ -18,9 +18,11 @@ from sqlalchemy import and_, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from linksdesk.core import registry
 from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
+from linksdesk.core.vocab import Sharing
 from linksdesk.server import keys, validate
 from linksdesk.server.db import META_ID, Counter, Database, now_ms
 from linksdesk.server.digests import visible_digests
@@ -47,7 +49,6 @@ from linksdesk.sync.protocol import (
     HANDOVER_TABLE,
     MAX_BATCH,
     MAX_PULL_LIMIT,
-    PARTICIPANT_LINKED_TABLES,
     PARTICIPANT_TABLE,
     PROTOCOL_VERSION,
     RECEIPT_TABLE,
@@ -401,7 +402,7 @@ def latest_team_consent(s: Session, participant_id: str) -> bool | None:
     return _latest_of(
         s.scalars(
             select(Record).where(
-                Record.table_name == "consent",
+                Record.table_name == registry.CONSENT_TABLE,
                 Record.participant_id == participant_id,
                 Record.deleted == false(),
             )
@@ -410,22 +411,18 @@ def latest_team_consent(s: Session, participant_id: str) -> bool | None:
 
 
 def _latest_of(consents: Iterable[Record]) -> bool | None:
-    """What the latest team-sharing consent among ``consents`` (not deleted) says."""
-    best: tuple[int, str] | None = None
-    given: bool | None = None
-    for rec in consents:
-        if rec.fields.get("scope") != "team":
-            continue
-        version = rec.fields.get("version")
-        key = (version if isinstance(version, int) else 0, rec.hlc)
-        if best is None or key > best:
-            best, given = key, bool(rec.fields.get("given"))
-    return given
+    """What the latest team-sharing consent among ``consents`` (not deleted) says: the
+    registry's decision, the one the device makes too."""
+    return registry.team_consent_decision(
+        (rec.fields.get("version"), rec.hlc, rec.fields.get("given"))
+        for rec in consents
+        if rec.fields.get("scope") == registry.TEAM_SCOPE
+    )
 
 
-def _version(rec: Record) -> int:
-    version = rec.fields.get("version")
-    return version if isinstance(version, int) else 0
+def _rank(rec: Record) -> tuple[int, str]:
+    """Which of a participant's consent records is the later (registry.consent_rank)."""
+    return registry.consent_rank(rec.fields.get("version"), rec.hlc)
 
 
 def _kept_owner(s: Session, participant_id: str, team_id: str) -> str | None:
@@ -527,7 +524,7 @@ def record_as_change(rec: Record, change_id: str) -> Change:
         origin=rec.origin,
         owner=rec.owner,
         participant_id=rec.participant_id,
-        sharing="team",
+        sharing=Sharing.TEAM.value,
         participant_shared=True if rec.participant_id and rec.table_name != RECEIPT_TABLE else None,
         fields={} if deleted else fields,
         field_hlc=field_hlc,
@@ -617,7 +614,8 @@ class _BatchApplier:
         # primary key's table_name prefix and reads every consent record on the server
         for rec in s.scalars(
             select(Record).where(
-                Record.participant_id.in_(pids), Record.table_name.concat("") == "consent"
+                Record.participant_id.in_(pids),
+                Record.table_name.concat("") == registry.CONSENT_TABLE,
             )
         ):
             self.consents[str(rec.participant_id)].append(rec)
@@ -683,13 +681,13 @@ class _BatchApplier:
         return _latest_of(rec for rec in held if not rec.deleted)
 
     def _is_team_consent(self, ch: Change) -> bool:
-        if ch.table != "consent":
+        if ch.table != registry.CONSENT_TABLE:
             return False
         scope = ch.fields.get("scope")
         if scope is None:
             held = self._record(ch.table, ch.row_id)
             scope = held.fields.get("scope") if held is not None else None
-        return bool(scope == "team")
+        return bool(scope == registry.TEAM_SCOPE)
 
     def apply_order(self, changes: list[Change]) -> list[int]:
         """The order to apply a batch in: its team consent records first, then the rest.
@@ -793,7 +791,7 @@ class _BatchApplier:
         known = ch.table in SYNCABLE_TABLES or ch.table == CONFLICT_TABLE
         if not known:
             return Refusal.UNKNOWN_TABLE
-        if ch.sharing != "team":
+        if ch.sharing != Sharing.TEAM.value:
             return Refusal.PRIVATE
         if ch.table == CONFLICT_TABLE and ch.op is not Op.DELETE:
             return Refusal.SERVER_TABLE
@@ -895,7 +893,7 @@ class _BatchApplier:
             return Refusal.NOT_YOUR_CASE
         if access is None and self._kept(pid) not in (None, ctx.worker_id):
             return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
-        needs_consent = ch.table == PARTICIPANT_TABLE or ch.table in PARTICIPANT_LINKED_TABLES
+        needs_consent = registry.follows_consent(ch.table)
         # a team consent always comes in, given or withdrawn (without its note when withdrawn)
         if not needs_consent or self._is_team_consent(ch):
             return None
@@ -944,7 +942,7 @@ class _BatchApplier:
                     # colleague (participant and worker rows were checked to be this worker's)
                     owner=ctx.worker_id,
                     participant_id=pid,
-                    sharing="team",
+                    sharing=Sharing.TEAM.value,
                     deleted=False,
                     hlc=ch.hlc,
                     origin=ch.origin,
@@ -955,7 +953,7 @@ class _BatchApplier:
                 s.add(rec)
                 self.created[(ch.table, ch.row_id)] = rec
                 self.absent_records.discard((ch.table, ch.row_id))
-                if ch.table == "consent" and pid is not None and pid in self.consents:
+                if ch.table == registry.CONSENT_TABLE and pid is not None and pid in self.consents:
                     self.consents[pid].append(rec)
             seq = self._write(rec, ch, merged)
         for lost in merged.superseded:
@@ -995,12 +993,12 @@ class _BatchApplier:
         """
         kept = self.s.scalars(
             select(Record).where(
-                Record.table_name == "consent",
+                Record.table_name == registry.CONSENT_TABLE,
                 Record.participant_id == pid,
                 Record.row_id != given_id,
             )
         )
-        again = sorted(kept, key=lambda r: (_version(r), r.hlc))
+        again = sorted(kept, key=_rank)
         for rec in again:
             change = record_as_change(rec, uuid7())
             rec.server_seq = log_change(self.s, self.counter, change, self.ctx.team_id)
@@ -1033,7 +1031,10 @@ class _BatchApplier:
         )
         kept: list[Record] = []
         for rec in s.scalars(select(Record).where(Record.participant_id == pid)):
-            if rec.table_name == "consent" and rec.fields.get("scope") == "team":
+            if (
+                rec.table_name == registry.CONSENT_TABLE
+                and rec.fields.get("scope") == registry.TEAM_SCOPE
+            ):
                 if "note" in rec.fields:
                     rec.fields = {k: v for k, v in rec.fields.items() if k != "note"}
                     rec.field_hlc = {k: v for k, v in rec.field_hlc.items() if k != "note"}
@@ -1059,7 +1060,7 @@ class _BatchApplier:
         self.shredded = True
         if not (notify and workers and kept):
             return
-        latest = max(kept, key=lambda r: (_version(r), r.hlc))
+        latest = max(kept, key=_rank)
         notice = record_as_change(latest, uuid7()).model_copy(update={"participant_shared": False})
         for worker in workers:
             log_change(s, self.counter, notice, self.ctx.team_id, extra_worker=worker, clear=True)
@@ -1086,7 +1087,7 @@ class _BatchApplier:
             origin=ch.origin,
             owner=rec.owner,
             participant_id=rec.participant_id,
-            sharing="team",
+            sharing=Sharing.TEAM.value,
             participant_shared=ch.participant_shared,
             fields=applied,
             field_hlc={k: v for k, v in merged.field_hlc.items() if k in applied and v != hlc},
@@ -1124,7 +1125,7 @@ class _BatchApplier:
                 origin=ch.origin,
                 owner=owner,
                 participant_id=ch.participant_id,
-                sharing="team",
+                sharing=Sharing.TEAM.value,
                 participant_shared=True,
                 fields=fields,
             ),
@@ -1137,7 +1138,7 @@ class _BatchApplier:
                 team_id=self.ctx.team_id,
                 owner=owner,
                 participant_id=ch.participant_id,
-                sharing="team",
+                sharing=Sharing.TEAM.value,
                 deleted=False,
                 hlc=ch.hlc,
                 origin=ch.origin,
@@ -1237,7 +1238,7 @@ class _BatchApplier:
             origin=ch.origin,
             owner=access.worker_id if access is not None else ch.owner,
             participant_id=pid,
-            sharing="team",
+            sharing=Sharing.TEAM.value,
         )
         seq = log_change(s, self.counter, out, ctx.team_id)
         log.info("erased participant record %s: %d rows removed", pid, removed)
