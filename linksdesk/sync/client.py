@@ -383,15 +383,15 @@ def sync_once(
 def _record_history(
     store: Store, started: dt.datetime, outcome: str, report: SyncReport, detail: str
 ) -> None:
-    entry = SyncHistory(
-        started_at=started,
-        finished_at=now_naive(),
-        outcome=outcome,
-        pushed=report.pushed,
-        pulled=report.pulled,
-        detail=detail[:2000],
-    )
     try:
+        entry = SyncHistory(
+            started_at=started,
+            finished_at=now_naive(),
+            outcome=outcome,
+            pushed=report.pushed,
+            pulled=report.pulled,
+            detail=detail[:2000],
+        )
         store.keep(lambda s: s.add(entry))
     except Exception as exc:  # the history is a convenience; never hide the sync's own outcome
         log.warning("could not record the sync in the history:\n%s", _safe_traceback(exc))
