@@ -67,7 +67,7 @@ def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
     cb.lock()
 
     with Casebook.unlock(path, PASS) as again:
-        assert _revision(again) == migrate.head_revision() == "0006"
+        assert _revision(again) == migrate.head_revision() == "0007"
         assert {
             "ix_participant_date_of_birth",
             "ix_onward_referral_resource_made",
