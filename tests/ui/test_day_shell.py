@@ -24,7 +24,7 @@ from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog, ReferralDialog
-from linksdesk.ui.views.participant_timeline import NoteEditor
+from linksdesk.ui.views.participant_note_editor import NoteEditor
 
 pytestmark = pytest.mark.gui
 
