@@ -439,6 +439,22 @@ class MainWindow(QMainWindow):
             if key != "record":
                 view.refresh()  # type: ignore[attr-defined]
         self.show_view("today")
+        self._open_dashboard_if_supervisor()
+
+    def _open_dashboard_if_supervisor(self) -> None:
+        """A supervisor's vault opens on the team dashboard (the vault kind comes with the
+        supervisors' data path; a build without it has worker vaults only)."""
+        try:
+            from linksdesk.casework.bundles import is_supervisor  # type: ignore[attr-defined]
+        except ImportError:
+            return
+        cb = self.session.casebook
+        if cb is None:
+            return
+        self.session.runner.submit(
+            is_supervisor, cb,
+            on_done=lambda yes: self.show_view("supervision") if yes else None,
+        )  # fmt: skip
 
     def _on_session_locked(self) -> None:
         for dialog in self.findChildren(QDialog):
