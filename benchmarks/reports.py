@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/reports.py [--workers 20] [--participants 5000]
      [--repeats 5] [--dir DIR]
 
-The team is real: ``--workers`` worker vaults, each filled by ``casework.demo`` (the write
+The team is real: ``--workers`` worker vaults, each filled by ``linksdesk.demo`` (the write
 path), whose outboxes are applied to one supervisor vault through sync's page applier (as
 in tests/reports/team_kit.py). With ``--dir`` the supervisor vault is kept and reused.
 
@@ -39,7 +39,7 @@ from sqlalchemy import text
 from team_kit import PASSPHRASE, bring_in, new_worker, outbox_changes
 
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.demo import build_demo
+from linksdesk.demo import build_demo
 from linksdesk.reports.build import build_report
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.xlsx import write_xlsx

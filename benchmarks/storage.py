@@ -89,7 +89,7 @@ def build(folder: Path, participants: int) -> None:
     SQLCipher's memory wiping is left off in this (setup) process: it only changes how fast
     the build goes, not a byte of what is written.
     """
-    from linksdesk.casework.demo import build_demo
+    from linksdesk.demo import build_demo
     from linksdesk.storage import keyfile
     from linksdesk.storage.vault import Vault
     from linksdesk.sync.policy import SyncPolicy

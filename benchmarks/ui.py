@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/ui.py [--participants 10000] [--small 100] [--cache-dir DIR] [--append]
 
-Demo vaults (casework.demo.build_demo) are built once into the cache directory and reused.
+Demo vaults (linksdesk.demo.build_demo) are built once into the cache directory and reused.
 Each vault is measured in its own process, so peak memory (ru_maxrss) is that vault's alone.
 With --append the figures are appended to docs/performance.md under "## UI".
 """
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def build(path: Path, participants: int) -> None:
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.casework.demo import build_demo
+    from linksdesk.demo import build_demo
 
     if path.exists():
         return

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import getpass
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +38,7 @@ APP_NAME = "LinksDesk"
 PASSPHRASE_ENV = "LINKSDESK_PASSPHRASE"
 DEMO_PASSPHRASE = "demo passphrase"
 DEMO_MARKER = "demo"  # local setting that says a vault holds synthetic demo data only
-LOG_FILE = "linksdesk.log"
+LOG_FILE = "linksdesk.log"  # linksdesk.core.logs.LOG_FILE
 
 # exit codes: what a script needs to tell apart
 EXIT_OK = 0
@@ -68,27 +67,10 @@ def log_path() -> Path:
 
 
 def configure_logging() -> Path | None:
-    """Log to a rotating file (ids and events only); None when the folder is not writable."""
-    root = logging.getLogger()
-    path = log_path()
-    for handler in root.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
-            return path  # already set up (main called twice in one process, as in tests)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
-    except OSError:
-        # logging must never stop the app: carry on without a file
-        root.addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs with ids
-    return path
+    """Log to a rotating 0600 file in the platform's log folder (ids and events only)."""
+    from linksdesk.core import logs
+
+    return logs.configure(log_path().parent)
 
 
 def one_line(text: str) -> str:
@@ -180,6 +162,112 @@ def unlocked(path: Path, passphrase: str) -> Iterator[Casebook]:
         cb.lock()
 
 
+# -- documents for and about a participant ---------------------------------------------------
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Write a document holding personal data: readable by its owner only, never over a file."""
+    if path.exists():
+        raise UserError(f"{path} is already there. Choose another name, or move that file first.")
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        partial.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise EnvironmentProblem(f"{path} could not be written ({exc.strerror}).") from None
+
+
+def cmd_record_pdf(args: argparse.Namespace) -> int:
+    from linksdesk.casework import own_record
+    from linksdesk.reports.participant_record import counted_list
+
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        pid = own_record.find_by_programme_id(cb, args.participant)
+        document = own_record.record_pdf(cb, pid, include_private=args.include_private)
+    _write_new_file(args.out, document.pdf)
+    record = document.record
+    if record.complete:
+        print(f"Wrote the complete record of {record.person.programme_id} to {args.out}.")
+    else:
+        print(
+            f"Wrote the record of {record.person.programme_id} to {args.out}. Left out: "
+            f"{counted_list(record.left_out)} marked private (add --include-private, after "
+            "deciding with the person, to include them)."
+        )
+    return EXIT_OK
+
+
+def cmd_gp_summary(args: argparse.Namespace) -> int:
+    from linksdesk.casework import gp_summary, own_record
+
+    passphrase = read_passphrase(args)
+    with unlocked(args.vault, passphrase) as cb:
+        pid = own_record.find_by_programme_id(cb, args.participant)
+        export = gp_summary.export_gp_summary(
+            cb, pid, args.format, note_ids=args.note or (), declined=args.declined
+        )
+    content = export.content
+    _write_new_file(args.out, content.encode("utf-8") if isinstance(content, str) else content)
+    print(f"Wrote the GP summary of {export.summary.programme_id} to {args.out}.")
+    return EXIT_OK
+
+
+def _add_document_verbs(
+    verbs: argparse._SubParsersAction[argparse.ArgumentParser], default_vault: Path
+) -> None:
+    p = verbs.add_parser(
+        "record-pdf",
+        help="a PDF of everything held about one participant (right of access)",
+        description=(
+            "Write a PDF of everything held about one participant, for a right of access "
+            "request. Items marked private are left out (and the document says so) unless "
+            "--include-private is given."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to read")
+    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="PDF file to write")
+    p.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include the items marked private (decide this with the person)",
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_record_pdf)
+
+    p = verbs.add_parser(
+        "gp-summary",
+        help="a summary for the GP record (needs the person's GP consent)",
+        description=(
+            "Write a short social prescribing summary for the person's GP practice, as text "
+            "to paste or a PDF letter. Refused unless the latest consent to share with the GP "
+            "practice is given. Private items never go in; case notes only when named."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to read")
+    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
+    p.add_argument(
+        "--format", choices=("text", "pdf"), default="text", help="text (default) or pdf"
+    )
+    p.add_argument(
+        "--note",
+        action="append",
+        metavar="NOTE_ID",
+        help="a case note to include (repeat for more; private notes are refused)",
+    )
+    p.add_argument(
+        "--declined",
+        action="store_true",
+        help='the person declined social prescribing (adds the "declined" code)',
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_gp_summary)
+
+
 # -- verbs --------------------------------------------------------------------------------------
 def cmd_open(args: argparse.Namespace) -> int:
     argv: list[str] = []
@@ -216,7 +304,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not strength.acceptable:
         raise WeakPassphraseError(strength.message)
     cb, recovery = Casebook.create(path, passphrase)
-    cb.lock()
+    try:
+        from linksdesk.casework import bundles
+
+        bundles.prepare_new_vault(cb, supervisor=getattr(args, "supervisor", False))
+    finally:
+        cb.lock()
     log.info("new vault created")
     out = sys.stdout
     print(f"Created a new vault: {path}", file=out)
@@ -247,7 +340,7 @@ def _progress_printer(out: TextIO) -> Callable[[int, int], None] | None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.casework.demo import build_demo
+    from linksdesk.demo import build_demo
 
     out = sys.stdout
     path: Path = args.vault or default_demo_path()
@@ -323,17 +416,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM
 
 
-def _sync_client() -> Any:
-    try:
-        from linksdesk.sync import client
-    except ImportError:
-        log.error("linksdesk.sync.client is missing")
-        raise EnvironmentProblem("Sync is not available in this build of LinksDesk.") from None
-    return client
-
-
 def cmd_enrol(args: argparse.Namespace) -> int:
-    client = _sync_client()
+    from linksdesk.sync import client
+
     passphrase = read_passphrase(args)
     with unlocked(args.vault, passphrase) as cb:
         result = client.enrol(cb, args.server, args.code, label=args.label)
@@ -347,7 +432,8 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    client = _sync_client()
+    from linksdesk.sync import client
+
     passphrase = read_passphrase(args)
     with unlocked(args.vault, passphrase) as cb:
         report = client.sync_once(cb, allow_mass_delete=args.allow_mass_delete)
@@ -364,6 +450,196 @@ def cmd_sync(args: argparse.Namespace) -> int:
         reason = "This laptop and the server could not yet be checked against each other."
     print(f"Sync not complete: {reason} {message}", file=sys.stderr)
     return EXIT_PROBLEM
+
+
+# -- supervisors' data path: keys, bundles, deprivation lookup ---------------------------------
+def cmd_keys(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        if args.keys_action == "new":
+            recipient = bundles.new_bundle_key(cb)
+            print("This vault's bundle key (give this line to whoever makes bundles for you):")
+            print(recipient)
+        elif args.keys_action == "export-identity":
+            out = bundles.export_identity(cb, args.out)
+            print(f"Wrote the identity to {out} (readable by you only). Keep it locked away.")
+        else:
+            shown = bundles.show_keys(cb)
+            print(f"vault kind:  {shown.kind}")
+            print(f"recipient:   {shown.recipient or '(none; make one with `keys new`)'}")
+            print(f"signing key: {shown.signing.line}")
+            print(f"fingerprint: {shown.signing.fingerprint}")
+    return EXIT_OK
+
+
+def _print_progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        done = bundles.export_bundle(
+            cb,
+            args.out,
+            kind=args.kind,
+            recipients=args.to,
+            period=args.period,
+            progress=_print_progress,
+        )
+    records = sum(done.counts.values())
+    print(f"Wrote {done.kind} bundle {done.bundle_id} ({records} records) to {done.path}")
+    print(f"and its signature to {done.signature}. Copy both files together.")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        result = bundles.import_file(cb, args.file, trust=args.trust, progress=_print_progress)
+    if isinstance(result, int):
+        print(f"Roster imported: {result} new signer(s) of the team are now known.")
+    else:
+        print(one_line(result.describe()))
+    return EXIT_OK
+
+
+def cmd_deprivation(args: argparse.Namespace) -> int:
+    from linksdesk.casework import bundles
+
+    with unlocked(args.vault, read_passphrase(args)) as cb:
+        loaded = bundles.import_deprivation(
+            cb,
+            args.file,
+            name=args.name,
+            year=args.year,
+            postcode_column=args.postcode_column,
+            decile_column=args.decile_column,
+        )
+    print(f"Loaded {loaded.name} {loaded.year}: {loaded.postcodes} postcodes.")
+    return EXIT_OK
+
+
+def add_bundle_verbs(verbs: Any, default_vault: Path) -> None:
+    p = verbs.add_parser("keys", help="a vault's bundle and signing keys")
+    p.add_argument(
+        "keys_action",
+        choices=["new", "show", "export-identity"],
+        metavar="ACTION",
+        help="new | show | export-identity",
+    )
+    _add_vault(p, default_vault, "the vault")
+    p.add_argument("--out", type=Path, metavar="FILE", help="export-identity: where to write")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_keys)
+
+    p = verbs.add_parser("export", help="make a signed, encrypted bundle for a supervisor")
+    _add_vault(p, default_vault, "the worker's vault")
+    p.add_argument("--kind", required=True, choices=["supervision", "evaluation"])
+    p.add_argument(
+        "--to",
+        required=True,
+        action="append",
+        metavar="RECIPIENT",
+        help="a supervisor's age1… key (repeat for several)",
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--period", metavar="FROM..TO", help="e.g. 2026-04..2026-09")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_export)
+
+    p = verbs.add_parser("import", help="import a bundle or roster into a supervisor's vault")
+    _add_vault(p, default_vault, "the supervisor's vault")
+    p.add_argument(
+        "--trust",
+        metavar="FINGERPRINT",
+        help="accept this signer, after comparing its fingerprint by phone",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_import)
+
+    p = verbs.add_parser("deprivation", help="load a postcode → deprivation decile lookup")
+    p.add_argument("deprivation_action", choices=["import"], metavar="import")
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV with postcode and decile columns")
+    _add_vault(p, default_vault, "the vault")
+    p.add_argument("--name", required=True, help="e.g. 'SIMD' or 'IMD'")
+    p.add_argument("--year", required=True, help="e.g. 2020")
+    p.add_argument("--postcode-column", default="postcode", metavar="NAME")
+    p.add_argument("--decile-column", default="decile", metavar="NAME")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_deprivation)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from linksdesk.casework import backup
+
+    out: Path = args.out
+    passphrase = read_passphrase(args)
+    printer = _progress_printer(sys.stdout)
+
+    def progress(done: int, total: int) -> None:
+        if printer is not None:
+            print(f"\rCopying the vault: {done * 100 // max(total, 1)}%", end="", flush=True)
+
+    with unlocked(args.vault, passphrase) as cb:
+        info = backup.back_up(cb, out, progress=progress)
+    if printer is not None:
+        print()
+    print(f"Backed up {args.vault} to {out}: {info.describe()}.")
+    print(
+        "The backup is encrypted: it opens with the vault's passphrase or its recovery key. "
+        "Keep it somewhere safe, away from the laptop."
+    )
+    return EXIT_OK
+
+
+def _read_secret_file(path: Path, what: str) -> str:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return fh.readline().strip()
+    except OSError:
+        raise UserError(f"The {what} file {path} could not be read.") from None
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from linksdesk.casework import backup
+
+    info = backup.read_backup(args.backup)
+    if args.recovery_key_file is not None:
+        recovery = _read_secret_file(args.recovery_key_file, "recovery key")
+        new_passphrase = read_passphrase(args, creating=True)
+        from linksdesk.casework.casebook import Casebook
+
+        strength = Casebook.passphrase_strength(new_passphrase)
+        if not strength.acceptable:
+            raise WeakPassphraseError(strength.message)
+        result = backup.restore_backup(
+            args.backup,
+            args.vault,
+            recovery_key=recovery,
+            new_passphrase=new_passphrase,
+            replace=args.replace,
+        )
+    else:
+        result = backup.restore_backup(
+            args.backup, args.vault, passphrase=read_passphrase(args), replace=args.replace
+        )
+    print(f"Restored the {info.describe()} to {result.vault_path}.")
+    if result.replaced:
+        what = "a vault with newer changes" if result.newer_replaced else "an older vault"
+        print(f"It replaced {what}; those files are kept beside it:")
+        for kept in result.kept_as:
+            print(f"    {kept}")
+    print(
+        "If this laptop syncs, sync now: work sent from this laptop since the backup comes "
+        "back from the server, and anyone erased since stays erased. Private records made "
+        "since the backup are not on the server and cannot come back."
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -436,6 +712,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create a new, empty vault and print its recovery key once.",
     )
     _add_vault(p, default_vault, "where to create the vault")
+    p.add_argument("--supervisor", action="store_true", help="a supervisor's vault (imports)")
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_new)
 
@@ -483,6 +760,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_vault(p, default_vault, "vault to check")
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_check)
+    _add_document_verbs(verbs, default_vault)
 
     p = verbs.add_parser(
         "enrol",
@@ -512,6 +790,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_passphrase_file(p)
     p.set_defaults(func=cmd_sync)
+    add_bundle_verbs(verbs, default_vault)
+
+    p = verbs.add_parser(
+        "backup",
+        help="back up a vault and its key file to one encrypted file",
+        description=(
+            "Copy the vault (consistently, even while LinksDesk has it open) and its key file "
+            "into one file. The copy stays encrypted: it opens with the same passphrase or "
+            "recovery key."
+        ),
+    )
+    _add_vault(p, default_vault, "vault to back up")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="backup file to write")
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_backup)
+
+    p = verbs.add_parser(
+        "restore",
+        help="restore a vault from a backup file",
+        description=(
+            "Restore a backup made by `backup` or File > Back up. A vault already at the place "
+            "is replaced only if it is an older copy of the same vault; one with newer changes, "
+            "another vault, a damaged one or one open in LinksDesk needs --replace. Replaced "
+            "files are kept beside it. Close LinksDesk first."
+        ),
+    )
+    p.add_argument("backup", type=Path, metavar="FILE", help="the backup file")
+    _add_vault(p, default_vault, "where to restore the vault")
+    p.add_argument(
+        "--recovery-key-file",
+        type=Path,
+        metavar="FILE",
+        help="open the backup with the recovery key in FILE and set a new passphrase",
+    )
+    p.add_argument(
+        "--replace", action="store_true", help="replace a vault even if it is newer or another one"
+    )
+    _add_passphrase_file(p)
+    p.set_defaults(func=cmd_restore)
 
     p = verbs.add_parser(
         "report",
@@ -559,6 +876,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(exc), EXIT_PROBLEM)
     except Exception as exc:
         log.error("bug:\n%s", safe_traceback(exc))
+        from linksdesk.core.logs import write_crash_report
+
+        write_crash_report(exc, where=f"command {func.__name__.removeprefix('cmd_')}")
         where = f" Details are in the log: {path}" if path else ""
         _fail(f"LinksDesk stopped on an unexpected problem (a bug).{where}", EXIT_BUG)
 

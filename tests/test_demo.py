@@ -12,15 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from linksdesk.casework import demo as demo_module
-from linksdesk.casework import demo_data as words
 from linksdesk.casework import lists, participants
 from linksdesk.casework import search as casework_search
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.demo import DemoGenerator, DemoSummary, build_demo
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import score
 from linksdesk.core.vocab import ConsentScope, ContactKind, ContactStatus, MeasureKind
+from linksdesk.demo import DemoGenerator, DemoSummary, build_demo, words
+from linksdesk.demo import build as demo_module
 from linksdesk.storage import audit
 from linksdesk.storage.tables import (
     SYNCABLE_TABLES,
@@ -545,5 +544,30 @@ def test_a_set_event_stops_before_any_participant(tmp_path: Path) -> None:
         summary = build_demo(cb, participants=5, resources=5, cancel=stop)
         assert summary.cancelled and summary.participants == 0 and summary.resources == 5
         assert lists.caseload(cb).total == 0
+    finally:
+        cb.lock()
+
+
+def test_a_demo_caseload_can_belong_to_another_worker_of_the_team(tmp_path: Path) -> None:
+    """A demo team is several workers' caseloads: the worker is a parameter, not the vault's."""
+    colleague = "0190aaaa-0000-7000-8000-00000000c011"
+    cb, _ = Casebook.create(tmp_path / "t.vault", PASSPHRASE)
+    try:
+        summary = build_demo(
+            cb, participants=12, seed=8, resources=5, today=FIXED_TODAY, worker_id=colleague
+        )
+        assert summary.participants == 12
+        with cb.store.read() as s:
+            owners = {
+                t.__tablename__: set(s.scalars(select(t.owner)))  # type: ignore[attr-defined]
+                for t in SYNCABLE_TABLES
+            }
+        written = {t: o for t, o in owners.items() if o}
+        assert written["participant"] == {colleague}
+        for table, who in written.items():
+            if table != "resource":
+                assert who == {colleague}, table  # every row of the caseload, consents too
+        assert colleague not in written["resource"]  # the directory is the vault worker's
+        assert cb.check().ok
     finally:
         cb.lock()

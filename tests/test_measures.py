@@ -1,4 +1,4 @@
-"""Tests of wellbeing measure wording, scoring and change classification against MEASURES.md."""
+"""Wellbeing measures: wording, scoring and change thresholds, checked against docs/measures.md."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ from linksdesk.core.measures import (
 )
 from linksdesk.core.vocab import Change, MeasureKind
 
-# Copied by hand from MEASURES.md, so a slip in either place shows up here.
+# Copied by hand from docs/measures.md, so a slip in either place shows up here.
 EXPECTED_METRIC = {
     7: 7.00, 8: 9.51, 9: 11.25, 10: 12.40, 11: 13.33, 12: 14.08, 13: 14.75, 14: 15.32,
     15: 15.84, 16: 16.36, 17: 16.88, 18: 17.43, 19: 17.98, 20: 18.59, 21: 19.25, 22: 19.98,

@@ -129,6 +129,10 @@ class Casebook:
         return self.vault.worker_id
 
     def _audit(self, action: AuditAction, entity: str, entity_id: str | None = None) -> None:
+        if self.vault.read_only:
+            # a damaged vault is never written to, not even the audit log
+            log.warning("audit event %s not recorded: the vault is read-only", action)
+            return
         with self.store.write() as tx:
             tx.audit(action, entity, entity_id)
 

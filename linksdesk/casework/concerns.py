@@ -78,14 +78,6 @@ def add_concern(
         return Outcome(to_concern(row), tx.changes)
 
 
-def edit_concern(cb: Casebook, concern_id: str, **fields: Any) -> Outcome[Concern]:
-    cleaned = _clean(cb, fields)
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ConcernRow, concern_id, "concern")
-        tx.update(row, **cleaned)
-        return Outcome(to_concern(row), tx.changes)
-
-
 def resolve_concern(
     cb: Casebook, concern_id: str, *, on: dt.date | None = None
 ) -> Outcome[Concern]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Consent, Outcome
+from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConsentMethod, ConsentScope
@@ -36,11 +37,6 @@ def to_consent(row: ConsentRow) -> Consent:
     )
 
 
-def _latest_order() -> tuple[object, ...]:
-    # the highest version decides; the clock breaks a tie between two devices' version n
-    return (ConsentRow.version.desc(), ConsentRow.hlc.desc())
-
-
 def record_consent(
     cb: Casebook,
     participant_id: str,
@@ -64,7 +60,6 @@ def record_consent(
     day = records.today(recorded_on)
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
-        was_shared = tx.is_shared(person.id)
         previous = tx.session.scalar(
             select(func.max(ConsentRow.version)).where(
                 ConsentRow.participant_id == person.id,
@@ -72,26 +67,52 @@ def record_consent(
                 ConsentRow.deleted.is_(False),
             )
         )
-        turns_shared = the_scope is ConsentScope.TEAM and given and not was_shared
-        if the_scope is ConsentScope.TEAM and was_shared and not given:
-            # before the withdrawal is queued: it must leave, what was queued before must not
-            team_consent_withdrawn(tx, person.id)
-        # a team consent always leaves (a withdrawal without its note), queued before any
-        # backfill so the server holds the consent before the content it allows
-        row = tx.insert(
-            ConsentRow(
-                participant_id=person.id,
-                scope=the_scope.value,
-                given=given,
-                version=(previous or 0) + 1,
-                recorded_on=day,
-                method=the_method.value,
-                note=note_text,
-            )
+        row = ConsentRow(
+            participant_id=person.id,
+            scope=the_scope.value,
+            given=given,
+            version=(previous or 0) + 1,
+            recorded_on=day,
+            method=the_method.value,
+            note=note_text,
         )
-        if turns_shared:
-            backfill(tx, person.id, skip=frozenset({row.id}))
+        write_consent(tx, row)
         return Outcome(to_consent(row), tx.changes)
+
+
+def write_consent(tx: WriteTx, row: ConsentRow) -> None:
+    """Write a new consent version with what it sets off (``record_consent``; the demo too).
+
+    A team consent that withdraws sharing first drops what was queued and not yet sent; one
+    that turns sharing on queues everything already recorded about the participant (a
+    backfill), after the consent itself.
+    """
+    pid = row.participant_id
+    team = row.scope == ConsentScope.TEAM.value
+    was_shared = tx.is_shared(pid)
+    if team and was_shared and not row.given:
+        # before the withdrawal is queued: it must leave, what was queued before must not
+        team_consent_withdrawn(tx, pid)
+    # a team consent always leaves (a withdrawal without its note), queued before any
+    # backfill so the server holds the consent before the content it allows
+    tx.insert(row)
+    if team and not was_shared and tx.is_shared(pid):
+        backfill(tx, pid, skip=frozenset({row.id}))
+
+
+def shared_change(row: Any, participant_id: str) -> RowChange:
+    """A whole row as a backfill queues it: every field, the row's own clock, now shared."""
+    return RowChange(
+        table=row.__tablename__,
+        row_id=row.id,
+        op="upsert",
+        hlc=row.hlc,
+        values=row_values(row),
+        changed=frozenset(data_columns(row)),
+        base={},
+        participant_id=participant_id,
+        participant_shared=True,
+    )
 
 
 def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozenset()) -> int:
@@ -111,19 +132,7 @@ def backfill(tx: WriteTx, participant_id: str, *, skip: frozenset[str] = frozens
         for row in rows:
             if row.id in skip:
                 continue
-            tx.queue(
-                RowChange(
-                    table=row.__tablename__,  # type: ignore[attr-defined]
-                    row_id=row.id,
-                    op="upsert",
-                    hlc=row.hlc,
-                    values=row_values(row),
-                    changed=frozenset(data_columns(row)),
-                    base={},
-                    participant_id=participant_id,
-                    participant_shared=True,
-                )
-            )
+            tx.queue(shared_change(row, participant_id))
             queued += 1
     log.info("team sharing consent given: %d existing rows queued for sync", queued)
     return queued
@@ -165,14 +174,18 @@ def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Con
     with cb.store.read() as s:
         records.participant(s, participant_id)
         rows = s.scalars(
-            select(ConsentRow)
-            .where(ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False))
-            .order_by(ConsentRow.scope, *_latest_order())  # type: ignore[arg-type]
+            select(ConsentRow).where(
+                ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False)
+            )
         )
+        deciding: dict[str, ConsentRow] = {}
         for r in rows:
-            scope = ConsentScope(r.scope)
-            if out[scope] is None:
-                out[scope] = to_consent(r)
+            known = deciding.get(r.scope)
+            rank = registry.consent_rank(r.version, r.hlc)
+            if known is None or rank > registry.consent_rank(known.version, known.hlc):
+                deciding[r.scope] = r
+    for scope_name, r in deciding.items():
+        out[ConsentScope(scope_name)] = to_consent(r)
     return out
 
 

@@ -8,9 +8,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import records
+from linksdesk.casework import notes, records
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.dto import AppointmentLimitWarning, AppointmentUse, Contact, Outcome
+from linksdesk.casework.dto import (
+    AppointmentLimitWarning,
+    AppointmentUse,
+    BookedOutcome,
+    Contact,
+    Outcome,
+)
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.storage.store import WriteTx
@@ -23,6 +29,9 @@ NOT_COUNTED_STATUSES = frozenset({ContactStatus.CANCELLED})
 OUTCOMES = frozenset(
     {ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED}
 )
+# "Record contact" at a time this close to one of the person's booked contacts (on the same
+# day) is almost always that booking happening: recording it again would count it twice.
+NEAR_BOOKED = dt.timedelta(hours=3)
 
 
 def counts_towards_limit(kind: ContactKind | str, status: ContactStatus | str) -> bool:
@@ -218,3 +227,112 @@ def appointment_use(cb: Casebook, participant_id: str) -> AppointmentUse:
     with cb.store.read() as s:
         records.participant(s, participant_id)
         return AppointmentUse(used=_counted(s, participant_id), limit=limit)
+
+
+# -- booked contacts ------------------------------------------------------------------------
+def nearest_booking(contact_list: list[Contact], at: dt.datetime) -> Contact | None:
+    """The booked (still scheduled) contact closest to ``at``, on the same day and within
+    ``NEAR_BOOKED``; None when there is none (the rule, without the database)."""
+    near = [
+        c
+        for c in contact_list
+        if c.status is ContactStatus.SCHEDULED
+        and c.at.date() == at.date()
+        and abs(c.at - at) <= NEAR_BOOKED
+    ]
+    return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
+
+
+def booked_near(cb: Casebook, participant_id: str, at: dt.datetime) -> Contact | None:
+    """The person's booked contact that a contact recorded at ``at`` most likely is."""
+    at = records.datetime_arg(at, "Date and time")
+    return nearest_booking(list_contacts(cb, participant_id), at)
+
+
+def record_booked_outcome(
+    cb: Casebook,
+    contact_id: str,
+    status: ContactStatus | str,
+    *,
+    minutes: int | None = None,
+    venue: str | None = None,
+    note: str | None = None,
+    private: bool = False,
+) -> Outcome[BookedOutcome]:
+    """What happened at a booked contact, with the case note about it, in one write.
+
+    The booking itself changes (no second contact is added), so the appointment count stays
+    as it was for an attended or missed appointment. A booking whose outcome is already
+    recorded is refused, so a double press cannot record it twice.
+    """
+    outcome = records.enum_arg(ContactStatus, status, "What happened")
+    if outcome not in OUTCOMES:
+        raise ValidationError("What happened must be attended, did not attend or cancelled.")
+    extra: dict[str, Any] = {}
+    if minutes is not None:
+        extra["minutes"] = minutes
+    if venue is not None:
+        extra["venue"] = venue
+    values: dict[str, Any] = {"status": outcome.value, **_clean(extra)}
+    text = note if note and note.strip() else None
+    limit = cb.settings().appointment_limit
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        if row.status != ContactStatus.SCHEDULED.value:
+            raise ValidationError(
+                "This contact's outcome is already recorded "
+                f"({ContactStatus(row.status).label.lower()})."
+            )
+        tx.update(row, **values)
+        _warn_if_over_limit(limit, tx, row)
+        written = (
+            notes.add_note(tx, row.participant_id, text, contact_id=row.id, private=private)
+            if text is not None
+            else None
+        )
+        return Outcome(BookedOutcome(to_contact(row), written), tx.changes)
+
+
+def appointment_number(
+    use: AppointmentUse,
+    kind: ContactKind | str,
+    status: ContactStatus | str,
+    existing: Contact | None = None,
+) -> int | None:
+    """Which appointment this contact will be once saved (7 for "7th of 6"), or None when it
+    does not count towards the limit; ``existing`` is the booking being recorded, if any."""
+    if not counts_towards_limit(kind, status):
+        return None
+    if existing is not None and existing.counts_towards_limit:
+        return use.used  # already counted while booked
+    return use.used + 1
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def limit_text(use: AppointmentUse, number: int | None) -> str:
+    """How the dialog says where this contact stands against the limit, before saving."""
+    if number is None:
+        return "Does not count towards the appointment limit."
+    if use.limit is None:
+        return f"This will be the {ordinal(number)} appointment."
+    text = f"This will be the {ordinal(number)} of {use.limit} appointments"
+    return text + (" — over the programme's limit." if number > use.limit else ".")
+
+
+def booking_to_record(
+    contact_list: list[Contact], now: dt.datetime, selected: Contact | None = None
+) -> Contact | None:
+    """Which booked contact "Record outcome" means: the one selected if it is booked, else
+    the one near now, else the latest booked contact whose time has passed."""
+    if selected is not None and selected.status is ContactStatus.SCHEDULED:
+        return selected
+    near = nearest_booking(contact_list, now)
+    if near is not None:
+        return near
+    past = [c for c in contact_list if c.status is ContactStatus.SCHEDULED and c.at <= now]
+    return max(past, key=lambda c: c.at, default=None)

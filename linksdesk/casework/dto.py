@@ -231,6 +231,14 @@ class AppointmentUse:
         return self.limit is not None and self.used > self.limit
 
 
+@dataclass(frozen=True)
+class BookedOutcome:
+    """A booked contact's outcome and the case note written about it (if any)."""
+
+    contact: Contact
+    note: Note | None
+
+
 # -- notes -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NoteRevision:

@@ -13,6 +13,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import BaselineChange, MeasureRecord, Outcome
 from linksdesk.core import measures as scoring
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import MeasureContext, MeasureKind
 from linksdesk.storage.tables import Measure as MeasureRow
 
@@ -58,6 +59,35 @@ def _with_change(row: MeasureRow, baseline: MeasureRow | None) -> MeasureRecord:
     return replace(plain, vs_baseline=change)
 
 
+def measure_row(
+    participant_id: str,
+    kind: MeasureKind | str,
+    items: Sequence[int | None],
+    *,
+    context: MeasureContext | str,
+    taken_on: dt.date,
+    assisted: bool = False,
+) -> MeasureRow:
+    """One completed measure, scored and checked, not yet written (``record_measure``; the
+    demo too). A missing or out-of-range answer is refused."""
+    the_kind = records.enum_arg(MeasureKind, kind, "Measure")
+    the_context = records.enum_arg(MeasureContext, context, "When taken")
+    if not isinstance(assisted, bool):
+        raise ValidationError("Assisted must be yes or no.")
+    scored = scoring.score(the_kind, items)
+    return MeasureRow(
+        id=uuid7(),
+        participant_id=participant_id,
+        kind=the_kind.value,
+        taken_on=taken_on,
+        context=the_context.value,
+        assisted=assisted,
+        items=list(scored.items),
+        total=scored.total,
+        metric=scored.metric,
+    )
+
+
 def record_measure(
     cb: Casebook,
     participant_id: str,
@@ -69,34 +99,20 @@ def record_measure(
     assisted: bool = False,
 ) -> Outcome[MeasureRecord]:
     """Score and keep one completed measure (a missing or out-of-range answer is refused)."""
-    the_kind = records.enum_arg(MeasureKind, kind, "Measure")
-    the_context = records.enum_arg(MeasureContext, context, "When taken")
-    if not isinstance(assisted, bool):
-        raise ValidationError("Assisted must be yes or no.")
     day = records.today(taken_on)
+    new = measure_row(participant_id, kind, items, context=context, taken_on=day, assisted=assisted)
     if day > dt.date.today():
         raise ValidationError("Taken on cannot be in the future.")
-    scored = scoring.score(the_kind, items)
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
-        row = tx.insert(
-            MeasureRow(
-                participant_id=person.id,
-                kind=the_kind.value,
-                taken_on=day,
-                context=the_context.value,
-                assisted=assisted,
-                items=list(scored.items),
-                total=scored.total,
-                metric=scored.metric,
-            )
-        )
+        new.participant_id = person.id
+        row = tx.insert(new)
         earlier = list(
             tx.session.scalars(
                 select(MeasureRow)
                 .where(
                     MeasureRow.participant_id == person.id,
-                    MeasureRow.kind == the_kind.value,
+                    MeasureRow.kind == new.kind,
                     MeasureRow.deleted.is_(False),
                 )
                 .order_by(MeasureRow.taken_on, MeasureRow.hlc)

@@ -15,6 +15,7 @@ from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
+from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
@@ -73,7 +74,54 @@ def _text(text: str) -> str:
         raise ValidationError("Note text is needed.")
     if len(text) > MAX_NOTE:
         raise ValidationError(f"Note text is too long: at most {MAX_NOTE} characters.")
-    return text
+    return records.storable_text(text, "Note text")
+
+
+def note_rows(
+    participant_id: str,
+    text: str,
+    *,
+    written_at: dt.datetime,
+    contact_id: str | None = None,
+    private: bool = False,
+) -> tuple[NoteRow, RevisionRow]:
+    """A new case note and its first revision, not yet written (``write_note``; the demo too)."""
+    body = _text(text)
+    sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
+    note = NoteRow(
+        id=uuid7(),
+        participant_id=participant_id,
+        contact_id=contact_id,
+        written_at=written_at,
+        sharing=sharing,
+    )
+    first = RevisionRow(
+        id=uuid7(),
+        note_id=note.id,
+        participant_id=participant_id,
+        revision=1,
+        base_revision_id=None,
+        body=body,
+        written_at=written_at,
+        sharing=sharing,
+    )
+    return note, first
+
+
+def revision_row(
+    note: NoteRow, base: RevisionRow, text: str, *, revision: int, written_at: dt.datetime
+) -> RevisionRow:
+    """Revision ``revision`` of ``note``, written on top of ``base``; not yet written."""
+    return RevisionRow(
+        id=uuid7(),
+        note_id=note.id,
+        participant_id=note.participant_id,
+        revision=revision,
+        base_revision_id=base.id,
+        body=_text(text),
+        written_at=written_at,
+        sharing=note.sharing,
+    )
 
 
 def write_note(
@@ -86,35 +134,34 @@ def write_note(
     private: bool = False,
 ) -> Outcome[Note]:
     """A new case note (its first revision); ``private`` notes never leave this device."""
-    body = _text(text)
-    when = records.datetime_arg(written_at or records.now(), "Written at")
-    sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
+    _text(text)  # refused before the vault is opened for writing
     with cb.store.write() as tx:
-        pid = records.participant_id(tx.session, participant_id)
-        if contact_id is not None:
-            contact = records.live(tx.session, ContactRow, contact_id, "contact")
-            if contact.participant_id != pid:
-                raise ValidationError("Contact belongs to someone else's record.")
-        note = NoteRow(
-            id=uuid7(),
-            participant_id=pid,
-            contact_id=contact_id,
-            written_at=when,
-            sharing=sharing,
+        return Outcome(
+            add_note(tx, participant_id, text, contact_id, written_at, private), tx.changes
         )
-        rev = RevisionRow(
-            note_id=note.id,
-            participant_id=pid,
-            revision=1,
-            base_revision_id=None,
-            body=body,
-            written_at=when,
-            sharing=sharing,
-        )
-        # together: one statement per table, one pass for outbox, search and audit
-        rows: list[SyncColumns] = [note, rev]
-        tx.insert_many(rows)
-        return Outcome(_to_note(note, [rev]), tx.changes)
+
+
+def add_note(
+    tx: WriteTx,
+    participant_id: str,
+    text: str,
+    contact_id: str | None = None,
+    written_at: dt.datetime | None = None,
+    private: bool = False,
+) -> Note:
+    """``write_note`` inside a write already open (so a contact's outcome and its note commit
+    together)."""
+    when = records.datetime_arg(written_at or records.now(), "Written at")
+    pid = records.participant_id(tx.session, participant_id)
+    if contact_id is not None:
+        contact = records.live(tx.session, ContactRow, contact_id, "contact")
+        if contact.participant_id != pid:
+            raise ValidationError("Contact belongs to someone else's record.")
+    note, rev = note_rows(pid, text, written_at=when, contact_id=contact_id, private=private)
+    # together: one statement per table, one pass for outbox, search and audit
+    rows: list[SyncColumns] = [note, rev]
+    tx.insert_many(rows)
+    return _to_note(note, [rev])
 
 
 def revise_note(cb: Casebook, note_id: str, text: str, *, base_revision_id: str) -> Outcome[Note]:
@@ -135,15 +182,7 @@ def revise_note(cb: Casebook, note_id: str, text: str, *, base_revision_id: str)
         if base.id == latest.id and base.body == body:
             return Outcome(_to_note(note, revisions), tx.changes)  # nothing changed
         rev = tx.insert(
-            RevisionRow(
-                note_id=note.id,
-                participant_id=note.participant_id,
-                revision=latest.revision + 1,
-                base_revision_id=base.id,
-                body=body,
-                written_at=records.now(),
-                sharing=note.sharing,
-            )
+            revision_row(note, base, body, revision=latest.revision + 1, written_at=records.now())
         )
         if base.id != latest.id:
             tx.changes.warnings.append(ConcurrentRevisionWarning(note.id))

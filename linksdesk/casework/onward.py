@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from linksdesk.casework import records
+from linksdesk.casework import notes, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import OnwardReferral, Outcome
 from linksdesk.core.errors import ValidationError
@@ -54,8 +54,12 @@ def refer_onward(
     *,
     status: OnwardStatus | str = OnwardStatus.SUGGESTED,
     on: dt.date | None = None,
+    why: str | None = None,
 ) -> Outcome[OnwardReferral]:
-    """Signpost, refer or plan a supported visit to a resource (starts suggested or made)."""
+    """Signpost, refer or plan a supported visit to a resource (starts suggested or made).
+
+    ``why`` (a short reason) is kept as a case note written with it, in the same write.
+    """
     the_kind = records.enum_arg(OnwardKind, kind, "Kind of onward referral")
     first = records.enum_arg(OnwardStatus, status, "Onward referral status")
     if first not in STARTING:
@@ -73,6 +77,13 @@ def refer_onward(
                 made_on=day,
             )
         )
+        reason = records.text_arg(why, "Why", max_len=500) if why else None
+        if reason:
+            notes.add_note(
+                tx,
+                person.id,
+                f"{the_kind.label}: {resource.organisation} — {resource.service}. Why: {reason}",
+            )
         return Outcome(to_onward(row, resource), tx.changes)
 
 

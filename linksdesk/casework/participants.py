@@ -19,15 +19,15 @@ from linksdesk.casework.dto import (
 )
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import AuditAction, ParticipantStatus
+from linksdesk.storage import programme_ids
 from linksdesk.storage import search as search_index
 from linksdesk.storage.store import WriteTx
-from linksdesk.storage.tables import LocalSetting
 from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import StatusChange as StatusChangeRow
 
-PROGRAMME_PREFIX = "P"
-FIRST_PROGRAMME_NUMBER = 1001
-NEXT_NUMBER_KEY = "next_programme_number"
+PROGRAMME_PREFIX = programme_ids.PROGRAMME_PREFIX
+FIRST_PROGRAMME_NUMBER = programme_ids.FIRST_PROGRAMME_NUMBER
+NEXT_NUMBER_KEY = programme_ids.NEXT_NUMBER_KEY
 
 # field → (label for messages, max length or None for dates); names are required
 _TEXT_FIELDS: dict[str, tuple[str, int | None]] = {
@@ -102,17 +102,9 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _next_programme_id(session: Session) -> str:
-    """The next free id in this vault's sequence; numbers are never reused, even after erasure."""
-    stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
-    number = stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER
-    while session.scalar(
-        select(func.count())
-        .select_from(ParticipantRow)
-        .where(ParticipantRow.programme_id == f"{PROGRAMME_PREFIX}{number}")
-    ):
-        number += 1  # taken (e.g. arrived by sync): skip it
-    session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=number + 1))
-    return f"{PROGRAMME_PREFIX}{number}"
+    """The next id: from the blocks the server leased this laptop, or the vault's own counter
+    (never enrolled); numbers are never reused, even after erasure."""
+    return programme_ids.next_programme_id(session)
 
 
 def _duplicates(

@@ -119,7 +119,7 @@ def text_arg(
     if value is None:
         cleaned = ""
     elif isinstance(value, str):
-        cleaned = value.strip()
+        cleaned = storable_text(value, field).strip()
     else:
         raise ValidationError(f"{field} must be text.")
     if not cleaned:
@@ -129,6 +129,25 @@ def text_arg(
     if max_len is not None and len(cleaned) > max_len:
         raise ValidationError(f"{field} is too long: at most {max_len} characters.")
     return cleaned
+
+
+def storable_text(value: str, field: str) -> str:
+    """``value`` if every character can be saved and synced: no NUL characters, no half of
+    a character pair (a lone surrogate, left by a broken copy and paste). The one check
+    for every piece of text casework keeps."""
+    if "\x00" in value:
+        raise ValidationError(
+            f"{field} contains a hidden null character that cannot be saved. Retype the text "
+            "or paste it again from its source."
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            f"{field} contains a broken character (half of an emoji or symbol) that cannot be "
+            "saved. Retype the text or paste it again from its source."
+        ) from None
+    return value
 
 
 def date_arg(value: Any, field: str, *, required: bool = False) -> dt.date | None:

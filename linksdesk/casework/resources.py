@@ -25,6 +25,7 @@ from linksdesk.casework.dto import (
     Resource,
     ResourceDemand,
 )
+from linksdesk.core import registry
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
@@ -35,24 +36,10 @@ from linksdesk.storage.tables import Resource as ResourceRow
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "organisation",
-    "service",
-    "description",
-    "categories",
-    "address",
-    "postcode",
-    "area",
-    "when",
-    "who_for",
-    "cost",
-    "accessibility",
-    "how_to_refer",
-    "phone",
-    "email",
-    "website",
-    "capacity",
-    "last_verified",
+# every detail of a resource a worker edits, in the directory's column order (problem reports
+# have use cases of their own): the CSV columns, and add_resource's keyword arguments
+CSV_COLUMNS: tuple[str, ...] = tuple(
+    c for c in registry.columns("resource") if c != "problem_reports"
 )
 # field → (label, max length)
 _TEXT: dict[str, tuple[str, int]] = {
@@ -191,27 +178,8 @@ def add_resource(
     capacity: ResourceCapacity | str = ResourceCapacity.UNKNOWN,
     last_verified: dt.date | None = None,
 ) -> Outcome[Resource]:
-    fields = _clean(
-        {
-            "organisation": organisation,
-            "service": service,
-            "description": description,
-            "categories": categories,
-            "address": address,
-            "postcode": postcode,
-            "area": area,
-            "when": when,
-            "who_for": who_for,
-            "cost": cost,
-            "accessibility": accessibility,
-            "how_to_refer": how_to_refer,
-            "phone": phone,
-            "email": email,
-            "website": website,
-            "capacity": capacity,
-            "last_verified": last_verified,
-        }
-    )
+    given = locals()  # the keyword arguments, one per CSV column
+    fields = _clean({name: given[name] for name in CSV_COLUMNS})
     with cb.store.write() as tx:
         row = tx.insert(ResourceRow(problem_reports=[], **fields))
         return Outcome(to_resource(row), tx.changes)

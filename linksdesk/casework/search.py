@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import SearchHit
+from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
 from linksdesk.storage import search as search_index
 
 HIGHLIGHT_START = search_index.HIGHLIGHT_START
 HIGHLIGHT_END = search_index.HIGHLIGHT_END
-KINDS = frozenset({"participant", "note", "goal", "resource"})
+KINDS = registry.SEARCH_ENTITIES
 
 
 def search(
@@ -21,6 +23,9 @@ def search(
 
     Every word typed must match (the last one as a prefix, so results come while typing).
     """
+    if not isinstance(text, str):
+        raise ValidationError("Type some words to search for.")
+    records.text_arg(text, "Search text")  # the typed text itself is searched, untrimmed
     if not isinstance(limit, int) or not 1 <= limit <= 1000:
         raise ValidationError("Number of results must be from 1 to 1000.")
     wanted = None

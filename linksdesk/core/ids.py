@@ -33,8 +33,3 @@ def uuid7() -> str:
         value |= 0b10 << 62
         value |= rand_b
         return str(uuid.UUID(int=value))
-
-
-def uuid7_time_ms(value: str) -> int:
-    """The millisecond timestamp inside a UUIDv7."""
-    return uuid.UUID(value).int >> 80

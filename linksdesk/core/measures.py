@@ -1,6 +1,6 @@
 """Wellbeing measures (WEMWBS, SWEMWBS, ONS4): wording, scoring and change thresholds.
 
-Every fact here comes from /work/shared/MEASURES.md; keep the two in step.
+Every fact here is listed, with its source, in docs/measures.md; keep the two in step.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ WEMWBS_ITEMS: Final = tuple(
     for number, (key, short, statement) in enumerate(_WEMWBS_WORDING, start=1)
 )
 
-# The short form keeps these WEMWBS items, in WEMWBS order (MEASURES.md).
+# The short form keeps these WEMWBS items, in WEMWBS order (docs/measures.md).
 _SWEMWBS_KEYS: Final = (
     "optimistic",
     "useful",
@@ -202,11 +202,11 @@ def definition(kind: MeasureKind) -> MeasureDefinition:
 
 
 def copyright_line(kind: MeasureKind) -> str | None:
-    """The line that must be shown wherever the scale is; None for ONS4 (MEASURES.md gives none)."""
+    """The line that must be shown wherever the scale is; None for ONS4, which has none."""
     return definition(kind).copyright
 
 
-# -- SWEMWBS raw score to Rasch metric score (MEASURES.md table) ---------------------------
+# -- SWEMWBS raw score to Rasch metric score (the table in docs/measures.md) ---------------
 
 SWEMWBS_METRIC: Final[Mapping[int, float]] = MappingProxyType(
     {

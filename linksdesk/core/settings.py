@@ -19,6 +19,12 @@ class Settings:
     not_seen_weeks: int = 6
     review_goals_every_weeks: int = 6
     concern_taxonomy: tuple[str, ...] = field(default=DEFAULT_CONCERNS)
+    # printed on the documents for and about a participant (their record, the GP summary)
+    programme_name: str = "Community links programme"
+    # words the programme uses that the spelling dictionary does not know (places, services)
+    spelling_words: tuple[str, ...] = ("wellbeing", "SWEMWBS", "WEMWBS", "signposting")
+    # the programme's note templates ("## Name" then its text); empty: the shipped defaults
+    note_templates: str = ""
     # settings that came from the server replace these local defaults on sync
     programme_settings_version: int = 0
 
@@ -31,14 +37,21 @@ class Settings:
             raise ValidationError("'Not seen for' must be between 1 and 104 weeks.")
         if not 1 <= self.review_goals_every_weeks <= 52:
             raise ValidationError("Goal reviews must be every 1 to 52 weeks.")
+        name = " ".join(str(self.programme_name).split())
+        if not 1 <= len(name) <= 120:
+            raise ValidationError("The programme's name must be 1 to 120 characters.")
         cleaned = tuple(dict.fromkeys(c.strip() for c in self.concern_taxonomy if c.strip()))
         if not cleaned:
             raise ValidationError("The list of concerns cannot be empty.")
-        return replace(self, concern_taxonomy=cleaned)
+        if len(self.note_templates) > 50_000:
+            raise ValidationError("Note templates are too long: at most 50,000 characters.")
+        words = tuple(dict.fromkeys(w.strip() for w in self.spelling_words if w.strip()))
+        return replace(self, concern_taxonomy=cleaned, programme_name=name, spelling_words=words)
 
     def to_json(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["concern_taxonomy"] = list(self.concern_taxonomy)
+        out["spelling_words"] = list(self.spelling_words)
         return out
 
     @classmethod
@@ -47,7 +60,11 @@ class Settings:
         values = {k: v for k, v in data.items() if k in known}
         if "concern_taxonomy" in values:
             values["concern_taxonomy"] = tuple(values["concern_taxonomy"])
+        if "spelling_words" in values:
+            values["spelling_words"] = tuple(values["spelling_words"])
         return cls(**values)
 
 
-PROGRAMME_KEYS = frozenset({"appointment_limit", "concern_taxonomy", "not_seen_weeks"})
+PROGRAMME_KEYS = frozenset(
+    {"appointment_limit", "concern_taxonomy", "not_seen_weeks", "spelling_words", "note_templates"}
+)

@@ -123,7 +123,7 @@ class MeasureContext(Labelled):
 
 
 class Change(Labelled):
-    """How a wellbeing score moved against an earlier one (MEASURES.md thresholds)."""
+    """How a wellbeing score moved against an earlier one (thresholds in docs/measures.md)."""
 
     NONE = "none"
     POSSIBLE = "possible"

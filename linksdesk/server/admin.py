@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from linksdesk.core.ids import uuid7
+from linksdesk.server import keys
 from linksdesk.server.db import META_ID, Counter, Database, now_ms
 from linksdesk.server.errors import AdminError, BadEnrolCode, NotEnrolled, ServerProblem
 from linksdesk.server.exchange import (
@@ -185,6 +186,7 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
         device.last_seen_ms = now
         code.used_ms = now
         code.device_id = device_id
+        keys.register_signing_key(s, device, req.signing_key)
         meta = s.get(ServerMeta, META_ID)
         epoch = meta.data_epoch if meta is not None else ""
         log.info("enrolled device %s for worker %s", device_id, worker.id)
@@ -195,6 +197,7 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
             team_id=worker.team_id,
             role=Role(worker.role),
             data_epoch=epoch,
+            programme_key=keys.programme_key(s),
         )
 
 
@@ -288,7 +291,7 @@ def handover(
     target = find_worker(db, to_worker)
     with db.writing() as s:
         counter = Counter(s)
-        if s.get(Erasure, participant_id) is not None:
+        if s.get(Erasure, (participant_id, target.team_id)) is not None:
             raise AdminError("This participant's record was erased; there is nothing to hand over.")
         access = owner_access(s, participant_id)
         if access is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from linksdesk.core.logsafe import safe_traceback as _safe_traceback
+from linksdesk.server.api.access_log import AccessLog, configure_logging
 from linksdesk.server.api.limits import BodySizeLimit
 from linksdesk.server.api.routes import router
 from linksdesk.server.db import Database, check_ready
@@ -93,4 +95,20 @@ def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:
         )
 
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(AccessLog)  # outermost: refused bodies are logged too
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app in each of several ``serve --workers N`` processes (uvicorn calls this).
+
+    ``serve`` passes the database address and logging choices in the environment.
+    """
+    from linksdesk.server.config import ENV_DB, resolve_db_url
+
+    configure_logging(os.environ.get(ENV_LOG_LEVEL, "info"), os.environ.get(ENV_LOG_FORMAT, "text"))
+    return create_app(resolve_db_url(os.environ.get(ENV_DB)))
+
+
+ENV_LOG_LEVEL = "LINKSDESK_SERVER_LOG_LEVEL"
+ENV_LOG_FORMAT = "LINKSDESK_SERVER_LOG_FORMAT"

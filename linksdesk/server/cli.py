@@ -5,15 +5,26 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from linksdesk.core.errors import LinksDeskError
-from linksdesk.server import admin
-from linksdesk.server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, resolve_db_url
+from linksdesk.core.errors import LinksDeskError, UserError
+from linksdesk.server import admin, bundles
+from linksdesk.server import keys as server_keys
+from linksdesk.server.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ENV_DB,
+    ENV_KEY,
+    ServerKeyError,
+    key_file,
+    resolve_db_url,
+)
 from linksdesk.server.db import Database, SchemaNotReadyError, check_ready, init_database, new_epoch
+from linksdesk.sync.bundle.format import parse_period
 
 Handler = Callable[[argparse.Namespace, Database], tuple[str, Any]]
 
@@ -86,6 +97,29 @@ def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     }
 
 
+def _move_cases(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import move_cases
+
+    done = move_cases(db, a.from_worker, a.to, keep_read_only=a.keep_read_only)
+    rows = sum(d.rows_moved for d in done)
+    text = (
+        f"Moved {len(done)} case(s) ({rows} records) to worker {done[0].to_worker}."
+        if done
+        else ("That worker holds no cases; nothing was moved.")
+    )
+    return text, [
+        {"participant_id": d.participant_id, "to_worker": d.to_worker, "rows_moved": d.rows_moved}
+        for d in done
+    ]
+
+
+def _cancel_codes(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import cancel_codes
+
+    n = cancel_codes(db, a.worker)
+    return f"Cancelled {n} unused enrolment code(s).", {"cancelled": n}
+
+
 def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     st = admin.status(db)
     lines = [
@@ -125,6 +159,81 @@ def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     return text, {"data_epoch": epoch}
 
 
+# -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------
+def _keys_show(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    key = server_keys.public_key(db)
+    text = f"signing key: {key.line}\nfingerprint: {key.fingerprint}"
+    return text, {"signing_key": key.line, "fingerprint": key.fingerprint}
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    try:
+        with path.open("xb") as fh:
+            fh.write(data)
+    except FileExistsError:
+        raise UserError(f"{path} already exists; choose another file name.") from None
+
+
+def _roster(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    doc = bundles.roster(db, a.team)
+    _write_new(a.out, json.dumps(doc, indent=2, sort_keys=True).encode())
+    signers = len(doc["roster"]["signers"])
+    return f"Wrote the signed roster of {signers} signer(s) to {a.out}.", {"signers": signers}
+
+
+def _export(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    sealed = bundles.export(db, a.team, kind=a.kind, recipients=a.to, period=parse_period(a.period))
+    sealed.write(a.out)
+    m = sealed.manifest
+    text = (
+        f"Wrote {a.kind} bundle {m['bundle_id']} ({m['records']} records) to {a.out} "
+        f"and its signature beside it."
+    )
+    return text, {"bundle_id": m["bundle_id"], "counts": m["counts"], "out": str(a.out)}
+
+
+def _deprivation(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    n = bundles.import_deprivation(
+        db,
+        a.file,
+        name=a.name,
+        year=a.year,
+        postcode_column=a.postcode_column,
+        decile_column=a.decile_column,
+    )
+    return f"Loaded {a.name} {a.year}: {n} postcodes.", {"postcodes": n}
+
+
+def _add_bundle_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    keys_p = sub.add_parser("keys", help="the server's signing key")
+    ksub = keys_p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = ksub.add_parser("show", parents=[common], help="print the signing key and fingerprint")
+    p.set_defaults(handler=_keys_show)
+
+    p = sub.add_parser("roster", parents=[common], help="write a team's signed roster")
+    p.add_argument("--team", required=True)
+    p.add_argument("--out", required=True, type=Path)
+    p.set_defaults(handler=_roster)
+
+    p = sub.add_parser("export", parents=[common], help="make a bundle of a team's data")
+    p.add_argument("--team", required=True)
+    p.add_argument("--kind", required=True, choices=["supervision", "evaluation"])
+    p.add_argument("--to", required=True, action="append", metavar="RECIPIENT")
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--period", metavar="FROM..TO", help="e.g. 2026-04..2026-09")
+    p.set_defaults(handler=_export)
+
+    dep = sub.add_parser("deprivation", help="the postcode → deprivation decile lookup")
+    dsub = dep.add_subparsers(dest="deprivation_command", required=True, metavar="ACTION")
+    p = dsub.add_parser("import", parents=[common], help="load a lookup from CSV")
+    p.add_argument("file", type=Path)
+    p.add_argument("--name", required=True, help="e.g. SIMD or IMD")
+    p.add_argument("--year", required=True)
+    p.add_argument("--postcode-column", default="postcode")
+    p.add_argument("--decile-column", default="decile")
+    p.set_defaults(handler=_deprivation)
+
+
 # -- parser ---------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -143,6 +252,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (more than 1 needs PostgreSQL)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="json: one JSON object a line, access lines included (for log collectors)",
+    )
     serve.add_argument(
         "--forwarded-allow-ips",
         default="127.0.0.1",
@@ -177,6 +298,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
     p.set_defaults(handler=_handover)
 
+    p = sub.add_parser(
+        "move-cases", parents=[common], help="hand every case of a worker to a colleague"
+    )
+    p.add_argument("--from", dest="from_worker", required=True, help="worker id (or name)")
+    p.add_argument("--to", required=True, help="worker id (or name, if unique)")
+    p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
+    p.set_defaults(handler=_move_cases)
+
+    p = sub.add_parser(
+        "cancel-codes", parents=[common], help="make a worker's unused enrolment codes unusable"
+    )
+    p.add_argument("--worker", required=True, help="worker id (or name, if unique)")
+    p.set_defaults(handler=_cancel_codes)
+
     p = sub.add_parser("status", parents=[common], help="show what the server holds")
     p.set_defaults(handler=_status)
 
@@ -193,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", choices=["appointment_limit", "concern_taxonomy", "not_seen_weeks"])
     p.add_argument("value", help="a number, 'none', or comma-separated concerns")
     p.set_defaults(handler=_settings)
+    _add_bundle_commands(sub, common)
     return parser
 
 
@@ -214,8 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             epoch = init_database(url)
+            where = "given in " + ENV_KEY if os.environ.get(ENV_KEY) else str(key_file(url))
             _emit(
-                args, f"The server database is ready (data epoch {epoch}).", {"data_epoch": epoch}
+                args,
+                f"The server database is ready (data epoch {epoch}). Its server key: {where} "
+                "(keep a copy safe, apart from the database's backups).",
+                {"data_epoch": epoch, "server_key": where},
             )
             return 0
         if args.command == "serve":
@@ -228,27 +368,50 @@ def main(argv: Sequence[str] | None = None) -> int:
             db.dispose()
         _emit(args, text, data)
         return 0
-    except (LinksDeskError, SchemaNotReadyError) as exc:
+    except (LinksDeskError, SchemaNotReadyError, ServerKeyError) as exc:
         return _fail(args, str(exc))
 
 
 def _serve(args: argparse.Namespace, url: str) -> int:
+    import os
+
     import uvicorn
 
-    from linksdesk.server.app import create_app
+    from linksdesk.server.api.access_log import configure_logging
+    from linksdesk.server.app import ENV_LOG_FORMAT, ENV_LOG_LEVEL, create_app
 
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    app = create_app(url)
+    if args.workers < 1 or args.workers > 64:
+        return _fail(args, "--workers must be a number from 1 to 64.")
+    if args.workers > 1 and url.startswith("sqlite"):
+        return _fail(
+            args,
+            "Several worker processes need PostgreSQL: a SQLite file serves one process. "
+            "Use --workers 1, or move the server to PostgreSQL (see docs/server.md).",
+        )
+    configure_logging(args.log_level, args.log_format)
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "proxy_headers": True,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+        "server_header": False,
+        # our own access log (api/access_log.py): uvicorn's carries client addresses
+        "access_log": False,
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(url), **common)
+        return 0
+    db = Database(url)  # refuse an unprepared database here, once, in plain words
+    try:
+        check_ready(db)
+    finally:
+        db.dispose()
+    os.environ[ENV_DB] = url
+    os.environ[ENV_LOG_LEVEL] = args.log_level
+    os.environ[ENV_LOG_FORMAT] = args.log_format
     uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        server_header=False,
+        "linksdesk.server.app:app_from_environment", factory=True, workers=args.workers, **common
     )
     return 0
 

@@ -7,6 +7,7 @@ lock on the single counter row that every writing transaction takes first. Eithe
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from linksdesk.core.ids import uuid7
+from linksdesk.server.config import (
+    ServerKeyError,
+    load_server_key,
+    make_server_key,
+    private_file,
+    sqlite_path,
+)
 from linksdesk.server.models import ServerMeta
+from linksdesk.server.sealing import Keyring, seal_existing
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "linksdesk_write"
@@ -43,6 +54,9 @@ def make_engine(db_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):
             raise ValueError("the server needs a SQLite file, not an in-memory database")
+        path = sqlite_path(db_url)
+        assert path is not None
+        private_file(path)  # 0600 before SQLite makes it; its WAL and SHM files follow suit
         engine = create_engine(
             url,
             hide_parameters=True,
@@ -74,14 +88,33 @@ def _sqlite_setup(engine: Engine) -> None:
 class Database:
     """Session factories over one engine: ``reading()`` and ``writing()`` transactions."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, server_key: bytes | None = None) -> None:
         self.url = db_url
         self.engine = make_engine(db_url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._server_key = server_key
+        # sessions find the server key through their info (see sealing.keyring_of)
+        info = {"keys": self.server_key}
+        self._read = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._write = sessionmaker(
-            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False, info=info
         )
+
+    def server_key(self) -> bytes:
+        """The key that wraps participant keys, read once from outside the database."""
+        if self._server_key is None:
+            self._server_key = load_server_key(self.url)
+        return self._server_key
+
+    def truncate_wal(self) -> None:
+        """After an erasure: fold SQLite's write-ahead log into the file and empty it, so
+        no copy of freed pages lingers there (the main file overwrites them itself)."""
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as conn:
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+        if busy:
+            log.warning("the write-ahead log could not be emptied yet (a reader was active)")
 
     @contextmanager
     def reading(self, snapshot: bool = False) -> Iterator[Session]:
@@ -158,14 +191,27 @@ def init_database(db_url: str) -> str:
         with db.engine.connect() as conn:
             command.upgrade(_config(conn), "head")
             conn.commit()
+        make_server_key(db_url)
+        keyring = Keyring(db.server_key())
         with db.writing() as s:
             meta = s.get(ServerMeta, META_ID)
             if meta is None:
                 meta = ServerMeta(id=META_ID, data_epoch=uuid7(), seq=0, created_ms=now_ms())
                 s.add(meta)
+            if meta.key_check is None:
+                meta.key_check = keyring.check_value()
+            elif not keyring.matches(meta.key_check):
+                raise SchemaNotReadyError(_WRONG_KEY)
+            seal_existing(s)  # content an older server kept in clear
             return meta.data_epoch
     finally:
         db.dispose()
+
+
+_WRONG_KEY = (
+    "The server key does not belong to this database. Use the key file made when this "
+    "database was initialised (or its LINKSDESK_SERVER_KEY value)."
+)
 
 
 def check_ready(db: Database) -> None:
@@ -182,8 +228,15 @@ def check_ready(db: Database) -> None:
             "Run `linksdesk-server init` with the same --db first."
         )
     with db.reading() as s:
-        if s.get(ServerMeta, META_ID) is None:
+        meta = s.get(ServerMeta, META_ID)
+        if meta is None:
             raise SchemaNotReadyError("Run `linksdesk-server init` with the same --db first.")
+        try:
+            keyring = Keyring(db.server_key())
+        except ServerKeyError as exc:
+            raise SchemaNotReadyError(str(exc)) from None
+        if meta.key_check is not None and not keyring.matches(meta.key_check):
+            raise SchemaNotReadyError(_WRONG_KEY)
 
 
 def new_epoch(db: Database) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
+from linksdesk.server import keys, validate
 from linksdesk.server.db import META_ID, Counter, Database, now_ms
 from linksdesk.server.digests import visible_digests
 from linksdesk.server.errors import CursorAhead, ServerProblem, VersionMismatch
@@ -28,6 +29,7 @@ from linksdesk.server.models import (
     AppliedOp,
     Batch,
     ChangeLog,
+    Device,
     Erasure,
     ParticipantAccess,
     ProgrammeSetting,
@@ -37,6 +39,7 @@ from linksdesk.server.models import (
     SupersededValue,
     Worker,
 )
+from linksdesk.server.sealing import keep_clear, keyring_of, routes_content
 from linksdesk.sync.merge import DELETED, MergeResult, merge_fields
 from linksdesk.sync.policy import shareable_columns
 from linksdesk.sync.protocol import (
@@ -102,6 +105,9 @@ class Refusal(StrEnum):
     ERASED = "participant_erased"
     NOT_ALLOWED = "not_allowed"
     BAD_VALUE = "unstorable_value"
+    INVALID_VALUE = "invalid_value"
+    MISSING_PARENT = "missing_parent"
+    NOT_YOUR_DEVICE = "not_your_device"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -130,6 +136,17 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.BAD_VALUE: (
         "This change holds a value the server cannot store (a number that is not a number, "
         "or a broken character). It was not kept."
+    ),
+    Refusal.INVALID_VALUE: (
+        "This change holds a value that does not fit its field, so the server did not keep "
+        "it and no other device will receive it. Correct the record and sync again."
+    ),
+    Refusal.MISSING_PARENT: (
+        "This change points at a record the server does not hold (it may be private or not "
+        "yet sent), so it was not kept."
+    ),
+    Refusal.NOT_YOUR_DEVICE: (
+        "This change says it was made on another device; a device may send only its own changes."
     ),
 }
 
@@ -203,6 +220,14 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
         )
     if req.device_id != ctx.device_id:
         raise ServerProblem("This device's id does not match its enrolment.", 409)
+    if req.signing_key is not None:
+        with db.reading() as s:
+            held = s.scalar(select(Device.signing_key).where(Device.id == ctx.device_id))
+        if held is None:  # once per device: every later handshake only reads
+            with db.writing() as s:
+                device = s.get(Device, ctx.device_id)
+                if device is not None:
+                    keys.register_signing_key(s, device, req.signing_key)
     with db.reading(snapshot=True) as s:
         meta = _meta(s)
         settings, version = programme_settings(s, ctx.team_id)
@@ -224,6 +249,7 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
             max_batch=MAX_BATCH,
             max_pull_limit=MAX_PULL_LIMIT,
             max_drift_ms=MAX_DRIFT_MS,
+            programme_key=keys.programme_key(s),
         )
 
 
@@ -291,7 +317,13 @@ def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
         )
         has_more = len(rows) > req.limit
         rows = rows[: req.limit]
-        changes = [ServerChange.model_validate(r.payload) for r in rows]
+        keyring = keyring_of(s)
+        keyring.preload(s, (r.participant_id for r in rows))
+        changes = [
+            ServerChange.model_validate(opened)
+            for opened in (keyring.open(s, r.payload) for r in rows)
+            if opened is not None  # a shredded participant's entry (gone in the same commit)
+        ]
         # with nothing more for this device up to head, skip past others' rows in one go
         next_cursor = rows[-1].server_seq if has_more else head
         _, version = programme_settings(s, ctx.team_id)
@@ -325,7 +357,7 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
         if done is not None:
             if done.device_id != ctx.device_id:
                 raise ServerProblem("This batch key was already used by another device.", 409)
-            answer = PushResponse.model_validate(done.response)
+            answer = PushResponse.model_validate(_opened_response(s, done.response))
             return answer.model_copy(update={"replayed": True})
         batch = _BatchApplier(s, ctx, counter, req.batch_key)
         batch.prefetch(req.changes)
@@ -340,11 +372,28 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
             Batch(
                 batch_key=req.batch_key,
                 device_id=ctx.device_id,
-                response=response.model_dump(mode="json"),
+                response=batch.sealed_response(req.changes, response),
                 at_ms=batch.now,
             )
         )
-        return response
+    if batch.shredded:
+        db.truncate_wal()  # outside the transaction: nothing of the erased stays in the WAL
+    return response
+
+
+def _opened_result(s: Session, stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored answer with its sealed values opened (None once the key is destroyed)."""
+    values = stored.get("server_values")
+    if values is None:
+        return stored
+    opened = keyring_of(s).open(s, values)
+    if opened is None:
+        return {**stored, "server_values": None, "server_field_hlc": None}
+    return {**stored, "server_values": opened}
+
+
+def _opened_response(s: Session, stored: dict[str, Any]) -> dict[str, Any]:
+    return {**stored, "results": [_opened_result(s, r) for r in stored.get("results", [])]}
 
 
 def latest_team_consent(s: Session, participant_id: str) -> bool | None:
@@ -379,11 +428,37 @@ def _version(rec: Record) -> int:
     return version if isinstance(version, int) else 0
 
 
-def _kept_owner(s: Session, participant_id: str) -> str | None:
-    """Whose case a participant is when only their kept consent records remain."""
+def _kept_owner(s: Session, participant_id: str, team_id: str) -> str | None:
+    """Whose case a participant is when only their kept consent records remain.
+
+    Within the team, and not from receipts: another team's receipt for the same id (an
+    erasure of an id that team never held) says nothing about this team's case.
+    """
     return s.scalars(
-        select(Record.owner).where(Record.participant_id == participant_id).limit(1)
+        select(Record.owner)
+        .where(
+            Record.participant_id == participant_id,
+            Record.team_id == team_id,
+            Record.table_name != RECEIPT_TABLE,
+        )
+        .limit(1)
     ).first()
+
+
+def _held_elsewhere(s: Session, participant_id: str, team_id: str) -> bool:
+    """Whether another team holds rows of this participant (receipts aside)."""
+    return (
+        s.scalars(
+            select(Record.team_id)
+            .where(
+                Record.participant_id == participant_id,
+                Record.team_id != team_id,
+                Record.table_name != RECEIPT_TABLE,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def owner_access(s: Session, participant_id: str) -> ParticipantAccess | None:
@@ -402,10 +477,25 @@ def log_change(
     team_id: str,
     *,
     extra_worker: str | None = None,
+    clear: bool = False,
 ) -> int:
-    """Number ``change`` and append it to the change log devices pull."""
+    """Number ``change`` and append it to the change log devices pull.
+
+    A participant's content is sealed under their key (``clear``: a notice kept on purpose
+    after the key is destroyed, such as a withdrawal's consent decision).
+    """
     seq = counter.next()
-    payload = ServerChange(**change.model_dump(), server_seq=seq)
+    payload: dict[str, Any] = ServerChange(**change.model_dump(), server_seq=seq).model_dump(
+        mode="json"
+    )
+    pid = change.participant_id
+    if (
+        pid is not None
+        and not clear
+        and change.op is not Op.ERASE
+        and routes_content(change.table, pid)
+    ):
+        payload = keyring_of(s).seal(s, pid, team_id, payload)
     s.add(
         ChangeLog(
             server_seq=seq,
@@ -416,7 +506,7 @@ def log_change(
             owner=change.owner,
             participant_id=change.participant_id,
             extra_worker=extra_worker,
-            payload=payload.model_dump(mode="json"),
+            payload=payload,
             created_ms=now_ms(),
         )
     )
@@ -455,6 +545,8 @@ class _BatchApplier:
         self.now = now_ms()
         self.seen: dict[str, ChangeResult] = {}
         self.erased: set[str] = set()
+        self.shredded = False  # a participant key was destroyed: empty SQLite's WAL after
+        self.device_workers: dict[str, str | None] = {}
         # per-batch look-ups, loaded for the whole batch by prefetch() and kept current as
         # the batch writes; a key missing from a cache falls back to a query
         self.absent_ops: set[str] = set()
@@ -503,6 +595,7 @@ class _BatchApplier:
                 pids.add(ch.row_id)
         if not pids:
             return
+        keyring_of(s).preload(s, pids)
         self.access = dict.fromkeys(pids)
         for acc in s.scalars(
             select(ParticipantAccess).where(
@@ -512,7 +605,11 @@ class _BatchApplier:
             if self.access[acc.participant_id] is None:  # the first, as owner_access()
                 self.access[acc.participant_id] = acc
         erased = set(
-            s.scalars(select(Erasure.participant_id).where(Erasure.participant_id.in_(pids)))
+            s.scalars(
+                select(Erasure.participant_id).where(
+                    Erasure.participant_id.in_(pids), Erasure.team_id == self.ctx.team_id
+                )
+            )
         )
         self.no_erasure = pids - erased
         self.consents = {pid: [] for pid in pids}
@@ -529,7 +626,11 @@ class _BatchApplier:
             self.kept_owner = dict.fromkeys(unowned)
             for pid, owner in s.execute(
                 select(Record.participant_id, func.min(Record.owner))
-                .where(Record.participant_id.in_(unowned))
+                .where(
+                    Record.participant_id.in_(unowned),
+                    Record.team_id == self.ctx.team_id,
+                    Record.table_name != RECEIPT_TABLE,
+                )
                 .group_by(Record.participant_id)
             ):
                 self.kept_owner[str(pid)] = owner
@@ -568,12 +669,12 @@ class _BatchApplier:
     def _erased(self, pid: str) -> bool:
         if pid in self.no_erasure:
             return False
-        return self.s.get(Erasure, pid) is not None
+        return self.s.get(Erasure, (pid, self.ctx.team_id)) is not None
 
     def _kept(self, pid: str) -> str | None:
         if pid in self.kept_owner:
             return self.kept_owner[pid]
-        return _kept_owner(self.s, pid)
+        return _kept_owner(self.s, pid, self.ctx.team_id)
 
     def _latest_team_consent(self, pid: str) -> bool | None:
         held = self.consents.get(pid)
@@ -609,7 +710,8 @@ class _BatchApplier:
             return self.seen[change.change_id]
         prior = self._applied(change.change_id)
         if prior is not None and prior.status != ChangeStatus.REJECTED:
-            result = ChangeResult.model_validate(prior.result)  # never applied twice
+            # never applied twice
+            result = ChangeResult.model_validate(_opened_result(self.s, prior.result))
         else:
             refusal = self._check(change)
             if refusal is not None:
@@ -622,8 +724,29 @@ class _BatchApplier:
         self.seen[change.change_id] = result
         return result
 
-    def _remember(self, change: Change, result: ChangeResult, prior: AppliedOp | None) -> None:
+    def _sealed_result(self, change: Change, result: ChangeResult) -> dict[str, Any]:
+        """An answer as stored: the server's values in it sealed under the participant's key."""
         data = result.model_dump(mode="json")
+        pid = change.participant_id or (
+            change.row_id if change.table == PARTICIPANT_TABLE else None
+        )
+        values = data.get("server_values")
+        if values is None or pid is None or pid in self.erased:
+            return data
+        if routes_content(change.table, pid):
+            ring = keyring_of(self.s)
+            data["server_values"] = ring.seal(self.s, pid, self.ctx.team_id, values)
+        return data
+
+    def sealed_response(self, changes: list[Change], response: PushResponse) -> dict[str, Any]:
+        data = response.model_dump(mode="json")
+        data["results"] = [
+            self._sealed_result(ch, res) for ch, res in zip(changes, response.results, strict=True)
+        ]
+        return data
+
+    def _remember(self, change: Change, result: ChangeResult, prior: AppliedOp | None) -> None:
+        data = self._sealed_result(change, result)
         if prior is not None:  # a change refused before, tried again in a new batch
             prior.batch_key, prior.status, prior.result = self.batch_key, result.status, data
             prior.at_ms = self.now
@@ -659,11 +782,10 @@ class _BatchApplier:
             self.ctx.device_id,
             refusal.value,
         )
-        return ChangeResult(
-            change_id=change.change_id,
-            status=ChangeStatus.REJECTED,
-            reason=REFUSAL_TEXT[refusal],
-        )
+        reason = REFUSAL_TEXT[refusal]
+        if refusal is Refusal.INVALID_VALUE:  # which rule, never the value
+            reason = f"{reason} ({'; '.join(validate.problems(change.table, change.fields))})"
+        return ChangeResult(change_id=change.change_id, status=ChangeStatus.REJECTED, reason=reason)
 
     # - the rules -
     def _check(self, ch: Change) -> Refusal | None:
@@ -677,7 +799,10 @@ class _BatchApplier:
             return Refusal.SERVER_TABLE
         if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
             return Refusal.BAD_ROUTING
-        if HLC.decode(ch.hlc).wall_ms > self.now + MAX_DRIFT_MS:
+        clock = HLC.decode(ch.hlc)
+        if not self._may_relay(clock.device) or not self._may_relay(ch.origin):
+            return Refusal.NOT_YOUR_DEVICE
+        if clock.wall_ms > self.now + MAX_DRIFT_MS:
             return Refusal.CLOCK_AHEAD
         if ch.field_hlc:
             return Refusal.BAD_ROUTING  # per-field clocks are the server's to set
@@ -693,6 +818,10 @@ class _BatchApplier:
                         return Refusal.BAD_ROUTING
                 elif name not in allowed:
                     return Refusal.LOCAL_FIELD
+            if validate.problems(ch.table, ch.fields):
+                return Refusal.INVALID_VALUE
+            if not self._parents_held(ch):
+                return Refusal.MISSING_PARENT
         owner = self._worker(ch.owner)
         if owner is None or owner.team_id != ctx.team_id:
             return Refusal.OTHER_TEAM
@@ -706,6 +835,31 @@ class _BatchApplier:
                 return Refusal.NOT_YOUR_CASE
             return None
         return self._check_participant(ch, existing)
+
+    def _may_relay(self, origin: str) -> bool:
+        """Provenance comes from the token. A change's clock and its ``origin`` must be this
+        device's own or those of another device of the same worker: a laptop re-sends what
+        the worker's other laptop wrote when team consent is given again (a backfill keeps
+        each row's own clock, so a later merge sees the true age of every field) or after a
+        server restore. "Same writer" in the merge then still means the one worker's
+        devices. A colleague's device, or one the server never enrolled, is refused.
+        """
+        if origin == self.ctx.device_id:
+            return True
+        if origin not in self.device_workers:
+            dev = self.s.get(Device, origin)
+            self.device_workers[origin] = dev.worker_id if dev is not None else None
+        return self.device_workers[origin] == self.ctx.worker_id
+
+    def _parents_held(self, ch: Change) -> bool:
+        """Every row the change points at is held here, in this team (and case)."""
+        for table, row_id in validate.references(ch.table, ch.fields).values():
+            parent = self._record(table, row_id)
+            if parent is None or parent.team_id != self.ctx.team_id:
+                return False
+            if parent.participant_id is not None and parent.participant_id != ch.participant_id:
+                return False
+        return True
 
     def _check_participant(self, ch: Change, existing: Record | None) -> Refusal | None:
         ctx = self.ctx
@@ -724,8 +878,13 @@ class _BatchApplier:
         if access is not None and access.team_id != ctx.team_id:
             return Refusal.OTHER_TEAM
         if ch.op is Op.ERASE:
+            # only the case's worker or a supervisor, within the team; an id the team never
+            # held may be erased by its own workers (the receipt is kept for this team only)
             supervisor = ctx.role == Role.SUPERVISOR
-            if access is not None and access.worker_id != ctx.worker_id and not supervisor:
+            if access is None and _held_elsewhere(self.s, pid, ctx.team_id):
+                return Refusal.OTHER_TEAM
+            owner = access.worker_id if access is not None else self._kept(pid)
+            if owner not in (None, ctx.worker_id) and not supervisor:
                 return Refusal.NOT_ALLOWED
             return None
         if self._erased(pid) and ch.table != RECEIPT_TABLE:
@@ -781,7 +940,9 @@ class _BatchApplier:
                     table_name=ch.table,
                     row_id=ch.row_id,
                     team_id=ctx.team_id,
-                    owner=ch.owner,
+                    # the token says who: a team row's creator cannot be claimed to be a
+                    # colleague (participant and worker rows were checked to be this worker's)
+                    owner=ctx.worker_id,
                     participant_id=pid,
                     sharing="team",
                     deleted=False,
@@ -804,7 +965,11 @@ class _BatchApplier:
                     row_id=ch.row_id,
                     participant_id=pid,
                     field=lost.field,
-                    value=lost.value,
+                    value=(
+                        keyring_of(s).seal(s, pid, ctx.team_id, lost.value)
+                        if pid is not None and routes_content(ch.table, pid)
+                        else lost.value
+                    ),
                     hlc=lost.hlc,
                     origin=ch.origin if lost.incoming else (rec.origin if rec else ""),
                     at_ms=self.now,
@@ -872,6 +1037,7 @@ class _BatchApplier:
                 if "note" in rec.fields:
                     rec.fields = {k: v for k, v in rec.fields.items() if k != "note"}
                     rec.field_hlc = {k: v for k, v in rec.field_hlc.items() if k != "note"}
+                keep_clear(rec)  # the decision outlives the key destroyed below
                 kept.append(rec)
             elif rec.table_name != RECEIPT_TABLE:
                 s.delete(rec)
@@ -889,12 +1055,14 @@ class _BatchApplier:
         s.execute(delete(ParticipantAccess).where(ParticipantAccess.participant_id == pid))
         self._scrub_answers(pid)
         s.flush()
+        keyring_of(s).destroy(s, pid, self.ctx.team_id)  # every sealed copy is unreadable
+        self.shredded = True
         if not (notify and workers and kept):
             return
         latest = max(kept, key=lambda r: (_version(r), r.hlc))
         notice = record_as_change(latest, uuid7()).model_copy(update={"participant_shared": False})
         for worker in workers:
-            log_change(s, self.counter, notice, self.ctx.team_id, extra_worker=worker)
+            log_change(s, self.counter, notice, self.ctx.team_id, extra_worker=worker, clear=True)
         log.info("team sharing withdrawn for participant %s: server copy dropped", pid)
 
     def _write(self, rec: Record, ch: Change, merged: MergeResult) -> int:
@@ -1023,21 +1191,32 @@ class _BatchApplier:
         s.flush()
         access = self._owner_access(pid)
         self._forget(pid)
-        linked = and_(Record.participant_id == pid, Record.table_name != RECEIPT_TABLE)
+        linked = and_(
+            Record.participant_id == pid,
+            Record.table_name != RECEIPT_TABLE,
+            Record.team_id == ctx.team_id,
+        )
         removed = s.scalar(select(func.count()).select_from(Record).where(linked)) or 0
         s.execute(delete(Record).where(linked))
         s.execute(
-            delete(Record).where(Record.table_name == PARTICIPANT_TABLE, Record.row_id == pid)
+            delete(Record).where(
+                Record.table_name == PARTICIPANT_TABLE,
+                Record.row_id == pid,
+                Record.team_id == ctx.team_id,
+            )
         )
         # pulled history carries content too; handover notices and receipts carry only ids
         s.execute(
             delete(ChangeLog).where(
                 ChangeLog.participant_id == pid,
+                ChangeLog.team_id == ctx.team_id,
                 ChangeLog.table_name.not_in((RECEIPT_TABLE, HANDOVER_TABLE)),
             )
         )
         s.execute(delete(SupersededValue).where(SupersededValue.participant_id == pid))
         self._scrub_answers(pid)
+        keyring_of(s).destroy(s, pid, ctx.team_id)  # every sealed copy is unreadable
+        self.shredded = True
         s.add(
             Erasure(
                 participant_id=pid,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -37,6 +37,8 @@ class Device(Base):
     enrolled_ms: Mapped[int] = mapped_column(BigInteger)
     last_seen_ms: Mapped[int | None] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # the device's Ed25519 public key (minisign line), for the team's signed roster
+    signing_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class EnrolCode(Base):
@@ -49,6 +51,17 @@ class EnrolCode(Base):
     device_id: Mapped[str | None] = mapped_column(String(64))
 
 
+class IdBlock(Base):
+    """Programme numbers first..last leased to one device (see linksdesk.server.ids)."""
+
+    __tablename__ = "id_block"
+    first: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, unique=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+    leased_ms: Mapped[int] = mapped_column(BigInteger)
+
+
 class ServerMeta(Base):
     """One row: the data epoch and the change counter every writer locks first."""
 
@@ -57,6 +70,8 @@ class ServerMeta(Base):
     data_epoch: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+    # the server key sealed over a constant: a wrong key file is refused at start
+    key_check: Mapped[str | None] = mapped_column(String(120))
 
 
 class Record(Base):
@@ -150,11 +165,12 @@ class Handover(Base):
 
 
 class Erasure(Base):
-    """The receipt of an erased participant: ids and counts only."""
+    """The receipt of an erased participant: ids and counts only, kept per team (an id one
+    team erased before ever holding it must not block another team's participant)."""
 
     __tablename__ = "erasure"
     participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(36))
+    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(64))
     change_id: Mapped[str] = mapped_column(String(36))
     at_ms: Mapped[int] = mapped_column(BigInteger)
@@ -200,3 +216,58 @@ class Digest(Base):
     table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[str] = mapped_column(String(64))  # the sum mod 2**256, 64 hex digits
+
+
+class ServerKey(Base):
+    """One row: the server's Ed25519 signing key and the programme's pseudonym key (made at
+    ``init``; the pseudonym key reaches devices through sync and never travels in a bundle)."""
+
+    __tablename__ = "server_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signing_seed: Mapped[str] = mapped_column(String(64))  # hex
+    key_id: Mapped[str] = mapped_column(String(16))  # hex, minisign's key id bytes
+    programme_key: Mapped[str] = mapped_column(String(64))  # hex
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeprivationDecile(Base):
+    """Postcode → deprivation decile, loaded from a published lookup (SIMD or IMD)."""
+
+    __tablename__ = "deprivation_decile"
+    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    decile: Mapped[int] = mapped_column(Integer)
+
+
+class DeprivationSource(Base):
+    """Which lookup is loaded: its name and year travel in every evaluation manifest."""
+
+    __tablename__ = "deprivation_source"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    year: Mapped[str] = mapped_column(String(16))
+    postcodes: Mapped[int] = mapped_column(Integer)
+    imported_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class BundleLog(Base):
+    """Every bundle and roster the server made: ids, kind, counts and recipients, no content."""
+
+    __tablename__ = "bundle_log"
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class ParticipantKey(Base):
+    """A participant's content key, wrapped by the server key (see server.sealing).
+
+    Deleting the row shreds every sealed copy of the participant's content at once.
+    """
+
+    __tablename__ = "participant_key"
+    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)

@@ -160,11 +160,22 @@ def check_pages(path: Path, key: bytes, *, salt: bytes | None = None) -> PageChe
     return PageCheck(pages, tuple(sorted(set(failed))), tuple(other))
 
 
-def make_engine(path: Path, key: bytes, *, salt: bytes | None = None) -> Engine:
-    """An engine whose every pooled connection is keyed; writes begin IMMEDIATE."""
+def make_engine(
+    path: Path, key: bytes, *, salt: bytes | None = None, read_only: bool = False
+) -> Engine:
+    """An engine whose every pooled connection is keyed; writes begin IMMEDIATE.
+
+    ``read_only`` (a damaged vault): connections SQLite itself will not let write, and
+    every write transaction is refused at BEGIN with :class:`VaultDamagedError`.
+    """
     path = Path(path)
 
     def creator() -> Any:
+        if read_only:
+            conn = connect_read_only(path, key, salt=salt)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            return conn
         return connect_raw(path, key, salt=salt)
 
     engine = create_engine(
@@ -183,6 +194,8 @@ def make_engine(path: Path, key: bytes, *, salt: bytes | None = None) -> Engine:
         if conn.get_execution_options().get(READ_ONLY_OPTION):
             # a reader needs no lock: in WAL mode it sees one snapshot while others write
             conn.exec_driver_sql("BEGIN")
+        elif read_only:
+            raise VaultDamagedError()
         else:
             # one writer at a time, taken at BEGIN (Datasette's pattern): no upgrade deadlocks
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -211,6 +224,20 @@ class DiskError(EnvironmentProblem):
             "The disk holding the vault reported an error, so nothing was saved. Check that "
             "the disk or memory stick is still connected, then try again."
         )
+
+
+class VaultDamagedError(EnvironmentProblem):
+    """The vault has a damaged page: it is open read-only and nothing is written into it."""
+
+    def __init__(self) -> None:
+        super().__init__(DAMAGED_READ_ONLY)
+
+
+DAMAGED_READ_ONLY = (
+    "This vault has a damaged page, so it is open read-only: you can read and copy what is "
+    "there, but nothing new can be saved in it. Restore the vault from your latest backup, "
+    "or ask your programme administrator to help you sync it again from the server."
+)
 
 
 class VaultBusyError(EnvironmentProblem):

@@ -12,13 +12,15 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.tables import Goal, Note, NoteRevision, Participant, Resource
+from linksdesk.core import registry
+from linksdesk.storage.tables import Note, NoteRevision
 
 # markers around matched words in titles and snippets; the UI escapes text, then styles these
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 
-INDEXED_TABLES = frozenset({"participant", "note_revision", "goal", "resource"})
+# what the index takes of each table is declared in the table registry
+INDEXED_TABLES = registry.INDEXED_TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +33,36 @@ class SearchHit:
     rank: float
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):  # a resource's categories
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _participant_key(table: registry.Table) -> str | None:
+    """The column that names the participant an entry is about (None: about no one)."""
+    if table.routing is registry.Routing.PARTICIPANT:
+        return "id"
+    return "participant_id" if table.routing is registry.Routing.LINKED else None
+
+
+# table name → (search entry, participant column), worked out once from the registry
+_PLANS = {
+    name: (entry, _participant_key(registry.BY_NAME[name]))
+    for name, entry in registry.SEARCH.items()
+}
+
+
 def _entry(row: Any) -> tuple[str, str, str | None, str, str] | None:
     """(entity, row_id, participant_id, title, body) for one row, or None if not indexed."""
-    if isinstance(row, Participant):
-        body = " ".join(x for x in (row.preferred_name, row.programme_id, row.postcode) if x)
-        return ("participant", row.id, row.id, f"{row.given_name} {row.family_name}", body)
-    if isinstance(row, NoteRevision):
-        return ("note", row.note_id, row.participant_id, "", row.body)
-    if isinstance(row, Goal):
-        return ("goal", row.id, row.participant_id, row.title, row.why_it_matters or "")
-    if isinstance(row, Resource):
-        cats = " ".join(str(c) for c in (row.categories or []))
-        body = " ".join(x for x in (row.description, row.area, cats) if x)
-        return ("resource", row.id, None, f"{row.organisation} — {row.service}", body)
-    return None
+    plan = _PLANS.get(getattr(row, "__tablename__", ""))
+    if plan is None:
+        return None
+    spec, participant_key = plan
+    title = spec.title_joiner.join(_text(getattr(row, c)) for c in spec.title)
+    body = " ".join(x for x in (_text(getattr(row, c)) for c in spec.body) if x)
+    participant_id = getattr(row, participant_key) if participant_key else None
+    return (spec.entity, getattr(row, spec.key), participant_id, title, body)
 
 
 def reindex_row(session: Session, row: Any, *, new: bool = False) -> None:

@@ -11,21 +11,24 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core import registry
 from linksdesk.core.changes import Changes, RowChange
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
-from linksdesk.core.vocab import AuditAction, ConsentScope
+from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, search
 from linksdesk.storage.engine import reader, translated_errors
 from linksdesk.storage.tables import AuditEvent, Base, Consent, Outbox, SyncColumns
 
 log = logging.getLogger(__name__)
 
-SYNC_META = frozenset({"id", "hlc", "origin", "deleted", "sharing", "owner", "field_hlc"})
+SYNC_META = registry.ENVELOPE_COLUMNS
 
 Row = TypeVar("Row", bound=SyncColumns)
 # participant ids per consent look-up statement (SQLite allows 32,766 variables)
 _IN_CHUNK = 500
+# a team consent as the registry's decision reads it: (version, clock, given)
+_Consent = tuple[int, str, bool]
 
 
 class OutboxPolicy(Protocol):
@@ -98,17 +101,31 @@ def participant_shared(session: Session, participant_id: str | None) -> bool:
     """True when the latest team-sharing consent of this participant is "given"."""
     if participant_id is None:
         return True
-    latest = session.scalar(
-        select(Consent.given)
-        .where(
+    consents = session.execute(
+        select(Consent.version, Consent.hlc, Consent.given).where(
             Consent.participant_id == participant_id,
-            Consent.scope == ConsentScope.TEAM.value,
+            Consent.scope == registry.TEAM_SCOPE,
             Consent.deleted.is_(False),
         )
-        .order_by(Consent.version.desc(), Consent.hlc.desc())
-        .limit(1)
     )
-    return bool(latest)
+    return registry.shared_with_team(consents)
+
+
+def shared_participants(session: Session, among: Iterable[str] | None = None) -> set[str]:
+    """Participants (all, or ``among`` these) whose latest team consent here is "given"
+    (rule 2): ``participant_shared`` for many at once."""
+    query = select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
+        Consent.scope == registry.TEAM_SCOPE, Consent.deleted.is_(False)
+    )
+    if among is not None:
+        ids = sorted(set(among))
+        if not ids:
+            return set()
+        query = query.where(Consent.participant_id.in_(ids))
+    held: dict[str, list[_Consent]] = {}
+    for pid, version, hlc, given in session.execute(query):
+        held.setdefault(pid, []).append((version, hlc, given))
+    return {pid for pid, consents in held.items() if registry.shared_with_team(consents)}
 
 
 class WriteTx:
@@ -121,7 +138,8 @@ class WriteTx:
         self._shared_cache: dict[str, bool] = {}
 
     # -- writes ---------------------------------------------------------------------------
-    def insert(self, row: Row) -> Row:
+    def _stamp_new(self, row: Row) -> str:
+        """The envelope of a new row (id, clock, device, owner, sharing); returns its clock."""
         stamp = self.store.clock.now().encode()
         if not getattr(row, "id", None):
             row.id = uuid7()
@@ -130,6 +148,10 @@ class WriteTx:
         row.owner = row.owner or self.store.worker_id
         row.sharing = row.sharing or "team"
         row.deleted = False
+        return stamp
+
+    def insert(self, row: Row) -> Row:
+        stamp = self._stamp_new(row)
         cols = data_columns(row)
         row.field_hlc = {c: stamp for c in cols}
         self.session.add(row)
@@ -167,14 +189,7 @@ class WriteTx:
         # 1. stamp in order, as insert does (no SQL yet)
         for row in batch:
             table: Table = row.__table__  # type: ignore[attr-defined]
-            stamp = self.store.clock.now().encode()
-            if not getattr(row, "id", None):
-                row.id = uuid7()
-            row.hlc = stamp
-            row.origin = self.store.device_id
-            row.owner = row.owner or self.store.worker_id
-            row.sharing = row.sharing or "team"
-            row.deleted = False
+            stamp = self._stamp_new(row)
             row.field_hlc = dict.fromkeys(_data_columns_of(table)[0], stamp)
             # the defaults the ORM would fill in, filled in now: rows of a table then all
             # carry the same columns and go out in one executemany
@@ -310,14 +325,14 @@ class WriteTx:
     def forget_consent_cache(self) -> None:
         self._shared_cache.clear()
 
-    def _team_consents_before(self, batch: Sequence[Any]) -> dict[str, tuple[int, str, bool]]:
-        """Latest team consent (version, clock, given) of each participant the batch has a
-        team consent for; also caches the sharing of every participant the batch is about,
-        as it stands before the batch is written."""
+    def _team_consents_before(self, batch: Sequence[Any]) -> dict[str, list[_Consent]]:
+        """Team consents (version, clock, given) of each participant the batch has a team
+        consent for; also caches the sharing of every participant the batch is about, as it
+        stands before the batch is written."""
         consenting: set[str] = {
             r.participant_id
             for r in batch
-            if r.__tablename__ == "consent" and r.scope == ConsentScope.TEAM.value
+            if r.__tablename__ == "consent" and r.scope == registry.TEAM_SCOPE
         }
         about: set[str] = set()
         for r in batch:
@@ -325,34 +340,28 @@ class WriteTx:
             if pid is not None:
                 about.add(pid)
         ask = sorted((about - self._shared_cache.keys()) | consenting)
-        latest: dict[str, tuple[int, str, bool]] = {}
+        held: dict[str, list[_Consent]] = {}
         for i in range(0, len(ask), _IN_CHUNK):
             found = self.session.execute(
                 select(Consent.participant_id, Consent.version, Consent.hlc, Consent.given).where(
                     Consent.participant_id.in_(ask[i : i + _IN_CHUNK]),
-                    Consent.scope == ConsentScope.TEAM.value,
+                    Consent.scope == registry.TEAM_SCOPE,
                     Consent.deleted.is_(False),
                 )
             )
             for found_pid, version, hlc, given in found:
-                known = latest.get(found_pid)
-                # the order participant_shared reads in: highest version, then latest clock
-                if known is None or (version, hlc) > known[:2]:
-                    latest[found_pid] = (version, hlc, bool(given))
+                held.setdefault(found_pid, []).append((version, hlc, given))
         for pid in ask:
-            known = latest.get(pid)
-            self._shared_cache[pid] = bool(known and known[2])
-        return latest
+            self._shared_cache[pid] = registry.shared_with_team(held.get(pid, ()))
+        return held
 
-    def _fold_consent(self, latest: dict[str, tuple[int, str, bool]], row: Any) -> None:
+    def _fold_consent(self, held: dict[str, list[_Consent]], row: Any) -> None:
         """A consent row of the batch, taken in order: does it now decide team sharing?"""
-        if row.scope != ConsentScope.TEAM.value or row.deleted:
+        if row.scope != registry.TEAM_SCOPE or row.deleted:
             return
-        pid = row.participant_id
-        known = latest.get(pid)
-        if known is None or (row.version, row.hlc) > known[:2]:
-            latest[pid] = (row.version, row.hlc, bool(row.given))
-        self._shared_cache[pid] = latest[pid][2]
+        consents = held.setdefault(row.participant_id, [])
+        consents.append((row.version, row.hlc, row.given))
+        self._shared_cache[row.participant_id] = registry.shared_with_team(consents)
 
     # -- internals ------------------------------------------------------------------------
     def _after(

@@ -1,12 +1,15 @@
 """SQLAlchemy tables of the vault: every entity of the data model, plus local bookkeeping.
 
-Syncable tables share :class:`SyncColumns`. Local-only tables (audit, outbox, drafts,
-settings, sync state, conflicts) never sync. Column changes need an Alembic migration.
+Syncable tables share :class:`SyncColumns` and are declared, with their routing and policy
+tags, in :mod:`linksdesk.core.registry`; this module checks itself against it on import.
+Local-only tables (audit, outbox, drafts, settings, sync state, conflicts) never sync.
+Column changes need an Alembic migration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -23,13 +26,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from linksdesk.core import registry
+
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class SyncColumns:
-    """Columns every syncable row carries (ARCHITECTURE.md, data model)."""
+    """Columns every syncable row carries (docs/architecture.md, the table registry)."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     hlc: Mapped[str] = mapped_column(String(64), index=True)
@@ -231,34 +236,61 @@ class MonthlyTotal(SyncColumns, Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-SYNCABLE_TABLES: tuple[type[SyncColumns], ...] = (
-    Participant,
-    StatusChange,
-    Consent,
-    ReferralIn,
-    Concern,
-    Contact,
-    Note,
-    NoteRevision,
-    Goal,
-    GoalStep,
-    Relationship,
-    Resource,
-    OnwardReferral,
-    Measure,
-    ErasureReceipt,
-    MonthlyTotal,
-)
+def registry_mismatches(models: Iterable[type[SyncColumns]]) -> list[str]:
+    """How the syncable models differ from the table registry (empty when they agree).
+
+    A table or column of ours that the registry does not declare (or the other way round)
+    is a fact written in one place only: routing, policy tags, purge and search would not
+    know of it. The registry's order (parents first) must be the models' order too.
+    """
+    problems: list[str] = []
+    by_name = {m.__tablename__: m for m in models}  # type: ignore[attr-defined]
+    if tuple(by_name) != registry.SYNCABLE_TABLES:
+        problems.append(
+            f"syncable tables {tuple(by_name)} differ from the registry's "
+            f"{registry.SYNCABLE_TABLES}"
+        )
+    for name, model in by_name.items():
+        declared = registry.BY_NAME.get(name)
+        if declared is None:
+            continue
+        columns = [c.key for c in model.__table__.columns]  # type: ignore[attr-defined]
+        envelope = [c for c in columns if c in registry.ENVELOPE_COLUMNS]
+        if set(envelope) != registry.ENVELOPE_COLUMNS:
+            problems.append(f"{name}: envelope columns {sorted(envelope)}")
+        data = tuple(c for c in columns if c not in registry.ENVELOPE_COLUMNS)
+        if data != tuple(declared.columns):
+            problems.append(
+                f"{name}: columns {data} differ from the registry's {tuple(declared.columns)}"
+            )
+        linked = declared.routing in (registry.Routing.LINKED, registry.Routing.RECEIPT)
+        if linked != ("participant_id" in columns):
+            problems.append(f"{name}: routed as {declared.routing} but participant_id differs")
+    return problems
+
+
+def _syncable_models() -> tuple[type[SyncColumns], ...]:
+    """Every mapped class with the sync columns, in the registry's order."""
+    found: dict[str, type[SyncColumns]] = {}
+    for mapper in Base.registry.mappers:
+        cls: Any = mapper.class_
+        if issubclass(cls, SyncColumns):
+            found[cls.__tablename__] = cls
+    known = tuple(found[name] for name in registry.SYNCABLE_TABLES if name in found)
+    extra = tuple(cls for name, cls in found.items() if name not in registry.BY_NAME)
+    return known + extra
+
+
+SYNCABLE_TABLES: tuple[type[SyncColumns], ...] = _syncable_models()
+_PROBLEMS = registry_mismatches(SYNCABLE_TABLES)
+if _PROBLEMS:  # a developer's slip: say so on import, before anything syncs the wrong way
+    raise RuntimeError("storage.tables and core.registry disagree: " + "; ".join(_PROBLEMS))
 TABLE_BY_NAME: dict[str, type[SyncColumns]] = {
     t.__tablename__: t  # type: ignore[attr-defined]
     for t in SYNCABLE_TABLES
 }
 # tables whose rows belong to one participant (erasure and consent follow this column)
-PARTICIPANT_LINKED: tuple[str, ...] = tuple(
-    name
-    for name, t in TABLE_BY_NAME.items()
-    if name != "participant" and hasattr(t, "participant_id") and name != "erasure_receipt"
-)
+PARTICIPANT_LINKED: tuple[str, ...] = registry.PARTICIPANT_LINKED_TABLES
 
 
 # -- local only -----------------------------------------------------------------------------
@@ -298,6 +330,16 @@ class LocalSetting(Base):
     __tablename__ = "local_setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class ProgrammeIdBlock(Base):
+    """Programme numbers first..last the server leased to this device (storage.programme_ids)."""
+
+    __tablename__ = "programme_id_block"
+    first: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+    next: Mapped[int] = mapped_column(Integer)  # the next number to give out (> last: used up)
+    leased_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Draft(Base):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,10 +102,15 @@ class IntegrityReport:
 class Vault:
     """An unlocked vault. ``lock()`` closes every connection and drops the key."""
 
-    def __init__(self, path: Path, key: bytes, *, salt: bytes | None = None) -> None:
+    def __init__(
+        self, path: Path, key: bytes, *, salt: bytes | None = None, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
         self._key: bytes | None = key
-        self._engine: Engine | None = make_engine(self.path, key, salt=salt)
+        # a damaged vault is opened read-only: see damaged_pages and DAMAGED_READ_ONLY
+        self.read_only = read_only
+        self.damaged_pages: tuple[int, ...] = ()
+        self._engine: Engine | None = make_engine(self.path, key, salt=salt, read_only=read_only)
         self.device_id = ""
         self.worker_id = ""
         self.clock = HybridClock("")
@@ -119,11 +125,13 @@ class Vault:
         kpath = keyfile.keyfile_path(path)
         if path.exists() or kpath.exists():
             raise VaultExistsError(str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_folder(path.parent)
         key, recovery = keyfile.create_keyfile(kpath, passphrase, kdf)
         vault: Vault | None = None
         try:
             vault_id = keyfile.read_vault_id(kpath)
+            # 0600 before SQLCipher makes it (its WAL and SHM files take the same mode)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
             vault = cls(path, key, salt=vault_salt(vault_id))
             identity = {"vault_id": vault_id, "device_id": uuid7(), "worker_id": uuid7()}
 
@@ -189,10 +197,33 @@ class Vault:
     @classmethod
     def _open(cls, path: Path, key: bytes, vault_id: str) -> Vault:
         cls._prove_key(path, key, vault_id)
+        with translated_errors(path):
+            # every page's HMAC, without decrypting: a damaged page is found before anything
+            # writes into the file (a write would spread the damage or hide it)
+            pages = check_pages(path, key)
+        if pages.failed:
+            return cls._open_damaged(path, key, pages.failed)
         vault = cls(path, key)
         try:
             with translated_errors(path):
                 migrate.upgrade(vault.engine)
+                vault._ready()
+        except BaseException:
+            vault.lock()
+            raise
+        return vault
+
+    @classmethod
+    def _open_damaged(cls, path: Path, key: bytes, failed: tuple[int, ...]) -> Vault:
+        """Open a vault with damaged pages read-only: nothing is ever written into it."""
+        log.warning("vault has %d damaged page(s): opened read-only", len(failed))
+        vault = cls(path, key, read_only=True)
+        vault.damaged_pages = failed
+        try:
+            with translated_errors(path):
+                if migrate.current_revision(vault.engine) != migrate.head_revision():
+                    # an older vault would need a migration, which writes: it cannot open
+                    raise VaultCorruptError(f"{len(failed)} damaged page(s)")
                 vault._ready()
         except BaseException:
             vault.lock()
@@ -401,6 +432,13 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.lock()
+
+
+def _private_folder(folder: Path) -> None:
+    """The vault's folder, made for this user only (0700) when it is new."""
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is cut by the umask
 
 
 def _is_text(head: bytes) -> bool:

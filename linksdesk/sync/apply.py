@@ -12,12 +12,13 @@ so the server sees both versions when that edit is pushed and keeps them as a co
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, cast, overload
 
 from sqlalchemy import (
     Boolean,
@@ -33,17 +34,19 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
-from linksdesk.core.errors import SyncError, UserError
+from linksdesk.core.errors import LinksDeskError, SyncError, UserError
 from linksdesk.core.ids import uuid7
-from linksdesk.core.vocab import ConsentScope
+from linksdesk.core.vocab import AuditAction, ConsentScope
 from linksdesk.storage import search
 from linksdesk.storage.store import SYNC_META
 from linksdesk.storage.tables import (
     PARTICIPANT_LINKED,
     TABLE_BY_NAME,
+    AuditEvent,
     Consent,
     Draft,
     ErasureReceipt,
@@ -242,6 +245,25 @@ class ApplyContext:
     highest_hlc: str = ""
 
 
+@dataclass(frozen=True)
+class LocalOnlyCase:
+    """A participant whose team consent was withdrawn on another laptop while this one held
+    work of its own about them: that work stays here, local only, and the worker is told."""
+
+    participant_id: str
+    programme_id: str
+    kept: int  # rows kept: this laptop's own work, what it hangs on, the consent history
+    removed: int  # rows that had come from elsewhere, removed here
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "participant_id": self.participant_id,
+            "programme_id": self.programme_id,
+            "kept": self.kept,
+            "removed": self.removed,
+        }
+
+
 @dataclass
 class PageOutcome:
     applied: int = 0  # changes that changed something here
@@ -253,6 +275,10 @@ class PageOutcome:
     conflicts: int = 0  # new conflicts recorded
     tables: set[str] = field(default_factory=set)
     superseded: int = 0  # local values that lost to later ones (ids logged)
+    # withdrawals pulled from the worker's other laptop that left this laptop's own work
+    # here as a local-only case (one notice per participant)
+    kept_local: list[LocalOnlyCase] = field(default_factory=list)
+    unappliable: int = 0  # pulled changes this vault could not store, set aside
     # rows written here, by table (for the digest cache); "__purge__" after a purge,
     # "handover" when who counts may have changed
     touched: dict[str, set[str]] = field(default_factory=dict)
@@ -270,8 +296,25 @@ class PageOutcome:
         self.conflicts += other.conflicts
         self.tables |= other.tables
         self.superseded += other.superseded
+        self.kept_local += other.kept_local
+        self.unappliable += other.unappliable
         for table, ids in other.touched.items():
             self.touched.setdefault(table, set()).update(ids)
+
+
+UNAPPLIABLE = (
+    "A change to this record from the sync server could not be stored on this laptop (it "
+    "holds a value this record cannot keep), so it was set aside; everything else synced. "
+    "Tell your programme administrator."
+)
+
+
+def unappliable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a pulled value cannot be stored here (set it aside), rather than
+    a fault of the environment (disk, lock) or a rule that must stop the sync."""
+    if isinstance(exc, LinksDeskError | OperationalError):
+        return False
+    return isinstance(exc, ValueError | TypeError | ArithmeticError | LookupError | StatementError)
 
 
 def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
@@ -437,6 +480,133 @@ def purge_participant(session: Session, participant_id: str) -> int:
     return int(removed)
 
 
+# parents a kept row needs to stay readable: (table, column naming it, parent table)
+_KEPT_PARENTS: tuple[tuple[str, str, str], ...] = (
+    ("note_revision", "note_id", "note"),
+    ("goal_step", "goal_id", "goal"),
+    ("note", "contact_id", "contact"),
+)
+
+
+def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[str, set[str]]:
+    """Rows about a participant that are this laptop's own work (rule 7), by table.
+
+    Own work: a ``private`` row (it only ever lives here), a row this laptop recorded or
+    changed itself (its audit log, its origin or a field clock says so), and a row with a
+    change the server has not accepted (still queued, or refused and waiting for a look).
+    Empty when there is none; otherwise also the rows they hang on (the participant, a
+    revision's note, a step's goal, a note's contact) and every consent record, which says
+    why the case is local now.
+    """
+    pid = participant_id
+    unsent = set(
+        session.scalars(
+            select(Outbox.row_id).where(
+                or_(
+                    Outbox.row_id == pid,
+                    text("json_extract(outbox.payload, '$.participant_id') = :pid"),
+                )
+            ),
+            {"pid": pid},
+        )
+    )
+    refused = set(session.scalars(select(SyncAttention.row_id)))
+
+    suffix = f"-{device_id}"  # how this device's clock values end (core.hlc)
+    rows: list[tuple[str, str, str, str, dict[str, Any] | None]] = []
+    for name in ("participant", *PURGE_ORDER):
+        if name == "consent":
+            continue  # a consent record is the decision, not the worker's casework
+        cls: Any = TABLE_BY_NAME[name]
+        where = cls.id == pid if name == "participant" else cls.participant_id == pid
+        for row_id, sharing, origin, clocks in session.execute(
+            select(cls.id, cls.sharing, cls.origin, cls.field_hlc).where(where)
+        ):
+            rows.append((name, row_id, sharing, origin, clocks))
+    # the audit log says what was recorded or changed here, whatever syncs did since (a
+    # re-consent on the other laptop re-sends this laptop's rows under its own clocks)
+    recorded_here: set[str] = set()
+    for chunk in _chunks([r[1] for r in rows], 500):
+        recorded_here |= set(
+            session.scalars(
+                select(AuditEvent.entity_id).where(
+                    AuditEvent.entity_id.in_(chunk),
+                    AuditEvent.action.in_((AuditAction.CREATE.value, AuditAction.CHANGE.value)),
+                )
+            )
+        )
+
+    def own(row_id: str, sharing: str, origin: str, clocks: dict[str, Any] | None) -> bool:
+        if sharing == "private" or origin == device_id or row_id in recorded_here:
+            return True
+        if row_id in unsent or row_id in refused:
+            return True
+        return any(str(c).endswith(suffix) for c in (clocks or {}).values())
+
+    keep: dict[str, set[str]] = {}
+    for name, row_id, sharing, origin, clocks in rows:
+        if own(row_id, sharing, origin, clocks):
+            keep.setdefault(name, set()).add(row_id)
+    if not keep:
+        return keep
+    keep.setdefault("participant", set()).add(pid)
+    keep["consent"] = set(session.scalars(select(Consent.id).where(Consent.participant_id == pid)))
+    for table, column, parent in _KEPT_PARENTS:  # children before parents: one pass is enough
+        ids = sorted(keep.get(table, ()))
+        if not ids:
+            continue
+        cls = TABLE_BY_NAME[table]
+        for chunk in _chunks(ids, 500):
+            for ref in session.scalars(select(getattr(cls, column)).where(cls.id.in_(chunk))):
+                if ref:
+                    keep.setdefault(parent, set()).add(ref)
+    return keep
+
+
+def purge_from_elsewhere(
+    session: Session, participant_id: str, keep: dict[str, set[str]]
+) -> tuple[int, int]:
+    """Remove what came to this laptop from elsewhere about a participant whose team
+    consent was withdrawn on another laptop, keeping ``keep`` (``own_work_of``) as this
+    laptop's local-only case: nothing of it is queued for the server any more, drafts stay.
+    Returns (rows removed, rows kept)."""
+    pid = participant_id
+    removed = kept = 0
+    every: list[str] = [pid]
+    gone_ids: list[str] = []
+    for name in PURGE_ORDER:
+        cls: Any = TABLE_BY_NAME[name]
+        ids = list(session.scalars(select(cls.id).where(cls.participant_id == pid)))
+        every += ids
+        mine = keep.get(name, set())
+        drop = [i for i in ids if i not in mine]
+        kept += len(ids) - len(drop)
+        gone_ids += drop
+        for chunk in _chunks(drop, 500):
+            removed += rows_touched(session.execute(delete(cls).where(cls.id.in_(chunk))))
+    kept += 1  # the participant row
+    # the index again from what stays, then a rebuild so no removed term survives
+    search.remove_participant(session, pid)
+    session.flush()
+    for name in sorted(search.INDEXED_TABLES & {"participant", *PURGE_ORDER}):
+        cls = TABLE_BY_NAME[name]
+        where = cls.id == pid if name == "participant" else cls.participant_id == pid
+        for row in session.scalars(select(cls).where(where, cls.deleted.is_(False))):
+            search.reindex_row(session, row)
+    session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
+    for chunk in _chunks(gone_ids, 500):
+        session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
+    for chunk in _chunks(every, 500):
+        # the notice about the local-only case replaces "refused by the server"
+        session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
+    drop_participant_changes(session, pid, row_ids=every, keep_team_consent=True)
+    for key, value in state.partials(session):
+        if value.get("participant_id") == pid:
+            state.drop(session, key)
+    session.flush()
+    return int(removed), kept
+
+
 def drop_participant_changes(
     session: Session,
     participant_id: str,
@@ -595,26 +765,87 @@ class PageApplier:
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         changes = parents_first(changes)
+        try:
+            with self.s.begin_nested():  # the whole page at once: the usual case
+                return self._apply_page(changes)
+        except Exception as exc:
+            if not unappliable(exc):
+                raise
+            log.warning(
+                "a pulled page held a change this vault cannot store (%s)", type(exc).__name__
+            )
+        # one change cannot be stored here: take the page change by change, set that one
+        # aside as "needs attention" and apply the rest, so the sync (and cursor) moves on
+        self.__init__(self.s, self.ctx)  # type: ignore[misc]  # fresh caches and outcome
+        self._preload(changes)
+        for i, ch in enumerate(changes):
+            before = (copy.deepcopy(self.out), len(self._new_revisions))
+            try:
+                with self.s.begin_nested():
+                    self._apply_one(ch)
+                    self.s.flush()
+            except Exception as exc:
+                if not unappliable(exc):
+                    raise
+                self.out, kept = before
+                del self._new_revisions[kept:]
+                self._rows.clear()
+                self._meta.clear()
+                self._preload(changes[i + 1 :])
+                self._set_aside(ch, exc)
+        return self._finish_page()
+
+    def _set_aside(self, ch: ServerChange, exc: Exception) -> None:
+        """A pulled change this vault cannot store: listed as needing attention (ids only)."""
+        if self.s.get(SyncAttention, ch.change_id) is not None:
+            return  # met again (a table re-downloaded to repair): already listed
+        self.s.add(
+            SyncAttention(
+                change_id=ch.change_id,
+                table_name=ch.table[:32],
+                row_id=ch.row_id,
+                reason=UNAPPLIABLE,
+                at=now_naive(),
+            )
+        )
+        self.out.unappliable += 1
+        log.warning(
+            "pulled change %s (%s %s) could not be stored here (%s); set aside",
+            ch.change_id,
+            ch.table,
+            ch.row_id,
+            type(exc).__name__,  # never the message: it may quote the value
+        )
+
+    def _apply_page(self, changes: list[ServerChange]) -> PageOutcome:
         self._preload(changes)
         for ch in changes:
-            if ch.hlc > self.ctx.highest_hlc:
-                self.ctx.highest_hlc = ch.hlc
-            if ch.op is Op.ERASE:
-                self._erase(ch.row_id)
-            elif ch.table == CONFLICT_TABLE:
-                self._conflict_row(ch)
-            elif ch.table == HANDOVER_TABLE:
-                self._handover_notice(ch)
-            elif ch.table in SHAPES:
-                if not self._withdrawn_elsewhere(ch):
-                    self._row_change(SHAPES[ch.table], ch)
-            else:
-                log.warning("pulled change %s for unknown table ignored", ch.change_id)
+            self._apply_one(ch)
+        return self._finish_page()
+
+    def _finish_page(self) -> PageOutcome:
         self.s.flush()
-        for rev in self._new_revisions:
-            self._check_fork(rev)
+        # every note this page wrote a revision of, and every note with a conflict open here
+        # (one may have come as a conflict row, or a revision written here since settled it)
+        notes = {r.note_id for r in self._new_revisions if r.participant_id not in self._erased}
+        self.out.conflicts += reconcile_note_conflicts(self.s, notes, self.ctx.device_id)
         self.s.flush()
         return self.out
+
+    def _apply_one(self, ch: ServerChange) -> None:
+        if ch.hlc > self.ctx.highest_hlc:
+            self.ctx.highest_hlc = ch.hlc
+        if ch.op is Op.ERASE:
+            self._erase(ch.row_id)
+        elif ch.table == CONFLICT_TABLE:
+            self._conflict_row(ch)
+        elif ch.table == HANDOVER_TABLE:
+            self._handover_notice(ch)
+        elif ch.table in SHAPES:
+            if not self._withdrawn_elsewhere(ch):
+                self._row_change(SHAPES[ch.table], ch)
+        else:
+            log.warning("pulled change %s for unknown table ignored", ch.change_id)
 
     # - loading -
     def _preload(self, changes: list[ServerChange]) -> None:
@@ -811,11 +1042,27 @@ class PageApplier:
         log.warning("programme id of participant %s already used here; marked locally", row_id)
         return f"{value}~{row_id[-4:]}"
 
-    def _purge(self, participant_id: str) -> int:
-        """Purge a participant here and forget what this page had read of their rows."""
+    @overload
+    def _purge(self, participant_id: str) -> int: ...
+    @overload
+    def _purge(self, participant_id: str, *, keep: dict[str, set[str]]) -> tuple[int, int]: ...
+    def _purge(
+        self, participant_id: str, *, keep: dict[str, set[str]] | None = None
+    ) -> int | tuple[int, int]:
+        """Purge a participant here (all, or all but ``keep``) and forget what this page had
+        read of the rows that went."""
         self.s.flush()
-        self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
-        removed = purge_participant(self.s, participant_id)
+        result: int | tuple[int, int]
+        if keep is None:
+            self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
+            result = purge_participant(self.s, participant_id)
+        else:
+            self._rows = {
+                k: v
+                for k, v in self._rows.items()
+                if pid_of(v) != participant_id or k[1] in keep.get(k[0], set())
+            }
+            result = purge_from_elsewhere(self.s, participant_id, keep)
         self.out.touch("__purge__", participant_id)
         by_table: dict[str, list[str]] = {}
         for table, row_id in self._meta:
@@ -828,7 +1075,7 @@ class PageApplier:
             for row_id in ids:
                 if row_id not in still:
                     del self._meta[(table, row_id)]
-        return removed
+        return result
 
     def _erased_here(self, participant_id: str) -> bool:
         return participant_id in self._erased and self.s.get(Participant, participant_id) is None
@@ -886,17 +1133,49 @@ class PageApplier:
         pid = str(ch.participant_id)
         if _superseded_here(self.s, ch):
             return False  # consent given again here since: the later record decides
+        if ("consent", ch.row_id) in self._meta:
+            return False  # applied here before (a repair downloads it again): nothing new
         read_only = set(state.get(self.s, state.READ_ONLY, []))
         if pid in read_only:
             read_only.discard(pid)
             state.put(self.s, state.READ_ONLY, sorted(read_only))
         self._new_revisions = [r for r in self._new_revisions if r.participant_id != pid]
+        self.s.flush()
+        keep = own_work_of(self.s, pid, self.ctx.device_id)
+        if keep:
+            return self._keep_local(ch, keep)
         removed = self._purge(pid)
         self.out.removed += removed
         self.out.withdrawn_rows += removed
         self.out.applied += 1
         self.out.tables |= {"participant", *PURGE_ORDER}
         log.info("team sharing withdrawn on another device: participant %s purged here", pid)
+        return True
+
+    def _keep_local(self, ch: ServerChange, keep: dict[str, set[str]]) -> bool:
+        """Rule 7: what this laptop recorded itself stays here as a local-only case; what
+        came from elsewhere goes; the withdrawal is applied as a row (so rule 2 now holds
+        the case back here) and the worker is told."""
+        pid = str(ch.participant_id)
+        removed, kept = self._purge(pid, keep=keep)
+        self.out.removed += removed
+        self.out.withdrawn_rows += removed
+        self.out.tables |= {"participant", *PURGE_ORDER}
+        self._row_change(SHAPES["consent"], ch)
+        programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
+        case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed)
+        self.out.kept_local.append(case)
+        notices = [
+            n for n in state.get(self.s, state.LOCAL_ONLY, []) if n.get("participant_id") != pid
+        ]
+        state.put(self.s, state.LOCAL_ONLY, [*notices, case.as_json()])
+        log.info(
+            "team sharing withdrawn on another device: participant %s kept here local only "
+            "(%d rows kept, %d removed)",
+            pid,
+            kept,
+            removed,
+        )
         return True
 
     # - handover -
@@ -957,54 +1236,6 @@ class PageApplier:
         self.out.conflicts += 1
         self.out.applied += 1
 
-    def _check_fork(self, rev: NoteRevision) -> None:
-        """Two revisions on top of the same one, from different devices: a note conflict."""
-        top = self.s.scalar(
-            select(func.max(NoteRevision.revision)).where(
-                NoteRevision.note_id == rev.note_id, NoteRevision.deleted.is_(False)
-            )
-        )
-        if top is None:
-            return
-        heads = list(
-            self.s.scalars(
-                select(NoteRevision)
-                .where(
-                    NoteRevision.note_id == rev.note_id,
-                    NoteRevision.revision == top,
-                    NoteRevision.deleted.is_(False),
-                )
-                .order_by(NoteRevision.hlc)
-            )
-        )
-        note_conflicts_settle(self.s, rev.note_id, top)
-        if len(heads) < 2 or all(h.origin == self.ctx.device_id for h in heads):
-            return
-        mine = next((h for h in heads if h.origin == self.ctx.device_id), heads[0])
-        for other in heads:
-            if other.id == mine.id:
-                continue
-            cid = stable_id("note", *sorted((mine.id, other.id)))
-            if self.s.get(SyncConflict, cid) is not None:
-                continue
-            self.s.add(
-                SyncConflict(
-                    id=cid,
-                    table_name="note_revision",
-                    row_id=rev.note_id,
-                    field="body",
-                    participant_id=rev.participant_id,
-                    local_value=mine.body,
-                    remote_value=other.body,
-                    local_hlc=mine.hlc,
-                    remote_hlc=other.hlc,
-                    detected_at=now_naive(),
-                    resolved_at=None,
-                )
-            )
-            self.out.conflicts += 1
-            log.info("note %s has concurrent revisions: kept both as conflict %s", rev.note_id, cid)
-
 
 def pid_of(row: Any) -> str | None:
     if isinstance(row, Participant):
@@ -1028,6 +1259,79 @@ def conflict_from_server(conflict_id: str, row: ConflictRow, device_id: str) -> 
         detected_at=now_naive(),
         resolved_at=None,
     )
+
+
+def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_id: str) -> int:
+    """Bring the case-note conflicts of ``note_ids`` and of every note with a conflict open
+    here in line with the revisions held; returns how many new conflicts were recorded.
+
+    A note is in conflict while two or more revisions share its top revision number (written
+    on top of the same version on different devices): one conflict per pair of them, with an
+    id every device derives the same way. A conflict whose pair is no longer on top (a later
+    revision settled it) is resolved. The state depends only on the revisions held, so a
+    worker's laptops holding the same revisions show the same open conflicts, whatever
+    order the revisions and conflict rows came in.
+    """
+    open_notes = set(
+        session.scalars(
+            select(SyncConflict.row_id).where(
+                SyncConflict.table_name == "note_revision", SyncConflict.resolved_at.is_(None)
+            )
+        )
+    )
+    made = 0
+    for note_id in sorted(set(note_ids) | open_notes):
+        revisions = list(
+            session.scalars(
+                select(NoteRevision)
+                .where(NoteRevision.note_id == note_id, NoteRevision.deleted.is_(False))
+                .order_by(NoteRevision.hlc, NoteRevision.id)
+            )
+        )
+        top = max((r.revision for r in revisions), default=None)
+        heads = [r for r in revisions if r.revision == top]
+        wanted: dict[str, tuple[NoteRevision, NoteRevision]] = {}
+        for i, first in enumerate(heads):
+            for second in heads[i + 1 :]:
+                wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
+        held = {
+            c.id: c
+            for c in session.scalars(
+                select(SyncConflict).where(
+                    SyncConflict.table_name == "note_revision", SyncConflict.row_id == note_id
+                )
+            )
+        }
+        for cid, c in held.items():
+            if cid in wanted:
+                if c.resolved_at is not None:
+                    c.resolved_at = None  # both still on top: nothing settled it
+                    log.info("note %s conflict %s open again: both versions on top", note_id, cid)
+            elif c.resolved_at is None:
+                c.resolved_at = now_naive()
+        for cid, (first, second) in wanted.items():
+            if cid in held:
+                continue
+            mine, other = (second, first) if second.origin == device_id else (first, second)
+            session.add(
+                SyncConflict(
+                    id=cid,
+                    table_name="note_revision",
+                    row_id=note_id,
+                    field="body",
+                    participant_id=first.participant_id,
+                    local_value=mine.body,
+                    remote_value=other.body,
+                    local_hlc=mine.hlc,
+                    remote_hlc=other.hlc,
+                    detected_at=now_naive(),
+                    resolved_at=None,
+                )
+            )
+            made += 1
+            log.info("note %s has concurrent revisions: kept both as conflict %s", note_id, cid)
+    session.flush()
+    return made
 
 
 def note_conflicts_settle(session: Session, note_id: str, top_revision: int) -> None:

@@ -59,6 +59,7 @@ from linksdesk.sync.apply import (
     purge_participant,
     rows_touched,
 )
+from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.engine import (
     EngineOptions,
     HandshakeRefused,
@@ -66,6 +67,7 @@ from linksdesk.sync.engine import (
     SyncEngine,
     SyncReport,
 )
+from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
 from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
 from linksdesk.sync.transport import Backoff, SyncCancelled, Transport
@@ -207,7 +209,8 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     url = server_url.strip().rstrip("/")
     if not _address_allowed(url):
         raise ValidationError("The server address must start with https://")
-    request = EnrolRequest(code=code, device_id=store.device_id, label=label)
+    signing = bundle_keys.signing_key(store).public.line  # rosters name this laptop by it
+    request = EnrolRequest(code=code, device_id=store.device_id, label=label, signing_key=signing)
     with Transport(url, backoff=Backoff(attempts=3)) as t:
         try:
             answer = t.post("enrol", request, EnrolResponse)
@@ -235,11 +238,20 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
         state.put(s, state.ROLE, answer.role.value)
         state.put(s, state.DEVICE_ID, answer.device_id)
         state.put_local_setting(s, "worker_id", answer.worker_id)
+        if answer.programme_key:
+            state.put(s, bundle_keys.PROGRAMME_KEY, answer.programme_key)
     if vault is not None:
         vault.worker_id = answer.worker_id
     store.worker_id = answer.worker_id
     store.actor = answer.worker_id if store.actor == old_worker else store.actor
     log.info("device %s enrolled for worker %s", answer.device_id, answer.worker_id)
+    try:  # programme ids of its own before the first new participant; sync retries
+        with Transport(url, answer.token, backoff=Backoff(attempts=3)) as t:
+            lease_ids(store, t)
+    except SyncError as exc:
+        log.info(
+            "no programme ids leased at enrolment (%s); the next sync asks", type(exc).__name__
+        )
     return EnrolResult(
         device_id=answer.device_id,
         worker_id=answer.worker_id,
@@ -721,15 +733,3 @@ class SyncScheduler:
     def resume(self) -> None:
         self.paused_reason = None
         self.next_at = self._clock()
-
-    def run_if_due(self, run: Callable[[], SyncReport]) -> SyncReport | None:
-        """Run ``run`` when due and book the outcome; errors are booked, then re-raised."""
-        if not self.due():
-            return None
-        try:
-            report = run()
-        except LinksDeskError as exc:
-            self.failed(exc)
-            raise
-        self.succeeded()
-        return report

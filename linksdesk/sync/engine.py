@@ -38,6 +38,7 @@ from linksdesk.sync.apply import (
     MASS_DELETE_SHARE,
     SHAPES,
     ApplyContext,
+    LocalOnlyCase,
     MassDeletionError,
     MassWithdrawalError,
     PageApplier,
@@ -53,6 +54,8 @@ from linksdesk.sync.apply import (
     shared_participants,
     withdrawals_in,
 )
+from linksdesk.sync.bundle import keys as bundle_keys
+from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE
 from linksdesk.sync.protocol import (
     MAX_BATCH,
@@ -108,6 +111,7 @@ class SyncReport:
     conflicts: int = 0  # conflicts open after this sync
     new_conflicts: int = 0
     attention: int = 0  # changes the server refused, waiting for a look
+    set_aside: int = 0  # of those, pulled changes this laptop could not store
     verified: bool = False
     message: str = ""
     erased: int = 0
@@ -118,6 +122,9 @@ class SyncReport:
     resynced: bool = False  # the server's epoch changed and everything was merged again
     requests: int = 0
     seconds: float = 0.0
+    # team consent withdrawn on the worker's other laptop; this laptop's own work about
+    # the person kept here, local only (rule 7)
+    kept_local: tuple[LocalOnlyCase, ...] = ()
 
 
 @dataclass
@@ -236,6 +243,7 @@ class SyncEngine:
 
     def _sync_steps(self) -> None:
         hello = self._handshake()
+        self._lease_ids()
         resync = hello.epoch_changed or self._resync_flag()
         self._update_totals()
         self._push_all()
@@ -281,6 +289,7 @@ class SyncEngine:
                     device_id=self.store.device_id,
                     cursor=cfg.cursor,
                     data_epoch=cfg.epoch,
+                    signing_key=bundle_keys.signing_key(self.store).public.line,
                 ),
                 HandshakeResponse,
             )
@@ -315,7 +324,15 @@ class SyncEngine:
             state.put(s, state.TEAM_ID, hello.team_id)
             state.put(s, state.ROLE, hello.role.value)
             apply_programme_settings(s, hello.settings, hello.settings_version)
+            if hello.programme_key and state.get(s, bundle_keys.PROGRAMME_KEY) != (
+                hello.programme_key
+            ):
+                state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
         return hello
+
+    # -- programme ids ------------------------------------------------------------------
+    def _lease_ids(self) -> None:
+        lease_ids(self.store, self.t, self.o.checkpoint)
 
     # -- monthly totals -----------------------------------------------------------------
     def _update_totals(self) -> None:
@@ -817,6 +834,24 @@ class SyncEngine:
         return queued
 
     # -- finish -------------------------------------------------------------------------
+    def _untold_local_only(self) -> tuple[LocalOnlyCase, ...]:
+        """Local-only cases the worker has not been told about yet (also those a sync that
+        was cut short applied), marked told now that this report tells them."""
+        with self._tx() as s:
+            notices = list(state.get(s, state.LOCAL_ONLY, []))
+            untold = [n for n in notices if not n.get("told")]
+            if untold:
+                state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
+        return tuple(
+            LocalOnlyCase(
+                str(n.get("participant_id", "")),
+                str(n.get("programme_id", "")),
+                int(n.get("kept", 0)),
+                int(n.get("removed", 0)),
+            )
+            for n in untold
+        )
+
     def _finish(self) -> None:
         report = self.run.report
         outcome = self.run.outcome
@@ -824,6 +859,8 @@ class SyncEngine:
         report.erased = len(outcome.erased)
         report.handed_away = len(outcome.handed_away)
         report.removed = outcome.removed
+        report.kept_local = self._untold_local_only()
+        report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
         with self.store.read() as s:
             report.conflicts = int(
@@ -938,11 +975,21 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         parts.append(f"{report.erased} erased record(s) were removed from this laptop.")
     if report.handed_away:
         parts.append(f"{report.handed_away} case(s) handed to colleagues were removed.")
+    for case in report.kept_local:
+        parts.append(describe_local_only(case))
     if report.conflicts:
         parts.append(f"{report.conflicts} conflict(s) need you to choose a version.")
+    if report.set_aside:
+        parts.append(
+            f"{report.set_aside} change(s) from the server could not be stored on this laptop "
+            "and were set aside; everything else synced."
+        )
     if report.attention:
-        parts.append(f"{report.attention} change(s) the server refused need attention.")
-    if report.verified:
+        parts.append(f"{report.attention} change(s) need attention.")
+    if report.verified and report.kept_local:
+        # the server matches what this laptop shares; its own kept-back work is not on it
+        parts.append("Checked against the server: everything this laptop shares matches.")
+    elif report.verified:
         parts.append("Checked against the server: everything matches.")
     elif unverified:
         parts.append(
@@ -953,3 +1000,19 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
     else:
         parts.append("Not yet checked against the server.")
     return " ".join(parts)
+
+
+def describe_local_only(case: LocalOnlyCase) -> str:
+    """What a withdrawal recorded on the worker's other laptop did here, in plain words."""
+    who = case.programme_id or "one participant"
+    removed = (
+        f" {case.removed} record(s) about {who} that came from elsewhere were removed here."
+        if case.removed
+        else ""
+    )
+    return (
+        f"Consent to share {who} with the team was withdrawn on your other laptop. "
+        f"Your own work about {who} on this laptop stays here only ({case.kept} record(s), "
+        f"not sent to the server or your other laptop).{removed} If consent is given again, "
+        f"record it on this laptop and they will be shared."
+    )

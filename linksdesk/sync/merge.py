@@ -1,6 +1,6 @@
 """Per-field merge of one incoming change into a stored row: pure, shared by server and device.
 
-Rules (ARCHITECTURE.md, sync protocol 8): a field the change set on top of the current
+Rules (docs/architecture.md, sync protocol 7): a field the change set on top of the current
 value fast-forwards; concurrent edits of different fields both stand; a concurrent edit of
 the same narrative or clinical field keeps the current value and reports a conflict (the
 caller stores the other version so every device sees both); any other field goes to the

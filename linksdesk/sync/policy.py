@@ -1,197 +1,41 @@
 """Confidentiality policy: the one place that decides what may leave the device, and in what form.
 
-Every column of every syncable table carries two tags: for sync, ``share`` or ``local``; for
-evaluation exports, ``keep``, ``transform`` (keyed hash, age band, deprivation decile, month)
-or ``drop``. An untagged column counts as ``local``/``drop``; a test fails on any untagged one.
-This module imports only core so the server can apply the same rules (defence in depth).
+Every column of every syncable table carries two tags, declared in the table registry
+(:mod:`linksdesk.core.registry`): for sync, ``share`` or ``local``; for evaluation exports,
+``keep``, ``transform`` (keyed hash, age band, deprivation decile, month) or ``drop``. An
+untagged column counts as ``local``/``drop``; a test fails on any untagged one. This module
+imports only core so the server can apply the same rules (defence in depth).
 """
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Final
 
+from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
 
-SyncTag = Literal["share", "local"]
-EvalTag = Literal["keep", "transform", "drop"]
+SyncTag = registry.SyncTag
+EvalTag = registry.EvalTag
 
 # columns common to every syncable row: routing and versioning travel with every change
-ROUTING: Final = {
-    "id": ("share", "transform"),
-    "hlc": ("share", "drop"),
-    "origin": ("share", "drop"),
-    "deleted": ("share", "keep"),
-    "sharing": ("share", "drop"),
-    "owner": ("share", "transform"),
-    "field_hlc": ("local", "drop"),  # versions travel as the change's ``base``
-}
-
-S, L = "share", "local"
-K, T, D = "keep", "transform", "drop"
-
+ROUTING: Final[dict[str, tuple[str, str]]] = dict(registry.ENVELOPE)
+# each syncable table's data columns and their (sync, evaluation) tags, from the registry
 COLUMNS: Final[dict[str, dict[str, tuple[str, str]]]] = {
-    "participant": {
-        "programme_id": (S, D),
-        "given_name": (S, D),
-        "family_name": (S, D),
-        "preferred_name": (S, D),
-        "date_of_birth": (S, T),  # → age band
-        "phone": (S, D),
-        "email": (S, D),
-        "address": (S, D),
-        "postcode": (S, T),  # → deprivation decile
-        "gp_practice": (S, D),
-        # how and when the person likes to be contacted is the worker's own working note
-        "contact_preferences": (L, D),
-        "risk_summary": (S, D),
-        "status": (S, K),
-        "status_reason": (S, D),
-        "referred_on": (S, T),  # → month
-        "closed_on": (S, T),
-        "created_on": (S, T),
-    },
-    "status_change": {
-        "participant_id": (S, T),
-        "from_status": (S, K),
-        "to_status": (S, K),
-        "reason": (S, D),
-        "changed_on": (S, T),
-    },
-    "consent": {
-        "participant_id": (S, T),
-        "scope": (S, K),
-        "given": (S, K),
-        "version": (S, K),
-        "recorded_on": (S, T),
-        "method": (S, K),
-        "note": (S, D),
-    },
-    "referral": {
-        "participant_id": (S, T),
-        "received_on": (S, T),
-        "source": (S, K),
-        "referrer": (S, D),
-        "reason": (S, D),
-    },
-    "concern": {
-        "participant_id": (S, T),
-        "category": (S, K),
-        "stage": (S, K),
-        "identified_on": (S, T),
-        "detail": (S, D),
-        "resolved_on": (S, T),
-    },
-    "contact": {
-        "participant_id": (S, T),
-        "kind": (S, K),
-        "status": (S, K),
-        "scheduled_at": (S, T),
-        "minutes": (S, K),
-        "venue": (S, D),
-        "purpose": (S, D),
-    },
-    "note": {
-        "participant_id": (S, T),
-        "contact_id": (S, T),
-        "written_at": (S, T),
-    },
-    "note_revision": {
-        "note_id": (S, T),
-        "participant_id": (S, T),
-        "revision": (S, D),
-        "base_revision_id": (S, D),
-        "body": (S, D),
-        "written_at": (S, T),
-    },
-    "goal": {
-        "participant_id": (S, T),
-        "title": (S, D),
-        "why_it_matters": (S, D),
-        "status": (S, K),
-        "set_on": (S, T),
-        "review_on": (S, T),
-        "progress": (S, K),
-        "closed_on": (S, T),
-    },
-    "goal_step": {
-        "goal_id": (S, T),
-        "participant_id": (S, T),
-        "position": (S, D),
-        "description": (S, D),
-        "due_on": (S, T),
-        "done_on": (S, T),
-    },
-    "relationship": {
-        "participant_id": (S, T),
-        "kind": (S, K),
-        "name": (S, D),
-        "detail": (S, D),
-        # a third party's number: they never consented to it leaving the worker's laptop
-        "phone": (L, D),
-        "supportive": (S, K),
-    },
-    "resource": {
-        "organisation": (S, K),
-        "service": (S, K),
-        "description": (S, D),
-        "categories": (S, K),
-        "address": (S, D),
-        "postcode": (S, D),
-        "area": (S, K),
-        "when": (S, D),
-        "who_for": (S, D),
-        "cost": (S, D),
-        "accessibility": (S, D),
-        "how_to_refer": (S, D),
-        "phone": (S, D),
-        "email": (S, D),
-        "website": (S, D),
-        "capacity": (S, K),
-        "last_verified": (S, T),
-        "problem_reports": (S, D),
-    },
-    "onward_referral": {
-        "participant_id": (S, T),
-        "resource_id": (S, T),
-        "kind": (S, K),
-        "status": (S, K),
-        "made_on": (S, T),
-        "outcome": (S, D),
-        "outcome_on": (S, T),
-    },
-    "measure": {
-        "participant_id": (S, T),
-        "kind": (S, K),
-        "taken_on": (S, T),
-        "context": (S, K),
-        "assisted": (S, K),
-        "items": (S, K),
-        "total": (S, K),
-        "metric": (S, K),
-    },
-    "erasure_receipt": {
-        "participant_id": (S, T),
-        "erased_at": (S, T),
-        "rows_removed": (S, D),
-    },
-    "monthly_total": {
-        "month": (S, K),
-        "counts": (S, K),
-    },
+    t.name: dict(t.columns) for t in registry.TABLES
 }
 
 # rows that are not about one participant and are shared with the whole team
-TEAM_TABLES: Final = frozenset({"resource"})
+TEAM_TABLES: Final = frozenset(registry.TEAM_TABLES)
 # rows that stand for the aggregate of unshared participants (rule 2)
-AGGREGATE_TABLES: Final = frozenset({"monthly_total"})
+AGGREGATE_TABLES: Final = frozenset(registry.WORKER_TABLES)
 # the server's record of a kept conflict: a device may only mark it resolved (a delete)
 CONFLICT_TABLE: Final = "sync_conflict"
 # what is left of an erased participant (no personal data)
-RECEIPT_TABLE: Final = "erasure_receipt"
+RECEIPT_TABLE: Final = registry.RECEIPT_TABLE
 # envelope columns whose clocks count towards a row's synced version (see ``synced_clock``)
 VERSIONED_ENVELOPE: Final = frozenset({"deleted", "sharing"})
-# the consent scope that decides rule 2 (``ConsentScope.TEAM``; core vocab kept out of here)
-TEAM_SCOPE: Final = "team"
+# the consent scope that decides rule 2
+TEAM_SCOPE: Final = registry.TEAM_SCOPE
 # what of a team consent leaves for a participant who does not share: routing and decision
 CONSENT_DECISION: Final = frozenset(
     {"participant_id", "scope", "given", "version", "recorded_on", "method"}
@@ -199,15 +43,11 @@ CONSENT_DECISION: Final = frozenset(
 
 
 def sync_tag(table: str, column: str) -> str:
-    if column in ROUTING:
-        return ROUTING[column][0]
-    return COLUMNS.get(table, {}).get(column, ("local", "drop"))[0]
+    return registry.tags(table, column)[0]
 
 
 def eval_tag(table: str, column: str) -> str:
-    if column in ROUTING:
-        return ROUTING[column][1]
-    return COLUMNS.get(table, {}).get(column, ("local", "drop"))[1]
+    return registry.tags(table, column)[1]
 
 
 def shareable_columns(table: str) -> frozenset[str]:

@@ -1,9 +1,10 @@
 """Wire protocol between a LinksDesk device and the sync server: JSON models and shared rules.
 
 Both sides import this module (the server may import nothing else from ``linksdesk.sync``
-but ``merge`` and ``policy``), so table routing, narrative fields and the verify digest
-live here once. All clocks are encoded :class:`linksdesk.core.hlc.HLC` strings, all ids
-UUID strings, all times milliseconds since the epoch (UTC).
+but ``merge`` and ``policy``), so the wire models and the verify digest live here once;
+table routing and narrative fields come from the table registry (``core.registry``). All
+clocks are encoded :class:`linksdesk.core.hlc.HLC` strings, all ids UUID strings, all times
+milliseconds since the epoch (UTC).
 
 Endpoints (every one but ``/v1/enrol`` and ``/v1/health`` needs
 ``Authorization: Bearer <token>``; errors are ``{"detail": "<plain message>"}``):
@@ -21,11 +22,13 @@ Endpoints (every one but ``/v1/enrol`` and ``/v1/health`` needs
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
+
+from linksdesk.core import registry
 
 # The handshake carries it; the server refuses any other with a plain message. Bump it
 # whenever device and server would no longer understand each other, the verify digest
@@ -42,48 +45,18 @@ MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413
 API_PREFIX = "/v1"
 
 # -- tables and routing ---------------------------------------------------------------------
-# Must match linksdesk.storage.tables.SYNCABLE_TABLES (a test cross-checks; the server may
-# not import storage).
-PARTICIPANT_TABLE = "participant"
-SYNCABLE_TABLES: tuple[str, ...] = (
-    "participant",
-    "status_change",
-    "consent",
-    "referral",
-    "concern",
-    "contact",
-    "note",
-    "note_revision",
-    "goal",
-    "goal_step",
-    "relationship",
-    "resource",
-    "onward_referral",
-    "measure",
-    "erasure_receipt",
-    "monthly_total",
-)
+# Declared once in the table registry (stdlib only, so the server may import it); the
+# names are kept here because both sides already read them from this module.
+PARTICIPANT_TABLE = registry.PARTICIPANT_TABLE
+SYNCABLE_TABLES: tuple[str, ...] = registry.SYNCABLE_TABLES
 # rows that belong to one participant: routed by participant_id, purged by erasure
-PARTICIPANT_LINKED_TABLES: tuple[str, ...] = (
-    "status_change",
-    "consent",
-    "referral",
-    "concern",
-    "contact",
-    "note",
-    "note_revision",
-    "goal",
-    "goal_step",
-    "relationship",
-    "onward_referral",
-    "measure",
-)
+PARTICIPANT_LINKED_TABLES: tuple[str, ...] = registry.PARTICIPANT_LINKED_TABLES
 # routed by participant_id like a linked row, but survives erasure (it is the proof of it)
-RECEIPT_TABLE = "erasure_receipt"
+RECEIPT_TABLE = registry.RECEIPT_TABLE
 # shared with the whole team (participant_id is None)
-TEAM_TABLES: tuple[str, ...] = ("resource",)
+TEAM_TABLES: tuple[str, ...] = registry.TEAM_TABLES
 # anonymous aggregates, visible only to the worker who owns them (participant_id is None)
-WORKER_TABLES: tuple[str, ...] = ("monthly_total",)
+WORKER_TABLES: tuple[str, ...] = registry.WORKER_TABLES
 
 # Rows the server makes and devices pull. A device may push only ``op="delete"`` for a
 # conflict row: that is how a resolved conflict is marked (the resolution itself is an
@@ -93,31 +66,21 @@ HANDOVER_TABLE = "handover"
 SERVER_TABLES: tuple[str, ...] = (CONFLICT_TABLE, HANDOVER_TABLE)
 
 # Columns carried in the Change envelope rather than in ``fields``.
-ENVELOPE_COLUMNS: frozenset[str] = frozenset(
-    {"id", "hlc", "origin", "deleted", "sharing", "owner", "field_hlc"}
-)
+ENVELOPE_COLUMNS: frozenset[str] = registry.ENVELOPE_COLUMNS
 
-ALL_FIELDS = "*"
+ALL_FIELDS = registry.ALL_FIELDS
 # Narrative and clinical fields: a concurrent edit is kept as a conflict, never resolved
-# silently (ARCHITECTURE.md, sync protocol 8). Everything else is last writer wins.
-NARRATIVE_FIELDS: dict[str, frozenset[str]] = {
-    "note_revision": frozenset({"body"}),
-    "consent": frozenset({ALL_FIELDS}),
-    "participant": frozenset({"risk_summary"}),
-}
-
-
-def is_narrative(table: str, field: str) -> bool:
-    """Whether a concurrent edit of ``table.field`` must become a kept conflict."""
-    names = NARRATIVE_FIELDS.get(table)
-    return names is not None and (ALL_FIELDS in names or field in names)
+# silently (docs/architecture.md, sync protocol 7). Everything else is last writer wins.
+NARRATIVE_FIELDS: Mapping[str, frozenset[str]] = registry.NARRATIVE_FIELDS
+is_narrative = registry.is_narrative
 
 
 def is_participant_routed(table: str) -> bool:
     """Whether rows of ``table`` reach a device through their participant."""
-    return (
-        table in (PARTICIPANT_TABLE, RECEIPT_TABLE, CONFLICT_TABLE)
-        or table in PARTICIPANT_LINKED_TABLES
+    return table == CONFLICT_TABLE or (
+        table in registry.BY_NAME
+        and registry.BY_NAME[table].routing
+        in (registry.Routing.PARTICIPANT, registry.Routing.LINKED, registry.Routing.RECEIPT)
     )
 
 
@@ -133,7 +96,22 @@ DeviceName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-
 # keys of field dicts are column names: say so in the schema too (patternProperties alone
 # would allow any other key)
 _ONLY_FIELD_NAMES: dict[str, Any] = {"additionalProperties": False}
-Cursor = Annotated[int, Field(ge=0, le=2**53 - 1)]  # exact in JSON numbers everywhere
+# a minisign public key line (base64 of "Ed", key id, key) and a 256-bit key in hex
+SigningKeyLine = Annotated[str, Field(pattern=r"^RW[A-Za-z0-9+/]{54}$")]
+ProgrammeKey = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema counts ``2.0`` as an integer; nothing else becomes one (not ``false``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_integral)]
+# exact in JSON numbers everywhere (the bounds before the validator, or the JSON schema
+# shows them as "ge"/"le" rather than "minimum"/"maximum")
+Cursor = Annotated[int, Field(ge=0, le=2**53 - 1), BeforeValidator(_integral)]
 
 
 class Op(StrEnum):
@@ -158,8 +136,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Request(_Model):
+    """What a device sends: wrong types are refused (422), never coerced (``false`` is not
+    a cursor, ``0`` is not a yes/no). Enum fields alone take their JSON text values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
 # -- the change -----------------------------------------------------------------------------
-class Change(_Model):
+class Change(_Request):
     """One change to one row, as a device pushes it and as the server hands it on.
 
     ``fields`` holds only the columns this change sets, already filtered by the device's
@@ -182,7 +167,7 @@ class Change(_Model):
     change_id: Uuid
     table: TableName
     row_id: Uuid
-    op: Op
+    op: Op = Field(strict=False)
     hlc: HlcText
     origin: DeviceName  # the device whose clock stamped the change
     owner: Uuid  # the worker who owns the row (for participant rows: the case's worker)
@@ -248,13 +233,15 @@ class HandoverRow(_Model):
 
 
 # -- enrolment ------------------------------------------------------------------------------
-class EnrolRequest(_Model):
+class EnrolRequest(_Request):
     code: str = Field(min_length=4, max_length=64)
     # the device's own id (the HLC device part), so changes made before enrolment keep it;
     # the server makes one when absent
     device_id: DeviceName | None = None
     # e.g. "work laptop"; no names. Printable text only.
     label: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # the device's Ed25519 public key in minisign's format, so rosters can name it
+    signing_key: SigningKeyLine | None = None
 
 
 class EnrolResponse(_Model):
@@ -264,6 +251,7 @@ class EnrolResponse(_Model):
     team_id: Uuid
     role: Role
     data_epoch: Uuid
+    programme_key: ProgrammeKey | None = None  # for evaluation pseudonyms (hex)
 
 
 # -- handshake ------------------------------------------------------------------------------
@@ -275,12 +263,13 @@ class ProgrammeSettings(_Model):
     not_seen_weeks: int = Field(default=6, ge=1, le=104)
 
 
-class HandshakeRequest(_Model):
-    protocol_version: int = Field(ge=0, le=1_000_000)
-    schema_version: int = Field(ge=0, le=1_000_000)
+class HandshakeRequest(_Request):
+    protocol_version: WholeNumber = Field(ge=0, le=1_000_000)
+    schema_version: WholeNumber = Field(ge=0, le=1_000_000)
     device_id: DeviceName
     cursor: Cursor | None = None
     data_epoch: Uuid | None = None  # the epoch the cursor belongs to
+    signing_key: SigningKeyLine | None = None  # registered if the device has none yet
 
 
 class HandshakeResponse(_Model):
@@ -301,10 +290,11 @@ class HandshakeResponse(_Model):
     max_batch: int = MAX_BATCH
     max_pull_limit: int = MAX_PULL_LIMIT
     max_drift_ms: int
+    programme_key: ProgrammeKey | None = None  # for evaluation pseudonyms (hex)
 
 
 # -- push -----------------------------------------------------------------------------------
-class PushRequest(_Model):
+class PushRequest(_Request):
     batch_key: Uuid  # saved in the vault before sending; a retry sends the identical batch
     changes: list[Change] = Field(min_length=1, max_length=MAX_BATCH)
 
@@ -328,9 +318,9 @@ class PushResponse(_Model):
 
 
 # -- pull -----------------------------------------------------------------------------------
-class PullRequest(_Model):
+class PullRequest(_Request):
     cursor: Cursor = 0
-    limit: int = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
+    limit: WholeNumber = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
 
 
 class PullResponse(_Model):
@@ -387,3 +377,28 @@ def table_digest(rows: Iterable[tuple[str, str, bool]]) -> TableDigest:
 
 class ErrorBody(_Model):
     detail: str
+
+
+# -- programme id leases (``POST /v1/ids/lease``) -------------------------------------------
+# Programme ids (``P1042``) are unique per programme by construction: the server leases each
+# enrolled device blocks of numbers, so no two devices ever hand out the same one.
+ID_PREFIX = "P"
+ID_BLOCK_SIZE = 200  # numbers in one leased block
+ID_REFILL_BELOW = 100  # a device asks for another block when fewer are left than this
+ID_FIRST_NUMBER = 1001
+ID_MAX_NUMBER = 10**12 - 1  # "P" and 12 digits still fit the 16 characters of the column
+
+
+class IdLeaseRequest(_Model):
+    # saved in the vault before sending: a retry after a lost answer gets the same block
+    request_id: Uuid
+    # the highest number this device gave out from its own counter (before it was
+    # enrolled): leases start above every number a device has reported
+    floor: int = Field(default=0, ge=0, le=ID_MAX_NUMBER)
+
+
+class IdLeaseResponse(_Model):
+    request_id: Uuid
+    first: int  # the block is first..last, both included, this device's alone
+    last: int
+    prefix: str = ID_PREFIX

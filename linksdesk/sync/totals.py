@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.storage.store import Store
+from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import (
     AuditEvent,
     Consent,
@@ -27,7 +27,7 @@ from linksdesk.storage.tables import (
     ReferralIn,
 )
 from linksdesk.sync import state
-from linksdesk.sync.apply import shared_participants, stable_id
+from linksdesk.sync.apply import stable_id
 
 
 def _month(day: dt.date | dt.datetime) -> str:

@@ -30,6 +30,11 @@ NOT_ENROLLED = (
     "Ask your programme administrator for a new enrolment code; your work stays safe here."
 )
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+NOT_UNDERSTOOD = (
+    "The sync server's answer was not understood — it may be the wrong address or a proxy "
+    "page. Check the server address in Settings; your work is saved on this laptop."
+)
+DEFAULT_TIMEOUT_S = 30.0  # the longest one request may take, retries included
 
 
 def unreachable(url: str) -> ServerUnreachableError:
@@ -50,6 +55,13 @@ class Backoff:
     def delay(self, attempt: int) -> float:
         full = min(self.cap_s, self.base_s * float(2**attempt))
         return full * (0.5 + random.random() / 2)
+
+
+class AnswerNotUnderstood(SyncError):
+    """Something answered, but not as the sync server does (HTML, a redirect, other JSON)."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_UNDERSTOOD)
 
 
 class RequestRefused(SyncError):
@@ -80,12 +92,13 @@ class Transport:
         token: str | None = None,
         *,
         backoff: Backoff | None = None,
-        timeout_s: float = 30.0,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
         sleep: Callable[[float], None] = time.sleep,
         cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self.backoff = backoff or Backoff()
+        self.timeout_s = timeout_s
         self._sleep = sleep
         self._cancelled = cancelled or (lambda: False)
         headers = {"User-Agent": "LinksDesk"}
@@ -113,17 +126,28 @@ class Transport:
         content = body.model_dump_json().encode() if body is not None else b"{}"
         path = f"{API_PREFIX}/{endpoint}"
         last: Exception | None = None
+        # one budget for the request and its retries: a server that never answers is
+        # given up on within timeout_s, not timeout_s per attempt
+        deadline = time.monotonic() + self.timeout_s
         for attempt in range(self.backoff.attempts):
             if attempt:
                 wait = self.backoff.delay(attempt - 1)
+                if time.monotonic() + wait >= deadline:
+                    break
                 log.info("retrying %s in %.2f s (attempt %d)", path, wait, attempt + 1)
                 self._sleep(wait)
             if self._cancelled():
                 raise SyncCancelled()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
             try:
                 self.requests += 1
                 resp = self._http.post(
-                    path, content=content, headers={"Content-Type": "application/json"}
+                    path,
+                    content=content,
+                    headers={"Content-Type": "application/json"},
+                    timeout=httpx.Timeout(left, connect=min(left, 5.0)),
                 )
             except httpx.TransportError as exc:
                 # refused, reset, timed out or cut short: the request may or may not have
@@ -139,13 +163,22 @@ class Transport:
                 raise SyncAuthError(NOT_ENROLLED)
             if resp.status_code >= 400:
                 raise RequestRefused(resp.status_code, _detail(resp))
+            if resp.status_code >= 300 or not resp.headers.get("content-type", "").startswith(
+                "application/json"
+            ):
+                # a redirect or a web page: a proxy, a login portal or another site
+                log.info("%s: answered %d %s", path, resp.status_code, _kind(resp))
+                raise AnswerNotUnderstood()
             try:
                 return answer.model_validate_json(resp.content)
             except PydanticValidationError as exc:
-                # a body cut short on the way is a transport fault, not a server answer
+                # a body cut short on the way may be a transport fault: try again, and say
+                # "not understood" if it never reads as the server's answer
                 log.info("%s: unreadable answer (%d bytes)", path, len(resp.content))
                 last = exc
                 continue
+        if isinstance(last, PydanticValidationError):
+            raise AnswerNotUnderstood() from None
         if isinstance(last, RequestRefused):
             raise SyncError(
                 f"The sync server is having problems (it answered {last.status}). "
@@ -157,6 +190,11 @@ class Transport:
 class SyncCancelled(SyncError):
     def __init__(self) -> None:
         super().__init__("Sync stopped. Nothing was lost; it carries on from here next time.")
+
+
+def _kind(resp: httpx.Response) -> str:
+    """What kind of body came back, for the log (never the body itself)."""
+    return str(resp.headers.get("content-type", "no content type")).split(";")[0][:40]
 
 
 def _detail(resp: httpx.Response) -> str:

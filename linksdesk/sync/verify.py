@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from linksdesk.storage.store import shared_participants
 from linksdesk.storage.tables import AuditEvent, Consent
 from linksdesk.sync import state
-from linksdesk.sync.apply import SHAPES, shared_participants
+from linksdesk.sync.apply import SHAPES
 from linksdesk.sync.policy import synced_clock
 from linksdesk.sync.protocol import (
     DIGEST_MODULUS,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.core.logs import write_crash_report
 from linksdesk.ui.icons import icon
 from linksdesk.ui.runner import safe_traceback
 from linksdesk.ui.widgets import heading
@@ -102,6 +103,8 @@ class CrashDialog(QDialog):
         self.details.setAccessibleName(self.tr("Error report details"))
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setPlainText(self.report_text(exc))
+        # kept beside the log too, for the administrator (frames and events only)
+        self.report_file = write_crash_report(exc, recent=recent_log_tail(), where="window")
         self.details.setMinimumHeight(220)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.copy_button = buttons.addButton(

@@ -1,8 +1,7 @@
-"""The one way to find bundled resources and icons, from a checkout, a wheel or the frozen app."""
+"""Icons drawn from the SVGs in ``resources/icons`` (found by linksdesk.core.resources)."""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -10,17 +9,9 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from linksdesk.core.resources import resource_dir
+
 _SIZES = (16, 20, 24, 32, 48, 64)
-
-
-def resource_dir() -> Path:
-    """``linksdesk/ui/resources``; PyInstaller unpacks package data under ``sys._MEIPASS``."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root is not None:
-        frozen = Path(frozen_root) / "linksdesk" / "ui" / "resources"
-        if frozen.is_dir():
-            return frozen
-    return Path(__file__).resolve().parent / "resources"
 
 
 def icon_path(name: str) -> Path:

@@ -220,7 +220,11 @@ def _smoke_test(app: QApplication, window: Any, session: Any) -> int:
     def searched() -> None:
         rows = window.search_palette.model.rowCount()
         if rows:
-            finish(0, "window shown and the search found the planted participant")
+            problems = _bundle_problems(window, path)
+            if problems:
+                finish(1, "; ".join(problems))
+            else:
+                finish(0, "window shown, search found the planted participant, bundle complete")
 
     session.sig_unlocked.connect(unlocked)
     session.runner.sig_unhandled.connect(failed)
@@ -232,6 +236,56 @@ def _smoke_test(app: QApplication, window: Any, session: Any) -> int:
         session.shutdown()
         tmp.cleanup()
     return outcome["code"]
+
+
+def _bundle_problems(window: Any, vault: Path) -> list[str]:
+    """What a build may have left out: resources, the guide, licences; the vault encrypted."""
+    from linksdesk.core.resources import guide_path, resource_path
+    from linksdesk.ui.help_dialogs import AboutDialog, UserGuideWindow
+
+    problems = []
+    try:
+        for parts in (("icons", "app.svg"), ("licences", "components.json")):
+            resource_path(*parts)
+        guide_path()
+    except FileNotFoundError as exc:
+        problems.append(str(exc))
+    about = AboutDialog(window)
+    if about.components.count() < 5:
+        problems.append("the About dialog lists no bundled components")
+    guide = UserGuideWindow(window)
+    if "recovery key" not in guide.browser.toPlainText():
+        problems.append("the user guide did not render")
+    about.deleteLater()
+    guide.deleteLater()
+    with vault.open("rb") as fh:
+        if fh.read(16) == b"SQLite format 3\x00":
+            problems.append("the vault was written unencrypted")
+    if getattr(sys, "frozen", False):
+        # what the spec leaves out must stay out (WebEngine alone is some 200 MB)
+        import importlib.util
+
+        for name in FROZEN_LEAVES_OUT:
+            try:
+                found = importlib.util.find_spec(name) is not None
+            except (ImportError, ValueError):
+                found = False
+            if found:
+                problems.append(f"the bundle carries {name}, which the desktop app never loads")
+    return problems
+
+
+FROZEN_LEAVES_OUT = (
+    "linksdesk.server",
+    "fastapi",
+    "uvicorn",
+    "psycopg",
+    "pytest",
+    "hypothesis",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+)
 
 
 if __name__ == "__main__":

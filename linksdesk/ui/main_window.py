@@ -15,24 +15,26 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from linksdesk import __version__
 from linksdesk.casework import participants
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
 from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
+from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
@@ -44,6 +46,7 @@ from linksdesk.ui.views.caseload import CaseloadView
 from linksdesk.ui.views.conflicts import ConflictsView
 from linksdesk.ui.views.diary import DiaryView
 from linksdesk.ui.views.participant import ParticipantView
+from linksdesk.ui.views.record_documents import RecordDocuments
 from linksdesk.ui.views.resources import ResourcesView
 from linksdesk.ui.views.supervision import SupervisionView
 from linksdesk.ui.views.sync_history import SyncView
@@ -59,6 +62,7 @@ SHORTCUTS = {
     "new_participant": "Ctrl+Shift+P",
     "new_contact": "Ctrl+Shift+C",
     "new_note": "Ctrl+Shift+N",
+    "record_outcome": "Ctrl+Shift+O",
     "go_today": "Ctrl+1",
     "go_caseload": "Ctrl+2",
     "go_diary": "Ctrl+3",
@@ -67,6 +71,7 @@ SHORTCUTS = {
     "go_sync": "Ctrl+6",
     "go_conflicts": "Ctrl+7",
     "sync_now": "Ctrl+Shift+S",
+    "print_record": "Ctrl+P",
 }
 
 
@@ -98,6 +103,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self._progress_job: int | None = None
         self._icon_of: list[tuple[Any, str]] = []
+        self._resume: tuple[Any, str, str | None] | None = None
 
         self.unlock_screen = UnlockScreen(session, vault_path, remembered=remembered)
         self.today_view = TodayView(session)
@@ -219,6 +225,13 @@ class MainWindow(QMainWindow):
             self.new_note,
             tr("Write a case note for the participant whose record is open"),
         )
+        self.action_record_outcome = self._action(
+            "record_outcome",
+            tr("Record &outcome…"),
+            "new-contact",
+            self.record_outcome,
+            tr("Record what happened at a booked contact, with its case note"),
+        )
         self._tip_new_contact = self.action_new_contact.toolTip()
         self._tip_new_note = self.action_new_note.toolTip()
         self.action_sync_now = self._action(
@@ -236,6 +249,10 @@ class MainWindow(QMainWindow):
             self.open_enrol,
             tr("Set this laptop up to sync with your programme's server"),
         )
+        self.action_export_bundle = QAction(tr("E&xport for a supervisor…"), self)
+        self.action_export_bundle.triggered.connect(self.open_export_bundle)
+        self.action_import_bundle = QAction(tr("&Import a bundle…"), self)
+        self.action_import_bundle.triggered.connect(self.open_import_bundle)
         self.go_group = QActionGroup(self)
         self.go_group.setExclusive(True)
         self.go_actions: dict[str, QAction] = {}
@@ -269,18 +286,43 @@ class MainWindow(QMainWindow):
             self.action_new_participant,
             self.action_new_contact,
             self.action_new_note,
+            self.action_record_outcome,
             self.action_sync_now,
             self.action_enrol,
             *self.go_actions.values(),
         ]
+        # the documents made from the open record (its own record, the GP summary)
+        self.record_documents = RecordDocuments(self.session, self.participant_view, self)
+        self.action_print_record = self._action(
+            "print_record",
+            tr("&Print record…"),
+            "print",
+            self.record_documents.print_record,
+            tr("Print everything held about the participant whose record is open"),
+        )
+        self.action_gp_summary = self._action(
+            "gp_summary",
+            tr("&GP summary…"),
+            None,
+            self.record_documents.open_gp_summary,
+            tr("A summary for the participant's GP record (needs their GP consent)"),
+        )
+        self.vault_actions += [self.action_print_record, self.action_gp_summary]
 
     def _make_menus(self) -> None:
         tr = self.tr
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("&File"))
+        file_menu.addAction(self.action_print_record)
+        file_menu.addAction(self.action_gp_summary)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_sync_now)
         file_menu.addAction(self.action_enrol)
         file_menu.addAction(self.action_settings)
+        self._add_backup_actions(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_export_bundle)
+        file_menu.addAction(self.action_import_bundle)
         file_menu.addSeparator()
         file_menu.addAction(self.action_lock)
         file_menu.addAction(self.action_quit)
@@ -288,12 +330,14 @@ class MainWindow(QMainWindow):
         record_menu.addAction(self.action_new_participant)
         record_menu.addAction(self.action_new_contact)
         record_menu.addAction(self.action_new_note)
+        record_menu.addAction(self.action_record_outcome)
         go_menu = bar.addMenu(tr("&Go"))
         go_menu.addAction(self.action_search)
         go_menu.addSeparator()
         for action in self.go_actions.values():
             go_menu.addAction(action)
         help_menu = bar.addMenu(tr("&Help"))
+        self._add_help_actions(help_menu)
         help_menu.addAction(self.action_about)
         for menu in (file_menu, record_menu, go_menu, help_menu):
             menu.setToolTipsVisible(True)
@@ -403,6 +447,8 @@ class MainWindow(QMainWindow):
         self.caseload_view.sig_new_contact.connect(self.new_contact_for)
         self.caseload_view.sig_new_note.connect(self.new_note_for)
         self.search_palette.sig_open_hit.connect(self.open_hit)
+        # the palette took the focus: give it back, so Ctrl+1…7 and Ctrl+K work again
+        self.search_palette.finished.connect(lambda _r: self._focus_workspace())
         self.sync.sig_status.connect(self._on_sync_status)
         self.sync.sig_running.connect(self._on_sync_running)
         self.sync.sig_finished.connect(self._on_sync_finished)
@@ -420,7 +466,8 @@ class MainWindow(QMainWindow):
     def _show_locked(self, message: str = "") -> None:
         self.stack.setCurrentWidget(self.unlock_screen)
         self.unlock_screen.reset(message)
-        self.setWindowTitle(self.tr("LinksDesk — Locked"))
+        # the platform adds " — LinksDesk" itself (it said "LinksDesk — Locked — LinksDesk")
+        self.setWindowTitle(self.tr("Locked — LinksDesk"))
         for action in self.vault_actions:
             action.setEnabled(False)
         self.statusBar().clearMessage()
@@ -438,6 +485,15 @@ class MainWindow(QMainWindow):
         for key, view in self.views.items():
             if key != "record":
                 view.refresh()  # type: ignore[attr-defined]
+        resume, self._resume = self._resume, None
+        if resume is not None and resume[0] == self.session.vault_path:
+            # back where the worker was before the lock (the same vault only)
+            _vault, key, pid = resume
+            if pid:
+                self.open_participant(pid)
+            if key != "record" or pid:
+                self.show_view(key)
+                return
         self.show_view("today")
         self._open_dashboard_if_supervisor()
 
@@ -457,6 +513,10 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
     def _on_session_locked(self) -> None:
+        # where the worker was, in memory only and only while locked (never written to disk)
+        if self.stack.currentWidget() is self.workspace:
+            pid = self.participant_view.participant_id
+            self._resume = (self.session.vault_path, self.current_view_key(), pid)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and not isinstance(dialog, CrashDialog):
                 dialog.reject()
@@ -479,6 +539,13 @@ class MainWindow(QMainWindow):
             return
         view = self.views[key]
         self.view_stack.setCurrentWidget(view)
+        focus = QApplication.focusWidget()
+        if isinstance(view.focusProxy(), QLineEdit | QTabWidget) and not (
+            focus and view.isAncestorOf(focus)
+        ):
+            # the keyboard goes with the page shown (Ctrl+2 then type a name); never to a
+            # list, which would pick its first row by itself
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.go_actions[key].setChecked(True)
         self.setWindowTitle(self.tr("{view} — LinksDesk").format(view=self._view_titles[key]))
         self._update_record_actions()
@@ -500,6 +567,22 @@ class MainWindow(QMainWindow):
                 opener(hit.row_id)
         elif hit.participant_id:
             self.open_participant(hit.participant_id)
+            if hit.kind in ("note", "goal"):
+                self.participant_view.show_entry(hit.kind, hit.row_id)
+
+    def _focus_workspace(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        self.activateWindow()
+        view = self.view_stack.currentWidget()
+        if (
+            view is not None
+            and not view.hasFocus()
+            and not view.isAncestorOf(QApplication.focusWidget())
+        ):
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if QApplication.focusWidget() is None or QApplication.focusWidget().window() is not self:
+            self.view_stack.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_participant_erased(self, _pid: str) -> None:
         self.go_actions["record"].setEnabled(False)
@@ -514,8 +597,10 @@ class MainWindow(QMainWindow):
     def _update_record_actions(self) -> None:
         unlocked = self.session.is_unlocked
         read_only = self._record_open() and self.participant_view.read_only
-        for action in (self.action_new_contact, self.action_new_note):
-            action.setEnabled(unlocked and self._record_editable())
+        # with no record open (or from another page) these ask whose record it is
+        on_record = self.current_view_key() == "record"
+        for action in (self.action_new_contact, self.action_new_note, self.action_record_outcome):
+            action.setEnabled(unlocked and (not on_record or self._record_editable()))
         self.action_new_contact.setToolTip(
             self.tr("This case was handed over: it can be read, not changed")
             if read_only
@@ -526,6 +611,7 @@ class MainWindow(QMainWindow):
             if read_only
             else self._tip_new_note
         )
+        self.record_documents.update_actions(self.action_print_record, self.action_gp_summary)
 
     # -- record actions -------------------------------------------------------------------
     def new_participant(self) -> None:
@@ -544,19 +630,33 @@ class MainWindow(QMainWindow):
 
         self.session.call(participants.create_participant, **values, on_done=created)
 
-    def new_contact(self) -> None:
-        if not self._record_open():
-            self.show_status(self.tr("Open a participant's record first."))
+    def ask_who(self, action: str) -> str | None:
+        """From a page with no person open: whose record? (never the last one viewed)"""
+        return PersonChooser.ask(self.session, action, self)
+
+    def _for_record_or_ask(self, action: str, start: Callable[[], None]) -> None:
+        if self.current_view_key() == "record" and self._record_open():
+            start()
             return
-        self.show_view("record")
-        self.participant_view.start_contact()
+        pid = self.ask_who(action)
+        if pid and self.session.is_unlocked:
+            self.open_participant(pid)
+            start()
+
+    def new_contact(self) -> None:
+        self._for_record_or_ask(self.tr("Record contact"), self.participant_view.start_contact)
 
     def new_note(self) -> None:
-        if not self._record_open():
-            self.show_status(self.tr("Open a participant's record first."))
+        self._for_record_or_ask(self.tr("New case note"), self.participant_view.start_note)
+
+    def record_outcome(self) -> None:
+        """Record › Record outcome: the selected booking on Today or the Diary, else the
+        open record's booking, else ask whose."""
+        view = self.view_stack.currentWidget()
+        chosen = getattr(view, "record_outcome_selected", None)
+        if callable(chosen) and chosen():
             return
-        self.show_view("record")
-        self.participant_view.start_note()
+        self._for_record_or_ask(self.tr("Record outcome"), self.participant_view.start_outcome)
 
     def new_contact_for(self, participant_id: str) -> None:
         """Open this person's record and record a contact (the caseload's context menu)."""
@@ -577,6 +677,14 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if self.session.is_unlocked:
             self.settings_dialog = SettingsDialog.ask(self.session, self)
+
+    def open_export_bundle(self) -> None:
+        if self.session.is_unlocked:
+            ExportBundleDialog.ask(self.session, self)
+
+    def open_import_bundle(self) -> None:
+        if self.session.is_unlocked:
+            ImportBundleDialog.ask(self.session, self)
 
     # -- sync ---------------------------------------------------------------------------
     def open_enrol(self) -> None:
@@ -671,14 +779,49 @@ class MainWindow(QMainWindow):
         self._hide_progress()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About LinksDesk"),
-            self.tr(
-                "LinksDesk {version}\n\nCase recording for links workers, offline first, "
-                "with your records encrypted on this computer."
-            ).format(version=__version__),
+        from linksdesk.ui.help_dialogs import AboutDialog
+
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.open()
+
+    # -- backups, moving laptops and the user guide (issue 16) ----------------------------
+    def _add_backup_actions(self, menu: Any) -> None:
+        from linksdesk.ui.backup_ui import BackupController
+
+        self.backups = BackupController(self.session, self)
+        self.action_backup = self._action(
+            "backup",
+            self.tr("&Back up…"),
+            "folder",
+            self.backups.back_up,
+            self.tr("Copy the vault and its key file into one encrypted backup file"),
         )
+        self.action_new_laptop = self._action(
+            "new_laptop",
+            self.tr("Moving to a &new laptop…"),
+            "info",
+            self.backups.explain_new_laptop,
+            self.tr("What a new laptop gets by syncing, and what stays only on this one"),
+        )
+        menu.addSeparator()
+        menu.addAction(self.action_backup)
+        menu.addAction(self.action_new_laptop)
+        self.vault_actions += [self.action_backup, self.action_new_laptop]
+
+    def _add_help_actions(self, menu: Any) -> None:
+        self.action_user_guide = self._action(
+            "user_guide", self.tr("&User guide"), "help", self.open_user_guide
+        )
+        self.action_user_guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        menu.addAction(self.action_user_guide)
+
+    def open_user_guide(self) -> None:
+        from linksdesk.ui.help_dialogs import UserGuideWindow
+
+        self.user_guide = UserGuideWindow(self)
+        self.user_guide.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.user_guide.show()
 
     # -- Qt events ------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

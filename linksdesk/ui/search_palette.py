@@ -37,6 +37,7 @@ from linksdesk.casework import lists
 from linksdesk.casework import search as search_uc
 from linksdesk.casework.dto import SearchHit
 from linksdesk.ui.icons import icon
+from linksdesk.ui.models.table import read_only_flags
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import name_field_buttons
@@ -190,13 +191,7 @@ class SearchResultsModel(QAbstractListModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
 
 class HitDelegate(QStyledItemDelegate):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from linksdesk.casework.bundles import create_vault
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import VaultLockedError
@@ -341,10 +342,16 @@ class UiSession(QObject):
         *,
         on_done: Callable[[tuple[Casebook, str]], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        supervisor: bool = False,
     ) -> Job:
         """Create a vault; ``on_done((casebook, recovery_key))``. Call ``open`` once shown."""
         return self.runner.submit(
-            Casebook.create, Path(path), passphrase, on_done=on_done, on_error=on_error
+            create_vault,
+            Path(path),
+            passphrase,
+            supervisor=supervisor,
+            on_done=on_done,
+            on_error=on_error,
         )
 
     def recover(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework import note_templates
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import WrongPassphraseError
 from linksdesk.core.settings import Settings
@@ -86,12 +88,19 @@ class SettingsDialog(QDialog):
         self.concerns.setAccessibleName(tr("Concerns, one per line"))
         self.concerns.setTabChangesFocus(True)
         self.concerns.setMinimumHeight(140)
+        self.programme_name = QLineEdit(self)
+        self.programme_name.setMaxLength(120)
+        self.programme_name.setAccessibleName(tr("Programme name"))
+        self.programme_name.setToolTip(
+            tr("Printed on a participant's own record and on GP summaries.")
+        )
 
         working = QWidget(self)
         wform = QFormLayout(working)
         wform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         wform.addRow(self._label(tr("&Lock after"), self.auto_lock), self.auto_lock)
         wform.addRow(self._label(tr("&Clear copied text after"), self.clipboard), self.clipboard)
+        wform.addRow(self._label(tr("Programme na&me"), self.programme_name), self.programme_name)
         prog_box = QGroupBox(tr("Programme settings"), working)
         pform = QFormLayout(prog_box)
         pform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -150,6 +159,7 @@ class SettingsDialog(QDialog):
         self.tabs.setAccessibleName(tr("Settings sections"))
         self.tabs.addTab(working, icon("settings"), tr("&Working"))
         self.tabs.addTab(security, icon("lock"), tr("&Passphrase"))
+        self.tabs.addTab(self._make_notes_tab(), icon("settings"), tr("&Case notes"))
 
         self.message = InlineMessage(self)
         self.buttons = QDialogButtonBox(
@@ -168,7 +178,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         QWidget.setTabOrder(self.auto_lock, self.clipboard)
-        QWidget.setTabOrder(self.clipboard, self.appointment_limit)
+        QWidget.setTabOrder(self.clipboard, self.programme_name)
+        QWidget.setTabOrder(self.programme_name, self.appointment_limit)
         QWidget.setTabOrder(self.appointment_limit, self.not_seen)
         QWidget.setTabOrder(self.not_seen, self.review_weeks)
         QWidget.setTabOrder(self.review_weeks, self.concerns)
@@ -178,6 +189,36 @@ class SettingsDialog(QDialog):
 
         self.session.sig_locked.connect(self.reject)
         self.load(session.settings)
+
+    def _make_notes_tab(self) -> QWidget:
+        """The programme's note templates and the words the spell checker should know."""
+        tr = self.tr
+        page = QWidget(self)
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.templates = QPlainTextEdit(page)
+        self.templates.setAccessibleName(tr("Note templates"))
+        self.templates.setTabChangesFocus(True)
+        self.templates.setMinimumHeight(220)
+        self.templates.setToolTip(tr('Each template starts with a line "## Its name".'))
+        form.addRow(self._label(tr("Note &templates"), self.templates), self.templates)
+        help_text = QLabel(
+            tr(
+                'Each template starts with a line "## Its name". Clear the box to go back to '
+                "the templates LinksDesk comes with."
+            )
+        )
+        help_text.setWordWrap(True)
+        form.addRow(help_text)
+        self.spelling_words = QPlainTextEdit(page)
+        self.spelling_words.setAccessibleName(tr("Words the spell checker should know"))
+        self.spelling_words.setTabChangesFocus(True)
+        self.spelling_words.setMinimumHeight(80)
+        form.addRow(
+            self._label(tr("&Programme words (one per line)"), self.spelling_words),
+            self.spelling_words,
+        )
+        return page
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
@@ -193,6 +234,9 @@ class SettingsDialog(QDialog):
         self.not_seen.setValue(settings.not_seen_weeks)
         self.review_weeks.setValue(settings.review_goals_every_weeks)
         self.concerns.setPlainText("\n".join(settings.concern_taxonomy))
+        self.programme_name.setText(settings.programme_name)
+        self.templates.setPlainText(note_templates.templates_text(settings))
+        self.spelling_words.setPlainText("\n".join(settings.spelling_words))
 
     def changes(self) -> dict[str, Any]:
         """The settings as the form shows them, only those that differ from the current ones."""
@@ -206,7 +250,14 @@ class SettingsDialog(QDialog):
             "concern_taxonomy": tuple(
                 line.strip() for line in self.concerns.toPlainText().splitlines() if line.strip()
             ),
+            "programme_name": " ".join(self.programme_name.text().split()),
         }
+        text = self.templates.toPlainText().strip()
+        # the shipped set is kept as "none of the programme's own", so it follows updates
+        form["note_templates"] = "" if text == note_templates.shipped_text().strip() else text
+        form["spelling_words"] = tuple(
+            w.strip() for w in self.spelling_words.toPlainText().splitlines() if w.strip()
+        )
         current = self.session.settings
         return {k: v for k, v in form.items() if getattr(current, k) != v}
 

@@ -226,6 +226,12 @@ class CreatePage(_Page):
         self.repeat = PassphraseEdit(self)
         self.repeat.setAccessibleName(self.tr("Repeat the passphrase"))
         self.add_field(self.tr("&Repeat the passphrase"), self.repeat)
+        self.supervisor = QCheckBox(self.tr("A &supervisor's vault"), self)
+        self.supervisor.setToolTip(
+            self.tr("Imports bundles from the team's laptops and server; holds no caseload")
+        )
+        self.supervisor.setAccessibleName(self.tr("A supervisor's vault"))
+        self.layout_.addWidget(self.supervisor)
         self.create_button = _primary(self.tr("&Create vault"), self)
         self.create_button.setIcon(icon("vault-new", PRIMARY_TEXT))
         self.open_link = link_button(self.tr("Open an existing vault instead"), self)
@@ -234,7 +240,8 @@ class CreatePage(_Page):
         QWidget.setTabOrder(self.vault.edit, self.vault.choose)
         QWidget.setTabOrder(self.vault.choose, self.passphrase)
         QWidget.setTabOrder(self.passphrase, self.repeat)
-        QWidget.setTabOrder(self.repeat, self.create_button)
+        QWidget.setTabOrder(self.repeat, self.supervisor)
+        QWidget.setTabOrder(self.supervisor, self.create_button)
         QWidget.setTabOrder(self.create_button, self.open_link)
 
     def _on_passphrase_text_changed(self, text: str) -> None:
@@ -245,7 +252,14 @@ class CreatePage(_Page):
         self.strength.set_strength(verdict.score, verdict.message)
 
     def controls(self) -> list[QWidget]:
-        return [self.vault, self.passphrase, self.repeat, self.create_button, self.open_link]
+        return [
+            self.vault,
+            self.passphrase,
+            self.repeat,
+            self.supervisor,
+            self.create_button,
+            self.open_link,
+        ]
 
 
 class PrintingFailedError(EnvironmentProblem):
@@ -690,6 +704,7 @@ class UnlockScreen(QWidget):
             page.passphrase.text(),
             on_done=self._on_create_done,
             on_error=self._on_create_failed,
+            supervisor=page.supervisor.isChecked(),
         )
 
     def _on_create_done(self, result: tuple[Casebook, str]) -> None:

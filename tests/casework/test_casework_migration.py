@@ -67,7 +67,8 @@ def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
     cb.lock()
 
     with Casebook.unlock(path, PASS) as again:
-        assert _revision(again) == migrate.head_revision() == "0006"
+        # the head moves as migrations are added (0009: bundles); upgraded all the way
+        assert _revision(again) == migrate.head_revision() != "0002"
         assert {
             "ix_participant_date_of_birth",
             "ix_onward_referral_resource_made",

@@ -44,7 +44,7 @@ def test_administration_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
 
     url = resolve_db_url(str(tmp_path / "admin.db"))
     with TestClient(create_app(url)) as client:
-        r = client.post("/v1/enrol", json={"code": code_text})
+        r = client.post("/v1/enrol", json={"code": code_text, "device_id": "dev"})
         assert r.status_code == 200
         device = r.json()
         headers = {"Authorization": f"Bearer {device['token']}"}

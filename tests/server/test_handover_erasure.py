@@ -119,7 +119,7 @@ def test_erasure_purges_the_server_and_reaches_devices(programme: Programme, db_
     assert CANARY not in repr(everything)
 
     with programme.db.reading() as s:
-        assert s.get(Erasure, pid) is not None
+        assert s.get(Erasure, (pid, laptop.team_id)) is not None
         left = s.scalar(
             select(func.count())
             .select_from(Record)
@@ -131,6 +131,9 @@ def test_erasure_purges_the_server_and_reaches_devices(programme: Programme, db_
             select(func.count()).select_from(Record).where(Record.participant_id == keep_pid)
         )
         assert kept == 4
+        # the other participant's content is still there for the server (sealed on disk)
+        held = s.scalars(select(Record).where(Record.participant_id == keep_pid))
+        assert "stays" in repr([r.fields for r in held])
         for model in (AppliedOp, Batch, ChangeLog):
             assert CANARY not in repr([r.__dict__ for r in s.scalars(select(model))]), model
 
@@ -146,7 +149,6 @@ def test_erasure_purges_the_server_and_reaches_devices(programme: Programme, db_
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         engine.dispose()
     stored = stored_bytes(db_url)
-    assert b"stays" in stored
     assert CANARY.encode() not in stored
 
     # later changes for the erased participant are refused, and the erase is idempotent

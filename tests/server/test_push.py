@@ -158,9 +158,12 @@ def test_refused_changes_leave_no_content_anywhere(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     dev = programme.enrol(programme.worker(programme.team()))
-    # an accepted marker shows the file scan below does find stored content
-    p = dev.participant(given_name="ACCEPTED-MARKER")
+    # an accepted marker shows the file scan below does find stored content (a team
+    # resource: a participant's content is sealed under their key on the server)
+    p = dev.participant()
     dev.push(dev.shared(p))
+    marker = dev.change("resource", fields={"organisation": "ACCEPTED-MARKER", "service": "x"})
+    assert dev.push_one(marker)["status"] == "applied"
     pid = p["row_id"]
     if case == "private":
         change = dev.change(

@@ -118,7 +118,8 @@ def test_withdrawal_empties_the_server_and_the_other_laptop(
         assert canary.encode() not in stored
 
     # laptop B, offline meanwhile, writes more about the participant, then syncs: the server
-    # refuses it (needs attention at push time), and the pulled withdrawal purges the person
+    # refuses it (needs attention at push time), and the pulled withdrawal removes what came
+    # from laptop A; B's own contact stays there as its local-only case (rule 7)
     late = b.contact(pid, purpose=CANARY_LATE)
     seen: dict[str, int] = {}
 
@@ -132,7 +133,12 @@ def test_withdrawal_empties_the_server_and_the_other_laptop(
     report = b.client(checkpoint=look).sync(allow_mass_delete=False, full_check=True)
     assert seen["attention"] == 1
     assert report.verified, report.message
-    assert _rows_about(b, pid) == 0
+    assert [c.participant_id for c in report.kept_local] == [pid]
+    with b.store.read() as s:
+        contacts = set(s.scalars(select(Contact.id).where(Contact.participant_id == pid)))
+        notes = list(s.scalars(select(NoteRevision.id).where(NoteRevision.participant_id == pid)))
+    assert contacts == {late} and notes == []
+    assert b.attention() == [] and b.outbox() == 0
     assert b.get("participant", keep) is not None
     with b.store.read() as s:
         bodies = [r.body for r in s.scalars(select(NoteRevision))]

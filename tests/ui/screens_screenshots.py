@@ -1,6 +1,6 @@
 """Render the screens offscreen to PNG: ``python tests/ui/screens_screenshots.py OUTDIR [N]``.
 
-Synthetic demo data only (casework.demo, N participants, default 60). Writes today.png,
+Synthetic demo data only (linksdesk.demo, N participants, default 60). Writes today.png,
 caseload.png, diary.png, resources.png, participant-*.png and wellbeing.png (plus a dark
 participant-timeline-dark.png to check the chips in the dark palette).
 """
@@ -23,8 +23,8 @@ def main(out: Path, people: int) -> int:
 
     from linksdesk.casework import lists, measures
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.casework.demo import build_demo
     from linksdesk.core.vocab import MeasureKind
+    from linksdesk.demo import build_demo
     from linksdesk.ui.dialogs.measure import MeasureDialog
     from linksdesk.ui.main import apply_color_scheme, make_app
     from linksdesk.ui.main_window import MainWindow

@@ -1,6 +1,6 @@
 """Render the supervisor's dashboard offscreen: ``python tests/ui/supervision_screenshots.py OUT``.
 
-A synthetic team (5 workers, casework.demo in each worker's vault, brought into one vault
+A synthetic team (5 workers, linksdesk.demo in each worker's vault, brought into one vault
 through sync's page applier) shown light and dark: supervision-dashboard*.png,
 supervision-wellbeing*.png and supervision-numbers.png.
 """
@@ -23,7 +23,7 @@ def main(out: Path) -> int:
     from team_kit import PASSPHRASE, bring_in, new_worker, outbox_changes
 
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.casework.demo import build_demo
+    from linksdesk.demo import build_demo
     from linksdesk.ui.main import apply_color_scheme, make_app
     from linksdesk.ui.main_window import MainWindow
     from linksdesk.ui.session import UiSession

@@ -112,7 +112,7 @@ def test_note_editor_about_chooser_shows_its_whole_text(qtbot: Any, unlocked: An
     box = view.timeline.editor.contact_box
     assert [box.itemText(i) for i in range(box.count())] == [
         "No particular contact",
-        "04 Mar 10:30 Supported visit",
+        "Tue 04 Mar 10:30 · Supported visit · Scheduled",  # status and venue tell them apart
     ]
     longest = max(box.fontMetrics().horizontalAdvance(box.itemText(i)) for i in range(box.count()))
     # the text and the drop-down arrow beside it both fit

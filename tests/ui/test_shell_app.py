@@ -153,24 +153,41 @@ def test_menus_show_shortcuts_and_tooltips_name_them(unlocked_window: Any) -> No
         assert native in action.toolTip()
 
 
-def test_new_contact_and_note_need_an_open_record(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+def test_new_note_from_another_page_asks_whose_record(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from shell_kit import call_casework
 
     from linksdesk.casework import participants
+    from linksdesk.ui.dialogs.person_chooser import PersonChooser
 
     window = unlocked_window
-    assert not window.action_new_note.isEnabled()
     person = call_casework(
         qtbot, ui_session, participants.create_participant, given_name="Ann", family_name="Lee"
+    ).value
+    other = call_casework(
+        qtbot, ui_session, participants.create_participant, given_name="Bea", family_name="Roe"
     ).value
     with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=10_000):
         window.open_participant(person.id)
     window.show_view("today")
+    asked: list[str] = []
+    answer: list[str | None] = [None]
+
+    def ask(cls: Any, session: Any, action: str, parent: Any = None) -> str | None:
+        asked.append(action)
+        return answer[0]
+
+    monkeypatch.setattr(PersonChooser, "ask", classmethod(ask))
+    # never silently the last record viewed: it asks, and cancelling does nothing
     assert window.action_new_note.isEnabled()
     window.action_new_note.trigger()
-    assert window.current_view_key() == "record"  # the note editor of that record
+    assert asked == ["New case note"] and window.current_view_key() == "today"
+    answer[0] = other.id
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=10_000):
+        window.action_new_note.trigger()
+    assert window.current_view_key() == "record"  # the note editor of the one chosen
+    assert window.participant_view.participant_id == other.id
 
 
 def test_new_participant_action_uses_the_dialog_and_opens_the_record(
@@ -272,11 +289,19 @@ def test_every_icon_is_a_valid_svg(qtbot: Any) -> None:
 
 
 def test_icons_are_found_in_a_frozen_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    bundled = tmp_path / "linksdesk" / "ui" / "resources" / "icons"
+    from linksdesk.core.resources import resource_dir
+
+    bundled = tmp_path / "resources" / "icons"
     bundled.mkdir(parents=True)
     (bundled / "lock.svg").write_text(icons.icon_path("lock").read_text())
+    monkeypatch.delenv("LINKSDESK_RESOURCES", raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert icons.icon_path("lock") == bundled / "lock.svg"
+    resource_dir.cache_clear()
+    try:
+        assert icons.icon_path("lock") == bundled / "lock.svg"
+    finally:
+        monkeypatch.undo()
+        resource_dir.cache_clear()
 
 
 def test_long_work_shows_progress_and_can_be_cancelled(

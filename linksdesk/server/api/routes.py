@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import logging
+from typing import Any
 
-from linksdesk.server import admin, exchange
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from linksdesk.server import admin, exchange, ids
 from linksdesk.server.api.deps import DbDep, DeviceDep
 from linksdesk.sync.protocol import (
     API_PREFIX,
@@ -13,6 +18,8 @@ from linksdesk.sync.protocol import (
     ErrorBody,
     HandshakeRequest,
     HandshakeResponse,
+    IdLeaseRequest,
+    IdLeaseResponse,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -28,11 +35,24 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorBody, "description": "The request is not valid"},
 }
 
+log = logging.getLogger(__name__)
+
 router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
 
 
-@router.get("/health", tags=["meta"])
-def health() -> dict[str, str]:
+@router.get(
+    "/health",
+    tags=["meta"],
+    responses={503: {"model": ErrorBody, "description": "The database cannot be reached"}},
+)
+def health(db: DbDep) -> Any:
+    """For the reverse proxy and monitoring: 200 when this process can reach its database."""
+    try:
+        with db.reading() as s:
+            s.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach the database is "unavailable"
+        log.warning("health check: database unreachable (%s)", type(exc).__name__)
+        return JSONResponse({"detail": "The server cannot reach its database."}, status_code=503)
     return {"status": "ok"}
 
 
@@ -59,3 +79,13 @@ def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> PullResponse:
 @router.post("/verify", response_model=VerifyResponse, tags=["sync"])
 def verify(db: DbDep, device: DeviceDep) -> VerifyResponse:
     return exchange.verify(db, device)
+
+
+@router.post(
+    "/ids/lease",
+    response_model=IdLeaseResponse,
+    tags=["sync"],
+    responses={403: {"model": ErrorBody, "description": "Too many blocks asked for today"}},
+)
+def lease_ids(body: IdLeaseRequest, db: DbDep, device: DeviceDep) -> IdLeaseResponse:
+    return ids.lease(db, device, body)

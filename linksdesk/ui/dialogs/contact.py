@@ -5,10 +5,54 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
+from linksdesk.casework.contacts import appointment_number, limit_text
+from linksdesk.casework.dto import AppointmentUse, Contact
 from linksdesk.core.vocab import ContactKind, ContactStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner
+
+OUTCOME_CHOICES = [ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED]
+
+
+def appointments_of(parent: QWidget | None) -> AppointmentUse | None:
+    """The open record's appointment use, to say where a contact stands before it is saved."""
+    data = getattr(record_owner(parent), "data", None)
+    use = getattr(data, "appointments", None)
+    return use if isinstance(use, AppointmentUse) else None
+
+
+class LimitPreview(QLabel):
+    """ "This will be the 7th of 6 appointments", kept up to date as kind and outcome change."""
+
+    def __init__(
+        self,
+        use: AppointmentUse | None,
+        kind: QComboBox | ContactKind,
+        status: QComboBox | ContactStatus,
+        existing: Contact | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setAccessibleName(self.tr("Appointment limit"))
+        self.use, self.kind, self.status, self.existing = use, kind, status, existing
+        for box in (kind, status):
+            if isinstance(box, QComboBox):
+                box.currentIndexChanged.connect(self.update_text)
+        self.update_text()
+
+    def update_text(self) -> None:
+        if self.use is None:
+            self.hide()
+            return
+        kind = self.kind.currentData() if isinstance(self.kind, QComboBox) else self.kind
+        status = self.status.currentData() if isinstance(self.status, QComboBox) else self.status
+        number = appointment_number(self.use, kind, status, self.existing)
+        over = number is not None and self.use.limit is not None and number > self.use.limit
+        self.setText(("⚠ " if over else "") + self.tr(limit_text(self.use, number)))
+        self.setStyleSheet("color: #b3261e; font-weight: bold;" if over else "")
+        self.show()
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
@@ -89,6 +133,17 @@ class ContactDialog(FormDialog):
                 "programme's appointment limit."
             ),
         )
+        use = appointments_of(parent)
+        if use is not None:
+            status: Any = (
+                ContactStatus.SCHEDULED if schedule else self.widget("status")  # type: ignore[arg-type]
+            )
+            kind_box = self.widget("kind")
+            assert isinstance(kind_box, QComboBox)
+            self.limit_label = LimitPreview(use, kind_box, status)
+            layout = self.layout()
+            assert layout is not None
+            layout.insertWidget(layout.count() - 2, self.limit_label)
 
     def values(self) -> dict[str, Any]:
         out = super().values()
@@ -105,3 +160,96 @@ class ContactDialog(FormDialog):
     ) -> dict[str, Any] | None:
         """Keyword arguments for record_contact / schedule_contact, or None."""
         return cls(schedule, prefill, parent).run()
+
+
+class OutcomeDialog(FormDialog):
+    """What happened at a booked contact, with minutes, venue and the case note about it.
+
+    The note has the focus: a worker types it and presses Ctrl+Enter (attended is chosen).
+    """
+
+    def __init__(
+        self,
+        contact: Contact,
+        status: ContactStatus = ContactStatus.ATTENDED,
+        parent: QWidget | None = None,
+        person: str | None = None,
+        use: AppointmentUse | None = None,
+    ) -> None:
+        tr = self.tr
+        self.contact = contact
+        fields = [
+            Field(
+                "status",
+                tr("What happened"),
+                "choice",
+                status,
+                choices=choices_of(ContactStatus, OUTCOME_CHOICES),
+            ),
+            Field("minutes", tr("Minutes"), "int", contact.minutes or 45, maximum=600),
+            Field("venue", tr("Venue"), value=contact.venue),
+            Field("note", tr("Case note"), "text"),
+        ]
+        booked = f"{contact.kind.label}, {contact.at:%a %d %b %Y %H:%M}"
+        if contact.venue:
+            booked += f", {contact.venue}"
+        super().__init__(
+            tr("Record outcome"),
+            fields,
+            parent,
+            intro=tr("Booked: {booked}. Save with Ctrl+Enter.").format(booked=booked),
+            ok_text=tr("Record outcome"),
+        )
+        if person:  # opened from a list (Today, Diary), not from the person's record
+            self.setWindowTitle(f"{tr('Record outcome')} — {person}")
+            self.setAccessibleName(self.windowTitle())
+        status_box = self.widget("status")
+        assert isinstance(status_box, QComboBox)
+        self.limit_label = LimitPreview(
+            use or appointments_of(parent), contact.kind, status_box, contact
+        )
+        layout = self.layout()
+        assert layout is not None
+        layout.insertWidget(layout.count() - 2, self.limit_label)
+        self.note_edit = self.widget("note")
+        assert isinstance(self.note_edit, QPlainTextEdit)
+        self.note_edit.setPlaceholderText(tr("What was talked about, what happens next…"))
+        self.note_edit.setTabChangesFocus(True)
+        status_box.currentIndexChanged.connect(self._on_status_changed)
+        self.save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        self.save_shortcut.activated.connect(self._on_ok)
+        self.note_edit.setFocus()
+        self._on_status_changed()
+
+    def _on_status_changed(self) -> None:
+        # minutes mean time spent together: none for a missed or cancelled contact
+        attended = self.values_status() is ContactStatus.ATTENDED
+        self.widget("minutes").setEnabled(attended)
+
+    def values_status(self) -> ContactStatus:
+        box = self.widget("status")
+        assert isinstance(box, QComboBox)
+        return ContactStatus(box.currentData())
+
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        out["status"] = ContactStatus(out["status"])
+        if out["status"] is not ContactStatus.ATTENDED or not out.get("minutes"):
+            out["minutes"] = None
+        return out
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.note_edit.setFocus()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        contact: Contact,
+        status: ContactStatus = ContactStatus.ATTENDED,
+        person: str | None = None,
+        use: AppointmentUse | None = None,
+    ) -> dict[str, Any] | None:
+        """Keyword arguments for record_booked_outcome (status first), or None."""
+        return cls(contact, status, parent, person, use).run()

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.ui.dialogs.form import person_title
+
 
 class ErasureDialog(QDialog):
     """Names every kind of record that will go, and asks for the programme id to be typed."""
@@ -23,8 +25,8 @@ class ErasureDialog(QDialog):
         super().__init__(parent)
         tr = self.tr
         self.programme_id = programme_id
-        self.setWindowTitle(tr("Forget this participant"))
-        self.setAccessibleName(tr("Forget this participant"))
+        self.setWindowTitle(person_title(tr("Forget this participant"), parent))
+        self.setAccessibleName(self.windowTitle())
         layout = QVBoxLayout(self)
         intro = QLabel(
             tr(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -57,8 +57,50 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
     return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
+def record_owner(widget: QObject | None) -> Any:
+    """The participant record a dialog was opened from (the nearest ancestor that says whose
+    record it is, with ``dialog_person()``), or None."""
+    while widget is not None:
+        if callable(getattr(widget, "dialog_person", None)):
+            return widget
+        widget = widget.parent()
+    return None
+
+
+def person_title(title: str, parent: QObject | None) -> str:
+    """``title`` with the person the dialog writes about, so it is never the wrong record."""
+    owner = record_owner(parent)
+    person = owner.dialog_person() if owner is not None else None
+    return f"{title} — {person}" if person else title
+
+
+def review_weeks(parent: QObject | None, default: int = 6) -> int:
+    """The programme's goal review interval, as the open record's session knows it."""
+    owner = record_owner(parent)
+    settings = getattr(getattr(owner, "session", None), "settings", None)
+    return int(getattr(settings, "review_goals_every_weeks", default))
+
+
+class _CalendarAtToday(QObject):
+    """An empty optional date shows the minimum date; its calendar opens at today instead
+    (it opened at January 1900)."""
+
+    def __init__(self, edit: QDateEdit) -> None:
+        super().__init__(edit)
+        self.edit = edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.edit.date() == self.edit.minimumDate():
+            today = dt.date.today()
+            self.edit.calendarWidget().setCurrentPage(today.year, today.month)
+        return False
+
+
 class FormDialog(QDialog):
-    """Labels on the left, inputs on the right, OK refused until required fields are filled."""
+    """Labels on the left, inputs on the right, OK refused until required fields are filled.
+
+    Opened from a participant's record, the title names the person (``names_person``).
+    """
 
     def __init__(
         self,
@@ -68,8 +110,11 @@ class FormDialog(QDialog):
         intro: str = "",
         ok_text: str = "",
         validate: Callable[[dict[str, Any]], str | None] | None = None,
+        names_person: bool = True,
     ) -> None:
         super().__init__(parent)
+        if names_person:
+            title = person_title(title, parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self._fields = list(fields)
@@ -139,6 +184,7 @@ class FormDialog(QDialog):
                 d.setMinimumDate(QDate(1900, 1, 1))
                 d.setSpecialValueText("—")
                 d.setDate(to_qdate(f.value) if f.value else d.minimumDate())
+                d.calendarWidget().installEventFilter(_CalendarAtToday(d))
             else:
                 d.setDate(to_qdate(f.value or dt.date.today()))
             return d

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from linksdesk.core.vocab import GoalStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, review_weeks
 
 
 class GoalDialog(FormDialog):
@@ -25,7 +25,8 @@ class GoalDialog(FormDialog):
                     "review_on",
                     tr("Review on"),
                     "optional_date",
-                    help=tr("Leave empty to use the programme's usual review interval."),
+                    default_review(dt.date.today(), review_weeks(parent)),
+                    help=tr("Set to the programme's usual review interval from today."),
                 ),
                 Field("progress", tr("Where they are now (0–10)"), "int", 0, maximum=10),
                 Field("steps", tr("Steps, one per line"), "text"),
@@ -51,7 +52,7 @@ class StepDialog(FormDialog):
             tr("Add a step"),
             [
                 Field("description", tr("Step"), "text", required=True),
-                Field("due_on", tr("Due on"), "optional_date"),
+                Field("due_on", tr("Due on"), "optional_date", dt.date.today()),
             ],
             parent,
         )
@@ -77,7 +78,8 @@ class ReviewDialog(FormDialog):
                     "next_review_on",
                     tr("Next review"),
                     "optional_date",
-                    help=tr("Leave empty to use the programme's usual review interval."),
+                    default_review(dt.date.today(), review_weeks(parent)),
+                    help=tr("Set to the programme's usual review interval from today."),
                 ),
             ],
             parent,

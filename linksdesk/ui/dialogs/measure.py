@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import copyright_line, definition, score
 from linksdesk.core.vocab import MeasureContext, MeasureKind
-from linksdesk.ui.dialogs.form import choices_of, from_qdate, to_qdate
+from linksdesk.ui.dialogs.form import choices_of, from_qdate, person_title, to_qdate
 
 
 class MeasureDialog(QDialog):
@@ -41,8 +41,8 @@ class MeasureDialog(QDialog):
         tr = self.tr
         self.kind = MeasureKind(kind)
         self.measure = definition(self.kind)
-        self.setWindowTitle(self.measure.title)
-        self.setAccessibleName(self.measure.title)
+        self.setWindowTitle(person_title(self.measure.title, parent))
+        self.setAccessibleName(self.windowTitle())
         layout = QVBoxLayout(self)
         intro = QLabel(self.measure.intro)
         intro.setWordWrap(True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from linksdesk.core.vocab import OnwardKind, OnwardStatus
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.views.common import make_table
 
 # what can follow each status (casework enforces it; the dialog only offers these)
 NEXT_STATUSES: dict[OnwardStatus, tuple[OnwardStatus, ...]] = {
@@ -17,21 +21,20 @@ NEXT_STATUSES: dict[OnwardStatus, tuple[OnwardStatus, ...]] = {
 }
 
 
+def resource_text(r: Any) -> str:
+    """What the chooser's search looks in: name, categories and area."""
+    return " ".join((r.name, " ".join(r.categories), r.area or "")).casefold()
+
+
 class OnwardDialog(FormDialog):
-    """Signpost or refer the person to a resource from the directory."""
+    """Signpost or refer the person to a resource: searched by category, area and name, with
+    its capacity and when it was last verified, and a short reason why."""
 
     def __init__(self, resources: Sequence[Any], parent: QWidget | None = None) -> None:
         tr = self.tr
         super().__init__(
             tr("Refer onward or signpost"),
             [
-                Field(
-                    "resource_id",
-                    tr("Resource"),
-                    "choice",
-                    choices=[(r.name, r.id) for r in resources],
-                    required=True,
-                ),
                 Field(
                     "kind",
                     tr("Kind"),
@@ -46,18 +49,83 @@ class OnwardDialog(FormDialog):
                     OnwardStatus.SUGGESTED,
                     choices=choices_of(OnwardStatus, [OnwardStatus.SUGGESTED, OnwardStatus.MADE]),
                 ),
+                Field("why", tr("Why (a few words)")),
             ],
             parent,
-            intro=tr("Choose a resource from the directory.")
+            intro=tr("Search the directory by category, area or name.")
             if resources
             else tr(
                 "The resource directory is empty: add resources on the Resources screen first."
             ),
+            validate=lambda _v: None if self.chosen() else tr("Choose a resource."),
         )
+        self.search = QLineEdit()
+        self.search.setAccessibleName(tr("Search the resource directory"))
+        self.search.setPlaceholderText(tr("Category, area or name…"))
+        self.search.setClearButtonEnabled(True)
+        self.model: RecordTableModel[Any] = RecordTableModel(
+            [
+                Column(tr("Resource"), lambda r: r.name),
+                Column(tr("Categories"), lambda r: ", ".join(r.categories)),
+                Column(tr("Area"), lambda r: r.area or ""),
+                Column(tr("Capacity"), lambda r: r.capacity.label),
+                Column(
+                    tr("Last verified"),
+                    lambda r: f"{r.last_verified:%d %b %Y}" if r.last_verified else tr("Never"),
+                    sort=lambda r: r.last_verified or dt.date.min,
+                ),
+            ],
+            parent=self,
+        )
+        self.model.set_rows(list(resources))
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = make_table(self.proxy, tr("Resources"))
+        self.table.setMinimumHeight(220)
+        for column, width in enumerate((290, 200, 110, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.search)
+        layout.insertWidget(2, self.table, 1)
+        self.search.textChanged.connect(self._on_search)
+        self.search.installEventFilter(self)
+        self.setMinimumWidth(880)
+        self.search.setFocus()
+        if self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _on_search(self, text: str) -> None:
+        words = text.casefold().split()
+        self.proxy.set_predicate(lambda r: all(w in resource_text(r) for w in words))
+        if self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # Down from the search moves into the list
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.table.setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+    def chosen(self) -> Any:
+        index = self.table.currentIndex()
+        return self.proxy.row_at(index.row()) if index.isValid() else None
+
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        r = self.chosen()
+        out["resource_id"] = r.id if r is not None else None
+        return out
 
     @classmethod
     def ask(cls, parent: QWidget | None, resources: Sequence[Any]) -> dict[str, Any] | None:
-        """{"resource_id", "kind", "status"}, or None."""
+        """{"resource_id", "kind", "status", "why"}, or None."""
         return cls(resources, parent).run()
 
 

@@ -57,6 +57,7 @@ class ResourceDialog(FormDialog):
                 Field("last_verified", tr("Last verified"), "optional_date", get("last_verified")),
             ],
             parent,
+            names_person=False,  # the directory is the team's, not a person's record
         )
 
     def values(self) -> dict[str, Any]:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QSortFilterProxyModel,
@@ -22,12 +21,12 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, AnyIndex, Column, sort_value
+from linksdesk.ui.models.table import ID_ROLE, AnyIndex, Column, ColumnsTableModel
 
 T = TypeVar("T")
 
 
-class LazyRowsModel(QAbstractTableModel, Generic[T]):
+class LazyRowsModel(ColumnsTableModel[T]):
     """Ids in display order (from SQL) plus a bounded cache of row DTOs by id."""
 
     sig_rows_wanted = Signal(int, list)  # generation, ids still to load
@@ -42,8 +41,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[T]):
         id_of: Callable[[T], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._columns = list(columns)
+        super().__init__(columns, parent)
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._cache: OrderedDict[str, T] = OrderedDict()
@@ -152,13 +150,8 @@ class LazyRowsModel(QAbstractTableModel, Generic[T]):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if not 0 <= index.column() < len(self._columns):
+        if not self._in_range(index, len(self._ids)):
             return None
         row_id = self._ids[index.row()]
         if role == ID_ROLE:
@@ -169,40 +162,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[T]):
                 self._want(index.row())
                 return self.placeholder if index.column() == 0 else ""
             return None
-        col = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            value = col.display(row)
-            return "" if value is None else str(value)
-        if role == SORT_ROLE:
-            return sort_value(col.sort(row) if col.sort else col.display(row))
-        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
-            return col.tooltip(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section].title
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return self._cell(row, index.column(), role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The id order comes from SQL; ask the owner for a new one instead of sorting here.
@@ -224,9 +184,6 @@ class SqlOrderProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
-
-    def requested_sort(self) -> tuple[int, Qt.SortOrder]:
-        return self._column, self._order
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         # Filtering is done in SQL; touching data here would load every row.

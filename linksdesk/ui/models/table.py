@@ -40,15 +40,6 @@ def sort_value(value: Any) -> Any:
     return value
 
 
-def short_date(value: dt.date | dt.datetime | None) -> str:
-    """Dates as people read them in lists: "Mon 3 Mar 2025"; empty when unknown."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value:%a} {value.day} {value:%b %Y %H:%M}"
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
 @dataclass(frozen=True)
 class Column(Generic[T]):
     """One column: its title and how a row shows, sorts and explains itself there."""
@@ -60,7 +51,66 @@ class Column(Generic[T]):
     align_right: bool = False
 
 
-class RecordTableModel(QAbstractTableModel, Generic[T]):
+READ_ONLY = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+
+
+def read_only_flags(index: AnyIndex) -> Qt.ItemFlag:
+    """Flags of an item of a read-only list: enabled and selectable, never edited."""
+    return READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+
+class ColumnsTableModel(QAbstractTableModel, Generic[T]):
+    """What every table of DTOs described by columns shares: columns, headers, flags and how
+    a DTO shows in a cell. Subclasses say where the rows come from."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return read_only_flags(index)
+
+    def _in_range(self, index: AnyIndex, rows: int) -> bool:
+        """Whether ``index`` names a cell of this table of ``rows`` rows."""
+        return (
+            index.isValid() and 0 <= index.row() < rows and 0 <= index.column() < len(self._columns)
+        )
+
+    def _cell(self, row: T, column: int, role: int) -> Any:
+        """What ``row`` shows in ``column`` for ``role`` (None when the column says nothing)."""
+        col = self._columns[column]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            value = col.display(row)
+            return "" if value is None else str(value)
+        if role == SORT_ROLE:
+            return sort_value(col.sort(row) if col.sort else col.display(row))
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
+            return col.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class RecordTableModel(ColumnsTableModel[T]):
     """Rows are frozen DTOs handed in by a view; the model never fetches anything itself."""
 
     def __init__(
@@ -69,8 +119,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         id_of: Callable[[T], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._columns = list(columns)
+        super().__init__(columns, parent)
         self._rows: list[T] = []
         self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
 
@@ -99,53 +148,15 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(self._columns):
+        if not self._in_range(index, len(self._rows)):
             return None
         row = self._rows[index.row()]
-        col = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            value = col.display(row)
-            return "" if value is None else str(value)
-        if role == SORT_ROLE:
-            return sort_value(col.sort(row) if col.sort else col.display(row))
-        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
-            return col.tooltip(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
             return self._id_of(row)
         if role == PARTICIPANT_ROLE:
             return getattr(row, "participant_id", None)
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section].title
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return self._cell(row, index.column(), role)
 
 
 class RecordFilterProxy(QSortFilterProxyModel):

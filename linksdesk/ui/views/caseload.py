@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -157,9 +157,11 @@ class CaseloadView(Screen):
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         layout.addWidget(self.table, 1)
-        widths = (90, 200, 160, 140, 140, 110, 80)  # status: room for "· handed over"
+        # status: room for "· handed over"; all eight fit a 1200x780 window without scrolling
+        widths = (90, 180, 150, 130, 130, 100, 80)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
         open_on_activate(self.table, self.sig_open_participant.emit)
         self._make_row_actions()
         self.setTabOrder(self.filter_edit, self.status_box)
@@ -172,6 +174,9 @@ class CaseloadView(Screen):
         self._filter_timer.setInterval(250)
         self._filter_timer.timeout.connect(self.refresh)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        # Enter opens the match, Down moves to it: typing a name then Enter opens the record
+        self.filter_edit.installEventFilter(self)
+        self._after_ids: Callable[[], None] | None = None
         self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.sig_rows_wanted.connect(self._on_model_rows_wanted)
         self.model.sig_sort_wanted.connect(self._on_model_sort_wanted)
@@ -198,7 +203,8 @@ class CaseloadView(Screen):
 
     def refresh(self) -> None:
         self._filter_timer.stop()
-        self.run(load_caseload, self.query(), on_done=self._on_ids)
+        query = self.query()
+        self.run(load_caseload, query, on_done=lambda loaded: self._on_ids(loaded, query.text))
 
     def on_changes(self, changes: Changes) -> None:
         if not relevant(
@@ -214,6 +220,7 @@ class CaseloadView(Screen):
 
     def clear(self) -> None:
         super().clear()
+        self._after_ids = None
         self._filter_timer.stop()
         self.model.clear()
         self.read_only = frozenset()
@@ -283,8 +290,51 @@ class CaseloadView(Screen):
         if pid and pid not in self.read_only:
             signal.emit(pid)
 
+    # -- keyboard from the filter -------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._when_filtered(self._open_match)
+                return True
+            if key == Qt.Key.Key_Down:
+                self._when_filtered(self._go_to_match)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _when_filtered(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the list for the text typed so far (after it has loaded)."""
+        if self._filter_timer.isActive() or self.runner_busy():
+            self._after_ids = action
+            self.refresh()
+        else:
+            action()
+
+    def runner_busy(self) -> bool:
+        return bool(getattr(self.session.runner, "busy", False))
+
+    def _match_index(self) -> Any:
+        # the best match of the filter is the list's first row
+        return self.proxy.index(0, 0) if self.proxy.rowCount() else None
+
+    def _go_to_match(self) -> None:
+        index = self._match_index()
+        if index is not None:
+            self.table.setCurrentIndex(index)
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _open_match(self) -> None:
+        index = self._match_index()
+        if index is None:
+            return
+        self.table.setCurrentIndex(index)
+        pid = self.model.id_at(self.proxy.mapToSource(index).row())
+        if pid:
+            self.sig_open_participant.emit(pid)
+
     # -- internals ----------------------------------------------------------------------
-    def _on_ids(self, loaded: tuple[list[str], frozenset[str]]) -> None:
+    def _on_ids(self, loaded: tuple[list[str], frozenset[str]], text: str | None = None) -> None:
         ids, self.read_only = loaded
         current = self.table.currentIndex()
         keep = current.siblingAtColumn(0).data(ID_ROLE) if current.isValid() else None
@@ -299,6 +349,10 @@ class CaseloadView(Screen):
             row = self.model.row_of_id(str(keep))
             if row >= 0:
                 self.table.setCurrentIndex(self.proxy.index(row, 0))
+        # Enter or Down waits for the list of what is typed now, not an earlier one
+        if self._after_ids is not None and text == self.filter_edit.text().strip():
+            pending, self._after_ids = self._after_ids, None
+            pending()
 
     def _on_model_rows_wanted(self, generation: int, ids: list[str]) -> None:
         self.run(

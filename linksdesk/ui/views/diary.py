@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -30,6 +30,7 @@ from linksdesk.ui.models.table import (
     RecordTableModel,
 )
 from linksdesk.ui.views.common import Screen, heading, relevant
+from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -117,6 +118,10 @@ class DiaryView(Screen):
             view.selectionModel().currentChanged.connect(
                 lambda cur, _prev, v=view: self._select(v) if cur.isValid() else None
             )
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda pos, v=view: self._on_outcome_menu(v, pos)
+            )
             label.setBuddy(view)
             col.addWidget(view, 1)
             days.addWidget(column, 1)
@@ -182,6 +187,37 @@ class DiaryView(Screen):
             status,
             on_done=lambda _c: self._after_outcome(entry, status),
         )
+
+    def record_outcome_selected(self, status: ContactStatus = ContactStatus.ATTENDED) -> bool:
+        """Record › Record outcome here: the selected booking, with minutes and a case note."""
+        entry = self._selected
+        if entry is None or entry.status is not ContactStatus.SCHEDULED:
+            return False
+        if entry.participant_id in self.read_only:
+            self.message.show_message(self._read_only_text(), "info")
+            return True
+        return ask_outcome(
+            self, entry, status, on_done=lambda _r: self._after_outcome(entry, status)
+        )
+
+    def _on_outcome_menu(self, view: QListView, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        if index.isValid():
+            view.setCurrentIndex(index)
+            self._select(view)
+        entry = self._selected
+        if entry is None:
+            return
+        self.row_menu = outcome_menu(
+            self,
+            entry,
+            lambda s: (
+                self.message.show_message(self._read_only_text(), "info")
+                if entry.participant_id in self.read_only
+                else ask_outcome(self, entry, s, on_done=lambda _r: self._after_outcome(entry, s))
+            ),
+        )
+        self.row_menu.popup(view.viewport().mapToGlobal(pos))
 
     def _after_outcome(self, entry: DiaryEntry, status: ContactStatus) -> None:
         if status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(entry):

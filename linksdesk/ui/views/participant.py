@@ -24,8 +24,8 @@ from linksdesk.casework import (
 )
 from linksdesk.casework import dto as d
 from linksdesk.core.changes import Changes
+from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope
-from linksdesk.sync.protocol import PARTICIPANT_LINKED_TABLES, TEAM_TABLES
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.views.common import STATUS_TONE, Chip, Screen, heading, muted
 from linksdesk.ui.views.participant_goals import GoalsTab
@@ -38,7 +38,7 @@ from linksdesk.ui.widgets import InlineMessage
 
 # entities whose change means the open record must be loaded again: the person, everything
 # linked to them, and the resources their onward referrals name
-RECORD_ENTITIES = frozenset(("participant", *PARTICIPANT_LINKED_TABLES, *TEAM_TABLES))
+RECORD_ENTITIES = frozenset((*RECORD_TABLES, *TEAM_TABLES))
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,7 @@ class ParticipantView(Screen):
             self.referrals,
             self.profile,
         ]
+        self.setFocusProxy(self.tabs)  # the keyboard goes to the record's tabs when shown
         self._set_header_empty()
         self.session.drafts.register(
             self.timeline.editor.draft_texts, self._on_drafts_restored, owner=self
@@ -240,6 +241,45 @@ class ParticipantView(Screen):
             self.session.sig_status.emit(self.read_only_text())
             return False
         return True
+
+    def dialog_person(self) -> str | None:
+        """Who a dialog opened from this record writes about, for its title."""
+        if self.data is None:
+            return None
+        p = self.data.participant
+        return f"{p.display_name} ({p.programme_id})"
+
+    def show_entry(self, kind: str, row_id: str) -> None:
+        """Show a case note on the Timeline or a goal on the Goals tab, selected (a search
+        hit); waits for the record when it is still loading."""
+
+        def go() -> None:
+            if kind == "goal":
+                self.tabs.setCurrentWidget(self.goals)
+                row = self.goals.goals_model.row_of_id(row_id)
+                if row >= 0:
+                    index = self.goals.goals_proxy.mapFromSource(
+                        self.goals.goals_model.index(row, 0)
+                    )
+                    self.goals.goals_table.setCurrentIndex(index)
+                    self.goals.goals_table.scrollTo(index)
+                self.goals.goals_table.setFocus()
+            else:
+                self.tabs.setCurrentWidget(self.timeline)
+                self.timeline.select_id(row_id)
+                self.timeline.table.setFocus()
+
+        if self.participant_id is not None and self.data is None:
+            self._when_loaded = go
+        else:
+            go()
+
+    def start_outcome(self) -> None:
+        """Record › Record outcome: the booked contact selected, near now, or past."""
+        if self._defer(self.start_outcome) or not self.editable():
+            return
+        self.tabs.setCurrentWidget(self.timeline)
+        self.timeline.record_outcome()
 
     def read_only_text(self) -> str:
         return self.tr(

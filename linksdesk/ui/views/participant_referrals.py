@@ -127,6 +127,7 @@ class ReferralsTab(QWidget):
                 values["resource_id"],
                 values["kind"],
                 status=values["status"],
+                why=values.get("why"),
             )
 
     def update_onward(self) -> None:

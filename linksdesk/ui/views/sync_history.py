@@ -184,13 +184,18 @@ class SyncView(Screen):
         self.attention_model.set_rows(data.attention)
         self.history_model.set_rows(data.history)
         s = data.status
+        waiting = (
+            self.tr("1 change waiting to be sent")
+            if s.waiting == 1
+            else self.tr("{n} changes waiting to be sent").format(n=f"{s.waiting:,}")
+        )
         if not s.enrolled:
             self.status_label.setText(
                 self.tr("This laptop is not set up to sync yet (File → Set up sync…).")
             )
         else:
             parts = [self.tr("Server: {url}").format(url=s.server_url or "")]
-            parts.append(self.tr("{n} waiting to send").format(n=s.waiting))
+            parts.append(waiting)
             if s.conflicts:
                 parts.append(self.tr("{n} conflicts to resolve").format(n=s.conflicts))
             self.status_label.setText(" · ".join(parts))

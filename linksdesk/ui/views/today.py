@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from linksdesk.casework import lists
@@ -21,6 +21,7 @@ from linksdesk.core.vocab import ContactStatus
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, Section, heading, muted, open_on_activate, relevant
+from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ class TodayData:
 def load_today(cb: Any, today: dt.date, now: dt.datetime) -> TodayData:
     """Runs on the DB thread: one job for the whole screen."""
     todays = lists.todays_contacts(cb, today=today)
-    week = [e for e in lists.diary(cb, today + dt.timedelta(days=1), days=6)]
+    # "later this week": the days after today up to Sunday, never next week's
+    rest = days_left_in_week(today)
+    week = lists.diary(cb, today + dt.timedelta(days=1), days=rest) if rest else []
     # contacts whose time has passed with no outcome recorded yet
     past = lists.diary(cb, today - dt.timedelta(days=28), days=29)
     follow_ups = [e for e in past if e.status is ContactStatus.SCHEDULED and e.at < now]
@@ -57,6 +60,28 @@ def load_today(cb: Any, today: dt.date, now: dt.datetime) -> TodayData:
         not_seen_weeks=weeks,
         conflicts=sync_client.sync_status(cb).conflicts,
     )
+
+
+def days_left_in_week(today: dt.date) -> int:
+    """Days after ``today`` up to and including Sunday (0 on a Sunday)."""
+    return 6 - today.weekday()
+
+
+def days_text(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def overdue_text(due: dt.date, today: dt.date) -> str:
+    """How late something is, in words a worker reads at a glance ("" when not late)."""
+    late = (today - due).days
+    if late <= 0:
+        return ""
+    if late < 14:
+        return f"overdue {days_text(late)}"
+    if late < 61:
+        return f"overdue {late // 7} weeks"
+    months = late // 30
+    return f"overdue {months} months" if months != 1 else "overdue 1 month"
 
 
 def _time(at: dt.datetime) -> str:
@@ -78,6 +103,7 @@ class TodayView(Screen):
         self.setAccessibleName(self.tr("Today"))
         self._today_override: dt.date | None = None
         self._now_override: dt.datetime | None = None
+        self.today = dt.date.today()
         tr = self.tr
 
         self.todays_model: RecordTableModel[DiaryEntry] = RecordTableModel(
@@ -105,7 +131,13 @@ class TodayView(Screen):
         )
         self.follow_model: RecordTableModel[DiaryEntry] = RecordTableModel(
             [
-                Column(tr("Was due"), lambda e: f"{_day(e.at)} {_time(e.at)}", sort=lambda e: e.at),
+                Column(
+                    tr("Was due"),
+                    lambda e: "  ".join(
+                        x for x in (f"{_day(e.at)} {_time(e.at)}", self._late(e.at.date())) if x
+                    ),
+                    sort=lambda e: e.at,
+                ),
                 Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
                 Column(tr("Contact"), lambda e: e.kind.label),
                 Column(tr("To do"), lambda e: tr("Record the outcome")),
@@ -115,7 +147,14 @@ class TodayView(Screen):
         )
         self.reviews_model: RecordTableModel[GoalReviewRow] = RecordTableModel(
             [
-                Column(tr("Review on"), lambda r: _day(r.review_on), sort=lambda r: r.review_on),
+                Column(
+                    tr("Review on"),
+                    lambda r: "  ".join(
+                        x for x in (_day(r.review_on), self._late(r.review_on)) if x
+                    ),
+                    sort=lambda r: r.review_on,
+                    tooltip=lambda r: self._late(r.review_on) or None,
+                ),
                 Column(tr("Participant"), lambda r: f"{r.display_name} ({r.programme_id})"),
                 Column(tr("Goal"), lambda r: r.title),
                 Column(tr("Progress"), lambda r: f"{r.progress}/10", sort=lambda r: r.progress),
@@ -127,7 +166,7 @@ class TodayView(Screen):
             [
                 Column(
                     tr("Waiting"),
-                    lambda r: tr("{n} days").format(n=r.days_waiting),
+                    lambda r: days_text(r.days_waiting),
                     sort=lambda r: r.days_waiting,
                     align_right=True,
                 ),
@@ -254,6 +293,14 @@ class TodayView(Screen):
             layout.addWidget(section)
             open_on_activate(section.table, self.sig_open_participant.emit, PARTICIPANT_ROLE)
         layout.insertWidget(layout.indexOf(self.todays_section), self.conflicts_section)
+        # a booked contact's outcome is recorded from these two lists too (context menu, or
+        # Record › Record outcome on the selected row)
+        self.outcome_sections = {self.todays_section: 0, self.follow_section: 2}
+        for section in self.outcome_sections:
+            section.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            section.table.customContextMenuRequested.connect(
+                lambda pos, s=section: self._on_outcome_menu(s, pos)
+            )
         layout.addStretch(1)
         self.setFocusProxy(self.todays_section.table)
 
@@ -284,8 +331,41 @@ class TodayView(Screen):
         self.conflicts_section.hide()
         self.conflicts_text.setText("")
 
+    # -- recording outcomes ---------------------------------------------------------------
+    def entry_of(self, section: Section) -> DiaryEntry | None:
+        index = section.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.proxies[self.outcome_sections[section]].row_at(index.row())
+        return row if isinstance(row, DiaryEntry) else None
+
+    def record_outcome_selected(self, status: ContactStatus = ContactStatus.ATTENDED) -> bool:
+        """Record › Record outcome on this page: the booked contact selected in "Today's
+        contacts" or "Outcomes to record" (the one with the focus first)."""
+        sections = sorted(self.outcome_sections, key=lambda s: not s.table.hasFocus())
+        for section in sections:
+            entry = self.entry_of(section)
+            if entry is not None and entry.status is ContactStatus.SCHEDULED:
+                return ask_outcome(self, entry, status)
+        return False
+
+    def _on_outcome_menu(self, section: Section, pos: QPoint) -> None:
+        index = section.table.indexAt(pos)
+        if index.isValid():
+            section.table.setCurrentIndex(index)
+        entry = self.entry_of(section)
+        if entry is None:
+            return
+        self.row_menu = outcome_menu(self, entry, lambda s: ask_outcome(self, entry, s))
+        self.row_menu.popup(section.table.viewport().mapToGlobal(pos))
+
     # -- internals ----------------------------------------------------------------------
+    def _late(self, due: dt.date) -> str:
+        text = overdue_text(due, self.today)
+        return f"⚠ {text}" if text else ""
+
     def _show(self, data: TodayData) -> None:
+        self.today = data.today
         self.title.setText(
             self.tr("Today, {day}").format(day=f"{data.today:%A} {data.today.day} {data.today:%B}")
         )

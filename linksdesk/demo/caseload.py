@@ -1,16 +1,12 @@
-"""A synthetic demo caseload: a year of a links worker's work, seeded and reproducible.
+"""The plan of a synthetic demo caseload: a year of a links worker's work, seeded and reproducible.
 
 Nothing here is about real people: names are common first names and surnames picked at
 random, places and organisations are invented, phone numbers are from the ranges reserved for
-drama, and every sentence comes from the word lists in ``demo_data``.
+drama, and every sentence comes from the word lists in :mod:`linksdesk.demo.words`.
 
-The data goes through the real write path (``Store.write`` / ``WriteTx``), so the outbox,
-the search index and the audit log are exactly as the use cases would leave them. It writes
-one transaction per batch of participants rather than one per use case, and each batch's
-rows with ``WriteTx.insert_many`` (a statement per table rather than several per row), which
-is what makes thousands of participants take minutes rather than hours; the rows mirror the
-use cases' conventions (programme ids, creation status entries, consent backfill, attempted
-contacts).
+:class:`DemoGenerator` makes each participant's rows (not yet written); the rows that carry
+casework rules (case notes and their revisions, scored measures) come from the same row
+factories the use cases write with. :mod:`linksdesk.demo.build` writes them.
 """
 
 from __future__ import annotations
@@ -18,26 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-import threading
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
-
-from linksdesk.casework import demo_data as words
-from linksdesk.casework.consent import backfill, team_consent_withdrawn
-from linksdesk.casework.participants import (
-    FIRST_PROGRAMME_NUMBER,
-    NEXT_NUMBER_KEY,
-    PROGRAMME_PREFIX,
-)
-from linksdesk.core.changes import RowChange
-from linksdesk.core.errors import ValidationError
+from linksdesk.casework import measures, notes
+from linksdesk.casework.participants import FIRST_PROGRAMME_NUMBER, PROGRAMME_PREFIX
 from linksdesk.core.ids import uuid7
-from linksdesk.core.measures import score
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
@@ -54,17 +37,14 @@ from linksdesk.core.vocab import (
     RelationshipKind,
     ResourceCapacity,
 )
-from linksdesk.storage.store import Store, WriteTx, data_columns, row_values
+from linksdesk.demo import words
 from linksdesk.storage.tables import (
     Concern,
     Consent,
     Contact,
     Goal,
     GoalStep,
-    LocalSetting,
     Measure,
-    Note,
-    NoteRevision,
     OnwardReferral,
     Participant,
     ReferralIn,
@@ -78,56 +58,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_PARTICIPANTS = 150
-DEFAULT_SEED = 1
 RESOURCE_COUNT = 200
-BATCH_SIZE = 100  # participants per transaction: big enough to be fast, small enough to cancel
 REVIEW_WEEKS = 6
 DIARY_DAYS = 14  # next bookings fall within the coming fortnight
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool] | threading.Event
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    """Counts of what was written (never names): rows per table and a few proportions."""
-
-    participants: int
-    resources: int
-    rows: dict[str, int]
-    past_booked_contacts: int  # attended + did not attend + cancelled, not attempts
-    did_not_attend: int
-    team_consent_given: int
-    seconds: float
-    cancelled: bool = False
-
-    @property
-    def records(self) -> int:
-        return sum(self.rows.values())
-
-    @property
-    def did_not_attend_rate(self) -> float:
-        return self.did_not_attend / self.past_booked_contacts if self.past_booked_contacts else 0.0
-
-    @property
-    def team_consent_rate(self) -> float:
-        return self.team_consent_given / self.participants if self.participants else 0.0
-
-    def describe(self) -> list[str]:
-        """Short lines for a terminal or a status bar."""
-        r = self.rows
-        lines = [
-            f"{self.participants} participants, {self.resources} community resources, "
-            f"{self.records} records in {self.seconds:.1f} s"
-            + (" (stopped early)" if self.cancelled else ""),
-            f"{r.get('contact', 0)} contacts ({self.did_not_attend_rate:.0%} did not attend), "
-            f"{r.get('note', 0)} case notes, {r.get('goal', 0)} goals, "
-            f"{r.get('measure', 0)} wellbeing measures, "
-            f"{r.get('onward_referral', 0)} onward referrals",
-            f"{self.team_consent_rate:.0%} consented to sharing with the team",
-        ]
-        return lines
 
 
 # -- the plan of one participant's year ---------------------------------------------------------
@@ -147,7 +80,7 @@ class _Session:
 
 
 @dataclass
-class _Case:
+class Case:
     """Every row of one participant, in an order that satisfies the foreign keys."""
 
     participant: Participant
@@ -295,7 +228,7 @@ class DemoGenerator:
         return self._pick(options) if options else None
 
     # -- one participant --------------------------------------------------------------------
-    def make_case(self) -> _Case:
+    def make_case(self) -> Case:
         rng = self.rng
         today = self.today
         pid = uuid7()
@@ -706,7 +639,7 @@ class DemoGenerator:
         rows[:0] = [*statuses, referral, *concern_rows]
         contact_rows: list[SyncColumns] = []
         note_rows: list[SyncColumns] = []
-        case = _Case(
+        case = Case(
             participant=person,
             consents=[c for c in consents if c.version == 1],
             rows=rows,
@@ -933,40 +866,16 @@ class DemoGenerator:
         )
 
     def _note(self, pid: str, s: _Session) -> list[SyncColumns]:
-        sharing = "private" if s.private else "team"
         written_at = s.at + dt.timedelta(minutes=(s.minutes or 10) + self.rng.randint(5, 90))
-        note = Note(
-            id=uuid7(),
-            participant_id=pid,
-            contact_id=s.contact_id,
-            written_at=written_at,
-            sharing=sharing,
-        )
         text = " ".join(p for p in s.note if p)
-        first = NoteRevision(
-            id=uuid7(),
-            note_id=note.id,
-            participant_id=pid,
-            revision=1,
-            base_revision_id=None,
-            body=text,
-            written_at=written_at,
-            sharing=sharing,
+        note, first = notes.note_rows(
+            pid, text, written_at=written_at, contact_id=s.contact_id, private=s.private
         )
         out: list[SyncColumns] = [note, first]
         if self._chance(0.03):
-            out.append(
-                NoteRevision(
-                    id=uuid7(),
-                    note_id=note.id,
-                    participant_id=pid,
-                    revision=2,
-                    base_revision_id=first.id,
-                    body=text + self._pick(words.REVISION_ADDITIONS),
-                    written_at=written_at + dt.timedelta(hours=self.rng.randint(1, 30)),
-                    sharing=sharing,
-                )
-            )
+            more = text + self._pick(words.REVISION_ADDITIONS)
+            later = written_at + dt.timedelta(hours=self.rng.randint(1, 30))
+            out.append(notes.revision_row(note, first, more, revision=2, written_at=later))
         return out
 
     def _goal(
@@ -1073,17 +982,8 @@ class DemoGenerator:
         context: MeasureContext,
         assisted: bool,
     ) -> Measure:
-        scored = score(kind, items)
-        return Measure(
-            id=uuid7(),
-            participant_id=pid,
-            kind=kind.value,
-            taken_on=on,
-            context=context.value,
-            assisted=assisted,
-            items=list(scored.items),
-            total=scored.total,
-            metric=scored.metric,
+        return measures.measure_row(
+            pid, kind, items, context=context, taken_on=on, assisted=assisted
         )
 
     def _measures(
@@ -1255,174 +1155,3 @@ class DemoGenerator:
             phone=phone,
             supportive=supportive,
         )
-
-
-# -- writing ------------------------------------------------------------------------------------
-def _store_of(target: Any) -> Store:
-    """A Store from a Store, a Casebook (its ``store``) or an unlocked Vault."""
-    if isinstance(target, Store):
-        return target
-    store = getattr(target, "store", None)
-    if isinstance(store, Store):
-        return store
-    if callable(store):  # a Vault: store(policy) makes one with the sync policy
-        from linksdesk.sync.policy import SyncPolicy
-
-        made = store(SyncPolicy())
-        if isinstance(made, Store):
-            return made
-    raise TypeError("build_demo needs a Casebook, a Store or an unlocked Vault")
-
-
-def _write_consent(tx: WriteTx, consent: Consent) -> None:
-    """Write a later consent as ``record_consent`` does, with its backfill or withdrawal."""
-    pid = consent.participant_id
-    was_shared = tx.is_shared(pid)
-    team = consent.scope == ConsentScope.TEAM.value
-    if team and was_shared and not consent.given:
-        # before the withdrawal is queued: unsent changes go, the withdrawal itself leaves
-        team_consent_withdrawn(tx, pid)
-    tx.insert(consent)
-    if team and tx.is_shared(pid) and not was_shared:
-        backfill(tx, pid, skip=frozenset({consent.id}))
-
-
-def _participant_change(person: Participant) -> RowChange:
-    """The participant row as a backfill queues it, once sharing with the team is given."""
-    return RowChange(
-        table="participant",
-        row_id=person.id,
-        op="upsert",
-        hlc=person.hlc,
-        values=row_values(person),
-        changed=frozenset(data_columns(person)),
-        base={},
-        participant_id=person.id,
-        participant_shared=True,
-    )
-
-
-def _write_cases(tx: WriteTx, cases: Sequence[_Case], counts: Counter[str]) -> None:
-    """Write cases as ``_write_case`` did one row at a time, with the rows in bulk.
-
-    The order is the same: each case's participant, its first consents, its work, then
-    any change of mind. Rows go to ``insert_many`` together; only a later team consent is
-    written on its own (``_write_consent``), since its backfill reads, or its withdrawal
-    drops, what is already in the vault.
-    """
-    pending: list[SyncColumns] = []
-    # first team consent → its participant: new, so nothing was shared before it
-    first_team: dict[str, Participant] = {}
-
-    def then(row: SyncColumns) -> Iterable[RowChange]:
-        person = first_team.get(row.id)
-        if person is None or not tx.is_shared(person.id):
-            return ()
-        # the participant row is the only earlier row: queue it directly, which is what
-        # backfill would find after looking through every linked table
-        return (_participant_change(person),)
-
-    def write_pending() -> None:
-        if pending:
-            tx.insert_many(pending, then=then)
-            pending.clear()
-
-    def add_consent(consent: Consent) -> None:
-        if consent.scope == ConsentScope.TEAM.value:
-            write_pending()
-            _write_consent(tx, consent)
-        else:
-            pending.append(consent)
-
-    for case in cases:
-        first, *rest = case.consents
-        pending.append(case.participant)
-        # team consent comes first: once given, every row after it is queued as it is written
-        pending.append(first)
-        if first.scope == ConsentScope.TEAM.value:
-            first_team[first.id] = case.participant
-        for consent in rest:
-            add_consent(consent)
-        pending.extend(case.rows)
-        # a change of mind comes after the work it follows
-        for consent in case.later_consents:
-            add_consent(consent)
-        counts["participant"] += 1
-        counts["consent"] += len(case.consents) + len(case.later_consents)
-        for row in case.rows:
-            counts[row.__tablename__] += 1  # type: ignore[attr-defined]
-    write_pending()
-
-
-def _write_case(tx: WriteTx, case: _Case, counts: Counter[str]) -> None:
-    _write_cases(tx, [case], counts)
-
-
-def build_demo(
-    casebook_or_store: Any,
-    participants: int = DEFAULT_PARTICIPANTS,
-    seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
-    cancel: Cancel | None = None,
-    *,
-    today: dt.date | None = None,
-    batch_size: int = BATCH_SIZE,
-    resources: int = RESOURCE_COUNT,
-) -> DemoSummary:
-    """Fill an empty vault with a synthetic year of casework; the same seed gives the same data.
-
-    ``progress(done, total)`` is called after each batch of participants; ``cancel()``
-    returning True (or a set ``threading.Event``) stops after the current batch: what was
-    written stays, and is consistent.
-    """
-    if participants < 0:
-        raise ValidationError("The number of demo participants cannot be negative.")
-    started = time.monotonic()
-    store = _store_of(casebook_or_store)
-    today = today or dt.date.today()
-    with store.read() as s:
-        existing = s.scalar(select(func.count()).select_from(Participant)) or 0
-        stored_next = s.scalar(
-            select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY)
-        )
-    if existing:
-        raise ValidationError("Demo data goes into a new, empty vault; this one has participants.")
-    first_number = stored_next if isinstance(stored_next, int) else FIRST_PROGRAMME_NUMBER
-    gen = DemoGenerator(seed, today, first_number)
-    counts: Counter[str] = Counter()
-    with store.write() as tx:
-        counts["resource"] += len(tx.insert_many(gen.make_resources(resources)))
-    booked = dna = team = done = 0
-    cancelled = False
-    stop = cancel.is_set if isinstance(cancel, threading.Event) else cancel
-    while done < participants:
-        if stop is not None and stop():
-            cancelled = True
-            break
-        n = min(batch_size, participants - done)
-        with store.write() as tx:
-            cases = [gen.make_case() for _ in range(n)]
-            _write_cases(tx, cases, counts)
-            for case in cases:
-                booked += case.past_booked
-                dna += case.did_not_attend
-                team += tx.is_shared(case.participant.id)
-            tx.session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=gen.next_number))
-        done += n
-        if progress is not None:
-            progress(done, participants)
-    summary = DemoSummary(
-        participants=done,
-        resources=counts["resource"],
-        rows=dict(sorted(counts.items())),
-        past_booked_contacts=booked,
-        did_not_attend=dna,
-        team_consent_given=team,
-        seconds=time.monotonic() - started,
-        cancelled=cancelled,
-    )
-    log.info("demo data written: %d participants, %d rows", done, summary.records)
-    return summary
-
-
-__all__ = ["DEFAULT_PARTICIPANTS", "DEFAULT_SEED", "DemoGenerator", "DemoSummary", "build_demo"]

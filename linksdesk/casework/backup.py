@@ -1,0 +1,105 @@
+"""Backing up the open vault, restoring a backup, and what a new laptop would not bring down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.vocab import AuditAction
+from linksdesk.storage import backup as storage_backup
+from linksdesk.storage.backup import BackupError, BackupInfo, Progress, RestoreResult
+from linksdesk.storage.tables import TABLE_BY_NAME, Participant
+from linksdesk.sync import state
+from linksdesk.sync.apply import shared_participants
+from linksdesk.sync.protocol import SYNCABLE_TABLES
+
+__all__ = [
+    "BackupError",
+    "BackupInfo",
+    "LocalOnly",
+    "RestoreResult",
+    "back_up",
+    "local_only",
+    "read_backup",
+    "restore_backup",
+]
+
+SUFFIX = storage_backup.SUFFIX
+
+
+def back_up(
+    cb: Casebook, out: Path | str, *, progress: Progress | None = None, overwrite: bool = False
+) -> BackupInfo:
+    """A consistent, encrypted copy of the open vault and its key file, as one file."""
+    info = storage_backup.back_up(cb.vault, Path(out), progress=progress, overwrite=overwrite)
+    cb._audit(AuditAction.EXPORT, "vault_backup")
+    return info
+
+
+def read_backup(path: Path | str) -> BackupInfo:
+    return storage_backup.read_backup(Path(path))
+
+
+def restore_backup(
+    backup_file: Path | str,
+    vault_path: Path | str,
+    *,
+    passphrase: str | None = None,
+    recovery_key: str | None = None,
+    new_passphrase: str | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> RestoreResult:
+    """Restore a backup (the vault must not be open). Refusals say why and change nothing."""
+    return storage_backup.restore(
+        Path(backup_file),
+        Path(vault_path),
+        passphrase=passphrase,
+        recovery_key=recovery_key,
+        new_passphrase=new_passphrase,
+        replace=replace,
+        progress=progress,
+    )
+
+
+@dataclass(frozen=True)
+class LocalOnly:
+    """What exists only on this laptop: a new laptop's enrol and sync would not bring it."""
+
+    enrolled: bool
+    private_records: int  # rows marked private (never sent to the server)
+    unshared_participants: int  # participants who have not agreed to share with the team
+    waiting_changes: int  # changes not yet sent
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.private_records
+            or self.unshared_participants
+            or self.waiting_changes
+            or not self.enrolled
+        )
+
+
+def local_only(cb: Casebook) -> LocalOnly:
+    """Counts (never content) of what would stay behind on this laptop."""
+    from linksdesk.storage.tables import Outbox
+
+    with cb.store.read() as s:
+        private = 0
+        for table in SYNCABLE_TABLES:
+            cls = TABLE_BY_NAME[table]
+            column = getattr(cls, "sharing", None)
+            if column is None:
+                continue
+            private += int(
+                s.scalar(select(func.count()).select_from(cls).where(column == "private")) or 0
+            )
+        everyone = set(s.scalars(select(Participant.id).where(Participant.deleted.is_(False))))
+        unshared = len(everyone - shared_participants(s, everyone))
+        waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
+        enrolled = state.is_enrolled(s)
+    return LocalOnly(enrolled, private, unshared, waiting)

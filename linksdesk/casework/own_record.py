@@ -1,0 +1,435 @@
+"""A participant's own record: everything held about them, read in one snapshot, as a PDF.
+
+``gather_record`` reads every part of one person's record in a single read transaction (so
+the document never mixes two moments) and fills the plain dataclasses that
+``linksdesk.reports`` renders. ``private`` items are left out, and counted, unless the worker
+confirmed them with the person. ``record_pdf`` is the use case behind File › Print record…
+and ``linksdesk record-pdf``: it renders the PDF and writes one audit event (who, when, which
+participant, whether private items were in it; never content).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from linksdesk.casework import measures, onward, records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.concerns import to_concern
+from linksdesk.casework.consent import to_consent
+from linksdesk.casework.contacts import to_contact
+from linksdesk.casework.goals import to_goal
+from linksdesk.casework.notes import _order as revision_order
+from linksdesk.casework.participants import to_participant
+from linksdesk.casework.referrals import to_referral
+from linksdesk.casework.relationships import to_relationship
+from linksdesk.core.errors import NotFoundError, ValidationError
+from linksdesk.core.vocab import AuditAction, ParticipantStatus, Sharing
+from linksdesk.reports import participant_record as doc
+from linksdesk.storage.tables import Concern as ConcernRow
+from linksdesk.storage.tables import Consent as ConsentRow
+from linksdesk.storage.tables import Contact as ContactRow
+from linksdesk.storage.tables import Goal as GoalRow
+from linksdesk.storage.tables import GoalStep as StepRow
+from linksdesk.storage.tables import Measure as MeasureRow
+from linksdesk.storage.tables import Note as NoteRow
+from linksdesk.storage.tables import NoteRevision as RevisionRow
+from linksdesk.storage.tables import OnwardReferral as OnwardRow
+from linksdesk.storage.tables import Participant as ParticipantRow
+from linksdesk.storage.tables import ReferralIn as ReferralRow
+from linksdesk.storage.tables import Relationship as RelationshipRow
+from linksdesk.storage.tables import Resource as ResourceRow
+from linksdesk.storage.tables import StatusChange as StatusRow
+from linksdesk.storage.tables import SyncColumns, SyncConflict
+
+# audit entities (ids and actions only): whether private items were in it is part of the name
+AUDIT_RECORD: Final = "participant_record"
+AUDIT_RECORD_PRIVATE: Final = "participant_record+private"
+
+
+def is_private(row: SyncColumns) -> bool:
+    return row.sharing == Sharing.PRIVATE.value
+
+
+def find_by_programme_id(cb: Casebook, programme_id: str) -> str:
+    """The participant's id from the short programme id a worker types (``P1042``)."""
+    wanted = records.text_arg(programme_id, "Participant", required=True, max_len=16)
+    with cb.store.read() as s:
+        row = s.scalar(
+            select(ParticipantRow).where(
+                ParticipantRow.programme_id == str(wanted).upper(),
+                ParticipantRow.deleted.is_(False),
+            )
+        )
+    if row is None:
+        raise NotFoundError(f"There is no participant {wanted} in this vault.")
+    return row.id
+
+
+@dataclass
+class _Rows:
+    """Every live row of one participant, read in one transaction."""
+
+    person: ParticipantRow
+    statuses: list[StatusRow]
+    consents: list[ConsentRow]
+    referrals: list[ReferralRow]
+    concerns: list[ConcernRow]
+    contacts: list[ContactRow]
+    notes: list[NoteRow]
+    revisions: dict[str, list[RevisionRow]]
+    goals: list[GoalRow]
+    steps: dict[str, list[StepRow]]
+    measures: list[MeasureRow]
+    onward: list[tuple[OnwardRow, ResourceRow | None]]
+    network: list[RelationshipRow]
+    conflicts: list[SyncConflict]
+
+
+def _live(s: Session, table: Any, pid: str, *order: Any) -> list[Any]:
+    return list(
+        s.scalars(
+            select(table)
+            .where(table.participant_id == pid, table.deleted.is_(False))
+            .order_by(*order, table.hlc)
+        )
+    )
+
+
+def _read(s: Session, pid: str) -> _Rows:
+    person = records.participant(s, pid)
+    revisions: dict[str, list[RevisionRow]] = defaultdict(list)
+    for r in _live(s, RevisionRow, pid):
+        revisions[r.note_id].append(r)
+    steps: dict[str, list[StepRow]] = defaultdict(list)
+    for st in _live(s, StepRow, pid, StepRow.position):
+        steps[st.goal_id].append(st)
+    onward_rows = _live(s, OnwardRow, pid, OnwardRow.made_on)
+    resources = {o.resource_id: s.get(ResourceRow, o.resource_id) for o in onward_rows}
+    return _Rows(
+        person=person,
+        statuses=_live(s, StatusRow, pid, StatusRow.changed_on),
+        consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
+        referrals=_live(s, ReferralRow, pid, ReferralRow.received_on),
+        concerns=_live(s, ConcernRow, pid, ConcernRow.identified_on),
+        contacts=_live(s, ContactRow, pid, ContactRow.scheduled_at),
+        notes=_live(s, NoteRow, pid, NoteRow.written_at),
+        revisions=revisions,
+        goals=_live(s, GoalRow, pid, GoalRow.set_on),
+        steps=steps,
+        measures=_live(s, MeasureRow, pid, MeasureRow.taken_on),
+        onward=[(o, resources.get(o.resource_id)) for o in onward_rows],
+        network=_live(s, RelationshipRow, pid),
+        conflicts=list(
+            s.scalars(
+                select(SyncConflict)
+                .where(SyncConflict.participant_id == pid, SyncConflict.resolved_at.is_(None))
+                .order_by(SyncConflict.detected_at, SyncConflict.id)
+            )
+        ),
+    )
+
+
+def _note_private(note: NoteRow, revisions: list[RevisionRow]) -> bool:
+    return is_private(note) or any(is_private(r) for r in revisions)
+
+
+def _private_counts(rows: _Rows) -> Counter[str]:
+    """How many private items of each kind the record holds (a private goal's steps go with
+    it, so they are not counted again)."""
+    counts: Counter[str] = Counter()
+    singles: list[tuple[str, list[Any]]] = [
+        ("status_change", rows.statuses),
+        ("consent", rows.consents),
+        ("referral", rows.referrals),
+        ("concern", rows.concerns),
+        ("contact", rows.contacts),
+        ("goal", rows.goals),
+        ("measure", rows.measures),
+        ("onward_referral", [o for o, _r in rows.onward]),
+        ("relationship", rows.network),
+    ]
+    for kind, items in singles:
+        counts[kind] += sum(1 for item in items if is_private(item))
+    counts["note"] += sum(1 for n in rows.notes if _note_private(n, rows.revisions[n.id]))
+    for goal in rows.goals:
+        if not is_private(goal):
+            counts["goal_step"] += sum(1 for st in rows.steps[goal.id] if is_private(st))
+    return +counts  # drop the zeros
+
+
+def private_items(cb: Casebook, participant_id: str) -> dict[str, int]:
+    """Private items in the person's record by kind (a key of ``ITEM_WORDS``); empty when none.
+
+    The desktop asks before printing only when this is not empty.
+    """
+    with cb.store.read() as s:
+        return dict(_private_counts(_read(s, participant_id)))
+
+
+def gather_record(
+    cb: Casebook,
+    participant_id: str,
+    *,
+    include_private: bool,
+    produced_at: dt.datetime | None = None,
+) -> doc.ParticipantRecord:
+    """Everything held about one person, read in one snapshot, in time order per section.
+
+    With ``include_private`` False, private items are left out and counted in ``left_out``.
+    """
+    if not isinstance(include_private, bool):
+        raise ValidationError("Whether to include private items must be yes or no.")
+    programme_name = cb.settings().programme_name
+    with cb.store.read() as s:
+        rows = _read(s, participant_id)
+
+    def keep(row: SyncColumns) -> bool:
+        return include_private or not is_private(row)
+
+    left_out = {} if include_private else _private_counts(rows)
+    person = to_participant(rows.person)
+    return doc.ParticipantRecord(
+        programme_name=programme_name,
+        produced_at=produced_at or records.now(),
+        person=doc.PersonDetails(
+            programme_id=person.programme_id,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            preferred_name=person.preferred_name,
+            date_of_birth=person.date_of_birth,
+            phone=person.phone,
+            email=person.email,
+            address=person.address,
+            postcode=person.postcode,
+            gp_practice=person.gp_practice,
+            contact_preferences=person.contact_preferences,
+            risk_summary=person.risk_summary,
+            status=person.status,
+            status_reason=person.status_reason,
+            referred_on=person.referred_on,
+            closed_on=person.closed_on,
+            created_on=person.created_on,
+        ),
+        status_history=tuple(
+            doc.StatusEntry(
+                changed_on=r.changed_on,
+                from_status=ParticipantStatus(r.from_status) if r.from_status else None,
+                to_status=ParticipantStatus(r.to_status),
+                reason=r.reason,
+                private=is_private(r),
+            )
+            for r in rows.statuses
+            if keep(r)
+        ),
+        consents=tuple(_consent(r) for r in rows.consents if keep(r)),
+        referrals=tuple(_referral(r) for r in rows.referrals if keep(r)),
+        concerns=tuple(_concern(r) for r in rows.concerns if keep(r)),
+        contacts=tuple(_contact(r) for r in rows.contacts if keep(r)),
+        notes=tuple(
+            _note(n, rows.revisions[n.id])
+            for n in rows.notes
+            if rows.revisions[n.id]
+            and (include_private or not _note_private(n, rows.revisions[n.id]))
+        ),
+        goals=tuple(
+            _goal(g, [st for st in rows.steps[g.id] if keep(st)]) for g in rows.goals if keep(g)
+        ),
+        # change is worked out among the scores in the document only, so a score left out
+        # cannot show through as another's baseline
+        measures=_measures([m for m in rows.measures if keep(m)]),
+        onward=tuple(_onward(o, res) for o, res in rows.onward if keep(o)),
+        network=tuple(_relation(r) for r in rows.network if keep(r)),
+        unreconciled=tuple(_unreconciled(c) for c in rows.conflicts),
+        left_out=dict(left_out),
+        private_included=include_private,
+    )
+
+
+def _consent(row: ConsentRow) -> doc.ConsentEntry:
+    c = to_consent(row)
+    return doc.ConsentEntry(
+        scope=c.scope,
+        version=c.version,
+        given=c.given,
+        recorded_on=c.recorded_on,
+        method=c.method,
+        note=c.note,
+        private=is_private(row),
+    )
+
+
+def _referral(row: ReferralRow) -> doc.ReferralEntry:
+    r = to_referral(row)
+    return doc.ReferralEntry(
+        received_on=r.received_on,
+        source=r.source,
+        referrer=r.referrer,
+        reason=r.reason,
+        private=is_private(row),
+    )
+
+
+def _concern(row: ConcernRow) -> doc.ConcernEntry:
+    c = to_concern(row)
+    return doc.ConcernEntry(
+        category=c.category,
+        stage=c.stage,
+        identified_on=c.identified_on,
+        detail=c.detail,
+        resolved_on=c.resolved_on,
+        private=is_private(row),
+    )
+
+
+def _contact(row: ContactRow) -> doc.ContactEntry:
+    c = to_contact(row)
+    return doc.ContactEntry(
+        id=c.id,
+        at=c.at,
+        kind=c.kind,
+        status=c.status,
+        minutes=c.minutes,
+        venue=c.venue,
+        purpose=c.purpose,
+        private=is_private(row),
+    )
+
+
+def _note(row: NoteRow, revisions: list[RevisionRow]) -> doc.NoteEntry:
+    return doc.NoteEntry(
+        id=row.id,
+        written_at=row.written_at,
+        contact_id=row.contact_id,
+        revisions=tuple(
+            doc.NoteRevisionEntry(revision=r.revision, written_at=r.written_at, text=r.body)
+            for r in revision_order(revisions)
+        ),
+        private=_note_private(row, revisions),
+    )
+
+
+def _goal(row: GoalRow, steps: list[StepRow]) -> doc.GoalEntry:
+    g = to_goal(row, steps)
+    private_steps = {st.id for st in steps if is_private(st)}
+    return doc.GoalEntry(
+        title=g.title,
+        why_it_matters=g.why_it_matters,
+        status=g.status,
+        set_on=g.set_on,
+        review_on=g.review_on,
+        progress=g.progress,
+        closed_on=g.closed_on,
+        steps=tuple(
+            doc.StepEntry(
+                position=st.position,
+                description=st.description,
+                due_on=st.due_on,
+                done_on=st.done_on,
+                private=st.id in private_steps,
+            )
+            for st in g.steps
+        ),
+        private=is_private(row),
+    )
+
+
+def _measures(rows: list[MeasureRow]) -> tuple[doc.MeasureEntry, ...]:
+    by_kind: dict[str, list[MeasureRow]] = defaultdict(list)
+    for r in rows:
+        by_kind[r.kind].append(r)
+    baselines = {kind: measures._baseline(of_kind) for kind, of_kind in by_kind.items()}
+    out = []
+    for r in rows:
+        m = measures._with_change(r, baselines[r.kind])
+        out.append(
+            doc.MeasureEntry(
+                kind=m.kind,
+                taken_on=m.taken_on,
+                context=m.context,
+                assisted=m.assisted,
+                items=m.items,
+                total=m.total,
+                metric=m.metric,
+                change=m.vs_baseline.summary if m.vs_baseline is not None else None,
+                private=is_private(r),
+            )
+        )
+    return tuple(out)
+
+
+def _onward(row: OnwardRow, resource: ResourceRow | None) -> doc.OnwardEntry:
+    o = onward.to_onward(row, resource)
+    return doc.OnwardEntry(
+        made_on=o.made_on,
+        resource_name=o.resource_name or "(a resource no longer in the directory)",
+        kind=o.kind,
+        status=o.status,
+        outcome=o.outcome,
+        outcome_on=o.outcome_on,
+        private=is_private(row),
+    )
+
+
+def _relation(row: RelationshipRow) -> doc.NetworkEntry:
+    r = to_relationship(row)
+    return doc.NetworkEntry(
+        kind=r.kind,
+        name=r.name,
+        detail=r.detail,
+        phone=r.phone,
+        supportive=r.supportive,
+        private=is_private(row),
+    )
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _unreconciled(row: SyncConflict) -> doc.UnreconciledEntry:
+    what = row.table_name.replace("_", " ").capitalize()
+    if row.field and row.field != "body":
+        what += f": {row.field.replace('_', ' ')}"
+    return doc.UnreconciledEntry(
+        detected_at=row.detected_at,
+        what=what,
+        this_device=_value_text(row.local_value),
+        other_device=_value_text(row.remote_value),
+    )
+
+
+@dataclass(frozen=True)
+class RecordDocument:
+    """A produced record: the PDF, what it holds, and a file name without personal data."""
+
+    pdf: bytes
+    record: doc.ParticipantRecord
+
+    @property
+    def file_name(self) -> str:
+        produced = self.record.produced_at
+        return f"record-{self.record.person.programme_id}-{produced:%Y-%m-%d}.pdf"
+
+
+def record_pdf(cb: Casebook, participant_id: str, *, include_private: bool) -> RecordDocument:
+    """The participant's own record as a PDF; the production is written to the audit log."""
+    record = gather_record(cb, participant_id, include_private=include_private)
+    pdf = doc.render_record_pdf(record)
+    with cb.store.write() as tx:
+        tx.audit(
+            AuditAction.EXPORT,
+            AUDIT_RECORD_PRIVATE if include_private else AUDIT_RECORD,
+            participant_id,
+        )
+    return RecordDocument(pdf=pdf, record=record)

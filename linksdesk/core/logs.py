@@ -1,0 +1,166 @@
+"""Log files and crash reports: rotating by size, readable by the user only, no personal data.
+
+The folder is the platform's log directory (chosen by the caller with platformdirs). What
+goes in is ids, counts and event names; exceptions are written as their type and frames
+only (``safe_traceback``), never their message, which can quote a name or a note. A hard
+crash of the interpreter (a segfault in a library) is written by ``faulthandler`` as
+frames only as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import faulthandler
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from linksdesk.core.logsafe import safe_traceback
+
+LOG_FILE = "linksdesk.log"
+FAULT_FILE = "hard-crash.log"
+CRASH_PREFIX = "crash-"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
+KEEP_CRASH_REPORTS = 20
+FILE_MODE = 0o600
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+_fault_file: IO[str] | None = None
+
+
+def _open_private(path: Path, *, append: bool) -> IO[str]:
+    """Open a text file created as 0600 (before anything is written); an older one made so."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        os.chmod(path, FILE_MODE)  # a file left by an older LinksDesk may be 0644
+    except OSError:
+        pass
+    return os.fdopen(fd, "a" if append else "w", encoding="utf-8")
+
+
+class SafeFormatter(logging.Formatter):
+    """Formats an attached exception as its type and frames only (never its message)."""
+
+    def formatException(self, ei: Any) -> str:
+        exc = ei[1]
+        return safe_traceback(exc) if isinstance(exc, BaseException) else "(no exception)"
+
+    def formatStack(self, stack_info: str) -> str:
+        return stack_info  # file names and lines only
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A RotatingFileHandler whose files are created readable by their owner only."""
+
+    def _open(self) -> Any:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        try:
+            os.chmod(self.baseFilename, FILE_MODE)
+        except OSError:
+            pass
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
+def private_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(folder, 0o700)
+    except OSError:
+        pass
+    return folder
+
+
+def configure(folder: Path, *, level: int = logging.INFO) -> Path | None:
+    """Log to ``folder/linksdesk.log`` (rotating); None when the folder is not writable.
+
+    Called again in the same process it changes nothing (tests call ``main`` many times).
+    """
+    root = logging.getLogger()
+    path = folder / LOG_FILE
+    for handler in root.handlers:
+        if isinstance(handler, PrivateRotatingFileHandler):
+            return Path(handler.baseFilename)
+    try:
+        private_folder(folder)
+        handler = PrivateRotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
+    except OSError:
+        # logging must never stop the app: carry on without a file
+        root.addHandler(logging.NullHandler())
+        return None
+    handler.setFormatter(SafeFormatter(FORMAT))
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs with ids
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    _enable_faulthandler(folder)
+    return path
+
+
+def _enable_faulthandler(folder: Path) -> None:
+    """A segfault or abort writes the Python frames (no values) to hard-crash.log."""
+    global _fault_file
+    if _fault_file is not None:
+        return
+    try:
+        _fault_file = _open_private(folder / FAULT_FILE, append=True)
+        faulthandler.enable(file=_fault_file, all_threads=True)
+    except (OSError, ValueError):
+        _fault_file = None
+
+
+def log_folder() -> Path | None:
+    """The folder of the configured log file, if logging to a file is set up."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrivateRotatingFileHandler):
+            return Path(handler.baseFilename).parent
+    return None
+
+
+def write_crash_report(exc: BaseException, *, recent: str = "", where: str = "") -> Path | None:
+    """A crash report file beside the log: version, platform, frames and the recent log.
+
+    The exception's message is never written. Old reports beyond the last 20 are removed.
+    """
+    folder = log_folder()
+    if folder is None:
+        return None
+    from linksdesk import __version__
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = folder / f"{CRASH_PREFIX}{stamp}.txt"
+    lines = [
+        f"LinksDesk {__version__} crash report ({where or 'unexpected error'})",
+        f"Python {sys.version.split()[0]} on {sys.platform}",
+        f"Time (UTC): {stamp}",
+        "",
+        safe_traceback(exc),
+        "",
+        "Recent log:",
+        recent or "(none)",
+        "",
+    ]
+    try:
+        with _open_private(path, append=False) as fh:
+            fh.write("\n".join(lines))
+    except OSError:
+        return None
+    _prune_crash_reports(folder)
+    logging.getLogger(__name__).error("crash report written: %s", path.name)
+    return path
+
+
+def _prune_crash_reports(folder: Path) -> None:
+    reports = sorted(folder.glob(f"{CRASH_PREFIX}*.txt"))
+    for old in reports[:-KEEP_CRASH_REPORTS]:
+        try:
+            old.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,636 @@
+"""A participant's own record as a PDF (right of access): plain data in, a document out.
+
+Casework gathers the record in one read and fills the frozen dataclasses here, leaving out
+``private`` items unless the worker confirmed them; this module only lays the record out.
+Every section prints even when empty, so the person sees what kinds of things are held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from linksdesk.core import measures as scoring
+from linksdesk.core.vocab import (
+    ConcernStage,
+    ConsentMethod,
+    ConsentScope,
+    ContactKind,
+    ContactStatus,
+    GoalStatus,
+    MeasureContext,
+    MeasureKind,
+    OnwardKind,
+    OnwardStatus,
+    ParticipantStatus,
+    ReferralSource,
+    RelationshipKind,
+)
+from linksdesk.reports.pdf import PdfDocument
+
+# each kind of item in plain words (singular, plural), keyed by its table
+ITEM_WORDS: dict[str, tuple[str, str]] = {
+    "status_change": ("status change", "status changes"),
+    "consent": ("consent record", "consent records"),
+    "referral": ("referral in", "referrals in"),
+    "concern": ("concern", "concerns"),
+    "contact": ("contact", "contacts"),
+    "note": ("case note", "case notes"),
+    "goal": ("goal", "goals"),
+    "goal_step": ("goal step", "goal steps"),
+    "measure": ("wellbeing score", "wellbeing scores"),
+    "onward_referral": ("onward referral", "onward referrals"),
+    "relationship": ("person or service in the network", "people or services in the network"),
+}
+
+
+def counted(kind: str, n: int) -> str:
+    """``n`` items of a kind in words: "1 case note", "2 contacts"."""
+    singular, plural = ITEM_WORDS.get(kind, (kind, kind))
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def counted_list(counts: Mapping[str, int]) -> str:
+    """Several counts in one phrase: "1 contact and 2 case notes"."""
+    return _listed([counted(kind, n) for kind, n in counts.items() if n])
+
+
+# the section headings, in the order they print (tests check every one is in the PDF)
+SECTIONS: tuple[str, ...] = (
+    "About this record",
+    "Profile",
+    "Consents",
+    "Referrals in",
+    "Concerns",
+    "Contacts",
+    "Case notes",
+    "Goals and steps",
+    "Wellbeing measures",
+    "Onward referrals and signposting",
+    "Support network",
+    "Versions not yet reconciled",
+)
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    programme_id: str
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: dt.date | None
+    phone: str | None
+    email: str | None
+    address: str | None
+    postcode: str | None
+    gp_practice: str | None
+    contact_preferences: str | None
+    risk_summary: str | None
+    status: ParticipantStatus
+    status_reason: str | None
+    referred_on: dt.date | None
+    closed_on: dt.date | None
+    created_on: dt.date
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    changed_on: dt.date
+    from_status: ParticipantStatus | None
+    to_status: ParticipantStatus
+    reason: str | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class ConsentEntry:
+    scope: ConsentScope
+    version: int
+    given: bool
+    recorded_on: dt.date
+    method: ConsentMethod
+    note: str | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class ReferralEntry:
+    received_on: dt.date
+    source: ReferralSource
+    referrer: str | None
+    reason: str | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class ConcernEntry:
+    category: str
+    stage: ConcernStage
+    identified_on: dt.date
+    detail: str | None
+    resolved_on: dt.date | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    id: str
+    at: dt.datetime
+    kind: ContactKind
+    status: ContactStatus
+    minutes: int | None
+    venue: str | None
+    purpose: str | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class NoteRevisionEntry:
+    revision: int
+    written_at: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    id: str
+    written_at: dt.datetime
+    contact_id: str | None
+    revisions: tuple[NoteRevisionEntry, ...]  # oldest first; the last is the current text
+    private: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.revisions[-1].text if self.revisions else ""
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    position: int
+    description: str
+    due_on: dt.date | None
+    done_on: dt.date | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class GoalEntry:
+    title: str
+    why_it_matters: str | None
+    status: GoalStatus
+    set_on: dt.date
+    review_on: dt.date | None
+    progress: int
+    closed_on: dt.date | None
+    steps: tuple[StepEntry, ...] = ()
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    kind: MeasureKind
+    taken_on: dt.date
+    context: MeasureContext
+    assisted: bool
+    items: tuple[int, ...]
+    total: int | None
+    metric: float | None
+    # against the first (baseline) score of the same kind, in plain words; None for the
+    # baseline itself and for ONS4, whose answers are compared one by one
+    change: str | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class OnwardEntry:
+    made_on: dt.date
+    resource_name: str
+    kind: OnwardKind
+    status: OnwardStatus
+    outcome: str | None
+    outcome_on: dt.date | None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class NetworkEntry:
+    kind: RelationshipKind
+    name: str
+    detail: str | None
+    phone: str | None
+    supportive: bool
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class UnreconciledEntry:
+    """A detail changed on two devices at once: both versions are kept until the worker
+    chooses, so both are held about the person."""
+
+    detected_at: dt.datetime
+    what: str
+    this_device: str
+    other_device: str
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """Everything held about one person, each section already in time order."""
+
+    programme_name: str
+    produced_at: dt.datetime
+    person: PersonDetails
+    status_history: tuple[StatusEntry, ...] = ()
+    consents: tuple[ConsentEntry, ...] = ()
+    referrals: tuple[ReferralEntry, ...] = ()
+    concerns: tuple[ConcernEntry, ...] = ()
+    contacts: tuple[ContactEntry, ...] = ()
+    notes: tuple[NoteEntry, ...] = ()
+    goals: tuple[GoalEntry, ...] = ()
+    measures: tuple[MeasureEntry, ...] = ()
+    onward: tuple[OnwardEntry, ...] = ()
+    network: tuple[NetworkEntry, ...] = ()
+    unreconciled: tuple[UnreconciledEntry, ...] = ()
+    # private items held but not in this document, by kind (a key of ITEM_WORDS): "note": 2
+    left_out: Mapping[str, int] = field(default_factory=dict)
+    private_included: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not any(self.left_out.values())
+
+    def completeness_statement(self) -> str:
+        """What the document says about itself: complete, or exactly what was left out."""
+        if self.complete:
+            extra = (
+                " It includes the items the links worker had marked private."
+                if self.private_included
+                else ""
+            )
+            return (
+                "This record is complete: it holds everything this links worker's LinksDesk "
+                f"holds about you on the day it was produced.{extra}"
+            )
+        return (
+            "This record is not complete. Left out: "
+            + counted_list(self.left_out)
+            + ", marked private by the links worker. Everything else held about you is "
+            "included. Ask your links worker if you would like to see these too."
+        )
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+
+def day(value: dt.date | None) -> str:
+    """A date as people write it, e.g. 4 December 2026 (blank when there is none)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def when(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y, %H:%M}"
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def _listed(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _text(value: str | None) -> str:
+    return value or ""
+
+
+def _private_mark(private: bool) -> str:
+    return " (private)" if private else ""
+
+
+def measure_score(entry: MeasureEntry) -> str:
+    """The score as the scale reports it: WEMWBS total, SWEMWBS raw and metric, ONS4 answers."""
+    if entry.kind is MeasureKind.SWEMWBS and entry.total is not None and entry.metric is not None:
+        return f"{entry.metric:.2f} (raw {entry.total})"
+    if entry.kind is MeasureKind.ONS4 and len(entry.items) == 4:
+        names = ("life satisfaction", "worthwhile", "happy yesterday", "anxious yesterday")
+        return "; ".join(f"{n} {v}" for n, v in zip(names, entry.items, strict=True))
+    return "" if entry.total is None else str(entry.total)
+
+
+# -- the document ----------------------------------------------------------------------------
+
+
+def render_record_pdf(record: ParticipantRecord) -> bytes:
+    """The whole record as PDF bytes (selectable text, bookmarks, "Page N of M")."""
+    person = record.person
+    title = f"Record held about {person.full_name} ({person.programme_id})"
+    with PdfDocument(
+        title,
+        author=record.programme_name,
+        subject="Everything held about one participant (right of access)",
+        created=record.produced_at.astimezone(),
+    ) as doc:
+        doc.title_page(
+            f"Everything {record.programme_name} holds about {person.full_name}",
+            subtitle="Your record, for a right of access request (UK GDPR Article 15)",
+            details=[
+                ("Programme", record.programme_name),
+                ("Participant", person.programme_id),
+                ("Name", person.full_name),
+                ("Date of birth", day(person.date_of_birth)),
+                ("Produced", when(record.produced_at)),
+            ],
+            notice=record.completeness_statement(),
+        )
+        _about(doc, record)
+        _profile(doc, record)
+        _consents(doc, record)
+        _referrals(doc, record)
+        _concerns(doc, record)
+        _contacts(doc, record)
+        _notes(doc, record)
+        _goals(doc, record)
+        _measures(doc, record)
+        _onward(doc, record)
+        _network(doc, record)
+        _unreconciled(doc, record)
+        return doc.to_bytes()
+
+
+def _about(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("About this record")
+    doc.paragraph(
+        f"This document was produced by {record.programme_name} with LinksDesk on "
+        f"{when(record.produced_at)}. It sets out everything held about you in the links "
+        "worker's case records: your details, your consents and every change to them, how you "
+        "came to the programme, the concerns identified with you, your contacts, every case "
+        "note with every earlier version of it, your goals and steps, your wellbeing scores, "
+        "where you were referred or signposted and what came of it, and the people and "
+        "services around you. Within each part the oldest entry comes first."
+    )
+    doc.paragraph(record.completeness_statement())
+
+
+def _profile(doc: PdfDocument, record: ParticipantRecord) -> None:
+    p = record.person
+    doc.heading("Profile")
+    doc.key_values(
+        [
+            ("Programme id", p.programme_id),
+            ("Given name", p.given_name),
+            ("Family name", p.family_name),
+            ("Preferred name", _text(p.preferred_name)),
+            ("Date of birth", day(p.date_of_birth)),
+            ("Phone", _text(p.phone)),
+            ("Email", _text(p.email)),
+            ("Address", _text(p.address)),
+            ("Postcode", _text(p.postcode)),
+            ("GP practice", _text(p.gp_practice)),
+            ("Contact preferences", _text(p.contact_preferences)),
+            ("Risk summary", _text(p.risk_summary)),
+            ("Status", p.status.label),
+            ("Reason for status", _text(p.status_reason)),
+            ("Referred on", day(p.referred_on)),
+            ("Closed on", day(p.closed_on)),
+            ("Record started", day(p.created_on)),
+        ]
+    )
+    doc.heading("Status history", level=2)
+    doc.table(
+        ["Date", "From", "To", "Reason"],
+        [
+            [
+                day(s.changed_on),
+                s.from_status.label if s.from_status else "(new)",
+                s.to_status.label + _private_mark(s.private),
+                _text(s.reason),
+            ]
+            for s in record.status_history
+        ],
+        col_widths=(1.2, 1, 1, 3),
+    )
+
+
+def _consents(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Consents")
+    doc.paragraph(
+        "Every consent you gave or withdrew, with every version kept; for each kind of "
+        "consent the latest version is the one that counts.",
+        muted=True,
+    )
+    doc.table(
+        ["Recorded on", "Consent to", "Version", "Given", "How", "Note"],
+        [
+            [
+                day(c.recorded_on),
+                c.scope.label + _private_mark(c.private),
+                str(c.version),
+                yes_no(c.given),
+                c.method.label,
+                _text(c.note),
+            ]
+            for c in record.consents
+        ],
+        col_widths=(1.3, 1.6, 0.8, 0.7, 1, 2.4),
+    )
+
+
+def _referrals(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Referrals in")
+    doc.table(
+        ["Received on", "From", "Referrer", "Reason"],
+        [
+            [
+                day(r.received_on),
+                r.source.label + _private_mark(r.private),
+                _text(r.referrer),
+                _text(r.reason),
+            ]
+            for r in record.referrals
+        ],
+        col_widths=(1.2, 1.2, 1.5, 3.5),
+    )
+
+
+def _concerns(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Concerns")
+    doc.table(
+        ["Identified on", "Concern", "When identified", "Detail", "Resolved on"],
+        [
+            [
+                day(c.identified_on),
+                c.category + _private_mark(c.private),
+                c.stage.label,
+                _text(c.detail),
+                day(c.resolved_on),
+            ]
+            for c in record.concerns
+        ],
+        col_widths=(1.3, 1.4, 1.2, 3, 1.3),
+    )
+
+
+def _contacts(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Contacts")
+    doc.table(
+        ["When", "Kind", "Outcome", "Minutes", "Venue", "Purpose"],
+        [
+            [
+                when(c.at),
+                c.kind.label + _private_mark(c.private),
+                c.status.label,
+                "" if c.minutes is None else str(c.minutes),
+                _text(c.venue),
+                _text(c.purpose),
+            ]
+            for c in record.contacts
+        ],
+        col_widths=(1.5, 1.3, 1.2, 1.05, 1.5, 2.4),
+    )
+
+
+def _notes(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Case notes")
+    if not record.notes:
+        doc.paragraph("None recorded.", muted=True)
+        return
+    doc.paragraph(
+        "Case notes are never changed in place: an edit adds a new version, and every "
+        "version is shown here, oldest first.",
+        muted=True,
+    )
+    contact_at = {c.id: c.at for c in record.contacts}
+    for note in record.notes:
+        heading = f"Case note of {when(note.written_at)}{_private_mark(note.private)}"
+        doc.heading(heading, level=2)
+        if note.contact_id and note.contact_id in contact_at:
+            doc.paragraph(f"Written about the contact of {when(contact_at[note.contact_id])}.")
+        many = len(note.revisions) > 1
+        for rev in note.revisions:
+            if many:
+                doc.paragraph(
+                    f"Version {rev.revision}, written {when(rev.written_at)}",
+                    small=True,
+                    muted=True,
+                )
+            doc.paragraph(rev.text)
+
+
+def _goals(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Goals and steps")
+    if not record.goals:
+        doc.paragraph("None recorded.", muted=True)
+        return
+    for goal in record.goals:
+        doc.heading(goal.title + _private_mark(goal.private), level=2)
+        doc.key_values(
+            [
+                ("Why it matters", _text(goal.why_it_matters)),
+                ("Status", goal.status.label),
+                ("Set on", day(goal.set_on)),
+                ("Next review", day(goal.review_on)),
+                ("Progress (0–10)", str(goal.progress)),
+                ("Closed on", day(goal.closed_on)),
+            ]
+        )
+        doc.table(
+            ["#", "Step", "Due", "Done"],
+            [
+                [
+                    str(i),
+                    s.description + _private_mark(s.private),
+                    day(s.due_on),
+                    day(s.done_on),
+                ]
+                for i, s in enumerate(goal.steps, start=1)
+            ],
+            col_widths=(0.4, 4, 1.2, 1.2),
+            empty_text="No steps recorded.",
+        )
+
+
+def _measures(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Wellbeing measures")
+    doc.table(
+        ["Taken on", "Measure", "When", "Score", "Change since first", "Help given", "Answers"],
+        [
+            [
+                day(m.taken_on),
+                m.kind.label + _private_mark(m.private),
+                m.context.label,
+                measure_score(m),
+                _text(m.change),
+                yes_no(m.assisted),
+                " ".join(str(v) for v in m.items),
+            ]
+            for m in record.measures
+        ],
+        col_widths=(1.3, 1, 0.9, 1.6, 1.8, 0.8, 1.8),
+    )
+    kinds = list(dict.fromkeys(m.kind for m in record.measures))
+    for kind in kinds:
+        line = scoring.copyright_line(kind)
+        if line:
+            doc.paragraph(line, small=True, muted=True)
+
+
+def _onward(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Onward referrals and signposting")
+    doc.table(
+        ["Made on", "To", "Kind", "Status", "Outcome", "Outcome on"],
+        [
+            [
+                day(o.made_on),
+                o.resource_name + _private_mark(o.private),
+                o.kind.label,
+                o.status.label,
+                _text(o.outcome),
+                day(o.outcome_on),
+            ]
+            for o in record.onward
+        ],
+        col_widths=(1.3, 2.2, 1.1, 1, 2.2, 1.3),
+    )
+
+
+def _network(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Support network")
+    doc.table(
+        ["Who", "Kind", "Detail", "Phone", "Supportive"],
+        [
+            [
+                n.name + _private_mark(n.private),
+                n.kind.label,
+                _text(n.detail),
+                _text(n.phone),
+                yes_no(n.supportive),
+            ]
+            for n in record.network
+        ],
+        col_widths=(1.6, 1, 2.8, 1.3, 1.2),
+    )
+
+
+def _unreconciled(doc: PdfDocument, record: ParticipantRecord) -> None:
+    doc.heading("Versions not yet reconciled")
+    doc.paragraph(
+        "When the same detail was changed on two devices at the same time, both versions are "
+        "kept until the links worker settles which is right.",
+        muted=True,
+    )
+    doc.table(
+        ["Found", "What", "This device's version", "The other version"],
+        [[when(u.detected_at), u.what, u.this_device, u.other_device] for u in record.unreconciled],
+        col_widths=(1.2, 1.4, 2.7, 2.7),
+    )

@@ -1,0 +1,272 @@
+"""The server's part of the supervisors' data path: its keys, the team roster, bundles made
+from synced data, and the deprivation lookup.
+
+A server-made bundle carries the team's records as they were synced (only what devices may
+share, and only participants whose team consent the server holds) in the same change format
+a device's bundle uses, with the team's signed roster inside so a supervisor's vault learns
+the team's signers. Evaluation records are made by the same code as on a device.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import UserError
+from linksdesk.server.admin import find_team
+from linksdesk.server.db import Database, now_ms
+from linksdesk.server.exchange import record_as_change
+from linksdesk.server.keys import key_row, signing_key
+from linksdesk.server.models import (
+    BundleLog,
+    DeprivationDecile,
+    DeprivationSource,
+    Device,
+    Erasure,
+    Record,
+    Worker,
+)
+from linksdesk.sync.bundle import evaluation
+from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, seal, sign_roster
+from linksdesk.sync.bundle.signing import PublicKey
+from linksdesk.sync.policy import (
+    AGGREGATE_TABLES,
+    CONSENT_DECISION,
+    RECEIPT_TABLE,
+    TEAM_SCOPE,
+    TEAM_TABLES,
+)
+from linksdesk.sync.protocol import SYNCABLE_TABLES
+
+log = logging.getLogger(__name__)
+
+_NAMESPACE = uuid.UUID("2f4d1c7a-8b3e-5f60-9a1b-c2d3e4f5a6b7")
+
+
+# -- roster ---------------------------------------------------------------------------------
+def roster(db: Database, team_ref: str) -> dict[str, Any]:
+    team = find_team(db, team_ref)
+    with db.reading() as s:
+        return _roster(s, team.id, team.name)
+
+
+def _roster(s: Session, team_id: str, team_name: str) -> dict[str, Any]:
+    signers = []
+    query = (
+        select(Device, Worker.role)
+        .join(Worker, Worker.id == Device.worker_id)
+        .where(Worker.team_id == team_id, Device.revoked_ms.is_(None))
+        .order_by(Device.id)
+    )
+    for device, role in s.execute(query):
+        if not device.signing_key:
+            continue
+        key = PublicKey.from_line(device.signing_key)
+        signers.append(
+            {
+                "fingerprint": key.fingerprint,
+                "public_key": key.line,
+                "worker_id": device.worker_id,
+                "device_id": device.id,
+                "role": role,
+                "label": device.label,
+            }
+        )
+    return sign_roster(signers, team_id=team_id, team=team_name, key=signing_key(s))
+
+
+# -- bundles --------------------------------------------------------------------------------
+def _shared(records: list[Record]) -> dict[str, bool]:
+    """Each participant's latest team consent the server holds (version, then clock)."""
+    best: dict[str, tuple[int, str, bool]] = {}
+    for rec in records:
+        if rec.table_name != "consent" or rec.deleted or rec.fields.get("scope") != TEAM_SCOPE:
+            continue
+        version = rec.fields.get("version")
+        rank = (version if isinstance(version, int) else 0, rec.hlc)
+        pid = str(rec.participant_id)
+        if pid not in best or rank > best[pid][:2]:
+            best[pid] = (*rank, bool(rec.fields.get("given")))
+    return {pid: given for pid, (_, _, given) in best.items()}
+
+
+def team_changes(
+    s: Session, team_id: str, period: tuple[str, str] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The team's synced records as changes, erase commands, and erased participants."""
+    tables = [t for t in SYNCABLE_TABLES if t != RECEIPT_TABLE]
+    records = list(
+        s.scalars(
+            select(Record)
+            .where(Record.team_id == team_id, Record.table_name.in_(tables))
+            .order_by(Record.server_seq)
+        )
+    )
+    shared = _shared(records)
+    in_period = {
+        rec.row_id
+        for rec in records
+        if rec.table_name == "participant"
+        and open_in_period(
+            period,
+            rec.fields.get("referred_on") or rec.fields.get("created_on"),
+            rec.fields.get("closed_on"),
+        )
+    }
+    changes: list[dict[str, Any]] = []
+    for rec in records:
+        if rec.sharing != "team":
+            continue
+        pid = rec.participant_id
+        if rec.table_name not in TEAM_TABLES and rec.table_name not in AGGREGATE_TABLES:
+            if pid not in in_period:
+                continue
+            if not shared.get(str(pid)):
+                withdrawal = (
+                    rec.table_name == "consent"
+                    and rec.fields.get("scope") == TEAM_SCOPE
+                    and rec.fields.get("given") is False
+                )
+                if not withdrawal:
+                    continue
+        change = record_as_change(rec, str(uuid.uuid5(_NAMESPACE, f"{rec.row_id}:{rec.hlc}")))
+        data = change.model_dump(mode="json")
+        if pid and not shared.get(str(pid)):
+            data["fields"] = {k: v for k, v in data["fields"].items() if k in CONSENT_DECISION}
+            data["participant_shared"] = False
+        changes.append(data)
+    receipts = {
+        rec.participant_id: rec
+        for rec in s.scalars(
+            select(Record).where(Record.team_id == team_id, Record.table_name == RECEIPT_TABLE)
+        )
+    }
+    erase: list[dict[str, Any]] = []
+    erased: list[str] = []
+    for gone in s.scalars(select(Erasure).where(Erasure.team_id == team_id)):
+        receipt = receipts.get(gone.participant_id)
+        hlc = receipt.hlc if receipt else f"{gone.at_ms:015d}-00000-{gone.device_id}"[:90]
+        erased.append(gone.participant_id)
+        erase.append(
+            {
+                "change_id": str(uuid.uuid5(_NAMESPACE, f"erase:{gone.participant_id}")),
+                "table": "participant",
+                "row_id": gone.participant_id,
+                "op": "erase",
+                "hlc": hlc,
+                "origin": receipt.origin if receipt else gone.device_id,
+                "owner": receipt.owner if receipt else gone.device_id,
+                "participant_id": gone.participant_id,
+                "sharing": "team",
+                "participant_shared": None,
+                "fields": {},
+                "base": {},
+                "field_hlc": {},
+            }
+        )
+        if receipt is not None:
+            kept = record_as_change(receipt, str(uuid.uuid5(_NAMESPACE, receipt.row_id)))
+            erase.append(kept.model_dump(mode="json"))
+    return changes, erase, sorted(erased)
+
+
+def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
+    source = s.get(DeprivationSource, 1)
+    if source is None:
+        return None
+    query = select(DeprivationDecile.postcode, DeprivationDecile.decile)
+    deciles: dict[str, int] = {str(p): int(d) for p, d in s.execute(query)}
+    return evaluation.DeprivationLookup(source.name, source.year, deciles)
+
+
+def export(
+    db: Database,
+    team_ref: str,
+    *,
+    kind: str,
+    recipients: list[str],
+    period: tuple[str, str] | None = None,
+    valid_days: int = 30,
+    now: dt.datetime | None = None,
+) -> Sealed:
+    """A bundle of the team's synced records (with the team's signed roster inside)."""
+    team = find_team(db, team_ref)
+    with db.reading(snapshot=True) as s:
+        key = signing_key(s)
+        changes, erase, erased = team_changes(s, team.id, period)
+        extra: dict[str, Any] = {"roster": _roster(s, team.id, team.name)}
+        if kind == "evaluation":
+            records, more = evaluation.evaluation_records(
+                evaluation.Source(
+                    changes, erased, bytes.fromhex(key_row(s).programme_key), load_lookup(s)
+                )
+            )
+            extra.update(more)
+        else:
+            records = changes + erase
+    sealed = seal(
+        records,
+        kind=kind,
+        sender=Sender("server", "sync server", None, None, team.id),
+        key=key,
+        recipients=recipients,
+        period=period,
+        extra=extra,
+        valid_days=valid_days,
+        now=now,
+    )
+    m = sealed.manifest
+    with db.writing() as s:
+        s.add(
+            BundleLog(
+                bundle_id=m["bundle_id"],
+                team_id=team.id,
+                kind=kind,
+                counts=m["counts"],
+                recipients=m["recipients"],
+                created_ms=now_ms(),
+            )
+        )
+    log.info(
+        "bundle %s (%s) made for team %s: %d records", m["bundle_id"], kind, team.id, m["records"]
+    )
+    return sealed
+
+
+# -- deprivation lookup ---------------------------------------------------------------------
+def import_deprivation(
+    db: Database,
+    path: Path,
+    *,
+    name: str,
+    year: str,
+    postcode_column: str = "postcode",
+    decile_column: str = "decile",
+) -> int:
+    if not name.strip() or not year.strip():
+        raise UserError("Give the lookup's name and year (--name, --year).")
+    deciles = evaluation.read_lookup_csv(
+        path, postcode_column=postcode_column, decile_column=decile_column
+    )
+    rows = [{"postcode": p[:10], "decile": d} for p, d in deciles.items()]
+    with db.writing() as s:
+        s.execute(delete(DeprivationDecile))
+        s.execute(delete(DeprivationSource))
+        for start in range(0, len(rows), 5000):
+            s.execute(insert(DeprivationDecile), rows[start : start + 5000])
+        s.add(
+            DeprivationSource(
+                id=1,
+                name=name.strip(),
+                year=year.strip(),
+                postcodes=len(rows),
+                imported_ms=now_ms(),
+            )
+        )
+    return len(rows)

@@ -1,0 +1,51 @@
+"""The server's keys: its Ed25519 signing key, the programme's pseudonym key, and the
+signing keys devices register at enrolment and handshake."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import UserError
+from linksdesk.server.db import Database
+from linksdesk.server.models import Device, ServerKey
+from linksdesk.sync.bundle.signing import PublicKey, SigningKey
+
+log = logging.getLogger(__name__)
+
+KEY_ROW = 1
+
+
+def key_row(s: Session) -> ServerKey:
+    row = s.get(ServerKey, KEY_ROW)
+    if row is None:
+        raise UserError("The server has no keys yet. Run `linksdesk-server init` first.")
+    return row
+
+
+def signing_key(s: Session) -> SigningKey:
+    row = key_row(s)
+    return SigningKey(bytes.fromhex(row.signing_seed), bytes.fromhex(row.key_id))
+
+
+def programme_key(s: Session) -> str | None:
+    row = s.get(ServerKey, KEY_ROW)
+    return row.programme_key if row is not None else None
+
+
+def public_key(db: Database) -> PublicKey:
+    with db.reading() as s:
+        return signing_key(s).public
+
+
+def register_signing_key(s: Session, device: Device, line: str | None) -> None:
+    """Keep a device's public signing key; the first one registered stays (a key never
+    silently changes: rosters would then vouch for another laptop)."""
+    if not line or device.signing_key == line:
+        return
+    if device.signing_key is not None:
+        log.warning("device %s offered a different signing key; the first one is kept", device.id)
+        return
+    device.signing_key = line
+    log.info("device %s registered its signing key", device.id)

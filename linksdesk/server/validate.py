@@ -1,0 +1,358 @@
+"""What a pushed value may be: each shared column's type and limits, checked before storing.
+
+A value the server stores is handed to every device of the team, which writes it into its
+own SQLAlchemy column; one a device cannot store would stop that device's sync (an invalid
+date, a 4,000-digit number, a 5 MB string, an object where a list belongs). So the server
+refuses such a change outright.
+
+:data:`COLUMNS` describes the device's columns (``linksdesk.storage.tables``; the server may
+not import storage): a test derives the same description from those SQLAlchemy columns with
+:func:`column_of` and fails on any difference, so the two cannot drift. When the table
+registry exists, :data:`COLUMNS` is built from it instead and the checks stay as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list", "object"]
+
+MAX_TEXT = 100_000  # characters in an unbounded text column (a very long case note)
+MAX_JSON_BYTES = 64 * 1024  # a list or object column, as JSON
+MAX_ITEMS = 500  # entries in a list or object column
+MAX_ITEM_TEXT = 1_000  # characters of one text entry in a list
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # SQL INTEGER everywhere (PostgreSQL's is 32-bit)
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One shared column as a device stores it."""
+
+    kind: Kind
+    nullable: bool = True
+    max_length: int | None = None  # characters, for text
+    refers_to: str | None = None  # the table whose row id this column holds
+    items: Kind | None = None  # the kind of each entry of a list column
+
+
+def column_of(sa_column: Any) -> Column:
+    """The description of one SQLAlchemy column (the device's), for the drift test."""
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String
+
+    kind_type = sa_column.type
+    refers = next((fk.column.table.name for fk in sa_column.foreign_keys), None)
+    nullable = bool(sa_column.nullable)
+    kind: Kind
+    length: int | None = None
+    if isinstance(kind_type, DateTime):
+        kind = "datetime"
+    elif isinstance(kind_type, Date):
+        kind = "date"
+    elif isinstance(kind_type, Boolean):
+        kind = "bool"
+    elif isinstance(kind_type, Integer):
+        kind = "int"
+    elif isinstance(kind_type, Float):
+        kind = "float"
+    elif isinstance(kind_type, JSON):
+        # JSON says nothing of its shape; the column's default (dict or list) does, and a
+        # column without one holds a list (measure items)
+        default = getattr(sa_column.default, "arg", None)
+        kind = "object" if getattr(default, "__name__", "") == "dict" else "list"
+    elif isinstance(kind_type, String):
+        kind, length = "text", kind_type.length
+    else:  # pragma: no cover - a new column type needs a rule here
+        raise TypeError(f"no rule for column type {kind_type!r}")
+    return Column(kind=kind, nullable=nullable, max_length=length, refers_to=refers)
+
+
+def _c(kind: Kind, n: int | None = None, *, null: bool = True, ref: str | None = None) -> Column:
+    return Column(kind=kind, nullable=null, max_length=n, refers_to=ref)
+
+
+_PID = _c("text", 36, null=False, ref="participant")
+
+# The shared columns of every syncable table (the device's types; routing columns travel
+# in the change's envelope and are checked there).
+COLUMNS: dict[str, dict[str, Column]] = {
+    "participant": {
+        "programme_id": _c("text", 16, null=False),
+        "given_name": _c("text", 100, null=False),
+        "family_name": _c("text", 100, null=False),
+        "preferred_name": _c("text", 100),
+        "date_of_birth": _c("date"),
+        "phone": _c("text", 40),
+        "email": _c("text", 200),
+        "address": _c("text"),
+        "postcode": _c("text", 10),
+        "gp_practice": _c("text", 200),
+        "risk_summary": _c("text"),
+        "status": _c("text", 16, null=False),
+        "status_reason": _c("text"),
+        "referred_on": _c("date"),
+        "closed_on": _c("date"),
+        "created_on": _c("date", null=False),
+    },
+    "status_change": {
+        "participant_id": _PID,
+        "from_status": _c("text", 16),
+        "to_status": _c("text", 16, null=False),
+        "reason": _c("text"),
+        "changed_on": _c("date", null=False),
+    },
+    "consent": {
+        "participant_id": _PID,
+        "scope": _c("text", 16, null=False),
+        "given": _c("bool", null=False),
+        "version": _c("int", null=False),
+        "recorded_on": _c("date", null=False),
+        "method": _c("text", 16, null=False),
+        "note": _c("text"),
+    },
+    "referral": {
+        "participant_id": _PID,
+        "received_on": _c("date", null=False),
+        "source": _c("text", 32, null=False),
+        "referrer": _c("text", 200),
+        "reason": _c("text"),
+    },
+    "concern": {
+        "participant_id": _PID,
+        "category": _c("text", 64, null=False),
+        "stage": _c("text", 16, null=False),
+        "identified_on": _c("date", null=False),
+        "detail": _c("text"),
+        "resolved_on": _c("date"),
+    },
+    "contact": {
+        "participant_id": _PID,
+        "kind": _c("text", 24, null=False),
+        "status": _c("text", 24, null=False),
+        "scheduled_at": _c("datetime", null=False),
+        "minutes": _c("int"),
+        "venue": _c("text", 200),
+        "purpose": _c("text"),
+    },
+    "note": {
+        "participant_id": _PID,
+        "contact_id": _c("text", 36, ref="contact"),
+        "written_at": _c("datetime", null=False),
+    },
+    "note_revision": {
+        "note_id": _c("text", 36, null=False, ref="note"),
+        "participant_id": _PID,
+        "revision": _c("int", null=False),
+        "base_revision_id": _c("text", 36),
+        "body": _c("text", null=False),
+        "written_at": _c("datetime", null=False),
+    },
+    "goal": {
+        "participant_id": _PID,
+        "title": _c("text", null=False),
+        "why_it_matters": _c("text"),
+        "status": _c("text", 16, null=False),
+        "set_on": _c("date", null=False),
+        "review_on": _c("date"),
+        "progress": _c("int", null=False),
+        "closed_on": _c("date"),
+    },
+    "goal_step": {
+        "goal_id": _c("text", 36, null=False, ref="goal"),
+        "participant_id": _PID,
+        "position": _c("int", null=False),
+        "description": _c("text", null=False),
+        "due_on": _c("date"),
+        "done_on": _c("date"),
+    },
+    "relationship": {
+        "participant_id": _PID,
+        "kind": _c("text", 16, null=False),
+        "name": _c("text", 200, null=False),
+        "detail": _c("text"),
+        "supportive": _c("bool", null=False),
+    },
+    "resource": {
+        "organisation": _c("text", 200, null=False),
+        "service": _c("text", 200, null=False),
+        "description": _c("text"),
+        "categories": Column("list", nullable=False, items="text"),
+        "address": _c("text"),
+        "postcode": _c("text", 10),
+        "area": _c("text", 100),
+        "when": _c("text"),
+        "who_for": _c("text"),
+        "cost": _c("text", 100),
+        "accessibility": _c("text"),
+        "how_to_refer": _c("text"),
+        "phone": _c("text", 40),
+        "email": _c("text", 200),
+        "website": _c("text", 300),
+        "capacity": _c("text", 16, null=False),
+        "last_verified": _c("date"),
+        "problem_reports": Column("list", nullable=False, items="object"),
+    },
+    "onward_referral": {
+        "participant_id": _PID,
+        "resource_id": _c("text", 36, null=False, ref="resource"),
+        "kind": _c("text", 16, null=False),
+        "status": _c("text", 16, null=False),
+        "made_on": _c("date", null=False),
+        "outcome": _c("text"),
+        "outcome_on": _c("date"),
+    },
+    "measure": {
+        "participant_id": _PID,
+        "kind": _c("text", 16, null=False),
+        "taken_on": _c("date", null=False),
+        "context": _c("text", 16, null=False),
+        "assisted": _c("bool", null=False),
+        "items": Column("list", nullable=False, items="int"),
+        "total": _c("int"),
+        "metric": _c("float"),
+    },
+    "erasure_receipt": {
+        "participant_id": _c("text", 36, null=False),
+        "erased_at": _c("datetime", null=False),
+        "rows_removed": _c("int", null=False),
+    },
+    "monthly_total": {
+        "month": _c("text", 7, null=False),
+        "counts": Column("object", nullable=False),
+    },
+}
+
+
+def problem(table: str, name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be stored in ``table.name`` (None: it can).
+
+    The answer names the column and the rule, never the value (it may be case content).
+    """
+    spec = COLUMNS.get(table, {}).get(name)
+    if spec is None:
+        return None  # not a described column: the caller's field-name check decides
+    if value is None:
+        return None if spec.nullable else f"{name} cannot be empty"
+    if not _fits_kind(spec, value):
+        return f"{name} is not a valid {_KIND_WORDS[spec.kind]}"
+    if spec.kind == "text" and spec.refers_to is not None and not _UUID.match(value):
+        return f"{name} is not a record id"
+    return None
+
+
+def problems(table: str, fields: Mapping[str, Any]) -> list[str]:
+    """Every field of a change that cannot be stored, described without its value."""
+    out = []
+    for name, value in fields.items():
+        why = problem(table, name, value)
+        if why is not None:
+            out.append(why)
+    return out
+
+
+def references(table: str, fields: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """The other rows a change's fields point at: ``{column: (table, row id)}``."""
+    out = {}
+    for name, value in fields.items():
+        spec = COLUMNS.get(table, {}).get(name)
+        if spec is not None and spec.refers_to and spec.refers_to != "participant" and value:
+            out[name] = (spec.refers_to, str(value))
+    return out
+
+
+_KIND_WORDS: dict[str, str] = {
+    "text": "text of the allowed length",
+    "int": "whole number in range",
+    "float": "number",
+    "bool": "yes/no value",
+    "date": "date (YYYY-MM-DD)",
+    "datetime": "date and time",
+    "list": "list",
+    "object": "set of named values",
+}
+
+
+def _fits_kind(spec: Column, value: Any) -> bool:
+    kind = spec.kind
+    if kind == "text":
+        return _text(value, spec.max_length or MAX_TEXT)
+    if kind == "int":
+        return _int(value)
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return (
+            math.isfinite(value)
+            and abs(value) < 1e300
+            and (not isinstance(value, int) or _int(value))
+        )
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, str) and _date(value)
+    if kind == "datetime":
+        return isinstance(value, str) and _datetime(value)
+    if kind == "list":
+        if not isinstance(value, list) or len(value) > MAX_ITEMS or not _small(value):
+            return False
+        return spec.items is None or all(_item(spec.items, v) for v in value)
+    if kind == "object":
+        return isinstance(value, dict) and len(value) <= MAX_ITEMS and _small(value)
+    return False  # pragma: no cover
+
+
+def _item(kind: Kind, value: Any) -> bool:
+    if kind == "int":
+        return value is None or _int(value)  # an unanswered item of a measure
+    if kind == "text":
+        return _text(value, MAX_ITEM_TEXT)
+    if kind == "object":
+        return isinstance(value, dict)
+    return False  # pragma: no cover
+
+
+def _text(value: Any, limit: int) -> bool:
+    return isinstance(value, str) and len(value) <= limit and _clean_text(value)
+
+
+def _clean_text(value: str) -> bool:
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and INT_MIN <= value <= INT_MAX
+
+
+def _date(value: str) -> bool:
+    try:
+        return dt.date.fromisoformat(value).isoformat() == value  # the form devices send
+    except ValueError:
+        return False
+
+
+def _datetime(value: str) -> bool:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    # devices keep naive UTC and send isoformat(): any other spelling would not round-trip
+    return parsed.tzinfo is None and parsed.isoformat() == value
+
+
+def _small(value: Any) -> bool:
+    try:
+        return len(json.dumps(value, allow_nan=False)) <= MAX_JSON_BYTES
+    except (ValueError, TypeError, RecursionError):
+        return False

@@ -1,0 +1,439 @@
+"""Backups of a vault as one file, and restoring them: still encrypted, never overwriting silently.
+
+A backup is an uncompressed tar (the data is encrypted, so it would not compress) of three
+members: ``manifest.json`` (vault id, when, which LinksDesk and schema, the latest change
+stamp, SHA-256 of the others), ``vault.key`` (the key file: wrapped keys only, opened by the
+passphrase or the recovery key) and ``vault.db`` (a page-by-page copy of the open vault made
+with SQLite's online backup, so it is consistent even while the vault is being written, and
+encrypted with the vault's own key all the way).
+
+Restoring proves the passphrase or recovery key on a staged copy first, then compares with
+any vault already at the target: a vault of another identity, a vault that cannot be read,
+or a vault with changes newer than the backup is refused unless ``replace`` is given. An
+older copy of the same vault is replaced, and said so. Whatever is replaced is never
+deleted: its files are renamed ``<name>.before-restore-<time>`` beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, UserError
+from linksdesk.storage import keyfile
+from linksdesk.storage.engine import (
+    DB_ERRORS,
+    connect_raw,
+    connect_read_only,
+    translated_errors,
+)
+from linksdesk.storage.tables import SYNCABLE_TABLES
+from linksdesk.storage.vault import Vault
+
+log = logging.getLogger(__name__)
+
+FORMAT = "linksdesk-vault-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DB_MEMBER = "vault.db"
+KEY_MEMBER = "vault.key"
+MEMBERS = (MANIFEST, KEY_MEMBER, DB_MEMBER)
+SUFFIX = ".ldbackup"
+PAGES_PER_STEP = 512  # 2 MB a step: progress moves, and writers are not held up for long
+_MAX_MANIFEST = 64 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+class BackupError(UserError):
+    """A backup file that cannot be used, or a restore that was refused (the reason says why)."""
+
+
+class NotABackupError(BackupError):
+    def __init__(self, path: Path, why: str = "") -> None:
+        super().__init__(
+            f"{path} is not a LinksDesk backup{f' ({why})' if why else ''}. Choose the file "
+            "made by Back up."
+        )
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a backup's manifest says (no personal data: ids, times, sizes)."""
+
+    vault_id: str
+    device_id: str
+    created_at: str  # ISO 8601, UTC
+    app_version: str
+    schema: str
+    latest_change: str | None  # the highest change stamp in the vault when it was copied
+    size: int
+
+    def describe(self) -> str:
+        when = self.created_at.replace("T", " ")[:16] + " UTC"
+        return f"backup of {when} ({self.size // 1024:,} KB, made by LinksDesk {self.app_version})"
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    info: BackupInfo
+    vault_path: Path
+    replaced: bool  # a vault was there and was replaced
+    kept_as: tuple[Path, ...]  # where the replaced vault's files now are
+    newer_replaced: bool  # the replaced vault had changes newer than the backup (--replace)
+
+
+# -- making a backup ----------------------------------------------------------------------
+def latest_change(conn: Any) -> str | None:
+    """The highest change stamp (HLC) in a vault, through a DB-API connection."""
+    stamps = []
+    for table in SYNCABLE_TABLES:
+        name = table.__table__.name  # type: ignore[attr-defined]
+        row = conn.execute(f'SELECT max(hlc) FROM "{name}"').fetchone()  # our own table names
+        if row and row[0]:
+            stamps.append(str(row[0]))
+    return max(stamps, default=None)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def back_up(
+    vault: Vault, out: Path, *, progress: Progress | None = None, overwrite: bool = False
+) -> BackupInfo:
+    """Write a consistent, still-encrypted copy of the open ``vault`` and its key file to ``out``.
+
+    ``out`` is written whole or not at all (a partial file never takes its name). An existing
+    file is refused unless ``overwrite`` (a file dialog has already asked).
+    """
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise BackupError(f"There is already a file at {out}. Choose another name.")
+    if out.resolve() == vault.path.resolve() or out.resolve() == _key_of(vault.path).resolve():
+        raise BackupError("A backup cannot be written over the vault itself. Choose another place.")
+    key = vault._require_key()  # the data key, to key the copy exactly as the vault
+    with vault.path.open("rb") as fh:
+        salt = fh.read(16)  # the copy keeps the vault's header salt (it names the key file)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".linksdesk-backup-", dir=out.parent))
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"The backup could not be written to {out.parent} ({exc.strerror}). Choose a "
+            "folder you can write to, with enough free space."
+        ) from None
+    try:
+        copy = staging / DB_MEMBER
+        with translated_errors(copy):
+            src = connect_raw(vault.path, key)
+            try:
+                dst = connect_raw(copy, key, salt=salt)
+                try:
+
+                    def step(_status: int, remaining: int, total: int) -> None:
+                        if progress is not None:
+                            progress(total - remaining, total)
+
+                    src.backup(dst, pages=PAGES_PER_STEP, progress=step)
+                    check = [r[0] for r in dst.execute("PRAGMA quick_check")]
+                    if check != ["ok"]:
+                        raise EnvironmentProblem(
+                            "The copy of the vault did not check out, so no backup was made. "
+                            "Run `linksdesk check` on the vault."
+                        )
+                    schema = str(
+                        dst.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+                    )
+                    latest = latest_change(dst)
+                    dst.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+        shutil.copyfile(_key_of(vault.path), staging / KEY_MEMBER)
+        from linksdesk import __version__
+
+        info = BackupInfo(
+            vault_id=keyfile.read_vault_id(_key_of(vault.path)),
+            device_id=vault.device_id,
+            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            app_version=__version__,
+            schema=schema,
+            latest_change=latest,
+            size=copy.stat().st_size,
+        )
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            **info.__dict__,
+            "sha256": {m: _sha256(staging / m) for m in (KEY_MEMBER, DB_MEMBER)},
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        partial = staging / "backup.partial"
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with (
+            os.fdopen(fd, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            for member in MEMBERS:
+                tar.add(staging / member, arcname=member, recursive=False, filter=_plain_member)
+            tar.close()
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(partial, out)
+        _fsync_dir(out.parent)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"The backup could not be written to {out} ({exc.strerror}). Check the disk has "
+            "room and try again; the vault itself is unchanged."
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log.info("backup written: %d bytes, schema %s", out.stat().st_size, info.schema)
+    return info
+
+
+def _plain_member(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    # no owner names or times of this machine in the archive
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.mode = 0o600
+    return info
+
+
+def _key_of(vault_path: Path) -> Path:
+    return keyfile.keyfile_path(vault_path)
+
+
+# -- reading a backup -----------------------------------------------------------------------
+def read_backup(path: Path) -> BackupInfo:
+    """The manifest of a backup file; refuses anything that is not one."""
+    path = Path(path)
+    with _open_tar(path) as tar:
+        return _manifest(path, tar)[0]
+
+
+@contextlib.contextmanager
+def _open_tar(path: Path) -> Any:
+    if not path.is_file():
+        raise BackupError(f"There is no backup file at {path}.")
+    try:
+        tar = tarfile.open(path, mode="r:")  # noqa: SIM115 (closed below, after the yield)
+    except (tarfile.TarError, OSError):
+        raise NotABackupError(path) from None
+    try:
+        yield tar
+    finally:
+        tar.close()
+
+
+def _manifest(path: Path, tar: tarfile.TarFile) -> tuple[BackupInfo, dict[str, str]]:
+    try:
+        members = {m.name: m for m in tar.getmembers()}
+    except (tarfile.TarError, OSError):
+        raise NotABackupError(path, "it is damaged") from None
+    if set(members) != set(MEMBERS) or not all(m.isfile() for m in members.values()):
+        raise NotABackupError(path)
+    if members[MANIFEST].size > _MAX_MANIFEST:
+        raise NotABackupError(path)
+    fh = tar.extractfile(members[MANIFEST])
+    assert fh is not None
+    try:
+        doc = json.loads(fh.read().decode("utf-8"))
+        if doc.get("format") != FORMAT:
+            raise ValueError("format")
+        if int(doc["format_version"]) > FORMAT_VERSION:
+            raise BackupError(
+                f"{path} was made by a newer LinksDesk. Update LinksDesk to restore it."
+            )
+        info = BackupInfo(
+            vault_id=str(doc["vault_id"]),
+            device_id=str(doc.get("device_id", "")),
+            created_at=str(doc["created_at"]),
+            app_version=str(doc["app_version"]),
+            schema=str(doc["schema"]),
+            latest_change=None if doc.get("latest_change") is None else str(doc["latest_change"]),
+            size=int(doc["size"]),
+        )
+        sums = {
+            KEY_MEMBER: str(doc["sha256"][KEY_MEMBER]),
+            DB_MEMBER: str(doc["sha256"][DB_MEMBER]),
+        }
+    except BackupError:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise NotABackupError(path, "its description is unreadable") from None
+    return info, sums
+
+
+def _extract(path: Path, tar: tarfile.TarFile, member: str, dest: Path, expected: str) -> None:
+    source = tar.extractfile(member)
+    if source is None:
+        raise NotABackupError(path)
+    digest = hashlib.sha256()
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            out.write(block)
+        out.flush()
+        os.fsync(out.fileno())
+    if digest.hexdigest() != expected:
+        raise BackupError(
+            f"The backup file {path} is damaged (its {member} does not match its checksum). "
+            "Use another backup."
+        )
+
+
+# -- restoring ------------------------------------------------------------------------------
+def restore(
+    backup_file: Path,
+    vault_path: Path,
+    *,
+    passphrase: str | None = None,
+    recovery_key: str | None = None,
+    new_passphrase: str | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> RestoreResult:
+    """Restore ``backup_file`` to ``vault_path`` with its passphrase or its recovery key.
+
+    With the recovery key, ``new_passphrase`` becomes the restored vault's passphrase. The
+    restored vault is migrated to this LinksDesk's schema before it takes the target's place.
+    """
+    backup_file, vault_path = Path(backup_file), Path(vault_path)
+    if (passphrase is None) == (recovery_key is None):
+        raise BackupError("Give either the passphrase or the recovery key of the backup.")
+    if recovery_key is not None and not new_passphrase:
+        raise BackupError("Restoring with the recovery key needs a new passphrase for the vault.")
+    try:
+        vault_path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".linksdesk-restore-", dir=vault_path.parent))
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"Nothing was restored: {vault_path.parent} cannot be written to ({exc.strerror})."
+        ) from None
+    try:
+        staged = staging / vault_path.name
+        with _open_tar(backup_file) as tar:
+            info, sums = _manifest(backup_file, tar)
+            if progress is not None:
+                progress(0, 3)
+            _extract(backup_file, tar, KEY_MEMBER, _key_of(staged), sums[KEY_MEMBER])
+            _extract(backup_file, tar, DB_MEMBER, staged, sums[DB_MEMBER])
+        if progress is not None:
+            progress(1, 3)
+        # prove the secret on the staged copy, and bring it to this LinksDesk's schema
+        if recovery_key is not None:
+            assert new_passphrase is not None
+            opened = Vault.recover(staged, recovery_key, new_passphrase)
+        else:
+            assert passphrase is not None
+            opened = Vault.unlock(staged, passphrase)
+        try:
+            key = opened._require_key()
+        finally:
+            opened.lock()
+        if progress is not None:
+            progress(2, 3)
+        kept: tuple[Path, ...] = ()
+        newer = False
+        existing = [p for p in _vault_files(vault_path) if p.exists()]
+        if existing:
+            newer = _refuse_unless_replaced(vault_path, info, key, replace)
+            kept = _move_aside(existing)
+        os.replace(_key_of(staged), _key_of(vault_path))
+        for side in ("-wal", "-shm"):  # normally gone once the staged copy was closed
+            if Path(f"{staged}{side}").exists():
+                os.replace(f"{staged}{side}", f"{vault_path}{side}")
+        os.replace(staged, vault_path)
+        _fsync_dir(vault_path.parent)
+        if progress is not None:
+            progress(3, 3)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"The backup could not be restored to {vault_path} ({exc.strerror}). Check the disk "
+            "has room; nothing was replaced."
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log.info("backup restored (schema %s); replaced a vault: %s", info.schema, bool(existing))
+    return RestoreResult(info, vault_path, bool(existing), kept, newer)
+
+
+def _vault_files(path: Path) -> list[Path]:
+    return [path, _key_of(path), Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace: bool) -> bool:
+    """Whether the vault at ``target`` is newer than the backup; raises unless ``replace``."""
+    where = f"There is already a vault at {target}"
+    howto = "Add --replace (or confirm in LinksDesk) to replace it; its files are kept beside it."
+    if any(Path(f"{target}{side}").exists() for side in ("-wal", "-shm")) and not replace:
+        # a vault open in LinksDesk keeps these beside it (so does one it stopped without
+        # closing): replacing it under a running LinksDesk would send its next saves astray
+        raise BackupError(
+            f"{where} and it looks open in LinksDesk (or LinksDesk stopped without closing "
+            f"it). Close LinksDesk and try again. {howto}"
+        )
+    try:
+        other_id = keyfile.read_vault_id(_key_of(target))
+    except LinksDeskError:
+        other_id = None
+    if other_id != info.vault_id:
+        if replace:
+            return False
+        raise BackupError(f"{where}, and it is not the vault this backup was made from. {howto}")
+    try:
+        with translated_errors(target):
+            conn = connect_read_only(target, key)
+            try:
+                current = latest_change(conn)
+            finally:
+                conn.close()
+    except (LinksDeskError, *DB_ERRORS):  # type: ignore[misc]
+        if replace:
+            return False
+        raise BackupError(f"{where} and it cannot be read (it may be damaged). {howto}") from None
+    newer = current is not None and (info.latest_change is None or current > info.latest_change)
+    if newer and not replace:
+        raise BackupError(
+            f"{where} with changes newer than this backup ({info.describe()}); restoring "
+            f"would set them aside. {howto}"
+        )
+    return newer
+
+
+def _move_aside(files: list[Path]) -> tuple[Path, ...]:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = []
+    for path in files:
+        aside = path.with_name(f"{path.name}.before-restore-{stamp}")
+        os.replace(path, aside)
+        kept.append(aside)
+    return tuple(kept)

@@ -1,0 +1,106 @@
+"""Programme ids from blocks the sync server leased to this device, or the vault's own counter.
+
+An enrolled device gives out numbers only from its leased blocks (oldest first), so no two
+devices of a programme ever give the same id and an id never has to change. A vault never
+enrolled counts on its own (local setting ``next_programme_number``); when it is enrolled,
+that counter's highest number is reported with its first lease request, so the programme's
+leased numbers start above it. Only if a laptop used up every leased number while offline
+does it fall back to its own counter again, until its next sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock
+
+log = logging.getLogger(__name__)
+
+PROGRAMME_PREFIX = "P"
+FIRST_PROGRAMME_NUMBER = 1001
+NEXT_NUMBER_KEY = "next_programme_number"
+
+
+def next_programme_id(session: Session) -> str:
+    """The next id for a new participant (never one already held here)."""
+    while True:
+        number = _take_leased(session)
+        if number is None:
+            return _next_own(session)
+        candidate = f"{PROGRAMME_PREFIX}{number}"
+        if not _taken(session, candidate):
+            return candidate
+        # held here already: a participant from a vault that counted on its own (marked
+        # with "~" on arrival if it met another); skip the number, never reuse it
+        log.info("leased programme number already held here; skipped")
+
+
+def remaining(session: Session) -> int:
+    """Leased numbers not given out yet."""
+    total = session.scalar(
+        select(func.sum(ProgrammeIdBlock.last - ProgrammeIdBlock.next + 1)).where(
+            ProgrammeIdBlock.next <= ProgrammeIdBlock.last
+        )
+    )
+    return int(total or 0)
+
+
+def add_block(session: Session, first: int, last: int) -> bool:
+    """Keep a block the server leased (once: a block asked for again is the same block)."""
+    if session.get(ProgrammeIdBlock, first) is not None:
+        return False
+    session.add(
+        ProgrammeIdBlock(
+            first=first,
+            last=last,
+            next=first,
+            leased_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )
+    )
+    session.flush()
+    return True
+
+
+def own_floor(session: Session) -> int:
+    """The highest number this vault gave out from its own counter (0 if none)."""
+    stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
+    return int(stored) - 1 if isinstance(stored, int) else 0
+
+
+def _take_leased(session: Session) -> int | None:
+    block = session.scalar(
+        select(ProgrammeIdBlock)
+        .where(ProgrammeIdBlock.next <= ProgrammeIdBlock.last)
+        .order_by(ProgrammeIdBlock.first)
+        .limit(1)
+    )
+    if block is None:
+        return None
+    number = block.next
+    block.next = number + 1
+    session.flush()
+    return number
+
+
+def _next_own(session: Session) -> str:
+    """The next free id in this vault's own sequence; numbers are never reused."""
+    stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
+    number = stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER
+    while _taken(session, f"{PROGRAMME_PREFIX}{number}"):
+        number += 1  # taken (e.g. arrived by sync): skip it
+    session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=number + 1))
+    return f"{PROGRAMME_PREFIX}{number}"
+
+
+def _taken(session: Session, programme_id: str) -> bool:
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.programme_id == programme_id)
+        )
+    )

@@ -1,0 +1,287 @@
+"""Evaluation records: pseudonymised by the policy's evaluation tags, k-anonymous on the
+quasi-identifiers (age band, deprivation decile, referral source, referral month).
+
+Devices and the server run the same code over the same change format, so one participant
+has one pseudonym everywhere (HMAC-SHA256 under the programme's key, which never travels in
+a bundle). A column tagged ``keep`` goes as it is, ``drop`` never goes, ``transform``
+becomes a pseudonym (ids), an age band (date of birth, at referral so it never moves), a
+deprivation decile (postcode) or a month (other dates). Rare combinations of the
+quasi-identifiers are coarsened for the whole bundle (month → quarter, then 5- → 10-year
+bands) until every combination is shared by at least ``K`` participants; whoever still
+stands out is left out with everything of theirs, and counted in the manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linksdesk.core.errors import UserError
+from linksdesk.sync.policy import eval_tag
+
+K = 5
+# levels of coarsening, finest first: (age band width in years, referral period)
+LEVELS: tuple[tuple[int, str], ...] = ((5, "month"), (5, "quarter"), (10, "quarter"))
+# the finest level is used that leaves out no more than this share of participants
+MAX_LEFT_OUT_SHARE = 0.02
+QUASI_IDENTIFIERS = ("age_band", "deprivation_decile", "referral_source", "referral_period")
+UNKNOWN = "unknown"
+EVALUATION_SCOPE = "evaluation"  # ConsentScope.EVALUATION (core vocab kept out of here)
+TEAM_ROWS = frozenset({"resource", "monthly_total"})  # not about one participant
+SKIPPED = frozenset({"erasure_receipt"})  # an erasure travels as an "erase" record instead
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """Names the programme key in a manifest without revealing it."""
+    return hashlib.sha256(b"linksdesk programme key\x00" + key).hexdigest()[:16]
+
+
+def normalise_postcode(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+# -- deprivation lookup -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeprivationLookup:
+    name: str
+    year: str
+    deciles: Mapping[str, int]  # normalised postcode → 1..10
+
+    def decile(self, postcode: object) -> str:
+        if not isinstance(postcode, str) or not postcode.strip():
+            return UNKNOWN
+        found = self.deciles.get(normalise_postcode(postcode))
+        return UNKNOWN if found is None else str(found)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "year": self.year, "postcodes": len(self.deciles)}
+
+
+def read_lookup_csv(path: Path, *, postcode_column: str, decile_column: str) -> dict[str, int]:
+    """Postcode → decile from a published lookup (SIMD or IMD), columns chosen by name."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(line for line in fh if not line.startswith("#"))
+            names = reader.fieldnames or []
+            for wanted in (postcode_column, decile_column):
+                if wanted not in names:
+                    raise UserError(
+                        f"The lookup has no column {wanted!r}; its columns are: "
+                        f"{', '.join(names) or 'none'}."
+                    )
+            out: dict[str, int] = {}
+            for number, row in enumerate(reader, start=2):
+                postcode = normalise_postcode(row[postcode_column] or "")
+                try:
+                    decile = int(str(row[decile_column]).strip())
+                except ValueError:
+                    raise UserError(f"Line {number} of the lookup has no decile number.") from None
+                if not 1 <= decile <= 10:
+                    raise UserError(f"Line {number} of the lookup has a decile outside 1 to 10.")
+                if postcode:
+                    out[postcode] = decile
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except (OSError, UnicodeDecodeError, csv.Error):
+        raise UserError(f"{path} could not be read as a CSV file.") from None
+    if not out:
+        raise UserError("The lookup holds no postcodes.")
+    return out
+
+
+# -- transforms ---------------------------------------------------------------------------------
+def transform_kind(column: str) -> str:
+    """What a ``transform``-tagged column becomes (one rule, by what the column holds)."""
+    if column == "date_of_birth":
+        return "age_band"
+    if column == "postcode":
+        return "decile"
+    if column in ("id", "owner") or column.endswith("_id"):
+        return "pseudonym"
+    return "period"
+
+
+def _date(value: object) -> dt.date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def period(value: object, unit: str) -> str | None:
+    day = _date(value)
+    if day is None:
+        return None
+    if unit == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def age_band(born: object, on: object, width: int) -> str:
+    birth, day = _date(born), _date(on)
+    if birth is None or day is None or day < birth:
+        return UNKNOWN
+    years = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    low = years // width * width
+    return f"{low}-{low + width - 1}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What an evaluation bundle is made from (device or server, same shape)."""
+
+    changes: list[dict[str, Any]]  # sync change format, already within the sync policy
+    erased: list[str]  # participants erased at the source
+    key: bytes  # the programme's pseudonym key
+    lookup: DeprivationLookup | None
+
+
+def consented(changes: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Participants whose latest evaluation consent (by version, then clock) is given."""
+    best: dict[str, tuple[int, str, bool]] = {}
+    for ch in changes:
+        fields = ch.get("fields") or {}
+        if ch.get("table") != "consent" or fields.get("scope") != EVALUATION_SCOPE:
+            continue
+        if ch.get("op") != "upsert" or not ch.get("participant_id"):
+            continue
+        version = fields.get("version")
+        rank = (version if isinstance(version, int) else 0, str(ch.get("hlc", "")))
+        pid = str(ch["participant_id"])
+        if pid not in best or rank > best[pid][:2]:
+            best[pid] = (*rank, bool(fields.get("given")))
+    return {pid for pid, (_, _, given) in best.items() if given}
+
+
+def _quasi(
+    person: Mapping[str, Any],
+    referral: Mapping[str, Any] | None,
+    lookup: DeprivationLookup | None,
+    level: tuple[int, str],
+) -> tuple[str, str, str, str]:
+    width, unit = level
+    referred = (referral or {}).get("received_on") or person.get("referred_on")
+    reference = referred or person.get("created_on")
+    return (
+        age_band(person.get("date_of_birth"), reference, width),
+        lookup.decile(person.get("postcode")) if lookup else UNKNOWN,
+        str((referral or {}).get("source") or UNKNOWN),
+        period(referred, unit) or UNKNOWN,
+    )
+
+
+def choose_level(
+    people: dict[str, tuple[Mapping[str, Any], Mapping[str, Any] | None]],
+    lookup: DeprivationLookup | None,
+) -> tuple[int, dict[str, tuple[str, str, str, str]], set[str]]:
+    """The level used, each kept participant's quasi-identifiers, and who is left out."""
+    chosen: tuple[int, dict[str, tuple[str, str, str, str]], set[str]] | None = None
+    for index, level in enumerate(LEVELS):
+        quasi = {pid: _quasi(p, r, lookup, level) for pid, (p, r) in people.items()}
+        sizes = Counter(quasi.values())
+        left = {pid for pid, q in quasi.items() if sizes[q] < K}
+        chosen = (index, {p: q for p, q in quasi.items() if p not in left}, left)
+        if len(left) <= MAX_LEFT_OUT_SHARE * len(people):
+            break
+    assert chosen is not None
+    return chosen
+
+
+def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The pseudonymised records and what the manifest says about them."""
+    key = source.key
+    agree = consented(source.changes)
+    people: dict[str, tuple[Mapping[str, Any], Mapping[str, Any] | None]] = {}
+    first_referral: dict[str, Mapping[str, Any]] = {}
+    for ch in source.changes:
+        pid = ch.get("participant_id")
+        if ch.get("op") != "upsert" or pid not in agree:
+            continue
+        given = ch.get("fields") or {}
+        if ch["table"] == "referral":
+            held = first_referral.get(pid)
+            if held is None or str(given.get("received_on")) < str(held.get("received_on")):
+                first_referral[pid] = given
+    for ch in source.changes:
+        if ch["table"] == "participant" and ch.get("op") == "upsert" and ch["row_id"] in agree:
+            people[ch["row_id"]] = (ch.get("fields") or {}, first_referral.get(ch["row_id"]))
+    index, quasi, left = choose_level(people, source.lookup)
+    width, unit = LEVELS[index]
+    kept = set(quasi)
+    out: list[dict[str, Any]] = []
+    left_records = 0
+    for ch in source.changes:
+        table = ch["table"]
+        if table in SKIPPED:
+            continue
+        pid = ch.get("participant_id")
+        if table not in TEAM_ROWS:
+            if pid not in agree:
+                continue
+            if pid not in kept:
+                left_records += 1
+                continue
+        fields: dict[str, Any] = {}
+        if ch.get("op") == "upsert":
+            for name, value in (ch.get("fields") or {}).items():
+                tag = eval_tag(table, name)
+                if tag == "keep":
+                    fields[name] = value
+                elif tag == "transform":
+                    kind = transform_kind(name)
+                    if kind == "pseudonym":
+                        fields[name] = pseudonym(key, value) if isinstance(value, str) else None
+                    elif kind == "period":
+                        fields[name] = period(value, unit)
+                    # age band and decile: added below as quasi-identifiers only
+            if table == "participant":
+                fields.update(zip(QUASI_IDENTIFIERS, quasi[str(ch["row_id"])], strict=True))
+        out.append(
+            {
+                "table": table,
+                "id": pseudonym(key, str(ch["row_id"])),
+                "participant_id": pseudonym(key, str(pid)) if pid else None,
+                "owner": pseudonym(key, str(ch.get("owner") or "")),
+                "op": "delete" if ch.get("op") == "delete" else "upsert",
+                "fields": fields,
+            }
+        )
+    for pid in sorted(set(source.erased)):
+        out.append(
+            {
+                "table": "participant",
+                "id": pseudonym(key, pid),
+                "participant_id": pseudonym(key, pid),
+                "owner": None,
+                "op": "erase",
+                "fields": {},
+            }
+        )
+    sizes = Counter(quasi.values())
+    extra = {
+        "pseudonyms": {"method": "HMAC-SHA256", "key_id": key_id(key)},
+        "deprivation": source.lookup.describe() if source.lookup else {"name": None},
+        "k_anonymity": {
+            "k": min(sizes.values()) if sizes else None,
+            "target": K,
+            "quasi_identifiers": list(QUASI_IDENTIFIERS),
+            "age_band_years": width,
+            "dates_as": unit,
+            "participants": len(kept),
+            "left_out": {"participants": len(left), "records": left_records},
+        },
+    }
+    return out, extra

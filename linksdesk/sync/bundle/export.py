@@ -1,0 +1,241 @@
+"""Making a bundle on a worker's laptop: that worker's caseload, as the sync policy lets it go.
+
+Every row goes through the same outbox policy a sync uses (``SyncPolicy.outbound``), so a
+``private`` row, a ``local`` column or a participant who did not consent to sharing with the
+team can never be in a bundle; evaluation records are then made from those changes by
+:mod:`linksdesk.sync.bundle.evaluation`, as the server makes them from what it holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from linksdesk.core.changes import RowChange
+from linksdesk.core.errors import UserError
+from linksdesk.core.vocab import AuditAction
+from linksdesk.storage.bundle_tables import BundleLedger, DeprivationDecile
+from linksdesk.storage.store import Store, data_columns, json_value, row_values
+from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
+from linksdesk.sync import state
+from linksdesk.sync.apply import SYNC_NAMESPACE, shared_participants
+from linksdesk.sync.bundle import evaluation, keys
+from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, parse_time, seal
+from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """A worker's shareable changes, in the sync change format, and their erasures."""
+
+    changes: list[dict[str, Any]]
+    erased: list[str]
+    receipts: list[dict[str, Any]]
+
+
+def _change(table: str, row: Any, pid: str | None, fields: dict[str, Any]) -> dict[str, Any]:
+    deleted = bool(row.deleted)
+    clocks = row.field_hlc or {}
+    return {
+        "change_id": str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:{table}:{row.id}:{row.hlc}")),
+        "table": table,
+        "row_id": row.id,
+        "op": "delete" if deleted else "upsert",
+        "hlc": row.hlc,
+        "origin": row.origin,
+        "owner": row.owner,
+        "participant_id": pid,
+        "sharing": "team",
+        "participant_shared": True if pid and table != RECEIPT_TABLE else None,
+        "fields": {} if deleted else fields,
+        "base": {},
+        "field_hlc": {
+            k: v for k, v in clocks.items() if k in fields and v and v != row.hlc and not deleted
+        },
+    }
+
+
+def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None = None) -> Caseload:
+    """What of ``worker_id``'s caseload may leave the laptop, as sync changes."""
+    policy = SyncPolicy()
+    people = {
+        p.id: p
+        for p in s.scalars(select(Participant).where(Participant.owner == worker_id))
+        if open_in_period(period, p.referred_on or p.created_on, p.closed_on)
+    }
+    shared = shared_participants(s, people)
+    changes: list[dict[str, Any]] = []
+    for table, cls in TABLE_BY_NAME.items():
+        if table == RECEIPT_TABLE:
+            continue
+        query: Any = select(cls).where(cls.sharing != "private")
+        if table in AGGREGATE_TABLES:
+            query = query.where(cls.owner == worker_id)
+        for row in s.scalars(query).yield_per(2000):
+            pid = row.id if table == "participant" else getattr(row, "participant_id", None)
+            if table not in TEAM_TABLES and table not in AGGREGATE_TABLES and pid not in people:
+                continue
+            rc = RowChange(
+                table=table,
+                row_id=row.id,
+                op="upsert",
+                hlc=row.hlc,
+                values=row_values(row),
+                changed=frozenset(data_columns(row)),
+                base={},
+                participant_id=pid,
+                participant_shared=pid is None or pid in shared,
+            )
+            payload = policy.outbound(rc)
+            if payload is None:
+                continue
+            fields = {k: json_value(v) for k, v in payload["fields"].items()}
+            changes.append(_change(table, row, pid, fields))
+    erased: list[str] = []
+    receipts: list[dict[str, Any]] = []
+    query = select(ErasureReceipt).where(
+        or_(ErasureReceipt.owner == worker_id, ErasureReceipt.sharing == "private")
+    )
+    for receipt in s.scalars(query):
+        erased.append(receipt.participant_id)
+        receipts.append(
+            {
+                "change_id": str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:erase:{receipt.id}")),
+                "table": "participant",
+                "row_id": receipt.participant_id,
+                "op": "erase",
+                "hlc": receipt.hlc,
+                "origin": receipt.origin,
+                "owner": receipt.owner,
+                "participant_id": receipt.participant_id,
+                "sharing": "team",
+                "participant_shared": None,
+                "fields": {},
+                "base": {},
+                "field_hlc": {},
+            }
+        )
+    return Caseload(changes, sorted(set(erased)), receipts)
+
+
+def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
+    source = state.local_setting(s, keys.DEPRIVATION_SOURCE)
+    if not isinstance(source, dict):
+        return None
+    query = select(DeprivationDecile.postcode, DeprivationDecile.decile)
+    deciles: dict[str, int] = {str(p): int(d) for p, d in s.execute(query)}
+    return evaluation.DeprivationLookup(str(source.get("name")), str(source.get("year")), deciles)
+
+
+def make_bundle(
+    store: Store,
+    *,
+    kind: str,
+    recipients: list[str],
+    period: tuple[str, str] | None = None,
+    valid_days: int = 30,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> Sealed:
+    """A bundle of this laptop's worker's caseload; recorded in the ledger and audit log."""
+    key = keys.signing_key(store)
+    with store.read() as s:
+        if keys.is_supervisor(s):
+            raise UserError(
+                "A supervisor's vault holds imported copies; bundles are made on the "
+                "worker's laptop or by the server."
+            )
+        if progress:
+            progress("reading", 0, 3)
+        worker_id = str(state.get(s, state.WORKER_ID) or store.worker_id)
+        caseload = caseload_changes(s, worker_id, period)
+        sender = Sender(
+            kind="device",
+            label=f"laptop {store.device_id}",
+            worker_id=worker_id,
+            device_id=store.device_id,
+            team_id=state.get(s, state.TEAM_ID),
+        )
+        extra: dict[str, Any] = {}
+        if kind == "evaluation":
+            programme_key = state.get(s, keys.PROGRAMME_KEY)
+            if not programme_key:
+                raise UserError(
+                    "This laptop has not received the programme's evaluation key yet: sync "
+                    "once with the server, then make the evaluation bundle."
+                )
+            records, extra = evaluation.evaluation_records(
+                evaluation.Source(
+                    caseload.changes, caseload.erased, bytes.fromhex(programme_key), load_lookup(s)
+                )
+            )
+        else:
+            records = caseload.changes + caseload.receipts
+    if progress:
+        progress("sealing", 1, 3)
+    sealed = seal(
+        records,
+        kind=kind,
+        sender=sender,
+        key=key,
+        recipients=recipients,
+        period=period,
+        extra=extra,
+        valid_days=valid_days,
+        now=now,
+    )
+    if progress:
+        progress("sealed", 2, 3)
+    return sealed
+
+
+def record_export(store: Store, sealed: Sealed) -> None:
+    """The ledger entry and audit event of a bundle written out (ids and counts only)."""
+    m = sealed.manifest
+    with store.write() as tx:
+        tx.session.add(
+            BundleLedger(
+                bundle_id=m["bundle_id"],
+                direction="export",
+                kind=m["kind"],
+                signer=m["sender"]["fingerprint"],
+                sender_kind=m["sender"]["kind"],
+                worker_id=m["sender"]["worker_id"],
+                team_id=m["team_id"],
+                created_at=parse_time(m["created"]).replace(tzinfo=None),
+                expires_at=parse_time(m["expires"]).replace(tzinfo=None),
+                counts=m["counts"],
+                at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+            )
+        )
+        tx.audit(AuditAction.EXPORT, f"bundle:{m['kind']}", m["bundle_id"])
+    log.info("bundle %s (%s) exported: %d records", m["bundle_id"], m["kind"], m["records"])
+
+
+def export_to_file(
+    store: Store,
+    out: Path,
+    *,
+    kind: str,
+    recipients: list[str],
+    period: tuple[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Sealed:
+    sealed = make_bundle(store, kind=kind, recipients=recipients, period=period, progress=progress)
+    sealed.write(out)
+    record_export(store, sealed)
+    if progress:
+        progress("written", 3, 3)
+    return sealed

@@ -1,0 +1,367 @@
+"""The bundle file: one age file holding a signed manifest and the records, plus a .minisig.
+
+Inside the age encryption (X25519, one or more recipients) the plaintext is::
+
+    LINKSDESK-BUNDLE 1
+    <manifest: one line of JSON>
+    <the sender's Ed25519 signature over the manifest line, base64>
+    <records: JSON lines in the sync change format>
+
+The manifest binds the bundle id, sender (with its public key), recipients, team, kind,
+period, created, expiry, per-table counts and the SHA-256 of the records, so nothing can be
+swapped or cut off unnoticed. Beside the file, ``BUNDLE.age.minisig`` is a detached
+signature the standard ``minisign -V`` tool checks before anyone decrypts. Used by devices
+and the server alike, so this module imports only core, ``pyrage`` and ``cryptography``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyrage
+from pyrage import x25519
+
+from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.ids import uuid7
+from linksdesk.sync.bundle.signing import (
+    DetachedSignature,
+    PublicKey,
+    SignatureError,
+    SigningKey,
+)
+
+MAGIC = b"LINKSDESK-BUNDLE 1\n"
+FORMAT = 1
+KINDS = ("supervision", "evaluation")
+DEFAULT_VALID_DAYS = 30
+SIG_SUFFIX = ".minisig"
+
+
+class BundleRefused(UserError):
+    """A bundle that must not be imported; the message says why in plain words."""
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def parse_period(text: str | None) -> tuple[str, str] | None:
+    """``2026-04..2026-09`` as (first month, last month), both YYYY-MM."""
+    if not text:
+        return None
+    bad = UserError("A period looks like 2026-04..2026-09 (first and last month).")
+    parts = text.split("..")
+    if len(parts) != 2:
+        raise bad
+    try:
+        first, last = (dt.date.fromisoformat(f"{p.strip()}-01") for p in parts)
+    except ValueError:
+        raise bad from None
+    if last < first:
+        raise UserError("The period's last month comes before its first.")
+    return first.strftime("%Y-%m"), last.strftime("%Y-%m")
+
+
+def open_in_period(period: tuple[str, str] | None, opened: object, closed: object) -> bool:
+    """Whether a case (opened, closed: ISO dates or None) was open at some time in the
+    period's whole months; with no period, every case counts."""
+    if period is None:
+        return True
+    last = dt.date.fromisoformat(f"{period[1]}-01")
+    end = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1).isoformat()
+    if opened and str(opened)[:10] >= end:
+        return False
+    return not closed or str(closed)[:10] >= f"{period[0]}-01"
+
+
+def check_recipient(text: str) -> str:
+    try:
+        x25519.Recipient.from_str(text.strip())
+    except (pyrage.RecipientError, ValueError):
+        raise UserError(
+            f"{text.strip()[:20]!r} is not an age recipient (it starts with age1). Ask the "
+            "supervisor for the line `linksdesk keys show` prints."
+        ) from None
+    return text.strip()
+
+
+# -- the sender ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sender:
+    kind: str  # "device" or "server"
+    label: str
+    worker_id: str | None
+    device_id: str | None
+    team_id: str | None
+
+    def as_manifest(self, key: PublicKey) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "worker_id": self.worker_id,
+            "device_id": self.device_id,
+            "team_id": self.team_id,
+            "fingerprint": key.fingerprint,
+            "public_key": key.line,
+        }
+
+
+@dataclass(frozen=True)
+class Sealed:
+    data: bytes  # the .age file
+    signature: str  # the .minisig text
+    manifest: dict[str, Any]
+
+    def write(self, out: Path) -> tuple[Path, Path]:
+        """Write the bundle and its signature beside it; never over an existing file."""
+        sig_path = Path(f"{out}{SIG_SUFFIX}")
+        for p in (out, sig_path):
+            if p.exists():
+                raise UserError(f"{p} already exists; choose another file name.")
+        try:
+            _write_new(out, self.data)
+            _write_new(sig_path, self.signature.encode())
+        except OSError as exc:
+            for p in (out, sig_path):
+                p.unlink(missing_ok=True)
+            raise EnvironmentProblem(
+                f"The bundle could not be written ({out}: {exc.strerror})."
+            ) from None
+        return out, sig_path
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def records_bytes(records: Iterable[dict[str, Any]]) -> tuple[bytes, dict[str, int]]:
+    counts: dict[str, int] = {}
+    lines = []
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for rec in records:
+        table = str(rec.get("table"))
+        counts[table] = counts.get(table, 0) + 1
+        lines.append(dumps(rec))
+    lines.append("")
+    return "\n".join(lines).encode(), counts
+
+
+def seal(
+    records: Iterable[dict[str, Any]],
+    *,
+    kind: str,
+    sender: Sender,
+    key: SigningKey,
+    recipients: list[str],
+    period: tuple[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    now: dt.datetime | None = None,
+) -> Sealed:
+    """Encrypt and sign ``records`` into a bundle (nothing is written to disk here)."""
+    if kind not in KINDS:
+        raise UserError(f"A bundle is of kind {' or '.join(KINDS)}.")
+    if not recipients:
+        raise UserError("Name at least one supervisor's key to send the bundle to (--to).")
+    recipients = [check_recipient(r) for r in recipients]
+    payload, counts = records_bytes(records)
+    created = now or now_utc()
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "bundle_id": uuid7(),
+        "kind": kind,
+        "sender": sender.as_manifest(key.public),
+        "recipients": sorted(set(recipients)),
+        "team_id": sender.team_id,
+        "period": list(period) if period else None,
+        "created": created.isoformat(),
+        "expires": (created + dt.timedelta(days=valid_days)).isoformat(),
+        "counts": counts,
+        "records": sum(counts.values()),
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        **(extra or {}),
+    }
+    manifest_line = canonical(manifest)
+    inner_sig = key.sign(manifest_line)
+    plain = b"".join((MAGIC, manifest_line, b"\n", base64.b64encode(inner_sig), b"\n", payload))
+    parsed = [x25519.Recipient.from_str(r) for r in manifest["recipients"]]
+    data = pyrage.encrypt(plain, parsed)
+    comment = (
+        f"linksdesk bundle {manifest['bundle_id']} kind {kind} "
+        f"expires {manifest['expires']} signer {key.public.fingerprint}"
+    )
+    return Sealed(data, key.sign_detached(data, comment), manifest)
+
+
+# -- opening ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Opened:
+    manifest: dict[str, Any]
+    manifest_line: bytes
+    inner_signature: bytes
+    payload: bytes
+
+    @property
+    def sender_key(self) -> PublicKey:
+        try:
+            return PublicKey.from_line(str(self.manifest["sender"]["public_key"]))
+        except (KeyError, TypeError):
+            raise BundleRefused("The bundle's manifest names no sender key.") from None
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for line in self.payload.splitlines():
+            if line:
+                yield json.loads(line)
+
+
+def read_signature(path: Path) -> DetachedSignature:
+    sig_path = Path(f"{path}{SIG_SUFFIX}")
+    try:
+        text = sig_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BundleRefused(
+            f"The signature file {sig_path.name} is missing beside the bundle; copy both "
+            "files together. Nothing was imported."
+        ) from None
+    except (OSError, UnicodeDecodeError):
+        raise BundleRefused(f"The signature file {sig_path.name} cannot be read.") from None
+    try:
+        return DetachedSignature.parse(text)
+    except SignatureError as exc:
+        raise BundleRefused(f"{exc} Nothing was imported.") from None
+
+
+def decrypt(data: bytes, identity: str) -> Opened:
+    """Decrypt in memory and split the plaintext; raises BundleRefused in plain words."""
+    try:
+        ident = x25519.Identity.from_str(identity)
+    except (pyrage.IdentityError, ValueError):
+        raise BundleRefused("This vault's bundle key is unreadable.") from None
+    try:
+        plain = pyrage.decrypt(data, [ident])
+    except pyrage.DecryptError:
+        raise BundleRefused(
+            "This bundle was not made for this vault's key (or it is damaged): it cannot be "
+            "opened here. Nothing was imported."
+        ) from None
+    if not plain.startswith(MAGIC):
+        raise BundleRefused("That file is not a LinksDesk bundle. Nothing was imported.")
+    rest = plain[len(MAGIC) :]
+    try:
+        manifest_line, sig_line, payload = rest.split(b"\n", 2)
+        manifest = json.loads(manifest_line)
+        inner = base64.b64decode(sig_line, validate=True)
+    except ValueError:
+        raise BundleRefused("The bundle's manifest is damaged. Nothing was imported.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BundleRefused(
+            "This bundle was made by another version of LinksDesk; update LinksDesk."
+        )
+    return Opened(manifest, manifest_line, inner, payload)
+
+
+def parse_time(text: object) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        raise BundleRefused("The bundle's manifest has no valid dates.") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def verify_opened(
+    opened: Opened,
+    *,
+    key: PublicKey,
+    recipient: str,
+    now: dt.datetime | None = None,
+) -> None:
+    """Inner signature, recipient, expiry and payload hash; raise BundleRefused if any fails."""
+    m = opened.manifest
+    if not key.verify(opened.inner_signature, opened.manifest_line):
+        raise BundleRefused(
+            "The bundle's manifest does not match its sender's signature. Nothing was imported."
+        )
+    if key.line != m.get("sender", {}).get("public_key"):
+        raise BundleRefused("The bundle was signed by another key than its sender's.")
+    if recipient not in (m.get("recipients") or []):
+        raise BundleRefused(
+            "This bundle was not addressed to this vault's key. Nothing was imported."
+        )
+    current = now or now_utc()
+    expires = parse_time(m.get("expires"))
+    if current > expires:
+        raise BundleRefused(
+            f"This bundle expired on {expires:%Y-%m-%d}; ask for a new one. Nothing was imported."
+        )
+    if parse_time(m.get("created")) > current + dt.timedelta(days=1):
+        raise BundleRefused("This bundle says it was made in the future; it was not imported.")
+    if hashlib.sha256(opened.payload).hexdigest() != m.get("payload_sha256"):
+        raise BundleRefused(
+            "The bundle's records do not match its manifest (cut short or changed). Nothing "
+            "was imported."
+        )
+    try:
+        uuid.UUID(str(m.get("bundle_id")))
+    except ValueError:
+        raise BundleRefused("The bundle's manifest has no valid id.") from None
+    if m.get("kind") not in KINDS:
+        raise BundleRefused("The bundle is of a kind this LinksDesk does not know.")
+
+
+# -- the roster: a team's signers, signed by the server ----------------------------------------
+ROSTER_FORMAT = 1
+
+
+def sign_roster(
+    signers: list[dict[str, Any]],
+    *,
+    team_id: str,
+    team: str,
+    key: SigningKey,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    body = {
+        "format": ROSTER_FORMAT,
+        "team_id": team_id,
+        "team": team,
+        "made": (now or dt.datetime.now(dt.UTC)).isoformat(),  # to the microsecond: ordered
+        "server": {"fingerprint": key.public.fingerprint, "public_key": key.public.line},
+        "signers": signers,
+    }
+    return {"roster": body, "signature": base64.b64encode(key.sign(canonical(body))).decode()}
+
+
+def roster_server_key(doc: object) -> PublicKey:
+    try:
+        return PublicKey.from_line(str(doc["roster"]["server"]["public_key"]))  # type: ignore[index]
+    except (KeyError, TypeError, SignatureError):
+        raise BundleRefused("The roster is damaged: it names no server key.") from None
+
+
+def verify_roster(doc: object, key: PublicKey) -> dict[str, Any]:
+    """The roster's body if ``key`` signed it; raises BundleRefused otherwise."""
+    try:
+        body = doc["roster"]  # type: ignore[index]
+        signature = base64.b64decode(str(doc["signature"]), validate=True)  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        raise BundleRefused("The roster is damaged.") from None
+    if not isinstance(body, dict) or not key.verify(signature, canonical(body)):
+        raise BundleRefused("The roster does not match the server's signature; not used.")
+    return body

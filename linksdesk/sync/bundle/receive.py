@@ -1,0 +1,532 @@
+"""Importing a bundle into a supervisor's vault: every check first, then one transaction.
+
+Checked before anything is written: the detached signature (by a signer the vault knows from
+a server-signed roster, or whose fingerprint a person confirmed), that the bundle opens with
+this vault's key and names it as a recipient, the inner signature over the manifest, the
+expiry, the payload hash, and that this bundle was not imported before. Supervision records
+then go through sync's own :class:`~linksdesk.sync.apply.PageApplier` (so a second import
+changes nothing, a newer bundle updates rows and an erasure purges earlier imports, keeping
+a receipt); evaluation records are kept pseudonymised in ``evaluation_record``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError as PydanticError
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.vocab import AuditAction
+from linksdesk.storage import audit
+from linksdesk.storage.bundle_tables import (
+    BundleLedger,
+    EvaluationRecord,
+    ImportedRow,
+    TrustedSigner,
+)
+from linksdesk.storage.engine import translated_errors
+from linksdesk.storage.store import Store
+from linksdesk.storage.tables import TABLE_BY_NAME
+from linksdesk.sync import state
+from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome
+from linksdesk.sync.bundle import keys
+from linksdesk.sync.bundle.format import (
+    BundleRefused,
+    Opened,
+    decrypt,
+    parse_time,
+    read_signature,
+    roster_server_key,
+    verify_opened,
+    verify_roster,
+)
+from linksdesk.sync.bundle.signing import PublicKey, SignatureError, normalise_fingerprint
+from linksdesk.sync.policy import TEAM_TABLES
+from linksdesk.sync.protocol import SYNCABLE_TABLES, ServerChange
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+PAGE = 1000
+
+
+class UnknownSigner(BundleRefused):
+    """Signed by a key this vault does not know: show the fingerprint to compare by phone."""
+
+    def __init__(self, fingerprint: str, what: str = "bundle") -> None:
+        self.fingerprint = fingerprint
+        grouped = " ".join(fingerprint[i : i + 4] for i in range(0, 16, 4))
+        super().__init__(
+            f"This {what} is signed by a key this vault does not know: fingerprint {grouped}. "
+            "Compare it with the sender by phone; if it matches, import again and accept it "
+            f"(--trust {fingerprint}). Nothing was imported."
+        )
+
+
+@dataclass
+class ImportReport:
+    bundle_id: str
+    kind: str
+    signer: str
+    sender_kind: str
+    worker_id: str | None
+    counts: dict[str, int]
+    applied: int = 0
+    unchanged: int = 0
+    erased: int = 0
+    signers_added: int = 0
+    trusted_now: bool = False
+    touched: dict[str, set[str]] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        total = sum(self.counts.values())
+        parts = [
+            f"Imported {self.kind} bundle {self.bundle_id} from {self.signer}: {total} records, "
+            f"{self.applied} changed here, {self.unchanged} already up to date."
+        ]
+        if self.erased:
+            parts.append(f"{self.erased} erased participant(s) purged from earlier imports.")
+        if self.signers_added:
+            parts.append(f"{self.signers_added} signer(s) learned from the team's roster.")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Checked:
+    opened: Opened
+    key: PublicKey
+    trusted: TrustedSigner | None  # None: accepted now by the fingerprint a person gave
+    roster: dict[str, Any] | None
+    records: list[Any]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except OSError as exc:
+        raise EnvironmentProblem(f"{path} could not be read ({exc.strerror}).") from None
+
+
+def _signer(s: Session, fingerprint: str) -> TrustedSigner | None:
+    return s.get(TrustedSigner, fingerprint)
+
+
+def check(
+    store: Store, path: Path, *, trust: str | None = None, now: dt.datetime | None = None
+) -> Checked:
+    """Every check of a bundle, in memory; raises BundleRefused (nothing is written)."""
+    with store.read() as s:
+        if not keys.is_supervisor(s):
+            raise UserError(
+                "Bundles are imported into a supervisor's vault (`linksdesk new --supervisor`)."
+            )
+        identity = keys.age_identity(s)
+        if identity is None:
+            raise UserError("This vault has no bundle key yet; make one with `linksdesk keys new`.")
+        data = _read(path)
+        sig = read_signature(path)
+        known = _signer(s, sig.fingerprint)
+        wanted = normalise_fingerprint(trust) if trust else None
+        if known is not None:
+            key = PublicKey.from_line(known.public_key)
+            _verify_detached(sig, data, key)
+            opened = decrypt(data, identity)
+        elif wanted is not None and wanted == sig.fingerprint:
+            opened = decrypt(data, identity)
+            key = opened.sender_key
+            _verify_detached(sig, data, key)
+        elif wanted is not None:
+            raise BundleRefused(
+                f"This bundle is signed by {sig.fingerprint}, not by {wanted}, the fingerprint "
+                "you gave. Nothing was imported."
+            )
+        else:
+            raise UnknownSigner(sig.fingerprint)
+        verify_opened(opened, key=key, recipient=keys.recipient_of(identity), now=now)
+        m = opened.manifest
+        sender = m.get("sender") or {}
+        if sender.get("fingerprint") != sig.fingerprint:
+            raise BundleRefused("The bundle's manifest names another signer than its signature.")
+        if known is not None and known.kind != sender.get("kind"):
+            raise BundleRefused(
+                "The bundle says it comes from another kind of sender than its key. Nothing "
+                "was imported."
+            )
+        if (
+            known is not None
+            and known.kind == "device"
+            and known.worker_id != sender.get("worker_id")
+        ):
+            raise BundleRefused(
+                "This laptop's key belongs to another worker than the bundle says. Nothing was "
+                "imported."
+            )
+        seen = s.get(BundleLedger, str(m["bundle_id"]))
+        if seen is not None and seen.direction == "import":
+            raise BundleRefused(
+                f"This bundle was already imported on {seen.at:%Y-%m-%d %H:%M}; importing it "
+                "again would change nothing, so nothing was done."
+            )
+    roster = None
+    if m.get("roster") is not None:
+        if sender.get("kind") != "server":
+            raise BundleRefused("Only the programme's server may send a team's roster.")
+        if roster_server_key(m["roster"]).line != key.line:
+            raise BundleRefused("The roster in this bundle is not signed by its sender.")
+        roster = verify_roster(m["roster"], key)
+    records = _parse_records(opened, sender, m["kind"])
+    return Checked(opened, key, known, roster, records)
+
+
+def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
+    try:
+        sig.verify(data, key)
+    except SignatureError as exc:
+        raise BundleRefused(f"{exc} Nothing was imported.") from None
+
+
+def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[Any]:
+    damaged = BundleRefused("The bundle's records are damaged. Nothing was imported.")
+    out: list[Any] = []
+    device_worker = sender.get("worker_id") if sender.get("kind") == "device" else None
+    try:
+        for number, rec in enumerate(opened.records(), start=1):
+            if kind == "supervision":
+                change = ServerChange.model_validate({**rec, "server_seq": number})
+                if change.table not in SYNCABLE_TABLES:
+                    raise damaged  # no conflict rows or handover notices from a bundle
+                if change.sharing == "private":
+                    raise BundleRefused(
+                        "The bundle holds a private record, which must never leave a laptop. "
+                        "Nothing was imported; tell your programme administrator."
+                    )
+                # a laptop speaks only for its worker's caseload (the team's resource
+                # directory excepted: any colleague may have written an entry)
+                mine = change.table in TEAM_TABLES or change.owner == device_worker
+                if device_worker is not None and not mine:
+                    raise BundleRefused(
+                        "A laptop's bundle holds rows of another worker's caseload. Nothing "
+                        "was imported."
+                    )
+                out.append(change)
+            else:
+                if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+                    raise damaged
+                if rec.get("op") not in ("upsert", "delete", "erase"):
+                    raise damaged
+                if not isinstance(rec.get("fields"), dict):
+                    raise damaged
+                out.append(rec)
+    except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
+        raise damaged from None
+    return out
+
+
+@contextlib.contextmanager
+def _apply_tx(store: Store) -> Iterator[Session]:
+    """One write transaction with foreign keys off, as a sync's pull uses: imported rows may
+    name rows that stayed private on the worker's laptop."""
+    with translated_errors(store.path), store.engine.connect() as conn:
+        raw: Any = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with Session(bind=conn, expire_on_commit=False) as s:
+                try:
+                    yield s
+                    s.commit()
+                except BaseException:
+                    s.rollback()
+                    raise
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+
+def import_bundle(
+    store: Store,
+    path: Path,
+    *,
+    trust: str | None = None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check a bundle, then apply it in one transaction; refusals write nothing."""
+    if progress:
+        progress("checking", 0, 1)
+    checked = check(store, path, trust=trust, now=now)
+    m = checked.opened.manifest
+    sender = m["sender"]
+    report = ImportReport(
+        bundle_id=str(m["bundle_id"]),
+        kind=str(m["kind"]),
+        signer=str(sender["fingerprint"]),
+        sender_kind=str(sender.get("kind")),
+        worker_id=sender.get("worker_id"),
+        counts=dict(m.get("counts") or {}),
+    )
+    total = len(checked.records)
+    with _apply_tx(store) as s:
+        if checked.trusted is None:
+            _trust(s, checked.key, sender, source="confirmed")
+            report.trusted_now = True
+        if checked.roster is not None:
+            report.signers_added = _learn_roster(s, checked.roster)
+        if report.kind == "supervision":
+            _apply_supervision(store, s, checked.records, report, progress, total)
+        else:
+            _apply_evaluation(s, checked.records, report, parse_time(m["created"]))
+        s.add(
+            BundleLedger(
+                bundle_id=report.bundle_id,
+                direction="import",
+                kind=report.kind,
+                signer=report.signer,
+                sender_kind=report.sender_kind,
+                worker_id=report.worker_id,
+                team_id=m.get("team_id"),
+                created_at=parse_time(m["created"]).replace(tzinfo=None),
+                expires_at=parse_time(m["expires"]).replace(tzinfo=None),
+                counts=report.counts,
+                at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+            )
+        )
+        audit.append(
+            s, store.actor, str(AuditAction.IMPORT), f"bundle:{report.kind}", report.bundle_id
+        )
+    if report.erased:
+        _vacuum(store)
+    log.info(
+        "bundle %s (%s) imported from %s: %d applied, %d unchanged, %d erased",
+        report.bundle_id,
+        report.kind,
+        report.signer,
+        report.applied,
+        report.unchanged,
+        report.erased,
+    )
+    if progress:
+        progress("done", total, total)
+    return report
+
+
+def _apply_supervision(
+    store: Store,
+    s: Session,
+    changes: list[ServerChange],
+    report: ImportReport,
+    progress: Progress | None,
+    total: int,
+) -> None:
+    ctx = ApplyContext(
+        device_id=store.device_id,
+        worker_id=store.worker_id,
+        stamp=lambda: store.clock.now().encode(),
+    )
+    outcome = PageOutcome()
+    for start in range(0, len(changes), PAGE):
+        page = changes[start : start + PAGE]
+        outcome.merge(PageApplier(s, ctx).apply(page))
+        if progress:
+            progress("applying", min(start + PAGE, total), total)
+    if ctx.highest_hlc:
+        with contextlib.suppress(ValueError):
+            store.clock.observe(ctx.highest_hlc)
+    purged = set(outcome.touched.get("__purge__", set())) | set(outcome.erased)
+    for pid in purged:
+        s.execute(delete(ImportedRow).where(ImportedRow.participant_id == pid))
+    provenance = []
+    for ch in changes:
+        if ch.table not in TABLE_BY_NAME or ch.op == "erase" or ch.participant_id in purged:
+            continue
+        provenance.append(
+            {
+                "table_name": ch.table,
+                "row_id": ch.row_id,
+                "participant_id": ch.row_id if ch.table == "participant" else ch.participant_id,
+                "worker_id": ch.owner,
+                "signer": report.signer,
+                "bundle_id": report.bundle_id,
+            }
+        )
+    if provenance:
+        # one statement compiled once, run for every row (executemany)
+        upsert = sqlite_insert(ImportedRow)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["table_name", "row_id"],
+            set_={
+                "worker_id": upsert.excluded.worker_id,
+                "signer": upsert.excluded.signer,
+                "bundle_id": upsert.excluded.bundle_id,
+            },
+        )
+        s.execute(upsert, provenance)
+    report.applied, report.unchanged = outcome.applied, outcome.unchanged
+    report.erased = len(set(outcome.erased))
+    report.touched = outcome.touched
+
+
+def _apply_evaluation(
+    s: Session, records: list[dict[str, Any]], report: ImportReport, created: dt.datetime
+) -> None:
+    made = created.replace(tzinfo=None)
+    erased = set(
+        s.scalars(
+            select(EvaluationRecord.record_id).where(
+                EvaluationRecord.table_name == "erasure_receipt"
+            )
+        )
+    )
+    for rec in records:
+        if rec["op"] != "erase":
+            continue
+        key = rec["id"]
+        gone = s.execute(delete(EvaluationRecord).where(EvaluationRecord.participant_key == key))
+        if key not in erased:
+            s.add(
+                EvaluationRecord(
+                    table_name="erasure_receipt",
+                    record_id=key,
+                    participant_key=None,
+                    owner_key=None,
+                    deleted=False,
+                    fields={"erased_in_bundle": report.bundle_id},
+                    signer=report.signer,
+                    bundle_id=report.bundle_id,
+                    bundle_created=made,
+                )
+            )
+            erased.add(key)
+            if getattr(gone, "rowcount", 0):
+                report.erased += 1
+    s.flush()
+    for rec in records:
+        if rec["op"] == "erase" or rec.get("participant_id") in erased:
+            continue
+        table = str(rec.get("table"))
+        row = s.get(EvaluationRecord, (table, rec["id"]))
+        deleted = rec["op"] == "delete"
+        if row is None:
+            s.add(
+                EvaluationRecord(
+                    table_name=table,
+                    record_id=rec["id"],
+                    participant_key=rec.get("participant_id"),
+                    owner_key=rec.get("owner"),
+                    deleted=deleted,
+                    fields=rec["fields"],
+                    signer=report.signer,
+                    bundle_id=report.bundle_id,
+                    bundle_created=made,
+                )
+            )
+            report.applied += 1
+        elif row.bundle_created < made and (row.fields != rec["fields"] or row.deleted != deleted):
+            row.fields = {} if deleted else rec["fields"]
+            row.deleted = deleted
+            row.bundle_id, row.signer, row.bundle_created = report.bundle_id, report.signer, made
+            report.applied += 1
+        else:
+            report.unchanged += 1
+
+
+def _trust(s: Session, key: PublicKey, who: dict[str, Any], *, source: str) -> bool:
+    if s.get(TrustedSigner, key.fingerprint) is not None:
+        return False
+    s.add(
+        TrustedSigner(
+            fingerprint=key.fingerprint,
+            public_key=key.line,
+            kind=str(who.get("kind") or "device"),
+            worker_id=who.get("worker_id"),
+            device_id=who.get("device_id"),
+            team_id=who.get("team_id"),
+            label=str(who.get("label") or "")[:100] or None,
+            source=source,
+            added_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        )
+    )
+    s.flush()
+    return True
+
+
+def _learn_roster(s: Session, roster: dict[str, Any]) -> int:
+    """Trust the roster's signers; a laptop the team's newer roster no longer names (revoked,
+    lost) is no longer trusted. Returns how many signers are new."""
+    seen_key = f"roster_made:{roster.get('team_id')}"
+    newest = state.local_setting(s, seen_key)
+    made = str(roster.get("made") or "")
+    if newest is not None and made <= str(newest):
+        log.info("a roster of team %s no newer than the last was not used", roster.get("team_id"))
+        return 0
+    state.put_local_setting(s, seen_key, made)
+    named = {str(e.get("fingerprint")) for e in roster.get("signers") or [] if isinstance(e, dict)}
+    s.execute(
+        delete(TrustedSigner).where(
+            TrustedSigner.source == "roster",
+            TrustedSigner.team_id == roster.get("team_id"),
+            TrustedSigner.fingerprint.not_in(named),
+        )
+    )
+    added = 0
+    for entry in roster.get("signers") or []:
+        try:
+            key = PublicKey.from_line(str(entry["public_key"]))
+        except (KeyError, TypeError, SignatureError):
+            continue
+        who = {**entry, "kind": "device", "team_id": roster.get("team_id")}
+        added += _trust(s, key, who, source="roster")
+    return added
+
+
+def import_roster(store: Store, path: Path, *, trust: str | None = None) -> int:
+    """Learn a team's signers from a roster file the server signed; returns how many."""
+    try:
+        doc = json.loads(_read(path))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BundleRefused("That file is not a LinksDesk roster.") from None
+    key = roster_server_key(doc)
+    with store.read() as s:
+        if not keys.is_supervisor(s):
+            raise UserError("Rosters are imported into a supervisor's vault.")
+        known = _signer(s, key.fingerprint)
+    wanted = normalise_fingerprint(trust) if trust else None
+    if known is None and wanted != key.fingerprint:
+        raise UnknownSigner(key.fingerprint, "roster")
+    if known is not None and known.kind != "server":
+        raise BundleRefused("A roster must be signed by the programme's server.")
+    body = verify_roster(doc, key)
+    with store.write() as tx:
+        if known is None:
+            _trust(
+                tx.session,
+                key,
+                {"kind": "server", "label": "sync server", "team_id": body.get("team_id")},
+                source="confirmed",
+            )
+        added = _learn_roster(tx.session, body)
+        tx.audit(AuditAction.IMPORT, "roster", str(body.get("team_id") or "")[:36] or None)
+    return added
+
+
+def _vacuum(store: Store) -> None:
+    """Rewrite the file so an erased person's freed pages hold nothing (as sync does)."""
+    with translated_errors(store.path):
+        raw = store.engine.raw_connection()
+        try:
+            driver: Any = raw.driver_connection
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            driver.execute("VACUUM")
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()

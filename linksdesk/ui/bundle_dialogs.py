@@ -1,0 +1,262 @@
+"""Dialogs to export a bundle for a supervisor and to import one into a supervisor's vault.
+
+Both run their work as one job on the DB thread with progress; an unknown signer is never
+accepted silently: the dialog shows its fingerprint and the person ticks that they compared
+it with the sender (by phone) before importing again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import bundles
+from linksdesk.ui.runner import is_expected
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import InlineMessage
+
+
+def _export_job(cb: Any, out: Path, *, progress: Any, **kw: Any) -> bundles.ExportResult:
+    return bundles.export_bundle(cb, out, progress=lambda _s, d, t: progress(d, t), **kw)
+
+
+def _import_job(cb: Any, path: Path, *, progress: Any, trust: str | None) -> Any:
+    return bundles.import_file(cb, path, trust=trust, progress=lambda _s, d, t: progress(d, t))
+
+
+class _BundleDialog(QDialog):
+    def __init__(self, session: UiSession, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.job_id: int | None = None
+        self.result_info: Any = None
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setMinimumWidth(500)
+        self.form = QFormLayout()
+        self.message = InlineMessage(self)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(self.tr("Progress"))
+        self.progress.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        session.runner.sig_progress.connect(self._on_runner_progress)
+        session.sig_locked.connect(self.reject)
+
+    def _finish_layout(self, intro: str, extra: QWidget | None = None) -> None:
+        label = QLabel(intro, self)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addLayout(self.form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        if extra is not None:
+            layout.addWidget(extra)  # below the message that explains it
+        layout.addWidget(self.buttons)
+
+    def _file_row(self, text: str, field: QLineEdit, browse: Any) -> None:
+        row = QHBoxLayout()
+        row.addWidget(field, 1)
+        button = QPushButton(self.tr("Choose…"), self)
+        button.setAccessibleName(self.tr("Choose a file"))
+        button.clicked.connect(browse)
+        row.addWidget(button)
+        label = QLabel(text, self)
+        label.setBuddy(field)
+        self.form.addRow(label, row)
+
+    def start(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _running(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.ok_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def _on_runner_progress(self, job_id: int, done: int, total: int) -> None:
+        if job_id == self.job_id:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(done, total))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job_id = None
+        self.ok_button.setEnabled(True)
+        self.progress.hide()
+        self.message.show_message(str(exc) if is_expected(exc) else self.tr("That did not work."))
+
+
+class ExportBundleDialog(_BundleDialog):
+    """Export this worker's caseload as a signed, encrypted bundle for a supervisor."""
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        super().__init__(session, tr("Export for a supervisor"), parent)
+        self.kind = QComboBox(self)
+        self.kind.addItem(tr("Supervision (identifiable, shared cases only)"), "supervision")
+        self.kind.addItem(tr("Evaluation (pseudonymised)"), "evaluation")
+        self.kind.setAccessibleName(tr("Kind of bundle"))
+        self.recipients = QPlainTextEdit(self)
+        self.recipients.setAccessibleName(tr("Supervisors' keys"))
+        self.recipients.setPlaceholderText("age1…")
+        self.recipients.setFixedHeight(70)
+        self.period = QLineEdit(self)
+        self.period.setAccessibleName(tr("Period"))
+        self.period.setPlaceholderText(tr("Optional, e.g. 2026-04..2026-09"))
+        self.out = QLineEdit(self)
+        self.out.setAccessibleName(tr("Save as"))
+        for text, field in (
+            (tr("&Kind"), self.kind),
+            (tr("Supervisors' &keys (one a line)"), self.recipients),
+            (tr("&Period"), self.period),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            self.form.addRow(label, field)
+        self._file_row(tr("&Save as"), self.out, self._browse)
+        self.ok_button.setText(tr("&Export"))
+        self._finish_layout(
+            tr(
+                "The bundle holds only what your participants' consent lets leave this laptop. "
+                "Its signature file is written beside it: copy both files together."
+            )
+        )
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the bundle as"), "", "*.age")
+        if path:
+            self.out.setText(path)
+
+    def start(self) -> None:
+        recipients = [r.strip() for r in self.recipients.toPlainText().splitlines() if r.strip()]
+        if not recipients or not self.out.text().strip():
+            self.message.show_message(self.tr("Enter at least one key and where to save."))
+            return
+        job = self.session.call(
+            _export_job,
+            Path(self.out.text().strip()),
+            kind=self.kind.currentData(),
+            recipients=recipients,
+            period=self.period.text().strip() or None,
+            progress=True,
+            on_done=self._on_done,
+            on_error=self._failed,
+        )
+        self._running(job.id)
+
+    def _on_done(self, result: bundles.ExportResult) -> None:
+        self.result_info = result
+        self.session.sig_status.emit(
+            self.tr("Bundle written: %s (and its signature beside it).") % result.path.name
+        )
+        self.accept()
+
+    @classmethod
+    def ask(cls, session: UiSession, parent: QWidget | None = None) -> ExportBundleDialog:
+        dialog = cls(session, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+class ImportBundleDialog(_BundleDialog):
+    """Import a bundle (or the team's roster) into a supervisor's vault."""
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        super().__init__(session, tr("Import a bundle"), parent)
+        self.path = QLineEdit(self)
+        self.path.setAccessibleName(tr("Bundle file"))
+        self._file_row(tr("&Bundle file"), self.path, self._browse)
+        self.fingerprint = ""
+        self.accept_signer = QCheckBox(self)
+        self.accept_signer.setAccessibleName(tr("Accept this signer"))
+        self.accept_signer.hide()
+        self.ok_button.setText(tr("&Import"))
+        self._finish_layout(
+            tr(
+                "Every signature, the expiry and the contents are checked before anything is "
+                "imported; a bundle that fails a check changes nothing."
+            ),
+            self.accept_signer,
+        )
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a bundle"), "", "*.age *.json")
+        if path:
+            self.path.setText(path)
+
+    def start(self) -> None:
+        if not self.path.text().strip():
+            self.message.show_message(self.tr("Choose the bundle file."))
+            return
+        trust = self.fingerprint if self.accept_signer.isChecked() else None
+        job = self.session.call(
+            _import_job,
+            Path(self.path.text().strip()),
+            trust=trust,
+            progress=True,
+            on_done=self._on_done,
+            on_error=self._on_error,
+        )
+        self._running(job.id)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._failed(exc)
+        if isinstance(exc, bundles.UnknownSigner):
+            self.fingerprint = exc.fingerprint
+            grouped = " ".join(exc.fingerprint[i : i + 4] for i in range(0, 16, 4))
+            self.message.show_message(
+                self.tr(
+                    "This bundle is signed by a key this vault does not know (fingerprint %s). "
+                    "Phone the person who sent it and compare the fingerprint; if it matches, "
+                    "tick the box below and import again. Nothing was imported."
+                )
+                % grouped
+            )
+            self.accept_signer.setText(
+                self.tr("I compared the fingerprint %s with the sender; accept this signer")
+                % grouped
+            )
+            self.accept_signer.setChecked(False)
+            self.accept_signer.show()
+
+    def _on_done(self, result: Any) -> None:
+        self.result_info = result
+        text = (
+            self.tr("Roster imported: %d new signer(s).") % result
+            if isinstance(result, int)
+            else result.describe()
+        )
+        self.session.sig_status.emit(text)
+        self.accept()
+
+    @classmethod
+    def ask(cls, session: UiSession, parent: QWidget | None = None) -> ImportBundleDialog:
+        dialog = cls(session, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

@@ -1,0 +1,237 @@
+"""The GP summary: a preview of what the practice is told, notes to tick, copy or save a letter.
+
+Only case notes that are not private can be ticked (private ones are not even listed). The
+text is copied through the session's clipboard guard, so it is cleared again after the
+worker's set time (30 s by default) if it is still ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.casework import gp_summary
+from linksdesk.casework.dto import Note
+from linksdesk.core.errors import LinksDeskError
+from linksdesk.reports.gp_summary import summary_text
+from linksdesk.ui.dialogs.print_record import tell_not_saved, write_owner_only
+
+
+def _note_label(note: Note) -> str:
+    first = " ".join(note.text.split())
+    if len(first) > 36:
+        first = first[:35] + "…"
+    return f"{note.written_at:%d %b %Y} — {first}"
+
+
+class GpSummaryDialog(QDialog):
+    """Shows the summary as it will be pasted; the worker ticks notes, then copies or saves."""
+
+    def __init__(
+        self,
+        session: Any,
+        participant_id: str,
+        programme_id: str,
+        notes: Sequence[Note],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        tr = self.tr
+        self.session = session
+        self.participant_id = participant_id
+        self.programme_id = programme_id
+        self._gone = False
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(tr("GP summary — {pid}").format(pid=programme_id))
+        self.setAccessibleName(tr("GP summary"))
+        layout = QHBoxLayout(self)
+
+        left = QVBoxLayout()
+        intro = QLabel(
+            tr(
+                "What the GP practice will be told. Private items never go in; case notes "
+                "only when you tick them."
+            )
+        )
+        intro.setWordWrap(True)
+        left.addWidget(intro)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName(tr("GP summary text"))
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        left.addWidget(self.preview, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(tr("GP summary message"))
+        left.addWidget(self.message)
+        layout.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        self.declined = QCheckBox(tr("The person &declined social prescribing"))
+        self.declined.setToolTip(tr('Adds the code "Social prescribing declined"'))
+        self.declined.toggled.connect(self.refresh)
+        right.addWidget(self.declined)
+        box = QGroupBox(tr("Case notes to include"))
+        box_layout = QVBoxLayout(box)
+        self.note_boxes: dict[str, QCheckBox] = {}
+        shareable = [n for n in notes if not n.private]
+        hidden = len(notes) - len(shareable)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        for note in sorted(shareable, key=lambda n: n.written_at):
+            check = QCheckBox(_note_label(note))
+            check.setAccessibleName(
+                tr("Include the case note of {day}").format(day=f"{note.written_at:%d %b %Y}")
+            )
+            check.setToolTip(" ".join(note.text.split())[:400])
+            check.toggled.connect(self.refresh)
+            self.note_boxes[note.id] = check
+            inner_layout.addWidget(check)
+        if not shareable:
+            inner_layout.addWidget(QLabel(tr("No case notes that can be shared.")))
+        inner_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        box_layout.addWidget(scroll)
+        if hidden:
+            self.private_label = QLabel(
+                tr("{n} private case note(s) are never shared and are not listed.").format(n=hidden)
+            )
+            self.private_label.setWordWrap(True)
+            box_layout.addWidget(self.private_label)
+        right.addWidget(box, 1)
+        self.copy_button = QPushButton(tr("&Copy text"))
+        self.copy_button.setToolTip(
+            tr("Copy the summary to paste into the practice's system; cleared again after a while")
+        )
+        self.copy_button.clicked.connect(self.copy_text)
+        self.save_button = QPushButton(tr("&Save PDF letter…"))
+        self.save_button.clicked.connect(self.save_pdf)
+        right.addWidget(self.copy_button)
+        right.addWidget(self.save_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        right.addWidget(buttons)
+        layout.addLayout(right, 2)
+        self.resize(980, 640)
+        self.refresh()
+
+    # -- what is chosen -------------------------------------------------------------------
+    def ticked_notes(self) -> list[str]:
+        return [nid for nid, box in self.note_boxes.items() if box.isChecked()]
+
+    def _options(self) -> dict[str, Any]:
+        return {"note_ids": self.ticked_notes(), "declined": self.declined.isChecked()}
+
+    # -- actions --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.session.call(
+            gp_summary.gp_summary,
+            self.participant_id,
+            **self._options(),
+            on_done=self._show_summary,
+            on_error=self._show_error,
+        )
+
+    def _show_summary(self, summary: Any) -> None:
+        if not self._gone:
+            self.preview.setPlainText(summary_text(summary))
+
+    def copy_text(self) -> None:
+        def copied(export: Any) -> None:
+            if self._gone:
+                return
+            self.session.clipboard.copy(str(export.content))
+            seconds = self.session.settings.clipboard_clear_seconds
+            self.message.setText(
+                self.tr(
+                    "Copied. Paste it into the practice's system; the clipboard is cleared in "
+                    "{n} seconds."
+                ).format(n=seconds)
+            )
+
+        self.session.call(
+            gp_summary.export_gp_summary,
+            self.participant_id,
+            "text",
+            **self._options(),
+            on_done=copied,
+            on_error=self._show_error,
+        )
+
+    def save_pdf(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the GP summary letter"),
+            str(Path.home() / f"gp-summary-{self.programme_id}.pdf"),
+            self.tr("PDF documents (*.pdf)"),
+        )
+        if chosen:
+            self.save_pdf_to(Path(chosen))
+
+    def save_pdf_to(self, path: Path) -> None:
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+
+        def made(export: Any) -> None:
+            if self._gone:
+                return
+            try:
+                write_owner_only(path, export.content)
+            except OSError as exc:
+                tell_not_saved(self, exc)
+                return
+            self.message.setText(self.tr("Saved the letter as {name}.").format(name=path.name))
+
+        self.session.call(
+            gp_summary.export_gp_summary,
+            self.participant_id,
+            "pdf",
+            **self._options(),
+            on_done=made,
+            on_error=self._show_error,
+        )
+
+    def _show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, LinksDeskError) and not self._gone:
+            self.message.setText(str(exc))
+            return
+        self.session.runner.sig_unhandled.emit(exc)  # a bug: the crash dialog, as elsewhere
+
+    def done(self, result: int) -> None:
+        # answers still on their way find the dialog gone and do nothing
+        self._gone = True
+        self.preview.clear()
+        super().done(result)
+
+    @classmethod
+    def show_for(
+        cls,
+        session: Any,
+        participant_id: str,
+        programme_id: str,
+        notes: Sequence[Note],
+        parent: QWidget | None,
+    ) -> GpSummaryDialog:
+        dialog = cls(session, participant_id, programme_id, notes, parent)
+        dialog.open()
+        return dialog

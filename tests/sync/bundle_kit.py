@@ -1,0 +1,267 @@
+"""Test kit for bundles: a supervisor's vault, workers' laptops with planted canaries, the
+vault's content hash and decrypted pages, and the bundle's decrypted bytes. Synthetic data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from pyrage import x25519
+from sqlalchemy import text
+from sync_kit import _backfill
+
+from linksdesk.core.ids import uuid7
+from linksdesk.storage import keyfile
+from linksdesk.storage.store import Store
+from linksdesk.storage.tables import (
+    Concern,
+    Consent,
+    Contact,
+    Note,
+    NoteRevision,
+    Participant,
+    ReferralIn,
+    Relationship,
+    Resource,
+)
+from linksdesk.storage.vault import Vault
+from linksdesk.sync import state
+from linksdesk.sync.bundle import keys
+from linksdesk.sync.policy import SyncPolicy
+
+PASSPHRASE = "correct horse battery staple"
+PROGRAMME_KEY = "ab" * 32  # what sync hands a laptop; set directly where no server runs
+PAGE, RESERVE = 4096, 80  # SQLCipher 4 defaults: 16-byte IV + 64-byte HMAC per page
+
+# where each may appear: S = supervision bundles, E = evaluation bundles, "" = never
+CANARIES = {
+    "CANARY-NAME-g7k2": "S",  # a consenting participant's name
+    "CANARY-ADDR-p3x9": "S",  # their address
+    "CANARY-PURPOSE-r5m1": "S",  # free text: a contact's purpose
+    "CANARY-NOTE-w2q8": "S",  # free text: a case note
+    "CANARY-GP-h4d6": "S",  # GP practice name
+    "CANARY-PRIVATE-z8c3": "",  # a private note
+    "CANARY-LOCAL-f1v7": "",  # a local column (contact preferences)
+    "CANARY-RELPHONE-j6n4": "",  # a local column (a relation's phone)
+    "CANARY-UNSHARED-b9t5": "",  # a participant who did not consent to team sharing
+    "CANARY-KEPT-c2e8": "SE",  # a kept field (concern category) of an evaluation consenter
+    "CANARY-NOEVAL-y3u0": "S",  # a kept field of someone not consenting to evaluation
+    "CANARY-RESOURCE-k5s1": "SE",  # the team's resource directory
+}
+
+
+def canary(tag: str) -> str:
+    return next(c for c in CANARIES if tag in c)
+
+
+@dataclass
+class Supervisor:
+    path: Path
+    vault: Vault
+    store: Store
+    recipient: str
+
+    @classmethod
+    def create(cls, tmp_path: Path, name: str = "supervisor") -> Supervisor:
+        path = tmp_path / f"{name}.vault"
+        vault, _ = Vault.create(path, PASSPHRASE)
+        store = vault.store(SyncPolicy())
+        keys.make_supervisor(store)
+        recipient = keys.new_age_identity(store)
+        return cls(path, vault, store, recipient)
+
+    def identity(self) -> str:
+        with self.store.read() as s:
+            found = keys.age_identity(s)
+        assert found is not None
+        return found
+
+    def content_hash(self) -> str:
+        """A hash over every row of every table (what a refused import must not change)."""
+        digest = hashlib.sha256()
+        with self.store.read() as s:
+            names = s.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            ).scalars()
+            for name in list(names):
+                digest.update(name.encode())
+                for row in s.execute(text(f'SELECT * FROM "{name}" ORDER BY 1')):
+                    digest.update(repr(tuple(row)).encode())
+        return digest.hexdigest()
+
+    def pages(self) -> bytes:
+        """Every page of the vault file decrypted (live, free and leftover pages alike)."""
+        raw = self.store.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+        key = keyfile.unlock_with_passphrase(keyfile.keyfile_path(self.path), PASSPHRASE)
+        data = self.path.read_bytes()
+        out = bytearray()
+        for i in range(len(data) // PAGE):
+            page = data[i * PAGE : (i + 1) * PAGE]
+            iv = page[PAGE - RESERVE : PAGE - RESERVE + 16]
+            start = 16 if i == 0 else 0
+            dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+            out += dec.update(page[start : PAGE - RESERVE]) + dec.finalize()
+        wal = Path(f"{self.path}-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+        return bytes(out)
+
+
+def decrypted(bundle: Path, identity: str) -> bytes:
+    return pyrage.decrypt(bundle.read_bytes(), [x25519.Identity.from_str(identity)])
+
+
+def count(blob: bytes, mark: str) -> int:
+    return blob.lower().count(mark.lower().encode())
+
+
+# -- a worker's laptop ----------------------------------------------------------------------
+class Laptop:
+    """A worker's vault with helpers that write as casework does (through WriteTx)."""
+
+    def __init__(self, path: Path, vault: Vault) -> None:
+        self.path = path
+        self.vault = vault
+        self.store = vault.store(SyncPolicy())
+
+    @classmethod
+    def create(cls, tmp_path: Path, label: str) -> Laptop:
+        path = tmp_path / f"{label}.vault"
+        vault, _ = Vault.create(path, PASSPHRASE)
+        return cls(path, vault)
+
+    def give_programme_key(self, key: str = PROGRAMME_KEY) -> None:
+        with self.store.write() as tx:
+            state.put(tx.session, keys.PROGRAMME_KEY, key)
+
+    def person(
+        self,
+        *,
+        team: bool = True,
+        evaluation: bool = True,
+        given_name: str = "Robin",
+        family_name: str = "Example",
+        born: dt.date = dt.date(1980, 6, 1),
+        postcode: str = "G31 2AB",
+        source: str = "gp",
+        referred: dt.date = dt.date(2026, 4, 10),
+        address: str | None = None,
+        gp_practice: str | None = None,
+        contact_preferences: str | None = None,
+        concern: str | None = None,
+    ) -> str:
+        with self.store.write() as tx:
+            p = tx.insert(
+                Participant(
+                    programme_id=f"P{uuid7()[-8:]}",
+                    given_name=given_name,
+                    family_name=family_name,
+                    date_of_birth=born,
+                    postcode=postcode,
+                    address=address,
+                    gp_practice=gp_practice,
+                    contact_preferences=contact_preferences,
+                    status="active",
+                    referred_on=referred,
+                    created_on=referred,
+                )
+            )
+            for scope, given in (("team", team), ("evaluation", evaluation)):
+                tx.insert(
+                    Consent(
+                        participant_id=p.id,
+                        scope=scope,
+                        given=given,
+                        version=1,
+                        recorded_on=referred,
+                        method="verbal",
+                    )
+                )
+            tx.forget_consent_cache()
+            if team:
+                _backfill(tx, p)  # as casework does when consent is given: the row syncs
+            tx.insert(ReferralIn(participant_id=p.id, received_on=referred, source=source))
+            if concern:
+                tx.insert(
+                    Concern(
+                        participant_id=p.id,
+                        category=concern,
+                        stage="referral",
+                        identified_on=referred,
+                    )
+                )
+            return p.id
+
+    def contact(self, pid: str, purpose: str | None = None) -> str:
+        with self.store.write() as tx:
+            return tx.insert(
+                Contact(
+                    participant_id=pid,
+                    kind="appointment",
+                    status="attended",
+                    scheduled_at=dt.datetime(2026, 5, 3, 10, 0),
+                    minutes=30,
+                    purpose=purpose,
+                )
+            ).id
+
+    def note(self, pid: str, body: str, *, private: bool = False) -> str:
+        sharing = "private" if private else "team"
+        with self.store.write() as tx:
+            n = tx.insert(
+                Note(participant_id=pid, written_at=dt.datetime(2026, 5, 3, 11), sharing=sharing)
+            )
+            tx.insert(
+                NoteRevision(
+                    note_id=n.id,
+                    participant_id=pid,
+                    revision=1,
+                    body=body,
+                    written_at=dt.datetime(2026, 5, 3, 11),
+                    sharing=sharing,
+                )
+            )
+            return n.id
+
+    def relation(self, pid: str, phone: str) -> None:
+        with self.store.write() as tx:
+            tx.insert(Relationship(participant_id=pid, kind="family", name="Sam", phone=phone))
+
+    def resource(self, organisation: str, owner: str | None = None) -> None:
+        with self.store.write() as tx:
+            tx.insert(
+                Resource(organisation=organisation, service="Drop-in", area="East", owner=owner)
+            )
+
+    def plant_canaries(self) -> dict[str, str]:
+        """Every canary of ``CANARIES`` where its rule puts it; returns who is who."""
+        shared = self.person(
+            given_name=canary("NAME"),
+            address=canary("ADDR"),
+            gp_practice=canary("GP"),
+            contact_preferences=canary("LOCAL"),
+            concern=canary("KEPT"),
+        )
+        # four more like them, so the evaluation's k-anonymity keeps the group (k >= 5)
+        for _ in range(4):
+            self.person(concern=canary("KEPT"))
+        self.contact(shared, purpose=canary("PURPOSE"))
+        self.note(shared, canary("NOTE"))
+        self.note(shared, canary("PRIVATE"), private=True)
+        self.relation(shared, canary("RELPHONE"))
+        unshared = self.person(team=False, given_name=canary("UNSHARED"))
+        self.note(unshared, canary("UNSHARED"))
+        no_eval = self.person(evaluation=False, concern=canary("NOEVAL"))
+        # written by a colleague and synced here: the team's directory travels all the same
+        self.resource(canary("RESOURCE"), owner=uuid7())
+        return {"shared": shared, "unshared": unshared, "no_eval": no_eval}
+
+    def close(self) -> None:
+        self.vault.lock()

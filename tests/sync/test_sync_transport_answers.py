@@ -1,0 +1,127 @@
+"""Something that is not the sync server answers (issue 9): the worker is told what happened.
+
+A laptop enrolled with the real server is pointed at a misbehaving one on 127.0.0.1: a web
+page, JSON of another shape, JSON cut short, a redirect, and a server that never answers.
+"""
+
+from __future__ import annotations
+
+import inspect
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sync_kit import Dev, ServerProcess
+
+from linksdesk.core.errors import ServerUnreachableError, SyncError
+from linksdesk.sync import state
+from linksdesk.sync.client import SyncClient
+from linksdesk.sync.transport import DEFAULT_TIMEOUT_S, NOT_UNDERSTOOD
+
+ANSWERS: dict[str, tuple[int, str, bytes]] = {
+    "html": (200, "text/html", b"<html><body>Welcome to the hotel wifi</body></html>"),
+    "shape": (200, "application/json", b'{"status": "ok", "items": []}'),
+    "cut": (200, "application/json", b'{"protocol_version": 2, "schema_vers'),
+    "redirect": (302, "text/html", b""),
+}
+
+
+class _Odd(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        kind = self.path.strip("/").split("/")[0]
+        status, ctype, body = ANSWERS[kind]
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        if status == 302:
+            self.send_header("Location", "https://login.example.invalid/portal")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def odd_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Odd)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections and reads, but never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        sock.close()
+
+
+def _point_at(dev: Dev, url: str) -> None:
+    with dev.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, url)
+
+
+@pytest.mark.parametrize("kind", sorted(ANSWERS))
+def test_an_answer_that_is_not_the_servers_is_named_as_such(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], odd_server: str, kind: str
+) -> None:
+    dev = devices("laptop")
+    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
+    dev.participant()
+    _point_at(dev, f"{odd_server}/{kind}")
+    with pytest.raises(SyncError) as err:
+        dev.sync()
+    assert str(err.value) == NOT_UNDERSTOOD
+    assert not isinstance(err.value, ServerUnreachableError)
+    assert dev.outbox() > 0  # nothing lost: it waits for the real server
+    _point_at(dev, shared_server.url)
+    assert dev.sync().pushed > 0
+
+
+def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], silent_server: str
+) -> None:
+    assert DEFAULT_TIMEOUT_S <= 30.0
+    assert inspect.signature(SyncClient).parameters["timeout_s"].default <= 30.0
+    dev = devices("laptop")
+    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
+    _point_at(dev, silent_server)
+    started = time.monotonic()
+    # five attempts of 3 s each used to take 15 s and more; the budget covers them all
+    with pytest.raises(ServerUnreachableError) as err:
+        dev.sync(timeout_s=3.0)
+    assert time.monotonic() - started < 6.0
+    assert "Cannot reach the sync server" in str(err.value)

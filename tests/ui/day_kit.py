@@ -1,0 +1,131 @@
+"""Helpers for the links worker's day tests: modal dialogs driven by keys, key presses counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from screens_kit import person, schedule
+from shell_kit import call_casework
+
+from linksdesk.casework import contacts
+from linksdesk.core.vocab import ContactKind, ContactStatus
+
+
+def on_modal(fn: Callable[[Any], None], *, kind: type | None = None) -> dict[str, Any]:
+    """Run ``fn(dialog)`` once a modal dialog (of ``kind``) is up; the dict says how it went."""
+    state: dict[str, Any] = {}
+
+    def poll() -> None:
+        w = QApplication.activeModalWidget()
+        if w is None or (kind is not None and not isinstance(w, kind)):
+            QTimer.singleShot(10, poll)
+            return
+        state["dialog"] = w
+        # as a window manager would: the dialog is the active window, keys go to its focus
+        w.activateWindow()
+        for _ in range(50):
+            if QApplication.activeWindow() is w:
+                break
+            QApplication.processEvents()
+        state["active"] = QApplication.activeWindow() is w
+        state["title"] = w.windowTitle()
+        try:
+            fn(w)
+        except BaseException as exc:  # the test fails on it after the dialog is gone
+            state["error"] = exc
+            w.reject()
+
+        def still_open() -> None:
+            if w.isVisible():
+                state.setdefault("error", AssertionError("the dialog did not close"))
+                w.reject()
+            state["done"] = True
+
+        QTimer.singleShot(2000 if w.isVisible() else 0, still_open)
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
+    qtbot.waitUntil(lambda: state.get("done", False), timeout=20_000)
+    if "error" in state:
+        raise state["error"]
+    return state
+
+
+class Keys:
+    """Simulated key presses, counted; text typed into a field is not counted."""
+
+    def __init__(self, qtbot: Any, window: QWidget | None = None) -> None:
+        self.qtbot = qtbot
+        self.window = window
+        self.presses = 0
+
+    def target(self, widget: QWidget | None) -> QWidget:
+        found = widget or QApplication.focusWidget() or self.window
+        assert found is not None
+        return found
+
+    def press(
+        self,
+        key: Qt.Key,
+        modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+        widget: QWidget | None = None,
+    ) -> None:
+        self.presses += 1
+        if modifier & Qt.KeyboardModifier.ShiftModifier:
+            # as the keyboard sends it: one key sequence (a Shift+letter keyClick does not
+            # reach a window shortcut on the offscreen platform)
+            QTest.keySequence(self.target(widget), QKeySequence(modifier.value | key.value))
+        else:
+            self.qtbot.keyClick(self.target(widget), key, modifier)
+
+    def type(self, text: str, widget: QWidget | None = None) -> None:
+        """Typing text (lines split by newline; each line's Return is part of the text)."""
+        target = self.target(widget)
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                self.qtbot.keyClick(target, Qt.Key.Key_Return)
+            self.qtbot.keyClicks(target, line)
+
+
+def booked_now() -> dt.datetime:
+    """A booking a few minutes from now, on today's date whatever the hour."""
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    later = now + dt.timedelta(minutes=5)
+    return later if later.date() == now.date() else now
+
+
+def morning_of_a_booking(qtbot: Any, session: Any, given: str = "Ailsa") -> tuple[Any, Any]:
+    """A person with three appointments attended and today's booked one (4 of 6 used)."""
+    who = person(qtbot, session, given, "Testington")
+    for weeks in (3, 2, 1):
+        call_casework(
+            qtbot,
+            session,
+            contacts.record_contact,
+            who.id,
+            kind=ContactKind.APPOINTMENT,
+            at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(weeks=weeks),
+            status=ContactStatus.ATTENDED,
+        )
+    booked = schedule(qtbot, session, who.id, booked_now(), venue="Craigbank Library")
+    return who, booked
+
+
+def stored(qtbot: Any, session: Any, pid: str) -> tuple[list[Any], Any, list[Any]]:
+    """What the vault holds for the person: contacts, appointment use, notes."""
+    from linksdesk.casework import notes
+
+    return (
+        call_casework(qtbot, session, contacts.list_contacts, pid),
+        call_casework(qtbot, session, contacts.appointment_use, pid),
+        call_casework(qtbot, session, notes.list_notes, pid),
+    )
