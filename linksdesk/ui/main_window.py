@@ -497,6 +497,22 @@ class MainWindow(QMainWindow):
                 self.show_view(key)
                 return
         self.show_view("today")
+        self._open_dashboard_if_supervisor()
+
+    def _open_dashboard_if_supervisor(self) -> None:
+        """A supervisor's vault opens on the team dashboard (the vault kind comes with the
+        supervisors' data path; a build without it has worker vaults only)."""
+        try:
+            from linksdesk.casework.bundles import is_supervisor  # type: ignore[attr-defined]
+        except ImportError:
+            return
+        cb = self.session.casebook
+        if cb is None:
+            return
+        self.session.runner.submit(
+            is_supervisor, cb,
+            on_done=lambda yes: self.show_view("supervision") if yes else None,
+        )  # fmt: skip
 
     def _say_if_read_only(self) -> None:
         """A damaged vault opens read-only: say so at once, and keep saying it, rather than
