@@ -16,6 +16,7 @@ from linksdesk.core.errors import ValidationError, VaultLockedError
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import keyfile
+from linksdesk.storage.engine import DAMAGED_READ_ONLY
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import Draft, LocalSetting
 from linksdesk.storage.vault import Vault
@@ -127,6 +128,11 @@ class Casebook:
     @property
     def worker_id(self) -> str:
         return self.vault.worker_id
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this vault opened read-only (a damaged page found at unlock), or None."""
+        return DAMAGED_READ_ONLY if self.vault.read_only else None
 
     def _audit(self, action: AuditAction, entity: str, entity_id: str | None = None) -> None:
         if self.vault.read_only:

@@ -84,22 +84,14 @@ def _has_table(s: Session, name: str) -> bool:
     return found.first() is not None
 
 
-def _supervisor_facts(
-    s: Session,
-) -> tuple[dict[str, str], dict[str, int], dict[str, dt.datetime]]:
+def _supervisor_facts(s: Session) -> tuple[dict[str, int], dict[str, dt.datetime]]:
     """What a supervisor's vault knows besides the rows (the bundle path's tables, when this
-    vault has them): workers' names from the trusted signers, the deprivation lookup, and
-    when each worker's latest imported bundle was made."""
+    vault has them): the deprivation lookup, and when each worker's latest imported bundle
+    was made. (Trusted signers are labelled by laptop, not by worker, so names stay with the
+    worker_labels setting.)"""
     run = s.connection().exec_driver_sql
-    labels: dict[str, str] = {}
     deciles: dict[str, int] = {}
     bundled: dict[str, dt.datetime] = {}
-    if _has_table(s, "trusted_signer"):
-        for worker, label in run(
-            "SELECT worker_id, label FROM trusted_signer WHERE worker_id IS NOT NULL "
-            "AND label IS NOT NULL ORDER BY added_at"
-        ):
-            labels[worker] = label
     if _has_table(s, "deprivation_decile"):
         deciles = {_postcode(pc): int(d) for pc, d in run("SELECT postcode, decile FROM "
                                                           "deprivation_decile")}  # fmt: skip
@@ -110,7 +102,7 @@ def _supervisor_facts(
         ):
             if created:
                 bundled[worker] = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
-    return labels, deciles, bundled
+    return deciles, bundled
 
 
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
@@ -135,11 +127,11 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         for o, h in newest.items()
         if h
     }
-    signer_labels, lookup, bundled = _supervisor_facts(s)
+    lookup, bundled = _supervisor_facts(s)
     for owner, made in bundled.items():
         if (owners is None or owner in owners) and made > latest.get(owner, dt.datetime.min):
             latest[owner] = made  # a bundle made then: its data is as of then
-    labels = {**signer_labels, **(_setting(s, WORKER_LABELS_KEY) or {})}
+    labels = dict(_setting(s, WORKER_LABELS_KEY) or {})
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
     return TeamData(
         participants=_rows(s, "participants", owners),

@@ -25,7 +25,13 @@ def _write(report: Report, fmt: str, out: Path, progress: Progress | None) -> No
     elif fmt == "csv":
         write_csv(report, out)
     else:
-        raise UserError("PDF reports are not available in this build yet; use xlsx or csv.")
+        try:  # the PDF builder (reports.pdf, fpdf2) may be missing from a build
+            from linksdesk.reports.board_pdf import write_pdf
+        except ImportError:
+            raise UserError(
+                "PDF reports are not available in this build of LinksDesk; use xlsx or csv."
+            ) from None
+        write_pdf(report, out, progress)
 
 
 def export_report(

@@ -73,9 +73,14 @@ class Keyring:
     # - participant keys -
     def _key(self, s: Session, pid: str, team_id: str | None) -> AESGCM | None:
         """The participant's key; made (and stored wrapped) when ``team_id`` is given."""
-        if pid in self._keys and (self._keys[pid] is not None or team_id is None):
-            return self._keys[pid]
-        row = s.get(ParticipantKey, pid)
+        if pid in self._keys:
+            known = self._keys[pid]
+            if known is not None or team_id is None:
+                return known
+            row = None  # known to have none (looked up, or destroyed): make one
+        else:
+            with s.no_autoflush:  # a look-up, not a reason to write the session out
+                row = s.get(ParticipantKey, pid)
         key: AESGCM | None
         if row is not None:
             key = self._unwrap(pid, row.wrapped)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -479,6 +480,7 @@ class MainWindow(QMainWindow):
     def _on_session_unlocked(self) -> None:
         for action in self.vault_actions:
             action.setEnabled(True)
+        self._say_if_read_only()
         self.go_actions["record"].setEnabled(False)
         self._update_record_actions()
         self.stack.setCurrentWidget(self.workspace)
@@ -495,6 +497,31 @@ class MainWindow(QMainWindow):
                 self.show_view(key)
                 return
         self.show_view("today")
+        self._open_dashboard_if_supervisor()
+
+    def _open_dashboard_if_supervisor(self) -> None:
+        """A supervisor's vault opens on the team dashboard (the vault kind comes with the
+        supervisors' data path; a build without it has worker vaults only)."""
+        try:
+            from linksdesk.casework.bundles import is_supervisor  # type: ignore[attr-defined]
+        except ImportError:
+            return
+        cb = self.session.casebook
+        if cb is None:
+            return
+        self.session.runner.submit(
+            is_supervisor, cb,
+            on_done=lambda yes: self.show_view("supervision") if yes else None,
+        )  # fmt: skip
+
+    def _say_if_read_only(self) -> None:
+        """A damaged vault opens read-only: say so at once, and keep saying it, rather than
+        let the worker find out at their first save."""
+        reason = self.session.read_only_reason
+        if reason is None:
+            return
+        self.statusBar().showMessage(reason)  # no timeout: stays until locked
+        QMessageBox.warning(self, self.tr("This vault is open read-only"), reason)
 
     def _on_session_locked(self) -> None:
         # where the worker was, in memory only and only while locked (never written to disk)

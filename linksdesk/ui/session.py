@@ -292,6 +292,11 @@ class UiSession(QObject):
     def is_unlocked(self) -> bool:
         return self.casebook is not None
 
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the open vault is read-only (damaged), said once it is unlocked; else None."""
+        return None if self.casebook is None else self.casebook.read_only_reason
+
     def require_casebook(self) -> Casebook:
         if self.casebook is None:
             raise VaultLockedError()

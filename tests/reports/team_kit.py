@@ -2,14 +2,18 @@
 
 Each worker's vault is filled through the casework use cases; what each call wrote is also
 noted in a plain ``Ledger`` so tests can count expected figures without ``linksdesk.reports``.
-The workers' outboxes (exactly what sync would send, after the confidentiality policy) are
-applied to the supervisor's vault through sync's page applier, as a pull or a bundle import
-does. No rows are copied with SQL.
+With the supervisors' data path in the build, each worker exports a signed, encrypted
+supervision bundle that the supervisor's vault imports (``build_team_by_bundles``); without
+it, the workers' outboxes (exactly what sync would send, after the confidentiality policy)
+are applied to the supervisor's vault through sync's page applier, as a pull does. No rows
+are copied with SQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,6 +245,11 @@ def bring_in(supervisor: Casebook, changes: list[ServerChange]) -> None:
             s.commit()
 
 
+def bundles_available() -> bool:
+    """Whether this build has the supervisors' data path (signed, encrypted bundles)."""
+    return importlib.util.find_spec("linksdesk.casework.bundles") is not None
+
+
 def build_team(
     root: Path, workers: int = 5, people: int = 12, seed: int = 7
 ) -> tuple[Casebook, Ledger]:
@@ -260,4 +269,30 @@ def build_team(
             cb.lock()
         seq += len(changes)
         bring_in(supervisor, changes)
+    return supervisor, ledger
+
+
+def build_team_by_bundles(
+    root: Path, workers: int = 5, people: int = 12, seed: int = 7
+) -> tuple[Casebook, Ledger]:
+    """The same team carried as signed, encrypted supervision bundles into a supervisor vault."""
+    bundles = importlib.import_module("linksdesk.casework.bundles")  # w11's data path
+
+    rng = random.Random(seed)
+    ledger = Ledger()
+    supervisor, _ = bundles.create_vault(root / "supervisor.vault", PASSPHRASE, supervisor=True)
+    recipient = bundles.new_bundle_key(supervisor)
+    for w in range(workers):
+        cb, _key = bundles.create_vault(root / f"worker{w}.vault", PASSPHRASE)
+        with cb.store.write() as tx:
+            tx.session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=10_000 * (w + 1)))
+        try:
+            fill_worker(cb, rng, ledger, people)
+            update_monthly_totals(cb.store, cb.worker_id)
+            out = root / f"worker{w}.age"
+            bundles.export_bundle(cb, out, kind="supervision", recipients=[recipient])
+            fingerprint = bundles.show_keys(cb).signing.fingerprint
+        finally:
+            cb.lock()
+        bundles.import_file(supervisor, out, trust=fingerprint)
     return supervisor, ledger

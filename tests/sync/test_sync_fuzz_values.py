@@ -179,6 +179,7 @@ def test_random_values_never_stop_another_laptop_and_accepted_ones_round_trip(
     fast_tmp: Path, devices: Callable[[str], Dev]
 ) -> None:
     server = new_server(fast_tmp)
+    fuzzer: _Pusher | None = None
     try:
         team = server.team()
         worker = server.worker(team)
@@ -276,4 +277,6 @@ def test_random_values_never_stop_another_laptop_and_accepted_ones_round_trip(
         assert tried["accepted"] and tried["rejected"], tried
         assert other.sync().set_aside == 0
     finally:
+        if fuzzer is not None:
+            fuzzer.http.close()
         server.close()

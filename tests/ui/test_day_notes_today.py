@@ -164,3 +164,20 @@ def test_signposting_searches_the_directory_and_keeps_why(qtbot: Any, unlocked: 
         "Signpost: Craigbank Community Choir — Tuesday singing. "
         "Why: Loves singing, wants to meet people"
     ]
+
+
+def test_sync_page_says_how_many_changes_wait_to_be_sent(qtbot: Any, unlocked: Any) -> None:
+    from linksdesk.sync.client import SyncStatus
+    from linksdesk.ui.views.sync_history import SyncPageData, SyncView
+
+    view = SyncView(unlocked)
+    qtbot.addWidget(view)
+
+    def status(waiting: int) -> SyncPageData:
+        s = SyncStatus(True, "https://sync.example", False, None, None, None, waiting, 0, 0)
+        return SyncPageData(status=s, attention=[], history=[])
+
+    view._show(status(1))
+    assert "1 change waiting to be sent" in view.status_label.text()
+    view._show(status(1234))
+    assert "1,234 changes waiting to be sent" in view.status_label.text()

@@ -24,7 +24,7 @@ from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog, ReferralDialog
-from linksdesk.ui.views.participant_timeline import NoteEditor
+from linksdesk.ui.views.participant_note_editor import NoteEditor
 
 pytestmark = pytest.mark.gui
 
@@ -162,7 +162,13 @@ def test_focus_returns_after_the_search_palette_and_hits_open_at_the_entry(
         )
         qtbot.waitUntil(palette.isVisible)
         qtbot.keyClicks(palette.edit, text)
-        qtbot.waitUntil(lambda: palette.model.rowCount() > 0 and not palette._timer.isActive())
+
+        def answered() -> bool:
+            first = palette.model.hit_at(0)
+            found = first is not None and text in (first.hit.title + first.hit.snippet).lower()
+            return found and not palette._timer.isActive()
+
+        qtbot.waitUntil(answered)  # the hits of this search, not of the one before
         palette.results.setCurrentIndex(palette.model.index(0, 0))
 
     # Esc: the focus is back in the window and its shortcuts work again

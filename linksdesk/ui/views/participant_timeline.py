@@ -9,13 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -23,14 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.casework import contacts, note_templates, notes
-from linksdesk.casework.casebook import draft_key
+from linksdesk.casework import contacts, notes
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 
 if TYPE_CHECKING:
     from linksdesk.ui.views.participant import ParticipantView, RecordData
@@ -48,14 +43,6 @@ class TimelineItem:
     revisions: int
     contact: Contact | None = None
     note: Note | None = None
-
-
-def contact_label(c: Contact) -> str:
-    """A contact in a line, told apart from another at the same time and of the same kind."""
-    parts = [f"{c.at:%a %d %b %H:%M}", c.kind.label, c.status.label]
-    if c.venue:
-        parts.append(c.venue)
-    return " · ".join(parts)
 
 
 def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[TimelineItem]:
@@ -98,250 +85,6 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
         for n in note_list
     ]
     return sorted(items, key=lambda i: (i.at, i.kind), reverse=True)
-
-
-class NoteEditor(QWidget):
-    """Writes a new case note or a revision of one; unsaved text survives a lock as a draft."""
-
-    def __init__(self, tab: TimelineTab) -> None:
-        super().__init__(tab)
-        tr = self.tr
-        self.tab = tab
-        self.editing: Note | None = None
-        self._saved_text = ""
-        self.read_only = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        self.title = QLabel(tr("New case note"))
-        self.title.setAccessibleName(tr("Note editor"))
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.contact_box = QComboBox()
-        self.contact_box.setAccessibleName(tr("Contact this note is about"))
-        # the choices arrive after the editor is first shown: size to them each time, never
-        # to the empty box it was at first show (its text was clipped)
-        self.contact_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.contact_box.setMinimumContentsLength(len(tr("No particular contact")))
-        about = QLabel(tr("&About:"))
-        about.setBuddy(self.contact_box)
-        top.addWidget(about)
-        top.addWidget(self.contact_box)
-        self.template_button = QPushButton(tr("&Template"))
-        self.template_button.setAccessibleName(tr("Fill the note from a template"))
-        self.template_menu = QMenu(self.template_button)
-        self.template_menu.aboutToShow.connect(self._fill_template_menu)
-        self.template_button.setMenu(self.template_menu)
-        top.addWidget(self.template_button)
-        self.private_check = QCheckBox(tr("Private (never leaves this device)"))
-        self.private_check.setAccessibleName(tr("Private note"))
-        top.addWidget(self.private_check)
-        layout.addLayout(top)
-        self.text_edit = QPlainTextEdit()
-        self.text_edit.setAccessibleName(tr("Case note text"))
-        self.text_edit.setPlaceholderText(tr("Write a case note…"))
-        self.text_edit.setTabChangesFocus(True)
-        self.text_edit.setMinimumHeight(70)
-        layout.addWidget(self.text_edit)
-        session = tab.view.session
-        self.spelling = SpellHighlighter(
-            self.text_edit.document(), getattr(session.settings, "spelling_words", ())
-        )
-        session.sig_settings_changed.connect(
-            lambda s: self.spelling.set_programme_words(getattr(s, "spelling_words", ()))
-        )
-        self.text_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.text_edit.customContextMenuRequested.connect(self._on_text_menu)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.discard_button = QPushButton(tr("Discard"))
-        self.discard_button.setAccessibleName(tr("Discard note"))
-        self.discard_button.clicked.connect(self.discard)
-        buttons.addWidget(self.discard_button)
-        self.save_button = QPushButton(tr("Save note"))
-        self.save_button.setAccessibleName(tr("Save note"))
-        self.save_button.setShortcut("Ctrl+Return")
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        self.text_edit.textChanged.connect(self._update_buttons)
-        self._update_buttons()
-
-    def _fill_template_menu(self) -> None:
-        self.template_menu.clear()
-        for t in note_templates.templates(self.tab.view.session.settings):
-            action = self.template_menu.addAction(t.name)
-            action.triggered.connect(lambda _c=False, t=t: self.use_template(t))
-
-    def use_template(self, template: note_templates.NoteTemplate) -> None:
-        """Fill an empty editor with the template; into a started note it goes at the cursor."""
-        if self.read_only:
-            return
-        if self.text_edit.toPlainText().strip():
-            self.text_edit.textCursor().insertText(template.text)
-        else:
-            self.text_edit.setPlainText(template.text)
-            cursor = self.text_edit.textCursor()
-            cursor.movePosition(cursor.MoveOperation.Start)
-            cursor.movePosition(cursor.MoveOperation.EndOfLine)
-            self.text_edit.setTextCursor(cursor)  # after the first prompt, ready to type
-        self.text_edit.setFocus()
-
-    def _on_text_menu(self, pos: QPoint) -> None:
-        self.text_menu = spelling_menu(self.text_edit, self.spelling, pos)
-        self.text_menu.popup(self.text_edit.viewport().mapToGlobal(pos))
-
-    # -- drafts -------------------------------------------------------------------------
-    def key(self) -> str | None:
-        pid = self.tab.view.participant_id
-        if pid is None:
-            return None
-        return draft_key("note", pid, self.editing.id if self.editing else None)
-
-    def draft_texts(self) -> dict[str, str]:
-        key = self.key()
-        text = self.text_edit.toPlainText()
-        if key is None or not text.strip() or text == self._saved_text:
-            return {}
-        return {key: text}
-
-    def take_draft(self) -> None:
-        key = self.key()
-        if key is None or self.text_edit.toPlainText().strip():
-            return
-        text = self.tab.view.session.drafts.take(key)
-        if text:
-            self.text_edit.setPlainText(text)
-            self.tab.view.message.show_message(
-                self.tr(
-                    "Your unsaved note was kept while LinksDesk was locked; it is back in "
-                    "the editor."
-                ),
-                "info",
-            )
-
-    # -- editing ------------------------------------------------------------------------
-    def set_read_only(self, read_only: bool) -> None:
-        """A handed-over case: the editor shows, but nothing can be written or saved."""
-        self.read_only = read_only
-        self.text_edit.setReadOnly(read_only)
-        self.text_edit.setPlaceholderText(
-            self.tr("This record is read-only: no new case notes.")
-            if read_only
-            else self.tr("Write a case note…")
-        )
-        if read_only:
-            self.title.setText(self.tr("Case notes (read-only)"))
-        elif self.editing is None:
-            self.title.setText(self.tr("New case note"))
-        self.private_check.setEnabled(not read_only and self.editing is None)
-        self.contact_box.setEnabled(not read_only and self.editing is None)
-        self._update_buttons()
-
-    def start_new(self) -> None:
-        if self.read_only:
-            return
-        self.editing = None
-        self.title.setText(self.tr("New case note"))
-        self.private_check.setEnabled(True)
-        self.contact_box.setEnabled(True)
-        self.text_edit.setFocus()
-
-    def start_revision(self, note: Note) -> None:
-        if self.read_only:
-            return
-        if self.text_edit.toPlainText().strip() and self.editing is None:
-            self.tab.view.message.show_message(
-                self.tr("Save or discard the note you are writing first."), "warning"
-            )
-            return
-        self.editing = note
-        self.title.setText(
-            self.tr("Revising the note of {when} (the earlier text is kept)").format(
-                when=f"{note.written_at:%d %b %Y %H:%M}"
-            )
-        )
-        self.private_check.setEnabled(False)
-        self.contact_box.setEnabled(False)
-        self._saved_text = note.text
-        self.text_edit.setPlainText(note.text)
-        self.take_draft()
-        self.text_edit.setFocus()
-
-    def set_contacts(self, contact_list: list[Contact]) -> None:
-        current = self.contact_box.currentData()
-        self.contact_box.clear()
-        self.contact_box.addItem(self.tr("No particular contact"), None)
-        for c in contact_list[:20]:
-            self.contact_box.addItem(contact_label(c), c.id)
-        i = self.contact_box.findData(current)
-        self.contact_box.setCurrentIndex(max(i, 0))
-
-    def save(self) -> None:
-        view = self.tab.view
-        text = self.text_edit.toPlainText()
-        if not text.strip() or view.participant_id is None or not view.editable():
-            return
-        key = self.key()
-        if self.editing is not None:
-            view.write(
-                notes.revise_note,
-                self.editing.id,
-                text,
-                base_revision_id=self.editing.latest.id,
-                on_done=lambda _n: self._after_save(key),
-            )
-        else:
-            view.write(
-                notes.write_note,
-                view.participant_id,
-                text,
-                contact_id=self.contact_box.currentData(),
-                private=self.private_check.isChecked(),
-                on_done=lambda _n: self._after_save(key),
-            )
-
-    def _after_save(self, key: str | None) -> None:
-        if key is not None:
-            self.tab.view.session.discard_draft(key)
-        self.reset()
-
-    def discard(self) -> None:
-        text = self.text_edit.toPlainText()
-        if text.strip() and text != self._saved_text and not self.ask_discard():
-            return
-        key = self.key()
-        if key is not None and self.tab.view.casebook() is not None:
-            self.tab.view.session.discard_draft(key)
-        self.reset()
-
-    def ask_discard(self) -> bool:
-        """Words typed are not thrown away on one click (tests replace this)."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Discard this note?"),
-            self.tr("The text you have written will be lost."),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
-
-    def reset(self) -> None:
-        self.editing = None
-        self._saved_text = ""
-        self.text_edit.clear()
-        self.private_check.setChecked(False)
-        self.private_check.setEnabled(not self.read_only)
-        self.contact_box.setEnabled(not self.read_only)
-        self.title.setText(
-            self.tr("Case notes (read-only)") if self.read_only else self.tr("New case note")
-        )
-
-    def _update_buttons(self) -> None:
-        has_text = bool(self.text_edit.toPlainText().strip())
-        self.save_button.setEnabled(has_text and not self.read_only)
-        # discarding only drops a draft kept on this device, so it stays possible
-        self.discard_button.setEnabled(has_text or self.editing is not None)
 
 
 class TimelineTab(QWidget):

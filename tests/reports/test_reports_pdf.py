@@ -1,0 +1,68 @@
+"""The PDF a board reads: pdftotext finds each section's title and its figures."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from team_kit import PERIOD, TODAY
+
+from linksdesk.reports.export import export_report
+from linksdesk.reports.scope import Period, Scope
+
+
+def pdf_text(path: Path) -> str:
+    assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is needed"
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return done.stdout
+
+
+def test_pdf_has_every_section_title_and_figure(team: Any, tmp_path: Path) -> None:
+    supervisor, _ledger = team
+    out = tmp_path / "board.pdf"
+    report = export_report(supervisor.store, Scope(Period.parse(PERIOD)), "pdf", out,
+                           audience="internal", today=TODAY)  # fmt: skip
+    text = pdf_text(out)
+    flat = " ".join(text.split())
+    assert report.title in flat
+    assert f"Period {PERIOD}" in flat
+    for section in report.sections:
+        assert section.title in flat, section.title
+        for table in section.tables:
+            assert table.title in flat, table.title
+    caseload = report.section("caseload").table("caseload")
+    total = caseload.rows[-1]
+    # the team's row with its figures, as printed in the table
+    assert any(
+        "All workers" in line and all(str(v) in line.split() for v in total[1:])
+        for line in text.splitlines()
+    )
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
+    assert report.title in info.stdout
+    meta = subprocess.run(["pdfinfo", "-meta", str(out)], capture_output=True, text=True)
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert "en-GB" in out.read_bytes().decode("latin-1") or "en-GB" in meta.stdout
+
+
+def test_external_pdf_hides_small_counts(team: Any, tmp_path: Path) -> None:
+    supervisor, _ledger = team
+    out = tmp_path / "board-external.pdf"
+    report = export_report(supervisor.store, Scope(Period.parse(PERIOD)), "pdf", out,
+                           audience="external", today=TODAY)  # fmt: skip
+    text = pdf_text(out)
+    assert "counts from 1 to 9 are hidden" in " ".join(text.split())
+    caseload = report.section("caseload").table("caseload")
+    hidden_rows = {caseload.rows[r][0] for r, _c in caseload.suppressed}
+    assert hidden_rows
+    table_lines = [
+        line.strip() for line in text.splitlines()
+        if line.strip().startswith("Worker ") and ":" not in line  # table rows, not prose
+    ]  # fmt: skip
+    assert table_lines
+    for line in table_lines:
+        tokens = line.split()[2:]
+        assert not any(t.isdigit() and 0 < int(t) < 10 for t in tokens), line
+    assert any("c" in line.split()[2:] for line in table_lines)

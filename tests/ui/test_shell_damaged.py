@@ -1,0 +1,80 @@
+"""A damaged vault opens read-only (issue 9), and the window says so at unlock, not at the
+worker's first save."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from shell_kit import PASSPHRASE, on_db_thread
+from vault_kit import fill, flip_bit, page_count
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.storage import keyfile
+from linksdesk.storage.engine import PAGE_SIZE
+from linksdesk.storage.vault import Vault
+from linksdesk.sync.policy import SyncPolicy
+from linksdesk.ui.session import UiSession
+
+
+def _damaged_copy(tmp_path: Path, made: Path) -> Path | None:
+    """A copy of ``made`` with one middle page damaged that still unlocks (read-only)."""
+    middle = page_count(made) // 2
+    for page in (middle, middle + 1, middle - 1, middle + 2, middle - 2):
+        trial = tmp_path / f"trial{page}" / made.name
+        trial.parent.mkdir()
+        shutil.copy(made, trial)
+        shutil.copy(keyfile.keyfile_path(made), keyfile.keyfile_path(trial))
+        flip_bit(trial, (page - 1) * PAGE_SIZE + 1500)
+        try:
+            cb = Casebook.unlock(trial, PASSPHRASE)
+        except Exception:
+            continue  # unlock itself needed that page: refused plainly (tested in storage)
+        read_only = cb.read_only_reason is not None
+        cb.lock()
+        if read_only:
+            return trial
+    return None
+
+
+def test_a_damaged_vault_says_read_only_and_backup_at_unlock(
+    qtbot: Any, ui_session: UiSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from linksdesk.ui.main_window import MainWindow
+
+    made = tmp_path / "made" / "worker.vault"
+
+    def make() -> Path | None:
+        vault, _ = Vault.create(made, PASSPHRASE)
+        fill(vault.store(SyncPolicy()), participants=8, notes_each=6)
+        vault.lock()
+        return _damaged_copy(tmp_path, made)
+
+    damaged = on_db_thread(qtbot, ui_session, make)
+    assert damaged is not None, "no damaged middle page left the vault openable"
+
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warned.append(text))
+    )
+    window = MainWindow(ui_session, damaged)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.unlock_screen.open_page
+    page.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        page.unlock_button.click()
+    qtbot.waitUntil(lambda: bool(warned), timeout=5_000)
+    assert "read-only" in warned[0] and "backup" in warned[0]
+    assert "read-only" in window.statusBar().currentMessage()
+    ui_session.lock()
+
+
+def test_a_sound_vault_says_nothing_of_read_only(
+    qtbot: Any, unlocked_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "read-only" not in unlocked_window.statusBar().currentMessage()
