@@ -132,8 +132,13 @@ def test_runner_cancel_skips_queued_jobs_and_stops_progress_jobs(qtbot: Any) -> 
         errors: list[BaseException] = []
         progress_job = runner.submit(long_job, progress=True, on_error=errors.append)
         queued.cancel()
-        with qtbot.waitSignal(runner.sig_progress, timeout=10_000):
-            gate.set()
+        # a plain slot, not waitSignal: the job keeps reporting after the wait is over, and
+        # queued emissions could reach a freed blocker's slot (seen as an AttributeError
+        # on another blocker in the Qt event loop)
+        reports: list[Any] = []
+        runner.sig_progress.connect(lambda *args: reports.append(args))
+        gate.set()
+        qtbot.waitUntil(lambda: bool(reports), timeout=10_000)
         # the job is held at its fourth step: cancelling earlier would stop it sooner
         qtbot.waitUntil(lambda: len(steps) == 4, timeout=10_000)
         progress_job.cancel()
