@@ -745,6 +745,12 @@ class PageApplier:
         self._new_revisions: list[NoteRevision] = []
         self._partial_keys: set[str] = set()
         self._erased: set[str] = set()
+        # search entries are written once per page (and before any purge): rows inserted
+        # here, and rows already held that changed
+        self._index_new: dict[tuple[str, str], Any] = {}
+        self._reindex: dict[tuple[str, str], Any] = {}
+        # programme id → participants holding it here (read per page, kept as rows change)
+        self._programme_ids: dict[str, set[str]] = {}
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         changes = parents_first(changes)
@@ -766,12 +772,14 @@ class PageApplier:
             try:
                 with self.s.begin_nested():
                     self._apply_one(ch)
-                    self.s.flush()
+                    self._index_pending()
             except Exception as exc:
                 if not unappliable(exc):
                     raise
                 self.out, kept = before
                 del self._new_revisions[kept:]
+                self._index_new.clear()
+                self._reindex.clear()
                 self._rows.clear()
                 self._meta.clear()
                 self._preload(changes[i + 1 :])
@@ -807,13 +815,24 @@ class PageApplier:
         return self._finish_page()
 
     def _finish_page(self) -> PageOutcome:
-        self.s.flush()
+        self._index_pending()
         # every note this page wrote a revision of, and every note with a conflict open here
         # (one may have come as a conflict row, or a revision written here since settled it)
         notes = {r.note_id for r in self._new_revisions if r.participant_id not in self._erased}
         self.out.conflicts += reconcile_note_conflicts(self.s, notes, self.ctx.device_id)
         self.s.flush()
         return self.out
+
+    def _index_pending(self) -> None:
+        """Write the search entries of the rows this page changed so far: new rows in one
+        statement per table (``search.index_new_rows``), rows held before one by one."""
+        self.s.flush()
+        if self._index_new:
+            search.index_new_rows(self.s, list(self._index_new.values()))
+            self._index_new.clear()
+        for row in self._reindex.values():
+            search.reindex_row(self.s, row)
+        self._reindex.clear()
 
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
@@ -850,6 +869,25 @@ class PageApplier:
                     )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
+        programme_ids = {
+            str(ch.fields["programme_id"])
+            for ch in changes
+            if ch.table == "participant" and ch.fields.get("programme_id")
+        }
+        self._programme_ids = {}
+        self._load_programme_ids(programme_ids)
+
+    def _load_programme_ids(self, values: Iterable[str]) -> None:
+        """Who holds these programme ids here (one query per 500 of them)."""
+        wanted = sorted(set(values) - self._programme_ids.keys())
+        for value in wanted:
+            self._programme_ids[value] = set()
+        for chunk in _chunks(wanted, 500):
+            query = select(Participant.programme_id, Participant.id).where(
+                Participant.programme_id.in_(chunk)
+            )
+            for value, row_id in self.s.execute(query):
+                self._programme_ids[value].add(row_id)
 
     def _row(self, shape: TableShape, row_id: str) -> Any:
         key = (shape.name, row_id)
@@ -928,9 +966,8 @@ class PageApplier:
         self.out.touch(shape.name, row.id)
         if was_live and row.deleted:
             self.out.removed += 1
-        if shape.name in search.INDEXED_TABLES:
-            self.s.flush()
-            search.reindex_row(self.s, row)
+        if shape.name in search.INDEXED_TABLES and key not in self._index_new:
+            self._reindex[key] = row  # a row new on this page is indexed as it ends
         if isinstance(row, NoteRevision) and not row.deleted:
             self._new_revisions.append(row)
 
@@ -1002,9 +1039,9 @@ class PageApplier:
         self.out.applied += 1
         self.out.tables.add(shape.name)
         self.out.touch(shape.name, row.id)
-        if shape.name in search.INDEXED_TABLES and not deleted:
-            self.s.flush()
-            search.reindex_row(self.s, row)
+        if shape.name in search.INDEXED_TABLES or shape.name == "note":
+            # a note is not indexed itself, but tells index_new_rows its entry is new
+            self._index_new[(shape.name, row.id)] = row
         if isinstance(row, NoteRevision) and not deleted:
             self._new_revisions.append(row)
 
@@ -1015,15 +1052,16 @@ class PageApplier:
         it never travels back)."""
         if shape.name != "participant" or name != "programme_id" or not value:
             return value
-        taken = self.s.scalar(
-            select(Participant.id).where(
-                Participant.programme_id == value, Participant.id != row_id
-            )
-        )
-        if taken is None:
-            return value
-        log.warning("programme id of participant %s already used here; marked locally", row_id)
-        return f"{value}~{row_id[-4:]}"
+        held = self._rows.get(("participant", row_id))
+        if held is not None and held.programme_id:
+            self._programme_ids.get(held.programme_id, set()).discard(row_id)
+        self._load_programme_ids([value])
+        if self._programme_ids[value] - {row_id}:
+            log.warning("programme id of participant %s already used here; marked locally", row_id)
+            value = f"{value}~{row_id[-4:]}"
+            self._load_programme_ids([value])
+        self._programme_ids[value].add(row_id)
+        return value
 
     @overload
     def _purge(self, participant_id: str) -> int: ...
@@ -1034,7 +1072,8 @@ class PageApplier:
     ) -> int | tuple[int, int]:
         """Purge a participant here (all, or all but ``keep``) and forget what this page had
         read of the rows that went."""
-        self.s.flush()
+        self._index_pending()  # entries of rows about to go are removed with them
+        self._programme_ids = {}  # read again when next needed
         result: int | tuple[int, int]
         if keep is None:
             self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
@@ -1263,28 +1302,32 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
         )
     )
     made = 0
-    for note_id in sorted(set(note_ids) | open_notes):
-        revisions = list(
-            session.scalars(
-                select(NoteRevision)
-                .where(NoteRevision.note_id == note_id, NoteRevision.deleted.is_(False))
-                .order_by(NoteRevision.hlc, NoteRevision.id)
+    notes = sorted(set(note_ids) | open_notes)
+    # read for every note at once (a first pull brings thousands), in the order kept per note
+    by_note: dict[str, list[NoteRevision]] = {}
+    held_by_note: dict[str, dict[str, SyncConflict]] = {}
+    for chunk in _chunks(notes, 500):
+        for r in session.scalars(
+            select(NoteRevision)
+            .where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
+            .order_by(NoteRevision.hlc, NoteRevision.id)
+        ):
+            by_note.setdefault(r.note_id, []).append(r)
+        for c in session.scalars(
+            select(SyncConflict).where(
+                SyncConflict.table_name == "note_revision", SyncConflict.row_id.in_(chunk)
             )
-        )
+        ):
+            held_by_note.setdefault(c.row_id, {})[c.id] = c
+    for note_id in notes:
+        revisions = by_note.get(note_id, [])
         top = max((r.revision for r in revisions), default=None)
         heads = [r for r in revisions if r.revision == top]
         wanted: dict[str, tuple[NoteRevision, NoteRevision]] = {}
         for i, first in enumerate(heads):
             for second in heads[i + 1 :]:
                 wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
-        held = {
-            c.id: c
-            for c in session.scalars(
-                select(SyncConflict).where(
-                    SyncConflict.table_name == "note_revision", SyncConflict.row_id == note_id
-                )
-            )
-        }
+        held = held_by_note.get(note_id, {})
         for cid, c in held.items():
             if cid in wanted:
                 if c.resolved_at is not None:
