@@ -33,10 +33,12 @@ os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")  # unlocking is not what 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sync as bench_sync  # type: ignore[import-not-found]
 from sqlalchemy import func, insert, select
 from sync import (  # type: ignore[import-not-found]
     PASSPHRASE,
     SERVER_TIME,
+    _time_requests,
     caseload_rows,
     fill_vault,
     fresh_programme,
@@ -86,6 +88,23 @@ def raw_fill(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> float:
     return time.perf_counter() - t0
 
 
+def timed_sync_waits(vault: Vault, server: Any, waits: list[dict[str, float]]) -> Any:
+    """``timed_sync``, keeping how long each endpoint was waited for (the rest is device)."""
+
+    class Kept(dict[str, float]):
+        def clear(self) -> None:  # timed_sync clears the waits after each sync: keep them
+            pass
+
+    kept = Kept()
+    bench_sync.SERVER_TIME = kept
+    try:
+        timed = timed_sync(vault, server)
+    finally:
+        bench_sync.SERVER_TIME = SERVER_TIME
+    waits.append({k: round(v, 2) for k, v in kept.items()})
+    return timed
+
+
 def count_rows(vault: Vault) -> int:
     with vault.store().read() as s:
         return sum(
@@ -133,6 +152,7 @@ def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str
     worker = info["worker"]
     rows = caseload_rows(participants, "bench-raw", worker, seed=participants)
     pulls, raws, device_cpu, server_cpu, pulled = [], [], [], [], []
+    waits: list[dict[str, float]] = []
     load = [os.getloadavg()[0]]
     with server_process(db_url, workdir / "server.log") as server:
         for r in range(repeats):
@@ -144,7 +164,7 @@ def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str
             code = admin.make_enrol_code(db, worker).code
             db.dispose()
             enrol(vault, server.url, code)
-            timed = timed_sync(vault, server)
+            timed = timed_sync_waits(vault, server, waits)
             pulls.append(timed.wall_s)
             device_cpu.append(timed.device_cpu_s)
             server_cpu.append(timed.server_cpu_s)
@@ -166,6 +186,7 @@ def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str
         "device_cpu_s": med(device_cpu),
         "server_cpu_s": med(c for c in server_cpu if c is not None) if any(server_cpu) else None,
         "load": [round(x, 1) for x in load],
+        "waits": waits,
     }
     result["ratio"] = result["pull_s"] / result["raw_s"]
     return result
@@ -182,6 +203,7 @@ def report(r: dict[str, Any]) -> str:
             f"ratio {r['ratio']:5.2f}x (target ≤ {TARGET}x)",
             f"    each pull {r['pulls']} s; each raw {r['raws']} s; pulled {r['pulled']} changes",
             f"    CPU per pull: device {r['device_cpu_s']:.1f} s, server {server}",
+            f"    waiting for the server, by endpoint: {r['waits']}",
         ]
     )
 
@@ -198,7 +220,7 @@ def main() -> int:
     cache = (args.dir or workdir) / f"first-pull-{args.participants}"
     if args.rebuild and cache.exists():
         shutil.rmtree(cache)
-    SERVER_TIME.clear()
+    _time_requests()
     try:
         results = run(args.participants, args.repeats, workdir, cache)
     finally:

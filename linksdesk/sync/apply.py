@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     delete,
     func,
+    insert,
     or_,
     select,
     text,
@@ -46,6 +47,7 @@ from linksdesk.storage.store import SYNC_META
 from linksdesk.storage.tables import (
     PARTICIPANT_LINKED,
     TABLE_BY_NAME,
+    Base,
     Consent,
     Draft,
     ErasureReceipt,
@@ -726,6 +728,41 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 
 
 # -- the applier ----------------------------------------------------------------------------
+# parents before children, for rows created by a page (foreign keys)
+_INSERT_ORDER: tuple[str, ...] = tuple(
+    t.name for t in Base.metadata.sorted_tables if t.name in SHAPES
+)
+assert set(_INSERT_ORDER) == set(SHAPES), "every synced table must have an insert order"
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _defaults_of(table: str) -> dict[str, Any]:
+    """Every column of ``table`` with the value an insert gives it when not set (Python-side
+    defaults; None where the database or nothing fills it), so rows share one statement."""
+    if table not in _DEFAULTS:
+        out: dict[str, Any] = {}
+        for column in SHAPES[table].cls.__table__.columns:  # type: ignore[attr-defined]
+            default = column.default
+            if column.server_default is not None and default is None:
+                continue  # left to the database
+            if default is None:
+                out[column.key] = None
+            elif default.is_scalar:
+                out[column.key] = default.arg
+            else:
+                out[column.key] = _Call(default)
+        _DEFAULTS[table] = out
+    return {k: (v() if isinstance(v, _Call) else v) for k, v in _DEFAULTS[table].items()}
+
+
+@dataclass(frozen=True)
+class _Call:
+    default: Any
+
+    def __call__(self) -> Any:
+        return self.default.arg(None)
+
+
 @dataclass(frozen=True)
 class _RowMeta:
     clocks: dict[str, str]
@@ -748,6 +785,7 @@ class PageApplier:
         # search entries are written once per page (and before any purge): rows inserted
         # here, and rows already held that changed
         self._index_new: dict[tuple[str, str], Any] = {}
+        self._inserts: dict[str, dict[str, dict[str, Any]]] = {}  # new rows, by table and id
         self._reindex: dict[tuple[str, str], Any] = {}
         # programme id → participants holding it here (read per page, kept as rows change)
         self._programme_ids: dict[str, set[str]] = {}
@@ -780,6 +818,7 @@ class PageApplier:
                 del self._new_revisions[kept:]
                 self._index_new.clear()
                 self._reindex.clear()
+                self._inserts.clear()
                 self._rows.clear()
                 self._meta.clear()
                 self._preload(changes[i + 1 :])
@@ -826,6 +865,7 @@ class PageApplier:
     def _index_pending(self) -> None:
         """Write the search entries of the rows this page changed so far: new rows in one
         statement per table (``search.index_new_rows``), rows held before one by one."""
+        self._insert_new()
         self.s.flush()
         if self._index_new:
             search.index_new_rows(self.s, list(self._index_new.values()))
@@ -837,6 +877,12 @@ class PageApplier:
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
             self.ctx.highest_hlc = ch.hlc
+        if (
+            ch.op is Op.ERASE
+            or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE)
+            or (_withdrawal_from_elsewhere(ch, self.ctx.device_id))
+        ):
+            self._insert_new()  # these read and rewrite what is held: all of it written
         if ch.op is Op.ERASE:
             self._erase(ch.row_id)
         elif ch.table == CONFLICT_TABLE:
@@ -893,6 +939,8 @@ class PageApplier:
         key = (shape.name, row_id)
         row = self._rows.get(key)
         if row is None:
+            if row_id in self._inserts.get(shape.name, {}):
+                self._insert_new()  # created earlier on this page: read it back as a row
             row = self.s.get(shape.cls, row_id)
             self._rows[key] = row
         return row
@@ -966,8 +1014,10 @@ class PageApplier:
         self.out.touch(shape.name, row.id)
         if was_live and row.deleted:
             self.out.removed += 1
-        if shape.name in search.INDEXED_TABLES and key not in self._index_new:
-            self._reindex[key] = row  # a row new on this page is indexed as it ends
+        if key in self._index_new:
+            self._index_new[key] = row  # new on this page: indexed new, as it ends
+        elif shape.name in search.INDEXED_TABLES:
+            self._reindex[key] = row
         if isinstance(row, NoteRevision) and not row.deleted:
             self._new_revisions.append(row)
 
@@ -1018,32 +1068,60 @@ class PageApplier:
         if pkey in self._partial_keys:
             state.drop(self.s, pkey)
             self._partial_keys.discard(pkey)
-        row: Any = shape.cls()
-        row.id = ch.row_id
+        # the row goes in with the rest of its table in one statement (``_insert_new``): no
+        # ORM object in the session; until then its clocks stand for it in ``_meta``
         columns = shape.convert
+        row_values: dict[str, Any] = {}
         for name in missing:  # only for a tombstone of a row never seen here
             row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
-            setattr(row, name, _placeholder(row_column, ch.row_id))
+            row_values[name] = _placeholder(row_column, ch.row_id)
         for name, value in values.items():
             if name == DELETED or name not in columns:
                 continue
-            setattr(row, name, self._fit(shape, ch.row_id, name, shape.to_python(name, value)))
-        row.deleted = deleted
-        row.sharing = ch.sharing
-        row.owner = ch.owner
-        row.origin = ch.origin
-        row.field_hlc = clocks
-        row.hlc = max(clocks.values(), default=ch.hlc)
-        self.s.add(row)
-        self._rows[(shape.name, row.id)] = row
+            row_values[name] = self._fit(shape, ch.row_id, name, shape.to_python(name, value))
+        row_values.update(
+            id=ch.row_id,
+            deleted=deleted,
+            sharing=ch.sharing,
+            owner=ch.owner,
+            origin=ch.origin,
+            field_hlc=clocks,
+            hlc=max(clocks.values(), default=ch.hlc),
+        )
+        key = (shape.name, ch.row_id)
+        self._inserts.setdefault(shape.name, {})[ch.row_id] = row_values
+        self._meta[key] = _RowMeta(dict(clocks), deleted, str(ch.owner))
         self.out.applied += 1
         self.out.tables.add(shape.name)
-        self.out.touch(shape.name, row.id)
+        self.out.touch(shape.name, ch.row_id)
         if shape.name in search.INDEXED_TABLES or shape.name == "note":
-            # a note is not indexed itself, but tells index_new_rows its entry is new
-            self._index_new[(shape.name, row.id)] = row
-        if isinstance(row, NoteRevision) and not deleted:
-            self._new_revisions.append(row)
+            # a detached copy for the index (a note is not indexed itself, but tells
+            # index_new_rows its entry is new) and for the note-fork check
+            row = shape.cls(**row_values)
+            self._index_new[key] = row
+            if isinstance(row, NoteRevision) and not deleted:
+                self._new_revisions.append(row)
+
+    def _insert_new(self) -> None:
+        """Write the rows this page created so far: one executemany per table, parents
+        first (every row of a table with the same columns, defaults filled in)."""
+        if not self._inserts:
+            return
+        self.s.flush()
+        inserts, self._inserts = self._inserts, {}
+        for table in _INSERT_ORDER:
+            rows = inserts.get(table)
+            if not rows:
+                continue
+            cls: Any = SHAPES[table].cls
+            filled = [{**_defaults_of(table), **r} for r in rows.values()]
+            # one statement per run of rows with the same columns, in arrival order (a
+            # revision may name one before it as its base)
+            start = 0
+            for end in range(1, len(filled) + 1):
+                if end == len(filled) or filled[end].keys() != filled[start].keys():
+                    self.s.execute(insert(cls.__table__), filled[start:end])
+                    start = end
 
     def _fit(self, shape: TableShape, row_id: str, name: str, value: Any) -> Any:
         """A value as it can be stored here. Programme ids are unique per vault, but two
@@ -1072,7 +1150,7 @@ class PageApplier:
     ) -> int | tuple[int, int]:
         """Purge a participant here (all, or all but ``keep``) and forget what this page had
         read of the rows that went."""
-        self._index_pending()  # entries of rows about to go are removed with them
+        self._index_pending()  # written, and indexed: rows about to go go with their entries
         self._programme_ids = {}  # read again when next needed
         result: int | tuple[int, int]
         if keep is None:
