@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -51,6 +52,7 @@ from linksdesk.storage.tables import (
     Consent,
     Draft,
     ErasureReceipt,
+    Note,
     NoteRevision,
     Outbox,
     Participant,
@@ -868,11 +870,50 @@ class PageApplier:
         self._insert_new()
         self.s.flush()
         if self._index_new:
-            search.index_new_rows(self.s, list(self._index_new.values()))
+            rows = list(self._index_new.values())
+            search.index_new_rows(self.s, rows + self._unindexed_notes(rows))
             self._index_new.clear()
         for row in self._reindex.values():
             search.reindex_row(self.s, row)
         self._reindex.clear()
+
+    def _unindexed_notes(self, rows: list[Any]) -> list[Note]:
+        """Notes made on an earlier page (a bundle sends notes before revisions) that have
+        no search entry yet and whose latest revision is among ``rows``: marked new for
+        ``index_new_rows``, so their entries go in with the rest instead of one by one."""
+        new_notes = {r.id for r in rows if isinstance(r, Note)}
+        latest: dict[str, NoteRevision] = {}
+        for r in rows:
+            if isinstance(r, NoteRevision) and not r.deleted and r.note_id not in new_notes:
+                best = latest.get(r.note_id)
+                if best is None or (r.revision, r.hlc) > (best.revision, best.hlc):
+                    latest[r.note_id] = r
+        if not latest:
+            return []
+        ids = sorted(latest)
+        held: dict[str, tuple[int, str, str]] = {}
+        indexed: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            query = select(
+                NoteRevision.note_id, NoteRevision.revision, NoteRevision.hlc, NoteRevision.id
+            ).where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
+            for note_id, revision, hlc, rev_id in self.s.execute(query):
+                if note_id not in held or (revision, hlc) > held[note_id][:2]:
+                    held[note_id] = (revision, hlc, rev_id)
+            indexed |= set(
+                self.s.scalars(
+                    text(
+                        "SELECT row_id FROM search_key WHERE entity = 'note' AND row_id IN "
+                        "(SELECT value FROM json_each(:ids))"
+                    ),
+                    {"ids": json.dumps(chunk)},
+                )
+            )
+        return [
+            Note(id=note_id)
+            for note_id, r in latest.items()
+            if note_id not in indexed and note_id in held and held[note_id][2] == r.id
+        ]
 
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
