@@ -461,7 +461,9 @@ def fresh_copy(cache: Path, workdir: Path) -> None:
     for label in LABELS:
         for f in _vault_files(cache, label):
             shutil.copy(f, workdir / f.name)
-    shutil.copy(cache / "server.db", workdir / "server.db")
+    for name in ("server.db", "server.key"):  # the key beside it opens its sealed content
+        if (cache / name).exists():
+            shutil.copy(cache / name, workdir / name)
 
 
 def run(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, false, func, or_, select
+from sqlalchemy import and_, delete, exists, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -297,6 +297,24 @@ def _record_visible(ctx: DeviceContext) -> ColumnElement[bool]:
     )
 
 
+def _not_own_echo(ctx: DeviceContext, through: int) -> ColumnElement[bool]:
+    """Not a change this device sent itself and the server took as is (up to ``through``,
+    the last such answer the device recorded): it holds the same already. Only the logged
+    change itself (same change id) is left out; what the server derived from it (conflict
+    rows, notices, re-sent consents) has ids of its own and still goes. A device restored
+    from a backup holds an older ``through`` and so gets back what the backup missed."""
+    own = (
+        select(AppliedOp.change_id)
+        .where(
+            AppliedOp.change_id == ChangeLog.change_id,
+            AppliedOp.device_id == ctx.device_id,
+            AppliedOp.status == ChangeStatus.APPLIED.value,
+        )
+        .exists()
+    )
+    return not_(and_(ChangeLog.server_seq <= through, own))
+
+
 # -- pull and verify ------------------------------------------------------------------------
 def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
     with db.reading(snapshot=True) as s:
@@ -304,14 +322,13 @@ def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
         head = meta.seq  # every change numbered up to here has committed
         if req.cursor > head:
             raise CursorAhead()
+        visible = [ChangeLog.server_seq > req.cursor, ChangeLog.server_seq <= head]
+        if req.own_through:
+            visible.append(_not_own_echo(ctx, min(req.own_through, head)))
         rows = list(
             s.scalars(
                 select(ChangeLog)
-                .where(
-                    ChangeLog.server_seq > req.cursor,
-                    ChangeLog.server_seq <= head,
-                    _log_visible(ctx),
-                )
+                .where(*visible, _log_visible(ctx))
                 .order_by(ChangeLog.server_seq)
                 .limit(req.limit + 1)
             )

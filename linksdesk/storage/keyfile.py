@@ -104,7 +104,10 @@ class KdfParams:
 
 
 # Measured on the 2-core development machine (argon2-cffi 25.1, benchmarks/kdf.py):
-#   time 3 / 256 MiB / 2 lanes: 0.32-0.34 s; time 4 / 256 MiB / 2 lanes: 0.38-0.43 s (chosen).
+#   time 3 / 256 MiB / 2 lanes: 0.32-0.34 s; time 4 / 256 MiB / 2 lanes: 0.38-0.43 s (chosen)
+#   with both cores free. That is 0.84 s of CPU per guess (two lanes), so with one core busy
+#   it takes ~0.85 s and on a loaded machine more (1-3.5 s at load average 10; see
+#   docs/performance.md, "Key derivation").
 # The floor is 0.3 s per guess; we take t=4 so a slightly faster laptop still stays above it.
 # 256 MiB per guess also makes GPU and ASIC guessing expensive.
 DEFAULT_KDF = KdfParams(time_cost=4, memory_kib=256 * 1024, parallelism=2)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,7 +29,9 @@ from sqlalchemy import (
     Integer,
     delete,
     func,
+    insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import OperationalError, StatementError
@@ -51,8 +54,10 @@ from linksdesk.storage.store import SYNC_META
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
     AuditEvent,
+    Base,
     Consent,
     ErasureReceipt,
+    Note,
     NoteRevision,
     Outbox,
     Participant,
@@ -594,6 +599,41 @@ def _says_no_to_team(ch: ServerChange) -> bool:
 
 
 # -- the applier ----------------------------------------------------------------------------
+# parents before children, for rows created by a page (foreign keys)
+_INSERT_ORDER: tuple[str, ...] = tuple(
+    t.name for t in Base.metadata.sorted_tables if t.name in SHAPES
+)
+assert set(_INSERT_ORDER) == set(SHAPES), "every synced table must have an insert order"
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _defaults_of(table: str) -> dict[str, Any]:
+    """Every column of ``table`` with the value an insert gives it when not set (Python-side
+    defaults; None where the database or nothing fills it), so rows share one statement."""
+    if table not in _DEFAULTS:
+        out: dict[str, Any] = {}
+        for column in SHAPES[table].cls.__table__.columns:  # type: ignore[attr-defined]
+            default = column.default
+            if column.server_default is not None and default is None:
+                continue  # left to the database
+            if default is None:
+                out[column.key] = None
+            elif default.is_scalar:
+                out[column.key] = default.arg
+            else:
+                out[column.key] = _Call(default)
+        _DEFAULTS[table] = out
+    return {k: (v() if isinstance(v, _Call) else v) for k, v in _DEFAULTS[table].items()}
+
+
+@dataclass(frozen=True)
+class _Call:
+    default: Any
+
+    def __call__(self) -> Any:
+        return self.default.arg(None)
+
+
 @dataclass(frozen=True)
 class _RowMeta:
     clocks: dict[str, str]
@@ -613,6 +653,13 @@ class PageApplier:
         self._new_revisions: list[NoteRevision] = []
         self._partial_keys: set[str] = set()
         self._erased: set[str] = set()
+        # search entries are written once per page (and before any purge): rows inserted
+        # here, and rows already held that changed
+        self._index_new: dict[tuple[str, str], Any] = {}
+        self._inserts: dict[str, dict[str, dict[str, Any]]] = {}  # new rows, by table and id
+        self._reindex: dict[tuple[str, str], Any] = {}
+        # programme id → participants holding it here (read per page, kept as rows change)
+        self._programme_ids: dict[str, set[str]] = {}
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         changes = parents_first(changes)
@@ -634,12 +681,15 @@ class PageApplier:
             try:
                 with self.s.begin_nested():
                     self._apply_one(ch)
-                    self.s.flush()
+                    self._index_pending()
             except Exception as exc:
                 if not unappliable(exc):
                     raise
                 self.out, kept = before
                 del self._new_revisions[kept:]
+                self._index_new.clear()
+                self._reindex.clear()
+                self._inserts.clear()
                 self._rows.clear()
                 self._meta.clear()
                 self._preload(changes[i + 1 :])
@@ -675,7 +725,7 @@ class PageApplier:
         return self._finish_page()
 
     def _finish_page(self) -> PageOutcome:
-        self.s.flush()
+        self._index_pending()
         # every note this page wrote a revision of, and every note with a conflict open here
         # (one may have come as a conflict row, or a revision written here since settled it)
         notes = {r.note_id for r in self._new_revisions if r.participant_id not in self._erased}
@@ -683,9 +733,66 @@ class PageApplier:
         self.s.flush()
         return self.out
 
+    def _index_pending(self) -> None:
+        """Write the search entries of the rows this page changed so far: new rows in one
+        statement per table (``search.index_new_rows``), rows held before one by one."""
+        self._insert_new()
+        self.s.flush()
+        if self._index_new:
+            rows = list(self._index_new.values())
+            search.index_new_rows(self.s, rows + self._unindexed_notes(rows))
+            self._index_new.clear()
+        for row in self._reindex.values():
+            search.reindex_row(self.s, row)
+        self._reindex.clear()
+
+    def _unindexed_notes(self, rows: list[Any]) -> list[Note]:
+        """Notes made on an earlier page (a bundle sends notes before revisions) that have
+        no search entry yet and whose latest revision is among ``rows``: marked new for
+        ``index_new_rows``, so their entries go in with the rest instead of one by one."""
+        new_notes = {r.id for r in rows if isinstance(r, Note)}
+        latest: dict[str, NoteRevision] = {}
+        for r in rows:
+            if isinstance(r, NoteRevision) and not r.deleted and r.note_id not in new_notes:
+                best = latest.get(r.note_id)
+                if best is None or (r.revision, r.hlc) > (best.revision, best.hlc):
+                    latest[r.note_id] = r
+        if not latest:
+            return []
+        ids = sorted(latest)
+        held: dict[str, tuple[int, str, str]] = {}
+        indexed: set[str] = set()
+        for chunk in chunks(ids, 500):
+            query = select(
+                NoteRevision.note_id, NoteRevision.revision, NoteRevision.hlc, NoteRevision.id
+            ).where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
+            for note_id, revision, hlc, rev_id in self.s.execute(query):
+                if note_id not in held or (revision, hlc) > held[note_id][:2]:
+                    held[note_id] = (revision, hlc, rev_id)
+            indexed |= set(
+                self.s.scalars(
+                    text(
+                        "SELECT row_id FROM search_key WHERE entity = 'note' AND row_id IN "
+                        "(SELECT value FROM json_each(:ids))"
+                    ),
+                    {"ids": json.dumps(chunk)},
+                )
+            )
+        return [
+            Note(id=note_id)
+            for note_id, r in latest.items()
+            if note_id not in indexed and note_id in held and held[note_id][2] == r.id
+        ]
+
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
             self.ctx.highest_hlc = ch.hlc
+        if (
+            ch.op is Op.ERASE
+            or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE)
+            or (_withdrawal_from_elsewhere(ch, self.ctx.device_id))
+        ):
+            self._insert_new()  # these read and rewrite what is held: all of it written
         if ch.op is Op.ERASE:
             self._erase(ch.row_id)
         elif ch.table == CONFLICT_TABLE:
@@ -718,11 +825,32 @@ class PageApplier:
                     )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
+        programme_ids = {
+            str(ch.fields["programme_id"])
+            for ch in changes
+            if ch.table == "participant" and ch.fields.get("programme_id")
+        }
+        self._programme_ids = {}
+        self._load_programme_ids(programme_ids)
+
+    def _load_programme_ids(self, values: Iterable[str]) -> None:
+        """Who holds these programme ids here (one query per 500 of them)."""
+        wanted = sorted(set(values) - self._programme_ids.keys())
+        for value in wanted:
+            self._programme_ids[value] = set()
+        for chunk in chunks(wanted, 500):
+            query = select(Participant.programme_id, Participant.id).where(
+                Participant.programme_id.in_(chunk)
+            )
+            for value, row_id in self.s.execute(query):
+                self._programme_ids[value].add(row_id)
 
     def _row(self, shape: TableShape, row_id: str) -> Any:
         key = (shape.name, row_id)
         row = self._rows.get(key)
         if row is None:
+            if row_id in self._inserts.get(shape.name, {}):
+                self._insert_new()  # created earlier on this page: read it back as a row
             row = self.s.get(shape.cls, row_id)
             self._rows[key] = row
         return row
@@ -796,9 +924,10 @@ class PageApplier:
         self.out.touch(shape.name, row.id)
         if was_live and row.deleted:
             self.out.removed += 1
-        if shape.name in search.INDEXED_TABLES:
-            self.s.flush()
-            search.reindex_row(self.s, row)
+        if key in self._index_new:
+            self._index_new[key] = row  # new on this page: indexed new, as it ends
+        elif shape.name in search.INDEXED_TABLES:
+            self._reindex[key] = row
         if isinstance(row, NoteRevision) and not row.deleted:
             self._new_revisions.append(row)
 
@@ -849,32 +978,60 @@ class PageApplier:
         if pkey in self._partial_keys:
             state.drop(self.s, pkey)
             self._partial_keys.discard(pkey)
-        row: Any = shape.cls()
-        row.id = ch.row_id
+        # the row goes in with the rest of its table in one statement (``_insert_new``): no
+        # ORM object in the session; until then its clocks stand for it in ``_meta``
         columns = shape.convert
+        row_values: dict[str, Any] = {}
         for name in missing:  # only for a tombstone of a row never seen here
             row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
-            setattr(row, name, _placeholder(row_column, ch.row_id))
+            row_values[name] = _placeholder(row_column, ch.row_id)
         for name, value in values.items():
             if name == DELETED or name not in columns:
                 continue
-            setattr(row, name, self._fit(shape, ch.row_id, name, shape.to_python(name, value)))
-        row.deleted = deleted
-        row.sharing = ch.sharing
-        row.owner = ch.owner
-        row.origin = ch.origin
-        row.field_hlc = clocks
-        row.hlc = max(clocks.values(), default=ch.hlc)
-        self.s.add(row)
-        self._rows[(shape.name, row.id)] = row
+            row_values[name] = self._fit(shape, ch.row_id, name, shape.to_python(name, value))
+        row_values.update(
+            id=ch.row_id,
+            deleted=deleted,
+            sharing=ch.sharing,
+            owner=ch.owner,
+            origin=ch.origin,
+            field_hlc=clocks,
+            hlc=max(clocks.values(), default=ch.hlc),
+        )
+        key = (shape.name, ch.row_id)
+        self._inserts.setdefault(shape.name, {})[ch.row_id] = row_values
+        self._meta[key] = _RowMeta(dict(clocks), deleted, str(ch.owner))
         self.out.applied += 1
         self.out.tables.add(shape.name)
-        self.out.touch(shape.name, row.id)
-        if shape.name in search.INDEXED_TABLES and not deleted:
-            self.s.flush()
-            search.reindex_row(self.s, row)
-        if isinstance(row, NoteRevision) and not deleted:
-            self._new_revisions.append(row)
+        self.out.touch(shape.name, ch.row_id)
+        if shape.name in search.INDEXED_TABLES or shape.name == "note":
+            # a detached copy for the index (a note is not indexed itself, but tells
+            # index_new_rows its entry is new) and for the note-fork check
+            row = shape.cls(**row_values)
+            self._index_new[key] = row
+            if isinstance(row, NoteRevision) and not deleted:
+                self._new_revisions.append(row)
+
+    def _insert_new(self) -> None:
+        """Write the rows this page created so far: one executemany per table, parents
+        first (every row of a table with the same columns, defaults filled in)."""
+        if not self._inserts:
+            return
+        self.s.flush()
+        inserts, self._inserts = self._inserts, {}
+        for table in _INSERT_ORDER:
+            rows = inserts.get(table)
+            if not rows:
+                continue
+            cls: Any = SHAPES[table].cls
+            filled = [{**_defaults_of(table), **r} for r in rows.values()]
+            # one statement per run of rows with the same columns, in arrival order (a
+            # revision may name one before it as its base)
+            start = 0
+            for end in range(1, len(filled) + 1):
+                if end == len(filled) or filled[end].keys() != filled[start].keys():
+                    self.s.execute(insert(cls.__table__), filled[start:end])
+                    start = end
 
     def _fit(self, shape: TableShape, row_id: str, name: str, value: Any) -> Any:
         """A value as it can be stored here. Programme ids are unique per vault, but two
@@ -883,15 +1040,16 @@ class PageApplier:
         it never travels back)."""
         if shape.name != PARTICIPANT_TABLE or name != "programme_id" or not value:
             return value
-        taken = self.s.scalar(
-            select(Participant.id).where(
-                Participant.programme_id == value, Participant.id != row_id
-            )
-        )
-        if taken is None:
-            return value
-        log.warning("programme id of participant %s already used here; marked locally", row_id)
-        return f"{value}~{row_id[-4:]}"
+        held = self._rows.get(("participant", row_id))
+        if held is not None and held.programme_id:
+            self._programme_ids.get(held.programme_id, set()).discard(row_id)
+        self._load_programme_ids([value])
+        if self._programme_ids[value] - {row_id}:
+            log.warning("programme id of participant %s already used here; marked locally", row_id)
+            value = f"{value}~{row_id[-4:]}"
+            self._load_programme_ids([value])
+        self._programme_ids[value].add(row_id)
+        return value
 
     @overload
     def _purge(self, participant_id: str) -> int: ...
@@ -902,7 +1060,8 @@ class PageApplier:
     ) -> int | tuple[int, int]:
         """Purge a participant here (all, or all but ``keep``) and forget what this page had
         read of the rows that went."""
-        self.s.flush()
+        self._index_pending()  # written, and indexed: rows about to go go with their entries
+        self._programme_ids = {}  # read again when next needed
         result: int | tuple[int, int]
         if keep is None:
             self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
@@ -1131,28 +1290,32 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
         )
     )
     made = 0
-    for note_id in sorted(set(note_ids) | open_notes):
-        revisions = list(
-            session.scalars(
-                select(NoteRevision)
-                .where(NoteRevision.note_id == note_id, NoteRevision.deleted.is_(False))
-                .order_by(NoteRevision.hlc, NoteRevision.id)
+    notes = sorted(set(note_ids) | open_notes)
+    # read for every note at once (a first pull brings thousands), in the order kept per note
+    by_note: dict[str, list[NoteRevision]] = {}
+    held_by_note: dict[str, dict[str, SyncConflict]] = {}
+    for chunk in chunks(notes, 500):
+        for r in session.scalars(
+            select(NoteRevision)
+            .where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
+            .order_by(NoteRevision.hlc, NoteRevision.id)
+        ):
+            by_note.setdefault(r.note_id, []).append(r)
+        for c in session.scalars(
+            select(SyncConflict).where(
+                SyncConflict.table_name == "note_revision", SyncConflict.row_id.in_(chunk)
             )
-        )
+        ):
+            held_by_note.setdefault(c.row_id, {})[c.id] = c
+    for note_id in notes:
+        revisions = by_note.get(note_id, [])
         top = max((r.revision for r in revisions), default=None)
         heads = [r for r in revisions if r.revision == top]
         wanted: dict[str, tuple[NoteRevision, NoteRevision]] = {}
         for i, first in enumerate(heads):
             for second in heads[i + 1 :]:
                 wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
-        held = {
-            c.id: c
-            for c in session.scalars(
-                select(SyncConflict).where(
-                    SyncConflict.table_name == "note_revision", SyncConflict.row_id == note_id
-                )
-            )
-        }
+        held = held_by_note.get(note_id, {})
         for cid, c in held.items():
             if cid in wanted:
                 if c.resolved_at is not None:

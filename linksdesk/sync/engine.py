@@ -310,6 +310,7 @@ class SyncEngine:
                 state.put(s, state.RESYNC, True)
                 cfg.cursor = 0
                 state.put(s, state.CURSOR, 0)
+                state.put(s, state.OWN_THROUGH, 0)  # server seqs of another log
             state.put(s, state.DATA_EPOCH, hello.data_epoch)
             cfg.epoch = hello.data_epoch
         if hello.worker_id != cfg.worker_id:
@@ -544,10 +545,13 @@ class SyncEngine:
         Returns how many changes were answered; the rest go back to the queue."""
         sent = {c.change_id: c for c in request.changes}
         done: list[str] = []
+        own_through = 0
         for result in answer.results:
             change = sent.get(result.change_id)
             if change is None:
                 continue
+            if result.status is ChangeStatus.APPLIED and result.server_seq:
+                own_through = max(own_through, result.server_seq)
             if result.status is ChangeStatus.REJECTED:
                 reason = result.reason or "The server refused this change."
                 s.merge(
@@ -567,8 +571,14 @@ class SyncEngine:
             done.append(change.change_id)
             self.run.report.pushed += 1
         # acknowledged: gone from the outbox in the transaction that records the answers
-        for chunk in _chunks(done, 500):
-            s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
+        if set(done) == sent.keys():  # the whole batch: by its key, one statement
+            s.execute(delete(Outbox).where(Outbox.batch_key == request.batch_key))
+        else:
+            for chunk in _chunks(done, 500):
+                s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
+        if own_through > int(state.get(s, state.OWN_THROUGH, 0) or 0):
+            # the pull leaves these out (they are held here): recorded with the outbox
+            state.put(s, state.OWN_THROUGH, own_through)
         # sent but not answered: back in the queue, or no later batch would ever take them
         back = s.execute(
             update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
@@ -637,12 +647,17 @@ class SyncEngine:
         cfg = self.config
         cursor = 0 if only_tables is not None else cfg.cursor
         head = self.hello.cursor_head if self.hello else None
+        own_through = 0  # a repair downloads everything again, this device's own changes too
+        if only_tables is None:
+            with self.store.read() as s:
+                own_through = int(state.get(s, state.OWN_THROUGH, 0) or 0)
         while True:
             self._check_cancel()
             try:
-                page = self.t.post(
-                    "pull", PullRequest(cursor=cursor, limit=self.o.page_size), PullResponse
+                request = PullRequest(
+                    cursor=cursor, limit=self.o.page_size, own_through=own_through
                 )
+                page = self.t.post("pull", request, PullResponse)
             except RequestRefused as exc:
                 if exc.status == 409:
                     # our cursor is past the server's head: it went back in time (restored

@@ -322,6 +322,9 @@ class PushResponse(_Model):
 class PullRequest(_Request):
     cursor: Cursor = 0
     limit: WholeNumber = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
+    # the device holds every change it sent that the server took as is, up to this server
+    # seq (its push answers, recorded with its outbox): those are not sent back to it
+    own_through: Cursor = 0
 
 
 class PullResponse(_Model):

@@ -22,6 +22,7 @@ TEAM_ID = "team_id"
 ROLE = "role"
 DEVICE_ID = "device_id"
 CURSOR = "cursor"
+OWN_THROUGH = "own_through"  # highest server seq of this device's own changes taken as is
 DATA_EPOCH = "data_epoch"
 PENDING_BATCH = PENDING_BATCH_KEY  # storage.outbox.PendingBatch, as JSON
 RESYNC = "resync_needed"  # the server's epoch changed: merge everything again

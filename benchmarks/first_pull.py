@@ -1,0 +1,233 @@
+"""Time a fresh second laptop of the same worker pulling a whole caseload, against a raw insert.
+
+Run: .venv/bin/python benchmarks/first_pull.py [--participants 1000] [--repeats 2] [--dir DIR]
+     [--rebuild] [--json]
+
+- setup (once, cached with ``--dir``): a vault of N participants (~20 records each, the rows
+  of ``benchmarks/sync.py``) enrolled with a server and synced for the first time, so the
+  server holds the caseload as a real push left it (sealed content, change log, access);
+- first pull: a new vault on a new laptop of the same worker (its own enrolment code) syncs
+  for the first time and pulls every record (push of nothing, pull, verify);
+- baseline, in the same run and interleaved with the pulls: the same rows inserted straight
+  into a fresh vault of their own (one executemany per table, the search index as the write
+  path keeps it, the sync cursor), one transaction, no HTTP, no merge, no checks.
+
+The ratio (pull / raw) is issue 15's "fresh second device" target (≤ 3×). Device CPU (this
+process) and server CPU (from ``/proc``) are given beside wall time. Synthetic data only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")  # unlocking is not what we measure
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sync as bench_sync  # type: ignore[import-not-found]
+from sqlalchemy import func, insert, select
+from sync import (  # type: ignore[import-not-found]
+    PASSPHRASE,
+    SERVER_TIME,
+    _time_requests,
+    caseload_rows,
+    fill_vault,
+    fresh_programme,
+    server_process,
+    timed_sync,
+)
+
+from linksdesk.server import admin
+from linksdesk.server.db import Database, init_database
+from linksdesk.storage.tables import TABLE_BY_NAME
+from linksdesk.storage.vault import Vault
+from linksdesk.sync import state
+from linksdesk.sync.client import enrol
+
+TARGET = 3.0
+
+
+def raw_fill(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> float:
+    """The same rows straight into a fresh vault: tables, search index, cursor; one commit."""
+    t0 = time.perf_counter()
+    with vault.engine.begin() as conn:
+        order = ["resource", "participant"] + [
+            t for t in TABLE_BY_NAME if t not in ("resource", "participant")
+        ]
+        for table in order:
+            table_rows = rows[table]
+            cls: Any = TABLE_BY_NAME[table]
+            for i in range(0, len(table_rows), 2000):
+                conn.execute(insert(cls), table_rows[i : i + 2000])
+        conn.exec_driver_sql(
+            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+            "SELECT 'participant', id, id, given_name || ' ' || family_name, programme_id "
+            "FROM participant"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+            "SELECT 'note', note_id, participant_id, '', body FROM note_revision r "
+            "WHERE revision = (SELECT max(revision) FROM note_revision x "
+            "WHERE x.note_id = r.note_id)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO search_key (entity, row_id, participant_id, doc) "
+            "SELECT entity, row_id, participant_id, rowid FROM search_index"
+        )
+    with vault.store().write() as tx:
+        state.put(tx.session, state.CURSOR, sum(len(v) for v in rows.values()))
+    return time.perf_counter() - t0
+
+
+def timed_sync_waits(vault: Vault, server: Any, waits: list[dict[str, float]]) -> Any:
+    """``timed_sync``, keeping how long each endpoint was waited for (the rest is device)."""
+
+    class Kept(dict[str, float]):
+        def clear(self) -> None:  # timed_sync clears the waits after each sync: keep them
+            pass
+
+    kept = Kept()
+    bench_sync.SERVER_TIME = kept
+    try:
+        timed = timed_sync(vault, server)
+    finally:
+        bench_sync.SERVER_TIME = SERVER_TIME
+    waits.append({k: round(v, 2) for k, v in kept.items()})
+    return timed
+
+
+def count_rows(vault: Vault) -> int:
+    with vault.store().read() as s:
+        return sum(
+            int(s.scalar(select(func.count()).select_from(cls)) or 0)
+            for cls in TABLE_BY_NAME.values()
+        )
+
+
+def build(cache: Path, participants: int) -> dict[str, Any]:
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.iterdir():
+        old.unlink()
+    db_url = f"sqlite:///{cache / 'server.db'}"
+    init_database(db_url)
+    with server_process(db_url, cache / "server.log") as server:
+        vault, _ = Vault.create(cache / "first.vault", PASSPHRASE)
+        _team, worker, code = fresh_programme(db_url)
+        enrol(vault, server.url, code)
+        rows = caseload_rows(participants, vault.device_id, worker, seed=participants)
+        records = fill_vault(vault, rows)
+        push = timed_sync(vault, server)
+        vault.lock()
+    info = {
+        "participants": participants,
+        "records": records,
+        "worker": worker,
+        "push_s": push.wall_s,
+        "pushed": push.report.pushed,
+    }
+    (cache / "built.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str, Any]:
+    if (cache / "built.json").exists():
+        info = json.loads((cache / "built.json").read_text())
+    else:
+        info = build(cache, participants)
+    for name in ("server.db", "server.key"):  # the key beside it opens its sealed content
+        if (cache / name).exists():
+            shutil.copy(cache / name, workdir / name)
+    os.sync()
+    db_url = f"sqlite:///{workdir / 'server.db'}"
+    init_database(db_url)
+    worker = info["worker"]
+    rows = caseload_rows(participants, "bench-raw", worker, seed=participants)
+    pulls, raws, device_cpu, server_cpu, pulled = [], [], [], [], []
+    waits: list[dict[str, float]] = []
+    load = [os.getloadavg()[0]]
+    with server_process(db_url, workdir / "server.log") as server:
+        for r in range(repeats):
+            raw_vault, _ = Vault.create(workdir / f"raw-{r}.vault", PASSPHRASE)
+            raws.append(raw_fill(raw_vault, rows))
+            raw_vault.lock()
+            vault, _ = Vault.create(workdir / f"second-{r}.vault", PASSPHRASE)
+            db = Database(db_url)
+            code = admin.make_enrol_code(db, worker).code
+            db.dispose()
+            enrol(vault, server.url, code)
+            timed = timed_sync_waits(vault, server, waits)
+            pulls.append(timed.wall_s)
+            device_cpu.append(timed.device_cpu_s)
+            server_cpu.append(timed.server_cpu_s)
+            pulled.append(timed.report.pulled)
+            if r == 0:
+                held = count_rows(vault)
+                assert held == info["records"], (held, info["records"])
+            vault.lock()
+            load.append(os.getloadavg()[0])
+    med = statistics.median
+    result = {
+        **info,
+        "repeats": repeats,
+        "pull_s": med(pulls),
+        "raw_s": med(raws),
+        "pulls": [round(p, 2) for p in pulls],
+        "raws": [round(p, 2) for p in raws],
+        "pulled": pulled,
+        "device_cpu_s": med(device_cpu),
+        "server_cpu_s": med(c for c in server_cpu if c is not None) if any(server_cpu) else None,
+        "load": [round(x, 1) for x in load],
+        "waits": waits,
+    }
+    result["ratio"] = result["pull_s"] / result["raw_s"]
+    return result
+
+
+def report(r: dict[str, Any]) -> str:
+    server = "n/a" if r["server_cpu_s"] is None else f"{r['server_cpu_s']:.1f} s"
+    return "\n".join(
+        [
+            f"First pull benchmark: {r['participants']} participants ({r['records']} records); "
+            f"{r['repeats']} fresh laptops; load averages {r['load']}",
+            f"  first push (setup)   {r['push_s']:8.1f} s  ({r['pushed']} changes)",
+            f"  fresh laptop's pull  {r['pull_s']:8.2f} s   raw insert {r['raw_s']:6.2f} s   "
+            f"ratio {r['ratio']:5.2f}x (target ≤ {TARGET}x)",
+            f"    each pull {r['pulls']} s; each raw {r['raws']} s; pulled {r['pulled']} changes",
+            f"    CPU per pull: device {r['device_cpu_s']:.1f} s, server {server}",
+            f"    waiting for the server, by endpoint: {r['waits']}",
+        ]
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--dir", type=Path, default=None, help="keep the pushed server here")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="linksdesk-pull-bench-", dir=args.dir))
+    cache = (args.dir or workdir) / f"first-pull-{args.participants}"
+    if args.rebuild and cache.exists():
+        shutil.rmtree(cache)
+    _time_requests()
+    try:
+        results = run(args.participants, args.repeats, workdir, cache)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(results, indent=2) if args.json else report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
