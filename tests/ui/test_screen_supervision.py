@@ -97,6 +97,20 @@ def test_a_charts_numbers_are_one_click_away(
     assert panel.model.headerData(1, Qt.Orientation.Horizontal) == "Open now"
 
 
+def test_deprivation_headline_figures_are_on_the_dashboard(view: SupervisionView) -> None:
+    box = view.sections["deprivation"]
+    headline = box.tables["deprivation_headline"].model()
+    shown = {
+        headline.index(r, 0).data(): headline.index(r, 1).data() for r in range(headline.rowCount())
+    }
+    deciles = box.chart.model.table()  # type: ignore[union-attr]
+    d1, d2 = deciles.rows[0][1], deciles.rows[1][1]
+    assert shown["Most deprived 10 % (decile 1)"] == str(d1)
+    assert shown["Most deprived 20 % (deciles 1 and 2)"] == str(d1 + d2)
+    assert shown["Unknown"] == str(deciles.rows[3][1])  # unknown counted and shown
+    assert shown["People in the period"] == str(deciles.rows[-1][1])
+
+
 def test_board_view_hides_small_numbers(qtbot: Any, ui_session: Any, view: SupervisionView) -> None:
     view.external_check.setChecked(True)
     view.refresh()
