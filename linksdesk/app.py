@@ -652,7 +652,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     with unlocked(args.vault, passphrase) as cb:
         workers = resolve_workers(cb.store, args.worker) if args.worker else None
-        scope = Scope(period, workers)
+        team = None
+        if args.team:
+            from linksdesk.reports.teams import resolve_team, team_label
+
+            team_id, members = resolve_team(cb.store, args.team)
+            team = team_label(team_id)
+            workers = members if workers is None else workers & members
+            if not workers:
+                raise UserError(f"None of the workers chosen is in {team}.")
+        scope = Scope(period, workers, team)
         export_report(cb.store, scope, args.format, args.out, audience=args.audience)
     print(f"Wrote the {args.audience} report for {period.label} to {args.out}.")
     return EXIT_OK
@@ -842,6 +851,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="FIRST..LAST", help="months, e.g. 2026-04..2026-09 "
                    "(default: the last 12 months)")  # fmt: skip
     p.add_argument("--worker", action="append", metavar="W", help="only this worker (repeatable)")
+    p.add_argument("--team", metavar="T", help="only the workers of this team")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     p.add_argument("--audience", choices=("internal", "external"), default="external")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")

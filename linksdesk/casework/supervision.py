@@ -19,12 +19,15 @@ from linksdesk.reports.export import export_report
 from linksdesk.reports.model import Report
 from linksdesk.reports.scope import Scope
 from linksdesk.reports.settings import ReportSettings
+from linksdesk.reports.teams import team_label, teams_in
 
 
 @dataclass(frozen=True)
 class Dashboard:
     report: Report
     workers: tuple[tuple[str, str], ...]  # (owner id, label) for the worker filter
+    # (team label, its workers) for the team filter: teams named by imported bundles/roster
+    teams: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def dashboard(
@@ -32,7 +35,8 @@ def dashboard(
 ) -> Dashboard:
     """Every figure for the scope (exact on screen: supervision is internal by default)."""
     report = report_from_store(cb.store, scope, audience=audience, today=today)
-    return Dashboard(report, tuple(workers_in(cb.store)))
+    teams = tuple(sorted((team_label(t), m) for t, m in teams_in(cb.store).items()))
+    return Dashboard(report, tuple(workers_in(cb.store)), teams)
 
 
 def write_report(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import ValidationError
 from linksdesk.reports import data as data_mod
-from linksdesk.reports.figures import EXPLANATIONS, compute
+from linksdesk.reports.figures import EXPLANATIONS, compute, hide_headline_with_deciles
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Scope
 from linksdesk.reports.settings import SETTINGS_KEY, ReportSettings
@@ -75,7 +75,8 @@ def _scope_label(data: data_mod.TeamData, scope: Scope) -> str:
 
 
 def _suppressed(section: Section, threshold: int) -> Section:
-    return replace(section, tables=tuple(suppress_table(t, threshold) for t in section.tables))
+    out = replace(section, tables=tuple(suppress_table(t, threshold) for t in section.tables))
+    return hide_headline_with_deciles(out)
 
 
 def report_from_store(store: Store, scope: Scope, **kwargs: Any) -> Report:

@@ -189,6 +189,9 @@ def expected(
         "d1": deciles.count(1), "d2": deciles.count(2),
         "rest": sum(1 for d in deciles if d is not None and d >= 3),
         "unknown": deciles.count(None), "total": len(deciles),
+        # the headline figures, counted straight from the people (not d1 + d2)
+        "most10": sum(1 for d in deciles if d == 1),
+        "most20": sum(1 for d in deciles if d in (1, 2)),
     }  # fmt: skip
     out["on_record"] = Counter(owner.values())
 

@@ -141,6 +141,20 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     d = want["deprivation"]
     assert [r[1] for r in dep] == [d["d1"], d["d2"], d["rest"], d["unknown"], d["total"]]
     assert d["unknown"] > 0 and d["d1"] > 0
+    # the headline figures: most deprived 10 % and 20 %, unknown counted, as shares of all
+    head = rows_by_label(T["deprivation_headline"])
+    share = {k: round(100 * d[k] / d["total"], 1) for k in ("most10", "most20", "unknown")}
+    assert head["Most deprived 10 % (decile 1)"]["people"] == d["most10"]
+    assert head["Most deprived 20 % (deciles 1 and 2)"]["people"] == d["most20"]
+    assert head["Unknown"]["people"] == d["unknown"]
+    assert head["People in the period"]["people"] == d["total"]
+    for label, key in (
+        ("Most deprived 10 % (decile 1)", "most10"),
+        ("Most deprived 20 % (deciles 1 and 2)", "most20"),
+        ("Unknown", "unknown"),
+    ):
+        assert head[label]["share"] == pytest.approx(share[key], abs=0.06), label
+    assert d["most20"] > d["most10"]  # the fixture tells the two figures apart
 
     # people not shared with the team: only their anonymous monthly totals arrive
     unshared = T["unshared"]

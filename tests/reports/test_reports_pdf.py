@@ -40,6 +40,11 @@ def test_pdf_has_every_section_title_and_figure(team: Any, tmp_path: Path) -> No
         "All workers" in line and all(str(v) in line.split() for v in total[1:])
         for line in text.splitlines()
     )
+    # the deprivation headline figures, with their counts, as printed
+    head = report.section("deprivation").table("deprivation_headline")
+    for label, people, _share in head.rows[:2]:
+        assert any(label in " ".join(line.split()) and str(people) in line.split()
+                   for line in text.splitlines()), label  # fmt: skip
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
     assert report.title in info.stdout
     meta = subprocess.run(["pdfinfo", "-meta", str(out)], capture_output=True, text=True)

@@ -134,3 +134,39 @@ def test_a_big_table_is_suppressed_quickly_and_safely() -> None:
     out = suppress_table(table, THRESHOLD)
     assert time.perf_counter() - started < 20  # hundreds of resources by twelve months
     assert determined_cells(table, set(out.suppressed)) == set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 25), min_size=4, max_size=4))
+def test_deprivation_headline_never_gives_back_a_hidden_decile(counts: list[int]) -> None:
+    """Across the decile table and the headline table ("most deprived 20 %" = deciles 1 + 2),
+    no hidden decile count can be worked out from every count the two tables publish."""
+    from linksdesk.reports.build import _suppressed
+    from linksdesk.reports.figures import deprivation_section
+
+    d1, d2, rest, unknown = counts
+    people: list[int | None] = [1] * d1 + [2] * d2 + [5] * rest + [None] * unknown
+    section = _suppressed(deprivation_section(people), THRESHOLD)
+    deciles, headline = section.tables
+    # each published count as a linear form over (d1, d2, rest, unknown), independently
+    forms = {
+        "deprivation": ([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [1, 1, 1, 1]),
+        "headline": ([1, 0, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1], [1, 1, 1, 1]),
+    }
+    published = [
+        form
+        for table in (deciles, headline)
+        for form, row in zip(forms[table.key.split("_")[-1]], table.rows, strict=True)
+        if row[1] is not None
+    ]
+    assert headline.rows[1][1] in (None, d1 + d2)
+    base = np.array(published, dtype=float).reshape(-1, 4)
+    rank = np.linalg.matrix_rank(base) if len(published) else 0
+    for i in range(4):
+        if deciles.rows[i][1] is None:
+            unit = np.eye(4)[i]
+            assert np.linalg.matrix_rank(np.vstack([base, unit])) > rank, (counts, i)
+    # a share is never shown beside a hidden count
+    for t in (deciles, headline):
+        for row in t.rows:
+            assert row[1] is not None or row[2] is None

@@ -97,6 +97,20 @@ def test_a_charts_numbers_are_one_click_away(
     assert panel.model.headerData(1, Qt.Orientation.Horizontal) == "Open now"
 
 
+def test_deprivation_headline_figures_are_on_the_dashboard(view: SupervisionView) -> None:
+    box = view.sections["deprivation"]
+    headline = box.tables["deprivation_headline"].model()
+    shown = {
+        headline.index(r, 0).data(): headline.index(r, 1).data() for r in range(headline.rowCount())
+    }
+    deciles = box.chart.model.table()  # type: ignore[union-attr]
+    d1, d2 = deciles.rows[0][1], deciles.rows[1][1]
+    assert shown["Most deprived 10 % (decile 1)"] == str(d1)
+    assert shown["Most deprived 20 % (deciles 1 and 2)"] == str(d1 + d2)
+    assert shown["Unknown"] == str(deciles.rows[3][1])  # unknown counted and shown
+    assert shown["People in the period"] == str(deciles.rows[-1][1])
+
+
 def test_board_view_hides_small_numbers(qtbot: Any, ui_session: Any, view: SupervisionView) -> None:
     view.external_check.setChecked(True)
     view.refresh()
@@ -163,3 +177,54 @@ def test_programme_settings_make_a_worker_stand_out(
     row = min(table.flagged)
     assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "over the safe caseload" in view.sections["caseload"].chart.warnings.text()  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def two_team_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A team vault whose imported bundles name two teams (two workers in the first)."""
+    from linksdesk.storage.bundle_tables import BundleLedger
+
+    supervisor, ledger = build_team(tmp_path_factory.mktemp("teams"), people=4, seed=5)
+    first = sorted(ledger.workers)[:2]
+    when = dt.datetime(2026, 6, 1, 9, 0)
+    with supervisor.store.write() as tx:
+        for i, w in enumerate(ledger.workers):
+            tx.session.add(BundleLedger(
+                bundle_id=f"00000000-0000-4000-8000-{i:012d}", direction="import",
+                kind="supervision", signer=f"{i:016d}", sender_kind="device", worker_id=w,
+                team_id="7e4d1c2a-0000-4000-8000-00000000aaa1" if w in first
+                else "7e4d1c2a-0000-4000-8000-00000000bbb2",
+                created_at=when, expires_at=when + dt.timedelta(days=30), counts={}, at=when,
+            ))  # fmt: skip
+    path = supervisor.path
+    supervisor.lock()
+    return path, first
+
+
+def test_dashboard_filters_by_team(
+    qtbot: Any, ui_session: Any, two_team_vault: tuple[Path, list[str]]
+) -> None:
+    path, first = two_team_vault
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        ui_session.unlock(path, PASSPHRASE)
+    v = SupervisionView(ui_session)
+    qtbot.addWidget(v)
+    v.show()
+    v.set_period(Period.parse(PERIOD))
+    v.refresh()
+    settle(qtbot, ui_session)
+    assert v.team_box.isVisible()
+    assert [v.team_box.itemText(i) for i in range(v.team_box.count())] == [
+        "All teams", "Team 00aaa1", "Team 00bbb2"
+    ]  # fmt: skip
+    assert len(caseload_rows(v)) == 6  # all five workers and the total
+    v.select_team("Team 00aaa1")
+    v.refresh()
+    settle(qtbot, ui_session)
+    assert sorted(caseload_rows(v)[:-1]) == sorted(f"Worker {w[-6:]}" for w in first)
+    assert v.as_of_label.text().startswith("Team 00aaa1")
+    # a worker outside the chosen team: nobody is counted, never another team's people
+    other = next(v.worker_box.itemData(i) for i in range(1, v.worker_box.count())
+                 if v.worker_box.itemData(i) not in first)  # fmt: skip
+    v.select_worker(other)
+    assert v.scope().workers == frozenset()

@@ -206,6 +206,10 @@ class SupervisionView(Screen):
         self.worker_box = QComboBox()
         self.worker_box.setAccessibleName(tr("Worker"))
         self.worker_box.addItem(tr("All workers"), None)
+        self.team_box = QComboBox()  # shown once an imported bundle or roster names a team
+        self.team_box.setAccessibleName(tr("Team"))
+        self.team_box.addItem(tr("All teams"), None)
+        self.team_box.hide()
         self.external_check = QCheckBox(tr("As a board sees it (small numbers hidden)"))
         self.show_button = QPushButton(tr("Show"))
         self.show_button.setDefault(True)
@@ -226,6 +230,7 @@ class SupervisionView(Screen):
         filters.addWidget(QLabel(tr("to")))
         filters.addWidget(self.last_edit)
         filters.addSpacing(12)
+        filters.addWidget(self.team_box)
         filters.addWidget(self.worker_box)
         filters.addWidget(self.external_check)
         filters.addWidget(self.show_button)
@@ -262,11 +267,24 @@ class SupervisionView(Screen):
         a, b = self.first_edit.date(), self.last_edit.date()
         period = Period.months((a.year(), a.month()), (b.year(), b.month()))
         worker = self.worker_box.currentData()
-        return Scope(period, None if worker is None else frozenset({worker}))
+        workers = None if worker is None else frozenset({worker})
+        team = self.team_box.currentData()
+        if team is None:
+            return Scope(period, workers)
+        label, members = team
+        return Scope(period, members if workers is None else workers & members, label)
 
     def set_period(self, period: Period) -> None:
         self.first_edit.setDate(_qdate(period.first))
         self.last_edit.setDate(_qdate(period.last))
+
+    def select_team(self, label: str | None) -> None:
+        found = [
+            i
+            for i in range(self.team_box.count())
+            if (self.team_box.itemData(i) or ("",))[0] == label
+        ]
+        self.team_box.setCurrentIndex(found[0] if found else 0)
 
     def select_worker(self, owner: str | None) -> None:
         self.worker_box.setCurrentIndex(max(0, self.worker_box.findData(owner)))
@@ -360,6 +378,13 @@ class SupervisionView(Screen):
             self.worker_box.addItem(label, owner)
         self.select_worker(current)
         self.worker_box.blockSignals(False)
+        team = self.team_box.currentData()
+        self.team_box.clear()
+        self.team_box.addItem(self.tr("All teams"), None)
+        for label, members in data.teams:
+            self.team_box.addItem(label, (label, members))
+        self.select_team(team[0] if team else None)
+        self.team_box.setVisible(bool(data.teams))
         self.report = data.report
         self._clear_sections()
         for section in data.report.sections:
