@@ -144,8 +144,12 @@ class _Pusher:
 
     def __init__(self, server: ServerProcess, worker: str) -> None:
         self.http = httpx.Client(base_url=server.url, timeout=30)
-        code = server.code(worker)
-        got = self.http.post("/v1/enrol", json={"code": code, "label": "fuzzer"}).json()
+        try:
+            code = server.code(worker)
+            got = self.http.post("/v1/enrol", json={"code": code, "label": "fuzzer"}).json()
+        except BaseException:
+            self.http.close()  # the caller never gets the object to close
+            raise
         self.device_id, self.worker_id = got["device_id"], got["worker_id"]
         self.http.headers["Authorization"] = f"Bearer {got['token']}"
         self.clock = HybridClock(self.device_id)
