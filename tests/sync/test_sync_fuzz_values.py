@@ -143,7 +143,11 @@ class _Pusher:
     """A device that pushes crafted changes over HTTP (the hostile or broken one)."""
 
     def __init__(self, server: ServerProcess, worker: str) -> None:
-        self.http = httpx.Client(base_url=server.url, timeout=30)
+        # a new connection per request: a kept-alive one idle through the two laptops' syncs
+        # can be closed by the server (uvicorn's 5 s keep-alive) just as the next push goes out
+        self.http = httpx.Client(
+            base_url=server.url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         try:
             code = server.code(worker)
             got = self.http.post("/v1/enrol", json={"code": code, "label": "fuzzer"}).json()
