@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
+import gc
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -52,3 +55,26 @@ def _no_leaked_threads() -> Iterator[None]:
             break
         time.sleep(0.05)
     assert not leaked, f"test left threads running: {[t.name for t in leaked]}"
+
+
+@pytest.fixture(autouse=True)
+def _collect_leaks() -> Iterator[None]:
+    """Collect garbage after each test, so a leaked socket, file or database connection
+    warns (and fails, under filterwarnings=error) in the test that leaked it, not in a
+    later one that happens to trigger the collection."""
+    fault_was_on = faulthandler.is_enabled()  # pytest's own, to stderr
+    yield
+    _close_app_logging(fault_was_on)
+    gc.collect()
+
+
+def _close_app_logging(fault_was_on: bool) -> None:
+    """Close the log and hard-crash files a test's ``app.main`` opened (they stay open for the
+    life of a real process, so nothing else closes them)."""
+    logs = sys.modules.get("linksdesk.core.logs")
+    if logs is None:
+        return
+    opened = logs._fault_file is not None
+    logs.unconfigure()
+    if opened and fault_was_on:
+        faulthandler.enable(file=sys.__stderr__)

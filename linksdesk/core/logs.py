@@ -116,6 +116,21 @@ def _enable_faulthandler(folder: Path) -> None:
         _fault_file = None
 
 
+def unconfigure() -> None:
+    """Undo ``configure``: close the log file and the hard-crash file (tests call ``main`` many
+    times in one process, and an open file left to the garbage collector warns later)."""
+    global _fault_file
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, PrivateRotatingFileHandler):
+            root.removeHandler(handler)
+            handler.close()
+    if _fault_file is not None:
+        faulthandler.disable()
+        _fault_file.close()
+        _fault_file = None
+
+
 def log_folder() -> Path | None:
     """The folder of the configured log file, if logging to a file is set up."""
     for handler in logging.getLogger().handlers:

@@ -94,6 +94,7 @@ def test_vault_its_key_file_and_the_log_are_private(
             if h not in before:
                 root.removeHandler(h)
                 h.close()
+                h.close()
         for h in before:
             if h not in root.handlers:
                 root.addHandler(h)

@@ -94,38 +94,40 @@ def test_many_devices_asking_at_once_over_a_real_server_get_disjoint_blocks(
     db_url: str, tmp_path: Path
 ) -> None:
     db = Database(db_url)
-    team = admin.add_team(db, "team-at-once")
-    worker = admin.add_worker(db, team, "worker-at-once")
-    with running_server(db_url, tmp_path / "server.log") as url:
-        tokens = []
-        for _ in range(6):
-            code = admin.make_enrol_code(db, worker).code
-            answer = httpx.post(
-                f"{url}/v1/enrol", json={"code": code, "device_id": uuid7()}, timeout=10
-            )
-            assert answer.status_code == 200, answer.text
-            tokens.append(answer.json()["token"])
-        got: list[tuple[int, int]] = []
-        lock = threading.Lock()
+    try:
+        team = admin.add_team(db, "team-at-once")
+        worker = admin.add_worker(db, team, "worker-at-once")
+        with running_server(db_url, tmp_path / "server.log") as url:
+            tokens = []
+            for _ in range(6):
+                code = admin.make_enrol_code(db, worker).code
+                answer = httpx.post(
+                    f"{url}/v1/enrol", json={"code": code, "device_id": uuid7()}, timeout=10
+                )
+                assert answer.status_code == 200, answer.text
+                tokens.append(answer.json()["token"])
+            got: list[tuple[int, int]] = []
+            lock = threading.Lock()
 
-        def ask(token: str) -> None:
-            with httpx.Client(base_url=url, timeout=30) as http:
-                for _ in range(3):
-                    r = http.post(
-                        "/v1/ids/lease",
-                        json={"request_id": uuid7(), "floor": 0},
-                        headers={"Authorization": f"Bearer {token}"},
-                    )
-                    assert r.status_code == 200, r.text
-                    with lock:
-                        got.append((r.json()["first"], r.json()["last"]))
+            def ask(token: str) -> None:
+                with httpx.Client(base_url=url, timeout=30) as http:
+                    for _ in range(3):
+                        r = http.post(
+                            "/v1/ids/lease",
+                            json={"request_id": uuid7(), "floor": 0},
+                            headers={"Authorization": f"Bearer {token}"},
+                        )
+                        assert r.status_code == 200, r.text
+                        with lock:
+                            got.append((r.json()["first"], r.json()["last"]))
 
-        threads = [threading.Thread(target=ask, args=(t,)) for t in tokens]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    db.dispose()
+            threads = [threading.Thread(target=ask, args=(t,)) for t in tokens]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    finally:
+        db.dispose()
     assert len(got) == 18
     numbers = [n for first, last in got for n in range(first, last + 1)]
     assert len(numbers) == len(set(numbers))

@@ -222,7 +222,11 @@ def new_server(tmp_path: Path, db_url: str | None = None) -> ServerProcess:
     url = db_url or f"sqlite:///{tmp_path / 'server.db'}"
     init_database(url)
     server = ServerProcess(url, tmp_path / "server.log")
-    server.start()
+    try:
+        server.start()
+    except BaseException:
+        server.close()  # its process and engine: the caller never gets them to close
+        raise
     return server
 
 

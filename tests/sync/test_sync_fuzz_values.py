@@ -143,9 +143,17 @@ class _Pusher:
     """A device that pushes crafted changes over HTTP (the hostile or broken one)."""
 
     def __init__(self, server: ServerProcess, worker: str) -> None:
-        self.http = httpx.Client(base_url=server.url, timeout=30)
-        code = server.code(worker)
-        got = self.http.post("/v1/enrol", json={"code": code, "label": "fuzzer"}).json()
+        # a new connection per request: a kept-alive one idle through the two laptops' syncs
+        # can be closed by the server (uvicorn's 5 s keep-alive) just as the next push goes out
+        self.http = httpx.Client(
+            base_url=server.url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)
+        )
+        try:
+            code = server.code(worker)
+            got = self.http.post("/v1/enrol", json={"code": code, "label": "fuzzer"}).json()
+        except BaseException:
+            self.http.close()  # the caller never gets the object to close
+            raise
         self.device_id, self.worker_id = got["device_id"], got["worker_id"]
         self.http.headers["Authorization"] = f"Bearer {got['token']}"
         self.clock = HybridClock(self.device_id)
