@@ -405,16 +405,7 @@ class Vault:
 
     def vacuum(self) -> None:
         """Rewrite the file so freed pages hold nothing recoverable (after erasure)."""
-        writer_of(self.engine).check()  # a write outside any transaction: checked here
-        with translated_errors(self.path):
-            raw = self.engine.raw_connection()
-            try:
-                driver: Any = raw.driver_connection
-                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                driver.execute("VACUUM")
-                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                raw.close()
+        vacuum_file(self.engine, self.path)
 
     def lock(self) -> None:
         """Close every connection and drop the key. Never fails."""
@@ -464,3 +455,21 @@ def _db_error_name(exc: BaseException) -> str:
 def raise_if_corrupt(report: IntegrityReport) -> None:
     if report.damaged:
         raise VaultCorruptError()
+
+
+def vacuum_file(engine: Engine, path: Path) -> None:
+    """Rewrite a vault file so an erased person's freed pages hold nothing recoverable.
+
+    A write outside any transaction, so the writer-thread check is made here (the one path
+    for sync's erasures and a bundle's alike).
+    """
+    writer_of(engine).check()
+    with translated_errors(path):
+        raw = engine.raw_connection()
+        try:
+            driver: Any = raw.driver_connection
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            driver.execute("VACUUM")
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()

@@ -34,9 +34,9 @@ from linksdesk.storage.bundle_tables import (
     ImportedRow,
     TrustedSigner,
 )
-from linksdesk.storage.engine import translated_errors
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
+from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome
 from linksdesk.sync.bundle import keys
@@ -502,12 +502,4 @@ def import_roster(store: Store, path: Path, *, trust: str | None = None) -> int:
 
 def _vacuum(store: Store) -> None:
     """Rewrite the file so an erased person's freed pages hold nothing (as sync does)."""
-    with translated_errors(store.path):
-        raw = store.engine.raw_connection()
-        try:
-            driver: Any = raw.driver_connection
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            driver.execute("VACUUM")
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
+    vacuum_file(store.engine, Path(store.path))
