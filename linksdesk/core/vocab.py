@@ -10,7 +10,10 @@ class Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+        # keyed by the enum as well: equal values of two enums (ConsentScope.GP and
+        # ReferralSource.GP are both "gp") compare and hash alike
+        found = _LABELS.get((type(self), self.value))
+        return found if found is not None else self.value.replace("_", " ").capitalize()
 
 
 class Sharing(Labelled):
@@ -162,18 +165,21 @@ DEFAULT_CONCERNS: tuple[str, ...] = (
     "Other",
 )
 
-_LABELS: dict[StrEnum, str] = {
-    ConsentScope.RECORD: "Keep a record",
-    ConsentScope.TEAM: "Share with the team",
-    ConsentScope.GP: "Share with the GP practice",
-    ConsentScope.EVALUATION: "Count in evaluation",
-    ReferralSource.GP: "GP",
-    ConcernStage.AT_REFERRAL: "At referral",
-    ConcernStage.LATER: "Identified later",
-    ContactStatus.DID_NOT_ATTEND: "Did not attend",
-    ContactKind.ATTEMPTED: "Attempted contact",
-    MeasureKind.WEMWBS: "WEMWBS",
-    MeasureKind.SWEMWBS: "SWEMWBS",
-    MeasureKind.ONS4: "ONS4",
-    OnwardStatus.NO_CAPACITY: "No capacity",
+_LABELS: dict[tuple[type[StrEnum], str], str] = {
+    (type(member), member.value): text
+    for member, text in (
+        (ConsentScope.RECORD, "Keep a record"),
+        (ConsentScope.TEAM, "Share with the team"),
+        (ConsentScope.GP, "Share with the GP practice"),
+        (ConsentScope.EVALUATION, "Count in evaluation"),
+        (ReferralSource.GP, "GP"),
+        (ConcernStage.AT_REFERRAL, "At referral"),
+        (ConcernStage.LATER, "Identified later"),
+        (ContactStatus.DID_NOT_ATTEND, "Did not attend"),
+        (ContactKind.ATTEMPTED, "Attempted contact"),
+        (MeasureKind.WEMWBS, "WEMWBS"),
+        (MeasureKind.SWEMWBS, "SWEMWBS"),
+        (MeasureKind.ONS4, "ONS4"),
+        (OnwardStatus.NO_CAPACITY, "No capacity"),
+    )
 }
