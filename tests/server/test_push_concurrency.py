@@ -89,12 +89,10 @@ def in_thread(programme: Programme, dev: Device, req: PushRequest) -> Iterator[d
 def _case(dev: Device, contacts: int = 1) -> list[dict[str, Any]]:
     person = dev.participant()
     pid = person["row_id"]
+    contact = {"kind": "phone", "participant_id": pid}
     return [
         *dev.shared(person),
-        *(
-            dev.change("contact", fields={"kind": "phone", "participant_id": pid}, participant_id=pid)
-            for _ in range(contacts)
-        ),
+        *(dev.change("contact", fields=contact, participant_id=pid) for _ in range(contacts)),
     ]
 
 
