@@ -29,7 +29,6 @@ class StoredRow(Protocol):
 
 def log_entry(
     s: Session,
-    seq: int,
     change: Change,
     team_id: str,
     *,
@@ -37,13 +36,14 @@ def log_entry(
     clear: bool = False,
     at_ms: int | None = None,
 ) -> dict[str, Any]:
-    """The change-log row for ``change`` numbered ``seq``, as a dict of its columns.
+    """The change-log row for ``change`` as a dict of its columns, ``server_seq`` left to
+    the caller (a push seals its entries before it takes the counter and numbers them).
 
     A participant's content is sealed under their key (``clear``: a notice kept on purpose
     after the key is destroyed, such as a withdrawal's consent decision). The payload is
-    the :class:`~linksdesk.sync.protocol.ServerChange` a device pulls.
+    the change a device pulls; pull adds the ``server_seq`` column to it.
     """
-    payload: dict[str, Any] = {**change.model_dump(mode="json"), "server_seq": seq}
+    payload: dict[str, Any] = change.model_dump(mode="json")
     pid = change.participant_id
     if (
         pid is not None
@@ -53,7 +53,7 @@ def log_entry(
     ):
         payload = keyring_of(s).seal(s, pid, team_id, payload)
     return {
-        "server_seq": seq,
+        "server_seq": None,
         "change_id": change.change_id,
         "table_name": change.table,
         "row_id": change.row_id,
@@ -77,8 +77,8 @@ def log_change(
 ) -> int:
     """Number ``change`` now and append it to the change log (an admin's one-off write,
     made holding the counter; a push numbers its whole batch at the end instead)."""
-    seq = counter.next()
-    entry = log_entry(s, seq, change, team_id, extra_worker=extra_worker, clear=clear)
+    entry = log_entry(s, change, team_id, extra_worker=extra_worker, clear=clear)
+    seq = entry["server_seq"] = counter.next()
     s.add(ChangeLog(**entry))
     return seq
 

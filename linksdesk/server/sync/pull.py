@@ -92,9 +92,11 @@ def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
         rows = rows[: req.limit]
         keyring = keyring_of(s)
         keyring.preload(s, (r.participant_id for r in rows))
+        # the payload is the change as logged; its number is the row's (an older server
+        # kept it in the payload too, the same value)
         changes = [
-            ServerChange.model_validate(opened)
-            for opened in (keyring.open(s, r.payload) for r in rows)
+            ServerChange.model_validate({**opened, "server_seq": r.server_seq})
+            for r, opened in ((r, keyring.open(s, r.payload)) for r in rows)
             if opened is not None  # a shredded participant's entry (gone in the same commit)
         ]
         # with nothing more for this device up to head, skip past others' rows in one go

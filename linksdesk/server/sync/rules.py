@@ -1,10 +1,31 @@
-"""Why the server refuses a change: the codes, the words a worker reads, storable values."""
+"""The rules a pushed change must pass, why one is refused, and the words a worker reads."""
 
 from __future__ import annotations
 
 import math
 from enum import StrEnum
 from typing import Any
+
+from linksdesk.core import registry
+from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
+from linksdesk.core.vocab import Sharing
+from linksdesk.server import validate
+from linksdesk.server.models import Device
+from linksdesk.server.sync.batch import BatchState, Row
+from linksdesk.server.sync.consent import held_elsewhere
+from linksdesk.sync.merge import DELETED
+from linksdesk.sync.policy import shareable_columns
+from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    PARTICIPANT_TABLE,
+    RECEIPT_TABLE,
+    SYNCABLE_TABLES,
+    WORKER_TABLES,
+    Change,
+    Op,
+    Role,
+    is_participant_routed,
+)
 
 
 class Refusal(StrEnum):
@@ -91,3 +112,131 @@ def storable(value: Any) -> bool:
     if isinstance(value, dict):
         return all(storable(k) and storable(v) for k, v in value.items())
     return True
+
+
+# -- the rules ------------------------------------------------------------------------------
+def check(state: BatchState, ch: Change) -> Refusal | None:
+    ctx = state.ctx
+    known = ch.table in SYNCABLE_TABLES or ch.table == CONFLICT_TABLE
+    if not known:
+        return Refusal.UNKNOWN_TABLE
+    if ch.sharing != Sharing.TEAM.value:
+        return Refusal.PRIVATE
+    if ch.table == CONFLICT_TABLE and ch.op is not Op.DELETE:
+        return Refusal.SERVER_TABLE
+    if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
+        return Refusal.BAD_ROUTING
+    clock = HLC.decode(ch.hlc)
+    if not _may_relay(state, clock.device) or not _may_relay(state, ch.origin):
+        return Refusal.NOT_YOUR_DEVICE
+    if clock.wall_ms > state.now + MAX_DRIFT_MS:
+        return Refusal.CLOCK_AHEAD
+    if ch.field_hlc:
+        return Refusal.BAD_ROUTING  # per-field clocks are the server's to set
+    if not storable(ch.fields):
+        return Refusal.BAD_VALUE
+    if ch.op is Op.UPSERT:
+        if not ch.fields:
+            return Refusal.EMPTY
+        allowed = shareable_columns(ch.table)
+        for name, value in ch.fields.items():
+            if name == DELETED:
+                if not isinstance(value, bool):
+                    return Refusal.BAD_ROUTING
+            elif name not in allowed:
+                return Refusal.LOCAL_FIELD
+        if validate.problems(ch.table, ch.fields):
+            return Refusal.INVALID_VALUE
+        if not _parents_held(state, ch):
+            return Refusal.MISSING_PARENT
+    owner = state.worker(ch.owner)
+    if owner is None or owner.team_id != ctx.team_id:
+        return Refusal.OTHER_TEAM
+    existing = state.record(ch.table, ch.row_id)
+    if existing is not None and existing.team_id != ctx.team_id:
+        return Refusal.OTHER_TEAM
+    if not is_participant_routed(ch.table):
+        if ch.participant_id is not None or "participant_id" in ch.fields:
+            return Refusal.BAD_ROUTING
+        if ch.table in WORKER_TABLES and ch.owner != ctx.worker_id:
+            return Refusal.NOT_YOUR_CASE
+        return None
+    return _check_participant(state, ch, existing)
+
+
+def _may_relay(state: BatchState, origin: str) -> bool:
+    """Provenance comes from the token. A change's clock and its ``origin`` must be this
+    device's own or those of another device of the same worker: a laptop re-sends what
+    the worker's other laptop wrote when team consent is given again (a backfill keeps
+    each row's own clock, so a later merge sees the true age of every field) or after a
+    server restore. "Same writer" in the merge then still means the one worker's
+    devices. A colleague's device, or one the server never enrolled, is refused.
+    """
+    if origin == state.ctx.device_id:
+        return True
+    if origin not in state.device_workers:
+        dev = state.s.get(Device, origin)
+        state.device_workers[origin] = dev.worker_id if dev is not None else None
+    return state.device_workers[origin] == state.ctx.worker_id
+
+
+def _parents_held(state: BatchState, ch: Change) -> bool:
+    """Every row the change points at is held here, in this team (and case)."""
+    for table, row_id in validate.references(ch.table, ch.fields).values():
+        parent = state.record(table, row_id)
+        if parent is None or parent.team_id != state.ctx.team_id:
+            return False
+        if parent.participant_id is not None and parent.participant_id != ch.participant_id:
+            return False
+    return True
+
+
+def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> Refusal | None:
+    ctx = state.ctx
+    pid = ch.participant_id
+    if pid is None:
+        return Refusal.BAD_ROUTING
+    if ch.table == PARTICIPANT_TABLE and pid != ch.row_id:
+        return Refusal.BAD_ROUTING
+    if ch.fields.get("participant_id", pid) != pid:
+        return Refusal.BAD_ROUTING
+    if existing is not None and existing.participant_id != pid:
+        return Refusal.BAD_ROUTING
+    if ch.table == CONFLICT_TABLE and existing is None:
+        return Refusal.BAD_ROUTING
+    access = state.owner_access(pid)
+    if access is not None and access.team_id != ctx.team_id:
+        return Refusal.OTHER_TEAM
+    if ch.op is Op.ERASE:
+        # only the case's worker or a supervisor, within the team; an id the team never
+        # held may be erased by its own workers (the receipt is kept for this team only)
+        supervisor = ctx.role == Role.SUPERVISOR
+        if access is None and held_elsewhere(state.s, pid, ctx.team_id):
+            return Refusal.OTHER_TEAM
+        owner = access.worker_id if access is not None else state.kept_owner_of(pid)
+        if owner not in (None, ctx.worker_id) and not supervisor:
+            return Refusal.NOT_ALLOWED
+        return None
+    if state.is_erased(pid) and ch.table != RECEIPT_TABLE:
+        return Refusal.ERASED
+    if ch.owner != ctx.worker_id:
+        return Refusal.NOT_YOUR_CASE
+    if access is not None and access.worker_id != ctx.worker_id:
+        return Refusal.NOT_YOUR_CASE
+    if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
+        return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
+    needs_consent = registry.follows_consent(ch.table)
+    # a team consent always comes in, given or withdrawn (without its note when withdrawn)
+    if not needs_consent or state.is_team_consent(ch):
+        return None
+    if ch.participant_shared is not True:
+        return Refusal.NOT_SHARED
+    # defence in depth: the device's flag is not enough, the server's own copy of the
+    # team consent records must say yes (deletes too: a tombstone would put a withdrawn
+    # case back on the caseload). Devices push team consents before other rows.
+    latest = state.latest_team_consent(pid)
+    if latest is False:
+        return Refusal.CONSENT_WITHDRAWN
+    if latest is None:
+        return Refusal.NOT_SHARED
+    return None
