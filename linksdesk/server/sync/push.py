@@ -18,7 +18,7 @@ import logging
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
@@ -65,8 +65,8 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             response, shredded = _push_once(db, ctx, req)
-        except IntegrityError:
-            if attempt == _ATTEMPTS:
+        except DBAPIError as exc:
+            if attempt == _ATTEMPTS or not _worth_again(exc):
                 raise
             log.info("push of batch %s met a concurrent write; applying it again", req.batch_key)
             continue
@@ -74,6 +74,15 @@ def push(db: Database, ctx: DeviceContext, req: PushRequest) -> PushResponse:
             db.truncate_wal()  # outside the transaction: nothing of the erased stays in the WAL
         return response
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _worth_again(exc: DBAPIError) -> bool:
+    """A unique key another push took first, or PostgreSQL ending one of two waiting
+    transactions (deadlock, serialisation): the batch applies cleanly when run again."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in (
+        "40P01",
+        "40001",
+    )
 
 
 def _push_once(db: Database, ctx: DeviceContext, req: PushRequest) -> tuple[PushResponse, bool]:
