@@ -19,18 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from linksdesk.core.ids import uuid7
 from linksdesk.server import keys
-from linksdesk.server.db import META_ID, Counter, Database, now_ms
+from linksdesk.server.db import META_ID, Counter, Database, lock_names, now_ms
+from linksdesk.server.digests import RECORD_COLS, DigestNotes
+from linksdesk.server.digests import save as save_digests
 from linksdesk.server.errors import AdminError, BadEnrolCode, NotEnrolled, ServerProblem
-from linksdesk.server.exchange import (
-    OWNER,
-    READ_ONLY,
-    SETTING_KEYS,
-    DeviceContext,
-    log_change,
-    owner_access,
-    programme_settings,
-    record_as_change,
-)
 from linksdesk.server.models import (
     ChangeLog,
     Device,
@@ -45,6 +37,11 @@ from linksdesk.server.models import (
     Team,
     Worker,
 )
+from linksdesk.server.sync.changelog import log_change, record_as_change
+from linksdesk.server.sync.consent import owner_access
+from linksdesk.server.sync.context import OWNER, READ_ONLY, DeviceContext
+from linksdesk.server.sync.handshake import SETTING_KEYS, programme_settings
+from linksdesk.server.sync.push import participant_lock
 from linksdesk.sync.protocol import (
     HANDOVER_TABLE,
     Change,
@@ -290,7 +287,9 @@ def handover(
     """
     target = find_worker(db, to_worker)
     with db.writing() as s:
+        lock_names(s, [participant_lock(participant_id)])  # as a push of this case does
         counter = Counter(s)
+        notes = DigestNotes()  # the case's sums move between caseloads
         if s.get(Erasure, (participant_id, target.team_id)) is not None:
             raise AdminError("This participant's record was erased; there is nothing to hand over.")
         access = owner_access(s, participant_id)
@@ -304,10 +303,12 @@ def handover(
         now = now_ms()
         s.delete(access)
         s.flush()
+        notes.grant((participant_id, from_worker, access.team_id), -1)
         previous = s.get(ParticipantAccess, (participant_id, target.id))
         if previous is not None:  # the new owner held it read-only before
             s.delete(previous)
             s.flush()
+            notes.grant((participant_id, previous.worker_id, previous.team_id), -1)
         s.add(
             ParticipantAccess(
                 participant_id=participant_id,
@@ -317,6 +318,7 @@ def handover(
                 since_ms=now,
             )
         )
+        notes.grant((participant_id, target.id, target.team_id))
         if keep_read_only:
             s.add(
                 ParticipantAccess(
@@ -327,6 +329,7 @@ def handover(
                     since_ms=now,
                 )
             )
+            notes.grant((participant_id, from_worker, target.team_id))
         handover_id = uuid7()
         s.add(
             Handover(
@@ -367,13 +370,22 @@ def handover(
         )
         # re-send the case: the new worker's cursor is already past its history
         for rec in sorted(records, key=lambda r: (r.table_name != "participant", r.server_seq)):
+            before = digest_values(rec)
             rec.owner = target.id
             rec.server_seq = log_change(s, counter, record_as_change(rec, uuid7()), target.team_id)
+            notes.record_changed(before, digest_values(rec))
+        s.flush()
+        save_digests(s, notes)
         counter.save()
         log.info("handed over participant %s (%d rows)", participant_id, len(records))
         return HandoverDone(
             handover_id, participant_id, from_worker, target.id, keep_read_only, len(records)
         )
+
+
+def digest_values(rec: Record) -> tuple[object, ...]:
+    """A record's values the verify digests follow (``digests.RECORD_COLS``)."""
+    return tuple(getattr(rec, name) for name in RECORD_COLS)
 
 
 # -- programme settings ---------------------------------------------------------------------

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from linksdesk.core.errors import UserError
 from linksdesk.server.admin import find_team
 from linksdesk.server.db import Database, now_ms
-from linksdesk.server.exchange import record_as_change
 from linksdesk.server.keys import key_row, signing_key
 from linksdesk.server.models import (
     BundleLog,
@@ -32,6 +31,7 @@ from linksdesk.server.models import (
     Record,
     Worker,
 )
+from linksdesk.server.sync.changelog import record_as_change
 from linksdesk.sync.bundle import evaluation
 from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, seal, sign_roster
 from linksdesk.sync.bundle.signing import PublicKey

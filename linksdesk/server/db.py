@@ -1,15 +1,18 @@
 """The server's database: engine setup, read and write transactions, migrations, the counter.
 
-SQLite (the default) serialises writers with ``BEGIN IMMEDIATE``; PostgreSQL with a row
-lock on the single counter row that every writing transaction takes first. Either way
-``server_seq`` values commit in order, so a puller never skips a change.
+SQLite (the default) serialises writers with ``BEGIN IMMEDIATE``. On PostgreSQL a push
+locks only what it touches (:func:`lock_names`: its participants and rows) while it
+applies, and takes the row lock on the single counter row last, just before it writes and
+commits: ``server_seq`` values are numbered under that lock and commit in order, so a
+puller never skips a change, and one long push does not hold up the others' work.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,9 +21,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, bindparam, create_engine, event, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import BigInteger
 
 from linksdesk.core.ids import uuid7
 from linksdesk.server.config import (
@@ -134,8 +139,35 @@ class Database:
         self.engine.dispose()
 
 
+_ADVISORY = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:keys) AS k").bindparams(
+    bindparam("keys", type_=ARRAY(BigInteger))
+)
+
+
+def lock_names(session: Session, names: Iterable[str]) -> None:
+    """Lock ``names`` for the rest of the writing transaction (PostgreSQL advisory locks).
+
+    Every writer takes its names in one order (sorted by their 64-bit hash, in one
+    statement, before the counter), so two writers never wait for each other in a circle.
+    On SQLite there is one writer at a time already (``BEGIN IMMEDIATE``): nothing to do.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({_lock_key(n) for n in names})
+    if keys:
+        session.execute(_ADVISORY, {"keys": keys})
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 class Counter:
-    """The server_seq counter, locked for the rest of the writing transaction."""
+    """The server_seq counter, locked for the rest of the writing transaction.
+
+    Take it as late as the transaction allows (a push: after applying, just before it
+    writes): every other writer of the change log waits for it until this one commits.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session

@@ -11,12 +11,12 @@ table, per visibility scope:
 - ``c:<team>:<worker>``: a worker's caseload: the sum of ``p:`` over their access rows
   (owned and read-only cases), so verify reads three scopes whatever the caseload's size.
 
-Whatever writes the rows, the upkeep follows: mapper events note every inserted, updated
-and deleted :class:`Record` and :class:`ParticipantAccess` in the session, bulk ORM
-``delete``/``update`` statements on them are read before they run, and just before the
-transaction commits the notes become digest rows (a handover moves a case's ``p:`` sums
-between caseloads). Bulk ORM inserts and raw SQL are not followed: nothing in the server
-writes those tables that way.
+The upkeep is explicit: the code that writes records or access rows notes each change in a
+:class:`DigestNotes` (the push applier for what it inserts and rewrites, the one
+participant purge for what it deletes, a handover for the access rows it moves) and calls
+:func:`save` before the transaction commits (a handover moves a case's ``p:`` sums between
+caseloads). Nothing is followed behind the writer's back: a write that does not note
+itself leaves the digests wrong, and ``tests/server/test_digests.py`` recounts them.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, event, insert, inspect, or_, select, tuple_, update
-from sqlalchemy.orm import Mapper, ORMExecuteState, Session, object_session
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import bindparam
 
 from linksdesk.server.models import Digest, ParticipantAccess, Record
@@ -43,11 +43,10 @@ from linksdesk.sync.protocol import (
     table_digest,
 )
 
-_KEY = "linksdesk_digest_notes"
 _DIGESTS = cast(Table, Digest.__table__)
 _CHUNK = 400
-_RECORD_COLS = ("table_name", "row_id", "team_id", "owner", "participant_id", "hlc", "deleted")
-_ACCESS_COLS = ("participant_id", "worker_id", "team_id")
+RECORD_COLS = ("table_name", "row_id", "team_id", "owner", "participant_id", "hlc", "deleted")
+ACCESS_COLS = ("participant_id", "worker_id", "team_id")
 
 
 def team_scope(team: str) -> str:
@@ -93,14 +92,6 @@ def _zero() -> list[int]:
     return [0, 0]
 
 
-def _notes(session: Session) -> _Notes:
-    notes = session.info.get(_KEY)
-    if notes is None:
-        notes = session.info[_KEY] = _Notes()
-    assert isinstance(notes, _Notes)
-    return notes
-
-
 def _note_record(notes: _Notes, values: Sequence[Any], sign: int) -> None:
     table, row_id, team, owner, pid, hlc, deleted = values
     scope = record_scope(table, team, owner, pid)
@@ -111,130 +102,44 @@ def _note_record(notes: _Notes, values: Sequence[Any], sign: int) -> None:
     entry[1] += sign * row_hash(row_id, hlc, bool(deleted))
 
 
-# -- following the ORM ----------------------------------------------------------------------
-def _old(target: Any, names: Iterable[str]) -> tuple[Any, ...]:
-    """Attribute values as the database held them before this flush."""
-    attrs = inspect(target).attrs
-    out = []
-    for name in names:
-        hist = attrs[name].history
-        if hist.deleted:
-            out.append(hist.deleted[0])
-        elif hist.unchanged:
-            out.append(hist.unchanged[0])
-        else:
-            out.append(getattr(target, name))
-    return tuple(out)
+# -- what the write path notes ---------------------------------------------------------------
+class DigestNotes(_Notes):
+    """What one transaction changed, noted by the code that writes it, saved with :func:`save`.
 
+    The write path calls these explicitly (no session events): the push applier notes each
+    record it inserts or rewrites and each access row it adds, the purge notes what it
+    deletes, a handover notes the access rows it moves.
+    """
 
-def _new(target: Any, names: Iterable[str]) -> tuple[Any, ...]:
-    return tuple(getattr(target, name) for name in names)
+    def record(self, values: Sequence[Any], sign: int) -> None:
+        """A record with ``values`` (:data:`RECORD_COLS`) was added (+1) or removed (-1)."""
+        _note_record(self, values, sign)
 
+    def record_changed(self, old: Sequence[Any], new: Sequence[Any]) -> None:
+        if tuple(old) != tuple(new):
+            _note_record(self, old, -1)
+            _note_record(self, new, 1)
 
-def _session_of(target: Any) -> Session:
-    session = object_session(target)
-    assert session is not None  # flushed objects always belong to a session
-    return session
+    def grant(self, values: Sequence[Any], sign: int = 1) -> None:
+        """An access row with ``values`` (:data:`ACCESS_COLS`) was added (+1) or removed (-1)."""
+        self.access[tuple(values)] += sign  # type: ignore[index]
 
+    def records_of(self, session: Session, where: Any, sign: int = -1) -> None:
+        """Note every record matching ``where`` (before a bulk delete: ``sign`` -1)."""
+        for row in session.execute(select(*_columns(Record, RECORD_COLS)).where(where)):
+            _note_record(self, tuple(row), sign)
 
-@event.listens_for(Record, "after_insert")
-def _record_inserted(_m: Mapper[Any], _c: Any, target: Record) -> None:
-    _note_record(_notes(_session_of(target)), _new(target, _RECORD_COLS), 1)
+    def access_of(self, session: Session, where: Any, sign: int = -1) -> None:
+        """Note every access row matching ``where`` (before a bulk delete: ``sign`` -1)."""
+        for row in session.execute(select(*_columns(ParticipantAccess, ACCESS_COLS)).where(where)):
+            self.access[tuple(row)] += sign  # type: ignore[index]
 
-
-@event.listens_for(Record, "after_update")
-def _record_updated(_m: Mapper[Any], _c: Any, target: Record) -> None:
-    old, new = _old(target, _RECORD_COLS), _new(target, _RECORD_COLS)
-    if old == new:
-        return
-    notes = _notes(_session_of(target))
-    _note_record(notes, old, -1)
-    _note_record(notes, new, 1)
-
-
-@event.listens_for(Record, "after_delete")
-def _record_deleted(_m: Mapper[Any], _c: Any, target: Record) -> None:
-    _note_record(_notes(_session_of(target)), _old(target, _RECORD_COLS), -1)
-
-
-@event.listens_for(ParticipantAccess, "after_insert")
-def _access_inserted(_m: Mapper[Any], _c: Any, target: ParticipantAccess) -> None:
-    _notes(_session_of(target)).access[_new(target, _ACCESS_COLS)] += 1  # type: ignore[index]
-
-
-@event.listens_for(ParticipantAccess, "after_update")
-def _access_updated(_m: Mapper[Any], _c: Any, target: ParticipantAccess) -> None:
-    old, new = _old(target, _ACCESS_COLS), _new(target, _ACCESS_COLS)
-    if old != new:
-        notes = _notes(_session_of(target))
-        notes.access[old] -= 1  # type: ignore[index]
-        notes.access[new] += 1  # type: ignore[index]
-
-
-@event.listens_for(ParticipantAccess, "after_delete")
-def _access_deleted(_m: Mapper[Any], _c: Any, target: ParticipantAccess) -> None:
-    _notes(_session_of(target)).access[_old(target, _ACCESS_COLS)] -= 1  # type: ignore[index]
+    def __bool__(self) -> bool:
+        return bool(self.rows) or bool(self.access)
 
 
 def _columns(model: Any, names: Sequence[str]) -> list[Any]:
     return [getattr(model, n) for n in names]
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(state: ORMExecuteState) -> Any:
-    if not (state.is_delete or state.is_update):
-        return None
-    mapper = state.bind_mapper
-    if mapper is None or mapper.class_ not in (Record, ParticipantAccess):
-        return None
-    model = mapper.class_
-    names = _RECORD_COLS if model is Record else _ACCESS_COLS
-    where = getattr(state.statement, "whereclause", None)
-    query = select(*_columns(model, names))
-    if where is not None:
-        query = query.where(where)
-    session = state.session
-    before = [tuple(r) for r in session.execute(query)]
-    notes = _notes(session)
-    if state.is_delete:
-        _note_rows(notes, model, before, -1)
-        return None
-    result = state.invoke_statement()
-    if before:
-        keys = [(r[0], r[1]) for r in before]
-        pk = tuple_(*_columns(model, names[:2]))
-        after: list[tuple[Any, ...]] = []
-        for i in range(0, len(keys), _CHUNK):
-            after.extend(
-                tuple(r) for r in session.execute(select(*_columns(model, names)).where(
-                    pk.in_(keys[i : i + _CHUNK])
-                ))
-            )  # fmt: skip
-        _note_rows(notes, model, before, -1)
-        _note_rows(notes, model, after, 1)
-    return result
-
-
-def _note_rows(notes: _Notes, model: Any, rows: list[tuple[Any, ...]], sign: int) -> None:
-    for row in rows:
-        if model is Record:
-            _note_record(notes, row, sign)
-        else:
-            notes.access[row] += sign  # type: ignore[index]
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # commit would flush next anyway; this makes the notes complete
-    notes = session.info.pop(_KEY, None)
-    if notes is not None:
-        save(session, notes)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_KEY, None)
 
 
 # -- writing the digest table ---------------------------------------------------------------
@@ -282,7 +187,7 @@ def save(session: Session, notes: _Notes) -> None:
     pids = sorted({_split(s)[1] for s in by_participant})
     for i in range(0, len(pids), _CHUNK):
         for pid, worker, team in session.execute(
-            select(*_columns(ParticipantAccess, _ACCESS_COLS)).where(
+            select(*_columns(ParticipantAccess, ACCESS_COLS)).where(
                 ParticipantAccess.participant_id.in_(pids[i : i + _CHUNK])
             )
         ):
@@ -360,10 +265,10 @@ def rebuild(session: Session) -> int:
     """Recompute the whole digest table from the records and access rows; returns its rows."""
     session.execute(delete(_DIGESTS))
     notes = _Notes()
-    for row in session.execute(select(*_columns(Record, _RECORD_COLS))):
+    for row in session.execute(select(*_columns(Record, RECORD_COLS))):
         _note_record(notes, tuple(row), 1)
     # no caseload holds anything yet: granting every access row fills them
-    for row in session.execute(select(*_columns(ParticipantAccess, _ACCESS_COLS))):
+    for row in session.execute(select(*_columns(ParticipantAccess, ACCESS_COLS))):
         notes.access[tuple(row)] += 1  # type: ignore[index]
     deltas = {k: v for k, v in notes.rows.items() if v[0]}
     _apply(session, deltas)

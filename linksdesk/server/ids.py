@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from linksdesk.server.db import Counter, Database, now_ms
 from linksdesk.server.errors import ServerProblem
-from linksdesk.server.exchange import DeviceContext
 from linksdesk.server.models import IdBlock
+from linksdesk.server.sync.context import DeviceContext
 from linksdesk.sync.protocol import (
     ID_BLOCK_SIZE,
     ID_FIRST_NUMBER,

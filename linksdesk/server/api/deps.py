@@ -1,4 +1,8 @@
-"""Request dependencies: the database of this app, and the authenticated device."""
+"""Request dependencies: the database of this app, and the authenticated device.
+
+The :class:`DeviceContext` is built here once per request, from the bearer token, and
+passed down to every sync step (handshake, push, pull, verify, id leases).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from linksdesk.server.admin import authenticate
 from linksdesk.server.db import Database
 from linksdesk.server.errors import NotEnrolled
-from linksdesk.server.exchange import DeviceContext
+from linksdesk.server.sync.context import DeviceContext
 
 _bearer = HTTPBearer(auto_error=False, description="The device token from /v1/enrol")
 

@@ -9,8 +9,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from linksdesk.server import admin, exchange, ids
+from linksdesk.server import admin, ids
 from linksdesk.server.api.deps import DbDep, DeviceDep
+from linksdesk.server.sync import handshake as handshake_step
+from linksdesk.server.sync import pull as pull_step
+from linksdesk.server.sync import push as push_step
+from linksdesk.server.sync import verify as verify_step
 from linksdesk.sync.protocol import (
     API_PREFIX,
     EnrolRequest,
@@ -63,22 +67,22 @@ def enrol(body: EnrolRequest, db: DbDep) -> EnrolResponse:
 
 @router.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
 def handshake(body: HandshakeRequest, db: DbDep, device: DeviceDep) -> HandshakeResponse:
-    return exchange.handshake(db, device, body)
+    return handshake_step.handshake(db, device, body)
 
 
 @router.post("/push", response_model=PushResponse, tags=["sync"])
 def push(body: PushRequest, db: DbDep, device: DeviceDep) -> PushResponse:
-    return exchange.push(db, device, body)
+    return push_step.push(db, device, body)
 
 
 @router.post("/pull", response_model=PullResponse, tags=["sync"])
 def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> PullResponse:
-    return exchange.pull(db, device, body)
+    return pull_step.pull(db, device, body)
 
 
 @router.post("/verify", response_model=VerifyResponse, tags=["sync"])
 def verify(db: DbDep, device: DeviceDep) -> VerifyResponse:
-    return exchange.verify(db, device)
+    return verify_step.verify(db, device)
 
 
 @router.post(

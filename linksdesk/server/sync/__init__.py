@@ -1,0 +1,1 @@
+"""The server's side of sync, one step a module: handshake, push, pull, verify, consent."""

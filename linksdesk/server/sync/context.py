@@ -1,0 +1,17 @@
+"""Who is asking: the authenticated device, built once per request by ``api.deps``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OWNER, READ_ONLY = "owner", "read_only"
+
+
+@dataclass(frozen=True)
+class DeviceContext:
+    """Who is asking: the authenticated device, its worker and team."""
+
+    device_id: str
+    worker_id: str
+    team_id: str
+    role: str

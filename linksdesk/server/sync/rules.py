@@ -1,0 +1,242 @@
+"""The rules a pushed change must pass, why one is refused, and the words a worker reads."""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Any
+
+from linksdesk.core import registry
+from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
+from linksdesk.core.vocab import Sharing
+from linksdesk.server import validate
+from linksdesk.server.models import Device
+from linksdesk.server.sync.batch import BatchState, Row
+from linksdesk.server.sync.consent import held_elsewhere
+from linksdesk.sync.merge import DELETED
+from linksdesk.sync.policy import shareable_columns
+from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    PARTICIPANT_TABLE,
+    RECEIPT_TABLE,
+    SYNCABLE_TABLES,
+    WORKER_TABLES,
+    Change,
+    Op,
+    Role,
+    is_participant_routed,
+)
+
+
+class Refusal(StrEnum):
+    """Why a change was refused: the code goes to the refusal log, the text to the device."""
+
+    PRIVATE = "private_row"
+    NOT_SHARED = "participant_not_shared"
+    CONSENT_WITHDRAWN = "team_consent_withdrawn"
+    CLOCK_AHEAD = "clock_ahead"
+    UNKNOWN_TABLE = "unknown_table"
+    SERVER_TABLE = "server_table"
+    LOCAL_FIELD = "local_field"
+    EMPTY = "empty_change"
+    BAD_ROUTING = "bad_routing"
+    NOT_YOUR_CASE = "not_your_case"
+    OTHER_TEAM = "other_team"
+    ERASED = "participant_erased"
+    NOT_ALLOWED = "not_allowed"
+    BAD_VALUE = "unstorable_value"
+    INVALID_VALUE = "invalid_value"
+    MISSING_PARENT = "missing_parent"
+    NOT_YOUR_DEVICE = "not_your_device"
+
+
+REFUSAL_TEXT: dict[Refusal, str] = {
+    Refusal.PRIVATE: "Private records never leave the device, so the server refused this one.",
+    Refusal.NOT_SHARED: (
+        "This person has not agreed to share their record with the team, so the server refused it."
+    ),
+    Refusal.CONSENT_WITHDRAWN: (
+        "This person withdrew consent to share with the team, so the server refused it."
+    ),
+    Refusal.CLOCK_AHEAD: (
+        "This device's clock is more than 5 minutes ahead of the server's. Correct the "
+        "date and time on this computer, then sync again."
+    ),
+    Refusal.UNKNOWN_TABLE: "The server does not know this kind of record. Update the server.",
+    Refusal.SERVER_TABLE: "Only the server makes this kind of record.",
+    Refusal.LOCAL_FIELD: "This change carried details that stay on the device; it was refused.",
+    Refusal.EMPTY: "This change did not carry anything to save.",
+    Refusal.BAD_ROUTING: "This change does not say which person or record it belongs to.",
+    Refusal.NOT_YOUR_CASE: (
+        "This person is not on your caseload (the case may have been handed to a colleague)."
+    ),
+    Refusal.OTHER_TEAM: "This record belongs to another team.",
+    Refusal.ERASED: "This person's record was erased; the change was not kept.",
+    Refusal.NOT_ALLOWED: "Only the person's links worker or a supervisor can do this.",
+    Refusal.BAD_VALUE: (
+        "This change holds a value the server cannot store (a number that is not a number, "
+        "or a broken character). It was not kept."
+    ),
+    Refusal.INVALID_VALUE: (
+        "This change holds a value that does not fit its field, so the server did not keep "
+        "it and no other device will receive it. Correct the record and sync again."
+    ),
+    Refusal.MISSING_PARENT: (
+        "This change points at a record the server does not hold (it may be private or not "
+        "yet sent), so it was not kept."
+    ),
+    Refusal.NOT_YOUR_DEVICE: (
+        "This change says it was made on another device; a device may send only its own changes."
+    ),
+}
+
+
+def storable(value: Any) -> bool:
+    """Whether a JSON value survives every database and JSON encoder on the way back out.
+
+    Not-a-number and infinite floats, NUL characters and lone surrogates are refused:
+    PostgreSQL rejects them, and JSON answers could not carry them to devices.
+    """
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    return True
+
+
+# -- the rules ------------------------------------------------------------------------------
+def check(state: BatchState, ch: Change) -> Refusal | None:
+    ctx = state.ctx
+    known = ch.table in SYNCABLE_TABLES or ch.table == CONFLICT_TABLE
+    if not known:
+        return Refusal.UNKNOWN_TABLE
+    if ch.sharing != Sharing.TEAM.value:
+        return Refusal.PRIVATE
+    if ch.table == CONFLICT_TABLE and ch.op is not Op.DELETE:
+        return Refusal.SERVER_TABLE
+    if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
+        return Refusal.BAD_ROUTING
+    clock = HLC.decode(ch.hlc)
+    if not _may_relay(state, clock.device) or not _may_relay(state, ch.origin):
+        return Refusal.NOT_YOUR_DEVICE
+    if clock.wall_ms > state.now + MAX_DRIFT_MS:
+        return Refusal.CLOCK_AHEAD
+    if ch.field_hlc:
+        return Refusal.BAD_ROUTING  # per-field clocks are the server's to set
+    if not storable(ch.fields):
+        return Refusal.BAD_VALUE
+    if ch.op is Op.UPSERT:
+        if not ch.fields:
+            return Refusal.EMPTY
+        allowed = shareable_columns(ch.table)
+        for name, value in ch.fields.items():
+            if name == DELETED:
+                if not isinstance(value, bool):
+                    return Refusal.BAD_ROUTING
+            elif name not in allowed:
+                return Refusal.LOCAL_FIELD
+        if validate.problems(ch.table, ch.fields):
+            return Refusal.INVALID_VALUE
+        if not _parents_held(state, ch):
+            return Refusal.MISSING_PARENT
+    owner = state.worker(ch.owner)
+    if owner is None or owner.team_id != ctx.team_id:
+        return Refusal.OTHER_TEAM
+    existing = state.record(ch.table, ch.row_id)
+    if existing is not None and existing.team_id != ctx.team_id:
+        return Refusal.OTHER_TEAM
+    if not is_participant_routed(ch.table):
+        if ch.participant_id is not None or "participant_id" in ch.fields:
+            return Refusal.BAD_ROUTING
+        if ch.table in WORKER_TABLES and ch.owner != ctx.worker_id:
+            return Refusal.NOT_YOUR_CASE
+        return None
+    return _check_participant(state, ch, existing)
+
+
+def _may_relay(state: BatchState, origin: str) -> bool:
+    """Provenance comes from the token. A change's clock and its ``origin`` must be this
+    device's own or those of another device of the same worker: a laptop re-sends what
+    the worker's other laptop wrote when team consent is given again (a backfill keeps
+    each row's own clock, so a later merge sees the true age of every field) or after a
+    server restore. "Same writer" in the merge then still means the one worker's
+    devices. A colleague's device, or one the server never enrolled, is refused.
+    """
+    if origin == state.ctx.device_id:
+        return True
+    if origin not in state.device_workers:
+        dev = state.s.get(Device, origin)
+        state.device_workers[origin] = dev.worker_id if dev is not None else None
+    return state.device_workers[origin] == state.ctx.worker_id
+
+
+def _parents_held(state: BatchState, ch: Change) -> bool:
+    """Every row the change points at is held here, in this team (and case)."""
+    for table, row_id in validate.references(ch.table, ch.fields).values():
+        parent = state.record(table, row_id)
+        if parent is None or parent.team_id != state.ctx.team_id:
+            return False
+        if parent.participant_id is not None and parent.participant_id != ch.participant_id:
+            return False
+    return True
+
+
+def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> Refusal | None:
+    ctx = state.ctx
+    pid = ch.participant_id
+    if pid is None:
+        return Refusal.BAD_ROUTING
+    if ch.table == PARTICIPANT_TABLE and pid != ch.row_id:
+        return Refusal.BAD_ROUTING
+    if ch.fields.get("participant_id", pid) != pid:
+        return Refusal.BAD_ROUTING
+    if existing is not None and existing.participant_id != pid:
+        return Refusal.BAD_ROUTING
+    if ch.table == CONFLICT_TABLE and existing is None:
+        return Refusal.BAD_ROUTING
+    access = state.owner_access(pid)
+    if access is not None and access.team_id != ctx.team_id:
+        return Refusal.OTHER_TEAM
+    if ch.op is Op.ERASE:
+        # only the case's worker or a supervisor, within the team; an id the team never
+        # held may be erased by its own workers (the receipt is kept for this team only)
+        supervisor = ctx.role == Role.SUPERVISOR
+        if access is None and held_elsewhere(state.s, pid, ctx.team_id):
+            return Refusal.OTHER_TEAM
+        owner = access.worker_id if access is not None else state.kept_owner_of(pid)
+        if owner not in (None, ctx.worker_id) and not supervisor:
+            return Refusal.NOT_ALLOWED
+        return None
+    if state.is_erased(pid) and ch.table != RECEIPT_TABLE:
+        return Refusal.ERASED
+    if ch.owner != ctx.worker_id:
+        return Refusal.NOT_YOUR_CASE
+    if access is not None and access.worker_id != ctx.worker_id:
+        return Refusal.NOT_YOUR_CASE
+    if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
+        return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
+    needs_consent = registry.follows_consent(ch.table)
+    # a team consent always comes in, given or withdrawn (without its note when withdrawn)
+    if not needs_consent or state.is_team_consent(ch):
+        return None
+    if ch.participant_shared is not True:
+        return Refusal.NOT_SHARED
+    # defence in depth: the device's flag is not enough, the server's own copy of the
+    # team consent records must say yes (deletes too: a tombstone would put a withdrawn
+    # case back on the caseload). Devices push team consents before other rows.
+    latest = state.latest_team_consent(pid)
+    if latest is False:
+        return Refusal.CONSENT_WITHDRAWN
+    if latest is None:
+        return Refusal.NOT_SHARED
+    return None
