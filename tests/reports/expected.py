@@ -170,6 +170,32 @@ def expected(
             wb[f"{kind}/{group}"] = row
     out["wellbeing"] = wb
 
+    # ONS4, per question, paired as WEMWBS is (first answers, latest later ones)
+    ons: dict[str, list[tuple[dt.date, list[int]]]] = defaultdict(list)
+    for m in ledger.measures:
+        if m["pid"] in shared and m["kind"] == "ons4" and m["taken_on"] <= last:
+            ons[m["pid"]].append((m["taken_on"], m["answers"]))
+    per_question: list[dict[str, Any]] = []
+    for q in range(4):
+        xs, only = [], 0
+        for got in ons.values():
+            if not any(inside(d) for d, _a in got):
+                continue
+            got.sort(key=lambda x: x[0])
+            after = [a for d, a in got if d > got[0][0]]
+            if after:
+                xs.append(after[-1][q] - got[0][1][q])
+            else:
+                only += 1
+        row = {"paired": len(xs), "baseline_only": only,
+               "mean_change": round(statistics.mean(xs), 2) if xs else None}  # fmt: skip
+        if len(xs) >= 2:
+            half = T975[len(xs) - 1] * statistics.stdev(xs) / math.sqrt(len(xs))
+            row["ci_low"] = round(statistics.mean(xs) - half, 2)
+            row["ci_high"] = round(statistics.mean(xs) + half, 2)
+        per_question.append(row)
+    out["ons4"] = per_question
+
     # onward referrals
     label = {r["id"]: r["label"] for r in ledger.resources}
     out["onward_month"] = Counter(

@@ -32,7 +32,9 @@ def tables_of(report: Report) -> dict[str, Table]:
 
 def test_every_figure_equals_a_count_of_what_went_in(team: Any) -> None:
     supervisor, ledger = team
-    assert_golden(tables_of(internal(supervisor)), ledger)
+    T = tables_of(internal(supervisor))
+    assert_golden(T, ledger)
+    assert len(T["ons4_change"].warnings) == 1  # fewer than 30 ONS4 pairs, said beside them
 
 
 def assert_golden(T: dict[str, Table], ledger: Any) -> None:
@@ -125,6 +127,23 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
                 if key in w:
                     assert row[key] == pytest.approx(w[key], abs=0.011), (kind, group, key)
     assert want["wellbeing"]["wemwbs/all"]["paired"] > 2  # the fixture has pairs to average
+
+    # ONS4: paired change per question, never summed, no "improved" shares
+    ons4 = T["ons4_change"]
+    assert [c.key for c in ons4.columns if c.key in ("improved", "improved_share")] == []
+    questions = ("Life satisfaction", "Worthwhile", "Happy yesterday", "Anxious yesterday")
+    assert [r[0] for r in ons4.rows] == list(questions)
+    for row, w in zip(rows_by_label(ons4).values(), want["ons4"], strict=True):
+        assert row["paired"] == w["paired"] and row["baseline_only"] == w["baseline_only"]
+        for key in ("mean_change", "ci_low", "ci_high"):
+            assert row[key] == pytest.approx(w[key], abs=0.011), (row["question"], key)
+    assert rows_by_label(ons4)["Anxious yesterday"]["better"] == "Lower is better"
+    assert 2 < want["ons4"][0]["paired"] < 30  # pairs to average, and the warning is due
+    if ons4.warnings:  # the dashboard's tables; files carry the warning as a note
+        assert ons4.warnings == (
+            f"ONS4: Only {want['ons4'][0]['paired']} people have scores at two time points; "
+            "an average change needs at least 30 before it can be relied on.",
+        )
 
     # onward referrals per resource per month, and by status
     onward = rows_by_label(T["onward_by_month"])

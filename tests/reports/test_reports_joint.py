@@ -75,7 +75,6 @@ def build(draw: Any) -> tuple[list[Table], dict[str, dict[tuple[int, int], Form]
     resources = draw(st.integers(1, 3))
     real = real_tables(n_months)
     b = Builder(draw, n_months)
-    months = [f"2026-{m + 1:02d}" for m in range(n_months)]
     forms: dict[str, dict[tuple[int, int], Form]] = defaultdict(dict)
     tables: list[Table] = []
 
@@ -225,7 +224,7 @@ def test_no_hidden_count_can_be_worked_back_from_all_tables_together(
                 assert after.rows[r][j] is None, (before.key, r, j)  # every small count
             if after.rows[r][j] is not None:
                 assert after.rows[r][j] == value  # nothing published is changed
-        for r, row in enumerate(after.rows):
+        for row in after.rows:
             for j, col in enumerate(after.columns):
                 if col.kind is Kind.PERCENT and any(
                     row[after.column_index(k)] is None for k in col.based_on
