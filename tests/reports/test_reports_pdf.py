@@ -46,9 +46,9 @@ def test_pdf_has_every_section_title_and_figure(team: Any, tmp_path: Path) -> No
         assert any(label in " ".join(line.split()) and str(people) in line.split()
                    for line in text.splitlines()), label  # fmt: skip
     # ONS4: each question with its paired change, and why there is no "improved" share
-    for question, _better, paired, _only, mean, low, high in report.section(
-        "wellbeing"
-    ).table("ons4_change").rows:
+    for question, _better, paired, _only, mean, low, high in (
+        report.section("wellbeing").table("ons4_change").rows
+    ):
         assert any(
             question in line and all(f"{v:g}" in line.split() for v in (paired, mean, low, high))
             for line in text.splitlines()
