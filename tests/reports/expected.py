@@ -119,6 +119,7 @@ def expected(
             "people": sum(1 for p in booked if owner[p] == w),
             "over": sum(1 for p in booked if owner[p] == w and used[p] > 6),
             "at_limit": sum(1 for p in booked if owner[p] == w and used[p] == 6),
+            "within": sum(1 for p in booked if owner[p] == w and used[p] < 6),
             "supported_visits": sum(
                 1 for c in cons if owner[c["pid"]] == w and inside(c["day"])
                 and c["kind"] == "supported_visit" and c["status"] == "attended"
@@ -161,12 +162,15 @@ def expected(
                 "baseline_only": sum(1 for p in only if keep(p)),
                 "improved": sum(1 for x in xs if round(x, 2) >= threshold),
                 "declined": sum(1 for x in xs if round(x, 2) <= -threshold),
+                "no_change": sum(1 for x in xs if -threshold < round(x, 2) < threshold),
                 "mean_change": round(statistics.mean(xs), 2) if xs else None,
             }
             if len(xs) >= 2:
                 half = T975[len(xs) - 1] * statistics.stdev(xs) / math.sqrt(len(xs))
                 row["ci_low"] = round(statistics.mean(xs) - half, 2)
                 row["ci_high"] = round(statistics.mean(xs) + half, 2)
+            improved = row["improved"]
+            row["improved_share"] = round(100 * improved / len(xs), 1) if xs else None
             wb[f"{kind}/{group}"] = row
     out["wellbeing"] = wb
 
@@ -202,6 +206,12 @@ def expected(
         (label[o["resource"]], o["made_on"].strftime("%Y-%m"))
         for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
     )  # fmt: skip
+    out["onward_total"] = Counter(
+        label[o["resource"]] for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
+    )
+    capacity_labels = {"open": "Open", "limited": "Limited", "waiting_list": "Waiting list",
+                       "full": "Full", "unknown": "Unknown"}  # fmt: skip
+    out["onward_capacity"] = {r["label"]: capacity_labels[r["capacity"]] for r in ledger.resources}
     out["onward_status"] = Counter(
         (label[o["resource"]], o["status"])
         for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])

@@ -83,6 +83,8 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
             100 * (counts["at_referral"] + counts["later"]) / want["concerns_any"], 1
         )
     assert concerns["People with any concern"]["people"] == want["concerns_any"]
+    for cat, counts in want["concerns"].items():
+        assert concerns[cat]["people"] == counts["at_referral"] + counts["later"]
 
     # contacts by kind and outcome, and the did-not-attend rate
     contacts = rows_by_label(T["contacts_by_kind"])
@@ -94,12 +96,19 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     att = sum(v for (k, s), v in want["contacts"].items() if s == "attended")
     dna = sum(v for (k, s), v in want["contacts"].items() if s == "did_not_attend")
     assert contacts["Total"]["dna_rate"] == round(100 * dna / (att + dna), 1)
+    for kind in ContactKind:
+        mine = {s: n for (k, s), n in want["contacts"].items() if k == kind.value}
+        assert contacts[kind.label]["total"] == sum(mine.values())
+        seen, missed = mine.get("attended", 0), mine.get("did_not_attend", 0)
+        want_rate = round(100 * missed / (seen + missed), 1) if seen + missed else None
+        assert contacts[kind.label]["dna_rate"] == want_rate, kind
     appointments = T["appointments"]
     for w, row in zip(sorted(ledger.workers, key=lambda w: f"Worker {w[-6:]}"),
                       appointments.rows, strict=False):  # fmt: skip
         got = dict(zip([c.key for c in appointments.columns], row, strict=True))
         for key, value in want["appointments"][w].items():
             assert got[key] == value, (key, w)
+        assert got["within"] == want["appointments"][w]["within"]
 
     # goals set in the period by status now
     goals = T["goals"]
@@ -110,6 +119,8 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
         assert got["set"] == sum(c.values())
         assert got["achieved"] == c["achieved"]
         assert got["in_progress"] == c["active"]
+        assert got["partly"] == c["partly_achieved"]
+        assert got["other"] == c["on_hold"] + c["stopped"]
 
     # wellbeing: paired change only
     change = rows_by_label(T["wellbeing_change"])
@@ -121,8 +132,9 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
             ("many", dose[f"{name}, 3 or more contacts"]),
         ):
             w = want["wellbeing"][f"{kind}/{group}"]
-            for key in ("paired", "baseline_only", "improved", "declined"):
+            for key in ("paired", "baseline_only", "improved", "no_change", "declined"):
                 assert row[key] == w[key], (kind, group, key)
+            assert row["improved_share"] == w["improved_share"], (kind, group)
             for key in ("mean_change", "ci_low", "ci_high"):
                 if key in w:
                     assert row[key] == pytest.approx(w[key], abs=0.011), (kind, group, key)
@@ -154,6 +166,9 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     for (res, status), n in want["onward_status"].items():
         assert outcomes[res][status] == n
     assert set(want["onward_status"]) and all(s.value in outcomes["Total"] for s in OnwardStatus)
+    for res, n in want["onward_total"].items():
+        assert onward[res]["total"] == n and outcomes[res]["total"] == n, res
+        assert outcomes[res]["capacity"] == want["onward_capacity"][res], res
 
     # deprivation from the loaded lookup, unknown counted
     dep = T["deprivation"].rows
