@@ -10,9 +10,9 @@ back, from another. The tables that share cells are suppressed together:
 2. each table's own sums are made safe by ``suppression.suppress_cells`` (exact per table
    and fast), seeded with what the other tables hide, until nothing more changes;
 3. then every sum of those tables and the sums across them (``Links.sums``) are solved
-   together by exact elimination (fractions) over the hidden unknowns. While one is pinned
-   down, a published count in an equation with it is hidden too (one that un-pins it when
-   one does), and 2–3 run again.
+   together, exactly (modulo a large prime, see ``_pinned``), over the hidden unknowns.
+   While one is pinned down, a published count in an equation with it is hidden too (one
+   that un-pins it when one does), and 2–3 run again.
 
 Tables that share nothing are suppressed alone, as before. Pure: tables in, tables out.
 tests/reports/test_reports_joint.py checks the result against every published cell as a
@@ -21,9 +21,9 @@ linear form of the records that went in.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from linksdesk.reports.model import Table
 from linksdesk.reports.suppression import (
@@ -39,6 +39,7 @@ Ref = tuple[str, int, str]  # a published cell: table key, row index, column key
 Node = tuple[str, int, int]  # the same, with the column's index
 Form = dict[Node, int]  # a linear equation "form = 0" over unknowns
 Find = Callable[[Node], Node]
+PRIME = 2**61 - 1  # a Mersenne prime: exact arithmetic in machine-sized integers
 TRIES = 8  # candidates tried for one that un-pins a hidden count, before taking the first
 
 
@@ -217,33 +218,34 @@ def _per_table(
 
 
 def _pinned(forms: Sequence[Form], hidden: set[Node]) -> set[Node]:
-    """The hidden unknowns the equations pin down exactly, given every published value: those
-    whose row in the reduced row echelon form (over the hidden unknowns) stands alone."""
-    rows: dict[Node, dict[Node, Fraction]] = {}  # pivot -> its reduced row
-    for form in forms:
-        row = {u: Fraction(c) for u, c in form.items() if u in hidden}
-        for p in [u for u in row if u in rows]:
-            c = row.pop(p)
+    """The hidden unknowns the equations pin down exactly, given every published value.
+
+    An unknown is pinned exactly when it is 0 in every solution of the equations restricted
+    to the hidden unknowns (their null space). Bring them to echelon form, modulo a large
+    prime, then build one random null-space vector: a pinned unknown is 0 in it; any other
+    is 0 only with chance 1/PRIME. Both shortcuts can only err towards calling an unknown
+    pinned (a dependency that holds over the rationals holds modulo the prime), which hides
+    one more count, never one fewer. Seeded, so a report is the same every time.
+    """
+    rows: dict[Node, dict[Node, int]] = {}  # pivot -> its row (pivot first in order, coef 1)
+    # short equations first (a row's sum before its column's): far less fill-in
+    for form in sorted(forms, key=len):
+        row = {u: c % PRIME for u, c in form.items() if u in hidden}
+        while row:
+            p = min(row)
+            if p not in rows:
+                inv = pow(row[p], PRIME - 2, PRIME)
+                rows[p] = {u: a * inv % PRIME for u, a in row.items()}
+                break
+            c = row[p]
             for u, a in rows[p].items():
-                if u != p:
-                    _axpy(row, u, -c * a)
-        if not row:
-            continue
-        p = min(row)
-        inv = row[p]
-        row = {u: a / inv for u, a in row.items()}
-        for other in rows.values():
-            k = other.get(p)
-            if k:
-                for u, a in row.items():
-                    _axpy(other, u, -k * a)
-        rows[p] = row
-    return {p for p, row in rows.items() if len(row) == 1}
-
-
-def _axpy(row: dict[Node, Fraction], u: Node, delta: Fraction) -> None:
-    new = row.get(u, Fraction(0)) + delta
-    if new:
-        row[u] = new
-    else:
-        row.pop(u, None)
+                new = (row.get(u, 0) - c * a) % PRIME
+                if new:
+                    row[u] = new
+                else:
+                    row.pop(u, None)
+    rng = random.Random(len(hidden))
+    value = {u: rng.randrange(1, PRIME) for u in hidden if u not in rows}
+    for p in sorted(rows, reverse=True):
+        value[p] = -sum(a * value[u] for u, a in rows[p].items() if u != p) % PRIME
+    return {p for p in rows if value[p] == 0}
