@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import ValidationError
 from linksdesk.reports import data as data_mod
-from linksdesk.reports.figures import EXPLANATIONS, compute, hide_headline_with_deciles
+from linksdesk.reports.figures import (
+    EXPLANATIONS,
+    compute,
+    hide_headline_with_deciles,
+    linked_cells,
+)
+from linksdesk.reports.joint import suppress_linked
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Scope
 from linksdesk.reports.settings import SETTINGS_KEY, ReportSettings
@@ -51,9 +57,9 @@ def build_report(
     settings = (settings or load_settings(s)).validate()
     today = today or dt.date.today()
     data = data_mod.load(s, scope.workers)
-    sections = compute(data, scope, settings, today)
+    sections = compute(data, scope, settings, today, exact=audience == INTERNAL)
     if audience == EXTERNAL:
-        sections = tuple(_suppressed(sec, settings.suppression_threshold) for sec in sections)
+        sections = suppress_sections(sections, settings.suppression_threshold)
     known = [t for t in data.latest.values()]
     who = "All workers" if scope.workers is None else _scope_label(data, scope)
     return Report(
@@ -74,7 +80,19 @@ def _scope_label(data: data_mod.TeamData, scope: Scope) -> str:
     return ", ".join(names)
 
 
+def suppress_sections(sections: tuple[Section, ...], threshold: int) -> tuple[Section, ...]:
+    """Every table as an external report shows it, suppressed jointly wherever tables share
+    counts (``figures.linked_cells``), so nothing hidden in one is read from another."""
+    tables = [t for sec in sections for t in sec.tables]
+    done = {t.key: t for t in suppress_linked(tables, linked_cells(tables), threshold)}
+    return tuple(
+        hide_headline_with_deciles(replace(sec, tables=tuple(done[t.key] for t in sec.tables)))
+        for sec in sections
+    )
+
+
 def _suppressed(section: Section, threshold: int) -> Section:
+    """One section alone (its tables share no counts with other sections')."""
     out = replace(section, tables=tuple(suppress_table(t, threshold) for t in section.tables))
     return hide_headline_with_deciles(out)
 

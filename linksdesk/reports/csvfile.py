@@ -23,8 +23,11 @@ def write_csv(report: Report, out: Path) -> Path:
                 w.writerow([])
                 w.writerow([safe_text(table.title)])
                 w.writerow([safe_text(c.label) for c in table.columns])
-                for row in table.rows:
-                    w.writerow([csv_value(c, v) for c, v in zip(table.columns, row, strict=True)])
+                for r, row in enumerate(table.rows):
+                    w.writerow([
+                        csv_value(c, v, (r, j) in table.suppressed)
+                        for j, (c, v) in enumerate(zip(table.columns, row, strict=True))
+                    ])  # fmt: skip
                 for note in (table.description, *table.warnings):
                     if note:
                         w.writerow([safe_text(note)])

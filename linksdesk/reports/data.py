@@ -45,6 +45,8 @@ class TeamData:
     latest: dict[str, dt.datetime]  # owner -> wall time of the newest row of theirs
     labels: dict[str, str]  # owner -> label
     deciles: dict[str, int]  # normalised postcode -> deprivation decile
+    # ONS4 answers, never summed: participant_id, owner, taken_on, the four answers
+    ons4: tuple[tuple[str, str, str, tuple[int, ...]], ...] = ()
 
 
 def _setting(s: Session, key: str) -> Any:
@@ -66,6 +68,8 @@ _QUERIES = {
     "WHERE NOT deleted",
     "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
     "WHERE NOT deleted",
+    "ons4": "SELECT participant_id, owner, taken_on, items FROM measure "
+    "WHERE NOT deleted AND kind = 'ons4'",
     "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
 
@@ -154,7 +158,15 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         latest=latest,
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
+        ons4=tuple(
+            (pid, owner, day, tuple(int(v) for v in _json(items)))
+            for pid, owner, day, items in _rows(s, "ons4", owners)
+        ),
     )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else (value or [])
 
 
 def _postcode(text: str) -> str:

@@ -21,7 +21,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from linksdesk.core.measures import evaluation_caveat, thresholds
+from linksdesk.core.measures import (
+    MIN_PAIRED_FOR_EVALUATION,
+    ONS4_QUESTIONS,
+    evaluation_caveat,
+    thresholds,
+)
 from linksdesk.core.vocab import (
     ConcernStage,
     ContactKind,
@@ -33,6 +38,7 @@ from linksdesk.core.vocab import (
     ResourceCapacity,
 )
 from linksdesk.reports.data import TeamData, decile_of
+from linksdesk.reports.joint import Links, Ref
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
 from linksdesk.reports.scope import Scope
 from linksdesk.reports.settings import ReportSettings
@@ -93,6 +99,14 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "Averages of fewer than 30 pairs carry a warning.",
     ),
     (
+        "ONS4 change",
+        "Paired as for the wellbeing scales: a person's first ONS4 answers and their latest "
+        "later ones, per question (life satisfaction, worthwhile, happy yesterday, anxious "
+        "yesterday), never added up. Mean change with its 95 % confidence interval. For "
+        "anxiety a fall is an improvement. No share improved or declined: there is no "
+        "published meaningful-change threshold for the ONS4 questions.",
+    ),
+    (
         "Onward referrals",
         "Signposts, referrals and supported visits made in the period, per resource. A "
         "resource stands out when the directory lists it as full or with a waiting list, or "
@@ -119,8 +133,18 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
 class _Ctx:
     """The loaded rows and what every section shares (workers, people in the period)."""
 
-    def __init__(self, data: TeamData, scope: Scope, settings: ReportSettings, today: dt.date):
+    def __init__(
+        self,
+        data: TeamData,
+        scope: Scope,
+        settings: ReportSettings,
+        today: dt.date,
+        exact: bool = True,
+    ):
         self.d, self.scope, self.settings, self.today = data, scope, settings, today
+        # False for external reports: notes beside a table then never repeat a count, which
+        # small-number suppression may hide in the table
+        self.exact = exact
         self.period = scope.period
         # dates arrive as ISO text (reports.data), which compares as dates do
         self.a, self.b = scope.period.first.isoformat(), scope.period.last.isoformat()
@@ -181,6 +205,10 @@ def caseload(c: _Ctx) -> Section:
                 f"{row[0]} is over the safe caseload ({row[1]} open, safe "
                 f"{c.settings.safe_open_cases}; {row[2]} worked with, safe {year_limit} "
                 "for this period)."
+                if c.exact
+                else f"{row[0]} is over the safe caseload (more than "
+                f"{c.settings.safe_open_cases} open, or more than {year_limit} worked with "
+                "in this period)."
             )
     table = Table(
         "caseload",
@@ -296,7 +324,8 @@ def _timeliness(c: _Ctx) -> Table:
         "Days from referral to first attended contact",
         (
             Column("worker", "Worker", Kind.TEXT),
-            Column("referrals", "Referrals in the period"),
+            # every referral is either seen or not yet seen: a sum suppression must know
+            Column("referrals", "Referrals in the period", sums=("seen", "not_yet_seen")),
             Column("seen", "Seen"),
             Column("median_days", "Median days", Kind.NUMBER, based_on=("seen",)),
             Column("p90_days", "90th percentile days", Kind.NUMBER, based_on=("seen",)),
@@ -488,6 +517,14 @@ def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[s
         value = metric if kind is MeasureKind.SWEMWBS else total
         if value is not None:
             scores[pid].append((day, float(value)))
+    return _paired(c, scores)
+
+
+def _paired(
+    c: _Ctx, scores: dict[str, list[tuple[str, float]]]
+) -> tuple[dict[str, float], set[str]]:
+    """The pairing rule every scale shares: first score and latest later score, up to the
+    period's end, for people with a score in the period."""
     changes: dict[str, float] = {}
     baseline_only: set[str] = set()
     for pid, got in scores.items():
@@ -549,7 +586,7 @@ def wellbeing(c: _Ctx) -> Section:
         changes, baseline_only = wellbeing_pairs(c, kind)
         label = kind.label
         rows.append(_change_row(label, kind, list(changes.values()), len(baseline_only)))
-        caveat = evaluation_caveat(len(changes))
+        caveat = _caveat(c, len(changes))
         if caveat and changes:
             warnings.append(f"{label}: {caveat}")
         for name, many in (
@@ -561,7 +598,7 @@ def wellbeing(c: _Ctx) -> Section:
             ]
             only = sum(1 for p in baseline_only if (contacts_by_person[p] >= DOSE_CONTACTS) is many)
             dose_rows.append(_change_row(f"{label}, {name}", kind, group, only))
-            caveat = evaluation_caveat(len(group))
+            caveat = _caveat(c, len(group))
             if caveat and group:
                 warnings.append(f"{label}, {name}: {caveat}")
     change = Table(
@@ -591,8 +628,79 @@ def wellbeing(c: _Ctx) -> Section:
         "of Warwick and University of Edinburgh, 2006, all rights reserved.",
         "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
         "University of Warwick and University of Edinburgh, 2008, all rights reserved.",
+        ONS4_NOTE,
     )
-    return Section("wellbeing", "Wellbeing change", (change, dose), chart, notes)
+    return Section("wellbeing", "Wellbeing change", (change, dose, ons4(c)), chart, notes)
+
+
+def _caveat(c: _Ctx, paired: int) -> str | None:
+    """The fewer-than-30-pairs warning; without the number in external reports, where the
+    number of pairs may be a hidden count."""
+    if c.exact or paired >= MIN_PAIRED_FOR_EVALUATION:
+        return evaluation_caveat(paired)
+    return (
+        f"fewer than {MIN_PAIRED_FOR_EVALUATION} people have scores at two time points; an "
+        f"average change needs at least {MIN_PAIRED_FOR_EVALUATION} before it can be relied on."
+    )
+
+
+ONS4_NOTE = (
+    "ONS4 (ONS personal wellbeing): each question is reported on its own, never added up. "
+    "There is no share improved or declined because no meaningful-change threshold for the "
+    "ONS4 questions is published (there is one for WEMWBS and SWEMWBS); the paired mean "
+    "change and its 95 % confidence interval are shown instead. For anxiety yesterday, lower "
+    "is better, so a fall is an improvement."
+)
+
+
+def ons4_pairs(c: _Ctx) -> list[tuple[dict[str, float], set[str]]]:
+    """Per ONS4 question, in question order: each person's paired change, and the people
+    with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
+    scores: list[dict[str, list[tuple[str, float]]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
+    for pid, _owner, day, items in c.d.ons4:
+        if day > c.b or len(items) != len(ONS4_QUESTIONS):
+            continue
+        for q, answer in enumerate(items):
+            scores[q][pid].append((day, float(answer)))
+    return [_paired(c, per) for per in scores]
+
+
+def ons4(c: _Ctx) -> Table:
+    rows, warned = [], 0
+    for question, (changes, baseline_only) in zip(ONS4_QUESTIONS, ons4_pairs(c), strict=True):
+        ci = mean_ci(list(changes.values()))
+        rows.append(
+            (
+                question.short_name.capitalize(),
+                "Lower is better" if question.lower_is_better else "Higher is better",
+                len(changes),
+                len(baseline_only),
+                None if ci is None else round(ci.mean, 2),
+                None if ci is None or ci.low is None else round(ci.low, 2),
+                None if ci is None or ci.high is None else round(ci.high, 2),
+            )
+        )
+        warned = len(changes)  # the same people answer every question
+    caveat = _caveat(c, warned)
+    return Table(
+        "ons4_change",
+        "ONS4 personal wellbeing: paired change per question (0 to 10)",
+        (
+            Column("question", "Question", Kind.TEXT),
+            Column("better", "Direction", Kind.TEXT),
+            Column("paired", "People paired"),
+            Column("baseline_only", "Baseline, no follow-up yet"),
+            Column("mean_change", "Mean change", Kind.NUMBER, based_on=("paired",)),
+            Column("ci_low", "95 % CI low", Kind.NUMBER, based_on=("paired",)),
+            Column("ci_high", "95 % CI high", Kind.NUMBER, based_on=("paired",)),
+        ),
+        tuple(rows),
+        warnings=(f"ONS4: {caveat}",) if caveat and warned else (),
+        description=(
+            "Paired: a person's first and latest later answers to each question. No share "
+            "improved: ONS4 has no published meaningful-change threshold."
+        ),
+    )
 
 
 # -- onward referrals ----------------------------------------------------------------------
@@ -615,10 +723,12 @@ def onward(c: _Ctx) -> Section:
         if capacity in OVER_CAPACITY or outcome[rid][OnwardStatus.NO_CAPACITY.value]:
             flagged.add(i)
     warnings = tuple(
-        f"{rows[i][0]} received {rows[i][-1]} onward referrals but "
-        f"{'has no capacity' if rows2[i][-1] == ResourceCapacity.FULL.label else 'is at capacity'}."
+        (f"{rows[i][0]} received {rows[i][-1]} onward referrals but " if c.exact
+         else f"{rows[i][0]} received onward referrals but ")
+        + ("has no capacity." if rows2[i][-1] == ResourceCapacity.FULL.label
+           else "is at capacity.")
         for i in sorted(flagged)
-    )
+    )  # fmt: skip
     by_month = Table(
         "onward_by_month",
         "Onward referrals per resource and month",
@@ -829,7 +939,50 @@ SECTIONS = (
 
 
 def compute(
-    data: TeamData, scope: Scope, settings: ReportSettings, today: dt.date
+    data: TeamData, scope: Scope, settings: ReportSettings, today: dt.date, exact: bool = True
 ) -> tuple[Section, ...]:
-    ctx = _Ctx(data, scope, settings, today)
+    """Every section; ``exact=False`` (external reports) keeps counts out of the notes."""
+    ctx = _Ctx(data, scope, settings, today, exact)
     return tuple(make(ctx) for make in SECTIONS)
+
+
+# -- cells that more than one table publishes (for suppression across tables) --------------
+WELLBEING_COUNTS = ("paired", "baseline_only", "improved", "no_change", "declined")
+
+
+def linked_cells(tables: Iterable[Table]) -> Links:
+    """What ties the tables' counts together, so an external report suppresses them jointly:
+
+    - a worker's new referrals (caseload) are their referrals in the waiting-times table,
+      row for row, the team's too, and the team's equal the referrals-by-source total;
+    - a resource's onward referrals by month and by status have the same total, row for row;
+    - per scale, the two wellbeing-by-dose rows add up to the wellbeing-change row;
+    - ONS4: the same people are paired (and baseline only) on every question.
+    """
+    t = {table.key: table for table in tables}
+    same: list[tuple[Ref, Ref]] = []
+    sums: list[tuple[Ref, tuple[Ref, ...]]] = []
+
+    def rows(key: str) -> int:
+        return len(t[key].rows) if key in t else 0
+
+    if rows("caseload") and rows("caseload") == rows("timeliness"):
+        for r in range(rows("caseload")):
+            same.append((("caseload", r, "new_referrals"), ("timeliness", r, "referrals")))
+        if rows("referrals_by_source"):
+            last = rows("referrals_by_source") - 1
+            team = rows("caseload") - 1
+            by_source: Ref = ("referrals_by_source", last, "total")
+            same.append((("caseload", team, "new_referrals"), by_source))
+    if rows("onward_by_month") and rows("onward_by_month") == rows("onward_outcomes"):
+        for r in range(rows("onward_by_month")):
+            same.append((("onward_by_month", r, "total"), ("onward_outcomes", r, "total")))
+    if rows("wellbeing_dose") == 2 * rows("wellbeing_change"):
+        for r in range(rows("wellbeing_change")):
+            for key in WELLBEING_COUNTS:
+                parts = (("wellbeing_dose", 2 * r, key), ("wellbeing_dose", 2 * r + 1, key))
+                sums.append((("wellbeing_change", r, key), parts))
+    for r in range(1, rows("ons4_change")):
+        for key in ("paired", "baseline_only"):
+            same.append((("ons4_change", 0, key), ("ons4_change", r, key)))
+    return Links(tuple(same), tuple(sums))

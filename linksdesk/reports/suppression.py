@@ -127,12 +127,16 @@ def _side(edges: dict[Cell, tuple[int, int]], start: int, without: Cell) -> set[
 
 
 def suppress_cells(
-    values: dict[Cell, int], eqs: Sequence[Equation], threshold: int = DEFAULT_THRESHOLD
+    values: dict[Cell, int],
+    eqs: Sequence[Equation],
+    threshold: int = DEFAULT_THRESHOLD,
+    also: Iterable[Cell] = (),
 ) -> set[Cell]:
-    """Which count cells to hide: primary (1..threshold-1) plus secondary until safe."""
+    """Which count cells to hide: primary (1..threshold-1) and ``also``, plus secondary
+    until safe."""
     ends = _ends(eqs)
     totals = {total for total, _parts in eqs}
-    hidden = {cell for cell, v in values.items() if 0 < v < threshold}
+    hidden = {cell for cell, v in values.items() if 0 < v < threshold} | set(also)
     while True:
         edges = {c: ends[c] for c in hidden if c in ends}
         bridges = _bridges(edges)
@@ -162,16 +166,23 @@ def suppress_cells(
         hidden.add(best)
 
 
-def suppress_table(table: Table, threshold: int = DEFAULT_THRESHOLD) -> Table:
-    """The table as an external report shows it: hidden cells become None."""
-    values = {
+def _count_values(table: Table) -> dict[Cell, int]:
+    return {
         (r, j): int(row[j])
         for r, row in enumerate(table.rows)
         for j, col in enumerate(table.columns)
         if col.kind is Kind.COUNT and row[j] is not None
     }
-    hidden = suppress_cells(values, equations(table), threshold)
-    hidden |= _dependent_cells(table, hidden, threshold)
+
+
+def suppress_table(table: Table, threshold: int = DEFAULT_THRESHOLD) -> Table:
+    """The table as an external report shows it: hidden cells become None."""
+    hidden = suppress_cells(_count_values(table), equations(table), threshold)
+    return _hide(table, hidden, threshold)
+
+
+def _hide(table: Table, hidden: set[Cell], threshold: int) -> Table:
+    hidden = hidden | _dependent_cells(table, hidden, threshold)
     rows = tuple(
         tuple(None if (r, j) in hidden else v for j, v in enumerate(row))
         for r, row in enumerate(table.rows)

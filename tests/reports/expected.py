@@ -119,6 +119,7 @@ def expected(
             "people": sum(1 for p in booked if owner[p] == w),
             "over": sum(1 for p in booked if owner[p] == w and used[p] > 6),
             "at_limit": sum(1 for p in booked if owner[p] == w and used[p] == 6),
+            "within": sum(1 for p in booked if owner[p] == w and used[p] < 6),
             "supported_visits": sum(
                 1 for c in cons if owner[c["pid"]] == w and inside(c["day"])
                 and c["kind"] == "supported_visit" and c["status"] == "attended"
@@ -161,14 +162,43 @@ def expected(
                 "baseline_only": sum(1 for p in only if keep(p)),
                 "improved": sum(1 for x in xs if round(x, 2) >= threshold),
                 "declined": sum(1 for x in xs if round(x, 2) <= -threshold),
+                "no_change": sum(1 for x in xs if -threshold < round(x, 2) < threshold),
                 "mean_change": round(statistics.mean(xs), 2) if xs else None,
             }
             if len(xs) >= 2:
                 half = T975[len(xs) - 1] * statistics.stdev(xs) / math.sqrt(len(xs))
                 row["ci_low"] = round(statistics.mean(xs) - half, 2)
                 row["ci_high"] = round(statistics.mean(xs) + half, 2)
+            improved = row["improved"]
+            row["improved_share"] = round(100 * improved / len(xs), 1) if xs else None
             wb[f"{kind}/{group}"] = row
     out["wellbeing"] = wb
+
+    # ONS4, per question, paired as WEMWBS is (first answers, latest later ones)
+    ons: dict[str, list[tuple[dt.date, list[int]]]] = defaultdict(list)
+    for m in ledger.measures:
+        if m["pid"] in shared and m["kind"] == "ons4" and m["taken_on"] <= last:
+            ons[m["pid"]].append((m["taken_on"], m["answers"]))
+    per_question: list[dict[str, Any]] = []
+    for q in range(4):
+        xs, only = [], 0
+        for got in ons.values():
+            if not any(inside(d) for d, _a in got):
+                continue
+            got.sort(key=lambda x: x[0])
+            after = [a for d, a in got if d > got[0][0]]
+            if after:
+                xs.append(after[-1][q] - got[0][1][q])
+            else:
+                only += 1
+        row = {"paired": len(xs), "baseline_only": only,
+               "mean_change": round(statistics.mean(xs), 2) if xs else None}  # fmt: skip
+        if len(xs) >= 2:
+            half = T975[len(xs) - 1] * statistics.stdev(xs) / math.sqrt(len(xs))
+            row["ci_low"] = round(statistics.mean(xs) - half, 2)
+            row["ci_high"] = round(statistics.mean(xs) + half, 2)
+        per_question.append(row)
+    out["ons4"] = per_question
 
     # onward referrals
     label = {r["id"]: r["label"] for r in ledger.resources}
@@ -176,6 +206,12 @@ def expected(
         (label[o["resource"]], o["made_on"].strftime("%Y-%m"))
         for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
     )  # fmt: skip
+    out["onward_total"] = Counter(
+        label[o["resource"]] for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
+    )
+    capacity_labels = {"open": "Open", "limited": "Limited", "waiting_list": "Waiting list",
+                       "full": "Full", "unknown": "Unknown"}  # fmt: skip
+    out["onward_capacity"] = {r["label"]: capacity_labels[r["capacity"]] for r in ledger.resources}
     out["onward_status"] = Counter(
         (label[o["resource"]], o["status"])
         for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])

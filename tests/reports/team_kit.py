@@ -175,6 +175,17 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             ledger.measures.append(
                 {"pid": p.id, "kind": kind.value, "taken_on": taken, "value": value}
             )
+        # ONS4 answers, from their own generator so the rest of the team stays as it was
+        ons = random.Random(1000 * len(ledger.workers) + n_person)
+        for n_score in range(ons.choice((0, 1, 2, 2, 3))):
+            taken = received + dt.timedelta(days=40 * n_score + 1)
+            answers = [ons.randrange(0, 11) for _q in range(4)]
+            ctx = MeasureContext.BASELINE if n_score == 0 else MeasureContext.REVIEW
+            measures.record_measure(cb, p.id, MeasureKind.ONS4, answers, context=ctx,
+                                    taken_on=taken)  # fmt: skip
+            ledger.measures.append(
+                {"pid": p.id, "kind": "ons4", "taken_on": taken, "answers": answers}
+            )
         # the first person of each worker goes to the first resource (for the first worker,
         # the one whose name is a formula), so that name reaches every report
         if n_person == 0 or rng.random() < 0.5:

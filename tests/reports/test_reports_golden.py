@@ -32,7 +32,9 @@ def tables_of(report: Report) -> dict[str, Table]:
 
 def test_every_figure_equals_a_count_of_what_went_in(team: Any) -> None:
     supervisor, ledger = team
-    assert_golden(tables_of(internal(supervisor)), ledger)
+    T = tables_of(internal(supervisor))
+    assert_golden(T, ledger)
+    assert len(T["ons4_change"].warnings) == 1  # fewer than 30 ONS4 pairs, said beside them
 
 
 def assert_golden(T: dict[str, Table], ledger: Any) -> None:
@@ -81,6 +83,8 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
             100 * (counts["at_referral"] + counts["later"]) / want["concerns_any"], 1
         )
     assert concerns["People with any concern"]["people"] == want["concerns_any"]
+    for cat, counts in want["concerns"].items():
+        assert concerns[cat]["people"] == counts["at_referral"] + counts["later"]
 
     # contacts by kind and outcome, and the did-not-attend rate
     contacts = rows_by_label(T["contacts_by_kind"])
@@ -92,12 +96,19 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     att = sum(v for (k, s), v in want["contacts"].items() if s == "attended")
     dna = sum(v for (k, s), v in want["contacts"].items() if s == "did_not_attend")
     assert contacts["Total"]["dna_rate"] == round(100 * dna / (att + dna), 1)
+    for kind in ContactKind:
+        mine = {s: n for (k, s), n in want["contacts"].items() if k == kind.value}
+        assert contacts[kind.label]["total"] == sum(mine.values())
+        seen, missed = mine.get("attended", 0), mine.get("did_not_attend", 0)
+        want_rate = round(100 * missed / (seen + missed), 1) if seen + missed else None
+        assert contacts[kind.label]["dna_rate"] == want_rate, kind
     appointments = T["appointments"]
     for w, row in zip(sorted(ledger.workers, key=lambda w: f"Worker {w[-6:]}"),
                       appointments.rows, strict=False):  # fmt: skip
         got = dict(zip([c.key for c in appointments.columns], row, strict=True))
         for key, value in want["appointments"][w].items():
             assert got[key] == value, (key, w)
+        assert got["within"] == want["appointments"][w]["within"]
 
     # goals set in the period by status now
     goals = T["goals"]
@@ -108,6 +119,8 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
         assert got["set"] == sum(c.values())
         assert got["achieved"] == c["achieved"]
         assert got["in_progress"] == c["active"]
+        assert got["partly"] == c["partly_achieved"]
+        assert got["other"] == c["on_hold"] + c["stopped"]
 
     # wellbeing: paired change only
     change = rows_by_label(T["wellbeing_change"])
@@ -119,12 +132,30 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
             ("many", dose[f"{name}, 3 or more contacts"]),
         ):
             w = want["wellbeing"][f"{kind}/{group}"]
-            for key in ("paired", "baseline_only", "improved", "declined"):
+            for key in ("paired", "baseline_only", "improved", "no_change", "declined"):
                 assert row[key] == w[key], (kind, group, key)
+            assert row["improved_share"] == w["improved_share"], (kind, group)
             for key in ("mean_change", "ci_low", "ci_high"):
                 if key in w:
                     assert row[key] == pytest.approx(w[key], abs=0.011), (kind, group, key)
     assert want["wellbeing"]["wemwbs/all"]["paired"] > 2  # the fixture has pairs to average
+
+    # ONS4: paired change per question, never summed, no "improved" shares
+    ons4 = T["ons4_change"]
+    assert [c.key for c in ons4.columns if c.key in ("improved", "improved_share")] == []
+    questions = ("Life satisfaction", "Worthwhile", "Happy yesterday", "Anxious yesterday")
+    assert [r[0] for r in ons4.rows] == list(questions)
+    for row, w in zip(rows_by_label(ons4).values(), want["ons4"], strict=True):
+        assert row["paired"] == w["paired"] and row["baseline_only"] == w["baseline_only"]
+        for key in ("mean_change", "ci_low", "ci_high"):
+            assert row[key] == pytest.approx(w[key], abs=0.011), (row["question"], key)
+    assert rows_by_label(ons4)["Anxious yesterday"]["better"] == "Lower is better"
+    assert 2 < want["ons4"][0]["paired"] < 30  # pairs to average, and the warning is due
+    if ons4.warnings:  # the dashboard's tables; files carry the warning as a note
+        assert ons4.warnings == (
+            f"ONS4: Only {want['ons4'][0]['paired']} people have scores at two time points; "
+            "an average change needs at least 30 before it can be relied on.",
+        )
 
     # onward referrals per resource per month, and by status
     onward = rows_by_label(T["onward_by_month"])
@@ -135,6 +166,9 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     for (res, status), n in want["onward_status"].items():
         assert outcomes[res][status] == n
     assert set(want["onward_status"]) and all(s.value in outcomes["Total"] for s in OnwardStatus)
+    for res, n in want["onward_total"].items():
+        assert onward[res]["total"] == n and outcomes[res]["total"] == n, res
+        assert outcomes[res]["capacity"] == want["onward_capacity"][res], res
 
     # deprivation from the loaded lookup, unknown counted
     dep = T["deprivation"].rows

@@ -45,6 +45,15 @@ def test_pdf_has_every_section_title_and_figure(team: Any, tmp_path: Path) -> No
     for label, people, _share in head.rows[:2]:
         assert any(label in " ".join(line.split()) and str(people) in line.split()
                    for line in text.splitlines()), label  # fmt: skip
+    # ONS4: each question with its paired change, and why there is no "improved" share
+    for question, _better, paired, _only, mean, low, high in (
+        report.section("wellbeing").table("ons4_change").rows
+    ):
+        assert any(
+            question in line and all(f"{v:g}" in line.split() for v in (paired, mean, low, high))
+            for line in text.splitlines()
+        ), question
+    assert "no meaningful-change threshold for the ONS4 questions" in flat
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
     assert report.title in info.stdout
     meta = subprocess.run(["pdfinfo", "-meta", str(out)], capture_output=True, text=True)

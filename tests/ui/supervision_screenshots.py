@@ -2,7 +2,7 @@
 
 A synthetic team (5 workers, linksdesk.demo in each worker's vault, brought into one vault
 through sync's page applier) shown light and dark: supervision-dashboard*.png,
-supervision-wellbeing*.png and supervision-numbers.png.
+supervision-wellbeing*.png, supervision-ons4.png and supervision-numbers.png.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def main(out: Path) -> int:
             break
     view = window.supervision_view
 
-    def shoot(name: str, section: str | None = None) -> None:
+    def shoot(name: str, section: str | None = None, table: str | None = None) -> None:
         for _ in range(200):
             settle(30)
             if not session.runner.busy:
@@ -67,13 +67,17 @@ def main(out: Path) -> int:
         settle(400)
         if section is not None:
             view.scroll.ensureWidgetVisible(view.sections[section], 0, 0)
-            view.scroll.verticalScrollBar().setValue(view.sections[section].y())
+            top = view.sections[section].y()
+            if table is not None:  # a table further down the section, with what is above it
+                top += view.sections[section].tables[table].y() - 320
+            view.scroll.verticalScrollBar().setValue(top)
             settle(200)
         window.grab().save(str(out / name))
 
     window.show_view("supervision")
     shoot("supervision-dashboard.png")
     shoot("supervision-wellbeing.png", "wellbeing")
+    shoot("supervision-ons4.png", "wellbeing", "ons4_change")
     panel = view.sections["caseload"].chart
     assert panel is not None
     panel.table_button.setChecked(True)

@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from screens_kit import settle
 from shell_kit import PASSPHRASE
 from team_kit import PERIOD, build_team
@@ -109,6 +110,31 @@ def test_deprivation_headline_figures_are_on_the_dashboard(view: SupervisionView
     assert shown["Most deprived 20 % (deciles 1 and 2)"] == str(d1 + d2)
     assert shown["Unknown"] == str(deciles.rows[3][1])  # unknown counted and shown
     assert shown["People in the period"] == str(deciles.rows[-1][1])
+
+
+def test_ons4_change_per_question_is_on_the_dashboard(
+    view: SupervisionView, team_vault: tuple[Path, Any]
+) -> None:
+    from expected import expected
+    from team_kit import LOOKUP, TODAY
+
+    from linksdesk.reports.figures import ONS4_NOTE
+
+    box = view.sections["wellbeing"]
+    model = box.tables["ons4_change"].model()
+    period = Period.parse(PERIOD)
+    want = expected(team_vault[1], period.first, period.last, TODAY, LOOKUP)["ons4"]
+    assert want[0]["paired"] >= 2
+    for r, w in enumerate(want):
+        shown = [model.index(r, c).data() for c in range(model.columnCount())]
+        assert shown[2:4] == [str(w["paired"]), str(w["baseline_only"])]
+        assert float(shown[4]) == pytest.approx(w["mean_change"], abs=0.011)
+        assert float(shown[5]) == pytest.approx(w["ci_low"], abs=0.011)
+    assert model.index(3, 0).data() == "Anxious yesterday"
+    assert model.index(3, 1).data() == "Lower is better"
+    notes = [label.text() for label in box.findChildren(QLabel)]
+    assert any(n.startswith("ONS4: Only") for n in notes)  # fewer than 30 pairs
+    assert ONS4_NOTE in notes  # why there is no "improved" share
 
 
 def test_board_view_hides_small_numbers(qtbot: Any, ui_session: Any, view: SupervisionView) -> None:
