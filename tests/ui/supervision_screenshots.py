@@ -66,8 +66,8 @@ def main(out: Path) -> int:
                 break
         settle(400)
         if section is not None:
-            view.scroll.ensureWidgetVisible(view.sections[section], 0, 0)
-            view.scroll.verticalScrollBar().setValue(view.sections[section].y())
+            view.scroll_area.ensureWidgetVisible(view.sections[section], 0, 0)
+            view.scroll_area.verticalScrollBar().setValue(view.sections[section].y())
             settle(200)
         window.grab().save(str(out / name))
 

@@ -55,7 +55,7 @@ def _appointments(row: CaseloadRow) -> str:
 
 
 def caseload_columns(
-    tr: Any, read_only: Callable[[str], bool] = lambda _pid: False
+    tr: Callable[[str], str], read_only: Callable[[str], bool] = lambda _pid: False
 ) -> list[Column[CaseloadRow]]:
     """The caseload's columns; ``read_only(pid)`` marks handed-over cases kept here to read."""
 

@@ -36,7 +36,8 @@ def cell_text(table: Table, row: int, col: int) -> str:
     if column.kind is Kind.PERCENT:
         return f"{value:.1f} %"
     if column.kind is Kind.DATE and hasattr(value, "strftime"):
-        return value.strftime("%d %b %Y %H:%M")
+        shown: str = value.strftime("%d %b %Y %H:%M")
+        return shown
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -99,15 +100,12 @@ class LazyCanvas(FigureCanvasQTAgg):
     only pays for the charts scrolled into view."""
 
     def __init__(self, figure: Any) -> None:
-        super().__init__(figure)
-        self.pending: Callable[[], None] | None = None
+        super().__init__(figure)  # type: ignore[no-untyped-call]  # matplotlib's, unannotated
+        self.pending: Callable[[], object] | None = None
 
     def paintEvent(self, event: Any) -> None:
-        if self.pending is not None:
-            build, self.pending = self.pending, None
-            build()
-            self.draw()
-        super().paintEvent(event)
+        self.ensure_drawn()
+        super().paintEvent(event)  # type: ignore[no-untyped-call]
 
     def ensure_drawn(self) -> None:
         if self.pending is not None:

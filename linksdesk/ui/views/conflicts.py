@@ -184,7 +184,7 @@ class ConflictsView(Screen):
         self.keep_theirs_button.clicked.connect(lambda: self.resolve("theirs"))
         self.merge_button.clicked.connect(self.merge)
         self.open_button.clicked.connect(self._on_open_clicked)
-        self.actions = [
+        self.action_buttons = [
             self.keep_mine_button,
             self.keep_theirs_button,
             self.merge_button,
@@ -298,7 +298,7 @@ class ConflictsView(Screen):
         self._show_detail(self.current())
 
     def _show_detail(self, row: ConflictRow | None) -> None:
-        for button in self.actions:
+        for button in self.action_buttons:
             button.setEnabled(row is not None)
         self.detail.setVisible(row is not None)
         if row is None:
@@ -324,7 +324,7 @@ class ConflictsView(Screen):
         row = self.current()
         if row is None:
             return
-        for button in self.actions:
+        for button in self.action_buttons:
             button.setEnabled(False)
         # only ids are logged: the versions may hold note text
         log.info("settling conflict %s with %s", row.id, choice)

@@ -25,7 +25,8 @@ from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableMode
 from linksdesk.ui.views.common import make_table, selected_id
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 def _day(value: dt.date | None) -> str:
@@ -37,8 +38,8 @@ def _progress(goal: Goal) -> str:
 
 
 class GoalsTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.read_only = False

@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import concerns, consent, participants
 from linksdesk.casework.dto import Concern, Consent, StatusChange
+from linksdesk.core.vocab import ConsentScope
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import heading, make_table
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 def _day(value: dt.date | None) -> str:
@@ -49,8 +51,8 @@ PROFILE_ROWS = (
 
 
 class ProfileTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Profile and consent"))
@@ -184,7 +186,7 @@ class ProfileTab(QWidget):
             self.fields[key].setText("" if value is None else str(value))
         self.consent_model.set_rows(
             sorted(
-                data.consent_history, key=lambda c: (list(type(c.scope)).index(c.scope), -c.version)
+                data.consent_history, key=lambda c: (list(ConsentScope).index(c.scope), -c.version)
             )
         )
         self.status_model.set_rows(data.status_history)

@@ -15,7 +15,8 @@ from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableMode
 from linksdesk.ui.views.common import heading, make_table
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 def _day(value: dt.date | None) -> str:
@@ -23,8 +24,8 @@ def _day(value: dt.date | None) -> str:
 
 
 class ReferralsTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Referrals"))

@@ -28,7 +28,8 @@ from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,8 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
 class TimelineTab(QWidget):
     """Contacts and notes newest first; select a note to see all its revisions."""
 
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.read_only = False
@@ -202,7 +203,8 @@ class TimelineTab(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return self.proxy.row_at(index.row())
+        item: TimelineItem = self.proxy.row_at(index.row())
+        return item
 
     # -- actions ------------------------------------------------------------------------
     def record_contact(self) -> None:

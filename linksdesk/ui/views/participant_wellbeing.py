@@ -27,7 +27,8 @@ from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 SCALE = {
     MeasureKind.WEMWBS: (14.0, 70.0),
@@ -134,8 +135,8 @@ class TrendChart(QWidget):
 
 
 class WellbeingTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Wellbeing"))

@@ -244,7 +244,7 @@ class SupervisionView(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
-        self.scroll = scroll
+        self.scroll_area = scroll  # not ``scroll``: that would hide QWidget.scroll()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(heading(tr("Team dashboard")))
