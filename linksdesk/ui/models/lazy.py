@@ -41,14 +41,13 @@ class LazyRowsModel(ColumnsTableModel[T]):
         id_of: Callable[[T], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(columns, parent)
+        super().__init__(columns, id_of, parent)
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._cache: OrderedDict[str, T] = OrderedDict()
         self._pending_pages: set[int] = set()
         self._asked_pages: set[int] = set()
         self._generation = 0
-        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setInterval(0)

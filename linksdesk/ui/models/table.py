@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -61,16 +62,16 @@ def read_only_flags(index: AnyIndex) -> Qt.ItemFlag:
     return READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
-class ColumnsTableModel(QAbstractTableModel, Generic[T]):
-    """What every table of DTOs described by columns shares: columns, headers, flags and how
-    a DTO shows in a cell. Subclasses say where the rows come from."""
+class ReadOnlyTableModel(QAbstractTableModel):
+    """What every table model of the interface shares: titled columns, and items that are
+    enabled and selectable but never edited. Subclasses set the titles and give the cells."""
 
-    def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._columns = list(columns)
+        self._titles: tuple[str, ...] = ()
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
+        return 0 if parent.isValid() else len(self._titles)
 
     def headerData(
         self,
@@ -81,13 +82,30 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
+            and 0 <= section < len(self._titles)
         ):
-            return self._columns[section].title
+            return self._titles[section]
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return read_only_flags(index)
+
+
+class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
+    """A table of DTOs described by columns: how a DTO shows in a cell. Subclasses say where
+    the rows come from."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        id_of: Callable[[T], str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._titles = tuple(c.title for c in self._columns)
+        # a row's id: the DTO's own ``id`` unless the table says otherwise
+        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
 
     def _in_range(self, index: AnyIndex, rows: int) -> bool:
         """Whether ``index`` names a cell of this table of ``rows`` rows."""
@@ -119,9 +137,8 @@ class RecordTableModel(ColumnsTableModel[T]):
         id_of: Callable[[T], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(columns, parent)
+        super().__init__(columns, id_of, parent)
         self._rows: list[T] = []
-        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
 
     # -- content ------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[T]) -> None:
@@ -160,15 +177,28 @@ class RecordTableModel(ColumnsTableModel[T]):
 
 
 class RecordFilterProxy(QSortFilterProxyModel):
-    """Case-insensitive quick filter over every column, plus an optional row predicate."""
+    """Case-insensitive quick filter over every column, plus an optional row predicate.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    Given a ``source`` model it shows that; given a ``first_column`` order it sorts by the
+    first column in that order (newest first, for a history whose first column is its date).
+    """
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        source: QAbstractItemModel | None = None,
+        first_column: Qt.SortOrder | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
         self._predicate: Callable[[Any], bool] | None = None
+        if source is not None:
+            self.setSourceModel(source)
+        if first_column is not None:
+            self.sort(0, first_column)
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
         """Keep only source rows (DTOs) for which ``predicate`` is true; None keeps all."""

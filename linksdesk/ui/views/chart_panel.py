@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from linksdesk.reports import charts
 from linksdesk.reports.model import SUPPRESSED_MARK, ChartSpec, Kind, Table
+from linksdesk.ui.models.table import ReadOnlyTableModel
 from linksdesk.ui.views.common import make_table, muted
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -43,16 +44,18 @@ def cell_text(table: Table, row: int, col: int) -> str:
     return str(value)
 
 
-class FigureTableModel(QAbstractTableModel):
+class FigureTableModel(ReadOnlyTableModel):
     """A report table as a Qt model (rows are tuples already computed in reports/)."""
 
-    def __init__(self, table: Table | None = None, parent: Any = None) -> None:
+    def __init__(self, table: Table | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._table = table
+        self._table: Table | None = None
+        self.set_table(table)
 
     def set_table(self, table: Table | None) -> None:
         self.beginResetModel()
         self._table = table
+        self._titles = tuple(c.label for c in table.columns) if table is not None else ()
         self.endResetModel()
 
     def table(self) -> Table | None:
@@ -60,9 +63,6 @@ class FigureTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self._table is None else len(self._table.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self._table is None else len(self._table.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         t = self._table
@@ -81,17 +81,6 @@ class FigureTableModel(QAbstractTableModel):
             font = QApplication.font()
             font.setBold(True)
             return font
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            self._table is not None
-            and orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-        ):
-            return self._table.columns[section].label
         return None
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import lists
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.hlc import HLC
 from linksdesk.sync import client as sync_client
@@ -51,7 +52,7 @@ RECORD_NAMES = {
 class ConflictRow:
     """One open conflict and the programme id of the participant it is about."""
 
-    info: Any  # sync.client.ConflictInfo
+    info: sync_client.ConflictInfo
     programme_id: str
 
     @property
@@ -63,7 +64,7 @@ class ConflictRow:
         return self.info.participant_id  # type: ignore[no-any-return]
 
 
-def load_conflicts(cb: Any) -> list[ConflictRow]:
+def load_conflicts(cb: Casebook) -> list[ConflictRow]:
     """On the DB thread: open conflicts with programme ids (no names: the list is glanceable)."""
     conflicts = sync_client.list_conflicts(cb)
     pids = [c.participant_id for c in conflicts if c.participant_id]
@@ -134,8 +135,7 @@ class ConflictsView(Screen):
             id_of=lambda r: r.id,
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = RecordFilterProxy(self, self.model)
 
         self.title = heading(tr("Conflicts to resolve"))
         self.refresh_button = QPushButton(tr("Refresh"))

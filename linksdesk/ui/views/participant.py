@@ -225,19 +225,12 @@ class ParticipantView(Screen):
             "This case was handed over to another links worker — you can read it, not change it."
         )
 
-    def write(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+    def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # the last guard before casework (which refuses too, in its own words)
         if self.read_only:
             self.session.sig_status.emit(self.read_only_text())
             return None
-        return super().write(fn, *args, on_done=on_done, on_error=on_error, **kwargs)
+        return super().write(fn, *args, **kwargs)
 
     # -- actions used by the tabs and the shell ------------------------------------------
     def start_note(self) -> None:

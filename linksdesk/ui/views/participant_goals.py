@@ -59,8 +59,7 @@ class GoalsTab(QWidget):
             ],
             parent=self,
         )
-        self.goals_proxy = RecordFilterProxy(self)
-        self.goals_proxy.setSourceModel(self.goals_model)
+        self.goals_proxy = RecordFilterProxy(self, self.goals_model)
         self.steps_model: RecordTableModel[GoalStep] = RecordTableModel(
             [
                 Column(
@@ -79,9 +78,7 @@ class GoalsTab(QWidget):
             ],
             parent=self,
         )
-        self.steps_proxy = RecordFilterProxy(self)
-        self.steps_proxy.setSourceModel(self.steps_model)
-        self.steps_proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()

@@ -33,8 +33,7 @@ class NetworkTab(QWidget):
             ],
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = RecordFilterProxy(self, self.model)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.add_button = QPushButton(tr("Add to network…"))

@@ -67,8 +67,7 @@ class ProfileTab(QWidget):
             ],
             parent=self,
         )
-        self.consent_proxy = RecordFilterProxy(self)
-        self.consent_proxy.setSourceModel(self.consent_model)
+        self.consent_proxy = RecordFilterProxy(self, self.consent_model)
         self.status_model: RecordTableModel[StatusChange] = RecordTableModel(
             [
                 Column(tr("Date"), lambda s: _day(s.changed_on), sort=lambda s: s.changed_on),
@@ -78,8 +77,7 @@ class ProfileTab(QWidget):
             ],
             parent=self,
         )
-        self.status_proxy = RecordFilterProxy(self)
-        self.status_proxy.setSourceModel(self.status_model)
+        self.status_proxy = RecordFilterProxy(self, self.status_model)
         self.concern_model: RecordTableModel[Concern] = RecordTableModel(
             [
                 Column(tr("Concern"), lambda c: c.category),
@@ -93,8 +91,7 @@ class ProfileTab(QWidget):
             ],
             parent=self,
         )
-        self.concern_proxy = RecordFilterProxy(self)
-        self.concern_proxy.setSourceModel(self.concern_model)
+        self.concern_proxy = RecordFilterProxy(self, self.concern_model)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

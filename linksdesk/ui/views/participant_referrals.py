@@ -38,8 +38,7 @@ class ReferralsTab(QWidget):
             ],
             parent=self,
         )
-        self.in_proxy = RecordFilterProxy(self)
-        self.in_proxy.setSourceModel(self.in_model)
+        self.in_proxy = RecordFilterProxy(self, self.in_model)
         self.onward_model: RecordTableModel[OnwardReferral] = RecordTableModel(
             [
                 Column(tr("Made on"), lambda o: _day(o.made_on), sort=lambda o: o.made_on),
@@ -53,8 +52,7 @@ class ReferralsTab(QWidget):
             ],
             parent=self,
         )
-        self.onward_proxy = RecordFilterProxy(self)
-        self.onward_proxy.setSourceModel(self.onward_model)
+        self.onward_proxy = RecordFilterProxy(self, self.onward_model)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()

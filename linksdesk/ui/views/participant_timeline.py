@@ -25,6 +25,7 @@ from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 
 if TYPE_CHECKING:
@@ -110,9 +111,7 @@ class TimelineTab(QWidget):
             ],
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -342,16 +341,7 @@ class TimelineTab(QWidget):
         if item is not None and item.contact is not None:
             c = item.contact
             if c.status is ContactStatus.SCHEDULED:
-                for text, status in (
-                    (self.tr("Record outcome: &attended…"), ContactStatus.ATTENDED),
-                    (self.tr("Record outcome: &did not attend…"), ContactStatus.DID_NOT_ATTEND),
-                    (self.tr("Record outcome: &cancelled…"), ContactStatus.CANCELLED),
-                ):
-                    action = menu.addAction(text)
-                    action.setEnabled(editable)
-                    action.triggered.connect(
-                        lambda _c=False, s=status, b=c: self.record_outcome(b, s)
-                    )
+                add_outcome_actions(menu, self, editable, lambda s: self.record_outcome(c, s))
             elif c.status is ContactStatus.DID_NOT_ATTEND:
                 action = menu.addAction(self.tr("&Schedule again…"))
                 action.setEnabled(editable)
