@@ -107,11 +107,24 @@ class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
         # a row's id: the DTO's own ``id`` unless the table says otherwise
         self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
 
-    def _in_range(self, index: AnyIndex, rows: int) -> bool:
-        """Whether ``index`` names a cell of this table of ``rows`` rows."""
-        return (
-            index.isValid() and 0 <= index.row() < rows and 0 <= index.column() < len(self._columns)
+    def _row_count(self) -> int:
+        """How many rows the table has (subclasses say where rows come from)."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._row_count()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        in_range = (
+            index.isValid()
+            and 0 <= index.row() < self._row_count()
+            and 0 <= index.column() < len(self._columns)
         )
+        return self._data(index.row(), index.column(), role) if in_range else None
+
+    def _data(self, row: int, column: int, role: int) -> Any:
+        """``data`` of a cell known to be in the table."""
+        raise NotImplementedError
 
     def _cell(self, row: T, column: int, role: int) -> Any:
         """What ``row`` shows in ``column`` for ``role`` (None when the column says nothing)."""
@@ -131,19 +144,12 @@ class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
 class RecordTableModel(ColumnsTableModel[T]):
     """Rows are frozen DTOs handed in by a view; the model never fetches anything itself."""
 
-    def __init__(
-        self,
-        columns: Sequence[Column[T]],
-        id_of: Callable[[T], str] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(columns, id_of, parent)
-        self._rows: list[T] = []
+    _rows: tuple[T, ...] = ()  # replaced whole by set_rows, never changed in place
 
     # -- content ------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = tuple(rows)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -162,18 +168,16 @@ class RecordTableModel(ColumnsTableModel[T]):
         return -1
 
     # -- Qt model -----------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _row_count(self) -> int:
+        return len(self._rows)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._in_range(index, len(self._rows)):
-            return None
-        row = self._rows[index.row()]
+    def _data(self, row: int, column: int, role: int) -> Any:
+        dto = self._rows[row]
         if role == ID_ROLE:
-            return self._id_of(row)
+            return self._id_of(dto)
         if role == PARTICIPANT_ROLE:
-            return getattr(row, "participant_id", None)
-        return self._cell(row, index.column(), role)
+            return getattr(dto, "participant_id", None)
+        return self._cell(dto, column, role)
 
 
 class RecordFilterProxy(QSortFilterProxyModel):
