@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,6 +29,9 @@ from linksdesk.sync import client as sync_client
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +121,7 @@ class ConflictsView(Screen):
 
     sig_count = Signal(int)  # open conflicts after each load
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Conflicts to resolve"))

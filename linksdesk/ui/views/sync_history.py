@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -15,6 +15,9 @@ from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
 from linksdesk.ui.views.conflicts import RECORD_NAMES, when_text
+
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ class SyncView(Screen):
     sig_sync_now = Signal()
     sig_open_conflicts = Signal()
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Sync"))
