@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from linksdesk.casework import relationships
 from linksdesk.casework.dto import Relationship
 from linksdesk.ui.dialogs.record import RelationshipDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -36,15 +37,13 @@ class NetworkTab(QWidget):
         self.proxy = RecordFilterProxy(self, self.model)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.add_button = QPushButton(tr("Add to network…"))
-        self.add_button.setAccessibleName(tr("Add someone to the network"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton(tr("Edit…"))
-        self.edit_button.setAccessibleName(tr("Edit the selected relationship"))
-        self.edit_button.clicked.connect(self.edit)
-        self.remove_button = QPushButton(tr("Remove"))
-        self.remove_button.setAccessibleName(tr("Remove the selected relationship"))
-        self.remove_button.clicked.connect(self.remove)
+        self.add_button = push_button(
+            tr("Add to network…"), tr("Add someone to the network"), self.add
+        )
+        self.edit_button = push_button(tr("Edit…"), tr("Edit the selected relationship"), self.edit)
+        self.remove_button = push_button(
+            tr("Remove"), tr("Remove the selected relationship"), self.remove
+        )
         for b in (self.add_button, self.edit_button, self.remove_button):
             bar.addWidget(b)
         bar.addStretch(1)

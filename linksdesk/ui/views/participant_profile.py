@@ -24,6 +24,7 @@ from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.widgets import push_button, title_bar
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -104,18 +105,13 @@ class ProfileTab(QWidget):
 
         # details
         left = QVBoxLayout()
-        bar = QHBoxLayout()
-        bar.addWidget(heading(tr("Details"), level=2))
-        bar.addStretch(1)
-        self.edit_button = QPushButton(tr("Edit details…"))
-        self.edit_button.setAccessibleName(tr("Edit details"))
-        self.edit_button.clicked.connect(self.edit_details)
-        self.status_button = QPushButton(tr("Change status…"))
-        self.status_button.setAccessibleName(tr("Change status"))
-        self.status_button.clicked.connect(self.change_status)
-        bar.addWidget(self.edit_button)
-        bar.addWidget(self.status_button)
-        left.addLayout(bar)
+        self.edit_button = push_button(tr("Edit details…"), tr("Edit details"), self.edit_details)
+        self.status_button = push_button(
+            tr("Change status…"), tr("Change status"), self.change_status
+        )
+        left.addLayout(
+            title_bar(heading(tr("Details"), level=2), self.edit_button, self.status_button)
+        )
         form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for label, key in PROFILE_ROWS:
@@ -134,29 +130,24 @@ class ProfileTab(QWidget):
 
         # consent and concerns
         right = QVBoxLayout()
-        cbar = QHBoxLayout()
-        cbar.addWidget(heading(tr("Consent (every version kept)"), level=2))
-        cbar.addStretch(1)
-        self.consent_button = QPushButton(tr("Record consent…"))
-        self.consent_button.setAccessibleName(tr("Record consent"))
-        self.consent_button.clicked.connect(self.record_consent)
-        cbar.addWidget(self.consent_button)
-        right.addLayout(cbar)
+        self.consent_button = push_button(
+            tr("Record consent…"), tr("Record consent"), self.record_consent
+        )
+        right.addLayout(
+            title_bar(heading(tr("Consent (every version kept)"), level=2), self.consent_button)
+        )
         self.consent_table = make_table(self.consent_proxy, tr("Consent history"))
         self.consent_table.setMinimumHeight(150)
         right.addWidget(self.consent_table)
-        kbar = QHBoxLayout()
-        kbar.addWidget(heading(tr("Concerns"), level=2))
-        kbar.addStretch(1)
-        self.concern_button = QPushButton(tr("Add concern…"))
-        self.concern_button.setAccessibleName(tr("Add concern"))
-        self.concern_button.clicked.connect(self.add_concern)
-        self.resolve_button = QPushButton(tr("Resolved / reopen"))
-        self.resolve_button.setAccessibleName(tr("Mark the selected concern resolved or reopen it"))
-        self.resolve_button.clicked.connect(self.toggle_concern)
-        kbar.addWidget(self.concern_button)
-        kbar.addWidget(self.resolve_button)
-        right.addLayout(kbar)
+        self.concern_button = push_button(tr("Add concern…"), tr("Add concern"), self.add_concern)
+        self.resolve_button = push_button(
+            tr("Resolved / reopen"),
+            tr("Mark the selected concern resolved or reopen it"),
+            self.toggle_concern,
+        )
+        right.addLayout(
+            title_bar(heading(tr("Concerns"), level=2), self.concern_button, self.resolve_button)
+        )
         self.concern_table = make_table(self.concern_proxy, tr("Concerns"))
         self.concern_table.setMinimumHeight(150)
         right.addWidget(self.concern_table)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableMode
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -115,18 +115,18 @@ class TimelineTab(QWidget):
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.record_button = QPushButton(tr("Record contact…"))
-        self.record_button.setAccessibleName(tr("Record contact"))
-        self.record_button.clicked.connect(self.record_contact)
-        self.schedule_button = QPushButton(tr("Schedule contact…"))
-        self.schedule_button.setAccessibleName(tr("Schedule contact"))
-        self.schedule_button.clicked.connect(self.schedule_contact)
-        self.attempt_button = QPushButton(tr("Attempted contact"))
-        self.attempt_button.setAccessibleName(tr("Record an attempted contact"))
-        self.attempt_button.clicked.connect(self.record_attempt)
-        self.revise_button = QPushButton(tr("Revise note"))
-        self.revise_button.setAccessibleName(tr("Revise the selected note"))
-        self.revise_button.clicked.connect(self.revise_selected)
+        self.record_button = push_button(
+            tr("Record contact…"), tr("Record contact"), self.record_contact
+        )
+        self.schedule_button = push_button(
+            tr("Schedule contact…"), tr("Schedule contact"), self.schedule_contact
+        )
+        self.attempt_button = push_button(
+            tr("Attempted contact"), tr("Record an attempted contact"), self.record_attempt
+        )
+        self.revise_button = push_button(
+            tr("Revise note"), tr("Revise the selected note"), self.revise_selected
+        )
         for b in (self.record_button, self.schedule_button, self.attempt_button):
             bar.addWidget(b)
         bar.addStretch(1)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -175,9 +175,9 @@ class WellbeingTab(QWidget):
         label.setBuddy(self.kind_box)
         bar.addWidget(label)
         bar.addWidget(self.kind_box)
-        self.record_button = QPushButton(tr("Record a score…"))
-        self.record_button.setAccessibleName(tr("Record a wellbeing score"))
-        self.record_button.clicked.connect(self.record)
+        self.record_button = push_button(
+            tr("Record a score…"), tr("Record a wellbeing score"), self.record
+        )
         bar.addWidget(self.record_button)
         bar.addStretch(1)
         layout.addLayout(bar)
