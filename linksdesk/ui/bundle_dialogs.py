@@ -8,7 +8,7 @@ it with the sender (by phone) before importing again.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,12 +33,15 @@ from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
 
+if TYPE_CHECKING:
+    from linksdesk.casework.casebook import Casebook
 
-def _export_job(cb: Any, out: Path, *, progress: Any, **kw: Any) -> bundles.ExportResult:
+
+def _export_job(cb: Casebook, out: Path, *, progress: Any, **kw: Any) -> bundles.ExportResult:
     return bundles.export_bundle(cb, out, progress=lambda _s, d, t: progress(d, t), **kw)
 
 
-def _import_job(cb: Any, path: Path, *, progress: Any, trust: str | None) -> Any:
+def _import_job(cb: Casebook, path: Path, *, progress: Any, trust: str | None) -> Any:
     return bundles.import_file(cb, path, trust=trust, progress=lambda _s, d, t: progress(d, t))
 
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.core.logs import write_crash_report
+from linksdesk.core.logsafe import safe_traceback
 from linksdesk.ui.icons import icon
-from linksdesk.ui.runner import safe_traceback
 from linksdesk.ui.widgets import heading
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

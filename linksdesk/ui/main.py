@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from linksdesk.core.logsafe import safe_traceback
 from linksdesk.ui import icons
 from linksdesk.ui.collector import GuiThreadCollector
 from linksdesk.ui.crash_dialog import install_recent_log
-from linksdesk.ui.runner import safe_traceback
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -41,6 +41,9 @@ from linksdesk.ui.models.table import read_only_flags
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import name_field_buttons
+
+if TYPE_CHECKING:
+    from linksdesk.casework.casebook import Casebook
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -109,7 +112,7 @@ class PaletteHit:
         return self.hit.kind
 
 
-def run_search(cb: Any, text: str, limit: int = 50) -> list[PaletteHit]:
+def run_search(cb: Casebook, text: str, limit: int = 50) -> list[PaletteHit]:
     """On the DB thread: the hits, plus the name of the person a note or goal is about."""
     hits = search_uc.search(cb, text, limit=limit)
     ids = sorted({h.participant_id for h in hits if h.kind != "participant" and h.participant_id})
@@ -355,7 +358,7 @@ class SearchPalette(QDialog):
             assert isinstance(event, QKeyEvent)
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self._move(key)
+                self._move(Qt.Key(key))
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.open_current()

@@ -331,13 +331,8 @@ class UiSession(QObject):
         on_done: Callable[[Casebook], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> Job:
-        def opened(cb: Casebook) -> None:
-            self.open(cb)
-            if on_done is not None:
-                on_done(cb)
-
-        return self.runner.submit(
-            Casebook.unlock, Path(path), passphrase, on_done=opened, on_error=on_error
+        return self._opening(
+            Casebook.unlock, Path(path), passphrase, on_done=on_done, on_error=on_error
         )
 
     def create(
@@ -368,19 +363,30 @@ class UiSession(QObject):
         on_done: Callable[[Casebook], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> Job:
+        return self._opening(
+            Casebook.recover,
+            Path(path),
+            recovery_key,
+            new_passphrase,
+            on_done=on_done,
+            on_error=on_error,
+        )
+
+    def _opening(
+        self,
+        fn: Callable[..., Casebook],
+        *args: Any,
+        on_done: Callable[[Casebook], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> Job:
+        """Open a vault with ``fn(*args)`` on the DB thread, then adopt it (``open``)."""
+
         def opened(cb: Casebook) -> None:
             self.open(cb)
             if on_done is not None:
                 on_done(cb)
 
-        return self.runner.submit(
-            Casebook.recover,
-            Path(path),
-            recovery_key,
-            new_passphrase,
-            on_done=opened,
-            on_error=on_error,
-        )
+        return self.runner.submit(fn, *args, on_done=opened, on_error=on_error)
 
     def open(self, casebook: Casebook) -> None:
         """Adopt an unlocked casebook: load settings and drafts, then announce the unlock."""

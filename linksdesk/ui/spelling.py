@@ -65,9 +65,10 @@ class SpellHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, extra_words: Iterable[str] = ()) -> None:
         super().__init__(document)
         self._extra = tuple(extra_words)
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self.format.setUnderlineColor(QColor("#c62828"))
+        # not ``self.format``: that would hide QSyntaxHighlighter.format()
+        self.misspelt = QTextCharFormat()
+        self.misspelt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.misspelt.setUnderlineColor(QColor("#c62828"))
         self.shared = SharedDictionary.get()
         self.shared.sig_ready.connect(self._on_ready, Qt.ConnectionType.QueuedConnection)
         self.checker: SpellChecker | None = None
@@ -89,7 +90,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         if self.checker is None:
             return
         for start, length in self.checker.misspelt(text):
-            self.setFormat(start, length, self.format)
+            self.setFormat(start, length, self.misspelt)
 
 
 def word_at(edit: QPlainTextEdit, pos: QPoint) -> tuple[QTextCursor, str] | None:
@@ -116,14 +117,15 @@ def spelling_menu(edit: QPlainTextEdit, highlighter: SpellHighlighter, pos: QPoi
     first = menu.actions()[0] if menu.actions() else None
     suggestions = checker.suggestions(word)
     if not suggestions:
-        none = QMenu.tr("No suggestions")
-        action = menu.addAction(none)
+        action = menu.addAction(menu.tr("No suggestions"))
         action.setEnabled(False)
-        menu.insertAction(first, action)
+        if first is not None:
+            menu.insertAction(first, action)
     for s in suggestions:
         action = menu.addAction(s)
         action.triggered.connect(lambda _c=False, s=s, c=cursor: c.insertText(s))
-        menu.insertAction(first, action)
+        if first is not None:
+            menu.insertAction(first, action)
     if first is not None:
         menu.insertSeparator(first)
     return menu

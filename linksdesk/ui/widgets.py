@@ -1,6 +1,9 @@
-"""Small shared widgets: inline messages, passphrase fields, a strength hint, chips, headings."""
+"""Small shared widgets: inline messages, passphrase fields, a strength hint, chips, headings,
+buttons and title bars."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QFont, QPalette
@@ -171,6 +174,24 @@ def name_field_buttons(edit: QLineEdit) -> None:
         if not name and action is not None and "clear" in action.objectName().lower():
             name = edit.tr("Clear")
         button.setAccessibleName(name or edit.accessibleName())
+
+
+def push_button(text: str, accessible_name: str, clicked: Callable[[], object]) -> QPushButton:
+    """A button whose name for screen readers says what it acts on, wired to ``clicked``."""
+    button = QPushButton(text)
+    button.setAccessibleName(accessible_name)
+    button.clicked.connect(clicked)
+    return button
+
+
+def title_bar(title: QWidget, *buttons: QWidget) -> QHBoxLayout:
+    """A section's title on the left and its buttons on the right."""
+    bar = QHBoxLayout()
+    bar.addWidget(title)
+    bar.addStretch(1)
+    for button in buttons:
+        bar.addWidget(button)
+    return bar
 
 
 def link_button(text: str, parent: QWidget | None = None) -> QPushButton:

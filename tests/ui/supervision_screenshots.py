@@ -66,11 +66,11 @@ def main(out: Path) -> int:
                 break
         settle(400)
         if section is not None:
-            view.scroll.ensureWidgetVisible(view.sections[section], 0, 0)
+            view.scroll_area.ensureWidgetVisible(view.sections[section], 0, 0)
             top = view.sections[section].y()
             if table is not None:  # a table further down the section, with what is above it
                 top += view.sections[section].tables[table].y() - 320
-            view.scroll.verticalScrollBar().setValue(top)
+            view.scroll_area.verticalScrollBar().setValue(top)
             settle(200)
         window.grab().save(str(out / name))
 

@@ -141,9 +141,7 @@ class ContactDialog(FormDialog):
             kind_box = self.widget("kind")
             assert isinstance(kind_box, QComboBox)
             self.limit_label = LimitPreview(use, kind_box, status)
-            layout = self.layout()
-            assert layout is not None
-            layout.insertWidget(layout.count() - 2, self.limit_label)
+            self.add_below_fields(self.limit_label)
 
     def values(self) -> dict[str, Any]:
         out = super().values()
@@ -208,9 +206,7 @@ class OutcomeDialog(FormDialog):
         self.limit_label = LimitPreview(
             use or appointments_of(parent), contact.kind, status_box, contact
         )
-        layout = self.layout()
-        assert layout is not None
-        layout.insertWidget(layout.count() - 2, self.limit_label)
+        self.add_below_fields(self.limit_label)
         self.note_edit = self.widget("note")
         assert isinstance(self.note_edit, QPlainTextEdit)
         self.note_edit.setPlaceholderText(tr("What was talked about, what happens next…"))

@@ -57,6 +57,15 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
     return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
+def values_of(existing: object | None) -> Callable[[str], Any]:
+    """What an edit dialog's fields start with: ``existing``'s values, or None for a new one."""
+
+    def get(name: str) -> Any:
+        return getattr(existing, name, None)
+
+    return get
+
+
 def record_owner(widget: QObject | None) -> Any:
     """The participant record a dialog was opened from (the nearest ancestor that says whose
     record it is, with ``dialog_person()``), or None."""
@@ -120,7 +129,7 @@ class FormDialog(QDialog):
         self._fields = list(fields)
         self._widgets: dict[str, QWidget] = {}
         self._validate = validate
-        layout = QVBoxLayout(self)
+        self._box = layout = QVBoxLayout(self)
         if intro:
             label = QLabel(intro)
             label.setWordWrap(True)
@@ -163,6 +172,10 @@ class FormDialog(QDialog):
 
     def widget(self, key: str) -> QWidget:
         return self._widgets[key]
+
+    def add_below_fields(self, widget: QWidget) -> None:
+        """Show ``widget`` under the fields, above the form's message and buttons."""
+        self._box.insertWidget(self._box.indexOf(self.message), widget)
 
     def _make(self, f: Field) -> QWidget:
         if f.kind == "line":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from linksdesk.core.errors import LinksDeskError
 from linksdesk.reports.gp_summary import summary_text
 from linksdesk.ui.dialogs.print_record import tell_not_saved, write_owner_only
 
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
+
 
 def _note_label(note: Note) -> str:
     first = " ".join(note.text.split())
@@ -46,7 +49,7 @@ class GpSummaryDialog(QDialog):
 
     def __init__(
         self,
-        session: Any,
+        session: UiSession,
         participant_id: str,
         programme_id: str,
         notes: Sequence[Note],
@@ -226,7 +229,7 @@ class GpSummaryDialog(QDialog):
     @classmethod
     def show_for(
         cls,
-        session: Any,
+        session: UiSession,
         participant_id: str,
         programme_id: str,
         notes: Sequence[Note],

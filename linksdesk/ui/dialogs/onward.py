@@ -78,8 +78,7 @@ class OnwardDialog(FormDialog):
             parent=self,
         )
         self.model.set_rows(list(resources))
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = RecordFilterProxy(self, self.model)
         self.table = make_table(self.proxy, tr("Resources"))
         self.table.setMinimumHeight(220)
         for column, width in enumerate((290, 200, 110, 100)):

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from linksdesk.core.vocab import ParticipantStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 
 PROFILE_FIELDS = (
     "given_name",
@@ -29,7 +29,7 @@ class ParticipantDialog(FormDialog):
 
     def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
         tr = self.tr
-        get = (lambda name: getattr(existing, name, None)) if existing else (lambda name: None)
+        get = values_of(existing)
         fields = [
             Field("given_name", tr("Given name"), value=get("given_name"), required=True),
             Field("family_name", tr("Family name"), value=get("family_name"), required=True),

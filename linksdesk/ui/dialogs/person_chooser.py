@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -21,10 +21,14 @@ from linksdesk.casework import lists
 from linksdesk.casework.dto import CaseloadQuery, CaseloadRow
 from linksdesk.ui.models.table import Column, RecordTableModel
 
+if TYPE_CHECKING:
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.ui.session import UiSession
+
 SHOWN = 50
 
 
-def find_people(cb: Any, text: str) -> tuple[list[CaseloadRow], frozenset[str]]:
+def find_people(cb: Casebook, text: str) -> tuple[list[CaseloadRow], frozenset[str]]:
     """Runs on the DB thread: the first matches of the caseload's quick filter, and which
     people are read-only copies (a handed-over case cannot be written to)."""
     ids = lists.caseload_ids(cb, CaseloadQuery(text=text.strip(), limit=SHOWN))
@@ -34,7 +38,7 @@ def find_people(cb: Any, text: str) -> tuple[list[CaseloadRow], frozenset[str]]:
 class PersonChooser(QDialog):
     """Type part of a name or programme id, then Enter (or Down to pick from the list)."""
 
-    def __init__(self, session: Any, action: str, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, action: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         tr = self.tr
         self.session = session
@@ -145,7 +149,7 @@ class PersonChooser(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, session: Any, action: str, parent: QWidget | None = None) -> str | None:
+    def ask(cls, session: UiSession, action: str, parent: QWidget | None = None) -> str | None:
         """The participant id chosen, or None."""
         dialog = cls(session, action, parent)
         return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None

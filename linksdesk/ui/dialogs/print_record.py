@@ -160,11 +160,13 @@ class RecordPrintPreview(QPrintPreviewDialog):
     def __init__(
         self, pdf: bytes, file_name: str, title: str, parent: QWidget | None = None
     ) -> None:
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        # kept here, as the dialog does not own it (and not as ``printer``: that would hide
+        # QPrintPreviewDialog.printer())
+        self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         # the PDF has its own margins: map its page onto the whole sheet
-        self.printer.setFullPage(True)
-        self.printer.setDocName(file_name)
-        super().__init__(self.printer, parent)
+        self._printer.setFullPage(True)
+        self._printer.setDocName(file_name)
+        super().__init__(self._printer, parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(title)
         self.setAccessibleName(self.tr("Print preview"))

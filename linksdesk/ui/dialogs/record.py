@@ -15,7 +15,7 @@ from linksdesk.core.vocab import (
     ReferralSource,
     RelationshipKind,
 )
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 
 
 class ConsentDialog(FormDialog):
@@ -126,7 +126,7 @@ class RelationshipDialog(FormDialog):
 
     def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
         tr = self.tr
-        get = (lambda name: getattr(existing, name, None)) if existing else (lambda name: None)
+        get = values_of(existing)
         super().__init__(
             tr("Edit relationship") if existing else tr("Add to network"),
             [

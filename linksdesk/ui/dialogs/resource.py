@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.core.vocab import ResourceCapacity
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 
 
 class ResourceDialog(FormDialog):
@@ -22,7 +22,7 @@ class ResourceDialog(FormDialog):
 
     def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
         tr = self.tr
-        get = (lambda name: getattr(existing, name, None)) if existing else (lambda name: None)
+        get = values_of(existing)
         cats = "; ".join(existing.categories) if existing else ""
         super().__init__(
             tr("Edit resource") if existing else tr("Add resource"),

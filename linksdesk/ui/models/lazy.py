@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
-    QModelIndex,
     QObject,
     QSortFilterProxyModel,
     Qt,
@@ -41,14 +40,13 @@ class LazyRowsModel(ColumnsTableModel[T]):
         id_of: Callable[[T], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(columns, parent)
+        super().__init__(columns, id_of, parent)
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._cache: OrderedDict[str, T] = OrderedDict()
         self._pending_pages: set[int] = set()
         self._asked_pages: set[int] = set()
         self._generation = 0
-        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setInterval(0)
@@ -147,22 +145,20 @@ class LazyRowsModel(ColumnsTableModel[T]):
             self.sig_rows_wanted.emit(self._generation, wanted)
 
     # -- Qt model -----------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+    def _row_count(self) -> int:
+        return len(self._ids)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._in_range(index, len(self._ids)):
-            return None
-        row_id = self._ids[index.row()]
+    def _data(self, row: int, column: int, role: int) -> Any:
+        row_id = self._ids[row]
         if role == ID_ROLE:
             return row_id
-        row = self._cache.get(row_id)
-        if row is None:
+        dto = self._cache.get(row_id)
+        if dto is None:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                self._want(index.row())
-                return self.placeholder if index.column() == 0 else ""
+                self._want(row)
+                return self.placeholder if column == 0 else ""
             return None
-        return self._cell(row, index.column(), role)
+        return self._cell(dto, column, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The id order comes from SQL; ask the owner for a new one instead of sorting here.

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -61,16 +62,16 @@ def read_only_flags(index: AnyIndex) -> Qt.ItemFlag:
     return READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
-class ColumnsTableModel(QAbstractTableModel, Generic[T]):
-    """What every table of DTOs described by columns shares: columns, headers, flags and how
-    a DTO shows in a cell. Subclasses say where the rows come from."""
+class ReadOnlyTableModel(QAbstractTableModel):
+    """What every table model of the interface shares: titled columns, and items that are
+    enabled and selectable but never edited. Subclasses set the titles and give the cells."""
 
-    def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._columns = list(columns)
+        self._titles: tuple[str, ...] = ()
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
+        return 0 if parent.isValid() else len(self._titles)
 
     def headerData(
         self,
@@ -81,19 +82,49 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
+            and 0 <= section < len(self._titles)
         ):
-            return self._columns[section].title
+            return self._titles[section]
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return read_only_flags(index)
 
-    def _in_range(self, index: AnyIndex, rows: int) -> bool:
-        """Whether ``index`` names a cell of this table of ``rows`` rows."""
-        return (
-            index.isValid() and 0 <= index.row() < rows and 0 <= index.column() < len(self._columns)
+
+class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
+    """A table of DTOs described by columns: how a DTO shows in a cell. Subclasses say where
+    the rows come from."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        id_of: Callable[[T], str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._titles = tuple(c.title for c in self._columns)
+        # a row's id: the DTO's own ``id`` unless the table says otherwise
+        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
+
+    def _row_count(self) -> int:
+        """How many rows the table has (subclasses say where rows come from)."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._row_count()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        in_range = (
+            index.isValid()
+            and 0 <= index.row() < self._row_count()
+            and 0 <= index.column() < len(self._columns)
         )
+        return self._data(index.row(), index.column(), role) if in_range else None
+
+    def _data(self, row: int, column: int, role: int) -> Any:
+        """``data`` of a cell known to be in the table."""
+        raise NotImplementedError
 
     def _cell(self, row: T, column: int, role: int) -> Any:
         """What ``row`` shows in ``column`` for ``role`` (None when the column says nothing)."""
@@ -113,20 +144,12 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
 class RecordTableModel(ColumnsTableModel[T]):
     """Rows are frozen DTOs handed in by a view; the model never fetches anything itself."""
 
-    def __init__(
-        self,
-        columns: Sequence[Column[T]],
-        id_of: Callable[[T], str] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(columns, parent)
-        self._rows: list[T] = []
-        self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
+    _rows: tuple[T, ...] = ()  # replaced whole by set_rows, never changed in place
 
     # -- content ------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = tuple(rows)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -145,30 +168,41 @@ class RecordTableModel(ColumnsTableModel[T]):
         return -1
 
     # -- Qt model -----------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _row_count(self) -> int:
+        return len(self._rows)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._in_range(index, len(self._rows)):
-            return None
-        row = self._rows[index.row()]
+    def _data(self, row: int, column: int, role: int) -> Any:
+        dto = self._rows[row]
         if role == ID_ROLE:
-            return self._id_of(row)
+            return self._id_of(dto)
         if role == PARTICIPANT_ROLE:
-            return getattr(row, "participant_id", None)
-        return self._cell(row, index.column(), role)
+            return getattr(dto, "participant_id", None)
+        return self._cell(dto, column, role)
 
 
 class RecordFilterProxy(QSortFilterProxyModel):
-    """Case-insensitive quick filter over every column, plus an optional row predicate."""
+    """Case-insensitive quick filter over every column, plus an optional row predicate.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    Given a ``source`` model it shows that; given a ``first_column`` order it sorts by the
+    first column in that order (newest first, for a history whose first column is its date).
+    """
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        source: QAbstractItemModel | None = None,
+        first_column: Qt.SortOrder | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
         self._predicate: Callable[[Any], bool] | None = None
+        if source is not None:
+            self.setSourceModel(source)
+        if first_column is not None:
+            self.sort(0, first_column)
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
         """Keep only source rows (DTOs) for which ``predicate`` is true; None keeps all."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -26,6 +26,10 @@ from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
 from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
+
+if TYPE_CHECKING:
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.ui.session import UiSession
 
 SORT_BY_COLUMN = (
     CaseloadSort.PROGRAMME_ID,
@@ -55,7 +59,7 @@ def _appointments(row: CaseloadRow) -> str:
 
 
 def caseload_columns(
-    tr: Any, read_only: Callable[[str], bool] = lambda _pid: False
+    tr: Callable[[str], str], read_only: Callable[[str], bool] = lambda _pid: False
 ) -> list[Column[CaseloadRow]]:
     """The caseload's columns; ``read_only(pid)`` marks handed-over cases kept here to read."""
 
@@ -88,7 +92,7 @@ def caseload_columns(
     ]
 
 
-def load_caseload(cb: Any, query: CaseloadQuery) -> tuple[list[str], frozenset[str]]:
+def load_caseload(cb: Casebook, query: CaseloadQuery) -> tuple[list[str], frozenset[str]]:
     """Runs on the DB thread: the ids in order, and which of them are read-only copies."""
     return lists.caseload_ids(cb, query), cb.read_only_participants()
 
@@ -101,7 +105,7 @@ class CaseloadView(Screen):
     sig_new_contact = Signal(str)  # participant id (context menu)
     sig_new_note = Signal(str)  # participant id (context menu)
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Caseload"))

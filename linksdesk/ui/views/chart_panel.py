@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from linksdesk.reports import charts
 from linksdesk.reports.model import SUPPRESSED_MARK, ChartSpec, Kind, Table
+from linksdesk.ui.models.table import ReadOnlyTableModel
 from linksdesk.ui.views.common import make_table, muted
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -36,22 +37,25 @@ def cell_text(table: Table, row: int, col: int) -> str:
     if column.kind is Kind.PERCENT:
         return f"{value:.1f} %"
     if column.kind is Kind.DATE and hasattr(value, "strftime"):
-        return value.strftime("%d %b %Y %H:%M")
+        shown: str = value.strftime("%d %b %Y %H:%M")
+        return shown
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
 
 
-class FigureTableModel(QAbstractTableModel):
+class FigureTableModel(ReadOnlyTableModel):
     """A report table as a Qt model (rows are tuples already computed in reports/)."""
 
-    def __init__(self, table: Table | None = None, parent: Any = None) -> None:
+    def __init__(self, table: Table | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._table = table
+        self._table: Table | None = None
+        self.set_table(table)
 
     def set_table(self, table: Table | None) -> None:
         self.beginResetModel()
         self._table = table
+        self._titles = tuple(c.label for c in table.columns) if table is not None else ()
         self.endResetModel()
 
     def table(self) -> Table | None:
@@ -59,9 +63,6 @@ class FigureTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self._table is None else len(self._table.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self._table is None else len(self._table.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         t = self._table
@@ -82,32 +83,18 @@ class FigureTableModel(QAbstractTableModel):
             return font
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            self._table is not None
-            and orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-        ):
-            return self._table.columns[section].label
-        return None
-
 
 class LazyCanvas(FigureCanvasQTAgg):
     """Matplotlib's Qt canvas that builds its chart on the first paint, so a long dashboard
     only pays for the charts scrolled into view."""
 
     def __init__(self, figure: Any) -> None:
-        super().__init__(figure)
-        self.pending: Callable[[], None] | None = None
+        super().__init__(figure)  # type: ignore[no-untyped-call]  # matplotlib's, unannotated
+        self.pending: Callable[[], object] | None = None
 
     def paintEvent(self, event: Any) -> None:
-        if self.pending is not None:
-            build, self.pending = self.pending, None
-            build()
-            self.draw()
-        super().paintEvent(event)
+        self.ensure_drawn()
+        super().paintEvent(event)  # type: ignore[no-untyped-call]
 
     def ensure_drawn(self) -> None:
         if self.pending is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,12 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import lists
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.hlc import HLC
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ RECORD_NAMES = {
 class ConflictRow:
     """One open conflict and the programme id of the participant it is about."""
 
-    info: Any  # sync.client.ConflictInfo
+    info: sync_client.ConflictInfo
     programme_id: str
 
     @property
@@ -63,7 +67,7 @@ class ConflictRow:
         return self.info.participant_id  # type: ignore[no-any-return]
 
 
-def load_conflicts(cb: Any) -> list[ConflictRow]:
+def load_conflicts(cb: Casebook) -> list[ConflictRow]:
     """On the DB thread: open conflicts with programme ids (no names: the list is glanceable)."""
     conflicts = sync_client.list_conflicts(cb)
     pids = [c.participant_id for c in conflicts if c.participant_id]
@@ -117,7 +121,7 @@ class ConflictsView(Screen):
 
     sig_count = Signal(int)  # open conflicts after each load
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Conflicts to resolve"))
@@ -134,8 +138,7 @@ class ConflictsView(Screen):
             id_of=lambda r: r.id,
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = RecordFilterProxy(self, self.model)
 
         self.title = heading(tr("Conflicts to resolve"))
         self.refresh_button = QPushButton(tr("Refresh"))
@@ -184,7 +187,7 @@ class ConflictsView(Screen):
         self.keep_theirs_button.clicked.connect(lambda: self.resolve("theirs"))
         self.merge_button.clicked.connect(self.merge)
         self.open_button.clicked.connect(self._on_open_clicked)
-        self.actions = [
+        self.action_buttons = [
             self.keep_mine_button,
             self.keep_theirs_button,
             self.merge_button,
@@ -298,7 +301,7 @@ class ConflictsView(Screen):
         self._show_detail(self.current())
 
     def _show_detail(self, row: ConflictRow | None) -> None:
-        for button in self.actions:
+        for button in self.action_buttons:
             button.setEnabled(row is not None)
         self.detail.setVisible(row is not None)
         if row is None:
@@ -324,7 +327,7 @@ class ConflictsView(Screen):
         row = self.current()
         if row is None:
             return
-        for button in self.actions:
+        for button in self.action_buttons:
             button.setEnabled(False)
         # only ids are logged: the versions may hold note text
         log.info("settling conflict %s with %s", row.id, choice)

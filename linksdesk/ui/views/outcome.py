@@ -63,18 +63,24 @@ def ask_outcome(
     return True
 
 
-def outcome_menu(
-    parent: QWidget, entry: DiaryEntry, record: Callable[[ContactStatus], None]
-) -> QMenu:
-    """Context menu of a booked contact in a list: its outcome, straight from the row."""
-    menu = QMenu(parent)
-    booked = entry.status is ContactStatus.SCHEDULED
+def add_outcome_actions(
+    menu: QMenu, parent: QWidget, enabled: bool, record: Callable[[ContactStatus], object]
+) -> None:
+    """The three outcomes of a booked contact as actions of ``menu``; each calls ``record``."""
     for text, status in (
         (parent.tr("Record outcome: &attended…"), ContactStatus.ATTENDED),
         (parent.tr("Record outcome: &did not attend…"), ContactStatus.DID_NOT_ATTEND),
         (parent.tr("Record outcome: &cancelled…"), ContactStatus.CANCELLED),
     ):
         action = menu.addAction(text)
-        action.setEnabled(booked)
+        action.setEnabled(enabled)
         action.triggered.connect(lambda _c=False, s=status: record(s))
+
+
+def outcome_menu(
+    parent: QWidget, entry: DiaryEntry, record: Callable[[ContactStatus], object]
+) -> QMenu:
+    """Context menu of a booked contact in a list: its outcome, straight from the row."""
+    menu = QMenu(parent)
+    add_outcome_actions(menu, parent, entry.status is ContactStatus.SCHEDULED, record)
     return menu

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
@@ -21,14 +21,19 @@ from linksdesk.ui.views.participant_profile import ProfileTab
 from linksdesk.ui.views.participant_referrals import ReferralsTab
 from linksdesk.ui.views.participant_timeline import TimelineTab
 from linksdesk.ui.views.participant_wellbeing import WellbeingTab
+from linksdesk.ui.views.record_host import RecordTab
 from linksdesk.ui.widgets import InlineMessage
+
+if TYPE_CHECKING:
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.ui.session import UiSession
 
 # entities whose change means the open record must be loaded again: the person, everything
 # linked to them, and the resources their onward referrals name
 RECORD_ENTITIES = frozenset((*RECORD_TABLES, *TEAM_TABLES))
 
 
-def load_record(cb: Any, participant_id: str, *, opening: bool = False) -> RecordData:
+def load_record(cb: Casebook, participant_id: str, *, opening: bool = False) -> RecordData:
     """Runs on the DB thread: the record in one snapshot; ``opening`` audits the view."""
     return open_record(cb, participant_id, opening=opening)
 
@@ -39,12 +44,12 @@ class ParticipantView(Screen):
     sig_loaded = Signal(str)  # participant id, once the record is painted with its data
     sig_erased = Signal(str)  # participant id, after erasure
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Participant record"))
         self.participant_id: str | None = None
-        self._last_pid = None
+        self._last_pid: str | None = None  # the record open before the last lock
         self.data: RecordData | None = None
         # a shortcut pressed before the record arrived runs once it is loaded
         self._when_loaded: Callable[[], None] | None = None
@@ -85,12 +90,12 @@ class ParticipantView(Screen):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(tr("Parts of the record"))
-        self.timeline = TimelineTab(self)
-        self.goals = GoalsTab(self)
-        self.wellbeing = WellbeingTab(self)
-        self.network = NetworkTab(self)
-        self.referrals = ReferralsTab(self)
-        self.profile = ProfileTab(self)
+        self.timeline = TimelineTab(self, self.tabs)
+        self.goals = GoalsTab(self, self.tabs)
+        self.wellbeing = WellbeingTab(self, self.tabs)
+        self.network = NetworkTab(self, self.tabs)
+        self.referrals = ReferralsTab(self, self.tabs)
+        self.profile = ProfileTab(self, self.tabs)
         self.tabs.addTab(self.timeline, tr("&Timeline"))
         self.tabs.addTab(self.goals, tr("&Goals"))
         self.tabs.addTab(self.wellbeing, tr("&Wellbeing"))
@@ -98,7 +103,7 @@ class ParticipantView(Screen):
         self.tabs.addTab(self.referrals, tr("&Referrals"))
         self.tabs.addTab(self.profile, tr("&Profile and consent"))
         layout.addWidget(self.tabs, 1)
-        self.all_tabs = [
+        self.all_tabs: list[RecordTab] = [
             self.timeline,
             self.goals,
             self.wellbeing,
@@ -150,7 +155,7 @@ class ParticipantView(Screen):
         self.data = None
         self._when_loaded = None
         if self.participant_id is not None:
-            self._last_pid: str | None = self.participant_id
+            self._last_pid = self.participant_id
         self.participant_id = None
         self._set_header_empty()
         for tab in self.all_tabs:
@@ -220,7 +225,7 @@ class ParticipantView(Screen):
             "This case was handed over to another links worker — you can read it, not change it."
         )
 
-    def write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # the last guard before casework (which refuses too, in its own words)
         if self.read_only:
             self.session.sig_status.emit(self.read_only_text())
@@ -346,6 +351,6 @@ class ParticipantView(Screen):
 
     def _on_drafts_restored(self, drafts: dict[str, str]) -> None:
         # after an unlock, reopen the record whose unsaved note was kept as a draft
-        last = getattr(self, "_last_pid", None)
+        last = self._last_pid
         if last and any(key.startswith(f"note/{last}/") for key in drafts):
             self.open(last)

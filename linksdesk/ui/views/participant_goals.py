@@ -23,9 +23,11 @@ from linksdesk.casework.dto import Goal, GoalStep
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 def _day(value: dt.date | None) -> str:
@@ -37,8 +39,8 @@ def _progress(goal: Goal) -> str:
 
 
 class GoalsTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.read_only = False
@@ -58,8 +60,7 @@ class GoalsTab(QWidget):
             ],
             parent=self,
         )
-        self.goals_proxy = RecordFilterProxy(self)
-        self.goals_proxy.setSourceModel(self.goals_model)
+        self.goals_proxy = RecordFilterProxy(self, self.goals_model)
         self.steps_model: RecordTableModel[GoalStep] = RecordTableModel(
             [
                 Column(
@@ -78,24 +79,22 @@ class GoalsTab(QWidget):
             ],
             parent=self,
         )
-        self.steps_proxy = RecordFilterProxy(self)
-        self.steps_proxy.setSourceModel(self.steps_model)
-        self.steps_proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.set_button = QPushButton(tr("Set a goal…"))
-        self.set_button.setAccessibleName(tr("Set a goal"))
-        self.set_button.clicked.connect(self.set_goal)
-        self.review_button = QPushButton(tr("Review…"))
-        self.review_button.setAccessibleName(tr("Review the selected goal"))
-        self.review_button.clicked.connect(self.review_goal)
-        self.step_button = QPushButton(tr("Add step…"))
-        self.step_button.setAccessibleName(tr("Add a step to the selected goal"))
-        self.step_button.clicked.connect(self.add_step)
-        self.done_button = QPushButton(tr("Step done / not done"))
-        self.done_button.setAccessibleName(tr("Mark the selected step done or not done"))
-        self.done_button.clicked.connect(self.toggle_step)
+        self.set_button = push_button(tr("Set a goal…"), tr("Set a goal"), self.set_goal)
+        self.review_button = push_button(
+            tr("Review…"), tr("Review the selected goal"), self.review_goal
+        )
+        self.step_button = push_button(
+            tr("Add step…"), tr("Add a step to the selected goal"), self.add_step
+        )
+        self.done_button = push_button(
+            tr("Step done / not done"),
+            tr("Mark the selected step done or not done"),
+            self.toggle_step,
+        )
         for b in (self.set_button, self.review_button, self.step_button, self.done_button):
             bar.addWidget(b)
         bar.addStretch(1)

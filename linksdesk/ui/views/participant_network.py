@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from linksdesk.casework import relationships
 from linksdesk.casework.dto import Relationship
 from linksdesk.ui.dialogs.record import RelationshipDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 class NetworkTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Network"))
@@ -32,19 +34,16 @@ class NetworkTab(QWidget):
             ],
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = RecordFilterProxy(self, self.model)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.add_button = QPushButton(tr("Add to network…"))
-        self.add_button.setAccessibleName(tr("Add someone to the network"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton(tr("Edit…"))
-        self.edit_button.setAccessibleName(tr("Edit the selected relationship"))
-        self.edit_button.clicked.connect(self.edit)
-        self.remove_button = QPushButton(tr("Remove"))
-        self.remove_button.setAccessibleName(tr("Remove the selected relationship"))
-        self.remove_button.clicked.connect(self.remove)
+        self.add_button = push_button(
+            tr("Add to network…"), tr("Add someone to the network"), self.add
+        )
+        self.edit_button = push_button(tr("Edit…"), tr("Edit the selected relationship"), self.edit)
+        self.remove_button = push_button(
+            tr("Remove"), tr("Remove the selected relationship"), self.remove
+        )
         for b in (self.add_button, self.edit_button, self.remove_button):
             bar.addWidget(b)
         bar.addStretch(1)

@@ -22,6 +22,7 @@ from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.ui.views.participant_timeline import TimelineTab
@@ -89,9 +90,7 @@ class NoteEditor(QWidget):
         self.text_edit.customContextMenuRequested.connect(self._on_text_menu)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.discard_button = QPushButton(tr("Discard"))
-        self.discard_button.setAccessibleName(tr("Discard note"))
-        self.discard_button.clicked.connect(self.discard)
+        self.discard_button = push_button(tr("Discard"), tr("Discard note"), self.discard)
         buttons.addWidget(self.discard_button)
         self.save_button = QPushButton(tr("Save note"))
         self.save_button.setAccessibleName(tr("Save note"))

@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import concerns, consent, participants
 from linksdesk.casework.dto import Concern, Consent, StatusChange
+from linksdesk.core.vocab import ConsentScope
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.widgets import push_button, title_bar
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 def _day(value: dt.date | None) -> str:
@@ -49,8 +52,8 @@ PROFILE_ROWS = (
 
 
 class ProfileTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Profile and consent"))
@@ -65,8 +68,7 @@ class ProfileTab(QWidget):
             ],
             parent=self,
         )
-        self.consent_proxy = RecordFilterProxy(self)
-        self.consent_proxy.setSourceModel(self.consent_model)
+        self.consent_proxy = RecordFilterProxy(self, self.consent_model)
         self.status_model: RecordTableModel[StatusChange] = RecordTableModel(
             [
                 Column(tr("Date"), lambda s: _day(s.changed_on), sort=lambda s: s.changed_on),
@@ -76,8 +78,7 @@ class ProfileTab(QWidget):
             ],
             parent=self,
         )
-        self.status_proxy = RecordFilterProxy(self)
-        self.status_proxy.setSourceModel(self.status_model)
+        self.status_proxy = RecordFilterProxy(self, self.status_model)
         self.concern_model: RecordTableModel[Concern] = RecordTableModel(
             [
                 Column(tr("Concern"), lambda c: c.category),
@@ -91,8 +92,7 @@ class ProfileTab(QWidget):
             ],
             parent=self,
         )
-        self.concern_proxy = RecordFilterProxy(self)
-        self.concern_proxy.setSourceModel(self.concern_model)
+        self.concern_proxy = RecordFilterProxy(self, self.concern_model)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -105,18 +105,13 @@ class ProfileTab(QWidget):
 
         # details
         left = QVBoxLayout()
-        bar = QHBoxLayout()
-        bar.addWidget(heading(tr("Details"), level=2))
-        bar.addStretch(1)
-        self.edit_button = QPushButton(tr("Edit details…"))
-        self.edit_button.setAccessibleName(tr("Edit details"))
-        self.edit_button.clicked.connect(self.edit_details)
-        self.status_button = QPushButton(tr("Change status…"))
-        self.status_button.setAccessibleName(tr("Change status"))
-        self.status_button.clicked.connect(self.change_status)
-        bar.addWidget(self.edit_button)
-        bar.addWidget(self.status_button)
-        left.addLayout(bar)
+        self.edit_button = push_button(tr("Edit details…"), tr("Edit details"), self.edit_details)
+        self.status_button = push_button(
+            tr("Change status…"), tr("Change status"), self.change_status
+        )
+        left.addLayout(
+            title_bar(heading(tr("Details"), level=2), self.edit_button, self.status_button)
+        )
         form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for label, key in PROFILE_ROWS:
@@ -135,29 +130,24 @@ class ProfileTab(QWidget):
 
         # consent and concerns
         right = QVBoxLayout()
-        cbar = QHBoxLayout()
-        cbar.addWidget(heading(tr("Consent (every version kept)"), level=2))
-        cbar.addStretch(1)
-        self.consent_button = QPushButton(tr("Record consent…"))
-        self.consent_button.setAccessibleName(tr("Record consent"))
-        self.consent_button.clicked.connect(self.record_consent)
-        cbar.addWidget(self.consent_button)
-        right.addLayout(cbar)
+        self.consent_button = push_button(
+            tr("Record consent…"), tr("Record consent"), self.record_consent
+        )
+        right.addLayout(
+            title_bar(heading(tr("Consent (every version kept)"), level=2), self.consent_button)
+        )
         self.consent_table = make_table(self.consent_proxy, tr("Consent history"))
         self.consent_table.setMinimumHeight(150)
         right.addWidget(self.consent_table)
-        kbar = QHBoxLayout()
-        kbar.addWidget(heading(tr("Concerns"), level=2))
-        kbar.addStretch(1)
-        self.concern_button = QPushButton(tr("Add concern…"))
-        self.concern_button.setAccessibleName(tr("Add concern"))
-        self.concern_button.clicked.connect(self.add_concern)
-        self.resolve_button = QPushButton(tr("Resolved / reopen"))
-        self.resolve_button.setAccessibleName(tr("Mark the selected concern resolved or reopen it"))
-        self.resolve_button.clicked.connect(self.toggle_concern)
-        kbar.addWidget(self.concern_button)
-        kbar.addWidget(self.resolve_button)
-        right.addLayout(kbar)
+        self.concern_button = push_button(tr("Add concern…"), tr("Add concern"), self.add_concern)
+        self.resolve_button = push_button(
+            tr("Resolved / reopen"),
+            tr("Mark the selected concern resolved or reopen it"),
+            self.toggle_concern,
+        )
+        right.addLayout(
+            title_bar(heading(tr("Concerns"), level=2), self.concern_button, self.resolve_button)
+        )
         self.concern_table = make_table(self.concern_proxy, tr("Concerns"))
         self.concern_table.setMinimumHeight(150)
         right.addWidget(self.concern_table)
@@ -184,7 +174,7 @@ class ProfileTab(QWidget):
             self.fields[key].setText("" if value is None else str(value))
         self.consent_model.set_rows(
             sorted(
-                data.consent_history, key=lambda c: (list(type(c.scope)).index(c.scope), -c.version)
+                data.consent_history, key=lambda c: (list(ConsentScope).index(c.scope), -c.version)
             )
         )
         self.status_model.set_rows(data.status_history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
@@ -13,9 +13,11 @@ from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdat
 from linksdesk.ui.dialogs.record import ReferralDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.widgets import push_button, title_bar
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 def _day(value: dt.date | None) -> str:
@@ -23,8 +25,8 @@ def _day(value: dt.date | None) -> str:
 
 
 class ReferralsTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Referrals"))
@@ -37,8 +39,7 @@ class ReferralsTab(QWidget):
             ],
             parent=self,
         )
-        self.in_proxy = RecordFilterProxy(self)
-        self.in_proxy.setSourceModel(self.in_model)
+        self.in_proxy = RecordFilterProxy(self, self.in_model)
         self.onward_model: RecordTableModel[OnwardReferral] = RecordTableModel(
             [
                 Column(tr("Made on"), lambda o: _day(o.made_on), sort=lambda o: o.made_on),
@@ -52,35 +53,31 @@ class ReferralsTab(QWidget):
             ],
             parent=self,
         )
-        self.onward_proxy = RecordFilterProxy(self)
-        self.onward_proxy.setSourceModel(self.onward_model)
+        self.onward_proxy = RecordFilterProxy(self, self.onward_model)
 
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        bar.addWidget(heading(tr("Referrals in"), level=2))
-        bar.addStretch(1)
-        self.add_referral_button = QPushButton(tr("Add referral…"))
-        self.add_referral_button.setAccessibleName(tr("Add a referral in"))
-        self.add_referral_button.clicked.connect(self.add_referral)
-        bar.addWidget(self.add_referral_button)
-        layout.addLayout(bar)
+        self.add_referral_button = push_button(
+            tr("Add referral…"), tr("Add a referral in"), self.add_referral
+        )
+        layout.addLayout(title_bar(heading(tr("Referrals in"), level=2), self.add_referral_button))
         self.in_table = make_table(self.in_proxy, tr("Referrals in"))
         self.in_table.setColumnWidth(0, 110)
         self.in_table.setColumnWidth(1, 180)
         self.in_table.setColumnWidth(2, 180)
         layout.addWidget(self.in_table, 1)
-        bar2 = QHBoxLayout()
-        bar2.addWidget(heading(tr("Onward referrals and signposting"), level=2))
-        bar2.addStretch(1)
-        self.refer_button = QPushButton(tr("Refer onward or signpost…"))
-        self.refer_button.setAccessibleName(tr("Refer onward or signpost"))
-        self.refer_button.clicked.connect(self.refer_onward)
-        self.update_button = QPushButton(tr("Update status…"))
-        self.update_button.setAccessibleName(tr("Update the selected onward referral"))
-        self.update_button.clicked.connect(self.update_onward)
-        bar2.addWidget(self.refer_button)
-        bar2.addWidget(self.update_button)
-        layout.addLayout(bar2)
+        self.refer_button = push_button(
+            tr("Refer onward or signpost…"), tr("Refer onward or signpost"), self.refer_onward
+        )
+        self.update_button = push_button(
+            tr("Update status…"), tr("Update the selected onward referral"), self.update_onward
+        )
+        layout.addLayout(
+            title_bar(
+                heading(tr("Onward referrals and signposting"), level=2),
+                self.refer_button,
+                self.update_button,
+            )
+        )
         self.onward_table = make_table(self.onward_proxy, tr("Onward referrals"))
         self.onward_table.setColumnWidth(0, 110)
         self.onward_table.setColumnWidth(1, 280)

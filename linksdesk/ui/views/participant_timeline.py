@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -25,10 +24,13 @@ from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,8 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
 class TimelineTab(QWidget):
     """Contacts and notes newest first; select a note to see all its revisions."""
 
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.read_only = False
@@ -109,24 +111,22 @@ class TimelineTab(QWidget):
             ],
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.record_button = QPushButton(tr("Record contact…"))
-        self.record_button.setAccessibleName(tr("Record contact"))
-        self.record_button.clicked.connect(self.record_contact)
-        self.schedule_button = QPushButton(tr("Schedule contact…"))
-        self.schedule_button.setAccessibleName(tr("Schedule contact"))
-        self.schedule_button.clicked.connect(self.schedule_contact)
-        self.attempt_button = QPushButton(tr("Attempted contact"))
-        self.attempt_button.setAccessibleName(tr("Record an attempted contact"))
-        self.attempt_button.clicked.connect(self.record_attempt)
-        self.revise_button = QPushButton(tr("Revise note"))
-        self.revise_button.setAccessibleName(tr("Revise the selected note"))
-        self.revise_button.clicked.connect(self.revise_selected)
+        self.record_button = push_button(
+            tr("Record contact…"), tr("Record contact"), self.record_contact
+        )
+        self.schedule_button = push_button(
+            tr("Schedule contact…"), tr("Schedule contact"), self.schedule_contact
+        )
+        self.attempt_button = push_button(
+            tr("Attempted contact"), tr("Record an attempted contact"), self.record_attempt
+        )
+        self.revise_button = push_button(
+            tr("Revise note"), tr("Revise the selected note"), self.revise_selected
+        )
         for b in (self.record_button, self.schedule_button, self.attempt_button):
             bar.addWidget(b)
         bar.addStretch(1)
@@ -202,7 +202,8 @@ class TimelineTab(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return self.proxy.row_at(index.row())
+        item: TimelineItem = self.proxy.row_at(index.row())
+        return item
 
     # -- actions ------------------------------------------------------------------------
     def record_contact(self) -> None:
@@ -340,16 +341,7 @@ class TimelineTab(QWidget):
         if item is not None and item.contact is not None:
             c = item.contact
             if c.status is ContactStatus.SCHEDULED:
-                for text, status in (
-                    (self.tr("Record outcome: &attended…"), ContactStatus.ATTENDED),
-                    (self.tr("Record outcome: &did not attend…"), ContactStatus.DID_NOT_ATTEND),
-                    (self.tr("Record outcome: &cancelled…"), ContactStatus.CANCELLED),
-                ):
-                    action = menu.addAction(text)
-                    action.setEnabled(editable)
-                    action.triggered.connect(
-                        lambda _c=False, s=status, b=c: self.record_outcome(b, s)
-                    )
+                add_outcome_actions(menu, self, editable, lambda s: self.record_outcome(c, s))
             elif c.status is ContactStatus.DID_NOT_ATTEND:
                 action = menu.addAction(self.tr("&Schedule again…"))
                 action.setEnabled(editable)

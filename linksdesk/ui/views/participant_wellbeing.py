@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,9 +24,11 @@ from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
-    from linksdesk.ui.views.participant import ParticipantView, RecordData
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.views.record_host import RecordHost
 
 SCALE = {
     MeasureKind.WEMWBS: (14.0, 70.0),
@@ -134,8 +135,8 @@ class TrendChart(QWidget):
 
 
 class WellbeingTab(QWidget):
-    def __init__(self, view: ParticipantView) -> None:
-        super().__init__(view)
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         tr = self.tr
         self.view = view
         self.setAccessibleName(tr("Wellbeing"))
@@ -162,9 +163,7 @@ class WellbeingTab(QWidget):
             ],
             parent=self,
         )
-        self.proxy = RecordFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -176,9 +175,9 @@ class WellbeingTab(QWidget):
         label.setBuddy(self.kind_box)
         bar.addWidget(label)
         bar.addWidget(self.kind_box)
-        self.record_button = QPushButton(tr("Record a score…"))
-        self.record_button.setAccessibleName(tr("Record a wellbeing score"))
-        self.record_button.clicked.connect(self.record)
+        self.record_button = push_button(
+            tr("Record a score…"), tr("Record a wellbeing score"), self.record
+        )
         bar.addWidget(self.record_button)
         bar.addStretch(1)
         layout.addLayout(bar)

@@ -8,7 +8,7 @@ produce the PDF on the DB thread, then show the print preview; or open the GP su
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -19,13 +19,19 @@ from linksdesk.core.vocab import ConsentScope
 from linksdesk.ui.dialogs.gp_summary import GpSummaryDialog
 from linksdesk.ui.dialogs.print_record import PrivateItemsDialog, RecordPrintPreview
 
+if TYPE_CHECKING:
+    from linksdesk.casework.own_record import RecordDocument
+    from linksdesk.casework.record import RecordData
+    from linksdesk.ui.session import UiSession
+    from linksdesk.ui.views.record_host import RecordHost
+
 log = logging.getLogger(__name__)
 
 
 class RecordDocuments(QObject):
     """Print record and GP summary for the record open in ``view`` (a ParticipantView)."""
 
-    def __init__(self, session: Any, view: Any, window: QWidget) -> None:
+    def __init__(self, session: UiSession, view: RecordHost, window: QWidget) -> None:
         super().__init__(window)
         self.session = session
         self.view = view
@@ -36,18 +42,22 @@ class RecordDocuments(QObject):
         self._gp_tip = ""
 
     # -- when the actions are on --------------------------------------------------------
+    def _open(self) -> tuple[str, RecordData] | None:
+        """The open record's participant id and data, once loaded (None before, or locked)."""
+        pid, data = self.view.participant_id, self.view.data
+        if not self.session.is_unlocked or pid is None or data is None:
+            return None
+        return pid, data
+
     def _loaded(self) -> bool:
-        return (
-            self.session.is_unlocked
-            and self.view.participant_id is not None
-            and self.view.data is not None
-        )
+        return self._open() is not None
 
     def gp_refusal(self) -> str | None:
         """Why there can be no GP summary for the open record now; None when there can."""
-        if not self._loaded():
+        opened = self._open()
+        if opened is None:
             return self.tr("Open a participant's record first.")
-        data = self.view.data
+        data = opened[1]
         return gp_summary.refusal(data.consent.get(ConsentScope.GP), data.participant.programme_id)
 
     def update_actions(self, print_action: QAction, gp_action: QAction) -> None:
@@ -64,20 +74,22 @@ class RecordDocuments(QObject):
 
     # -- Print record… ------------------------------------------------------------------
     def print_record(self) -> None:
-        if not self._loaded():
+        opened = self._open()
+        if opened is None:
             self.session.sig_status.emit(self.tr("Open a participant's record first."))
             return
-        pid = self.view.participant_id
+        pid = opened[0]
         self.session.call(
             own_record.private_items, pid, on_done=lambda counts: self._asked(pid, counts)
         )
 
     def _asked(self, pid: str, counts: dict[str, int]) -> None:
-        if pid != self.view.participant_id or not self._loaded():
+        opened = self._open()
+        if opened is None or opened[0] != pid:
             return  # the record was closed or changed meanwhile
         include = False
         if counts:
-            programme_id = self.view.data.participant.programme_id
+            programme_id = opened[1].participant.programme_id
             choice = PrivateItemsDialog.ask(self.window, programme_id, counts)
             if choice is None or not self.session.is_unlocked:
                 return
@@ -89,7 +101,7 @@ class RecordDocuments(QObject):
             on_done=lambda document: self._show_preview(pid, document),
         )
 
-    def _show_preview(self, pid: str, document: Any) -> None:
+    def _show_preview(self, pid: str, document: RecordDocument) -> None:
         if pid != self.view.participant_id or not self.session.is_unlocked:
             return
         programme_id = document.record.person.programme_id
@@ -108,13 +120,14 @@ class RecordDocuments(QObject):
     # -- GP summary… --------------------------------------------------------------------
     def open_gp_summary(self) -> None:
         refusal = self.gp_refusal()
-        if refusal is not None:
-            self.session.sig_status.emit(refusal)
+        opened = self._open()
+        if refusal is not None or opened is None:
+            self.session.sig_status.emit(refusal or self.tr("Open a participant's record first."))
             return
-        data = self.view.data
+        pid, data = opened
         self.gp_dialog = GpSummaryDialog.show_for(
             self.session,
-            self.view.participant_id,
+            pid,
             data.participant.programme_id,
             data.notes,
             self.window,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -34,6 +34,9 @@ from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
+
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
 
 FORMATS = (("xlsx", "Spreadsheet (XLSX)"), ("csv", "CSV"), ("pdf", "PDF"))
 
@@ -188,7 +191,7 @@ class SectionBox(QWidget):
 class SupervisionView(Screen):
     """Filters on top (period, worker, board view), then every section of the report."""
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Team dashboard"))
@@ -244,7 +247,7 @@ class SupervisionView(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
-        self.scroll = scroll
+        self.scroll_area = scroll  # not ``scroll``: that would hide QWidget.scroll()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(heading(tr("Team dashboard")))

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
 from linksdesk.ui.views.conflicts import RECORD_NAMES, when_text
+
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +36,12 @@ OUTCOMES = {
 class SyncPageData:
     """What the Sync page shows, loaded in one job."""
 
-    status: Any  # sync.client.SyncStatus
-    attention: list[Any]  # sync.client.AttentionItem, newest first
-    history: list[Any]  # sync.client.SyncHistoryEntry, newest first
+    status: sync_client.SyncStatus
+    attention: list[sync_client.AttentionItem]  # newest first
+    history: list[sync_client.SyncHistoryEntry]  # newest first
 
 
-def load_sync_page(cb: Any, limit: int = 50) -> SyncPageData:
+def load_sync_page(cb: Casebook, limit: int = 50) -> SyncPageData:
     """On the DB thread."""
     return SyncPageData(
         status=sync_client.sync_status(cb),
@@ -56,11 +60,11 @@ class SyncView(Screen):
     sig_sync_now = Signal()
     sig_open_conflicts = Signal()
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Sync"))
-        self.attention_model: RecordTableModel[Any] = RecordTableModel(
+        self.attention_model: RecordTableModel[sync_client.AttentionItem] = RecordTableModel(
             [
                 Column(tr("When"), lambda a: when_text(a.at), sort=lambda a: a.at),
                 Column(
@@ -72,7 +76,7 @@ class SyncView(Screen):
             id_of=lambda a: a.change_id,
             parent=self,
         )
-        self.history_model: RecordTableModel[Any] = RecordTableModel(
+        self.history_model: RecordTableModel[sync_client.SyncHistoryEntry] = RecordTableModel(
             [
                 Column(tr("When"), lambda h: when_text(h.started_at), sort=lambda h: h.started_at),
                 Column(tr("Outcome"), lambda h: tr(outcome_text(h.outcome))),
@@ -83,12 +87,12 @@ class SyncView(Screen):
             id_of=lambda h: h.started_at.isoformat(),
             parent=self,
         )
-        self.attention_proxy = RecordFilterProxy(self)
-        self.attention_proxy.setSourceModel(self.attention_model)
-        self.attention_proxy.sort(0, Qt.SortOrder.DescendingOrder)
-        self.history_proxy = RecordFilterProxy(self)
-        self.history_proxy.setSourceModel(self.history_model)
-        self.history_proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self.attention_proxy = RecordFilterProxy(
+            self, self.attention_model, Qt.SortOrder.DescendingOrder
+        )
+        self.history_proxy = RecordFilterProxy(
+            self, self.history_model, Qt.SortOrder.DescendingOrder
+        )
 
         self.title = heading(tr("Sync"))
         self.status_label = muted("")
