@@ -13,7 +13,6 @@ import pytest
 from server_kit import Device, Programme, running_server
 from sqlalchemy import func, select
 
-from linksdesk.core.hlc import HLC
 from linksdesk.server.models import Record
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION, ServerChange
 
