@@ -13,8 +13,10 @@ import pytest
 from server_kit import Device, Programme, running_server
 from sqlalchemy import func, select
 
+from linksdesk.server.app import GZIP_MIN_BYTES
 from linksdesk.server.models import Record
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION, ServerChange
+from linksdesk.sync.transport import Transport
 
 TOO_OLD = (
     "This copy of LinksDesk is too old to sync with the server. Update LinksDesk, then sync "
@@ -95,7 +97,7 @@ CRAFTED: list[tuple[str, Any, str]] = [
     ("base", {"-1733000000000000": ["given_name"]}, "not an offset"),
     ("base", {"-9999999999999": ["given_name"]}, "outside the clock's range"),
     ("field_hlc", {"999999999999999": ["given_name"]}, "outside the clock's range"),
-    ("base", {"0": ["given_name"], "-1": ["given_name"]}, "two clock groups"),
+    ("base", {"0": ["given_name"], "-1": ["given_name"]}, "appears twice"),
     ("base", {"0": []}, "one field name or more"),
     ("field_hlc", {"0": [{"given_name": 1}]}, "other than a field name"),
     ("base", {"0": ["given_name"], "-2": "000000000000001-00000-x"}, "one field name or more"),
@@ -119,3 +121,37 @@ def test_crafted_clock_groups_are_refused_with_422_naming_the_field(
     assert f"changes.1.{key}" in detail and says in detail, detail
     assert "Sam" not in detail  # nothing sent is echoed back
     assert _records(served) == held  # the whole batch was refused: nothing applied
+
+
+def test_big_answers_are_gzipped_for_devices_that_ask(served: Programme) -> None:
+    dev = served.enrol(served.worker(served.team()))
+    resources = [
+        dev.change("resource", fields={"organisation": f"Food bank {i}", "service": "Pantry"})
+        for i in range(60)
+    ]
+    assert {r["status"] for r in dev.push(resources)["results"]} == {"applied"}
+    body = {"cursor": 0, "limit": 100}
+    zipped = dev.http.post(
+        "/v1/pull", json=body, headers={**dev.headers, "Accept-Encoding": "gzip"}
+    )
+    plain = dev.http.post(
+        "/v1/pull", json=body, headers={**dev.headers, "Accept-Encoding": "identity"}
+    )
+    assert zipped.headers.get("content-encoding") == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert zipped.json() == plain.json() and len(plain.json()["changes"]) == 60
+    assert len(plain.content) > GZIP_MIN_BYTES
+    assert zipped.num_bytes_downloaded * 4 < plain.num_bytes_downloaded
+    # small answers are not worth it
+    small = dev.http.post(
+        "/v1/pull",
+        json={"cursor": 0, "limit": 1},
+        headers={**dev.headers, "Accept-Encoding": "gzip"},
+    )
+    assert "content-encoding" not in small.headers
+
+
+def test_a_device_asks_for_gzip_only_over_a_real_link() -> None:
+    with Transport("http://127.0.0.1:9") as near, Transport("https://sync.example.org") as far:
+        assert near._http.headers["Accept-Encoding"] == "identity"
+        assert "gzip" in far._http.headers["Accept-Encoding"]

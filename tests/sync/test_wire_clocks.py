@@ -120,8 +120,10 @@ BAD_GROUPS: list[tuple[Any, str]] = [
     ({"-1733000000001": ["a"]}, "outside the clock's range"),  # before the epoch
     ({"999999999999999": ["a"]}, "outside the clock's range"),  # past 15 digits
     ({"0": []}, "one field name or more"),
-    ({"0": ["a"], "-5": ["a"]}, "two clock groups"),
-    ({"0": [5]}, "other than a field name"),
+    ({"0": ["a"], "-5": ["a"]}, "appears twice"),
+    ({"0": ["a", "a"]}, "appears twice"),
+    ({"0": [5]}, "valid string"),
+    ({"0": [["a"]]}, "other than a field name"),
     ({"0": ["a"], "-7": HLC_NOW}, "one field name or more"),  # the two forms mixed
     ({"0": ["Not A Column"]}, "pattern"),
     ({str(-n): ["a"] for n in range(201)}, "more than 200"),
