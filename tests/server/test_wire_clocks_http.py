@@ -3,6 +3,7 @@ clock groups refused with 422 naming the field, and protocol-2 devices told to u
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,17 @@ import pytest
 from server_kit import Device, Programme, running_server
 from sqlalchemy import func, select
 
-from linksdesk.server.app import GZIP_MIN_BYTES
+from linksdesk.core.ids import uuid7
 from linksdesk.server.models import Record
-from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION, ServerChange
+from linksdesk.sync.protocol import (
+    GZIP_MIN_BYTES,
+    MAX_BODY_BYTES,
+    PROTOCOL_VERSION,
+    SCHEMA_VERSION,
+    PushRequest,
+    PushResponse,
+    ServerChange,
+)
 from linksdesk.sync.transport import Transport
 
 TOO_OLD = (
@@ -155,3 +164,52 @@ def test_a_device_asks_for_gzip_only_over_a_real_link() -> None:
     with Transport("http://127.0.0.1:9") as near, Transport("https://sync.example.org") as far:
         assert near._http.headers["Accept-Encoding"] == "identity"
         assert "gzip" in far._http.headers["Accept-Encoding"]
+
+
+def _resources(dev: Device, n: int) -> list[dict[str, Any]]:
+    return [
+        dev.change("resource", fields={"organisation": f"Food bank {i}", "service": "Pantry"})
+        for i in range(n)
+    ]
+
+
+def test_a_gzipped_push_from_the_device_transport_is_taken(served: Programme) -> None:
+    dev = served.enrol(served.worker(served.team()))
+    request = PushRequest.model_validate(
+        {"batch_key": str(uuid7()), "changes": _resources(dev, 60)}
+    )
+    sent: list[httpx.Request] = []
+    with Transport(str(served.http.base_url), dev.token) as t:
+        t.gzip = True  # as over a real link (tests talk to 127.0.0.1 only)
+        t._http.event_hooks["request"].append(sent.append)
+        answer = t.post("push", request, PushResponse)
+    assert [r.status for r in answer.results] == ["applied"] * 60
+    assert sent[0].headers["content-encoding"] == "gzip"
+    assert len(sent[0].content) * 4 < len(request.model_dump_json())
+    pulled, _ = dev.pull_all()
+    assert {c["change_id"] for c in pulled} == {c.change_id for c in request.changes}
+
+
+def _post_raw(dev: Device, body: bytes, encoding: str) -> httpx.Response:
+    headers = {**dev.headers, "Content-Type": "application/json", "Content-Encoding": encoding}
+    return dev.http.post("/v1/push", content=body, headers=headers)
+
+
+def test_gzipped_bodies_are_held_to_the_size_limit_and_must_be_gzip(served: Programme) -> None:
+    dev = served.enrol(served.worker(served.team()))
+    held = _records(served)
+    push = json.dumps({"batch_key": str(uuid7()), "changes": _resources(dev, 3)}).encode()
+    # a small file that opens to more than the limit: refused before it is parsed
+    bomb = gzip.compress(push[:-2] + b" " * (MAX_BODY_BYTES + 10) + push[-2:])
+    assert len(bomb) < MAX_BODY_BYTES // 100
+    r = _post_raw(dev, bomb, "gzip")
+    assert r.status_code == 413 and r.json() == {"detail": "The request is larger than 5 MB."}
+    r = _post_raw(dev, push, "gzip")  # says gzip, is not
+    assert r.status_code == 400 and r.json() == {"detail": "The request body is not valid gzip."}
+    r = _post_raw(dev, gzip.compress(push)[:-9], "gzip")  # cut short
+    assert r.status_code == 400
+    r = _post_raw(dev, push, "br")
+    assert r.status_code == 415 and "not gzip" in r.json()["detail"]
+    assert _records(served) == held
+    assert _post_raw(dev, gzip.compress(push), "gzip").status_code == 200
+    assert _records(served) == held + 3
