@@ -33,7 +33,14 @@ from linksdesk.server.models import (
 )
 from linksdesk.server.sync.changelog import record_as_change
 from linksdesk.sync.bundle import evaluation
-from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, seal, sign_roster
+from linksdesk.sync.bundle.format import (
+    Sealed,
+    Sender,
+    erase_record,
+    open_in_period,
+    seal,
+    sign_roster,
+)
 from linksdesk.sync.bundle.signing import PublicKey
 from linksdesk.sync.policy import (
     AGGREGATE_TABLES,
@@ -154,21 +161,13 @@ def team_changes(
         hlc = receipt.hlc if receipt else f"{gone.at_ms:015d}-00000-{gone.device_id}"[:90]
         erased.append(gone.participant_id)
         erase.append(
-            {
-                "change_id": str(uuid.uuid5(_NAMESPACE, f"erase:{gone.participant_id}")),
-                "table": "participant",
-                "row_id": gone.participant_id,
-                "op": "erase",
-                "hlc": hlc,
-                "origin": receipt.origin if receipt else gone.device_id,
-                "owner": receipt.owner if receipt else gone.device_id,
-                "participant_id": gone.participant_id,
-                "sharing": "team",
-                "participant_shared": None,
-                "fields": {},
-                "base": {},
-                "field_hlc": {},
-            }
+            erase_record(
+                str(uuid.uuid5(_NAMESPACE, f"erase:{gone.participant_id}")),
+                gone.participant_id,
+                hlc,
+                origin=receipt.origin if receipt else gone.device_id,
+                owner=receipt.owner if receipt else gone.device_id,
+            )
         )
         if receipt is not None:
             kept = record_as_change(receipt, str(uuid.uuid5(_NAMESPACE, receipt.row_id)))

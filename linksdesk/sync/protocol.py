@@ -22,11 +22,22 @@ Endpoints (every one but ``/v1/enrol`` and ``/v1/health`` needs
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationInfo,
+    WithJsonSchema,
+    field_serializer,
+    field_validator,
+)
 
 from linksdesk.core import registry
 from linksdesk.core.changes import ERASE_OP
@@ -34,14 +45,17 @@ from linksdesk.core.changes import ERASE_OP
 # The handshake carries it; the server refuses any other with a plain message. Bump it
 # whenever device and server would no longer understand each other, the verify digest
 # included. 1: first release. 2: a table's digest is the sum of its row hashes mod 2**256
-# (``table_digest``), not a sha256 over its sorted rows.
-PROTOCOL_VERSION = 2
+# (``table_digest``), not a sha256 over its sorted rows. 3: per-field clocks travel in
+# the compact wire form (``compact_clocks``).
+PROTOCOL_VERSION = 3
 SCHEMA_VERSION = 1
 
 MAX_BATCH = 250  # changes per push
 MAX_PULL_LIMIT = 1000  # changes per pull page
 DEFAULT_PULL_LIMIT = 250
-MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413
+MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413 (once opened, if gzipped)
+# bodies this large may be gzipped (``Content-Encoding: gzip``) both ways, except on 127.0.0.1
+GZIP_MIN_BYTES = 16 * 1024
 
 API_PREFIX = "/v1"
 
@@ -88,11 +102,12 @@ def is_participant_routed(table: str) -> bool:
 # -- common field types ---------------------------------------------------------------------
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 HLC_PATTERN = r"^[0-9]{15}-[0-9]{5}-[A-Za-z0-9_.:-]{1,64}$"
+FIELD_NAME_PATTERN = r"^[a-z_][a-z0-9_]{0,63}$"
 
 Uuid = Annotated[str, Field(pattern=UUID_PATTERN, min_length=36, max_length=36)]
 HlcText = Annotated[str, Field(pattern=HLC_PATTERN, max_length=90)]
 TableName = Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
-FieldName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,63}$")]
+FieldName = Annotated[str, Field(pattern=FIELD_NAME_PATTERN)]
 DeviceName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 # keys of field dicts are column names: say so in the schema too (patternProperties alone
 # would allow any other key)
@@ -100,6 +115,114 @@ _ONLY_FIELD_NAMES: dict[str, Any] = {"additionalProperties": False}
 # a minisign public key line (base64 of "Ed", key id, key) and a 256-bit key in hex
 SigningKeyLine = Annotated[str, Field(pattern=r"^RW[A-Za-z0-9+/]{54}$")]
 ProgrammeKey = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+# -- per-field clocks on the wire (protocol 3) ----------------------------------------------
+# In memory, ``Change.base`` and ``Change.field_hlc`` map each field to a full clock (about
+# 58 characters with a device id), and every caller keeps using them so. On the wire (JSON)
+# each map is grouped by clock, and each clock is written relative to its change's ``hlc``:
+# ``{"<offset>": ["field", ...]}``, the offset being ``<ms from hlc>[.<counter>][/<device>]``
+# with the counter left out when 0 and the device when it is the hlc's own. A row written at
+# one moment by one laptop so carries one short key for all of its fields. Reading also
+# takes the in-memory form, as protocol 2 sent it and the server's change log, stored
+# push answers and older bundles hold it.
+MAX_FIELDS = 200  # fields one change may carry (and clocks in each map)
+CLOCK_OFFSET_PATTERN = (
+    r"^(-?(?:0|[1-9][0-9]{0,14}))(?:\.([1-9][0-9]{0,4}))?(?:/([A-Za-z0-9_.:-]{1,64}))?$"
+)
+_OFFSET = re.compile(CLOCK_OFFSET_PATTERN)
+_WALL_LIMIT = 10**15  # an HLC's wall part has 15 digits
+
+
+def compact_clocks(clocks: Mapping[str, str], hlc: str) -> dict[str, list[str]]:
+    """``{field: clock}`` in the wire form: ``{offset from hlc: [fields at that clock]}``.
+
+    Both ``hlc`` and the clocks are valid HLC text (fixed widths: wall, counter, device).
+    """
+    if not clocks:
+        return {}
+    by_clock: dict[str, list[str]] = {}
+    for name, clock in clocks.items():
+        if clock in by_clock:
+            by_clock[clock].append(name)
+        else:
+            by_clock[clock] = [name]
+    wall, device = int(hlc[:15]), hlc[22:]
+    out: dict[str, list[str]] = {}
+    for clock, names in by_clock.items():
+        key = str(int(clock[:15]) - wall)
+        if clock[16:21] != "00000":
+            key = f"{key}.{int(clock[16:21])}"
+        if clock[22:] != device:
+            key = f"{key}/{clock[22:]}"
+        out[key] = names
+    return out
+
+
+def expand_clocks(groups: Mapping[str, Any], hlc: str) -> dict[str, str]:
+    """The wire form of :func:`compact_clocks` back as ``{field: clock}``; ValueError in
+    plain words (never quoting the request) when a group cannot be read. Field names are
+    checked by the caller's type (``FieldClocks``)."""
+    if len(groups) > MAX_FIELDS:
+        raise ValueError(f"holds more than {MAX_FIELDS} clock groups")
+    wall, device = int(hlc[:15]), hlc[22:]
+    out: dict[str, str] = {}
+    for key, names in groups.items():
+        found = _OFFSET.match(key) if isinstance(key, str) else None
+        if found is None:
+            raise ValueError("a clock group's key is not an offset from the change's hlc")
+        offset, counter, other = found.groups()
+        at = wall + int(offset)
+        if not 0 <= at < _WALL_LIMIT:
+            raise ValueError("a clock group's offset falls outside the clock's range")
+        if type(names) is not list or not names:
+            raise ValueError("a clock group must list one field name or more")
+        if len(names) > MAX_FIELDS:
+            raise ValueError(f"holds clocks for more than {MAX_FIELDS} fields")
+        held = len(out)
+        try:
+            out.update(dict.fromkeys(names, f"{at:015d}-{counter or '0':0>5}-{other or device}"))
+        except TypeError:  # a list or a map where a field name belongs
+            raise ValueError("a clock group lists something other than a field name") from None
+        if len(out) != held + len(names):
+            raise ValueError("a field appears twice in the clock groups")
+        if len(out) > MAX_FIELDS:
+            raise ValueError(f"holds clocks for more than {MAX_FIELDS} fields")
+    return out
+
+
+_CLOCKS_BY_FIELD: dict[str, Any] = {
+    "type": "object",
+    "description": "Each field's clock. Protocol 3 devices send these grouped by clock as "
+    "offsets from the change's hlc, the form the server answers in (see the answers' "
+    "schema); groups are refused (422) when an offset leaves the clock's range or a field "
+    "appears twice, which no schema can say, so only this form is described here.",
+    "propertyNames": {"pattern": FIELD_NAME_PATTERN},
+    "additionalProperties": {"type": "string", "pattern": HLC_PATTERN, "maxLength": 90},
+    "maxProperties": MAX_FIELDS,
+}
+_CLOCK_GROUPS: dict[str, Any] = {
+    "type": "object",
+    "description": "Fields grouped by clock; each key is the clock as an offset from the "
+    "change's hlc: <milliseconds>[.<counter>][/<device>] (counter 0 and the hlc's own device "
+    "left out).",
+    "propertyNames": {"pattern": CLOCK_OFFSET_PATTERN},
+    "additionalProperties": {
+        "type": "array",
+        "items": {"type": "string", "pattern": FIELD_NAME_PATTERN},
+        "minItems": 1,
+        "maxItems": MAX_FIELDS,
+    },
+    "maxProperties": MAX_FIELDS,
+}
+# what is read (either form; the request schema describes the one whose every instance is
+# accepted, as the server's schema tests require) and what is sent (the wire form)
+FieldClocks = Annotated[
+    dict[FieldName, HlcText],
+    Field(max_length=MAX_FIELDS),
+    WithJsonSchema(_CLOCKS_BY_FIELD, mode="validation"),
+]
+WireClocks = Annotated[dict[str, list[str]], WithJsonSchema(_CLOCK_GROUPS)]
 
 
 def _integral(value: Any) -> Any:
@@ -181,12 +304,24 @@ class Change(_Request):
     fields: dict[FieldName, JsonValue] = Field(
         default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES
     )
-    base: dict[FieldName, HlcText] = Field(
-        default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES
-    )
-    field_hlc: dict[FieldName, HlcText] = Field(
-        default_factory=dict, max_length=200, json_schema_extra=_ONLY_FIELD_NAMES
-    )
+    # in memory {field: clock}; on the wire grouped by clock, relative to hlc (see above)
+    base: FieldClocks = Field(default_factory=dict)
+    field_hlc: FieldClocks = Field(default_factory=dict)
+
+    @field_validator("base", "field_hlc", mode="before")
+    @classmethod
+    def _clocks_from_wire(cls, value: Any, info: ValidationInfo) -> Any:
+        # grouped when the first value is a list (a mix is refused by expand or by the type)
+        if type(value) is not dict or not value or type(next(iter(value.values()))) is not list:
+            return value  # the in-memory form (anything else is refused by its type)
+        hlc = info.data.get("hlc")
+        if not isinstance(hlc, str):
+            raise ValueError("clock groups need the change's hlc, which is not valid")
+        return expand_clocks(value, hlc)
+
+    @field_serializer("base", "field_hlc", when_used="json", return_type=WireClocks)
+    def _clocks_to_wire(self, clocks: dict[str, str]) -> dict[str, list[str]]:
+        return compact_clocks(clocks, self.hlc)
 
     def clock_of(self, field: str) -> str:
         """The clock at which ``field`` was written by this change."""

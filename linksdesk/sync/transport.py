@@ -6,6 +6,7 @@ part of an error message. Only ids, paths and status codes reach the log.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import random
 import ssl
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from linksdesk.core.errors import ServerUnreachableError, SyncAuthError, SyncError
-from linksdesk.sync.protocol import API_PREFIX
+from linksdesk.sync.protocol import API_PREFIX, GZIP_MIN_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ NOT_UNDERSTOOD = (
     "The sync server's answer was not understood — it may be the wrong address or a proxy "
     "page. Check the server address in Settings; your work is saved on this laptop."
 )
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_TIMEOUT_S = 30.0  # the longest one request may take, retries included
 
 
@@ -102,6 +104,10 @@ class Transport:
         self._sleep = sleep
         self._cancelled = cancelled or (lambda: False)
         headers = {"User-Agent": "LinksDesk"}
+        # gzip costs more CPU than it saves in bytes on this machine (benchmarks/wire.py)
+        self.gzip = httpx.URL(self.server_url).host not in LOOPBACK
+        if not self.gzip:
+            headers["Accept-Encoding"] = "identity"
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
@@ -124,6 +130,10 @@ class Transport:
     def post(self, endpoint: str, body: BaseModel | None, answer: type[M]) -> M:
         """POST ``body`` to ``/v1/<endpoint>``; the same bytes are resent on every retry."""
         content = body.model_dump_json().encode() if body is not None else b"{}"
+        headers = {"Content-Type": "application/json"}
+        if self.gzip and len(content) >= GZIP_MIN_BYTES:
+            content = gzip.compress(content, compresslevel=1, mtime=0)
+            headers["Content-Encoding"] = "gzip"
         path = f"{API_PREFIX}/{endpoint}"
         last: Exception | None = None
         # one budget for the request and its retries: a server that never answers is
@@ -146,7 +156,7 @@ class Transport:
                 resp = self._http.post(
                     path,
                     content=content,
-                    headers={"Content-Type": "application/json"},
+                    headers=headers,
                     timeout=httpx.Timeout(left, connect=min(left, 5.0)),
                 )
             except httpx.TransportError as exc:

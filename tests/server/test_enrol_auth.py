@@ -126,4 +126,4 @@ def test_a_device_on_an_older_protocol_is_told_to_update(programme: Programme) -
             "detail": "This copy of LinksDesk is too old to sync with the server. Update "
             "LinksDesk, then sync again; your work stays safe on this laptop meanwhile."
         }
-    assert device.handshake()["protocol_version"] == PROTOCOL_VERSION == 2
+    assert device.handshake()["protocol_version"] == PROTOCOL_VERSION == 3

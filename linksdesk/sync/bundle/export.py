@@ -34,8 +34,16 @@ from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
 from linksdesk.sync import state
 from linksdesk.sync.apply import SYNC_NAMESPACE
 from linksdesk.sync.bundle import evaluation, keys
-from linksdesk.sync.bundle.format import Sealed, Sender, open_in_period, parse_time, seal
+from linksdesk.sync.bundle.format import (
+    Sealed,
+    Sender,
+    erase_record,
+    open_in_period,
+    parse_time,
+    seal,
+)
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
+from linksdesk.sync.protocol import compact_clocks
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +75,11 @@ def _change(table: str, row: Any, pid: str | None, fields: dict[str, Any]) -> di
         "participant_shared": True if pid and table != RECEIPT_TABLE else None,
         "fields": {} if deleted else fields,
         "base": {},
-        "field_hlc": {
-            k: v for k, v in clocks.items() if k in fields and v and v != row.hlc and not deleted
-        },
+        "field_hlc": compact_clocks(
+            {k: v for k, v in clocks.items() if k in fields and v and v != row.hlc}, row.hlc
+        )
+        if not deleted
+        else {},
     }
 
 
@@ -117,21 +127,13 @@ def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None 
     for receipt in s.scalars(query):
         erased.append(receipt.participant_id)
         receipts.append(
-            {
-                "change_id": str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:erase:{receipt.id}")),
-                "table": "participant",
-                "row_id": receipt.participant_id,
-                "op": "erase",
-                "hlc": receipt.hlc,
-                "origin": receipt.origin,
-                "owner": receipt.owner,
-                "participant_id": receipt.participant_id,
-                "sharing": "team",
-                "participant_shared": None,
-                "fields": {},
-                "base": {},
-                "field_hlc": {},
-            }
+            erase_record(
+                str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:erase:{receipt.id}")),
+                receipt.participant_id,
+                receipt.hlc,
+                origin=receipt.origin,
+                owner=receipt.owner,
+            )
         )
     return Caseload(changes, sorted(set(erased)), receipts)
 

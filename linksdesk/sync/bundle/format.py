@@ -7,6 +7,10 @@ Inside the age encryption (X25519, one or more recipients) the plaintext is::
     <the sender's Ed25519 signature over the manifest line, base64>
     <records: JSON lines in the sync change format>
 
+Format 2 writes the records' per-field clocks in the compact wire form of protocol 3
+(``linksdesk.sync.protocol.compact_clocks``); format 1 bundles, whose clocks are written out
+in full, are still read (the change model takes both forms).
+
 The manifest binds the bundle id, sender (with its public key), recipients, team, kind,
 period, created, expiry, per-table counts and the SHA-256 of the records, so nothing can be
 swapped or cut off unnoticed. Beside the file, ``BUNDLE.age.minisig`` is a detached
@@ -30,6 +34,7 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 
+from linksdesk.core.changes import ERASE_OP
 from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.ids import uuid7
 from linksdesk.sync.bundle.signing import (
@@ -40,7 +45,8 @@ from linksdesk.sync.bundle.signing import (
 )
 
 MAGIC = b"LINKSDESK-BUNDLE 1\n"
-FORMAT = 1
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 KINDS = ("supervision", "evaluation")
 DEFAULT_VALID_DAYS = 30
 SIG_SUFFIX = ".minisig"
@@ -117,6 +123,27 @@ class Sender:
             "fingerprint": key.fingerprint,
             "public_key": key.line,
         }
+
+
+def erase_record(
+    change_id: str, participant_id: str, hlc: str, origin: str, owner: str
+) -> dict[str, Any]:
+    """The record of a participant's erasure, as sync pulls it: purge them everywhere."""
+    return {
+        "change_id": change_id,
+        "table": "participant",
+        "row_id": participant_id,
+        "op": ERASE_OP,
+        "hlc": hlc,
+        "origin": origin,
+        "owner": owner,
+        "participant_id": participant_id,
+        "sharing": "team",
+        "participant_shared": None,
+        "fields": {},
+        "base": {},
+        "field_hlc": {},
+    }
 
 
 @dataclass(frozen=True)
@@ -270,7 +297,7 @@ def decrypt(data: bytes, identity: str) -> Opened:
         inner = base64.b64decode(sig_line, validate=True)
     except ValueError:
         raise BundleRefused("The bundle's manifest is damaged. Nothing was imported.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
         raise BundleRefused(
             "This bundle was made by another version of LinksDesk; update LinksDesk."
         )
