@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from linksdesk.core.ids import uuid7
 from linksdesk.server import keys
 from linksdesk.server.db import META_ID, Counter, Database, lock_names, now_ms
-from linksdesk.server.digests import RECORD_COLS, DigestNotes
+from linksdesk.server.digests import RECORD_COLS, DigestNotes, noted_here
 from linksdesk.server.digests import save as save_digests
 from linksdesk.server.errors import AdminError, BadEnrolCode, NotEnrolled, ServerProblem
 from linksdesk.server.models import (
@@ -290,6 +290,7 @@ def handover(
         lock_names(s, [participant_lock(participant_id)])  # as a push of this case does
         counter = Counter(s)
         notes = DigestNotes()  # the case's sums move between caseloads
+        noted_here(s)
         if s.get(Erasure, (participant_id, target.team_id)) is not None:
             raise AdminError("This participant's record was erased; there is nothing to hand over.")
         access = owner_access(s, participant_id)

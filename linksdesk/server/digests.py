@@ -15,8 +15,13 @@ The upkeep is explicit: the code that writes records or access rows notes each c
 :class:`DigestNotes` (the push applier for what it inserts and rewrites, the one
 participant purge for what it deletes, a handover for the access rows it moves) and calls
 :func:`save` before the transaction commits (a handover moves a case's ``p:`` sums between
-caseloads). Nothing is followed behind the writer's back: a write that does not note
-itself leaves the digests wrong, and ``tests/server/test_digests.py`` recounts them.
+caseloads). A session that writes this way says so (:func:`noted_here`).
+
+One guard remains for writes made outside that path, by hand or by a maintenance script
+(``delete(Record)``/``update(Record)`` ORM statements in a session that did not say it
+notes its own): they are read before they run and saved before the commit, so such a
+repair or damage shows up in verify as it should. Nothing else is followed: raw SQL or ORM
+unit-of-work changes to records outside the write path leave the digests wrong.
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, and_, delete, event, insert, or_, select, tuple_, update
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.expression import bindparam
 
 from linksdesk.server.models import Digest, ParticipantAccess, Record
@@ -140,6 +145,71 @@ class DigestNotes(_Notes):
 
 def _columns(model: Any, names: Sequence[str]) -> list[Any]:
     return [getattr(model, n) for n in names]
+
+
+_EXPLICIT = "linksdesk_digests_noted"
+_OUTSIDE = "linksdesk_digest_notes_outside"
+
+
+def noted_here(session: Session) -> None:
+    """This session's writer notes its own changes and saves them (the guard stands down)."""
+    session.info[_EXPLICIT] = True
+
+
+# -- the guard for ORM bulk statements outside the write path -------------------------------
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state: ORMExecuteState) -> Any:
+    if state.session.info.get(_EXPLICIT) or not (state.is_delete or state.is_update):
+        return None
+    mapper = state.bind_mapper
+    if mapper is None or mapper.class_ not in (Record, ParticipantAccess):
+        return None
+    model = mapper.class_
+    names = RECORD_COLS if model is Record else ACCESS_COLS
+    where = getattr(state.statement, "whereclause", None)
+    query = select(*_columns(model, names))
+    if where is not None:
+        query = query.where(where)
+    session = state.session
+    before = [tuple(r) for r in session.execute(query)]
+    notes = session.info.setdefault(_OUTSIDE, DigestNotes())
+    if state.is_delete:
+        _note_rows(notes, model, before, -1)
+        return None
+    result = state.invoke_statement()
+    if before:
+        keys = [(r[0], r[1]) for r in before]
+        pk = tuple_(*_columns(model, names[:2]))
+        after: list[tuple[Any, ...]] = []
+        for i in range(0, len(keys), _CHUNK):
+            after.extend(
+                tuple(r) for r in session.execute(select(*_columns(model, names)).where(
+                    pk.in_(keys[i : i + _CHUNK])
+                ))
+            )  # fmt: skip
+        _note_rows(notes, model, before, -1)
+        _note_rows(notes, model, after, 1)
+    return result
+
+
+def _note_rows(notes: DigestNotes, model: Any, rows: list[tuple[Any, ...]], sign: int) -> None:
+    for row in rows:
+        if model is Record:
+            notes.record(row, sign)
+        else:
+            notes.grant(row, sign)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    notes = session.info.pop(_OUTSIDE, None)
+    if notes:
+        save(session, notes)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_OUTSIDE, None)
 
 
 # -- writing the digest table ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
+from linksdesk.server import digests
 from linksdesk.server.db import Counter, now_ms
 from linksdesk.server.digests import DigestNotes
 from linksdesk.server.models import (
@@ -150,6 +151,7 @@ class BatchState:
         self.now = now_ms()
         self.counter: Counter | None = None  # taken when the batch is written
         self.notes = DigestNotes()
+        digests.noted_here(s)  # this batch notes what it writes (saved by finish())
         self.seen: dict[str, Answer] = {}
         self.erased: set[str] = set()
         self.gone: set[str] = set()  # erased or withdrawn: no key to seal answers under
