@@ -99,7 +99,10 @@ def main(out: Path) -> int:
             if not session.runner.busy:
                 break
         settle(400)
-        if section is not None:
+        if section is None:
+            view.scroll.verticalScrollBar().setValue(0)
+            settle(200)
+        else:
             view.scroll.ensureWidgetVisible(view.sections[section], 0, 0)
             top = view.sections[section].y()
             if table is not None:  # a table further down the section, with what is above it
