@@ -13,9 +13,9 @@ and each hidden cell as an edge between its two equations (or between its one eq
 edge on a cycle can move up and down with the others on the cycle and every total stays
 the same, while for a bridge, adding up the equations on the side away from ``FREE``
 leaves that one cell alone. So while there are bridges, a published count joining the two
-sides of one is hidden too (the smallest non-zero one, next to the bridge if possible),
-which closes a cycle through it. tests/reports/test_reports_suppression.py checks the
-result independently with matrix ranks.
+sides of one is hidden too, which closes a cycle through it: a non-zero one, a part before
+a total (a board reads the totals), then one next to the bridge, then the smallest.
+tests/reports/test_reports_suppression.py checks the result independently with matrix ranks.
 """
 
 from __future__ import annotations
@@ -157,8 +157,8 @@ def suppress_cells(
             joining,
             key=lambda c: (
                 values.get(c, 0) == 0,  # hiding a zero protects least
+                c in totals,  # a total says more than a part (a board reads the totals)
                 not near.intersection(ends[c]),  # next to the bridge: a short cycle
-                c in totals,  # a total says more than a part
                 values.get(c, 0),
                 c,
             ),

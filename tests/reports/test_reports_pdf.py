@@ -10,6 +10,7 @@ from typing import Any
 from team_kit import PERIOD, TODAY
 
 from linksdesk.reports.export import export_report
+from linksdesk.reports.model import Kind
 from linksdesk.reports.scope import Period, Scope
 
 
@@ -59,6 +60,36 @@ def test_pdf_has_every_section_title_and_figure(team: Any, tmp_path: Path) -> No
     meta = subprocess.run(["pdfinfo", "-meta", str(out)], capture_output=True, text=True)
     assert out.stat().st_mode & 0o777 == 0o600
     assert "en-GB" in out.read_bytes().decode("latin-1") or "en-GB" in meta.stdout
+
+
+def test_pdf_has_every_tables_figures(team: Any, tmp_path: Path) -> None:
+    """Every row of every table: each of its counts and statistics on one line of the text
+    pdftotext reads, the row's label beside it (a label that wraps onto more lines is found
+    by its start within two lines)."""
+    supervisor, _ledger = team
+    out = tmp_path / "board-figures.pdf"
+    report = export_report(supervisor.store, Scope(Period.parse(PERIOD)), "pdf", out,
+                           audience="internal", today=TODAY)  # fmt: skip
+    lines = [line.split() for line in pdf_text(out).splitlines()]
+    checked = 0
+    for section in report.sections:
+        for table in section.tables:
+            for row in table.rows:
+                label = str(row[0])[:8]
+                figures = [
+                    f"{v:g}" if isinstance(v, float) else str(v)
+                    for col, v in zip(table.columns, row, strict=True)
+                    if col.kind in (Kind.COUNT, Kind.NUMBER) and v is not None
+                ]
+                if not label or not figures:
+                    continue
+                assert any(
+                    all(f in words for f in figures)
+                    and any(label in " ".join(near) for near in lines[max(0, i - 2) : i + 3])
+                    for i, words in enumerate(lines)
+                ), (table.key, row)
+                checked += 1
+    assert checked > 90  # every table has rows with figures
 
 
 def test_external_pdf_hides_small_counts(team: Any, tmp_path: Path) -> None:

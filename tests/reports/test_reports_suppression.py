@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -170,3 +171,41 @@ def test_deprivation_headline_never_gives_back_a_hidden_decile(counts: list[int]
     for t in (deciles, headline):
         for row in t.rows:
             assert row[1] is not None or row[2] is None
+
+
+def test_the_teams_wait_stays_published_when_each_workers_not_yet_seen_is_small() -> None:
+    """Referrals = seen + not yet seen, per worker: small "not yet seen" counts take each
+    worker's "seen" with them, but parts are hidden before totals, so the team's row (and
+    its median wait, which a board reads) stays."""
+    from test_reports_joint import real_tables
+
+    table = real_tables(1)["timeliness"]
+    # worker, referrals, seen, median, p90, over target, not yet seen
+    rows = [(f"W{i}", 30 + i, 25 + i, 12.0, 20.0, 11, 5) for i in range(5)]
+    team = ("All workers", sum(r[1] for r in rows), sum(r[2] for r in rows), 12.0, 20.0, 55, 25)
+    out = suppress_table(replace(table, rows=(*rows, team)), THRESHOLD)
+    assert all(r[6] is None and r[2] is None for r in out.rows[:-1])  # 5 = 30 - 25 is hidden
+    assert out.rows[-1] == team
+    assert determined_cells_of(out) == set()
+
+
+def determined_cells_of(out: Table) -> set[tuple[int, int]]:
+    """The timeliness table's own sums (referrals = seen + not yet seen per row, and each
+    column's total), checked with numpy ranks."""
+    hidden = sorted(out.suppressed & {(r, j) for r in range(len(out.rows)) for j in (1, 2, 5, 6)})
+    last = len(out.rows) - 1
+    eqs = [[((r, 1), 1), ((r, 2), -1), ((r, 6), -1)] for r in range(last + 1)]
+    eqs += [[((r, j), 1) for r in range(last)] + [((last, j), -1)] for j in (1, 2, 5, 6)]
+    if not hidden:
+        return set()
+    a = np.zeros((len(eqs), len(hidden)))
+    for i, eq in enumerate(eqs):
+        for cell, sign in eq:
+            if cell in hidden:
+                a[i, hidden.index(cell)] += sign
+    rank = np.linalg.matrix_rank(a)
+    return {
+        cell
+        for k, cell in enumerate(hidden)
+        if np.linalg.matrix_rank(np.vstack([a, np.eye(len(hidden))[k]])) == rank
+    }

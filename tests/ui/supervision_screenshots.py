@@ -2,20 +2,53 @@
 
 A synthetic team (5 workers, linksdesk.demo in each worker's vault, brought into one vault
 through sync's page applier) shown light and dark: supervision-dashboard*.png,
-supervision-wellbeing*.png, supervision-ons4.png and supervision-numbers.png.
+supervision-wellbeing*.png, supervision-ons4.png, supervision-numbers.png and
+supervision-board.png (small numbers hidden).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import random
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
+
+
+def ons4_follow_ups(cb: Any, rng: random.Random) -> None:
+    """The demo records ONS4 once; a review about two months later for most, through
+    casework, so the ONS4 change table has pairs to show."""
+    from sqlalchemy import select
+
+    from linksdesk.casework import measures
+    from linksdesk.core.vocab import MeasureContext, MeasureKind
+    from linksdesk.storage.tables import Measure
+
+    with cb.store.read() as s:
+        first = list(
+            s.execute(
+                select(Measure.participant_id, Measure.taken_on, Measure.items).where(
+                    Measure.kind == MeasureKind.ONS4.value
+                )
+            )
+        )
+    today = dt.date.today()
+    for pid, taken_on, items in first:
+        later = min(taken_on + dt.timedelta(days=60), today)
+        if later <= taken_on or rng.random() < 0.2:
+            continue
+        moves = (rng.choice((0, 1, 1, 2, 3)), rng.choice((-1, 0, 1, 2)), rng.choice((0, 1, 2)),
+                 rng.choice((-3, -2, -1, 0, 1)))  # fmt: skip
+        answers = [max(0, min(10, int(a) + d)) for a, d in zip(items, moves, strict=True)]
+        measures.record_measure(cb, pid, MeasureKind.ONS4, answers,
+                                context=MeasureContext.REVIEW, taken_on=later)  # fmt: skip
 
 
 def main(out: Path) -> int:
@@ -36,6 +69,7 @@ def main(out: Path) -> int:
     for w in range(5):
         cb = new_worker(tmp / f"w{w}.vault", w)
         build_demo(cb, participants=70 + 15 * w, seed=20 + w, resources=12)
+        ons4_follow_ups(cb, random.Random(w))
         changes = outbox_changes(cb, seq)
         cb.lock()
         seq += len(changes)
@@ -65,7 +99,10 @@ def main(out: Path) -> int:
             if not session.runner.busy:
                 break
         settle(400)
-        if section is not None:
+        if section is None:
+            view.scroll_area.verticalScrollBar().setValue(0)
+            settle(200)
+        else:
             view.scroll_area.ensureWidgetVisible(view.sections[section], 0, 0)
             top = view.sections[section].y()
             if table is not None:  # a table further down the section, with what is above it
@@ -83,6 +120,19 @@ def main(out: Path) -> int:
     panel.table_button.setChecked(True)
     shoot("supervision-numbers.png", "caseload")
     panel.table_button.setChecked(False)
+    # as a board sees it: small numbers hidden ("c"), jointly across tables
+    view.external_check.setChecked(True)
+    view.refresh()
+    for _ in range(200):  # the sections are built anew when the report arrives
+        settle(30)
+        if not session.runner.busy:
+            break
+    settle(400)
+    board = view.sections["referrals"].chart
+    assert board is not None
+    board.table_button.setChecked(True)
+    shoot("supervision-board.png", "referrals")
+    view.external_check.setChecked(False)
     apply_color_scheme(app, Qt.ColorScheme.Dark)
     view.refresh()
     shoot("supervision-dashboard-dark.png")

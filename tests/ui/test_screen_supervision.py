@@ -98,6 +98,37 @@ def test_a_charts_numbers_are_one_click_away(
     assert panel.model.headerData(1, Qt.Orientation.Horizontal) == "Open now"
 
 
+def test_every_table_on_the_dashboard_shows_the_reports_figures(view: SupervisionView) -> None:
+    """Every section's tables (behind its chart and below it) show each figure of the report
+    that the golden tests check against what went in, cell for cell."""
+    from linksdesk.reports.model import Kind
+
+    assert view.report is not None
+    want = {t.key: t for s in view.report.sections for t in s.tables}
+    seen = set()
+    for box in view.sections.values():
+        models = [v.model() for v in box.tables.values()]
+        if box.chart is not None:
+            models.append(box.chart.model)
+        for model in models:
+            table = model.table()
+            expected = want[table.key]
+            assert model.rowCount() == len(expected.rows), table.key
+            for r, row in enumerate(expected.rows):
+                for c, (col, value) in enumerate(zip(expected.columns, row, strict=True)):
+                    if value is None:
+                        text = ""
+                    elif col.kind is Kind.PERCENT:
+                        text = f"{value:.1f} %"
+                    elif col.kind is Kind.DATE:
+                        text = value.strftime("%d %b %Y %H:%M")
+                    else:
+                        text = f"{value:g}" if isinstance(value, float) else str(value)
+                    assert model.index(r, c).data() == text, (table.key, r, c)
+            seen.add(table.key)
+    assert seen == set(want)  # every table of the report is on the screen
+
+
 def test_deprivation_headline_figures_are_on_the_dashboard(view: SupervisionView) -> None:
     box = view.sections["deprivation"]
     headline = box.tables["deprivation_headline"].model()
