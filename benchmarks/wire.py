@@ -16,7 +16,10 @@ defined below as they were), dumping and parsing the very same changes. Parse ti
 (the least disturbed run on a shared machine), then the median over the pages.
 
 Also measured: gzip of one page (levels 1 and 6): size, CPU to compress and decompress, and
-what a page costs end to end at a few link speeds (transfer time at that rate + gzip CPU).
+what a page costs end to end at a few link speeds (transfer time at that rate + gzip CPU);
+and, over loopback for real, pulling pages of 250 resources from ``linksdesk-server serve``
+(SQLite) with and without ``Accept-Encoding: gzip``, interleaved, per page the best of the
+repeats: request, server, transfer and the device's parse of the answer.
 """
 
 from __future__ import annotations
@@ -235,6 +238,72 @@ def report(results: list[dict[str, Any]], load: tuple[float, float, float]) -> s
     return "\n".join(lines)
 
 
+def loopback(repeats: int, n: int = 1000) -> dict[str, float]:
+    """Seconds per pulled page over 127.0.0.1, gzip against identity (``n`` resources)."""
+    import tempfile
+
+    import httpx
+    from sync import fresh_programme, server_process
+
+    from linksdesk.core.ids import uuid7
+    from linksdesk.server.db import init_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/server.db"
+        init_database(db_url)
+        with server_process(db_url, Path(tmp) / "server.log") as server:
+            _team, worker, code = fresh_programme(db_url)
+            with httpx.Client(base_url=server.url, timeout=60) as http:
+                enrolled = http.post("/v1/enrol", json={"code": code}).json()
+                auth = {"Authorization": f"Bearer {enrolled['token']}"}
+                me = enrolled["device_id"]
+                for first in range(0, n, 250):
+                    batch = [
+                        {
+                            "change_id": uuid7(),
+                            "table": "resource",
+                            "row_id": uuid7(),
+                            "op": "upsert",
+                            "hlc": HLC(1_733_000_000_000 + i, 0, me).encode(),
+                            "origin": me,
+                            "owner": worker,
+                            "fields": {
+                                "organisation": f"Organisation {i}",
+                                "service": f"Service {i}",
+                                "description": "Weekly drop-in sessions, no referral needed.",
+                                "categories": ["Food"],
+                                "area": "North",
+                                "capacity": "open",
+                            },
+                        }
+                        for i in range(first, first + 250)
+                    ]
+                    body = {"batch_key": uuid7(), "changes": batch}
+                    answer = http.post("/v1/push", json=body, headers=auth).json()
+                    assert {r["status"] for r in answer["results"]} == {"applied"}, answer
+                best = {
+                    "identity": [float("inf")] * (n // 250),
+                    "gzip": [float("inf")] * (n // 250),
+                }
+                for _ in range(repeats):
+                    for page in range(n // 250):
+                        for encoding, times in best.items():
+                            t0 = time.perf_counter()
+                            r = http.post(
+                                "/v1/pull",
+                                json={"cursor": page * 250, "limit": 250},
+                                headers={**auth, "Accept-Encoding": encoding},
+                            )
+                            PullResponse.model_validate_json(r.content)
+                            times[page] = min(times[page], time.perf_counter() - t0)
+                            zipped = r.headers.get("content-encoding") == "gzip"
+                            assert r.status_code == 200 and zipped == (encoding == "gzip"), (
+                                r.status_code,
+                                r.headers,
+                            )
+    return {k: statistics.median(v) for k, v in best.items()}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--participants", type=int, default=200)
@@ -245,9 +314,18 @@ def main() -> int:
         measure(kind, changes(a.participants, kind), a.repeats)
         for kind in ("new", "edits", "snapshots")
     ]
+    pulled = loopback(a.repeats)
     load = os.getloadavg()
-    out = {"load": load, "results": results}
-    print(json.dumps(out, indent=2) if a.json else report(results, load))
+    out = {"load": load, "results": results, "loopback_pull_s": pulled}
+    if a.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(report(results, load))
+        print(
+            "loopback pull of a page of 250 resources: "
+            f"identity {pulled['identity'] * 1e3:.1f} ms, gzip {pulled['gzip'] * 1e3:.1f} ms "
+            f"({pulled['gzip'] / pulled['identity']:.2f}x)"
+        )
     return 0
 
 

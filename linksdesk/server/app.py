@@ -95,9 +95,9 @@ def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:
             status_code=500,
         )
 
-    # answers over 16 KiB gzipped at level 1 for devices that ask (a 160 KiB page shrinks
-    # ~10x for ~0.3 ms of CPU; devices on 127.0.0.1 do not ask: benchmarks/wire.py); gzipped
-    # request bodies are opened by BodySizeLimit
+    # answers over 16 KiB gzipped at level 1 for devices that ask (a 190 KiB page shrinks
+    # ~12x for ~0.3 ms of CPU: benchmarks/wire.py); gzipped request bodies are opened by
+    # BodySizeLimit
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=1)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(AccessLog)  # outermost: refused bodies are logged too

@@ -179,9 +179,8 @@ def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
     source = s.get(DeprivationSource, 1)
     if source is None:
         return None
-    query = select(DeprivationDecile.postcode, DeprivationDecile.decile)
-    deciles: dict[str, int] = {str(p): int(d) for p, d in s.execute(query)}
-    return evaluation.DeprivationLookup(source.name, source.year, deciles)
+    rows = s.execute(select(DeprivationDecile.postcode, DeprivationDecile.decile))
+    return evaluation.DeprivationLookup.from_rows(source.name, source.year, rows)
 
 
 def export(

@@ -154,9 +154,6 @@ class Keyring:
         self._keys[pid] = None
         log.info("participant key destroyed for %s", pid)
 
-    def has_key(self, s: Session, pid: str) -> bool:
-        return self._key(s, pid, None) is not None
-
 
 def is_sealed(value: Any) -> bool:
     return isinstance(value, dict) and SEALED in value and "p" in value

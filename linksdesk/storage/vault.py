@@ -452,11 +452,6 @@ def _db_error_name(exc: BaseException) -> str:
     return str(getattr(orig, "sqlite_errorname", "") or type(orig).__name__)
 
 
-def raise_if_corrupt(report: IntegrityReport) -> None:
-    if report.damaged:
-        raise VaultCorruptError()
-
-
 def vacuum_file(engine: Engine, path: Path) -> None:
     """Rewrite a vault file so an erased person's freed pages hold nothing recoverable.
 

@@ -78,7 +78,6 @@ WORKER_TABLES: tuple[str, ...] = registry.WORKER_TABLES
 # ordinary change to the row, based on the kept value's clock).
 CONFLICT_TABLE = "sync_conflict"
 HANDOVER_TABLE = "handover"
-SERVER_TABLES: tuple[str, ...] = (CONFLICT_TABLE, HANDOVER_TABLE)
 
 # Columns carried in the Change envelope rather than in ``fields``.
 ENVELOPE_COLUMNS: frozenset[str] = registry.ENVELOPE_COLUMNS

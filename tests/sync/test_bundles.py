@@ -4,6 +4,7 @@ standard tools, every refusal (nothing written), exactly-once apply, erasure, pr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import row_values
 from linksdesk.storage.tables import AuditEvent, ErasureReceipt, Participant
 from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle import format as bundle_format
 from linksdesk.sync.bundle.evaluation import pseudonym
 from linksdesk.sync.bundle.format import MAGIC, BundleRefused, Sender, seal, sign_roster
 from linksdesk.sync.bundle.signing import SigningKey
@@ -444,3 +446,52 @@ def test_a_laptop_cannot_vouch_for_other_signers(
     with pytest.raises(BundleRefused, match="Only the programme's server"):
         receive.import_bundle(supervisor.store, out, trust=key.public.fingerprint)
     assert supervisor.content_hash() == before
+
+
+# -- the records' clocks: compact in format 2, written out in format 1 (still read) ----------
+def _edited(lap: Laptop) -> tuple[str, dict[str, str]]:
+    pid = lap.person(given_name="Morag")
+    with lap.store.write() as tx:
+        row = tx.session.get(Participant, pid)
+        assert row is not None
+        tx.update(row, given_name="Morag Ann")  # now two clocks in the row
+    with lap.store.read() as s:
+        row = s.get(Participant, pid)
+        assert row is not None
+        return pid, dict(row.field_hlc)
+
+
+def _clocks_after_import(sup: Supervisor, pid: str) -> dict[str, str]:
+    with sup.store.read() as s:
+        row = s.get(Participant, pid)
+        assert row is not None
+        return dict(row.field_hlc)
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["format-2", "format-1"])
+def test_clocks_survive_a_bundle_in_either_format(
+    tmp_path: Path,
+    laptop: Laptop,
+    supervisor: Supervisor,
+    monkeypatch: pytest.MonkeyPatch,
+    old: bool,
+) -> None:
+    if old:  # as the previous release wrote bundles: format 1, every clock written out
+        monkeypatch.setattr(bundle_format, "FORMAT", 1)
+        monkeypatch.setattr(export, "compact_clocks", lambda clocks, hlc: dict(clocks))
+    pid, clocks = _edited(laptop)
+    assert len(set(clocks.values())) == 2
+    out = tmp_path / "b.age"
+    export.export_to_file(laptop.store, out, kind="supervision", recipients=[supervisor.recipient])
+    plain = decrypted(out, supervisor.identity())
+    lines = plain.split(b"\n")
+    assert json.loads(lines[1])["format"] == (1 if old else 2)
+    record = next(json.loads(x) for x in lines[3:] if x and json.loads(x)["row_id"] == pid)
+    shape = str if old else list
+    assert record["field_hlc"] and all(isinstance(v, shape) for v in record["field_hlc"].values())
+    fingerprint = keys.signing_key(laptop.store).public.fingerprint
+    report = receive.import_bundle(supervisor.store, out, trust=fingerprint)
+    assert report.applied > 0
+    held = _clocks_after_import(supervisor, pid)
+    assert {k: held[k] for k in clocks if k in held} == {k: clocks[k] for k in clocks if k in held}
+    assert held["given_name"] == clocks["given_name"] != clocks["family_name"]

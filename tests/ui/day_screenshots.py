@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,7 +16,8 @@ os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 
 
 def main(out: Path) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
+    import shots_kit
+    from shots_kit import idle, settle, unlocked_window
 
     from linksdesk.casework import contacts, lists, resources
     from linksdesk.casework.casebook import Casebook
@@ -25,16 +25,11 @@ def main(out: Path) -> int:
     from linksdesk.ui.dialogs.contact import OutcomeDialog
     from linksdesk.ui.dialogs.onward import OnwardDialog
     from linksdesk.ui.dialogs.person_chooser import PersonChooser
-    from linksdesk.ui.main import make_app
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.session import UiSession
     from linksdesk.ui.settings_dialog import SettingsDialog
     from linksdesk.ui.spelling import SharedDictionary
 
-    app = make_app(["screenshots"])
-    out.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix="linksdesk-day-")) / "demo.vault"
-    passphrase = "correct horse battery staple"
+    app, tmp = shots_kit.begin(out, "linksdesk-day-")
+    path, passphrase = tmp / "demo.vault", shots_kit.PASSPHRASE
     cb, _key = Casebook.create(path, passphrase)
     build_demo(cb, participants=40, seed=11)
     pid = lists.caseload_ids(cb)[0]
@@ -47,27 +42,10 @@ def main(out: Path) -> int:
     cb.lock()
     SharedDictionary.get().load_now()
 
-    def settle(ms: int = 200) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    session = UiSession()
-    window = MainWindow(session, path)
-    window.resize(1200, 780)
-    window.show()
-    session.unlock(path, passphrase)
-    for _ in range(300):
-        settle(50)
-        if session.is_unlocked and not session.runner.busy:
-            break
+    session, window = unlocked_window(path, passphrase, (1200, 780))
 
     def wait() -> None:
-        for _ in range(100):
-            settle(30)
-            if not session.runner.busy:
-                break
-        settle(300)
+        idle(session)
 
     def shoot(key: str, name: str) -> None:
         window.show_view(key)

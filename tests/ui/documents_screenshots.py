@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,51 +18,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for documents_ki
 
 
 def main(out: Path) -> int:
+    import shots_kit
     from documents_kit import build_full_record
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QImage
-    from PySide6.QtWidgets import QWidget
+    from shots_kit import unlocked_window, wait_for
 
     from linksdesk.casework import gp_summary
     from linksdesk.casework.casebook import Casebook
     from linksdesk.ui.dialogs.print_record import PdfPages, PrivateItemsDialog
-    from linksdesk.ui.main import make_app
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.session import UiSession
 
-    app = make_app(["screenshots"])
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="linksdesk-docs-shots-"))
-    passphrase = "correct horse battery staple"
+    app, tmp = shots_kit.begin(out, "linksdesk-docs-shots-")
+    passphrase = shots_kit.PASSPHRASE
 
-    def settle(ms: int = 200) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_for(check: object, ms: int = 30_000) -> None:
-        for _ in range(ms // 20):
-            if check():  # type: ignore[operator]
-                return
-            settle(20)
-        raise TimeoutError("the screen did not get ready")
-
-    def save(widget: QWidget, name: str) -> None:
-        settle(400)
-        widget.grab().save(str(out / name))
-        print("wrote", out / name)
+    save = partial(shots_kit.save, out, ms=400)
 
     path = tmp / "docs.vault"
     cb, _key = Casebook.create(path, passphrase)
     planted = build_full_record(cb)
     cb.lock()
 
-    session = UiSession()
-    window = MainWindow(session, path)
-    window.resize(1100, 760)
-    window.show()
-    session.unlock(path, passphrase)
-    wait_for(lambda: session.is_unlocked)
+    session, window = unlocked_window(path, passphrase, (1100, 760))
     window.open_participant(planted.participant_id)
     wait_for(lambda: window.participant_view.data is not None)
 

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,21 +18,19 @@ os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 
 
 def main(out: Path, people: int) -> int:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    import shots_kit
+    from PySide6.QtCore import Qt
+    from shots_kit import idle, settle, unlocked_window
 
     from linksdesk.casework import lists, measures
     from linksdesk.casework.casebook import Casebook
     from linksdesk.core.vocab import MeasureKind
     from linksdesk.demo import build_demo
     from linksdesk.ui.dialogs.measure import MeasureDialog
-    from linksdesk.ui.main import apply_color_scheme, make_app
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.session import UiSession
+    from linksdesk.ui.main import apply_color_scheme
 
-    app = make_app(["screenshots"])
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="linksdesk-shots-"))
-    passphrase = "correct horse battery staple"
+    app, tmp = shots_kit.begin(out, "linksdesk-shots-")
+    passphrase = shots_kit.PASSPHRASE
     path = tmp / "demo.vault"
     cb, _key = Casebook.create(path, passphrase)
     build_demo(cb, participants=people, seed=11)
@@ -45,29 +42,12 @@ def main(out: Path, people: int) -> int:
             best, best_n = pid, n
     cb.lock()
 
-    def settle(ms: int = 200) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    session = UiSession()
-    window = MainWindow(session, path)
-    window.resize(1280, 820)
-    window.show()
-    session.unlock(path, passphrase)
-    for _ in range(300):
-        settle(50)
-        if session.is_unlocked and not session.runner.busy:
-            break
+    session, window = unlocked_window(path, passphrase, (1280, 820))
     settle(400)
 
     def shoot(key: str, name: str) -> None:
         window.show_view(key)
-        for _ in range(100):
-            settle(30)
-            if not session.runner.busy:
-                break
-        settle(300)
+        idle(session)
         window.grab().save(str(out / name))
 
     shoot("today", "today.png")

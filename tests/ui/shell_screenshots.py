@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,37 +17,21 @@ os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 
 
 def main(out: Path) -> int:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QWidget
+    import shots_kit
+    from PySide6.QtCore import Qt
+    from shots_kit import wait_for
 
     from linksdesk.casework import notes, participants, resources
     from linksdesk.casework.casebook import Casebook
-    from linksdesk.ui.main import apply_color_scheme, make_app
+    from linksdesk.ui.main import apply_color_scheme
     from linksdesk.ui.main_window import MainWindow
     from linksdesk.ui.session import UiSession
     from linksdesk.ui.settings_dialog import SettingsDialog
 
-    app = make_app(["screenshots"])
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="linksdesk-shots-"))
-    passphrase = "correct horse battery staple"
+    app, tmp = shots_kit.begin(out, "linksdesk-shots-")
+    passphrase = shots_kit.PASSPHRASE
 
-    def settle(ms: int = 150) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_for(check: object, ms: int = 20_000) -> None:
-        for _ in range(ms // 20):
-            if check():  # type: ignore[operator]
-                return
-            settle(20)
-        raise TimeoutError("the screen did not get ready")
-
-    def save(widget: QWidget, name: str) -> None:
-        settle()
-        widget.grab().save(str(out / name))
-        print("wrote", out / name)
+    save = partial(shots_kit.save, out, ms=150)
 
     def shoot(suffix: str) -> None:
         session = UiSession()

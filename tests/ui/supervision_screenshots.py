@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +51,16 @@ def ons4_follow_ups(cb: Any, rng: random.Random) -> None:
 
 
 def main(out: Path) -> int:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    import shots_kit
+    from PySide6.QtCore import Qt
+    from shots_kit import idle, settle, unlocked_window
     from team_kit import PASSPHRASE, bring_in, new_worker, outbox_changes
 
     from linksdesk.casework.casebook import Casebook
     from linksdesk.demo import build_demo
-    from linksdesk.ui.main import apply_color_scheme, make_app
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.session import UiSession
+    from linksdesk.ui.main import apply_color_scheme
 
-    app = make_app(["screenshots"])
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="linksdesk-team-shots-"))
+    app, tmp = shots_kit.begin(out, "linksdesk-team-shots-")
     supervisor, _ = Casebook.create(tmp / "supervisor.vault", PASSPHRASE)
     seq = 1
     for w in range(5):
@@ -77,28 +74,11 @@ def main(out: Path) -> int:
     path = supervisor.path
     supervisor.lock()
 
-    def settle(ms: int = 200) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    session = UiSession()
-    window = MainWindow(session, path)
-    window.resize(1280, 900)
-    window.show()
-    session.unlock(path, PASSPHRASE)
-    for _ in range(300):
-        settle(50)
-        if session.is_unlocked and not session.runner.busy:
-            break
+    session, window = unlocked_window(path, PASSPHRASE, (1280, 900))
     view = window.supervision_view
 
     def shoot(name: str, section: str | None = None, table: str | None = None) -> None:
-        for _ in range(200):
-            settle(30)
-            if not session.runner.busy:
-                break
-        settle(400)
+        idle(session, tries=200, then=400)
         if section is None:
             view.scroll_area.verticalScrollBar().setValue(0)
             settle(200)
@@ -123,11 +103,7 @@ def main(out: Path) -> int:
     # as a board sees it: small numbers hidden ("c"), jointly across tables
     view.external_check.setChecked(True)
     view.refresh()
-    for _ in range(200):  # the sections are built anew when the report arrives
-        settle(30)
-        if not session.runner.busy:
-            break
-    settle(400)
+    idle(session, tries=200, then=400)  # the sections are built anew when the report arrives
     board = view.sections["referrals"].chart
     assert board is not None
     board.table_button.setChecked(True)

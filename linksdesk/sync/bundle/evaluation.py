@@ -58,6 +58,11 @@ class DeprivationLookup:
     year: str
     deciles: Mapping[str, int]  # normalised postcode → 1..10
 
+    @classmethod
+    def from_rows(cls, name: object, year: object, rows: Iterable[Any]) -> DeprivationLookup:
+        """From ``(postcode, decile)`` rows as a lookup table holds them (server or vault)."""
+        return cls(str(name), str(year), {str(p): int(d) for p, d in rows})
+
     def decile(self, postcode: object) -> str:
         if not isinstance(postcode, str) or not postcode.strip():
             return UNKNOWN

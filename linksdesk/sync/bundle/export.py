@@ -142,9 +142,8 @@ def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
     source = state.local_setting(s, keys.DEPRIVATION_SOURCE)
     if not isinstance(source, dict):
         return None
-    query = select(DeprivationDecile.postcode, DeprivationDecile.decile)
-    deciles: dict[str, int] = {str(p): int(d) for p, d in s.execute(query)}
-    return evaluation.DeprivationLookup(str(source.get("name")), str(source.get("year")), deciles)
+    rows = s.execute(select(DeprivationDecile.postcode, DeprivationDecile.decile))
+    return evaluation.DeprivationLookup.from_rows(source.get("name"), source.get("year"), rows)
 
 
 def make_bundle(
