@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import logging
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import Sharing
-from linksdesk.storage import search
+from linksdesk.storage import programme_ids, search
 from linksdesk.storage.outbox import (
     PendingBatch,
     drop_pending,
@@ -69,6 +70,7 @@ from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,
+    ID_REFILL_BELOW,
     MAX_BATCH,
     MAX_PULL_LIMIT,
     PARTICIPANT_TABLE,
@@ -166,6 +168,18 @@ class _Config:
     worker_id: str
     cursor: int
     epoch: str | None
+    # the rest of what the sync reads at its start, in the same read: a sync with nothing
+    # to do then writes nothing and asks nothing it need not (see ``_load_config``)
+    team_id: str | None = None
+    role: str | None = None
+    programme_key: str | None = None
+    settings_version: int | None = None
+    resync: bool = False
+    ids_left: int = 0
+    id_lease_pending: bool = False
+    waiting: int = 0  # outbox rows
+    pending_batch: bool = False
+    last_verified: Any = None
 
 
 @dataclass
@@ -232,37 +246,76 @@ class SyncEngine:
     def _sync_steps(self) -> None:
         hello = self._handshake()
         self._lease_ids()
-        resync = hello.epoch_changed or self._resync_flag()
-        self._update_totals()
-        self._push_all()
-        self._pull_all()
+        resync = hello.epoch_changed or self.config.resync
+        written = self._update_totals()
+        # nothing queued, nothing saved and no totals made: no write transaction to look
+        self._push_all(
+            known_empty=not (written or self.config.waiting or self.config.pending_batch)
+        )
+        if self._pull_due(hello, resync):
+            self._pull_all()
+        else:
+            # the server's log has not moved past this device's cursor: one round trip
+            self._progress("pull", self.config.cursor, hello.cursor_head)
         if resync:
             self.run.report.resynced = True
         self._verify(after_resync=resync)
 
+    def _pull_due(self, hello: HandshakeResponse, resync: bool) -> bool:
+        """Whether the server may hold anything this device has not pulled: something was
+        sent (the server may have derived rows from it), a resync is due, or the server's
+        change log moved past this device's cursor since (another device's push)."""
+        return bool(self.run.report.pushed or resync or self.config.cursor != hello.cursor_head)
+
     def _load_config(self) -> None:
+        """Everything the sync decides by at its start, in one read."""
+        keys = (
+            state.SERVER_URL,
+            state.TOKEN,
+            state.WORKER_ID,
+            state.CURSOR,
+            state.DATA_EPOCH,
+            state.TEAM_ID,
+            state.ROLE,
+            state.RESYNC,
+            state.ID_LEASE,
+            state.PENDING_BATCH,
+            state.LAST_VERIFIED,
+            bundle_keys.PROGRAMME_KEY,
+        )
         with self.store.read() as s:
-            if not state.is_enrolled(s):
+            held = state.get_many(s, keys)
+            if not held.get(state.TOKEN) or not held.get(state.SERVER_URL):
                 raise SyncError(
                     "This laptop is not enrolled with a sync server yet. Enrol it with the "
                     "code from your programme administrator first."
                 )
-            self.cfg = _Config(
-                server_url=str(state.get(s, state.SERVER_URL)),
-                token=str(state.get(s, state.TOKEN)),
-                worker_id=str(state.get(s, state.WORKER_ID)),
-                cursor=int(state.get(s, state.CURSOR, 0)),
-                epoch=state.get(s, state.DATA_EPOCH),
-            )
+            settings = state.local_setting(s, SETTINGS_KEY)
+            ids_left = programme_ids.remaining(s)
+            waiting = s.scalar(select(func.count()).select_from(Outbox)) or 0
+        version = settings.get("programme_settings_version", 0) if isinstance(settings, dict) else 0
+        self.cfg = _Config(
+            server_url=str(held.get(state.SERVER_URL)),
+            token=str(held.get(state.TOKEN)),
+            worker_id=str(held.get(state.WORKER_ID)),
+            cursor=int(held.get(state.CURSOR) or 0),
+            epoch=held.get(state.DATA_EPOCH),
+            team_id=held.get(state.TEAM_ID),
+            role=held.get(state.ROLE),
+            programme_key=held.get(bundle_keys.PROGRAMME_KEY),
+            settings_version=version if isinstance(version, int) else None,
+            resync=bool(held.get(state.RESYNC)),
+            ids_left=ids_left,
+            id_lease_pending=bool(held.get(state.ID_LEASE)),
+            waiting=int(waiting),
+            pending_batch=bool(held.get(state.PENDING_BATCH)),
+            last_verified=held.get(state.LAST_VERIFIED),
+        )
 
     @property
     def config(self) -> _Config:
         assert self.cfg is not None
         return self.cfg
-
-    def _resync_flag(self) -> bool:
-        with self.store.read() as s:
-            return bool(state.get(s, state.RESYNC, False))
 
     # -- handshake ----------------------------------------------------------------------
     def _handshake(self) -> HandshakeResponse:
@@ -277,9 +330,7 @@ class SyncEngine:
                     device_id=self.store.device_id,
                     cursor=cfg.cursor,
                     data_epoch=cfg.epoch,
-                    signing_key=self.store.on_writer(
-                        lambda: bundle_keys.signing_key(self.store)
-                    ).public.line,
+                    signing_key=_signing_line(self.store),
                 ),
                 HandshakeResponse,
             )
@@ -295,10 +346,29 @@ class SyncEngine:
                 "Correct the date and time, then sync again; nothing was sent."
             )
         self.run.batch_size = max(1, min(self.run.batch_size, hello.max_batch))
-        # every write below is one transaction handed to the vault's writer thread (the
-        # desktop's DB thread): this thread only talks to the server
-        self.store.keep(lambda s: self._store_hello(s, hello))
+        if hello.worker_id != cfg.worker_id:
+            raise SyncError(
+                "The server says this laptop belongs to another worker. Ask your "
+                "programme administrator to enrol it again."
+            )
+        if self._hello_news(hello):
+            # every write below is one transaction handed to the vault's writer thread (the
+            # desktop's DB thread): this thread only talks to the server
+            self.store.keep(lambda s: self._store_hello(s, hello))
         return hello
+
+    def _hello_news(self, hello: HandshakeResponse) -> bool:
+        """Whether the handshake says anything the vault does not hold already (most
+        syncs: no), so an unchanged handshake costs no write transaction."""
+        cfg = self.config
+        return (
+            hello.epoch_changed
+            or cfg.epoch is None
+            or hello.team_id != cfg.team_id
+            or hello.role.value != cfg.role
+            or hello.settings_version != cfg.settings_version
+            or bool(hello.programme_key and hello.programme_key != cfg.programme_key)
+        )
 
     def _store_hello(self, s: Session, hello: HandshakeResponse) -> None:
         cfg = self.config
@@ -313,31 +383,39 @@ class SyncEngine:
                 state.put(s, state.OWN_THROUGH, 0)  # server seqs of another log
             state.put(s, state.DATA_EPOCH, hello.data_epoch)
             cfg.epoch = hello.data_epoch
-        if hello.worker_id != cfg.worker_id:
-            raise SyncError(
-                "The server says this laptop belongs to another worker. Ask your "
-                "programme administrator to enrol it again."
-            )
         state.put(s, state.TEAM_ID, hello.team_id)
         state.put(s, state.ROLE, hello.role.value)
+        cfg.team_id, cfg.role = hello.team_id, hello.role.value
         apply_programme_settings(s, hello.settings, hello.settings_version)
+        cfg.settings_version = hello.settings_version
         if hello.programme_key and state.get(s, bundle_keys.PROGRAMME_KEY) != (hello.programme_key):
             state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
+            cfg.programme_key = hello.programme_key
 
     # -- programme ids ------------------------------------------------------------------
     def _lease_ids(self) -> None:
-        lease_ids(self.store, self.t, self.o.checkpoint)  # its writes go to the writer too
+        cfg = self.config
+        if cfg.ids_left >= ID_REFILL_BELOW and not cfg.id_lease_pending:
+            return  # enough held and no request waiting for its answer: nothing to ask
+        cfg.ids_left = lease_ids(self.store, self.t, self.o.checkpoint)  # writes on the writer
+        cfg.id_lease_pending = False
 
     # -- monthly totals -----------------------------------------------------------------
-    def _update_totals(self) -> None:
+    def _update_totals(self) -> int:
         written = self.store.on_writer(
             lambda: update_monthly_totals(self.store, self.config.worker_id, self.o.today)
         )
         if written:
             log.info("monthly totals: %d rows updated", written)
+        return written
 
     # -- push ---------------------------------------------------------------------------
-    def _push_all(self) -> None:
+    def _push_all(self, *, known_empty: bool = False) -> None:
+        if known_empty:
+            # the start of this sync read an empty outbox and no saved batch, and nothing
+            # has queued since in this sync: a change saved meanwhile goes next time
+            self._progress("push", 0, 0)
+            return
         with self.store.read() as s:
             saved = load_pending(s)
             total = s.scalar(select(func.count()).select_from(Outbox)) or 0
@@ -797,12 +875,12 @@ class SyncEngine:
         report = self.run.report
         if self.o.full_check or after_resync or report.pushed or report.pulled:
             return False
+        last = self.config.last_verified  # only a check writes it, at its end
+        if not isinstance(last, dict) or last.get("epoch") != self.config.epoch:
+            return False
+        if time.time() - float(last.get("at", 0)) > RECHECK_AFTER_S:
+            return False
         with self.store.read() as s:
-            last = state.get(s, state.LAST_VERIFIED)
-            if not isinstance(last, dict) or last.get("epoch") != self.config.epoch:
-                return False
-            if time.time() - float(last.get("at", 0)) > RECHECK_AFTER_S:
-                return False
             edits = s.scalar(
                 select(func.count())
                 .select_from(AuditEvent)
@@ -924,7 +1002,10 @@ class SyncEngine:
                 state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
             return untold
 
-        untold = self.store.keep(take)
+        with self.store.read() as s:
+            notices = state.get(s, state.LOCAL_ONLY, [])
+        # a write transaction only when there is something to mark told (seldom)
+        untold = self.store.keep(take) if any(not n.get("told") for n in notices) else []
         return tuple(
             LocalOnlyCase(
                 str(n.get("participant_id", "")),
@@ -957,6 +1038,19 @@ class SyncEngine:
             report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self._unverified)
+
+
+# the public half of each open vault's signing key (it is never replaced), so a handshake
+# reads and derives it once per unlock rather than on every sync
+_SIGNING_LINES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _signing_line(store: Store) -> str:
+    line = _SIGNING_LINES.get(store.engine)
+    if line is None:
+        line = store.on_writer(lambda: bundle_keys.signing_key(store)).public.line
+        _SIGNING_LINES[store.engine] = line
+    return line
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

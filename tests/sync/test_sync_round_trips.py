@@ -1,0 +1,151 @@
+"""A sync with nothing to do is one round trip and one write; anything pending still pulls.
+
+Requests are counted from the outside, by a proxy on 127.0.0.1 between the laptop and a
+real server process; write transactions by the vault's own BEGIN IMMEDIATE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sync_kit import Dev, FaultProxy, ServerProcess
+
+from linksdesk.storage.engine import READ_ONLY_OPTION
+from linksdesk.sync import state
+
+
+def _through_proxy(dev: Dev, proxy: FaultProxy) -> None:
+    with dev.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, proxy.url)
+
+
+def _requests(proxy: FaultProxy) -> list[str]:
+    """The path of every request that reached the proxy, in order."""
+    paths = []
+    for message in list(proxy.traffic):
+        if message.startswith(b"POST ") or message.startswith(b"GET "):
+            paths.append(message.split(b" ", 2)[1].decode())
+    return paths
+
+
+@contextmanager
+def _write_transactions(dev: Dev) -> Iterator[list[int]]:
+    """Counts the vault's write transactions (BEGIN IMMEDIATE) while open."""
+    count = [0]
+
+    def began(conn: Any) -> None:
+        if not conn.get_execution_options().get(READ_ONLY_OPTION):
+            count[0] += 1
+
+    event.listen(dev.store.engine, "begin", began)
+    try:
+        yield count
+    finally:
+        event.remove(dev.store.engine, "begin", began)
+
+
+def _settled(shared_server: ServerProcess, devices: Callable[[str], Dev]) -> tuple[Dev, Dev]:
+    """Two laptops of one worker, each synced until nothing is left to move."""
+    worker = shared_server.worker(shared_server.team())
+    a, b = devices("laptop-a"), devices("laptop-b")
+    a.enrol(shared_server, worker)
+    b.enrol(shared_server, worker)
+    pid = a.participant()
+    a.contact(pid)
+    for dev in (a, b, a, b):
+        assert dev.sync().verified
+    return a, b
+
+
+def test_a_sync_with_nothing_to_do_is_one_request_and_one_write(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, _b = _settled(shared_server, devices)
+    proxy = FaultProxy(shared_server.port)
+    try:
+        _through_proxy(a, proxy)
+        a.sync()  # settles the cursor against this route's first handshake
+        proxy.traffic.clear()
+        with _write_transactions(a) as writes:
+            report = a.sync()
+        assert _requests(proxy) == ["/v1/handshake"]
+        assert report.requests == 1
+        assert report.verified and report.pushed == 0 and report.pulled == 0
+        # only the sync history's entry is written: the handshake's answer, the empty
+        # outbox and the unmoved cursor cost no write transaction (no fsync)
+        assert writes[0] == 1
+    finally:
+        proxy.close()
+
+
+def test_a_change_pushed_by_another_laptop_is_still_pulled_next_time(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b = _settled(shared_server, devices)
+    proxy = FaultProxy(shared_server.port)
+    try:
+        _through_proxy(a, proxy)
+        a.sync()
+        proxy.traffic.clear()
+        pid = b.participant(family_name="Elsewhere")
+        assert b.sync().pushed >= 1
+        report = a.sync()
+        assert "/v1/pull" in _requests(proxy)  # the server's head moved past a's cursor
+        assert report.pulled >= 1 and report.verified
+        assert a.get("participant", pid) is not None
+        proxy.traffic.clear()
+        assert a.sync().pulled == 0
+        assert _requests(proxy) == ["/v1/handshake"]  # settled again
+    finally:
+        proxy.close()
+
+
+def test_a_pending_resync_still_pulls(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, _b = _settled(shared_server, devices)
+    proxy = FaultProxy(shared_server.port)
+    try:
+        _through_proxy(a, proxy)
+        a.sync()
+        # as a sync cut short after an epoch change leaves it; the cursor is at the head
+        with a.store.bookkeeping() as s:
+            state.put(s, state.RESYNC, True)
+        proxy.traffic.clear()
+        report = a.sync()
+        assert "/v1/pull" in _requests(proxy) and "/v1/verify" in _requests(proxy)
+        assert report.resynced and report.verified
+        with a.store.read() as s:
+            assert state.get(s, state.RESYNC) is None
+    finally:
+        proxy.close()
+
+
+def test_a_table_that_differs_from_the_server_is_still_repaired(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b = _settled(shared_server, devices)
+    pid = a.participant(family_name="Repaired")
+    a.sync()
+    b.sync()
+    assert b.get("participant", pid) is not None
+    proxy = FaultProxy(shared_server.port)
+    try:
+        _through_proxy(b, proxy)
+        b.sync()
+        # the row is lost behind the app's back (no audit, no outbox): the cursor is at the
+        # server's head, yet the check finds the difference and downloads the table again
+        # (what the repair can mend of such damage is the verify tests' business)
+        with b.store.applying() as s:
+            s.execute(text("DELETE FROM participant WHERE id = :id"), {"id": pid})
+        proxy.traffic.clear()
+        report = b.sync(full_check=True)
+        paths = _requests(proxy)
+        assert paths[0] == "/v1/handshake" and "/v1/pull" in paths, paths
+        assert "participant" in report.repaired_tables, report.message
+        assert report.pulled >= 1  # the table came down again from the start
+    finally:
+        proxy.close()
