@@ -192,6 +192,12 @@ class _Run:
     consents_sent: bool = False  # no consent record is left unbatched in the outbox
     withdrawn: set[str] = field(default_factory=set)  # purged by pulled withdrawals
     withdrawn_base: int | None = None  # participants here when the first one was seen
+    # the server's change log head as far as this sync knows it (None: moved, unknown);
+    # the device's cursor at it means there is nothing to pull
+    head: int | None = None
+    cursor_passed: int | None = None  # set by ``_record``: the cursor its answer moved to
+    # push requests built in this run, by batch key: sent as built, not parsed back
+    built: dict[str, PushRequest] = field(default_factory=dict)
 
 
 class SyncEngine:
@@ -252,7 +258,7 @@ class SyncEngine:
         self._push_all(
             known_empty=not (written or self.config.waiting or self.config.pending_batch)
         )
-        if self._pull_due(hello, resync):
+        if self._pull_due(resync):
             self._pull_all()
         else:
             # the server's log has not moved past this device's cursor: one round trip
@@ -261,11 +267,13 @@ class SyncEngine:
             self.run.report.resynced = True
         self._verify(after_resync=resync)
 
-    def _pull_due(self, hello: HandshakeResponse, resync: bool) -> bool:
-        """Whether the server may hold anything this device has not pulled: something was
-        sent (the server may have derived rows from it), a resync is due, or the server's
-        change log moved past this device's cursor since (another device's push)."""
-        return bool(self.run.report.pushed or resync or self.config.cursor != hello.cursor_head)
+    def _pull_due(self, resync: bool) -> bool:
+        """Whether the server may hold anything this device has not pulled: a resync is
+        due, the server's change log had moved past this device's cursor at the handshake
+        (another device's push), or a push answer left the head unknown (the server merged
+        or derived rows from what was sent; see ``_passed_own``)."""
+        head = self.run.head
+        return resync or head is None or self.config.cursor != head
 
     def _load_config(self) -> None:
         """Everything the sync decides by at its start, in one read."""
@@ -339,6 +347,7 @@ class SyncEngine:
                 raise HandshakeRefused(str(exc)) from None
             raise
         self.hello = hello
+        self.run.head = hello.cursor_head
         ahead_ms = time.time_ns() // 1_000_000 - hello.server_time_ms
         if ahead_ms > hello.max_drift_ms:
             raise SyncError(
@@ -464,10 +473,15 @@ class SyncEngine:
         if not changes:
             return _NOTHING_TO_SEND
         for chunk in _chunks(taken, 500):
-            s.execute(update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key))
+            # the rows loaded above are not used again: no need to find and update them
+            s.execute(
+                update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key),
+                execution_options={"synchronize_session": False},
+            )
         request = PushRequest(batch_key=key, changes=changes)
         saved = PendingBatch(batch_key=key, request=request.model_dump(mode="json"))
         save_pending(s, saved)
+        self.run.built[key] = request
         return saved
 
     def _queued(self, s: Session, limit: int) -> list[Outbox]:
@@ -559,7 +573,9 @@ class SyncEngine:
     def _send(self, saved: PendingBatch) -> None:
         if not saved.changes:
             return
-        request = PushRequest.model_validate(dict(saved.request))
+        request = self.run.built.pop(saved.batch_key, None)
+        if request is None:  # saved by an earlier sync: read back as it was saved
+            request = PushRequest.model_validate(dict(saved.request))
         self._point("push:before-send")
         try:
             answer = self.t.post("push", request, PushResponse)
@@ -578,7 +594,15 @@ class SyncEngine:
             self._point("push:before-commit")
             return answered
 
-        if not self.store.keep(record):
+        self.run.cursor_passed = None
+        answered = self.store.keep(record)
+        passed = self.run.cursor_passed
+        if passed is not None:
+            self.config.cursor = self.run.head = passed
+            self._touch("__cursor__", "pushed")
+        else:
+            self.run.head = None  # the log moved by what was sent: pull to learn what
+        if not answered:
             # resending at once would get the same silence: stop here, keep them queued
             raise SyncError(
                 "The server did not confirm the changes sent; they will be sent again next time."
@@ -657,6 +681,10 @@ class SyncEngine:
         if own_through > int(state.get(s, state.OWN_THROUGH, 0) or 0):
             # the pull leaves these out (they are held here): recorded with the outbox
             state.put(s, state.OWN_THROUGH, own_through)
+        passed = self._passed_own(request, answer)
+        if passed is not None:
+            state.put(s, state.CURSOR, passed)  # with the outbox, as a pulled page's cursor
+            self.run.cursor_passed = passed
         # sent but not answered: back in the queue, or no later batch would ever take them
         back = s.execute(
             update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
@@ -666,6 +694,28 @@ class SyncEngine:
         drop_pending(s)
         s.flush()
         return len(done)
+
+    def _passed_own(self, request: PushRequest, answer: PushResponse) -> int | None:
+        """The cursor past this batch, when its changes filled the server's log right
+        after this device's cursor (nothing else in between) and all were taken as sent.
+
+        Pulling them would bring nothing (the pull leaves out a device's own changes taken
+        as is) and apply nothing (they are held here): passing the cursor over them is the
+        same, without the round trip. Anything else (a merge, a conflict, a refusal, another
+        device's change in between) leaves the head unknown, and the pull runs."""
+        head = self.run.head
+        if head is None or head != self.config.cursor:
+            return None
+        sent = {c.change_id for c in request.changes}
+        results = [r for r in answer.results if r.change_id in sent]
+        if len(results) != len(sent) or len({r.change_id for r in results}) != len(sent):
+            return None
+        if any(r.status is not ChangeStatus.APPLIED or not r.server_seq for r in results):
+            return None
+        seqs = sorted(int(r.server_seq or 0) for r in results)
+        if seqs != list(range(head + 1, head + len(seqs) + 1)):
+            return None
+        return head + len(seqs)
 
     def _local_row(self, s: Session, change: Change) -> Any:
         shape = SHAPES.get(change.table)

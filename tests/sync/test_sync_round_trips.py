@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sync_kit import Dev, FaultProxy, ServerProcess
 
+from linksdesk.server.models import ServerMeta
 from linksdesk.storage.engine import READ_ONLY_OPTION
 from linksdesk.sync import state
 
@@ -149,3 +150,41 @@ def test_a_table_that_differs_from_the_server_is_still_repaired(
         assert report.pulled >= 1  # the table came down again from the start
     finally:
         proxy.close()
+
+
+def test_a_push_taken_as_sent_moves_the_cursor_without_a_pull(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b = _settled(shared_server, devices)
+    proxy = FaultProxy(shared_server.port)
+    try:
+        _through_proxy(a, proxy)
+        a.sync()
+        proxy.traffic.clear()
+        pid = a.participant(family_name="Sent")
+        report = a.sync()
+        # the server logged exactly what was sent, right after a's cursor: nothing to pull
+        assert _requests(proxy) == ["/v1/handshake", "/v1/push", "/v1/verify"]
+        assert report.pushed >= 1 and report.verified
+        with a.store.read() as s:
+            assert state.get(s, state.CURSOR) == shared_server_head(shared_server)
+        proxy.traffic.clear()
+        assert a.sync().pulled == 0
+        assert _requests(proxy) == ["/v1/handshake"]
+        # another laptop's change lands between: the next push cannot pass over it
+        other = b.participant(family_name="Between")
+        assert b.sync().pushed >= 1
+        a.edit("participant", pid, family_name="Sent again")
+        proxy.traffic.clear()
+        report = a.sync()
+        assert "/v1/pull" in _requests(proxy)
+        assert a.get("participant", other) is not None and report.verified
+    finally:
+        proxy.close()
+
+
+def shared_server_head(server: ServerProcess) -> int:
+    with server.db.reading() as s:
+        meta = s.scalar(select(ServerMeta))
+        assert meta is not None
+        return int(meta.seq)
