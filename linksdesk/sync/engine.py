@@ -125,7 +125,8 @@ class SyncEngine:
         if self._pull_due(resync):
             self.pull.pull_all()
         else:
-            # the server's log has not moved past this device's cursor: one round trip
+            # the server's log holds nothing this device lacks: no request for a page
+            self.pull.settle_open_conflicts()
             self.c.progress("pull", self.config.cursor, hello.cursor_head)
         if resync:
             self.run.report.resynced = True

@@ -6,8 +6,10 @@ import contextlib
 import functools
 import logging
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from linksdesk.storage.tables import SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.apply import (
     PURGED,
@@ -16,6 +18,7 @@ from linksdesk.sync.apply import (
     PageApplier,
     PageOutcome,
     pending_fields,
+    reconcile_note_conflicts,
 )
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
@@ -42,6 +45,39 @@ class Pull:
     def __init__(self, c: SyncContext, guard: ConsentGuard) -> None:
         self.c = c
         self.guard = guard
+
+    def settle_open_conflicts(self) -> None:
+        """With no page to pull, still bring open case-note conflicts in line with the
+        revisions held, as every applied page does: a revision written here on top of a
+        fork settles it. Nothing open (the usual case): one read, no write."""
+
+        def open_conflicts(s: Session) -> int:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(SyncConflict)
+                    .where(
+                        SyncConflict.table_name == "note_revision",
+                        SyncConflict.resolved_at.is_(None),
+                    )
+                )
+                or 0
+            )
+
+        with self.c.store.read() as s:
+            before = open_conflicts(s)
+        if not before:
+            return
+
+        def settle(s: Session) -> tuple[int, int]:
+            made = reconcile_note_conflicts(s, (), self.c.store.device_id)
+            s.flush()
+            return made, open_conflicts(s)
+
+        made, after = self.c.store.keep_pulled(settle)
+        self.c.run.outcome.conflicts += made
+        if made or after != before:
+            self.c.run.report.changed.entities.add(CONFLICT_TABLE)
 
     def pull_all(self, *, only_tables: frozenset[str] | None = None) -> None:
         """Pull pages from the cursor (or, to re-download tables, from 0 without moving it)."""
