@@ -64,15 +64,17 @@ class Push:
             total = s.scalar(select(func.count()).select_from(Outbox)) or 0
         self.c.progress("push", 0, total)
         self.c.run.consents_sent = False  # a repair may have queued consents since
+        following: PendingBatch | None = None
         if saved:
             # a batch sent before a crash or a failure: resend it exactly as it was
-            self._send(saved)
+            following = self._send(saved)
         while True:
             self.c.check_cancel()
-            saved = self.next_batch()
-            if saved is None:
+            # the next batch, taken and saved with the last answer where there was one
+            saved = self.next_batch() if following is None else following
+            if saved is None or saved is _QUEUE_EMPTY:
                 break
-            self._send(saved)
+            following = self._send(saved)
             self.c.progress("push", self.c.run.report.pushed, total)
 
     def next_batch(self) -> PendingBatch | None:
@@ -204,9 +206,12 @@ class Push:
         self.c.touch(row.table_name, row.row_id)
         log.info("restamped queued change %s: its clock was behind its base", row.change_id)
 
-    def _send(self, saved: PendingBatch) -> None:
+    def _send(self, saved: PendingBatch) -> PendingBatch | None:
+        """Send a saved batch and record its answer; returns the next batch, taken and
+        saved in the same transaction as the answer (one commit a batch, not two), or
+        ``_QUEUE_EMPTY``; None when no answer was recorded, so none was taken."""
         if not saved.changes:
-            return
+            return None
         request = self.c.run.built.pop(saved.batch_key, None)
         if request is None:  # saved by an earlier sync: read back as it was saved
             request = PushRequest.model_validate(dict(saved.request))
@@ -220,16 +225,21 @@ class Push:
                 self._release_batch(request)
                 raise SyncError(str(exc)) from None
             self._refused_batch(request, str(exc))
-            return
+            return None
         self.c.point("push:answered")
 
-        def record(s: Session) -> int:
+        def record(s: Session) -> tuple[int, PendingBatch | None]:
             answered = self.record(s, request, answer)
             self.c.point("push:before-commit")
-            return answered
+            if not answered:
+                return 0, None
+            # the answer's rows are gone from the queue: the next batch is saved with it
+            return answered, self._take_batch(s) or _QUEUE_EMPTY
 
         self.c.run.cursor_passed = None
-        answered = self.c.store.keep(record)
+        answered, following = self.c.store.keep(record)
+        if following is not None and following.changes:
+            self.c.point("push:saved")
         passed = self.c.run.cursor_passed
         if passed is not None:
             self.c.config.cursor = self.c.run.head = passed
@@ -241,6 +251,7 @@ class Push:
             raise SyncError(
                 "The server did not confirm the changes sent; they will be sent again next time."
             )
+        return following
 
     def _release_batch(self, request: PushRequest) -> None:
         """Forget the pending batch; its rows go back to the queue, to be batched again."""
@@ -409,6 +420,10 @@ class Push:
         seen.entities.add(change.table)
         if change.participant_id:
             seen.participants.add(change.participant_id)
+
+
+# taken with an answer: nothing unbatched was left in the outbox
+_QUEUE_EMPTY = PendingBatch(batch_key="", request={})
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
