@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -162,42 +161,37 @@ class SyncEngine:
         return self.push.as_change(row)
 
     # -- finish -------------------------------------------------------------------------
-    def _untold_local_only(self) -> tuple[LocalOnlyCase, ...]:
-        """Local-only cases the worker has not been told about yet (also those a sync that
-        was cut short applied), marked told now that this report tells them."""
-
-        def take(s: Session) -> list[dict[str, Any]]:
-            notices = list(state.get(s, state.LOCAL_ONLY, []))
-            untold = [n for n in notices if not n.get("told")]
-            if untold:
-                state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
-            return untold
-
-        with self.store.read() as s:
-            notices = state.get(s, state.LOCAL_ONLY, [])
-        # a write transaction only when there is something to mark told (seldom)
-        untold = self.store.keep(take) if any(not n.get("told") for n in notices) else []
-        return tuple(
-            LocalOnlyCase(
-                str(n.get("participant_id", "")),
-                str(n.get("programme_id", "")),
-                int(n.get("kept", 0)),
-                int(n.get("removed", 0)),
-            )
-            for n in untold
-        )
+    @staticmethod
+    def _mark_told(s: Session) -> None:
+        """Mark the local-only notices told: this sync's report tells the worker of them."""
+        notices = list(state.get(s, state.LOCAL_ONLY, []))
+        if any(not n.get("told") for n in notices):
+            state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
 
     def _finish(self) -> None:
+        """The report, then one last transaction: what verify found, the local-only notices
+        marked told and the caller's ``last_write`` (the sync history's entry)."""
         report = self.run.report
         outcome = self.run.outcome
         report.applied = outcome.applied
         report.erased = len(outcome.erased)
         report.handed_away = len(outcome.handed_away)
         report.removed = outcome.removed
-        report.kept_local = self._untold_local_only()
         report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
         with self.store.read() as s:
+            # local-only cases the worker has not been told about yet (also those a sync
+            # that was cut short applied)
+            report.kept_local = tuple(
+                LocalOnlyCase(
+                    str(n.get("participant_id", "")),
+                    str(n.get("programme_id", "")),
+                    int(n.get("kept", 0)),
+                    int(n.get("removed", 0)),
+                )
+                for n in state.get(s, state.LOCAL_ONLY, [])
+                if not n.get("told")
+            )
             report.conflicts = int(
                 s.scalar(
                     select(func.count())
@@ -209,6 +203,19 @@ class SyncEngine:
             report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self.c.unverified)
+        verified_write, last_write = self.run.verified_write, self.c.o.last_write
+        if verified_write is None and not report.kept_local and last_write is None:
+            return
+
+        def last(s: Session) -> None:
+            if verified_write is not None:
+                verified_write(s)
+            if report.kept_local:
+                self._mark_told(s)
+            if last_write is not None:
+                last_write(s, report)
+
+        self.store.keep(last)
 
 
 def describe(report: SyncReport, unverified: list[str]) -> str:

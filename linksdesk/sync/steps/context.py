@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import SyncError, UserError
 from linksdesk.storage.store import Store
@@ -71,6 +73,9 @@ class EngineOptions:
     checkpoint: Checkpoint | None = None  # test hook: called at named points of the sync
     full_check: bool = False  # compare with the server even if nothing moved since last time
     today: dt.date | None = None
+    # written in the sync's last transaction with its own bookkeeping (the client's history
+    # entry): one commit at the end of a sync, not two
+    last_write: Callable[[Session, SyncReport], None] | None = None
 
 
 @dataclass
@@ -110,6 +115,8 @@ class Run:
     cursor_passed: int | None = None  # set by ``_record``: the cursor its answer moved to
     # push requests built in this run, by batch key: sent as built, not parsed back
     built: dict[str, PushRequest] = field(default_factory=dict)
+    # what the verify step found, written in the sync's last transaction
+    verified_write: Callable[[Session], None] | None = None
 
 
 class SyncContext:

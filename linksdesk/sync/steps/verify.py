@@ -85,8 +85,10 @@ class Verify:
                 self.push.push_all()
                 self.pull.pull_all()
             mismatched, pairs = self._compare()
-        self.c.store.keep(
-            lambda s: self._store_verified(s, after_resync, mismatched, pairs, seq_before)
+        # kept with the sync's last transaction (a crash before it only means checking
+        # again next time)
+        self.c.run.verified_write = lambda s: self._store_verified(
+            s, after_resync, mismatched, pairs, seq_before
         )
         self.c.run.report.repaired_tables = tuple(sorted(self.c.repaired))
         self.c.run.report.verified = not mismatched
