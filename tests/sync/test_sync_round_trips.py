@@ -18,9 +18,19 @@ from linksdesk.storage.engine import READ_ONLY_OPTION
 from linksdesk.sync import state
 
 
-def _through_proxy(dev: Dev, proxy: FaultProxy) -> None:
-    with dev.store.write() as tx:
-        state.put(tx.session, state.SERVER_URL, proxy.url)
+@contextmanager
+def _proxied(dev: Dev, server: ServerProcess) -> Iterator[FaultProxy]:
+    """``dev`` talks to ``server`` through a proxy that sees every request; one sync is
+    made first (it settles the cursor against the new route), then the record is cleared."""
+    proxy = FaultProxy(server.port)
+    try:
+        with dev.store.write() as tx:
+            state.put(tx.session, state.SERVER_URL, proxy.url)
+        dev.sync()
+        proxy.traffic.clear()
+        yield proxy
+    finally:
+        proxy.close()
 
 
 def _requests(proxy: FaultProxy) -> list[str]:
@@ -65,11 +75,7 @@ def test_a_sync_with_nothing_to_do_is_one_request_and_one_write(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
     a, _b = _settled(shared_server, devices)
-    proxy = FaultProxy(shared_server.port)
-    try:
-        _through_proxy(a, proxy)
-        a.sync()  # settles the cursor against this route's first handshake
-        proxy.traffic.clear()
+    with _proxied(a, shared_server) as proxy:
         with _write_transactions(a) as writes:
             report = a.sync()
         assert _requests(proxy) == ["/v1/handshake"]
@@ -78,19 +84,13 @@ def test_a_sync_with_nothing_to_do_is_one_request_and_one_write(
         # only the sync history's entry is written: the handshake's answer, the empty
         # outbox and the unmoved cursor cost no write transaction (no fsync)
         assert writes[0] == 1
-    finally:
-        proxy.close()
 
 
 def test_a_change_pushed_by_another_laptop_is_still_pulled_next_time(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
     a, b = _settled(shared_server, devices)
-    proxy = FaultProxy(shared_server.port)
-    try:
-        _through_proxy(a, proxy)
-        a.sync()
-        proxy.traffic.clear()
+    with _proxied(a, shared_server) as proxy:
         pid = b.participant(family_name="Elsewhere")
         assert b.sync().pushed >= 1
         report = a.sync()
@@ -100,29 +100,21 @@ def test_a_change_pushed_by_another_laptop_is_still_pulled_next_time(
         proxy.traffic.clear()
         assert a.sync().pulled == 0
         assert _requests(proxy) == ["/v1/handshake"]  # settled again
-    finally:
-        proxy.close()
 
 
 def test_a_pending_resync_still_pulls(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
     a, _b = _settled(shared_server, devices)
-    proxy = FaultProxy(shared_server.port)
-    try:
-        _through_proxy(a, proxy)
-        a.sync()
+    with _proxied(a, shared_server) as proxy:
         # as a sync cut short after an epoch change leaves it; the cursor is at the head
         with a.store.bookkeeping() as s:
             state.put(s, state.RESYNC, True)
-        proxy.traffic.clear()
         report = a.sync()
         assert "/v1/pull" in _requests(proxy) and "/v1/verify" in _requests(proxy)
         assert report.resynced and report.verified
         with a.store.read() as s:
             assert state.get(s, state.RESYNC) is None
-    finally:
-        proxy.close()
 
 
 def test_a_table_that_differs_from_the_server_is_still_repaired(
@@ -133,41 +125,31 @@ def test_a_table_that_differs_from_the_server_is_still_repaired(
     a.sync()
     b.sync()
     assert b.get("participant", pid) is not None
-    proxy = FaultProxy(shared_server.port)
-    try:
-        _through_proxy(b, proxy)
-        b.sync()
+    with _proxied(b, shared_server) as proxy:
         # the row is lost behind the app's back (no audit, no outbox): the cursor is at the
         # server's head, yet the check finds the difference and downloads the table again
         # (what the repair can mend of such damage is the verify tests' business)
         with b.store.applying() as s:
             s.execute(text("DELETE FROM participant WHERE id = :id"), {"id": pid})
-        proxy.traffic.clear()
         report = b.sync(full_check=True)
         paths = _requests(proxy)
         assert paths[0] == "/v1/handshake" and "/v1/pull" in paths, paths
         assert "participant" in report.repaired_tables, report.message
         assert report.pulled >= 1  # the table came down again from the start
-    finally:
-        proxy.close()
 
 
 def test_a_push_taken_as_sent_moves_the_cursor_without_a_pull(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
     a, b = _settled(shared_server, devices)
-    proxy = FaultProxy(shared_server.port)
-    try:
-        _through_proxy(a, proxy)
-        a.sync()
-        proxy.traffic.clear()
+    with _proxied(a, shared_server) as proxy:
         pid = a.participant(family_name="Sent")
         report = a.sync()
         # the server logged exactly what was sent, right after a's cursor: nothing to pull
         assert _requests(proxy) == ["/v1/handshake", "/v1/push", "/v1/verify"]
         assert report.pushed >= 1 and report.verified
         with a.store.read() as s:
-            assert state.get(s, state.CURSOR) == shared_server_head(shared_server)
+            assert state.get(s, state.CURSOR) == _server_head(shared_server)
         proxy.traffic.clear()
         assert a.sync().pulled == 0
         assert _requests(proxy) == ["/v1/handshake"]
@@ -179,11 +161,9 @@ def test_a_push_taken_as_sent_moves_the_cursor_without_a_pull(
         report = a.sync()
         assert "/v1/pull" in _requests(proxy)
         assert a.get("participant", other) is not None and report.verified
-    finally:
-        proxy.close()
 
 
-def shared_server_head(server: ServerProcess) -> int:
+def _server_head(server: ServerProcess) -> int:
     with server.db.reading() as s:
         meta = s.scalar(select(ServerMeta))
         assert meta is not None

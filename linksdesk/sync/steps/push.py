@@ -101,7 +101,13 @@ class Push:
                 changes.append(self.as_change(row))
             except (PydanticValidationError, ValueError, TypeError):
                 # it could never be sent: show it rather than block the queue
-                _attention(s, row, "This change could not be prepared for the server.")
+                _attention(
+                    s,
+                    row.change_id,
+                    row.table_name,
+                    row.row_id,
+                    "This change could not be prepared for the server.",
+                )
                 s.delete(row)
                 continue
             taken.append(row.seq)
@@ -276,7 +282,7 @@ class Push:
         drop_pending(s)
         if len(request.changes) == 1:
             for row in rows:
-                _attention(s, row, reason)
+                _attention(s, row.change_id, row.table_name, row.row_id, reason)
                 s.delete(row)
             log.info("server refused change %s as unreadable", ids[0])
         else:
@@ -301,15 +307,7 @@ class Push:
                 own_through = max(own_through, result.server_seq)
             if result.status is ChangeStatus.REJECTED:
                 reason = result.reason or "The server refused this change."
-                s.merge(
-                    SyncAttention(
-                        change_id=change.change_id,
-                        table_name=change.table,
-                        row_id=change.row_id,
-                        reason=reason,
-                        at=now_naive(),
-                    )
-                )
+                _attention(s, change.change_id, change.table, change.row_id, reason)
                 log.info("change %s (%s) refused by the server", change.change_id, change.table)
             elif result.status is ChangeStatus.CONFLICT:
                 self._adopt_conflict(s, change, result)
@@ -431,13 +429,10 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
-def _attention(s: Session, row: Outbox, reason: str) -> None:
+def _attention(s: Session, change_id: str, table: str, row_id: str, reason: str) -> None:
+    """List a change on "needs attention" (ids and a plain reason only)."""
     s.merge(
         SyncAttention(
-            change_id=row.change_id,
-            table_name=row.table_name,
-            row_id=row.row_id,
-            reason=reason,
-            at=now_naive(),
+            change_id=change_id, table_name=table, row_id=row_id, reason=reason, at=now_naive()
         )
     )
