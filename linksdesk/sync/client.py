@@ -324,7 +324,7 @@ class SyncClient:
                     ),
                 )
                 report = engine.sync()
-                recorded = True
+                recorded = engine.last_written
             outcome = "ok" if report.verified else "unverified"
             detail = report.message
             if (report.erased or report.handed_away or vacuum_due) and self.vault is not None:

@@ -13,6 +13,7 @@ at any point leaves a state the next sync resumes from exactly:
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -75,6 +76,7 @@ class SyncEngine:
         self.push = Push(self.c)
         self.pull = Pull(self.c, ConsentGuard(self.c))
         self.verify = Verify(self.c, self.push, self.pull)
+        self.last_written = False  # the options' ``last_write`` went in with the sync's end
 
     # the context's parts, by the names callers used before the steps were split out
     @property
@@ -207,15 +209,24 @@ class SyncEngine:
         if verified_write is None and not report.kept_local and last_write is None:
             return
 
-        def last(s: Session) -> None:
+        def last(s: Session, *, with_caller: bool = True) -> None:
             if verified_write is not None:
                 verified_write(s)
             if report.kept_local:
                 self._mark_told(s)
-            if last_write is not None:
+            if last_write is not None and with_caller:
                 last_write(s, report)
 
-        self.store.keep(last)
+        try:
+            self.store.keep(last)
+            self.last_written = last_write is not None
+        except Exception:
+            if last_write is None:
+                raise
+            # the caller's part (a convenience: the history) must not sink the sync's own
+            # bookkeeping; the caller learns from ``last_written`` to write it itself
+            log.warning("the sync's last write failed with the caller's part; kept without it")
+            self.store.keep(functools.partial(last, with_caller=False))
 
 
 def describe(report: SyncReport, unverified: list[str]) -> str:

@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, select, text
-from sync_kit import Dev, FaultProxy, ServerProcess
+from sync_kit import FAST, Dev, FaultProxy, ServerProcess
 
 from linksdesk.server.models import ServerMeta
 from linksdesk.storage.engine import READ_ONLY_OPTION
 from linksdesk.sync import state
+from linksdesk.sync.engine import EngineOptions, SyncEngine
+from linksdesk.sync.transport import Transport
 
 
 @contextmanager
@@ -168,3 +170,27 @@ def _server_head(server: ServerProcess) -> int:
         meta = s.scalar(select(ServerMeta))
         assert meta is not None
         return int(meta.seq)
+
+
+def test_a_failing_last_write_of_the_caller_does_not_sink_the_sync(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """The history entry rides in the sync's last transaction; if it cannot be written,
+    what verify found is still kept and the caller is told to write its entry itself."""
+    a, _b = _settled(shared_server, devices)
+    a.participant(family_name="Kept")
+
+    def boom(s: Any, report: Any) -> None:
+        raise RuntimeError("history table unavailable")
+
+    with a.store.read() as s:
+        token = str(state.get(s, state.TOKEN))
+        state_before = state.get(s, state.LAST_VERIFIED)
+    with Transport(a.server_url, token, backoff=FAST, timeout_s=10.0) as t:
+        engine = SyncEngine(a.store, t, EngineOptions(last_write=boom))
+        report = engine.sync()
+    assert report.verified and report.pushed >= 1
+    assert engine.last_written is False
+    with a.store.read() as s:
+        kept = state.get(s, state.LAST_VERIFIED)
+    assert kept is not None and kept != state_before  # the check's result was still stored
