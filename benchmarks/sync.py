@@ -449,6 +449,8 @@ def build(cache: Path, participants: int, small: int) -> dict[str, Any]:
                 info["first_sync_s"] = first.wall_s
                 info["first_pushed"] = first.report.pushed
                 info["first_requests"] = first.report.requests
+                info["first_device_cpu_s"] = first.device_cpu_s
+                info["first_server_cpu_s"] = first.server_cpu_s
             else:
                 timed_sync(vault, server)
             vault.lock()
@@ -521,6 +523,13 @@ def run(
         cpu = [t.cpu_s for t in runs[label] if t.cpu_s is not None]
         results[f"incremental_{label}_cpu_s"] = med(cpu) if len(cpu) == repeats else None
         results[f"nochange_{label}_s"] = med(t.wall_s for t in nochange[label])
+        results[f"incremental_{label}_requests"] = med(t.report.requests for t in runs[label])
+        # the median: the first no-change sync of a vault also pulls the other vault's
+        # changes from this run's last round (the server's head moved: that is not "nothing")
+        results[f"nochange_{label}_requests"] = med(t.report.requests for t in nochange[label])
+        results[f"nochange_{label}_device_cpu_s"] = med(t.device_cpu_s for t in nochange[label])
+        cpu = [t.cpu_s for t in nochange[label] if t.cpu_s is not None]
+        results[f"nochange_{label}_cpu_s"] = med(cpu) if len(cpu) == repeats else None
     results["incremental_raw_s"] = med(raws)
     results["first_ratio"] = results["first_sync_s"] / results["first_raw_s"]
     results["incremental_ratio"] = results["incremental_big_s"] / results["incremental_raw_s"]
@@ -551,8 +560,11 @@ def report(r: dict[str, Any]) -> str:
         f"  first sync          {r['first_sync_s']:8.2f} s   raw insert {r['first_raw_s']:7.2f} s"
         f"   ratio {r['first_ratio']:6.1f}x   ({r['first_pushed']} changes, "
         f"{r['first_requests']} requests){first_note}",
+        f"    CPU time of the first sync: device {r.get('first_device_cpu_s') or 0:.2f} s, "
+        f"server {r.get('first_server_cpu_s') or 0:.2f} s",
         f"  incremental (100)   {r['incremental_big_s']:8.3f} s   raw insert "
-        f"{r['incremental_raw_s']:7.3f} s   ratio {r['incremental_ratio']:6.1f}x",
+        f"{r['incremental_raw_s']:7.3f} s   ratio {r['incremental_ratio']:6.1f}x   "
+        f"({r['incremental_big_requests']:g} requests, median)",
         f"  incremental, {r['big_records']} vs {r['small_records']} records: "
         f"{r['incremental_big_s']:.3f} s vs {r['incremental_small_s']:.3f} s   ratio "
         f"{r['scale_ratio']:.2f}x (target ≤ {TARGET_SCALE}x); median of per-round ratios "
@@ -560,7 +572,9 @@ def report(r: dict[str, Any]) -> str:
         f"    CPU time per sync (device + server): {cpu_text}; device alone "
         f"{r['scale_ratio_device_cpu']:.2f}x",
         f"  no-change sync      {r['nochange_big_s']:8.3f} s  (small vault "
-        f"{r['nochange_small_s']:.3f} s)",
+        f"{r['nochange_small_s']:.3f} s; {r['nochange_big_requests']:g} request(s), median)",
+        f"    CPU time per no-change sync: device {r['nochange_big_device_cpu_s'] * 1000:.1f} ms, "
+        f"device + server {(r['nochange_big_cpu_s'] or 0) * 1000:.1f} ms",
     ]
     return "\n".join(lines)
 

@@ -291,6 +291,13 @@ class SyncClient:
             vacuum_due = bool(state.get(s, state.VACUUM_DUE, False))
         outcome, detail = "error", ""
         report = SyncReport()
+        recorded = False  # the history entry went in with the sync's last transaction
+
+        def history(s: Session, done: SyncReport) -> None:
+            s.add(
+                _history_entry(started, "ok" if done.verified else "unverified", done, done.message)
+            )
+
         try:
             with (
                 _one_at_a_time(self.store),
@@ -313,9 +320,11 @@ class SyncClient:
                         cancel=cancelled,
                         checkpoint=self.checkpoint,
                         full_check=full_check,
+                        last_write=history,
                     ),
                 )
                 report = engine.sync()
+                recorded = engine.last_written
             outcome = "ok" if report.verified else "unverified"
             detail = report.message
             if (report.erased or report.handed_away or vacuum_due) and self.vault is not None:
@@ -349,7 +358,8 @@ class SyncClient:
             outcome, detail = "error", "The sync stopped on an unexpected problem."
             raise
         finally:
-            _record_history(self.store, started, outcome, report, detail)
+            if not recorded:
+                _record_history(self.store, started, outcome, report, detail)
 
 
 def _vacuum_later(store: Store) -> None:
@@ -384,17 +394,23 @@ def _record_history(
     store: Store, started: dt.datetime, outcome: str, report: SyncReport, detail: str
 ) -> None:
     try:
-        entry = SyncHistory(
-            started_at=started,
-            finished_at=now_naive(),
-            outcome=outcome,
-            pushed=report.pushed,
-            pulled=report.pulled,
-            detail=detail[:2000],
-        )
+        entry = _history_entry(started, outcome, report, detail)
         store.keep(lambda s: s.add(entry))
     except Exception as exc:  # the history is a convenience; never hide the sync's own outcome
         log.warning("could not record the sync in the history:\n%s", _safe_traceback(exc))
+
+
+def _history_entry(
+    started: dt.datetime, outcome: str, report: SyncReport, detail: str
+) -> SyncHistory:
+    return SyncHistory(
+        started_at=started,
+        finished_at=now_naive(),
+        outcome=outcome,
+        pushed=report.pushed,
+        pulled=report.pulled,
+        detail=detail[:2000],
+    )
 
 
 # -- status and history ---------------------------------------------------------------------

@@ -112,12 +112,15 @@ def totals_may_have_changed(session: Session, today: dt.date) -> bool:
     participant's row never changes them, unless it made them shared (they were counted
     last time) or unshared (they are not shared now).
     """
-    last = state.get(session, state.TOTALS_SEQ)
-    if last is None or state.get(session, state.TOTALS_DIRTY, False):
+    held = state.get_many(
+        session, (state.TOTALS_SEQ, state.TOTALS_DIRTY, state.TOTALS_MONTH, state.TOTALS_UNSHARED)
+    )
+    last = held.get(state.TOTALS_SEQ)
+    if last is None or held.get(state.TOTALS_DIRTY, False):
         return True
-    if state.get(session, state.TOTALS_MONTH) != _month(today):
+    if held.get(state.TOTALS_MONTH) != _month(today):
         return True
-    counted = state.get(session, state.TOTALS_UNSHARED)
+    counted = held.get(state.TOTALS_UNSHARED)
     if counted is None:
         return True  # made by a version that did not keep them
     events = session.execute(

@@ -1,0 +1,180 @@
+"""The pull step: pages from the cursor, each applied in the transaction that stores the cursor."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from linksdesk.storage.tables import SyncConflict
+from linksdesk.sync import state
+from linksdesk.sync.apply import (
+    PURGED,
+    WHO_COUNTS,
+    ApplyContext,
+    PageApplier,
+    PageOutcome,
+    pending_fields,
+    reconcile_note_conflicts,
+)
+from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    HANDOVER_TABLE,
+    PARTICIPANT_TABLE,
+    PullRequest,
+    PullResponse,
+    ServerChange,
+)
+from linksdesk.sync.steps.context import EpochMoved, SyncContext
+from linksdesk.sync.steps.guard import ConsentGuard
+from linksdesk.sync.transport import RequestRefused
+
+log = logging.getLogger(__name__)
+
+
+# the entity a view hears of when a record it may show left this laptop (casework's erasure)
+ERASURE_ENTITY = "erasure"
+
+
+class Pull:
+    """Pulls pages from the cursor and applies each with its cursor, in one transaction."""
+
+    def __init__(self, c: SyncContext, guard: ConsentGuard) -> None:
+        self.c = c
+        self.guard = guard
+
+    def settle_open_conflicts(self) -> None:
+        """With no page to pull, still bring open case-note conflicts in line with the
+        revisions held, as every applied page does: a revision written here on top of a
+        fork settles it. Nothing open (the usual case): one read, no write."""
+
+        def open_conflicts(s: Session) -> int:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(SyncConflict)
+                    .where(
+                        SyncConflict.table_name == "note_revision",
+                        SyncConflict.resolved_at.is_(None),
+                    )
+                )
+                or 0
+            )
+
+        with self.c.store.read() as s:
+            before = open_conflicts(s)
+        if not before:
+            return
+
+        def settle(s: Session) -> tuple[int, int]:
+            made = reconcile_note_conflicts(s, (), self.c.store.device_id)
+            s.flush()
+            return made, open_conflicts(s)
+
+        made, after = self.c.store.keep_pulled(settle)
+        self.c.run.outcome.conflicts += made
+        if made or after != before:
+            self.c.run.report.changed.entities.add(CONFLICT_TABLE)
+
+    def pull_all(self, *, only_tables: frozenset[str] | None = None) -> None:
+        """Pull pages from the cursor (or, to re-download tables, from 0 without moving it)."""
+        cfg = self.c.config
+        cursor = 0 if only_tables is not None else cfg.cursor
+        head = self.c.hello.cursor_head if self.c.hello else None
+        own_through = 0  # a repair downloads everything again, this device's own changes too
+        if only_tables is None:
+            with self.c.store.read() as s:
+                own_through = int(state.get(s, state.OWN_THROUGH, 0) or 0)
+        while True:
+            self.c.check_cancel()
+            try:
+                request = PullRequest(
+                    cursor=cursor, limit=self.c.o.page_size, own_through=own_through
+                )
+                page = self.c.t.post("pull", request, PullResponse)
+            except RequestRefused as exc:
+                if exc.status == 409:
+                    # our cursor is past the server's head: it went back in time (restored
+                    # from a backup) while we synced; the next handshake says resync
+                    raise EpochMoved("the server's change log went back in time") from None
+                raise
+            if page.data_epoch != cfg.epoch:
+                raise EpochMoved("the server's data epoch changed")
+            changes = page.changes
+            if only_tables is not None:
+                changes = [c for c in changes if c.table in only_tables]
+            self.c.run.report.pulled += len(changes)
+            self.guard.check(changes)
+            self.c.point("pull:received")
+            new_cursor = page.next_cursor if only_tables is None else None
+            outcome = self.c.store.keep_pulled(
+                functools.partial(self._apply_page, changes=changes, cursor=new_cursor)
+            )
+            cursor = page.next_cursor
+            if only_tables is None:
+                cfg.cursor = cursor
+            self.c.run.outcome.merge(outcome)
+            self.c.touch_all(outcome.touched)
+            if only_tables is None:
+                self.c.touch("__cursor__", "pulled")
+            # withdrawals count by person in their own guard, not here
+            self.c.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
+            self.c.progress("pull", cursor, head)
+            if not page.has_more:
+                break
+
+    def _apply_page(
+        self, s: Session, changes: list[ServerChange], cursor: int | None
+    ) -> PageOutcome:
+        """One pulled page and (unless re-downloading tables) the new cursor, together."""
+        ctx = self._apply_context(s)
+        outcome = PageApplier(s, ctx).apply(changes)
+        if outcome.touched.keys() & WHO_COUNTS:
+            state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
+        if cursor is not None:
+            state.put(s, state.CURSOR, cursor)
+        self._observe(s, ctx.highest_hlc)
+        self.c.point("pull:before-commit")
+        self._note_pulled(changes, outcome)
+        return outcome
+
+    def _note_pulled(self, changes: list[ServerChange], outcome: PageOutcome) -> None:
+        """Add what a page changed here to the sync's ``Changes``: each table a change was
+        written to and whose record it is; a record erased or handed away as an erasure."""
+        seen = self.c.run.report.changed
+        touched = outcome.touched
+        for ch in changes:
+            if ch.row_id not in touched.get(ch.table, ()):
+                continue
+            seen.entities.add(ch.table)
+            pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
+            if pid:
+                seen.participants.add(pid)
+        gone = set(outcome.erased) | set(outcome.handed_away)
+        if gone:
+            seen.entities.add(ERASURE_ENTITY)
+        for pid in touched.get(PURGED, set()) | touched.get(HANDOVER_TABLE, set()) | gone:
+            seen.entities.add(PARTICIPANT_TABLE)  # removed here, or kept as a local-only case
+            seen.participants.add(pid)
+        if outcome.conflicts:
+            seen.entities.add(CONFLICT_TABLE)
+
+    def _apply_context(self, s: Session) -> ApplyContext:
+        return ApplyContext(
+            device_id=self.c.store.device_id,
+            worker_id=self.c.config.worker_id,
+            stamp=lambda: self.c.store.clock.now().encode(),
+            pending=pending_fields(s),
+        )
+
+    def _observe(self, s: Session, highest: str) -> None:
+        if not highest:
+            return
+        with contextlib.suppress(ValueError):
+            self.c.store.clock.observe(highest)
+        known = str(state.local_setting(s, state.HLC_HIGH, ""))
+        if highest > known:
+            state.put_local_setting(s, state.HLC_HIGH, highest)

@@ -1,0 +1,438 @@
+"""The push step: the outbox in batches saved before they are sent, each answer recorded with it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from linksdesk.core import registry
+from linksdesk.core.errors import SyncError
+from linksdesk.core.hlc import HLC
+from linksdesk.core.ids import uuid7
+from linksdesk.core.vocab import Sharing
+from linksdesk.storage import search
+from linksdesk.storage.outbox import (
+    PendingBatch,
+    drop_pending,
+    load_pending,
+    rows_touched,
+    save_pending,
+)
+from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
+from linksdesk.sync import state
+from linksdesk.sync.apply import SHAPES, now_naive
+from linksdesk.sync.protocol import (
+    CONFLICT_TABLE,
+    PARTICIPANT_TABLE,
+    Change,
+    ChangeResult,
+    ChangeStatus,
+    Op,
+    PushRequest,
+    PushResponse,
+    is_participant_routed,
+)
+from linksdesk.sync.steps.context import SyncContext
+from linksdesk.sync.transport import RequestRefused
+
+log = logging.getLogger(__name__)
+
+
+# a round of the push loop whose rows were all set aside: nothing to send, go on
+_NOTHING_TO_SEND = PendingBatch(batch_key="", request={})
+
+
+class Push:
+    """Sends the outbox in saved batches and records each answer with the outbox."""
+
+    def __init__(self, c: SyncContext) -> None:
+        self.c = c
+
+    def push_all(self, *, known_empty: bool = False) -> None:
+        if known_empty:
+            # the start of this sync read an empty outbox and no saved batch, and nothing
+            # has queued since in this sync: a change saved meanwhile goes next time
+            self.c.progress("push", 0, 0)
+            return
+        with self.c.store.read() as s:
+            saved = load_pending(s)
+            total = s.scalar(select(func.count()).select_from(Outbox)) or 0
+        self.c.progress("push", 0, total)
+        self.c.run.consents_sent = False  # a repair may have queued consents since
+        following: PendingBatch | None = None
+        if saved:
+            # a batch sent before a crash or a failure: resend it exactly as it was
+            following = self._send(saved)
+        while True:
+            self.c.check_cancel()
+            # the next batch, taken and saved with the last answer where there was one
+            saved = self.next_batch() if following is None else following
+            if saved is None or saved is _QUEUE_EMPTY:
+                break
+            following = self._send(saved)
+            self.c.progress("push", self.c.run.report.pushed, total)
+
+    def next_batch(self) -> PendingBatch | None:
+        """Take the next changes from the outbox and save them as the pending batch."""
+        saved = self.c.store.keep(self._take_batch)
+        if saved is None:
+            return None
+        if saved.changes:
+            self.c.point("push:saved")
+        return saved
+
+    def _take_batch(self, s: Session) -> PendingBatch | None:
+        """The next batch, saved; an empty one (not saved) when every row taken had to be
+        set aside; None when the outbox holds nothing unbatched."""
+        rows = self._queued(s, self.c.run.batch_size)
+        if not rows:
+            return None
+        key = uuid7()
+        changes: list[Change] = []
+        taken: list[int] = []
+        for row in rows:
+            self._repair_clock(s, row)
+            try:
+                changes.append(self.as_change(row))
+            except (PydanticValidationError, ValueError, TypeError):
+                # it could never be sent: show it rather than block the queue
+                _attention(
+                    s,
+                    row.change_id,
+                    row.table_name,
+                    row.row_id,
+                    "This change could not be prepared for the server.",
+                )
+                s.delete(row)
+                continue
+            taken.append(row.seq)
+        s.flush()
+        if not changes:
+            return _NOTHING_TO_SEND
+        for chunk in _chunks(taken, 500):
+            # the rows loaded above are not used again: no need to find and update them
+            s.execute(
+                update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key),
+                execution_options={"synchronize_session": False},
+            )
+        request = PushRequest(batch_key=key, changes=changes)
+        saved = PendingBatch(batch_key=key, request=request.model_dump(mode="json"))
+        save_pending(s, saved)
+        self.c.run.built[key] = request
+        return saved
+
+    def _queued(self, s: Session, limit: int) -> list[Outbox]:
+        """The next unbatched outbox rows: consent records first, then the rest in order.
+
+        The server takes a participant's content only under a team consent it already
+        holds (or that comes in the same batch), so consents go ahead of everything else
+        whatever batch boundaries fall between them and the rows they allow.
+        """
+        unsent = Outbox.batch_key.is_(None)
+        rows: list[Outbox] = []
+        if not self.c.run.consents_sent:
+            rows = list(
+                s.scalars(
+                    select(Outbox)
+                    .where(unsent, Outbox.table_name == registry.CONSENT_TABLE)
+                    .order_by(Outbox.seq)
+                    .limit(limit)
+                )
+            )
+            if len(rows) < limit:
+                # none left: a consent recorded while this sync runs is queued before the
+                # rows it allows, so plain order keeps it ahead of them from here on
+                self.c.run.consents_sent = True
+        if len(rows) < limit:
+            taken = [r.seq for r in rows]
+            rows += s.scalars(
+                select(Outbox)
+                .where(unsent, Outbox.seq.not_in(taken))
+                .order_by(Outbox.seq)
+                .limit(limit - len(rows))
+            )
+        return rows
+
+    def as_change(self, row: Outbox) -> Change:
+        payload: dict[str, Any] = dict(row.payload or {})
+        table = row.table_name
+        pid = payload.get("participant_id")
+        if table == PARTICIPANT_TABLE and pid is None:
+            pid = row.row_id
+        routed = is_participant_routed(table)
+        fields: dict[str, Any] = dict(payload.get("fields") or {})
+        if row.op != Op.UPSERT:
+            fields = {}
+        base = {k: v for k, v in (row.base or {}).items() if k in fields or k == "deleted"}
+        if row.op == Op.ERASE:
+            base = {}
+        return Change(
+            change_id=row.change_id,
+            table=table,
+            row_id=row.row_id,
+            op=Op(row.op),
+            hlc=row.hlc,
+            origin=str(payload.get("origin") or HLC.decode(row.hlc).device),
+            owner=str(payload.get("owner") or self.c.config.worker_id),
+            participant_id=pid if routed else None,
+            sharing=payload.get("sharing") or Sharing.TEAM.value,
+            # only rows that follow a consent are queued while it stands (policy at queue time)
+            participant_shared=True if pid and registry.follows_consent(table) else None,
+            fields=fields,
+            base=base,
+        )
+
+    def _repair_clock(self, s: Session, row: Outbox) -> None:
+        """An edit stamped no later than the value it replaced (this laptop's clock was
+        behind a clock it had seen) would read as stale on the server: restamp it."""
+        top = max((str(v) for v in (row.base or {}).values()), default="")
+        if not top or top < row.hlc:
+            return
+        old = row.hlc
+        new = self.c.store.clock.observe(top).encode()
+        row.hlc = new
+        shape = SHAPES.get(row.table_name)
+        if shape is None:
+            return
+        local: Any = s.get(shape.cls, row.row_id)
+        if local is None:
+            return
+        clocks = dict(local.field_hlc or {})
+        for name, value in clocks.items():
+            if value == old:
+                clocks[name] = new
+        local.field_hlc = clocks
+        if (local.hlc or "") <= new:
+            local.hlc = new
+        self.c.touch(row.table_name, row.row_id)
+        log.info("restamped queued change %s: its clock was behind its base", row.change_id)
+
+    def _send(self, saved: PendingBatch) -> PendingBatch | None:
+        """Send a saved batch and record its answer; returns the next batch, taken and
+        saved in the same transaction as the answer (one commit a batch, not two), or
+        ``_QUEUE_EMPTY``; None when no answer was recorded, so none was taken."""
+        if not saved.changes:
+            return None
+        request = self.c.run.built.pop(saved.batch_key, None)
+        if request is None:  # saved by an earlier sync: read back as it was saved
+            request = PushRequest.model_validate(dict(saved.request))
+        self.c.point("push:before-send")
+        try:
+            answer = self.c.t.post("push", request, PushResponse)
+        except RequestRefused as exc:
+            if exc.status == 409:
+                # resending the same batch would be refused forever: let its changes go out
+                # under a new key next time (the server applies each change_id only once)
+                self._release_batch(request)
+                raise SyncError(str(exc)) from None
+            self._refused_batch(request, str(exc))
+            return None
+        self.c.point("push:answered")
+
+        def record(s: Session) -> tuple[int, PendingBatch | None]:
+            answered = self.record(s, request, answer)
+            self.c.point("push:before-commit")
+            if not answered:
+                return 0, None
+            # the answer's rows are gone from the queue: the next batch is saved with it
+            return answered, self._take_batch(s) or _QUEUE_EMPTY
+
+        self.c.run.cursor_passed = None
+        answered, following = self.c.store.keep(record)
+        if following is not None and following.changes:
+            self.c.point("push:saved")
+        passed = self.c.run.cursor_passed
+        if passed is not None:
+            self.c.config.cursor = self.c.run.head = passed
+            self.c.touch("__cursor__", "pushed")
+        else:
+            self.c.run.head = None  # the log moved by what was sent: pull to learn what
+        if not answered:
+            # resending at once would get the same silence: stop here, keep them queued
+            raise SyncError(
+                "The server did not confirm the changes sent; they will be sent again next time."
+            )
+        return following
+
+    def _release_batch(self, request: PushRequest) -> None:
+        """Forget the pending batch; its rows go back to the queue, to be batched again."""
+
+        def release(s: Session) -> None:
+            drop_pending(s)
+            s.execute(
+                update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
+            )
+
+        self.c.store.keep(release)
+        self.c.run.consents_sent = False  # back in the queue: consents among them go first again
+        log.info("server refused batch %s (409); its changes will be sent again", request.batch_key)
+
+    def _refused_batch(self, request: PushRequest, reason: str) -> None:
+        """The server could not take the batch as a whole: split it, down to one change."""
+        self.c.store.keep(lambda s: self._split_batch(s, request, reason))
+
+    def _split_batch(self, s: Session, request: PushRequest, reason: str) -> None:
+        ids = [c.change_id for c in request.changes]
+        rows = list(s.scalars(select(Outbox).where(Outbox.change_id.in_(ids))))
+        drop_pending(s)
+        if len(request.changes) == 1:
+            for row in rows:
+                _attention(s, row.change_id, row.table_name, row.row_id, reason)
+                s.delete(row)
+            log.info("server refused change %s as unreadable", ids[0])
+        else:
+            for row in rows:
+                row.batch_key = None
+            self.c.run.consents_sent = False
+            self.c.run.batch_size = max(1, len(request.changes) // 2)
+            log.info("server refused a batch of %d; retrying smaller", len(ids))
+
+    def record(self, s: Session, request: PushRequest, answer: PushResponse) -> int:
+        """Record the server's answers and drop the acknowledged outbox rows, together.
+
+        Returns how many changes were answered; the rest go back to the queue."""
+        sent = {c.change_id: c for c in request.changes}
+        done: list[str] = []
+        own_through = 0
+        for result in answer.results:
+            change = sent.get(result.change_id)
+            if change is None:
+                continue
+            if result.status is ChangeStatus.APPLIED and result.server_seq:
+                own_through = max(own_through, result.server_seq)
+            if result.status is ChangeStatus.REJECTED:
+                reason = result.reason or "The server refused this change."
+                _attention(s, change.change_id, change.table, change.row_id, reason)
+                log.info("change %s (%s) refused by the server", change.change_id, change.table)
+            elif result.status is ChangeStatus.CONFLICT:
+                self._adopt_conflict(s, change, result)
+            elif result.status is ChangeStatus.MERGED and result.server_values:
+                self._adopt_values(s, change, result)
+            done.append(change.change_id)
+            self.c.run.report.pushed += 1
+        # acknowledged: gone from the outbox in the transaction that records the answers
+        if set(done) == sent.keys():  # the whole batch: by its key, one statement
+            s.execute(delete(Outbox).where(Outbox.batch_key == request.batch_key))
+        else:
+            for chunk in _chunks(done, 500):
+                s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
+        if own_through > int(state.get(s, state.OWN_THROUGH, 0) or 0):
+            # the pull leaves these out (they are held here): recorded with the outbox
+            state.put(s, state.OWN_THROUGH, own_through)
+        passed = self._passed_own(request, answer)
+        if passed is not None:
+            state.put(s, state.CURSOR, passed)  # with the outbox, as a pulled page's cursor
+            self.c.run.cursor_passed = passed
+        # sent but not answered: back in the queue, or no later batch would ever take them
+        back = s.execute(
+            update(Outbox).where(Outbox.batch_key == request.batch_key).values(batch_key=None)
+        )
+        if rows_touched(back):
+            self.c.run.consents_sent = False
+        drop_pending(s)
+        s.flush()
+        return len(done)
+
+    def _passed_own(self, request: PushRequest, answer: PushResponse) -> int | None:
+        """The cursor past this batch, when its changes filled the server's log right
+        after this device's cursor (nothing else in between) and all were taken as sent.
+
+        Pulling them would bring nothing (the pull leaves out a device's own changes taken
+        as is) and apply nothing (they are held here): passing the cursor over them is the
+        same, without the round trip. Anything else (a merge, a conflict, a refusal, another
+        device's change in between) leaves the head unknown, and the pull runs."""
+        head = self.c.run.head
+        if head is None or head != self.c.config.cursor:
+            return None
+        sent = {c.change_id for c in request.changes}
+        results = [r for r in answer.results if r.change_id in sent]
+        if len(results) != len(sent) or len({r.change_id for r in results}) != len(sent):
+            return None
+        if any(r.status is not ChangeStatus.APPLIED or not r.server_seq for r in results):
+            return None
+        seqs = sorted(int(r.server_seq or 0) for r in results)
+        if seqs != list(range(head + 1, head + len(seqs) + 1)):
+            return None
+        return head + len(seqs)
+
+    def _local_row(self, s: Session, change: Change) -> Any:
+        shape = SHAPES.get(change.table)
+        return None if shape is None else s.get(shape.cls, change.row_id)
+
+    def _adopt_values(self, s: Session, change: Change, result: ChangeResult) -> None:
+        """Take the server's value for fields where ours lost, unless edited again since."""
+        row = self._local_row(s, change)
+        if row is None:
+            return
+        shape = SHAPES[change.table]
+        clocks = dict(row.field_hlc or {})
+        server_clocks = result.server_field_hlc or {}
+        for name, value in (result.server_values or {}).items():
+            if name not in shape.convert or clocks.get(name) != change.clock_of(name):
+                continue
+            setattr(row, name, shape.to_python(name, value))
+            if server_clocks.get(name):
+                clocks[name] = server_clocks[name]
+        row.field_hlc = clocks
+        self.c.touch(change.table, change.row_id)
+        self._note_answered(change)
+        if change.table in search.INDEXED_TABLES:
+            s.flush()
+            search.reindex_row(s, row)
+
+    def _adopt_conflict(self, s: Session, change: Change, result: ChangeResult) -> None:
+        """The server kept its value and both versions as a conflict: hold the same here."""
+        self._adopt_values(s, change, result)
+        ids = list(result.conflict_ids or [])
+        kept_clocks = result.server_field_hlc or {}
+        for name, conflict_id in zip(result.server_values or {}, ids, strict=False):
+            if s.get(SyncConflict, conflict_id) is not None:
+                continue
+            s.add(
+                SyncConflict(
+                    id=conflict_id,
+                    table_name=change.table,
+                    row_id=change.row_id,
+                    field=name,
+                    participant_id=change.participant_id,
+                    local_value=change.fields.get(name),
+                    remote_value=(result.server_values or {}).get(name),
+                    local_hlc=change.clock_of(name),
+                    remote_hlc=kept_clocks.get(name, ""),
+                    detected_at=now_naive(),
+                    resolved_at=None,
+                )
+            )
+            self.c.run.report.new_conflicts += 1
+            self.c.run.report.changed.entities.add(CONFLICT_TABLE)
+            log.info("conflict %s kept on %s %s", conflict_id, change.table, change.row_id)
+
+    def _note_answered(self, change: Change) -> None:
+        """A push answer changed a row here (the server's value won, or a conflict kept)."""
+        seen = self.c.run.report.changed
+        seen.entities.add(change.table)
+        if change.participant_id:
+            seen.participants.add(change.participant_id)
+
+
+# taken with an answer: nothing unbatched was left in the outbox
+_QUEUE_EMPTY = PendingBatch(batch_key="", request={})
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _attention(s: Session, change_id: str, table: str, row_id: str, reason: str) -> None:
+    """List a change on "needs attention" (ids and a plain reason only)."""
+    s.merge(
+        SyncAttention(
+            change_id=change_id, table_name=table, row_id=row_id, reason=reason, at=now_naive()
+        )
+    )
