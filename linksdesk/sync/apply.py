@@ -4,8 +4,9 @@ Pulled rows are written through the session directly (never through ``WriteTx``)
 applying them queues nothing for the outbox; each row's ``field_hlc`` and the search index
 are kept in step by hand. The caller commits a page together with its new cursor.
 
-Merge on the device (the server has already merged what it hands on): a field takes the
-incoming value when the incoming clock is later than the field's own, except that a
+Merge on the device, with the server's own rules (``sync.merge.merge_pulled``): the server
+has already merged what it hands on against everything this device sent, so a field takes
+the incoming value when the incoming clock is later than the field's own, except that a
 narrative or clinical field with an edit still waiting in the outbox keeps the local value,
 so the server sees both versions when that edit is pushed and keeps them as a conflict.
 """
@@ -19,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from sqlalchemy import (
     Boolean,
@@ -1323,6 +1324,16 @@ def conflict_from_server(conflict_id: str, row: ConflictRow, device_id: str) -> 
     )
 
 
+class _Head(NamedTuple):
+    """What decides a note's heads, of one revision."""
+
+    id: str
+    revision: int
+    hlc: str
+    origin: str
+    participant_id: str
+
+
 def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_id: str) -> int:
     """Bring the case-note conflicts of ``note_ids`` and of every note with a conflict open
     here in line with the revisions held; returns how many new conflicts were recorded.
@@ -1343,16 +1354,24 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
     )
     made = 0
     notes = sorted(set(note_ids) | open_notes)
-    # read for every note at once (a first pull brings thousands), in the order kept per note
-    by_note: dict[str, list[NoteRevision]] = {}
+    # read for every note at once (a first pull brings thousands), in the order kept per
+    # note; only what decides the heads (a body is read for a new conflict only)
+    by_note: dict[str, list[_Head]] = {}
     held_by_note: dict[str, dict[str, SyncConflict]] = {}
     for chunk in chunks(notes, 500):
-        for r in session.scalars(
-            select(NoteRevision)
+        for r in session.execute(
+            select(
+                NoteRevision.note_id,
+                NoteRevision.id,
+                NoteRevision.revision,
+                NoteRevision.hlc,
+                NoteRevision.origin,
+                NoteRevision.participant_id,
+            )
             .where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
             .order_by(NoteRevision.hlc, NoteRevision.id)
         ):
-            by_note.setdefault(r.note_id, []).append(r)
+            by_note.setdefault(r.note_id, []).append(_Head(*r[1:]))
         for c in session.scalars(
             select(SyncConflict).where(
                 SyncConflict.table_name == "note_revision", SyncConflict.row_id.in_(chunk)
@@ -1363,7 +1382,9 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
         revisions = by_note.get(note_id, [])
         top = max((r.revision for r in revisions), default=None)
         heads = [r for r in revisions if r.revision == top]
-        wanted: dict[str, tuple[NoteRevision, NoteRevision]] = {}
+        if len(heads) < 2 and note_id not in open_notes:
+            continue  # one version on top and no conflict open: nothing to hold or settle
+        wanted: dict[str, tuple[_Head, _Head]] = {}
         for i, first in enumerate(heads):
             for second in heads[i + 1 :]:
                 wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
@@ -1379,6 +1400,13 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
             if cid in held:
                 continue
             mine, other = (second, first) if second.origin == device_id else (first, second)
+            bodies = dict(
+                session.execute(
+                    select(NoteRevision.id, NoteRevision.body).where(
+                        NoteRevision.id.in_((mine.id, other.id))
+                    )
+                ).all()
+            )
             session.add(
                 SyncConflict(
                     id=cid,
@@ -1386,8 +1414,8 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
                     row_id=note_id,
                     field="body",
                     participant_id=first.participant_id,
-                    local_value=mine.body,
-                    remote_value=other.body,
+                    local_value=bodies.get(mine.id),
+                    remote_value=bodies.get(other.id),
                     local_hlc=mine.hlc,
                     remote_hlc=other.hlc,
                     detected_at=now_naive(),
