@@ -647,6 +647,24 @@ def _defaults_of(table: str) -> dict[str, Any]:
     return {k: (v() if isinstance(v, _Call) else v) for k, v in _DEFAULTS[table].items()}
 
 
+def _filled(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with every column ``_defaults_of`` names (a default made by a call is made
+    only for a row that does not set the column)."""
+    if table not in _DEFAULTS:
+        _defaults_of(table)  # worked out once, kept in _DEFAULTS
+    defaults = _DEFAULTS[table]
+    static = {k: v for k, v in defaults.items() if not isinstance(v, _Call)}
+    calls = [(k, v) for k, v in defaults.items() if isinstance(v, _Call)]
+    out = []
+    for r in rows:
+        row = {**static, **r}
+        for k, call in calls:
+            if k not in r:
+                row[k] = call()
+        out.append(row)
+    return out
+
+
 _BINDS: dict[tuple[str, str], dict[str, Callable[[Any], Any] | None]] = {}
 
 
@@ -1068,7 +1086,7 @@ class PageApplier:
             if not rows:
                 continue
             binds = _binds_of(table, conn.dialect)
-            filled = [{**_defaults_of(table), **r} for r in rows.values()]
+            filled = _filled(table, rows.values())
             # one statement per run of rows with the same columns, in arrival order (a
             # revision may name one before it as its base)
             start = 0
