@@ -100,9 +100,15 @@ def fill(store: Store, participants: int) -> None:
             tx.insert_many(rows)  # type: ignore[arg-type]
 
 
-def timed(fn):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+CPU: dict[str, float] = {}  # CPU seconds of this process per step: steadier than wall time
+# on a shared machine
+
+
+def timed(fn, name: str = ""):  # type: ignore[no-untyped-def]
+    start, cpu = time.perf_counter(), time.process_time()
     value = fn()
+    if name:
+        CPU[name] = time.process_time() - cpu
     return time.perf_counter() - start, value
 
 
@@ -126,12 +132,14 @@ def main() -> None:
 
             # -- the bundle: make, then import --
             out = folder / "b.age"
+            load = [os.getloadavg()[0]]
             t_make, sealed = timed(
                 lambda: export.export_to_file(
                     wstore, out, kind="supervision", recipients=[recipient]
-                )
+                ),
+                "make",
             )
-            t_import, report = timed(lambda: receive.import_bundle(sstore, out, trust=fp))
+            t_import, report = timed(lambda: receive.import_bundle(sstore, out, trust=fp), "import")
             records = sum(sealed.manifest["counts"].values())
 
             # -- the baseline: the same records as plain JSON lines --
@@ -142,7 +150,7 @@ def main() -> None:
                     caseload = export.caseload_changes(s, wstore.worker_id)
                 return caseload.changes + caseload.receipts
 
-            t_read, changes = timed(read_vault)
+            t_read, changes = timed(read_vault, "read")
 
             def write_plain() -> None:
                 with plain.open("w", encoding="utf-8") as fh:
@@ -154,8 +162,8 @@ def main() -> None:
                 with plain.open(encoding="utf-8") as fh:
                     return [json.loads(line) for line in fh]
 
-            t_write_plain, _ = timed(write_plain)
-            t_read_plain, back = timed(read_plain)
+            t_write_plain, _ = timed(write_plain, "write_plain")
+            t_read_plain, back = timed(read_plain, "read_plain")
 
             def apply_plain() -> None:
                 parsed = [
@@ -169,7 +177,7 @@ def main() -> None:
                     for start in range(0, len(parsed), receive.PAGE):
                         PageApplier(s, ctx).apply(parsed[start : start + receive.PAGE])
 
-            t_apply_plain, _ = timed(apply_plain)
+            t_apply_plain, _ = timed(apply_plain, "apply_plain")
 
             # -- the format alone: seal + open + verify + parse, same records --
             key = keys.signing_key(wstore)
@@ -192,6 +200,7 @@ def main() -> None:
 
             t_open, n = timed(open_all)
             assert n == records == len(back)
+            load.append(os.getloadavg()[0])
         finally:
             for v in (worker, sup, plain_sup):
                 v.lock()
@@ -201,6 +210,7 @@ def main() -> None:
     end_to_end = t_make + t_import
     baseline = t_read + plain_io + t_apply_plain
     print(f"records: {records} ({args.participants} participants); bundle {len(sealed.data):,} B")
+    print(f"load averages before and after: {[round(x, 1) for x in load]}")
     print(f"make bundle (read vault, seal, sign, write):  {t_make:8.2f} s")
     print(
         f"import bundle (check all, apply, provenance): {t_import:8.2f} s"
@@ -215,6 +225,17 @@ def main() -> None:
     print(
         f"ratio make+import / JSON lines write+read:    {end_to_end / plain_io:8.2f}x"
         "  (the apply into the vault dominates)"
+    )
+    cpu_plain = CPU["write_plain"] + CPU["read_plain"]
+    print(
+        f"CPU seconds: make {CPU['make']:.2f}, import {CPU['import']:.2f}, read vault "
+        f"{CPU['read']:.2f}, JSON lines write+read {cpu_plain:.2f}, apply of the JSON lines "
+        f"{CPU['apply_plain']:.2f}"
+    )
+    print(
+        f"CPU ratio make+import / JSON lines write+read: "
+        f"{(CPU['make'] + CPU['import']) / cpu_plain:6.2f}x; import alone "
+        f"{CPU['import'] / cpu_plain:.2f}x"
     )
 
 

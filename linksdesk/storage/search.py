@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
-from linksdesk.storage.tables import Note, NoteRevision
+from linksdesk.storage.tables import NoteRevision
 
 # markers around matched words in titles and snippets; the UI escapes text, then styles these
 HIGHLIGHT_START = "\x02"
@@ -53,16 +53,44 @@ _PLANS = {
 }
 
 
-def _entry(row: Any) -> tuple[str, str, str | None, str, str] | None:
-    """(entity, row_id, participant_id, title, body) for one row, or None if not indexed."""
-    plan = _PLANS.get(getattr(row, "__tablename__", ""))
+class RowValues:
+    """An ORM row read as a mapping of its column values (what the index reads of it)."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: Any) -> None:
+        self.row = row
+
+    def get(self, name: str, default: Any = None, /) -> Any:
+        return getattr(self.row, name, default)
+
+
+class Values(Protocol):
+    """A row's column values by name: a dict of them, or ``RowValues`` of an ORM row."""
+
+    def get(self, name: str, default: Any = None, /) -> Any: ...
+
+
+Entry = tuple[str, str, str | None, str, str]
+
+
+def entry_of(table: str, values: Values) -> Entry | None:
+    """(entity, row_id, participant_id, title, body) for one row of ``table`` given as its
+    column values, or None if the table is not indexed."""
+    plan = _PLANS.get(table)
     if plan is None:
         return None
     spec, participant_key = plan
-    title = spec.title_joiner.join(_text(getattr(row, c)) for c in spec.title)
-    body = " ".join(x for x in (_text(getattr(row, c)) for c in spec.body) if x)
-    participant_id = getattr(row, participant_key) if participant_key else None
-    return (spec.entity, getattr(row, spec.key), participant_id, title, body)
+    get = values.get
+    title = spec.title_joiner.join(_text(get(c)) for c in spec.title)
+    body = " ".join(x for x in (_text(get(c)) for c in spec.body) if x)
+    participant_id = get(participant_key) if participant_key else None
+    return (spec.entity, get(spec.key), participant_id, title, body)
+
+
+def _entry(row: Any) -> Entry | None:
+    """(entity, row_id, participant_id, title, body) for one row, or None if not indexed."""
+    return entry_of(getattr(row, "__tablename__", ""), RowValues(row))
 
 
 def reindex_row(session: Session, row: Any, *, new: bool = False) -> None:
@@ -123,30 +151,45 @@ def index_new_rows(session: Session, rows: Sequence[Any]) -> None:
 
     New rows have no entry yet, so nothing is removed and the entries go in with one
     statement per table (FTS rowids allocated here, so the keys can go in together). A
-    revision of a note written before the batch does have one: it goes through
-    ``reindex_row``.
+    revision of a note written before the batch does have one: its note is indexed again.
     """
-    new_notes = {row.id for row in rows if isinstance(row, Note)}
-    latest_revision: dict[str, NoteRevision] = {}
+    index_new_values(session, [(row.__tablename__, RowValues(row)) for row in rows])
+
+
+def index_new_values(session: Session, rows: Iterable[tuple[str, Values]]) -> None:
+    """``index_new_rows`` for rows given as (table, column values), so a caller that
+    inserted them with plain statements needs no ORM object per row. A ``note`` among them
+    needs only its ``id``: it says the note's entry is new (a note is indexed by its latest
+    revision)."""
+    new_notes: set[str] = set()
+    latest_revision: dict[str, Values] = {}
     entries: dict[tuple[str, str], tuple[str | None, str, str]] = {}
-    for row in rows:
-        if isinstance(row, NoteRevision):
-            if row.deleted:
-                continue
-            best = latest_revision.get(row.note_id)
-            # a note is indexed by its latest revision only
-            if best is None or (row.revision, row.hlc) > (best.revision, best.hlc):
-                latest_revision[row.note_id] = row
+    for table, values in rows:
+        get = values.get
+        if table == "note":
+            new_notes.add(get("id"))
             continue
-        entry = _entry(row)
-        if entry is not None and not getattr(row, "deleted", False):
+        if get("deleted"):
+            continue
+        if table == "note_revision":
+            note_id = get("note_id")
+            best = latest_revision.get(note_id)
+            # a note is indexed by its latest revision only
+            if best is None or (get("revision"), get("hlc")) > (
+                best.get("revision"),
+                best.get("hlc"),
+            ):
+                latest_revision[note_id] = values
+            continue
+        entry = entry_of(table, values)
+        if entry is not None:
             entity, row_id, participant_id, title, body = entry
             entries[(entity, row_id)] = (participant_id, title, body)
     for note_id, revision in latest_revision.items():
         if note_id not in new_notes:
-            reindex_row(session, revision)
+            _reindex_note(session, note_id)
             continue
-        entity, row_id, participant_id, title, body = _entry(revision)  # type: ignore[misc]
+        entity, row_id, participant_id, title, body = entry_of("note_revision", revision)  # type: ignore[misc]
         entries[(entity, row_id)] = (participant_id, title, body)
     if not entries:
         return
@@ -160,24 +203,38 @@ def index_new_rows(session: Session, rows: Sequence[Any]) -> None:
     ).scalar_one_or_none()
     first = (top or 0) + 1
     params = [
-        {"d": doc, "e": entity, "r": row_id, "p": participant_id, "t": title, "b": body}
+        (doc, entity, row_id, participant_id, title, body)
         for doc, ((entity, row_id), (participant_id, title, body)) in enumerate(
             entries.items(), start=first
         )
     ]
-    session.execute(
-        text(
-            "INSERT INTO search_index (rowid, entity, row_id, participant_id, title, body) "
-            "VALUES (:d, :e, :r, :p, :t, :b)"
-        ),
+    # plain statements: a first pull indexes tens of thousands of rows
+    conn = session.connection()
+    conn.exec_driver_sql(
+        "INSERT INTO search_index (rowid, entity, row_id, participant_id, title, body) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         params,
     )
-    session.execute(
-        text(
-            "INSERT INTO search_key (entity, row_id, participant_id, doc) VALUES (:e, :r, :p, :d)"
-        ),
-        params,
+    conn.exec_driver_sql(
+        "INSERT INTO search_key (doc, entity, row_id, participant_id) VALUES (?, ?, ?, ?)",
+        [p[:4] for p in params],
     )
+
+
+def _reindex_note(session: Session, note_id: str) -> None:
+    """The entry of a note held before, from its latest revision (as ``reindex_row`` on a
+    revision of it ends)."""
+    latest = session.scalar(
+        select(NoteRevision)
+        .where(NoteRevision.note_id == note_id, NoteRevision.deleted.is_(False))
+        .order_by(NoteRevision.revision.desc(), NoteRevision.hlc.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return
+    entity, row_id, participant_id, title, body = _entry(latest)  # type: ignore[misc]
+    remove(session, entity, row_id)
+    _add(session, entity, row_id, participant_id, title, body)
 
 
 def remove(session: Session, entity: str, row_id: str) -> None:

@@ -4,8 +4,9 @@ Pulled rows are written through the session directly (never through ``WriteTx``)
 applying them queues nothing for the outbox; each row's ``field_hlc`` and the search index
 are kept in step by hand. The caller commits a page together with its new cursor.
 
-Merge on the device (the server has already merged what it hands on): a field takes the
-incoming value when the incoming clock is later than the field's own, except that a
+Merge on the device, with the server's own rules (``sync.merge.merge_pulled``): the server
+has already merged what it hands on against everything this device sent, so a field takes
+the incoming value when the incoming clock is later than the field's own, except that a
 narrative or clinical field with an edit still waiting in the outbox keeps the local value,
 so the server sees both versions when that edit is pushed and keeps them as a conflict.
 """
@@ -19,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from sqlalchemy import (
     Boolean,
@@ -29,7 +30,6 @@ from sqlalchemy import (
     Integer,
     delete,
     func,
-    insert,
     select,
     text,
     update,
@@ -50,14 +50,13 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import search
 from linksdesk.storage.outbox import chunks, drop_participant_changes, queued_row_ids, rows_touched
 from linksdesk.storage.purge import drop_partials, purge_participant, rebuild_search
-from linksdesk.storage.store import SYNC_META
+from linksdesk.storage.store import SYNC_META, json_value
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
     AuditEvent,
     Base,
     Consent,
     ErasureReceipt,
-    Note,
     NoteRevision,
     Outbox,
     Participant,
@@ -66,7 +65,7 @@ from linksdesk.storage.tables import (
     SyncConflict,
 )
 from linksdesk.sync import state
-from linksdesk.sync.merge import DELETED
+from linksdesk.sync.merge import DELETED, merge_pulled
 from linksdesk.sync.policy import local_columns, shareable_columns
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
@@ -75,7 +74,6 @@ from linksdesk.sync.protocol import (
     HandoverRow,
     Op,
     ServerChange,
-    is_narrative,
     is_participant_routed,
 )
 
@@ -149,6 +147,11 @@ def now_naive() -> dt.datetime:
 
 # -- column values --------------------------------------------------------------------------
 def _convert(column: Any) -> Callable[[Any], Any]:
+    return _conversion(column) or (lambda v: v)
+
+
+def _conversion(column: Any) -> Callable[[Any], Any] | None:
+    """How a wire value becomes the column's Python value (None: it is one already)."""
     kind = column.type
     if isinstance(kind, DateTime):
         return lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v
@@ -160,7 +163,7 @@ def _convert(column: Any) -> Callable[[Any], Any]:
         return lambda v: v if v is None or isinstance(v, bool) else int(v)
     if isinstance(kind, Float):
         return lambda v: v if v is None else float(v)
-    return lambda v: v
+    return None
 
 
 def _placeholder(column: Any, row_id: str) -> Any:
@@ -191,6 +194,20 @@ class TableShape:
     shareable: frozenset[str]
     local: frozenset[str]
     participant_routed: bool
+    # the fields a pulled change may set here (columns this version has, neither envelope
+    # nor local), and the tombstone
+    accepts: frozenset[str] = frozenset()
+    # conversions of the columns whose wire value is not already their Python value
+    python: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    def incoming(self, ch: ServerChange) -> dict[str, Any]:
+        """The field values ``ch`` sets that this table keeps here (a delete: the tombstone)."""
+        if ch.op is Op.DELETE:
+            return {DELETED: True}
+        fields = ch.fields
+        if fields.keys() <= self.accepts:
+            return dict(fields)
+        return {k: v for k, v in fields.items() if k in self.accepts}
 
     def to_python(self, name: str, value: Any) -> Any:
         conv = self.convert.get(name)
@@ -209,14 +226,18 @@ def _shape(name: str, cls: type[SyncColumns]) -> TableShape:
         and c.key not in SYNC_META
         and not c.primary_key
     )
+    local = local_columns(name)
+    python = {c.key: f for c in columns if (f := _conversion(c)) is not None}
     return TableShape(
         cls=cls,
         name=name,
         convert=convert,
         required=required,
         shareable=shareable_columns(name),
-        local=local_columns(name),
+        local=local,
         participant_routed=is_participant_routed(name),
+        accepts=frozenset(convert.keys() - SYNC_META - local) | {DELETED},
+        python=python,
     )
 
 
@@ -626,6 +647,37 @@ def _defaults_of(table: str) -> dict[str, Any]:
     return {k: (v() if isinstance(v, _Call) else v) for k, v in _DEFAULTS[table].items()}
 
 
+def _filled(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with every column ``_defaults_of`` names (a default made by a call is made
+    only for a row that does not set the column)."""
+    if table not in _DEFAULTS:
+        _defaults_of(table)  # worked out once, kept in _DEFAULTS
+    defaults = _DEFAULTS[table]
+    static = {k: v for k, v in defaults.items() if not isinstance(v, _Call)}
+    calls = [(k, v) for k, v in defaults.items() if isinstance(v, _Call)]
+    out = []
+    for r in rows:
+        row = {**static, **r}
+        for k, call in calls:
+            if k not in r:
+                row[k] = call()
+        out.append(row)
+    return out
+
+
+_BINDS: dict[tuple[str, str], dict[str, Callable[[Any], Any] | None]] = {}
+
+
+def _binds_of(table: str, dialect: Any) -> dict[str, Callable[[Any], Any] | None]:
+    """Each column's conversion of a Python value to what the database driver is given
+    (SQLAlchemy's own, taken once), so rows can go to the driver directly."""
+    key = (dialect.name, table)
+    if key not in _BINDS:
+        columns = SHAPES[table].cls.__table__.columns  # type: ignore[attr-defined]
+        _BINDS[key] = {c.key: c.type._cached_bind_processor(dialect) for c in columns}
+    return _BINDS[key]
+
+
 @dataclass(frozen=True)
 class _Call:
     default: Any
@@ -650,12 +702,13 @@ class PageApplier:
         self.out = PageOutcome()
         self._rows: dict[tuple[str, str], Any] = {}
         self._meta: dict[tuple[str, str], _RowMeta] = {}
-        self._new_revisions: list[NoteRevision] = []
+        # (note id, participant id) of each note revision this page wrote
+        self._new_revisions: list[tuple[str, str]] = []
         self._partial_keys: set[str] = set()
         self._erased: set[str] = set()
         # search entries are written once per page (and before any purge): rows inserted
         # here, and rows already held that changed
-        self._index_new: dict[tuple[str, str], Any] = {}
+        self._index_new: dict[tuple[str, str], tuple[str, search.Values]] = {}
         self._inserts: dict[str, dict[str, dict[str, Any]]] = {}  # new rows, by table and id
         self._reindex: dict[tuple[str, str], Any] = {}
         # programme id → participants holding it here (read per page, kept as rows change)
@@ -728,35 +781,44 @@ class PageApplier:
         self._index_pending()
         # every note this page wrote a revision of, and every note with a conflict open here
         # (one may have come as a conflict row, or a revision written here since settled it)
-        notes = {r.note_id for r in self._new_revisions if r.participant_id not in self._erased}
+        notes = {note for note, pid in self._new_revisions if pid not in self._erased}
         self.out.conflicts += reconcile_note_conflicts(self.s, notes, self.ctx.device_id)
         self.s.flush()
         return self.out
 
     def _index_pending(self) -> None:
         """Write the search entries of the rows this page changed so far: new rows in one
-        statement per table (``search.index_new_rows``), rows held before one by one."""
+        statement per table (``search.index_new_values``), rows held before one by one."""
         self._insert_new()
         self.s.flush()
         if self._index_new:
             rows = list(self._index_new.values())
-            search.index_new_rows(self.s, rows + self._unindexed_notes(rows))
+            search.index_new_values(self.s, rows + self._unindexed_notes(rows))
             self._index_new.clear()
         for row in self._reindex.values():
             search.reindex_row(self.s, row)
         self._reindex.clear()
 
-    def _unindexed_notes(self, rows: list[Any]) -> list[Note]:
+    def _unindexed_notes(
+        self, rows: list[tuple[str, search.Values]]
+    ) -> list[tuple[str, search.Values]]:
         """Notes made on an earlier page (a bundle sends notes before revisions) that have
         no search entry yet and whose latest revision is among ``rows``: marked new for
-        ``index_new_rows``, so their entries go in with the rest instead of one by one."""
-        new_notes = {r.id for r in rows if isinstance(r, Note)}
-        latest: dict[str, NoteRevision] = {}
-        for r in rows:
-            if isinstance(r, NoteRevision) and not r.deleted and r.note_id not in new_notes:
-                best = latest.get(r.note_id)
-                if best is None or (r.revision, r.hlc) > (best.revision, best.hlc):
-                    latest[r.note_id] = r
+        ``index_new_values``, so their entries go in with the rest instead of one by one."""
+        new_notes = {values.get("id") for table, values in rows if table == "note"}
+        latest: dict[str, search.Values] = {}
+        for table, r in rows:
+            if table != "note_revision" or r.get("deleted"):
+                continue
+            note_id = r.get("note_id")
+            if note_id in new_notes:
+                continue
+            best = latest.get(note_id)
+            if best is None or (r.get("revision"), r.get("hlc")) > (
+                best.get("revision"),
+                best.get("hlc"),
+            ):
+                latest[note_id] = r
         if not latest:
             return []
         ids = sorted(latest)
@@ -779,9 +841,9 @@ class PageApplier:
                 )
             )
         return [
-            Note(id=note_id)
+            ("note", {"id": note_id})
             for note_id, r in latest.items()
-            if note_id not in indexed and note_id in held and held[note_id][2] == r.id
+            if note_id not in indexed and note_id in held and held[note_id][2] == r.get("id")
         ]
 
     def _apply_one(self, ch: ServerChange) -> None:
@@ -813,16 +875,20 @@ class PageApplier:
         for ch in changes:
             if ch.table in SHAPES and ch.op is not Op.ERASE:
                 wanted.setdefault(ch.table, set()).add(ch.row_id)
+        conn = self.s.connection()
         for table, ids in wanted.items():
-            cls: Any = SHAPES[table].cls
-            for chunk in chunks(sorted(ids), 500):
-                query = select(cls.id, cls.field_hlc, cls.deleted, cls.owner).where(
-                    cls.id.in_(chunk)
+            # one plain statement per table, the ids as one JSON parameter: a first pull
+            # asks about thousands of rows it does not hold yet
+            query = (
+                f'SELECT id, field_hlc, deleted, owner FROM "{table}" '
+                "WHERE id IN (SELECT value FROM json_each(?))"
+            )
+            for row_id, clocks, deleted, owner in conn.exec_driver_sql(
+                query, (json.dumps(sorted(ids)),)
+            ):
+                self._meta[(table, row_id)] = _RowMeta(
+                    dict((json.loads(clocks) if clocks else None) or {}), bool(deleted), str(owner)
                 )
-                for row_id, clocks, deleted, owner in self.s.execute(query):
-                    self._meta[(table, row_id)] = _RowMeta(
-                        dict(clocks or {}), bool(deleted), str(owner)
-                    )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
         programme_ids = {
@@ -866,53 +932,45 @@ class PageApplier:
         if loaded is not None:
             meta = _RowMeta(dict(loaded.field_hlc or {}), bool(loaded.deleted), loaded.owner)
         assert meta is not None
-        pending = self.ctx.pending.get(key, set())
-        incoming: dict[str, Any] = dict(ch.fields)
-        if ch.op is Op.DELETE:
-            incoming = {DELETED: True}
-        clocks = meta.clocks
-        takes: list[tuple[str, Any, str]] = []
-        for name, value in incoming.items():
-            if name != DELETED and (name not in shape.convert or name in SYNC_META):
-                continue  # a column this version does not have
-            if name in shape.local:
-                continue  # never sent by a well-behaved server; never taken
-            theirs = ch.clock_of(name)
-            mine = clocks.get(name)
-            if name == DELETED and mine is None and value is False and not meta.deleted:
-                continue  # "not deleted" since creation: nothing to record
-            if mine is not None and theirs <= mine:
-                continue
-            if name in pending and is_narrative(shape.name, name):
-                # both versions must survive: ours goes up with our push, where the server
-                # keeps the pair as a conflict for every device
-                log.info(
-                    "kept local edit of %s.%s on %s for the server to pair",
-                    shape.name,
-                    name,
-                    ch.row_id,
-                )
-                continue
-            takes.append((name, value, theirs))
+        incoming = shape.incoming(ch)
+        if incoming.get(DELETED) is False and DELETED not in meta.clocks and not meta.deleted:
+            del incoming[DELETED]  # "not deleted" since creation: nothing to record
+        # the server has merged this change against everything this device sent; only an
+        # edit still waiting in the outbox is concurrent with it (sync/merge.py)
+        unsent = self.ctx.pending.get(key, set()) & incoming.keys()
+        held: dict[str, Any] | None = None
+        if unsent:
+            row = self._row(shape, ch.row_id)
+            held = {n: json_value(getattr(row, n)) for n in unsent}
+        merged = merge_pulled(held, meta.clocks, ch, unsent=unsent, values=incoming)
+        for kept in merged.conflicts:
+            # both versions must survive: ours goes up with our push, where the server
+            # keeps the pair as a conflict for every device
+            log.info(
+                "kept local edit of %s.%s on %s for the server to pair",
+                shape.name,
+                kept.field,
+                ch.row_id,
+            )
         new_owner = bool(ch.owner) and meta.owner != ch.owner
-        if not takes and not new_owner:
+        if not merged.fields and not new_owner:
             self.out.unchanged += 1
             return
         row = self._row(shape, ch.row_id)
         was_live = not row.deleted
         clocks = dict(row.field_hlc or {})
-        for name, value, theirs in takes:
-            python_value = self._fit(shape, row.id, name, shape.to_python(name, value))
-            if name in pending and getattr(row, name) != python_value:
+        for lost in merged.superseded:
+            if not lost.incoming:
                 self.out.superseded += 1
                 log.info(
                     "local edit of %s.%s on %s superseded by a later change",
                     shape.name,
-                    name,
+                    lost.field,
                     row.id,
                 )
-            setattr(row, name, python_value)
-            clocks[name] = theirs
+        for name, value in merged.fields.items():
+            setattr(row, name, self._fit(shape, row.id, name, shape.to_python(name, value)))
+            clocks[name] = merged.field_hlc[name]
         if new_owner:
             row.owner = ch.owner  # a handed-over case is re-sent under its new owner
         row.field_hlc = clocks
@@ -925,29 +983,26 @@ class PageApplier:
         if was_live and row.deleted:
             self.out.removed += 1
         if key in self._index_new:
-            self._index_new[key] = row  # new on this page: indexed new, as it ends
+            # new on this page: indexed new, as it ends
+            self._index_new[key] = (shape.name, search.RowValues(row))
         elif shape.name in search.INDEXED_TABLES:
             self._reindex[key] = row
         if isinstance(row, NoteRevision) and not row.deleted:
-            self._new_revisions.append(row)
+            self._new_revisions.append((row.note_id, row.participant_id))
 
     def _new_row(self, shape: TableShape, ch: ServerChange) -> None:
         pkey = state.partial_key(shape.name, ch.row_id)
-        held: dict[str, Any] = {}
+        incoming = shape.incoming(ch)
         if pkey in self._partial_keys:
             held = dict(state.get(self.s, pkey, {}))
-        values: dict[str, Any] = dict(held.get("values", {}))
-        clocks: dict[str, str] = dict(held.get("clocks", {}))
-        incoming = {DELETED: True} if ch.op is Op.DELETE else dict(ch.fields)
-        for name, value in incoming.items():
-            if name != DELETED and (name not in shape.convert or name in SYNC_META):
-                continue
-            if name in shape.local:
-                continue
-            theirs = ch.clock_of(name)
-            if name in clocks and theirs <= clocks[name]:
-                continue
-            values[name], clocks[name] = value, theirs
+            held_values = dict(held.get("values", {}))
+            held_clocks = dict(held.get("clocks", {}))
+            merged = merge_pulled(held_values, held_clocks, ch, values=incoming)
+            values = {**held_values, **merged.fields}
+            clocks = {**held_clocks, **merged.field_hlc}
+        else:
+            merged = merge_pulled(None, None, ch, values=incoming)
+            values, clocks = merged.fields, merged.field_hlc
         if shape.name == "erasure_receipt" and ch.participant_id:
             self._drop_local_receipt(ch.participant_id)
         elif ch.participant_id and self._erased_here(ch.participant_id):
@@ -980,7 +1035,7 @@ class PageApplier:
             self._partial_keys.discard(pkey)
         # the row goes in with the rest of its table in one statement (``_insert_new``): no
         # ORM object in the session; until then its clocks stand for it in ``_meta``
-        columns = shape.convert
+        columns, python = shape.convert, shape.python
         row_values: dict[str, Any] = {}
         for name in missing:  # only for a tombstone of a row never seen here
             row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
@@ -988,7 +1043,12 @@ class PageApplier:
         for name, value in values.items():
             if name == DELETED or name not in columns:
                 continue
-            row_values[name] = self._fit(shape, ch.row_id, name, shape.to_python(name, value))
+            conv = python.get(name)
+            row_values[name] = value if conv is None else conv(value)
+        if shape.name == PARTICIPANT_TABLE and "programme_id" in row_values:
+            row_values["programme_id"] = self._fit(
+                shape, ch.row_id, "programme_id", row_values["programme_id"]
+            )
         row_values.update(
             id=ch.row_id,
             deleted=deleted,
@@ -1005,32 +1065,43 @@ class PageApplier:
         self.out.tables.add(shape.name)
         self.out.touch(shape.name, ch.row_id)
         if shape.name in search.INDEXED_TABLES or shape.name == "note":
-            # a detached copy for the index (a note is not indexed itself, but tells
-            # index_new_rows its entry is new) and for the note-fork check
-            row = shape.cls(**row_values)
-            self._index_new[key] = row
-            if isinstance(row, NoteRevision) and not deleted:
-                self._new_revisions.append(row)
+            # indexed from these values once the page's rows are in (a note is not
+            # indexed itself, but tells the index its entry is new)
+            self._index_new[key] = (shape.name, row_values)
+            if shape.name == "note_revision" and not deleted:
+                self._new_revisions.append((row_values["note_id"], row_values["participant_id"]))
 
     def _insert_new(self) -> None:
         """Write the rows this page created so far: one executemany per table, parents
-        first (every row of a table with the same columns, defaults filled in)."""
+        first (every row of a table with the same columns, defaults filled in), as plain
+        statements with each column's own conversion (a first pull writes tens of
+        thousands of rows: SQLAlchemy's per-row parameter handling cost more than SQLite)."""
         if not self._inserts:
             return
         self.s.flush()
         inserts, self._inserts = self._inserts, {}
+        conn = self.s.connection()
         for table in _INSERT_ORDER:
             rows = inserts.get(table)
             if not rows:
                 continue
-            cls: Any = SHAPES[table].cls
-            filled = [{**_defaults_of(table), **r} for r in rows.values()]
+            binds = _binds_of(table, conn.dialect)
+            filled = _filled(table, rows.values())
             # one statement per run of rows with the same columns, in arrival order (a
             # revision may name one before it as its base)
             start = 0
             for end in range(1, len(filled) + 1):
                 if end == len(filled) or filled[end].keys() != filled[start].keys():
-                    self.s.execute(insert(cls.__table__), filled[start:end])
+                    names = list(filled[start].keys())
+                    plan = [(name, binds[name]) for name in names]
+                    quoted = ", ".join(f'"{name}"' for name in names)
+                    conn.exec_driver_sql(
+                        f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(names))})',
+                        [
+                            tuple([r[n] if b is None else b(r[n]) for n, b in plan])
+                            for r in filled[start:end]
+                        ],
+                    )
                     start = end
 
     def _fit(self, shape: TableShape, row_id: str, name: str, value: Any) -> Any:
@@ -1102,7 +1173,7 @@ class PageApplier:
     # - erasure -
     def _erase(self, participant_id: str) -> None:
         removed = self._purge(participant_id)
-        self._new_revisions = [r for r in self._new_revisions if r.participant_id != participant_id]
+        self._new_revisions = [r for r in self._new_revisions if r[1] != participant_id]
         has_receipt = self.s.scalar(
             select(func.count())
             .select_from(ErasureReceipt)
@@ -1149,7 +1220,7 @@ class PageApplier:
         if pid in read_only:
             read_only.discard(pid)
             state.put(self.s, state.READ_ONLY, sorted(read_only))
-        self._new_revisions = [r for r in self._new_revisions if r.participant_id != pid]
+        self._new_revisions = [r for r in self._new_revisions if r[1] != pid]
         self.s.flush()
         keep = own_work_of(self.s, pid, self.ctx.device_id)
         if keep:
@@ -1271,6 +1342,16 @@ def conflict_from_server(conflict_id: str, row: ConflictRow, device_id: str) -> 
     )
 
 
+class _Head(NamedTuple):
+    """What decides a note's heads, of one revision."""
+
+    id: str
+    revision: int
+    hlc: str
+    origin: str
+    participant_id: str
+
+
 def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_id: str) -> int:
     """Bring the case-note conflicts of ``note_ids`` and of every note with a conflict open
     here in line with the revisions held; returns how many new conflicts were recorded.
@@ -1291,16 +1372,24 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
     )
     made = 0
     notes = sorted(set(note_ids) | open_notes)
-    # read for every note at once (a first pull brings thousands), in the order kept per note
-    by_note: dict[str, list[NoteRevision]] = {}
+    # read for every note at once (a first pull brings thousands), in the order kept per
+    # note; only what decides the heads (a body is read for a new conflict only)
+    by_note: dict[str, list[_Head]] = {}
     held_by_note: dict[str, dict[str, SyncConflict]] = {}
     for chunk in chunks(notes, 500):
-        for r in session.scalars(
-            select(NoteRevision)
+        for r in session.execute(
+            select(
+                NoteRevision.note_id,
+                NoteRevision.id,
+                NoteRevision.revision,
+                NoteRevision.hlc,
+                NoteRevision.origin,
+                NoteRevision.participant_id,
+            )
             .where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
             .order_by(NoteRevision.hlc, NoteRevision.id)
         ):
-            by_note.setdefault(r.note_id, []).append(r)
+            by_note.setdefault(r.note_id, []).append(_Head(*r[1:]))
         for c in session.scalars(
             select(SyncConflict).where(
                 SyncConflict.table_name == "note_revision", SyncConflict.row_id.in_(chunk)
@@ -1311,7 +1400,9 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
         revisions = by_note.get(note_id, [])
         top = max((r.revision for r in revisions), default=None)
         heads = [r for r in revisions if r.revision == top]
-        wanted: dict[str, tuple[NoteRevision, NoteRevision]] = {}
+        if len(heads) < 2 and note_id not in open_notes:
+            continue  # one version on top and no conflict open: nothing to hold or settle
+        wanted: dict[str, tuple[_Head, _Head]] = {}
         for i, first in enumerate(heads):
             for second in heads[i + 1 :]:
                 wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
@@ -1327,6 +1418,13 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
             if cid in held:
                 continue
             mine, other = (second, first) if second.origin == device_id else (first, second)
+            bodies = dict(
+                session.execute(
+                    select(NoteRevision.id, NoteRevision.body).where(
+                        NoteRevision.id.in_((mine.id, other.id))
+                    )
+                ).all()
+            )
             session.add(
                 SyncConflict(
                     id=cid,
@@ -1334,8 +1432,8 @@ def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_i
                     row_id=note_id,
                     field="body",
                     participant_id=first.participant_id,
-                    local_value=mine.body,
-                    remote_value=other.body,
+                    local_value=bodies.get(mine.id),
+                    remote_value=bodies.get(other.id),
                     local_hlc=mine.hlc,
                     remote_hlc=other.hlc,
                     detected_at=now_naive(),

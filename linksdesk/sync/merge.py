@@ -6,10 +6,16 @@ the same narrative or clinical field keeps the current value and reports a confl
 caller stores the other version so every device sees both); any other field goes to the
 last writer by ``(hlc, device)`` and the losing value is reported so it can be logged.
 The tombstone is the pseudo-field ``deleted``.
+
+The server merges what devices push (``merge_fields``); a device merges what it pulls with
+the same rules (``merge_pulled``): the server hands on only what it took, merged against
+everything this device had sent, so a pulled field is concurrent with this device's value
+only while this device holds an edit of it the server has not yet seen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,35 +78,89 @@ def merge_fields(
     ``server_fields`` is None when the row does not exist yet. Clocks compare as encoded
     HLC text, which orders by (wall, counter, device).
     """
+    return _merge(
+        server_fields,
+        server_field_hlc,
+        change.table,
+        change.hlc,
+        change_values(change),
+        change.clock_of,
+        change.base,
+    )
+
+
+def merge_pulled(
+    held_fields: Mapping[str, Any] | None,
+    held_field_hlc: Mapping[str, str] | None,
+    change: Change,
+    *,
+    unsent: Collection[str] = (),
+    values: Mapping[str, Any] | None = None,
+) -> MergeResult:
+    """Merge a pulled ``change`` into a row this device holds (None: not held yet).
+
+    The server hands on only values it took, merged against everything this device sent,
+    so the change counts as based on every value held here except the fields in ``unsent``
+    (edits waiting in the outbox, which the server has not seen): a later clock
+    fast-forwards; an unsent edit of the same field is concurrent, so a narrative or clinical
+    field keeps this device's version (reported as a conflict: pushed, the server keeps both
+    for every device) and any other goes to the last writer. ``values`` are the field values
+    to merge when not all of the change's (a device leaves out columns it does not keep).
+    ``held_fields`` is read only for fields in ``unsent`` (None will do when there are none).
+    """
+    if values is None:
+        values = change_values(change)
+    base: Mapping[str, str] = {}
+    if held_field_hlc is None:
+        held_fields = None
+    elif unsent:
+        if held_fields is None:
+            raise ValueError("the values held are needed to merge unsent edits")
+        base = {f: h for f, h in held_field_hlc.items() if f not in unsent}
+    else:
+        held_fields = {} if held_fields is None else held_fields
+        base = held_field_hlc
+    return _merge(
+        held_fields, held_field_hlc, change.table, change.hlc, values, change.clock_of, base
+    )
+
+
+def _merge(
+    server_fields: Mapping[str, Any] | None,
+    server_field_hlc: Mapping[str, str] | None,
+    table: str,
+    hlc: str,
+    values: Mapping[str, Any],
+    clock_of: Callable[[str], str],
+    change_base: Mapping[str, str],
+) -> MergeResult:
     if server_fields is None or server_field_hlc is None:
         # a live row has no "deleted" clock until someone deletes (or revives) it, so
         # replicas that saw creations in different orders still agree field by field
-        values = change_values(change)
         return MergeResult(
             status=ChangeStatus.APPLIED,
-            fields=values,
-            field_hlc={f: change.clock_of(f) for f in values},
+            fields=dict(values),
+            field_hlc={f: clock_of(f) for f in values},
         )
 
-    origin = _device_of(change.hlc)
+    origin = _device_of(hlc)
     new_fields: dict[str, Any] = {}
     new_hlc: dict[str, str] = {}
     conflicts: list[FieldConflict] = []
     superseded: list[Superseded] = []
     concurrent = False
 
-    for name, value in change_values(change).items():
-        incoming = change.clock_of(name)
+    for name, value in values.items():
+        incoming = clock_of(name)
         current = server_field_hlc.get(name)
         if current is None:
             new_fields[name], new_hlc[name] = value, incoming
             continue
         if incoming == current:
             continue  # already have exactly this write
-        base = change.base.get(name)
+        base = change_base.get(name)
         seen_current = base is not None and base >= current
-        same_writer = _device_of(current) == origin
-        if seen_current or same_writer:
+        if seen_current or _device_of(current) == origin:
             # a sequential edit: newer clock wins; an older one is a stale replay
             if incoming > current:
                 new_fields[name], new_hlc[name] = value, incoming
@@ -112,7 +172,7 @@ def merge_fields(
                 new_hlc[name] = incoming
                 new_fields[name] = value
             continue
-        if is_narrative(change.table, name):
+        if is_narrative(table, name):
             conflicts.append(FieldConflict(name, old, current, value, incoming))
         elif incoming > current:
             new_fields[name], new_hlc[name] = value, incoming
@@ -122,11 +182,11 @@ def merge_fields(
 
     if not concurrent:
         # different fields edited elsewhere since this change's base: a merge, not a replay
-        latest_base = max(change.base.values(), default="")
+        latest_base = max(change_base.values(), default="")
         concurrent = any(
             h > latest_base and _device_of(h) != origin
             for f, h in server_field_hlc.items()
-            if f not in new_fields and f not in change.fields
+            if f not in new_fields and f not in values
         )
     if conflicts:
         status = ChangeStatus.CONFLICT
