@@ -127,6 +127,8 @@ class SyncEngine:
             self.pull.pull_all()
         else:
             # the server's log holds nothing this device lacks: no request for a page
+            if self.config.cursor != self.config.stored_cursor:
+                self._store_cursor()  # the handshake found the log quiet up to the head
             self.pull.settle_open_conflicts()
             self.c.progress("pull", self.config.cursor, hello.cursor_head)
         if resync:
@@ -140,6 +142,15 @@ class SyncEngine:
         or derived rows from what was sent; see ``_passed_own``)."""
         head = self.run.head
         return resync or head is None or self.config.cursor != head
+
+    def _store_cursor(self) -> None:
+        cursor = self.config.cursor
+
+        def store(s: Session) -> None:
+            state.put(s, state.CURSOR, cursor)
+
+        self.store.keep(store)
+        self.config.stored_cursor = cursor
 
     def _update_totals(self) -> int:
         written = self.store.on_writer(

@@ -405,6 +405,9 @@ class HandshakeRequest(_Request):
     cursor: Cursor | None = None
     data_epoch: Uuid | None = None  # the epoch the cursor belongs to
     signing_key: SigningKeyLine | None = None  # registered if the device has none yet
+    # as in PullRequest: this device's own changes the server took as is, up to here, are
+    # not "for" it (the server's ``quiet_through`` leaves them out)
+    own_through: Cursor = 0
 
 
 class HandshakeResponse(_Model):
@@ -426,6 +429,10 @@ class HandshakeResponse(_Model):
     max_pull_limit: int = MAX_PULL_LIMIT
     max_drift_ms: int
     programme_key: ProgrammeKey | None = None  # for evaluation pseudonyms (hex)
+    # ``cursor_head`` when the change log holds nothing this device would pull between its
+    # cursor and the head (others' teams and cases, its own echo), so it may move its
+    # cursor there without a pull: what an empty pull page would do. None: pull.
+    quiet_through: int | None = None
 
 
 # -- push -----------------------------------------------------------------------------------

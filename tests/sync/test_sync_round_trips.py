@@ -165,6 +165,44 @@ def test_a_push_taken_as_sent_moves_the_cursor_without_a_pull(
         assert a.get("participant", other) is not None and report.verified
 
 
+def test_a_busy_server_moving_others_work_costs_a_quiet_laptop_no_pull(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b = _settled(shared_server, devices)
+    # a worker of another team syncs: the server's head moves, but nothing is for a
+    stranger = devices("other-team")
+    stranger.enrol(shared_server, shared_server.worker(shared_server.team()))
+    with _proxied(a, shared_server) as proxy:
+        stranger.contact(stranger.participant(family_name="Elsewhere"))
+        assert stranger.sync().pushed >= 1
+        head = _server_head(shared_server)
+        with a.store.read() as s:
+            assert int(state.get(s, state.CURSOR)) < head  # the head moved past a
+        report = a.sync()
+        assert _requests(proxy) == ["/v1/handshake"]
+        assert report.pulled == 0 and report.verified
+        with a.store.read() as s:
+            assert state.get(s, state.CURSOR) == head  # moved on as an empty page would
+        # a's own push answered in full, then another team's work: still no pull
+        a.participant(family_name="Mine")
+        proxy.traffic.clear()
+        assert a.sync().pushed >= 1
+        stranger.contact(stranger.participant(family_name="Elsewhere again"))
+        assert stranger.sync().pushed >= 1
+        proxy.traffic.clear()
+        assert a.sync().pulled == 0
+        assert _requests(proxy) == ["/v1/handshake"]
+        # work that is for a (its colleague laptop b, same worker) is still pulled
+        pid = b.participant(family_name="For a")
+        assert b.sync().pushed >= 1
+        stranger.contact(stranger.participant(family_name="And elsewhere"))
+        assert stranger.sync().pushed >= 1
+        proxy.traffic.clear()
+        report = a.sync()
+        assert "/v1/pull" in _requests(proxy) and report.pulled >= 1
+        assert a.get("participant", pid) is not None and report.verified
+
+
 def _server_head(server: ServerProcess) -> int:
     with server.db.reading() as s:
         meta = s.scalar(select(ServerMeta))

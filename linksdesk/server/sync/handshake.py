@@ -14,6 +14,7 @@ from linksdesk.server.db import META_ID, Database, now_ms
 from linksdesk.server.errors import ServerProblem, VersionMismatch
 from linksdesk.server.models import Device, ProgrammeSetting, ServerMeta
 from linksdesk.server.sync.context import DeviceContext
+from linksdesk.server.sync.visibility import nothing_for
 from linksdesk.sync.protocol import (
     MAX_BATCH,
     MAX_PULL_LIMIT,
@@ -82,14 +83,21 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
     with db.reading(snapshot=True) as s:
         meta = server_meta(s)
         settings, version = programme_settings(s, ctx.team_id)
+        # a cursor past the head means the database went back in time (a restore
+        # without `new-epoch`): the device must resync by merging all the same
+        epoch_changed = (req.data_epoch is not None and req.data_epoch != meta.data_epoch) or (
+            req.cursor is not None and req.cursor > meta.seq
+        )
+        quiet = (
+            not epoch_changed
+            and req.cursor is not None
+            and nothing_for(s, ctx, req.cursor, meta.seq, req.own_through)
+        )
         return HandshakeResponse(
             protocol_version=PROTOCOL_VERSION,
             schema_version=SCHEMA_VERSION,
             data_epoch=meta.data_epoch,
-            # a cursor past the head means the database went back in time (a restore
-            # without `new-epoch`): the device must resync by merging all the same
-            epoch_changed=(req.data_epoch is not None and req.data_epoch != meta.data_epoch)
-            or (req.cursor is not None and req.cursor > meta.seq),
+            epoch_changed=epoch_changed,
             server_time_ms=now_ms(),
             cursor_head=meta.seq,
             worker_id=ctx.worker_id,
@@ -101,4 +109,5 @@ def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> Handsh
             max_pull_limit=MAX_PULL_LIMIT,
             max_drift_ms=MAX_DRIFT_MS,
             programme_key=keys.programme_key(s),
+            quiet_through=meta.seq if quiet else None,
         )

@@ -97,6 +97,10 @@ class Config:
     waiting: int = 0  # outbox rows
     pending_batch: bool = False
     last_verified: Any = None
+    own_through: int = 0  # see state.OWN_THROUGH
+    # the cursor as stored: a handshake that finds the log quiet moves ``cursor`` on in
+    # memory first (see Handshake.handshake), stored with the sync's next write
+    stored_cursor: int = 0
 
 
 @dataclass

@@ -56,6 +56,7 @@ class Handshake:
             state.ID_LEASE,
             state.PENDING_BATCH,
             state.LAST_VERIFIED,
+            state.OWN_THROUGH,
             bundle_keys.PROGRAMME_KEY,
         )
         with self.c.store.read() as s:
@@ -85,6 +86,8 @@ class Handshake:
             waiting=int(waiting),
             pending_batch=bool(held.get(state.PENDING_BATCH)),
             last_verified=held.get(state.LAST_VERIFIED),
+            own_through=int(held.get(state.OWN_THROUGH) or 0),
+            stored_cursor=int(held.get(state.CURSOR) or 0),
         )
 
     def handshake(self, protocol_version: int = PROTOCOL_VERSION) -> HandshakeResponse:
@@ -100,6 +103,7 @@ class Handshake:
                     cursor=cfg.cursor,
                     data_epoch=cfg.epoch,
                     signing_key=_signing_line(self.c.store),
+                    own_through=cfg.own_through,
                 ),
                 HandshakeResponse,
             )
@@ -121,6 +125,14 @@ class Handshake:
                 "The server says this laptop belongs to another worker. Ask your "
                 "programme administrator to enrol it again."
             )
+        if (
+            hello.quiet_through is not None
+            and not hello.epoch_changed
+            and hello.quiet_through > cfg.cursor
+        ):
+            # nothing in the log up to the head is for this laptop (others' teams and
+            # cases moved it): an empty pull page would only move the cursor there
+            cfg.cursor = hello.quiet_through
         if self._hello_news(hello):
             # every write below is one transaction handed to the vault's writer thread (the
             # desktop's DB thread): this thread only talks to the server
