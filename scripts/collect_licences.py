@@ -145,13 +145,20 @@ MANUAL = [
 ]
 
 
+# where a package's metadata and the licence file it ships disagree, the file's word (the
+# stricter reading) is what the About box shows
+_FROM_LICENCE_FILE = {"spylls": "MPL-2.0 (its licence file; its package metadata says MIT)"}
+
+
 def _licence_of(dist: metadata.Distribution) -> str:
     meta = dist.metadata
+    if meta["Name"] in _FROM_LICENCE_FILE:
+        return _FROM_LICENCE_FILE[meta["Name"]]
     expression = meta.get("License-Expression")
     if expression:
         return str(expression)
     short = str(meta.get("License") or "").strip()
-    if short and len(short) < 80 and "\n" not in short:
+    if short and short != "UNKNOWN" and len(short) < 80 and "\n" not in short:
         return short
     classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
     return classifiers[0].split("::")[-1].strip() if classifiers else "see licence file"
