@@ -242,10 +242,11 @@ class PdfDocument:
         pdf = self._pdf
         pdf.set_font(FONT_FAMILY, "", _TABLE_PT)
         pdf.set_draw_color(*_RULE)
-        widths = col_widths if col_widths is not None else [1.0] * len(headers)
-        widths_mm = [pdf.epw * w / sum(widths) - 2 * _CELL_PAD_MM for w in widths]
+        given = col_widths if col_widths is not None else [1.0] * len(headers)
+        widths = self._no_broken_words(headers, rows, [pdf.epw * w / sum(given) for w in given])
+        widths_mm = [w - 2 * _CELL_PAD_MM for w in widths]
         with pdf.table(
-            col_widths=tuple(col_widths) if col_widths is not None else None,
+            col_widths=tuple(widths),
             headings_style=FontFace(emphasis="BOLD", fill_color=_HEADER_FILL),
             cell_fill_mode=TableCellFillMode.NONE,
             line_height=_TABLE_LINE_MM,
@@ -317,6 +318,37 @@ class PdfDocument:
     def _ensure_page(self) -> None:
         if not self._started or self._needs_page:
             self._new_page()
+
+    def _no_broken_words(
+        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: list[float]
+    ) -> list[float]:
+        """``widths`` (mm, summing to the page's width) with each column widened to its
+        longest word ("Baseline", "Participants") where the page allows, taken from the
+        columns with room to spare, so a word is broken only when nothing else fits."""
+        pdf = self._pdf
+        need = [0.0] * len(headers)
+        for style, texts in (("B", [list(headers)]), ("", [[str(c) for c in r] for r in rows])):
+            pdf.set_font(FONT_FAMILY, style, _TABLE_PT)
+            for cells in texts:
+                for i, text in enumerate(cells):
+                    longest = max((self._width(w) for w in text.split()), default=0.0)
+                    need[i] = max(need[i], longest + 2 * _CELL_PAD_MM + 0.5)
+        pdf.set_font(FONT_FAMILY, "", _TABLE_PT)
+        total = sum(widths)
+        if sum(need) > total:
+            return widths  # too many columns for any layout: words break as before
+        fixed = [False] * len(widths)
+        while True:
+            short = [i for i, w in enumerate(widths) if not fixed[i] and w < need[i]]
+            if not short:
+                return widths
+            for i in short:
+                widths[i], fixed[i] = need[i], True
+            free = [i for i in range(len(widths)) if not fixed[i]]
+            room = total - sum(widths[i] for i in range(len(widths)) if fixed[i])
+            scale = room / sum(widths[i] for i in free) if free else 1.0
+            for i in free:
+                widths[i] *= scale
 
     def _split_tall_row(self, cells: list[str], widths_mm: list[float]) -> list[list[str]]:
         """One row, or several when it would not fit on a page (fpdf2 cannot split a row)."""

@@ -159,3 +159,23 @@ def test_paragraphs_wrap_inside_the_margins_and_keep_every_word(tmp_path: Path) 
     right_edge = 595.28 - 18 / 25.4 * 72
     x_max = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
     assert x_max and max(x_max) <= right_edge + 0.5
+
+
+def test_table_columns_widen_to_their_longest_word_instead_of_breaking_it(
+    tmp_path: Path,
+) -> None:
+    # the board report's shape: a wide first column, then narrow equal ones whose
+    # headings are single long words that used to break ("Baseli ne")
+    headers = ["Worker", "Participants", "Baseline", "Deterioration", "Improvement",
+               "Confidence", "Unchanged"]  # fmt: skip
+    rows = [[f"W{i}", *[str(i * 7 + j) for j in range(len(headers) - 1)]] for i in range(5)]
+    with PdfDocument("Columns", author="x") as doc:
+        doc.table(headers, rows, col_widths=[2.5, *([1.0] * (len(headers) - 1))])
+        out = tmp_path / "columns.pdf"
+        doc.save(out)
+    words = re.findall(r">([^<]+)</word>", _run("pdftotext", "-bbox", str(out), "-"))
+    for heading in headers:
+        assert heading in words, heading  # whole, not split across two lines
+    assert [w for w in words if w.startswith("W") and w[1:].isdigit()] == [
+        f"W{i}" for i in range(5)
+    ]
