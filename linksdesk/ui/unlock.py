@@ -135,6 +135,11 @@ class _Page(QWidget):
         self.busy.setFixedHeight(4)
         self.busy.setAccessibleName(self.tr("Working"))
         self.busy.hide()
+        # what the wait is for (the key derivation takes about a second on purpose)
+        self.busy_label = QLabel(self)
+        self.busy_label.setObjectName("busyLabel")
+        self.busy_label.setAccessibleName(self.tr("Working"))
+        self.busy_label.hide()
 
     def add_field(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         lab = _field_label(label, buddy or field, self)
@@ -145,6 +150,7 @@ class _Page(QWidget):
     def add_footer(self, primary: QPushButton, links: list[QPushButton]) -> None:
         self.layout_.addWidget(self.message)
         self.layout_.addSpacing(4)
+        self.layout_.addWidget(self.busy_label)
         self.layout_.addWidget(self.busy)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -155,8 +161,12 @@ class _Page(QWidget):
             self.layout_.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
         self.layout_.addStretch(1)
 
-    def set_busy(self, busy: bool, controls: list[QWidget]) -> None:
+    def set_busy(self, busy: bool, controls: list[QWidget], text: str = "") -> None:
+        """Show the wait (``text`` says what for) with the inputs off, or end it."""
         self.busy.setVisible(busy)
+        self.busy_label.setText(text if busy else "")
+        self.busy_label.setAccessibleDescription(text if busy else "")
+        self.busy_label.setVisible(busy and bool(text))
         for control in controls:
             control.setEnabled(not busy)
 
@@ -641,7 +651,8 @@ class UnlockScreen(QWidget):
             page.passphrase.setFocus()
             return
         page.message.clear_message()
-        page.set_busy(True, page.controls())
+        # the key derivation runs on the DB thread; the window keeps drawing meanwhile
+        page.set_busy(True, page.controls(), self.tr("Checking passphrase…"))
         self.session.unlock(
             path,
             page.passphrase.text(),
@@ -698,7 +709,7 @@ class UnlockScreen(QWidget):
             page.repeat.selectAll()
             return
         page.message.clear_message()
-        page.set_busy(True, page.controls())
+        page.set_busy(True, page.controls(), self.tr("Creating your vault…"))
         self.session.create(
             path,
             page.passphrase.text(),
@@ -812,7 +823,7 @@ class UnlockScreen(QWidget):
             page.repeat.selectAll()
             return
         page.message.clear_message()
-        page.set_busy(True, page.controls())
+        page.set_busy(True, page.controls(), self.tr("Checking the recovery key…"))
         self.session.recover(
             path,
             page.recovery_key.text().strip(),
