@@ -214,7 +214,7 @@ class RestoreDialog(QDialog):
         tr = self.tr
         self.setWindowTitle(tr("Restore from a backup"))
         self.setAccessibleName(tr("Restore from a backup"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         intro = QLabel(
             tr(
                 "Bring back a vault from a backup file made with File › Back up — on a new "
