@@ -560,7 +560,7 @@ class MainWindow(QMainWindow):
         self.view_stack.setCurrentWidget(view)
         screen = self.screens.get(key)
         if screen is not None and screen.load_pending:
-            screen.reload()  # shown already (no show event), or the window is hidden
+            screen.reload()  # it was the current page already: no show event comes
         focus = QApplication.focusWidget()
         if isinstance(view.focusProxy(), QLineEdit | QTabWidget) and not (
             focus and view.isAncestorOf(focus)
