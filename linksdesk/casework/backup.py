@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import backup as storage_backup
-from linksdesk.storage.backup import BackupError, BackupInfo, Progress, RestoreResult
+from linksdesk.storage.backup import (
+    BackupError,
+    BackupInfo,
+    NotABackupError,
+    Progress,
+    RestoreResult,
+    VaultInTheWayError,
+)
 from linksdesk.storage.store import shared_participants
 from linksdesk.storage.tables import TABLE_BY_NAME, Participant
 from linksdesk.sync import state
@@ -20,7 +27,9 @@ __all__ = [
     "BackupError",
     "BackupInfo",
     "LocalOnly",
+    "NotABackupError",
     "RestoreResult",
+    "VaultInTheWayError",
     "back_up",
     "local_only",
     "read_backup",

@@ -68,6 +68,17 @@ class NotABackupError(BackupError):
         )
 
 
+class VaultInTheWayError(BackupError):
+    """A vault is already where the backup would go: restoring needs an explicit replace."""
+
+    HOW_TO = "Add --replace (or confirm in LinksDesk) to replace it; its files are kept beside it."
+
+    def __init__(self, reason: str, *, newer: bool = False) -> None:
+        super().__init__(f"{reason} {self.HOW_TO}")
+        self.reason = reason  # without the how-to, for a window that asks instead
+        self.newer = newer  # it holds changes newer than the backup
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """What a backup's manifest says (no personal data: ids, times, sizes)."""
@@ -393,13 +404,12 @@ def _vault_files(path: Path) -> list[Path]:
 def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace: bool) -> bool:
     """Whether the vault at ``target`` is newer than the backup; raises unless ``replace``."""
     where = f"There is already a vault at {target}"
-    howto = "Add --replace (or confirm in LinksDesk) to replace it; its files are kept beside it."
     if any(Path(f"{target}{side}").exists() for side in ("-wal", "-shm")) and not replace:
         # a vault open in LinksDesk keeps these beside it (so does one it stopped without
         # closing): replacing it under a running LinksDesk would send its next saves astray
-        raise BackupError(
+        raise VaultInTheWayError(
             f"{where} and it looks open in LinksDesk (or LinksDesk stopped without closing "
-            f"it). Close LinksDesk and try again. {howto}"
+            f"it). Close LinksDesk and try again."
         )
     try:
         other_id = keyfile.read_vault_id(_key_of(target))
@@ -408,7 +418,7 @@ def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace:
     if other_id != info.vault_id:
         if replace:
             return False
-        raise BackupError(f"{where}, and it is not the vault this backup was made from. {howto}")
+        raise VaultInTheWayError(f"{where}, and it is not the vault this backup was made from.")
     try:
         with translated_errors(target):
             conn = connect_read_only(target, key)
@@ -419,12 +429,13 @@ def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace:
     except (LinksDeskError, *DB_ERRORS):  # type: ignore[misc]
         if replace:
             return False
-        raise BackupError(f"{where} and it cannot be read (it may be damaged). {howto}") from None
+        raise VaultInTheWayError(f"{where} and it cannot be read (it may be damaged).") from None
     newer = current is not None and (info.latest_change is None or current > info.latest_change)
     if newer and not replace:
-        raise BackupError(
+        raise VaultInTheWayError(
             f"{where} with changes newer than this backup ({info.describe()}); restoring "
-            f"would set them aside. {howto}"
+            f"would set them aside.",
+            newer=True,
         )
     return newer
 

@@ -1,16 +1,38 @@
-"""File › Back up… and File › Moving to a new laptop…: a backup of the open vault, with progress."""
+"""File › Back up…, File › Moving to a new laptop…, and restoring a backup when locked."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from linksdesk.casework import backup
+from linksdesk.casework.casebook import Casebook, default_vault_path
+from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
+from linksdesk.ui.icons import icon
+from linksdesk.ui.runner import Job, is_expected
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +160,353 @@ def new_laptop_message(parent: QWidget, found: backup.LocalOnly) -> QMessageBox:
     box.backup_button = box.addButton(tr("Back up now…"), QMessageBox.ButtonRole.AcceptRole)  # type: ignore[attr-defined]
     box.addButton(QMessageBox.StandardButton.Close)
     return box
+
+
+# -- restoring a backup from the unlock screen (a new laptop has no vault yet) ---------------
+class _PathRow(QWidget):
+    """A path field with a Choose… button; ``chooser(current)`` asks for the path."""
+
+    def __init__(
+        self, name: str, chooser: Callable[[Path | None], Path | None], parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.chooser = chooser
+        self.edit = QLineEdit(self)
+        self.edit.setAccessibleName(name)
+        self.choose = QPushButton(icon("folder"), self.tr("Choose…"), self)
+        self.choose.setAccessibleName(self.tr("Choose: {what}").format(what=name))
+        self.choose.clicked.connect(self._on_choose_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.choose)
+        self.setFocusProxy(self.edit)
+
+    def path(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def set_path(self, path: Path | None) -> None:
+        self.edit.setText(str(path) if path else "")
+
+    def _on_choose_clicked(self) -> None:
+        chosen = self.chooser(self.path())
+        if chosen is not None:
+            self.set_path(chosen)
+
+
+class RestoreDialog(QDialog):
+    """Restore a backup file to a vault with its passphrase or recovery key, on the DB thread.
+
+    A vault already at the chosen place is replaced only after the worker confirms it (its
+    files are kept beside it); a newer one is named as newer in the question.
+    """
+
+    sig_restored = Signal(object)  # RestoreResult
+
+    def __init__(
+        self, session: UiSession, vault_path: Path | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.result_: backup.RestoreResult | None = None
+        self._job: Job | None = None
+        tr = self.tr
+        self.setWindowTitle(tr("Restore from a backup"))
+        self.setAccessibleName(tr("Restore from a backup"))
+        self.setMinimumWidth(640)
+        intro = QLabel(
+            tr(
+                "Bring back a vault from a backup file made with File › Back up — on a new "
+                "laptop, or after losing this one's vault. It opens with the passphrase it had "
+                "when the backup was made, or with its recovery key."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.backup_row = _PathRow(tr("Backup file"), self.ask_backup_file, self)
+        self.about_backup = QLabel(self)
+        self.about_backup.setWordWrap(True)
+        self.about_backup.setAccessibleName(tr("About this backup"))
+        self.vault_row = _PathRow(tr("Where to put the vault"), self.ask_vault_file, self)
+        self.vault_row.set_path(vault_path or default_vault_path())
+        self.with_passphrase = QRadioButton(tr("I know its &passphrase"), self)
+        self.with_key = QRadioButton(tr("I have its &recovery key"), self)
+        self.with_passphrase.setChecked(True)
+        self.passphrase = PassphraseEdit(self)
+        self.passphrase.setAccessibleName(tr("Passphrase of the backup"))
+        self.recovery_key = PassphraseEdit(self)
+        self.recovery_key.setAccessibleName(tr("Recovery key"))
+        self.new_passphrase = PassphraseEdit(self)
+        self.new_passphrase.setAccessibleName(tr("New passphrase"))
+        self.strength = StrengthHint(self)
+        self.repeat = PassphraseEdit(self)
+        self.repeat.setAccessibleName(tr("Repeat the new passphrase"))
+        self.form = QFormLayout()
+        self.form.addRow(tr("&Backup file:"), self.backup_row)
+        self.form.addRow("", self.about_backup)
+        self.form.addRow(tr("&Vault file:"), self.vault_row)
+        self.form.addRow("", self.with_passphrase)
+        self.form.addRow("", self.with_key)
+        self.form.addRow(tr("Pa&ssphrase:"), self.passphrase)
+        self.form.addRow(tr("Recovery &key:"), self.recovery_key)
+        self.form.addRow(tr("&New passphrase:"), self.new_passphrase)
+        self.form.addRow("", self.strength)
+        self.form.addRow(tr("R&epeat it:"), self.repeat)
+        self.message = InlineMessage(self)
+        self.stage = QLabel(self)
+        self.stage.setAccessibleName(tr("Progress"))
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(tr("Restoring"))
+        self.progress.setRange(0, 3)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.stage.hide()
+        self.buttons = QDialogButtonBox(self)
+        self.restore_button = self.buttons.addButton(
+            tr("&Restore"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.restore_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button.clicked.connect(lambda: self.start())
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.stage)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+        self.with_key.toggled.connect(self._show_secret_fields)
+        self.new_passphrase.textChanged.connect(self._on_new_passphrase_changed)
+        self.backup_row.edit.editingFinished.connect(self.describe_backup)
+        self.session.runner.sig_progress.connect(self._on_progress)
+        self._show_secret_fields()
+
+    # -- file choosers (classmethods so tests can answer them) ------------------------------
+    @classmethod
+    def ask_backup_file(cls, start: Path | None) -> Path | None:
+        name, _f = QFileDialog.getOpenFileName(
+            None,
+            QApplication.translate("RestoreDialog", "Choose the backup file"),
+            str(start.parent if start else Path.home()),
+            QApplication.translate(
+                "RestoreDialog", "LinksDesk backups (*{suffix});;All files (*)"
+            ).format(suffix=backup.SUFFIX),
+        )
+        return Path(name) if name else None
+
+    @classmethod
+    def ask_vault_file(cls, start: Path | None) -> Path | None:
+        name, _f = QFileDialog.getSaveFileName(
+            None,
+            QApplication.translate("RestoreDialog", "Where to put the vault"),
+            str(start or default_vault_path()),
+            "LinksDesk vaults (*.vault)",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # we ask, knowing what is there
+        )
+        if name and not name.endswith(".vault"):
+            name += ".vault"
+        return Path(name) if name else None
+
+    @classmethod
+    def confirm_replace(cls, parent: QWidget, reason: str, newer: bool) -> bool:
+        """Ask before replacing a vault; No is the default. Tests replace this."""
+        tr = parent.tr
+        text = reason + "\n\n"
+        if newer:
+            text += tr(
+                "Replacing it sets aside the work done since the backup was made (work that was "
+                "synced comes back from the server at the next sync; private records do not). "
+            )
+        text += tr(
+            "Its files are not deleted: they are kept beside it, with “before-restore” and the "
+            "time in their names. Replace it with the backup?"
+        )
+        answer = QMessageBox.warning(
+            parent,
+            tr("Replace the vault there?"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- the form -----------------------------------------------------------------------------
+    def _show_secret_fields(self) -> None:
+        by_key = self.with_key.isChecked()
+        for field in (self.recovery_key, self.new_passphrase, self.strength, self.repeat):
+            self.form.setRowVisible(field, by_key)
+        self.form.setRowVisible(self.passphrase, not by_key)
+
+    def _on_new_passphrase_changed(self, text: str) -> None:
+        if not text:
+            self.strength.set_strength(None, "")
+            return
+        verdict = Casebook.passphrase_strength(text)
+        self.strength.set_strength(verdict.score, verdict.message)
+
+    def describe_backup(self) -> None:
+        """Say what the chosen file is (when and by which version) before anything is typed."""
+        path = self.backup_row.path()
+        if path is None:
+            self.about_backup.clear()
+            return
+
+        def shown(info: backup.BackupInfo) -> None:
+            if self.backup_row.path() == path:
+                self.about_backup.setText(self.tr("A {what}.").format(what=info.describe()))
+
+        def failed(exc: BaseException) -> None:
+            if self.backup_row.path() == path:
+                self.about_backup.clear()
+                self.message.show_message(str(exc) if is_expected(exc) else _BUG)
+
+        self.message.clear_message()
+        self.session.runner.submit(backup.read_backup, path, on_done=shown, on_error=failed)
+
+    def _problem(self, text: str, field: QWidget | None = None) -> None:
+        self.message.show_message(text)
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def start(self, *, replace: bool = False) -> None:
+        """Check the form, then restore on the DB thread (``replace`` once confirmed)."""
+        if self._job is not None:
+            return
+        tr = self.tr
+        source, target = self.backup_row.path(), self.vault_row.path()
+        if source is None:
+            return self._problem(tr("Choose the backup file."), self.backup_row)
+        if target is None:
+            return self._problem(tr("Choose where to put the vault."), self.vault_row)
+        kwargs: dict[str, Any] = {"replace": replace}
+        if self.with_key.isChecked():
+            if not self.recovery_key.text().strip():
+                return self._problem(tr("Type the recovery key."), self.recovery_key)
+            if not self.new_passphrase.text():
+                return self._problem(tr("Choose a new passphrase."), self.new_passphrase)
+            if self.new_passphrase.text() != self.repeat.text():
+                return self._problem(
+                    tr("The two passphrases are not the same. Type the second one again."),
+                    self.repeat,
+                )
+            verdict = Casebook.passphrase_strength(self.new_passphrase.text())
+            if not verdict.acceptable:
+                return self._problem(verdict.message, self.new_passphrase)
+            kwargs["recovery_key"] = self.recovery_key.text().strip()
+            kwargs["new_passphrase"] = self.new_passphrase.text()
+        else:
+            if not self.passphrase.text():
+                return self._problem(tr("Type the passphrase of the backup."), self.passphrase)
+            kwargs["passphrase"] = self.passphrase.text()
+        self.message.clear_message()
+        self._set_busy(True, tr("Checking the backup and its passphrase…"))
+        self._job = self.session.runner.submit(
+            backup.restore_backup,
+            source,
+            target,
+            progress=True,
+            on_done=self._on_restored,
+            on_error=self._on_failed,
+            **kwargs,
+        )
+        return None
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+        self.stage.setVisible(busy)
+        self.stage.setText(text)
+        for widget in (
+            self.backup_row,
+            self.vault_row,
+            self.with_passphrase,
+            self.with_key,
+            self.passphrase,
+            self.recovery_key,
+            self.new_passphrase,
+            self.repeat,
+            self.restore_button,
+        ):
+            widget.setEnabled(not busy)
+
+    def _on_progress(self, job_id: int, done: int, total: int) -> None:
+        if self._job is None or job_id != self._job.id:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        stages = {
+            1: self.tr("Checking the backup and its passphrase…"),
+            2: self.tr("Putting the vault in place…"),
+        }
+        if done in stages:
+            self.stage.setText(stages[done])
+
+    def _on_restored(self, result: backup.RestoreResult) -> None:
+        self._job = None
+        self._set_busy(False)
+        for edit in (self.passphrase, self.recovery_key, self.new_passphrase, self.repeat):
+            edit.wipe()
+        self.result_ = result
+        log.info("backup restored from the unlock screen")
+        self.sig_restored.emit(result)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._job = None
+        self._set_busy(False)
+        if isinstance(exc, backup.VaultInTheWayError):
+            if self.confirm_replace(self, exc.reason, exc.newer):
+                self.start(replace=True)
+            else:
+                self.message.show_message(
+                    self.tr("Nothing was restored; the vault there is as it was."), "info"
+                )
+            return
+        if isinstance(exc, WrongPassphraseError):
+            self._problem(
+                self.tr(
+                    "That passphrase does not open this backup. Use the passphrase the vault "
+                    "had when the backup was made, or its recovery key."
+                ),
+                self.passphrase,
+            )
+            self.passphrase.selectAll()
+        elif isinstance(exc, WrongRecoveryKeyError):
+            self._problem(
+                self.tr(
+                    "That recovery key does not open this backup. Check it against the copy "
+                    "you stored."
+                ),
+                self.recovery_key,
+            )
+            self.recovery_key.selectAll()
+        elif isinstance(exc, backup.BackupError):
+            self._problem(str(exc), self.backup_row)
+        else:
+            self._problem(str(exc) if is_expected(exc) else _BUG)
+
+    def reject(self) -> None:
+        if self._job is not None:
+            return  # a restore is moving files: it finishes (in seconds) before the dialog goes
+        for edit in (self.passphrase, self.recovery_key, self.new_passphrase, self.repeat):
+            edit.wipe()
+        super().reject()
+
+
+_BUG = "Something went wrong. The details are in the error report."
+
+
+def restored_message(result: backup.RestoreResult, tr: Callable[[str], str]) -> str:
+    """What the unlock screen says after a restore: what came back and what to do next."""
+    text = tr("Restored the {what}. Enter its passphrase to open it.").format(
+        what=result.info.describe()
+    )
+    if result.replaced:
+        text += " " + tr("The vault that was there is kept beside it.")
+    text += " " + tr(
+        "If this laptop syncs, sync once it is open: work synced since the backup comes back "
+        "from the server, and anyone erased since stays erased."
+    )
+    return text

@@ -44,6 +44,7 @@ from linksdesk.ui.settings_dialog import SettingsDialog
 from linksdesk.ui.sync_ui import EnrolDialog, SyncController, confirm_mass_deletion
 from linksdesk.ui.unlock import UnlockScreen
 from linksdesk.ui.views.caseload import CaseloadView
+from linksdesk.ui.views.common import Screen
 from linksdesk.ui.views.conflicts import ConflictsView
 from linksdesk.ui.views.diary import DiaryView
 from linksdesk.ui.views.participant import ParticipantView
@@ -125,6 +126,11 @@ class MainWindow(QMainWindow):
             "conflicts": self.conflicts_view,
             "supervision": self.supervision_view,
         }
+        self.screens: dict[str, Screen] = {
+            k: v for k, v in self.views.items() if isinstance(v, Screen)
+        }
+        for screen in self.screens.values():
+            screen.load_when_shown = True
         self._view_titles = {
             "today": self.tr("Today"),
             "caseload": self.tr("Caseload"),
@@ -484,9 +490,11 @@ class MainWindow(QMainWindow):
         self.go_actions["record"].setEnabled(False)
         self._update_record_actions()
         self.stack.setCurrentWidget(self.workspace)
-        for key, view in self.views.items():
+        # only the page shown loads now; the others when first shown (issue 15: unlock at
+        # 10,000 participants paid for Today, the Diary and Resources before the caseload)
+        for key, view in self.screens.items():
             if key != "record":
-                view.refresh()  # type: ignore[attr-defined]
+                view.mark_stale()
         resume, self._resume = self._resume, None
         if resume is not None and resume[0] == self.session.vault_path:
             # back where the worker was before the lock (the same vault only)
@@ -550,6 +558,9 @@ class MainWindow(QMainWindow):
             return
         view = self.views[key]
         self.view_stack.setCurrentWidget(view)
+        screen = self.screens.get(key)
+        if screen is not None and screen.load_pending:
+            screen.reload()  # it was the current page already: no show event comes
         focus = QApplication.focusWidget()
         if isinstance(view.focusProxy(), QLineEdit | QTabWidget) and not (
             focus and view.isAncestorOf(focus)
@@ -721,7 +732,7 @@ class MainWindow(QMainWindow):
     def _refresh_sync_views(self, _payload: object = None) -> None:
         if self.session.is_unlocked:
             for view in (self.sync_view, self.conflicts_view, self.today_view):
-                view.refresh()
+                view.reload()  # now if shown, else when next shown
 
     def _on_sync_running(self, running: bool) -> None:
         self.action_sync_now.setEnabled(not running and self.session.is_unlocked)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework.backup import RestoreResult
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import (
     EnvironmentProblem,
@@ -39,6 +40,7 @@ from linksdesk.core.errors import (
     WrongPassphraseError,
     WrongRecoveryKeyError,
 )
+from linksdesk.ui.backup_ui import RestoreDialog, restored_message
 from linksdesk.ui.icons import icon
 from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import is_expected
@@ -135,6 +137,11 @@ class _Page(QWidget):
         self.busy.setFixedHeight(4)
         self.busy.setAccessibleName(self.tr("Working"))
         self.busy.hide()
+        # what the wait is for (the key derivation takes about a second on purpose)
+        self.busy_label = QLabel(self)
+        self.busy_label.setObjectName("busyLabel")
+        self.busy_label.setAccessibleName(self.tr("Working"))
+        self.busy_label.hide()
 
     def add_field(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         lab = _field_label(label, buddy or field, self)
@@ -145,6 +152,7 @@ class _Page(QWidget):
     def add_footer(self, primary: QPushButton, links: list[QPushButton]) -> None:
         self.layout_.addWidget(self.message)
         self.layout_.addSpacing(4)
+        self.layout_.addWidget(self.busy_label)
         self.layout_.addWidget(self.busy)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -155,8 +163,12 @@ class _Page(QWidget):
             self.layout_.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
         self.layout_.addStretch(1)
 
-    def set_busy(self, busy: bool, controls: list[QWidget]) -> None:
+    def set_busy(self, busy: bool, controls: list[QWidget], text: str = "") -> None:
+        """Show the wait (``text`` says what for) with the inputs off, or end it."""
         self.busy.setVisible(busy)
+        self.busy_label.setText(text if busy else "")
+        self.busy_label.setAccessibleDescription(text if busy else "")
+        self.busy_label.setVisible(busy and bool(text))
         for control in controls:
             control.setEnabled(not busy)
 
@@ -188,12 +200,16 @@ class OpenPage(_Page):
         self.recover_link = link_button(
             self.tr("Forgot your passphrase? Use your recovery key…"), self
         )
-        self.add_footer(self.unlock_button, [self.create_link, self.recover_link])
+        self.restore_link = link_button(self.tr("Restore from a backup…"), self)
+        self.add_footer(
+            self.unlock_button, [self.create_link, self.recover_link, self.restore_link]
+        )
         QWidget.setTabOrder(self.vault.edit, self.vault.choose)
         QWidget.setTabOrder(self.vault.choose, self.passphrase)
         QWidget.setTabOrder(self.passphrase, self.unlock_button)
         QWidget.setTabOrder(self.unlock_button, self.create_link)
         QWidget.setTabOrder(self.create_link, self.recover_link)
+        QWidget.setTabOrder(self.recover_link, self.restore_link)
 
     def controls(self) -> list[QWidget]:
         return [
@@ -202,6 +218,7 @@ class OpenPage(_Page):
             self.unlock_button,
             self.create_link,
             self.recover_link,
+            self.restore_link,
         ]
 
 
@@ -235,7 +252,9 @@ class CreatePage(_Page):
         self.create_button = _primary(self.tr("&Create vault"), self)
         self.create_button.setIcon(icon("vault-new", PRIMARY_TEXT))
         self.open_link = link_button(self.tr("Open an existing vault instead"), self)
-        self.add_footer(self.create_button, [self.open_link])
+        # a new laptop has no vault yet: its first screen is this one
+        self.restore_link = link_button(self.tr("Restore from a backup…"), self)
+        self.add_footer(self.create_button, [self.open_link, self.restore_link])
         self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
         QWidget.setTabOrder(self.vault.edit, self.vault.choose)
         QWidget.setTabOrder(self.vault.choose, self.passphrase)
@@ -243,6 +262,7 @@ class CreatePage(_Page):
         QWidget.setTabOrder(self.repeat, self.supervisor)
         QWidget.setTabOrder(self.supervisor, self.create_button)
         QWidget.setTabOrder(self.create_button, self.open_link)
+        QWidget.setTabOrder(self.open_link, self.restore_link)
 
     def _on_passphrase_text_changed(self, text: str) -> None:
         if not text:
@@ -259,6 +279,7 @@ class CreatePage(_Page):
             self.supervisor,
             self.create_button,
             self.open_link,
+            self.restore_link,
         ]
 
 
@@ -545,6 +566,8 @@ class UnlockScreen(QWidget):
         op.passphrase.returnPressed.connect(self._on_unlock_clicked)
         op.create_link.clicked.connect(self.show_create)
         op.recover_link.clicked.connect(self.show_recover)
+        op.restore_link.clicked.connect(self.open_restore)
+        cp.restore_link.clicked.connect(self.open_restore)
         cp.create_button.clicked.connect(self._on_create_clicked)
         cp.repeat.returnPressed.connect(self._on_create_clicked)
         cp.open_link.clicked.connect(self.show_open)
@@ -626,6 +649,20 @@ class UnlockScreen(QWidget):
             else:
                 self.session.runner.submit(cb.lock)
 
+    # -- restore a backup (issue 16) ----------------------------------------------------
+    def open_restore(self) -> RestoreDialog:
+        """Restore from a backup…: choose the file, where the vault goes, and its secret."""
+        self.restore_dialog = RestoreDialog(self.session, self.vault_path(), self)
+        self.restore_dialog.sig_restored.connect(self._on_restored)
+        self.restore_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.restore_dialog.open()
+        return self.restore_dialog
+
+    def _on_restored(self, result: RestoreResult) -> None:
+        self._remember(result.vault_path)
+        self.set_vault_path(result.vault_path)
+        self.open_page.message.show_message(restored_message(result, self.tr), "success")
+
     # -- unlock ---------------------------------------------------------------------------
     def _on_unlock_clicked(self) -> None:
         page = self.open_page
@@ -641,7 +678,8 @@ class UnlockScreen(QWidget):
             page.passphrase.setFocus()
             return
         page.message.clear_message()
-        page.set_busy(True, page.controls())
+        # the key derivation runs on the DB thread; the window keeps drawing meanwhile
+        page.set_busy(True, page.controls(), self.tr("Checking passphrase…"))
         self.session.unlock(
             path,
             page.passphrase.text(),
@@ -698,7 +736,7 @@ class UnlockScreen(QWidget):
             page.repeat.selectAll()
             return
         page.message.clear_message()
-        page.set_busy(True, page.controls())
+        page.set_busy(True, page.controls(), self.tr("Creating your vault…"))
         self.session.create(
             path,
             page.passphrase.text(),
@@ -812,7 +850,7 @@ class UnlockScreen(QWidget):
             page.repeat.selectAll()
             return
         page.message.clear_message()
-        page.set_busy(True, page.controls())
+        page.set_busy(True, page.controls(), self.tr("Checking the recovery key…"))
         self.session.recover(
             path,
             page.recovery_key.text().strip(),

@@ -1,7 +1,7 @@
 """Render the shell's screens offscreen to PNG: ``python tests/ui/shell_screenshots.py OUTDIR``.
 
-Synthetic data only. Writes unlock*.png, create*.png, search*.png and settings*.png, in light
-and dark palettes.
+Synthetic data only. Writes unlock*.png, create*.png, search*.png, settings*.png and
+restore-dialog*.png, in light and dark palettes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def main(out: Path) -> int:
     from PySide6.QtCore import Qt
     from shots_kit import wait_for
 
-    from linksdesk.casework import notes, participants, resources
+    from linksdesk.casework import backup, notes, participants, resources
     from linksdesk.casework.casebook import Casebook
     from linksdesk.ui.main import apply_color_scheme
     from linksdesk.ui.main_window import MainWindow
@@ -98,6 +98,46 @@ def main(out: Path) -> int:
             )
         )
         save(window, f"unlock-wrong-passphrase{suffix}.png")
+
+        # Restore from a backup… (issue 16): a backup of this vault chosen, its passphrase typed
+        backed: list[object] = []
+        session.runner.submit(
+            lambda: _back_up(path, passphrase, tmp / f"friday{suffix}{backup.SUFFIX}"),
+            on_done=backed.append,
+        )
+        wait_for(lambda: bool(backed))
+        dialog = screen.open_restore()
+        dialog.backup_row.set_path(tmp / f"friday{suffix}{backup.SUFFIX}")
+        dialog.vault_row.set_path(tmp / "new-laptop" / "linksdesk.vault")
+        dialog.describe_backup()
+        wait_for(lambda: bool(dialog.about_backup.text()))
+        dialog.passphrase.setText(passphrase)
+        save(dialog, f"restore-dialog{suffix}.png")
+        dialog.reject()
+        session.shutdown()
+        window.close()
+
+        # "Checking passphrase…": a vault with the shipped key derivation (about a second)
+        shipped = tmp / f"shipped{suffix}.vault"
+        os.environ.pop("LINKSDESK_KDF_PROFILE", None)
+        try:
+            Casebook.create(shipped, passphrase)[0].lock()
+        finally:
+            os.environ["LINKSDESK_KDF_PROFILE"] = "fast"
+        session = UiSession()
+        window = MainWindow(session, shipped)
+        window.resize(1100, 760)
+        window.show()
+        settle(300)
+        page = window.unlock_screen.open_page
+        page.passphrase.setText(passphrase)
+        page.unlock_button.click()
+        settle(100)
+        if not page.busy_label.isVisible():
+            raise RuntimeError("the key derivation ended before the picture was taken")
+        window.grab().save(str(out / f"unlock-checking-passphrase{suffix}.png"))
+        print("wrote", out / f"unlock-checking-passphrase{suffix}.png")
+        wait_for(lambda: session.is_unlocked)
         session.shutdown()
         window.close()
 
@@ -106,6 +146,17 @@ def main(out: Path) -> int:
         shoot(suffix)
     shutil.rmtree(tmp, ignore_errors=True)  # the vaults made for the pictures
     return 0
+
+
+def _back_up(vault: Path, passphrase: str, out: Path) -> None:
+    from linksdesk.casework import backup
+    from linksdesk.casework.casebook import Casebook
+
+    cb = Casebook.unlock(vault, passphrase)
+    try:
+        backup.back_up(cb, out)
+    finally:
+        cb.lock()
 
 
 if __name__ == "__main__":

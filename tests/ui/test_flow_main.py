@@ -167,12 +167,18 @@ def test_main_flow_from_new_person_to_erasure_and_auto_lock(
     settle(qtbot, session)
     assert record.referrals.onward_model.rowCount() == 1
 
-    # every list knows about them
+    # every list knows about them (a page loads when it is shown: issue 15)
     settle(qtbot, session)
     caseload = window.caseload_view
+    window.show_view("caseload")
+    settle(qtbot, session)
     assert caseload.model.ids() == [pid]
     today = window.today_view
+    window.show_view("today")
+    settle(qtbot, session)
     assert pid in {r.participant_id for r in today.awaiting_model.rows()}
+    window.open_participant(pid)
+    settle(qtbot, session)
 
     # find it all through search
     kinds = {h.kind for h in search(qtbot, window, "allotment")}

@@ -220,7 +220,7 @@ class CaseloadView(Screen):
             self.model.invalidate_rows(sorted(changes.participants))
         else:
             self.model.invalidate_rows()
-        self.refresh()
+        self.reload_for(changes)  # now if shown (or erased), else when next shown
 
     def clear(self) -> None:
         super().clear()

@@ -251,7 +251,7 @@ class ConflictsView(Screen):
         if changes.initiator is self:
             return  # settled here: _on_resolved has refreshed the list already
         # a sync, a conflict settled elsewhere or an edited note can change the list
-        self.refresh()
+        self.reload_for(changes)
 
     def clear(self) -> None:
         super().clear()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import contacts, lists
-from linksdesk.casework.dto import DiaryEntry
+from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
@@ -157,8 +157,10 @@ class DiaryView(Screen):
         self.run(load_week, start, on_done=lambda loaded: self._show(start, *loaded))
 
     def on_changes(self, changes: Changes) -> None:
+        if changes.initiator is self:
+            return  # recorded here: _own_contact has put the contact in place already
         if relevant(changes, "contact", "participant", "erasure"):
-            self.refresh()
+            self.reload_for(changes)
 
     def clear(self) -> None:
         super().clear()
@@ -185,7 +187,7 @@ class DiaryView(Screen):
             contacts.record_outcome,
             entry.contact_id,
             status,
-            on_done=lambda _c: self._after_outcome(entry, status),
+            on_done=lambda c: self._after_outcome(entry, status, c),
         )
 
     def record_outcome_selected(self, status: ContactStatus = ContactStatus.ATTENDED) -> bool:
@@ -197,7 +199,7 @@ class DiaryView(Screen):
             self.message.show_message(self._read_only_text(), "info")
             return True
         return ask_outcome(
-            self, entry, status, on_done=lambda _r: self._after_outcome(entry, status)
+            self, entry, status, on_done=lambda r: self._after_outcome(entry, status, r)
         )
 
     def _on_outcome_menu(self, view: QListView, pos: QPoint) -> None:
@@ -214,12 +216,13 @@ class DiaryView(Screen):
             lambda s: (
                 self.message.show_message(self._read_only_text(), "info")
                 if entry.participant_id in self.read_only
-                else ask_outcome(self, entry, s, on_done=lambda _r: self._after_outcome(entry, s))
+                else ask_outcome(self, entry, s, on_done=lambda r: self._after_outcome(entry, s, r))
             ),
         )
         self.row_menu.popup(view.viewport().mapToGlobal(pos))
 
-    def _after_outcome(self, entry: DiaryEntry, status: ContactStatus) -> None:
+    def _after_outcome(self, entry: DiaryEntry, status: ContactStatus, result: object) -> None:
+        self._own_contact(result, entry)
         if status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(entry):
             prefill = {
                 "kind": entry.kind,
@@ -229,7 +232,38 @@ class DiaryView(Screen):
             }
             values = ContactDialog.ask(self, schedule=True, prefill=prefill)
             if values:
-                self.write(contacts.schedule_contact, entry.participant_id, **values)
+                self.write(
+                    contacts.schedule_contact,
+                    entry.participant_id,
+                    **values,
+                    on_done=lambda c: self._own_contact(c, entry),
+                )
+
+    def _own_contact(self, result: object, like: DiaryEntry) -> None:
+        """A contact saved from this screen: put it in place from the saved value, without
+        reloading the week (the change comes back with this view as its initiator)."""
+        contact = getattr(result, "contact", result)  # a BookedOutcome, or the Contact
+        if not isinstance(contact, Contact):
+            self.refresh()
+            return
+        rows = [r for r in self.model.rows() if r.contact_id != contact.id]
+        if self.start <= contact.at.date() < self.start + dt.timedelta(days=7):
+            rows.append(
+                DiaryEntry(
+                    contact_id=contact.id,
+                    participant_id=contact.participant_id,
+                    programme_id=like.programme_id,
+                    display_name=like.display_name,
+                    kind=contact.kind,
+                    status=contact.status,
+                    at=contact.at,
+                    minutes=contact.minutes,
+                    venue=contact.venue,
+                    purpose=contact.purpose,
+                )
+            )
+        rows.sort(key=lambda r: r.at)
+        self._show(self.start, rows, self.read_only)
 
     def ask_schedule_again(self, entry: DiaryEntry) -> bool:
         """The did-not-attend offer; tests replace it."""

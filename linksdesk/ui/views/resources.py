@@ -191,8 +191,10 @@ class ResourcesView(Screen):
         self.run(load_directory, dt.date.today(), on_done=self._show)
 
     def on_changes(self, changes: Changes) -> None:
+        if changes.initiator is self:
+            return  # saved here: _own_resource (or the import's own reload) has it already
         if relevant(changes, "resource", "onward_referral", "erasure"):
-            self.refresh()
+            self.reload_for(changes)
 
     def clear(self) -> None:
         super().clear()
@@ -222,7 +224,7 @@ class ResourcesView(Screen):
     def add(self) -> None:
         values = ResourceDialog.ask(self)
         if values:
-            self.write(resources.add_resource, **values)
+            self.write(resources.add_resource, **values, on_done=self._own_resource)
 
     def edit(self) -> None:
         r = self.current()
@@ -230,12 +232,28 @@ class ResourcesView(Screen):
             return
         values = ResourceDialog.ask(self, r)
         if values:
-            self.write(resources.edit_resource, r.id, **values)
+            self.write(resources.edit_resource, r.id, **values, on_done=self._own_resource)
 
     def verify(self) -> None:
         r = self.current()
         if r is not None:
-            self.write(resources.mark_verified, r.id)
+            self.write(resources.mark_verified, r.id, on_done=self._own_resource)
+
+    def _own_resource(self, resource: Resource) -> None:
+        """A resource saved from this screen: put it in place from the saved value rather
+        than reload the directory (the change comes back with this view as initiator)."""
+        rows = self.model.rows()
+        at = self.model.row_of_id(resource.id)
+        today = dt.date.today()
+        if at >= 0:
+            old = rows[at]
+            rows[at] = DirectoryRow(resource, old.last_30_days, old.last_90_days, today)
+        else:
+            rows.append(DirectoryRow(resource, 0, 0, today))  # new: no referrals yet
+            self._wanted = resource.id  # shown and selected, whatever the filter was
+        # the directory's own order (list_resources): organisation, then service
+        rows.sort(key=lambda r: (r.resource.organisation.lower(), r.resource.service.lower()))
+        self._show(rows)
 
     @classmethod
     def ask_import_path(cls, parent: QWidget | None) -> Path | None:
@@ -341,6 +359,7 @@ class ResourcesView(Screen):
 
     def _on_imported(self, report: Any) -> None:
         self._end_transfer()
+        self.refresh()  # many rows: reload once here (the change's initiator is this view)
         self.last_report = report
         if report.ok:
             self.message.show_message(

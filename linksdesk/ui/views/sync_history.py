@@ -166,7 +166,7 @@ class SyncView(Screen):
         self.run(load_sync_page, on_done=self._show)
 
     def on_changes(self, changes: Changes) -> None:
-        self.refresh()  # cheap: three small queries
+        self.reload_for(changes)  # cheap (three small queries), but only when shown
 
     def clear(self) -> None:
         super().clear()

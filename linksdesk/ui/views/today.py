@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout
 from linksdesk.casework import lists
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
+    Contact,
     DiaryEntry,
     GoalReviewRow,
     ReengagementRow,
@@ -20,7 +23,15 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import Screen, Section, heading, muted, open_on_activate, relevant
+from linksdesk.ui.views.common import (
+    Screen,
+    Section,
+    heading,
+    in_sort_order,
+    muted,
+    open_on_activate,
+    relevant,
+)
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
 
 
@@ -311,6 +322,8 @@ class TodayView(Screen):
         self.run(load_today, today, now, on_done=self._show)
 
     def on_changes(self, changes: Changes) -> None:
+        if changes.initiator is self:
+            return  # recorded here: _own_outcome has updated the lists already
         if relevant(
             changes,
             "participant",
@@ -321,7 +334,7 @@ class TodayView(Screen):
             "note_revision",
             "sync_conflict",
         ):
-            self.refresh()
+            self.reload_for(changes)
 
     def clear(self) -> None:
         super().clear()
@@ -346,7 +359,7 @@ class TodayView(Screen):
         for section in sections:
             entry = self.entry_of(section)
             if entry is not None and entry.status is ContactStatus.SCHEDULED:
-                return ask_outcome(self, entry, status)
+                return ask_outcome(self, entry, status, on_done=self._own_outcome)
         return False
 
     def _on_outcome_menu(self, section: Section, pos: QPoint) -> None:
@@ -356,8 +369,38 @@ class TodayView(Screen):
         entry = self.entry_of(section)
         if entry is None:
             return
-        self.row_menu = outcome_menu(self, entry, lambda s: ask_outcome(self, entry, s))
+        self.row_menu = outcome_menu(
+            self, entry, lambda s: ask_outcome(self, entry, s, on_done=self._own_outcome)
+        )
         self.row_menu.popup(section.table.viewport().mapToGlobal(pos))
+
+    def _own_outcome(self, result: object) -> None:
+        """An outcome recorded from this screen: update the lists from the saved contact
+        rather than reload the screen (the change comes back with this view as initiator)."""
+        contact = getattr(result, "contact", result)
+        not_seen = {r.participant_id for r in self.not_seen_model.rows()}
+        if not isinstance(contact, Contact) or contact.participant_id in not_seen:
+            # whether they still count as "not seen" (and their next contact) is SQL's call
+            self.refresh()
+            return
+        for model in (self.todays_model, self.week_model):
+            rows = model.rows()
+            for i, row in enumerate(rows):
+                if row.contact_id == contact.id:
+                    rows[i] = dataclasses.replace(
+                        row,
+                        status=contact.status,
+                        at=contact.at,
+                        minutes=contact.minutes,
+                        venue=contact.venue,
+                        purpose=contact.purpose,
+                    )
+                    self._set_sorted(model, self.proxies[self.models.index(model)], rows)
+                    break
+        if contact.status is not ContactStatus.SCHEDULED:  # its outcome is recorded now
+            follow = [r for r in self.follow_model.rows() if r.contact_id != contact.id]
+            if len(follow) != self.follow_model.rowCount():
+                self.follow_model.set_rows(follow)
 
     # -- internals ----------------------------------------------------------------------
     def _late(self, due: dt.date) -> str:
@@ -369,12 +412,16 @@ class TodayView(Screen):
         self.title.setText(
             self.tr("Today, {day}").format(day=f"{data.today:%A} {data.today.day} {data.today:%B}")
         )
-        self.todays_model.set_rows(data.todays)
-        self.week_model.set_rows(data.week)
-        self.follow_model.set_rows(data.follow_ups)
-        self.reviews_model.set_rows(data.reviews)
-        self.awaiting_model.set_rows(data.awaiting)
-        self.not_seen_model.set_rows(data.not_seen)
+        shown: list[Sequence[Any]] = [
+            data.todays,
+            data.week,
+            data.follow_ups,
+            data.reviews,
+            data.awaiting,
+            data.not_seen,
+        ]
+        for model, proxy, rows in zip(self.models, self.proxies, shown, strict=True):
+            self._set_sorted(model, proxy, rows)
         self.conflicts_section.setVisible(data.conflicts > 0)
         self.conflicts_heading.setText(
             self.tr("Conflicts to resolve ({n})").format(n=data.conflicts)
@@ -396,6 +443,15 @@ class TodayView(Screen):
                 "whom you might reach out to."
             ).format(n=data.not_seen_weeks)
         )
-        for proxy in self.proxies:
-            proxy.sort(0, Qt.SortOrder.AscendingOrder)
-        self.proxies[5].sort(1, Qt.SortOrder.DescendingOrder)
+
+    def _set_sorted(
+        self, model: RecordTableModel[Any], proxy: RecordFilterProxy, rows: Sequence[Any]
+    ) -> None:
+        """Rows in the list's own order (time; "not seen" longest first), unless the worker
+        sorted by a column: then the proxy keeps that order."""
+        if proxy.sortColumn() >= 0:
+            model.set_rows(rows)
+        elif proxy is self.proxies[5]:
+            model.set_rows(in_sort_order(model, rows, 1, descending=True))
+        else:
+            model.set_rows(in_sort_order(model, rows, 0))
