@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -157,8 +158,8 @@ class MainWindow(QMainWindow):
         # fields claim some Ctrl keys for editing (Ctrl+K "delete to end of line" on Linux
         # and macOS); search and lock must win wherever the focus is
         self._global_keys = {
-            QKeySequence(SHORTCUTS["search"])[0].toCombined(),
-            QKeySequence(SHORTCUTS["lock"])[0].toCombined(),
+            QKeySequence(SHORTCUTS["search"])[0].toCombined(),  # type: ignore[index]
+            QKeySequence(SHORTCUTS["lock"])[0].toCombined(),  # type: ignore[index]
         }
         app = QApplication.instance()
         if app is not None:
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
         self.action_settings = self._action(
             "settings", tr("Se&ttings…"), "settings", self.open_settings, tr("Settings")
         )
-        self.action_quit = self._action("quit", tr("&Quit"), "quit", self.close, tr("Quit"))
+        self.action_quit = self._action("quit", tr("&Quit"), "quit", self._quit, tr("Quit"))
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.action_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action_new_participant = self._action(
@@ -278,7 +279,7 @@ class MainWindow(QMainWindow):
                 f"go_{key}",
                 title,
                 go_icons[key],
-                lambda k=key: self.show_view(k),
+                functools.partial(self.show_view, key),
                 tr("Show {view}").format(view=title),
                 checkable=True,
             )
@@ -553,6 +554,9 @@ class MainWindow(QMainWindow):
         current = self.view_stack.currentWidget()
         return next((k for k, v in self.views.items() if v is current), "today")
 
+    def _quit(self) -> None:
+        self.close()
+
     def show_view(self, key: str) -> None:
         if not self.session.is_unlocked:
             return
@@ -597,13 +601,15 @@ class MainWindow(QMainWindow):
             return
         self.activateWindow()
         view = self.view_stack.currentWidget()
+        focused = QApplication.focusWidget()
         if (
             view is not None
             and not view.hasFocus()
-            and not view.isAncestorOf(QApplication.focusWidget())
+            and (focused is None or not view.isAncestorOf(focused))
         ):
             view.setFocus(Qt.FocusReason.OtherFocusReason)
-        if QApplication.focusWidget() is None or QApplication.focusWidget().window() is not self:
+        focused = QApplication.focusWidget()
+        if focused is None or focused.window() is not self:
             self.view_stack.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_participant_erased(self, _pid: str) -> None:

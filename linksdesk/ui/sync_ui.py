@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from typing import Any
@@ -249,11 +250,11 @@ class EnrolDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.message.show_message(self.tr("Contacting the server…"), "info")
         self.session.net.submit(
-            sync_client.enrol,
+            # the device's label is enrol's; submit's own ``label`` names the job
+            functools.partial(sync_client.enrol, label=self.label.text().strip() or None),
             cb,
             self.server.text().strip(),
             self.code.text().strip(),
-            label=self.label.text().strip() or None,
             on_done=self._on_enrolled,
             on_error=self._on_failed,
         )

@@ -455,7 +455,9 @@ class _Pages(QWidget):
 
     def addWidget(self, page: QWidget) -> None:
         self._pages.append(page)
-        self.layout().addWidget(page)
+        layout = self.layout()
+        assert layout is not None  # made in __init__
+        layout.addWidget(page)
         if self._current < 0:
             self._current = 0
         else:

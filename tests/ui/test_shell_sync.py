@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from shell_kit import SyncServer, call_casework
+from sqlalchemy import select
 
 from linksdesk.casework import consent, participants
 from linksdesk.core.vocab import ConsentScope
+from linksdesk.server.models import Device
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.sync_ui import EnrolDialog
 
@@ -43,8 +45,11 @@ def test_enrol_then_sync_now_and_the_status_bar_follows(
     assert dialog.code.selectedText() == "WRONG-CODE-0000"
 
     dialog.code.setText(sync_server.code)
+    dialog.label.setText("Library laptop")
     with qtbot.waitSignal(window.sync.sig_finished, timeout=30_000):
         dialog.ok_button.click()  # enrolling starts the first sync
+    with sync_server.db.reading() as s:  # the name given reaches the server's device list
+        assert s.scalars(select(Device.label)).all() == ["Library laptop"]
     qtbot.waitUntil(lambda: "Synced" in window.sync_label.text(), timeout=10_000)
     assert window.sync_label.isVisible()
     assert window.action_sync_now.isVisible()

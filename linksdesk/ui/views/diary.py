@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -104,7 +105,7 @@ class DiaryView(Screen):
             col.addWidget(label)
             proxy = RecordFilterProxy(self)
             proxy.setSourceModel(self.model)
-            proxy.set_predicate(lambda e, n=n: e.at.date() == self.start + dt.timedelta(days=n))
+            proxy.set_predicate(functools.partial(self._on_day, n))
             proxy.sort(0, Qt.SortOrder.AscendingOrder)
             view = QListView()
             view.setModel(proxy)
@@ -152,6 +153,11 @@ class DiaryView(Screen):
         self.setFocusProxy(self.day_lists[0])
 
     # -- contract -----------------------------------------------------------------------
+
+    def _on_day(self, n: int, entry: Any) -> bool:
+        """Whether a diary entry falls on day ``n`` of the week shown (a column's filter)."""
+        return bool(entry.at.date() == self.start + dt.timedelta(days=n))
+
     def refresh(self) -> None:
         start = self.start
         self.run(load_week, start, on_done=lambda loaded: self._show(start, *loaded))

@@ -213,7 +213,7 @@ class TodayView(Screen):
             id_of=lambda r: r.participant_id,
             parent=self,
         )
-        self.models = [
+        self.models: list[RecordTableModel[Any]] = [
             self.todays_model,
             self.week_model,
             self.follow_model,
