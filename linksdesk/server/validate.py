@@ -318,10 +318,12 @@ def _item(kind: Kind, value: Any) -> bool:
 
 
 def _text(value: Any, limit: int) -> bool:
-    return isinstance(value, str) and len(value) <= limit and _clean_text(value)
+    return isinstance(value, str) and len(value) <= limit and clean_text(value)
 
 
-def _clean_text(value: str) -> bool:
+def clean_text(value: str) -> bool:
+    """Text the databases and JSON can carry: no NUL, nothing that is not UTF-8 (a lone
+    surrogate from a crafted ``\\ud800``)."""
     if "\x00" in value:
         return False
     try:

@@ -15,12 +15,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -29,10 +26,9 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import backup
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
-from linksdesk.ui.icons import icon
 from linksdesk.ui.runner import Job, is_expected
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
+from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, PathRow, StrengthHint
 
 log = logging.getLogger(__name__)
 
@@ -163,38 +159,6 @@ def new_laptop_message(parent: QWidget, found: backup.LocalOnly) -> QMessageBox:
 
 
 # -- restoring a backup from the unlock screen (a new laptop has no vault yet) ---------------
-class _PathRow(QWidget):
-    """A path field with a Choose… button; ``chooser(current)`` asks for the path."""
-
-    def __init__(
-        self, name: str, chooser: Callable[[Path | None], Path | None], parent: QWidget
-    ) -> None:
-        super().__init__(parent)
-        self.chooser = chooser
-        self.edit = QLineEdit(self)
-        self.edit.setAccessibleName(name)
-        self.choose = QPushButton(icon("folder"), self.tr("Choose…"), self)
-        self.choose.setAccessibleName(self.tr("Choose: {what}").format(what=name))
-        self.choose.clicked.connect(self._on_choose_clicked)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.choose)
-        self.setFocusProxy(self.edit)
-
-    def path(self) -> Path | None:
-        text = self.edit.text().strip()
-        return Path(text).expanduser() if text else None
-
-    def set_path(self, path: Path | None) -> None:
-        self.edit.setText(str(path) if path else "")
-
-    def _on_choose_clicked(self) -> None:
-        chosen = self.chooser(self.path())
-        if chosen is not None:
-            self.set_path(chosen)
-
-
 class RestoreDialog(QDialog):
     """Restore a backup file to a vault with its passphrase or recovery key, on the DB thread.
 
@@ -224,11 +188,11 @@ class RestoreDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.backup_row = _PathRow(tr("Backup file"), self.ask_backup_file, self)
+        self.backup_row = PathRow(tr("Backup file"), self.ask_backup_file, self)
         self.about_backup = QLabel(self)
         self.about_backup.setWordWrap(True)
         self.about_backup.setAccessibleName(tr("About this backup"))
-        self.vault_row = _PathRow(tr("Where to put the vault"), self.ask_vault_file, self)
+        self.vault_row = PathRow(tr("Where to put the vault"), self.ask_vault_file, self)
         self.vault_row.set_path(vault_path or default_vault_path())
         self.with_passphrase = QRadioButton(tr("I know its &passphrase"), self)
         self.with_key = QRadioButton(tr("I have its &recovery key"), self)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -45,7 +44,14 @@ from linksdesk.ui.icons import icon
 from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint, heading, link_button
+from linksdesk.ui.widgets import (
+    InlineMessage,
+    PassphraseEdit,
+    PathRow,
+    StrengthHint,
+    heading,
+    link_button,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -66,32 +72,17 @@ def _bug_message(widget: QWidget) -> str:
     return widget.tr("Something went wrong. The details are in the error report.")
 
 
-class _VaultPathRow(QWidget):
+class _VaultPathRow(PathRow):
     """The vault file: a path field and a Choose… button."""
 
     def __init__(self, *, for_create: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        # the chooser looks ``ask_file`` up when asked, so tests can replace it
+        super().__init__("", lambda current: self.ask_file(self, for_create, current), parent)
         self.for_create = for_create
-        self.edit = QLineEdit(self)
         self.edit.setAccessibleName(self.tr("Vault file"))
         self.edit.setPlaceholderText(self.tr("Path of the vault file"))
-        self.choose = QPushButton(icon("folder"), self.tr("Choose…"), self)
         self.choose.setAccessibleName(self.tr("Choose the vault file"))
         self.choose.setToolTip(self.tr("Choose where the vault file is"))
-        self.choose.clicked.connect(self._on_choose_clicked)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.choose)
-        self.setFocusProxy(self.edit)
-
-    def path(self) -> Path | None:
-        text = self.edit.text().strip()
-        return Path(text).expanduser() if text else None
-
-    def set_path(self, path: Path | None) -> None:
-        self.edit.setText(str(path) if path else "")
 
     @classmethod
     def ask_file(cls, parent: QWidget, for_create: bool, start: Path | None) -> Path | None:
@@ -108,11 +99,6 @@ class _VaultPathRow(QWidget):
                 parent, parent.tr("Choose the vault file"), start_dir, VAULT_FILTER
             )
         return Path(name) if name else None
-
-    def _on_choose_clicked(self) -> None:
-        chosen = self.ask_file(self, self.for_create, self.path())
-        if chosen is not None:
-            self.set_path(chosen)
 
 
 class _Page(QWidget):

@@ -4,6 +4,7 @@ buttons and title bars."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QFont, QPalette
@@ -219,3 +220,37 @@ def heading(text: str, parent: QWidget | None = None, *, size_delta: int = 6) ->
     label.setAccessibleName(text)
     label.setProperty("heading", True)
     return label
+
+
+class PathRow(QWidget):
+    """A path field with a Choose… button; ``chooser(current)`` asks for the path (None:
+    the person cancelled). ``name`` is the field's accessible name."""
+
+    def __init__(
+        self, name: str, chooser: Callable[[Path | None], Path | None], parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.chooser = chooser
+        self.edit = QLineEdit(self)
+        self.edit.setAccessibleName(name)
+        self.choose = QPushButton(icon("folder"), self.tr("Choose…"), self)
+        self.choose.setAccessibleName(self.tr("Choose: {what}").format(what=name))
+        self.choose.clicked.connect(self._on_choose_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.choose)
+        self.setFocusProxy(self.edit)
+
+    def path(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def set_path(self, path: Path | None) -> None:
+        self.edit.setText(str(path) if path else "")
+
+    def _on_choose_clicked(self) -> None:
+        chosen = self.chooser(self.path())
+        if chosen is not None:
+            self.set_path(chosen)

@@ -100,13 +100,7 @@ def storable(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
+        return validate.clean_text(value)
     if isinstance(value, list):
         return all(storable(v) for v in value)
     if isinstance(value, dict):
