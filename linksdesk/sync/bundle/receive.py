@@ -15,12 +15,11 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -197,36 +196,14 @@ def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
         raise BundleRefused(f"{exc} Nothing was imported.") from None
 
 
-# every change of a supervision bundle validated in one call: per change, model_validate's
-# own overhead cost about as much as the validation itself
-_CHANGES = TypeAdapter(list[ServerChange])
-
-
-def _validated_changes(opened: Opened) -> list[ServerChange] | None:
-    """All the records as changes, or None when any is damaged (the caller then walks them
-    one by one, so a refusal names the first problem, as it always did)."""
-    try:
-        return _CHANGES.validate_python(
-            [{**rec, "server_seq": n} for n, rec in enumerate(opened.records(), start=1)]
-        )
-    except (PydanticError, ValueError, TypeError):
-        return None
-
-
 def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[Any]:
     damaged = BundleRefused("The bundle's records are damaged. Nothing was imported.")
     out: list[Any] = []
     device_worker = sender.get("worker_id") if sender.get("kind") == "device" else None
-    valid = _validated_changes(opened) if kind == "supervision" else None
-    records: Iterable[Any] = valid if valid is not None else opened.records()
     try:
-        for number, rec in enumerate(records, start=1):
+        for number, rec in enumerate(opened.records(), start=1):
             if kind == "supervision":
-                change: ServerChange = (
-                    rec
-                    if valid is not None
-                    else ServerChange.model_validate({**rec, "server_seq": number})
-                )
+                change = ServerChange.model_validate({**rec, "server_seq": number})
                 if change.table not in SYNCABLE_TABLES:
                     raise damaged  # no conflict rows or handover notices from a bundle
                 if change.sharing == "private":
