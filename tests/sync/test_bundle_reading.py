@@ -1,6 +1,6 @@
-"""The fast paths of bundles: the export reads rows without ORM objects yet lets out exactly
-what the outbox policy lets out row by row, and the import validates all records at once yet
-still names the first problem of a damaged bundle. Synthetic data."""
+"""Bundles read fast and stay exact: the export reads rows without ORM objects yet lets out
+exactly what the outbox policy lets out row by row, and a damaged bundle's import names its
+first problem (a guard for any faster parsing of the records). Synthetic data."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_a_damaged_bundle_still_names_its_first_problem(
     with pytest.raises(BundleRefused, match="damaged"):
         receive.import_bundle(supervisor.store, out, trust=fp)
     assert supervisor.content_hash() == before
-    # the same records undamaged import whole, through the one-call validation
+    # the same records undamaged import whole
     out = _bundle(laptop, supervisor, tmp_path / "d.age", good)
     report = receive.import_bundle(supervisor.store, out, trust=fp)
     assert report.applied == len(good)
