@@ -27,7 +27,6 @@ from linksdesk.storage.store import (
     Store,
     data_columns,
     json_value,
-    row_values,
     shared_participants,
 )
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
@@ -59,24 +58,27 @@ class Caseload:
     receipts: list[dict[str, Any]]
 
 
-def _change(table: str, row: Any, pid: str | None, fields: dict[str, Any]) -> dict[str, Any]:
-    deleted = bool(row.deleted)
-    clocks = row.field_hlc or {}
+def _change(
+    table: str, row: dict[str, Any], pid: str | None, fields: dict[str, Any]
+) -> dict[str, Any]:
+    deleted = bool(row["deleted"])
+    hlc = row["hlc"]
+    clocks = row["field_hlc"] or {}
     return {
-        "change_id": str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:{table}:{row.id}:{row.hlc}")),
+        "change_id": str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:{table}:{row['id']}:{hlc}")),
         "table": table,
-        "row_id": row.id,
+        "row_id": row["id"],
         "op": "delete" if deleted else "upsert",
-        "hlc": row.hlc,
-        "origin": row.origin,
-        "owner": row.owner,
+        "hlc": hlc,
+        "origin": row["origin"],
+        "owner": row["owner"],
         "participant_id": pid,
         "sharing": "team",
         "participant_shared": True if pid and table != RECEIPT_TABLE else None,
         "fields": {} if deleted else fields,
         "base": {},
         "field_hlc": compact_clocks(
-            {k: v for k, v in clocks.items() if k in fields and v and v != row.hlc}, row.hlc
+            {k: v for k, v in clocks.items() if k in fields and v and v != hlc}, hlc
         )
         if not deleted
         else {},
@@ -84,32 +86,52 @@ def _change(table: str, row: Any, pid: str | None, fields: dict[str, Any]) -> di
 
 
 def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None = None) -> Caseload:
-    """What of ``worker_id``'s caseload may leave the laptop, as sync changes."""
+    """What of ``worker_id``'s caseload may leave the laptop, as sync changes.
+
+    Rows are read as plain tuples with Core statements (no ORM objects: a team's caseload is
+    tens of thousands of rows, and building mapped objects cost more than the rest of making
+    the bundle); each still goes through ``SyncPolicy.outbound`` as its own change.
+    """
     policy = SyncPolicy()
     people = {
-        p.id: p
-        for p in s.scalars(select(Participant).where(Participant.owner == worker_id))
-        if open_in_period(period, p.referred_on or p.created_on, p.closed_on)
+        pid
+        for pid, referred, created, closed in s.execute(
+            select(
+                Participant.id,
+                Participant.referred_on,
+                Participant.created_on,
+                Participant.closed_on,
+            ).where(Participant.owner == worker_id)
+        )
+        if open_in_period(period, referred or created, closed)
     }
     shared = shared_participants(s, people)
     changes: list[dict[str, Any]] = []
     for table, cls in TABLE_BY_NAME.items():
         if table == RECEIPT_TABLE:
             continue
-        query: Any = select(cls).where(cls.sharing != "private")
+        columns = cls.__table__.columns  # type: ignore[attr-defined]
+        names = tuple(c.key for c in columns)
+        changed = frozenset(data_columns(cls))
+        has_pid = "participant_id" in names
+        query: Any = select(*columns).where(columns["sharing"] != "private")
         if table in AGGREGATE_TABLES:
-            query = query.where(cls.owner == worker_id)
-        for row in s.scalars(query).yield_per(2000):
-            pid = row.id if table == "participant" else getattr(row, "participant_id", None)
+            query = query.where(columns["owner"] == worker_id)
+        for values_row in s.execute(query):
+            row = dict(zip(names, values_row, strict=True))
+            if table == "participant":
+                pid = row["id"]
+            else:
+                pid = row["participant_id"] if has_pid else None
             if table not in TEAM_TABLES and table not in AGGREGATE_TABLES and pid not in people:
                 continue
             rc = RowChange(
                 table=table,
-                row_id=row.id,
+                row_id=row["id"],
                 op="upsert",
-                hlc=row.hlc,
-                values=row_values(row),
-                changed=frozenset(data_columns(row)),
+                hlc=row["hlc"],
+                values=row,
+                changed=changed,
                 base={},
                 participant_id=pid,
                 participant_shared=pid is None or pid in shared,
@@ -121,18 +143,23 @@ def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None 
             changes.append(_change(table, row, pid, fields))
     erased: list[str] = []
     receipts: list[dict[str, Any]] = []
-    query = select(ErasureReceipt).where(
-        or_(ErasureReceipt.owner == worker_id, ErasureReceipt.sharing == "private")
-    )
-    for receipt in s.scalars(query):
-        erased.append(receipt.participant_id)
+    receipt = ErasureReceipt.__table__.columns
+    query = select(
+        receipt["id"],
+        receipt["participant_id"],
+        receipt["hlc"],
+        receipt["origin"],
+        receipt["owner"],
+    ).where(or_(receipt["owner"] == worker_id, receipt["sharing"] == "private"))
+    for rid, pid, hlc, origin, owner in s.execute(query):
+        erased.append(pid)
         receipts.append(
             erase_record(
-                str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:erase:{receipt.id}")),
-                receipt.participant_id,
-                receipt.hlc,
-                origin=receipt.origin,
-                owner=receipt.owner,
+                str(uuid.uuid5(SYNC_NAMESPACE, f"bundle:erase:{rid}")),
+                pid,
+                hlc,
+                origin=origin,
+                owner=owner,
             )
         )
     return Caseload(changes, sorted(set(erased)), receipts)
