@@ -4,6 +4,7 @@ first problem (a guard for any faster parsing of the records). Synthetic data.""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from linksdesk.core.changes import RowChange
 from linksdesk.storage.store import data_columns, json_value, row_values, shared_participants
 from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Participant, Relationship
 from linksdesk.sync.apply import SYNC_NAMESPACE
-from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle import export, format, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused, Sender, seal
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
 from linksdesk.sync.protocol import compact_clocks
@@ -135,7 +136,7 @@ def _bundle(lap: Laptop, sup: Supervisor, out: Path, records: list[dict[str, Any
 
 
 def test_a_damaged_bundle_still_names_its_first_problem(
-    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     laptop.plant_canaries()
     with laptop.store.read() as s:
@@ -151,6 +152,21 @@ def test_a_damaged_bundle_still_names_its_first_problem(
     out = _bundle(laptop, supervisor, tmp_path / "b.age", [broken, private, *good[2:]])
     with pytest.raises(BundleRefused, match="damaged"):
         receive.import_bundle(supervisor.store, out, trust=fp)
+    # a signer's tool that writes a line that is JSON but not a record (a list, a number):
+    # damage too, said plainly (the manifest counts it as a participant row)
+    real = format.records_bytes
+
+    def lenient(records: list[Any]) -> tuple[bytes, dict[str, int]]:
+        _, counts = real([r if isinstance(r, dict) else {"table": "participant"} for r in records])
+        lines = [json.dumps(r, separators=(",", ":")) for r in records]
+        return "\n".join([*lines, ""]).encode(), counts
+
+    monkeypatch.setattr(format, "records_bytes", lenient)
+    for n, odd in enumerate(([good[0]], 7, "text", None)):
+        out = _bundle(laptop, supervisor, tmp_path / f"c{n}.age", [*good[:1], odd, *good[2:]])
+        with pytest.raises(BundleRefused, match="damaged"):
+            receive.import_bundle(supervisor.store, out, trust=fp)
+    monkeypatch.undo()
     assert supervisor.content_hash() == before
     # the same records undamaged import whole
     out = _bundle(laptop, supervisor, tmp_path / "d.age", good)

@@ -203,6 +203,8 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     try:
         for number, rec in enumerate(opened.records(), start=1):
             if kind == "supervision":
+                if not isinstance(rec, dict):
+                    raise damaged  # a signed line that is JSON but not a record
                 change = ServerChange.model_validate({**rec, "server_seq": number})
                 if change.table not in SYNCABLE_TABLES:
                     raise damaged  # no conflict rows or handover notices from a bundle
