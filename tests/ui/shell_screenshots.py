@@ -19,7 +19,7 @@ os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 def main(out: Path) -> int:
     import shots_kit
     from PySide6.QtCore import Qt
-    from shots_kit import wait_for
+    from shots_kit import settle, wait_for
 
     from linksdesk.casework import backup, notes, participants, resources
     from linksdesk.casework.casebook import Casebook
