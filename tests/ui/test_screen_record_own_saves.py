@@ -136,3 +136,36 @@ def test_a_change_made_elsewhere_still_reloads_the_whole_record(
     settle(qtbot, unlocked)
     assert view.participant_id is None and view.data is None
     assert view.name_label.text() == "No participant open"
+
+
+def test_an_outcome_recorded_on_today_reloads_the_open_record(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    today = window.today_view
+    who = person(qtbot, ui_session, "Morven", "Todaysave")
+    # seen recently, so "not seen for a while" does not list them
+    booked = schedule(
+        qtbot, ui_session, who.id, dt.datetime.combine(dt.date.today(), dt.time(0, 1))
+    )
+    reads = count_full_reads(monkeypatch)
+    record = window.participant_view
+    with qtbot.waitSignal(record.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    assert reads == [who.id]
+    window.show_view("today")
+    today.refresh()
+    settle(qtbot, ui_session)
+    assert [e.contact_id for e in today.follow_model.rows()] == [booked.id]
+
+    monkeypatch.setattr(
+        OutcomeDialog, "ask", classmethod(lambda cls, *a, **k: {"status": ContactStatus.CANCELLED})
+    )
+    today.follow_section.table.setCurrentIndex(today.proxies[2].index(0, 0))
+    with qtbot.waitSignal(record.sig_loaded, timeout=20_000):
+        assert today.record_outcome_selected()
+    settle(qtbot, ui_session)
+    assert reads == [who.id, who.id]  # Today's change: the record is read again in full
+    assert record.data is not None
+    assert [c.status for c in record.data.contacts] == [ContactStatus.CANCELLED]
+    assert record.appointments_label.text() == "Appointments: 0 of 6"
