@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from linksdesk.casework import erasure
+from linksdesk.casework import (
+    concerns,
+    consent,
+    contacts,
+    erasure,
+    goals,
+    measures,
+    notes,
+    onward,
+    participants,
+    records,
+    referrals,
+    relationships,
+)
 from linksdesk.casework.record import RecordData, open_record
 from linksdesk.core.changes import Changes
 from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.ui.dialogs.erasure import ErasureDialog
-from linksdesk.ui.views.common import STATUS_TONE, Chip, Screen, heading, muted
+from linksdesk.ui.views.common import ERASED, STATUS_TONE, Chip, Screen, heading, muted
 from linksdesk.ui.views.participant_goals import GoalsTab
 from linksdesk.ui.views.participant_network import NetworkTab
 from linksdesk.ui.views.participant_profile import ProfileTab
@@ -38,8 +52,76 @@ def load_record(cb: Casebook, participant_id: str, *, opening: bool = False) -> 
     return open_record(cb, participant_id, opening=opening)
 
 
+def _person(cb: Casebook, pid: str) -> Any:
+    # read without a "viewed" audit event (get_participant records one): a save is no viewing
+    with cb.store.read() as s:
+        return participants.to_participant(records.participant(s, pid))
+
+
+# how each part of RecordData is read again after the record's own save (as open_record does)
+_READERS: Mapping[str, Callable[[Casebook, str], Any]] = {
+    "participant": _person,
+    "consent": consent.current_consent,
+    "consent_history": consent.consent_history,
+    "status_history": participants.status_history,
+    "appointments": contacts.appointment_use,
+    "read_only": lambda cb, pid: pid in cb.read_only_participants(),
+    "contacts": contacts.list_contacts,
+    "notes": notes.list_notes,
+    "goals": goals.list_goals,
+    "measures": measures.list_measures,
+    "relationships": relationships.list_relationships,
+    "referrals": referrals.list_referrals,
+    "onward": onward.list_onward_referrals,
+    "concerns": concerns.list_concerns,
+}
+# read again after every own save, whatever it touched: the header's figures (status, consent
+# chips, appointments used, risk) and the person's histories are derived by casework rules a
+# save may set off (a contact's outcome can change the status), so they are never guessed
+HEADER_PARTS: tuple[str, ...] = (
+    "participant",
+    "consent",
+    "consent_history",
+    "status_history",
+    "appointments",
+    "read_only",
+)
+# the parts of the record each table's rows are shown in; a save touching a table not named
+# here (or none) reloads the whole record
+TABLE_PARTS: Mapping[str, tuple[str, ...]] = {
+    "participant": (),
+    "status_change": (),
+    "consent": (),
+    "contact": ("contacts",),
+    "note": ("notes",),
+    "note_revision": ("notes",),
+    "goal": ("goals",),
+    "goal_step": ("goals",),
+    "measure": ("measures",),
+    "relationship": ("relationships",),
+    "referral": ("referrals",),
+    "onward_referral": ("onward",),
+    "concern": ("concerns",),
+}
+
+
+def own_save_parts(changes: Changes) -> tuple[str, ...] | None:
+    """The parts of the record to read again after its own save, or None for all of it."""
+    if not changes.entities or not changes.entities <= TABLE_PARTS.keys():
+        return None
+    parts = {part for table in changes.entities for part in TABLE_PARTS[table]}
+    return (*HEADER_PARTS, *sorted(parts))
+
+
+def load_parts(cb: Casebook, participant_id: str, parts: tuple[str, ...]) -> dict[str, Any]:
+    """Runs on the DB thread: the named parts of the record, in one snapshot; no audit."""
+    with cb.store.snapshot():
+        return {part: _READERS[part](cb, participant_id) for part in parts}
+
+
 class ParticipantView(Screen):
-    """One person's record. ``open(participant_id)`` loads it; every change reloads it."""
+    """One person's record. ``open(participant_id)`` loads it; a change made elsewhere reloads
+    it, and its own saves read again only the parts they touched (and the header)."""
 
     sig_loaded = Signal(str)  # participant id, once the record is painted with its data
     sig_erased = Signal(str)  # participant id, after erasure
@@ -111,6 +193,19 @@ class ParticipantView(Screen):
             self.referrals,
             self.profile,
         ]
+        # the parts of the record each tab shows: after the record's own save, only the tabs
+        # whose parts changed are shown again
+        self.tab_parts: list[tuple[RecordTab, frozenset[str]]] = [
+            (self.timeline, frozenset(("contacts", "notes"))),
+            (self.goals, frozenset(("goals",))),
+            (self.wellbeing, frozenset(("measures",))),
+            (self.network, frozenset(("relationships",))),
+            (self.referrals, frozenset(("referrals", "onward"))),
+            (
+                self.profile,
+                frozenset(("participant", "concerns", "consent_history", "status_history")),
+            ),
+        ]
         self.setFocusProxy(self.tabs)  # the keyboard goes to the record's tabs when shown
         self._set_header_empty()
         self.session.drafts.register(
@@ -133,12 +228,30 @@ class ParticipantView(Screen):
         pid = self.participant_id
         self.run(load_record, pid, opening=opening, on_done=lambda data: self._show(pid, data))
 
+    def _load_parts(self, parts: tuple[str, ...]) -> None:
+        pid = self.participant_id
+        if pid is None:
+            return
+        self.run(load_parts, pid, parts, on_done=lambda got: self._show_parts(pid, got))
+
     def on_changes(self, changes: Changes) -> None:
         if self.participant_id is None:
             return
-        if "erasure" in changes.entities and self.participant_id in changes.participants:
+        # erased by a sync ("erasure") or here, from another view (the erasure's receipt)
+        if changes.entities & ERASED and self.participant_id in changes.participants:
             self.clear()
             return
+        if (
+            changes.initiator is self
+            and self.data is not None
+            and self.participant_id in changes.participants
+        ):
+            # its own save (Anki's OpChanges initiator): read again only the parts it touched
+            # and the header's figures, not the whole record
+            parts = own_save_parts(changes)
+            if parts is not None:
+                self._load_parts(parts)
+                return
         touched = changes.entities & RECORD_ENTITIES
         if (
             not changes.entities
@@ -276,6 +389,37 @@ class ParticipantView(Screen):
         if pid != self.participant_id:
             return
         self.data = data
+        self._show_header(data)
+        for tab in self.all_tabs:
+            tab.show_record(data)
+            tab.set_read_only(data.read_only)
+        self._loaded(pid)
+
+    def _show_parts(self, pid: str, parts: dict[str, Any]) -> None:
+        """Put the parts read again after the record's own save in place: the header, and
+        the tabs whose parts changed."""
+        old = self.data
+        if pid != self.participant_id or old is None:
+            return  # another record, or a full load is on its way
+        data = dataclasses.replace(old, **parts)
+        self.data = data
+        changed = {name for name, value in parts.items() if getattr(old, name) != value}
+        self._show_header(data)
+        for tab, tab_parts in self.tab_parts:
+            if tab_parts & changed:
+                tab.show_record(data)
+        if data.read_only != old.read_only:
+            for tab in self.all_tabs:
+                tab.set_read_only(data.read_only)
+        self._loaded(pid)
+
+    def _loaded(self, pid: str) -> None:
+        self.sig_loaded.emit(pid)
+        pending, self._when_loaded = self._when_loaded, None
+        if pending is not None:
+            pending()
+
+    def _show_header(self, data: RecordData) -> None:
         p = data.participant
         self.status_chip.show()
         for chip in self.consent_chips.values():
@@ -328,13 +472,6 @@ class ParticipantView(Screen):
             self.read_only_banner.show_message(self.read_only_text(), "info")
         else:
             self.read_only_banner.clear_message()
-        for tab in self.all_tabs:
-            tab.show_record(data)
-            tab.set_read_only(data.read_only)
-        self.sig_loaded.emit(pid)
-        pending, self._when_loaded = self._when_loaded, None
-        if pending is not None:
-            pending()
 
     def _set_header_empty(self) -> None:
         self.name_label.setText(self.tr("No participant open"))
