@@ -1,7 +1,7 @@
 """Time a fresh second laptop of the same worker pulling a whole caseload, against a raw insert.
 
 Run: .venv/bin/python benchmarks/first_pull.py [--participants 1000] [--repeats 2] [--dir DIR]
-     [--rebuild] [--json]
+     [--rebuild] [--json] [--latency-ms MS]
 
 - setup (once, cached with ``--dir``): a vault of N participants (~20 records each, the rows
   of ``benchmarks/sync.py``) enrolled with a server and synced for the first time, so the
@@ -14,20 +14,30 @@ Run: .venv/bin/python benchmarks/first_pull.py [--participants 1000] [--repeats 
 
 The ratio (pull / raw) is issue 15's "fresh second device" target (≤ 3×). Device CPU (this
 process) and server CPU (from ``/proc``) are given beside wall time. Synthetic data only.
+
+``--latency-ms`` puts a relay in a process of its own between the laptop and the server that
+hands each request on that much later, as a real link's round trip would (the server and
+the laptop share this machine's cores otherwise, which a real server does not).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
 import os
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")  # unlocking is not what we measure
 
@@ -105,6 +115,54 @@ def timed_sync_waits(vault: Vault, server: Any, waits: list[dict[str, float]]) -
     return timed
 
 
+def _relay(listener: socket.socket, upstream: tuple[str, int], delay_s: float) -> None:
+    """(A process of its own.) Relay each connection to ``upstream``, requests ``delay_s`` late."""
+
+    def pipe(src: socket.socket, dst: socket.socket, delay: float) -> None:
+        try:
+            while data := src.recv(65536):
+                if delay:
+                    time.sleep(delay)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    while True:
+        conn, _ = listener.accept()
+        up = socket.create_connection(upstream)
+        threading.Thread(target=pipe, args=(conn, up, delay_s), daemon=True).start()
+        threading.Thread(target=pipe, args=(up, conn, 0.0), daemon=True).start()
+
+
+@contextlib.contextmanager
+def link(server: Any, latency_ms: float) -> Iterator[Any]:
+    """``server`` as the laptop reaches it: directly, or through a relay ``latency_ms`` late."""
+    if not latency_ms:
+        yield server
+        return
+    where = urlsplit(server.url)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    relay = multiprocessing.get_context("fork").Process(
+        target=_relay,
+        args=(listener, (where.hostname, where.port), latency_ms / 1000),
+        daemon=True,
+    )
+    relay.start()
+    listener.close()
+    try:
+        yield bench_sync.Server(f"http://127.0.0.1:{port}", server.pid)
+    finally:
+        relay.terminate()
+        relay.join()
+
+
 def count_rows(vault: Vault) -> int:
     with vault.store().read() as s:
         return sum(
@@ -138,7 +196,9 @@ def build(cache: Path, participants: int) -> dict[str, Any]:
     return info
 
 
-def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str, Any]:
+def run(
+    participants: int, repeats: int, workdir: Path, cache: Path, latency_ms: float = 0.0
+) -> dict[str, Any]:
     if (cache / "built.json").exists():
         info = json.loads((cache / "built.json").read_text())
     else:
@@ -154,7 +214,10 @@ def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str
     pulls, raws, device_cpu, server_cpu, pulled = [], [], [], [], []
     waits: list[dict[str, float]] = []
     load = [os.getloadavg()[0]]
-    with server_process(db_url, workdir / "server.log") as server:
+    with (
+        server_process(db_url, workdir / "server.log") as direct,
+        link(direct, latency_ms) as server,
+    ):
         for r in range(repeats):
             raw_vault, _ = Vault.create(workdir / f"raw-{r}.vault", PASSPHRASE)
             raws.append(raw_fill(raw_vault, rows))
@@ -187,6 +250,7 @@ def run(participants: int, repeats: int, workdir: Path, cache: Path) -> dict[str
         "server_cpu_s": med(c for c in server_cpu if c is not None) if any(server_cpu) else None,
         "load": [round(x, 1) for x in load],
         "waits": waits,
+        "latency_ms": latency_ms,
     }
     result["ratio"] = result["pull_s"] / result["raw_s"]
     return result
@@ -197,7 +261,8 @@ def report(r: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"First pull benchmark: {r['participants']} participants ({r['records']} records); "
-            f"{r['repeats']} fresh laptops; load averages {r['load']}",
+            f"{r['repeats']} fresh laptops; load averages {r['load']}"
+            + (f"; requests {r['latency_ms']:g} ms late" if r["latency_ms"] else ""),
             f"  first push (setup)   {r['push_s']:8.1f} s  ({r['pushed']} changes)",
             f"  fresh laptop's pull  {r['pull_s']:8.2f} s   raw insert {r['raw_s']:6.2f} s   "
             f"ratio {r['ratio']:5.2f}x (target ≤ {TARGET}x)",
@@ -215,6 +280,9 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=None, help="keep the pushed server here")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="hand each request to the server late"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="linksdesk-pull-bench-", dir=args.dir))
     cache = (args.dir or workdir) / f"first-pull-{args.participants}"
@@ -222,7 +290,7 @@ def main() -> int:
         shutil.rmtree(cache)
     _time_requests()
     try:
-        results = run(args.participants, args.repeats, workdir, cache)
+        results = run(args.participants, args.repeats, workdir, cache, args.latency_ms)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(results, indent=2) if args.json else report(results))

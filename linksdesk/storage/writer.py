@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import Future, wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -32,6 +33,8 @@ class WriterThread:
         self._ident: int | None = None
         self._name = ""
         self._dispatch: Dispatch | None = None
+        self._last: Future[Any] | None = None  # the latest ``submit``, for the next to follow
+        self._order = threading.Lock()
 
     @property
     def claimed(self) -> bool:
@@ -69,6 +72,41 @@ class WriterThread:
         assert self._dispatch is not None
         result: T = self._dispatch(fn)
         return result
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        """``fn()`` as ``run`` does it, without waiting: its result (or exception) in a future.
+
+        The caller gets on with something else (the sync fetches the next page) while the
+        writer works. Submitted functions run one after another in the order submitted.
+        On the writer itself ``fn`` runs at once (it cannot wait for itself); otherwise a
+        short-lived thread does the ``run`` (unclaimed, ``fn`` runs on that thread; claimed,
+        it is handed to the writer and awaited there).
+        """
+        future: Future[T] = Future()
+        if self._ident is not None and self.on_it():
+            _settle(future, fn)
+            return future
+        with self._order:
+            before, self._last = self._last, future
+
+        def hand_over() -> None:
+            if before is not None:
+                wait([before])  # in the order submitted, whatever became of the one before
+            _settle(future, lambda: self.run(fn))
+
+        threading.Thread(target=hand_over, name="vault-write", daemon=True).start()
+        return future
+
+
+def _settle(future: Future[T], fn: Callable[[], T]) -> None:
+    """Run ``fn``; keep what it returned or raised (anything, a crash test's too) in ``future``."""
+    future.set_running_or_notify_cancel()
+    try:
+        result = fn()
+    except BaseException as exc:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
 
 
 _WRITERS: weakref.WeakKeyDictionary[Any, WriterThread] = weakref.WeakKeyDictionary()

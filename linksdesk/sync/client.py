@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import ipaddress
 import logging
 import threading
 import time
@@ -68,7 +67,7 @@ from linksdesk.sync.engine import (
 from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
 from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
-from linksdesk.sync.transport import Backoff, SyncCancelled, Transport
+from linksdesk.sync.transport import Backoff, SyncCancelled, Transport, is_loopback
 
 __all__ = [
     "ConflictInfo",
@@ -153,14 +152,7 @@ def _address_allowed(url: str) -> bool:
         host = urlsplit(url).hostname
     except ValueError:
         return False
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return host is not None and is_loopback(host)
 
 
 def enrol(target: Target, server_url: str, code: str, *, label: str | None = None) -> EnrolResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+from concurrent.futures import Future
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -80,7 +81,15 @@ class Pull:
             self.c.run.report.changed.entities.add(CONFLICT_TABLE)
 
     def pull_all(self, *, only_tables: frozenset[str] | None = None) -> None:
-        """Pull pages from the cursor (or, to re-download tables, from 0 without moving it)."""
+        """Pull pages from the cursor (or, to re-download tables, from 0 without moving it).
+
+        Network and disk overlap: while the writer thread applies page N (in the
+        transaction that stores its cursor), this thread fetches and reads page N+1. Page
+        N+1 is guard-checked and handed to the writer only once page N has committed, so
+        pages apply strictly in order and the guard sees what the pages before did. After
+        an error (page N failed, the fetch of N+1 failed, a cancel) page N has committed
+        whole or not at all before the error goes on, and a fetched page is dropped.
+        """
         cfg = self.c.config
         cursor = 0 if only_tables is not None else cfg.cursor
         head = self.c.hello.cursor_head if self.c.hello else None
@@ -88,43 +97,78 @@ class Pull:
         if only_tables is None:
             with self.c.store.read() as s:
                 own_through = int(state.get(s, state.OWN_THROUGH, 0) or 0)
-        while True:
+        applying: Future[PageOutcome] | None = None  # the page on the writer thread now
+        applying_to = cursor  # the cursor that page moves to
+        try:
             self.c.check_cancel()
-            try:
-                request = PullRequest(
-                    cursor=cursor, limit=self.c.o.page_size, own_through=own_through
+            page = self._fetch(cursor, own_through)
+            while True:
+                changes = page.changes
+                if only_tables is not None:
+                    changes = [c for c in changes if c.table in only_tables]
+                if applying is not None:
+                    done, applying = applying, None
+                    self._applied(done.result(), applying_to, only_tables, head)
+                self.c.check_cancel()
+                self.c.run.report.pulled += len(changes)
+                self.guard.check(changes)
+                self.c.point("pull:received")
+                new_cursor = page.next_cursor if only_tables is None else None
+                applying = self.c.store.writer.submit(
+                    functools.partial(self._apply_in_tx, changes=changes, cursor=new_cursor)
                 )
-                page = self.c.t.post("pull", request, PullResponse)
-            except RequestRefused as exc:
-                if exc.status == 409:
-                    # our cursor is past the server's head: it went back in time (restored
-                    # from a backup) while we synced; the next handshake says resync
-                    raise EpochMoved("the server's change log went back in time") from None
-                raise
-            if page.data_epoch != cfg.epoch:
-                raise EpochMoved("the server's data epoch changed")
-            changes = page.changes
-            if only_tables is not None:
-                changes = [c for c in changes if c.table in only_tables]
-            self.c.run.report.pulled += len(changes)
-            self.guard.check(changes)
-            self.c.point("pull:received")
-            new_cursor = page.next_cursor if only_tables is None else None
-            outcome = self.c.store.keep_pulled(
-                functools.partial(self._apply_page, changes=changes, cursor=new_cursor)
-            )
-            cursor = page.next_cursor
-            if only_tables is None:
-                cfg.cursor = cursor
-            self.c.run.outcome.merge(outcome)
-            self.c.touch_all(outcome.touched)
-            if only_tables is None:
-                self.c.touch("__cursor__", "pulled")
-            # withdrawals count by person in their own guard, not here
-            self.c.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
-            self.c.progress("pull", cursor, head)
-            if not page.has_more:
-                break
+                applying_to = cursor = page.next_cursor
+                if not page.has_more:
+                    break
+                self.c.check_cancel()
+                page = self._fetch(cursor, own_through)  # while the writer applies the last
+            done, applying = applying, None
+            self._applied(done.result(), applying_to, only_tables, head)
+        except BaseException:
+            if applying is not None:
+                # the page the writer holds commits whole (with its cursor) or not at all:
+                # book it as if no error came after it, or raise its own error instead
+                self._applied(applying.result(), applying_to, only_tables, head)
+            raise
+
+    def _fetch(self, cursor: int, own_through: int) -> PullResponse:
+        """The page after ``cursor``, read and checked to be of this vault's data epoch."""
+        try:
+            request = PullRequest(cursor=cursor, limit=self.c.o.page_size, own_through=own_through)
+            page = self.c.t.post("pull", request, PullResponse)
+        except RequestRefused as exc:
+            if exc.status == 409:
+                # our cursor is past the server's head: it went back in time (restored
+                # from a backup) while we synced; the next handshake says resync
+                raise EpochMoved("the server's change log went back in time") from None
+            raise
+        if page.data_epoch != self.c.config.epoch:
+            raise EpochMoved("the server's data epoch changed")
+        return page
+
+    def _applied(
+        self,
+        outcome: PageOutcome,
+        cursor: int,
+        only_tables: frozenset[str] | None,
+        head: int | None,
+    ) -> None:
+        """What this sync keeps of a page committed with its cursor (in memory only)."""
+        if only_tables is None:
+            self.c.config.cursor = cursor
+        self.c.run.outcome.merge(outcome)
+        self.c.touch_all(outcome.touched)
+        if only_tables is None:
+            self.c.touch("__cursor__", "pulled")
+        # withdrawals count by person in their own guard, not here
+        self.c.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
+        self.c.progress("pull", cursor, head)
+
+    def _apply_in_tx(self, changes: list[ServerChange], cursor: int | None) -> PageOutcome:
+        """``_apply_page`` as one ``applying`` transaction (``store.keep_pulled``'s, on the
+        writer thread without waiting for it)."""
+        with self.c.store.applying() as s:
+            return self._apply_page(s, changes, cursor)
 
     def _apply_page(
         self, s: Session, changes: list[ServerChange], cursor: int | None
