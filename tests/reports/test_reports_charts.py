@@ -4,6 +4,7 @@ says in words what it shows (its text alternative), numbers included."""
 from __future__ import annotations
 
 import io
+import itertools
 from typing import Any
 
 import pytest
@@ -43,3 +44,33 @@ def test_every_chart_renders_offscreen_light_and_dark_with_a_text_alternative(
             assert str(first[0])[:20] in text, section.key
         if audience == "external" and table.suppressed:
             assert " c" in text, section.key
+
+
+@pytest.mark.parametrize("resources", [3, 12, 30, 144])
+def test_a_bar_per_resource_never_draws_labels_over_each_other(resources: int) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from linksdesk.reports.model import ChartSpec, Column, Table
+
+    table = Table(
+        key="onward",
+        title="Onward referrals",
+        columns=(Column("resource", "Resource"), Column("made", "Made")),
+        rows=tuple(
+            (f"Community resource number {n} of the directory", n + 1) for n in range(resources)
+        ),
+    )
+    spec = ChartSpec("hbar", "onward", ("made",), "Onward referrals per resource",
+                     skip_last=False)  # fmt: skip
+    fig = new_figure(7.5, 2.8)  # the dashboard's smallest chart
+    draw_table_chart(fig, spec, table, LIGHT)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (ax,) = fig.axes
+    boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    assert len(boxes) >= min(resources, 12)  # every label while they fit, then every k-th
+    assert ax.get_yticklabels()[0].get_text().startswith("Community resource number 0")
+    boxes.sort(key=lambda b: b.y0)
+    for lower, upper in itertools.pairwise(boxes):
+        assert lower.y1 <= upper.y0 + 0.5, (resources, lower, upper)
