@@ -203,6 +203,30 @@ def test_a_busy_server_moving_others_work_costs_a_quiet_laptop_no_pull(
         assert a.get("participant", pid) is not None and report.verified
 
 
+def test_a_push_taken_as_sent_stores_the_cursor_once(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], monkeypatch: Any
+) -> None:
+    # the push answer's transaction stores the moved cursor; the skipped pull must not write
+    # the same value again in a transaction of its own (found by review)
+    a, _b = _settled(shared_server, devices)
+    rewritten: list[int] = []
+    real = SyncEngine._store_cursor
+
+    def spy(self: SyncEngine) -> None:
+        with self.store.read() as s:
+            if int(state.get(s, state.CURSOR, 0)) == self.config.cursor:
+                rewritten.append(self.config.cursor)
+        real(self)
+
+    monkeypatch.setattr(SyncEngine, "_store_cursor", spy)
+    a.participant(family_name="Sent once")
+    report = a.sync()
+    assert report.pushed >= 1 and report.pulled == 0 and report.verified
+    assert rewritten == []
+    with a.store.read() as s:
+        assert state.get(s, state.CURSOR) == _server_head(shared_server)
+
+
 def _server_head(server: ServerProcess) -> int:
     with server.db.reading() as s:
         meta = s.scalar(select(ServerMeta))

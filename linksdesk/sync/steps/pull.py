@@ -155,7 +155,7 @@ class Pull:
     ) -> None:
         """What this sync keeps of a page committed with its cursor (in memory only)."""
         if only_tables is None:
-            self.c.config.cursor = cursor
+            self.c.config.cursor = self.c.config.stored_cursor = cursor  # committed with it
         self.c.run.outcome.merge(outcome)
         self.c.touch_all(outcome.touched)
         if only_tables is None:

@@ -249,6 +249,7 @@ class Push:
         passed = self.c.run.cursor_passed
         if passed is not None:
             self.c.config.cursor = self.c.run.head = passed
+            self.c.config.stored_cursor = passed  # stored with the answer just now
             self.c.touch("__cursor__", "pushed")
         else:
             self.c.run.head = None  # the log moved by what was sent: pull to learn what
