@@ -78,21 +78,7 @@ def raw_fill(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> float:
             cls: Any = TABLE_BY_NAME[table]
             for i in range(0, len(table_rows), 2000):
                 conn.execute(insert(cls), table_rows[i : i + 2000])
-        conn.exec_driver_sql(
-            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-            "SELECT 'participant', id, id, given_name || ' ' || family_name, programme_id "
-            "FROM participant"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-            "SELECT 'note', note_id, participant_id, '', body FROM note_revision r "
-            "WHERE revision = (SELECT max(revision) FROM note_revision x "
-            "WHERE x.note_id = r.note_id)"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO search_key (entity, row_id, participant_id, doc) "
-            "SELECT entity, row_id, participant_id, rowid FROM search_index"
-        )
+        bench_sync.index_as_write_path(conn)
     with vault.store().write() as tx:
         state.put(tx.session, state.CURSOR, sum(len(v) for v in rows.values()))
     return time.perf_counter() - t0

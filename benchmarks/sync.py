@@ -218,6 +218,26 @@ def caseload_rows(n: int, device: str, worker: str, seed: int) -> dict[str, list
     return rows
 
 
+def index_as_write_path(conn: Any) -> None:
+    """The search index of a raw-inserted vault, as the write path keeps it (participants'
+    names, each note's latest revision, and their search keys)."""
+    conn.exec_driver_sql(
+        "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+        "SELECT 'participant', id, id, given_name || ' ' || family_name, programme_id "
+        "FROM participant"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
+        "SELECT 'note', note_id, participant_id, '', body FROM note_revision r "
+        "WHERE revision = (SELECT max(revision) FROM note_revision x "
+        "WHERE x.note_id = r.note_id)"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO search_key (entity, row_id, participant_id, doc) "
+        "SELECT entity, row_id, participant_id, rowid FROM search_index"
+    )
+
+
 def fill_vault(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> int:
     """Insert the rows and the outbox entries the write path would have queued for them."""
     policy = SyncPolicy()
@@ -251,22 +271,7 @@ def fill_vault(vault: Vault, rows: dict[str, list[dict[str, Any]]]) -> int:
         outbox.sort(key=lambda o: o["hlc"])
         for i in range(0, len(outbox), 2000):
             conn.execute(insert(Outbox), outbox[i : i + 2000])
-        # the search index, as the write path keeps it
-        conn.exec_driver_sql(
-            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-            "SELECT 'participant', id, id, given_name || ' ' || family_name, programme_id "
-            "FROM participant"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-            "SELECT 'note', note_id, participant_id, '', body FROM note_revision r "
-            "WHERE revision = (SELECT max(revision) FROM note_revision x "
-            "WHERE x.note_id = r.note_id)"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO search_key (entity, row_id, participant_id, doc) "
-            "SELECT entity, row_id, participant_id, rowid FROM search_index"
-        )
+        index_as_write_path(conn)
     return total
 
 
