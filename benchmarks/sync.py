@@ -223,8 +223,9 @@ def index_as_write_path(conn: Any) -> None:
     names, each note's latest revision, and their search keys)."""
     conn.exec_driver_sql(
         "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-        "SELECT 'participant', id, id, given_name || ' ' || family_name, programme_id "
-        "FROM participant"
+        "SELECT 'participant', id, id, given_name || ' ' || family_name, "
+        "coalesce(nullif(preferred_name, '') || ' ', '') || programme_id "
+        "|| coalesce(' ' || nullif(postcode, ''), '') FROM participant"
     )
     conn.exec_driver_sql(
         "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
