@@ -13,12 +13,15 @@ so the server sees both versions when that edit is pushed and keeps them as a co
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import gc
 import json
 import logging
+import operator
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
@@ -65,7 +68,7 @@ from linksdesk.storage.tables import (
     SyncConflict,
 )
 from linksdesk.sync import state
-from linksdesk.sync.merge import DELETED, merge_pulled
+from linksdesk.sync.merge import DELETED, merge_pulled, written_clocks
 from linksdesk.sync.policy import local_columns, shareable_columns
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
@@ -143,6 +146,23 @@ def stable_id(*parts: str) -> str:
 
 def now_naive() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a bulk step, on again after (if it was).
+
+    Parsing and applying tens of thousands of changes makes hundreds of thousands of small
+    dicts and objects, and the collector then walks everything alive again and again (a
+    tenth of a bundle import's time); the step leaves no cycles of its own to collect.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 # -- column values --------------------------------------------------------------------------
@@ -678,6 +698,32 @@ def _binds_of(table: str, dialect: Any) -> dict[str, Callable[[Any], Any] | None
     return _BINDS[key]
 
 
+def _insert_rows(conn: Any, table: str, filled: list[dict[str, Any]]) -> None:
+    """``filled`` rows of ``table`` to the driver: one executemany per run of rows with the
+    same columns, in arrival order (a revision may name one before it as its base); each
+    value goes through its column's own conversion, and only the columns that have one
+    (dates, flags, JSON) are touched one by one."""
+    binds = _binds_of(table, conn.dialect)
+    start = 0
+    for end in range(1, len(filled) + 1):
+        if end < len(filled) and filled[end].keys() == filled[start].keys():
+            continue
+        names = list(filled[start].keys())
+        take = operator.itemgetter(*names)
+        convert = [(i, bind) for i, name in enumerate(names) if (bind := binds[name])]
+        params: list[tuple[Any, ...]] = []
+        for row in filled[start:end]:
+            values = list(take(row))
+            for i, bind in convert:
+                values[i] = bind(values[i])
+            params.append(tuple(values))
+        quoted = ", ".join(f'"{name}"' for name in names)
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(names))})', params
+        )
+        start = end
+
+
 @dataclass(frozen=True)
 class _Call:
     default: Any
@@ -1001,8 +1047,10 @@ class PageApplier:
             values = {**held_values, **merged.fields}
             clocks = {**held_clocks, **merged.field_hlc}
         else:
-            merged = merge_pulled(None, None, ch, values=incoming)
-            values, clocks = merged.fields, merged.field_hlc
+            # a row this vault holds nothing of: every value as it comes, at the clock the
+            # change wrote it (what merge_pulled gives for a row not held, built directly:
+            # a first pull or a bundle brings tens of thousands of them)
+            values, clocks = incoming, written_clocks(ch, incoming)
         if shape.name == "erasure_receipt" and ch.participant_id:
             self._drop_local_receipt(ch.participant_id)
         elif ch.participant_id and self._erased_here(ch.participant_id):
@@ -1036,15 +1084,14 @@ class PageApplier:
         # the row goes in with the rest of its table in one statement (``_insert_new``): no
         # ORM object in the session; until then its clocks stand for it in ``_meta``
         columns, python = shape.convert, shape.python
-        row_values: dict[str, Any] = {}
+        row_values: dict[str, Any] = {
+            name: value if (conv := python.get(name)) is None else conv(value)
+            for name, value in values.items()
+            if name in columns  # "deleted" too: set from the merged tombstone below
+        }
         for name in missing:  # only for a tombstone of a row never seen here
             row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
             row_values[name] = _placeholder(row_column, ch.row_id)
-        for name, value in values.items():
-            if name == DELETED or name not in columns:
-                continue
-            conv = python.get(name)
-            row_values[name] = value if conv is None else conv(value)
         if shape.name == PARTICIPANT_TABLE and "programme_id" in row_values:
             row_values["programme_id"] = self._fit(
                 shape, ch.row_id, "programme_id", row_values["programme_id"]
@@ -1060,7 +1107,9 @@ class PageApplier:
         )
         key = (shape.name, ch.row_id)
         self._inserts.setdefault(shape.name, {})[ch.row_id] = row_values
-        self._meta[key] = _RowMeta(dict(clocks), deleted, str(ch.owner))
+        # the clocks are only read from here on (a later change of the row on this page
+        # merges against them, and reads the row back before it writes)
+        self._meta[key] = _RowMeta(clocks, deleted, str(ch.owner))
         self.out.applied += 1
         self.out.tables.add(shape.name)
         self.out.touch(shape.name, ch.row_id)
@@ -1083,26 +1132,8 @@ class PageApplier:
         conn = self.s.connection()
         for table in _INSERT_ORDER:
             rows = inserts.get(table)
-            if not rows:
-                continue
-            binds = _binds_of(table, conn.dialect)
-            filled = _filled(table, rows.values())
-            # one statement per run of rows with the same columns, in arrival order (a
-            # revision may name one before it as its base)
-            start = 0
-            for end in range(1, len(filled) + 1):
-                if end == len(filled) or filled[end].keys() != filled[start].keys():
-                    names = list(filled[start].keys())
-                    plan = [(name, binds[name]) for name in names]
-                    quoted = ", ".join(f'"{name}"' for name in names)
-                    conn.exec_driver_sql(
-                        f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(names))})',
-                        [
-                            tuple([r[n] if b is None else b(r[n]) for n, b in plan])
-                            for r in filled[start:end]
-                        ],
-                    )
-                    start = end
+            if rows:
+                _insert_rows(conn, table, _filled(table, rows.values()))
 
     def _fit(self, shape: TableShape, row_id: str, name: str, value: Any) -> Any:
         """A value as it can be stored here. Programme ids are unique per vault, but two

@@ -15,7 +15,7 @@ only while this device holds an edit of it the server has not yet seen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,13 @@ def change_values(change: Change) -> dict[str, Any]:
     if change.op is Op.DELETE:
         return {DELETED: True}
     return dict(change.fields)
+
+
+def written_clocks(change: Change, values: Iterable[str]) -> dict[str, str]:
+    """The clock at which ``change`` wrote each of ``values`` (a row not held takes them)."""
+    if not change.field_hlc:
+        return dict.fromkeys(values, change.hlc)
+    return {f: change.clock_of(f) for f in values}
 
 
 def merge_fields(

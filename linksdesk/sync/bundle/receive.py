@@ -37,7 +37,7 @@ from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync import state
-from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome
+from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
 from linksdesk.sync.bundle import keys
 from linksdesk.sync.bundle.format import (
     BundleRefused,
@@ -246,6 +246,32 @@ def import_bundle(
     """Check a bundle, then apply it in one transaction; refusals write nothing."""
     if progress:
         progress("checking", 0, 1)
+    with collector_paused():
+        report, total = _check_and_apply(store, path, trust, now, progress)
+    if report.erased:
+        _vacuum(store)
+    log.info(
+        "bundle %s (%s) imported from %s: %d applied, %d unchanged, %d erased",
+        report.bundle_id,
+        report.kind,
+        report.signer,
+        report.applied,
+        report.unchanged,
+        report.erased,
+    )
+    if progress:
+        progress("done", total, total)
+    return report
+
+
+def _check_and_apply(
+    store: Store,
+    path: Path,
+    trust: str | None,
+    now: dt.datetime | None,
+    progress: Progress | None,
+) -> tuple[ImportReport, int]:
+    """The checks, then the one transaction (report and how many records were applied)."""
     checked = check(store, path, trust=trust, now=now)
     m = checked.opened.manifest
     sender = m["sender"]
@@ -286,20 +312,7 @@ def import_bundle(
         audit.append(
             s, store.actor, str(AuditAction.IMPORT), f"bundle:{report.kind}", report.bundle_id
         )
-    if report.erased:
-        _vacuum(store)
-    log.info(
-        "bundle %s (%s) imported from %s: %d applied, %d unchanged, %d erased",
-        report.bundle_id,
-        report.kind,
-        report.signer,
-        report.applied,
-        report.unchanged,
-        report.erased,
-    )
-    if progress:
-        progress("done", total, total)
-    return report
+    return report, total
 
 
 def _apply_supervision(
