@@ -48,7 +48,7 @@ from linksdesk.storage.tables import (
     ReferralIn,
 )
 from linksdesk.storage.vault import Vault
-from linksdesk.sync.apply import SHAPES
+from linksdesk.sync.apply import SHAPES, collector_paused
 from linksdesk.sync.bundle import export, format, keys, receive
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.sync.protocol import expand_clocks, is_participant_routed
@@ -166,8 +166,9 @@ def rows_of(
 def raw_insert(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
     """One executemany per table straight to the driver (parents first; each column's own
     conversion, Python defaults for columns the rows leave out), the search index; one
-    commit."""
-    with store.engine.begin() as conn:
+    commit, in the transaction an import writes in (foreign keys off, as for pulled rows)."""
+    with store.applying() as session:
+        conn = session.connection()
         for table in Base.metadata.sorted_tables:
             batch = rows.get(table.name)
             if not batch:
@@ -245,10 +246,12 @@ def main() -> None:
                     return [json.loads(line) for line in fh]
 
             t_write_plain, _ = timed(write_plain, "write_plain")
-            t_read_plain, back = timed(read_plain, "read_plain")
-            bundle_id = str(sealed.manifest["bundle_id"])
-            t_rows, rows = timed(lambda: rows_of(back, fp, bundle_id), "rows")
-            t_insert, _ = timed(lambda: raw_insert(pstore, rows), "insert")
+            # the import side of the baseline with the collector paused, as the import runs
+            with collector_paused():
+                t_read_plain, back = timed(read_plain, "read_plain")
+                bundle_id = str(sealed.manifest["bundle_id"])
+                t_rows, rows = timed(lambda: rows_of(back, fp, bundle_id), "rows")
+                t_insert, _ = timed(lambda: raw_insert(pstore, rows), "insert")
             # (shown, not counted again) the provenance rows' share of the raw insert
             prov_rows = {"imported_row": rows["imported_row"]}
             t_prov, _ = timed(lambda: raw_insert(prov_store, prov_rows), "prov")

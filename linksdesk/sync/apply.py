@@ -732,8 +732,7 @@ class _Call:
         return self.default.arg(None)
 
 
-@dataclass(frozen=True)
-class _RowMeta:
+class _RowMeta(NamedTuple):  # one per row a page touches: a tuple is quick to make
     clocks: dict[str, str]
     deleted: bool
     owner: str
@@ -761,7 +760,10 @@ class PageApplier:
         self._programme_ids: dict[str, set[str]] = {}
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
-        changes = parents_first(changes)
+        with collector_paused():  # a page makes thousands of small objects and no cycles
+            return self._apply(parents_first(changes))
+
+    def _apply(self, changes: list[ServerChange]) -> PageOutcome:
         try:
             with self.s.begin_nested():  # the whole page at once: the usual case
                 return self._apply_page(changes)
@@ -895,11 +897,10 @@ class PageApplier:
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
             self.ctx.highest_hlc = ch.hlc
-        if (
-            ch.op is Op.ERASE
-            or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE)
-            or (_withdrawal_from_elsewhere(ch, self.ctx.device_id))
-        ):
+        withdrawal = ch.table == CONSENT_TABLE and _withdrawal_from_elsewhere(
+            ch, self.ctx.device_id
+        )
+        if ch.op is Op.ERASE or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE) or withdrawal:
             self._insert_new()  # these read and rewrite what is held: all of it written
         if ch.op is Op.ERASE:
             self._erase(ch.row_id)
@@ -908,7 +909,7 @@ class PageApplier:
         elif ch.table == HANDOVER_TABLE:
             self._handover_notice(ch)
         elif ch.table in SHAPES:
-            if not self._withdrawn_elsewhere(ch):
+            if not (withdrawal and self._withdrawn_elsewhere(ch)):
                 self._row_change(SHAPES[ch.table], ch)
         else:
             log.warning("pulled change %s for unknown table ignored", ch.change_id)
@@ -1083,12 +1084,14 @@ class PageApplier:
             self._partial_keys.discard(pkey)
         # the row goes in with the rest of its table in one statement (``_insert_new``): no
         # ORM object in the session; until then its clocks stand for it in ``_meta``
-        columns, python = shape.convert, shape.python
-        row_values: dict[str, Any] = {
-            name: value if (conv := python.get(name)) is None else conv(value)
-            for name, value in values.items()
-            if name in columns  # "deleted" too: set from the merged tombstone below
-        }
+        # "deleted" too, for now: it is set from the merged tombstone below
+        if values.keys() <= shape.convert.keys():
+            row_values = dict(values)
+        else:
+            row_values = {k: v for k, v in values.items() if k in shape.convert}
+        for name, conv in shape.python.items():  # dates, flags, numbers: a few per table
+            if name in row_values:
+                row_values[name] = conv(row_values[name])
         for name in missing:  # only for a tombstone of a row never seen here
             row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
             row_values[name] = _placeholder(row_column, ch.row_id)
@@ -1145,8 +1148,9 @@ class PageApplier:
         held = self._rows.get(("participant", row_id))
         if held is not None and held.programme_id:
             self._programme_ids.get(held.programme_id, set()).discard(row_id)
-        self._load_programme_ids([value])
-        if self._programme_ids[value] - {row_id}:
+        if value not in self._programme_ids:
+            self._load_programme_ids([value])
+        if any(holder != row_id for holder in self._programme_ids[value]):
             log.warning("programme id of participant %s already used here; marked locally", row_id)
             value = f"{value}~{row_id[-4:]}"
             self._load_programme_ids([value])

@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,7 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     out: list[Any] = []
     device_worker = sender.get("worker_id") if sender.get("kind") == "device" else None
     try:
-        for number, rec in enumerate(opened.records(), start=1):
+        for number, rec in enumerate(_records(opened), start=1):
             if kind == "supervision":
                 if not isinstance(rec, dict):
                     raise damaged  # a signed line that is JSON but not a record
@@ -233,6 +233,19 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
         raise damaged from None
     return out
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _records(opened: Opened) -> Iterator[Any]:
+    """The payload's records, a JSON value per line, as ``Opened.records`` reads them but
+    with the line read as UTF-8 text and decoded straight (``json.loads`` first guesses
+    each line's encoding: a team's bundle has tens of thousands of lines)."""
+    decode = _DECODER.decode
+    for line in opened.payload.splitlines():
+        if line:
+            yield decode(line.decode("utf-8", "surrogatepass"))
 
 
 def import_bundle(
