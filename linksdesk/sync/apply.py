@@ -154,7 +154,9 @@ def collector_paused() -> Iterator[None]:
 
     Parsing and applying tens of thousands of changes makes hundreds of thousands of small
     dicts and objects, and the collector then walks everything alive again and again (a
-    tenth of a bundle import's time); the step leaves no cycles of its own to collect.
+    tenth of a bundle import's time); the step leaves no cycles of its own to collect. In
+    the app the collector is off already (the GUI thread collects, ``ui/collector.py``):
+    then this changes nothing, and it never switches on what it did not switch off.
     """
     was_on = gc.isenabled()
     gc.disable()
