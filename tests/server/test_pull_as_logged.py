@@ -10,6 +10,7 @@ logged in other forms.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from server_kit import Device, Programme
@@ -17,7 +18,7 @@ from server_kit import Device, Programme
 from linksdesk.core.ids import uuid7
 from linksdesk.server.db import Counter, Database, now_ms
 from linksdesk.server.models import ChangeLog
-from linksdesk.server.sealing import is_sealed, keyring_of
+from linksdesk.server.sealing import SEALED, is_sealed, keyring_of, sealed_parts
 from linksdesk.sync.protocol import Change, PullResponse
 
 AWKWARD = 'Zoë "Z" O\'Brien \\ back\nslash\t\x01 \u2028 \U0001f600 e-05'
@@ -108,13 +109,17 @@ def test_pages_are_the_models_json_for_awkward_text_numbers_and_clocks(
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
 
 
-def _log_raw(db: Database, team_id: str, payload: dict[str, Any], *, seal: bool) -> int:
+def _log_raw(
+    db: Database, team_id: str, payload: dict[str, Any], *, seal: bool, keys_reversed: bool = False
+) -> int:
     """Append one change-log row holding ``payload`` as given (an older server's form)."""
     with db.writing() as s:
         counter = Counter(s)
         seq = counter.next()
         pid = payload.get("participant_id")
         stored = keyring_of(s).seal(s, pid, team_id, payload) if seal and pid else payload
+        if keys_reversed:  # stored as another JSON writer might (jsonb orders keys its way)
+            stored = dict(reversed(stored.items()))
         s.add(
             ChangeLog(
                 server_seq=seq,
@@ -160,6 +165,10 @@ def test_rows_an_older_server_logged_in_other_forms_still_pull_as_the_model_writ
     )
     old_form = {**note.model_dump(), "server_seq": 0}
     sealed_seq = _log_raw(programme.db, writer.team_id, old_form, seal=True)
+    reordered = writer.change("contact", participant_id=pid, fields={"kind": "visit"})
+    reordered_seq = _log_raw(
+        programme.db, writer.team_id, {**reordered, "field_hlc": {}}, seal=True, keys_reversed=True
+    )
     clear = {**writer.change("resource", fields={"organisation": "Lunch club"}), "field_hlc": {}}
     clear_seq = _log_raw(programme.db, writer.team_id, clear, seal=False)
 
@@ -169,3 +178,30 @@ def test_rows_an_older_server_logged_in_other_forms_still_pull_as_the_model_writ
     assert got.field_hlc == {"minutes": earlier} and got.fields["minutes"] == 5
     assert pulled[clear["change_id"]].server_seq == clear_seq
     assert pulled[clear["change_id"]].fields == {"organisation": "Lunch club"}
+    assert pulled[reordered["change_id"]].server_seq == reordered_seq
+    assert pulled[reordered["change_id"]].fields == {"kind": "visit"}
+
+
+def test_sealed_text_is_read_straight_only_where_it_reads_as_json_would() -> None:
+    """The shortcut past the JSON decoder for a sealed value's stored text answers what
+    decoding it would, or declines (and the caller decodes it)."""
+    texts = [
+        json.dumps({SEALED: "QUJD+/9=", "p": "01a244cc-ac21-7338-ab18-0e3c3f90c1e2"}),
+        json.dumps({SEALED: "QUJD", "p": ""}),
+        json.dumps({"p": "pid", SEALED: "QUJD"}),  # other key order
+        json.dumps({SEALED: "QUJD", "p": 'a"b'}),  # an escaped quote in the id
+        json.dumps({SEALED: "QUJD", "p": "Zoë"}),  # \u escapes
+        json.dumps({SEALED: "QUJD", "p": "pid", "q": "x"}),
+        json.dumps({SEALED: "QUJD", "p": "pid"}, separators=(",", ":")),
+        '{"$sealed": "QUJD", "p": "}',  # not JSON at all
+        '{"$sealed": "QU"JD", "p": "pid"}',
+    ]
+    read = 0
+    for text in texts:
+        parts = sealed_parts(text)
+        if parts is None:
+            continue
+        value = json.loads(text)
+        assert parts == (value["p"], value[SEALED])
+        read += 1
+    assert read == 2  # the serializer's own shape; everything else is decoded as JSON
