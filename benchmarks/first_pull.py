@@ -216,7 +216,7 @@ class Lane:
         self.pulled.append(timed.report.pulled)
         self.pages.append(PAGES.get("pull", 0))
 
-    def figures(self, raw_s: float) -> dict[str, Any]:
+    def figures(self, raw_s: float, raw_cpu_s: float) -> dict[str, Any]:
         med = statistics.median
         cpu = [c for c in self.server_cpu if c is not None]
         server_cpu = med(cpu) if cpu else None
@@ -232,6 +232,12 @@ class Lane:
             "pages": self.pages,
             "waits": self.waits,
             "ratio": med(self.pulls) / raw_s,
+            # CPU against CPU (what a busy machine does not skew): the laptop's alone, and
+            # the laptop's and the server's together
+            "device_cpu_ratio": med(self.device_cpu) / raw_cpu_s,
+            "cpu_ratio": None
+            if server_cpu is None
+            else (med(self.device_cpu) + server_cpu) / raw_cpu_s,
         }
 
 
@@ -287,7 +293,7 @@ def run(
     os.sync()
     worker = info["worker"]
     rows = caseload_rows(participants, "bench-raw", worker, seed=participants)
-    raws = []
+    raws, raw_cpu = [], []
     load = [os.getloadavg()[0]]
     with contextlib.ExitStack() as stack:
         for lane in lanes:
@@ -299,7 +305,9 @@ def run(
             lane.server = stack.enter_context(link(direct, latency_ms))
         for r in range(repeats):
             raw_vault, _ = Vault.create(workdir / f"raw-{r}.vault", PASSPHRASE)
+            cpu0 = time.process_time()
             raws.append(raw_fill(raw_vault, rows))
+            raw_cpu.append(time.process_time() - cpu0)
             raw_vault.lock()
             for lane in lanes if r % 2 == 0 else lanes[::-1]:
                 vault, _ = Vault.create(workdir / f"{lane.name}-{r}.vault", PASSPHRASE)
@@ -309,18 +317,19 @@ def run(
                     assert held == info["records"], (held, info["records"])
                 vault.lock()
             load.append(os.getloadavg()[0])
-    raw_s = statistics.median(raws)
+    raw_s, raw_cpu_s = statistics.median(raws), statistics.median(raw_cpu)
     result = {
         **info,
         "repeats": repeats,
         "raw_s": raw_s,
         "raws": [round(p, 2) for p in raws],
+        "raw_cpu_s": raw_cpu_s,
         "load": [round(x, 1) for x in load],
         "latency_ms": latency_ms,
-        **lanes[0].figures(raw_s),
+        **lanes[0].figures(raw_s, raw_cpu_s),
     }
     if baseline_code:
-        result["baseline"] = {"code": str(baseline_code), **lanes[1].figures(raw_s)}
+        result["baseline"] = {"code": str(baseline_code), **lanes[1].figures(raw_s, raw_cpu_s)}
     return result
 
 
@@ -334,6 +343,8 @@ def _lane_lines(r: dict[str, Any], label: str) -> list[str]:
         f"  {label:<21}{r['pull_s']:8.2f} s   ratio {r['ratio']:5.2f}x (target ≤ {TARGET}x)",
         f"    each pull {r['pulls']} s; pulled {r['pulled']} changes in {r['pages']} pages",
         f"    CPU per pull: device {r['device_cpu_s']:.2f} s, server {server}{per_page}",
+        f"    CPU against the raw insert's: device {r['device_cpu_ratio']:.2f}x"
+        + ("" if r["cpu_ratio"] is None else f", device and server {r['cpu_ratio']:.2f}x"),
         f"    waiting for the server, by endpoint: {r['waits']}",
     ]
 
@@ -344,7 +355,8 @@ def report(r: dict[str, Any]) -> str:
         f"{r['repeats']} fresh laptops; load averages {r['load']}"
         + (f"; requests {r['latency_ms']:g} ms late" if r["latency_ms"] else ""),
         f"  first push (setup)   {r['push_s']:8.1f} s  ({r['pushed']} changes)",
-        f"  raw insert           {r['raw_s']:8.2f} s   each {r['raws']} s",
+        f"  raw insert           {r['raw_s']:8.2f} s   each {r['raws']} s; "
+        f"CPU {r['raw_cpu_s']:.2f} s",
         *_lane_lines(r, "fresh laptop's pull"),
     ]
     if "baseline" in r:
