@@ -1,7 +1,7 @@
 """Time a fresh second laptop of the same worker pulling a whole caseload, against a raw insert.
 
 Run: .venv/bin/python benchmarks/first_pull.py [--participants 1000] [--repeats 2] [--dir DIR]
-     [--rebuild] [--json] [--latency-ms MS]
+     [--rebuild] [--json] [--latency-ms MS] [--baseline-code DIR]
 
 - setup (once, cached with ``--dir``): a vault of N participants (~20 records each, the rows
   of ``benchmarks/sync.py``) enrolled with a server and synced for the first time, so the
@@ -14,6 +14,12 @@ Run: .venv/bin/python benchmarks/first_pull.py [--participants 1000] [--repeats 
 
 The ratio (pull / raw) is issue 15's "fresh second device" target (≤ 3×). Device CPU (this
 process) and server CPU (from ``/proc``) are given beside wall time. Synthetic data only.
+
+``--baseline-code DIR`` runs a second server from another checkout of the code (the same
+database schema; e.g. ``git archive <commit> | tar -x -C DIR``) on its own copy of the
+database: each fresh laptop of the run pulls from both servers, alternating which goes
+first, so a server change is measured before and after in the same run. The laptops run
+this checkout's code on both.
 
 ``--latency-ms`` puts a relay in a process of its own between the laptop and the server that
 hands each request on that much later, as a real link's round trip would (the server and
@@ -35,6 +41,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -182,81 +189,180 @@ def build(cache: Path, participants: int) -> dict[str, Any]:
     return info
 
 
+@dataclass
+class Lane:
+    """One server the fresh laptops pull from, and what each pull cost."""
+
+    name: str
+    db_url: str
+    server: Any = None
+    pulls: list[float] = field(default_factory=list)
+    device_cpu: list[float] = field(default_factory=list)
+    server_cpu: list[float | None] = field(default_factory=list)
+    pulled: list[int] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    waits: list[dict[str, float]] = field(default_factory=list)
+
+    def pull_once(self, vault: Vault, worker: str) -> None:
+        db = Database(self.db_url)
+        code = admin.make_enrol_code(db, worker).code
+        db.dispose()
+        enrol(vault, self.server.url, code)
+        PAGES.clear()
+        timed = timed_sync_waits(vault, self.server, self.waits)
+        self.pulls.append(timed.wall_s)
+        self.device_cpu.append(timed.device_cpu_s)
+        self.server_cpu.append(timed.server_cpu_s)
+        self.pulled.append(timed.report.pulled)
+        self.pages.append(PAGES.get("pull", 0))
+
+    def figures(self, raw_s: float, raw_cpu_s: float) -> dict[str, Any]:
+        med = statistics.median
+        cpu = [c for c in self.server_cpu if c is not None]
+        server_cpu = med(cpu) if cpu else None
+        return {
+            "pull_s": med(self.pulls),
+            "pulls": [round(p, 2) for p in self.pulls],
+            "pulled": self.pulled,
+            "device_cpu_s": med(self.device_cpu),
+            "server_cpu_s": server_cpu,
+            "server_cpu_per_page_ms": (
+                None if server_cpu is None else 1000 * server_cpu / max(1, med(self.pages))
+            ),
+            "pages": self.pages,
+            "waits": self.waits,
+            "ratio": med(self.pulls) / raw_s,
+            # CPU against CPU (what a busy machine does not skew): the laptop's alone, and
+            # the laptop's and the server's together
+            "device_cpu_ratio": med(self.device_cpu) / raw_cpu_s,
+            "cpu_ratio": None
+            if server_cpu is None
+            else (med(self.device_cpu) + server_cpu) / raw_cpu_s,
+        }
+
+
+PAGES: dict[str, int] = {}
+
+
+def _count_pages() -> None:
+    """Count the requests made to each endpoint during one sync (pull pages)."""
+    from linksdesk.sync import transport
+
+    original = transport.Transport.post
+
+    def post(self: Any, endpoint: str, body: Any, answer: Any) -> Any:
+        PAGES[endpoint] = PAGES.get(endpoint, 0) + 1
+        return original(self, endpoint, body, answer)
+
+    transport.Transport.post = post  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def served_from(code: Path | None, db_url: str, log: Path) -> Iterator[Any]:
+    """``server_process``, run from the code in ``code`` (another checkout) when given."""
+    kept = bench_sync.CODE_ROOT
+    if code is not None:
+        bench_sync.CODE_ROOT = code.resolve()
+    try:
+        with server_process(db_url, log) as server:
+            bench_sync.CODE_ROOT = kept
+            yield server
+    finally:
+        bench_sync.CODE_ROOT = kept
+
+
 def run(
-    participants: int, repeats: int, workdir: Path, cache: Path, latency_ms: float = 0.0
+    participants: int,
+    repeats: int,
+    workdir: Path,
+    cache: Path,
+    latency_ms: float = 0.0,
+    baseline_code: Path | None = None,
 ) -> dict[str, Any]:
     if (cache / "built.json").exists():
         info = json.loads((cache / "built.json").read_text())
     else:
         info = build(cache, participants)
-    for name in ("server.db", "server.key"):  # the key beside it opens its sealed content
-        if (cache / name).exists():
-            shutil.copy(cache / name, workdir / name)
+    lanes = [Lane("pull", "")] + ([Lane("baseline", "")] if baseline_code else [])
+    for lane in lanes:  # each server its own copy, the key beside it to open sealed content
+        (workdir / lane.name).mkdir()
+        for name in ("server.db", "server.key"):
+            if (cache / name).exists():
+                shutil.copy(cache / name, workdir / lane.name / name)
+        lane.db_url = f"sqlite:///{workdir / lane.name / 'server.db'}"
     os.sync()
-    db_url = f"sqlite:///{workdir / 'server.db'}"
-    init_database(db_url)
     worker = info["worker"]
     rows = caseload_rows(participants, "bench-raw", worker, seed=participants)
-    pulls, raws, device_cpu, server_cpu, pulled = [], [], [], [], []
-    waits: list[dict[str, float]] = []
+    raws, raw_cpu = [], []
     load = [os.getloadavg()[0]]
-    with (
-        server_process(db_url, workdir / "server.log") as direct,
-        link(direct, latency_ms) as server,
-    ):
+    with contextlib.ExitStack() as stack:
+        for lane in lanes:
+            code = baseline_code if lane.name == "baseline" else None
+            init_database(lane.db_url)  # the schema as this code has it (a no-op if current)
+            direct = stack.enter_context(
+                served_from(code, lane.db_url, workdir / lane.name / "server.log")
+            )
+            lane.server = stack.enter_context(link(direct, latency_ms))
         for r in range(repeats):
             raw_vault, _ = Vault.create(workdir / f"raw-{r}.vault", PASSPHRASE)
+            cpu0 = time.process_time()
             raws.append(raw_fill(raw_vault, rows))
+            raw_cpu.append(time.process_time() - cpu0)
             raw_vault.lock()
-            vault, _ = Vault.create(workdir / f"second-{r}.vault", PASSPHRASE)
-            db = Database(db_url)
-            code = admin.make_enrol_code(db, worker).code
-            db.dispose()
-            enrol(vault, server.url, code)
-            timed = timed_sync_waits(vault, server, waits)
-            pulls.append(timed.wall_s)
-            device_cpu.append(timed.device_cpu_s)
-            server_cpu.append(timed.server_cpu_s)
-            pulled.append(timed.report.pulled)
-            if r == 0:
-                held = count_rows(vault)
-                assert held == info["records"], (held, info["records"])
-            vault.lock()
+            for lane in lanes if r % 2 == 0 else lanes[::-1]:
+                vault, _ = Vault.create(workdir / f"{lane.name}-{r}.vault", PASSPHRASE)
+                lane.pull_once(vault, worker)
+                if r == 0:
+                    held = count_rows(vault)
+                    assert held == info["records"], (held, info["records"])
+                vault.lock()
             load.append(os.getloadavg()[0])
-    med = statistics.median
+    raw_s, raw_cpu_s = statistics.median(raws), statistics.median(raw_cpu)
     result = {
         **info,
         "repeats": repeats,
-        "pull_s": med(pulls),
-        "raw_s": med(raws),
-        "pulls": [round(p, 2) for p in pulls],
+        "raw_s": raw_s,
         "raws": [round(p, 2) for p in raws],
-        "pulled": pulled,
-        "device_cpu_s": med(device_cpu),
-        "server_cpu_s": med(c for c in server_cpu if c is not None) if any(server_cpu) else None,
+        "raw_cpu_s": raw_cpu_s,
         "load": [round(x, 1) for x in load],
-        "waits": waits,
         "latency_ms": latency_ms,
+        **lanes[0].figures(raw_s, raw_cpu_s),
     }
-    result["ratio"] = result["pull_s"] / result["raw_s"]
+    if baseline_code:
+        result["baseline"] = {"code": str(baseline_code), **lanes[1].figures(raw_s, raw_cpu_s)}
     return result
 
 
+def _lane_lines(r: dict[str, Any], label: str) -> list[str]:
+    server = "n/a" if r["server_cpu_s"] is None else f"{r['server_cpu_s']:.2f} s"
+    per_page = (
+        "" if r["server_cpu_per_page_ms"] is None
+        else f" ({r['server_cpu_per_page_ms']:.1f} ms per pull page)"
+    )  # fmt: skip
+    return [
+        f"  {label:<21}{r['pull_s']:8.2f} s   ratio {r['ratio']:5.2f}x (target ≤ {TARGET}x)",
+        f"    each pull {r['pulls']} s; pulled {r['pulled']} changes in {r['pages']} pages",
+        f"    CPU per pull: device {r['device_cpu_s']:.2f} s, server {server}{per_page}",
+        f"    CPU against the raw insert's: device {r['device_cpu_ratio']:.2f}x"
+        + ("" if r["cpu_ratio"] is None else f", device and server {r['cpu_ratio']:.2f}x"),
+        f"    waiting for the server, by endpoint: {r['waits']}",
+    ]
+
+
 def report(r: dict[str, Any]) -> str:
-    server = "n/a" if r["server_cpu_s"] is None else f"{r['server_cpu_s']:.1f} s"
-    return "\n".join(
-        [
-            f"First pull benchmark: {r['participants']} participants ({r['records']} records); "
-            f"{r['repeats']} fresh laptops; load averages {r['load']}"
-            + (f"; requests {r['latency_ms']:g} ms late" if r["latency_ms"] else ""),
-            f"  first push (setup)   {r['push_s']:8.1f} s  ({r['pushed']} changes)",
-            f"  fresh laptop's pull  {r['pull_s']:8.2f} s   raw insert {r['raw_s']:6.2f} s   "
-            f"ratio {r['ratio']:5.2f}x (target ≤ {TARGET}x)",
-            f"    each pull {r['pulls']} s; each raw {r['raws']} s; pulled {r['pulled']} changes",
-            f"    CPU per pull: device {r['device_cpu_s']:.1f} s, server {server}",
-            f"    waiting for the server, by endpoint: {r['waits']}",
-        ]
-    )
+    lines = [
+        f"First pull benchmark: {r['participants']} participants ({r['records']} records); "
+        f"{r['repeats']} fresh laptops; load averages {r['load']}"
+        + (f"; requests {r['latency_ms']:g} ms late" if r["latency_ms"] else ""),
+        f"  first push (setup)   {r['push_s']:8.1f} s  ({r['pushed']} changes)",
+        f"  raw insert           {r['raw_s']:8.2f} s   each {r['raws']} s; "
+        f"CPU {r['raw_cpu_s']:.2f} s",
+        *_lane_lines(r, "fresh laptop's pull"),
+    ]
+    if "baseline" in r:
+        lines += [f"  the same laptops pulling from a server run from {r['baseline']['code']}:"]
+        lines += _lane_lines(r["baseline"], "pull (baseline)")
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -269,14 +375,24 @@ def main() -> int:
     parser.add_argument(
         "--latency-ms", type=float, default=0.0, help="hand each request to the server late"
     )
+    parser.add_argument(
+        "--baseline-code",
+        type=Path,
+        default=None,
+        help="a checkout of other code (e.g. `git archive main | tar -x -C DIR`): a second "
+        "server runs from it and every fresh laptop pulls from both, interleaved",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="linksdesk-pull-bench-", dir=args.dir))
     cache = (args.dir or workdir) / f"first-pull-{args.participants}"
     if args.rebuild and cache.exists():
         shutil.rmtree(cache)
     _time_requests()
+    _count_pages()
     try:
-        results = run(args.participants, args.repeats, workdir, cache, args.latency_ms)
+        results = run(
+            args.participants, args.repeats, workdir, cache, args.latency_ms, args.baseline_code
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(results, indent=2) if args.json else report(results))

@@ -22,6 +22,7 @@ they are written (:meth:`Keyring.seal`) and opened where read (:meth:`Keyring.op
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
 import os
@@ -100,15 +101,17 @@ class Keyring:
         wanted = {p for p in pids if p is not None and p not in self._keys}
         if not wanted:
             return
-        found = {
-            row.participant_id: row
-            for row in s.scalars(
-                select(ParticipantKey).where(ParticipantKey.participant_id.in_(wanted))
+        found: dict[str, bytes] = {
+            pid: wrapped
+            for pid, wrapped in s.execute(  # plain columns: no ORM object per key
+                select(ParticipantKey.participant_id, ParticipantKey.wrapped).where(
+                    ParticipantKey.participant_id.in_(wanted)
+                )
             )
         }
         for pid in wanted:
-            row = found.get(pid)
-            self._keys[pid] = None if row is None else self._unwrap(pid, row.wrapped)
+            wrapped = found.get(pid)
+            self._keys[pid] = None if wrapped is None else self._unwrap(pid, wrapped)
 
     def _unwrap(self, pid: str, wrapped: bytes) -> AESGCM:
         try:
@@ -125,7 +128,7 @@ class Keyring:
         key = self._key(s, pid, team_id)
         assert key is not None
         nonce = os.urandom(_NONCE)
-        plain = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        plain = json_text(value)
         sealed = base64.b64encode(nonce + key.encrypt(nonce, plain, pid.encode())).decode()
         return {SEALED: sealed, "p": pid}
 
@@ -133,13 +136,19 @@ class Keyring:
         """A stored JSON value in clear; None when its participant's key was destroyed."""
         if not is_sealed(value):
             return value
-        pid = str(value["p"])
+        plain = self.open_text(s, str(value["p"]), value[SEALED])
+        return None if plain is None else json.loads(plain)
+
+    def open_text(self, s: Session, pid: str, sealed: str) -> bytes | None:
+        """The JSON text sealed in ``sealed`` (compact UTF-8) as it was sealed, not decoded,
+        for a caller that hands it on as it is (a pull page); None when the participant's
+        key was destroyed."""
         key = self._key(s, pid, None)
         if key is None:
             return None
-        raw = base64.b64decode(value[SEALED])
+        raw = binascii.a2b_base64(sealed)
         try:
-            return json.loads(key.decrypt(raw[:_NONCE], raw[_NONCE:], pid.encode()))
+            return key.decrypt(raw[:_NONCE], raw[_NONCE:], pid.encode())
         except InvalidTag as exc:
             raise KeyMismatchError("A sealed value does not open with its key.") from exc
 
@@ -155,8 +164,34 @@ class Keyring:
         log.info("participant key destroyed for %s", pid)
 
 
+def json_text(value: Any) -> bytes:
+    """``value`` as the compact UTF-8 JSON text a sealed value holds."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def is_sealed(value: Any) -> bool:
     return isinstance(value, dict) and SEALED in value and "p" in value
+
+
+_SEALED_HEAD = f'{{"{SEALED}": "'
+_SEALED_MIDDLE = '", "p": "'
+
+
+def sealed_parts(text: str) -> tuple[str, str] | None:
+    """``(participant id, sealed text)`` read straight from a stored sealed value's JSON
+    text as the database's JSON serializer writes it (``{"$sealed": "…", "p": "…"}``);
+    None for any other text, which the caller decodes as JSON instead. With no backslash
+    in it, no string in the text holds an escape, so this shape reads as JSON would."""
+    if not (text.startswith(_SEALED_HEAD) and text.endswith('"}')) or "\\" in text:
+        return None
+    middle = text.find('"', len(_SEALED_HEAD))
+    start = middle + len(_SEALED_MIDDLE)
+    if middle < 0 or start > len(text) - 2 or not text.startswith(_SEALED_MIDDLE, middle):
+        return None
+    pid = text[start:-2]
+    if '"' in pid:
+        return None
+    return pid, text[len(_SEALED_HEAD) : middle]
 
 
 def keyring_of(s: Session) -> Keyring:

@@ -9,6 +9,7 @@ imports only core so the server can apply the same rules (defence in depth).
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Final
 
 from linksdesk.core import registry
@@ -50,12 +51,20 @@ def eval_tag(table: str, column: str) -> str:
     return registry.tags(table, column)[1]
 
 
+# cached: the registry's tags are fixed at import, and these are asked once per change
+@functools.cache
 def shareable_columns(table: str) -> frozenset[str]:
     return frozenset(c for c, (tag, _) in COLUMNS.get(table, {}).items() if tag == "share")
 
 
+@functools.cache
 def local_columns(table: str) -> frozenset[str]:
     return frozenset(c for c, (tag, _) in COLUMNS.get(table, {}).items() if tag == "local")
+
+
+@functools.cache
+def _versioned_columns(table: str) -> frozenset[str]:
+    return shareable_columns(table) | VERSIONED_ENVELOPE
 
 
 def synced_clock(table: str, field_hlc: dict[str, Any] | None, fallback: str = "") -> str:
@@ -64,7 +73,7 @@ def synced_clock(table: str, field_hlc: dict[str, Any] | None, fallback: str = "
     Edits of ``local`` columns move a row's own clock but never reach the server, so they
     must not count here or device and server digests would differ.
     """
-    allowed = shareable_columns(table) | VERSIONED_ENVELOPE
+    allowed = _versioned_columns(table)
     clocks = [str(v) for k, v in (field_hlc or {}).items() if k in allowed and v]
     return max(clocks, default=fallback)
 

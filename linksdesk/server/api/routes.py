@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from linksdesk.server import admin, ids
@@ -76,8 +76,9 @@ def push(body: PushRequest, db: DbDep, device: DeviceDep) -> PushResponse:
 
 
 @router.post("/pull", response_model=PullResponse, tags=["sync"])
-def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> PullResponse:
-    return pull_step.pull(db, device, body)
+def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> Response:
+    # the page is written as PullResponse's JSON by the step itself (from the log's text)
+    return Response(pull_step.pull_json(db, device, body), media_type="application/json")
 
 
 @router.post("/verify", response_model=VerifyResponse, tags=["sync"])
