@@ -5,9 +5,17 @@ Every message is written for the links worker and never contains names or note t
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class LinksDeskError(Exception):
     """Base of every error LinksDesk raises on purpose. ``str()`` is a message for people."""
+
+    # what an error that always says the same thing says when raised without arguments
+    message: ClassVar[str | None] = None
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args or ([] if self.message is None else [self.message])))
 
 
 class UserError(LinksDeskError):
@@ -20,15 +28,11 @@ class EnvironmentProblem(LinksDeskError):
 
 # -- the vault ------------------------------------------------------------------------------
 class WrongPassphraseError(UserError):
-    def __init__(self) -> None:
-        super().__init__("That passphrase does not open this vault. Check it and try again.")
+    message = "That passphrase does not open this vault. Check it and try again."
 
 
 class WrongRecoveryKeyError(UserError):
-    def __init__(self) -> None:
-        super().__init__(
-            "That recovery key does not open this vault. Check it against the copy you stored."
-        )
+    message = "That recovery key does not open this vault. Check it against the copy you stored."
 
 
 class KeyFileMissingError(EnvironmentProblem):
@@ -58,11 +62,10 @@ class VaultExistsError(UserError):
 
 
 class VaultFromNewerVersionError(UserError):
-    def __init__(self) -> None:
-        super().__init__(
-            "This vault was saved by a newer LinksDesk. Update LinksDesk to open it; "
-            "nothing in the vault has been changed."
-        )
+    message = (
+        "This vault was saved by a newer LinksDesk. Update LinksDesk to open it; "
+        "nothing in the vault has been changed."
+    )
 
 
 class VaultCorruptError(EnvironmentProblem):
@@ -75,24 +78,21 @@ class VaultCorruptError(EnvironmentProblem):
 
 
 class DiskFullError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The disk is full, so nothing was saved. Free some space and try again; "
-            "your last saved work is safe."
-        )
+    message = (
+        "The disk is full, so nothing was saved. Free some space and try again; "
+        "your last saved work is safe."
+    )
 
 
 class ReadOnlyError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The vault is on a disk that cannot be written to, so nothing was saved. "
-            "Move it somewhere writable and try again."
-        )
+    message = (
+        "The vault is on a disk that cannot be written to, so nothing was saved. "
+        "Move it somewhere writable and try again."
+    )
 
 
 class VaultLockedError(UserError):
-    def __init__(self) -> None:
-        super().__init__("The vault is locked. Unlock it to carry on.")
+    message = "The vault is locked. Unlock it to carry on."
 
 
 class WeakPassphraseError(UserError):
@@ -135,11 +135,10 @@ class VaultNotFoundError(UserError):
 
 
 class KeyFileMismatchError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The key file next to this vault belongs to a different vault. Put the vault's own "
-            "key file back beside it."
-        )
+    message = (
+        "The key file next to this vault belongs to a different vault. Put the vault's own "
+        "key file back beside it."
+    )
 
 
 class RecoveryKeyTypoError(ValidationError):
