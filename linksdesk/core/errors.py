@@ -11,11 +11,12 @@ from typing import ClassVar
 class LinksDeskError(Exception):
     """Base of every error LinksDesk raises on purpose. ``str()`` is a message for people."""
 
-    # what an error that always says the same thing says when raised without arguments
+    # what an error of a kind that always says the same thing says: the arguments it is
+    # raised with fill the template's {} (a path, say)
     message: ClassVar[str | None] = None
 
     def __init__(self, *args: object) -> None:
-        super().__init__(*(args or ([] if self.message is None else [self.message])))
+        super().__init__(*(args if self.message is None else [self.message.format(*args)]))
 
 
 class UserError(LinksDeskError):
@@ -36,29 +37,25 @@ class WrongRecoveryKeyError(UserError):
 
 
 class KeyFileMissingError(EnvironmentProblem):
-    def __init__(self, path: str) -> None:
-        super().__init__(
-            f"The key file for this vault is missing ({path}). Restore it from your backup; "
-            "without it the vault cannot be opened."
-        )
+    message = (
+        "The key file for this vault is missing ({}). Restore it from your backup; "
+        "without it the vault cannot be opened."
+    )
 
 
 class KeyFileDamagedError(EnvironmentProblem):
-    def __init__(self, path: str) -> None:
-        super().__init__(
-            f"The key file for this vault is damaged ({path}). Restore it from your backup, "
-            "or ask your administrator for help."
-        )
+    message = (
+        "The key file for this vault is damaged ({}). Restore it from your backup, "
+        "or ask your administrator for help."
+    )
 
 
 class NotAVaultError(UserError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"{path} is not a LinksDesk vault. Choose another file.")
+    message = "{} is not a LinksDesk vault. Choose another file."
 
 
 class VaultExistsError(UserError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"There is already a vault at {path}. Choose another place or open it.")
+    message = "There is already a vault at {}. Choose another place or open it."
 
 
 class VaultFromNewerVersionError(UserError):
@@ -130,8 +127,7 @@ class BundleError(UserError):
 
 
 class VaultNotFoundError(UserError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"There is no vault at {path}. Choose the vault file or create a new one.")
+    message = "There is no vault at {}. Choose the vault file or create a new one."
 
 
 class KeyFileMismatchError(EnvironmentProblem):
