@@ -186,6 +186,22 @@ def _with_total(rows: list[tuple[Any, ...]], label: str = "Total") -> tuple[tupl
     return (*rows, tuple(total))
 
 
+def _per_month(
+    key: str,
+    title: str,
+    first: Column,
+    months: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    flagged: frozenset[int] = frozenset(),
+    warnings: tuple[str, ...] = (),
+) -> Table:
+    """A row per ``first`` (a source, a resource…), a count per month, totals at the end."""
+    columns = (first, *(Column(m, m) for m in months), Column("total", "Total", sums=months))
+    return Table(
+        key, title, columns, _with_total(rows), total_row=True, flagged=flagged, warnings=warnings
+    )
+
+
 # -- caseload ------------------------------------------------------------------------------
 def caseload(c: _Ctx) -> Section:
     open_now: Counter[str] = Counter(
@@ -248,16 +264,12 @@ def referrals(c: _Ctx) -> Section:
     for src in sources:
         counts = [grid[src][m] for m in months]
         rows.append((_source_label(src), *counts, sum(counts)))
-    by_source = Table(
+    by_source = _per_month(
         "referrals_by_source",
         "Referrals in by source and month",
-        (
-            Column("source", "Source", Kind.TEXT),
-            *(Column(m, m) for m in months),
-            Column("total", "Total", sums=months),
-        ),
-        _with_total(rows),
-        total_row=True,
+        Column("source", "Source", Kind.TEXT),
+        months,
+        rows,
     )
     waits = _timeliness(c)
     chart = ChartSpec(
@@ -729,16 +741,12 @@ def onward(c: _Ctx) -> Section:
            else "is at capacity.")
         for i in sorted(flagged)
     )  # fmt: skip
-    by_month = Table(
+    by_month = _per_month(
         "onward_by_month",
         "Onward referrals per resource and month",
-        (
-            Column("resource", "Resource", Kind.TEXT),
-            *(Column(m, m) for m in months),
-            Column("total", "Total", sums=months),
-        ),
-        _with_total(rows),
-        total_row=True,
+        Column("resource", "Resource", Kind.TEXT),
+        months,
+        rows,
         flagged=frozenset(flagged),
         warnings=warnings,
     )
