@@ -186,6 +186,17 @@ def _with_total(rows: list[tuple[Any, ...]], label: str = "Total") -> tuple[tupl
     return (*rows, tuple(total))
 
 
+def _counted(first: Column, counts: list[tuple[str, str]], *after: Column) -> tuple[Column, ...]:
+    """``first``, a count column per (key, label), their row total, then ``after``."""
+    keys = tuple(key for key, _label in counts)
+    return (
+        first,
+        *(Column(key, label) for key, label in counts),
+        Column("total", "Total", sums=keys),
+        *after,
+    )
+
+
 def _per_month(
     key: str,
     title: str,
@@ -196,7 +207,7 @@ def _per_month(
     warnings: tuple[str, ...] = (),
 ) -> Table:
     """A row per ``first`` (a source, a resource…), a count per month, totals at the end."""
-    columns = (first, *(Column(m, m) for m in months), Column("total", "Total", sums=months))
+    columns = _counted(first, [(m, m) for m in months])
     return Table(
         key, title, columns, _with_total(rows), total_row=True, flagged=flagged, warnings=warnings
     )
@@ -430,14 +441,12 @@ def contacts(c: _Ctx) -> Section:
     totals = tuple(
         (*r, _pct(r[2], r[1] + r[2])) for r in totals
     )  # did not attend / (attended + did not attend)
-    status_keys = tuple(s.value for s in CONTACT_STATUSES)
     by_kind = Table(
         "contacts_by_kind",
         "Contacts by kind and outcome",
-        (
+        _counted(
             Column("kind", "Kind", Kind.TEXT),
-            *(Column(s.value, s.label) for s in CONTACT_STATUSES),
-            Column("total", "Total", sums=status_keys),
+            [(s.value, s.label) for s in CONTACT_STATUSES],
             Column(
                 "dna_rate", "Did not attend rate", Kind.PERCENT,
                 based_on=("did_not_attend", "attended"),
@@ -750,14 +759,12 @@ def onward(c: _Ctx) -> Section:
         flagged=frozenset(flagged),
         warnings=warnings,
     )
-    status_keys = tuple(s.value for s in OnwardStatus)
     outcomes = Table(
         "onward_outcomes",
         "Onward referrals per resource by status",
-        (
+        _counted(
             Column("resource", "Resource", Kind.TEXT),
-            *(Column(s.value, s.label) for s in OnwardStatus),
-            Column("total", "Total", sums=status_keys),
+            [(s.value, s.label) for s in OnwardStatus],
             Column("capacity", "Capacity in the directory", Kind.TEXT),
         ),
         (*rows2, ("Total", *_column_sums(rows2, 1, 7), "")) if rows2 else (),

@@ -306,6 +306,10 @@ DB_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# what translated_errors maps: the database's errors and the file system's
+_TRANSLATED: tuple[type[BaseException], ...] = (*DB_ERRORS, OSError)
+
+
 @contextmanager
 def translated_errors(path: Path | str = "") -> Iterator[None]:
     """Re-raise database and file errors as the environment errors people understand."""
@@ -313,15 +317,10 @@ def translated_errors(path: Path | str = "") -> Iterator[None]:
         yield
     except EnvironmentProblem:
         raise
-    except DB_ERRORS as exc:
+    except _TRANSLATED as exc:
         mapped = classify_db_error(exc, path)
         if mapped is exc:
             raise
-        log.warning("database error mapped to %s", type(mapped).__name__)
-        raise mapped from exc
-    except OSError as exc:
-        mapped = classify_db_error(exc, path)
-        if mapped is exc:
-            raise
-        log.warning("file error mapped to %s", type(mapped).__name__)
+        source = "database" if isinstance(exc, DB_ERRORS) else "file"
+        log.warning("%s error mapped to %s", source, type(mapped).__name__)
         raise mapped from exc
