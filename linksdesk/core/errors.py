@@ -5,9 +5,18 @@ Every message is written for the links worker and never contains names or note t
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class LinksDeskError(Exception):
     """Base of every error LinksDesk raises on purpose. ``str()`` is a message for people."""
+
+    # what an error of a kind that always says the same thing says: the arguments it is
+    # raised with fill the template's {} (a path, say)
+    message: ClassVar[str | None] = None
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args if self.message is None else [self.message.format(*args)]))
 
 
 class UserError(LinksDeskError):
@@ -20,49 +29,40 @@ class EnvironmentProblem(LinksDeskError):
 
 # -- the vault ------------------------------------------------------------------------------
 class WrongPassphraseError(UserError):
-    def __init__(self) -> None:
-        super().__init__("That passphrase does not open this vault. Check it and try again.")
+    message = "That passphrase does not open this vault. Check it and try again."
 
 
 class WrongRecoveryKeyError(UserError):
-    def __init__(self) -> None:
-        super().__init__(
-            "That recovery key does not open this vault. Check it against the copy you stored."
-        )
+    message = "That recovery key does not open this vault. Check it against the copy you stored."
 
 
 class KeyFileMissingError(EnvironmentProblem):
-    def __init__(self, path: str) -> None:
-        super().__init__(
-            f"The key file for this vault is missing ({path}). Restore it from your backup; "
-            "without it the vault cannot be opened."
-        )
+    message = (
+        "The key file for this vault is missing ({}). Restore it from your backup; "
+        "without it the vault cannot be opened."
+    )
 
 
 class KeyFileDamagedError(EnvironmentProblem):
-    def __init__(self, path: str) -> None:
-        super().__init__(
-            f"The key file for this vault is damaged ({path}). Restore it from your backup, "
-            "or ask your administrator for help."
-        )
+    message = (
+        "The key file for this vault is damaged ({}). Restore it from your backup, "
+        "or ask your administrator for help."
+    )
 
 
 class NotAVaultError(UserError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"{path} is not a LinksDesk vault. Choose another file.")
+    message = "{} is not a LinksDesk vault. Choose another file."
 
 
 class VaultExistsError(UserError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"There is already a vault at {path}. Choose another place or open it.")
+    message = "There is already a vault at {}. Choose another place or open it."
 
 
 class VaultFromNewerVersionError(UserError):
-    def __init__(self) -> None:
-        super().__init__(
-            "This vault was saved by a newer LinksDesk. Update LinksDesk to open it; "
-            "nothing in the vault has been changed."
-        )
+    message = (
+        "This vault was saved by a newer LinksDesk. Update LinksDesk to open it; "
+        "nothing in the vault has been changed."
+    )
 
 
 class VaultCorruptError(EnvironmentProblem):
@@ -75,24 +75,21 @@ class VaultCorruptError(EnvironmentProblem):
 
 
 class DiskFullError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The disk is full, so nothing was saved. Free some space and try again; "
-            "your last saved work is safe."
-        )
+    message = (
+        "The disk is full, so nothing was saved. Free some space and try again; "
+        "your last saved work is safe."
+    )
 
 
 class ReadOnlyError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The vault is on a disk that cannot be written to, so nothing was saved. "
-            "Move it somewhere writable and try again."
-        )
+    message = (
+        "The vault is on a disk that cannot be written to, so nothing was saved. "
+        "Move it somewhere writable and try again."
+    )
 
 
 class VaultLockedError(UserError):
-    def __init__(self) -> None:
-        super().__init__("The vault is locked. Unlock it to carry on.")
+    message = "The vault is locked. Unlock it to carry on."
 
 
 class WeakPassphraseError(UserError):
@@ -130,16 +127,14 @@ class BundleError(UserError):
 
 
 class VaultNotFoundError(UserError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"There is no vault at {path}. Choose the vault file or create a new one.")
+    message = "There is no vault at {}. Choose the vault file or create a new one."
 
 
 class KeyFileMismatchError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The key file next to this vault belongs to a different vault. Put the vault's own "
-            "key file back beside it."
-        )
+    message = (
+        "The key file next to this vault belongs to a different vault. Put the vault's own "
+        "key file back beside it."
+    )
 
 
 class RecoveryKeyTypoError(ValidationError):

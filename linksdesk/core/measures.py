@@ -1,6 +1,7 @@
 """Wellbeing measures (WEMWBS, SWEMWBS, ONS4): wording, scoring and change thresholds.
 
-Every fact here is listed, with its source, in docs/measures.md; keep the two in step.
+The wording, response options and conversion table are data in ``measures.toml`` beside this
+module. Every fact there is listed, with its source, in docs/measures.md; keep the two in step.
 """
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
+from linksdesk.core.datafiles import load_toml
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import Change, MeasureKind
 
@@ -56,142 +58,68 @@ class MeasureDefinition:
         return self.responses[-1].value
 
 
-WEMWBS_COPYRIGHT: Final = (
-    "Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS) © NHS Health Scotland, University of "
-    "Warwick and University of Edinburgh, 2006, all rights reserved."
-)
-SWEMWBS_COPYRIGHT: Final = (
-    "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, University "
-    "of Warwick and University of Edinburgh, 2008, all rights reserved."
+# the wording, the response options and the conversion table are data: measures.toml
+_DATA: Final = load_toml("linksdesk.core", "measures.toml")
+_WARWICK, _WEMWBS, _SWEMWBS, _ONS4 = (_DATA[k] for k in ("warwick", "wemwbs", "swemwbs", "ons4"))
+
+WEMWBS_COPYRIGHT: Final[str] = _WEMWBS["copyright"]
+SWEMWBS_COPYRIGHT: Final[str] = _SWEMWBS["copyright"]
+WARWICK_INTRO: Final[str] = _WARWICK["intro"]
+WARWICK_RESPONSES: Final = tuple(
+    ResponseOption(value, label) for value, label in enumerate(_WARWICK["responses"], start=1)
 )
 
-WARWICK_INTRO: Final = (
-    "Below are some statements about feelings and thoughts. Please tick the box that best "
-    "describes your experience of each over the last 2 weeks"
-)
 
-WARWICK_RESPONSES: Final = (
-    ResponseOption(1, "None of the time"),
-    ResponseOption(2, "Rarely"),
-    ResponseOption(3, "Some of the time"),
-    ResponseOption(4, "Often"),
-    ResponseOption(5, "All of the time"),
-)
-
-# (key, short name, statement) in scale order.
-_WEMWBS_WORDING: Final = (
-    ("optimistic", "optimistic", "I've been feeling optimistic about the future"),
-    ("useful", "useful", "I've been feeling useful"),
-    ("relaxed", "relaxed", "I've been feeling relaxed"),
-    (
-        "interested_in_others",
-        "interested in other people",
-        "I've been feeling interested in other people",
-    ),
-    ("energy", "energy to spare", "I've had energy to spare"),
-    ("dealing_with_problems", "dealing with problems well", "I've been dealing with problems well"),
-    ("thinking_clearly", "thinking clearly", "I've been thinking clearly"),
-    ("good_about_self", "feeling good about myself", "I've been feeling good about myself"),
-    ("close_to_others", "feeling close to other people", "I've been feeling close to other people"),
-    ("confident", "confident", "I've been feeling confident"),
-    (
-        "own_mind",
-        "able to make up my own mind",
-        "I've been able to make up my own mind about things",
-    ),
-    ("loved", "feeling loved", "I've been feeling loved"),
-    ("interested_in_new_things", "interested in new things", "I've been interested in new things"),
-    ("cheerful", "cheerful", "I've been feeling cheerful"),
-)
-
-WEMWBS_ITEMS: Final = tuple(
-    MeasureItem(number, key, short, statement)
-    for number, (key, short, statement) in enumerate(_WEMWBS_WORDING, start=1)
-)
-
-# The short form keeps these WEMWBS items, in WEMWBS order (docs/measures.md).
-_SWEMWBS_KEYS: Final = (
-    "optimistic",
-    "useful",
-    "relaxed",
-    "dealing_with_problems",
-    "thinking_clearly",
-    "close_to_others",
-    "own_mind",
-)
-
-SWEMWBS_ITEMS: Final = tuple(
-    MeasureItem(number, item.key, item.short_name, item.statement)
-    for number, item in enumerate(
-        (next(i for i in WEMWBS_ITEMS if i.key == key) for key in _SWEMWBS_KEYS), start=1
+def _items(
+    wording: list[list[str]], lower_is_better: Sequence[str] = ()
+) -> tuple[MeasureItem, ...]:
+    """Items from (key, short name, statement) in scale order."""
+    return tuple(
+        MeasureItem(number, key, short, statement, key in lower_is_better)
+        for number, (key, short, statement) in enumerate(wording, start=1)
     )
+
+
+WEMWBS_ITEMS: Final = _items(_WEMWBS["items"])
+# The short form keeps some WEMWBS items, in WEMWBS order (docs/measures.md).
+SWEMWBS_ITEMS: Final = _items(
+    [
+        [item.key, item.short_name, item.statement]
+        for key in _SWEMWBS["items"]
+        for item in WEMWBS_ITEMS
+        if item.key == key
+    ]
 )
 
-# ONS personal wellbeing questions, in the ONS standard wording and order.
-ONS4_INTRO: Final = (
-    "Next I would like to ask you four questions about your feelings on aspects of your life. "
-    "There are no right or wrong answers. For each of these questions I'd like you to give an "
-    "answer on a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'."
-)
-
-ONS4_QUESTIONS: Final = (
-    MeasureItem(
-        1,
-        "life_satisfaction",
-        "life satisfaction",
-        "Overall, how satisfied are you with your life nowadays?",
-    ),
-    MeasureItem(
-        2,
-        "worthwhile",
-        "worthwhile",
-        "Overall, to what extent do you feel that the things you do in your life are worthwhile?",
-    ),
-    MeasureItem(
-        3, "happy_yesterday", "happy yesterday", "Overall, how happy did you feel yesterday?"
-    ),
-    MeasureItem(
-        4,
-        "anxious_yesterday",
-        "anxious yesterday",
-        "Overall, how anxious did you feel yesterday?",
-        lower_is_better=True,
-    ),
-)
-
+ONS4_INTRO: Final[str] = _ONS4["intro"]
+ONS4_QUESTIONS: Final = _items(_ONS4["items"], _ONS4["lower_is_better"])
 ONS4_RESPONSES: Final = tuple(
-    ResponseOption(n, {0: "Not at all", 10: "Completely"}.get(n, str(n))) for n in range(11)
+    ResponseOption(n, _ONS4["responses"].get(str(n), str(n))) for n in range(11)
 )
+
+
+def _definition(
+    kind: MeasureKind,
+    declared: Mapping[str, Any],
+    items: tuple[MeasureItem, ...],
+    responses: tuple[ResponseOption, ...],
+) -> MeasureDefinition:
+    intro = declared.get("intro", WARWICK_INTRO)  # the two Warwick-Edinburgh scales share one
+    copyright_ = declared.get("copyright")
+    return MeasureDefinition(
+        kind, declared["title"], intro, items, responses, copyright_, declared["item_noun"]
+    )
+
 
 DEFINITIONS: Final[Mapping[MeasureKind, MeasureDefinition]] = MappingProxyType(
     {
-        MeasureKind.WEMWBS: MeasureDefinition(
-            kind=MeasureKind.WEMWBS,
-            title="Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS)",
-            intro=WARWICK_INTRO,
-            items=WEMWBS_ITEMS,
-            responses=WARWICK_RESPONSES,
-            copyright=WEMWBS_COPYRIGHT,
-            item_noun="item",
+        MeasureKind.WEMWBS: _definition(
+            MeasureKind.WEMWBS, _WEMWBS, WEMWBS_ITEMS, WARWICK_RESPONSES
         ),
-        MeasureKind.SWEMWBS: MeasureDefinition(
-            kind=MeasureKind.SWEMWBS,
-            title="Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)",
-            intro=WARWICK_INTRO,
-            items=SWEMWBS_ITEMS,
-            responses=WARWICK_RESPONSES,
-            copyright=SWEMWBS_COPYRIGHT,
-            item_noun="item",
+        MeasureKind.SWEMWBS: _definition(
+            MeasureKind.SWEMWBS, _SWEMWBS, SWEMWBS_ITEMS, WARWICK_RESPONSES
         ),
-        MeasureKind.ONS4: MeasureDefinition(
-            kind=MeasureKind.ONS4,
-            title="ONS personal wellbeing questions (ONS4)",
-            intro=ONS4_INTRO,
-            items=ONS4_QUESTIONS,
-            responses=ONS4_RESPONSES,
-            copyright=None,
-            item_noun="question",
-        ),
+        MeasureKind.ONS4: _definition(MeasureKind.ONS4, _ONS4, ONS4_QUESTIONS, ONS4_RESPONSES),
     }
 )
 
@@ -209,37 +137,7 @@ def copyright_line(kind: MeasureKind) -> str | None:
 # -- SWEMWBS raw score to Rasch metric score (the table in docs/measures.md) ---------------
 
 SWEMWBS_METRIC: Final[Mapping[int, float]] = MappingProxyType(
-    {
-        7: 7.00,
-        8: 9.51,
-        9: 11.25,
-        10: 12.40,
-        11: 13.33,
-        12: 14.08,
-        13: 14.75,
-        14: 15.32,
-        15: 15.84,
-        16: 16.36,
-        17: 16.88,
-        18: 17.43,
-        19: 17.98,
-        20: 18.59,
-        21: 19.25,
-        22: 19.98,
-        23: 20.73,
-        24: 21.54,
-        25: 22.35,
-        26: 23.21,
-        27: 24.11,
-        28: 25.03,
-        29: 26.02,
-        30: 27.03,
-        31: 28.13,
-        32: 29.31,
-        33: 30.70,
-        34: 32.55,
-        35: 35.00,
-    }
+    {int(raw): float(metric) for raw, metric in _SWEMWBS["metric"].items()}
 )
 
 _SWEMWBS_METRIC_VALUES: Final = frozenset(SWEMWBS_METRIC.values())

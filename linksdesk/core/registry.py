@@ -1,6 +1,7 @@
 """The syncable tables, declared once: routing, column tags, narrative fields, purge order, search.
 
-Pure data and pure functions (stdlib only), so the device's storage, sync and UI and the
+The declarations are pure data in ``registry.toml`` beside this module, read at import with
+the stdlib only; pure functions derive the rest, so the device's storage, sync and UI and the
 server all derive from the same facts. ``storage/tables.py`` checks its SQLAlchemy models
 against this module when it is imported, so a table or column added there without an entry
 here fails every test at once.
@@ -17,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Any, Final, Literal, get_args
 
+from linksdesk.core.datafiles import load_toml
 from linksdesk.core.vocab import ConsentScope
 
 SyncTag = Literal["share", "local"]
@@ -77,262 +79,52 @@ K: Final = "keep"
 T: Final = "transform"
 D: Final = "drop"
 
+
+def _tags(where: str, value: object) -> Tags:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and value[0] in get_args(SyncTag)
+        and value[1] in get_args(EvalTag)
+    ):
+        return (value[0], value[1])
+    expected = f"[{'|'.join(get_args(SyncTag))}, {'|'.join(get_args(EvalTag))}]"
+    raise ValueError(f"registry.toml: {where} has tags {value!r}, not {expected}")
+
+
+def _columns(where: str, declared: Mapping[str, object]) -> dict[str, Tags]:
+    return {name: _tags(f"{where}.{name}", value) for name, value in declared.items()}
+
+
+def _table(declared: Mapping[str, Any]) -> Table:
+    name = declared["name"]
+    search = declared.get("search")
+    return Table(
+        name,
+        Routing(declared["routing"]),
+        _columns(name, declared["columns"]),
+        narrative=frozenset(declared.get("narrative", ())),
+        purge=declared.get("purge"),
+        search=None
+        if search is None
+        else SearchEntry(
+            search["entity"],
+            title=tuple(search["title"]),
+            body=tuple(search["body"]),
+            title_joiner=search.get("title_joiner", " "),
+            key=search.get("key", "id"),
+        ),
+    )
+
+
+# the declarations themselves are data: registry.toml, read once here
+_DECLARED: Final = load_toml("linksdesk.core", "registry.toml")
+
 # Columns every syncable row carries; routing and versioning travel in the change envelope.
-ENVELOPE: Final[Mapping[str, Tags]] = MappingProxyType(
-    {
-        "id": (S, T),
-        "hlc": (S, D),
-        "origin": (S, D),
-        "deleted": (S, K),
-        "sharing": (S, D),
-        "owner": (S, T),
-        "field_hlc": (L, D),  # versions travel as the change's ``base``
-    }
-)
+ENVELOPE: Final[Mapping[str, Tags]] = MappingProxyType(_columns("envelope", _DECLARED["envelope"]))
 
 # Parents before children: the order tables are created, synced and counted in.
-TABLES: Final[tuple[Table, ...]] = (
-    Table(
-        "participant",
-        Routing.PARTICIPANT,
-        {
-            "programme_id": (S, D),
-            "given_name": (S, D),
-            "family_name": (S, D),
-            "preferred_name": (S, D),
-            "date_of_birth": (S, T),  # → age band
-            "phone": (S, D),
-            "email": (S, D),
-            "address": (S, D),
-            "postcode": (S, T),  # → deprivation decile
-            "gp_practice": (S, D),
-            # how and when the person likes to be contacted is the worker's own working note
-            "contact_preferences": (L, D),
-            "risk_summary": (S, D),
-            "status": (S, K),
-            "status_reason": (S, D),
-            "referred_on": (S, T),  # → month
-            "closed_on": (S, T),
-            "created_on": (S, T),
-        },
-        narrative=frozenset({"risk_summary"}),
-        search=SearchEntry(
-            "participant",
-            title=("given_name", "family_name"),
-            body=("preferred_name", "programme_id", "postcode"),
-        ),
-    ),
-    Table(
-        "status_change",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "from_status": (S, K),
-            "to_status": (S, K),
-            "reason": (S, D),
-            "changed_on": (S, T),
-        },
-        purge=8,
-    ),
-    Table(
-        "consent",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "scope": (S, K),
-            "given": (S, K),
-            "version": (S, K),
-            "recorded_on": (S, T),
-            "method": (S, K),
-            "note": (S, D),
-        },
-        narrative=frozenset({ALL_FIELDS}),
-        purge=7,
-    ),
-    Table(
-        "referral",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "received_on": (S, T),
-            "source": (S, K),
-            "referrer": (S, D),
-            "reason": (S, D),
-        },
-        purge=6,
-    ),
-    Table(
-        "concern",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "category": (S, K),
-            "stage": (S, K),
-            "identified_on": (S, T),
-            "detail": (S, D),
-            "resolved_on": (S, T),
-        },
-        purge=5,
-    ),
-    Table(
-        "contact",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "kind": (S, K),
-            "status": (S, K),
-            "scheduled_at": (S, T),
-            "minutes": (S, K),
-            "venue": (S, D),
-            "purpose": (S, D),
-        },
-        purge=11,
-    ),
-    Table(
-        "note",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "contact_id": (S, T),
-            "written_at": (S, T),
-        },
-        purge=9,
-    ),
-    Table(
-        "note_revision",
-        Routing.LINKED,
-        {
-            "note_id": (S, T),
-            "participant_id": (S, T),
-            "revision": (S, D),
-            "base_revision_id": (S, D),
-            "body": (S, D),
-            "written_at": (S, T),
-        },
-        narrative=frozenset({"body"}),
-        purge=0,
-        search=SearchEntry("note", title=(), body=("body",), key="note_id"),
-    ),
-    Table(
-        "goal",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "title": (S, D),
-            "why_it_matters": (S, D),
-            "status": (S, K),
-            "set_on": (S, T),
-            "review_on": (S, T),
-            "progress": (S, K),
-            "closed_on": (S, T),
-        },
-        purge=10,
-        search=SearchEntry("goal", title=("title",), body=("why_it_matters",)),
-    ),
-    Table(
-        "goal_step",
-        Routing.LINKED,
-        {
-            "goal_id": (S, T),
-            "participant_id": (S, T),
-            "position": (S, D),
-            "description": (S, D),
-            "due_on": (S, T),
-            "done_on": (S, T),
-        },
-        purge=1,
-    ),
-    Table(
-        "relationship",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "kind": (S, K),
-            "name": (S, D),
-            "detail": (S, D),
-            # a third party's number: they never consented to it leaving the worker's laptop
-            "phone": (L, D),
-            "supportive": (S, K),
-        },
-        purge=4,
-    ),
-    Table(
-        "resource",
-        Routing.TEAM,
-        {
-            "organisation": (S, K),
-            "service": (S, K),
-            "description": (S, D),
-            "categories": (S, K),
-            "address": (S, D),
-            "postcode": (S, D),
-            "area": (S, K),
-            "when": (S, D),
-            "who_for": (S, D),
-            "cost": (S, D),
-            "accessibility": (S, D),
-            "how_to_refer": (S, D),
-            "phone": (S, D),
-            "email": (S, D),
-            "website": (S, D),
-            "capacity": (S, K),
-            "last_verified": (S, T),
-            "problem_reports": (S, D),
-        },
-        search=SearchEntry(
-            "resource",
-            title=("organisation", "service"),
-            title_joiner=" — ",
-            body=("description", "area", "categories"),
-        ),
-    ),
-    Table(
-        "onward_referral",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "resource_id": (S, T),
-            "kind": (S, K),
-            "status": (S, K),
-            "made_on": (S, T),
-            "outcome": (S, D),
-            "outcome_on": (S, T),
-        },
-        purge=2,
-    ),
-    Table(
-        "measure",
-        Routing.LINKED,
-        {
-            "participant_id": (S, T),
-            "kind": (S, K),
-            "taken_on": (S, T),
-            "context": (S, K),
-            "assisted": (S, K),
-            "items": (S, K),
-            "total": (S, K),
-            "metric": (S, K),
-        },
-        purge=3,
-    ),
-    Table(
-        "erasure_receipt",
-        Routing.RECEIPT,
-        {
-            "participant_id": (S, T),
-            "erased_at": (S, T),
-            "rows_removed": (S, D),
-        },
-    ),
-    Table(
-        "monthly_total",
-        Routing.WORKER,
-        {
-            "month": (S, K),
-            "counts": (S, K),
-        },
-    ),
-)
+TABLES: Final[tuple[Table, ...]] = tuple(_table(t) for t in _DECLARED["tables"])
 
 BY_NAME: Final[Mapping[str, Table]] = MappingProxyType({t.name: t for t in TABLES})
 

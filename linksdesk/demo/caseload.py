@@ -16,10 +16,12 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import Any, Final, TypeVar
 
 from linksdesk.casework import measures, notes
 from linksdesk.casework.participants import FIRST_PROGRAMME_NUMBER, PROGRAMME_PREFIX
+from linksdesk.core.datafiles import load_toml
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import (
     ConcernStage,
@@ -94,6 +96,16 @@ class Case:
 def _weighted(rng: random.Random, choices: dict[T, int] | Sequence[tuple[T, int]]) -> T:
     items = list(choices.items()) if isinstance(choices, dict) else list(choices)
     return rng.choices([c for c, _ in items], weights=[w for _, w in items], k=1)[0]
+
+
+# how often each choice comes up where the weights are fixed: data, in weights.toml
+_WEIGHTS: Final[dict[str, dict[str, int]]] = load_toml("linksdesk.demo", "weights.toml")
+E = TypeVar("E", bound=StrEnum)
+
+
+def _weights(vocab: type[E], table: str) -> dict[E, int]:
+    """The weights of ``table`` keyed by the members of ``vocab`` they name."""
+    return {vocab(value): weight for value, weight in _WEIGHTS[table].items()}
 
 
 def _weekday(day: dt.date) -> dt.date:
@@ -203,16 +215,7 @@ class DemoGenerator:
                 phone=self._landline(),
                 email=f"hello@{slug}.example.org",
                 website=f"https://{slug}.example.org",
-                capacity=_weighted(
-                    self.rng,
-                    {
-                        ResourceCapacity.OPEN.value: 55,
-                        ResourceCapacity.LIMITED.value: 20,
-                        ResourceCapacity.WAITING_LIST.value: 12,
-                        ResourceCapacity.FULL.value: 5,
-                        ResourceCapacity.UNKNOWN.value: 8,
-                    },
-                ),
+                capacity=_weighted(self.rng, _weights(ResourceCapacity, "resource_capacity")).value,
                 last_verified=verified,
                 problem_reports=problems,
             )
@@ -443,16 +446,7 @@ class DemoGenerator:
         elif path in ("short", "regular", "long") and seen and not future and last_day is not None:
             end = last_day + self._days(7, 28)
             if end <= today:
-                close_reason = _weighted(
-                    rng,
-                    {
-                        "Goals met": 40,
-                        "Connected to community support": 30,
-                        "No longer wishes support": 12,
-                        "Unable to make contact": 10,
-                        "Moved out of the area": 8,
-                    },
-                )
+                close_reason = _weighted(rng, _WEIGHTS["close_reason"])
                 status, closed_on = ParticipantStatus.CLOSED, end
                 if close_reason in ("Goals met", "Connected to community support"):
                     seen[-1].note = [self._pick(words.CLOSING_NOTES[:2])]
@@ -803,15 +797,7 @@ class DemoGenerator:
 
     def _consents(self, pid: str, on: dt.date, seen: list[_Session]) -> list[Consent]:
         rng = self.rng
-        method = _weighted(
-            rng,
-            {
-                ConsentMethod.VERBAL: 55,
-                ConsentMethod.WRITTEN: 30,
-                ConsentMethod.DIGITAL: 5,
-                ConsentMethod.BY_REFERRER: 10,
-            },
-        )
+        method = _weighted(rng, _weights(ConsentMethod, "consent_method"))
         if not seen:
             method = ConsentMethod.BY_REFERRER
         team = self._chance(0.86)
@@ -1110,16 +1096,7 @@ class DemoGenerator:
 
     def _relationship(self, pid: str) -> Relationship:
         rng = self.rng
-        kind = _weighted(
-            rng,
-            {
-                RelationshipKind.FAMILY: 45,
-                RelationshipKind.FRIEND: 15,
-                RelationshipKind.NEIGHBOUR: 12,
-                RelationshipKind.SERVICE: 20,
-                RelationshipKind.GROUP: 8,
-            },
-        )
+        kind = _weighted(rng, _weights(RelationshipKind, "relationship_kind"))
         phone: str | None = None
         supportive = True
         if kind is RelationshipKind.FAMILY:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from linksdesk.core.datafiles import load_toml
+
 # -- people -----------------------------------------------------------------------------------
 # first names by rough birth cohort (so a 75-year-old is an Agnes more often than a Kayleigh),
 # split by the gender they are usually given to, so a husband or a daughter gets a fitting name
@@ -842,157 +844,19 @@ OUTCOMES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 # -- the resource directory (ALISS-shaped) ---------------------------------------------------
-# (kind, categories, concerns it helps with, service names, organisation patterns)
+# (kind, categories, concerns it helps with, service names, organisation patterns), declared
+# as data in resource_kinds.toml beside this module
 RESOURCE_KINDS: Final[
     tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
-] = (
+] = tuple(
     (
-        "befriending",
-        ("Befriending", "Social isolation"),
-        ("Isolation", "Bereavement"),
-        ("Befriending service", "Telephone befriending", "Community companions"),
-        ("{area} Befriending Network", "Good Neighbours {area}", "{area} Friendship Project"),
-    ),
-    (
-        "walking",
-        ("Physical activity", "Walking", "Social isolation"),
-        ("Physical health", "Isolation", "Mental health"),
-        ("Health walk", "Buggy walk", "Gentle walking group"),
-        ("{area} Health Walks", "Paths for {area}", "{area} Walking Group"),
-    ),
-    (
-        "mens_shed",
-        ("Men's shed", "Social isolation", "Volunteering"),
-        ("Isolation", "Mental health", "Employment"),
-        ("Men's shed", "Woodwork and repair sessions"),
-        ("{area} Men's Shed",),
-    ),
-    (
-        "food",
-        ("Food", "Emergency support"),
-        ("Food", "Money and benefits"),
-        ("Food bank", "Community pantry", "Community meal"),
-        ("{area} Food Bank", "{area} Community Pantry", "{area} Lunch Club"),
-    ),
-    (
-        "welfare_rights",
-        ("Welfare rights", "Benefits advice"),
-        ("Money and benefits",),
-        ("Benefits check", "Welfare rights advice", "Appeals and reconsiderations"),
-        ("{area} Welfare Rights Service", "Clydeside Benefits Advice"),
-    ),
-    (
-        "debt",
-        ("Debt advice", "Money"),
-        ("Debt", "Money and benefits"),
-        ("Debt advice", "Money advice drop-in"),
-        ("{area} Money Advice", "Strathclyde Debt Help"),
-    ),
-    (
-        "advice_centre",
-        ("Advice", "Benefits advice", "Debt advice", "Housing", "Employment rights"),
-        ("Money and benefits", "Debt", "Housing", "Employment"),
-        ("General advice drop-in", "Advice appointments"),
-        ("{area} Advice Centre", "{area} Citizens' Advice Point"),
-    ),
-    (
-        "carers",
-        ("Carers", "Respite"),
-        ("Caring",),
-        ("Carer support", "Adult carer support plans", "Carers' café"),
-        ("{area} Carers' Centre", "East End Carers Network"),
-    ),
-    (
-        "bereavement",
-        ("Bereavement", "Emotional support"),
-        ("Bereavement", "Mental health"),
-        ("Bereavement support group", "One-to-one bereavement support"),
-        ("{area} Bereavement Support", "Heather House Bereavement Service"),
-    ),
-    (
-        "arts",
-        ("Arts and creativity", "Mental health", "Social isolation"),
-        ("Mental health", "Isolation"),
-        ("Art group", "Community choir", "Creative writing group", "Crafts and blether"),
-        ("{area} Arts Collective", "{area} Community Choir", "Open Door Arts {area}"),
-    ),
-    (
-        "digital",
-        ("Digital skills", "Learning"),
-        ("Digital access", "Learning", "Employment"),
-        ("Digital drop-in", "Get online sessions", "Tablet loan scheme"),
-        ("{area} Library", "{area} Library Digital Hub"),
-    ),
-    (
-        "gardening",
-        ("Gardening", "Green health", "Volunteering"),
-        ("Mental health", "Physical health", "Isolation"),
-        ("Community garden", "Growing group", "Allotment sessions"),
-        ("{area} Community Garden", "{area} Growing Space"),
-    ),
-    (
-        "credit_union",
-        ("Money", "Savings and loans"),
-        ("Debt", "Money and benefits"),
-        ("Savings and affordable loans",),
-        ("{area} Credit Union", "Clydeview Credit Union"),
-    ),
-    (
-        "energy",
-        ("Energy advice", "Fuel poverty"),
-        ("Fuel", "Money and benefits"),
-        ("Energy advice", "Home energy visits"),
-        ("{area} Energy Advice", "Warm Homes {area}"),
-    ),
-    (
-        "peer_support",
-        ("Mental health", "Peer support"),
-        ("Mental health",),
-        ("Peer support group", "Anxiety support group", "Wellbeing café"),
-        ("{area} Mental Health Peer Support", "Mind Your Mind {area}"),
-    ),
-    (
-        "employability",
-        ("Employability", "Volunteering", "Learning"),
-        ("Employment", "Learning"),
-        ("Employability support", "CV and job search", "Volunteering placements"),
-        ("{area} Employability Hub", "Next Step {area}"),
-    ),
-    (
-        "housing",
-        ("Housing", "Tenancy support"),
-        ("Housing",),
-        ("Housing advice", "Tenancy sustainment"),
-        ("{area} Housing Association", "{area} Housing Advice"),
-    ),
-    (
-        "recovery",
-        ("Alcohol and drugs", "Recovery"),
-        ("Alcohol and drugs",),
-        ("Recovery café", "Recovery walk and talk"),
-        ("{area} Recovery Café", "{area} Recovery Community"),
-    ),
-    (
-        "family",
-        ("Family support", "Parenting"),
-        ("Family",),
-        ("Family support", "Parenting group", "Family mediation"),
-        ("{area} Family Support Project",),
-    ),
-    (
-        "learning",
-        ("Adult learning", "ESOL", "Literacy"),
-        ("Learning",),
-        ("Adult literacy group", "ESOL classes", "Conversation café"),
-        ("{area} Adult Learning", "{area} Library"),
-    ),
-    (
-        "exercise",
-        ("Physical activity", "Long-term conditions"),
-        ("Physical health",),
-        ("Chair-based exercise", "Strength and balance class", "Cycling for beginners"),
-        ("{area} Leisure Centre", "Active {area}"),
-    ),
+        entry["kind"],
+        tuple(entry["categories"]),
+        tuple(entry["concerns"]),
+        tuple(entry["services"]),
+        tuple(entry["organisations"]),
+    )
+    for entry in load_toml("linksdesk.demo", "resource_kinds.toml")["resource_kinds"]
 )
 RESOURCE_DESCRIPTIONS: Final = (
     "Friendly, informal sessions. New people always welcome – just come along.",

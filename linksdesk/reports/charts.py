@@ -18,6 +18,7 @@ from matplotlib import dates as _dates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from linksdesk.core.datafiles import load_toml
 from linksdesk.reports.model import SUPPRESSED_MARK, ChartSpec, Table
 
 
@@ -32,21 +33,17 @@ class Palette:
     bands: dict[str, str]  # meaningful-change bands of the wellbeing trend
 
 
-LIGHT = Palette(
-    "light", "#ffffff", "#1f2328", "#d0d7de",
-    ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"),
-    "#b3261e",
-    {"clear_decline": "#f4c7c3", "possible_decline": "#fbe3e1", "none": "#e4e4e7",
-     "possible_improvement": "#d7f0dd", "clear_improvement": "#b6e3c2"},
-)  # fmt: skip
-DARK = Palette(
-    "dark", "#1e1f22", "#e6edf3", "#3d444d",
-    ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#ffffff"),
-    "#ff8a80",
-    {"clear_decline": "#5c2b29", "possible_decline": "#4a3533", "none": "#34363b",
-     "possible_improvement": "#2f4a37", "clear_improvement": "#2a5e3b"},
-)  # fmt: skip
-PALETTES = {"light": LIGHT, "dark": DARK}
+def _palette(name: str, colours: dict[str, Any]) -> Palette:
+    return Palette(name, **{**colours, "series": tuple(colours["series"])})
+
+
+# the colours are data: palettes.toml beside this module
+PALETTES = {
+    name: _palette(name, colours)
+    for name, colours in load_toml("linksdesk.reports", "palettes.toml").items()
+}
+LIGHT = PALETTES["light"]
+DARK = PALETTES["dark"]
 
 
 def new_figure(width: float = 7.5, height: float = 3.6, dpi: int = 100) -> Figure:

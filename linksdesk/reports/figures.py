@@ -186,6 +186,33 @@ def _with_total(rows: list[tuple[Any, ...]], label: str = "Total") -> tuple[tupl
     return (*rows, tuple(total))
 
 
+def _counted(first: Column, counts: list[tuple[str, str]], *after: Column) -> tuple[Column, ...]:
+    """``first``, a count column per (key, label), their row total, then ``after``."""
+    keys = tuple(key for key, _label in counts)
+    return (
+        first,
+        *(Column(key, label) for key, label in counts),
+        Column("total", "Total", sums=keys),
+        *after,
+    )
+
+
+def _per_month(
+    key: str,
+    title: str,
+    first: Column,
+    months: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    flagged: frozenset[int] = frozenset(),
+    warnings: tuple[str, ...] = (),
+) -> Table:
+    """A row per ``first`` (a source, a resource…), a count per month, totals at the end."""
+    columns = _counted(first, [(m, m) for m in months])
+    return Table(
+        key, title, columns, _with_total(rows), total_row=True, flagged=flagged, warnings=warnings
+    )
+
+
 # -- caseload ------------------------------------------------------------------------------
 def caseload(c: _Ctx) -> Section:
     open_now: Counter[str] = Counter(
@@ -248,16 +275,12 @@ def referrals(c: _Ctx) -> Section:
     for src in sources:
         counts = [grid[src][m] for m in months]
         rows.append((_source_label(src), *counts, sum(counts)))
-    by_source = Table(
+    by_source = _per_month(
         "referrals_by_source",
         "Referrals in by source and month",
-        (
-            Column("source", "Source", Kind.TEXT),
-            *(Column(m, m) for m in months),
-            Column("total", "Total", sums=months),
-        ),
-        _with_total(rows),
-        total_row=True,
+        Column("source", "Source", Kind.TEXT),
+        months,
+        rows,
     )
     waits = _timeliness(c)
     chart = ChartSpec(
@@ -418,14 +441,12 @@ def contacts(c: _Ctx) -> Section:
     totals = tuple(
         (*r, _pct(r[2], r[1] + r[2])) for r in totals
     )  # did not attend / (attended + did not attend)
-    status_keys = tuple(s.value for s in CONTACT_STATUSES)
     by_kind = Table(
         "contacts_by_kind",
         "Contacts by kind and outcome",
-        (
+        _counted(
             Column("kind", "Kind", Kind.TEXT),
-            *(Column(s.value, s.label) for s in CONTACT_STATUSES),
-            Column("total", "Total", sums=status_keys),
+            [(s.value, s.label) for s in CONTACT_STATUSES],
             Column(
                 "dna_rate", "Did not attend rate", Kind.PERCENT,
                 based_on=("did_not_attend", "attended"),
@@ -729,27 +750,21 @@ def onward(c: _Ctx) -> Section:
            else "is at capacity.")
         for i in sorted(flagged)
     )  # fmt: skip
-    by_month = Table(
+    by_month = _per_month(
         "onward_by_month",
         "Onward referrals per resource and month",
-        (
-            Column("resource", "Resource", Kind.TEXT),
-            *(Column(m, m) for m in months),
-            Column("total", "Total", sums=months),
-        ),
-        _with_total(rows),
-        total_row=True,
+        Column("resource", "Resource", Kind.TEXT),
+        months,
+        rows,
         flagged=frozenset(flagged),
         warnings=warnings,
     )
-    status_keys = tuple(s.value for s in OnwardStatus)
     outcomes = Table(
         "onward_outcomes",
         "Onward referrals per resource by status",
-        (
+        _counted(
             Column("resource", "Resource", Kind.TEXT),
-            *(Column(s.value, s.label) for s in OnwardStatus),
-            Column("total", "Total", sums=status_keys),
+            [(s.value, s.label) for s in OnwardStatus],
             Column("capacity", "Capacity in the directory", Kind.TEXT),
         ),
         (*rows2, ("Total", *_column_sums(rows2, 1, 7), "")) if rows2 else (),

@@ -36,29 +36,26 @@ DECLINED: Final = Code("871711000000103", "Social prescribing declined")
 CONCERN_TABLE: Final = ("gp-codes", "concern-codes.csv")
 COLUMNS: Final = ("concern", "snomed_ct_code", "snomed_ct_term")
 
-# Verhoeff's dihedral-group tables (the check digit scheme SNOMED CT identifiers use)
-_D: Final = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
-    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
-    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
-    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
-    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
-    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
-    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
-    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-)
-_P: Final = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
-    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
-    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
-)
+
+# Verhoeff's check digit scheme (the one SNOMED CT identifiers use): multiplication in the
+# dihedral group D5 (0–4 rotations, 5–9 reflections) and the powers of its permutation.
+def _d5(j: int, k: int) -> int:
+    if j < 5:
+        return (j + k) % 5 + (5 if k >= 5 else 0)
+    return (j - k) % 5 + (5 if k < 5 else 0)
+
+
+_D: Final = tuple(tuple(_d5(j, k) for k in range(10)) for j in range(10))
+
+
+def _powers(step: tuple[int, ...], count: int) -> tuple[tuple[int, ...], ...]:
+    powers = [tuple(range(10))]
+    while len(powers) < count:
+        powers.append(tuple(step[digit] for digit in powers[-1]))
+    return tuple(powers)
+
+
+_P: Final = _powers((1, 5, 7, 6, 2, 8, 3, 0, 9, 4), 8)
 
 
 def is_snomed_id(text: str) -> bool:

@@ -8,10 +8,12 @@ Every section prints even when empty, so the person sees what kinds of things ar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from linksdesk.core import measures as scoring
+from linksdesk.core.datafiles import load_toml
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
@@ -328,6 +330,46 @@ def measure_score(entry: MeasureEntry) -> str:
     return "" if entry.total is None else str(entry.total)
 
 
+# how a table's value is shown, by the name record_tables.toml gives it
+_SHOWN: dict[str, Callable[[Any], str]] = {
+    "day": day,
+    "when": when,
+    "text": _text,
+    "str": str,
+    "label": lambda value: value.label,
+    "label_or_new": lambda value: value.label if value else "(new)",
+    "yes_no": yes_no,
+    "number": lambda value: "" if value is None else str(value),
+    "numbers": lambda values: " ".join(str(v) for v in values),
+    "score": measure_score,
+}
+# the record's tables are data: record_tables.toml
+_TABLES: dict[str, Any] = load_toml("linksdesk.reports", "record_tables.toml")
+
+
+def _section(doc: PdfDocument, record: ParticipantRecord, name: str) -> None:
+    """The section of the record's list ``name`` as record_tables.toml lays it out: its
+    heading, what it says first, and the table, a row per item, oldest first."""
+    spec = _TABLES[name]
+    doc.heading(spec["heading"], level=spec.get("level", 1))
+    if "intro" in spec:
+        doc.paragraph(spec["intro"], muted=True)
+    items: Sequence[Any] = getattr(record, name)
+    columns = spec["columns"]
+    marked = spec.get("private_mark")
+
+    def cell(item: Any, header: str, attribute: str, shown: str) -> str:
+        text = _SHOWN[shown](getattr(item, attribute) if attribute else item)
+        return text + _private_mark(item.private) if header == marked else text
+
+    rows = [[cell(item, head, attr, shown) for head, _, attr, shown in columns] for item in items]
+    doc.table(
+        [header for header, *_ in columns],
+        rows,
+        col_widths=tuple(width for _, width, *_ in columns),
+    )
+
+
 # -- the document ----------------------------------------------------------------------------
 
 
@@ -355,16 +397,16 @@ def render_record_pdf(record: ParticipantRecord) -> bytes:
         )
         _about(doc, record)
         _profile(doc, record)
-        _consents(doc, record)
-        _referrals(doc, record)
-        _concerns(doc, record)
-        _contacts(doc, record)
+        _section(doc, record, "consents")
+        _section(doc, record, "referrals")
+        _section(doc, record, "concerns")
+        _section(doc, record, "contacts")
         _notes(doc, record)
         _goals(doc, record)
         _measures(doc, record)
-        _onward(doc, record)
-        _network(doc, record)
-        _unreconciled(doc, record)
+        _section(doc, record, "onward")
+        _section(doc, record, "network")
+        _section(doc, record, "unreconciled")
         return doc.to_bytes()
 
 
@@ -406,98 +448,7 @@ def _profile(doc: PdfDocument, record: ParticipantRecord) -> None:
             ("Record started", day(p.created_on)),
         ]
     )
-    doc.heading("Status history", level=2)
-    doc.table(
-        ["Date", "From", "To", "Reason"],
-        [
-            [
-                day(s.changed_on),
-                s.from_status.label if s.from_status else "(new)",
-                s.to_status.label + _private_mark(s.private),
-                _text(s.reason),
-            ]
-            for s in record.status_history
-        ],
-        col_widths=(1.2, 1, 1, 3),
-    )
-
-
-def _consents(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Consents")
-    doc.paragraph(
-        "Every consent you gave or withdrew, with every version kept; for each kind of "
-        "consent the latest version is the one that counts.",
-        muted=True,
-    )
-    doc.table(
-        ["Recorded on", "Consent to", "Version", "Given", "How", "Note"],
-        [
-            [
-                day(c.recorded_on),
-                c.scope.label + _private_mark(c.private),
-                str(c.version),
-                yes_no(c.given),
-                c.method.label,
-                _text(c.note),
-            ]
-            for c in record.consents
-        ],
-        col_widths=(1.3, 1.6, 0.8, 0.7, 1, 2.4),
-    )
-
-
-def _referrals(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Referrals in")
-    doc.table(
-        ["Received on", "From", "Referrer", "Reason"],
-        [
-            [
-                day(r.received_on),
-                r.source.label + _private_mark(r.private),
-                _text(r.referrer),
-                _text(r.reason),
-            ]
-            for r in record.referrals
-        ],
-        col_widths=(1.2, 1.2, 1.5, 3.5),
-    )
-
-
-def _concerns(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Concerns")
-    doc.table(
-        ["Identified on", "Concern", "When identified", "Detail", "Resolved on"],
-        [
-            [
-                day(c.identified_on),
-                c.category + _private_mark(c.private),
-                c.stage.label,
-                _text(c.detail),
-                day(c.resolved_on),
-            ]
-            for c in record.concerns
-        ],
-        col_widths=(1.3, 1.4, 1.2, 3, 1.3),
-    )
-
-
-def _contacts(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Contacts")
-    doc.table(
-        ["When", "Kind", "Outcome", "Minutes", "Venue", "Purpose"],
-        [
-            [
-                when(c.at),
-                c.kind.label + _private_mark(c.private),
-                c.status.label,
-                "" if c.minutes is None else str(c.minutes),
-                _text(c.venue),
-                _text(c.purpose),
-            ]
-            for c in record.contacts
-        ],
-        col_widths=(1.5, 1.3, 1.2, 1.05, 1.5, 2.4),
-    )
+    _section(doc, record, "status_history")
 
 
 def _notes(doc: PdfDocument, record: ParticipantRecord) -> None:
@@ -561,76 +512,9 @@ def _goals(doc: PdfDocument, record: ParticipantRecord) -> None:
 
 
 def _measures(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Wellbeing measures")
-    doc.table(
-        ["Taken on", "Measure", "When", "Score", "Change since first", "Help given", "Answers"],
-        [
-            [
-                day(m.taken_on),
-                m.kind.label + _private_mark(m.private),
-                m.context.label,
-                measure_score(m),
-                _text(m.change),
-                yes_no(m.assisted),
-                " ".join(str(v) for v in m.items),
-            ]
-            for m in record.measures
-        ],
-        col_widths=(1.3, 1, 0.9, 1.6, 1.8, 0.8, 1.8),
-    )
+    _section(doc, record, "measures")
     kinds = list(dict.fromkeys(m.kind for m in record.measures))
     for kind in kinds:
         line = scoring.copyright_line(kind)
         if line:
             doc.paragraph(line, small=True, muted=True)
-
-
-def _onward(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Onward referrals and signposting")
-    doc.table(
-        ["Made on", "To", "Kind", "Status", "Outcome", "Outcome on"],
-        [
-            [
-                day(o.made_on),
-                o.resource_name + _private_mark(o.private),
-                o.kind.label,
-                o.status.label,
-                _text(o.outcome),
-                day(o.outcome_on),
-            ]
-            for o in record.onward
-        ],
-        col_widths=(1.3, 2.2, 1.1, 1, 2.2, 1.3),
-    )
-
-
-def _network(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Support network")
-    doc.table(
-        ["Who", "Kind", "Detail", "Phone", "Supportive"],
-        [
-            [
-                n.name + _private_mark(n.private),
-                n.kind.label,
-                _text(n.detail),
-                _text(n.phone),
-                yes_no(n.supportive),
-            ]
-            for n in record.network
-        ],
-        col_widths=(1.6, 1, 2.8, 1.3, 1.2),
-    )
-
-
-def _unreconciled(doc: PdfDocument, record: ParticipantRecord) -> None:
-    doc.heading("Versions not yet reconciled")
-    doc.paragraph(
-        "When the same detail was changed on two devices at the same time, both versions are "
-        "kept until the links worker settles which is right.",
-        muted=True,
-    )
-    doc.table(
-        ["Found", "What", "This device's version", "The other version"],
-        [[when(u.detected_at), u.what, u.this_device, u.other_device] for u in record.unreconciled],
-        col_widths=(1.2, 1.4, 2.7, 2.7),
-    )

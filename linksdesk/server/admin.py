@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from linksdesk.core.ids import uuid7
 from linksdesk.server import keys
@@ -277,6 +278,23 @@ class HandoverDone:
     rows_moved: int
 
 
+def _give_access(
+    s: Session, notes: DigestNotes, access: tuple[str, str, str], mode: str, since_ms: int
+) -> None:
+    """Add one access row, (participant, worker, team), and note it for verify's digests."""
+    participant_id, worker_id, team_id = access
+    s.add(
+        ParticipantAccess(
+            participant_id=participant_id,
+            worker_id=worker_id,
+            team_id=team_id,
+            mode=mode,
+            since_ms=since_ms,
+        )
+    )
+    notes.grant(access)
+
+
 def handover(
     db: Database, participant_id: str, to_worker: str, keep_read_only: bool = False
 ) -> HandoverDone:
@@ -310,27 +328,9 @@ def handover(
             s.delete(previous)
             s.flush()
             notes.grant((participant_id, previous.worker_id, previous.team_id), -1)
-        s.add(
-            ParticipantAccess(
-                participant_id=participant_id,
-                worker_id=target.id,
-                team_id=target.team_id,
-                mode=OWNER,
-                since_ms=now,
-            )
-        )
-        notes.grant((participant_id, target.id, target.team_id))
+        _give_access(s, notes, (participant_id, target.id, target.team_id), OWNER, now)
         if keep_read_only:
-            s.add(
-                ParticipantAccess(
-                    participant_id=participant_id,
-                    worker_id=from_worker,
-                    team_id=target.team_id,
-                    mode=READ_ONLY,
-                    since_ms=now,
-                )
-            )
-            notes.grant((participant_id, from_worker, target.team_id))
+            _give_access(s, notes, (participant_id, from_worker, target.team_id), READ_ONLY, now)
         handover_id = uuid7()
         s.add(
             Handover(

@@ -9,11 +9,10 @@ the team's signers. Evaluation records are made by the same code as on a device.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -34,6 +33,7 @@ from linksdesk.server.models import (
 from linksdesk.server.sync.changelog import record_as_change
 from linksdesk.sync.bundle import evaluation
 from linksdesk.sync.bundle.format import (
+    BundleOrder,
     Sealed,
     Sender,
     erase_record,
@@ -183,42 +183,24 @@ def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
     return evaluation.DeprivationLookup.from_rows(source.name, source.year, rows)
 
 
-def export(
-    db: Database,
-    team_ref: str,
-    *,
-    kind: str,
-    recipients: list[str],
-    period: tuple[str, str] | None = None,
-    valid_days: int = 30,
-    now: dt.datetime | None = None,
-) -> Sealed:
+def export(db: Database, team_ref: str, **order: Unpack[BundleOrder]) -> Sealed:
     """A bundle of the team's synced records (with the team's signed roster inside)."""
     team = find_team(db, team_ref)
+    kind = order["kind"]
     with db.reading(snapshot=True) as s:
         key = signing_key(s)
-        changes, erase, erased = team_changes(s, team.id, period)
-        extra: dict[str, Any] = {"roster": _roster(s, team.id, team.name)}
-        if kind == "evaluation":
-            records, more = evaluation.evaluation_records(
-                evaluation.Source(
-                    changes, erased, bytes.fromhex(key_row(s).programme_key), load_lookup(s)
-                )
-            )
-            extra.update(more)
-        else:
-            records = changes + erase
-    sealed = seal(
-        records,
-        kind=kind,
-        sender=Sender("server", "sync server", None, None, team.id),
-        key=key,
-        recipients=recipients,
-        period=period,
-        extra=extra,
-        valid_days=valid_days,
-        now=now,
-    )
+        changes, erase, erased = team_changes(s, team.id, order.get("period"))
+        records, more = evaluation.bundle_records(
+            kind,
+            changes,
+            erase,
+            lambda: evaluation.Source(
+                changes, erased, bytes.fromhex(key_row(s).programme_key), load_lookup(s)
+            ),
+        )
+        extra: dict[str, Any] = {"roster": _roster(s, team.id, team.name), **more}
+    sender = Sender("server", "sync server", None, None, team.id)
+    sealed = seal(records, sender=sender, key=key, extra=extra, **order)
     m = sealed.manifest
     with db.writing() as s:
         s.add(

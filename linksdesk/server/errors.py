@@ -10,30 +10,27 @@ class ServerProblem(LinksDeskError):
 
     status_code = 400
 
-    def __init__(self, message: str, status_code: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None, status_code: int | None = None) -> None:
+        # a kind with a fixed ``message`` (below) is raised with none
+        super().__init__(*(() if message is None else (message,)))
         if status_code is not None:
             self.status_code = status_code
 
 
 class NotEnrolled(ServerProblem):
     status_code = 401
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This device is not enrolled with the server, or it has been revoked. "
-            "Ask your programme administrator for a new enrolment code."
-        )
+    message = (
+        "This device is not enrolled with the server, or it has been revoked. "
+        "Ask your programme administrator for a new enrolment code."
+    )
 
 
 class BadEnrolCode(ServerProblem):
     status_code = 401
-
-    def __init__(self) -> None:
-        super().__init__(
-            "That enrolment code is not valid. It may have expired or been used already; "
-            "ask your programme administrator for a new one."
-        )
+    message = (
+        "That enrolment code is not valid. It may have expired or been used already; "
+        "ask your programme administrator for a new one."
+    )
 
 
 class VersionMismatch(ServerProblem):
@@ -46,9 +43,7 @@ class AdminError(ServerProblem):
 
 class CursorAhead(ServerProblem):
     status_code = 409
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The server's copy is older than this device's (it may have been restored from a "
-            "backup). Sync again: this device will merge everything back from the start."
-        )
+    message = (
+        "The server's copy is older than this device's (it may have been restored from a "
+        "backup). Sync again: this device will merge everything back from the start."
+    )

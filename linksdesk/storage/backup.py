@@ -150,14 +150,12 @@ def back_up(
     key = vault._require_key()  # the data key, to key the copy exactly as the vault
     with vault.path.open("rb") as fh:
         salt = fh.read(16)  # the copy keeps the vault's header salt (it names the key file)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".linksdesk-backup-", dir=out.parent))
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"The backup could not be written to {out.parent} ({exc.strerror}). Choose a "
-            "folder you can write to, with enough free space."
-        ) from None
+    staging = _staging(
+        out.parent,
+        ".linksdesk-backup-",
+        "The backup could not be written to {folder} ({reason}). Choose a folder you can "
+        "write to, with enough free space.",
+    )
     try:
         copy = staging / DB_MEMBER
         with translated_errors(copy):
@@ -321,6 +319,16 @@ def _extract(path: Path, tar: tarfile.TarFile, member: str, dest: Path, expected
         )
 
 
+def _staging(folder: Path, prefix: str, problem: str) -> Path:
+    """A new private folder inside ``folder`` (made if need be) to build a file in before it
+    takes its place; ``problem`` says, with ``{folder}`` and ``{reason}``, why there is none."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    except OSError as exc:
+        raise EnvironmentProblem(problem.format(folder=folder, reason=exc.strerror)) from None
+
+
 # -- restoring ------------------------------------------------------------------------------
 def restore(
     backup_file: Path,
@@ -342,13 +350,11 @@ def restore(
         raise BackupError("Give either the passphrase or the recovery key of the backup.")
     if recovery_key is not None and not new_passphrase:
         raise BackupError("Restoring with the recovery key needs a new passphrase for the vault.")
-    try:
-        vault_path.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".linksdesk-restore-", dir=vault_path.parent))
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"Nothing was restored: {vault_path.parent} cannot be written to ({exc.strerror})."
-        ) from None
+    staging = _staging(
+        vault_path.parent,
+        ".linksdesk-restore-",
+        "Nothing was restored: {folder} cannot be written to ({reason}).",
+    )
     try:
         staged = staging / vault_path.name
         with _open_tar(backup_file) as tar:

@@ -220,23 +220,6 @@ def reader(engine: Engine) -> Engine:
 
 
 # -- errors ---------------------------------------------------------------------------------
-class DiskError(EnvironmentProblem):
-    """The disk reported an input/output error (failing disk, memory stick pulled out)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The disk holding the vault reported an error, so nothing was saved. Check that "
-            "the disk or memory stick is still connected, then try again."
-        )
-
-
-class VaultDamagedError(EnvironmentProblem):
-    """The vault has a damaged page: it is open read-only and nothing is written into it."""
-
-    def __init__(self) -> None:
-        super().__init__(DAMAGED_READ_ONLY)
-
-
 DAMAGED_READ_ONLY = (
     "This vault has a damaged page, so it is open read-only: you can read and copy what is "
     "there, but nothing new can be saved in it. Restore the vault from your latest backup, "
@@ -244,20 +227,33 @@ DAMAGED_READ_ONLY = (
 )
 
 
+class DiskError(EnvironmentProblem):
+    """The disk reported an input/output error (failing disk, memory stick pulled out)."""
+
+    message = (
+        "The disk holding the vault reported an error, so nothing was saved. Check that "
+        "the disk or memory stick is still connected, then try again."
+    )
+
+
+class VaultDamagedError(EnvironmentProblem):
+    """The vault has a damaged page: it is open read-only and nothing is written into it."""
+
+    message = DAMAGED_READ_ONLY
+
+
 class VaultBusyError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The vault is busy in another LinksDesk window. Close the other window, or wait "
-            "a moment, and try again."
-        )
+    message = (
+        "The vault is busy in another LinksDesk window. Close the other window, or wait "
+        "a moment, and try again."
+    )
 
 
 class VaultUnavailableError(EnvironmentProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "The vault file could not be opened. Check that its folder still exists and that "
-            "you can open files there, then try again."
-        )
+    message = (
+        "The vault file could not be opened. Check that its folder still exists and that "
+        "you can open files there, then try again."
+    )
 
 
 def folder_is_read_only(path: Path | str) -> bool:
@@ -310,6 +306,10 @@ DB_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# what translated_errors maps: the database's errors and the file system's
+_TRANSLATED: tuple[type[BaseException], ...] = (*DB_ERRORS, OSError)
+
+
 @contextmanager
 def translated_errors(path: Path | str = "") -> Iterator[None]:
     """Re-raise database and file errors as the environment errors people understand."""
@@ -317,15 +317,10 @@ def translated_errors(path: Path | str = "") -> Iterator[None]:
         yield
     except EnvironmentProblem:
         raise
-    except DB_ERRORS as exc:
+    except _TRANSLATED as exc:
         mapped = classify_db_error(exc, path)
         if mapped is exc:
             raise
-        log.warning("database error mapped to %s", type(mapped).__name__)
-        raise mapped from exc
-    except OSError as exc:
-        mapped = classify_db_error(exc, path)
-        if mapped is exc:
-            raise
-        log.warning("file error mapped to %s", type(mapped).__name__)
+        source = "database" if isinstance(exc, DB_ERRORS) else "file"
+        log.warning("%s error mapped to %s", source, type(mapped).__name__)
         raise mapped from exc

@@ -54,6 +54,7 @@ from linksdesk.core.errors import (
     KeyFileMissingError,
     ReadOnlyError,
     RecoveryKeyTypoError,
+    UserError,
     VaultExistsError,
     VaultFromNewerVersionError,
     WeakPassphraseError,
@@ -600,13 +601,7 @@ def unlock_with_passphrase(path: Path, passphrase: str) -> bytes:
     assert kf.passphrase.kdf is not None  # the parser guarantees it
     kek = derive_passphrase_kek(passphrase, kf.passphrase.salt, kf.passphrase.kdf)
     data_key = _unwrap(kf.vault_id, kf.passphrase, kek)
-    if data_key is None:
-        log.info("wrong passphrase for vault %s", kf.vault_id)
-        raise WrongPassphraseError()
-    if not _belongs(kf, data_key):
-        log.warning("key file MAC mismatch for vault %s", kf.vault_id)
-        raise KeyFileDamagedError(str(path))
-    return data_key
+    return _opened(path, kf, data_key, "passphrase", WrongPassphraseError())
 
 
 def unlock_with_recovery_key(path: Path, recovery_key: str) -> bytes:
@@ -619,9 +614,15 @@ def unlock_with_recovery_key(path: Path, recovery_key: str) -> bytes:
     canonical = _parse_recovery_key(recovery_key)
     kf = _read(path)
     data_key = _unwrap(kf.vault_id, kf.recovery, _recovery_kek(canonical, kf.recovery.salt))
+    return _opened(path, kf, data_key, "recovery key", WrongRecoveryKeyError())
+
+
+def _opened(path: Path, kf: _KeyFile, data_key: bytes | None, what: str, wrong: UserError) -> bytes:
+    """The data key ``what`` (the passphrase, the recovery key) unwrapped; ``wrong`` if it
+    did not, KeyFileDamagedError if the key file's MAC does not hold under it."""
     if data_key is None:
-        log.info("wrong recovery key for vault %s", kf.vault_id)
-        raise WrongRecoveryKeyError()
+        log.info("wrong %s for vault %s", what, kf.vault_id)
+        raise wrong
     if not _belongs(kf, data_key):
         log.warning("key file MAC mismatch for vault %s", kf.vault_id)
         raise KeyFileDamagedError(str(path))

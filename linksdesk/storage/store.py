@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
@@ -445,6 +445,19 @@ def _append_audit_events(
     audit._arm(session)
 
 
+@contextmanager
+def _all_or_nothing(bind: Engine | Connection) -> Iterator[Session]:
+    """A session whose work all commits when the block ends, or all rolls back if it raises
+    (objects stay readable after the commit)."""
+    with Session(bind, expire_on_commit=False) as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
 class Store:
     """The open vault's units of work. One per unlocked vault; sessions never cross threads."""
 
@@ -502,13 +515,8 @@ class Store:
     def bookkeeping(self) -> Iterator[Session]:
         """A write transaction of the vault's own bookkeeping (sync state, the pending batch,
         history, conflicts): nothing in it is queued for the server, audited or indexed."""
-        with translated_errors(self.path), Session(self.engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
+        with translated_errors(self.path), _all_or_nothing(self.engine) as s:
+            yield s
 
     @contextmanager
     def applying(self) -> Iterator[Session]:
@@ -519,13 +527,8 @@ class Store:
             raw: Any = conn.connection.driver_connection
             raw.execute("PRAGMA foreign_keys = OFF")
             try:
-                with Session(bind=conn, expire_on_commit=False) as s:
-                    try:
-                        yield s
-                        s.commit()
-                    except BaseException:
-                        s.rollback()
-                        raise
+                with _all_or_nothing(conn) as s:
+                    yield s
             finally:
                 raw.execute("PRAGMA foreign_keys = ON")
 
@@ -564,11 +567,5 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[WriteTx]:
         """A write transaction (BEGIN IMMEDIATE): all of it commits, or none of it."""
-        with translated_errors(self.path), Session(self.engine, expire_on_commit=False) as s:
-            tx = WriteTx(self, s)
-            try:
-                yield tx
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
+        with translated_errors(self.path), _all_or_nothing(self.engine) as s:
+            yield WriteTx(self, s)

@@ -324,12 +324,17 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class LocalSetting(Base):
+class KeyValue:
+    """Columns of a table of named JSON values (settings, sync state): one row per key."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class LocalSetting(KeyValue, Base):
     """Typed settings (see core.settings) and device identity, as JSON values."""
 
     __tablename__ = "local_setting"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
 
 
 class ProgrammeIdBlock(Base):
@@ -351,10 +356,8 @@ class Draft(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-class SyncState(Base):
+class SyncState(KeyValue, Base):
     __tablename__ = "sync_state"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
 
 
 class SyncConflict(Base):

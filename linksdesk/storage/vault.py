@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,13 +206,9 @@ class Vault:
         if pages.failed:
             return cls._open_damaged(path, key, pages.failed)
         vault = cls(path, key)
-        try:
-            with translated_errors(path):
-                migrate.upgrade(vault.engine)
-                vault._ready()
-        except BaseException:
-            vault.lock()
-            raise
+        with vault._locked_if_it_fails():
+            migrate.upgrade(vault.engine)
+            vault._ready()
         return vault
 
     @classmethod
@@ -220,16 +217,23 @@ class Vault:
         log.warning("vault has %d damaged page(s): opened read-only", len(failed))
         vault = cls(path, key, read_only=True)
         vault.damaged_pages = failed
-        try:
-            with translated_errors(path):
-                if migrate.current_revision(vault.engine) != migrate.head_revision():
-                    # an older vault would need a migration, which writes: it cannot open
-                    raise VaultCorruptError(f"{len(failed)} damaged page(s)")
-                vault._ready()
-        except BaseException:
-            vault.lock()
-            raise
+        with vault._locked_if_it_fails():
+            if migrate.current_revision(vault.engine) != migrate.head_revision():
+                # an older vault would need a migration, which writes: it cannot open
+                raise VaultCorruptError(f"{len(failed)} damaged page(s)")
+            vault._ready()
         return vault
+
+    @contextlib.contextmanager
+    def _locked_if_it_fails(self) -> Iterator[None]:
+        """Opening steps: if one fails, the vault is locked again (its key wiped) before the
+        error, in the terms people understand, goes on."""
+        try:
+            with translated_errors(self.path):
+                yield
+        except BaseException:
+            self.lock()
+            raise
 
     @classmethod
     def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> None:

@@ -331,20 +331,8 @@ class SyncClient:
                     if vacuum_due:
                         self.store.keep(lambda s: state.drop(s, state.VACUUM_DUE))
             return report
-        except ServerUnreachableError as exc:
-            outcome, detail = "offline", str(exc)
-            raise
-        except SyncAuthError as exc:
-            outcome, detail = "auth", str(exc)
-            raise
-        except SyncCancelled as exc:
-            outcome, detail = "cancelled", str(exc)
-            raise
-        except MassDeletionError as exc:
-            outcome, detail = "stopped", str(exc)
-            raise
         except LinksDeskError as exc:
-            outcome, detail = "error", str(exc)
+            outcome, detail = _outcome_of(exc), str(exc)
             raise
         except Exception:
             outcome, detail = "error", "The sync stopped on an unexpected problem."
@@ -352,6 +340,19 @@ class SyncClient:
         finally:
             if not recorded:
                 _record_history(self.store, started, outcome, report, detail)
+
+
+# what the sync history calls a sync that stopped on each kind of error (the first that fits)
+_OUTCOMES: tuple[tuple[type[LinksDeskError], str], ...] = (
+    (ServerUnreachableError, "offline"),
+    (SyncAuthError, "auth"),
+    (SyncCancelled, "cancelled"),
+    (MassDeletionError, "stopped"),
+)
+
+
+def _outcome_of(exc: LinksDeskError) -> str:
+    return next((outcome for kind, outcome in _OUTCOMES if isinstance(exc, kind)), "error")
 
 
 def _vacuum_later(store: Store) -> None:

@@ -7,7 +7,7 @@ cursor, the pending batch (saved before it is sent) and rows waiting to be compl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -43,8 +43,7 @@ HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort a
 
 
 def get(session: Session, key: str, default: Any = None) -> Any:
-    value = session.scalar(select(SyncState.value).where(SyncState.key == key))
-    return default if value is None else value
+    return _value(session, SyncState, key, default)
 
 
 def get_many(session: Session, keys: Iterable[str]) -> dict[str, Any]:
@@ -54,12 +53,7 @@ def get_many(session: Session, keys: Iterable[str]) -> dict[str, Any]:
 
 
 def put(session: Session, key: str, value: Any) -> None:
-    row = session.get(SyncState, key)
-    if row is None:
-        session.add(SyncState(key=key, value=value))
-    else:
-        row.value = value
-    session.flush()
+    _store(session, SyncState, key, value)
 
 
 def drop(session: Session, key: str) -> None:
@@ -78,14 +72,26 @@ def partials(session: Session) -> list[tuple[str, dict[str, Any]]]:
 
 
 def local_setting(session: Session, key: str, default: Any = None) -> Any:
-    value = session.scalar(select(LocalSetting.value).where(LocalSetting.key == key))
-    return default if value is None else value
+    return _value(session, LocalSetting, key, default)
 
 
 def put_local_setting(session: Session, key: str, value: Any) -> None:
-    row = session.get(LocalSetting, key)
+    _store(session, LocalSetting, key, value)
+
+
+# sync state and local settings are both tables of named JSON values (tables.KeyValue)
+_KeyValue = TypeVar("_KeyValue", SyncState, LocalSetting)
+
+
+def _value(session: Session, table: type[_KeyValue], key: str, default: Any) -> Any:
+    value = session.scalar(select(table.value).where(table.key == key))
+    return default if value is None else value
+
+
+def _store(session: Session, table: type[_KeyValue], key: str, value: Any) -> None:
+    row = session.get(table, key)
     if row is None:
-        session.add(LocalSetting(key=key, value=value))
+        session.add(table(key=key, value=value))
     else:
         row.value = value
     session.flush()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from linksdesk.core import resources
+from linksdesk.core import registry, resources
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,6 +63,10 @@ def test_an_installed_wheel_carries_resources(tmp_path: Path) -> None:
         if path.is_file() and "__pycache__" not in path.parts:
             inside = "linksdesk/_resources/" + path.relative_to(ROOT / "resources").as_posix()
             assert inside in names, f"{inside} is not in the wheel"
+    # pure data the modules read at import (the table registry…) ships beside them
+    for path in (ROOT / "linksdesk").rglob("*.toml"):
+        inside = path.relative_to(ROOT).as_posix()
+        assert inside in names, f"{inside} is not in the wheel"
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as zf:
         zf.extractall(site)  # what installing a pure wheel does
@@ -74,7 +78,9 @@ def test_an_installed_wheel_carries_resources(tmp_path: Path) -> None:
             f"import sys; sys.path.insert(0, {str(site)!r});"
             "from linksdesk.core.resources import guide_path, resource_path;"
             "print(resource_path('icons', 'app.svg'));"
-            "print(guide_path())",
+            "print(guide_path());"
+            "from linksdesk.core import registry;"
+            "print(len(registry.TABLES))",
         ],
         capture_output=True,
         text=True,
@@ -83,7 +89,8 @@ def test_an_installed_wheel_carries_resources(tmp_path: Path) -> None:
         check=True,
         timeout=60,
     )
-    icon, guide = probe.stdout.split()
+    icon, guide, tables = probe.stdout.split()
+    assert int(tables) == len(registry.TABLES)
     assert Path(icon) == site / "linksdesk/_resources/icons/app.svg"
     assert Path(guide) == site / "linksdesk/_resources/guide/user-guide.md"
     assert (site / "linksdesk/_resources/guide/screenshots/unlock.png").is_file()

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,20 @@ def choose_level(
             break
     assert chosen is not None
     return chosen
+
+
+def bundle_records(
+    kind: str,
+    changes: list[dict[str, Any]],
+    kept: list[dict[str, Any]],
+    source: Callable[[], Source],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """What a bundle of ``kind`` carries, on a laptop or the server, and what its manifest
+    adds: an evaluation bundle the pseudonymised records made from ``source()`` (asked only
+    then: it needs the programme's key), any other the ``changes`` and the receipts ``kept``."""
+    if kind == "evaluation":
+        return evaluation_records(source())
+    return changes + kept, {}
 
 
 def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, Any]]:

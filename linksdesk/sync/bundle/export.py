@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from linksdesk.sync import state
 from linksdesk.sync.apply import SYNC_NAMESPACE
 from linksdesk.sync.bundle import evaluation, keys
 from linksdesk.sync.bundle.format import (
+    BundleOrder,
     Sealed,
     Sender,
     erase_record,
@@ -173,15 +174,18 @@ def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
     return evaluation.DeprivationLookup.from_rows(source.get("name"), source.get("year"), rows)
 
 
+def _programme_key(s: Session) -> bytes:
+    programme_key = state.get(s, keys.PROGRAMME_KEY)
+    if not programme_key:
+        raise UserError(
+            "This laptop has not received the programme's evaluation key yet: sync "
+            "once with the server, then make the evaluation bundle."
+        )
+    return bytes.fromhex(programme_key)
+
+
 def make_bundle(
-    store: Store,
-    *,
-    kind: str,
-    recipients: list[str],
-    period: tuple[str, str] | None = None,
-    valid_days: int = 30,
-    now: dt.datetime | None = None,
-    progress: Progress | None = None,
+    store: Store, *, progress: Progress | None = None, **order: Unpack[BundleOrder]
 ) -> Sealed:
     """A bundle of this laptop's worker's caseload; recorded in the ledger and audit log."""
     key = keys.signing_key(store)
@@ -194,7 +198,7 @@ def make_bundle(
         if progress:
             progress("reading", 0, 3)
         worker_id = str(state.get(s, state.WORKER_ID) or store.worker_id)
-        caseload = caseload_changes(s, worker_id, period)
+        caseload = caseload_changes(s, worker_id, order.get("period"))
         sender = Sender(
             kind="device",
             label=f"laptop {store.device_id}",
@@ -202,34 +206,17 @@ def make_bundle(
             device_id=store.device_id,
             team_id=state.get(s, state.TEAM_ID),
         )
-        extra: dict[str, Any] = {}
-        if kind == "evaluation":
-            programme_key = state.get(s, keys.PROGRAMME_KEY)
-            if not programme_key:
-                raise UserError(
-                    "This laptop has not received the programme's evaluation key yet: sync "
-                    "once with the server, then make the evaluation bundle."
-                )
-            records, extra = evaluation.evaluation_records(
-                evaluation.Source(
-                    caseload.changes, caseload.erased, bytes.fromhex(programme_key), load_lookup(s)
-                )
-            )
-        else:
-            records = caseload.changes + caseload.receipts
+        records, extra = evaluation.bundle_records(
+            order["kind"],
+            caseload.changes,
+            caseload.receipts,
+            lambda: evaluation.Source(
+                caseload.changes, caseload.erased, _programme_key(s), load_lookup(s)
+            ),
+        )
     if progress:
         progress("sealing", 1, 3)
-    sealed = seal(
-        records,
-        kind=kind,
-        sender=sender,
-        key=key,
-        recipients=recipients,
-        period=period,
-        extra=extra,
-        valid_days=valid_days,
-        now=now,
-    )
+    sealed = seal(records, sender=sender, key=key, extra=extra, **order)
     if progress:
         progress("sealed", 2, 3)
     return sealed
@@ -259,15 +246,9 @@ def record_export(store: Store, sealed: Sealed) -> None:
 
 
 def export_to_file(
-    store: Store,
-    out: Path,
-    *,
-    kind: str,
-    recipients: list[str],
-    period: tuple[str, str] | None = None,
-    progress: Progress | None = None,
+    store: Store, out: Path, *, progress: Progress | None = None, **order: Unpack[BundleOrder]
 ) -> Sealed:
-    sealed = make_bundle(store, kind=kind, recipients=recipients, period=period, progress=progress)
+    sealed = make_bundle(store, progress=progress, **order)
     sealed.write(out)
     record_export(store, sealed)
     if progress:

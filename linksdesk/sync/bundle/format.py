@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 import pyrage
 from pyrage import x25519
@@ -190,26 +190,34 @@ def records_bytes(records: Iterable[dict[str, Any]]) -> tuple[bytes, dict[str, i
     return "\n".join(lines).encode(), counts
 
 
+class BundleOrder(TypedDict):
+    """What a bundle is asked for, on a laptop or on the server: the keyword arguments every
+    maker of a bundle takes and hands on to :func:`seal`."""
+
+    kind: str
+    recipients: list[str]
+    period: NotRequired[tuple[str, str] | None]
+    valid_days: NotRequired[int]
+    now: NotRequired[dt.datetime | None]
+
+
 def seal(
     records: Iterable[dict[str, Any]],
     *,
-    kind: str,
     sender: Sender,
     key: SigningKey,
-    recipients: list[str],
-    period: tuple[str, str] | None = None,
     extra: dict[str, Any] | None = None,
-    valid_days: int = DEFAULT_VALID_DAYS,
-    now: dt.datetime | None = None,
+    **order: Unpack[BundleOrder],
 ) -> Sealed:
     """Encrypt and sign ``records`` into a bundle (nothing is written to disk here)."""
+    kind, recipients, period = order["kind"], order["recipients"], order.get("period")
     if kind not in KINDS:
         raise UserError(f"A bundle is of kind {' or '.join(KINDS)}.")
     if not recipients:
         raise UserError("Name at least one supervisor's key to send the bundle to (--to).")
     recipients = [check_recipient(r) for r in recipients]
     payload, counts = records_bytes(records)
-    created = now or now_utc()
+    created = order.get("now") or now_utc()
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "bundle_id": uuid7(),
@@ -219,7 +227,9 @@ def seal(
         "team_id": sender.team_id,
         "period": list(period) if period else None,
         "created": created.isoformat(),
-        "expires": (created + dt.timedelta(days=valid_days)).isoformat(),
+        "expires": (
+            created + dt.timedelta(days=order.get("valid_days", DEFAULT_VALID_DAYS))
+        ).isoformat(),
         "counts": counts,
         "records": sum(counts.values()),
         "payload_sha256": hashlib.sha256(payload).hexdigest(),

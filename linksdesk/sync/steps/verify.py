@@ -175,37 +175,27 @@ def _snapshot(s: Session, table: str, row: Any, participant_id: str | None) -> i
         "owner": row.owner,
         "sharing": Sharing.TEAM.value,
     }
-    for clock in sorted(groups):
+
+    def queue(op: Op, clock: str, fields: dict[str, Any], base: dict[str, str]) -> None:
+        payload = {"fields": fields, **envelope, "origin": HLC.decode(clock).device}
         s.add(
             Outbox(
                 change_id=uuid7(),
                 table_name=table,
                 row_id=row.id,
-                op=Op.UPSERT.value,
+                op=op.value,
                 hlc=clock,
-                payload={
-                    "fields": groups[clock],
-                    **envelope,
-                    "origin": HLC.decode(clock).device,
-                },
-                base=dict.fromkeys(groups[clock], clock),
+                payload=payload,
+                base=base,
                 created_at=now_naive(),
             )
         )
+
+    for clock in sorted(groups):
+        queue(Op.UPSERT, clock, groups[clock], dict.fromkeys(groups[clock], clock))
         made += 1
     if row.deleted:
         clock = clocks.get("deleted") or row.hlc
-        s.add(
-            Outbox(
-                change_id=uuid7(),
-                table_name=table,
-                row_id=row.id,
-                op=Op.DELETE.value,
-                hlc=clock,
-                payload={"fields": {}, **envelope, "origin": HLC.decode(clock).device},
-                base={"deleted": clock},
-                created_at=now_naive(),
-            )
-        )
+        queue(Op.DELETE, clock, {}, {"deleted": clock})
         made += 1
     return made
