@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Concern, Outcome
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConcernStage
@@ -16,15 +17,7 @@ from linksdesk.storage.tables import Concern as ConcernRow
 
 
 def to_concern(row: ConcernRow) -> Concern:
-    return Concern(
-        id=row.id,
-        participant_id=row.participant_id,
-        category=row.category,
-        stage=ConcernStage(row.stage),
-        identified_on=row.identified_on,
-        detail=row.detail,
-        resolved_on=row.resolved_on,
-    )
+    return to_dto(Concern, row)
 
 
 def _category(cb: Casebook, value: Any) -> str:

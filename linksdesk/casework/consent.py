@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Consent, Outcome
 from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
@@ -25,16 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def to_consent(row: ConsentRow) -> Consent:
-    return Consent(
-        id=row.id,
-        participant_id=row.participant_id,
-        scope=ConsentScope(row.scope),
-        given=row.given,
-        version=row.version,
-        recorded_on=row.recorded_on,
-        method=ConsentMethod(row.method),
-        note=row.note,
-    )
+    return to_dto(Consent, row)
 
 
 def record_consent(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.casework import notes, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AppointmentLimitWarning,
     AppointmentUse,
@@ -51,17 +52,8 @@ def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
 
 
 def to_contact(row: ContactRow) -> Contact:
-    return Contact(
-        id=row.id,
-        participant_id=row.participant_id,
-        kind=ContactKind(row.kind),
-        status=ContactStatus(row.status),
-        at=row.scheduled_at,
-        minutes=row.minutes,
-        venue=row.venue,
-        purpose=row.purpose,
-        counts_towards_limit=counts_towards_limit(row.kind, row.status),
-    )
+    counted = counts_towards_limit(row.kind, row.status)
+    return to_dto(Contact, row, at=row.scheduled_at, counts_towards_limit=counted)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Goal, GoalStep, Outcome
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import GoalStatus
@@ -23,30 +24,12 @@ OPEN_STATUSES = frozenset({GoalStatus.ACTIVE, GoalStatus.ON_HOLD})
 
 
 def to_step(row: StepRow) -> GoalStep:
-    return GoalStep(
-        id=row.id,
-        goal_id=row.goal_id,
-        participant_id=row.participant_id,
-        position=row.position,
-        description=row.description,
-        due_on=row.due_on,
-        done_on=row.done_on,
-    )
+    return to_dto(GoalStep, row)
 
 
 def to_goal(row: GoalRow, steps: Sequence[StepRow] = ()) -> Goal:
-    return Goal(
-        id=row.id,
-        participant_id=row.participant_id,
-        title=row.title,
-        why_it_matters=row.why_it_matters,
-        status=GoalStatus(row.status),
-        set_on=row.set_on,
-        review_on=row.review_on,
-        progress=row.progress,
-        closed_on=row.closed_on,
-        steps=tuple(to_step(s) for s in sorted(steps, key=lambda s: (s.position, s.hlc))),
-    )
+    ordered = sorted(steps, key=lambda s: (s.position, s.hlc))
+    return to_dto(Goal, row, steps=tuple(to_step(s) for s in ordered))
 
 
 def _steps(session: Session, goal_id: str) -> list[StepRow]:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.contacts import counted_clause
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
     CaseloadPage,
@@ -31,9 +32,6 @@ from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
-    GoalStatus,
-    OnwardKind,
-    OnwardStatus,
     ParticipantStatus,
 )
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
@@ -90,18 +88,7 @@ def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
     with cb.store.read() as s:
         rows = s.execute(_diary_query(begin, begin + dt.timedelta(days=days))).all()
     return [
-        DiaryEntry(
-            contact_id=r.id,
-            participant_id=r.participant_id,
-            programme_id=r.programme_id,
-            display_name=_name(r),
-            kind=ContactKind(r.kind),
-            status=ContactStatus(r.status),
-            at=r.scheduled_at,
-            minutes=r.minutes,
-            venue=r.venue,
-            purpose=r.purpose,
-        )
+        to_dto(DiaryEntry, r, contact_id=r.id, display_name=_name(r), at=r.scheduled_at)
         for r in rows
     ]
 
@@ -259,14 +246,11 @@ def _paged(stmt: Any, q: CaseloadQuery) -> Any:
 
 
 def _to_caseload_row(r: Any, limit: int | None) -> CaseloadRow:
-    return CaseloadRow(
+    return to_dto(
+        CaseloadRow,
+        r,
         participant_id=r.id,
-        programme_id=r.programme_id,
         display_name=_name(r),
-        status=ParticipantStatus(r.status),
-        referred_on=r.referred_on,
-        last_contact=r.last_contact,
-        next_contact=r.next_contact,
         appointments_used=int(r.used),
         appointment_limit=limit,
         open_goals=int(r.open_goals),
@@ -356,14 +340,13 @@ def not_seen(
         )
         rows = s.execute(stmt).all()
     return [
-        ReengagementRow(
+        to_dto(
+            ReengagementRow,
+            r,
             participant_id=r.id,
-            programme_id=r.programme_id,
             display_name=_name(r),
-            status=ParticipantStatus(r.status),
             last_seen=r.last_contact,
             weeks_since=(day - r.last_contact.date()).days // 7 if r.last_contact else None,
-            next_contact=r.next_contact,
         )
         for r in rows
     ]
@@ -393,19 +376,7 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
         .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
     )
     rows = _still_mine(cb, stmt)
-    return [
-        GoalReviewRow(
-            goal_id=r.id,
-            participant_id=r.participant_id,
-            programme_id=r.programme_id,
-            display_name=_name(r),
-            title=r.title,
-            review_on=r.review_on,
-            progress=r.progress,
-            status=GoalStatus(r.status),
-        )
-        for r in rows
-    ]
+    return [to_dto(GoalReviewRow, r, goal_id=r.id, display_name=_name(r)) for r in rows]
 
 
 def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[AwaitingOutcomeRow]:
@@ -434,16 +405,12 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
     )
     rows = _still_mine(cb, stmt)
     return [
-        AwaitingOutcomeRow(
+        to_dto(
+            AwaitingOutcomeRow,
+            r,
             onward_id=r.id,
-            participant_id=r.participant_id,
-            programme_id=r.programme_id,
             display_name=_name(r),
-            resource_id=r.resource_id,
             resource_name=f"{r.organisation} — {r.service}",
-            kind=OnwardKind(r.kind),
-            status=OnwardStatus(r.status),
-            made_on=r.made_on,
             days_waiting=max((day - r.made_on).days, 0),
         )
         for r in rows

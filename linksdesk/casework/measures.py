@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import BaselineChange, MeasureRecord, Outcome
 from linksdesk.core import measures as scoring
 from linksdesk.core.errors import ValidationError
@@ -19,17 +20,7 @@ from linksdesk.storage.tables import Measure as MeasureRow
 
 
 def _plain(row: MeasureRow) -> MeasureRecord:
-    return MeasureRecord(
-        id=row.id,
-        participant_id=row.participant_id,
-        kind=MeasureKind(row.kind),
-        taken_on=row.taken_on,
-        context=MeasureContext(row.context),
-        assisted=row.assisted,
-        items=tuple(int(v) for v in row.items),
-        total=row.total,
-        metric=row.metric,
-    )
+    return to_dto(MeasureRecord, row)
 
 
 def _baseline(rows: Sequence[MeasureRow]) -> MeasureRow | None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     DuplicateWarning,
     Outcome,
@@ -47,37 +48,15 @@ EDITABLE_FIELDS = frozenset(_TEXT_FIELDS) | frozenset(_DATE_FIELDS)
 
 
 def to_participant(row: ParticipantRow) -> Participant:
-    return Participant(
-        id=row.id,
-        programme_id=row.programme_id,
-        given_name=row.given_name,
-        family_name=row.family_name,
-        preferred_name=row.preferred_name,
-        display_name=records.display_name(row.given_name, row.family_name, row.preferred_name),
-        date_of_birth=row.date_of_birth,
-        phone=row.phone,
-        email=row.email,
-        address=row.address,
-        postcode=row.postcode,
-        gp_practice=row.gp_practice,
-        contact_preferences=row.contact_preferences,
-        risk_summary=row.risk_summary,
-        status=ParticipantStatus(row.status),
-        status_reason=row.status_reason,
-        referred_on=row.referred_on,
-        closed_on=row.closed_on,
-        created_on=row.created_on,
-    )
+    return to_dto(Participant, row, display_name=_display_name(row))
 
 
 def to_summary(row: ParticipantRow) -> ParticipantSummary:
-    return ParticipantSummary(
-        id=row.id,
-        programme_id=row.programme_id,
-        display_name=records.display_name(row.given_name, row.family_name, row.preferred_name),
-        status=ParticipantStatus(row.status),
-        date_of_birth=row.date_of_birth,
-    )
+    return to_dto(ParticipantSummary, row, display_name=_display_name(row))
+
+
+def _display_name(row: ParticipantRow) -> str:
+    return records.display_name(row.given_name, row.family_name, row.preferred_name)
 
 
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -322,14 +301,4 @@ def status_history(cb: Casebook, participant_id: str) -> list[StatusChange]:
             # recording order (the clock), so the last entry is always the current status
             .order_by(StatusChangeRow.hlc)
         )
-        return [
-            StatusChange(
-                id=r.id,
-                participant_id=r.participant_id,
-                from_status=ParticipantStatus(r.from_status) if r.from_status else None,
-                to_status=ParticipantStatus(r.to_status),
-                reason=r.reason,
-                changed_on=r.changed_on,
-            )
-            for r in rows
-        ]
+        return [to_dto(StatusChange, r) for r in rows]

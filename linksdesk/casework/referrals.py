@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Outcome, Referral
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ReferralSource
@@ -16,14 +17,7 @@ from linksdesk.storage.tables import ReferralIn
 
 
 def to_referral(row: ReferralIn) -> Referral:
-    return Referral(
-        id=row.id,
-        participant_id=row.participant_id,
-        source=ReferralSource(row.source),
-        received_on=row.received_on,
-        referrer=row.referrer,
-        reason=row.reason,
-    )
+    return to_dto(Referral, row)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Outcome, Relationship
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import RelationshipKind
@@ -15,15 +16,7 @@ from linksdesk.storage.tables import Relationship as RelationshipRow
 
 
 def to_relationship(row: RelationshipRow) -> Relationship:
-    return Relationship(
-        id=row.id,
-        participant_id=row.participant_id,
-        kind=RelationshipKind(row.kind),
-        name=row.name,
-        detail=row.detail,
-        phone=row.phone,
-        supportive=row.supportive,
-    )
+    return to_dto(Relationship, row)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     ExportReport,
     ImportProblem,
@@ -79,27 +80,7 @@ def _problems(row: ResourceRow) -> tuple[ProblemReport, ...]:
 
 
 def to_resource(row: ResourceRow) -> Resource:
-    return Resource(
-        id=row.id,
-        organisation=row.organisation,
-        service=row.service,
-        description=row.description,
-        categories=tuple(str(c) for c in (row.categories or [])),
-        address=row.address,
-        postcode=row.postcode,
-        area=row.area,
-        when=row.when,
-        who_for=row.who_for,
-        cost=row.cost,
-        accessibility=row.accessibility,
-        how_to_refer=row.how_to_refer,
-        phone=row.phone,
-        email=row.email,
-        website=row.website,
-        capacity=ResourceCapacity(row.capacity),
-        last_verified=row.last_verified,
-        problem_reports=_problems(row),
-    )
+    return to_dto(Resource, row, problem_reports=_problems(row))
 
 
 def _categories(value: Any) -> list[str]:
