@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import notes, records
+from linksdesk.casework import common, notes, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
@@ -56,21 +57,19 @@ def to_contact(row: ContactRow) -> Contact:
     return to_dto(Contact, row, at=row.scheduled_at, counts_towards_limit=counted)
 
 
+_CHECKS: dict[str, common.Check] = {
+    "kind": common.choice(ContactKind, "Kind of contact"),
+    "at": lambda value: records.datetime_arg(value, "Date and time"),
+    "minutes": lambda value: None if value is None else records.int_arg(value, "Minutes", 0, 1440),
+    "venue": common.text("Venue", max_len=200),
+    "purpose": common.text("Purpose", max_len=4000),
+}
+
+
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "kind":
-            out["kind"] = records.enum_arg(ContactKind, value, "Kind of contact").value
-        elif name == "at":
-            out["scheduled_at"] = records.datetime_arg(value, "Date and time")
-        elif name == "minutes":
-            out["minutes"] = None if value is None else records.int_arg(value, "Minutes", 0, 1440)
-        elif name == "venue":
-            out["venue"] = records.text_arg(value, "Venue", max_len=200)
-        elif name == "purpose":
-            out["purpose"] = records.text_arg(value, "Purpose", max_len=4000)
-        else:
-            raise ValidationError(f"'{name}' is not a contact detail that can be changed.")
+    out = common.clean(values, _CHECKS, "contact")
+    if "at" in out:
+        out["scheduled_at"] = out.pop("at")  # a contact's time is stored as when it is booked
     return out
 
 
@@ -97,12 +96,16 @@ def _warn_if_over_limit(limit: int | None, tx: WriteTx, row: ContactRow) -> None
 def _new_contact(
     cb: Casebook, participant_id: str, status: ContactStatus, fields: dict[str, Any]
 ) -> Outcome[Contact]:
+    values = {"status": status.value, **fields}
+    return common.add_to_participant(
+        cb, participant_id, ContactRow, values, to_contact, then=_limit_check(cb)
+    )
+
+
+def _limit_check(cb: Casebook) -> Callable[..., None]:
+    """``_warn_if_over_limit`` as the last step of a write (the limit read before it)."""
     limit = cb.settings().appointment_limit
-    with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
-        row = tx.insert(ContactRow(participant_id=person.id, status=status.value, **fields))
-        _warn_if_over_limit(limit, tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return lambda tx, *rows: _warn_if_over_limit(limit, tx, rows[-1])
 
 
 def schedule_contact(
@@ -176,42 +179,27 @@ def record_outcome(
     if venue is not None:
         extra["venue"] = venue
     values.update(_clean(extra))
-    limit = cb.settings().appointment_limit
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        tx.update(row, **values)
-        _warn_if_over_limit(limit, tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return _change(cb, contact_id, values)
 
 
 def edit_contact(cb: Casebook, contact_id: str, **fields: Any) -> Outcome[Contact]:
     """Change when, what kind, how long, where or why (e.g. to reschedule)."""
-    cleaned = _clean(fields)
-    limit = cb.settings().appointment_limit
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        tx.update(row, **cleaned)
-        _warn_if_over_limit(limit, tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return _change(cb, contact_id, _clean(fields))
+
+
+def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Contact]:
+    then = _limit_check(cb)
+    return common.change(cb, ContactRow, contact_id, "contact", values, to_contact, then=then)
 
 
 def remove_contact(cb: Casebook, contact_id: str) -> Outcome[None]:
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        tx.delete(row)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, ContactRow, contact_id, "contact")
 
 
 def list_contacts(cb: Casebook, participant_id: str) -> list[Contact]:
     """Every contact of the participant, newest first."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        rows = s.scalars(
-            select(ContactRow)
-            .where(ContactRow.participant_id == participant_id, ContactRow.deleted.is_(False))
-            .order_by(ContactRow.scheduled_at.desc(), ContactRow.hlc.desc())
-        )
-        return [to_contact(r) for r in rows]
+    order = (ContactRow.scheduled_at.desc(), ContactRow.hlc.desc())
+    return common.list_of(cb, participant_id, ContactRow, to_contact, order)
 
 
 def appointment_use(cb: Casebook, participant_id: str) -> AppointmentUse:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Goal, GoalStep, Outcome
@@ -202,29 +202,23 @@ def add_step(
         return Outcome(to_step(step), tx.changes)
 
 
+_STEP_CHECKS: dict[str, common.Check] = {
+    "description": _step_text,
+    "due_on": common.date("Due on"),
+}
+
+
 def edit_step(cb: Casebook, step_id: str, **fields: Any) -> Outcome[GoalStep]:
-    cleaned: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name == "description":
-            cleaned[name] = _step_text(value)
-        elif name == "due_on":
-            cleaned[name] = records.date_arg(value, "Due on")
-        else:
-            raise ValidationError(f"'{name}' is not a step detail that can be changed.")
-    with cb.store.write() as tx:
-        step = records.live(tx.session, StepRow, step_id, "step")
-        tx.update(step, **cleaned)
-        return Outcome(to_step(step), tx.changes)
+    cleaned = common.clean(fields, _STEP_CHECKS, "step")
+    return common.change(cb, StepRow, step_id, "step", cleaned, to_step)
 
 
 def complete_step(
     cb: Casebook, step_id: str, *, on: dt.date | None = None, done: bool = True
 ) -> Outcome[GoalStep]:
     """Tick a step done (or, with ``done=False``, not done after all)."""
-    with cb.store.write() as tx:
-        step = records.live(tx.session, StepRow, step_id, "step")
-        tx.update(step, done_on=records.today(on) if done else None)
-        return Outcome(to_step(step), tx.changes)
+    done_on = records.today(on) if done else None
+    return common.change(cb, StepRow, step_id, "step", {"done_on": done_on}, to_step)
 
 
 def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcome[Goal]:
@@ -241,10 +235,7 @@ def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcom
 
 
 def remove_step(cb: Casebook, step_id: str) -> Outcome[None]:
-    with cb.store.write() as tx:
-        step = records.live(tx.session, StepRow, step_id, "step")
-        tx.delete(step)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, StepRow, step_id, "step")
 
 
 def get_goal(cb: Casebook, goal_id: str) -> Goal:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
@@ -290,15 +290,10 @@ def reopen_participant(
 
 def status_history(cb: Casebook, participant_id: str) -> list[StatusChange]:
     """Every status the participant has had, in the order recorded (first: when added)."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        rows = s.scalars(
-            select(StatusChangeRow)
-            .where(
-                StatusChangeRow.participant_id == participant_id,
-                StatusChangeRow.deleted.is_(False),
-            )
-            # recording order (the clock), so the last entry is always the current status
-            .order_by(StatusChangeRow.hlc)
-        )
-        return [to_dto(StatusChange, r) for r in rows]
+    # recording order (the clock), so the last entry is always the current status
+    order = (StatusChangeRow.hlc,)
+    return common.list_of(cb, participant_id, StatusChangeRow, _status_change, order)
+
+
+def _status_change(row: StatusChangeRow) -> StatusChange:
+    return to_dto(StatusChange, row)

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import and_, case, func, select
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
@@ -168,18 +168,12 @@ def add_resource(
 
 def edit_resource(cb: Casebook, resource_id: str, **fields: Any) -> Outcome[Resource]:
     cleaned = _clean(fields)
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ResourceRow, resource_id, "resource")
-        tx.update(row, **cleaned)
-        return Outcome(to_resource(row), tx.changes)
+    return common.change(cb, ResourceRow, resource_id, "resource", cleaned, to_resource)
 
 
 def remove_resource(cb: Casebook, resource_id: str) -> Outcome[None]:
     """Take a resource out of the directory (a tombstone: onward referrals to it keep its name)."""
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ResourceRow, resource_id, "resource")
-        tx.delete(row)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, ResourceRow, resource_id, "resource")
 
 
 def mark_verified(
