@@ -114,3 +114,24 @@ def list_of(
             .order_by(*order)
         )
         return [convert(r) for r in rows]
+
+
+def text_checks(
+    fields: Mapping[str, tuple[str, int | None]], required: Iterable[str] = ()
+) -> dict[str, Check]:
+    """A check for each text field given as ``name → (label, max length)``."""
+    needed = frozenset(required)
+    return {
+        name: text(label, required=name in needed, max_len=max_len)
+        for name, (label, max_len) in fields.items()
+    }
+
+
+def address_details(values: dict[str, Any]) -> dict[str, Any]:
+    """Checked details with a postcode as the post writes it (capitals, single spaces); an
+    email must at least look like one."""
+    if values.get("postcode"):
+        values["postcode"] = " ".join(values["postcode"].upper().split())
+    if values.get("email") and "@" not in values["email"]:
+        raise ValidationError("Email does not look like an email address.")
+    return values

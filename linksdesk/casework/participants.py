@@ -59,21 +59,14 @@ def _display_name(row: ParticipantRow) -> str:
     return records.display_name(row.given_name, row.family_name, row.preferred_name)
 
 
+_CHECKS: dict[str, common.Check] = {
+    **common.text_checks(_TEXT_FIELDS, required=("given_name", "family_name")),
+    **{name: common.date(label) for name, label in _DATE_FIELDS.items()},
+}
+
+
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name in _TEXT_FIELDS:
-            label, max_len = _TEXT_FIELDS[name]
-            required = name in ("given_name", "family_name")
-            out[name] = records.text_arg(value, label, required=required, max_len=max_len)
-        elif name in _DATE_FIELDS:
-            out[name] = records.date_arg(value, _DATE_FIELDS[name])
-        else:
-            raise ValidationError(f"'{name}' is not a participant detail that can be changed.")
-    if out.get("postcode"):
-        out["postcode"] = " ".join(out["postcode"].upper().split())
-    if out.get("email") and "@" not in out["email"]:
-        raise ValidationError("Email does not look like an email address.")
+    out = common.address_details(common.clean(values, _CHECKS, "participant"))
     dob = out.get("date_of_birth")
     if dob is not None and dob > dt.date.today():
         raise ValidationError("Date of birth cannot be in the future.")

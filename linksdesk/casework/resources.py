@@ -113,28 +113,23 @@ def _capacity(value: Any) -> str:
     return records.enum_arg(ResourceCapacity, value, "Capacity").value
 
 
+def _last_verified(value: Any) -> dt.date | None:
+    day = records.date_arg(value, "Last verified")
+    if day is not None and day > dt.date.today():
+        raise ValidationError("Last verified cannot be in the future.")
+    return day
+
+
+_CHECKS: dict[str, common.Check] = {
+    **common.text_checks(_TEXT, required=_REQUIRED),
+    "categories": _categories,
+    "capacity": _capacity,
+    "last_verified": _last_verified,
+}
+
+
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name in _TEXT:
-            label, max_len = _TEXT[name]
-            out[name] = records.text_arg(value, label, required=name in _REQUIRED, max_len=max_len)
-        elif name == "categories":
-            out[name] = _categories(value)
-        elif name == "capacity":
-            out[name] = _capacity(value)
-        elif name == "last_verified":
-            day = records.date_arg(value, "Last verified")
-            if day is not None and day > dt.date.today():
-                raise ValidationError("Last verified cannot be in the future.")
-            out[name] = day
-        else:
-            raise ValidationError(f"'{name}' is not a resource detail that can be changed.")
-    if out.get("postcode"):
-        out["postcode"] = " ".join(out["postcode"].upper().split())
-    if out.get("email") and "@" not in out["email"]:
-        raise ValidationError("Email does not look like an email address.")
-    return out
+    return common.address_details(common.clean(values, _CHECKS, "resource"))
 
 
 # -- directory -----------------------------------------------------------------------------------
