@@ -23,6 +23,7 @@ from linksdesk.casework import measures, onward, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.notes import _order as revision_order
+from linksdesk.core.details import PersonDetails
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.vocab import AuditAction, Sharing
 from linksdesk.reports import participant_record as doc
@@ -199,7 +200,7 @@ def gather_record(
     return doc.ParticipantRecord(
         programme_name=programme_name,
         produced_at=produced_at or records.now(),
-        person=to_dto(doc.PersonDetails, rows.person),
+        person=to_dto(PersonDetails, rows.person),
         contacts=tuple(
             _entry(doc.ContactEntry, r, at=r.scheduled_at) for r in rows.contacts if keep(r)
         ),
