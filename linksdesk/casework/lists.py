@@ -54,29 +54,23 @@ def _name(row: Any) -> str:
 
 
 # -- diary -------------------------------------------------------------------------------------
+# a diary entry's own columns (who it is about comes with them: ``_with_person``)
+_DIARY_COLUMNS = (
+    "id",
+    "participant_id",
+    "kind",
+    "status",
+    "scheduled_at",
+    "minutes",
+    "venue",
+    "purpose",
+)
+
+
 def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
     return (
-        select(
-            Contact.id,
-            Contact.participant_id,
-            Contact.kind,
-            Contact.status,
-            Contact.scheduled_at,
-            Contact.minutes,
-            Contact.venue,
-            Contact.purpose,
-            P.programme_id,
-            P.given_name,
-            P.family_name,
-            P.preferred_name,
-        )
-        .join(P, P.id == Contact.participant_id)
-        .where(
-            Contact.deleted.is_(False),
-            P.deleted.is_(False),
-            Contact.scheduled_at >= start,
-            Contact.scheduled_at < end,
-        )
+        _with_person(Contact, _DIARY_COLUMNS)
+        .where(Contact.scheduled_at >= start, Contact.scheduled_at < end)
         .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
     )
 
@@ -141,6 +135,16 @@ def _caseload_select(
 
 # who a row of a worker's list is about, as shown beside it
 _PERSON = (P.programme_id, P.given_name, P.family_name, P.preferred_name)
+
+
+def _with_person(table: Any, columns: Sequence[str], *more: Any) -> Any:
+    """The named columns of ``table``'s live rows (and ``more``), with who each row is about
+    (``_PERSON``, of a participant not erased)."""
+    return (
+        select(*(getattr(table, name) for name in columns), *_PERSON, *more)
+        .join(P, P.id == table.participant_id)
+        .where(table.deleted.is_(False), P.deleted.is_(False))
+    )
 
 
 def _still_mine(cb: Casebook, stmt: Any) -> list[Any]:
@@ -355,20 +359,10 @@ def not_seen(
 def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[GoalReviewRow]:
     """Open goals of open cases whose review date is on or before ``by`` (today by default)."""
     day = records.today(by)
+    columns = ("id", "participant_id", "title", "review_on", "progress", "status")
     stmt = (
-        select(
-            Goal.id,
-            Goal.participant_id,
-            Goal.title,
-            Goal.review_on,
-            Goal.progress,
-            Goal.status,
-            *_PERSON,
-        )
-        .join(P, P.id == Goal.participant_id)
+        _with_person(Goal, columns)
         .where(
-            Goal.deleted.is_(False),
-            P.deleted.is_(False),
             P.status != ParticipantStatus.CLOSED.value,
             Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
             Goal.review_on <= day,
@@ -382,25 +376,11 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
 def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[AwaitingOutcomeRow]:
     """Onward referrals still suggested or made (no outcome yet), oldest first."""
     day = records.today(today)
+    columns = ("id", "participant_id", "resource_id", "kind", "status", "made_on")
     stmt = (
-        select(
-            OnwardReferral.id,
-            OnwardReferral.participant_id,
-            OnwardReferral.resource_id,
-            OnwardReferral.kind,
-            OnwardReferral.status,
-            OnwardReferral.made_on,
-            *_PERSON,
-            Resource.organisation,
-            Resource.service,
-        )
-        .join(P, P.id == OnwardReferral.participant_id)
+        _with_person(OnwardReferral, columns, Resource.organisation, Resource.service)
         .join(Resource, Resource.id == OnwardReferral.resource_id)
-        .where(
-            OnwardReferral.deleted.is_(False),
-            P.deleted.is_(False),
-            OnwardReferral.status.in_([a.value for a in AWAITING]),
-        )
+        .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
         .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
     )
     rows = _still_mine(cb, stmt)
