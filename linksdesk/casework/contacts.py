@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
@@ -17,12 +17,15 @@ from linksdesk.casework.dto import (
     AppointmentUse,
     BookedOutcome,
     Contact,
+    DiaryEntry,
     Outcome,
 )
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
+
+C = TypeVar("C", bound=Contact)
 
 # Supported visits never count towards the programme's appointment limit, and an attempted
 # contact is not an appointment; a cancelled one was never used.
@@ -52,9 +55,11 @@ def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
     )
 
 
-def to_contact(row: ContactRow) -> Contact:
+def to_contact(row: Any, into: type[C] = Contact, **given: Any) -> C:  # type: ignore[assignment]
+    """A contact row (or a row of a query with its columns) as a ``Contact``, or as
+    ``into``, a kind of contact with more ``given`` (a diary entry)."""
     counted = counts_towards_limit(row.kind, row.status)
-    return to_dto(Contact, row, at=row.scheduled_at, counts_towards_limit=counted)
+    return to_dto(into, row, at=row.scheduled_at, counts_towards_limit=counted, **given)
 
 
 _CHECKS: dict[str, common.Check] = {
@@ -64,6 +69,11 @@ _CHECKS: dict[str, common.Check] = {
     "venue": common.text("Venue", max_len=200),
     "purpose": common.text("Purpose", max_len=4000),
 }
+
+
+def in_diary(contact: Contact, who: DiaryEntry) -> DiaryEntry:
+    """``contact`` as a diary entry about the same person as ``who``."""
+    return to_dto(DiaryEntry, contact, programme_id=who.programme_id, display_name=who.display_name)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

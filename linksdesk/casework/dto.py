@@ -378,17 +378,15 @@ class MeasureRecord(MeasureDetails):
 
 # -- lists -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DiaryEntry:
-    contact_id: str
-    participant_id: str
+class DiaryEntry(Contact):
+    """A contact as the diary lists it: with who it is about."""
+
     programme_id: str
     display_name: str
-    kind: ContactKind
-    status: ContactStatus
-    at: dt.datetime
-    minutes: int | None
-    venue: str | None
-    purpose: str | None
+
+    @property
+    def contact_id(self) -> str:
+        return self.id
 
 
 class CaseloadSort(StrEnum):

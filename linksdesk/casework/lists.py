@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.contacts import counted_clause
+from linksdesk.casework.contacts import counted_clause, to_contact
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
@@ -81,10 +81,7 @@ def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
     begin = _start_of(start)
     with cb.store.read() as s:
         rows = s.execute(_diary_query(begin, begin + dt.timedelta(days=days))).all()
-    return [
-        to_dto(DiaryEntry, r, contact_id=r.id, display_name=_name(r), at=r.scheduled_at)
-        for r in rows
-    ]
+    return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in rows]
 
 
 def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[DiaryEntry]:
