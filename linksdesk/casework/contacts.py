@@ -149,9 +149,7 @@ def record_contact(
     purpose: str | None = None,
 ) -> Outcome[Contact]:
     """Record a contact that already happened (or was missed) without being scheduled first."""
-    outcome = records.enum_arg(ContactStatus, status, "What happened")
-    if outcome not in OUTCOMES:
-        raise ValidationError("What happened must be attended, did not attend or cancelled.")
+    outcome = _outcome(status)
     fields = _clean(
         {"kind": kind, "at": at, "minutes": minutes, "venue": venue, "purpose": purpose}
     )
@@ -179,17 +177,22 @@ def record_outcome(
     venue: str | None = None,
 ) -> Outcome[Contact]:
     """Attended, did not attend or cancelled, with minutes and venue, in one call."""
+    return _change(cb, contact_id, _outcome_values(status, minutes, venue))
+
+
+def _outcome(status: ContactStatus | str) -> ContactStatus:
     outcome = records.enum_arg(ContactStatus, status, "What happened")
     if outcome not in OUTCOMES:
         raise ValidationError("What happened must be attended, did not attend or cancelled.")
-    values: dict[str, Any] = {"status": outcome.value}
-    extra: dict[str, Any] = {}
-    if minutes is not None:
-        extra["minutes"] = minutes
-    if venue is not None:
-        extra["venue"] = venue
-    values.update(_clean(extra))
-    return _change(cb, contact_id, values)
+    return outcome
+
+
+def _outcome_values(
+    status: ContactStatus | str, minutes: int | None, venue: str | None
+) -> dict[str, Any]:
+    """What recording an outcome sets: the status, and minutes and venue where given."""
+    given = {name: v for name, v in (("minutes", minutes), ("venue", venue)) if v is not None}
+    return {"status": _outcome(status).value, **_clean(given)}
 
 
 def edit_contact(cb: Casebook, contact_id: str, **fields: Any) -> Outcome[Contact]:
@@ -255,15 +258,7 @@ def record_booked_outcome(
     as it was for an attended or missed appointment. A booking whose outcome is already
     recorded is refused, so a double press cannot record it twice.
     """
-    outcome = records.enum_arg(ContactStatus, status, "What happened")
-    if outcome not in OUTCOMES:
-        raise ValidationError("What happened must be attended, did not attend or cancelled.")
-    extra: dict[str, Any] = {}
-    if minutes is not None:
-        extra["minutes"] = minutes
-    if venue is not None:
-        extra["venue"] = venue
-    values: dict[str, Any] = {"status": outcome.value, **_clean(extra)}
+    values = _outcome_values(status, minutes, venue)
     text = note if note and note.strip() else None
     limit = cb.settings().appointment_limit
     with cb.store.write() as tx:
