@@ -143,6 +143,9 @@ def team_consent_withdrawn(tx: WriteTx, participant_id: str) -> None:
     log.info("team sharing consent withdrawn; %d unsent changes dropped", dropped)
 
 
+_scope = common.choice(ConsentScope, "Consent scope")
+
+
 def consent_history(
     cb: Casebook, participant_id: str, scope: ConsentScope | str | None = None
 ) -> list[Consent]:
@@ -150,9 +153,6 @@ def consent_history(
     where = [] if scope is None else [ConsentRow.scope == _scope(scope)]
     order = (ConsentRow.scope, ConsentRow.version, ConsentRow.hlc)
     return common.list_of(cb, participant_id, ConsentRow, to_consent, order, where)
-
-
-_scope = common.choice(ConsentScope, "Consent scope")
 
 
 def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Consent | None]:

@@ -23,13 +23,12 @@ Convert = Callable[[Any], Any]
 def to_dto(cls: type[T], source: object, /, **given: Any) -> T:
     """``cls`` with its fields read from ``source`` by name (converted by their declared
     type) except those ``given``."""
-    values = dict(given)
     plan = _PLANS.get(cls) or _PLANS.setdefault(cls, _plan(cls))
     for name, convert in plan:
-        if name not in values:
+        if name not in given:  # ``given`` is this call's own dict: filled in place
             value = getattr(source, name)
-            values[name] = value if convert is None else convert(value)
-    return cls(**values)
+            given[name] = value if convert is None else convert(value)
+    return cls(**given)
 
 
 _PLANS: dict[type, tuple[tuple[str, Convert | None], ...]] = {}
