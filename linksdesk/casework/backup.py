@@ -52,26 +52,9 @@ def read_backup(path: Path | str) -> BackupInfo:
     return storage_backup.read_backup(Path(path))
 
 
-def restore_backup(
-    backup_file: Path | str,
-    vault_path: Path | str,
-    *,
-    passphrase: str | None = None,
-    recovery_key: str | None = None,
-    new_passphrase: str | None = None,
-    replace: bool = False,
-    progress: Progress | None = None,
-) -> RestoreResult:
-    """Restore a backup (the vault must not be open). Refusals say why and change nothing."""
-    return storage_backup.restore(
-        Path(backup_file),
-        Path(vault_path),
-        passphrase=passphrase,
-        recovery_key=recovery_key,
-        new_passphrase=new_passphrase,
-        replace=replace,
-        progress=progress,
-    )
+# restoring needs no open vault: the use case is storage's own (the vault must not be open;
+# refusals say why and change nothing)
+restore_backup = storage_backup.restore
 
 
 @dataclass(frozen=True)

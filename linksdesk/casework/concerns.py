@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Concern, Outcome
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConcernStage
@@ -16,15 +15,7 @@ from linksdesk.storage.tables import Concern as ConcernRow
 
 
 def to_concern(row: ConcernRow) -> Concern:
-    return Concern(
-        id=row.id,
-        participant_id=row.participant_id,
-        category=row.category,
-        stage=ConcernStage(row.stage),
-        identified_on=row.identified_on,
-        detail=row.detail,
-        resolved_on=row.resolved_on,
-    )
+    return to_dto(Concern, row)
 
 
 def _category(cb: Casebook, value: Any) -> str:
@@ -39,19 +30,13 @@ def _category(cb: Casebook, value: Any) -> str:
 
 
 def _clean(cb: Casebook, values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "category":
-            out[name] = _category(cb, value)
-        elif name == "stage":
-            out[name] = records.enum_arg(ConcernStage, value, "When identified").value
-        elif name == "identified_on":
-            out[name] = records.date_arg(value, "Identified on", required=True)
-        elif name == "detail":
-            out[name] = records.text_arg(value, "Detail", max_len=4000)
-        else:
-            raise ValidationError(f"'{name}' is not a concern detail that can be changed.")
-    return out
+    checks: dict[str, common.Check] = {
+        "category": lambda value: _category(cb, value),
+        "stage": common.choice(ConcernStage, "When identified"),
+        "identified_on": common.date("Identified on", required=True),
+        "detail": common.text("Detail", max_len=4000),
+    }
+    return common.clean(values, checks, "concern")
 
 
 def add_concern(
@@ -72,10 +57,7 @@ def add_concern(
             "detail": detail,
         },
     )
-    with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
-        row = tx.insert(ConcernRow(participant_id=person.id, **fields))
-        return Outcome(to_concern(row), tx.changes)
+    return common.add_to_participant(cb, participant_id, ConcernRow, fields, to_concern)
 
 
 def resolve_concern(
@@ -91,22 +73,13 @@ def resolve_concern(
 
 
 def reopen_concern(cb: Casebook, concern_id: str) -> Outcome[Concern]:
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ConcernRow, concern_id, "concern")
-        tx.update(row, resolved_on=None)
-        return Outcome(to_concern(row), tx.changes)
+    return common.change(cb, ConcernRow, concern_id, "concern", {"resolved_on": None}, to_concern)
 
 
 def list_concerns(
     cb: Casebook, participant_id: str, *, include_resolved: bool = True
 ) -> list[Concern]:
     """Concerns oldest first (as they surfaced over the sessions)."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        query = select(ConcernRow).where(
-            ConcernRow.participant_id == participant_id, ConcernRow.deleted.is_(False)
-        )
-        if not include_resolved:
-            query = query.where(ConcernRow.resolved_on.is_(None))
-        rows = s.scalars(query.order_by(ConcernRow.identified_on, ConcernRow.hlc))
-        return [to_concern(r) for r in rows]
+    where = [] if include_resolved else [ConcernRow.resolved_on.is_(None)]
+    order = (ConcernRow.identified_on, ConcernRow.hlc)
+    return common.list_of(cb, participant_id, ConcernRow, to_concern, order, where)

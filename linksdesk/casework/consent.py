@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Consent, Outcome
 from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
@@ -25,16 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def to_consent(row: ConsentRow) -> Consent:
-    return Consent(
-        id=row.id,
-        participant_id=row.participant_id,
-        scope=ConsentScope(row.scope),
-        given=row.given,
-        version=row.version,
-        recorded_on=row.recorded_on,
-        method=ConsentMethod(row.method),
-        note=row.note,
-    )
+    return to_dto(Consent, row)
 
 
 def record_consent(
@@ -151,21 +143,16 @@ def team_consent_withdrawn(tx: WriteTx, participant_id: str) -> None:
     log.info("team sharing consent withdrawn; %d unsent changes dropped", dropped)
 
 
+_scope = common.choice(ConsentScope, "Consent scope")
+
+
 def consent_history(
     cb: Casebook, participant_id: str, scope: ConsentScope | str | None = None
 ) -> list[Consent]:
     """Every consent record of the participant, by scope then version (oldest first)."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        query = select(ConsentRow).where(
-            ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False)
-        )
-        if scope is not None:
-            query = query.where(
-                ConsentRow.scope == records.enum_arg(ConsentScope, scope, "Consent scope").value
-            )
-        rows = s.scalars(query.order_by(ConsentRow.scope, ConsentRow.version, ConsentRow.hlc))
-        return [to_consent(r) for r in rows]
+    where = [] if scope is None else [ConsentRow.scope == _scope(scope)]
+    order = (ConsentRow.scope, ConsentRow.version, ConsentRow.hlc)
+    return common.list_of(cb, participant_id, ConsentRow, to_consent, order, where)
 
 
 def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Consent | None]:

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import notes, records
+from linksdesk.casework import common, notes, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AppointmentLimitWarning,
     AppointmentUse,
     BookedOutcome,
     Contact,
+    DiaryEntry,
     Outcome,
 )
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
+
+C = TypeVar("C", bound=Contact)
 
 # Supported visits never count towards the programme's appointment limit, and an attempted
 # contact is not an appointment; a cancelled one was never used.
@@ -50,35 +55,31 @@ def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
     )
 
 
-def to_contact(row: ContactRow) -> Contact:
-    return Contact(
-        id=row.id,
-        participant_id=row.participant_id,
-        kind=ContactKind(row.kind),
-        status=ContactStatus(row.status),
-        at=row.scheduled_at,
-        minutes=row.minutes,
-        venue=row.venue,
-        purpose=row.purpose,
-        counts_towards_limit=counts_towards_limit(row.kind, row.status),
-    )
+def to_contact(row: Any, into: type[C] = Contact, **given: Any) -> C:  # type: ignore[assignment]
+    """A contact row (or a row of a query with its columns) as a ``Contact``, or as
+    ``into``, a kind of contact with more ``given`` (a diary entry)."""
+    counted = counts_towards_limit(row.kind, row.status)
+    return to_dto(into, row, at=row.scheduled_at, counts_towards_limit=counted, **given)
+
+
+_CHECKS: dict[str, common.Check] = {
+    "kind": common.choice(ContactKind, "Kind of contact"),
+    "at": lambda value: records.datetime_arg(value, "Date and time"),
+    "minutes": lambda value: None if value is None else records.int_arg(value, "Minutes", 0, 1440),
+    "venue": common.text("Venue", max_len=200),
+    "purpose": common.text("Purpose", max_len=4000),
+}
+
+
+def in_diary(contact: Contact, who: DiaryEntry) -> DiaryEntry:
+    """``contact`` as a diary entry about the same person as ``who``."""
+    return to_dto(DiaryEntry, contact, programme_id=who.programme_id, display_name=who.display_name)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "kind":
-            out["kind"] = records.enum_arg(ContactKind, value, "Kind of contact").value
-        elif name == "at":
-            out["scheduled_at"] = records.datetime_arg(value, "Date and time")
-        elif name == "minutes":
-            out["minutes"] = None if value is None else records.int_arg(value, "Minutes", 0, 1440)
-        elif name == "venue":
-            out["venue"] = records.text_arg(value, "Venue", max_len=200)
-        elif name == "purpose":
-            out["purpose"] = records.text_arg(value, "Purpose", max_len=4000)
-        else:
-            raise ValidationError(f"'{name}' is not a contact detail that can be changed.")
+    out = common.clean(values, _CHECKS, "contact")
+    if "at" in out:
+        out["scheduled_at"] = out.pop("at")  # a contact's time is stored as when it is booked
     return out
 
 
@@ -105,12 +106,16 @@ def _warn_if_over_limit(limit: int | None, tx: WriteTx, row: ContactRow) -> None
 def _new_contact(
     cb: Casebook, participant_id: str, status: ContactStatus, fields: dict[str, Any]
 ) -> Outcome[Contact]:
+    values = {"status": status.value, **fields}
+    return common.add_to_participant(
+        cb, participant_id, ContactRow, values, to_contact, then=_limit_check(cb)
+    )
+
+
+def _limit_check(cb: Casebook) -> Callable[..., None]:
+    """``_warn_if_over_limit`` as the last step of a write (the limit read before it)."""
     limit = cb.settings().appointment_limit
-    with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
-        row = tx.insert(ContactRow(participant_id=person.id, status=status.value, **fields))
-        _warn_if_over_limit(limit, tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return lambda tx, *rows: _warn_if_over_limit(limit, tx, rows[-1])
 
 
 def schedule_contact(
@@ -144,9 +149,7 @@ def record_contact(
     purpose: str | None = None,
 ) -> Outcome[Contact]:
     """Record a contact that already happened (or was missed) without being scheduled first."""
-    outcome = records.enum_arg(ContactStatus, status, "What happened")
-    if outcome not in OUTCOMES:
-        raise ValidationError("What happened must be attended, did not attend or cancelled.")
+    outcome = _outcome(status)
     fields = _clean(
         {"kind": kind, "at": at, "minutes": minutes, "venue": venue, "purpose": purpose}
     )
@@ -174,52 +177,42 @@ def record_outcome(
     venue: str | None = None,
 ) -> Outcome[Contact]:
     """Attended, did not attend or cancelled, with minutes and venue, in one call."""
+    return _change(cb, contact_id, _outcome_values(status, minutes, venue))
+
+
+def _outcome(status: ContactStatus | str) -> ContactStatus:
     outcome = records.enum_arg(ContactStatus, status, "What happened")
     if outcome not in OUTCOMES:
         raise ValidationError("What happened must be attended, did not attend or cancelled.")
-    values: dict[str, Any] = {"status": outcome.value}
-    extra: dict[str, Any] = {}
-    if minutes is not None:
-        extra["minutes"] = minutes
-    if venue is not None:
-        extra["venue"] = venue
-    values.update(_clean(extra))
-    limit = cb.settings().appointment_limit
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        tx.update(row, **values)
-        _warn_if_over_limit(limit, tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return outcome
+
+
+def _outcome_values(
+    status: ContactStatus | str, minutes: int | None, venue: str | None
+) -> dict[str, Any]:
+    """What recording an outcome sets: the status, and minutes and venue where given."""
+    given = {name: v for name, v in (("minutes", minutes), ("venue", venue)) if v is not None}
+    return {"status": _outcome(status).value, **_clean(given)}
 
 
 def edit_contact(cb: Casebook, contact_id: str, **fields: Any) -> Outcome[Contact]:
     """Change when, what kind, how long, where or why (e.g. to reschedule)."""
-    cleaned = _clean(fields)
-    limit = cb.settings().appointment_limit
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        tx.update(row, **cleaned)
-        _warn_if_over_limit(limit, tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return _change(cb, contact_id, _clean(fields))
+
+
+def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Contact]:
+    then = _limit_check(cb)
+    return common.change(cb, ContactRow, contact_id, "contact", values, to_contact, then=then)
 
 
 def remove_contact(cb: Casebook, contact_id: str) -> Outcome[None]:
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        tx.delete(row)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, ContactRow, contact_id, "contact")
 
 
 def list_contacts(cb: Casebook, participant_id: str) -> list[Contact]:
     """Every contact of the participant, newest first."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        rows = s.scalars(
-            select(ContactRow)
-            .where(ContactRow.participant_id == participant_id, ContactRow.deleted.is_(False))
-            .order_by(ContactRow.scheduled_at.desc(), ContactRow.hlc.desc())
-        )
-        return [to_contact(r) for r in rows]
+    order = (ContactRow.scheduled_at.desc(), ContactRow.hlc.desc())
+    return common.list_of(cb, participant_id, ContactRow, to_contact, order)
 
 
 def appointment_use(cb: Casebook, participant_id: str) -> AppointmentUse:
@@ -265,15 +258,7 @@ def record_booked_outcome(
     as it was for an attended or missed appointment. A booking whose outcome is already
     recorded is refused, so a double press cannot record it twice.
     """
-    outcome = records.enum_arg(ContactStatus, status, "What happened")
-    if outcome not in OUTCOMES:
-        raise ValidationError("What happened must be attended, did not attend or cancelled.")
-    extra: dict[str, Any] = {}
-    if minutes is not None:
-        extra["minutes"] = minutes
-    if venue is not None:
-        extra["venue"] = venue
-    values: dict[str, Any] = {"status": outcome.value, **_clean(extra)}
+    values = _outcome_values(status, minutes, venue)
     text = note if note and note.strip() else None
     limit = cb.settings().appointment_limit
     with cb.store.write() as tx:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from linksdesk.core.changes import Changes
+from linksdesk.core.details import GoalDetails, MeasureDetails, PersonDetails
 from linksdesk.core.vocab import (
     Change,
     ConcernStage,
@@ -17,8 +18,6 @@ from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
     GoalStatus,
-    MeasureContext,
-    MeasureKind,
     OnwardKind,
     OnwardStatus,
     ParticipantStatus,
@@ -123,26 +122,9 @@ class ParticipantSummary:
 
 
 @dataclass(frozen=True)
-class Participant:
+class Participant(PersonDetails):
     id: str
-    programme_id: str
-    given_name: str
-    family_name: str
-    preferred_name: str | None
     display_name: str
-    date_of_birth: dt.date | None
-    phone: str | None
-    email: str | None
-    address: str | None
-    postcode: str | None
-    gp_practice: str | None
-    contact_preferences: str | None
-    risk_summary: str | None
-    status: ParticipantStatus
-    status_reason: str | None
-    referred_on: dt.date | None
-    closed_on: dt.date | None
-    created_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -284,16 +266,9 @@ class GoalStep:
 
 
 @dataclass(frozen=True)
-class Goal:
+class Goal(GoalDetails):
     id: str
     participant_id: str
-    title: str
-    why_it_matters: str | None
-    status: GoalStatus
-    set_on: dt.date
-    review_on: dt.date | None
-    progress: int
-    closed_on: dt.date | None
     steps: tuple[GoalStep, ...] = ()
 
 
@@ -393,16 +368,9 @@ class BaselineChange:
 
 
 @dataclass(frozen=True)
-class MeasureRecord:
+class MeasureRecord(MeasureDetails):
     id: str
     participant_id: str
-    kind: MeasureKind
-    taken_on: dt.date
-    context: MeasureContext
-    assisted: bool
-    items: tuple[int, ...]
-    total: int | None
-    metric: float | None
     is_baseline: bool = False
     vs_baseline: BaselineChange | None = None
     item_differences: tuple[int, ...] | None = None
@@ -410,17 +378,15 @@ class MeasureRecord:
 
 # -- lists -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DiaryEntry:
-    contact_id: str
-    participant_id: str
+class DiaryEntry(Contact):
+    """A contact as the diary lists it: with who it is about."""
+
     programme_id: str
     display_name: str
-    kind: ContactKind
-    status: ContactStatus
-    at: dt.datetime
-    minutes: int | None
-    venue: str | None
-    purpose: str | None
+
+    @property
+    def contact_id(self) -> str:
+        return self.id
 
 
 class CaseloadSort(StrEnum):

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Goal, GoalStep, Outcome
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import GoalStatus
@@ -23,30 +24,12 @@ OPEN_STATUSES = frozenset({GoalStatus.ACTIVE, GoalStatus.ON_HOLD})
 
 
 def to_step(row: StepRow) -> GoalStep:
-    return GoalStep(
-        id=row.id,
-        goal_id=row.goal_id,
-        participant_id=row.participant_id,
-        position=row.position,
-        description=row.description,
-        due_on=row.due_on,
-        done_on=row.done_on,
-    )
+    return to_dto(GoalStep, row)
 
 
 def to_goal(row: GoalRow, steps: Sequence[StepRow] = ()) -> Goal:
-    return Goal(
-        id=row.id,
-        participant_id=row.participant_id,
-        title=row.title,
-        why_it_matters=row.why_it_matters,
-        status=GoalStatus(row.status),
-        set_on=row.set_on,
-        review_on=row.review_on,
-        progress=row.progress,
-        closed_on=row.closed_on,
-        steps=tuple(to_step(s) for s in sorted(steps, key=lambda s: (s.position, s.hlc))),
-    )
+    ordered = sorted(steps, key=lambda s: (s.position, s.hlc))
+    return to_dto(Goal, row, steps=tuple(to_step(s) for s in ordered))
 
 
 def _steps(session: Session, goal_id: str) -> list[StepRow]:
@@ -219,29 +202,23 @@ def add_step(
         return Outcome(to_step(step), tx.changes)
 
 
+_STEP_CHECKS: dict[str, common.Check] = {
+    "description": _step_text,
+    "due_on": common.date("Due on"),
+}
+
+
 def edit_step(cb: Casebook, step_id: str, **fields: Any) -> Outcome[GoalStep]:
-    cleaned: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name == "description":
-            cleaned[name] = _step_text(value)
-        elif name == "due_on":
-            cleaned[name] = records.date_arg(value, "Due on")
-        else:
-            raise ValidationError(f"'{name}' is not a step detail that can be changed.")
-    with cb.store.write() as tx:
-        step = records.live(tx.session, StepRow, step_id, "step")
-        tx.update(step, **cleaned)
-        return Outcome(to_step(step), tx.changes)
+    cleaned = common.clean(fields, _STEP_CHECKS, "step")
+    return common.change(cb, StepRow, step_id, "step", cleaned, to_step)
 
 
 def complete_step(
     cb: Casebook, step_id: str, *, on: dt.date | None = None, done: bool = True
 ) -> Outcome[GoalStep]:
     """Tick a step done (or, with ``done=False``, not done after all)."""
-    with cb.store.write() as tx:
-        step = records.live(tx.session, StepRow, step_id, "step")
-        tx.update(step, done_on=records.today(on) if done else None)
-        return Outcome(to_step(step), tx.changes)
+    done_on = records.today(on) if done else None
+    return common.change(cb, StepRow, step_id, "step", {"done_on": done_on}, to_step)
 
 
 def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcome[Goal]:
@@ -258,10 +235,7 @@ def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcom
 
 
 def remove_step(cb: Casebook, step_id: str) -> Outcome[None]:
-    with cb.store.write() as tx:
-        step = records.live(tx.session, StepRow, step_id, "step")
-        tx.delete(step)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, StepRow, step_id, "step")
 
 
 def get_goal(cb: Casebook, goal_id: str) -> Goal:

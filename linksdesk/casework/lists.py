@@ -14,7 +14,8 @@ from sqlalchemy import and_, func, literal_column, or_, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.contacts import counted_clause
+from linksdesk.casework.contacts import counted_clause, to_contact
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
     CaseloadPage,
@@ -31,9 +32,6 @@ from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
-    GoalStatus,
-    OnwardKind,
-    OnwardStatus,
     ParticipantStatus,
 )
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
@@ -56,29 +54,23 @@ def _name(row: Any) -> str:
 
 
 # -- diary -------------------------------------------------------------------------------------
+# a diary entry's own columns (who it is about comes with them: ``_with_person``)
+_DIARY_COLUMNS = (
+    "id",
+    "participant_id",
+    "kind",
+    "status",
+    "scheduled_at",
+    "minutes",
+    "venue",
+    "purpose",
+)
+
+
 def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
     return (
-        select(
-            Contact.id,
-            Contact.participant_id,
-            Contact.kind,
-            Contact.status,
-            Contact.scheduled_at,
-            Contact.minutes,
-            Contact.venue,
-            Contact.purpose,
-            P.programme_id,
-            P.given_name,
-            P.family_name,
-            P.preferred_name,
-        )
-        .join(P, P.id == Contact.participant_id)
-        .where(
-            Contact.deleted.is_(False),
-            P.deleted.is_(False),
-            Contact.scheduled_at >= start,
-            Contact.scheduled_at < end,
-        )
+        _with_person(Contact, _DIARY_COLUMNS)
+        .where(Contact.scheduled_at >= start, Contact.scheduled_at < end)
         .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
     )
 
@@ -89,21 +81,7 @@ def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
     begin = _start_of(start)
     with cb.store.read() as s:
         rows = s.execute(_diary_query(begin, begin + dt.timedelta(days=days))).all()
-    return [
-        DiaryEntry(
-            contact_id=r.id,
-            participant_id=r.participant_id,
-            programme_id=r.programme_id,
-            display_name=_name(r),
-            kind=ContactKind(r.kind),
-            status=ContactStatus(r.status),
-            at=r.scheduled_at,
-            minutes=r.minutes,
-            venue=r.venue,
-            purpose=r.purpose,
-        )
-        for r in rows
-    ]
+    return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in rows]
 
 
 def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[DiaryEntry]:
@@ -154,6 +132,16 @@ def _caseload_select(
 
 # who a row of a worker's list is about, as shown beside it
 _PERSON = (P.programme_id, P.given_name, P.family_name, P.preferred_name)
+
+
+def _with_person(table: Any, columns: Sequence[str], *more: Any) -> Any:
+    """The named columns of ``table``'s live rows (and ``more``), with who each row is about
+    (``_PERSON``, of a participant not erased)."""
+    return (
+        select(*(getattr(table, name) for name in columns), *_PERSON, *more)
+        .join(P, P.id == table.participant_id)
+        .where(table.deleted.is_(False), P.deleted.is_(False))
+    )
 
 
 def _still_mine(cb: Casebook, stmt: Any) -> list[Any]:
@@ -259,14 +247,11 @@ def _paged(stmt: Any, q: CaseloadQuery) -> Any:
 
 
 def _to_caseload_row(r: Any, limit: int | None) -> CaseloadRow:
-    return CaseloadRow(
+    return to_dto(
+        CaseloadRow,
+        r,
         participant_id=r.id,
-        programme_id=r.programme_id,
         display_name=_name(r),
-        status=ParticipantStatus(r.status),
-        referred_on=r.referred_on,
-        last_contact=r.last_contact,
-        next_contact=r.next_contact,
         appointments_used=int(r.used),
         appointment_limit=limit,
         open_goals=int(r.open_goals),
@@ -356,14 +341,13 @@ def not_seen(
         )
         rows = s.execute(stmt).all()
     return [
-        ReengagementRow(
+        to_dto(
+            ReengagementRow,
+            r,
             participant_id=r.id,
-            programme_id=r.programme_id,
             display_name=_name(r),
-            status=ParticipantStatus(r.status),
             last_seen=r.last_contact,
             weeks_since=(day - r.last_contact.date()).days // 7 if r.last_contact else None,
-            next_contact=r.next_contact,
         )
         for r in rows
     ]
@@ -372,20 +356,10 @@ def not_seen(
 def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[GoalReviewRow]:
     """Open goals of open cases whose review date is on or before ``by`` (today by default)."""
     day = records.today(by)
+    columns = ("id", "participant_id", "title", "review_on", "progress", "status")
     stmt = (
-        select(
-            Goal.id,
-            Goal.participant_id,
-            Goal.title,
-            Goal.review_on,
-            Goal.progress,
-            Goal.status,
-            *_PERSON,
-        )
-        .join(P, P.id == Goal.participant_id)
+        _with_person(Goal, columns)
         .where(
-            Goal.deleted.is_(False),
-            P.deleted.is_(False),
             P.status != ParticipantStatus.CLOSED.value,
             Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
             Goal.review_on <= day,
@@ -393,57 +367,27 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
         .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
     )
     rows = _still_mine(cb, stmt)
-    return [
-        GoalReviewRow(
-            goal_id=r.id,
-            participant_id=r.participant_id,
-            programme_id=r.programme_id,
-            display_name=_name(r),
-            title=r.title,
-            review_on=r.review_on,
-            progress=r.progress,
-            status=GoalStatus(r.status),
-        )
-        for r in rows
-    ]
+    return [to_dto(GoalReviewRow, r, goal_id=r.id, display_name=_name(r)) for r in rows]
 
 
 def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[AwaitingOutcomeRow]:
     """Onward referrals still suggested or made (no outcome yet), oldest first."""
     day = records.today(today)
+    columns = ("id", "participant_id", "resource_id", "kind", "status", "made_on")
     stmt = (
-        select(
-            OnwardReferral.id,
-            OnwardReferral.participant_id,
-            OnwardReferral.resource_id,
-            OnwardReferral.kind,
-            OnwardReferral.status,
-            OnwardReferral.made_on,
-            *_PERSON,
-            Resource.organisation,
-            Resource.service,
-        )
-        .join(P, P.id == OnwardReferral.participant_id)
+        _with_person(OnwardReferral, columns, Resource.organisation, Resource.service)
         .join(Resource, Resource.id == OnwardReferral.resource_id)
-        .where(
-            OnwardReferral.deleted.is_(False),
-            P.deleted.is_(False),
-            OnwardReferral.status.in_([a.value for a in AWAITING]),
-        )
+        .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
         .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
     )
     rows = _still_mine(cb, stmt)
     return [
-        AwaitingOutcomeRow(
+        to_dto(
+            AwaitingOutcomeRow,
+            r,
             onward_id=r.id,
-            participant_id=r.participant_id,
-            programme_id=r.programme_id,
             display_name=_name(r),
-            resource_id=r.resource_id,
             resource_name=f"{r.organisation} — {r.service}",
-            kind=OnwardKind(r.kind),
-            status=OnwardStatus(r.status),
-            made_on=r.made_on,
             days_waiting=max((day - r.made_on).days, 0),
         )
         for r in rows

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import BaselineChange, MeasureRecord, Outcome
 from linksdesk.core import measures as scoring
 from linksdesk.core.errors import ValidationError
@@ -19,17 +20,7 @@ from linksdesk.storage.tables import Measure as MeasureRow
 
 
 def _plain(row: MeasureRow) -> MeasureRecord:
-    return MeasureRecord(
-        id=row.id,
-        participant_id=row.participant_id,
-        kind=MeasureKind(row.kind),
-        taken_on=row.taken_on,
-        context=MeasureContext(row.context),
-        assisted=row.assisted,
-        items=tuple(int(v) for v in row.items),
-        total=row.total,
-        metric=row.metric,
-    )
+    return to_dto(MeasureRecord, row)
 
 
 def _baseline(rows: Sequence[MeasureRow]) -> MeasureRow | None:
@@ -125,21 +116,13 @@ def list_measures(
     cb: Casebook, participant_id: str, kind: MeasureKind | str | None = None
 ) -> list[MeasureRecord]:
     """The participant's measures oldest first, each compared with its kind's baseline."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        query = select(MeasureRow).where(
-            MeasureRow.participant_id == participant_id, MeasureRow.deleted.is_(False)
-        )
-        if kind is not None:
-            query = query.where(MeasureRow.kind == records.enum_arg(MeasureKind, kind, "Measure"))
-        rows = list(s.scalars(query.order_by(MeasureRow.taken_on, MeasureRow.hlc)))
+    where = [] if kind is None else [MeasureRow.kind == common.choice(MeasureKind, "Measure")(kind)]
+    order = (MeasureRow.taken_on, MeasureRow.hlc)
+    rows = common.list_of(cb, participant_id, MeasureRow, lambda row: row, order, where)
     baselines = {k: _baseline([r for r in rows if r.kind == k.value]) for k in MeasureKind}
     return [_with_change(r, baselines[MeasureKind(r.kind)]) for r in rows]
 
 
 def remove_measure(cb: Casebook, measure_id: str) -> Outcome[None]:
     """Take out a measure recorded by mistake."""
-    with cb.store.write() as tx:
-        row = records.live(tx.session, MeasureRow, measure_id, "measure")
-        tx.delete(row)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, MeasureRow, measure_id, "measure")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision, Outcome
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
@@ -25,15 +26,7 @@ MAX_NOTE = 100_000
 
 
 def to_revision(row: RevisionRow) -> NoteRevision:
-    return NoteRevision(
-        id=row.id,
-        note_id=row.note_id,
-        participant_id=row.participant_id,
-        revision=row.revision,
-        base_revision_id=row.base_revision_id,
-        text=row.body,
-        written_at=row.written_at,
-    )
+    return to_dto(NoteRevision, row, text=row.body)
 
 
 def _order(rows: Sequence[RevisionRow]) -> list[RevisionRow]:
@@ -44,11 +37,9 @@ def _order(rows: Sequence[RevisionRow]) -> list[RevisionRow]:
 def _to_note(note: NoteRow, revisions: Sequence[RevisionRow]) -> Note:
     ordered = _order(revisions)
     bases = Counter(r.base_revision_id for r in ordered if r.base_revision_id)
-    return Note(
-        id=note.id,
-        participant_id=note.participant_id,
-        contact_id=note.contact_id,
-        written_at=note.written_at,
+    return to_dto(
+        Note,
+        note,
         private=note.sharing == Sharing.PRIVATE.value,
         latest=to_revision(ordered[-1]),
         revision_count=len(ordered),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from linksdesk.casework import notes, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import OnwardReferral, Outcome
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import OnwardKind, OnwardStatus
@@ -33,17 +34,7 @@ def resource_name(row: ResourceRow | None) -> str:
 
 
 def to_onward(row: OnwardRow, resource: ResourceRow | None) -> OnwardReferral:
-    return OnwardReferral(
-        id=row.id,
-        participant_id=row.participant_id,
-        resource_id=row.resource_id,
-        resource_name=resource_name(resource),
-        kind=OnwardKind(row.kind),
-        status=OnwardStatus(row.status),
-        made_on=row.made_on,
-        outcome=row.outcome,
-        outcome_on=row.outcome_on,
-    )
+    return to_dto(OnwardReferral, row, resource_name=resource_name(resource))
 
 
 def refer_onward(

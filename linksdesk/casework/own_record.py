@@ -14,23 +14,18 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linksdesk.casework import measures, onward, records
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.concerns import to_concern
-from linksdesk.casework.consent import to_consent
-from linksdesk.casework.contacts import to_contact
-from linksdesk.casework.goals import to_goal
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.notes import _order as revision_order
-from linksdesk.casework.participants import to_participant
-from linksdesk.casework.referrals import to_referral
-from linksdesk.casework.relationships import to_relationship
+from linksdesk.core.details import PersonDetails
 from linksdesk.core.errors import NotFoundError, ValidationError
-from linksdesk.core.vocab import AuditAction, ParticipantStatus, Sharing
+from linksdesk.core.vocab import AuditAction, Sharing
 from linksdesk.reports import participant_record as doc
 from linksdesk.storage.tables import Concern as ConcernRow
 from linksdesk.storage.tables import Consent as ConsentRow
@@ -51,6 +46,10 @@ from linksdesk.storage.tables import SyncColumns, SyncConflict
 # audit entities (ids and actions only): whether private items were in it is part of the name
 AUDIT_RECORD: Final = "participant_record"
 AUDIT_RECORD_PRIVATE: Final = "participant_record+private"
+
+T = TypeVar("T")
+# an onward referral's resource erased from the directory since
+GONE_RESOURCE: Final = "(a resource no longer in the directory)"
 
 
 def is_private(row: SyncColumns) -> bool:
@@ -194,44 +193,17 @@ def gather_record(
         return include_private or not is_private(row)
 
     left_out = {} if include_private else _private_counts(rows)
-    person = to_participant(rows.person)
+    plain = {
+        section: tuple(_entry(entry, r) for r in getattr(rows, held) if keep(r))
+        for section, (held, entry) in _PLAIN_SECTIONS.items()
+    }
     return doc.ParticipantRecord(
         programme_name=programme_name,
         produced_at=produced_at or records.now(),
-        person=doc.PersonDetails(
-            programme_id=person.programme_id,
-            given_name=person.given_name,
-            family_name=person.family_name,
-            preferred_name=person.preferred_name,
-            date_of_birth=person.date_of_birth,
-            phone=person.phone,
-            email=person.email,
-            address=person.address,
-            postcode=person.postcode,
-            gp_practice=person.gp_practice,
-            contact_preferences=person.contact_preferences,
-            risk_summary=person.risk_summary,
-            status=person.status,
-            status_reason=person.status_reason,
-            referred_on=person.referred_on,
-            closed_on=person.closed_on,
-            created_on=person.created_on,
+        person=to_dto(PersonDetails, rows.person),
+        contacts=tuple(
+            _entry(doc.ContactEntry, r, at=r.scheduled_at) for r in rows.contacts if keep(r)
         ),
-        status_history=tuple(
-            doc.StatusEntry(
-                changed_on=r.changed_on,
-                from_status=ParticipantStatus(r.from_status) if r.from_status else None,
-                to_status=ParticipantStatus(r.to_status),
-                reason=r.reason,
-                private=is_private(r),
-            )
-            for r in rows.statuses
-            if keep(r)
-        ),
-        consents=tuple(_consent(r) for r in rows.consents if keep(r)),
-        referrals=tuple(_referral(r) for r in rows.referrals if keep(r)),
-        concerns=tuple(_concern(r) for r in rows.concerns if keep(r)),
-        contacts=tuple(_contact(r) for r in rows.contacts if keep(r)),
         notes=tuple(
             _note(n, rows.revisions[n.id])
             for n in rows.notes
@@ -239,67 +211,47 @@ def gather_record(
             and (include_private or not _note_private(n, rows.revisions[n.id]))
         ),
         goals=tuple(
-            _goal(g, [st for st in rows.steps[g.id] if keep(st)]) for g in rows.goals if keep(g)
+            _entry(
+                doc.GoalEntry,
+                g,
+                steps=tuple(_entry(doc.StepEntry, st) for st in rows.steps[g.id] if keep(st)),
+            )
+            for g in rows.goals
+            if keep(g)
         ),
         # change is worked out among the scores in the document only, so a score left out
         # cannot show through as another's baseline
         measures=_measures([m for m in rows.measures if keep(m)]),
-        onward=tuple(_onward(o, res) for o, res in rows.onward if keep(o)),
-        network=tuple(_relation(r) for r in rows.network if keep(r)),
+        onward=tuple(
+            _entry(
+                doc.OnwardEntry,
+                o,
+                resource_name=onward.resource_name(res) or GONE_RESOURCE,
+            )
+            for o, res in rows.onward
+            if keep(o)
+        ),
         unreconciled=tuple(_unreconciled(c) for c in rows.conflicts),
         left_out=dict(left_out),
         private_included=include_private,
+        **plain,
     )
 
 
-def _consent(row: ConsentRow) -> doc.ConsentEntry:
-    c = to_consent(row)
-    return doc.ConsentEntry(
-        scope=c.scope,
-        version=c.version,
-        given=c.given,
-        recorded_on=c.recorded_on,
-        method=c.method,
-        note=c.note,
-        private=is_private(row),
-    )
+# the sections whose entries are their rows as stored: section → (rows held, entry)
+_PLAIN_SECTIONS: dict[str, tuple[str, type[Any]]] = {
+    "status_history": ("statuses", doc.StatusEntry),
+    "consents": ("consents", doc.ConsentEntry),
+    "referrals": ("referrals", doc.ReferralEntry),
+    "concerns": ("concerns", doc.ConcernEntry),
+    "network": ("network", doc.NetworkEntry),
+}
 
 
-def _referral(row: ReferralRow) -> doc.ReferralEntry:
-    r = to_referral(row)
-    return doc.ReferralEntry(
-        received_on=r.received_on,
-        source=r.source,
-        referrer=r.referrer,
-        reason=r.reason,
-        private=is_private(row),
-    )
-
-
-def _concern(row: ConcernRow) -> doc.ConcernEntry:
-    c = to_concern(row)
-    return doc.ConcernEntry(
-        category=c.category,
-        stage=c.stage,
-        identified_on=c.identified_on,
-        detail=c.detail,
-        resolved_on=c.resolved_on,
-        private=is_private(row),
-    )
-
-
-def _contact(row: ContactRow) -> doc.ContactEntry:
-    c = to_contact(row)
-    return doc.ContactEntry(
-        id=c.id,
-        at=c.at,
-        kind=c.kind,
-        status=c.status,
-        minutes=c.minutes,
-        venue=c.venue,
-        purpose=c.purpose,
-        private=is_private(row),
-    )
+def _entry(entry: type[T], row: SyncColumns, /, source: object = None, **given: Any) -> T:
+    """One item of a section: the fields ``entry`` declares, read from ``source`` (the row
+    itself by default), and whether the row is private."""
+    return to_dto(entry, row if source is None else source, private=is_private(row), **given)
 
 
 def _note(row: NoteRow, revisions: list[RevisionRow]) -> doc.NoteEntry:
@@ -315,31 +267,6 @@ def _note(row: NoteRow, revisions: list[RevisionRow]) -> doc.NoteEntry:
     )
 
 
-def _goal(row: GoalRow, steps: list[StepRow]) -> doc.GoalEntry:
-    g = to_goal(row, steps)
-    private_steps = {st.id for st in steps if is_private(st)}
-    return doc.GoalEntry(
-        title=g.title,
-        why_it_matters=g.why_it_matters,
-        status=g.status,
-        set_on=g.set_on,
-        review_on=g.review_on,
-        progress=g.progress,
-        closed_on=g.closed_on,
-        steps=tuple(
-            doc.StepEntry(
-                position=st.position,
-                description=st.description,
-                due_on=st.due_on,
-                done_on=st.done_on,
-                private=st.id in private_steps,
-            )
-            for st in g.steps
-        ),
-        private=is_private(row),
-    )
-
-
 def _measures(rows: list[MeasureRow]) -> tuple[doc.MeasureEntry, ...]:
     by_kind: dict[str, list[MeasureRow]] = defaultdict(list)
     for r in rows:
@@ -348,45 +275,9 @@ def _measures(rows: list[MeasureRow]) -> tuple[doc.MeasureEntry, ...]:
     out = []
     for r in rows:
         m = measures._with_change(r, baselines[r.kind])
-        out.append(
-            doc.MeasureEntry(
-                kind=m.kind,
-                taken_on=m.taken_on,
-                context=m.context,
-                assisted=m.assisted,
-                items=m.items,
-                total=m.total,
-                metric=m.metric,
-                change=m.vs_baseline.summary if m.vs_baseline is not None else None,
-                private=is_private(r),
-            )
-        )
+        change = m.vs_baseline.summary if m.vs_baseline is not None else None
+        out.append(_entry(doc.MeasureEntry, r, m, change=change))
     return tuple(out)
-
-
-def _onward(row: OnwardRow, resource: ResourceRow | None) -> doc.OnwardEntry:
-    o = onward.to_onward(row, resource)
-    return doc.OnwardEntry(
-        made_on=o.made_on,
-        resource_name=o.resource_name or "(a resource no longer in the directory)",
-        kind=o.kind,
-        status=o.status,
-        outcome=o.outcome,
-        outcome_on=o.outcome_on,
-        private=is_private(row),
-    )
-
-
-def _relation(row: RelationshipRow) -> doc.NetworkEntry:
-    r = to_relationship(row)
-    return doc.NetworkEntry(
-        kind=r.kind,
-        name=r.name,
-        detail=r.detail,
-        phone=r.phone,
-        supportive=r.supportive,
-        private=is_private(row),
-    )
 
 
 def _value_text(value: Any) -> str:

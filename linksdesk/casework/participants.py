@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     DuplicateWarning,
     Outcome,
@@ -47,54 +48,25 @@ EDITABLE_FIELDS = frozenset(_TEXT_FIELDS) | frozenset(_DATE_FIELDS)
 
 
 def to_participant(row: ParticipantRow) -> Participant:
-    return Participant(
-        id=row.id,
-        programme_id=row.programme_id,
-        given_name=row.given_name,
-        family_name=row.family_name,
-        preferred_name=row.preferred_name,
-        display_name=records.display_name(row.given_name, row.family_name, row.preferred_name),
-        date_of_birth=row.date_of_birth,
-        phone=row.phone,
-        email=row.email,
-        address=row.address,
-        postcode=row.postcode,
-        gp_practice=row.gp_practice,
-        contact_preferences=row.contact_preferences,
-        risk_summary=row.risk_summary,
-        status=ParticipantStatus(row.status),
-        status_reason=row.status_reason,
-        referred_on=row.referred_on,
-        closed_on=row.closed_on,
-        created_on=row.created_on,
-    )
+    return to_dto(Participant, row, display_name=_display_name(row))
 
 
 def to_summary(row: ParticipantRow) -> ParticipantSummary:
-    return ParticipantSummary(
-        id=row.id,
-        programme_id=row.programme_id,
-        display_name=records.display_name(row.given_name, row.family_name, row.preferred_name),
-        status=ParticipantStatus(row.status),
-        date_of_birth=row.date_of_birth,
-    )
+    return to_dto(ParticipantSummary, row, display_name=_display_name(row))
+
+
+def _display_name(row: ParticipantRow) -> str:
+    return records.display_name(row.given_name, row.family_name, row.preferred_name)
+
+
+_CHECKS: dict[str, common.Check] = {
+    **common.text_checks(_TEXT_FIELDS, required=("given_name", "family_name")),
+    **{name: common.date(label) for name, label in _DATE_FIELDS.items()},
+}
 
 
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name in _TEXT_FIELDS:
-            label, max_len = _TEXT_FIELDS[name]
-            required = name in ("given_name", "family_name")
-            out[name] = records.text_arg(value, label, required=required, max_len=max_len)
-        elif name in _DATE_FIELDS:
-            out[name] = records.date_arg(value, _DATE_FIELDS[name])
-        else:
-            raise ValidationError(f"'{name}' is not a participant detail that can be changed.")
-    if out.get("postcode"):
-        out["postcode"] = " ".join(out["postcode"].upper().split())
-    if out.get("email") and "@" not in out["email"]:
-        raise ValidationError("Email does not look like an email address.")
+    out = common.address_details(common.clean(values, _CHECKS, "participant"))
     dob = out.get("date_of_birth")
     if dob is not None and dob > dt.date.today():
         raise ValidationError("Date of birth cannot be in the future.")
@@ -311,25 +283,10 @@ def reopen_participant(
 
 def status_history(cb: Casebook, participant_id: str) -> list[StatusChange]:
     """Every status the participant has had, in the order recorded (first: when added)."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        rows = s.scalars(
-            select(StatusChangeRow)
-            .where(
-                StatusChangeRow.participant_id == participant_id,
-                StatusChangeRow.deleted.is_(False),
-            )
-            # recording order (the clock), so the last entry is always the current status
-            .order_by(StatusChangeRow.hlc)
-        )
-        return [
-            StatusChange(
-                id=r.id,
-                participant_id=r.participant_id,
-                from_status=ParticipantStatus(r.from_status) if r.from_status else None,
-                to_status=ParticipantStatus(r.to_status),
-                reason=r.reason,
-                changed_on=r.changed_on,
-            )
-            for r in rows
-        ]
+    # recording order (the clock), so the last entry is always the current status
+    order = (StatusChangeRow.hlc,)
+    return common.list_of(cb, participant_id, StatusChangeRow, _status_change, order)
+
+
+def _status_change(row: StatusChangeRow) -> StatusChange:
+    return to_dto(StatusChange, row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,39 @@ class RecordData:
         }
 
 
+def _person(cb: Casebook, pid: str) -> d.Participant:
+    # read without a "viewed" audit event (get_participant records one): a reload is no viewing
+    with cb.store.read() as s:
+        return participants.to_participant(records.participant(s, pid))
+
+
+# how each part of RecordData is read (all of them when the record opens; the record view
+# reads some again after its own saves)
+READERS: Mapping[str, Callable[[Casebook, str], Any]] = {
+    "participant": _person,
+    "consent": consent.current_consent,
+    "consent_history": consent.consent_history,
+    "status_history": participants.status_history,
+    "appointments": contacts.appointment_use,
+    "read_only": lambda cb, pid: pid in cb.read_only_participants(),
+    "contacts": contacts.list_contacts,
+    "notes": notes.list_notes,
+    "goals": goals.list_goals,
+    "measures": measures.list_measures,
+    "relationships": relationships.list_relationships,
+    "referrals": referrals.list_referrals,
+    "onward": onward.list_onward_referrals,
+    "concerns": concerns.list_concerns,
+    "taxonomy": lambda cb, _pid: tuple(cb.settings().concern_taxonomy),
+}
+
+
+def read_parts(cb: Casebook, participant_id: str, parts: Iterable[str]) -> dict[str, Any]:
+    """The named parts of one person's record, read in one snapshot (no audit)."""
+    with cb.store.snapshot():
+        return {part: READERS[part](cb, participant_id) for part in parts}
+
+
 def open_record(cb: Casebook, participant_id: str, *, opening: bool = True) -> RecordData:
     """Everything the record view shows about one person, read in one snapshot (one read
     transaction, so its parts agree with each other even while a sync writes).
@@ -69,28 +103,8 @@ def open_record(cb: Casebook, participant_id: str, *, opening: bool = True) -> R
     ``opening`` records the view in the audit log: once when the worker opens the record,
     not again on the reloads that follow each save or sync.
     """
-    pid = participant_id
-    with cb.store.snapshot():
-        with cb.store.read() as s:
-            person = participants.to_participant(records.participant(s, pid))
-        data = RecordData(
-            participant=person,
-            consent=consent.current_consent(cb, pid),
-            consent_history=consent.consent_history(cb, pid),
-            status_history=participants.status_history(cb, pid),
-            appointments=contacts.appointment_use(cb, pid),
-            contacts=contacts.list_contacts(cb, pid),
-            notes=notes.list_notes(cb, pid),
-            goals=goals.list_goals(cb, pid),
-            measures=measures.list_measures(cb, pid),
-            relationships=relationships.list_relationships(cb, pid),
-            referrals=referrals.list_referrals(cb, pid),
-            onward=onward.list_onward_referrals(cb, pid),
-            concerns=concerns.list_concerns(cb, pid),
-            taxonomy=tuple(cb.settings().concern_taxonomy),
-            read_only=pid in cb.read_only_participants(),
-        )
+    data = RecordData(**read_parts(cb, participant_id, READERS))
     if opening:
         with cb.store.write() as tx:
-            tx.audit(AuditAction.VIEW, "participant", pid)
+            tx.audit(AuditAction.VIEW, "participant", participant_id)
     return data

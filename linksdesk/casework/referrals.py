@@ -5,41 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Outcome, Referral
-from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ReferralSource
+from linksdesk.storage.store import WriteTx
+from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import ReferralIn
 
 
 def to_referral(row: ReferralIn) -> Referral:
-    return Referral(
-        id=row.id,
-        participant_id=row.participant_id,
-        source=ReferralSource(row.source),
-        received_on=row.received_on,
-        referrer=row.referrer,
-        reason=row.reason,
-    )
+    return to_dto(Referral, row)
+
+
+_CHECKS: dict[str, common.Check] = {
+    "source": common.choice(ReferralSource, "Referral source"),
+    "received_on": common.date("Received on", required=True),
+    "referrer": common.text("Referrer", max_len=200),
+    "reason": common.text("Reason for referral", max_len=4000),
+}
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "source":
-            out[name] = records.enum_arg(ReferralSource, value, "Referral source").value
-        elif name == "received_on":
-            out[name] = records.date_arg(value, "Received on", required=True)
-        elif name == "referrer":
-            out[name] = records.text_arg(value, "Referrer", max_len=200)
-        elif name == "reason":
-            out[name] = records.text_arg(value, "Reason for referral", max_len=4000)
-        else:
-            raise ValidationError(f"'{name}' is not a referral detail that can be changed.")
-    return out
+    return common.clean(values, _CHECKS, "referral")
+
+
+def _first_referral(tx: WriteTx, person: ParticipantRow, row: ReferralIn) -> None:
+    # the participant's referred-on date is their first referral's
+    if person.referred_on is None:
+        tx.update(person, referred_on=row.received_on)
 
 
 def record_referral(
@@ -59,29 +54,17 @@ def record_referral(
             "reason": reason,
         }
     )
-    with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
-        row = tx.insert(ReferralIn(participant_id=person.id, **fields))
-        if person.referred_on is None:
-            tx.update(person, referred_on=row.received_on)
-        return Outcome(to_referral(row), tx.changes)
+    return common.add_to_participant(
+        cb, participant_id, ReferralIn, fields, to_referral, then=_first_referral
+    )
 
 
 def edit_referral(cb: Casebook, referral_id: str, **fields: Any) -> Outcome[Referral]:
     cleaned = _clean(fields)
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ReferralIn, referral_id, "referral")
-        tx.update(row, **cleaned)
-        return Outcome(to_referral(row), tx.changes)
+    return common.change(cb, ReferralIn, referral_id, "referral", cleaned, to_referral)
 
 
 def list_referrals(cb: Casebook, participant_id: str) -> list[Referral]:
     """Referrals in, newest first."""
-    with cb.store.read() as s:
-        records.participant(s, participant_id)
-        rows = s.scalars(
-            select(ReferralIn)
-            .where(ReferralIn.participant_id == participant_id, ReferralIn.deleted.is_(False))
-            .order_by(ReferralIn.received_on.desc(), ReferralIn.hlc.desc())
-        )
-        return [to_referral(r) for r in rows]
+    order = (ReferralIn.received_on.desc(), ReferralIn.hlc.desc())
+    return common.list_of(cb, participant_id, ReferralIn, to_referral, order)

@@ -14,8 +14,9 @@ from typing import Any, TextIO
 
 from sqlalchemy import and_, case, func, select
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     ExportReport,
     ImportProblem,
@@ -79,27 +80,7 @@ def _problems(row: ResourceRow) -> tuple[ProblemReport, ...]:
 
 
 def to_resource(row: ResourceRow) -> Resource:
-    return Resource(
-        id=row.id,
-        organisation=row.organisation,
-        service=row.service,
-        description=row.description,
-        categories=tuple(str(c) for c in (row.categories or [])),
-        address=row.address,
-        postcode=row.postcode,
-        area=row.area,
-        when=row.when,
-        who_for=row.who_for,
-        cost=row.cost,
-        accessibility=row.accessibility,
-        how_to_refer=row.how_to_refer,
-        phone=row.phone,
-        email=row.email,
-        website=row.website,
-        capacity=ResourceCapacity(row.capacity),
-        last_verified=row.last_verified,
-        problem_reports=_problems(row),
-    )
+    return to_dto(Resource, row, problem_reports=_problems(row))
 
 
 def _categories(value: Any) -> list[str]:
@@ -132,28 +113,23 @@ def _capacity(value: Any) -> str:
     return records.enum_arg(ResourceCapacity, value, "Capacity").value
 
 
+def _last_verified(value: Any) -> dt.date | None:
+    day = records.date_arg(value, "Last verified")
+    if day is not None and day > dt.date.today():
+        raise ValidationError("Last verified cannot be in the future.")
+    return day
+
+
+_CHECKS: dict[str, common.Check] = {
+    **common.text_checks(_TEXT, required=_REQUIRED),
+    "categories": _categories,
+    "capacity": _capacity,
+    "last_verified": _last_verified,
+}
+
+
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name in _TEXT:
-            label, max_len = _TEXT[name]
-            out[name] = records.text_arg(value, label, required=name in _REQUIRED, max_len=max_len)
-        elif name == "categories":
-            out[name] = _categories(value)
-        elif name == "capacity":
-            out[name] = _capacity(value)
-        elif name == "last_verified":
-            day = records.date_arg(value, "Last verified")
-            if day is not None and day > dt.date.today():
-                raise ValidationError("Last verified cannot be in the future.")
-            out[name] = day
-        else:
-            raise ValidationError(f"'{name}' is not a resource detail that can be changed.")
-    if out.get("postcode"):
-        out["postcode"] = " ".join(out["postcode"].upper().split())
-    if out.get("email") and "@" not in out["email"]:
-        raise ValidationError("Email does not look like an email address.")
-    return out
+    return common.address_details(common.clean(values, _CHECKS, "resource"))
 
 
 # -- directory -----------------------------------------------------------------------------------
@@ -187,18 +163,12 @@ def add_resource(
 
 def edit_resource(cb: Casebook, resource_id: str, **fields: Any) -> Outcome[Resource]:
     cleaned = _clean(fields)
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ResourceRow, resource_id, "resource")
-        tx.update(row, **cleaned)
-        return Outcome(to_resource(row), tx.changes)
+    return common.change(cb, ResourceRow, resource_id, "resource", cleaned, to_resource)
 
 
 def remove_resource(cb: Casebook, resource_id: str) -> Outcome[None]:
     """Take a resource out of the directory (a tombstone: onward referrals to it keep its name)."""
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ResourceRow, resource_id, "resource")
-        tx.delete(row)
-        return Outcome(None, tx.changes)
+    return common.remove(cb, ResourceRow, resource_id, "resource")
 
 
 def mark_verified(

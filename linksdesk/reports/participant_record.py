@@ -14,14 +14,13 @@ from typing import Any
 
 from linksdesk.core import measures as scoring
 from linksdesk.core.datafiles import load_toml
+from linksdesk.core.details import GoalDetails, MeasureDetails, PersonDetails
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
     ConsentScope,
     ContactKind,
     ContactStatus,
-    GoalStatus,
-    MeasureContext,
     MeasureKind,
     OnwardKind,
     OnwardStatus,
@@ -73,31 +72,6 @@ SECTIONS: tuple[str, ...] = (
     "Support network",
     "Versions not yet reconciled",
 )
-
-
-@dataclass(frozen=True)
-class PersonDetails:
-    programme_id: str
-    given_name: str
-    family_name: str
-    preferred_name: str | None
-    date_of_birth: dt.date | None
-    phone: str | None
-    email: str | None
-    address: str | None
-    postcode: str | None
-    gp_practice: str | None
-    contact_preferences: str | None
-    risk_summary: str | None
-    status: ParticipantStatus
-    status_reason: str | None
-    referred_on: dt.date | None
-    closed_on: dt.date | None
-    created_on: dt.date
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
 
 
 @dataclass(frozen=True)
@@ -181,27 +155,13 @@ class StepEntry:
 
 
 @dataclass(frozen=True)
-class GoalEntry:
-    title: str
-    why_it_matters: str | None
-    status: GoalStatus
-    set_on: dt.date
-    review_on: dt.date | None
-    progress: int
-    closed_on: dt.date | None
+class GoalEntry(GoalDetails):
     steps: tuple[StepEntry, ...] = ()
     private: bool = False
 
 
 @dataclass(frozen=True)
-class MeasureEntry:
-    kind: MeasureKind
-    taken_on: dt.date
-    context: MeasureContext
-    assisted: bool
-    items: tuple[int, ...]
-    total: int | None
-    metric: float | None
+class MeasureEntry(MeasureDetails):
     # against the first (baseline) score of the same kind, in plain words; None for the
     # baseline itself and for ONS4, whose answers are compared one by one
     change: str | None = None

@@ -254,20 +254,7 @@ class DiaryView(Screen):
             return
         rows = [r for r in self.model.rows() if r.contact_id != contact.id]
         if self.start <= contact.at.date() < self.start + dt.timedelta(days=7):
-            rows.append(
-                DiaryEntry(
-                    contact_id=contact.id,
-                    participant_id=contact.participant_id,
-                    programme_id=like.programme_id,
-                    display_name=like.display_name,
-                    kind=contact.kind,
-                    status=contact.status,
-                    at=contact.at,
-                    minutes=contact.minutes,
-                    venue=contact.venue,
-                    purpose=contact.purpose,
-                )
-            )
+            rows.append(contacts.in_diary(contact, like))
         rows.sort(key=lambda r: r.at)
         self._show(self.start, rows, self.read_only)
 

@@ -8,23 +8,9 @@ from typing import Any
 from PySide6.QtWidgets import QMenu, QWidget
 
 from linksdesk.casework import contacts
-from linksdesk.casework.dto import AppointmentUse, Contact, DiaryEntry
+from linksdesk.casework.dto import AppointmentUse, DiaryEntry
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import OutcomeDialog
-
-
-def entry_contact(entry: DiaryEntry) -> Contact:
-    return Contact(
-        id=entry.contact_id,
-        participant_id=entry.participant_id,
-        kind=entry.kind,
-        status=entry.status,
-        at=entry.at,
-        minutes=entry.minutes,
-        venue=entry.venue,
-        purpose=entry.purpose,
-        counts_towards_limit=contacts.counts_towards_limit(entry.kind, entry.status),
-    )
 
 
 def ask_outcome(
@@ -48,7 +34,7 @@ def ask_outcome(
     person = f"{entry.display_name} ({entry.programme_id})"
 
     def ask(use: AppointmentUse) -> None:
-        values = OutcomeDialog.ask(screen, entry_contact(entry), status, person=person, use=use)
+        values = OutcomeDialog.ask(screen, entry, status, person=person, use=use)
         if values:
             screen.write(
                 contacts.record_booked_outcome,

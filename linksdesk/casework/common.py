@@ -1,0 +1,137 @@
+"""The shapes most use cases share: check the details given, add a row to a participant's
+record, change or remove a live row, list a participant's rows.
+
+Each use case says only what is its own (the table, the checks, what a change sets off);
+opening the transaction, finding the participant or row, and returning the DTO with the
+changes happen here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from linksdesk.casework import records
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import Outcome
+from linksdesk.core.errors import ValidationError
+from linksdesk.storage.store import WriteTx
+
+T = TypeVar("T")
+Check = Callable[[Any], Any]
+
+
+def clean(values: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> dict[str, Any]:
+    """Each value checked by its field's check; a field without one is refused, naming the
+    kind of record (``what``) in the message."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        check = checks.get(name)
+        if check is None:
+            raise ValidationError(f"'{name}' is not a {what} detail that can be changed.")
+        out[name] = check(value)
+    return out
+
+
+def text(field: str, *, required: bool = False, max_len: int | None = None) -> Check:
+    """A check for a text field (``records.text_arg``)."""
+    return lambda value: records.text_arg(value, field, required=required, max_len=max_len)
+
+
+def date(field: str, *, required: bool = False) -> Check:
+    """A check for a date field (``records.date_arg``)."""
+    return lambda value: records.date_arg(value, field, required=required)
+
+
+def choice(enum: Any, field: str) -> Check:
+    """A check for a choice from ``enum``, kept as its stored value."""
+    return lambda value: records.enum_arg(enum, value, field).value
+
+
+def add_to_participant(
+    cb: Casebook,
+    participant_id: str,
+    table: Any,
+    fields: Mapping[str, Any],
+    convert: Callable[[Any], T],
+    *,
+    then: Callable[[WriteTx, Any, Any], None] | None = None,
+) -> Outcome[T]:
+    """A new row of ``table`` in the participant's record; ``then(tx, person, row)`` does
+    what the addition sets off, in the same write."""
+    with cb.store.write() as tx:
+        person = records.participant(tx.session, participant_id)
+        row = tx.insert(table(participant_id=person.id, **fields))
+        if then is not None:
+            then(tx, person, row)
+        return Outcome(convert(row), tx.changes)
+
+
+def change(
+    cb: Casebook,
+    table: Any,
+    row_id: str,
+    what: str,
+    values: Mapping[str, Any],
+    convert: Callable[[Any], T],
+    *,
+    then: Callable[[WriteTx, Any], None] | None = None,
+) -> Outcome[T]:
+    """Set ``values`` on the live row ``row_id`` (a ``what``); ``then(tx, row)`` follows in
+    the same write."""
+    with cb.store.write() as tx:
+        row = records.live(tx.session, table, row_id, what)
+        tx.update(row, **values)
+        if then is not None:
+            then(tx, row)
+        return Outcome(convert(row), tx.changes)
+
+
+def remove(cb: Casebook, table: Any, row_id: str, what: str) -> Outcome[None]:
+    """Take out the live row ``row_id`` (a tombstone that syncs)."""
+    with cb.store.write() as tx:
+        row = records.live(tx.session, table, row_id, what)
+        tx.delete(row)
+        return Outcome(None, tx.changes)
+
+
+def list_of(
+    cb: Casebook,
+    participant_id: str,
+    table: Any,
+    convert: Callable[[Any], T],
+    order: Iterable[Any],
+    where: Iterable[Any] = (),
+) -> list[T]:
+    """The participant's live rows of ``table`` (also ``where``), in ``order``, converted."""
+    with cb.store.read() as s:
+        records.participant(s, participant_id)
+        rows = s.scalars(
+            select(table)
+            .where(table.participant_id == participant_id, table.deleted.is_(False), *where)
+            .order_by(*order)
+        )
+        return [convert(r) for r in rows]
+
+
+def text_checks(
+    fields: Mapping[str, tuple[str, int | None]], required: Iterable[str] = ()
+) -> dict[str, Check]:
+    """A check for each text field given as ``name → (label, max length)``."""
+    needed = frozenset(required)
+    return {
+        name: text(label, required=name in needed, max_len=max_len)
+        for name, (label, max_len) in fields.items()
+    }
+
+
+def address_details(values: dict[str, Any]) -> dict[str, Any]:
+    """Checked details with a postcode as the post writes it (capitals, single spaces); an
+    email must at least look like one."""
+    if values.get("postcode"):
+        values["postcode"] = " ".join(values["postcode"].upper().split())
+    if values.get("email") and "@" not in values["email"]:
+        raise ValidationError("Email does not look like an email address.")
+    return values
