@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyMode
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSizePolicy,
@@ -152,6 +153,17 @@ def make_table(
     header.setHighlightSections(False)
     view.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
     return view
+
+
+def hbox(*parts: QWidget | None) -> QHBoxLayout:
+    """A row of widgets in order; ``None`` is the stretch that pushes what follows to the right."""
+    row = QHBoxLayout()
+    for part in parts:
+        if part is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(part)
+    return row
 
 
 def in_sort_order(

@@ -184,6 +184,9 @@ class ParticipantView(Screen):
         self.tabs.addTab(self.network, tr("&Network"))
         self.tabs.addTab(self.referrals, tr("&Referrals"))
         self.tabs.addTab(self.profile, tr("&Profile and consent"))
+        for index in range(self.tabs.count()):  # a tab is named by its title, for screen readers
+            if (tab := self.tabs.widget(index)) is not None:
+                tab.setAccessibleName(self.tabs.tabText(index).replace("&", ""))
         layout.addWidget(self.tabs, 1)
         self.all_tabs: list[RecordTab] = [
             self.timeline,
