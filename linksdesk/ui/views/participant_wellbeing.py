@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -22,7 +20,13 @@ from linksdesk.reports import charts
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.chart_panel import palette_name
-from linksdesk.ui.views.common import hbox, make_table, muted
+from linksdesk.ui.views.common import (
+    buddy,
+    choice_box,
+    hbox,
+    make_table,
+    muted,
+)
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.widgets import push_button
 
@@ -161,17 +165,14 @@ class WellbeingTab(RecordTabBase):
         self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
 
         layout = QVBoxLayout(self)
-        self.kind_box = QComboBox()
-        self.kind_box.setAccessibleName(tr("Measure"))
-        for kind in MeasureKind:
-            self.kind_box.addItem(kind.label, kind)
-        label = QLabel(tr("&Measure:"))
-        label.setBuddy(self.kind_box)
+        self.kind_box = choice_box(tr("Measure"), ((kind.label, kind) for kind in MeasureKind))
         self.record_button = push_button(
             tr("Record a score…"), tr("Record a wellbeing score"), self.record
         )
         self.editing_buttons = (self.record_button,)
-        layout.addLayout(hbox(label, self.kind_box, self.record_button, None))
+        layout.addLayout(
+            hbox(buddy(tr("&Measure:"), self.kind_box), self.kind_box, self.record_button, None)
+        )
         split = QSplitter(Qt.Orientation.Vertical)
         self.chart = TrendChart()
         split.addWidget(self.chart)

@@ -30,9 +30,11 @@ from linksdesk.ui.views.common import (
     in_sort_order,
     muted,
     open_on_activate,
+    page_layout,
     relevant,
 )
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.widgets import push_button
 
 
 @dataclass(frozen=True)
@@ -235,17 +237,9 @@ class TodayView(Screen):
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
         self.title = heading(tr("Today"))
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.refresh_button = QPushButton(tr("Refresh"))
-        self.refresh_button.setAccessibleName(tr("Refresh today's lists"))
-        self.refresh_button.clicked.connect(self.refresh)
-        top.addWidget(self.refresh_button)
-        layout.addLayout(top)
+        self.refresh_button = push_button(tr("Refresh"), tr("Refresh today's lists"), self.refresh)
+        layout = page_layout(body, self.title, None, self.refresh_button)
         layout.addWidget(self.message)
 
         self.todays_section = Section(
