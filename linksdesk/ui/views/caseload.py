@@ -20,18 +20,8 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
-from linksdesk.ui.views.common import (
-    Screen,
-    buddy,
-    choice_box,
-    hbox,
-    heading,
-    make_table,
-    open_on_activate,
-    page_layout,
-    relevant,
-    search_field,
-)
+from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
+from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

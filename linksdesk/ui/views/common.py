@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -155,56 +152,6 @@ def make_table(
     header.setHighlightSections(False)
     view.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
     return view
-
-
-# a part of a row: a widget, a widget with its stretch factor, or None for the stretch
-RowPart = QWidget | tuple[QWidget, int] | None
-
-
-def hbox(*parts: RowPart) -> QHBoxLayout:
-    """A row of widgets in order; ``None`` is the stretch that pushes what follows to the right."""
-    row = QHBoxLayout()
-    for part in parts:
-        if part is None:
-            row.addStretch(1)
-        elif isinstance(part, tuple):
-            row.addWidget(*part)
-        else:
-            row.addWidget(part)
-    return row
-
-
-def page_layout(page: QWidget, *top: RowPart) -> QVBoxLayout:
-    """A screen's layout with the house margins, starting with its top row (``hbox(*top)``)."""
-    layout = QVBoxLayout(page)
-    layout.setContentsMargins(16, 12, 16, 12)
-    layout.addLayout(hbox(*top))
-    return layout
-
-
-def buddy(text: str, field: QWidget) -> QLabel:
-    """A label for ``field``: its mnemonic (the letter after &) moves the focus there."""
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label
-
-
-def choice_box(name: str, choices: Iterable[tuple[str, Any]] = ()) -> QComboBox:
-    """A drop-down named ``name`` for screen readers, holding ``(text, data)`` choices."""
-    box = QComboBox()
-    box.setAccessibleName(name)
-    for text, data in choices:
-        box.addItem(text, data)
-    return box
-
-
-def search_field(placeholder: str, name: str) -> QLineEdit:
-    """A one-line filter or search field with a clear button."""
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setAccessibleName(name)
-    edit.setClearButtonEnabled(True)
-    return edit
 
 
 def in_sort_order(

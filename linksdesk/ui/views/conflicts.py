@@ -26,15 +26,8 @@ from linksdesk.core.hlc import HLC
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import (
-    Screen,
-    hbox,
-    heading,
-    make_table,
-    muted,
-    page_layout,
-    selected_id,
-)
+from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

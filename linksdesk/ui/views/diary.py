@@ -29,14 +29,9 @@ from linksdesk.ui.models.table import (
     RecordFilterProxy,
     RecordTableModel,
 )
-from linksdesk.ui.views.common import (
-    Screen,
-    hbox,
-    heading,
-    page_layout,
-    relevant,
-)
+from linksdesk.ui.views.common import Screen, heading, relevant
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
 

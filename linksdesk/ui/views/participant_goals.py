@@ -20,8 +20,9 @@ from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import hbox, make_table, selected_id
+from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.rows import hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

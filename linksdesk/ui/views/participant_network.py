@@ -10,8 +10,9 @@ from linksdesk.casework import relationships
 from linksdesk.casework.dto import Relationship
 from linksdesk.ui.dialogs.record import RelationshipDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import hbox, make_table
+from linksdesk.ui.views.common import make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate
+from linksdesk.ui.views.rows import hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

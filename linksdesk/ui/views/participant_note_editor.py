@@ -21,7 +21,7 @@ from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
-from linksdesk.ui.views.common import buddy, choice_box, hbox
+from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

@@ -21,10 +21,11 @@ from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import hbox, make_table, selected_id
+from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate
+from linksdesk.ui.views.rows import hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

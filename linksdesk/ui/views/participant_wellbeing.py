@@ -20,14 +20,9 @@ from linksdesk.reports import charts
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.chart_panel import palette_name
-from linksdesk.ui.views.common import (
-    buddy,
-    choice_box,
-    hbox,
-    make_table,
-    muted,
-)
+from linksdesk.ui.views.common import make_table, muted
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

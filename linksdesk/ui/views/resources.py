@@ -22,18 +22,8 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import (
-    Screen,
-    buddy,
-    choice_box,
-    hbox,
-    heading,
-    make_table,
-    page_layout,
-    relevant,
-    search_field,
-    weeks_ago,
-)
+from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
+from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field
 from linksdesk.ui.widgets import push_button
 
 # A resource that got this many onward referrals in 30 days, or any while full or with a
@@ -142,12 +132,7 @@ class ResourcesView(Screen):
         self.verify_button = push_button(
             tr("Mark verified today"), tr("Mark the selected resource verified today"), self.verify
         )
-        self.import_button = push_button(
-            tr("Import CSV…"), tr("Import resources from a CSV file"), self.import_csv
-        )
-        self.export_button = push_button(
-            tr("Export CSV…"), tr("Export the directory to a CSV file"), self.export_csv
-        )
+        # the CSV transfer's part of the row, in the order it shows
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Import or export progress"))
         self.progress.setMaximumWidth(220)
@@ -156,6 +141,13 @@ class ResourcesView(Screen):
             tr("Cancel"), tr("Cancel the import or export"), self.cancel_transfer
         )
         self.cancel_button.hide()
+        self.import_button = push_button(
+            tr("Import CSV…"), tr("Import resources from a CSV file"), self.import_csv
+        )
+        self.export_button = push_button(
+            tr("Export CSV…"), tr("Export the directory to a CSV file"), self.export_csv
+        )
+        self.transfer_buttons = (self.import_button, self.export_button)  # off while one runs
         layout.addLayout(
             hbox(
                 self.add_button,
@@ -164,8 +156,7 @@ class ResourcesView(Screen):
                 None,
                 self.progress,
                 self.cancel_button,
-                self.import_button,
-                self.export_button,
+                *self.transfer_buttons,
             )
         )
         self.table = make_table(self.proxy, tr("Resource directory"))
@@ -324,8 +315,8 @@ class ResourcesView(Screen):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.import_button.setEnabled(False)
-        self.export_button.setEnabled(False)
+        for button in self.transfer_buttons:
+            button.setEnabled(False)
         self._job = self.write(
             use_case,
             path,
@@ -339,8 +330,8 @@ class ResourcesView(Screen):
         self._job = None
         self.progress.hide()
         self.cancel_button.hide()
-        self.import_button.setEnabled(True)
-        self.export_button.setEnabled(True)
+        for button in self.transfer_buttons:
+            button.setEnabled(True)
 
     def _on_runner_progress(self, job_id: int, done: int, total: int) -> None:
         if self._job is not None and job_id == self._job.id:

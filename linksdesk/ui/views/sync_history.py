@@ -13,16 +13,9 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import (
-    Screen,
-    hbox,
-    heading,
-    make_table,
-    muted,
-    page_layout,
-    selected_id,
-)
+from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
 from linksdesk.ui.views.conflicts import RECORD_NAMES, when_text
+from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:

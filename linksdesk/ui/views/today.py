@@ -30,10 +30,10 @@ from linksdesk.ui.views.common import (
     in_sort_order,
     muted,
     open_on_activate,
-    page_layout,
     relevant,
 )
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.rows import page_layout
 from linksdesk.ui.widgets import push_button
 
 
