@@ -224,3 +224,10 @@ class RecordFilterProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         assert isinstance(source, RecordTableModel)
         return source.row_at(self.mapToSource(self.index(proxy_row, 0)).row())
+
+    def index_of_id(self, row_id: str) -> QModelIndex | None:
+        """Where the row whose id is ``row_id`` shows (its first cell); None when no row has it."""
+        source = self.sourceModel()
+        assert isinstance(source, RecordTableModel)
+        row = source.row_of_id(row_id)
+        return self.mapFromSource(source.index(row, 0)) if row >= 0 else None

@@ -31,7 +31,7 @@ from linksdesk.core.vocab import (
     ResourceCapacity,
 )
 from linksdesk.sync.engine import ERASURE_ENTITY
-from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, RecordTableModel
+from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.session import changes_in
 from linksdesk.ui.widgets import InlineMessage
 
@@ -371,6 +371,14 @@ class Screen(QWidget):
 
 def relevant(changes: Changes, *entities: str) -> bool:
     return not changes.entities or any(changes.touched(e) for e in entities)
+
+
+def make_current(table: QTableView, proxy: RecordFilterProxy, row_id: str) -> QModelIndex | None:
+    """Make the row whose id is ``row_id`` the table's current row; its index, None if absent."""
+    index = proxy.index_of_id(row_id)
+    if index is not None:
+        table.setCurrentIndex(index)
+    return index
 
 
 def open_on_activate(view: QTableView, emit: Callable[[str], None], role: int = ID_ROLE) -> None:

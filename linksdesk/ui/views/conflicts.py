@@ -23,10 +23,11 @@ from linksdesk.casework import lists
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.hlc import HLC
+from linksdesk.core.resources import resource_path
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+from linksdesk.ui.views.common import Screen, heading, make_current, make_table, muted, selected_id
 from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
@@ -35,20 +36,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# what each synced table is called on screen; anything else shows its own name, tidied
-RECORD_NAMES = {
-    "participant": "Participant details",
-    "contact": "Contact",
-    "note_revision": "Case note",
-    "goal": "Goal",
-    "consent": "Consent",
-    "concern": "Risk or concern",
-    "onward_referral": "Onward referral",
-    "referral_in": "Referral",
-    "measure": "Wellbeing measure",
-    "resource": "Resource directory entry",
-    "relationship": "Support network",
-}
+# what each synced table and each sync's outcome is called on screen (words, kept as data)
+SYNC_WORDS: dict[str, dict[str, str]] = json.loads(
+    resource_path("words", "sync.json").read_text(encoding="utf-8")
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +87,14 @@ def when_text(value: str | dt.datetime | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
+def record_name(table: str) -> str:
+    """What a synced table is called on screen; anything else shows its own name, tidied."""
+    return SYNC_WORDS["record_names"].get(table, table.replace("_", " ").capitalize())
+
+
 def record_text(table: str, field: str) -> str:
     """Which record and detail, in plain words: "Case note" or "Participant details: risk"."""
-    record = RECORD_NAMES.get(table, table.replace("_", " ").capitalize())
+    record = record_name(table)
     if table == "note_revision" or field in ("", "body"):
         return record
     return f"{record}: {field.replace('_', ' ')}"
@@ -259,13 +255,10 @@ class ConflictsView(Screen):
         return self.model.row_at(row) if row >= 0 else None
 
     def select(self, conflict_id: str) -> bool:
-        row = self.model.row_of_id(conflict_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        self.table.setCurrentIndex(index)
-        self.table.selectRow(index.row())
-        return True
+        index = make_current(self.table, self.proxy, conflict_id)
+        if index is not None:
+            self.table.selectRow(index.row())
+        return index is not None
 
     def _show(self, rows: list[ConflictRow]) -> None:
         keep = self.current()

@@ -21,7 +21,7 @@ from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.common import make_current, make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate
@@ -289,13 +289,10 @@ class TimelineTab(RecordTabBase):
 
     def select_id(self, row_id: str) -> bool:
         """Select (and show) a row of the timeline by its contact or note id."""
-        row = self.model.row_of_id(row_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
-        return True
+        index = make_current(self.table, self.proxy, row_id)
+        if index is not None:
+            self.table.scrollTo(index)
+        return index is not None
 
     def schedule_contact(self, prefill: dict[str, Any] | None = None) -> None:
         pid = self.view.participant_id

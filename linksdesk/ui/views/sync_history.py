@@ -14,7 +14,7 @@ from linksdesk.core.changes import Changes
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
-from linksdesk.ui.views.conflicts import RECORD_NAMES, when_text
+from linksdesk.ui.views.conflicts import SYNC_WORDS, record_name, when_text
 from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
@@ -22,16 +22,6 @@ if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
-
-OUTCOMES = {
-    "ok": "Synced",
-    "unverified": "Synced, check pending",
-    "offline": "Server not reached",
-    "auth": "Not accepted by the server",
-    "stopped": "Stopped to ask",
-    "cancelled": "Cancelled",
-    "error": "Failed",
-}
 
 
 @dataclass(frozen=True)
@@ -53,7 +43,7 @@ def load_sync_page(cb: Casebook, limit: int = 50) -> SyncPageData:
 
 
 def outcome_text(outcome: str) -> str:
-    return OUTCOMES.get(outcome, outcome.capitalize())
+    return SYNC_WORDS["sync_outcomes"].get(outcome, outcome.capitalize())
 
 
 class SyncView(Screen):
@@ -71,7 +61,7 @@ class SyncView(Screen):
                 Column(tr("When"), lambda a: when_text(a.at), sort=lambda a: a.at),
                 Column(
                     tr("Record"),
-                    lambda a: RECORD_NAMES.get(a.table, a.table.replace("_", " ").capitalize()),
+                    lambda a: record_name(a.table),
                 ),
                 Column(tr("Server's reason"), lambda a: a.reason, tooltip=lambda a: a.reason),
             ],
