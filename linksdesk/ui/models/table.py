@@ -106,6 +106,10 @@ class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
         self._titles = tuple(c.title for c in self._columns)
         # a row's id: the DTO's own ``id`` unless the table says otherwise
         self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
+        self._init_rows()
+
+    def _init_rows(self) -> None:
+        """Set up where the rows come from (subclasses that keep more than the rows)."""
 
     def _row_count(self) -> int:
         """How many rows the table has (subclasses say where rows come from)."""

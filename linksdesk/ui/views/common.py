@@ -298,10 +298,10 @@ class Screen(QWidget):
         fn: Callable[..., Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Like ``run`` for a use case returning ``Outcome``: warnings shown, Changes announced."""
+        """Like ``run`` (whose keywords it passes on) for a use case returning ``Outcome``:
+        warnings shown, Changes announced, ``on_done`` given the Outcome's value."""
 
         def done(outcome: Any) -> None:
             changes = getattr(outcome, "changes", None)
@@ -311,7 +311,7 @@ class Screen(QWidget):
             if on_done is not None:
                 on_done(getattr(outcome, "value", outcome))
 
-        return self.run(fn, *args, on_done=done, on_error=on_error, **kwargs)
+        return self.run(fn, *args, on_done=done, **kwargs)
 
     def show_problem(self, exc: BaseException) -> None:
         if isinstance(exc, UserError | EnvironmentProblem):
