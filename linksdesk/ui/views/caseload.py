@@ -21,7 +21,7 @@ from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
 from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
-from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field
+from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field, tab_order
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -156,9 +156,7 @@ class CaseloadView(Screen):
         self.table.horizontalHeader().setStretchLastSection(True)
         open_on_activate(self.table, self.sig_open_participant.emit)
         self._make_row_actions()
-        self.setTabOrder(self.filter_edit, self.status_box)
-        self.setTabOrder(self.status_box, self.new_button)
-        self.setTabOrder(self.new_button, self.table)
+        tab_order(self.filter_edit, self.status_box, self.new_button, self.table)
         self.setFocusProxy(self.filter_edit)
 
         self._filter_timer = QTimer(self)

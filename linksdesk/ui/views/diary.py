@@ -30,7 +30,7 @@ from linksdesk.ui.models.table import (
     RecordTableModel,
 )
 from linksdesk.ui.views.common import Screen, heading, relevant
-from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.outcome import ask_outcome, contact_entry, outcome_menu
 from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
@@ -259,20 +259,7 @@ class DiaryView(Screen):
             return
         rows = [r for r in self.model.rows() if r.contact_id != contact.id]
         if self.start <= contact.at.date() < self.start + dt.timedelta(days=7):
-            rows.append(
-                DiaryEntry(
-                    contact_id=contact.id,
-                    participant_id=contact.participant_id,
-                    programme_id=like.programme_id,
-                    display_name=like.display_name,
-                    kind=contact.kind,
-                    status=contact.status,
-                    at=contact.at,
-                    minutes=contact.minutes,
-                    venue=contact.venue,
-                    purpose=contact.purpose,
-                )
-            )
+            rows.append(contact_entry(contact, like))
         rows.sort(key=lambda r: r.at)
         self._show(self.start, rows, self.read_only)
 

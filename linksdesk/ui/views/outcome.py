@@ -12,18 +12,25 @@ from linksdesk.casework.dto import AppointmentUse, Contact, DiaryEntry
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import OutcomeDialog
 
+# what a diary entry and its contact both say, under the same names
+SHARED_FIELDS = ("participant_id", "kind", "status", "at", "minutes", "venue", "purpose")
+
 
 def entry_contact(entry: DiaryEntry) -> Contact:
     return Contact(
         id=entry.contact_id,
-        participant_id=entry.participant_id,
-        kind=entry.kind,
-        status=entry.status,
-        at=entry.at,
-        minutes=entry.minutes,
-        venue=entry.venue,
-        purpose=entry.purpose,
         counts_towards_limit=contacts.counts_towards_limit(entry.kind, entry.status),
+        **{name: getattr(entry, name) for name in SHARED_FIELDS},
+    )
+
+
+def contact_entry(contact: Contact, like: DiaryEntry) -> DiaryEntry:
+    """``contact`` as a row of the list ``like`` is in (the same participant's)."""
+    return DiaryEntry(
+        contact_id=contact.id,
+        programme_id=like.programme_id,
+        display_name=like.display_name,
+        **{name: getattr(contact, name) for name in SHARED_FIELDS},
     )
 
 

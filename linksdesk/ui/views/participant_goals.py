@@ -22,7 +22,7 @@ from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
-from linksdesk.ui.views.rows import hbox
+from linksdesk.ui.views.rows import hbox, tab_order
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -151,14 +151,17 @@ class GoalsTab(RecordTabBase):
             lambda *_: self._update_actions()
         )
         self.steps_table.activated.connect(lambda _i: self.toggle_step())
-        self.setTabOrder(self.set_button, self.review_button)
-        self.setTabOrder(self.review_button, self.step_button)
-        self.setTabOrder(self.step_button, self.done_button)
-        self.setTabOrder(self.done_button, self.goals_table)
-        self.setTabOrder(self.goals_table, self.up_button)
-        self.setTabOrder(self.up_button, self.down_button)
-        self.setTabOrder(self.down_button, self.remove_button)
-        self.setTabOrder(self.remove_button, self.steps_table)
+        tab_order(
+            self.set_button,
+            self.review_button,
+            self.step_button,
+            self.done_button,
+            self.goals_table,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.steps_table,
+        )
         self._update_actions()
 
     def _step_action(self, text: str, name: str, keys: str, slot: Any) -> QAction:

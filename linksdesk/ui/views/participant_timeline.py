@@ -25,7 +25,7 @@ from linksdesk.ui.views.common import make_current, make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate
-from linksdesk.ui.views.rows import hbox
+from linksdesk.ui.views.rows import hbox, tab_order
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -148,16 +148,17 @@ class TimelineTab(RecordTabBase):
         self.table.activated.connect(lambda _i: self.revise_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
-        self.setTabOrder(self.record_button, self.schedule_button)
-        self.setTabOrder(self.schedule_button, self.attempt_button)
-        self.setTabOrder(self.attempt_button, self.revise_button)
-        self.setTabOrder(self.revise_button, self.table)
-        self.setTabOrder(self.table, self.detail)
-        self.setTabOrder(self.detail, self.editor.contact_box)
-        self.setTabOrder(self.editor.contact_box, self.editor.private_check)
-        self.setTabOrder(self.editor.private_check, self.editor.text_edit)
-        self.setTabOrder(self.editor.text_edit, self.editor.discard_button)
-        self.setTabOrder(self.editor.discard_button, self.editor.save_button)
+        tab_order(
+            *self.editing_buttons,
+            self.revise_button,
+            self.table,
+            self.detail,
+            self.editor.contact_box,
+            self.editor.private_check,
+            self.editor.text_edit,
+            self.editor.discard_button,
+            self.editor.save_button,
+        )
 
     def show_record(self, data: RecordData) -> None:
         selected = selected_id(self.table)

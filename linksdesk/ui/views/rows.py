@@ -1,7 +1,9 @@
-"""Builders for a screen's rows: a row of widgets, a screen's top row, labelled fields."""
+"""Builders for a screen's rows: a row of widgets, a screen's top row, labelled fields, the
+order Tab moves in."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -55,3 +57,9 @@ def search_field(placeholder: str, name: str) -> QLineEdit:
     edit.setAccessibleName(name)
     edit.setClearButtonEnabled(True)
     return edit
+
+
+def tab_order(*widgets: QWidget) -> None:
+    """Tab moves through ``widgets`` in the order given."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
