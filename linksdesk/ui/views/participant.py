@@ -9,21 +9,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from linksdesk.casework import (
-    concerns,
-    consent,
-    contacts,
-    erasure,
-    goals,
-    measures,
-    notes,
-    onward,
-    participants,
-    records,
-    referrals,
-    relationships,
-)
-from linksdesk.casework.record import RecordData, open_record
+from linksdesk.casework import erasure
+from linksdesk.casework.record import RecordData, open_record, read_parts
 from linksdesk.core.changes import Changes
 from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope
@@ -52,29 +39,6 @@ def load_record(cb: Casebook, participant_id: str, *, opening: bool = False) -> 
     return open_record(cb, participant_id, opening=opening)
 
 
-def _person(cb: Casebook, pid: str) -> Any:
-    # read without a "viewed" audit event (get_participant records one): a save is no viewing
-    with cb.store.read() as s:
-        return participants.to_participant(records.participant(s, pid))
-
-
-# how each part of RecordData is read again after the record's own save (as open_record does)
-_READERS: Mapping[str, Callable[[Casebook, str], Any]] = {
-    "participant": _person,
-    "consent": consent.current_consent,
-    "consent_history": consent.consent_history,
-    "status_history": participants.status_history,
-    "appointments": contacts.appointment_use,
-    "read_only": lambda cb, pid: pid in cb.read_only_participants(),
-    "contacts": contacts.list_contacts,
-    "notes": notes.list_notes,
-    "goals": goals.list_goals,
-    "measures": measures.list_measures,
-    "relationships": relationships.list_relationships,
-    "referrals": referrals.list_referrals,
-    "onward": onward.list_onward_referrals,
-    "concerns": concerns.list_concerns,
-}
 # read again after every own save, whatever it touched: the header's figures (status, consent
 # chips, appointments used, risk) and the person's histories are derived by casework rules a
 # save may set off (a contact's outcome can change the status), so they are never guessed
@@ -111,12 +75,6 @@ def own_save_parts(changes: Changes) -> tuple[str, ...] | None:
         return None
     parts = {part for table in changes.entities for part in TABLE_PARTS[table]}
     return (*HEADER_PARTS, *sorted(parts))
-
-
-def load_parts(cb: Casebook, participant_id: str, parts: tuple[str, ...]) -> dict[str, Any]:
-    """Runs on the DB thread: the named parts of the record, in one snapshot; no audit."""
-    with cb.store.snapshot():
-        return {part: _READERS[part](cb, participant_id) for part in parts}
 
 
 class ParticipantView(Screen):
@@ -235,7 +193,7 @@ class ParticipantView(Screen):
         pid = self.participant_id
         if pid is None:
             return
-        self.run(load_parts, pid, parts, on_done=lambda got: self._show_parts(pid, got))
+        self.run(read_parts, pid, parts, on_done=lambda got: self._show_parts(pid, got))
 
     def on_changes(self, changes: Changes) -> None:
         if self.participant_id is None:
