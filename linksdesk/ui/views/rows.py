@@ -4,9 +4,10 @@ order Tab moves in."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 # a part of a row: a widget, a widget with its stretch factor, or None for the stretch
@@ -63,3 +64,14 @@ def tab_order(*widgets: QWidget) -> None:
     """Tab moves through ``widgets`` in the order given."""
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+def after_typing(field: QLineEdit, ms: int, slot: Callable[[], object]) -> QTimer:
+    """Call ``slot`` once typing in ``field`` has paused for ``ms``; the timer is returned so
+    a caller can stop it (or see that a call is due)."""
+    timer = QTimer(field)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(slot)
+    field.textChanged.connect(lambda _text: timer.start())
+    return timer
