@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.registry import RECEIPT_TABLE
+from linksdesk.core.resources import resource_path
 from linksdesk.core.vocab import (
     ContactStatus,
     GoalStatus,
@@ -43,14 +45,12 @@ T = TypeVar("T")
 SIZE_BY_ROWS = 50  # rows a Today list's columns are sized by (Qt's default: 1,000)
 
 # (background, text) pairs with contrast ≥ 4.5:1 whatever the window palette: a chip carries
-# its own background, so it reads the same in light and dark themes.
+# its own background, so it reads the same in light and dark themes (data: colours/chips.json)
 CHIP_COLOURS: dict[str, tuple[str, str]] = {
-    "green": ("#d7f0dd", "#0b4d1e"),
-    "blue": ("#d8e6fb", "#0d3573"),
-    "amber": ("#fcebc4", "#5c3d00"),
-    "red": ("#f9d6d5", "#7a1410"),
-    "grey": ("#e4e4e7", "#2e2e33"),
-    "purple": ("#e8dcf7", "#3f1f6e"),
+    tone: (background, text)
+    for tone, (background, text) in json.loads(
+        resource_path("colours", "chips.json").read_text(encoding="utf-8")
+    ).items()
 }
 
 STATUS_TONE: dict[Any, str] = {

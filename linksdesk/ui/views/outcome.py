@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -25,13 +26,10 @@ def entry_contact(entry: DiaryEntry) -> Contact:
 
 
 def contact_entry(contact: Contact, like: DiaryEntry) -> DiaryEntry:
-    """``contact`` as a row of the list ``like`` is in (the same participant's)."""
-    return DiaryEntry(
-        contact_id=contact.id,
-        programme_id=like.programme_id,
-        display_name=like.display_name,
-        **{name: getattr(contact, name) for name in SHARED_FIELDS},
-    )
+    """``contact`` as a row of the list ``like`` is in: ``like`` (the same participant's
+    entry, for their name and programme id) with what the contact says now."""
+    shared = {name: getattr(contact, name) for name in SHARED_FIELDS}
+    return dataclasses.replace(like, contact_id=contact.id, **shared)
 
 
 def ask_outcome(
