@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import lists
 from linksdesk.casework.dto import CaseloadQuery, CaseloadRow
 from linksdesk.ui.models.table import Column, RecordTableModel
+from linksdesk.ui.views.rows import after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -77,11 +78,7 @@ class PersonChooser(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.chosen: str | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self.refresh)
-        self.filter_edit.textChanged.connect(lambda _t: self._timer.start())
+        self._timer = after_typing(self.filter_edit, 150, self.refresh)
         self.filter_edit.installEventFilter(self)
         self._after: Any = None
         self.refresh()

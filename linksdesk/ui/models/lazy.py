@@ -9,7 +9,7 @@ new id order through ``sig_sort_wanted``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from linksdesk.ui.models.table import ID_ROLE, AnyIndex, Column, ColumnsTableModel
+from linksdesk.ui.models.table import ID_ROLE, AnyIndex, ColumnsTableModel
 
 T = TypeVar("T")
 
@@ -34,13 +34,7 @@ class LazyRowsModel(ColumnsTableModel[T]):
     PAGE = 100
     MAX_CACHED = 3000  # rows kept; far pages are dropped and reloaded when scrolled back to
 
-    def __init__(
-        self,
-        columns: Sequence[Column[T]],
-        id_of: Callable[[T], str] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(columns, id_of, parent)
+    def _init_rows(self) -> None:
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._cache: OrderedDict[str, T] = OrderedDict()

@@ -106,6 +106,10 @@ class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
         self._titles = tuple(c.title for c in self._columns)
         # a row's id: the DTO's own ``id`` unless the table says otherwise
         self._id_of = id_of or (lambda row: str(getattr(row, "id", "")))
+        self._init_rows()
+
+    def _init_rows(self) -> None:
+        """Set up where the rows come from (subclasses that keep more than the rows)."""
 
     def _row_count(self) -> int:
         """How many rows the table has (subclasses say where rows come from)."""
@@ -224,3 +228,10 @@ class RecordFilterProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         assert isinstance(source, RecordTableModel)
         return source.row_at(self.mapToSource(self.index(proxy_row, 0)).row())
+
+    def index_of_id(self, row_id: str) -> QModelIndex | None:
+        """Where the row whose id is ``row_id`` shows (its first cell); None when no row has it."""
+        source = self.sourceModel()
+        assert isinstance(source, RecordTableModel)
+        row = source.row_of_id(row_id)
+        return self.mapFromSource(source.index(row, 0)) if row >= 0 else None

@@ -6,16 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +21,16 @@ from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
 from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
+from linksdesk.ui.views.rows import (
+    after_typing,
+    buddy,
+    choice_box,
+    hbox,
+    page_layout,
+    search_field,
+    tab_order,
+)
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -121,41 +126,32 @@ class CaseloadView(Screen):
         self._descending = False
         self._total = 0
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(heading(tr("Caseload")))
-        top.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(tr("Number of people shown"))
-        top.addWidget(self.count_label)
-        layout.addLayout(top)
+        layout = page_layout(self, heading(tr("Caseload")), None, self.count_label)
         layout.addWidget(self.message)
 
-        bar = QHBoxLayout()
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(tr("Filter by name or programme id"))
-        self.filter_edit.setAccessibleName(tr("Quick filter"))
-        self.filter_edit.setClearButtonEnabled(True)
-        filter_label = QLabel(tr("&Filter:"))
-        filter_label.setBuddy(self.filter_edit)
-        bar.addWidget(filter_label)
-        bar.addWidget(self.filter_edit, 2)
-        self.status_box = QComboBox()
-        self.status_box.setAccessibleName(tr("Status filter"))
-        self.status_box.addItem(tr("Open (not closed)"), "open")
-        for status in ParticipantStatus:
-            self.status_box.addItem(status.label, status.value)
-        self.status_box.addItem(tr("Everyone"), "all")
-        status_label = QLabel(tr("&Status:"))
-        status_label.setBuddy(self.status_box)
-        bar.addWidget(status_label)
-        bar.addWidget(self.status_box)
-        self.new_button = QPushButton(tr("New participant…"))
-        self.new_button.setAccessibleName(tr("New participant"))
-        self.new_button.clicked.connect(self.sig_new_participant.emit)
-        bar.addWidget(self.new_button)
-        layout.addLayout(bar)
+        self.filter_edit = search_field(tr("Filter by name or programme id"), tr("Quick filter"))
+        self.status_box = choice_box(
+            tr("Status filter"),
+            [
+                (tr("Open (not closed)"), "open"),
+                *((status.label, status.value) for status in ParticipantStatus),
+                (tr("Everyone"), "all"),
+            ],
+        )
+        self.new_button = push_button(
+            tr("New participant…"), tr("New participant"), self.sig_new_participant.emit
+        )
+        layout.addLayout(
+            hbox(
+                buddy(tr("&Filter:"), self.filter_edit),
+                (self.filter_edit, 2),
+                buddy(tr("&Status:"), self.status_box),
+                self.status_box,
+                self.new_button,
+            )
+        )
 
         self.table = make_table(self.proxy, tr("Caseload table"))
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
@@ -168,16 +164,10 @@ class CaseloadView(Screen):
         self.table.horizontalHeader().setStretchLastSection(True)
         open_on_activate(self.table, self.sig_open_participant.emit)
         self._make_row_actions()
-        self.setTabOrder(self.filter_edit, self.status_box)
-        self.setTabOrder(self.status_box, self.new_button)
-        self.setTabOrder(self.new_button, self.table)
+        tab_order(self.filter_edit, self.status_box, self.new_button, self.table)
         self.setFocusProxy(self.filter_edit)
 
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(250)
-        self._filter_timer.timeout.connect(self.refresh)
-        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self._filter_timer = after_typing(self.filter_edit, 250, self.refresh)
         # Enter opens the match, Down moves to it: typing a name then Enter opens the record
         self.filter_edit.installEventFilter(self)
         self._after_ids: Callable[[], None] | None = None

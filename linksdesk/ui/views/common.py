@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.registry import RECEIPT_TABLE
+from linksdesk.core.resources import resource_path
 from linksdesk.core.vocab import (
     ContactStatus,
     GoalStatus,
@@ -31,7 +33,7 @@ from linksdesk.core.vocab import (
     ResourceCapacity,
 )
 from linksdesk.sync.engine import ERASURE_ENTITY
-from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, RecordTableModel
+from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.session import changes_in
 from linksdesk.ui.widgets import InlineMessage
 
@@ -43,14 +45,12 @@ T = TypeVar("T")
 SIZE_BY_ROWS = 50  # rows a Today list's columns are sized by (Qt's default: 1,000)
 
 # (background, text) pairs with contrast ≥ 4.5:1 whatever the window palette: a chip carries
-# its own background, so it reads the same in light and dark themes.
+# its own background, so it reads the same in light and dark themes (data: colours/chips.json)
 CHIP_COLOURS: dict[str, tuple[str, str]] = {
-    "green": ("#d7f0dd", "#0b4d1e"),
-    "blue": ("#d8e6fb", "#0d3573"),
-    "amber": ("#fcebc4", "#5c3d00"),
-    "red": ("#f9d6d5", "#7a1410"),
-    "grey": ("#e4e4e7", "#2e2e33"),
-    "purple": ("#e8dcf7", "#3f1f6e"),
+    tone: (background, text)
+    for tone, (background, text) in json.loads(
+        resource_path("colours", "chips.json").read_text(encoding="utf-8")
+    ).items()
 }
 
 STATUS_TONE: dict[Any, str] = {
@@ -298,10 +298,10 @@ class Screen(QWidget):
         fn: Callable[..., Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Like ``run`` for a use case returning ``Outcome``: warnings shown, Changes announced."""
+        """Like ``run`` (whose keywords it passes on) for a use case returning ``Outcome``:
+        warnings shown, Changes announced, ``on_done`` given the Outcome's value."""
 
         def done(outcome: Any) -> None:
             changes = getattr(outcome, "changes", None)
@@ -311,7 +311,7 @@ class Screen(QWidget):
             if on_done is not None:
                 on_done(getattr(outcome, "value", outcome))
 
-        return self.run(fn, *args, on_done=done, on_error=on_error, **kwargs)
+        return self.run(fn, *args, on_done=done, **kwargs)
 
     def show_problem(self, exc: BaseException) -> None:
         if isinstance(exc, UserError | EnvironmentProblem):
@@ -371,6 +371,14 @@ class Screen(QWidget):
 
 def relevant(changes: Changes, *entities: str) -> bool:
     return not changes.entities or any(changes.touched(e) for e in entities)
+
+
+def make_current(table: QTableView, proxy: RecordFilterProxy, row_id: str) -> QModelIndex | None:
+    """Make the row whose id is ``row_id`` the table's current row; its index, None if absent."""
+    index = proxy.index_of_id(row_id)
+    if index is not None:
+        table.setCurrentIndex(index)
+    return index
 
 
 def open_on_activate(view: QTableView, emit: Callable[[str], None], role: int = ID_ROLE) -> None:

@@ -12,10 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,30 +23,23 @@ from linksdesk.casework import lists
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.hlc import HLC
+from linksdesk.core.resources import resource_path
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+from linksdesk.ui.views.common import Screen, heading, make_current, make_table, muted, selected_id
+from linksdesk.ui.views.rows import hbox, page_layout
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
-# what each synced table is called on screen; anything else shows its own name, tidied
-RECORD_NAMES = {
-    "participant": "Participant details",
-    "contact": "Contact",
-    "note_revision": "Case note",
-    "goal": "Goal",
-    "consent": "Consent",
-    "concern": "Risk or concern",
-    "onward_referral": "Onward referral",
-    "referral_in": "Referral",
-    "measure": "Wellbeing measure",
-    "resource": "Resource directory entry",
-    "relationship": "Support network",
-}
+# what each synced table and each sync's outcome is called on screen (words, kept as data)
+SYNC_WORDS: dict[str, dict[str, str]] = json.loads(
+    resource_path("words", "sync.json").read_text(encoding="utf-8")
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +87,14 @@ def when_text(value: str | dt.datetime | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
+def record_name(table: str) -> str:
+    """What a synced table is called on screen; anything else shows its own name, tidied."""
+    return SYNC_WORDS["record_names"].get(table, table.replace("_", " ").capitalize())
+
+
 def record_text(table: str, field: str) -> str:
     """Which record and detail, in plain words: "Case note" or "Participant details: risk"."""
-    record = RECORD_NAMES.get(table, table.replace("_", " ").capitalize())
+    record = record_name(table)
     if table == "note_revision" or field in ("", "body"):
         return record
     return f"{record}: {field.replace('_', ' ')}"
@@ -141,9 +137,7 @@ class ConflictsView(Screen):
         self.proxy = RecordFilterProxy(self, self.model)
 
         self.title = heading(tr("Conflicts to resolve"))
-        self.refresh_button = QPushButton(tr("Refresh"))
-        self.refresh_button.setAccessibleName(tr("Refresh the conflicts"))
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button = push_button(tr("Refresh"), tr("Refresh the conflicts"), self.refresh)
         self.intro = muted(
             tr(
                 "The same record was changed on this laptop and elsewhere before they synced. "
@@ -175,18 +169,22 @@ class ConflictsView(Screen):
         self.theirs_text.setAccessibleName(tr("Version from the server"))
         self.mine_label.setBuddy(self.mine_text)
         self.theirs_label.setBuddy(self.theirs_text)
-        self.keep_mine_button = QPushButton(tr("Keep this laptop's"))
-        self.keep_mine_button.setAccessibleName(tr("Keep the version on this laptop"))
-        self.keep_theirs_button = QPushButton(tr("Keep the server's"))
-        self.keep_theirs_button.setAccessibleName(tr("Keep the version from the server"))
-        self.merge_button = QPushButton(tr("Merge…"))
-        self.merge_button.setAccessibleName(tr("Merge both versions by editing"))
-        self.open_button = QPushButton(tr("Open record"))
-        self.open_button.setAccessibleName(tr("Open the participant's record"))
-        self.keep_mine_button.clicked.connect(lambda: self.resolve("mine"))
-        self.keep_theirs_button.clicked.connect(lambda: self.resolve("theirs"))
-        self.merge_button.clicked.connect(self.merge)
-        self.open_button.clicked.connect(self._on_open_clicked)
+        self.keep_mine_button = push_button(
+            tr("Keep this laptop's"),
+            tr("Keep the version on this laptop"),
+            lambda: self.resolve("mine"),
+        )
+        self.keep_theirs_button = push_button(
+            tr("Keep the server's"),
+            tr("Keep the version from the server"),
+            lambda: self.resolve("theirs"),
+        )
+        self.merge_button = push_button(
+            tr("Merge…"), tr("Merge both versions by editing"), self.merge
+        )
+        self.open_button = push_button(
+            tr("Open record"), tr("Open the participant's record"), self._on_open_clicked
+        )
         self.action_buttons = [
             self.keep_mine_button,
             self.keep_theirs_button,
@@ -205,20 +203,12 @@ class ConflictsView(Screen):
         grid.addWidget(self.keep_theirs_button, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.merge_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
         detail_layout = QVBoxLayout(self.detail)
         detail_layout.setContentsMargins(0, 8, 0, 0)
         detail_layout.addWidget(self.what)
         detail_layout.addLayout(grid, 1)
-        detail_layout.addLayout(buttons)
+        detail_layout.addLayout(hbox(self.merge_button, self.open_button, None))
 
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.refresh_button)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
@@ -230,9 +220,7 @@ class ConflictsView(Screen):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addLayout(top)
+        layout = page_layout(self, self.title, None, self.refresh_button)
         layout.addWidget(self.intro)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
@@ -267,13 +255,10 @@ class ConflictsView(Screen):
         return self.model.row_at(row) if row >= 0 else None
 
     def select(self, conflict_id: str) -> bool:
-        row = self.model.row_of_id(conflict_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        self.table.setCurrentIndex(index)
-        self.table.selectRow(index.row())
-        return True
+        index = make_current(self.table, self.proxy, conflict_id)
+        if index is not None:
+            self.table.selectRow(index.row())
+        return index is not None
 
     def _show(self, rows: list[ConflictRow]) -> None:
         keep = self.current()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,8 @@ from linksdesk.ui.models.table import (
 )
 from linksdesk.ui.views.common import Screen, heading, relevant
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.rows import hbox, page_layout
+from linksdesk.ui.widgets import push_button
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -68,24 +69,23 @@ class DiaryView(Screen):
             id_of=lambda e: e.contact_id,
             parent=self,
         )
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
         self.title = heading(tr("Diary"))
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.prev_button = QPushButton(tr("◀ Previous week"))
-        self.prev_button.setAccessibleName(tr("Previous week"))
-        self.prev_button.clicked.connect(lambda: self.show_week(self.start - dt.timedelta(days=7)))
-        self.this_button = QPushButton(tr("This week"))
-        self.this_button.setAccessibleName(tr("This week"))
-        self.this_button.clicked.connect(lambda: self.show_week(week_start(dt.date.today())))
-        self.next_button = QPushButton(tr("Next week ▶"))
-        self.next_button.setAccessibleName(tr("Next week"))
-        self.next_button.clicked.connect(lambda: self.show_week(self.start + dt.timedelta(days=7)))
-        for b in (self.prev_button, self.this_button, self.next_button):
-            top.addWidget(b)
-        layout.addLayout(top)
+        self.prev_button = push_button(
+            tr("◀ Previous week"),
+            tr("Previous week"),
+            lambda: self.show_week(self.start - dt.timedelta(days=7)),
+        )
+        self.this_button = push_button(
+            tr("This week"), tr("This week"), lambda: self.show_week(week_start(dt.date.today()))
+        )
+        self.next_button = push_button(
+            tr("Next week ▶"),
+            tr("Next week"),
+            lambda: self.show_week(self.start + dt.timedelta(days=7)),
+        )
+        layout = page_layout(
+            self, self.title, None, self.prev_button, self.this_button, self.next_button
+        )
         layout.addWidget(self.message)
 
         days = QHBoxLayout()
@@ -131,22 +131,27 @@ class DiaryView(Screen):
             self.day_proxies.append(proxy)
         layout.addLayout(days, 1)
 
-        actions = QHBoxLayout()
         self.selected_label = QLabel(tr("Choose a contact to record its outcome."))
         self.selected_label.setAccessibleName(tr("Selected contact"))
-        actions.addWidget(self.selected_label, 1)
-        self.attended_button = QPushButton(tr("&Attended"))
-        self.attended_button.setAccessibleName(tr("Record: attended"))
-        self.dna_button = QPushButton(tr("&Did not attend"))
-        self.dna_button.setAccessibleName(tr("Record: did not attend"))
-        self.cancelled_button = QPushButton(tr("Ca&ncelled"))
-        self.cancelled_button.setAccessibleName(tr("Record: cancelled"))
-        self.attended_button.clicked.connect(lambda: self.record(ContactStatus.ATTENDED))
-        self.dna_button.clicked.connect(lambda: self.record(ContactStatus.DID_NOT_ATTEND))
-        self.cancelled_button.clicked.connect(lambda: self.record(ContactStatus.CANCELLED))
-        for b in (self.attended_button, self.dna_button, self.cancelled_button):
-            actions.addWidget(b)
-        layout.addLayout(actions)
+        self.attended_button = push_button(
+            tr("&Attended"), tr("Record: attended"), lambda: self.record(ContactStatus.ATTENDED)
+        )
+        self.dna_button = push_button(
+            tr("&Did not attend"),
+            tr("Record: did not attend"),
+            lambda: self.record(ContactStatus.DID_NOT_ATTEND),
+        )
+        self.cancelled_button = push_button(
+            tr("Ca&ncelled"), tr("Record: cancelled"), lambda: self.record(ContactStatus.CANCELLED)
+        )
+        layout.addLayout(
+            hbox(
+                (self.selected_label, 1),
+                self.attended_button,
+                self.dna_button,
+                self.cancelled_button,
+            )
+        )
         self._selected: DiaryEntry | None = None
         self._update_actions()
         self._label_days()

@@ -12,7 +12,6 @@ from linksdesk.casework.dto import AppointmentUse, DiaryEntry
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import OutcomeDialog
 
-
 def ask_outcome(
     screen: Any,
     entry: DiaryEntry,

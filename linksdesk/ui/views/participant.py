@@ -77,11 +77,6 @@ def own_save_parts(changes: Changes) -> tuple[str, ...] | None:
     return (*HEADER_PARTS, *sorted(parts))
 
 
-def load_parts(cb: Casebook, participant_id: str, parts: tuple[str, ...]) -> dict[str, Any]:
-    """Runs on the DB thread: the named parts of the record, in one snapshot; no audit."""
-    return read_parts(cb, participant_id, parts)
-
-
 class ParticipantView(Screen):
     """One person's record. ``open(participant_id)`` loads it; a change made elsewhere reloads
     it, and its own saves read again only the parts they touched (and the header)."""
@@ -147,6 +142,9 @@ class ParticipantView(Screen):
         self.tabs.addTab(self.network, tr("&Network"))
         self.tabs.addTab(self.referrals, tr("&Referrals"))
         self.tabs.addTab(self.profile, tr("&Profile and consent"))
+        for index in range(self.tabs.count()):  # a tab is named by its title, for screen readers
+            if (tab := self.tabs.widget(index)) is not None:
+                tab.setAccessibleName(self.tabs.tabText(index).replace("&", ""))
         layout.addWidget(self.tabs, 1)
         self.all_tabs: list[RecordTab] = [
             self.timeline,
@@ -195,7 +193,7 @@ class ParticipantView(Screen):
         pid = self.participant_id
         if pid is None:
             return
-        self.run(load_parts, pid, parts, on_done=lambda got: self._show_parts(pid, got))
+        self.run(read_parts, pid, parts, on_done=lambda got: self._show_parts(pid, got))
 
     def on_changes(self, changes: Changes) -> None:
         if self.participant_id is None:

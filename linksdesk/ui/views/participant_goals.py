@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -23,29 +21,21 @@ from linksdesk.casework.dto import Goal, GoalStep
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.rows import hbox, tab_order
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
-    from linksdesk.ui.views.record_host import RecordHost
-
-
-def _day(value: dt.date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def _progress(goal: Goal) -> str:
     return f"{'●' * goal.progress}{'○' * (10 - goal.progress)} {goal.progress}/10"
 
 
-class GoalsTab(QWidget):
-    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tr = self.tr
-        self.view = view
-        self.read_only = False
+class GoalsTab(RecordTabBase):
+    def _build(self, tr: Translate) -> None:
         self._step_number: dict[str, int] = {}
-        self.setAccessibleName(tr("Goals"))
         self.goals_model: RecordTableModel[Goal] = RecordTableModel(
             [
                 Column(tr("Goal"), lambda g: g.title),
@@ -55,8 +45,8 @@ class GoalsTab(QWidget):
                     tr("Steps done"),
                     lambda g: f"{sum(s.done for s in g.steps)} of {len(g.steps)}",
                 ),
-                Column(tr("Review on"), lambda g: _day(g.review_on), sort=lambda g: g.review_on),
-                Column(tr("Set on"), lambda g: _day(g.set_on), sort=lambda g: g.set_on),
+                Column(tr("Review on"), lambda g: day(g.review_on), sort=lambda g: g.review_on),
+                Column(tr("Set on"), lambda g: day(g.set_on), sort=lambda g: g.set_on),
             ],
             parent=self,
         )
@@ -71,18 +61,17 @@ class GoalsTab(QWidget):
                 ),
                 Column(
                     tr("Done"),
-                    lambda s: "✔ " + _day(s.done_on) if s.done else "",
+                    lambda s: "✔ " + day(s.done_on) if s.done else "",
                     sort=lambda s: s.done_on,
                 ),
                 Column(tr("Step"), lambda s: s.description),
-                Column(tr("Due"), lambda s: _day(s.due_on), sort=lambda s: s.due_on),
+                Column(tr("Due"), lambda s: day(s.due_on), sort=lambda s: s.due_on),
             ],
             parent=self,
         )
         self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.set_button = push_button(tr("Set a goal…"), tr("Set a goal"), self.set_goal)
         self.review_button = push_button(
             tr("Review…"), tr("Review the selected goal"), self.review_goal
@@ -95,10 +84,9 @@ class GoalsTab(QWidget):
             tr("Mark the selected step done or not done"),
             self.toggle_step,
         )
-        for b in (self.set_button, self.review_button, self.step_button, self.done_button):
-            bar.addWidget(b)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        layout.addLayout(
+            hbox(self.set_button, self.review_button, self.step_button, self.done_button, None)
+        )
         # the steps' own actions, as buttons and (with their shortcuts) in a context menu
         self.done_action = self._step_action(
             tr("Step &done / not done"),
@@ -138,13 +126,10 @@ class GoalsTab(QWidget):
         steps_host = QWidget()
         steps_layout = QVBoxLayout(steps_host)
         steps_layout.setContentsMargins(0, 0, 0, 0)
-        steps_bar = QHBoxLayout()
         self.steps_title = QLabel(tr("Steps of the selected goal"))
-        steps_bar.addWidget(self.steps_title)
-        steps_bar.addStretch(1)
-        for b in (self.up_button, self.down_button, self.remove_button):
-            steps_bar.addWidget(b)
-        steps_layout.addLayout(steps_bar)
+        steps_layout.addLayout(
+            hbox(self.steps_title, None, self.up_button, self.down_button, self.remove_button)
+        )
         self.why_label = QLabel()
         self.why_label.setWordWrap(True)
         self.why_label.setAccessibleName(tr("Why it matters"))
@@ -166,14 +151,17 @@ class GoalsTab(QWidget):
             lambda *_: self._update_actions()
         )
         self.steps_table.activated.connect(lambda _i: self.toggle_step())
-        self.setTabOrder(self.set_button, self.review_button)
-        self.setTabOrder(self.review_button, self.step_button)
-        self.setTabOrder(self.step_button, self.done_button)
-        self.setTabOrder(self.done_button, self.goals_table)
-        self.setTabOrder(self.goals_table, self.up_button)
-        self.setTabOrder(self.up_button, self.down_button)
-        self.setTabOrder(self.down_button, self.remove_button)
-        self.setTabOrder(self.remove_button, self.steps_table)
+        tab_order(
+            self.set_button,
+            self.review_button,
+            self.step_button,
+            self.done_button,
+            self.goals_table,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.steps_table,
+        )
         self._update_actions()
 
     def _step_action(self, text: str, name: str, keys: str, slot: Any) -> QAction:
@@ -206,7 +194,7 @@ class GoalsTab(QWidget):
         self._update_actions()
 
     def set_read_only(self, read_only: bool) -> None:
-        self.read_only = read_only
+        super().set_read_only(read_only)
         self._update_actions()
 
     def clear(self) -> None:
@@ -272,13 +260,7 @@ class GoalsTab(QWidget):
 
     # -- actions ------------------------------------------------------------------------
     def set_goal(self) -> None:
-        pid = self.view.participant_id
-        if pid is None or not self.view.editable():
-            return
-        values = GoalDialog.ask(self)
-        if values:
-            title = values.pop("title")
-            self.view.write(goals.set_goal, pid, title, **values)
+        self.add_to_record(GoalDialog.ask, goals.set_goal, "title")
 
     def review_goal(self) -> None:
         goal = self.current_goal()

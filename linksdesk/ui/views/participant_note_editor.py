@@ -8,7 +8,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -22,6 +21,7 @@ from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
+from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -48,31 +48,30 @@ class NoteEditor(QWidget):
         self.read_only = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
         self.title = QLabel(tr("New case note"))
         self.title.setAccessibleName(tr("Note editor"))
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.contact_box = QComboBox()
-        self.contact_box.setAccessibleName(tr("Contact this note is about"))
+        self.contact_box = choice_box(tr("Contact this note is about"))
         # the choices arrive after the editor is first shown: size to them each time, never
         # to the empty box it was at first show (its text was clipped)
         self.contact_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.contact_box.setMinimumContentsLength(len(tr("No particular contact")))
-        about = QLabel(tr("&About:"))
-        about.setBuddy(self.contact_box)
-        top.addWidget(about)
-        top.addWidget(self.contact_box)
         self.template_button = QPushButton(tr("&Template"))
         self.template_button.setAccessibleName(tr("Fill the note from a template"))
         self.template_menu = QMenu(self.template_button)
         self.template_menu.aboutToShow.connect(self._fill_template_menu)
         self.template_button.setMenu(self.template_menu)
-        top.addWidget(self.template_button)
         self.private_check = QCheckBox(tr("Private (never leaves this device)"))
         self.private_check.setAccessibleName(tr("Private note"))
-        top.addWidget(self.private_check)
-        layout.addLayout(top)
+        layout.addLayout(
+            hbox(
+                self.title,
+                None,
+                buddy(tr("&About:"), self.contact_box),
+                self.contact_box,
+                self.template_button,
+                self.private_check,
+            )
+        )
         self.text_edit = QPlainTextEdit()
         self.text_edit.setAccessibleName(tr("Case note text"))
         self.text_edit.setPlaceholderText(tr("Write a case note…"))
@@ -88,16 +87,10 @@ class NoteEditor(QWidget):
         )
         self.text_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.text_edit.customContextMenuRequested.connect(self._on_text_menu)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
         self.discard_button = push_button(tr("Discard"), tr("Discard note"), self.discard)
-        buttons.addWidget(self.discard_button)
-        self.save_button = QPushButton(tr("Save note"))
-        self.save_button.setAccessibleName(tr("Save note"))
+        self.save_button = push_button(tr("Save note"), tr("Save note"), self.save)
         self.save_button.setShortcut("Ctrl+Return")
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
+        layout.addLayout(hbox(None, self.discard_button, self.save_button))
         self.text_edit.textChanged.connect(self._update_buttons)
         self._update_buttons()
 

@@ -24,15 +24,11 @@ from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.widgets import push_button, title_bar
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
-    from linksdesk.ui.views.record_host import RecordHost
-
-
-def _day(value: dt.date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 PROFILE_ROWS = (
@@ -51,18 +47,14 @@ PROFILE_ROWS = (
 )
 
 
-class ProfileTab(QWidget):
-    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tr = self.tr
-        self.view = view
-        self.setAccessibleName(tr("Profile and consent"))
+class ProfileTab(RecordTabBase):
+    def _build(self, tr: Translate) -> None:
         self.consent_model: RecordTableModel[Consent] = RecordTableModel(
             [
                 Column(tr("Consent to"), lambda c: c.scope.label),
                 Column(tr("Version"), lambda c: c.version, align_right=True),
                 Column(tr("Given"), lambda c: tr("Yes") if c.given else tr("No")),
-                Column(tr("Date"), lambda c: _day(c.recorded_on), sort=lambda c: c.recorded_on),
+                Column(tr("Date"), lambda c: day(c.recorded_on), sort=lambda c: c.recorded_on),
                 Column(tr("How"), lambda c: c.method.label),
                 Column(tr("Note"), lambda c: c.note or ""),
             ],
@@ -71,7 +63,7 @@ class ProfileTab(QWidget):
         self.consent_proxy = RecordFilterProxy(self, self.consent_model)
         self.status_model: RecordTableModel[StatusChange] = RecordTableModel(
             [
-                Column(tr("Date"), lambda s: _day(s.changed_on), sort=lambda s: s.changed_on),
+                Column(tr("Date"), lambda s: day(s.changed_on), sort=lambda s: s.changed_on),
                 Column(tr("From"), lambda s: s.from_status.label if s.from_status else ""),
                 Column(tr("To"), lambda s: s.to_status.label),
                 Column(tr("Reason"), lambda s: s.reason or ""),
@@ -84,10 +76,10 @@ class ProfileTab(QWidget):
                 Column(tr("Concern"), lambda c: c.category),
                 Column(
                     tr("Identified"),
-                    lambda c: f"{_day(c.identified_on)} ({c.stage.label.lower()})",
+                    lambda c: f"{day(c.identified_on)} ({c.stage.label.lower()})",
                     sort=lambda c: c.identified_on,
                 ),
-                Column(tr("Resolved"), lambda c: _day(c.resolved_on), sort=lambda c: c.resolved_on),
+                Column(tr("Resolved"), lambda c: day(c.resolved_on), sort=lambda c: c.resolved_on),
                 Column(tr("Detail"), lambda c: c.detail or ""),
             ],
             parent=self,
@@ -164,13 +156,21 @@ class ProfileTab(QWidget):
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        self.editing_buttons = (
+            self.edit_button,
+            self.status_button,
+            self.consent_button,
+            self.concern_button,
+            self.resolve_button,
+            self.erase_button,
+        )
 
     def show_record(self, data: RecordData) -> None:
         p = data.participant
         for _label, key in PROFILE_ROWS:
             value: Any = getattr(p, key)
             if isinstance(value, dt.date):
-                value = _day(value)
+                value = day(value)
             self.fields[key].setText("" if value is None else str(value))
         self.consent_model.set_rows(
             sorted(
@@ -189,17 +189,6 @@ class ProfileTab(QWidget):
         self.consent_model.clear()
         self.status_model.clear()
         self.concern_model.clear()
-
-    def set_read_only(self, read_only: bool) -> None:
-        for b in (
-            self.edit_button,
-            self.status_button,
-            self.consent_button,
-            self.concern_button,
-            self.resolve_button,
-            self.erase_button,
-        ):
-            b.setEnabled(not read_only)
 
     # -- actions ------------------------------------------------------------------------
     def edit_details(self) -> None:
@@ -224,22 +213,13 @@ class ProfileTab(QWidget):
             )
 
     def record_consent(self) -> None:
-        pid = self.view.participant_id
-        if pid is None or not self.view.editable():
-            return
-        values = ConsentDialog.ask(self)
-        if values:
-            scope, given = values.pop("scope"), values.pop("given")
-            self.view.write(consent.record_consent, pid, scope, given, **values)
+        self.add_to_record(ConsentDialog.ask, consent.record_consent, "scope", "given")
 
     def add_concern(self) -> None:
-        pid = self.view.participant_id
-        if pid is None or not self.view.editable():
-            return
-        values = ConcernDialog.ask(self, getattr(self, "_taxonomy", ()))
-        if values:
-            category = values.pop("category")
-            self.view.write(concerns.add_concern, pid, category, **values)
+        taxonomy = getattr(self, "_taxonomy", ())
+        self.add_to_record(
+            lambda parent: ConcernDialog.ask(parent, taxonomy), concerns.add_concern, "category"
+        )
 
     def toggle_concern(self) -> None:
         index = self.concern_table.currentIndex()

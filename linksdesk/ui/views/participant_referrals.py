@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout
 
 from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
@@ -13,26 +12,18 @@ from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdat
 from linksdesk.ui.dialogs.record import ReferralDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.widgets import push_button, title_bar
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
-    from linksdesk.ui.views.record_host import RecordHost
 
 
-def _day(value: dt.date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
-
-
-class ReferralsTab(QWidget):
-    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tr = self.tr
-        self.view = view
-        self.setAccessibleName(tr("Referrals"))
+class ReferralsTab(RecordTabBase):
+    def _build(self, tr: Translate) -> None:
         self.in_model: RecordTableModel[Referral] = RecordTableModel(
             [
-                Column(tr("Received"), lambda r: _day(r.received_on), sort=lambda r: r.received_on),
+                Column(tr("Received"), lambda r: day(r.received_on), sort=lambda r: r.received_on),
                 Column(tr("Source"), lambda r: r.source.label),
                 Column(tr("Referrer"), lambda r: r.referrer or ""),
                 Column(tr("Reason"), lambda r: r.reason or ""),
@@ -42,13 +33,13 @@ class ReferralsTab(QWidget):
         self.in_proxy = RecordFilterProxy(self, self.in_model)
         self.onward_model: RecordTableModel[OnwardReferral] = RecordTableModel(
             [
-                Column(tr("Made on"), lambda o: _day(o.made_on), sort=lambda o: o.made_on),
+                Column(tr("Made on"), lambda o: day(o.made_on), sort=lambda o: o.made_on),
                 Column(tr("Resource"), lambda o: o.resource_name),
                 Column(tr("Kind"), lambda o: o.kind.label),
                 Column(tr("Status"), lambda o: o.status.label),
                 Column(
                     tr("Outcome"),
-                    lambda o: " ".join(x for x in (_day(o.outcome_on), o.outcome or "") if x),
+                    lambda o: " ".join(x for x in (day(o.outcome_on), o.outcome or "") if x),
                 ),
             ],
             parent=self,
@@ -85,6 +76,7 @@ class ReferralsTab(QWidget):
         self.onward_table.setColumnWidth(3, 100)
         layout.addWidget(self.onward_table, 2)
         self.onward_table.activated.connect(lambda _i: self.update_onward())
+        self.editing_buttons = (self.add_referral_button, self.refer_button, self.update_button)
 
     def show_record(self, data: RecordData) -> None:
         self.in_model.set_rows(data.referrals)
@@ -94,17 +86,8 @@ class ReferralsTab(QWidget):
         self.in_model.clear()
         self.onward_model.clear()
 
-    def set_read_only(self, read_only: bool) -> None:
-        for b in (self.add_referral_button, self.refer_button, self.update_button):
-            b.setEnabled(not read_only)
-
     def add_referral(self) -> None:
-        pid = self.view.participant_id
-        if pid is None or not self.view.editable():
-            return
-        values = ReferralDialog.ask(self)
-        if values:
-            self.view.write(referrals.record_referral, pid, **values)
+        self.add_to_record(ReferralDialog.ask, referrals.record_referral)
 
     def refer_onward(self) -> None:
         if self.view.participant_id is None or not self.view.editable():

@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QMenu,
     QMessageBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
-    QWidget,
 )
 
 from linksdesk.casework import contacts, notes
@@ -23,14 +21,15 @@ from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.common import make_current, make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate
+from linksdesk.ui.views.rows import hbox, tab_order
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
-    from linksdesk.ui.views.record_host import RecordHost
 
 
 @dataclass(frozen=True)
@@ -89,15 +88,10 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
     return sorted(items, key=lambda i: (i.at, i.kind), reverse=True)
 
 
-class TimelineTab(QWidget):
+class TimelineTab(RecordTabBase):
     """Contacts and notes newest first; select a note to see all its revisions."""
 
-    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tr = self.tr
-        self.view = view
-        self.read_only = False
-        self.setAccessibleName(tr("Timeline"))
+    def _build(self, tr: Translate) -> None:
         self.model: RecordTableModel[TimelineItem] = RecordTableModel(
             [
                 Column(tr("When"), lambda i: f"{i.at:%a %d %b %Y %H:%M}", sort=lambda i: i.at),
@@ -114,7 +108,6 @@ class TimelineTab(QWidget):
         self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
 
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.record_button = push_button(
             tr("Record contact…"), tr("Record contact"), self.record_contact
         )
@@ -127,11 +120,8 @@ class TimelineTab(QWidget):
         self.revise_button = push_button(
             tr("Revise note"), tr("Revise the selected note"), self.revise_selected
         )
-        for b in (self.record_button, self.schedule_button, self.attempt_button):
-            bar.addWidget(b)
-        bar.addStretch(1)
-        bar.addWidget(self.revise_button)
-        layout.addLayout(bar)
+        self.editing_buttons = (self.record_button, self.schedule_button, self.attempt_button)
+        layout.addLayout(hbox(*self.editing_buttons, None, self.revise_button))
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
@@ -158,16 +148,17 @@ class TimelineTab(QWidget):
         self.table.activated.connect(lambda _i: self.revise_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
-        self.setTabOrder(self.record_button, self.schedule_button)
-        self.setTabOrder(self.schedule_button, self.attempt_button)
-        self.setTabOrder(self.attempt_button, self.revise_button)
-        self.setTabOrder(self.revise_button, self.table)
-        self.setTabOrder(self.table, self.detail)
-        self.setTabOrder(self.detail, self.editor.contact_box)
-        self.setTabOrder(self.editor.contact_box, self.editor.private_check)
-        self.setTabOrder(self.editor.private_check, self.editor.text_edit)
-        self.setTabOrder(self.editor.text_edit, self.editor.discard_button)
-        self.setTabOrder(self.editor.discard_button, self.editor.save_button)
+        tab_order(
+            *self.editing_buttons,
+            self.revise_button,
+            self.table,
+            self.detail,
+            self.editor.contact_box,
+            self.editor.private_check,
+            self.editor.text_edit,
+            self.editor.discard_button,
+            self.editor.save_button,
+        )
 
     def show_record(self, data: RecordData) -> None:
         selected = selected_id(self.table)
@@ -191,9 +182,7 @@ class TimelineTab(QWidget):
         self.editor.contact_box.clear()
 
     def set_read_only(self, read_only: bool) -> None:
-        self.read_only = read_only
-        for b in (self.record_button, self.schedule_button, self.attempt_button):
-            b.setEnabled(not read_only)
+        super().set_read_only(read_only)
         item = self.current_item()
         self.revise_button.setEnabled(not read_only and item is not None and item.kind == "note")
         self.editor.set_read_only(read_only)
@@ -301,13 +290,10 @@ class TimelineTab(QWidget):
 
     def select_id(self, row_id: str) -> bool:
         """Select (and show) a row of the timeline by its contact or note id."""
-        row = self.model.row_of_id(row_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
-        return True
+        index = make_current(self.table, self.proxy, row_id)
+        if index is not None:
+            self.table.scrollTo(index)
+        return index is not None
 
     def schedule_contact(self, prefill: dict[str, Any] | None = None) -> None:
         pid = self.view.participant_id

@@ -7,9 +7,6 @@ from typing import TYPE_CHECKING
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,11 +21,12 @@ from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
-    from linksdesk.ui.views.record_host import RecordHost
 
 SCALE = {
     MeasureKind.WEMWBS: (14.0, 70.0),
@@ -134,18 +132,14 @@ class TrendChart(QWidget):
         self.setAccessibleDescription(self.description)
 
 
-class WellbeingTab(QWidget):
-    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tr = self.tr
-        self.view = view
-        self.setAccessibleName(tr("Wellbeing"))
+class WellbeingTab(RecordTabBase):
+    def _build(self, tr: Translate) -> None:
         self.records: list[MeasureRecord] = []
         self.model: RecordTableModel[MeasureRecord] = RecordTableModel(
             [
                 Column(
                     tr("Taken on"),
-                    lambda r: f"{r.taken_on.day} {r.taken_on:%b %Y}",
+                    lambda r: day(r.taken_on),
                     sort=lambda r: r.taken_on,
                 ),
                 Column(tr("Measure"), lambda r: r.kind.label),
@@ -166,21 +160,14 @@ class WellbeingTab(QWidget):
         self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
 
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        self.kind_box = QComboBox()
-        self.kind_box.setAccessibleName(tr("Measure"))
-        for kind in MeasureKind:
-            self.kind_box.addItem(kind.label, kind)
-        label = QLabel(tr("&Measure:"))
-        label.setBuddy(self.kind_box)
-        bar.addWidget(label)
-        bar.addWidget(self.kind_box)
+        self.kind_box = choice_box(tr("Measure"), ((kind.label, kind) for kind in MeasureKind))
         self.record_button = push_button(
             tr("Record a score…"), tr("Record a wellbeing score"), self.record
         )
-        bar.addWidget(self.record_button)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        self.editing_buttons = (self.record_button,)
+        layout.addLayout(
+            hbox(buddy(tr("&Measure:"), self.kind_box), self.kind_box, self.record_button, None)
+        )
         split = QSplitter(Qt.Orientation.Vertical)
         self.chart = TrendChart()
         split.addWidget(self.chart)
@@ -215,22 +202,18 @@ class WellbeingTab(QWidget):
         self.model.clear()
         self.chart.clear()
 
-    def set_read_only(self, read_only: bool) -> None:
-        self.record_button.setEnabled(not read_only)
-
     def _plot(self) -> None:
         kind = self.kind()
         self.chart.plot(kind, self.records)
         self.copyright_label.setText(copyright_line(kind) or "")
 
     def record(self) -> None:
-        pid = self.view.participant_id
-        if pid is None or not self.view.editable():
-            return
         kind = self.kind()
         has_baseline = any(r.kind is kind for r in self.records)
         context = MeasureContext.REVIEW if has_baseline else MeasureContext.BASELINE
-        values = MeasureDialog.ask(self, kind, context)
-        if values:
-            kind, items = values.pop("kind"), values.pop("items")
-            self.view.write(measures.record_measure, pid, kind, items, **values)
+        self.add_to_record(
+            lambda parent: MeasureDialog.ask(parent, kind, context),
+            measures.record_measure,
+            "kind",
+            "items",
+        )

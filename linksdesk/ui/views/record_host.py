@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from linksdesk.ui.widgets import InlineMessage
 
 
+class CaseworkCall(Protocol):
+    """``fn(casebook, *args, **kwargs)`` queued on the DB thread; ``on_done`` gets its result,
+    ``on_error`` what it raised."""
+
+    def __call__(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> object: ...
+
+
 class RecordSession(Protocol):
     """The parts of the UI session a tab of the record uses."""
 
@@ -59,25 +73,13 @@ class RecordHost(Protocol):
         """True when the open record may be changed; otherwise it says why."""
         ...
 
-    def run(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        **kwargs: Any,
-    ) -> object:
+    @property
+    def run(self) -> CaseworkCall:
         """Read with ``fn(casebook, *args, **kwargs)`` on the DB thread."""
         ...
 
-    def write(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        **kwargs: Any,
-    ) -> object:
+    @property
+    def write(self) -> CaseworkCall:
         """Run a use case that changes the record (refused while it is read-only)."""
         ...
 

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +23,8 @@ from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
+from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field
+from linksdesk.ui.widgets import push_button
 
 # A resource that got this many onward referrals in 30 days, or any while full or with a
 # waiting list, is flagged: links workers then spread people across other resources.
@@ -114,64 +112,53 @@ class ResourcesView(Screen):
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(heading(tr("Resource directory")))
-        top.addStretch(1)
         self.count_label = QLabel()
-        top.addWidget(self.count_label)
-        layout.addLayout(top)
+        layout = page_layout(self, heading(tr("Resource directory")), None, self.count_label)
         layout.addWidget(self.message)
-        bar = QHBoxLayout()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(tr("Search organisation, service, category, area…"))
-        self.search_edit.setAccessibleName(tr("Search the directory"))
-        self.search_edit.setClearButtonEnabled(True)
-        search_label = QLabel(tr("&Search:"))
-        search_label.setBuddy(self.search_edit)
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 2)
-        self.category_box = QComboBox()
-        self.category_box.setAccessibleName(tr("Category"))
-        self.category_box.addItem(tr("All categories"), None)
-        cat_label = QLabel(tr("&Category:"))
-        cat_label.setBuddy(self.category_box)
-        bar.addWidget(cat_label)
-        bar.addWidget(self.category_box, 1)
-        layout.addLayout(bar)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton(tr("Add…"))
-        self.add_button.setAccessibleName(tr("Add a resource"))
-        self.edit_button = QPushButton(tr("Edit…"))
-        self.edit_button.setAccessibleName(tr("Edit the selected resource"))
-        self.verify_button = QPushButton(tr("Mark verified today"))
-        self.verify_button.setAccessibleName(tr("Mark the selected resource verified today"))
-        self.import_button = QPushButton(tr("Import CSV…"))
-        self.import_button.setAccessibleName(tr("Import resources from a CSV file"))
-        self.export_button = QPushButton(tr("Export CSV…"))
-        self.export_button.setAccessibleName(tr("Export the directory to a CSV file"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.verify_button.clicked.connect(self.verify)
-        self.import_button.clicked.connect(self.import_csv)
-        self.export_button.clicked.connect(self.export_csv)
-        for b in (self.add_button, self.edit_button, self.verify_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        self.search_edit = search_field(
+            tr("Search organisation, service, category, area…"), tr("Search the directory")
+        )
+        self.category_box = choice_box(tr("Category"), [(tr("All categories"), None)])
+        layout.addLayout(
+            hbox(
+                buddy(tr("&Search:"), self.search_edit),
+                (self.search_edit, 2),
+                buddy(tr("&Category:"), self.category_box),
+                (self.category_box, 1),
+            )
+        )
+        self.add_button = push_button(tr("Add…"), tr("Add a resource"), self.add)
+        self.edit_button = push_button(tr("Edit…"), tr("Edit the selected resource"), self.edit)
+        self.verify_button = push_button(
+            tr("Mark verified today"), tr("Mark the selected resource verified today"), self.verify
+        )
+        # the CSV transfer's part of the row, in the order it shows
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Import or export progress"))
         self.progress.setMaximumWidth(220)
         self.progress.hide()
-        self.cancel_button = QPushButton(tr("Cancel"))
-        self.cancel_button.setAccessibleName(tr("Cancel the import or export"))
+        self.cancel_button = push_button(
+            tr("Cancel"), tr("Cancel the import or export"), self.cancel_transfer
+        )
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_transfer)
-        buttons.addWidget(self.progress)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.export_button)
-        layout.addLayout(buttons)
+        self.import_button = push_button(
+            tr("Import CSV…"), tr("Import resources from a CSV file"), self.import_csv
+        )
+        self.export_button = push_button(
+            tr("Export CSV…"), tr("Export the directory to a CSV file"), self.export_csv
+        )
+        self.transfer_buttons = (self.import_button, self.export_button)  # off while one runs
+        layout.addLayout(
+            hbox(
+                self.add_button,
+                self.edit_button,
+                self.verify_button,
+                None,
+                self.progress,
+                self.cancel_button,
+                *self.transfer_buttons,
+            )
+        )
         self.table = make_table(self.proxy, tr("Resource directory"))
         for col, width in enumerate((190, 170, 170, 100, 90, 125, 62, 62)):
             self.table.setColumnWidth(col, width)
@@ -274,31 +261,11 @@ class ResourcesView(Screen):
 
     def import_csv(self) -> None:
         path = self.ask_import_path(self)
-        if path is None:
-            return
-        self._start_transfer()
-        self._job = self.write(
-            resources.import_resources_csv,
-            path,
-            cancel=self._cancel_event.is_set,
-            with_progress=True,
-            on_done=self._on_imported,
-            on_error=self._on_transfer_failed,
-        )
+        self._transfer(resources.import_resources_csv, path, self._on_imported)
 
     def export_csv(self) -> None:
         path = self.ask_export_path(self)
-        if path is None:
-            return
-        self._start_transfer()
-        self._job = self.write(
-            resources.export_resources_csv,
-            path,
-            cancel=self._cancel_event.is_set,
-            with_progress=True,
-            on_done=self._on_exported,
-            on_error=self._on_transfer_failed,
-        )
+        self._transfer(resources.export_resources_csv, path, self._on_exported)
 
     def cancel_transfer(self) -> None:
         self._cancel_event.set()
@@ -337,20 +304,34 @@ class ResourcesView(Screen):
         )
         self.proxy.setFilterFixedString(self.search_edit.text().strip())
 
-    def _start_transfer(self) -> None:
+    def _transfer(
+        self, use_case: Callable[..., Any], path: Path | None, on_done: Callable[[Any], None]
+    ) -> None:
+        """Import or export the CSV at ``path`` (None: the person cancelled) on the DB thread,
+        showing its progress and a Cancel button."""
+        if path is None:
+            return
         self._cancel_event = threading.Event()
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.import_button.setEnabled(False)
-        self.export_button.setEnabled(False)
+        for button in self.transfer_buttons:
+            button.setEnabled(False)
+        self._job = self.write(
+            use_case,
+            path,
+            cancel=self._cancel_event.is_set,
+            with_progress=True,
+            on_done=on_done,
+            on_error=self._on_transfer_failed,
+        )
 
     def _end_transfer(self) -> None:
         self._job = None
         self.progress.hide()
         self.cancel_button.hide()
-        self.import_button.setEnabled(True)
-        self.export_button.setEnabled(True)
+        for button in self.transfer_buttons:
+            button.setEnabled(True)
 
     def _on_runner_progress(self, job_id: int, done: int, total: int) -> None:
         if self._job is not None and job_id == self._job.id:

@@ -48,6 +48,18 @@ class ExportChoice:
     path: Path
 
 
+def lay_out_form(dialog: QDialog, form: QFormLayout) -> None:
+    """Lay ``dialog`` out as ``form`` above Save and Cancel."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(buttons)
+
+
 class ExportDialog(QDialog):
     """Which file, which format, and for whom (external hides small numbers)."""
 
@@ -74,14 +86,7 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Format"), self.format_box)
         form.addRow(self.tr("For"), self.audience_box)
         form.addRow(self.tr("File"), path_row)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        lay_out_form(self, form)
 
     def choice(self) -> ExportChoice:
         return ExportChoice(
@@ -121,14 +126,7 @@ class ReportSettingsDialog(QDialog):
         form.addRow(self.tr("Safe caseload: people a year"), self.year_spin)
         form.addRow(self.tr("Target wait to first contact (days)"), self.wait_spin)
         form.addRow(self.tr("External reports hide counts below"), self.threshold_spin)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        lay_out_form(self, form)
 
     def _spin(self, value: int, low: int, high: int) -> QSpinBox:
         spin = QSpinBox()

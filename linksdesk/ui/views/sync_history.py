@@ -7,29 +7,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
-from linksdesk.ui.views.conflicts import RECORD_NAMES, when_text
+from linksdesk.ui.views.conflicts import SYNC_WORDS, record_name, when_text
+from linksdesk.ui.views.rows import hbox, page_layout
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
-
-OUTCOMES = {
-    "ok": "Synced",
-    "unverified": "Synced, check pending",
-    "offline": "Server not reached",
-    "auth": "Not accepted by the server",
-    "stopped": "Stopped to ask",
-    "cancelled": "Cancelled",
-    "error": "Failed",
-}
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ def load_sync_page(cb: Casebook, limit: int = 50) -> SyncPageData:
 
 
 def outcome_text(outcome: str) -> str:
-    return OUTCOMES.get(outcome, outcome.capitalize())
+    return SYNC_WORDS["sync_outcomes"].get(outcome, outcome.capitalize())
 
 
 class SyncView(Screen):
@@ -69,7 +61,7 @@ class SyncView(Screen):
                 Column(tr("When"), lambda a: when_text(a.at), sort=lambda a: a.at),
                 Column(
                     tr("Record"),
-                    lambda a: RECORD_NAMES.get(a.table, a.table.replace("_", " ").capitalize()),
+                    lambda a: record_name(a.table),
                 ),
                 Column(tr("Server's reason"), lambda a: a.reason, tooltip=lambda a: a.reason),
             ],
@@ -97,16 +89,14 @@ class SyncView(Screen):
         self.title = heading(tr("Sync"))
         self.status_label = muted("")
         self.status_label.setAccessibleName(tr("Sync status"))
-        self.sync_button = QPushButton(tr("Sync now"))
-        self.sync_button.setAccessibleName(tr("Sync now"))
-        self.sync_button.clicked.connect(self.sig_sync_now.emit)
-        self.conflicts_button = QPushButton(tr("Resolve conflicts…"))
-        self.conflicts_button.setAccessibleName(tr("Open the conflicts to resolve"))
-        self.conflicts_button.clicked.connect(self.sig_open_conflicts.emit)
+        self.sync_button = push_button(tr("Sync now"), tr("Sync now"), self.sig_sync_now.emit)
+        self.conflicts_button = push_button(
+            tr("Resolve conflicts…"),
+            tr("Open the conflicts to resolve"),
+            self.sig_open_conflicts.emit,
+        )
         self.conflicts_button.hide()
-        self.refresh_button = QPushButton(tr("Refresh"))
-        self.refresh_button.setAccessibleName(tr("Refresh the sync lists"))
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button = push_button(tr("Refresh"), tr("Refresh the sync lists"), self.refresh)
 
         self.attention_heading = heading(tr("Needs attention"), level=2)
         self.attention_intro = muted(
@@ -119,27 +109,18 @@ class SyncView(Screen):
         self.attention_table.setWordWrap(True)
         self.attention_empty = muted(tr("Nothing needs attention."))
         self.attention_empty.setAccessibleName(tr("Nothing needs attention."))
-        self.dismiss_button = QPushButton(tr("&Dismiss"))
-        self.dismiss_button.setAccessibleName(tr("Dismiss the selected refused change"))
-        self.dismiss_button.clicked.connect(self.dismiss)
+        self.dismiss_button = push_button(
+            tr("&Dismiss"), tr("Dismiss the selected refused change"), self.dismiss
+        )
 
         self.history_heading = heading(tr("Sync history"), level=2)
         self.history_table = make_table(self.history_proxy, tr("Sync history"))
         self.history_empty = muted(tr("No syncs yet."))
         self.history_empty.setAccessibleName(tr("No syncs yet."))
 
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.conflicts_button)
-        top.addWidget(self.sync_button)
-        top.addWidget(self.refresh_button)
-        dismiss_row = QHBoxLayout()
-        dismiss_row.addStretch(1)
-        dismiss_row.addWidget(self.dismiss_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addLayout(top)
+        layout = page_layout(
+            self, self.title, None, self.conflicts_button, self.sync_button, self.refresh_button
+        )
         layout.addWidget(self.status_label)
         layout.addWidget(self.message)
         layout.addSpacing(8)
@@ -147,7 +128,7 @@ class SyncView(Screen):
         layout.addWidget(self.attention_intro)
         layout.addWidget(self.attention_table, 1)
         layout.addWidget(self.attention_empty)
-        layout.addLayout(dismiss_row)
+        layout.addLayout(hbox(None, self.dismiss_button))
         layout.addSpacing(8)
         layout.addWidget(self.history_heading)
         layout.addWidget(self.history_table, 2)

@@ -33,6 +33,8 @@ from linksdesk.ui.views.common import (
     relevant,
 )
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.rows import page_layout
+from linksdesk.ui.widgets import push_button
 
 
 @dataclass(frozen=True)
@@ -117,44 +119,43 @@ class TodayView(Screen):
         self.today = dt.date.today()
         tr = self.tr
 
-        self.todays_model: RecordTableModel[DiaryEntry] = RecordTableModel(
-            [
-                Column(tr("Time"), lambda e: _time(e.at), sort=lambda e: e.at),
-                Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
-                Column(tr("Contact"), lambda e: e.kind.label),
-                Column(tr("Status"), lambda e: e.status.label),
-                Column(tr("Venue"), lambda e: e.venue or ""),
-                Column(tr("Purpose"), lambda e: e.purpose or ""),
-            ],
-            id_of=lambda e: e.contact_id,
-            parent=self,
+        # the columns the three lists of contacts share, and how a contact is a row
+        who: Column[DiaryEntry] = Column(
+            tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"
         )
-        self.week_model: RecordTableModel[DiaryEntry] = RecordTableModel(
-            [
-                Column(tr("When"), lambda e: f"{_day(e.at)} {_time(e.at)}", sort=lambda e: e.at),
-                Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
-                Column(tr("Contact"), lambda e: e.kind.label),
-                Column(tr("Venue"), lambda e: e.venue or ""),
-                Column(tr("Purpose"), lambda e: e.purpose or ""),
-            ],
-            id_of=lambda e: e.contact_id,
-            parent=self,
+        kind: Column[DiaryEntry] = Column(tr("Contact"), lambda e: e.kind.label)
+        venue: Column[DiaryEntry] = Column(tr("Venue"), lambda e: e.venue or "")
+        purpose: Column[DiaryEntry] = Column(tr("Purpose"), lambda e: e.purpose or "")
+
+        def contacts(*columns: Column[DiaryEntry]) -> RecordTableModel[DiaryEntry]:
+            return RecordTableModel(columns, id_of=lambda e: e.contact_id, parent=self)
+
+        self.todays_model = contacts(
+            Column(tr("Time"), lambda e: _time(e.at), sort=lambda e: e.at),
+            who,
+            kind,
+            Column(tr("Status"), lambda e: e.status.label),
+            venue,
+            purpose,
         )
-        self.follow_model: RecordTableModel[DiaryEntry] = RecordTableModel(
-            [
-                Column(
-                    tr("Was due"),
-                    lambda e: "  ".join(
-                        x for x in (f"{_day(e.at)} {_time(e.at)}", self._late(e.at.date())) if x
-                    ),
-                    sort=lambda e: e.at,
+        self.week_model = contacts(
+            Column(tr("When"), lambda e: f"{_day(e.at)} {_time(e.at)}", sort=lambda e: e.at),
+            who,
+            kind,
+            venue,
+            purpose,
+        )
+        self.follow_model = contacts(
+            Column(
+                tr("Was due"),
+                lambda e: "  ".join(
+                    x for x in (f"{_day(e.at)} {_time(e.at)}", self._late(e.at.date())) if x
                 ),
-                Column(tr("Participant"), lambda e: f"{e.display_name} ({e.programme_id})"),
-                Column(tr("Contact"), lambda e: e.kind.label),
-                Column(tr("To do"), lambda e: tr("Record the outcome")),
-            ],
-            id_of=lambda e: e.contact_id,
-            parent=self,
+                sort=lambda e: e.at,
+            ),
+            who,
+            kind,
+            Column(tr("To do"), lambda e: tr("Record the outcome")),
         )
         self.reviews_model: RecordTableModel[GoalReviewRow] = RecordTableModel(
             [
@@ -235,17 +236,9 @@ class TodayView(Screen):
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
         self.title = heading(tr("Today"))
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.refresh_button = QPushButton(tr("Refresh"))
-        self.refresh_button.setAccessibleName(tr("Refresh today's lists"))
-        self.refresh_button.clicked.connect(self.refresh)
-        top.addWidget(self.refresh_button)
-        layout.addLayout(top)
+        self.refresh_button = push_button(tr("Refresh"), tr("Refresh today's lists"), self.refresh)
+        layout = page_layout(body, self.title, None, self.refresh_button)
         layout.addWidget(self.message)
 
         self.todays_section = Section(

@@ -1,0 +1,54 @@
+"""What every tab of the participant record shares: its host, its day format, adding an item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from linksdesk.ui.views.record_host import RecordHost
+
+Translate = Callable[[str], str]  # a widget's ``tr``
+# a dialog's ``ask(parent)``: the values the person entered, or None when they cancelled
+Ask = Callable[[QWidget], dict[str, Any] | None]
+
+
+def day(value: dt.date | None) -> str:
+    """A day as the record's tabs show it: 4 Mar 2026."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+class RecordTabBase(QWidget):
+    """A tab of the record: ``_build`` lays it out; its accessible name is its tab's title
+    (set by the record)."""
+
+    def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.read_only = False
+        # the tab's buttons that change the record: disabled while it is read-only
+        self.editing_buttons: tuple[QWidget, ...] = ()
+        self._build(self.tr)
+
+    def _build(self, tr: Translate) -> None:
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for button in self.editing_buttons:
+            button.setEnabled(not read_only)
+
+    def add_to_record(self, ask: Ask, use_case: Callable[..., Any], *leading: str) -> None:
+        """Ask for a new item on the open record, then write ``use_case(pid, *leading values,
+        **the other values)``; nothing when no record is open, it is read-only or the person
+        cancels."""
+        pid = self.view.participant_id
+        if pid is None or not self.view.editable():
+            return
+        values = ask(self)
+        if values:
+            firsts = [values.pop(key) for key in leading]
+            self.view.write(use_case, pid, *firsts, **values)

@@ -1,0 +1,77 @@
+"""Builders for a screen's rows: a row of widgets, a screen's top row, labelled fields, the
+order Tab moves in."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+# a part of a row: a widget, a widget with its stretch factor, or None for the stretch
+RowPart = QWidget | tuple[QWidget, int] | None
+
+
+def hbox(*parts: RowPart) -> QHBoxLayout:
+    """A row of widgets in order; ``None`` is the stretch that pushes what follows to the right."""
+    row = QHBoxLayout()
+    for part in parts:
+        if part is None:
+            row.addStretch(1)
+        elif isinstance(part, tuple):
+            row.addWidget(*part)
+        else:
+            row.addWidget(part)
+    return row
+
+
+def page_layout(page: QWidget, *top: RowPart) -> QVBoxLayout:
+    """A screen's layout with the house margins, starting with its top row (``hbox(*top)``)."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(16, 12, 16, 12)
+    layout.addLayout(hbox(*top))
+    return layout
+
+
+def buddy(text: str, field: QWidget) -> QLabel:
+    """A label for ``field``: its mnemonic (the letter after &) moves the focus there."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
+def choice_box(name: str, choices: Iterable[tuple[str, Any]] = ()) -> QComboBox:
+    """A drop-down named ``name`` for screen readers, holding ``(text, data)`` choices."""
+    box = QComboBox()
+    box.setAccessibleName(name)
+    for text, data in choices:
+        box.addItem(text, data)
+    return box
+
+
+def search_field(placeholder: str, name: str) -> QLineEdit:
+    """A one-line filter or search field with a clear button."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setAccessibleName(name)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
+def tab_order(*widgets: QWidget) -> None:
+    """Tab moves through ``widgets`` in the order given."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def after_typing(field: QLineEdit, ms: int, slot: Callable[[], object]) -> QTimer:
+    """Call ``slot`` once typing in ``field`` has paused for ``ms``; the timer is returned so
+    a caller can stop it (or see that a call is due)."""
+    timer = QTimer(field)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(slot)
+    field.textChanged.connect(lambda _text: timer.start())
+    return timer
