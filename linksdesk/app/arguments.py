@@ -1,10 +1,10 @@
-"""The arguments every verb shares (--vault, --passphrase-file) and how a verb is added."""
+"""The arguments every verb that opens a vault shares (--vault, --passphrase-file)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     # argparse's own name for what add_subparsers() returns
@@ -41,17 +41,3 @@ def add_vault(p: argparse.ArgumentParser, default: Path | None, what: str) -> No
         default=default,
         help=f"{what} (default: {default})" if default else what,
     )
-
-
-def vault_verb(
-    verbs: Verbs, name: str, *, vault: Path | None, what: str, **kwargs: Any
-) -> argparse.ArgumentParser:
-    """A verb that opens a vault: ``--vault`` (``what`` it is for) and ``--passphrase-file``.
-
-    ``kwargs`` (help, description…) go to ``add_parser``; the caller adds the verb's own
-    arguments to the parser returned.
-    """
-    p = verbs.add_parser(name, **kwargs)
-    add_vault(p, vault, what)
-    add_passphrase_file(p)
-    return p
