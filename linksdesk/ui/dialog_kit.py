@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QWidget,
@@ -29,6 +27,16 @@ D = TypeVar("D", bound=QDialog)
 Check = tuple[bool, str, QWidget]
 
 BUG_MESSAGE = "Something went wrong. The details are in the error report."
+
+_BUTTON = QDialogButtonBox.StandardButton
+OK_CANCEL = _BUTTON.Ok | _BUTTON.Cancel
+SAVE_CANCEL = _BUTTON.Save | _BUTTON.Cancel
+
+
+def set_title(dialog: QWidget, title: str, name: str | None = None) -> None:
+    """The window's title, and its name for screen readers (the title unless ``name``)."""
+    dialog.setWindowTitle(title)
+    dialog.setAccessibleName(title if name is None else name)
 
 
 def button_box(
@@ -73,16 +81,6 @@ def ask_pdf_path(parent: QWidget, title: str, suggested: str) -> Path | None:
 
 def with_pdf_suffix(path: Path) -> Path:
     return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
-
-
-def add_labelled_rows(
-    form: QFormLayout, parent: QWidget, rows: Iterable[tuple[str, QWidget]]
-) -> None:
-    """Rows of a form whose labels (with their & shortcut) put the focus in their field."""
-    for text, field in rows:
-        label = QLabel(text, parent)
-        label.setBuddy(field)
-        form.addRow(label, field)
 
 
 def tab_chain(*widgets: QWidget) -> None:
