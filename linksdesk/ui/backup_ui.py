@@ -26,16 +26,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import backup
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
-from linksdesk.ui.dialog_kit import (
-    Check,
-    ask_yes_no,
-    failure_text,
-    follow_strength,
-    new_passphrase_checks,
-    refused,
-    select_field,
-    set_title,
-)
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.runner import Job
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, PathRow, StrengthHint
@@ -186,7 +177,7 @@ class RestoreDialog(QDialog):
         self.result_: backup.RestoreResult | None = None
         self._job: Job | None = None
         tr = self.tr
-        set_title(self, tr("Restore from a backup"))
+        kit.set_title(self, tr("Restore from a backup"))
         self.setMinimumWidth(640)
         intro = QLabel(
             tr(
@@ -251,7 +242,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self.with_key.toggled.connect(self._show_secret_fields)
-        follow_strength(self.strength, self.new_passphrase)
+        kit.follow_strength(self.strength, self.new_passphrase)
         self.backup_row.edit.editingFinished.connect(self.describe_backup)
         self.session.runner.sig_progress.connect(self._on_progress)
         self._show_secret_fields()
@@ -296,7 +287,7 @@ class RestoreDialog(QDialog):
             "Its files are not deleted: they are kept beside it, with “before-restore” and the "
             "time in their names. Replace it with the backup?"
         )
-        return ask_yes_no(parent, tr("Replace the vault there?"), text)
+        return kit.ask_yes_no(parent, tr("Replace the vault there?"), text)
 
     # -- the form -----------------------------------------------------------------------------
     def _show_secret_fields(self) -> None:
@@ -319,7 +310,7 @@ class RestoreDialog(QDialog):
         def failed(exc: BaseException) -> None:
             if self.backup_row.path() == path:
                 self.about_backup.clear()
-                self.message.show_message(failure_text(exc))
+                self.message.show_message(kit.failure_text(exc))
 
         self.message.clear_message()
         self.session.runner.submit(backup.read_backup, path, on_done=shown, on_error=failed)
@@ -330,7 +321,7 @@ class RestoreDialog(QDialog):
             return
         tr = self.tr
         source, target = self.backup_row.path(), self.vault_row.path()
-        checks: list[Check] = [
+        checks: list[kit.Check] = [
             (source is None, tr("Choose the backup file."), self.backup_row),
             (target is None, tr("Choose where to put the vault."), self.vault_row),
         ]
@@ -343,7 +334,7 @@ class RestoreDialog(QDialog):
                     tr("Type the recovery key."),
                     self.recovery_key,
                 ),
-                *new_passphrase_checks(
+                *kit.new_passphrase_checks(
                     self.new_passphrase, self.repeat, tr("Choose a new passphrase.")
                 ),
                 (not verdict.acceptable, verdict.message, self.new_passphrase),
@@ -359,7 +350,7 @@ class RestoreDialog(QDialog):
                 )
             )
             kwargs["passphrase"] = self.passphrase.text()
-        if refused(self.message, checks):
+        if kit.refused(self.message, checks):
             return None
         self._set_busy(True, tr("Checking the backup and its passphrase…"))
         self._job = self.session.runner.submit(
@@ -428,7 +419,7 @@ class RestoreDialog(QDialog):
                 )
             return
         field: QWidget | None = None
-        text = failure_text(exc)
+        text = kit.failure_text(exc)
         if isinstance(exc, WrongPassphraseError):
             field = self.passphrase
             text = self.tr(
@@ -444,7 +435,7 @@ class RestoreDialog(QDialog):
             field = self.backup_row
         self.message.show_message(text)
         if field is not None:
-            select_field(field)
+            kit.select_field(field)
 
     def reject(self) -> None:
         if self._job is not None:

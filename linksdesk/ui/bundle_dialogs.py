@@ -28,13 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import bundles
-from linksdesk.ui.dialog_kit import (
-    OK_CANCEL,
-    button_box,
-    failure_text,
-    open_modeless,
-    set_title,
-)
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
 
@@ -56,14 +50,14 @@ class _BundleDialog(QDialog):
         self.session = session
         self.job_id: int | None = None
         self.result_info: Any = None
-        set_title(self, title)
+        kit.set_title(self, title)
         self.setMinimumWidth(500)
         self.form = QFormLayout()
         self.message = InlineMessage(self)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("Progress"))
         self.progress.hide()
-        self.buttons = button_box(self, OK_CANCEL, self.start)
+        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.start)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         session.runner.sig_progress.connect(self._on_runner_progress)
         session.sig_locked.connect(self.reject)
@@ -109,7 +103,7 @@ class _BundleDialog(QDialog):
         self.job_id = None
         self.ok_button.setEnabled(True)
         self.progress.hide()
-        self.message.show_message(failure_text(exc, self.tr("That did not work.")))
+        self.message.show_message(kit.failure_text(exc, self.tr("That did not work.")))
 
 
 class ExportBundleDialog(_BundleDialog):
@@ -174,7 +168,7 @@ class ExportBundleDialog(_BundleDialog):
 
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> ExportBundleDialog:
-        return open_modeless(cls(session, parent))
+        return kit.open_modeless(cls(session, parent))
 
 
 class ImportBundleDialog(_BundleDialog):
@@ -251,4 +245,4 @@ class ImportBundleDialog(_BundleDialog):
 
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> ImportBundleDialog:
-        return open_modeless(cls(session, parent))
+        return kit.open_modeless(cls(session, parent))

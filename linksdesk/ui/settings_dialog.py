@@ -25,18 +25,7 @@ from linksdesk.casework import note_templates
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import WrongPassphraseError
 from linksdesk.core.settings import Settings
-from linksdesk.ui.dialog_kit import (
-    Check,
-    button_box,
-    failure_text,
-    follow_strength,
-    new_passphrase_checks,
-    open_modeless,
-    refused,
-    select_field,
-    set_title,
-    tab_chain,
-)
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.icons import icon
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
@@ -57,7 +46,7 @@ class SettingsDialog(QDialog):
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        set_title(self, self.tr("Settings"))
+        kit.set_title(self, self.tr("Settings"))
         self.setMinimumWidth(520)
         tr = self.tr
 
@@ -136,7 +125,7 @@ class SettingsDialog(QDialog):
         self.repeat = PassphraseEdit(security)
         self.repeat.setAccessibleName(tr("Repeat the new passphrase"))
         self.strength = StrengthHint(security)
-        follow_strength(self.strength, self.new)
+        kit.follow_strength(self.strength, self.new)
         sform.addRow(tr("C&urrent passphrase"), self.current)
         sform.addRow(tr("N&ew passphrase"), self.new)
         sform.addRow("", self.strength)
@@ -168,7 +157,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._make_notes_tab(), icon("settings"), tr("&Case notes"))
 
         self.message = InlineMessage(self)
-        self.buttons = button_box(
+        self.buttons = kit.button_box(
             self,
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
             self.save,
@@ -183,7 +172,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-        tab_chain(
+        kit.tab_chain(
             self.auto_lock,
             self.clipboard,
             self.programme_name,
@@ -192,7 +181,7 @@ class SettingsDialog(QDialog):
             self.review_weeks,
             self.concerns,
         )
-        tab_chain(self.current, self.new, self.repeat, self.change_button)
+        kit.tab_chain(self.current, self.new, self.repeat, self.change_button)
 
         self.session.sig_locked.connect(self.reject)
         self.load(session.settings)
@@ -276,7 +265,9 @@ class SettingsDialog(QDialog):
     def _on_save_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self.tabs.setCurrentIndex(0)
-        self.message.show_message(failure_text(exc, self.tr("The settings could not be saved.")))
+        self.message.show_message(
+            kit.failure_text(exc, self.tr("The settings could not be saved."))
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self.save_button.setEnabled(not busy)
@@ -284,11 +275,11 @@ class SettingsDialog(QDialog):
 
     # -- passphrase -----------------------------------------------------------------------
     def _on_change_clicked(self) -> None:
-        checks: list[Check] = [
+        checks: list[kit.Check] = [
             (not self.current.text(), self.tr("Enter your current passphrase."), self.current),
-            *new_passphrase_checks(self.new, self.repeat, self.tr("Choose a new passphrase.")),
+            *kit.new_passphrase_checks(self.new, self.repeat, self.tr("Choose a new passphrase.")),
         ]
-        if refused(self.passphrase_message, checks):
+        if kit.refused(self.passphrase_message, checks):
             return
         self._set_busy(True)
         self.session.call(
@@ -313,9 +304,9 @@ class SettingsDialog(QDialog):
     def _on_passphrase_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self.passphrase_message.show_message(
-            failure_text(exc, self.tr("The passphrase could not be changed."))
+            kit.failure_text(exc, self.tr("The passphrase could not be changed."))
         )
-        select_field(self.current if isinstance(exc, WrongPassphraseError) else self.new)
+        kit.select_field(self.current if isinstance(exc, WrongPassphraseError) else self.new)
 
     def done(self, result: int) -> None:
         self._wipe()
@@ -324,4 +315,4 @@ class SettingsDialog(QDialog):
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> SettingsDialog:
         """Open the dialog without blocking; it saves by itself. Returns it (tests use it)."""
-        return open_modeless(cls(session, parent))
+        return kit.open_modeless(cls(session, parent))

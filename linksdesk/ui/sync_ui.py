@@ -22,15 +22,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import ServerUnreachableError, SyncAuthError
 from linksdesk.sync import client as sync_client
-from linksdesk.ui.dialog_kit import (
-    OK_CANCEL,
-    ask_yes_no,
-    button_box,
-    failure_text,
-    open_modeless,
-    select_field,
-    set_title,
-)
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
@@ -203,7 +195,7 @@ class EnrolDialog(QDialog):
         self.sync = sync
         self.result_info: Any = None
         tr = self.tr
-        set_title(self, tr("Set up sync"))
+        kit.set_title(self, tr("Set up sync"))
         self.setMinimumWidth(460)
         intro = QLabel(
             tr(
@@ -228,7 +220,7 @@ class EnrolDialog(QDialog):
         form.addRow(tr("Enrolment &code"), self.code)
         form.addRow(tr("&Name of this laptop"), self.label)
         self.message = InlineMessage(self)
-        self.buttons = button_box(self, OK_CANCEL, self.enrol)
+        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.enrol)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(tr("&Enrol"))
         self.ok_button.setAccessibleName(tr("Enrol this laptop"))
@@ -273,16 +265,16 @@ class EnrolDialog(QDialog):
                 "try again."
             )
         else:
-            text = failure_text(exc, self.tr("Enrolment failed."))
+            text = kit.failure_text(exc, self.tr("Enrolment failed."))
         self.message.show_message(text)
         if isinstance(exc, SyncAuthError):
-            select_field(self.code)
+            kit.select_field(self.code)
 
     @classmethod
     def ask(
         cls, session: UiSession, sync: SyncController, parent: QWidget | None = None
     ) -> EnrolDialog:
-        return open_modeless(cls(session, sync, parent))
+        return kit.open_modeless(cls(session, sync, parent))
 
 
 def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:
@@ -291,4 +283,4 @@ def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:
         "Go on only if you expected this (for example, cases handed to a colleague, or "
         "several people withdrawing their consent to share)."
     )
-    return ask_yes_no(parent, parent.tr("Sync stopped"), f"{exc}\n\n{why}")
+    return kit.ask_yes_no(parent, parent.tr("Sync stopped"), f"{exc}\n\n{why}")

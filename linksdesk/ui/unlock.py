@@ -38,17 +38,8 @@ from linksdesk.core.errors import (
     WrongPassphraseError,
     WrongRecoveryKeyError,
 )
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.backup_ui import RestoreDialog, restored_message
-from linksdesk.ui.dialog_kit import (
-    Check,
-    failure_text,
-    follow_strength,
-    new_passphrase_checks,
-    open_modeless,
-    refused,
-    select_field,
-    tab_chain,
-)
 from linksdesk.ui.icons import icon
 from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import is_expected
@@ -162,7 +153,7 @@ class _Page(QWidget):
         self.passphrase = self.add_passphrase(self.tr("&New passphrase"))
         self.strength = StrengthHint(self)
         self.layout_.addWidget(self.strength)
-        follow_strength(self.strength, self.passphrase)
+        kit.follow_strength(self.strength, self.passphrase)
         self.repeat = self.add_passphrase(repeat_label)
 
     def add_footer(self, primary: QPushButton, links: list[QPushButton]) -> None:
@@ -180,7 +171,7 @@ class _Page(QWidget):
         self.layout_.addStretch(1)
         self._controls += [primary, *links]
         # a path row is two stops: its field, then its Choose… button
-        tab_chain(*(w for c in self._controls for w in _tab_stops(c)))
+        kit.tab_chain(*(w for c in self._controls for w in _tab_stops(c)))
 
     def set_busy(self, busy: bool, controls: list[QWidget], text: str = "") -> None:
         """Show the wait (``text`` says what for) with the inputs off, or end it."""
@@ -194,9 +185,9 @@ class _Page(QWidget):
     def controls(self) -> list[QWidget]:
         return list(self._controls)
 
-    def start(self, checks: list[Check], waiting_for: str) -> bool:
+    def start(self, checks: list[kit.Check], waiting_for: str) -> bool:
         """Check the form; when it passes, show the wait (``waiting_for``). False: refused."""
-        if self.busy.isVisible() or refused(self.message, checks):
+        if self.busy.isVisible() or kit.refused(self.message, checks):
             return False
         self.set_busy(True, self.controls(), waiting_for)
         return True
@@ -204,10 +195,10 @@ class _Page(QWidget):
     def failed(self, exc: BaseException, blame: list[tuple[bool, QWidget]]) -> None:
         """End the wait and say what went wrong; the first field ``blame`` names is selected."""
         self.set_busy(False, self.controls())
-        self.message.show_message(failure_text(exc, _bug_message(self)))
+        self.message.show_message(kit.failure_text(exc, _bug_message(self)))
         for at_fault, field in blame:
             if at_fault:
-                select_field(field)
+                kit.select_field(field)
                 return
 
 
@@ -362,7 +353,7 @@ class RecoveryKeyPage(_Page):
         )
         self.stored.toggled.connect(self.continue_button.setEnabled)
         self.add_footer(self.continue_button, [])
-        tab_chain(
+        kit.tab_chain(
             self.key_label, self.copy_button, self.print_button, self.stored, self.continue_button
         )
 
@@ -613,7 +604,7 @@ class UnlockScreen(QWidget):
         """Restore from a backup…: choose the file, where the vault goes, and its secret."""
         self.restore_dialog = RestoreDialog(self.session, self.vault_path(), self)
         self.restore_dialog.sig_restored.connect(self._on_restored)
-        return open_modeless(self.restore_dialog)
+        return kit.open_modeless(self.restore_dialog)
 
     def _on_restored(self, result: RestoreResult) -> None:
         self._remember(result.vault_path)
@@ -624,7 +615,7 @@ class UnlockScreen(QWidget):
     def _on_unlock_clicked(self) -> None:
         page = self.open_page
         path = page.vault.path()
-        checks: list[Check] = [
+        checks: list[kit.Check] = [
             (path is None, self.tr("Choose the vault file first."), page.vault.edit),
             (not page.passphrase.text(), self.tr("Enter your passphrase."), page.passphrase),
         ]
@@ -663,9 +654,11 @@ class UnlockScreen(QWidget):
     def _on_create_clicked(self) -> None:
         page = self.create_page
         path = page.vault.path()
-        checks: list[Check] = [
+        checks: list[kit.Check] = [
             (path is None, self.tr("Choose where to keep the vault file."), page.vault.edit),
-            *new_passphrase_checks(page.passphrase, page.repeat, self.tr("Choose a passphrase.")),
+            *kit.new_passphrase_checks(
+                page.passphrase, page.repeat, self.tr("Choose a passphrase.")
+            ),
         ]
         if not page.start(checks, self.tr("Creating your vault…")) or path is None:
             return
@@ -759,14 +752,14 @@ class UnlockScreen(QWidget):
     def _on_recover_clicked(self) -> None:
         page = self.recover_page
         path = page.vault.path()
-        checks: list[Check] = [
+        checks: list[kit.Check] = [
             (path is None, self.tr("Choose the vault file first."), page.vault.edit),
             (
                 not page.recovery_key.text().strip(),
                 self.tr("Type your recovery key."),
                 page.recovery_key,
             ),
-            *new_passphrase_checks(
+            *kit.new_passphrase_checks(
                 page.passphrase, page.repeat, self.tr("Choose a new passphrase.")
             ),
         ]
