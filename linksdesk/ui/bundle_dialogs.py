@@ -57,7 +57,7 @@ class _BundleDialog(QDialog):
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("Progress"))
         self.progress.hide()
-        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.start)
+        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.start, parent=self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         session.runner.sig_progress.connect(self._on_runner_progress)
         session.sig_locked.connect(self.reject)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLineEdit,
     QMessageBox,
     QWidget,
@@ -43,9 +41,14 @@ def button_box(
     dialog: QDialog,
     buttons: QDialogButtonBox.StandardButton,
     on_accept: Callable[[], object] | None = None,
+    *,
+    parent: QWidget | None = None,
 ) -> QDialogButtonBox:
-    """The dialog's standard buttons: accepting calls ``on_accept``, rejecting closes it."""
-    box = QDialogButtonBox(buttons, dialog)
+    """The dialog's standard buttons: accepting calls ``on_accept``, rejecting closes it.
+
+    Without ``parent`` the box joins the tab order where it is laid out; with one, at once.
+    """
+    box = QDialogButtonBox(buttons, parent)
     if on_accept is not None:
         box.accepted.connect(on_accept)
     box.rejected.connect(dialog.reject)
@@ -69,18 +72,6 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-def ask_pdf_path(parent: QWidget, title: str, suggested: str) -> Path | None:
-    """Where to save a PDF (suggested in the home folder); None when the person cancels."""
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(Path.home() / suggested), parent.tr("PDF documents (*.pdf)")
-    )
-    return Path(chosen) if chosen else None
-
-
-def with_pdf_suffix(path: Path) -> Path:
-    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
 def tab_chain(*widgets: QWidget) -> None:

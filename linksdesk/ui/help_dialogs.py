@@ -101,7 +101,7 @@ class AboutDialog(QDialog):
         split.addWidget(self.licence_text)
         split.setSizes([260, 480])
 
-        buttons = button_box(self, QDialogButtonBox.StandardButton.Close)
+        buttons = button_box(self, QDialogButtonBox.StandardButton.Close, parent=self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.measures)
@@ -152,7 +152,7 @@ class UserGuideWindow(QDialog):
             )
             self._fit_images(640)
         self.guide_file = path
-        buttons = button_box(self, QDialogButtonBox.StandardButton.Close)
+        buttons = button_box(self, QDialogButtonBox.StandardButton.Close, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)

@@ -157,11 +157,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._make_notes_tab(), icon("settings"), tr("&Case notes"))
 
         self.message = InlineMessage(self)
-        self.buttons = kit.button_box(
-            self,
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-            self.save,
-        )
+        self.buttons = kit.button_box(self, kit.SAVE_CANCEL, self.save, parent=self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName(tr("Save settings"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

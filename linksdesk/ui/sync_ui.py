@@ -220,7 +220,7 @@ class EnrolDialog(QDialog):
         form.addRow(tr("Enrolment &code"), self.code)
         form.addRow(tr("&Name of this laptop"), self.label)
         self.message = InlineMessage(self)
-        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.enrol)
+        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.enrol, parent=self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(tr("&Enrol"))
         self.ok_button.setAccessibleName(tr("Enrol this laptop"))

@@ -48,7 +48,7 @@ class ConflictMergeDialog(QDialog):
         label = QLabel(tr("&Merged version"))
         label.setBuddy(self.editor)
         self.message = InlineMessage(self)
-        self.buttons = button_box(self, OK_CANCEL, self._on_accepted)
+        self.buttons = button_box(self, OK_CANCEL, self._on_accepted, parent=self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(tr("&Save merged version"))
         self.ok_button.setAccessibleName(tr("Save the merged version"))

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.ui.dialog_kit import OK_CANCEL, button_box
+
 
 @dataclass
 class Field:
@@ -156,17 +158,13 @@ class FormDialog(QDialog):
         self.message.setAccessibleName(self.tr("Form message"))
         self.message.hide()
         layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = button_box(self, OK_CANCEL, self._on_ok)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok_text:
             ok.setText(ok_text)
         ok.setAccessibleName(ok.text().replace("&", ""))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName(cancel.text().replace("&", ""))
-        self.buttons.accepted.connect(self._on_ok)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
 

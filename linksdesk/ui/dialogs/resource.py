@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.core.vocab import ResourceCapacity
+from linksdesk.ui.dialog_kit import button_box, set_title
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 
 
@@ -79,8 +80,7 @@ class ImportReportDialog(QDialog):
     def __init__(self, report: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         tr = self.tr
-        self.setWindowTitle(tr("Import report"))
-        self.setAccessibleName(tr("Import report"))
+        set_title(self, tr("Import report"))
         layout = QVBoxLayout(self)
         if report.cancelled:
             summary = tr("The import was cancelled; nothing was imported.")
@@ -109,10 +109,7 @@ class ImportReportDialog(QDialog):
                 )
             )
             layout.addWidget(self.problems)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
+        layout.addWidget(button_box(self, QDialogButtonBox.StandardButton.Close, self.accept))
         self.setMinimumWidth(480)
 
     @classmethod
