@@ -35,6 +35,18 @@ class Callbacks(TypedDict, Generic[R], total=False):
     on_error: Callable[[BaseException], None] | None
 
 
+def after(first: Callable[[R], None], callbacks: Callbacks[R]) -> Callbacks[R]:
+    """``callbacks`` with ``first(result)`` run before their own ``on_done``."""
+    on_done = callbacks.get("on_done")
+
+    def done(result: R) -> None:
+        first(result)
+        if on_done is not None:
+            on_done(result)
+
+    return {"on_done": done, "on_error": callbacks.get("on_error")}
+
+
 def is_expected(exc: BaseException) -> bool:
     """True for errors meant for people (user or environment); anything else is a bug."""
     return isinstance(exc, (LinksDeskError, JobCancelled))

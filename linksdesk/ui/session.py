@@ -18,7 +18,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import VaultLockedError
 from linksdesk.core.settings import Settings
-from linksdesk.ui.runner import Callbacks, Job, TaskRunner
+from linksdesk.ui.runner import Callbacks, Job, TaskRunner, after
 
 log = logging.getLogger(__name__)
 
@@ -344,14 +344,7 @@ class UiSession(QObject):
         **callbacks: Unpack[Callbacks[Casebook]],
     ) -> Job:
         """Open a vault with ``fn(*args)`` on the DB thread, then adopt it (``open``)."""
-        on_done = callbacks.get("on_done")
-
-        def opened(cb: Casebook) -> None:
-            self.open(cb)
-            if on_done is not None:
-                on_done(cb)
-
-        return self.runner.submit(fn, *args, on_done=opened, on_error=callbacks.get("on_error"))
+        return self.runner.submit(fn, *args, **after(self.open, callbacks))
 
     def open(self, casebook: Casebook) -> None:
         """Adopt an unlocked casebook: load settings and drafts, then announce the unlock."""
@@ -443,18 +436,9 @@ class UiSession(QObject):
         changes: Mapping[str, Any],
         **callbacks: Unpack[Callbacks[Settings]],
     ) -> Job:
-        on_done = callbacks.get("on_done")
-
-        def saved(settings: Settings) -> None:
-            self._apply_settings(settings)
-            if on_done is not None:
-                on_done(settings)
-
         cb = self.require_casebook()
         return self.runner.submit(
-            lambda: cb.update_settings(**dict(changes)),
-            on_done=saved,
-            on_error=callbacks.get("on_error"),
+            lambda: cb.update_settings(**dict(changes)), **after(self._apply_settings, callbacks)
         )
 
     def _apply_settings(self, settings: Settings) -> None:
