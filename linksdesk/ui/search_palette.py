@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
@@ -40,7 +39,7 @@ from linksdesk.ui.icons import icon
 from linksdesk.ui.models.table import read_only_flags
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.widgets import name_field_buttons
+from linksdesk.ui.widgets import name_field_buttons, refresh_after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -298,20 +297,13 @@ class SearchPalette(QDialog):
         layout.addLayout(row)
 
         self._seq = 0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.DEBOUNCE_MS)
-        self._timer.timeout.connect(self.search_now)
-        self.edit.textChanged.connect(self._on_edit_text_changed)
+        self._timer = refresh_after_typing(self.edit, self.DEBOUNCE_MS, self.search_now)
         self.edit.installEventFilter(self)
         self.results.activated.connect(self._on_results_activated)
         self.session.sig_locked.connect(self.clear)
         self._set_status(self.tr("Type to search."))
 
     # -- searching ------------------------------------------------------------------------
-    def _on_edit_text_changed(self, _text: str) -> None:
-        self._timer.start()
-
     def search_now(self) -> None:
         self._timer.stop()
         text = self.edit.text().strip()

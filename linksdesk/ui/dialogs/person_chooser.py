@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from linksdesk.casework import lists
 from linksdesk.casework.dto import CaseloadQuery, CaseloadRow
 from linksdesk.ui.dialog_kit import OK_CANCEL, button_box
 from linksdesk.ui.models.table import Column, RecordTableModel
+from linksdesk.ui.widgets import refresh_after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -72,11 +73,7 @@ class PersonChooser(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(button_box(self, OK_CANCEL, self._choose_current))
         self.chosen: str | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self.refresh)
-        self.filter_edit.textChanged.connect(lambda _t: self._timer.start())
+        self._timer = refresh_after_typing(self.filter_edit, 150, self.refresh)
         self.filter_edit.installEventFilter(self)
         self._after: Any = None
         self.refresh()

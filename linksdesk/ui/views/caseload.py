@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
 from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
+from linksdesk.ui.widgets import refresh_after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -173,11 +174,7 @@ class CaseloadView(Screen):
         self.setTabOrder(self.new_button, self.table)
         self.setFocusProxy(self.filter_edit)
 
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(250)
-        self._filter_timer.timeout.connect(self.refresh)
-        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self._filter_timer = refresh_after_typing(self.filter_edit, 250, self.refresh)
         # Enter opens the match, Down moves to it: typing a name then Enter opens the record
         self.filter_edit.installEventFilter(self)
         self._after_ids: Callable[[], None] | None = None
