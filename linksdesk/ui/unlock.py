@@ -143,8 +143,7 @@ class _Page(QWidget):
 
     def add_passphrase(self, label: str) -> PassphraseEdit:
         """A passphrase field under ``label`` (its accessible name, without the &)."""
-        edit = PassphraseEdit(self)
-        edit.setAccessibleName(label.replace("&", ""))
+        edit = PassphraseEdit(self, label.replace("&", ""))
         self.add_field(label, edit)
         return edit
 

@@ -86,10 +86,12 @@ class InlineMessage(QFrame):
 
 
 class PassphraseEdit(QLineEdit):
-    """A passphrase field with a show/hide button inside it; never remembers its text."""
+    """A passphrase field with a show/hide button inside it; never remembers its text.
+    ``name`` is what screen readers call it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, name: str = "") -> None:
         super().__init__(parent)
+        self.setAccessibleName(name)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setInputMethodHints(
             Qt.InputMethodHint.ImhHiddenText
