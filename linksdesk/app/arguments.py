@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     # argparse's own name for what add_subparsers() returns
@@ -41,3 +41,8 @@ def add_vault(p: argparse.ArgumentParser, default: Path | None, what: str) -> No
         default=default,
         help=f"{what} (default: {default})" if default else what,
     )
+
+
+def options(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The options ``names`` as keyword arguments for a use case whose parameters they name."""
+    return {name: getattr(args, name) for name in names}

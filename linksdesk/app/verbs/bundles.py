@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from linksdesk.app.arguments import options
 from linksdesk.app.console import EXIT_OK, one_line, print_stage_progress
 from linksdesk.app.vaults import casebook
 
@@ -31,15 +32,9 @@ def cmd_keys(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from linksdesk.casework import bundles
 
+    chosen = options(args, "kind", "recipients", "period")
     with casebook(args) as cb:
-        done = bundles.export_bundle(
-            cb,
-            args.out,
-            kind=args.kind,
-            recipients=args.to,
-            period=args.period,
-            progress=print_stage_progress,
-        )
+        done = bundles.export_bundle(cb, args.out, progress=print_stage_progress, **chosen)
     records = sum(done.counts.values())
     print(f"Wrote {done.kind} bundle {done.bundle_id} ({records} records) to {done.path}")
     print(f"and its signature to {done.signature}. Copy both files together.")
@@ -61,14 +56,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_deprivation(args: argparse.Namespace) -> int:
     from linksdesk.casework import bundles
 
+    columns = options(args, "name", "year", "postcode_column", "decile_column")
     with casebook(args) as cb:
-        loaded = bundles.import_deprivation(
-            cb,
-            args.file,
-            name=args.name,
-            year=args.year,
-            postcode_column=args.postcode_column,
-            decile_column=args.decile_column,
-        )
+        loaded = bundles.import_deprivation(cb, args.file, **columns)
     print(f"Loaded {loaded.name} {loaded.year}: {loaded.postcodes} postcodes.")
     return EXIT_OK
