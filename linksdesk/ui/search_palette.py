@@ -36,7 +36,7 @@ from linksdesk.casework import lists
 from linksdesk.casework import search as search_uc
 from linksdesk.casework.dto import SearchHit
 from linksdesk.ui.icons import icon
-from linksdesk.ui.models.table import read_only_flags
+from linksdesk.ui.models.table import HeldRows, read_only_flags
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import name_field_buttons, refresh_after_typing
@@ -125,12 +125,11 @@ def run_search(cb: Casebook, text: str, limit: int = 50) -> list[PaletteHit]:
     ]
 
 
-class SearchResultsModel(QAbstractListModel):
+class SearchResultsModel(QAbstractListModel, HeldRows[PaletteHit]):
     """The hits of one search, best first. Holds DTOs only; never searches itself."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[PaletteHit] = []
         self._kind_labels = {
             "participant": self.tr("Participant"),
             "note": self.tr("Case note"),
@@ -139,21 +138,16 @@ class SearchResultsModel(QAbstractListModel):
         }
 
     def set_hits(self, hits: Sequence[PaletteHit]) -> None:
-        self.beginResetModel()
-        self._hits = list(hits)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_hits([])
+        self.set_rows(hits)
 
     def hit_at(self, row: int) -> PaletteHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def kind_label(self, kind: str) -> str:
         return self._kind_labels.get(kind, kind)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def title_text(self, ph: PaletteHit) -> str:
         return plain_text(ph.hit.title) or ph.person or self.kind_label(ph.kind)
