@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -58,7 +57,7 @@ class _BundleDialog(QDialog):
         self.progress.setAccessibleName(self.tr("Progress"))
         self.progress.hide()
         self.buttons = kit.button_box(self, kit.OK_CANCEL, self.start, parent=self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button = kit.accept_button(self.buttons)
         session.runner.sig_progress.connect(self._on_runner_progress)
         session.sig_locked.connect(self.reject)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
 
@@ -29,6 +30,7 @@ BUG_MESSAGE = "Something went wrong. The details are in the error report."
 _BUTTON = QDialogButtonBox.StandardButton
 OK_CANCEL = _BUTTON.Ok | _BUTTON.Cancel
 SAVE_CANCEL = _BUTTON.Save | _BUTTON.Cancel
+CLOSE = _BUTTON.Close
 
 
 def set_title(dialog: QWidget, title: str, name: str | None = None) -> None:
@@ -53,6 +55,24 @@ def button_box(
         box.accepted.connect(on_accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def accept_button(box: QDialogButtonBox) -> QPushButton:
+    """The box's button that accepts (OK or Save)."""
+    role = QDialogButtonBox.ButtonRole.AcceptRole
+    return next(b for b in box.findChildren(QPushButton) if box.buttonRole(b) == role)
+
+
+def name_buttons(box: QDialogButtonBox, text: str = "", name: str = "") -> QPushButton:
+    """Relabel the accepting button ``text`` (when given) and give it and Cancel their names
+    for screen readers: ``name``, else the label without its &. Returns the accepting button."""
+    accept = accept_button(box)
+    if text:
+        accept.setText(text)
+    accept.setAccessibleName(name or accept.text().replace("&", ""))
+    cancel = box.button(_BUTTON.Cancel)
+    cancel.setAccessibleName(cancel.text().replace("&", ""))
+    return accept
 
 
 def open_modeless(dialog: D) -> D:

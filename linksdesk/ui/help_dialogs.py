@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from linksdesk import __version__
 from linksdesk.core.measures import SWEMWBS_COPYRIGHT, WEMWBS_COPYRIGHT
 from linksdesk.core.resources import guide_path, resource_dir
-from linksdesk.ui.dialog_kit import button_box, set_title
+from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
 from linksdesk.ui.icons import icon
 from linksdesk.ui.widgets import heading
 
@@ -101,7 +100,7 @@ class AboutDialog(QDialog):
         split.addWidget(self.licence_text)
         split.setSizes([260, 480])
 
-        buttons = button_box(self, QDialogButtonBox.StandardButton.Close, parent=self)
+        buttons = button_box(self, CLOSE, parent=self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.measures)
@@ -152,7 +151,7 @@ class UserGuideWindow(QDialog):
             )
             self._fit_images(640)
         self.guide_file = path
-        buttons = button_box(self, QDialogButtonBox.StandardButton.Close, parent=self)
+        buttons = button_box(self, CLOSE, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)

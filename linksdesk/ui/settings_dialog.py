@@ -155,10 +155,8 @@ class SettingsDialog(QDialog):
 
         self.message = InlineMessage(self)
         self.buttons = kit.button_box(self, kit.SAVE_CANCEL, self.save, parent=self)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName(tr("Save settings"))
+        self.save_button = kit.name_buttons(self.buttons, name=tr("Save settings"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(tr("Cancel"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)

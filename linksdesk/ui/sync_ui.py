@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -221,10 +220,7 @@ class EnrolDialog(QDialog):
         form.addRow(tr("&Name of this laptop"), self.label)
         self.message = InlineMessage(self)
         self.buttons = kit.button_box(self, kit.OK_CANCEL, self.enrol, parent=self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("&Enrol"))
-        self.ok_button.setAccessibleName(tr("Enrol this laptop"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(tr("Cancel"))
+        self.ok_button = kit.name_buttons(self.buttons, tr("&Enrol"), tr("Enrol this laptop"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

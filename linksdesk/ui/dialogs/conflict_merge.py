@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from linksdesk.ui.dialog_kit import (
-    OK_CANCEL,
-    button_box,
-    set_title,
-)
+from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons, set_title
 from linksdesk.ui.widgets import InlineMessage
 
 
@@ -49,11 +38,9 @@ class ConflictMergeDialog(QDialog):
         label.setBuddy(self.editor)
         self.message = InlineMessage(self)
         self.buttons = button_box(self, OK_CANCEL, self._on_accepted, parent=self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("&Save merged version"))
-        self.ok_button.setAccessibleName(tr("Save the merged version"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(tr("Cancel"))
+        self.ok_button = name_buttons(
+            self.buttons, tr("&Save merged version"), tr("Save the merged version")
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(label)

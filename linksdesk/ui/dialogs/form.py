@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.ui.dialog_kit import OK_CANCEL, button_box
+from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons
 
 
 @dataclass
@@ -159,12 +158,7 @@ class FormDialog(QDialog):
         self.message.hide()
         layout.addWidget(self.message)
         self.buttons = button_box(self, OK_CANCEL, self._on_ok)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        if ok_text:
-            ok.setText(ok_text)
-        ok.setAccessibleName(ok.text().replace("&", ""))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(cancel.text().replace("&", ""))
+        name_buttons(self.buttons, ok_text or "")
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,7 +29,7 @@ from linksdesk.casework import gp_summary
 from linksdesk.casework.dto import Note
 from linksdesk.core.errors import LinksDeskError
 from linksdesk.reports.gp_summary import summary_text
-from linksdesk.ui.dialog_kit import button_box
+from linksdesk.ui.dialog_kit import CLOSE, button_box
 from linksdesk.ui.dialogs.print_record import (
     save_pdf_as,
     tell_not_saved,
@@ -136,7 +135,7 @@ class GpSummaryDialog(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         right.addWidget(self.copy_button)
         right.addWidget(self.save_button)
-        right.addWidget(button_box(self, QDialogButtonBox.StandardButton.Close))
+        right.addWidget(button_box(self, CLOSE))
         layout.addLayout(right, 2)
         self.resize(980, 640)
         self.refresh()

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from linksdesk.core.vocab import ResourceCapacity
-from linksdesk.ui.dialog_kit import button_box, set_title
+from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 
 
@@ -109,7 +102,7 @@ class ImportReportDialog(QDialog):
                 )
             )
             layout.addWidget(self.problems)
-        layout.addWidget(button_box(self, QDialogButtonBox.StandardButton.Close, self.accept))
+        layout.addWidget(button_box(self, CLOSE, self.accept))
         self.setMinimumWidth(480)
 
     @classmethod
