@@ -32,3 +32,17 @@ def test_every_verb_that_reads_a_passphrase_takes_it_from_a_file_too() -> None:
             assert "--passphrase-file" not in options  # the window asks for it itself
         else:
             assert {"--vault", "--passphrase-file"} <= options, verb
+
+
+def test_the_parser_holds_the_verbs_the_table_declares_in_its_order() -> None:
+    from linksdesk.app.parser import verb_table
+    from linksdesk.app.passphrase import DEMO_PASSPHRASE
+
+    verbs = _verbs(app.build_parser())
+    assert list(verbs) == [v["name"] for v in verb_table()]
+    helps = {a.dest: a.help for a in verbs["demo"]._actions}
+    assert (
+        helps["demo_passphrase"] == f'passphrase for the demo vault (default: "{DEMO_PASSPHRASE}")'
+    )
+    assert "exit codes:" in verbs["demo"].format_help()  # the table's epilog = true
+    assert "more than 30% of" in verbs["sync"].format_help()  # argparse's %% in the table

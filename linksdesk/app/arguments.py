@@ -1,4 +1,4 @@
-"""The arguments every verb shares (--vault, --passphrase-file) and how a verb is added."""
+"""The arguments every verb that opens a vault shares (--vault, --passphrase-file)."""
 
 from __future__ import annotations
 
@@ -43,15 +43,6 @@ def add_vault(p: argparse.ArgumentParser, default: Path | None, what: str) -> No
     )
 
 
-def vault_verb(
-    verbs: Verbs, name: str, *, vault: Path | None, what: str, **kwargs: Any
-) -> argparse.ArgumentParser:
-    """A verb that opens a vault: ``--vault`` (``what`` it is for) and ``--passphrase-file``.
-
-    ``kwargs`` (help, description…) go to ``add_parser``; the caller adds the verb's own
-    arguments to the parser returned.
-    """
-    p = verbs.add_parser(name, **kwargs)
-    add_vault(p, vault, what)
-    add_passphrase_file(p)
-    return p
+def options(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The options ``names`` as keyword arguments for a use case whose parameters they name."""
+    return {name: getattr(args, name) for name in names}

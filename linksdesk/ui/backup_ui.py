@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import backup
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
-from linksdesk.ui.runner import Job, is_expected
+from linksdesk.ui import dialog_kit as kit
+from linksdesk.ui.runner import Job
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, PathRow, StrengthHint
 
@@ -176,8 +177,7 @@ class RestoreDialog(QDialog):
         self.result_: backup.RestoreResult | None = None
         self._job: Job | None = None
         tr = self.tr
-        self.setWindowTitle(tr("Restore from a backup"))
-        self.setAccessibleName(tr("Restore from a backup"))
+        kit.set_title(self, tr("Restore from a backup"))
         self.setMinimumWidth(640)
         intro = QLabel(
             tr(
@@ -197,15 +197,11 @@ class RestoreDialog(QDialog):
         self.with_passphrase = QRadioButton(tr("I know its &passphrase"), self)
         self.with_key = QRadioButton(tr("I have its &recovery key"), self)
         self.with_passphrase.setChecked(True)
-        self.passphrase = PassphraseEdit(self)
-        self.passphrase.setAccessibleName(tr("Passphrase of the backup"))
-        self.recovery_key = PassphraseEdit(self)
-        self.recovery_key.setAccessibleName(tr("Recovery key"))
-        self.new_passphrase = PassphraseEdit(self)
-        self.new_passphrase.setAccessibleName(tr("New passphrase"))
+        self.passphrase = PassphraseEdit(self, tr("Passphrase of the backup"))
+        self.recovery_key = PassphraseEdit(self, tr("Recovery key"))
+        self.new_passphrase = PassphraseEdit(self, tr("New passphrase"))
         self.strength = StrengthHint(self)
-        self.repeat = PassphraseEdit(self)
-        self.repeat.setAccessibleName(tr("Repeat the new passphrase"))
+        self.repeat = PassphraseEdit(self, tr("Repeat the new passphrase"))
         self.form = QFormLayout()
         self.form.addRow(tr("&Backup file:"), self.backup_row)
         self.form.addRow("", self.about_backup)
@@ -242,7 +238,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self.with_key.toggled.connect(self._show_secret_fields)
-        self.new_passphrase.textChanged.connect(self._on_new_passphrase_changed)
+        kit.follow_strength(self.strength, self.new_passphrase)
         self.backup_row.edit.editingFinished.connect(self.describe_backup)
         self.session.runner.sig_progress.connect(self._on_progress)
         self._show_secret_fields()
@@ -287,14 +283,7 @@ class RestoreDialog(QDialog):
             "Its files are not deleted: they are kept beside it, with “before-restore” and the "
             "time in their names. Replace it with the backup?"
         )
-        answer = QMessageBox.warning(
-            parent,
-            tr("Replace the vault there?"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return kit.ask_yes_no(parent, tr("Replace the vault there?"), text)
 
     # -- the form -----------------------------------------------------------------------------
     def _show_secret_fields(self) -> None:
@@ -302,13 +291,6 @@ class RestoreDialog(QDialog):
         for field in (self.recovery_key, self.new_passphrase, self.strength, self.repeat):
             self.form.setRowVisible(field, by_key)
         self.form.setRowVisible(self.passphrase, not by_key)
-
-    def _on_new_passphrase_changed(self, text: str) -> None:
-        if not text:
-            self.strength.set_strength(None, "")
-            return
-        verdict = Casebook.passphrase_strength(text)
-        self.strength.set_strength(verdict.score, verdict.message)
 
     def describe_backup(self) -> None:
         """Say what the chosen file is (when and by which version) before anything is typed."""
@@ -324,15 +306,10 @@ class RestoreDialog(QDialog):
         def failed(exc: BaseException) -> None:
             if self.backup_row.path() == path:
                 self.about_backup.clear()
-                self.message.show_message(str(exc) if is_expected(exc) else _BUG)
+                self.message.show_message(kit.failure_text(exc))
 
         self.message.clear_message()
         self.session.runner.submit(backup.read_backup, path, on_done=shown, on_error=failed)
-
-    def _problem(self, text: str, field: QWidget | None = None) -> None:
-        self.message.show_message(text)
-        if field is not None:
-            field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def start(self, *, replace: bool = False) -> None:
         """Check the form, then restore on the DB thread (``replace`` once confirmed)."""
@@ -340,31 +317,37 @@ class RestoreDialog(QDialog):
             return
         tr = self.tr
         source, target = self.backup_row.path(), self.vault_row.path()
-        if source is None:
-            return self._problem(tr("Choose the backup file."), self.backup_row)
-        if target is None:
-            return self._problem(tr("Choose where to put the vault."), self.vault_row)
+        checks: list[kit.Check] = [
+            (source is None, tr("Choose the backup file."), self.backup_row),
+            (target is None, tr("Choose where to put the vault."), self.vault_row),
+        ]
         kwargs: dict[str, Any] = {"replace": replace}
         if self.with_key.isChecked():
-            if not self.recovery_key.text().strip():
-                return self._problem(tr("Type the recovery key."), self.recovery_key)
-            if not self.new_passphrase.text():
-                return self._problem(tr("Choose a new passphrase."), self.new_passphrase)
-            if self.new_passphrase.text() != self.repeat.text():
-                return self._problem(
-                    tr("The two passphrases are not the same. Type the second one again."),
-                    self.repeat,
-                )
             verdict = Casebook.passphrase_strength(self.new_passphrase.text())
-            if not verdict.acceptable:
-                return self._problem(verdict.message, self.new_passphrase)
+            checks += [
+                (
+                    not self.recovery_key.text().strip(),
+                    tr("Type the recovery key."),
+                    self.recovery_key,
+                ),
+                *kit.new_passphrase_checks(
+                    self.new_passphrase, self.repeat, tr("Choose a new passphrase.")
+                ),
+                (not verdict.acceptable, verdict.message, self.new_passphrase),
+            ]
             kwargs["recovery_key"] = self.recovery_key.text().strip()
             kwargs["new_passphrase"] = self.new_passphrase.text()
         else:
-            if not self.passphrase.text():
-                return self._problem(tr("Type the passphrase of the backup."), self.passphrase)
+            checks.append(
+                (
+                    not self.passphrase.text(),
+                    tr("Type the passphrase of the backup."),
+                    self.passphrase,
+                )
+            )
             kwargs["passphrase"] = self.passphrase.text()
-        self.message.clear_message()
+        if kit.refused(self.message, checks):
+            return None
         self._set_busy(True, tr("Checking the backup and its passphrase…"))
         self._job = self.session.runner.submit(
             backup.restore_backup,
@@ -407,11 +390,14 @@ class RestoreDialog(QDialog):
         if done in stages:
             self.stage.setText(stages[done])
 
+    def _wipe(self) -> None:
+        for edit in (self.passphrase, self.recovery_key, self.new_passphrase, self.repeat):
+            edit.wipe()
+
     def _on_restored(self, result: backup.RestoreResult) -> None:
         self._job = None
         self._set_busy(False)
-        for edit in (self.passphrase, self.recovery_key, self.new_passphrase, self.repeat):
-            edit.wipe()
+        self._wipe()
         self.result_ = result
         log.info("backup restored from the unlock screen")
         self.sig_restored.emit(result)
@@ -428,38 +414,30 @@ class RestoreDialog(QDialog):
                     self.tr("Nothing was restored; the vault there is as it was."), "info"
                 )
             return
+        field: QWidget | None = None
+        text = kit.failure_text(exc)
         if isinstance(exc, WrongPassphraseError):
-            self._problem(
-                self.tr(
-                    "That passphrase does not open this backup. Use the passphrase the vault "
-                    "had when the backup was made, or its recovery key."
-                ),
-                self.passphrase,
+            field = self.passphrase
+            text = self.tr(
+                "That passphrase does not open this backup. Use the passphrase the vault "
+                "had when the backup was made, or its recovery key."
             )
-            self.passphrase.selectAll()
         elif isinstance(exc, WrongRecoveryKeyError):
-            self._problem(
-                self.tr(
-                    "That recovery key does not open this backup. Check it against the copy "
-                    "you stored."
-                ),
-                self.recovery_key,
+            field = self.recovery_key
+            text = self.tr(
+                "That recovery key does not open this backup. Check it against the copy you stored."
             )
-            self.recovery_key.selectAll()
         elif isinstance(exc, backup.BackupError):
-            self._problem(str(exc), self.backup_row)
-        else:
-            self._problem(str(exc) if is_expected(exc) else _BUG)
+            field = self.backup_row
+        self.message.show_message(text)
+        if field is not None:
+            kit.select_field(field)
 
     def reject(self) -> None:
         if self._job is not None:
             return  # a restore is moving files: it finishes (in seconds) before the dialog goes
-        for edit in (self.passphrase, self.recovery_key, self.new_passphrase, self.repeat):
-            edit.wipe()
+        self._wipe()
         super().reject()
-
-
-_BUG = "Something went wrong. The details are in the error report."
 
 
 def restored_message(result: backup.RestoreResult, tr: Callable[[str], str]) -> str:

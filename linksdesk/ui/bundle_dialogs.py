@@ -10,12 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import bundles
-from linksdesk.ui.runner import is_expected
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
 
@@ -51,20 +49,15 @@ class _BundleDialog(QDialog):
         self.session = session
         self.job_id: int | None = None
         self.result_info: Any = None
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
+        kit.set_title(self, title)
         self.setMinimumWidth(500)
         self.form = QFormLayout()
         self.message = InlineMessage(self)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("Progress"))
         self.progress.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.start)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.start, parent=self)
+        self.ok_button = kit.accept_button(self.buttons)
         session.runner.sig_progress.connect(self._on_runner_progress)
         session.sig_locked.connect(self.reject)
 
@@ -109,7 +102,7 @@ class _BundleDialog(QDialog):
         self.job_id = None
         self.ok_button.setEnabled(True)
         self.progress.hide()
-        self.message.show_message(str(exc) if is_expected(exc) else self.tr("That did not work."))
+        self.message.show_message(kit.failure_text(exc, self.tr("That did not work.")))
 
 
 class ExportBundleDialog(_BundleDialog):
@@ -131,14 +124,9 @@ class ExportBundleDialog(_BundleDialog):
         self.period.setPlaceholderText(tr("Optional, e.g. 2026-04..2026-09"))
         self.out = QLineEdit(self)
         self.out.setAccessibleName(tr("Save as"))
-        for text, field in (
-            (tr("&Kind"), self.kind),
-            (tr("Supervisors' &keys (one a line)"), self.recipients),
-            (tr("&Period"), self.period),
-        ):
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            self.form.addRow(label, field)
+        self.form.addRow(tr("&Kind"), self.kind)
+        self.form.addRow(tr("Supervisors' &keys (one a line)"), self.recipients)
+        self.form.addRow(tr("&Period"), self.period)
         self._file_row(tr("&Save as"), self.out, self._browse)
         self.ok_button.setText(tr("&Export"))
         self._finish_layout(
@@ -179,10 +167,7 @@ class ExportBundleDialog(_BundleDialog):
 
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> ExportBundleDialog:
-        dialog = cls(session, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return kit.open_modeless(cls(session, parent))
 
 
 class ImportBundleDialog(_BundleDialog):
@@ -259,7 +244,4 @@ class ImportBundleDialog(_BundleDialog):
 
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> ImportBundleDialog:
-        dialog = cls(session, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return kit.open_modeless(cls(session, parent))

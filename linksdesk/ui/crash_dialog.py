@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.core.logs import write_crash_report
 from linksdesk.core.logsafe import safe_traceback
+from linksdesk.ui.dialog_kit import open_modeless
 from linksdesk.ui.icons import icon
 from linksdesk.ui.widgets import heading
 
@@ -141,10 +142,7 @@ class CrashDialog(QDialog):
     @classmethod
     def ask(cls, exc: BaseException, parent: QWidget | None = None) -> CrashDialog:
         """Show the report without blocking; returns the dialog (tests read it)."""
-        dialog = cls(exc, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return open_modeless(cls(exc, parent))
 
 
 def exception_from_hook(

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from linksdesk import __version__
 from linksdesk.core.measures import SWEMWBS_COPYRIGHT, WEMWBS_COPYRIGHT
 from linksdesk.core.resources import guide_path, resource_dir
+from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
 from linksdesk.ui.icons import icon
 from linksdesk.ui.widgets import heading
 
@@ -48,8 +48,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("About LinksDesk"))
-        self.setAccessibleName(self.tr("About LinksDesk"))
+        set_title(self, self.tr("About LinksDesk"))
         self.resize(760, 560)
         badge = QLabel(self)
         badge.setPixmap(icon("app").pixmap(56, 56))
@@ -101,8 +100,7 @@ class AboutDialog(QDialog):
         split.addWidget(self.licence_text)
         split.setSizes([260, 480])
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, CLOSE, parent=self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.measures)
@@ -130,8 +128,7 @@ class UserGuideWindow(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("LinksDesk user guide"))
-        self.setAccessibleName(self.tr("User guide"))
+        set_title(self, self.tr("LinksDesk user guide"), self.tr("User guide"))
         self.resize(820, 700)
         self.browser = QTextBrowser(self)
         self.browser.setAccessibleName(self.tr("User guide"))
@@ -154,8 +151,7 @@ class UserGuideWindow(QDialog):
             )
             self._fit_images(640)
         self.guide_file = path
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, CLOSE, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)

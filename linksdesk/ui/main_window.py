@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import participants
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
+from linksdesk.core.resources import resource_path
 from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
@@ -57,25 +59,10 @@ from linksdesk.ui.views.today import TodayView
 
 log = logging.getLogger(__name__)
 
-SHORTCUTS = {
-    "lock": "Ctrl+L",
-    "search": "Ctrl+K",
-    "settings": "Ctrl+,",
-    "quit": "Ctrl+Q",
-    "new_participant": "Ctrl+Shift+P",
-    "new_contact": "Ctrl+Shift+C",
-    "new_note": "Ctrl+Shift+N",
-    "record_outcome": "Ctrl+Shift+O",
-    "go_today": "Ctrl+1",
-    "go_caseload": "Ctrl+2",
-    "go_diary": "Ctrl+3",
-    "go_resources": "Ctrl+4",
-    "go_record": "Ctrl+5",
-    "go_sync": "Ctrl+6",
-    "go_conflicts": "Ctrl+7",
-    "sync_now": "Ctrl+Shift+S",
-    "print_record": "Ctrl+P",
-}
+# each action's keyboard shortcut (resources/ui/shortcuts.json, so they are listed in one place)
+SHORTCUTS: dict[str, str] = json.loads(
+    resource_path("ui", "shortcuts.json").read_text(encoding="utf-8")
+)
 
 
 class MainWindow(QMainWindow):

@@ -10,7 +10,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -20,11 +20,31 @@ from linksdesk.core.logsafe import safe_traceback
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 _WAIT_SLICE_S = 0.05  # how often a thread waiting on a job looks whether it was given up
 
 
 class JobCancelled(Exception):
     """Raised inside a job by its progress callback once the job has been cancelled."""
+
+
+class Callbacks(TypedDict, Generic[R], total=False):
+    """What a job calls back on the GUI thread: with its result, or with what it raised."""
+
+    on_done: Callable[[R], None] | None
+    on_error: Callable[[BaseException], None] | None
+
+
+def after(first: Callable[[R], None], callbacks: Callbacks[R]) -> Callbacks[R]:
+    """``callbacks`` with ``first(result)`` run before their own ``on_done``."""
+    on_done = callbacks.get("on_done")
+
+    def done(result: R) -> None:
+        first(result)
+        if on_done is not None:
+            on_done(result)
+
+    return {"on_done": done, "on_error": callbacks.get("on_error")}
 
 
 def is_expected(exc: BaseException) -> bool:

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
@@ -37,10 +36,10 @@ from linksdesk.casework import lists
 from linksdesk.casework import search as search_uc
 from linksdesk.casework.dto import SearchHit
 from linksdesk.ui.icons import icon
-from linksdesk.ui.models.table import read_only_flags
+from linksdesk.ui.models.table import HeldRows, read_only_flags
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.widgets import name_field_buttons
+from linksdesk.ui.widgets import name_field_buttons, refresh_after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -126,12 +125,11 @@ def run_search(cb: Casebook, text: str, limit: int = 50) -> list[PaletteHit]:
     ]
 
 
-class SearchResultsModel(QAbstractListModel):
+class SearchResultsModel(QAbstractListModel, HeldRows[PaletteHit]):
     """The hits of one search, best first. Holds DTOs only; never searches itself."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[PaletteHit] = []
         self._kind_labels = {
             "participant": self.tr("Participant"),
             "note": self.tr("Case note"),
@@ -140,21 +138,16 @@ class SearchResultsModel(QAbstractListModel):
         }
 
     def set_hits(self, hits: Sequence[PaletteHit]) -> None:
-        self.beginResetModel()
-        self._hits = list(hits)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_hits([])
+        self.set_rows(hits)
 
     def hit_at(self, row: int) -> PaletteHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def kind_label(self, kind: str) -> str:
         return self._kind_labels.get(kind, kind)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def title_text(self, ph: PaletteHit) -> str:
         return plain_text(ph.hit.title) or ph.person or self.kind_label(ph.kind)
@@ -298,20 +291,13 @@ class SearchPalette(QDialog):
         layout.addLayout(row)
 
         self._seq = 0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.DEBOUNCE_MS)
-        self._timer.timeout.connect(self.search_now)
-        self.edit.textChanged.connect(self._on_edit_text_changed)
+        self._timer = refresh_after_typing(self.edit, self.DEBOUNCE_MS, self.search_now)
         self.edit.installEventFilter(self)
         self.results.activated.connect(self._on_results_activated)
         self.session.sig_locked.connect(self.clear)
         self._set_status(self.tr("Type to search."))
 
     # -- searching ------------------------------------------------------------------------
-    def _on_edit_text_changed(self, _text: str) -> None:
-        self._timer.start()
-
     def search_now(self) -> None:
         self._timer.stop()
         text = self.edit.text().strip()

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -18,7 +18,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import VaultLockedError
 from linksdesk.core.settings import Settings
-from linksdesk.ui.runner import Job, TaskRunner
+from linksdesk.ui.runner import Callbacks, Job, TaskRunner, after
 
 log = logging.getLogger(__name__)
 
@@ -302,56 +302,28 @@ class UiSession(QObject):
             raise VaultLockedError()
         return self.casebook
 
-    def call(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        progress: bool = False,
-        **kwargs: Any,
-    ) -> Job:
-        """Run ``fn(casebook, *args, **kwargs)`` on the DB thread."""
-        return self.runner.submit(
-            fn,
-            self.require_casebook(),
-            *args,
-            on_done=on_done,
-            on_error=on_error,
-            progress=progress,
-            **kwargs,
-        )
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
+        """Run ``fn(casebook, *args, **kwargs)`` on the DB thread.
+
+        ``on_done``, ``on_error`` and ``progress`` are the runner's (``TaskRunner.submit``).
+        """
+        return self.runner.submit(fn, self.require_casebook(), *args, **kwargs)
 
     # -- opening the vault ----------------------------------------------------------------
-    def unlock(
-        self,
-        path: Path,
-        passphrase: str,
-        *,
-        on_done: Callable[[Casebook], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> Job:
-        return self._opening(
-            Casebook.unlock, Path(path), passphrase, on_done=on_done, on_error=on_error
-        )
+    def unlock(self, path: Path, passphrase: str, **callbacks: Unpack[Callbacks[Casebook]]) -> Job:
+        return self._opening(Casebook.unlock, Path(path), passphrase, **callbacks)
 
     def create(
         self,
         path: Path,
         passphrase: str,
         *,
-        on_done: Callable[[tuple[Casebook, str]], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
         supervisor: bool = False,
+        **callbacks: Unpack[Callbacks[tuple[Casebook, str]]],
     ) -> Job:
         """Create a vault; ``on_done((casebook, recovery_key))``. Call ``open`` once shown."""
         return self.runner.submit(
-            create_vault,
-            Path(path),
-            passphrase,
-            supervisor=supervisor,
-            on_done=on_done,
-            on_error=on_error,
+            create_vault, Path(path), passphrase, supervisor=supervisor, **callbacks
         )
 
     def recover(
@@ -359,34 +331,20 @@ class UiSession(QObject):
         path: Path,
         recovery_key: str,
         new_passphrase: str,
-        *,
-        on_done: Callable[[Casebook], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        **callbacks: Unpack[Callbacks[Casebook]],
     ) -> Job:
         return self._opening(
-            Casebook.recover,
-            Path(path),
-            recovery_key,
-            new_passphrase,
-            on_done=on_done,
-            on_error=on_error,
+            Casebook.recover, Path(path), recovery_key, new_passphrase, **callbacks
         )
 
     def _opening(
         self,
         fn: Callable[..., Casebook],
         *args: Any,
-        on_done: Callable[[Casebook], None] | None,
-        on_error: Callable[[BaseException], None] | None,
+        **callbacks: Unpack[Callbacks[Casebook]],
     ) -> Job:
         """Open a vault with ``fn(*args)`` on the DB thread, then adopt it (``open``)."""
-
-        def opened(cb: Casebook) -> None:
-            self.open(cb)
-            if on_done is not None:
-                on_done(cb)
-
-        return self.runner.submit(fn, *args, on_done=opened, on_error=on_error)
+        return self.runner.submit(fn, *args, **after(self.open, callbacks))
 
     def open(self, casebook: Casebook) -> None:
         """Adopt an unlocked casebook: load settings and drafts, then announce the unlock."""
@@ -476,18 +434,11 @@ class UiSession(QObject):
     def update_settings(
         self,
         changes: Mapping[str, Any],
-        *,
-        on_done: Callable[[Settings], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        **callbacks: Unpack[Callbacks[Settings]],
     ) -> Job:
-        def saved(settings: Settings) -> None:
-            self._apply_settings(settings)
-            if on_done is not None:
-                on_done(settings)
-
         cb = self.require_casebook()
         return self.runner.submit(
-            lambda: cb.update_settings(**dict(changes)), on_done=saved, on_error=on_error
+            lambda: cb.update_settings(**dict(changes)), **after(self._apply_settings, callbacks)
         )
 
     def _apply_settings(self, settings: Settings) -> None:
@@ -497,39 +448,21 @@ class UiSession(QObject):
             self.clipboard.set_clear_ms(settings.clipboard_clear_seconds * 1000)
         self.sig_settings_changed.emit(settings)
 
-    def call_network(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        **kwargs: Any,
-    ) -> Job:
+    def call_network(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
         """Run ``fn(casebook, *args, cancel=<Event>, **kwargs)`` on the network thread.
 
         The event is set when the vault locks; the lock waits for the job to stop.
+        ``on_done`` and ``on_error`` are the runner's (``TaskRunner.submit``).
         """
-        return self.net.submit(
-            fn,
-            self.require_casebook(),
-            *args,
-            on_done=on_done,
-            on_error=on_error,
-            cancel=self.net_cancel,
-            **kwargs,
-        )
+        return self.net.submit(fn, self.require_casebook(), *args, cancel=self.net_cancel, **kwargs)
 
     def change_passphrase(
         self,
         new_passphrase: str,
-        *,
-        on_done: Callable[[None], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        **callbacks: Unpack[Callbacks[None]],
     ) -> Job:
         cb = self.require_casebook()
-        return self.runner.submit(
-            cb.change_passphrase, new_passphrase, on_done=on_done, on_error=on_error
-        )
+        return self.runner.submit(cb.change_passphrase, new_passphrase, **callbacks)
 
     # -- drafts and clipboard -------------------------------------------------------------
     def discard_draft(self, key: str) -> None:

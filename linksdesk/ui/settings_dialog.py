@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,8 +25,8 @@ from linksdesk.casework import note_templates
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import WrongPassphraseError
 from linksdesk.core.settings import Settings
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.icons import icon
-from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
 
@@ -47,8 +46,7 @@ class SettingsDialog(QDialog):
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(self.tr("Settings"))
-        self.setAccessibleName(self.tr("Settings"))
+        kit.set_title(self, self.tr("Settings"))
         self.setMinimumWidth(520)
         tr = self.tr
 
@@ -98,19 +96,16 @@ class SettingsDialog(QDialog):
         working = QWidget(self)
         wform = QFormLayout(working)
         wform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        wform.addRow(self._label(tr("&Lock after"), self.auto_lock), self.auto_lock)
-        wform.addRow(self._label(tr("&Clear copied text after"), self.clipboard), self.clipboard)
-        wform.addRow(self._label(tr("Programme na&me"), self.programme_name), self.programme_name)
+        wform.addRow(tr("&Lock after"), self.auto_lock)
+        wform.addRow(tr("&Clear copied text after"), self.clipboard)
+        wform.addRow(tr("Programme na&me"), self.programme_name)
         prog_box = QGroupBox(tr("Programme settings"), working)
         pform = QFormLayout(prog_box)
         pform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        pform.addRow(
-            self._label(tr("&Appointments per person"), self.appointment_limit),
-            self.appointment_limit,
-        )
-        pform.addRow(self._label(tr("&Not seen for"), self.not_seen), self.not_seen)
-        pform.addRow(self._label(tr("&Review goals every"), self.review_weeks), self.review_weeks)
-        pform.addRow(self._label(tr("C&oncerns (one per line)"), self.concerns), self.concerns)
+        pform.addRow(tr("&Appointments per person"), self.appointment_limit)
+        pform.addRow(tr("&Not seen for"), self.not_seen)
+        pform.addRow(tr("&Review goals every"), self.review_weeks)
+        pform.addRow(tr("C&oncerns (one per line)"), self.concerns)
         synced = QLabel(
             tr("Your programme may set these centrally; a sync then replaces them."), prog_box
         )
@@ -123,18 +118,15 @@ class SettingsDialog(QDialog):
         security = QWidget(self)
         sform = QFormLayout(security)
         sform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.current = PassphraseEdit(security)
-        self.current.setAccessibleName(tr("Current passphrase"))
-        self.new = PassphraseEdit(security)
-        self.new.setAccessibleName(tr("New passphrase"))
-        self.repeat = PassphraseEdit(security)
-        self.repeat.setAccessibleName(tr("Repeat the new passphrase"))
+        self.current = PassphraseEdit(security, tr("Current passphrase"))
+        self.new = PassphraseEdit(security, tr("New passphrase"))
+        self.repeat = PassphraseEdit(security, tr("Repeat the new passphrase"))
         self.strength = StrengthHint(security)
-        self.new.textChanged.connect(self._on_new_text_changed)
-        sform.addRow(self._label(tr("C&urrent passphrase"), self.current), self.current)
-        sform.addRow(self._label(tr("N&ew passphrase"), self.new), self.new)
+        kit.follow_strength(self.strength, self.new)
+        sform.addRow(tr("C&urrent passphrase"), self.current)
+        sform.addRow(tr("N&ew passphrase"), self.new)
         sform.addRow("", self.strength)
-        sform.addRow(self._label(tr("Re&peat it"), self.repeat), self.repeat)
+        sform.addRow(tr("Re&peat it"), self.repeat)
         self.passphrase_message = InlineMessage(security)
         sform.addRow(self.passphrase_message)
         self.change_button = QPushButton(icon("key"), tr("C&hange passphrase"), security)
@@ -162,30 +154,25 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._make_notes_tab(), icon("settings"), tr("&Case notes"))
 
         self.message = InlineMessage(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName(tr("Save settings"))
+        self.buttons = kit.button_box(self, kit.SAVE_CANCEL, self.save, parent=self)
+        self.save_button = kit.name_buttons(self.buttons, name=tr("Save settings"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(tr("Cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-        QWidget.setTabOrder(self.auto_lock, self.clipboard)
-        QWidget.setTabOrder(self.clipboard, self.programme_name)
-        QWidget.setTabOrder(self.programme_name, self.appointment_limit)
-        QWidget.setTabOrder(self.appointment_limit, self.not_seen)
-        QWidget.setTabOrder(self.not_seen, self.review_weeks)
-        QWidget.setTabOrder(self.review_weeks, self.concerns)
-        QWidget.setTabOrder(self.current, self.new)
-        QWidget.setTabOrder(self.new, self.repeat)
-        QWidget.setTabOrder(self.repeat, self.change_button)
+        kit.tab_chain(
+            self.auto_lock,
+            self.clipboard,
+            self.programme_name,
+            self.appointment_limit,
+            self.not_seen,
+            self.review_weeks,
+            self.concerns,
+        )
+        kit.tab_chain(self.current, self.new, self.repeat, self.change_button)
 
         self.session.sig_locked.connect(self.reject)
         self.load(session.settings)
@@ -201,7 +188,7 @@ class SettingsDialog(QDialog):
         self.templates.setTabChangesFocus(True)
         self.templates.setMinimumHeight(220)
         self.templates.setToolTip(tr('Each template starts with a line "## Its name".'))
-        form.addRow(self._label(tr("Note &templates"), self.templates), self.templates)
+        form.addRow(tr("Note &templates"), self.templates)
         help_text = QLabel(
             tr(
                 'Each template starts with a line "## Its name". Clear the box to go back to '
@@ -214,17 +201,8 @@ class SettingsDialog(QDialog):
         self.spelling_words.setAccessibleName(tr("Words the spell checker should know"))
         self.spelling_words.setTabChangesFocus(True)
         self.spelling_words.setMinimumHeight(80)
-        form.addRow(
-            self._label(tr("&Programme words (one per line)"), self.spelling_words),
-            self.spelling_words,
-        )
+        form.addRow(tr("&Programme words (one per line)"), self.spelling_words)
         return page
-
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
 
     # -- settings -------------------------------------------------------------------------
     def load(self, settings: Settings) -> None:
@@ -279,7 +257,7 @@ class SettingsDialog(QDialog):
         self._set_busy(False)
         self.tabs.setCurrentIndex(0)
         self.message.show_message(
-            str(exc) if is_expected(exc) else self.tr("The settings could not be saved.")
+            kit.failure_text(exc, self.tr("The settings could not be saved."))
         )
 
     def _set_busy(self, busy: bool) -> None:
@@ -287,31 +265,13 @@ class SettingsDialog(QDialog):
         self.change_button.setEnabled(not busy)
 
     # -- passphrase -----------------------------------------------------------------------
-    def _on_new_text_changed(self, text: str) -> None:
-        if not text:
-            self.strength.set_strength(None, "")
-            return
-        verdict = Casebook.passphrase_strength(text)
-        self.strength.set_strength(verdict.score, verdict.message)
-
     def _on_change_clicked(self) -> None:
-        msg = self.passphrase_message
-        if not self.current.text():
-            msg.show_message(self.tr("Enter your current passphrase."))
-            self.current.setFocus()
+        checks: list[kit.Check] = [
+            (not self.current.text(), self.tr("Enter your current passphrase."), self.current),
+            *kit.new_passphrase_checks(self.new, self.repeat, self.tr("Choose a new passphrase.")),
+        ]
+        if kit.refused(self.passphrase_message, checks):
             return
-        if not self.new.text():
-            msg.show_message(self.tr("Choose a new passphrase."))
-            self.new.setFocus()
-            return
-        if self.new.text() != self.repeat.text():
-            msg.show_message(
-                self.tr("The two passphrases are not the same. Type the second one again.")
-            )
-            self.repeat.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.repeat.selectAll()
-            return
-        msg.clear_message()
         self._set_busy(True)
         self.session.call(
             _change_passphrase,
@@ -321,10 +281,13 @@ class SettingsDialog(QDialog):
             on_error=self._on_passphrase_failed,
         )
 
-    def _on_passphrase_changed(self, _none: None) -> None:
-        self._set_busy(False)
+    def _wipe(self) -> None:
         for edit in (self.current, self.new, self.repeat):
             edit.wipe()
+
+    def _on_passphrase_changed(self, _none: None) -> None:
+        self._set_busy(False)
+        self._wipe()
         self.passphrase_message.show_message(
             self.tr("Your passphrase has been changed. Use the new one from now on."), "success"
         )
@@ -332,24 +295,15 @@ class SettingsDialog(QDialog):
     def _on_passphrase_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self.passphrase_message.show_message(
-            str(exc) if is_expected(exc) else self.tr("The passphrase could not be changed.")
+            kit.failure_text(exc, self.tr("The passphrase could not be changed."))
         )
-        if isinstance(exc, WrongPassphraseError):
-            self.current.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.current.selectAll()
-        else:
-            self.new.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.new.selectAll()
+        kit.select_field(self.current if isinstance(exc, WrongPassphraseError) else self.new)
 
     def done(self, result: int) -> None:
-        for edit in (self.current, self.new, self.repeat):
-            edit.wipe()
+        self._wipe()
         super().done(result)
 
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> SettingsDialog:
         """Open the dialog without blocking; it saves by itself. Returns it (tests use it)."""
-        dialog = cls(session, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return kit.open_modeless(cls(session, parent))

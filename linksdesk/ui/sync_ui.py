@@ -8,14 +8,12 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import ServerUnreachableError, SyncAuthError
 from linksdesk.sync import client as sync_client
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
@@ -195,8 +194,7 @@ class EnrolDialog(QDialog):
         self.sync = sync
         self.result_info: Any = None
         tr = self.tr
-        self.setWindowTitle(tr("Set up sync"))
-        self.setAccessibleName(tr("Set up sync"))
+        kit.set_title(self, tr("Set up sync"))
         self.setMinimumWidth(460)
         intro = QLabel(
             tr(
@@ -217,24 +215,12 @@ class EnrolDialog(QDialog):
         self.label.setAccessibleName(tr("Name of this laptop"))
         self.label.setPlaceholderText(tr("For example: Laptop 3"))
         form = QFormLayout()
-        for text, field in (
-            (tr("&Server address"), self.server),
-            (tr("Enrolment &code"), self.code),
-            (tr("&Name of this laptop"), self.label),
-        ):
-            lab = QLabel(text, self)
-            lab.setBuddy(field)
-            form.addRow(lab, field)
+        form.addRow(tr("&Server address"), self.server)
+        form.addRow(tr("Enrolment &code"), self.code)
+        form.addRow(tr("&Name of this laptop"), self.label)
         self.message = InlineMessage(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("&Enrol"))
-        self.ok_button.setAccessibleName(tr("Enrol this laptop"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(tr("Cancel"))
-        self.buttons.accepted.connect(self.enrol)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = kit.button_box(self, kit.OK_CANCEL, self.enrol, parent=self)
+        self.ok_button = kit.name_buttons(self.buttons, tr("&Enrol"), tr("Enrol this laptop"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -274,37 +260,23 @@ class EnrolDialog(QDialog):
                 "The server could not be reached. Check the address and your network, then "
                 "try again."
             )
-        elif is_expected(exc):
-            text = str(exc)
         else:
-            text = self.tr("Enrolment failed.")
+            text = kit.failure_text(exc, self.tr("Enrolment failed."))
         self.message.show_message(text)
         if isinstance(exc, SyncAuthError):
-            self.code.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.code.selectAll()
+            kit.select_field(self.code)
 
     @classmethod
     def ask(
         cls, session: UiSession, sync: SyncController, parent: QWidget | None = None
     ) -> EnrolDialog:
-        dialog = cls(session, sync, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return kit.open_modeless(cls(session, sync, parent))
 
 
 def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:
     """The sync stopped because it would delete many records here: ask before going on."""
-    answer = QMessageBox.warning(
-        parent,
-        parent.tr("Sync stopped"),
-        str(exc)
-        + "\n\n"
-        + parent.tr(
-            "Go on only if you expected this (for example, cases handed to a colleague, or "
-            "several people withdrawing their consent to share)."
-        ),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
+    why = parent.tr(
+        "Go on only if you expected this (for example, cases handed to a colleague, or "
+        "several people withdrawing their consent to share)."
     )
-    return answer == QMessageBox.StandardButton.Yes
+    return kit.ask_yes_no(parent, parent.tr("Sync stopped"), f"{exc}\n\n{why}")

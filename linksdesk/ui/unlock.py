@@ -31,7 +31,6 @@ from linksdesk.core.errors import (
     EnvironmentProblem,
     KeyFileMismatchError,
     KeyFileMissingError,
-    LinksDeskError,
     NotAVaultError,
     VaultExistsError,
     VaultNotFoundError,
@@ -39,6 +38,7 @@ from linksdesk.core.errors import (
     WrongPassphraseError,
     WrongRecoveryKeyError,
 )
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.backup_ui import RestoreDialog, restored_message
 from linksdesk.ui.icons import icon
 from linksdesk.ui.remembered import RememberedVault
@@ -128,12 +128,32 @@ class _Page(QWidget):
         self.busy_label.setObjectName("busyLabel")
         self.busy_label.setAccessibleName(self.tr("Working"))
         self.busy_label.hide()
+        # what the person can use on the page, in tab order (off while the page waits)
+        self._controls: list[QWidget] = []
 
     def add_field(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         lab = _field_label(label, buddy or field, self)
         self.layout_.addWidget(lab)
-        self.layout_.addWidget(field)
+        self.add_control(field)
         return lab
+
+    def add_control(self, control: QWidget) -> None:
+        self.layout_.addWidget(control)
+        self._controls.append(control)
+
+    def add_passphrase(self, label: str) -> PassphraseEdit:
+        """A passphrase field under ``label`` (its accessible name, without the &)."""
+        edit = PassphraseEdit(self, label.replace("&", ""))
+        self.add_field(label, edit)
+        return edit
+
+    def add_new_passphrase(self, repeat_label: str) -> None:
+        """A new passphrase, rated as it is typed, and ``repeat_label``'s field to type it again."""
+        self.passphrase = self.add_passphrase(self.tr("&New passphrase"))
+        self.strength = StrengthHint(self)
+        self.layout_.addWidget(self.strength)
+        kit.follow_strength(self.strength, self.passphrase)
+        self.repeat = self.add_passphrase(repeat_label)
 
     def add_footer(self, primary: QPushButton, links: list[QPushButton]) -> None:
         self.layout_.addWidget(self.message)
@@ -148,6 +168,9 @@ class _Page(QWidget):
         for link in links:
             self.layout_.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
         self.layout_.addStretch(1)
+        self._controls += [primary, *links]
+        # a path row is two stops: its field, then its Choose… button
+        kit.tab_chain(*(w for c in self._controls for w in _tab_stops(c)))
 
     def set_busy(self, busy: bool, controls: list[QWidget], text: str = "") -> None:
         """Show the wait (``text`` says what for) with the inputs off, or end it."""
@@ -157,6 +180,29 @@ class _Page(QWidget):
         self.busy_label.setVisible(busy and bool(text))
         for control in controls:
             control.setEnabled(not busy)
+
+    def controls(self) -> list[QWidget]:
+        return list(self._controls)
+
+    def start(self, checks: list[kit.Check], waiting_for: str) -> bool:
+        """Check the form; when it passes, show the wait (``waiting_for``). False: refused."""
+        if self.busy.isVisible() or kit.refused(self.message, checks):
+            return False
+        self.set_busy(True, self.controls(), waiting_for)
+        return True
+
+    def failed(self, exc: BaseException, blame: list[tuple[bool, QWidget]]) -> None:
+        """End the wait and say what went wrong; the first field ``blame`` names is selected."""
+        self.set_busy(False, self.controls())
+        self.message.show_message(kit.failure_text(exc, _bug_message(self)))
+        for at_fault, field in blame:
+            if at_fault:
+                kit.select_field(field)
+                return
+
+
+def _tab_stops(control: QWidget) -> tuple[QWidget, ...]:
+    return (control.edit, control.choose) if isinstance(control, PathRow) else (control,)
 
 
 def _primary(text: str, parent: QWidget) -> QPushButton:
@@ -177,9 +223,7 @@ class OpenPage(_Page):
         )
         self.vault = _VaultPathRow(for_create=False, parent=self)
         self.add_field(self.tr("&Vault"), self.vault, self.vault.edit)
-        self.passphrase = PassphraseEdit(self)
-        self.passphrase.setAccessibleName(self.tr("Passphrase"))
-        self.add_field(self.tr("&Passphrase"), self.passphrase)
+        self.passphrase = self.add_passphrase(self.tr("&Passphrase"))
         self.unlock_button = _primary(self.tr("&Unlock"), self)
         self.unlock_button.setIcon(icon("unlock", PRIMARY_TEXT))
         self.create_link = link_button(self.tr("Create a new vault…"), self)
@@ -190,22 +234,6 @@ class OpenPage(_Page):
         self.add_footer(
             self.unlock_button, [self.create_link, self.recover_link, self.restore_link]
         )
-        QWidget.setTabOrder(self.vault.edit, self.vault.choose)
-        QWidget.setTabOrder(self.vault.choose, self.passphrase)
-        QWidget.setTabOrder(self.passphrase, self.unlock_button)
-        QWidget.setTabOrder(self.unlock_button, self.create_link)
-        QWidget.setTabOrder(self.create_link, self.recover_link)
-        QWidget.setTabOrder(self.recover_link, self.restore_link)
-
-    def controls(self) -> list[QWidget]:
-        return [
-            self.vault,
-            self.passphrase,
-            self.unlock_button,
-            self.create_link,
-            self.recover_link,
-            self.restore_link,
-        ]
 
 
 class CreatePage(_Page):
@@ -221,52 +249,19 @@ class CreatePage(_Page):
         )
         self.vault = _VaultPathRow(for_create=True, parent=self)
         self.add_field(self.tr("&Vault file"), self.vault, self.vault.edit)
-        self.passphrase = PassphraseEdit(self)
-        self.passphrase.setAccessibleName(self.tr("New passphrase"))
-        self.add_field(self.tr("&New passphrase"), self.passphrase)
-        self.strength = StrengthHint(self)
-        self.layout_.addWidget(self.strength)
-        self.repeat = PassphraseEdit(self)
-        self.repeat.setAccessibleName(self.tr("Repeat the passphrase"))
-        self.add_field(self.tr("&Repeat the passphrase"), self.repeat)
+        self.add_new_passphrase(self.tr("&Repeat the passphrase"))
         self.supervisor = QCheckBox(self.tr("A &supervisor's vault"), self)
         self.supervisor.setToolTip(
             self.tr("Imports bundles from the team's laptops and server; holds no caseload")
         )
         self.supervisor.setAccessibleName(self.tr("A supervisor's vault"))
-        self.layout_.addWidget(self.supervisor)
+        self.add_control(self.supervisor)
         self.create_button = _primary(self.tr("&Create vault"), self)
         self.create_button.setIcon(icon("vault-new", PRIMARY_TEXT))
         self.open_link = link_button(self.tr("Open an existing vault instead"), self)
         # a new laptop has no vault yet: its first screen is this one
         self.restore_link = link_button(self.tr("Restore from a backup…"), self)
         self.add_footer(self.create_button, [self.open_link, self.restore_link])
-        self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
-        QWidget.setTabOrder(self.vault.edit, self.vault.choose)
-        QWidget.setTabOrder(self.vault.choose, self.passphrase)
-        QWidget.setTabOrder(self.passphrase, self.repeat)
-        QWidget.setTabOrder(self.repeat, self.supervisor)
-        QWidget.setTabOrder(self.supervisor, self.create_button)
-        QWidget.setTabOrder(self.create_button, self.open_link)
-        QWidget.setTabOrder(self.open_link, self.restore_link)
-
-    def _on_passphrase_text_changed(self, text: str) -> None:
-        if not text:
-            self.strength.set_strength(None, "")
-            return
-        verdict = Casebook.passphrase_strength(text)
-        self.strength.set_strength(verdict.score, verdict.message)
-
-    def controls(self) -> list[QWidget]:
-        return [
-            self.vault,
-            self.passphrase,
-            self.repeat,
-            self.supervisor,
-            self.create_button,
-            self.open_link,
-            self.restore_link,
-        ]
 
 
 class PrintingFailedError(EnvironmentProblem):
@@ -357,10 +352,9 @@ class RecoveryKeyPage(_Page):
         )
         self.stored.toggled.connect(self.continue_button.setEnabled)
         self.add_footer(self.continue_button, [])
-        QWidget.setTabOrder(self.key_label, self.copy_button)
-        QWidget.setTabOrder(self.copy_button, self.print_button)
-        QWidget.setTabOrder(self.print_button, self.stored)
-        QWidget.setTabOrder(self.stored, self.continue_button)
+        kit.tab_chain(
+            self.key_label, self.copy_button, self.print_button, self.stored, self.continue_button
+        )
 
     def show_key(self, key: str) -> None:
         self.key_label.setText(key)
@@ -384,46 +378,13 @@ class RecoverPage(_Page):
         )
         self.vault = _VaultPathRow(for_create=False, parent=self)
         self.add_field(self.tr("&Vault"), self.vault, self.vault.edit)
-        self.recovery_key = PassphraseEdit(self)
-        self.recovery_key.setAccessibleName(self.tr("Recovery key"))
+        self.recovery_key = self.add_passphrase(self.tr("Recovery &key"))
         self.recovery_key.toggle_action.setText(self.tr("Show recovery key"))
-        self.add_field(self.tr("Recovery &key"), self.recovery_key)
-        self.passphrase = PassphraseEdit(self)
-        self.passphrase.setAccessibleName(self.tr("New passphrase"))
-        self.add_field(self.tr("&New passphrase"), self.passphrase)
-        self.strength = StrengthHint(self)
-        self.layout_.addWidget(self.strength)
-        self.repeat = PassphraseEdit(self)
-        self.repeat.setAccessibleName(self.tr("Repeat the new passphrase"))
-        self.add_field(self.tr("&Repeat the new passphrase"), self.repeat)
+        self.add_new_passphrase(self.tr("&Repeat the new passphrase"))
         self.recover_button = _primary(self.tr("&Recover and unlock"), self)
         self.recover_button.setIcon(icon("key", PRIMARY_TEXT))
         self.back_link = link_button(self.tr("Back to unlock"), self)
         self.add_footer(self.recover_button, [self.back_link])
-        self.passphrase.textChanged.connect(self._on_passphrase_text_changed)
-        QWidget.setTabOrder(self.vault.edit, self.vault.choose)
-        QWidget.setTabOrder(self.vault.choose, self.recovery_key)
-        QWidget.setTabOrder(self.recovery_key, self.passphrase)
-        QWidget.setTabOrder(self.passphrase, self.repeat)
-        QWidget.setTabOrder(self.repeat, self.recover_button)
-        QWidget.setTabOrder(self.recover_button, self.back_link)
-
-    def _on_passphrase_text_changed(self, text: str) -> None:
-        if not text:
-            self.strength.set_strength(None, "")
-            return
-        verdict = Casebook.passphrase_strength(text)
-        self.strength.set_strength(verdict.score, verdict.message)
-
-    def controls(self) -> list[QWidget]:
-        return [
-            self.vault,
-            self.recovery_key,
-            self.passphrase,
-            self.repeat,
-            self.recover_button,
-            self.back_link,
-        ]
 
 
 class _Pages(QWidget):
@@ -642,9 +603,7 @@ class UnlockScreen(QWidget):
         """Restore from a backup…: choose the file, where the vault goes, and its secret."""
         self.restore_dialog = RestoreDialog(self.session, self.vault_path(), self)
         self.restore_dialog.sig_restored.connect(self._on_restored)
-        self.restore_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.restore_dialog.open()
-        return self.restore_dialog
+        return kit.open_modeless(self.restore_dialog)
 
     def _on_restored(self, result: RestoreResult) -> None:
         self._remember(result.vault_path)
@@ -654,20 +613,14 @@ class UnlockScreen(QWidget):
     # -- unlock ---------------------------------------------------------------------------
     def _on_unlock_clicked(self) -> None:
         page = self.open_page
-        if page.busy.isVisible():
-            return
         path = page.vault.path()
-        if path is None:
-            page.message.show_message(self.tr("Choose the vault file first."))
-            page.vault.edit.setFocus()
-            return
-        if not page.passphrase.text():
-            page.message.show_message(self.tr("Enter your passphrase."))
-            page.passphrase.setFocus()
-            return
-        page.message.clear_message()
+        checks: list[kit.Check] = [
+            (path is None, self.tr("Choose the vault file first."), page.vault.edit),
+            (not page.passphrase.text(), self.tr("Enter your passphrase."), page.passphrase),
+        ]
         # the key derivation runs on the DB thread; the window keeps drawing meanwhile
-        page.set_busy(True, page.controls(), self.tr("Checking passphrase…"))
+        if not page.start(checks, self.tr("Checking passphrase…")) or path is None:
+            return
         self.session.unlock(
             path,
             page.passphrase.text(),
@@ -688,43 +641,26 @@ class UnlockScreen(QWidget):
 
     def _on_unlock_failed(self, exc: BaseException) -> None:
         page = self.open_page
-        page.set_busy(False, page.controls())
-        if isinstance(exc, WrongPassphraseError):
-            page.message.show_message(str(exc))
-            page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.passphrase.selectAll()
-        elif isinstance(exc, (VaultNotFoundError, NotAVaultError)):
-            page.message.show_message(str(exc))
-            page.vault.edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.vault.edit.selectAll()
-        elif isinstance(exc, LinksDeskError):
-            page.message.show_message(str(exc))
-        else:
-            page.message.show_message(_bug_message(self))
+        page.failed(
+            exc,
+            [
+                (isinstance(exc, WrongPassphraseError), page.passphrase),
+                (isinstance(exc, (VaultNotFoundError, NotAVaultError)), page.vault.edit),
+            ],
+        )
 
     # -- create ---------------------------------------------------------------------------
     def _on_create_clicked(self) -> None:
         page = self.create_page
-        if page.busy.isVisible():
-            return
         path = page.vault.path()
-        if path is None:
-            page.message.show_message(self.tr("Choose where to keep the vault file."))
-            page.vault.edit.setFocus()
+        checks: list[kit.Check] = [
+            (path is None, self.tr("Choose where to keep the vault file."), page.vault.edit),
+            *kit.new_passphrase_checks(
+                page.passphrase, page.repeat, self.tr("Choose a passphrase.")
+            ),
+        ]
+        if not page.start(checks, self.tr("Creating your vault…")) or path is None:
             return
-        if not page.passphrase.text():
-            page.message.show_message(self.tr("Choose a passphrase."))
-            page.passphrase.setFocus()
-            return
-        if page.passphrase.text() != page.repeat.text():
-            page.message.show_message(
-                self.tr("The two passphrases are not the same. Type the second one again.")
-            )
-            page.repeat.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.repeat.selectAll()
-            return
-        page.message.clear_message()
-        page.set_busy(True, page.controls(), self.tr("Creating your vault…"))
         self.session.create(
             path,
             page.passphrase.text(),
@@ -748,14 +684,13 @@ class UnlockScreen(QWidget):
 
     def _on_create_failed(self, exc: BaseException) -> None:
         page = self.create_page
-        page.set_busy(False, page.controls())
-        page.message.show_message(str(exc) if is_expected(exc) else _bug_message(self))
-        if isinstance(exc, WeakPassphraseError):
-            page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.passphrase.selectAll()
-        elif isinstance(exc, VaultExistsError):
-            page.vault.edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.vault.edit.selectAll()
+        page.failed(
+            exc,
+            [
+                (isinstance(exc, WeakPassphraseError), page.passphrase),
+                (isinstance(exc, VaultExistsError), page.vault.edit),
+            ],
+        )
 
     def _on_copy_clicked(self) -> None:
         self.session.copy_text(self.key_page.key_label.text())
@@ -815,30 +750,20 @@ class UnlockScreen(QWidget):
     # -- recover --------------------------------------------------------------------------
     def _on_recover_clicked(self) -> None:
         page = self.recover_page
-        if page.busy.isVisible():
-            return
         path = page.vault.path()
-        if path is None:
-            page.message.show_message(self.tr("Choose the vault file first."))
-            page.vault.edit.setFocus()
+        checks: list[kit.Check] = [
+            (path is None, self.tr("Choose the vault file first."), page.vault.edit),
+            (
+                not page.recovery_key.text().strip(),
+                self.tr("Type your recovery key."),
+                page.recovery_key,
+            ),
+            *kit.new_passphrase_checks(
+                page.passphrase, page.repeat, self.tr("Choose a new passphrase.")
+            ),
+        ]
+        if not page.start(checks, self.tr("Checking the recovery key…")) or path is None:
             return
-        if not page.recovery_key.text().strip():
-            page.message.show_message(self.tr("Type your recovery key."))
-            page.recovery_key.setFocus()
-            return
-        if not page.passphrase.text():
-            page.message.show_message(self.tr("Choose a new passphrase."))
-            page.passphrase.setFocus()
-            return
-        if page.passphrase.text() != page.repeat.text():
-            page.message.show_message(
-                self.tr("The two passphrases are not the same. Type the second one again.")
-            )
-            page.repeat.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.repeat.selectAll()
-            return
-        page.message.clear_message()
-        page.set_busy(True, page.controls(), self.tr("Checking the recovery key…"))
         self.session.recover(
             path,
             page.recovery_key.text().strip(),
@@ -858,17 +783,20 @@ class UnlockScreen(QWidget):
 
     def _on_recover_failed(self, exc: BaseException) -> None:
         page = self.recover_page
-        page.set_busy(False, page.controls())
-        page.message.show_message(str(exc) if is_expected(exc) else _bug_message(self))
-        if isinstance(exc, WrongRecoveryKeyError) or (
+        key_refused = isinstance(exc, WrongRecoveryKeyError) or (
             is_expected(exc) and "recovery key" in str(exc).lower()
-        ):
-            page.recovery_key.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.recovery_key.selectAll()
-        elif isinstance(exc, WeakPassphraseError):
-            page.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-            page.passphrase.selectAll()
-        elif isinstance(
-            exc, (VaultNotFoundError, NotAVaultError, KeyFileMissingError, KeyFileMismatchError)
-        ):
-            page.vault.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        )
+        vault_at_fault = (
+            VaultNotFoundError,
+            NotAVaultError,
+            KeyFileMissingError,
+            KeyFileMismatchError,
+        )
+        page.failed(
+            exc,
+            [
+                (key_refused, page.recovery_key),
+                (isinstance(exc, WeakPassphraseError), page.passphrase),
+                (isinstance(exc, vault_at_fault), page.vault.edit),
+            ],
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -86,10 +86,12 @@ class InlineMessage(QFrame):
 
 
 class PassphraseEdit(QLineEdit):
-    """A passphrase field with a show/hide button inside it; never remembers its text."""
+    """A passphrase field with a show/hide button inside it; never remembers its text.
+    ``name`` is what screen readers call it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, name: str = "") -> None:
         super().__init__(parent)
+        self.setAccessibleName(name)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setInputMethodHints(
             Qt.InputMethodHint.ImhHiddenText
@@ -254,3 +256,14 @@ class PathRow(QWidget):
         chosen = self.chooser(self.path())
         if chosen is not None:
             self.set_path(chosen)
+
+
+def refresh_after_typing(edit: QLineEdit, ms: int, refresh: Callable[[], object]) -> QTimer:
+    """A timer that calls ``refresh`` once typing in ``edit`` pauses for ``ms`` milliseconds
+    (stop it to cancel a refresh still waiting)."""
+    timer = QTimer(edit)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(refresh)
+    edit.textChanged.connect(lambda _text: timer.start())
+    return timer

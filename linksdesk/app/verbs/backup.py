@@ -5,15 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from linksdesk.app.arguments import vault_verb
 from linksdesk.app.console import EXIT_OK
 from linksdesk.app.passphrase import read_new_passphrase, read_passphrase, read_recovery_key
 from linksdesk.app.vaults import casebook
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -67,43 +62,3 @@ def cmd_restore(args: argparse.Namespace) -> int:
         "since the backup are not on the server and cannot come back."
     )
     return EXIT_OK
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = vault_verb(
-        verbs,
-        "backup",
-        vault=default_vault,
-        what="vault to back up",
-        help="back up a vault and its key file to one encrypted file",
-        description=(
-            "Copy the vault (consistently, even while LinksDesk has it open) and its key file "
-            "into one file. The copy stays encrypted: it opens with the same passphrase or "
-            "recovery key."
-        ),
-    )
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="backup file to write")
-
-    p = vault_verb(
-        verbs,
-        "restore",
-        vault=default_vault,
-        what="where to restore the vault",
-        help="restore a vault from a backup file",
-        description=(
-            "Restore a backup made by `backup` or File > Back up. A vault already at the place "
-            "is replaced only if it is an older copy of the same vault; one with newer changes, "
-            "another vault, a damaged one or one open in LinksDesk needs --replace. Replaced "
-            "files are kept beside it. Close LinksDesk first."
-        ),
-    )
-    p.add_argument("backup", type=Path, metavar="FILE", help="the backup file")
-    p.add_argument(
-        "--recovery-key-file",
-        type=Path,
-        metavar="FILE",
-        help="open the backup with the recovery key in FILE and set a new passphrase",
-    )
-    p.add_argument(
-        "--replace", action="store_true", help="replace a vault even if it is newer or another one"
-    )

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from linksdesk.app.arguments import vault_verb
+from linksdesk.app.arguments import options
 from linksdesk.app.console import EXIT_OK, one_line, print_stage_progress
 from linksdesk.app.vaults import casebook
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -37,15 +32,9 @@ def cmd_keys(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from linksdesk.casework import bundles
 
+    chosen = options(args, "kind", "recipients", "period")
     with casebook(args) as cb:
-        done = bundles.export_bundle(
-            cb,
-            args.out,
-            kind=args.kind,
-            recipients=args.to,
-            period=args.period,
-            progress=print_stage_progress,
-        )
+        done = bundles.export_bundle(cb, args.out, progress=print_stage_progress, **chosen)
     records = sum(done.counts.values())
     print(f"Wrote {done.kind} bundle {done.bundle_id} ({records} records) to {done.path}")
     print(f"and its signature to {done.signature}. Copy both files together.")
@@ -67,77 +56,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_deprivation(args: argparse.Namespace) -> int:
     from linksdesk.casework import bundles
 
+    columns = options(args, "name", "year", "postcode_column", "decile_column")
     with casebook(args) as cb:
-        loaded = bundles.import_deprivation(
-            cb,
-            args.file,
-            name=args.name,
-            year=args.year,
-            postcode_column=args.postcode_column,
-            decile_column=args.decile_column,
-        )
+        loaded = bundles.import_deprivation(cb, args.file, **columns)
     print(f"Loaded {loaded.name} {loaded.year}: {loaded.postcodes} postcodes.")
     return EXIT_OK
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = vault_verb(
-        verbs,
-        "keys",
-        vault=default_vault,
-        what="the vault",
-        help="a vault's bundle and signing keys",
-    )
-    p.add_argument(
-        "keys_action",
-        choices=["new", "show", "export-identity"],
-        metavar="ACTION",
-        help="new | show | export-identity",
-    )
-    p.add_argument("--out", type=Path, metavar="FILE", help="export-identity: where to write")
-
-    p = vault_verb(
-        verbs,
-        "export",
-        vault=default_vault,
-        what="the worker's vault",
-        help="make a signed, encrypted bundle for a supervisor",
-    )
-    p.add_argument("--kind", required=True, choices=["supervision", "evaluation"])
-    p.add_argument(
-        "--to",
-        required=True,
-        action="append",
-        metavar="RECIPIENT",
-        help="a supervisor's age1… key (repeat for several)",
-    )
-    p.add_argument("--out", required=True, type=Path, metavar="FILE")
-    p.add_argument("--period", metavar="FROM..TO", help="e.g. 2026-04..2026-09")
-
-    p = vault_verb(
-        verbs,
-        "import",
-        vault=default_vault,
-        what="the supervisor's vault",
-        help="import a bundle or roster into a supervisor's vault",
-    )
-    p.add_argument(
-        "--trust",
-        metavar="FINGERPRINT",
-        help="accept this signer, after comparing its fingerprint by phone",
-    )
-    p.add_argument("file", type=Path, metavar="FILE")
-
-    p = vault_verb(
-        verbs,
-        "deprivation",
-        vault=default_vault,
-        what="the vault",
-        help="load a postcode → deprivation decile lookup",
-    )
-    p.add_argument("deprivation_action", choices=["import"], metavar="import")
-    p.add_argument("file", type=Path, metavar="FILE", help="CSV with postcode and decile columns")
-    p.add_argument("--name", required=True, help="e.g. 'SIMD' or 'IMD'")
-    p.add_argument("--year", required=True, help="e.g. 2020")
-    p.add_argument("--postcode-column", default="postcode", metavar="NAME")
-    p.add_argument("--decile-column", default="decile", metavar="NAME")

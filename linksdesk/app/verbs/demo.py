@@ -8,17 +8,12 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from linksdesk.app.arguments import EPILOG, vault_verb
 from linksdesk.app.console import EXIT_OK, progress_printer
-from linksdesk.app.passphrase import DEMO_PASSPHRASE, read_demo_passphrase
+from linksdesk.app.passphrase import read_demo_passphrase
 from linksdesk.app.vaults import default_demo_path, looked_into, vault_exists, vault_files
 from linksdesk.app.verbs.window import open_gui
 from linksdesk.core.errors import UserError
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 log = logging.getLogger(__name__)
 
@@ -81,38 +76,3 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.open:
         return open_gui(["--vault", str(path)])
     return EXIT_OK
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = vault_verb(
-        verbs,
-        "demo",
-        vault=default_demo_path(),
-        what="where to build the demo vault",
-        help="build a vault of synthetic demo participants",
-        description=(
-            "Build a demo vault holding a year of synthetic casework (invented people, "
-            "places and resources) and print a short summary of counts."
-        ),
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument(
-        "--participants",
-        type=int,
-        default=150,
-        metavar="N",
-        help="how many participants (default: 150)",
-    )
-    p.add_argument(
-        "--seed", type=int, default=1, metavar="S", help="seed: the same seed gives the same data"
-    )
-    p.add_argument("--open", action="store_true", help="open the app on the demo vault after")
-    p.add_argument(
-        "--replace", action="store_true", help="replace an existing demo vault at that place"
-    )
-    p.add_argument(
-        "--demo-passphrase",
-        metavar="TEXT",
-        help=f'passphrase for the demo vault (default: "{DEMO_PASSPHRASE}")',
-    )

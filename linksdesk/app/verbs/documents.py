@@ -6,15 +6,10 @@ import argparse
 import contextlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from linksdesk.app.arguments import vault_verb
 from linksdesk.app.console import EXIT_OK
 from linksdesk.app.vaults import casebook
 from linksdesk.core.errors import EnvironmentProblem, UserError
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 
 def write_new_file(path: Path, data: bytes) -> None:
@@ -65,60 +60,3 @@ def cmd_gp_summary(args: argparse.Namespace) -> int:
     write_new_file(args.out, content.encode("utf-8") if isinstance(content, str) else content)
     print(f"Wrote the GP summary of {export.summary.programme_id} to {args.out}.")
     return EXIT_OK
-
-
-def _participant_verb(
-    verbs: Verbs, name: str, default_vault: Path, out: str, **kwargs: Any
-) -> argparse.ArgumentParser:
-    """A document verb: the vault to read, the participant it is about, the file to write."""
-    p = vault_verb(verbs, name, vault=default_vault, what="vault to read", **kwargs)
-    p.add_argument("--participant", required=True, metavar="ID", help="programme id, e.g. P1042")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help=out)
-    return p
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = _participant_verb(
-        verbs,
-        "record-pdf",
-        default_vault,
-        "PDF file to write",
-        help="a PDF of everything held about one participant (right of access)",
-        description=(
-            "Write a PDF of everything held about one participant, for a right of access "
-            "request. Items marked private are left out (and the document says so) unless "
-            "--include-private is given."
-        ),
-    )
-    p.add_argument(
-        "--include-private",
-        action="store_true",
-        help="include the items marked private (decide this with the person)",
-    )
-
-    p = _participant_verb(
-        verbs,
-        "gp-summary",
-        default_vault,
-        "file to write",
-        help="a summary for the GP record (needs the person's GP consent)",
-        description=(
-            "Write a short social prescribing summary for the person's GP practice, as text "
-            "to paste or a PDF letter. Refused unless the latest consent to share with the GP "
-            "practice is given. Private items never go in; case notes only when named."
-        ),
-    )
-    p.add_argument(
-        "--format", choices=("text", "pdf"), default="text", help="text (default) or pdf"
-    )
-    p.add_argument(
-        "--note",
-        action="append",
-        metavar="NOTE_ID",
-        help="a case note to include (repeat for more; private notes are refused)",
-    )
-    p.add_argument(
-        "--declined",
-        action="store_true",
-        help='the person declined social prescribing (adds the "declined" code)',
-    )

@@ -6,16 +6,11 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from linksdesk.app.arguments import vault_verb
 from linksdesk.app.console import EXIT_OK
 from linksdesk.app.passphrase import read_new_passphrase
 from linksdesk.app.vaults import vault_exists
 from linksdesk.core.errors import VaultExistsError
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +44,3 @@ def cmd_new(args: argparse.Namespace) -> int:
         file=out,
     )
     return EXIT_OK
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = vault_verb(
-        verbs,
-        "new",
-        vault=default_vault,
-        what="where to create the vault",
-        help="create an empty vault and show its recovery key once",
-        description="Create a new, empty vault and print its recovery key once.",
-    )
-    p.add_argument("--supervisor", action="store_true", help="a supervisor's vault (imports)")

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from linksdesk.app.arguments import vault_verb
 from linksdesk.app.console import EXIT_OK
 from linksdesk.app.vaults import casebook
 from linksdesk.core.errors import UserError
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -38,24 +32,3 @@ def cmd_report(args: argparse.Namespace) -> int:
         export_report(cb.store, scope, args.format, args.out, audience=args.audience)
     print(f"Wrote the {args.audience} report for {period.label} to {args.out}.")
     return EXIT_OK
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = vault_verb(
-        verbs,
-        "report",
-        vault=default_vault,
-        what="the supervisor's vault",
-        help="write a supervisor's report (XLSX, CSV or PDF) for a period",
-        description=(
-            "Write the team's figures for a period to a file. External reports (the default) "
-            "hide small numbers; internal ones (for supervision) show them exactly."
-        ),
-    )
-    p.add_argument("--period", metavar="FIRST..LAST", help="months, e.g. 2026-04..2026-09 "
-                   "(default: the last 12 months)")  # fmt: skip
-    p.add_argument("--worker", action="append", metavar="W", help="only this worker (repeatable)")
-    p.add_argument("--team", metavar="T", help="only the workers of this team")
-    p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
-    p.add_argument("--audience", choices=("internal", "external"), default="external")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")

@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from linksdesk.core.errors import EnvironmentProblem
-
-if TYPE_CHECKING:
-    from linksdesk.app.arguments import Verbs
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +40,3 @@ def add_window_arguments(p: argparse.ArgumentParser, vault_help: str) -> None:
     p.add_argument(
         "--smoke-test", action="store_true", help="start the app offscreen, check it, and exit"
     )
-
-
-def add_parsers(verbs: Verbs, default_vault: Path) -> None:
-    p = verbs.add_parser(
-        "open", help="open the desktop app (the default)", description="Open the desktop app."
-    )
-    add_window_arguments(p, "vault to open")

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons, set_title
 from linksdesk.ui.widgets import InlineMessage
 
 
@@ -26,8 +20,7 @@ class ConflictMergeDialog(QDialog):
     def __init__(self, mine: str, theirs: str, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         tr = self.tr
-        self.setWindowTitle(tr("Merge both versions"))
-        self.setAccessibleName(tr("Merge both versions"))
+        set_title(self, tr("Merge both versions"))
         self.setMinimumSize(560, 420)
         intro = QLabel(
             tr(
@@ -44,16 +37,10 @@ class ConflictMergeDialog(QDialog):
         label = QLabel(tr("&Merged version"))
         label.setBuddy(self.editor)
         self.message = InlineMessage(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        self.buttons = button_box(self, OK_CANCEL, self._on_accepted, parent=self)
+        self.ok_button = name_buttons(
+            self.buttons, tr("&Save merged version"), tr("Save the merged version")
         )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("&Save merged version"))
-        self.ok_button.setAccessibleName(tr("Save the merged version"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(tr("Cancel"))
-        self.buttons.accepted.connect(self._on_accepted)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(label)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons
 
 
 @dataclass
@@ -156,17 +157,8 @@ class FormDialog(QDialog):
         self.message.setAccessibleName(self.tr("Form message"))
         self.message.hide()
         layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        if ok_text:
-            ok.setText(ok_text)
-        ok.setAccessibleName(ok.text().replace("&", ""))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(cancel.text().replace("&", ""))
-        self.buttons.accepted.connect(self._on_ok)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, OK_CANCEL, self._on_ok)
+        name_buttons(self.buttons, ok_text or "")
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
 

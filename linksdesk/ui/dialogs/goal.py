@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -21,13 +22,7 @@ class GoalDialog(FormDialog):
             [
                 Field("title", tr("Goal, in the person's own words"), "text", required=True),
                 Field("why_it_matters", tr("Why it matters to them"), "text"),
-                Field(
-                    "review_on",
-                    tr("Review on"),
-                    "optional_date",
-                    default_review(dt.date.today(), review_weeks(parent)),
-                    help=tr("Set to the programme's usual review interval from today."),
-                ),
+                review_field("review_on", tr("Review on"), tr, parent),
                 Field("progress", tr("Where they are now (0–10)"), "int", 0, maximum=10),
                 Field("steps", tr("Steps, one per line"), "text"),
             ],
@@ -74,13 +69,7 @@ class ReviewDialog(FormDialog):
                 Field(
                     "status", tr("Status"), "choice", goal.status, choices=choices_of(GoalStatus)
                 ),
-                Field(
-                    "next_review_on",
-                    tr("Next review"),
-                    "optional_date",
-                    default_review(dt.date.today(), review_weeks(parent)),
-                    help=tr("Set to the programme's usual review interval from today."),
-                ),
+                review_field("next_review_on", tr("Next review"), tr, parent),
             ],
             parent,
             intro=goal.title,
@@ -93,3 +82,14 @@ class ReviewDialog(FormDialog):
 
 def default_review(on: dt.date, weeks: int) -> dt.date:
     return on + dt.timedelta(weeks=weeks)
+
+
+def review_field(key: str, label: str, tr: Callable[[str], str], parent: QWidget | None) -> Field:
+    """When to look at the goal again: the programme's usual review interval from today."""
+    return Field(
+        key,
+        label,
+        "optional_date",
+        default_review(dt.date.today(), review_weeks(parent)),
+        help=tr("Set to the programme's usual review interval from today."),
+    )

@@ -7,7 +7,7 @@ worker's set time (30 s by default) if it is still ours.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,7 +29,13 @@ from linksdesk.casework import gp_summary
 from linksdesk.casework.dto import Note
 from linksdesk.core.errors import LinksDeskError
 from linksdesk.reports.gp_summary import summary_text
-from linksdesk.ui.dialogs.print_record import tell_not_saved, write_owner_only
+from linksdesk.ui.dialog_kit import CLOSE, button_box
+from linksdesk.ui.dialogs.print_record import (
+    save_pdf_as,
+    tell_not_saved,
+    with_pdf_suffix,
+    write_owner_only,
+)
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -131,9 +135,7 @@ class GpSummaryDialog(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         right.addWidget(self.copy_button)
         right.addWidget(self.save_button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        right.addWidget(buttons)
+        right.addWidget(button_box(self, CLOSE))
         layout.addLayout(right, 2)
         self.resize(980, 640)
         self.refresh()
@@ -146,6 +148,17 @@ class GpSummaryDialog(QDialog):
         return {"note_ids": self.ticked_notes(), "declined": self.declined.isChecked()}
 
     # -- actions --------------------------------------------------------------------------
+    def _export(self, form: str, on_done: Callable[[Any], None]) -> None:
+        """Make the summary as ``form`` ("text" or "pdf") on the DB thread."""
+        self.session.call(
+            gp_summary.export_gp_summary,
+            self.participant_id,
+            form,
+            **self._options(),
+            on_done=on_done,
+            on_error=self._show_error,
+        )
+
     def refresh(self) -> None:
         self.session.call(
             gp_summary.gp_summary,
@@ -172,28 +185,14 @@ class GpSummaryDialog(QDialog):
                 ).format(n=seconds)
             )
 
-        self.session.call(
-            gp_summary.export_gp_summary,
-            self.participant_id,
-            "text",
-            **self._options(),
-            on_done=copied,
-            on_error=self._show_error,
-        )
+        self._export("text", copied)
 
     def save_pdf(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save the GP summary letter"),
-            str(Path.home() / f"gp-summary-{self.programme_id}.pdf"),
-            self.tr("PDF documents (*.pdf)"),
-        )
-        if chosen:
-            self.save_pdf_to(Path(chosen))
+        title = self.tr("Save the GP summary letter")
+        save_pdf_as(self, title, f"gp-summary-{self.programme_id}.pdf", self.save_pdf_to)
 
     def save_pdf_to(self, path: Path) -> None:
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        path = with_pdf_suffix(path)
 
         def made(export: Any) -> None:
             if self._gone:
@@ -205,14 +204,7 @@ class GpSummaryDialog(QDialog):
                 return
             self.message.setText(self.tr("Saved the letter as {name}.").format(name=path.name))
 
-        self.session.call(
-            gp_summary.export_gp_summary,
-            self.participant_id,
-            "pdf",
-            **self._options(),
-            on_done=made,
-            on_error=self._show_error,
-        )
+        self._export("pdf", made)
 
     def _show_error(self, exc: BaseException) -> None:
         if isinstance(exc, LinksDeskError) and not self._gone:

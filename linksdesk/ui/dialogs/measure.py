@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import copyright_line, definition, score
 from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.ui.dialog_kit import SAVE_CANCEL, button_box
 from linksdesk.ui.dialogs.form import choices_of, from_qdate, person_title, to_qdate
 
 
@@ -120,12 +120,7 @@ class MeasureDialog(QDialog):
         self.copyright_label.setFont(font)
         self.copyright_label.setVisible(bool(line))
         layout.addWidget(self.copyright_label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._on_save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(button_box(self, SAVE_CANCEL, self._on_save))
         self.resize(760 if len(self.measure.responses) <= 5 else 980, 760)
         self._update_total()
 

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListView,
@@ -19,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import lists
 from linksdesk.casework.dto import CaseloadQuery, CaseloadRow
+from linksdesk.ui.dialog_kit import OK_CANCEL, button_box
 from linksdesk.ui.models.table import Column, RecordTableModel
-from linksdesk.ui.views.rows import after_typing
+from linksdesk.ui.widgets import refresh_after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -71,14 +71,9 @@ class PersonChooser(QDialog):
         self.message = QLabel()
         self.message.setAccessibleName(tr("Form message"))
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._choose_current)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(button_box(self, OK_CANCEL, self._choose_current))
         self.chosen: str | None = None
-        self._timer = after_typing(self.filter_edit, 150, self.refresh)
+        self._timer = refresh_after_typing(self.filter_edit, 150, self.refresh)
         self.filter_edit.installEventFilter(self)
         self._after: Any = None
         self.refresh()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,20 @@ def write_owner_only(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+
+
+def save_pdf_as(parent: QWidget, title: str, suggested: str, save: Callable[[Path], Any]) -> None:
+    """Ask where to save a PDF (``suggested`` in the home folder), then ``save`` it there."""
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent, title, str(Path.home() / suggested), parent.tr("PDF documents (*.pdf)")
+    )
+    if chosen:
+        save(Path(chosen))
+
+
+def with_pdf_suffix(path: Path) -> Path:
+    """``path``, ending in .pdf (added when the person typed a name without it)."""
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
 def tell_not_saved(parent: QWidget, exc: OSError) -> None:
@@ -185,21 +199,12 @@ class RecordPrintPreview(QPrintPreviewDialog):
         self.resize(900, 760)
 
     def save_as(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save as PDF"),
-            str(Path.home() / self.file_name),
-            self.tr("PDF documents (*.pdf)"),
-        )
-        if chosen:
-            self.save_to(Path(chosen))
+        save_pdf_as(self, self.tr("Save as PDF"), self.file_name, self.save_to)
 
     def save_to(self, path: Path) -> bool:
         """Write the document (readable by its owner only); False with a message on failure."""
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
-            write_owner_only(path, self._pdf)
+            write_owner_only(with_pdf_suffix(path), self._pdf)
         except OSError as exc:
             tell_not_saved(self, exc)
             return False

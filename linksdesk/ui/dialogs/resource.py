@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from linksdesk.core.vocab import ResourceCapacity
+from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 
 
@@ -79,8 +73,7 @@ class ImportReportDialog(QDialog):
     def __init__(self, report: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         tr = self.tr
-        self.setWindowTitle(tr("Import report"))
-        self.setAccessibleName(tr("Import report"))
+        set_title(self, tr("Import report"))
         layout = QVBoxLayout(self)
         if report.cancelled:
             summary = tr("The import was cancelled; nothing was imported.")
@@ -109,10 +102,7 @@ class ImportReportDialog(QDialog):
                 )
             )
             layout.addWidget(self.problems)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
+        layout.addWidget(button_box(self, CLOSE, self.accept))
         self.setMinimumWidth(480)
 
     @classmethod

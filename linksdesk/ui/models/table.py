@@ -145,12 +145,15 @@ class ColumnsTableModel(ReadOnlyTableModel, Generic[T]):
         return None
 
 
-class RecordTableModel(ColumnsTableModel[T]):
-    """Rows are frozen DTOs handed in by a view; the model never fetches anything itself."""
+class HeldRows(Generic[T]):
+    """A model's rows, frozen DTOs handed in whole by a view (a Qt model mixes this in)."""
 
     _rows: tuple[T, ...] = ()  # replaced whole by set_rows, never changed in place
 
-    # -- content ------------------------------------------------------------------------
+    def beginResetModel(self) -> None: ...  # the Qt model's, ahead of this in the bases
+
+    def endResetModel(self) -> None: ...
+
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
@@ -159,6 +162,11 @@ class RecordTableModel(ColumnsTableModel[T]):
     def clear(self) -> None:
         self.set_rows([])
 
+
+class RecordTableModel(ColumnsTableModel[T], HeldRows[T]):
+    """Rows are frozen DTOs handed in by a view; the model never fetches anything itself."""
+
+    # -- content ------------------------------------------------------------------------
     def rows(self) -> list[T]:
         return list(self._rows)
 

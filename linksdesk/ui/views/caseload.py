@@ -22,7 +22,6 @@ from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
 from linksdesk.ui.views.common import Screen, heading, make_table, open_on_activate, relevant
 from linksdesk.ui.views.rows import (
-    after_typing,
     buddy,
     choice_box,
     hbox,
@@ -30,7 +29,7 @@ from linksdesk.ui.views.rows import (
     search_field,
     tab_order,
 )
-from linksdesk.ui.widgets import push_button
+from linksdesk.ui.widgets import push_button, refresh_after_typing
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -167,7 +166,7 @@ class CaseloadView(Screen):
         tab_order(self.filter_edit, self.status_box, self.new_button, self.table)
         self.setFocusProxy(self.filter_edit)
 
-        self._filter_timer = after_typing(self.filter_edit, 250, self.refresh)
+        self._filter_timer = refresh_after_typing(self.filter_edit, 250, self.refresh)
         # Enter opens the match, Down moves to it: typing a name then Enter opens the record
         self.filter_edit.installEventFilter(self)
         self._after_ids: Callable[[], None] | None = None

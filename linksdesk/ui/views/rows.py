@@ -7,7 +7,6 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 # a part of a row: a widget, a widget with its stretch factor, or None for the stretch
@@ -66,12 +65,3 @@ def tab_order(*widgets: QWidget) -> None:
         QWidget.setTabOrder(first, second)
 
 
-def after_typing(field: QLineEdit, ms: int, slot: Callable[[], object]) -> QTimer:
-    """Call ``slot`` once typing in ``field`` has paused for ``ms``; the timer is returned so
-    a caller can stop it (or see that a call is due)."""
-    timer = QTimer(field)
-    timer.setSingleShot(True)
-    timer.setInterval(ms)
-    timer.timeout.connect(slot)
-    field.textChanged.connect(lambda _text: timer.start())
-    return timer

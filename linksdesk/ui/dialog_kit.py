@@ -1,0 +1,148 @@
+"""What the dialogs share: their buttons, how they open, ask, check a form and tell a failure."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.ui.runner import is_expected
+from linksdesk.ui.widgets import InlineMessage, StrengthHint
+
+D = TypeVar("D", bound=QDialog)
+
+# one check of a form: (it fails, what to tell the person, the field to put right)
+Check = tuple[bool, str, QWidget]
+
+BUG_MESSAGE = "Something went wrong. The details are in the error report."
+
+_BUTTON = QDialogButtonBox.StandardButton
+OK_CANCEL = _BUTTON.Ok | _BUTTON.Cancel
+SAVE_CANCEL = _BUTTON.Save | _BUTTON.Cancel
+CLOSE = _BUTTON.Close
+
+
+def set_title(dialog: QWidget, title: str, name: str | None = None) -> None:
+    """The window's title, and its name for screen readers (the title unless ``name``)."""
+    dialog.setWindowTitle(title)
+    dialog.setAccessibleName(title if name is None else name)
+
+
+def button_box(
+    dialog: QDialog,
+    buttons: QDialogButtonBox.StandardButton,
+    on_accept: Callable[[], object] | None = None,
+    *,
+    parent: QWidget | None = None,
+) -> QDialogButtonBox:
+    """The dialog's standard buttons: accepting calls ``on_accept``, rejecting closes it.
+
+    Without ``parent`` the box joins the tab order where it is laid out; with one, at once.
+    """
+    box = QDialogButtonBox(buttons, parent)
+    if on_accept is not None:
+        box.accepted.connect(on_accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def accept_button(box: QDialogButtonBox) -> QPushButton:
+    """The box's button that accepts (OK or Save)."""
+    role = QDialogButtonBox.ButtonRole.AcceptRole
+    return next(b for b in box.findChildren(QPushButton) if box.buttonRole(b) == role)
+
+
+def name_buttons(box: QDialogButtonBox, text: str = "", name: str = "") -> QPushButton:
+    """Relabel the accepting button ``text`` (when given) and give it and Cancel their names
+    for screen readers: ``name``, else the label without its &. Returns the accepting button."""
+    accept = accept_button(box)
+    if text:
+        accept.setText(text)
+    accept.setAccessibleName(name or accept.text().replace("&", ""))
+    cancel = box.button(_BUTTON.Cancel)
+    cancel.setAccessibleName(cancel.text().replace("&", ""))
+    return accept
+
+
+def open_modeless(dialog: D) -> D:
+    """Show ``dialog`` without blocking; it deletes itself once closed. Returns it (for tests)."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    """A warning that asks Yes or No, No the default; True for Yes."""
+    answer = QMessageBox.warning(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab moves through ``widgets`` in this order."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def select_field(field: QWidget) -> None:
+    """Put the focus in ``field`` with its text selected, to be typed again."""
+    field.setFocus(Qt.FocusReason.OtherFocusReason)
+    if isinstance(field, QLineEdit):
+        field.selectAll()
+
+
+def failure_text(exc: BaseException, bug: str = BUG_MESSAGE) -> str:
+    """What to tell the person about ``exc``: its own words, or ``bug`` for a bug."""
+    return str(exc) if is_expected(exc) else bug
+
+
+def refused(message: InlineMessage, checks: Iterable[Check]) -> bool:
+    """Show the first check that fails, its field selected (True); else clear the message."""
+    for fails, text, field in checks:
+        if fails:
+            message.show_message(text)
+            select_field(field)
+            return True
+    message.clear_message()
+    return False
+
+
+def new_passphrase_checks(new: QLineEdit, repeat: QLineEdit, empty: str) -> Sequence[Check]:
+    """A new passphrase typed twice: not empty (``empty`` says so), and the same both times."""
+    return (
+        (not new.text(), empty, new),
+        (
+            new.text() != repeat.text(),
+            repeat.tr("The two passphrases are not the same. Type the second one again."),
+            repeat,
+        ),
+    )
+
+
+def follow_strength(hint: StrengthHint, edit: QLineEdit) -> None:
+    """``hint`` rates the new passphrase in ``edit`` as it is typed (nothing for none)."""
+
+    def rate(text: str) -> None:
+        if not text:
+            hint.set_strength(None, "")
+            return
+        verdict = Casebook.passphrase_strength(text)
+        hint.set_strength(verdict.score, verdict.message)
+
+    edit.textChanged.connect(rate)
