@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, func, select, update
@@ -56,6 +56,7 @@ class Push:
 
     def __init__(self, c: SyncContext) -> None:
         self.c = c
+        self.requeued = 0  # how many times rows went back to the queue (a draft's check)
 
     def push_all(self, *, known_empty: bool = False) -> None:
         if known_empty:
@@ -98,16 +99,12 @@ class Push:
         was at the server. It is taken as made when the outbox's next rows are still the
         very rows it was made from (outbox rows never change but for their batch key):
         the same saved batch, without making it again inside this transaction."""
-        if draft is not None:
-            seqs, consents_sent = _queued_in(
-                s, Outbox.seq, self.c.run.batch_size, self.c.run.consents_sent
-            )
-            if seqs == draft.seqs and consents_sent == draft.consents_sent:
-                self.c.run.consents_sent = consents_sent
-                self._mark_batch(s, draft.seqs, draft.request.batch_key)
-                save_pending_made(s, draft.stored)
-                self.c.run.built[draft.request.batch_key] = draft.request
-                return draft.saved
+        if draft is not None and self._still_next(s, draft):
+            self.c.run.consents_sent = draft.consents_sent
+            self._mark_batch(s, draft.seqs, draft.request.batch_key)
+            save_pending_made(s, draft.stored)
+            self.c.run.built[draft.request.batch_key] = draft.request
+            return draft.saved
         rows = self._queued(s, self.c.run.batch_size)
         if not rows:
             return None
@@ -134,6 +131,35 @@ class Push:
         if not changes:
             return _NOTHING_TO_SEND
         return self._save_batch(s, taken, PushRequest(batch_key=key, changes=changes))
+
+    def _still_next(self, s: Session, draft: _Draft) -> bool:
+        """Whether the draft's rows are still the ones this transaction would take.
+
+        Outbox rows never change but for their batch key, and a row queued since the draft
+        has a higher seq than every row it holds. So: nothing went back to the queue since
+        (this sync is the only one to put rows back), and in plain order the next rows
+        by seq are the draft's (one quick read of the batch-key index). While consents go
+        first, reading them again would scan the whole queue: there every row of the draft
+        still waiting is enough, as a consent queued since goes out in plain order later,
+        still ahead of every row recorded under it.
+        """
+        limit, consents_sent = self.c.run.batch_size, self.c.run.consents_sent
+        if self.requeued != draft.requeued or (limit, consents_sent) != draft.taken_with:
+            return False
+        if consents_sent:
+            seqs, _ = _queued_in(s, Outbox.seq, limit, consents_sent)
+            return seqs == draft.seqs
+        waiting = 0
+        for chunk in _chunks(draft.seqs, 500):
+            waiting += (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Outbox)
+                    .where(Outbox.seq.in_(chunk), Outbox.batch_key.is_(None))
+                )
+                or 0
+            )
+        return waiting == len(draft.seqs)
 
     def _save_batch(self, s: Session, seqs: list[int], request: PushRequest) -> PendingBatch:
         """Mark the batch's outbox rows with its key and save it as the pending batch."""
@@ -162,8 +188,10 @@ class Push:
         None when it cannot be made as the transaction would (a clock to repair, a change
         that cannot be prepared): the transaction then makes it itself."""
         limit, consents_sent = self.c.run.batch_size, self.c.run.consents_sent
+        requeued = self.requeued
         with self.c.store.read() as s:
-            rows, consents_after = _queued_in(s, Outbox, limit, consents_sent)
+            # plain rows, not ORM objects: the draft only reads them
+            rows, consents_after = _queued_in(s, _QUEUED_COLUMNS, limit, consents_sent)
             if not rows or any(_behind_base(row) for row in rows):
                 return None
             try:
@@ -173,9 +201,11 @@ class Push:
         request = PushRequest(batch_key=uuid7(), changes=changes)
         saved = PendingBatch(batch_key=request.batch_key, request=request.model_dump(mode="json"))
         stored = json.dumps(saved.to_json())
-        return _Draft([row.seq for row in rows], consents_after, request, saved, stored)
+        seqs = [row.seq for row in rows]
+        taken_with = (limit, consents_sent)
+        return _Draft(seqs, taken_with, requeued, consents_after, request, saved, stored)
 
-    def as_change(self, row: Outbox) -> Change:
+    def as_change(self, row: Queued) -> Change:
         payload: dict[str, Any] = dict(row.payload or {})
         table = row.table_name
         pid = payload.get("participant_id")
@@ -295,6 +325,7 @@ class Push:
 
         self.c.store.keep(release)
         self.c.run.consents_sent = False  # back in the queue: consents among them go first again
+        self.requeued += 1
         log.info("server refused batch %s (409); its changes will be sent again", request.batch_key)
 
     def _refused_batch(self, request: PushRequest, reason: str) -> None:
@@ -314,6 +345,7 @@ class Push:
             for row in rows:
                 row.batch_key = None
             self.c.run.consents_sent = False
+            self.requeued += 1
             self.c.run.batch_size = max(1, len(request.changes) // 2)
             log.info("server refused a batch of %d; retrying smaller", len(ids))
 
@@ -359,6 +391,7 @@ class Push:
         )
         if rows_touched(back):
             self.c.run.consents_sent = False
+            self.requeued += 1
         drop_pending(s)
         s.flush()
         return len(done)
@@ -454,6 +487,8 @@ class _Draft:
     """A batch made ahead: the outbox rows it was made from, in order, and its request."""
 
     seqs: list[int]
+    taken_with: tuple[int, bool]  # the batch size and whether consents had all gone
+    requeued: int  # Push.requeued when it was made
     consents_sent: bool  # what taking these rows tells of the consents still queued
     request: PushRequest
     saved: PendingBatch  # as the transaction would save it
@@ -485,41 +520,62 @@ class _Drafting:
         return self._draft
 
 
+class Queued(Protocol):
+    """What making a change reads of an outbox row (an ORM row or a plain one)."""
+
+    seq: int
+    change_id: str
+    table_name: str
+    row_id: str
+    op: str
+    hlc: str
+    payload: dict[str, Any]
+    base: dict[str, Any]
+
+
+_QUEUED_COLUMNS = (
+    Outbox.seq,
+    Outbox.change_id,
+    Outbox.table_name,
+    Outbox.row_id,
+    Outbox.op,
+    Outbox.hlc,
+    Outbox.payload,
+    Outbox.base,
+)
+
+
 def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[list[Any], bool]:
-    """The next unbatched outbox rows (``what``: the rows, or a column of them) and whether
-    every consent record has gone: consent records first, then the rest in order.
+    """The next unbatched outbox rows and whether every consent record has gone: consent
+    records first, then the rest in order. ``what``: the ORM rows (``Outbox``), one
+    column of them, or a tuple of columns (plain rows).
 
     The server takes a participant's content only under a team consent it already
     holds (or that comes in the same batch), so consents go ahead of everything else
     whatever batch boundaries fall between them and the rows they allow.
     """
     unsent = Outbox.batch_key.is_(None)
+    many = isinstance(what, tuple)
+
+    def read(where: Any, n: int) -> list[Any]:
+        query = (select(*what) if many else select(what)).where(unsent, where)
+        found = s.execute(query.order_by(Outbox.seq).limit(n))
+        return list(found if many else found.scalars())
+
     rows: list[Any] = []
     if not consents_sent:
-        rows = list(
-            s.scalars(
-                select(what)
-                .where(unsent, Outbox.table_name == registry.CONSENT_TABLE)
-                .order_by(Outbox.seq)
-                .limit(limit)
-            )
-        )
+        rows = read(Outbox.table_name == registry.CONSENT_TABLE, limit)
         if len(rows) < limit:
             # none left: a consent recorded while this sync runs is queued before the
             # rows it allows, so plain order keeps it ahead of them from here on
             consents_sent = True
     if len(rows) < limit:
         taken = [r if isinstance(r, int) else r.seq for r in rows]
-        rows += s.scalars(
-            select(what)
-            .where(unsent, Outbox.seq.not_in(taken))
-            .order_by(Outbox.seq)
-            .limit(limit - len(rows))
-        )
+        rows += read(Outbox.seq.not_in(taken), limit - len(rows))
     return rows, consents_sent
 
 
-def _behind_base(row: Outbox) -> bool:
+def _behind_base(row: Queued) -> bool:
     """Whether a queued edit is stamped no later than a value it replaced."""
     top = max((str(v) for v in (row.base or {}).values()), default="")
     return bool(top) and top >= row.hlc
