@@ -54,7 +54,8 @@ def test_a_draft_holding_changes_dropped_meanwhile_is_not_sent(
         sent = proxy.all_traffic()[traffic_before:]
         assert CANARY_UNSHARED.encode() not in sent
         with server.db.reading() as s:
-            kept = set(s.scalars(select(Record.table_name).where(Record.participant_id == withdrawn)))
+            theirs = select(Record.table_name).where(Record.participant_id == withdrawn)
+            kept = set(s.scalars(theirs))
             sams = s.get(Record, ("participant", sam))
         assert kept <= {"consent"}
         assert sams is not None

@@ -7,10 +7,10 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
@@ -520,19 +520,8 @@ class _Drafting:
         return self._draft
 
 
-class Queued(Protocol):
-    """What making a change reads of an outbox row (an ORM row or a plain one)."""
-
-    seq: int
-    change_id: str
-    table_name: str
-    row_id: str
-    op: str
-    hlc: str
-    payload: dict[str, Any]
-    base: dict[str, Any]
-
-
+# what making a change reads of an outbox row: an ORM row, or a plain one of these columns
+Queued = Outbox | Row[Any]
 _QUEUED_COLUMNS = (
     Outbox.seq,
     Outbox.change_id,
