@@ -512,8 +512,9 @@ class _Drafting:
     def _run(self) -> None:
         try:
             self._draft = self._make()
-        except Exception:  # a draft is only ever a shortcut
-            log.info("the next push batch was not made ahead", exc_info=True)
+        except Exception as exc:  # a draft is only ever a shortcut
+            # the kind only: a message could quote what it read
+            log.info("the next push batch was not made ahead (%s)", type(exc).__name__)
 
     def result(self) -> _Draft | None:
         self._thread.join()
