@@ -1,7 +1,7 @@
 """Time device sync against a real server process, each figure against a raw baseline.
 
 Run: .venv/bin/python benchmarks/sync.py [--participants 5000] [--small 50] [--repeats 15]
-     [--spread N] [--dir DIR] [--rebuild] [--json]
+     [--spread N] [--dir DIR] [--rebuild] [--first-only] [--json]
 
 - first sync: a vault of N participants (~20 records each, so 5,000 → ~100,000 records,
   all recorded offline and waiting in the outbox) syncs for the first time; baseline:
@@ -31,7 +31,13 @@ is filled through SQL with exactly the rows and outbox entries the write path ma
 take longer than everything measured here. With ``--dir`` the vaults and the server database
 as they stand after the first syncs are kept in ``DIR/sync-<participants>-<small>/`` and later
 runs work on fresh copies of them (the first-sync figures reported are then the ones measured
-when they were built; ``--rebuild`` builds again). Synthetic data only.
+when they were built; ``--rebuild`` builds again).
+
+``--first-only`` measures the first sync alone, ``--repeats`` times: the filled, enrolled
+vault and its server database are built once (kept in ``DIR/first-<participants>/`` with
+``--dir``), and each round syncs a fresh copy of them, interleaved with the raw insert of
+the same rows into a fresh database (alternating which goes first); medians, with the
+device's and the server's CPU time and the load average. Synthetic data only.
 """
 
 from __future__ import annotations
@@ -553,6 +559,96 @@ def run(
     return results
 
 
+# -- the first sync alone, repeated -------------------------------------------------------
+def build_unsynced(cache: Path, participants: int) -> dict[str, Any]:
+    """A filled vault enrolled with a fresh server database, before its first sync."""
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.iterdir():
+        old.unlink()
+    db_url = f"sqlite:///{cache / 'server.db'}"
+    init_database(db_url)
+    with server_process(db_url, cache / "server.log") as server:
+        vault, _ = Vault.create(cache / "big.vault", PASSPHRASE)
+        _team, worker, code = fresh_programme(db_url)
+        enrol(vault, server.url, code)
+        rows = caseload_rows(participants, vault.device_id, worker, seed=participants)
+        info: dict[str, Any] = {"participants": participants, "records": fill_vault(vault, rows)}
+        vault.lock()
+    (cache / "built.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+def run_first(participants: int, workdir: Path, repeats: int, cache: Path | None) -> dict[str, Any]:
+    if cache is None:
+        cache = workdir / "unsynced"
+    if (cache / "built.json").exists():
+        info = json.loads((cache / "built.json").read_text())
+    else:
+        info = build_unsynced(cache, participants)
+    syncs: list[Timed] = []
+    raws: list[float] = []
+    SERVER_TIME.clear()  # the enrolment's requests
+    load = [os.getloadavg()[0]]
+    for r in range(repeats):
+        run_dir = workdir / f"round-{r}"
+        run_dir.mkdir()
+        for f in [*_vault_files(cache, "big"), cache / "server.db", cache / "server.key"]:
+            if f.exists():
+                shutil.copy(f, run_dir / f.name)
+        vault = Vault.unlock(run_dir / "big.vault", PASSPHRASE)
+        changes = outbox_changes(vault, SyncClient(vault))  # read before the sync sends them
+        vault.lock()
+        raw_url = f"sqlite:///{run_dir / 'raw.db'}"
+        init_database(raw_url)
+        rteam, rworker, _ = fresh_programme(raw_url)
+        os.sync()
+        for step in ("sync", "raw") if r % 2 == 0 else ("raw", "sync"):
+            if step == "raw":
+                raws.append(raw_insert(raw_url, rteam, rworker, changes))
+                continue
+            db_url = f"sqlite:///{run_dir / 'server.db'}"
+            with server_process(db_url, run_dir / "server.log") as server:
+                vault = Vault.unlock(run_dir / "big.vault", PASSPHRASE)
+                with vault.store().write() as tx:  # the server listens on a new port each run
+                    state.put(tx.session, state.SERVER_URL, server.url)
+                syncs.append(timed_sync(vault, server))
+                vault.lock()
+        del changes
+        shutil.rmtree(run_dir, ignore_errors=True)
+        load.append(os.getloadavg()[0])
+    med = statistics.median
+    first = med(t.wall_s for t in syncs)
+    raw = med(raws)
+    server_cpu = [t.server_cpu_s for t in syncs if t.server_cpu_s is not None]
+    return {
+        **info,
+        "repeats": repeats,
+        "first_sync_s": first,
+        "first_raw_s": raw,
+        "first_ratio": first / raw,
+        "first_ratio_rounds": [round(t.wall_s / x, 2) for t, x in zip(syncs, raws, strict=True)],
+        "first_pushed": syncs[0].report.pushed,
+        "first_requests": syncs[0].report.requests,
+        "first_device_cpu_s": med(t.device_cpu_s for t in syncs),
+        "first_server_cpu_s": med(server_cpu) if server_cpu else None,
+        "load_average": [round(x, 1) for x in load],
+    }
+
+
+def report_first(r: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            f"First sync: {r['participants']} participants ({r['records']} records), "
+            f"{r['repeats']} interleaved rounds, medians",
+            f"  first sync {r['first_sync_s']:8.2f} s   raw insert {r['first_raw_s']:7.2f} s   "
+            f"ratio {r['first_ratio']:5.2f}x   (per round {r['first_ratio_rounds']}; "
+            f"{r['first_pushed']} changes, {r['first_requests']} requests)",
+            f"    CPU: device {r['first_device_cpu_s']:.2f} s, server "
+            f"{r['first_server_cpu_s'] or 0:.2f} s; load average {r['load_average']}",
+        ]
+    )
+
+
 def report(r: dict[str, Any]) -> str:
     first_note = f" (measured when built, {r['built']})" if r.get("cached") else ""
     cpu, cpu_text = r["scale_ratio_cpu"], "n/a"
@@ -595,22 +691,31 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, default=None, help="keep built vaults here")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--first-only", action="store_true", help="time the first sync alone")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     spread = min(args.spread or args.small, args.small, args.participants)
     cache = None
     if args.dir is not None:
         cache = args.dir / f"sync-{args.participants}-{args.small}"
+        if args.first_only:
+            cache = args.dir / f"first-{args.participants}"
         if args.rebuild and cache.exists():
             shutil.rmtree(cache)
         args.dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="linksdesk-sync-bench-", dir=args.dir))
     _time_requests()
     try:
-        results = run(args.participants, args.small, workdir, args.repeats, spread, cache)
+        if args.first_only:
+            results = run_first(args.participants, workdir, args.repeats, cache)
+        else:
+            results = run(args.participants, args.small, workdir, args.repeats, spread, cache)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(json.dumps(results, indent=2) if args.json else report(results))
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(report_first(results) if args.first_only else report(results))
     return 0
 
 

@@ -326,6 +326,8 @@ def clean_text(value: str) -> bool:
     surrogate from a crafted ``\\ud800``)."""
     if "\x00" in value:
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -95,6 +95,15 @@ def save_pending(session: Session, batch: PendingBatch) -> None:
     session.flush()
 
 
+def save_pending_made(session: Session, stored: str) -> None:
+    """``save_pending`` for a batch whose stored JSON (of ``to_json()``) is already made:
+    written as it is, not made again inside the transaction."""
+    session.execute(
+        text("INSERT OR REPLACE INTO sync_state (key, value) VALUES (:key, :value)"),
+        {"key": PENDING_BATCH_KEY, "value": stored},
+    )
+
+
 def drop_pending(session: Session) -> None:
     session.execute(delete(SyncState).where(SyncState.key == PENDING_BATCH_KEY))
 

@@ -50,7 +50,7 @@ from linksdesk.core.changes import ERASE_OP
 PROTOCOL_VERSION = 3
 SCHEMA_VERSION = 1
 
-MAX_BATCH = 250  # changes per push
+MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)
 MAX_PULL_LIMIT = 1000  # changes per pull page
 DEFAULT_PULL_LIMIT = 250
 MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413 (once opened, if gzipped)

@@ -15,7 +15,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
-from linksdesk.server import digests
+from linksdesk.server import digests, validate
 from linksdesk.server.db import Counter, now_ms
 from linksdesk.server.digests import DigestNotes
 from linksdesk.server.models import (
@@ -163,6 +163,8 @@ class BatchState:
         self.absent_records: set[tuple[str, str]] = set()
         self.access: dict[str, Access | None] = {}  # pid -> owner access
         self.consents: dict[str, list[Row]] = {}  # pid -> every consent record held
+        # pid -> what its latest team consent says, until one of its consent records changes
+        self.shared: dict[str, bool | None] = {}
         self.no_erasure: set[str] = set()
         self.kept_owner: dict[str, str | None] = {}
         self.absent_ops: set[str] = set()
@@ -196,6 +198,9 @@ class BatchState:
         by_table: dict[str, set[str]] = {}
         for ch in changes:
             by_table.setdefault(ch.table, set()).add(ch.row_id)
+            # and the rows it points at (the rules check each parent is held)
+            for table, row_id in validate.references(ch.table, ch.fields).values():
+                by_table.setdefault(table, set()).add(row_id)
         for table, row_ids in by_table.items():
             found = self.load(and_(Record.table_name == table, Record.row_id.in_(row_ids)))
             self.absent_records |= {(table, r) for r in row_ids - {row.row_id for row in found}}
@@ -281,6 +286,7 @@ class BatchState:
         self.absent_records.clear()
         self.access.clear()
         self.consents.clear()
+        self.shared.clear()
         self.no_erasure.clear()
         self.kept_owner.clear()
 
@@ -343,10 +349,13 @@ class BatchState:
                 and row not in held
             ]
             self.consents[pid] = held
+            self.shared.pop(pid, None)
         return held
 
     def latest_team_consent(self, pid: str) -> bool | None:
-        return latest_of(row for row in self.consents_of(pid) if not row.deleted)
+        if pid not in self.shared:
+            self.shared[pid] = latest_of(row for row in self.consents_of(pid) if not row.deleted)
+        return self.shared[pid]
 
     def is_team_consent(self, ch: Change) -> bool:
         if ch.table != registry.CONSENT_TABLE:

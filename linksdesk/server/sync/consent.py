@@ -110,25 +110,13 @@ def owner_access(s: Session, participant_id: str) -> ParticipantAccess | None:
 
 
 # -- the one purge --------------------------------------------------------------------------
-@dataclass
-class KeptConsent:
-    """A team consent record a withdrawal keeps (in clear, without its note)."""
-
-    table_name: str
-    row_id: str
-    owner: str
-    participant_id: str | None
-    hlc: str
-    origin: str
-    fields: dict[str, Any]
-    field_hlc: dict[str, Any]
-
-
 @dataclass(frozen=True)
 class Purged:
     removed: int  # records deleted
     workers: list[str]  # who could see the case (withdrawal: to be told)
-    kept: list[KeptConsent]  # withdrawal: the team consent records kept
+    # withdrawal: the team consent records kept, in clear without their note (each a
+    # Record never added to the session: a copy to read)
+    kept: list[Record]
 
 
 def purge_participant(
@@ -148,7 +136,7 @@ def purge_participant(
         ChangeLog.participant_id == pid,
         ChangeLog.table_name.not_in((RECEIPT_TABLE, HANDOVER_TABLE)),
     ]
-    kept: list[KeptConsent] = []
+    kept: list[Record] = []
     workers: list[str] = []
     if withdrawal:
         workers = sorted(
@@ -186,10 +174,10 @@ def purge_participant(
     return Purged(removed, workers, kept)
 
 
-def _keep_consents(s: Session, pid: str) -> list[KeptConsent]:
+def _keep_consents(s: Session, pid: str) -> list[Record]:
     """The participant's team consent records, rewritten in clear without their note."""
     ring = keyring_of(s)
-    kept: list[KeptConsent] = []
+    kept: list[Record] = []
     for row in s.execute(
         select(
             Record.table_name,
@@ -208,18 +196,7 @@ def _keep_consents(s: Session, pid: str) -> list[KeptConsent]:
             continue
         fields = {k: v for k, v in fields.items() if k != "note"}
         field_hlc = {k: v for k, v in row.field_hlc.items() if k != "note"}
-        kept.append(
-            KeptConsent(
-                row.table_name,
-                row.row_id,
-                row.owner,
-                row.participant_id,
-                row.hlc,
-                row.origin,
-                fields,
-                field_hlc,
-            )
-        )
+        kept.append(Record(**{**row._asdict(), "fields": fields, "field_hlc": field_hlc}))
     if kept:
         s.execute(
             update(_RECORD)

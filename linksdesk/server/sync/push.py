@@ -271,6 +271,8 @@ class BatchApplier(BatchState):
         rec.deleted = bool(fields.get(DELETED, False))
         rec.hlc = max(field_hlc.values())
         rec.origin = ch.origin
+        if rec.table_name == registry.CONSENT_TABLE and rec.participant_id is not None:
+            self.shared.pop(rec.participant_id, None)  # decided again from the records
         applied = dict(merged.fields)
         deleted = applied.get(DELETED) is True
         if deleted:
@@ -403,6 +405,7 @@ class BatchApplier(BatchState):
         rows; the verify digests follow, as for erasure). Each worker who could see the case
         is sent the withdrawing consent so their devices purge their copies too.
         """
+        self.shared.pop(pid, None)
         for row in self.consents_of(pid):  # the answers given from them hold no note either
             if row.fields.get("scope") == registry.TEAM_SCOPE and "note" in row.fields:
                 row.fields = {k: v for k, v in row.fields.items() if k != "note"}
@@ -499,7 +502,8 @@ class BatchApplier(BatchState):
             Batch(
                 batch_key=self.batch_key,
                 device_id=self.ctx.device_id,
-                response={**response.model_dump(mode="json"), "results": sealed},
+                # the response's JSON as model_dump gives it, each answer dumped once
+                response={"batch_key": self.batch_key, "results": sealed, "replayed": False},
                 at_ms=self.now,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from linksdesk.core import registry
@@ -97,6 +98,11 @@ def storable(value: Any) -> bool:
     Not-a-number and infinite floats, NUL characters and lone surrogates are refused:
     PostgreSQL rejects them, and JSON answers could not carry them to devices.
     """
+    kind = type(value)
+    if kind is str:  # what a change carries, by far: its exact JSON types first
+        return validate.clean_text(value)
+    if kind is int or kind is bool or value is None:
+        return True
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, str):
@@ -132,7 +138,7 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
     if ch.op is Op.UPSERT:
         if not ch.fields:
             return Refusal.EMPTY
-        allowed = shareable_columns(ch.table)
+        allowed = _shareable(ch.table)
         for name, value in ch.fields.items():
             if name == DELETED:
                 if not isinstance(value, bool):
@@ -156,6 +162,11 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
             return Refusal.NOT_YOUR_CASE
         return None
     return _check_participant(state, ch, existing)
+
+
+@cache
+def _shareable(table: str) -> frozenset[str]:
+    return shareable_columns(table)
 
 
 def _may_relay(state: BatchState, origin: str) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
@@ -22,6 +25,7 @@ from linksdesk.storage.outbox import (
     load_pending,
     rows_touched,
     save_pending,
+    save_pending_made,
 )
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
@@ -52,6 +56,7 @@ class Push:
 
     def __init__(self, c: SyncContext) -> None:
         self.c = c
+        self.requeued = 0  # how many times rows went back to the queue (a draft's check)
 
     def push_all(self, *, known_empty: bool = False) -> None:
         if known_empty:
@@ -86,9 +91,20 @@ class Push:
             self.c.point("push:saved")
         return saved
 
-    def _take_batch(self, s: Session) -> PendingBatch | None:
+    def _take_batch(self, s: Session, draft: _Draft | None = None) -> PendingBatch | None:
         """The next batch, saved; an empty one (not saved) when every row taken had to be
-        set aside; None when the outbox holds nothing unbatched."""
+        set aside; None when the outbox holds nothing unbatched.
+
+        ``draft``: the same batch made ahead from a read of the outbox while the last one
+        was at the server. It is taken as made when the outbox's next rows are still the
+        very rows it was made from (outbox rows never change but for their batch key):
+        the same saved batch, without making it again inside this transaction."""
+        if draft is not None and self._still_next(s, draft):
+            self.c.run.consents_sent = draft.consents_sent
+            self._mark_batch(s, draft.seqs, draft.request.batch_key)
+            save_pending_made(s, draft.stored)
+            self.c.run.built[draft.request.batch_key] = draft.request
+            return draft.saved
         rows = self._queued(s, self.c.run.batch_size)
         if not rows:
             return None
@@ -114,51 +130,82 @@ class Push:
         s.flush()
         if not changes:
             return _NOTHING_TO_SEND
-        for chunk in _chunks(taken, 500):
+        return self._save_batch(s, taken, PushRequest(batch_key=key, changes=changes))
+
+    def _still_next(self, s: Session, draft: _Draft) -> bool:
+        """Whether the draft's rows are still the ones this transaction would take.
+
+        Outbox rows never change but for their batch key, and a row queued since the draft
+        has a higher seq than every row it holds. So: nothing went back to the queue since
+        (this sync is the only one to put rows back), and in plain order the next rows
+        by seq are the draft's (one quick read of the batch-key index). While consents go
+        first, reading them again would scan the whole queue: there every row of the draft
+        still waiting is enough, as a consent queued since goes out in plain order later,
+        still ahead of every row recorded under it.
+        """
+        limit, consents_sent = self.c.run.batch_size, self.c.run.consents_sent
+        if self.requeued != draft.requeued or (limit, consents_sent) != draft.taken_with:
+            return False
+        if consents_sent:
+            seqs, _ = _queued_in(s, Outbox.seq, limit, consents_sent)
+            return seqs == draft.seqs
+        waiting = 0
+        for chunk in _chunks(draft.seqs, 500):
+            waiting += (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Outbox)
+                    .where(Outbox.seq.in_(chunk), Outbox.batch_key.is_(None))
+                )
+                or 0
+            )
+        return waiting == len(draft.seqs)
+
+    def _save_batch(self, s: Session, seqs: list[int], request: PushRequest) -> PendingBatch:
+        """Mark the batch's outbox rows with its key and save it as the pending batch."""
+        self._mark_batch(s, seqs, request.batch_key)
+        saved = PendingBatch(batch_key=request.batch_key, request=request.model_dump(mode="json"))
+        save_pending(s, saved)
+        self.c.run.built[request.batch_key] = request
+        return saved
+
+    def _mark_batch(self, s: Session, seqs: list[int], key: str) -> None:
+        for chunk in _chunks(seqs, 500):
             # the rows loaded above are not used again: no need to find and update them
             s.execute(
                 update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key),
                 execution_options={"synchronize_session": False},
             )
-        request = PushRequest(batch_key=key, changes=changes)
-        saved = PendingBatch(batch_key=key, request=request.model_dump(mode="json"))
-        save_pending(s, saved)
-        self.c.run.built[key] = request
-        return saved
 
     def _queued(self, s: Session, limit: int) -> list[Outbox]:
-        """The next unbatched outbox rows: consent records first, then the rest in order.
-
-        The server takes a participant's content only under a team consent it already
-        holds (or that comes in the same batch), so consents go ahead of everything else
-        whatever batch boundaries fall between them and the rows they allow.
-        """
-        unsent = Outbox.batch_key.is_(None)
-        rows: list[Outbox] = []
-        if not self.c.run.consents_sent:
-            rows = list(
-                s.scalars(
-                    select(Outbox)
-                    .where(unsent, Outbox.table_name == registry.CONSENT_TABLE)
-                    .order_by(Outbox.seq)
-                    .limit(limit)
-                )
-            )
-            if len(rows) < limit:
-                # none left: a consent recorded while this sync runs is queued before the
-                # rows it allows, so plain order keeps it ahead of them from here on
-                self.c.run.consents_sent = True
-        if len(rows) < limit:
-            taken = [r.seq for r in rows]
-            rows += s.scalars(
-                select(Outbox)
-                .where(unsent, Outbox.seq.not_in(taken))
-                .order_by(Outbox.seq)
-                .limit(limit - len(rows))
-            )
+        """The next unbatched outbox rows (see :func:`_queued_in`)."""
+        rows, self.c.run.consents_sent = _queued_in(s, Outbox, limit, self.c.run.consents_sent)
         return rows
 
-    def as_change(self, row: Outbox) -> Change:
+    def _draft(self) -> _Draft | None:
+        """The batch after the one at the server, made from a read of the outbox (not
+        saved: :meth:`_take_batch` takes it with the answer if nothing moved meanwhile).
+        None when it cannot be made as the transaction would (a clock to repair, a change
+        that cannot be prepared): the transaction then makes it itself."""
+        limit, consents_sent = self.c.run.batch_size, self.c.run.consents_sent
+        requeued = self.requeued
+        with self.c.store.read() as s:
+            # plain rows, not ORM objects: the draft only reads them
+            rows, consents_after = _queued_in(s, _QUEUED_COLUMNS, limit, consents_sent)
+            if not rows or any(_behind_base(row) for row in rows):
+                return None
+            try:
+                changes = [self.as_change(row) for row in rows]
+            except (PydanticValidationError, ValueError, TypeError):
+                return None
+        request = PushRequest(batch_key=uuid7(), changes=changes)
+        saved = PendingBatch(batch_key=request.batch_key, request=request.model_dump(mode="json"))
+        stored = json.dumps(saved.to_json())
+        seqs = [row.seq for row in rows]
+        taken_with = (limit, consents_sent)
+        return _Draft(seqs, taken_with, requeued, consents_after, request, saved, stored)
+
+    def as_change(self, row: Queued) -> Change:
         payload: dict[str, Any] = dict(row.payload or {})
         table = row.table_name
         pid = payload.get("participant_id")
@@ -190,9 +237,9 @@ class Push:
     def _repair_clock(self, s: Session, row: Outbox) -> None:
         """An edit stamped no later than the value it replaced (this laptop's clock was
         behind a clock it had seen) would read as stale on the server: restamp it."""
-        top = max((str(v) for v in (row.base or {}).values()), default="")
-        if not top or top < row.hlc:
+        if not _behind_base(row):
             return
+        top = max(str(v) for v in (row.base or {}).values())
         old = row.hlc
         new = self.c.store.clock.observe(top).encode()
         row.hlc = new
@@ -222,9 +269,12 @@ class Push:
         if request is None:  # saved by an earlier sync: read back as it was saved
             request = PushRequest.model_validate(dict(saved.request))
         self.c.point("push:before-send")
+        # the next batch is made while this one is at the server (reading only)
+        drafting = _Drafting(self._draft)
         try:
             answer = self.c.t.post("push", request, PushResponse)
         except RequestRefused as exc:
+            drafting.result()
             if exc.status == 409:
                 # resending the same batch would be refused forever: let its changes go out
                 # under a new key next time (the server applies each change_id only once)
@@ -232,6 +282,10 @@ class Push:
                 raise SyncError(str(exc)) from None
             self._refused_batch(request, str(exc))
             return None
+        except BaseException:
+            drafting.result()
+            raise
+        draft = drafting.result()
         self.c.point("push:answered")
 
         def record(s: Session) -> tuple[int, PendingBatch | None]:
@@ -240,7 +294,7 @@ class Push:
             if not answered:
                 return 0, None
             # the answer's rows are gone from the queue: the next batch is saved with it
-            return answered, self._take_batch(s) or _QUEUE_EMPTY
+            return answered, self._take_batch(s, draft) or _QUEUE_EMPTY
 
         self.c.run.cursor_passed = None
         answered, following = self.c.store.keep(record)
@@ -271,6 +325,7 @@ class Push:
 
         self.c.store.keep(release)
         self.c.run.consents_sent = False  # back in the queue: consents among them go first again
+        self.requeued += 1
         log.info("server refused batch %s (409); its changes will be sent again", request.batch_key)
 
     def _refused_batch(self, request: PushRequest, reason: str) -> None:
@@ -290,6 +345,7 @@ class Push:
             for row in rows:
                 row.batch_key = None
             self.c.run.consents_sent = False
+            self.requeued += 1
             self.c.run.batch_size = max(1, len(request.changes) // 2)
             log.info("server refused a batch of %d; retrying smaller", len(ids))
 
@@ -335,6 +391,7 @@ class Push:
         )
         if rows_touched(back):
             self.c.run.consents_sent = False
+            self.requeued += 1
         drop_pending(s)
         s.flush()
         return len(done)
@@ -423,6 +480,95 @@ class Push:
 
 # taken with an answer: nothing unbatched was left in the outbox
 _QUEUE_EMPTY = PendingBatch(batch_key="", request={})
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A batch made ahead: the outbox rows it was made from, in order, and its request."""
+
+    seqs: list[int]
+    taken_with: tuple[int, bool]  # the batch size and whether consents had all gone
+    requeued: int  # Push.requeued when it was made
+    consents_sent: bool  # what taking these rows tells of the consents still queued
+    request: PushRequest
+    saved: PendingBatch  # as the transaction would save it
+    stored: str  # its JSON in the vault
+
+
+class _Drafting:
+    """``make()`` on a thread of its own while this one waits for the server.
+
+    The device's work on the next batch (reading the outbox, making and checking each
+    change) then overlaps the server's on this one. Anything it raises leaves no draft
+    (the transaction makes the batch itself, as without one).
+    """
+
+    def __init__(self, make: Callable[[], _Draft | None]) -> None:
+        self._make = make
+        self._draft: _Draft | None = None
+        self._thread = threading.Thread(target=self._run, name="push-draft", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._draft = self._make()
+        except Exception as exc:  # a draft is only ever a shortcut
+            # the kind only: a message could quote what it read
+            log.info("the next push batch was not made ahead (%s)", type(exc).__name__)
+
+    def result(self) -> _Draft | None:
+        self._thread.join()
+        return self._draft
+
+
+# what making a change reads of an outbox row: an ORM row, or a plain one of these columns
+Queued = Outbox | Row[Any]
+_QUEUED_COLUMNS = (
+    Outbox.seq,
+    Outbox.change_id,
+    Outbox.table_name,
+    Outbox.row_id,
+    Outbox.op,
+    Outbox.hlc,
+    Outbox.payload,
+    Outbox.base,
+)
+
+
+def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[list[Any], bool]:
+    """The next unbatched outbox rows and whether every consent record has gone: consent
+    records first, then the rest in order. ``what``: the ORM rows (``Outbox``), one
+    column of them, or a tuple of columns (plain rows).
+
+    The server takes a participant's content only under a team consent it already
+    holds (or that comes in the same batch), so consents go ahead of everything else
+    whatever batch boundaries fall between them and the rows they allow.
+    """
+    unsent = Outbox.batch_key.is_(None)
+    many = isinstance(what, tuple)
+
+    def read(where: Any, n: int) -> list[Any]:
+        query = (select(*what) if many else select(what)).where(unsent, where)
+        found = s.execute(query.order_by(Outbox.seq).limit(n))
+        return list(found if many else found.scalars())
+
+    rows: list[Any] = []
+    if not consents_sent:
+        rows = read(Outbox.table_name == registry.CONSENT_TABLE, limit)
+        if len(rows) < limit:
+            # none left: a consent recorded while this sync runs is queued before the
+            # rows it allows, so plain order keeps it ahead of them from here on
+            consents_sent = True
+    if len(rows) < limit:
+        taken = [r if isinstance(r, int) else r.seq for r in rows]
+        rows += read(Outbox.seq.not_in(taken), limit - len(rows))
+    return rows, consents_sent
+
+
+def _behind_base(row: Queued) -> bool:
+    """Whether a queued edit is stamped no later than a value it replaced."""
+    top = max((str(v) for v in (row.base or {}).values()), default="")
+    return bool(top) and top >= row.hlc
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
