@@ -12,6 +12,7 @@ from linksdesk.casework.dto import AppointmentUse, DiaryEntry
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import OutcomeDialog
 
+
 def ask_outcome(
     screen: Any,
     entry: DiaryEntry,

@@ -4,7 +4,7 @@ order Tab moves in."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -63,5 +63,3 @@ def tab_order(*widgets: QWidget) -> None:
     """Tab moves through ``widgets`` in the order given."""
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
-
-
