@@ -66,7 +66,7 @@ from linksdesk.sync.engine import (
 )
 from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
-from linksdesk.sync.protocol import MAX_BATCH, EnrolRequest, EnrolResponse
+from linksdesk.sync.protocol import MAX_BATCH, MAX_PULL_LIMIT, EnrolRequest, EnrolResponse
 from linksdesk.sync.transport import Backoff, SyncCancelled, Transport, is_loopback
 
 __all__ = [
@@ -256,7 +256,7 @@ class SyncClient:
         backoff: Backoff | None = None,
         timeout_s: float = 30.0,
         batch_size: int = MAX_BATCH,
-        page_size: int = 1000,
+        page_size: int = MAX_PULL_LIMIT,
         checkpoint: Callable[[str], None] | None = None,
     ) -> None:
         self.vault, self.store = _open(target)

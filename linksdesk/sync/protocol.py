@@ -51,7 +51,7 @@ PROTOCOL_VERSION = 3
 SCHEMA_VERSION = 1
 
 MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)
-MAX_PULL_LIMIT = 1000  # changes per pull page
+MAX_PULL_LIMIT = 5000  # changes per pull page
 DEFAULT_PULL_LIMIT = 250
 MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413 (once opened, if gzipped)
 # bodies this large may be gzipped (``Content-Encoding: gzip``) both ways, except on 127.0.0.1

@@ -24,6 +24,7 @@ from linksdesk.sync.apply import (
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,
+    MAX_PULL_LIMIT,
     PARTICIPANT_TABLE,
     PullRequest,
     PullResponse,
@@ -134,7 +135,7 @@ class Pull:
     def _fetch(self, cursor: int, own_through: int) -> PullResponse:
         """The page after ``cursor``, read and checked to be of this vault's data epoch."""
         try:
-            request = PullRequest(cursor=cursor, limit=self.c.o.page_size, own_through=own_through)
+            request = PullRequest(cursor=cursor, limit=self._limit(), own_through=own_through)
             page = self.c.t.post("pull", request, PullResponse)
         except RequestRefused as exc:
             if exc.status == 409:
@@ -145,6 +146,12 @@ class Pull:
         if page.data_epoch != self.c.config.epoch:
             raise EpochMoved("the server's data epoch changed")
         return page
+
+    def _limit(self) -> int:
+        """The page size asked for: this sync's, no more than the server said it serves (an
+        older server serves pages of 1,000 and refuses a larger limit)."""
+        served = self.c.hello.max_pull_limit if self.c.hello else MAX_PULL_LIMIT
+        return max(1, min(self.c.o.page_size, served))
 
     def _applied(
         self,
