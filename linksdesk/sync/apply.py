@@ -925,7 +925,14 @@ class PageApplier:
             if ch.table in SHAPES and ch.op is not Op.ERASE:
                 wanted.setdefault(ch.table, set()).add(ch.row_id)
         conn = self.s.connection()
+        empty = {  # nothing held in them yet (a fresh laptop): no ids to look up
+            t
+            for t in {*wanted, PARTICIPANT_TABLE}
+            if conn.exec_driver_sql(f'SELECT 1 FROM "{t}" LIMIT 1').first() is None
+        }
         for table, ids in wanted.items():
+            if table in empty:
+                continue
             # one plain statement per table, the ids as one JSON parameter: a first pull
             # asks about thousands of rows it does not hold yet
             query = (
@@ -946,6 +953,8 @@ class PageApplier:
             if ch.table == "participant" and ch.fields.get("programme_id")
         }
         self._programme_ids = {}
+        if PARTICIPANT_TABLE in empty:
+            self._programme_ids = {value: set() for value in programme_ids}
         self._load_programme_ids(programme_ids)
 
     def _load_programme_ids(self, values: Iterable[str]) -> None:
