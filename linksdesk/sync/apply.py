@@ -1097,7 +1097,7 @@ class PageApplier:
         # ORM object in the session; until then its clocks stand for it in ``_meta``
         # "deleted" too, for now: it is set from the merged tombstone below
         if values.keys() <= shape.convert.keys():
-            row_values = dict(values)
+            row_values = values  # made for this change alone (incoming or merged): no copy
         else:
             row_values = {k: v for k, v in values.items() if k in shape.convert}
         for name, conv in shape.python.items():  # dates, flags, numbers: a few per table
