@@ -807,36 +807,35 @@ class DemoGenerator:
             ConsentScope.GP: self._chance(0.8),
             ConsentScope.EVALUATION: self._chance(0.8 if team else 0.3),
         }
-        # (scope, given, version, recorded on, method, note) of each version, oldest first
-        versions: list[tuple[ConsentScope, bool, int, dt.date, ConsentMethod, str | None]] = [
-            (scope, value, 1, on, method, None) for scope, value in given.items()
-        ]
-        if len(seen) >= 3 and self._chance(0.07):
-            # people change their minds: a later version decides
-            scope = self._pick((ConsentScope.EVALUATION, ConsentScope.GP, ConsentScope.TEAM))
-            versions.append(
-                (
-                    scope,
-                    not given[scope],
-                    2,
-                    seen[rng.randint(2, len(seen) - 1)].at.date(),
-                    ConsentMethod.VERBAL,
-                    "Changed their mind at review" if self._chance(0.5) else None,
-                )
-            )
-        return [
+        out = [
             Consent(
                 id=uuid7(),
                 participant_id=pid,
                 scope=scope.value,
                 given=value,
-                version=version,
-                recorded_on=day,
-                method=how.value,
-                note=note,
+                version=1,
+                recorded_on=on,
+                method=method.value,
+                note=None,
             )
-            for scope, value, version, day, how, note in versions
+            for scope, value in given.items()
         ]
+        if len(seen) >= 3 and self._chance(0.07):
+            # people change their minds: a later version decides
+            scope = self._pick((ConsentScope.EVALUATION, ConsentScope.GP, ConsentScope.TEAM))
+            out.append(
+                Consent(
+                    id=uuid7(),
+                    participant_id=pid,
+                    scope=scope.value,
+                    given=not given[scope],
+                    version=2,
+                    recorded_on=seen[rng.randint(2, len(seen) - 1)].at.date(),
+                    method=ConsentMethod.VERBAL.value,
+                    note="Changed their mind at review" if self._chance(0.5) else None,
+                )
+            )
+        return out
 
     def _concern(self, pid: str, category: str, stage: ConcernStage, on: dt.date) -> Concern:
         resolved = None
