@@ -75,10 +75,11 @@ def measure(path: Path) -> dict[str, Any]:
 
     from linksdesk.ui.main_window import MainWindow
     from linksdesk.ui.session import UiSession
+    from linksdesk.ui.unlock import UnlockOptions
 
     app = QApplication.instance() or QApplication([])
     session = UiSession()
-    window = MainWindow(session, path)
+    window = MainWindow(session, UnlockOptions(path))
     window.resize(1280, 800)
     window.show()
     unlocked: list[float] = []

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Unpack
 
 from sqlalchemy import delete, insert
 
@@ -122,35 +123,25 @@ class LookupLoaded:
 
 
 def import_deprivation(
-    cb: Casebook,
-    path: Path,
-    *,
-    name: str,
-    year: str,
-    postcode_column: str = "postcode",
-    decile_column: str = "decile",
+    cb: Casebook, path: Path, **given: Unpack[evaluation.LookupGiven]
 ) -> LookupLoaded:
     """Replace the vault's postcode → decile lookup (its name and year travel in bundles)."""
-    if not name.strip() or not year.strip():
-        raise UserError("Give the lookup's name and year (--name, --year).")
-    deciles = evaluation.read_lookup_csv(
-        path, postcode_column=postcode_column, decile_column=decile_column
-    )
+    lookup = evaluation.read_lookup(path, **given)
     with cb.store.write() as tx:
         s = tx.session
         s.execute(delete(DeprivationDecile))
-        rows = [{"postcode": p[:10], "decile": d} for p, d in deciles.items()]
+        rows = lookup.table_rows()
         for start in range(0, len(rows), 5000):
             s.execute(insert(DeprivationDecile), rows[start : start + 5000])
         state.put_local_setting(
             s,
             keys.DEPRIVATION_SOURCE,
             {
-                "name": name.strip(),
-                "year": year.strip(),
+                "name": lookup.name,
+                "year": lookup.year,
                 "postcodes": len(rows),
                 "imported": dt.date.today().isoformat(),
             },
         )
         tx.audit(AuditAction.IMPORT, "deprivation_lookup")
-    return LookupLoaded(name.strip(), year.strip(), len(deciles))
+    return LookupLoaded(lookup.name, lookup.year, len(lookup.deciles))

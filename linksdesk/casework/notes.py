@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,39 +116,34 @@ def revision_row(
     )
 
 
+class NoteOptions(TypedDict, total=False):
+    """What a new case note may say besides its text (``write_note`` and ``add_note``)."""
+
+    contact_id: str | None  # the contact it is about
+    written_at: dt.datetime | None  # now when not given
+    private: bool  # never leaves this device
+
+
 def write_note(
-    cb: Casebook,
-    participant_id: str,
-    text: str,
-    *,
-    contact_id: str | None = None,
-    written_at: dt.datetime | None = None,
-    private: bool = False,
+    cb: Casebook, participant_id: str, text: str, **options: Unpack[NoteOptions]
 ) -> Outcome[Note]:
     """A new case note (its first revision); ``private`` notes never leave this device."""
     _text(text)  # refused before the vault is opened for writing
     with cb.store.write() as tx:
-        return Outcome(
-            add_note(tx, participant_id, text, contact_id, written_at, private), tx.changes
-        )
+        return Outcome(add_note(tx, participant_id, text, **options), tx.changes)
 
 
-def add_note(
-    tx: WriteTx,
-    participant_id: str,
-    text: str,
-    contact_id: str | None = None,
-    written_at: dt.datetime | None = None,
-    private: bool = False,
-) -> Note:
+def add_note(tx: WriteTx, participant_id: str, text: str, **options: Unpack[NoteOptions]) -> Note:
     """``write_note`` inside a write already open (so a contact's outcome and its note commit
     together)."""
-    when = records.datetime_arg(written_at or records.now(), "Written at")
+    when = records.datetime_arg(options.get("written_at") or records.now(), "Written at")
     pid = records.participant_id(tx.session, participant_id)
+    contact_id = options.get("contact_id")
     if contact_id is not None:
         contact = records.live(tx.session, ContactRow, contact_id, "contact")
         if contact.participant_id != pid:
             raise ValidationError("Contact belongs to someone else's record.")
+    private = options.get("private", False)
     note, rev = note_rows(pid, text, written_at=when, contact_id=contact_id, private=private)
     # together: one statement per table, one pass for outbox, search and audit
     rows: list[SyncColumns] = [note, rev]

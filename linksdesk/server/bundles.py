@@ -17,7 +17,6 @@ from typing import Any, Unpack
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import UserError
 from linksdesk.server.admin import find_team
 from linksdesk.server.db import Database, now_ms
 from linksdesk.server.keys import key_row, signing_key
@@ -220,21 +219,9 @@ def export(db: Database, team_ref: str, **order: Unpack[BundleOrder]) -> Sealed:
 
 
 # -- deprivation lookup ---------------------------------------------------------------------
-def import_deprivation(
-    db: Database,
-    path: Path,
-    *,
-    name: str,
-    year: str,
-    postcode_column: str = "postcode",
-    decile_column: str = "decile",
-) -> int:
-    if not name.strip() or not year.strip():
-        raise UserError("Give the lookup's name and year (--name, --year).")
-    deciles = evaluation.read_lookup_csv(
-        path, postcode_column=postcode_column, decile_column=decile_column
-    )
-    rows = [{"postcode": p[:10], "decile": d} for p, d in deciles.items()]
+def import_deprivation(db: Database, path: Path, **given: Unpack[evaluation.LookupGiven]) -> int:
+    lookup = evaluation.read_lookup(path, **given)
+    rows = lookup.table_rows()
     with db.writing() as s:
         s.execute(delete(DeprivationDecile))
         s.execute(delete(DeprivationSource))
@@ -243,8 +230,8 @@ def import_deprivation(
         s.add(
             DeprivationSource(
                 id=1,
-                name=name.strip(),
-                year=year.strip(),
+                name=lookup.name,
+                year=lookup.year,
                 postcodes=len(rows),
                 imported_ms=now_ms(),
             )

@@ -151,11 +151,12 @@ def run(argv: list[str]) -> int:
     from linksdesk.ui.main_window import MainWindow
     from linksdesk.ui.remembered import RememberedVault
     from linksdesk.ui.session import UiSession
+    from linksdesk.ui.unlock import UnlockOptions
 
     session = UiSession()
     # --vault wins over the vault remembered from last time; a smoke test remembers nothing
     remembered = None if args.smoke_test else RememberedVault()
-    window = MainWindow(session, args.vault, remembered=remembered)
+    window = MainWindow(session, UnlockOptions(args.vault, remembered))
     previous_hook = sys.excepthook
 
     def excepthook(

@@ -6,7 +6,6 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -39,13 +38,12 @@ from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
-from linksdesk.ui.remembered import RememberedVault
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.settings_dialog import SettingsDialog
 from linksdesk.ui.sync_ui import EnrolDialog, SyncController, confirm_mass_deletion
-from linksdesk.ui.unlock import UnlockScreen
+from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 from linksdesk.ui.views.caseload import CaseloadView
 from linksdesk.ui.views.common import Screen
 from linksdesk.ui.views.conflicts import ConflictsView
@@ -76,12 +74,7 @@ class MainWindow(QMainWindow):
     sig_view_changed = Signal(str)  # key of the view now shown
 
     def __init__(
-        self,
-        session: UiSession,
-        vault_path: Path | None = None,
-        parent: QWidget | None = None,
-        *,
-        remembered: RememberedVault | None = None,
+        self, session: UiSession, unlock: UnlockOptions, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -95,7 +88,7 @@ class MainWindow(QMainWindow):
         self._icon_of: list[tuple[Any, str]] = []
         self._resume: tuple[Any, str, str | None] | None = None
 
-        self.unlock_screen = UnlockScreen(session, vault_path, remembered=remembered)
+        self.unlock_screen = UnlockScreen(session, unlock)
         self.today_view = TodayView(session)
         self.caseload_view = CaseloadView(session)
         self.diary_view = DiaryView(session)

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -432,6 +433,15 @@ class _Pages(QWidget):
         self.currentChanged.emit(index)
 
 
+@dataclass(frozen=True)
+class UnlockOptions:
+    """Which vault the unlock screen offers first: the one given (``--vault``), else the last
+    one opened here as ``remembered`` (None: remember nothing, as in tests), else the default."""
+
+    vault_path: Path | None = None
+    remembered: RememberedVault | None = None
+
+
 class UnlockScreen(QWidget):
     """What the window shows while locked. Opening goes through ``UiSession`` on the DB thread.
 
@@ -442,17 +452,11 @@ class UnlockScreen(QWidget):
     sig_created = Signal()  # a new vault was created and its recovery key confirmed
 
     def __init__(
-        self,
-        session: UiSession,
-        vault_path: Path | None = None,
-        parent: QWidget | None = None,
-        *,
-        remembered: RememberedVault | None = None,
+        self, session: UiSession, options: UnlockOptions, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.session = session
-        # where the last vault opened here lives (None: remember nothing, as in tests)
-        self.remembered = remembered
+        self.remembered = options.remembered
         self._pending: Casebook | None = None  # created, key not yet confirmed
         self.setAccessibleName(self.tr("Unlock"))
 
@@ -527,8 +531,8 @@ class UnlockScreen(QWidget):
         rp.repeat.returnPressed.connect(self._on_recover_clicked)
         rp.back_link.clicked.connect(self.show_open)
 
-        last = remembered.load() if remembered is not None else None
-        self.set_vault_path(vault_path or last or default_vault_path())
+        last = self.remembered.load() if self.remembered is not None else None
+        self.set_vault_path(options.vault_path or last or default_vault_path())
 
     # -- navigation -----------------------------------------------------------------------
     def set_vault_path(self, path: Path) -> None:

@@ -72,8 +72,9 @@ def unlocked(qtbot: Any, ui_session: UiSession, made_vault: Path) -> UiSession:
 def window(qtbot: Any, ui_session: UiSession, made_vault: Path) -> Any:
     """The main window on the unlock screen of ``made_vault``."""
     from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.unlock import UnlockOptions
 
-    w = MainWindow(ui_session, made_vault)
+    w = MainWindow(ui_session, UnlockOptions(made_vault))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)

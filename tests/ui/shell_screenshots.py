@@ -27,6 +27,7 @@ def main(out: Path) -> int:
     from linksdesk.ui.main_window import MainWindow
     from linksdesk.ui.session import UiSession
     from linksdesk.ui.settings_dialog import SettingsDialog
+    from linksdesk.ui.unlock import UnlockOptions
 
     app, tmp = shots_kit.begin(out, "linksdesk-shots-")
     passphrase = shots_kit.PASSPHRASE
@@ -36,7 +37,7 @@ def main(out: Path) -> int:
     def shoot(suffix: str) -> None:
         session = UiSession()
         path = tmp / f"shots{suffix}.vault"
-        window = MainWindow(session, path)
+        window = MainWindow(session, UnlockOptions(path))
         window.resize(1100, 760)
         window.show()
         screen = window.unlock_screen
@@ -125,7 +126,7 @@ def main(out: Path) -> int:
         finally:
             os.environ["LINKSDESK_KDF_PROFILE"] = "fast"
         session = UiSession()
-        window = MainWindow(session, shipped)
+        window = MainWindow(session, UnlockOptions(shipped))
         window.resize(1100, 760)
         window.show()
         settle(300)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from linksdesk.ui.main import make_app
 from linksdesk.ui.main_window import MainWindow
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.unlock import UnlockOptions
 
 PASSPHRASE = "correct horse battery staple"  # of the synthetic vaults made for pictures
 
@@ -63,7 +64,7 @@ def unlocked_window(
 ) -> tuple[UiSession, MainWindow]:
     """The main window on the vault at ``path``, shown at ``size``, unlocked and idle."""
     session = UiSession()
-    window = MainWindow(session, path)
+    window = MainWindow(session, UnlockOptions(path))
     window.resize(*size)
     window.show()
     session.unlock(path, passphrase)

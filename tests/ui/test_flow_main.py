@@ -26,6 +26,7 @@ from linksdesk.ui.dialogs.onward import OnwardDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.resource import ResourceDialog
 from linksdesk.ui.main_window import MainWindow
+from linksdesk.ui.unlock import UnlockOptions
 
 pytestmark = pytest.mark.gui
 
@@ -46,7 +47,7 @@ def test_main_flow_from_new_person_to_erasure_and_auto_lock(
     clock: FakeClock,
 ) -> None:
     session = ui_session
-    window = MainWindow(session, made_vault)
+    window = MainWindow(session, UnlockOptions(made_vault))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(session.sig_unlocked, timeout=20_000):

@@ -18,6 +18,7 @@ def test_a_supervisors_vault_opens_on_the_dashboard(
     qtbot: Any, ui_session: Any, tmp_path: Path, supervisor: bool
 ) -> None:
     from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.unlock import UnlockOptions
 
     # the supervisors' data path (w11's casework.bundles) makes the supervisor kind
     create_vault = importlib.import_module("linksdesk.casework.bundles").create_vault
@@ -25,7 +26,7 @@ def test_a_supervisors_vault_opens_on_the_dashboard(
     path = tmp_path / "s.vault"
     cb, _key = create_vault(path, PASSPHRASE, supervisor=supervisor)
     cb.lock()
-    window = MainWindow(ui_session, path)
+    window = MainWindow(ui_session, UnlockOptions(path))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):

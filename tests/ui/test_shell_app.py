@@ -71,6 +71,7 @@ SCALING_CHECK = textwrap.dedent(
     app = make_app(["scaling"])
     from linksdesk.ui.crash_dialog import CrashDialog
     from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.unlock import UnlockOptions
     from linksdesk.ui.session import UiSession
     from linksdesk.ui.settings_dialog import SettingsDialog
 
@@ -95,7 +96,7 @@ SCALING_CHECK = textwrap.dedent(
 
     problems = []
     session = UiSession()
-    window = MainWindow(session, Path(tempfile.mkdtemp()) / "new.vault")
+    window = MainWindow(session, UnlockOptions(Path(tempfile.mkdtemp()) / "new.vault"))
     window.resize(window.minimumSize())
     window.show()
     screen = window.unlock_screen

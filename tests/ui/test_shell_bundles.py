@@ -15,6 +15,7 @@ from linksdesk.sync.bundle import keys
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.main_window import MainWindow
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.unlock import UnlockOptions
 
 pytestmark = pytest.mark.gui
 
@@ -30,7 +31,7 @@ def test_export_from_the_menu_then_import_accepting_the_signer(
     lap_path = lap.path
     lap.close()
 
-    window = MainWindow(ui_session, lap_path)
+    window = MainWindow(ui_session, UnlockOptions(lap_path))
     qtbot.addWidget(window)
     window.show()
     page = window.unlock_screen.open_page

@@ -45,6 +45,7 @@ def test_a_damaged_vault_says_read_only_and_backup_at_unlock(
     from PySide6.QtWidgets import QMessageBox
 
     from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.unlock import UnlockOptions
 
     made = tmp_path / "made" / "worker.vault"
 
@@ -61,7 +62,7 @@ def test_a_damaged_vault_says_read_only_and_backup_at_unlock(
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warned.append(text))
     )
-    window = MainWindow(ui_session, damaged)
+    window = MainWindow(ui_session, UnlockOptions(damaged))
     qtbot.addWidget(window)
     window.show()
     page = window.unlock_screen.open_page

@@ -13,7 +13,7 @@ from linksdesk.casework.casebook import default_vault_path
 from linksdesk.ui.main_window import MainWindow
 from linksdesk.ui.remembered import RememberedVault, default_settings_file
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.unlock import UnlockScreen
+from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 
 pytestmark = pytest.mark.gui
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.gui
 def screen_for(
     qtbot: Any, session: UiSession, remembered: RememberedVault, path: Path | None = None
 ) -> UnlockScreen:
-    screen = UnlockScreen(session, path, remembered=remembered)
+    screen = UnlockScreen(session, UnlockOptions(path, remembered))
     qtbot.addWidget(screen)
     screen.resize(900, 760)
     screen.show()
@@ -64,7 +64,7 @@ def test_the_vault_last_unlocked_is_offered_next_time_and_only_its_path_is_kept(
     # next start (a new window, no --vault): the open page, prefilled, passphrase empty
     with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
         ui_session.lock()
-    window = MainWindow(ui_session, None, remembered=RememberedVault(settings_file))
+    window = MainWindow(ui_session, UnlockOptions(None, RememberedVault(settings_file)))
     qtbot.addWidget(window)
     again = window.unlock_screen
     assert again.pages.currentWidget() is again.open_page
@@ -104,7 +104,7 @@ def test_without_a_remembered_vault_nothing_is_written(
     # tests and the smoke test build windows without one: nothing reaches the user's config
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     assert default_settings_file().is_relative_to(tmp_path)
-    screen = UnlockScreen(ui_session, made_vault)
+    screen = UnlockScreen(ui_session, UnlockOptions(made_vault))
     qtbot.addWidget(screen)
     assert screen.remembered is None
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):

@@ -15,7 +15,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import CaseloadQuery
 from linksdesk.ui.backup_ui import RestoreDialog
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.unlock import UnlockScreen
+from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 
 pytestmark = pytest.mark.gui
 
@@ -43,7 +43,7 @@ def made_backup(qtbot: Any, ui_session: UiSession, tmp_path: Path) -> tuple[Path
 
 
 def screen_for(qtbot: Any, session: UiSession, path: Path) -> UnlockScreen:
-    screen = UnlockScreen(session, path)
+    screen = UnlockScreen(session, UnlockOptions(path))
     qtbot.addWidget(screen)
     screen.resize(900, 760)
     screen.show()

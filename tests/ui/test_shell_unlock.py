@@ -13,7 +13,7 @@ from shell_kit import PASSPHRASE
 
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.unlock import UnlockScreen
+from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 
 pytestmark = pytest.mark.gui
 
@@ -21,7 +21,7 @@ NEW_PASSPHRASE = "lantern otter meadow quartz"
 
 
 def make_screen(qtbot: Any, session: UiSession, path: Path) -> UnlockScreen:
-    screen = UnlockScreen(session, path)
+    screen = UnlockScreen(session, UnlockOptions(path))
     qtbot.addWidget(screen)
     screen.resize(900, 760)
     screen.show()

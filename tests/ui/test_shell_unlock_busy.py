@@ -14,7 +14,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import WrongPassphraseError
 from linksdesk.storage.keyfile import KDF_PROFILE_ENV, kdf_profile
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.unlock import UnlockScreen
+from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 
 pytestmark = pytest.mark.gui
 
@@ -59,7 +59,7 @@ class Ticker:
 
 
 def _screen(qtbot: Any, session: UiSession, path: Path) -> UnlockScreen:
-    screen = UnlockScreen(session, path)
+    screen = UnlockScreen(session, UnlockOptions(path))
     qtbot.addWidget(screen)
     screen.resize(900, 700)
     screen.show()

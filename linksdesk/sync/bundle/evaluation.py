@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from linksdesk.core.errors import UserError
 from linksdesk.sync.policy import eval_tag
@@ -71,6 +71,32 @@ class DeprivationLookup:
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "year": self.year, "postcodes": len(self.deciles)}
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        """The rows of a ``deprivation_decile`` table (vault or server) holding this lookup."""
+        return [{"postcode": p[:10], "decile": d} for p, d in self.deciles.items()]
+
+
+class LookupGiven(TypedDict):
+    """What a person gives with a lookup file: its published name and year, its column names."""
+
+    name: str
+    year: str
+    postcode_column: NotRequired[str]
+    decile_column: NotRequired[str]
+
+
+def read_lookup(path: Path, **given: Unpack[LookupGiven]) -> DeprivationLookup:
+    """The lookup a person imports (device or server), checked: name and year given, CSV sound."""
+    name, year = given["name"].strip(), given["year"].strip()
+    if not name or not year:
+        raise UserError("Give the lookup's name and year (--name, --year).")
+    deciles = read_lookup_csv(
+        path,
+        postcode_column=given.get("postcode_column", "postcode"),
+        decile_column=given.get("decile_column", "decile"),
+    )
+    return DeprivationLookup(name, year, deciles)
 
 
 def read_lookup_csv(path: Path, *, postcode_column: str, decile_column: str) -> dict[str, int]:
