@@ -335,7 +335,7 @@ def outbox_changes(vault: Vault, client: SyncClient) -> list[ServerChange]:
         for i, row in enumerate(s.scalars(select(Outbox).order_by(Outbox.seq))):
             ch = engine._as_change(row)
             out.append(ServerChange(**ch.model_dump(), server_seq=i + 1))
-    engine.t.close()
+    engine.c.t.close()
     return out
 
 

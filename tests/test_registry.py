@@ -7,6 +7,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, MetaData, String, Table
@@ -109,6 +110,19 @@ def test_narrative_and_search_columns_exist() -> None:
         if table.search is not None:
             named = {*table.search.title, *table.search.body, table.search.key}
             assert named <= cols | {"id"}, table.name
+
+
+def test_a_columns_type_is_read_from_its_declaration() -> None:
+    """The type string in registry.toml is what the server checks pushed values against."""
+    items = registry.BY_NAME["measure"].types["items"]
+    assert items == registry.Column("list", nullable=False, items="int")
+    contact = registry.BY_NAME["note"].types["contact_id"]
+    assert contact == registry.Column("text", max_length=36, refers_to="contact")
+    assert registry.BY_NAME["participant"].types["created_on"].nullable is False
+    # a column declared without a type (or with one nobody knows) is refused at import
+    for spec in ([], ["txt(16)"], ["list of x"], ["text(16) needed"]):
+        with pytest.raises(ValueError, match=r"t\.c has no type"):
+            registry._types("t", {"c": ["share", "keep", *spec]})
 
 
 def test_untagged_columns_are_local_and_drop() -> None:

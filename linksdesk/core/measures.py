@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, overload
 
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.errors import ValidationError
@@ -195,6 +195,20 @@ class SwemwbsScore(MeasureScore):
         return self.total
 
 
+class _Answer:
+    """One ONS4 answer, read at the place measures.toml gives its question."""
+
+    def __init__(self, key: str) -> None:
+        self.index = next(q.number - 1 for q in ONS4_QUESTIONS if q.key == key)
+
+    @overload
+    def __get__(self, score: None, owner: type) -> _Answer: ...
+    @overload
+    def __get__(self, score: MeasureScore, owner: type) -> int: ...
+    def __get__(self, score: MeasureScore | None, owner: type) -> int | _Answer:
+        return self if score is None else score.items[self.index]
+
+
 @dataclass(frozen=True)
 class Ons4Score(MeasureScore):
     """ONS4: four answers 0–10, reported one by one and never summed."""
@@ -202,22 +216,10 @@ class Ons4Score(MeasureScore):
     total: None = None
     metric: None = None
 
-    @property
-    def life_satisfaction(self) -> int:
-        return self.items[0]
-
-    @property
-    def worthwhile(self) -> int:
-        return self.items[1]
-
-    @property
-    def happiness(self) -> int:
-        return self.items[2]
-
-    @property
-    def anxiety(self) -> int:
-        """Lower is better."""
-        return self.items[3]
+    life_satisfaction = _Answer("life_satisfaction")
+    worthwhile = _Answer("worthwhile")
+    happiness = _Answer("happy_yesterday")
+    anxiety = _Answer("anxious_yesterday")  # lower is better
 
 
 class MeasureItemError(ValidationError):

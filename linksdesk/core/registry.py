@@ -9,16 +9,19 @@ here fails every test at once.
 Column tags (docs/architecture.md, the table registry): for sync, ``share`` or ``local``
 (``local`` values never enter the outbox); for evaluation exports, ``keep``, ``transform``
 (keyed hash, age band, deprivation decile, month) or ``drop``. An untagged column counts as
-``local``/``drop``.
+``local``/``drop``. A table column's third entry is its type as the device stores it
+(``text(16) required``, ``list of int required``, ``text(36) references contact``): the
+server checks pushed values against it and ``storage/tables.py``'s columns must match it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, cast, get_args
 
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.vocab import ConsentScope
@@ -26,6 +29,7 @@ from linksdesk.core.vocab import ConsentScope
 SyncTag = Literal["share", "local"]
 EvalTag = Literal["keep", "transform", "drop"]
 Tags = tuple[SyncTag, EvalTag]
+Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list", "object"]
 
 
 class Routing(StrEnum):
@@ -50,6 +54,17 @@ class SearchEntry:
     key: str = "id"
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column's type as a device stores it (what a pushed value must fit)."""
+
+    kind: Kind
+    nullable: bool = True
+    max_length: int | None = None  # characters, for text
+    refers_to: str | None = None  # the table whose row id this column holds
+    items: Kind | None = None  # the kind of each entry of a list column
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """One syncable table."""
@@ -58,6 +73,8 @@ class Table:
     routing: Routing
     # data columns in table order (the envelope columns are in ``ENVELOPE``)
     columns: Mapping[str, Tags]
+    # each data column's type, in the same order
+    types: Mapping[str, Column]
     # fields whose concurrent edit becomes a kept conflict, never merged silently
     # (docs/architecture.md, sync protocol 7); ``ALL_FIELDS`` for every field
     narrative: frozenset[str] = frozenset()
@@ -69,6 +86,7 @@ class Table:
     def __post_init__(self) -> None:
         # pure data, shared by everything: nobody may change it in passing
         object.__setattr__(self, "columns", MappingProxyType(dict(self.columns)))
+        object.__setattr__(self, "types", MappingProxyType(dict(self.types)))
 
 
 ALL_FIELDS: Final = "*"
@@ -83,7 +101,7 @@ D: Final = "drop"
 def _tags(where: str, value: object) -> Tags:
     if (
         isinstance(value, list)
-        and len(value) == 2
+        and len(value) in (2, 3)
         and value[0] in get_args(SyncTag)
         and value[1] in get_args(EvalTag)
     ):
@@ -96,6 +114,32 @@ def _columns(where: str, declared: Mapping[str, object]) -> dict[str, Tags]:
     return {name: _tags(f"{where}.{name}", value) for name, value in declared.items()}
 
 
+_TYPE = re.compile(
+    r"(?P<kind>\w+)(?: of (?P<items>\w+))?(?:\((?P<length>\d+)\))?"
+    r"(?P<required> required)?(?: references (?P<refers_to>\w+))?"
+)
+
+
+def _type(where: str, value: object) -> Column:
+    spec = value[2] if isinstance(value, list) and len(value) == 3 else None
+    found = _TYPE.fullmatch(spec) if isinstance(spec, str) else None
+    kinds = get_args(Kind)
+    if found is None or found["kind"] not in kinds or found["items"] not in (None, *kinds):
+        raise ValueError(f'registry.toml: {where} has no type such as "text(16) required"')
+    length = found["length"]
+    return Column(
+        cast(Kind, found["kind"]),
+        nullable=found["required"] is None,
+        max_length=None if length is None else int(length),
+        refers_to=found["refers_to"],
+        items=cast(Kind | None, found["items"]),
+    )
+
+
+def _types(where: str, declared: Mapping[str, object]) -> dict[str, Column]:
+    return {name: _type(f"{where}.{name}", value) for name, value in declared.items()}
+
+
 def _table(declared: Mapping[str, Any]) -> Table:
     name = declared["name"]
     search = declared.get("search")
@@ -103,6 +147,7 @@ def _table(declared: Mapping[str, Any]) -> Table:
         name,
         Routing(declared["routing"]),
         _columns(name, declared["columns"]),
+        _types(name, declared["columns"]),
         narrative=frozenset(declared.get("narrative", ())),
         purge=declared.get("purge"),
         search=None

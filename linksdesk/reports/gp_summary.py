@@ -164,7 +164,7 @@ def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...
             out.append(WellbeingChange(kind, first, None, "One score so far."))
             continue
         if kind is MeasureKind.ONS4:
-            names = ("life satisfaction", "worthwhile", "happy yesterday", "anxious yesterday")
+            names = (q.short_name for q in scoring.ONS4_QUESTIONS)
             moves = [
                 f"{n} {a} → {b}" for n, a, b in zip(names, first.items, latest.items, strict=True)
             ]

@@ -285,7 +285,7 @@ def measure_score(entry: MeasureEntry) -> str:
     if entry.kind is MeasureKind.SWEMWBS and entry.total is not None and entry.metric is not None:
         return f"{entry.metric:.2f} (raw {entry.total})"
     if entry.kind is MeasureKind.ONS4 and len(entry.items) == 4:
-        names = ("life satisfaction", "worthwhile", "happy yesterday", "anxious yesterday")
+        names = (q.short_name for q in scoring.ONS4_QUESTIONS)
         return "; ".join(f"{n} {v}" for n, v in zip(names, entry.items, strict=True))
     return "" if entry.total is None else str(entry.total)
 

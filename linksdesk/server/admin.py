@@ -332,19 +332,6 @@ def handover(
         if keep_read_only:
             _give_access(s, notes, (participant_id, from_worker, target.team_id), READ_ONLY, now)
         handover_id = uuid7()
-        s.add(
-            Handover(
-                id=handover_id,
-                participant_id=participant_id,
-                from_worker=from_worker,
-                to_worker=target.id,
-                at_ms=now,
-                keep_read_only=keep_read_only,
-            )
-        )
-        records = list(s.scalars(select(Record).where(Record.participant_id == participant_id)))
-        latest = max((r.hlc for r in records), default=None)
-        notice_hlc = latest or f"{now:015d}-00000-server"
         notice = HandoverRow(
             participant_id=participant_id,
             from_worker=from_worker,
@@ -352,6 +339,11 @@ def handover(
             keep_read_only=keep_read_only,
             at_ms=now,
         )
+        # the server's own record of the handover holds what the devices are told
+        s.add(Handover(id=handover_id, **notice.model_dump(mode="json")))
+        records = list(s.scalars(select(Record).where(Record.participant_id == participant_id)))
+        latest = max((r.hlc for r in records), default=None)
+        notice_hlc = latest or f"{now:015d}-00000-server"
         log_change(
             s,
             counter,

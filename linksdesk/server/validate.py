@@ -5,10 +5,10 @@ own SQLAlchemy column; one a device cannot store would stop that device's sync (
 date, a 4,000-digit number, a 5 MB string, an object where a list belongs). So the server
 refuses such a change outright.
 
-:data:`COLUMNS` describes the device's columns (``linksdesk.storage.tables``; the server may
-not import storage): a test derives the same description from those SQLAlchemy columns with
-:func:`column_of` and fails on any difference, so the two cannot drift. When the table
-registry exists, :data:`COLUMNS` is built from it instead and the checks stay as they are.
+:data:`COLUMNS` is taken from the table registry (``core/registry.toml``), where each
+column's type is declared once; the device's SQLAlchemy columns (``linksdesk.storage.tables``,
+which the server may not import) must match it: a test derives the same description from
+them with :func:`column_of` and fails on any difference, so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list", "object"]
+from linksdesk.core import registry
+from linksdesk.core.registry import Column, Kind
 
 MAX_TEXT = 100_000  # characters in an unbounded text column (a very long case note)
 MAX_JSON_BYTES = 64 * 1024  # a list or object column, as JSON
@@ -29,17 +29,6 @@ MAX_ITEMS = 500  # entries in a list or object column
 MAX_ITEM_TEXT = 1_000  # characters of one text entry in a list
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # SQL INTEGER everywhere (PostgreSQL's is 32-bit)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One shared column as a device stores it."""
-
-    kind: Kind
-    nullable: bool = True
-    max_length: int | None = None  # characters, for text
-    refers_to: str | None = None  # the table whose row id this column holds
-    items: Kind | None = None  # the kind of each entry of a list column
 
 
 def column_of(sa_column: Any) -> Column:
@@ -73,159 +62,13 @@ def column_of(sa_column: Any) -> Column:
     return Column(kind=kind, nullable=nullable, max_length=length, refers_to=refers)
 
 
-def _c(kind: Kind, n: int | None = None, *, null: bool = True, ref: str | None = None) -> Column:
-    return Column(kind=kind, nullable=null, max_length=n, refers_to=ref)
-
-
-_PID = _c("text", 36, null=False, ref="participant")
-
-# The shared columns of every syncable table (the device's types; routing columns travel
-# in the change's envelope and are checked there).
+# The shared columns of every syncable table (the device's types, declared in the table
+# registry; routing columns travel in the change's envelope and are checked there).
 COLUMNS: dict[str, dict[str, Column]] = {
-    "participant": {
-        "programme_id": _c("text", 16, null=False),
-        "given_name": _c("text", 100, null=False),
-        "family_name": _c("text", 100, null=False),
-        "preferred_name": _c("text", 100),
-        "date_of_birth": _c("date"),
-        "phone": _c("text", 40),
-        "email": _c("text", 200),
-        "address": _c("text"),
-        "postcode": _c("text", 10),
-        "gp_practice": _c("text", 200),
-        "risk_summary": _c("text"),
-        "status": _c("text", 16, null=False),
-        "status_reason": _c("text"),
-        "referred_on": _c("date"),
-        "closed_on": _c("date"),
-        "created_on": _c("date", null=False),
-    },
-    "status_change": {
-        "participant_id": _PID,
-        "from_status": _c("text", 16),
-        "to_status": _c("text", 16, null=False),
-        "reason": _c("text"),
-        "changed_on": _c("date", null=False),
-    },
-    "consent": {
-        "participant_id": _PID,
-        "scope": _c("text", 16, null=False),
-        "given": _c("bool", null=False),
-        "version": _c("int", null=False),
-        "recorded_on": _c("date", null=False),
-        "method": _c("text", 16, null=False),
-        "note": _c("text"),
-    },
-    "referral": {
-        "participant_id": _PID,
-        "received_on": _c("date", null=False),
-        "source": _c("text", 32, null=False),
-        "referrer": _c("text", 200),
-        "reason": _c("text"),
-    },
-    "concern": {
-        "participant_id": _PID,
-        "category": _c("text", 64, null=False),
-        "stage": _c("text", 16, null=False),
-        "identified_on": _c("date", null=False),
-        "detail": _c("text"),
-        "resolved_on": _c("date"),
-    },
-    "contact": {
-        "participant_id": _PID,
-        "kind": _c("text", 24, null=False),
-        "status": _c("text", 24, null=False),
-        "scheduled_at": _c("datetime", null=False),
-        "minutes": _c("int"),
-        "venue": _c("text", 200),
-        "purpose": _c("text"),
-    },
-    "note": {
-        "participant_id": _PID,
-        "contact_id": _c("text", 36, ref="contact"),
-        "written_at": _c("datetime", null=False),
-    },
-    "note_revision": {
-        "note_id": _c("text", 36, null=False, ref="note"),
-        "participant_id": _PID,
-        "revision": _c("int", null=False),
-        "base_revision_id": _c("text", 36),
-        "body": _c("text", null=False),
-        "written_at": _c("datetime", null=False),
-    },
-    "goal": {
-        "participant_id": _PID,
-        "title": _c("text", null=False),
-        "why_it_matters": _c("text"),
-        "status": _c("text", 16, null=False),
-        "set_on": _c("date", null=False),
-        "review_on": _c("date"),
-        "progress": _c("int", null=False),
-        "closed_on": _c("date"),
-    },
-    "goal_step": {
-        "goal_id": _c("text", 36, null=False, ref="goal"),
-        "participant_id": _PID,
-        "position": _c("int", null=False),
-        "description": _c("text", null=False),
-        "due_on": _c("date"),
-        "done_on": _c("date"),
-    },
-    "relationship": {
-        "participant_id": _PID,
-        "kind": _c("text", 16, null=False),
-        "name": _c("text", 200, null=False),
-        "detail": _c("text"),
-        "supportive": _c("bool", null=False),
-    },
-    "resource": {
-        "organisation": _c("text", 200, null=False),
-        "service": _c("text", 200, null=False),
-        "description": _c("text"),
-        "categories": Column("list", nullable=False, items="text"),
-        "address": _c("text"),
-        "postcode": _c("text", 10),
-        "area": _c("text", 100),
-        "when": _c("text"),
-        "who_for": _c("text"),
-        "cost": _c("text", 100),
-        "accessibility": _c("text"),
-        "how_to_refer": _c("text"),
-        "phone": _c("text", 40),
-        "email": _c("text", 200),
-        "website": _c("text", 300),
-        "capacity": _c("text", 16, null=False),
-        "last_verified": _c("date"),
-        "problem_reports": Column("list", nullable=False, items="object"),
-    },
-    "onward_referral": {
-        "participant_id": _PID,
-        "resource_id": _c("text", 36, null=False, ref="resource"),
-        "kind": _c("text", 16, null=False),
-        "status": _c("text", 16, null=False),
-        "made_on": _c("date", null=False),
-        "outcome": _c("text"),
-        "outcome_on": _c("date"),
-    },
-    "measure": {
-        "participant_id": _PID,
-        "kind": _c("text", 16, null=False),
-        "taken_on": _c("date", null=False),
-        "context": _c("text", 16, null=False),
-        "assisted": _c("bool", null=False),
-        "items": Column("list", nullable=False, items="int"),
-        "total": _c("int"),
-        "metric": _c("float"),
-    },
-    "erasure_receipt": {
-        "participant_id": _c("text", 36, null=False),
-        "erased_at": _c("datetime", null=False),
-        "rows_removed": _c("int", null=False),
-    },
-    "monthly_total": {
-        "month": _c("text", 7, null=False),
-        "counts": Column("object", nullable=False),
-    },
+    table.name: {
+        name: table.types[name] for name, (sync, _) in table.columns.items() if sync == "share"
+    }
+    for table in registry.TABLES
 }
 
 

@@ -29,12 +29,10 @@ from linksdesk.sync.apply import LocalOnlyCase
 from linksdesk.sync.protocol import PROTOCOL_VERSION, Change, PushRequest, PushResponse
 from linksdesk.sync.steps.context import (
     Checkpoint,
-    Config,
     EngineOptions,
     EpochMoved,
     HandshakeRefused,
     Progress,
-    Run,
     SyncContext,
     SyncReport,
 )
@@ -78,23 +76,6 @@ class SyncEngine:
         self.verify = Verify(self.c, self.push, self.pull)
         self.last_written = False  # the options' ``last_write`` went in with the sync's end
 
-    # the context's parts, by the names callers used before the steps were split out
-    @property
-    def store(self) -> Store:
-        return self.c.store
-
-    @property
-    def t(self) -> Transport:
-        return self.c.t
-
-    @property
-    def run(self) -> Run:
-        return self.c.run
-
-    @property
-    def config(self) -> Config:
-        return self.c.config
-
     # -- the whole sync -----------------------------------------------------------------
     def sync(self) -> SyncReport:
         started = time.monotonic()
@@ -109,30 +90,30 @@ class SyncEngine:
                 log.info("data epoch changed during sync; starting again")
                 self.handshake.load_config()
         self._finish()
-        self.run.report.seconds = time.monotonic() - started
-        self.run.report.requests = self.t.requests
-        return self.run.report
+        self.c.run.report.seconds = time.monotonic() - started
+        self.c.run.report.requests = self.c.t.requests
+        return self.c.run.report
 
     def _sync_steps(self) -> None:
         # the protocol version looked up here, where a test can stand in an older one
         hello = self.handshake.handshake(PROTOCOL_VERSION)
         self.handshake.lease_ids()
-        resync = hello.epoch_changed or self.config.resync
+        resync = hello.epoch_changed or self.c.config.resync
         written = self._update_totals()
         # nothing queued, nothing saved and no totals made: no write transaction to look
         self.push.push_all(
-            known_empty=not (written or self.config.waiting or self.config.pending_batch)
+            known_empty=not (written or self.c.config.waiting or self.c.config.pending_batch)
         )
         if self._pull_due(resync):
             self.pull.pull_all()
         else:
             # the server's log holds nothing this device lacks: no request for a page
-            if self.config.cursor != self.config.stored_cursor:
+            if self.c.config.cursor != self.c.config.stored_cursor:
                 self._store_cursor()  # the handshake found the log quiet up to the head
             self.pull.settle_open_conflicts()
-            self.c.progress("pull", self.config.cursor, hello.cursor_head)
+            self.c.progress("pull", self.c.config.cursor, hello.cursor_head)
         if resync:
-            self.run.report.resynced = True
+            self.c.run.report.resynced = True
         self.verify.verify(after_resync=resync)
 
     def _pull_due(self, resync: bool) -> bool:
@@ -140,22 +121,22 @@ class SyncEngine:
         due, the server's change log had moved past this device's cursor at the handshake
         (another device's push), or a push answer left the head unknown (the server merged
         or derived rows from what was sent; see ``_passed_own``)."""
-        head = self.run.head
-        return resync or head is None or self.config.cursor != head
+        head = self.c.run.head
+        return resync or head is None or self.c.config.cursor != head
 
     def _store_cursor(self) -> None:
-        cursor = self.config.cursor
+        cursor = self.c.config.cursor
 
         def store(s: Session) -> None:
             state.put(s, state.CURSOR, cursor)
 
-        self.store.keep(store)
-        self.config.stored_cursor = cursor
+        self.c.store.keep(store)
+        self.c.config.stored_cursor = cursor
         self.c.touch("__cursor__", "quiet")  # as a pulled page marks it, for verify's digests
 
     def _update_totals(self) -> int:
-        written = self.store.on_writer(
-            lambda: update_monthly_totals(self.store, self.config.worker_id, self.c.o.today)
+        written = self.c.store.on_writer(
+            lambda: update_monthly_totals(self.c.store, self.c.config.worker_id, self.c.o.today)
         )
         if written:
             log.info("monthly totals: %d rows updated", written)
@@ -185,15 +166,15 @@ class SyncEngine:
     def _finish(self) -> None:
         """The report, then one last transaction: what verify found, the local-only notices
         marked told and the caller's ``last_write`` (the sync history's entry)."""
-        report = self.run.report
-        outcome = self.run.outcome
+        report = self.c.run.report
+        outcome = self.c.run.outcome
         report.applied = outcome.applied
         report.erased = len(outcome.erased)
         report.handed_away = len(outcome.handed_away)
         report.removed = outcome.removed
         report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
-        with self.store.read() as s:
+        with self.c.store.read() as s:
             # local-only cases the worker has not been told about yet (also those a sync
             # that was cut short applied)
             report.kept_local = tuple(
@@ -217,7 +198,7 @@ class SyncEngine:
             report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self.c.unverified)
-        verified_write, last_write = self.run.verified_write, self.c.o.last_write
+        verified_write, last_write = self.c.run.verified_write, self.c.o.last_write
         if verified_write is None and not report.kept_local and last_write is None:
             return
 
@@ -230,7 +211,7 @@ class SyncEngine:
                 last_write(s, report)
 
         try:
-            self.store.keep(last)
+            self.c.store.keep(last)
             self.last_written = last_write is not None
         except Exception:
             if last_write is None:
@@ -238,7 +219,7 @@ class SyncEngine:
             # the caller's part (a convenience: the history) must not sink the sync's own
             # bookkeeping; the caller learns from ``last_written`` to write it itself
             log.warning("the sync's last write failed with the caller's part; kept without it")
-            self.store.keep(functools.partial(last, with_caller=False))
+            self.c.store.keep(functools.partial(last, with_caller=False))
 
 
 def describe(report: SyncReport, unverified: list[str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Unpack
@@ -35,6 +34,7 @@ from linksdesk.sync.apply import SYNC_NAMESPACE
 from linksdesk.sync.bundle import evaluation, keys
 from linksdesk.sync.bundle.format import (
     BundleOrder,
+    Progress,
     Sealed,
     Sender,
     erase_record,
@@ -46,8 +46,6 @@ from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, 
 from linksdesk.sync.protocol import compact_clocks
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, Unpack
@@ -50,6 +50,9 @@ READABLE_FORMATS = (1, 2)
 KINDS = ("supervision", "evaluation")
 DEFAULT_VALID_DAYS = 30
 SIG_SUFFIX = ".minisig"
+
+# how making or importing a bundle reports progress: (stage, done, total)
+Progress = Callable[[str, int, int], None]
 
 
 class BundleRefused(UserError):
