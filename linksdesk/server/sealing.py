@@ -125,10 +125,14 @@ class Keyring:
 
     def seal(self, s: Session, pid: str, team_id: str, value: Any) -> dict[str, str]:
         """``value`` (JSON) sealed under the participant's key, made if they have none."""
+        return self.seal_text(s, pid, team_id, json_text(value))
+
+    def seal_text(self, s: Session, pid: str, team_id: str, plain: bytes) -> dict[str, str]:
+        """:meth:`seal` for a value whose compact UTF-8 JSON text the caller already has
+        (a change's ``model_dump_json``: not made into a dict only to be dumped again)."""
         key = self._key(s, pid, team_id)
         assert key is not None
         nonce = os.urandom(_NONCE)
-        plain = json_text(value)
         sealed = base64.b64encode(nonce + key.encrypt(nonce, plain, pid.encode())).decode()
         return {SEALED: sealed, "p": pid}
 

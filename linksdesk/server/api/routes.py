@@ -71,8 +71,11 @@ def handshake(body: HandshakeRequest, db: DbDep, device: DeviceDep) -> Handshake
 
 
 @router.post("/push", response_model=PushResponse, tags=["sync"])
-def push(body: PushRequest, db: DbDep, device: DeviceDep) -> PushResponse:
-    return push_step.push(db, device, body)
+def push(body: PushRequest, db: DbDep, device: DeviceDep) -> Response:
+    # the answer is the step's own model: written as its JSON once, not dumped to a dict,
+    # checked against PushResponse again and dumped a second time by FastAPI
+    answer = push_step.push(db, device, body)
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.post("/pull", response_model=PullResponse, tags=["sync"])

@@ -43,15 +43,18 @@ def log_entry(
     after the key is destroyed, such as a withdrawal's consent decision). The payload is
     the change a device pulls; pull adds the ``server_seq`` column to it.
     """
-    payload: dict[str, Any] = change.model_dump(mode="json")
     pid = change.participant_id
+    payload: dict[str, Any]
     if (
         pid is not None
         and not clear
         and change.op is not Op.ERASE
         and routes_content(change.table, pid)
     ):
-        payload = keyring_of(s).seal(s, pid, team_id, payload)
+        # sealed from the model's own JSON text: what a pull hands on as logged
+        payload = keyring_of(s).seal_text(s, pid, team_id, change.model_dump_json().encode())
+    else:
+        payload = change.model_dump(mode="json")
     return {
         "server_seq": None,
         "change_id": change.change_id,

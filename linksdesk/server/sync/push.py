@@ -278,7 +278,9 @@ class BatchApplier(BatchState):
         if deleted:
             applied.pop(DELETED)
         hlc = max(merged.field_hlc.values())
-        out = Change(
+        # made of what was already checked (the pushed change, the stored row, the merge of
+        # the two): not checked a second time field by field, once per change of a batch
+        out = Change.model_construct(
             change_id=ch.change_id,
             table=ch.table,
             row_id=ch.row_id,
@@ -290,6 +292,7 @@ class BatchApplier(BatchState):
             sharing=Sharing.TEAM.value,
             participant_shared=ch.participant_shared,
             fields=applied,
+            base={},
             field_hlc={k: v for k, v in merged.field_hlc.items() if k in applied and v != hlc},
         )
         entry = self.add_entry(out)
