@@ -383,6 +383,8 @@ def main() -> int:
         "server runs from it and every fresh laptop pulls from both, interleaved",
     )
     args = parser.parse_args()
+    if args.dir is not None:
+        args.dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="linksdesk-pull-bench-", dir=args.dir))
     cache = (args.dir or workdir) / f"first-pull-{args.participants}"
     if args.rebuild and cache.exists():
