@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from bundle_kit import Supervisor
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sync_kit import Dev, ServerProcess, memory_folder, new_server
@@ -93,3 +94,11 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPr
         srv.close()
         if shm is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
+    """A supervisor's vault with its own age identity, for the bundle tests."""
+    sup = Supervisor.create(tmp_path)
+    yield sup
+    sup.vault.lock()

@@ -31,13 +31,6 @@ def laptop(tmp_path: Path) -> Iterator[Laptop]:
     lap.close()
 
 
-@pytest.fixture
-def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
-    sup = Supervisor.create(tmp_path)
-    yield sup
-    sup.vault.lock()
-
-
 def _bundle(lap: Laptop, sup: Supervisor, out: Path) -> Path:
     lap.contact(lap.person(), purpose="benefits form")
     export.export_to_file(lap.store, out, kind="supervision", recipients=[sup.recipient])

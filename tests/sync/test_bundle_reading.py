@@ -32,13 +32,6 @@ def laptop(tmp_path: Path) -> Iterator[Laptop]:
     lap.close()
 
 
-@pytest.fixture
-def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
-    sup = Supervisor.create(tmp_path)
-    yield sup
-    sup.vault.lock()
-
-
 def _row_by_row(lap: Laptop) -> list[dict[str, Any]]:
     """The reference: every mapped row loaded as an object and put through the outbox
     policy as its own change (how bundles were read before the Core statements)."""

@@ -43,13 +43,6 @@ def laptop(tmp_path: Path) -> Iterator[Laptop]:
     lap.close()
 
 
-@pytest.fixture
-def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
-    sup = Supervisor.create(tmp_path)
-    yield sup
-    sup.vault.lock()
-
-
 def make(lap: Laptop, sup: Supervisor, out: Path, kind: str = "supervision", **kw: object) -> Path:
     export.export_to_file(lap.store, out, kind=kind, recipients=[sup.recipient], **kw)  # type: ignore[arg-type]
     return out
