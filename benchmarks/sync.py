@@ -572,7 +572,11 @@ def build_unsynced(cache: Path, participants: int) -> dict[str, Any]:
         _team, worker, code = fresh_programme(db_url)
         enrol(vault, server.url, code)
         rows = caseload_rows(participants, vault.device_id, worker, seed=participants)
-        info: dict[str, Any] = {"participants": participants, "records": fill_vault(vault, rows)}
+        info: dict[str, Any] = {
+            "participants": participants,
+            "records": fill_vault(vault, rows),
+            "worker": worker,
+        }
         vault.lock()
     (cache / "built.json").write_text(json.dumps(info, indent=2))
     return info
