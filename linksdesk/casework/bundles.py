@@ -4,7 +4,6 @@ and the deprivation lookup (for the command line and the app alike)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Unpack
@@ -17,9 +16,8 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.bundle_tables import DeprivationDecile
 from linksdesk.sync import state
 from linksdesk.sync.bundle import evaluation, export, keys, receive
-from linksdesk.sync.bundle.format import Sealed, parse_period
+from linksdesk.sync.bundle.format import Progress, Sealed, parse_period
 
-Progress = Callable[[str, int, int], None]
 ImportReport = receive.ImportReport
 UnknownSigner = receive.UnknownSigner
 

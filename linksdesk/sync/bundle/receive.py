@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from linksdesk.sync.bundle import keys
 from linksdesk.sync.bundle.format import (
     BundleRefused,
     Opened,
+    Progress,
     decrypt,
     parse_time,
     read_signature,
@@ -54,8 +55,6 @@ from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import SYNCABLE_TABLES, ServerChange
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
 PAGE = 1000
 
 
