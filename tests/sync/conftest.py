@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from bundle_kit import Supervisor
+from bundle_kit import Laptop, Supervisor
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sync_kit import Dev, ServerProcess, memory_folder, new_server
@@ -102,3 +102,13 @@ def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
     sup = Supervisor.create(tmp_path)
     yield sup
     sup.vault.lock()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path) -> Iterator[Laptop]:
+    """A worker's laptop holding the programme key (evaluation bundles need it), for the
+    bundle tests; a test module may define its own."""
+    lap = Laptop.create(tmp_path, "laptop")
+    lap.give_programme_key()
+    yield lap
+    lap.close()

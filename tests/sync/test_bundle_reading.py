@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,6 @@ from linksdesk.sync.bundle import export, format, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused, Sender, seal
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
 from linksdesk.sync.protocol import compact_clocks
-
-
-@pytest.fixture
-def laptop(tmp_path: Path) -> Iterator[Laptop]:
-    lap = Laptop.create(tmp_path, "laptop")
-    lap.give_programme_key()
-    yield lap
-    lap.close()
 
 
 def _row_by_row(lap: Laptop) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,6 @@ from linksdesk.sync.bundle import format as bundle_format
 from linksdesk.sync.bundle.evaluation import pseudonym
 from linksdesk.sync.bundle.format import MAGIC, BundleRefused, Sender, seal, sign_roster
 from linksdesk.sync.bundle.signing import SigningKey
-
-
-@pytest.fixture
-def laptop(tmp_path: Path) -> Iterator[Laptop]:
-    lap = Laptop.create(tmp_path, "laptop")
-    lap.give_programme_key()
-    yield lap
-    lap.close()
 
 
 def make(lap: Laptop, sup: Supervisor, out: Path, kind: str = "supervision", **kw: object) -> Path:
