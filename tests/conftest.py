@@ -65,7 +65,19 @@ def _collect_leaks() -> Iterator[None]:
     fault_was_on = faulthandler.is_enabled()  # pytest's own, to stderr
     yield
     _close_app_logging(fault_was_on)
+    _drop_server_logging()
     gc.collect()
+
+
+def _drop_server_logging() -> None:
+    """Take away the root handler an in-process ``linksdesk-server serve`` adds: it writes to
+    the stderr pytest captured for that test, which is closed by the next test that logs."""
+    import logging
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "linksdesk_server", False):
+            root.removeHandler(handler)
 
 
 def _close_app_logging(fault_was_on: bool) -> None:
