@@ -236,6 +236,12 @@ def _section(doc: PdfDocument, record: ParticipantRecord, name: str) -> None:
     )
 
 
+def _details(doc: PdfDocument, item: object, name: str) -> None:
+    """The details of ``item`` as record_tables.toml lists them under ``name``: a line each."""
+    shown = _TABLES["details"][name]
+    doc.key_values([(label, _SHOWN[how](getattr(item, attr))) for label, attr, how in shown])
+
+
 # -- the document ----------------------------------------------------------------------------
 
 
@@ -291,29 +297,8 @@ def _about(doc: PdfDocument, record: ParticipantRecord) -> None:
 
 
 def _profile(doc: PdfDocument, record: ParticipantRecord) -> None:
-    p = record.person
     doc.heading("Profile")
-    doc.key_values(
-        [
-            ("Programme id", p.programme_id),
-            ("Given name", p.given_name),
-            ("Family name", p.family_name),
-            ("Preferred name", _text(p.preferred_name)),
-            ("Date of birth", day(p.date_of_birth)),
-            ("Phone", _text(p.phone)),
-            ("Email", _text(p.email)),
-            ("Address", _text(p.address)),
-            ("Postcode", _text(p.postcode)),
-            ("GP practice", _text(p.gp_practice)),
-            ("Contact preferences", _text(p.contact_preferences)),
-            ("Risk summary", _text(p.risk_summary)),
-            ("Status", p.status.label),
-            ("Reason for status", _text(p.status_reason)),
-            ("Referred on", day(p.referred_on)),
-            ("Closed on", day(p.closed_on)),
-            ("Record started", day(p.created_on)),
-        ]
-    )
+    _details(doc, record.person, "profile")
     _section(doc, record, "status_history")
 
 
@@ -351,16 +336,7 @@ def _goals(doc: PdfDocument, record: ParticipantRecord) -> None:
         return
     for goal in record.goals:
         doc.heading(goal.title + record.private_mark(goal.id), level=2)
-        doc.key_values(
-            [
-                ("Why it matters", _text(goal.why_it_matters)),
-                ("Status", goal.status.label),
-                ("Set on", day(goal.set_on)),
-                ("Next review", day(goal.review_on)),
-                ("Progress (0–10)", str(goal.progress)),
-                ("Closed on", day(goal.closed_on)),
-            ]
-        )
+        _details(doc, goal, "goal")
         doc.table(
             ["#", "Step", "Due", "Done"],
             [
