@@ -9,20 +9,24 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from linksdesk.core.changes import Changes
-from linksdesk.core.details import GoalDetails, MeasureDetails, PersonDetails
+from linksdesk.core.details import MeasureDetails, PersonDetails
+
+# the participant's records, declared in core so their own record document lists the same ones
+from linksdesk.core.records import Concern as Concern
+from linksdesk.core.records import Consent as Consent
+from linksdesk.core.records import Contact as Contact
+from linksdesk.core.records import Goal as Goal
+from linksdesk.core.records import GoalStep as GoalStep
+from linksdesk.core.records import OnwardReferral as OnwardReferral
+from linksdesk.core.records import Referral as Referral
+from linksdesk.core.records import Relationship as Relationship
+from linksdesk.core.records import StatusChange as StatusChange
 from linksdesk.core.vocab import (
     Change,
-    ConcernStage,
-    ConsentMethod,
-    ConsentScope,
-    ContactKind,
-    ContactStatus,
     GoalStatus,
     OnwardKind,
     OnwardStatus,
     ParticipantStatus,
-    ReferralSource,
-    RelationshipKind,
     ResourceCapacity,
 )
 
@@ -127,78 +131,7 @@ class Participant(PersonDetails):
     display_name: str
 
 
-@dataclass(frozen=True)
-class StatusChange:
-    id: str
-    participant_id: str
-    from_status: ParticipantStatus | None
-    to_status: ParticipantStatus
-    reason: str | None
-    changed_on: dt.date
-
-
-@dataclass(frozen=True)
-class Consent:
-    id: str
-    participant_id: str
-    scope: ConsentScope
-    given: bool
-    version: int
-    recorded_on: dt.date
-    method: ConsentMethod
-    note: str | None
-
-
-@dataclass(frozen=True)
-class Referral:
-    id: str
-    participant_id: str
-    source: ReferralSource
-    received_on: dt.date
-    referrer: str | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class Concern:
-    id: str
-    participant_id: str
-    category: str
-    stage: ConcernStage
-    identified_on: dt.date
-    detail: str | None
-    resolved_on: dt.date | None
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolved_on is not None
-
-
-@dataclass(frozen=True)
-class Relationship:
-    id: str
-    participant_id: str
-    kind: RelationshipKind
-    name: str
-    detail: str | None
-    phone: str | None
-    supportive: bool
-
-
 # -- contacts ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    participant_id: str
-    kind: ContactKind
-    status: ContactStatus
-    at: dt.datetime
-    minutes: int | None
-    venue: str | None
-    purpose: str | None
-    counts_towards_limit: bool
-
-
 @dataclass(frozen=True)
 class AppointmentUse:
     used: int
@@ -247,29 +180,6 @@ class Note:
     @property
     def text(self) -> str:
         return self.latest.text
-
-
-# -- goals -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class GoalStep:
-    id: str
-    goal_id: str
-    participant_id: str
-    position: int
-    description: str
-    due_on: dt.date | None
-    done_on: dt.date | None
-
-    @property
-    def done(self) -> bool:
-        return self.done_on is not None
-
-
-@dataclass(frozen=True)
-class Goal(GoalDetails):
-    id: str
-    participant_id: str
-    steps: tuple[GoalStep, ...] = ()
 
 
 # -- resources and onward referrals ------------------------------------------------------------
@@ -343,19 +253,6 @@ class ResourceDemand:
     service: str
     last_30_days: int
     last_90_days: int
-
-
-@dataclass(frozen=True)
-class OnwardReferral:
-    id: str
-    participant_id: str
-    resource_id: str
-    resource_name: str
-    kind: OnwardKind
-    status: OnwardStatus
-    made_on: dt.date
-    outcome: str | None
-    outcome_on: dt.date | None
 
 
 # -- measures ----------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import measures, onward, records
+from linksdesk.casework import contacts, dto, goals, measures, onward, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.notes import _order as revision_order
@@ -47,7 +47,6 @@ from linksdesk.storage.tables import SyncColumns, SyncConflict
 AUDIT_RECORD: Final = "participant_record"
 AUDIT_RECORD_PRIVATE: Final = "participant_record+private"
 
-T = TypeVar("T")
 # an onward referral's resource erased from the directory since
 GONE_RESOURCE: Final = "(a resource no longer in the directory)"
 
@@ -139,11 +138,10 @@ def _note_private(note: NoteRow, revisions: list[RevisionRow]) -> bool:
     return is_private(note) or any(is_private(r) for r in revisions)
 
 
-def _private_counts(rows: _Rows) -> Counter[str]:
-    """How many private items of each kind the record holds (a private goal's steps go with
-    it, so they are not counted again)."""
-    counts: Counter[str] = Counter()
-    singles: list[tuple[str, list[Any]]] = [
+def _singles(rows: _Rows) -> list[tuple[str, list[Any]]]:
+    """Each kind of item (a key of ``ITEM_WORDS``) whose rows are private or not on their own
+    (notes, private when any version is, and goal steps aside)."""
+    return [
         ("status_change", rows.statuses),
         ("consent", rows.consents),
         ("referral", rows.referrals),
@@ -154,13 +152,27 @@ def _private_counts(rows: _Rows) -> Counter[str]:
         ("onward_referral", [o for o, _r in rows.onward]),
         ("relationship", rows.network),
     ]
-    for kind, items in singles:
+
+
+def _private_counts(rows: _Rows) -> Counter[str]:
+    """How many private items of each kind the record holds (a private goal's steps go with
+    it, so they are not counted again)."""
+    counts: Counter[str] = Counter()
+    for kind, items in _singles(rows):
         counts[kind] += sum(1 for item in items if is_private(item))
     counts["note"] += sum(1 for n in rows.notes if _note_private(n, rows.revisions[n.id]))
     for goal in rows.goals:
         if not is_private(goal):
             counts["goal_step"] += sum(1 for st in rows.steps[goal.id] if is_private(st))
     return +counts  # drop the zeros
+
+
+def _private_ids(rows: _Rows) -> frozenset[str]:
+    """The ids of every item of the record that is marked private."""
+    ids = {r.id for _kind, items in _singles(rows) for r in items if is_private(r)}
+    ids.update(st.id for steps in rows.steps.values() for st in steps if is_private(st))
+    ids.update(n.id for n in rows.notes if _note_private(n, rows.revisions[n.id]))
+    return frozenset(ids)
 
 
 def private_items(cb: Casebook, participant_id: str) -> dict[str, int]:
@@ -194,16 +206,14 @@ def gather_record(
 
     left_out = {} if include_private else _private_counts(rows)
     plain = {
-        section: tuple(_entry(entry, r) for r in getattr(rows, held) if keep(r))
-        for section, (held, entry) in _PLAIN_SECTIONS.items()
+        section: tuple(to_dto(record, r) for r in getattr(rows, held) if keep(r))
+        for section, (held, record) in _PLAIN_SECTIONS.items()
     }
     return doc.ParticipantRecord(
         programme_name=programme_name,
         produced_at=produced_at or records.now(),
         person=to_dto(PersonDetails, rows.person),
-        contacts=tuple(
-            _entry(doc.ContactEntry, r, at=r.scheduled_at) for r in rows.contacts if keep(r)
-        ),
+        contacts=tuple(contacts.to_contact(r) for r in rows.contacts if keep(r)),
         notes=tuple(
             _note(n, rows.revisions[n.id])
             for n in rows.notes
@@ -211,11 +221,7 @@ def gather_record(
             and (include_private or not _note_private(n, rows.revisions[n.id]))
         ),
         goals=tuple(
-            _entry(
-                doc.GoalEntry,
-                g,
-                steps=tuple(_entry(doc.StepEntry, st) for st in rows.steps[g.id] if keep(st)),
-            )
+            goals.to_goal(g, [st for st in rows.steps[g.id] if keep(st)])
             for g in rows.goals
             if keep(g)
         ),
@@ -223,8 +229,8 @@ def gather_record(
         # cannot show through as another's baseline
         measures=_measures([m for m in rows.measures if keep(m)]),
         onward=tuple(
-            _entry(
-                doc.OnwardEntry,
+            to_dto(
+                dto.OnwardReferral,
                 o,
                 resource_name=onward.resource_name(res) or GONE_RESOURCE,
             )
@@ -234,24 +240,19 @@ def gather_record(
         unreconciled=tuple(_unreconciled(c) for c in rows.conflicts),
         left_out=dict(left_out),
         private_included=include_private,
+        private_ids=_private_ids(rows) if include_private else frozenset(),
         **plain,
     )
 
 
-# the sections whose entries are their rows as stored: section → (rows held, entry)
+# the sections whose items are casework's records as stored: section → (rows held, record)
 _PLAIN_SECTIONS: dict[str, tuple[str, type[Any]]] = {
-    "status_history": ("statuses", doc.StatusEntry),
-    "consents": ("consents", doc.ConsentEntry),
-    "referrals": ("referrals", doc.ReferralEntry),
-    "concerns": ("concerns", doc.ConcernEntry),
-    "network": ("network", doc.NetworkEntry),
+    "status_history": ("statuses", dto.StatusChange),
+    "consents": ("consents", dto.Consent),
+    "referrals": ("referrals", dto.Referral),
+    "concerns": ("concerns", dto.Concern),
+    "network": ("network", dto.Relationship),
 }
-
-
-def _entry(entry: type[T], row: SyncColumns, /, source: object = None, **given: Any) -> T:
-    """One item of a section: the fields ``entry`` declares, read from ``source`` (the row
-    itself by default), and whether the row is private."""
-    return to_dto(entry, row if source is None else source, private=is_private(row), **given)
 
 
 def _note(row: NoteRow, revisions: list[RevisionRow]) -> doc.NoteEntry:
@@ -263,7 +264,6 @@ def _note(row: NoteRow, revisions: list[RevisionRow]) -> doc.NoteEntry:
             doc.NoteRevisionEntry(revision=r.revision, written_at=r.written_at, text=r.body)
             for r in revision_order(revisions)
         ),
-        private=_note_private(row, revisions),
     )
 
 
@@ -276,7 +276,7 @@ def _measures(rows: list[MeasureRow]) -> tuple[doc.MeasureEntry, ...]:
     for r in rows:
         m = measures._with_change(r, baselines[r.kind])
         change = m.vs_baseline.summary if m.vs_baseline is not None else None
-        out.append(_entry(doc.MeasureEntry, r, m, change=change))
+        out.append(to_dto(doc.MeasureEntry, m, change=change))
     return tuple(out)
 
 

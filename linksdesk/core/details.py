@@ -1,6 +1,6 @@
 """What is held about a participant, detail by detail: the declarations casework's records
-and the participant's own record document share (each adds what is its own: ids, or
-whether an item is private)."""
+and the participant's own record document share (each adds what is its own: ids, a display
+name, the change since the first score). The records both use whole are in ``core/records.py``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""UUIDv7 ids made on the device: time-ordered, so new rows cluster at the end of indexes."""
+"""Ids: UUIDv7 ids made on the device (time-ordered, so new rows cluster at the end of
+indexes), and the namespaces of the ids derived from their parts instead (UUIDv5)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import os
 import threading
 import time
 import uuid
+
+# ids every device derives the same way from the same parts (conflicts, receipts, totals, the
+# changes of a bundle a laptop makes)
+SYNC_NAMESPACE = uuid.UUID("6b1c4f0e-3d2a-5b7c-9e8f-0a1b2c3d4e5f")
+# the changes of the bundles the server makes
+SERVER_BUNDLE_NAMESPACE = uuid.UUID("2f4d1c7a-8b3e-5f60-9a1b-c2d3e4f5a6b7")
 
 _lock = threading.Lock()
 _last_ms = 0

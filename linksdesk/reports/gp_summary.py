@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from linksdesk.core import measures as scoring
+from linksdesk.core import records
 from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
@@ -23,12 +24,8 @@ from linksdesk.core.vocab import (
 from linksdesk.reports import gp_codes
 from linksdesk.reports.gp_codes import Code
 from linksdesk.reports.participant_record import (
-    ConcernEntry,
-    GoalEntry,
     MeasureEntry,
-    OnwardEntry,
     ParticipantRecord,
-    ReferralEntry,
     day,
     measure_score,
 )
@@ -37,7 +34,7 @@ from linksdesk.reports.pdf import PdfDocument
 
 @dataclass(frozen=True)
 class CodedConcern:
-    concern: ConcernEntry
+    concern: records.Concern
     code: Code | None
 
 
@@ -69,7 +66,7 @@ class GpSummary:
     gp_practice: str | None
     status: ParticipantStatus
     closed_on: dt.date | None
-    referrals: tuple[ReferralEntry, ...]
+    referrals: tuple[records.Referral, ...]
     concerns: tuple[CodedConcern, ...]
     attended: Mapping[ContactKind, int]
     did_not_attend: int
@@ -78,8 +75,8 @@ class GpSummary:
     first_seen: dt.datetime | None
     last_seen: dt.datetime | None
     supported_visits: tuple[tuple[dt.datetime, str | None], ...]
-    onward: tuple[OnwardEntry, ...]
-    goals: tuple[GoalEntry, ...]
+    onward: tuple[records.OnwardReferral, ...]
+    goals: tuple[records.Goal, ...]
     wellbeing: tuple[WellbeingChange, ...]
     declined: bool
     notes: tuple[SharedNote, ...] = ()
@@ -148,7 +145,7 @@ def build_summary(
         notes=tuple(
             SharedNote(n.written_at, n.text)
             for n in record.notes
-            if n.id in wanted and not n.private
+            if n.id in wanted and n.id not in record.private_ids
         ),
     )
 
@@ -188,7 +185,7 @@ def _when(value: dt.datetime) -> str:
     return day(value.date())
 
 
-def _onward_line(o: OnwardEntry) -> str:
+def _onward_line(o: records.OnwardReferral) -> str:
     what = {
         OnwardKind.SIGNPOST: "Signposted to",
         OnwardKind.REFERRAL: "Referred to",
@@ -202,7 +199,7 @@ def _onward_line(o: OnwardEntry) -> str:
     return line
 
 
-def _referral_line(r: ReferralEntry) -> str:
+def _referral_line(r: records.Referral) -> str:
     by = f" ({r.referrer})" if r.referrer else ""
     reason = r.reason or "no reason recorded"
     return f"{day(r.received_on)}, from {r.source.label}{by}: {reason}"
@@ -235,7 +232,7 @@ def _contacts_line(s: GpSummary) -> str:
     return line + "."
 
 
-def _goal_line(g: GoalEntry) -> str:
+def _goal_line(g: records.Goal) -> str:
     return f"{g.title} — {g.status.label.lower()}, progress {g.progress}/10 (set {day(g.set_on)})"
 
 

@@ -1,7 +1,8 @@
 """A participant's own record as a PDF (right of access): plain data in, a document out.
 
-Casework gathers the record in one read and fills the frozen dataclasses here, leaving out
-``private`` items unless the worker confirmed them; this module only lays the record out.
+Casework gathers the record in one read: its own records (``linksdesk.core.records``) and the
+frozen dataclasses here, leaving out ``private`` items unless the worker confirmed them; this
+module only lays the record out.
 Every section prints even when empty, so the person sees what kinds of things are held.
 """
 
@@ -13,21 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from linksdesk.core import measures as scoring
+from linksdesk.core import records
 from linksdesk.core.datafiles import load_toml
-from linksdesk.core.details import GoalDetails, MeasureDetails, PersonDetails
-from linksdesk.core.vocab import (
-    ConcernStage,
-    ConsentMethod,
-    ConsentScope,
-    ContactKind,
-    ContactStatus,
-    MeasureKind,
-    OnwardKind,
-    OnwardStatus,
-    ParticipantStatus,
-    ReferralSource,
-    RelationshipKind,
-)
+from linksdesk.core.details import MeasureDetails, PersonDetails
+from linksdesk.core.vocab import MeasureKind
 from linksdesk.reports.pdf import PdfDocument
 
 # each kind of item in plain words (singular, plural), keyed by its table
@@ -75,57 +65,6 @@ SECTIONS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class StatusEntry:
-    changed_on: dt.date
-    from_status: ParticipantStatus | None
-    to_status: ParticipantStatus
-    reason: str | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class ConsentEntry:
-    scope: ConsentScope
-    version: int
-    given: bool
-    recorded_on: dt.date
-    method: ConsentMethod
-    note: str | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class ReferralEntry:
-    received_on: dt.date
-    source: ReferralSource
-    referrer: str | None
-    reason: str | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class ConcernEntry:
-    category: str
-    stage: ConcernStage
-    identified_on: dt.date
-    detail: str | None
-    resolved_on: dt.date | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class ContactEntry:
-    id: str
-    at: dt.datetime
-    kind: ContactKind
-    status: ContactStatus
-    minutes: int | None
-    venue: str | None
-    purpose: str | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
 class NoteRevisionEntry:
     revision: int
     written_at: dt.datetime
@@ -138,7 +77,6 @@ class NoteEntry:
     written_at: dt.datetime
     contact_id: str | None
     revisions: tuple[NoteRevisionEntry, ...]  # oldest first; the last is the current text
-    private: bool = False
 
     @property
     def text(self) -> str:
@@ -146,47 +84,11 @@ class NoteEntry:
 
 
 @dataclass(frozen=True)
-class StepEntry:
-    position: int
-    description: str
-    due_on: dt.date | None
-    done_on: dt.date | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class GoalEntry(GoalDetails):
-    steps: tuple[StepEntry, ...] = ()
-    private: bool = False
-
-
-@dataclass(frozen=True)
 class MeasureEntry(MeasureDetails):
+    id: str
     # against the first (baseline) score of the same kind, in plain words; None for the
     # baseline itself and for ONS4, whose answers are compared one by one
     change: str | None = None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class OnwardEntry:
-    made_on: dt.date
-    resource_name: str
-    kind: OnwardKind
-    status: OnwardStatus
-    outcome: str | None
-    outcome_on: dt.date | None
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class NetworkEntry:
-    kind: RelationshipKind
-    name: str
-    detail: str | None
-    phone: str | None
-    supportive: bool
-    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,17 +109,21 @@ class ParticipantRecord:
     programme_name: str
     produced_at: dt.datetime
     person: PersonDetails
-    status_history: tuple[StatusEntry, ...] = ()
-    consents: tuple[ConsentEntry, ...] = ()
-    referrals: tuple[ReferralEntry, ...] = ()
-    concerns: tuple[ConcernEntry, ...] = ()
-    contacts: tuple[ContactEntry, ...] = ()
+    # the records as casework returns them (linksdesk.core.records)
+    status_history: tuple[records.StatusChange, ...] = ()
+    consents: tuple[records.Consent, ...] = ()
+    referrals: tuple[records.Referral, ...] = ()
+    concerns: tuple[records.Concern, ...] = ()
+    contacts: tuple[records.Contact, ...] = ()
     notes: tuple[NoteEntry, ...] = ()
-    goals: tuple[GoalEntry, ...] = ()
+    goals: tuple[records.Goal, ...] = ()
     measures: tuple[MeasureEntry, ...] = ()
-    onward: tuple[OnwardEntry, ...] = ()
-    network: tuple[NetworkEntry, ...] = ()
+    onward: tuple[records.OnwardReferral, ...] = ()
+    network: tuple[records.Relationship, ...] = ()
     unreconciled: tuple[UnreconciledEntry, ...] = ()
+    # the ids of the items in it that the links worker marked private (none unless
+    # ``private_included``)
+    private_ids: frozenset[str] = frozenset()
     # private items held but not in this document, by kind (a key of ITEM_WORDS): "note": 2
     left_out: Mapping[str, int] = field(default_factory=dict)
     private_included: bool = False
@@ -225,6 +131,10 @@ class ParticipantRecord:
     @property
     def complete(self) -> bool:
         return not any(self.left_out.values())
+
+    def private_mark(self, item_id: str) -> str:
+        """What follows an item's name in the document when it was marked private."""
+        return " (private)" if item_id in self.private_ids else ""
 
     def completeness_statement(self) -> str:
         """What the document says about itself: complete, or exactly what was left out."""
@@ -276,10 +186,6 @@ def _text(value: str | None) -> str:
     return value or ""
 
 
-def _private_mark(private: bool) -> str:
-    return " (private)" if private else ""
-
-
 def measure_score(entry: MeasureEntry) -> str:
     """The score as the scale reports it: WEMWBS total, SWEMWBS raw and metric, ONS4 answers."""
     if entry.kind is MeasureKind.SWEMWBS and entry.total is not None and entry.metric is not None:
@@ -320,7 +226,7 @@ def _section(doc: PdfDocument, record: ParticipantRecord, name: str) -> None:
 
     def cell(item: Any, header: str, attribute: str, shown: str) -> str:
         text = _SHOWN[shown](getattr(item, attribute) if attribute else item)
-        return text + _private_mark(item.private) if header == marked else text
+        return text + record.private_mark(item.id) if header == marked else text
 
     rows = [[cell(item, head, attr, shown) for head, _, attr, shown in columns] for item in items]
     doc.table(
@@ -328,6 +234,12 @@ def _section(doc: PdfDocument, record: ParticipantRecord, name: str) -> None:
         rows,
         col_widths=tuple(width for _, width, *_ in columns),
     )
+
+
+def _details(doc: PdfDocument, item: object, name: str) -> None:
+    """The details of ``item`` as record_tables.toml lists them under ``name``: a line each."""
+    shown = _TABLES["details"][name]
+    doc.key_values([(label, _SHOWN[how](getattr(item, attr))) for label, attr, how in shown])
 
 
 # -- the document ----------------------------------------------------------------------------
@@ -385,29 +297,8 @@ def _about(doc: PdfDocument, record: ParticipantRecord) -> None:
 
 
 def _profile(doc: PdfDocument, record: ParticipantRecord) -> None:
-    p = record.person
     doc.heading("Profile")
-    doc.key_values(
-        [
-            ("Programme id", p.programme_id),
-            ("Given name", p.given_name),
-            ("Family name", p.family_name),
-            ("Preferred name", _text(p.preferred_name)),
-            ("Date of birth", day(p.date_of_birth)),
-            ("Phone", _text(p.phone)),
-            ("Email", _text(p.email)),
-            ("Address", _text(p.address)),
-            ("Postcode", _text(p.postcode)),
-            ("GP practice", _text(p.gp_practice)),
-            ("Contact preferences", _text(p.contact_preferences)),
-            ("Risk summary", _text(p.risk_summary)),
-            ("Status", p.status.label),
-            ("Reason for status", _text(p.status_reason)),
-            ("Referred on", day(p.referred_on)),
-            ("Closed on", day(p.closed_on)),
-            ("Record started", day(p.created_on)),
-        ]
-    )
+    _details(doc, record.person, "profile")
     _section(doc, record, "status_history")
 
 
@@ -423,7 +314,7 @@ def _notes(doc: PdfDocument, record: ParticipantRecord) -> None:
     )
     contact_at = {c.id: c.at for c in record.contacts}
     for note in record.notes:
-        heading = f"Case note of {when(note.written_at)}{_private_mark(note.private)}"
+        heading = f"Case note of {when(note.written_at)}{record.private_mark(note.id)}"
         doc.heading(heading, level=2)
         if note.contact_id and note.contact_id in contact_at:
             doc.paragraph(f"Written about the contact of {when(contact_at[note.contact_id])}.")
@@ -444,23 +335,14 @@ def _goals(doc: PdfDocument, record: ParticipantRecord) -> None:
         doc.paragraph("None recorded.", muted=True)
         return
     for goal in record.goals:
-        doc.heading(goal.title + _private_mark(goal.private), level=2)
-        doc.key_values(
-            [
-                ("Why it matters", _text(goal.why_it_matters)),
-                ("Status", goal.status.label),
-                ("Set on", day(goal.set_on)),
-                ("Next review", day(goal.review_on)),
-                ("Progress (0–10)", str(goal.progress)),
-                ("Closed on", day(goal.closed_on)),
-            ]
-        )
+        doc.heading(goal.title + record.private_mark(goal.id), level=2)
+        _details(doc, goal, "goal")
         doc.table(
             ["#", "Step", "Due", "Done"],
             [
                 [
                     str(i),
-                    s.description + _private_mark(s.private),
+                    s.description + record.private_mark(s.id),
                     day(s.due_on),
                     day(s.done_on),
                 ]

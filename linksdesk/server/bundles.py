@@ -17,6 +17,7 @@ from typing import Any, Unpack
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core.ids import SERVER_BUNDLE_NAMESPACE
 from linksdesk.server.admin import find_team
 from linksdesk.server.db import Database, now_ms
 from linksdesk.server.keys import key_row, signing_key
@@ -51,8 +52,6 @@ from linksdesk.sync.policy import (
 from linksdesk.sync.protocol import SYNCABLE_TABLES
 
 log = logging.getLogger(__name__)
-
-_NAMESPACE = uuid.UUID("2f4d1c7a-8b3e-5f60-9a1b-c2d3e4f5a6b7")
 
 
 # -- roster ---------------------------------------------------------------------------------
@@ -141,7 +140,9 @@ def team_changes(
                 )
                 if not withdrawal:
                     continue
-        change = record_as_change(rec, str(uuid.uuid5(_NAMESPACE, f"{rec.row_id}:{rec.hlc}")))
+        change = record_as_change(
+            rec, str(uuid.uuid5(SERVER_BUNDLE_NAMESPACE, f"{rec.row_id}:{rec.hlc}"))
+        )
         data = change.model_dump(mode="json")
         if pid and not shared.get(str(pid)):
             data["fields"] = {k: v for k, v in data["fields"].items() if k in CONSENT_DECISION}
@@ -161,7 +162,7 @@ def team_changes(
         erased.append(gone.participant_id)
         erase.append(
             erase_record(
-                str(uuid.uuid5(_NAMESPACE, f"erase:{gone.participant_id}")),
+                str(uuid.uuid5(SERVER_BUNDLE_NAMESPACE, f"erase:{gone.participant_id}")),
                 gone.participant_id,
                 hlc,
                 origin=receipt.origin if receipt else gone.device_id,
@@ -169,7 +170,9 @@ def team_changes(
             )
         )
         if receipt is not None:
-            kept = record_as_change(receipt, str(uuid.uuid5(_NAMESPACE, receipt.row_id)))
+            kept = record_as_change(
+                receipt, str(uuid.uuid5(SERVER_BUNDLE_NAMESPACE, receipt.row_id))
+            )
             erase.append(kept.model_dump(mode="json"))
     return changes, erase, sorted(erased)
 

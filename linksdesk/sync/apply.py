@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
 from linksdesk.core.errors import LinksDeskError, SyncError, UserError
+from linksdesk.core.ids import SYNC_NAMESPACE as SYNC_NAMESPACE
 from linksdesk.core.registry import (
     CONSENT_TABLE,
     PARTICIPANT_TABLE,
@@ -81,9 +82,6 @@ from linksdesk.sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
-
-# a namespace for ids every device derives the same way (conflicts, receipts, totals)
-SYNC_NAMESPACE = uuid.UUID("6b1c4f0e-3d2a-5b7c-9e8f-0a1b2c3d4e5f")
 
 # what PageOutcome.touched names after a participant was purged here
 PURGED = "__purge__"

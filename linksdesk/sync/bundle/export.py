@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import UserError
+from linksdesk.core.ids import SYNC_NAMESPACE
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.bundle_tables import BundleLedger, DeprivationDecile
 from linksdesk.storage.store import (
@@ -30,7 +31,6 @@ from linksdesk.storage.store import (
 )
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
 from linksdesk.sync import state
-from linksdesk.sync.apply import SYNC_NAMESPACE
 from linksdesk.sync.bundle import evaluation, keys
 from linksdesk.sync.bundle.format import (
     BundleOrder,

@@ -1,0 +1,120 @@
+"""A participant's records as casework returns them and their own record document lists them.
+
+Declared once: casework's use cases return these (``linksdesk.casework.dto`` re-exports them)
+and the own-record document (``linksdesk.reports.participant_record``) lays the same records
+out, so the two never describe one record twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from linksdesk.core import vocab
+from linksdesk.core.details import GoalDetails
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    id: str
+    participant_id: str
+    from_status: vocab.ParticipantStatus | None
+    to_status: vocab.ParticipantStatus
+    reason: str | None
+    changed_on: dt.date
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: str
+    participant_id: str
+    scope: vocab.ConsentScope
+    given: bool
+    version: int
+    recorded_on: dt.date
+    method: vocab.ConsentMethod
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Referral:
+    id: str
+    participant_id: str
+    source: vocab.ReferralSource
+    received_on: dt.date
+    referrer: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Concern:
+    id: str
+    participant_id: str
+    category: str
+    stage: vocab.ConcernStage
+    identified_on: dt.date
+    detail: str | None
+    resolved_on: dt.date | None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_on is not None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    id: str
+    participant_id: str
+    kind: vocab.RelationshipKind
+    name: str
+    detail: str | None
+    phone: str | None
+    supportive: bool
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    participant_id: str
+    kind: vocab.ContactKind
+    status: vocab.ContactStatus
+    at: dt.datetime
+    minutes: int | None
+    venue: str | None
+    purpose: str | None
+    counts_towards_limit: bool
+
+
+@dataclass(frozen=True)
+class GoalStep:
+    id: str
+    goal_id: str
+    participant_id: str
+    position: int
+    description: str
+    due_on: dt.date | None
+    done_on: dt.date | None
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+
+@dataclass(frozen=True)
+class Goal(GoalDetails):
+    id: str
+    participant_id: str
+    steps: tuple[GoalStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class OnwardReferral:
+    id: str
+    participant_id: str
+    resource_id: str
+    resource_name: str
+    kind: vocab.OnwardKind
+    status: vocab.OnwardStatus
+    made_on: dt.date
+    outcome: str | None
+    outcome_on: dt.date | None
