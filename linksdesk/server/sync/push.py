@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from linksdesk.core import registry
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
 from linksdesk.server import digests, validate
+from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.db import Database, lock_names
 from linksdesk.server.digests import DigestNotes
 from linksdesk.server.errors import ServerProblem
@@ -53,7 +54,7 @@ from linksdesk.sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-_OPS = cast(Table, AppliedOp.__table__)
+_INSERT_OPS = BulkInsert(cast(Table, AppliedOp.__table__))
 
 # a concurrent push inserted a row this one meant to insert (the same row id from two
 # participants or teams, a hostile device's): run the batch again, it then sees the row
@@ -499,8 +500,7 @@ class BatchApplier(BatchState):
                 }
             )
         s = self.s
-        if ops:
-            s.execute(insert(_OPS), ops)
+        _INSERT_OPS.run(s, ops)
         s.add(
             Batch(
                 batch_key=self.batch_key,
