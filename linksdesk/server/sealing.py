@@ -204,10 +204,17 @@ _B64_TEXT = re.compile(r"[A-Za-z0-9+/=]*")
 _ID_TEXT = re.compile(r"[A-Za-z0-9-]*")
 
 
+class StoredJson(str):
+    """JSON text already made by :func:`stored_json` (or joined from such texts as
+    ``json.dumps`` joins them): stored as it is."""
+
+
 def stored_json(value: Any) -> str:
     """``value`` as the text a JSON column stores it: SQLAlchemy's serializer's
     (``json.dumps``), byte for byte, made without it for a sealed value, whose shape
     :func:`sealed_parts` reads back (a third of the cost of dumping it, per row)."""
+    if type(value) is StoredJson:
+        return value
     if (
         type(value) is dict
         and len(value) == 2
