@@ -11,9 +11,10 @@ by an enrolled device. Baseline, in the same run: the same rows written straight
 fresh server database (records, change log and access rows, one transaction, no checks,
 no sealing), as ``benchmarks/sync.py``'s raw insert does. Rounds alternate the two, on a
 fresh database each; figures are medians, with the process's CPU time beside wall time (it
-varies far less on a shared machine). SQLite in a temporary folder by default; ``--db``
-takes a PostgreSQL address and makes (and drops) a database of its own beside it.
-Synthetic data only.
+varies far less on a shared machine). The process's collector is set as ``serve`` sets a
+serving process's (``linksdesk.server.app.tune_collector``). SQLite in a temporary folder
+by default; ``--db`` takes a PostgreSQL address and makes (and drops) a database of its own
+beside it. Synthetic data only.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import linksdesk
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.server import admin, exchange
+from linksdesk.server.app import tune_collector
 from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ChangeLog, ParticipantAccess, Record
 from linksdesk.sync.protocol import MAX_BATCH, EnrolRequest, PushRequest
@@ -176,6 +178,7 @@ def main() -> int:
     args = p.parse_args()
     pushes: list[tuple[float, float]] = []
     raws: list[tuple[float, float]] = []
+    tune_collector()  # as in a serving process
     load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="linksdesk-push-") as tmp:
         for r in range(args.rounds):

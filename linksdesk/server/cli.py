@@ -378,7 +378,7 @@ def _serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
     from linksdesk.server.api.access_log import configure_logging
-    from linksdesk.server.app import ENV_LOG_FORMAT, ENV_LOG_LEVEL, create_app
+    from linksdesk.server.app import ENV_LOG_FORMAT, ENV_LOG_LEVEL, create_app, tune_collector
 
     if args.workers < 1 or args.workers > 64:
         return _fail(args, "--workers must be a number from 1 to 64.")
@@ -400,7 +400,9 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         "access_log": False,
     }
     if args.workers == 1:
-        uvicorn.run(create_app(url), **common)
+        app = create_app(url)
+        tune_collector()
+        uvicorn.run(app, **common)
         return 0
     db = Database(url)  # refuse an unprepared database here, once, in plain words
     try:

@@ -31,10 +31,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, event, insert, or_, select, tuple_, update
+from sqlalchemy import Table, and_, delete, event, or_, select, tuple_, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.expression import bindparam
 
+from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.models import Digest, ParticipantAccess, Record
 from linksdesk.sync.protocol import (
     DIGEST_MODULUS,
@@ -49,6 +50,7 @@ from linksdesk.sync.protocol import (
 )
 
 _DIGESTS = cast(Table, Digest.__table__)
+_INSERT_DIGESTS = BulkInsert(_DIGESTS)
 _CHUNK = 400
 RECORD_COLS = ("table_name", "row_id", "team_id", "owner", "participant_id", "hlc", "deleted")
 ACCESS_COLS = ("participant_id", "worker_id", "team_id")
@@ -288,8 +290,7 @@ def _apply(session: Session, deltas: dict[tuple[str, str], list[int]]) -> None:
         else:
             updates.append(row)
     match = and_(_DIGESTS.c.scope == bindparam("s"), _DIGESTS.c.table_name == bindparam("t"))
-    if inserts:
-        session.execute(insert(_DIGESTS), inserts)
+    _INSERT_DIGESTS.run(session, inserts)
     if updates:
         session.execute(
             update(_DIGESTS).where(match).values(count=bindparam("c"), total=bindparam("v")),

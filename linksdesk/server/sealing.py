@@ -26,6 +26,7 @@ import binascii
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -196,6 +197,35 @@ def sealed_parts(text: str) -> tuple[str, str] | None:
     if '"' in pid:
         return None
     return pid, text[len(_SEALED_HEAD) : middle]
+
+
+# what a sealed value's two strings hold (base64 text, a participant id): nothing to escape
+_B64_TEXT = re.compile(r"[A-Za-z0-9+/=]*")
+_ID_TEXT = re.compile(r"[A-Za-z0-9-]*")
+
+
+class StoredJson(str):
+    """JSON text already made by :func:`stored_json` (or joined from such texts as
+    ``json.dumps`` joins them): stored as it is."""
+
+
+def stored_json(value: Any) -> str:
+    """``value`` as the text a JSON column stores it: SQLAlchemy's serializer's
+    (``json.dumps``), byte for byte, made without it for a sealed value, whose shape
+    :func:`sealed_parts` reads back (a third of the cost of dumping it, per row)."""
+    if type(value) is StoredJson:
+        return value
+    if (
+        type(value) is dict
+        and len(value) == 2
+        and type(sealed := value.get(SEALED)) is str
+        and type(pid := value.get("p")) is str
+        and next(iter(value)) == SEALED
+        and _B64_TEXT.fullmatch(sealed)
+        and _ID_TEXT.fullmatch(pid)
+    ):
+        return f'{_SEALED_HEAD}{sealed}{_SEALED_MIDDLE}{pid}"}}'
+    return json.dumps(value)
 
 
 def keyring_of(s: Session) -> Keyring:

@@ -92,20 +92,33 @@ def problem(table: str, name: str, value: Any) -> str | None:
 def problems(table: str, fields: Mapping[str, Any]) -> list[str]:
     """Every field of a change that cannot be stored, described without its value."""
     out = []
+    columns = COLUMNS.get(table, {})
     for name, value in fields.items():
-        why = problem(table, name, value)
-        if why is not None:
-            out.append(why)
+        if name in columns:  # problem() says None for any other name
+            why = problem(table, name, value)
+            if why is not None:
+                out.append(why)
     return out
+
+
+# each table's columns that point at another row (the participant is checked apart)
+_REFERS: dict[str, tuple[tuple[str, str], ...]] = {
+    table: tuple(
+        (name, spec.refers_to)
+        for name, spec in columns.items()
+        if spec.refers_to and spec.refers_to != "participant"
+    )
+    for table, columns in COLUMNS.items()
+}
 
 
 def references(table: str, fields: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
     """The other rows a change's fields point at: ``{column: (table, row id)}``."""
     out = {}
-    for name, value in fields.items():
-        spec = COLUMNS.get(table, {}).get(name)
-        if spec is not None and spec.refers_to and spec.refers_to != "participant" and value:
-            out[name] = (spec.refers_to, str(value))
+    for name, refers_to in _REFERS.get(table, ()):
+        value = fields.get(name)
+        if value:
+            out[name] = (refers_to, str(value))
     return out
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from linksdesk.server import admin, ids
+from linksdesk.server.api.body import ModelBodyRoute
 from linksdesk.server.api.deps import DbDep, DeviceDep
 from linksdesk.server.sync import handshake as handshake_step
 from linksdesk.server.sync import pull as pull_step
@@ -41,7 +42,8 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
+# bodies read in one step by pydantic (api/body.py); the schema is unchanged
+router = APIRouter(prefix=API_PREFIX, responses=_ERRORS, route_class=ModelBodyRoute)
 
 
 @router.get(

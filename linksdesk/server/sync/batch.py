@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
 from linksdesk.server import digests, validate
+from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.db import Counter, now_ms
 from linksdesk.server.digests import DigestNotes
 from linksdesk.server.models import (
@@ -36,6 +37,8 @@ from linksdesk.sync.protocol import PARTICIPANT_TABLE, RECEIPT_TABLE, Change, Ch
 
 _RECORD = cast(Table, Record.__table__)
 _LOG = cast(Table, ChangeLog.__table__)
+_INSERT_RECORDS = BulkInsert(_RECORD)
+_INSERT_LOG = BulkInsert(_LOG)
 _ACCESS = cast(Table, ParticipantAccess.__table__)
 _REFUSALS = cast(Table, RefusalLog.__table__)
 _SUPERSEDED = cast(Table, SupersededValue.__table__)
@@ -402,8 +405,7 @@ class BatchState:
             self.counter = Counter(s)  # from here to the commit: numbered in commit order
         for entry, values in zip(self.entries, logged, strict=True):
             entry.seq = values["server_seq"] = self.counter.next()
-        if logged:
-            s.execute(insert(_LOG), logged)
+        _INSERT_LOG.run(s, logged)
         self.entries = []
         self._write_rows(rows)
 
@@ -455,8 +457,6 @@ class BatchState:
                 self.notes.record_changed(row.stored, row.digest_values())
             row.stored = row.digest_values()
         self.changed = {}
-        if inserts:
-            s = self.s
-            s.execute(insert(_RECORD), inserts)
+        _INSERT_RECORDS.run(self.s, inserts)
         if updates:
             self.s.execute(_UPDATE_RECORD, updates)

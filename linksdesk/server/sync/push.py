@@ -14,10 +14,11 @@ Refused changes are logged with ids and a reason code only, never their content.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,11 +26,12 @@ from linksdesk.core import registry
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
 from linksdesk.server import digests, validate
+from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.db import Database, lock_names
 from linksdesk.server.digests import DigestNotes
 from linksdesk.server.errors import ServerProblem
 from linksdesk.server.models import AppliedOp, Batch, Erasure
-from linksdesk.server.sealing import keyring_of, routes_content
+from linksdesk.server.sealing import StoredJson, keyring_of, routes_content, stored_json
 from linksdesk.server.sync.batch import Access, Answer, BatchState, Entry, Row, pid_of
 from linksdesk.server.sync.changelog import record_as_change
 from linksdesk.server.sync.consent import (
@@ -53,7 +55,8 @@ from linksdesk.sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-_OPS = cast(Table, AppliedOp.__table__)
+_INSERT_OPS = BulkInsert(cast(Table, AppliedOp.__table__))
+_INSERT_BATCH = BulkInsert(cast(Table, Batch.__table__))
 
 # a concurrent push inserted a row this one meant to insert (the same row id from two
 # participants or teams, a hostile device's): run the batch again, it then sees the row
@@ -476,12 +479,13 @@ class BatchApplier(BatchState):
             ]
         response = PushResponse(batch_key=self.batch_key, results=results)
         sealed = [self._sealed_result(a.change, r) for a, r in zip(answers, results, strict=True)]
-        stored: dict[int, dict[str, Any]] = {}
-        for answer, data in zip(answers, sealed, strict=True):
-            stored.setdefault(id(answer), data)
+        texts = [StoredJson(stored_json(data)) for data in sealed]  # each answer dumped once
+        stored: dict[int, tuple[dict[str, Any], StoredJson]] = {}
+        for answer, data, text in zip(answers, sealed, texts, strict=True):
+            stored.setdefault(id(answer), (data, text))
         ops: list[dict[str, Any]] = []
         for answer in self.answers:
-            data = stored[id(answer)]
+            data, text = stored[id(answer)]
             if answer.prior is not None:  # a change refused before, tried again in a new batch
                 prior = answer.prior
                 prior.batch_key, prior.status, prior.result = self.batch_key, data["status"], data
@@ -494,21 +498,26 @@ class BatchApplier(BatchState):
                     "device_id": self.ctx.device_id,
                     "participant_id": pid_of(answer.change),
                     "status": data["status"],
-                    "result": data,
+                    "result": text,
                     "at_ms": self.now,
                 }
             )
         s = self.s
-        if ops:
-            s.execute(insert(_OPS), ops)
-        s.add(
-            Batch(
-                batch_key=self.batch_key,
-                device_id=self.ctx.device_id,
-                # the response's JSON as model_dump gives it, each answer dumped once
-                response={"batch_key": self.batch_key, "results": sealed, "replayed": False},
-                at_ms=self.now,
-            )
+        _INSERT_OPS.run(s, ops)
+        # the stored response: json.dumps of {"batch_key", "results": sealed, "replayed":
+        # False} byte for byte, joined from the answers' texts instead of dumped again
+        key, results_text = json.dumps(self.batch_key), ", ".join(texts)
+        response_text = f'{{"batch_key": {key}, "results": [{results_text}], "replayed": false}}'
+        _INSERT_BATCH.run(
+            s,
+            [
+                {
+                    "batch_key": self.batch_key,
+                    "device_id": self.ctx.device_id,
+                    "response": StoredJson(response_text),
+                    "at_ms": self.now,
+                }
+            ],
         )
         if self.notes:
             digests.save(s, self.notes)

@@ -109,8 +109,10 @@ def storable(value: Any) -> bool:
         return validate.clean_text(value)
     if isinstance(value, list):
         return all(storable(v) for v in value)
-    if isinstance(value, dict):
-        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, dict):  # a change's fields: a loop, not a generator per value
+        for k, v in value.items():
+            if not (storable(k) and storable(v)):
+                return False
     return True
 
 
