@@ -179,12 +179,14 @@ class Push:
         """Give the rows the batch's key; ``ids``: their change_ids too, for rows read
         before this transaction (a seq freed since may hold another row now)."""
         for i in range(0, len(seqs), 500):
-            where = [Outbox.seq.in_(seqs[i : i + 500])]
+            # by change_id alone where given (its unique index: both IN lists together
+            # made SQLite scan the outbox)
+            which = Outbox.seq.in_(seqs[i : i + 500])
             if ids is not None:
-                where.append(Outbox.change_id.in_(ids[i : i + 500]))
+                which = Outbox.change_id.in_(ids[i : i + 500])
             # the rows loaded above are not used again: no need to find and update them
             s.execute(
-                update(Outbox).where(*where).values(batch_key=key),
+                update(Outbox).where(which).values(batch_key=key),
                 execution_options={"synchronize_session": False},
             )
 
