@@ -89,8 +89,6 @@ class SyncEngine:
                     raise
                 log.info("data epoch changed during sync; starting again")
                 self.handshake.load_config()
-            finally:
-                self.verify.settle()  # nothing reads the vault after the sync
         self._finish()
         self.c.run.report.seconds = time.monotonic() - started
         self.c.run.report.requests = self.c.t.requests
@@ -102,7 +100,6 @@ class SyncEngine:
         self.handshake.lease_ids()
         resync = hello.epoch_changed or self.c.config.resync
         written = self._update_totals()
-        self.verify.prime()
         # nothing queued, nothing saved and no totals made: no write transaction to look
         self.push.push_all(
             known_empty=not (written or self.c.config.waiting or self.c.config.pending_batch)

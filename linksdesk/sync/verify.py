@@ -203,21 +203,6 @@ class DigestCache:
             self._kept[self.key] = kept
         return out
 
-    def held(self) -> bool:
-        """Whether digests are kept for this vault, young enough to be brought up to date."""
-        with self._lock:
-            kept = self._kept.get(self.key)
-        return kept is not None and time.monotonic() - kept.built <= self.max_age_s
-
-    def prime(self, session: Session) -> None:
-        """Read the vault's digests now, to be brought up to date when they are asked for:
-        as if a sync had built them at this read, with every write since audited or
-        passed in as touched, as between two syncs."""
-        seq = int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
-        kept = self._build(session, seq, int(state.get(session, state.CURSOR, 0)))
-        with self._lock:
-            self._kept.setdefault(self.key, kept)
-
     def _build(self, session: Session, seq: int, cursor: int) -> _Kept:
         visible = _visible(session)
         rows = {t: _read(session, t, visible) for t in SYNCABLE_TABLES}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
@@ -27,9 +26,6 @@ log = logging.getLogger(__name__)
 
 
 RECHECK_AFTER_S = 3600.0  # compare with the server at least this often, changes or not
-# a push at least this long reads the vault's digests beside it when none are kept (the
-# first sync since the app started): a whole read of a large vault costs seconds
-PRIME_FROM = 2000
 
 
 class Verify:
@@ -39,29 +35,6 @@ class Verify:
         self.c = c
         self.push = push
         self.pull = pull
-        self._priming: threading.Thread | None = None
-
-    def prime(self) -> None:
-        """Start reading the vault's digests on a thread while the push goes out, when the
-        push is long and none are kept; the comparison waits for it."""
-        if self.c.config.waiting < PRIME_FROM or self.c.digests.held():
-            return
-
-        def build() -> None:
-            try:
-                with self.c.store.read() as s:
-                    self.c.digests.prime(s)
-            except Exception as exc:  # only a head start: the comparison reads them itself
-                log.info("digests not read ahead (%s)", type(exc).__name__)
-
-        self._priming = threading.Thread(target=build, name="digests-ahead", daemon=True)
-        self._priming.start()
-
-    def settle(self) -> None:
-        """Wait for the digests read ahead, if they are being read."""
-        if self._priming is not None:
-            self._priming.join()
-            self._priming = None
 
     def _unchanged_since_verified(self, after_resync: bool) -> bool:
         """Nothing moved on either side since a check that passed, and not long ago: the
@@ -84,7 +57,6 @@ class Verify:
 
     def verify(self, *, after_resync: bool) -> None:
         self.c.progress("verify", 0, None)
-        self.settle()
         if self._unchanged_since_verified(after_resync):
             self.c.run.report.verified = True
             return
