@@ -3,7 +3,8 @@
 While the laptop records batch N's answer (outbox deletions, cursor, the next batch saved),
 batch N+1 is already at the server. These tests break that window from the outside: the
 answer's transaction fails on a full disk after N+1 went, and a consent is withdrawn after
-N+1 went but before it was saved. Nothing may be lost, applied twice, or left stuck.
+N+1 went but before it was saved; and a withdrawal rewrites the pending batch under a new
+key while it is at the server. Nothing may be lost, applied twice, or left stuck.
 """
 
 from __future__ import annotations
@@ -118,3 +119,29 @@ def test_a_consent_withdrawn_after_the_next_batch_went_leaves_nothing_stuck(
     report = a.sync()
     assert report.verified and report.waiting == 0, report.message
     assert_replica_matches(a, server)
+
+
+def test_a_batch_rewritten_while_at_the_server_leaves_nothing_queued(
+    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a = devices("laptop-a")
+    a.enrol(server, server.worker(server.team()))
+    a.reopen()
+    assert a.sync().verified
+    kept = a.participant(given_name="Kept")
+    withdrawn = a.participant(given_name="Withdrawn")
+
+    answered: list[str] = []
+
+    def withdraw_while_at_the_server(point: str) -> None:
+        if point == "push:answered" and not answered:
+            answered.append(point)
+            # rewrites the pending batch (both consents) under a new key, without theirs
+            record_consent(Casebook(a.vault), withdrawn, ConsentScope.TEAM, False)
+
+    report = a.client(batch_size=2, checkpoint=withdraw_while_at_the_server).sync()
+    assert answered and report.verified, report.message
+    # the kept person's consent was answered under the batch's first key: gone from the
+    # queue, not left there under the new key with no pending batch to send it
+    assert report.waiting == 0 and a.outbox() == 0
+    assert a.get("participant", kept) is not None
