@@ -41,7 +41,7 @@ from linksdesk.sync.steps.handshake import SETTINGS_KEY, Handshake, apply_progra
 from linksdesk.sync.steps.pull import ERASURE_ENTITY, Pull
 from linksdesk.sync.steps.push import Push
 from linksdesk.sync.steps.verify import RECHECK_AFTER_S, Verify
-from linksdesk.sync.totals import update_monthly_totals
+from linksdesk.sync.totals import note_unchanged, update_monthly_totals
 from linksdesk.sync.transport import Transport
 
 __all__ = [
@@ -135,9 +135,13 @@ class SyncEngine:
         self.c.touch("__cursor__", "quiet")  # as a pulled page marks it, for verify's digests
 
     def _update_totals(self) -> int:
+        unchanged: list[int] = []
         written = self.c.store.on_writer(
-            lambda: update_monthly_totals(self.c.store, self.c.config.worker_id, self.c.o.today)
+            lambda: update_monthly_totals(
+                self.c.store, self.c.config.worker_id, self.c.o.today, unchanged=unchanged
+            )
         )
+        self.c.run.totals_unchanged = unchanged[0] if unchanged else None
         if written:
             log.info("monthly totals: %d rows updated", written)
         return written
@@ -205,6 +209,8 @@ class SyncEngine:
         def last(s: Session, *, with_caller: bool = True) -> None:
             if verified_write is not None:
                 verified_write(s)
+            if self.c.run.totals_unchanged is not None:
+                note_unchanged(s, self.c.run.totals_unchanged)
             if report.kept_local:
                 self._mark_told(s)
             if last_write is not None and with_caller:

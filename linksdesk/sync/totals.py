@@ -105,7 +105,13 @@ def zero_counts() -> dict[str, Any]:
 
 
 def totals_may_have_changed(session: Session, today: dt.date) -> bool:
-    """Whether anything that counts changed since the totals were last made.
+    """Whether anything that counts changed since the totals were last made."""
+    return unchanged_through(session, today) is None
+
+
+def unchanged_through(session: Session, today: dt.date) -> int | None:
+    """The audit seq up to which nothing that counts changed since the totals were last
+    made (for :func:`note_unchanged`), or None when something may have.
 
     Cheap on a large vault: only audit events since then are read, and only the rows they
     name. Totals count private rows and unshared participants' rows, so an edit of a shared
@@ -117,23 +123,25 @@ def totals_may_have_changed(session: Session, today: dt.date) -> bool:
     )
     last = held.get(state.TOTALS_SEQ)
     if last is None or held.get(state.TOTALS_DIRTY, False):
-        return True
+        return None
     if held.get(state.TOTALS_MONTH) != _month(today):
-        return True
+        return None
     counted = held.get(state.TOTALS_UNSHARED)
     if counted is None:
-        return True  # made by a version that did not keep them
+        return None  # made by a version that did not keep them
     events = session.execute(
-        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action).where(
+        select(AuditEvent.seq, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action).where(
             AuditEvent.seq > int(last)
         )
     )
     rows: dict[str, set[str]] = {}
-    for entity, entity_id, action in events:
+    through = int(last)
+    for seq, entity, entity_id, action in events:
+        through = max(through, int(seq))
         if action == "view" or entity == "monthly_total":
             continue
         if action == "erase":
-            return True
+            return None
         if entity in ("participant", "consent", "contact", "referral") and entity_id:
             rows.setdefault(entity, set()).add(str(entity_id))
     pids: set[str] = set()
@@ -146,29 +154,47 @@ def totals_may_have_changed(session: Session, today: dt.date) -> bool:
                 select(pid_column, cls.sharing).where(cls.id.in_(ids[i : i + 500]))
             ):
                 if sharing != "team":
-                    return True
+                    return None
                 pids.add(pid)
     if pids & set(counted):
-        return True  # counted last time: its details or its sharing changed
+        return None  # counted last time: its details or its sharing changed
     ids = sorted(pids)
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         if len(shared_participants(session, chunk)) < len(chunk):
-            return True
-    return False
+            return None
+    return through
 
 
-def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = None) -> int:
+def note_unchanged(session: Session, through: int) -> None:
+    """Keep that nothing counted changed up to audit seq ``through`` (from
+    :func:`unchanged_through`), so the next look reads only the events after it: a day of
+    edits of shared participants is not read again by every sync."""
+    if through > int(state.get(session, state.TOTALS_SEQ, 0) or 0):
+        state.put(session, state.TOTALS_SEQ, through)
+
+
+def update_monthly_totals(
+    store: Store,
+    worker_id: str,
+    today: dt.date | None = None,
+    *,
+    unchanged: list[int] | None = None,
+) -> int:
     """Write this device's monthly totals where they changed; returns rows written.
 
     Each row goes through the vault's ordinary write, so it is queued for sync (carrying
-    counts only) in the same transaction.
+    counts only) in the same transaction. ``unchanged``: given the audit seq up to which
+    nothing counted changed, when nothing was written (see :func:`note_unchanged`).
     """
     day = today or dt.date.today()
     written = 0
     with store.read() as s:
-        if not totals_may_have_changed(s, day):
-            return 0
+        through = unchanged_through(s, day)
+    if through is not None:
+        if unchanged is not None:
+            unchanged.append(through)
+        return 0
     with store.write() as tx:
         counts, unshared = _counts(tx.session, day)
         mine = {

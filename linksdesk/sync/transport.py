@@ -140,9 +140,12 @@ class Transport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def post(self, endpoint: str, body: BaseModel | None, answer: type[M]) -> M:
-        """POST ``body`` to ``/v1/<endpoint>``; the same bytes are resent on every retry."""
-        content = body.model_dump_json().encode() if body is not None else b"{}"
+    def post(self, endpoint: str, body: BaseModel | bytes | None, answer: type[M]) -> M:
+        """POST ``body`` (a model, or its JSON made already) to ``/v1/<endpoint>``; the same
+        bytes are resent on every retry."""
+        content = body if isinstance(body, bytes) else b"{}"
+        if isinstance(body, BaseModel):
+            content = body.model_dump_json().encode()
         headers = {"Content-Type": "application/json"}
         if self.gzip and len(content) >= GZIP_MIN_BYTES:
             content = gzip.compress(content, compresslevel=1, mtime=0)

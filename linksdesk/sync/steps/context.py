@@ -121,6 +121,8 @@ class Run:
     built: dict[str, PushRequest] = field(default_factory=dict)
     # what the verify step found, written in the sync's last transaction
     verified_write: Callable[[Session], None] | None = None
+    # the audit seq up to which the monthly totals were found unchanged (kept at the end)
+    totals_unchanged: int | None = None
 
 
 class SyncContext:

@@ -70,16 +70,18 @@ class Push:
         self.c.progress("push", 0, total)
         self.c.run.consents_sent = False  # a repair may have queued consents since
         following: PendingBatch | None = None
+        ahead: _Flight | None = None
         if saved:
             # a batch sent before a crash or a failure: resend it exactly as it was
-            following = self._send(saved)
+            following, ahead = self._send(saved)
         while True:
-            self.c.check_cancel()
+            if ahead is None:  # (one at the server checks for a cancel as it goes)
+                self.c.check_cancel()
             # the next batch, taken and saved with the last answer where there was one
             saved = self.next_batch() if following is None else following
             if saved is None or saved is _QUEUE_EMPTY:
                 break
-            following = self._send(saved)
+            following, ahead = self._send(saved, ahead)
             self.c.progress("push", self.c.run.report.pushed, total)
 
     def next_batch(self) -> PendingBatch | None:
@@ -91,17 +93,21 @@ class Push:
             self.c.point("push:saved")
         return saved
 
-    def _take_batch(self, s: Session, draft: _Draft | None = None) -> PendingBatch | None:
+    def _take_batch(
+        self, s: Session, draft: _Draft | None = None, *, sent: bool = False
+    ) -> PendingBatch | None:
         """The next batch, saved; an empty one (not saved) when every row taken had to be
         set aside; None when the outbox holds nothing unbatched.
 
         ``draft``: the same batch made ahead from a read of the outbox while the last one
         was at the server. It is taken as made when the outbox's next rows are still the
         very rows it was made from (outbox rows never change but for their batch key):
-        the same saved batch, without making it again inside this transaction."""
-        if draft is not None and self._still_next(s, draft):
+        the same saved batch, without making it again inside this transaction.
+        ``sent``: the draft is already at the server (checked just before it went), so it
+        is what this transaction saves, whatever was written since the check."""
+        if draft is not None and (sent or self._still_next(s, draft)):
             self.c.run.consents_sent = draft.consents_sent
-            self._mark_batch(s, draft.seqs, draft.request.batch_key)
+            self._mark_batch(s, draft.seqs, draft.request.batch_key, draft.ids)
             save_pending_made(s, draft.stored)
             self.c.run.built[draft.request.batch_key] = draft.request
             return draft.saved
@@ -146,20 +152,18 @@ class Push:
         limit, consents_sent = self.c.run.batch_size, self.c.run.consents_sent
         if self.requeued != draft.requeued or (limit, consents_sent) != draft.taken_with:
             return False
+        # by seq and change_id: a row queued after the highest rows were dropped takes a
+        # dropped row's seq again (SQLite reuses the highest rowid freed)
+        made = list(zip(draft.seqs, draft.ids, strict=True))
+        ids = (Outbox.seq, Outbox.change_id)
         if consents_sent:
-            seqs, _ = _queued_in(s, Outbox.seq, limit, consents_sent)
-            return seqs == draft.seqs
-        waiting = 0
+            rows, _ = _queued_in(s, ids, limit, consents_sent)
+            return [(row.seq, row.change_id) for row in rows] == made
+        waiting: set[tuple[int, str]] = set()
         for chunk in _chunks(draft.seqs, 500):
-            waiting += (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Outbox)
-                    .where(Outbox.seq.in_(chunk), Outbox.batch_key.is_(None))
-                )
-                or 0
-            )
-        return waiting == len(draft.seqs)
+            unsent = select(*ids).where(Outbox.seq.in_(chunk), Outbox.batch_key.is_(None))
+            waiting.update((row.seq, row.change_id) for row in s.execute(unsent))
+        return waiting == set(made)
 
     def _save_batch(self, s: Session, seqs: list[int], request: PushRequest) -> PendingBatch:
         """Mark the batch's outbox rows with its key and save it as the pending batch."""
@@ -169,11 +173,20 @@ class Push:
         self.c.run.built[request.batch_key] = request
         return saved
 
-    def _mark_batch(self, s: Session, seqs: list[int], key: str) -> None:
-        for chunk in _chunks(seqs, 500):
+    def _mark_batch(
+        self, s: Session, seqs: list[int], key: str, ids: list[str] | None = None
+    ) -> None:
+        """Give the rows the batch's key; ``ids``: their change_ids too, for rows read
+        before this transaction (a seq freed since may hold another row now)."""
+        for i in range(0, len(seqs), 500):
+            # by change_id alone where given (its unique index: both IN lists together
+            # made SQLite scan the outbox)
+            which = Outbox.seq.in_(seqs[i : i + 500])
+            if ids is not None:
+                which = Outbox.change_id.in_(ids[i : i + 500])
             # the rows loaded above are not used again: no need to find and update them
             s.execute(
-                update(Outbox).where(Outbox.seq.in_(chunk)).values(batch_key=key),
+                update(Outbox).where(which).values(batch_key=key),
                 execution_options={"synchronize_session": False},
             )
 
@@ -200,10 +213,15 @@ class Push:
                 return None
         request = PushRequest(batch_key=uuid7(), changes=changes)
         saved = PendingBatch(batch_key=request.batch_key, request=request.model_dump(mode="json"))
-        stored = json.dumps(saved.to_json())
-        seqs = [row.seq for row in rows]
+        # the request's JSON once: the body sent, and inside the saved batch's JSON as
+        # json.dumps(saved.to_json()) writes it
+        body = json.dumps(saved.request)
+        stored = f'{{"batch_key": {json.dumps(saved.batch_key)}, "request": {body}}}'
+        seqs, ids = [row.seq for row in rows], [row.change_id for row in rows]
         taken_with = (limit, consents_sent)
-        return _Draft(seqs, taken_with, requeued, consents_after, request, saved, stored)
+        return _Draft(
+            seqs, ids, taken_with, requeued, consents_after, request, saved, stored, body.encode()
+        )
 
     def as_change(self, row: Queued) -> Change:
         payload: dict[str, Any] = dict(row.payload or {})
@@ -259,34 +277,44 @@ class Push:
         self.c.touch(row.table_name, row.row_id)
         log.info("restamped queued change %s: its clock was behind its base", row.change_id)
 
-    def _send(self, saved: PendingBatch) -> PendingBatch | None:
-        """Send a saved batch and record its answer; returns the next batch, taken and
-        saved in the same transaction as the answer (one commit a batch, not two), or
-        ``_QUEUE_EMPTY``; None when no answer was recorded, so none was taken."""
+    def _send(
+        self, saved: PendingBatch, ahead: _Flight | None = None
+    ) -> tuple[PendingBatch | None, _Flight | None]:
+        """Send a saved batch (or wait for ``ahead``, the same batch sent already) and
+        record its answer. Returns the next batch, taken and saved in the same transaction
+        as the answer (one commit a batch, not two), or ``_QUEUE_EMPTY``; None when no
+        answer was recorded, so none was taken. With it, that next batch's flight when it
+        went to the server before this answer's transaction (see :meth:`_send_ahead`)."""
         if not saved.changes:
-            return None
+            return None, None
+        flight = ahead
         request = self.c.run.built.pop(saved.batch_key, None)
-        if request is None:  # saved by an earlier sync: read back as it was saved
-            request = PushRequest.model_validate(dict(saved.request))
-        self.c.point("push:before-send")
-        # the next batch is made while this one is at the server (reading only)
-        drafting = _Drafting(self._draft)
+        if flight is None:
+            if request is None:  # saved by an earlier sync: read back as it was saved
+                request = PushRequest.model_validate(dict(saved.request))
+            self.c.point("push:before-send")
+            flight = self._flight(request)
+        request = flight.request
+        # the next batch is made while this one is at the server (reading only); anything
+        # it raises leaves no draft (the transaction makes the batch itself, as without one)
         try:
-            answer = self.c.t.post("push", request, PushResponse)
+            draft = self._draft()
+        except Exception as exc:  # a draft is only ever a shortcut
+            # the kind only: a message could quote what it read
+            log.info("the next push batch was not made ahead (%s)", type(exc).__name__)
+            draft = None
+        try:
+            answer = flight.result()
         except RequestRefused as exc:
-            drafting.result()
             if exc.status == 409:
                 # resending the same batch would be refused forever: let its changes go out
                 # under a new key next time (the server applies each change_id only once)
                 self._release_batch(request)
                 raise SyncError(str(exc)) from None
             self._refused_batch(request, str(exc))
-            return None
-        except BaseException:
-            drafting.result()
-            raise
-        draft = drafting.result()
+            return None, None
         self.c.point("push:answered")
+        early = self._send_ahead(request, answer, draft)
 
         def record(s: Session) -> tuple[int, PendingBatch | None]:
             answered = self.record(s, request, answer)
@@ -294,10 +322,18 @@ class Push:
             if not answered:
                 return 0, None
             # the answer's rows are gone from the queue: the next batch is saved with it
-            return answered, self._take_batch(s, draft) or _QUEUE_EMPTY
+            return answered, self._take_batch(s, draft, sent=early is not None) or _QUEUE_EMPTY
 
         self.c.run.cursor_passed = None
-        answered, following = self.c.store.keep(record)
+        try:
+            answered, following = self.c.store.keep(record)
+        except BaseException:
+            if early is not None:
+                # neither answer is recorded: this batch goes again under its key, and the
+                # next one's changes in a batch made again (the server answers a change it
+                # has already applied with that first answer, by its change_id)
+                early.settle()
+            raise
         if following is not None and following.changes:
             self.c.point("push:saved")
         passed = self.c.run.cursor_passed
@@ -312,7 +348,37 @@ class Push:
             raise SyncError(
                 "The server did not confirm the changes sent; they will be sent again next time."
             )
-        return following
+        return following, early
+
+    def _send_ahead(
+        self, request: PushRequest, answer: PushResponse, draft: _Draft | None
+    ) -> _Flight | None:
+        """Send the draft now, before this answer's transaction, so the server works on it
+        while this laptop records the answer; None when it must wait for that transaction.
+
+        Only when the answer covers every change sent (nothing goes back to the queue ahead
+        of it) and the draft's rows are still the queue's next, read just now: a consent
+        withdrawn since the draft was made keeps it back, as when the transaction checks.
+        The transaction then saves the draft as the pending batch whatever is written
+        meanwhile (it is at the server). If that transaction never commits, the draft's
+        changes are batched again next time under a new key, and the server answers each
+        change it already applied with its first answer (by change_id): applied once."""
+        if draft is None:
+            return None
+        sent = {c.change_id for c in request.changes}
+        if not sent <= {r.change_id for r in answer.results}:
+            return None
+        with self.c.store.read() as s:
+            if not self._still_next(s, draft):
+                return None
+        self.c.point("push:before-send")
+        flight = self._flight(draft.request, draft.body)
+        self.c.point("push:sent-ahead")
+        return flight
+
+    def _flight(self, request: PushRequest, body: bytes | None = None) -> _Flight:
+        """``request`` posted on a thread of its own (``body``: its JSON, made already)."""
+        return _Flight(request, lambda: self.c.t.post("push", body or request, PushResponse))
 
     def _release_batch(self, request: PushRequest) -> None:
         """Forget the pending batch; its rows go back to the queue, to be batched again."""
@@ -373,11 +439,13 @@ class Push:
             done.append(change.change_id)
             self.c.run.report.pushed += 1
         # acknowledged: gone from the outbox in the transaction that records the answers
+        left = done
         if set(done) == sent.keys():  # the whole batch: by its key, one statement
-            s.execute(delete(Outbox).where(Outbox.batch_key == request.batch_key))
-        else:
-            for chunk in _chunks(done, 500):
-                s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
+            gone = s.execute(delete(Outbox).where(Outbox.batch_key == request.batch_key))
+            # fewer: a consent withdrawn while it was out rewrote the batch under a new key
+            left = [] if rows_touched(gone) == len(done) else done
+        for chunk in _chunks(left, 500):
+            s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
         if own_through > int(state.get(s, state.OWN_THROUGH, 0) or 0):
             # the pull leaves these out (they are held here): recorded with the outbox
             state.put(s, state.OWN_THROUGH, own_through)
@@ -487,38 +555,44 @@ class _Draft:
     """A batch made ahead: the outbox rows it was made from, in order, and its request."""
 
     seqs: list[int]
+    ids: list[str]  # their change_ids, in the same order
     taken_with: tuple[int, bool]  # the batch size and whether consents had all gone
     requeued: int  # Push.requeued when it was made
     consents_sent: bool  # what taking these rows tells of the consents still queued
     request: PushRequest
     saved: PendingBatch  # as the transaction would save it
     stored: str  # its JSON in the vault
+    body: bytes  # its request's JSON, as sent
 
 
-class _Drafting:
-    """``make()`` on a thread of its own while this one waits for the server.
+class _Flight:
+    """A push request on a thread of its own while this one makes the next batch (and,
+    sent ahead, records the last answer): the device's work overlaps the server's."""
 
-    The device's work on the next batch (reading the outbox, making and checking each
-    change) then overlaps the server's on this one. Anything it raises leaves no draft
-    (the transaction makes the batch itself, as without one).
-    """
-
-    def __init__(self, make: Callable[[], _Draft | None]) -> None:
-        self._make = make
-        self._draft: _Draft | None = None
-        self._thread = threading.Thread(target=self._run, name="push-draft", daemon=True)
+    def __init__(self, request: PushRequest, post: Callable[[], PushResponse]) -> None:
+        self.request = request
+        self._post = post
+        self._answer: PushResponse | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="push-send", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            self._draft = self._make()
-        except Exception as exc:  # a draft is only ever a shortcut
-            # the kind only: a message could quote what it read
-            log.info("the next push batch was not made ahead (%s)", type(exc).__name__)
+            self._answer = self._post()
+        except BaseException as exc:  # handed to the thread that waits for the answer
+            self._error = exc
 
-    def result(self) -> _Draft | None:
+    def result(self) -> PushResponse:
         self._thread.join()
-        return self._draft
+        if self._error is not None:
+            raise self._error
+        assert self._answer is not None
+        return self._answer
+
+    def settle(self) -> None:
+        """Wait for it to end, whatever it brings (its answer is not recorded)."""
+        self._thread.join()
 
 
 # what making a change reads of an outbox row: an ORM row, or a plain one of these columns
