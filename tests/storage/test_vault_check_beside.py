@@ -139,6 +139,7 @@ def test_a_save_made_while_the_check_runs_lands_after_it_and_after_the_unlock_au
         assert actions[0] == "unlock" and actions.count("unlock") == 1
         assert "create" in actions[1:]
         assert cb.read_only_reason is None
+        assert cb.check().ok  # the audit chain holds with the unlock written inside a save
     finally:
         held.release.set()
         cb.lock()
@@ -248,3 +249,19 @@ def test_the_check_runs_first_where_opening_for_writing_would_write(
     held.threads.clear()
     with Vault.unlock(left, PASSPHRASE, check_beside=True):
         assert held.threads == [threading.current_thread().name]
+
+
+def test_a_lock_before_the_check_ends_waits_for_it_and_still_audits_the_unlock_first(
+    tmp_path: Path, held: HeldCheck
+) -> None:
+    path = _made(tmp_path)
+    before = _last_event(path)
+    held.reset()
+    cb = Casebook.unlock(path, PASSPHRASE, check_beside=True)
+    locking, outcome = _in_thread(cb.lock)
+    assert held.arrived.wait(WAIT_S)  # the lock's audit event waits at the gate
+    held.release.set()
+    locking.join(WAIT_S)
+    assert "error" not in outcome and cb.is_locked
+    with Vault.unlock(path, PASSPHRASE) as again:
+        assert _audited(again, before) == ["unlock", "lock"]
