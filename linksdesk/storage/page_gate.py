@@ -62,16 +62,7 @@ class PageGate:
         for fn in listeners:
             _tell(fn)
 
-    # -- what it found ------------------------------------------------------------------------
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    @property
-    def damaged_pages(self) -> tuple[int, ...]:
-        """The pages whose HMAC failed (empty while the check runs)."""
-        return self._damaged
-
+    # -- when it ends -------------------------------------------------------------------------
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the check has finished; False on timeout."""
         return self._done.wait(timeout)
