@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,19 @@ class Casebook:
         return cb, recovery
 
     @classmethod
-    def unlock(cls, path: Path | str, passphrase: str) -> Casebook:
-        cb = cls(Vault.unlock(Path(path), passphrase))
-        cb._audit(AuditAction.UNLOCK, "vault")
+    def unlock(cls, path: Path | str, passphrase: str, *, check_beside: bool = False) -> Casebook:
+        """``check_beside`` (the desktop): readable at once while every page is checked on
+        a thread beside; the unlock is audited as the vault's first write once the check
+        has passed, and never if it finds damage (``when_pages_checked``)."""
+        vault = Vault.unlock(Path(path), passphrase, check_beside=check_beside)
+        cb = cls(vault)
+        store = cb.store  # not cb's: a lock before the check ends still audits the unlock
+
+        def audit_unlock() -> None:
+            with store.write() as tx:
+                tx.audit(AuditAction.UNLOCK, "vault")
+
+        vault.first_write(audit_unlock)
         return cb
 
     @classmethod
@@ -93,6 +104,15 @@ class Casebook:
             log.warning("could not record the lock in the audit log")
         finally:
             vault.lock()
+
+    def when_pages_checked(self, fn: Callable[[], None]) -> None:
+        """``fn()`` once the unlock's page check has finished (on its thread; at once if it
+        has); ``read_only_reason`` then says whether it found damage."""
+        self.vault.when_pages_checked(fn)
+
+    def write_held(self) -> None:
+        """Write what waited for the page check (the unlock audit) now; nothing if damaged."""
+        self.vault.write_held()
 
     @property
     def is_locked(self) -> bool:

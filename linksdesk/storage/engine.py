@@ -122,6 +122,26 @@ def connect_read_only(path: Path, key: bytes, *, salt: bytes | None = None) -> A
     return conn
 
 
+def opens_without_writing(path: Path, key: bytes) -> bool:
+    """Whether opening the vault for writing writes nothing into it until something is
+    written: it is in WAL mode (else the connection's pragmas switch it) and nothing is
+    beside it (a -journal left by a crash would be rolled back, a -wal's pages checkpointed).
+
+    A read-only connection cannot tell the journal mode (it says "delete" either way); a
+    read-write one that only asks changes nothing, and takes its empty side files away again.
+    """
+    path = Path(path)
+    if any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm", "-journal")):
+        return False
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        _keyed(conn, key, None)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()
+    finally:
+        conn.close()
+    return mode is not None and str(mode[0]).lower() == "wal"
+
+
 @dataclass(frozen=True)
 class PageCheck:
     """What SQLCipher's per-page HMAC check says of a file under one key."""

@@ -11,10 +11,11 @@ vault, a vault from a newer LinksDesk) leaves every file exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,14 +39,17 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, keyfile, migrate
 from linksdesk.storage.engine import (
     DB_ERRORS,
+    PageCheck,
     check_pages,
     connect_read_only,
     looks_like_vault_header,
     make_engine,
+    opens_without_writing,
     reader,
     translated_errors,
     vault_salt,
 )
+from linksdesk.storage.page_gate import PageGate
 from linksdesk.storage.store import OutboxPolicy, Store
 from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting
 from linksdesk.storage.writer import writer_of
@@ -113,6 +117,7 @@ class Vault:
         self.read_only = read_only
         self.damaged_pages: tuple[int, ...] = ()
         self._engine: Engine | None = make_engine(self.path, key, salt=salt, read_only=read_only)
+        self._gate: PageGate | None = None  # the page check, when it runs beside the reads
         self.device_id = ""
         self.worker_id = ""
         self.clock = HybridClock("")
@@ -155,15 +160,17 @@ class Vault:
         return vault, recovery
 
     @classmethod
-    def unlock(cls, path: Path, passphrase: str) -> Vault:
+    def unlock(cls, path: Path, passphrase: str, *, check_beside: bool = False) -> Vault:
         """Open with the passphrase; on any refusal no file is created or changed.
 
         Audit events for unlocking are the caller's (casework records who unlocked).
+        ``check_beside`` (the desktop): the page check runs beside the first reads and
+        every write waits for it (``page_gate``); see ``_open``.
         """
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
         key = keyfile.unlock_with_passphrase(kpath, passphrase)
-        return cls._open(path, key, keyfile.read_vault_id(kpath))
+        return cls._open(path, key, keyfile.read_vault_id(kpath), check_beside=check_beside)
 
     @classmethod
     def recover(cls, path: Path, recovery_key: str, new_passphrase: str) -> Vault:
@@ -197,8 +204,14 @@ class Vault:
         return path
 
     @classmethod
-    def _open(cls, path: Path, key: bytes, vault_id: str) -> Vault:
-        cls._prove_key(path, key, vault_id)
+    def _open(cls, path: Path, key: bytes, vault_id: str, *, check_beside: bool = False) -> Vault:
+        revision = cls._prove_key(path, key, vault_id)
+        if (
+            check_beside
+            and revision == migrate.head_revision()  # a migration writes: it waits for no one
+            and opens_without_writing(path, key)
+        ):
+            return cls._open_checking(path, key)
         with translated_errors(path):
             # every page's HMAC, without decrypting: a damaged page is found before anything
             # writes into the file (a write would spread the damage or hide it)
@@ -210,6 +223,26 @@ class Vault:
             migrate.upgrade(vault.engine)
             vault._ready()
         return vault
+
+    @classmethod
+    def _open_checking(cls, path: Path, key: bytes) -> Vault:
+        """Open for reading at once, with every page's HMAC checked on a thread beside the
+        reads; every write waits until the check has passed, and is refused (the vault
+        turns read-only, as ``_open_damaged`` opens it) if it finds a damaged page."""
+        vault = cls(path, key)
+        gate = PageGate(functools.partial(_checked_pages, path, key), vault._found_damaged)
+        vault._gate = gate
+        writer_of(vault.engine).hold_writes(gate.hold)  # before anyone has the engine
+        gate.start()
+        with vault._locked_if_it_fails():
+            vault._ready()
+        return vault
+
+    def _found_damaged(self, failed: tuple[int, ...]) -> None:
+        """The page check beside the reads found damage: read-only from now on."""
+        log.warning("vault has %d damaged page(s): read-only from now on", len(failed))
+        self.damaged_pages = failed
+        self.read_only = True
 
     @classmethod
     def _open_damaged(cls, path: Path, key: bytes, failed: tuple[int, ...]) -> Vault:
@@ -236,8 +269,10 @@ class Vault:
             raise
 
     @classmethod
-    def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> None:
-        """Read the vault through a connection that cannot write; raise why it won't open."""
+    def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> str:
+        """Read the vault through a connection that cannot write; raise why it won't open.
+
+        Returns the vault's schema revision."""
         with translated_errors(path):
             conn = connect_read_only(path, key)
             try:
@@ -265,6 +300,7 @@ class Vault:
                     raise VaultCorruptError("its identity record is unreadable") from None
                 if stored_id != vault_id:
                     raise KeyFileMismatchError()
+                return str(row[0])
             finally:
                 conn.close()
 
@@ -306,6 +342,31 @@ class Vault:
             # a wall clock set back since the last session must not reorder our changes
             with contextlib.suppress(ValueError):
                 self.clock.observe(latest)
+
+    # -- the page check, when it runs beside the first reads ------------------------------
+    def first_write(self, fn: Callable[[], None]) -> None:
+        """``fn()``, a write, before any other write into this vault: now when its pages are
+        known sound, once the page check has passed when it runs beside the reads, and
+        never into a damaged vault."""
+        if self._gate is not None:
+            self._gate.first_write(fn)
+        elif self.read_only:
+            log.warning("a first write was not made: the vault is read-only")
+        else:
+            fn()
+
+    def when_pages_checked(self, fn: Callable[[], None]) -> None:
+        """``fn()`` once every page has been checked (at once if it has); ``read_only`` then
+        says whether one was damaged. Called on the check's own thread."""
+        if self._gate is None:
+            fn()
+        else:
+            self._gate.when_done(fn)
+
+    def write_held(self) -> None:
+        """Write what waits to go first (``first_write``) now, not at the next write."""
+        if self._gate is not None:
+            self._gate.write_first()
 
     def _record(self, action: AuditAction, entity: str) -> None:
         with self.store().write() as tx:
@@ -413,6 +474,8 @@ class Vault:
 
     def lock(self) -> None:
         """Close every connection and drop the key. Never fails."""
+        if self._gate is not None:
+            self._gate.wait()  # its connection holds the key too (it ends within seconds)
         if self._engine is not None:
             with contextlib.suppress(Exception):
                 self._engine.dispose()
@@ -429,6 +492,11 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.lock()
+
+
+def _checked_pages(path: Path, key: bytes) -> PageCheck:
+    with translated_errors(path):
+        return check_pages(path, key)
 
 
 def _private_folder(folder: Path) -> None:

@@ -35,6 +35,8 @@ class WriterThread:
         self._dispatch: Dispatch | None = None
         self._last: Future[Any] | None = None  # the latest ``submit``, for the next to follow
         self._order = threading.Lock()
+        # run before every write: waits while the vault's page check runs, refuses if it failed
+        self._hold: Callable[[], None] | None = None
 
     @property
     def claimed(self) -> bool:
@@ -56,12 +58,19 @@ class WriterThread:
         """True when the calling thread may write (it is the writer, or none is claimed)."""
         return self._ident is None or threading.get_ident() == self._ident
 
+    def hold_writes(self, hold: Callable[[], None] | None) -> None:
+        """``hold()`` runs before every write from now on: it may wait, or raise to refuse."""
+        self._hold = hold
+
     def check(self) -> None:
+        """Before a write: raise if this thread may not write; wait while writes are held."""
         if not self.on_it():
             raise OffWriterThreadError(
                 f"vault write on thread {threading.current_thread().name!r}; only "
                 f"{self._name!r} writes this vault"
             )
+        if self._hold is not None:
+            self._hold()
 
     def run(self, fn: Callable[[], T]) -> T:
         """``fn()`` on the writer thread: here when this is it, else handed over and awaited."""

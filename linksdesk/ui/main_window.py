@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self._progress_job: int | None = None
         self._icon_of: list[tuple[Any, str]] = []
         self._resume: tuple[Any, str, str | None] | None = None
+        self._said_read_only = False  # the damaged vault's warning, once per unlock
 
         self.unlock_screen = UnlockScreen(session, unlock)
         self.today_view = TodayView(session)
@@ -415,6 +416,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         s = self.session
         s.sig_unlocked.connect(self._on_session_unlocked)
+        s.sig_read_only.connect(lambda _reason: self._say_if_read_only())
         s.sig_locked.connect(self._on_session_locked)
         s.sig_changed.connect(self._on_session_changed)
         s.sig_status.connect(self.show_status)
@@ -507,12 +509,14 @@ class MainWindow(QMainWindow):
         """A damaged vault opens read-only: say so at once, and keep saying it, rather than
         let the worker find out at their first save."""
         reason = self.session.read_only_reason
-        if reason is None:
-            return
+        if reason is None or self._said_read_only:
+            return  # said once per unlock (the page check may end after the unlock was shown)
+        self._said_read_only = True
         self.statusBar().showMessage(reason)  # no timeout: stays until locked
         QMessageBox.warning(self, self.tr("This vault is open read-only"), reason)
 
     def _on_session_locked(self) -> None:
+        self._said_read_only = False
         # where the worker was, in memory only and only while locked (never written to disk)
         if self.stack.currentWidget() is self.workspace:
             pid = self.participant_view.participant_id

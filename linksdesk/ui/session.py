@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -257,6 +258,8 @@ class UiSession(QObject):
     sig_settings_changed = Signal(object)  # Settings
     sig_status = Signal(str)  # a short message for the status bar
     sig_drafts_restored = Signal(object)  # dict of draft key -> text, after unlock
+    sig_read_only = Signal(str)  # why: the page check found damage after the unlock was shown
+    _sig_pages_checked = Signal(object)  # the casebook whose page check ended (its thread)
 
     def __init__(
         self,
@@ -286,6 +289,8 @@ class UiSession(QObject):
         )
         self.runner.sig_done.connect(self._on_runner_done)
         self.net.sig_done.connect(self._on_runner_done)
+        self._announced = False  # sig_unlocked emitted for the open casebook
+        self._sig_pages_checked.connect(self._on_pages_checked)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -311,7 +316,9 @@ class UiSession(QObject):
 
     # -- opening the vault ----------------------------------------------------------------
     def unlock(self, path: Path, passphrase: str, **callbacks: Unpack[Callbacks[Casebook]]) -> Job:
-        return self._opening(Casebook.unlock, Path(path), passphrase, **callbacks)
+        """Unlock with the page check beside the first screen's reads (writes wait for it)."""
+        unlock = functools.partial(Casebook.unlock, check_beside=True)
+        return self._opening(unlock, Path(path), passphrase, **callbacks)
 
     def create(
         self,
@@ -365,6 +372,20 @@ class UiSession(QObject):
             on_done=self._on_state_loaded,
             on_error=self._on_state_failed,
         )
+        self._announced = False
+        casebook.when_pages_checked(lambda: self._sig_pages_checked.emit(casebook))
+
+    @Slot(object)
+    def _on_pages_checked(self, casebook: Casebook) -> None:
+        """The page check ended: write the unlock audit now if it passed (rather than at the
+        next save), or say the vault is read-only if the unlock was shown already."""
+        if casebook is not self.casebook:
+            return  # locked (or another vault opened) meanwhile
+        reason = casebook.read_only_reason
+        if reason is None:
+            self.runner.submit(casebook.write_held)
+        elif self._announced:
+            self.sig_read_only.emit(reason)
 
     def _on_state_loaded(self, state: tuple[Settings, dict[str, str], Path]) -> None:
         settings, drafts, path = state
@@ -374,6 +395,7 @@ class UiSession(QObject):
         self.vault_path = path
         self.idle.start(settings.auto_lock_minutes)
         log.info("vault unlocked")
+        self._announced = True
         self.sig_unlocked.emit()
         self.drafts.restore(drafts)
         if drafts:

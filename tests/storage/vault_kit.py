@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from linksdesk.storage import keyfile
-from linksdesk.storage.engine import PAGE_SIZE, connect_raw
+from linksdesk.storage import vault as vault_module
+from linksdesk.storage.engine import PAGE_SIZE, PageCheck, connect_raw
+from linksdesk.storage.page_gate import PageGate
 from linksdesk.storage.store import Store, WriteTx
 from linksdesk.storage.tables import Consent, Note, NoteRevision, Participant
 
@@ -132,3 +138,48 @@ def split_pages(data: bytes) -> list[bytes]:
 
 def side_files(vault_path: Path) -> list[str]:
     return [s for s in ("-wal", "-shm", "-journal") if Path(f"{vault_path}{s}").exists()]
+
+
+# -- the page check beside the first reads (issue 15) -----------------------------------------
+CHECK_THREAD = "vault-page-check"
+WAIT_S = 30.0  # only a bound for a broken build: no test waits on the clock to pass
+
+
+@dataclass
+class HeldCheck:
+    """The real page check, held until ``release`` is set; who ran it, and when it ended."""
+
+    release: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+    arrived: threading.Event = field(default_factory=threading.Event)  # a write at the gate
+    threads: list[str] = field(default_factory=list)
+
+    def reset(self) -> None:
+        for flag in (self.release, self.ended, self.arrived):
+            flag.clear()
+        self.threads.clear()
+
+
+def hold_page_check(monkeypatch: pytest.MonkeyPatch) -> HeldCheck:
+    """Hold the page check run beside the reads until the test says, and note every write
+    that reaches the gate; a check run first (on the caller's thread) is not held."""
+    state = HeldCheck()
+    real_check = vault_module.check_pages
+    real_hold = PageGate.hold
+
+    def check(path: Path, key: bytes, **kw: Any) -> PageCheck:
+        name = threading.current_thread().name
+        state.threads.append(name)
+        if name == CHECK_THREAD:
+            assert state.release.wait(WAIT_S), "the test never released the check"
+        result = real_check(path, key, **kw)
+        state.ended.set()
+        return result
+
+    def hold(gate: PageGate) -> None:
+        state.arrived.set()
+        real_hold(gate)
+
+    monkeypatch.setattr(vault_module, "check_pages", check)
+    monkeypatch.setattr(PageGate, "hold", hold)
+    return state
