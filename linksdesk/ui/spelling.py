@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Iterable
@@ -17,7 +18,12 @@ log = logging.getLogger(__name__)
 
 class SharedDictionary(QObject):
     """The dictionary, read once per process on a plain thread (it takes about two seconds);
-    ``sig_ready`` arrives on the GUI thread."""
+    ``sig_ready`` arrives on the GUI thread.
+
+    The thread tells the GUI under a lock that ``close`` takes at exit: a process quitting
+    while the dictionary loads would otherwise emit on a Qt object already torn down, which
+    crashes the process on its way out.
+    """
 
     sig_ready = Signal()
     _instance: SharedDictionary | None = None
@@ -27,6 +33,8 @@ class SharedDictionary(QObject):
         self.checker: SpellChecker | None = None
         self._lock = threading.Lock()
         self._started = False
+        self._closed = False  # the process is quitting: the loader tells no one
+        self._thread: threading.Thread | None = None
 
     @classmethod
     def get(cls) -> SharedDictionary:
@@ -39,7 +47,15 @@ class SharedDictionary(QObject):
             if self._started or self.checker is not None:
                 return
             self._started = True
-        threading.Thread(target=self._load, name="spelling-dictionary", daemon=True).start()
+            # registered after Qt's own exit handlers, so it runs before them (last in, first out)
+            atexit.register(self.close)
+        self._thread = threading.Thread(target=self._load, name="spelling-dictionary", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """From now on the loader tells no one (the process is quitting)."""
+        with self._lock:
+            self._closed = True
 
     def load_now(self) -> SpellChecker:
         """Read it on this thread if it is not there yet (tests, benchmarks)."""
@@ -54,9 +70,11 @@ class SharedDictionary(QObject):
         except (OSError, ValueError) as exc:  # a broken install: notes still work unchecked
             log.warning("spelling dictionary not loaded: %s", type(exc).__name__)
             return
-        if self.checker is None:
-            self.checker = checker
-        self.sig_ready.emit()
+        with self._lock:
+            if self.checker is None:
+                self.checker = checker
+            if not self._closed:
+                self.sig_ready.emit()
 
 
 class SpellHighlighter(QSyntaxHighlighter):

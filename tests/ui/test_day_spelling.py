@@ -49,3 +49,36 @@ def test_misspellings_underlined_as_typed_and_fixed_from_the_menu(
     first.trigger()
     assert editor.text_edit.toPlainText().endswith("did not receive")
     qtbot.waitUntil(lambda: underlined(editor) == [])
+
+
+@pytest.mark.parametrize("quitting", [False, True])
+def test_a_dictionary_loading_while_the_app_quits_tells_no_one(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch, quitting: bool
+) -> None:
+    """The loader thread never emits on the Qt object once the process has begun to quit
+    (it used to, and a quit within the load's two seconds could crash on the way out)."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    from linksdesk.casework.spelling import SpellChecker
+
+    release = threading.Event()
+    real_load = SpellChecker.load
+
+    def slow_load() -> SpellChecker:
+        release.wait(10)
+        return real_load()
+
+    monkeypatch.setattr(SpellChecker, "load", staticmethod(slow_load))
+    shared = SharedDictionary()  # not the process's: its load is held by the test
+    told = []
+    shared.sig_ready.connect(lambda: told.append(1), Qt.ConnectionType.DirectConnection)
+    shared.start()
+    if quitting:
+        shared.close()  # what the exit handler does
+    release.set()
+    assert shared._thread is not None
+    shared._thread.join(20)
+    assert shared.checker is not None  # read either way
+    assert told == ([] if quitting else [1])
