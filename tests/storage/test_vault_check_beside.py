@@ -100,6 +100,15 @@ def _audited(vault: Vault, after: int = 0) -> list[str]:
         )
 
 
+def _unlocked_while_held(tmp_path: Path, held: HeldCheck) -> tuple[Casebook, Path, int]:
+    """A vault made for the test, unlocked with its page check held, and the seq of the
+    last audit event before the unlock."""
+    path = _made(tmp_path)
+    before = _last_event(path)
+    held.reset()
+    return Casebook.unlock(path, PASSPHRASE, check_beside=True), path, before
+
+
 def _last_event(path: Path) -> int:
     with Vault.unlock(path, PASSPHRASE) as vault, vault.store().read() as s:
         return int(s.scalar(select(func.max(AuditEvent.seq))) or 0)
@@ -108,10 +117,7 @@ def _last_event(path: Path) -> int:
 def test_a_save_made_while_the_check_runs_lands_after_it_and_after_the_unlock_audit(
     tmp_path: Path, held: HeldCheck
 ) -> None:
-    path = _made(tmp_path)
-    before = _last_event(path)
-    held.reset()
-    cb = Casebook.unlock(path, PASSPHRASE, check_beside=True)
+    cb, _path, before = _unlocked_while_held(tmp_path, held)
     try:
         # the first screen reads while the check is still held
         assert len(cb.drafts()) == 0 and cb.settings() is not None
@@ -148,10 +154,7 @@ def test_a_save_made_while_the_check_runs_lands_after_it_and_after_the_unlock_au
 def test_the_unlock_is_audited_once_the_check_passes_without_any_save(
     tmp_path: Path, held: HeldCheck
 ) -> None:
-    path = _made(tmp_path)
-    before = _last_event(path)
-    held.reset()
-    cb = Casebook.unlock(path, PASSPHRASE, check_beside=True)
+    cb, path, before = _unlocked_while_held(tmp_path, held)
     try:
         checked = threading.Event()
         cb.when_pages_checked(checked.set)
@@ -254,10 +257,7 @@ def test_the_check_runs_first_where_opening_for_writing_would_write(
 def test_a_lock_before_the_check_ends_waits_for_it_and_still_audits_the_unlock_first(
     tmp_path: Path, held: HeldCheck
 ) -> None:
-    path = _made(tmp_path)
-    before = _last_event(path)
-    held.reset()
-    cb = Casebook.unlock(path, PASSPHRASE, check_beside=True)
+    cb, path, before = _unlocked_while_held(tmp_path, held)
     locking, outcome = _in_thread(cb.lock)
     assert held.arrived.wait(WAIT_S)  # the lock's audit event waits at the gate
     held.release.set()

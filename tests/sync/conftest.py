@@ -79,6 +79,15 @@ def devices(fast_tmp: Path) -> Iterator[Callable[[str], Dev]]:
         dev.close()
 
 
+@pytest.fixture
+def enrolled(server: ServerProcess, devices: Callable[[str], Dev]) -> Dev:
+    """One worker's laptop ("laptop-a", a new team's worker), enrolled and opened again."""
+    a = devices("laptop-a")
+    a.enrol(server, server.worker(server.team()))
+    a.reopen()
+    return a
+
+
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server process for a module's tests; each test makes its own team and workers."""

@@ -10,7 +10,6 @@ key while it is at the server. Nothing may be lost, applied twice, or left stuck
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,11 +45,9 @@ def _queued(dev: Dev) -> tuple[set[str], dict[str, str | None]]:
 
 
 def test_the_answer_not_recorded_after_the_next_batch_went_loses_and_repeats_nothing(
-    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
+    fast_tmp: Path, server: ServerProcess, enrolled: Dev
 ) -> None:
-    a = devices("laptop-a")
-    a.enrol(server, server.worker(server.team()))
-    a.reopen()
+    a = enrolled
     assert a.sync().verified
     for i in range(5):
         a.participant(given_name=f"Person{i}")
@@ -94,11 +91,9 @@ def test_the_answer_not_recorded_after_the_next_batch_went_loses_and_repeats_not
 
 
 def test_a_consent_withdrawn_after_the_next_batch_went_leaves_nothing_stuck(
-    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
+    fast_tmp: Path, server: ServerProcess, enrolled: Dev
 ) -> None:
-    a = devices("laptop-a")
-    a.enrol(server, server.worker(server.team()))
-    a.reopen()
+    a = enrolled
     assert a.sync().verified
     people = [a.participant(given_name=f"Person{i}") for i in range(3)]
     withdrawn = people[-1]
@@ -122,11 +117,9 @@ def test_a_consent_withdrawn_after_the_next_batch_went_leaves_nothing_stuck(
 
 
 def test_a_batch_rewritten_while_at_the_server_leaves_nothing_queued(
-    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
+    fast_tmp: Path, server: ServerProcess, enrolled: Dev
 ) -> None:
-    a = devices("laptop-a")
-    a.enrol(server, server.worker(server.team()))
-    a.reopen()
+    a = enrolled
     assert a.sync().verified
     kept = a.participant(given_name="Kept")
     withdrawn = a.participant(given_name="Withdrawn")

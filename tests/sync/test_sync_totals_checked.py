@@ -9,7 +9,6 @@ ran, is still found by the next check.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -28,11 +27,9 @@ def _seqs(dev: Dev) -> tuple[int, int]:
 
 
 def test_a_sync_keeps_how_far_it_found_the_totals_unchanged(
-    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
+    fast_tmp: Path, server: ServerProcess, enrolled: Dev
 ) -> None:
-    a = devices("laptop-a")
-    a.enrol(server, server.worker(server.team()))
-    a.reopen()
+    a = enrolled
     shared = a.participant(given_name="Shared")
     unshared = a.participant(given_name="Unshared", shared=False)
     assert a.sync().verified  # makes the totals
