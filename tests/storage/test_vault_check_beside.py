@@ -25,10 +25,9 @@ from vault_kit import (
     PASSPHRASE,
     WAIT_S,
     HeldCheck,
+    damaged_copies,
     fill,
-    flip_bit,
     hold_page_check,
-    page_count,
     raw_connection,
     side_files,
 )
@@ -37,7 +36,7 @@ from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import VaultCorruptError
 from linksdesk.storage import keyfile, migrate
-from linksdesk.storage.engine import DAMAGED_READ_ONLY, PAGE_SIZE, VaultDamagedError
+from linksdesk.storage.engine import DAMAGED_READ_ONLY, VaultDamagedError
 from linksdesk.storage.tables import AuditEvent, Participant
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
@@ -170,23 +169,12 @@ def test_the_unlock_is_audited_once_the_check_passes_without_any_save(
         assert _audited(again, before) == ["unlock", "lock"]
 
 
-def _damaged_copies(tmp_path: Path, made: Path) -> Iterator[tuple[Path, int]]:
-    middle = page_count(made) // 2
-    for page in (middle, middle + 1, middle - 1, middle + 2, middle - 2):
-        trial = tmp_path / f"trial{page}" / made.name
-        trial.parent.mkdir()
-        shutil.copy(made, trial)
-        shutil.copy(keyfile.keyfile_path(made), keyfile.keyfile_path(trial))
-        flip_bit(trial, (page - 1) * PAGE_SIZE + 1500)
-        yield trial, page
-
-
 def test_a_damage_found_beside_the_reads_refuses_the_held_save_and_writes_nothing(
     tmp_path: Path, held: HeldCheck
 ) -> None:
     made = _made(tmp_path)
     opened = 0
-    for trial, page in _damaged_copies(tmp_path, made):
+    for trial, page in damaged_copies(tmp_path, made):
         held.reset()
         before = _file_state(trial)
         try:

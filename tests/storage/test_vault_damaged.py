@@ -9,17 +9,15 @@ backup, and nothing is ever written into the file, not even the unlock audit eve
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
-from vault_kit import PASSPHRASE, fill, flip_bit, page_count, snapshot
+from vault_kit import PASSPHRASE, damaged_copies, fill, snapshot
 
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import VaultCorruptError
-from linksdesk.storage import keyfile
-from linksdesk.storage.engine import PAGE_SIZE, VaultDamagedError
+from linksdesk.storage.engine import VaultDamagedError
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
 
@@ -31,14 +29,8 @@ def test_a_damaged_middle_page_opens_read_only_and_is_never_written(
     vault, _ = Vault.create(path, PASSPHRASE)
     fill(vault.store(SyncPolicy()), participants=8, notes_each=6)
     vault.lock()
-    middle = page_count(path) // 2
     opened = 0
-    for page in (middle, middle + 1, middle - 1, middle + 2, middle - 2):
-        trial = tmp_path / f"trial{page}" / path.name
-        trial.parent.mkdir()
-        shutil.copy(path, trial)
-        shutil.copy(keyfile.keyfile_path(path), keyfile.keyfile_path(trial))
-        flip_bit(trial, (page - 1) * PAGE_SIZE + 1500)
+    for trial, page in damaged_copies(tmp_path, path):
         before = snapshot(trial.parent)
         try:
             cb = Casebook.unlock(trial, PASSPHRASE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -183,3 +184,16 @@ def hold_page_check(monkeypatch: pytest.MonkeyPatch) -> HeldCheck:
     monkeypatch.setattr(vault_module, "check_pages", check)
     monkeypatch.setattr(PageGate, "hold", hold)
     return state
+
+
+def damaged_copies(tmp_path: Path, made: Path) -> Iterator[tuple[Path, int]]:
+    """Copies of the vault ``made`` (with its key file), each with one bit flipped in one
+    middle page: the copy and the page number, a page at a time from the middle out."""
+    middle = page_count(made) // 2
+    for page in (middle, middle + 1, middle - 1, middle + 2, middle - 2):
+        trial = tmp_path / f"trial{page}" / made.name
+        trial.parent.mkdir()
+        shutil.copy(made, trial)
+        shutil.copy(keyfile.keyfile_path(made), keyfile.keyfile_path(trial))
+        flip_bit(trial, (page - 1) * PAGE_SIZE + 1500)
+        yield trial, page

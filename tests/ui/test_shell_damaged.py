@@ -3,17 +3,14 @@ worker's first save."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from shell_kit import PASSPHRASE, on_db_thread
-from vault_kit import fill, flip_bit, page_count
+from vault_kit import damaged_copies, fill
 
 from linksdesk.casework.casebook import Casebook
-from linksdesk.storage import keyfile
-from linksdesk.storage.engine import PAGE_SIZE
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.ui.session import UiSession
@@ -21,13 +18,7 @@ from linksdesk.ui.session import UiSession
 
 def _damaged_copy(tmp_path: Path, made: Path) -> Path | None:
     """A copy of ``made`` with one middle page damaged that still unlocks (read-only)."""
-    middle = page_count(made) // 2
-    for page in (middle, middle + 1, middle - 1, middle + 2, middle - 2):
-        trial = tmp_path / f"trial{page}" / made.name
-        trial.parent.mkdir()
-        shutil.copy(made, trial)
-        shutil.copy(keyfile.keyfile_path(made), keyfile.keyfile_path(trial))
-        flip_bit(trial, (page - 1) * PAGE_SIZE + 1500)
+    for trial, _page in damaged_copies(tmp_path, made):
         try:
             cb = Casebook.unlock(trial, PASSPHRASE)
         except Exception:
