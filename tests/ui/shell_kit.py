@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from linksdesk.ui.session import UiSession
@@ -21,6 +22,20 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def window_at_unlock(qtbot: Any, session: UiSession, path: Path) -> tuple[Any, Any]:
+    """A main window shown at the unlock screen of the vault at ``path``, the passphrase
+    typed: the window and its open page (click its ``unlock_button`` to unlock)."""
+    from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.unlock import UnlockOptions
+
+    window = MainWindow(session, UnlockOptions(path))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.unlock_screen.open_page
+    page.passphrase.setText(PASSPHRASE)
+    return window, page
 
 
 def on_db_thread(qtbot: Any, session: UiSession, fn: Callable[..., Any], *args: Any) -> Any:

@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 from bundle_kit import Laptop, Supervisor
-from shell_kit import PASSPHRASE
+from shell_kit import PASSPHRASE, window_at_unlock
 
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.bundle import keys
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
-from linksdesk.ui.main_window import MainWindow
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.unlock import UnlockOptions
 
 pytestmark = pytest.mark.gui
 
@@ -31,11 +29,7 @@ def test_export_from_the_menu_then_import_accepting_the_signer(
     lap_path = lap.path
     lap.close()
 
-    window = MainWindow(ui_session, UnlockOptions(lap_path))
-    qtbot.addWidget(window)
-    window.show()
-    page = window.unlock_screen.open_page
-    page.passphrase.setText(PASSPHRASE)
+    window, page = window_at_unlock(qtbot, ui_session, lap_path)
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
         page.unlock_button.click()
     file_menu = window.menuBar().actions()[0].menu()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shell_kit import PASSPHRASE, on_db_thread
+from shell_kit import PASSPHRASE, on_db_thread, window_at_unlock
 from test_shell_damaged import _damaged_copy
 from vault_kit import WAIT_S, fill, hold_page_check, raw_connection, side_files
 
@@ -38,9 +38,6 @@ def test_damage_found_after_the_first_screen_turns_the_window_read_only_and_writ
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.unlock import UnlockOptions
-
     made = tmp_path / "made" / "worker.vault"
 
     def make() -> tuple[list[str], Path | None]:
@@ -57,11 +54,7 @@ def test_damage_found_after_the_first_screen_turns_the_window_read_only_and_writ
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warned.append(text))
     )
-    window = MainWindow(ui_session, UnlockOptions(damaged))
-    qtbot.addWidget(window)
-    window.show()
-    page = window.unlock_screen.open_page
-    page.passphrase.setText(PASSPHRASE)
+    window, page = window_at_unlock(qtbot, ui_session, damaged)
     try:
         with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
             page.unlock_button.click()
@@ -100,8 +93,6 @@ def test_damage_found_after_the_first_screen_turns_the_window_read_only_and_writ
 def test_the_first_screen_shows_before_the_check_ends_and_the_unlock_is_audited_after(
     qtbot: Any, ui_session: UiSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.unlock import UnlockOptions
 
     made_vault = tmp_path / "worker.vault"
 
@@ -113,11 +104,7 @@ def test_the_first_screen_shows_before_the_check_ends_and_the_unlock_is_audited_
 
     before = on_db_thread(qtbot, ui_session, make)
     held = hold_page_check(monkeypatch)
-    window = MainWindow(ui_session, UnlockOptions(made_vault))
-    qtbot.addWidget(window)
-    window.show()
-    page = window.unlock_screen.open_page
-    page.passphrase.setText(PASSPHRASE)
+    window, page = window_at_unlock(qtbot, ui_session, made_vault)
     try:
         with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
             page.unlock_button.click()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shell_kit import PASSPHRASE, on_db_thread
+from shell_kit import PASSPHRASE, on_db_thread, window_at_unlock
 from vault_kit import damaged_copies, fill
 
 from linksdesk.casework.casebook import Casebook
@@ -35,9 +35,6 @@ def test_a_damaged_vault_says_read_only_and_backup_at_unlock(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from linksdesk.ui.main_window import MainWindow
-    from linksdesk.ui.unlock import UnlockOptions
-
     made = tmp_path / "made" / "worker.vault"
 
     def make() -> Path | None:
@@ -53,11 +50,7 @@ def test_a_damaged_vault_says_read_only_and_backup_at_unlock(
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warned.append(text))
     )
-    window = MainWindow(ui_session, UnlockOptions(damaged))
-    qtbot.addWidget(window)
-    window.show()
-    page = window.unlock_screen.open_page
-    page.passphrase.setText(PASSPHRASE)
+    window, page = window_at_unlock(qtbot, ui_session, damaged)
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
         page.unlock_button.click()
     qtbot.waitUntil(lambda: bool(warned), timeout=5_000)
