@@ -10,6 +10,7 @@ key while it is at the server. Nothing may be lost, applied twice, or left stuck
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from linksdesk.core.vocab import ConsentScope
 from linksdesk.server.models import Batch, ChangeLog
 from linksdesk.storage.tables import Outbox
 from linksdesk.sync import state
+
+Checkpoint = Callable[[str], None]
 
 
 def _server_batches(server: ServerProcess) -> set[str]:
@@ -42,6 +45,19 @@ def _queued(dev: Dev) -> tuple[set[str], dict[str, str | None]]:
         keys = {c: k for c, k in s.execute(select(Outbox.change_id, Outbox.batch_key))}
     pending = {c["change_id"] for c in saved["request"]["changes"]} if saved else set()
     return pending, keys
+
+
+def _withdrawing_at(dev: Dev, point: str, participant_id: str) -> tuple[Checkpoint, list[str]]:
+    """A sync checkpoint that withdraws the participant's team consent the first time the
+    sync reaches ``point``, and the list that notes it did."""
+    hit: list[str] = []
+
+    def checkpoint(at: str) -> None:
+        if at == point and not hit:
+            hit.append(at)
+            record_consent(Casebook(dev.vault), participant_id, ConsentScope.TEAM, False)
+
+    return checkpoint, hit
 
 
 def test_the_answer_not_recorded_after_the_next_batch_went_loses_and_repeats_nothing(
@@ -98,15 +114,9 @@ def test_a_consent_withdrawn_after_the_next_batch_went_leaves_nothing_stuck(
     people = [a.participant(given_name=f"Person{i}") for i in range(3)]
     withdrawn = people[-1]
 
-    went: list[str] = []
-
-    def withdraw_once_it_went(point: str) -> None:
-        if point == "push:sent-ahead" and not went:
-            went.append(point)
-            # after the batch holding their row left, before it is saved as pending
-            record_consent(Casebook(a.vault), withdrawn, ConsentScope.TEAM, False)
-
-    report = a.client(batch_size=2, checkpoint=withdraw_once_it_went).sync()
+    # after the batch holding their row left, before it is saved as pending
+    withdraw, went = _withdrawing_at(a, "push:sent-ahead", withdrawn)
+    report = a.client(batch_size=2, checkpoint=withdraw).sync()
     assert went and report.verified and not report.attention, report.message
     # the batch that went is the one recorded: no row is left batched under a key no
     # pending batch holds (it would never be sent again)
@@ -124,15 +134,9 @@ def test_a_batch_rewritten_while_at_the_server_leaves_nothing_queued(
     kept = a.participant(given_name="Kept")
     withdrawn = a.participant(given_name="Withdrawn")
 
-    answered: list[str] = []
-
-    def withdraw_while_at_the_server(point: str) -> None:
-        if point == "push:answered" and not answered:
-            answered.append(point)
-            # rewrites the pending batch (both consents) under a new key, without theirs
-            record_consent(Casebook(a.vault), withdrawn, ConsentScope.TEAM, False)
-
-    report = a.client(batch_size=2, checkpoint=withdraw_while_at_the_server).sync()
+    # rewrites the pending batch (both consents) under a new key, without theirs
+    withdraw, answered = _withdrawing_at(a, "push:answered", withdrawn)
+    report = a.client(batch_size=2, checkpoint=withdraw).sync()
     assert answered and report.verified, report.message
     # the kept person's consent was answered under the batch's first key: gone from the
     # queue, not left there under the new key with no pending batch to send it
