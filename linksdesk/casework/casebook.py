@@ -65,15 +65,8 @@ class Casebook:
         """``check_beside`` (the desktop): readable at once while every page is checked on
         a thread beside; the unlock is audited as the vault's first write once the check
         has passed, and never if it finds damage (``when_pages_checked``)."""
-        vault = Vault.unlock(Path(path), passphrase, check_beside=check_beside)
-        cb = cls(vault)
-        store = cb.store  # not cb's: a lock before the check ends still audits the unlock
-
-        def audit_unlock() -> None:
-            with store.write() as tx:
-                tx.audit(AuditAction.UNLOCK, "vault")
-
-        vault.first_write(audit_unlock)
+        cb = cls(Vault.unlock(Path(path), passphrase, check_beside=check_beside))
+        cb._audit_first(AuditAction.UNLOCK, "vault")
         return cb
 
     @classmethod
@@ -153,6 +146,24 @@ class Casebook:
     def read_only_reason(self) -> str | None:
         """Why this vault opened read-only (a damaged page found at unlock), or None."""
         return DAMAGED_READ_ONLY if self.vault.read_only else None
+
+    def audit_view(self, entity: str, entity_id: str) -> None:
+        """Record that the worker looked at a record, without making the look wait or fail:
+        queued behind the unlock's page check while it runs, and not made at all in a
+        damaged (read-only) vault, which stays readable."""
+        self._audit_first(AuditAction.VIEW, entity, entity_id)
+
+    def _audit_first(self, action: AuditAction, entity: str, entity_id: str | None = None) -> None:
+        """Audit ``action`` as one of the vault's first writes (``Vault.first_write``): at
+        once into a vault known sound, once the page check has passed while it runs beside
+        the reads, never into a damaged one."""
+        store = self.store  # not self's: a lock before the check ends still writes it
+
+        def write() -> None:
+            with store.write() as tx:
+                tx.audit(action, entity, entity_id)
+
+        self.vault.first_write(write)
 
     def _audit(self, action: AuditAction, entity: str, entity_id: str | None = None) -> None:
         if self.vault.read_only:

@@ -21,7 +21,7 @@ from linksdesk.casework import (
 )
 from linksdesk.casework import dto as d
 from linksdesk.casework.casebook import Casebook
-from linksdesk.core.vocab import AuditAction, ConsentScope
+from linksdesk.core.vocab import ConsentScope
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,5 @@ def open_record(cb: Casebook, participant_id: str, *, opening: bool = True) -> R
     """
     data = RecordData(**read_parts(cb, participant_id, READERS))
     if opening:
-        with cb.store.write() as tx:
-            tx.audit(AuditAction.VIEW, "participant", participant_id)
+        cb.audit_view("participant", participant_id)
     return data

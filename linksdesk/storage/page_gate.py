@@ -40,6 +40,7 @@ class PageGate:
         # re-entrant because a first write's own transaction passes through ``hold`` too
         self._first_lock = threading.RLock()
         self._first: list[Listener] = []
+        self._writing_first = False  # a first write's own transaction is passing ``hold``
         self._thread = threading.Thread(target=self._run, name="vault-page-check", daemon=True)
 
     def start(self) -> None:
@@ -92,13 +93,19 @@ class PageGate:
         if self._damaged:
             raise VaultDamagedError()
         with self._first_lock:
-            while self._first:
-                fn = self._first.pop(0)  # taken first: its own transaction comes back here
-                try:
-                    fn()
-                except BaseException:
-                    self._first.insert(0, fn)  # still first in line; the write that came fails
-                    raise
+            if self._writing_first:
+                return  # a first write's own transaction: the rest of the line waits its turn
+            self._writing_first = True
+            try:
+                while self._first:
+                    fn = self._first.pop(0)
+                    try:
+                        fn()
+                    except BaseException:
+                        self._first.insert(0, fn)  # still first in line; the write that came fails
+                        raise
+            finally:
+                self._writing_first = False
 
     def write_first(self) -> None:
         """Write what waits to go first now, not at the next write; nothing if damaged."""

@@ -33,6 +33,7 @@ from vault_kit import (
 )
 
 from linksdesk.casework import participants as P
+from linksdesk.casework import record
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import VaultCorruptError
 from linksdesk.storage import keyfile, migrate
@@ -253,3 +254,56 @@ def test_a_lock_before_the_check_ends_waits_for_it_and_still_audits_the_unlock_f
     assert "error" not in outcome and cb.is_locked
     with Vault.unlock(path, PASSPHRASE) as again:
         assert _audited(again, before) == ["unlock", "lock"]
+
+
+def test_a_record_opened_while_the_check_runs_shows_at_once_its_view_audited_after_it(
+    tmp_path: Path, held: HeldCheck
+) -> None:
+    """Opening a record audits the view (a write): it no longer waits for the page check,
+    the view is written once the check has passed, after the unlock."""
+    cb, _path, before = _unlocked_while_held(tmp_path, held)
+    try:
+        with cb.store.read() as s:
+            first = s.scalars(select(Participant.id).order_by(Participant.id)).first()
+        assert first is not None
+        opening, outcome = _in_thread(lambda: record.open_record(cb, first))
+        opening.join(WAIT_S)
+        assert not opening.is_alive() and "error" not in outcome, outcome
+        assert outcome["result"].participant.id == first
+        assert not held.ended.is_set()  # shown while every page is still being checked
+        assert _audited(cb.vault, before) == []  # nothing written yet
+        held.release.set()
+        assert held.ended.wait(WAIT_S)
+        cb.write_held()
+        assert _audited(cb.vault, before) == ["unlock", "view"]
+    finally:
+        held.release.set()
+        cb.lock()
+
+
+def test_a_damaged_vault_opened_read_only_still_shows_its_records(tmp_path: Path) -> None:
+    """The read-only vault is there so the worker can still read: opening a record must
+    not fail on its view audit (nothing is written into a damaged file)."""
+    made = _made(tmp_path)
+    shown = 0
+    for trial, _page in damaged_copies(tmp_path, made):
+        before = _file_state(trial)
+        try:
+            cb = Casebook.unlock(trial, PASSPHRASE)  # the command line's: checked first
+        except VaultCorruptError:
+            continue
+        try:
+            assert cb.read_only_reason == DAMAGED_READ_ONLY
+            with cb.store.read() as s:
+                ids = list(s.scalars(select(Participant.id)))
+            for pid in ids:
+                try:
+                    data = record.open_record(cb, pid)
+                except VaultCorruptError:
+                    continue  # this person's rows sit on the damaged page
+                assert data.participant.id == pid
+                shown += 1
+        finally:
+            cb.lock()
+        assert _file_state(trial) == before
+    assert shown >= 2, "no record could be shown: the test proves little"
