@@ -218,6 +218,17 @@ class ServerProcess:
             return out
 
 
+def pushed_caseload(server: ServerProcess, first: Dev, people: int) -> str:
+    """A new worker of a new team, whose laptop ``first`` is enrolled and has pushed
+    ``people`` participants with a contact each; the worker's id."""
+    worker = server.worker(server.team())
+    first.enrol(server, worker)
+    for _ in range(people):
+        first.contact(first.participant())
+    assert first.sync().verified
+    return worker
+
+
 def new_server(tmp_path: Path, db_url: str | None = None) -> ServerProcess:
     url = db_url or f"sqlite:///{tmp_path / 'server.db'}"
     init_database(url)

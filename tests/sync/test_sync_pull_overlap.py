@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sync_kit import Dev, ServerProcess, _forward, _read_message
+from sync_kit import Dev, ServerProcess, _forward, _read_message, pushed_caseload
 
 from linksdesk.core.errors import ServerUnreachableError
 from linksdesk.storage.tables import TABLE_BY_NAME
@@ -97,13 +97,8 @@ class PullWatch:
 @pytest.fixture
 def caseload(shared_server: ServerProcess, devices: Callable[[str], Dev]) -> tuple[Dev, str]:
     """A worker whose first laptop has pushed ``PEOPLE`` participants (and the worker)."""
-    worker = shared_server.worker(shared_server.team())
     first = devices("laptop-a")
-    first.enrol(shared_server, worker)
-    for _ in range(PEOPLE):
-        first.contact(first.participant())
-    assert first.sync().verified
-    return first, worker
+    return first, pushed_caseload(shared_server, first, PEOPLE)
 
 
 @pytest.fixture

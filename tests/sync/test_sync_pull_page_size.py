@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sync_kit import Dev, ServerProcess
+from sync_kit import Dev, ServerProcess, pushed_caseload
 
 from linksdesk.sync import transport
 from linksdesk.sync.protocol import MAX_PULL_LIMIT, HandshakeResponse, PullRequest, PullResponse
@@ -17,13 +17,7 @@ PEOPLE = 6  # a participant and a contact each, and the worker's own rows
 
 
 def _caseload(server: ServerProcess, devices: Callable[[str], Dev]) -> str:
-    worker = server.worker(server.team())
-    first = devices("laptop-a")
-    first.enrol(server, worker)
-    for _ in range(PEOPLE):
-        first.contact(first.participant())
-    assert first.sync().verified
-    return worker
+    return pushed_caseload(server, devices("laptop-a"), PEOPLE)
 
 
 def _watch(monkeypatch: pytest.MonkeyPatch, served: int | None) -> list[tuple[int, int]]:
