@@ -41,7 +41,7 @@ from linksdesk.sync.steps.handshake import SETTINGS_KEY, Handshake, apply_progra
 from linksdesk.sync.steps.pull import ERASURE_ENTITY, Pull
 from linksdesk.sync.steps.push import Push
 from linksdesk.sync.steps.verify import RECHECK_AFTER_S, Verify
-from linksdesk.sync.totals import note_unchanged, update_monthly_totals
+from linksdesk.sync.totals import note_unchanged, refresh_monthly_totals
 from linksdesk.sync.transport import Transport
 
 __all__ = [
@@ -135,13 +135,11 @@ class SyncEngine:
         self.c.touch("__cursor__", "quiet")  # as a pulled page marks it, for verify's digests
 
     def _update_totals(self) -> int:
-        unchanged: list[int] = []
-        written = self.c.store.on_writer(
-            lambda: update_monthly_totals(
-                self.c.store, self.c.config.worker_id, self.c.o.today, unchanged=unchanged
-            )
+        run = self.c.store.on_writer(
+            lambda: refresh_monthly_totals(self.c.store, self.c.config.worker_id, self.c.o.today)
         )
-        self.c.run.totals_unchanged = unchanged[0] if unchanged else None
+        self.c.run.totals_unchanged = run.unchanged_through
+        written = run.written
         if written:
             log.info("monthly totals: %d rows updated", written)
         return written

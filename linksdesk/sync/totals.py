@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -174,27 +175,33 @@ def note_unchanged(session: Session, through: int) -> None:
         state.put(session, state.TOTALS_SEQ, through)
 
 
-def update_monthly_totals(
-    store: Store,
-    worker_id: str,
-    today: dt.date | None = None,
-    *,
-    unchanged: list[int] | None = None,
-) -> int:
-    """Write this device's monthly totals where they changed; returns rows written.
+@dataclass(frozen=True)
+class TotalsRun:
+    """What one look at the monthly totals did."""
+
+    written: int  # rows written
+    # nothing counted changed: the audit seq looked up to (for :func:`note_unchanged`)
+    unchanged_through: int | None = None
+
+
+def update_monthly_totals(store: Store, worker_id: str, today: dt.date | None = None) -> int:
+    """Write this device's monthly totals where they changed; returns rows written."""
+    return refresh_monthly_totals(store, worker_id, today).written
+
+
+def refresh_monthly_totals(store: Store, worker_id: str, today: dt.date | None = None) -> TotalsRun:
+    """Write this device's monthly totals where they changed.
 
     Each row goes through the vault's ordinary write, so it is queued for sync (carrying
-    counts only) in the same transaction. ``unchanged``: given the audit seq up to which
-    nothing counted changed, when nothing was written (see :func:`note_unchanged`).
+    counts only) in the same transaction. When nothing counted changed, nothing is written
+    and the run says up to which audit event it looked.
     """
     day = today or dt.date.today()
     written = 0
     with store.read() as s:
         through = unchanged_through(s, day)
     if through is not None:
-        if unchanged is not None:
-            unchanged.append(through)
-        return 0
+        return TotalsRun(0, through)
     with store.write() as tx:
         counts, unshared = _counts(tx.session, day)
         mine = {
@@ -219,4 +226,4 @@ def update_monthly_totals(
         state.put(tx.session, state.TOTALS_MONTH, _month(day))
         state.put(tx.session, state.TOTALS_UNSHARED, sorted(unshared))
         state.drop(tx.session, state.TOTALS_DIRTY)
-    return written
+    return TotalsRun(written)

@@ -143,9 +143,10 @@ class Transport:
     def post(self, endpoint: str, body: BaseModel | bytes | None, answer: type[M]) -> M:
         """POST ``body`` (a model, or its JSON made already) to ``/v1/<endpoint>``; the same
         bytes are resent on every retry."""
-        content = body if isinstance(body, bytes) else b"{}"
         if isinstance(body, BaseModel):
             content = body.model_dump_json().encode()
+        else:
+            content = b"{}" if body is None else body
         headers = {"Content-Type": "application/json"}
         if self.gzip and len(content) >= GZIP_MIN_BYTES:
             content = gzip.compress(content, compresslevel=1, mtime=0)
