@@ -120,6 +120,13 @@ def tune_collector() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
+def serving_app(db_url: str) -> FastAPI:
+    """The app a serving process runs: made, then the collector set for serving."""
+    app = create_app(db_url)
+    tune_collector()
+    return app
+
+
 def app_from_environment() -> FastAPI:
     """The app in each of several ``serve --workers N`` processes (uvicorn calls this).
 
@@ -128,9 +135,7 @@ def app_from_environment() -> FastAPI:
     from linksdesk.server.config import ENV_DB, resolve_db_url
 
     configure_logging(os.environ.get(ENV_LOG_LEVEL, "info"), os.environ.get(ENV_LOG_FORMAT, "text"))
-    app = create_app(resolve_db_url(os.environ.get(ENV_DB)))
-    tune_collector()
-    return app
+    return serving_app(resolve_db_url(os.environ.get(ENV_DB)))
 
 
 ENV_LOG_LEVEL = "LINKSDESK_SERVER_LOG_LEVEL"

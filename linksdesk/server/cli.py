@@ -378,7 +378,7 @@ def _serve(args: argparse.Namespace, url: str) -> int:
     import uvicorn
 
     from linksdesk.server.api.access_log import configure_logging
-    from linksdesk.server.app import ENV_LOG_FORMAT, ENV_LOG_LEVEL, create_app, tune_collector
+    from linksdesk.server.app import ENV_LOG_FORMAT, ENV_LOG_LEVEL, serving_app
 
     if args.workers < 1 or args.workers > 64:
         return _fail(args, "--workers must be a number from 1 to 64.")
@@ -400,9 +400,7 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         "access_log": False,
     }
     if args.workers == 1:
-        app = create_app(url)
-        tune_collector()
-        uvicorn.run(app, **common)
+        uvicorn.run(serving_app(url), **common)
         return 0
     db = Database(url)  # refuse an unprepared database here, once, in plain words
     try:
