@@ -48,10 +48,11 @@ from linksdesk.storage.tables import (
     ReferralIn,
 )
 from linksdesk.storage.vault import Vault
-from linksdesk.sync.apply import SHAPES, collector_paused
+from linksdesk.sync.apply import collector_paused
 from linksdesk.sync.bundle import export, format, keys, receive
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.sync.protocol import expand_clocks, is_participant_routed
+from linksdesk.sync.shapes import SHAPES
 
 PASSPHRASE = "benchmark passphrase for bundles"
 

@@ -14,6 +14,12 @@ SYNC_NAMESPACE = uuid.UUID("6b1c4f0e-3d2a-5b7c-9e8f-0a1b2c3d4e5f")
 # the changes of the bundles the server makes
 SERVER_BUNDLE_NAMESPACE = uuid.UUID("2f4d1c7a-8b3e-5f60-9a1b-c2d3e4f5a6b7")
 
+
+def stable_id(*parts: str) -> str:
+    """A UUID every device derives the same way from the same parts."""
+    return str(uuid.uuid5(SYNC_NAMESPACE, "/".join(parts)))
+
+
 _lock = threading.Lock()
 _last_ms = 0
 _seq = 0

@@ -211,7 +211,7 @@ class WriteTx:
         # 4. in order: sharing, outbox entries, audit events, the summary
         queued: list[dict[str, Any]] = []
         events: list[tuple[str, str, str | None]] = []
-        created_at = _utc_now()
+        created_at = utc_now()
         action = str(AuditAction.CREATE)
         for row in batch:
             name: str = row.__tablename__  # type: ignore[attr-defined]
@@ -291,7 +291,7 @@ class WriteTx:
     def queue(self, change: RowChange) -> None:
         """Queue a change through the policy (also used for erasure commands and backfills)."""
         values: list[dict[str, Any]] = []
-        self._outbox_values(change, _utc_now(), values)
+        self._outbox_values(change, utc_now(), values)
         if values:
             self.session.add(Outbox(**values[0]))
 
@@ -402,7 +402,8 @@ class WriteTx:
         self.audit(action, table, row.id)
 
 
-def _utc_now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """Now, in UTC without a zone: how the vault stores the times it stamps itself."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -424,7 +425,7 @@ def _append_audit_events(
         head = (count, last or audit.GENESIS)
     count, prev = head
     # microseconds dropped: the chain must survive the round trip through SQLite text
-    at = _utc_now().replace(microsecond=0)
+    at = utc_now().replace(microsecond=0)
     values = []
     for action, entity, entity_id in events:
         digest = audit._digest(prev, at, actor, action, entity, entity_id or "")

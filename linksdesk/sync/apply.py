@@ -15,22 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
 import gc
 import json
 import logging
-import operator
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
 from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    Integer,
     delete,
     func,
     select,
@@ -39,46 +31,54 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session
-from sqlalchemy.types import JSON
 
-from linksdesk.core.errors import LinksDeskError, SyncError, UserError
+from linksdesk.core.errors import LinksDeskError
 from linksdesk.core.ids import SYNC_NAMESPACE as SYNC_NAMESPACE
+from linksdesk.core.ids import stable_id
 from linksdesk.core.registry import (
     CONSENT_TABLE,
     PARTICIPANT_TABLE,
     PURGE_ORDER,
     RECORD_TABLES,
-    TEAM_SCOPE,
 )
-from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import search
-from linksdesk.storage.outbox import chunks, drop_participant_changes, queued_row_ids, rows_touched
-from linksdesk.storage.purge import drop_partials, purge_participant, rebuild_search
-from linksdesk.storage.store import SYNC_META, json_value
+from linksdesk.storage.outbox import chunks
+from linksdesk.storage.purge import purge_participant
+from linksdesk.storage.store import json_value, utc_now
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
-    AuditEvent,
-    Base,
-    Consent,
     ErasureReceipt,
     NoteRevision,
     Outbox,
     Participant,
     SyncAttention,
-    SyncColumns,
     SyncConflict,
 )
 from linksdesk.sync import state
+from linksdesk.sync.conflicts import conflict_from_server, reconcile_note_conflicts
+from linksdesk.sync.local_only import LocalOnlyCase, own_work_of, purge_from_elsewhere
 from linksdesk.sync.merge import DELETED, merge_pulled, written_clocks
-from linksdesk.sync.policy import local_columns, shareable_columns
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,
     ConflictRow,
-    HandoverRow,
     Op,
     ServerChange,
-    is_participant_routed,
+)
+from linksdesk.sync.removals import (
+    read_handover,
+    says_no_to_team,
+    superseded_here,
+    withdrawal_from_elsewhere,
+)
+from linksdesk.sync.shapes import (
+    INSERT_ORDER,
+    SHAPES,
+    TableShape,
+    fill_defaults,
+    insert_rows,
+    pid_of,
+    placeholder,
 )
 
 log = logging.getLogger(__name__)
@@ -87,63 +87,6 @@ log = logging.getLogger(__name__)
 PURGED = "__purge__"
 # touched tables after which who the monthly totals count may have changed
 WHO_COUNTS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE, PURGED, HANDOVER_TABLE})
-
-MASS_DELETE_SHARE = 0.30
-MASS_DELETE_MIN_ROWS = 25  # below this, a small vault's ordinary deletes never ask
-# Withdrawals of team sharing count by person, not by row: one is a deliberate purge of
-# one participant and never asks, however long their record; more than this many at once,
-# or more than MASS_DELETE_SHARE of the people on the laptop, is a flood and asks first.
-MASS_WITHDRAWAL_MAX = 5
-
-_ASK = (
-    "Nothing more was changed. If you expected this, sync again and choose to allow the "
-    "removals; otherwise ask your programme administrator."
-)
-
-
-class MassDeletionError(SyncError, UserError):
-    """A pull would remove a large share of this device's records: stop and ask first."""
-
-    def __init__(self, would_delete: int, records: int, *, message: str | None = None) -> None:
-        share = round(100 * would_delete / max(records, 1))
-        super().__init__(
-            message
-            or f"This sync would remove {would_delete} of the {records} records on this laptop "
-            f"({share} %). {_ASK}"
-        )
-        self.would_delete = would_delete
-        self.records = records
-
-
-class MassWithdrawalError(MassDeletionError):
-    """Pulled withdrawals of team sharing would purge many people here at once: ask first."""
-
-    def __init__(self, withdrawn: int, participants: int) -> None:
-        super().__init__(
-            withdrawn,
-            participants,
-            message=(
-                f"This sync would remove {withdrawn} of the {participants} people on this "
-                "laptop, because consent to share their record with the team was withdrawn "
-                f"for each of them at once. {_ASK}"
-            ),
-        )
-
-
-def is_mass_withdrawal(withdrawn: int, participants: int) -> bool:
-    """Whether purging ``withdrawn`` of ``participants`` people in one sync must ask first."""
-    if withdrawn <= 1:
-        return False
-    return withdrawn > MASS_WITHDRAWAL_MAX or withdrawn > MASS_DELETE_SHARE * participants
-
-
-def stable_id(*parts: str) -> str:
-    """A UUID every device derives the same way from the same parts."""
-    return str(uuid.uuid5(SYNC_NAMESPACE, "/".join(parts)))
-
-
-def now_naive() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @contextlib.contextmanager
@@ -165,111 +108,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# -- column values --------------------------------------------------------------------------
-def _convert(column: Any) -> Callable[[Any], Any]:
-    return _conversion(column) or (lambda v: v)
-
-
-def _conversion(column: Any) -> Callable[[Any], Any] | None:
-    """How a wire value becomes the column's Python value (None: it is one already)."""
-    kind = column.type
-    if isinstance(kind, DateTime):
-        return lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v
-    if isinstance(kind, Date):
-        return lambda v: dt.date.fromisoformat(v[:10]) if isinstance(v, str) else v
-    if isinstance(kind, Boolean):
-        return lambda v: v if v is None else bool(v)
-    if isinstance(kind, Integer):
-        return lambda v: v if v is None or isinstance(v, bool) else int(v)
-    if isinstance(kind, Float):
-        return lambda v: v if v is None else float(v)
-    return None
-
-
-def _placeholder(column: Any, row_id: str) -> Any:
-    kind = column.type
-    if column.key == "programme_id":
-        return f"~{row_id}"  # unique, and never shown: it only stands in for a tombstone
-    if isinstance(kind, DateTime):
-        return dt.datetime(1970, 1, 1)
-    if isinstance(kind, Date):
-        return dt.date(1970, 1, 1)
-    if isinstance(kind, Boolean):
-        return False
-    if isinstance(kind, Integer):
-        return 0
-    if isinstance(kind, Float):
-        return 0.0
-    if isinstance(kind, JSON):
-        return []
-    return ""
-
-
-@dataclass(frozen=True)
-class TableShape:
-    cls: type[SyncColumns]
-    name: str
-    convert: dict[str, Callable[[Any], Any]]
-    required: frozenset[str]  # needed to create a row (not null, no default)
-    shareable: frozenset[str]
-    local: frozenset[str]
-    participant_routed: bool
-    # the fields a pulled change may set here (columns this version has, neither envelope
-    # nor local), and the tombstone
-    accepts: frozenset[str] = frozenset()
-    # conversions of the columns whose wire value is not already their Python value
-    python: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
-
-    def incoming(self, ch: ServerChange) -> dict[str, Any]:
-        """The field values ``ch`` sets that this table keeps here (a delete: the tombstone)."""
-        if ch.op is Op.DELETE:
-            return {DELETED: True}
-        fields = ch.fields
-        if fields.keys() <= self.accepts:
-            return dict(fields)
-        return {k: v for k, v in fields.items() if k in self.accepts}
-
-    def to_python(self, name: str, value: Any) -> Any:
-        conv = self.convert.get(name)
-        return conv(value) if conv else value
-
-
-def _shape(name: str, cls: type[SyncColumns]) -> TableShape:
-    columns = cls.__table__.columns  # type: ignore[attr-defined]
-    convert = {c.key: _convert(c) for c in columns}
-    required = frozenset(
-        c.key
-        for c in columns
-        if not c.nullable
-        and c.default is None
-        and c.server_default is None
-        and c.key not in SYNC_META
-        and not c.primary_key
-    )
-    local = local_columns(name)
-    python = {c.key: f for c in columns if (f := _conversion(c)) is not None}
-    return TableShape(
-        cls=cls,
-        name=name,
-        convert=convert,
-        required=required,
-        shareable=shareable_columns(name),
-        local=local,
-        participant_routed=is_participant_routed(name),
-        accepts=frozenset(convert.keys() - SYNC_META - local) | {DELETED},
-        python=python,
-    )
-
-
-SHAPES: dict[str, TableShape] = {name: _shape(name, cls) for name, cls in TABLE_BY_NAME.items()}
-
-
-def json_safe(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
 # -- context and outcome --------------------------------------------------------------------
 @dataclass
 class ApplyContext:
@@ -281,25 +119,6 @@ class ApplyContext:
     # fields with edits still waiting in the outbox, by (table, row id)
     pending: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     highest_hlc: str = ""
-
-
-@dataclass(frozen=True)
-class LocalOnlyCase:
-    """A participant whose team consent was withdrawn on another laptop while this one held
-    work of its own about them: that work stays here, local only, and the worker is told."""
-
-    participant_id: str
-    programme_id: str
-    kept: int  # rows kept: this laptop's own work, what it hangs on, the consent history
-    removed: int  # rows that had come from elsewhere, removed here
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "participant_id": self.participant_id,
-            "programme_id": self.programme_id,
-            "kept": self.kept,
-            "removed": self.removed,
-        }
 
 
 @dataclass
@@ -368,234 +187,6 @@ def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
     return out
 
 
-# -- counting -------------------------------------------------------------------------------
-def live_records(session: Session) -> int:
-    """Rows this device holds that are not tombstones (the mass-deletion guard's base)."""
-    total = 0
-    for cls in TABLE_BY_NAME.values():
-        total += (
-            session.scalar(select(func.count()).select_from(cls).where(cls.deleted.is_(False))) or 0
-        )
-    return total
-
-
-def live_rows_of(session: Session, participant_id: str) -> int:
-    total = (
-        session.scalar(
-            select(func.count())
-            .select_from(Participant)
-            .where(Participant.id == participant_id, Participant.deleted.is_(False))
-        )
-        or 0
-    )
-    for name in PURGE_ORDER:
-        cls: Any = TABLE_BY_NAME[name]
-        total += (
-            session.scalar(
-                select(func.count())
-                .select_from(cls)
-                .where(cls.participant_id == participant_id, cls.deleted.is_(False))
-            )
-            or 0
-        )
-    return int(total)
-
-
-def removals_in(session: Session, changes: Iterable[ServerChange], worker_id: str) -> int:
-    """How many live rows here applying ``changes`` would remove (delete, erase, hand away).
-
-    Withdrawals of team sharing are not counted here but by person (``withdrawals_in``).
-    """
-    deletes: dict[str, set[str]] = {}
-    total = 0
-    for ch in changes:
-        if ch.op is Op.DELETE and ch.table in SHAPES:
-            deletes.setdefault(ch.table, set()).add(ch.row_id)
-        elif ch.op is Op.ERASE:
-            total += live_rows_of(session, ch.row_id)
-        elif ch.table == HANDOVER_TABLE and ch.op is Op.UPSERT:
-            notice = _handover(ch)
-            if notice and notice.from_worker == worker_id and not notice.keep_read_only:
-                total += live_rows_of(session, notice.participant_id)
-    for table, ids in deletes.items():
-        cls: Any = SHAPES[table].cls
-        total += (
-            session.scalar(
-                select(func.count())
-                .select_from(cls)
-                .where(cls.id.in_(list(ids)), cls.deleted.is_(False))
-            )
-            or 0
-        )
-    return int(total)
-
-
-def live_participants(session: Session) -> int:
-    """Participants this device holds (the base of the withdrawal guard)."""
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Participant).where(Participant.deleted.is_(False))
-        )
-        or 0
-    )
-
-
-def withdrawals_in(session: Session, changes: Iterable[ServerChange], device_id: str) -> set[str]:
-    """Participants held here that team withdrawals among ``changes`` would purge."""
-    out: set[str] = set()
-    for ch in changes:
-        pid = ch.participant_id
-        if pid is None or pid in out or not _withdrawal_from_elsewhere(ch, device_id):
-            continue
-        if not _superseded_here(session, ch) and live_rows_of(session, pid):
-            out.add(pid)
-    return out
-
-
-def _withdrawal_from_elsewhere(ch: ServerChange, device_id: str) -> bool:
-    """A team consent saying no, recorded on another device (the worker's other laptop)."""
-    return bool(_says_no_to_team(ch) and ch.origin != device_id and ch.participant_id)
-
-
-def _superseded_here(session: Session, ch: ServerChange) -> bool:
-    """A later team consent version is held here: the withdrawal is history, not news."""
-    version = ch.fields.get("version")
-    newest = session.scalar(
-        select(func.max(Consent.version)).where(
-            Consent.participant_id == ch.participant_id,
-            Consent.scope == TEAM_SCOPE,
-            Consent.deleted.is_(False),
-            Consent.id != ch.row_id,
-        )
-    )
-    return newest is not None and isinstance(version, int) and newest > version
-
-
-def _handover(ch: ServerChange) -> HandoverRow | None:
-    try:
-        return HandoverRow.model_validate(ch.fields)
-    except ValueError:
-        log.warning("handover notice %s could not be read; ignored", ch.row_id)
-        return None
-
-
-# parents a kept row needs to stay readable: (table, column naming it, parent table)
-_KEPT_PARENTS: tuple[tuple[str, str, str], ...] = (
-    ("note_revision", "note_id", "note"),
-    ("goal_step", "goal_id", "goal"),
-    ("note", "contact_id", "contact"),
-)
-
-
-def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[str, set[str]]:
-    """Rows about a participant that are this laptop's own work (rule 7), by table.
-
-    Own work: a ``private`` row (it only ever lives here), a row this laptop recorded or
-    changed itself (its audit log, its origin or a field clock says so), and a row with a
-    change the server has not accepted (still queued, or refused and waiting for a look).
-    Empty when there is none; otherwise also the rows they hang on (the participant, a
-    revision's note, a step's goal, a note's contact) and every consent record, which says
-    why the case is local now.
-    """
-    pid = participant_id
-    unsent = queued_row_ids(session, pid)
-    refused = set(session.scalars(select(SyncAttention.row_id)))
-
-    suffix = f"-{device_id}"  # how this device's clock values end (core.hlc)
-    rows: list[tuple[str, str, str, str, dict[str, Any] | None]] = []
-    for name in RECORD_TABLES:
-        if name == CONSENT_TABLE:
-            continue  # a consent record is the decision, not the worker's casework
-        cls: Any = TABLE_BY_NAME[name]
-        where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
-        for row_id, sharing, origin, clocks in session.execute(
-            select(cls.id, cls.sharing, cls.origin, cls.field_hlc).where(where)
-        ):
-            rows.append((name, row_id, sharing, origin, clocks))
-    # the audit log says what was recorded or changed here, whatever syncs did since (a
-    # re-consent on the other laptop re-sends this laptop's rows under its own clocks)
-    recorded_here: set[str] = set()
-    for chunk in chunks([r[1] for r in rows], 500):
-        recorded_here |= set(
-            session.scalars(
-                select(AuditEvent.entity_id).where(
-                    AuditEvent.entity_id.in_(chunk),
-                    AuditEvent.action.in_((AuditAction.CREATE.value, AuditAction.CHANGE.value)),
-                )
-            )
-        )
-
-    def own(row_id: str, sharing: str, origin: str, clocks: dict[str, Any] | None) -> bool:
-        if sharing == "private" or origin == device_id or row_id in recorded_here:
-            return True
-        if row_id in unsent or row_id in refused:
-            return True
-        return any(str(c).endswith(suffix) for c in (clocks or {}).values())
-
-    keep: dict[str, set[str]] = {}
-    for name, row_id, sharing, origin, clocks in rows:
-        if own(row_id, sharing, origin, clocks):
-            keep.setdefault(name, set()).add(row_id)
-    if not keep:
-        return keep
-    keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
-    keep[CONSENT_TABLE] = set(
-        session.scalars(select(Consent.id).where(Consent.participant_id == pid))
-    )
-    for table, column, parent in _KEPT_PARENTS:  # children before parents: one pass is enough
-        ids = sorted(keep.get(table, ()))
-        if not ids:
-            continue
-        cls = TABLE_BY_NAME[table]
-        for chunk in chunks(ids, 500):
-            for ref in session.scalars(select(getattr(cls, column)).where(cls.id.in_(chunk))):
-                if ref:
-                    keep.setdefault(parent, set()).add(ref)
-    return keep
-
-
-def purge_from_elsewhere(
-    session: Session, participant_id: str, keep: dict[str, set[str]]
-) -> tuple[int, int]:
-    """Remove what came to this laptop from elsewhere about a participant whose team
-    consent was withdrawn on another laptop, keeping ``keep`` (``own_work_of``) as this
-    laptop's local-only case: nothing of it is queued for the server any more, drafts stay.
-    Returns (rows removed, rows kept)."""
-    pid = participant_id
-    removed = kept = 0
-    every: list[str] = [pid]
-    gone_ids: list[str] = []
-    for name in PURGE_ORDER:
-        cls: Any = TABLE_BY_NAME[name]
-        ids = list(session.scalars(select(cls.id).where(cls.participant_id == pid)))
-        every += ids
-        mine = keep.get(name, set())
-        drop = [i for i in ids if i not in mine]
-        kept += len(ids) - len(drop)
-        gone_ids += drop
-        for chunk in chunks(drop, 500):
-            removed += rows_touched(session.execute(delete(cls).where(cls.id.in_(chunk))))
-    kept += 1  # the participant row
-    # the index again from what stays, then a rebuild so no removed term survives
-    search.remove_participant(session, pid)
-    session.flush()
-    for name in sorted(search.INDEXED_TABLES & set(RECORD_TABLES)):
-        cls = TABLE_BY_NAME[name]
-        where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
-        for row in session.scalars(select(cls).where(where, cls.deleted.is_(False))):
-            search.reindex_row(session, row)
-    rebuild_search(session)
-    for chunk in chunks(gone_ids, 500):
-        session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
-    for chunk in chunks(every, 500):
-        # the notice about the local-only case replaces "refused by the server"
-        session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
-    drop_participant_changes(session, pid, row_ids=every, keep_team_consent=True)
-    drop_partials(session, pid)
-    session.flush()
-    return int(removed), kept
-
-
 def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
     """A page with each participant row moved before the first other change about them.
 
@@ -611,7 +202,7 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
         pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
         if pid is None:
             continue
-        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE or _says_no_to_team(ch):
+        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE or says_no_to_team(ch):
             first.pop(pid, None)
             continue
         if ch.table == PARTICIPANT_TABLE and ch.op is Op.UPSERT and first.get(pid, i) < i:
@@ -630,108 +221,7 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
     return out
 
 
-def _says_no_to_team(ch: ServerChange) -> bool:
-    return (
-        ch.table == CONSENT_TABLE
-        and ch.op is Op.UPSERT
-        and ch.fields.get("scope") == TEAM_SCOPE
-        and ch.fields.get("given") is False
-    )
-
-
 # -- the applier ----------------------------------------------------------------------------
-# parents before children, for rows created by a page (foreign keys)
-_INSERT_ORDER: tuple[str, ...] = tuple(
-    t.name for t in Base.metadata.sorted_tables if t.name in SHAPES
-)
-assert set(_INSERT_ORDER) == set(SHAPES), "every synced table must have an insert order"
-_DEFAULTS: dict[str, dict[str, Any]] = {}
-
-
-def _defaults_of(table: str) -> dict[str, Any]:
-    """Every column of ``table`` with the value an insert gives it when not set (Python-side
-    defaults; None where the database or nothing fills it), so rows share one statement."""
-    if table not in _DEFAULTS:
-        out: dict[str, Any] = {}
-        for column in SHAPES[table].cls.__table__.columns:  # type: ignore[attr-defined]
-            default = column.default
-            if column.server_default is not None and default is None:
-                continue  # left to the database
-            if default is None:
-                out[column.key] = None
-            elif default.is_scalar:
-                out[column.key] = default.arg
-            else:
-                out[column.key] = _Call(default)
-        _DEFAULTS[table] = out
-    return {k: (v() if isinstance(v, _Call) else v) for k, v in _DEFAULTS[table].items()}
-
-
-def _filled(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``rows`` with every column ``_defaults_of`` names (a default made by a call is made
-    only for a row that does not set the column)."""
-    if table not in _DEFAULTS:
-        _defaults_of(table)  # worked out once, kept in _DEFAULTS
-    defaults = _DEFAULTS[table]
-    static = {k: v for k, v in defaults.items() if not isinstance(v, _Call)}
-    calls = [(k, v) for k, v in defaults.items() if isinstance(v, _Call)]
-    out = []
-    for r in rows:
-        row = {**static, **r}
-        for k, call in calls:
-            if k not in r:
-                row[k] = call()
-        out.append(row)
-    return out
-
-
-_BINDS: dict[tuple[str, str], dict[str, Callable[[Any], Any] | None]] = {}
-
-
-def _binds_of(table: str, dialect: Any) -> dict[str, Callable[[Any], Any] | None]:
-    """Each column's conversion of a Python value to what the database driver is given
-    (SQLAlchemy's own, taken once), so rows can go to the driver directly."""
-    key = (dialect.name, table)
-    if key not in _BINDS:
-        columns = SHAPES[table].cls.__table__.columns  # type: ignore[attr-defined]
-        _BINDS[key] = {c.key: c.type._cached_bind_processor(dialect) for c in columns}
-    return _BINDS[key]
-
-
-def _insert_rows(conn: Any, table: str, filled: list[dict[str, Any]]) -> None:
-    """``filled`` rows of ``table`` to the driver: one executemany per run of rows with the
-    same columns, in arrival order (a revision may name one before it as its base); each
-    value goes through its column's own conversion, and only the columns that have one
-    (dates, flags, JSON) are touched one by one."""
-    binds = _binds_of(table, conn.dialect)
-    start = 0
-    for end in range(1, len(filled) + 1):
-        if end < len(filled) and filled[end].keys() == filled[start].keys():
-            continue
-        names = list(filled[start].keys())
-        take = operator.itemgetter(*names)
-        convert = [(i, bind) for i, name in enumerate(names) if (bind := binds[name])]
-        params: list[tuple[Any, ...]] = []
-        for row in filled[start:end]:
-            values = list(take(row))
-            for i, bind in convert:
-                values[i] = bind(values[i])
-            params.append(tuple(values))
-        quoted = ", ".join(f'"{name}"' for name in names)
-        conn.exec_driver_sql(
-            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(names))})', params
-        )
-        start = end
-
-
-@dataclass(frozen=True)
-class _Call:
-    default: Any
-
-    def __call__(self) -> Any:
-        return self.default.arg(None)
-
-
 class _RowMeta(NamedTuple):  # one per row a page touches: a tuple is quick to make
     clocks: dict[str, str]
     deleted: bool
@@ -807,7 +297,7 @@ class PageApplier:
                 table_name=ch.table[:32],
                 row_id=ch.row_id,
                 reason=UNAPPLIABLE,
-                at=now_naive(),
+                at=utc_now(),
             )
         )
         self.out.unappliable += 1
@@ -897,9 +387,7 @@ class PageApplier:
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
             self.ctx.highest_hlc = ch.hlc
-        withdrawal = ch.table == CONSENT_TABLE and _withdrawal_from_elsewhere(
-            ch, self.ctx.device_id
-        )
+        withdrawal = ch.table == CONSENT_TABLE and withdrawal_from_elsewhere(ch, self.ctx.device_id)
         if ch.op is Op.ERASE or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE) or withdrawal:
             self._insert_new()  # these read and rewrite what is held: all of it written
         if ch.op is Op.ERASE:
@@ -1103,7 +591,7 @@ class PageApplier:
                 row_values[name] = conv(row_values[name])
         for name in missing:  # only for a tombstone of a row never seen here
             row_column = shape.cls.__table__.columns[name]  # type: ignore[attr-defined]
-            row_values[name] = _placeholder(row_column, ch.row_id)
+            row_values[name] = placeholder(row_column, ch.row_id)
         if shape.name == PARTICIPANT_TABLE and "programme_id" in row_values:
             row_values["programme_id"] = self._fit(
                 shape, ch.row_id, "programme_id", row_values["programme_id"]
@@ -1142,10 +630,10 @@ class PageApplier:
         self.s.flush()
         inserts, self._inserts = self._inserts, {}
         conn = self.s.connection()
-        for table in _INSERT_ORDER:
+        for table in INSERT_ORDER:
             rows = inserts.get(table)
             if rows:
-                _insert_rows(conn, table, _filled(table, rows.values()))
+                insert_rows(conn, table, fill_defaults(table, rows.values()))
 
     def _fit(self, shape: TableShape, row_id: str, name: str, value: Any) -> Any:
         """A value as it can be stored here. Programme ids are unique per vault, but two
@@ -1229,7 +717,7 @@ class PageApplier:
                 ErasureReceipt(
                     id=stable_id("receipt", participant_id),
                     participant_id=participant_id,
-                    erased_at=now_naive(),
+                    erased_at=utc_now(),
                     rows_removed=removed,
                     hlc=self.ctx.stamp(),
                     origin=self.ctx.device_id,
@@ -1253,10 +741,10 @@ class PageApplier:
         (rule 2), so the worker's other devices keep nothing of them, not even the consent.
         Returns True when the change was handled (and must not be applied as a row).
         """
-        if not _withdrawal_from_elsewhere(ch, self.ctx.device_id):
+        if not withdrawal_from_elsewhere(ch, self.ctx.device_id):
             return False
         pid = str(ch.participant_id)
-        if _superseded_here(self.s, ch):
+        if superseded_here(self.s, ch):
             return False  # consent given again here since: the later record decides
         if (CONSENT_TABLE, ch.row_id) in self._meta:
             return False  # applied here before (a repair downloads it again): nothing new
@@ -1305,7 +793,7 @@ class PageApplier:
 
     # - handover -
     def _handover_notice(self, ch: ServerChange) -> None:
-        notice = _handover(ch)
+        notice = read_handover(ch)
         if notice is None:
             return
         pid = notice.participant_id
@@ -1346,7 +834,7 @@ class PageApplier:
         existing = self.s.get(SyncConflict, ch.row_id)
         if ch.op is Op.DELETE:
             if existing is not None and existing.resolved_at is None:
-                existing.resolved_at = now_naive()
+                existing.resolved_at = utc_now()
                 self.out.applied += 1
             return
         if existing is not None:
@@ -1360,152 +848,3 @@ class PageApplier:
         self.s.add(conflict_from_server(ch.row_id, row, self.ctx.device_id))
         self.out.conflicts += 1
         self.out.applied += 1
-
-
-def pid_of(row: Any) -> str | None:
-    if isinstance(row, Participant):
-        return row.id
-    return getattr(row, "participant_id", None)
-
-
-def conflict_from_server(conflict_id: str, row: ConflictRow, device_id: str) -> SyncConflict:
-    """The local record of a conflict the server kept; "local" is this device's version."""
-    other_is_mine = row.other_origin == device_id
-    return SyncConflict(
-        id=conflict_id,
-        table_name=row.table_name,
-        row_id=row.row_id,
-        field=row.field,
-        participant_id=row.participant_id,
-        local_value=row.other_value if other_is_mine else row.kept_value,
-        remote_value=row.kept_value if other_is_mine else row.other_value,
-        local_hlc=row.other_hlc if other_is_mine else row.kept_hlc,
-        remote_hlc=row.kept_hlc if other_is_mine else row.other_hlc,
-        detected_at=now_naive(),
-        resolved_at=None,
-    )
-
-
-class _Head(NamedTuple):
-    """What decides a note's heads, of one revision."""
-
-    id: str
-    revision: int
-    hlc: str
-    origin: str
-    participant_id: str
-
-
-def reconcile_note_conflicts(session: Session, note_ids: Iterable[str], device_id: str) -> int:
-    """Bring the case-note conflicts of ``note_ids`` and of every note with a conflict open
-    here in line with the revisions held; returns how many new conflicts were recorded.
-
-    A note is in conflict while two or more revisions share its top revision number (written
-    on top of the same version on different devices): one conflict per pair of them, with an
-    id every device derives the same way. A conflict whose pair is no longer on top (a later
-    revision settled it) is resolved. The state depends only on the revisions held, so a
-    worker's laptops holding the same revisions show the same open conflicts, whatever
-    order the revisions and conflict rows came in.
-    """
-    open_notes = set(
-        session.scalars(
-            select(SyncConflict.row_id).where(
-                SyncConflict.table_name == "note_revision", SyncConflict.resolved_at.is_(None)
-            )
-        )
-    )
-    made = 0
-    notes = sorted(set(note_ids) | open_notes)
-    # read for every note at once (a first pull brings thousands), in the order kept per
-    # note; only what decides the heads (a body is read for a new conflict only)
-    by_note: dict[str, list[_Head]] = {}
-    held_by_note: dict[str, dict[str, SyncConflict]] = {}
-    for chunk in chunks(notes, 500):
-        for r in session.execute(
-            select(
-                NoteRevision.note_id,
-                NoteRevision.id,
-                NoteRevision.revision,
-                NoteRevision.hlc,
-                NoteRevision.origin,
-                NoteRevision.participant_id,
-            )
-            .where(NoteRevision.note_id.in_(chunk), NoteRevision.deleted.is_(False))
-            .order_by(NoteRevision.hlc, NoteRevision.id)
-        ):
-            by_note.setdefault(r.note_id, []).append(_Head(*r[1:]))
-        for c in session.scalars(
-            select(SyncConflict).where(
-                SyncConflict.table_name == "note_revision", SyncConflict.row_id.in_(chunk)
-            )
-        ):
-            held_by_note.setdefault(c.row_id, {})[c.id] = c
-    for note_id in notes:
-        revisions = by_note.get(note_id, [])
-        top = max((r.revision for r in revisions), default=None)
-        heads = [r for r in revisions if r.revision == top]
-        if len(heads) < 2 and note_id not in open_notes:
-            continue  # one version on top and no conflict open: nothing to hold or settle
-        wanted: dict[str, tuple[_Head, _Head]] = {}
-        for i, first in enumerate(heads):
-            for second in heads[i + 1 :]:
-                wanted[stable_id("note", *sorted((first.id, second.id)))] = (first, second)
-        held = held_by_note.get(note_id, {})
-        for cid, c in held.items():
-            if cid in wanted:
-                if c.resolved_at is not None:
-                    c.resolved_at = None  # both still on top: nothing settled it
-                    log.info("note %s conflict %s open again: both versions on top", note_id, cid)
-            elif c.resolved_at is None:
-                c.resolved_at = now_naive()
-        for cid, (first, second) in wanted.items():
-            if cid in held:
-                continue
-            mine, other = (second, first) if second.origin == device_id else (first, second)
-            bodies = dict(
-                session.execute(
-                    select(NoteRevision.id, NoteRevision.body).where(
-                        NoteRevision.id.in_((mine.id, other.id))
-                    )
-                ).all()
-            )
-            session.add(
-                SyncConflict(
-                    id=cid,
-                    table_name="note_revision",
-                    row_id=note_id,
-                    field="body",
-                    participant_id=first.participant_id,
-                    local_value=bodies.get(mine.id),
-                    remote_value=bodies.get(other.id),
-                    local_hlc=mine.hlc,
-                    remote_hlc=other.hlc,
-                    detected_at=now_naive(),
-                    resolved_at=None,
-                )
-            )
-            made += 1
-            log.info("note %s has concurrent revisions: kept both as conflict %s", note_id, cid)
-    session.flush()
-    return made
-
-
-def note_conflicts_settle(session: Session, note_id: str, top_revision: int) -> None:
-    """A revision written on top of a fork resolves the fork's conflicts on every device."""
-    open_ = list(
-        session.scalars(
-            select(SyncConflict).where(
-                SyncConflict.table_name == "note_revision",
-                SyncConflict.row_id == note_id,
-                SyncConflict.resolved_at.is_(None),
-            )
-        )
-    )
-    for c in open_:
-        rev = session.scalar(
-            select(NoteRevision.revision).where(
-                NoteRevision.note_id == note_id, NoteRevision.hlc == c.local_hlc
-            )
-        )
-        if rev is None or rev < top_revision:
-            c.resolved_at = now_naive()

@@ -38,7 +38,7 @@ from linksdesk.core.logsafe import safe_traceback as _safe_traceback
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.outbox import drop_unsent_changes, rows_touched
 from linksdesk.storage.purge import purge_participant
-from linksdesk.storage.store import Store
+from linksdesk.storage.store import Store, utc_now
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
     NoteRevision,
@@ -49,14 +49,8 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
-from linksdesk.sync.apply import (
-    SHAPES,
-    MassDeletionError,
-    MassWithdrawalError,
-    note_conflicts_settle,
-    now_naive,
-)
 from linksdesk.sync.bundle import keys as bundle_keys
+from linksdesk.sync.conflicts import note_conflicts_settle
 from linksdesk.sync.engine import (
     EngineOptions,
     HandshakeRefused,
@@ -67,6 +61,8 @@ from linksdesk.sync.engine import (
 from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.policy import CONFLICT_TABLE, SyncPolicy
 from linksdesk.sync.protocol import MAX_BATCH, MAX_PULL_LIMIT, EnrolRequest, EnrolResponse
+from linksdesk.sync.removals import MassDeletionError, MassWithdrawalError
+from linksdesk.sync.shapes import SHAPES
 from linksdesk.sync.transport import Backoff, SyncCancelled, Transport, is_loopback
 
 __all__ = [
@@ -276,7 +272,7 @@ class SyncClient:
     ) -> SyncReport:
         cancelled: Callable[[], bool] | None
         cancelled = cancel.is_set if isinstance(cancel, threading.Event) else cancel
-        started = now_naive()
+        started = utc_now()
         with self.store.read() as s:
             url = str(state.get(s, state.SERVER_URL, ""))
             token = str(state.get(s, state.TOKEN, ""))
@@ -398,7 +394,7 @@ def _history_entry(
 ) -> SyncHistory:
     return SyncHistory(
         started_at=started,
-        finished_at=now_naive(),
+        finished_at=utc_now(),
         outcome=outcome,
         pushed=report.pushed,
         pulled=report.pulled,
@@ -596,7 +592,7 @@ def resolve_conflict(
             _settle_note(tx, conflict, choice, value)
         else:
             _settle_field(tx, conflict, value)
-        conflict.resolved_at = now_naive()
+        conflict.resolved_at = utc_now()
         tx.audit(AuditAction.CHANGE, "sync_conflict", conflict.id)
         tx.session.flush()
         return tx.changes
@@ -626,7 +622,7 @@ def _settle_note(tx: Any, conflict: SyncConflict, choice: Choice, value: Any) ->
             revision=top + 1,
             base_revision_id=base.id,
             body=value,
-            written_at=now_naive(),
+            written_at=utc_now(),
             sharing=base.sharing,
             owner=base.owner,
         )

@@ -25,7 +25,7 @@ from linksdesk.storage.outbox import PendingBatch
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
-from linksdesk.sync.apply import LocalOnlyCase
+from linksdesk.sync.local_only import LocalOnlyCase
 from linksdesk.sync.protocol import PROTOCOL_VERSION, Change, PushRequest, PushResponse
 from linksdesk.sync.steps.context import (
     Checkpoint,

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core.ids import stable_id
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import (
@@ -28,7 +29,6 @@ from linksdesk.storage.tables import (
     ReferralIn,
 )
 from linksdesk.sync import state
-from linksdesk.sync.apply import stable_id
 
 
 def _month(day: dt.date | dt.datetime) -> str:

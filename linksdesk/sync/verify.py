@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from linksdesk.storage.store import shared_participants
 from linksdesk.storage.tables import AuditEvent, Consent
 from linksdesk.sync import state
-from linksdesk.sync.apply import SHAPES
 from linksdesk.sync.policy import synced_clock
 from linksdesk.sync.protocol import (
     DIGEST_MODULUS,
@@ -37,6 +36,7 @@ from linksdesk.sync.protocol import (
     row_hash,
     table_digest,
 )
+from linksdesk.sync.shapes import SHAPES
 
 # changes to these decide which participants' rows count at all
 WHO_COUNTS = frozenset({"participant", "consent"})

@@ -14,9 +14,9 @@ from bundle_kit import CANARIES, Laptop, Supervisor, canary
 from sqlalchemy import select, update
 
 from linksdesk.core.changes import RowChange
+from linksdesk.core.ids import SYNC_NAMESPACE
 from linksdesk.storage.store import data_columns, json_value, row_values, shared_participants
 from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Participant, Relationship
-from linksdesk.sync.apply import SYNC_NAMESPACE
 from linksdesk.sync.bundle import export, format, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused, Sender, seal
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy

@@ -28,7 +28,7 @@ from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.server.validate import COLUMNS, INT_MAX, INT_MIN, Column
 from linksdesk.storage.tables import TABLE_BY_NAME
-from linksdesk.sync.apply import json_safe
+from linksdesk.sync.shapes import json_safe
 
 pytestmark = pytest.mark.slow
 

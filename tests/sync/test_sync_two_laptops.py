@@ -219,8 +219,8 @@ def test_consent_given_again_after_a_local_only_case_shares_the_kept_work(
 
 
 def test_the_summary_says_what_stayed_where_and_never_that_everything_matches() -> None:
-    from linksdesk.sync.apply import LocalOnlyCase
     from linksdesk.sync.engine import SyncReport, describe
+    from linksdesk.sync.local_only import LocalOnlyCase
 
     report = SyncReport(
         pushed=2,

@@ -31,9 +31,9 @@ from linksdesk.server.digests import digests_from_scratch, visible_digests
 from linksdesk.server.exchange import Refusal
 from linksdesk.server.models import ParticipantAccess, Record, RefusalLog
 from linksdesk.storage.tables import Consent, Contact, NoteRevision, Participant, SyncAttention
-from linksdesk.sync.apply import is_mass_withdrawal
 from linksdesk.sync.client import MassWithdrawalError, sync_status
 from linksdesk.sync.policy import CONSENT_DECISION, SyncPolicy
+from linksdesk.sync.removals import is_mass_withdrawal
 
 CANARY_NOTE = "CANARY-withdrawn-note-5e21"
 CANARY_LATE = "CANARY-after-withdrawal-a9c3"

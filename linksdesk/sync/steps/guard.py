@@ -6,7 +6,8 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from linksdesk.sync.apply import (
+from linksdesk.sync.protocol import ServerChange
+from linksdesk.sync.removals import (
     MASS_DELETE_MIN_ROWS,
     MASS_DELETE_SHARE,
     MassDeletionError,
@@ -17,7 +18,6 @@ from linksdesk.sync.apply import (
     removals_in,
     withdrawals_in,
 )
-from linksdesk.sync.protocol import ServerChange
 from linksdesk.sync.steps.context import SyncContext
 
 log = logging.getLogger(__name__)

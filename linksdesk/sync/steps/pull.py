@@ -19,8 +19,8 @@ from linksdesk.sync.apply import (
     PageApplier,
     PageOutcome,
     pending_fields,
-    reconcile_note_conflicts,
 )
+from linksdesk.sync.conflicts import reconcile_note_conflicts
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,

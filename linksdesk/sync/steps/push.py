@@ -27,9 +27,9 @@ from linksdesk.storage.outbox import (
     save_pending,
     save_pending_made,
 )
+from linksdesk.storage.store import utc_now
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
-from linksdesk.sync.apply import SHAPES, now_naive
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     PARTICIPANT_TABLE,
@@ -41,6 +41,7 @@ from linksdesk.sync.protocol import (
     PushResponse,
     is_participant_routed,
 )
+from linksdesk.sync.shapes import SHAPES
 from linksdesk.sync.steps.context import SyncContext
 from linksdesk.sync.transport import RequestRefused
 
@@ -530,7 +531,7 @@ class Push:
                     remote_value=(result.server_values or {}).get(name),
                     local_hlc=change.clock_of(name),
                     remote_hlc=kept_clocks.get(name, ""),
-                    detected_at=now_naive(),
+                    detected_at=utc_now(),
                     resolved_at=None,
                 )
             )
@@ -654,6 +655,6 @@ def _attention(s: Session, change_id: str, table: str, row_id: str, reason: str)
     """List a change on "needs attention" (ids and a plain reason only)."""
     s.merge(
         SyncAttention(
-            change_id=change_id, table_name=table, row_id=row_id, reason=reason, at=now_naive()
+            change_id=change_id, table_name=table, row_id=row_id, reason=reason, at=utc_now()
         )
     )

@@ -13,11 +13,11 @@ from linksdesk.core import registry
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
-from linksdesk.storage.store import json_value, shared_participants
+from linksdesk.storage.store import json_value, shared_participants, utc_now
 from linksdesk.storage.tables import AuditEvent, Outbox
 from linksdesk.sync import state
-from linksdesk.sync.apply import SHAPES, now_naive, pid_of
 from linksdesk.sync.protocol import Op, VerifyResponse
+from linksdesk.sync.shapes import SHAPES, pid_of
 from linksdesk.sync.steps.context import EpochMoved, SyncContext
 from linksdesk.sync.steps.pull import Pull
 from linksdesk.sync.steps.push import Push
@@ -187,7 +187,7 @@ def _snapshot(s: Session, table: str, row: Any, participant_id: str | None) -> i
                 hlc=clock,
                 payload=payload,
                 base=base,
-                created_at=now_naive(),
+                created_at=utc_now(),
             )
         )
 
