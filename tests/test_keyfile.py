@@ -36,10 +36,8 @@ from linksdesk.core.errors import (
 from linksdesk.storage.keyfile import (
     DEFAULT_KDF,
     FAST_KDF,
-    MIN_PASSPHRASE_LENGTH,
     KdfParams,
     change_passphrase,
-    check_passphrase_strength,
     create_keyfile,
     derive_passphrase_kek,
     kdf_profile,
@@ -49,6 +47,7 @@ from linksdesk.storage.keyfile import (
     unlock_with_passphrase,
     unlock_with_recovery_key,
 )
+from linksdesk.storage.passphrase import MIN_PASSPHRASE_LENGTH, check_passphrase_strength
 
 PASS = "lantern orchard pebble violin"
 OTHER = "meadow kettle harbour quiet"

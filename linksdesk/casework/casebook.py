@@ -16,8 +16,8 @@ from linksdesk.casework.dto import CheckReport, PassphraseStrength
 from linksdesk.core.errors import ValidationError, VaultLockedError
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import keyfile
 from linksdesk.storage.engine import DAMAGED_READ_ONLY
+from linksdesk.storage.passphrase import check_passphrase_strength
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import Draft, LocalSetting
 from linksdesk.storage.vault import Vault
@@ -223,7 +223,7 @@ class Casebook:
 
     @staticmethod
     def passphrase_strength(text: str) -> PassphraseStrength:
-        score, hint = keyfile.check_passphrase_strength(text)
+        score, hint = check_passphrase_strength(text)
         return PassphraseStrength(score=score, acceptable=score >= 2, message=hint)
 
     # -- drafts (only ever in the vault's draft table) ------------------------------------------

@@ -31,11 +31,9 @@ import hashlib
 import hmac
 import json
 import logging
-import math
 import os
 import re
 import secrets
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,20 +51,19 @@ from linksdesk.core.errors import (
     KeyFileDamagedError,
     KeyFileMissingError,
     ReadOnlyError,
-    RecoveryKeyTypoError,
     UserError,
     VaultExistsError,
     VaultFromNewerVersionError,
-    WeakPassphraseError,
     WrongPassphraseError,
     WrongRecoveryKeyError,
 )
+from linksdesk.storage.passphrase import passphrase_bytes, require_long_enough
+from linksdesk.storage.recovery_key import new_recovery_key, parse_recovery_key
 
 log = logging.getLogger(__name__)
 
 FORMAT = "linksdesk-keyfile"
 VERSION = 1
-MIN_PASSPHRASE_LENGTH = 8
 KDF_PROFILE_ENV = "LINKSDESK_KDF_PROFILE"
 
 _DATA_KEY_BYTES = 32
@@ -129,24 +126,10 @@ def keyfile_path(vault_path: Path) -> Path:
 
 
 # -- passphrases ------------------------------------------------------------------------------
-def _passphrase_bytes(passphrase: str) -> bytes:
-    # NFC so the same passphrase typed on systems that compose accents differently (macOS
-    # input gives NFD) opens the vault. surrogatepass so any str encodes; Qt never gives those.
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
-
-
-def _require_long_enough(passphrase: str) -> None:
-    if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
-        raise WeakPassphraseError(
-            f"Use a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters. "
-            "A few unrelated words are easy to remember and hard to guess."
-        )
-
-
 def derive_passphrase_kek(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
     """The key-encryption key for a passphrase slot (Argon2id, 32 bytes)."""
     out = hash_secret_raw(
-        secret=_passphrase_bytes(passphrase),
+        secret=passphrase_bytes(passphrase),
         salt=salt,
         time_cost=kdf.time_cost,
         memory_cost=kdf.memory_kib,
@@ -155,72 +138,6 @@ def derive_passphrase_kek(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes
         type=Type.ID,
     )
     return bytes(out)
-
-
-# -- recovery keys ----------------------------------------------------------------------------
-# Crockford base32: no I, L, O or U, so nothing is mistaken for 1, 0 or V when copied by hand.
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_DECODE = {c: i for i, c in enumerate(_ALPHABET)} | {"O": 0, "I": 1, "L": 1}
-_RECOVERY_DATA_CHARS = 26  # 130 random bits
-_RECOVERY_CHECK_CHARS = 6  # 30-bit BCH checksum
-_RECOVERY_CHARS = _RECOVERY_DATA_CHARS + _RECOVERY_CHECK_CHARS  # 8 groups of 4
-_RECOVERY_TAG = "linksdesk-recovery"
-# Generator of the BCH code used by bech32 (BIP-173). Over strings this short it detects
-# every error touching up to 4 characters (any single typo, any swap of two characters), and
-# anything else with odds of 1 in 2**30 of slipping through.
-_BCH_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-
-
-def _polymod(values: list[int]) -> int:
-    chk = 1
-    for v in values:
-        top = chk >> 25
-        chk = ((chk & 0x1FFFFFF) << 5) ^ v
-        for i, g in enumerate(_BCH_GEN):
-            if (top >> i) & 1:
-                chk ^= g
-    return chk
-
-
-def _tag_values() -> list[int]:
-    # Mixing a tag in means other LinksDesk codes in the same alphabet never pass as a
-    # recovery key.
-    return [ord(c) >> 5 for c in _RECOVERY_TAG] + [0] + [ord(c) & 31 for c in _RECOVERY_TAG]
-
-
-def _recovery_checksum(data: list[int]) -> list[int]:
-    mod = _polymod(_tag_values() + data + [0] * _RECOVERY_CHECK_CHARS) ^ 1
-    return [(mod >> 5 * (_RECOVERY_CHECK_CHARS - 1 - i)) & 31 for i in range(_RECOVERY_CHECK_CHARS)]
-
-
-def _new_recovery_key() -> str:
-    data = [secrets.randbelow(32) for _ in range(_RECOVERY_DATA_CHARS)]
-    chars = "".join(_ALPHABET[v] for v in data + _recovery_checksum(data))
-    return "-".join(chars[i : i + 4] for i in range(0, _RECOVERY_CHARS, 4))
-
-
-def _not_a_recovery_key(why: str) -> NoReturn:
-    raise RecoveryKeyTypoError(
-        f"That does not look like a recovery key: {why} A recovery key is 8 groups of 4 "
-        "letters and digits, like XXXX-XXXX-…; check each group against your copy."
-    )
-
-
-def _parse_recovery_key(text: str) -> bytes:
-    """The canonical recovery key (uppercase, no separators), or ValidationError for a typo."""
-    # NFKC turns full-width letters into ASCII; dashes of any kind and spaces are separators.
-    cleaned = unicodedata.normalize("NFKC", text).upper()
-    cleaned = "".join(c for c in cleaned if not (c.isspace() or unicodedata.category(c) == "Pd"))
-    if len(cleaned) != _RECOVERY_CHARS:
-        _not_a_recovery_key(
-            f"it has {len(cleaned)} letters and digits instead of {_RECOVERY_CHARS}."
-        )
-    if any(c not in _DECODE for c in cleaned):
-        _not_a_recovery_key("it has a character recovery keys never use.")
-    values = [_DECODE[c] for c in cleaned]
-    if _polymod(_tag_values() + values) != 1:
-        _not_a_recovery_key("one or more characters are wrong (the last group does not match).")
-    return "".join(_ALPHABET[v] for v in values[:_RECOVERY_DATA_CHARS]).encode("ascii")
 
 
 def _recovery_kek(canonical_key: bytes, salt: bytes) -> bytes:
@@ -573,20 +490,20 @@ def _exists_error(path: Path) -> VaultExistsError:
 def create_keyfile(path: Path, passphrase: str, kdf: KdfParams | None = None) -> tuple[bytes, str]:
     """A new key file with a fresh data key; returns (data key, recovery key to show once)."""
     path = Path(path)
-    _require_long_enough(passphrase)
+    require_long_enough(passphrase)
     if os.path.lexists(path):
         raise _exists_error(path)  # before the costly derivation
     kdf = kdf or kdf_profile()
     vault_id = uuid.UUID(bytes=secrets.token_bytes(16), version=4).hex
     data_key = secrets.token_bytes(_DATA_KEY_BYTES)
-    recovery_key = _new_recovery_key()
+    recovery_key = new_recovery_key()
     recovery_salt = secrets.token_bytes(_SALT_BYTES)
     recovery = _wrap(
         vault_id,
         "recovery",
         None,
         recovery_salt,
-        _recovery_kek(_parse_recovery_key(recovery_key), recovery_salt),
+        _recovery_kek(parse_recovery_key(recovery_key), recovery_salt),
         data_key,
     )
     passphrase_slot = _passphrase_slot(vault_id, data_key, passphrase, kdf)
@@ -611,7 +528,7 @@ def unlock_with_recovery_key(path: Path, recovery_key: str) -> bytes:
     with a plain hint instead, before the file is even read: the person should re-check their
     copy rather than conclude they have the wrong key.
     """
-    canonical = _parse_recovery_key(recovery_key)
+    canonical = parse_recovery_key(recovery_key)
     kf = _read(path)
     data_key = _unwrap(kf.vault_id, kf.recovery, _recovery_kek(canonical, kf.recovery.salt))
     return _opened(path, kf, data_key, "recovery key", WrongRecoveryKeyError())
@@ -637,7 +554,7 @@ def change_passphrase(
     Also the way to move an old slot onto newer KDF parameters (same passphrase, new kdf).
     """
     path = Path(path)
-    _require_long_enough(new_passphrase)
+    require_long_enough(new_passphrase)
     if len(data_key) != _DATA_KEY_BYTES:
         raise ValueError("a data key is 32 bytes")
     kf = _read(path)
@@ -660,83 +577,3 @@ def read_passphrase_kdf(path: Path) -> KdfParams:
     kdf = _read(path).passphrase.kdf
     assert kdf is not None  # the parser guarantees it
     return kdf
-
-
-# -- passphrase strength ----------------------------------------------------------------------
-# A deliberately simple estimate for a hint while typing; the real defence is the Argon2 cost
-# and the minimum length. Very common passphrases and their roots with digits added score 0.
-_COMMON = frozenset(
-    """password passw0rd p@ssw0rd p@ssword qwerty qwertyuiop asdfghjkl zxcvbnm letmein
-    welcome iloveyou admin administrator linksdesk changeme sunshine football baseball
-    princess trustno superman starwars whatever monkey dragon master shadow computer
-    internet abcdefgh abc zaq1zaq1 1q2w3e4r zaq12wsx""".split()  # noqa: SIM905
-)
-_HINTS = (
-    "Too easy to guess. Several unrelated words are easy to remember and hard to guess.",
-    "Weak. Add another word or two; length helps far more than symbols.",
-    "Fair. One or two more unrelated words would make it much stronger.",
-    "Good.",
-    "Strong.",
-)
-
-
-def _char_bits(passphrase: str) -> tuple[float, bool]:
-    """Bits from character classes, with repeats and runs (aa, abc, 321) counted at 1 bit.
-
-    Also says whether there is a run of three (aaa, abc, 321) worth a hint.
-    """
-    pool = 0
-    pool += 26 if any(c.isascii() and c.islower() for c in passphrase) else 0
-    pool += 26 if any(c.isascii() and c.isupper() for c in passphrase) else 0
-    pool += 10 if any(c.isascii() and c.isdigit() for c in passphrase) else 0
-    pool += 33 if any(c.isascii() and not c.isalnum() for c in passphrase) else 0
-    pool += 100 if any(not c.isascii() for c in passphrase) else 0
-    per_char = math.log2(max(pool, 2))
-    bits, patterned = 0.0, False
-    prev_step: int | None = None
-    for i, c in enumerate(passphrase):
-        step = ord(c) - ord(passphrase[i - 1]) if i else None
-        if step == 0 or (step in (-1, 1) and prev_step == step):
-            bits += 1  # a repeat, or the third character of a run like "abc" or "321"
-            patterned = patterned or prev_step == step
-        else:
-            bits += per_char
-        prev_step = step
-    return bits, patterned
-
-
-def _run_bits(passphrase: str) -> float:
-    """Bits if it is built from words: a run of letters counts as ~12 bits per 6 letters."""
-    total = 0.0
-    for run in re.findall(r"[^\W\d_]+|\d+|\s+|[\W_]+", passphrase):
-        if run.isspace():
-            total += 1
-        elif run[0].isdigit():
-            total += len(run) * math.log2(10)
-        elif run[0].isalpha():
-            letters = _char_bits(run)[0] + (1 if run.lower() != run else 0)
-            total += min(letters, 12 * max(1.0, len(run) / 6))
-        else:
-            total += 5 + (len(run) - 1)
-    return total
-
-
-def check_passphrase_strength(passphrase: str) -> tuple[int, str]:
-    """A score 0 (too easy) to 4 (strong) and a hint for people. Never echoes the passphrase."""
-    text = unicodedata.normalize("NFC", passphrase)
-    if len(text) < MIN_PASSPHRASE_LENGTH:
-        return 0, f"Too short. Use at least {MIN_PASSPHRASE_LENGTH} characters."
-    folded = text.casefold()
-    root = re.sub(r"[\W\d_]+$", "", re.sub(r"^[\W\d_]+", "", folded))
-    if folded in _COMMON or root in _COMMON or (not root and len(set(folded)) <= 4):
-        return 0, (
-            "That is one of the first things anyone would try. Choose something only you "
-            "would think of, such as four or more unrelated words."
-        )
-    char_bits, patterned = _char_bits(text)
-    bits = min(char_bits, _run_bits(text))
-    score = sum(bits >= floor for floor in (20, 32, 44, 56))
-    hint = _HINTS[score]
-    if patterned and score < 4:
-        hint += " Avoid repeats and runs like 'aaa' or '123'."
-    return score, hint
