@@ -122,10 +122,6 @@ class ServerUnreachableError(SyncError, EnvironmentProblem):
     pass
 
 
-class BundleError(UserError):
-    pass
-
-
 class VaultNotFoundError(UserError):
     message = "There is no vault at {}. Choose the vault file or create a new one."
 

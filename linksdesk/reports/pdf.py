@@ -269,11 +269,6 @@ class PdfDocument:
         pdf.image(io.BytesIO(png), x=pdf.l_margin, w=width, alt_text=alt_text or None)
         pdf.ln(3)
 
-    def page_break(self) -> None:
-        """Start the next part on a new page."""
-        self._ensure_page()
-        self._pdf.add_page()
-
     # ---------------------------------------------------------------- output
 
     @property

@@ -213,7 +213,3 @@ def _dependent_cells(table: Table, hidden: set[Cell], threshold: int) -> set[Cel
             ):
                 out.add((r, j))
     return out
-
-
-def suppress_all(tables: Iterable[Table], threshold: int = DEFAULT_THRESHOLD) -> list[Table]:
-    return [suppress_table(t, threshold) for t in tables]

@@ -6,7 +6,6 @@ import collections
 import logging
 import sys
 import threading
-from types import TracebackType
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -143,11 +142,3 @@ class CrashDialog(QDialog):
     def ask(cls, exc: BaseException, parent: QWidget | None = None) -> CrashDialog:
         """Show the report without blocking; returns the dialog (tests read it)."""
         return open_modeless(cls(exc, parent))
-
-
-def exception_from_hook(
-    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-) -> BaseException:
-    if exc.__traceback__ is None and tb is not None:
-        exc = exc.with_traceback(tb)
-    return exc

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -78,11 +78,6 @@ STATUS_TONE: dict[Any, str] = {
     ResourceCapacity.FULL: "red",
     ResourceCapacity.UNKNOWN: "grey",
 }
-
-
-def tone_colours(tone: str) -> tuple[QColor, QColor]:
-    bg, fg = CHIP_COLOURS.get(tone, CHIP_COLOURS["grey"])
-    return QColor(bg), QColor(fg)
 
 
 class Chip(QLabel):
@@ -361,12 +356,6 @@ class Screen(QWidget):
         self._epoch += 1
         self._load_pending = False
         self.message.clear_message()
-
-    def add_shortcut(self, keys: str, slot: Callable[[], None]) -> QShortcut:
-        sc = QShortcut(QKeySequence(keys), self)
-        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        sc.activated.connect(slot)
-        return sc
 
 
 def relevant(changes: Changes, *entities: str) -> bool:
