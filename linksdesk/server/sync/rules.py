@@ -13,7 +13,6 @@ from linksdesk.core.vocab import Sharing
 from linksdesk.server import validate
 from linksdesk.server.models import Device
 from linksdesk.server.sync.batch import BatchState, Row
-from linksdesk.server.sync.consent import held_elsewhere
 from linksdesk.sync.merge import DELETED
 from linksdesk.sync.policy import shareable_columns
 from linksdesk.sync.protocol import (
@@ -49,6 +48,7 @@ class Refusal(StrEnum):
     INVALID_VALUE = "invalid_value"
     MISSING_PARENT = "missing_parent"
     NOT_YOUR_DEVICE = "not_your_device"
+    NOT_YOUR_TOTALS = "not_your_totals"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -89,6 +89,7 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.NOT_YOUR_DEVICE: (
         "This change says it was made on another device; a device may send only its own changes."
     ),
+    Refusal.NOT_YOUR_TOTALS: "These monthly totals are a colleague's; only they can change them.",
 }
 
 
@@ -160,8 +161,12 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
     if not is_participant_routed(ch.table):
         if ch.participant_id is not None or "participant_id" in ch.fields:
             return Refusal.BAD_ROUTING
-        if ch.table in WORKER_TABLES and ch.owner != ctx.worker_id:
-            return Refusal.NOT_YOUR_CASE
+        if ch.table in WORKER_TABLES and (
+            ch.owner != ctx.worker_id or (existing is not None and existing.owner != ch.owner)
+        ):
+            # a worker's totals are theirs alone: a colleague who works out a row's id
+            # (it derives from the device id every change carries) neither reads nor writes it
+            return Refusal.NOT_YOUR_TOTALS
         return None
     return _check_participant(state, ch, existing)
 
@@ -214,12 +219,14 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
     access = state.owner_access(pid)
     if access is not None and access.team_id != ctx.team_id:
         return Refusal.OTHER_TEAM
+    # a case without an owner (its team sharing withdrawn) is still its team's: its kept
+    # consent records say so, and no other team may take it up with a consent of its own
+    if access is None and state.held_by_other_team(pid):
+        return Refusal.OTHER_TEAM
     if ch.op is Op.ERASE:
         # only the case's worker or a supervisor, within the team; an id the team never
         # held may be erased by its own workers (the receipt is kept for this team only)
         supervisor = ctx.role == Role.SUPERVISOR
-        if access is None and held_elsewhere(state.s, pid, ctx.team_id):
-            return Refusal.OTHER_TEAM
         owner = access.worker_id if access is not None else state.kept_owner_of(pid)
         if owner not in (None, ctx.worker_id) and not supervisor:
             return Refusal.NOT_ALLOWED
