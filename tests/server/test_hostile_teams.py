@@ -1,20 +1,25 @@
 """A hostile device against the real server over HTTP: another team's or a colleague's rows.
 
 What a device may touch is decided by its token. Here a device takes up a case another
-team withdrew, and a colleague works out a worker's monthly totals' row id: each is refused,
-and the server's database shows nothing taken, moved or handed on.
+team withdrew, a colleague works out a worker's monthly totals' row id, and a device
+registers another worker's signing key: each is refused, and the server's database shows
+nothing taken, moved or handed on.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from server_kit import Device, Programme
+from server_kit import Device as Laptop
+from server_kit import Programme
 from sqlalchemy import func, select
 
 from linksdesk.core.hlc import HLC
-from linksdesk.server.models import ChangeLog, ParticipantAccess, Record, RefusalLog
+from linksdesk.server import admin, bundles
+from linksdesk.server.models import ChangeLog, Device, ParticipantAccess, Record, RefusalLog
 from linksdesk.sync.apply import stable_id
+from linksdesk.sync.bundle.signing import SigningKey
+from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 
 def _statuses(answer: dict[str, Any]) -> list[str]:
@@ -33,7 +38,7 @@ def _rows_by_team(p: Programme, pid: str) -> dict[str, int]:
         }
 
 
-def _withdrawn_case(p: Programme, north: Device) -> str:
+def _withdrawn_case(p: Programme, north: Laptop) -> str:
     """A North case shared then withdrawn: the server keeps its two team consent records."""
     part = north.participant()
     assert _statuses(north.push(north.shared(part))) == ["applied", "applied"]
@@ -125,3 +130,34 @@ def test_a_colleague_can_neither_read_nor_write_a_workers_monthly_totals(
     ]
     theirs, _ = colleague.pull_all()
     assert [c for c in theirs if c["row_id"] == row_id] == []
+
+
+def test_a_device_cannot_register_another_workers_signing_key(served: Programme) -> None:
+    """A public key is no proof of its private half: the roster must not vouch for a
+    colleague's (or another team's) laptop as the signer of a worker's bundles."""
+    team = served.team()
+    worker = served.worker(team)
+    laptop = served.enrol(worker)
+    colleague = served.enrol(served.worker(team))
+    key = SigningKey.generate().public.line
+    hello = {"protocol_version": PROTOCOL_VERSION, "schema_version": SCHEMA_VERSION}
+    assert laptop.post("handshake", {**hello, "device_id": laptop.device_id, "signing_key": key})
+    taken = colleague.post(
+        "handshake", {**hello, "device_id": colleague.device_id, "signing_key": key}
+    )
+    assert taken.status_code == 200, taken.text
+    code = admin.make_enrol_code(served.db, served.worker(served.team())).code
+    enrolled = served.http.post("/v1/enrol", json={"code": code, "signing_key": key})
+    assert enrolled.status_code == 200, enrolled.text
+    # the worker's own vault restored onto a second laptop keeps its key
+    restored = served.enrol(worker)
+    hello["device_id"] = restored.device_id
+    assert restored.post("handshake", {**hello, "signing_key": key}).status_code == 200
+
+    with served.db.reading() as s:
+        held = {row.id: row.signing_key for row in s.execute(select(Device.id, Device.signing_key))}
+    assert held[laptop.device_id] == key and held[restored.device_id] == key
+    assert held[colleague.device_id] is None
+    assert held[enrolled.json()["device_id"]] is None
+    signers = bundles.roster(served.db, team)["roster"]["signers"]
+    assert {s["worker_id"] for s in signers if s["public_key"] == key} == {worker}
