@@ -49,6 +49,7 @@ class Refusal(StrEnum):
     MISSING_PARENT = "missing_parent"
     NOT_YOUR_DEVICE = "not_your_device"
     NOT_YOUR_TOTALS = "not_your_totals"
+    CONSENT_REWRITTEN = "consent_rewritten"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -90,6 +91,10 @@ REFUSAL_TEXT: dict[Refusal, str] = {
         "This change says it was made on another device; a device may send only its own changes."
     ),
     Refusal.NOT_YOUR_TOTALS: "These monthly totals are a colleague's; only they can change them.",
+    Refusal.CONSENT_REWRITTEN: (
+        "A consent, once recorded, stays as it was: record a new consent (or its withdrawal) "
+        "instead. The server did not keep this change."
+    ),
 }
 
 
@@ -239,6 +244,8 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         return Refusal.NOT_YOUR_CASE
     if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
         return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
+    if ch.table == registry.CONSENT_TABLE and existing is not None and _rewrites(existing, ch):
+        return Refusal.CONSENT_REWRITTEN
     needs_consent = registry.follows_consent(ch.table)
     # a team consent always comes in, given or withdrawn (without its note when withdrawn)
     if not needs_consent or state.is_team_consent(ch):
@@ -254,3 +261,16 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
     if latest is None:
         return Refusal.NOT_SHARED
     return None
+
+
+# what a consent record decides; devices never change it, they record a new version
+_DECISION = ("scope", "given", "version")
+
+
+def _rewrites(held: Row, ch: Change) -> bool:
+    """Whether ``ch`` removes a held consent record or changes what it decided: either
+    would leave content on the server under no team consent, or share a case again
+    without a new one, and take the withdrawal out of the person's consent history."""
+    if ch.op is Op.DELETE or ch.fields.get(DELETED) is True:
+        return True
+    return any(name in ch.fields and ch.fields[name] != held.fields.get(name) for name in _DECISION)
