@@ -84,6 +84,9 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return None if spec.nullable else f"{name} cannot be empty"
     if not _fits_kind(spec, value):
         return f"{name} is not a valid {_KIND_WORDS[spec.kind]}"
+    shape = registry.ENTRIES.get((table, name))
+    if shape is not None and not all(_fits_shape(shape, entry) for entry in value):
+        return f"{name} holds an entry without the details every device reads"
     if spec.kind == "text" and spec.refers_to is not None and not _UUID.match(value):
         return f"{name} is not a record id"
     return None
@@ -161,6 +164,18 @@ def _fits_kind(spec: Column, value: Any) -> bool:
     if kind == "object":
         return isinstance(value, dict) and len(value) <= MAX_ITEMS and _small(value)
     return False  # pragma: no cover
+
+
+def _fits_shape(shape: Mapping[str, Column], entry: dict[str, Any]) -> bool:
+    """An entry of a list of objects holds each declared key at its type."""
+    for key, spec in shape.items():
+        value = entry.get(key)
+        if value is None:
+            if not spec.nullable:
+                return False
+        elif not _fits_kind(spec, value):
+            return False
+    return True
 
 
 def _item(kind: Kind, value: Any) -> bool:
