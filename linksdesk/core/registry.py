@@ -176,14 +176,14 @@ TABLES: Final[tuple[Table, ...]] = tuple(_table(t) for t in _DECLARED["tables"])
 
 BY_NAME: Final[Mapping[str, Table]] = MappingProxyType({t.name: t for t in TABLES})
 
-# The entries of a list-of-object column, as devices read them: (table, column) → each
-# key's type (an entry may hold other keys too).
-ENTRIES: Final[Mapping[tuple[str, str], Mapping[str, Column]]] = MappingProxyType(
+# What devices read inside an object column, or inside each entry of a list of objects:
+# (table, column) → each key's type (other keys may be there too).
+SHAPES: Final[Mapping[tuple[str, str], Mapping[str, Column]]] = MappingProxyType(
     {
         (table, column): MappingProxyType(
-            {k: _spec_type(f"entries.{table}.{column}.{k}", v) for k, v in keys.items()}
+            {k: _spec_type(f"shapes.{table}.{column}.{k}", v) for k, v in keys.items()}
         )
-        for table, declared in _DECLARED.get("entries", {}).items()
+        for table, declared in _DECLARED.get("shapes", {}).items()
         for column, keys in declared.items()
     }
 )

@@ -84,9 +84,11 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return None if spec.nullable else f"{name} cannot be empty"
     if not _fits_kind(spec, value):
         return f"{name} is not a valid {_KIND_WORDS[spec.kind]}"
-    shape = registry.ENTRIES.get((table, name))
-    if shape is not None and not all(_fits_shape(shape, entry) for entry in value):
-        return f"{name} holds an entry without the details every device reads"
+    shape = registry.SHAPES.get((table, name))
+    if shape is not None and not all(
+        _fits_shape(shape, entry) for entry in (value if spec.kind == "list" else [value])
+    ):
+        return f"{name} does not hold the details devices read, as they read them"
     if spec.kind == "text" and spec.refers_to is not None and not _UUID.match(value):
         return f"{name} is not a record id"
     return None
@@ -162,7 +164,12 @@ def _fits_kind(spec: Column, value: Any) -> bool:
             return False
         return spec.items is None or all(_item(spec.items, v) for v in value)
     if kind == "object":
-        return isinstance(value, dict) and len(value) <= MAX_ITEMS and _small(value)
+        if not isinstance(value, dict) or len(value) > MAX_ITEMS or not _small(value):
+            return False
+        # an object of one kind (counts by name): every value, none missing
+        return spec.items is None or all(
+            v is not None and _item(spec.items, v) for v in value.values()
+        )
     return False  # pragma: no cover
 
 
