@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from server_kit import CANARY, Programme
 from server_kit import Device as Laptop
-from server_kit import Programme
 from sqlalchemy import func, select
 
 from linksdesk.core.hlc import HLC
+from linksdesk.core.ids import uuid7
 from linksdesk.server import admin, bundles
-from linksdesk.server.models import ChangeLog, Device, ParticipantAccess, Record, RefusalLog
+from linksdesk.server.models import (
+    AppliedOp,
+    ChangeLog,
+    Device,
+    ParticipantAccess,
+    Record,
+    RefusalLog,
+)
 from linksdesk.sync.apply import stable_id
 from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
@@ -161,3 +169,44 @@ def test_a_device_cannot_register_another_workers_signing_key(served: Programme)
     assert held[enrolled.json()["device_id"]] is None
     signers = bundles.roster(served.db, team)["roster"]["signers"]
     assert {s["worker_id"] for s in signers if s["public_key"] == key} == {worker}
+
+
+def test_a_change_id_another_workers_device_sent_gets_neither_its_answer_nor_its_place(
+    served: Programme,
+) -> None:
+    """Push answers are kept by change id (exactly once): a device that sends a change id
+    another worker's device used must not be handed that answer, with the case's values
+    in it, nor change it."""
+    team = served.team()
+    worker = served.worker(team)
+    laptop, tablet = served.enrol(worker), served.enrol(worker)
+    colleague = served.enrol(served.worker(team))
+    outsider = served.enrol(served.worker(served.team()))
+    part = laptop.participant()
+    pid = part["row_id"]
+    older = tablet.clock.now().encode()  # the tablet's edit is made first, sent last
+    contact = laptop.change(
+        "contact", fields={"kind": "phone", "purpose": CANARY}, participant_id=pid
+    )
+    assert _statuses(laptop.push([*laptop.shared(part), contact])) == ["applied"] * 3
+    late = tablet.change(
+        "contact", contact["row_id"], fields={"purpose": "earlier"}, participant_id=pid, hlc=older
+    )
+    answer = tablet.push_one(late)
+    assert answer["status"] == "merged" and answer["server_values"] == {"purpose": CANARY}
+
+    for device in (outsider, colleague):
+        res = device.change("resource", fields={"organisation": "Hub", "service": "Food"})
+        res["change_id"] = late["change_id"]
+        r = device.post("push", {"batch_key": str(uuid7()), "changes": [res]})
+        assert r.status_code == 200 and CANARY not in r.text
+        (result,) = r.json()["results"]
+        assert result["status"] == "rejected" and "another device" in result["reason"]
+        with served.db.reading() as s:
+            assert s.get(Record, ("resource", res["row_id"])) is None
+    # the worker's own laptop sending it again is answered as before
+    again = laptop.push_one(late)
+    assert again["status"] == "merged" and again["server_values"] == {"purpose": CANARY}
+    with served.db.reading() as s:
+        op = s.get(AppliedOp, late["change_id"])
+        assert op is not None and (op.device_id, op.status) == (tablet.device_id, "merged")

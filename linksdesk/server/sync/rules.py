@@ -135,7 +135,7 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
     if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
         return Refusal.BAD_ROUTING
     clock = HLC.decode(ch.hlc)
-    if not _may_relay(state, clock.device) or not _may_relay(state, ch.origin):
+    if not may_relay(state, clock.device) or not may_relay(state, ch.origin):
         return Refusal.NOT_YOUR_DEVICE
     if clock.wall_ms > state.now + MAX_DRIFT_MS:
         return Refusal.CLOCK_AHEAD
@@ -181,7 +181,7 @@ def _shareable(table: str) -> frozenset[str]:
     return shareable_columns(table)
 
 
-def _may_relay(state: BatchState, origin: str) -> bool:
+def may_relay(state: BatchState, origin: str) -> bool:
     """Provenance comes from the token. A change's clock and its ``origin`` must be this
     device's own or those of another device of the same worker: a laptop re-sends what
     the worker's other laptop wrote when team consent is given again (a backfill keeps
