@@ -167,6 +167,7 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
         if worker is None:  # pragma: no cover - foreign key keeps it
             raise BadEnrolCode()
         device_id = req.device_id or uuid7()
+        lock_names(s, [f"device:{device_id}"])  # two enrolments of one id: one at a time
         device = s.get(Device, device_id)
         if device is not None and device.worker_id != worker.id:
             raise ServerProblem(
