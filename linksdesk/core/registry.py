@@ -121,7 +121,10 @@ _TYPE = re.compile(
 
 
 def _type(where: str, value: object) -> Column:
-    spec = value[2] if isinstance(value, list) and len(value) == 3 else None
+    return _spec_type(where, value[2] if isinstance(value, list) and len(value) == 3 else None)
+
+
+def _spec_type(where: str, spec: object) -> Column:
     found = _TYPE.fullmatch(spec) if isinstance(spec, str) else None
     kinds = get_args(Kind)
     if found is None or found["kind"] not in kinds or found["items"] not in (None, *kinds):
@@ -172,6 +175,18 @@ ENVELOPE: Final[Mapping[str, Tags]] = MappingProxyType(_columns("envelope", _DEC
 TABLES: Final[tuple[Table, ...]] = tuple(_table(t) for t in _DECLARED["tables"])
 
 BY_NAME: Final[Mapping[str, Table]] = MappingProxyType({t.name: t for t in TABLES})
+
+# What devices read inside an object column, or inside each entry of a list of objects:
+# (table, column) → each key's type (other keys may be there too).
+SHAPES: Final[Mapping[tuple[str, str], Mapping[str, Column]]] = MappingProxyType(
+    {
+        (table, column): MappingProxyType(
+            {k: _spec_type(f"shapes.{table}.{column}.{k}", v) for k, v in keys.items()}
+        )
+        for table, declared in _DECLARED.get("shapes", {}).items()
+        for column, keys in declared.items()
+    }
+)
 
 
 def _named(*routings: Routing) -> tuple[str, ...]:

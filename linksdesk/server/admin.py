@@ -159,13 +159,15 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
     token = secrets.token_urlsafe(32)
     now = now_ms()
     with db.writing() as s:
-        code = s.get(EnrolCode, code_hash)
+        # locked: two devices racing with one code must not both see it unused (PostgreSQL)
+        code = s.get(EnrolCode, code_hash, with_for_update=True)
         if code is None or code.used_ms is not None or code.expires_ms < now:
             raise BadEnrolCode()
         worker = s.get(Worker, code.worker_id)
         if worker is None:  # pragma: no cover - foreign key keeps it
             raise BadEnrolCode()
         device_id = req.device_id or uuid7()
+        lock_names(s, [f"device:{device_id}"])  # two enrolments of one id: one at a time
         device = s.get(Device, device_id)
         if device is not None and device.worker_id != worker.id:
             raise ServerProblem(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import UserError
@@ -46,6 +47,21 @@ def register_signing_key(s: Session, device: Device, line: str | None) -> None:
         return
     if device.signing_key is not None:
         log.warning("device %s offered a different signing key; the first one is kept", device.id)
+        return
+    # a public key proves nothing of its private half: one another worker's laptop holds
+    # would have the team's roster vouch for this device as its signer (a worker's laptops
+    # restored from one vault share theirs)
+    held_by = s.scalar(
+        select(Device.id)
+        .where(Device.signing_key == line, Device.worker_id != device.worker_id)
+        .limit(1)
+    )
+    if held_by is not None:
+        log.warning(
+            "device %s offered the signing key of device %s, another worker's; not kept",
+            device.id,
+            held_by,
+        )
         return
     device.signing_key = line
     log.info("device %s registered its signing key", device.id)

@@ -84,6 +84,11 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return None if spec.nullable else f"{name} cannot be empty"
     if not _fits_kind(spec, value):
         return f"{name} is not a valid {_KIND_WORDS[spec.kind]}"
+    shape = registry.SHAPES.get((table, name))
+    if shape is not None and not all(
+        _fits_shape(shape, entry) for entry in (value if spec.kind == "list" else [value])
+    ):
+        return f"{name} does not hold the details devices read, as they read them"
     if spec.kind == "text" and spec.refers_to is not None and not _UUID.match(value):
         return f"{name} is not a record id"
     return None
@@ -159,8 +164,25 @@ def _fits_kind(spec: Column, value: Any) -> bool:
             return False
         return spec.items is None or all(_item(spec.items, v) for v in value)
     if kind == "object":
-        return isinstance(value, dict) and len(value) <= MAX_ITEMS and _small(value)
+        if not isinstance(value, dict) or len(value) > MAX_ITEMS or not _small(value):
+            return False
+        # an object of one kind (counts by name): every value, none missing
+        return spec.items is None or all(
+            v is not None and _item(spec.items, v) for v in value.values()
+        )
     return False  # pragma: no cover
+
+
+def _fits_shape(shape: Mapping[str, Column], entry: dict[str, Any]) -> bool:
+    """An entry of a list of objects holds each declared key at its type."""
+    for key, spec in shape.items():
+        value = entry.get(key)
+        if value is None:
+            if not spec.nullable:
+                return False
+        elif not _fits_kind(spec, value):
+            return False
+    return True
 
 
 def _item(kind: Kind, value: Any) -> bool:

@@ -534,12 +534,12 @@ ID_FIRST_NUMBER = 1001
 ID_MAX_NUMBER = 10**12 - 1  # "P" and 12 digits still fit the 16 characters of the column
 
 
-class IdLeaseRequest(_Model):
+class IdLeaseRequest(_Request):
     # saved in the vault before sending: a retry after a lost answer gets the same block
     request_id: Uuid
     # the highest number this device gave out from its own counter (before it was
     # enrolled): leases start above every number a device has reported
-    floor: int = Field(default=0, ge=0, le=ID_MAX_NUMBER)
+    floor: WholeNumber = Field(default=0, ge=0, le=ID_MAX_NUMBER)
 
 
 class IdLeaseResponse(_Model):

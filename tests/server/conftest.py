@@ -8,8 +8,9 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from server_kit import Programme
+from server_kit import Programme, running_server
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from starlette.exceptions import StarletteDeprecationWarning
@@ -44,6 +45,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def client(db_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(db_url), raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def served(db_url: str, tmp_path: Path) -> Iterator[Programme]:
+    """A programme on ``linksdesk-server serve`` over real HTTP on 127.0.0.1."""
+    with (
+        running_server(db_url, tmp_path / "server.log") as url,
+        httpx.Client(base_url=url, timeout=30) as http,
+    ):
+        p = Programme(db_url, http)
+        try:
+            yield p
+        finally:
+            p.close()
 
 
 @pytest.fixture

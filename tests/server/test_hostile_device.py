@@ -6,32 +6,15 @@ send it, to ``linksdesk-server serve`` on 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-from server_kit import Programme, running_server
+from server_kit import Programme
 from sqlalchemy import func, select
 
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.server.models import Record
 from linksdesk.server.validate import COLUMNS, column_of
-
-
-@pytest.fixture
-def served(db_url: str, tmp_path: Path) -> Iterator[Programme]:
-    with (
-        running_server(db_url, tmp_path / "server.log") as url,
-        httpx.Client(base_url=url, timeout=30) as http,
-    ):
-        p = Programme(db_url, http)
-        try:
-            yield p
-        finally:
-            p.close()
 
 
 def _statuses(answer: dict[str, Any]) -> list[str]:

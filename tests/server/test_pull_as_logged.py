@@ -22,6 +22,8 @@ from linksdesk.server.sealing import SEALED, is_sealed, keyring_of, sealed_parts
 from linksdesk.sync.protocol import Change, PullResponse
 
 AWKWARD = 'Zoë "Z" O\'Brien \\ back\nslash\t\x01 \u2028 \U0001f600 e-05'
+# a problem report as devices read it, with keys of a later version (and a small float)
+REPORT = {"id": "r1", "reported_on": "2026-12-01", "text": AWKWARD, "note": AWKWARD, "at": 1.5e-05}
 
 
 def _pull_pages(dev: Device, limit: int = 5) -> list[bytes]:
@@ -79,7 +81,7 @@ def test_pages_are_the_models_json_for_awkward_text_numbers_and_clocks(
             "service": "Advice",
             "categories": ["money", AWKWARD],
             "capacity": "open",
-            "problem_reports": [{"note": AWKWARD, "at": 1.5e-05}],
+            "problem_reports": [REPORT],
         },
     )
     answer = writer.push([*writer.shared(p), *measures, resource])
@@ -102,9 +104,7 @@ def test_pages_are_the_models_json_for_awkward_text_numbers_and_clocks(
         -0.0,
         12.5,
     ]
-    assert pulled[resource["change_id"]].fields["problem_reports"] == [
-        {"note": AWKWARD, "at": 1.5e-05}
-    ]
+    assert pulled[resource["change_id"]].fields["problem_reports"] == [REPORT]
     seqs = [c.server_seq for c in pulled.values()]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from server_kit import Device, Programme, running_server
+from server_kit import Device, Programme
 from sqlalchemy import func, select
 
 from linksdesk.core.ids import uuid7
@@ -31,19 +29,6 @@ TOO_OLD = (
     "This copy of LinksDesk is too old to sync with the server. Update LinksDesk, then sync "
     "again; your work stays safe on this laptop meanwhile."
 )
-
-
-@pytest.fixture
-def served(db_url: str, tmp_path: Path) -> Iterator[Programme]:
-    with (
-        running_server(db_url, tmp_path / "server.log") as url,
-        httpx.Client(base_url=url, timeout=30) as http,
-    ):
-        p = Programme(db_url, http)
-        try:
-            yield p
-        finally:
-            p.close()
 
 
 def _records(p: Programme) -> int:

@@ -31,7 +31,7 @@ from linksdesk.server.models import (
 )
 from linksdesk.server.sealing import is_sealed, keyring_of, routes_content
 from linksdesk.server.sync.changelog import log_entry
-from linksdesk.server.sync.consent import kept_owner, latest_of
+from linksdesk.server.sync.consent import held_elsewhere, kept_owner, latest_of
 from linksdesk.server.sync.context import OWNER, DeviceContext
 from linksdesk.sync.protocol import PARTICIPANT_TABLE, RECEIPT_TABLE, Change, ChangeResult
 
@@ -170,6 +170,7 @@ class BatchState:
         self.shared: dict[str, bool | None] = {}
         self.no_erasure: set[str] = set()
         self.kept_owner: dict[str, str | None] = {}
+        self.elsewhere: dict[str, bool] = {}  # pid without owner -> another team holds rows
         self.absent_ops: set[str] = set()
         self.ops: dict[str, AppliedOp] = {}
         self.workers: dict[str, Worker | None] = {}
@@ -250,6 +251,17 @@ class BatchState:
                 .group_by(Record.participant_id)
             ):
                 self.kept_owner[str(unowned_pid)] = owner
+            self.elsewhere = dict.fromkeys(unowned, False)
+            for other_pid in s.scalars(
+                select(Record.participant_id)
+                .where(
+                    Record.participant_id.in_(unowned),
+                    Record.team_id != self.ctx.team_id,
+                    Record.table_name != RECEIPT_TABLE,
+                )
+                .distinct()
+            ):
+                self.elsewhere[str(other_pid)] = True
 
     def load(self, where: Any) -> list[Row]:
         """Records matching ``where``, opened, as this batch's rows (the one copy of each)."""
@@ -292,6 +304,7 @@ class BatchState:
         self.shared.clear()
         self.no_erasure.clear()
         self.kept_owner.clear()
+        self.elsewhere.clear()
 
     def applied(self, change_id: str) -> AppliedOp | None:
         if change_id in self.ops:
@@ -335,6 +348,12 @@ class BatchState:
         if pid in self.kept_owner:
             return self.kept_owner[pid]
         return kept_owner(self.s, pid, self.ctx.team_id)
+
+    def held_by_other_team(self, pid: str) -> bool:
+        """Whether another team holds rows of ``pid`` (receipts aside)."""
+        if pid not in self.elsewhere:
+            self.elsewhere[pid] = held_elsewhere(self.s, pid, self.ctx.team_id)
+        return self.elsewhere[pid]
 
     def consents_of(self, pid: str) -> list[Row]:
         """Every consent record of ``pid`` this batch knows, written or not."""

@@ -39,7 +39,7 @@ from linksdesk.server.sync.consent import (
     purge_participant,
 )
 from linksdesk.server.sync.context import OWNER, DeviceContext
-from linksdesk.server.sync.rules import REFUSAL_TEXT, Refusal, check
+from linksdesk.server.sync.rules import REFUSAL_TEXT, Refusal, check, may_relay
 from linksdesk.sync.merge import DELETED, MergeResult, merge_fields
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
@@ -156,7 +156,11 @@ class BatchApplier(BatchState):
         if change.change_id in self.seen:
             return self.seen[change.change_id]
         prior = self.applied(change.change_id)
-        if prior is not None and prior.status != ChangeStatus.REJECTED:
+        if prior is not None and not may_relay(self, prior.device_id):
+            # another worker's change id: its answer (the case's values) and its place in
+            # the exactly-once record are not this device's; nothing is kept of this one
+            answer = Answer(change, self._refuse(change, Refusal.NOT_YOUR_DEVICE))
+        elif prior is not None and prior.status != ChangeStatus.REJECTED:
             # never applied twice
             result = ChangeResult.model_validate(_opened_result(self.s, prior.result))
             answer = Answer(change, result)  # given again, not remembered again

@@ -13,7 +13,6 @@ from linksdesk.core.vocab import Sharing
 from linksdesk.server import validate
 from linksdesk.server.models import Device
 from linksdesk.server.sync.batch import BatchState, Row
-from linksdesk.server.sync.consent import held_elsewhere
 from linksdesk.sync.merge import DELETED
 from linksdesk.sync.policy import shareable_columns
 from linksdesk.sync.protocol import (
@@ -49,6 +48,8 @@ class Refusal(StrEnum):
     INVALID_VALUE = "invalid_value"
     MISSING_PARENT = "missing_parent"
     NOT_YOUR_DEVICE = "not_your_device"
+    NOT_YOUR_TOTALS = "not_your_totals"
+    CONSENT_REWRITTEN = "consent_rewritten"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -88,6 +89,11 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     ),
     Refusal.NOT_YOUR_DEVICE: (
         "This change says it was made on another device; a device may send only its own changes."
+    ),
+    Refusal.NOT_YOUR_TOTALS: "These monthly totals are a colleague's; only they can change them.",
+    Refusal.CONSENT_REWRITTEN: (
+        "A consent, once recorded, stays as it was: record a new consent (or its withdrawal) "
+        "instead. The server did not keep this change."
     ),
 }
 
@@ -129,7 +135,7 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
     if ch.op is Op.ERASE and ch.table != PARTICIPANT_TABLE:
         return Refusal.BAD_ROUTING
     clock = HLC.decode(ch.hlc)
-    if not _may_relay(state, clock.device) or not _may_relay(state, ch.origin):
+    if not may_relay(state, clock.device) or not may_relay(state, ch.origin):
         return Refusal.NOT_YOUR_DEVICE
     if clock.wall_ms > state.now + MAX_DRIFT_MS:
         return Refusal.CLOCK_AHEAD
@@ -160,8 +166,12 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
     if not is_participant_routed(ch.table):
         if ch.participant_id is not None or "participant_id" in ch.fields:
             return Refusal.BAD_ROUTING
-        if ch.table in WORKER_TABLES and ch.owner != ctx.worker_id:
-            return Refusal.NOT_YOUR_CASE
+        if ch.table in WORKER_TABLES and (
+            ch.owner != ctx.worker_id or (existing is not None and existing.owner != ch.owner)
+        ):
+            # a worker's totals are theirs alone: a colleague who works out a row's id
+            # (it derives from the device id every change carries) neither reads nor writes it
+            return Refusal.NOT_YOUR_TOTALS
         return None
     return _check_participant(state, ch, existing)
 
@@ -171,7 +181,7 @@ def _shareable(table: str) -> frozenset[str]:
     return shareable_columns(table)
 
 
-def _may_relay(state: BatchState, origin: str) -> bool:
+def may_relay(state: BatchState, origin: str) -> bool:
     """Provenance comes from the token. A change's clock and its ``origin`` must be this
     device's own or those of another device of the same worker: a laptop re-sends what
     the worker's other laptop wrote when team consent is given again (a backfill keeps
@@ -214,12 +224,14 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
     access = state.owner_access(pid)
     if access is not None and access.team_id != ctx.team_id:
         return Refusal.OTHER_TEAM
+    # a case without an owner (its team sharing withdrawn) is still its team's: its kept
+    # consent records say so, and no other team may take it up with a consent of its own
+    if access is None and state.held_by_other_team(pid):
+        return Refusal.OTHER_TEAM
     if ch.op is Op.ERASE:
         # only the case's worker or a supervisor, within the team; an id the team never
         # held may be erased by its own workers (the receipt is kept for this team only)
         supervisor = ctx.role == Role.SUPERVISOR
-        if access is None and held_elsewhere(state.s, pid, ctx.team_id):
-            return Refusal.OTHER_TEAM
         owner = access.worker_id if access is not None else state.kept_owner_of(pid)
         if owner not in (None, ctx.worker_id) and not supervisor:
             return Refusal.NOT_ALLOWED
@@ -232,6 +244,8 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         return Refusal.NOT_YOUR_CASE
     if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
         return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
+    if ch.table == registry.CONSENT_TABLE and existing is not None and _rewrites(existing, ch):
+        return Refusal.CONSENT_REWRITTEN
     needs_consent = registry.follows_consent(ch.table)
     # a team consent always comes in, given or withdrawn (without its note when withdrawn)
     if not needs_consent or state.is_team_consent(ch):
@@ -247,3 +261,16 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
     if latest is None:
         return Refusal.NOT_SHARED
     return None
+
+
+# what a consent record decides; devices never change it, they record a new version
+_DECISION = ("scope", "given", "version")
+
+
+def _rewrites(held: Row, ch: Change) -> bool:
+    """Whether ``ch`` removes a held consent record or changes what it decided: either
+    would leave content on the server under no team consent, or share a case again
+    without a new one, and take the withdrawal out of the person's consent history."""
+    if ch.op is Op.DELETE or ch.fields.get(DELETED) is True:
+        return True
+    return any(name in ch.fields and ch.fields[name] != held.fields.get(name) for name in _DECISION)
