@@ -171,6 +171,18 @@ def check(
                 "This laptop's key belongs to another worker than the bundle says. Nothing was "
                 "imported."
             )
+        if (
+            known is not None
+            and known.kind == "device"
+            and known.team_id is not None
+            and known.team_id != sender.get("team_id")
+        ) or (sender.get("kind") == "device" and m.get("team_id") != sender.get("team_id")):
+            # team membership in reports comes from the ledger's team: a laptop of one team
+            # must not place its worker in another's report
+            raise BundleRefused(
+                "This laptop's key belongs to another team than the bundle says. Nothing was "
+                "imported; ask the programme administrator for the team's new roster."
+            )
         seen = s.get(BundleLedger, str(m["bundle_id"]))
         if seen is not None and seen.direction == "import":
             raise BundleRefused(
@@ -185,6 +197,7 @@ def check(
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
     records = _parse_records(opened, sender, m["kind"])
+    _check_counts(m, records)
     return Checked(opened, key, known, roster, records)
 
 
@@ -232,6 +245,20 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
         raise damaged from None
     return out
+
+
+def _check_counts(manifest: dict[str, Any], records: list[Any]) -> None:
+    """The manifest's per-table counts and total are what the records hold: the ledger and
+    the person's summary quote them, so a sender's miscount must not stand in for the rows."""
+    found: dict[str, int] = {}
+    for rec in records:
+        table = rec.table if isinstance(rec, ServerChange) else str(rec.get("table"))
+        found[table] = found.get(table, 0) + 1
+    if manifest.get("counts") != found or manifest.get("records") != len(records):
+        raise BundleRefused(
+            "The bundle's records do not add up to the counts its manifest states. Nothing "
+            "was imported; ask the sender for a new bundle."
+        )
 
 
 _DECODER = json.JSONDecoder()
