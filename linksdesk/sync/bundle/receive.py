@@ -39,6 +39,7 @@ from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
 from linksdesk.sync.bundle import keys
+from linksdesk.sync.bundle.evaluation import WITHDRAWAL
 from linksdesk.sync.bundle.format import (
     BundleRefused,
     Opened,
@@ -441,8 +442,12 @@ def _apply_evaluation(
             if getattr(gone, "rowcount", 0):
                 report.erased += 1
     s.flush()
+    gone_since = _withdrawals(s, records, made)
     for rec in records:
         if rec["op"] == "erase" or rec.get("participant_id") in erased:
+            continue
+        if gone_since.get(rec.get("participant_id"), made) > made:
+            report.unchanged += 1  # made before the person withdrew, and imported after
             continue
         table = str(rec.get("table"))
         row = s.get(EvaluationRecord, (table, rec["id"]))
@@ -469,6 +474,31 @@ def _apply_evaluation(
             report.applied += 1
         else:
             report.unchanged += 1
+
+
+def _withdrawals(
+    s: Session, records: list[dict[str, Any]], made: dt.datetime
+) -> dict[Any, dt.datetime]:
+    """Drop what older bundles brought of each person this bundle says withdrew; return when
+    each person this bundle names last withdrew in a newer one (their rows here stay out)."""
+    named = {rec.get("participant_id") for rec in records} - {None}
+    newer = {
+        key: made_then
+        for key, made_then in s.execute(
+            select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
+                EvaluationRecord.table_name == WITHDRAWAL, EvaluationRecord.record_id.in_(named)
+            )
+        )
+    }
+    for rec in records:
+        if rec["table"] == WITHDRAWAL:
+            s.execute(
+                delete(EvaluationRecord).where(
+                    EvaluationRecord.participant_key == rec["participant_id"],
+                    EvaluationRecord.bundle_created < made,
+                )
+            )
+    return newer
 
 
 def _trust(s: Session, key: PublicKey, who: dict[str, Any], *, source: str) -> bool:
