@@ -199,6 +199,9 @@ def check(
         roster = verify_roster(m["roster"], key)
     records = _parse_records(opened, sender, m["kind"])
     _check_counts(m, records)
+    if sender.get("kind") == "device" and m["kind"] == "supervision":
+        with store.read() as s:
+            _check_caseload(s, records, str(sender.get("worker_id")))
     return Checked(opened, key, known, roster, records)
 
 
@@ -246,6 +249,34 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
         raise damaged from None
     return out
+
+
+def _check_caseload(s: Session, changes: list[ServerChange], worker: str) -> None:
+    """A laptop speaks only for its worker's caseload as this vault holds it: none of its
+    rows, nor their participant, may be another worker's here (a record's own ``owner`` is
+    the laptop's word; a case changes hands through the server, which checks it)."""
+    ids: dict[str, set[str]] = {}
+    for ch in changes:
+        if ch.table in TEAM_TABLES:
+            continue
+        ids.setdefault(ch.table, set()).add(ch.row_id)
+        if ch.participant_id:
+            ids.setdefault("participant", set()).add(ch.participant_id)
+    for table, wanted in ids.items():
+        cls: Any = TABLE_BY_NAME.get(table)
+        if cls is None:
+            continue
+        order = sorted(wanted)
+        for start in range(0, len(order), PAGE):
+            chunk = order[start : start + PAGE]
+            query = select(cls.id).where(cls.id.in_(chunk), cls.owner != worker).limit(1)
+            if s.scalar(query) is not None:
+                raise BundleRefused(
+                    "This laptop's bundle holds a participant who is on another worker's "
+                    "caseload in this vault. Nothing was imported. If the case was handed "
+                    "over, import the team's bundle from the server first; if this bundle was "
+                    "made before, ask the worker for a new one."
+                )
 
 
 def _check_counts(manifest: dict[str, Any], records: list[Any]) -> None:
