@@ -16,10 +16,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from team_kit import PASSPHRASE
+from small_team import sharing_person, supervisor_with
 
-from linksdesk.casework import bundles, consent, contacts, participants
-from linksdesk.core.vocab import ConsentScope, ContactKind, ContactStatus
+from linksdesk.casework import contacts
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.reports.build import save_settings, suppress_sections
 from linksdesk.reports.data import TeamData
 from linksdesk.reports.export import export_report
@@ -68,34 +69,23 @@ def _worked_back(contacts_rows: list[list[Any]], appointments_rows: list[list[An
 def test_a_hidden_did_not_attend_is_not_given_back_by_the_supported_visits_total(
     tmp_path: Path, supported: tuple[int, int], appointments: tuple[int, int]
 ) -> None:
-    laptop, _ = bundles.create_vault(tmp_path / "laptop.vault", PASSPHRASE)
-    sup, _ = bundles.create_vault(tmp_path / "sup.vault", PASSPHRASE, supervisor=True)
-    try:
-        recipient = bundles.new_bundle_key(sup)
-        counts = {ContactKind.SUPPORTED_VISIT: supported, ContactKind.APPOINTMENT: appointments}
+    counts = {ContactKind.SUPPORTED_VISIT: supported, ContactKind.APPOINTMENT: appointments}
+
+    def fill(laptop: Casebook) -> None:
         for kind, (attended, missed) in counts.items():
             for status, n in ((ContactStatus.ATTENDED, attended),
                               (ContactStatus.DID_NOT_ATTEND, missed)):  # fmt: skip
                 for i in range(n):
-                    p = participants.create_participant(
-                        laptop, given_name="Test", family_name=f"Person{i}",
-                        referred_on=dt.date(2026, 3, 1),
-                    ).value  # fmt: skip
-                    consent.record_consent(laptop, p.id, ConsentScope.TEAM, True)
+                    pid = sharing_person(laptop, i)
                     at = dt.datetime(2026, 3, 2 + i, 10)
-                    contacts.record_contact(laptop, p.id, kind=kind, at=at, status=status)
-        out = tmp_path / "caseload.age"
-        bundles.export_bundle(laptop, out, kind="supervision", recipients=[recipient])
-        fingerprint = bundles.show_keys(laptop).signing.fingerprint
-        bundles.import_file(sup, out, trust=fingerprint)
+                    contacts.record_contact(laptop, pid, kind=kind, at=at, status=status)
+
+    path = tmp_path / "board.xlsx"
+    with supervisor_with(tmp_path, fill) as sup:
         # a programme that hides counts from 1 to 2: the shapes of a threshold-10 report
         # with the few contacts a test can make
         save_settings(sup.store, ReportSettings(suppression_threshold=3))
-        path = tmp_path / "board.xlsx"
         export_report(sup.store, Scope(PERIOD), "xlsx", path, audience="external")
-    finally:
-        laptop.lock()
-        sup.lock()
     wb = openpyxl.load_workbook(path)
     by_kind = _sheet(wb, "Contacts by kind and outcome")
     visits = _sheet(wb, "Appointments used against the limit, and supported visits")
