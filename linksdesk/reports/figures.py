@@ -153,6 +153,7 @@ class _Ctx:
             {o for _i, o, _s, _p in data.participants}
             | set(data.latest)
             | {o for o, _m, _c in data.totals}
+            | data.workers  # a worker whose data never came still has a row: "no data"
         )
         self.workers = sorted(owners, key=lambda o: (self.label(o), o))
         self.worked_with: dict[str, set[str]] = defaultdict(set)
@@ -932,7 +933,9 @@ def freshness(c: _Ctx) -> Section:
         tuple(rows),
         flagged=frozenset(flagged),
         warnings=tuple(
-            f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
+            f"{rows[i][0]}: no data from this worker has reached this vault."
+            if rows[i][1] is None
+            else f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
             for i in sorted(flagged)
         ),
     )  # fmt: skip
