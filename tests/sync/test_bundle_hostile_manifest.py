@@ -1,8 +1,10 @@
-"""Bundles signed by a known laptop whose manifest says more than its records: counts that do
-not add up, another team than the laptop's. Each is refused in plain words, nothing changes."""
+"""Bundles whose manifest says more than its signer may: counts that do not add up, another
+team than the laptop's, a worker whose laptops the server's roster lists signed by a key it
+does not list. Each is refused in plain words, and nothing changes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,8 @@ from bundle_kit import Laptop, Supervisor
 from linksdesk.reports.teams import teams_in
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle import format as bundle_format
-from linksdesk.sync.bundle.format import BundleRefused, Sender, seal
+from linksdesk.sync.bundle.format import BundleRefused, Sender, seal, sign_roster
+from linksdesk.sync.bundle.signing import SigningKey
 
 
 def _signed(lap: Laptop, sup: Supervisor, out: Path, *, team: str | None, **extra: Any) -> Path:
@@ -95,3 +98,46 @@ def test_a_laptop_cannot_place_its_worker_in_another_team(
     # its own team's next bundle is taken as before
     again = _signed(laptop, supervisor, tmp_path / "c.age", team="team-north")
     assert receive.import_bundle(supervisor.store, again).applied > 0
+
+
+def _roster(path: Path, server: SigningKey, worker: str, *laptops: Laptop) -> Path:
+    entries = [
+        {"fingerprint": key.fingerprint, "public_key": key.line, "worker_id": worker,
+         "device_id": lap.store.device_id, "label": lap.path.stem}
+        for lap in laptops
+        for key in [keys.signing_key(lap.store).public]
+    ]  # fmt: skip
+    path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
+                                           key=server)))  # fmt: skip
+    return path
+
+
+def test_a_key_accepted_by_phone_cannot_speak_for_a_worker_the_roster_lists(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    server = SigningKey.generate()
+    worker = laptop.store.worker_id
+    first = _roster(tmp_path / "roster-1.json", server, worker, laptop)
+    assert receive.import_roster(supervisor.store, first, trust=server.public.fingerprint) == 1
+    other = Laptop.create(tmp_path, "other-laptop")  # not on the roster
+    try:
+        sealed = seal(
+            [],
+            kind="supervision",
+            sender=Sender("device", "laptop", worker, other.store.device_id, "team-north"),
+            key=keys.signing_key(other.store),
+            recipients=[supervisor.recipient],
+        )
+        out, _ = sealed.write(tmp_path / "claims.age")
+        stranger = keys.signing_key(other.store).public.fingerprint
+        before = supervisor.content_hash()
+        with pytest.raises(BundleRefused, match="roster lists") as refused:
+            receive.import_bundle(supervisor.store, out, trust=stranger)
+        assert "Nothing was imported" in str(refused.value)
+        assert supervisor.content_hash() == before
+        # the server's newer roster lists the worker's new laptop: its bundle is taken
+        newer = _roster(tmp_path / "roster-2.json", server, worker, laptop, other)
+        assert receive.import_roster(supervisor.store, newer) == 1
+        assert receive.import_bundle(supervisor.store, out).worker_id == worker
+    finally:
+        other.close()

@@ -146,6 +146,7 @@ def check(
             opened = decrypt(data, identity)
             key = opened.sender_key
             _verify_detached(sig, data, key)
+            _not_a_rostered_workers(s, opened.manifest.get("sender") or {})
         elif wanted is not None:
             raise BundleRefused(
                 f"This bundle is signed by {sig.fingerprint}, not by {wanted}, the fingerprint "
@@ -203,6 +204,23 @@ def check(
         with store.read() as s:
             _check_caseload(s, records, str(sender.get("worker_id")))
     return Checked(opened, key, known, roster, records)
+
+
+def _not_a_rostered_workers(s: Session, sender: dict[str, Any]) -> None:
+    """A key a person is accepting by its fingerprint may not speak for a worker whose
+    laptops the server's roster lists: the roster, not a phone call, says which they are."""
+    worker = sender.get("worker_id")
+    if sender.get("kind") != "device" or not worker:
+        return
+    listed = select(TrustedSigner.fingerprint).where(
+        TrustedSigner.source == "roster", TrustedSigner.worker_id == str(worker)
+    )
+    if s.scalar(listed.limit(1)) is not None:
+        raise BundleRefused(
+            "This bundle says it comes from a laptop of a worker whose laptops the team's "
+            "roster lists, and its key is not one of them. Nothing was imported; if the "
+            "worker has a new laptop, import the team's newest roster from the server first."
+        )
 
 
 def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
