@@ -225,7 +225,7 @@ def _whole_numbers(ax: Any, *, horizontal: bool) -> None:
     axis, limits, get = (
         (ax.xaxis, ax.set_xlim, ax.get_xlim) if horizontal else (ax.yaxis, ax.set_ylim, ax.get_ylim)
     )
-    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True))
     low, high = get()
     if high < 1:
         limits(low, 1)
