@@ -529,13 +529,13 @@ def _withdrawals(
     s: Session, records: list[dict[str, Any]], made: dt.datetime
 ) -> dict[Any, dt.datetime]:
     """Drop what older bundles brought of each person this bundle says withdrew; return when
-    each person this bundle names last withdrew in a newer one (their rows here stay out)."""
-    named = {rec.get("participant_id") for rec in records} - {None}
+    each person who withdrew did so (a marker's bundle time: older rows of theirs stay out)."""
+    # every marker (few: one per person who withdrew), not an IN over a team's thousands
     newer = {
         key: made_then
         for key, made_then in s.execute(
             select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
-                EvaluationRecord.table_name == WITHDRAWAL, EvaluationRecord.record_id.in_(named)
+                EvaluationRecord.table_name == WITHDRAWAL
             )
         )
     }
