@@ -117,3 +117,26 @@ def test_a_withdrawal_record_is_a_pseudonym_of_someone_with_consent_records(
     ]
     sent = {r["id"] for r in records if r["table"] == "participant"}
     assert sent == {pseudonym(key, p) for p in people}
+
+
+def test_the_same_records_again_change_nothing_though_someone_declined(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    laptop.give_programme_key()
+    for _ in range(5):
+        laptop.person()
+    laptop.person(evaluation=False)  # named by a withdrawal record in every bundle
+    first = _bundle(laptop, supervisor, tmp_path / "1.age", 0)
+    fingerprint = keys.signing_key(laptop.store).public.fingerprint
+    assert receive.import_bundle(supervisor.store, first, trust=fingerprint).applied > 0
+    before = supervisor.content_hash()
+    again = receive.import_bundle(
+        supervisor.store, _bundle(laptop, supervisor, tmp_path / "2.age", 10)
+    )
+    assert again.applied == 0 and again.unchanged > 0
+    with supervisor.store.read() as s:
+        markers = s.scalars(
+            select(EvaluationRecord).where(EvaluationRecord.table_name == evaluation.WITHDRAWAL)
+        ).all()
+    assert len(markers) == 1
+    assert supervisor.content_hash() != before  # the ledger and audit log record the import

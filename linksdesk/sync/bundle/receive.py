@@ -522,6 +522,8 @@ def _apply_evaluation(
             row.bundle_id, row.signer, row.bundle_created = report.bundle_id, report.signer, made
             report.applied += 1
         else:
+            if table == WITHDRAWAL and row.bundle_created < made:
+                row.bundle_created = made  # withdrawn again, later: older rows stay out
             report.unchanged += 1
 
 
@@ -544,6 +546,7 @@ def _withdrawals(
             s.execute(
                 delete(EvaluationRecord).where(
                     EvaluationRecord.participant_key == rec["participant_id"],
+                    EvaluationRecord.table_name != WITHDRAWAL,
                     EvaluationRecord.bundle_created < made,
                 )
             )
