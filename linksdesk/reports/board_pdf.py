@@ -11,13 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from linksdesk.reports import charts
+from linksdesk.reports.cells import audience_words
 from linksdesk.reports.model import SUPPRESSED_MARK, Kind, Report, Table
 from linksdesk.reports.pdf import PdfDocument  # type: ignore[import-not-found,unused-ignore]
-
-AUDIENCE_WORDS = {
-    "external": "External: counts from 1 to 9 are hidden (c) to protect small numbers.",
-    "internal": "Internal, for supervision: exact numbers. Do not pass it on outside.",
-}
 
 
 def _cell(table: Table, r: int, c: int) -> str:
@@ -72,7 +68,7 @@ def write_pdf(
                 ("Data as of", as_of),
                 ("Made", report.generated_at.strftime("%d %B %Y %H:%M")),
             ],
-            notice=AUDIENCE_WORDS.get(report.audience, ""),
+            notice=audience_words(report),
         )
         total = len(report.sections)
         for n, section in enumerate(report.sections, start=1):

@@ -71,6 +71,7 @@ def build_report(
         data_as_of=min(known) if known else None,
         sections=sections,
         explanations=EXPLANATIONS,
+        threshold=settings.suppression_threshold if audience == EXTERNAL else None,
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind
+from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind, Report
+from linksdesk.reports.suppression import DEFAULT_THRESHOLD
 
 # a spreadsheet treats a cell starting with one of these as a formula (OWASP CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -30,3 +31,13 @@ def csv_value(column: Column, value: Any, hidden: bool = False) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return safe_text(str(value))
+
+
+def audience_words(report: Report) -> str:
+    """What a file says of its numbers: exact, or which counts are hidden (the programme's
+    own threshold, which a board cannot otherwise see)."""
+    if report.audience != "external":
+        return "Internal, for supervision: exact numbers. Do not pass it on outside."
+    hidden = (report.threshold or DEFAULT_THRESHOLD) - 1
+    shown = "1 is" if hidden == 1 else f"from 1 to {hidden} are"
+    return f"External: counts {shown} hidden ({SUPPRESSED_MARK}) to protect small numbers."

@@ -17,6 +17,7 @@ from typing import Any
 from matplotlib import dates as _dates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from linksdesk.core.datafiles import load_toml
 from linksdesk.reports.model import SUPPRESSED_MARK, ChartSpec, Table
@@ -210,10 +211,24 @@ def draw_table_chart(fig: Figure, spec: ChartSpec, table: Table, palette: Palett
         ax.set_ylim(bottom=0)
     elif spec.kind.startswith("hbar"):
         ax.set_xlim(left=0)
+    if spec.kind != "errorbar":
+        _whole_numbers(ax, horizontal=spec.kind.startswith("hbar"))
     _mark_hidden(ax, spec, rows, idx, palette)
     if spec.y_label:
         (ax.set_xlabel if spec.kind.startswith("hbar") else ax.set_ylabel)(spec.y_label)
     return describe(spec, table)
+
+
+def _whole_numbers(ax: Any, *, horizontal: bool) -> None:
+    """A count's axis in whole numbers, up to 1 at least: with every count zero or hidden,
+    matplotlib's own ticks read 0.01 of a person."""
+    axis, limits, get = (
+        (ax.xaxis, ax.set_xlim, ax.get_xlim) if horizontal else (ax.yaxis, ax.set_ylim, ax.get_ylim)
+    )
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True))
+    low, high = get()
+    if high < 1:
+        limits(low, 1)
 
 
 def _mark_hidden(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from linksdesk.reports.cells import csv_value, safe_text
+from linksdesk.reports.cells import audience_words, csv_value, safe_text
 from linksdesk.reports.model import Report
 
 
@@ -16,6 +16,7 @@ def write_csv(report: Report, out: Path) -> Path:
         w.writerow(["Period", report.period_label])
         w.writerow(["Workers", safe_text(report.scope_label)])
         w.writerow(["Audience", report.audience])
+        w.writerow(["Small numbers", audience_words(report)])
         as_of = report.data_as_of.strftime("%Y-%m-%d %H:%M") if report.data_as_of else ""
         w.writerow(["Data as of", as_of])
         for section in report.sections:

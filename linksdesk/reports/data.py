@@ -47,6 +47,8 @@ class TeamData:
     deciles: dict[str, int]  # normalised postcode -> deprivation decile
     # ONS4 answers, never summed: participant_id, owner, taken_on, the four answers
     ons4: tuple[tuple[str, str, str, tuple[int, ...]], ...] = ()
+    # every worker this vault knows of (a roster's laptops, imported bundles), data or not
+    workers: frozenset[str] = frozenset()
 
 
 def _setting(s: Session, key: str) -> Any:
@@ -86,6 +88,20 @@ def _has_table(s: Session, name: str) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     )
     return found.first() is not None
+
+
+def _known_workers(s: Session) -> set[str]:
+    """The workers a supervisor's vault knows of, whether or not any of their data came: a
+    roster's (or a confirmed) laptop's worker, and every imported bundle's."""
+    run = s.connection().exec_driver_sql
+    known: set[str] = set()
+    if _has_table(s, "trusted_signer"):
+        known |= {w for (w,) in run("SELECT worker_id FROM trusted_signer WHERE kind = 'device' "
+                                    "AND worker_id IS NOT NULL")}  # fmt: skip
+    if _has_table(s, "bundle_ledger"):
+        known |= {w for (w,) in run("SELECT worker_id FROM bundle_ledger WHERE direction = "
+                                    "'import' AND worker_id IS NOT NULL")}  # fmt: skip
+    return known
 
 
 def _supervisor_facts(s: Session) -> tuple[dict[str, int], dict[str, dt.datetime]]:
@@ -162,6 +178,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
             (pid, owner, day, tuple(int(v) for v in _json(items)))
             for pid, owner, day, items in _rows(s, "ons4", owners)
         ),
+        workers=frozenset(w for w in _known_workers(s) if owners is None or w in owners),
     )
 
 

@@ -153,6 +153,7 @@ class _Ctx:
             {o for _i, o, _s, _p in data.participants}
             | set(data.latest)
             | {o for o, _m, _c in data.totals}
+            | data.workers  # a worker whose data never came still has a row: "no data"
         )
         self.workers = sorted(owners, key=lambda o: (self.label(o), o))
         self.worked_with: dict[str, set[str]] = defaultdict(set)
@@ -932,7 +933,9 @@ def freshness(c: _Ctx) -> Section:
         tuple(rows),
         flagged=frozenset(flagged),
         warnings=tuple(
-            f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
+            f"{rows[i][0]}: no data from this worker has reached this vault."
+            if rows[i][1] is None
+            else f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
             for i in sorted(flagged)
         ),
     )  # fmt: skip
@@ -970,6 +973,7 @@ def linked_cells(tables: Iterable[Table]) -> Links:
 
     - a worker's new referrals (caseload) are their referrals in the waiting-times table,
       row for row, the team's too, and the team's equal the referrals-by-source total;
+    - the team's attended supported visits (appointments) are the contacts table's;
     - a resource's onward referrals by month and by status have the same total, row for row;
     - per scale, the two wellbeing-by-dose rows add up to the wellbeing-change row;
     - ONS4: the same people are paired (and baseline only) on every question.
@@ -989,6 +993,10 @@ def linked_cells(tables: Iterable[Table]) -> Links:
             team = rows("caseload") - 1
             by_source: Ref = ("referrals_by_source", last, "total")
             same.append((("caseload", team, "new_referrals"), by_source))
+    if rows("appointments") and rows("contacts_by_kind"):
+        visits = list(ContactKind).index(ContactKind.SUPPORTED_VISIT)
+        team_visits: Ref = ("appointments", rows("appointments") - 1, "supported_visits")
+        same.append((team_visits, ("contacts_by_kind", visits, "attended")))
     if rows("onward_by_month") and rows("onward_by_month") == rows("onward_outcomes"):
         for r in range(rows("onward_by_month")):
             same.append((("onward_by_month", r, "total"), ("onward_outcomes", r, "total")))

@@ -115,6 +115,8 @@ class Report:
     data_as_of: dt.datetime | None
     sections: tuple[Section, ...]
     explanations: tuple[tuple[str, str], ...] = field(default=())
+    # external reports: counts from 1 to threshold - 1 are hidden (the programme's setting)
+    threshold: int | None = None
 
     def section(self, key: str) -> Section:
         for s in self.sections:

@@ -42,7 +42,7 @@ def equations(table: Table) -> list[Equation]:
     if table.total_row and n >= 2:
         for j in counts:
             parts = tuple((r, j) for r in range(n - 1) if table.rows[r][j] is not None)
-            if table.rows[n - 1][j] is not None:
+            if table.rows[n - 1][j] is not None and parts:
                 out.append(((n - 1, j), parts))
     for j, col in enumerate(table.columns):
         if col.kind is Kind.COUNT and col.sums:
@@ -51,7 +51,8 @@ def equations(table: Table) -> list[Equation]:
                 if table.rows[r][j] is None:
                     continue
                 parts = tuple((r, k) for k in part_cols if table.rows[r][k] is not None)
-                out.append(((r, j), parts))
+                if parts:  # a row whose parts do not apply (a union of people) sums nothing
+                    out.append(((r, j), parts))
     return out
 
 

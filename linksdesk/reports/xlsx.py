@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from linksdesk.reports.cells import audience_words
 from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind, Report, Table
 
 ABOUT_SHEET = "About these figures"
@@ -92,6 +93,7 @@ def _about(ws: Any, report: Report) -> None:
         ("Audience", report.audience),
         ("Made", report.generated_at),
         ("Data as of (oldest worker's newest record)", report.data_as_of),
+        ("Small numbers", audience_words(report)),
     ]
     for i, (k, v) in enumerate(facts, start=3):
         _put(ws, i, 1, k).font = BOLD

@@ -36,6 +36,8 @@ UNKNOWN = "unknown"
 EVALUATION_SCOPE = "evaluation"  # ConsentScope.EVALUATION (core vocab kept out of here)
 TEAM_ROWS = frozenset({"resource", "monthly_total"})  # not about one participant
 SKIPPED = frozenset({"erasure_receipt"})  # an erasure travels as an "erase" record instead
+# a person no longer sent (consent withdrawn): drop what earlier bundles brought of them
+WITHDRAWAL = "withdrawal"
 
 
 def pseudonym(key: bytes, value: str) -> str:
@@ -245,6 +247,29 @@ def bundle_records(
     return changes + kept, {}
 
 
+def withdrawals(source: Source, people: set[str]) -> list[dict[str, Any]]:
+    """A ``withdrawal`` record for each person the source holds consent records of but no
+    longer sends (``people``: who consents to both): their evaluation or team consent was
+    withdrawn, perhaps after an earlier bundle, so a supervisor's vault drops what earlier
+    bundles brought of them. A pseudonym and nothing else, as for an erasure."""
+    known = {
+        str(ch["participant_id"])
+        for ch in source.changes
+        if ch["table"] == "consent" and ch.get("participant_id")
+    }
+    return [
+        {
+            "table": WITHDRAWAL,
+            "id": pseudonym(source.key, pid),
+            "participant_id": pseudonym(source.key, pid),
+            "owner": None,
+            "op": "upsert",
+            "fields": {},
+        }
+        for pid in sorted(known - people - set(source.erased))
+    ]
+
+
 def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The pseudonymised records and what the manifest says about them."""
     key = source.key
@@ -304,6 +329,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                 "fields": fields,
             }
         )
+    out += withdrawals(source, set(people))
     for pid in sorted(set(source.erased)):
         out.append(
             {

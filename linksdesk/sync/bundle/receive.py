@@ -39,6 +39,7 @@ from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
 from linksdesk.sync.bundle import keys
+from linksdesk.sync.bundle.evaluation import WITHDRAWAL
 from linksdesk.sync.bundle.format import (
     BundleRefused,
     Opened,
@@ -145,6 +146,7 @@ def check(
             opened = decrypt(data, identity)
             key = opened.sender_key
             _verify_detached(sig, data, key)
+            _not_a_rostered_workers(s, opened.manifest.get("sender") or {})
         elif wanted is not None:
             raise BundleRefused(
                 f"This bundle is signed by {sig.fingerprint}, not by {wanted}, the fingerprint "
@@ -171,6 +173,18 @@ def check(
                 "This laptop's key belongs to another worker than the bundle says. Nothing was "
                 "imported."
             )
+        if (
+            known is not None
+            and known.kind == "device"
+            and known.team_id is not None
+            and known.team_id != sender.get("team_id")
+        ) or (sender.get("kind") == "device" and m.get("team_id") != sender.get("team_id")):
+            # team membership in reports comes from the ledger's team: a laptop of one team
+            # must not place its worker in another's report
+            raise BundleRefused(
+                "This laptop's key belongs to another team than the bundle says. Nothing was "
+                "imported; ask the programme administrator for the team's new roster."
+            )
         seen = s.get(BundleLedger, str(m["bundle_id"]))
         if seen is not None and seen.direction == "import":
             raise BundleRefused(
@@ -185,7 +199,28 @@ def check(
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
     records = _parse_records(opened, sender, m["kind"])
+    _check_counts(m, records)
+    if sender.get("kind") == "device" and m["kind"] == "supervision":
+        with store.read() as s:
+            _check_caseload(s, records, str(sender.get("worker_id")))
     return Checked(opened, key, known, roster, records)
+
+
+def _not_a_rostered_workers(s: Session, sender: dict[str, Any]) -> None:
+    """A key a person is accepting by its fingerprint may not speak for a worker whose
+    laptops the server's roster lists: the roster, not a phone call, says which they are."""
+    worker = sender.get("worker_id")
+    if sender.get("kind") != "device" or not worker:
+        return
+    listed = select(TrustedSigner.fingerprint).where(
+        TrustedSigner.source == "roster", TrustedSigner.worker_id == str(worker)
+    )
+    if s.scalar(listed.limit(1)) is not None:
+        raise BundleRefused(
+            "This bundle says it comes from a laptop of a worker whose laptops the team's "
+            "roster lists, and its key is not one of them. Nothing was imported; if the "
+            "worker has a new laptop, import the team's newest roster from the server first."
+        )
 
 
 def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
@@ -232,6 +267,48 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
     except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
         raise damaged from None
     return out
+
+
+def _check_caseload(s: Session, changes: list[ServerChange], worker: str) -> None:
+    """A laptop speaks only for its worker's caseload as this vault holds it: none of its
+    rows, nor their participant, may be another worker's here (a record's own ``owner`` is
+    the laptop's word; a case changes hands through the server, which checks it)."""
+    ids: dict[str, set[str]] = {}
+    for ch in changes:
+        if ch.table in TEAM_TABLES:
+            continue
+        ids.setdefault(ch.table, set()).add(ch.row_id)
+        if ch.participant_id:
+            ids.setdefault("participant", set()).add(ch.participant_id)
+    for table, wanted in ids.items():
+        cls: Any = TABLE_BY_NAME.get(table)
+        if cls is None:
+            continue
+        order = sorted(wanted)
+        for start in range(0, len(order), PAGE):
+            chunk = order[start : start + PAGE]
+            query = select(cls.id).where(cls.id.in_(chunk), cls.owner != worker).limit(1)
+            if s.scalar(query) is not None:
+                raise BundleRefused(
+                    "This laptop's bundle holds a participant who is on another worker's "
+                    "caseload in this vault. Nothing was imported. If the case was handed "
+                    "over, import the team's bundle from the server first; if this bundle was "
+                    "made before, ask the worker for a new one."
+                )
+
+
+def _check_counts(manifest: dict[str, Any], records: list[Any]) -> None:
+    """The manifest's per-table counts and total are what the records hold: the ledger and
+    the person's summary quote them, so a sender's miscount must not stand in for the rows."""
+    found: dict[str, int] = {}
+    for rec in records:
+        table = rec.table if isinstance(rec, ServerChange) else str(rec.get("table"))
+        found[table] = found.get(table, 0) + 1
+    if manifest.get("counts") != found or manifest.get("records") != len(records):
+        raise BundleRefused(
+            "The bundle's records do not add up to the counts its manifest states. Nothing "
+            "was imported; ask the sender for a new bundle."
+        )
 
 
 _DECODER = json.JSONDecoder()
@@ -414,8 +491,12 @@ def _apply_evaluation(
             if getattr(gone, "rowcount", 0):
                 report.erased += 1
     s.flush()
+    gone_since = _withdrawals(s, records, made)
     for rec in records:
         if rec["op"] == "erase" or rec.get("participant_id") in erased:
+            continue
+        if gone_since.get(rec.get("participant_id"), made) > made:
+            report.unchanged += 1  # made before the person withdrew, and imported after
             continue
         table = str(rec.get("table"))
         row = s.get(EvaluationRecord, (table, rec["id"]))
@@ -441,7 +522,35 @@ def _apply_evaluation(
             row.bundle_id, row.signer, row.bundle_created = report.bundle_id, report.signer, made
             report.applied += 1
         else:
+            if table == WITHDRAWAL and row.bundle_created < made:
+                row.bundle_created = made  # withdrawn again, later: older rows stay out
             report.unchanged += 1
+
+
+def _withdrawals(
+    s: Session, records: list[dict[str, Any]], made: dt.datetime
+) -> dict[Any, dt.datetime]:
+    """Drop what older bundles brought of each person this bundle says withdrew; return when
+    each person who withdrew did so (a marker's bundle time: older rows of theirs stay out)."""
+    # every marker (few: one per person who withdrew), not an IN over a team's thousands
+    newer = {
+        key: made_then
+        for key, made_then in s.execute(
+            select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
+                EvaluationRecord.table_name == WITHDRAWAL
+            )
+        )
+    }
+    for rec in records:
+        if rec["table"] == WITHDRAWAL:
+            s.execute(
+                delete(EvaluationRecord).where(
+                    EvaluationRecord.participant_key == rec["participant_id"],
+                    EvaluationRecord.table_name != WITHDRAWAL,
+                    EvaluationRecord.bundle_created < made,
+                )
+            )
+    return newer
 
 
 def _trust(s: Session, key: PublicKey, who: dict[str, Any], *, source: str) -> bool:

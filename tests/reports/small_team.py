@@ -1,0 +1,43 @@
+"""A supervisor's vault holding one small caseload, carried from a real laptop in a real
+supervision bundle: for the tests of what a small programme's reports show. Synthetic data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from team_kit import PASSPHRASE
+
+from linksdesk.casework import bundles, consent, participants
+from linksdesk.casework.casebook import Casebook
+from linksdesk.core.vocab import ConsentScope
+
+
+def sharing_person(laptop: Casebook, n: int, referred: dt.date = dt.date(2026, 3, 1)) -> str:
+    """A participant who consents to sharing with the team; their id."""
+    p = participants.create_participant(
+        laptop, given_name="Test", family_name=f"Person{n}", referred_on=referred
+    ).value
+    consent.record_consent(laptop, p.id, ConsentScope.TEAM, True)
+    return p.id
+
+
+@contextmanager
+def supervisor_with(root: Path, fill: Callable[[Casebook], None]) -> Iterator[Casebook]:
+    """A laptop filled by ``fill``, its bundle imported into a supervisor's vault (unlocked
+    while the block runs)."""
+    laptop, _ = bundles.create_vault(root / "laptop.vault", PASSPHRASE)
+    sup, _ = bundles.create_vault(root / "sup.vault", PASSPHRASE, supervisor=True)
+    try:
+        recipient = bundles.new_bundle_key(sup)
+        fill(laptop)
+        out = root / "caseload.age"
+        bundles.export_bundle(laptop, out, kind="supervision", recipients=[recipient])
+        bundles.import_file(sup, out, trust=bundles.show_keys(laptop).signing.fingerprint)
+        laptop.lock()
+        yield sup
+    finally:
+        laptop.lock()  # locking twice is nothing
+        sup.lock()

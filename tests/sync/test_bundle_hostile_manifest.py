@@ -1,0 +1,143 @@
+"""Bundles whose manifest says more than its signer may: counts that do not add up, another
+team than the laptop's, a worker whose laptops the server's roster lists signed by a key it
+does not list. Each is refused in plain words, and nothing changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bundle_kit import Laptop, Supervisor
+
+from linksdesk.reports.teams import teams_in
+from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle import format as bundle_format
+from linksdesk.sync.bundle.format import BundleRefused, Sender, seal, sign_roster
+from linksdesk.sync.bundle.signing import SigningKey
+
+
+def _signed(lap: Laptop, sup: Supervisor, out: Path, *, team: str | None, **extra: Any) -> Path:
+    """The laptop's real caseload, sealed and signed by its own key, for team ``team``."""
+    with lap.store.read() as s:
+        records = export.caseload_changes(s, lap.store.worker_id).changes
+    sender = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, team)
+    sealed = seal(
+        records,
+        kind="supervision",
+        sender=sender,
+        key=keys.signing_key(lap.store),
+        recipients=[sup.recipient],
+        extra=extra or None,
+    )
+    path, _ = sealed.write(out)
+    return path
+
+
+def _first_import(lap: Laptop, sup: Supervisor, tmp_path: Path, team: str | None) -> None:
+    lap.person()
+    fingerprint = keys.signing_key(lap.store).public.fingerprint
+    first = _signed(lap, sup, tmp_path / "first.age", team=team)
+    receive.import_bundle(sup.store, first, trust=fingerprint)
+    lap.person(given_name="Later")
+
+
+@pytest.mark.parametrize("lie", ["one-table", "extra-table", "total"])
+def test_a_manifest_whose_counts_lie_is_refused(
+    tmp_path: Path,
+    laptop: Laptop,
+    supervisor: Supervisor,
+    monkeypatch: pytest.MonkeyPatch,
+    lie: str,
+) -> None:
+    _first_import(laptop, supervisor, tmp_path, None)
+    real = bundle_format.records_bytes
+
+    def miscounted(records: Any) -> tuple[bytes, dict[str, int]]:
+        data, counts = real(records)
+        if lie == "one-table":
+            counts = {**counts, "participant": counts["participant"] + 1000}
+        elif lie == "extra-table":
+            counts = {**counts, "contact": 7}
+        return data, counts
+
+    monkeypatch.setattr(bundle_format, "records_bytes", miscounted)
+    extra = {"records": 1} if lie == "total" else {}
+    out = _signed(laptop, supervisor, tmp_path / "b.age", team=None, **extra)
+    monkeypatch.undo()
+    before = supervisor.content_hash()
+    with pytest.raises(BundleRefused, match="do not add up to the counts") as refused:
+        receive.import_bundle(supervisor.store, out)
+    assert "Nothing was imported" in str(refused.value)
+    assert supervisor.content_hash() == before
+    # the honest bundle of the same rows imports, and its ledger counts are the rows'
+    honest = _signed(laptop, supervisor, tmp_path / "c.age", team=None)
+    report = receive.import_bundle(supervisor.store, honest)
+    assert sum(report.counts.values()) == report.applied + report.unchanged
+
+
+@pytest.mark.parametrize("claim", ["sender", "manifest"])
+def test_a_laptop_cannot_place_its_worker_in_another_team(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor, claim: str
+) -> None:
+    _first_import(laptop, supervisor, tmp_path, "team-north")
+    assert set(teams_in(supervisor.store)) == {"team-north"}
+    if claim == "sender":  # the whole sender claims the other team
+        out = _signed(laptop, supervisor, tmp_path / "b.age", team="team-south")
+    else:  # the sender is right, the manifest's team (what the ledger keeps) is not
+        out = _signed(
+            laptop, supervisor, tmp_path / "b.age", team="team-north", team_id="team-south"
+        )
+    before = supervisor.content_hash()
+    with pytest.raises(BundleRefused, match="another team") as refused:
+        receive.import_bundle(supervisor.store, out)
+    assert "Nothing was imported" in str(refused.value) and "\n" not in str(refused.value)
+    assert supervisor.content_hash() == before
+    assert set(teams_in(supervisor.store)) == {"team-north"}
+    # its own team's next bundle is taken as before
+    again = _signed(laptop, supervisor, tmp_path / "c.age", team="team-north")
+    assert receive.import_bundle(supervisor.store, again).applied > 0
+
+
+def _roster(path: Path, server: SigningKey, worker: str, *laptops: Laptop) -> Path:
+    entries = [
+        {"fingerprint": key.fingerprint, "public_key": key.line, "worker_id": worker,
+         "device_id": lap.store.device_id, "label": lap.path.stem}
+        for lap in laptops
+        for key in [keys.signing_key(lap.store).public]
+    ]  # fmt: skip
+    path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
+                                           key=server)))  # fmt: skip
+    return path
+
+
+def test_a_key_accepted_by_phone_cannot_speak_for_a_worker_the_roster_lists(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    server = SigningKey.generate()
+    worker = laptop.store.worker_id
+    first = _roster(tmp_path / "roster-1.json", server, worker, laptop)
+    assert receive.import_roster(supervisor.store, first, trust=server.public.fingerprint) == 1
+    other = Laptop.create(tmp_path, "other-laptop")  # not on the roster
+    try:
+        sealed = seal(
+            [],
+            kind="supervision",
+            sender=Sender("device", "laptop", worker, other.store.device_id, "team-north"),
+            key=keys.signing_key(other.store),
+            recipients=[supervisor.recipient],
+        )
+        out, _ = sealed.write(tmp_path / "claims.age")
+        stranger = keys.signing_key(other.store).public.fingerprint
+        before = supervisor.content_hash()
+        with pytest.raises(BundleRefused, match="roster lists") as refused:
+            receive.import_bundle(supervisor.store, out, trust=stranger)
+        assert "Nothing was imported" in str(refused.value)
+        assert supervisor.content_hash() == before
+        # the server's newer roster lists the worker's new laptop: its bundle is taken
+        newer = _roster(tmp_path / "roster-2.json", server, worker, laptop, other)
+        assert receive.import_roster(supervisor.store, newer) == 1
+        assert receive.import_bundle(supervisor.store, out).worker_id == worker
+    finally:
+        other.close()
