@@ -174,7 +174,7 @@ def change_goal_status(
         closed_on = None
         if target in CLOSED_STATUSES:
             closed_on = (goal.closed_on or day) if was_closed else day
-        tx.update(goal, status=target.value, closed_on=closed_on)
+        tx.update_together(goal, status=target.value, closed_on=closed_on)
         return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
 
 

@@ -247,7 +247,7 @@ def change_status(
         current = row.status
         if current == target.value:
             raise ValidationError(f"Status is already {target.label.lower()}.")
-        tx.update(
+        tx.update_together(
             row,
             status=target.value,
             status_reason=why,

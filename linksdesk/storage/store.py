@@ -250,6 +250,15 @@ class WriteTx:
 
     def update(self, row: Row, **values: Any) -> frozenset[str]:
         """Set fields that differ; returns the names of those that changed."""
+        return self._update(row, values, whole=False)
+
+    def update_together(self, row: Row, **values: Any) -> frozenset[str]:
+        """Set fields that make one decision (a status, its reason, its closed date): if any
+        differs, all of them are written with one clock, so a merge with a concurrent
+        decision on another device takes every one of them from the same side."""
+        return self._update(row, values, whole=True)
+
+    def _update(self, row: Row, values: dict[str, Any], *, whole: bool) -> frozenset[str]:
         cols = set(data_columns(row)) | {"sharing"}
         changed = []
         for key, value in values.items():
@@ -259,6 +268,8 @@ class WriteTx:
                 changed.append(key)
         if not changed:
             return frozenset()
+        if whole:
+            changed = list(values)
         stamp = self.store.clock.now().encode()
         old_versions = dict(row.field_hlc or {})
         base = {k: old_versions.get(k, row.hlc) for k in changed}

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sync_kit import PASSPHRASE, Dev, ServerProcess, SyncForker, assert_replica_matches
+from sync_kit import (
+    PASSPHRASE,
+    Dev,
+    ServerProcess,
+    SyncForker,
+    assert_replica_matches,
+    two_laptops,
+)
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -31,14 +38,7 @@ PRIVATE_BODY = "CANARY-two-laptops-private-8c2e worried about the landlord"
 def _worker_with_two_laptops(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> tuple[Dev, Dev]:
-    team = server.team()
-    worker = server.worker(team)
-    one, two = devices("office"), devices("venues")
-    one.enrol(server, worker)
-    two.enrol(server, worker)
-    one.reopen()  # as the app does after enrolment: casework's store knows the worker
-    two.reopen()
-    return one, two
+    return two_laptops(server, devices)
 
 
 def assert_agrees_with_server(dev: Dev, server: ServerProcess) -> None:
