@@ -16,6 +16,7 @@ from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
 from linksdesk.casework.goals import change_goal_status, get_goal, set_goal
+from linksdesk.casework.onward import list_onward_referrals, refer_onward, update_onward
 from linksdesk.casework.participants import (
     change_status,
     close_participant,
@@ -24,7 +25,14 @@ from linksdesk.casework.participants import (
     reopen_participant,
     status_history,
 )
-from linksdesk.core.vocab import ConsentScope, GoalStatus, ParticipantStatus
+from linksdesk.casework.resources import add_resource
+from linksdesk.core.vocab import (
+    ConsentScope,
+    GoalStatus,
+    OnwardKind,
+    OnwardStatus,
+    ParticipantStatus,
+)
 from linksdesk.server.models import Record
 
 CLOSED_ON = dt.date(2026, 3, 2)
@@ -140,5 +148,34 @@ def test_a_goal_achieved_on_one_laptop_and_put_on_hold_on_the_other(
         assert now.closed_on is None  # on hold is open: no closed date from the other laptop
     fields = _server_fields(shared_server, "goal", goal.id)
     assert (fields["status"], fields["closed_on"]) == ("on_hold", None)
+    for dev in (office, venues):
+        assert_replica_matches(dev, shared_server)
+
+
+def test_an_onward_referral_made_on_one_laptop_and_declined_on_the_other(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = _shared_person(a)
+    place = add_resource(a, organisation="Walking for Health", service="Tuesday walk").value
+    suggested_on = dt.date(2026, 2, 1)
+    onward = refer_onward(a, pid, place.id, OnwardKind.SIGNPOST, on=suggested_on).value
+    _sync_all(office, venues)
+
+    update_onward(a, onward.id, OnwardStatus.MADE, on=CLOSED_ON)
+    time.sleep(0.01)
+    update_onward(b, onward.id, OnwardStatus.DECLINED, outcome="not for now", on=CLOSED_ON)
+    _sync_all(office, venues, office)
+
+    # declined straight from suggested: never "made", so no made date from the other laptop
+    for cb in (a, b):
+        [now] = list_onward_referrals(cb, pid)
+        assert (now.status, now.made_on, now.outcome_on, now.outcome) == (
+            OnwardStatus.DECLINED,
+            suggested_on,
+            CLOSED_ON,
+            "not for now",
+        )
     for dev in (office, venues):
         assert_replica_matches(dev, shared_server)
