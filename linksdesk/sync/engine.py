@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError
 from linksdesk.storage.outbox import PendingBatch
-from linksdesk.storage.store import Store
+from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.apply import LocalOnlyCase
@@ -159,11 +159,13 @@ class SyncEngine:
 
     # -- finish -------------------------------------------------------------------------
     @staticmethod
-    def _mark_told(s: Session) -> None:
-        """Mark the local-only notices told: this sync's report tells the worker of them."""
+    def _mark_told(s: Session, shared_again: set[str]) -> None:
+        """Mark the local-only notices told: this sync's report tells the worker of them;
+        drop those of cases shared with the team again."""
         notices = list(state.get(s, state.LOCAL_ONLY, []))
-        if any(not n.get("told") for n in notices):
-            state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
+        kept = [n for n in notices if n.get("participant_id") not in shared_again]
+        if len(kept) < len(notices) or any(not n.get("told") for n in kept):
+            state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in kept])
 
     def _finish(self) -> None:
         """The report, then one last transaction: what verify found, the local-only notices
@@ -178,7 +180,10 @@ class SyncEngine:
         report.new_conflicts += outcome.conflicts
         with self.c.store.read() as s:
             # local-only cases the worker has not been told about yet (also those a sync
-            # that was cut short applied)
+            # that was cut short applied); a case whose team consent was given again since
+            # (later on the same page, say) is shared, not local: its notice is settled
+            notices = list(state.get(s, state.LOCAL_ONLY, []))
+            shared_again = shared_participants(s, [str(n.get("participant_id")) for n in notices])
             report.kept_local = tuple(
                 LocalOnlyCase(
                     str(n.get("participant_id", "")),
@@ -186,8 +191,8 @@ class SyncEngine:
                     int(n.get("kept", 0)),
                     int(n.get("removed", 0)),
                 )
-                for n in state.get(s, state.LOCAL_ONLY, [])
-                if not n.get("told")
+                for n in notices
+                if not n.get("told") and n.get("participant_id") not in shared_again
             )
             report.conflicts = int(
                 s.scalar(
@@ -201,7 +206,8 @@ class SyncEngine:
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self.c.unverified)
         verified_write, last_write = self.c.run.verified_write, self.c.o.last_write
-        if verified_write is None and not report.kept_local and last_write is None:
+        told = bool(report.kept_local or shared_again)
+        if verified_write is None and not told and last_write is None:
             return
 
         def last(s: Session, *, with_caller: bool = True) -> None:
@@ -209,8 +215,8 @@ class SyncEngine:
                 verified_write(s)
             if self.c.run.totals_unchanged is not None:
                 note_unchanged(s, self.c.run.totals_unchanged)
-            if report.kept_local:
-                self._mark_told(s)
+            if told:
+                self._mark_told(s, shared_again)
             if last_write is not None and with_caller:
                 last_write(s, report)
 

@@ -1,0 +1,119 @@
+"""One worker, two laptops: team consent withdrawn and given again while one laptop is away.
+
+Real vaults, the casework use cases the app calls and a real server on 127.0.0.1. The door
+is always open: a participant may withdraw consent on one laptop and give it again weeks
+later, while the worker's other laptop, offline all along, keeps recording about them.
+Nothing the worker wrote may be lost, nothing may be shared while consent is withdrawn,
+and once it is given again every laptop and the server hold the same record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.consent import record_consent, sharing_allowed
+from linksdesk.casework.contacts import list_contacts, record_contact
+from linksdesk.casework.goals import list_goals, set_goal
+from linksdesk.casework.notes import list_notes, write_note
+from linksdesk.casework.participants import create_participant
+from linksdesk.core.vocab import ConsentScope, ContactKind
+from linksdesk.server.models import Record
+from linksdesk.sync import state
+
+DAY = dt.datetime(2026, 4, 7, 10, 0)
+
+
+def _notes(cb: Casebook, pid: str) -> set[str]:
+    return {n.text for n in list_notes(cb, pid)}
+
+
+def _server_notes(server: ServerProcess, pid: str) -> int:
+    with server.db.reading() as s:
+        return len(
+            list(
+                s.scalars(
+                    select(Record.row_id).where(
+                        Record.table_name == "note", Record.participant_id == pid
+                    )
+                )
+            )
+        )
+
+
+def _local_only(dev: Dev) -> list[str]:
+    with dev.store.read() as s:
+        return [n["participant_id"] for n in state.get(s, state.LOCAL_ONLY, [])]
+
+
+def _sync(dev: Dev, **kw: object) -> None:
+    report = dev.sync(**kw)
+    assert report.verified and not report.attention, report.message
+
+
+@pytest.mark.parametrize("page", [None, 1])
+def test_withdrawn_and_given_again_while_the_other_laptop_was_away(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], page: int | None
+) -> None:
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = create_participant(a, given_name="Sam", family_name="Example").value.id
+    record_consent(a, pid, ConsentScope.TEAM, True)
+    write_note(a, pid, "first meeting at the library")
+    _sync(office)
+    _sync(venues)
+    write_note(b, pid, "walked to the community garden")
+    _sync(venues)
+    _sync(office)
+    assert (
+        _notes(a, pid)
+        == _notes(b, pid)
+        == {
+            "first meeting at the library",
+            "walked to the community garden",
+        }
+    )
+
+    # the venues laptop goes offline and keeps working
+    write_note(b, pid, "written offline at the drop-in")
+    record_contact(b, pid, kind=ContactKind.APPOINTMENT, at=DAY, minutes=40)
+    set_goal(b, pid, "Cook a meal with a friend", why_it_matters="feels less alone")
+
+    # meanwhile on the office laptop: consent withdrawn, synced; weeks later given again
+    record_consent(a, pid, ConsentScope.TEAM, False)
+    _sync(office)
+    assert _server_notes(shared_server, pid) == 0  # nothing shared against the withdrawal
+    assert _notes(a, pid) == {"first meeting at the library", "walked to the community garden"}
+    record_consent(a, pid, ConsentScope.TEAM, True)
+    _sync(office)
+    assert _server_notes(shared_server, pid) == 2  # the office laptop's copy came back
+
+    # the venues laptop comes back online: consent stands again, so its work is shared
+    kw = {} if page is None else {"page_size": page}
+    report = venues.sync(**kw)
+    assert report.verified and not report.attention, report.message
+    assert sharing_allowed(b, pid)[ConsentScope.TEAM]
+    everything = {
+        "first meeting at the library",
+        "walked to the community garden",
+        "written offline at the drop-in",
+    }
+    assert _notes(b, pid) == everything  # nothing of the venues laptop's was lost
+    assert len(list_contacts(b, pid)) == 1 and len(list_goals(b, pid)) == 1
+    assert venues.outbox() == 0
+    _sync(office)
+    _sync(venues)
+    assert _notes(a, pid) == everything
+    assert [g.why_it_matters for g in list_goals(a, pid)] == ["feels less alone"]
+    assert len(list_contacts(a, pid)) == 1
+    assert _server_notes(shared_server, pid) == 3
+    # the case is shared again: the venues laptop was not told its work stays there only
+    assert report.kept_local == () and "stays here only" not in report.message, report.message
+    assert _local_only(venues) == []
+    for dev in (office, venues):
+        assert_replica_matches(dev, shared_server)
