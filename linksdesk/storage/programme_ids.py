@@ -5,7 +5,7 @@ devices of a programme ever give the same id and an id never has to change. A va
 enrolled counts on its own (local setting ``next_programme_number``); when it is enrolled,
 that counter's highest number is reported with its first lease request, so the programme's
 leased numbers start above it. Only if a laptop used up every leased number while offline
-does it fall back to its own counter again, until its next sync.
+does it fall back to its own counter again, until its next sync, marking those ids as its own.
 """
 
 from __future__ import annotations
@@ -25,12 +25,19 @@ FIRST_PROGRAMME_NUMBER = 1001
 NEXT_NUMBER_KEY = "next_programme_number"
 
 
-def next_programme_id(session: Session) -> str:
-    """The next id for a new participant (never one already held here)."""
+def next_programme_id(session: Session, mark: str = "") -> str:
+    """The next id for a new participant (never one already held here).
+
+    Once a vault has held leased blocks and used them all up offline, a number of its own
+    counter may lie in a block leased to another laptop meanwhile: the id then carries
+    ``mark`` (a few characters of this device's id, ``P1201~3f9a``) and so stays its own.
+    """
     while True:
         number = _take_leased(session)
         if number is None:
-            return _next_own(session)
+            own = _next_own(session)
+            leased_before = session.scalar(select(ProgrammeIdBlock.first).limit(1)) is not None
+            return f"{own}~{mark}" if mark and leased_before else own
         candidate = f"{PROGRAMME_PREFIX}{number}"
         if not _taken(session, candidate):
             return candidate
