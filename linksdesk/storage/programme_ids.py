@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock
@@ -35,9 +35,11 @@ def next_programme_id(session: Session, mark: str = "") -> str:
     while True:
         number = _take_leased(session)
         if number is None:
-            own = _next_own(session)
-            leased_before = session.scalar(select(ProgrammeIdBlock.first).limit(1)) is not None
-            return f"{own}~{mark}" if mark and leased_before else own
+            top = session.scalar(select(func.max(ProgrammeIdBlock.last)))
+            if top is None or not mark:
+                return _next_own(session)
+            # above every number leased here, so it never reads as a sibling of one of them
+            return f"{_next_own(session, above=top)}~{mark}"
         candidate = f"{PROGRAMME_PREFIX}{number}"
         if not _taken(session, candidate):
             return candidate
@@ -54,6 +56,16 @@ def remaining(session: Session) -> int:
         )
     )
     return int(total or 0)
+
+
+def retire_leases(session: Session) -> int:
+    """Give up every leased number not given out yet; returns how many. A vault restored
+    from a backup holds its blocks as they were then: the numbers given out since went to
+    people the backup does not hold, so the next sync leases afresh (and until then, new
+    ids come from the marked own counter)."""
+    left = remaining(session)
+    session.execute(update(ProgrammeIdBlock).values(next=ProgrammeIdBlock.last + 1))
+    return left
 
 
 def add_block(session: Session, first: int, last: int) -> bool:
@@ -93,10 +105,11 @@ def _take_leased(session: Session) -> int | None:
     return number
 
 
-def _next_own(session: Session) -> str:
-    """The next free id in this vault's own sequence; numbers are never reused."""
+def _next_own(session: Session, above: int = 0) -> str:
+    """The next free id in this vault's own sequence (above ``above``); numbers are never
+    reused."""
     stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
-    number = stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER
+    number = max(stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER, above + 1)
     while _taken(session, f"{PROGRAMME_PREFIX}{number}"):
         number += 1  # taken (e.g. arrived by sync): skip it
     session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=number + 1))
