@@ -292,6 +292,8 @@ class LocalOnlyCase:
     programme_id: str
     kept: int  # rows kept: this laptop's own work, what it hangs on, the consent history
     removed: int  # rows that had come from elsewhere, removed here
+    # handed to a colleague (not withdrawn): only work the server had not taken is kept
+    handed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -299,6 +301,7 @@ class LocalOnlyCase:
             "programme_id": self.programme_id,
             "kept": self.kept,
             "removed": self.removed,
+            "handed": self.handed,
         }
 
 
@@ -538,10 +541,32 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
             keep.setdefault(name, set()).add(row_id)
     if not keep:
         return keep
-    keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
     keep[CONSENT_TABLE] = set(
         session.scalars(select(Consent.id).where(Consent.participant_id == pid))
     )
+    return _with_parents(session, pid, keep)
+
+
+def unsent_work_of(session: Session, participant_id: str) -> dict[str, set[str]]:
+    """Rows about a participant with a change the server has not taken (still queued, or
+    refused and waiting for a look), by table, with the participant and the rows they hang
+    on; empty when there is none. What a case handed away must not take with it."""
+    pid = participant_id
+    waiting = queued_row_ids(session, pid) | set(session.scalars(select(SyncAttention.row_id)))
+    keep: dict[str, set[str]] = {}
+    for name in RECORD_TABLES:
+        cls: Any = TABLE_BY_NAME[name]
+        where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
+        for chunk in chunks(sorted(waiting), 500):
+            ids = session.scalars(select(cls.id).where(where, cls.id.in_(chunk)))
+            keep.setdefault(name, set()).update(ids)
+    keep = {name: ids for name, ids in keep.items() if ids}
+    return _with_parents(session, pid, keep) if keep else keep
+
+
+def _with_parents(session: Session, pid: str, keep: dict[str, set[str]]) -> dict[str, set[str]]:
+    """``keep`` with the participant and the rows its rows hang on."""
+    keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
     for table, column, parent in _KEPT_PARENTS:  # children before parents: one pass is enough
         ids = sorted(keep.get(table, ()))
         if not ids:
@@ -1312,20 +1337,76 @@ class PageApplier:
         read_only = set(state.get(self.s, state.READ_ONLY, []))
         if notice.to_worker == self.ctx.worker_id:
             read_only.discard(pid)  # the case is ours (again); its rows follow this notice
+            self._share_kept_again(pid)
         elif notice.from_worker == self.ctx.worker_id:
             if notice.keep_read_only:
                 read_only.add(pid)
                 self._reown(pid, notice.to_worker)
             else:
                 read_only.discard(pid)
-                removed = self._purge(pid)
-                self.out.removed += removed
+                self.s.flush()
+                keep = unsent_work_of(self.s, pid)
+                if keep:
+                    self._keep_handed(pid, keep)
+                else:
+                    removed = self._purge(pid)
+                    self.out.removed += removed
+                    log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
                 self.out.handed_away.append(pid)
-                log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
             self.out.tables |= set(RECORD_TABLES)
         state.put(self.s, state.READ_ONLY, sorted(read_only))
         self.out.touch(HANDOVER_TABLE, pid)
         self.out.applied += 1
+
+    def _keep_handed(self, pid: str, keep: dict[str, set[str]]) -> None:
+        """A case handed to a colleague while this laptop held work about it the server had
+        not taken (written offline, refused as no longer the worker's case): that work stays
+        here, private to this laptop, the rest goes, and the worker is told to pass it on.
+        Should the case come back, the work is shared again (``_share_kept_again``)."""
+        removed, kept = self._purge(pid, keep=keep)
+        self.out.removed += removed
+        made_private: dict[str, list[str]] = {}
+        for name, ids in keep.items():
+            cls: Any = TABLE_BY_NAME[name]
+            for chunk in chunks(sorted(ids), 500):
+                team = list(
+                    self.s.scalars(select(cls.id).where(cls.id.in_(chunk), cls.sharing == "team"))
+                )
+                self.s.execute(update(cls).where(cls.id.in_(team)).values(sharing="private"))
+                made_private.setdefault(name, []).extend(team)
+        for row in self._rows.values():
+            if pid_of(row) == pid:
+                self.s.refresh(row)
+        handed = dict(state.get(self.s, state.HANDED_KEPT, {}))
+        handed[pid] = made_private
+        state.put(self.s, state.HANDED_KEPT, handed)
+        programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
+        case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed, handed=True)
+        self.out.kept_local.append(case)
+        notices = [
+            n for n in state.get(self.s, state.LOCAL_ONLY, []) if n.get("participant_id") != pid
+        ]
+        state.put(self.s, state.LOCAL_ONLY, [*notices, case.as_json()])
+        log.info("case %s handed to a colleague: %d unsent rows kept here private", pid, kept)
+
+    def _share_kept_again(self, pid: str) -> None:
+        """A case handed back: the work kept private when it was handed away is shared again
+        (verify finds it missing on the server and sends it)."""
+        handed = dict(state.get(self.s, state.HANDED_KEPT, {}))
+        rows = handed.pop(pid, None)
+        if rows is None:
+            return
+        self.s.flush()
+        for name, ids in rows.items():
+            cls: Any = TABLE_BY_NAME[name]
+            for chunk in chunks(sorted(ids), 500):
+                self.s.execute(update(cls).where(cls.id.in_(chunk)).values(sharing="team"))
+        for row in self._rows.values():
+            if pid_of(row) == pid:
+                self.s.refresh(row)
+        state.put(self.s, state.HANDED_KEPT, handed)
+        notices = state.get(self.s, state.LOCAL_ONLY, [])
+        state.put(self.s, state.LOCAL_ONLY, [n for n in notices if n.get("participant_id") != pid])
 
     def _reown(self, participant_id: str, worker_id: str) -> None:
         self.s.flush()

@@ -183,13 +183,15 @@ class SyncEngine:
             # that was cut short applied); a case whose team consent was given again since
             # (later on the same page, say) is shared, not local: its notice is settled
             notices = list(state.get(s, state.LOCAL_ONLY, []))
-            shared_again = shared_participants(s, [str(n.get("participant_id")) for n in notices])
+            withdrawn = [str(n.get("participant_id")) for n in notices if not n.get("handed")]
+            shared_again = shared_participants(s, withdrawn)
             report.kept_local = tuple(
                 LocalOnlyCase(
                     str(n.get("participant_id", "")),
                     str(n.get("programme_id", "")),
                     int(n.get("kept", 0)),
                     int(n.get("removed", 0)),
+                    handed=bool(n.get("handed")),
                 )
                 for n in notices
                 if not n.get("told") and n.get("participant_id") not in shared_again
@@ -271,6 +273,12 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
 def describe_local_only(case: LocalOnlyCase) -> str:
     """What a withdrawal recorded on the worker's other laptop did here, in plain words."""
     who = case.programme_id or "one participant"
+    if case.handed:
+        return (
+            f"{who} was handed to a colleague. What you recorded about {who} on this laptop "
+            f"that had not reached the server stays here only ({case.kept} record(s), "
+            f"private to this laptop): pass it on to the colleague who now holds the case."
+        )
     removed = (
         f" {case.removed} record(s) about {who} that came from elsewhere were removed here."
         if case.removed

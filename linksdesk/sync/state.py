@@ -38,6 +38,7 @@ TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
 TOTALS_UNSHARED = "totals_unshared"  # participants the monthly totals counted last time
 VACUUM_DUE = "vacuum_due"  # an erasure's VACUUM could not run (vault busy): run it next sync
 LOCAL_ONLY = "local_only_cases"  # withdrawn elsewhere, this laptop's own work kept here
+HANDED_KEPT = "handed_kept"  # handed away with unsent work kept private: pid → table → ids
 ID_LEASE = "id_lease_request"  # {"request_id", "floor"}: saved before asking for ids
 HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it
 

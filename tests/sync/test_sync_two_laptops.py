@@ -20,7 +20,7 @@ from sync_kit import (
     Dev,
     ServerProcess,
     SyncForker,
-    assert_replica_matches,
+    assert_agrees_with_server,
     two_laptops,
 )
 
@@ -39,15 +39,6 @@ def _worker_with_two_laptops(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> tuple[Dev, Dev]:
     return two_laptops(server, devices)
-
-
-def assert_agrees_with_server(dev: Dev, server: ServerProcess) -> None:
-    """Every synced table as on the server; monthly totals are each laptop's own (counted
-    from what it holds), so a worker's two laptops each hold only theirs."""
-    totals = set(dev.replica()["monthly_total"]) | set(
-        server.records(dev.worker_id)["monthly_total"]
-    )
-    assert_replica_matches(dev, server, ignore=frozenset(totals))
 
 
 def _notes_about(dev: Dev, pid: str) -> dict[str, str]:

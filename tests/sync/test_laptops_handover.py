@@ -1,0 +1,83 @@
+"""A case handed from a worker (two laptops) to a colleague and back (issue 8's checks).
+
+Real vaults, the casework use cases, the server's own handover and a real server on
+127.0.0.1. The worker's second laptop is offline when the case is handed over and goes on
+recording about the participant: what it wrote must not vanish without a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sync_kit import Dev, ServerProcess, assert_agrees_with_server
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.consent import record_consent
+from linksdesk.casework.notes import list_notes, write_note
+from linksdesk.casework.participants import create_participant
+from linksdesk.core.vocab import ConsentScope
+from linksdesk.server import admin
+from linksdesk.sync.client import list_attention
+
+
+def _notes(dev: Dev, pid: str) -> set[str]:
+    if dev.get("participant", pid) is None:
+        return set()
+    return {n.text for n in list_notes(Casebook(dev.vault), pid)}
+
+
+def _sync(dev: Dev) -> str:
+    report = dev.sync()
+    assert report.verified, report.message
+    return report.message
+
+
+def test_a_case_handed_over_while_the_second_laptop_records_offline_and_handed_back(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    team = shared_server.team()
+    worker, colleague_id = shared_server.worker(team), shared_server.worker(team)
+    office, venues, colleague = devices("office"), devices("venues"), devices("colleague")
+    for dev, who in ((office, worker), (venues, worker), (colleague, colleague_id)):
+        dev.enrol(shared_server, who)
+        dev.reopen()
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = create_participant(a, given_name="Morgan", family_name="Example").value.id
+    record_consent(a, pid, ConsentScope.TEAM, True)
+    write_note(a, pid, "first meeting")
+    for dev in (office, venues, colleague):
+        _sync(dev)
+    assert colleague.get("participant", pid) is None  # not the colleague's caseload
+
+    # the venues laptop, offline, records a visit; meanwhile the case is handed over
+    write_note(b, pid, "home visit, written offline")
+    admin.handover(shared_server.db, pid, colleague_id)
+    _sync(office)
+    assert office.get("participant", pid) is None  # handed away: gone from the office laptop
+    _sync(colleague)
+    assert _notes(colleague, pid) == {"first meeting"}
+
+    report = venues.sync()
+    assert report.verified, report.message
+    # the offline note reached no one (the server refused it: no longer the worker's
+    # case), so it stays on the venues laptop, private to it, and the worker is told
+    assert "home visit, written offline" in _notes(venues, pid)
+    assert [c.participant_id for c in report.kept_local] == [pid]
+    assert "handed to a colleague" in report.message, report.message
+    assert "pass it on" in report.message and "everything matches" not in report.message
+    assert list_attention(venues.store) == [] and venues.outbox() == 0
+    assert "first meeting" not in _notes(venues, pid)  # what the server holds went
+    assert_agrees_with_server(venues, shared_server)
+    assert venues.sync().verified
+    _sync(colleague)
+    assert _notes(colleague, pid) == {"first meeting"}
+
+    # handed back: the case is the worker's again on both laptops, with every note
+    admin.handover(shared_server.db, pid, worker)
+    for dev in (colleague, office, venues, office, venues):
+        _sync(dev)
+    assert colleague.get("participant", pid) is None
+    # the note kept on the venues laptop is shared again: every laptop of the worker has it
+    for dev in (office, venues):
+        assert _notes(dev, pid) == {"first meeting", "home visit, written offline"}, dev.label
+        assert_agrees_with_server(dev, shared_server)
