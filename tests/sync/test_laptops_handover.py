@@ -19,6 +19,8 @@ from linksdesk.core.vocab import ConsentScope
 from linksdesk.server import admin
 from linksdesk.sync.client import list_attention
 
+OFFLINE = "home visit, written offline"
+
 
 def _notes(dev: Dev, pid: str) -> set[str]:
     if dev.get("participant", pid) is None:
@@ -32,14 +34,16 @@ def _sync(dev: Dev) -> str:
     return report.message
 
 
-def test_a_case_handed_over_while_the_second_laptop_records_offline_and_handed_back(
-    shared_server: ServerProcess, devices: Callable[[str], Dev]
-) -> None:
-    team = shared_server.team()
-    worker, colleague_id = shared_server.worker(team), shared_server.worker(team)
+def _handed_while_offline(
+    server: ServerProcess, devices: Callable[[str], Dev], *, keep_read_only: bool
+) -> tuple[Dev, Dev, Dev, str]:
+    """A worker's case handed to a colleague while the worker's venues laptop, offline,
+    records a visit; the office laptop and the colleague have synced since."""
+    team = server.team()
+    worker, colleague_id = server.worker(team), server.worker(team)
     office, venues, colleague = devices("office"), devices("venues"), devices("colleague")
     for dev, who in ((office, worker), (venues, worker), (colleague, colleague_id)):
-        dev.enrol(shared_server, who)
+        dev.enrol(server, who)
         dev.reopen()
     a, b = Casebook(office.vault), Casebook(venues.vault)
     pid = create_participant(a, given_name="Morgan", family_name="Example").value.id
@@ -49,19 +53,28 @@ def test_a_case_handed_over_while_the_second_laptop_records_offline_and_handed_b
         _sync(dev)
     assert colleague.get("participant", pid) is None  # not the colleague's caseload
 
-    # the venues laptop, offline, records a visit; meanwhile the case is handed over
-    write_note(b, pid, "home visit, written offline")
-    admin.handover(shared_server.db, pid, colleague_id)
+    write_note(b, pid, OFFLINE)
+    admin.handover(server.db, pid, colleague_id, keep_read_only=keep_read_only)
     _sync(office)
-    assert office.get("participant", pid) is None  # handed away: gone from the office laptop
     _sync(colleague)
     assert _notes(colleague, pid) == {"first meeting"}
+    return office, venues, colleague, pid
+
+
+def test_a_case_handed_over_while_the_second_laptop_records_offline_and_handed_back(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues, colleague, pid = _handed_while_offline(
+        shared_server, devices, keep_read_only=False
+    )
+    worker = office.worker_id
+    assert office.get("participant", pid) is None  # handed away: gone from the office laptop
 
     report = venues.sync()
     assert report.verified, report.message
     # the offline note reached no one (the server refused it: no longer the worker's
     # case), so it stays on the venues laptop, private to it, and the worker is told
-    assert "home visit, written offline" in _notes(venues, pid)
+    assert OFFLINE in _notes(venues, pid)
     assert [c.participant_id for c in report.kept_local] == [pid]
     assert "handed to a colleague" in report.message, report.message
     assert "pass it on" in report.message and "everything matches" not in report.message
@@ -79,5 +92,5 @@ def test_a_case_handed_over_while_the_second_laptop_records_offline_and_handed_b
     assert colleague.get("participant", pid) is None
     # the note kept on the venues laptop is shared again: every laptop of the worker has it
     for dev in (office, venues):
-        assert _notes(dev, pid) == {"first meeting", "home visit, written offline"}, dev.label
+        assert _notes(dev, pid) == {"first meeting", OFFLINE}, dev.label
         assert_agrees_with_server(dev, shared_server)
