@@ -14,7 +14,16 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
-from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
+from sync_kit import (
+    Dev,
+    FaultPlan,
+    FaultProxy,
+    ServerProcess,
+    SyncReport,
+    assert_agrees_with_server,
+    assert_replica_matches,
+    two_laptops,
+)
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent, sharing_allowed
@@ -22,6 +31,7 @@ from linksdesk.casework.contacts import list_contacts, record_contact
 from linksdesk.casework.goals import list_goals, set_goal
 from linksdesk.casework.notes import list_notes, write_note
 from linksdesk.casework.participants import create_participant
+from linksdesk.core.errors import SyncError
 from linksdesk.core.vocab import ConsentScope, ContactKind
 from linksdesk.server.models import Record
 from linksdesk.sync import state
@@ -117,3 +127,67 @@ def test_withdrawn_and_given_again_while_the_other_laptop_was_away(
     assert _local_only(venues) == []
     for dev in (office, venues):
         assert_replica_matches(dev, shared_server)
+
+
+def _through(dev: Dev, proxy: FaultProxy) -> SyncReport:
+    """Sync ``dev`` through the faulty proxy until one sync gets through (small batches and
+    pages, so faults fall between them)."""
+    with dev.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, proxy.url)
+    for _ in range(30):
+        try:
+            return dev.sync(batch_size=2, page_size=2)
+        except SyncError:
+            continue
+    pytest.fail("sync never got through the faults")
+
+
+def test_the_door_stays_open_through_cut_syncs(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """Withdrawn on the office laptop while the venues laptop records offline; every sync
+    after that is cut short now and then; given again weeks later on the office laptop."""
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = create_participant(a, given_name="Kim", family_name="Example").value.id
+    record_consent(a, pid, ConsentScope.TEAM, True)
+    write_note(a, pid, "first meeting")
+    _sync(office)
+    _sync(venues)
+    record_consent(a, pid, ConsentScope.TEAM, False, note="CANARY-withdrawal-note-71c2")
+    write_note(b, pid, "offline: talked about the allotment")
+    record_contact(b, pid, kind=ContactKind.APPOINTMENT, at=DAY, minutes=30)
+    set_goal(b, pid, "Grow tomatoes", why_it_matters="being outside")
+    plan = FaultPlan(drop_response=0.15, error_after=0.1, truncate=0.1, drop_request=0.1, seed=3)
+    proxy = FaultProxy(shared_server.port, plan)
+    try:
+        _through(office, proxy)
+        assert _server_notes(shared_server, pid) == 0
+        told = _through(venues, proxy)
+        while venues.outbox():
+            told = _through(venues, proxy)
+        # nothing of the venues laptop's offline work reached the server or the office
+        assert _server_notes(shared_server, pid) == 0
+        assert b"CANARY-withdrawal-note-71c2" not in proxy.all_traffic()
+        assert _notes(b, pid) >= {"offline: talked about the allotment"}
+        assert len(list_contacts(b, pid)) == 1 and len(list_goals(b, pid)) == 1
+        _through(office, proxy)
+        assert _notes(a, pid) == {"first meeting"}
+        assert _local_only(venues) == [pid] or told.kept_local
+        # weeks later, on the office laptop, the participant gives consent again
+        record_consent(a, pid, ConsentScope.TEAM, True)
+        for dev in (office, venues, office, venues):
+            _through(dev, proxy)
+        for dev in (office, venues):
+            report = dev.sync(full_check=True)
+            assert report.verified and not report.attention, report.message
+        assert sum(proxy.faults.values()) >= 3, proxy.faults  # syncs were cut short
+    finally:
+        proxy.close()
+    everything = {"first meeting", "offline: talked about the allotment"}
+    assert _notes(a, pid) == _notes(b, pid) == everything
+    assert len(list_contacts(a, pid)) == 1 and len(list_goals(a, pid)) == 1
+    assert _local_only(venues) == []
+    for dev in (office, venues):
+        assert dev.outbox() == 0
+        assert_agrees_with_server(dev, shared_server)
