@@ -112,3 +112,38 @@ def test_erased_on_one_laptop_while_the_other_records_offline(
     for dev in (office, venues):
         assert_replica_matches(dev, shared_server)
         assert dev.get("participant", stays) is not None
+
+
+def test_erasure_reaches_a_laptop_that_kept_the_case_local_after_a_withdrawal(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """Consent withdrawn on the office laptop while the venues laptop recorded offline (so it
+    kept its own work, local only); later the participant asks to be forgotten, and the
+    worker erases them on the office laptop: the venues laptop must forget them too."""
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = _person(a, "Robin")
+    for _ in range(3):
+        _person(a, "Other")  # a caseload, so one erasure is no mass removal
+    write_note(a, pid, "met at the surgery")
+    for dev in (office, venues):
+        assert dev.sync().verified
+    record_consent(a, pid, ConsentScope.TEAM, False)
+    assert office.sync().verified
+    write_note(b, pid, f"{CANARY} written offline after the withdrawal")
+    report = venues.sync()
+    assert report.verified and [c.participant_id for c in report.kept_local] == [pid]
+    assert venues.get("participant", pid) is not None  # kept, local only
+
+    erase_participant(a, pid)
+    assert office.sync().verified
+    report = venues.sync()
+    assert report.verified, report.message
+    assert _holds_anything_of(venues, pid) == [], report.message
+    with venues.store.read() as s:
+        assert s.scalar(
+            select(func.count())
+            .select_from(ErasureReceipt)
+            .where(ErasureReceipt.participant_id == pid)
+        )
+    assert _server_rows(shared_server, pid) == []
