@@ -105,10 +105,12 @@ def update_onward(
             # one decision: a concurrent step on the worker's other laptop wins or loses whole
             tx.update_together(
                 row,
-                status=target.value,
-                outcome=row.outcome if text is None else text,
-                made_on=day if target is S.MADE else row.made_on,
-                outcome_on=day if target in FINAL else None,
+                {
+                    "status": target.value,
+                    "outcome": row.outcome if text is None else text,
+                    "made_on": day if target is S.MADE else row.made_on,
+                    "outcome_on": day if target in FINAL else None,
+                },
             )
         else:
             raise ValidationError(

@@ -250,9 +250,11 @@ def change_status(
             raise ValidationError(f"Status is already {target.label.lower()}.")
         tx.update_together(
             row,
-            status=target.value,
-            status_reason=why,
-            closed_on=day if target is ParticipantStatus.CLOSED else None,
+            {
+                "status": target.value,
+                "status_reason": why,
+                "closed_on": day if target is ParticipantStatus.CLOSED else None,
+            },
         )
         _record_status(tx, row, current, target, why, day)
         return Outcome(to_participant(row), tx.changes)

@@ -15,7 +15,7 @@ from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
-from linksdesk.casework.goals import change_goal_status, get_goal, set_goal
+from linksdesk.casework.goals import change_goal_status, get_goal, reorder_steps, set_goal
 from linksdesk.casework.onward import list_onward_referrals, refer_onward, update_onward
 from linksdesk.casework.participants import (
     change_status,
@@ -177,5 +177,28 @@ def test_an_onward_referral_made_on_one_laptop_and_declined_on_the_other(
             CLOSED_ON,
             "not for now",
         )
+    for dev in (office, venues):
+        assert_replica_matches(dev, shared_server)
+
+
+def test_steps_reordered_on_both_laptops_keep_one_order(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = _shared_person(a)
+    goal = set_goal(a, pid, "Get back to work", steps=["CV", "Job centre", "Interview"]).value
+    cv, centre, interview = (s.id for s in goal.steps)
+    _sync_all(office, venues)
+
+    reorder_steps(a, goal.id, [centre, cv, interview])
+    time.sleep(0.01)
+    reorder_steps(b, goal.id, [cv, interview, centre])  # the later order, decided apart
+    _sync_all(office, venues, office)
+
+    for cb in (a, b):
+        steps = get_goal(cb, goal.id).steps
+        assert [s.position for s in steps] == [1, 2, 3]
+        assert [s.id for s in steps] == [cv, interview, centre]
     for dev in (office, venues):
         assert_replica_matches(dev, shared_server)
