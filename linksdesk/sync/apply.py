@@ -564,6 +564,23 @@ def unsent_work_of(session: Session, participant_id: str) -> dict[str, set[str]]
     return _with_parents(session, pid, keep) if keep else keep
 
 
+def _created_here(session: Session, rows: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Of ``rows`` (by table), those recorded on this laptop (its audit log says so),
+    the participant row left out."""
+    out: dict[str, set[str]] = {}
+    for name, ids in rows.items():
+        if name == PARTICIPANT_TABLE:
+            continue
+        for chunk in chunks(sorted(ids), 500):
+            made = session.scalars(
+                select(AuditEvent.entity_id).where(
+                    AuditEvent.entity_id.in_(chunk), AuditEvent.action == AuditAction.CREATE.value
+                )
+            )
+            out.setdefault(name, set()).update(str(i) for i in made)
+    return {name: ids for name, ids in out.items() if ids}
+
+
 def _with_parents(session: Session, pid: str, keep: dict[str, set[str]]) -> dict[str, set[str]]:
     """``keep`` with the participant and the rows its rows hang on."""
     keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
@@ -1341,7 +1358,12 @@ class PageApplier:
         elif notice.from_worker == self.ctx.worker_id:
             if notice.keep_read_only:
                 read_only.add(pid)
+                self.s.flush()
+                mine = _created_here(self.s, unsent_work_of(self.s, pid))
                 self._reown(pid, notice.to_worker)
+                if mine:
+                    # new rows the server never took: private here, still the worker's
+                    self._keep_handed(pid, mine, purge=False)
             else:
                 read_only.discard(pid)
                 self.s.flush()
@@ -1358,12 +1380,13 @@ class PageApplier:
         self.out.touch(HANDOVER_TABLE, pid)
         self.out.applied += 1
 
-    def _keep_handed(self, pid: str, keep: dict[str, set[str]]) -> None:
+    def _keep_handed(self, pid: str, keep: dict[str, set[str]], *, purge: bool = True) -> None:
         """A case handed to a colleague while this laptop held work about it the server had
         not taken (written offline, refused as no longer the worker's case): that work stays
-        here, private to this laptop, the rest goes, and the worker is told to pass it on.
-        Should the case come back, the work is shared again (``_share_kept_again``)."""
-        removed, kept = self._purge(pid, keep=keep)
+        here, private to this laptop, the rest goes (unless the case stays here read-only,
+        ``purge=False``), and the worker is told to pass it on. Should the case come back,
+        the work is shared again (``_share_kept_again``)."""
+        removed, kept = self._purge(pid, keep=keep) if purge else (0, sum(map(len, keep.values())))
         self.out.removed += removed
         made_private: dict[str, list[str]] = {}
         for name, ids in keep.items():
@@ -1372,8 +1395,19 @@ class PageApplier:
                 team = list(
                     self.s.scalars(select(cls.id).where(cls.id.in_(chunk), cls.sharing == "team"))
                 )
-                self.s.execute(update(cls).where(cls.id.in_(team)).values(sharing="private"))
+                self.s.execute(
+                    update(cls)
+                    .where(cls.id.in_(team))
+                    .values(sharing="private", owner=self.ctx.worker_id)
+                )
                 made_private.setdefault(name, []).extend(team)
+                for row_id in team:
+                    self.out.touch(name, row_id)  # out of what verify compares now
+        if not purge:  # their queued changes would only be refused (a purge drops them)
+            for chunk in chunks(sorted(i for ids in keep.values() for i in ids), 500):
+                self.s.execute(
+                    delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.batch_key.is_(None))
+                )
         for row in self._rows.values():
             if pid_of(row) == pid:
                 self.s.refresh(row)
@@ -1401,6 +1435,8 @@ class PageApplier:
             cls: Any = TABLE_BY_NAME[name]
             for chunk in chunks(sorted(ids), 500):
                 self.s.execute(update(cls).where(cls.id.in_(chunk)).values(sharing="team"))
+            for row_id in ids:
+                self.out.touch(name, row_id)  # verify finds them missing there and sends them
         for row in self._rows.values():
             if pid_of(row) == pid:
                 self.s.refresh(row)

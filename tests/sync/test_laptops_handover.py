@@ -94,3 +94,29 @@ def test_a_case_handed_over_while_the_second_laptop_records_offline_and_handed_b
     for dev in (office, venues):
         assert _notes(dev, pid) == {"first meeting", OFFLINE}, dev.label
         assert_agrees_with_server(dev, shared_server)
+
+
+def test_a_case_kept_read_only_keeps_the_offline_note_private_and_verifies(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues, _colleague, pid = _handed_while_offline(
+        shared_server, devices, keep_read_only=True
+    )
+    worker = office.worker_id
+    assert _notes(office, pid) == {"first meeting"}  # read-only there now
+    report = venues.sync()
+    assert report.verified, report.message
+    assert _notes(venues, pid) == {"first meeting", OFFLINE}  # not lost
+    assert "handed to a colleague" in report.message and "pass it on" in report.message
+    refused = list_attention(venues.store)  # and why it was not sent (note and revision)
+    assert any("not on your caseload" in r.reason for r in refused)
+    assert venues.outbox() == 0
+    again = venues.sync(full_check=True)
+    assert again.verified and again.pushed == 0, again.message
+
+    admin.handover(shared_server.db, pid, worker)
+    for dev in (office, venues, office, venues):
+        _sync(dev)
+    for dev in (office, venues):
+        assert _notes(dev, pid) == {"first meeting", OFFLINE}, dev.label
+        assert_agrees_with_server(dev, shared_server)
