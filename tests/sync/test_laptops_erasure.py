@@ -147,3 +147,34 @@ def test_erasure_reaches_a_laptop_that_kept_the_case_local_after_a_withdrawal(
             .where(ErasureReceipt.participant_id == pid)
         )
     assert _server_rows(shared_server, pid) == []
+
+
+def test_the_same_person_erased_on_both_laptops_while_apart(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    gone = _person(a, "Jordan")
+    for _ in range(3):
+        _person(a, "Other")
+    write_note(a, gone, f"{CANARY} met at the surgery")
+    for dev in (office, venues):
+        assert dev.sync().verified
+
+    # the participant asks both the worker (office) and, by phone, the venues laptop's
+    # session to be forgotten: erased on each, apart
+    erase_participant(a, gone)
+    erase_participant(b, gone)
+    for dev in (office, venues, office, venues):
+        report = dev.sync()
+        assert report.verified and not report.attention, report.message
+    for dev in (office, venues):
+        assert _holds_anything_of(dev, gone) == []
+        with dev.store.read() as s:
+            receipts = list(
+                s.scalars(select(ErasureReceipt).where(ErasureReceipt.participant_id == gone))
+            )
+        assert len(receipts) >= 1, dev.label
+    assert _server_rows(shared_server, gone) == []
+    for dev in (office, venues):
+        assert_replica_matches(dev, shared_server)
