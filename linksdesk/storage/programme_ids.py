@@ -13,16 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock
+from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock, SyncState
 
 log = logging.getLogger(__name__)
 
 PROGRAMME_PREFIX = "P"
 FIRST_PROGRAMME_NUMBER = 1001
 NEXT_NUMBER_KEY = "next_programme_number"
+LEASE_REQUEST_KEY = "id_lease_request"  # (sync state) a lease asked for, not yet answered
 
 
 def next_programme_id(session: Session, mark: str = "") -> str:
@@ -65,6 +66,9 @@ def retire_leases(session: Session) -> int:
     ids come from the marked own counter)."""
     left = remaining(session)
     session.execute(update(ProgrammeIdBlock).values(next=ProgrammeIdBlock.last + 1))
+    # a request saved then may have been answered since: asked again, the server would
+    # hand back that block, whose numbers went to people since
+    session.execute(delete(SyncState).where(SyncState.key == LEASE_REQUEST_KEY))
     return left
 
 

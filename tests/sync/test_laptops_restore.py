@@ -10,17 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sync_kit import PASSPHRASE, Dev, ServerProcess, assert_replica_matches, two_laptops
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
 from linksdesk.casework.participants import create_participant, get_participant
+from linksdesk.core.errors import SyncError
+from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.server.models import Record
 from linksdesk.storage import backup
 from linksdesk.storage.vault import Vault
+from linksdesk.sync import state
 from linksdesk.sync.policy import SyncPolicy
+from linksdesk.sync.protocol import ID_BLOCK_SIZE
 
 
 def _new(cb: Casebook, name: str) -> str:
@@ -81,3 +86,38 @@ def test_a_restored_laptop_never_gives_an_id_it_gave_after_the_backup(
         cb = Casebook(dev.vault)
         assert {get_participant(cb, p).programme_id for p in after} == given_after
         assert_replica_matches(dev, shared_server)
+
+
+def test_a_backup_made_while_ids_were_being_leased_gives_none_of_that_block_again(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
+) -> None:
+    """The backup holds the lease request the laptop had saved but not yet had answered;
+    after it, the laptop got that block and gave its numbers out. Restored, the laptop asks
+    again with the saved request: the server answers with the same block, whose numbers
+    are people's already."""
+    office, venues = two_laptops(shared_server, devices)
+    a = Casebook(office.vault)
+    first_block = [_new(a, f"Person{i}") for i in range(ID_BLOCK_SIZE)]
+    with office.store.write() as tx:  # the request saved, as a sync does before asking
+        state.put(tx.session, state.ID_LEASE, {"request_id": uuid7(), "floor": 0})
+    out = tmp_path / "mid-lease.ldbackup"
+    backup.back_up(office.vault, out)
+    assert office.sync().verified  # the answer arrives: the second block
+    from_second = [_new(a, "Later1"), _new(a, "Later2")]
+    given_after = {get_participant(a, p).programme_id for p in from_second}
+    assert office.sync().verified and venues.sync().verified
+
+    a = _restore(office, out)
+
+    def cut(stage: str, _done: int, _total: int | None) -> None:
+        if stage in ("push", "pull"):  # the network goes after the handshake
+            raise SyncError("the network went")
+
+    with pytest.raises(SyncError):  # the handshake leased ids, nothing was pulled
+        office.client().sync(progress=cut, allow_mass_delete=False, full_check=False)
+    newcomer = _new(a, "Newcomer")
+    assert get_participant(a, newcomer).programme_id not in given_after
+    assert office.sync().verified
+    people = {*first_block, *from_second, newcomer}
+    on_server = _programme_ids_on_server(shared_server, people)
+    assert len(on_server) == len(set(on_server)) == len(people)
