@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sync_kit import PASSPHRASE, Dev, ServerProcess, assert_replica_matches, two_laptops
+from sync_kit import (
+    PASSPHRASE,
+    Dev,
+    ServerProcess,
+    assert_replica_matches,
+    two_laptops,
+)
 
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.consent import record_consent
+from linksdesk.casework.consent import record_consent, sharing_allowed
+from linksdesk.casework.notes import list_notes, write_note
 from linksdesk.casework.participants import create_participant, get_participant
 from linksdesk.core.errors import SyncError
 from linksdesk.core.ids import uuid7
@@ -26,6 +33,21 @@ from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.sync.protocol import ID_BLOCK_SIZE
+
+CANARY = "CANARY-restored-withdrawn-2d9f"
+
+
+def _server_notes(server: ServerProcess, pid: str) -> list[str]:
+    """The server's records about ``pid``'s notes (content is sealed: ids tell)."""
+    with server.db.reading() as s:
+        return list(
+            s.scalars(
+                select(Record.row_id).where(
+                    Record.participant_id == pid,
+                    Record.table_name.in_(("note", "note_revision")),
+                )
+            )
+        )
 
 
 def _new(cb: Casebook, name: str) -> str:
@@ -121,3 +143,29 @@ def test_a_backup_made_while_ids_were_being_leased_gives_none_of_that_block_agai
     people = {*first_block, *from_second, newcomer}
     on_server = _programme_ids_on_server(shared_server, people)
     assert len(on_server) == len(set(on_server)) == len(people)
+
+
+def test_a_laptop_restored_from_before_its_own_withdrawal_shares_nothing_again(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
+) -> None:
+    """The backup holds a note queued while consent stood; after it, the participant
+    withdrew consent on this laptop. Restored, the laptop must not share the note."""
+    office, venues = two_laptops(shared_server, devices)
+    a = Casebook(office.vault)
+    pid = _new(a, "Robin")
+    assert office.sync().verified and venues.sync().verified
+    write_note(a, pid, f"{CANARY} queued when the backup was made")
+    out = tmp_path / "before-withdrawal.ldbackup"
+    backup.back_up(office.vault, out)
+    record_consent(a, pid, ConsentScope.TEAM, False)
+    assert office.sync().verified and venues.sync().verified
+
+    a = _restore(office, out)
+    assert sharing_allowed(a, pid)[ConsentScope.TEAM]  # as it was then
+    report = office.sync()
+    assert not sharing_allowed(a, pid)[ConsentScope.TEAM], report.message  # its own decision
+    assert office.sync().verified and venues.sync().verified
+    assert _server_notes(shared_server, pid) == []
+    assert venues.get("participant", pid) is None  # purged there, as before
+    assert CANARY in " ".join(n.text for n in list_notes(a, pid))  # kept on this laptop
+    assert office.outbox() == 0
