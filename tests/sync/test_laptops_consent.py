@@ -191,3 +191,37 @@ def test_the_door_stays_open_through_cut_syncs(
     for dev in (office, venues):
         assert dev.outbox() == 0
         assert_agrees_with_server(dev, shared_server)
+
+
+def test_three_laptops_each_keep_their_own_work_and_share_it_when_consent_returns(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues = two_laptops(shared_server, devices)
+    home = devices("home")
+    home.enrol(shared_server, office.worker_id)
+    home.reopen()
+    a, b, c = (Casebook(d.vault) for d in (office, venues, home))
+    pid = create_participant(a, given_name="Lee", family_name="Example").value.id
+    record_consent(a, pid, ConsentScope.TEAM, True)
+    write_note(a, pid, "from the office")
+    for dev in (office, venues, home):
+        _sync(dev)
+    record_consent(a, pid, ConsentScope.TEAM, False)
+    write_note(b, pid, "from the venues laptop, offline")
+    write_note(c, pid, "from home, offline")
+    for dev in (office, venues, home):
+        _sync(dev)
+    # each laptop holds what it wrote; the server holds none of it
+    assert _server_notes(shared_server, pid) == 0
+    assert _notes(b, pid) == {"from the venues laptop, offline"}
+    assert _notes(c, pid) == {"from home, offline"}
+    assert _local_only(venues) == [pid] and _local_only(home) == [pid]
+
+    record_consent(b, pid, ConsentScope.TEAM, True)  # given again, on the venues laptop
+    for dev in (venues, home, office, venues, home, office):
+        _sync(dev, full_check=True)
+    everything = {"from the office", "from the venues laptop, offline", "from home, offline"}
+    for dev, cb in ((office, a), (venues, b), (home, c)):
+        assert _notes(cb, pid) == everything, dev.label
+        assert _local_only(dev) == [] and dev.outbox() == 0
+        assert_agrees_with_server(dev, shared_server)
