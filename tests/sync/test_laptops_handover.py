@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sync_kit import Dev, ServerProcess, assert_agrees_with_server
+import pytest
+from sync_kit import Dev, ServerProcess, SyncForker, assert_agrees_with_server
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -120,3 +121,31 @@ def test_a_case_kept_read_only_keeps_the_offline_note_private_and_verifies(
     for dev in (office, venues):
         assert _notes(dev, pid) == {"first meeting", OFFLINE}, dev.label
         assert_agrees_with_server(dev, shared_server)
+
+
+@pytest.mark.parametrize("stage", ["push", "pull", "verify"])
+def test_the_same_with_the_venues_sync_killed(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], stage: str
+) -> None:
+    """The venues laptop's first sync after the handover is killed (SIGKILL) as it reaches
+    ``stage``; the app starts again and syncs: the offline note is still not lost."""
+    _office, venues, _colleague, pid = _handed_while_offline(
+        shared_server, devices, keep_read_only=False
+    )
+    forker = SyncForker()
+    try:
+        venues.vault.lock()
+        child = forker.start(venues.path, batch=1, page=1)
+        forker.wait_for(child, stage)
+        forker.kill(child)
+    finally:
+        forker.close()
+    venues.reopen()
+    report = venues.sync()
+    again = venues.sync()
+    assert report.verified and again.verified, (report.message, again.message)
+    assert OFFLINE in _notes(venues, pid)
+    told = [c.participant_id for c in (*report.kept_local, *again.kept_local)]
+    assert told == [pid], (report.message, again.message)  # told once, however cut
+    assert venues.outbox() == 0
+    assert_agrees_with_server(venues, shared_server)
