@@ -1258,6 +1258,9 @@ class PageApplier:
 
     # - erasure -
     def _erase(self, participant_id: str) -> None:
+        if participant_id in self._erased and not live_rows_of(self.s, participant_id):
+            self.out.unchanged += 1  # erased here already (the server may tell twice)
+            return
         removed = self._purge(participant_id)
         self._new_revisions = [r for r in self._new_revisions if r[1] != participant_id]
         has_receipt = self.s.scalar(

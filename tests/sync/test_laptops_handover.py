@@ -14,6 +14,7 @@ from sync_kit import Dev, ServerProcess, SyncForker, assert_agrees_with_server
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
+from linksdesk.casework.erasure import erase_participant
 from linksdesk.casework.notes import list_notes, write_note
 from linksdesk.casework.participants import create_participant
 from linksdesk.core.vocab import ConsentScope
@@ -149,3 +150,19 @@ def test_the_same_with_the_venues_sync_killed(
     assert told == [pid], (report.message, again.message)  # told once, however cut
     assert venues.outbox() == 0
     assert_agrees_with_server(venues, shared_server)
+
+
+def test_an_erasure_by_the_new_owner_reaches_the_work_kept_on_the_old_laptop(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    _office, venues, colleague, pid = _handed_while_offline(
+        shared_server, devices, keep_read_only=False
+    )
+    assert venues.sync().kept_local  # the offline note kept there, private
+    assert OFFLINE in _notes(venues, pid)
+    erase_participant(Casebook(colleague.vault), pid)  # the participant asks to be forgotten
+    assert colleague.sync().verified
+    report = venues.sync()
+    assert report.verified, report.message
+    assert venues.get("participant", pid) is None, report.message
+    assert _notes(venues, pid) == set()
