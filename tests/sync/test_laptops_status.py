@@ -99,11 +99,12 @@ def test_closed_on_one_laptop_paused_on_the_other_never_mixes_the_two(
         assert_replica_matches(dev, shared_server)
 
 
-def test_reopened_on_the_other_laptop_months_later_while_the_first_closes_again(
+def test_reopened_on_both_laptops_months_later_while_apart(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    """Closed on the office laptop; months later the venues laptop reopens it (the door is
-    always open) while the office laptop, not synced since, closes it with a new reason."""
+    """Closed on the office laptop; months later the venues laptop reopens it with a reason
+    (the door is always open), and the office laptop, not synced since, reopens it too, as
+    referred, with none: the later reopening wins whole."""
     office, venues = two_laptops(shared_server, devices)
     a, b = Casebook(office.vault), Casebook(venues.vault)
     pid = _shared_person(a)
