@@ -174,7 +174,7 @@ def change_goal_status(
         closed_on = None
         if target in CLOSED_STATUSES:
             closed_on = (goal.closed_on or day) if was_closed else day
-        tx.update(goal, status=target.value, closed_on=closed_on)
+        tx.update_together(goal, {"status": target.value, "closed_on": closed_on})
         return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
 
 
@@ -229,8 +229,11 @@ def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcom
         by_id = {s.id: s for s in steps}
         if len(step_ids) != len(by_id) or set(step_ids) != set(by_id):
             raise ValidationError("Steps to reorder must be exactly this goal's steps.")
+        # one decision: every position is written, moved or not, so an order decided on
+        # the worker's other laptop meanwhile wins or loses whole (no two steps in one place)
+        moved = any(by_id[sid].position != p for p, sid in enumerate(step_ids, start=1))
         for position, sid in enumerate(step_ids, start=1):
-            tx.update(by_id[sid], position=position)
+            tx.update_together(by_id[sid], {"position": position}, always=moved)
         return Outcome(to_goal(goal, steps), tx.changes)
 
 

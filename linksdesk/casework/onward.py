@@ -96,26 +96,27 @@ def update_onward(
     with cb.store.write() as tx:
         row = records.live(tx.session, OnwardRow, onward_id, "onward referral")
         current = OnwardStatus(row.status)
-        values: dict[str, object] = {}
         if target is current:
             if text is not None:
-                values["outcome"] = text
+                tx.update(row, outcome=text)
         elif target in TRANSITIONS[current]:
-            values["status"] = target.value
-            if text is not None:
-                values["outcome"] = text
-            if target is S.MADE:
-                values["made_on"] = day
-            if target in FINAL:
-                if day < row.made_on:
-                    raise ValidationError("Outcome date cannot be before the referral was made.")
-                values["outcome_on"] = day
+            if target in FINAL and day < row.made_on:
+                raise ValidationError("Outcome date cannot be before the referral was made.")
+            # one decision: a concurrent step on the worker's other laptop wins or loses whole
+            tx.update_together(
+                row,
+                {
+                    "status": target.value,
+                    "outcome": row.outcome if text is None else text,
+                    "made_on": day if target is S.MADE else row.made_on,
+                    "outcome_on": day if target in FINAL else None,
+                },
+            )
         else:
             raise ValidationError(
                 f"Onward referral status cannot go from {current.label.lower()} "
                 f"to {target.label.lower()}."
             )
-        tx.update(row, **values)
         resource = tx.session.get(ResourceRow, row.resource_id)
         return Outcome(to_onward(row, resource), tx.changes)
 

@@ -73,10 +73,11 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _next_programme_id(session: Session) -> str:
+def _next_programme_id(session: Session, device_id: str) -> str:
     """The next id: from the blocks the server leased this laptop, or the vault's own counter
-    (never enrolled); numbers are never reused, even after erasure."""
-    return programme_ids.next_programme_id(session)
+    (never enrolled, or every leased number used offline: then marked with this device's
+    id's end); numbers are never reused, even after erasure."""
+    return programme_ids.next_programme_id(session, mark=device_id[-4:])
 
 
 def _duplicates(
@@ -163,7 +164,7 @@ def create_participant(
         )
         row = tx.insert(
             ParticipantRow(
-                programme_id=_next_programme_id(tx.session),
+                programme_id=_next_programme_id(tx.session, tx.store.device_id),
                 status=first_status.value,
                 created_on=day,
                 **fields,
@@ -247,11 +248,13 @@ def change_status(
         current = row.status
         if current == target.value:
             raise ValidationError(f"Status is already {target.label.lower()}.")
-        tx.update(
+        tx.update_together(
             row,
-            status=target.value,
-            status_reason=why,
-            closed_on=day if target is ParticipantStatus.CLOSED else None,
+            {
+                "status": target.value,
+                "status_reason": why,
+                "closed_on": day if target is ParticipantStatus.CLOSED else None,
+            },
         )
         _record_status(tx, row, current, target, why, day)
         return Outcome(to_participant(row), tx.changes)

@@ -54,6 +54,20 @@ class HybridClock:
                 self._counter += 1
             return HLC(self._wall, self._counter, self.device)
 
+    @property
+    def wall_ms(self) -> int:
+        """The wall time of the last stamp issued or observed."""
+        return self._wall
+
+    def rewind(self, floor: HLC | str | None = None) -> None:
+        """Back to the wall clock, never below ``floor``: after this device's clock ran
+        ahead of the real time and every stamp it made then was moved back (see
+        ``sync.rewind``), new stamps follow the real time again."""
+        with self._lock:
+            self._wall, self._counter = self._now_ms(), 0
+        if floor:
+            self.observe(floor)
+
     def observe(self, remote: HLC | str) -> HLC:
         if isinstance(remote, str):
             remote = HLC.decode(remote)

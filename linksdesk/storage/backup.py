@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, UserError
-from linksdesk.storage import keyfile
+from linksdesk.storage import keyfile, programme_ids
 from linksdesk.storage.engine import (
     DB_ERRORS,
     connect_raw,
@@ -374,8 +374,12 @@ def restore(
             opened = Vault.unlock(staged, passphrase)
         try:
             key = opened._require_key()
+            with opened.store().bookkeeping() as s:
+                retired = programme_ids.retire_leases(s)
         finally:
             opened.lock()
+        if retired:
+            log.info("restored vault: %d leased programme ids given up", retired)
         if progress is not None:
             progress(2, 3)
         kept: tuple[Path, ...] = ()

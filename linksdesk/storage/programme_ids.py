@@ -5,7 +5,7 @@ devices of a programme ever give the same id and an id never has to change. A va
 enrolled counts on its own (local setting ``next_programme_number``); when it is enrolled,
 that counter's highest number is reported with its first lease request, so the programme's
 leased numbers start above it. Only if a laptop used up every leased number while offline
-does it fall back to its own counter again, until its next sync.
+does it fall back to its own counter again, until its next sync, marking those ids as its own.
 """
 
 from __future__ import annotations
@@ -13,24 +13,34 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock
+from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock, SyncState
 
 log = logging.getLogger(__name__)
 
 PROGRAMME_PREFIX = "P"
 FIRST_PROGRAMME_NUMBER = 1001
 NEXT_NUMBER_KEY = "next_programme_number"
+LEASE_REQUEST_KEY = "id_lease_request"  # (sync state) a lease asked for, not yet answered
 
 
-def next_programme_id(session: Session) -> str:
-    """The next id for a new participant (never one already held here)."""
+def next_programme_id(session: Session, mark: str = "") -> str:
+    """The next id for a new participant (never one already held here).
+
+    Once a vault has held leased blocks and used them all up offline, a number of its own
+    counter may lie in a block leased to another laptop meanwhile: the id then carries
+    ``mark`` (a few characters of this device's id, ``P1201~3f9a``) and so stays its own.
+    """
     while True:
         number = _take_leased(session)
         if number is None:
-            return _next_own(session)
+            top = session.scalar(select(func.max(ProgrammeIdBlock.last)))
+            if top is None or not mark:
+                return _next_own(session)
+            # above every number leased here, so it never reads as a sibling of one of them
+            return f"{_next_own(session, above=top)}~{mark}"
         candidate = f"{PROGRAMME_PREFIX}{number}"
         if not _taken(session, candidate):
             return candidate
@@ -47,6 +57,19 @@ def remaining(session: Session) -> int:
         )
     )
     return int(total or 0)
+
+
+def retire_leases(session: Session) -> int:
+    """Give up every leased number not given out yet; returns how many. A vault restored
+    from a backup holds its blocks as they were then: the numbers given out since went to
+    people the backup does not hold, so the next sync leases afresh (and until then, new
+    ids come from the marked own counter)."""
+    left = remaining(session)
+    session.execute(update(ProgrammeIdBlock).values(next=ProgrammeIdBlock.last + 1))
+    # a request saved then may have been answered since: asked again, the server would
+    # hand back that block, whose numbers went to people since
+    session.execute(delete(SyncState).where(SyncState.key == LEASE_REQUEST_KEY))
+    return left
 
 
 def add_block(session: Session, first: int, last: int) -> bool:
@@ -86,10 +109,11 @@ def _take_leased(session: Session) -> int | None:
     return number
 
 
-def _next_own(session: Session) -> str:
-    """The next free id in this vault's own sequence; numbers are never reused."""
+def _next_own(session: Session, above: int = 0) -> str:
+    """The next free id in this vault's own sequence (above ``above``); numbers are never
+    reused."""
     stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
-    number = stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER
+    number = max(stored if isinstance(stored, int) else FIRST_PROGRAMME_NUMBER, above + 1)
     while _taken(session, f"{PROGRAMME_PREFIX}{number}"):
         number += 1  # taken (e.g. arrived by sync): skip it
     session.merge(LocalSetting(key=NEXT_NUMBER_KEY, value=number + 1))

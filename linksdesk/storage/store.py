@@ -250,6 +250,20 @@ class WriteTx:
 
     def update(self, row: Row, **values: Any) -> frozenset[str]:
         """Set fields that differ; returns the names of those that changed."""
+        return self._update(row, values, whole=False)
+
+    def update_together(
+        self, row: Row, values: dict[str, Any], *, always: bool = False
+    ) -> frozenset[str]:
+        """Set fields that make one decision (a status, its reason, its closed date): if any
+        differs (or ``always``: the decision spans rows, and another row changed), all of
+        them are written with one clock, so a merge with a concurrent decision on another
+        device takes every one of them from the same side."""
+        return self._update(row, values, whole=True, always=always)
+
+    def _update(
+        self, row: Row, values: dict[str, Any], *, whole: bool, always: bool = False
+    ) -> frozenset[str]:
         cols = set(data_columns(row)) | {"sharing"}
         changed = []
         for key, value in values.items():
@@ -257,8 +271,10 @@ class WriteTx:
                 raise AttributeError(f"{type(row).__name__} has no field {key}")
             if getattr(row, key) != value:
                 changed.append(key)
-        if not changed:
+        if not changed and not always:
             return frozenset()
+        if whole:
+            changed = list(values)
         stamp = self.store.clock.now().encode()
         old_versions = dict(row.field_hlc or {})
         base = {k: old_versions.get(k, row.hlc) for k in changed}

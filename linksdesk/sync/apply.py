@@ -56,7 +56,13 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.sync import state
 from linksdesk.sync.conflicts import conflict_from_server, reconcile_note_conflicts
-from linksdesk.sync.local_only import LocalOnlyCase, own_work_of, purge_from_elsewhere
+from linksdesk.sync.local_only import (
+    LocalOnlyCase,
+    created_here,
+    own_work_of,
+    purge_from_elsewhere,
+    unsent_work_of,
+)
 from linksdesk.sync.merge import DELETED, merge_pulled, written_clocks
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
@@ -66,6 +72,7 @@ from linksdesk.sync.protocol import (
     ServerChange,
 )
 from linksdesk.sync.removals import (
+    live_rows_of,
     read_handover,
     says_no_to_team,
     superseded_here,
@@ -704,6 +711,9 @@ class PageApplier:
 
     # - erasure -
     def _erase(self, participant_id: str) -> None:
+        if participant_id in self._erased and not live_rows_of(self.s, participant_id):
+            self.out.unchanged += 1  # erased here already (the server may tell twice)
+            return
         removed = self._purge(participant_id)
         self._new_revisions = [r for r in self._new_revisions if r[1] != participant_id]
         has_receipt = self.s.scalar(
@@ -800,20 +810,95 @@ class PageApplier:
         read_only = set(state.get(self.s, state.READ_ONLY, []))
         if notice.to_worker == self.ctx.worker_id:
             read_only.discard(pid)  # the case is ours (again); its rows follow this notice
+            self._share_kept_again(pid)
         elif notice.from_worker == self.ctx.worker_id:
             if notice.keep_read_only:
                 read_only.add(pid)
+                self.s.flush()
+                mine = created_here(self.s, unsent_work_of(self.s, pid))
                 self._reown(pid, notice.to_worker)
+                if mine:
+                    # new rows the server never took: private here, still the worker's
+                    self._keep_handed(pid, mine, purge=False)
             else:
                 read_only.discard(pid)
-                removed = self._purge(pid)
-                self.out.removed += removed
+                self.s.flush()
+                keep = unsent_work_of(self.s, pid)
+                if keep:
+                    self._keep_handed(pid, keep)
+                else:
+                    removed = self._purge(pid)
+                    self.out.removed += removed
+                    log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
                 self.out.handed_away.append(pid)
-                log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
             self.out.tables |= set(RECORD_TABLES)
         state.put(self.s, state.READ_ONLY, sorted(read_only))
         self.out.touch(HANDOVER_TABLE, pid)
         self.out.applied += 1
+
+    def _keep_handed(self, pid: str, keep: dict[str, set[str]], *, purge: bool = True) -> None:
+        """A case handed to a colleague while this laptop held work about it the server had
+        not taken (written offline, refused as no longer the worker's case): that work stays
+        here, private to this laptop, the rest goes (unless the case stays here read-only,
+        ``purge=False``), and the worker is told to pass it on. Should the case come back,
+        the work is shared again (``_share_kept_again``)."""
+        removed, kept = self._purge(pid, keep=keep) if purge else (0, sum(map(len, keep.values())))
+        self.out.removed += removed
+        made_private: dict[str, list[str]] = {}
+        for name, ids in keep.items():
+            cls: Any = TABLE_BY_NAME[name]
+            for chunk in chunks(sorted(ids), 500):
+                team = list(
+                    self.s.scalars(select(cls.id).where(cls.id.in_(chunk), cls.sharing == "team"))
+                )
+                self.s.execute(
+                    update(cls)
+                    .where(cls.id.in_(team))
+                    .values(sharing="private", owner=self.ctx.worker_id)
+                )
+                made_private.setdefault(name, []).extend(team)
+                for row_id in team:
+                    self.out.touch(name, row_id)  # out of what verify compares now
+        if not purge:  # their queued changes would only be refused (a purge drops them)
+            for chunk in chunks(sorted(i for ids in keep.values() for i in ids), 500):
+                self.s.execute(
+                    delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.batch_key.is_(None))
+                )
+        for row in self._rows.values():
+            if pid_of(row) == pid:
+                self.s.refresh(row)
+        handed = dict(state.get(self.s, state.HANDED_KEPT, {}))
+        handed[pid] = made_private
+        state.put(self.s, state.HANDED_KEPT, handed)
+        programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
+        case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed, handed=True)
+        self.out.kept_local.append(case)
+        notices = [
+            n for n in state.get(self.s, state.LOCAL_ONLY, []) if n.get("participant_id") != pid
+        ]
+        state.put(self.s, state.LOCAL_ONLY, [*notices, case.as_json()])
+        log.info("case %s handed to a colleague: %d unsent rows kept here private", pid, kept)
+
+    def _share_kept_again(self, pid: str) -> None:
+        """A case handed back: the work kept private when it was handed away is shared again
+        (verify finds it missing on the server and sends it)."""
+        handed = dict(state.get(self.s, state.HANDED_KEPT, {}))
+        rows = handed.pop(pid, None)
+        if rows is None:
+            return
+        self.s.flush()
+        for name, ids in rows.items():
+            cls: Any = TABLE_BY_NAME[name]
+            for chunk in chunks(sorted(ids), 500):
+                self.s.execute(update(cls).where(cls.id.in_(chunk)).values(sharing="team"))
+            for row_id in ids:
+                self.out.touch(name, row_id)  # verify finds them missing there and sends them
+        for row in self._rows.values():
+            if pid_of(row) == pid:
+                self.s.refresh(row)
+        state.put(self.s, state.HANDED_KEPT, handed)
+        notices = state.get(self.s, state.LOCAL_ONLY, [])
+        state.put(self.s, state.LOCAL_ONLY, [n for n in notices if n.get("participant_id") != pid])
 
     def _reown(self, participant_id: str, worker_id: str) -> None:
         self.s.flush()

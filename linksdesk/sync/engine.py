@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError
 from linksdesk.storage.outbox import PendingBatch
-from linksdesk.storage.store import Store
+from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.local_only import LocalOnlyCase
@@ -159,11 +159,13 @@ class SyncEngine:
 
     # -- finish -------------------------------------------------------------------------
     @staticmethod
-    def _mark_told(s: Session) -> None:
-        """Mark the local-only notices told: this sync's report tells the worker of them."""
+    def _mark_told(s: Session, shared_again: set[str]) -> None:
+        """Mark the local-only notices told: this sync's report tells the worker of them;
+        drop those of cases shared with the team again."""
         notices = list(state.get(s, state.LOCAL_ONLY, []))
-        if any(not n.get("told") for n in notices):
-            state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in notices])
+        kept = [n for n in notices if n.get("participant_id") not in shared_again]
+        if len(kept) < len(notices) or any(not n.get("told") for n in kept):
+            state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in kept])
 
     def _finish(self) -> None:
         """The report, then one last transaction: what verify found, the local-only notices
@@ -178,16 +180,21 @@ class SyncEngine:
         report.new_conflicts += outcome.conflicts
         with self.c.store.read() as s:
             # local-only cases the worker has not been told about yet (also those a sync
-            # that was cut short applied)
+            # that was cut short applied); a case whose team consent was given again since
+            # (later on the same page, say) is shared, not local: its notice is settled
+            notices = list(state.get(s, state.LOCAL_ONLY, []))
+            withdrawn = [str(n.get("participant_id")) for n in notices if not n.get("handed")]
+            shared_again = shared_participants(s, withdrawn)
             report.kept_local = tuple(
                 LocalOnlyCase(
                     str(n.get("participant_id", "")),
                     str(n.get("programme_id", "")),
                     int(n.get("kept", 0)),
                     int(n.get("removed", 0)),
+                    handed=bool(n.get("handed")),
                 )
-                for n in state.get(s, state.LOCAL_ONLY, [])
-                if not n.get("told")
+                for n in notices
+                if not n.get("told") and n.get("participant_id") not in shared_again
             )
             report.conflicts = int(
                 s.scalar(
@@ -201,7 +208,8 @@ class SyncEngine:
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self.c.unverified)
         verified_write, last_write = self.c.run.verified_write, self.c.o.last_write
-        if verified_write is None and not report.kept_local and last_write is None:
+        told = bool(report.kept_local or shared_again)
+        if verified_write is None and not told and last_write is None:
             return
 
         def last(s: Session, *, with_caller: bool = True) -> None:
@@ -209,8 +217,8 @@ class SyncEngine:
                 verified_write(s)
             if self.c.run.totals_unchanged is not None:
                 note_unchanged(s, self.c.run.totals_unchanged)
-            if report.kept_local:
-                self._mark_told(s)
+            if told:
+                self._mark_told(s, shared_again)
             if last_write is not None and with_caller:
                 last_write(s, report)
 
@@ -265,6 +273,12 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
 def describe_local_only(case: LocalOnlyCase) -> str:
     """What a withdrawal recorded on the worker's other laptop did here, in plain words."""
     who = case.programme_id or "one participant"
+    if case.handed:
+        return (
+            f"{who} was handed to a colleague. What you recorded about {who} on this laptop "
+            f"that had not reached the server stays here only ({case.kept} record(s), "
+            f"private to this laptop): pass it on to the colleague who now holds the case."
+        )
     removed = (
         f" {case.removed} record(s) about {who} that came from elsewhere were removed here."
         if case.removed

@@ -40,6 +40,8 @@ class LocalOnlyCase:
     programme_id: str
     kept: int  # rows kept: this laptop's own work, what it hangs on, the consent history
     removed: int  # rows that had come from elsewhere, removed here
+    # handed to a colleague (not withdrawn): only work the server had not taken is kept
+    handed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class LocalOnlyCase:
             "programme_id": self.programme_id,
             "kept": self.kept,
             "removed": self.removed,
+            "handed": self.handed,
         }
 
 
@@ -109,10 +112,49 @@ def own_work_of(session: Session, participant_id: str, device_id: str) -> dict[s
             keep.setdefault(name, set()).add(row_id)
     if not keep:
         return keep
-    keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
     keep[CONSENT_TABLE] = set(
         session.scalars(select(Consent.id).where(Consent.participant_id == pid))
     )
+    return _with_parents(session, pid, keep)
+
+
+def unsent_work_of(session: Session, participant_id: str) -> dict[str, set[str]]:
+    """Rows about a participant with a change the server has not taken (still queued, or
+    refused and waiting for a look), by table, with the participant and the rows they hang
+    on; empty when there is none. What a case handed away must not take with it."""
+    pid = participant_id
+    waiting = queued_row_ids(session, pid) | set(session.scalars(select(SyncAttention.row_id)))
+    keep: dict[str, set[str]] = {}
+    for name in RECORD_TABLES:
+        cls: Any = TABLE_BY_NAME[name]
+        where = cls.id == pid if name == PARTICIPANT_TABLE else cls.participant_id == pid
+        for chunk in chunks(sorted(waiting), 500):
+            ids = session.scalars(select(cls.id).where(where, cls.id.in_(chunk)))
+            keep.setdefault(name, set()).update(ids)
+    keep = {name: ids for name, ids in keep.items() if ids}
+    return _with_parents(session, pid, keep) if keep else keep
+
+
+def created_here(session: Session, rows: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Of ``rows`` (by table), those recorded on this laptop (its audit log says so),
+    the participant row left out."""
+    out: dict[str, set[str]] = {}
+    for name, ids in rows.items():
+        if name == PARTICIPANT_TABLE:
+            continue
+        for chunk in chunks(sorted(ids), 500):
+            made = session.scalars(
+                select(AuditEvent.entity_id).where(
+                    AuditEvent.entity_id.in_(chunk), AuditEvent.action == AuditAction.CREATE.value
+                )
+            )
+            out.setdefault(name, set()).update(str(i) for i in made)
+    return {name: ids for name, ids in out.items() if ids}
+
+
+def _with_parents(session: Session, pid: str, keep: dict[str, set[str]]) -> dict[str, set[str]]:
+    """``keep`` with the participant and the rows its rows hang on."""
+    keep.setdefault(PARTICIPANT_TABLE, set()).add(pid)
     for table, column, parent in _KEPT_PARENTS:  # children before parents: one pass is enough
         ids = sorted(keep.get(table, ()))
         if not ids:

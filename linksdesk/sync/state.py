@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from linksdesk.storage.outbox import PENDING_BATCH_KEY
+from linksdesk.storage.programme_ids import LEASE_REQUEST_KEY
 from linksdesk.storage.purge import PARTIAL_PREFIX as _PARTIAL_PREFIX
 from linksdesk.storage.tables import LocalSetting, SyncState
 
@@ -38,7 +39,8 @@ TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
 TOTALS_UNSHARED = "totals_unshared"  # participants the monthly totals counted last time
 VACUUM_DUE = "vacuum_due"  # an erasure's VACUUM could not run (vault busy): run it next sync
 LOCAL_ONLY = "local_only_cases"  # withdrawn elsewhere, this laptop's own work kept here
-ID_LEASE = "id_lease_request"  # {"request_id", "floor"}: saved before asking for ids
+HANDED_KEPT = "handed_kept"  # handed away with unsent work kept private: pid → table → ids
+ID_LEASE = LEASE_REQUEST_KEY  # {"request_id", "floor"}: saved before asking for ids
 HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it
 
 

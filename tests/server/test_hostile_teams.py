@@ -15,7 +15,7 @@ from server_kit import Device as Laptop
 from sqlalchemy import func, select
 
 from linksdesk.core.hlc import HLC
-from linksdesk.core.ids import uuid7
+from linksdesk.core.ids import stable_id, uuid7
 from linksdesk.server import admin, bundles
 from linksdesk.server.models import (
     AppliedOp,
@@ -25,7 +25,6 @@ from linksdesk.server.models import (
     Record,
     RefusalLog,
 )
-from linksdesk.sync.apply import stable_id
 from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 

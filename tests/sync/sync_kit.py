@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,21 @@ def pushed_caseload(server: ServerProcess, first: Dev, people: int) -> str:
         first.contact(first.participant())
     assert first.sync().verified
     return worker
+
+
+def two_laptops(
+    server: ServerProcess,
+    devices: Callable[[str], Dev],
+    labels: tuple[str, str] = ("office", "venues"),
+) -> tuple[Dev, Dev]:
+    """A new worker of a new team with two laptops, each enrolled and opened again (as the
+    app does after enrolment: casework's store then knows the worker)."""
+    worker = server.worker(server.team())
+    laptops = devices(labels[0]), devices(labels[1])
+    for dev in laptops:
+        dev.enrol(server, worker)
+        dev.reopen()
+    return laptops
 
 
 def new_server(tmp_path: Path, db_url: str | None = None) -> ServerProcess:
@@ -534,6 +550,15 @@ def assert_replica_matches(
                 f"{dev.label}: {table} differs: only on device {only_here}, only on server "
                 f"{only_there}, different {detail}"
             )
+
+
+def assert_agrees_with_server(dev: Dev, server: ServerProcess) -> None:
+    """Every synced table as on the server; monthly totals are each laptop's own (counted
+    from what it holds), so a worker's two laptops each hold only theirs."""
+    totals = set(dev.replica()["monthly_total"]) | set(
+        server.records(dev.worker_id)["monthly_total"]
+    )
+    assert_replica_matches(dev, server, ignore=frozenset(totals))
 
 
 # -- the fault-injecting proxy ----------------------------------------------------------------

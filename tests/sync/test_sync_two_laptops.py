@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sync_kit import PASSPHRASE, Dev, ServerProcess, SyncForker, assert_replica_matches
+from sync_kit import (
+    PASSPHRASE,
+    Dev,
+    ServerProcess,
+    SyncForker,
+    assert_agrees_with_server,
+    two_laptops,
+)
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -31,23 +38,7 @@ PRIVATE_BODY = "CANARY-two-laptops-private-8c2e worried about the landlord"
 def _worker_with_two_laptops(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> tuple[Dev, Dev]:
-    team = server.team()
-    worker = server.worker(team)
-    one, two = devices("office"), devices("venues")
-    one.enrol(server, worker)
-    two.enrol(server, worker)
-    one.reopen()  # as the app does after enrolment: casework's store knows the worker
-    two.reopen()
-    return one, two
-
-
-def assert_agrees_with_server(dev: Dev, server: ServerProcess) -> None:
-    """Every synced table as on the server; monthly totals are each laptop's own (counted
-    from what it holds), so a worker's two laptops each hold only theirs."""
-    totals = set(dev.replica()["monthly_total"]) | set(
-        server.records(dev.worker_id)["monthly_total"]
-    )
-    assert_replica_matches(dev, server, ignore=frozenset(totals))
+    return two_laptops(server, devices)
 
 
 def _notes_about(dev: Dev, pid: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ import json
 import logging
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.db import Database, lock_names
 from linksdesk.server.digests import DigestNotes
 from linksdesk.server.errors import ServerProblem
-from linksdesk.server.models import AppliedOp, Batch, Erasure
+from linksdesk.server.models import AppliedOp, Batch, Erasure, Handover, ParticipantAccess
 from linksdesk.server.sealing import StoredJson, keyring_of, routes_content, stored_json
 from linksdesk.server.sync.batch import Access, Answer, BatchState, Entry, Row, pid_of
 from linksdesk.server.sync.changelog import record_as_change
@@ -467,6 +467,16 @@ class BatchApplier(BatchState):
             sharing=Sharing.TEAM.value,
         )
         entry = self.add_entry(out)
+        # a worker who handed the case away may keep work a laptop of theirs had not sent
+        # (sync/apply.py, _keep_handed): the erasure must reach them too
+        holders = set(
+            self.s.scalars(
+                select(ParticipantAccess.worker_id).where(ParticipantAccess.participant_id == pid)
+            )
+        )
+        handed = self.s.scalars(select(Handover.from_worker).where(Handover.participant_id == pid))
+        for worker in sorted(set(handed) - holders):
+            self.add_entry(out, extra_worker=worker)
         log.info("erased participant record %s: %d rows removed", pid, purged.removed)
         return Answer(ch, ChangeResult(change_id=ch.change_id, status=ChangeStatus.APPLIED), entry)
 

@@ -16,7 +16,7 @@ from linksdesk.core.settings import Settings
 from linksdesk.storage import programme_ids
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import Outbox
-from linksdesk.sync import state
+from linksdesk.sync import rewind, state
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.protocol import (
@@ -119,6 +119,13 @@ class Handshake:
                 "This laptop's clock is more than 5 minutes ahead of the sync server's. "
                 "Correct the date and time, then sync again; nothing was sent."
             )
+        limit = hello.server_time_ms + hello.max_drift_ms
+        if rewind.ahead_of(self.c.store.clock, limit):
+            # the laptop's clock ran ahead while it worked offline and is right again now:
+            # what it stamped then would all be refused
+            moved = self.c.store.keep(lambda s: rewind.rewind(s, self.c.store.clock, limit))
+            for table, row_id in moved:
+                self.c.touch(table, row_id)
         self.c.run.batch_size = max(1, min(self.c.run.batch_size, hello.max_batch))
         if hello.worker_id != cfg.worker_id:
             raise SyncError(
