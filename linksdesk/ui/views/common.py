@@ -256,11 +256,13 @@ class Screen(QWidget):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         with_progress: bool = False,
+        keep: bool = False,
         **kwargs: Any,
     ) -> Any:
         """Queue ``fn(casebook, *args, **kwargs)`` on the DB thread; ``on_done`` gets the result.
 
         ``with_progress`` hands ``fn`` a ``progress(done, total)`` callback (the runner's).
+        ``keep``: a lock coming meanwhile lets the job run (the runner's ``keep``).
         Returns the job, or None when the vault is locked (nothing to do then).
         """
         cb = self.casebook()
@@ -291,6 +293,7 @@ class Screen(QWidget):
             on_done=done,
             on_error=failed,
             progress=with_progress,
+            keep=keep,
         )
 
     def write(
@@ -311,6 +314,9 @@ class Screen(QWidget):
             if on_done is not None:
                 on_done(getattr(outcome, "value", outcome))
 
+        # a save the worker made is not dropped by a lock just after it (a long job with a
+        # progress bar is: it is all or nothing, and its bar shows it did not finish)
+        kwargs.setdefault("keep", not kwargs.get("with_progress", False))
         return self.run(fn, *args, on_done=done, **kwargs)
 
     def show_problem(self, exc: BaseException) -> None:

@@ -45,6 +45,7 @@ class NoteEditor(QWidget):
         self.tab = tab
         self.editing: Note | None = None
         self._saved_text = ""
+        self.saving = False  # a save is on its way: not again, and not kept as a draft too
         self.read_only = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -128,7 +129,7 @@ class NoteEditor(QWidget):
     def draft_texts(self) -> dict[str, str]:
         key = self.key()
         text = self.text_edit.toPlainText()
-        if key is None or not text.strip() or text == self._saved_text:
+        if key is None or not text.strip() or text == self._saved_text or self.saving:
             return {}
         return {key: text}
 
@@ -207,26 +208,35 @@ class NoteEditor(QWidget):
     def save(self) -> None:
         view = self.tab.view
         text = self.text_edit.toPlainText()
-        if not text.strip() or view.participant_id is None or not view.editable():
+        if self.saving or not text.strip() or view.participant_id is None or not view.editable():
             return
         key = self.key()
+        done = {"on_done": lambda _n: self._after_save(key), "on_error": self._save_failed}
         if self.editing is not None:
-            view.write(
+            job = view.write(
                 notes.revise_note,
                 self.editing.id,
                 text,
                 base_revision_id=self.editing.latest.id,
-                on_done=lambda _n: self._after_save(key),
+                **done,
             )
         else:
-            view.write(
+            job = view.write(
                 notes.write_note,
                 view.participant_id,
                 text,
                 contact_id=self.contact_box.currentData(),
                 private=self.private_check.isChecked(),
-                on_done=lambda _n: self._after_save(key),
+                **done,
             )
+        # a second click (or Ctrl+Enter) before the first save is back saved the note twice
+        self.saving = job is not None
+        self._update_buttons()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self._update_buttons()
+        self.tab.view.show_problem(exc)
 
     def _after_save(self, key: str | None) -> None:
         if key is not None:
@@ -254,6 +264,7 @@ class NoteEditor(QWidget):
         return answer == QMessageBox.StandardButton.Discard
 
     def reset(self) -> None:
+        self.saving = False
         self.editing = None
         self._saved_text = ""
         self.text_edit.clear()
@@ -266,6 +277,6 @@ class NoteEditor(QWidget):
 
     def _update_buttons(self) -> None:
         has_text = bool(self.text_edit.toPlainText().strip())
-        self.save_button.setEnabled(has_text and not self.read_only)
+        self.save_button.setEnabled(has_text and not self.read_only and not self.saving)
         # discarding only drops a draft kept on this device, so it stays possible
         self.discard_button.setEnabled(has_text or self.editing is not None)
