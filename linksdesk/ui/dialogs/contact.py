@@ -8,9 +8,11 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
+from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.contacts import appointment_number, limit_text
 from linksdesk.casework.dto import AppointmentUse, Contact
 from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.ui.dialog_kit import ask_discard_note
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner
 
 OUTCOME_CHOICES = [ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED]
@@ -53,6 +55,17 @@ class LimitPreview(QLabel):
         self.setText(("⚠ " if over else "") + self.tr(limit_text(self.use, number)))
         self.setStyleSheet("color: #b3261e; font-weight: bold;" if over else "")
         self.show()
+
+
+def session_of(parent: QWidget | None) -> Any:
+    """The UI session of the screen a dialog was opened from (None outside a window)."""
+    widget: Any = parent
+    while widget is not None:
+        session = getattr(widget, "session", None)
+        if session is not None and hasattr(session, "drafts"):
+            return session
+        widget = widget.parent()
+    return None
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
@@ -207,8 +220,9 @@ class OutcomeDialog(FormDialog):
             use or appointments_of(parent), contact.kind, status_box, contact
         )
         self.add_below_fields(self.limit_label)
-        self.note_edit = self.widget("note")
-        assert isinstance(self.note_edit, QPlainTextEdit)
+        note_edit = self.widget("note")
+        assert isinstance(note_edit, QPlainTextEdit)
+        self.note_edit = note_edit
         self.note_edit.setPlaceholderText(tr("What was talked about, what happens next…"))
         self.note_edit.setTabChangesFocus(True)
         status_box.currentIndexChanged.connect(self._on_status_changed)
@@ -216,6 +230,29 @@ class OutcomeDialog(FormDialog):
         self.save_shortcut.activated.connect(self._on_ok)
         self.note_edit.setFocus()
         self._on_status_changed()
+        # the note typed here outlives a lock: kept as a draft of the person's case note
+        self.session = session_of(parent)
+        self._draft_provider = self.draft_texts
+        if self.session is not None:
+            self.session.drafts.register(self._draft_provider, owner=self)
+
+    def draft_texts(self) -> dict[str, str]:
+        text = self.note_edit.toPlainText()
+        if not self.isVisible() or not text.strip():
+            return {}
+        return {draft_key("note", self.contact.participant_id): text}
+
+    def reject(self) -> None:
+        # Escape or Cancel with a note typed asks first; a lock closes it (the note is a draft)
+        locking = self.session is not None and not self.session.is_unlocked
+        if not locking and self.note_edit.toPlainText().strip() and not ask_discard_note(self):
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        if self.session is not None:
+            self.session.drafts.unregister(self._draft_provider)
+        super().done(result)
 
     def _on_status_changed(self) -> None:
         # minutes mean time spent together: none for a missed or cancelled contact
