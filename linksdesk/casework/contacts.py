@@ -236,6 +236,26 @@ def nearest_booking(contact_list: list[Contact], at: dt.datetime) -> Contact | N
     return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
 
 
+def recorded_near(
+    contact_list: list[Contact], kind: ContactKind | str, at: dt.datetime
+) -> Contact | None:
+    """The person's contact of this kind already recorded as attended or missed near ``at``
+    (same day, within ``NEAR_BOOKED``): "Record contact" for it again would count it twice
+    (its outcome recorded from Today or the Diary, then the meeting logged on the record)."""
+    kind = ContactKind(kind)
+    if kind is ContactKind.ATTEMPTED:
+        return None  # several tries to reach someone in a morning are the usual thing
+    near = [
+        c
+        for c in contact_list
+        if c.kind is kind
+        and c.status in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND)
+        and c.at.date() == at.date()
+        and abs(c.at - at) <= NEAR_BOOKED
+    ]
+    return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
+
+
 def booked_near(cb: Casebook, participant_id: str, at: dt.datetime) -> Contact | None:
     """The person's booked contact that a contact recorded at ``at`` most likely is."""
     at = records.datetime_arg(at, "Date and time")

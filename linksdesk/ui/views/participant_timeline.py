@@ -210,6 +210,9 @@ class TimelineTab(RecordTabBase):
         if not values:
             return
         chosen = contacts.nearest_booking(booked, values["at"])
+        twin = contacts.recorded_near(booked, values["kind"], values["at"])
+        if chosen is None and twin is not None and not self.ask_record_again(twin):
+            return  # the same meeting, recorded already (from Today or the Diary)
         if chosen is not None and chosen != near and self.ask_use_booking(chosen):
             self.view.write(
                 contacts.record_booked_outcome,
@@ -233,6 +236,24 @@ class TimelineTab(RecordTabBase):
             ).format(kind=booked.kind.label, when=f"{booked.at:%H:%M on %a %d %b}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_record_again(self, recorded: Contact) -> bool:
+        """A contact like this one is recorded already near that time: another? (No is the
+        default: a tired second entry would count one meeting twice; tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Already recorded?"),
+            self.tr(
+                "{kind} at {when} is already recorded ({status}). Record another one as well?"
+            ).format(
+                kind=recorded.kind.label,
+                when=f"{recorded.at:%H:%M on %a %d %b}",
+                status=recorded.status.label.lower(),
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 

@@ -1,0 +1,131 @@
+"""One meeting recorded twice by two routes (Today, then the record): asked, not counted twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from day_kit import finished, morning_of_a_booking, on_modal, stored
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
+from screens_kit import settle
+
+from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.views.participant_timeline import TimelineTab
+
+pytestmark = pytest.mark.gui
+
+
+def recorded_from_today(
+    qtbot: Any, window: Any, session: UiSession, status: ContactStatus
+) -> tuple[Any, Any]:
+    """This morning's booking, its outcome recorded from Today (Record › Record outcome)."""
+    who, booked = morning_of_a_booking(qtbot, session)
+    window.show_view("today")
+    today = window.today_view
+    settle(qtbot, session)
+    table = today.todays_section.table
+    table.setFocus()
+    table.setCurrentIndex(today.proxies[0].index(0, 0))
+
+    def choose(dialog: OutcomeDialog) -> None:
+        box = dialog.widget("status")
+        assert isinstance(box, QComboBox)
+        box.setCurrentIndex(box.findData(status))
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    state = on_modal(choose, kind=OutcomeDialog)
+    window.action_record_outcome.trigger()
+    finished(qtbot, state)
+    settle(qtbot, session)
+    return who, booked
+
+
+def record_contact_from_the_record(
+    qtbot: Any, window: Any, session: UiSession, pid: str, status: ContactStatus
+) -> None:
+    """Later, on the person's record: Record contact…, the time left at now, OK."""
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(pid)
+
+    def fill(dialog: ContactDialog) -> None:
+        box = dialog.widget("status")
+        assert isinstance(box, QComboBox)
+        box.setCurrentIndex(box.findData(status))
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    state = on_modal(fill, kind=ContactDialog)
+    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, session)
+
+
+@pytest.mark.parametrize("status", [ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND])
+def test_a_meeting_recorded_from_today_then_from_the_record_is_asked_about_not_counted_twice(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any, status: ContactStatus
+) -> None:
+    window = unlocked_window
+    who, booked = recorded_from_today(qtbot, window, ui_session, status)
+    asked: list[Any] = []
+    monkeypatch.setattr(
+        TimelineTab, "ask_record_again", lambda self, c: asked.append(c) or False, raising=False
+    )
+    record_contact_from_the_record(qtbot, window, ui_session, who.id, status)
+    contact_list, use, _notes = stored(qtbot, ui_session, who.id)
+    assert len(contact_list) == 4  # no second contact for the same meeting
+    assert [c.id for c in asked] == [booked.id]  # the one already recorded is named
+    mine = next(c for c in contact_list if c.id == booked.id)
+    assert mine.status is status
+    assert use.used == 4  # still "4 of 6", attended or missed alike
+
+    # a second meeting the same morning that really happened: "Yes" records it
+    monkeypatch.setattr(
+        TimelineTab, "ask_record_again", lambda self, c: asked.append(c) or True, raising=False
+    )
+    record_contact_from_the_record(qtbot, window, ui_session, who.id, ContactStatus.ATTENDED)
+    contact_list, use, _notes = stored(qtbot, ui_session, who.id)
+    assert len(contact_list) == 5 and use.used == 5
+
+
+def test_the_question_names_the_meeting_already_recorded(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    window = unlocked_window
+    who, booked = recorded_from_today(qtbot, window, ui_session, ContactStatus.ATTENDED)
+    seen: dict[str, str] = {}
+
+    def answer_no() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer_no)
+            return
+        seen["text"] = f"{box.windowTitle()}\n{box.text()}"
+        seen["default"] = box.defaultButton().text().replace("&", "")
+        box.button(QMessageBox.StandardButton.No).click()
+
+    from PySide6.QtCore import QTimer
+
+    def fill(dialog: ContactDialog) -> None:
+        QTimer.singleShot(0, answer_no)
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    state = on_modal(fill, kind=ContactDialog)
+    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    assert "already recorded" in seen["text"]
+    assert f"{booked.at:%H:%M}" in seen["text"] and "attended" in seen["text"]
+    assert seen["default"] == "No"
+    contact_list, use, _notes = stored(qtbot, ui_session, who.id)
+    assert len(contact_list) == 4 and use.used == 4
+    assert ContactKind.APPOINTMENT.label in seen["text"]
