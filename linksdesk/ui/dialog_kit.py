@@ -94,11 +94,11 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def ask_discard_note(parent: QWidget) -> bool:
-    """Words typed into a case note are not thrown away on one key: True to discard them."""
+def ask_discard(parent: QWidget, title: str) -> bool:
+    """Words typed are not thrown away on one key (Escape, Cancel): True to discard them."""
     answer = QMessageBox.question(
         parent,
-        parent.tr("Discard this note?"),
+        title,
         parent.tr("The text you have written will be lost."),
         QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,

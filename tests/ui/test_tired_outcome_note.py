@@ -1,4 +1,4 @@
-"""The case note typed into Record outcome: not thrown away by Escape or by the idle lock."""
+"""Words typed into a dialog (an outcome's note, a goal): not lost to Escape or the idle lock."""
 
 from __future__ import annotations
 
@@ -156,3 +156,43 @@ def test_a_note_started_in_the_record_and_one_in_record_outcome_are_both_kept(
         page.unlock_button.click()
     qtbot.waitUntil(lambda: bool(editor.text_edit.toPlainText()), timeout=20_000)
     assert editor.text_edit.toPlainText() == f"Phoned her GP surgery first.\n\n{NOTE}"
+
+
+def test_escape_on_a_goal_in_the_persons_own_words_asks_first(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    from screens_kit import person
+    from shell_kit import call_casework
+
+    from linksdesk.casework import goals
+    from linksdesk.ui.dialogs.goal import GoalDialog
+
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    tab = window.participant_view.goals
+    window.participant_view.tabs.setCurrentWidget(tab)
+    words = "Get back to the allotment by spring"
+    seen: dict[str, Any] = {}
+
+    def written_then_escape(dialog: GoalDialog) -> None:
+        field = dialog.widget("title")
+        try:
+            qtbot.keyClicks(field, words)
+            answer_box(QMessageBox.StandardButton.Cancel, seen)
+            qtbot.keyClick(field, Qt.Key.Key_Escape)
+            assert "question" in seen and dialog.isVisible()  # still there, words and all
+            ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        except BaseException:
+            field.clear()  # so that the failing test's own Escape is not asked
+            raise
+
+    state = on_modal(written_then_escape, kind=GoalDialog)
+    qtbot.mouseClick(tab.set_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    assert seen["question"].startswith("Discard what you have written?")
+    settle(qtbot, ui_session)
+    saved = call_casework(qtbot, ui_session, goals.list_goals, who.id)
+    assert [g.title for g in saved] == [words]

@@ -12,8 +12,7 @@ from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.contacts import appointment_number, limit_text
 from linksdesk.casework.dto import AppointmentUse, Contact
 from linksdesk.core.vocab import ContactKind, ContactStatus
-from linksdesk.ui.dialog_kit import ask_discard_note
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner, session_of
 
 OUTCOME_CHOICES = [ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED]
 
@@ -55,17 +54,6 @@ class LimitPreview(QLabel):
         self.setText(("⚠ " if over else "") + self.tr(limit_text(self.use, number)))
         self.setStyleSheet("color: #b3261e; font-weight: bold;" if over else "")
         self.show()
-
-
-def session_of(parent: QWidget | None) -> Any:
-    """The UI session of the screen a dialog was opened from (None outside a window)."""
-    widget: Any = parent
-    while widget is not None:
-        session = getattr(widget, "session", None)
-        if session is not None and hasattr(session, "drafts"):
-            return session
-        widget = widget.parent()
-    return None
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
@@ -241,13 +229,6 @@ class OutcomeDialog(FormDialog):
         if not self.isVisible() or not text.strip():
             return {}
         return {draft_key("note", self.contact.participant_id): text}
-
-    def reject(self) -> None:
-        # Escape or Cancel with a note typed asks first; a lock closes it (the note is a draft)
-        locking = self.session is not None and not self.session.is_unlocked
-        if not locking and self.note_edit.toPlainText().strip() and not ask_discard_note(self):
-            return
-        super().reject()
 
     def done(self, result: int) -> None:
         if self.session is not None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
-from linksdesk.ui.dialog_kit import ask_discard_note
+from linksdesk.ui.dialog_kit import ask_discard
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
@@ -254,7 +254,7 @@ class NoteEditor(QWidget):
 
     def ask_discard(self) -> bool:
         """Words typed are not thrown away on one click (tests replace this)."""
-        return ask_discard_note(self)
+        return ask_discard(self, self.tr("Discard this note?"))
 
     def reset(self) -> None:
         self.saving = False
