@@ -196,3 +196,63 @@ def test_escape_on_a_goal_in_the_persons_own_words_asks_first(
     settle(qtbot, ui_session)
     saved = call_casework(qtbot, ui_session, goals.list_goals, who.id)
     assert [g.title for g in saved] == [words]
+
+
+def test_a_note_kept_from_todays_outcome_comes_back_in_record_outcome_and_is_saved_once(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    window = unlocked_window
+    who, booked = morning_of_a_booking(qtbot, ui_session)
+    window.show_view("today")
+    today = window.today_view
+    settle(qtbot, ui_session)
+
+    def on_todays_row() -> None:
+        today.todays_section.table.setFocus()
+        today.todays_section.table.setCurrentIndex(today.proxies[0].index(0, 0))
+
+    def typed_then_walked_away(dialog: OutcomeDialog) -> None:
+        type_note(qtbot, dialog)
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    on_todays_row()
+    state = on_modal(typed_then_walked_away, kind=OutcomeDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        window.action_record_outcome.trigger()
+    finished(qtbot, state)
+    page = window.unlock_screen.open_page
+    page.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        page.unlock_button.click()
+    settle(qtbot, ui_session)
+    assert window.current_view_key() == "today"  # back where the worker was
+
+    seen: dict[str, str] = {}
+
+    def kept_here(dialog: OutcomeDialog) -> None:
+        seen["note"] = dialog.note_edit.toPlainText()
+        seen["said"] = dialog.message.text()
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    on_todays_row()
+    state = on_modal(kept_here, kind=OutcomeDialog)
+    window.action_record_outcome.trigger()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["note"] == NOTE and "kept" in seen["said"]
+    _contacts, _use, note_list = stored(qtbot, ui_session, who.id)
+    assert [(n.contact_id, n.text) for n in note_list] == [(booked.id, NOTE)]
+    # the record offers nothing to save a second time, now or after the next lock
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    assert window.participant_view.timeline.editor.text_edit.toPlainText() == ""
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        window.action_lock.trigger()
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        page.passphrase.setText(PASSPHRASE)
+        page.unlock_button.click()
+    cb = ui_session.require_casebook()
+    from shell_kit import on_db_thread
+
+    assert on_db_thread(qtbot, ui_session, cb.drafts) == []

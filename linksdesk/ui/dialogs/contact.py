@@ -223,6 +223,15 @@ class OutcomeDialog(FormDialog):
         self._draft_provider = self.draft_texts
         if self.session is not None:
             self.session.drafts.register(self._draft_provider, owner=self)
+            # the note kept at a lock comes back here if it is not in the record's editor
+            # already (recorded again from Today, it was saved a second time from the record)
+            kept = self.session.drafts.take(draft_key("note", contact.participant_id))
+            if kept:
+                self.note_edit.setPlainText(kept)
+                self.message.setText(
+                    tr("Your unsaved note was kept while LinksDesk was locked; it is back here.")
+                )
+                self.message.show()
 
     def draft_texts(self) -> dict[str, str]:
         text = self.note_edit.toPlainText()
