@@ -129,3 +129,50 @@ def test_the_question_names_the_meeting_already_recorded(
     contact_list, use, _notes = stored(qtbot, ui_session, who.id)
     assert len(contact_list) == 4 and use.used == 4
     assert ContactKind.APPOINTMENT.label in seen["text"]
+
+
+def test_attempted_contact_clicked_twice_records_one_attempt(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    import threading
+
+    from screens_kit import person
+
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    button = window.participant_view.timeline.attempt_button
+    asked: list[Any] = []
+    monkeypatch.setattr(TimelineTab, "ask_record_again", lambda self, c: asked.append(c) or False)
+
+    # a double click: the second click comes once the first attempt is on the timeline
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    session = ui_session
+    settle(qtbot, session)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot, session)
+    contact_list, _use, _notes = stored(qtbot, session, who.id)
+    assert [c.kind for c in contact_list] == [ContactKind.ATTEMPTED]
+    assert [c.id for c in asked] == [contact_list[0].id]  # "already recorded" was asked
+
+    # the vault busy: the second click comes before the first attempt is written
+    other = person(qtbot, session, "Brodie", "Samplewood")
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(other.id)
+    gate = threading.Event()
+    session.runner.submit(lambda: gate.wait(20))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.wait(150)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    gate.set()
+    settle(qtbot, session)
+    contact_list, _use, _notes = stored(qtbot, session, other.id)
+    assert [c.kind for c in contact_list] == [ContactKind.ATTEMPTED]
+
+    # a real second try straight after (rang again): asked, and "Yes" records it
+    monkeypatch.setattr(TimelineTab, "ask_record_again", lambda self, c: asked.append(c) or True)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot, session)
+    contact_list, _use, _notes = stored(qtbot, session, other.id)
+    assert len(contact_list) == 2  # "Yes, another one" records it

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import contacts, notes
 from linksdesk.casework.dto import Contact, Note, NoteRevision
-from linksdesk.core.vocab import ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_current, make_table, selected_id
@@ -90,6 +90,8 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
 
 class TimelineTab(RecordTabBase):
     """Contacts and notes newest first; select a note to see all its revisions."""
+
+    attempting = False  # an attempted contact is being written: a second click waits for it
 
     def _build(self, tr: Translate) -> None:
         self.model: RecordTableModel[TimelineItem] = RecordTableModel(
@@ -176,6 +178,7 @@ class TimelineTab(RecordTabBase):
                 self.editor.editing = fresh
 
     def clear(self) -> None:
+        self.attempting = False  # a lock drops the answer of an attempt being written
         self.model.clear()
         self.detail.clear()
         self.editor.reset()
@@ -246,11 +249,14 @@ class TimelineTab(RecordTabBase):
             self,
             self.tr("Already recorded?"),
             self.tr(
-                "{kind} at {when} is already recorded ({status}). Record another one as well?"
+                "{kind} at {when} is already recorded{status}. Record another one as well?"
             ).format(
                 kind=recorded.kind.label,
                 when=f"{recorded.at:%H:%M on %a %d %b}",
-                status=recorded.status.label.lower(),
+                # an attempt's status says nothing to the worker ("attended")
+                status=""
+                if recorded.kind is ContactKind.ATTEMPTED
+                else f" ({recorded.status.label.lower()})",
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -326,8 +332,24 @@ class TimelineTab(RecordTabBase):
 
     def record_attempt(self) -> None:
         pid = self.view.participant_id
-        if pid is not None and self.view.editable():
-            self.view.write(contacts.record_attempted_contact, pid)
+        if pid is None or self.attempting or not self.view.editable() or self.view.data is None:
+            return
+        # a tired double click on the button recorded two attempts
+        twin = contacts.recorded_near(
+            self.view.data.contacts, ContactKind.ATTEMPTED, dt.datetime.now()
+        )
+        if twin is not None and not self.ask_record_again(twin):
+            return
+
+        def back(_result: object) -> None:
+            self.attempting = False
+
+        def failed(exc: BaseException) -> None:
+            self.attempting = False
+            self.view.show_problem(exc)
+
+        job = self.view.write(contacts.record_attempted_contact, pid, on_done=back, on_error=failed)
+        self.attempting = job is not None
 
     def revise_selected(self) -> None:
         item = self.current_item()
