@@ -133,9 +133,14 @@ class NoteEditor(QWidget):
             return {}
         return {key: text}
 
+    def unsaved(self) -> bool:
+        """Words typed that are not saved (a new note, or a revision changed)."""
+        text = self.text_edit.toPlainText()
+        return bool(text.strip()) and text != self._saved_text
+
     def take_draft(self) -> None:
         key = self.key()
-        if key is None or self.text_edit.toPlainText().strip():
+        if key is None or self.unsaved():
             return
         text = self.tab.view.session.drafts.take(key)
         if text:
@@ -178,10 +183,13 @@ class NoteEditor(QWidget):
     def start_revision(self, note: Note) -> None:
         if self.read_only:
             return
-        if self.text_edit.toPlainText().strip() and self.editing is None:
-            self.tab.view.message.show_message(
-                self.tr("Save or discard the note you are writing first."), "warning"
-            )
+        if self.unsaved():
+            # a second double-click on the row being revised threw the revision away
+            if self.editing is None or self.editing.id != note.id:
+                self.tab.view.message.show_message(
+                    self.tr("Save or discard the note you are writing first."), "warning"
+                )
+            self.text_edit.setFocus()
             return
         self.editing = note
         self.title.setText(

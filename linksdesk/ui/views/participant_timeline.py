@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import contacts, notes
+from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
@@ -166,6 +167,7 @@ class TimelineTab(RecordTabBase):
         selected = selected_id(self.table)
         self.model.set_rows(timeline_items(data.contacts, data.notes))
         self.editor.set_contacts(data.contacts)
+        self._resume_revision(data)
         self.editor.take_draft()
         if selected:
             row = self.model.row_of_id(selected)
@@ -176,6 +178,16 @@ class TimelineTab(RecordTabBase):
             fresh = next((n for n in data.notes if n.id == self.editor.editing.id), None)
             if fresh is not None:
                 self.editor.editing = fresh
+
+    def _resume_revision(self, data: RecordData) -> None:
+        """A revision kept as a draft at a lock is taken up again where it was left."""
+        pid = self.view.participant_id
+        if pid is None or self.editor.editing is not None or self.editor.unsaved():
+            return
+        pending = self.view.session.drafts.pending
+        kept = next((n for n in data.notes if draft_key("note", pid, n.id) in pending), None)
+        if kept is not None:
+            self.editor.start_revision(kept)
 
     def clear(self) -> None:
         self.attempting = False  # a lock drops the answer of an attempt being written
