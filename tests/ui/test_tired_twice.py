@@ -176,3 +176,63 @@ def test_attempted_contact_clicked_twice_records_one_attempt(
     settle(qtbot, session)
     contact_list, _use, _notes = stored(qtbot, session, other.id)
     assert len(contact_list) == 2  # "Yes, another one" records it
+
+
+def test_a_booking_still_to_come_cannot_be_recorded_as_attended_or_missed(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """The wrong row picked: next week's booking recorded as missed put a DNA in the figures."""
+    import datetime as dt
+
+    from screens_kit import person, schedule
+
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    later = (dt.datetime.now() + dt.timedelta(days=7)).replace(hour=10, minute=0, second=0)
+    booked = schedule(qtbot, ui_session, who.id, later, venue="Craigbank Library")
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    timeline = window.participant_view.timeline
+    assert timeline.select_id(booked.id)
+    seen: dict[str, Any] = {}
+
+    def missed_then_cancelled(dialog: OutcomeDialog) -> None:
+        box = dialog.widget("status")
+        assert isinstance(box, QComboBox)
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        for status in (ContactStatus.DID_NOT_ATTEND, ContactStatus.ATTENDED):
+            box.setCurrentIndex(box.findData(status))
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+            seen[status] = (dialog.isVisible(), dialog.message.text())
+        # cancelling ahead of time is what can be done now
+        box.setCurrentIndex(box.findData(ContactStatus.CANCELLED))
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    state = on_modal(missed_then_cancelled, kind=OutcomeDialog)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        qtbot.keyClick(timeline.table, Qt.Key.Key_Return)
+    finished(qtbot, state)
+    for status in (ContactStatus.DID_NOT_ATTEND, ContactStatus.ATTENDED):
+        still_open, said = seen[status]
+        assert still_open and "still to come" in said, said
+    contact_list, use, _notes = stored(qtbot, ui_session, who.id)
+    assert [c.status for c in contact_list] == [ContactStatus.CANCELLED]
+    assert use.used == 0
+
+    # Record contact… with next week's date and "attended" is refused the same way
+    def next_week(dialog: ContactDialog) -> None:
+        dialog.set_values({"at": later, "status": ContactStatus.ATTENDED})
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["record"] = (dialog.isVisible(), dialog.message.text())
+        dialog.set_values({"at": later - dt.timedelta(days=8)})  # the day it really was
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    state = on_modal(next_week, kind=ContactDialog)
+    qtbot.mouseClick(timeline.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    still_open, said = seen["record"]
+    assert still_open and "still to come" in said, said
+    contact_list, use, _notes = stored(qtbot, ui_session, who.id)
+    assert len(contact_list) == 2 and use.used == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -54,6 +55,19 @@ class LimitPreview(QLabel):
         self.setText(("⚠ " if over else "") + self.tr(limit_text(self.use, number)))
         self.setStyleSheet("color: #b3261e; font-weight: bold;" if over else "")
         self.show()
+
+
+def still_to_come(at: dt.datetime, status: object, tr: Callable[[str], str]) -> str | None:
+    """Attended or missed cannot be said of a contact on a later day (a tired worker picking
+    next week's booking put a did-not-attend in the figures); cancelled ahead of time can."""
+    if status not in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND):
+        return None
+    if at.date() <= dt.date.today():
+        return None
+    return tr(
+        "That contact is on {day}, still to come: it can be cancelled now, but not recorded "
+        "as attended or did not attend."
+    ).format(day=f"{at:%a %d %b}")
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
@@ -133,6 +147,7 @@ class ContactDialog(FormDialog):
                 "Supported visits and attempted contacts do not count against the "
                 "programme's appointment limit."
             ),
+            validate=None if schedule else lambda v: still_to_come(v["at"], v["status"], tr),
         )
         use = appointments_of(parent)
         if use is not None:
@@ -198,6 +213,7 @@ class OutcomeDialog(FormDialog):
             parent,
             intro=tr("Booked: {booked}. Save with Ctrl+Enter.").format(booked=booked),
             ok_text=tr("Record outcome"),
+            validate=lambda v: still_to_come(contact.at, v["status"], tr),
         )
         if person:  # opened from a list (Today, Diary), not from the person's record
             self.setWindowTitle(f"{tr('Record outcome')} — {person}")
