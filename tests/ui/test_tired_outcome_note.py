@@ -256,3 +256,40 @@ def test_a_note_kept_from_todays_outcome_comes_back_in_record_outcome_and_is_sav
     from shell_kit import on_db_thread
 
     assert on_db_thread(qtbot, ui_session, cb.drafts) == []
+
+
+def test_the_idle_lock_during_a_question_opens_no_dialog_over_the_locked_window(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """ "Record the booked contact?" open, the worker called away: the lock answers it No,
+    which went on to open Record contact over the unlock screen (its input then went nowhere)."""
+    window = unlocked_window
+    who, _booked = morning_of_a_booking(qtbot, ui_session)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    seen: list[str] = []
+    watching = [True]
+
+    def poll() -> None:
+        if not watching[0]:
+            return
+        up = QApplication.activeModalWidget()
+        if isinstance(up, QMessageBox) and not seen:
+            seen.append(up.text())
+            clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)  # walked away
+        elif up is not None and seen and not isinstance(up, QMessageBox):
+            seen.append(f"{type(up).__name__} opened while locked")
+            up.reject()
+            return
+        if len(seen) < 2:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    watching[0] = False
+    assert seen and "booked" in seen[0]
+    assert seen[1:] == []  # nothing opened after the lock
+    assert QApplication.activeModalWidget() is None
+    assert window.stack.currentWidget() is window.unlock_screen

@@ -310,6 +310,11 @@ class FormDialog(QDialog):
 
     def run(self) -> dict[str, Any] | None:
         """Show modally; the values, or None when cancelled."""
+        session = session_of(self.parent())
+        if session is not None and not session.is_unlocked:
+            # the vault locked while a question before this dialog was open (the lock closes
+            # it as "No"): nothing may be asked over the unlock screen, nor written
+            return None
         if self.exec() == QDialog.DialogCode.Accepted:
             return self.values()
         return None
