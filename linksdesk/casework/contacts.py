@@ -37,6 +37,8 @@ OUTCOMES = frozenset(
 # "Record contact" at a time this close to one of the person's booked contacts (on the same
 # day) is almost always that booking happening: recording it again would count it twice.
 NEAR_BOOKED = dt.timedelta(hours=3)
+# an attempt to reach someone this soon after another is the same try, clicked twice
+JUST_TRIED = dt.timedelta(minutes=5)
 
 
 def counts_towards_limit(kind: ContactKind | str, status: ContactStatus | str) -> bool:
@@ -232,6 +234,26 @@ def nearest_booking(contact_list: list[Contact], at: dt.datetime) -> Contact | N
         if c.status is ContactStatus.SCHEDULED
         and c.at.date() == at.date()
         and abs(c.at - at) <= NEAR_BOOKED
+    ]
+    return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
+
+
+def recorded_near(
+    contact_list: list[Contact], kind: ContactKind | str, at: dt.datetime
+) -> Contact | None:
+    """The person's contact of this kind already recorded as attended or missed near ``at``
+    (same day, within ``NEAR_BOOKED``): "Record contact" for it again would count it twice
+    (its outcome recorded from Today or the Diary, then the meeting logged on the record).
+    Attempts only within ``JUST_TRIED``: several tries in a morning are the usual thing."""
+    kind = ContactKind(kind)
+    window = JUST_TRIED if kind is ContactKind.ATTEMPTED else NEAR_BOOKED
+    near = [
+        c
+        for c in contact_list
+        if c.kind is kind
+        and c.status in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND)
+        and c.at.date() == at.date()
+        and abs(c.at - at) <= window
     ]
     return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
 

@@ -33,8 +33,9 @@ NOT_ENROLLED = (
 )
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 NOT_UNDERSTOOD = (
-    "The sync server's answer was not understood — it may be the wrong address or a proxy "
-    "page. Check the server address in Settings; your work is saved on this laptop."
+    "The sync server's answer was not understood — it may be the wrong address or a Wi-Fi "
+    "sign-in page. Check the address with your programme administrator (File › Set up sync "
+    "again… changes it); your work is saved on this laptop."
 )
 DEFAULT_TIMEOUT_S = 30.0  # the longest one request may take, retries included
 

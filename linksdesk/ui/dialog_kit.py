@@ -94,6 +94,18 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_discard(parent: QWidget, title: str) -> bool:
+    """Words typed are not thrown away on one key (Escape, Cancel): True to discard them."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        parent.tr("The text you have written will be lost."),
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
+
+
 def tab_chain(*widgets: QWidget) -> None:
     """Tab moves through ``widgets`` in this order."""
     for first, second in itertools.pairwise(widgets):

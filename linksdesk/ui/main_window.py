@@ -640,7 +640,7 @@ class MainWindow(QMainWindow):
                 self.show_status(" ".join(str(w) for w in warnings))
             self.open_participant(person.id)
 
-        self.session.call(participants.create_participant, **values, on_done=created)
+        self.session.call(participants.create_participant, **values, on_done=created, keep=True)
 
     def ask_who(self, action: str) -> str | None:
         """From a page with no person open: whose record? (never the last one viewed)"""

@@ -64,6 +64,8 @@ class Job:
     on_error: Callable[[BaseException], None] | None = None
     progress: bool = False
     label: str = ""
+    # a save the person made (one short transaction): a lock lets it run rather than drop it
+    keep: bool = False
     _cancelled: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -120,11 +122,12 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         progress: bool = False,
         label: str = "",
+        keep: bool = False,
         **kwargs: Any,
     ) -> Job:
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
-        job = Job(next(self._ids), fn, args, kwargs, on_done, on_error, progress, label)
+        job = Job(next(self._ids), fn, args, kwargs, on_done, on_error, progress, label, keep)
         with self._lock:
             self._pending[job.id] = job
             first = len(self._pending) == 1
@@ -176,9 +179,10 @@ class TaskRunner(QObject):
                 raise JobCancelled() from None
 
     def cancel_all(self) -> None:
-        """Cancel every queued and running job; their results will not be delivered."""
+        """Cancel every queued and running job but the saves kept (``keep``); the cancelled
+        jobs' results will not be delivered."""
         with self._lock:
-            jobs = list(self._pending.values())
+            jobs = [job for job in self._pending.values() if not job.keep]
         for job in jobs:
             job.cancel()
 

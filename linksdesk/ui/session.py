@@ -178,7 +178,12 @@ class DraftRegistry(QObject):
                 provided = provider()
             except RuntimeError:  # the editor's widget is already gone
                 continue
-            drafts.update({k: v for k, v in provided.items() if v and v.strip()})
+            for key, text in provided.items():
+                if text and text.strip():
+                    # two editors with a note for the same person (the record's editor and
+                    # Record outcome's): both texts are kept, one after the other
+                    kept = drafts.get(key)
+                    drafts[key] = text if kept is None or kept == text else f"{kept}\n\n{text}"
         return drafts
 
     def stale_keys(self, provided: Mapping[str, str]) -> set[str]:

@@ -652,6 +652,11 @@ class UnlockScreen(QWidget):
                 (isinstance(exc, (VaultNotFoundError, NotAVaultError)), page.vault.edit),
             ],
         )
+        typed = page.passphrase.text()
+        if isinstance(exc, WrongPassphraseError) and typed.isupper():
+            # a tired worker's Caps Lock: every letter came out a capital
+            caps = self.tr("Is Caps Lock on? Every letter was typed as a capital.")
+            page.message.show_message(f"{page.message.text()} {caps}")
 
     # -- create ---------------------------------------------------------------------------
     def _on_create_clicked(self) -> None:

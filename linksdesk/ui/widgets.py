@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QPalette
+from PySide6.QtGui import QAction, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -166,6 +166,33 @@ class Chip(QLabel):
         self.setObjectName("chip")
         self.setStyleSheet(
             "#chip { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 8px; }"
+        )
+
+
+class ElidingLabel(QLabel):
+    """One line that ends in "…" when it has not the room (a very long name) instead of
+    widening the window or being cut mid-word; ``text()`` keeps the whole of it."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self.fontMetrics().horizontalAdvance("M" * 12)))
+        return hint
+
+    def shown_text(self) -> str:
+        """What is drawn at the label's present width."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            QPalette.ColorRole.WindowText,
         )
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
+from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.contacts import appointment_number, limit_text
 from linksdesk.casework.dto import AppointmentUse, Contact
 from linksdesk.core.vocab import ContactKind, ContactStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner, session_of
 
 OUTCOME_CHOICES = [ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED]
 
@@ -53,6 +55,19 @@ class LimitPreview(QLabel):
         self.setText(("⚠ " if over else "") + self.tr(limit_text(self.use, number)))
         self.setStyleSheet("color: #b3261e; font-weight: bold;" if over else "")
         self.show()
+
+
+def still_to_come(at: dt.datetime, status: object, tr: Callable[[str], str]) -> str | None:
+    """Attended or missed cannot be said of a contact on a later day (a tired worker picking
+    next week's booking put a did-not-attend in the figures); cancelled ahead of time can."""
+    if status not in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND):
+        return None
+    if at.date() <= dt.date.today():
+        return None
+    return tr(
+        "That contact is on {day}, still to come: it can be cancelled now, but not recorded "
+        "as attended or did not attend."
+    ).format(day=f"{at:%a %d %b}")
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
@@ -132,6 +147,7 @@ class ContactDialog(FormDialog):
                 "Supported visits and attempted contacts do not count against the "
                 "programme's appointment limit."
             ),
+            validate=None if schedule else lambda v: still_to_come(v["at"], v["status"], tr),
         )
         use = appointments_of(parent)
         if use is not None:
@@ -197,6 +213,7 @@ class OutcomeDialog(FormDialog):
             parent,
             intro=tr("Booked: {booked}. Save with Ctrl+Enter.").format(booked=booked),
             ok_text=tr("Record outcome"),
+            validate=lambda v: still_to_come(contact.at, v["status"], tr),
         )
         if person:  # opened from a list (Today, Diary), not from the person's record
             self.setWindowTitle(f"{tr('Record outcome')} — {person}")
@@ -207,8 +224,9 @@ class OutcomeDialog(FormDialog):
             use or appointments_of(parent), contact.kind, status_box, contact
         )
         self.add_below_fields(self.limit_label)
-        self.note_edit = self.widget("note")
-        assert isinstance(self.note_edit, QPlainTextEdit)
+        note_edit = self.widget("note")
+        assert isinstance(note_edit, QPlainTextEdit)
+        self.note_edit = note_edit
         self.note_edit.setPlaceholderText(tr("What was talked about, what happens next…"))
         self.note_edit.setTabChangesFocus(True)
         status_box.currentIndexChanged.connect(self._on_status_changed)
@@ -216,6 +234,31 @@ class OutcomeDialog(FormDialog):
         self.save_shortcut.activated.connect(self._on_ok)
         self.note_edit.setFocus()
         self._on_status_changed()
+        # the note typed here outlives a lock: kept as a draft of the person's case note
+        self.session = session_of(parent)
+        self._draft_provider = self.draft_texts
+        if self.session is not None:
+            self.session.drafts.register(self._draft_provider, owner=self)
+            # the note kept at a lock comes back here if it is not in the record's editor
+            # already (recorded again from Today, it was saved a second time from the record)
+            kept = self.session.drafts.take(draft_key("note", contact.participant_id))
+            if kept:
+                self.note_edit.setPlainText(kept)
+                self.message.setText(
+                    tr("Your unsaved note was kept while LinksDesk was locked; it is back here.")
+                )
+                self.message.show()
+
+    def draft_texts(self) -> dict[str, str]:
+        text = self.note_edit.toPlainText()
+        if not self.isVisible() or not text.strip():
+            return {}
+        return {draft_key("note", self.contact.participant_id): text}
+
+    def done(self, result: int) -> None:
+        if self.session is not None:
+            self.session.drafts.unregister(self._draft_provider)
+        super().done(result)
 
     def _on_status_changed(self) -> None:
         # minutes mean time spent together: none for a missed or cancelled contact

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons
+from linksdesk.ui.dialog_kit import OK_CANCEL, ask_discard, button_box, name_buttons
 
 
 @dataclass
@@ -73,6 +73,17 @@ def record_owner(widget: QObject | None) -> Any:
     while widget is not None:
         if callable(getattr(widget, "dialog_person", None)):
             return widget
+        widget = widget.parent()
+    return None
+
+
+def session_of(parent: QObject | None) -> Any:
+    """The UI session of the screen a dialog was opened from (None outside a window)."""
+    widget: Any = parent
+    while widget is not None:
+        session = getattr(widget, "session", None)
+        if session is not None and hasattr(session, "drafts"):
+            return session
         widget = widget.parent()
     return None
 
@@ -280,8 +291,30 @@ class FormDialog(QDialog):
             return
         self.accept()
 
+    def typed(self) -> bool:
+        """Words written into a many-line field (a goal, a concern, a note) since it opened."""
+        fields = [(self._widgets[f.key], str(f.value or "")) for f in self._fields]
+        return any(
+            isinstance(w, QPlainTextEdit) and w.toPlainText().strip() != first.strip()
+            for w, first in fields
+        )
+
+    def reject(self) -> None:
+        # Escape or Cancel with words written asks first; a lock closes it without asking
+        session = session_of(self.parent())
+        locking = session is not None and not session.is_unlocked
+        asked = not locking and self.typed()
+        if asked and not ask_discard(self, self.tr("Discard what you have written?")):
+            return
+        super().reject()
+
     def run(self) -> dict[str, Any] | None:
         """Show modally; the values, or None when cancelled."""
+        session = session_of(self.parent())
+        if session is not None and not session.is_unlocked:
+            # the vault locked while a question before this dialog was open (the lock closes
+            # it as "No"): nothing may be asked over the unlock screen, nor written
+            return None
         if self.exec() == QDialog.DialogCode.Accepted:
             return self.values()
         return None

@@ -9,10 +9,18 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QSizePolicy,
@@ -43,6 +51,7 @@ ERASED = frozenset({ERASURE_ENTITY, RECEIPT_TABLE})  # what Changes name after a
 
 T = TypeVar("T")
 SIZE_BY_ROWS = 50  # rows a Today list's columns are sized by (Qt's default: 1,000)
+SECTION_MAX = 400  # the widest a Today list's column is made by its contents (pixels)
 
 # (background, text) pairs with contrast ≥ 4.5:1 whatever the window palette: a chip carries
 # its own background, so it reads the same in light and dark themes (data: colours/chips.json)
@@ -101,8 +110,63 @@ class Chip(QLabel):
         self.adjustSize()
 
 
-def heading(text: str, level: int = 1) -> QLabel:
-    label = QLabel(text)
+class FlowRow(QWidget):
+    """Widgets side by side in columns, going on to more lines when the page is too narrow
+    (the record's consent chips were cut at 1200 pixels: "Share with the GP practice: not a")."""
+
+    def __init__(self, widgets: Sequence[QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._widgets = list(widgets)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._columns = 0
+        self._place(len(self._widgets))
+
+    def _width(self, columns: int) -> int:
+        """How wide the widgets are laid out in ``columns`` columns."""
+        widths = [0] * columns
+        for i, w in enumerate(self._widgets):
+            widths[i % columns] = max(widths[i % columns], w.sizeHint().width())
+        return sum(widths) + self._grid.horizontalSpacing() * (columns - 1)
+
+    def _place(self, columns: int) -> None:
+        lines = -(-len(self._widgets) // columns)
+        line = max((w.sizeHint().height() for w in self._widgets), default=0)
+        self.setFixedHeight(lines * line + (lines - 1) * self._grid.verticalSpacing())
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for w in self._widgets:
+            self._grid.removeWidget(w)
+        for i, w in enumerate(self._widgets):
+            self._grid.addWidget(w, i // columns, i % columns, Qt.AlignmentFlag.AlignLeft)
+        for column in range(len(self._widgets) + 1):  # what is left over goes after them
+            self._grid.setColumnStretch(column, 1 if column == columns else 0)
+        self.updateGeometry()
+
+    def _fitting(self, width: int) -> int:
+        """The most columns that fit in ``width`` (one at least)."""
+        fit = [c for c in range(1, len(self._widgets) + 1) if self._width(c) <= width]
+        return max(fit, default=1)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._width(len(self._widgets)), self.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._width(1), self.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.reflow()
+
+    def reflow(self) -> None:
+        """Lay the widgets out again for the present width (call when their texts change)."""
+        self.updateGeometry()
+        self._place(self._fitting(self.width()))
+
+
+def heading(text: str, level: int = 1, kind: type[QLabel] = QLabel) -> QLabel:
+    label = kind(text)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * (1.35 if level == 1 else 1.1))
@@ -202,6 +266,10 @@ class Section(QWidget):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # size columns by the rows in sight, not by every row (thousands at 10,000 people)
         self.table.horizontalHeader().setResizeContentsPrecision(SIZE_BY_ROWS)
+        # a very long name is shortened in its middle (the programme id at its end stays in
+        # sight) rather than widen the list past the window, whose scroll bar hid the row
+        self.table.horizontalHeader().setMaximumSectionSize(SECTION_MAX)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         layout.addWidget(self.table)
         self.empty = muted(empty_text)
         self.empty.setAccessibleName(empty_text)
@@ -210,6 +278,7 @@ class Section(QWidget):
         model.modelReset.connect(self._update)
         model.rowsInserted.connect(self._update)
         model.rowsRemoved.connect(self._update)
+        self.table.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit_height())
         self._update()
 
     def _update(self) -> None:
@@ -217,12 +286,20 @@ class Section(QWidget):
         self.heading.setText(f"{self._title} ({rows})" if rows else self._title)
         self.table.setVisible(rows > 0)
         self.empty.setVisible(rows == 0)
-        shown = min(rows, 8)
-        height = self.table.horizontalHeader().sizeHint().height()
-        height += shown * self.table.verticalHeader().defaultSectionSize() + 4
-        self.table.setFixedHeight(height)
         if rows:
             self.table.resizeColumnsToContents()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (eight at most), and its scroll bar when it shows one: a list
+        too wide for the page had its only row hidden behind its horizontal scroll bar."""
+        bar = self.table.horizontalScrollBar()
+        shown = min(self.table.model().rowCount(), 8)
+        height = self.table.horizontalHeader().sizeHint().height()
+        height += shown * self.table.verticalHeader().defaultSectionSize() + 4
+        if bar.maximum() > 0:
+            height += bar.sizeHint().height()
+        self.table.setFixedHeight(height)
 
 
 class Screen(QWidget):
@@ -251,11 +328,13 @@ class Screen(QWidget):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         with_progress: bool = False,
+        keep: bool = False,
         **kwargs: Any,
     ) -> Any:
         """Queue ``fn(casebook, *args, **kwargs)`` on the DB thread; ``on_done`` gets the result.
 
         ``with_progress`` hands ``fn`` a ``progress(done, total)`` callback (the runner's).
+        ``keep``: a lock coming meanwhile lets the job run (the runner's ``keep``).
         Returns the job, or None when the vault is locked (nothing to do then).
         """
         cb = self.casebook()
@@ -286,6 +365,7 @@ class Screen(QWidget):
             on_done=done,
             on_error=failed,
             progress=with_progress,
+            keep=keep,
         )
 
     def write(
@@ -306,6 +386,9 @@ class Screen(QWidget):
             if on_done is not None:
                 on_done(getattr(outcome, "value", outcome))
 
+        # a save the worker made is not dropped by a lock just after it (a long job with a
+        # progress bar is: it is all or nothing, and its bar shows it did not finish)
+        kwargs.setdefault("keep", not kwargs.get("with_progress", False))
         return self.run(fn, *args, on_done=done, **kwargs)
 
     def show_problem(self, exc: BaseException) -> None:

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from linksdesk.casework import erasure
@@ -15,7 +15,15 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.ui.dialogs.erasure import ErasureDialog
-from linksdesk.ui.views.common import ERASED, STATUS_TONE, Chip, Screen, heading, muted
+from linksdesk.ui.views.common import (
+    ERASED,
+    STATUS_TONE,
+    Chip,
+    FlowRow,
+    Screen,
+    heading,
+    muted,
+)
 from linksdesk.ui.views.participant_goals import GoalsTab
 from linksdesk.ui.views.participant_network import NetworkTab
 from linksdesk.ui.views.participant_profile import ProfileTab
@@ -23,7 +31,7 @@ from linksdesk.ui.views.participant_referrals import ReferralsTab
 from linksdesk.ui.views.participant_timeline import TimelineTab
 from linksdesk.ui.views.participant_wellbeing import WellbeingTab
 from linksdesk.ui.views.record_host import RecordTab
-from linksdesk.ui.widgets import InlineMessage
+from linksdesk.ui.widgets import ElidingLabel, InlineMessage
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -97,7 +105,7 @@ class ParticipantView(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         head = QHBoxLayout()
-        self.name_label = heading("")
+        self.name_label = heading("", kind=ElidingLabel)  # a long name ends in "…"
         self.name_label.setAccessibleName(tr("Participant name"))
         head.addWidget(self.name_label)
         self.pid_label = QLabel()
@@ -111,12 +119,12 @@ class ParticipantView(Screen):
         head.addWidget(self.appointments_label)
         layout.addLayout(head)
         chips = QHBoxLayout()
-        chips.addWidget(muted(tr("Consent:")))
+        chips.addWidget(muted(tr("Consent:")), 0, Qt.AlignmentFlag.AlignTop)
         self.consent_chips: dict[ConsentScope, Chip] = {}
         for scope in ConsentScope:
-            chip = Chip()
-            self.consent_chips[scope] = chip
-            chips.addWidget(chip)
+            self.consent_chips[scope] = Chip()
+        self.consent_row = FlowRow(list(self.consent_chips.values()))  # two lines if narrow
+        chips.addWidget(self.consent_row)
         chips.addStretch(1)
         self.risk_label = QLabel()
         self.risk_label.setWordWrap(True)
@@ -418,6 +426,7 @@ class ParticipantView(Screen):
                         day=record.recorded_on, v=record.version
                     ),
                 )
+        self.consent_row.reflow()
         use = data.appointments
         if use.limit is None:
             self.appointments_label.setText(self.tr("Appointments: {n}").format(n=use.used))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
+from linksdesk.ui.dialog_kit import ask_discard
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
@@ -45,6 +45,7 @@ class NoteEditor(QWidget):
         self.tab = tab
         self.editing: Note | None = None
         self._saved_text = ""
+        self.saving = False  # a save is on its way: not again, and not kept as a draft too
         self.read_only = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -128,13 +129,18 @@ class NoteEditor(QWidget):
     def draft_texts(self) -> dict[str, str]:
         key = self.key()
         text = self.text_edit.toPlainText()
-        if key is None or not text.strip() or text == self._saved_text:
+        if key is None or not text.strip() or text == self._saved_text or self.saving:
             return {}
         return {key: text}
 
+    def unsaved(self) -> bool:
+        """Words typed that are not saved (a new note, or a revision changed)."""
+        text = self.text_edit.toPlainText()
+        return bool(text.strip()) and text != self._saved_text
+
     def take_draft(self) -> None:
         key = self.key()
-        if key is None or self.text_edit.toPlainText().strip():
+        if key is None or self.unsaved():
             return
         text = self.tab.view.session.drafts.take(key)
         if text:
@@ -177,10 +183,13 @@ class NoteEditor(QWidget):
     def start_revision(self, note: Note) -> None:
         if self.read_only:
             return
-        if self.text_edit.toPlainText().strip() and self.editing is None:
-            self.tab.view.message.show_message(
-                self.tr("Save or discard the note you are writing first."), "warning"
-            )
+        if self.unsaved():
+            # a second double-click on the row being revised threw the revision away
+            if self.editing is None or self.editing.id != note.id:
+                self.tab.view.message.show_message(
+                    self.tr("Save or discard the note you are writing first."), "warning"
+                )
+            self.text_edit.setFocus()
             return
         self.editing = note
         self.title.setText(
@@ -207,26 +216,35 @@ class NoteEditor(QWidget):
     def save(self) -> None:
         view = self.tab.view
         text = self.text_edit.toPlainText()
-        if not text.strip() or view.participant_id is None or not view.editable():
+        if self.saving or not text.strip() or view.participant_id is None or not view.editable():
             return
         key = self.key()
+        done = {"on_done": lambda _n: self._after_save(key), "on_error": self._save_failed}
         if self.editing is not None:
-            view.write(
+            job = view.write(
                 notes.revise_note,
                 self.editing.id,
                 text,
                 base_revision_id=self.editing.latest.id,
-                on_done=lambda _n: self._after_save(key),
+                **done,
             )
         else:
-            view.write(
+            job = view.write(
                 notes.write_note,
                 view.participant_id,
                 text,
                 contact_id=self.contact_box.currentData(),
                 private=self.private_check.isChecked(),
-                on_done=lambda _n: self._after_save(key),
+                **done,
             )
+        # a second click (or Ctrl+Enter) before the first save is back saved the note twice
+        self.saving = job is not None
+        self._update_buttons()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self._update_buttons()
+        self.tab.view.show_problem(exc)
 
     def _after_save(self, key: str | None) -> None:
         if key is not None:
@@ -244,16 +262,10 @@ class NoteEditor(QWidget):
 
     def ask_discard(self) -> bool:
         """Words typed are not thrown away on one click (tests replace this)."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Discard this note?"),
-            self.tr("The text you have written will be lost."),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
+        return ask_discard(self, self.tr("Discard this note?"))
 
     def reset(self) -> None:
+        self.saving = False
         self.editing = None
         self._saved_text = ""
         self.text_edit.clear()
@@ -266,6 +278,6 @@ class NoteEditor(QWidget):
 
     def _update_buttons(self) -> None:
         has_text = bool(self.text_edit.toPlainText().strip())
-        self.save_button.setEnabled(has_text and not self.read_only)
+        self.save_button.setEnabled(has_text and not self.read_only and not self.saving)
         # discarding only drops a draft kept on this device, so it stays possible
         self.discard_button.setEnabled(has_text or self.editing is not None)

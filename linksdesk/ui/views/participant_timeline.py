@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import contacts, notes
+from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
-from linksdesk.core.vocab import ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_current, make_table, selected_id
@@ -90,6 +91,8 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
 
 class TimelineTab(RecordTabBase):
     """Contacts and notes newest first; select a note to see all its revisions."""
+
+    attempting = False  # an attempted contact is being written: a second click waits for it
 
     def _build(self, tr: Translate) -> None:
         self.model: RecordTableModel[TimelineItem] = RecordTableModel(
@@ -164,6 +167,7 @@ class TimelineTab(RecordTabBase):
         selected = selected_id(self.table)
         self.model.set_rows(timeline_items(data.contacts, data.notes))
         self.editor.set_contacts(data.contacts)
+        self._resume_revision(data)
         self.editor.take_draft()
         if selected:
             row = self.model.row_of_id(selected)
@@ -175,7 +179,18 @@ class TimelineTab(RecordTabBase):
             if fresh is not None:
                 self.editor.editing = fresh
 
+    def _resume_revision(self, data: RecordData) -> None:
+        """A revision kept as a draft at a lock is taken up again where it was left."""
+        pid = self.view.participant_id
+        if pid is None or self.editor.editing is not None or self.editor.unsaved():
+            return
+        pending = self.view.session.drafts.pending
+        kept = next((n for n in data.notes if draft_key("note", pid, n.id) in pending), None)
+        if kept is not None:
+            self.editor.start_revision(kept)
+
     def clear(self) -> None:
+        self.attempting = False  # a lock drops the answer of an attempt being written
         self.model.clear()
         self.detail.clear()
         self.editor.reset()
@@ -210,6 +225,9 @@ class TimelineTab(RecordTabBase):
         if not values:
             return
         chosen = contacts.nearest_booking(booked, values["at"])
+        twin = contacts.recorded_near(booked, values["kind"], values["at"])
+        if chosen is None and twin is not None and not self.ask_record_again(twin):
+            return  # the same meeting, recorded already (from Today or the Diary)
         if chosen is not None and chosen != near and self.ask_use_booking(chosen):
             self.view.write(
                 contacts.record_booked_outcome,
@@ -233,6 +251,27 @@ class TimelineTab(RecordTabBase):
             ).format(kind=booked.kind.label, when=f"{booked.at:%H:%M on %a %d %b}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_record_again(self, recorded: Contact) -> bool:
+        """A contact like this one is recorded already near that time: another? (No is the
+        default: a tired second entry would count one meeting twice; tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Already recorded?"),
+            self.tr(
+                "{kind} at {when} is already recorded{status}. Record another one as well?"
+            ).format(
+                kind=recorded.kind.label,
+                when=f"{recorded.at:%H:%M on %a %d %b}",
+                # an attempt's status says nothing to the worker ("attended")
+                status=""
+                if recorded.kind is ContactKind.ATTEMPTED
+                else f" ({recorded.status.label.lower()})",
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -305,8 +344,24 @@ class TimelineTab(RecordTabBase):
 
     def record_attempt(self) -> None:
         pid = self.view.participant_id
-        if pid is not None and self.view.editable():
-            self.view.write(contacts.record_attempted_contact, pid)
+        if pid is None or self.attempting or not self.view.editable() or self.view.data is None:
+            return
+        # a tired double click on the button recorded two attempts
+        twin = contacts.recorded_near(
+            self.view.data.contacts, ContactKind.ATTEMPTED, dt.datetime.now()
+        )
+        if twin is not None and not self.ask_record_again(twin):
+            return
+
+        def back(_result: object) -> None:
+            self.attempting = False
+
+        def failed(exc: BaseException) -> None:
+            self.attempting = False
+            self.view.show_problem(exc)
+
+        job = self.view.write(contacts.record_attempted_contact, pid, on_done=back, on_error=failed)
+        self.attempting = job is not None
 
     def revise_selected(self) -> None:
         item = self.current_item()

@@ -85,6 +85,10 @@ class RecordHost(Protocol):
 
     def ask_erase(self) -> None: ...
 
+    def show_problem(self, exc: BaseException) -> None:
+        """Say in the record what a failed save met (a bug goes to the crash dialog)."""
+        ...
+
 
 class RecordTab(Protocol):
     """What the record asks of each of its tabs."""
