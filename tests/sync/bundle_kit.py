@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyrage
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -30,7 +31,8 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
-from linksdesk.sync.bundle import keys
+from linksdesk.sync.bundle import export, keys
+from linksdesk.sync.bundle.format import Sender, seal
 from linksdesk.sync.policy import SyncPolicy
 
 PASSPHRASE = "correct horse battery staple"
@@ -265,3 +267,31 @@ class Laptop:
 
     def close(self) -> None:
         self.vault.lock()
+
+
+def signed_by_laptop(
+    lap: Laptop,
+    sup: Supervisor,
+    out: Path,
+    records: list[dict[str, Any]] | None = None,
+    *,
+    team: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """A supervision bundle sealed and signed with the laptop's own key, as its worker's:
+    ``records`` (the laptop's real caseload when None), naming team ``team``, with ``extra``
+    manifest fields."""
+    if records is None:
+        with lap.store.read() as s:
+            records = export.caseload_changes(s, lap.store.worker_id).changes
+    sender = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, team)
+    sealed = seal(
+        records,
+        kind="supervision",
+        sender=sender,
+        key=keys.signing_key(lap.store),
+        recipients=[sup.recipient],
+        extra=extra,
+    )
+    path, _ = sealed.write(out)
+    return path

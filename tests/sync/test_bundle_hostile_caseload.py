@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor
+from bundle_kit import Laptop, Supervisor, signed_by_laptop
 
 from linksdesk.storage.tables import Participant
 from linksdesk.sync.bundle import export, keys, receive
-from linksdesk.sync.bundle.format import BundleRefused, Sender, erase_record, seal
+from linksdesk.sync.bundle.format import BundleRefused, erase_record
 
 
 def _fingerprint(lap: Laptop) -> str:
@@ -23,20 +23,6 @@ def _fingerprint(lap: Laptop) -> str:
 def _changes(lap: Laptop) -> list[dict[str, Any]]:
     with lap.store.read() as s:
         return export.caseload_changes(s, lap.store.worker_id).changes
-
-
-def _signed(lap: Laptop, sup: Supervisor, out: Path, records: list[dict[str, Any]]) -> Path:
-    """``records`` sealed and signed with the laptop's own key, as its worker's."""
-    sender = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, None)
-    sealed = seal(
-        records,
-        kind="supervision",
-        sender=sender,
-        key=keys.signing_key(lap.store),
-        recipients=[sup.recipient],
-    )
-    path, _ = sealed.write(out)
-    return path
 
 
 def _hostile(case: str, a: Laptop, theirs: str, mine: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -67,10 +53,10 @@ def test_a_laptop_cannot_reach_into_a_colleagues_caseload(
         export.export_to_file(b.store, out_b, kind="supervision", recipients=[supervisor.recipient])
         receive.import_bundle(supervisor.store, out_b, trust=_fingerprint(b))
         a.contact(a.person())
-        honest = _signed(a, supervisor, tmp_path / "honest.age", _changes(a))
+        honest = signed_by_laptop(a, supervisor, tmp_path / "honest.age", _changes(a))
         receive.import_bundle(supervisor.store, honest, trust=_fingerprint(a))
         reach = _hostile(case, a, theirs, _changes(a))
-        out = _signed(a, supervisor, tmp_path / "reach.age", reach)
+        out = signed_by_laptop(a, supervisor, tmp_path / "reach.age", reach)
         before = supervisor.content_hash()
         with pytest.raises(BundleRefused, match="another worker's caseload") as refused:
             receive.import_bundle(supervisor.store, out)

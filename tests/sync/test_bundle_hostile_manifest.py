@@ -9,36 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor
+from bundle_kit import Laptop, Supervisor, signed_by_laptop
 
 from linksdesk.reports.teams import teams_in
-from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle import format as bundle_format
+from linksdesk.sync.bundle import keys, receive
 from linksdesk.sync.bundle.format import BundleRefused, Sender, seal, sign_roster
 from linksdesk.sync.bundle.signing import SigningKey
-
-
-def _signed(lap: Laptop, sup: Supervisor, out: Path, *, team: str | None, **extra: Any) -> Path:
-    """The laptop's real caseload, sealed and signed by its own key, for team ``team``."""
-    with lap.store.read() as s:
-        records = export.caseload_changes(s, lap.store.worker_id).changes
-    sender = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, team)
-    sealed = seal(
-        records,
-        kind="supervision",
-        sender=sender,
-        key=keys.signing_key(lap.store),
-        recipients=[sup.recipient],
-        extra=extra or None,
-    )
-    path, _ = sealed.write(out)
-    return path
 
 
 def _first_import(lap: Laptop, sup: Supervisor, tmp_path: Path, team: str | None) -> None:
     lap.person()
     fingerprint = keys.signing_key(lap.store).public.fingerprint
-    first = _signed(lap, sup, tmp_path / "first.age", team=team)
+    first = signed_by_laptop(lap, sup, tmp_path / "first.age", team=team)
     receive.import_bundle(sup.store, first, trust=fingerprint)
     lap.person(given_name="Later")
 
@@ -64,7 +47,7 @@ def test_a_manifest_whose_counts_lie_is_refused(
 
     monkeypatch.setattr(bundle_format, "records_bytes", miscounted)
     extra = {"records": 1} if lie == "total" else {}
-    out = _signed(laptop, supervisor, tmp_path / "b.age", team=None, **extra)
+    out = signed_by_laptop(laptop, supervisor, tmp_path / "b.age", team=None, extra=extra or None)
     monkeypatch.undo()
     before = supervisor.content_hash()
     with pytest.raises(BundleRefused, match="do not add up to the counts") as refused:
@@ -72,7 +55,7 @@ def test_a_manifest_whose_counts_lie_is_refused(
     assert "Nothing was imported" in str(refused.value)
     assert supervisor.content_hash() == before
     # the honest bundle of the same rows imports, and its ledger counts are the rows'
-    honest = _signed(laptop, supervisor, tmp_path / "c.age", team=None)
+    honest = signed_by_laptop(laptop, supervisor, tmp_path / "c.age", team=None)
     report = receive.import_bundle(supervisor.store, honest)
     assert sum(report.counts.values()) == report.applied + report.unchanged
 
@@ -84,10 +67,14 @@ def test_a_laptop_cannot_place_its_worker_in_another_team(
     _first_import(laptop, supervisor, tmp_path, "team-north")
     assert set(teams_in(supervisor.store)) == {"team-north"}
     if claim == "sender":  # the whole sender claims the other team
-        out = _signed(laptop, supervisor, tmp_path / "b.age", team="team-south")
+        out = signed_by_laptop(laptop, supervisor, tmp_path / "b.age", team="team-south")
     else:  # the sender is right, the manifest's team (what the ledger keeps) is not
-        out = _signed(
-            laptop, supervisor, tmp_path / "b.age", team="team-north", team_id="team-south"
+        out = signed_by_laptop(
+            laptop,
+            supervisor,
+            tmp_path / "b.age",
+            team="team-north",
+            extra={"team_id": "team-south"},
         )
     before = supervisor.content_hash()
     with pytest.raises(BundleRefused, match="another team") as refused:
@@ -96,7 +83,7 @@ def test_a_laptop_cannot_place_its_worker_in_another_team(
     assert supervisor.content_hash() == before
     assert set(teams_in(supervisor.store)) == {"team-north"}
     # its own team's next bundle is taken as before
-    again = _signed(laptop, supervisor, tmp_path / "c.age", team="team-north")
+    again = signed_by_laptop(laptop, supervisor, tmp_path / "c.age", team="team-north")
     assert receive.import_bundle(supervisor.store, again).applied > 0
 
 

@@ -18,17 +18,24 @@ FIRST = "Talked about the walking group."
 ADDED = " She went on Tuesday and wants to go again."
 
 
-def test_a_revision_interrupted_by_the_idle_lock_is_back_when_the_note_is_revised_again(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
-) -> None:
-    window = unlocked_window
+def _note_selected(qtbot: Any, window: Any, ui_session: UiSession) -> tuple[Any, Any, Any]:
+    """A person with one case note, their record open and the note's row selected:
+    (the person, the note, the record's timeline)."""
     who = person(qtbot, ui_session)
     note = call_casework(qtbot, ui_session, notes.write_note, who.id, FIRST).value
     with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
         window.open_participant(who.id)
     timeline = window.participant_view.timeline
-    editor = timeline.editor
     assert timeline.select_id(note.id)
+    return who, note, timeline
+
+
+def test_a_revision_interrupted_by_the_idle_lock_is_back_when_the_note_is_revised_again(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    window = unlocked_window
+    who, note, timeline = _note_selected(qtbot, window, ui_session)
+    editor = timeline.editor
     qtbot.mouseClick(timeline.revise_button, Qt.MouseButton.LeftButton)
     assert editor.text_edit.toPlainText() == FIRST
     editor.text_edit.moveCursor(editor.text_edit.textCursor().MoveOperation.End)
@@ -73,13 +80,8 @@ def test_double_clicking_the_row_being_revised_keeps_what_was_typed(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    note = call_casework(qtbot, ui_session, notes.write_note, who.id, FIRST).value
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    timeline = window.participant_view.timeline
+    _who, note, timeline = _note_selected(qtbot, window, ui_session)
     editor = timeline.editor
-    assert timeline.select_id(note.id)
     table = timeline.table
     rect = table.visualRect(table.currentIndex())
 

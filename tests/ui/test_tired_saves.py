@@ -49,6 +49,14 @@ def open_record(qtbot: Any, window: Any, session: UiSession) -> str:
     return str(who.id)
 
 
+def note_typed(qtbot: Any, window: Any, session: UiSession) -> tuple[str, Any]:
+    """A person's record open with NOTE typed into its note editor: (their id, the editor)."""
+    pid = open_record(qtbot, window, session)
+    editor = window.participant_view.timeline.editor
+    qtbot.keyClicks(editor.text_edit, NOTE)
+    return pid, editor
+
+
 def unlock_again(qtbot: Any, window: Any, session: UiSession) -> None:
     page = window.unlock_screen.open_page
     page.passphrase.setText(PASSPHRASE)
@@ -74,9 +82,7 @@ def test_save_note_clicked_twice_while_the_vault_is_busy_saves_one_note(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    pid = open_record(qtbot, window, ui_session)
-    editor = window.participant_view.timeline.editor
-    qtbot.keyClicks(editor.text_edit, NOTE)
+    pid, editor = note_typed(qtbot, window, ui_session)
     with busy_vault(ui_session):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
         qtbot.wait(150)  # a tired double click: the first save has not come back yet
@@ -111,9 +117,7 @@ def test_a_note_saving_when_the_vault_locks_is_saved_once_and_not_kept_as_a_draf
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    pid = open_record(qtbot, window, ui_session)
-    editor = window.participant_view.timeline.editor
-    qtbot.keyClicks(editor.text_edit, NOTE)
+    pid, editor = note_typed(qtbot, window, ui_session)
     with busy_vault(ui_session):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
         window.action_lock.trigger()
