@@ -237,6 +237,10 @@ class SyncEngine:
 def describe(report: SyncReport, unverified: list[str]) -> str:
     """One plain sentence or two about what a sync did."""
     parts = [f"Sent {report.pushed} and received {report.pulled} changes."]
+    if report.refused:
+        # said even when an erasure has cleared what they were (no "needs attention" then):
+        # "sent" alone would read as if all of it had reached the server
+        parts.append(f"The server refused {report.refused} of the changes sent.")
     if report.resynced:
         parts.append("The server was restored or replaced, so everything was merged again.")
     if report.erased:

@@ -178,3 +178,26 @@ def test_the_same_person_erased_on_both_laptops_while_apart(
     assert _server_rows(shared_server, gone) == []
     for dev in (office, venues):
         assert_replica_matches(dev, shared_server)
+
+
+def test_the_message_says_how_many_changes_sent_the_server_refused(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """A note written offline about a person erased meanwhile is sent and refused: the
+    message must not read as if it reached the server, though nothing is left to attend to."""
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    gone = _person(a, "Robin")
+    for dev in (office, venues):
+        assert dev.sync().verified
+    write_note(b, gone, f"{CANARY} written while they were being erased")
+    erase_participant(a, gone)
+    assert office.sync().verified
+
+    report = venues.sync()
+    assert report.verified and report.erased == 1, report.message
+    assert report.refused >= 1 and report.pushed >= report.refused
+    assert f"The server refused {report.refused} of the changes sent." in report.message
+    assert not report.attention and CANARY not in report.message
+    quiet = venues.sync()
+    assert quiet.refused == 0 and "refused" not in quiet.message

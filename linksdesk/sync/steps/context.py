@@ -40,6 +40,7 @@ class SyncReport:
     """What one sync did, for the status bar, the CLI and the history list."""
 
     pushed: int = 0  # changes the server acknowledged
+    refused: int = 0  # of those, changes the server refused (listed as needing attention)
     pulled: int = 0  # changes received
     applied: int = 0  # received changes that changed something here
     conflicts: int = 0  # conflicts open after this sync

@@ -430,6 +430,7 @@ class Push:
             if result.status is ChangeStatus.APPLIED and result.server_seq:
                 own_through = max(own_through, result.server_seq)
             if result.status is ChangeStatus.REJECTED:
+                self.c.run.report.refused += 1
                 reason = result.reason or "The server refused this change."
                 _attention(s, change.change_id, change.table, change.row_id, reason)
                 log.info("change %s (%s) refused by the server", change.change_id, change.table)
