@@ -785,13 +785,7 @@ class PageApplier:
         self.out.withdrawn_rows += removed
         self.out.tables |= set(RECORD_TABLES)
         self._row_change(SHAPES[CONSENT_TABLE], ch)
-        programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
-        case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed)
-        self.out.kept_local.append(case)
-        notices = [
-            n for n in state.get(self.s, state.LOCAL_ONLY, []) if n.get("participant_id") != pid
-        ]
-        state.put(self.s, state.LOCAL_ONLY, [*notices, case.as_json()])
+        self._tell_local_only(pid, kept, removed)
         log.info(
             "team sharing withdrawn on another device: participant %s kept here local only "
             "(%d rows kept, %d removed)",
@@ -864,19 +858,11 @@ class PageApplier:
                 self.s.execute(
                     delete(Outbox).where(Outbox.row_id.in_(chunk), Outbox.batch_key.is_(None))
                 )
-        for row in self._rows.values():
-            if pid_of(row) == pid:
-                self.s.refresh(row)
+        self._refresh_rows_of(pid)
         handed = dict(state.get(self.s, state.HANDED_KEPT, {}))
         handed[pid] = made_private
         state.put(self.s, state.HANDED_KEPT, handed)
-        programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
-        case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed, handed=True)
-        self.out.kept_local.append(case)
-        notices = [
-            n for n in state.get(self.s, state.LOCAL_ONLY, []) if n.get("participant_id") != pid
-        ]
-        state.put(self.s, state.LOCAL_ONLY, [*notices, case.as_json()])
+        self._tell_local_only(pid, kept, removed, handed=True)
         log.info("case %s handed to a colleague: %d unsent rows kept here private", pid, kept)
 
     def _share_kept_again(self, pid: str) -> None:
@@ -893,12 +879,28 @@ class PageApplier:
                 self.s.execute(update(cls).where(cls.id.in_(chunk)).values(sharing="team"))
             for row_id in ids:
                 self.out.touch(name, row_id)  # verify finds them missing there and sends them
+        self._refresh_rows_of(pid)
+        state.put(self.s, state.HANDED_KEPT, handed)
+        state.put(self.s, state.LOCAL_ONLY, self._notices_but(pid))
+
+    def _notices_but(self, pid: str) -> list[dict[str, Any]]:
+        """The local-only notices kept here, without ``pid``'s."""
+        notices = state.get(self.s, state.LOCAL_ONLY, [])
+        return [n for n in notices if n.get("participant_id") != pid]
+
+    def _tell_local_only(self, pid: str, kept: int, removed: int, *, handed: bool = False) -> None:
+        """Note ``pid``'s case as local only here: in this page's outcome, and as the one
+        notice about them the sync report tells the worker of."""
+        programme_id = self.s.scalar(select(Participant.programme_id).where(Participant.id == pid))
+        case = LocalOnlyCase(pid, str(programme_id or ""), kept, removed, handed=handed)
+        self.out.kept_local.append(case)
+        state.put(self.s, state.LOCAL_ONLY, [*self._notices_but(pid), case.as_json()])
+
+    def _refresh_rows_of(self, pid: str) -> None:
+        """Read again the rows of ``pid`` this page holds (they were changed by statement)."""
         for row in self._rows.values():
             if pid_of(row) == pid:
                 self.s.refresh(row)
-        state.put(self.s, state.HANDED_KEPT, handed)
-        notices = state.get(self.s, state.LOCAL_ONLY, [])
-        state.put(self.s, state.LOCAL_ONLY, [n for n in notices if n.get("participant_id") != pid])
 
     def _reown(self, participant_id: str, worker_id: str) -> None:
         self.s.flush()
@@ -910,9 +912,7 @@ class PageApplier:
             self.s.execute(
                 update(cls).where(cls.participant_id == participant_id).values(owner=worker_id)
             )
-        for row in self._rows.values():
-            if pid_of(row) == participant_id:
-                self.s.refresh(row)
+        self._refresh_rows_of(participant_id)
 
     # - conflicts -
     def _conflict_row(self, ch: ServerChange) -> None:
