@@ -228,14 +228,7 @@ def appointment_use(cb: Casebook, participant_id: str) -> AppointmentUse:
 def nearest_booking(contact_list: list[Contact], at: dt.datetime) -> Contact | None:
     """The booked (still scheduled) contact closest to ``at``, on the same day and within
     ``NEAR_BOOKED``; None when there is none (the rule, without the database)."""
-    near = [
-        c
-        for c in contact_list
-        if c.status is ContactStatus.SCHEDULED
-        and c.at.date() == at.date()
-        and abs(c.at - at) <= NEAR_BOOKED
-    ]
-    return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
+    return _closest(contact_list, at, NEAR_BOOKED, lambda c: c.status is ContactStatus.SCHEDULED)
 
 
 def recorded_near(
@@ -247,13 +240,22 @@ def recorded_near(
     Attempts only within ``JUST_TRIED``: several tries in a morning are the usual thing."""
     kind = ContactKind(kind)
     window = JUST_TRIED if kind is ContactKind.ATTEMPTED else NEAR_BOOKED
+    done = (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND)
+    return _closest(contact_list, at, window, lambda c: c.kind is kind and c.status in done)
+
+
+def _closest(
+    contact_list: list[Contact],
+    at: dt.datetime,
+    window: dt.timedelta,
+    matches: Callable[[Contact], bool],
+) -> Contact | None:
+    """The contact ``matches`` takes that is closest to ``at``, on the same day and within
+    ``window`` (the earlier of two as close)."""
     near = [
         c
         for c in contact_list
-        if c.kind is kind
-        and c.status in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND)
-        and c.at.date() == at.date()
-        and abs(c.at - at) <= window
+        if matches(c) and c.at.date() == at.date() and abs(c.at - at) <= window
     ]
     return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
 
