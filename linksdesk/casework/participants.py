@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -197,6 +198,17 @@ def get_participant(cb: Casebook, participant_id: str) -> Participant:
         row = records.participant(tx.session, participant_id)
         tx.audit(AuditAction.VIEW, "participant", row.id)
         return to_participant(row)
+
+
+def display_names(cb: Casebook, participant_ids: Iterable[str]) -> dict[str, str]:
+    """The names the window shows for these participants (an erased one is left out)."""
+    with cb.store.read() as s:
+        rows = s.scalars(
+            select(ParticipantRow).where(
+                ParticipantRow.id.in_(list(participant_ids)), ParticipantRow.deleted.is_(False)
+            )
+        )
+        return {r.id: _display_name(r) for r in rows}
 
 
 def find_participants(cb: Casebook, text: str, *, limit: int = 50) -> list[ParticipantSummary]:

@@ -94,12 +94,12 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def ask_discard(parent: QWidget, title: str) -> bool:
+def ask_discard(parent: QWidget, title: str, text: str = "") -> bool:
     """Words typed are not thrown away on one key (Escape, Cancel): True to discard them."""
     answer = QMessageBox.question(
         parent,
         title,
-        parent.tr("The text you have written will be lost."),
+        text or parent.tr("The text you have written will be lost."),
         QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )

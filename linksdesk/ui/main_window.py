@@ -38,6 +38,7 @@ from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
+from linksdesk.ui.kept_drafts import KeptDraftsBar, draft_person
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
 from linksdesk.ui.session import UiSession
@@ -381,7 +382,13 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(nav)
-        layout.addWidget(self.view_stack, 1)
+        # above every page: unsaved work kept while locked, until it is taken up again
+        self.kept_drafts = KeptDraftsBar(self.session, self.workspace)
+        self.kept_drafts.sig_take_up.connect(self._take_up_draft)
+        column = QVBoxLayout()
+        column.addWidget(self.kept_drafts)
+        column.addWidget(self.view_stack, 1)
+        layout.addLayout(column, 1)
         previous: QWidget = self.search_button
         for button in (*self.nav_buttons.values(), self.lock_button):
             QWidget.setTabOrder(previous, button)
@@ -669,6 +676,12 @@ class MainWindow(QMainWindow):
         if callable(chosen) and chosen():
             return
         self._for_record_or_ask(self.tr("Record outcome"), self.participant_view.start_outcome)
+
+    def _take_up_draft(self, key: str) -> None:
+        pid = draft_person(key)
+        if pid:
+            self.open_participant(pid)
+            self.participant_view.take_up_draft(key)
 
     def new_contact_for(self, participant_id: str) -> None:
         """Open this person's record and record a contact (the caseload's context menu)."""

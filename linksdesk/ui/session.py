@@ -150,7 +150,10 @@ class DraftRegistry(QObject):
     ``restore`` callback is called with them and should ``take(key)`` what it shows again.
     An editor opened later (a participant record) calls ``take(key)`` itself. A draft that was
     taken and is no longer provided at the next lock (saved or emptied) is discarded.
+    ``sig_pending_changed`` tells what says "kept while locked" when ``pending`` changes.
     """
+
+    sig_pending_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -193,10 +196,12 @@ class DraftRegistry(QObject):
         text = self.pending.pop(key, None)
         if text is not None:
             self._taken.add(key)
+            self.sig_pending_changed.emit()
         return text
 
     def forget(self, key: str) -> None:
-        self.pending.pop(key, None)
+        if self.pending.pop(key, None) is not None:
+            self.sig_pending_changed.emit()
         self._taken.discard(key)
 
     def restore(self, drafts: Mapping[str, str]) -> None:
@@ -205,10 +210,12 @@ class DraftRegistry(QObject):
         for _provider, restore in list(self._sources):
             if restore is not None and self.pending:
                 restore(dict(self.pending))
+        self.sig_pending_changed.emit()
 
     def clear(self) -> None:
         self.pending = {}
         self._taken = set()
+        self.sig_pending_changed.emit()
 
 
 def _load_session_state(cb: Casebook) -> tuple[Settings, dict[str, str], Path]:

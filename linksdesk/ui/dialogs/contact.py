@@ -13,7 +13,13 @@ from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.contacts import appointment_number, limit_text
 from linksdesk.casework.dto import AppointmentUse, Contact
 from linksdesk.core.vocab import ContactKind, ContactStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, record_owner, session_of
+from linksdesk.ui.dialogs.form import (
+    Field,
+    FormDialog,
+    choices_of,
+    keep_while_locked,
+    record_owner,
+)
 
 OUTCOME_CHOICES = [ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED]
 
@@ -234,31 +240,22 @@ class OutcomeDialog(FormDialog):
         self.save_shortcut.activated.connect(self._on_ok)
         self.note_edit.setFocus()
         self._on_status_changed()
-        # the note typed here outlives a lock: kept as a draft of the person's case note
-        self.session = session_of(parent)
-        self._draft_provider = self.draft_texts
-        if self.session is not None:
-            self.session.drafts.register(self._draft_provider, owner=self)
-            # the note kept at a lock comes back here if it is not in the record's editor
-            # already (recorded again from Today, it was saved a second time from the record)
-            kept = self.session.drafts.take(draft_key("note", contact.participant_id))
-            if kept:
-                self.note_edit.setPlainText(kept)
-                self.message.setText(
-                    tr("Your unsaved note was kept while LinksDesk was locked; it is back here.")
-                )
-                self.message.show()
+        # the note typed here outlives a lock: kept as a draft of the person's case note;
+        # the note kept at a lock comes back here if it is not in the record's editor
+        # already (recorded again from Today, it was saved a second time from the record)
+        kept = keep_while_locked(self, self.draft_texts, draft_key("note", contact.participant_id))
+        if kept:
+            self.note_edit.setPlainText(kept)
+            self.message.setText(
+                tr("Your unsaved note was kept while LinksDesk was locked; it is back here.")
+            )
+            self.message.show()
 
     def draft_texts(self) -> dict[str, str]:
         text = self.note_edit.toPlainText()
         if not self.isVisible() or not text.strip():
             return {}
         return {draft_key("note", self.contact.participant_id): text}
-
-    def done(self, result: int) -> None:
-        if self.session is not None:
-            self.session.drafts.unregister(self._draft_provider)
-        super().done(result)
 
     def _on_status_changed(self) -> None:
         # minutes mean time spent together: none for a missed or cancelled contact

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,32 @@ def session_of(parent: QObject | None) -> Any:
             return session
         widget = widget.parent()
     return None
+
+
+def keep_while_locked(
+    dialog: QDialog, provider: Callable[[], Mapping[str, str]], key: str
+) -> str | None:
+    """What is entered in ``dialog`` (``provider() -> {draft key: text}``) is kept in the
+    vault as a draft if it locks while the dialog is open. Returns the draft kept under
+    ``key`` at an earlier lock, taken to be shown again, or None."""
+    session = session_of(dialog.parent())
+    if session is None:
+        return None
+    session.drafts.register(provider, owner=dialog)
+    dialog.finished.connect(lambda _result: session.drafts.unregister(provider))
+    text: str | None = session.drafts.take(key)
+    return text
+
+
+def may_discard(dialog: QDialog, entered: bool, what: str = "") -> bool:
+    """Escape or Cancel: True to close ``dialog``. With something ``entered`` the worker is
+    asked first (``what`` says what would be lost); a lock closes it without asking (what
+    was entered is kept as a draft)."""
+    session = session_of(dialog.parent())
+    locking = session is not None and not session.is_unlocked
+    if locking or not entered:
+        return True
+    return ask_discard(dialog, dialog.tr("Discard what you have written?"), what)
 
 
 def person_title(title: str, parent: QObject | None) -> str:
@@ -301,12 +327,8 @@ class FormDialog(QDialog):
 
     def reject(self) -> None:
         # Escape or Cancel with words written asks first; a lock closes it without asking
-        session = session_of(self.parent())
-        locking = session is not None and not session.is_unlocked
-        asked = not locking and self.typed()
-        if asked and not ask_discard(self, self.tr("Discard what you have written?")):
-            return
-        super().reject()
+        if may_discard(self, self.typed()):
+            super().reject()
 
     def run(self) -> dict[str, Any] | None:
         """Show modally; the values, or None when cancelled."""

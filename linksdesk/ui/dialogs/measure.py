@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,11 +22,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework.casebook import draft_key
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import copyright_line, definition, score
 from linksdesk.core.vocab import MeasureContext, MeasureKind
 from linksdesk.ui.dialog_kit import SAVE_CANCEL, button_box
-from linksdesk.ui.dialogs.form import choices_of, from_qdate, person_title, to_qdate
+from linksdesk.ui.dialogs.form import (
+    choices_of,
+    from_qdate,
+    keep_while_locked,
+    may_discard,
+    person_title,
+    record_owner,
+    session_of,
+    to_qdate,
+)
+
+
+def measure_draft_key(participant_id: str, kind: MeasureKind) -> str:
+    """The draft a half-filled form of this person and measure is kept under at a lock."""
+    return draft_key("measure", participant_id, MeasureKind(kind).value)
+
+
+def kept_answers(text: str) -> dict[str, Any] | None:
+    """A kept form's entries (``items``, ``context``, ``taken_on``, ``assisted``), or None
+    for a draft that cannot be read as one."""
+    try:
+        kept = json.loads(text)
+        return {
+            "items": [None if a is None else int(a) for a in kept["items"]],
+            "context": MeasureContext(kept["context"]),
+            "taken_on": dt.date.fromisoformat(kept["taken_on"]),
+            "assisted": bool(kept["assisted"]),
+        }
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 class MeasureDialog(QDialog):
@@ -111,6 +142,11 @@ class MeasureDialog(QDialog):
         self.message.setStyleSheet("color: #b3261e;")
         self.message.hide()
         layout.addWidget(self.message)
+        self.kept_label = QLabel()
+        self.kept_label.setWordWrap(True)
+        self.kept_label.setAccessibleName(tr("Kept while locked"))
+        self.kept_label.hide()
+        layout.addWidget(self.kept_label)
         line = copyright_line(self.kind)
         self.copyright_label = QLabel(line or "")
         self.copyright_label.setWordWrap(True)
@@ -123,6 +159,53 @@ class MeasureDialog(QDialog):
         layout.addWidget(button_box(self, SAVE_CANCEL, self._on_save))
         self.resize(760 if len(self.measure.responses) <= 5 else 980, 760)
         self._update_total()
+        # what was ticked outlives a lock: kept in the vault as a draft of this person's form,
+        # and back here when the form is opened again
+        self.participant_id: str | None = getattr(record_owner(parent), "participant_id", None)
+        if self.participant_id:
+            kept = keep_while_locked(
+                self, self.draft_texts, measure_draft_key(self.participant_id, self.kind)
+            )
+            if kept:
+                self._take_up(kept)
+
+    def draft_texts(self) -> dict[str, str]:
+        values = self.values()
+        if not self.isVisible() or not self.participant_id or not self.entered():
+            return {}
+        values["context"] = MeasureContext(values["context"]).value
+        values["taken_on"] = values["taken_on"].isoformat()
+        del values["kind"]
+        return {measure_draft_key(self.participant_id, self.kind): json.dumps(values)}
+
+    def _take_up(self, text: str) -> None:
+        kept = kept_answers(text)
+        if kept is None or len(kept["items"]) != len(self.groups):
+            return
+        for group, value in zip(self.groups, kept["items"], strict=True):
+            button = None if value is None else group.button(value)
+            if button is not None:
+                button.setChecked(True)
+        self.context_box.setCurrentIndex(self.context_box.findData(kept["context"]))
+        self.date_edit.setDate(to_qdate(kept["taken_on"]))
+        self.assisted_check.setChecked(kept["assisted"])
+        self._update_total()
+        self.kept_label.setText(
+            self.tr(
+                "The answers you had entered were kept while LinksDesk was locked; "
+                "they are back here."
+            )
+        )
+        self.kept_label.show()
+
+    def entered(self) -> bool:
+        """Any answer ticked: what Escape asks about and a lock keeps."""
+        return any(a is not None for a in self.answers())
+
+    def reject(self) -> None:
+        what = self.tr("The answers you have ticked will be lost.")
+        if may_discard(self, self.entered(), what):
+            super().reject()
 
     def answers(self) -> list[int | None]:
         return [g.checkedId() if g.checkedId() != -1 else None for g in self.groups]
@@ -176,6 +259,10 @@ class MeasureDialog(QDialog):
             self.message.show()
             return
         self.accept()
+        session = session_of(self.parent())
+        if session is not None and self.participant_id and self.kept_label.text():
+            # a form taken up again is saved now: never offered a second time
+            session.discard_draft(measure_draft_key(self.participant_id, self.kind))
 
     @classmethod
     def ask(

@@ -13,7 +13,7 @@ from linksdesk.casework import erasure
 from linksdesk.casework.record import RecordData, open_record, read_parts
 from linksdesk.core.changes import Changes
 from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
-from linksdesk.core.vocab import ConsentScope
+from linksdesk.core.vocab import ConsentScope, MeasureKind
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.views.common import (
     ERASED,
@@ -327,6 +327,21 @@ class ParticipantView(Screen):
             return
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.record_contact()
+
+    def take_up_draft(self, key: str) -> None:
+        """Unsaved work kept while locked (``kind/participant id/item``), in its form again:
+        a measure's form opens with its answers; a note is back in the editor already."""
+        if self._defer(lambda: self.take_up_draft(key)) or not self.editable():
+            return
+        kind, _pid, item = key.split("/")
+        if kind == "measure":
+            self.tabs.setCurrentWidget(self.wellbeing)
+            box = self.wellbeing.kind_box
+            box.setCurrentIndex(box.findData(MeasureKind(item)))
+            self.wellbeing.record()
+        else:
+            self.tabs.setCurrentWidget(self.timeline)
+            self.timeline.editor.text_edit.setFocus()
 
     def _defer(self, action: Callable[[], None]) -> bool:
         """Keep ``action`` for when the record being opened has arrived (True if kept)."""

@@ -1,0 +1,95 @@
+"""After an unlock, the unsaved work kept while locked (a note, a half-filled form) is named."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QLabel, QWidget
+
+from linksdesk.casework.participants import display_names
+from linksdesk.core.vocab import MeasureKind
+from linksdesk.ui.dialogs.measure import kept_answers
+from linksdesk.ui.session import UiSession
+from linksdesk.ui.widgets import InlineMessage
+
+
+def draft_person(key: str) -> str | None:
+    """The participant a draft is about (its key is ``kind/participant id/item``), or None."""
+    parts = key.split("/")
+    return parts[1] if len(parts) == 3 and parts[1] != "-" else None
+
+
+class KeptDraftsBar(InlineMessage):
+    """Says what is waiting to be saved, one link per person; the link takes it up again.
+
+    A draft comes back by itself only where its editor opens (the record's note editor, the
+    form of that measure): a worker who comes back on Today would not know it is there.
+    The bar goes once every draft is taken up (``DraftRegistry.sig_pending_changed``).
+    """
+
+    sig_take_up = Signal(str)  # the draft's key
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setAccessibleName(self.tr("Unsaved work kept while locked"))
+        self.label: QLabel = self._text
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.label.linkActivated.connect(self.sig_take_up)
+        session.drafts.sig_pending_changed.connect(self.refresh)
+
+    @Slot()
+    def refresh(self) -> None:
+        pending = dict(self.session.drafts.pending)
+        people = {pid for key in pending if (pid := draft_person(key))}
+        if not people or not self.session.is_unlocked:
+            self.clear_message()
+            return
+        self.session.call(
+            display_names, sorted(people), on_done=lambda names: self._show(pending, names)
+        )
+
+    def _show(self, pending: Mapping[str, str], names: Mapping[str, str]) -> None:
+        if pending != self.session.drafts.pending:
+            return  # taken up meanwhile: the newer refresh says what is left
+        items = [
+            self._item(key, text, names[pid])
+            for key, text in sorted(pending.items())
+            if (pid := draft_person(key)) is not None and pid in names
+        ]
+        if not items:
+            self.clear_message()
+            return
+        self.show_message(
+            self.tr("Kept while LinksDesk was locked, not saved yet: {items}.").format(
+                items="; ".join(items)
+            ),
+            "info",
+        )
+        # screen readers are told the words, not the links' markup
+        self.setAccessibleDescription(self.said())
+
+    def said(self) -> str:
+        """What the bar says, as read (without its links' markup)."""
+        return QTextDocumentFragment.fromHtml(self.text()).toPlainText()
+
+    def _item(self, key: str, text: str, name: str) -> str:
+        kind, _pid, item = key.split("/")
+        link = f'<a href="{html.escape(key)}">{html.escape(name)}</a>'
+        if kind == "measure":
+            kept = kept_answers(text)
+            done = sum(a is not None for a in kept["items"]) if kept else 0
+            total = len(kept["items"]) if kept else 0
+            return self.tr("{measure} answers ({done} of {total}) for {person}").format(
+                measure=MeasureKind(item).label, done=done, total=total, person=link
+            )
+        if kind == "note" and item != "new":
+            return self.tr("a change to a case note of {person}").format(person=link)
+        return self.tr("a case note for {person}").format(person=link)
