@@ -213,6 +213,14 @@ def make_table(
     return view
 
 
+def fit_columns(table: QTableView) -> None:
+    """Every column but the last as wide as its contents; the last (free text: a note, a
+    detail) takes the room left, so the table never scrolls sideways to show where it starts
+    (its cells carry the whole text as a tooltip)."""
+    for column in range(table.horizontalHeader().count() - 1):
+        table.resizeColumnToContents(column)
+
+
 def in_sort_order(
     model: RecordTableModel[T], rows: Sequence[T], column: int, descending: bool = False
 ) -> list[T]:

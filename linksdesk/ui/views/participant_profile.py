@@ -23,7 +23,7 @@ from linksdesk.core.vocab import ConsentScope
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.views.common import fit_columns, heading, make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.widgets import push_button, title_bar
 
@@ -56,7 +56,7 @@ class ProfileTab(RecordTabBase):
                 Column(tr("Given"), lambda c: tr("Yes") if c.given else tr("No")),
                 Column(tr("Date"), lambda c: day(c.recorded_on), sort=lambda c: c.recorded_on),
                 Column(tr("How"), lambda c: c.method.label),
-                Column(tr("Note"), lambda c: c.note or ""),
+                Column(tr("Note"), lambda c: c.note or "", tooltip=lambda c: c.note),
             ],
             parent=self,
         )
@@ -66,7 +66,7 @@ class ProfileTab(RecordTabBase):
                 Column(tr("Date"), lambda s: day(s.changed_on), sort=lambda s: s.changed_on),
                 Column(tr("From"), lambda s: s.from_status.label if s.from_status else ""),
                 Column(tr("To"), lambda s: s.to_status.label),
-                Column(tr("Reason"), lambda s: s.reason or ""),
+                Column(tr("Reason"), lambda s: s.reason or "", tooltip=lambda s: s.reason),
             ],
             parent=self,
         )
@@ -80,7 +80,7 @@ class ProfileTab(RecordTabBase):
                     sort=lambda c: c.identified_on,
                 ),
                 Column(tr("Resolved"), lambda c: day(c.resolved_on), sort=lambda c: c.resolved_on),
-                Column(tr("Detail"), lambda c: c.detail or ""),
+                Column(tr("Detail"), lambda c: c.detail or "", tooltip=lambda c: c.detail),
             ],
             parent=self,
         )
@@ -154,8 +154,10 @@ class ProfileTab(RecordTabBase):
         danger.addWidget(self.erase_button)
         right.addLayout(danger)
         grid.addLayout(right, 0, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        # the details are short lines; the consent and concern tables need the room (at
+        # 1280 px wide the consent's note started off-screen)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
         self.editing_buttons = (
             self.edit_button,
             self.status_button,
@@ -180,7 +182,7 @@ class ProfileTab(RecordTabBase):
         self.status_model.set_rows(data.status_history)
         self.concern_model.set_rows(data.concerns)
         for t in (self.consent_table, self.status_table, self.concern_table):
-            t.resizeColumnsToContents()
+            fit_columns(t)
         self._taxonomy = data.taxonomy
 
     def clear(self) -> None:
