@@ -1,4 +1,4 @@
-"""After an unlock, the unsaved work kept while locked (a note, a half-filled form) is named."""
+"""Unsaved work kept for later (at a lock, or a note left for another record) is named."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ class KeptDraftsBar(InlineMessage):
     """Says what is waiting to be saved, one link per person; the link takes it up again.
 
     A draft comes back by itself only where its editor opens (the record's note editor, the
-    form of that measure): a worker who comes back on Today would not know it is there.
+    form of that measure): a worker who comes back on Today after the lock, or who opened
+    another record with a note half written, would not know it is there.
     The bar goes once every draft is taken up (``DraftRegistry.sig_pending_changed``).
     """
 
@@ -68,9 +69,7 @@ class KeptDraftsBar(InlineMessage):
             self.clear_message()
             return
         self.show_message(
-            self.tr("Kept while LinksDesk was locked, not saved yet: {items}.").format(
-                items="; ".join(items)
-            ),
+            self.tr("Not saved yet, kept for you: {items}.").format(items="; ".join(items)),
             "info",
         )
         # screen readers are told the words, not the links' markup

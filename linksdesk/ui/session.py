@@ -199,6 +199,13 @@ class DraftRegistry(QObject):
             self.sig_pending_changed.emit()
         return text
 
+    def keep(self, key: str, text: str) -> None:
+        """Unsaved text set aside while unlocked (the worker opened another record): it
+        waits in ``pending`` like a draft kept at a lock, for its editor to take up again."""
+        self.pending[key] = text
+        self._taken.discard(key)
+        self.sig_pending_changed.emit()
+
     def forget(self, key: str) -> None:
         if self.pending.pop(key, None) is not None:
             self.sig_pending_changed.emit()
@@ -504,6 +511,14 @@ class UiSession(QObject):
         self.drafts.forget(key)
         if self.casebook is not None:
             self.runner.submit(self.casebook.discard_draft, key)
+
+    def keep_draft(self, key: str, text: str) -> None:
+        """Set unsaved text aside as a draft in the vault at once (not only at the lock), to
+        come back when its editor opens again."""
+        if self.casebook is None:
+            return
+        self.drafts.keep(key, text)
+        self.runner.submit(self.casebook.save_draft, key, text)
 
     def copy_text(self, text: str) -> None:
         """Copy to the clipboard; cleared after the set time (30 s) if still ours."""

@@ -184,6 +184,9 @@ class ParticipantView(Screen):
     # -- contract -----------------------------------------------------------------------
     def open(self, participant_id: str) -> None:
         if participant_id != self.participant_id:
+            # a note being written for the person shown is set aside for them, never lost
+            # and never carried over into the next person's record
+            self.timeline.editor.set_aside()
             self.clear()
         self.participant_id = participant_id
         self._load(opening=True)  # the one "viewed" audit event of this opening

@@ -133,6 +133,11 @@ class NoteEditor(QWidget):
             return {}
         return {key: text}
 
+    def set_aside(self) -> None:
+        """Another record is opening: what is typed here is kept as this person's draft."""
+        for key, text in self.draft_texts().items():
+            self.tab.view.session.keep_draft(key, text)
+
     def unsaved(self) -> bool:
         """Words typed that are not saved (a new note, or a revision changed)."""
         text = self.text_edit.toPlainText()
@@ -146,10 +151,7 @@ class NoteEditor(QWidget):
         if text:
             self.text_edit.setPlainText(text)
             self.tab.view.message.show_message(
-                self.tr(
-                    "Your unsaved note was kept while LinksDesk was locked; it is back in "
-                    "the editor."
-                ),
+                self.tr("Your unsaved note was kept; it is back in the editor."),
                 "info",
             )
 

@@ -51,6 +51,8 @@ class RecordSession(Protocol):
 
     def discard_draft(self, key: str) -> None: ...
 
+    def keep_draft(self, key: str, text: str) -> None: ...
+
 
 class RecordHost(Protocol):
     """The open participant record, as its tabs see it (``ParticipantView``)."""
