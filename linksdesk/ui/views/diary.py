@@ -153,6 +153,7 @@ class DiaryView(Screen):
             )
         )
         self._selected: DiaryEntry | None = None
+        self._rebooking: DiaryEntry | None = None  # whom "Schedule contact" is about
         self._update_actions()
         self._label_days()
         self.setFocusProxy(self.day_lists[0])
@@ -241,7 +242,12 @@ class DiaryView(Screen):
                 "venue": entry.venue,
                 "purpose": entry.purpose,
             }
-            values = ContactDialog.ask(self, schedule=True, prefill=prefill)
+            # the dialog names the person (a week of many people's bookings is behind it)
+            self._rebooking = entry
+            try:
+                values = ContactDialog.ask(self, schedule=True, prefill=prefill)
+            finally:
+                self._rebooking = None
             if values:
                 self.write(
                     contacts.schedule_contact,
@@ -262,6 +268,11 @@ class DiaryView(Screen):
             rows.append(contacts.in_diary(contact, like))
         rows.sort(key=lambda r: r.at)
         self._show(self.start, rows, self.read_only)
+
+    def dialog_person(self) -> str | None:
+        """Who a dialog opened from here writes about, for its title (see ``person_title``)."""
+        entry = self._rebooking
+        return f"{entry.display_name} ({entry.programme_id})" if entry is not None else None
 
     def ask_schedule_again(self, entry: DiaryEntry) -> bool:
         """The did-not-attend offer; tests replace it."""
