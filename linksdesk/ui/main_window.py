@@ -38,6 +38,7 @@ from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
+from linksdesk.ui.dialogs.same_person import add_unless_known, ask_same_person
 from linksdesk.ui.kept_drafts import KeptDraftsBar, draft_person
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
@@ -641,13 +642,22 @@ class MainWindow(QMainWindow):
             return
 
         def created(outcome: Any) -> None:
+            if isinstance(outcome, list):  # already on record: asked before a second record
+                chosen = ask_same_person(self, outcome) if self.session.is_unlocked else None
+                if chosen:
+                    self.open_participant(chosen)
+                elif chosen == "" and self.session.is_unlocked:
+                    self.session.call(
+                        participants.create_participant, **values, on_done=created, keep=True
+                    )
+                return
             person = getattr(outcome, "value", outcome)
             warnings = getattr(getattr(outcome, "changes", None), "warnings", [])
             if warnings:
                 self.show_status(" ".join(str(w) for w in warnings))
             self.open_participant(person.id)
 
-        self.session.call(participants.create_participant, **values, on_done=created, keep=True)
+        self.session.call(add_unless_known, values, on_done=created, keep=True)
 
     def ask_who(self, action: str) -> str | None:
         """From a page with no person open: whose record? (never the last one viewed)"""

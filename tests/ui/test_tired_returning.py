@@ -1,0 +1,113 @@
+"""The door is always open: a person closed months ago comes back, and is not made twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from day_kit import finished, on_modal
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from screens_kit import settle
+from shell_kit import call_casework
+
+from linksdesk.casework import lists, participants
+from linksdesk.casework.dto import CaseloadQuery
+from linksdesk.ui.dialogs.participant import ParticipantDialog
+from linksdesk.ui.session import UiSession
+
+pytestmark = pytest.mark.gui
+
+BORN = dt.date(1958, 3, 14)
+
+
+def closed_months_ago(qtbot: Any, session: UiSession) -> Any:
+    who = call_casework(
+        qtbot, session, participants.create_participant,
+        given_name="Morag", family_name="Testperson", date_of_birth=BORN,
+    ).value  # fmt: skip
+    call_casework(
+        qtbot, session, participants.close_participant, who.id, "Goals met; moved on",
+        on=dt.date.today() - dt.timedelta(days=120),
+    )  # fmt: skip
+    return who
+
+
+def add_her_again(monkeypatch: Any) -> None:
+    """New participant…, the same names (typed in other case) and date of birth."""
+    monkeypatch.setattr(
+        ParticipantDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent=None, existing=None: {
+                "given_name": "morag",
+                "family_name": "TESTPERSON",
+                "date_of_birth": BORN,
+            }
+        ),
+    )
+
+
+def everyone(qtbot: Any, session: UiSession) -> list[str]:
+    return list(
+        call_casework(qtbot, session, lists.caseload_ids, CaseloadQuery(include_closed=True))
+    )
+
+
+def answer(button_text: str, seen: dict[str, str]) -> Any:
+    def click(box: QMessageBox) -> None:
+        seen["text"] = f"{box.windowTitle()}\n{box.text()}\n{box.informativeText()}"
+        seen["default"] = box.defaultButton().text()
+        chosen = next(b for b in box.buttons() if b.text() == button_text)
+        chosen.click()
+
+    return click
+
+
+def test_adding_a_closed_person_again_offers_her_record_and_makes_no_second_one(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    morag = closed_months_ago(qtbot, ui_session)
+    add_her_again(monkeypatch)
+    seen: dict[str, str] = {}
+    state = on_modal(answer(f"Open {morag.programme_id}", seen), kind=QMessageBox)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.action_new_participant.trigger()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert "Morag Testperson" in seen["text"] and "closed" in seen["text"]
+    assert seen["default"] == f"Open {morag.programme_id}"  # a tired Enter opens, never adds
+    assert window.participant_view.participant_id == morag.id
+    assert everyone(qtbot, ui_session) == [morag.id]
+
+
+def test_a_different_person_of_the_same_name_can_still_be_added(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    morag = closed_months_ago(qtbot, ui_session)
+    add_her_again(monkeypatch)
+    seen: dict[str, str] = {}
+    state = on_modal(answer("Add a new participant", seen), kind=QMessageBox)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.action_new_participant.trigger()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    added = window.participant_view.participant_id
+    assert added not in (None, morag.id)
+    assert sorted(everyone(qtbot, ui_session)) == sorted([morag.id, added])
+
+
+def test_escape_on_the_question_adds_nobody(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    morag = closed_months_ago(qtbot, ui_session)
+    add_her_again(monkeypatch)
+    state = on_modal(lambda box: qtbot.keyClick(box, Qt.Key.Key_Escape), kind=QMessageBox)
+    window.action_new_participant.trigger()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert everyone(qtbot, ui_session) == [morag.id]
