@@ -324,8 +324,18 @@ class Screen(QWidget):
         # so an unlock or a change pays only for what is on the screen
         self.load_when_shown = False
         self._load_pending = False
+        self._under_way: set[str] = set()
 
     # -- running casework ---------------------------------------------------------------
+    def begin_once(self, key: str) -> Callable[[], None] | None:
+        """Start the work ``key`` names (a booking's outcome) unless it is under way already:
+        a tired second press while the vault is busy asked twice and wrote twice. Returns
+        the function that ends it, or None when it is under way (a lock ends them all)."""
+        if key in self._under_way:
+            return None
+        self._under_way.add(key)
+        return lambda: self._under_way.discard(key)
+
     def casebook(self) -> Any:
         return getattr(self.session, "casebook", None)
 
@@ -445,6 +455,7 @@ class Screen(QWidget):
 
     def clear(self) -> None:
         self._epoch += 1
+        self._under_way.clear()
         self._load_pending = False
         self.message.clear_message()
 

@@ -195,12 +195,24 @@ class DiaryView(Screen):
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
             return
-        self.write(
-            contacts.record_outcome,
-            entry.contact_id,
-            status,
-            on_done=lambda c: self._after_outcome(entry, status, c),
-        )
+        end = self.begin_once(f"outcome/{entry.contact_id}")
+        if end is None:
+            return  # a second click while the first is written: one outcome, one offer
+
+        def recorded(contact: object) -> None:
+            try:
+                self._after_outcome(entry, status, contact)
+            finally:
+                end()
+
+        def failed(exc: BaseException) -> None:
+            end()
+            self.show_problem(exc)
+
+        if not self.write(
+            contacts.record_outcome, entry.contact_id, status, on_done=recorded, on_error=failed
+        ):
+            end()
 
     def record_outcome_selected(self, status: ContactStatus = ContactStatus.ATTENDED) -> bool:
         """Record › Record outcome here: the selected booking, with minutes and a case note."""

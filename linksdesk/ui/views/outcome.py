@@ -32,21 +32,55 @@ def ask_outcome(
         )
         return False
     person = f"{entry.display_name} ({entry.programme_id})"
+    end = screen.begin_once(f"outcome/{entry.contact_id}")
+    if end is None:
+        return True  # asked already: its dialog is on its way or open
+
+    def failed(exc: BaseException) -> None:
+        end()
+        screen.show_problem(exc)
 
     def ask(use: AppointmentUse) -> None:
         values = OutcomeDialog.ask(screen, entry, status, person=person, use=use)
-        if values:
-            screen.write(
-                contacts.record_booked_outcome,
-                entry.contact_id,
-                values.pop("status"),
-                **values,
-                on_done=on_done,
-            )
+        write_outcome(screen, entry.contact_id, values, end, on_done)
 
     # where the person stands against the limit, for the dialog, before it opens
-    screen.run(contacts.appointment_use, entry.participant_id, on_done=ask)
+    if not screen.run(contacts.appointment_use, entry.participant_id, on_done=ask, on_error=failed):
+        end()
     return True
+
+
+def write_outcome(
+    screen: Any,
+    contact_id: str,
+    values: dict[str, Any] | None,
+    end: Callable[[], None],
+    on_done: Callable[[Any], None] | None = None,
+) -> None:
+    """Write the outcome asked for (``values`` of Record outcome; None when cancelled) with
+    ``record_booked_outcome``; ``end`` (of ``begin_once``) is called once it is written,
+    refused or not sent, so the booking may be asked about again only then."""
+
+    def failed(exc: BaseException) -> None:
+        end()
+        screen.show_problem(exc)
+
+    def recorded(result: Any) -> None:
+        try:
+            if on_done is not None:
+                on_done(result)
+        finally:
+            end()
+
+    if not values or not screen.write(
+        contacts.record_booked_outcome,
+        contact_id,
+        values.pop("status"),
+        **values,
+        on_done=recorded,
+        on_error=failed,
+    ):
+        end()
 
 
 def add_outcome_actions(

@@ -23,7 +23,7 @@ from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_current, make_table, selected_id
-from linksdesk.ui.views.outcome import add_outcome_actions
+from linksdesk.ui.views.outcome import add_outcome_actions, write_outcome
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate
 from linksdesk.ui.views.rows import hbox, tab_order
@@ -298,15 +298,14 @@ class TimelineTab(RecordTabBase):
                 self.tr("No booked contact to record an outcome for.")
             )
             return
-        values = OutcomeDialog.ask(self, booked, status)
-        if not values:
+        end = self.view.begin_once(f"outcome/{booked.id}")
+        if end is None:  # recorded a moment ago, still being written: not asked again
+            self.view.session.sig_status.emit(self.tr("That outcome is being recorded."))
             return
-        self.view.write(
-            contacts.record_booked_outcome,
-            booked.id,
-            values.pop("status"),
-            **values,
-            on_done=lambda done: self._after_outcome(done.contact),
+
+        values = OutcomeDialog.ask(self, booked, status)
+        write_outcome(
+            self.view, booked.id, values, end, lambda done: self._after_outcome(done.contact)
         )
 
     def _after_outcome(self, contact: Contact) -> None:
