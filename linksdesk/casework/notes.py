@@ -69,6 +69,17 @@ def _text(text: str) -> str:
     return records.storable_text(text, "Note text")
 
 
+def note_problem(text: str | None) -> str | None:
+    """Why ``text`` cannot be kept as a case note, or None (a dialog asks before it closes)."""
+    if text is None:
+        return None
+    try:
+        _text(text)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
 def note_rows(
     participant_id: str,
     text: str,

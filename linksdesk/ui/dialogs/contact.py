@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.contacts import appointment_number, limit_text
 from linksdesk.casework.dto import AppointmentUse, Contact
+from linksdesk.casework.notes import note_problem
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.form import (
     Field,
@@ -219,7 +220,9 @@ class OutcomeDialog(FormDialog):
             parent,
             intro=tr("Booked: {booked}. Save with Ctrl+Enter.").format(booked=booked),
             ok_text=tr("Record outcome"),
-            validate=lambda v: still_to_come(contact.at, v["status"], tr),
+            validate=lambda v: (
+                still_to_come(contact.at, v["status"], tr) or note_problem(v.get("note"))
+            ),
         )
         if person:  # opened from a list (Today, Diary), not from the person's record
             self.setWindowTitle(f"{tr('Record outcome')} — {person}")

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework.records import storable_text
+from linksdesk.core.errors import ValidationError
 from linksdesk.ui.dialog_kit import OK_CANCEL, ask_discard, button_box, name_buttons
 
 
@@ -305,6 +307,14 @@ class FormDialog(QDialog):
         for f in self._fields:
             if f.required and values.get(f.key) in (None, ""):
                 return self.tr("Fill in {field}.").format(field=f.label.rstrip(":* ").lower())
+            text = values.get(f.key)
+            if f.kind in ("line", "text") and isinstance(text, str):
+                # pasted text that cannot be kept (a hidden null from a PDF) is refused here,
+                # with the dialog open: refused by casework after it closed, it was lost
+                try:
+                    storable_text(text, f.label.rstrip(":* "))
+                except ValidationError as exc:
+                    return str(exc)
         if self._validate is not None:
             return self._validate(values)
         return None
