@@ -192,3 +192,22 @@ def test_a_measure_of_another_person_is_not_offered_back_on_the_wrong_record(
     assert seen["answers"] == [None] * 14  # Brodie's form is empty: Ailsa's answers wait
     assert kept_keys(qtbot, ui_session) == [f"measure/{ailsa.id}/wemwbs"]
     assert window.kept_drafts.isVisible()
+
+
+def test_closing_the_window_over_a_half_filled_form_keeps_its_answers(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, vault_file: Path
+) -> None:
+    window = unlocked_window
+    who = on_wellbeing(qtbot, window, ui_session)
+
+    def half_filled_then_closed(dialog: MeasureDialog) -> None:
+        tick(dialog, TICKED)
+        window.close()  # the end of the day: the laptop's lid, the window's cross
+
+    state = on_modal(half_filled_then_closed, kind=MeasureDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(window.participant_view.wellbeing.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        ui_session.unlock(vault_file, PASSPHRASE)
+    assert ui_session.drafts.pending.keys() == {f"measure/{who.id}/wemwbs"}
