@@ -7,11 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime
+from PySide6.QtCore import QDate, QDateTime, QObject, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QFormLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework.records import storable_text
 from linksdesk.core.errors import ValidationError
+from linksdesk.ui.date_field import DateField
 from linksdesk.ui.dialog_kit import OK_CANCEL, ask_discard, button_box, name_buttons
 
 
@@ -130,21 +130,6 @@ def review_weeks(parent: QObject | None, default: int = 6) -> int:
     return int(getattr(settings, "review_goals_every_weeks", default))
 
 
-class _CalendarAtToday(QObject):
-    """An empty optional date shows the minimum date; its calendar opens at today instead
-    (it opened at January 1900)."""
-
-    def __init__(self, edit: QDateEdit) -> None:
-        super().__init__(edit)
-        self.edit = edit
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and self.edit.date() == self.edit.minimumDate():
-            today = dt.date.today()
-            self.edit.calendarWidget().setCurrentPage(today.year, today.month)
-        return False
-
-
 class FormDialog(QDialog):
     """Labels on the left, inputs on the right, OK refused until required fields are filled.
 
@@ -220,18 +205,8 @@ class FormDialog(QDialog):
             t.setMinimumHeight(80)
             return t
         if f.kind in ("date", "optional_date"):
-            d = QDateEdit()
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("d MMM yyyy")
-            if f.kind == "optional_date":
-                # the minimum date stands for "no date" (shown as a dash)
-                d.setMinimumDate(QDate(1900, 1, 1))
-                d.setSpecialValueText("—")
-                d.setDate(to_qdate(f.value) if f.value else d.minimumDate())
-                d.calendarWidget().installEventFilter(_CalendarAtToday(d))
-            else:
-                d.setDate(to_qdate(f.value or dt.date.today()))
-            return d
+            optional = f.kind == "optional_date"
+            return DateField(f.value or (None if optional else dt.date.today()), optional=optional)
         if f.kind == "datetime":
             e = QDateTimeEdit()
             e.setCalendarPopup(True)
@@ -268,12 +243,7 @@ class FormDialog(QDialog):
                 out[f.key] = w.toPlainText().strip() or None
             elif isinstance(w, QDateTimeEdit) and f.kind == "datetime":
                 out[f.key] = from_qdatetime(w.dateTime())
-            elif isinstance(w, QDateEdit):
-                if f.kind == "optional_date" and w.date() == w.minimumDate():
-                    out[f.key] = None
-                else:
-                    out[f.key] = from_qdate(w.date())
-            elif isinstance(w, QSpinBox):
+            elif isinstance(w, (DateField, QSpinBox)):
                 out[f.key] = w.value()
             elif isinstance(w, QCheckBox):
                 out[f.key] = w.isChecked()
@@ -291,8 +261,8 @@ class FormDialog(QDialog):
                 w.setPlainText("" if value is None else str(value))
             elif isinstance(w, QDateTimeEdit) and isinstance(value, dt.datetime):
                 w.setDateTime(to_qdatetime(value))
-            elif isinstance(w, QDateEdit):
-                w.setDate(to_qdate(value) if value else w.minimumDate())
+            elif isinstance(w, DateField):
+                w.set_value(value or None)
             elif isinstance(w, QSpinBox):
                 w.setValue(int(value))
             elif isinstance(w, QCheckBox):
@@ -305,6 +275,10 @@ class FormDialog(QDialog):
     def problem(self) -> str | None:
         values = self.values()
         for f in self._fields:
+            widget = self._widgets[f.key]
+            unread = widget.problem() if isinstance(widget, DateField) else None
+            if unread:
+                return f"{f.label.rstrip(':* ')}: {unread}"
             if f.required and values.get(f.key) in (None, ""):
                 return self.tr("Fill in {field}.").format(field=f.label.rstrip(":* ").lower())
             text = values.get(f.key)

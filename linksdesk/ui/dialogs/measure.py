@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -26,16 +25,15 @@ from linksdesk.casework.casebook import draft_key
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import copyright_line, definition, score
 from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.ui.date_field import DateField
 from linksdesk.ui.dialog_kit import SAVE_CANCEL, button_box
 from linksdesk.ui.dialogs.form import (
     choices_of,
-    from_qdate,
     keep_while_locked,
     may_discard,
     person_title,
     record_owner,
     session_of,
-    to_qdate,
 )
 
 
@@ -52,7 +50,8 @@ def kept_answers(text: str) -> dict[str, Any] | None:
         return {
             "items": [None if a is None else int(a) for a in kept["items"]],
             "context": MeasureContext(kept["context"]),
-            "taken_on": dt.date.fromisoformat(kept["taken_on"]),
+            # None: the date typed could not be read when the form was kept
+            "taken_on": kept["taken_on"] and dt.date.fromisoformat(kept["taken_on"]),
             "assisted": bool(kept["assisted"]),
         }
     except (ValueError, KeyError, TypeError):
@@ -86,10 +85,8 @@ class MeasureDialog(QDialog):
         self.context_box.setCurrentIndex(self.context_box.findData(context))
         self.context_box.setAccessibleName(tr("Context"))
         form.addRow(tr("Context"), self.context_box)
-        self.date_edit = QDateEdit(to_qdate(dt.date.today()))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("d MMM yyyy")
-        self.date_edit.setAccessibleName(tr("Taken on"))
+        self.date_edit = DateField(dt.date.today())
+        self.date_edit.edit.setAccessibleName(tr("Taken on"))
         form.addRow(tr("Taken on"), self.date_edit)
         layout.addLayout(form)
 
@@ -174,7 +171,7 @@ class MeasureDialog(QDialog):
         if not self.isVisible() or not self.participant_id or not self.entered():
             return {}
         values["context"] = MeasureContext(values["context"]).value
-        values["taken_on"] = values["taken_on"].isoformat()
+        values["taken_on"] = values["taken_on"] and values["taken_on"].isoformat()
         del values["kind"]
         return {measure_draft_key(self.participant_id, self.kind): json.dumps(values)}
 
@@ -187,7 +184,8 @@ class MeasureDialog(QDialog):
             if button is not None:
                 button.setChecked(True)
         self.context_box.setCurrentIndex(self.context_box.findData(kept["context"]))
-        self.date_edit.setDate(to_qdate(kept["taken_on"]))
+        if kept["taken_on"] is not None:
+            self.date_edit.set_value(kept["taken_on"])
         self.assisted_check.setChecked(kept["assisted"])
         self._update_total()
         self.kept_label.setText(
@@ -247,15 +245,25 @@ class MeasureDialog(QDialog):
             "kind": self.kind,
             "items": self.answers(),
             "context": self.context_box.currentData(),
-            "taken_on": from_qdate(self.date_edit.date()),
+            "taken_on": self.date_edit.value(),
             "assisted": self.assisted_check.isChecked(),
         }
 
     def _on_save(self) -> None:
+        problem = self.date_edit.problem()
+        unread = (
+            f"{self.tr('Taken on')}: {problem}"
+            if problem
+            else None
+            if self.date_edit.value()
+            else self.tr("Fill in the date it was taken on.")
+        )
         try:
             score(self.kind, self.answers())
         except ValidationError as exc:
-            self.message.setText(str(exc))
+            unread = unread or str(exc)
+        if unread:
+            self.message.setText(unread)
             self.message.show()
             return
         self.accept()

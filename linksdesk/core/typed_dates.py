@@ -1,0 +1,76 @@
+"""A date as people type it ("14/3/58", "14 March 1958", "today"), read the British way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Final
+
+from dateutil import parser as date_parser
+
+# words people type for the days around today
+_RELATIVE: Final = {"today": 0, "yesterday": -1, "tomorrow": 1}
+# a year of two digits falls in the century that puts it at most this many years ahead
+_TWO_DIGIT_YEAR_AHEAD: Final = 10
+EARLIEST: Final = dt.date(1900, 1, 1)
+EXAMPLE: Final = "14/3/1958"
+
+
+class UnreadableDate(ValueError):
+    """The text is not a whole date; ``str()`` says why in the worker's terms (no input)."""
+
+
+def _iso(text: str) -> dt.date | None:
+    # dateutil reads 2026-03-04 as 3 April when told days come first: ISO dates go apart
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UnreadableDate(f"There is no such day. Type it as {EXAMPLE}.") from None
+
+
+def _parsed(text: str, default: dt.datetime) -> dt.datetime:
+    try:
+        return date_parser.parse(text, dayfirst=True, default=default)
+    except (ValueError, OverflowError):
+        # the library's message repeats the text; ours says what to do instead
+        raise UnreadableDate(
+            f"This is not a date LinksDesk can read. Type it as {EXAMPLE}."
+        ) from None
+
+
+def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """The date ``text`` names, None for empty text; :class:`UnreadableDate` otherwise.
+
+    Day first (14/3/1958 is 14 March). A day and month without a year are this year's; a
+    two-digit year is the latest that is at most ten years ahead (58 is 1958, 27 is 2027).
+    A month without a day, or a number alone, is refused rather than guessed.
+    """
+    today = today or dt.date.today()
+    words = text.strip().lower()
+    if not words:
+        return None
+    if words in _RELATIVE:
+        return today + dt.timedelta(days=_RELATIVE[words])
+    found = _iso(words)
+    if found is None:
+        # read twice with different defaults: a part that changes with them was not typed
+        first = _parsed(words, dt.datetime(2000, 1, 1))
+        second = _parsed(words, dt.datetime(2001, 2, 2))
+        if first.day != second.day or first.month != second.month:
+            raise UnreadableDate(f"Give the day, the month and the year, as {EXAMPLE}.")
+        year = first.year if first.year == second.year else today.year
+        if first.year == second.year and not re.search(r"\d{3,}", words):
+            year = (
+                today.year
+                + _TWO_DIGIT_YEAR_AHEAD
+                - ((today.year + _TWO_DIGIT_YEAR_AHEAD - first.year) % 100)
+            )
+        try:
+            found = dt.date(year, first.month, first.day)
+        except ValueError:  # 29 February of a year that has none
+            raise UnreadableDate(f"There is no such day. Type it as {EXAMPLE}.") from None
+    if found < EARLIEST:
+        raise UnreadableDate("That date is before 1900. Check the year.")
+    return found

@@ -1,0 +1,60 @@
+"""Dates as a tired worker types them are read the British way, or refused; never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from linksdesk.core.typed_dates import UnreadableDate, read_date
+
+TODAY = dt.date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("14/03/1958", dt.date(1958, 3, 14)),
+        ("14/3/58", dt.date(1958, 3, 14)),
+        ("14.3.1958", dt.date(1958, 3, 14)),
+        ("14-03-1958", dt.date(1958, 3, 14)),
+        ("14 Mar 1958", dt.date(1958, 3, 14)),
+        ("14 march 1958", dt.date(1958, 3, 14)),
+        ("March 14th 1958", dt.date(1958, 3, 14)),
+        ("  3/4/2026 ", dt.date(2026, 4, 3)),  # day first: 3 April, not 4 March
+        ("2026-03-04", dt.date(2026, 3, 4)),  # ISO stays year-month-day
+        ("5/1/27", dt.date(2027, 1, 5)),  # a booking early next year
+        ("1/1/37", dt.date(1937, 1, 1)),  # more than ten years ahead: the century before
+        ("14 Mar", dt.date(2026, 3, 14)),  # no year: this year
+        ("today", TODAY),
+        ("Yesterday", dt.date(2026, 12, 4)),
+        ("29/2/2024", dt.date(2024, 2, 29)),
+    ],
+)
+def test_what_people_type_is_read_as_they_meant_it(typed: str, meant: dt.date) -> None:
+    assert read_date(typed, TODAY) == meant
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_an_empty_field_is_no_date(typed: str) -> None:
+    assert read_date(typed, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("14/13/1958", "not a date"),
+        ("31/04/2026", "not a date"),
+        ("2026-02-30", "no such day"),
+        ("March 1958", "the day, the month and the year"),
+        ("15", "the day, the month and the year"),
+        ("next tuesday-ish", "not a date"),
+        ("14/3/1858", "before 1900"),
+    ],
+)
+def test_what_cannot_be_read_is_refused_with_a_reason_and_no_echo(typed: str, says: str) -> None:
+    with pytest.raises(UnreadableDate) as refused:
+        read_date(typed, TODAY)
+    message = str(refused.value)
+    assert says in message
+    assert typed.strip() not in message  # what was typed is not repeated into logs
