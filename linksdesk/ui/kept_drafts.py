@@ -11,9 +11,15 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from linksdesk.casework.participants import display_names
 from linksdesk.core.vocab import MeasureKind
+from linksdesk.ui.dialogs.form import kept_entries
 from linksdesk.ui.dialogs.measure import kept_answers
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
+
+
+def _named(key: str) -> bool:
+    # drafts about a person are named with their name; a form's also without one
+    return draft_person(key) is not None or key.startswith("form/")
 
 
 def draft_person(key: str) -> str | None:
@@ -50,7 +56,7 @@ class KeptDraftsBar(InlineMessage):
     def refresh(self) -> None:
         pending = dict(self.session.drafts.pending)
         people = {pid for key in pending if (pid := draft_person(key))}
-        if not people or not self.session.is_unlocked:
+        if not any(map(_named, pending)) or not self.session.is_unlocked:
             self.clear_message()
             return
         self.session.call(
@@ -61,9 +67,9 @@ class KeptDraftsBar(InlineMessage):
         if pending != self.session.drafts.pending:
             return  # taken up meanwhile: the newer refresh says what is left
         items = [
-            self._item(key, text, names[pid])
+            self._item(key, text, names.get(pid) if pid else None)
             for key, text in sorted(pending.items())
-            if (pid := draft_person(key)) is not None and pid in names
+            if _named(key) and ((pid := draft_person(key)) is None or pid in names)
         ]
         if not items:
             self.clear_message()
@@ -79,9 +85,18 @@ class KeptDraftsBar(InlineMessage):
         """What the bar says, as read (without its links' markup)."""
         return QTextDocumentFragment.fromHtml(self.text()).toPlainText()
 
-    def _item(self, key: str, text: str, name: str) -> str:
+    def _item(self, key: str, text: str, name: str | None) -> str:
         kind, _pid, item = key.split("/")
-        link = f'<a href="{html.escape(key)}">{html.escape(name)}</a>'
+        if kind == "form":
+            kept = kept_entries(text)
+            title = kept["title"] if kept else self.tr("a form")
+            if name is None:  # a new participant's details, a resource: the link reopens it
+                return f'<a href="{html.escape(key)}">{html.escape(title)}</a>'
+            return self.tr("{form} for {person}").format(
+                form=html.escape(title),
+                person=f'<a href="{html.escape(key)}">{html.escape(name)}</a>',
+            )
+        link = f'<a href="{html.escape(key)}">{html.escape(name or "")}</a>'
         if kind == "measure":
             kept = kept_answers(text)
             done = sum(a is not None for a in kept["items"]) if kept else 0

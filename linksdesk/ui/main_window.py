@@ -692,6 +692,14 @@ class MainWindow(QMainWindow):
         if pid:
             self.open_participant(pid)
             self.participant_view.take_up_draft(key)
+            return
+        # a form kept with no record to hang on: it comes back in the dialog it was typed in
+        dialog = key.split("/")[-1].split(".")[0]
+        if dialog == "ParticipantDialog":
+            self.action_new_participant.trigger()
+        elif dialog == "ResourceDialog":
+            self.show_view("resources")
+            self.resources_view.add()
 
     def new_contact_for(self, participant_id: str) -> None:
         """Open this person's record and record a contact (the caseload's context menu)."""

@@ -16,9 +16,9 @@ from shell_kit import FakeClock, call_casework
 
 from linksdesk.casework import notes
 from linksdesk.core.vocab import ContactStatus, MeasureKind
+from linksdesk.ui.date_field import DateField
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog
-from linksdesk.ui.date_field import DateField
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog

@@ -189,6 +189,8 @@ class OutcomeDialog(FormDialog):
     The note has the focus: a worker types it and presses Ctrl+Enter (attended is chosen).
     """
 
+    keeps_draft = False  # its note is kept as the person's case note draft (below)
+
     def __init__(
         self,
         contact: Contact,

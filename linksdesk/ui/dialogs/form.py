@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate, QDateTime, QObject, QTime
 from PySide6.QtWidgets import (
@@ -22,10 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.records import storable_text
 from linksdesk.core.errors import ValidationError
 from linksdesk.ui.date_field import DateField
 from linksdesk.ui.dialog_kit import OK_CANCEL, ask_discard, button_box, name_buttons
+
+# fields whose first value moves with the clock
+DATE_KINDS = ("date", "optional_date", "datetime")
 
 
 @dataclass
@@ -134,7 +140,16 @@ class FormDialog(QDialog):
     """Labels on the left, inputs on the right, OK refused until required fields are filled.
 
     Opened from a participant's record, the title names the person (``names_person``).
+    What was entered is kept as a draft in the vault if it locks meanwhile, and comes back
+    when the same dialog opens again for the same record and item.
     """
+
+    # False for a dialog that keeps what matters its own way, or whose entries could come
+    # back in the wrong place (a step, which belongs to whichever goal is selected)
+    keeps_draft: ClassVar[bool] = True
+    # True for a dialog opened outside a record that the window can open again by itself
+    # (a new participant, a new resource); other forms outside a record keep nothing
+    keeps_without_record = False
 
     def __init__(
         self,
@@ -147,6 +162,9 @@ class FormDialog(QDialog):
         names_person: bool = True,
     ) -> None:
         super().__init__(parent)
+        self._title = title
+        self._taken_up = False
+        self._draft_key = ""
         if names_person:
             title = person_title(title, parent)
         self.setWindowTitle(title)
@@ -314,6 +332,61 @@ class FormDialog(QDialog):
         if may_discard(self, self.typed()):
             super().reject()
 
+    # -- what was entered outlives a lock ----------------------------------------------------
+    def entries(self) -> dict[str, Any]:
+        """Each field as entered, as JSON can keep it (a date field's text as typed)."""
+        out = FormDialog.values(self)
+        for f in self._fields:
+            w = self._widgets[f.key]
+            if isinstance(w, DateField):
+                out[f.key] = w.edit.text()
+            elif isinstance(w, QDateTimeEdit):
+                out[f.key] = from_qdatetime(w.dateTime()).isoformat()
+        return out
+
+    def _keep_while_locked(self) -> None:
+        # every form keeps what was entered at a lock (a new participant's details typed at a
+        # first meeting, a goal in the person's words): the lock closes dialogs, and nothing
+        # a worker wrote may go without their say. Keyed by the record, the dialog and what
+        # it opened with (not the dates, which move with the clock), so it comes back in
+        # the same dialog for the same item
+        self._opened_with = self.entries()
+        same = {k: v for k, v in self._opened_with.items() if not self._is_date(k)}
+        digest = hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode())
+        person = getattr(record_owner(self.parent()), "participant_id", None)
+        if person is None and not self.keeps_without_record:
+            return
+        self._draft_key = draft_key(
+            "form", person, f"{type(self).__name__}.{digest.hexdigest()[:12]}"
+        )
+        kept = keep_while_locked(self, self._draft_texts, self._draft_key)
+        found = kept_entries(kept) if kept else None
+        if found is None:
+            return
+        self._taken_up = True
+        for key, value in found["entries"].items():
+            w = self._widgets.get(key)
+            if isinstance(w, DateField):
+                w.edit.setText(str(value or ""))
+            elif isinstance(w, QDateTimeEdit) and isinstance(value, str):
+                w.setDateTime(to_qdatetime(dt.datetime.fromisoformat(value)))
+            elif w is not None:
+                self.set_values({key: value})
+        self.message.setText(
+            self.tr("What you had entered was kept while LinksDesk was locked; it is back here.")
+        )
+        self.message.show()
+
+    def _is_date(self, key: str) -> bool:
+        return any(f.key == key and f.kind in DATE_KINDS for f in self._fields)
+
+    def _draft_texts(self) -> dict[str, str]:
+        entries = self.entries()
+        if not self.isVisible() or not self._draft_key or entries == self._opened_with:
+            return {}
+        kept = {"title": self._title, "entries": entries}
+        return {self._draft_key: json.dumps(kept, default=str)}
+
     def run(self) -> dict[str, Any] | None:
         """Show modally; the values, or None when cancelled."""
         session = session_of(self.parent())
@@ -321,9 +394,30 @@ class FormDialog(QDialog):
             # the vault locked while a question before this dialog was open (the lock closes
             # it as "No"): nothing may be asked over the unlock screen, nor written
             return None
+        if session is not None and self.keeps_draft:
+            self._keep_while_locked()
         if self.exec() == QDialog.DialogCode.Accepted:
+            if self._taken_up and session is not None:
+                # saved now: a form taken up again is never offered a second time
+                session.discard_draft(self._draft_key)
             return self.values()
         return None
+
+
+def kept_entries(text: str) -> dict[str, Any] | None:
+    """A form kept at a lock: its ``title`` and its ``entries``; None for a draft that cannot
+    be read as one."""
+    try:
+        kept = json.loads(text)
+    except ValueError:
+        return None
+    if not (
+        isinstance(kept, dict)
+        and isinstance(kept.get("title"), str)
+        and isinstance(kept.get("entries"), dict)
+    ):
+        return None
+    return kept
 
 
 def choices_of(enum_cls: Any, only: Sequence[Any] | None = None) -> list[tuple[str, Any]]:

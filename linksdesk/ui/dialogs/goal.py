@@ -41,6 +41,8 @@ class GoalDialog(FormDialog):
 
 
 class StepDialog(FormDialog):
+    keeps_draft = False  # a step belongs to the goal selected when it opens again
+
     def __init__(self, parent: QWidget | None = None) -> None:
         tr = self.tr
         super().__init__(

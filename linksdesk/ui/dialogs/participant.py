@@ -29,6 +29,8 @@ class ParticipantDialog(FormDialog):
 
     def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
         tr = self.tr
+        # a new one, kept at a lock, is opened again from the kept drafts' bar
+        self.keeps_without_record = existing is None
         get = values_of(existing)
         fields = [
             Field("given_name", tr("Given name"), value=get("given_name"), required=True),

@@ -16,6 +16,8 @@ class ResourceDialog(FormDialog):
 
     def __init__(self, existing: Any = None, parent: QWidget | None = None) -> None:
         tr = self.tr
+        # a new one, kept at a lock, is opened again from the kept drafts' bar
+        self.keeps_without_record = existing is None
         get = values_of(existing)
         cats = "; ".join(existing.categories) if existing else ""
         super().__init__(

@@ -337,7 +337,10 @@ class ParticipantView(Screen):
         if self._defer(lambda: self.take_up_draft(key)) or not self.editable():
             return
         kind, _pid, item = key.split("/")
-        if kind == "measure":
+        reopen = self._form_openers().get(item.split(".")[0]) if kind == "form" else None
+        if reopen is not None:
+            reopen()  # the dialog takes what was kept (FormDialog.run)
+        elif kind == "measure":
             self.tabs.setCurrentWidget(self.wellbeing)
             box = self.wellbeing.kind_box
             box.setCurrentIndex(box.findData(MeasureKind(item)))
@@ -345,6 +348,20 @@ class ParticipantView(Screen):
         else:
             self.tabs.setCurrentWidget(self.timeline)
             self.timeline.editor.text_edit.setFocus()
+
+    def _form_openers(self) -> dict[str, Callable[[], None]]:
+        """The record's dialogs by name, as a form kept at a lock names them."""
+        return {
+            "ContactDialog": self.start_contact,
+            "GoalDialog": self.goals.set_goal,
+            "ReferralDialog": self.referrals.add_referral,
+            "OnwardDialog": self.referrals.refer_onward,
+            "RelationshipDialog": self.network.add,
+            "ParticipantDialog": self.profile.edit_details,
+            "StatusDialog": self.profile.change_status,
+            "ConsentDialog": self.profile.record_consent,
+            "ConcernDialog": self.profile.add_concern,
+        }
 
     def _defer(self, action: Callable[[], None]) -> bool:
         """Keep ``action`` for when the record being opened has arrived (True if kept)."""
