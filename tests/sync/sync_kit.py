@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -73,26 +74,35 @@ def memory_folder() -> Path | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# what uvicorn logs once it has bound its port (the port it got, when given 0)
+_LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+) ")
 
 
 # -- the server -----------------------------------------------------------------------------
 class ServerProcess:
-    """``linksdesk-server serve`` in a subprocess; can be killed with SIGKILL and restarted."""
+    """``linksdesk-server serve`` in a subprocess; can be killed with SIGKILL and restarted.
+
+    Its first start lets the server bind a port the system picks (``--port 0``) and reads
+    which from its log; a restart binds the same port again (devices hold the address).
+    Ready means this process said it listens there and then answered: a port found free
+    and bound a moment later could be taken in between by another test's server, which
+    would answer the health check for a server that had failed to start.
+    """
 
     def __init__(self, db_url: str, log_path: Path, port: int | None = None) -> None:
         self.db_url = db_url
         self.log_path = log_path
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = port or 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.db = Database(db_url)
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def start(self) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 [
@@ -117,11 +127,15 @@ class ServerProcess:
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
+            since = self.log_path.read_bytes()[logged:].decode(errors="replace")
+            listening = _LISTENING.search(since)
+            if listening is not None:  # this process holds the port: the answer is its own
+                self.port = int(listening.group(1))
+                try:
+                    if httpx.get(f"{self.url}/v1/health", timeout=5).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start:\n{self.log_text()[-2000:]}")
             time.sleep(0.05)
