@@ -84,8 +84,8 @@ def own_mark(session: Session, device_id: str) -> str:
 def new_mark(session: Session) -> str:
     """A mark of this copy's own: a restored vault's own counter went back to where the
     backup held it, and the device gave out marked ids above it since (and so may another
-    copy restored from the same backup). Random, and longer than a device id's end, so no
-    two copies mark alike."""
+    copy restored from the same backup). Random, six hex digits: two copies mark alike
+    once in 16 million."""
     mark = secrets.token_hex(3)
     session.merge(LocalSetting(key=MARK_KEY, value=mark))
     session.flush()
