@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import random
-import re
 import shutil
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+from serving import serve
 from sqlalchemy import create_engine, select
 
 from linksdesk.core.changes import RowChange
@@ -74,20 +73,10 @@ def memory_folder() -> Path | None:
     return None
 
 
-# what uvicorn logs once it has bound its port (the port it got, when given 0)
-_LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+) ")
-
-
 # -- the server -----------------------------------------------------------------------------
 class ServerProcess:
-    """``linksdesk-server serve`` in a subprocess; can be killed with SIGKILL and restarted.
-
-    Its first start lets the server bind a port the system picks (``--port 0``) and reads
-    which from its log; a restart binds the same port again (devices hold the address).
-    Ready means this process said it listens there and then answered: a port found free
-    and bound a moment later could be taken in between by another test's server, which
-    would answer the health check for a server that had failed to start.
-    """
+    """``linksdesk-server serve`` in a subprocess; can be killed with SIGKILL and restarted
+    (on the port it was given first: devices hold its address; see ``serving``)."""
 
     def __init__(self, db_url: str, log_path: Path, port: int | None = None) -> None:
         self.db_url = db_url
@@ -101,44 +90,7 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "linksdesk.server.cli",
-                    "serve",
-                    "--db",
-                    self.db_url,
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--log-level",
-                    "info",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log_text()[-2000:]}")
-            since = self.log_path.read_bytes()[logged:].decode(errors="replace")
-            listening = _LISTENING.search(since)
-            if listening is not None:  # this process holds the port: the answer is its own
-                self.port = int(listening.group(1))
-                try:
-                    if httpx.get(f"{self.url}/v1/health", timeout=5).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{self.log_text()[-2000:]}")
-            time.sleep(0.05)
+        self.proc, self.port = serve(self.db_url, self.log_path, self.port)
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, whatever it was doing."""
