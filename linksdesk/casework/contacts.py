@@ -179,7 +179,21 @@ def record_outcome(
     venue: str | None = None,
 ) -> Outcome[Contact]:
     """Attended, did not attend or cancelled, with minutes and venue, in one call."""
-    return _change(cb, contact_id, _outcome_values(status, minutes, venue))
+    values = _outcome_values(status, minutes, venue)
+    check = _limit_check(cb)
+    with cb.store.write() as tx:
+        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        _decide(tx, row, values)
+        check(tx, row)
+        return Outcome(to_contact(row), tx.changes)
+
+
+def _decide(tx: WriteTx, row: ContactRow, values: dict[str, Any]) -> None:
+    """What happened at a contact is one decision: its status, minutes and venue are
+    written with one clock (those not given as they stand), so an outcome recorded for the
+    same contact on the worker's other laptop wins or loses whole, never leaving a missed
+    appointment with the other laptop's minutes and venue."""
+    tx.update_together(row, {"minutes": row.minutes, "venue": row.venue, **values})
 
 
 def _outcome(status: ContactStatus | str) -> ContactStatus:
@@ -292,7 +306,7 @@ def record_booked_outcome(
                 "This contact's outcome is already recorded "
                 f"({ContactStatus(row.status).label.lower()})."
             )
-        tx.update(row, **values)
+        _decide(tx, row, values)
         _warn_if_over_limit(limit, tx, row)
         written = (
             notes.add_note(tx, row.participant_id, text, contact_id=row.id, private=private)

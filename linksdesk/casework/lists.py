@@ -27,7 +27,7 @@ from linksdesk.casework.dto import (
     ReengagementRow,
 )
 from linksdesk.casework.goals import OPEN_STATUSES as OPEN_GOAL_STATUSES
-from linksdesk.casework.onward import AWAITING
+from linksdesk.casework.onward import AWAITING, resource_name
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import (
     ContactKind,
@@ -375,8 +375,8 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
     day = records.today(today)
     columns = ("id", "participant_id", "resource_id", "kind", "status", "made_on")
     stmt = (
-        _with_person(OnwardReferral, columns, Resource.organisation, Resource.service)
-        .join(Resource, Resource.id == OnwardReferral.resource_id)
+        _with_person(OnwardReferral, columns, Resource)
+        .outerjoin(Resource, Resource.id == OnwardReferral.resource_id)
         .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
         .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
     )
@@ -387,7 +387,7 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
             r,
             onward_id=r.id,
             display_name=_name(r),
-            resource_name=f"{r.organisation} — {r.service}",
+            resource_name=resource_name(r.Resource),
             days_waiting=max((day - r.made_on).days, 0),
         )
         for r in rows

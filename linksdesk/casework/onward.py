@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from sqlalchemy import select
 
@@ -29,8 +30,13 @@ AWAITING = frozenset({S.SUGGESTED, S.MADE})
 STARTING = frozenset({S.SUGGESTED, S.MADE})
 
 
+# a resource this laptop does not hold: pulled rows keep no foreign keys, so a referral can
+# arrive whose resource never did (set aside as incomplete on its way here)
+GONE_RESOURCE: Final = "(a resource not in this laptop's directory)"
+
+
 def resource_name(row: ResourceRow | None) -> str:
-    return "" if row is None else f"{row.organisation} — {row.service}"
+    return GONE_RESOURCE if row is None else f"{row.organisation} — {row.service}"
 
 
 def to_onward(row: OnwardRow, resource: ResourceRow | None) -> OnwardReferral:
@@ -127,7 +133,7 @@ def list_onward_referrals(cb: Casebook, participant_id: str) -> list[OnwardRefer
         records.participant(s, participant_id)
         rows = s.execute(
             select(OnwardRow, ResourceRow)
-            .join(ResourceRow, ResourceRow.id == OnwardRow.resource_id)
+            .outerjoin(ResourceRow, ResourceRow.id == OnwardRow.resource_id)
             .where(OnwardRow.participant_id == participant_id, OnwardRow.deleted.is_(False))
             .order_by(OnwardRow.made_on.desc(), OnwardRow.hlc.desc())
         ).all()

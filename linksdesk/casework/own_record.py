@@ -47,9 +47,6 @@ from linksdesk.storage.tables import SyncColumns, SyncConflict
 AUDIT_RECORD: Final = "participant_record"
 AUDIT_RECORD_PRIVATE: Final = "participant_record+private"
 
-# an onward referral's resource erased from the directory since
-GONE_RESOURCE: Final = "(a resource no longer in the directory)"
-
 
 def is_private(row: SyncColumns) -> bool:
     return row.sharing == Sharing.PRIVATE.value
@@ -232,7 +229,7 @@ def gather_record(
             to_dto(
                 dto.OnwardReferral,
                 o,
-                resource_name=onward.resource_name(res) or GONE_RESOURCE,
+                resource_name=onward.resource_name(res),
             )
             for o, res in rows.onward
             if keep(o)

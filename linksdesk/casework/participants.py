@@ -77,8 +77,9 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
 def _next_programme_id(session: Session, device_id: str) -> str:
     """The next id: from the blocks the server leased this laptop, or the vault's own counter
     (never enrolled, or every leased number used offline: then marked with this device's
-    id's end); numbers are never reused, even after erasure."""
-    return programme_ids.next_programme_id(session, mark=device_id[-4:])
+    id's end, or the vault's own mark once restored); numbers are never reused, even after
+    erasure."""
+    return programme_ids.next_programme_id(session, mark=programme_ids.own_mark(session, device_id))
 
 
 def _duplicates(

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, UserError
-from linksdesk.storage import keyfile, programme_ids
+from linksdesk.storage import keyfile, restored
 from linksdesk.storage.engine import (
     DB_ERRORS,
     connect_raw,
@@ -375,7 +375,7 @@ def restore(
         try:
             key = opened._require_key()
             with opened.store().bookkeeping() as s:
-                retired = programme_ids.retire_leases(s)
+                retired = restored.give_up_after_restore(s)
         finally:
             opened.lock()
         if retired:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ PROGRAMME_PREFIX = "P"
 FIRST_PROGRAMME_NUMBER = 1001
 NEXT_NUMBER_KEY = "next_programme_number"
 LEASE_REQUEST_KEY = "id_lease_request"  # (sync state) a lease asked for, not yet answered
+MARK_KEY = "programme_id_mark"  # (local setting) the own counter's mark, once restored
 
 
 def next_programme_id(session: Session, mark: str = "") -> str:
@@ -70,6 +72,24 @@ def retire_leases(session: Session) -> int:
     # hand back that block, whose numbers went to people since
     session.execute(delete(SyncState).where(SyncState.key == LEASE_REQUEST_KEY))
     return left
+
+
+def own_mark(session: Session, device_id: str) -> str:
+    """What this vault's own-counter ids are marked with: the end of its device id, or the
+    mark it was given when it was restored from a backup (see ``new_mark``)."""
+    stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == MARK_KEY))
+    return str(stored) if stored else device_id[-4:]
+
+
+def new_mark(session: Session) -> str:
+    """A mark of this copy's own: a restored vault's own counter went back to where the
+    backup held it, and the device gave out marked ids above it since (and so may another
+    copy restored from the same backup). Random, six hex digits: two copies mark alike
+    once in 16 million."""
+    mark = secrets.token_hex(3)
+    session.merge(LocalSetting(key=MARK_KEY, value=mark))
+    session.flush()
+    return mark
 
 
 def add_block(session: Session, first: int, last: int) -> bool:

@@ -73,6 +73,21 @@ class Values(Protocol):
 
 Entry = tuple[str, str, str | None, str, str]
 
+# A hit opens its row in its participant's record: only hits whose row and participant this
+# laptop holds. Pulled rows keep no foreign keys, so a note's text can arrive whose note or
+# participant never did (set aside as incomplete on the way), and its hit would open nothing.
+# (Each entity is the table of its row; the names are the registry's own.)
+_HELD = (
+    "(participant_id IS NULL OR EXISTS (SELECT 1 FROM participant p "
+    "WHERE p.id = participant_id AND NOT p.deleted)) AND CASE entity "
+    + " ".join(
+        f"WHEN '{entity}' THEN EXISTS (SELECT 1 FROM {entity} t "
+        "WHERE t.id = row_id AND NOT t.deleted)"
+        for entity in sorted(registry.SEARCH_ENTITIES)
+    )
+    + " ELSE 1 END"
+)
+
 
 def entry_of(table: str, values: Values) -> Entry | None:
     """(entity, row_id, participant_id, title, body) for one row of ``table`` given as its
@@ -384,13 +399,15 @@ def search(
         for r in session.execute(
             text(
                 "SELECT rowid, entity, row_id, participant_id, title, body "
-                "FROM search_index WHERE rowid IN :ids"
+                f"FROM search_index WHERE rowid IN :ids AND {_HELD}"
             ).bindparams(bindparam("ids", expanding=True)),
             {"ids": [r[0] for r in ranked]},
         )
     }
     hits = []
     for rowid, rank in ranked:
+        if rowid not in found:
+            continue
         entity, row_id, pid, title, body = found[rowid]
         hits.append(
             SearchHit(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+from serving import serve
 from sqlalchemy import create_engine, select
 
 from linksdesk.core.changes import RowChange
@@ -73,58 +73,24 @@ def memory_folder() -> Path | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # -- the server -----------------------------------------------------------------------------
 class ServerProcess:
-    """``linksdesk-server serve`` in a subprocess; can be killed with SIGKILL and restarted."""
+    """``linksdesk-server serve`` in a subprocess; can be killed with SIGKILL and restarted
+    (on the port it was given first: devices hold its address; see ``serving``)."""
 
     def __init__(self, db_url: str, log_path: Path, port: int | None = None) -> None:
         self.db_url = db_url
         self.log_path = log_path
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = port or 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.db = Database(db_url)
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def start(self) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "linksdesk.server.cli",
-                    "serve",
-                    "--db",
-                    self.db_url,
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--log-level",
-                    "info",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{self.log_text()[-2000:]}")
-            time.sleep(0.05)
+        self.proc, self.port = serve(self.db_url, self.log_path, self.port)
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, whatever it was doing."""

@@ -131,41 +131,11 @@ class SyncServer:
         self.proc: Any = None
 
     def start(self) -> None:
-        import os
-        import subprocess
-        import sys
-        import time
+        # on the port chosen first (the window is told this address before it starts);
+        # ready only once this process says it listens there (see tests/serving.py)
+        from serving import serve
 
-        import httpx
-
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "linksdesk.server.cli",
-                    "serve",
-                    "--db",
-                    self.db_url,
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.log_path.read_text(errors="replace")[-2000:])
-            try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("the sync server did not start")
+        self.proc, _ = serve(self.db_url, self.log_path, self.port)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

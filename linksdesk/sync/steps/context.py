@@ -100,6 +100,7 @@ class Config:
     pending_batch: bool = False
     last_verified: Any = None
     own_through: int = 0  # see state.OWN_THROUGH
+    own_unheld: bool = False  # see state.OWN_UNHELD
     # the cursor as stored: a handshake that finds the log quiet moves ``cursor`` on in
     # memory first (see Handshake.handshake), stored with the sync's next write
     stored_cursor: int = 0

@@ -57,6 +57,7 @@ class Handshake:
             state.PENDING_BATCH,
             state.LAST_VERIFIED,
             state.OWN_THROUGH,
+            state.OWN_UNHELD,
             bundle_keys.PROGRAMME_KEY,
         )
         with self.c.store.read() as s:
@@ -87,6 +88,7 @@ class Handshake:
             pending_batch=bool(held.get(state.PENDING_BATCH)),
             last_verified=held.get(state.LAST_VERIFIED),
             own_through=int(held.get(state.OWN_THROUGH) or 0),
+            own_unheld=bool(held.get(state.OWN_UNHELD)),
             stored_cursor=int(held.get(state.CURSOR) or 0),
         )
 

@@ -116,7 +116,12 @@ class Pull:
                 self.c.point("pull:received")
                 new_cursor = page.next_cursor if only_tables is None else None
                 applying = self.c.store.writer.submit(
-                    functools.partial(self._apply_in_tx, changes=changes, cursor=new_cursor)
+                    functools.partial(
+                        self._apply_in_tx,
+                        changes=changes,
+                        cursor=new_cursor,
+                        at_head=not page.has_more,
+                    )
                 )
                 applying_to = cursor = page.next_cursor
                 if not page.has_more:
@@ -171,11 +176,19 @@ class Pull:
         self.c.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
         self.c.progress("pull", cursor, head)
 
-    def _apply_in_tx(self, changes: list[ServerChange], cursor: int | None) -> PageOutcome:
+    def _apply_in_tx(
+        self, changes: list[ServerChange], cursor: int | None, at_head: bool = False
+    ) -> PageOutcome:
         """``_apply_page`` as one ``applying`` transaction (``store.keep_pulled``'s, on the
         writer thread without waiting for it)."""
         with self.c.store.applying() as s:
-            return self._apply_page(s, changes, cursor)
+            outcome = self._apply_page(s, changes, cursor)
+            if at_head and cursor is not None and self.c.config.own_unheld:
+                # restored: every own change the backup lacked has now come back with the
+                # pages pulled up to the head; push answers may be recorded again
+                state.drop(s, state.OWN_UNHELD)
+                self.c.config.own_unheld = False
+            return outcome
 
     def _apply_page(
         self, s: Session, changes: list[ServerChange], cursor: int | None

@@ -448,7 +448,12 @@ class Push:
             left = [] if rows_touched(gone) == len(done) else done
         for chunk in _chunks(left, 500):
             s.execute(delete(Outbox).where(Outbox.change_id.in_(chunk)))
-        if own_through > int(state.get(s, state.OWN_THROUGH, 0) or 0):
+        # (not in a vault restored from a backup, until it has pulled to the head: the own
+        # changes the device sent after the backup are past its cursor, not here, and the
+        # pull would leave them out too)
+        if not self.c.config.own_unheld and own_through > int(
+            state.get(s, state.OWN_THROUGH, 0) or 0
+        ):
             # the pull leaves these out (they are held here): recorded with the outbox
             state.put(s, state.OWN_THROUGH, own_through)
         passed = self._passed_own(request, answer)

@@ -1,0 +1,131 @@
+"""Pulled rows whose parent this laptop does not hold (the vault keeps no foreign keys for
+them): what the worker's record view, search, Today, export and GP summary make of them.
+
+A device of the same worker (an older or broken LinksDesk, over real HTTP) sends rows that
+lack details every laptop needs (a person's family name, a note's date, a resource's
+service): the server keeps them, and the worker's laptop sets them aside as incomplete. The
+rows that point at them arrive all the same. Real server on 127.0.0.1, real vault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from server_kit import Device
+from sync_kit import Dev, ServerProcess
+
+from linksdesk.casework import gp_summary, lists, notes, own_record, record, search
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.consent import record_consent
+from linksdesk.core.vocab import ConsentScope
+
+DAY = "2026-11-02"
+
+
+@pytest.fixture
+def laptop_and_other(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> Iterator[tuple[Dev, Device]]:
+    """The worker's laptop and another device of the same worker, speaking HTTP itself."""
+    worker = server.worker(server.team())
+    laptop = devices("laptop")
+    laptop.enrol(server, worker)
+    laptop.reopen()
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        enrolled = http.post("/v1/enrol", json={"code": server.code(worker)})
+        yield laptop, Device(http, enrolled.json())
+
+
+def _person(other: Device, programme_id: str, **fields: Any) -> str:
+    """A participant with team consent, as the other device sends it; returns the id."""
+    row = other.participant(programme_id=programme_id, created_on=DAY, **fields)
+    consent = other.consent(row["row_id"])
+    consent["fields"]["recorded_on"] = DAY
+    assert {r["status"] for r in other.push([consent, row])["results"]} == {"applied"}
+    return str(row["row_id"])
+
+
+def _note(other: Device, pid: str, body: str, **note_fields: Any) -> str:
+    note = other.change("note", participant_id=pid, fields={"participant_id": pid, **note_fields})
+    revision = other.change(
+        "note_revision",
+        participant_id=pid,
+        fields={
+            "participant_id": pid,
+            "note_id": note["row_id"],
+            "revision": 1,
+            "body": body,
+            "written_at": f"{DAY}T10:00:00",
+        },
+    )
+    assert {r["status"] for r in other.push([note, revision])["results"]} == {"applied"}
+    return str(note["row_id"])
+
+
+def test_search_finds_no_note_whose_person_or_note_this_laptop_does_not_hold(
+    laptop_and_other: tuple[Dev, Device],
+) -> None:
+    laptop, other = laptop_and_other
+    held = _person(other, "P9001")
+    unheld = other.participant(programme_id="P9002", created_on=DAY)
+    del unheld["fields"]["family_name"]  # set aside on the laptop: no family name
+    consent = other.consent(unheld["row_id"])
+    consent["fields"]["recorded_on"] = DAY
+    other.push([consent, unheld])
+    _note(other, unheld["row_id"], "allotment visit went well", written_at=f"{DAY}T10:00:00")
+    _note(other, held, "bicycle repair course")  # the note itself has no date: set aside
+    kept = _note(other, held, "talked about gardening", written_at=f"{DAY}T10:00:00")
+    assert laptop.sync().verified
+    assert laptop.get("participant", unheld["row_id"]) is None
+
+    cb = Casebook(laptop.vault)
+    assert search.search(cb, "allotment") == []
+    assert search.search(cb, "bicycle") == []
+    hits = search.search(cb, "gardening")
+    assert [(h.kind, h.row_id) for h in hits] == [("note", kept)]
+    for hit in hits:  # every hit opens: its record, and its note in it
+        assert record.open_record(cb, str(hit.participant_id)).participant.programme_id == "P9001"
+        assert notes.get_note(cb, hit.row_id).latest.text == "talked about gardening"
+
+
+def test_an_onward_referral_whose_resource_never_arrived_is_still_shown(
+    laptop_and_other: tuple[Dev, Device],
+) -> None:
+    laptop, other = laptop_and_other
+    pid = _person(other, "P9003", date_of_birth="1980-01-01")
+    resource = other.change(  # no service: set aside on the laptop
+        "resource",
+        fields={"organisation": "Food bank", "categories": [], "capacity": "open"},
+    )
+    resource["fields"]["problem_reports"] = []
+    referral = other.change(
+        "onward_referral",
+        participant_id=pid,
+        fields={
+            "participant_id": pid,
+            "resource_id": resource["row_id"],
+            "kind": "referral",
+            "status": "made",
+            "made_on": DAY,
+        },
+    )
+    assert {r["status"] for r in other.push([resource, referral])["results"]} == {"applied"}
+    assert laptop.sync().verified
+    assert laptop.get("resource", resource["row_id"]) is None
+
+    cb = Casebook(laptop.vault)
+    shown = record.open_record(cb, pid).onward
+    assert [o.id for o in shown] == [referral["row_id"]]  # the record view lists it
+    assert "not in this laptop's directory" in shown[0].resource_name
+    waiting = lists.awaiting_outcome(cb, today=dt.date(2026, 11, 20))
+    assert [w.onward_id for w in waiting] == [referral["row_id"]]  # Today asks for its outcome
+    # the record view, the person's own record and the GP summary tell the same
+    exported = own_record.gather_record(cb, pid, include_private=True)
+    assert [o.resource_name for o in exported.onward] == [shown[0].resource_name]
+    record_consent(cb, pid, ConsentScope.GP, True)
+    letter = gp_summary.export_gp_summary(cb, pid, "text").content
+    assert isinstance(letter, str) and shown[0].resource_name in letter
