@@ -3,8 +3,12 @@ vault's content hash and decrypted pages, and the bundle's decrypted bytes. Synt
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
+import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +36,7 @@ from linksdesk.storage.tables import (
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
 from linksdesk.sync.bundle import export, keys
-from linksdesk.sync.bundle.format import Sender, seal
+from linksdesk.sync.bundle.format import FORMAT, MAGIC, Sender, canonical, now_utc, seal
 from linksdesk.sync.policy import SyncPolicy
 
 PASSPHRASE = "correct horse battery staple"
@@ -195,7 +199,7 @@ class Laptop:
                     Concern(
                         participant_id=p.id,
                         category=concern,
-                        stage="referral",
+                        stage="at_referral",
                         identified_on=referred,
                     )
                 )
@@ -295,3 +299,45 @@ def signed_by_laptop(
     )
     path, _ = sealed.write(out)
     return path
+
+
+def hand_made(
+    lap: Laptop,
+    sup: Supervisor,
+    out: Path,
+    records: list[dict[str, Any]],
+    *,
+    kind: str = "supervision",
+    now: dt.datetime | None = None,
+) -> Path:
+    """A bundle made as someone holding the laptop could make one by hand: a payload of their
+    own, sealed with the real ``age`` tool to the supervisor and signed with the laptop's key
+    (both signatures, so the vault's every check of the envelope passes); the standard
+    ``minisign`` tool accepts the file."""
+    key = keys.signing_key(lap.store)
+    payload = "".join(json.dumps(r) + "\n" for r in records).encode()
+    created = now or now_utc()
+    manifest = {
+        "format": FORMAT,
+        "bundle_id": uuid7(),
+        "kind": kind,
+        "sender": Sender(
+            "device", "laptop", lap.store.worker_id, lap.store.device_id, None
+        ).as_manifest(key.public),
+        "recipients": [sup.recipient],
+        "team_id": None,
+        "period": None,
+        "created": created.isoformat(),
+        "expires": (created + dt.timedelta(days=30)).isoformat(),
+        "counts": dict(Counter(str(r.get("table")) for r in records)),
+        "records": len(records),
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    line = canonical(manifest)
+    plain = MAGIC + line + b"\n" + base64.b64encode(key.sign(line)) + b"\n" + payload
+    subprocess.run(["age", "-r", sup.recipient, "-o", str(out)], input=plain, check=True)
+    Path(f"{out}.minisig").write_text(key.sign_detached(out.read_bytes(), "by hand"))
+    pub = out.with_suffix(".pub")
+    pub.write_text(key.public.file_text())
+    subprocess.run(["minisign", "-Vqm", str(out), "-p", str(pub)], check=True)
+    return out

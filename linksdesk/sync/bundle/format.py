@@ -271,6 +271,16 @@ class Opened:
                 yield json.loads(line)
 
 
+def read_file(path: Path) -> bytes:
+    """A bundle or roster file's bytes, or a plain message why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except OSError as exc:
+        raise EnvironmentProblem(f"{path} could not be read ({exc.strerror}).") from None
+
+
 def read_signature(path: Path) -> DetachedSignature:
     sig_path = Path(f"{path}{SIG_SUFFIX}")
     try:
