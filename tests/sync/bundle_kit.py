@@ -36,7 +36,16 @@ from linksdesk.storage.tables import (
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
 from linksdesk.sync.bundle import export, keys
-from linksdesk.sync.bundle.format import FORMAT, MAGIC, Sender, canonical, now_utc, seal
+from linksdesk.sync.bundle.format import (
+    FORMAT,
+    MAGIC,
+    Sender,
+    canonical,
+    now_utc,
+    seal,
+    sign_roster,
+)
+from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.policy import SyncPolicy
 
 PASSPHRASE = "correct horse battery staple"
@@ -341,3 +350,18 @@ def hand_made(
     pub.write_text(key.public.file_text())
     subprocess.run(["minisign", "-Vqm", str(out), "-p", str(pub)], check=True)
     return out
+
+
+def roster_file(path: Path, server: SigningKey, worker: str | None, *laptops: Laptop) -> Path:
+    """Team North's roster, signed by ``server``, listing ``laptops`` as ``worker``'s (each
+    laptop's own worker when None)."""
+    entries = [
+        {"fingerprint": key.fingerprint, "public_key": key.line,
+         "worker_id": worker or lap.store.worker_id, "device_id": lap.store.device_id,
+         "label": lap.path.stem}
+        for lap in laptops
+        for key in [keys.signing_key(lap.store).public]
+    ]  # fmt: skip
+    path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
+                                           key=server)))  # fmt: skip
+    return path
