@@ -35,7 +35,7 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
-from linksdesk.sync.bundle import export, keys
+from linksdesk.sync.bundle import evaluation, export, keys
 from linksdesk.sync.bundle.format import (
     FORMAT,
     MAGIC,
@@ -290,21 +290,24 @@ def signed_by_laptop(
     *,
     team: str | None = None,
     extra: dict[str, Any] | None = None,
+    kind: str = "supervision",
+    now: dt.datetime | None = None,
 ) -> Path:
-    """A supervision bundle sealed and signed with the laptop's own key, as its worker's:
-    ``records`` (the laptop's real caseload when None), naming team ``team``, with ``extra``
-    manifest fields."""
+    """A bundle (supervision unless ``kind`` says otherwise) sealed and signed with the
+    laptop's own key, as its worker's, made at ``now``: ``records`` (the laptop's real
+    caseload when None), naming team ``team``, with ``extra`` manifest fields."""
     if records is None:
         with lap.store.read() as s:
             records = export.caseload_changes(s, lap.store.worker_id).changes
     sender = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, team)
     sealed = seal(
         records,
-        kind="supervision",
+        kind=kind,
         sender=sender,
         key=keys.signing_key(lap.store),
         recipients=[sup.recipient],
         extra=extra,
+        now=now,
     )
     path, _ = sealed.write(out)
     return path
@@ -365,3 +368,13 @@ def roster_file(path: Path, server: SigningKey, worker: str | None, *laptops: La
     path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
                                            key=server)))  # fmt: skip
     return path
+
+
+def evaluation_records_of(lap: Laptop) -> list[dict[str, Any]]:
+    """The pseudonymised records the laptop's evaluation bundle would carry now."""
+    with lap.store.read() as s:
+        caseload = export.caseload_changes(s, lap.store.worker_id)
+    source = evaluation.Source(
+        caseload.changes, caseload.erased, bytes.fromhex(PROGRAMME_KEY), None
+    )
+    return evaluation.evaluation_records(source)[0]

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import PROGRAMME_KEY, Laptop, Supervisor, canary, hand_made
+from bundle_kit import Laptop, Supervisor, canary, evaluation_records_of, hand_made
 
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.tables import Goal
-from linksdesk.sync.bundle import evaluation, export, keys, receive
+from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused
 
 
@@ -110,15 +110,6 @@ def test_the_figures_never_count_a_refused_bundles_rows(
     assert report_from_store(supervisor.store, scope, audience="internal").sections == figures
 
 
-def _evaluation(lap: Laptop) -> list[dict[str, Any]]:
-    with lap.store.read() as s:
-        caseload = export.caseload_changes(s, lap.store.worker_id)
-    source = evaluation.Source(
-        caseload.changes, caseload.erased, bytes.fromhex(PROGRAMME_KEY), None
-    )
-    return evaluation.evaluation_records(source)[0]
-
-
 EVALUATION: dict[str, tuple[str, str, Any]] = {
     "an-age-not-a-band": ("participant", "age_band", "43"),
     "a-decile-past-ten": ("participant", "deprivation_decile", "11"),
@@ -144,7 +135,7 @@ def test_a_laptops_evaluation_bundle_with_unfit_values_is_refused_whole(
     )
     fingerprint = keys.signing_key(laptop.store).public.fingerprint
     assert receive.import_bundle(supervisor.store, honest, trust=fingerprint).applied > 0
-    records = copy.deepcopy(_evaluation(laptop))
+    records = copy.deepcopy(evaluation_records_of(laptop))
     if case == "unknown-table":
         records.append({**_first(records, "contact"), "table": "payroll"})
     elif case == "a-record-id-not-a-pseudonym":

@@ -18,6 +18,7 @@ from typing import Any
 
 from linksdesk.core import registry, validate
 from linksdesk.sync.bundle.evaluation import (
+    CHANGED,
     QUASI_IDENTIFIERS,
     SKIPPED,
     TEAM_ROWS,
@@ -106,7 +107,7 @@ def evaluation_problem(rec: dict[str, Any]) -> str | None:
     fields: dict[str, Any] = rec["fields"]
     if (rec["op"] != "upsert" or table == WITHDRAWAL) and fields:
         return "fields are given for a record that holds none"
-    changed = rec.get("changed")
+    changed = rec.get(CHANGED)
     if changed is not None and not _period(changed):
         return "change period is not a month or quarter"
     for name, value in fields.items():

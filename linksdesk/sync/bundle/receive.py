@@ -29,7 +29,6 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit
 from linksdesk.storage.bundle_tables import (
     BundleLedger,
-    EvaluationRecord,
     ImportedRow,
     TrustedSigner,
 )
@@ -37,9 +36,8 @@ from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
-from linksdesk.sync.bundle import contents, keys
+from linksdesk.sync.bundle import contents, evaluation_vault, keys
 from linksdesk.sync.bundle import trust as signers
-from linksdesk.sync.bundle.evaluation import WITHDRAWAL
 from linksdesk.sync.bundle.format import (
     BundleRefused,
     Opened,
@@ -98,6 +96,7 @@ class Checked:
     trusted: TrustedSigner | None  # None: accepted now by the fingerprint a person gave
     roster: dict[str, Any] | None
     records: list[Any]
+    owner: str | None = None  # a laptop's evaluation bundle: its worker's pseudonym
 
 
 def check(
@@ -184,7 +183,11 @@ def check(
         with store.read() as s:
             _check_caseload(s, records, str(sender.get("worker_id")))
     contents.refuse_unfit(unfit)
-    return Checked(opened, key, known, roster, records)
+    owner = None
+    if sender.get("kind") == "device" and m["kind"] == "evaluation":
+        with store.read() as s:
+            owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
+    return Checked(opened, key, known, roster, records, owner)
 
 
 def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
@@ -356,7 +359,17 @@ def _check_and_apply(
         if report.kind == "supervision":
             _apply_supervision(store, s, checked.records, report, progress, total)
         else:
-            _apply_evaluation(s, checked.records, report, parse_time(m["created"]))
+            made = parse_time(m["created"]).replace(tzinfo=None)
+            done = evaluation_vault.apply(
+                s, checked.records, evaluation_vault.Bundle(report.bundle_id, report.signer, made)
+            )
+            report.applied, report.unchanged, report.erased = (
+                done.applied,
+                done.unchanged,
+                done.erased,
+            )
+            if report.sender_kind == "device" and report.worker_id:
+                evaluation_vault.bind(s, report.worker_id, checked.owner)
         s.add(
             BundleLedger(
                 bundle_id=report.bundle_id,
@@ -429,102 +442,6 @@ def _apply_supervision(
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
     report.touched = outcome.touched
-
-
-def _apply_evaluation(
-    s: Session, records: list[dict[str, Any]], report: ImportReport, created: dt.datetime
-) -> None:
-    made = created.replace(tzinfo=None)
-    erased = set(
-        s.scalars(
-            select(EvaluationRecord.record_id).where(
-                EvaluationRecord.table_name == "erasure_receipt"
-            )
-        )
-    )
-    for rec in records:
-        if rec["op"] != "erase":
-            continue
-        key = rec["id"]
-        gone = s.execute(delete(EvaluationRecord).where(EvaluationRecord.participant_key == key))
-        if key not in erased:
-            s.add(
-                EvaluationRecord(
-                    table_name="erasure_receipt",
-                    record_id=key,
-                    participant_key=None,
-                    owner_key=None,
-                    deleted=False,
-                    fields={"erased_in_bundle": report.bundle_id},
-                    signer=report.signer,
-                    bundle_id=report.bundle_id,
-                    bundle_created=made,
-                )
-            )
-            erased.add(key)
-            if getattr(gone, "rowcount", 0):
-                report.erased += 1
-    s.flush()
-    gone_since = _withdrawals(s, records, made)
-    for rec in records:
-        if rec["op"] == "erase" or rec.get("participant_id") in erased:
-            continue
-        if gone_since.get(rec.get("participant_id"), made) > made:
-            report.unchanged += 1  # made before the person withdrew, and imported after
-            continue
-        table = str(rec.get("table"))
-        row = s.get(EvaluationRecord, (table, rec["id"]))
-        deleted = rec["op"] == "delete"
-        if row is None:
-            s.add(
-                EvaluationRecord(
-                    table_name=table,
-                    record_id=rec["id"],
-                    participant_key=rec.get("participant_id"),
-                    owner_key=rec.get("owner"),
-                    deleted=deleted,
-                    fields=rec["fields"],
-                    signer=report.signer,
-                    bundle_id=report.bundle_id,
-                    bundle_created=made,
-                )
-            )
-            report.applied += 1
-        elif row.bundle_created < made and (row.fields != rec["fields"] or row.deleted != deleted):
-            row.fields = {} if deleted else rec["fields"]
-            row.deleted = deleted
-            row.bundle_id, row.signer, row.bundle_created = report.bundle_id, report.signer, made
-            report.applied += 1
-        else:
-            if table == WITHDRAWAL and row.bundle_created < made:
-                row.bundle_created = made  # withdrawn again, later: older rows stay out
-            report.unchanged += 1
-
-
-def _withdrawals(
-    s: Session, records: list[dict[str, Any]], made: dt.datetime
-) -> dict[Any, dt.datetime]:
-    """Drop what older bundles brought of each person this bundle says withdrew; return when
-    each person who withdrew did so (a marker's bundle time: older rows of theirs stay out)."""
-    # every marker (few: one per person who withdrew), not an IN over a team's thousands
-    newer = {
-        key: made_then
-        for key, made_then in s.execute(
-            select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
-                EvaluationRecord.table_name == WITHDRAWAL
-            )
-        )
-    }
-    for rec in records:
-        if rec["table"] == WITHDRAWAL:
-            s.execute(
-                delete(EvaluationRecord).where(
-                    EvaluationRecord.participant_key == rec["participant_id"],
-                    EvaluationRecord.table_name != WITHDRAWAL,
-                    EvaluationRecord.bundle_created < made,
-                )
-            )
-    return newer
 
 
 def _vacuum(store: Store) -> None:
