@@ -1,5 +1,5 @@
-"""The supervisor's pseudonymised copy (``evaluation_record``): who may change which rows, and
-which of two bundles' values is the newer data.
+"""The supervisor's pseudonymised copy (``evaluation_record``): who may change which rows,
+which of two bundles' values is the newer data, and what of it may be read now.
 
 - **Whose rows.** A laptop speaks only for its worker's caseload. Its participants' rows
   carry the worker's pseudonym as their owner, which the first bundle of the worker's laptops
@@ -12,11 +12,14 @@ which of two bundles' values is the newer data.
   bundle made later from older data (a laptop restored from a backup, one that had not synced
   for weeks) does not undo newer values. Where the two periods overlap (the same month),
   the bundle made later wins, as before.
+- **Still k-anonymous when read.** Withdrawals and erasures shrink the groups a bundle was
+  made with; :func:`kept` counts them again at every read and leaves out a group below ``K``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.storage.bundle_tables import EvaluationRecord, TrustedSigner
 from linksdesk.sync import state
-from linksdesk.sync.bundle.evaluation import CHANGED, WITHDRAWAL
+from linksdesk.sync.bundle.evaluation import CHANGED, QUASI_IDENTIFIERS, WITHDRAWAL, K
 from linksdesk.sync.bundle.format import BundleRefused
 from linksdesk.sync.policy import AGGREGATE_TABLES
 
@@ -287,3 +290,45 @@ def _withdrawals(
                 )
             )
     return newer
+
+
+# -- reading the copy --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KeptCopy:
+    """The copy as it may be read now: each table's live rows of the participants whose group
+    (the quasi-identifiers) still holds at least ``K``, and how many were left out."""
+
+    rows: dict[str, list[EvaluationRecord]]
+    participants: int
+    left_out: int
+
+
+def kept(s: Session) -> KeptCopy:
+    """Every report or file made from the copy reads it through here.
+
+    Bundles are k-anonymous when made, but the copy changes after: a withdrawal or an
+    erasure removes a person, and a group of five becomes four. So the groups are counted
+    again at every read, and a participant whose group has fallen below ``K`` (or whose own
+    row never came) is left out with everything of theirs.
+    """
+    live = s.scalars(
+        select(EvaluationRecord)
+        .where(
+            EvaluationRecord.deleted.is_(False),
+            EvaluationRecord.table_name.not_in((WITHDRAWAL, "erasure_receipt")),
+        )
+        .order_by(EvaluationRecord.table_name, EvaluationRecord.record_id)
+    ).all()
+    group = {
+        row.record_id: tuple(row.fields.get(q) for q in QUASI_IDENTIFIERS)
+        for row in live
+        if row.table_name == "participant"
+    }
+    sizes = Counter(group.values())
+    people = {pid for pid, quasi in group.items() if sizes[quasi] >= K}
+    rows: dict[str, list[EvaluationRecord]] = {}
+    for row in live:
+        if row.participant_key is None or row.participant_key in people:
+            rows.setdefault(row.table_name, []).append(row)
+    known = group.keys() | {r.participant_key for r in live if r.participant_key}
+    return KeptCopy(rows, len(people), len(known - people))
