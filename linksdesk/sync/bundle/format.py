@@ -59,6 +59,14 @@ class BundleRefused(UserError):
     """A bundle that must not be imported; the message says why in plain words."""
 
 
+# a file cut short (a USB stick pulled out before the copy finished) or damaged on the way
+INCOMPLETE = (
+    "The bundle file is incomplete or damaged (a copy cut short, perhaps: a USB stick taken "
+    "out before copying finished). Copy it again from the sender, with its .minisig file "
+    "beside it. Nothing was imported."
+)
+
+
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -306,11 +314,13 @@ def decrypt(data: bytes, identity: str) -> Opened:
         raise BundleRefused("This vault's bundle key is unreadable.") from None
     try:
         plain = pyrage.decrypt(data, [ident])
-    except pyrage.DecryptError:
-        raise BundleRefused(
-            "This bundle was not made for this vault's key (or it is damaged): it cannot be "
-            "opened here. Nothing was imported."
-        ) from None
+    except pyrage.DecryptError as exc:
+        if "no matching keys" in str(exc).lower():
+            raise BundleRefused(
+                "This bundle was not made for this vault's key (it was sent to another "
+                "supervisor): it cannot be opened here. Nothing was imported."
+            ) from None
+        raise BundleRefused(INCOMPLETE) from None
     if not plain.startswith(MAGIC):
         raise BundleRefused("That file is not a LinksDesk bundle. Nothing was imported.")
     rest = plain[len(MAGIC) :]

@@ -39,6 +39,7 @@ from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collect
 from linksdesk.sync.bundle import contents, evaluation_vault, keys
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
+    INCOMPLETE,
     BundleRefused,
     Opened,
     Progress,
@@ -194,6 +195,8 @@ def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
     try:
         sig.verify(data, key)
     except SignatureError as exc:
+        if sig.key_id == key.key_id:  # the right key, another file: cut short or changed
+            raise BundleRefused(INCOMPLETE) from None
         raise BundleRefused(f"{exc} Nothing was imported.") from None
 
 
