@@ -282,6 +282,14 @@ class Laptop:
         self.vault.lock()
 
 
+def _programme(kind: str) -> dict[str, Any]:
+    """What an evaluation manifest says of its pseudonyms (the kit's programme key)."""
+    if kind != "evaluation":
+        return {}
+    key_id = evaluation.key_id(bytes.fromhex(PROGRAMME_KEY))
+    return {"pseudonyms": {"method": "HMAC-SHA256", "key_id": key_id}}
+
+
 def signed_by_laptop(
     lap: Laptop,
     sup: Supervisor,
@@ -306,7 +314,7 @@ def signed_by_laptop(
         sender=sender,
         key=keys.signing_key(lap.store),
         recipients=[sup.recipient],
-        extra=extra,
+        extra={**_programme(kind), **(extra or {})},
         now=now,
     )
     path, _ = sealed.write(out)
@@ -345,6 +353,7 @@ def hand_made(
         "records": len(records),
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
     }
+    manifest.update(_programme(kind))
     line = canonical(manifest)
     plain = MAGIC + line + b"\n" + base64.b64encode(key.sign(line)) + b"\n" + payload
     subprocess.run(["age", "-r", sup.recipient, "-o", str(out)], input=plain, check=True)

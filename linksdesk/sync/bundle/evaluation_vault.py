@@ -38,6 +38,8 @@ PAGE = 500
 OWNERS = "evaluation_owners"
 # where a held row keeps the period it last changed in (beside its pseudonymised fields)
 STAMP = "_changed"
+# local_setting: the id of the programme key the copy's pseudonyms were made with
+PROGRAMME = "evaluation_key_id"
 
 
 @dataclass
@@ -55,6 +57,22 @@ class NotTheirs(BundleRefused):
             "the team's evaluation bundle from the server first; otherwise tell your programme "
             "administrator."
         )
+
+
+# -- which programme --------------------------------------------------------------------------
+def programme_of(s: Session, manifest: dict[str, Any]) -> str:
+    """The programme key's id the bundle's pseudonyms were made with; refused if it is not
+    the one the copy holds (another programme's, or a restored server's new key): the same
+    person would be two people, and two people's rows could meet under one pseudonym."""
+    given = (manifest.get("pseudonyms") or {}).get("key_id")
+    held = state.local_setting(s, PROGRAMME)
+    if not isinstance(given, str) or (held is not None and given != held):
+        raise BundleRefused(
+            "This evaluation bundle's pseudonyms were made with another programme's key than "
+            "the evaluation records this vault holds, so the two cannot be put together. "
+            "Nothing was imported; ask whoever sent it which programme it belongs to."
+        )
+    return given
 
 
 # -- whose rows --------------------------------------------------------------------------------

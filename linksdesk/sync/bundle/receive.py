@@ -35,6 +35,7 @@ from linksdesk.storage.bundle_tables import (
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
+from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys
 from linksdesk.sync.bundle import trust as signers
@@ -185,9 +186,11 @@ def check(
             _check_caseload(s, records, str(sender.get("worker_id")))
     contents.refuse_unfit(unfit)
     owner = None
-    if sender.get("kind") == "device" and m["kind"] == "evaluation":
+    if m["kind"] == "evaluation":
         with store.read() as s:
-            owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
+            evaluation_vault.programme_of(s, m)
+            if sender.get("kind") == "device":
+                owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
     return Checked(opened, key, known, roster, records, owner)
 
 
@@ -371,6 +374,7 @@ def _check_and_apply(
                 done.unchanged,
                 done.erased,
             )
+            state.put_local_setting(s, evaluation_vault.PROGRAMME, m["pseudonyms"]["key_id"])
             if report.sender_kind == "device" and report.worker_id:
                 evaluation_vault.bind(s, report.worker_id, checked.owner)
         s.add(
