@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from bundle_kit import Laptop, Supervisor, canary, evaluation_records_of, hand_made
 
+from linksdesk.core.hlc import HLC
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.tables import Goal
@@ -56,7 +57,7 @@ SUPERVISION: dict[str, tuple[str, str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("case", [*SUPERVISION, "unknown-table"])
+@pytest.mark.parametrize("case", [*SUPERVISION, "unknown-table", "clock-ahead"])
 def test_a_laptops_supervision_bundle_with_unfit_values_is_refused_whole(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor, case: str
 ) -> None:
@@ -69,6 +70,9 @@ def test_a_laptops_supervision_bundle_with_unfit_values_is_refused_whole(
     if case == "unknown-table":
         forged = {**_first(records, "contact"), "table": "payroll", "row_id": "p-1"}
         records.append(forged)
+    elif case == "clock-ahead":  # a row stamped in 2099 would win every later merge here
+        year_2099 = int(dt.datetime(2099, 1, 1, tzinfo=dt.UTC).timestamp() * 1000)
+        _first(records, "participant")["hlc"] = HLC(year_2099, 0, laptop.store.device_id).encode()
     else:
         table, column, value = SUPERVISION[case]
         target = _first(records, table)
@@ -83,6 +87,8 @@ def test_a_laptops_supervision_bundle_with_unfit_values_is_refused_whole(
     assert "\n" not in message
     if case == "unknown-table":
         assert "kind this LinksDesk does not know" in message
+    elif case == "clock-ahead":
+        assert "whose clock is more than a day ahead of this computer's" in message
     else:
         assert f"whose {SUPERVISION[case][1]} " in message, message
     assert supervisor.content_hash() == before

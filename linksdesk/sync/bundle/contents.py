@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from linksdesk.core import registry, validate
+from linksdesk.core.hlc import HLC
 from linksdesk.sync.bundle.evaluation import (
     CHANGED,
     QUASI_IDENTIFIERS,
@@ -70,9 +71,18 @@ def known_kind(table: object) -> None:
         raise UnknownKind()
 
 
-def supervision_problem(ch: ServerChange) -> str | None:
+def supervision_problem(ch: ServerChange, latest_ms: int) -> str | None:
     """Why a supervision record cannot be stored here, as the server would refuse its push
-    (its table already known: :func:`known_kind`)."""
+    (its table already known: :func:`known_kind`). A clock past ``latest_ms`` (a day ahead
+    of this computer's) would win every later merge here, as the server refuses a clock
+    ahead of its own."""
+    for stamp in (ch.hlc, *ch.field_hlc.values()):
+        try:
+            wall = HLC.decode(stamp).wall_ms
+        except ValueError:
+            return "clock is not a clock"
+        if wall > latest_ms:
+            return "clock is more than a day ahead of this computer's"
     if ch.op != "upsert":
         return None
     allowed = shareable_columns(ch.table)

@@ -49,6 +49,8 @@ FORMAT = 2
 READABLE_FORMATS = (1, 2)
 KINDS = ("supervision", "evaluation")
 DEFAULT_VALID_DAYS = 30
+# how far ahead of the importing computer's clock a bundle (and its rows' clocks) may be
+LEEWAY = dt.timedelta(days=1)
 SIG_SUFFIX = ".minisig"
 
 # how making or importing a bundle reports progress: (stage, done, total)
@@ -370,7 +372,7 @@ def verify_opened(
         raise BundleRefused(
             f"This bundle expired on {expires:%Y-%m-%d}; ask for a new one. Nothing was imported."
         )
-    if parse_time(m.get("created")) > current + dt.timedelta(days=1):
+    if parse_time(m.get("created")) > current + LEEWAY:
         raise BundleRefused("This bundle says it was made in the future; it was not imported.")
     if hashlib.sha256(opened.payload).hexdigest() != m.get("payload_sha256"):
         raise BundleRefused(

@@ -41,10 +41,12 @@ from linksdesk.sync.bundle import contents, evaluation_vault, keys
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
     INCOMPLETE,
+    LEEWAY,
     BundleRefused,
     Opened,
     Progress,
     decrypt,
+    now_utc,
     parse_time,
     read_file,
     read_signature,
@@ -179,7 +181,8 @@ def check(
         if roster_server_key(m["roster"]).line != key.line:
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
-    records, unfit = _parse_records(opened, sender, m["kind"])
+    latest = int(((now or now_utc()) + LEEWAY).timestamp() * 1000)
+    records, unfit = _parse_records(opened, sender, m["kind"], latest)
     _check_counts(m, records)
     if sender.get("kind") == "device" and m["kind"] == "supervision":
         with store.read() as s:
@@ -204,9 +207,10 @@ def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
 
 
 def _parse_records(
-    opened: Opened, sender: dict[str, Any], kind: str
+    opened: Opened, sender: dict[str, Any], kind: str, latest_ms: int
 ) -> tuple[list[Any], list[tuple[str, str]]]:
-    """The records, and ``(table, why)`` of each that does not fit its fields."""
+    """The records, and ``(table, why)`` of each that does not fit its fields (``latest_ms``:
+    the latest clock a record may carry)."""
     damaged = BundleRefused("The bundle's records are damaged. Nothing was imported.")
     out: list[Any] = []
     unfit: list[tuple[str, str]] = []  # (table, why) of each record that does not fit
@@ -219,7 +223,7 @@ def _parse_records(
                 contents.known_kind(rec.get("table"))
                 change = ServerChange.model_validate({**rec, "server_seq": number})
                 # as the server checks a push (no conflict rows or handover notices either)
-                why = contents.supervision_problem(change)
+                why = contents.supervision_problem(change, latest_ms)
                 if why is not None:
                     unfit.append((change.table, why))
                 if change.sharing == "private":
