@@ -128,7 +128,9 @@ EVALUATION: dict[str, tuple[str, str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("case", [*EVALUATION, "unknown-table", "a-record-id-not-a-pseudonym"])
+@pytest.mark.parametrize(
+    "case", [*EVALUATION, "unknown-table", "a-record-id-not-a-pseudonym", "changed-in-2099"]
+)
 def test_a_laptops_evaluation_bundle_with_unfit_values_is_refused_whole(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor, case: str
 ) -> None:
@@ -146,6 +148,8 @@ def test_a_laptops_evaluation_bundle_with_unfit_values_is_refused_whole(
         records.append({**_first(records, "contact"), "table": "payroll"})
     elif case == "a-record-id-not-a-pseudonym":
         _first(records, "contact")["id"] = "00000000-0000-4000-8000-000000000001"
+    elif case == "changed-in-2099":  # newer than any data to come: it would always win
+        _first(records, "contact")["changed"] = "2099-12"
     else:
         table, column, value = EVALUATION[case]
         _first(records, table)["fields"][column] = value

@@ -25,6 +25,7 @@ from linksdesk.sync.bundle.evaluation import (
     TEAM_ROWS,
     UNKNOWN,
     WITHDRAWAL,
+    period_months,
     transform_kind,
 )
 from linksdesk.sync.bundle.format import BundleRefused
@@ -100,8 +101,9 @@ def supervision_problem(ch: ServerChange, latest_ms: int) -> str | None:
     return None
 
 
-def evaluation_problem(rec: dict[str, Any]) -> str | None:
-    """Why a pseudonymised evaluation record cannot be kept (its envelope already read)."""
+def evaluation_problem(rec: dict[str, Any], latest_month: str) -> str | None:
+    """Why a pseudonymised evaluation record cannot be kept (its envelope already read);
+    ``latest_month``: the latest month its row can have changed in (YYYY-MM)."""
     table = rec.get("table")
     if not isinstance(table, str) or (
         table != WITHDRAWAL and (table not in registry.BY_NAME or table in SKIPPED)
@@ -120,6 +122,9 @@ def evaluation_problem(rec: dict[str, Any]) -> str | None:
     changed = rec.get(CHANGED)
     if changed is not None and not _period(changed):
         return "change period is not a month or quarter"
+    months = period_months(changed)
+    if months is not None and months[0] > latest_month:  # it would win every later bundle
+        return "change period is still to come"
     for name, value in fields.items():
         why = _evaluation_field(table, name, value)
         if why is not None:

@@ -166,6 +166,17 @@ def period(value: object, unit: str) -> str | None:
     return f"{day.year}-{day.month:02d}"
 
 
+def period_months(value: object) -> tuple[str, str] | None:
+    """The first and last month (YYYY-MM) of a period a bundle wrote (a month or a quarter)."""
+    if not isinstance(value, str):
+        return None
+    year, _, part = value.partition("-")
+    if part.startswith("Q"):
+        first = (int(part[1:]) - 1) * 3 + 1
+        return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
+    return value, value
+
+
 def changed_in(hlc: object, unit: str) -> str | None:
     """The month (or quarter) a row last changed in, from its clock: no finer than the
     bundle's dates, so it says no more of when than they do."""

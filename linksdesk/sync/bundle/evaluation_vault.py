@@ -29,7 +29,13 @@ from sqlalchemy.orm import Session
 
 from linksdesk.storage.bundle_tables import EvaluationRecord, TrustedSigner
 from linksdesk.sync import state
-from linksdesk.sync.bundle.evaluation import CHANGED, QUASI_IDENTIFIERS, WITHDRAWAL, K
+from linksdesk.sync.bundle.evaluation import (
+    CHANGED,
+    QUASI_IDENTIFIERS,
+    WITHDRAWAL,
+    K,
+    period_months,
+)
 from linksdesk.sync.bundle.format import BundleRefused
 from linksdesk.sync.policy import AGGREGATE_TABLES
 
@@ -152,21 +158,10 @@ def _pages(items: list[Any]) -> Iterable[list[Any]]:
 
 
 # -- newer data wins ---------------------------------------------------------------------------
-def _span(period: object) -> tuple[str, str] | None:
-    """The first and last month (YYYY-MM) of a month or a quarter."""
-    if not isinstance(period, str):
-        return None
-    year, _, part = period.partition("-")
-    if part.startswith("Q"):
-        first = (int(part[1:]) - 1) * 3 + 1
-        return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
-    return period, period
-
-
 def newer_data(incoming: object, held: object) -> bool | None:
     """Whether a record's data changed after the held row's (None: the periods overlap, or
     one of them is not known, so the data alone cannot say)."""
-    a, b = _span(incoming), _span(held)
+    a, b = period_months(incoming), period_months(held)
     if a is None or b is None:
         return None
     if a[0] > b[1]:

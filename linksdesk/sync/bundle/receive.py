@@ -181,7 +181,7 @@ def check(
         if roster_server_key(m["roster"]).line != key.line:
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
-    latest = int(((now or now_utc()) + LEEWAY).timestamp() * 1000)
+    latest = (now or now_utc()) + LEEWAY
     records, unfit = _parse_records(opened, sender, m["kind"], latest)
     _check_counts(m, records)
     if sender.get("kind") == "device" and m["kind"] == "supervision":
@@ -207,10 +207,11 @@ def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
 
 
 def _parse_records(
-    opened: Opened, sender: dict[str, Any], kind: str, latest_ms: int
+    opened: Opened, sender: dict[str, Any], kind: str, latest: dt.datetime
 ) -> tuple[list[Any], list[tuple[str, str]]]:
-    """The records, and ``(table, why)`` of each that does not fit its fields (``latest_ms``:
-    the latest clock a record may carry)."""
+    """The records, and ``(table, why)`` of each that does not fit its fields (``latest``:
+    the latest time a record's clock may say)."""
+    latest_ms, latest_month = int(latest.timestamp() * 1000), f"{latest:%Y-%m}"
     damaged = BundleRefused("The bundle's records are damaged. Nothing was imported.")
     out: list[Any] = []
     unfit: list[tuple[str, str]] = []  # (table, why) of each record that does not fit
@@ -247,7 +248,7 @@ def _parse_records(
                     raise damaged
                 if not isinstance(rec.get("fields"), dict):
                     raise damaged
-                why = contents.evaluation_problem(rec)
+                why = contents.evaluation_problem(rec, latest_month)
                 if why is not None:
                     unfit.append((str(rec["table"]), why))
                 out.append(rec)
