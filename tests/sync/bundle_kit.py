@@ -282,7 +282,7 @@ class Laptop:
         self.vault.lock()
 
 
-def _programme(kind: str) -> dict[str, Any]:
+def pseudonyms_of(kind: str) -> dict[str, Any]:
     """What an evaluation manifest says of its pseudonyms (the kit's programme key)."""
     if kind != "evaluation":
         return {}
@@ -314,7 +314,7 @@ def signed_by_laptop(
         sender=sender,
         key=keys.signing_key(lap.store),
         recipients=[sup.recipient],
-        extra={**_programme(kind), **(extra or {})},
+        extra={**pseudonyms_of(kind), **(extra or {})},
         now=now,
     )
     path, _ = sealed.write(out)
@@ -353,7 +353,7 @@ def hand_made(
         "records": len(records),
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
     }
-    manifest.update(_programme(kind))
+    manifest.update(pseudonyms_of(kind))
     line = canonical(manifest)
     plain = MAGIC + line + b"\n" + base64.b64encode(key.sign(line)) + b"\n" + payload
     subprocess.run(["age", "-r", sup.recipient, "-o", str(out)], input=plain, check=True)

@@ -7,15 +7,17 @@ its own. Each is refused whole, in plain words, and the vault is unchanged."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor, evaluation_records_of, hand_made
+from bundle_kit import Laptop, Supervisor, evaluation_records_of, hand_made, pseudonyms_of
 
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import WITHDRAWAL
-from linksdesk.sync.bundle.format import BundleRefused
+from linksdesk.sync.bundle.format import BundleRefused, Sender, now_utc, seal
+from linksdesk.sync.bundle.signing import SigningKey
 
 
 def _caseload_of_five(lap: Laptop) -> None:
@@ -104,6 +106,35 @@ def test_a_handed_over_case_comes_through_the_servers_bundle_not_the_new_laptops
         out = hand_made(a, supervisor, tmp_path / "a.age", records, kind="evaluation")
         with pytest.raises(BundleRefused, match="import the team's evaluation bundle from the"):
             receive.import_bundle(supervisor.store, out, trust=fingerprint)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_once_the_servers_bundle_moves_a_case_the_new_workers_laptop_is_taken(
+    tmp_path: Path, supervisor: Supervisor
+) -> None:
+    """A handover goes through the server: its bundle says whose the person is now, and the
+    new worker's laptop may then send them (without this, their rows stayed the old worker's
+    here for good, and every bundle of the new worker's laptop was refused)."""
+    a, b = Laptop.create(tmp_path, "worker-a"), Laptop.create(tmp_path, "worker-b")
+    try:
+        _caseload_of_five(b)
+        _import_honest(b, supervisor, tmp_path / "b.age")
+        _caseload_of_five(a)
+        _import_honest(a, supervisor, tmp_path / "a.age")
+        person = _of(evaluation_records_of(b), "participant")
+        records = copy.deepcopy(evaluation_records_of(a))
+        handed = {**person, "owner": _of(records, "participant")["owner"]}
+        server = SigningKey.generate()
+        sealed = seal([handed], kind="evaluation", sender=Sender("server", "sync server", None,
+                      None, None), key=server, recipients=[supervisor.recipient],
+                      extra=pseudonyms_of("evaluation"),
+                      now=now_utc() + dt.timedelta(minutes=1))  # fmt: skip
+        moved, _ = sealed.write(tmp_path / "server.age")
+        receive.import_bundle(supervisor.store, moved, trust=server.public.fingerprint)
+        out = hand_made(a, supervisor, tmp_path / "a-2.age", [*records, handed], kind="evaluation")
+        assert receive.import_bundle(supervisor.store, out).unchanged > 0
     finally:
         a.close()
         b.close()

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.bundle_tables import EvaluationRecord, TrustedSigner
+from linksdesk.storage.bundle_tables import EvaluationRecord
 from linksdesk.sync import state
 from linksdesk.sync.bundle.evaluation import (
     CHANGED,
@@ -101,31 +101,23 @@ def owner_key(s: Session, records: list[dict[str, Any]], worker: str) -> str | N
         other != worker and held == key for other, held in owners.items()
     ):
         raise NotTheirs()
-    _check_held(s, records, worker, key)
+    _check_held(s, records, key)
     return key
 
 
-def _check_held(s: Session, records: list[dict[str, Any]], worker: str, key: str | None) -> None:
+def _check_held(s: Session, records: list[dict[str, Any]], key: str | None) -> None:
+    """No participant held under another worker's pseudonym (as the last bundle to say whose
+    they are said: a handover through the server moves them), no row moved to another."""
     people = {str(r["participant_id"]) for r in records if r.get("participant_id")}
-    others = set(
-        s.scalars(
-            select(TrustedSigner.fingerprint).where(
-                TrustedSigner.kind == "device", TrustedSigner.worker_id != worker
-            )
-        )
-    )
     for chunk in _pages(sorted(people)):
-        held = s.execute(
-            select(
-                EvaluationRecord.table_name, EvaluationRecord.owner_key, EvaluationRecord.signer
-            ).where(
-                EvaluationRecord.participant_key.in_(chunk),
-                EvaluationRecord.table_name != WITHDRAWAL,
+        owners = s.scalars(
+            select(EvaluationRecord.owner_key).where(
+                EvaluationRecord.table_name == "participant",
+                EvaluationRecord.record_id.in_(chunk),
             )
         )
-        for table, owner, signer in held:
-            if signer in others or (table == "participant" and owner != key):
-                raise NotTheirs()
+        if any(owner != key for owner in owners):
+            raise NotTheirs()
     wanted = [(str(r["table"]), str(r["id"])) for r in records if r["op"] != "erase"]
     given = {(str(r["table"]), str(r["id"])): r for r in records}
     for chunk in _pages(wanted):
@@ -240,8 +232,9 @@ def apply(s: Session, records: list[dict[str, Any]], bundle: Bundle) -> Outcome:
             continue
         newer = newer_data(rec.get(CHANGED), row.fields.get(STAMP))
         later = newer is True or (newer is None and row.bundle_created < made)
-        if later and (_content(row.fields) != _content(fields) or row.deleted != deleted):
-            row.fields, row.deleted = fields, deleted
+        moved = row.owner_key != rec.get("owner")  # a case handed over (through the server)
+        if later and (_content(row.fields) != _content(fields) or row.deleted != deleted or moved):
+            row.fields, row.deleted, row.owner_key = fields, deleted, rec.get("owner")
             _brought_by(row, bundle)
             out.applied += 1
         else:
