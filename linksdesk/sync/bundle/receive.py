@@ -3,10 +3,13 @@
 Checked before anything is written: the detached signature (by a signer the vault knows from
 a server-signed roster, or whose fingerprint a person confirmed), that the bundle opens with
 this vault's key and names it as a recipient, the inner signature over the manifest, the
-expiry, the payload hash, and that this bundle was not imported before. Supervision records
+expiry, the payload hash, that this bundle was not imported before, and every record as the
+server checks a push (:mod:`~linksdesk.sync.bundle.contents`). Supervision records
 then go through sync's own :class:`~linksdesk.sync.apply.PageApplier` (so a second import
 changes nothing, a newer bundle updates rows and an erasure purges earlier imports, keeping
-a receipt); evaluation records are kept pseudonymised in ``evaluation_record``.
+a receipt); evaluation records are kept pseudonymised in ``evaluation_record``
+(:mod:`~linksdesk.sync.bundle.evaluation_vault`). Whose signatures count is
+:mod:`~linksdesk.sync.bundle.trust`'s.
 """
 
 from __future__ import annotations
