@@ -59,9 +59,10 @@ def refuse_unfit(problems: Iterable[tuple[str, str]]) -> None:
     many = f"{len(found)} records" if len(found) > 1 else "a record"
     raise BundleRefused(
         f"Nothing was imported: this bundle holds {many} whose values do not fit their fields "
-        f"(the first: a {table.replace('_', ' ')} record whose {why}). LinksDesk never makes "
-        "such a record, so the bundle was changed or made by something else; ask the sender "
-        "for a new bundle, and tell your programme administrator."
+        f"(the first: a {table.replace('_', ' ')} record whose {why}). LinksDesk does not make "
+        "such a record: the bundle was changed, made by something else, or made on a laptop "
+        "whose date was wrong. Ask the sender for a new bundle, and tell your programme "
+        "administrator."
     )
 
 
