@@ -13,14 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor, canary, evaluation_records_of, hand_made
+from bundle_kit import PASSPHRASE, Laptop, Supervisor, canary, evaluation_records_of, hand_made
+from sqlalchemy import func, select
+from test_cli import assert_one_plain_line, linksdesk
 
 from linksdesk.core.hlc import HLC
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
-from linksdesk.storage.tables import Goal
+from linksdesk.storage.bundle_tables import BundleLedger
+from linksdesk.storage.tables import Contact, Goal
+from linksdesk.storage.vault import Vault
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused
+from linksdesk.sync.policy import SyncPolicy
 
 
 def _caseload(lap: Laptop) -> list[dict[str, Any]]:
@@ -160,3 +165,25 @@ def test_a_laptops_evaluation_bundle_with_unfit_values_is_refused_whole(
     message = str(refused.value)
     assert "Nothing was imported" in message and "Robin" not in message
     assert supervisor.content_hash() == before
+
+
+def test_the_command_line_refuses_it_in_one_plain_line(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    _trusted(laptop, supervisor, tmp_path)
+    records = copy.deepcopy(_caseload(laptop))
+    _first(records, "contact")["fields"]["status"] = "half_attended"
+    out = hand_made(laptop, supervisor, tmp_path / "hostile.age", records)
+    supervisor.vault.lock()
+    result = linksdesk(tmp_path, "import", "--vault", str(supervisor.path), str(out),
+                       passphrase=PASSPHRASE)  # fmt: skip
+    assert result.returncode == 2  # something to put right, not a crash
+    line = assert_one_plain_line(result)
+    assert "Nothing was imported" in line and "status" in line and canary("NAME") not in line
+    vault = Vault.unlock(supervisor.path, PASSPHRASE)
+    try:
+        with vault.store(SyncPolicy()).read() as s:  # (opening a vault audits itself)
+            assert s.scalar(select(func.count()).select_from(BundleLedger)) == 1
+            assert "half_attended" not in set(s.scalars(select(Contact.status)))
+    finally:
+        vault.lock()
