@@ -40,7 +40,7 @@ from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
-from linksdesk.sync.bundle import contents, evaluation_vault, keys
+from linksdesk.sync.bundle import contents, evaluation_vault, keys, withdrawn
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
     INCOMPLETE,
@@ -420,6 +420,7 @@ def _apply_supervision(
         stamp=lambda: store.clock.now().encode(),
     )
     outcome = PageOutcome()
+    changes, outcome.unchanged = withdrawn.set_aside(s, changes)
     for start in range(0, len(changes), PAGE):
         page = changes[start : start + PAGE]
         outcome.merge(PageApplier(s, ctx).apply(page))
