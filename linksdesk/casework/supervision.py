@@ -15,6 +15,8 @@ from linksdesk.reports.build import (
     save_settings,
     workers_in,
 )
+from linksdesk.reports.evaluation import EvaluationWritten
+from linksdesk.reports.evaluation import write_evaluation as write_evaluation_copy
 from linksdesk.reports.export import export_report
 from linksdesk.reports.model import Report
 from linksdesk.reports.scope import Scope
@@ -61,3 +63,8 @@ def save_report_settings(cb: Casebook, settings: ReportSettings) -> ReportSettin
     """Validate and keep the programme's reporting settings (safe caseload, wait, threshold)."""
     save_settings(cb.store, settings)
     return settings
+
+
+def write_evaluation(cb: Casebook, out: Path) -> EvaluationWritten:
+    """The pseudonymised evaluation copy as CSV files, k-anonymous as it stands now."""
+    return write_evaluation_copy(cb.store, out)

@@ -23,6 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final, Literal, cast, get_args
 
+from linksdesk.core import vocab
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.vocab import ConsentScope
 
@@ -185,6 +186,27 @@ SHAPES: Final[Mapping[tuple[str, str], Mapping[str, Column]]] = MappingProxyType
         )
         for table, declared in _DECLARED.get("shapes", {}).items()
         for column, keys in declared.items()
+    }
+)
+
+
+def _words(table: str, column: str, name: object) -> frozenset[str]:
+    where = f"registry.toml: vocab.{table}.{column}"
+    known = BY_NAME.get(table)
+    if known is None or known.types.get(column, Column("int")).kind != "text":
+        raise ValueError(f"{where} is not a text column of a declared table")
+    enum = getattr(vocab, name, None) if isinstance(name, str) else None
+    if not (isinstance(enum, type) and issubclass(enum, StrEnum)):
+        raise ValueError(f"{where} names no vocabulary of core/vocab.py")
+    return frozenset(member.value for member in enum)
+
+
+# Columns that hold a word of the field's vocabulary: (table, column) → the words allowed.
+VOCAB: Final[Mapping[tuple[str, str], frozenset[str]]] = MappingProxyType(
+    {
+        (table, column): _words(table, column, name)
+        for table, declared in _DECLARED.get("vocab", {}).items()
+        for column, name in declared.items()
     }
 )
 

@@ -295,6 +295,10 @@ def classify_db_error(exc: BaseException, path: Path | str = "") -> Exception:
     orig: BaseException = getattr(exc, "orig", None) or exc
     name = str(getattr(orig, "sqlite_errorname", "") or "")
     text = str(orig).lower()
+    if "no such savepoint" in text and exc.__context__ is not None:
+        # SQLite rolled the whole transaction back on the first error (a full disk, say), so
+        # rolling back to a savepoint then failed and hid it: that first error is the one
+        return classify_db_error(exc.__context__, path)
     if isinstance(orig, OSError):
         if orig.errno in (errno.ENOSPC, errno.EDQUOT):
             return DiskFullError()

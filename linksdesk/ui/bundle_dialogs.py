@@ -214,7 +214,7 @@ class ImportBundleDialog(_BundleDialog):
 
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)
-        if isinstance(exc, bundles.UnknownSigner):
+        if isinstance(exc, bundles.UnknownSigner) and exc.may_accept:
             self.fingerprint = exc.fingerprint
             grouped = " ".join(exc.fingerprint[i : i + 4] for i in range(0, 16, 4))
             self.message.show_message(

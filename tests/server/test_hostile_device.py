@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from server_kit import Programme
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, func, select
 
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
+from linksdesk.core.registry import Column, Kind
+from linksdesk.core.validate import COLUMNS
 from linksdesk.server.models import Record
-from linksdesk.server.validate import COLUMNS, column_of
 
 
 def _statuses(answer: dict[str, Any]) -> list[str]:
@@ -44,6 +45,8 @@ POISON: list[tuple[str, str, Any]] = [
     ("consent", "version", 3.0),
     ("note", "contact_id", "not-an-id"),
     ("note", "contact_id", str(uuid7())),  # a contact the server never received
+    ("contact", "status", "half_attended"),  # no word of the field's vocabulary
+    ("resource", "capacity", "plenty"),
 ]
 
 
@@ -84,6 +87,35 @@ def test_values_that_do_not_fit_their_column_are_rejected_and_the_batch_goes_on(
         participant_id=pid,
     )
     assert _statuses(dev.push([fine, contact, note])) == ["applied"] * 3
+
+
+def column_of(sa_column: Any) -> Column:
+    """The description of one SQLAlchemy column (the device's), as the registry gives it."""
+    kind_type = sa_column.type
+    refers = next((fk.column.table.name for fk in sa_column.foreign_keys), None)
+    nullable = bool(sa_column.nullable)
+    kind: Kind
+    length: int | None = None
+    if isinstance(kind_type, DateTime):
+        kind = "datetime"
+    elif isinstance(kind_type, Date):
+        kind = "date"
+    elif isinstance(kind_type, Boolean):
+        kind = "bool"
+    elif isinstance(kind_type, Integer):
+        kind = "int"
+    elif isinstance(kind_type, Float):
+        kind = "float"
+    elif isinstance(kind_type, JSON):
+        # JSON says nothing of its shape; the column's default (dict or list) does, and a
+        # column without one holds a list (measure items)
+        default = getattr(sa_column.default, "arg", None)
+        kind = "object" if getattr(default, "__name__", "") == "dict" else "list"
+    elif isinstance(kind_type, String):
+        kind, length = "text", kind_type.length
+    else:  # pragma: no cover - a new column type needs a rule here
+        raise TypeError(f"no rule for column type {kind_type!r}")
+    return Column(kind=kind, nullable=nullable, max_length=length, refers_to=refers)
 
 
 def test_the_server_description_matches_the_devices_columns() -> None:

@@ -3,8 +3,12 @@ vault's content hash and decrypted pages, and the bundle's decrypted bytes. Synt
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
+import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,8 +35,17 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
-from linksdesk.sync.bundle import export, keys
-from linksdesk.sync.bundle.format import Sender, seal
+from linksdesk.sync.bundle import evaluation, export, keys
+from linksdesk.sync.bundle.format import (
+    FORMAT,
+    MAGIC,
+    Sender,
+    canonical,
+    now_utc,
+    seal,
+    sign_roster,
+)
+from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.policy import SyncPolicy
 
 PASSPHRASE = "correct horse battery staple"
@@ -195,7 +208,7 @@ class Laptop:
                     Concern(
                         participant_id=p.id,
                         category=concern,
-                        stage="referral",
+                        stage="at_referral",
                         identified_on=referred,
                     )
                 )
@@ -269,6 +282,14 @@ class Laptop:
         self.vault.lock()
 
 
+def pseudonyms_of(kind: str) -> dict[str, Any]:
+    """What an evaluation manifest says of its pseudonyms (the kit's programme key)."""
+    if kind != "evaluation":
+        return {}
+    key_id = evaluation.key_id(bytes.fromhex(PROGRAMME_KEY))
+    return {"pseudonyms": {"method": "HMAC-SHA256", "key_id": key_id}}
+
+
 def signed_by_laptop(
     lap: Laptop,
     sup: Supervisor,
@@ -277,21 +298,92 @@ def signed_by_laptop(
     *,
     team: str | None = None,
     extra: dict[str, Any] | None = None,
+    kind: str = "supervision",
+    now: dt.datetime | None = None,
 ) -> Path:
-    """A supervision bundle sealed and signed with the laptop's own key, as its worker's:
-    ``records`` (the laptop's real caseload when None), naming team ``team``, with ``extra``
-    manifest fields."""
+    """A bundle (supervision unless ``kind`` says otherwise) sealed and signed with the
+    laptop's own key, as its worker's, made at ``now``: ``records`` (the laptop's real
+    caseload when None), naming team ``team``, with ``extra`` manifest fields."""
     if records is None:
         with lap.store.read() as s:
             records = export.caseload_changes(s, lap.store.worker_id).changes
     sender = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, team)
     sealed = seal(
         records,
-        kind="supervision",
+        kind=kind,
         sender=sender,
         key=keys.signing_key(lap.store),
         recipients=[sup.recipient],
-        extra=extra,
+        extra={**pseudonyms_of(kind), **(extra or {})},
+        now=now,
     )
     path, _ = sealed.write(out)
     return path
+
+
+def hand_made(
+    lap: Laptop,
+    sup: Supervisor,
+    out: Path,
+    records: list[dict[str, Any]],
+    *,
+    kind: str = "supervision",
+    now: dt.datetime | None = None,
+) -> Path:
+    """A bundle made as someone holding the laptop could make one by hand: a payload of their
+    own, sealed with the real ``age`` tool to the supervisor and signed with the laptop's key
+    (both signatures, so the vault's every check of the envelope passes); the standard
+    ``minisign`` tool accepts the file."""
+    key = keys.signing_key(lap.store)
+    payload = "".join(json.dumps(r) + "\n" for r in records).encode()
+    created = now or now_utc()
+    manifest = {
+        "format": FORMAT,
+        "bundle_id": uuid7(),
+        "kind": kind,
+        "sender": Sender(
+            "device", "laptop", lap.store.worker_id, lap.store.device_id, None
+        ).as_manifest(key.public),
+        "recipients": [sup.recipient],
+        "team_id": None,
+        "period": None,
+        "created": created.isoformat(),
+        "expires": (created + dt.timedelta(days=30)).isoformat(),
+        "counts": dict(Counter(str(r.get("table")) for r in records)),
+        "records": len(records),
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    manifest.update(pseudonyms_of(kind))
+    line = canonical(manifest)
+    plain = MAGIC + line + b"\n" + base64.b64encode(key.sign(line)) + b"\n" + payload
+    subprocess.run(["age", "-r", sup.recipient, "-o", str(out)], input=plain, check=True)
+    Path(f"{out}.minisig").write_text(key.sign_detached(out.read_bytes(), "by hand"))
+    pub = out.with_suffix(".pub")
+    pub.write_text(key.public.file_text())
+    subprocess.run(["minisign", "-Vqm", str(out), "-p", str(pub)], check=True)
+    return out
+
+
+def roster_file(path: Path, server: SigningKey, worker: str | None, *laptops: Laptop) -> Path:
+    """Team North's roster, signed by ``server``, listing ``laptops`` as ``worker``'s (each
+    laptop's own worker when None)."""
+    entries = [
+        {"fingerprint": key.fingerprint, "public_key": key.line,
+         "worker_id": worker or lap.store.worker_id, "device_id": lap.store.device_id,
+         "label": lap.path.stem}
+        for lap in laptops
+        for key in [keys.signing_key(lap.store).public]
+    ]  # fmt: skip
+    path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
+                                           key=server)))  # fmt: skip
+    return path
+
+
+def evaluation_records_of(lap: Laptop) -> list[dict[str, Any]]:
+    """The pseudonymised records the laptop's evaluation bundle would carry now."""
+    with lap.store.read() as s:
+        caseload = export.caseload_changes(s, lap.store.worker_id)
+    source = evaluation.Source(
+        caseload.changes, caseload.erased, bytes.fromhex(PROGRAMME_KEY), None
+    )
+    return evaluation.evaluation_records(source)[0]

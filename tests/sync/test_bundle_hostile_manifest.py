@@ -4,17 +4,16 @@ does not list. Each is refused in plain words, and nothing changes."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor, signed_by_laptop
+from bundle_kit import Laptop, Supervisor, roster_file, signed_by_laptop
 
 from linksdesk.reports.teams import teams_in
 from linksdesk.sync.bundle import format as bundle_format
 from linksdesk.sync.bundle import keys, receive
-from linksdesk.sync.bundle.format import BundleRefused, Sender, seal, sign_roster
+from linksdesk.sync.bundle.format import BundleRefused, Sender, seal
 from linksdesk.sync.bundle.signing import SigningKey
 
 
@@ -87,24 +86,12 @@ def test_a_laptop_cannot_place_its_worker_in_another_team(
     assert receive.import_bundle(supervisor.store, again).applied > 0
 
 
-def _roster(path: Path, server: SigningKey, worker: str, *laptops: Laptop) -> Path:
-    entries = [
-        {"fingerprint": key.fingerprint, "public_key": key.line, "worker_id": worker,
-         "device_id": lap.store.device_id, "label": lap.path.stem}
-        for lap in laptops
-        for key in [keys.signing_key(lap.store).public]
-    ]  # fmt: skip
-    path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
-                                           key=server)))  # fmt: skip
-    return path
-
-
 def test_a_key_accepted_by_phone_cannot_speak_for_a_worker_the_roster_lists(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor
 ) -> None:
     server = SigningKey.generate()
     worker = laptop.store.worker_id
-    first = _roster(tmp_path / "roster-1.json", server, worker, laptop)
+    first = roster_file(tmp_path / "roster-1.json", server, worker, laptop)
     assert receive.import_roster(supervisor.store, first, trust=server.public.fingerprint) == 1
     other = Laptop.create(tmp_path, "other-laptop")  # not on the roster
     try:
@@ -123,7 +110,7 @@ def test_a_key_accepted_by_phone_cannot_speak_for_a_worker_the_roster_lists(
         assert "Nothing was imported" in str(refused.value)
         assert supervisor.content_hash() == before
         # the server's newer roster lists the worker's new laptop: its bundle is taken
-        newer = _roster(tmp_path / "roster-2.json", server, worker, laptop, other)
+        newer = roster_file(tmp_path / "roster-2.json", server, worker, laptop, other)
         assert receive.import_roster(supervisor.store, newer) == 1
         assert receive.import_bundle(supervisor.store, out).worker_id == worker
     finally:

@@ -26,7 +26,7 @@ from sync_kit import Dev, ServerProcess, new_server
 
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
-from linksdesk.server.validate import COLUMNS, INT_MAX, INT_MIN, Column
+from linksdesk.core.validate import COLUMNS, INT_MAX, INT_MIN, Column
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.sync.shapes import json_safe
 
@@ -99,7 +99,7 @@ _BASE: dict[str, dict[str, Any]] = {
         "method": "verbal",
     },
     "referral": {"received_on": "2025-01-06", "source": "gp"},
-    "concern": {"category": "housing", "stage": "referral", "identified_on": "2025-01-06"},
+    "concern": {"category": "housing", "stage": "at_referral", "identified_on": "2025-01-06"},
     "contact": {"kind": "phone", "status": "attended", "scheduled_at": "2025-01-06T10:00:00"},
     "note": {"written_at": "2025-01-06T10:00:00"},
     "note_revision": {"revision": 1, "body": "Met.", "written_at": "2025-01-06T10:00:00"},

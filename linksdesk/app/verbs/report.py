@@ -1,4 +1,5 @@
-"""``report``: a supervisor's figures for a period, written to an XLSX, CSV or PDF file."""
+"""``report``: a supervisor's figures for a period, written to an XLSX, CSV or PDF file;
+``evaluation``: the pseudonymised evaluation copy, written as CSV files."""
 
 from __future__ import annotations
 
@@ -31,4 +32,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         scope = Scope(period, workers, team)
         export_report(cb.store, scope, args.format, args.out, audience=args.audience)
     print(f"Wrote the {args.audience} report for {period.label} to {args.out}.")
+    return EXIT_OK
+
+
+def cmd_evaluation(args: argparse.Namespace) -> int:
+    from linksdesk.casework.supervision import write_evaluation
+
+    with casebook(args) as cb:
+        done = write_evaluation(cb, args.out)
+    rows = sum(done.files.values())
+    print(
+        f"Wrote {rows} pseudonymised records of {done.participants} participants to {done.folder}."
+    )
+    if done.left_out:
+        print(
+            f"{done.left_out} participants were left out: since their bundles were made, "
+            "withdrawals or erasures left fewer than 5 people with the same age band, "
+            "deprivation decile, referral source and period, so they could be singled out."
+        )
     return EXIT_OK

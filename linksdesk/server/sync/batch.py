@@ -14,8 +14,8 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from linksdesk.core import registry
-from linksdesk.server import digests, validate
+from linksdesk.core import registry, validate
+from linksdesk.server import digests
 from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.db import Counter, now_ms
 from linksdesk.server.digests import DigestNotes

@@ -22,10 +22,10 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from linksdesk.core import registry
+from linksdesk.core import registry, validate
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
-from linksdesk.server import digests, validate
+from linksdesk.server import digests
 from linksdesk.server.bulk import BulkInsert
 from linksdesk.server.db import Database, lock_names
 from linksdesk.server.digests import DigestNotes

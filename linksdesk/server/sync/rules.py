@@ -7,10 +7,9 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from linksdesk.core import registry
+from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
 from linksdesk.core.vocab import Sharing
-from linksdesk.server import validate
 from linksdesk.server.models import Device
 from linksdesk.server.sync.batch import BatchState, Row
 from linksdesk.sync.merge import DELETED

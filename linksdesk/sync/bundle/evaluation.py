@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from linksdesk.core.errors import UserError
+from linksdesk.core.hlc import HLC
 from linksdesk.sync.policy import eval_tag
 
 K = 5
@@ -38,6 +39,8 @@ TEAM_ROWS = frozenset({"resource", "monthly_total"})  # not about one participan
 SKIPPED = frozenset({"erasure_receipt"})  # an erasure travels as an "erase" record instead
 # a person no longer sent (consent withdrawn): drop what earlier bundles brought of them
 WITHDRAWAL = "withdrawal"
+# a record's key for the month (or quarter) its row last changed in: which data is newer
+CHANGED = "changed"
 
 
 def pseudonym(key: bytes, value: str) -> str:
@@ -161,6 +164,27 @@ def period(value: object, unit: str) -> str | None:
     if unit == "quarter":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}"
+
+
+def period_months(value: object) -> tuple[str, str] | None:
+    """The first and last month (YYYY-MM) of a period a bundle wrote (a month or a quarter)."""
+    if not isinstance(value, str):
+        return None
+    year, _, part = value.partition("-")
+    if part.startswith("Q"):
+        first = (int(part[1:]) - 1) * 3 + 1
+        return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
+    return value, value
+
+
+def changed_in(hlc: object, unit: str) -> str | None:
+    """The month (or quarter) a row last changed in, from its clock: no finer than the
+    bundle's dates, so it says no more of when than they do."""
+    try:
+        wall = HLC.decode(str(hlc)).wall_ms
+    except ValueError:
+        return None
+    return period(dt.datetime.fromtimestamp(wall / 1000, dt.UTC).date().isoformat(), unit)
 
 
 def age_band(born: object, on: object, width: int) -> str:
@@ -327,6 +351,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                 "owner": pseudonym(key, str(ch.get("owner") or "")),
                 "op": "delete" if ch.get("op") == "delete" else "upsert",
                 "fields": fields,
+                CHANGED: changed_in(ch.get("hlc"), unit),
             }
         )
     out += withdrawals(source, set(people))

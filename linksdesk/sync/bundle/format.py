@@ -49,6 +49,8 @@ FORMAT = 2
 READABLE_FORMATS = (1, 2)
 KINDS = ("supervision", "evaluation")
 DEFAULT_VALID_DAYS = 30
+# how far ahead of the importing computer's clock a bundle (and its rows' clocks) may be
+LEEWAY = dt.timedelta(days=1)
 SIG_SUFFIX = ".minisig"
 
 # how making or importing a bundle reports progress: (stage, done, total)
@@ -57,6 +59,14 @@ Progress = Callable[[str, int, int], None]
 
 class BundleRefused(UserError):
     """A bundle that must not be imported; the message says why in plain words."""
+
+
+# a file cut short (a USB stick pulled out before the copy finished) or damaged on the way
+INCOMPLETE = (
+    "The bundle file is incomplete or damaged (a copy cut short, perhaps: a USB stick taken "
+    "out before copying finished). Copy it again from the sender, with its .minisig file "
+    "beside it. Nothing was imported."
+)
 
 
 def now_utc() -> dt.datetime:
@@ -271,6 +281,16 @@ class Opened:
                 yield json.loads(line)
 
 
+def read_file(path: Path) -> bytes:
+    """A bundle or roster file's bytes, or a plain message why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except OSError as exc:
+        raise EnvironmentProblem(f"{path} could not be read ({exc.strerror}).") from None
+
+
 def read_signature(path: Path) -> DetachedSignature:
     sig_path = Path(f"{path}{SIG_SUFFIX}")
     try:
@@ -296,11 +316,13 @@ def decrypt(data: bytes, identity: str) -> Opened:
         raise BundleRefused("This vault's bundle key is unreadable.") from None
     try:
         plain = pyrage.decrypt(data, [ident])
-    except pyrage.DecryptError:
-        raise BundleRefused(
-            "This bundle was not made for this vault's key (or it is damaged): it cannot be "
-            "opened here. Nothing was imported."
-        ) from None
+    except pyrage.DecryptError as exc:
+        if "no matching keys" in str(exc).lower():
+            raise BundleRefused(
+                "This bundle was not made for this vault's key (it was sent to another "
+                "supervisor): it cannot be opened here. Nothing was imported."
+            ) from None
+        raise BundleRefused(INCOMPLETE) from None
     if not plain.startswith(MAGIC):
         raise BundleRefused("That file is not a LinksDesk bundle. Nothing was imported.")
     rest = plain[len(MAGIC) :]
@@ -350,7 +372,7 @@ def verify_opened(
         raise BundleRefused(
             f"This bundle expired on {expires:%Y-%m-%d}; ask for a new one. Nothing was imported."
         )
-    if parse_time(m.get("created")) > current + dt.timedelta(days=1):
+    if parse_time(m.get("created")) > current + LEEWAY:
         raise BundleRefused("This bundle says it was made in the future; it was not imported.")
     if hashlib.sha256(opened.payload).hexdigest() != m.get("payload_sha256"):
         raise BundleRefused(

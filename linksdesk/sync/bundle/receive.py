@@ -3,10 +3,13 @@
 Checked before anything is written: the detached signature (by a signer the vault knows from
 a server-signed roster, or whose fingerprint a person confirmed), that the bundle opens with
 this vault's key and names it as a recipient, the inner signature over the manifest, the
-expiry, the payload hash, and that this bundle was not imported before. Supervision records
+expiry, the payload hash, that this bundle was not imported before, and every record as the
+server checks a push (:mod:`~linksdesk.sync.bundle.contents`). Supervision records
 then go through sync's own :class:`~linksdesk.sync.apply.PageApplier` (so a second import
 changes nothing, a newer bundle updates rows and an erasure purges earlier imports, keeping
-a receipt); evaluation records are kept pseudonymised in ``evaluation_record``.
+a receipt); evaluation records are kept pseudonymised in ``evaluation_record``
+(:mod:`~linksdesk.sync.bundle.evaluation_vault`). Whose signatures count is
+:mod:`~linksdesk.sync.bundle.trust`'s.
 """
 
 from __future__ import annotations
@@ -24,12 +27,11 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit
 from linksdesk.storage.bundle_tables import (
     BundleLedger,
-    EvaluationRecord,
     ImportedRow,
     TrustedSigner,
 )
@@ -38,14 +40,18 @@ from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
 from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
-from linksdesk.sync.bundle import keys
-from linksdesk.sync.bundle.evaluation import WITHDRAWAL
+from linksdesk.sync.bundle import contents, evaluation_vault, keys, withdrawn
+from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
+    INCOMPLETE,
+    LEEWAY,
     BundleRefused,
     Opened,
     Progress,
     decrypt,
+    now_utc,
     parse_time,
+    read_file,
     read_signature,
     roster_server_key,
     verify_opened,
@@ -53,23 +59,13 @@ from linksdesk.sync.bundle.format import (
 )
 from linksdesk.sync.bundle.signing import PublicKey, SignatureError, normalise_fingerprint
 from linksdesk.sync.policy import TEAM_TABLES
-from linksdesk.sync.protocol import SYNCABLE_TABLES, ServerChange
+from linksdesk.sync.protocol import ServerChange
 
 log = logging.getLogger(__name__)
 PAGE = 1000
-
-
-class UnknownSigner(BundleRefused):
-    """Signed by a key this vault does not know: show the fingerprint to compare by phone."""
-
-    def __init__(self, fingerprint: str, what: str = "bundle") -> None:
-        self.fingerprint = fingerprint
-        grouped = " ".join(fingerprint[i : i + 4] for i in range(0, 16, 4))
-        super().__init__(
-            f"This {what} is signed by a key this vault does not know: fingerprint {grouped}. "
-            "Compare it with the sender by phone; if it matches, import again and accept it "
-            f"(--trust {fingerprint}). Nothing was imported."
-        )
+# the signers' side, named here too for the use cases and the window
+UnknownSigner = signers.UnknownSigner
+import_roster = signers.import_roster
 
 
 @dataclass
@@ -107,19 +103,7 @@ class Checked:
     trusted: TrustedSigner | None  # None: accepted now by the fingerprint a person gave
     roster: dict[str, Any] | None
     records: list[Any]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"There is no file {path}.") from None
-    except OSError as exc:
-        raise EnvironmentProblem(f"{path} could not be read ({exc.strerror}).") from None
-
-
-def _signer(s: Session, fingerprint: str) -> TrustedSigner | None:
-    return s.get(TrustedSigner, fingerprint)
+    owner: str | None = None  # a laptop's evaluation bundle: its worker's pseudonym
 
 
 def check(
@@ -134,9 +118,11 @@ def check(
         identity = keys.age_identity(s)
         if identity is None:
             raise UserError("This vault has no bundle key yet; make one with `linksdesk keys new`.")
-        data = _read(path)
+        data = read_file(path)
         sig = read_signature(path)
-        known = _signer(s, sig.fingerprint)
+        known = signers.signer(s, sig.fingerprint)
+        if known is None:
+            signers.refuse_if_ended(s, sig.fingerprint)
         wanted = normalise_fingerprint(trust) if trust else None
         if known is not None:
             key = PublicKey.from_line(known.public_key)
@@ -146,7 +132,7 @@ def check(
             opened = decrypt(data, identity)
             key = opened.sender_key
             _verify_detached(sig, data, key)
-            _not_a_rostered_workers(s, opened.manifest.get("sender") or {})
+            signers.not_a_rostered_workers(s, opened.manifest.get("sender") or {})
         elif wanted is not None:
             raise BundleRefused(
                 f"This bundle is signed by {sig.fingerprint}, not by {wanted}, the fingerprint "
@@ -198,50 +184,52 @@ def check(
         if roster_server_key(m["roster"]).line != key.line:
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
-    records = _parse_records(opened, sender, m["kind"])
+    latest = (now or now_utc()) + LEEWAY
+    records, unfit = _parse_records(opened, sender, m["kind"], latest)
     _check_counts(m, records)
     if sender.get("kind") == "device" and m["kind"] == "supervision":
         with store.read() as s:
             _check_caseload(s, records, str(sender.get("worker_id")))
-    return Checked(opened, key, known, roster, records)
-
-
-def _not_a_rostered_workers(s: Session, sender: dict[str, Any]) -> None:
-    """A key a person is accepting by its fingerprint may not speak for a worker whose
-    laptops the server's roster lists: the roster, not a phone call, says which they are."""
-    worker = sender.get("worker_id")
-    if sender.get("kind") != "device" or not worker:
-        return
-    listed = select(TrustedSigner.fingerprint).where(
-        TrustedSigner.source == "roster", TrustedSigner.worker_id == str(worker)
-    )
-    if s.scalar(listed.limit(1)) is not None:
-        raise BundleRefused(
-            "This bundle says it comes from a laptop of a worker whose laptops the team's "
-            "roster lists, and its key is not one of them. Nothing was imported; if the "
-            "worker has a new laptop, import the team's newest roster from the server first."
-        )
+    contents.refuse_unfit(unfit)
+    owner = None
+    if m["kind"] == "evaluation":
+        with store.read() as s:
+            evaluation_vault.programme_of(s, m)
+            if sender.get("kind") == "device":
+                owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
+    return Checked(opened, key, known, roster, records, owner)
 
 
 def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
     try:
         sig.verify(data, key)
     except SignatureError as exc:
+        if sig.key_id == key.key_id:  # the right key, another file: cut short or changed
+            raise BundleRefused(INCOMPLETE) from None
         raise BundleRefused(f"{exc} Nothing was imported.") from None
 
 
-def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[Any]:
+def _parse_records(
+    opened: Opened, sender: dict[str, Any], kind: str, latest: dt.datetime
+) -> tuple[list[Any], list[tuple[str, str]]]:
+    """The records, and ``(table, why)`` of each that does not fit its fields (``latest``:
+    the latest time a record's clock may say)."""
+    latest_ms, latest_month = int(latest.timestamp() * 1000), f"{latest:%Y-%m}"
     damaged = BundleRefused("The bundle's records are damaged. Nothing was imported.")
     out: list[Any] = []
+    unfit: list[tuple[str, str]] = []  # (table, why) of each record that does not fit
     device_worker = sender.get("worker_id") if sender.get("kind") == "device" else None
     try:
         for number, rec in enumerate(_records(opened), start=1):
             if kind == "supervision":
                 if not isinstance(rec, dict):
                     raise damaged  # a signed line that is JSON but not a record
+                contents.known_kind(rec.get("table"))
                 change = ServerChange.model_validate({**rec, "server_seq": number})
-                if change.table not in SYNCABLE_TABLES:
-                    raise damaged  # no conflict rows or handover notices from a bundle
+                # as the server checks a push (no conflict rows or handover notices either)
+                why = contents.supervision_problem(change, latest_ms)
+                if why is not None:
+                    unfit.append((change.table, why))
                 if change.sharing == "private":
                     raise BundleRefused(
                         "The bundle holds a private record, which must never leave a laptop. "
@@ -263,10 +251,13 @@ def _parse_records(opened: Opened, sender: dict[str, Any], kind: str) -> list[An
                     raise damaged
                 if not isinstance(rec.get("fields"), dict):
                     raise damaged
+                why = contents.evaluation_problem(rec, latest_month)
+                if why is not None:
+                    unfit.append((str(rec["table"]), why))
                 out.append(rec)
     except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
         raise damaged from None
-    return out
+    return out, unfit
 
 
 def _check_caseload(s: Session, changes: list[ServerChange], worker: str) -> None:
@@ -375,14 +366,25 @@ def _check_and_apply(
     total = len(checked.records)
     with store.applying() as s:
         if checked.trusted is None:
-            _trust(s, checked.key, sender, source="confirmed")
+            signers.add_signer(s, checked.key, sender, source="confirmed")
             report.trusted_now = True
         if checked.roster is not None:
-            report.signers_added = _learn_roster(s, checked.roster)
+            report.signers_added = signers.learn_roster(s, checked.roster)
         if report.kind == "supervision":
             _apply_supervision(store, s, checked.records, report, progress, total)
         else:
-            _apply_evaluation(s, checked.records, report, parse_time(m["created"]))
+            made = parse_time(m["created"]).replace(tzinfo=None)
+            done = evaluation_vault.apply(
+                s, checked.records, evaluation_vault.Bundle(report.bundle_id, report.signer, made)
+            )
+            report.applied, report.unchanged, report.erased = (
+                done.applied,
+                done.unchanged,
+                done.erased,
+            )
+            state.put_local_setting(s, evaluation_vault.PROGRAMME, m["pseudonyms"]["key_id"])
+            if report.sender_kind == "device" and report.worker_id:
+                evaluation_vault.bind(s, report.worker_id, checked.owner)
         s.add(
             BundleLedger(
                 bundle_id=report.bundle_id,
@@ -418,6 +420,7 @@ def _apply_supervision(
         stamp=lambda: store.clock.now().encode(),
     )
     outcome = PageOutcome()
+    changes, outcome.unchanged = withdrawn.set_aside(s, changes)
     for start in range(0, len(changes), PAGE):
         page = changes[start : start + PAGE]
         outcome.merge(PageApplier(s, ctx).apply(page))
@@ -455,181 +458,6 @@ def _apply_supervision(
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
     report.touched = outcome.touched
-
-
-def _apply_evaluation(
-    s: Session, records: list[dict[str, Any]], report: ImportReport, created: dt.datetime
-) -> None:
-    made = created.replace(tzinfo=None)
-    erased = set(
-        s.scalars(
-            select(EvaluationRecord.record_id).where(
-                EvaluationRecord.table_name == "erasure_receipt"
-            )
-        )
-    )
-    for rec in records:
-        if rec["op"] != "erase":
-            continue
-        key = rec["id"]
-        gone = s.execute(delete(EvaluationRecord).where(EvaluationRecord.participant_key == key))
-        if key not in erased:
-            s.add(
-                EvaluationRecord(
-                    table_name="erasure_receipt",
-                    record_id=key,
-                    participant_key=None,
-                    owner_key=None,
-                    deleted=False,
-                    fields={"erased_in_bundle": report.bundle_id},
-                    signer=report.signer,
-                    bundle_id=report.bundle_id,
-                    bundle_created=made,
-                )
-            )
-            erased.add(key)
-            if getattr(gone, "rowcount", 0):
-                report.erased += 1
-    s.flush()
-    gone_since = _withdrawals(s, records, made)
-    for rec in records:
-        if rec["op"] == "erase" or rec.get("participant_id") in erased:
-            continue
-        if gone_since.get(rec.get("participant_id"), made) > made:
-            report.unchanged += 1  # made before the person withdrew, and imported after
-            continue
-        table = str(rec.get("table"))
-        row = s.get(EvaluationRecord, (table, rec["id"]))
-        deleted = rec["op"] == "delete"
-        if row is None:
-            s.add(
-                EvaluationRecord(
-                    table_name=table,
-                    record_id=rec["id"],
-                    participant_key=rec.get("participant_id"),
-                    owner_key=rec.get("owner"),
-                    deleted=deleted,
-                    fields=rec["fields"],
-                    signer=report.signer,
-                    bundle_id=report.bundle_id,
-                    bundle_created=made,
-                )
-            )
-            report.applied += 1
-        elif row.bundle_created < made and (row.fields != rec["fields"] or row.deleted != deleted):
-            row.fields = {} if deleted else rec["fields"]
-            row.deleted = deleted
-            row.bundle_id, row.signer, row.bundle_created = report.bundle_id, report.signer, made
-            report.applied += 1
-        else:
-            if table == WITHDRAWAL and row.bundle_created < made:
-                row.bundle_created = made  # withdrawn again, later: older rows stay out
-            report.unchanged += 1
-
-
-def _withdrawals(
-    s: Session, records: list[dict[str, Any]], made: dt.datetime
-) -> dict[Any, dt.datetime]:
-    """Drop what older bundles brought of each person this bundle says withdrew; return when
-    each person who withdrew did so (a marker's bundle time: older rows of theirs stay out)."""
-    # every marker (few: one per person who withdrew), not an IN over a team's thousands
-    newer = {
-        key: made_then
-        for key, made_then in s.execute(
-            select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
-                EvaluationRecord.table_name == WITHDRAWAL
-            )
-        )
-    }
-    for rec in records:
-        if rec["table"] == WITHDRAWAL:
-            s.execute(
-                delete(EvaluationRecord).where(
-                    EvaluationRecord.participant_key == rec["participant_id"],
-                    EvaluationRecord.table_name != WITHDRAWAL,
-                    EvaluationRecord.bundle_created < made,
-                )
-            )
-    return newer
-
-
-def _trust(s: Session, key: PublicKey, who: dict[str, Any], *, source: str) -> bool:
-    if s.get(TrustedSigner, key.fingerprint) is not None:
-        return False
-    s.add(
-        TrustedSigner(
-            fingerprint=key.fingerprint,
-            public_key=key.line,
-            kind=str(who.get("kind") or "device"),
-            worker_id=who.get("worker_id"),
-            device_id=who.get("device_id"),
-            team_id=who.get("team_id"),
-            label=str(who.get("label") or "")[:100] or None,
-            source=source,
-            added_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-        )
-    )
-    s.flush()
-    return True
-
-
-def _learn_roster(s: Session, roster: dict[str, Any]) -> int:
-    """Trust the roster's signers; a laptop the team's newer roster no longer names (revoked,
-    lost) is no longer trusted. Returns how many signers are new."""
-    seen_key = f"roster_made:{roster.get('team_id')}"
-    newest = state.local_setting(s, seen_key)
-    made = str(roster.get("made") or "")
-    if newest is not None and made <= str(newest):
-        log.info("a roster of team %s no newer than the last was not used", roster.get("team_id"))
-        return 0
-    state.put_local_setting(s, seen_key, made)
-    named = {str(e.get("fingerprint")) for e in roster.get("signers") or [] if isinstance(e, dict)}
-    s.execute(
-        delete(TrustedSigner).where(
-            TrustedSigner.source == "roster",
-            TrustedSigner.team_id == roster.get("team_id"),
-            TrustedSigner.fingerprint.not_in(named),
-        )
-    )
-    added = 0
-    for entry in roster.get("signers") or []:
-        try:
-            key = PublicKey.from_line(str(entry["public_key"]))
-        except (KeyError, TypeError, SignatureError):
-            continue
-        who = {**entry, "kind": "device", "team_id": roster.get("team_id")}
-        added += _trust(s, key, who, source="roster")
-    return added
-
-
-def import_roster(store: Store, path: Path, *, trust: str | None = None) -> int:
-    """Learn a team's signers from a roster file the server signed; returns how many."""
-    try:
-        doc = json.loads(_read(path))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BundleRefused("That file is not a LinksDesk roster.") from None
-    key = roster_server_key(doc)
-    with store.read() as s:
-        if not keys.is_supervisor(s):
-            raise UserError("Rosters are imported into a supervisor's vault.")
-        known = _signer(s, key.fingerprint)
-    wanted = normalise_fingerprint(trust) if trust else None
-    if known is None and wanted != key.fingerprint:
-        raise UnknownSigner(key.fingerprint, "roster")
-    if known is not None and known.kind != "server":
-        raise BundleRefused("A roster must be signed by the programme's server.")
-    body = verify_roster(doc, key)
-    with store.write() as tx:
-        if known is None:
-            _trust(
-                tx.session,
-                key,
-                {"kind": "server", "label": "sync server", "team_id": body.get("team_id")},
-                source="confirmed",
-            )
-        added = _learn_roster(tx.session, body)
-        tx.audit(AuditAction.IMPORT, "roster", str(body.get("team_id") or "")[:36] or None)
-    return added
 
 
 def _vacuum(store: Store) -> None:

@@ -1,14 +1,16 @@
-"""What a pushed value may be: each shared column's type and limits, checked before storing.
+"""What a shared value may be: each column's type, limits and words, checked before storing.
 
 A value the server stores is handed to every device of the team, which writes it into its
 own SQLAlchemy column; one a device cannot store would stop that device's sync (an invalid
-date, a 4,000-digit number, a 5 MB string, an object where a list belongs). So the server
-refuses such a change outright.
+date, a 4,000-digit number, a 5 MB string, an object where a list belongs), and a word
+outside the field's vocabulary would be counted nowhere in the supervisor's figures. So the
+server refuses such a change outright, and a supervisor's vault refuses a bundle holding one
+(``sync/bundle/receive.py``): both run these checks, which is why they live in core.
 
 :data:`COLUMNS` is taken from the table registry (``core/registry.toml``), where each
-column's type is declared once; the device's SQLAlchemy columns (``linksdesk.storage.tables``,
-which the server may not import) must match it: a test derives the same description from
-them with :func:`column_of` and fails on any difference, so the two cannot drift.
+column's type and vocabulary is declared once; the device's SQLAlchemy columns
+(``linksdesk.storage.tables``, which the server may not import) must match it: a test
+derives the same description from them and fails on any difference, so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -29,37 +31,6 @@ MAX_ITEMS = 500  # entries in a list or object column
 MAX_ITEM_TEXT = 1_000  # characters of one text entry in a list
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # SQL INTEGER everywhere (PostgreSQL's is 32-bit)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def column_of(sa_column: Any) -> Column:
-    """The description of one SQLAlchemy column (the device's), for the drift test."""
-    from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String
-
-    kind_type = sa_column.type
-    refers = next((fk.column.table.name for fk in sa_column.foreign_keys), None)
-    nullable = bool(sa_column.nullable)
-    kind: Kind
-    length: int | None = None
-    if isinstance(kind_type, DateTime):
-        kind = "datetime"
-    elif isinstance(kind_type, Date):
-        kind = "date"
-    elif isinstance(kind_type, Boolean):
-        kind = "bool"
-    elif isinstance(kind_type, Integer):
-        kind = "int"
-    elif isinstance(kind_type, Float):
-        kind = "float"
-    elif isinstance(kind_type, JSON):
-        # JSON says nothing of its shape; the column's default (dict or list) does, and a
-        # column without one holds a list (measure items)
-        default = getattr(sa_column.default, "arg", None)
-        kind = "object" if getattr(default, "__name__", "") == "dict" else "list"
-    elif isinstance(kind_type, String):
-        kind, length = "text", kind_type.length
-    else:  # pragma: no cover - a new column type needs a rule here
-        raise TypeError(f"no rule for column type {kind_type!r}")
-    return Column(kind=kind, nullable=nullable, max_length=length, refers_to=refers)
 
 
 # The shared columns of every syncable table (the device's types, declared in the table
@@ -84,6 +55,9 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return None if spec.nullable else f"{name} cannot be empty"
     if not _fits_kind(spec, value):
         return f"{name} is not a valid {_KIND_WORDS[spec.kind]}"
+    words = registry.VOCAB.get((table, name))
+    if words is not None and value not in words:
+        return f"{name} is not one of its allowed words"
     shape = registry.SHAPES.get((table, name))
     if shape is not None and not all(
         _fits_shape(shape, entry) for entry in (value if spec.kind == "list" else [value])

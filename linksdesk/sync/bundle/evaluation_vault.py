@@ -1,0 +1,340 @@
+"""The supervisor's pseudonymised copy (``evaluation_record``): who may change which rows,
+which of two bundles' values is the newer data, and what of it may be read now.
+
+- **Whose rows.** A laptop speaks only for its worker's caseload. Its participants' rows
+  carry the worker's pseudonym as their owner, which the first bundle of the worker's laptops
+  binds to that worker here; a laptop's bundle may then neither claim another pseudonym, nor
+  touch (overwrite, delete, erase or withdraw) a participant or row this vault holds under
+  another worker, nor move a row to another participant. A case changes hands through the
+  server, whose bundle is taken as it comes (as for supervision bundles).
+- **Newer data wins.** Each record says in which month (or quarter, at the bundle's coarser
+  level) its row last changed; a held row is replaced only by data that changed later, so a
+  bundle made later from older data (a laptop restored from a backup, one that had not synced
+  for weeks) does not undo newer values. Where the two periods overlap (the same month),
+  the bundle made later wins, as before.
+- **Still k-anonymous when read.** Withdrawals and erasures shrink the groups a bundle was
+  made with; :func:`kept` counts them again at every read and leaves out a group below ``K``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from linksdesk.storage.bundle_tables import EvaluationRecord
+from linksdesk.sync import state
+from linksdesk.sync.bundle.evaluation import (
+    CHANGED,
+    QUASI_IDENTIFIERS,
+    WITHDRAWAL,
+    K,
+    period_months,
+)
+from linksdesk.sync.bundle.format import BundleRefused
+from linksdesk.sync.policy import AGGREGATE_TABLES
+
+PAGE = 500
+# local_setting: worker id → the owner pseudonym their laptops' evaluation bundles carry
+OWNERS = "evaluation_owners"
+# where a held row keeps the period it last changed in (beside its pseudonymised fields)
+STAMP = "_changed"
+# local_setting: the id of the programme key the copy's pseudonyms were made with
+PROGRAMME = "evaluation_key_id"
+
+
+@dataclass
+class Outcome:
+    applied: int = 0
+    unchanged: int = 0
+    erased: int = 0
+
+
+class NotTheirs(BundleRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "This laptop's evaluation bundle holds records of a participant this vault holds "
+            "under another worker. Nothing was imported. If the case was handed over, import "
+            "the team's evaluation bundle from the server first; otherwise tell your programme "
+            "administrator."
+        )
+
+
+# -- which programme --------------------------------------------------------------------------
+def programme_of(s: Session, manifest: dict[str, Any]) -> str:
+    """The programme key's id the bundle's pseudonyms were made with; refused if it is not
+    the one the copy holds (another programme's, or a restored server's new key): the same
+    person would be two people, and two people's rows could meet under one pseudonym."""
+    given = (manifest.get("pseudonyms") or {}).get("key_id")
+    held = state.local_setting(s, PROGRAMME)
+    if not isinstance(given, str) or (held is not None and given != held):
+        raise BundleRefused(
+            "This evaluation bundle's pseudonyms were made with another programme's key than "
+            "the evaluation records this vault holds, so the two cannot be put together. "
+            "Nothing was imported; ask whoever sent it which programme it belongs to."
+        )
+    return given
+
+
+# -- whose rows --------------------------------------------------------------------------------
+def owner_key(s: Session, records: list[dict[str, Any]], worker: str) -> str | None:
+    """The worker's pseudonym a laptop's bundle claims, checked against what this vault
+    holds; raises :class:`NotTheirs` (or a plain refusal) when it reaches beyond it."""
+    claimed = {
+        rec.get("owner")
+        for rec in records
+        if rec["op"] != "erase" and rec["table"] in ("participant", *AGGREGATE_TABLES)
+    }
+    if len(claimed) > 1:
+        raise BundleRefused(
+            "This laptop's evaluation bundle holds the caseloads of more than one worker. "
+            "Nothing was imported; tell your programme administrator."
+        )
+    owners: dict[str, str] = dict(state.local_setting(s, OWNERS) or {})
+    key = next(iter(claimed), None) or owners.get(worker)
+    if key != owners.get(worker, key) or any(
+        other != worker and held == key for other, held in owners.items()
+    ):
+        raise NotTheirs()
+    _check_held(s, records, key)
+    return key
+
+
+def _check_held(s: Session, records: list[dict[str, Any]], key: str | None) -> None:
+    """No participant held under another worker's pseudonym (as the last bundle to say whose
+    they are said: a handover through the server moves them), no row moved to another."""
+    people = {str(r["participant_id"]) for r in records if r.get("participant_id")}
+    for chunk in _pages(sorted(people)):
+        owners = s.scalars(
+            select(EvaluationRecord.owner_key).where(
+                EvaluationRecord.table_name == "participant",
+                EvaluationRecord.record_id.in_(chunk),
+            )
+        )
+        if any(owner != key for owner in owners):
+            raise NotTheirs()
+    wanted = [(str(r["table"]), str(r["id"])) for r in records if r["op"] != "erase"]
+    given = {(str(r["table"]), str(r["id"])): r for r in records}
+    for chunk in _pages(wanted):
+        held_rows = s.execute(
+            select(
+                EvaluationRecord.table_name,
+                EvaluationRecord.record_id,
+                EvaluationRecord.participant_key,
+                EvaluationRecord.owner_key,
+            ).where(tuple_(EvaluationRecord.table_name, EvaluationRecord.record_id).in_(chunk))
+        )
+        for table, record_id, participant, owner in held_rows:
+            rec = given[(table, record_id)]
+            moved = participant != rec.get("participant_id")
+            if moved or (table in AGGREGATE_TABLES and owner != rec.get("owner")):
+                raise NotTheirs()
+
+
+def bind(s: Session, worker: str, key: str | None) -> None:
+    """Remember the pseudonym a worker's laptops use (the first bundle that carries one)."""
+    owners = dict(state.local_setting(s, OWNERS) or {})
+    if key is not None and worker not in owners:
+        owners[worker] = key
+        state.put_local_setting(s, OWNERS, owners)
+
+
+def _pages(items: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(items), PAGE):
+        yield items[start : start + PAGE]
+
+
+# -- newer data wins ---------------------------------------------------------------------------
+def newer_data(incoming: object, held: object) -> bool | None:
+    """Whether a record's data changed after the held row's (None: the periods overlap, or
+    one of them is not known, so the data alone cannot say)."""
+    a, b = period_months(incoming), period_months(held)
+    if a is None or b is None:
+        return None
+    if a[0] > b[1]:
+        return True
+    if a[1] < b[0]:
+        return False
+    return None
+
+
+# -- applying ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Bundle:
+    """Which bundle the records come from, as the rows will say."""
+
+    bundle_id: str
+    signer: str
+    made: dt.datetime  # naive UTC
+
+
+def apply(s: Session, records: list[dict[str, Any]], bundle: Bundle) -> Outcome:
+    """Keep the records in ``evaluation_record``: erasures first, then withdrawals, then rows."""
+    out = Outcome()
+    made = bundle.made
+    erased = set(
+        s.scalars(
+            select(EvaluationRecord.record_id).where(
+                EvaluationRecord.table_name == "erasure_receipt"
+            )
+        )
+    )
+    for rec in records:
+        if rec["op"] != "erase":
+            continue
+        key = rec["id"]
+        gone = s.execute(delete(EvaluationRecord).where(EvaluationRecord.participant_key == key))
+        if key not in erased:
+            s.add(
+                _row(
+                    bundle,
+                    "erasure_receipt",
+                    key,
+                    None,
+                    None,
+                    False,
+                    {"erased_in_bundle": bundle.bundle_id},
+                )
+            )
+            erased.add(key)
+            if getattr(gone, "rowcount", 0):
+                out.erased += 1
+    s.flush()
+    gone_since = _withdrawals(s, records, made)
+    for rec in records:
+        if rec["op"] == "erase" or rec.get("participant_id") in erased:
+            continue
+        if gone_since.get(rec.get("participant_id"), made) > made:
+            out.unchanged += 1  # made before the person withdrew, and imported after
+            continue
+        table = str(rec.get("table"))
+        row = s.get(EvaluationRecord, (table, rec["id"]))
+        deleted = rec["op"] == "delete"
+        fields = _stamped({} if deleted else rec["fields"], rec.get(CHANGED))
+        if row is None:
+            s.add(
+                _row(
+                    bundle,
+                    table,
+                    rec["id"],
+                    rec.get("participant_id"),
+                    rec.get("owner"),
+                    deleted,
+                    fields,
+                )
+            )
+            out.applied += 1
+            continue
+        newer = newer_data(rec.get(CHANGED), row.fields.get(STAMP))
+        later = newer is True or (newer is None and row.bundle_created < made)
+        moved = row.owner_key != rec.get("owner")  # a case handed over (through the server)
+        if later and (_content(row.fields) != _content(fields) or row.deleted != deleted or moved):
+            row.fields, row.deleted, row.owner_key = fields, deleted, rec.get("owner")
+            _brought_by(row, bundle)
+            out.applied += 1
+        else:
+            if table == WITHDRAWAL and row.bundle_created < made:
+                row.bundle_created = made  # withdrawn again, later: older rows stay out
+            out.unchanged += 1
+    return out
+
+
+def _row(
+    bundle: Bundle,
+    table: str,
+    record_id: str,
+    participant: str | None,
+    owner: str | None,
+    deleted: bool,
+    fields: dict[str, Any],
+) -> EvaluationRecord:
+    row = EvaluationRecord(table_name=table, record_id=record_id, deleted=deleted, fields=fields)
+    row.participant_key, row.owner_key = participant, owner
+    _brought_by(row, bundle)
+    return row
+
+
+def _brought_by(row: EvaluationRecord, bundle: Bundle) -> None:
+    """Which bundle brought the row's values, and when it was made."""
+    row.bundle_id, row.signer, row.bundle_created = bundle.bundle_id, bundle.signer, bundle.made
+
+
+def _stamped(fields: dict[str, Any], changed: object) -> dict[str, Any]:
+    return fields if changed is None else {**fields, STAMP: changed}
+
+
+def _content(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k != STAMP}
+
+
+def _withdrawals(
+    s: Session, records: list[dict[str, Any]], made: dt.datetime
+) -> dict[Any, dt.datetime]:
+    """Drop what older bundles brought of each person this bundle says withdrew; return when
+    each person who withdrew did so (a marker's bundle time: older rows of theirs stay out)."""
+    # every marker (few: one per person who withdrew), not an IN over a team's thousands
+    newer = {
+        key: made_then
+        for key, made_then in s.execute(
+            select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
+                EvaluationRecord.table_name == WITHDRAWAL
+            )
+        )
+    }
+    for rec in records:
+        if rec["table"] == WITHDRAWAL:
+            s.execute(
+                delete(EvaluationRecord).where(
+                    EvaluationRecord.participant_key == rec["participant_id"],
+                    EvaluationRecord.table_name != WITHDRAWAL,
+                    EvaluationRecord.bundle_created < made,
+                )
+            )
+    return newer
+
+
+# -- reading the copy --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KeptCopy:
+    """The copy as it may be read now: each table's live rows of the participants whose group
+    (the quasi-identifiers) still holds at least ``K``, and how many were left out."""
+
+    rows: dict[str, list[EvaluationRecord]]
+    participants: int
+    left_out: int
+
+
+def kept(s: Session) -> KeptCopy:
+    """Every report or file made from the copy reads it through here.
+
+    Bundles are k-anonymous when made, but the copy changes after: a withdrawal or an
+    erasure removes a person, and a group of five becomes four. So the groups are counted
+    again at every read, and a participant whose group has fallen below ``K`` (or whose own
+    row never came) is left out with everything of theirs.
+    """
+    live = s.scalars(
+        select(EvaluationRecord)
+        .where(
+            EvaluationRecord.deleted.is_(False),
+            EvaluationRecord.table_name.not_in((WITHDRAWAL, "erasure_receipt")),
+        )
+        .order_by(EvaluationRecord.table_name, EvaluationRecord.record_id)
+    ).all()
+    group = {
+        row.record_id: tuple(row.fields.get(q) for q in QUASI_IDENTIFIERS)
+        for row in live
+        if row.table_name == "participant"
+    }
+    sizes = Counter(group.values())
+    people = {pid for pid, quasi in group.items() if sizes[quasi] >= K}
+    rows: dict[str, list[EvaluationRecord]] = {}
+    for row in live:
+        if row.participant_key is None or row.participant_key in people:
+            rows.setdefault(row.table_name, []).append(row)
+    known = group.keys() | {r.participant_key for r in live if r.participant_key}
+    return KeptCopy(rows, len(people), len(known - people))

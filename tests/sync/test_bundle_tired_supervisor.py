@@ -1,0 +1,99 @@
+"""A tired supervisor's imports: a bundle cut short by a USB stick pulled out too early, a disk
+that fills up during the import, a bundle sent to another supervisor. Each is refused with
+what happened and what to do, nothing changes, and the right copy then imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bundle_kit import Laptop, Supervisor
+from sqlalchemy import event
+
+from linksdesk.core.errors import DiskFullError
+from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle.format import SIG_SUFFIX, BundleRefused
+
+
+@pytest.fixture
+def caseload(laptop: Laptop) -> Iterator[Laptop]:
+    for _ in range(20):
+        laptop.note(laptop.person(), "A long account of the week's visits. " * 100)
+    yield laptop
+
+
+def _bundle(lap: Laptop, sup: Supervisor, out: Path) -> Path:
+    export.export_to_file(lap.store, out, kind="supervision", recipients=[sup.recipient])
+    return out
+
+
+def _copied_in_part(whole: Path, out: Path) -> Path:
+    """The first half of the file, as a USB stick pulled out mid-copy leaves it."""
+    data = whole.read_bytes()
+    out.write_bytes(data[: len(data) // 2])
+    Path(f"{out}{SIG_SUFFIX}").write_bytes(Path(f"{whole}{SIG_SUFFIX}").read_bytes())
+    return out
+
+
+@pytest.mark.parametrize("signer", ["accepted-now", "known"])
+def test_a_bundle_cut_short_says_so_and_what_to_do(
+    tmp_path: Path, caseload: Laptop, supervisor: Supervisor, signer: str
+) -> None:
+    fingerprint = keys.signing_key(caseload.store).public.fingerprint
+    if signer == "known":
+        first = _bundle(caseload, supervisor, tmp_path / "first.age")
+        receive.import_bundle(supervisor.store, first, trust=fingerprint)
+        caseload.person(given_name="Later")
+    whole = _bundle(caseload, supervisor, tmp_path / "whole.age")
+    cut = _copied_in_part(whole, tmp_path / "cut.age")
+    before = supervisor.content_hash()
+    with pytest.raises(BundleRefused) as refused:
+        receive.import_bundle(supervisor.store, cut, trust=fingerprint)
+    message = str(refused.value)
+    assert "incomplete" in message and "Copy it again" in message
+    assert "Nothing was imported" in message and "another supervisor" not in message
+    assert supervisor.content_hash() == before
+    assert receive.import_bundle(supervisor.store, whole, trust=fingerprint).applied > 0
+
+
+def test_a_bundle_for_another_supervisor_says_whose_it_is_not(
+    tmp_path: Path, caseload: Laptop, supervisor: Supervisor
+) -> None:
+    other = Supervisor.create(tmp_path, "other-supervisor")
+    try:
+        theirs = _bundle(caseload, other, tmp_path / "theirs.age")
+        fingerprint = keys.signing_key(caseload.store).public.fingerprint
+        with pytest.raises(BundleRefused, match="sent to another supervisor"):
+            receive.import_bundle(supervisor.store, theirs, trust=fingerprint)
+        assert receive.import_bundle(other.store, theirs, trust=fingerprint).applied > 0
+    finally:
+        other.vault.lock()
+
+
+def test_a_disk_that_fills_up_during_an_import_keeps_the_vault_as_it_was(
+    tmp_path: Path, caseload: Laptop, supervisor: Supervisor
+) -> None:
+    """Without this the import stopped on "no such savepoint" (a bug, exit 70): SQLite had
+    rolled the whole import back on the full disk, and the savepoint's rollback hid why."""
+    out = _bundle(caseload, supervisor, tmp_path / "b.age")
+    fingerprint = keys.signing_key(caseload.store).public.fingerprint
+    engine = supervisor.store.engine
+    engine.dispose()
+
+    def nearly_full(dbapi_conn: Any, _record: Any) -> None:
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    event.listen(engine, "connect", nearly_full)
+    before = supervisor.content_hash()
+    try:
+        with pytest.raises(DiskFullError) as full:
+            receive.import_bundle(supervisor.store, out, trust=fingerprint)
+        assert "The disk is full" in str(full.value)
+    finally:
+        event.remove(engine, "connect", nearly_full)
+        engine.dispose()
+    assert supervisor.content_hash() == before  # no signer accepted, no ledger entry either
+    assert receive.import_bundle(supervisor.store, out, trust=fingerprint).applied > 0
