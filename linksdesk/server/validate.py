@@ -91,6 +91,8 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return f"{name} does not hold the details devices read, as they read them"
     if spec.kind == "text" and spec.refers_to is not None and not _UUID.match(value):
         return f"{name} is not a record id"
+    if spec.choices is not None and value not in spec.choices:
+        return f"{name} is not one of the values devices know"
     return None
 
 
@@ -104,6 +106,21 @@ def problems(table: str, fields: Mapping[str, Any]) -> list[str]:
             if why is not None:
                 out.append(why)
     return out
+
+
+# each table's columns a new row must carry (required in the registry); the participant a
+# row belongs to travels in the change's envelope, and devices take it from there
+REQUIRED: dict[str, tuple[str, ...]] = {
+    table: tuple(
+        name for name, spec in columns.items() if not spec.nullable and name != "participant_id"
+    )
+    for table, columns in COLUMNS.items()
+}
+
+
+def missing(table: str, fields: Mapping[str, Any]) -> list[str]:
+    """The columns a new row of ``table`` must carry that ``fields`` lacks (their names)."""
+    return [name for name in REQUIRED.get(table, ()) if name not in fields]
 
 
 # each table's columns that point at another row (the participant is checked apart)

@@ -129,7 +129,7 @@ def test_monthly_totals_the_supervisors_figures_cannot_add_up_are_refused(
         enrolled = http.post("/v1/enrol", json={"code": server.code(server.worker(team))})
         hostile = Device(http, enrolled.json())
         for counts in BROKEN_COUNTS:
-            total = hostile.change("monthly_total", fields={"month": month, "counts": counts})
+            total = hostile.totals(month, counts)
             result = hostile.push_one(total)
             assert result["status"] == "rejected", counts
             assert "counts does not hold" in result["reason"] and "many" not in result["reason"]
@@ -140,7 +140,7 @@ def test_monthly_totals_the_supervisors_figures_cannot_add_up_are_refused(
             "referrals_by_source": {"gp": 1},
             "seen_at_home": [1],  # a later version's count: kept as it comes
         }
-        total = hostile.change("monthly_total", fields={"month": month, "counts": counts})
+        total = hostile.totals(month, counts)
         assert hostile.push_one(total)["status"] == "applied"
     with server.db.reading() as s:
         held = {

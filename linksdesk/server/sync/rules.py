@@ -50,6 +50,7 @@ class Refusal(StrEnum):
     NOT_YOUR_DEVICE = "not_your_device"
     NOT_YOUR_TOTALS = "not_your_totals"
     CONSENT_REWRITTEN = "consent_rewritten"
+    INCOMPLETE = "incomplete_row"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -95,7 +96,22 @@ REFUSAL_TEXT: dict[Refusal, str] = {
         "A consent, once recorded, stays as it was: record a new consent (or its withdrawal) "
         "instead. The server did not keep this change."
     ),
+    Refusal.INCOMPLETE: (
+        "This new record lacks details every record of its kind must have, so the server "
+        "did not keep it and no other device will receive it."
+    ),
 }
+
+
+def reason(state: BatchState, ch: Change, refusal: Refusal) -> str:
+    """What the device is told: the refusal's text, and for a value or a record that does
+    not fit, which column (never the value: it may be case content)."""
+    text = REFUSAL_TEXT[refusal]
+    if refusal is Refusal.INVALID_VALUE:
+        return f"{text} ({'; '.join(validate.problems(ch.table, ch.fields))})"
+    if refusal is Refusal.INCOMPLETE:
+        return f"{text} (missing: {', '.join(_incomplete(state, ch))})"
+    return text
 
 
 def storable(value: Any) -> bool:
@@ -155,6 +171,8 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
                 return Refusal.LOCAL_FIELD
         if validate.problems(ch.table, ch.fields):
             return Refusal.INVALID_VALUE
+        if _incomplete(state, ch):
+            return Refusal.INCOMPLETE
         if not _parents_held(state, ch):
             return Refusal.MISSING_PARENT
     owner = state.worker(ch.owner)
@@ -167,10 +185,13 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
         if ch.participant_id is not None or "participant_id" in ch.fields:
             return Refusal.BAD_ROUTING
         if ch.table in WORKER_TABLES and (
-            ch.owner != ctx.worker_id or (existing is not None and existing.owner != ch.owner)
+            ch.owner != ctx.worker_id
+            or (existing is not None and existing.owner != ch.owner)
+            or (existing is None and not _own_derived_id(ch))
         ):
             # a worker's totals are theirs alone: a colleague who works out a row's id
-            # (it derives from the device id every change carries) neither reads nor writes it
+            # (it derives from the device id every change carries) neither reads nor writes
+            # it, nor creates it first (the rightful worker's totals would then be refused)
             return Refusal.NOT_YOUR_TOTALS
         return None
     return _check_participant(state, ch, existing)
@@ -195,6 +216,26 @@ def may_relay(state: BatchState, origin: str) -> bool:
         dev = state.s.get(Device, origin)
         state.device_workers[origin] = dev.worker_id if dev is not None else None
     return state.device_workers[origin] == state.ctx.worker_id
+
+
+def _incomplete(state: BatchState, ch: Change) -> list[str]:
+    """The required columns a row this change brings to life lacks: devices hold a row
+    only once it has them all, so one without would wait on every device for good."""
+    if ch.fields.get(DELETED) is True:
+        return []  # a tombstone: devices keep one of a row they never held as it is
+    held = state.record(ch.table, ch.row_id)
+    if held is not None and not held.deleted:
+        return []
+    return validate.missing(ch.table, {**held.fields, **ch.fields} if held else ch.fields)
+
+
+def _own_derived_id(ch: Change) -> bool:
+    """Whether a new row whose id derives from the device that made it (a monthly total:
+    ``id_from`` in the registry) has the id that device derives. Its origin was checked to
+    be this worker's device, so a colleague's id is refused, a delete among them."""
+    if not registry.BY_NAME[ch.table].id_from:
+        return True
+    return registry.derived_id(ch.table, {**ch.fields, "origin": ch.origin}) == ch.row_id
 
 
 def _parents_held(state: BatchState, ch: Change) -> bool:
