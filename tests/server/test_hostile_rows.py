@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from linksdesk.core import registry
 from linksdesk.core.ids import uuid7
+from linksdesk.server import validate
 from linksdesk.server.models import AppliedOp, Record, RefusalLog
 
 
@@ -199,3 +200,38 @@ def test_a_change_taken_from_the_workers_second_laptop_is_recorded_as_that_lapto
 
     assert contact["change_id"] in pulled(laptop)
     assert contact["change_id"] not in pulled(tablet)
+
+
+def test_a_value_outside_its_vocabulary_is_refused_in_every_column_that_names_one(
+    served: Programme,
+) -> None:
+    """Laptops (and the supervisor's figures) read these columns into their vocabulary:
+    a colleague's laptop after a handover, or the team's report, would fail on any other
+    value. Every column the registry marks ``one of`` is tried."""
+    odd = "odd-word"  # short: it fits every column's length, and no vocabulary
+    dev = served.enrol(served.worker(served.team()))
+    part = dev.participant()
+    pid = part["row_id"]
+    hub = dev.change("resource", fields={"organisation": "Hub", "service": "Food"})
+    assert [r["status"] for r in dev.push([*dev.shared(part), hub])["results"]] == ["applied"] * 3
+    tried = []
+    for table, columns in validate.COLUMNS.items():
+        for name in sorted(n for n, spec in columns.items() if spec.choices):
+            fields: dict[str, Any] = {name: odd}
+            if "resource_id" in columns:
+                fields["resource_id"] = hub["row_id"]
+            if table == "participant":
+                change = dev.change(table, pid, fields={name: odd})
+            elif table == "resource":
+                change = dev.change(table, fields=fields)
+            else:
+                change = dev.change(table, fields=fields, participant_id=pid)
+            result = dev.push_one(change)
+            assert result["status"] == "rejected", (table, name)
+            assert f"{name} is not one of the values devices know" in result["reason"]
+            assert odd not in result["reason"]
+            tried.append((table, name))
+    assert ("contact", "kind") in tried and ("referral", "source") in tried and len(tried) >= 16
+    with served.db.reading() as s:
+        held = s.get(Record, ("participant", pid))
+        assert held is not None and odd not in str(held.fields)

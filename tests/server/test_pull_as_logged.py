@@ -65,7 +65,7 @@ def test_pages_are_the_models_json_for_awkward_text_numbers_and_clocks(
             fields={
                 "kind": "wemwbs",
                 "taken_on": "2026-12-01",
-                "context": "start",
+                "context": "baseline",
                 "assisted": False,
                 "items": [1, 2, 3],
                 "total": 6,
