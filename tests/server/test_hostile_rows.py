@@ -101,7 +101,7 @@ def test_new_rows_without_the_details_their_kind_requires_are_refused_row_by_row
     no_time = _raw(dev, "contact", {"kind": "phone", "status": "attended"}, **linked)
     orphan = _raw(dev, "note_revision", {"body": CANARY, "revision": 1}, **linked)
     empty_person = _raw(dev, "participant", {"status": "active"}, row_id=uuid7())
-    empty_person["participant_id"] = empty_person["row_id"]
+    empty_person.update(participant_id=empty_person["row_id"], participant_shared=True)
     # a tombstone of a row the server never held stays acceptable (devices keep it so)
     gone = _raw(dev, "contact", {}, op="delete", **linked)
     batch = [no_service, whole, no_time, orphan, gone]
@@ -125,10 +125,10 @@ def test_new_rows_without_the_details_their_kind_requires_are_refused_row_by_row
     with served.db.reading() as s:
         for change in (no_service, no_time, orphan):
             assert s.get(Record, (change["table"], change["row_id"])) is None
-    # a new participant without a name, for a case the server never held
-    person = dev.post("push", {"batch_key": uuid7(), "changes": [empty_person]}).json()
-    assert person["results"][0]["status"] == "rejected"
-    assert "given_name" in person["results"][0]["reason"]
+    # a new participant without a name, under a team consent of their own
+    person = dev.push([dev.consent(empty_person["row_id"]), empty_person])["results"]
+    assert [x["status"] for x in person] == ["applied", "rejected"]
+    assert "given_name" in person[1]["reason"]
 
     # an edit of a row the server holds carries only what changed: still taken
     edit = _raw(dev, "resource", {"cost": "free"}, row_id=whole["row_id"])
@@ -235,3 +235,28 @@ def test_a_value_outside_its_vocabulary_is_refused_in_every_column_that_names_on
     with served.db.reading() as s:
         held = s.get(Record, ("participant", pid))
         assert held is not None and odd not in str(held.fields)
+
+
+def test_whose_a_row_is_and_consent_are_told_before_what_it_lacks(served: Programme) -> None:
+    """An edit of a row the server dropped (team sharing withdrawn) carries only what
+    changed: the laptop is told why it was refused, not that the row lacks details; nor
+    does the server tell a colleague anything about a case by what it finds missing."""
+    team = served.team()
+    worker = served.worker(team)
+    laptop, tablet = served.enrol(worker), served.enrol(worker)
+    colleague = served.enrol(served.worker(team))
+    part = laptop.participant()
+    pid = part["row_id"]
+    contact = laptop.change("contact", participant_id=pid)
+    assert [r["status"] for r in laptop.push([*laptop.shared(part), contact])["results"]] == [
+        "applied"
+    ] * 3
+    assert laptop.push_one(laptop.consent(pid, given=False, version=2))["status"] == "applied"
+    edit = tablet.change("contact", contact["row_id"], fields={"purpose": "x"}, participant_id=pid)
+    refused = tablet.push_one(edit)
+    assert refused["status"] == "rejected" and "withdrew consent" in refused["reason"]
+    theirs = colleague.change("contact", uuid7(), fields={"purpose": "x"}, participant_id=pid)
+    refused = colleague.push_one(theirs)
+    assert refused["status"] == "rejected" and "not on your caseload" in refused["reason"]
+    reasons = sorted(_reasons(served, [edit["change_id"], theirs["change_id"]]))
+    assert reasons == ["not_your_case", "team_consent_withdrawn"]

@@ -171,8 +171,6 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
                 return Refusal.LOCAL_FIELD
         if validate.problems(ch.table, ch.fields):
             return Refusal.INVALID_VALUE
-        if _incomplete(state, ch):
-            return Refusal.INCOMPLETE
         if not _parents_held(state, ch):
             return Refusal.MISSING_PARENT
     owner = state.worker(ch.owner)
@@ -185,16 +183,20 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
         if ch.participant_id is not None or "participant_id" in ch.fields:
             return Refusal.BAD_ROUTING
         if ch.table in WORKER_TABLES and (
-            ch.owner != ctx.worker_id
-            or (existing is not None and existing.owner != ch.owner)
-            or (existing is None and not _own_derived_id(ch))
+            ch.owner != ctx.worker_id or (existing is not None and existing.owner != ch.owner)
         ):
             # a worker's totals are theirs alone: a colleague who works out a row's id
-            # (it derives from the device id every change carries) neither reads nor writes
-            # it, nor creates it first (the rightful worker's totals would then be refused)
+            # (it derives from the device id every change carries) neither reads nor writes it
+            return Refusal.NOT_YOUR_TOTALS
+        if _incomplete(state, ch):
+            return Refusal.INCOMPLETE
+        if existing is None and not _own_derived_id(ch):
+            # nor creates it first: the rightful worker's totals would then be refused
             return Refusal.NOT_YOUR_TOTALS
         return None
-    return _check_participant(state, ch, existing)
+    # whose it is and whether it may come in at all are told first, then what it lacks
+    refusal = _check_participant(state, ch, existing)
+    return Refusal.INCOMPLETE if refusal is None and _incomplete(state, ch) else refusal
 
 
 @cache
@@ -221,7 +223,7 @@ def may_relay(state: BatchState, origin: str) -> bool:
 def _incomplete(state: BatchState, ch: Change) -> list[str]:
     """The required columns a row this change brings to life lacks: devices hold a row
     only once it has them all, so one without would wait on every device for good."""
-    if ch.fields.get(DELETED) is True:
+    if ch.op is not Op.UPSERT or ch.fields.get(DELETED) is True:
         return []  # a tombstone: devices keep one of a row they never held as it is
     held = state.record(ch.table, ch.row_id)
     if held is not None and not held.deleted:
