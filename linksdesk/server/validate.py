@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from linksdesk.core import registry
@@ -118,8 +118,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
-def missing(table: str, fields: Mapping[str, Any]) -> list[str]:
-    """The columns a new row of ``table`` must carry that ``fields`` lacks (their names)."""
+def missing(table: str, fields: Collection[str]) -> list[str]:
+    """The columns a new row of ``table`` must carry that ``fields`` (names) lacks."""
     return [name for name in REQUIRED.get(table, ()) if name not in fields]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server_kit import CANARY, Programme
+from server_kit import CANARY, Programme, whole
 from sqlalchemy import select
 
 from linksdesk.core import registry
@@ -260,3 +260,27 @@ def test_whose_a_row_is_and_consent_are_told_before_what_it_lacks(served: Progra
     assert refused["status"] == "rejected" and "not on your caseload" in refused["reason"]
     reasons = sorted(_reasons(served, [edit["change_id"], theirs["change_id"]]))
     assert reasons == ["not_your_case", "team_consent_withdrawn"]
+
+
+def test_a_new_row_may_come_over_several_changes_of_one_batch_but_only_whole(
+    served: Programme,
+) -> None:
+    """As a laptop's repair sends it (one change per field clock), a new row whose changes
+    in the batch together hold every required column comes in; a change that would have
+    made it whole but is refused itself does not count, so no part of the row is kept."""
+    dev = served.enrol(served.worker(served.team()))
+    fields = whole("resource", {"organisation": "Hub", "service": "Food"})
+    first = _raw(dev, "resource", {k: v for k, v in fields.items() if k != "capacity"})
+    rest = _raw(dev, "resource", {"capacity": "open"}, row_id=first["row_id"])
+    assert [r["status"] for r in dev.push([first, rest])["results"]] == ["applied"] * 2
+    with served.db.reading() as s:
+        held = s.get(Record, ("resource", first["row_id"]))
+        assert held is not None and held.fields["capacity"] == "open"
+
+    part = _raw(dev, "resource", {k: v for k, v in fields.items() if k != "capacity"})
+    broken = _raw(dev, "resource", {"capacity": "plenty"}, row_id=part["row_id"])
+    results = dev.push([part, broken])["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 2
+    assert results[0]["reason"].endswith("(missing: capacity)")
+    with served.db.reading() as s:
+        assert s.get(Record, ("resource", part["row_id"])) is None

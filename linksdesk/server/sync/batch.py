@@ -33,7 +33,8 @@ from linksdesk.server.sealing import is_sealed, keyring_of, routes_content
 from linksdesk.server.sync.changelog import log_entry
 from linksdesk.server.sync.consent import held_elsewhere, kept_owner, latest_of
 from linksdesk.server.sync.context import OWNER, DeviceContext
-from linksdesk.sync.protocol import PARTICIPANT_TABLE, RECEIPT_TABLE, Change, ChangeResult
+from linksdesk.sync.merge import DELETED
+from linksdesk.sync.protocol import PARTICIPANT_TABLE, RECEIPT_TABLE, Change, ChangeResult, Op
 
 _RECORD = cast(Table, Record.__table__)
 _LOG = cast(Table, ChangeLog.__table__)
@@ -174,6 +175,10 @@ class BatchState:
         self.absent_ops: set[str] = set()
         self.ops: dict[str, AppliedOp] = {}
         self.workers: dict[str, Worker | None] = {}
+        # each row's fields the batch brings in changes whose values all fit: a laptop's
+        # repair sends a row as one change per field clock, whole only together
+        self.brought: dict[tuple[str, str], set[str]] = {}
+        self.fitting: set[str] = set()  # ids of those changes (their values are checked)
         # what waits to be written
         self.entries: list[Entry] = []
         self.changed: dict[tuple[str, str], Row] = {}
@@ -199,6 +204,15 @@ class BatchState:
         pids = {p for p in (pid_of(ch) for ch in changes) if p is not None}
         if pids:
             keyring_of(s).preload(s, pids)
+        for ch in changes:
+            known = validate.COLUMNS.get(ch.table, {})
+            if (
+                ch.op is Op.UPSERT
+                and all(name in known or name == DELETED for name in ch.fields)
+                and not validate.problems(ch.table, ch.fields)
+            ):
+                self.fitting.add(ch.change_id)
+                self.brought.setdefault((ch.table, ch.row_id), set()).update(ch.fields)
         by_table: dict[str, set[str]] = {}
         for ch in changes:
             by_table.setdefault(ch.table, set()).add(ch.row_id)

@@ -169,7 +169,7 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
                     return Refusal.BAD_ROUTING
             elif name not in allowed:
                 return Refusal.LOCAL_FIELD
-        if validate.problems(ch.table, ch.fields):
+        if ch.change_id not in state.fitting and validate.problems(ch.table, ch.fields):
             return Refusal.INVALID_VALUE
         if not _parents_held(state, ch):
             return Refusal.MISSING_PARENT
@@ -221,14 +221,17 @@ def may_relay(state: BatchState, origin: str) -> bool:
 
 
 def _incomplete(state: BatchState, ch: Change) -> list[str]:
-    """The required columns a row this change brings to life lacks: devices hold a row
-    only once it has them all, so one without would wait on every device for good."""
+    """The required columns a row this change brings to life lacks, counting what the
+    batch's other changes of the row bring (a repair sends a row one field clock at a
+    time): devices hold a row only once it has them all, so one without would wait on
+    every device for good."""
     if ch.op is not Op.UPSERT or ch.fields.get(DELETED) is True:
         return []  # a tombstone: devices keep one of a row they never held as it is
     held = state.record(ch.table, ch.row_id)
     if held is not None and not held.deleted:
         return []
-    return validate.missing(ch.table, {**held.fields, **ch.fields} if held else ch.fields)
+    names = set(ch.fields) | state.brought.get((ch.table, ch.row_id), set())
+    return validate.missing(ch.table, names | set(held.fields) if held else names)
 
 
 def _own_derived_id(ch: Change) -> bool:
