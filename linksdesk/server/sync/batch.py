@@ -9,6 +9,7 @@ taking the ``server_seq`` counter only for the numbering and the writing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, insert, select, update
@@ -141,6 +142,12 @@ class Answer:
         return self.result.model_copy(update={"server_seq": self.entry.seq})
 
 
+@cache
+def _sendable(table: str) -> frozenset[str]:
+    """The field names a change of ``table`` may carry: its shared columns, the tombstone."""
+    return frozenset(validate.COLUMNS.get(table, {})) | {DELETED}
+
+
 def pid_of(change: Change) -> str | None:
     return change.participant_id or (change.row_id if change.table == PARTICIPANT_TABLE else None)
 
@@ -205,10 +212,9 @@ class BatchState:
         if pids:
             keyring_of(s).preload(s, pids)
         for ch in changes:
-            known = validate.COLUMNS.get(ch.table, {})
             if (
                 ch.op is Op.UPSERT
-                and all(name in known or name == DELETED for name in ch.fields)
+                and ch.fields.keys() <= _sendable(ch.table)
                 and not validate.problems(ch.table, ch.fields)
             ):
                 self.fitting.add(ch.change_id)

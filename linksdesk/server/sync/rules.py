@@ -227,11 +227,14 @@ def _incomplete(state: BatchState, ch: Change) -> list[str]:
     every device for good."""
     if ch.op is not Op.UPSERT or ch.fields.get(DELETED) is True:
         return []  # a tombstone: devices keep one of a row they never held as it is
+    lacks = validate.missing(ch.table, ch.fields)  # most changes: none, nothing more to do
+    if not lacks:
+        return []
     held = state.record(ch.table, ch.row_id)
     if held is not None and not held.deleted:
         return []
-    names = set(ch.fields) | state.brought.get((ch.table, ch.row_id), set())
-    return validate.missing(ch.table, names | set(held.fields) if held else names)
+    brought = state.brought.get((ch.table, ch.row_id), set())
+    return [n for n in lacks if n not in brought and (held is None or n not in held.fields)]
 
 
 def _own_derived_id(ch: Change) -> bool:
