@@ -284,3 +284,22 @@ def test_a_new_row_may_come_over_several_changes_of_one_batch_but_only_whole(
     assert results[0]["reason"].endswith("(missing: capacity)")
     with served.db.reading() as s:
         assert s.get(Record, ("resource", part["row_id"])) is None
+
+
+def test_a_change_id_given_twice_in_a_batch_is_checked_as_first_sent(served: Programme) -> None:
+    """The first of two changes under one id is the one applied (the second gets its
+    answer): a fitting second must not stand in for it when values are checked, nor
+    count towards a row being whole."""
+    dev = served.enrol(served.worker(served.team()))
+    fields = whole("resource", {"organisation": "Hub", "service": "Food"})
+    odd = _raw(dev, "resource", {**fields, "capacity": "plenty"})
+    fine = {**odd, "fields": fields}
+    results = dev.push([odd, fine])["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 2
+    assert "capacity is not one of" in results[0]["reason"]
+    part = _raw(dev, "resource", {k: v for k, v in fields.items() if k != "capacity"})
+    rest = {**part, "fields": {"capacity": "open"}}  # same change id, same row
+    assert [r["status"] for r in dev.push([part, rest])["results"]] == ["rejected"] * 2
+    with served.db.reading() as s:
+        for change in (odd, part):
+            assert s.get(Record, ("resource", change["row_id"])) is None

@@ -8,6 +8,7 @@ taking the ``server_seq`` counter only for the numbering and the writing.
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -211,9 +212,11 @@ class BatchState:
         pids = {p for p in (pid_of(ch) for ch in changes) if p is not None}
         if pids:
             keyring_of(s).preload(s, pids)
+        once = {i for i, n in collections.Counter(ch.change_id for ch in changes).items() if n == 1}
         for ch in changes:
             if (
-                ch.op is Op.UPSERT
+                ch.change_id in once  # a change id given twice is answered once, as first
+                and ch.op is Op.UPSERT
                 and ch.fields.keys() <= _sendable(ch.table)
                 and not validate.problems(ch.table, ch.fields)
             ):
