@@ -25,6 +25,18 @@ from linksdesk.server.db import Database, init_database
 from linksdesk.sync.protocol import EnrolRequest, PullRequest, PushRequest
 
 PER_BATCH = 250
+# what each new row also carries, as a device sends it whole (the server refuses less)
+WHOLE: dict[str, dict[str, Any]] = {
+    "consent": {"method": "verbal", "recorded_on": "2026-01-05"},
+    "participant": {
+        "programme_id": "P1",
+        "family_name": "Example",
+        "status": "active",
+        "created_on": "2026-01-05",
+    },
+    "contact": {"scheduled_at": "2026-01-05T10:00:00"},
+    "resource": {"categories": [], "capacity": "open", "problem_reports": []},
+}
 
 
 def _change(
@@ -42,7 +54,7 @@ def _change(
         "participant_id": pid,
         "sharing": "team",
         "participant_shared": True if pid else None,
-        "fields": kw,
+        "fields": {**WHOLE[table], **kw},
         "base": {},
     }
 

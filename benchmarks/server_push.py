@@ -93,12 +93,30 @@ def caseload(ctx: exchange.DeviceContext, participants: int) -> list[dict[str, A
     out = []
     for _ in range(participants):
         pid = uuid7()
-        consent = {"scope": "team", "given": True, "version": 1, "method": "verbal"}
+        consent = {
+            "scope": "team",
+            "given": True,
+            "version": 1,
+            "method": "verbal",
+            "recorded_on": "2026-01-05",
+        }
         out.append(change("consent", pid, {**consent, "participant_id": pid}))
-        person = {"given_name": "Sam", "family_name": "Example", "status": "active"}
+        person = {
+            "programme_id": "P1",
+            "given_name": "Sam",
+            "family_name": "Example",
+            "status": "active",
+            "created_on": "2026-01-05",
+        }
         out.append(change("participant", pid, person, row_id=pid))
         for i in range(CONTACTS):
-            contact = {"kind": "phone", "purpose": f"Check in {i}", "minutes": 15}
+            contact = {
+                "kind": "phone",
+                "status": "attended",
+                "scheduled_at": "2026-01-05T10:00:00",
+                "purpose": f"Check in {i}",
+                "minutes": 15,
+            }
             out.append(change("contact", pid, {**contact, "participant_id": pid}))
     return out
 

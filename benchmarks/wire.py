@@ -274,6 +274,7 @@ def loopback(repeats: int, n: int = 1000) -> dict[str, float]:
                                 "categories": ["Food"],
                                 "area": "North",
                                 "capacity": "open",
+                                "problem_reports": [],
                             },
                         }
                         for i in range(first, first + 250)

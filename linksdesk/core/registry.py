@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final, Literal, cast, get_args
 
-from linksdesk.core import vocab
+from linksdesk.core import vocab as vocabulary
 from linksdesk.core.datafiles import load_toml
+from linksdesk.core.ids import stable_id
 from linksdesk.core.vocab import ConsentScope
 
 SyncTag = Literal["share", "local"]
@@ -64,6 +65,10 @@ class Column:
     max_length: int | None = None  # characters, for text
     refers_to: str | None = None  # the table whose row id this column holds
     items: Kind | None = None  # the kind of each entry of a list column
+    # the values a text column may hold (``one of`` a vocabulary enum), where a device that
+    # reads another's value into the enum would fail on any other; not part of the
+    # SQLAlchemy type, so left out when the device's columns are compared with these
+    choices: frozenset[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,8 @@ class Table:
     # linked tables only: they are what erasure and a withdrawal of sharing remove
     purge: int | None = None
     search: SearchEntry | None = None
+    # the parts a row's id is derived from (:func:`derived_id`); empty: ids are made afresh
+    id_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # pure data, shared by everything: nobody may change it in passing
@@ -117,7 +124,7 @@ def _columns(where: str, declared: Mapping[str, object]) -> dict[str, Tags]:
 
 _TYPE = re.compile(
     r"(?P<kind>\w+)(?: of (?P<items>\w+))?(?:\((?P<length>\d+)\))?"
-    r"(?P<required> required)?(?: references (?P<refers_to>\w+))?"
+    r"(?P<required> required)?(?: references (?P<refers_to>\w+))?(?: one of (?P<vocab>\w+))?"
 )
 
 
@@ -131,12 +138,16 @@ def _spec_type(where: str, spec: object) -> Column:
     if found is None or found["kind"] not in kinds or found["items"] not in (None, *kinds):
         raise ValueError(f'registry.toml: {where} has no type such as "text(16) required"')
     length = found["length"]
+    vocab = getattr(vocabulary, found["vocab"] or "", None)
+    if found["vocab"] and not (isinstance(vocab, type) and issubclass(vocab, StrEnum)):
+        raise ValueError(f"registry.toml: {where} names no vocabulary {found['vocab']!r}")
     return Column(
         cast(Kind, found["kind"]),
         nullable=found["required"] is None,
         max_length=None if length is None else int(length),
         refers_to=found["refers_to"],
         items=cast(Kind | None, found["items"]),
+        choices=frozenset(m.value for m in vocab) if vocab is not None else None,
     )
 
 
@@ -163,6 +174,7 @@ def _table(declared: Mapping[str, Any]) -> Table:
             title_joiner=search.get("title_joiner", " "),
             key=search.get("key", "id"),
         ),
+        id_from=tuple(declared.get("id_from", ())),
     )
 
 
@@ -186,27 +198,6 @@ SHAPES: Final[Mapping[tuple[str, str], Mapping[str, Column]]] = MappingProxyType
         )
         for table, declared in _DECLARED.get("shapes", {}).items()
         for column, keys in declared.items()
-    }
-)
-
-
-def _words(table: str, column: str, name: object) -> frozenset[str]:
-    where = f"registry.toml: vocab.{table}.{column}"
-    known = BY_NAME.get(table)
-    if known is None or known.types.get(column, Column("int")).kind != "text":
-        raise ValueError(f"{where} is not a text column of a declared table")
-    enum = getattr(vocab, name, None) if isinstance(name, str) else None
-    if not (isinstance(enum, type) and issubclass(enum, StrEnum)):
-        raise ValueError(f"{where} names no vocabulary of core/vocab.py")
-    return frozenset(member.value for member in enum)
-
-
-# Columns that hold a word of the field's vocabulary: (table, column) → the words allowed.
-VOCAB: Final[Mapping[tuple[str, str], frozenset[str]]] = MappingProxyType(
-    {
-        (table, column): _words(table, column, name)
-        for table, declared in _DECLARED.get("vocab", {}).items()
-        for column, name in declared.items()
     }
 )
 
@@ -260,6 +251,17 @@ def follows_consent(table: str) -> bool:
     team: the participant row and everything linked to them (not an erasure receipt)."""
     known = BY_NAME.get(table)
     return known is not None and known.routing in (Routing.PARTICIPANT, Routing.LINKED)
+
+
+def derived_id(table: str, parts: Mapping[str, object]) -> str | None:
+    """The id every device derives for a row of ``table`` from ``parts`` (its ``id_from``:
+    a monthly total's from the device that counts and the month); None when the table's
+    ids are not derived or a part is missing."""
+    names = BY_NAME[table].id_from if table in BY_NAME else ()
+    values = [parts.get(name) for name in names]
+    if not names or not all(isinstance(v, str) for v in values):
+        return None
+    return stable_id(table, *cast(list[str], values))
 
 
 def is_narrative(table: str, field: str) -> bool:

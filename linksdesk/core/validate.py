@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from linksdesk.core import registry
@@ -55,9 +55,6 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return None if spec.nullable else f"{name} cannot be empty"
     if not _fits_kind(spec, value):
         return f"{name} is not a valid {_KIND_WORDS[spec.kind]}"
-    words = registry.VOCAB.get((table, name))
-    if words is not None and value not in words:
-        return f"{name} is not one of its allowed words"
     shape = registry.SHAPES.get((table, name))
     if shape is not None and not all(
         _fits_shape(shape, entry) for entry in (value if spec.kind == "list" else [value])
@@ -65,6 +62,8 @@ def problem(table: str, name: str, value: Any) -> str | None:
         return f"{name} does not hold the details devices read, as they read them"
     if spec.kind == "text" and spec.refers_to is not None and not _UUID.match(value):
         return f"{name} is not a record id"
+    if spec.choices is not None and value not in spec.choices:
+        return f"{name} is not one of the values devices know"
     return None
 
 
@@ -78,6 +77,21 @@ def problems(table: str, fields: Mapping[str, Any]) -> list[str]:
             if why is not None:
                 out.append(why)
     return out
+
+
+# each table's columns a new row must carry (required in the registry); the participant a
+# row belongs to travels in the change's envelope, and devices take it from there
+REQUIRED: dict[str, tuple[str, ...]] = {
+    table: tuple(
+        name for name, spec in columns.items() if not spec.nullable and name != "participant_id"
+    )
+    for table, columns in COLUMNS.items()
+}
+
+
+def missing(table: str, fields: Collection[str]) -> list[str]:
+    """The columns a new row of ``table`` must carry that ``fields`` (names) lacks."""
+    return [name for name in REQUIRED.get(table, ()) if name not in fields]
 
 
 # each table's columns that point at another row (the participant is checked apart)

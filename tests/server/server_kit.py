@@ -11,13 +11,40 @@ from typing import Any
 import httpx
 from serving import serve
 
+from linksdesk.core import registry
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
-from linksdesk.server import admin
+from linksdesk.core.registry import Column
+from linksdesk.server import admin, validate
 from linksdesk.server.db import Database
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 CANARY = "CANARY-7f3e-do-not-leak"
+
+# a value of each kind, for the details a test leaves out of a new row: the server keeps a
+# new row only whole (every column the registry requires), as a device sends it
+_SAMPLE: dict[str, Any] = {
+    "text": "x",
+    "int": 0,
+    "float": 0.0,
+    "bool": False,
+    "date": "2026-01-05",
+    "datetime": "2026-01-05T10:00:00",
+    "list": [],
+    "object": {},
+}
+
+
+def _sample(spec: Column) -> Any:
+    return min(spec.choices) if spec.choices else _SAMPLE[spec.kind]
+
+
+def whole(table: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` of a new ``table`` row with a sample value for each required detail
+    not given (a record another row points at must be given: no sample stands for it)."""
+    columns = validate.COLUMNS.get(table, {})
+    filled = {name: _sample(columns[name]) for name in validate.missing(table, fields)}
+    return {**filled, **fields}
 
 
 class Device:
@@ -49,6 +76,8 @@ class Device:
         hlc: str | None = None,
         owner: str | None = None,
     ) -> dict[str, Any]:
+        if row_id is None and op == "upsert" and not (fields or {}).get("deleted"):
+            fields = whole(table, fields or {})  # a new row, whole
         row_id = row_id or uuid7()
         if table == "participant":
             participant_id = participant_id or row_id
@@ -69,7 +98,20 @@ class Device:
 
     def participant(self, pid: str | None = None, **fields: Any) -> dict[str, Any]:
         values = {"given_name": "Sam", "family_name": "Example", "status": "active", **fields}
-        return self.change("participant", pid, fields=values)
+        return self.change("participant", pid, fields=whole("participant", values))
+
+    def totals(self, month: str, counts: dict[str, Any]) -> dict[str, Any]:
+        """This device's monthly totals of ``month``, under the id it derives (the server
+        lets a device create only its own)."""
+        row_id = registry.derived_id("monthly_total", {"origin": self.device_id, "month": month})
+        return self.change("monthly_total", row_id, fields={"month": month, "counts": counts})
+
+    def note(self, pid: str, body: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A new note of ``pid`` and its first revision holding ``body`` (the server keeps a
+        revision only with its note)."""
+        parent = self.change("note", participant_id=pid)
+        fields = {"note_id": parent["row_id"], "body": body, "revision": 1}
+        return parent, self.change("note_revision", fields=fields, participant_id=pid)
 
     def consent(self, pid: str, *, given: bool = True, version: int = 1) -> dict[str, Any]:
         """A team-sharing consent record: the server takes a participant's content only

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from server_kit import whole
 from sqlalchemy import select
 
 from linksdesk.core.ids import uuid7
@@ -39,14 +40,14 @@ def _case(client: TestClient, token: str, worker: str, device: str) -> str:
         "change_id": uuid7(),
         "table": "consent",
         "row_id": uuid7(),
-        "fields": {"scope": "team", "given": True, "version": 1},
+        "fields": whole("consent", {"scope": "team", "given": True, "version": 1}),
     }
     person = {
         **base,
         "change_id": uuid7(),
         "table": "participant",
         "row_id": pid,
-        "fields": {"status": "active"},
+        "fields": whole("participant", {"status": "active"}),
     }
     r = client.post(
         "/v1/push",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from server_kit import whole
 
 from linksdesk.server.app import create_app
 from linksdesk.server.cli import main
@@ -59,7 +60,7 @@ def test_administration_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
             "owner": worker["worker_id"],  # type: ignore[index]
             "participant_id": pid,
             "participant_shared": True,
-            "fields": {"status": "active"},
+            "fields": whole("participant", {"status": "active"}),
         }
         # the team consent that lets the participant's row in
         consent = {
@@ -67,7 +68,7 @@ def test_administration_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
             "change_id": "01900000-0000-7000-8000-0000000000ad",
             "table": "consent",
             "row_id": "01900000-0000-7000-8000-0000000000ae",
-            "fields": {"scope": "team", "given": True, "version": 1},
+            "fields": whole("consent", {"scope": "team", "given": True, "version": 1}),
         }
         body = {"batch_key": "01900000-0000-7000-8000-0000000000ac", "changes": [consent, change]}
         results = client.post("/v1/push", json=body, headers=headers).json()["results"]

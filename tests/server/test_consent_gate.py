@@ -74,21 +74,18 @@ def test_a_team_consent_later_in_the_same_batch_counts(served: tuple[Programme, 
     programme, _ = served
     laptop, tablet = _laptops(programme)
     consented, other = laptop.participant(), laptop.participant()
-    note = laptop.change(
-        "note_revision",
-        fields={"body": "met at the library", "revision": 1},
-        participant_id=consented["row_id"],
-    )
+    parent, note = laptop.note(consented["row_id"], "met at the library")
     consent = laptop.consent(consented["row_id"])
     unconsented_contact = laptop.change(
         "contact", fields={"kind": "phone"}, participant_id=other["row_id"]
     )
     # participant row and note first, their team consent last; a second participant
     # in the same batch has no consent at all
-    batch = [consented, note, other, unconsented_contact, consent]
+    batch = [consented, parent, note, other, unconsented_contact, consent]
     results = laptop.push(batch)["results"]
     assert [r["change_id"] for r in results] == [c["change_id"] for c in batch]
     assert [r["status"] for r in results] == [
+        "applied",
         "applied",
         "applied",
         "rejected",
@@ -105,5 +102,6 @@ def test_a_team_consent_later_in_the_same_batch_counts(served: tuple[Programme, 
     assert [c["change_id"] for c in pulled] == [
         consent["change_id"],
         consented["change_id"],
+        parent["change_id"],
         note["change_id"],
     ]

@@ -39,19 +39,21 @@ def test_sync_round_trip_over_http(
     hs = laptop.handshake()
     assert hs["cursor_head"] == 0
     case = laptop.participant()
-    note = laptop.change(
-        "note_revision",
-        fields={"body": "met at library", "revision": 1},
-        participant_id=case["row_id"],
-    )
+    parent, note = laptop.note(case["row_id"], "met at library")
     secret = laptop.change(
         "contact", fields={"purpose": CANARY}, participant_id=case["row_id"], sharing="private"
     )
     consent = laptop.consent(case["row_id"])
-    results = laptop.push([consent, case, note, secret])["results"]
-    assert [r["status"] for r in results] == ["applied", "applied", "applied", "rejected"]
+    results = laptop.push([consent, case, parent, note, secret])["results"]
+    assert [r["status"] for r in results] == [
+        "applied",
+        "applied",
+        "applied",
+        "applied",
+        "rejected",
+    ]
     pulled, cursor = tablet.pull_all()
-    sent = [consent, case, note]
+    sent = [consent, case, parent, note]
     assert [c["change_id"] for c in pulled] == [c["change_id"] for c in sent]
     assert tablet.post("verify").json()["tables"]["note_revision"]["count"] == 1
 

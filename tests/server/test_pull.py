@@ -59,8 +59,8 @@ def test_other_workers_and_teams_rows_never_appear(programme: Programme) -> None
     outsider.push(foreign)
     shared_resource = colleague.change("resource", fields={"organisation": "Lunch club"})
     foreign_resource = outsider.change("resource", fields={"organisation": "Elsewhere"})
-    my_total = me.change("monthly_total", fields={"month": "2026-01", "counts": {"contacts": 4}})
-    their_total = colleague.change("monthly_total", fields={"month": "2026-01"})
+    my_total = me.totals("2026-01", {"contacts": 4})
+    their_total = colleague.totals("2026-01", {})
     for dev, change in (
         (colleague, shared_resource),
         (outsider, foreign_resource),

@@ -165,11 +165,16 @@ def test_rows_an_older_server_logged_in_other_forms_still_pull_as_the_model_writ
     )
     old_form = {**note.model_dump(), "server_seq": 0}
     sealed_seq = _log_raw(programme.db, writer.team_id, old_form, seal=True)
-    reordered = writer.change("contact", participant_id=pid, fields={"kind": "visit"})
+    reordered = {**writer.change("contact", participant_id=pid), "fields": {"kind": "visit"}}
     reordered_seq = _log_raw(
         programme.db, writer.team_id, {**reordered, "field_hlc": {}}, seal=True, keys_reversed=True
     )
-    clear = {**writer.change("resource", fields={"organisation": "Lunch club"}), "field_hlc": {}}
+    # as an older server logged it (it kept new rows however little they held)
+    clear = {
+        **writer.change("resource"),
+        "fields": {"organisation": "Lunch club"},
+        "field_hlc": {},
+    }
     clear_seq = _log_raw(programme.db, writer.team_id, clear, seal=False)
 
     pulled = _pulled(reader)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from server_kit import whole
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -72,14 +73,14 @@ def _push_case(client: TestClient, token: str, worker: str, device: str) -> str:
             "change_id": uuid7(),
             "table": "consent",
             "row_id": uuid7(),
-            "fields": {"scope": "team", "given": True, "version": 1},
+            "fields": whole("consent", {"scope": "team", "given": True, "version": 1}),
         },
         {
             **common,
             "change_id": uuid7(),
             "table": "participant",
             "row_id": pid,
-            "fields": {"status": "active"},
+            "fields": whole("participant", {"status": "active"}),
         },
     ]
     r = client.post(

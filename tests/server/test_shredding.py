@@ -37,10 +37,8 @@ def _case(dev: Device, tag: str) -> tuple[str, list[str], list[dict[str, object]
         fields={"kind": "phone", "status": "attended", "purpose": canaries[3]},
         participant_id=pid,
     )
-    note = dev.change(
-        "note_revision", fields={"body": canaries[4], "revision": 1}, participant_id=pid
-    )
-    return pid, canaries, [*dev.shared(p), contact, note]
+    parent, note = dev.note(pid, canaries[4])
+    return pid, canaries, [*dev.shared(p), contact, parent, note]
 
 
 def _scan(blobs: dict[str, bytes], canaries: list[str]) -> dict[str, list[str]]:

@@ -116,7 +116,7 @@ def test_the_figures_never_count_a_refused_bundles_rows(
         if rec["table"] == "contact":
             rec["fields"]["status"] = "half_attended"
     out = hand_made(laptop, supervisor, tmp_path / "hostile.age", records)
-    with pytest.raises(BundleRefused, match="status is not one of its allowed words"):
+    with pytest.raises(BundleRefused, match="status is not one of the values devices know"):
         receive.import_bundle(supervisor.store, out)
     assert report_from_store(supervisor.store, scope, audience="internal").sections == figures
 

@@ -129,7 +129,7 @@ def test_monthly_totals_the_supervisors_figures_cannot_add_up_are_refused(
         enrolled = http.post("/v1/enrol", json={"code": server.code(server.worker(team))})
         hostile = Device(http, enrolled.json())
         for counts in BROKEN_COUNTS:
-            total = hostile.change("monthly_total", fields={"month": month, "counts": counts})
+            total = hostile.totals(month, counts)
             result = hostile.push_one(total)
             assert result["status"] == "rejected", counts
             assert "counts does not hold" in result["reason"] and "many" not in result["reason"]
@@ -140,7 +140,7 @@ def test_monthly_totals_the_supervisors_figures_cannot_add_up_are_refused(
             "referrals_by_source": {"gp": 1},
             "seen_at_home": [1],  # a later version's count: kept as it comes
         }
-        total = hostile.change("monthly_total", fields={"month": month, "counts": counts})
+        total = hostile.totals(month, counts)
         assert hostile.push_one(total)["status"] == "applied"
     with server.db.reading() as s:
         held = {
@@ -165,3 +165,25 @@ def test_monthly_totals_the_supervisors_figures_cannot_add_up_are_refused(
     finally:
         sup.vault.lock()
     assert contacts == [1, 37, 38]  # each worker, and the total row
+
+
+def test_a_capacity_no_laptop_knows_is_refused_and_the_directory_stays_readable(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    team = server.team()
+    laptop = devices("laptop")
+    laptop.enrol(server, server.worker(team))
+    laptop.reopen()
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        enrolled = http.post("/v1/enrol", json={"code": server.code(server.worker(team))})
+        hostile = Device(http, enrolled.json())
+        odd = hostile.change("resource", fields={"organisation": "Hub", "service": "Food"})
+        odd["fields"]["capacity"] = "plenty"  # each laptop reads it as ResourceCapacity
+        result = hostile.push_one(odd)
+        assert result["status"] == "rejected" and "capacity is not one of" in result["reason"]
+        fine = hostile.change("resource", fields={"organisation": "Library", "service": "Books"})
+        fine["fields"]["capacity"] = "waiting_list"
+        assert hostile.push_one(fine)["status"] == "applied"
+    laptop.sync()
+    (library,) = resources.list_resources(Casebook(laptop.vault))
+    assert library.capacity == "waiting_list"

@@ -173,7 +173,12 @@ def test_other_teams_and_revoked_devices_are_refused(
         "participant_id": pid,
         "sharing": "team",
         "participant_shared": True,
-        "fields": {"kind": "phone", "status": "attended", "participant_id": pid},
+        "fields": {
+            "kind": "phone",
+            "status": "attended",
+            "scheduled_at": "2026-01-05T10:00:00",  # whole: refused as the other team's
+            "participant_id": pid,
+        },
         "base": {},
     }
     r = httpx.post(

@@ -8,7 +8,9 @@ taking the ``server_seq`` counter only for the numbering and the writing.
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, insert, select, update
@@ -33,7 +35,8 @@ from linksdesk.server.sealing import is_sealed, keyring_of, routes_content
 from linksdesk.server.sync.changelog import log_entry
 from linksdesk.server.sync.consent import held_elsewhere, kept_owner, latest_of
 from linksdesk.server.sync.context import OWNER, DeviceContext
-from linksdesk.sync.protocol import PARTICIPANT_TABLE, RECEIPT_TABLE, Change, ChangeResult
+from linksdesk.sync.merge import DELETED
+from linksdesk.sync.protocol import PARTICIPANT_TABLE, RECEIPT_TABLE, Change, ChangeResult, Op
 
 _RECORD = cast(Table, Record.__table__)
 _LOG = cast(Table, ChangeLog.__table__)
@@ -140,6 +143,12 @@ class Answer:
         return self.result.model_copy(update={"server_seq": self.entry.seq})
 
 
+@cache
+def _sendable(table: str) -> frozenset[str]:
+    """The field names a change of ``table`` may carry: its shared columns, the tombstone."""
+    return frozenset(validate.COLUMNS.get(table, {})) | {DELETED}
+
+
 def pid_of(change: Change) -> str | None:
     return change.participant_id or (change.row_id if change.table == PARTICIPANT_TABLE else None)
 
@@ -174,6 +183,10 @@ class BatchState:
         self.absent_ops: set[str] = set()
         self.ops: dict[str, AppliedOp] = {}
         self.workers: dict[str, Worker | None] = {}
+        # each row's fields the batch brings in changes whose values all fit: a laptop's
+        # repair sends a row as one change per field clock, whole only together
+        self.brought: dict[tuple[str, str], set[str]] = {}
+        self.fitting: set[str] = set()  # ids of those changes (their values are checked)
         # what waits to be written
         self.entries: list[Entry] = []
         self.changed: dict[tuple[str, str], Row] = {}
@@ -199,6 +212,16 @@ class BatchState:
         pids = {p for p in (pid_of(ch) for ch in changes) if p is not None}
         if pids:
             keyring_of(s).preload(s, pids)
+        once = {i for i, n in collections.Counter(ch.change_id for ch in changes).items() if n == 1}
+        for ch in changes:
+            if (
+                ch.change_id in once  # a change id given twice is answered once, as first
+                and ch.op is Op.UPSERT
+                and ch.fields.keys() <= _sendable(ch.table)
+                and not validate.problems(ch.table, ch.fields)
+            ):
+                self.fitting.add(ch.change_id)
+                self.brought.setdefault((ch.table, ch.row_id), set()).update(ch.fields)
         by_table: dict[str, set[str]] = {}
         for ch in changes:
             by_table.setdefault(ch.table, set()).add(ch.row_id)

@@ -39,7 +39,7 @@ from linksdesk.server.sync.consent import (
     purge_participant,
 )
 from linksdesk.server.sync.context import OWNER, DeviceContext
-from linksdesk.server.sync.rules import REFUSAL_TEXT, Refusal, check, may_relay
+from linksdesk.server.sync.rules import Refusal, check, may_relay, reason
 from linksdesk.sync.merge import DELETED, MergeResult, merge_fields
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
@@ -95,6 +95,10 @@ def _push_once(db: Database, ctx: DeviceContext, req: PushRequest) -> tuple[Push
         if done is not None:
             if done.device_id != ctx.device_id:
                 raise ServerProblem("This batch key was already used by another device.", 409)
+            if _answered_ids(done.response) != [ch.change_id for ch in req.changes]:
+                # the answer kept is about other changes: given again, none of these would
+                # be answered and the device would send them under this key for good
+                raise ServerProblem("This batch key was already used for other changes.", 409)
             answer = PushResponse.model_validate(_opened_response(s, done.response))
             return answer.model_copy(update={"replayed": True}), False
         batch = BatchApplier(s, ctx, req.batch_key)
@@ -118,6 +122,10 @@ def lock_names_of(req: PushRequest) -> list[str]:
 def participant_lock(pid: str) -> str:
     """The lock name of one participant (a handover takes it as a push does)."""
     return f"p:{pid}"
+
+
+def _answered_ids(stored: dict[str, Any]) -> list[str]:
+    return [str(r.get("change_id")) for r in stored.get("results", [])]
 
 
 def _opened_result(s: Session, stored: dict[str, Any]) -> dict[str, Any]:
@@ -195,10 +203,11 @@ class BatchApplier(BatchState):
             self.ctx.device_id,
             refusal.value,
         )
-        reason = REFUSAL_TEXT[refusal]
-        if refusal is Refusal.INVALID_VALUE:  # which rule, never the value
-            reason = f"{reason} ({'; '.join(validate.problems(change.table, change.fields))})"
-        return ChangeResult(change_id=change.change_id, status=ChangeStatus.REJECTED, reason=reason)
+        return ChangeResult(
+            change_id=change.change_id,
+            status=ChangeStatus.REJECTED,
+            reason=reason(self, change, refusal),
+        )
 
     def _merge(self, ch: Change) -> Answer:
         ctx = self.ctx
@@ -503,6 +512,9 @@ class BatchApplier(BatchState):
             if answer.prior is not None:  # a change refused before, tried again in a new batch
                 prior = answer.prior
                 prior.batch_key, prior.status, prior.result = self.batch_key, data["status"], data
+                # the answer is this device's now (a pull leaves out only the echo of what
+                # the device that was told "applied" sent)
+                prior.device_id = self.ctx.device_id
                 prior.at_ms = self.now
                 continue
             ops.append(

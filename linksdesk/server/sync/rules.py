@@ -49,6 +49,7 @@ class Refusal(StrEnum):
     NOT_YOUR_DEVICE = "not_your_device"
     NOT_YOUR_TOTALS = "not_your_totals"
     CONSENT_REWRITTEN = "consent_rewritten"
+    INCOMPLETE = "incomplete_row"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -94,7 +95,22 @@ REFUSAL_TEXT: dict[Refusal, str] = {
         "A consent, once recorded, stays as it was: record a new consent (or its withdrawal) "
         "instead. The server did not keep this change."
     ),
+    Refusal.INCOMPLETE: (
+        "This new record lacks details every record of its kind must have, so the server "
+        "did not keep it and no other device will receive it."
+    ),
 }
+
+
+def reason(state: BatchState, ch: Change, refusal: Refusal) -> str:
+    """What the device is told: the refusal's text, and for a value or a record that does
+    not fit, which column (never the value: it may be case content)."""
+    text = REFUSAL_TEXT[refusal]
+    if refusal is Refusal.INVALID_VALUE:
+        return f"{text} ({'; '.join(validate.problems(ch.table, ch.fields))})"
+    if refusal is Refusal.INCOMPLETE:
+        return f"{text} (missing: {', '.join(_incomplete(state, ch))})"
+    return text
 
 
 def storable(value: Any) -> bool:
@@ -152,7 +168,7 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
                     return Refusal.BAD_ROUTING
             elif name not in allowed:
                 return Refusal.LOCAL_FIELD
-        if validate.problems(ch.table, ch.fields):
+        if ch.change_id not in state.fitting and validate.problems(ch.table, ch.fields):
             return Refusal.INVALID_VALUE
         if not _parents_held(state, ch):
             return Refusal.MISSING_PARENT
@@ -171,8 +187,15 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
             # a worker's totals are theirs alone: a colleague who works out a row's id
             # (it derives from the device id every change carries) neither reads nor writes it
             return Refusal.NOT_YOUR_TOTALS
+        if _incomplete(state, ch):
+            return Refusal.INCOMPLETE
+        if existing is None and not _own_derived_id(ch):
+            # nor creates it first: the rightful worker's totals would then be refused
+            return Refusal.NOT_YOUR_TOTALS
         return None
-    return _check_participant(state, ch, existing)
+    # whose it is and whether it may come in at all are told first, then what it lacks
+    refusal = _check_participant(state, ch, existing)
+    return Refusal.INCOMPLETE if refusal is None and _incomplete(state, ch) else refusal
 
 
 @cache
@@ -194,6 +217,32 @@ def may_relay(state: BatchState, origin: str) -> bool:
         dev = state.s.get(Device, origin)
         state.device_workers[origin] = dev.worker_id if dev is not None else None
     return state.device_workers[origin] == state.ctx.worker_id
+
+
+def _incomplete(state: BatchState, ch: Change) -> list[str]:
+    """The required columns a row this change brings to life lacks, counting what the
+    batch's other changes of the row bring (a repair sends a row one field clock at a
+    time): devices hold a row only once it has them all, so one without would wait on
+    every device for good."""
+    if ch.op is not Op.UPSERT or ch.fields.get(DELETED) is True:
+        return []  # a tombstone: devices keep one of a row they never held as it is
+    lacks = validate.missing(ch.table, ch.fields)  # most changes: none, nothing more to do
+    if not lacks:
+        return []
+    held = state.record(ch.table, ch.row_id)
+    if held is not None and not held.deleted:
+        return []
+    brought = state.brought.get((ch.table, ch.row_id), set())
+    return [n for n in lacks if n not in brought and (held is None or n not in held.fields)]
+
+
+def _own_derived_id(ch: Change) -> bool:
+    """Whether a new row whose id derives from the device that made it (a monthly total:
+    ``id_from`` in the registry) has the id that device derives. Its origin was checked to
+    be this worker's device, so a colleague's id is refused, a delete among them."""
+    if not registry.BY_NAME[ch.table].id_from:
+        return True
+    return registry.derived_id(ch.table, {**ch.fields, "origin": ch.origin}) == ch.row_id
 
 
 def _parents_held(state: BatchState, ch: Change) -> bool:

@@ -159,7 +159,7 @@ def _quasi(name: str, value: Any) -> bool:
     if name == "deprivation_decile":
         return value in _DECILES
     if name == "referral_source":
-        return value in registry.VOCAB[("referral", "source")]
+        return value in (registry.BY_NAME["referral"].types["source"].choices or ())
     return _period(value)
 
 
