@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 from serving import serve
 
-from linksdesk.core import registry
+from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.core.registry import Column
-from linksdesk.server import admin, validate
+from linksdesk.server import admin
 from linksdesk.server.db import Database
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 

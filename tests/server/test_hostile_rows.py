@@ -13,9 +13,8 @@ from typing import Any
 from server_kit import CANARY, Programme, whole
 from sqlalchemy import select
 
-from linksdesk.core import registry
+from linksdesk.core import registry, validate
 from linksdesk.core.ids import uuid7
-from linksdesk.server import validate
 from linksdesk.server.models import AppliedOp, Record, RefusalLog
 
 

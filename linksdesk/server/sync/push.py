@@ -22,7 +22,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from linksdesk.core import registry, validate
+from linksdesk.core import registry
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
 from linksdesk.server import digests
