@@ -1,10 +1,12 @@
 """Pulled rows whose parent this laptop does not hold (the vault keeps no foreign keys for
 them): what the worker's record view, search, Today, export and GP summary make of them.
 
-A device of the same worker (an older or broken LinksDesk, over real HTTP) sends rows that
-lack details every laptop needs (a person's family name, a note's date, a resource's
-service): the server keeps them, and the worker's laptop sets them aside as incomplete. The
-rows that point at them arrive all the same. Real server on 127.0.0.1, real vault.
+A server before this version kept rows that lacked details every laptop needs (a person's
+family name, a note's date, a resource's service), and laptops set them aside as
+incomplete while the rows pointing at them arrived all the same. The server now refuses
+such rows, so these tests sync whole rows from another device of the worker over real
+HTTP, then take the parent out of the laptop's vault as a set-aside row would have left
+it. Real server on 127.0.0.1, real vault.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from server_kit import Device
+from sqlalchemy import text
 from sync_kit import Dev, ServerProcess
 
 from linksdesk.casework import gp_summary, lists, notes, own_record, record, search
@@ -66,21 +69,26 @@ def _note(other: Device, pid: str, body: str, **note_fields: Any) -> str:
     return str(note["row_id"])
 
 
+def _never_arrived(laptop: Dev, table: str, row_id: str) -> None:
+    """``table``'s row as a laptop holds a row it set aside: not there, nothing else touched
+    (the rows pointing at it, and the search index's entries, stay)."""
+    with laptop.store.applying() as s:  # as pulled rows are written: no foreign keys
+        s.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": row_id})
+    assert laptop.get(table, row_id) is None
+
+
 def test_search_finds_no_note_whose_person_or_note_this_laptop_does_not_hold(
     laptop_and_other: tuple[Dev, Device],
 ) -> None:
     laptop, other = laptop_and_other
     held = _person(other, "P9001")
-    unheld = other.participant(programme_id="P9002", created_on=DAY)
-    del unheld["fields"]["family_name"]  # set aside on the laptop: no family name
-    consent = other.consent(unheld["row_id"])
-    consent["fields"]["recorded_on"] = DAY
-    other.push([consent, unheld])
-    _note(other, unheld["row_id"], "allotment visit went well", written_at=f"{DAY}T10:00:00")
-    _note(other, held, "bicycle repair course")  # the note itself has no date: set aside
+    unheld = _person(other, "P9002")
+    _note(other, unheld, "allotment visit went well", written_at=f"{DAY}T10:00:00")
+    bicycle = _note(other, held, "bicycle repair course", written_at=f"{DAY}T10:00:00")
     kept = _note(other, held, "talked about gardening", written_at=f"{DAY}T10:00:00")
     assert laptop.sync().verified
-    assert laptop.get("participant", unheld["row_id"]) is None
+    _never_arrived(laptop, "participant", unheld)
+    _never_arrived(laptop, "note", bicycle)
 
     cb = Casebook(laptop.vault)
     assert search.search(cb, "allotment") == []
@@ -97,11 +105,10 @@ def test_an_onward_referral_whose_resource_never_arrived_is_still_shown(
 ) -> None:
     laptop, other = laptop_and_other
     pid = _person(other, "P9003", date_of_birth="1980-01-01")
-    resource = other.change(  # no service: set aside on the laptop
+    resource = other.change(
         "resource",
-        fields={"organisation": "Food bank", "categories": [], "capacity": "open"},
+        fields={"organisation": "Food bank", "service": "Parcels", "capacity": "open"},
     )
-    resource["fields"]["problem_reports"] = []
     referral = other.change(
         "onward_referral",
         participant_id=pid,
@@ -115,7 +122,7 @@ def test_an_onward_referral_whose_resource_never_arrived_is_still_shown(
     )
     assert {r["status"] for r in other.push([resource, referral])["results"]} == {"applied"}
     assert laptop.sync().verified
-    assert laptop.get("resource", resource["row_id"]) is None
+    _never_arrived(laptop, "resource", resource["row_id"])
 
     cb = Casebook(laptop.vault)
     shown = record.open_record(cb, pid).onward
