@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -24,11 +25,21 @@ import httpx
 _LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+) ")
 
 
-def serve(db_url: str, log_path: Path, port: int = 0) -> tuple[subprocess.Popen[bytes], int]:
+def serve(
+    db_url: str,
+    log_path: Path,
+    port: int = 0,
+    *,
+    extra: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    new_session: bool = False,
+) -> tuple[subprocess.Popen[bytes], int]:
     """The server process over ``db_url`` on 127.0.0.1 (``port``, or one the system picks)
-    and the port it listens on, once it answers; its output goes to ``log_path``."""
+    and the port it listens on, once it answers; its output goes to ``log_path``.
+    ``extra``: more ``serve`` options; ``env``: its environment (default: this one's);
+    ``new_session``: its own process group (a test that signals the group)."""
     logged = log_path.stat().st_size if log_path.exists() else 0
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"}
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             [
@@ -44,10 +55,12 @@ def serve(db_url: str, log_path: Path, port: int = 0) -> tuple[subprocess.Popen[
                 str(port),
                 "--log-level",
                 "info",
+                *extra,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
+            start_new_session=new_session,
         )
     try:
         return proc, _ready(proc, log_path, logged)

@@ -6,15 +6,13 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from serving import serve
 from sqlalchemy import select, text
 
 from linksdesk.casework.casebook import Casebook
@@ -315,12 +313,6 @@ def test_a_bug_prints_a_short_line_and_the_log_path_never_the_message(tmp_path: 
 
 
 # -- enrol and sync with a real server ------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def sync_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """``linksdesk-server serve`` on 127.0.0.1 and a one-time enrolment code for a worker."""
@@ -336,39 +328,9 @@ def sync_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         code = admin.make_enrol_code(db, worker, 1).code
     finally:
         db.dispose()
-    port = _free_port()
-    log = (tmp_path / "server.log").open("ab")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "linksdesk.server.cli",
-            "serve",
-            "--db",
-            db_url,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=cli_env(tmp_path),
-    )
+    proc, port = serve(db_url, tmp_path / "server.log", env=cli_env(tmp_path))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the sync server did not start"
-            time.sleep(0.1)
         yield url, code
     finally:
         proc.terminate()
@@ -377,7 +339,6 @@ def sync_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 def test_enrol_and_sync_a_demo_vault_with_a_real_server(
