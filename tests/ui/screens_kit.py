@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shell_kit import call_casework
+from shell_kit import PASSPHRASE, call_casework
 
 from linksdesk.casework import contacts, goals, participants, resources
 from linksdesk.core.vocab import ContactKind
@@ -52,6 +52,15 @@ def settle(qtbot: Any, session: Any, timeout: int = 20_000) -> None:
     qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
     qtbot.wait(10)
     qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
+
+
+def unlock_again(qtbot: Any, window: Any, session: Any) -> None:
+    """Type the passphrase into the unlock screen after a lock, and wait for the vault."""
+    page = window.unlock_screen.open_page
+    page.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(session.sig_unlocked, timeout=20_000):
+        page.unlock_button.click()
+    settle(qtbot, session)
 
 
 def texts(model: Any, column: int = 0) -> list[str]:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtWidgets import QApplication
-from screens_kit import person, settle
+from screens_kit import person, settle, unlock_again
 from shell_kit import FakeClock, call_casework
 from test_tired_dates import everyone, type_into
-from test_tired_kept_forms import kept_keys, unlock_again
+from test_tired_kept_forms import kept_keys
 
 from linksdesk.casework import goals, participants
 from linksdesk.ui.dialogs.goal import GoalDialog

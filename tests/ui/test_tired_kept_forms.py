@@ -9,7 +9,7 @@ import pytest
 from day_kit import finished, morning_of_a_booking, on_modal, stored
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
-from screens_kit import person, settle
+from screens_kit import person, settle, unlock_again
 from shell_kit import PASSPHRASE, FakeClock, call_casework, on_db_thread
 from test_tired_outcome_note import NOTE, answer_box, type_note
 
@@ -35,14 +35,6 @@ def tick(dialog: MeasureDialog, answers: list[int], start: int = 0) -> None:
     """Click the radio buttons, as the worker does (one per item)."""
     for group, value in zip(dialog.groups[start:], answers, strict=False):
         group.button(value).click()
-
-
-def unlock_again(qtbot: Any, window: Any, session: UiSession) -> None:
-    page = window.unlock_screen.open_page
-    page.passphrase.setText(PASSPHRASE)
-    with qtbot.waitSignal(session.sig_unlocked, timeout=20_000):
-        page.unlock_button.click()
-    settle(qtbot, session)
 
 
 def kept_keys(qtbot: Any, session: UiSession) -> list[str]:

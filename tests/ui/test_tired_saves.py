@@ -11,7 +11,7 @@ import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from screens_kit import person, settle
+from screens_kit import person, settle, unlock_again
 from shell_kit import PASSPHRASE, call_casework
 
 from linksdesk.casework import contacts, notes
@@ -55,14 +55,6 @@ def note_typed(qtbot: Any, window: Any, session: UiSession) -> tuple[str, Any]:
     editor = window.participant_view.timeline.editor
     qtbot.keyClicks(editor.text_edit, NOTE)
     return pid, editor
-
-
-def unlock_again(qtbot: Any, window: Any, session: UiSession) -> None:
-    page = window.unlock_screen.open_page
-    page.passphrase.setText(PASSPHRASE)
-    with qtbot.waitSignal(session.sig_unlocked, timeout=20_000):
-        page.unlock_button.click()
-    settle(qtbot, session)
 
 
 def record_a_visit(qtbot: Any, window: Any) -> None:
