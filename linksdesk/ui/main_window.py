@@ -643,7 +643,7 @@ class MainWindow(QMainWindow):
 
         def created(outcome: Any) -> None:
             if isinstance(outcome, list):  # already on record: asked before a second record
-                chosen = ask_same_person(self, outcome) if self.session.is_unlocked else None
+                chosen = self._same_person(outcome, values)
                 if chosen:
                     self.open_participant(chosen)
                 elif chosen == "" and self.session.is_unlocked:
@@ -658,6 +658,19 @@ class MainWindow(QMainWindow):
             self.open_participant(person.id)
 
         self.session.call(add_unless_known, values, on_done=created, keep=True)
+
+    def _same_person(self, known: list[Any], values: dict[str, Any]) -> str | None:
+        """Ask about someone already on record (see ``ask_same_person``). While the question
+        is open, a lock keeps what was typed as New participant's draft: the lock answers
+        it as "no", and the details were gone."""
+        if not self.session.is_unlocked:
+            return None
+        kept = ParticipantDialog.kept_meanwhile(values, self)
+        self.session.drafts.register(kept)
+        try:
+            return ask_same_person(self, known)
+        finally:
+            self.session.drafts.unregister(kept)
 
     def ask_who(self, action: str) -> str | None:
         """From a page with no person open: whose record? (never the last one viewed)"""

@@ -9,8 +9,8 @@ import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from screens_kit import settle
-from shell_kit import call_casework
+from screens_kit import settle, unlock_again
+from shell_kit import FakeClock, call_casework, on_db_thread
 
 from linksdesk.casework import lists, participants
 from linksdesk.casework.dto import CaseloadQuery
@@ -111,3 +111,38 @@ def test_escape_on_the_question_adds_nobody(
     finished(qtbot, state)
     settle(qtbot, ui_session)
     assert everyone(qtbot, ui_session) == [morag.id]
+
+
+def test_a_lock_while_asked_keeps_the_details_typed_for_new_participant(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any, clock: FakeClock
+) -> None:
+    window = unlocked_window
+    morag = closed_months_ago(qtbot, ui_session)
+    add_her_again(monkeypatch)
+
+    def called_away(box: QMessageBox) -> None:
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(called_away, kind=QMessageBox)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        window.action_new_participant.trigger()
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    assert everyone(qtbot, ui_session) == [morag.id]  # the lock decided nothing
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    assert "New participant" in bar.said()
+    (key,) = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
+
+    monkeypatch.undo()  # the real dialog again, as the bar's link opens it
+    seen: dict[str, Any] = {}
+
+    def look(dialog: ParticipantDialog) -> None:
+        seen.update(dialog.values())
+        dialog.done(0)
+
+    state = on_modal(look, kind=ParticipantDialog)
+    bar.label.linkActivated.emit(key)
+    finished(qtbot, state)
+    assert (seen["given_name"], seen["family_name"]) == ("morag", "TESTPERSON")
+    assert seen["date_of_birth"] == BORN

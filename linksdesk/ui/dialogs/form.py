@@ -351,14 +351,9 @@ class FormDialog(QDialog):
         # it opened with (not the dates, which move with the clock), so it comes back in
         # the same dialog for the same item
         self._opened_with = self.entries()
-        same = {k: v for k, v in self._opened_with.items() if not self._is_date(k)}
-        digest = hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode())
-        person = getattr(record_owner(self.parent()), "participant_id", None)
-        if person is None and not self.keeps_without_record:
+        self._draft_key = self._key_as_opened()
+        if not self._draft_key:
             return
-        self._draft_key = draft_key(
-            "form", person, f"{type(self).__name__}.{digest.hexdigest()[:12]}"
-        )
         kept = keep_while_locked(self, self._draft_texts, self._draft_key)
         found = kept_entries(kept) if kept else None
         if found is None:
@@ -377,6 +372,20 @@ class FormDialog(QDialog):
         )
         self.message.show()
 
+    def _key_as_opened(self) -> str:
+        """The draft key of this dialog as it stands now, before anything is entered ("":
+        it keeps no draft where it is)."""
+        opened = self.entries()
+        same = {k: v for k, v in opened.items() if not self._is_date(k)}
+        digest = hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode())
+        person = getattr(record_owner(self.parent()), "participant_id", None)
+        if person is None and not self.keeps_without_record:
+            return ""
+        return draft_key("form", person, f"{type(self).__name__}.{digest.hexdigest()[:12]}")
+
+    def _draft_text(self) -> str:
+        return json.dumps({"title": self._title, "entries": self.entries()}, default=str)
+
     def _is_date(self, key: str) -> bool:
         return any(f.key == key and f.kind in DATE_KINDS for f in self._fields)
 
@@ -384,8 +393,7 @@ class FormDialog(QDialog):
         entries = self.entries()
         if not self.isVisible() or not self._draft_key or entries == self._opened_with:
             return {}
-        kept = {"title": self._title, "entries": entries}
-        return {self._draft_key: json.dumps(kept, default=str)}
+        return {self._draft_key: self._draft_text()}
 
     def run(self) -> dict[str, Any] | None:
         """Show modally; the values, or None when cancelled."""

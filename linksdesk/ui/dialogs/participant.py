@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
+from linksdesk.ui.session import DraftProvider
 
 PROFILE_FIELDS = (
     "given_name",
@@ -55,6 +56,18 @@ class ParticipantDialog(FormDialog):
             fields.append(Field("referred_on", tr("Referred on"), "optional_date"))
         title = tr("Edit details") if existing else tr("New participant")
         super().__init__(title, fields, parent, ok_text=tr("Save"))
+
+    @classmethod
+    def kept_meanwhile(cls, values: dict[str, Any], parent: QWidget) -> DraftProvider:
+        """What a new participant's dialog answered, as its draft: registered while one more
+        question comes before it is saved (someone already on record), a lock meanwhile
+        keeps it, and New participant… offers it again."""
+        dialog = cls(parent=parent)
+        key = dialog._key_as_opened()
+        dialog.set_values(values)
+        kept = {key: dialog._draft_text()} if key else {}
+        dialog.deleteLater()
+        return lambda: kept
 
     @classmethod
     def ask(cls, parent: QWidget | None = None, existing: Any = None) -> dict[str, Any] | None:
