@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
-from screens_kit import person, schedule
+from screens_kit import person, schedule, settle
 from shell_kit import call_casework
 
 from linksdesk.casework import contacts
@@ -129,3 +129,19 @@ def stored(qtbot: Any, session: Any, pid: str) -> tuple[list[Any], Any, list[Any
         call_casework(qtbot, session, contacts.appointment_use, pid),
         call_casework(qtbot, session, notes.list_notes, pid),
     )
+
+
+def today_at_a_booking(qtbot: Any, window: Any, session: Any) -> tuple[Any, Any, Any]:
+    """This morning's booking (``morning_of_a_booking``), on Today with its row selected;
+    returns the person, the booking and the Today view."""
+    who, booked = morning_of_a_booking(qtbot, session)
+    window.show_view("today")
+    today = window.today_view
+    settle(qtbot, session)
+    select_todays_row(today)
+    return who, booked, today
+
+
+def select_todays_row(today: Any) -> None:
+    today.todays_section.table.setFocus()
+    today.todays_section.table.setCurrentIndex(today.proxies[0].index(0, 0))

@@ -54,6 +54,16 @@ def settle(qtbot: Any, session: Any, timeout: int = 20_000) -> None:
     qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
 
 
+def on_record_tab(qtbot: Any, window: Any, session: Any, tab: str) -> Any:
+    """A new person's record open on its ``tab`` (goals, wellbeing...); returns the person."""
+    who = person(qtbot, session)
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(getattr(view, tab))
+    return who
+
+
 def unlock_again(qtbot: Any, window: Any, session: Any) -> None:
     """Type the passphrase into the unlock screen after a lock, and wait for the vault."""
     page = window.unlock_screen.open_page

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import morning_of_a_booking
+from day_kit import morning_of_a_booking, today_at_a_booking
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from screens_kit import person, schedule, settle
@@ -55,12 +55,7 @@ def test_record_outcome_asked_twice_on_today_opens_one_dialog(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    who, booked = morning_of_a_booking(qtbot, ui_session)
-    window.show_view("today")
-    today = window.today_view
-    settle(qtbot, ui_session)
-    today.todays_section.table.setFocus()
-    today.todays_section.table.setCurrentIndex(today.proxies[0].index(0, 0))
+    who, booked, _today = today_at_a_booking(qtbot, window, ui_session)
     opened, watching = ok_each_outcome_dialog()
     pressed_twice(qtbot, ui_session, window.action_record_outcome.trigger)
     watching.clear()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtWidgets import QApplication
-from screens_kit import person, settle, unlock_again
+from screens_kit import on_record_tab, settle, unlock_again
 from shell_kit import FakeClock, call_casework
 from test_tired_dates import everyone, type_into
 from test_tired_kept_forms import kept_keys
@@ -85,11 +85,8 @@ def test_a_goal_in_the_persons_words_comes_back_in_the_set_a_goal_dialog_of_that
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
 ) -> None:
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
+    who = on_record_tab(qtbot, window, ui_session, "goals")
     view = window.participant_view
-    view.tabs.setCurrentWidget(view.goals)
     words = "Get back to the allotment on Saturdays"
 
     def typed_then_called_away(dialog: GoalDialog) -> None:

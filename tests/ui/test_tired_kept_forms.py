@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from day_kit import finished, morning_of_a_booking, on_modal, stored
+from day_kit import finished, on_modal, stored, today_at_a_booking
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
-from screens_kit import person, settle, unlock_again
+from screens_kit import on_record_tab, person, settle, unlock_again
 from shell_kit import PASSPHRASE, FakeClock, call_casework, on_db_thread
 from test_tired_outcome_note import NOTE, answer_box, type_note
 
@@ -24,11 +24,7 @@ TICKED = [4, 3, 5, 2, 4, 3, 3, 4, 2]  # nine of WEMWBS's fourteen, then the work
 
 
 def on_wellbeing(qtbot: Any, window: Any, session: UiSession) -> Any:
-    who = person(qtbot, session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    window.participant_view.tabs.setCurrentWidget(window.participant_view.wellbeing)
-    return who
+    return on_record_tab(qtbot, window, session, "wellbeing")
 
 
 def tick(dialog: MeasureDialog, answers: list[int], start: int = 0) -> None:
@@ -121,12 +117,7 @@ def test_a_record_outcome_note_kept_at_the_lock_is_named_on_today_after_unlock(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
 ) -> None:
     window = unlocked_window
-    who, booked = morning_of_a_booking(qtbot, ui_session)
-    window.show_view("today")
-    today = window.today_view
-    settle(qtbot, ui_session)
-    today.todays_section.table.setFocus()
-    today.todays_section.table.setCurrentIndex(today.proxies[0].index(0, 0))
+    who, booked, _today = today_at_a_booking(qtbot, window, ui_session)
 
     def typed_then_walked_away(dialog: OutcomeDialog) -> None:
         type_note(qtbot, dialog)

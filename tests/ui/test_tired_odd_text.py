@@ -9,7 +9,7 @@ import pytest
 from day_kit import finished, morning_of_a_booking, on_modal, stored
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
-from screens_kit import person, settle
+from screens_kit import on_record_tab, settle
 from shell_kit import call_casework
 
 from linksdesk.casework import goals
@@ -87,11 +87,8 @@ def test_a_goal_with_a_hidden_null_stays_in_its_dialog(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
+    who = on_record_tab(qtbot, window, ui_session, "goals")
     tab = window.participant_view.goals
-    window.participant_view.tabs.setCurrentWidget(tab)
     seen: dict[str, Any] = {}
 
     def paste_then_ok(dialog: GoalDialog) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from day_kit import finished, morning_of_a_booking, on_modal, stored
+from day_kit import (
+    finished,
+    morning_of_a_booking,
+    on_modal,
+    select_todays_row,
+    stored,
+    today_at_a_booking,
+)
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from screens_kit import settle
@@ -161,18 +168,15 @@ def test_a_note_started_in_the_record_and_one_in_record_outcome_are_both_kept(
 def test_escape_on_a_goal_in_the_persons_own_words_asks_first(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
-    from screens_kit import person
+    from screens_kit import on_record_tab
     from shell_kit import call_casework
 
     from linksdesk.casework import goals
     from linksdesk.ui.dialogs.goal import GoalDialog
 
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
+    who = on_record_tab(qtbot, window, ui_session, "goals")
     tab = window.participant_view.goals
-    window.participant_view.tabs.setCurrentWidget(tab)
     words = "Get back to the allotment by spring"
     seen: dict[str, Any] = {}
 
@@ -202,14 +206,10 @@ def test_a_note_kept_from_todays_outcome_comes_back_in_record_outcome_and_is_sav
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
 ) -> None:
     window = unlocked_window
-    who, booked = morning_of_a_booking(qtbot, ui_session)
-    window.show_view("today")
-    today = window.today_view
-    settle(qtbot, ui_session)
+    who, booked, today = today_at_a_booking(qtbot, window, ui_session)
 
     def on_todays_row() -> None:
-        today.todays_section.table.setFocus()
-        today.todays_section.table.setCurrentIndex(today.proxies[0].index(0, 0))
+        select_todays_row(today)
 
     def typed_then_walked_away(dialog: OutcomeDialog) -> None:
         type_note(qtbot, dialog)
