@@ -183,7 +183,10 @@ def test_a_change_id_another_workers_device_sent_gets_neither_its_answer_nor_its
     outsider = served.enrol(served.worker(served.team()))
     part = laptop.participant()
     pid = part["row_id"]
-    older = tablet.clock.now().encode()  # the tablet's edit is made first, sent last
+    # the tablet's edit is made first (a second before: two stamps of one millisecond are
+    # ordered by device id, which would let the tablet win by chance), and sent last
+    made = tablet.clock.now()
+    older = HLC(made.wall_ms - 1_000, 0, made.device).encode()
     contact = laptop.change(
         "contact", fields={"kind": "phone", "purpose": CANARY}, participant_id=pid
     )
