@@ -647,9 +647,13 @@ def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[
 
 
 def _behind_base(row: Queued) -> bool:
-    """Whether a queued edit is stamped no later than a value it replaced."""
+    """Whether a queued edit is stamped earlier than a value it replaced.
+
+    A stamp equal to its base is no edit: it is a copy of a value as it stands, sent again
+    with its own clock by the sync check's repair (an edit's stamp is always new). Stamped
+    anew, such a copy would outrank edits made elsewhere before the repair."""
     top = max((str(v) for v in (row.base or {}).values()), default="")
-    return bool(top) and top >= row.hlc
+    return bool(top) and top > row.hlc
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
