@@ -12,10 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # set before anything imports Qt or derives a key
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LINKSDESK_KDF_PROFILE"] = "fast"  # tests only; one test checks the real cost
+
+# CI tries the same examples every run, so a submission never fails on an example no one has
+# seen before; a developer's run (no CI) explores new ones, and shows the failing example's
+# blob to replay. No deadline: a busy 2-core machine is no fault of the code under test.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "explore")
 
 PASSPHRASE = "correct horse battery staple"
 
