@@ -6,6 +6,7 @@ import faulthandler
 import gc
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ import pytest
 # set before anything imports Qt or derives a key
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LINKSDESK_KDF_PROFILE"] = "fast"  # tests only; one test checks the real cost
+# the computer every test's vaults are opened on (storage.machine), not the account's own
+os.environ["LINKSDESK_MACHINE_DIR"] = tempfile.mkdtemp(prefix="linksdesk-computer-")
 
 PASSPHRASE = "correct horse battery staple"
 
