@@ -60,6 +60,10 @@ class SyncReport:
     # team consent withdrawn on the worker's other laptop; this laptop's own work about
     # the person kept here, local only (rule 7)
     kept_local: tuple[LocalOnlyCase, ...] = ()
+    # rows kept here that wait for a record this laptop does not hold (storage.waiting):
+    # (table, the missing record's table) → how many
+    held: dict[tuple[str, str], int] = field(default_factory=dict)
+    incomplete: int = 0  # pulled rows still waiting for details from the server (not shown)
     # what this sync changed here, in the terms views refresh by (entities, participants);
     # not named ``changes``: the UI passes it on only when it names something
     changed: Changes = field(default_factory=Changes)

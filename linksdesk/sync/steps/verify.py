@@ -13,6 +13,7 @@ from linksdesk.core import registry
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
+from linksdesk.storage import waiting
 from linksdesk.storage.store import json_value, shared_participants, utc_now
 from linksdesk.storage.tables import AuditEvent, Outbox
 from linksdesk.sync import state
@@ -62,6 +63,10 @@ class Verify:
             return
         with self.c.store.read() as s:
             seq_before = int(s.scalar(select(func.max(AuditEvent.seq))) or 0)
+            counted = waiting.held(s) is not None
+        if self.c.o.full_check or not counted:
+            # which rows wait for a parent, worked out afresh (pulls keep it up to date)
+            self.c.store.keep(lambda s: waiting.keep(s, waiting.find(s)))
         mismatched, pairs = self._compare(fresh=self.c.o.full_check)
         with self.c.store.read() as s:
             known_bad: dict[str, Any] = dict(state.get(s, state.VERIFY_SKIP, {}) or {})
