@@ -49,3 +49,35 @@ def test_a_repaired_row_split_by_a_small_batch_reaches_the_server_whole(
         assert_replica_matches(laptop, server)
     finally:
         server.close()
+
+
+def test_a_row_whose_repair_was_split_and_refused_is_sent_again_at_the_next_check(
+    fast_tmp: Path, devices: Callable[[str], Dev]
+) -> None:
+    server = new_server(fast_tmp)
+    try:
+        laptop = devices("laptop")
+        laptop.enrol(server, server.worker(server.team()))
+        assert laptop.sync().verified
+        backup = fast_tmp / "backup.db"
+        server.backup(backup)
+        late = laptop.participant(given_name="Late")
+        laptop.sync()
+        laptop.edit("participant", late, status="paused", given_name="Later")
+        laptop.sync()
+        server.restore(backup, epoch=True)
+        # a batch of one: the row's two parts cannot go together, and each alone is refused
+        # (as a laptop before this version split them whatever its batch)
+        split = laptop.sync(batch_size=1)
+        assert split.refused and not split.verified
+        with server.db.reading() as s:
+            assert s.get(Record, ("participant", late)) is None
+        # the next check sends the row again, whole, and the server takes it
+        again = laptop.sync()
+        assert again.verified and again.refused == 0, again.message
+        assert again.attention == 0  # what was refused of it is no longer listed
+        with server.db.reading() as s:
+            assert s.get(Record, ("participant", late)) is not None
+        assert_replica_matches(laptop, server)
+    finally:
+        server.close()

@@ -126,6 +126,9 @@ class Run:
     cursor_passed: int | None = None  # set by ``_record``: the cursor its answer moved to
     # push requests built in this run, by batch key: sent as built, not parsed back
     built: dict[str, PushRequest] = field(default_factory=dict)
+    # a change the server refused while more of its row waited in the queue: a repair
+    # sent that row in parts, so what verify could not mend is not remembered as such
+    split_rows: bool = False
     # what the verify step found, written in the sync's last transaction
     verified_write: Callable[[Session], None] | None = None
     # the audit seq up to which the monthly totals were found unchanged (kept at the end)

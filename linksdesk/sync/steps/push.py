@@ -435,6 +435,16 @@ class Push:
                 reason = result.reason or "The server refused this change."
                 _attention(s, change.change_id, change.table, change.row_id, reason)
                 log.info("change %s (%s) refused by the server", change.change_id, change.table)
+                if s.scalar(
+                    select(Outbox.seq)
+                    .where(
+                        Outbox.table_name == change.table,
+                        Outbox.row_id == change.row_id,
+                        Outbox.batch_key.is_(None),
+                    )
+                    .limit(1)
+                ):
+                    self.c.run.split_rows = True  # more of its row waits: sent in parts
             elif result.status is ChangeStatus.CONFLICT:
                 self._adopt_conflict(s, change, result)
             elif result.status is ChangeStatus.MERGED and result.server_values:
