@@ -338,10 +338,14 @@ class Vault:
                     raise VaultCorruptError("its identity record is unreadable") from None
                 if stored_id != vault_id:
                     raise KeyFileMismatchError()
-                opened_on = conn.execute(
+                opened = conn.execute(
                     "SELECT value FROM local_setting WHERE key = ?", (restored.OPENED_ON_KEY,)
                 ).fetchone()
-                return str(row[0]), json.loads(opened_on[0]) if opened_on else None
+                try:
+                    opened_on = json.loads(opened[0]) if opened else None
+                except (TypeError, ValueError):
+                    opened_on = None  # unreadable: as a vault that names no computer yet
+                return str(row[0]), opened_on
             finally:
                 conn.close()
 
