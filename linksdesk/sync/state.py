@@ -104,4 +104,6 @@ def _store(session: Session, table: type[_KeyValue], key: str, value: Any) -> No
 
 
 def is_enrolled(session: Session) -> bool:
-    return bool(get(session, TOKEN)) and bool(get(session, SERVER_URL))
+    """Whether this vault syncs as it is (a copy made by hand must be enrolled again)."""
+    held = get_many(session, (TOKEN, SERVER_URL, COPIED))
+    return bool(held.get(TOKEN)) and bool(held.get(SERVER_URL)) and not held.get(COPIED)

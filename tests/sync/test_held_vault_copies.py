@@ -27,6 +27,7 @@ from linksdesk.server.models import Record
 from linksdesk.storage import backup, machine
 from linksdesk.storage.keyfile import keyfile_path
 from linksdesk.storage.vault import Vault
+from linksdesk.sync.client import sync_status
 
 
 def _new(cb: Casebook, name: str) -> tuple[str, str]:
@@ -85,6 +86,7 @@ def test_a_vault_copied_by_hand_to_a_second_laptop_syncs_as_a_laptop_of_its_own(
         # the copy cannot sync as the laptop it was copied from: it says so, keeps its work
         with pytest.raises(SyncError, match="copied"):
             second.sync()
+        assert not sync_status(second.store).enrolled
         second.enrol(server, worker)
         second.reopen()
         b = Casebook(second.vault)
