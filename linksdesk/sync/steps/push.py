@@ -640,10 +640,8 @@ def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[
     unsent = Outbox.batch_key.is_(None)
     many = isinstance(what, tuple)
 
-    def read(where: Any, n: int, after: int = 0) -> list[Any]:
+    def read(where: Any, n: int) -> list[Any]:
         query = (select(*what) if many else select(what)).where(unsent, where)
-        if after:
-            query = query.where(Outbox.seq > after)
         found = s.execute(query.order_by(Outbox.seq).limit(n))
         return list(found if many else found.scalars())
 
@@ -658,8 +656,8 @@ def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[
         taken = [r.seq for r in rows]
         rows += read(Outbox.seq.not_in(taken), limit - len(rows))
     if len(rows) == limit:
-        taken = [r.seq for r in rows]
-        rows = _whole_rows(rows, lambda: read(Outbox.seq.not_in(taken), 1, after=taken[-1]))
+        # (a consent taken first may lie further on: it is never the last row's run)
+        rows = _whole_rows(rows, lambda: read(Outbox.seq > rows[-1].seq, 1))
     return rows, consents_sent
 
 
