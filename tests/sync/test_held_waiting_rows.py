@@ -16,14 +16,12 @@ says what waits, in the worker's words, and the log names no one and quotes noth
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from server_kit import Device
 from sqlalchemy import delete, select
-from sync_kit import Dev, ServerProcess
+from sync_kit import Dev, ServerProcess, shared_by
 
 from linksdesk.casework import goals, own_record
 from linksdesk.casework.casebook import Casebook
@@ -37,26 +35,8 @@ DAY = "2026-11-02"
 STEP_TEXT = "CANARY-step-ask-about-the-allotment"
 
 
-@pytest.fixture
-def laptop_and_other(
-    server: ServerProcess, devices: Callable[[str], Dev]
-) -> Iterator[tuple[Dev, Device]]:
-    """The worker's laptop and another device of the same worker, speaking HTTP itself."""
-    worker = server.worker(server.team())
-    laptop = devices("laptop")
-    laptop.enrol(server, worker)
-    laptop.reopen()
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        enrolled = http.post("/v1/enrol", json={"code": server.code(worker)})
-        yield laptop, Device(http, enrolled.json())
-
-
 def _person(other: Device) -> str:
-    row = other.participant(programme_id="P9101", created_on=DAY)
-    consent = other.consent(row["row_id"])
-    consent["fields"]["recorded_on"] = DAY
-    assert {r["status"] for r in other.push([consent, row])["results"]} == {"applied"}
-    return str(row["row_id"])
+    return shared_by(other, "P9101", DAY)
 
 
 def _goal(other: Device, pid: str, row_id: str | None = None) -> dict[str, Any]:
