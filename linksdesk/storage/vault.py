@@ -36,7 +36,7 @@ from linksdesk.core.errors import (
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import audit, keyfile, machine, migrate, restored
+from linksdesk.storage import audit, keyfile, machine, migrate, restored, waiting
 from linksdesk.storage.engine import (
     DB_ERRORS,
     PageCheck,
@@ -51,7 +51,7 @@ from linksdesk.storage.engine import (
 )
 from linksdesk.storage.page_gate import PageGate
 from linksdesk.storage.store import OutboxPolicy, Store
-from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting
+from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting, SyncState
 from linksdesk.storage.writer import writer_of
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,8 @@ class Vault:
             def write_identity(conn: Connection) -> None:
                 for k, v in identity.items():
                     conn.execute(insert(LocalSetting).values(key=k, value=v))
+                # nothing pulled, nothing waits: no vault-wide look at its first pull
+                conn.execute(insert(SyncState).values(key=waiting.WAITING_KEY, value={}))
 
             with translated_errors(path):
                 migrate.upgrade(vault.engine, then=write_identity)
