@@ -6,6 +6,7 @@ import faulthandler
 import gc
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from hypothesis import settings
 # set before anything imports Qt or derives a key
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LINKSDESK_KDF_PROFILE"] = "fast"  # tests only; one test checks the real cost
+# the computer every test's vaults are opened on (storage.machine), not the account's own
+os.environ["LINKSDESK_MACHINE_DIR"] = tempfile.mkdtemp(prefix="linksdesk-computer-")
 
 # CI tries the same examples every run, so a submission never fails on an example no one has
 # seen before; a developer's run (no CI) explores new ones, and shows the failing example's

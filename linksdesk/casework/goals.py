@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Goal, GoalStep, Outcome
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.hlc import HLC
 from linksdesk.core.vocab import GoalStatus
 from linksdesk.storage.tables import Goal as GoalRow
 from linksdesk.storage.tables import GoalStep as StepRow
@@ -28,8 +29,44 @@ def to_step(row: StepRow) -> GoalStep:
 
 
 def to_goal(row: GoalRow, steps: Sequence[StepRow] = ()) -> Goal:
-    ordered = sorted(steps, key=lambda s: (s.position, s.hlc))
-    return to_dto(Goal, row, steps=tuple(to_step(s) for s in ordered))
+    return to_dto(Goal, row, steps=_ordered(steps))
+
+
+def _ordered(steps: Sequence[StepRow]) -> tuple[GoalStep, ...]:
+    return tuple(to_step(s) for s in sorted(steps, key=lambda s: (s.position, s.hlc)))
+
+
+# a goal this laptop does not hold: its steps came from the worker's other laptop, where the
+# goal stays private, or before it (pulled rows are kept, ``storage.waiting``); they are
+# shown under this, never lost from sight
+GONE_GOAL: Final = "(a goal not on this laptop)"
+
+
+def steps_without_goal(
+    session: Session, steps: Mapping[str, Sequence[StepRow]]
+) -> dict[str, list[StepRow]]:
+    """Of ``steps`` (by goal id), those whose goal this vault does not hold at all (a goal
+    removed, or closed and left out of a list, is held)."""
+    ids = [goal_id for goal_id, rows in steps.items() if rows]
+    held = set(session.scalars(select(GoalRow.id).where(GoalRow.id.in_(ids)))) if ids else set()
+    return {goal_id: list(steps[goal_id]) for goal_id in ids if goal_id not in held}
+
+
+def waiting_goal(goal_id: str, steps: Sequence[StepRow]) -> Goal:
+    """The goal "not on this laptop" its steps are shown under, dated by its first step."""
+    first = min(steps, key=lambda s: s.hlc)
+    return Goal(
+        id=goal_id,
+        participant_id=first.participant_id,
+        title=GONE_GOAL,
+        why_it_matters=None,
+        status=GoalStatus.ACTIVE,
+        set_on=dt.datetime.fromtimestamp(HLC.decode(first.hlc).wall_ms / 1000, dt.UTC).date(),
+        review_on=None,
+        progress=0,
+        closed_on=None,
+        steps=_ordered(steps),
+    )
 
 
 def _steps(session: Session, goal_id: str) -> list[StepRow]:
@@ -265,4 +302,5 @@ def list_goals(cb: Casebook, participant_id: str, *, include_closed: bool = True
         ):
             steps[step.goal_id].append(step)
         goals.sort(key=lambda g: GoalStatus(g.status) not in OPEN_STATUSES)
-        return [to_goal(g, steps[g.id]) for g in goals]
+        waiting = [waiting_goal(i, rows) for i, rows in steps_without_goal(s, steps).items()]
+        return [to_goal(g, steps[g.id]) for g in goals] + waiting

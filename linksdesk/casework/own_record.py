@@ -81,6 +81,7 @@ class _Rows:
     revisions: dict[str, list[RevisionRow]]
     goals: list[GoalRow]
     steps: dict[str, list[StepRow]]
+    steps_without_goal: dict[str, list[StepRow]]  # by the id of a goal this vault lacks
     measures: list[MeasureRow]
     onward: list[tuple[OnwardRow, ResourceRow | None]]
     network: list[RelationshipRow]
@@ -118,6 +119,7 @@ def _read(s: Session, pid: str) -> _Rows:
         revisions=revisions,
         goals=_live(s, GoalRow, pid, GoalRow.set_on),
         steps=steps,
+        steps_without_goal=goals.steps_without_goal(s, steps),
         measures=_live(s, MeasureRow, pid, MeasureRow.taken_on),
         onward=[(o, resources.get(o.resource_id)) for o in onward_rows],
         network=_live(s, RelationshipRow, pid),
@@ -221,6 +223,11 @@ def gather_record(
             goals.to_goal(g, [st for st in rows.steps[g.id] if keep(st)])
             for g in rows.goals
             if keep(g)
+        )
+        + tuple(
+            goals.waiting_goal(goal_id, kept)
+            for goal_id, steps in rows.steps_without_goal.items()
+            if (kept := [st for st in steps if keep(st)])
         ),
         # change is worked out among the scores in the document only, so a score left out
         # cannot show through as another's baseline

@@ -17,29 +17,9 @@ from linksdesk.core import measures as scoring
 from linksdesk.core import records
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.details import MeasureDetails, PersonDetails
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import MeasureKind
 from linksdesk.reports.pdf import PdfDocument
-
-# each kind of item in plain words (singular, plural), keyed by its table
-ITEM_WORDS: dict[str, tuple[str, str]] = {
-    "status_change": ("status change", "status changes"),
-    "consent": ("consent record", "consent records"),
-    "referral": ("referral in", "referrals in"),
-    "concern": ("concern", "concerns"),
-    "contact": ("contact", "contacts"),
-    "note": ("case note", "case notes"),
-    "goal": ("goal", "goals"),
-    "goal_step": ("goal step", "goal steps"),
-    "measure": ("wellbeing score", "wellbeing scores"),
-    "onward_referral": ("onward referral", "onward referrals"),
-    "relationship": ("person or service in the network", "people or services in the network"),
-}
-
-
-def counted(kind: str, n: int) -> str:
-    """``n`` items of a kind in words: "1 case note", "2 contacts"."""
-    singular, plural = ITEM_WORDS.get(kind, (kind, kind))
-    return f"{n} {singular if n == 1 else plural}"
 
 
 def counted_list(counts: Mapping[str, int]) -> str:

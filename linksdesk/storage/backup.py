@@ -368,10 +368,10 @@ def restore(
         # prove the secret on the staged copy, and bring it to this LinksDesk's schema
         if recovery_key is not None:
             assert new_passphrase is not None
-            opened = Vault.recover(staged, recovery_key, new_passphrase)
+            opened = Vault.recover(staged, recovery_key, new_passphrase, restoring=True)
         else:
             assert passphrase is not None
-            opened = Vault.unlock(staged, passphrase)
+            opened = Vault.unlock(staged, passphrase, restoring=True)
         try:
             key = opened._require_key()
             with opened.store().bookkeeping() as s:

@@ -34,15 +34,18 @@ def next_programme_id(session: Session, mark: str = "") -> str:
     Once a vault has held leased blocks and used them all up offline, a number of its own
     counter may lie in a block leased to another laptop meanwhile: the id then carries
     ``mark`` (a few characters of this device's id, ``P1201~3f9a``) and so stays its own.
+    So does every own-counter id of a vault restored from a backup or copied by hand, even
+    one never enrolled: its counter went back, and the numbers after it were given out
+    (by the vault before the restore, or by the other copy).
     """
     while True:
         number = _take_leased(session)
         if number is None:
             top = session.scalar(select(func.max(ProgrammeIdBlock.last)))
-            if top is None or not mark:
+            if not mark or (top is None and not _has_own_mark(session)):
                 return _next_own(session)
             # above every number leased here, so it never reads as a sibling of one of them
-            return f"{_next_own(session, above=top)}~{mark}"
+            return f"{_next_own(session, above=top or 0)}~{mark}"
         candidate = f"{PROGRAMME_PREFIX}{number}"
         if not _taken(session, candidate):
             return candidate
@@ -79,6 +82,10 @@ def own_mark(session: Session, device_id: str) -> str:
     mark it was given when it was restored from a backup (see ``new_mark``)."""
     stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == MARK_KEY))
     return str(stored) if stored else device_id[-4:]
+
+
+def _has_own_mark(session: Session) -> bool:
+    return session.get(LocalSetting, MARK_KEY) is not None
 
 
 def new_mark(session: Session) -> str:

@@ -36,7 +36,7 @@ from linksdesk.core.errors import (
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import audit, keyfile, migrate
+from linksdesk.storage import audit, keyfile, machine, migrate, restored, waiting
 from linksdesk.storage.engine import (
     DB_ERRORS,
     PageCheck,
@@ -51,7 +51,7 @@ from linksdesk.storage.engine import (
 )
 from linksdesk.storage.page_gate import PageGate
 from linksdesk.storage.store import OutboxPolicy, Store
-from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting
+from linksdesk.storage.tables import SYNCABLE_TABLES, LocalSetting, SyncState
 from linksdesk.storage.writer import writer_of
 
 log = logging.getLogger(__name__)
@@ -141,10 +141,15 @@ class Vault:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
             vault = cls(path, key, salt=vault_salt(vault_id))
             identity = {"vault_id": vault_id, "device_id": uuid7(), "worker_id": uuid7()}
+            here = machine.machine_id()
+            if here:
+                identity[restored.OPENED_ON_KEY] = here
 
             def write_identity(conn: Connection) -> None:
                 for k, v in identity.items():
                     conn.execute(insert(LocalSetting).values(key=k, value=v))
+                # nothing pulled, nothing waits: no vault-wide look at its first pull
+                conn.execute(insert(SyncState).values(key=waiting.WAITING_KEY, value={}))
 
             with translated_errors(path):
                 migrate.upgrade(vault.engine, then=write_identity)
@@ -160,20 +165,27 @@ class Vault:
         return vault, recovery
 
     @classmethod
-    def unlock(cls, path: Path, passphrase: str, *, check_beside: bool = False) -> Vault:
+    def unlock(
+        cls, path: Path, passphrase: str, *, check_beside: bool = False, restoring: bool = False
+    ) -> Vault:
         """Open with the passphrase; on any refusal no file is created or changed.
 
         Audit events for unlocking are the caller's (casework records who unlocked).
         ``check_beside`` (the desktop): the page check runs beside the first reads and
-        every write waits for it (``page_gate``); see ``_open``.
+        every write waits for it (``page_gate``); see ``_open``. ``restoring``: a restore
+        opens the copy it makes (and gives up what it must itself, ``restored``).
         """
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
         key = keyfile.unlock_with_passphrase(kpath, passphrase)
-        return cls._open(path, key, keyfile.read_vault_id(kpath), check_beside=check_beside)
+        return cls._open(
+            path, key, keyfile.read_vault_id(kpath), check_beside=check_beside, restoring=restoring
+        )
 
     @classmethod
-    def recover(cls, path: Path, recovery_key: str, new_passphrase: str) -> Vault:
+    def recover(
+        cls, path: Path, recovery_key: str, new_passphrase: str, *, restoring: bool = False
+    ) -> Vault:
         """Open with the recovery key and set a new passphrase (the data key stays)."""
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
@@ -181,7 +193,7 @@ class Vault:
         vault_id = keyfile.read_vault_id(kpath)
         cls._prove_key(path, key, vault_id)  # never rewrap a key that does not open the vault
         keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
-        return cls._open(path, key, vault_id)
+        return cls._open(path, key, vault_id, restoring=restoring)
 
     @staticmethod
     def _require_vault_file(path: Path) -> Path:
@@ -204,10 +216,23 @@ class Vault:
         return path
 
     @classmethod
-    def _open(cls, path: Path, key: bytes, vault_id: str, *, check_beside: bool = False) -> Vault:
-        revision = cls._prove_key(path, key, vault_id)
+    def _open(
+        cls,
+        path: Path,
+        key: bytes,
+        vault_id: str,
+        *,
+        check_beside: bool = False,
+        restoring: bool = False,
+    ) -> Vault:
+        revision, opened_on = cls._prove_key(path, key, vault_id)
+        here = machine.machine_id()
+        # last opened on another computer: copied here by hand (unless a restore made it),
+        # or opened here for the first time since this LinksDesk (no computer named yet)
+        arrived = bool(here) and opened_on != here
         if (
             check_beside
+            and not arrived  # its first unlock here writes: it waits for no page check
             and revision == migrate.head_revision()  # a migration writes: it waits for no one
             and opens_without_writing(path, key)
         ):
@@ -221,8 +246,23 @@ class Vault:
         vault = cls(path, key)
         with vault._locked_if_it_fails():
             migrate.upgrade(vault.engine)
+            if arrived:
+                vault._arrived(here, copied=bool(opened_on) and not restoring)
             vault._ready()
         return vault
+
+    def _arrived(self, here: str, *, copied: bool) -> None:
+        """The first unlock on this computer: a vault copied here by hand is taken as a
+        copy (``restored.take_as_copy``); either way it is marked as opened here."""
+        with self.store().bookkeeping() as s:
+            if copied:
+                retired = restored.take_as_copy(s)
+                log.warning(
+                    "vault copied from another computer: it is a device of its own now and "
+                    "syncs once enrolled again (%d leased programme ids given up)",
+                    retired,
+                )
+            s.merge(LocalSetting(key=restored.OPENED_ON_KEY, value=here))
 
     @classmethod
     def _open_checking(cls, path: Path, key: bytes) -> Vault:
@@ -269,10 +309,10 @@ class Vault:
             raise
 
     @classmethod
-    def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> str:
+    def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> tuple[str, object]:
         """Read the vault through a connection that cannot write; raise why it won't open.
 
-        Returns the vault's schema revision."""
+        Returns the vault's schema revision and the computer it was last opened on."""
         with translated_errors(path):
             conn = connect_read_only(path, key)
             try:
@@ -300,7 +340,14 @@ class Vault:
                     raise VaultCorruptError("its identity record is unreadable") from None
                 if stored_id != vault_id:
                     raise KeyFileMismatchError()
-                return str(row[0])
+                opened = conn.execute(
+                    "SELECT value FROM local_setting WHERE key = ?", (restored.OPENED_ON_KEY,)
+                ).fetchone()
+                try:
+                    opened_on = json.loads(opened[0]) if opened else None
+                except (TypeError, ValueError):
+                    opened_on = None  # unreadable: as a vault that names no computer yet
+                return str(row[0]), opened_on
             finally:
                 conn.close()
 

@@ -196,6 +196,7 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
         state.put(s, state.TEAM_ID, answer.team_id)
         state.put(s, state.ROLE, answer.role.value)
         state.put(s, state.DEVICE_ID, answer.device_id)
+        state.drop(s, state.COPIED)  # a device of its own now
         state.put_local_setting(s, "worker_id", answer.worker_id)
         if answer.programme_key:
             state.put(s, bundle_keys.PROGRAMME_KEY, answer.programme_key)

@@ -21,6 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError
+from linksdesk.core.item_words import counted, named
+from linksdesk.storage import waiting
 from linksdesk.storage.outbox import PendingBatch
 from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
@@ -205,6 +207,8 @@ class SyncEngine:
                 or 0
             )
             report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
+            report.held = waiting.counts(s)
+            report.incomplete = len(state.partials(s))
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self.c.unverified)
         verified_write, last_write = self.c.run.verified_write, self.c.o.last_write
@@ -258,7 +262,11 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         )
     if report.attention:
         parts.append(f"{report.attention} change(s) need attention.")
-    if report.verified and report.kept_local:
+    held = describe_held(report)
+    if report.verified and held:
+        # the digests match, yet the worker does not see everything the server sent
+        parts.append(f"Checked against the server: what it holds for you matches, but {held}")
+    elif report.verified and report.kept_local:
         # the server matches what this laptop shares; its own kept-back work is not on it
         parts.append("Checked against the server: everything this laptop shares matches.")
     elif report.verified:
@@ -272,6 +280,25 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
     else:
         parts.append("Not yet checked against the server.")
     return " ".join(parts)
+
+
+def describe_held(report: SyncReport) -> str:
+    """What this laptop holds back from the worker's view, in plain words ("" if nothing)."""
+    parts = [
+        f"{counted(table, n)} whose {named(parent)} is not on this laptop"
+        for (table, parent), n in sorted(report.held.items())
+    ]
+    if report.incomplete:
+        parts.append(
+            f"{counted('record', report.incomplete)} still waiting for details from the server"
+        )
+    if not parts:
+        return ""
+    return (
+        "some records here wait for others: "
+        + "; ".join(parts)
+        + ". They are kept, and shown in full once what they wait for arrives."
+    )
 
 
 def describe_local_only(case: LocalOnlyCase) -> str:

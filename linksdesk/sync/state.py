@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from linksdesk.storage.outbox import PENDING_BATCH_KEY
 from linksdesk.storage.programme_ids import LEASE_REQUEST_KEY
 from linksdesk.storage.purge import PARTIAL_PREFIX as _PARTIAL_PREFIX
-from linksdesk.storage.restored import OWN_UNHELD_KEY
+from linksdesk.storage.restored import COPIED_KEY, OWN_UNHELD_KEY
 from linksdesk.storage.tables import LocalSetting, SyncState
 
 SERVER_URL = "server_url"
@@ -28,6 +28,7 @@ CURSOR = "cursor"
 OWN_THROUGH = "own_through"  # highest server seq of this device's own changes taken as is
 # restored from a backup: own changes past the cursor may not be held (storage.restored)
 OWN_UNHELD = OWN_UNHELD_KEY
+COPIED = COPIED_KEY  # a vault copied by hand to this computer: enrol it again to sync
 DATA_EPOCH = "data_epoch"
 PENDING_BATCH = PENDING_BATCH_KEY  # storage.outbox.PendingBatch, as JSON
 RESYNC = "resync_needed"  # the server's epoch changed: merge everything again
@@ -103,4 +104,6 @@ def _store(session: Session, table: type[_KeyValue], key: str, value: Any) -> No
 
 
 def is_enrolled(session: Session) -> bool:
-    return bool(get(session, TOKEN)) and bool(get(session, SERVER_URL))
+    """Whether this vault syncs as it is (a copy made by hand must be enrolled again)."""
+    held = get_many(session, (TOKEN, SERVER_URL, COPIED))
+    return bool(held.get(TOKEN)) and bool(held.get(SERVER_URL)) and not held.get(COPIED)

@@ -9,8 +9,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from bundle_kit import Laptop, Supervisor
+from server_kit import Device
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sync_kit import Dev, ServerProcess, memory_folder, new_server
@@ -121,3 +123,17 @@ def laptop(tmp_path: Path) -> Iterator[Laptop]:
     lap.give_programme_key()
     yield lap
     lap.close()
+
+
+@pytest.fixture
+def laptop_and_other(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> Iterator[tuple[Dev, Device]]:
+    """The worker's laptop and another device of the same worker, speaking HTTP itself."""
+    worker = server.worker(server.team())
+    laptop = devices("laptop")
+    laptop.enrol(server, worker)
+    laptop.reopen()
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        enrolled = http.post("/v1/enrol", json={"code": server.code(worker)})
+        yield laptop, Device(http, enrolled.json())

@@ -196,6 +196,16 @@ def pushed_caseload(server: ServerProcess, first: Dev, people: int) -> str:
     return worker
 
 
+def shared_by(other: Any, programme_id: str, day: str, **fields: Any) -> str:
+    """A participant with team consent, as another device of the worker (``server_kit``'s
+    ``Device``, speaking HTTP itself) sends it; returns the id."""
+    row = other.participant(programme_id=programme_id, created_on=day, **fields)
+    consent = other.consent(row["row_id"])
+    consent["fields"]["recorded_on"] = day
+    assert {r["status"] for r in other.push([consent, row])["results"]} == {"applied"}
+    return str(row["row_id"])
+
+
 def two_laptops(
     server: ServerProcess,
     devices: Callable[[str], Dev],

@@ -12,14 +12,11 @@ it. Real server on 127.0.0.1, real vault.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
-import pytest
 from server_kit import Device
 from sqlalchemy import text
-from sync_kit import Dev, ServerProcess
+from sync_kit import Dev, shared_by
 
 from linksdesk.casework import gp_summary, lists, notes, own_record, record, search
 from linksdesk.casework.casebook import Casebook
@@ -29,27 +26,8 @@ from linksdesk.core.vocab import ConsentScope
 DAY = "2026-11-02"
 
 
-@pytest.fixture
-def laptop_and_other(
-    server: ServerProcess, devices: Callable[[str], Dev]
-) -> Iterator[tuple[Dev, Device]]:
-    """The worker's laptop and another device of the same worker, speaking HTTP itself."""
-    worker = server.worker(server.team())
-    laptop = devices("laptop")
-    laptop.enrol(server, worker)
-    laptop.reopen()
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        enrolled = http.post("/v1/enrol", json={"code": server.code(worker)})
-        yield laptop, Device(http, enrolled.json())
-
-
 def _person(other: Device, programme_id: str, **fields: Any) -> str:
-    """A participant with team consent, as the other device sends it; returns the id."""
-    row = other.participant(programme_id=programme_id, created_on=DAY, **fields)
-    consent = other.consent(row["row_id"])
-    consent["fields"]["recorded_on"] = DAY
-    assert {r["status"] for r in other.push([consent, row])["results"]} == {"applied"}
-    return str(row["row_id"])
+    return shared_by(other, programme_id, DAY, **fields)
 
 
 def _note(other: Device, pid: str, body: str, **note_fields: Any) -> str:

@@ -60,6 +60,10 @@ class SyncReport:
     # team consent withdrawn on the worker's other laptop; this laptop's own work about
     # the person kept here, local only (rule 7)
     kept_local: tuple[LocalOnlyCase, ...] = ()
+    # rows kept here that wait for a record this laptop does not hold (storage.waiting):
+    # (table, the missing record's table) → how many
+    held: dict[tuple[str, str], int] = field(default_factory=dict)
+    incomplete: int = 0  # pulled rows still waiting for details from the server (not shown)
     # what this sync changed here, in the terms views refresh by (entities, participants);
     # not named ``changes``: the UI passes it on only when it names something
     changed: Changes = field(default_factory=Changes)
@@ -122,6 +126,9 @@ class Run:
     cursor_passed: int | None = None  # set by ``_record``: the cursor its answer moved to
     # push requests built in this run, by batch key: sent as built, not parsed back
     built: dict[str, PushRequest] = field(default_factory=dict)
+    # a change the server refused while more of its row waited in the queue: a repair
+    # sent that row in parts, so what verify could not mend is not remembered as such
+    split_rows: bool = False
     # what the verify step found, written in the sync's last transaction
     verified_write: Callable[[Session], None] | None = None
     # the audit seq up to which the monthly totals were found unchanged (kept at the end)

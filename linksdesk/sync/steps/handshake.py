@@ -58,10 +58,17 @@ class Handshake:
             state.LAST_VERIFIED,
             state.OWN_THROUGH,
             state.OWN_UNHELD,
+            state.COPIED,
             bundle_keys.PROGRAMME_KEY,
         )
         with self.c.store.read() as s:
             held = state.get_many(s, keys)
+            if held.get(state.COPIED) and held.get(state.TOKEN):
+                raise SyncError(
+                    "This vault was copied here from another computer, so it cannot sync as "
+                    "that one. Enrol this laptop with a new code from your programme "
+                    "administrator; your work here stays and is sent then."
+                )
             if not held.get(state.TOKEN) or not held.get(state.SERVER_URL):
                 raise SyncError(
                     "This laptop is not enrolled with a sync server yet. Enrol it with the "

@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from linksdesk.storage import waiting
 from linksdesk.storage.tables import SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.apply import (
@@ -198,6 +199,7 @@ class Pull:
         outcome = PageApplier(s, ctx).apply(changes)
         if outcome.touched.keys() & WHO_COUNTS:
             state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
+        waiting.note_written(s, outcome.touched)  # rows whose parent is not (or now is) here
         if cursor is not None:
             state.put(s, state.CURSOR, cursor)
         self._observe(s, ctx.highest_hlc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import threading
@@ -156,7 +157,7 @@ class Push:
         # by seq and change_id: a row queued after the highest rows were dropped takes a
         # dropped row's seq again (SQLite reuses the highest rowid freed)
         made = list(zip(draft.seqs, draft.ids, strict=True))
-        ids = (Outbox.seq, Outbox.change_id)
+        ids = (Outbox.seq, Outbox.change_id, Outbox.table_name, Outbox.row_id)
         if consents_sent:
             rows, _ = _queued_in(s, ids, limit, consents_sent)
             return [(row.seq, row.change_id) for row in rows] == made
@@ -434,6 +435,16 @@ class Push:
                 reason = result.reason or "The server refused this change."
                 _attention(s, change.change_id, change.table, change.row_id, reason)
                 log.info("change %s (%s) refused by the server", change.change_id, change.table)
+                if s.scalar(
+                    select(Outbox.seq)
+                    .where(
+                        Outbox.table_name == change.table,
+                        Outbox.row_id == change.row_id,
+                        Outbox.batch_key.is_(None),
+                    )
+                    .limit(1)
+                ):
+                    self.c.run.split_rows = True  # more of its row waits: sent in parts
             elif result.status is ChangeStatus.CONFLICT:
                 self._adopt_conflict(s, change, result)
             elif result.status is ChangeStatus.MERGED and result.server_values:
@@ -618,8 +629,9 @@ _QUEUED_COLUMNS = (
 
 def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[list[Any], bool]:
     """The next unbatched outbox rows and whether every consent record has gone: consent
-    records first, then the rest in order. ``what``: the ORM rows (``Outbox``), one
-    column of them, or a tuple of columns (plain rows).
+    records first, then the rest in order, a row's run of changes kept whole
+    (``_whole_rows``). ``what``: the ORM rows (``Outbox``), or a tuple of columns (plain
+    rows) with at least the sequence number, table and row id.
 
     The server takes a participant's content only under a team consent it already
     holds (or that comes in the same batch), so consents go ahead of everything else
@@ -641,9 +653,31 @@ def _queued_in(s: Session, what: Any, limit: int, consents_sent: bool) -> tuple[
             # rows it allows, so plain order keeps it ahead of them from here on
             consents_sent = True
     if len(rows) < limit:
-        taken = [r if isinstance(r, int) else r.seq for r in rows]
+        taken = [r.seq for r in rows]
         rows += read(Outbox.seq.not_in(taken), limit - len(rows))
+    if len(rows) == limit:
+        # (a consent taken first may lie further on: it is never the last row's run)
+        rows = _whole_rows(rows, lambda: read(Outbox.seq > rows[-1].seq, 1))
     return rows, consents_sent
+
+
+def _whole_rows(rows: list[Any], after_last: Callable[[], list[Any]]) -> list[Any]:
+    """A full batch cut so that the changes of one row queued one after another never fall
+    into two batches: the server keeps a new row only whole, counting its columns over the
+    row's changes in one batch, and a verify repair sends a row the server lacks as one
+    change per field clock. The first part alone would be refused as incomplete and set
+    aside. The last row's run of changes goes to the next batch whole, unless it fills
+    this whole batch (a batch halved below a row's changes after refusals: as it is)."""
+
+    def row_of(r: Any) -> tuple[str, str]:
+        return (r.table_name, r.row_id)
+
+    last = row_of(rows[-1])
+    following = after_last()
+    if not following or row_of(following[0]) != last:
+        return rows
+    run = sum(1 for _ in itertools.takewhile(lambda r: row_of(r) == last, reversed(rows)))
+    return rows[:-run] if run < len(rows) else rows
 
 
 def _behind_base(row: Queued) -> bool:

@@ -6,16 +6,19 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
 from linksdesk.core.hlc import HLC
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import Sharing
+from linksdesk.storage import waiting
+from linksdesk.storage.outbox import chunks
 from linksdesk.storage.store import json_value, shared_participants, utc_now
-from linksdesk.storage.tables import AuditEvent, Outbox
+from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention
 from linksdesk.sync import state
+from linksdesk.sync.apply import UNAPPLIABLE
 from linksdesk.sync.protocol import Op, VerifyResponse
 from linksdesk.sync.shapes import SHAPES, pid_of
 from linksdesk.sync.steps.context import EpochMoved, SyncContext
@@ -26,6 +29,9 @@ log = logging.getLogger(__name__)
 
 
 RECHECK_AFTER_S = 3600.0  # compare with the server at least this often, changes or not
+# with the digests a repair could not mend: it sent every row whole (one remembered by a
+# LinksDesk that split a repaired row over two batches lacks it, and is repaired again)
+WHOLE_ROWS = "whole rows"
 
 
 class Verify:
@@ -62,6 +68,10 @@ class Verify:
             return
         with self.c.store.read() as s:
             seq_before = int(s.scalar(select(func.max(AuditEvent.seq))) or 0)
+            counted = waiting.held(s) is not None
+        if self.c.o.full_check or not counted:
+            # which rows wait for a parent, worked out afresh (pulls keep it up to date)
+            self.c.store.keep(lambda s: waiting.keep(s, waiting.find(s)))
         mismatched, pairs = self._compare(fresh=self.c.o.full_check)
         with self.c.store.read() as s:
             known_bad: dict[str, Any] = dict(state.get(s, state.VERIFY_SKIP, {}) or {})
@@ -104,7 +114,9 @@ class Verify:
     ) -> None:
         if after_resync:
             state.drop(s, state.RESYNC)
-        state.put(s, state.VERIFY_SKIP, {t: pairs[t] for t in mismatched})
+        # a repair that sent a row in parts (refused) is not the last word: next time again
+        skip = {} if self.c.run.split_rows else {t: pairs[t] for t in mismatched}
+        state.put(s, state.VERIFY_SKIP, skip)
         if mismatched:
             state.drop(s, state.LAST_VERIFIED)
         else:
@@ -133,6 +145,7 @@ class Verify:
             pairs[table] = [
                 f"{mine[table].count}:{mine[table].digest}",
                 f"{digest.count}:{digest.digest}",
+                WHOLE_ROWS,
             ]
         self.c.repaired |= set(differ)
         return differ, pairs
@@ -149,6 +162,7 @@ class Verify:
         for table in tables:
             shape = SHAPES[table]
             cls: Any = shape.cls
+            sent: list[str] = []
             for row in s.scalars(select(cls).where(cls.sharing == Sharing.TEAM.value)):
                 pid = pid_of(row)
                 routed = shape.participant_routed
@@ -157,6 +171,17 @@ class Verify:
                 if routed and row.owner != self.c.config.worker_id:
                     continue  # a colleague's case: only they may send it
                 queued += _snapshot(s, shape.name, row, pid if routed else None)
+                sent.append(row.id)
+            # what the server refused of these rows is sent again, whole: refused again, it
+            # is listed again (a pulled change set aside stays listed: it is not sent)
+            for chunk in chunks(sent):
+                s.execute(
+                    delete(SyncAttention).where(
+                        SyncAttention.table_name == table,
+                        SyncAttention.row_id.in_(chunk),
+                        SyncAttention.reason != UNAPPLIABLE,
+                    )
+                )
         return queued
 
 

@@ -1,0 +1,32 @@
+"""Each kind of item in plain words (singular, plural), keyed by its table, and counts of them."""
+
+from __future__ import annotations
+
+ITEM_WORDS: dict[str, tuple[str, str]] = {
+    "participant": ("participant", "participants"),
+    "status_change": ("status change", "status changes"),
+    "consent": ("consent record", "consent records"),
+    "referral": ("referral in", "referrals in"),
+    "concern": ("concern", "concerns"),
+    "contact": ("contact", "contacts"),
+    "note": ("case note", "case notes"),
+    "note_revision": ("version of a case note", "versions of case notes"),
+    "goal": ("goal", "goals"),
+    "goal_step": ("goal step", "goal steps"),
+    "measure": ("wellbeing score", "wellbeing scores"),
+    "resource": ("resource", "resources"),
+    "onward_referral": ("onward referral", "onward referrals"),
+    "relationship": ("person or service in the network", "people or services in the network"),
+    "record": ("record", "records"),
+}
+
+
+def counted(kind: str, n: int) -> str:
+    """``n`` items of a kind in words: "1 case note", "2 contacts"."""
+    singular, plural = ITEM_WORDS.get(kind, (kind, kind))
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def named(kind: str) -> str:
+    """One item of a kind in words, without a number: "case note"."""
+    return ITEM_WORDS.get(kind, (kind, kind))[0]
