@@ -177,17 +177,16 @@ class RestoreDialog(QDialog):
         self.result_: backup.RestoreResult | None = None
         self._job: Job | None = None
         tr = self.tr
-        kit.set_title(self, tr("Restore from a backup"))
-        self.setMinimumWidth(640)
-        intro = QLabel(
+        intro = kit.introduced(
+            self,
+            tr("Restore from a backup"),
             tr(
                 "Bring back a vault from a backup file made with File › Back up — on a new "
                 "laptop, or after losing this one's vault. It opens with the passphrase it had "
                 "when the backup was made, or with its recovery key."
             ),
-            self,
+            640,
         )
-        intro.setWordWrap(True)
         self.backup_row = PathRow(tr("Backup file"), self.ask_backup_file, self)
         self.about_backup = QLabel(self)
         self.about_backup.setWordWrap(True)
