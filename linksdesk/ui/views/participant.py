@@ -332,6 +332,13 @@ class ParticipantView(Screen):
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.record_contact()
 
+    def refer_onward_to(self, resource_id: str) -> None:
+        """Refer this person to a resource chosen in the resource directory."""
+        if self._defer(lambda: self.refer_onward_to(resource_id)) or not self.editable():
+            return
+        self.tabs.setCurrentWidget(self.referrals)
+        self.referrals.refer_onward(resource_id)
+
     def take_up_draft(self, key: str) -> None:
         """Unsaved work kept while locked (``kind/participant id/item``), in its form again:
         a measure's form opens with its answers; a note is back in the editor already."""
