@@ -99,10 +99,15 @@ class ReferralsTab(RecordTabBase):
         end = self.view.begin_once(f"onward/{pid}")
         if end is None:  # a second press while the directory is read: one dialog, not two
             return
+
+        def not_read(exc: BaseException) -> None:
+            end()
+            self.view.show_problem(exc)
+
         self.view.run(
             resources.list_resources,
             on_done=lambda found: self._choose_resource(found, resource_id, end),
-            on_error=lambda _exc: end(),
+            on_error=not_read,
         )
 
     def _choose_resource(
