@@ -123,7 +123,13 @@ class ReferralsTab(RecordTabBase):
         if pid is None:
             return
         ordered = sorted(found, key=lambda r: r.name.lower())
-        values = OnwardDialog.ask(self, ordered, resource_id)
+        # the resource is passed only when chosen already: ``ask(parent, resources)`` stays
+        # the dialog's plain form (tests answer it in that form)
+        values = (
+            OnwardDialog.ask(self, ordered, resource_id=resource_id)
+            if resource_id
+            else OnwardDialog.ask(self, ordered)
+        )
         if values and values.get("resource_id"):
             self.view.write(
                 onward.refer_onward,
