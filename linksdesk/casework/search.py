@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
-from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import SearchHit
 from linksdesk.core import registry
@@ -14,6 +14,7 @@ from linksdesk.storage import search as search_index
 HIGHLIGHT_START = search_index.HIGHLIGHT_START
 HIGHLIGHT_END = search_index.HIGHLIGHT_END
 KINDS = registry.SEARCH_ENTITIES
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def search(
@@ -25,7 +26,10 @@ def search(
     """
     if not isinstance(text, str):
         raise ValidationError("Type some words to search for.")
-    records.text_arg(text, "Search text")  # the typed text itself is searched, untrimmed
+    # Search keeps nothing, so text that could not be saved is no reason to refuse it: a
+    # hidden null pasted from a PDF, or half of an emoji, separates words like a space (no
+    # saved text holds either, so neither could match).
+    text = _UNSTORABLE.sub(" ", text)
     if not isinstance(limit, int) or not 1 <= limit <= 1000:
         raise ValidationError("Number of results must be from 1 to 1000.")
     wanted = None

@@ -10,12 +10,15 @@ covers prints as written.
 
 from __future__ import annotations
 
+import functools
 import io
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, TableCellFillMode, XPos, YPos
 
@@ -46,12 +49,57 @@ def _font_file(bold: bool) -> Path:
     return resource_path("fonts", "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
 
 
+@functools.cache
+def _printable_codes() -> frozenset[int]:
+    """The characters both DejaVu faces have glyphs for."""
+    faces = []
+    for bold in (False, True):
+        with TTFont(str(_font_file(bold)), lazy=True) as font:
+            faces.append(frozenset(font.getBestCmap()))
+    return faces[0] & faces[1]
+
+
+def printable(text: str) -> str:
+    """``text`` as the font can print it. A character it has no glyph for (an emoji pasted
+    into a note) is named in brackets, "[slightly smiling face]", rather than left out of
+    the page without a word; invisible joiners and marks are left to the font."""
+    if text.isascii():
+        return text
+    codes = _printable_codes()
+    return "".join(
+        ch
+        if ord(ch) in codes or unicodedata.category(ch) in _LEFT_TO_THE_FONT
+        else f"[{unicodedata.name(ch, 'symbol').lower()}]"
+        for ch in text
+    )
+
+
+_LEFT_TO_THE_FONT: Final = frozenset({"Cc", "Cf", "Mn", "Me", "Sk", "Zs"})
+_RIGHT_TO_LEFT: Final = frozenset({"R", "AL"})
+
+
 class _Pages(FPDF):
     """fpdf2's page machine with LinksDesk's footer (title left, page numbers right)."""
 
     def __init__(self, footer_title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.footer_title = footer_title
+        self._shaping = False
+
+    def normalize_text(self, text: str) -> str:
+        # every piece of text passes here on its way to the page (and to be measured)
+        text = printable(super().normalize_text(text))
+        if (
+            not self._shaping
+            and not text.isascii()
+            and any(unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in text)
+        ):
+            # Hebrew or Arabic (a name, a pasted note) would print letter by letter from the
+            # left, backwards and unjoined: from here on the text is shaped and ordered by
+            # HarfBuzz, only in documents that hold some (it costs time)
+            self.set_text_shaping(True)
+            self._shaping = True
+        return text
 
     def footer(self) -> None:
         self.set_y(-14)

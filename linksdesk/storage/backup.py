@@ -68,6 +68,36 @@ class NotABackupError(BackupError):
         )
 
 
+class CutShortError(NotABackupError):
+    """A backup file whose start is a backup's but whose rest is missing or unreadable."""
+
+    def __init__(self, path: Path) -> None:
+        BackupError.__init__(
+            self,
+            f"{path} is a LinksDesk backup, but it is cut short or damaged: a copy that stopped "
+            "before the end, or a USB stick taken out too early. Copy it again from where it "
+            "was made, or choose another backup. Nothing was restored.",
+        )
+
+
+def _begins_as_backup(path: Path) -> bool:
+    """Whether the file starts as a backup does: a tar whose first member is the manifest
+    (after the extended header that names no member)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return False
+    return b"ustar" in head and any(
+        head[at:].startswith(MANIFEST.encode() + b"\0") for at in range(0, len(head), 512)
+    )
+
+
+def _unusable(path: Path, why: str = "") -> NotABackupError:
+    """The refusal for a file that cannot be read as a whole backup, in true words."""
+    return CutShortError(path) if _begins_as_backup(path) else NotABackupError(path, why)
+
+
 class VaultInTheWayError(BackupError):
     """A vault is already where the backup would go: restoring needs an explicit replace."""
 
@@ -254,7 +284,7 @@ def _open_tar(path: Path) -> Any:
     try:
         tar = tarfile.open(path, mode="r:")  # noqa: SIM115 (closed below, after the yield)
     except (tarfile.TarError, OSError):
-        raise NotABackupError(path) from None
+        raise _unusable(path) from None
     try:
         yield tar
     finally:
@@ -265,9 +295,9 @@ def _manifest(path: Path, tar: tarfile.TarFile) -> tuple[BackupInfo, dict[str, s
     try:
         members = {m.name: m for m in tar.getmembers()}
     except (tarfile.TarError, OSError):
-        raise NotABackupError(path, "it is damaged") from None
+        raise _unusable(path, "it is damaged") from None
     if set(members) != set(MEMBERS) or not all(m.isfile() for m in members.values()):
-        raise NotABackupError(path)
+        raise _unusable(path)
     if members[MANIFEST].size > _MAX_MANIFEST:
         raise NotABackupError(path)
     fh = tar.extractfile(members[MANIFEST])

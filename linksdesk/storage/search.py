@@ -311,14 +311,42 @@ def _fold(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
+# An emoji or pictograph is no token to unicode61 (it separates words), so a symbol typed
+# is looked for as it stands in the indexed text: "🙂" on its own finds the note holding it.
+# Joiners and skin tones belong to the emoji around them; a variation selector is left out
+# (one keyboard adds it, another does not), so the pieces either side are each looked for.
+_EMOJI_PARTS = frozenset("\u200d\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+_VARIATION = re.compile("[\ufe0e\ufe0f]")
+
+
+def symbols_of(user_text: str) -> list[str]:
+    """The runs of emoji and other pictographs in ``user_text``, each once, in order."""
+    runs: list[str] = []
+    current: list[str] = []
+    for ch in user_text + " ":
+        if unicodedata.category(ch) == "So" or (current and ch in _EMOJI_PARTS):
+            current.append(ch)
+            continue
+        if current and not _VARIATION.match(ch):
+            runs.append("".join(current))
+            current = []
+    pieces = (p.strip("\u200d") for run in runs for p in _VARIATION.split(run))
+    return list(dict.fromkeys(p for p in pieces if p))
+
+
 def _hit_pattern(user_text: str) -> re.Pattern[str] | None:
-    """Whole tokens the query matched: each word as typed, the last as a prefix."""
+    """Whole tokens the query matched: each word as typed, the last as a prefix; and each
+    symbol typed, as it stands."""
     tokens = [_fold(t) for t in _TOKEN.findall(user_text)]
-    if not tokens:
+    symbols = [re.escape(s) for s in symbols_of(user_text)]
+    if not tokens and not symbols:
         return None
-    whole = [rf"{re.escape(t)}(?![^\W_])" for t in tokens[:-1]]
-    last = rf"{re.escape(tokens[-1])}[^\W_]*"
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join([*whole, last])})")
+    found = []
+    if tokens:
+        whole = [rf"{re.escape(t)}(?![^\W_])" for t in tokens[:-1]]
+        last = rf"{re.escape(tokens[-1])}[^\W_]*"
+        found.append(rf"(?<![^\W_])(?:{'|'.join([*whole, last])})")
+    return re.compile("|".join([*found, *symbols]))
 
 
 def _marked(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
@@ -378,14 +406,22 @@ def search(
     and allocated a string per word they copied, each locked and wiped by memory security.)
     """
     query = to_match_query(user_text)
+    symbols = symbols_of(user_text)
     pattern = _hit_pattern(user_text)
-    if query is None or pattern is None:
+    if pattern is None:
         return []
-    sql = (
-        "SELECT rowid, bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
-        "FROM search_index WHERE search_index MATCH :q"
-    )
-    params: dict[str, Any] = {"q": query, "n": limit}
+    params: dict[str, Any] = {"n": limit}
+    if query is not None:
+        sql = (
+            "SELECT rowid, bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
+            "FROM search_index WHERE search_index MATCH :q"
+        )
+        params["q"] = query
+    else:  # symbols alone: no word to rank by, so the latest written come first
+        sql = "SELECT rowid, -rowid AS rank FROM search_index WHERE 1"
+    for i, symbol in enumerate(symbols):  # each typed symbol must be there as it stands
+        sql += f" AND (instr(title, :s{i}) OR instr(body, :s{i}))"
+        params[f"s{i}"] = symbol
     if entities:
         names = sorted(entities)
         sql += " AND entity IN (" + ", ".join(f":e{i}" for i in range(len(names))) + ")"

@@ -27,7 +27,7 @@ from linksdesk.casework import backup
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
 from linksdesk.ui import dialog_kit as kit
-from linksdesk.ui.runner import Job
+from linksdesk.ui.runner import Job, is_expected
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, PathRow, StrengthHint
 
@@ -47,23 +47,50 @@ class BackupController:
         self.window = window
         self.last_file: Path | None = None
         self.last_info: backup.BackupInfo | None = None
+        self._job: Job | None = None
+        self._out: Path | None = None
+        session.runner.sig_cancelled.connect(self._on_cancelled)
 
     def choose_file(self) -> Path | None:
+        tr = self.window.tr
         name, _filter = QFileDialog.getSaveFileName(
             self.window,
-            self.window.tr("Back up the vault"),
+            tr("Back up the vault"),
             str(suggested_name()),
-            self.window.tr("LinksDesk backups (*{suffix})").format(suffix=backup.SUFFIX),
+            tr("LinksDesk backups (*{suffix})").format(suffix=backup.SUFFIX),
         )
         if not name:
             return None
         path = Path(name)
         if not path.suffix:
             path = path.with_suffix(backup.SUFFIX)
+            # the file dialog asked about the name typed, not this one: ask here
+            if path.exists() and not self.confirm_replace_file(self.window, path):
+                self.window.show_status(
+                    tr("No backup was made; {name} is as it was.").format(name=path.name)
+                )
+                return None
         return path
+
+    @classmethod
+    def confirm_replace_file(cls, parent: QWidget, path: Path) -> bool:
+        """Ask before a file is written over; No is the default. Tests replace this."""
+        return kit.ask_yes_no(
+            parent,
+            parent.tr("Replace the file?"),
+            parent.tr("There is already a file named {name} there. Replace it?").format(
+                name=path.name
+            ),
+        )
 
     def back_up(self, out: Path | None = None, *, confirmed_overwrite: bool = True) -> None:
         """Back up to ``out`` (asks when None). The file dialog has asked about overwriting."""
+        if self._job is not None:
+            self.window.show_status(
+                self.window.tr("A backup is being made already; this bar says when it is done."),
+                0,
+            )
+            return
         if out is None:
             out = self.choose_file()
             if out is None:
@@ -71,6 +98,7 @@ class BackupController:
         self.window.show_status(self.window.tr("Backing up the vault…"), 0)
 
         def done(info: backup.BackupInfo) -> None:
+            self._job = None
             self.last_file, self.last_info = out, info
             self.window.show_status(
                 self.window.tr(
@@ -80,13 +108,34 @@ class BackupController:
                 30_000,
             )
 
-        self.session.call(
+        def failed(exc: BaseException) -> None:
+            self._job = None
+            if is_expected(exc):  # a bug reaches the crash dialog by itself
+                self.window.report_error(exc)
+
+        self._out = out
+        self._job = self.session.call(
             backup.back_up,
             out,
             overwrite=confirmed_overwrite,
             progress=True,
             on_done=done,
+            on_error=failed,
         )
+
+    def _on_cancelled(self, job_id: int, finished: bool) -> None:
+        if self._job is None or job_id != self._job.id:
+            return
+        self._job = None
+        tr = self.window.tr
+        if finished:  # Cancel came after the copy was made: the file is there, say so
+            text = tr("The backup was already written when it was cancelled: {file}.")
+        else:
+            text = tr(
+                "Backup cancelled: nothing was written to {file}, and a file that was there "
+                "before is as it was."
+            )
+        self.window.show_status(text.format(file=self._out), 30_000)
 
     def explain_new_laptop(self) -> None:
         """Say plainly what a new laptop gets by syncing, what stays here, and offer a backup."""
@@ -177,17 +226,16 @@ class RestoreDialog(QDialog):
         self.result_: backup.RestoreResult | None = None
         self._job: Job | None = None
         tr = self.tr
-        kit.set_title(self, tr("Restore from a backup"))
-        self.setMinimumWidth(640)
-        intro = QLabel(
+        intro = kit.introduced(
+            self,
+            tr("Restore from a backup"),
             tr(
                 "Bring back a vault from a backup file made with File › Back up — on a new "
                 "laptop, or after losing this one's vault. It opens with the passphrase it had "
                 "when the backup was made, or with its recovery key."
             ),
-            self,
+            640,
         )
-        intro.setWordWrap(True)
         self.backup_row = PathRow(tr("Backup file"), self.ask_backup_file, self)
         self.about_backup = QLabel(self)
         self.about_backup.setWordWrap(True)
@@ -435,7 +483,15 @@ class RestoreDialog(QDialog):
 
     def reject(self) -> None:
         if self._job is not None:
-            return  # a restore is moving files: it finishes (in seconds) before the dialog goes
+            # a restore is moving files: it finishes (in seconds) before the dialog goes
+            self.message.show_message(
+                self.tr(
+                    "The restore cannot be stopped half-way: a vault half in place would open "
+                    "for no one. It takes seconds, and you are told when it is done."
+                ),
+                "info",
+            )
+            return
         self._wipe()
         super().reject()
 

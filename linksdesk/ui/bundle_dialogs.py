@@ -191,6 +191,20 @@ class ImportBundleDialog(_BundleDialog):
             ),
             self.accept_signer,
         )
+        # said before a file is chosen: a links worker's own vault takes no bundles in
+        session.call(bundles.is_supervisor, on_done=self._show_whose)
+
+    def _show_whose(self, supervisor: bool) -> None:
+        if not supervisor:
+            self.ok_button.setEnabled(False)
+            self.message.show_message(
+                self.tr(
+                    "This laptop's vault is a links worker's, not a supervisor's: bundles are "
+                    "imported by your supervisor, into their own vault. To send your work to "
+                    "them, use File › Export for a supervisor…."
+                ),
+                "info",
+            )
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a bundle"), "", "*.age *.json")

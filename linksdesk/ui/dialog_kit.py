@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -37,6 +38,15 @@ def set_title(dialog: QWidget, title: str, name: str | None = None) -> None:
     """The window's title, and its name for screen readers (the title unless ``name``)."""
     dialog.setWindowTitle(title)
     dialog.setAccessibleName(title if name is None else name)
+
+
+def introduced(dialog: QWidget, title: str, intro: str, min_width: int) -> QLabel:
+    """A dialog's title, its least width, and the words that open it (wrapped), to lay out."""
+    set_title(dialog, title)
+    dialog.setMinimumWidth(min_width)
+    label = QLabel(intro, dialog)
+    label.setWordWrap(True)
+    return label
 
 
 def button_box(

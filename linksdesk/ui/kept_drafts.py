@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QWidget
 
+from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.participants import display_names
 from linksdesk.core.vocab import MeasureKind
 from linksdesk.ui.dialogs.form import kept_entries
@@ -26,6 +27,13 @@ def draft_person(key: str) -> str | None:
     """The participant a draft is about (its key is ``kind/participant id/item``), or None."""
     parts = key.split("/")
     return parts[1] if len(parts) == 3 and parts[1] != "-" else None
+
+
+def _names_and_handed_over(
+    cb: Casebook, participant_ids: list[str]
+) -> tuple[dict[str, str], frozenset[str]]:
+    """On the DB thread: the names to show, and who among them was handed over (read-only)."""
+    return display_names(cb, participant_ids), cb.read_only_participants() & set(participant_ids)
 
 
 class KeptDraftsBar(InlineMessage):
@@ -51,6 +59,7 @@ class KeptDraftsBar(InlineMessage):
         )
         self.label.linkActivated.connect(self.sig_take_up)
         session.drafts.sig_pending_changed.connect(self.refresh)
+        session.sig_changed.connect(self._on_changes)
 
     @Slot()
     def refresh(self) -> None:
@@ -60,14 +69,23 @@ class KeptDraftsBar(InlineMessage):
             self.clear_message()
             return
         self.session.call(
-            display_names, sorted(people), on_done=lambda names: self._show(pending, names)
+            _names_and_handed_over,
+            sorted(people),
+            on_done=lambda found: self._show(pending, *found),
         )
 
-    def _show(self, pending: Mapping[str, str], names: Mapping[str, str]) -> None:
+    def _on_changes(self, _changes: object) -> None:
+        # a sync may hand a case over while work for it is kept: the bar says so at once
+        if self.session.drafts.pending:
+            self.refresh()
+
+    def _show(
+        self, pending: Mapping[str, str], names: Mapping[str, str], handed: frozenset[str]
+    ) -> None:
         if pending != self.session.drafts.pending:
             return  # taken up meanwhile: the newer refresh says what is left
         items = [
-            self._item(key, text, names.get(pid) if pid else None)
+            self._item(key, text, names.get(pid) if pid else None, pid in handed)
             for key, text in sorted(pending.items())
             if _named(key) and ((pid := draft_person(key)) is None or pid in names)
         ]
@@ -85,7 +103,15 @@ class KeptDraftsBar(InlineMessage):
         """What the bar says, as read (without its links' markup)."""
         return QTextDocumentFragment.fromHtml(self.text()).toPlainText()
 
-    def _item(self, key: str, text: str, name: str | None) -> str:
+    def _item(self, key: str, text: str, name: str | None, handed_over: bool = False) -> str:
+        item_text = self._item_text(key, text, name)
+        if handed_over:
+            return self.tr("{item} (handed over: open it to copy or discard)").format(
+                item=item_text
+            )
+        return item_text
+
+    def _item_text(self, key: str, text: str, name: str | None) -> str:
         kind, _pid, item = key.split("/")
         if kind == "form":
             kept = kept_entries(text)

@@ -444,6 +444,7 @@ class MainWindow(QMainWindow):
         self.participant_view.sig_loaded.connect(lambda _pid: self._update_record_actions())
         self.caseload_view.sig_new_contact.connect(self.new_contact_for)
         self.caseload_view.sig_new_note.connect(self.new_note_for)
+        self.resources_view.sig_refer.connect(self.refer_to_resource)
         self.search_palette.sig_open_hit.connect(self.open_hit)
         # the palette took the focus: give it back, so Ctrl+1…7 and Ctrl+K work again
         self.search_palette.finished.connect(lambda _r: self._focus_workspace())
@@ -719,6 +720,18 @@ class MainWindow(QMainWindow):
         self.open_participant(participant_id)
         if self._record_open():
             self.participant_view.start_contact()
+
+    def refer_to_resource(self, resource_id: str) -> None:
+        """The directory's Refer someone…: whom, then their record with the resource chosen."""
+        pid = PersonChooser.ask(
+            self.session,
+            self.tr("Refer onward or signpost"),
+            self,
+            intro=self.tr("Choose whom to refer or signpost to the resource you chose."),
+        )
+        if pid and self.session.is_unlocked:
+            self.open_participant(pid)
+            self.participant_view.refer_onward_to(resource_id)
 
     def new_note_for(self, participant_id: str) -> None:
         self.open_participant(participant_id)

@@ -92,6 +92,9 @@ class TaskRunner(QObject):
     sig_progress = Signal(int, int, int)  # job id, done, total
     sig_unhandled = Signal(object)  # exception
     sig_busy = Signal(bool)  # a job is queued or running
+    # job id, and whether its work was done all the same (cancelled after its last step):
+    # a cancelled job's callbacks are not called, but what it did may need saying
+    sig_cancelled = Signal(int, bool)
     _sig_finished = Signal(object, bool, object)  # job, ok, result or exception
     _sig_released = Signal()  # the DB thread holds nothing of its oldest finished job now
 
@@ -282,6 +285,7 @@ class TaskRunner(QObject):
             if job.cancelled:
                 if not ok and not is_expected(payload):  # type: ignore[arg-type]
                     self.sig_unhandled.emit(payload)  # a bug is a bug, even when cancelled
+                self.sig_cancelled.emit(job.id, ok)
                 return
             if ok:
                 if job.on_done is not None:

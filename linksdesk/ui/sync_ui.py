@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -194,17 +193,16 @@ class EnrolDialog(QDialog):
         self.sync = sync
         self.result_info: Any = None
         tr = self.tr
-        kit.set_title(self, tr("Set up sync"))
-        self.setMinimumWidth(460)
-        intro = QLabel(
+        intro = kit.introduced(
+            self,
+            tr("Set up sync"),
             tr(
                 "Your programme administrator gives you the server address and a one-time "
                 "enrolment code. Records you made before enrolling will sync too, following "
                 "each person's consent."
             ),
-            self,
+            460,
         )
-        intro.setWordWrap(True)
         self.server = QLineEdit(self)
         self.server.setAccessibleName(tr("Server address"))
         self.server.setPlaceholderText("https://sync.example.org")

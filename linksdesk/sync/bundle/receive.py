@@ -106,15 +106,20 @@ class Checked:
     owner: str | None = None  # a laptop's evaluation bundle: its worker's pseudonym
 
 
+NOT_A_SUPERVISORS_VAULT = (
+    "This vault is a links worker's: only a supervisor's vault (made with `linksdesk new "
+    "--supervisor`) takes bundles in. Nothing was imported. To send your own work to your "
+    "supervisor, use File › Export for a supervisor…."
+)
+
+
 def check(
     store: Store, path: Path, *, trust: str | None = None, now: dt.datetime | None = None
 ) -> Checked:
     """Every check of a bundle, in memory; raises BundleRefused (nothing is written)."""
     with store.read() as s:
         if not keys.is_supervisor(s):
-            raise UserError(
-                "Bundles are imported into a supervisor's vault (`linksdesk new --supervisor`)."
-            )
+            raise UserError(NOT_A_SUPERVISORS_VAULT)
         identity = keys.age_identity(s)
         if identity is None:
             raise UserError("This vault has no bundle key yet; make one with `linksdesk keys new`.")

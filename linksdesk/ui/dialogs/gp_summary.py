@@ -65,6 +65,8 @@ class GpSummaryDialog(QDialog):
         self.participant_id = participant_id
         self.programme_id = programme_id
         self._gone = False
+        self._copied: str | None = None  # the summary as copied to the clipboard
+        session.sig_changed.connect(self._on_changes)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(tr("GP summary — {pid}").format(pid=programme_id))
         self.setAccessibleName(tr("GP summary"))
@@ -168,15 +170,36 @@ class GpSummaryDialog(QDialog):
             on_error=self._show_error,
         )
 
+    def _on_changes(self, _changes: object) -> None:
+        # a sync or another window may change the record (or its GP consent) meanwhile
+        if not self._gone and self.session.is_unlocked:
+            self.refresh()
+
     def _show_summary(self, summary: Any) -> None:
-        if not self._gone:
-            self.preview.setPlainText(summary_text(summary))
+        if self._gone:
+            return
+        text = summary_text(summary)
+        self.preview.setPlainText(text)
+        self._can_send(True)
+        if self._copied is not None and text != self._copied:
+            self._stale_copy()
+
+    def _stale_copy(self) -> None:
+        """What was copied is not what is shown any more: it is not left to be pasted."""
+        self._copied = None
+        self.session.clipboard.clear_if_ours()
+        self.message.setText(self.tr("Changed since you copied it: copy it again."))
+
+    def _can_send(self, allowed: bool) -> None:
+        self.copy_button.setEnabled(allowed)
+        self.save_button.setEnabled(allowed)
 
     def copy_text(self) -> None:
         def copied(export: Any) -> None:
             if self._gone:
                 return
             self.session.clipboard.copy(str(export.content))
+            self._copied = str(export.content)
             seconds = self.session.settings.clipboard_clear_seconds
             self.message.setText(
                 self.tr(
@@ -208,6 +231,13 @@ class GpSummaryDialog(QDialog):
 
     def _show_error(self, exc: BaseException) -> None:
         if isinstance(exc, LinksDeskError) and not self._gone:
+            if isinstance(exc, gp_summary.NoGpConsentError):
+                # consent withdrawn while the dialog was open (a sync, say): what it showed
+                # may no longer go to the practice, so it is not left up to be read as such
+                self.preview.clear()
+                self._can_send(False)
+                if self._copied is not None:
+                    self._stale_copy()
             self.message.setText(str(exc))
             return
         self.session.runner.sig_unhandled.emit(exc)  # a bug: the crash dialog, as elsewhere

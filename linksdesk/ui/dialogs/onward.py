@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.core.vocab import OnwardKind, OnwardStatus, ResourceCapacity
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table
@@ -30,7 +30,12 @@ class OnwardDialog(FormDialog):
     """Signpost or refer the person to a resource: searched by category, area and name, with
     its capacity and when it was last verified, and a short reason why."""
 
-    def __init__(self, resources: Sequence[Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        resources: Sequence[Any],
+        parent: QWidget | None = None,
+        resource_id: str | None = None,
+    ) -> None:
         tr = self.tr
         super().__init__(
             tr("Refer onward or signpost"),
@@ -86,14 +91,42 @@ class OnwardDialog(FormDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
+        self.capacity_note = QLabel()
+        self.capacity_note.setWordWrap(True)
+        self.capacity_note.setAccessibleName(tr("About the chosen resource"))
+        self.capacity_note.hide()
         layout.insertWidget(1, self.search)
         layout.insertWidget(2, self.table, 1)
+        layout.insertWidget(3, self.capacity_note)
         self.search.textChanged.connect(self._on_search)
         self.search.installEventFilter(self)
+        self.table.selectionModel().currentChanged.connect(self._on_chosen)
         self.setMinimumWidth(880)
         self.search.setFocus()
-        if self.proxy.rowCount():
+        at = self.model.row_of_id(resource_id) if resource_id else -1
+        if at >= 0:  # chosen in the directory already: the reason is what is left to write
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(at, 0)))
+            self.widget("why").setFocus()
+        elif self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _on_chosen(self) -> None:
+        r = self.chosen()
+        full = r is not None and r.capacity in (
+            ResourceCapacity.FULL,
+            ResourceCapacity.WAITING_LIST,
+        )
+        self.capacity_note.setVisible(full)
+        if r is None or not full:
+            return
+        if r.capacity is ResourceCapacity.FULL:
+            text = self.tr(
+                "{name} says it is full: the person may not get a place soon. Tell them, or "
+                "choose another resource; it can still be recorded."
+            )
+        else:
+            text = self.tr("{name} has a waiting list: tell the person they may have to wait.")
+        self.capacity_note.setText(text.format(name=r.name))
 
     def _on_search(self, text: str) -> None:
         words = text.casefold().split()
@@ -123,9 +156,11 @@ class OnwardDialog(FormDialog):
         return out
 
     @classmethod
-    def ask(cls, parent: QWidget | None, resources: Sequence[Any]) -> dict[str, Any] | None:
+    def ask(
+        cls, parent: QWidget | None, resources: Sequence[Any], resource_id: str | None = None
+    ) -> dict[str, Any] | None:
         """{"resource_id", "kind", "status", "why"}, or None."""
-        return cls(resources, parent).run()
+        return cls(resources, parent, resource_id).run()
 
 
 class OnwardUpdateDialog(FormDialog):

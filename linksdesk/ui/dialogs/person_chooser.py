@@ -39,7 +39,9 @@ def find_people(cb: Casebook, text: str) -> tuple[list[CaseloadRow], frozenset[s
 class PersonChooser(QDialog):
     """Type part of a name or programme id, then Enter (or Down to pick from the list)."""
 
-    def __init__(self, session: UiSession, action: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: UiSession, action: str, parent: QWidget | None = None, intro: str = ""
+    ) -> None:
         super().__init__(parent)
         tr = self.tr
         self.session = session
@@ -49,9 +51,11 @@ class PersonChooser(QDialog):
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        intro = QLabel(tr("No participant's record is open. Choose whose record this is for."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        said = QLabel(
+            intro or tr("No participant's record is open. Choose whose record this is for.")
+        )
+        said.setWordWrap(True)
+        layout.addWidget(said)
         self.filter_edit = QLineEdit()
         self.filter_edit.setAccessibleName(tr("Quick filter"))
         self.filter_edit.setPlaceholderText(tr("Filter by name or programme id"))
@@ -141,7 +145,9 @@ class PersonChooser(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, session: UiSession, action: str, parent: QWidget | None = None) -> str | None:
+    def ask(
+        cls, session: UiSession, action: str, parent: QWidget | None = None, intro: str = ""
+    ) -> str | None:
         """The participant id chosen, or None."""
-        dialog = cls(session, action, parent)
+        dialog = cls(session, action, parent, intro)
         return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None

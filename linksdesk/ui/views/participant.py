@@ -15,6 +15,7 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope, MeasureKind
 from linksdesk.ui.dialogs.erasure import ErasureDialog
+from linksdesk.ui.dialogs.kept_text import KeptTextDialog
 from linksdesk.ui.views.common import (
     ERASED,
     STATUS_TONE,
@@ -331,10 +332,23 @@ class ParticipantView(Screen):
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.record_contact()
 
+    def refer_onward_to(self, resource_id: str) -> None:
+        """Refer this person to a resource chosen in the resource directory."""
+        if self._defer(lambda: self.refer_onward_to(resource_id)) or not self.editable():
+            return
+        self.tabs.setCurrentWidget(self.referrals)
+        self.referrals.refer_onward(resource_id)
+
     def take_up_draft(self, key: str) -> None:
         """Unsaved work kept while locked (``kind/participant id/item``), in its form again:
         a measure's form opens with its answers; a note is back in the editor already."""
-        if self._defer(lambda: self.take_up_draft(key)) or not self.editable():
+        if self._defer(lambda: self.take_up_draft(key)):
+            return
+        if self.read_only and key in self.session.drafts.pending:
+            # handed over since: nothing saves here now, but the words are still theirs
+            KeptTextDialog.ask(self.session, key, self.session.drafts.pending[key], self)
+            return
+        if not self.editable():
             return
         kind, _pid, item = key.split("/")
         reopen = self._form_openers().get(item.split(".")[0]) if kind == "form" else None

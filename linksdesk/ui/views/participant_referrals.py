@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QVBoxLayout
@@ -89,17 +90,46 @@ class ReferralsTab(RecordTabBase):
     def add_referral(self) -> None:
         self.add_to_record(ReferralDialog.ask, referrals.record_referral)
 
-    def refer_onward(self) -> None:
-        if self.view.participant_id is None or not self.view.editable():
+    def refer_onward(self, resource_id: str | None = None) -> None:
+        """Refer onward or signpost, asked once at a time (``resource_id`` chosen already,
+        when started from the resource directory)."""
+        pid = self.view.participant_id
+        if pid is None or not self.view.editable():
             return
-        self.view.run(resources.list_resources, on_done=self._choose_resource)
+        end = self.view.begin_once(f"onward/{pid}")
+        if end is None:  # a second press while the directory is read: one dialog, not two
+            return
 
-    def _choose_resource(self, found: list[Resource]) -> None:
+        def not_read(exc: BaseException) -> None:
+            end()
+            self.view.show_problem(exc)
+
+        self.view.run(
+            resources.list_resources,
+            on_done=lambda found: self._choose_resource(found, resource_id, end),
+            on_error=not_read,
+        )
+
+    def _choose_resource(
+        self, found: list[Resource], resource_id: str | None, end: Callable[[], None]
+    ) -> None:
+        try:
+            self._ask_and_refer(found, resource_id)
+        finally:
+            end()
+
+    def _ask_and_refer(self, found: list[Resource], resource_id: str | None) -> None:
         pid = self.view.participant_id
         if pid is None:
             return
         ordered = sorted(found, key=lambda r: r.name.lower())
-        values = OnwardDialog.ask(self, ordered)
+        # the resource is passed only when chosen already: ``ask(parent, resources)`` stays
+        # the dialog's plain form (tests answer it in that form)
+        values = (
+            OnwardDialog.ask(self, ordered, resource_id=resource_id)
+            if resource_id
+            else OnwardDialog.ask(self, ordered)
+        )
         if values and values.get("resource_id"):
             self.view.write(
                 onward.refer_onward,

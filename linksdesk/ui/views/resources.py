@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -69,7 +70,10 @@ def load_directory(cb: Any, today: dt.date) -> list[DirectoryRow]:
 
 
 class ResourcesView(Screen):
-    """Search the directory; add, edit, verify; import and export CSV with progress."""
+    """Search the directory; add, edit, verify; import and export CSV with progress; refer
+    someone to the selected resource (the window asks whom and opens their record)."""
+
+    sig_refer = Signal(str)  # the resource's id
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -132,6 +136,11 @@ class ResourcesView(Screen):
         self.verify_button = push_button(
             tr("Mark verified today"), tr("Mark the selected resource verified today"), self.verify
         )
+        self.refer_button = push_button(
+            tr("Refer someone…"),
+            tr("Refer or signpost a participant to the selected resource"),
+            self.refer,
+        )
         # the CSV transfer's part of the row, in the order it shows
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Import or export progress"))
@@ -153,6 +162,7 @@ class ResourcesView(Screen):
                 self.add_button,
                 self.edit_button,
                 self.verify_button,
+                self.refer_button,
                 None,
                 self.progress,
                 self.cancel_button,
@@ -225,6 +235,13 @@ class ResourcesView(Screen):
         r = self.current()
         if r is not None:
             self.write(resources.mark_verified, r.id, on_done=self._own_resource)
+
+    def refer(self) -> None:
+        r = self.current()
+        if r is None:
+            self.message.show_message(self.tr("Choose a resource in the list first."), "info")
+            return
+        self.sig_refer.emit(r.id)
 
     def _own_resource(self, resource: Resource) -> None:
         """A resource saved from this screen: put it in place from the saved value rather

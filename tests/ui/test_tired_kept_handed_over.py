@@ -1,0 +1,89 @@
+"""A form kept at a lock for a case handed over since: the bar says so, and the words stay
+reachable (shown, to copy) until the worker discards them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from day_kit import finished, on_modal
+from PySide6.QtGui import QGuiApplication
+from screens_kit import on_record_tab, settle, unlock_again
+from shell_kit import FakeClock, on_db_thread
+from test_screen_read_only import hand_over_keeping_a_copy
+from test_tired_dates import type_into
+from test_tired_kept_dialogs import walked_away
+from test_tired_kept_forms import kept_keys
+
+from linksdesk.core.changes import Changes
+from linksdesk.ui.dialogs.goal import GoalDialog
+from linksdesk.ui.dialogs.kept_text import KeptTextDialog
+from linksdesk.ui.session import UiSession
+
+pytestmark = pytest.mark.gui
+
+WORDS = "Get back to the allotment on Saturdays"
+
+
+def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_then_discarded(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    who = on_record_tab(qtbot, window, ui_session, "goals")
+
+    def typed_then_called_away(dialog: GoalDialog) -> None:
+        type_into(qtbot, dialog.widget("title"), WORDS)
+        walked_away(clock, ui_session)
+
+    state = on_modal(typed_then_called_away, kind=GoalDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        window.participant_view.goals.set_goal()
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    assert "handed over" not in bar.said()
+    (key,) = kept_keys(qtbot, ui_session)
+
+    # the case is handed over to a colleague by the next sync
+    cb = ui_session.require_casebook()
+    on_db_thread(qtbot, ui_session, hand_over_keeping_a_copy, cb, who.id)
+    ui_session.sig_changed.emit(Changes())  # what a finished sync announces
+    qtbot.waitUntil(lambda: "handed over" in bar.said(), timeout=20_000)
+    assert "Set a goal" in bar.said() and "Ailsa Testington" in bar.said()
+
+    # the link shows the words (the record cannot take them), to copy; kept is the default
+    seen: dict[str, Any] = {}
+
+    def looked_and_copied(dialog: KeptTextDialog) -> None:
+        seen["shown"] = dialog.text_view.toPlainText()
+        seen["default"] = dialog.keep_button.isDefault()
+        dialog.copy_button.click()
+        seen["copied"] = QGuiApplication.clipboard().text()
+        dialog.keep_button.click()
+
+    state = on_modal(looked_and_copied, kind=KeptTextDialog)
+    bar.label.linkActivated.emit(key)
+    finished(qtbot, state)
+    assert window.participant_view.participant_id == who.id and window.participant_view.read_only
+    assert WORDS in seen["shown"] and WORDS in seen["copied"] and seen["default"]
+    settle(qtbot, ui_session)
+    assert kept_keys(qtbot, ui_session) == [key]  # closing keeps it
+    assert "handed over" in bar.said()
+
+    # it goes only when the worker says so, and after asking
+    answers = iter([False, True])
+    monkeypatch.setattr(KeptTextDialog, "confirm_discard", classmethod(lambda c, p: next(answers)))
+
+    def discarded_on_second_thought(dialog: KeptTextDialog) -> None:
+        dialog.discard_button.click()
+        seen["still_open"] = dialog.isVisible()
+        dialog.discard_button.click()
+
+    state = on_modal(discarded_on_second_thought, kind=KeptTextDialog)
+    bar.label.linkActivated.emit(key)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["still_open"]
+    assert kept_keys(qtbot, ui_session) == []
+    qtbot.waitUntil(lambda: not bar.isVisible(), timeout=20_000)
