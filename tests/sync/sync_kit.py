@@ -196,6 +196,27 @@ def pushed_caseload(server: ServerProcess, first: Dev, people: int) -> str:
     return worker
 
 
+def lost_in_a_restore(
+    server: ServerProcess, devices: Callable[[str], Dev], folder: Path, people: int
+) -> tuple[Dev, list[str]]:
+    """A laptop of a new worker, enrolled and synced, and the participants it makes and
+    sends after the server's backup, each with required fields edited later (two field
+    clocks a row), which the server then loses: it is restored from that backup, in a
+    new data epoch."""
+    laptop = devices("laptop")
+    laptop.enrol(server, server.worker(server.team()))
+    assert laptop.sync().verified
+    backup = folder / "server-backup.db"
+    server.backup(backup)
+    late = [laptop.participant(given_name=f"Late{n}") for n in range(people)]
+    laptop.sync()
+    for pid in late:
+        laptop.edit("participant", pid, status="paused", given_name="Later")
+    laptop.sync()
+    server.restore(backup, epoch=True)
+    return laptop, late
+
+
 def shared_by(other: Any, programme_id: str, day: str, **fields: Any) -> str:
     """A participant with team consent, as another device of the worker (``server_kit``'s
     ``Device``, speaking HTTP itself) sends it; returns the id."""

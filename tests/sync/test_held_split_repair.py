@@ -14,70 +14,43 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sync_kit import Dev, assert_replica_matches, new_server
+from sync_kit import Dev, ServerProcess, assert_replica_matches, lost_in_a_restore
 
 from linksdesk.server.models import Record
 from linksdesk.storage.tables import SyncAttention
 
 
 def test_a_repaired_row_split_by_a_small_batch_reaches_the_server_whole(
-    fast_tmp: Path, devices: Callable[[str], Dev]
+    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    server = new_server(fast_tmp)
-    try:
-        laptop = devices("laptop")
-        laptop.enrol(server, server.worker(server.team()))
-        assert laptop.sync().verified
-        backup = fast_tmp / "backup.db"
-        server.backup(backup)
-        late = [laptop.participant(given_name=f"Late{n}") for n in range(3)]
-        laptop.sync()
-        for pid in late:  # required fields edited later: the row has two field clocks
-            laptop.edit("participant", pid, status="paused", given_name="Later")
-        laptop.sync()
-        server.restore(backup, epoch=True)
-        # two changes a batch: a row's two parts would fall into two batches
-        report = laptop.sync(batch_size=2)
-        assert report.refused == 0, report.message
-        assert report.verified, report.message
-        with server.db.reading() as s:
-            assert all(s.get(Record, ("participant", pid)) is not None for pid in late)
-        with laptop.store.read() as s:
-            assert s.scalar(select(func.count()).select_from(SyncAttention)) == 0
-        again = laptop.sync(batch_size=2, full_check=True)
-        assert again.verified and again.refused == 0, again.message
-        assert_replica_matches(laptop, server)
-    finally:
-        server.close()
+    laptop, late = lost_in_a_restore(server, devices, fast_tmp, people=3)
+    # two changes a batch: a row's two parts would fall into two batches
+    report = laptop.sync(batch_size=2)
+    assert report.refused == 0, report.message
+    assert report.verified, report.message
+    with server.db.reading() as s:
+        assert all(s.get(Record, ("participant", pid)) is not None for pid in late)
+    with laptop.store.read() as s:
+        assert s.scalar(select(func.count()).select_from(SyncAttention)) == 0
+    again = laptop.sync(batch_size=2, full_check=True)
+    assert again.verified and again.refused == 0, again.message
+    assert_replica_matches(laptop, server)
 
 
 def test_a_row_whose_repair_was_split_and_refused_is_sent_again_at_the_next_check(
-    fast_tmp: Path, devices: Callable[[str], Dev]
+    fast_tmp: Path, server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    server = new_server(fast_tmp)
-    try:
-        laptop = devices("laptop")
-        laptop.enrol(server, server.worker(server.team()))
-        assert laptop.sync().verified
-        backup = fast_tmp / "backup.db"
-        server.backup(backup)
-        late = laptop.participant(given_name="Late")
-        laptop.sync()
-        laptop.edit("participant", late, status="paused", given_name="Later")
-        laptop.sync()
-        server.restore(backup, epoch=True)
-        # a batch of one: the row's two parts cannot go together, and each alone is refused
-        # (as a laptop before this version split them whatever its batch)
-        split = laptop.sync(batch_size=1)
-        assert split.refused and not split.verified
-        with server.db.reading() as s:
-            assert s.get(Record, ("participant", late)) is None
-        # the next check sends the row again, whole, and the server takes it
-        again = laptop.sync()
-        assert again.verified and again.refused == 0, again.message
-        assert again.attention == 0  # what was refused of it is no longer listed
-        with server.db.reading() as s:
-            assert s.get(Record, ("participant", late)) is not None
-        assert_replica_matches(laptop, server)
-    finally:
-        server.close()
+    laptop, [late] = lost_in_a_restore(server, devices, fast_tmp, people=1)
+    # a batch of one: the row's two parts cannot go together, and each alone is refused
+    # (as a laptop before this version split them whatever its batch)
+    split = laptop.sync(batch_size=1)
+    assert split.refused and not split.verified
+    with server.db.reading() as s:
+        assert s.get(Record, ("participant", late)) is None
+    # the next check sends the row again, whole, and the server takes it
+    again = laptop.sync()
+    assert again.verified and again.refused == 0, again.message
+    assert again.attention == 0  # what was refused of it is no longer listed
+    with server.db.reading() as s:
+        assert s.get(Record, ("participant", late)) is not None
+    assert_replica_matches(laptop, server)

@@ -73,14 +73,22 @@ def usb(tmp_path: Path) -> Iterator[Path]:
     yield folder
 
 
-def test_a_name_typed_without_its_ending_never_silently_replaces_the_older_backup(
+@pytest.fixture
+def friday(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, usb: Path, monkeypatch: Any
+) -> Path:
+    """A backup on the USB stick, made through File › Back up of a vault with one person."""
+    person(qtbot, ui_session)
+    made = usb / "friday.ldbackup"
+    saving_as(monkeypatch, made)
+    backed_up(qtbot, unlocked_window, made)
+    return made
+
+
+def test_a_name_typed_without_its_ending_never_silently_replaces_the_older_backup(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, friday: Path, monkeypatch: Any
 ) -> None:
     window = unlocked_window
-    person(qtbot, ui_session)
-    friday = usb / "friday.ldbackup"
-    saving_as(monkeypatch, friday)
-    backed_up(qtbot, window, friday)
     before = digest(friday)
 
     person(qtbot, ui_session, "Brodie", "Samplewood")
@@ -94,7 +102,8 @@ def test_a_name_typed_without_its_ending_never_silently_replaces_the_older_backu
     monkeypatch.setattr(
         BackupController, "confirm_replace_file", classmethod(confirm), raising=False
     )
-    saving_as(monkeypatch, usb / "friday")  # typed without ".ldbackup": the dialog saw no file
+    # typed without ".ldbackup": the dialog saw no file of that name
+    saving_as(monkeypatch, friday.with_suffix(""))
     window.action_backup.trigger()
     settle(qtbot, ui_session)
     assert asked == ["friday.ldbackup"]
@@ -109,13 +118,9 @@ def test_a_name_typed_without_its_ending_never_silently_replaces_the_older_backu
 
 
 def test_back_up_pressed_twice_makes_one_backup_and_cancel_half_way_keeps_the_older_file(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession, usb: Path, monkeypatch: Any
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, friday: Path, monkeypatch: Any
 ) -> None:
-    window = unlocked_window
-    person(qtbot, ui_session)
-    friday = usb / "friday.ldbackup"
-    saving_as(monkeypatch, friday)
-    backed_up(qtbot, window, friday)
+    window, usb = unlocked_window, friday.parent
     before = digest(friday)
 
     copy = HeldCopy(monkeypatch)
