@@ -25,10 +25,10 @@ pytestmark = pytest.mark.gui
 WORDS = "Get back to the allotment on Saturdays"
 
 
-def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_then_discarded(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock, monkeypatch: Any
-) -> None:
-    window = unlocked_window
+def goal_kept_at_a_lock(
+    qtbot: Any, window: Any, ui_session: UiSession, clock: FakeClock
+) -> tuple[Any, str]:
+    """A goal typed on a record's Goals tab and kept at the idle lock: whose, and its key."""
     who = on_record_tab(qtbot, window, ui_session, "goals")
 
     def typed_then_called_away(dialog: GoalDialog) -> None:
@@ -40,10 +40,18 @@ def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_
         window.participant_view.goals.set_goal()
     finished(qtbot, state)
     unlock_again(qtbot, window, ui_session)
-    bar = window.kept_drafts
-    qtbot.waitUntil(bar.isVisible, timeout=20_000)
-    assert "handed over" not in bar.said()
+    qtbot.waitUntil(window.kept_drafts.isVisible, timeout=20_000)
     (key,) = kept_keys(qtbot, ui_session)
+    return who, key
+
+
+def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_then_discarded(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock, monkeypatch: Any
+) -> None:
+    window = unlocked_window
+    who, key = goal_kept_at_a_lock(qtbot, window, ui_session, clock)
+    bar = window.kept_drafts
+    assert "handed over" not in bar.said()
 
     # the case is handed over to a colleague by the next sync
     cb = ui_session.require_casebook()
@@ -87,3 +95,24 @@ def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_
     assert seen["still_open"]
     assert kept_keys(qtbot, ui_session) == []
     qtbot.waitUntil(lambda: not bar.isVisible(), timeout=20_000)
+
+
+def test_a_kept_goal_taken_up_before_the_open_record_reads_the_handover_shows_the_words(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """The bar's link pressed at once after a sync handed the case over, before the open
+    record has read itself again: the words are shown to copy, never the goal form, which
+    could not save them."""
+    window = unlocked_window
+    who, key = goal_kept_at_a_lock(qtbot, window, ui_session, clock)
+    assert not window.participant_view.read_only
+    cb = ui_session.require_casebook()
+    on_db_thread(qtbot, ui_session, hand_over_keeping_a_copy, cb, who.id)
+    state = on_modal(lambda dialog: dialog.reject())  # whichever dialog comes up
+    ui_session.sig_changed.emit(Changes())  # the sync's news: the record reads itself again
+    window.kept_drafts.label.linkActivated.emit(key)  # pressed before that read is back
+    finished(qtbot, state)
+    assert isinstance(state["dialog"], KeptTextDialog), type(state["dialog"]).__name__
+    assert window.participant_view.read_only
+    settle(qtbot, ui_session)
+    assert kept_keys(qtbot, ui_session) == [key]  # closed, not discarded: still kept

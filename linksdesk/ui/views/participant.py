@@ -102,6 +102,9 @@ class ParticipantView(Screen):
         self.data: RecordData | None = None
         # a shortcut pressed before the record arrived runs once it is loaded
         self._when_loaded: Callable[[], None] | None = None
+        # full reads asked for and shown: while one is on its way, what is shown may be
+        # older than the vault (a sync handed the case over meanwhile, say)
+        self._reads_asked = self._reads_shown = 0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -199,7 +202,20 @@ class ParticipantView(Screen):
         if self.participant_id is None:
             return
         pid = self.participant_id
-        self.run(load_record, pid, opening=opening, on_done=lambda data: self._show(pid, data))
+        self._reads_asked += 1
+        asked = self._reads_asked
+
+        def failed(exc: BaseException) -> None:
+            self._reads_shown = max(self._reads_shown, asked)
+            self.show_problem(exc)
+
+        self.run(
+            load_record,
+            pid,
+            opening=opening,
+            on_done=lambda data: self._show(pid, data, asked),
+            on_error=failed,
+        )
 
     def _load_parts(self, parts: tuple[str, ...]) -> None:
         pid = self.participant_id
@@ -294,9 +310,7 @@ class ParticipantView(Screen):
                 self.timeline.select_id(row_id)
                 self.timeline.table.setFocus()
 
-        if self.participant_id is not None and self.data is None:
-            self._when_loaded = go
-        else:
+        if not self._defer(go):
             go()
 
     def start_outcome(self) -> None:
@@ -378,8 +392,11 @@ class ParticipantView(Screen):
         }
 
     def _defer(self, action: Callable[[], None]) -> bool:
-        """Keep ``action`` for when the record being opened has arrived (True if kept)."""
-        if self.participant_id is not None and self.data is None:
+        """Keep ``action`` for when the record being opened, or read again, has arrived
+        (True if kept): it acts on the record as the vault holds it now."""
+        if self.participant_id is not None and (
+            self.data is None or self._reads_shown < self._reads_asked
+        ):
             self._when_loaded = action
             return True
         return False
@@ -403,9 +420,10 @@ class ParticipantView(Screen):
         self.sig_erased.emit(pid)
 
     # -- internals ----------------------------------------------------------------------
-    def _show(self, pid: str, data: RecordData) -> None:
+    def _show(self, pid: str, data: RecordData, asked: int) -> None:
         if pid != self.participant_id:
             return
+        self._reads_shown = max(self._reads_shown, asked)
         self.data = data
         self._show_header(data)
         for tab in self.all_tabs:
@@ -433,6 +451,8 @@ class ParticipantView(Screen):
 
     def _loaded(self, pid: str) -> None:
         self.sig_loaded.emit(pid)
+        if self._reads_shown < self._reads_asked:
+            return  # a newer read is on its way: what waits for the record waits for it
         pending, self._when_loaded = self._when_loaded, None
         if pending is not None:
             pending()
