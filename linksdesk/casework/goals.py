@@ -66,6 +66,7 @@ def waiting_goal(goal_id: str, steps: Sequence[StepRow]) -> Goal:
         progress=0,
         closed_on=None,
         steps=_ordered(steps),
+        held=False,
     )
 
 

@@ -105,6 +105,7 @@ class Goal(GoalDetails):
     id: str
     participant_id: str
     steps: tuple[GoalStep, ...] = ()
+    held: bool = True  # False: not on this laptop, named only to show its steps under
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from screens_kit import goal, person, texts
+from screens_kit import goal, person, settle, texts
 from shell_kit import call_casework
 from sqlalchemy import text
-from test_screen_goal_steps import open_goals, steps_shown
+from test_screen_goal_steps import open_goals, select_step, steps_shown
 
 from linksdesk.casework import goals
 from linksdesk.core.errors import NotFoundError
@@ -42,6 +42,14 @@ def test_steps_whose_goal_is_not_here_are_listed_under_a_goal_not_on_this_laptop
     assert sorted(titles) == sorted(["Join a choir", goals.GONE_GOAL])
     tab.goals_table.setCurrentIndex(tab.goals_proxy.index(titles.index(goals.GONE_GOAL), 0))
     qtbot.waitUntil(lambda: [s for _n, s in steps_shown(tab)] == ["Bus pass", "Walk"])
+    # shown, not offered to change: this laptop could not save a change to that goal
+    select_step(tab, "Bus pass")
+    offered = (tab.review_button, tab.step_button, tab.done_button, tab.remove_button)
+    assert [b.isEnabled() for b in offered] == [False] * 4
+    assert tab.set_button.isEnabled()  # a new goal can still be set
+    tab.toggle_step()  # Enter on the step: nothing is changed
+    settle(qtbot, unlocked)
+    assert texts(tab.steps_proxy, 1) == ["", ""]  # neither step marked done
     with pytest.raises(NotFoundError):
         call_casework(qtbot, unlocked, goals.edit_goal, gone.id, title="Walk further")
     assert kept.id in {g.id for g in call_casework(qtbot, unlocked, goals.list_goals, ailsa.id)}

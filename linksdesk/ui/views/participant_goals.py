@@ -224,6 +224,12 @@ class GoalsTab(RecordTabBase):
         )
         self._update_actions()
 
+    def _changeable(self) -> bool:
+        """Whether the selected goal and its steps can be changed here: not a goal this
+        laptop does not hold (its steps are only shown), nor a record that is read-only."""
+        goal = self.current_goal()
+        return goal is not None and goal.held and self.view.editable()
+
     def _update_actions(self) -> None:
         editable = not self.read_only
         goal = self.current_goal()
@@ -231,8 +237,9 @@ class GoalsTab(RecordTabBase):
         order = [s.id for s in goal.steps] if goal else []
         at = order.index(step.id) if step is not None and step.id in order else -1
         self.set_button.setEnabled(editable)
+        changeable = editable and goal is not None and goal.held
         for b in (self.review_button, self.step_button):
-            b.setEnabled(editable and goal is not None)
+            b.setEnabled(changeable)
         can = {
             self.done_action: at >= 0,
             self.up_action: at > 0,
@@ -240,7 +247,7 @@ class GoalsTab(RecordTabBase):
             self.remove_action: at >= 0,
         }
         for action, possible in can.items():
-            action.setEnabled(editable and possible)
+            action.setEnabled(changeable and possible)
         self.done_button.setEnabled(self.done_action.isEnabled())
         self.up_button.setEnabled(self.up_action.isEnabled())
         self.down_button.setEnabled(self.down_action.isEnabled())
@@ -264,7 +271,7 @@ class GoalsTab(RecordTabBase):
 
     def review_goal(self) -> None:
         goal = self.current_goal()
-        if goal is None or not self.view.editable():
+        if goal is None or not self._changeable():
             return
         values = ReviewDialog.ask(self, goal)
         if not values:
@@ -281,7 +288,7 @@ class GoalsTab(RecordTabBase):
 
     def add_step(self) -> None:
         goal = self.current_goal()
-        if goal is None or not self.view.editable():
+        if goal is None or not self._changeable():
             return
         values = StepDialog.ask(self)
         if values:
@@ -289,7 +296,7 @@ class GoalsTab(RecordTabBase):
 
     def toggle_step(self) -> None:
         step = self.current_step()
-        if step is None or not self.view.editable():
+        if step is None or not self._changeable():
             return
         self.view.write(goals.complete_step, step.id, done=not step.done)
 
@@ -301,7 +308,7 @@ class GoalsTab(RecordTabBase):
 
     def _move_step(self, by: int) -> None:
         goal, step = self.current_goal(), self.current_step()
-        if goal is None or step is None or not self.view.editable():
+        if goal is None or step is None or not self._changeable():
             return
         order = [s.id for s in goal.steps]
         at = order.index(step.id)
@@ -313,7 +320,7 @@ class GoalsTab(RecordTabBase):
 
     def remove_step(self) -> None:
         step = self.current_step()
-        if step is None or not self.view.editable():
+        if step is None or not self._changeable():
             return
         if self.confirm_remove_step(step):
             self.view.write(goals.remove_step, step.id)
