@@ -96,6 +96,50 @@ here is a blessing:
     May you share freely, never taking more than you give.
 """
 
+HARFBUZZ_LICENCE = """\
+HarfBuzz (the text shaping library compiled into uharfbuzz's wheel) is licensed under the
+so-called "Old MIT" license. Its notice, from HarfBuzz's COPYING file:
+
+Copyright © 2010-2022  Google, Inc.
+Copyright © 2015-2020  Ebrahim Byagowi
+Copyright © 2019,2020  Facebook, Inc.
+Copyright © 2012,2015  Mozilla Foundation
+Copyright © 2011  Codethink Limited
+Copyright © 2008,2010  Nokia Corporation and/or its subsidiary(-ies)
+Copyright © 2009  Keith Stribley
+Copyright © 2011  Martin Hosken and SIL International
+Copyright © 2007  Chris Wilson
+Copyright © 2005,2006,2020,2021,2022,2023  Behdad Esfahbod
+Copyright © 2005  David Turner
+Copyright © 2004,2007,2008,2009,2010,2013,2021,2022,2023  Red Hat, Inc.
+Copyright © 1998-2004  David Turner and Werner Lemberg
+Copyright © 2016  Igalia S.L.
+Copyright © 2022  Matthias Clasen
+Copyright © 2018,2021  Khaled Hosny
+Copyright © 2018,2019,2020  Adobe, Inc
+
+For full copyright notices consult the individual files in the package.
+
+
+Permission is hereby granted, without written agreement and without
+license or royalty fees, to use, copy, modify, and distribute this
+software and its documentation for any purpose, provided that the
+above copyright notice and the following two paragraphs appear in
+all copies of this software.
+
+IN NO EVENT SHALL THE COPYRIGHT HOLDER BE LIABLE TO ANY PARTY FOR
+DIRECT, INDIRECT, SPECIAL, INCIDENTAL, OR CONSEQUENTIAL DAMAGES
+ARISING OUT OF THE USE OF THIS SOFTWARE AND ITS DOCUMENTATION, EVEN
+IF THE COPYRIGHT HOLDER HAS BEEN ADVISED OF THE POSSIBILITY OF SUCH
+DAMAGE.
+
+THE COPYRIGHT HOLDER SPECIFICALLY DISCLAIMS ANY WARRANTIES, INCLUDING,
+BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND
+FITNESS FOR A PARTICULAR PURPOSE.  THE SOFTWARE PROVIDED HEREUNDER IS
+ON AN "AS IS" BASIS, AND THE COPYRIGHT HOLDER HAS NO OBLIGATION TO
+PROVIDE MAINTENANCE, SUPPORT, UPDATES, ENHANCEMENTS, OR MODIFICATIONS.
+"""
+
 QT_NOTICE = """\
 LinksDesk uses Qt and Qt for Python (PySide6, Shiboken6), (c) The Qt Company Ltd and
 other contributors, under the GNU Lesser General Public License version 3 (LGPL-3.0).
@@ -129,6 +173,12 @@ MANUAL = [
         "licence": "public domain",
         "note": "inside SQLCipher",
         "files": ["SQLite-public-domain.txt"],
+    },
+    {
+        "name": "HarfBuzz",
+        "licence": "MIT (Old MIT)",
+        "note": "the text shaping library compiled into uharfbuzz",
+        "files": ["HarfBuzz-COPYING.txt"],
     },
     {
         "name": "OpenSSL",
@@ -195,6 +245,7 @@ def main() -> int:
     (OUT / "SQLCipher-LICENSE.txt").write_text(SQLCIPHER_LICENCE, encoding="utf-8")
     (OUT / "SQLite-public-domain.txt").write_text(SQLITE_NOTICE, encoding="utf-8")
     (OUT / "Qt-LGPL-notice.txt").write_text(QT_NOTICE, encoding="utf-8")
+    (OUT / "HarfBuzz-COPYING.txt").write_text(HARFBUZZ_LICENCE, encoding="utf-8")
     shutil.copyfile(COMMON / "LGPL-3", OUT / "LGPL-3.0.txt")
     shutil.copyfile(COMMON / "GPL-3", OUT / "GPL-3.0.txt")
     shutil.copyfile(COMMON / "Apache-2.0", OUT / "Apache-2.0.txt")
