@@ -25,6 +25,7 @@ from typing import Any
 from serving import serve
 from sqlalchemy import create_engine, select
 
+from linksdesk.core import hlc
 from linksdesk.core.changes import RowChange
 from linksdesk.core.ids import uuid7
 from linksdesk.server import admin
@@ -194,6 +195,15 @@ def pushed_caseload(server: ServerProcess, first: Dev, people: int) -> str:
         first.contact(first.participant())
     assert first.sync().verified
     return worker
+
+
+def later_by_the_clock(*holders: Any) -> None:
+    """Return once the clocks of ``holders`` (devices or casebooks) read later than every
+    stamp they have issued, so that the next edit is the later one by the clock, never a
+    tie in the same tick (ties are ordered by device id), however coarse the clock."""
+    latest = max(h.store.clock.wall_ms for h in holders)
+    while hlc.time.time_ns() // 1_000_000 <= latest:  # the clock the stamps are made by
+        time.sleep(0.002)
 
 
 def lost_in_a_restore(

@@ -6,14 +6,13 @@ then offline."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bundle_kit import Supervisor
 from sqlalchemy import select
-from sync_kit import Dev, ServerProcess
+from sync_kit import Dev, ServerProcess, later_by_the_clock
 
 from linksdesk.storage.store import row_values
 from linksdesk.storage.tables import Contact, ErasureReceipt, Participant
@@ -47,7 +46,7 @@ def test_two_laptops_of_one_worker_in_either_order(
     # offline from here: each laptop edits on its own, b first, then a (a's clock is later)
     b.edit("participant", kept, given_name="From B", family_name="Only B")
     b.edit("contact", visit, status="did_not_attend")
-    time.sleep(0.01)  # never the same millisecond: a tie would be ordered by device id
+    later_by_the_clock(a, b)  # a tie in one tick would be ordered by device id
     a.edit("participant", kept, given_name="From A")
     a.erase(gone)
     seen = []

@@ -8,10 +8,9 @@ settled on one laptop, and the other laptop follows.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
+from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock, two_laptops
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -44,7 +43,7 @@ def test_why_a_goal_matters_written_on_both_laptops_is_kept_and_settled_once(
     _sync(office, venues)
 
     edit_goal(a, goal.id, why_it_matters=OFFICE)
-    time.sleep(0.01)
+    later_by_the_clock(a, b)
     edit_goal(b, goal.id, why_it_matters=VENUES, progress=3)
     _sync(office, venues, office)
 

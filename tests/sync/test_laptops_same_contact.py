@@ -9,11 +9,10 @@ laptops and the server, and the note written with the other outcome is kept.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pytest
-from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
+from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock, two_laptops
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -55,11 +54,11 @@ def test_attended_on_one_laptop_and_missed_on_the_other_never_mixes_the_two(
             venue="Community centre",
             note="met at the community centre instead",
         )
-        time.sleep(0.01)
+        later_by_the_clock(a, b)
         record_booked_outcome(b, booking.id, ContactStatus.DID_NOT_ATTEND)
     else:
         record_outcome(a, booking.id, ContactStatus.ATTENDED, minutes=45, venue="Community centre")
-        time.sleep(0.01)
+        later_by_the_clock(a, b)
         record_outcome(b, booking.id, ContactStatus.DID_NOT_ATTEND)
     for dev in (office, venues, office):
         report = dev.sync()

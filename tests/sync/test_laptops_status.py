@@ -8,10 +8,9 @@ must come from it, on both laptops and the server, and the history keeps both ch
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
-from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
+from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock, two_laptops
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
@@ -70,7 +69,7 @@ def test_closed_on_one_laptop_paused_on_the_other_never_mixes_the_two(
 
     # apart: the office laptop closes the case, then the venues laptop pauses it
     close_participant(a, pid, "moved out of the area", on=CLOSED_ON)
-    time.sleep(0.01)  # the pause is the later decision, by the clock
+    later_by_the_clock(a, b)  # the pause is the later decision, by the clock
     change_status(b, pid, ParticipantStatus.PAUSED, on=dt.date(2026, 3, 3))
     assert office.outbox() > 0 and venues.outbox() > 0
 
@@ -114,7 +113,7 @@ def test_reopened_on_both_laptops_months_later_while_apart(
 
     reopen_participant(b, pid, reason="referred again by the GP", on=dt.date(2026, 9, 1))
     _sync_all(venues)
-    time.sleep(0.01)
+    later_by_the_clock(a, b)
     # the office laptop has not synced: it still sees the case closed and reopens it too
     reopen_participant(a, pid, to_status=ParticipantStatus.REFERRED, on=dt.date(2026, 9, 2))
     _sync_all(office, venues, office)
@@ -139,7 +138,7 @@ def test_a_goal_achieved_on_one_laptop_and_put_on_hold_on_the_other(
     _sync_all(office, venues)
 
     change_goal_status(a, goal.id, GoalStatus.ACHIEVED, on=CLOSED_ON)
-    time.sleep(0.01)
+    later_by_the_clock(a, b)
     change_goal_status(b, goal.id, GoalStatus.ON_HOLD, on=dt.date(2026, 3, 3))
     _sync_all(office, venues, office)
 
@@ -165,7 +164,7 @@ def test_an_onward_referral_made_on_one_laptop_and_declined_on_the_other(
     _sync_all(office, venues)
 
     update_onward(a, onward.id, OnwardStatus.MADE, on=CLOSED_ON)
-    time.sleep(0.01)
+    later_by_the_clock(a, b)
     update_onward(b, onward.id, OnwardStatus.DECLINED, outcome="not for now", on=CLOSED_ON)
     _sync_all(office, venues, office)
 
@@ -193,7 +192,7 @@ def test_steps_reordered_on_both_laptops_keep_one_order(
     _sync_all(office, venues)
 
     reorder_steps(a, goal.id, [centre, cv, interview])
-    time.sleep(0.01)
+    later_by_the_clock(a, b)
     reorder_steps(b, goal.id, [cv, interview, centre])  # the later order, decided apart
     _sync_all(office, venues, office)
 

@@ -10,11 +10,10 @@ A real server on 127.0.0.1 and real vaults.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sync_kit import Dev, assert_replica_matches, new_server
+from sync_kit import Dev, assert_replica_matches, later_by_the_clock, new_server
 
 from linksdesk.server.models import Record
 
@@ -37,7 +36,7 @@ def test_a_repair_after_a_restored_server_does_not_undo_an_edit_made_before_it(
 
         # the office laptop, offline, updates the directory entry
         office.edit("resource", library, service="Warm space and tea")
-        time.sleep(0.01)  # the repair below comes later by the clock, as it would in life
+        later_by_the_clock(office, venues)  # the repair below comes later, as it would in life
         server.restore(backup, epoch=True)
         repaired = venues.sync()  # finds the server lacks the hub: sends its resources again
         assert repaired.verified and "resource" in repaired.repaired_tables, repaired.message
