@@ -49,8 +49,13 @@ def write_report(
     *,
     audience: str = "external",
     progress: Callable[[int, int], None] | None = None,
+    overlap_ok: bool = False,
 ) -> Path:
-    export_report(cb.store, scope, fmt, out, audience=audience, progress=progress)
+    """Write the report; an external one overlapping one written before needs ``overlap_ok``
+    (``OverlapsEarlierReportError`` otherwise, so that the supervisor is asked)."""
+    export_report(
+        cb.store, scope, fmt, out, audience=audience, progress=progress, overlap_ok=overlap_ok
+    )
     return out
 
 

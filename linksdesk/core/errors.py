@@ -135,3 +135,16 @@ class KeyFileMismatchError(EnvironmentProblem):
 
 class RecoveryKeyTypoError(ValidationError):
     """The text typed is not shaped like a recovery key at all (a typo, not a wrong key)."""
+
+
+# -- reports --------------------------------------------------------------------------------
+class OverlapsEarlierReportError(UserError):
+    """An external report would overlap one written before (different, sharing months and
+    workers): the person decides whether to write it anyway."""
+
+    message = (
+        "An external report for {} was written from this vault on {}. This one, for {}, "
+        "overlaps it: subtracting one report's figures from the other's can give counts "
+        "that both hide. Publish periods that do not overlap (or the very same period and "
+        "workers again), or make this report internal. Nothing was written."
+    )

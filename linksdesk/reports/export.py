@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
 
-from linksdesk.core.errors import UserError, ValidationError
+from linksdesk.core.errors import OverlapsEarlierReportError, UserError, ValidationError
 from linksdesk.core.vocab import AuditAction
-from linksdesk.reports.build import AUDIENCES, report_from_store
+from linksdesk.reports.build import AUDIENCES, EXTERNAL, report_from_store
 from linksdesk.reports.csvfile import write_csv
 from linksdesk.reports.model import Report
-from linksdesk.reports.scope import Scope
+from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.xlsx import write_xlsx
+from linksdesk.storage.published import Published, add_published, published
 from linksdesk.storage.store import Store
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -34,6 +36,34 @@ def _write(report: Report, fmt: str, out: Path, progress: Progress | None) -> No
         write_pdf(report, out, progress)
 
 
+def _published(scope: Scope) -> Published:
+    first, last = scope.period.first, scope.period.last
+    return Published(first, last, scope.workers, scope.team, dt.date.today())
+
+
+def _described(report: Published) -> str:
+    period = Period(report.first, report.last).label
+    if report.team is not None:
+        return f"{period}, {report.team}"
+    if report.workers is None:
+        return f"{period}, all workers"
+    n = len(report.workers)
+    return f"{period}, {n} worker{'' if n == 1 else 's'}"
+
+
+def check_overlap(store: Store, scope: Scope) -> None:
+    """Refuse an external report that overlaps one written from this vault before (the
+    caller asks the person, then writes with ``overlap_ok``)."""
+    wanted = _published(scope)
+    with store.read() as s:
+        earlier = published(s)
+    for e in earlier:
+        if wanted.overlaps(e):
+            raise OverlapsEarlierReportError(
+                _described(e), f"{e.written_on.day} {e.written_on:%B %Y}", _described(wanted)
+            )
+
+
 def export_report(
     store: Store,
     scope: Scope,
@@ -42,9 +72,14 @@ def export_report(
     *,
     audience: str = "external",
     progress: Progress | None = None,
+    overlap_ok: bool = False,
     **build: object,
 ) -> Report:
-    """Build the report, write it to ``out`` (never over an existing file), audit the write."""
+    """Build the report, write it to ``out`` (never over an existing file), audit the write.
+
+    An external one that overlaps an external report written before is refused unless
+    ``overlap_ok`` (the person was told and chose to); every external one is remembered.
+    """
     if fmt not in FORMATS:
         raise ValidationError(f"The format is one of {', '.join(FORMATS)}.")
     if audience not in AUDIENCES:
@@ -54,6 +89,8 @@ def export_report(
         raise UserError(f"{out} already exists; choose another file name. Nothing was written.")
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist. Nothing was written.")
+    if audience == EXTERNAL and not overlap_ok:
+        check_overlap(store, scope)
     report = report_from_store(store, scope, audience=audience, **build)  # type: ignore[arg-type]
     part = out.with_name(out.name + ".part")
     try:
@@ -68,4 +105,6 @@ def export_report(
     with store.write() as tx:
         # what, period and audience; never content
         tx.audit(AuditAction.EXPORT, f"report {fmt} {audience}", scope.period.label)
+        if audience == EXTERNAL:
+            add_published(tx.session, _published(scope))
     return report

@@ -8,7 +8,7 @@ import datetime as dt
 
 from linksdesk.app.console import EXIT_OK
 from linksdesk.app.vaults import casebook
-from linksdesk.core.errors import UserError
+from linksdesk.core.errors import OverlapsEarlierReportError, UserError
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -30,7 +30,17 @@ def cmd_report(args: argparse.Namespace) -> int:
             if not workers:
                 raise UserError(f"None of the workers chosen is in {team}.")
         scope = Scope(period, workers, team)
-        export_report(cb.store, scope, args.format, args.out, audience=args.audience)
+        try:
+            export_report(
+                cb.store,
+                scope,
+                args.format,
+                args.out,
+                audience=args.audience,
+                overlap_ok=args.overlap_ok,
+            )
+        except OverlapsEarlierReportError as exc:
+            raise UserError(f"{exc} To write it anyway, add --overlap-ok.") from None
     print(f"Wrote the {args.audience} report for {period.label} to {args.out}.")
     return EXIT_OK
 

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import supervision
 from linksdesk.core.changes import Changes
+from linksdesk.core.errors import OverlapsEarlierReportError
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
+from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 
@@ -329,14 +331,26 @@ class SupervisionView(Screen):
     def export(self) -> None:
         scope = self.scope()
         choice = ExportDialog.ask(self, f"links-report-{scope.period.label.replace('..', '_')}")
-        if choice is None:
-            return
+        if choice is not None:
+            self._write(scope, choice, overlap_ok=False)
+
+    def _write(self, scope: Scope, choice: ExportChoice, *, overlap_ok: bool) -> None:
         self.progress.setRange(0, 0)
         self.progress.show()
         self.export_button.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self._export_finished()
+            if not isinstance(exc, OverlapsEarlierReportError):
+                self.show_problem(exc)
+            elif ask_yes_no(self, self.tr("Write this report anyway?"), str(exc)):
+                self._write(scope, choice, overlap_ok=True)  # the person's decision
+            else:
+                self.message.show_message(self.tr("No report was written."), "info")
+
         self._export_job = self.run(
             supervision.write_report, scope, choice.fmt, choice.path, audience=choice.audience,
-            with_progress=True, on_done=self._on_exported, on_error=self._on_export_failed,
+            overlap_ok=overlap_ok, with_progress=True, on_done=self._on_exported, on_error=failed,
         )  # fmt: skip
         if self._export_job is not None:
             self.session.runner.sig_progress.connect(self._on_progress)
@@ -358,10 +372,6 @@ class SupervisionView(Screen):
     def _on_exported(self, path: Path) -> None:
         self._export_finished()
         self.message.show_message(self.tr("Report written to {path}.").format(path=path), "info")
-
-    def _on_export_failed(self, exc: BaseException) -> None:
-        self._export_finished()
-        self.show_problem(exc)
 
     # -- showing --------------------------------------------------------------------------
     def _clear_sections(self) -> None:

@@ -1,0 +1,74 @@
+"""The team dashboard asks before writing an external report that overlaps one written
+before: No writes nothing, Yes writes it. A real supervisor's vault, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from screens_kit import settle
+from shell_kit import PASSPHRASE, on_db_thread
+
+from linksdesk.casework import bundles
+from linksdesk.reports.scope import Period
+from linksdesk.ui.views import supervision as supervision_view
+from linksdesk.ui.views.supervision import ExportChoice, ExportDialog, SupervisionView
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def view(qtbot: Any, ui_session: Any, tmp_path: Path) -> SupervisionView:
+    path = tmp_path / "sup.vault"
+
+    def make() -> None:
+        cb, _key = bundles.create_vault(path, PASSPHRASE, supervisor=True)
+        cb.lock()
+
+    on_db_thread(qtbot, ui_session, make)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        ui_session.unlock(path, PASSPHRASE)
+    v = SupervisionView(ui_session)
+    qtbot.addWidget(v)
+    v.show()
+    return v
+
+
+def export(qtbot: Any, ui_session: Any, view: SupervisionView, period: str, out: Path) -> None:
+    view.set_period(Period.parse(period))
+    view.export_button.click()
+    settle(qtbot, ui_session)
+    qtbot.waitUntil(lambda: view.export_button.isEnabled(), timeout=20_000)
+    settle(qtbot, ui_session)
+
+
+def test_an_overlapping_external_report_is_asked_about(
+    qtbot: Any, ui_session: Any, view: SupervisionView, tmp_path: Path, monkeypatch: Any
+) -> None:
+    outs = iter([tmp_path / "h1.csv", tmp_path / "q2.csv", tmp_path / "q2-anyway.csv"])
+    monkeypatch.setattr(ExportDialog, "ask", classmethod(
+        lambda cls, parent, suggested: ExportChoice("csv", "external", next(outs))))  # fmt: skip
+    asked: list[str] = []
+    answers = iter([False, True])
+
+    def ask(_parent: Any, title: str, text: str) -> bool:
+        asked.append(f"{title} {text}")
+        return next(answers)
+
+    monkeypatch.setattr(supervision_view, "ask_yes_no", ask)
+
+    export(qtbot, ui_session, view, "2026-01..2026-06", tmp_path / "h1.csv")
+    assert (tmp_path / "h1.csv").exists() and asked == []
+
+    export(qtbot, ui_session, view, "2026-04..2026-06", tmp_path / "q2.csv")
+    assert len(asked) == 1 and "overlaps it" in asked[0]
+    assert "2026-01..2026-06" in asked[0] and "2026-04..2026-06" in asked[0]
+    assert not (tmp_path / "q2.csv").exists()  # No: nothing written
+    assert view.message.text() == "No report was written."
+
+    export(qtbot, ui_session, view, "2026-04..2026-06", tmp_path / "q2-anyway.csv")
+    assert len(asked) == 2
+    assert (tmp_path / "q2-anyway.csv").exists()  # Yes: the supervisor's decision
+    assert "Report written" in view.message.text()
+    assert not view.progress.isVisible()
