@@ -44,8 +44,6 @@ PAGE = 500
 OWNERS = "evaluation_owners"
 # where a held row keeps the period it last changed in (beside its pseudonymised fields)
 STAMP = "_changed"
-# local_setting: the id of the programme key the copy's pseudonyms were made with
-PROGRAMME = "evaluation_key_id"
 
 
 @dataclass
@@ -66,17 +64,15 @@ class NotTheirs(BundleRefused):
 
 
 # -- which programme --------------------------------------------------------------------------
-def programme_of(s: Session, manifest: dict[str, Any]) -> str:
-    """The programme key's id the bundle's pseudonyms were made with; refused if it is not
-    the one the copy holds (another programme's, or a restored server's new key): the same
-    person would be two people, and two people's rows could meet under one pseudonym."""
+def programme_of(manifest: dict[str, Any]) -> str:
+    """The programme key's id the bundle's pseudonyms were made with (that it is the vault's
+    own programme is :mod:`~linksdesk.sync.bundle.programme`'s check: another programme's
+    pseudonyms would make one person two, and two people could meet under one pseudonym)."""
     given = (manifest.get("pseudonyms") or {}).get("key_id")
-    held = state.local_setting(s, PROGRAMME)
-    if not isinstance(given, str) or (held is not None and given != held):
+    if not isinstance(given, str):
         raise BundleRefused(
-            "This evaluation bundle's pseudonyms were made with another programme's key than "
-            "the evaluation records this vault holds, so the two cannot be put together. "
-            "Nothing was imported; ask whoever sent it which programme it belongs to."
+            "This evaluation bundle does not say which programme key its pseudonyms were made "
+            "with. Nothing was imported; ask whoever sent it for a new one."
         )
     return given
 
