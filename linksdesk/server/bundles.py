@@ -207,6 +207,12 @@ def export(db: Database, team_ref: str, **order: Unpack[BundleOrder]) -> Sealed:
                 changes, erased, bytes.fromhex(key_row(s).programme_key), load_lookup(s)
             ),
         )
+        if kind == "evaluation":  # which pseudonym is whose (sync.bundle.evaluation_vault)
+            workers = s.scalars(select(Worker.id).where(Worker.team_id == team.id)).all()
+            more["owners"] = evaluation.owner_pseudonyms(
+                bytes.fromhex(key_row(s).programme_key),
+                [*workers, *(str(ch["owner"]) for ch in changes if ch.get("owner"))],
+            )
         extra: dict[str, Any] = {
             "roster": _roster(s, team.id, team.name),
             "programme": _programme(s),

@@ -103,6 +103,7 @@ class Checked:
     roster: dict[str, Any] | None
     records: list[Any]
     owner: str | None = None  # a laptop's evaluation bundle: its worker's pseudonym
+    owners: dict[str, str] = field(default_factory=dict)  # a server's: whose pseudonym is whose
     programme: str | None = None  # the programme key id the bundle names, if it names one
 
 
@@ -200,13 +201,15 @@ def check(
         with store.read() as s:
             _check_caseload(s, records, str(sender.get("worker_id")))
     contents.refuse_unfit(unfit)
-    owner = None
+    owner, owners = None, {}
     if m["kind"] == "evaluation":
         evaluation_vault.programme_of(m)
+        if sender.get("kind") == "server":
+            owners = evaluation_vault.server_owners(m)
         with store.read() as s:
             if sender.get("kind") == "device":
                 owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
-    return Checked(opened, key, known, roster, records, owner, named)
+    return Checked(opened, key, known, roster, records, owner, owners=owners, programme=named)
 
 
 def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
@@ -394,6 +397,7 @@ def _check_and_apply(
             )
             if report.sender_kind == "device" and report.worker_id:
                 evaluation_vault.bind(s, report.worker_id, checked.owner)
+            evaluation_vault.bind_as_the_server_says(s, checked.owners)
         s.add(
             BundleLedger(
                 bundle_id=report.bundle_id,
