@@ -159,3 +159,38 @@ def test_after_an_older_servers_bundle_a_first_claim_waits_for_the_teams_newest(
     export.export_to_file(team.colleague.store, own, kind="evaluation",
                           recipients=[supervisor.recipient])  # fmt: skip
     assert receive.import_bundle(supervisor.store, own).unchanged > 0
+
+
+def test_what_a_laptop_filed_under_a_colleagues_pseudonym_goes_when_the_server_says_whose(
+    tmp_path: Path, supervisor: Supervisor, team: Team
+) -> None:
+    """Before any bundle of the server's, a supervisor accepts the hostile laptop by its
+    fingerprint, and its first bundle files five made-up people (never synced) under the
+    colleague's pseudonym: nothing here could tell. The server's bundle then says whose each
+    pseudonym is: the claim is undone (those rows go, the colleague's own stay), and the
+    colleague's laptop is taken."""
+    key = team.programme_key
+    theirs = evaluation.pseudonym(key, team.colleague.store.worker_id)
+    lap = Laptop(team.hostile.path, team.hostile.vault)
+    lap.store = team.hostile.store
+    made_up = {evaluation.pseudonym(key, lap.person(concern="housing")) for _ in range(5)}
+    records = [r for r in _records_of(team.hostile, key) if r["participant_id"] in made_up]
+    for rec in records:
+        rec["owner"] = theirs
+    pseudonyms = {"method": "HMAC-SHA256", "key_id": evaluation.key_id(key)}
+    claim = signed_by_laptop(lap, supervisor, tmp_path / "claim.age", records, team=team.team,
+                             kind="evaluation", extra={"pseudonyms": pseudonyms})  # fmt: skip
+    hostile_fp = keys.signing_key(team.hostile.store).public.fingerprint
+    assert receive.import_bundle(supervisor.store, claim, trust=hostile_fp).applied == len(records)
+    server_fp = server_keys.public_key(team.server.db).fingerprint
+    made = _server_bundle(team, supervisor, tmp_path / "server.age")
+    report = receive.import_bundle(supervisor.store, made, trust=server_fp)
+    assert report.dropped == len(records) and "removed" in report.describe()
+    with supervisor.store.read() as s:
+        held = s.query(EvaluationRecord).filter(EvaluationRecord.owner_key == theirs).all()
+    people = {r.record_id for r in held if r.table_name == "participant"}
+    assert len(people) == 5 and not people & made_up  # the colleague's five, none made up
+    own = tmp_path / "colleague.age"
+    export.export_to_file(team.colleague.store, own, kind="evaluation",
+                          recipients=[supervisor.recipient])  # fmt: skip
+    assert receive.import_bundle(supervisor.store, own).unchanged > 0

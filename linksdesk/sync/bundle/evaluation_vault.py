@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.bundle_tables import EvaluationRecord
+from linksdesk.storage.bundle_tables import BundleLedger, EvaluationRecord
 from linksdesk.sync import state
 from linksdesk.sync.bundle.contents import is_pseudonym
 from linksdesk.sync.bundle.evaluation import (
@@ -180,15 +180,31 @@ def bind(s: Session, worker: str, key: str | None) -> None:
         state.put_local_setting(s, OWNERS, owners)
 
 
-def bind_as_the_server_says(s: Session, said: dict[str, str]) -> None:
+def bind_as_the_server_says(s: Session, said: dict[str, str]) -> int:
     """Bind each pseudonym to the worker the server's bundle says it is (the server made
-    them, with the programme key): its word replaces what a laptop's bundle bound."""
+    them, with the programme key): its word replaces what a laptop's bundle bound. A laptop
+    that claimed a pseudonym the server says is not its worker's filed its rows under
+    another's caseload: what its worker's bundles brought under it is dropped. Returns how
+    many rows."""
     if not said:
-        return
+        return 0
     held = dict(state.local_setting(s, OWNERS) or {})
-    taken = set(said.values())
-    kept = {w: k for w, k in held.items() if w not in said and k not in taken}
+    whose = {key: worker for worker, key in said.items()}
+    wrong = {w: k for w, k in held.items() if whose.get(k, w) != w or said.get(w, k) != k}
+    dropped = 0
+    for worker, key in wrong.items():
+        theirs = select(BundleLedger.bundle_id).where(
+            BundleLedger.direction == "import", BundleLedger.worker_id == worker
+        )
+        gone = s.execute(
+            delete(EvaluationRecord).where(
+                EvaluationRecord.owner_key == key, EvaluationRecord.bundle_id.in_(theirs)
+            )
+        )
+        dropped += int(getattr(gone, "rowcount", 0) or 0)
+    kept = {w: k for w, k in held.items() if w not in wrong}
     state.put_local_setting(s, OWNERS, {**kept, **said})
+    return dropped
 
 
 def _pages(items: list[Any]) -> Iterable[list[Any]]:

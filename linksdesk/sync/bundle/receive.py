@@ -79,6 +79,7 @@ class ImportReport:
     unchanged: int = 0
     erased: int = 0
     signers_added: int = 0
+    dropped: int = 0  # evaluation rows a laptop had filed under another worker's pseudonym
     trusted_now: bool = False
     touched: dict[str, set[str]] = field(default_factory=dict)
 
@@ -92,6 +93,11 @@ class ImportReport:
             parts.append(f"{self.erased} erased participant(s) purged from earlier imports.")
         if self.signers_added:
             parts.append(f"{self.signers_added} signer(s) learned from the team's roster.")
+        if self.dropped:
+            parts.append(
+                f"{self.dropped} evaluation record(s) a laptop had filed under another "
+                "worker's caseload were removed: the server's bundle says whose it is."
+            )
         return " ".join(parts)
 
 
@@ -397,7 +403,7 @@ def _check_and_apply(
             )
             if report.sender_kind == "device" and report.worker_id:
                 evaluation_vault.bind(s, report.worker_id, checked.owner)
-            evaluation_vault.bind_as_the_server_says(s, checked.owners)
+            report.dropped = evaluation_vault.bind_as_the_server_says(s, checked.owners)
         s.add(
             BundleLedger(
                 bundle_id=report.bundle_id,
