@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sync_kit import Dev, ServerProcess, new_server
+from sync_kit import Dev, ServerProcess, new_server, two_laptops
 
 from linksdesk.server.models import Record
 from linksdesk.sync.engine import SyncReport
@@ -41,6 +41,17 @@ def _syncing_when_checked(other: Dev) -> Callable[[str, int, int | None], None]:
     return progress
 
 
+def _written_on_venues(
+    server: ServerProcess, devices: Callable[[str], Dev], summary: str
+) -> tuple[Dev, Dev, str]:
+    """Two laptops of one worker; a participant whose risk summary the venues laptop wrote,
+    synced to both."""
+    office, venues = two_laptops(server, devices)
+    pid = venues.participant(risk_summary=summary)
+    assert venues.sync().verified and office.sync().verified
+    return office, venues, pid
+
+
 def _sync_with_office_on_check(venues: Dev, office: Dev) -> SyncReport:
     progress = _syncing_when_checked(office)
     return venues.client().sync(progress=progress, allow_mass_delete=False, full_check=False)
@@ -60,12 +71,7 @@ def test_a_repair_copy_of_the_value_an_edit_replaced_raises_no_conflict(
 ) -> None:
     server = new_server(fast_tmp)
     try:
-        worker = server.worker(server.team())
-        office, venues = devices("office"), devices("venues")
-        office.enrol(server, worker)
-        venues.enrol(server, worker)
-        pid = venues.participant(risk_summary="Lives alone; stairs are hard")
-        assert venues.sync().verified and office.sync().verified
+        office, venues, pid = _written_on_venues(server, devices, "Lives alone; stairs are hard")
         backup = _lose_a_participant(server, venues, fast_tmp)
         # the office laptop, offline, edits the summary the venues laptop wrote
         office.edit("participant", pid, risk_summary="Lives alone; moved to a ground floor flat")
@@ -89,12 +95,7 @@ def test_a_repair_copy_of_a_value_the_restore_lost_is_still_kept_beside_a_later_
     the copy is kept as a conflict: nothing is lost."""
     server = new_server(fast_tmp)
     try:
-        worker = server.worker(server.team())
-        office, venues = devices("office"), devices("venues")
-        office.enrol(server, worker)
-        venues.enrol(server, worker)
-        pid = venues.participant(risk_summary="Lives alone")
-        assert venues.sync().verified and office.sync().verified
+        office, venues, pid = _written_on_venues(server, devices, "Lives alone")
         backup = fast_tmp / "server-backup.db"
         server.backup(backup)
         venues.edit("participant", pid, risk_summary="Lives alone; stairs are hard")
