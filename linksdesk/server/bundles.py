@@ -83,7 +83,14 @@ def _roster(s: Session, team_id: str, team_name: str) -> dict[str, Any]:
                 "label": device.label,
             }
         )
-    return sign_roster(signers, team_id=team_id, team=team_name, key=signing_key(s))
+    return sign_roster(
+        signers, team_id=team_id, team=team_name, key=signing_key(s), programme=_programme(s)
+    )
+
+
+def _programme(s: Session) -> str:
+    """The programme's name in every bundle and roster: its pseudonym key's id."""
+    return evaluation.key_id(bytes.fromhex(key_row(s).programme_key))
 
 
 # -- bundles --------------------------------------------------------------------------------
@@ -200,7 +207,17 @@ def export(db: Database, team_ref: str, **order: Unpack[BundleOrder]) -> Sealed:
                 changes, erased, bytes.fromhex(key_row(s).programme_key), load_lookup(s)
             ),
         )
-        extra: dict[str, Any] = {"roster": _roster(s, team.id, team.name), **more}
+        if kind == "evaluation":  # which pseudonym is whose (sync.bundle.evaluation_vault)
+            workers = s.scalars(select(Worker.id).where(Worker.team_id == team.id)).all()
+            more["owners"] = evaluation.owner_pseudonyms(
+                bytes.fromhex(key_row(s).programme_key),
+                [*workers, *(str(ch["owner"]) for ch in changes if ch.get("owner"))],
+            )
+        extra: dict[str, Any] = {
+            "roster": _roster(s, team.id, team.name),
+            "programme": _programme(s),
+            **more,
+        }
     sender = Sender("server", "sync server", None, None, team.id)
     sealed = seal(records, sender=sender, key=key, extra=extra, **order)
     m = sealed.manifest

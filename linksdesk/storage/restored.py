@@ -15,12 +15,15 @@ A vault copied by hand onto another computer (``take_as_copy``) gives up the sam
 more: both copies may go on being used, and as one device each would hide the other's
 changes (the pull leaves out what that device sent). So the copy becomes a device of its
 own, which the server learns of when it is enrolled again with a new code; until then it
-does not sync.
+does not sync. It gives up the original's bundle signing key too: a bundle the copy made
+would otherwise pass, at a supervisor's, for one of the original laptop's, and the server's
+roster would vouch for it. The copy makes a key of its own at its first need (enrolment,
+its first bundle), which the server registers for the new device.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from linksdesk.core.ids import uuid7
@@ -35,6 +38,8 @@ OWN_UNHELD_KEY = "own_changes_unheld"
 COPIED_KEY = "copied_here"
 # (local setting) the computer the vault was last opened on (storage.machine)
 OPENED_ON_KEY = "opened_on"
+# (local setting) the vault's bundle signing key (sync.bundle.keys): one device's own
+SIGNING_KEY = "signing_key"
 
 
 def give_up_after_restore(session: Session) -> int:
@@ -49,10 +54,12 @@ def give_up_after_restore(session: Session) -> int:
 def take_as_copy(session: Session) -> int:
     """A vault copied by hand, opened for the first time on another computer: what a
     restore gives up, a new device id (its changes are its own from now on), its pending
-    batch let go (its changes go again in batches of the new device) and no sync until it
-    is enrolled again. Returns the leased numbers given up."""
+    batch let go (its changes go again in batches of the new device), the original's
+    signing key given up and no sync until it is enrolled again. Returns the leased numbers
+    given up."""
     retired = give_up_after_restore(session)
     session.merge(LocalSetting(key="device_id", value=uuid7()))
+    session.execute(delete(LocalSetting).where(LocalSetting.key == SIGNING_KEY))
     drop_pending(session)
     session.execute(update(Outbox).values(batch_key=None))
     session.merge(SyncState(key=COPIED_KEY, value=True))

@@ -79,11 +79,16 @@ def merge_fields(
     server_fields: dict[str, Any] | None,
     server_field_hlc: dict[str, str] | None,
     change: Change,
+    held_before: Callable[[str, str], bool] | None = None,
 ) -> MergeResult:
     """Merge ``change`` into a row holding ``server_fields`` at ``server_field_hlc``.
 
     ``server_fields`` is None when the row does not exist yet. Clocks compare as encoded
-    HLC text, which orders by (wall, counter, device).
+    HLC text, which orders by (wall, counter, device). ``held_before(field, clock)`` says
+    whether the row held ``field`` as written at ``clock`` before its current value: a
+    narrative field's copy (a sync check's repair sends a value with its own clock as its
+    base) of such a value is a stale copy of what the current value replaced, not an edit
+    made beside it, and raises no conflict.
     """
     return _merge(
         server_fields,
@@ -93,6 +98,7 @@ def merge_fields(
         change_values(change),
         change.clock_of,
         change.base,
+        held_before,
     )
 
 
@@ -140,6 +146,7 @@ def _merge(
     values: Mapping[str, Any],
     clock_of: Callable[[str], str],
     change_base: Mapping[str, str],
+    held_before: Callable[[str, str], bool] | None = None,
 ) -> MergeResult:
     if server_fields is None or server_field_hlc is None:
         # a live row has no "deleted" clock until someone deletes (or revives) it, so
@@ -172,6 +179,13 @@ def _merge(
             if incoming > current:
                 new_fields[name], new_hlc[name] = value, incoming
             continue
+        if (
+            held_before is not None
+            and base == incoming < current
+            and is_narrative(table, name)
+            and held_before(name, incoming)
+        ):
+            continue  # a repair's copy of a value the current one replaced: a stale replay
         concurrent = True
         old = server_fields.get(name)
         if old == value:

@@ -187,6 +187,8 @@ class BatchState:
         # repair sends a row as one change per field clock, whole only together
         self.brought: dict[tuple[str, str], set[str]] = {}
         self.fitting: set[str] = set()  # ids of those changes (their values are checked)
+        # (table, row) -> its writes the change log holds, looked up for a repair's copy
+        self.logged: dict[tuple[str, str], set[tuple[str, str]]] = {}
         # what waits to be written
         self.entries: list[Entry] = []
         self.changed: dict[tuple[str, str], Row] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.vocab import Sharing
@@ -67,6 +68,27 @@ def log_entry(
         "payload": payload,
         "created_ms": now_ms() if at_ms is None else at_ms,
     }
+
+
+def logged_writes(s: Session, table: str, row_id: str, pid: str | None) -> set[tuple[str, str]]:
+    """Each ``(field, clock)`` the change log holds a write of for a participant's row: what
+    the server took of it, and so held before its current values (nothing of a participant
+    whose key was destroyed, nor of a row of no participant: the caller then assumes none)."""
+    if pid is None:
+        return set()
+    query = select(ChangeLog.payload).where(
+        ChangeLog.participant_id == pid,  # indexed; a participant's entries are few
+        ChangeLog.table_name == table,
+        ChangeLog.row_id == row_id,
+    )
+    ring = keyring_of(s)
+    found: set[tuple[str, str]] = set()
+    for payload in s.scalars(query):
+        opened = ring.open(s, payload)
+        if isinstance(opened, dict):
+            change = Change.model_validate(opened)
+            found.update((name, change.clock_of(name)) for name in change.fields)
+    return found
 
 
 def log_change(

@@ -33,7 +33,7 @@ from linksdesk.server.errors import ServerProblem
 from linksdesk.server.models import AppliedOp, Batch, Erasure, Handover, ParticipantAccess
 from linksdesk.server.sealing import StoredJson, keyring_of, routes_content, stored_json
 from linksdesk.server.sync.batch import Access, Answer, BatchState, Entry, Row, pid_of
-from linksdesk.server.sync.changelog import record_as_change
+from linksdesk.server.sync.changelog import logged_writes, record_as_change
 from linksdesk.server.sync.consent import (
     consent_rank,
     purge_participant,
@@ -229,7 +229,12 @@ class BatchApplier(BatchState):
             self.notes.grant((pid, ctx.worker_id, ctx.team_id))
             self.access[pid] = Access(pid, ctx.worker_id, ctx.team_id)
         rec = self.record(ch.table, ch.row_id)
-        merged = merge_fields(rec.fields if rec else None, rec.field_hlc if rec else None, ch)
+        merged = merge_fields(
+            rec.fields if rec else None,
+            rec.field_hlc if rec else None,
+            ch,
+            lambda name, clock: (name, clock) in self._logged(ch),
+        )
         entry: Entry | None = None
         if merged.changed:
             if rec is None:
@@ -279,6 +284,14 @@ class BatchApplier(BatchState):
             elif shared_now is True and shared_before is False:
                 self._resend_kept(pid, ch.row_id)
         return Answer(ch, self._result(ch, merged, rec, conflict_ids), entry)
+
+    def _logged(self, ch: Change) -> set[tuple[str, str]]:
+        """The writes of ``ch``'s row the change log holds (asked only for a repair's copy
+        that would otherwise conflict: rare)."""
+        key = (ch.table, ch.row_id)
+        if key not in self.logged:
+            self.logged[key] = logged_writes(self.s, ch.table, ch.row_id, ch.participant_id)
+        return self.logged[key]
 
     def _write(self, rec: Row, ch: Change, merged: MergeResult) -> Entry:
         fields = {**rec.fields, **merged.fields}

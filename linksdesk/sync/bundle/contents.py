@@ -111,11 +111,11 @@ def evaluation_problem(rec: dict[str, Any], latest_month: str) -> str | None:
     ):
         raise UnknownKind()
     pid, owner = rec.get("participant_id"), rec.get("owner")
-    if not _pseudonym(rec["id"]):
+    if not is_pseudonym(rec["id"]):
         return "id is not a pseudonym"
-    if not (_pseudonym(pid) or (pid is None and table in TEAM_ROWS)):
+    if not (is_pseudonym(pid) or (pid is None and table in TEAM_ROWS)):
         return "participant is not a pseudonym"
-    if owner is not None and not _pseudonym(owner):
+    if owner is not None and not is_pseudonym(owner):
         return "owner is not a pseudonym"
     fields: dict[str, Any] = rec["fields"]
     if (rec["op"] != "upsert" or table == WITHDRAWAL) and fields:
@@ -144,7 +144,7 @@ def _evaluation_field(table: str, name: str, value: Any) -> str | None:
     if tag == "transform":
         kind = transform_kind(name)
         if kind == "pseudonym":
-            return None if value is None or _pseudonym(value) else f"{name} is not a pseudonym"
+            return None if value is None or is_pseudonym(value) else f"{name} is not a pseudonym"
         if kind == "period":
             return None if value is None or _period(value) else f"{name} is not a month"
     # dropped columns, and dates of birth or postcodes as they are, never leave a laptop
@@ -163,7 +163,7 @@ def _quasi(name: str, value: Any) -> bool:
     return _period(value)
 
 
-def _pseudonym(value: Any) -> bool:
+def is_pseudonym(value: Any) -> bool:
     return isinstance(value, str) and _PSEUDONYM.fullmatch(value) is not None
 
 

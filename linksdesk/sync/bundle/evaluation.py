@@ -52,6 +52,13 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"linksdesk programme key\x00" + key).hexdigest()[:16]
 
 
+def owner_pseudonyms(key: bytes, workers: Iterable[str]) -> dict[str, str]:
+    """Which owner pseudonym is whose: a server's evaluation bundle says it of its team's
+    workers (signed with its manifest), so a supervisor's vault knows a colleague's pseudonym
+    before any laptop of theirs sends one, and no other laptop can claim it first."""
+    return {worker: pseudonym(key, worker) for worker in sorted(set(workers)) if worker}
+
+
 def normalise_postcode(text: str) -> str:
     return "".join(text.split()).upper()
 

@@ -2,8 +2,11 @@
 which of two bundles' values is the newer data, and what of it may be read now.
 
 - **Whose rows.** A laptop speaks only for its worker's caseload. Its participants' rows
-  carry the worker's pseudonym as their owner, which the first bundle of the worker's laptops
-  binds to that worker here; a laptop's bundle may then neither claim another pseudonym, nor
+  carry the worker's pseudonym as their owner. The server's evaluation bundle says which
+  pseudonym is each of its team's workers' (``owners``, signed with its manifest), and binds
+  them here; otherwise the first bundle of the worker's laptops binds theirs. A laptop's
+  bundle may then neither claim another worker's pseudonym (nor, as its worker's first, one
+  this vault holds rows under from a server's bundle that did not say whose it is), nor
   touch (overwrite, delete, erase or withdraw) a participant or row this vault holds under
   another worker, nor move a row to another participant. A case changes hands through the
   server, whose bundle is taken as it comes (as for supervision bundles).
@@ -27,8 +30,9 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from linksdesk.storage.bundle_tables import EvaluationRecord
+from linksdesk.storage.bundle_tables import BundleLedger, EvaluationRecord
 from linksdesk.sync import state
+from linksdesk.sync.bundle.contents import is_pseudonym
 from linksdesk.sync.bundle.evaluation import (
     CHANGED,
     QUASI_IDENTIFIERS,
@@ -44,8 +48,6 @@ PAGE = 500
 OWNERS = "evaluation_owners"
 # where a held row keeps the period it last changed in (beside its pseudonymised fields)
 STAMP = "_changed"
-# local_setting: the id of the programme key the copy's pseudonyms were made with
-PROGRAMME = "evaluation_key_id"
 
 
 @dataclass
@@ -66,17 +68,15 @@ class NotTheirs(BundleRefused):
 
 
 # -- which programme --------------------------------------------------------------------------
-def programme_of(s: Session, manifest: dict[str, Any]) -> str:
-    """The programme key's id the bundle's pseudonyms were made with; refused if it is not
-    the one the copy holds (another programme's, or a restored server's new key): the same
-    person would be two people, and two people's rows could meet under one pseudonym."""
+def programme_of(manifest: dict[str, Any]) -> str:
+    """The programme key's id the bundle's pseudonyms were made with (that it is the vault's
+    own programme is :mod:`~linksdesk.sync.bundle.programme`'s check: another programme's
+    pseudonyms would make one person two, and two people could meet under one pseudonym)."""
     given = (manifest.get("pseudonyms") or {}).get("key_id")
-    held = state.local_setting(s, PROGRAMME)
-    if not isinstance(given, str) or (held is not None and given != held):
+    if not isinstance(given, str):
         raise BundleRefused(
-            "This evaluation bundle's pseudonyms were made with another programme's key than "
-            "the evaluation records this vault holds, so the two cannot be put together. "
-            "Nothing was imported; ask whoever sent it which programme it belongs to."
+            "This evaluation bundle does not say which programme key its pseudonyms were made "
+            "with. Nothing was imported; ask whoever sent it for a new one."
         )
     return given
 
@@ -100,9 +100,45 @@ def owner_key(s: Session, records: list[dict[str, Any]], worker: str) -> str | N
     if key != owners.get(worker, key) or any(
         other != worker and held == key for other, held in owners.items()
     ):
-        raise NotTheirs()
+        raise BundleRefused(
+            "This laptop's evaluation bundle files its worker's records under another "
+            "worker's pseudonym (the server's bundles say whose each is). Nothing was "
+            "imported; tell your programme administrator."
+        )
+    if key is not None and worker not in owners and _held_under(s, key):
+        raise BundleRefused(
+            "This laptop's evaluation bundle is the first of its worker's, and claims records "
+            "this vault holds only from the server's bundles, which do not say whose they are "
+            "(an older server made them). Nothing was imported; import the team's newest "
+            "evaluation bundle from the server first (an updated server's says whose each "
+            "worker's records are), then this one again."
+        )
     _check_held(s, records, key)
     return key
+
+
+def _held_under(s: Session, key: str) -> bool:
+    """Whether this vault holds rows filed under the pseudonym ``key``."""
+    found = select(EvaluationRecord.record_id).where(EvaluationRecord.owner_key == key)
+    return s.scalar(found.limit(1)) is not None
+
+
+def server_owners(manifest: dict[str, Any]) -> dict[str, str]:
+    """Which pseudonym is whose, as a server's evaluation bundle says (``{}`` from a server
+    older than this: its bundle binds none); refused if it is damaged."""
+    given = manifest.get("owners")
+    if given is None:
+        return {}
+    fits = isinstance(given, dict) and all(
+        isinstance(worker, str) and 0 < len(worker) <= 64 and is_pseudonym(key)
+        for worker, key in given.items()
+    )
+    if not fits or len(set(given.values())) != len(given):
+        raise BundleRefused(
+            "The server's evaluation bundle says whose its pseudonyms are in a damaged way. "
+            "Nothing was imported; ask for a new one."
+        )
+    return dict(given)
 
 
 def _check_held(s: Session, records: list[dict[str, Any]], key: str | None) -> None:
@@ -142,6 +178,33 @@ def bind(s: Session, worker: str, key: str | None) -> None:
     if key is not None and worker not in owners:
         owners[worker] = key
         state.put_local_setting(s, OWNERS, owners)
+
+
+def bind_as_the_server_says(s: Session, said: dict[str, str]) -> int:
+    """Bind each pseudonym to the worker the server's bundle says it is (the server made
+    them, with the programme key): its word replaces what a laptop's bundle bound. A laptop
+    that claimed a pseudonym the server says is not its worker's filed its rows under
+    another's caseload: what its worker's bundles brought under it is dropped. Returns how
+    many rows."""
+    if not said:
+        return 0
+    held = dict(state.local_setting(s, OWNERS) or {})
+    whose = {key: worker for worker, key in said.items()}
+    wrong = {w: k for w, k in held.items() if whose.get(k, w) != w or said.get(w, k) != k}
+    dropped = 0
+    for worker, key in wrong.items():
+        theirs = select(BundleLedger.bundle_id).where(
+            BundleLedger.direction == "import", BundleLedger.worker_id == worker
+        )
+        gone = s.execute(
+            delete(EvaluationRecord).where(
+                EvaluationRecord.owner_key == key, EvaluationRecord.bundle_id.in_(theirs)
+            )
+        )
+        dropped += int(getattr(gone, "rowcount", 0) or 0)
+    kept = {w: k for w, k in held.items() if w not in wrong}
+    state.put_local_setting(s, OWNERS, {**kept, **said})
+    return dropped
 
 
 def _pages(items: list[Any]) -> Iterable[list[Any]]:

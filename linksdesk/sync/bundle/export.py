@@ -212,6 +212,9 @@ def make_bundle(
                 caseload.changes, caseload.erased, _programme_key(s), load_lookup(s)
             ),
         )
+        held = state.get(s, keys.PROGRAMME_KEY)
+        if held:  # which programme the laptop syncs with (sync.bundle.programme)
+            extra["programme"] = evaluation.key_id(bytes.fromhex(held))
     if progress:
         progress("sealing", 1, 3)
     sealed = seal(records, sender=sender, key=key, extra=extra, **order)

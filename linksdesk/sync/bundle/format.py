@@ -398,11 +398,13 @@ def sign_roster(
     team: str,
     key: SigningKey,
     now: dt.datetime | None = None,
+    programme: str | None = None,
 ) -> dict[str, Any]:
     body = {
         "format": ROSTER_FORMAT,
         "team_id": team_id,
         "team": team,
+        "programme": programme,  # the programme key's id (sync.bundle.programme)
         "made": (now or dt.datetime.now(dt.UTC)).isoformat(),  # to the microsecond: ordered
         "server": {"fingerprint": key.public.fingerprint, "public_key": key.public.line},
         "signers": signers,

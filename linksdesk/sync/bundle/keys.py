@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.vocab import AuditAction
+from linksdesk.storage import restored
 from linksdesk.storage.store import Store
 from linksdesk.sync import state
 from linksdesk.sync.bundle.signing import PublicKey, SigningKey
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 VAULT_KIND = "vault_kind"
 SUPERVISOR = "supervisor"
 WORKER = "worker"
-SIGNING_KEY = "signing_key"
+SIGNING_KEY = restored.SIGNING_KEY  # a vault copied by hand gives it up (a device's own)
 AGE_IDENTITY = "age_identity"
 PROGRAMME_KEY = "programme_key"  # sync_state: the programme's pseudonym key, from the server
 DEPRIVATION_SOURCE = "deprivation_source"  # local_setting: {"name", "year", "postcodes"}

@@ -38,9 +38,8 @@ from linksdesk.storage.bundle_tables import (
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
-from linksdesk.sync import state
 from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
-from linksdesk.sync.bundle import contents, evaluation_vault, keys, withdrawn
+from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
     INCOMPLETE,
@@ -80,6 +79,7 @@ class ImportReport:
     unchanged: int = 0
     erased: int = 0
     signers_added: int = 0
+    dropped: int = 0  # evaluation rows a laptop had filed under another worker's pseudonym
     trusted_now: bool = False
     touched: dict[str, set[str]] = field(default_factory=dict)
 
@@ -93,6 +93,11 @@ class ImportReport:
             parts.append(f"{self.erased} erased participant(s) purged from earlier imports.")
         if self.signers_added:
             parts.append(f"{self.signers_added} signer(s) learned from the team's roster.")
+        if self.dropped:
+            parts.append(
+                f"{self.dropped} evaluation record(s) a laptop had filed under another "
+                "worker's caseload were removed: the server's bundle says whose it is."
+            )
         return " ".join(parts)
 
 
@@ -104,6 +109,8 @@ class Checked:
     roster: dict[str, Any] | None
     records: list[Any]
     owner: str | None = None  # a laptop's evaluation bundle: its worker's pseudonym
+    owners: dict[str, str] = field(default_factory=dict)  # a server's: whose pseudonym is whose
+    programme: str | None = None  # the programme key id the bundle names, if it names one
 
 
 NOT_A_SUPERVISORS_VAULT = (
@@ -176,6 +183,8 @@ def check(
                 "This laptop's key belongs to another team than the bundle says. Nothing was "
                 "imported; ask the programme administrator for the team's new roster."
             )
+        new_server = known is None and sender.get("kind") == "server"
+        named = programme.check(s, m, what="bundle", new_server=new_server)
         seen = s.get(BundleLedger, str(m["bundle_id"]))
         if seen is not None and seen.direction == "import":
             raise BundleRefused(
@@ -189,6 +198,8 @@ def check(
         if roster_server_key(m["roster"]).line != key.line:
             raise BundleRefused("The roster in this bundle is not signed by its sender.")
         roster = verify_roster(m["roster"], key)
+        if programme.named(roster) not in (None, named):
+            raise BundleRefused("The roster in this bundle is another programme's.")
     latest = (now or now_utc()) + LEEWAY
     records, unfit = _parse_records(opened, sender, m["kind"], latest)
     _check_counts(m, records)
@@ -196,13 +207,15 @@ def check(
         with store.read() as s:
             _check_caseload(s, records, str(sender.get("worker_id")))
     contents.refuse_unfit(unfit)
-    owner = None
+    owner, owners = None, {}
     if m["kind"] == "evaluation":
+        evaluation_vault.programme_of(m)
+        if sender.get("kind") == "server":
+            owners = evaluation_vault.server_owners(m)
         with store.read() as s:
-            evaluation_vault.programme_of(s, m)
             if sender.get("kind") == "device":
                 owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
-    return Checked(opened, key, known, roster, records, owner)
+    return Checked(opened, key, known, roster, records, owner, owners=owners, programme=named)
 
 
 def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
@@ -373,6 +386,7 @@ def _check_and_apply(
         if checked.trusted is None:
             signers.add_signer(s, checked.key, sender, source="confirmed")
             report.trusted_now = True
+        programme.bind(s, checked.programme)
         if checked.roster is not None:
             report.signers_added = signers.learn_roster(s, checked.roster)
         if report.kind == "supervision":
@@ -387,9 +401,9 @@ def _check_and_apply(
                 done.unchanged,
                 done.erased,
             )
-            state.put_local_setting(s, evaluation_vault.PROGRAMME, m["pseudonyms"]["key_id"])
             if report.sender_kind == "device" and report.worker_id:
                 evaluation_vault.bind(s, report.worker_id, checked.owner)
+            report.dropped = evaluation_vault.bind_as_the_server_says(s, checked.owners)
         s.add(
             BundleLedger(
                 bundle_id=report.bundle_id,

@@ -25,7 +25,7 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.bundle_tables import TrustedSigner
 from linksdesk.storage.store import Store
 from linksdesk.sync import state
-from linksdesk.sync.bundle import keys
+from linksdesk.sync.bundle import keys, programme
 from linksdesk.sync.bundle.format import (
     BundleRefused,
     read_file,
@@ -182,6 +182,8 @@ def import_roster(store: Store, path: Path, *, trust: str | None = None) -> int:
         raise BundleRefused("A roster must be signed by the programme's server.")
     body = verify_roster(doc, key)
     with store.write() as tx:
+        named = programme.check(tx.session, body, what="roster", new_server=known is None)
+        programme.bind(tx.session, named)
         if known is None:
             add_signer(
                 tx.session,

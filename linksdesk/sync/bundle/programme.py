@@ -1,0 +1,81 @@
+"""Which programme a supervisor's vault belongs to, and refusing another programme's bundles.
+
+A programme is named by the id of its pseudonym key (``evaluation.key_id``): the server makes
+the key once, at ``init``, and hands it to every laptop it enrols, so the server and its
+laptops name the same programme, through restores and new data epochs alike; another
+programme's server has another key. Every bundle and roster of this version names it (a
+server's always, a laptop's once it has synced; an evaluation bundle's pseudonyms say it
+too), signed with the rest. The first import that names one binds the vault to it; from then
+on a bundle or roster naming another is refused whole, however its signer was accepted.
+
+A laptop's bundle naming none (an older LinksDesk, or a laptop never synced) is taken on its
+key's trust, as before. A server's naming none (an older server) is taken from a server the
+vault already trusts, and refused from one being accepted now by its fingerprint: that is how
+another programme's server would come in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from linksdesk.sync import state
+from linksdesk.sync.bundle.format import BundleRefused
+
+# local_setting: the programme key id this vault belongs to (named so since evaluation
+# bundles first bound it)
+PROGRAMME = "evaluation_key_id"
+
+
+def named(doc: dict[str, Any]) -> str | None:
+    """The programme a manifest or roster names (``programme``, or an evaluation manifest's
+    pseudonym key id); refused if the two disagree."""
+    given = doc.get("programme")
+    described = doc.get("pseudonyms")
+    pseudonyms = described.get("key_id") if isinstance(described, dict) else None
+    if given is not None and pseudonyms is not None and given != pseudonyms:
+        raise BundleRefused(
+            "The bundle's manifest names two programmes. Nothing was imported; ask whoever "
+            "sent it for a new one."
+        )
+    found = given if given is not None else pseudonyms
+    if found is not None and not isinstance(found, str):
+        raise BundleRefused("The bundle's manifest is damaged. Nothing was imported.")
+    return found
+
+
+def held(s: Session) -> str | None:
+    value = state.local_setting(s, PROGRAMME)
+    return str(value) if value else None
+
+
+def check(s: Session, doc: dict[str, Any], *, what: str, new_server: bool) -> str | None:
+    """The programme ``doc`` names, if this vault may take it (``new_server``: signed by a
+    server the vault is accepting now by its fingerprint); raises BundleRefused otherwise."""
+    given, mine = named(doc), held(s)
+    if mine is None:
+        return given
+    if given is not None and given != mine:
+        raise BundleRefused(
+            f"This {what} belongs to another programme than this supervisor's vault: it was "
+            "made with another programme's key than the bundles this vault already holds, and "
+            "a supervisor's vault takes one programme's bundles. Nothing was imported, and "
+            "nothing this vault holds has changed. If you supervise that programme too, keep "
+            "its bundles in a supervisor's vault of their own (`linksdesk new --supervisor`); "
+            "otherwise ask whoever sent it which programme it belongs to."
+        )
+    if given is None and new_server:
+        raise BundleRefused(
+            f"This {what} comes from a server this vault does not know yet, and does not say "
+            "which programme it belongs to (an older LinksDesk server made it). This vault "
+            "takes only its own programme's bundles. Nothing was imported; ask your "
+            "programme administrator to update the server, then ask for the bundle again."
+        )
+    return given
+
+
+def bind(s: Session, given: str | None) -> None:
+    """Bind the vault to the programme its first import names (later ones only match it)."""
+    if given is not None and held(s) is None:
+        state.put_local_setting(s, PROGRAMME, given)
