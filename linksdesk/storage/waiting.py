@@ -92,7 +92,7 @@ def people_missing(session: Session) -> int:
         ids = sorted(i for i, parent in rows.items() if parent == registry.PARTICIPANT_TABLE)
         if ids and table in REFERENCES:
             sql = (
-                f'SELECT DISTINCT c.participant_id FROM json_each(:ids) AS j '
+                f"SELECT DISTINCT c.participant_id FROM json_each(:ids) AS j "
                 f'CROSS JOIN "{table}" AS c ON c.id = j.value'
             )
             people.update(map(str, session.execute(text(sql), {"ids": json.dumps(ids)}).scalars()))
