@@ -250,9 +250,17 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
     if report.resynced:
         parts.append("The server was restored or replaced, so everything was merged again.")
     if report.erased:
-        parts.append(f"{report.erased} erased record(s) were removed from this laptop.")
+        n = report.erased
+        parts.append(
+            f"{counted('erased participant', n)} {'was' if n == 1 else 'were'} removed from "
+            "this laptop."
+        )
     if report.handed_away:
-        parts.append(f"{report.handed_away} case(s) handed to colleagues were removed.")
+        n = report.handed_away
+        parts.append(
+            f"{counted('case', n)} handed to a colleague {'was' if n == 1 else 'were'} removed "
+            "from this laptop."
+        )
     for case in report.kept_local:
         parts.append(describe_local_only(case))
     if report.conflicts:

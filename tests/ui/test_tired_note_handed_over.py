@@ -87,6 +87,9 @@ def test_a_case_note_being_typed_when_the_case_is_handed_over_is_kept_and_offere
     typing_when_handed_over(
         qtbot, window, ui_session, server, pid, colleague, keep_read_only=keep_read_only
     )
+    if not keep_read_only:  # the sync says what went, in words
+        said = window.statusBar().currentMessage()
+        assert "1 case handed to a colleague was removed from this laptop." in said, said
     # the words are kept in the vault (they survive a lock or closing the window)...
     qtbot.waitUntil(lambda: any(k.startswith(f"note/{pid}/") for k in ui_session.drafts.pending))
     (key,) = [k for k in ui_session.drafts.pending if k.startswith(f"note/{pid}/")]
