@@ -20,6 +20,7 @@ from linksdesk.sync.bundle.format import Progress, Sealed, parse_period
 
 ImportReport = receive.ImportReport
 UnknownSigner = receive.UnknownSigner
+AlreadyImported = receive.AlreadyImported
 
 
 def prepare_new_vault(cb: Casebook, *, supervisor: bool = False) -> None:

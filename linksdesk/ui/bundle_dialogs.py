@@ -50,7 +50,7 @@ class _BundleDialog(QDialog):
         self.job_id: int | None = None
         self.result_info: Any = None
         kit.set_title(self, title)
-        self.setMinimumWidth(500)
+        self.setMinimumWidth(620)  # a fingerprint and what to do with it, on one line
         self.form = QFormLayout()
         self.message = InlineMessage(self)
         self.progress = QProgressBar(self)
@@ -103,6 +103,18 @@ class _BundleDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.progress.hide()
         self.message.show_message(kit.failure_text(exc, self.tr("That did not work.")))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show a message (and the box below it) in full: a shown window does not
+        grow by itself for words that wrap, and the fingerprint to compare was cut off."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = max(self.width(), self.minimumSizeHint().width())
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+        self.resize(width, max(height, self.minimumSizeHint().height()))
 
 
 class ExportBundleDialog(_BundleDialog):
@@ -245,6 +257,9 @@ class ImportBundleDialog(_BundleDialog):
             )
             self.accept_signer.setChecked(False)
             self.accept_signer.show()
+        elif isinstance(exc, bundles.AlreadyImported):
+            self.message.show_message(str(exc), "info")  # news, not a fault
+        self._fit()
 
     def _on_done(self, result: Any) -> None:
         self.result_info = result
