@@ -51,6 +51,13 @@ def new_bundle_key(cb: Casebook) -> str:
     return keys.new_age_identity(cb.store)
 
 
+def bundle_key_state(cb: Casebook) -> tuple[bool, str | None]:
+    """Whether this is a supervisor's vault, and its bundle key (``age1…``) if made yet."""
+    with cb.store.read() as s:
+        supervisor, identity = keys.is_supervisor(s), keys.age_identity(s)
+    return supervisor, keys.recipient_of(identity) if identity else None
+
+
 def show_keys(cb: Casebook) -> keys.KeyReport:
     return keys.show(cb.store)
 

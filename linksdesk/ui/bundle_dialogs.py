@@ -106,15 +106,8 @@ class _BundleDialog(QDialog):
         self._fit()
 
     def _fit(self) -> None:
-        """Grow to show a message (and the box below it) in full: a shown window does not
-        grow by itself for words that wrap, and the fingerprint to compare was cut off."""
-        layout = self.layout()
-        if layout is None:
-            return
-        layout.activate()
-        width = max(self.width(), self.minimumSizeHint().width())
-        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
-        self.resize(width, max(height, self.minimumSizeHint().height()))
+        # the fingerprint to compare by phone was cut off
+        kit.grow_to_fit(self)
 
 
 class ExportBundleDialog(_BundleDialog):
@@ -203,10 +196,23 @@ class ImportBundleDialog(_BundleDialog):
             ),
             self.accept_signer,
         )
-        # said before a file is chosen: a links worker's own vault takes no bundles in
-        session.call(bundles.is_supervisor, on_done=self._show_whose)
+        # said before a file is chosen: a links worker's own vault takes no bundles in, and
+        # a supervisor's opens them only once its bundle key is made
+        session.call(bundles.bundle_key_state, on_done=self._show_whose)
 
-    def _show_whose(self, supervisor: bool) -> None:
+    def _show_whose(self, state: tuple[bool, str | None]) -> None:
+        supervisor, key = state
+        if supervisor and key is None:
+            self.ok_button.setEnabled(False)
+            self.message.show_message(
+                self.tr(
+                    "This vault has no bundle key yet, so no bundle can be opened here. Make "
+                    "it with File › Your bundle key… and give it to your workers; bundles "
+                    "they make for it can then be imported."
+                ),
+                "info",
+            )
+            self._fit()
         if not supervisor:
             self.ok_button.setEnabled(False)
             self.message.show_message(

@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 from bundle_kit import Laptop, Supervisor
+from PySide6.QtGui import QGuiApplication
 from screens_kit import settle
 from shell_kit import PASSPHRASE, window_at_unlock
 
 from linksdesk.reports.scope import Period
 from linksdesk.sync.bundle import export
 from linksdesk.ui.bundle_dialogs import ImportBundleDialog
+from linksdesk.ui.dialogs.bundle_key import BundleKeyDialog
 from linksdesk.ui.views.supervision import ExportChoice, ExportDialog
 
 pytestmark = pytest.mark.gui
@@ -150,3 +152,76 @@ def test_the_programme_boards_report_as_pdf_and_csv(
     assert ["Source", *[f"2026-{m:02d}" for m in range(1, 13)], "Total"] in rows
     gp = next(r for r in rows if r and r[0] == "GP")
     assert gp[-1] == "12"  # the twelve people referred by their GP
+
+
+def test_a_supervisor_vault_made_in_the_window_gets_its_bundle_key_there_and_imports(
+    qtbot: Any, ui_session: Any, tmp_path: Path
+) -> None:
+    """Made in the window, a supervisor's vault had no bundle key and the window could not
+    make or show one: the first import said to run `linksdesk keys new`."""
+    from test_shell_unlock import create_through_screen
+
+    window, _page = window_at_unlock(qtbot, ui_session, tmp_path / "supervisor.vault")
+    screen = window.unlock_screen
+    screen.create_page.supervisor.setChecked(True)
+    create_through_screen(qtbot, screen)
+    screen.key_page.stored.setChecked(True)
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        screen.key_page.continue_button.click()
+    settle(qtbot, ui_session)
+
+    # importing before the key exists says where to make it, in the window's own words
+    early = ImportBundleDialog.ask(ui_session, window)
+    qtbot.waitUntil(early.message.isVisible, timeout=20_000)
+    assert "File › Your bundle key…" in early.message.text()
+    assert "linksdesk keys" not in early.message.text() and not early.ok_button.isEnabled()
+    early.reject()
+
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.action_bundle_key in file_menu.actions()
+    window.action_bundle_key.trigger()
+    dialog = window.findChild(BundleKeyDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.make_button.isVisible, timeout=20_000)
+    assert not dialog.key_field.isVisible()
+    said = dialog.message._text
+    assert said.height() >= said.heightForWidth(said.width()), "the message is cut off"
+    dialog.make_button.click()
+    qtbot.waitUntil(dialog.key_field.isVisible, timeout=20_000)
+    key = dialog.key_field.text()
+    assert key.startswith("age1") and not dialog.make_button.isVisible()
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == key
+    dialog.reject()
+
+    # a worker pastes it into their export; the bundle imports here
+    lap = Laptop.create(tmp_path, "laptop")
+    lap.contact(lap.person(given_name="Ailsa"), purpose="first meeting")
+    bundle = tmp_path / "caseload.age"
+    export.export_to_file(lap.store, bundle, kind="supervision", recipients=[key])
+    lap.vault.lock()
+    first = importing(qtbot, ui_session, window, bundle)
+    qtbot.waitUntil(first.accept_signer.isVisible, timeout=20_000)
+    first.accept_signer.setChecked(True)
+    with qtbot.waitSignal(first.accepted, timeout=30_000):
+        first.ok_button.click()
+    assert first.result_info.applied >= 3
+
+    # the key stays the same: shown again, never made anew
+    window.action_bundle_key.trigger()
+    again = [d for d in window.findChildren(BundleKeyDialog) if d.isVisible()][-1]
+    qtbot.waitUntil(again.key_field.isVisible, timeout=20_000)
+    assert again.key_field.text() == key and not again.make_button.isVisible()
+    again.reject()
+
+
+def test_a_links_workers_vault_has_no_bundle_key_and_says_why(
+    qtbot: Any, unlocked_window: Any, ui_session: Any
+) -> None:
+    unlocked_window.action_bundle_key.trigger()
+    dialog = unlocked_window.findChild(BundleKeyDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.message.isVisible, timeout=20_000)
+    assert "links worker's" in dialog.message.text()
+    assert not dialog.make_button.isVisible() and not dialog.key_field.isVisible()
+    dialog.reject()
