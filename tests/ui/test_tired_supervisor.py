@@ -145,6 +145,10 @@ def test_the_programme_boards_report_as_pdf_and_csv(
         text=True,
     ).stdout
     assert "Referrals in by source and month" in text and "Caseload per worker" in text
+    # the title page in a board's words: the months named, who the figures are for
+    assert "January to December 2026" in text
+    assert "External: board, funder, evaluation" in text
+    assert "January to December 2026" in view.as_of_label.text()
     words = text.split()
     assert "Total" in words and "202" not in words  # no month or total broken mid-word
     with written["csv"].open(encoding="utf-8-sig", newline="") as fh:
@@ -169,6 +173,11 @@ def test_a_supervisor_vault_made_in_the_window_gets_its_bundle_key_there_and_imp
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
         screen.key_page.continue_button.click()
     settle(qtbot, ui_session)
+    # the empty dashboard says where the data comes from, not "Data as of never"
+    window.show_view("supervision")
+    label = window.supervision_view.as_of_label
+    qtbot.waitUntil(lambda: "No data yet" in label.text(), timeout=20_000)
+    assert "File › Import a bundle…" in label.text() and "never" not in label.text()
 
     # importing before the key exists says where to make it, in the window's own words
     early = ImportBundleDialog.ask(ui_session, window)
