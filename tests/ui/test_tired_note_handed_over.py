@@ -121,6 +121,8 @@ def test_a_case_note_being_typed_when_the_case_is_handed_over_is_kept_and_offere
     with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
         window.action_lock.trigger()
     unlock_again(qtbot, window, ui_session)
+    # a case no longer here is not opened again after the unlock ("could not be found")
+    assert "could not be found" not in window.participant_view.message.text()
     with qtbot.waitSignal(window.sync.sig_finished, timeout=60_000):
         assert window.sync.sync_now()
     settle(qtbot, ui_session)

@@ -261,6 +261,7 @@ class ParticipantView(Screen):
         a case note being written about a case handed over is kept to copy, never lost."""
         words = self.timeline.editor.draft_texts()
         self.clear()
+        self._last_pid = None  # not to be opened again after the next unlock: it is gone
         if words:
             self.run(_keep_words, pid, words, on_done=lambda kept: self._words_kept(words, kept))
 
