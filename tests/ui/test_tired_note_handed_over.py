@@ -91,7 +91,10 @@ def test_a_case_note_being_typed_when_the_case_is_handed_over_is_kept_and_offere
         said = window.statusBar().currentMessage()
         assert "1 case handed to a colleague was removed from this laptop." in said, said
     # the words are kept in the vault (they survive a lock or closing the window)...
-    qtbot.waitUntil(lambda: any(k.startswith(f"note/{pid}/") for k in ui_session.drafts.pending))
+    qtbot.waitUntil(
+        lambda: any(k.startswith(f"note/{pid}/") for k in ui_session.drafts.pending),
+        timeout=20_000,
+    )
     (key,) = [k for k in ui_session.drafts.pending if k.startswith(f"note/{pid}/")]
     assert WORDS in ui_session.drafts.pending[key]
     # ...and the worker is told, in plain words, with the way to them
