@@ -40,6 +40,32 @@ def asked_and_cancelled_with_enter(qtbot: Any, dialog: Any) -> dict[str, Any]:
     return seen
 
 
+def at_the_restore(
+    qtbot: Any, session: UiSession, tmp_path: Path, source: Path, monkeypatch: Any, *later: str
+) -> tuple[Path, tuple[Any, Any], str]:
+    """A copy of the backup's vault on this laptop, with ``later`` people added since; the
+    restore dialog open on the backup, its passphrase typed. The vault, the unlock screen
+    and the dialog, and the vault file's digest before anything was asked."""
+    target = tmp_path / "laptop" / "worker.vault"
+    target.parent.mkdir()
+    backup.restore_backup(source, target, passphrase=PASSPHRASE)
+
+    def add_later() -> None:
+        cb = Casebook.unlock(target, PASSPHRASE)
+        try:
+            for given, family in (name.split() for name in later):
+                participants.create_participant(cb, given_name=given, family_name=family)
+        finally:
+            cb.lock()
+
+    on_db_thread(qtbot, session, add_later)
+    before = digest(target)
+    screen = screen_for(qtbot, session, target)
+    dialog = open_dialog(screen, source, monkeypatch)
+    dialog.passphrase.setText(PASSPHRASE)
+    return target, (screen, dialog), before
+
+
 def test_restoring_over_later_work_asks_in_the_workers_terms_and_enter_cancels(
     qtbot: Any,
     ui_session: UiSession,
@@ -49,24 +75,11 @@ def test_restoring_over_later_work_asks_in_the_workers_terms_and_enter_cancels(
 ) -> None:
     source, _key = made_backup
     made = backup.read_backup(source).made_at
-    target = tmp_path / "laptop" / "worker.vault"
-    target.parent.mkdir()
-    backup.restore_backup(source, target, passphrase=PASSPHRASE)
-
-    def later_work() -> None:
-        cb = Casebook.unlock(target, PASSPHRASE)
-        try:
-            participants.create_participant(cb, given_name="Niamh", family_name="Sincebackup")
-        finally:
-            cb.lock()
-
-    on_db_thread(qtbot, ui_session, later_work)
-    before = digest(target)
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
+    target, (_screen, dialog), before = at_the_restore(
+        qtbot, ui_session, tmp_path, source, monkeypatch, "Niamh Sincebackup"
+    )
     qtbot.waitUntil(lambda: in_words(made) in dialog.about_backup.text(), timeout=20_000)
     assert "UTC" not in dialog.about_backup.text()
-    dialog.passphrase.setText(PASSPHRASE)
     seen = asked_and_cancelled_with_enter(qtbot, dialog)
     text = seen["text"]
     assert f"The backup was made on {in_words(made)}" in text, text
@@ -90,13 +103,9 @@ def test_an_older_copy_of_the_same_vault_is_not_replaced_without_asking(
     monkeypatch: Any,
 ) -> None:
     source, _key = made_backup
-    target = tmp_path / "laptop" / "worker.vault"
-    target.parent.mkdir()
-    backup.restore_backup(source, target, passphrase=PASSPHRASE)
-    before = digest(target)
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
-    dialog.passphrase.setText(PASSPHRASE)
+    target, (screen, dialog), before = at_the_restore(
+        qtbot, ui_session, tmp_path, source, monkeypatch
+    )
     seen = asked_and_cancelled_with_enter(qtbot, dialog)
     assert "older copy of this same vault" in seen["text"] and seen["default"] == "Cancel"
     assert digest(target) == before
