@@ -20,6 +20,7 @@ from linksdesk.sync.bundle.format import Progress, Sealed, parse_period
 
 ImportReport = receive.ImportReport
 UnknownSigner = receive.UnknownSigner
+AlreadyImported = receive.AlreadyImported
 
 
 def prepare_new_vault(cb: Casebook, *, supervisor: bool = False) -> None:
@@ -48,6 +49,13 @@ def is_supervisor(cb: Casebook) -> bool:
 
 def new_bundle_key(cb: Casebook) -> str:
     return keys.new_age_identity(cb.store)
+
+
+def bundle_key_state(cb: Casebook) -> tuple[bool, str | None]:
+    """Whether this is a supervisor's vault, and its bundle key (``age1…``) if made yet."""
+    with cb.store.read() as s:
+        supervisor, identity = keys.is_supervisor(s), keys.age_identity(s)
+    return supervisor, keys.recipient_of(identity) if identity else None
 
 
 def show_keys(cb: Casebook) -> keys.KeyReport:

@@ -19,7 +19,7 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.engine import DAMAGED_READ_ONLY
 from linksdesk.storage.passphrase import check_passphrase_strength
 from linksdesk.storage.store import Store
-from linksdesk.storage.tables import Draft, LocalSetting
+from linksdesk.storage.tables import Draft, ErasureReceipt, LocalSetting
 from linksdesk.storage.vault import Vault
 from linksdesk.storage.vault import default_vault_path as _storage_default_vault_path
 from linksdesk.sync.policy import SyncPolicy
@@ -233,6 +233,22 @@ class Casebook:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         with self.store.write() as tx:
             tx.session.merge(Draft(key=key, body=text, updated_at=now))
+
+    def keep_words_of_gone_case(self, participant_id: str, words: dict[str, str]) -> bool:
+        """Words typed about a participant whose record just left this laptop, kept as
+        drafts (to copy and discard) unless the participant was erased: False then, and
+        nothing is kept. A case handed to a colleague leaves the worker's words theirs."""
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self.store.write() as tx:
+            erased = tx.session.scalar(
+                select(ErasureReceipt.id).where(ErasureReceipt.participant_id == participant_id)
+            )
+            if erased is not None:
+                return False
+            for key, text in words.items():
+                if key and len(key) <= DRAFT_KEY_MAX:
+                    tx.session.merge(Draft(key=key, body=text, updated_at=now))
+        return True
 
     def load_draft(self, key: str) -> str | None:
         with self.store.read() as s:

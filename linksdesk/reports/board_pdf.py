@@ -14,6 +14,7 @@ from linksdesk.reports import charts
 from linksdesk.reports.cells import audience_words
 from linksdesk.reports.model import SUPPRESSED_MARK, Kind, Report, Table
 from linksdesk.reports.pdf import PdfDocument  # type: ignore[import-not-found,unused-ignore]
+from linksdesk.reports.scope import Period
 
 
 def _cell(table: Table, r: int, c: int) -> str:
@@ -53,18 +54,27 @@ def _table(doc: PdfDocument, table: Table) -> None:
         doc.paragraph("(!) stands out: see the notes above.", small=True, muted=True)
 
 
+# who a report is for, as its title page says it (the file's own data keeps the word)
+AUDIENCES = {
+    "external": "External: board, funder, evaluation",
+    "internal": "Internal: supervision",
+}
+
+
 def write_pdf(
     report: Report, out: Path, progress: Callable[[int, int], None] | None = None
 ) -> Path:
     as_of = report.data_as_of.strftime("%d %B %Y %H:%M") if report.data_as_of else "no data"
+    period = Period.parse(report.period_label).words  # "January to December 2026"
     with PdfDocument(report.title, author="LinksDesk supervisor", language="en-GB",
-                     subject=f"Period {report.period_label}") as doc:  # fmt: skip
+                     subject=period) as doc:  # fmt: skip
         doc.title_page(
             report.title,
-            subtitle=f"Period {report.period_label}",
+            subtitle=period,
             details=[
+                ("Period", report.period_label),  # the months as the files name them
                 ("Workers", report.scope_label),
-                ("Audience", report.audience),
+                ("Audience", AUDIENCES.get(report.audience, report.audience)),
                 ("Data as of", as_of),
                 ("Made", report.generated_at.strftime("%d %B %Y %H:%M")),
             ],

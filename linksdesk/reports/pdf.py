@@ -32,6 +32,9 @@ _SMALL_PT: Final = 8
 _HEADING_PT: Final = {1: 15, 2: 12, 3: 10.5}
 _LINE_MM: Final = 5.0
 _TABLE_PT: Final = 9
+# a table too wide for its words at 9 pt prints smaller, down to 7 pt, rather than break
+# them ("202 / 6-01" for a month a board reads)
+_TABLE_SIZES: Final = (9.0, 8.5, 8.0, 7.5, 7.0)
 _TABLE_LINE_MM: Final = 4.6
 _CELL_PAD_MM: Final = 1.2
 # a table row taller than this is carried on in the next row, since fpdf2 keeps a row on one
@@ -288,16 +291,32 @@ class PdfDocument:
             if len(row) != len(headers):
                 raise ValueError("every table row needs one cell per header")
         pdf = self._pdf
-        pdf.set_font(FONT_FAMILY, "", _TABLE_PT)
         pdf.set_draw_color(*_RULE)
         given = col_widths if col_widths is not None else [1.0] * len(headers)
-        widths = self._no_broken_words(headers, rows, [pdf.epw * w / sum(given) for w in given])
+        widths = [pdf.epw * w / sum(given) for w in given]
+        size: float = _TABLE_PT
+        need = self._word_widths(headers, rows, size)
+        if sum(need) <= pdf.epw:
+            widths = self._no_broken_words(need, widths)
+        else:  # too many columns for whole words at 9 pt: smaller, in the widths given
+            size = next(
+                (
+                    pt
+                    for pt in _TABLE_SIZES[1:]
+                    if all(
+                        n <= w
+                        for n, w in zip(self._word_widths(headers, rows, pt), widths, strict=True)
+                    )
+                ),
+                _TABLE_SIZES[-1],
+            )
+        pdf.set_font(FONT_FAMILY, "", size)
         widths_mm = [w - 2 * _CELL_PAD_MM for w in widths]
         with pdf.table(
             col_widths=tuple(widths),
             headings_style=FontFace(emphasis="BOLD", fill_color=_HEADER_FILL),
             cell_fill_mode=TableCellFillMode.NONE,
-            line_height=_TABLE_LINE_MM,
+            line_height=_TABLE_LINE_MM * size / _TABLE_PT,
             text_align="LEFT",
             padding=_CELL_PAD_MM,
             repeat_headings=1,
@@ -362,21 +381,25 @@ class PdfDocument:
         if not self._started or self._needs_page:
             self._new_page()
 
-    def _no_broken_words(
-        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: list[float]
+    def _word_widths(
+        self, headers: Sequence[str], rows: Sequence[Sequence[str]], size: float
     ) -> list[float]:
-        """``widths`` (mm, summing to the page's width) with each column widened to its
-        longest word ("Baseline", "Participants") where the page allows, taken from the
-        columns with room to spare, so a word is broken only when nothing else fits."""
+        """Each column's longest word (headers bold) at ``size`` points, with its padding."""
         pdf = self._pdf
         need = [0.0] * len(headers)
         for style, texts in (("B", [list(headers)]), ("", [[str(c) for c in r] for r in rows])):
-            pdf.set_font(FONT_FAMILY, style, _TABLE_PT)
+            pdf.set_font(FONT_FAMILY, style, size)
             for cells in texts:
                 for i, text in enumerate(cells):
                     longest = max((self._width(w) for w in text.split()), default=0.0)
                     need[i] = max(need[i], longest + 2 * _CELL_PAD_MM + 0.5)
-        pdf.set_font(FONT_FAMILY, "", _TABLE_PT)
+        return need
+
+    def _no_broken_words(self, need: list[float], widths: list[float]) -> list[float]:
+        """``widths`` (mm, summing to the page's width) with each column widened to its
+        longest word (``need``: "Baseline", "Participants") where the page allows, taken
+        from the columns with room to spare, so a word is broken only when nothing else
+        fits."""
         total = sum(widths)
         if sum(need) > total:
             return widths  # too many columns for any layout: words break as before

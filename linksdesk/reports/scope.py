@@ -72,6 +72,17 @@ class Period:
         return keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
 
     @property
+    def words(self) -> str:
+        """The period as a board reads it: "March 2026", "January to December 2026",
+        "November 2025 to April 2026"."""
+        first, last = self.first, self.last
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%B %Y}"
+        if first.year == last.year:
+            return f"{first:%B} to {last:%B %Y}"
+        return f"{first:%B %Y} to {last:%B %Y}"
+
+    @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
 

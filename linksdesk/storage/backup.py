@@ -9,9 +9,11 @@ encrypted with the vault's own key all the way).
 
 Restoring proves the passphrase or recovery key on a staged copy first, then compares with
 any vault already at the target: a vault of another identity, a vault that cannot be read,
-or a vault with changes newer than the backup is refused unless ``replace`` is given. An
-older copy of the same vault is replaced, and said so. Whatever is replaced is never
-deleted: its files are renamed ``<name>.before-restore-<time>`` beside it.
+or a vault with work newer than the backup (a change, or unsaved words kept as a draft
+since the backup was made) is refused unless ``replace`` is given. An older copy of the
+same vault is replaced, and said so (unless ``replace_older=False``: the window asks
+first). Whatever is replaced is never deleted: its files are renamed
+``<name>.before-restore-<time>`` beside it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, UserError
+from linksdesk.core.hlc import HLC
 from linksdesk.storage import keyfile, restored
 from linksdesk.storage.engine import (
     DB_ERRORS,
@@ -99,14 +102,32 @@ def _unusable(path: Path, why: str = "") -> NotABackupError:
 
 
 class VaultInTheWayError(BackupError):
-    """A vault is already where the backup would go: restoring needs an explicit replace."""
+    """A vault is already where the backup would go: restoring needs an explicit replace.
+
+    ``why`` says which: "open" (LinksDesk has it open), "other" (another vault), "damaged"
+    (it cannot be read), "newer" (work since the backup) or "older" (an older copy of the
+    same vault, refused only when asked to be). ``latest_here`` is the time of its latest
+    work (UTC), when known; ``target`` is where it is; ``info`` the backup's manifest."""
 
     HOW_TO = "Add --replace (or confirm in LinksDesk) to replace it; its files are kept beside it."
 
-    def __init__(self, reason: str, *, newer: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        newer: bool = False,
+        why: str = "",
+        target: Path | None = None,
+        latest_here: dt.datetime | None = None,
+        info: BackupInfo | None = None,
+    ) -> None:
         super().__init__(f"{reason} {self.HOW_TO}")
         self.reason = reason  # without the how-to, for a window that asks instead
         self.newer = newer  # it holds changes newer than the backup
+        self.why = why or ("newer" if newer else "")
+        self.target = target
+        self.latest_here = latest_here
+        self.info = info  # the backup's own description
 
 
 @dataclass(frozen=True)
@@ -120,6 +141,11 @@ class BackupInfo:
     schema: str
     latest_change: str | None  # the highest change stamp in the vault when it was copied
     size: int
+
+    @property
+    def made_at(self) -> dt.datetime:
+        """When the backup was made (UTC)."""
+        return dt.datetime.fromisoformat(self.created_at.replace("Z", "+00:00"))
 
     def describe(self) -> str:
         when = self.created_at.replace("T", " ")[:16] + " UTC"
@@ -145,6 +171,21 @@ def latest_change(conn: Any) -> str | None:
         if row and row[0]:
             stamps.append(str(row[0]))
     return max(stamps, default=None)
+
+
+def _latest_draft(conn: Any) -> dt.datetime | None:
+    """When unsaved words were last kept as a draft in a vault (UTC), if any are."""
+    row = conn.execute("SELECT max(updated_at) FROM draft").fetchone()
+    if not row or not row[0]:
+        return None
+    return dt.datetime.fromisoformat(str(row[0])).replace(tzinfo=dt.UTC)
+
+
+def _hlc_time(stamp: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(HLC.decode(str(stamp)).wall_ms / 1000, dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None  # none, or not a stamp: its time is not known
 
 
 def _sha256(path: Path) -> str:
@@ -368,6 +409,7 @@ def restore(
     recovery_key: str | None = None,
     new_passphrase: str | None = None,
     replace: bool = False,
+    replace_older: bool = True,
     progress: Progress | None = None,
 ) -> RestoreResult:
     """Restore ``backup_file`` to ``vault_path`` with its passphrase or its recovery key.
@@ -416,7 +458,7 @@ def restore(
         newer = False
         existing = [p for p in _vault_files(vault_path) if p.exists()]
         if existing:
-            newer = _refuse_unless_replaced(vault_path, info, key, replace)
+            newer = _refuse_unless_replaced(vault_path, info, key, replace, replace_older)
             kept = _move_aside(existing)
         os.replace(_key_of(staged), _key_of(vault_path))
         for side in ("-wal", "-shm"):  # normally gone once the staged copy was closed
@@ -441,15 +483,20 @@ def _vault_files(path: Path) -> list[Path]:
     return [path, _key_of(path), Path(f"{path}-wal"), Path(f"{path}-shm")]
 
 
-def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace: bool) -> bool:
-    """Whether the vault at ``target`` is newer than the backup; raises unless ``replace``."""
+def _refuse_unless_replaced(
+    target: Path, info: BackupInfo, key: bytes, replace: bool, replace_older: bool = True
+) -> bool:
+    """Whether the vault at ``target`` is newer than the backup; raises unless ``replace``
+    (an older copy of the same vault too, when not ``replace_older``)."""
     where = f"There is already a vault at {target}"
     if any(Path(f"{target}{side}").exists() for side in ("-wal", "-shm")) and not replace:
         # a vault open in LinksDesk keeps these beside it (so does one it stopped without
         # closing): replacing it under a running LinksDesk would send its next saves astray
         raise VaultInTheWayError(
             f"{where} and it looks open in LinksDesk (or LinksDesk stopped without closing "
-            f"it). Close LinksDesk and try again."
+            f"it). Close LinksDesk and try again.",
+            why="open",
+            target=target,
         )
     try:
         other_id = keyfile.read_vault_id(_key_of(target))
@@ -458,24 +505,50 @@ def _refuse_unless_replaced(target: Path, info: BackupInfo, key: bytes, replace:
     if other_id != info.vault_id:
         if replace:
             return False
-        raise VaultInTheWayError(f"{where}, and it is not the vault this backup was made from.")
+        raise VaultInTheWayError(
+            f"{where}, and it is not the vault this backup was made from.",
+            why="other",
+            target=target,
+        )
     try:
         with translated_errors(target):
             conn = connect_read_only(target, key)
             try:
                 current = latest_change(conn)
+                drafted = _latest_draft(conn)
             finally:
                 conn.close()
-    except (LinksDeskError, *DB_ERRORS):  # type: ignore[misc]
+    except (LinksDeskError, *DB_ERRORS, ValueError):  # type: ignore[misc]
         if replace:
             return False
-        raise VaultInTheWayError(f"{where} and it cannot be read (it may be damaged).") from None
-    newer = current is not None and (info.latest_change is None or current > info.latest_change)
+        raise VaultInTheWayError(
+            f"{where} and it cannot be read (it may be damaged).", why="damaged", target=target
+        ) from None
+    changed = current is not None and (info.latest_change is None or current > info.latest_change)
+    # unsaved words kept since the backup are work too, though no change stamp says so
+    kept_since = drafted is not None and drafted > info.made_at
+    newer = changed or kept_since
+    latest = max(
+        (t for t in (_hlc_time(current), drafted) if t is not None),
+        default=None,
+    )
     if newer and not replace:
         raise VaultInTheWayError(
             f"{where} with changes newer than this backup ({info.describe()}); restoring "
             f"would set them aside.",
             newer=True,
+            target=target,
+            latest_here=latest,
+            info=info,
+        )
+    if not newer and not replace and not replace_older:
+        raise VaultInTheWayError(
+            f"{where}: an older copy of this vault, with nothing newer than this backup "
+            f"({info.describe()}).",
+            why="older",
+            target=target,
+            latest_here=latest,
+            info=info,
         )
     return newer
 

@@ -23,7 +23,7 @@ from linksdesk.storage.tables import (
 PARTIAL_PREFIX = "partial:"
 
 
-def purge_participant(session: Session, participant_id: str) -> int:
+def purge_participant(session: Session, participant_id: str, *, drafts: bool = True) -> int:
     """Delete a participant and every linked row, index entry, draft and sync leftover.
 
     The one purge for erasure, a case handed away and a withdrawn consent pulled from the
@@ -32,6 +32,8 @@ def purge_participant(session: Session, participant_id: str) -> int:
     queued changes (an erase command excepted) and the saved pending batch. Returns how
     many rows were removed. Erasure receipts stay. The caller VACUUMs after the
     transaction commits so freed pages hold nothing (``secure_delete`` is on too).
+    ``drafts=False`` (a case handed to a colleague): the worker's unsaved words stay, to
+    be copied and discarded by the worker, as a case kept here read-only keeps them.
     """
     removed = 0
     ids: list[str] = [participant_id]
@@ -49,11 +51,12 @@ def purge_participant(session: Session, participant_id: str) -> int:
         session.execute(delete(SyncAttention).where(SyncAttention.row_id.in_(chunk)))
         session.execute(delete(SyncConflict).where(SyncConflict.row_id.in_(chunk)))
     drop_participant_changes(session, participant_id, row_ids=ids)
-    session.execute(
-        delete(Draft).where(
-            or_(Draft.key.contains(participant_id), Draft.body.contains(participant_id))
+    if drafts:
+        session.execute(
+            delete(Draft).where(
+                or_(Draft.key.contains(participant_id), Draft.body.contains(participant_id))
+            )
         )
-    )
     drop_partials(session, participant_id)
     session.flush()
     return int(removed)

@@ -85,6 +85,20 @@ def counts(session: Session) -> dict[tuple[str, str], int]:
     return out
 
 
+def people_missing(session: Session) -> int:
+    """How many participants this vault does not hold the rows known to wait are about."""
+    people: set[str] = set()
+    for table, rows in (held(session) or {}).items():
+        ids = sorted(i for i, parent in rows.items() if parent == registry.PARTICIPANT_TABLE)
+        if ids and table in REFERENCES:
+            sql = (
+                f"SELECT DISTINCT c.participant_id FROM json_each(:ids) AS j "
+                f'CROSS JOIN "{table}" AS c ON c.id = j.value'
+            )
+            people.update(map(str, session.execute(text(sql), {"ids": json.dumps(ids)}).scalars()))
+    return len(people)
+
+
 def note_written(session: Session, written: Mapping[str, Iterable[str]]) -> None:
     """Bring the rows known to wait up to date after pulled rows were written (``written``:
     table → ids): those known, and those written, are looked at again. Worked out whole the

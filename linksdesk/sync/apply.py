@@ -662,20 +662,24 @@ class PageApplier:
         return value
 
     @overload
-    def _purge(self, participant_id: str) -> int: ...
+    def _purge(self, participant_id: str, *, drafts: bool = True) -> int: ...
     @overload
     def _purge(self, participant_id: str, *, keep: dict[str, set[str]]) -> tuple[int, int]: ...
     def _purge(
-        self, participant_id: str, *, keep: dict[str, set[str]] | None = None
+        self,
+        participant_id: str,
+        *,
+        keep: dict[str, set[str]] | None = None,
+        drafts: bool = True,
     ) -> int | tuple[int, int]:
         """Purge a participant here (all, or all but ``keep``) and forget what this page had
-        read of the rows that went."""
+        read of the rows that went; ``drafts=False`` leaves the worker's unsaved words."""
         self._index_pending()  # written, and indexed: rows about to go go with their entries
         self._programme_ids = {}  # read again when next needed
         result: int | tuple[int, int]
         if keep is None:
             self._rows = {k: v for k, v in self._rows.items() if pid_of(v) != participant_id}
-            result = purge_participant(self.s, participant_id)
+            result = purge_participant(self.s, participant_id, drafts=drafts)
         else:
             self._rows = {
                 k: v
@@ -821,7 +825,7 @@ class PageApplier:
                 if keep:
                     self._keep_handed(pid, keep)
                 else:
-                    removed = self._purge(pid)
+                    removed = self._purge(pid, drafts=False)  # unsaved words: the worker's
                     self.out.removed += removed
                     log.info("case %s handed to a colleague: %d rows removed here", pid, removed)
                 self.out.handed_away.append(pid)

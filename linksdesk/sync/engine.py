@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError
 from linksdesk.core.item_words import counted, named
+from linksdesk.core.registry import PARTICIPANT_TABLE
 from linksdesk.storage import waiting
 from linksdesk.storage.outbox import PendingBatch
 from linksdesk.storage.store import Store, shared_participants
@@ -208,6 +209,7 @@ class SyncEngine:
             )
             report.attention = int(s.scalar(select(func.count()).select_from(SyncAttention)) or 0)
             report.held = waiting.counts(s)
+            report.held_people = waiting.people_missing(s)
             report.incomplete = len(state.partials(s))
             report.waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         report.message = describe(report, self.c.unverified)
@@ -248,9 +250,17 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
     if report.resynced:
         parts.append("The server was restored or replaced, so everything was merged again.")
     if report.erased:
-        parts.append(f"{report.erased} erased record(s) were removed from this laptop.")
+        n = report.erased
+        parts.append(
+            f"{counted('erased participant', n)} {'was' if n == 1 else 'were'} removed from "
+            "this laptop."
+        )
     if report.handed_away:
-        parts.append(f"{report.handed_away} case(s) handed to colleagues were removed.")
+        n = report.handed_away
+        parts.append(
+            f"{counted('case', n)} handed to a colleague {'was' if n == 1 else 'were'} removed "
+            "from this laptop."
+        )
     for case in report.kept_local:
         parts.append(describe_local_only(case))
     if report.conflicts:
@@ -284,9 +294,24 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
 
 def describe_held(report: SyncReport) -> str:
     """What this laptop holds back from the worker's view, in plain words ("" if nothing)."""
-    parts = [
+    about_people = [
+        counted(table, n)
+        for (table, parent), n in sorted(report.held.items())
+        if parent == PARTICIPANT_TABLE
+    ]
+    parts = (
+        # one person's records told once, as the records of that person
+        [
+            f"records about {counted('participant', report.held_people)} not on this laptop "
+            f"({', '.join(about_people)})"
+        ]
+        if about_people
+        else []
+    )
+    parts += [
         f"{counted(table, n)} whose {named(parent)} is not on this laptop"
         for (table, parent), n in sorted(report.held.items())
+        if parent != PARTICIPANT_TABLE
     ]
     if report.incomplete:
         parts.append(
@@ -297,7 +322,8 @@ def describe_held(report: SyncReport) -> str:
     return (
         "some records here wait for others: "
         + "; ".join(parts)
-        + ". They are kept, and shown in full once what they wait for arrives."
+        + ". They are kept (nothing is lost), and shown in full once what they wait for "
+        "arrives."
     )
 
 

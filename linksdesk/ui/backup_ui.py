@@ -319,19 +319,24 @@ class RestoreDialog(QDialog):
 
     @classmethod
     def confirm_replace(cls, parent: QWidget, reason: str, newer: bool) -> bool:
-        """Ask before replacing a vault; No is the default. Tests replace this."""
+        """Ask ``reason`` (the whole question, ``replace_question``) before replacing a
+        vault; Cancel is the default, and Escape. Tests replace this."""
         tr = parent.tr
-        text = reason + "\n\n"
-        if newer:
-            text += tr(
-                "Replacing it sets aside the work done since the backup was made (work that was "
-                "synced comes back from the server at the next sync; private records do not). "
-            )
-        text += tr(
-            "Its files are not deleted: they are kept beside it, with “before-restore” and the "
-            "time in their names. Replace it with the backup?"
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("Replace the vault there?"),
+            reason,
+            QMessageBox.StandardButton.NoButton,
+            parent,
         )
-        return kit.ask_yes_no(parent, tr("Replace the vault there?"), text)
+        replace = box.addButton(
+            tr("&Replace it with the backup"), QMessageBox.ButtonRole.AcceptRole
+        )
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
     # -- the form -----------------------------------------------------------------------------
     def _show_secret_fields(self) -> None:
@@ -349,7 +354,9 @@ class RestoreDialog(QDialog):
 
         def shown(info: backup.BackupInfo) -> None:
             if self.backup_row.path() == path:
-                self.about_backup.setText(self.tr("A {what}.").format(what=info.describe()))
+                self.about_backup.setText(
+                    self.tr("A {what}.").format(what=backup_in_words(info, self.tr))
+                )
 
         def failed(exc: BaseException) -> None:
             if self.backup_row.path() == path:
@@ -369,7 +376,8 @@ class RestoreDialog(QDialog):
             (source is None, tr("Choose the backup file."), self.backup_row),
             (target is None, tr("Choose where to put the vault."), self.vault_row),
         ]
-        kwargs: dict[str, Any] = {"replace": replace}
+        # a vault already there is replaced only once asked, even an older copy of this one
+        kwargs: dict[str, Any] = {"replace": replace, "replace_older": replace}
         if self.with_key.isChecked():
             verdict = Casebook.passphrase_strength(self.new_passphrase.text())
             checks += [
@@ -455,7 +463,7 @@ class RestoreDialog(QDialog):
         self._job = None
         self._set_busy(False)
         if isinstance(exc, backup.VaultInTheWayError):
-            if self.confirm_replace(self, exc.reason, exc.newer):
+            if self.confirm_replace(self, replace_question(exc, self.tr), exc.newer):
                 self.start(replace=True)
             else:
                 self.message.show_message(
@@ -496,10 +504,58 @@ class RestoreDialog(QDialog):
         super().reject()
 
 
+def in_words(when: dt.datetime) -> str:
+    """A moment as a worker reads it, in this computer's time: "Friday 4 December 2026 at
+    17:05"."""
+    local = when.astimezone()
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def backup_in_words(info: backup.BackupInfo, tr: Callable[[str], str]) -> str:
+    """A backup as the window names it: "backup of Friday 4 December 2026 at 17:05 (508 KB,
+    made by LinksDesk 0.1.0)", in this computer's time."""
+    return tr("backup of {when} ({size:,} KB, made by LinksDesk {version})").format(
+        when=in_words(info.made_at), size=info.size // 1024, version=info.app_version
+    )
+
+
+def replace_question(exc: backup.VaultInTheWayError, tr: Callable[[str], str]) -> str:
+    """What to ask before a restore replaces the vault already there: when the backup was
+    made, what the vault there holds against it, and where it is kept."""
+    target, info = exc.target, exc.info
+    made = in_words(info.made_at) if info is not None else None
+    if exc.why == "newer" and target is not None and made is not None:
+        text = tr(
+            "The vault at {path} has changes newer than this backup. The backup was made on {made}"
+        ).format(path=target, made=made)
+        if exc.latest_here is not None:
+            text += tr("; the latest work in the vault there is from {when}").format(
+                when=in_words(exc.latest_here)
+            )
+        text += tr(
+            ".\n\nIf you restore, that later work is not in the restored vault: what was "
+            "synced comes back from the server at the next sync; private records and unsaved "
+            "words kept for later do not."
+        )
+    elif exc.why == "older" and target is not None and made is not None:
+        text = tr(
+            "The vault at {path} is an older copy of this same vault: nothing in it is newer "
+            "than the backup, which was made on {made}."
+        ).format(path=target, made=made)
+    else:
+        text = exc.reason
+    if target is not None:
+        text += "\n\n" + tr(
+            "The vault there is not deleted: it is kept in the same folder ({folder}), named "
+            "“{name}.before-restore-” followed by today's date and time."
+        ).format(folder=target.parent, name=target.name)
+    return text + "\n\n" + tr("Replace it with the backup?")
+
+
 def restored_message(result: backup.RestoreResult, tr: Callable[[str], str]) -> str:
     """What the unlock screen says after a restore: what came back and what to do next."""
     text = tr("Restored the {what}. Enter its passphrase to open it.").format(
-        what=result.info.describe()
+        what=backup_in_words(result.info, tr)
     )
     if result.replaced:
         text += " " + tr("The vault that was there is kept beside it.")

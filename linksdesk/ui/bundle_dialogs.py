@@ -50,7 +50,7 @@ class _BundleDialog(QDialog):
         self.job_id: int | None = None
         self.result_info: Any = None
         kit.set_title(self, title)
-        self.setMinimumWidth(500)
+        self.setMinimumWidth(620)  # a fingerprint and what to do with it, on one line
         self.form = QFormLayout()
         self.message = InlineMessage(self)
         self.progress = QProgressBar(self)
@@ -103,6 +103,11 @@ class _BundleDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.progress.hide()
         self.message.show_message(kit.failure_text(exc, self.tr("That did not work.")))
+        self._fit()
+
+    def _fit(self) -> None:
+        # the fingerprint to compare by phone was cut off
+        kit.grow_to_fit(self)
 
 
 class ExportBundleDialog(_BundleDialog):
@@ -191,10 +196,23 @@ class ImportBundleDialog(_BundleDialog):
             ),
             self.accept_signer,
         )
-        # said before a file is chosen: a links worker's own vault takes no bundles in
-        session.call(bundles.is_supervisor, on_done=self._show_whose)
+        # said before a file is chosen: a links worker's own vault takes no bundles in, and
+        # a supervisor's opens them only once its bundle key is made
+        session.call(bundles.bundle_key_state, on_done=self._show_whose)
 
-    def _show_whose(self, supervisor: bool) -> None:
+    def _show_whose(self, state: tuple[bool, str | None]) -> None:
+        supervisor, key = state
+        if supervisor and key is None:
+            self.ok_button.setEnabled(False)
+            self.message.show_message(
+                self.tr(
+                    "This vault has no bundle key yet, so no bundle can be opened here. Make "
+                    "it with File › Your bundle key… and give it to your workers; bundles "
+                    "they make for it can then be imported."
+                ),
+                "info",
+            )
+            self._fit()
         if not supervisor:
             self.ok_button.setEnabled(False)
             self.message.show_message(
@@ -245,6 +263,9 @@ class ImportBundleDialog(_BundleDialog):
             )
             self.accept_signer.setChecked(False)
             self.accept_signer.show()
+        elif isinstance(exc, bundles.AlreadyImported):
+            self.message.show_message(str(exc), "info")  # news, not a fault
+        self._fit()
 
     def _on_done(self, result: Any) -> None:
         self.result_info = result

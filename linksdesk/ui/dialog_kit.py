@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -83,6 +85,36 @@ def name_buttons(box: QDialogButtonBox, text: str = "", name: str = "") -> QPush
     cancel = box.button(_BUTTON.Cancel)
     cancel.setAccessibleName(cancel.text().replace("&", ""))
     return accept
+
+
+def column(dialog: QWidget, *widgets: QWidget) -> QVBoxLayout:
+    """Lay ``widgets`` out top to bottom in ``dialog`` (its layout, returned)."""
+    layout = QVBoxLayout(dialog)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return layout
+
+
+def shown_read_only(field: QLineEdit | QPlainTextEdit, name: str, text: str) -> None:
+    """``field`` shows ``text`` to read and copy, not to change; ``name`` for screen readers."""
+    field.setReadOnly(True)
+    field.setAccessibleName(name)
+    if isinstance(field, QLineEdit):
+        field.setText(text)
+    else:
+        field.setPlainText(text)
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Resize a shown dialog to show in full what appeared in it since (a message whose
+    words wrap): a shown window does not grow by itself for them, and cut them off."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = max(dialog.width(), dialog.minimumSizeHint().width())
+    height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+    dialog.resize(width, max(height, dialog.minimumSizeHint().height()))
 
 
 def open_modeless(dialog: D) -> D:

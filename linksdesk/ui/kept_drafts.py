@@ -13,6 +13,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.participants import display_names
 from linksdesk.core.vocab import MeasureKind
 from linksdesk.ui.dialogs.form import kept_entries
+from linksdesk.ui.dialogs.kept_text import KeptTextDialog
 from linksdesk.ui.dialogs.measure import kept_answers
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
@@ -31,9 +32,13 @@ def draft_person(key: str) -> str | None:
 
 def _names_and_handed_over(
     cb: Casebook, participant_ids: list[str]
-) -> tuple[dict[str, str], frozenset[str]]:
-    """On the DB thread: the names to show, and who among them was handed over (read-only)."""
-    return display_names(cb, participant_ids), cb.read_only_participants() & set(participant_ids)
+) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """On the DB thread: the names to show, who among them was handed over (read-only), and
+    who is no longer on this laptop but has words kept in the vault (handed away)."""
+    names = display_names(cb, participant_ids)
+    kept = {pid for key in cb.drafts() if (pid := draft_person(key))}
+    gone = frozenset(pid for pid in participant_ids if pid not in names and pid in kept)
+    return names, cb.read_only_participants() & set(participant_ids), gone
 
 
 class KeptDraftsBar(InlineMessage):
@@ -57,7 +62,8 @@ class KeptDraftsBar(InlineMessage):
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
-        self.label.linkActivated.connect(self.sig_take_up)
+        self.label.linkActivated.connect(self._on_link)
+        self._gone: frozenset[str] = frozenset()
         session.drafts.sig_pending_changed.connect(self.refresh)
         session.sig_changed.connect(self._on_changes)
 
@@ -79,15 +85,34 @@ class KeptDraftsBar(InlineMessage):
         if self.session.drafts.pending:
             self.refresh()
 
+    def _on_link(self, key: str) -> None:
+        text = self.session.drafts.pending.get(key)
+        if draft_person(key) in self._gone and text is not None:
+            # the case is no longer here to open: its words are shown to copy
+            KeptTextDialog.ask(self.session, key, text, self.window())
+        else:
+            self.sig_take_up.emit(key)
+
     def _show(
-        self, pending: Mapping[str, str], names: Mapping[str, str], handed: frozenset[str]
+        self,
+        pending: Mapping[str, str],
+        names: Mapping[str, str],
+        handed: frozenset[str],
+        gone: frozenset[str],
     ) -> None:
         if pending != self.session.drafts.pending:
             return  # taken up meanwhile: the newer refresh says what is left
+        self._gone = gone
+        elsewhere = self.tr("a participant no longer on this laptop")
         items = [
-            self._item(key, text, names.get(pid) if pid else None, pid in handed)
+            self._item(
+                key,
+                text,
+                elsewhere if pid in gone else names.get(pid) if pid else None,
+                pid in handed or pid in gone,
+            )
             for key, text in sorted(pending.items())
-            if _named(key) and ((pid := draft_person(key)) is None or pid in names)
+            if _named(key) and ((pid := draft_person(key)) is None or pid in names or pid in gone)
         ]
         if not items:
             self.clear_message()

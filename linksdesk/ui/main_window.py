@@ -36,6 +36,7 @@ from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
+from linksdesk.ui.dialogs.bundle_key import BundleKeyDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.same_person import add_unless_known, ask_same_person
@@ -244,6 +245,8 @@ class MainWindow(QMainWindow):
         self.action_export_bundle.triggered.connect(self.open_export_bundle)
         self.action_import_bundle = QAction(tr("&Import a bundle…"), self)
         self.action_import_bundle.triggered.connect(self.open_import_bundle)
+        self.action_bundle_key = QAction(tr("Your bundle &key…"), self)
+        self.action_bundle_key.triggered.connect(self.open_bundle_key)
         self.go_group = QActionGroup(self)
         self.go_group.setExclusive(True)
         self.go_actions: dict[str, QAction] = {}
@@ -314,6 +317,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_export_bundle)
         file_menu.addAction(self.action_import_bundle)
+        file_menu.addAction(self.action_bundle_key)
         file_menu.addSeparator()
         file_menu.addAction(self.action_lock)
         file_menu.addAction(self.action_quit)
@@ -754,6 +758,10 @@ class MainWindow(QMainWindow):
     def open_import_bundle(self) -> None:
         if self.session.is_unlocked:
             ImportBundleDialog.ask(self.session, self)
+
+    def open_bundle_key(self) -> None:
+        if self.session.is_unlocked:
+            BundleKeyDialog.ask(self.session, self)
 
     # -- sync ---------------------------------------------------------------------------
     def open_enrol(self) -> None:

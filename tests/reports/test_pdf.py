@@ -179,3 +179,24 @@ def test_table_columns_widen_to_their_longest_word_instead_of_breaking_it(
     assert [w for w in words if w.startswith("W") and w[1:].isdigit()] == [
         f"W{i}" for i in range(5)
     ]
+
+
+def test_a_table_too_wide_for_its_words_prints_smaller_instead_of_breaking_them(
+    tmp_path: Path,
+) -> None:
+    # the board report's referrals by source and month: twelve months and a total, too
+    # many columns at 9 pt for whole words ("202 / 6-01", "Tota / l" a board had to read)
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    headers = ["Source", *months, "Total"]
+    rows = [["Community organisation", *["12"] * 12, "144"], ["GP", *["0"] * 12, "0"]]
+    with PdfDocument("Months", author="x") as doc:
+        doc.table(headers, rows, col_widths=[2.5, *([1.0] * 13)])
+        out = tmp_path / "months.pdf"
+        doc.save(out)
+    words = re.findall(r">([^<]+)</word>", _run("pdftotext", "-bbox", str(out), "-"))
+    assert "Total" in words and "Source" in words and "organisation" in words
+    # a month is whole, or broken only after its hyphen
+    for month in months:
+        year, number = month.split("-")
+        assert month in words or (f"{year}-" in words and number in words), month
+    assert "202" not in words and not any(w.startswith("6-") for w in words)

@@ -291,6 +291,25 @@ def read_file(path: Path) -> bytes:
         raise EnvironmentProblem(f"{path} could not be read ({exc.strerror}).") from None
 
 
+AGE_HEADER = b"age-encryption.org/v1\n"  # how every age-encrypted file begins
+
+
+def require_bundle(path: Path, data: bytes) -> None:
+    """Refuse, in words, a file that is no bundle at all (a photo, a document, the
+    signature chosen instead of the bundle) before its signature file is looked for."""
+    if data.startswith(AGE_HEADER):
+        return
+    if path.name.endswith(SIG_SUFFIX):
+        raise BundleRefused(
+            f"{path.name} is the bundle's signature file. Choose the bundle itself, "
+            f"{path.name[: -len(SIG_SUFFIX)]}, beside it. Nothing was imported."
+        )
+    raise BundleRefused(
+        f"{path.name} is not a LinksDesk bundle. Choose the bundle file: its name ends in "
+        ".age, and its .minisig file is beside it. Nothing was imported."
+    )
+
+
 def read_signature(path: Path) -> DetachedSignature:
     sig_path = Path(f"{path}{SIG_SUFFIX}")
     try:

@@ -52,6 +52,7 @@ from linksdesk.sync.bundle.format import (
     parse_time,
     read_file,
     read_signature,
+    require_bundle,
     roster_server_key,
     verify_opened,
     verify_roster,
@@ -85,9 +86,13 @@ class ImportReport:
 
     def describe(self) -> str:
         total = sum(self.counts.values())
+        # the sender as the supervisor accepted it: by its key's fingerprint, as compared by
+        # phone (the bundle's own id is for the log)
+        sender = "the server" if self.sender_kind == "server" else "a laptop"
         parts = [
-            f"Imported {self.kind} bundle {self.bundle_id} from {self.signer}: {total} records, "
-            f"{self.applied} changed here, {self.unchanged} already up to date."
+            f"Imported {self.kind} bundle from {sender} (key {signers.grouped(self.signer)}): "
+            f"{total} records, {self.applied} new or changed here, {self.unchanged} already "
+            "up to date."
         ]
         if self.erased:
             parts.append(f"{self.erased} erased participant(s) purged from earlier imports.")
@@ -113,6 +118,17 @@ class Checked:
     programme: str | None = None  # the programme key id the bundle names, if it names one
 
 
+class AlreadyImported(BundleRefused):
+    """A bundle imported before: nothing to do, and nothing wrong (said as news, not error)."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        when = at.replace(tzinfo=dt.UTC).astimezone()  # the ledger keeps UTC
+        super().__init__(
+            f"This bundle was already imported, on {when:%A} {when.day} {when:%B %Y at %H:%M}: "
+            "everything in it is here, so nothing was done."
+        )
+
+
 NOT_A_SUPERVISORS_VAULT = (
     "This vault is a links worker's: only a supervisor's vault (made with `linksdesk new "
     "--supervisor`) takes bundles in. Nothing was imported. To send your own work to your "
@@ -131,6 +147,7 @@ def check(
         if identity is None:
             raise UserError("This vault has no bundle key yet; make one with `linksdesk keys new`.")
         data = read_file(path)
+        require_bundle(path, data)
         sig = read_signature(path)
         known = signers.signer(s, sig.fingerprint)
         if known is None:
@@ -187,10 +204,7 @@ def check(
         named = programme.check(s, m, what="bundle", new_server=new_server)
         seen = s.get(BundleLedger, str(m["bundle_id"]))
         if seen is not None and seen.direction == "import":
-            raise BundleRefused(
-                f"This bundle was already imported on {seen.at:%Y-%m-%d %H:%M}; importing it "
-                "again would change nothing, so nothing was done."
-            )
+            raise AlreadyImported(seen.at)
     roster = None
     if m.get("roster") is not None:
         if sender.get("kind") != "server":

@@ -63,6 +63,7 @@ class SyncReport:
     # rows kept here that wait for a record this laptop does not hold (storage.waiting):
     # (table, the missing record's table) → how many
     held: dict[tuple[str, str], int] = field(default_factory=dict)
+    held_people: int = 0  # of those, how many participants not here they are about
     incomplete: int = 0  # pulled rows still waiting for details from the server (not shown)
     # what this sync changed here, in the terms views refresh by (entities, participants);
     # not named ``changes``: the UI passes it on only when it names something

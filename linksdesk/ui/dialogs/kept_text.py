@@ -67,9 +67,7 @@ class KeptTextDialog(QDialog):
             560,
         )
         self.text_view = QPlainTextEdit(self)
-        self.text_view.setReadOnly(True)
-        self.text_view.setAccessibleName(tr("What was kept"))
-        self.text_view.setPlainText(self.words)
+        kit.shown_read_only(self.text_view, tr("What was kept"), self.words)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(self)

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 RECORD_ENTITIES = frozenset((*RECORD_TABLES, *TEAM_TABLES))
 
 
+def _keep_words(cb: Casebook, participant_id: str, words: dict[str, str]) -> bool:
+    return cb.keep_words_of_gone_case(participant_id, words)
+
+
 def load_record(cb: Casebook, participant_id: str, *, opening: bool = False) -> RecordData:
     """Runs on the DB thread: the record in one snapshot; ``opening`` audits the view."""
     return open_record(cb, participant_id, opening=opening)
@@ -228,7 +232,7 @@ class ParticipantView(Screen):
             return
         # erased by a sync ("erasure") or here, from another view (the erasure's receipt)
         if changes.entities & ERASED and self.participant_id in changes.participants:
-            self.clear()
+            self._record_gone(self.participant_id)
             return
         if (
             changes.initiator is self
@@ -251,6 +255,37 @@ class ParticipantView(Screen):
             or "resource" in changes.entities
         ):
             self.refresh()
+
+    def _record_gone(self, pid: str) -> None:
+        """The open record left this laptop (erased, or handed to a colleague by a sync):
+        a case note being written about a case handed over is kept to copy, never lost."""
+        words = self.timeline.editor.draft_texts()
+        self.clear()
+        self._last_pid = None  # not to be opened again after the next unlock: it is gone
+        if words:
+            self.run(_keep_words, pid, words, on_done=lambda kept: self._words_kept(words, kept))
+
+    def _words_kept(self, words: dict[str, str], kept: bool) -> None:
+        tr = self.tr
+        if not kept:  # erased: nothing about them stays, the words neither
+            self.message.show_message(
+                tr(
+                    "This participant's record was erased, so the case note you were writing "
+                    "about them could not be kept."
+                ),
+                "warning",
+            )
+            return
+        for key, text in words.items():
+            self.session.drafts.keep(key, text)
+        self.message.show_message(
+            tr(
+                "This case was handed over to another links worker while you were writing, and "
+                "it is no longer on this laptop. Your case note was not saved in it: it is kept "
+                "for you in the bar above, to copy and pass on, then discard."
+            ),
+            "warning",
+        )
 
     def clear(self) -> None:
         super().clear()

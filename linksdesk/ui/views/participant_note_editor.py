@@ -145,8 +145,8 @@ class NoteEditor(QWidget):
 
     def take_draft(self) -> None:
         key = self.key()
-        if key is None or self.unsaved():
-            return
+        if key is None or self.unsaved() or self.tab.view.read_only:
+            return  # a handed-over case's kept words are shown to copy (KeptTextDialog)
         text = self.tab.view.session.drafts.take(key)
         if text:
             self.text_edit.setPlainText(text)
@@ -158,6 +158,8 @@ class NoteEditor(QWidget):
     # -- editing ------------------------------------------------------------------------
     def set_read_only(self, read_only: bool) -> None:
         """A handed-over case: the editor shows, but nothing can be written or saved."""
+        if read_only and not self.read_only and not self.saving:
+            self._keep_for_handed_over()
         self.read_only = read_only
         self.text_edit.setReadOnly(read_only)
         self.text_edit.setPlaceholderText(
@@ -247,6 +249,26 @@ class NoteEditor(QWidget):
         self.saving = False
         self._update_buttons()
         self.tab.view.show_problem(exc)
+        if self.tab.view.read_only:  # handed over while the save was on its way
+            self._keep_for_handed_over()
+
+    def _keep_for_handed_over(self) -> None:
+        """Words typed into a case that was just handed over (a sync): they cannot be saved
+        in it, so they are kept as a draft, named in the bar, to copy and pass on."""
+        words = self.draft_texts()
+        if not words:
+            return
+        for key, text in words.items():
+            self.tab.view.session.keep_draft(key, text)
+        self.reset()
+        self.tab.view.message.show_message(
+            self.tr(
+                "This case was handed over to another links worker while you were writing, so "
+                "your case note cannot be saved in it. It is kept for you in the bar above, to "
+                "copy and pass on, then discard."
+            ),
+            "warning",
+        )
 
     def _after_save(self, key: str | None) -> None:
         if key is not None:

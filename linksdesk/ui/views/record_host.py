@@ -69,6 +69,11 @@ class RecordHost(Protocol):
     @property
     def message(self) -> InlineMessage: ...
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the open record is a handed-over case kept here read-only."""
+        ...
+
     def casebook(self) -> Casebook | None: ...
 
     def editable(self) -> bool:

@@ -403,10 +403,18 @@ class SupervisionView(Screen):
             self.sections[section.key] = box
             self.body_layout.addWidget(box)
         as_of = data.report.data_as_of
+        period = Period.parse(data.report.period_label).words
+        if as_of is None:  # a new supervisor's vault: where the data comes from
+            self.as_of_label.setText(
+                self.tr("{scope}, {period}. No data yet: File › Import a bundle… brings your "
+                        "workers' bundles in.").format(
+                    scope=data.report.scope_label, period=period)
+            )  # fmt: skip
+            return
         self.as_of_label.setText(
             self.tr("{scope}, {period}. Data as of {when} (the oldest of the workers' newest "
                     "records; see 'Data as of' below).").format(
-                scope=data.report.scope_label, period=data.report.period_label,
-                when=as_of.strftime("%d %b %Y %H:%M") if as_of else self.tr("never"),
+                scope=data.report.scope_label, period=period,
+                when=as_of.strftime("%d %b %Y %H:%M"),
             )
         )  # fmt: skip
