@@ -42,7 +42,7 @@ def _published(scope: Scope) -> Published:
 
 
 def _described(report: Published) -> str:
-    period = Period(report.first, report.last).label
+    period = Period(report.first, report.last).words
     if report.team is not None:
         return f"{period}, {report.team}"
     if report.workers is None:

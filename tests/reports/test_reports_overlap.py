@@ -39,7 +39,8 @@ def test_a_shorter_period_inside_one_published_is_stopped_with_both_named(
     with pytest.raises(OverlapsEarlierReportError) as stopped:
         write(sup, later, Scope(Period.parse("2026-01..2026-05")))
     said = str(stopped.value)
-    assert "2026-01..2026-06, all workers" in said and "2026-01..2026-05, all workers" in said
+    assert "January to June 2026, all workers" in said
+    assert "January to May 2026, all workers" in said
     assert "Nothing was written" in said
     assert not later.exists() and not later.with_name(later.name + ".part").exists()
 
@@ -66,10 +67,10 @@ def test_workers_overlap_as_periods_do(sup: Casebook, tmp_path: Path) -> None:
     write(sup, tmp_path / "b.csv", Scope(H1, frozenset({"worker-b"})))  # nobody in common
     with pytest.raises(OverlapsEarlierReportError) as stopped:  # all workers less worker A
         write(sup, tmp_path / "all.csv", Scope(H1))
-    assert "2026-01..2026-06, North team" in str(stopped.value)
+    assert "January to June 2026, North team" in str(stopped.value)
     with pytest.raises(OverlapsEarlierReportError) as stopped:
         write(sup, tmp_path / "ab.csv", Scope(H1, frozenset({"worker-a", "worker-b"})))
-    assert "2026-01..2026-06, 2 workers" in str(stopped.value)
+    assert "January to June 2026, 2 workers" in str(stopped.value)
 
 
 def test_what_was_published_is_kept_in_the_vault_across_a_lock(tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_the_command_line_says_how_to_write_it_anyway(tmp_path: Path) -> None:
     refused = report("2026-04..2026-09", "q2q3.csv")
     assert refused.returncode != 0
     line = assert_one_plain_line(refused)
-    assert "overlaps it" in line and "--overlap-ok" in line
+    assert "overlaps it" in line and "--overlap-ok" in line and "April to September 2026" in line
     assert not (tmp_path / "q2q3.csv").exists()
     done = report("2026-04..2026-09", "q2q3.csv", "--overlap-ok")
     assert done.returncode == 0, done.stderr

@@ -63,7 +63,7 @@ def test_an_overlapping_external_report_is_asked_about(
 
     export(qtbot, ui_session, view, "2026-04..2026-06", tmp_path / "q2.csv")
     assert len(asked) == 1 and "overlaps it" in asked[0]
-    assert "2026-01..2026-06" in asked[0] and "2026-04..2026-06" in asked[0]
+    assert "January to June 2026" in asked[0] and "April to June 2026" in asked[0]
     assert not (tmp_path / "q2.csv").exists()  # No: nothing written
     assert view.message.text() == "No report was written."
 
