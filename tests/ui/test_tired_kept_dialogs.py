@@ -29,6 +29,25 @@ def walked_away(clock: FakeClock, session: UiSession) -> None:
     clock.advance(session.settings.auto_lock_minutes * 60 + 1)
 
 
+def goal_typed_then_locked(
+    qtbot: Any, window: Any, session: UiSession, clock: FakeClock, words: str
+) -> str:
+    """On the open record's Goals tab: Set a goal…, ``words`` typed as its title, then the
+    idle lock while the dialog is open, and the unlock; the key the words are kept under."""
+
+    def typed_then_called_away(dialog: GoalDialog) -> None:
+        type_into(qtbot, dialog.widget("title"), words)
+        walked_away(clock, session)
+
+    state = on_modal(typed_then_called_away, kind=GoalDialog)
+    with qtbot.waitSignal(session.sig_closed, timeout=20_000):
+        window.participant_view.goals.set_goal()
+    finished(qtbot, state)
+    unlock_again(qtbot, window, session)
+    (key,) = kept_keys(qtbot, session)
+    return key
+
+
 def test_a_new_participants_details_typed_before_the_idle_lock_are_back_after_unlock(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock, vault_file: Path
 ) -> None:
@@ -86,22 +105,11 @@ def test_a_goal_in_the_persons_words_comes_back_in_the_set_a_goal_dialog_of_that
 ) -> None:
     window = unlocked_window
     who = on_record_tab(qtbot, window, ui_session, "goals")
-    view = window.participant_view
     words = "Get back to the allotment on Saturdays"
-
-    def typed_then_called_away(dialog: GoalDialog) -> None:
-        type_into(qtbot, dialog.widget("title"), words)
-        walked_away(clock, ui_session)
-
-    state = on_modal(typed_then_called_away, kind=GoalDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        view.goals.set_goal()
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
+    key = goal_typed_then_locked(qtbot, window, ui_session, clock, words)
     bar = window.kept_drafts
     qtbot.waitUntil(bar.isVisible, timeout=20_000)
     assert "Set a goal" in bar.said() and "Ailsa Testington" in bar.said()
-    (key,) = kept_keys(qtbot, ui_session)
     assert key.startswith(f"form/{who.id}/GoalDialog.")
 
     def carried_on(dialog: GoalDialog) -> None:

@@ -8,15 +8,13 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtGui import QGuiApplication
-from screens_kit import on_record_tab, settle, unlock_again
+from screens_kit import on_record_tab, settle
 from shell_kit import FakeClock, on_db_thread
 from test_screen_read_only import hand_over_keeping_a_copy
-from test_tired_dates import type_into
-from test_tired_kept_dialogs import walked_away
+from test_tired_kept_dialogs import goal_typed_then_locked
 from test_tired_kept_forms import kept_keys
 
 from linksdesk.core.changes import Changes
-from linksdesk.ui.dialogs.goal import GoalDialog
 from linksdesk.ui.dialogs.kept_text import KeptTextDialog
 from linksdesk.ui.session import UiSession
 
@@ -30,19 +28,27 @@ def goal_kept_at_a_lock(
 ) -> tuple[Any, str]:
     """A goal typed on a record's Goals tab and kept at the idle lock: whose, and its key."""
     who = on_record_tab(qtbot, window, ui_session, "goals")
-
-    def typed_then_called_away(dialog: GoalDialog) -> None:
-        type_into(qtbot, dialog.widget("title"), WORDS)
-        walked_away(clock, ui_session)
-
-    state = on_modal(typed_then_called_away, kind=GoalDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        window.participant_view.goals.set_goal()
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
+    key = goal_typed_then_locked(qtbot, window, ui_session, clock, WORDS)
     qtbot.waitUntil(window.kept_drafts.isVisible, timeout=20_000)
-    (key,) = kept_keys(qtbot, ui_session)
     return who, key
+
+
+def shown_and_copied(qtbot: Any, bar: Any, key: str) -> dict[str, Any]:
+    """The kept words' link in the bar, clicked: what its dialog showed, whether Keep was
+    the default, and what Copy put on the clipboard (then Keep)."""
+    seen: dict[str, Any] = {}
+
+    def looked_and_copied(dialog: KeptTextDialog) -> None:
+        seen["shown"] = dialog.text_view.toPlainText()
+        seen["default"] = dialog.keep_button.isDefault()
+        dialog.copy_button.click()
+        seen["copied"] = QGuiApplication.clipboard().text()
+        dialog.keep_button.click()
+
+    state = on_modal(looked_and_copied, kind=KeptTextDialog)
+    bar.label.linkActivated.emit(key)
+    finished(qtbot, state)
+    return seen
 
 
 def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_then_discarded(
@@ -61,18 +67,7 @@ def test_a_goal_kept_for_a_case_handed_over_since_is_named_so_and_can_be_copied_
     assert "Set a goal" in bar.said() and "Ailsa Testington" in bar.said()
 
     # the link shows the words (the record cannot take them), to copy; kept is the default
-    seen: dict[str, Any] = {}
-
-    def looked_and_copied(dialog: KeptTextDialog) -> None:
-        seen["shown"] = dialog.text_view.toPlainText()
-        seen["default"] = dialog.keep_button.isDefault()
-        dialog.copy_button.click()
-        seen["copied"] = QGuiApplication.clipboard().text()
-        dialog.keep_button.click()
-
-    state = on_modal(looked_and_copied, kind=KeptTextDialog)
-    bar.label.linkActivated.emit(key)
-    finished(qtbot, state)
+    seen = shown_and_copied(qtbot, bar, key)
     assert window.participant_view.participant_id == who.id and window.participant_view.read_only
     assert WORDS in seen["shown"] and WORDS in seen["copied"] and seen["default"]
     settle(qtbot, ui_session)

@@ -9,18 +9,16 @@ from typing import Any
 
 import pytest
 from day_kit import finished, on_modal
-from PySide6.QtGui import QGuiApplication
 from screens_kit import person, settle, unlock_again
 from shell_kit import FakeClock, SyncServer, call_casework
-from test_tired_dates import type_into
-from test_tired_kept_dialogs import walked_away
+from test_tired_kept_dialogs import goal_typed_then_locked
 from test_tired_kept_forms import kept_keys
+from test_tired_kept_handed_over import shown_and_copied
 
 from linksdesk.casework import consent
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.server import admin
 from linksdesk.sync import client as sync_client
-from linksdesk.ui.dialogs.goal import GoalDialog
 from linksdesk.ui.dialogs.kept_text import KeptTextDialog
 from linksdesk.ui.session import UiSession
 
@@ -106,17 +104,7 @@ def test_a_case_note_being_typed_when_the_case_is_handed_over_is_kept_and_offere
     qtbot.waitUntil(bar.isVisible, timeout=20_000)
     assert "handed over" in bar.said() and "case note" in bar.said().lower()
 
-    seen: dict[str, Any] = {}
-
-    def looked_and_copied(dialog: KeptTextDialog) -> None:
-        seen["shown"] = dialog.text_view.toPlainText()
-        dialog.copy_button.click()
-        seen["copied"] = QGuiApplication.clipboard().text()
-        dialog.keep_button.click()
-
-    state = on_modal(looked_and_copied, kind=KeptTextDialog)
-    bar.label.linkActivated.emit(key)
-    finished(qtbot, state)
+    seen = shown_and_copied(qtbot, bar, key)
     assert WORDS in seen["shown"] and WORDS in seen["copied"]
     settle(qtbot, ui_session)
     assert key in ui_session.drafts.pending  # closing the dialog keeps them
@@ -144,17 +132,9 @@ def test_a_goal_kept_at_a_lock_stays_when_the_sync_hands_the_case_away_from_this
     window, server, pid, colleague = synced_record
     view = window.participant_view
     view.tabs.setCurrentWidget(view.goals)
-
-    def typed_then_called_away(dialog: GoalDialog) -> None:
-        type_into(qtbot, dialog.widget("title"), "Go to the lunch club on Tuesdays")
-        walked_away(clock, ui_session)
-
-    state = on_modal(typed_then_called_away, kind=GoalDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        view.goals.set_goal()
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
-    (key,) = kept_keys(qtbot, ui_session)
+    key = goal_typed_then_locked(
+        qtbot, window, ui_session, clock, "Go to the lunch club on Tuesdays"
+    )
 
     admin.handover(server.db, pid, colleague, keep_read_only=False)
     with qtbot.waitSignal(window.sync.sig_finished, timeout=60_000):
