@@ -58,6 +58,64 @@ def test_a_bundle_cut_short_says_so_and_what_to_do(
     assert receive.import_bundle(supervisor.store, whole, trust=fingerprint).applied > 0
 
 
+def _altered(whole: Path, out: Path, how: str) -> Path:
+    """The bundle with one byte changed in its middle, or a line added at its end."""
+    data = bytearray(whole.read_bytes())
+    if how == "byte changed":
+        data[len(data) // 2] ^= 0x01
+    else:
+        data += b"\n"
+    out.write_bytes(bytes(data))
+    Path(f"{out}{SIG_SUFFIX}").write_bytes(Path(f"{whole}{SIG_SUFFIX}").read_bytes())
+    return out
+
+
+@pytest.mark.parametrize("how", ["byte changed", "line added"])
+def test_a_bundle_changed_after_signing_is_not_called_a_copy_cut_short(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor, how: str
+) -> None:
+    """Copying it again would not help: the supervisor is told it is not the signed file."""
+    laptop.person()
+    fingerprint = keys.signing_key(laptop.store).public.fingerprint
+    whole = _bundle(laptop, supervisor, tmp_path / "whole.age")
+    before = supervisor.content_hash()
+    with pytest.raises(BundleRefused) as refused:
+        receive.import_bundle(
+            supervisor.store, _altered(whole, tmp_path / "x.age", how), trust=fingerprint
+        )
+    message = str(refused.value)
+    assert "not the one its sender signed" in message and "Nothing was imported" in message
+    assert "incomplete" not in message and "Copy it again" not in message
+    assert supervisor.content_hash() == before
+    assert receive.import_bundle(supervisor.store, whole, trust=fingerprint).applied > 0
+
+
+def test_an_older_bundles_signature_names_no_size_and_a_changed_one_reads_as_damaged(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor
+) -> None:
+    """A signature that does not say the signed length (an older LinksDesk's), or, from a
+    laptop already trusted, whose trusted comment was changed to say one: nothing vouches
+    for a length to tell a cut from a change by."""
+    key = keys.signing_key(laptop.store)
+    first = _bundle(laptop, supervisor, tmp_path / "first.age")
+    receive.import_bundle(supervisor.store, first, trust=key.public.fingerprint)
+    laptop.person()
+    whole = _bundle(laptop, supervisor, tmp_path / "whole.age")
+    sig = Path(f"{whole}{SIG_SUFFIX}")
+    comment = sig.read_text().splitlines()[2].removeprefix("trusted comment: ")
+    assert comment.endswith(f" size {whole.stat().st_size}")
+    old_style = comment.rsplit(" size ", 1)[0]
+    sig.write_text(key.sign_detached(whole.read_bytes(), old_style))
+    altered = _altered(whole, tmp_path / "old.age", "byte changed")
+    lied = Path(f"{altered}{SIG_SUFFIX}")
+    for signature in (sig.read_text(), sig.read_text().replace(old_style, comment)):
+        lied.write_text(signature)
+        with pytest.raises(BundleRefused) as refused:
+            receive.import_bundle(supervisor.store, altered)
+        assert "incomplete or damaged" in str(refused.value)
+    assert receive.import_bundle(supervisor.store, whole).applied > 0  # the old style is read
+
+
 def test_a_bundle_for_another_supervisor_says_whose_it_is_not(
     tmp_path: Path, caseload: Laptop, supervisor: Supervisor
 ) -> None:

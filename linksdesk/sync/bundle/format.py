@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -61,12 +62,31 @@ class BundleRefused(UserError):
     """A bundle that must not be imported; the message says why in plain words."""
 
 
+class Damaged(BundleRefused):
+    """The file's bytes are not the bundle's (cut short, or changed): it cannot be opened."""
+
+
 # a file cut short (a USB stick pulled out before the copy finished) or damaged on the way
 INCOMPLETE = (
     "The bundle file is incomplete or damaged (a copy cut short, perhaps: a USB stick taken "
     "out before copying finished). Copy it again from the sender, with its .minisig file "
     "beside it. Nothing was imported."
 )
+# a file as long as the one signed (or longer) that is not it: no copy cut short does that
+CHANGED = (
+    "The bundle file is not the one its sender signed: it was changed after it was made "
+    "(damaged on the way, or altered), though it was not cut short. Do not use it: ask the "
+    "sender for a new copy, and tell your programme administrator if it happens again. "
+    "Nothing was imported."
+)
+_SIGNED_SIZE = re.compile(r" size (\d+)(?: |$)")
+
+
+def signed_size(trusted_comment: str) -> int | None:
+    """The length of the bundle file as signed, from its signature's trusted comment (bundles
+    of this version say it; older ones do not)."""
+    found = _SIGNED_SIZE.search(trusted_comment)
+    return int(found.group(1)) if found else None
 
 
 def now_utc() -> dt.datetime:
@@ -255,7 +275,7 @@ def seal(
     data = pyrage.encrypt(plain, parsed)
     comment = (
         f"linksdesk bundle {manifest['bundle_id']} kind {kind} "
-        f"expires {manifest['expires']} signer {key.public.fingerprint}"
+        f"expires {manifest['expires']} signer {key.public.fingerprint} size {len(data)}"
     )
     return Sealed(data, key.sign_detached(data, comment), manifest)
 
@@ -341,7 +361,7 @@ def decrypt(data: bytes, identity: str) -> Opened:
                 "This bundle was not made for this vault's key (it was sent to another "
                 "supervisor): it cannot be opened here. Nothing was imported."
             ) from None
-        raise BundleRefused(INCOMPLETE) from None
+        raise Damaged(INCOMPLETE) from None
     if not plain.startswith(MAGIC):
         raise BundleRefused("That file is not a LinksDesk bundle. Nothing was imported.")
     rest = plain[len(MAGIC) :]

@@ -42,9 +42,11 @@ from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collect
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
+    CHANGED,
     INCOMPLETE,
     LEEWAY,
     BundleRefused,
+    Damaged,
     Opened,
     Progress,
     decrypt,
@@ -54,10 +56,16 @@ from linksdesk.sync.bundle.format import (
     read_signature,
     require_bundle,
     roster_server_key,
+    signed_size,
     verify_opened,
     verify_roster,
 )
-from linksdesk.sync.bundle.signing import PublicKey, SignatureError, normalise_fingerprint
+from linksdesk.sync.bundle.signing import (
+    DetachedSignature,
+    PublicKey,
+    SignatureError,
+    normalise_fingerprint,
+)
 from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
 
@@ -158,7 +166,10 @@ def check(
             _verify_detached(sig, data, key)
             opened = decrypt(data, identity)
         elif wanted is not None and wanted == sig.fingerprint:
-            opened = decrypt(data, identity)
+            try:
+                opened = decrypt(data, identity)
+            except Damaged:  # its key is in the manifest it holds: the comment, as it says
+                raise _damaged(sig, data, None) from None
             key = opened.sender_key
             _verify_detached(sig, data, key)
             signers.not_a_rostered_workers(s, opened.manifest.get("sender") or {})
@@ -232,13 +243,23 @@ def check(
     return Checked(opened, key, known, roster, records, owner, owners=owners, programme=named)
 
 
-def _verify_detached(sig: Any, data: bytes, key: PublicKey) -> None:
+def _verify_detached(sig: DetachedSignature, data: bytes, key: PublicKey) -> None:
     try:
         sig.verify(data, key)
     except SignatureError as exc:
         if sig.key_id == key.key_id:  # the right key, another file: cut short or changed
-            raise BundleRefused(INCOMPLETE) from None
+            raise _damaged(sig, data, key) from None
         raise BundleRefused(f"{exc} Nothing was imported.") from None
+
+
+def _damaged(sig: DetachedSignature, data: bytes, key: PublicKey | None) -> Damaged:
+    """Cut short, or changed: which, as the signature's trusted comment tells (the length it
+    signed; vouched for by ``key``, when the signer is known before the file is opened). A
+    file as long as the signed one, or longer, was not cut short: copying it again will not
+    help, and the supervisor is told so."""
+    vouched = key is None or sig.comment_vouched(key)
+    size = signed_size(sig.trusted_comment) if vouched else None
+    return Damaged(CHANGED if size is not None and len(data) >= size else INCOMPLETE)
 
 
 def _parse_records(

@@ -169,6 +169,12 @@ class DetachedSignature:
             prehashed=sig[:2] == PREHASHED_ALG,
         )
 
+    def comment_vouched(self, key: PublicKey) -> bool:
+        """Whether ``key`` signed this trusted comment (whatever became of the file)."""
+        return key.key_id == self.key_id and key.verify(
+            self.global_signature, self.signature + self.trusted_comment.encode()
+        )
+
     def verify(self, data: bytes, key: PublicKey) -> None:
         """Raise SignatureError unless ``key`` signed ``data`` and this trusted comment."""
         if key.key_id != self.key_id:
