@@ -29,12 +29,17 @@ def _bundle(lap: Laptop, sup: Supervisor, out: Path) -> Path:
     return out
 
 
+def _copied_as(whole: Path, out: Path, data: bytes) -> Path:
+    """``data`` written to ``out``, with ``whole``'s signature beside it."""
+    out.write_bytes(data)
+    Path(f"{out}{SIG_SUFFIX}").write_bytes(Path(f"{whole}{SIG_SUFFIX}").read_bytes())
+    return out
+
+
 def _copied_in_part(whole: Path, out: Path) -> Path:
     """The first half of the file, as a USB stick pulled out mid-copy leaves it."""
     data = whole.read_bytes()
-    out.write_bytes(data[: len(data) // 2])
-    Path(f"{out}{SIG_SUFFIX}").write_bytes(Path(f"{whole}{SIG_SUFFIX}").read_bytes())
-    return out
+    return _copied_as(whole, out, data[: len(data) // 2])
 
 
 @pytest.mark.parametrize("signer", ["accepted-now", "known"])
@@ -65,9 +70,7 @@ def _altered(whole: Path, out: Path, how: str) -> Path:
         data[len(data) // 2] ^= 0x01
     else:
         data += b"\n"
-    out.write_bytes(bytes(data))
-    Path(f"{out}{SIG_SUFFIX}").write_bytes(Path(f"{whole}{SIG_SUFFIX}").read_bytes())
-    return out
+    return _copied_as(whole, out, bytes(data))
 
 
 @pytest.mark.parametrize("how", ["byte changed", "line added"])
