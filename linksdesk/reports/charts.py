@@ -17,6 +17,7 @@ from typing import Any
 from matplotlib import dates as _dates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from linksdesk.core.datafiles import load_toml
@@ -77,10 +78,15 @@ def _legend(ax: Any, p: Palette, outside: bool = False) -> None:
         return
     if outside:  # many series: beside the plot, never over the bars
         legend = ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    else:
-        legend = ax.legend(fontsize=8, frameon=False, loc="best")
+    else:  # above the plot, at the title's right: "best" inside it covered a full chart's bars
+        keys = len(ax.get_legend_handles_labels()[0])
+        legend = ax.legend(fontsize=8, frameon=False, loc="lower right",
+                           bbox_to_anchor=(1.0, 1.0), ncol=keys, borderaxespad=0.1)  # fmt: skip
     for text in legend.get_texts():
         text.set_color(p.text)
+    for handle in legend.legend_handles:  # a key is the series' colour, not a flagged bar's frame
+        if isinstance(handle, Patch):
+            handle.set_linewidth(0)
 
 
 def _num(value: Any) -> float:

@@ -74,3 +74,46 @@ def test_a_bar_per_resource_never_draws_labels_over_each_other(resources: int) -
     boxes.sort(key=lambda b: b.y0)
     for lower, upper in itertools.pairwise(boxes):
         assert lower.y1 <= upper.y0 + 0.5, (resources, lower, upper)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 6])
+def test_a_legend_never_covers_a_bar_however_full_the_chart(workers: int) -> None:
+    """One worker's two caseload bars fill the plot: the legend, placed "best" inside it,
+    covered one and hid a series' swatch. Its keys stand above the plot, off the title."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import Rectangle
+
+    from linksdesk.reports.model import ChartSpec, Column, Table
+
+    table = Table(
+        key="caseload",
+        title="Caseload",
+        columns=(Column("worker", "Worker"), Column("open_now", "Open now"),
+                 Column("worked_with", "Worked with in the period")),
+        rows=tuple((f"Worker {n:06x}", 30 + n, 34 + n) for n in range(workers)),
+        flagged=frozenset({0}),  # over the safe caseload: its bars framed
+    )  # fmt: skip
+    for spec in (
+        ChartSpec("bar", "caseload", ("open_now", "worked_with"), "Caseload per worker",
+                  skip_last=False),
+        ChartSpec("hbar_stacked", "caseload", ("open_now", "worked_with"),
+                  "Concerns: at referral and later", skip_last=False),
+    ):  # fmt: skip
+        fig = new_figure(7.5, 2.8)
+        draw_table_chart(fig, spec, table, LIGHT)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        (ax,) = fig.axes
+        legend = ax.get_legend()
+        assert legend is not None and [t.get_text() for t in legend.get_texts()] == [
+            "Open now", "Worked with in the period"]  # fmt: skip
+        box = legend.get_window_extent(renderer)
+        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width()]
+        assert len(bars) == 2 * workers
+        for bar in bars:
+            assert not box.overlaps(bar.get_window_extent(renderer)), (spec.kind, workers)
+        assert not box.overlaps(ax.title.get_window_extent(renderer)), (spec.kind, workers)
+        assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1)
+        # a key shows its series' colour, not the frame of a flagged bar
+        assert all(h.get_linewidth() == 0 for h in legend.legend_handles), spec.kind
