@@ -32,8 +32,9 @@ def purge_participant(session: Session, participant_id: str, *, drafts: bool = T
     queued changes (an erase command excepted) and the saved pending batch. Returns how
     many rows were removed. Erasure receipts stay. The caller VACUUMs after the
     transaction commits so freed pages hold nothing (``secure_delete`` is on too).
-    ``drafts=False`` (a case handed to a colleague): the worker's unsaved words stay, to
-    be copied and discarded by the worker, as a case kept here read-only keeps them.
+    ``drafts=False`` (a case handed to a colleague, or its team consent withdrawn on the
+    worker's other laptop): the worker's unsaved words stay, to be copied and discarded by
+    the worker, as a case kept here read-only keeps them.
     """
     removed = 0
     ids: list[str] = [participant_id]

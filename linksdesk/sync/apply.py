@@ -136,6 +136,8 @@ class PageOutcome:
     withdrawn_rows: int = 0  # of those, purged by withdrawals (their guard counts people)
     erased: list[str] = field(default_factory=list)
     handed_away: list[str] = field(default_factory=list)
+    # participants removed here whole by a withdrawal pulled from the worker's other laptop
+    withdrawn_away: list[str] = field(default_factory=list)
     conflicts: int = 0  # new conflicts recorded
     tables: set[str] = field(default_factory=set)
     superseded: int = 0  # local values that lost to later ones (ids logged)
@@ -157,6 +159,7 @@ class PageOutcome:
         self.withdrawn_rows += other.withdrawn_rows
         self.erased += other.erased
         self.handed_away += other.handed_away
+        self.withdrawn_away += other.withdrawn_away
         self.conflicts += other.conflicts
         self.tables |= other.tables
         self.superseded += other.superseded
@@ -752,7 +755,9 @@ class PageApplier:
         """A team consent withdrawn on another device: purge the participant here.
 
         From a withdrawal on, the participant is private to the device that recorded it
-        (rule 2), so the worker's other devices keep nothing of them, not even the consent.
+        (rule 2), so the worker's other devices keep nothing of them that came from
+        elsewhere, not even the consent; what this one recorded itself stays (rule 7), and so
+        do the worker's unsaved words kept here (drafts).
         Returns True when the change was handled (and must not be applied as a row).
         """
         if not withdrawal_from_elsewhere(ch, self.ctx.device_id):
@@ -771,9 +776,11 @@ class PageApplier:
         keep = own_work_of(self.s, pid, self.ctx.device_id)
         if keep:
             return self._keep_local(ch, keep)
-        removed = self._purge(pid)
+        # the worker's unsaved words, typed here and never sent, are this laptop's own (rule 7)
+        removed = self._purge(pid, drafts=False)
         self.out.removed += removed
         self.out.withdrawn_rows += removed
+        self.out.withdrawn_away.append(pid)
         self.out.applied += 1
         self.out.tables |= set(RECORD_TABLES)
         log.info("team sharing withdrawn on another device: participant %s purged here", pid)

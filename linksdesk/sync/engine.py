@@ -178,6 +178,7 @@ class SyncEngine:
         report.applied = outcome.applied
         report.erased = len(outcome.erased)
         report.handed_away = len(outcome.handed_away)
+        report.withdrawn_away = len(outcome.withdrawn_away)
         report.removed = outcome.removed
         report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
@@ -260,6 +261,14 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         parts.append(
             f"{counted('case', n)} handed to a colleague {'was' if n == 1 else 'were'} removed "
             "from this laptop."
+        )
+    if report.withdrawn_away:
+        n = report.withdrawn_away
+        parts.append(
+            f"Sharing with the team was withdrawn on your other laptop for "
+            f"{counted('participant', n)}: {'their record' if n == 1 else 'their records'}, "
+            "which came from elsewhere, "
+            f"{'was' if n == 1 else 'were'} removed from this laptop."
         )
     for case in report.kept_local:
         parts.append(describe_local_only(case))

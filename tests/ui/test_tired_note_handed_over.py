@@ -155,3 +155,52 @@ def test_a_goal_kept_at_a_lock_stays_when_the_sync_hands_the_case_away_from_this
     bar.label.linkActivated.emit(key)
     finished(qtbot, state)
     assert "Go to the lunch club on Tuesdays" in seen["shown"]
+
+
+def test_a_case_note_being_typed_when_the_other_laptop_withdraws_team_sharing_is_kept(
+    qtbot: Any,
+    synced_record: tuple[Any, SyncServer, str, str],
+    ui_session: UiSession,
+    tmp_path: Path,
+) -> None:
+    """A person recorded on the worker's other laptop withdraws sharing with the team, there:
+    this laptop keeps nothing of them that came from elsewhere (rule 7), but the words the
+    worker was typing about them here are theirs, kept to copy, and told so."""
+    from linksdesk.casework import participants
+    from linksdesk.casework.casebook import Casebook
+
+    window, server, _pid, _colleague = synced_record
+    other, _key = Casebook.create(tmp_path / "other.vault", "correct horse battery staple")
+    try:
+        code = admin.make_enrol_code(server.db, server.worker).code
+        sync_client.enrol(other, server.url, code, label="other laptop")
+        theirs = participants.create_participant(
+            other, given_name="Isla", family_name="Otherlaptop"
+        ).value.id
+        consent.record_consent(other, theirs, ConsentScope.TEAM, True)
+        sync_client.sync_once(other)
+        with qtbot.waitSignal(window.sync.sig_finished, timeout=60_000):
+            assert window.sync.sync_now()
+        view = window.participant_view
+        with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+            window.open_participant(theirs)
+        view.tabs.setCurrentWidget(view.timeline)
+        view.timeline.editor.start_new()
+        qtbot.keyClicks(view.timeline.editor.text_edit, WORDS)
+        consent.record_consent(other, theirs, ConsentScope.TEAM, False)
+        sync_client.sync_once(other)
+    finally:
+        other.lock()
+    with qtbot.waitSignal(window.sync.sig_finished, timeout=60_000):
+        assert window.sync.sync_now()
+    settle(qtbot, ui_session)
+    status = window.statusBar().currentMessage()
+    assert "Sharing with the team was withdrawn on your other laptop for 1 participant" in status
+    qtbot.waitUntil(
+        lambda: any(WORDS in t for t in ui_session.drafts.pending.values()), timeout=20_000
+    )
+    said = view.message.text()
+    assert "sharing with the team was withdrawn" in said and "kept for you" in said, said
+    assert view.participant_id is None  # the record left this laptop
+    bar = window.kept_drafts
+    qtbot.waitUntil(lambda: "no longer on this laptop" in bar.said(), timeout=20_000)

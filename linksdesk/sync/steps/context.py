@@ -51,6 +51,7 @@ class SyncReport:
     message: str = ""
     erased: int = 0
     handed_away: int = 0
+    withdrawn_away: int = 0  # participants removed here whole: withdrawn on another laptop
     removed: int = 0
     waiting: int = 0  # changes still in the outbox afterwards
     repaired_tables: tuple[str, ...] = ()

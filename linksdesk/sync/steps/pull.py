@@ -209,7 +209,8 @@ class Pull:
 
     def _note_pulled(self, changes: list[ServerChange], outcome: PageOutcome) -> None:
         """Add what a page changed here to the sync's ``Changes``: each table a change was
-        written to and whose record it is; a record erased or handed away as an erasure."""
+        written to and whose record it is; a record erased, handed away or withdrawn away (so
+        a record open in a window is closed and its unsaved words kept) as an erasure."""
         seen = self.c.run.report.changed
         touched = outcome.touched
         for ch in changes:
@@ -219,7 +220,7 @@ class Pull:
             pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
             if pid:
                 seen.participants.add(pid)
-        gone = set(outcome.erased) | set(outcome.handed_away)
+        gone = set(outcome.erased) | set(outcome.handed_away) | set(outcome.withdrawn_away)
         if gone:
             seen.entities.add(ERASURE_ENTITY)
         for pid in touched.get(PURGED, set()) | touched.get(HANDOVER_TABLE, set()) | gone:

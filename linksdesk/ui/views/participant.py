@@ -257,8 +257,9 @@ class ParticipantView(Screen):
             self.refresh()
 
     def _record_gone(self, pid: str) -> None:
-        """The open record left this laptop (erased, or handed to a colleague by a sync):
-        a case note being written about a case handed over is kept to copy, never lost."""
+        """The open record left this laptop (erased, handed to a colleague, or its team
+        consent withdrawn on the worker's other laptop, by a sync): a case note being written
+        is kept to copy, never lost, unless the participant was erased."""
         words = self.timeline.editor.draft_texts()
         self.clear()
         self._last_pid = None  # not to be opened again after the next unlock: it is gone
@@ -280,9 +281,10 @@ class ParticipantView(Screen):
             self.session.drafts.keep(key, text)
         self.message.show_message(
             tr(
-                "This case was handed over to another links worker while you were writing, and "
-                "it is no longer on this laptop. Your case note was not saved in it: it is kept "
-                "for you in the bar above, to copy and pass on, then discard."
+                "This record left this laptop while you were writing: the case was handed over "
+                "to another links worker, or sharing with the team was withdrawn on your other "
+                "laptop. Your case note was not saved in it: it is kept for you in the bar "
+                "above, to copy and pass on, then discard."
             ),
             "warning",
         )
