@@ -18,6 +18,8 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     "onward_referral": ("onward referral", "onward referrals"),
     "relationship": ("person or service in the network", "people or services in the network"),
     "record": ("record", "records"),
+    "conflict": ("conflict", "conflicts"),
+    "change": ("change", "changes"),
     "case": ("case", "cases"),
     "erased participant": ("erased participant's record", "erased participants' records"),
 }

@@ -273,14 +273,19 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
     for case in report.kept_local:
         parts.append(describe_local_only(case))
     if report.conflicts:
-        parts.append(f"{report.conflicts} conflict(s) need you to choose a version.")
+        n = report.conflicts
+        parts.append(
+            f"{counted('conflict', n)} {'needs' if n == 1 else 'need'} you to choose a version."
+        )
     if report.set_aside:
         parts.append(
-            f"{report.set_aside} change(s) from the server could not be stored on this laptop "
-            "and were set aside; everything else synced."
+            f"{counted('change', report.set_aside)} from the server could not be stored on this "
+            f"laptop and {'was' if report.set_aside == 1 else 'were'} set aside; everything else "
+            "synced."
         )
     if report.attention:
-        parts.append(f"{report.attention} change(s) need attention.")
+        n = report.attention
+        parts.append(f"{counted('change', n)} {'needs' if n == 1 else 'need'} attention.")
     held = describe_held(report)
     if report.verified and held:
         # the digests match, yet the worker does not see everything the server sent
@@ -342,17 +347,19 @@ def describe_local_only(case: LocalOnlyCase) -> str:
     if case.handed:
         return (
             f"{who} was handed to a colleague. What you recorded about {who} on this laptop "
-            f"that had not reached the server stays here only ({case.kept} record(s), "
+            f"that had not reached the server stays here only ({counted('record', case.kept)}, "
             f"private to this laptop): pass it on to the colleague who now holds the case."
         )
     removed = (
-        f" {case.removed} record(s) about {who} that came from elsewhere were removed here."
+        f" {counted('record', case.removed)} about {who} that came from elsewhere "
+        f"{'was' if case.removed == 1 else 'were'} removed here."
         if case.removed
         else ""
     )
     return (
         f"Consent to share {who} with the team was withdrawn on your other laptop. "
-        f"Your own work about {who} on this laptop stays here only ({case.kept} record(s), "
-        f"not sent to the server or your other laptop).{removed} If consent is given again, "
+        f"Your own work about {who} on this laptop stays here only "
+        f"({counted('record', case.kept)}, not sent to the server or your other laptop)."
+        f"{removed} If consent is given again, "
         f"record it on this laptop and they will be shared."
     )

@@ -222,7 +222,7 @@ def test_the_summary_says_what_stayed_where_and_never_that_everything_matches() 
     said = describe(report, [])
     assert "everything matches" not in said
     assert "P1042" in said and "withdrawn on your other laptop" in said
-    assert "stays here only (4 record(s)" in said and "3 record(s) about P1042" in said
+    assert "stays here only (4 records" in said and "3 records about P1042" in said
     plain = describe(SyncReport(pushed=2, pulled=2, verified=True), [])
     assert plain.endswith("Checked against the server: everything matches.")
 
