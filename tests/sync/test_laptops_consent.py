@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from laptops_kit import a_shared_person
 from sqlalchemy import select
 from sync_kit import (
     Dev,
@@ -70,10 +71,8 @@ def _sync(dev: Dev, **kw: object) -> None:
 def test_withdrawn_and_given_again_while_the_other_laptop_was_away(
     shared_server: ServerProcess, devices: Callable[[str], Dev], page: int | None
 ) -> None:
-    office, venues = two_laptops(shared_server, devices)
-    a, b = Casebook(office.vault), Casebook(venues.vault)
-    pid = create_participant(a, given_name="Sam", family_name="Example").value.id
-    record_consent(a, pid, ConsentScope.TEAM, True)
+    shared = a_shared_person(shared_server, devices, "Sam")
+    office, venues, a, b, pid = shared.office, shared.venues, shared.a, shared.b, shared.pid
     write_note(a, pid, "first meeting at the library")
     _sync(office)
     _sync(venues)
@@ -147,10 +146,8 @@ def test_the_door_stays_open_through_cut_syncs(
 ) -> None:
     """Withdrawn on the office laptop while the venues laptop records offline; every sync
     after that is cut short now and then; given again weeks later on the office laptop."""
-    office, venues = two_laptops(shared_server, devices)
-    a, b = Casebook(office.vault), Casebook(venues.vault)
-    pid = create_participant(a, given_name="Kim", family_name="Example").value.id
-    record_consent(a, pid, ConsentScope.TEAM, True)
+    shared = a_shared_person(shared_server, devices, "Kim")
+    office, venues, a, b, pid = shared.office, shared.venues, shared.a, shared.b, shared.pid
     write_note(a, pid, "first meeting")
     _sync(office)
     _sync(venues)

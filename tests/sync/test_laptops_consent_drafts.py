@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sync_kit import Dev, ServerProcess, two_laptops
+from laptops_kit import a_shared_person
+from sync_kit import Dev, ServerProcess
 
-from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
 from linksdesk.casework.notes import write_note
-from linksdesk.casework.participants import create_participant, find_participants
+from linksdesk.casework.participants import find_participants
 from linksdesk.core.vocab import ConsentScope
 
 WORDS = "Talked about moving nearer her sister; she wants time to think"
@@ -21,10 +21,8 @@ WORDS = "Talked about moving nearer her sister; she wants time to think"
 def test_a_withdrawal_from_the_other_laptop_leaves_this_laptops_unsaved_words(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    office, venues = two_laptops(shared_server, devices)
-    a, b = Casebook(office.vault), Casebook(venues.vault)
-    pid = create_participant(a, given_name="Isla", family_name="Example").value.id
-    record_consent(a, pid, ConsentScope.TEAM, True)
+    shared = a_shared_person(shared_server, devices, "Isla")
+    office, venues, a, b, pid = shared.office, shared.venues, shared.a, shared.b, shared.pid
     write_note(a, pid, "first meeting at the library")
     assert office.sync().verified and venues.sync().verified
     assert [p.id for p in find_participants(b, "Isla")] == [pid]

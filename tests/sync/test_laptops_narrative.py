@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock, two_laptops
+from laptops_kit import a_shared_person
+from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock
 
-from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.consent import record_consent
 from linksdesk.casework.goals import edit_goal, get_goal, set_goal
-from linksdesk.casework.participants import create_participant
-from linksdesk.core.vocab import ConsentScope
 from linksdesk.sync.client import list_conflicts, resolve_conflict
 
 FIRST = "to feel less alone"
@@ -35,10 +32,8 @@ def _sync(*laptops: Dev) -> None:
 def test_why_a_goal_matters_written_on_both_laptops_is_kept_and_settled_once(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    office, venues = two_laptops(shared_server, devices)
-    a, b = Casebook(office.vault), Casebook(venues.vault)
-    pid = create_participant(a, given_name="Ruth", family_name="Example").value.id
-    record_consent(a, pid, ConsentScope.TEAM, True)
+    shared = a_shared_person(shared_server, devices, "Ruth")
+    office, venues, a, b, pid = shared.office, shared.venues, shared.a, shared.b, shared.pid
     goal = set_goal(a, pid, "Join a choir", why_it_matters=FIRST).value
     _sync(office, venues)
 

@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock, two_laptops
+from laptops_kit import a_shared_person
+from sync_kit import Dev, ServerProcess, assert_replica_matches, later_by_the_clock
 
-from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.consent import record_consent
 from linksdesk.casework.contacts import (
     list_contacts,
     record_booked_outcome,
@@ -23,8 +22,7 @@ from linksdesk.casework.contacts import (
     schedule_contact,
 )
 from linksdesk.casework.notes import list_notes
-from linksdesk.casework.participants import create_participant
-from linksdesk.core.vocab import ConsentScope, ContactKind, ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus
 
 BOOKED_AT = dt.datetime(2026, 3, 2, 10, 0)
 
@@ -33,10 +31,8 @@ BOOKED_AT = dt.datetime(2026, 3, 2, 10, 0)
 def test_attended_on_one_laptop_and_missed_on_the_other_never_mixes_the_two(
     shared_server: ServerProcess, devices: Callable[[str], Dev], record: str
 ) -> None:
-    office, venues = two_laptops(shared_server, devices)
-    a, b = Casebook(office.vault), Casebook(venues.vault)
-    pid = create_participant(a, given_name="Robin", family_name="Example").value.id
-    record_consent(a, pid, ConsentScope.TEAM, True)
+    shared = a_shared_person(shared_server, devices, "Robin")
+    office, venues, a, b, pid = shared.office, shared.venues, shared.a, shared.b, shared.pid
     booking = schedule_contact(
         a, pid, kind=ContactKind.APPOINTMENT, at=BOOKED_AT, minutes=30, venue="Library"
     ).value

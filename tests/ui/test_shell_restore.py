@@ -62,6 +62,16 @@ def open_dialog(screen: UnlockScreen, source: Path, monkeypatch: Any) -> Restore
     return dialog
 
 
+def restoring_on_a_new_laptop(
+    qtbot: Any, session: UiSession, tmp_path: Path, source: Path, monkeypatch: Any
+) -> tuple[Path, UnlockScreen, RestoreDialog]:
+    """A new laptop's unlock screen (no vault there yet) with its restore dialog open on
+    ``source``: where the vault will go, the screen and the dialog."""
+    target = tmp_path / "new-laptop" / "worker.vault"
+    screen = screen_for(qtbot, session, target)
+    return target, screen, open_dialog(screen, source, monkeypatch)
+
+
 def names_in(qtbot: Any, session: UiSession, vault: Path, passphrase: str) -> list[str]:
     def read() -> list[str]:
         cb = Casebook.unlock(vault, passphrase)
@@ -124,9 +134,9 @@ def test_a_wrong_passphrase_or_a_damaged_file_gets_a_plain_message_and_restores_
     monkeypatch: Any,
 ) -> None:
     source, _key = made_backup
-    target = tmp_path / "new-laptop" / "worker.vault"
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
+    target, _screen, dialog = restoring_on_a_new_laptop(
+        qtbot, ui_session, tmp_path, source, monkeypatch
+    )
     dialog.passphrase.setText("not the passphrase at all")
     dialog.restore_button.click()
     qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=30_000)
@@ -216,9 +226,9 @@ def test_restoring_with_the_recovery_key_sets_a_new_passphrase(
     monkeypatch: Any,
 ) -> None:
     source, key = made_backup
-    target = tmp_path / "new-laptop" / "worker.vault"
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
+    target, _screen, dialog = restoring_on_a_new_laptop(
+        qtbot, ui_session, tmp_path, source, monkeypatch
+    )
     dialog.with_key.setChecked(True)
     assert dialog.recovery_key.isVisible() and not dialog.passphrase.isVisible()
     dialog.recovery_key.setText(key)

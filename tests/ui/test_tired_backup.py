@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from screens_kit import person, settle
 from shell_kit import PASSPHRASE
-from test_shell_restore import made_backup, open_dialog, screen_for  # noqa: F401 (fixture)
+from test_shell_restore import made_backup, restoring_on_a_new_laptop  # noqa: F401 (fixture)
 
 from linksdesk.storage import backup as storage_backup
 from linksdesk.ui.backup_ui import BackupController
@@ -159,9 +159,9 @@ def test_a_backup_cut_short_is_called_that_with_what_to_do_before_anything_is_ty
     source, _key = made_backup
     cut = source.with_name("copied-too-soon.ldbackup")
     cut.write_bytes(source.read_bytes()[: source.stat().st_size * 2 // 3])
-    target = tmp_path / "new-laptop" / "worker.vault"
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, cut, monkeypatch)
+    target, _screen, dialog = restoring_on_a_new_laptop(
+        qtbot, ui_session, tmp_path, cut, monkeypatch
+    )
     qtbot.waitUntil(dialog.message.isVisible, timeout=20_000)
     said = dialog.message.text()
     assert "is a LinksDesk backup, but it is cut short" in said
@@ -177,9 +177,9 @@ def test_cancel_while_a_restore_moves_files_says_why_it_goes_on_and_then_what_ca
     monkeypatch: Any,
 ) -> None:
     source, _key = made_backup
-    target = tmp_path / "new-laptop" / "worker.vault"
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
+    _target, screen, dialog = restoring_on_a_new_laptop(
+        qtbot, ui_session, tmp_path, source, monkeypatch
+    )
     reached, go_on = threading.Event(), threading.Event()
     real = storage_backup.restore
 
