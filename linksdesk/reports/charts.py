@@ -74,12 +74,12 @@ def _style(fig: Figure, ax: Any, p: Palette) -> None:
 
 
 def _legend(ax: Any, p: Palette, outside: bool = False) -> None:
-    if not ax.get_legend_handles_labels()[0]:
+    keys = len(ax.get_legend_handles_labels()[0])
+    if not keys:
         return
     if outside:  # many series: beside the plot, never over the bars
         legend = ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     else:  # above the plot, at the title's right: "best" inside it covered a full chart's bars
-        keys = len(ax.get_legend_handles_labels()[0])
         legend = ax.legend(fontsize=8, frameon=False, loc="lower right",
                            bbox_to_anchor=(1.0, 1.0), ncol=keys, borderaxespad=0.1)  # fmt: skip
     for text in legend.get_texts():
