@@ -30,6 +30,7 @@ from linksdesk.core import registry
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
+from linksdesk.core.item_words import named
 from linksdesk.core.vocab import AuditAction, ResourceCapacity
 from linksdesk.storage.tables import OnwardReferral as OnwardRow
 from linksdesk.storage.tables import Resource as ResourceRow
@@ -310,11 +311,11 @@ def _parse(
     if missing or unknown or duplicated:
         parts = []
         if missing:
-            parts.append("missing column(s): " + ", ".join(missing))
+            parts.append(f"missing {named('column', len(missing))}: " + ", ".join(missing))
         if unknown:
-            parts.append("unknown column(s): " + ", ".join(unknown))
+            parts.append(f"unknown {named('column', len(unknown))}: " + ", ".join(unknown))
         if duplicated:
-            parts.append("repeated column(s): " + ", ".join(duplicated))
+            parts.append(f"repeated {named('column', len(duplicated))}: " + ", ".join(duplicated))
         return [], [ImportProblem(1, "Header row: " + "; ".join(parts) + ".")]
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}

@@ -22,6 +22,19 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     "change": ("change", "changes"),
     "case": ("case", "cases"),
     "erased participant": ("erased participant's record", "erased participants' records"),
+    "private record": ("private record", "private records"),
+    "private case note": ("private case note", "private case notes"),
+    "unshared participant": (
+        "participant who has not agreed to share with the team",
+        "participants who have not agreed to share with the team",
+    ),
+    "signer": ("signer", "signers"),
+    "new signer": ("new signer", "new signers"),
+    "enrolment code": ("unused enrolment code", "unused enrolment codes"),
+    "column": ("column", "columns"),
+    "audit event": ("audit event", "audit events"),
+    "damaged page": ("damaged page", "damaged pages"),
+    "evaluation record": ("evaluation record", "evaluation records"),
 }
 
 
@@ -31,6 +44,7 @@ def counted(kind: str, n: int) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def named(kind: str) -> str:
-    """One item of a kind in words, without a number: "case note"."""
-    return ITEM_WORDS.get(kind, (kind, kind))[0]
+def named(kind: str, n: int = 1) -> str:
+    """Items of a kind in words, without the number: "case note", or "case notes" for n != 1."""
+    singular, plural = ITEM_WORDS.get(kind, (kind, kind))
+    return singular if n == 1 else plural

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from linksdesk.core.errors import LinksDeskError, UserError
+from linksdesk.core.item_words import counted
 from linksdesk.server import admin, bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.server.config import (
@@ -103,7 +104,8 @@ def _move_cases(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     done = move_cases(db, a.from_worker, a.to, keep_read_only=a.keep_read_only)
     rows = sum(d.rows_moved for d in done)
     text = (
-        f"Moved {len(done)} case(s) ({rows} records) to worker {done[0].to_worker}."
+        f"Moved {counted('case', len(done))} ({counted('record', rows)}) "
+        f"to worker {done[0].to_worker}."
         if done
         else ("That worker holds no cases; nothing was moved.")
     )
@@ -117,7 +119,7 @@ def _cancel_codes(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     from linksdesk.server.admin_ops import cancel_codes
 
     n = cancel_codes(db, a.worker)
-    return f"Cancelled {n} unused enrolment code(s).", {"cancelled": n}
+    return f"Cancelled {counted('enrolment code', n)}.", {"cancelled": n}
 
 
 def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
@@ -178,7 +180,8 @@ def _roster(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     doc = bundles.roster(db, a.team)
     _write_new(a.out, json.dumps(doc, indent=2, sort_keys=True).encode())
     signers = len(doc["roster"]["signers"])
-    return f"Wrote the signed roster of {signers} signer(s) to {a.out}.", {"signers": signers}
+    text = f"Wrote the signed roster of {counted('signer', signers)} to {a.out}."
+    return text, {"signers": signers}
 
 
 def _export(a: argparse.Namespace, db: Database) -> tuple[str, Any]:

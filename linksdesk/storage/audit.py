@@ -22,6 +22,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from linksdesk.core.item_words import counted
 from linksdesk.storage.tables import AuditEvent, LocalSetting
 
 GENESIS = "0" * 64
@@ -134,7 +135,7 @@ def verify(session: Session) -> ChainReport:
     head_count, head_hash = head
     if count < head_count:
         return ChainReport(
-            count, None, f"the latest {head_count - count} audit event(s) were removed"
+            count, None, f"the latest {counted('audit event', head_count - count)} removed"
         )
     if count != head_count or prev != head_hash:
         return ChainReport(count, None, "the audit log does not end at its recorded latest event")

@@ -35,6 +35,7 @@ from linksdesk.core.errors import (
 )
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, keyfile, machine, migrate, restored, waiting
 from linksdesk.storage.engine import (
@@ -92,7 +93,9 @@ class IntegrityReport:
             return f"The vault is intact; its audit log of {self.audit_events} events checks out."
         parts = []
         if self.cipher_errors:
-            parts.append(f"{len(self.cipher_errors)} damaged page(s) in the encrypted file")
+            parts.append(
+                f"{counted('damaged page', len(self.cipher_errors))} in the encrypted file"
+            )
         if self.sqlite_errors:
             parts.append("the database structure is damaged")
         if self.audit_problem is not None:
@@ -293,7 +296,7 @@ class Vault:
         with vault._locked_if_it_fails():
             if migrate.current_revision(vault.engine) != migrate.head_revision():
                 # an older vault would need a migration, which writes: it cannot open
-                raise VaultCorruptError(f"{len(failed)} damaged page(s)")
+                raise VaultCorruptError(counted("damaged page", len(failed)))
             vault._ready()
         return vault
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import bundles
+from linksdesk.core.item_words import counted
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
@@ -270,7 +271,7 @@ class ImportBundleDialog(_BundleDialog):
     def _on_done(self, result: Any) -> None:
         self.result_info = result
         text = (
-            self.tr("Roster imported: %d new signer(s).") % result
+            self.tr("Roster imported: %s.") % counted("new signer", result)
             if isinstance(result, int)
             else result.describe()
         )

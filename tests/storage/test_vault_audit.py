@@ -69,7 +69,7 @@ def test_deleting_the_latest_event_is_detected(audited: Path) -> None:
         conn.execute("DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")
     ok, broken, problem, events = check(audited)
     assert not ok and broken is None and events == 13
-    assert problem == "the latest 1 audit event(s) were removed"
+    assert problem == "the latest 1 audit event removed"
 
 
 def test_deleting_an_event_in_the_middle_is_detected(audited: Path) -> None:
@@ -90,7 +90,7 @@ def test_emptying_the_log_is_detected(audited: Path) -> None:
     with raw_connection(audited) as conn:
         conn.execute("DELETE FROM audit_event")
     ok, _, problem, events = check(audited)
-    assert not ok and events == 0 and problem == "the latest 14 audit event(s) were removed"
+    assert not ok and events == 0 and problem == "the latest 14 audit events removed"
 
 
 def test_replacing_the_latest_event_with_a_forged_link_is_detected(audited: Path) -> None:

@@ -7,6 +7,7 @@ import argparse
 from linksdesk.app.arguments import options
 from linksdesk.app.console import EXIT_OK, one_line, print_stage_progress
 from linksdesk.app.vaults import casebook
+from linksdesk.core.item_words import counted
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -47,7 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with casebook(args) as cb:
         result = bundles.import_file(cb, args.file, trust=args.trust, progress=print_stage_progress)
     if isinstance(result, int):
-        print(f"Roster imported: {result} new signer(s) of the team are now known.")
+        print(f"Roster imported: {counted('new signer', result)} of the team now known.")
     else:
         print(one_line(result.describe()))
     return EXIT_OK

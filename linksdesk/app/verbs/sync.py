@@ -7,6 +7,7 @@ import sys
 
 from linksdesk.app.console import EXIT_OK, EXIT_PROBLEM, one_line
 from linksdesk.app.vaults import casebook
+from linksdesk.core.item_words import counted
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
@@ -34,9 +35,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(message)
         return EXIT_OK
     if report.waiting:
-        reason = f"{report.waiting} change(s) are still waiting to be sent."
+        reason = f"{counted('change', report.waiting)} still waiting to be sent."
     elif report.attention:
-        reason = f"{report.attention} change(s) were refused by the server and need attention."
+        reason = f"{counted('change', report.attention)} refused by the server, needing attention."
     else:
         reason = "This laptop and the server could not yet be checked against each other."
     print(f"Sync not complete: {reason} {message}", file=sys.stderr)

@@ -28,6 +28,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import UserError
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit
 from linksdesk.storage.bundle_tables import (
@@ -103,13 +104,15 @@ class ImportReport:
             "up to date."
         ]
         if self.erased:
-            parts.append(f"{self.erased} erased participant(s) purged from earlier imports.")
+            parts.append(
+                f"{counted('erased participant', self.erased)} purged from earlier imports."
+            )
         if self.signers_added:
-            parts.append(f"{self.signers_added} signer(s) learned from the team's roster.")
+            parts.append(f"{counted('signer', self.signers_added)} learned from the team's roster.")
         if self.dropped:
             parts.append(
-                f"{self.dropped} evaluation record(s) a laptop had filed under another "
-                "worker's caseload were removed: the server's bundle says whose it is."
+                f"{counted('evaluation record', self.dropped)} a laptop had filed under another "
+                "worker's caseload removed: the server's bundle says whose it is."
             )
         return " ".join(parts)
 
