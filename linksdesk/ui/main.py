@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -20,6 +20,10 @@ from linksdesk.core.logsafe import safe_traceback
 from linksdesk.ui import icons
 from linksdesk.ui.collector import GuiThreadCollector
 from linksdesk.ui.crash_dialog import install_recent_log
+
+if TYPE_CHECKING:
+    from linksdesk.ui.main_window import MainWindow
+    from linksdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +184,7 @@ def run(argv: list[str]) -> int:
         qInstallMessageHandler(previous_handler)
 
 
-def _smoke_test(app: QApplication, window: Any, session: Any) -> int:
+def _smoke_test(app: QApplication, window: MainWindow, session: UiSession) -> int:
     """Temporary vault, main window offscreen, one search through the palette; 0 if it works."""
     from linksdesk.casework import participants
 

@@ -8,7 +8,7 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import ServerUnreachableError, SyncAuthError
 from linksdesk.sync import client as sync_client
+from linksdesk.sync.client import SyncReport
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.session import UiSession
@@ -29,12 +31,12 @@ log = logging.getLogger(__name__)
 
 
 def _sync_job(
-    cb: Any,
+    cb: Casebook,
     *,
     cancel: threading.Event,
     allow_mass_delete: bool = False,
-    progress_signal: Any = None,
-) -> Any:
+    progress_signal: SignalInstance | None = None,
+) -> SyncReport:
     """On the network thread: one push, pull and verify."""
 
     def progress(stage: str, done: int, total: int | None) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.registry import RECEIPT_TABLE
@@ -42,7 +43,7 @@ from linksdesk.core.vocab import (
 )
 from linksdesk.sync.engine import ERASURE_ENTITY
 from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.session import changes_in
+from linksdesk.ui.session import UiSession, changes_in
 from linksdesk.ui.widgets import InlineMessage
 
 log = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ class Screen(QWidget):
 
     sig_open_participant = Signal(str)
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._epoch = 0  # bumped by clear(): results of jobs started before it are dropped
@@ -336,8 +337,8 @@ class Screen(QWidget):
         self._under_way.add(key)
         return lambda: self._under_way.discard(key)
 
-    def casebook(self) -> Any:
-        return getattr(self.session, "casebook", None)
+    def casebook(self) -> Casebook | None:
+        return self.session.casebook
 
     def run(
         self,

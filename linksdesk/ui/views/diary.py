@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import contacts, lists
+from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
@@ -29,6 +30,7 @@ from linksdesk.ui.models.table import (
     RecordFilterProxy,
     RecordTableModel,
 )
+from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import Screen, heading, relevant
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
 from linksdesk.ui.views.rows import hbox, page_layout
@@ -39,7 +41,7 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def load_week(cb: Any, start: dt.date) -> tuple[list[DiaryEntry], frozenset[str]]:
+def load_week(cb: Casebook, start: dt.date) -> tuple[list[DiaryEntry], frozenset[str]]:
     """Runs on the DB thread: the week's contacts and which people are read-only copies."""
     return lists.diary(cb, start, days=7), cb.read_only_participants()
 
@@ -58,7 +60,7 @@ class DiaryView(Screen):
 
     sig_week_shown = Signal()
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Diary"))

@@ -562,7 +562,7 @@ class ParticipantView(Screen):
         self.read_only_banner.clear_message()
         self.tabs.setEnabled(False)
 
-    def _on_drafts_restored(self, drafts: dict[str, str]) -> None:
+    def _on_drafts_restored(self, drafts: Mapping[str, str]) -> None:
         # after an unlock, reopen the record whose unsaved note was kept as a draft
         last = self._last_pid
         if last and any(key.startswith(f"note/{last}/") for key in drafts):

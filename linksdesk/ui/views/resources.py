@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import resources
+from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Resource, ResourceDemand
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
 from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field
 from linksdesk.ui.widgets import push_button
@@ -57,7 +59,7 @@ class DirectoryRow:
         return lv is None or (self.today - lv).days > STALE_AFTER_DAYS
 
 
-def load_directory(cb: Any, today: dt.date) -> list[DirectoryRow]:
+def load_directory(cb: Casebook, today: dt.date) -> list[DirectoryRow]:
     """Runs on the DB thread: resources joined with their 30/90-day demand."""
     demand: dict[str, ResourceDemand] = {
         d.resource_id: d for d in resources.resource_demand(cb, today=today)
@@ -75,7 +77,7 @@ class ResourcesView(Screen):
 
     sig_refer = Signal(str)  # the resource's id
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         tr = self.tr
         self.setAccessibleName(tr("Resources"))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from linksdesk.casework import lists
+from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
     Contact,
@@ -23,6 +24,7 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import (
     Screen,
     Section,
@@ -52,7 +54,7 @@ class TodayData:
     conflicts: int = 0  # sync conflicts waiting for the worker
 
 
-def load_today(cb: Any, today: dt.date, now: dt.datetime) -> TodayData:
+def load_today(cb: Casebook, today: dt.date, now: dt.datetime) -> TodayData:
     """Runs on the DB thread: one job for the whole screen."""
     todays = lists.todays_contacts(cb, today=today)
     # "later this week": the days after today up to Sunday, never next week's
@@ -111,7 +113,7 @@ class TodayView(Screen):
 
     sig_open_conflicts = Signal()
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.setAccessibleName(self.tr("Today"))
         self._today_override: dt.date | None = None
