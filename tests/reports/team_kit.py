@@ -51,7 +51,8 @@ from linksdesk.core.vocab import (
     ResourceCapacity,
 )
 from linksdesk.storage.tables import LocalSetting, Outbox
-from linksdesk.sync.apply import ApplyContext, PageApplier, parents_first
+from linksdesk.sync.apply import PageApplier, parents_first
+from linksdesk.sync.page import ApplyContext
 from linksdesk.sync.protocol import Op, ServerChange, is_participant_routed
 from linksdesk.sync.totals import update_monthly_totals
 

@@ -18,9 +18,10 @@ from sqlalchemy import text
 from sync_kit import Dev, ServerProcess, assert_replica_matches
 
 from linksdesk.core.ids import uuid7
-from linksdesk.sync.apply import ApplyContext, PageApplier, pending_fields
+from linksdesk.sync.apply import PageApplier, pending_fields
 from linksdesk.sync.client import list_conflicts
 from linksdesk.sync.merge import merge_fields, merge_pulled
+from linksdesk.sync.page import ApplyContext
 from linksdesk.sync.protocol import ChangeStatus, Op, ServerChange
 
 HERE = "001700000000000-00000-laptop-a"

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from linksdesk.casework import goals, notes
 from linksdesk.core.changes import Changes
 from linksdesk.core.ids import uuid7
-from linksdesk.sync.apply import ApplyContext, PageApplier
+from linksdesk.sync.apply import PageApplier
+from linksdesk.sync.page import ApplyContext
 from linksdesk.sync.protocol import HANDOVER_TABLE, HandoverRow, Op, ServerChange
 from linksdesk.ui.dialogs.contact import ContactDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog

@@ -490,7 +490,7 @@ class BatchApplier(BatchState):
         )
         entry = self.add_entry(out)
         # a worker who handed the case away may keep work a laptop of theirs had not sent
-        # (sync/apply.py, _keep_handed): the erasure must reach them too
+        # (sync/leaving.py, _keep_handed): the erasure must reach them too
         holders = set(
             self.s.scalars(
                 select(ParticipantAccess.worker_id).where(ParticipantAccess.participant_id == pid)

@@ -39,7 +39,7 @@ from linksdesk.storage.bundle_tables import (
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
-from linksdesk.sync.apply import ApplyContext, PageApplier, PageOutcome, collector_paused
+from linksdesk.sync.apply import PageApplier, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
@@ -67,6 +67,7 @@ from linksdesk.sync.bundle.signing import (
     SignatureError,
     normalise_fingerprint,
 )
+from linksdesk.sync.page import ApplyContext, PageOutcome
 from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
 

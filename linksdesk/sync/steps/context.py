@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import SyncError, UserError
 from linksdesk.storage.store import Store
-from linksdesk.sync.apply import PageOutcome
 from linksdesk.sync.local_only import LocalOnlyCase
+from linksdesk.sync.page import PageOutcome
 from linksdesk.sync.protocol import MAX_BATCH, MAX_PULL_LIMIT, HandshakeResponse, PushRequest
 from linksdesk.sync.transport import SyncCancelled, Transport
 from linksdesk.sync.verify import DigestCache

@@ -13,15 +13,9 @@ from sqlalchemy.orm import Session
 from linksdesk.storage import waiting
 from linksdesk.storage.tables import SyncConflict
 from linksdesk.sync import state
-from linksdesk.sync.apply import (
-    PURGED,
-    WHO_COUNTS,
-    ApplyContext,
-    PageApplier,
-    PageOutcome,
-    pending_fields,
-)
+from linksdesk.sync.apply import PageApplier, pending_fields
 from linksdesk.sync.conflicts import reconcile_note_conflicts
+from linksdesk.sync.page import PURGED, WHO_COUNTS, ApplyContext, PageOutcome
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,

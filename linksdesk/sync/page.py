@@ -1,0 +1,76 @@
+"""Applying one pulled page: what it needs to know about this device, and what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
+from linksdesk.sync.local_only import LocalOnlyCase
+from linksdesk.sync.protocol import HANDOVER_TABLE
+
+# what PageOutcome.touched names after a participant was purged here
+PURGED = "__purge__"
+# touched tables after which who the monthly totals count may have changed
+WHO_COUNTS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE, PURGED, HANDOVER_TABLE})
+
+
+# -- context and outcome --------------------------------------------------------------------
+@dataclass
+class ApplyContext:
+    """What applying needs to know about this device, and what it learns on the way."""
+
+    device_id: str
+    worker_id: str
+    stamp: Callable[[], str]  # a fresh local clock value (for local receipts)
+    # fields with edits still waiting in the outbox, by (table, row id)
+    pending: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    highest_hlc: str = ""
+
+
+@dataclass
+class PageOutcome:
+    applied: int = 0  # changes that changed something here
+    unchanged: int = 0
+    removed: int = 0  # live rows deleted, erased, handed away or purged by a withdrawal
+    withdrawn_rows: int = 0  # of those, purged by withdrawals (their guard counts people)
+    erased: list[str] = field(default_factory=list)
+    handed_away: list[str] = field(default_factory=list)
+    # participants removed here whole by a withdrawal pulled from the worker's other laptop
+    withdrawn_away: list[str] = field(default_factory=list)
+    conflicts: int = 0  # new conflicts recorded
+    tables: set[str] = field(default_factory=set)
+    superseded: int = 0  # local values that lost to later ones (ids logged)
+    # withdrawals pulled from the worker's other laptop that left this laptop's own work
+    # here as a local-only case (one notice per participant)
+    kept_local: list[LocalOnlyCase] = field(default_factory=list)
+    unappliable: int = 0  # pulled changes this vault could not store, set aside
+    # rows written here, by table (for the digest cache); "__purge__" after a purge,
+    # "handover" when who counts may have changed
+    touched: dict[str, set[str]] = field(default_factory=dict)
+
+    def touch(self, table: str, row_id: str) -> None:
+        self.touched.setdefault(table, set()).add(row_id)
+
+    def merge(self, other: PageOutcome) -> None:
+        self.applied += other.applied
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+        self.withdrawn_rows += other.withdrawn_rows
+        self.erased += other.erased
+        self.handed_away += other.handed_away
+        self.withdrawn_away += other.withdrawn_away
+        self.conflicts += other.conflicts
+        self.tables |= other.tables
+        self.superseded += other.superseded
+        self.kept_local += other.kept_local
+        self.unappliable += other.unappliable
+        for table, ids in other.touched.items():
+            self.touched.setdefault(table, set()).update(ids)
+
+
+class RowMeta(NamedTuple):  # one per row a page touches: a tuple is quick to make
+    clocks: dict[str, str]
+    deleted: bool
+    owner: str
