@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, select, text, update
 from sqlalchemy.orm import Session
@@ -191,6 +191,9 @@ def rows_touched(result: Any) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def chunks(items: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
+T = TypeVar("T")
+
+
+def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

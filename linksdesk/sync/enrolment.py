@@ -1,0 +1,146 @@
+"""Enrolling a laptop with the sync server, once, with a one-time code from the programme
+administrator; rows made before it pass to the enrolled worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import text, update
+from sqlalchemy.orm import Session
+
+from linksdesk.core.errors import (
+    SyncAuthError,
+    SyncError,
+    UserError,
+    ValidationError,
+)
+from linksdesk.storage.outbox import rows_touched
+from linksdesk.storage.tables import (
+    TABLE_BY_NAME,
+)
+from linksdesk.sync import state
+from linksdesk.sync.bundle import keys as bundle_keys
+from linksdesk.sync.ids import lease_ids
+from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
+from linksdesk.sync.target import Target, opened
+from linksdesk.sync.transport import Backoff, Transport, is_loopback
+
+log = logging.getLogger(__name__)
+
+
+# -- enrolment ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EnrolResult:
+    device_id: str
+    worker_id: str
+    team_id: str
+    role: str
+    server_url: str
+    reowned_rows: int  # rows made before enrolment, now owned by the enrolled worker
+
+
+def _address_allowed(url: str) -> bool:
+    """https anywhere; plain http only to this machine (a local test or demo server)."""
+    if url.lower().startswith("https://"):
+        return len(url) > len("https://")
+    if not url.lower().startswith("http://"):
+        return False
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return host is not None and is_loopback(host)
+
+
+def enrol(target: Target, server_url: str, code: str, *, label: str | None = None) -> EnrolResult:
+    """Enrol this vault's device with the server using a one-time code.
+
+    Stores the device token, the server address and the worker id in the vault. Rows
+    written before enrolment (owned by the vault's provisional worker id) pass to the
+    enrolled worker. The token is never logged or shown.
+    """
+    vault, store = opened(target)
+    code = code.strip()
+    if not 4 <= len(code) <= 64:
+        raise ValidationError("The enrolment code should look like ABCD-EFGH-JKLM-NPQR.")
+    url = server_url.strip().rstrip("/")
+    if not _address_allowed(url):
+        raise ValidationError("The server address must start with https://")
+    signing = store.on_writer(
+        lambda: bundle_keys.signing_key(store)
+    ).public.line  # rosters name this laptop by it
+    request = EnrolRequest(code=code, device_id=store.device_id, label=label, signing_key=signing)
+    with Transport(url, backoff=Backoff(attempts=3)) as t:
+        try:
+            answer = t.post("enrol", request, EnrolResponse)
+        except SyncAuthError:
+            raise SyncAuthError(
+                "That enrolment code was not accepted. It may have expired or been used "
+                "already; ask your programme administrator for a new one."
+            ) from None
+    if answer.device_id != store.device_id:
+        raise SyncError("The server gave this laptop a different device id; enrolment stopped.")
+
+    def store_enrolment(s: Session) -> tuple[str, int]:
+        enrolled_for = state.get(s, state.WORKER_ID)
+        if enrolled_for and enrolled_for != answer.worker_id and state.get(s, state.CURSOR, 0):
+            raise UserError(
+                "This vault already syncs for another worker. Use a separate vault for each worker."
+            )
+        old_worker = str(state.local_setting(s, "worker_id", store.worker_id))
+        reowned = 0
+        if old_worker != answer.worker_id:
+            reowned = _reown_all(s, old_worker, answer.worker_id)
+        state.put(s, state.SERVER_URL, url)
+        state.put(s, state.TOKEN, answer.token)
+        state.put(s, state.WORKER_ID, answer.worker_id)
+        state.put(s, state.TEAM_ID, answer.team_id)
+        state.put(s, state.ROLE, answer.role.value)
+        state.put(s, state.DEVICE_ID, answer.device_id)
+        state.drop(s, state.COPIED)  # a device of its own now
+        state.put_local_setting(s, "worker_id", answer.worker_id)
+        if answer.programme_key:
+            state.put(s, bundle_keys.PROGRAMME_KEY, answer.programme_key)
+        return old_worker, reowned
+
+    # the answer is written on the vault's writer thread: enrolment talks from the network's
+    old_worker, reowned = store.keep(store_enrolment)
+    if vault is not None:
+        vault.worker_id = answer.worker_id
+    store.worker_id = answer.worker_id
+    store.actor = answer.worker_id if store.actor == old_worker else store.actor
+    log.info("device %s enrolled for worker %s", answer.device_id, answer.worker_id)
+    try:  # programme ids of its own before the first new participant; sync retries
+        with Transport(url, answer.token, backoff=Backoff(attempts=3)) as t:
+            lease_ids(store, t)
+    except SyncError as exc:
+        log.info(
+            "no programme ids leased at enrolment (%s); the next sync asks", type(exc).__name__
+        )
+    return EnrolResult(
+        device_id=answer.device_id,
+        worker_id=answer.worker_id,
+        team_id=answer.team_id,
+        role=answer.role.value,
+        server_url=url,
+        reowned_rows=reowned,
+    )
+
+
+def _reown_all(s: Session, old: str, new: str) -> int:
+    total = 0
+    for cls in TABLE_BY_NAME.values():
+        total += rows_touched(
+            s.execute(update(cls).where(cls.owner == old).values(owner=new))  # type: ignore[attr-defined]
+        )
+    s.execute(
+        text(
+            "UPDATE outbox SET payload = json_set(payload, '$.owner', :new) "
+            "WHERE json_extract(payload, '$.owner') = :old"
+        ),
+        {"new": new, "old": old},
+    )
+    return int(total)
