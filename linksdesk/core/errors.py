@@ -156,7 +156,8 @@ class ChangedSinceEarlierReportError(OverlapsEarlierReportError):
 
     message = (
         "An external report for {} was written from this vault on {} with different "
-        "figures: records for that period have arrived or changed since. Subtracting one "
-        "version's figures from the other's gives counts of those records that both hide. "
+        "figures: records have arrived or changed since (or a count up to today has moved "
+        "on). Subtracting one version's figures from the other's gives counts of that "
+        "difference that both hide. "
         "Keep to the report already published, or make this one internal. Nothing was written."
     )

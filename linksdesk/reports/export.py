@@ -19,7 +19,7 @@ from linksdesk.core.errors import (
 from linksdesk.core.vocab import AuditAction
 from linksdesk.reports.build import AUDIENCES, EXTERNAL, report_from_store
 from linksdesk.reports.csvfile import write_csv
-from linksdesk.reports.model import SUPPRESSED_MARK, Kind, Report
+from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind, Report
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.xlsx import write_xlsx
 from linksdesk.storage.published import (
@@ -33,7 +33,6 @@ from linksdesk.storage.store import Store
 
 FORMATS = ("xlsx", "csv", "pdf")
 Progress = Callable[[int, int], None]
-FIGURE_KINDS = (Kind.COUNT, Kind.PERCENT, Kind.NUMBER)
 
 
 def _write(report: Report, fmt: str, out: Path, progress: Progress | None) -> None:
@@ -57,6 +56,14 @@ def _published(scope: Scope, digest: str | None = None) -> Published:
     return Published(first, last, scope.workers, scope.team, dt.date.today(), digests)
 
 
+def _figure(col: Column) -> bool:
+    """A count, a share, or a statistic built on counts; not a number that grows with the
+    day alone (how old a worker's newest data is)."""
+    return col.kind in (Kind.COUNT, Kind.PERCENT) or (
+        col.kind is Kind.NUMBER and bool(col.based_on)
+    )
+
+
 def figures_digest(report: Report, key: bytes) -> str:
     """A keyed digest of every figure the report publishes (hidden ones as hidden), by
     table, row and column: the same in every format, blind to when it was made."""
@@ -66,7 +73,7 @@ def figures_digest(report: Report, key: bytes) -> str:
         for table in section.tables
         for r, row in enumerate(table.rows)
         for j, col in enumerate(table.columns)
-        if col.kind in FIGURE_KINDS
+        if _figure(col)
     ]
     text = json.dumps([report.threshold, cells], separators=(",", ":"), default=str)
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()

@@ -20,6 +20,8 @@ from linksdesk.reports.scope import Scope
 from linksdesk.storage.published import PUBLISHED_KEY
 from linksdesk.storage.tables import LocalSetting
 
+WRITTEN = dt.date(2026, 12, 5)
+
 
 def referred_in_march(laptop: Casebook, people: range) -> None:
     for n in people:
@@ -35,22 +37,24 @@ def test_the_same_scope_with_late_records_is_stopped_then_written_when_chosen(
     with laptop_and_supervisor(tmp_path) as (laptop, sup, carry):
         referred_in_march(laptop, range(12))
         carry()
-        write(sup, tmp_path / "h1.csv", Scope(H1))
-        write(sup, tmp_path / "h1-again.xlsx", Scope(H1))  # nothing new: without a word
+        write(sup, tmp_path / "h1.csv", Scope(H1), today=WRITTEN)
+        # nothing new, a month later: without a word (how old each worker's newest data is
+        # grows with the day, not with the records)
+        write(sup, tmp_path / "h1-again.xlsx", Scope(H1), today=dt.date(2027, 1, 5))
 
         referred_in_march(laptop, range(12, 13))  # one late referral, back in March
         carry()
         later = tmp_path / "h1-late.csv"
         with pytest.raises(ChangedSinceEarlierReportError) as stopped:
-            write(sup, later, Scope(H1))
+            write(sup, later, Scope(H1), today=WRITTEN)
         said = str(stopped.value)
         assert "January to June 2026, all workers" in said
         assert "with different figures" in said and "Nothing was written" in said
         assert not later.exists() and not later.with_name(later.name + ".part").exists()
 
         # the supervisor was told and chose to: written, and this version remembered too
-        assert write(sup, later, Scope(H1), overlap_ok=True).exists()
-        write(sup, tmp_path / "h1-late-again.pdf", Scope(H1))  # a version already out
+        assert write(sup, later, Scope(H1), overlap_ok=True, today=WRITTEN).exists()
+        write(sup, tmp_path / "h1-late-again.pdf", Scope(H1), today=WRITTEN)  # already out
         with sup.store.read() as s:
             kept = s.get(LocalSetting, PUBLISHED_KEY)
             assert kept is not None
