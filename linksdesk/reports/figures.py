@@ -8,9 +8,10 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 - open now: participants whose status is not closed;
 - wait: days from a referral received in the period to the person's first attended contact
   on or after that day;
-- wellbeing pairs: per scale, a person's first score ever and their latest score on a later
-  day, up to the period's end, for people with a score in the period. Never the difference
-  of two unpaired means.
+- wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
+  later day starts the next: the person came back), its first score and its latest score
+  on a later day, up to the period's end, for people with a score in the period. Never the
+  difference of two unpaired means.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
     GoalStatus,
+    MeasureContext,
     MeasureKind,
     OnwardStatus,
     ReferralSource,
@@ -92,8 +94,10 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ("Goals", "Goals set in the period, by their status now."),
     (
         "Wellbeing change",
-        "Paired only: a person's first score and their latest later score of the same scale. "
-        "People with a score in the period count. SWEMWBS on the Rasch metric. Improved / "
+        "Paired only: a person's first score and their latest later score of the same scale, "
+        "within one episode of support (a new baseline, when the person comes back, starts "
+        "another: the latest episode with a later score counts). People with a score in the "
+        "period count. SWEMWBS on the Rasch metric. Improved / "
         "declined: a change of at least the scale's meaningful-change threshold (WEMWBS 3 "
         "points, SWEMWBS 1 metric point). 95 % confidence interval from the t distribution. "
         "Averages of fewer than 30 pairs carry a warning.",
@@ -529,35 +533,48 @@ def goals(c: _Ctx) -> Section:
 
 
 # -- wellbeing -----------------------------------------------------------------------------
+Score = tuple[str, float, bool]  # day, value, marked as a baseline
+
+
 def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[str]]:
     """Per person with a score of ``kind`` in the period: their change (paired), and the
     people who have only a baseline so far."""
-    scores: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for pid, _owner, k, day, total, metric in c.d.measures:
+    scores: dict[str, list[Score]] = defaultdict(list)
+    for pid, _owner, k, day, total, metric, context in c.d.measures:
         if k != kind.value or day > c.b:
             continue
         value = metric if kind is MeasureKind.SWEMWBS else total
         if value is not None:
-            scores[pid].append((day, float(value)))
+            scores[pid].append((day, float(value), context == MeasureContext.BASELINE.value))
     return _paired(c, scores)
 
 
-def _paired(
-    c: _Ctx, scores: dict[str, list[tuple[str, float]]]
-) -> tuple[dict[str, float], set[str]]:
-    """The pairing rule every scale shares: first score and latest later score, up to the
-    period's end, for people with a score in the period."""
+def _episodes(got: list[Score]) -> list[list[Score]]:
+    """A person's scores (sorted) in episodes of support: a score marked baseline on a later
+    day than its episode's first starts the next (the person came back)."""
+    out: list[list[Score]] = []
+    for score in got:
+        if not out or (score[2] and score[0] > out[-1][0][0]):
+            out.append([score])
+        else:
+            out[-1].append(score)
+    return out
+
+
+def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> tuple[dict[str, float], set[str]]:
+    """The pairing rule every scale shares, within one episode of support: its first score
+    and its latest later score, up to the period's end. Per person with a score in the
+    period: the latest such episode with a later score, else a baseline only."""
     changes: dict[str, float] = {}
     baseline_only: set[str] = set()
     for pid, got in scores.items():
-        if not any(c.a <= day <= c.b for day, _v in got):
-            continue
         got.sort()
-        first_day, first = got[0]
-        later = [(d, v) for d, v in got if d > first_day]
-        if later:
-            changes[pid] = round(later[-1][1] - first, 2)
-        else:
+        here = [e for e in _episodes(got) if any(c.a <= day <= c.b for day, _v, _b in e)]
+        paired = [e for e in here if e[-1][0] > e[0][0]]
+        if paired:
+            episode = paired[-1]
+            changes[pid] = round(episode[-1][1] - episode[0][1], 2)
+        elif here:
             baseline_only.add(pid)
     return changes, baseline_only
 
@@ -678,12 +695,12 @@ ONS4_NOTE = (
 def ons4_pairs(c: _Ctx) -> list[tuple[dict[str, float], set[str]]]:
     """Per ONS4 question, in question order: each person's paired change, and the people
     with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
-    scores: list[dict[str, list[tuple[str, float]]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
-    for pid, _owner, day, items in c.d.ons4:
+    scores: list[dict[str, list[Score]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
+    for pid, _owner, day, items, context in c.d.ons4:
         if day > c.b or len(items) != len(ONS4_QUESTIONS):
             continue
         for q, answer in enumerate(items):
-            scores[q][pid].append((day, float(answer)))
+            scores[q][pid].append((day, float(answer), context == MeasureContext.BASELINE.value))
     return [_paired(c, per) for per in scores]
 
 
