@@ -14,7 +14,7 @@ from test_reports_overlap import H1, write
 
 from linksdesk.casework import referrals
 from linksdesk.casework.casebook import Casebook
-from linksdesk.core.errors import ChangedSinceEarlierReportError
+from linksdesk.core.errors import ChangedSinceEarlierReportError, OverlapsEarlierReportError
 from linksdesk.core.vocab import ReferralSource
 from linksdesk.reports.scope import Scope
 from linksdesk.storage.published import PUBLISHED_KEY
@@ -47,6 +47,8 @@ def test_the_same_scope_with_late_records_is_stopped_then_written_when_chosen(
         later = tmp_path / "h1-late.csv"
         with pytest.raises(ChangedSinceEarlierReportError) as stopped:
             write(sup, later, Scope(H1), today=WRITTEN)
+        # the dashboard's "Write this report anyway?" and the command line's --overlap-ok
+        assert isinstance(stopped.value, OverlapsEarlierReportError)
         said = str(stopped.value)
         assert "January to June 2026, all workers" in said
         assert "with different figures" in said and "Nothing was written" in said
