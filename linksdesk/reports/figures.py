@@ -764,8 +764,7 @@ def onward(c: _Ctx) -> Section:
     warnings = tuple(
         (f"{rows[i][0]} received {rows[i][-1]} onward referrals but " if c.exact
          else f"{rows[i][0]} received onward referrals but ")
-        + ("has no capacity." if rows2[i][-1] == ResourceCapacity.FULL.label
-           else "is at capacity.")
+        + _capacity_note(_res(c, rids[i])[1])
         for i in sorted(flagged)
     )  # fmt: skip
     by_month = _per_month(
@@ -791,6 +790,16 @@ def onward(c: _Ctx) -> Section:
     )  # fmt: skip
     chart = ChartSpec("hbar", "onward_by_month", ("total",), "Onward referrals per resource")
     return Section("onward", "Onward referrals", (by_month, outcomes), chart)
+
+
+def _capacity_note(capacity: str) -> str:
+    """Why a resource stands out, as its row's "Capacity in the directory" says: full, a
+    waiting list, or (listed as open or limited) a referral came back "no capacity"."""
+    if capacity == ResourceCapacity.FULL.value:
+        return "is full in the resource directory."
+    if capacity == ResourceCapacity.WAITING_LIST.value:
+        return "has a waiting list in the resource directory."
+    return "at least one came back with no capacity."
 
 
 def _res(c: _Ctx, rid: str) -> tuple[str, str]:
