@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from linksdesk.core.measures import (
     MIN_PAIRED_FOR_EVALUATION,
@@ -536,7 +536,14 @@ def goals(c: _Ctx) -> Section:
 Score = tuple[str, float, bool]  # day, value, marked as a baseline
 
 
-def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[str]]:
+class Pairs(NamedTuple):
+    changes: dict[str, float]  # person -> paired change
+    baseline_only: set[str]  # people with a baseline and no later score yet
+    # person -> the last score day of the episode before the one counted (a returning person)
+    since: dict[str, str]
+
+
+def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
     """Per person with a score of ``kind`` in the period: their change (paired), and the
     people who have only a baseline so far."""
     scores: dict[str, list[Score]] = defaultdict(list)
@@ -561,22 +568,28 @@ def _episodes(got: list[Score]) -> list[list[Score]]:
     return out
 
 
-def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> tuple[dict[str, float], set[str]]:
+def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
     """The pairing rule every scale shares, within one episode of support: its first score
     and its latest later score, up to the period's end. Per person with a score in the
     period: the latest such episode with a later score, else a baseline only."""
-    changes: dict[str, float] = {}
-    baseline_only: set[str] = set()
+    out = Pairs({}, set(), {})
     for pid, got in scores.items():
         got.sort()
-        here = [e for e in _episodes(got) if any(c.a <= day <= c.b for day, _v, _b in e)]
+        episodes = _episodes(got)
+        here = [e for e in episodes if any(c.a <= day <= c.b for day, _v, _b in e)]
         paired = [e for e in here if e[-1][0] > e[0][0]]
         if paired:
             episode = paired[-1]
-            changes[pid] = round(episode[-1][1] - episode[0][1], 2)
+            out.changes[pid] = round(episode[-1][1] - episode[0][1], 2)
         elif here:
-            baseline_only.add(pid)
-    return changes, baseline_only
+            episode = here[-1]
+            out.baseline_only.add(pid)
+        else:
+            continue
+        n = episodes.index(episode)
+        if n:
+            out.since[pid] = episodes[n - 1][-1][0]
+    return out
 
 
 def _change_row(
@@ -618,11 +631,13 @@ def _wellbeing_columns(first: str) -> tuple[Column, ...]:
 
 def wellbeing(c: _Ctx) -> Section:
     rows, dose_rows, warnings = [], [], []
-    contacts_by_person: Counter[str] = Counter(
-        pid for pid, days in c.attended.items() for d in days if d <= c.b
-    )
     for kind in WELLBEING_KINDS:
-        changes, baseline_only = wellbeing_pairs(c, kind)
+        changes, baseline_only, since = wellbeing_pairs(c, kind)
+        # the dose of the episode paired: a returning person's contacts since their last
+        # episode's last score
+        contacts_by_person: Counter[str] = Counter(
+            pid for pid, days in c.attended.items() for d in days if since.get(pid, "") < d <= c.b
+        )
         label = kind.label
         rows.append(_change_row(label, kind, list(changes.values()), len(baseline_only)))
         caveat = _caveat(c, len(changes))
@@ -692,7 +707,7 @@ ONS4_NOTE = (
 )
 
 
-def ons4_pairs(c: _Ctx) -> list[tuple[dict[str, float], set[str]]]:
+def ons4_pairs(c: _Ctx) -> list[Pairs]:
     """Per ONS4 question, in question order: each person's paired change, and the people
     with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
     scores: list[dict[str, list[Score]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
@@ -706,7 +721,9 @@ def ons4_pairs(c: _Ctx) -> list[tuple[dict[str, float], set[str]]]:
 
 def ons4(c: _Ctx) -> Table:
     rows, warned = [], 0
-    for question, (changes, baseline_only) in zip(ONS4_QUESTIONS, ons4_pairs(c), strict=True):
+    for question, (changes, baseline_only, _since) in zip(
+        ONS4_QUESTIONS, ons4_pairs(c), strict=True
+    ):
         ci = mean_ci(list(changes.values()))
         rows.append(
             (

@@ -71,7 +71,8 @@ def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
 ) -> None:
     """A second baseline starts a new episode: a person back after months away is not paired
     with the baseline of their first episode (a fall while nobody was supporting them would
-    be counted as a decline in this period, or a gain credited to the wrong support)."""
+    be counted as a decline in this period, or a gain credited to the wrong support), and
+    the episode's dose is its own contacts, not the first episode's too."""
     base, review = MeasureContext.BASELINE, MeasureContext.REVIEW
     people = {
         # back in November with a new baseline only: a baseline, not a decline of 6
@@ -90,6 +91,10 @@ def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
         for y, m, d, total, context in scores:
             measures.record_measure(cb, p.id, MeasureKind.WEMWBS, wemwbs(total),
                                     context=context, taken_on=dt.date(y, m, d))  # fmt: skip
+        if name == "B":  # five contacts the first time round, one since coming back
+            for y, m in ((2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 10)):
+                contacts.record_contact(cb, p.id, kind=ContactKind.APPOINTMENT,
+                                        at=dt.datetime(y, m, 12, 10))  # fmt: skip
     bring_in(supervisor, outbox_changes(cb, 1))
     cb.lock()
     report = report_from_store(supervisor.store, Scope(Period.parse("2026-07..2026-12")),
@@ -100,3 +105,7 @@ def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
     assert (row["paired"], row["baseline_only"]) == (2, 1)
     assert row["mean_change"] == 8.0  # B gained 9, C 7
     assert (row["improved"], row["no_change"], row["declined"]) == (2, 0, 0)
+    dose = report.section("wellbeing").table("wellbeing_dose")
+    paired = dose.column_index("paired")
+    assert dose.row_by_label("WEMWBS, fewer than 3 contacts")[paired] == 2  # B and C
+    assert dose.row_by_label("WEMWBS, 3 or more contacts")[paired] == 0
