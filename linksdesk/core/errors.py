@@ -148,3 +148,16 @@ class OverlapsEarlierReportError(UserError):
         "that both hide. Publish periods that do not overlap (or the very same period and "
         "workers again), or make this report internal. Nothing was written."
     )
+
+
+class ChangedSinceEarlierReportError(OverlapsEarlierReportError):
+    """The very same scope as an external report written before, with different figures
+    (records arrived or changed since): asked about like an overlap."""
+
+    message = (
+        "An external report for {} was written from this vault on {} with different "
+        "figures: records have arrived or changed since (or a count up to today has moved "
+        "on). Subtracting one version's figures from the other's gives counts of that "
+        "difference that both hide. "
+        "Keep to the report already published, or make this one internal. Nothing was written."
+    )

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
-from linksdesk.core.errors import OverlapsEarlierReportError, UserError, ValidationError
+from linksdesk.core.errors import (
+    ChangedSinceEarlierReportError,
+    OverlapsEarlierReportError,
+    UserError,
+    ValidationError,
+)
 from linksdesk.core.vocab import AuditAction
 from linksdesk.reports.build import AUDIENCES, EXTERNAL, report_from_store
 from linksdesk.reports.csvfile import write_csv
-from linksdesk.reports.model import Report
+from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind, Report
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.xlsx import write_xlsx
-from linksdesk.storage.published import Published, add_published, published
+from linksdesk.storage.published import (
+    Published,
+    add_published,
+    digest_key,
+    making_digest_key,
+    published,
+)
 from linksdesk.storage.store import Store
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -36,9 +50,33 @@ def _write(report: Report, fmt: str, out: Path, progress: Progress | None) -> No
         write_pdf(report, out, progress)
 
 
-def _published(scope: Scope) -> Published:
+def _published(scope: Scope, digest: str | None = None) -> Published:
     first, last = scope.period.first, scope.period.last
-    return Published(first, last, scope.workers, scope.team, dt.date.today())
+    digests = frozenset() if digest is None else frozenset({digest})
+    return Published(first, last, scope.workers, scope.team, dt.date.today(), digests)
+
+
+def _figure(col: Column) -> bool:
+    """A count, a share, or a statistic built on counts; not a number that grows with the
+    day alone (how old a worker's newest data is)."""
+    return col.kind in (Kind.COUNT, Kind.PERCENT) or (
+        col.kind is Kind.NUMBER and bool(col.based_on)
+    )
+
+
+def figures_digest(report: Report, key: bytes) -> str:
+    """A keyed digest of every figure the report publishes (hidden ones as hidden), by
+    table, row and column: the same in every format, blind to when it was made."""
+    cells = [
+        [table.key, r, col.key, SUPPRESSED_MARK if (r, j) in table.suppressed else row[j]]
+        for section in report.sections
+        for table in section.tables
+        for r, row in enumerate(table.rows)
+        for j, col in enumerate(table.columns)
+        if _figure(col)
+    ]
+    text = json.dumps([report.threshold, cells], separators=(",", ":"), default=str)
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 def _described(report: Published) -> str:
@@ -59,9 +97,23 @@ def check_overlap(store: Store, scope: Scope) -> None:
         earlier = published(s)
     for e in earlier:
         if wanted.overlaps(e):
-            raise OverlapsEarlierReportError(
-                _described(e), f"{e.written_on.day} {e.written_on:%B %Y}", _described(wanted)
-            )
+            raise OverlapsEarlierReportError(_described(e), _day(e.written_on), _described(wanted))
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_republished(store: Store, scope: Scope, report: Report) -> None:
+    """Refuse the very same scope as an earlier external report with different figures:
+    the two versions' difference is the records that arrived or changed in between."""
+    wanted = _published(scope)
+    with store.read() as s:
+        key = digest_key(s)
+        earlier = [e for e in published(s) if e.same_scope(wanted) and e.digests]
+    for e in earlier:  # no key yet: no digest was kept either
+        if key is not None and figures_digest(report, key) not in e.digests:
+            raise ChangedSinceEarlierReportError(_described(e), _day(e.written_on))
 
 
 def export_report(
@@ -77,8 +129,9 @@ def export_report(
 ) -> Report:
     """Build the report, write it to ``out`` (never over an existing file), audit the write.
 
-    An external one that overlaps an external report written before is refused unless
-    ``overlap_ok`` (the person was told and chose to); every external one is remembered.
+    An external one that overlaps an external report written before, or repeats its scope
+    with different figures, is refused unless ``overlap_ok`` (the person was told and chose
+    to); every external one is remembered, with a keyed digest of its figures.
     """
     if fmt not in FORMATS:
         raise ValidationError(f"The format is one of {', '.join(FORMATS)}.")
@@ -92,6 +145,8 @@ def export_report(
     if audience == EXTERNAL and not overlap_ok:
         check_overlap(store, scope)
     report = report_from_store(store, scope, audience=audience, **build)  # type: ignore[arg-type]
+    if audience == EXTERNAL and not overlap_ok:
+        check_republished(store, scope, report)
     part = out.with_name(out.name + ".part")
     try:
         _write(report, fmt, part, progress)
@@ -106,5 +161,6 @@ def export_report(
         # what, period and audience; never content
         tx.audit(AuditAction.EXPORT, f"report {fmt} {audience}", scope.period.label)
         if audience == EXTERNAL:
-            add_published(tx.session, _published(scope))
+            digest = figures_digest(report, making_digest_key(tx.session))
+            add_published(tx.session, _published(scope, digest))
     return report

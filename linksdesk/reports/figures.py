@@ -8,9 +8,10 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 - open now: participants whose status is not closed;
 - wait: days from a referral received in the period to the person's first attended contact
   on or after that day;
-- wellbeing pairs: per scale, a person's first score ever and their latest score on a later
-  day, up to the period's end, for people with a score in the period. Never the difference
-  of two unpaired means.
+- wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
+  later day starts the next: the person came back), its first score and its latest score
+  on a later day, up to the period's end, for people with a score in the period. Never the
+  difference of two unpaired means.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from linksdesk.core.measures import (
     MIN_PAIRED_FOR_EVALUATION,
@@ -32,6 +33,7 @@ from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
     GoalStatus,
+    MeasureContext,
     MeasureKind,
     OnwardStatus,
     ReferralSource,
@@ -92,8 +94,10 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ("Goals", "Goals set in the period, by their status now."),
     (
         "Wellbeing change",
-        "Paired only: a person's first score and their latest later score of the same scale. "
-        "People with a score in the period count. SWEMWBS on the Rasch metric. Improved / "
+        "Paired only: a person's first score and their latest later score of the same scale, "
+        "within one episode of support (a new baseline, when the person comes back, starts "
+        "another: the latest episode with a later score counts). People with a score in the "
+        "period count. SWEMWBS on the Rasch metric. Improved / "
         "declined: a change of at least the scale's meaningful-change threshold (WEMWBS 3 "
         "points, SWEMWBS 1 metric point). 95 % confidence interval from the t distribution. "
         "Averages of fewer than 30 pairs carry a warning.",
@@ -529,37 +533,63 @@ def goals(c: _Ctx) -> Section:
 
 
 # -- wellbeing -----------------------------------------------------------------------------
-def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> tuple[dict[str, float], set[str]]:
+Score = tuple[str, float, bool]  # day, value, marked as a baseline
+
+
+class Pairs(NamedTuple):
+    changes: dict[str, float]  # person -> paired change
+    baseline_only: set[str]  # people with a baseline and no later score yet
+    # person -> the last score day of the episode before the one counted (a returning person)
+    since: dict[str, str]
+
+
+def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
     """Per person with a score of ``kind`` in the period: their change (paired), and the
     people who have only a baseline so far."""
-    scores: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for pid, _owner, k, day, total, metric in c.d.measures:
+    scores: dict[str, list[Score]] = defaultdict(list)
+    for pid, _owner, k, day, total, metric, context in c.d.measures:
         if k != kind.value or day > c.b:
             continue
         value = metric if kind is MeasureKind.SWEMWBS else total
         if value is not None:
-            scores[pid].append((day, float(value)))
+            scores[pid].append((day, float(value), context == MeasureContext.BASELINE.value))
     return _paired(c, scores)
 
 
-def _paired(
-    c: _Ctx, scores: dict[str, list[tuple[str, float]]]
-) -> tuple[dict[str, float], set[str]]:
-    """The pairing rule every scale shares: first score and latest later score, up to the
-    period's end, for people with a score in the period."""
-    changes: dict[str, float] = {}
-    baseline_only: set[str] = set()
-    for pid, got in scores.items():
-        if not any(c.a <= day <= c.b for day, _v in got):
-            continue
-        got.sort()
-        first_day, first = got[0]
-        later = [(d, v) for d, v in got if d > first_day]
-        if later:
-            changes[pid] = round(later[-1][1] - first, 2)
+def _episodes(got: list[Score]) -> list[list[Score]]:
+    """A person's scores (sorted) in episodes of support: a score marked baseline on a later
+    day than its episode's first starts the next (the person came back)."""
+    out: list[list[Score]] = []
+    for score in got:
+        if not out or (score[2] and score[0] > out[-1][0][0]):
+            out.append([score])
         else:
-            baseline_only.add(pid)
-    return changes, baseline_only
+            out[-1].append(score)
+    return out
+
+
+def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
+    """The pairing rule every scale shares, within one episode of support: its first score
+    and its latest later score, up to the period's end. Per person with a score in the
+    period: the latest such episode with a later score, else a baseline only."""
+    out = Pairs({}, set(), {})
+    for pid, got in scores.items():
+        got.sort()
+        episodes = _episodes(got)
+        here = [e for e in episodes if any(c.a <= day <= c.b for day, _v, _b in e)]
+        paired = [e for e in here if e[-1][0] > e[0][0]]
+        if paired:
+            episode = paired[-1]
+            out.changes[pid] = round(episode[-1][1] - episode[0][1], 2)
+        elif here:
+            episode = here[-1]
+            out.baseline_only.add(pid)
+        else:
+            continue
+        n = episodes.index(episode)
+        if n:
+            out.since[pid] = episodes[n - 1][-1][0]
+    return out
 
 
 def _change_row(
@@ -601,11 +631,13 @@ def _wellbeing_columns(first: str) -> tuple[Column, ...]:
 
 def wellbeing(c: _Ctx) -> Section:
     rows, dose_rows, warnings = [], [], []
-    contacts_by_person: Counter[str] = Counter(
-        pid for pid, days in c.attended.items() for d in days if d <= c.b
-    )
     for kind in WELLBEING_KINDS:
-        changes, baseline_only = wellbeing_pairs(c, kind)
+        changes, baseline_only, since = wellbeing_pairs(c, kind)
+        # the dose of the episode paired: a returning person's contacts since their last
+        # episode's last score
+        contacts_by_person: Counter[str] = Counter(
+            pid for pid, days in c.attended.items() for d in days if since.get(pid, "") < d <= c.b
+        )
         label = kind.label
         rows.append(_change_row(label, kind, list(changes.values()), len(baseline_only)))
         caveat = _caveat(c, len(changes))
@@ -675,21 +707,23 @@ ONS4_NOTE = (
 )
 
 
-def ons4_pairs(c: _Ctx) -> list[tuple[dict[str, float], set[str]]]:
+def ons4_pairs(c: _Ctx) -> list[Pairs]:
     """Per ONS4 question, in question order: each person's paired change, and the people
     with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
-    scores: list[dict[str, list[tuple[str, float]]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
-    for pid, _owner, day, items in c.d.ons4:
+    scores: list[dict[str, list[Score]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
+    for pid, _owner, day, items, context in c.d.ons4:
         if day > c.b or len(items) != len(ONS4_QUESTIONS):
             continue
         for q, answer in enumerate(items):
-            scores[q][pid].append((day, float(answer)))
+            scores[q][pid].append((day, float(answer), context == MeasureContext.BASELINE.value))
     return [_paired(c, per) for per in scores]
 
 
 def ons4(c: _Ctx) -> Table:
     rows, warned = [], 0
-    for question, (changes, baseline_only) in zip(ONS4_QUESTIONS, ons4_pairs(c), strict=True):
+    for question, (changes, baseline_only, _since) in zip(
+        ONS4_QUESTIONS, ons4_pairs(c), strict=True
+    ):
         ci = mean_ci(list(changes.values()))
         rows.append(
             (
@@ -747,8 +781,7 @@ def onward(c: _Ctx) -> Section:
     warnings = tuple(
         (f"{rows[i][0]} received {rows[i][-1]} onward referrals but " if c.exact
          else f"{rows[i][0]} received onward referrals but ")
-        + ("has no capacity." if rows2[i][-1] == ResourceCapacity.FULL.label
-           else "is at capacity.")
+        + _capacity_note(_res(c, rids[i])[1])
         for i in sorted(flagged)
     )  # fmt: skip
     by_month = _per_month(
@@ -774,6 +807,16 @@ def onward(c: _Ctx) -> Section:
     )  # fmt: skip
     chart = ChartSpec("hbar", "onward_by_month", ("total",), "Onward referrals per resource")
     return Section("onward", "Onward referrals", (by_month, outcomes), chart)
+
+
+def _capacity_note(capacity: str) -> str:
+    """Why a resource stands out, as its row's "Capacity in the directory" says: full, a
+    waiting list, or (listed as open or limited) a referral came back "no capacity"."""
+    if capacity == ResourceCapacity.FULL.value:
+        return "is full in the resource directory."
+    if capacity == ResourceCapacity.WAITING_LIST.value:
+        return "has a waiting list in the resource directory."
+    return "at least one came back with no capacity."
 
 
 def _res(c: _Ctx, rid: str) -> tuple[str, str]:

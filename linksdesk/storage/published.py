@@ -1,10 +1,13 @@
 """What each external report written from this vault covered (its period and workers, never a
-figure), kept so that a later report can be compared with them (``reports.export``)."""
+figure), kept so that a later report can be compared with them (``reports.export``); and a
+keyed digest of each version of its published cells, so that the same scope written again
+with different figures is noticed without the vault keeping any figure."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -13,18 +16,22 @@ from sqlalchemy.orm import Session
 from linksdesk.storage.tables import LocalSetting
 
 PUBLISHED_KEY = "published_reports"  # (local setting) a list, oldest first
+DIGEST_KEY = "published_reports_key"  # (local setting) the key of the figures' digests, hex
 
 
 @dataclass(frozen=True)
 class Published:
     """An external report's scope: whole months ``first``..``last``; ``workers`` None is
-    every worker the vault held then; ``team`` the name it was shown under, if any."""
+    every worker the vault held then; ``team`` the name it was shown under, if any;
+    ``digests`` the keyed digest of the published cells of each version written (none for
+    a report remembered before digests were kept); ``written_on`` the latest version's day."""
 
     first: dt.date
     last: dt.date
     workers: frozenset[str] | None
     team: str | None
     written_on: dt.date
+    digests: frozenset[str] = frozenset()
 
     def same_scope(self, other: Published) -> bool:
         return (self.first, self.last, self.workers) == (other.first, other.last, other.workers)
@@ -43,6 +50,7 @@ class Published:
             "workers": None if self.workers is None else sorted(self.workers),
             "team": self.team,
             "written_on": self.written_on.isoformat(),
+            "digests": sorted(self.digests),
         }
 
     @classmethod
@@ -54,6 +62,7 @@ class Published:
             None if workers is None else frozenset(map(str, workers)),
             value.get("team"),
             dt.date.fromisoformat(value["written_on"]),
+            frozenset(map(str, value.get("digests") or ())),
         )
 
 
@@ -63,9 +72,31 @@ def published(session: Session) -> list[Published]:
 
 
 def add_published(session: Session, report: Published) -> None:
-    """Remember ``report`` (once: writing the same scope again adds nothing new)."""
+    """Remember ``report``: a scope once, with the digest of every version written of it."""
     known = published(session)
-    if any(report.same_scope(k) for k in known):
+    same = next((k for k in known if report.same_scope(k)), None)
+    if same is None:
+        known.append(report)
+    elif not report.digests <= same.digests:
+        known[known.index(same)] = replace(
+            same, digests=same.digests | report.digests, written_on=report.written_on
+        )
+    else:
         return
-    value = [k.to_json() for k in known] + [report.to_json()]
-    session.merge(LocalSetting(key=PUBLISHED_KEY, value=value))
+    session.merge(LocalSetting(key=PUBLISHED_KEY, value=[k.to_json() for k in known]))
+
+
+def digest_key(session: Session) -> bytes | None:
+    """This vault's key for the digests of published figures, None until the first is kept:
+    keyed, so a digest alone cannot be used to try guesses of the figures."""
+    stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == DIGEST_KEY))
+    return bytes.fromhex(stored) if isinstance(stored, str) else None
+
+
+def making_digest_key(session: Session) -> bytes:
+    """The digests' key, made (random) and kept on first use."""
+    key = digest_key(session)
+    if key is None:
+        key = secrets.token_bytes(32)
+        session.merge(LocalSetting(key=DIGEST_KEY, value=key.hex()))
+    return key

@@ -4,6 +4,7 @@ supervision bundle: for the tests of what a small programme's reports show. Synt
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,19 +26,33 @@ def sharing_person(laptop: Casebook, n: int, referred: dt.date = dt.date(2026, 3
 
 
 @contextmanager
-def supervisor_with(root: Path, fill: Callable[[Casebook], None]) -> Iterator[Casebook]:
-    """A laptop filled by ``fill``, its bundle imported into a supervisor's vault (unlocked
-    while the block runs)."""
+def laptop_and_supervisor(root: Path) -> Iterator[tuple[Casebook, Casebook, Callable[[], None]]]:
+    """A worker's laptop, a supervisor's vault, and ``carry()``: the laptop's supervision
+    bundle as it is now, imported into the supervisor's vault (both unlocked while the block
+    runs)."""
     laptop, _ = bundles.create_vault(root / "laptop.vault", PASSPHRASE)
     sup, _ = bundles.create_vault(root / "sup.vault", PASSPHRASE, supervisor=True)
+    made = itertools.count(1)
     try:
         recipient = bundles.new_bundle_key(sup)
-        fill(laptop)
-        out = root / "caseload.age"
-        bundles.export_bundle(laptop, out, kind="supervision", recipients=[recipient])
-        bundles.import_file(sup, out, trust=bundles.show_keys(laptop).signing.fingerprint)
-        laptop.lock()
-        yield sup
+
+        def carry() -> None:
+            out = root / f"caseload-{next(made)}.age"
+            bundles.export_bundle(laptop, out, kind="supervision", recipients=[recipient])
+            bundles.import_file(sup, out, trust=bundles.show_keys(laptop).signing.fingerprint)
+
+        yield laptop, sup, carry
     finally:
         laptop.lock()  # locking twice is nothing
         sup.lock()
+
+
+@contextmanager
+def supervisor_with(root: Path, fill: Callable[[Casebook], None]) -> Iterator[Casebook]:
+    """A laptop filled by ``fill``, its bundle imported into a supervisor's vault (unlocked
+    while the block runs)."""
+    with laptop_and_supervisor(root) as (laptop, sup, carry):
+        fill(laptop)
+        carry()
+        laptop.lock()
+        yield sup

@@ -64,3 +64,48 @@ def test_dashboard_shows_the_paired_change_when_unpaired_means_disagree(tmp_path
 def test_t_critical_matches_textbook_values() -> None:
     for df, t in ((1, 12.706), (10, 2.228), (30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980)):
         assert abs(t_critical(df) - t) < 0.002, df
+
+
+def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
+    tmp_path: Path,
+) -> None:
+    """A second baseline starts a new episode: a person back after months away is not paired
+    with the baseline of their first episode (a fall while nobody was supporting them would
+    be counted as a decline in this period, or a gain credited to the wrong support), and
+    the episode's dose is its own contacts, not the first episode's too."""
+    base, review = MeasureContext.BASELINE, MeasureContext.REVIEW
+    people = {
+        # back in November with a new baseline only: a baseline, not a decline of 6
+        "A": ((2025, 1, 10, 44, base), (2025, 4, 10, 48, review), (2026, 11, 2, 38, base)),
+        # back in September, reviewed in December: 36 -> 45, not 40 -> 45
+        "B": ((2025, 1, 10, 40, base), (2025, 4, 10, 50, review),
+              (2026, 9, 1, 36, base), (2026, 12, 1, 45, review)),
+        # reviewed in the period, then back with a new baseline: the reviewed episode counts
+        "C": ((2026, 7, 5, 40, base), (2026, 8, 20, 47, review), (2026, 11, 15, 35, base)),
+    }  # fmt: skip
+    cb, _ = Casebook.create(tmp_path / "w.vault", PASSPHRASE)
+    supervisor, _ = Casebook.create(tmp_path / "s.vault", PASSPHRASE)
+    for name, scores in people.items():
+        p = participants.create_participant(cb, given_name=name, family_name="Episodes").value
+        consent.record_consent(cb, p.id, ConsentScope.TEAM, True, recorded_on=dt.date(2025, 1, 5))
+        for y, m, d, total, context in scores:
+            measures.record_measure(cb, p.id, MeasureKind.WEMWBS, wemwbs(total),
+                                    context=context, taken_on=dt.date(y, m, d))  # fmt: skip
+        if name == "B":  # five contacts the first time round, one since coming back
+            for y, m in ((2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 10)):
+                contacts.record_contact(cb, p.id, kind=ContactKind.APPOINTMENT,
+                                        at=dt.datetime(y, m, 12, 10))  # fmt: skip
+    bring_in(supervisor, outbox_changes(cb, 1))
+    cb.lock()
+    report = report_from_store(supervisor.store, Scope(Period.parse("2026-07..2026-12")),
+                               audience="internal", today=dt.date(2027, 1, 4))  # fmt: skip
+    supervisor.lock()
+    table = report.section("wellbeing").table("wellbeing_change")
+    row = dict(zip([c.key for c in table.columns], table.row_by_label("WEMWBS"), strict=True))
+    assert (row["paired"], row["baseline_only"]) == (2, 1)
+    assert row["mean_change"] == 8.0  # B gained 9, C 7
+    assert (row["improved"], row["no_change"], row["declined"]) == (2, 0, 0)
+    dose = report.section("wellbeing").table("wellbeing_dose")
+    paired = dose.column_index("paired")
+    assert dose.row_by_label("WEMWBS, fewer than 3 contacts")[paired] == 2  # B and C
+    assert dose.row_by_label("WEMWBS, 3 or more contacts")[paired] == 0
