@@ -18,9 +18,7 @@ from linksdesk.core.errors import (
     ValidationError,
 )
 from linksdesk.storage.outbox import rows_touched
-from linksdesk.storage.tables import (
-    TABLE_BY_NAME,
-)
+from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.sync import state
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
@@ -31,7 +29,6 @@ from linksdesk.sync.transport import Backoff, Transport, is_loopback
 log = logging.getLogger(__name__)
 
 
-# -- enrolment ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EnrolResult:
     device_id: str

@@ -16,7 +16,6 @@ PURGED = "__purge__"
 WHO_COUNTS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE, PURGED, HANDOVER_TABLE})
 
 
-# -- context and outcome --------------------------------------------------------------------
 @dataclass
 class ApplyContext:
     """What applying needs to know about this device, and what it learns on the way."""

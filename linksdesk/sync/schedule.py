@@ -7,16 +7,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from linksdesk.core.errors import (
-    SyncAuthError,
-)
-from linksdesk.sync.engine import (
-    HandshakeRefused,
-)
+from linksdesk.core.errors import SyncAuthError
+from linksdesk.sync.engine import HandshakeRefused
 from linksdesk.sync.removals import MassDeletionError
 
 
-# -- scheduling -----------------------------------------------------------------------------
 class SyncScheduler:
     """When the next automatic sync is due: a fixed interval, backing off after failures.
 

@@ -30,7 +30,6 @@ from linksdesk.sync.shapes import SHAPES
 from linksdesk.sync.target import Target, opened
 
 
-# -- conflicts ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ConflictInfo:
     """Both versions of a concurrently edited field; "mine" is this laptop's version."""

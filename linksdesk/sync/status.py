@@ -20,7 +20,6 @@ from linksdesk.sync import state
 from linksdesk.sync.target import Target, opened
 
 
-# -- status and history ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class SyncStatus:
     enrolled: bool

@@ -11,9 +11,7 @@ import threading
 from collections.abc import Iterator
 from typing import Protocol
 
-from linksdesk.core.errors import (
-    SyncError,
-)
+from linksdesk.core.errors import SyncError
 from linksdesk.storage.store import Store
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
