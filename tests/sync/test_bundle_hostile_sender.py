@@ -55,7 +55,11 @@ def test_a_laptop_naming_itself_oddly_still_speaks_only_for_its_workers_caseload
         with b.store.read() as s:
             colleagues = export.caseload_changes(s, b.store.worker_id).changes
         reach = signed_by_laptop(
-            a, supervisor, tmp_path / "reach.age", colleagues, extra={"sender": _sender(a, **claims)}
+            a,
+            supervisor,
+            tmp_path / "reach.age",
+            colleagues,
+            extra={"sender": _sender(a, **claims)},
         )
         # accepted by its fingerprint, as a supervisor does on the phone to the worker
         _refused_and_unchanged(supervisor, reach, trust=_fingerprint(a))
