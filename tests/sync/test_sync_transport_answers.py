@@ -1,7 +1,8 @@
 """Something that is not the sync server answers (issue 9): the worker is told what happened.
 
 A laptop enrolled with the real server is pointed at a misbehaving one on 127.0.0.1: a web
-page, JSON of another shape, JSON cut short, a redirect, and a server that never answers.
+page, JSON of another shape, JSON cut short, a redirect, a server that never answers, and
+one that drips its answer a byte at a time.
 """
 
 from __future__ import annotations
@@ -89,6 +90,60 @@ def silent_server() -> Iterator[str]:
         sock.close()
 
 
+# what a dripping server sends, a byte at a time, before it hangs up (far longer than the
+# budget: a laptop that waits for all of it fails the test rather than hanging it)
+DRIPS: dict[str, bytes] = {
+    "status-line": b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 60,
+    "body": b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999"
+    + b"\r\n\r\n"
+    + b" " * 60,
+}
+DRIP_EVERY_S = 0.25
+
+
+@pytest.fixture
+def dripping_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Answers every request with ``DRIPS[request.param]``, a byte every DRIP_EVERY_S."""
+    answer = DRIPS[request.param]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    stop = threading.Event()
+    drips: list[threading.Thread] = []
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                for byte in answer:
+                    if stop.wait(DRIP_EVERY_S):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def accept() -> None:
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            drips.append(threading.Thread(target=drip, args=(conn,), daemon=True))
+            drips[-1].start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for each in drips:
+            each.join()
+        sock.close()
+
+
 def _point_at(dev: Dev, url: str) -> None:
     with dev.store.write() as tx:
         state.put(tx.session, state.SERVER_URL, url)
@@ -125,3 +180,22 @@ def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
         dev.sync(timeout_s=3.0)
     assert time.monotonic() - started < 6.0
     assert "Cannot reach the sync server" in str(err.value)
+
+
+@pytest.mark.parametrize("dripping_server", sorted(DRIPS), indirect=True)
+def test_a_server_that_drips_its_answer_is_given_up_on_within_the_timeout(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], dripping_server: str
+) -> None:
+    dev = devices("laptop")
+    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
+    dev.participant()
+    _point_at(dev, dripping_server)
+    started = time.monotonic()
+    # each byte came within httpx's wait for the next one: the sync waited for them all
+    with pytest.raises(ServerUnreachableError) as err:
+        dev.sync(timeout_s=3.0)
+    assert time.monotonic() - started < 6.0
+    assert "Cannot reach the sync server" in str(err.value)
+    assert dev.outbox() > 0  # nothing lost: it waits for the real server
+    _point_at(dev, shared_server.url)
+    assert dev.sync().pushed > 0
