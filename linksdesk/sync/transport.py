@@ -328,7 +328,7 @@ def _kind(resp: httpx.Response) -> str:
 def _detail(resp: httpx.Response) -> str:
     try:
         data: Any = resp.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # (JSON nested deeper than the decoder goes)
         return f"The sync server answered {resp.status_code}."
     if isinstance(data, dict) and isinstance(data.get("detail"), str):
         return str(data["detail"])

@@ -28,6 +28,11 @@ ANSWERS: dict[str, tuple[int, str, bytes]] = {
     "cut": (200, "application/json", b'{"protocol_version": 2, "schema_vers'),
     "redirect": (302, "text/html", b""),
 }
+# refusals whose JSON is nested deeper than Python's decoder goes (a RecursionError once)
+DEEP_REFUSALS: dict[str, tuple[int, str, bytes]] = {
+    "deep-list": (400, "application/json", b"[" * 100_000 + b"]" * 100_000),
+    "deep-detail": (422, "application/json", b'{"detail":' * 100_000 + b"1" + b"}" * 100_000),
+}
 
 
 class _Odd(BaseHTTPRequestHandler):
@@ -35,7 +40,7 @@ class _Odd(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         kind = self.path.strip("/").split("/")[0]
-        status, ctype, body = ANSWERS[kind]
+        status, ctype, body = {**ANSWERS, **DEEP_REFUSALS}[kind]
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         if status == 302:
@@ -164,6 +169,20 @@ def test_an_answer_that_is_not_the_servers_is_named_as_such(
     assert dev.outbox() > 0  # nothing lost: it waits for the real server
     _point_at(dev, shared_server.url)
     assert dev.sync().pushed > 0
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_REFUSALS))
+def test_a_refusal_nested_too_deep_to_read_is_told_by_its_status(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], odd_server: str, kind: str
+) -> None:
+    dev = devices("laptop")
+    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
+    dev.participant()
+    _point_at(dev, f"{odd_server}/{kind}")
+    status = DEEP_REFUSALS[kind][0]
+    with pytest.raises(SyncError, match=f"^The sync server answered {status}.$"):
+        dev.sync()
+    assert dev.outbox() > 0
 
 
 def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(

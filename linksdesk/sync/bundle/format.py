@@ -369,7 +369,7 @@ def decrypt(data: bytes, identity: str) -> Opened:
         manifest_line, sig_line, payload = rest.split(b"\n", 2)
         manifest = json.loads(manifest_line)
         inner = base64.b64decode(sig_line, validate=True)
-    except ValueError:
+    except (ValueError, RecursionError):  # (JSON nested deeper than the decoder goes)
         raise BundleRefused("The bundle's manifest is damaged. Nothing was imported.") from None
     if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
         raise BundleRefused(
