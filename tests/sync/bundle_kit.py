@@ -35,7 +35,7 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
-from linksdesk.sync.bundle import evaluation, export, keys
+from linksdesk.sync.bundle import evaluation, export, keys, receive
 from linksdesk.sync.bundle.format import (
     FORMAT,
     MAGIC,
@@ -319,6 +319,19 @@ def signed_by_laptop(
     )
     path, _ = sealed.write(out)
     return path
+
+
+def fingerprint_of(lap: Laptop) -> str:
+    """The laptop's signing key's fingerprint, as a supervisor confirms it by phone."""
+    return keys.signing_key(lap.store).public.fingerprint
+
+
+def trusted_by(sup: Supervisor, lap: Laptop, tmp_path: Path) -> None:
+    """The laptop's honest first bundle (one person), imported with its key accepted by its
+    fingerprint."""
+    lap.person()
+    first = signed_by_laptop(lap, sup, tmp_path / "first.age")
+    receive.import_bundle(sup.store, first, trust=fingerprint_of(lap))
 
 
 def hand_made(

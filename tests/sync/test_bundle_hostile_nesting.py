@@ -8,20 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bundle_kit import Laptop, Supervisor, hand_made, sealed_by_hand, signed_by_laptop
+from bundle_kit import Laptop, Supervisor, hand_made, sealed_by_hand, trusted_by
 
-from linksdesk.sync.bundle import keys, receive
+from linksdesk.sync.bundle import receive
 from linksdesk.sync.bundle.format import MAGIC, BundleRefused
 
 DEPTH = 100_000
 DEEP_LIST = b"[" * DEPTH + b"]" * DEPTH
 DEEP_OBJECT = b'{"a":' * DEPTH + b"1" + b"}" * DEPTH
-
-
-def _trusted(lap: Laptop, sup: Supervisor, tmp_path: Path) -> None:
-    lap.person()
-    first = signed_by_laptop(lap, sup, tmp_path / "first.age")
-    receive.import_bundle(sup.store, first, trust=keys.signing_key(lap.store).public.fingerprint)
 
 
 def _refused(sup: Supervisor, path: Path, words: str) -> None:
@@ -36,7 +30,7 @@ def _refused(sup: Supervisor, path: Path, words: str) -> None:
 def test_a_record_nested_too_deep_is_refused_as_damaged(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor, deep: bytes, kind: str
 ) -> None:
-    _trusted(laptop, supervisor, tmp_path)
+    trusted_by(supervisor, laptop, tmp_path)
     out = hand_made(laptop, supervisor, tmp_path / "deep.age", [], kind=kind, payload=deep + b"\n")
     _refused(supervisor, out, "records are damaged")
 
@@ -45,7 +39,7 @@ def test_a_record_nested_too_deep_is_refused_as_damaged(
 def test_a_manifest_nested_too_deep_is_refused_as_damaged(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor, deep: bytes
 ) -> None:
-    _trusted(laptop, supervisor, tmp_path)
+    trusted_by(supervisor, laptop, tmp_path)
     out = sealed_by_hand(laptop, supervisor, tmp_path / "deep.age", MAGIC + deep + b"\nAAAA\n")
     _refused(supervisor, out, "manifest is damaged")
 

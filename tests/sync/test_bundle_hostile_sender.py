@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor, signed_by_laptop
+from bundle_kit import Laptop, Supervisor, fingerprint_of, signed_by_laptop, trusted_by
 
 from linksdesk.storage.bundle_tables import TrustedSigner
 from linksdesk.storage.tables import Participant
@@ -26,10 +26,6 @@ def _sender(lap: Laptop, **claims: Any) -> dict[str, Any]:
     key = keys.signing_key(lap.store).public
     honest = Sender("device", "laptop", lap.store.worker_id, lap.store.device_id, None)
     return {**honest.as_manifest(key), **claims}
-
-
-def _fingerprint(lap: Laptop) -> str:
-    return keys.signing_key(lap.store).public.fingerprint
 
 
 def _refused_and_unchanged(sup: Supervisor, bundle: Path, trust: str | None = None) -> None:
@@ -62,14 +58,14 @@ def test_a_laptop_naming_itself_oddly_still_speaks_only_for_its_workers_caseload
             extra={"sender": _sender(a, **claims)},
         )
         # accepted by its fingerprint, as a supervisor does on the phone to the worker
-        _refused_and_unchanged(supervisor, reach, trust=_fingerprint(a))
+        _refused_and_unchanged(supervisor, reach, trust=fingerprint_of(a))
         with supervisor.store.read() as s:
             assert s.get(Participant, theirs) is None
-            assert s.get(TrustedSigner, _fingerprint(a)) is None
+            assert s.get(TrustedSigner, fingerprint_of(a)) is None
         # a's honest bundle of its own caseload is taken
         a.person()
         honest = signed_by_laptop(a, supervisor, tmp_path / "honest.age")
-        assert receive.import_bundle(supervisor.store, honest, trust=_fingerprint(a)).applied > 0
+        assert receive.import_bundle(supervisor.store, honest, trust=fingerprint_of(a)).applied > 0
     finally:
         a.close()
         b.close()
@@ -87,9 +83,7 @@ DAMAGED: dict[str, Any] = {
 def test_a_trusted_laptops_bundle_with_a_damaged_sender_is_refused_in_words(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor, case: str
 ) -> None:
-    laptop.person()
-    first = signed_by_laptop(laptop, supervisor, tmp_path / "first.age")
-    receive.import_bundle(supervisor.store, first, trust=_fingerprint(laptop))
+    trusted_by(supervisor, laptop, tmp_path)
     laptop.person(given_name="Later")
     damaged = signed_by_laptop(laptop, supervisor, tmp_path / "b.age", extra=DAMAGED[case](laptop))
     _refused_and_unchanged(supervisor, damaged)
@@ -106,11 +100,11 @@ def test_a_key_accepted_by_its_fingerprint_is_kept_only_with_the_words_a_sender_
     odd = signed_by_laptop(
         laptop, supervisor, tmp_path / "odd.age", extra={"sender": _sender(laptop, **claims)}
     )
-    _refused_and_unchanged(supervisor, odd, trust=_fingerprint(laptop))
+    _refused_and_unchanged(supervisor, odd, trust=fingerprint_of(laptop))
     honest = signed_by_laptop(laptop, supervisor, tmp_path / "honest.age")
-    receive.import_bundle(supervisor.store, honest, trust=_fingerprint(laptop))
+    receive.import_bundle(supervisor.store, honest, trust=fingerprint_of(laptop))
     with supervisor.store.read() as s:
-        kept = s.get(TrustedSigner, _fingerprint(laptop))
+        kept = s.get(TrustedSigner, fingerprint_of(laptop))
         assert kept is not None
         assert (kept.kind, kept.label) == ("device", "laptop")
-        assert PublicKey.from_line(kept.public_key).fingerprint == _fingerprint(laptop)
+        assert PublicKey.from_line(kept.public_key).fingerprint == fingerprint_of(laptop)

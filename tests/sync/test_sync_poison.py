@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sync_kit import Dev, later_by_the_clock, new_server
+from sync_kit import Dev, ServerProcess, later_by_the_clock, new_server, two_laptops
 
 from linksdesk.server.models import ChangeLog, Record, ServerMeta
 from linksdesk.server.sealing import is_sealed, keyring_of
@@ -89,37 +89,30 @@ def test_a_value_this_laptop_cannot_store_is_set_aside_and_the_sync_goes_on(
 
 
 def test_a_value_it_cannot_store_in_a_push_answer_is_set_aside_and_the_sync_goes_on(
-    fast_tmp: Path, devices: Callable[[str], Dev]
+    server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    server = new_server(fast_tmp)
-    try:
-        worker = server.worker(server.team())
-        a, b = devices("laptop-a"), devices("laptop-b")
-        a.enrol(server, worker)
-        b.enrol(server, worker)
-        resource = a.resource("Advice shop", "Debt")
-        a.sync()
-        b.sync()
-        a.edit("resource", resource, last_verified=dt.date(2026, 1, 5))  # not sent yet
-        later_by_the_clock(a, b)
-        b.edit("resource", resource, last_verified=dt.date(2026, 2, 2))  # the later edit
-        b.sync()
-        with server.db.writing() as s:  # as an older server kept it
-            held = s.get(Record, ("resource", resource))
-            assert held is not None
-            held.fields = {**held.fields, "last_verified": "not-a-date"}
-        # before: ValueError out of recording the answer, every sync; the batch (and all
-        # that waited behind it) was sent again and answered alike for good
-        report = a.sync()
-        assert report.set_aside == 1 and "could not be stored on this laptop" in report.message
-        assert a.outbox() == 0
-        assert [(x.table_name, x.row_id) for x in a.attention()] == [("resource", resource)]
-        # the later edit as the change log hands it on (only the record was an older server's)
-        assert a.get("resource", resource).last_verified == dt.date(2026, 2, 2)
-        # the next change goes out, and the other laptop receives it
-        later = a.resource("Library", "Warm space")
-        a.sync()
-        b.sync()
-        assert b.get("resource", later).service == "Warm space"
-    finally:
-        server.close()
+    a, b = two_laptops(server, devices)
+    resource = a.resource("Advice shop", "Debt")
+    a.sync()
+    b.sync()
+    a.edit("resource", resource, last_verified=dt.date(2026, 1, 5))  # not sent yet
+    later_by_the_clock(a, b)
+    b.edit("resource", resource, last_verified=dt.date(2026, 2, 2))  # the later edit
+    b.sync()
+    with server.db.writing() as s:  # as an older server kept it
+        held = s.get(Record, ("resource", resource))
+        assert held is not None
+        held.fields = {**held.fields, "last_verified": "not-a-date"}
+    # before: ValueError out of recording the answer, every sync; the batch (and all that
+    # waited behind it) was sent again and answered alike for good
+    report = a.sync()
+    assert report.set_aside == 1 and "could not be stored on this laptop" in report.message
+    assert a.outbox() == 0
+    assert [(x.table_name, x.row_id) for x in a.attention()] == [("resource", resource)]
+    # the later edit as the change log hands it on (only the record was an older server's)
+    assert a.get("resource", resource).last_verified == dt.date(2026, 2, 2)
+    # the next change goes out, and the other laptop receives it
+    later = a.resource("Library", "Warm space")
+    a.sync()
+    b.sync()
+    assert b.get("resource", later).service == "Warm space"

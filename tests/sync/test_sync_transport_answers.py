@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -65,14 +66,23 @@ def odd_server() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """Accepts connections and reads, but never answers."""
+@contextmanager
+def _raw_server(answer: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+    """A socket on 127.0.0.1 whose every connection ``answer`` serves on a thread of its
+    own (told by the event when the test is over); yields its URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
-    held: list[socket.socket] = []
     stop = threading.Event()
+    serving: list[threading.Thread] = []
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                answer(conn, stop)
+            except OSError:
+                return
 
     def accept() -> None:
         sock.settimeout(0.2)
@@ -81,7 +91,8 @@ def silent_server() -> Iterator[str]:
                 conn, _ = sock.accept()
             except OSError:
                 continue
-            held.append(conn)
+            serving.append(threading.Thread(target=serve, args=(conn,), daemon=True))
+            serving[-1].start()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -90,9 +101,20 @@ def silent_server() -> Iterator[str]:
     finally:
         stop.set()
         thread.join()
-        for conn in held:
-            conn.close()
+        for each in serving:
+            each.join()
         sock.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections and reads, but never answers."""
+
+    def hold(_conn: socket.socket, stop: threading.Event) -> None:
+        stop.wait()
+
+    with _raw_server(hold) as url:
+        yield url
 
 
 # what a dripping server sends, a byte at a time, before it hangs up (far longer than the
@@ -109,44 +131,16 @@ DRIP_EVERY_S = 0.25
 @pytest.fixture
 def dripping_server(request: pytest.FixtureRequest) -> Iterator[str]:
     """Answers every request with ``DRIPS[request.param]``, a byte every DRIP_EVERY_S."""
-    answer = DRIPS[request.param]
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    stop = threading.Event()
-    drips: list[threading.Thread] = []
+    drip = DRIPS[request.param]
 
-    def drip(conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                for byte in answer:
-                    if stop.wait(DRIP_EVERY_S):
-                        return
-                    conn.sendall(bytes([byte]))
-            except OSError:
+    def answer(conn: socket.socket, stop: threading.Event) -> None:
+        for byte in drip:
+            if stop.wait(DRIP_EVERY_S):
                 return
+            conn.sendall(bytes([byte]))
 
-    def accept() -> None:
-        sock.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            drips.append(threading.Thread(target=drip, args=(conn,), daemon=True))
-            drips[-1].start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join()
-        for each in drips:
-            each.join()
-        sock.close()
+    with _raw_server(answer) as url:
+        yield url
 
 
 def _point_at(dev: Dev, url: str) -> None:
@@ -154,14 +148,21 @@ def _point_at(dev: Dev, url: str) -> None:
         state.put(tx.session, state.SERVER_URL, url)
 
 
+def _laptop_at(server: ServerProcess, devices: Callable[[str], Dev], url: str) -> Dev:
+    """A laptop enrolled with the real server, a person written and not yet sent, then
+    pointed at ``url``."""
+    dev = devices("laptop")
+    dev.enrol(server, server.worker(server.team()))
+    dev.participant()
+    _point_at(dev, url)
+    return dev
+
+
 @pytest.mark.parametrize("kind", sorted(ANSWERS))
 def test_an_answer_that_is_not_the_servers_is_named_as_such(
     shared_server: ServerProcess, devices: Callable[[str], Dev], odd_server: str, kind: str
 ) -> None:
-    dev = devices("laptop")
-    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
-    dev.participant()
-    _point_at(dev, f"{odd_server}/{kind}")
+    dev = _laptop_at(shared_server, devices, f"{odd_server}/{kind}")
     with pytest.raises(SyncError) as err:
         dev.sync()
     assert str(err.value) == NOT_UNDERSTOOD
@@ -175,10 +176,7 @@ def test_an_answer_that_is_not_the_servers_is_named_as_such(
 def test_a_refusal_nested_too_deep_to_read_is_told_by_its_status(
     shared_server: ServerProcess, devices: Callable[[str], Dev], odd_server: str, kind: str
 ) -> None:
-    dev = devices("laptop")
-    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
-    dev.participant()
-    _point_at(dev, f"{odd_server}/{kind}")
+    dev = _laptop_at(shared_server, devices, f"{odd_server}/{kind}")
     status = DEEP_REFUSALS[kind][0]
     with pytest.raises(SyncError, match=f"^The sync server answered {status}.$"):
         dev.sync()
@@ -205,10 +203,7 @@ def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
 def test_a_server_that_drips_its_answer_is_given_up_on_within_the_timeout(
     shared_server: ServerProcess, devices: Callable[[str], Dev], dripping_server: str
 ) -> None:
-    dev = devices("laptop")
-    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
-    dev.participant()
-    _point_at(dev, dripping_server)
+    dev = _laptop_at(shared_server, devices, dripping_server)
     started = time.monotonic()
     # each byte came within httpx's wait for the next one: the sync waited for them all
     with pytest.raises(ServerUnreachableError) as err:
