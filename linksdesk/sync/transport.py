@@ -11,11 +11,13 @@ import ipaddress
 import logging
 import random
 import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpcore
 import httpx
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -85,6 +87,93 @@ class RequestRefused(SyncError):
         self.status = status
 
 
+class _Budget(threading.local):
+    """When the request this thread is making must be done by (``time.monotonic()``)."""
+
+    deadline: float | None = None
+
+
+class _BudgetStream(httpcore.NetworkStream):
+    """A connection on which every read and write waits no longer than the request's budget
+    has left. httpx's timeouts bound each wait alone: a server that drips its answer a byte
+    at a time (a status line, a header, a body) would otherwise hold a sync for as long as
+    it drips, however short the budget, and no cancel is looked at meanwhile."""
+
+    def __init__(self, inner: httpcore.NetworkStream, budget: _Budget) -> None:
+        self._inner = inner
+        self._budget = budget
+
+    def _wait(self, timeout: float | None, late: type[Exception]) -> float | None:
+        deadline = self._budget.deadline
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise late("the request's time is up")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._wait(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._wait(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = self._wait(timeout, httpcore.ConnectTimeout)
+        inner = self._inner.start_tls(ssl_context, server_hostname, wait)
+        return _BudgetStream(inner, self._budget)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _BudgetBackend(httpcore.NetworkBackend):
+    """httpcore's own sockets, as :class:`_BudgetStream` connections."""
+
+    def __init__(self, budget: _Budget) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._budget = budget
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _BudgetStream(stream, self._budget)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_unix_socket(path, timeout, socket_options)
+        return _BudgetStream(stream, self._budget)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _budgeted(client: httpx.Client, budget: _Budget) -> None:
+    """Give every connection pool of ``client`` (its own, and a proxy's from the
+    environment) the budget's sockets. httpx takes no network backend of its own, so its
+    pools' is set here (httpcore's pools take one; the tests of a dripping server fail
+    if this stops reaching them)."""
+    for mounted in (client._transport, *client._mounts.values()):
+        pool = getattr(mounted, "_pool", None)
+        if pool is not None:
+            pool._network_backend = _BudgetBackend(budget)
+
+
 _tls: ssl.SSLContext | None = None
 
 
@@ -130,6 +219,8 @@ class Transport:
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
             verify=_tls_context(),
         )
+        self._budget = _Budget()
+        _budgeted(self._http, self._budget)
         self.requests = 0  # how many HTTP requests were made (for reports and benchmarks)
 
     def close(self) -> None:
@@ -153,10 +244,19 @@ class Transport:
             content = gzip.compress(content, compresslevel=1, mtime=0)
             headers["Content-Encoding"] = "gzip"
         path = f"{API_PREFIX}/{endpoint}"
-        last: Exception | None = None
         # one budget for the request and its retries: a server that never answers is
         # given up on within timeout_s, not timeout_s per attempt
         deadline = time.monotonic() + self.timeout_s
+        self._budget.deadline = deadline  # every wait on the connection too (this thread's)
+        try:
+            return self._attempts(path, content, headers, answer, deadline)
+        finally:
+            self._budget.deadline = None
+
+    def _attempts(
+        self, path: str, content: bytes, headers: dict[str, str], answer: type[M], deadline: float
+    ) -> M:
+        last: Exception | None = None
         for attempt in range(self.backoff.attempts):
             if attempt:
                 wait = self.backoff.delay(attempt - 1)
@@ -228,7 +328,7 @@ def _kind(resp: httpx.Response) -> str:
 def _detail(resp: httpx.Response) -> str:
     try:
         data: Any = resp.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # (JSON nested deeper than the decoder goes)
         return f"The sync server answered {resp.status_code}."
     if isinstance(data, dict) and isinstance(data.get("detail"), str):
         return str(data["detail"])

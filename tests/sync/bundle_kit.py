@@ -35,7 +35,7 @@ from linksdesk.storage.tables import (
 )
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
-from linksdesk.sync.bundle import evaluation, export, keys
+from linksdesk.sync.bundle import evaluation, export, keys, receive
 from linksdesk.sync.bundle.format import (
     FORMAT,
     MAGIC,
@@ -321,6 +321,19 @@ def signed_by_laptop(
     return path
 
 
+def fingerprint_of(lap: Laptop) -> str:
+    """The laptop's signing key's fingerprint, as a supervisor confirms it by phone."""
+    return keys.signing_key(lap.store).public.fingerprint
+
+
+def trusted_by(sup: Supervisor, lap: Laptop, tmp_path: Path) -> None:
+    """The laptop's honest first bundle (one person), imported with its key accepted by its
+    fingerprint."""
+    lap.person()
+    first = signed_by_laptop(lap, sup, tmp_path / "first.age")
+    receive.import_bundle(sup.store, first, trust=fingerprint_of(lap))
+
+
 def hand_made(
     lap: Laptop,
     sup: Supervisor,
@@ -329,13 +342,16 @@ def hand_made(
     *,
     kind: str = "supervision",
     now: dt.datetime | None = None,
+    payload: bytes | None = None,
 ) -> Path:
     """A bundle made as someone holding the laptop could make one by hand: a payload of their
     own, sealed with the real ``age`` tool to the supervisor and signed with the laptop's key
     (both signatures, so the vault's every check of the envelope passes); the standard
-    ``minisign`` tool accepts the file."""
+    ``minisign`` tool accepts the file. ``payload``: bytes of their own in place of the
+    records' lines (the manifest still counts ``records``)."""
     key = keys.signing_key(lap.store)
-    payload = "".join(json.dumps(r) + "\n" for r in records).encode()
+    if payload is None:
+        payload = "".join(json.dumps(r) + "\n" for r in records).encode()
     created = now or now_utc()
     manifest = {
         "format": FORMAT,
@@ -356,6 +372,14 @@ def hand_made(
     manifest.update(pseudonyms_of(kind))
     line = canonical(manifest)
     plain = MAGIC + line + b"\n" + base64.b64encode(key.sign(line)) + b"\n" + payload
+    return sealed_by_hand(lap, sup, out, plain)
+
+
+def sealed_by_hand(lap: Laptop, sup: Supervisor, out: Path, plain: bytes) -> Path:
+    """``plain`` (a bundle's plaintext, as :func:`hand_made` makes one, or any bytes) sealed
+    with the real ``age`` tool to the supervisor, and the file signed with the laptop's key
+    (checked with the standard ``minisign`` tool): a file the vault opens, whatever it holds."""
+    key = keys.signing_key(lap.store)
     subprocess.run(["age", "-r", sup.recipient, "-o", str(out)], input=plain, check=True)
     Path(f"{out}.minisig").write_text(key.sign_detached(out.read_bytes(), "by hand"))
     pub = out.with_suffix(".pub")

@@ -1,6 +1,7 @@
 """Bundles whose manifest says more than its signer may: counts that do not add up, another
 team than the laptop's, a worker whose laptops the server's roster lists signed by a key it
-does not list. Each is refused in plain words, and nothing changes."""
+does not list, pseudonyms described by something other than their description. Each is
+refused in plain words, and nothing changes."""
 
 from __future__ import annotations
 
@@ -115,3 +116,21 @@ def test_a_key_accepted_by_phone_cannot_speak_for_a_worker_the_roster_lists(
         assert receive.import_bundle(supervisor.store, out).worker_id == worker
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("described", [7, "HMAC-SHA256", True], ids=["number", "text", "yes"])
+def test_an_evaluation_manifest_whose_pseudonyms_are_not_described_is_refused_in_words(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor, described: object
+) -> None:
+    """A program error once: the description was read as a set of named values."""
+    laptop.person()
+    fingerprint = keys.signing_key(laptop.store).public.fingerprint
+    out = signed_by_laptop(
+        laptop, supervisor, tmp_path / "b.age", [], kind="evaluation",
+        extra={"pseudonyms": described},
+    )  # fmt: skip
+    before = supervisor.content_hash()
+    with pytest.raises(BundleRefused, match="which programme key") as refused:
+        receive.import_bundle(supervisor.store, out, trust=fingerprint)
+    assert "Nothing was imported" in str(refused.value)
+    assert supervisor.content_hash() == before

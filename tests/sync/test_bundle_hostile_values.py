@@ -124,6 +124,9 @@ def test_the_figures_never_count_a_refused_bundles_rows(
 EVALUATION: dict[str, tuple[str, str, Any]] = {
     "an-age-not-a-band": ("participant", "age_band", "43"),
     "a-decile-past-ten": ("participant", "deprivation_decile", "11"),
+    # not text: a program error once (a list is no key of the set of words)
+    "a-decile-as-a-list": ("participant", "deprivation_decile", ["1"]),
+    "a-source-as-a-list": ("participant", "referral_source", ["gp"]),
     "an-unknown-word": ("contact", "status", "half_attended"),
     "text-for-a-number": ("contact", "minutes", "45"),
     "a-day-not-a-month": ("contact", "scheduled_at", "2026-05-03T10:00:00"),

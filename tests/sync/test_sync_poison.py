@@ -1,19 +1,21 @@
 """A device that still meets a value it cannot store never stops syncing (issue 9).
 
 The server refuses such values now; one written by an older server (or a fault) is put
-straight into its change log here, and the worker's other laptop syncs over HTTP.
+straight into its change log (or its record) here, and the worker's other laptop syncs over
+HTTP: pulling it, or told it as the value that won over its own in a push answer.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sync_kit import Dev, new_server
+from sync_kit import Dev, ServerProcess, later_by_the_clock, new_server, two_laptops
 
-from linksdesk.server.models import ChangeLog, ServerMeta
+from linksdesk.server.models import ChangeLog, Record, ServerMeta
 from linksdesk.server.sealing import is_sealed, keyring_of
 from linksdesk.storage.tables import Resource
 from linksdesk.sync import state
@@ -84,3 +86,33 @@ def test_a_value_this_laptop_cannot_store_is_set_aside_and_the_sync_goes_on(
             assert s.scalar(select(Resource.id).where(Resource.id == bad_resource)) is None
     finally:
         server.close()
+
+
+def test_a_value_it_cannot_store_in_a_push_answer_is_set_aside_and_the_sync_goes_on(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    a, b = two_laptops(server, devices)
+    resource = a.resource("Advice shop", "Debt")
+    a.sync()
+    b.sync()
+    a.edit("resource", resource, last_verified=dt.date(2026, 1, 5))  # not sent yet
+    later_by_the_clock(a, b)
+    b.edit("resource", resource, last_verified=dt.date(2026, 2, 2))  # the later edit
+    b.sync()
+    with server.db.writing() as s:  # as an older server kept it
+        held = s.get(Record, ("resource", resource))
+        assert held is not None
+        held.fields = {**held.fields, "last_verified": "not-a-date"}
+    # before: ValueError out of recording the answer, every sync; the batch (and all that
+    # waited behind it) was sent again and answered alike for good
+    report = a.sync()
+    assert report.set_aside == 1 and "could not be stored on this laptop" in report.message
+    assert a.outbox() == 0
+    assert [(x.table_name, x.row_id) for x in a.attention()] == [("resource", resource)]
+    # the later edit as the change log hands it on (only the record was an older server's)
+    assert a.get("resource", resource).last_verified == dt.date(2026, 2, 2)
+    # the next change goes out, and the other laptop receives it
+    later = a.resource("Library", "Warm space")
+    a.sync()
+    b.sync()
+    assert b.get("resource", later).service == "Warm space"

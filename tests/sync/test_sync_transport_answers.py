@@ -1,7 +1,8 @@
 """Something that is not the sync server answers (issue 9): the worker is told what happened.
 
 A laptop enrolled with the real server is pointed at a misbehaving one on 127.0.0.1: a web
-page, JSON of another shape, JSON cut short, a redirect, and a server that never answers.
+page, JSON of another shape, JSON cut short, a redirect, a server that never answers, and
+one that drips its answer a byte at a time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -27,6 +29,11 @@ ANSWERS: dict[str, tuple[int, str, bytes]] = {
     "cut": (200, "application/json", b'{"protocol_version": 2, "schema_vers'),
     "redirect": (302, "text/html", b""),
 }
+# refusals whose JSON is nested deeper than Python's decoder goes (a RecursionError once)
+DEEP_REFUSALS: dict[str, tuple[int, str, bytes]] = {
+    "deep-list": (400, "application/json", b"[" * 100_000 + b"]" * 100_000),
+    "deep-detail": (422, "application/json", b'{"detail":' * 100_000 + b"1" + b"}" * 100_000),
+}
 
 
 class _Odd(BaseHTTPRequestHandler):
@@ -34,7 +41,7 @@ class _Odd(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         kind = self.path.strip("/").split("/")[0]
-        status, ctype, body = ANSWERS[kind]
+        status, ctype, body = {**ANSWERS, **DEEP_REFUSALS}[kind]
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         if status == 302:
@@ -59,14 +66,23 @@ def odd_server() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """Accepts connections and reads, but never answers."""
+@contextmanager
+def _raw_server(answer: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+    """A socket on 127.0.0.1 whose every connection ``answer`` serves on a thread of its
+    own (told by the event when the test is over); yields its URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
-    held: list[socket.socket] = []
     stop = threading.Event()
+    serving: list[threading.Thread] = []
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                answer(conn, stop)
+            except OSError:
+                return
 
     def accept() -> None:
         sock.settimeout(0.2)
@@ -75,7 +91,8 @@ def silent_server() -> Iterator[str]:
                 conn, _ = sock.accept()
             except OSError:
                 continue
-            held.append(conn)
+            serving.append(threading.Thread(target=serve, args=(conn,), daemon=True))
+            serving[-1].start()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -84,9 +101,46 @@ def silent_server() -> Iterator[str]:
     finally:
         stop.set()
         thread.join()
-        for conn in held:
-            conn.close()
+        for each in serving:
+            each.join()
         sock.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections and reads, but never answers."""
+
+    def hold(_conn: socket.socket, stop: threading.Event) -> None:
+        stop.wait()
+
+    with _raw_server(hold) as url:
+        yield url
+
+
+# what a dripping server sends, a byte at a time, before it hangs up (far longer than the
+# budget: a laptop that waits for all of it fails the test rather than hanging it)
+DRIPS: dict[str, bytes] = {
+    "status-line": b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 60,
+    "body": b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999"
+    + b"\r\n\r\n"
+    + b" " * 60,
+}
+DRIP_EVERY_S = 0.25
+
+
+@pytest.fixture
+def dripping_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Answers every request with ``DRIPS[request.param]``, a byte every DRIP_EVERY_S."""
+    drip = DRIPS[request.param]
+
+    def answer(conn: socket.socket, stop: threading.Event) -> None:
+        for byte in drip:
+            if stop.wait(DRIP_EVERY_S):
+                return
+            conn.sendall(bytes([byte]))
+
+    with _raw_server(answer) as url:
+        yield url
 
 
 def _point_at(dev: Dev, url: str) -> None:
@@ -94,14 +148,21 @@ def _point_at(dev: Dev, url: str) -> None:
         state.put(tx.session, state.SERVER_URL, url)
 
 
+def _laptop_at(server: ServerProcess, devices: Callable[[str], Dev], url: str) -> Dev:
+    """A laptop enrolled with the real server, a person written and not yet sent, then
+    pointed at ``url``."""
+    dev = devices("laptop")
+    dev.enrol(server, server.worker(server.team()))
+    dev.participant()
+    _point_at(dev, url)
+    return dev
+
+
 @pytest.mark.parametrize("kind", sorted(ANSWERS))
 def test_an_answer_that_is_not_the_servers_is_named_as_such(
     shared_server: ServerProcess, devices: Callable[[str], Dev], odd_server: str, kind: str
 ) -> None:
-    dev = devices("laptop")
-    dev.enrol(shared_server, shared_server.worker(shared_server.team()))
-    dev.participant()
-    _point_at(dev, f"{odd_server}/{kind}")
+    dev = _laptop_at(shared_server, devices, f"{odd_server}/{kind}")
     with pytest.raises(SyncError) as err:
         dev.sync()
     assert str(err.value) == NOT_UNDERSTOOD
@@ -109,6 +170,17 @@ def test_an_answer_that_is_not_the_servers_is_named_as_such(
     assert dev.outbox() > 0  # nothing lost: it waits for the real server
     _point_at(dev, shared_server.url)
     assert dev.sync().pushed > 0
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_REFUSALS))
+def test_a_refusal_nested_too_deep_to_read_is_told_by_its_status(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], odd_server: str, kind: str
+) -> None:
+    dev = _laptop_at(shared_server, devices, f"{odd_server}/{kind}")
+    status = DEEP_REFUSALS[kind][0]
+    with pytest.raises(SyncError, match=f"^The sync server answered {status}.$"):
+        dev.sync()
+    assert dev.outbox() > 0
 
 
 def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
@@ -125,3 +197,19 @@ def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
         dev.sync(timeout_s=3.0)
     assert time.monotonic() - started < 6.0
     assert "Cannot reach the sync server" in str(err.value)
+
+
+@pytest.mark.parametrize("dripping_server", sorted(DRIPS), indirect=True)
+def test_a_server_that_drips_its_answer_is_given_up_on_within_the_timeout(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], dripping_server: str
+) -> None:
+    dev = _laptop_at(shared_server, devices, dripping_server)
+    started = time.monotonic()
+    # each byte came within httpx's wait for the next one: the sync waited for them all
+    with pytest.raises(ServerUnreachableError) as err:
+        dev.sync(timeout_s=3.0)
+    assert time.monotonic() - started < 6.0
+    assert "Cannot reach the sync server" in str(err.value)
+    assert dev.outbox() > 0  # nothing lost: it waits for the real server
+    _point_at(dev, shared_server.url)
+    assert dev.sync().pushed > 0

@@ -152,10 +152,12 @@ def _evaluation_field(table: str, name: str, value: Any) -> str | None:
 
 
 def _quasi(name: str, value: Any) -> bool:
+    if not isinstance(value, str):  # every one is text (and a list is no key of a set)
+        return False
     if value == UNKNOWN:
         return True
     if name == "age_band":
-        return isinstance(value, str) and _AGE_BAND.fullmatch(value) is not None
+        return _AGE_BAND.fullmatch(value) is not None
     if name == "deprivation_decile":
         return value in _DECILES
     if name == "referral_source":

@@ -194,11 +194,19 @@ def changed_in(hlc: object, unit: str) -> str | None:
     return period(dt.datetime.fromtimestamp(wall / 1000, dt.UTC).date().isoformat(), unit)
 
 
+# no one is older: an age past it is a date of birth mistyped or made up (year 0199 for
+# 1999), unknown like a missing one; its band would have more digits than a supervisor's
+# vault takes from a band (and refuse the whole bundle)
+OLDEST = 130
+
+
 def age_band(born: object, on: object, width: int) -> str:
     birth, day = _date(born), _date(on)
     if birth is None or day is None or day < birth:
         return UNKNOWN
     years = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    if years > OLDEST:
+        return UNKNOWN
     low = years // width * width
     return f"{low}-{low + width - 1}"
 

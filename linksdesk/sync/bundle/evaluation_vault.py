@@ -72,7 +72,8 @@ def programme_of(manifest: dict[str, Any]) -> str:
     """The programme key's id the bundle's pseudonyms were made with (that it is the vault's
     own programme is :mod:`~linksdesk.sync.bundle.programme`'s check: another programme's
     pseudonyms would make one person two, and two people could meet under one pseudonym)."""
-    given = (manifest.get("pseudonyms") or {}).get("key_id")
+    described = manifest.get("pseudonyms")
+    given = described.get("key_id") if isinstance(described, dict) else None
     if not isinstance(given, str):
         raise BundleRefused(
             "This evaluation bundle does not say which programme key its pseudonyms were made "

@@ -369,7 +369,7 @@ def decrypt(data: bytes, identity: str) -> Opened:
         manifest_line, sig_line, payload = rest.split(b"\n", 2)
         manifest = json.loads(manifest_line)
         inner = base64.b64decode(sig_line, validate=True)
-    except ValueError:
+    except (ValueError, RecursionError):  # (JSON nested deeper than the decoder goes)
         raise BundleRefused("The bundle's manifest is damaged. Nothing was imported.") from None
     if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
         raise BundleRefused(
@@ -386,6 +386,40 @@ def parse_time(text: object) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+SENDER_KINDS = ("device", "server")
+_MAX_ID = 64  # characters of a worker, device or team id (a device id is the longest)
+_MAX_LABEL = 100  # characters of a sender's label (a laptop's is "laptop <device id>")
+DAMAGED_SENDER = (
+    "The bundle's manifest does not say plainly who sent it (a laptop and its worker, or the "
+    "programme's server). Nothing was imported; ask the sender for a new bundle, and tell "
+    "your programme administrator."
+)
+
+
+def check_sender(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's sender as LinksDesk writes one (:meth:`Sender.as_manifest`): a laptop
+    naming its worker, or the server; every id and its label text of a sane length, and the
+    manifest's team too. Raises BundleRefused otherwise: the vault keeps these (the signer
+    it trusts, the ledger), and each check that keeps a laptop to its own worker's caseload
+    reads them (a sender of another kind, or of no worker, would pass none)."""
+    sender = manifest.get("sender")
+    if not isinstance(sender, dict) or sender.get("kind") not in SENDER_KINDS:
+        raise BundleRefused(DAMAGED_SENDER)
+    ids = [sender.get(name) for name in ("worker_id", "device_id", "team_id")]
+    fits = (
+        all(isinstance(sender.get(name), str) for name in ("fingerprint", "public_key"))
+        and all(_text_or_none(v, _MAX_ID) for v in [*ids, manifest.get("team_id")])
+        and _text_or_none(sender.get("label"), _MAX_LABEL)
+    )
+    if not fits or (sender["kind"] == "device" and not sender.get("worker_id")):
+        raise BundleRefused(DAMAGED_SENDER)
+    return sender
+
+
+def _text_or_none(value: object, limit: int) -> bool:
+    return value is None or (isinstance(value, str) and 0 < len(value) <= limit)
+
+
 def verify_opened(
     opened: Opened,
     *,
@@ -399,7 +433,7 @@ def verify_opened(
         raise BundleRefused(
             "The bundle's manifest does not match its sender's signature. Nothing was imported."
         )
-    if key.line != m.get("sender", {}).get("public_key"):
+    if key.line != check_sender(m)["public_key"]:
         raise BundleRefused("The bundle was signed by another key than its sender's.")
     if recipient not in (m.get("recipients") or []):
         raise BundleRefused(

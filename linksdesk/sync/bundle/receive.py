@@ -312,8 +312,8 @@ def _parse_records(
                 if why is not None:
                     unfit.append((str(rec["table"]), why))
                 out.append(rec)
-    except (PydanticError, json.JSONDecodeError, UnicodeDecodeError):
-        raise damaged from None
+    except (PydanticError, json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise damaged from None  # (RecursionError: JSON nested deeper than the decoder goes)
     return out, unfit
 
 

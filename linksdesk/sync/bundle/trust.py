@@ -168,7 +168,7 @@ def import_roster(store: Store, path: Path, *, trust: str | None = None) -> int:
     """Learn a team's signers from a roster file the server signed; returns how many."""
     try:
         doc = json.loads(read_file(path))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # (nested too deep)
         raise BundleRefused("That file is not a LinksDesk roster.") from None
     key = roster_server_key(doc)
     with store.read() as s:

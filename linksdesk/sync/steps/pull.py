@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core.errors import SyncError
 from linksdesk.storage import waiting
 from linksdesk.storage.tables import SyncConflict
 from linksdesk.sync import state
@@ -31,6 +32,12 @@ from linksdesk.sync.transport import RequestRefused
 
 log = logging.getLogger(__name__)
 
+
+STUCK = (
+    "The sync server's answer did not move on from where this laptop had got to, so the "
+    "sync stopped here. Your work and everything received so far are saved on this laptop; "
+    "sync again later, and tell your programme administrator if it happens again."
+)
 
 # the entity a view hears of when a record it may show left this laptop (casework's erasure)
 ERASURE_ENTITY = "erasure"
@@ -145,6 +152,11 @@ class Pull:
             raise
         if page.data_epoch != self.c.config.epoch:
             raise EpochMoved("the server's data epoch changed")
+        if page.next_cursor < cursor or (page.has_more and page.next_cursor == cursor):
+            # the server numbers every page past the one before: asked again, such an
+            # answer (a broken server, or a proxy that replays one) would never end
+            log.info("pull from %d answered a page that does not move on", cursor)
+            raise SyncError(STUCK)
         return page
 
     def _limit(self) -> int:

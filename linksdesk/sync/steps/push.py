@@ -22,6 +22,7 @@ from linksdesk.storage.outbox import (
 from linksdesk.storage.store import utc_now
 from linksdesk.storage.tables import Outbox, SyncConflict
 from linksdesk.sync import state
+from linksdesk.sync.apply import UNAPPLIABLE, unappliable
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     Change,
@@ -301,10 +302,32 @@ class Push(Batching):
         return None if shape is None else s.get(shape.cls, change.row_id)
 
     def _adopt_values(self, s: Session, change: Change, result: ChangeResult) -> None:
-        """Take the server's value for fields where ours lost, unless edited again since."""
+        """Take the server's value for fields where ours lost, unless edited again since.
+
+        A value this vault cannot store (one an older server kept: the server refuses such
+        values now) is set aside as a pulled one is: this laptop keeps its own, the change is
+        listed as needing attention, and the answer is recorded all the same. Stopping here
+        would leave the batch to be sent again, and answered alike, at every sync."""
         row = self._local_row(s, change)
         if row is None:
             return
+        try:
+            with s.begin_nested():
+                self._take_values(s, row, change, result)
+                s.flush()  # (a number too large for its column fails only when written)
+        except Exception as exc:
+            if not unappliable(exc):
+                raise
+            attention(s, change.change_id, change.table, change.row_id, UNAPPLIABLE)
+            self.c.run.outcome.unappliable += 1
+            log.warning(
+                "the server's value answering change %s (%s) could not be stored here (%s)",
+                change.change_id,
+                change.table,
+                type(exc).__name__,  # never the message: it may quote the value
+            )
+
+    def _take_values(self, s: Session, row: Any, change: Change, result: ChangeResult) -> None:
         shape = SHAPES[change.table]
         clocks = dict(row.field_hlc or {})
         server_clocks = result.server_field_hlc or {}

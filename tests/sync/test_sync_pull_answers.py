@@ -1,0 +1,113 @@
+"""A server (or something between it and the laptop) whose pull pages do not move on: each
+says there is more, and the place to go on from is where the laptop asked from, or behind
+it. The laptop asked again for ever (the worker saw a sync that never ended); it stops at
+the first such page now with a plain message, keeping everything it pulled and wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from sync_kit import Dev, ServerProcess
+
+from linksdesk.core.errors import SyncError
+from linksdesk.sync import state
+
+# pulls a broken answer is given to, at most: the laptop that never stops asks this often,
+# then gets the real pages and ends (a test that fails, not one that hangs)
+GIVE_UP_AFTER = 40
+
+
+class _Answers:
+    """A forwarding proxy's state: the real server and how pull answers are bent."""
+
+    def __init__(self, upstream: str, bend: Callable[[int, dict[str, object]], None]) -> None:
+        self.upstream = upstream
+        self.bend = bend
+        self.pulls = 0
+        self.url = ""  # the proxy's own
+
+
+def _handler(answers: _Answers) -> type[BaseHTTPRequestHandler]:
+    class Bending(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            real = httpx.post(f"{answers.upstream}{self.path}", content=body, headers=headers)
+            content = real.content
+            if self.path.endswith("/pull") and real.status_code == 200:
+                answers.pulls += 1
+                if answers.pulls <= GIVE_UP_AFTER:
+                    page = real.json()
+                    answers.bend(int(json.loads(body)["cursor"]), page)
+                    content = json.dumps(page).encode()
+            self.send_response(real.status_code)
+            self.send_header("Content-Type", real.headers.get("content-type", ""))
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    return Bending
+
+
+def _same_place(cursor: int, page: dict[str, object]) -> None:
+    page["next_cursor"], page["has_more"] = cursor, True
+
+
+def _back_to_the_start(cursor: int, page: dict[str, object]) -> None:
+    if cursor > 0:  # the first page moves on; from there every page sends it back to 0
+        page["next_cursor"], page["has_more"] = 0, True
+    else:
+        page["has_more"] = True
+
+
+@pytest.fixture
+def bending(shared_server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[_Answers]:
+    answers = _Answers(shared_server.url, request.param)
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _handler(answers))
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    answers.url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    try:
+        yield answers
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+@pytest.mark.parametrize(
+    "bending", [_same_place, _back_to_the_start], ids=["same-place", "back"], indirect=True
+)
+def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
+) -> None:
+    worker = shared_server.worker(shared_server.team())
+    other, laptop = devices("other"), devices("laptop")
+    other.enrol(shared_server, worker)
+    theirs = [other.participant(given_name=f"Pulled{n}") for n in range(3)]
+    other.sync()
+    laptop.enrol(shared_server, worker, url=bending.url)
+    mine = laptop.participant(given_name="Waiting")
+    with pytest.raises(SyncError) as err:
+        laptop.sync(page_size=2)
+    assert bending.pulls <= 2  # not asked again and again until the proxy gave up
+    assert "did not move on" in str(err.value) and "\n" not in str(err.value)
+    assert laptop.get("participant", mine).given_name == "Waiting"
+    # the real server, asked straight, brings the rest
+    with laptop.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, shared_server.url)
+    assert laptop.sync().verified
+    assert laptop.outbox() == 0
+    assert [laptop.get("participant", pid).given_name for pid in theirs] == [
+        "Pulled0",
+        "Pulled1",
+        "Pulled2",
+    ]
