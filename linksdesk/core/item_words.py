@@ -21,6 +21,7 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     "conflict": ("conflict", "conflicts"),
     "change": ("change", "changes"),
     "case": ("case", "cases"),
+    "closed case": ("closed case", "closed cases"),
     "erased participant": ("erased participant's record", "erased participants' records"),
 }
 

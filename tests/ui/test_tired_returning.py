@@ -113,6 +113,36 @@ def test_her_name_typed_without_its_accent_or_curly_apostrophe_still_finds_her_r
     assert everyone(qtbot, ui_session) == [zoe.id]
 
 
+def test_the_caseload_says_where_a_closed_person_is_when_her_name_is_typed(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Closed cases are left out of the caseload; her name typed there showed an empty list
+    and nothing more, as if she had never been seen, and a tired worker added her again."""
+    window = unlocked_window
+    morag = closed_months_ago(qtbot, ui_session)
+    window.show_view("caseload")
+    view = window.caseload_view
+
+    def typed(text: str) -> list[str]:
+        view.filter_edit.setText(text)
+        view.refresh()  # what the debounce timer would do
+        settle(qtbot, ui_session)
+        return [view.model.id_at(r) for r in range(view.model.rowCount())]
+
+    assert typed("morag test") == []
+    assert view.message.isVisible()
+    said = view.message.text()
+    assert "1 closed case matches what you typed" in said
+    assert "choose Everyone or Closed under Status" in said
+    assert typed("nobody like her") == [] and not view.message.isVisible()
+
+    typed("morag test")
+    view.status_box.setCurrentIndex(view.status_box.findData("all"))
+    settle(qtbot, ui_session)
+    assert [view.model.id_at(r) for r in range(view.model.rowCount())] == [morag.id]
+    assert not view.message.isVisible()
+
+
 def test_a_different_person_of_the_same_name_can_still_be_added(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
 ) -> None:
