@@ -22,6 +22,8 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     "change": ("change", "changes"),
     "case": ("case", "cases"),
     "closed case": ("closed case", "closed cases"),
+    "private record": ("private record", "private records"),
+    "private case note": ("private case note", "private case notes"),
     "erased participant": ("erased participant's record", "erased participants' records"),
 }
 

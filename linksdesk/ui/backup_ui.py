@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import backup
 from linksdesk.casework.casebook import Casebook, default_vault_path
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
+from linksdesk.core.item_words import counted
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.runner import Job, is_expected
 from linksdesk.ui.session import UiSession
@@ -172,15 +173,19 @@ def new_laptop_message(parent: QWidget, found: backup.LocalOnly) -> QMessageBox:
         )
     stays = []
     if found.private_records:
-        stays.append(tr("{n} private record(s)").format(n=found.private_records))
+        stays.append(counted("private record", found.private_records))
     if found.unshared_participants:
         stays.append(
-            tr("{n} participant(s) who have not agreed to share with the team").format(
-                n=found.unshared_participants
-            )
+            (
+                tr("{people} who has not agreed to share with the team")
+                if found.unshared_participants == 1
+                else tr("{people} who have not agreed to share with the team")
+            ).format(people=counted("participant", found.unshared_participants))
         )
     if found.waiting_changes and found.enrolled:
-        stays.append(tr("{n} change(s) not yet synced").format(n=found.waiting_changes))
+        stays.append(
+            tr("{changes} not yet synced").format(changes=counted("change", found.waiting_changes))
+        )
     if stays and found.enrolled:
         lines.append(
             tr(

@@ -143,8 +143,7 @@ def test_moving_to_a_new_laptop_says_what_stays_and_offers_the_backup(
     text = box.informativeText()
     assert "whole shared caseload" in text
     assert "stay only on this laptop and will NOT come down" in text
-    assert "1 participant(s) who have not agreed to share" in text
-    assert "private record(s)" in text
+    assert "2 private records; 1 participant who has not agreed" in text
     out = tmp_path / "move.ldbackup"
     from PySide6.QtWidgets import QFileDialog
 

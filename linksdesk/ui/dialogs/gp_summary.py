@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import gp_summary
 from linksdesk.casework.dto import Note
 from linksdesk.core.errors import LinksDeskError
+from linksdesk.core.item_words import counted
 from linksdesk.reports.gp_summary import summary_text
 from linksdesk.ui.dialog_kit import CLOSE, button_box
 from linksdesk.ui.dialogs.print_record import (
@@ -123,7 +124,11 @@ class GpSummaryDialog(QDialog):
         box_layout.addWidget(scroll)
         if hidden:
             self.private_label = QLabel(
-                tr("{n} private case note(s) are never shared and are not listed.").format(n=hidden)
+                (
+                    tr("{notes} is never shared and is not listed.")
+                    if hidden == 1
+                    else tr("{notes} are never shared and are not listed.")
+                ).format(notes=counted("private case note", hidden))
             )
             self.private_label.setWordWrap(True)
             box_layout.addWidget(self.private_label)
