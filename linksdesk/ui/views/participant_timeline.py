@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
-from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_current, make_table, selected_id
@@ -54,7 +54,7 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
             id=c.id,
             kind="contact",
             at=c.at,
-            what=f"{c.kind.label} — {c.status.label}",
+            what=f"{c.kind.label} — {contact_outcome(c.kind, c.status)}",
             detail=" · ".join(
                 x
                 for x in (c.venue or "", f"{c.minutes} min" if c.minutes else "", c.purpose or "")
@@ -421,7 +421,7 @@ class TimelineTab(RecordTabBase):
             c = item.contact
             rows = [
                 (self.tr("Contact"), c.kind.label),
-                (self.tr("Status"), c.status.label),
+                (self.tr("Status"), contact_outcome(c.kind, c.status)),
                 (self.tr("When"), f"{c.at:%A %d %B %Y %H:%M}"),
                 (self.tr("Minutes"), str(c.minutes or "")),
                 (self.tr("Venue"), c.venue or ""),
