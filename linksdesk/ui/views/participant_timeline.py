@@ -47,6 +47,9 @@ class TimelineItem:
     note: Note | None = None
 
 
+WHAT_PADDING = 16  # the cell's margins either side of its text, and a little room
+
+
 def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[TimelineItem]:
     by_id = {c.id: c for c in contact_list}
     items = [
@@ -129,7 +132,10 @@ class TimelineTab(RecordTabBase):
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
         self.table.setColumnWidth(0, 160)
-        self.table.setColumnWidth(1, 190)
+        # "What" holds the longest kind and outcome whole ("Supported visit — Did not attend")
+        whats = [f"{k.label} — {contact_outcome(k, s)}" for k in ContactKind for s in ContactStatus]
+        widest = max(self.table.fontMetrics().horizontalAdvance(w) for w in whats)
+        self.table.setColumnWidth(1, max(190, widest + WHAT_PADDING))
         self.table.setColumnWidth(2, 70)
         # "Detail" takes what is left, so it is not cut at 1200x780
         self.table.horizontalHeader().setStretchLastSection(True)
