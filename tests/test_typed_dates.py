@@ -29,6 +29,9 @@ TODAY = dt.date(2026, 12, 5)
         ("today", TODAY),
         ("Yesterday", dt.date(2026, 12, 4)),
         ("29/2/2024", dt.date(2024, 2, 29)),
+        ("140358", dt.date(1958, 3, 14)),  # digits alone, as a GP system shows a birth date
+        ("14031958", dt.date(1958, 3, 14)),
+        ("050127", dt.date(2027, 1, 5)),
     ],
 )
 def test_what_people_type_is_read_as_they_meant_it(typed: str, meant: dt.date) -> None:
@@ -48,6 +51,8 @@ def test_an_empty_field_is_no_date(typed: str) -> None:
         ("2026-02-30", "no such day"),
         ("March 1958", "the day, the month and the year"),
         ("15", "the day, the month and the year"),
+        ("1403", "the day, the month and the year"),
+        ("14135800", "not a date"),
         ("next tuesday-ish", "not a date"),
         ("14/3/1858", "before 1900"),
     ],

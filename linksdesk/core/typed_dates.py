@@ -30,6 +30,15 @@ def _iso(text: str) -> dt.date | None:
         raise UnreadableDate(f"There is no such day. Type it as {EXAMPLE}.") from None
 
 
+def _digits_only(text: str) -> str:
+    """Six or eight digits typed without separators are day, month and year, as a GP
+    system shows them: "140358" is 14/03/58 (its two-digit year read as any other),
+    "14031958" is 14/03/1958. The parser read "140358" as the year 2058."""
+    if re.fullmatch(r"\d{6}|\d{8}", text):
+        return f"{text[:2]}/{text[2:4]}/{text[4:]}"
+    return text
+
+
 def _parsed(text: str, default: dt.datetime) -> dt.datetime:
     try:
         return date_parser.parse(text, dayfirst=True, default=default)
@@ -55,6 +64,7 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
         return today + dt.timedelta(days=_RELATIVE[words])
     found = _iso(words)
     if found is None:
+        words = _digits_only(words)
         # read twice with different defaults: a part that changes with them was not typed
         first = _parsed(words, dt.datetime(2000, 1, 1))
         second = _parsed(words, dt.datetime(2001, 2, 2))

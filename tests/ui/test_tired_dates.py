@@ -33,7 +33,7 @@ def type_into(qtbot: Any, field: Any, text: str) -> None:
     qtbot.keyClicks(line, text)
 
 
-@pytest.mark.parametrize("typed", ["14/03/1958", "14 Mar 1958", "14/3/58"])
+@pytest.mark.parametrize("typed", ["14/03/1958", "14 Mar 1958", "14/3/58", "140358"])
 def test_a_date_of_birth_typed_into_the_empty_field_is_saved_as_typed(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, typed: str
 ) -> None:
