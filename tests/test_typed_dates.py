@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from linksdesk.core.typed_dates import UnreadableDate, read_date
+from linksdesk.core.typed_dates import UnreadableDate, read_date, read_time
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -63,3 +63,37 @@ def test_what_cannot_be_read_is_refused_with_a_reason_and_no_echo(typed: str, sa
     message = str(refused.value)
     assert says in message
     assert typed.strip() not in message  # what was typed is not repeated into logs
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("14:30", dt.time(14, 30)),
+        ("1430", dt.time(14, 30)),
+        ("9.30", dt.time(9, 30)),
+        ("930", dt.time(9, 30)),
+        ("2pm", dt.time(14, 0)),
+        ("2.30 pm", dt.time(14, 30)),
+        ("12am", dt.time(0, 0)),
+        ("noon", dt.time(12, 0)),
+        ("14", dt.time(14, 0)),
+    ],
+)
+def test_a_time_is_read_as_people_type_it(typed: str, meant: dt.time) -> None:
+    assert read_time(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("25:00", "no such time"),
+        ("14:75", "no such time"),
+        ("13pm", "no such time"),
+        ("after lunch", "not a time"),
+    ],
+)
+def test_a_time_it_cannot_read_is_refused_with_a_reason(typed: str, says: str) -> None:
+    with pytest.raises(UnreadableDate) as refused:
+        read_time(typed)
+    assert says in str(refused.value) and typed not in str(refused.value)
+    assert read_time("  ") is None
