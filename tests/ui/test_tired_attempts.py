@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from day_kit import stored
 from PySide6.QtCore import Qt
-from screens_kit import person, settle
+from screens_kit import on_record_tab, settle
 from shell_kit import on_db_thread
 
 from linksdesk.core.vocab import ContactKind
@@ -24,10 +24,8 @@ def test_a_call_not_answered_reads_not_reached_wherever_it_is_shown(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    who = person(qtbot, ui_session)
+    who = on_record_tab(qtbot, window, ui_session, "timeline")
     view = window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
     timeline = view.timeline
     qtbot.mouseClick(timeline.attempt_button, Qt.MouseButton.LeftButton)
     settle(qtbot, ui_session)

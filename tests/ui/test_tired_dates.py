@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal, stored
 from PySide6.QtCore import Qt
-from screens_kit import person, settle, unlock_again
+from screens_kit import on_record_tab, settle, unlock_again
 from shell_kit import FakeClock, call_casework, on_db_thread
 
 from linksdesk.casework import lists, participants
@@ -128,9 +128,7 @@ def test_a_booking_typed_by_keyboard_is_made_for_the_day_and_time_typed(
     Wed 2 Dec at 20:26, and "9/12/2026 14:00" as nothing at all: the booking kept the
     time the dialog opened with, and nothing said so."""
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
+    who = on_record_tab(qtbot, window, ui_session, "timeline")
     meant = dt.datetime.combine(next_week_on(), dt.time(14, 0))
     seen: dict[str, str] = {}
 
@@ -155,9 +153,7 @@ def test_a_time_it_cannot_read_keeps_the_booking_open_and_says_why(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
+    who = on_record_tab(qtbot, window, ui_session, "timeline")
     seen: dict[str, Any] = {}
 
     def fill(dialog: ContactDialog) -> None:
@@ -184,9 +180,7 @@ def test_a_booking_half_typed_at_the_lock_comes_back_with_its_day_and_time_as_ty
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
 ) -> None:
     window = unlocked_window
-    who = person(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
+    on_record_tab(qtbot, window, ui_session, "timeline")
 
     def called_away(dialog: ContactDialog) -> None:
         when = dialog.widget("at")

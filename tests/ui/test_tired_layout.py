@@ -37,16 +37,20 @@ def inside(widget: Any, outer: Any) -> bool:
     return widget.width() >= widget.sizeHint().width() and right <= outer.width()
 
 
+def record_at_1200(qtbot: Any, window: Any, session: UiSession, who: Any) -> Any:
+    """``who``'s record open in the window at 1200×780 (its smallest comfortable size)."""
+    window.resize(1200, 780)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    settle(qtbot, session)
+    return window.participant_view
+
+
 def test_a_long_name_ends_in_an_ellipsis_and_leaves_the_consent_chips_whole(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    window.resize(1200, 780)
-    who = long_named(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    settle(qtbot, ui_session)
-    view = window.participant_view
+    view = record_at_1200(qtbot, window, ui_session, long_named(qtbot, ui_session))
     qtbot.waitUntil(lambda: view.name_label.isVisible())
     assert window.minimumSizeHint().width() <= 1200  # the name does not widen the window
     for chip in view.consent_chips.values():
@@ -87,7 +91,6 @@ def test_the_timeline_says_did_not_attend_and_not_reached_whole(
 ) -> None:
     """ "Appointment — Did not atte…": the outcome, the word a worker looks for, was cut."""
     window = unlocked_window
-    window.resize(1200, 780)
     who = person(qtbot, ui_session)
     at = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(days=1)
     for kind in (ContactKind.SUPPORTED_VISIT, ContactKind.APPOINTMENT, ContactKind.HOME_VISIT):
@@ -96,10 +99,7 @@ def test_the_timeline_says_did_not_attend_and_not_reached_whole(
             kind=kind, at=at, status=ContactStatus.DID_NOT_ATTEND,
         )  # fmt: skip
     call_casework(qtbot, ui_session, contacts.record_attempted_contact, who.id, at=at)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    settle(qtbot, ui_session)
-    table = window.participant_view.timeline.table
+    table = record_at_1200(qtbot, window, ui_session, who).timeline.table
     metrics = table.fontMetrics()
     whats = [table.model().index(r, 1).data() for r in range(table.model().rowCount())]
     assert len(whats) == 4 and "Attempted contact — Not reached" in whats

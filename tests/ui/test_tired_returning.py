@@ -67,18 +67,24 @@ def answer(button_text: str, seen: dict[str, str]) -> Any:
     return click
 
 
+def opened_when_asked(qtbot: Any, window: Any, session: UiSession, who: Any) -> dict[str, str]:
+    """New participant…, and "Open P…" chosen when asked: what the question said."""
+    seen: dict[str, str] = {}
+    state = on_modal(answer(f"Open {who.programme_id}", seen), kind=QMessageBox)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.action_new_participant.trigger()
+    finished(qtbot, state)
+    settle(qtbot, session)
+    return seen
+
+
 def test_adding_a_closed_person_again_offers_her_record_and_makes_no_second_one(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
 ) -> None:
     window = unlocked_window
     morag = closed_months_ago(qtbot, ui_session)
     add_her_again(monkeypatch)
-    seen: dict[str, str] = {}
-    state = on_modal(answer(f"Open {morag.programme_id}", seen), kind=QMessageBox)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.action_new_participant.trigger()
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    seen = opened_when_asked(qtbot, window, ui_session, morag)
     assert "Morag Testperson" in seen["text"] and "closed" in seen["text"]
     assert seen["default"] == f"Open {morag.programme_id}"  # a tired Enter opens, never adds
     assert window.participant_view.participant_id == morag.id
@@ -102,12 +108,7 @@ def test_her_name_typed_without_its_accent_or_curly_apostrophe_still_finds_her_r
     assert [view.model.id_at(r) for r in range(view.model.rowCount())] == [zoe.id]
 
     add_her_again(monkeypatch, "Zoe", "O'Brien")
-    seen: dict[str, str] = {}
-    state = on_modal(answer(f"Open {zoe.programme_id}", seen), kind=QMessageBox)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.action_new_participant.trigger()
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    seen = opened_when_asked(qtbot, window, ui_session, zoe)
     assert "Zo\u00eb O\u2019Brien" in seen["text"]
     assert window.participant_view.participant_id == zoe.id
     assert everyone(qtbot, ui_session) == [zoe.id]
