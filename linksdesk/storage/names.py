@@ -3,38 +3,21 @@
 A name pasted from a GP letter has its accents and a curly apostrophe; the same name typed
 on a laptop keyboard often has neither. SQLite's LIKE and lower() fold only ASCII letters,
 so the caseload's quick filter and the already-on-record question compare names folded
-here, inside SQL, through the ``ld_fold`` function every vault connection has.
+(``core.folding``) inside SQL, through the ``ld_fold`` function every vault connection has.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from sqlalchemy import and_, func, or_
 
-FOLD_FUNCTION = "ld_fold"
+from linksdesk.core.folding import fold_name
 
-# apostrophes and dashes a keyboard, a word processor or a GP system may each give
-_SAME = str.maketrans(
-    {
-        **dict.fromkeys(map(ord, "\u2018\u2019\u201b\u02bc\u02b9\u00b4\u2032"), "'"),
-        **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-"),
-        0x00A0: " ",
-    }
-)
+FOLD_FUNCTION = "ld_fold"
 
 # a name holding anything outside printable ASCII (the only names LIKE may miss)
 _NOT_PLAIN = "*[^ -~]*"
-
-
-def fold_name(text: str) -> str:
-    """``text`` in lower case, without accents, with one apostrophe and one dash."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SAME))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", bare.casefold())
 
 
 def _sql_fold(value: object) -> object:
