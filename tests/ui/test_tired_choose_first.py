@@ -34,17 +34,23 @@ def click(qtbot: Any, button: Any, answer: QMessageBox.StandardButton | None = N
 NO, YES = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
 
 
+def in_network(
+    qtbot: Any, window: Any, session: UiSession, kind: RelationshipKind, name: str, **kw: Any
+) -> Any:
+    """A new person's record open on its Network tab, with ``name`` in their network."""
+    who = on_record_tab(qtbot, window, session, "network")
+    call_casework(qtbot, session, relationships.add_relationship, who.id, kind, name, **kw)
+    settle(qtbot, session)
+    return window.participant_view.network
+
+
 def test_removing_someone_from_the_network_asks_first(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
-    window = unlocked_window
-    who = on_record_tab(qtbot, window, ui_session, "network")
-    call_casework(
-        qtbot, ui_session, relationships.add_relationship, who.id, RelationshipKind.FAMILY,
-        "Sister Kirsty", phone="07700 900123", detail="Visits on Sundays",
+    tab = in_network(
+        qtbot, unlocked_window, ui_session, RelationshipKind.FAMILY, "Sister Kirsty",
+        phone="07700 900123", detail="Visits on Sundays",
     )  # fmt: skip
-    settle(qtbot, ui_session)
-    tab = window.participant_view.network
 
     def names() -> list[str]:
         return [tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())]
@@ -57,7 +63,7 @@ def test_removing_someone_from_the_network_asks_first(
         "Remove from the network?\nRemove Sister Kirsty (family) from the network? "
         "What is written about them goes too."
     )
-    assert names() == ["Sister Kirsty"]  # No, the default: still there
+    assert names() == ["Sister Kirsty"]  # No: still there
     click(qtbot, tab.remove_button, YES)
     settle(qtbot, ui_session)
     assert names() == []
@@ -66,13 +72,8 @@ def test_removing_someone_from_the_network_asks_first(
 def test_a_click_with_nothing_chosen_says_what_to_choose(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
-    window = unlocked_window
-    who = on_record_tab(qtbot, window, ui_session, "network")
-    call_casework(
-        qtbot, ui_session, relationships.add_relationship, who.id, RelationshipKind.FRIEND, "Ann"
-    )
-    settle(qtbot, ui_session)
-    view = window.participant_view
+    in_network(qtbot, unlocked_window, ui_session, RelationshipKind.FRIEND, "Ann")
+    view = unlocked_window.participant_view
     view.network.table.setCurrentIndex(view.network.proxy.index(-1, -1))
     click(qtbot, view.network.remove_button)
     assert view.message.isVisible()
