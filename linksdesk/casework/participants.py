@@ -20,6 +20,7 @@ from linksdesk.casework.dto import (
     StatusChange,
 )
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.folding import fold_name
 from linksdesk.core.vocab import AuditAction, ParticipantStatus
 from linksdesk.storage import names, programme_ids
 from linksdesk.storage import search as search_index
@@ -95,8 +96,8 @@ def _duplicates(
         if date_of_birth is None
         else ParticipantRow.date_of_birth == date_of_birth,
         # the same names as a person reads them: "Zoe O'Brien" is "Zoë O’Brien"
-        names.folded(ParticipantRow.given_name) == names.fold_name(given_name.strip()),
-        names.folded(ParticipantRow.family_name) == names.fold_name(family_name.strip()),
+        names.folded(ParticipantRow.given_name) == fold_name(given_name.strip()),
+        names.folded(ParticipantRow.family_name) == fold_name(family_name.strip()),
     )
     if exclude:
         query = query.where(ParticipantRow.id != exclude)
