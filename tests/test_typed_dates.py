@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from linksdesk.core.typed_dates import UnreadableDate, read_date
+from linksdesk.core.typed_dates import UnreadableDate, read_date, read_time
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -29,6 +29,9 @@ TODAY = dt.date(2026, 12, 5)
         ("today", TODAY),
         ("Yesterday", dt.date(2026, 12, 4)),
         ("29/2/2024", dt.date(2024, 2, 29)),
+        ("140358", dt.date(1958, 3, 14)),  # digits alone, as a GP system shows a birth date
+        ("14031958", dt.date(1958, 3, 14)),
+        ("050127", dt.date(2027, 1, 5)),
     ],
 )
 def test_what_people_type_is_read_as_they_meant_it(typed: str, meant: dt.date) -> None:
@@ -48,6 +51,8 @@ def test_an_empty_field_is_no_date(typed: str) -> None:
         ("2026-02-30", "no such day"),
         ("March 1958", "the day, the month and the year"),
         ("15", "the day, the month and the year"),
+        ("1403", "the day, the month and the year"),
+        ("14135800", "not a date"),
         ("next tuesday-ish", "not a date"),
         ("14/3/1858", "before 1900"),
     ],
@@ -58,3 +63,37 @@ def test_what_cannot_be_read_is_refused_with_a_reason_and_no_echo(typed: str, sa
     message = str(refused.value)
     assert says in message
     assert typed.strip() not in message  # what was typed is not repeated into logs
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("14:30", dt.time(14, 30)),
+        ("1430", dt.time(14, 30)),
+        ("9.30", dt.time(9, 30)),
+        ("930", dt.time(9, 30)),
+        ("2pm", dt.time(14, 0)),
+        ("2.30 pm", dt.time(14, 30)),
+        ("12am", dt.time(0, 0)),
+        ("noon", dt.time(12, 0)),
+        ("14", dt.time(14, 0)),
+    ],
+)
+def test_a_time_is_read_as_people_type_it(typed: str, meant: dt.time) -> None:
+    assert read_time(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("25:00", "no such time"),
+        ("14:75", "no such time"),
+        ("13pm", "no such time"),
+        ("after lunch", "not a time"),
+    ],
+)
+def test_a_time_it_cannot_read_is_refused_with_a_reason(typed: str, says: str) -> None:
+    with pytest.raises(UnreadableDate) as refused:
+        read_time(typed)
+    assert says in str(refused.value) and typed not in str(refused.value)
+    assert read_time("  ") is None

@@ -34,6 +34,7 @@ from linksdesk.core.vocab import (
     ContactStatus,
     ParticipantStatus,
 )
+from linksdesk.storage import names
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
 
 P = Participant
@@ -178,13 +179,13 @@ def _filtered(query: Any, q: CaseloadQuery) -> Any:
         query = query.where(P.status.in_(wanted))
     elif not q.include_closed:
         query = query.where(P.status != ParticipantStatus.CLOSED.value)
-    text = q.text.strip()
-    if text:
-        # LIKE ignores case (ASCII) and, unlike lower(), allocates nothing per row
+    # each word typed is in one of the names or the programme id, so a whole name typed
+    # finds its person; "Zoe O'Brien" finds "Zoë O’Brien" (accents, case and apostrophes aside)
+    for word in q.text.split():
         query = query.where(
             or_(
                 *(
-                    col.contains(text, autoescape=True)
+                    names.contains(col, word)
                     for col in (P.given_name, P.family_name, P.preferred_name, P.programme_id)
                 )
             )

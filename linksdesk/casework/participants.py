@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linksdesk.casework import common, records
@@ -20,8 +20,9 @@ from linksdesk.casework.dto import (
     StatusChange,
 )
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.folding import fold_name
 from linksdesk.core.vocab import AuditAction, ParticipantStatus
-from linksdesk.storage import programme_ids
+from linksdesk.storage import names, programme_ids
 from linksdesk.storage import search as search_index
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Participant as ParticipantRow
@@ -94,8 +95,9 @@ def _duplicates(
         ParticipantRow.date_of_birth.is_(None)
         if date_of_birth is None
         else ParticipantRow.date_of_birth == date_of_birth,
-        func.lower(ParticipantRow.given_name) == given_name.strip().lower(),
-        func.lower(ParticipantRow.family_name) == family_name.strip().lower(),
+        # the same names as a person reads them: "Zoe O'Brien" is "Zoë O’Brien"
+        names.folded(ParticipantRow.given_name) == fold_name(given_name.strip()),
+        names.folded(ParticipantRow.family_name) == fold_name(family_name.strip()),
     )
     if exclude:
         query = query.where(ParticipantRow.id != exclude)

@@ -21,9 +21,10 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     "conflict": ("conflict", "conflicts"),
     "change": ("change", "changes"),
     "case": ("case", "cases"),
-    "erased participant": ("erased participant's record", "erased participants' records"),
+    "closed case": ("closed case", "closed cases"),
     "private record": ("private record", "private records"),
     "private case note": ("private case note", "private case notes"),
+    "erased participant": ("erased participant's record", "erased participants' records"),
     "unshared participant": (
         "participant who has not agreed to share with the team",
         "participants who have not agreed to share with the team",

@@ -30,6 +30,15 @@ def _iso(text: str) -> dt.date | None:
         raise UnreadableDate(f"There is no such day. Type it as {EXAMPLE}.") from None
 
 
+def _digits_only(text: str) -> str:
+    """Six or eight digits typed without separators are day, month and year, as a GP
+    system shows them: "140358" is 14/03/58 (its two-digit year read as any other),
+    "14031958" is 14/03/1958. The parser read "140358" as the year 2058."""
+    if re.fullmatch(r"\d{6}|\d{8}", text):
+        return f"{text[:2]}/{text[2:4]}/{text[4:]}"
+    return text
+
+
 def _parsed(text: str, default: dt.datetime) -> dt.datetime:
     try:
         return date_parser.parse(text, dayfirst=True, default=default)
@@ -55,6 +64,7 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
         return today + dt.timedelta(days=_RELATIVE[words])
     found = _iso(words)
     if found is None:
+        words = _digits_only(words)
         # read twice with different defaults: a part that changes with them was not typed
         first = _parsed(words, dt.datetime(2000, 1, 1))
         second = _parsed(words, dt.datetime(2001, 2, 2))
@@ -74,3 +84,29 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
     if found < EARLIEST:
         raise UnreadableDate("That date is before 1900. Check the year.")
     return found
+
+
+TIME_EXAMPLE: Final = "14:30"
+_TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+_TIME_WORDS: Final = {"noon": dt.time(12), "midday": dt.time(12)}
+
+
+def read_time(text: str) -> dt.time | None:
+    """The time of day ``text`` names ("14:30", "1430", "9.30", "2pm", "noon"), None for
+    empty text; :class:`UnreadableDate` otherwise. Without am or pm the clock is 24-hour."""
+    words = text.strip().lower()
+    if not words:
+        return None
+    if words in _TIME_WORDS:
+        return _TIME_WORDS[words]
+    found = _TIME.fullmatch(words)
+    if found is None:
+        raise UnreadableDate(f"This is not a time LinksDesk can read. Type it as {TIME_EXAMPLE}.")
+    hour, minute = int(found[1]), int(found[2] or 0)
+    if found[3]:
+        if not 1 <= hour <= 12:
+            raise UnreadableDate(f"There is no such time. Type it as {TIME_EXAMPLE}.")
+        hour = hour % 12 + (12 if found[3].startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise UnreadableDate(f"There is no such time. Type it as {TIME_EXAMPLE}.")
+    return dt.time(hour, minute)

@@ -183,3 +183,11 @@ _LABELS: dict[tuple[type[StrEnum], str], str] = {
         (OnwardStatus.NO_CAPACITY, "No capacity"),
     )
 }
+
+NOT_REACHED = "Not reached"
+
+
+def contact_outcome(kind: ContactKind, status: ContactStatus) -> str:
+    """What came of a contact, in words. An attempted contact is kept as attended (the
+    attempt happened) but reached nobody: it reads "Not reached", never "Attended"."""
+    return NOT_REACHED if kind is ContactKind.ATTEMPTED else status.label

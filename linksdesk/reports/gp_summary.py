@@ -68,7 +68,7 @@ class GpSummary:
     closed_on: dt.date | None
     referrals: tuple[records.Referral, ...]
     concerns: tuple[CodedConcern, ...]
-    attended: Mapping[ContactKind, int]
+    attended: Mapping[ContactKind, int]  # attempted contacts are not attended: see attempts
     did_not_attend: int
     cancelled: int
     booked: int
@@ -80,6 +80,7 @@ class GpSummary:
     wellbeing: tuple[WellbeingChange, ...]
     declined: bool
     notes: tuple[SharedNote, ...] = ()
+    attempts: int = 0  # attempted contacts: tried, did not reach the person
 
     @property
     def codes(self) -> tuple[Code, ...]:
@@ -108,7 +109,11 @@ def build_summary(
     status_count: Counter[ContactStatus] = Counter()
     seen = []
     visits = []
+    attempts = 0
     for c in record.contacts:
+        if c.kind is ContactKind.ATTEMPTED:  # kept as attended, but the person was not seen
+            attempts += 1
+            continue
         status_count[c.status] += 1
         if c.status is ContactStatus.ATTENDED:
             attended[c.kind] += 1
@@ -142,6 +147,7 @@ def build_summary(
         goals=record.goals,
         wellbeing=_wellbeing(record.measures),
         declined=declined,
+        attempts=attempts,
         notes=tuple(
             SharedNote(n.written_at, n.text)
             for n in record.notes
@@ -227,6 +233,9 @@ def _contacts_line(s: GpSummary) -> str:
     line += f"; {s.did_not_attend} did not attend; {s.cancelled} cancelled"
     if s.booked:
         line += f"; {s.booked} booked"
+    if s.attempts:
+        tried = "attempt" if s.attempts == 1 else "attempts"
+        line += f"; {s.attempts} unanswered {tried} to make contact"
     if s.first_seen and s.last_seen:
         line += f". First seen {_when(s.first_seen)}, latest {_when(s.last_seen)}"
     return line + "."

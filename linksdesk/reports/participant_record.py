@@ -18,7 +18,7 @@ from linksdesk.core import records
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.details import MeasureDetails, PersonDetails
 from linksdesk.core.item_words import counted
-from linksdesk.core.vocab import MeasureKind
+from linksdesk.core.vocab import MeasureKind, contact_outcome
 from linksdesk.reports.pdf import PdfDocument
 
 
@@ -183,6 +183,7 @@ _SHOWN: dict[str, Callable[[Any], str]] = {
     "text": _text,
     "str": str,
     "label": lambda value: value.label,
+    "outcome": lambda contact: contact_outcome(contact.kind, contact.status),
     "label_or_new": lambda value: value.label if value else "(new)",
     "yes_no": yes_no,
     "number": lambda value: "" if value is None else str(value),

@@ -25,6 +25,7 @@ from linksdesk.core.errors import (
     ReadOnlyError,
     VaultCorruptError,
 )
+from linksdesk.storage import names
 from linksdesk.storage.writer import writer_of
 
 log = logging.getLogger(__name__)
@@ -196,8 +197,10 @@ def make_engine(
             conn = connect_read_only(path, key, salt=salt)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            return conn
-        return connect_raw(path, key, salt=salt)
+        else:
+            conn = connect_raw(path, key, salt=salt)
+        names.register(conn)  # names compared as a person reads them (ld_fold)
+        return conn
 
     engine = create_engine(
         "sqlite+pysqlite://",

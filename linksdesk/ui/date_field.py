@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from linksdesk.core.typed_dates import EXAMPLE, UnreadableDate, read_date
+from linksdesk.core.typed_dates import EXAMPLE, TIME_EXAMPLE, UnreadableDate, read_date, read_time
 from linksdesk.ui.widgets import is_dark
 
 
@@ -66,7 +67,7 @@ class DateField(QWidget):
         font = self.reading.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.reading.setFont(font)
-        row = QHBoxLayout()
+        self.row = row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
         row.addWidget(self.button)
@@ -119,9 +120,19 @@ class DateField(QWidget):
             self.reading.setText(problem)
             self.reading.setStyleSheet(f"color: {'#f2b8b5' if is_dark(self) else '#b3261e'};")
         else:
-            self.reading.setText(_read(found) if found else "")
+            self.reading.setText(self._reading_of(found))
             self.reading.setStyleSheet("")
         self.reading.setVisible(bool(self.reading.text()))
+
+    def _reading_of(self, found: dt.date | None) -> str:
+        return _read(found) if found else ""
+
+    def entered(self) -> object:
+        """What is typed, as a draft keeps it (read back by :meth:`enter`)."""
+        return self.edit.text()
+
+    def enter(self, kept: object) -> None:
+        self.edit.setText(str(kept or ""))
 
     def _tidy(self) -> None:
         # once typing ends, a readable date is written out in full, so "3/4" cannot be
@@ -136,3 +147,106 @@ class DateField(QWidget):
         if menu is not None:
             menu.close()
         self.edit.setFocus()
+
+
+# a time of day typed after the day, in the day's own box: "9/12/2026 14:00", "Wed 9 Dec 2pm"
+_TRAILING_TIME = re.compile(
+    r"(?P<day>.*?\S)(?:\s+at|,)?\s+"
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)",
+    re.IGNORECASE,
+)
+
+
+class DateTimeField(DateField):
+    """A day and a time of day, each typed as people write them: "9/12", then "2pm".
+
+    Qt's date-time section editor took "Wed 9 Dec 2026 14:00" typed over a booking's time as
+    Wed 2 Dec at 20:26, and "9/12/2026 14:00" as nothing at all: the contact kept the day
+    and time it opened with, silently. Under the field, the day and time as read.
+    """
+
+    def __init__(self, value: dt.datetime | None = None, parent: QWidget | None = None) -> None:
+        self.time_edit = QLineEdit()
+        super().__init__(value.date() if value else None, parent=parent)
+        self.time_edit.setPlaceholderText(self.tr("e.g. {example}").format(example=TIME_EXAMPLE))
+        self.time_edit.setMaximumWidth(self.time_edit.fontMetrics().horizontalAdvance("0") * 9)
+        self.row.insertWidget(1, self.time_edit)
+        self.time_edit.textChanged.connect(self._show_reading)
+        self.time_edit.editingFinished.connect(self._tidy)
+        self.set_value(value)
+        self.setTabOrder(self.edit, self.time_edit)
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.time_edit.setAccessibleName(self.tr("{field}: time").format(field=name))
+
+    def _parts(self) -> tuple[str, str]:
+        """The day's text and the time's: a time typed after the day ("9/12 14:00") is the
+        time, whatever the time's own box still holds."""
+        typed = _TRAILING_TIME.fullmatch(self.edit.text().strip())
+        if typed:
+            return typed["day"], typed["time"]
+        return self.edit.text(), self.time_edit.text()
+
+    def value(self) -> dt.datetime | None:  # type: ignore[override]
+        """The day and time typed; None when either is empty or not readable."""
+        day_text, time_text = self._parts()
+        try:
+            day, at = read_date(day_text), read_time(time_text)
+        except UnreadableDate:
+            return None
+        return dt.datetime.combine(day, at) if day is not None and at is not None else None
+
+    def problem(self) -> str | None:
+        day_text, time_text = self._parts()
+        try:
+            day, at = read_date(day_text), read_time(time_text)
+        except UnreadableDate as exc:
+            return str(exc)
+        if day is None:
+            return self.tr("Give the day, as {example}.").format(example=EXAMPLE)
+        if at is None:
+            return self.tr("Give the time, as {example}.").format(example=TIME_EXAMPLE)
+        return None
+
+    def set_value(self, value: dt.date | None) -> None:
+        when = value if isinstance(value, dt.datetime) else None
+        super().set_value(when.date() if when else None)
+        self.time_edit.setText(f"{when:%H:%M}" if when else "")
+
+    def entered(self) -> object:
+        return [self.edit.text(), self.time_edit.text()]
+
+    def enter(self, kept: object) -> None:
+        if isinstance(kept, list) and len(kept) == 2:
+            self.edit.setText(str(kept[0] or ""))
+            self.time_edit.setText(str(kept[1] or ""))
+        elif isinstance(kept, str):  # kept before the day and the time were typed apart
+            try:
+                self.set_value(dt.datetime.fromisoformat(kept))
+            except ValueError:
+                self.edit.setText(kept)
+
+    def _tidy(self) -> None:
+        # each part written out in full in its own box once typing ends ("9/12 2pm" reads
+        # "9 Dec 2026" and "14:00" from then on); what cannot be read stays as typed
+        day_text, time_text = self._parts()
+        try:
+            day, at = read_date(day_text), read_time(time_text)
+        except UnreadableDate:
+            return
+        if day is not None:
+            DateField.set_value(self, day)
+        if at is not None:
+            self.time_edit.setText(f"{at:%H:%M}")
+
+    def _reading_of(self, found: dt.date | None) -> str:
+        when = self.value()
+        return f"{_read(when)} at {when:%H:%M}" if when else ""
+
+    def _picked(self, day: QDate) -> None:
+        self.edit.setText(_shown(dt.date(day.year(), day.month(), day.day())))
+        menu = self.button.menu()
+        if menu is not None:
+            menu.close()
+        self.time_edit.setFocus()  # the day picked, the time is next

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from documents_kit import (
 )
 from sqlalchemy import select
 
-from linksdesk.casework import consent, gp_summary
+from linksdesk.casework import consent, contacts, gp_summary
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.vocab import ConsentScope
@@ -80,6 +81,17 @@ def test_no_private_items_and_no_case_notes_unless_ticked(cb: Casebook) -> None:
     assert SHARED_NOTE in str(ticked.content) and CANARIES["note_v2"] in str(ticked.content)
     assert CANARIES["note_v1"] not in str(ticked.content)  # the current version only
     assert _audit(cb)[-1] == ("export", "gp_summary_text+notes", planted.participant_id)
+
+
+def test_a_call_not_answered_is_not_told_to_the_practice_as_attended(cb: Casebook) -> None:
+    """An attempted contact is kept as attended (the attempt happened); the practice was
+    told the person attended it, and was last seen on the day nobody answered."""
+    planted = build_full_record(cb)
+    contacts.record_attempted_contact(cb, planted.participant_id, at=dt.datetime(2026, 3, 5, 10, 0))
+    text = str(gp_summary.export_gp_summary(cb, planted.participant_id, "text").content)
+    assert "2 attended (1 appointment, 1 supported visit)" in text
+    assert "latest 9 February 2026" in text
+    assert "1 unanswered attempt to make contact" in text
 
 
 def test_a_private_note_cannot_be_ticked(cb: Casebook) -> None:

@@ -105,6 +105,39 @@ def test_caseload_columns_filter_sort_and_pages(cb: Casebook, person: Participan
     assert [r.participant_id for r in rows] == [person.id, b.id]
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Morag Testperson",  # the whole name, as a worker types it
+        "testperson mor",  # either order, the last word begun
+        "Zoe",  # her preferred name without its accent
+        "ZOË",  # capital letters with one
+        "Zoé",  # another accent on the same letter
+        "P1001 zoe",  # programme id and name together
+    ],
+)
+def test_the_quick_filter_finds_a_name_as_typed(
+    cb: Casebook, person: Participant, typed: str
+) -> None:
+    P.edit_participant(cb, person.id, preferred_name="Zoë")
+    P.create_participant(cb, given_name="Zoltan", family_name="Other")
+    found = L.caseload_ids(cb, CaseloadQuery(text=typed))
+    assert found == [person.id]
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("O\u2019Brien", "o'brien"), ("O'Brien", "O\u2019Brien"), ("Ni Bhriain", "Ní Bhriain")],
+)
+def test_apostrophes_and_accents_typed_either_way_find_the_family_name(
+    cb: Casebook, stored: str, typed: str
+) -> None:
+    """Names pasted from a GP letter have curly apostrophes and accents; typed ones may not."""
+    her = P.create_participant(cb, given_name="Aoife", family_name=stored).value
+    assert L.caseload_ids(cb, CaseloadQuery(text=typed)) == [her.id]
+    assert [d.id for d in P.possible_duplicates(cb, "aoife", typed, None)] == [her.id]
+
+
 def test_not_seen_goals_due(cb: Casebook, person: Participant) -> None:
     seen_lately = P.create_participant(cb, given_name="Seen", family_name="Lately").value
     long_ago = P.create_participant(cb, given_name="Long", family_name="Ago").value

@@ -11,7 +11,7 @@ import pytest
 from documents_kit import CANARIES, PRIVATE_CONTACT, PRIVATE_NOTE, build_full_record, pdf_text
 from sqlalchemy import select, update
 
-from linksdesk.casework import notes, own_record
+from linksdesk.casework import contacts, notes, own_record
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import NotFoundError
 from linksdesk.reports.participant_record import SECTIONS
@@ -46,6 +46,17 @@ def test_record_pdf_holds_every_section_and_a_canary_from_every_kind_of_row(
     pages = int(re.findall(r"Page \d+ of (\d+)", text)[0])
     assert [f"Page {n} of {pages}" in text for n in range(1, pages + 1)] == [True] * pages
     assert document.file_name.startswith(f"record-{planted.programme_id}-")
+
+
+def test_a_call_not_answered_is_printed_as_not_reached(cb: Casebook, tmp_path: Path) -> None:
+    planted = build_full_record(cb)
+    attempt = contacts.record_attempted_contact(
+        cb, planted.participant_id, at=dt.datetime(2026, 3, 5, 10, 0)
+    ).value
+    document = own_record.record_pdf(cb, planted.participant_id, include_private=False)
+    text = pdf_text(_write(tmp_path, document.file_name, document.pdf))
+    flat = " ".join(text.split())
+    assert f"5 Mar 2026, 10:00 {attempt.kind.label} Not reached" in flat
 
 
 def test_private_items_are_left_out_and_the_document_says_so(cb: Casebook, tmp_path: Path) -> None:

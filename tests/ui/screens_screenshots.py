@@ -80,7 +80,7 @@ def main(out: Path, people: int) -> int:
     dialog.show()
     settle(300)
     dialog.grab().save(str(out / "participant-wellbeing-entry.png"))
-    dialog.close()
+    dialog.done(0)  # close() would ask before discarding the answers set above
     apply_color_scheme(app, Qt.ColorScheme.Dark)
     record.tabs.setCurrentIndex(0)
     shoot("record", "participant-timeline-dark.png")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from screens_kit import goal, person, texts
 from shell_kit import call_casework
 
@@ -150,3 +150,26 @@ def test_a_step_is_removed_after_confirmation_by_key_and_context_menu(
     assert stored_order(qtbot, unlocked, aim.id) == ["Shop"]
     assert asked == ["Plan", "Plan", "Cook"]
     assert steps_shown(tab) == [("1", "Shop")]
+
+
+def test_enter_on_the_remove_question_keeps_the_step(qtbot: Any, unlocked: Any) -> None:
+    """The question's default was Yes: a tired Enter took the step away."""
+    ailsa = person(qtbot, unlocked)
+    aim = goal(qtbot, unlocked, ailsa.id, "Cook twice a week", steps=["Shop", "Plan"])
+    tab = open_goals(qtbot, unlocked, ailsa.id).goals
+    select_step(tab, "Plan")
+    seen: dict[str, Any] = {}
+
+    def enter() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, enter)
+            return
+        default = box.defaultButton()
+        seen["default"] = default.text() if default is not None else "(none)"
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, enter)
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    assert stored_order(qtbot, unlocked, aim.id) == ["Shop", "Plan"]
+    assert seen["default"].replace("&", "") == "No"

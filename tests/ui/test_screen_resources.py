@@ -10,7 +10,9 @@ from screens_kit import person, resource, settle, texts
 from shell_kit import call_casework
 
 from linksdesk.casework import onward
+from linksdesk.casework.resources import list_resources
 from linksdesk.core.vocab import OnwardKind, ResourceCapacity
+from linksdesk.ui.dialogs.onward import OnwardDialog
 from linksdesk.ui.dialogs.resource import ResourceDialog
 from linksdesk.ui.views.resources import OVERWHELMED_30_DAYS, ResourcesView
 
@@ -46,6 +48,10 @@ def test_directory_search_demand_marker_and_adding(
     assert "Never" in view.model.index(row, 5).data()
     view.search_edit.setText("digital")
     assert texts(view.proxy) == ["Craigbank Library"]
+    # typed without the accent, words in any order and in any column (it found none)
+    for typed in ("kettle cafe", "lunch KETTLE", "café"):
+        view.search_edit.setText(typed)
+        assert texts(view.proxy) == ["Kettle Café"], typed
     view.search_edit.clear()
     view.category_box.setCurrentIndex(view.category_box.findData("Food"))
     assert texts(view.proxy) == ["Kettle Café"]
@@ -115,3 +121,13 @@ def test_csv_import_reports_bad_rows_and_imports_good_files_and_exports(
     settle(qtbot, unlocked)
     assert "Kettle Café" in out.read_text(encoding="utf-8")
     assert "Exported 1" in view.message.text()
+
+
+def test_signposting_finds_a_resource_typed_without_its_accent(qtbot: Any, unlocked: Any) -> None:
+    cafe = resource(qtbot, unlocked, "Kettle Café", "Lunch club", categories=("Food",))
+    resource(qtbot, unlocked, "Craigbank Library", "Digital drop-in", categories=("Digital",))
+    resources = call_casework(qtbot, unlocked, list_resources)
+    dialog = OnwardDialog(resources)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.search, "kettle cafe")
+    assert [dialog.proxy.row_at(r).id for r in range(dialog.proxy.rowCount())] == [cafe.id]

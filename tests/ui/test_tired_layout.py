@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from screens_kit import schedule, settle
+from PySide6.QtWidgets import QStyle
+from screens_kit import person, schedule, settle
 from shell_kit import call_casework
 
-from linksdesk.casework import participants
+from linksdesk.casework import contacts, participants
+from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -35,16 +37,20 @@ def inside(widget: Any, outer: Any) -> bool:
     return widget.width() >= widget.sizeHint().width() and right <= outer.width()
 
 
+def record_at_1200(qtbot: Any, window: Any, session: UiSession, who: Any) -> Any:
+    """``who``'s record open in the window at 1200×780 (its smallest comfortable size)."""
+    window.resize(1200, 780)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    settle(qtbot, session)
+    return window.participant_view
+
+
 def test_a_long_name_ends_in_an_ellipsis_and_leaves_the_consent_chips_whole(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
-    window.resize(1200, 780)
-    who = long_named(qtbot, ui_session)
-    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    settle(qtbot, ui_session)
-    view = window.participant_view
+    view = record_at_1200(qtbot, window, ui_session, long_named(qtbot, ui_session))
     qtbot.waitUntil(lambda: view.name_label.isVisible())
     assert window.minimumSizeHint().width() <= 1200  # the name does not widen the window
     for chip in view.consent_chips.values():
@@ -78,3 +84,28 @@ def test_todays_row_for_a_long_name_is_not_hidden_behind_a_scroll_bar(
     qtbot.waitUntil(lambda: table.horizontalScrollBar().isVisible())
     qtbot.wait(50)
     assert table.viewport().height() >= table.rowHeight(0)
+
+
+def test_the_timeline_says_did_not_attend_and_not_reached_whole(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """ "Appointment — Did not atte…": the outcome, the word a worker looks for, was cut."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    at = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(days=1)
+    for kind in (ContactKind.SUPPORTED_VISIT, ContactKind.APPOINTMENT, ContactKind.HOME_VISIT):
+        call_casework(
+            qtbot, ui_session, contacts.record_contact, who.id,
+            kind=kind, at=at, status=ContactStatus.DID_NOT_ATTEND,
+        )  # fmt: skip
+    call_casework(qtbot, ui_session, contacts.record_attempted_contact, who.id, at=at)
+    table = record_at_1200(qtbot, window, ui_session, who).timeline.table
+    metrics = table.fontMetrics()
+    whats = [table.model().index(r, 1).data() for r in range(table.model().rowCount())]
+    assert len(whats) == 4 and "Attempted contact — Not reached" in whats
+    room = table.columnWidth(1) - 2 * table.style().pixelMetric(
+        QStyle.PixelMetric.PM_FocusFrameHMargin
+    )
+    cut = [w for w in whats if metrics.horizontalAdvance(w) > room - 2]
+    assert cut == []
+    assert table.horizontalHeader().sectionSize(3) > 150  # the detail keeps its room

@@ -93,6 +93,7 @@ class ContactDialog(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         tr = self.tr
+        self.schedule = schedule
         prefill = prefill or {}
         kinds = (
             [k for k in ContactKind if k is not ContactKind.ATTEMPTED]
@@ -171,6 +172,10 @@ class ContactDialog(FormDialog):
         if not out.get("minutes"):
             out["minutes"] = None
         return out
+
+    def draft_name(self) -> str:
+        # a booking kept at a lock comes back in Schedule contact, not in Record contact
+        return "ScheduleContactDialog" if self.schedule else "ContactDialog"
 
     @classmethod
     def ask(

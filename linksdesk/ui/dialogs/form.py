@@ -9,11 +9,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QDate, QDateTime, QObject, QTime
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.records import storable_text
 from linksdesk.core.errors import ValidationError
-from linksdesk.ui.date_field import DateField
+from linksdesk.ui.date_field import DateField, DateTimeField
 from linksdesk.ui.dialog_kit import OK_CANCEL, ask_discard, button_box, name_buttons
 
 # fields whose first value moves with the clock
@@ -47,23 +46,6 @@ class Field:
     minimum: int = 0
     maximum: int = 10_000
     help: str = ""
-
-
-def to_qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def to_qdatetime(value: dt.datetime) -> QDateTime:
-    return QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute))
-
-
-def from_qdatetime(value: QDateTime) -> dt.datetime:
-    d, t = value.date(), value.time()
-    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
 def values_of(existing: object | None) -> Callable[[str], Any]:
@@ -226,11 +208,7 @@ class FormDialog(QDialog):
             optional = f.kind == "optional_date"
             return DateField(f.value or (None if optional else dt.date.today()), optional=optional)
         if f.kind == "datetime":
-            e = QDateTimeEdit()
-            e.setCalendarPopup(True)
-            e.setDisplayFormat("ddd d MMM yyyy HH:mm")
-            e.setDateTime(to_qdatetime(f.value or dt.datetime.now().replace(second=0)))
-            return e
+            return DateTimeField(f.value or dt.datetime.now().replace(second=0, microsecond=0))
         if f.kind == "int":
             s = QSpinBox()
             s.setRange(f.minimum, f.maximum)
@@ -259,8 +237,6 @@ class FormDialog(QDialog):
                 out[f.key] = w.text().strip() or None
             elif isinstance(w, QPlainTextEdit):
                 out[f.key] = w.toPlainText().strip() or None
-            elif isinstance(w, QDateTimeEdit) and f.kind == "datetime":
-                out[f.key] = from_qdatetime(w.dateTime())
             elif isinstance(w, (DateField, QSpinBox)):
                 out[f.key] = w.value()
             elif isinstance(w, QCheckBox):
@@ -277,8 +253,6 @@ class FormDialog(QDialog):
                 w.setText("" if value is None else str(value))
             elif isinstance(w, QPlainTextEdit):
                 w.setPlainText("" if value is None else str(value))
-            elif isinstance(w, QDateTimeEdit) and isinstance(value, dt.datetime):
-                w.setDateTime(to_qdatetime(value))
             elif isinstance(w, DateField):
                 w.set_value(value or None)
             elif isinstance(w, QSpinBox):
@@ -339,9 +313,7 @@ class FormDialog(QDialog):
         for f in self._fields:
             w = self._widgets[f.key]
             if isinstance(w, DateField):
-                out[f.key] = w.edit.text()
-            elif isinstance(w, QDateTimeEdit):
-                out[f.key] = from_qdatetime(w.dateTime()).isoformat()
+                out[f.key] = w.entered()
         return out
 
     def _keep_while_locked(self) -> None:
@@ -362,9 +334,7 @@ class FormDialog(QDialog):
         for key, value in found["entries"].items():
             w = self._widgets.get(key)
             if isinstance(w, DateField):
-                w.edit.setText(str(value or ""))
-            elif isinstance(w, QDateTimeEdit) and isinstance(value, str):
-                w.setDateTime(to_qdatetime(dt.datetime.fromisoformat(value)))
+                w.enter(value)
             elif w is not None:
                 self.set_values({key: value})
         self.message.setText(
@@ -381,7 +351,12 @@ class FormDialog(QDialog):
         person = getattr(record_owner(self.parent()), "participant_id", None)
         if person is None and not self.keeps_without_record:
             return ""
-        return draft_key("form", person, f"{type(self).__name__}.{digest.hexdigest()[:12]}")
+        return draft_key("form", person, f"{self.draft_name()}.{digest.hexdigest()[:12]}")
+
+    def draft_name(self) -> str:
+        """The dialog's name in the key of what it keeps at a lock: the record reopens the
+        dialog of that name to take it up (``ParticipantView._form_openers``)."""
+        return type(self).__name__
 
     def _draft_text(self) -> str:
         return json.dumps({"title": self._title, "entries": self.entries()}, default=str)

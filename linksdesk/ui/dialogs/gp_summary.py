@@ -124,9 +124,11 @@ class GpSummaryDialog(QDialog):
         box_layout.addWidget(scroll)
         if hidden:
             self.private_label = QLabel(
-                tr("{notes} not listed: private case notes are never shared.").format(
-                    notes=counted("private case note", hidden)
-                )
+                (
+                    tr("{notes} is never shared and is not listed.")
+                    if hidden == 1
+                    else tr("{notes} are never shared and are not listed.")
+                ).format(notes=counted("private case note", hidden))
             )
             self.private_label.setWordWrap(True)
             box_layout.addWidget(self.private_label)

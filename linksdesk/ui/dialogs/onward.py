@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from linksdesk.core.folding import words_in
 from linksdesk.core.vocab import OnwardKind, OnwardStatus, ResourceCapacity
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
@@ -23,7 +24,7 @@ NEXT_STATUSES: dict[OnwardStatus, tuple[OnwardStatus, ...]] = {
 
 def resource_text(r: Any) -> str:
     """What the chooser's search looks in: name, categories and area."""
-    return " ".join((r.name, " ".join(r.categories), r.area or "")).casefold()
+    return " ".join((r.name, " ".join(r.categories), r.area or ""))
 
 
 class OnwardDialog(FormDialog):
@@ -129,8 +130,8 @@ class OnwardDialog(FormDialog):
         self.capacity_note.setText(text.format(name=r.name))
 
     def _on_search(self, text: str) -> None:
-        words = text.casefold().split()
-        self.proxy.set_predicate(lambda r: all(w in resource_text(r) for w in words))
+        # "cafe" finds "Café": accents, case and apostrophes aside
+        self.proxy.set_predicate(lambda r: words_in(text, resource_text(r)))
         if self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
 

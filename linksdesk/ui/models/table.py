@@ -18,6 +18,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from linksdesk.core.folding import words_in
+
 T = TypeVar("T")
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -211,10 +213,18 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
         self._predicate: Callable[[Any], bool] | None = None
+        self._words = ""
         if source is not None:
             self.setSourceModel(source)
         if first_column is not None:
             self.sort(0, first_column)
+
+    def set_words(self, typed: str) -> None:
+        """Keep only rows holding every word typed, in any column and any order, accents and
+        case aside ("cafe shed" finds "Men’s Shed Café")."""
+        self.beginFilterChange()
+        self._words = typed
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
         """Keep only source rows (DTOs) for which ``predicate`` is true; None keeps all."""
@@ -230,6 +240,13 @@ class RecordFilterProxy(QSortFilterProxyModel):
             and not self._predicate(source.row_at(source_row))
         ):
             return False
+        if self._words.strip() and source is not None:
+            shown = (
+                str(source.index(source_row, c, source_parent).data() or "")
+                for c in range(source.columnCount(source_parent))
+            )
+            if not words_in(self._words, " ".join(shown)):
+                return False
         return super().filterAcceptsRow(source_row, source_parent)
 
     def row_at(self, proxy_row: int) -> Any:

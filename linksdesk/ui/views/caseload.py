@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import lists
 from linksdesk.casework.dto import CaseloadQuery, CaseloadRow, CaseloadSort
 from linksdesk.core.changes import Changes
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.models.lazy import LazyRowsModel, SqlOrderProxy
 from linksdesk.ui.models.table import ID_ROLE, Column
@@ -96,9 +98,20 @@ def caseload_columns(
     ]
 
 
-def load_caseload(cb: Casebook, query: CaseloadQuery) -> tuple[list[str], frozenset[str]]:
-    """Runs on the DB thread: the ids in order, and which of them are read-only copies."""
-    return lists.caseload_ids(cb, query), cb.read_only_participants()
+Loaded = tuple[list[str], frozenset[str], int]
+
+
+def load_caseload(cb: Casebook, query: CaseloadQuery) -> Loaded:
+    """Runs on the DB thread: the ids in order, which of them are read-only copies, and how
+    many closed cases the words typed match too when closed cases are left out (a person
+    coming back months later is closed: the worker is told where she is, not shown nobody)."""
+    closed = 0
+    if query.text.strip() and not query.statuses and not query.include_closed:
+        only_closed = frozenset({ParticipantStatus.CLOSED})
+        closed = len(
+            lists.caseload_ids(cb, replace(query, statuses=only_closed, include_closed=True))
+        )
+    return lists.caseload_ids(cb, query), cb.read_only_participants(), closed
 
 
 class CaseloadView(Screen):
@@ -170,6 +183,7 @@ class CaseloadView(Screen):
         # Enter opens the match, Down moves to it: typing a name then Enter opens the record
         self.filter_edit.installEventFilter(self)
         self._after_ids: Callable[[], None] | None = None
+        self._closed_said = False  # the message says closed cases match what is typed
         self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.sig_rows_wanted.connect(self._on_model_rows_wanted)
         self.model.sig_sort_wanted.connect(self._on_model_sort_wanted)
@@ -217,6 +231,7 @@ class CaseloadView(Screen):
         self._filter_timer.stop()
         self.model.clear()
         self.read_only = frozenset()
+        self._closed_said = False
         self.filter_edit.clear()
         self._filter_timer.stop()  # clearing the text restarted it
         self.count_label.clear()
@@ -327,8 +342,9 @@ class CaseloadView(Screen):
             self.sig_open_participant.emit(pid)
 
     # -- internals ----------------------------------------------------------------------
-    def _on_ids(self, loaded: tuple[list[str], frozenset[str]], text: str | None = None) -> None:
-        ids, self.read_only = loaded
+    def _on_ids(self, loaded: Loaded, text: str | None = None) -> None:
+        ids, self.read_only, closed = loaded
+        self._say_closed(closed, len(ids))
         current = self.table.currentIndex()
         keep = current.siblingAtColumn(0).data(ID_ROLE) if current.isValid() else None
         self.model.set_ids(ids)
@@ -346,6 +362,29 @@ class CaseloadView(Screen):
         if self._after_ids is not None and text == self.filter_edit.text().strip():
             pending, self._after_ids = self._after_ids, None
             pending()
+
+    def _say_closed(self, closed: int, shown: int) -> None:
+        """Say how many closed cases the words typed match, while they are left out."""
+        if not closed:
+            if self._closed_said:
+                self._closed_said = False
+                self.message.clear_message()
+            return
+        self._closed_said = True
+        if shown:
+            said = self.tr("{cases} also match what you typed.")
+            if closed == 1:
+                said = self.tr("{cases} also matches what you typed.")
+        else:
+            said = self.tr("{cases} match what you typed.")
+            if closed == 1:
+                said = self.tr("{cases} matches what you typed.")
+        self.message.show_message(
+            said.format(cases=counted("closed case", closed))
+            + " "
+            + self.tr("To see closed cases, choose Everyone or Closed under Status."),
+            "info",
+        )
 
     def _on_model_rows_wanted(self, generation: int, ids: list[str]) -> None:
         self.run(

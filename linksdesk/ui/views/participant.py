@@ -378,10 +378,17 @@ class ParticipantView(Screen):
         self.timeline.editor.start_new()
 
     def start_contact(self) -> None:
-        if self._defer(self.start_contact) or not self.editable():
+        self._on_timeline(self.start_contact, self.timeline.record_contact)
+
+    def start_booking(self) -> None:
+        self._on_timeline(self.start_booking, self.timeline.schedule_contact)
+
+    def _on_timeline(self, again: Callable[[], None], action: Callable[[], None]) -> None:
+        """``action`` on the timeline once the record is here (``again`` waits for it)."""
+        if self._defer(again) or not self.editable():
             return
         self.tabs.setCurrentWidget(self.timeline)
-        self.timeline.record_contact()
+        action()
 
     def refer_onward_to(self, resource_id: str) -> None:
         """Refer this person to a resource chosen in the resource directory."""
@@ -418,6 +425,7 @@ class ParticipantView(Screen):
         """The record's dialogs by name, as a form kept at a lock names them."""
         return {
             "ContactDialog": self.start_contact,
+            "ScheduleContactDialog": self.start_booking,
             "GoalDialog": self.goals.set_goal,
             "ReferralDialog": self.referrals.add_referral,
             "OnwardDialog": self.referrals.refer_onward,

@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
+from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table, selected_id
@@ -326,10 +326,9 @@ class GoalsTab(RecordTabBase):
             self.view.write(goals.remove_step, step.id)
 
     def confirm_remove_step(self, step: GoalStep) -> bool:
-        """Ask before removing a step; tests replace it."""
-        answer = QMessageBox.question(
+        """Ask before removing a step (No is the default: a tired Enter keeps it)."""
+        return ask_yes_no(
             self,
             self.tr("Remove step?"),
             self.tr("Remove the step “{step}” from this goal?").format(step=step.description),
         )
-        return answer == QMessageBox.StandardButton.Yes

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from linksdesk.casework import relationships
 from linksdesk.casework.dto import Relationship
+from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.record import RelationshipDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table
@@ -54,22 +55,28 @@ class NetworkTab(RecordTabBase):
     def clear(self) -> None:
         self.model.clear()
 
-    def current(self) -> Relationship | None:
-        index = self.table.currentIndex()
-        return self.proxy.row_at(index.row()) if index.isValid() else None
-
     def add(self) -> None:
         self.add_to_record(RelationshipDialog.ask, relationships.add_relationship, "kind", "name")
 
     def edit(self) -> None:
-        rel = self.current()
-        if rel is None or not self.view.editable():
+        rel: Relationship | None = self.chosen(self.table, self.tr("someone"))
+        if rel is None:
             return
         values = RelationshipDialog.ask(self, rel)
         if values:
             self.view.write(relationships.edit_relationship, rel.id, **values)
 
     def remove(self) -> None:
-        rel = self.current()
-        if rel is not None and self.view.editable():
+        """Remove the person or service chosen, once the worker has said yes: what was
+        written about them (their phone, the detail) goes with them."""
+        rel: Relationship | None = self.chosen(self.table, self.tr("someone"))
+        if rel is None:
+            return
+        if ask_yes_no(
+            self,
+            self.tr("Remove from the network?"),
+            self.tr(
+                "Remove {name} ({kind}) from the network? What is written about them goes too."
+            ).format(name=rel.name, kind=rel.kind.label.lower()),
+        ):
             self.view.write(relationships.remove_relationship, rel.id)

@@ -224,10 +224,9 @@ class ProfileTab(RecordTabBase):
         )
 
     def toggle_concern(self) -> None:
-        index = self.concern_table.currentIndex()
-        if not index.isValid() or not self.view.editable():
+        concern: Concern | None = self.chosen(self.concern_table, self.tr("a concern"))
+        if concern is None:
             return
-        concern: Concern = self.concern_proxy.row_at(index.row())
         if concern.resolved:
             self.view.write(concerns.reopen_concern, concern.id)
         else:

@@ -141,10 +141,9 @@ class ReferralsTab(RecordTabBase):
             )
 
     def update_onward(self) -> None:
-        index = self.onward_table.currentIndex()
-        if not index.isValid() or not self.view.editable():
+        item: OnwardReferral | None = self.chosen(self.onward_table, self.tr("a referral"))
+        if item is None:
             return
-        item: OnwardReferral = self.onward_proxy.row_at(index.row())
         if not NEXT_STATUSES.get(item.status):
             self.view.message.show_message(
                 self.tr("This onward referral is finished ({status}).").format(

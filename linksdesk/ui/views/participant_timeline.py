@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
-from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_current, make_table, selected_id
@@ -47,6 +47,9 @@ class TimelineItem:
     note: Note | None = None
 
 
+WHAT_PADDING = 16  # the cell's margins either side of its text, and a little room
+
+
 def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[TimelineItem]:
     by_id = {c.id: c for c in contact_list}
     items = [
@@ -54,7 +57,7 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
             id=c.id,
             kind="contact",
             at=c.at,
-            what=f"{c.kind.label} — {c.status.label}",
+            what=f"{c.kind.label} — {contact_outcome(c.kind, c.status)}",
             detail=" · ".join(
                 x
                 for x in (c.venue or "", f"{c.minutes} min" if c.minutes else "", c.purpose or "")
@@ -129,7 +132,10 @@ class TimelineTab(RecordTabBase):
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
         self.table.setColumnWidth(0, 160)
-        self.table.setColumnWidth(1, 190)
+        # "What" holds the longest kind and outcome whole ("Supported visit — Did not attend")
+        whats = [f"{k.label} — {contact_outcome(k, s)}" for k in ContactKind for s in ContactStatus]
+        widest = max(self.table.fontMetrics().horizontalAdvance(w) for w in whats)
+        self.table.setColumnWidth(1, max(190, widest + WHAT_PADDING))
         self.table.setColumnWidth(2, 70)
         # "Detail" takes what is left, so it is not cut at 1200x780
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -421,7 +427,7 @@ class TimelineTab(RecordTabBase):
             c = item.contact
             rows = [
                 (self.tr("Contact"), c.kind.label),
-                (self.tr("Status"), c.status.label),
+                (self.tr("Status"), contact_outcome(c.kind, c.status)),
                 (self.tr("When"), f"{c.at:%A %d %B %Y %H:%M}"),
                 (self.tr("Minutes"), str(c.minutes or "")),
                 (self.tr("Venue"), c.venue or ""),

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableView, QWidget
+
+from linksdesk.ui.models.table import RecordFilterProxy
 
 if TYPE_CHECKING:
     from linksdesk.ui.views.record_host import RecordHost
@@ -31,6 +33,7 @@ class RecordTabBase(QWidget):
         self.read_only = False
         # the tab's buttons that change the record: disabled while it is read-only
         self.editing_buttons: tuple[QWidget, ...] = ()
+        self._asked_to_choose = False  # the record's message asks for a row to be chosen
         self._build(self.tr)
 
     def _build(self, tr: Translate) -> None:
@@ -40,6 +43,25 @@ class RecordTabBase(QWidget):
         self.read_only = read_only
         for button in self.editing_buttons:
             button.setEnabled(not read_only)
+
+    def chosen(self, table: QTableView, what: str) -> Any | None:
+        """The row chosen in ``table`` to change, when the record may be changed; with none
+        chosen, the record says so ("Choose a concern in the list first."): a button that
+        did nothing left a tired worker clicking it again."""
+        if not self.view.editable():
+            return None
+        index = table.currentIndex()
+        proxy = table.model()
+        if not index.isValid() or not isinstance(proxy, RecordFilterProxy):
+            self._asked_to_choose = True
+            self.view.message.show_message(
+                self.tr("Choose {what} in the list first.").format(what=what), "info"
+            )
+            return None
+        if self._asked_to_choose:  # chosen now: the request is answered
+            self._asked_to_choose = False
+            self.view.message.clear_message()
+        return proxy.row_at(index.row())
 
     def add_to_record(self, ask: Ask, use_case: Callable[..., Any], *leading: str) -> None:
         """Ask for a new item on the open record, then write ``use_case(pid, *leading values,

@@ -321,7 +321,7 @@ class ResourcesView(Screen):
         self.proxy.set_predicate(
             (lambda r: category in r.resource.categories) if category else None
         )
-        self.proxy.setFilterFixedString(self.search_edit.text().strip())
+        self.proxy.set_words(self.search_edit.text())
 
     def _transfer(
         self, use_case: Callable[..., Any], path: Path | None, on_done: Callable[[Any], None]

@@ -1,0 +1,34 @@
+"""Text compared as a person reads it: "Zoe O'Brien" is "Zoë O’Brien", "cafe" is "Café".
+
+A name pasted from a GP letter has its accents and a curly apostrophe; the same name typed on
+a laptop keyboard often has neither. Names (``storage.names``, in SQL) and the resource
+directory's searches compare text folded here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# apostrophes and dashes a keyboard, a word processor or a GP system may each give
+_SAME = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, "\u2018\u2019\u201b\u02bc\u02b9\u00b4\u2032"), "'"),
+        **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-"),
+        0x00A0: " ",
+    }
+)
+
+
+def fold_name(text: str) -> str:
+    """``text`` in lower case, without accents, with one apostrophe and one dash."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SAME))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare.casefold())
+
+
+def words_in(typed: str, text: str) -> bool:
+    """Whether every word of ``typed`` is in ``text``, as ``fold_name`` compares them."""
+    folded = fold_name(text)
+    return all(word in folded for word in fold_name(typed).split())

@@ -1,0 +1,44 @@
+"""Names compared as a person would read them: "Zoe O'Brien" is "Zoë O’Brien".
+
+A name pasted from a GP letter has its accents and a curly apostrophe; the same name typed
+on a laptop keyboard often has neither. SQLite's LIKE and lower() fold only ASCII letters,
+so the caseload's quick filter and the already-on-record question compare names folded
+(``core.folding``) inside SQL, through the ``ld_fold`` function every vault connection has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, func, or_
+
+from linksdesk.core.folding import fold_name
+
+FOLD_FUNCTION = "ld_fold"
+
+# a name holding anything outside printable ASCII (the only names LIKE may miss)
+_NOT_PLAIN = "*[^ -~]*"
+
+
+def _sql_fold(value: object) -> object:
+    return fold_name(value) if isinstance(value, str) else value
+
+
+def register(conn: Any) -> None:
+    """Give a DB-API connection the ``ld_fold`` SQL function."""
+    conn.create_function(FOLD_FUNCTION, 1, _sql_fold, deterministic=True)
+
+
+def folded(column: Any) -> Any:
+    """``column`` folded in SQL (one call of Python a row: keep it to few rows)."""
+    return getattr(func, FOLD_FUNCTION)(column)
+
+
+def contains(column: Any, text: str) -> Any:
+    """Where ``column`` holds ``text``, as ``fold_name`` compares them. A plain-ASCII name
+    is left to LIKE, which ignores ASCII case in C; only the others are folded in Python."""
+    wanted = fold_name(text)
+    return or_(
+        column.contains(wanted, autoescape=True),
+        and_(column.op("GLOB")(_NOT_PLAIN), folded(column).contains(wanted, autoescape=True)),
+    )
