@@ -5,7 +5,8 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 
 - people in the period: participants with a referral received or an attended contact in it;
 - worked with: participants with an attended contact in the period, each person once;
-- open now: participants whose status is not closed;
+- open now: participants whose status is not closed (internal reports only: it is counted
+  the day a report is made, and external reports hold figures of their period alone);
 - wait: days from a referral received in the period to the person's first attended contact
   on or after that day;
 - wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
@@ -58,7 +59,11 @@ WELLBEING_KINDS = (MeasureKind.WEMWBS, MeasureKind.SWEMWBS)
 
 EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ("Period", "Whole calendar months, first to last inclusive."),
-    ("Open now", "Participants whose case is not closed, today."),
+    (
+        "Open now",
+        "Participants whose case is not closed, today. Internal reports only: an external "
+        "report holds figures of its own period, never of the day it was made.",
+    ),
     (
         "Worked with",
         "Participants with at least one attended contact in the period, each counted once "
@@ -220,6 +225,13 @@ def _per_month(
 
 # -- caseload ------------------------------------------------------------------------------
 def caseload(c: _Ctx) -> Section:
+    """Per worker: open now (internal reports only), worked with and new referrals.
+
+    External reports hold figures of their period only: "open now" is counted on the day a
+    report is made, so two reports of periods that do not overlap, written months apart,
+    would differ there by the people who came (or left) after both periods, a small count
+    per worker that no suppression sees. The safe-caseload check then rests on the people
+    worked with in the period alone."""
     open_now: Counter[str] = Counter(
         owner for _pid, owner, status, _pc in c.d.participants if status in OPEN_STATUSES
     )
@@ -230,29 +242,30 @@ def caseload(c: _Ctx) -> Section:
     rows, flagged, warnings = [], set(), []
     for i, w in enumerate(c.workers):
         row = (c.label(w), open_now[w], len(c.worked_with[w]), new_refs[w])
-        rows.append(row)
-        if row[1] > c.settings.safe_open_cases or row[2] > year_limit:
+        over_open = c.exact and row[1] > c.settings.safe_open_cases
+        if c.exact:
+            rows.append(row)
+        else:
+            rows.append((row[0], *row[2:]))
+        if over_open or row[2] > year_limit:
             flagged.add(i)
             warnings.append(
                 f"{row[0]} is over the safe caseload ({row[1]} open, safe "
                 f"{c.settings.safe_open_cases}; {row[2]} worked with, safe {year_limit} "
                 "for this period)."
                 if c.exact
-                else f"{row[0]} is over the safe caseload (more than "
-                f"{c.settings.safe_open_cases} open, or more than {year_limit} worked with "
-                "in this period)."
+                else f"{row[0]} is over the safe caseload (more than {year_limit} worked "
+                "with in this period)."
             )
+    counts = [
+        ("open_now", "Open now"),
+        ("worked_with", "Worked with in the period"),
+        ("new_referrals", "New referrals"),
+    ]
     table = Table(
         "caseload",
         "Caseload per worker",
-        (
-            Column("worker", "Worker", Kind.TEXT),
-            *_count_cols(
-                ("open_now", "Open now"),
-                ("worked_with", "Worked with in the period"),
-                ("new_referrals", "New referrals"),
-            ),
-        ),
+        (Column("worker", "Worker", Kind.TEXT), *_count_cols(*counts[0 if c.exact else 1 :])),
         _with_total(rows, ALL_WORKERS),
         total_row=True,
         flagged=frozenset(flagged),
@@ -260,9 +273,14 @@ def caseload(c: _Ctx) -> Section:
         description=(
             f"Safe caseload: {c.settings.safe_open_cases} open at once, "
             f"{c.settings.safe_people_per_year} people a year ({year_limit} for this period)."
+            if c.exact
+            else f"Safe caseload: {c.settings.safe_people_per_year} people a year "
+            f"({year_limit} for this period). Open cases are counted on the day a report is "
+            "made, so they are in internal reports only."
         ),
     )
-    chart = ChartSpec("bar", "caseload", ("open_now", "worked_with"), "Caseload per worker")
+    shown = ("open_now", "worked_with") if c.exact else ("worked_with",)
+    chart = ChartSpec("bar", "caseload", shown, "Caseload per worker")
     return Section("caseload", "Caseload", (table,), chart)
 
 
@@ -956,6 +974,8 @@ def unshared(c: _Ctx) -> Section:
 
 # -- freshness -----------------------------------------------------------------------------
 def freshness(c: _Ctx) -> Section:
+    """When each worker's newest data reached this vault; internal reports also count the
+    participants on record (all time, today: like "open now", not in external reports)."""
     on_record: Counter[str] = Counter(o for _p, o, _s, _pc in c.d.participants)
     rows, flagged = [], set()
     for i, w in enumerate(c.workers):
@@ -963,16 +983,17 @@ def freshness(c: _Ctx) -> Section:
         age = None if latest is None else (c.today - latest.date()).days
         if age is None or age > STALE_DAYS:
             flagged.add(i)
-        rows.append((c.label(w), latest, age, on_record[w]))
+        rows.append((c.label(w), latest, age, on_record[w])[: 4 if c.exact else 3])
+    columns = (
+        Column("worker", "Worker", Kind.TEXT),
+        Column("data_as_of", "Data as of", Kind.DATE),
+        Column("days_old", "Days old", Kind.NUMBER),
+        Column("participants", "Participants on record"),
+    )
     table = Table(
         "freshness",
         "Data as of, per worker",
-        (
-            Column("worker", "Worker", Kind.TEXT),
-            Column("data_as_of", "Data as of", Kind.DATE),
-            Column("days_old", "Days old", Kind.NUMBER),
-            Column("participants", "Participants on record"),
-        ),
+        columns[: 4 if c.exact else 3],
         tuple(rows),
         flagged=frozenset(flagged),
         warnings=tuple(
