@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from linksdesk.core.episodes import episodes
 from linksdesk.core.measures import (
     MIN_PAIRED_FOR_EVALUATION,
     ONS4_QUESTIONS,
@@ -574,18 +575,6 @@ def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
     return _paired(c, scores)
 
 
-def _episodes(got: list[Score]) -> list[list[Score]]:
-    """A person's scores (sorted) in episodes of support: a score marked baseline on a later
-    day than its episode's first starts the next (the person came back)."""
-    out: list[list[Score]] = []
-    for score in got:
-        if not out or (score[2] and score[0] > out[-1][0][0]):
-            out.append([score])
-        else:
-            out[-1].append(score)
-    return out
-
-
 def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
     """The pairing rule every scale shares, within one episode of support: its first score
     and its latest later score, up to the period's end. Per person with a score in the
@@ -593,8 +582,8 @@ def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
     out = Pairs({}, set(), {})
     for pid, got in scores.items():
         got.sort()
-        episodes = _episodes(got)
-        here = [e for e in episodes if any(c.a <= day <= c.b for day, _v, _b in e)]
+        split = episodes(got, lambda s: s[0], lambda s: s[2])  # core.episodes: one rule
+        here = [e for e in split if any(c.a <= day <= c.b for day, _v, _b in e)]
         paired = [e for e in here if e[-1][0] > e[0][0]]
         if paired:
             episode = paired[-1]
@@ -604,9 +593,9 @@ def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
             out.baseline_only.add(pid)
         else:
             continue
-        n = episodes.index(episode)
+        n = split.index(episode)
         if n:
-            out.since[pid] = episodes[n - 1][-1][0]
+            out.since[pid] = split[n - 1][-1][0]
     return out
 
 
