@@ -55,7 +55,7 @@ def score_text(record: MeasureRecord) -> str:
 
 
 def episode_text(record: MeasureRecord, episodes: int, tr: Callable[[str], str]) -> str:
-    """ "Episode 2, " before a score of a person who came back; nothing for one episode."""
+    """Says "Episode 2, " before a score of a person who came back; nothing for one episode."""
     return tr("Episode {n}, ").format(n=record.episode) if episodes > 1 else ""
 
 
