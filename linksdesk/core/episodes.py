@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
+D = TypeVar("D", dt.date, str)  # a day, or its ISO text (which sorts as the day does)
 
 
 def episodes(
-    scores: Iterable[T], day: Callable[[T], dt.date | str], is_baseline: Callable[[T], bool]
+    scores: Iterable[T], day: Callable[[T], D], is_baseline: Callable[[T], bool]
 ) -> list[list[T]]:
     """A person's scores of one measure, oldest first, in episodes of support: a score
     marked baseline on a later day than its episode's first starts the next (the person

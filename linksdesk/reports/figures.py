@@ -74,7 +74,8 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         "Safe caseload",
         "A worker stands out when open cases exceed the programme's safe number, or people "
-        "worked with exceed the yearly safe number pro-rated to the period's length.",
+        "worked with exceed the yearly safe number pro-rated to the period's length "
+        "(external reports: people worked with only, as they have no open cases).",
     ),
     (
         "Wait",
@@ -240,7 +241,8 @@ def caseload(c: _Ctx) -> Section:
         owner for _pid, owner, day, _src in c.d.referrals if c.a <= day <= c.b
     )
     year_limit = round(c.settings.safe_people_per_year * len(c.period.month_keys) / 12)
-    rows, flagged, warnings = [], set(), []
+    rows: list[tuple[Any, ...]] = []
+    flagged, warnings = set(), []
     for i, w in enumerate(c.workers):
         row = (c.label(w), open_now[w], len(c.worked_with[w]), new_refs[w])
         over_open = c.exact and row[1] > c.settings.safe_open_cases

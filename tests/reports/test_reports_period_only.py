@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from small_team import laptop_and_supervisor, sharing_person
 from test_reports_overlap import write
@@ -25,7 +26,9 @@ def seen(laptop: Casebook, pid: str, day: dt.date) -> None:
         day.year, day.month, day.day, 10))  # fmt: skip
 
 
-def figures(sup: Casebook, period: Period, today: dt.date, audience: str = "external") -> dict:
+def figures(
+    sup: Casebook, period: Period, today: dt.date, audience: str = "external"
+) -> dict[Any, Any]:
     report = report_from_store(sup.store, Scope(period), audience=audience, today=today)
     return {
         (t.key, c.key): tuple(row[j] for row in t.rows)

@@ -10,7 +10,7 @@ import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from screens_kit import on_record_tab, settle, texts
+from screens_kit import person, settle, texts
 from shell_kit import call_casework
 from test_tired_kept_forms import tick
 
@@ -27,16 +27,17 @@ def test_after_a_reopen_the_form_starts_as_a_baseline_and_the_tab_shows_both_epi
 ) -> None:
     window = unlocked_window
     view = window.participant_view
-    who = on_record_tab(qtbot, window, ui_session, "wellbeing")
+    who = person(qtbot, ui_session)  # back after months away, before the record is opened
     for day, items, context in ((dt.date(2026, 1, 10), [3] * 14, "baseline"),
                                 (dt.date(2026, 4, 10), [4] * 14, "review")):  # fmt: skip
         call_casework(qtbot, ui_session, measures.record_measure, who.id, MeasureKind.WEMWBS,
                       items, context=context, taken_on=day)  # fmt: skip
     call_casework(qtbot, ui_session, participants.close_participant, who.id, "finished",
                   on=dt.date(2026, 5, 1))  # fmt: skip
+    call_casework(qtbot, ui_session, participants.reopen_participant, who.id,
+                  on=dt.date(2026, 9, 1))  # fmt: skip
+    settle(qtbot, ui_session)
     with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        call_casework(qtbot, ui_session, participants.reopen_participant, who.id,
-                      on=dt.date(2026, 9, 1))  # fmt: skip
         window.open_participant(who.id)
     view.tabs.setCurrentWidget(view.wellbeing)
     seen: dict[str, Any] = {}
@@ -45,6 +46,7 @@ def test_after_a_reopen_the_form_starts_as_a_baseline_and_the_tab_shows_both_epi
         seen["context"] = dialog.context_box.currentData()
         tick(dialog, [2] * 14)
         box = dialog.findChild(QDialogButtonBox)
+        assert box is not None
         qtbot.mouseClick(box.button(box.StandardButton.Save), Qt.MouseButton.LeftButton)
 
     state = on_modal(tired_worker, kind=MeasureDialog)
