@@ -44,6 +44,7 @@ def test_after_a_reopen_the_form_starts_as_a_baseline_and_the_tab_shows_both_epi
 
     def tired_worker(dialog: MeasureDialog) -> None:  # ticks the answers, keeps the rest
         seen["context"] = dialog.context_box.currentData()
+        seen["why"] = dialog.why_label.text() if dialog.why_label.isVisible() else ""
         tick(dialog, [2] * 14)
         box = dialog.findChild(QDialogButtonBox)
         assert box is not None
@@ -55,6 +56,7 @@ def test_after_a_reopen_the_form_starts_as_a_baseline_and_the_tab_shows_both_epi
     finished(qtbot, state)
     settle(qtbot, ui_session)
     assert seen["context"] == MeasureContext.BASELINE  # was Review: the old baseline's
+    assert "they came back" in seen["why"]  # and the form says why
 
     tab = view.wellbeing
     saved = call_casework(qtbot, ui_session, measures.list_measures, who.id)

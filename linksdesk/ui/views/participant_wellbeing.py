@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
-from linksdesk.core.vocab import MeasureKind
+from linksdesk.core.vocab import MeasureContext, MeasureKind
 from linksdesk.reports import charts
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
@@ -235,8 +235,17 @@ class WellbeingTab(RecordTabBase):
             (self.data.status_history, self.data.referrals) if self.data else ([], [])
         )
         context = measures.context_for_next(kind, self.records, statuses, referrals)
+        came_back = context is MeasureContext.BASELINE and any(r.kind is kind for r in self.records)
+        why = (
+            self.tr(
+                "A new baseline: they came back (case reopened or referred in again) since "
+                "their last score, so this starts a new episode of support."
+            )
+            if came_back
+            else ""
+        )
         self.add_to_record(
-            lambda parent: MeasureDialog.ask(parent, kind, context),
+            lambda parent: MeasureDialog.ask(parent, kind, context, why),
             measures.record_measure,
             "kind",
             "items",
