@@ -245,7 +245,7 @@ class WellbeingTab(RecordTabBase):
             else ""
         )
         self.add_to_record(
-            lambda parent: MeasureDialog.ask(parent, kind, context, why),
+            lambda parent: MeasureDialog.ask(parent, kind, context, why=why),
             measures.record_measure,
             "kind",
             "items",
