@@ -106,7 +106,11 @@ class TrendChart(QWidget):
                 )
                 for n, name in enumerate(names)
             ]
-            self.description = "; ".join(f"{r.taken_on:%d %b %Y}: {score_text(r)}" for r in records)
+            last = records[-1].episode  # answers of an earlier episode say which
+            self.description = "; ".join(
+                episode_text(r, last, self.tr) + f"{r.taken_on:%d %b %Y}: {score_text(r)}"
+                for r in records
+            )
         else:
             # bands around the baseline of the latest episode of support; earlier episodes
             # (before the person came back) are their own lines, so the whole story shows
