@@ -46,6 +46,25 @@ from linksdesk.reports.xlsx import write_xlsx
 
 TODAY = dt.date(2026, 11, 30)
 
+# the wellbeing pairs within one episode of support (docs/reports.md): an episode starts at a
+# person's first score of a kind and at each score marked baseline on a later day (``es``,
+# its first day); per person and kind, of the episodes with a score in the period the latest
+# with a later score is paired, first score against latest (ties on one day aside)
+EPISODES = (
+    "WITH s AS (SELECT participant_id p, kind k, taken_on d, {value} v, "
+    "context = 'baseline' b, min(taken_on) OVER (PARTITION BY participant_id, kind) d0 "
+    "FROM measure WHERE NOT deleted AND taken_on <= :b AND {kinds}), "
+    "st AS (SELECT DISTINCT p, k, d FROM s WHERE b AND d > d0 UNION SELECT p, k, d0 FROM s), "
+    "e AS (SELECT s.*, (SELECT max(st.d) FROM st WHERE st.p = s.p AND st.k = s.k "
+    "AND st.d <= s.d) es FROM s), "
+    "f AS (SELECT *, row_number() OVER (PARTITION BY p, k, es ORDER BY d) fi, "
+    "row_number() OVER (PARTITION BY p, k, es ORDER BY d DESC) la, "
+    "max(d) OVER (PARTITION BY p, k, es) dl FROM e), "
+    "paired AS (SELECT x.k kind, x.v a, y.v z, row_number() OVER (PARTITION BY x.p, x.k "
+    "ORDER BY x.es DESC) latest FROM f x JOIN f y ON y.p = x.p AND y.k = x.k "
+    "AND y.es = x.es AND y.la = 1 AND y.d > x.d WHERE x.fi = 1 AND x.dl >= :a) "
+)
+
 RAW = {
     "caseload_open": "SELECT owner, count(*) FROM participant WHERE NOT deleted "
     "AND status != 'closed' GROUP BY owner",
@@ -69,23 +88,12 @@ RAW = {
     "date(scheduled_at) <= :b GROUP BY participant_id",
     "goals": "SELECT owner, status, count(*) FROM goal WHERE NOT deleted AND set_on BETWEEN :a "
     "AND :b GROUP BY owner, status",
-    "wellbeing": "WITH s AS (SELECT participant_id, kind, taken_on, coalesce(metric, total) v, "
-    "row_number() OVER (PARTITION BY participant_id, kind ORDER BY taken_on) f, "
-    "row_number() OVER (PARTITION BY participant_id, kind ORDER BY taken_on DESC) l "
-    "FROM measure WHERE NOT deleted AND taken_on <= :b AND kind != 'ons4') "
-    "SELECT a.kind, count(*), avg(z.v - a.v) FROM s a JOIN s z ON z.participant_id = "
-    "a.participant_id AND z.kind = a.kind AND z.l = 1 AND z.taken_on > a.taken_on "
-    "WHERE a.f = 1 GROUP BY a.kind",
-    "ons4": "WITH s AS (SELECT participant_id, taken_on, items, "
-    "row_number() OVER (PARTITION BY participant_id ORDER BY taken_on) f, "
-    "row_number() OVER (PARTITION BY participant_id ORDER BY taken_on DESC) l "
-    "FROM measure WHERE NOT deleted AND taken_on <= :b AND kind = 'ons4') "
-    "SELECT count(*), "
-    + ", ".join(
-        f"avg(json_extract(z.items, '$[{q}]') - json_extract(a.items, '$[{q}]'))" for q in range(4)
-    )
-    + " FROM s a JOIN s z ON z.participant_id = a.participant_id AND z.l = 1 "
-    "AND z.taken_on > a.taken_on WHERE a.f = 1",
+    "wellbeing": EPISODES.format(value="coalesce(metric, total)", kinds="kind != 'ons4'")
+    + "SELECT kind, count(*), avg(z - a) FROM paired WHERE latest = 1 GROUP BY kind",
+    "ons4": EPISODES.format(value="items", kinds="kind = 'ons4'")
+    + "SELECT count(*), "
+    + ", ".join(f"avg(json_extract(z, '$[{q}]') - json_extract(a, '$[{q}]'))" for q in range(4))
+    + " FROM paired WHERE latest = 1",
     "onward": "SELECT resource_id, substr(made_on,1,7) m, status, count(*) FROM onward_referral "
     "WHERE NOT deleted AND made_on BETWEEN :a AND :b GROUP BY resource_id, m, status",
     "people_in_period": "SELECT count(*) FROM participant p WHERE NOT deleted AND (EXISTS "

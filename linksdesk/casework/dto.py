@@ -271,6 +271,8 @@ class MeasureRecord(MeasureDetails):
     is_baseline: bool = False
     vs_baseline: BaselineChange | None = None
     item_differences: tuple[int, ...] | None = None
+    # which episode of support (1, 2, …): a baseline on a later day starts the next
+    episode: int = 1
 
 
 # -- lists -------------------------------------------------------------------------------------

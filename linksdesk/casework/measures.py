@@ -1,4 +1,5 @@
-"""Wellbeing measures (WEMWBS, SWEMWBS, ONS4): record scored answers, show change vs baseline."""
+"""Wellbeing measures (WEMWBS, SWEMWBS, ONS4): record scored answers, show change against the
+baseline of the same episode of support."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import BaselineChange, MeasureRecord, Outcome
 from linksdesk.core import measures as scoring
+from linksdesk.core.episodes import episodes
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.ids import uuid7
-from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.core.records import Referral, StatusChange
+from linksdesk.core.vocab import MeasureContext, MeasureKind, ParticipantStatus
 from linksdesk.storage.tables import Measure as MeasureRow
 
 
@@ -23,18 +26,24 @@ def _plain(row: MeasureRow) -> MeasureRecord:
     return to_dto(MeasureRecord, row)
 
 
-def _baseline(rows: Sequence[MeasureRow]) -> MeasureRow | None:
-    """The earliest measure marked baseline, else the earliest of all (rows of one kind)."""
-    if not rows:
-        return None
-    marked = [r for r in rows if r.context == MeasureContext.BASELINE.value]
-    return (marked or list(rows))[0]
+def compared(rows: Sequence[MeasureRow]) -> list[MeasureRecord]:
+    """Each measure (any kinds, in the order given) compared with the first score of its
+    episode of support, numbered from 1: a score marked baseline on a later day starts the
+    next episode, when the person came back (``core.episodes``, the reports' rule too)."""
+    out: dict[str, MeasureRecord] = {}
+    for kind in MeasureKind:
+        of_kind = sorted((r for r in rows if r.kind == kind.value), key=lambda r: r.taken_on)
+        split = episodes(
+            of_kind, lambda r: r.taken_on, lambda r: r.context == MeasureContext.BASELINE.value
+        )
+        for n, episode in enumerate(split, start=1):
+            for r in episode:
+                out[r.id] = replace(_with_change(r, episode[0]), episode=n)
+    return [out[r.id] for r in rows]
 
 
-def _with_change(row: MeasureRow, baseline: MeasureRow | None) -> MeasureRecord:
+def _with_change(row: MeasureRow, baseline: MeasureRow) -> MeasureRecord:
     plain = _plain(row)
-    if baseline is None:
-        return plain
     if baseline.id == row.id:
         return replace(plain, is_baseline=True)
     kind = MeasureKind(row.kind)
@@ -109,18 +118,42 @@ def record_measure(
                 .order_by(MeasureRow.taken_on, MeasureRow.hlc)
             )
         )
-        return Outcome(_with_change(row, _baseline(earlier)), tx.changes)
+        (mine,) = (m for m in compared(earlier) if m.id == row.id)
+        return Outcome(mine, tx.changes)
 
 
 def list_measures(
     cb: Casebook, participant_id: str, kind: MeasureKind | str | None = None
 ) -> list[MeasureRecord]:
-    """The participant's measures oldest first, each compared with its kind's baseline."""
+    """The participant's measures oldest first, each compared with the baseline of its
+    episode of support (``compared``)."""
     where = [] if kind is None else [MeasureRow.kind == common.choice(MeasureKind, "Measure")(kind)]
     order = (MeasureRow.taken_on, MeasureRow.hlc)
     rows = common.list_of(cb, participant_id, MeasureRow, lambda row: row, order, where)
-    baselines = {k: _baseline([r for r in rows if r.kind == k.value]) for k in MeasureKind}
-    return [_with_change(r, baselines[MeasureKind(r.kind)]) for r in rows]
+    return compared(rows)
+
+
+def context_for_next(
+    kind: MeasureKind,
+    scores: Sequence[MeasureRecord],
+    statuses: Sequence[StatusChange],
+    referrals: Sequence[Referral],
+) -> MeasureContext:
+    """What a new score of ``kind`` is most likely: a baseline for a person with no score of
+    it yet, or whose case was reopened or who had a new referral in after their last one
+    (they came back: a new episode of support starts), else a review. Only the form's
+    first choice: the worker can change it."""
+    days = [m.taken_on for m in scores if m.kind is MeasureKind(kind)]
+    if not days:
+        return MeasureContext.BASELINE
+    last = max(days)
+    closed = ParticipantStatus.CLOSED
+    reopened = any(
+        c.from_status is closed and c.to_status is not closed and c.changed_on > last
+        for c in statuses
+    )
+    referred = any(r.received_on > last for r in referrals)
+    return MeasureContext.BASELINE if reopened or referred else MeasureContext.REVIEW
 
 
 def remove_measure(cb: Casebook, measure_id: str) -> Outcome[None]:

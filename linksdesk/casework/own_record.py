@@ -272,13 +272,8 @@ def _note(row: NoteRow, revisions: list[RevisionRow]) -> doc.NoteEntry:
 
 
 def _measures(rows: list[MeasureRow]) -> tuple[doc.MeasureEntry, ...]:
-    by_kind: dict[str, list[MeasureRow]] = defaultdict(list)
-    for r in rows:
-        by_kind[r.kind].append(r)
-    baselines = {kind: measures._baseline(of_kind) for kind, of_kind in by_kind.items()}
     out = []
-    for r in rows:
-        m = measures._with_change(r, baselines[r.kind])
+    for m in measures.compared(rows):  # within each episode of support, as the record shows
         change = m.vs_baseline.summary if m.vs_baseline is not None else None
         out.append(to_dto(doc.MeasureEntry, m, change=change))
     return tuple(out)

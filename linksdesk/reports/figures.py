@@ -5,13 +5,14 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 
 - people in the period: participants with a referral received or an attended contact in it;
 - worked with: participants with an attended contact in the period, each person once;
-- open now: participants whose status is not closed;
+- open now: participants whose status is not closed (internal reports only: it is counted
+  the day a report is made, and external reports hold figures of their period alone);
 - wait: days from a referral received in the period to the person's first attended contact
   on or after that day;
 - wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
   later day starts the next: the person came back), its first score and its latest score
   on a later day, up to the period's end, for people with a score in the period. Never the
-  difference of two unpaired means.
+  difference of two unpaired means (``reports.wellbeing``).
 """
 
 from __future__ import annotations
@@ -20,21 +21,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
-from linksdesk.core.measures import (
-    MIN_PAIRED_FOR_EVALUATION,
-    ONS4_QUESTIONS,
-    evaluation_caveat,
-    thresholds,
-)
 from linksdesk.core.vocab import (
     ConcernStage,
     ContactKind,
     ContactStatus,
     GoalStatus,
-    MeasureContext,
-    MeasureKind,
     OnwardStatus,
     ReferralSource,
     ResourceCapacity,
@@ -44,7 +37,8 @@ from linksdesk.reports.joint import Links, Ref
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
 from linksdesk.reports.scope import Scope
 from linksdesk.reports.settings import ReportSettings
-from linksdesk.reports.stats import mean_ci, percentile
+from linksdesk.reports.stats import pct, percentile
+from linksdesk.reports.wellbeing import wellbeing
 
 ALL_WORKERS = "All workers"
 OPEN_STATUSES = frozenset({"referred", "active", "paused"})
@@ -52,13 +46,15 @@ OPEN_STATUSES = frozenset({"referred", "active", "paused"})
 # worker's warning): not supported visits, not attempted contacts, not cancelled ones
 NOT_COUNTED_KINDS = frozenset({ContactKind.SUPPORTED_VISIT.value, ContactKind.ATTEMPTED.value})
 OVER_CAPACITY = frozenset({ResourceCapacity.FULL.value, ResourceCapacity.WAITING_LIST.value})
-DOSE_CONTACTS = 3
 STALE_DAYS = 14
-WELLBEING_KINDS = (MeasureKind.WEMWBS, MeasureKind.SWEMWBS)
 
 EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ("Period", "Whole calendar months, first to last inclusive."),
-    ("Open now", "Participants whose case is not closed, today."),
+    (
+        "Open now",
+        "Participants whose case is not closed, today. Internal reports only: an external "
+        "report holds figures of its own period, never of the day it was made.",
+    ),
     (
         "Worked with",
         "Participants with at least one attended contact in the period, each counted once "
@@ -68,7 +64,8 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         "Safe caseload",
         "A worker stands out when open cases exceed the programme's safe number, or people "
-        "worked with exceed the yearly safe number pro-rated to the period's length.",
+        "worked with exceed the yearly safe number pro-rated to the period's length "
+        "(external reports: people worked with only, as they have no open cases).",
     ),
     (
         "Wait",
@@ -220,6 +217,13 @@ def _per_month(
 
 # -- caseload ------------------------------------------------------------------------------
 def caseload(c: _Ctx) -> Section:
+    """Per worker: open now (internal reports only), worked with and new referrals.
+
+    External reports hold figures of their period only: "open now" is counted on the day a
+    report is made, so two reports of periods that do not overlap, written months apart,
+    would differ there by the people who came (or left) after both periods, a small count
+    per worker that no suppression sees. The safe-caseload check then rests on the people
+    worked with in the period alone."""
     open_now: Counter[str] = Counter(
         owner for _pid, owner, status, _pc in c.d.participants if status in OPEN_STATUSES
     )
@@ -227,32 +231,34 @@ def caseload(c: _Ctx) -> Section:
         owner for _pid, owner, day, _src in c.d.referrals if c.a <= day <= c.b
     )
     year_limit = round(c.settings.safe_people_per_year * len(c.period.month_keys) / 12)
-    rows, flagged, warnings = [], set(), []
+    rows: list[tuple[Any, ...]] = []
+    flagged, warnings = set(), []
     for i, w in enumerate(c.workers):
         row = (c.label(w), open_now[w], len(c.worked_with[w]), new_refs[w])
-        rows.append(row)
-        if row[1] > c.settings.safe_open_cases or row[2] > year_limit:
+        over_open = c.exact and row[1] > c.settings.safe_open_cases
+        if c.exact:
+            rows.append(row)
+        else:
+            rows.append((row[0], *row[2:]))
+        if over_open or row[2] > year_limit:
             flagged.add(i)
             warnings.append(
                 f"{row[0]} is over the safe caseload ({row[1]} open, safe "
                 f"{c.settings.safe_open_cases}; {row[2]} worked with, safe {year_limit} "
                 "for this period)."
                 if c.exact
-                else f"{row[0]} is over the safe caseload (more than "
-                f"{c.settings.safe_open_cases} open, or more than {year_limit} worked with "
-                "in this period)."
+                else f"{row[0]} is over the safe caseload (more than {year_limit} worked "
+                "with in this period)."
             )
+    counts = [
+        ("open_now", "Open now"),
+        ("worked_with", "Worked with in the period"),
+        ("new_referrals", "New referrals"),
+    ]
     table = Table(
         "caseload",
         "Caseload per worker",
-        (
-            Column("worker", "Worker", Kind.TEXT),
-            *_count_cols(
-                ("open_now", "Open now"),
-                ("worked_with", "Worked with in the period"),
-                ("new_referrals", "New referrals"),
-            ),
-        ),
+        (Column("worker", "Worker", Kind.TEXT), *_count_cols(*counts[0 if c.exact else 1 :])),
         _with_total(rows, ALL_WORKERS),
         total_row=True,
         flagged=frozenset(flagged),
@@ -260,9 +266,14 @@ def caseload(c: _Ctx) -> Section:
         description=(
             f"Safe caseload: {c.settings.safe_open_cases} open at once, "
             f"{c.settings.safe_people_per_year} people a year ({year_limit} for this period)."
+            if c.exact
+            else f"Safe caseload: {c.settings.safe_people_per_year} people a year "
+            f"({year_limit} for this period). Open cases are counted on the day a report is "
+            "made, so they are in internal reports only."
         ),
     )
-    chart = ChartSpec("bar", "caseload", ("open_now", "worked_with"), "Caseload per worker")
+    shown = ("open_now", "worked_with") if c.exact else ("worked_with",)
+    chart = ChartSpec("bar", "caseload", shown, "Caseload per worker")
     return Section("caseload", "Caseload", (table,), chart)
 
 
@@ -380,7 +391,7 @@ def concerns(c: _Ctx) -> Section:
         a = len(at_ref[cat])
         only_later = len(later[cat] - at_ref[cat])
         people = a + only_later
-        rows.append((cat, a, only_later, people, _pct(people, len(anyone))))
+        rows.append((cat, a, only_later, people, pct(people, len(anyone))))
     rows.append(("People with any concern", None, None, len(anyone), None))
     table = Table(
         "concerns",
@@ -406,10 +417,6 @@ def concerns(c: _Ctx) -> Section:
 
 def _column_sums(rows: list[tuple[Any, ...]], start: int, stop: int) -> list[int]:
     return [sum(int(r[i]) for r in rows) for i in range(start, stop)]
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 # -- contacts ------------------------------------------------------------------------------
@@ -444,7 +451,7 @@ def contacts(c: _Ctx) -> Section:
         rows.append((kind.label, *counts, sum(counts)))
     totals = _with_total(rows)
     totals = tuple(
-        (*r, _pct(r[2], r[1] + r[2])) for r in totals
+        (*r, pct(r[2], r[1] + r[2])) for r in totals
     )  # did not attend / (attended + did not attend)
     by_kind = Table(
         "contacts_by_kind",
@@ -530,233 +537,6 @@ def goals(c: _Ctx) -> Section:
     )
     chart = ChartSpec("stacked_bar", "goals", keys, "Goals set, by status now", y_label="goals")
     return Section("goals", "Goals", (table,), chart)
-
-
-# -- wellbeing -----------------------------------------------------------------------------
-Score = tuple[str, float, bool]  # day, value, marked as a baseline
-
-
-class Pairs(NamedTuple):
-    changes: dict[str, float]  # person -> paired change
-    baseline_only: set[str]  # people with a baseline and no later score yet
-    # person -> the last score day of the episode before the one counted (a returning person)
-    since: dict[str, str]
-
-
-def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
-    """Per person with a score of ``kind`` in the period: their change (paired), and the
-    people who have only a baseline so far."""
-    scores: dict[str, list[Score]] = defaultdict(list)
-    for pid, _owner, k, day, total, metric, context in c.d.measures:
-        if k != kind.value or day > c.b:
-            continue
-        value = metric if kind is MeasureKind.SWEMWBS else total
-        if value is not None:
-            scores[pid].append((day, float(value), context == MeasureContext.BASELINE.value))
-    return _paired(c, scores)
-
-
-def _episodes(got: list[Score]) -> list[list[Score]]:
-    """A person's scores (sorted) in episodes of support: a score marked baseline on a later
-    day than its episode's first starts the next (the person came back)."""
-    out: list[list[Score]] = []
-    for score in got:
-        if not out or (score[2] and score[0] > out[-1][0][0]):
-            out.append([score])
-        else:
-            out[-1].append(score)
-    return out
-
-
-def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
-    """The pairing rule every scale shares, within one episode of support: its first score
-    and its latest later score, up to the period's end. Per person with a score in the
-    period: the latest such episode with a later score, else a baseline only."""
-    out = Pairs({}, set(), {})
-    for pid, got in scores.items():
-        got.sort()
-        episodes = _episodes(got)
-        here = [e for e in episodes if any(c.a <= day <= c.b for day, _v, _b in e)]
-        paired = [e for e in here if e[-1][0] > e[0][0]]
-        if paired:
-            episode = paired[-1]
-            out.changes[pid] = round(episode[-1][1] - episode[0][1], 2)
-        elif here:
-            episode = here[-1]
-            out.baseline_only.add(pid)
-        else:
-            continue
-        n = episodes.index(episode)
-        if n:
-            out.since[pid] = episodes[n - 1][-1][0]
-    return out
-
-
-def _change_row(
-    label: str, kind: MeasureKind, changes: list[float], baseline_only: int
-) -> tuple[Any, ...]:
-    t = thresholds(kind)
-    ci = mean_ci(changes)
-    improved = sum(1 for x in changes if x >= t.possible)
-    declined = sum(1 for x in changes if x <= -t.possible)
-    n = len(changes)
-    return (
-        label,
-        n,
-        baseline_only,
-        None if ci is None else round(ci.mean, 2),
-        None if ci is None or ci.low is None else round(ci.low, 2),
-        None if ci is None or ci.high is None else round(ci.high, 2),
-        improved,
-        n - improved - declined,
-        declined,
-        _pct(improved, n),
-    )
-
-
-def _wellbeing_columns(first: str) -> tuple[Column, ...]:
-    return (
-        Column("group", first, Kind.TEXT),
-        Column("paired", "People paired", sums=("improved", "no_change", "declined")),
-        Column("baseline_only", "Baseline, no follow-up yet"),
-        Column("mean_change", "Mean change", Kind.NUMBER, based_on=("paired",)),
-        Column("ci_low", "95 % CI low", Kind.NUMBER, based_on=("paired",)),
-        Column("ci_high", "95 % CI high", Kind.NUMBER, based_on=("paired",)),
-        Column("improved", "Improved"),
-        Column("no_change", "No meaningful change"),
-        Column("declined", "Declined"),
-        Column("improved_share", "Share improved", Kind.PERCENT, based_on=("improved", "paired")),
-    )
-
-
-def wellbeing(c: _Ctx) -> Section:
-    rows, dose_rows, warnings = [], [], []
-    for kind in WELLBEING_KINDS:
-        changes, baseline_only, since = wellbeing_pairs(c, kind)
-        # the dose of the episode paired: a returning person's contacts since their last
-        # episode's last score
-        contacts_by_person: Counter[str] = Counter(
-            pid for pid, days in c.attended.items() for d in days if since.get(pid, "") < d <= c.b
-        )
-        label = kind.label
-        rows.append(_change_row(label, kind, list(changes.values()), len(baseline_only)))
-        caveat = _caveat(c, len(changes))
-        if caveat and changes:
-            warnings.append(f"{label}: {caveat}")
-        for name, many in (
-            (f"fewer than {DOSE_CONTACTS} contacts", False),
-            (f"{DOSE_CONTACTS} or more contacts", True),
-        ):
-            group = [
-                x for p, x in changes.items() if (contacts_by_person[p] >= DOSE_CONTACTS) is many
-            ]
-            only = sum(1 for p in baseline_only if (contacts_by_person[p] >= DOSE_CONTACTS) is many)
-            dose_rows.append(_change_row(f"{label}, {name}", kind, group, only))
-            caveat = _caveat(c, len(group))
-            if caveat and group:
-                warnings.append(f"{label}, {name}: {caveat}")
-    change = Table(
-        "wellbeing_change",
-        "Wellbeing change (paired: first and latest score of the same person)",
-        _wellbeing_columns("Scale"),
-        tuple(rows),
-        warnings=tuple(w for w in warnings if "contacts:" not in w),
-        description=(
-            "WEMWBS in points (meaningful change 3 or more), SWEMWBS in Rasch metric points "
-            "(meaningful change 1 or more)."
-        ),
-    )
-    dose = Table(
-        "wellbeing_dose",
-        "Wellbeing change by number of attended contacts",
-        _wellbeing_columns("Scale and contacts"),
-        tuple(dose_rows),
-        warnings=tuple(w for w in warnings if "contacts:" in w),
-    )
-    chart = ChartSpec(
-        "errorbar", "wellbeing_change", ("mean_change", "ci_low", "ci_high"),
-        "Mean paired change with 95 % confidence interval", y_label="change", skip_last=False,
-    )  # fmt: skip
-    notes = (
-        "Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS) © NHS Health Scotland, University "
-        "of Warwick and University of Edinburgh, 2006, all rights reserved.",
-        "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
-        "University of Warwick and University of Edinburgh, 2008, all rights reserved.",
-        ONS4_NOTE,
-    )
-    return Section("wellbeing", "Wellbeing change", (change, dose, ons4(c)), chart, notes)
-
-
-def _caveat(c: _Ctx, paired: int) -> str | None:
-    """The fewer-than-30-pairs warning; without the number in external reports, where the
-    number of pairs may be a hidden count."""
-    if c.exact or paired >= MIN_PAIRED_FOR_EVALUATION:
-        return evaluation_caveat(paired)
-    return (
-        f"fewer than {MIN_PAIRED_FOR_EVALUATION} people have scores at two time points; an "
-        f"average change needs at least {MIN_PAIRED_FOR_EVALUATION} before it can be relied on."
-    )
-
-
-ONS4_NOTE = (
-    "ONS4 (ONS personal wellbeing): each question is reported on its own, never added up. "
-    "There is no share improved or declined because no meaningful-change threshold for the "
-    "ONS4 questions is published (there is one for WEMWBS and SWEMWBS); the paired mean "
-    "change and its 95 % confidence interval are shown instead. For anxiety yesterday, lower "
-    "is better, so a fall is an improvement."
-)
-
-
-def ons4_pairs(c: _Ctx) -> list[Pairs]:
-    """Per ONS4 question, in question order: each person's paired change, and the people
-    with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
-    scores: list[dict[str, list[Score]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
-    for pid, _owner, day, items, context in c.d.ons4:
-        if day > c.b or len(items) != len(ONS4_QUESTIONS):
-            continue
-        for q, answer in enumerate(items):
-            scores[q][pid].append((day, float(answer), context == MeasureContext.BASELINE.value))
-    return [_paired(c, per) for per in scores]
-
-
-def ons4(c: _Ctx) -> Table:
-    rows, warned = [], 0
-    for question, (changes, baseline_only, _since) in zip(
-        ONS4_QUESTIONS, ons4_pairs(c), strict=True
-    ):
-        ci = mean_ci(list(changes.values()))
-        rows.append(
-            (
-                question.short_name.capitalize(),
-                "Lower is better" if question.lower_is_better else "Higher is better",
-                len(changes),
-                len(baseline_only),
-                None if ci is None else round(ci.mean, 2),
-                None if ci is None or ci.low is None else round(ci.low, 2),
-                None if ci is None or ci.high is None else round(ci.high, 2),
-            )
-        )
-        warned = len(changes)  # the same people answer every question
-    caveat = _caveat(c, warned)
-    return Table(
-        "ons4_change",
-        "ONS4 personal wellbeing: paired change per question (0 to 10)",
-        (
-            Column("question", "Question", Kind.TEXT),
-            Column("better", "Direction", Kind.TEXT),
-            Column("paired", "People paired"),
-            Column("baseline_only", "Baseline, no follow-up yet"),
-            Column("mean_change", "Mean change", Kind.NUMBER, based_on=("paired",)),
-            Column("ci_low", "95 % CI low", Kind.NUMBER, based_on=("paired",)),
-            Column("ci_high", "95 % CI high", Kind.NUMBER, based_on=("paired",)),
-        ),
-        tuple(rows),
-        warnings=(f"ONS4: {caveat}",) if caveat and warned else (),
-        description=(
-            "Paired: a person's first and latest later answers to each question. No share "
-            "improved: ONS4 has no published meaningful-change threshold."
-        ),
-    )
 
 
 # -- onward referrals ----------------------------------------------------------------------
@@ -848,10 +628,10 @@ def deprivation_section(deciles: list[int | None], *, lookup_loaded: bool = True
     rows = []
     for label, group in DEPRIVATION_ROWS:
         n = sum(1 for d in deciles if d in group)
-        rows.append((label, n, _pct(n, total)))
+        rows.append((label, n, pct(n, total)))
     unknown = sum(1 for d in deciles if d is None)
-    rows.append(("Unknown", unknown, _pct(unknown, total)))
-    rows.append(("People in the period", total, _pct(total, total)))
+    rows.append(("Unknown", unknown, pct(unknown, total)))
+    rows.append(("People in the period", total, pct(total, total)))
     table = Table(
         "deprivation",
         "People in the period by deprivation decile",
@@ -874,10 +654,10 @@ def deprivation_section(deciles: list[int | None], *, lookup_loaded: bool = True
         "Headline: people living in the most deprived areas",
         table.columns,
         (
-            (HEADLINE_10, d1, _pct(d1, total)),
-            (HEADLINE_20, d1 + d2, _pct(d1 + d2, total)),
-            ("Unknown", unknown, _pct(unknown, total)),
-            ("People in the period", total, _pct(total, total)),
+            (HEADLINE_10, d1, pct(d1, total)),
+            (HEADLINE_20, d1 + d2, pct(d1 + d2, total)),
+            ("Unknown", unknown, pct(unknown, total)),
+            ("People in the period", total, pct(total, total)),
         ),
         description=(
             "The programme's headline figures: shares of all people in the period, unknown "
@@ -956,6 +736,8 @@ def unshared(c: _Ctx) -> Section:
 
 # -- freshness -----------------------------------------------------------------------------
 def freshness(c: _Ctx) -> Section:
+    """When each worker's newest data reached this vault; internal reports also count the
+    participants on record (all time, today: like "open now", not in external reports)."""
     on_record: Counter[str] = Counter(o for _p, o, _s, _pc in c.d.participants)
     rows, flagged = [], set()
     for i, w in enumerate(c.workers):
@@ -963,16 +745,17 @@ def freshness(c: _Ctx) -> Section:
         age = None if latest is None else (c.today - latest.date()).days
         if age is None or age > STALE_DAYS:
             flagged.add(i)
-        rows.append((c.label(w), latest, age, on_record[w]))
+        rows.append((c.label(w), latest, age, on_record[w])[: 4 if c.exact else 3])
+    columns = (
+        Column("worker", "Worker", Kind.TEXT),
+        Column("data_as_of", "Data as of", Kind.DATE),
+        Column("days_old", "Days old", Kind.NUMBER),
+        Column("participants", "Participants on record"),
+    )
     table = Table(
         "freshness",
         "Data as of, per worker",
-        (
-            Column("worker", "Worker", Kind.TEXT),
-            Column("data_as_of", "Data as of", Kind.DATE),
-            Column("days_old", "Days old", Kind.NUMBER),
-            Column("participants", "Participants on record"),
-        ),
+        columns[: 4 if c.exact else 3],
         tuple(rows),
         flagged=frozenset(flagged),
         warnings=tuple(

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from linksdesk.core import measures as scoring
 from linksdesk.core import records
+from linksdesk.core.episodes import episodes
 from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
+    MeasureContext,
     MeasureKind,
     OnwardKind,
     ParticipantStatus,
@@ -156,22 +158,29 @@ def build_summary(
     )
 
 
+BASELINE = MeasureContext.BASELINE
+
+
 def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...]:
     out = []
     for kind in MeasureKind:
         taken = [m for m in measures if m.kind is kind]
         if not taken:
             continue
-        first, latest = taken[0], taken[-1]
+        # within the latest episode of support (core.episodes, as the reports and the
+        # Wellbeing tab): a person who came back is not compared with their first time round
+        split = episodes(taken, lambda m: m.taken_on, lambda m: m.context is BASELINE)
+        first, latest = split[-1][0], split[-1][-1]
+        again = " (since they came back: a new baseline)" if len(split) > 1 else ""
         if latest is first:
-            out.append(WellbeingChange(kind, first, None, "One score so far."))
+            out.append(WellbeingChange(kind, first, None, f"One score so far{again}."))
             continue
         if kind is MeasureKind.ONS4:
             names = (q.short_name for q in scoring.ONS4_QUESTIONS)
             moves = [
                 f"{n} {a} → {b}" for n, a, b in zip(names, first.items, latest.items, strict=True)
             ]
-            out.append(WellbeingChange(kind, first, latest, "; ".join(moves)))
+            out.append(WellbeingChange(kind, first, latest, "; ".join(moves) + again))
             continue
         before = first.metric if kind is MeasureKind.SWEMWBS else first.total
         after = latest.metric if kind is MeasureKind.SWEMWBS else latest.total
@@ -180,7 +189,7 @@ def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...
             if before is not None and after is not None
             else ""
         )
-        out.append(WellbeingChange(kind, first, latest, summary))
+        out.append(WellbeingChange(kind, first, latest, summary + again))
     return tuple(out)
 
 

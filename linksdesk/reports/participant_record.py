@@ -66,8 +66,8 @@ class NoteEntry:
 @dataclass(frozen=True)
 class MeasureEntry(MeasureDetails):
     id: str
-    # against the first (baseline) score of the same kind, in plain words; None for the
-    # baseline itself and for ONS4, whose answers are compared one by one
+    # against the first (baseline) score of its episode of support, in plain words; None for
+    # a baseline itself and for ONS4, whose answers are compared one by one
     change: str | None = None
 
 

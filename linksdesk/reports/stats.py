@@ -16,6 +16,11 @@ _T975 = (
 _Z975 = 1.959963984540054
 
 
+def pct(part: int, whole: int) -> float | None:
+    """``part`` as a percentage of ``whole``, to one place (None for nothing to share)."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 def t_critical(df: int) -> float:
     """Student's t for a two-sided 95 % interval (a table to 30, Cornish-Fisher beyond)."""
     if df < 1:

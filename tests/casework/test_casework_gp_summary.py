@@ -16,7 +16,7 @@ from documents_kit import (
 )
 from sqlalchemy import select
 
-from linksdesk.casework import consent, contacts, gp_summary
+from linksdesk.casework import consent, contacts, gp_summary, measures
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.vocab import ConsentScope
@@ -168,3 +168,19 @@ def test_a_broken_table_is_refused_with_the_line(
     table.write_text(content, encoding="utf-8")
     with pytest.raises(ValidationError, match=message):
         gp_summary.export_gp_summary(cb, planted.participant_id, codes_table=table)
+
+
+def test_wellbeing_for_a_person_who_came_back_is_their_latest_episode(cb: Casebook) -> None:
+    """The practice reads the change since the new baseline, not from the first time round
+    (the rule of the reports and the Wellbeing tab, core.episodes)."""
+    planted = build_full_record(cb)
+    for day, items, context in ((dt.date(2026, 5, 4), [2] * 12 + [3, 3], "baseline"),
+                                (dt.date(2026, 6, 1), [2] * 7 + [3] * 7, "review")):  # fmt: skip
+        measures.record_measure(cb, planted.participant_id, "wemwbs", items, context=context,
+                                taken_on=day)  # fmt: skip
+    text = str(gp_summary.export_gp_summary(cb, planted.participant_id, "text").content)
+    assert (
+        "WEMWBS: 30 on 4 May 2026 → 35 on 1 June 2026: Possible improvement (5 points) "
+        "(since they came back: a new baseline)" in text
+    )
+    assert "28 on 12 January 2026 →" not in text

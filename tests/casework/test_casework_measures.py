@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 
 from linksdesk.casework import measures as M
+from linksdesk.casework import participants, referrals
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Participant
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import MeasureItemError
 from linksdesk.core.vocab import Change, MeasureContext, MeasureKind
+from linksdesk.storage.tables import Measure as MeasureRow
 
 D = dt.date(2025, 1, 1)
 
@@ -77,14 +81,52 @@ def test_missing_items_are_refused_naming_the_item(cb: Casebook, person: Partici
     assert M.list_measures(cb, person.id) == []
 
 
-def test_baseline_is_the_marked_one_else_the_earliest(cb: Casebook, person: Participant) -> None:
-    M.record_measure(cb, person.id, "wemwbs", [2] * 14, context="review", taken_on=D)
-    marked = M.record_measure(
-        cb, person.id, "wemwbs", [3] * 14, context="baseline", taken_on=D + dt.timedelta(1)
-    ).value
+def test_a_person_who_came_back_is_compared_within_their_new_episode(
+    cb: Casebook, person: Participant
+) -> None:
+    """The reports' rule (core.episodes): a score marked baseline on a later day starts a new
+    episode of support, and later scores are compared with it, not with the first ever."""
+    day = dt.date(2025, 1, 10)
+    for weeks, total, context in ((0, 40, "baseline"), (12, 48, "review"),
+                                  (80, 36, "baseline"), (92, 45, "review")):  # fmt: skip
+        items = [3] * 14
+        for n in range(total - 42 if total > 42 else 0):
+            items[n] += 1
+        for n in range(42 - total if total < 42 else 0):
+            items[n] -= 1
+        M.record_measure(cb, person.id, "wemwbs", items, context=context,
+                         taken_on=day + dt.timedelta(weeks=weeks))  # fmt: skip
     listed = M.list_measures(cb, person.id)
-    assert [m.is_baseline for m in listed] == [False, True]
-    assert listed[1].id == marked.id
-    assert listed[0].vs_baseline is not None and listed[0].vs_baseline.direction == -1
-    M.remove_measure(cb, marked.id)
-    assert M.list_measures(cb, person.id)[0].is_baseline
+    assert [(m.total, m.episode, m.is_baseline) for m in listed] == [
+        (40, 1, True), (48, 1, False), (36, 2, True), (45, 2, False)
+    ]  # fmt: skip
+    differences = [m.vs_baseline.difference if m.vs_baseline else None for m in listed]
+    assert differences == [None, 8, None, 9]  # 45 against 36, not against 40
+    # the participant's record (PDF) says the same as the tab
+    from linksdesk.casework.own_record import _measures
+
+    with cb.store.read() as s:
+        rows = list(s.scalars(select(MeasureRow).order_by(MeasureRow.taken_on)))
+    assert [e.change is None for e in _measures(rows)] == [True, False, True, False]
+
+
+def test_a_new_form_is_a_baseline_when_the_person_came_back(
+    cb: Casebook, person: Participant
+) -> None:
+    first = M.record_measure(cb, person.id, "wemwbs", [3] * 14, context="baseline",
+                             taken_on=D).value  # fmt: skip
+    ons4 = MeasureKind.ONS4
+    wemwbs, scores = MeasureKind.WEMWBS, [first]
+    assert M.context_for_next(wemwbs, scores, [], []) is MeasureContext.REVIEW
+    assert M.context_for_next(ons4, scores, [], []) is MeasureContext.BASELINE  # none yet
+    participants.close_participant(cb, person.id, "finished", on=D + dt.timedelta(30))
+    back = participants.reopen_participant(cb, person.id, on=D + dt.timedelta(200))
+    assert back.value.status.value == "active"
+    statuses = participants.status_history(cb, person.id)
+    assert M.context_for_next(wemwbs, scores, statuses, []) is MeasureContext.BASELINE
+    # closed and reopened before the last score: that score was the new baseline
+    later = replace(first, taken_on=D + dt.timedelta(210))
+    assert M.context_for_next(wemwbs, [later], statuses, []) is MeasureContext.REVIEW
+    again = referrals.record_referral(cb, person.id, source="gp",
+                                      received_on=D + dt.timedelta(220)).value  # fmt: skip
+    assert M.context_for_next(wemwbs, [later], statuses, [again]) is MeasureContext.BASELINE

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,8 @@ from team_kit import Ledger
 # textbook two-sided 95 % t values (any statistics table)
 T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
         9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131,
-        16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 25: 2.060, 29: 2.045,
+        16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074,
+        23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045,
         30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}  # fmt: skip
 SOURCES = {
     "gp": "GP", "practice_staff": "Practice staff",
@@ -30,6 +32,29 @@ def months(first: dt.date, last: dt.date) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+Scored = tuple[dt.date, Any, bool]  # day, value, marked baseline
+
+
+def paired_episode(
+    got: list[Scored], inside: Callable[[dt.date], bool]
+) -> tuple[list[Scored], dt.date] | None:
+    """Of a person's scores (sorted), the episode of support the reports count, and the last
+    score day before it (the first day of all if it is the first episode); None if no score
+    is in the period. Episodes by index: each starts at the first score or at a baseline on a
+    later day than where the one before started."""
+    starts = [0]
+    for i, (day, _v, baseline) in enumerate(got):
+        if baseline and day > got[starts[-1]][0]:
+            starts.append(i)
+    bounds = list(zip(starts, [*starts[1:], len(got)], strict=True))
+    here = [(a, b) for a, b in bounds if any(inside(d) for d, _v, _b in got[a:b])]
+    if not here:
+        return None
+    later = [(a, b) for a, b in here if got[b - 1][0] > got[a][0]]
+    a, b = (later or here)[-1]
+    return got[a:b], got[a - 1][0] if a else dt.date.min
 
 
 def expected(
@@ -135,27 +160,33 @@ def expected(
         for w in ledger.workers
     }  # fmt: skip
 
-    # wellbeing, paired
-    n_contacts = Counter(c["pid"] for c in cons if c["status"] == "attended" and c["day"] <= last)
+    # wellbeing, paired within one episode of support: a person's scores split where a
+    # score marked baseline falls on a later day than the start of the episode before it (the
+    # person came back); of the episodes with a score in the period, the latest with a score
+    # on a later day than its first is paired (its first and latest scores), else the person
+    # has a baseline only. Its dose: attended contacts after the previous episode's last score
+    attended = [(c["pid"], c["day"]) for c in cons if c["status"] == "attended"]
     wb: dict[str, Any] = {}
     for kind, threshold in (("wemwbs", 3.0), ("swemwbs", 1.0)):
-        per: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
+        per: dict[str, list[tuple[dt.date, float, bool]]] = defaultdict(list)
         for m in ledger.measures:
             if m["pid"] in shared and m["kind"] == kind and m["taken_on"] <= last:
-                per[m["pid"]].append((m["taken_on"], m["value"]))
+                per[m["pid"]].append((m["taken_on"], m["value"], m["baseline"]))
         changes, only = {}, set()
+        n_contacts: Counter[str] = Counter()
         for pid, got in per.items():
-            if not any(inside(d) for d, _v in got):
+            chosen = paired_episode(sorted(got), inside)
+            if chosen is None:
                 continue
-            got.sort()
-            after = [v for d, v in got if d > got[0][0]]
-            if after:
-                changes[pid] = after[-1] - got[0][1]
+            episode, since = chosen
+            n_contacts[pid] = sum(1 for p, d in attended if p == pid and since < d <= last)
+            if episode[-1][0] > episode[0][0]:
+                changes[pid] = episode[-1][1] - episode[0][1]
             else:
                 only.add(pid)
         for group, keep in (("all", lambda p: True),
-                            ("few", lambda p: n_contacts[p] < 3),
-                            ("many", lambda p: n_contacts[p] >= 3)):  # fmt: skip
+                            ("few", lambda p, n=n_contacts: n[p] < 3),
+                            ("many", lambda p, n=n_contacts: n[p] >= 3)):  # fmt: skip
             xs = [x for p, x in changes.items() if keep(p)]
             row: dict[str, Any] = {
                 "paired": len(xs),
@@ -174,24 +205,26 @@ def expected(
             wb[f"{kind}/{group}"] = row
     out["wellbeing"] = wb
 
-    # ONS4, per question, paired as WEMWBS is (first answers, latest later ones)
-    ons: dict[str, list[tuple[dt.date, list[int]]]] = defaultdict(list)
+    # ONS4, per question, paired as WEMWBS is (first answers, latest later ones, within the
+    # episode paired)
+    ons: dict[str, list[tuple[dt.date, list[int], bool]]] = defaultdict(list)
     for m in ledger.measures:
         if m["pid"] in shared and m["kind"] == "ons4" and m["taken_on"] <= last:
-            ons[m["pid"]].append((m["taken_on"], m["answers"]))
+            ons[m["pid"]].append((m["taken_on"], m["answers"], m["baseline"]))
     per_question: list[dict[str, Any]] = []
     for q in range(4):
-        xs, only = [], 0
+        xs, only_ = [], 0
         for got in ons.values():
-            if not any(inside(d) for d, _a in got):
+            answers = sorted((d, a[q], b) for d, a, b in got)
+            chosen = paired_episode(answers, inside)
+            if chosen is None:
                 continue
-            got.sort(key=lambda x: x[0])
-            after = [a for d, a in got if d > got[0][0]]
-            if after:
-                xs.append(after[-1][q] - got[0][1][q])
+            episode, _since = chosen
+            if episode[-1][0] > episode[0][0]:
+                xs.append(episode[-1][1] - episode[0][1])
             else:
-                only += 1
-        row = {"paired": len(xs), "baseline_only": only,
+                only_ += 1
+        row = {"paired": len(xs), "baseline_only": only_,
                "mean_change": round(statistics.mean(xs), 2) if xs else None}  # fmt: skip
         if len(xs) >= 2:
             half = T975[len(xs) - 1] * statistics.stdev(xs) / math.sqrt(len(xs))

@@ -173,9 +173,8 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             ctx = MeasureContext.BASELINE if n_score == 0 else MeasureContext.REVIEW
             measures.record_measure(cb, p.id, kind, items, context=ctx, taken_on=taken)
             value = sum(items) if kind is MeasureKind.WEMWBS else swemwbs_metric(sum(items))
-            ledger.measures.append(
-                {"pid": p.id, "kind": kind.value, "taken_on": taken, "value": value}
-            )
+            ledger.measures.append({"pid": p.id, "kind": kind.value, "taken_on": taken,
+                                    "value": value, "baseline": n_score == 0})  # fmt: skip
         # ONS4 answers, from their own generator so the rest of the team stays as it was
         ons = random.Random(1000 * len(ledger.workers) + n_person)
         for n_score in range(ons.choice((0, 1, 2, 2, 3))):
@@ -184,9 +183,8 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             ctx = MeasureContext.BASELINE if n_score == 0 else MeasureContext.REVIEW
             measures.record_measure(cb, p.id, MeasureKind.ONS4, answers, context=ctx,
                                     taken_on=taken)  # fmt: skip
-            ledger.measures.append(
-                {"pid": p.id, "kind": "ons4", "taken_on": taken, "answers": answers}
-            )
+            ledger.measures.append({"pid": p.id, "kind": "ons4", "taken_on": taken,
+                                    "answers": answers, "baseline": n_score == 0})  # fmt: skip
         # the first person of each worker goes to the first resource (for the first worker,
         # the one whose name is a formula), so that name reaches every report
         if n_person == 0 or rng.random() < 0.5:
@@ -208,6 +206,64 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             participants.close_participant(cb, p.id, "Goals met", on=day)
             person["closed"] = True
             person["closed_on"] = day
+    if len(ledger.workers) == 1:
+        for back in RETURNING:
+            came_back(cb, ledger, back)
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+# people who came back (the first worker's), so the golden figures exercise the episode rule:
+# WEMWBS total and ONS4 answers per score, and the days of their attended contacts
+RETURNING: tuple[dict[str, Any], ...] = (
+    {  # paired within the second episode (42 -> 44, one contact since), not 28 -> 44 after 5
+        "referred": ("2025-02-03", "2026-02-20"), "closed": "2025-06-01",
+        "contacts": ("2025-02-10", "2025-03-10", "2025-04-07", "2025-05-12", "2026-03-02"),
+        "scores": (("2025-02-10", 2, (2, 2, 2, 9), True), ("2025-05-12", 4, (8, 8, 8, 2), False),
+                   ("2026-03-02", 3, (5, 5, 5, 5), True), ("2026-05-04", 3, (6, 6, 6, 4), False)),
+    },
+    {  # back with a new baseline only: no follow-up yet, not a fall from 70 to 28
+        "referred": ("2025-03-03", "2026-04-01"), "closed": "2025-07-01",
+        "contacts": ("2025-03-03", "2025-06-02", "2026-04-06"),
+        "scores": (("2025-03-03", 4, (3, 3, 3, 6), True), ("2025-06-02", 5, (9, 9, 9, 1), False),
+                   ("2026-04-06", 2, (2, 2, 2, 8), True)),
+    },
+)  # fmt: skip
+
+
+def came_back(cb: Casebook, ledger: Ledger, back: dict[str, Any]) -> None:
+    """A person supported in 2025, closed, then referred in again and reopened in the period."""
+    first, again = (_day(d) for d in back["referred"])
+    p = participants.create_participant(
+        cb, given_name="Calum", family_name="Testreturn", referred_on=first
+    ).value
+    consent.record_consent(cb, p.id, ConsentScope.TEAM, True, recorded_on=first)
+    ledger.people.append(
+        {"id": p.id, "owner": cb.worker_id, "postcode": None, "shared": True, "referred_on": first}
+    )
+    for day in (first, again):
+        if day == again:
+            participants.close_participant(cb, p.id, "Goals met", on=_day(back["closed"]))
+            participants.reopen_participant(cb, p.id, on=again)
+        referrals.record_referral(cb, p.id, source=ReferralSource.GP, received_on=day)
+        ledger.referrals.append({"pid": p.id, "received_on": day, "source": "gp"})
+    for day in map(_day, back["contacts"]):
+        at = dt.datetime.combine(day, dt.time(11))
+        contacts.record_contact(cb, p.id, kind=ContactKind.APPOINTMENT, at=at)
+        ledger.contacts.append({"pid": p.id, "kind": "appointment", "status": "attended",
+                                "day": day})  # fmt: skip
+    for taken, level, answers, baseline in back["scores"]:
+        day, ctx = _day(taken), MeasureContext.BASELINE if baseline else MeasureContext.REVIEW
+        items = [level] * 14
+        measures.record_measure(cb, p.id, MeasureKind.WEMWBS, items, context=ctx, taken_on=day)
+        ledger.measures.append({"pid": p.id, "kind": "wemwbs", "taken_on": day,
+                                "value": sum(items), "baseline": baseline})  # fmt: skip
+        measures.record_measure(cb, p.id, MeasureKind.ONS4, list(answers), context=ctx,
+                                taken_on=day)  # fmt: skip
+        ledger.measures.append({"pid": p.id, "kind": "ons4", "taken_on": day,
+                                "answers": list(answers), "baseline": baseline})  # fmt: skip
 
 
 # -- bringing a worker's rows into the supervisor's vault ----------------------------------

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 import pytest
 from expected import SOURCES, expected, months
+from sqlalchemy import text
 from team_kit import LOOKUP, PERIOD, TODAY
 
 from linksdesk.core.vocab import ContactKind, ContactStatus, OnwardStatus
@@ -15,6 +18,7 @@ from linksdesk.reports.model import Report, Table
 from linksdesk.reports.scope import Period, Scope
 
 P = Period.parse(PERIOD)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def internal(cb: Any, **kw: Any) -> Report:
@@ -249,3 +253,29 @@ def test_safe_caseload_settings_are_editable_and_make_workers_stand_out(team: An
         save_settings(supervisor.store, ReportSettings())
     with pytest.raises(Exception, match="between 1 and 1000"):
         save_settings(supervisor.store, ReportSettings(safe_open_cases=0))
+
+
+def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: Any) -> None:
+    """benchmarks/reports.py times the figures against hand-written SQL: that SQL must count
+    the same pairs (the fixture has people who came back with a second baseline)."""
+    supervisor, ledger = team
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "reports.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    params = {"a": P.first.isoformat(), "b": P.last.isoformat()}
+    with supervisor.store.read() as s:
+        raw = {k: (n, mean) for k, n, mean in s.execute(text(bench.RAW["wellbeing"]), params)}
+        ons4 = s.execute(text(bench.RAW["ons4"]), params).one()
+    want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
+    for kind in ("wemwbs", "swemwbs"):
+        w = want["wellbeing"][f"{kind}/all"]
+        assert raw[kind][0] == w["paired"], kind
+        assert raw[kind][1] == pytest.approx(w["mean_change"], abs=0.006), kind
+    assert ons4[0] == want["ons4"][0]["paired"]
+    for q in range(4):
+        assert ons4[1 + q] == pytest.approx(want["ons4"][q]["mean_change"], abs=0.006)
+    back = {m["pid"] for m in ledger.measures if m["baseline"] and m["taken_on"] >= P.first}
+    assert any(
+        m["pid"] in back and m["baseline"] and m["taken_on"] < P.first for m in ledger.measures
+    )  # someone came back: the episode rule is exercised here

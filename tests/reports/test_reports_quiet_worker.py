@@ -58,7 +58,9 @@ def test_a_worker_whose_data_never_came_is_shown_as_such(tmp_path: Path) -> None
         ]
     for report in reports:
         caseload = report.section("caseload").table("caseload")
-        assert ("Worker uiet02", 0, 0, 0) in caseload.rows
+        # external reports have no "open now" (counted the day they are made)
+        zeros = (0, 0, 0) if report.audience == "internal" else (0, 0)
+        assert ("Worker uiet02", *zeros) in caseload.rows
         if report.audience == "internal":  # (3 is hidden in the external one)
             assert caseload.rows[-1][1] == 3  # the team's total is the busy worker's
         fresh = report.section("freshness").table("freshness")

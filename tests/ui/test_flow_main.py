@@ -121,7 +121,7 @@ def test_main_flow_from_new_person_to_erasure_and_auto_lock(
         MeasureDialog,
         "ask",
         classmethod(
-            lambda cls, parent, kind, context=None: {
+            lambda cls, parent, kind, context=None, why="": {
                 "kind": MeasureKind.WEMWBS,
                 "items": [3] * 14,
                 "context": context,

@@ -159,7 +159,7 @@ def test_goals_wellbeing_and_onward_referral_from_the_record(
             MeasureDialog,
             "ask",
             classmethod(
-                lambda cls, parent, kind, context=None, a=answers: {
+                lambda cls, parent, kind, context=None, why="", a=answers: {
                     "kind": MeasureKind.WEMWBS,
                     "items": a,
                     "context": context,
@@ -173,9 +173,10 @@ def test_goals_wellbeing_and_onward_referral_from_the_record(
     records = view.wellbeing.records
     assert [r.total for r in records] == [42, 56]
     assert records[0].context is MeasureContext.BASELINE
+    against = 5  # "Against the episode's baseline", after "Episode"
     assert (
         "Clear improvement"
-        in view.wellbeing.model.index(view.wellbeing.model.row_of_id(records[1].id), 4).data()
+        in view.wellbeing.model.index(view.wellbeing.model.row_of_id(records[1].id), against).data()
     )
     assert "Baseline 42" in view.wellbeing.chart.description
     assert view.wellbeing.copyright_label.text() == WEMWBS_COPYRIGHT

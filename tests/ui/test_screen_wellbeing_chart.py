@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -51,3 +52,16 @@ def test_qt_charts_is_not_loaded() -> None:
     import linksdesk.ui.main_window  # noqa: F401  (every screen, the wellbeing tab included)
 
     assert "PySide6.QtCharts" not in sys.modules
+
+
+def test_ons4_answers_of_an_earlier_episode_say_which(qtbot: Any) -> None:
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    first, back = (
+        replace(record(dt.date(2026, m, 1), 0, baseline=True), kind=MeasureKind.ONS4,
+                items=(5, 5, 5, 5), total=None, episode=n)
+        for m, n in ((1, 1), (9, 2))
+    )  # fmt: skip
+    chart.plot(MeasureKind.ONS4, [first, back])
+    assert chart.description.startswith("Episode 1, 01 Jan 2026: life satisfaction 5")
+    assert "; Episode 2, 01 Sep 2026:" in chart.description

@@ -66,6 +66,7 @@ class MeasureDialog(QDialog):
         kind: MeasureKind,
         context: MeasureContext = MeasureContext.REVIEW,
         parent: QWidget | None = None,
+        why: str = "",
     ) -> None:
         super().__init__(parent)
         tr = self.tr
@@ -85,6 +86,12 @@ class MeasureDialog(QDialog):
         self.context_box.setCurrentIndex(self.context_box.findData(context))
         self.context_box.setAccessibleName(tr("Context"))
         form.addRow(tr("Context"), self.context_box)
+        # why the first choice is what it is, when that is not the obvious one
+        self.why_label = QLabel(why)
+        self.why_label.setWordWrap(True)
+        self.why_label.setAccessibleName(tr("Why this context"))
+        self.why_label.setVisible(bool(why))
+        form.addRow("", self.why_label)
         self.date_edit = DateField(dt.date.today())
         self.date_edit.edit.setAccessibleName(tr("Taken on"))
         form.addRow(tr("Taken on"), self.date_edit)
@@ -278,9 +285,10 @@ class MeasureDialog(QDialog):
         parent: QWidget | None,
         kind: MeasureKind,
         context: MeasureContext = MeasureContext.REVIEW,
+        why: str = "",
     ) -> dict[str, Any] | None:
         """{"kind", "items", "context", "taken_on", "assisted"}, or None."""
-        dialog = cls(kind, context, parent)
+        dialog = cls(kind, context, parent, why)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.values()
         return None

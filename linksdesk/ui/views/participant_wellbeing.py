@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -53,6 +54,11 @@ def score_text(record: MeasureRecord) -> str:
     return ", ".join(f"{n} {v}" for n, v in zip(names, record.items, strict=True))
 
 
+def episode_text(record: MeasureRecord, episodes: int, tr: Callable[[str], str]) -> str:
+    """Says "Episode 2, " before a score of a person who came back; nothing for one episode."""
+    return tr("Episode {n}, ").format(n=record.episode) if episodes > 1 else ""
+
+
 class TrendChart(QWidget):
     """Scores over time; bands around the baseline show which changes are meaningful.
 
@@ -100,9 +106,16 @@ class TrendChart(QWidget):
                 )
                 for n, name in enumerate(names)
             ]
-            self.description = "; ".join(f"{r.taken_on:%d %b %Y}: {score_text(r)}" for r in records)
+            last = records[-1].episode  # answers of an earlier episode say which
+            self.description = "; ".join(
+                episode_text(r, last, self.tr) + f"{r.taken_on:%d %b %Y}: {score_text(r)}"
+                for r in records
+            )
         else:
-            base = next((r for r in records if r.is_baseline), records[0])
+            # bands around the baseline of the latest episode of support; earlier episodes
+            # (before the person came back) are their own lines, so the whole story shows
+            current = records[-1].episode
+            base = next(r for r in records if r.episode == current)
             b = comparable(base) or 0.0
             possible, clear = band_thresholds(kind)
             bands = [
@@ -112,17 +125,23 @@ class TrendChart(QWidget):
                 (b + possible, b + clear, self.tr("Possible improvement"), "possible_improvement"),
                 (b + clear, high, self.tr("Clear improvement"), "clear_improvement"),
             ]
-            points = [
-                charts.TrendPoint(r.taken_on, value, r.assisted)
-                for r in records
-                if (value := comparable(r)) is not None
+            series = [
+                (
+                    self.tr("Score") if current == 1 else self.tr("Episode {n}").format(n=n),
+                    [
+                        charts.TrendPoint(r.taken_on, value, r.assisted)
+                        for r in records
+                        if r.episode == n and (value := comparable(r)) is not None
+                    ],
+                )
+                for n in range(current, 0, -1)
             ]
-            series = [(self.tr("Score"), points)]
             self.description = self.tr(
                 "Baseline {b:g}; changes of {p:g} or more may be meaningful, {c:g} or more are "
                 "clear. "
             ).format(b=b, p=possible, c=clear) + "; ".join(
-                f"{r.taken_on:%d %b %Y}: {score_text(r)}" for r in records
+                episode_text(r, current, self.tr) + f"{r.taken_on:%d %b %Y}: {score_text(r)}"
+                for r in records
             )
         charts.draw_trend(
             self.figure, self.title, series, (low, high), bands, palette,
@@ -135,6 +154,7 @@ class TrendChart(QWidget):
 class WellbeingTab(RecordTabBase):
     def _build(self, tr: Translate) -> None:
         self.records: list[MeasureRecord] = []
+        self.data: RecordData | None = None
         self.model: RecordTableModel[MeasureRecord] = RecordTableModel(
             [
                 Column(
@@ -144,9 +164,11 @@ class WellbeingTab(RecordTabBase):
                 ),
                 Column(tr("Measure"), lambda r: r.kind.label),
                 Column(tr("Context"), lambda r: r.context.label),
+                # a person who came back starts episode 2 with a new baseline
+                Column(tr("Episode"), lambda r: str(r.episode), sort=lambda r: r.episode),
                 Column(tr("Score"), score_text, sort=comparable),
                 Column(
-                    tr("Against baseline"),
+                    tr("Against the episode's baseline"),
                     lambda r: (
                         tr("Baseline")
                         if r.is_baseline
@@ -172,7 +194,7 @@ class WellbeingTab(RecordTabBase):
         self.chart = TrendChart()
         split.addWidget(self.chart)
         self.table = make_table(self.proxy, tr("Wellbeing scores"))
-        for col, width in enumerate((110, 90, 90, 230, 260)):
+        for col, width in enumerate((110, 90, 90, 70, 230, 260)):
             self.table.setColumnWidth(col, width)
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
@@ -188,6 +210,7 @@ class WellbeingTab(RecordTabBase):
         return MeasureKind(self.kind_box.currentData())
 
     def show_record(self, data: RecordData) -> None:
+        self.data = data
         self.records = list(data.measures)
         self.model.set_rows(self.records)
         kinds = {r.kind for r in self.records}
@@ -198,6 +221,7 @@ class WellbeingTab(RecordTabBase):
         self._plot()
 
     def clear(self) -> None:
+        self.data = None
         self.records = []
         self.model.clear()
         self.chart.clear()
@@ -209,10 +233,23 @@ class WellbeingTab(RecordTabBase):
 
     def record(self) -> None:
         kind = self.kind()
-        has_baseline = any(r.kind is kind for r in self.records)
-        context = MeasureContext.REVIEW if has_baseline else MeasureContext.BASELINE
+        # a baseline when the person came back (reopened, or referred in again) since their
+        # last score: a tired worker leaves the first choice as it is
+        statuses, referrals = (
+            (self.data.status_history, self.data.referrals) if self.data else ([], [])
+        )
+        context = measures.context_for_next(kind, self.records, statuses, referrals)
+        came_back = context is MeasureContext.BASELINE and any(r.kind is kind for r in self.records)
+        why = (
+            self.tr(
+                "A new baseline: they came back (case reopened or referred in again) since "
+                "their last score, so this starts a new episode of support."
+            )
+            if came_back
+            else ""
+        )
         self.add_to_record(
-            lambda parent: MeasureDialog.ask(parent, kind, context),
+            lambda parent: MeasureDialog.ask(parent, kind, context, why=why),
             measures.record_measure,
             "kind",
             "items",

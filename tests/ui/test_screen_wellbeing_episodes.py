@@ -1,0 +1,75 @@
+"""A person who came back: the worker's next wellbeing form starts as a baseline, and the
+Wellbeing tab compares within the new episode while still showing the first one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from day_kit import finished, on_modal
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from screens_kit import person, settle, texts
+from shell_kit import call_casework
+from test_tired_kept_forms import tick
+
+from linksdesk.casework import measures, participants
+from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.ui.dialogs.measure import MeasureDialog
+from linksdesk.ui.session import UiSession
+
+pytestmark = pytest.mark.gui
+
+
+def test_after_a_reopen_the_form_starts_as_a_baseline_and_the_tab_shows_both_episodes(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    window = unlocked_window
+    view = window.participant_view
+    who = person(qtbot, ui_session)  # back after months away, before the record is opened
+    for day, items, context in ((dt.date(2026, 1, 10), [3] * 14, "baseline"),
+                                (dt.date(2026, 4, 10), [4] * 14, "review")):  # fmt: skip
+        call_casework(qtbot, ui_session, measures.record_measure, who.id, MeasureKind.WEMWBS,
+                      items, context=context, taken_on=day)  # fmt: skip
+    call_casework(qtbot, ui_session, participants.close_participant, who.id, "finished",
+                  on=dt.date(2026, 5, 1))  # fmt: skip
+    call_casework(qtbot, ui_session, participants.reopen_participant, who.id,
+                  on=dt.date(2026, 9, 1))  # fmt: skip
+    settle(qtbot, ui_session)
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.wellbeing)
+    seen: dict[str, Any] = {}
+
+    def tired_worker(dialog: MeasureDialog) -> None:  # ticks the answers, keeps the rest
+        seen["context"] = dialog.context_box.currentData()
+        seen["why"] = dialog.why_label.text() if dialog.why_label.isVisible() else ""
+        tick(dialog, [2] * 14)
+        box = dialog.findChild(QDialogButtonBox)
+        assert box is not None
+        qtbot.mouseClick(box.button(box.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+    state = on_modal(tired_worker, kind=MeasureDialog)
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        qtbot.mouseClick(view.wellbeing.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["context"] == MeasureContext.BASELINE  # was Review: the old baseline's
+    assert "they came back" in seen["why"]  # and the form says why
+
+    tab = view.wellbeing
+    saved = call_casework(qtbot, ui_session, measures.list_measures, who.id)
+    assert [(m.total, m.episode, m.is_baseline) for m in saved] == [
+        (42, 1, True), (56, 1, False), (28, 2, True)
+    ]  # fmt: skip
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert texts(tab.model, headers.index("Episode")) == ["1", "1", "2"]
+    against = texts(tab.model, headers.index("Against the episode's baseline"))
+    assert against[2] == "Baseline"  # not a clear decline of 14 from the first time round
+    # the chart: bands around the new baseline, each episode its own line
+    ax = tab.chart.figure.axes[0]
+    lines = {ln.get_label(): list(ln.get_ydata()) for ln in ax.get_lines()}
+    assert lines == {"Episode 2": [28.0], "Episode 1": [42.0, 56.0]}
+    assert tab.chart.description.startswith("Baseline 28;")
+    assert "Episode 1, 10 Jan 2026: 42" in tab.chart.description
