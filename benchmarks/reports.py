@@ -69,14 +69,16 @@ RAW = {
     "caseload_open": "SELECT owner, count(*) FROM participant WHERE NOT deleted "
     "AND status != 'closed' GROUP BY owner",
     "caseload_worked": "SELECT owner, count(DISTINCT participant_id) FROM contact WHERE NOT "
-    "deleted AND status='attended' AND date(scheduled_at) BETWEEN :a AND :b GROUP BY owner",
+    "deleted AND status='attended' AND kind != 'attempted' AND date(scheduled_at) BETWEEN :a "
+    "AND :b GROUP BY owner",
     "new_referrals": "SELECT owner, count(*) FROM referral WHERE NOT deleted AND received_on "
     "BETWEEN :a AND :b GROUP BY owner",
     "referrals_by_source": "SELECT source, substr(received_on,1,7) m, count(*) FROM referral "
     "WHERE NOT deleted AND received_on BETWEEN :a AND :b GROUP BY source, m",
     "waits": "SELECT r.owner, julianday((SELECT min(date(c.scheduled_at)) FROM contact c "
     "INDEXED BY ix_contact_participant_time WHERE c.participant_id = r.participant_id "
-    "AND NOT c.deleted AND c.status='attended' AND date(c.scheduled_at) >= r.received_on)) "
+    "AND NOT c.deleted AND c.status='attended' AND c.kind != 'attempted' "
+    "AND date(c.scheduled_at) >= r.received_on)) "
     "- julianday(r.received_on) FROM referral r WHERE NOT r.deleted "
     "AND r.received_on BETWEEN :a AND :b",
     "concerns": "SELECT category, stage, count(DISTINCT participant_id) FROM concern WHERE NOT "
@@ -99,6 +101,7 @@ RAW = {
     "people_in_period": "SELECT count(*) FROM participant p WHERE NOT deleted AND (EXISTS "
     "(SELECT 1 FROM referral r WHERE r.participant_id=p.id AND r.received_on BETWEEN :a AND :b)"
     " OR EXISTS (SELECT 1 FROM contact c WHERE c.participant_id=p.id AND c.status='attended' "
+    "AND c.kind != 'attempted' "
     "AND date(c.scheduled_at) BETWEEN :a AND :b))",
     "freshness": "SELECT owner, max(hlc), count(*) FROM participant GROUP BY owner",
 }

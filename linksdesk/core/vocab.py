@@ -191,3 +191,10 @@ def contact_outcome(kind: ContactKind, status: ContactStatus) -> str:
     """What came of a contact, in words. An attempted contact is kept as attended (the
     attempt happened) but reached nobody: it reads "Not reached", never "Attended"."""
     return NOT_REACHED if kind is ContactKind.ATTEMPTED else status.label
+
+
+def was_seen(kind: str, status: str) -> bool:
+    """Whether a contact saw the person (stored values or members): attended, and not an
+    attempt, which is kept as attended but reached nobody. Every count of people seen or
+    worked with, and every wait to a first contact, goes by this."""
+    return status == ContactStatus.ATTENDED and kind != ContactKind.ATTEMPTED

@@ -5,6 +5,8 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 
 - people in the period: participants with a referral received or an attended contact in it;
 - worked with: participants with an attended contact in the period, each person once;
+- an attended contact is one that saw the person (``vocab.was_seen``): an attempted contact
+  (a call not answered) is stored as attended but never counts as seeing anyone;
 - open now: participants whose status is not closed (internal reports only: it is counted
   the day a report is made, and external reports hold figures of their period alone);
 - wait: days from a referral received in the period to the person's first attended contact
@@ -24,6 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from linksdesk.core.vocab import (
+    NOT_REACHED,
     ConcernStage,
     ContactKind,
     ContactStatus,
@@ -31,6 +34,7 @@ from linksdesk.core.vocab import (
     OnwardStatus,
     ReferralSource,
     ResourceCapacity,
+    was_seen,
 )
 from linksdesk.reports.data import TeamData, decile_of
 from linksdesk.reports.joint import Links, Ref
@@ -58,7 +62,8 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         "Worked with",
         "Participants with at least one attended contact in the period, each counted once "
-        "however many referrals or contacts they had.",
+        "however many referrals or contacts they had. An attempted contact (a call not "
+        "answered, a knock with no reply) reached nobody and does not count.",
     ),
     ("New referrals", "Referrals in received in the period (a person may have more than one)."),
     (
@@ -70,7 +75,8 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         "Wait",
         "Days from a referral received in the period to the person's first attended contact "
-        "on or after that day. Median and 90th percentile over those seen; 'over target' "
+        "on or after that day (an attempted contact is not one). Median and 90th percentile "
+        "over those seen; 'over target' "
         "counts people seen later than the target and people not yet seen who have already "
         "waited longer.",
     ),
@@ -81,7 +87,8 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Did not attend rate",
-        "Did-not-attend contacts divided by attended plus did-not-attend, in the period.",
+        "Did-not-attend contacts divided by attended plus did-not-attend, in the period. "
+        "Attempted contacts that reached nobody are counted apart, as not reached.",
     ),
     (
         "Appointments against the limit",
@@ -159,9 +166,9 @@ class _Ctx:
         self.workers = sorted(owners, key=lambda o: (self.label(o), o))
         self.worked_with: dict[str, set[str]] = defaultdict(set)
         self.attended: dict[str, list[str]] = defaultdict(list)
-        attended, a, b = ContactStatus.ATTENDED.value, self.a, self.b
-        for pid, owner, _kind, status, day in data.contacts:
-            if status == attended:
+        a, b = self.a, self.b
+        for pid, owner, kind, status, day in data.contacts:
+            if was_seen(kind, status):
                 self.attended[pid].append(day)
                 if a <= day <= b:
                     # under the person's own worker, so the team's total counts them once
@@ -426,6 +433,18 @@ CONTACT_STATUSES = (
     ContactStatus.CANCELLED,
     ContactStatus.SCHEDULED,
 )
+# the contacts table's outcome columns: an attempt stored as attended reads "Not reached"
+# (vocab.contact_outcome), never as an attendance
+NOT_REACHED_KEY = "not_reached"
+CONTACT_OUTCOMES = (
+    *((s.value, s.label) for s in CONTACT_STATUSES),
+    (NOT_REACHED_KEY, NOT_REACHED),
+)
+
+
+def _outcome_key(kind: str, status: str) -> str:
+    attempt = kind == ContactKind.ATTEMPTED and status == ContactStatus.ATTENDED
+    return NOT_REACHED_KEY if attempt else status
 
 
 def contacts(c: _Ctx) -> Section:
@@ -440,14 +459,14 @@ def contacts(c: _Ctx) -> Section:
             used[pid] += 1
         if not c.a <= day <= c.b:
             continue
-        grid[kind][status] += 1
+        grid[kind][_outcome_key(kind, status)] += 1
         if counted:
             booked_in_period.add(pid)
         if kind == ContactKind.SUPPORTED_VISIT.value and status == ContactStatus.ATTENDED.value:
             supported[owner] += 1
     rows = []
     for kind in ContactKind:
-        counts = [grid[kind.value][s.value] for s in CONTACT_STATUSES]
+        counts = [grid[kind.value][key] for key, _label in CONTACT_OUTCOMES]
         rows.append((kind.label, *counts, sum(counts)))
     totals = _with_total(rows)
     totals = tuple(
@@ -458,7 +477,7 @@ def contacts(c: _Ctx) -> Section:
         "Contacts by kind and outcome",
         _counted(
             Column("kind", "Kind", Kind.TEXT),
-            [(s.value, s.label) for s in CONTACT_STATUSES],
+            list(CONTACT_OUTCOMES),
             Column(
                 "dna_rate", "Did not attend rate", Kind.PERCENT,
                 based_on=("did_not_attend", "attended"),

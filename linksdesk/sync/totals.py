@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
-from linksdesk.core.vocab import ContactStatus
+from linksdesk.core.vocab import ContactStatus, was_seen
 from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import (
     AuditEvent,
@@ -75,10 +75,12 @@ def _counts(session: Session, today: dt.date) -> tuple[dict[str, dict[str, Any]]
         for month in _months_between(start, max(start, end)):
             by_month.setdefault(month, Counter())["participants"] += 1
     stays = or_(Contact.sharing == "private", _in_chunks(Contact.participant_id, unshared))
-    for status, when in session.execute(
-        select(Contact.status, Contact.scheduled_at).where(Contact.deleted.is_(False), stays)
+    for kind, status, when in session.execute(
+        select(Contact.kind, Contact.status, Contact.scheduled_at).where(
+            Contact.deleted.is_(False), stays
+        )
     ):
-        if status == ContactStatus.ATTENDED.value:
+        if was_seen(kind, status):  # an attempt reached nobody: not an attended contact
             by_month.setdefault(_month(when), Counter())["contacts"] += 1
         elif status == ContactStatus.DID_NOT_ATTEND.value:
             by_month.setdefault(_month(when), Counter())["did_not_attend"] += 1

@@ -57,6 +57,18 @@ def paired_episode(
     return got[a:b], got[a - 1][0] if a else dt.date.min
 
 
+def seen(c: dict[str, Any]) -> bool:
+    """The person was seen: attended, and not an attempt (a call not answered reached nobody,
+    though it is stored as attended)."""
+    return c["status"] == "attended" and c["kind"] != "attempted"
+
+
+def outcome(c: dict[str, Any]) -> str:
+    """The contacts table's column for a contact: an attempt stored as attended is "not
+    reached"."""
+    return "not_reached" if c["kind"] == "attempted" and c["status"] == "attended" else c["status"]
+
+
 def expected(
     ledger: Ledger, first: dt.date, last: dt.date, today: dt.date, lookup: dict[str, int]
 ) -> dict[str, Any]:
@@ -72,7 +84,7 @@ def expected(
     # caseload
     attended_days: dict[str, list[dt.date]] = defaultdict(list)
     for c in cons:
-        if c["status"] == "attended":
+        if seen(c):
             attended_days[c["pid"]].append(c["day"])
     worked = {p for p, days in attended_days.items() if any(inside(d) for d in days)}
     out["caseload"] = {
@@ -130,7 +142,7 @@ def expected(
     out["concerns_any"] = len(set().union(*at_ref.values(), *later_.values()))
 
     # contacts
-    out["contacts"] = Counter((c["kind"], c["status"]) for c in cons if inside(c["day"]))
+    out["contacts"] = Counter((c["kind"], outcome(c)) for c in cons if inside(c["day"]))
     used: Counter[str] = Counter()
     booked: set[str] = set()
     for c in cons:
@@ -165,7 +177,7 @@ def expected(
     # person came back); of the episodes with a score in the period, the latest with a score
     # on a later day than its first is paired (its first and latest scores), else the person
     # has a baseline only. Its dose: attended contacts after the previous episode's last score
-    attended = [(c["pid"], c["day"]) for c in cons if c["status"] == "attended"]
+    attended = [(c["pid"], c["day"]) for c in cons if seen(c)]
     wb: dict[str, Any] = {}
     for kind, threshold in (("wemwbs", 3.0), ("swemwbs", 1.0)):
         per: dict[str, list[tuple[dt.date, float, bool]]] = defaultdict(list)
@@ -281,8 +293,7 @@ def expected(
             ),
             "contacts": sum(
                 1 for c in ledger.contacts if c["pid"] in hidden
-                and hidden[c["pid"]]["owner"] == w and inside(c["day"])
-                and c["status"] == "attended"
+                and hidden[c["pid"]]["owner"] == w and inside(c["day"]) and seen(c)
             ),
             "did_not_attend": sum(
                 1 for c in ledger.contacts if c["pid"] in hidden
