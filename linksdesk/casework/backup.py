@@ -19,7 +19,7 @@ from linksdesk.storage.backup import (
     VaultInTheWayError,
 )
 from linksdesk.storage.store import shared_participants
-from linksdesk.storage.tables import TABLE_BY_NAME, Participant
+from linksdesk.storage.tables import TABLE_BY_NAME, NoteRevision, Participant
 from linksdesk.sync import state
 from linksdesk.sync.protocol import SYNCABLE_TABLES
 
@@ -62,7 +62,7 @@ class LocalOnly:
     """What exists only on this laptop: a new laptop's enrol and sync would not bring it."""
 
     enrolled: bool
-    private_records: int  # rows marked private (never sent to the server)
+    private_records: int  # records marked private (never sent to the server)
     unshared_participants: int  # participants who have not agreed to share with the team
     waiting_changes: int  # changes not yet sent
 
@@ -76,6 +76,11 @@ class LocalOnly:
         )
 
 
+# rows that are parts of a record, not records of their own to the worker: a private case
+# note is one record however many versions it has
+_PARTS = frozenset({NoteRevision.__tablename__})
+
+
 def local_only(cb: Casebook) -> LocalOnly:
     """Counts (never content) of what would stay behind on this laptop."""
     from linksdesk.storage.tables import Outbox
@@ -83,6 +88,8 @@ def local_only(cb: Casebook) -> LocalOnly:
     with cb.store.read() as s:
         private = 0
         for table in SYNCABLE_TABLES:
+            if table in _PARTS:
+                continue
             cls = TABLE_BY_NAME[table]
             column = getattr(cls, "sharing", None)
             if column is None:

@@ -250,6 +250,21 @@ def test_local_only_counts_what_a_new_laptop_would_not_get(tmp_path: Path) -> No
     assert found.unshared_participants == 2
 
 
+def test_a_private_note_with_its_versions_is_one_record_left_behind(tmp_path: Path) -> None:
+    cb, _ = Casebook.create(tmp_path / "worker.vault", PASSPHRASE)
+    try:
+        pid = participants.create_participant(cb, given_name="Test", family_name="Private").value.id
+        note = notes.write_note(cb, pid, "first words", private=True).value
+        first = notes.note_history(cb, note.id)[-1]
+        notes.revise_note(cb, note.id, "second words", base_revision_id=first.id)
+        notes.write_note(cb, pid, "shared words")
+        found = backup.local_only(cb)
+    finally:
+        cb.lock()
+    # what the worker would call records: the note, not the note plus each of its versions
+    assert found.private_records == 1
+
+
 def test_a_vault_open_in_linksdesk_is_not_replaced(tmp_path: Path) -> None:
     vault = tmp_path / "worker.vault"
     _make(vault, people=1)

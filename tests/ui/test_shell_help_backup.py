@@ -144,7 +144,7 @@ def test_moving_to_a_new_laptop_says_what_stays_and_offers_the_backup(
     assert "whole shared caseload" in text
     assert "stay only on this laptop and will NOT come down" in text
     assert "1 participant who has not agreed to share" in text
-    assert "2 private records;" in text
+    assert "1 private record;" in text  # the note with its first version: one record
     out = tmp_path / "move.ldbackup"
     from PySide6.QtWidgets import QFileDialog
 
