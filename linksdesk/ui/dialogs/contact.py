@@ -137,14 +137,7 @@ class ContactDialog(FormDialog):
                     tr("Outcome"),
                     "choice",
                     ContactStatus.ATTENDED,
-                    choices=choices_of(
-                        ContactStatus,
-                        [
-                            ContactStatus.ATTENDED,
-                            ContactStatus.DID_NOT_ATTEND,
-                            ContactStatus.CANCELLED,
-                        ],
-                    ),
+                    choices=choices_of(ContactStatus, OUTCOME_CHOICES),
                 ),
             )
         super().__init__(
@@ -157,20 +150,35 @@ class ContactDialog(FormDialog):
             ),
             validate=None if schedule else lambda v: still_to_come(v["at"], v["status"], tr),
         )
+        kind_box = self.widget("kind")
+        assert isinstance(kind_box, QComboBox)
+        self.kind_box = kind_box
+        if not schedule:
+            kind_box.currentIndexChanged.connect(self._on_kind_changed)
+            self._on_kind_changed()
         use = appointments_of(parent)
         if use is not None:
             status: Any = (
                 ContactStatus.SCHEDULED if schedule else self.widget("status")  # type: ignore[arg-type]
             )
-            kind_box = self.widget("kind")
-            assert isinstance(kind_box, QComboBox)
             self.limit_label = LimitPreview(use, kind_box, status)
             self.add_below_fields(self.limit_label)
+
+    def attempt(self) -> bool:
+        return bool(self.kind_box.currentData() == ContactKind.ATTEMPTED)
+
+    def _on_kind_changed(self) -> None:
+        # an attempt reached nobody: it has no outcome, time together or venue to choose
+        for key in ("status", "minutes", "venue"):
+            self.show_field(key, not self.attempt())
 
     def values(self) -> dict[str, Any]:
         out = super().values()
         if not out.get("minutes"):
             out["minutes"] = None
+        if not self.schedule and self.attempt():
+            # kept as the attempt use case keeps it (casework.contacts.record_attempted_contact)
+            out.update(status=ContactStatus.ATTENDED, minutes=None, venue=None)
         return out
 
     def draft_name(self) -> str:

@@ -159,7 +159,7 @@ class FormDialog(QDialog):
             label = QLabel(intro)
             label.setWordWrap(True)
             layout.addWidget(label)
-        form = QFormLayout()
+        self._form = form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.addLayout(form)
         for f in self._fields:
@@ -188,6 +188,10 @@ class FormDialog(QDialog):
 
     def widget(self, key: str) -> QWidget:
         return self._widgets[key]
+
+    def show_field(self, key: str, shown: bool) -> None:
+        """Show or hide a field with its label (a choice that makes no sense just now)."""
+        self._form.setRowVisible(self._widgets[key], shown)
 
     def add_below_fields(self, widget: QWidget) -> None:
         """Show ``widget`` under the fields, above the form's message and buttons."""
