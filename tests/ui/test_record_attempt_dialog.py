@@ -4,19 +4,27 @@ picked "Did not attend" and then the attempt saved an attempt that did not atten
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from day_kit import finished, on_modal, stored
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSpinBox
-from screens_kit import person, settle
+from screens_kit import person, schedule, settle
 
 from linksdesk.core.vocab import NOT_REACHED, ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.views.participant_timeline import TimelineTab
 
 pytestmark = pytest.mark.gui
+
+
+def record_from_the_record(qtbot: Any, window: Any, fill: Any) -> None:
+    state = on_modal(fill, kind=ContactDialog)
+    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
 
 
 def test_an_attempt_has_no_outcome_to_choose_and_is_saved_as_an_attempt(
@@ -43,9 +51,7 @@ def test_an_attempt_has_no_outcome_to_choose_and_is_saved_as_an_attempt(
             dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
 
-    state = on_modal(fill, kind=ContactDialog)
-    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
+    record_from_the_record(qtbot, window, fill)
     settle(qtbot, ui_session)
 
     assert shown["before"] == [True, True]
@@ -55,3 +61,38 @@ def test_an_attempt_has_no_outcome_to_choose_and_is_saved_as_an_attempt(
     assert attempt.kind is ContactKind.ATTEMPTED
     assert attempt.status is ContactStatus.ATTENDED and attempt.minutes is None
     assert contact_outcome(attempt.kind, attempt.status) == NOT_REACHED
+
+
+def test_an_attempt_at_a_bookings_time_leaves_the_booking_to_be_recorded(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    """The booking near the attempt's time was offered, and "Yes" recorded it as attended."""
+    window = unlocked_window
+    who = person(qtbot, ui_session, "Morag", "Testington")
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    # today, but further from now than "near" (3 hours): offered only for the time chosen
+    later = now - dt.timedelta(hours=4)
+    when = later if later.date() == now.date() else now + dt.timedelta(hours=4)
+    booked = schedule(qtbot, ui_session, who.id, when, kind=ContactKind.PHONE)
+    offered: list[Any] = []
+    monkeypatch.setattr(TimelineTab, "ask_use_booking", lambda self, c: offered.append(c) or True)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+
+    def fill(dialog: ContactDialog) -> None:
+        kind = dialog.widget("kind")
+        assert isinstance(kind, QComboBox)
+        kind.setCurrentIndex(kind.findData(ContactKind.ATTEMPTED))
+        dialog.widget("at").set_value(when)  # type: ignore[attr-defined]
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    record_from_the_record(qtbot, window, fill)
+    settle(qtbot, ui_session)
+
+    assert offered == []
+    got = {c.id: c for c in stored(qtbot, ui_session, who.id)[0]}
+    assert got[booked.id].status is ContactStatus.SCHEDULED  # still to be recorded
+    (attempt,) = [c for c in got.values() if c.id != booked.id]
+    assert attempt.kind is ContactKind.ATTEMPTED and attempt.at == when

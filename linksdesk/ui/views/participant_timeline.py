@@ -234,7 +234,10 @@ class TimelineTab(RecordTabBase):
         twin = contacts.recorded_near(booked, values["kind"], values["at"])
         if chosen is None and twin is not None and not self.ask_record_again(twin):
             return  # the same meeting, recorded already (from Today or the Diary)
-        if chosen is not None and chosen != near and self.ask_use_booking(chosen):
+        # an unanswered call at a booking's time is no outcome of it: the booking stays, to
+        # be recorded when the worker knows what happened
+        attempt = values["kind"] == ContactKind.ATTEMPTED
+        if chosen is not None and chosen != near and not attempt and self.ask_use_booking(chosen):
             self.view.write(
                 contacts.record_booked_outcome,
                 chosen.id,
