@@ -60,6 +60,15 @@ def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
+def record_contact_with(qtbot: Any, window: Any, fill: Callable[[Any], None]) -> None:
+    """Record contact… on the open record, the dialog filled (and closed) by ``fill``."""
+    from linksdesk.ui.dialogs.contact import ContactDialog
+
+    state = on_modal(fill, kind=ContactDialog)
+    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+
+
 class Keys:
     """Simulated key presses, counted; text typed into a field is not counted."""
 

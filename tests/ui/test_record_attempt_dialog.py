@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal, stored
+from day_kit import record_contact_with, stored
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSpinBox
 from screens_kit import person, schedule, settle
@@ -19,12 +19,6 @@ from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.participant_timeline import TimelineTab
 
 pytestmark = pytest.mark.gui
-
-
-def record_from_the_record(qtbot: Any, window: Any, fill: Any) -> None:
-    state = on_modal(fill, kind=ContactDialog)
-    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
 
 
 def test_an_attempt_has_no_outcome_to_choose_and_is_saved_as_an_attempt(
@@ -51,7 +45,7 @@ def test_an_attempt_has_no_outcome_to_choose_and_is_saved_as_an_attempt(
             dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
 
-    record_from_the_record(qtbot, window, fill)
+    record_contact_with(qtbot, window, fill)
     settle(qtbot, ui_session)
 
     assert shown["before"] == [True, True]
@@ -88,7 +82,7 @@ def test_an_attempt_at_a_bookings_time_leaves_the_booking_to_be_recorded(
             dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
 
-    record_from_the_record(qtbot, window, fill)
+    record_contact_with(qtbot, window, fill)
     settle(qtbot, ui_session)
 
     assert offered == []

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import record_contact_with
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from screens_kit import person, settle, unlock_again
@@ -65,9 +65,7 @@ def record_a_visit(qtbot: Any, window: Any) -> None:
         ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
-    state = on_modal(fill, kind=ContactDialog)
-    qtbot.mouseClick(window.participant_view.timeline.record_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
+    record_contact_with(qtbot, window, fill)
 
 
 def test_save_note_clicked_twice_while_the_vault_is_busy_saves_one_note(
