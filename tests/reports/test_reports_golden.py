@@ -265,7 +265,12 @@ def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: An
     with supervisor.store.read() as s:
         raw = {k: (n, mean) for k, n, mean in s.execute(text(bench.RAW["wellbeing"]), params)}
         ons4 = s.execute(text(bench.RAW["ons4"]), params).one()
+        worked = dict(s.execute(text(bench.RAW["caseload_worked"]), params).all())
+        in_period = s.execute(text(bench.RAW["people_in_period"]), params).scalar()
     want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
+    # people seen, never those only tried (an attempted contact is stored as attended)
+    assert worked == {w: n["worked_with"] for w, n in want["caseload"].items() if n["worked_with"]}
+    assert in_period == want["deprivation"]["total"]
     for kind in ("wemwbs", "swemwbs"):
         w = want["wellbeing"][f"{kind}/all"]
         assert raw[kind][0] == w["paired"], kind
