@@ -33,6 +33,19 @@ class BadEnrolCode(ServerProblem):
     )
 
 
+class DeviceRevoked(ServerProblem):
+    """A revoked laptop stays revoked: an administrator who revoked a lost laptop must not
+    find it syncing again because someone had a new code (see docs/server.md)."""
+
+    status_code = 409
+    message = (
+        "This laptop was revoked by your programme administrator (for example when it was "
+        "reported lost), and a revoked laptop cannot be enrolled again. Your enrolment code "
+        "has not been used: create a new vault and enrol that with it, or ask your "
+        "administrator."
+    )
+
+
 class VersionMismatch(ServerProblem):
     status_code = 409
 
