@@ -87,8 +87,8 @@ def test_a_revoked_laptop_stays_revoked_and_its_key_off_the_roster(served: Progr
     admin.revoke_device(served.db, lost)
 
     again = enrol(lost)
-    assert again.status_code == 409, again.text
-    assert "revoked" in again.json()["detail"] and "new vault" in again.json()["detail"]
+    assert again.status_code == 410, again.text
+    assert "revoked" in again.json()["detail"] and "new laptop" in again.json()["detail"]
     refused = served.http.post(
         "/v1/handshake",
         json={
