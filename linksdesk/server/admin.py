@@ -23,7 +23,13 @@ from linksdesk.server import keys
 from linksdesk.server.db import META_ID, Counter, Database, lock_names, now_ms
 from linksdesk.server.digests import RECORD_COLS, DigestNotes, noted_here
 from linksdesk.server.digests import save as save_digests
-from linksdesk.server.errors import AdminError, BadEnrolCode, NotEnrolled, ServerProblem
+from linksdesk.server.errors import (
+    AdminError,
+    BadEnrolCode,
+    DeviceRevoked,
+    NotEnrolled,
+    ServerProblem,
+)
 from linksdesk.server.models import (
     ChangeLog,
     Device,
@@ -175,14 +181,15 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
                 "administrator to help.",
                 409,
             )
+        if device is not None and device.revoked_ms is not None:
+            raise DeviceRevoked()  # the code stays unused: the transaction is rolled back
         if device is None:
             device = Device(id=device_id, worker_id=worker.id, enrolled_ms=now, token_hash="")
             s.add(device)
-        # re-enrolling a device (e.g. after a revocation was undone) replaces its token
+        # re-enrolling a device (a vault enrolled again with a new code) replaces its token
         device.token_hash = sha256_hex(token)
         device.label = req.label
         device.enrolled_ms = now
-        device.revoked_ms = None
         device.last_seen_ms = now
         code.used_ms = now
         code.device_id = device_id

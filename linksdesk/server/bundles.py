@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from linksdesk.core.ids import SERVER_BUNDLE_NAMESPACE
 from linksdesk.server.admin import find_team
 from linksdesk.server.db import Database, now_ms
-from linksdesk.server.keys import key_row, signing_key
+from linksdesk.server.keys import key_row, revoked_key, signing_key
 from linksdesk.server.models import (
     BundleLog,
     DeprivationDecile,
@@ -66,7 +66,12 @@ def _roster(s: Session, team_id: str, team_name: str) -> dict[str, Any]:
     query = (
         select(Device, Worker.role)
         .join(Worker, Worker.id == Device.worker_id)
-        .where(Worker.team_id == team_id, Device.revoked_ms.is_(None))
+        .where(
+            Worker.team_id == team_id,
+            Device.revoked_ms.is_(None),
+            # laptops restored from one vault share a key: one revoked, it is on no roster
+            ~revoked_key(Device.signing_key),
+        )
         .order_by(Device.id)
     )
     for device, role in s.execute(query):

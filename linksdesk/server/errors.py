@@ -33,6 +33,19 @@ class BadEnrolCode(ServerProblem):
     )
 
 
+class DeviceRevoked(ServerProblem):
+    """A revoked laptop stays revoked: an administrator who revoked a lost laptop must not
+    find it syncing again because someone had a new code. 410, apart from other refusals:
+    LinksDesk then enrols the vault as a new laptop (``sync.enrolment``)."""
+
+    status_code = 410
+    message = (
+        "This laptop was revoked by your programme administrator (for example when it was "
+        "reported lost), and a revoked laptop is never enrolled again. Your enrolment code "
+        "has not been used: enrol with it as a new laptop (a new device id)."
+    )
+
+
 class VersionMismatch(ServerProblem):
     status_code = 409
 

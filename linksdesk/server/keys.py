@@ -4,9 +4,10 @@ signing keys devices register at enrolment and handshake."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from linksdesk.core.errors import UserError
 from linksdesk.server.db import Database
@@ -40,6 +41,12 @@ def public_key(db: Database) -> PublicKey:
         return signing_key(s).public
 
 
+def revoked_key(line: Any) -> ColumnElement[bool]:
+    """A revoked device holds the signing key ``line`` (a value or a column)."""
+    other = aliased(Device)
+    return exists().where(other.signing_key == line, other.revoked_ms.is_not(None))
+
+
 def register_signing_key(s: Session, device: Device, line: str | None) -> None:
     """Keep a device's public signing key; the first one registered stays (a key never
     silently changes: rosters would then vouch for another laptop)."""
@@ -62,6 +69,10 @@ def register_signing_key(s: Session, device: Device, line: str | None) -> None:
             device.id,
             held_by,
         )
+        return
+    # a revoked laptop's key stays off rosters: whoever holds that laptop holds the key
+    if s.scalar(select(revoked_key(line))):
+        log.warning("device %s offered the signing key of a revoked device; not kept", device.id)
         return
     device.signing_key = line
     log.info("device %s registered its signing key", device.id)

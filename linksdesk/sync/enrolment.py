@@ -17,16 +17,21 @@ from linksdesk.core.errors import (
     UserError,
     ValidationError,
 )
+from linksdesk.storage import restored
 from linksdesk.storage.outbox import rows_touched
+from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.sync import state
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
 from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
 from linksdesk.sync.target import Target, opened
-from linksdesk.sync.transport import Backoff, Transport, is_loopback
+from linksdesk.sync.transport import Backoff, RequestRefused, Transport, is_loopback
 
 log = logging.getLogger(__name__)
+
+# the server's answer to an enrolment under a revoked device id (server.errors.DeviceRevoked)
+REVOKED = 410
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,16 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
                 "That enrolment code was not accepted. It may have expired or been used "
                 "already; ask your programme administrator for a new one."
             ) from None
+        except RequestRefused as exc:
+            if exc.status != REVOKED:
+                raise
+            _become_a_new_laptop(store)
+            raise UserError(
+                "This laptop was revoked by your programme administrator, and a revoked "
+                "laptop is never enrolled again. LinksDesk has made it a new laptop, keeping "
+                "everything on it. Lock LinksDesk and unlock it again, then enrol with the "
+                "same code: it has not been used."
+            ) from None
     if answer.device_id != store.device_id:
         raise SyncError("The server gave this laptop a different device id; enrolment stopped.")
 
@@ -125,6 +140,21 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
         server_url=url,
         reowned_rows=reowned,
     )
+
+
+def _become_a_new_laptop(store: Store) -> None:
+    """The server revoked the device this vault is (a laptop reported lost and found
+    again, or a backup of one restored): the vault becomes a laptop of its own, as a vault
+    copied by hand does (``restored.take_as_copy``: a new device id, a signing key of its
+    own), keeping everything in it; the code, unused, enrols it once the vault is opened again (the
+    identity is read at unlock)."""
+
+    def new_identity(s: Session) -> None:
+        restored.take_as_copy(s)
+        state.drop(s, state.TOKEN)
+
+    store.keep(new_identity)
+    log.warning("this vault's device was revoked on the server: it is a new device now")
 
 
 def _reown_all(s: Session, old: str, new: str) -> int:

@@ -1,5 +1,5 @@
-"""One worker's laptops over months: a laptop away for a season, a laptop revoked and
-enrolled again, a vault restored onto a second machine while the first is still in use.
+"""One worker's laptops over months: a laptop away for a season, a laptop revoked (and
+back only as a new laptop), a vault restored onto a second machine while the first works on.
 
 Real vaults, the casework use cases, real backup files and a real server on 127.0.0.1.
 Each ends with every laptop holding what the server holds, and nothing written lost.
@@ -25,11 +25,13 @@ from linksdesk.casework.participants import (
     get_participant,
     reopen_participant,
 )
-from linksdesk.core.errors import SyncAuthError
+from linksdesk.core.errors import SyncAuthError, UserError
 from linksdesk.core.vocab import ConsentScope, ContactKind, ParticipantStatus
 from linksdesk.server import admin
+from linksdesk.server.models import Device
 from linksdesk.storage import backup
 from linksdesk.storage.vault import Vault
+from linksdesk.sync.enrolment import enrol
 
 START = dt.datetime(2026, 8, 3, 10, 0)
 
@@ -80,7 +82,7 @@ def test_a_laptop_away_for_months_finds_the_case_reopened_and_keeps_its_own_work
         assert_agrees_with_server(dev, shared_server)
 
 
-def test_a_laptop_revoked_with_unsent_work_sends_it_once_enrolled_again(
+def test_a_laptop_revoked_with_unsent_work_sends_it_as_a_new_laptop(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
     office, venues = two_laptops(shared_server, devices)
@@ -88,13 +90,19 @@ def test_a_laptop_revoked_with_unsent_work_sends_it_once_enrolled_again(
     assert office.sync().verified
     write_note(Casebook(office.vault), pid, "written the day it was reported lost")
     later = _person(office, "Later")
-    # reported lost, revoked; then found in the car and enrolled again with a new code
-    admin.revoke_device(shared_server.db, office.store.device_id)
+    # reported lost, revoked; then found in the car. Whoever had it may have copied it, so
+    # it comes back only as a new laptop with a new code (docs/server.md)
+    lost = office.store.device_id
+    admin.revoke_device(shared_server.db, lost)
     with pytest.raises(SyncAuthError):
         office.sync()
     assert office.outbox() > 0  # the work stays on the laptop meanwhile
-    office.enrol(shared_server, office.worker_id)
+    code = shared_server.code(office.worker_id)
+    with pytest.raises(UserError, match="made it a new laptop"):
+        enrol(office.store, shared_server.url, code)
     office.reopen()
+    assert office.store.device_id != lost
+    enrol(office.store, shared_server.url, code)  # the same code: the refusal left it unused
 
     report = office.sync()
     assert report.verified and not report.attention, report.message
@@ -104,6 +112,10 @@ def test_a_laptop_revoked_with_unsent_work_sends_it_once_enrolled_again(
     assert venues.get("participant", later) is not None
     for dev in (office, venues):
         assert_agrees_with_server(dev, shared_server)
+    with shared_server.db.reading() as s:
+        old, new = s.get(Device, lost), s.get(Device, office.store.device_id)
+        assert old is not None and old.revoked_ms is not None  # still revoked
+        assert new is not None and new.signing_key not in (None, old.signing_key)
 
 
 def test_a_vault_restored_onto_a_second_machine_while_the_first_works_on_loses_nothing(

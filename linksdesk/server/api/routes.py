@@ -62,7 +62,12 @@ def health(db: DbDep) -> Any:
     return {"status": "ok"}
 
 
-@router.post("/enrol", response_model=EnrolResponse, tags=["devices"])
+@router.post(
+    "/enrol",
+    response_model=EnrolResponse,
+    tags=["devices"],
+    responses={410: {"model": ErrorBody, "description": "The device id was revoked"}},
+)
 def enrol(body: EnrolRequest, db: DbDep) -> EnrolResponse:
     return admin.enrol(db, body)
 

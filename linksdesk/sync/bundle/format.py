@@ -501,4 +501,35 @@ def verify_roster(doc: object, key: PublicKey) -> dict[str, Any]:
         raise BundleRefused("The roster is damaged.") from None
     if not isinstance(body, dict) or not key.verify(signature, canonical(body)):
         raise BundleRefused("The roster does not match the server's signature; not used.")
+    _check_roster(body)
     return body
+
+
+# what each of a roster's laptops must say, and what it may (text, or left out)
+ROSTER_ENTRY_TEXT = ("fingerprint", "public_key", "worker_id", "device_id")
+ROSTER_ENTRY_MAY = ("label", "role")
+
+
+def _check_roster(body: dict[str, Any]) -> None:
+    """A roster the server signed, but not as it writes them (another version, a fault):
+    refused whole, before anything of it is used."""
+    damaged = BundleRefused(
+        "The roster is not laid out as LinksDesk's server writes them; nothing of it was "
+        "used. Ask the programme administrator for the team's roster again."
+    )
+    entries = body.get("signers")
+    if not all(isinstance(body.get(f), str) for f in ("team_id", "made")):
+        raise damaged
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise damaged
+    for entry in entries:
+        if not all(isinstance(entry.get(f), str) for f in ROSTER_ENTRY_TEXT):
+            raise damaged
+        if not all(isinstance(entry.get(f), str | None) for f in ROSTER_ENTRY_MAY):
+            raise damaged
+        try:
+            laptop = PublicKey.from_line(entry["public_key"])
+        except SignatureError:
+            raise damaged from None
+        if laptop.fingerprint != entry["fingerprint"]:
+            raise damaged

@@ -27,7 +27,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import UserError
+from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit
@@ -39,6 +39,7 @@ from linksdesk.storage.bundle_tables import (
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
 from linksdesk.storage.vault import vacuum_file
+from linksdesk.sync import state
 from linksdesk.sync.apply import PageApplier, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
@@ -385,8 +386,7 @@ def import_bundle(
         progress("checking", 0, 1)
     with collector_paused():
         report, total = _check_and_apply(store, path, trust, now, progress)
-    if report.erased:
-        _vacuum(store)
+    _vacuum_if_due(store)
     log.info(
         "bundle %s (%s) imported from %s: %d applied, %d unchanged, %d erased",
         report.bundle_id,
@@ -461,6 +461,8 @@ def _check_and_apply(
         audit.append(
             s, store.actor, str(AuditAction.IMPORT), f"bundle:{report.kind}", report.bundle_id
         )
+        if report.erased:  # with the erasure: a VACUUM the process dies before is still due
+            state.put(s, state.VACUUM_DUE, True)
     return report, total
 
 
@@ -518,6 +520,19 @@ def _apply_supervision(
     report.touched = outcome.touched
 
 
-def _vacuum(store: Store) -> None:
-    """Rewrite the file so an erased person's freed pages hold nothing (as sync does)."""
-    vacuum_file(store.engine, Path(store.path))
+def _vacuum_if_due(store: Store) -> None:
+    """Rewrite the file so an erased person's freed pages hold nothing, once an erasure
+    (this import's, an earlier one's, or a sync's) has left it due. The import is done
+    whatever happens here: a busy vault leaves it due for the next import or sync."""
+    with store.read() as s:
+        if not state.get(s, state.VACUUM_DUE, False):
+            return
+    try:
+        vacuum_file(store.engine, Path(store.path))
+    except EnvironmentProblem as exc:
+        log.warning(
+            "could not VACUUM the vault after an erasure (%s); will retry", type(exc).__name__
+        )
+        return
+    with store.bookkeeping() as s:
+        state.drop(s, state.VACUUM_DUE)
