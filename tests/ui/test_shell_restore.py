@@ -3,7 +3,9 @@ vault in the way (asked, never silently replaced), the recovery key, progress.""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,10 @@ from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 pytestmark = pytest.mark.gui
 
 NEW_PASSPHRASE = "lantern otter meadow quartz"
+
+
+# the backup, and a restore started over a copy of its vault (see ``restore_over``)
+Restoring = tuple[Path, Callable[..., tuple[Path, tuple[Any, Any], str]]]
 
 
 @pytest.fixture
@@ -86,6 +92,47 @@ def names_in(qtbot: Any, session: UiSession, vault: Path, passphrase: str) -> li
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def at_the_restore(
+    qtbot: Any, session: UiSession, tmp_path: Path, source: Path, monkeypatch: Any, *later: str
+) -> tuple[Path, tuple[Any, Any], str]:
+    """A copy of the backup's vault on this laptop, with ``later`` people added since; the
+    restore dialog open on the backup, its passphrase typed. The vault, the unlock screen
+    and the dialog, and the vault file's digest before anything was asked."""
+    target = tmp_path / "laptop" / "worker.vault"
+    target.parent.mkdir()
+    backup.restore_backup(source, target, passphrase=PASSPHRASE)
+
+    def add_later() -> None:
+        cb = Casebook.unlock(target, PASSPHRASE)
+        try:
+            for given, family in (name.split() for name in later):
+                participants.create_participant(cb, given_name=given, family_name=family)
+        finally:
+            cb.lock()
+
+    on_db_thread(qtbot, session, add_later)
+    before = digest(target)
+    screen = screen_for(qtbot, session, target)
+    dialog = open_dialog(screen, source, monkeypatch)
+    dialog.passphrase.setText(PASSPHRASE)
+    return target, (screen, dialog), before
+
+
+@pytest.fixture
+def restore_over(
+    qtbot: Any,
+    ui_session: UiSession,
+    tmp_path: Path,
+    made_backup: tuple[Path, str],
+    monkeypatch: Any,
+) -> Restoring:
+    """The backup, and :func:`at_the_restore` over a copy of its vault on this laptop."""
+    source, _key = made_backup
+    return source, functools.partial(
+        at_the_restore, qtbot, ui_session, tmp_path, source, monkeypatch
+    )
 
 
 def test_a_new_laptop_restores_its_vault_from_the_first_screen_with_progress(
@@ -165,24 +212,11 @@ def test_a_wrong_passphrase_or_a_damaged_file_gets_a_plain_message_and_restores_
 def test_a_newer_vault_is_replaced_only_after_the_worker_confirms(
     qtbot: Any,
     ui_session: UiSession,
-    tmp_path: Path,
-    made_backup: tuple[Path, str],
+    restore_over: Restoring,
     monkeypatch: Any,
 ) -> None:
-    source, _key = made_backup
-    target = tmp_path / "laptop" / "worker.vault"
-    target.parent.mkdir()
-    backup.restore_backup(source, target, passphrase=PASSPHRASE)
-
-    def newer_work() -> None:
-        cb = Casebook.unlock(target, PASSPHRASE)
-        try:
-            participants.create_participant(cb, given_name="Niamh", family_name="Sincebackup")
-        finally:
-            cb.lock()
-
-    on_db_thread(qtbot, ui_session, newer_work)
-    before = digest(target)
+    _source, restore = restore_over
+    target, (screen, dialog), before = restore("Niamh Sincebackup")
     asked: list[tuple[str, bool]] = []
     answer = {"yes": False}
 
@@ -191,9 +225,6 @@ def test_a_newer_vault_is_replaced_only_after_the_worker_confirms(
         return answer["yes"]
 
     monkeypatch.setattr(RestoreDialog, "confirm_replace", classmethod(confirm))
-    screen = screen_for(qtbot, ui_session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
-    dialog.passphrase.setText(PASSPHRASE)
     dialog.restore_button.click()
     qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=30_000)
     assert len(asked) == 1

@@ -4,7 +4,6 @@ kept), with Cancel the default; an older copy of the same vault is asked about t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +11,16 @@ from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
-from shell_kit import PASSPHRASE, on_db_thread
-from test_shell_restore import digest, made_backup, names_in, open_dialog, screen_for  # noqa: F401
+from shell_kit import PASSPHRASE
+from test_shell_restore import (  # noqa: F401
+    Restoring,
+    digest,
+    made_backup,
+    names_in,
+    restore_over,
+)
 
-from linksdesk.casework import backup, participants
-from linksdesk.casework.casebook import Casebook
+from linksdesk.casework import backup
 from linksdesk.ui.backup_ui import in_words
 from linksdesk.ui.session import UiSession
 
@@ -40,44 +44,14 @@ def asked_and_cancelled_with_enter(qtbot: Any, dialog: Any) -> dict[str, Any]:
     return seen
 
 
-def at_the_restore(
-    qtbot: Any, session: UiSession, tmp_path: Path, source: Path, monkeypatch: Any, *later: str
-) -> tuple[Path, tuple[Any, Any], str]:
-    """A copy of the backup's vault on this laptop, with ``later`` people added since; the
-    restore dialog open on the backup, its passphrase typed. The vault, the unlock screen
-    and the dialog, and the vault file's digest before anything was asked."""
-    target = tmp_path / "laptop" / "worker.vault"
-    target.parent.mkdir()
-    backup.restore_backup(source, target, passphrase=PASSPHRASE)
-
-    def add_later() -> None:
-        cb = Casebook.unlock(target, PASSPHRASE)
-        try:
-            for given, family in (name.split() for name in later):
-                participants.create_participant(cb, given_name=given, family_name=family)
-        finally:
-            cb.lock()
-
-    on_db_thread(qtbot, session, add_later)
-    before = digest(target)
-    screen = screen_for(qtbot, session, target)
-    dialog = open_dialog(screen, source, monkeypatch)
-    dialog.passphrase.setText(PASSPHRASE)
-    return target, (screen, dialog), before
-
-
 def test_restoring_over_later_work_asks_in_the_workers_terms_and_enter_cancels(
     qtbot: Any,
     ui_session: UiSession,
-    tmp_path: Path,
-    made_backup: tuple[Path, str],  # noqa: F811
-    monkeypatch: Any,
+    restore_over: Restoring,  # noqa: F811
 ) -> None:
-    source, _key = made_backup
+    source, restore = restore_over
     made = backup.read_backup(source).made_at
-    target, (_screen, dialog), before = at_the_restore(
-        qtbot, ui_session, tmp_path, source, monkeypatch, "Niamh Sincebackup"
-    )
+    target, (_screen, dialog), before = restore("Niamh Sincebackup")
     qtbot.waitUntil(lambda: in_words(made) in dialog.about_backup.text(), timeout=20_000)
     assert "UTC" not in dialog.about_backup.text()
     seen = asked_and_cancelled_with_enter(qtbot, dialog)
@@ -98,14 +72,11 @@ def test_restoring_over_later_work_asks_in_the_workers_terms_and_enter_cancels(
 def test_an_older_copy_of_the_same_vault_is_not_replaced_without_asking(
     qtbot: Any,
     ui_session: UiSession,
-    tmp_path: Path,
-    made_backup: tuple[Path, str],  # noqa: F811
+    restore_over: Restoring,  # noqa: F811
     monkeypatch: Any,
 ) -> None:
-    source, _key = made_backup
-    target, (screen, dialog), before = at_the_restore(
-        qtbot, ui_session, tmp_path, source, monkeypatch
-    )
+    _source, restore = restore_over
+    target, (screen, dialog), before = restore()
     seen = asked_and_cancelled_with_enter(qtbot, dialog)
     assert "older copy of this same vault" in seen["text"] and seen["default"] == "Cancel"
     assert digest(target) == before
