@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shell_kit import PASSPHRASE, FakeClock, on_db_thread
+from shell_kit import PASSPHRASE, FakeClock, SyncServer, on_db_thread
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.ui.collector import GuiThreadCollector
@@ -33,6 +33,15 @@ def gui_thread_collector(qapp: Any) -> Iterator[GuiThreadCollector]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
+    """A real sync server on 127.0.0.1 with a worker and an enrolment code."""
+    server = SyncServer(tmp_path)
+    server.start()
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -38,19 +38,31 @@ def window_at_unlock(qtbot: Any, session: UiSession, path: Path) -> tuple[Any, A
     return window, page
 
 
-def on_db_thread(qtbot: Any, session: UiSession, fn: Callable[..., Any], *args: Any) -> Any:
-    """Run ``fn(*args)`` on the session's DB thread and wait for its result (or raise)."""
+def _waited(qtbot: Any, runner: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     outcome: dict[str, Any] = {}
-    session.runner.submit(
+    runner.submit(
         fn,
         *args,
         on_done=lambda r: outcome.setdefault("result", r),
         on_error=lambda e: outcome.setdefault("error", e),
+        **kwargs,
     )
-    qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=30_000)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def on_db_thread(qtbot: Any, session: UiSession, fn: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn(*args)`` on the session's DB thread and wait for its result (or raise)."""
+    return _waited(qtbot, session.runner, fn, *args)
+
+
+def on_net(
+    qtbot: Any, session: UiSession, fn: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """Run ``fn(*args, **kwargs)`` on the session's network thread and wait (or raise)."""
+    return _waited(qtbot, session.net, fn, *args, **kwargs)
 
 
 def call_casework(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialog
-from shell_kit import PASSPHRASE, SyncServer, call_casework, on_db_thread, texts_on_screen
+from shell_kit import PASSPHRASE, SyncServer, call_casework, on_db_thread, on_net, texts_on_screen
 
 from linksdesk.casework import consent, notes, participants
 from linksdesk.casework.casebook import Casebook
@@ -35,29 +35,6 @@ class Conflicted:
     participant_id: str
     programme_id: str
     note_id: str
-
-
-@pytest.fixture
-def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
-    server = SyncServer(tmp_path)
-    server.start()
-    yield server
-    server.close()
-
-
-def on_net(qtbot: Any, session: UiSession, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    outcome: dict[str, Any] = {}
-    session.net.submit(
-        fn,
-        *args,
-        on_done=lambda r: outcome.setdefault("result", r),
-        on_error=lambda e: outcome.setdefault("error", e),
-        **kwargs,
-    )
-    qtbot.waitUntil(lambda: bool(outcome), timeout=30_000)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 def sync_here(qtbot: Any, window: Any) -> Any:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from shell_kit import SyncServer, call_casework, on_db_thread, texts_on_screen
-from test_screen_conflicts import on_net, shoot, sync_here
+from shell_kit import SyncServer, call_casework, on_db_thread, on_net, texts_on_screen
+from test_screen_conflicts import shoot, sync_here
 
 from linksdesk.casework import consent, participants
 from linksdesk.core.ids import uuid7
@@ -22,14 +20,6 @@ from linksdesk.ui.views.sync_history import SyncView
 pytestmark = pytest.mark.gui
 
 REASON = "The server refused this change: the record belongs to another team."
-
-
-@pytest.fixture
-def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
-    server = SyncServer(tmp_path)
-    server.start()
-    yield server
-    server.close()
 
 
 def refused_change(qtbot: Any, session: UiSession) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,14 +15,6 @@ from linksdesk.ui.session import UiSession
 from linksdesk.ui.sync_ui import EnrolDialog
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
-    server = SyncServer(tmp_path)
-    server.start()
-    yield server
-    server.close()
 
 
 def test_enrol_then_sync_now_and_the_status_bar_follows(

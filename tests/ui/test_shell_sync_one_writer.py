@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,6 @@ from linksdesk.ui.sync_ui import SyncController
 pytestmark = pytest.mark.gui
 
 PEOPLE = 40  # each with a team consent and two notes: ~160 changes, 8 pages of 20
-
-
-@pytest.fixture
-def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
-    server = SyncServer(tmp_path)
-    server.start()
-    yield server
-    server.close()
 
 
 def _other_laptop_shares(tmp_path: Path, server: SyncServer, people: int = PEOPLE) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from screens_kit import settle
-from shell_kit import PASSPHRASE, SyncServer, on_db_thread
+from shell_kit import PASSPHRASE, SyncServer, on_db_thread, on_net
 from test_screen_lazy_refresh import count_loads
 
 from linksdesk.casework import consent, contacts, participants, resources
@@ -21,28 +20,6 @@ from linksdesk.sync import client as sync_client
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
-    server = SyncServer(tmp_path)
-    server.start()
-    yield server
-    server.close()
-
-
-def on_net(qtbot: Any, session: UiSession, fn: Any, *args: Any) -> Any:
-    outcome: dict[str, Any] = {}
-    session.net.submit(
-        fn,
-        *args,
-        on_done=lambda r: outcome.setdefault("result", r),
-        on_error=lambda e: outcome.setdefault("error", e),
-    )
-    qtbot.waitUntil(lambda: bool(outcome), timeout=30_000)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 def sync_here(qtbot: Any, window: Any, session: UiSession) -> list[Changes]:
