@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import httpx
 from sqlalchemy import select
-from sync_kit import Dev, ServerProcess, assert_replica_matches, normalise
+from sync_kit import Dev, ServerProcess, assert_replica_matches, normalise, two_laptops
 
 from linksdesk.storage.tables import NoteRevision
 from linksdesk.sync import state
@@ -22,11 +22,7 @@ from linksdesk.sync import state
 def test_a_first_sync_pulls_none_of_its_own_changes_back(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    team = server.team()
-    worker = server.worker(team)
-    laptop, second = devices("laptop"), devices("second")
-    laptop.enrol(server, worker)
-    second.enrol(server, worker)
+    laptop, second = two_laptops(server, devices, ("laptop", "second"))
     people = [laptop.participant(given_name=f"Person{i}") for i in range(6)]
     for pid in people:
         laptop.note(pid, "first visit")
@@ -61,11 +57,7 @@ def test_a_first_sync_pulls_none_of_its_own_changes_back(
 def test_claiming_a_high_own_through_hides_no_one_elses_changes(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    team = server.team()
-    worker = server.worker(team)
-    laptop, second = devices("laptop"), devices("second")
-    laptop.enrol(server, worker)
-    second.enrol(server, worker)
+    laptop, second = two_laptops(server, devices, ("laptop", "second"))
     pid = laptop.participant(given_name="Someone")
     laptop.note(pid, "first visit")
     sent = laptop.sync()

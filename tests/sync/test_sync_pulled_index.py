@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import func, select, text
-from sync_kit import Dev, ServerProcess
+from sync_kit import Dev, ServerProcess, two_laptops
 
 from linksdesk.storage import search
 from linksdesk.storage.tables import Participant
@@ -32,11 +32,7 @@ def _keys(dev: Dev) -> tuple[int, int]:
 def test_a_second_laptop_finds_what_the_first_wrote_as_it_now_reads(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    team = server.team()
-    worker = server.worker(team)
-    laptop, second = devices("laptop"), devices("second")
-    laptop.enrol(server, worker)
-    second.enrol(server, worker)
+    laptop, second = two_laptops(server, devices, ("laptop", "second"))
     pid = laptop.participant(given_name="Marigold", family_name="Quillfeather")
     others = [laptop.participant(given_name=f"Person{i}") for i in range(3)]
     note_id, first = laptop.note(pid, "talked about the allotment")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sync_kit import PASSPHRASE, Dev, ServerProcess, assert_replica_matches, normalise
+from sync_kit import PASSPHRASE, Dev, ServerProcess, assert_replica_matches, normalise, two_laptops
 
 from linksdesk.server.models import Record
 from linksdesk.storage import backup
@@ -37,11 +37,7 @@ def _server_rows(server: ServerProcess, table: str, participant_id: str) -> int:
 def test_restoring_a_week_old_backup_then_syncing_loses_nothing_and_revives_no_one(
     server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
 ) -> None:
-    team = server.team()
-    worker = server.worker(team)
-    laptop, second = devices("laptop"), devices("second")
-    laptop.enrol(server, worker)
-    second.enrol(server, worker)
+    laptop, second = two_laptops(server, devices, ("laptop", "second"))
 
     # a caseload (big enough that one erasure is not a mass deletion)
     people = [laptop.participant(given_name=f"Person{i}") for i in range(12)]
