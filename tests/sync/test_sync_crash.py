@@ -21,6 +21,7 @@ from sync_kit import (
     SyncForker,
     assert_replica_matches,
     new_server,
+    two_laptops,
 )
 
 from linksdesk.core.errors import SyncError
@@ -78,11 +79,7 @@ def test_client_killed_during_push_and_pull(fast_tmp: Path, devices: Callable[[s
     server = new_server(fast_tmp)
     forker = SyncForker()
     try:
-        team = server.team()
-        worker = server.worker(team)
-        a, b = devices("laptop-a"), devices("laptop-b")
-        a.enrol(server, worker)
-        b.enrol(server, worker)
+        a, b = two_laptops(server, devices, ("laptop-a", "laptop-b"))
         pids: list[str] = []
         outcomes = []
         # push: a long backlog sent two changes a batch; each killed sync leaves a saved
@@ -166,11 +163,7 @@ def test_drops_delays_truncations_and_errors_on_the_wire(
     )
     proxy = FaultProxy(server.port, plan)
     try:
-        team = server.team()
-        worker = server.worker(team)
-        a, b = devices("laptop-a"), devices("laptop-b")
-        a.enrol(server, worker)
-        b.enrol(server, worker)
+        a, b = two_laptops(server, devices, ("laptop-a", "laptop-b"))
         for dev in (a, b):
             with dev.store.write() as tx:
                 state.put(tx.session, state.SERVER_URL, proxy.url)

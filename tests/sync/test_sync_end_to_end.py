@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sync_kit import Dev, ServerProcess, assert_replica_matches
+from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
 
 from linksdesk.sync.client import list_conflicts, resolve_conflict, sync_status
 
@@ -12,11 +12,7 @@ from linksdesk.sync.client import list_conflicts, resolve_conflict, sync_status
 def test_two_devices_of_one_worker_share_everything(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    team = server.team()
-    worker = server.worker(team)
-    a, b = devices("laptop-a"), devices("laptop-b")
-    a.enrol(server, worker)
-    b.enrol(server, worker)
+    a, b = two_laptops(server, devices, ("laptop-a", "laptop-b"))
 
     pid = a.participant(given_name="Robin", risk_summary="none known")
     contact = a.contact(pid, purpose="first meeting")

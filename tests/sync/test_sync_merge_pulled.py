@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
-from sync_kit import Dev, ServerProcess, assert_replica_matches
+from sync_kit import Dev, ServerProcess, assert_replica_matches, two_laptops
 
 from linksdesk.core.ids import uuid7
 from linksdesk.sync.apply import PageApplier, pending_fields
@@ -147,11 +147,7 @@ def test_the_page_applier_merges_through_merge_pulled(tmp_path: Path) -> None:
 def test_a_narrative_edit_on_the_other_laptop_arrives_and_no_conflict_is_made(
     server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    team = server.team()
-    worker = server.worker(team)
-    a, b = devices("laptop-a"), devices("laptop-b")
-    a.enrol(server, worker)
-    b.enrol(server, worker)
+    a, b = two_laptops(server, devices, ("laptop-a", "laptop-b"))
     pid = a.participant(given_name="Robin", risk_summary="none known")
     assert a.sync().verified
     assert b.sync().verified

@@ -44,11 +44,7 @@ def test_a_value_this_laptop_cannot_store_is_set_aside_and_the_sync_goes_on(
 ) -> None:
     server = new_server(fast_tmp)
     try:
-        team = server.team()
-        worker = server.worker(team)
-        a, b = devices("laptop-a"), devices("laptop-b")
-        a.enrol(server, worker)
-        b.enrol(server, worker)
+        a, b = two_laptops(server, devices, ("laptop-a", "laptop-b"))
         pid = a.participant(given_name="Poison")
         bad_resource = a.resource("Advice shop", "Debt")
         good_resource = a.resource("Library", "Warm space")
