@@ -237,6 +237,26 @@ def shared_by(other: Any, programme_id: str, day: str, **fields: Any) -> str:
     return str(row["row_id"])
 
 
+def erase_participant(store: Store, pid: str, at: dt.datetime = dt.datetime(2025, 3, 1, 9)) -> None:
+    """Forget a participant as casework's erasure does: purge, receipt, erase command."""
+    with store.write() as tx:
+        removed = purge_participant(tx.session, pid)
+        receipt = tx.insert(ErasureReceipt(participant_id=pid, erased_at=at, rows_removed=removed))
+        tx.queue(
+            RowChange(
+                table="participant",
+                row_id=pid,
+                op="erase",
+                hlc=receipt.hlc,
+                values={**row_values(receipt), "participant_id": pid},
+                changed=frozenset(),
+                base={},
+                participant_id=pid,
+                participant_shared=True,
+            )
+        )
+
+
 def two_laptops(
     server: ServerProcess,
     devices: Callable[[str], Dev],
@@ -445,29 +465,7 @@ class Dev:
             tx.delete(row)
 
     def erase(self, pid: str) -> None:
-        """Forget a participant as casework's erasure does: purge, receipt, erase command."""
-        with self.store.write() as tx:
-            removed = purge_participant(tx.session, pid)
-            receipt = tx.insert(
-                ErasureReceipt(
-                    participant_id=pid,
-                    erased_at=dt.datetime(2025, 3, 1, 9, 0),
-                    rows_removed=removed,
-                )
-            )
-            tx.queue(
-                RowChange(
-                    table="participant",
-                    row_id=pid,
-                    op="erase",
-                    hlc=receipt.hlc,
-                    values={**row_values(receipt), "participant_id": pid},
-                    changed=frozenset(),
-                    base={},
-                    participant_id=pid,
-                    participant_shared=True,
-                )
-            )
+        erase_participant(self.store, pid)
 
     # - reading -
     def get(self, table: str, row_id: str) -> Any:

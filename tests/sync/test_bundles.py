@@ -21,8 +21,8 @@ from bundle_kit import (
     decrypted,
 )
 from sqlalchemy import select
+from sync_kit import erase_participant
 
-from linksdesk.core.changes import RowChange
 from linksdesk.storage.bundle_tables import BundleLedger, EvaluationRecord, ImportedRow
 from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import row_values
@@ -247,26 +247,7 @@ def test_an_erasure_in_a_later_bundle_purges_earlier_imports(
     assert count(supervisor.pages(), canary("NAME")) > 0
     assert count(supervisor.pages(), canary("NOTE")) > 0
     pid = ids["shared"]
-    with laptop.store.write() as tx:  # as casework's erasure does: purge, receipt, command
-        removed = purge_participant(tx.session, pid)
-        receipt = tx.insert(
-            ErasureReceipt(
-                participant_id=pid, erased_at=dt.datetime(2026, 6, 1, 9), rows_removed=removed
-            )
-        )
-        tx.queue(
-            RowChange(
-                table="participant",
-                row_id=pid,
-                op="erase",
-                hlc=receipt.hlc,
-                values={**row_values(receipt), "participant_id": pid},
-                changed=frozenset(),
-                base={},
-                participant_id=pid,
-                participant_shared=True,
-            )
-        )
+    erase_participant(laptop.store, pid, dt.datetime(2026, 6, 1, 9))
     report = receive.import_bundle(supervisor.store, make(laptop, supervisor, tmp_path / "2.age"))
     assert report.erased == 1
     pages = supervisor.pages()
