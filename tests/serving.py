@@ -16,7 +16,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -68,6 +69,27 @@ def serve(
         proc.kill()
         proc.wait()
         raise
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Ask the server to stop; kill it if it has not within 15 s."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def running(db_url: str, log_path: Path, *, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``serve`` for the length of a ``with``; yields the server's URL."""
+    proc, port = serve(db_url, log_path, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
 
 
 def _ready(proc: subprocess.Popen[bytes], log_path: Path, logged: int) -> int:

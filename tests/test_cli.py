@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serving import serve
+from serving import running
 from sqlalchemy import select, text
 
 from linksdesk.casework.casebook import Casebook
@@ -328,17 +328,8 @@ def sync_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         code = admin.make_enrol_code(db, worker, 1).code
     finally:
         db.dispose()
-    proc, port = serve(db_url, tmp_path / "server.log", env=cli_env(tmp_path))
-    url = f"http://127.0.0.1:{port}"
-    try:
+    with running(db_url, tmp_path / "server.log", env=cli_env(tmp_path)) as url:
         yield url, code
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_enrol_and_sync_a_demo_vault_with_a_real_server(

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import Programme, running_server
+from server_kit import Programme
+from serving import running
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from starlette.exceptions import StarletteDeprecationWarning
@@ -51,7 +52,7 @@ def client(db_url: str) -> Iterator[TestClient]:
 def served(db_url: str, tmp_path: Path) -> Iterator[Programme]:
     """A programme on ``linksdesk-server serve`` over real HTTP on 127.0.0.1."""
     with (
-        running_server(db_url, tmp_path / "server.log") as url,
+        running(db_url, tmp_path / "server.log") as url,
         httpx.Client(base_url=url, timeout=30) as http,
     ):
         p = Programme(db_url, http)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from serving import serve
 
 from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HybridClock
@@ -181,22 +177,6 @@ class Programme:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-@contextmanager
-def running_server(db_url: str, log_path: Path) -> Iterator[str]:
-    """``linksdesk-server serve`` as a real uvicorn process on 127.0.0.1; yields its URL."""
-    proc, port = serve(db_url, log_path)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def push_while_pulling(

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import CANARY, Device, Programme, running_server, stored_bytes
+from server_kit import CANARY, Device, Programme, stored_bytes
+from serving import running
 from sqlalchemy import func, select
 
 from linksdesk.server.exchange import Refusal
@@ -22,7 +23,7 @@ from linksdesk.server.models import AppliedOp, ChangeLog, ParticipantAccess, Rec
 @pytest.fixture
 def served(db_url: str, tmp_path: Path) -> Iterator[tuple[Programme, Path]]:
     log = tmp_path / "server.log"
-    with running_server(db_url, log) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with running(db_url, log) as url, httpx.Client(base_url=url, timeout=30) as http:
         programme = Programme(db_url, http)
         try:
             yield programme, log

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import Programme, running_server
+from server_kit import Programme
+from serving import running
 
 from linksdesk import app
 from linksdesk.server.cli import main as server_main
@@ -42,7 +43,7 @@ def test_server_database_wal_and_key_are_private(tmp_path: Path) -> None:
     assert server_main(["init", "--db", str(db)]) == 0
     url = f"sqlite:///{db}"
     with (
-        running_server(url, tmp_path / "server.log") as base,
+        running(url, tmp_path / "server.log") as base,
         httpx.Client(base_url=base, timeout=30) as http,
     ):
         p = Programme(url, http)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import CANARY, Device, Programme, push_while_pulling, running_server
+from server_kit import CANARY, Device, Programme, push_while_pulling
+from serving import running
 
 from linksdesk.server.cli import main
 
@@ -15,7 +16,7 @@ from linksdesk.server.cli import main
 @pytest.fixture
 def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log = tmp_path / "server.log"
-    with running_server(db_url, log) as url:
+    with running(db_url, log) as url:
         yield url, log
 
 

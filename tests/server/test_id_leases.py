@@ -10,7 +10,8 @@ import threading
 from pathlib import Path
 
 import httpx
-from server_kit import Programme, running_server
+from server_kit import Programme
+from serving import running
 
 from linksdesk.core.ids import uuid7
 from linksdesk.server import admin
@@ -97,7 +98,7 @@ def test_many_devices_asking_at_once_over_a_real_server_get_disjoint_blocks(
     try:
         team = admin.add_team(db, "team-at-once")
         worker = admin.add_worker(db, team, "worker-at-once")
-        with running_server(db_url, tmp_path / "server.log") as url:
+        with running(db_url, tmp_path / "server.log") as url:
             tokens = []
             for _ in range(6):
                 code = admin.make_enrol_code(db, worker).code

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import Device, Programme, push_while_pulling, running_server
+from server_kit import Device, Programme, push_while_pulling
+from serving import running
 from sqlalchemy import func, select
 
 from linksdesk.core.ids import uuid7
@@ -21,10 +22,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def two_servers(pg_url: str, tmp_path: Path) -> Iterator[list[str]]:
     with ExitStack() as stack:
-        urls = [
-            stack.enter_context(running_server(pg_url, tmp_path / f"server{i}.log"))
-            for i in range(2)
-        ]
+        urls = [stack.enter_context(running(pg_url, tmp_path / f"server{i}.log")) for i in range(2)]
         yield urls
 
 

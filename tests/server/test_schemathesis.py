@@ -14,7 +14,8 @@ import httpx
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from server_kit import Programme, running_server
+from server_kit import Programme
+from serving import running
 
 # schemathesis' pytest plugin does not yet work with this pytest, so operations are
 # driven with hypothesis directly
@@ -22,7 +23,7 @@ EXAMPLES = int(os.environ.get("LINKSDESK_SCHEMATHESIS_EXAMPLES", "25"))
 
 
 def test_no_server_errors_or_schema_violations_over_http(db_url: str, tmp_path: Path) -> None:
-    with running_server(db_url, tmp_path / "server.log") as url:
+    with running(db_url, tmp_path / "server.log") as url:
         with httpx.Client(base_url=url, timeout=30) as http:
             programme = Programme(db_url, http)
             device = programme.enrol(programme.worker(programme.team()))
@@ -52,7 +53,7 @@ def test_no_server_errors_or_schema_violations_over_http(db_url: str, tmp_path: 
 def test_wrong_types_are_refused_not_coerced(db_url: str, tmp_path: Path) -> None:
     """The audit's two coerced values, sent over HTTP: both refused with 422."""
     with (
-        running_server(db_url, tmp_path / "server.log") as url,
+        running(db_url, tmp_path / "server.log") as url,
         httpx.Client(base_url=url, timeout=30) as http,
     ):
         programme = Programme(db_url, http)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import Device, Programme, running_server
+from server_kit import Device, Programme
+from serving import running
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -97,7 +98,7 @@ def sqlite_served(tmp_path: Path) -> Iterator[tuple[str, Programme]]:
     url = f"sqlite:///{tmp_path / 'server.db'}"
     init_database(url)
     with (
-        running_server(url, tmp_path / "server.log") as base,
+        running(url, tmp_path / "server.log") as base,
         httpx.Client(base_url=base, timeout=30) as http,
     ):
         p = Programme(url, http)
@@ -157,7 +158,7 @@ def test_postgres_data_directory_wal_and_an_earlier_dump_hold_no_readable_canary
     pg_url: str, tmp_path: Path
 ) -> None:
     with (
-        running_server(pg_url, tmp_path / "server.log") as base,
+        running(pg_url, tmp_path / "server.log") as base,
         httpx.Client(base_url=base, timeout=30) as http,
     ):
         p = Programme(pg_url, http)

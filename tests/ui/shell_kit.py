@@ -6,6 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from serving import serve
+from serving import stop as stop_serving
+
 from linksdesk.ui.session import UiSession
 
 PASSPHRASE = "correct horse battery staple"
@@ -145,14 +148,11 @@ class SyncServer:
     def start(self) -> None:
         # on the port chosen first (the window is told this address before it starts);
         # ready only once this process says it listens there (see tests/serving.py)
-        from serving import serve
-
         self.proc, _ = serve(self.db_url, self.log_path, self.port)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=15)
+        if self.proc is not None:
+            stop_serving(self.proc)
         self.proc = None
 
     def close(self) -> None:
