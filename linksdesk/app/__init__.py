@@ -20,6 +20,7 @@ from typing import NoReturn, cast
 
 import platformdirs
 
+from linksdesk import APP_NAME
 from linksdesk.app.console import (
     EXIT_BUG,
     EXIT_INTERRUPTED,
@@ -29,7 +30,6 @@ from linksdesk.app.console import (
     one_line,
 )
 from linksdesk.app.parser import build_parser
-from linksdesk.app.vaults import APP_NAME
 from linksdesk.app.verbs.backup import cmd_backup, cmd_restore
 from linksdesk.app.verbs.bundles import cmd_deprivation, cmd_export, cmd_import, cmd_keys
 from linksdesk.app.verbs.check import cmd_check
@@ -40,6 +40,7 @@ from linksdesk.app.verbs.report import cmd_evaluation, cmd_report
 from linksdesk.app.verbs.sync import cmd_enrol, cmd_sync
 from linksdesk.app.verbs.window import cmd_open
 from linksdesk.core.errors import LinksDeskError, UserError
+from linksdesk.core.logs import LOG_FILE
 from linksdesk.core.logsafe import safe_traceback
 
 __all__ = [
@@ -71,8 +72,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("linksdesk.app")
-
-LOG_FILE = "linksdesk.log"  # linksdesk.core.logs.LOG_FILE
 
 
 # -- logging ------------------------------------------------------------------------------------

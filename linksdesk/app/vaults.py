@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import platformdirs
 
+from linksdesk import APP_NAME
 from linksdesk.app.passphrase import read_passphrase
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
     from linksdesk.storage.vault import Vault
-
-APP_NAME = "LinksDesk"
 
 
 def default_vault_path() -> Path:

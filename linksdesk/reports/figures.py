@@ -32,6 +32,7 @@ from linksdesk.core.vocab import (
     ContactStatus,
     GoalStatus,
     OnwardStatus,
+    ParticipantStatus,
     ReferralSource,
     ResourceCapacity,
     was_seen,
@@ -45,7 +46,7 @@ from linksdesk.reports.stats import pct, percentile
 from linksdesk.reports.wellbeing import wellbeing
 
 ALL_WORKERS = "All workers"
-OPEN_STATUSES = frozenset({"referred", "active", "paused"})
+OPEN_STATUSES = frozenset(s.value for s in ParticipantStatus if s is not ParticipantStatus.CLOSED)
 # what counts towards the appointment limit (casework.contacts keeps the same rule for the
 # worker's warning): not supported visits, not attempted contacts, not cancelled ones
 NOT_COUNTED_KINDS = frozenset({ContactKind.SUPPORTED_VISIT.value, ContactKind.ATTEMPTED.value})

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from linksdesk import APP_NAME
 from linksdesk.core.logsafe import safe_traceback
 from linksdesk.ui import icons
 from linksdesk.ui.collector import GuiThreadCollector
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "LinksDesk"
 _collector: GuiThreadCollector | None = None
 
 _QT_LEVELS = {

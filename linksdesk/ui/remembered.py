@@ -8,9 +8,10 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QSettings
 
+from linksdesk import APP_NAME
+
 log = logging.getLogger(__name__)
 
-APP_NAME = "LinksDesk"
 LAST_VAULT_KEY = "vault/last_path"
 
 
