@@ -24,7 +24,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.notes import list_notes, write_note
 from linksdesk.core.errors import SyncAuthError, SyncError
 from linksdesk.server.cli import main as server_cli
-from linksdesk.server.models import Device, Record
+from linksdesk.server.models import Device
 from linksdesk.storage import backup, machine
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.enrolment import enrol
@@ -42,17 +42,11 @@ def _notes(dev: Dev, pid: str) -> set[str]:
     return {n.latest.text for n in list_notes(Casebook(dev.vault), pid)}
 
 
-def _programme_ids(server: ServerProcess) -> list[str]:
-    with server.db.reading() as s:
-        return [
-            str(r.fields["programme_id"])
-            for r in s.scalars(select(Record).where(Record.table_name == "participant"))
-        ]
-
-
-def _revoke(server: ServerProcess, device: str, capsys: pytest.CaptureFixture[str]) -> str:
+def _revoke(
+    server: ServerProcess, device: str, capsys: pytest.CaptureFixture[str], *also: str
+) -> str:
     """The administrator's ``linksdesk-server revoke-device``: its exit code and words."""
-    code = server_cli(["revoke-device", device, "--db", server.db_url])
+    code = server_cli(["revoke-device", device, "--db", server.db_url, *also])
     out, err = capsys.readouterr()
     return f"{code} {out}{err}"
 
@@ -132,7 +126,7 @@ def test_the_new_laptop_restored_from_a_backup_is_its_own_and_revoking_the_old_o
         assert dev.get("participant", on_old) is not None
         assert dev.get("participant", on_new) is not None
         assert_agrees_with_server(dev, server)
-    given = _programme_ids(server)
+    given = server.programme_ids()
     assert len(given) == 3 and len(set(given)) == 3
 
 
@@ -153,3 +147,7 @@ def test_revoking_the_laptop_in_use_by_mistake_is_refused_and_revokes_nothing(
     report = new.sync()
     assert report.verified and not report.attention, report.message
     assert _notes(new, pid) == {"my own reminder", "new laptop, the same afternoon"}
+    # stolen from the car that evening: the administrator means it this time
+    assert _revoke(server, new.vault.device_id, capsys, "--in-use").startswith("0 ")
+    with pytest.raises(SyncAuthError):
+        new.sync()
