@@ -5,10 +5,12 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from test_cli import PASSPHRASE, assert_one_plain_line, linksdesk
 
 from linksdesk.casework import participants
 from linksdesk.casework.casebook import Casebook
+from linksdesk.storage import machine
 
 
 def _people(path: Path, passphrase: str = PASSPHRASE) -> int:
@@ -27,7 +29,9 @@ def _add(path: Path, name: str) -> None:
         cb.lock()
 
 
-def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
+def test_backup_and_restore_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault = tmp_path / "worker.vault"
     made = linksdesk(tmp_path, "new", "--vault", str(vault), passphrase=PASSPHRASE)
     assert made.returncode == 0, made.stderr
@@ -51,9 +55,11 @@ def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
     )
     assert replaced.returncode == 0, replaced.stderr
     assert "newer changes" in replaced.stdout and "before-restore" in replaced.stdout
+    assert "laptop of its own" not in replaced.stdout  # the same computer: the same laptop
     assert _people(vault) == 1
 
-    # a new laptop, with the recovery key and a new passphrase
+    # a new laptop (another computer), with the recovery key and a new passphrase
+    monkeypatch.setenv(machine.FOLDER_ENV, str(tmp_path / "new-computer"))
     key_file = tmp_path / "recovery.txt"
     cb_key = made.stdout.split("Recovery key")[1].split()
     key_file.write_text(next(w for w in cb_key if w.count("-") >= 5) + "\n")
@@ -70,6 +76,7 @@ def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
         passphrase=new_passphrase,
     )
     assert restored.returncode == 0, restored.stderr
+    assert "laptop of its own" in restored.stdout and "new code" in restored.stdout
     assert _people(fresh, new_passphrase) == 1
 
     garbage = tmp_path / "notes.txt"

@@ -65,6 +65,7 @@ class LocalOnly:
     private_records: int  # records marked private (never sent to the server)
     unshared_participants: int  # participants who have not agreed to share with the team
     waiting_changes: int  # changes not yet sent
+    device_id: str = ""  # this laptop's device id on the server, when enrolled (to revoke it)
 
     @property
     def anything(self) -> bool:
@@ -101,4 +102,4 @@ def local_only(cb: Casebook) -> LocalOnly:
         unshared = len(everyone - shared_participants(s, everyone))
         waiting = int(s.scalar(select(func.count()).select_from(Outbox)) or 0)
         enrolled = state.is_enrolled(s)
-    return LocalOnly(enrolled, private, unshared, waiting)
+    return LocalOnly(enrolled, private, unshared, waiting, cb.device_id if enrolled else "")

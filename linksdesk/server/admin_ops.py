@@ -1,10 +1,18 @@
-"""Programme administration in bulk: move all of a worker's cases, cancel unused enrolment codes."""
+"""Programme administration in bulk: move all of a worker's cases, cancel unused enrolment
+codes; and revoking a laptop only once it is plainly not the one in use."""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from linksdesk.server.admin import HandoverDone, find_worker, handover
+from linksdesk.server.admin import (
+    DeviceInfo,
+    HandoverDone,
+    find_worker,
+    handover,
+    list_devices,
+    revoke_device,
+)
 from linksdesk.server.db import Database, now_ms
 from linksdesk.server.errors import AdminError
 from linksdesk.server.models import EnrolCode, ParticipantAccess
@@ -50,3 +58,37 @@ def cancel_codes(db: Database, worker: str) -> int:
             .values(expires_ms=now - 1)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class InUseError(AdminError):
+    """The device to revoke is the laptop its worker synced from most recently."""
+
+
+def revoke_unless_in_use(db: Database, device_id: str, *, in_use: bool = False) -> DeviceInfo:
+    """Revoke ``device_id``, refusing (unless ``in_use``) the laptop its worker last synced
+    from while they have another: after a move that is the new laptop, and the old one is
+    the one to revoke. A worker's only laptop (lost or stolen) is revoked at once. Returns
+    the device as it was."""
+    devices = list_devices(db)
+    device = next((d for d in devices if d.device_id == device_id), None)
+    if device is not None and device.revoked_ms is None and not in_use:
+        others = [
+            d
+            for d in devices
+            if d.worker_id == device.worker_id and d is not device and d.revoked_ms is None
+        ]
+        if others and all(_seen(device) >= _seen(d) for d in others):
+            raise InUseError(
+                f"Device {device_id} ({device.label or 'no name'}) is the laptop "
+                f"{device.worker} synced from most recently: it looks in use. When a worker "
+                f"moves to a new laptop, revoke the old one: its device id is shown on it, in "
+                f"File › Moving to a new laptop…. Nothing was revoked. If this laptop was "
+                f"lost or stolen, add --in-use to revoke it anyway."
+            )
+    revoke_device(db, device_id)  # refuses a device id it does not know
+    assert device is not None
+    return device
+
+
+def _seen(device: DeviceInfo) -> int:
+    return device.last_seen_ms or device.enrolled_ms

@@ -63,9 +63,14 @@ def _enrol_code(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 
 
 def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
-    admin.revoke_device(db, a.device)
-    text = f"Revoked device {a.device}. It can no longer sync."
-    return text, {"device_id": a.device, "revoked": True}
+    from linksdesk.server.admin_ops import revoke_unless_in_use
+
+    was = revoke_unless_in_use(db, a.device, in_use=a.in_use)
+    text = (
+        f"Revoked device {a.device} ({was.label or 'no name'}, {was.worker}, last synced "
+        f"{_when(was.last_seen_ms)}). It can no longer sync."
+    )
+    return text, {"device_id": a.device, "worker_id": was.worker_id, "revoked": True}
 
 
 def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
@@ -290,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("revoke-device", parents=[common], help="stop a device from syncing")
     p.add_argument("device")
+    p.add_argument(
+        "--in-use",
+        action="store_true",
+        help="revoke it even if it is the laptop its worker synced from most recently "
+        "(a lost or stolen laptop)",
+    )
     p.set_defaults(handler=_revoke)
 
     p = sub.add_parser("list-devices", parents=[common], help="list enrolled devices")

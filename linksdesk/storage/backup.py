@@ -7,6 +7,11 @@ passphrase or the recovery key) and ``vault.db`` (a page-by-page copy of the ope
 with SQLite's online backup, so it is consistent even while the vault is being written, and
 encrypted with the vault's own key all the way).
 
+A backup restored on the computer it was made on keeps its identity (a repaired disk, last
+week's copy back): it syncs on as the same laptop. Restored on another computer (or naming
+none) it becomes a laptop of its own, as a vault copied by hand does
+(``restored.take_as_copy``): two laptops must never sync as one device.
+
 Restoring proves the passphrase or recovery key on a staged copy first, then compares with
 any vault already at the target: a vault of another identity, a vault that cannot be read,
 or a vault with work newer than the backup (a change, or unsaved words kept as a draft
@@ -159,6 +164,9 @@ class RestoreResult:
     replaced: bool  # a vault was there and was replaced
     kept_as: tuple[Path, ...]  # where the replaced vault's files now are
     newer_replaced: bool  # the replaced vault had changes newer than the backup (--replace)
+    # the backup was last opened on another computer: the restored vault is a laptop of its
+    # own (a new device id and signing key), which syncs once enrolled with a new code
+    new_laptop: bool = False
 
 
 # -- making a backup ----------------------------------------------------------------------
@@ -446,8 +454,11 @@ def restore(
             opened = Vault.unlock(staged, passphrase, restoring=True)
         try:
             key = opened._require_key()
-            with opened.store().bookkeeping() as s:
-                retired = restored.give_up_after_restore(s)
+            retired = 0
+            new_laptop = opened.taken_as_copy
+            if not new_laptop:  # a copy from another computer gave it all up
+                with opened.store().bookkeeping() as s:
+                    retired = restored.give_up_after_restore(s)
         finally:
             opened.lock()
         if retired:
@@ -476,7 +487,7 @@ def restore(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("backup restored (schema %s); replaced a vault: %s", info.schema, bool(existing))
-    return RestoreResult(info, vault_path, bool(existing), kept, newer)
+    return RestoreResult(info, vault_path, bool(existing), kept, newer, new_laptop)
 
 
 def _vault_files(path: Path) -> list[Path]:

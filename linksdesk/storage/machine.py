@@ -1,5 +1,6 @@
 """Which computer this is: a random id kept outside every vault, so a vault can tell that it
-was copied here from another computer (see ``Vault._open`` and ``restored.take_as_copy``).
+was copied or restored here from another computer (see ``Vault._open`` and
+``restored.take_as_copy``).
 
 The id is made once per user account, in the platform's data folder (or the folder named by
 ``LINKSDESK_MACHINE_DIR``), and says nothing about the computer or the person. A computer

@@ -11,14 +11,14 @@ The backup holds the vault as it was then. What the device did after it is on th
   that past the changes the device sent after the backup, and they would never come back;
   until a pull has reached the server's head, the copy records no such answer.
 
-A vault copied by hand onto another computer (``take_as_copy``) gives up the same, and
-more: both copies may go on being used, and as one device each would hide the other's
-changes (the pull leaves out what that device sent). So the copy becomes a device of its
-own, which the server learns of when it is enrolled again with a new code; until then it
-does not sync. It gives up the original's bundle signing key too: a bundle the copy made
-would otherwise pass, at a supervisor's, for one of the original laptop's, and the server's
-roster would vouch for it. The copy makes a key of its own at its first need (enrolment,
-its first bundle), which the server registers for the new device.
+A vault copied by hand, or a backup restored, onto another computer (``take_as_copy``) gives
+up the same, and more: both copies may go on being used, and as one device each would hide
+the other's changes (the pull leaves out what that device sent). So the copy becomes a
+device of its own, which the server learns of when it is enrolled again with a new code;
+until then it does not sync. It gives up the original's bundle signing key too: a bundle the
+copy made would otherwise pass, at a supervisor's, for one of the original laptop's, and the
+server's roster would vouch for it. The copy makes a key of its own at its first need
+(enrolment, its first bundle), which the server registers for the new device.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from linksdesk.storage.tables import LocalSetting, Outbox, SyncState
 
 # (sync state) set by a restore; a pull that reaches the server's head takes it away
 OWN_UNHELD_KEY = "own_changes_unheld"
-# (sync state) set when a vault copied by hand is first opened on another computer; enrolling
-# it again takes it away
+# (sync state) set when a vault copied or restored is first opened on another computer;
+# enrolling it again takes it away
 COPIED_KEY = "copied_here"
 # (local setting) the computer the vault was last opened on (storage.machine)
 OPENED_ON_KEY = "opened_on"
@@ -52,7 +52,7 @@ def give_up_after_restore(session: Session) -> int:
 
 
 def take_as_copy(session: Session) -> int:
-    """A vault copied by hand, opened for the first time on another computer: what a
+    """A vault copied or restored, opened for the first time on another computer: what a
     restore gives up, a new device id (its changes are its own from now on), its pending
     batch let go (its changes go again in batches of the new device), the original's
     signing key given up and no sync until it is enrolled again. Returns the leased numbers

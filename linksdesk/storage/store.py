@@ -498,6 +498,13 @@ class Store:
         self.path = path
         self._local = threading.local()  # this thread's open snapshot, if any
 
+    def take_device_id(self, device_id: str) -> None:
+        """The vault is a device of another id from now on (a laptop of its own, see
+        ``restored.take_as_copy``): rows and change stamps made from here carry it. The
+        clock is the vault's own, so every store of the vault stamps with it too."""
+        self.device_id = device_id
+        self.clock.device = device_id
+
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Every ``read`` on this thread inside it shares one read transaction, so what is

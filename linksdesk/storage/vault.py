@@ -124,6 +124,9 @@ class Vault:
         self.device_id = ""
         self.worker_id = ""
         self.clock = HybridClock("")
+        # this unlock found it copied or restored here from another computer: a device of
+        # its own now (``restored.take_as_copy``)
+        self.taken_as_copy = False
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -176,7 +179,9 @@ class Vault:
         Audit events for unlocking are the caller's (casework records who unlocked).
         ``check_beside`` (the desktop): the page check runs beside the first reads and
         every write waits for it (``page_gate``); see ``_open``. ``restoring``: a restore
-        opens the copy it makes (and gives up what it must itself, ``restored``).
+        opens the copy it makes: a backup last opened on this computer keeps its identity
+        (and the restore gives up what it must itself, ``restored``); one from another
+        computer, or naming none, becomes a device of its own, as a copy does.
         """
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
@@ -230,8 +235,8 @@ class Vault:
     ) -> Vault:
         revision, opened_on = cls._prove_key(path, key, vault_id)
         here = machine.machine_id()
-        # last opened on another computer: copied here by hand (unless a restore made it),
-        # or opened here for the first time since this LinksDesk (no computer named yet)
+        # last opened on another computer: copied or restored here from it, or opened here
+        # for the first time since this LinksDesk (no computer named yet)
         arrived = bool(here) and opened_on != here
         if (
             check_beside
@@ -250,18 +255,22 @@ class Vault:
         with vault._locked_if_it_fails():
             migrate.upgrade(vault.engine)
             if arrived:
-                vault._arrived(here, copied=bool(opened_on) and not restoring)
+                # a backup naming no computer may be another's: the safe side is a new device
+                # (a new enrolment code), never two laptops syncing as one
+                vault._arrived(here, copied=bool(opened_on) or restoring)
             vault._ready()
         return vault
 
     def _arrived(self, here: str, *, copied: bool) -> None:
-        """The first unlock on this computer: a vault copied here by hand is taken as a
-        copy (``restored.take_as_copy``); either way it is marked as opened here."""
+        """The first unlock on this computer: a vault copied or restored here from another
+        is taken as a copy (``restored.take_as_copy``); either way it is marked as opened
+        here."""
         with self.store().bookkeeping() as s:
             if copied:
                 retired = restored.take_as_copy(s)
+                self.taken_as_copy = True
                 log.warning(
-                    "vault copied from another computer: it is a device of its own now and "
+                    "vault from another computer: it is a device of its own now and "
                     "syncs once enrolled again (%d leased programme ids given up)",
                     retired,
                 )

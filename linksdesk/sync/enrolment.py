@@ -21,6 +21,7 @@ from linksdesk.storage import restored
 from linksdesk.storage.outbox import rows_touched
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
+from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
@@ -42,6 +43,7 @@ class EnrolResult:
     role: str
     server_url: str
     reowned_rows: int  # rows made before enrolment, now owned by the enrolled worker
+    new_laptop: bool = False  # its old device id was revoked: it enrolled as a new laptop
 
 
 def _address_allowed(url: str) -> bool:
@@ -71,28 +73,15 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     url = server_url.strip().rstrip("/")
     if not _address_allowed(url):
         raise ValidationError("The server address must start with https://")
-    signing = store.on_writer(
-        lambda: bundle_keys.signing_key(store)
-    ).public.line  # rosters name this laptop by it
-    request = EnrolRequest(code=code, device_id=store.device_id, label=label, signing_key=signing)
-    with Transport(url, backoff=Backoff(attempts=3)) as t:
-        try:
-            answer = t.post("enrol", request, EnrolResponse)
-        except SyncAuthError:
-            raise SyncAuthError(
-                "That enrolment code was not accepted. It may have expired or been used "
-                "already; ask your programme administrator for a new one."
-            ) from None
-        except RequestRefused as exc:
-            if exc.status != REVOKED:
-                raise
-            _become_a_new_laptop(store)
-            raise UserError(
-                "This laptop was revoked by your programme administrator, and a revoked "
-                "laptop is never enrolled again. LinksDesk has made it a new laptop, keeping "
-                "everything on it. Lock LinksDesk and unlock it again, then enrol with the "
-                "same code: it has not been used."
-            ) from None
+    try:
+        answer = _ask_server(store, url, code, label)
+        became_new = False
+    except _Revoked:
+        # the server never enrols a revoked device id again: this vault becomes a laptop
+        # of its own, here and now, and the same code (left unused) enrols it as that
+        _become_a_new_laptop(store, vault)
+        answer = _ask_server(store, url, code, label)
+        became_new = True
     if answer.device_id != store.device_id:
         raise SyncError("The server gave this laptop a different device id; enrolment stopped.")
 
@@ -139,21 +128,56 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
         role=answer.role.value,
         server_url=url,
         reowned_rows=reowned,
+        new_laptop=became_new,
     )
 
 
-def _become_a_new_laptop(store: Store) -> None:
-    """The server revoked the device this vault is (a laptop reported lost and found
-    again, or a backup of one restored): the vault becomes a laptop of its own, as a vault
-    copied by hand does (``restored.take_as_copy``: a new device id, a signing key of its
-    own), keeping everything in it; the code, unused, enrols it once the vault is opened again (the
-    identity is read at unlock)."""
+class _Revoked(SyncError):
+    """The server refused this vault's device id for good (it was revoked)."""
 
-    def new_identity(s: Session) -> None:
+    def __init__(self) -> None:
+        super().__init__(
+            "The sync server refused this laptop: it was revoked by your programme "
+            "administrator. Your work stays safe here; ask them for help."
+        )
+
+
+def _ask_server(store: Store, url: str, code: str, label: str | None) -> EnrolResponse:
+    """Trade the code for a token under this vault's device id and signing key."""
+    signing = store.on_writer(
+        lambda: bundle_keys.signing_key(store)
+    ).public.line  # rosters name this laptop by it
+    request = EnrolRequest(code=code, device_id=store.device_id, label=label, signing_key=signing)
+    with Transport(url, backoff=Backoff(attempts=3)) as t:
+        try:
+            return t.post("enrol", request, EnrolResponse)
+        except SyncAuthError:
+            raise SyncAuthError(
+                "That enrolment code was not accepted. It may have expired or been used "
+                "already; ask your programme administrator for a new one."
+            ) from None
+        except RequestRefused as exc:
+            if exc.status != REVOKED:
+                raise
+            raise _Revoked() from None
+
+
+def _become_a_new_laptop(store: Store, vault: Vault | None) -> None:
+    """The server revoked the device this vault is (a laptop reported lost and found
+    again, or moved from and then used on): the vault becomes a laptop of its own, as a
+    vault copied by hand does (``restored.take_as_copy``: a new device id, a signing key of
+    its own), keeping everything in it. The open vault takes the new identity at once, so
+    it enrols as that laptop without being locked and unlocked."""
+
+    def new_identity(s: Session) -> str:
         restored.take_as_copy(s)
         state.drop(s, state.TOKEN)
+        return str(state.local_setting(s, "device_id"))
 
-    store.keep(new_identity)
+    device_id = store.keep(new_identity)
+    store.take_device_id(device_id)
+    if vault is not None:
+        vault.device_id = device_id
     log.warning("this vault's device was revoked on the server: it is a new device now")
 
 

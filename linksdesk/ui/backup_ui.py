@@ -191,12 +191,15 @@ def new_laptop_message(parent: QWidget, found: backup.LocalOnly) -> QMessageBox:
         )
     elif found.enrolled:
         lines.append(tr("Everything here is on the server; nothing stays behind."))
-    lines.append(
-        tr(
-            "Once the new laptop works, ask your administrator to revoke this one before it "
-            "is wiped or handed back."
-        )
+    revoke = tr(
+        "Once the new laptop works, ask your administrator to revoke this one before it "
+        "is wiped or handed back."
     )
+    if found.device_id:
+        revoke += " " + tr(
+            "This laptop is device {device}: give them that id (the new laptop has one of its own)."
+        ).format(device=found.device_id)
+    lines.append(revoke)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(tr("Moving to a new laptop"))
@@ -558,6 +561,11 @@ def restored_message(result: backup.RestoreResult, tr: Callable[[str], str]) -> 
     )
     if result.replaced:
         text += " " + tr("The vault that was there is kept beside it.")
+    if result.new_laptop:
+        text += " " + tr(
+            "It was made on another computer, so this is a laptop of its own now: once it "
+            "is open, set up sync with a new code from your programme administrator."
+        )
     text += " " + tr(
         "If this laptop syncs, sync once it is open: work synced since the backup comes back "
         "from the server, and anyone erased since stays erased."

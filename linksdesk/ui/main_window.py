@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import participants
 from linksdesk.core.changes import Changes
-from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
+from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, SyncAuthError
 from linksdesk.core.resources import resource_path
 from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
@@ -802,7 +802,10 @@ class MainWindow(QMainWindow):
             if confirm_mass_deletion(self, exc):
                 self.sync.sync_now(allow_mass_delete=True)
             return
-        if isinstance(exc, BaseException):
+        if isinstance(exc, SyncAuthError) and self.session.is_unlocked:
+            # no longer enrolled (revoked): a new code goes on at once, no lock and unlock
+            EnrolDialog.ask(self.session, self.sync, self, why=str(exc))
+        elif isinstance(exc, BaseException):
             self.show_status(str(exc), 20_000)
 
     # -- status, progress and errors ------------------------------------------------------

@@ -188,8 +188,15 @@ class EnrolDialog(QDialog):
     """Set this laptop up to sync with the code from the programme administrator."""
 
     def __init__(
-        self, session: UiSession, sync: SyncController, parent: QWidget | None = None
+        self,
+        session: UiSession,
+        sync: SyncController,
+        parent: QWidget | None = None,
+        *,
+        why: str = "",
     ) -> None:
+        """``why``: the sync was refused (the laptop is no longer enrolled): said at the
+        top, with the server address it synced with already filled in."""
         super().__init__(parent)
         self.session = session
         self.sync = sync
@@ -227,6 +234,12 @@ class EnrolDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         session.sig_locked.connect(self.reject)
+        if why:
+            self.message.show_message(
+                why + " " + tr("Enter the new code here to go on syncing."), "info"
+            )
+            self.server.setText(getattr(sync.status, "server_url", None) or "")
+            self.code.setFocus()
 
     def enrol(self) -> None:
         if not self.server.text().strip() or not self.code.text().strip():
@@ -248,7 +261,14 @@ class EnrolDialog(QDialog):
     def _on_enrolled(self, info: Any) -> None:
         self.result_info = info
         self.code.clear()
-        self.session.sig_status.emit(self.tr("This laptop is set up to sync."))
+        if getattr(info, "new_laptop", False):
+            done = self.tr(
+                "This laptop had been revoked, so it is set up to sync as a new laptop; "
+                "everything on it is kept and is sent now."
+            )
+        else:
+            done = self.tr("This laptop is set up to sync.")
+        self.session.sig_status.emit(done)
         self.accept()
         self.sync.refresh_status()
         self.sync.sync_now()
@@ -268,9 +288,19 @@ class EnrolDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, session: UiSession, sync: SyncController, parent: QWidget | None = None
+        cls,
+        session: UiSession,
+        sync: SyncController,
+        parent: QWidget | None = None,
+        *,
+        why: str = "",
     ) -> EnrolDialog:
-        return kit.open_modeless(cls(session, sync, parent))
+        """The dialog, opened; one already open (a refused sync offers it once) is shown."""
+        for open_one in parent.findChildren(EnrolDialog) if parent is not None else ():
+            if open_one.isVisible():
+                open_one.raise_()
+                return open_one
+        return kit.open_modeless(cls(session, sync, parent, why=why))
 
 
 def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:

@@ -58,8 +58,9 @@ def test_sync_round_trip_over_http(
     assert [c["change_id"] for c in pulled] == [c["change_id"] for c in sent]
     assert tablet.post("verify").json()["tables"]["note_revision"]["count"] == 1
 
-    # revoke the tablet through the command line; it is refused at once
-    assert main(["revoke-device", tablet.device_id, "--db", db_url]) == 0
+    # revoke the tablet through the command line (the worker's laptop seen last, so it
+    # takes --in-use); it is refused at once
+    assert main(["revoke-device", tablet.device_id, "--db", db_url, "--in-use"]) == 0
     assert "Revoked device" in capsys.readouterr().out
     r = tablet.post("pull", {"cursor": cursor})
     assert r.status_code == 401 and "revoked" in r.json()["detail"]

@@ -152,6 +152,14 @@ class ServerProcess:
     def code(self, worker: str) -> str:
         return admin.make_enrol_code(self.db, worker).code
 
+    def programme_ids(self) -> list[str]:
+        """Every programme id the server holds, one per participant (repeats kept)."""
+        with self.db.reading() as s:
+            return [
+                str(r.fields["programme_id"])
+                for r in s.scalars(select(Record).where(Record.table_name == "participant"))
+            ]
+
     def records(self, worker: str) -> dict[str, dict[str, dict[str, Any]]]:
         """What the server holds that ``worker``'s devices may see: table → id → fields."""
         with self.db.reading() as s:

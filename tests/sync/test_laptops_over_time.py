@@ -25,7 +25,7 @@ from linksdesk.casework.participants import (
     get_participant,
     reopen_participant,
 )
-from linksdesk.core.errors import SyncAuthError, UserError
+from linksdesk.core.errors import SyncAuthError
 from linksdesk.core.vocab import ConsentScope, ContactKind, ParticipantStatus
 from linksdesk.server import admin
 from linksdesk.server.models import Device
@@ -97,12 +97,9 @@ def test_a_laptop_revoked_with_unsent_work_sends_it_as_a_new_laptop(
     with pytest.raises(SyncAuthError):
         office.sync()
     assert office.outbox() > 0  # the work stays on the laptop meanwhile
-    code = shared_server.code(office.worker_id)
-    with pytest.raises(UserError, match="made it a new laptop"):
-        enrol(office.store, shared_server.url, code)
-    office.reopen()
-    assert office.store.device_id != lost
-    enrol(office.store, shared_server.url, code)  # the same code: the refusal left it unused
+    # the worker types the new code straight away: no locking and unlocking first
+    result = enrol(office.store, shared_server.url, shared_server.code(office.worker_id))
+    assert result.new_laptop and result.device_id == office.store.device_id != lost
 
     report = office.sync()
     assert report.verified and not report.attention, report.message

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from sync_kit import PASSPHRASE, Dev, ServerProcess, assert_replica_matches, two_laptops
 
 from linksdesk.casework.casebook import Casebook
@@ -22,7 +21,6 @@ from linksdesk.casework.notes import get_note, note_history, revise_note, write_
 from linksdesk.casework.participants import create_participant
 from linksdesk.core.errors import SyncError
 from linksdesk.core.vocab import ConsentScope
-from linksdesk.server.models import Record
 from linksdesk.storage import backup
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
@@ -115,14 +113,6 @@ def test_what_the_laptop_sent_after_its_backup_comes_back_with_the_next_pull(
         assert_replica_matches(dev, shared_server)
 
 
-def _programme_ids(server: ServerProcess) -> list[str]:
-    with server.db.reading() as s:
-        return [
-            str(r.fields["programme_id"])
-            for r in s.scalars(select(Record).where(Record.table_name == "participant"))
-        ]
-
-
 def test_one_backup_restored_twice_gives_no_programme_id_twice(
     server: ServerProcess,
     devices: Callable[[str], Dev],
@@ -146,6 +136,6 @@ def test_one_backup_restored_twice_gives_no_programme_id_twice(
     people.append(_new(Casebook(new.vault), "OnTheNewLaptop"))
     assert new.sync().verified and venues.sync().verified
 
-    given = _programme_ids(server)
+    given = server.programme_ids()
     assert len(given) == len(people)
     assert len(set(given)) == len(given), given  # one id, one person

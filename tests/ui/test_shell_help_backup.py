@@ -145,6 +145,8 @@ def test_moving_to_a_new_laptop_says_what_stays_and_offers_the_backup(
     assert "stay only on this laptop and will NOT come down" in text
     assert "1 participant who has not agreed to share" in text
     assert "1 private record;" in text  # the note with its first version: one record
+    # the id the administrator revokes, so the new laptop is never the one revoked
+    assert f"This laptop is device {ui_session.require_casebook().device_id}" in text
     out = tmp_path / "move.ldbackup"
     from PySide6.QtWidgets import QFileDialog
 

@@ -15,6 +15,7 @@ from shell_kit import PASSPHRASE, on_db_thread
 from linksdesk.casework import backup, lists, participants
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import CaseloadQuery
+from linksdesk.storage import machine
 from linksdesk.ui.backup_ui import RestoreDialog
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
@@ -143,6 +144,7 @@ def test_a_new_laptop_restores_its_vault_from_the_first_screen_with_progress(
     monkeypatch: Any,
 ) -> None:
     source, _key = made_backup
+    monkeypatch.setenv(machine.FOLDER_ENV, str(tmp_path / "new-computer"))
     target = tmp_path / "new-laptop" / "worker.vault"
     screen = screen_for(qtbot, ui_session, target)
     assert screen.pages.currentWidget() is screen.create_page  # no vault here yet
@@ -164,6 +166,8 @@ def test_a_new_laptop_restores_its_vault_from_the_first_screen_with_progress(
     assert screen.pages.currentWidget() is screen.open_page
     assert screen.open_page.vault.path() == target
     assert "Restored the backup of" in screen.open_page.message.text()
+    # made on another computer: a laptop of its own, which the worker is told to enrol
+    assert "a new code" in screen.open_page.message.text()
     # and it opens, through the same screen, with the passphrase it had
     screen.open_page.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from linksdesk.casework import consent, participants
 from linksdesk.core.vocab import ConsentScope
-from linksdesk.server.models import Device
+from linksdesk.server.models import Device, Record
+from linksdesk.sync import client as sync_client
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.sync_ui import EnrolDialog
 
@@ -74,8 +75,6 @@ def test_locking_during_a_sync_waits_for_it_and_locks(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, sync_server: SyncServer
 ) -> None:
     window = unlocked_window
-    from linksdesk.sync import client as sync_client
-
     cb = ui_session.require_casebook()
     ui_session.net.submit(sync_client.enrol, cb, sync_server.url, sync_server.code)
     qtbot.waitUntil(lambda: not ui_session.net.busy, timeout=20_000)
@@ -84,3 +83,43 @@ def test_locking_during_a_sync_waits_for_it_and_locks(
         window.action_lock.trigger()
     assert cb.is_locked
     assert not window.sync.running
+
+
+def test_a_revoked_laptop_is_offered_enrolment_at_once_and_sends_its_work_as_a_new_laptop(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, sync_server: SyncServer
+) -> None:
+    """Reported lost, revoked, found again with a participant not yet sent: the refused
+    sync opens the enrolment at once, and the administrator's new code enrols the laptop
+    as a new one with the vault still open (no locking and unlocking in between)."""
+    from linksdesk.server import admin
+
+    window = unlocked_window
+    cb = ui_session.require_casebook()
+    ui_session.net.submit(sync_client.enrol, cb, sync_server.url, sync_server.code)
+    qtbot.waitUntil(lambda: not ui_session.net.busy, timeout=20_000)
+    with qtbot.waitSignal(window.sync.sig_finished, timeout=30_000):
+        window.sync.sync_now()
+    lost = cb.device_id
+    person = call_casework(
+        qtbot, ui_session, participants.create_participant, given_name="Wren", family_name="Lost"
+    ).value
+    call_casework(qtbot, ui_session, consent.record_consent, person.id, ConsentScope.TEAM, True)
+    admin.revoke_device(sync_server.db, lost)
+
+    with qtbot.waitSignal(window.sync.sig_failed, timeout=30_000):
+        window.action_sync_now.trigger()
+    dialog = window.findChild(EnrolDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert "no longer enrolled" in dialog.message.text()
+    assert dialog.server.text() == sync_server.url  # only the new code is left to type
+    dialog.code.setText(admin.make_enrol_code(sync_server.db, sync_server.worker).code)
+    with qtbot.waitSignal(window.sync.sig_finished, timeout=30_000):
+        dialog.ok_button.click()  # enrolling starts the sync that sends the waiting work
+
+    assert ui_session.require_casebook() is cb and cb.device_id != lost
+    with sync_server.db.reading() as s:
+        devices = {d.id: d for d in s.scalars(select(Device))}
+        sent = s.scalars(select(Record.row_id).where(Record.table_name == "participant")).all()
+    assert devices[lost].revoked_ms is not None
+    assert devices[cb.device_id].revoked_ms is None
+    assert person.id in sent

@@ -56,6 +56,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"It replaced {what}; those files are kept beside it:")
         for kept in result.kept_as:
             print(f"    {kept}")
+    if result.new_laptop:
+        print(
+            "The backup was made on another computer, so this is a laptop of its own now, "
+            "with everything in the backup: enrol it with a new code from your programme "
+            "administrator (`linksdesk enrol`), then sync."
+        )
     print(
         "If this laptop syncs, sync now: work sent from this laptop since the backup comes "
         "back from the server, and anyone erased since stays erased. Private records made "

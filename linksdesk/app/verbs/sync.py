@@ -19,6 +19,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         f"Enrolled with {result.server_url}: this laptop is device {result.device_id} "
         f"for worker {result.worker_id}."
     )
+    if result.new_laptop:
+        print(
+            "This laptop's old device had been revoked, so it is enrolled as a new laptop; "
+            "everything on it is kept and goes with the next sync."
+        )
     if result.reowned_rows:
         print(f"{result.reowned_rows} records made before enrolment now belong to that worker.")
     return EXIT_OK

@@ -65,9 +65,9 @@ class Handshake:
             held = state.get_many(s, keys)
             if held.get(state.COPIED) and held.get(state.TOKEN):
                 raise SyncError(
-                    "This vault was copied here from another computer, so it cannot sync as "
-                    "that one. Enrol this laptop with a new code from your programme "
-                    "administrator; your work here stays and is sent then."
+                    "This vault was copied or restored here from another computer, so it "
+                    "cannot sync as that one. Enrol this laptop with a new code from your "
+                    "programme administrator; your work here stays and is sent then."
                 )
             if not held.get(state.TOKEN) or not held.get(state.SERVER_URL):
                 raise SyncError(
