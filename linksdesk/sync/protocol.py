@@ -54,6 +54,11 @@ MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 reque
 MAX_PULL_LIMIT = 5000  # changes per pull page
 DEFAULT_PULL_LIMIT = 250
 MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413 (once opened, if gzipped)
+# The largest answer a device reads (opened, if gzipped); it stops reading at that. A pull
+# page holds at most its limit of changes, each one the server took in a request body of
+# at most MAX_BODY_BYTES: a page over this size is asked for again in halves (one change
+# always fits), and anything else this large is a broken or hostile server's.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
 # bodies this large may be gzipped (``Content-Encoding: gzip``) both ways, except on 127.0.0.1
 GZIP_MIN_BYTES = 16 * 1024
 

@@ -14,6 +14,7 @@ from linksdesk.sync import transport
 from linksdesk.sync.protocol import MAX_PULL_LIMIT, HandshakeResponse, PullRequest, PullResponse
 
 PEOPLE = 6  # a participant and a contact each, and the worker's own rows
+ANSWER_BYTES = 6 * 1024  # pages of a few changes
 
 
 def _caseload(server: ServerProcess, devices: Callable[[str], Dev]) -> str:
@@ -68,3 +69,22 @@ def test_a_fresh_laptop_pulls_in_the_largest_pages_served(
     assert report.verified, report.message
     assert pulls and all(limit == MAX_PULL_LIMIT for limit, _ in pulls)
     assert report.pulled == sum(got for _, got in pulls) >= 2 * PEOPLE
+
+
+def test_a_page_too_large_to_read_is_asked_for_again_in_halves(
+    shared_server: ServerProcess,
+    devices: Callable[[str], Dev],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    worker = _caseload(shared_server, devices)
+    fresh = devices("laptop-new")
+    fresh.enrol(shared_server, worker)
+    pulls = _watch(monkeypatch, served=None)
+    # the laptop reads less than a page of the whole caseload, as it would a page of long
+    # case notes past protocol.MAX_ANSWER_BYTES; every other answer, and each change, fits
+    monkeypatch.setattr(transport, "MAX_ANSWER_BYTES", ANSWER_BYTES)
+    report = fresh.sync()
+    assert report.verified, report.message
+    assert len(pulls) >= 3 and all(limit < MAX_PULL_LIMIT for limit, _ in pulls)
+    assert report.pulled == sum(got for _, got in pulls) >= 2 * PEOPLE
+    assert fresh.sync().verified  # and the next sync goes on from there

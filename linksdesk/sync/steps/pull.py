@@ -28,7 +28,7 @@ from linksdesk.sync.protocol import (
 )
 from linksdesk.sync.steps.context import EpochMoved, SyncContext
 from linksdesk.sync.steps.guard import ConsentGuard
-from linksdesk.sync.transport import RequestRefused
+from linksdesk.sync.transport import AnswerTooLarge, RequestRefused
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ class Pull:
     def __init__(self, c: SyncContext, guard: ConsentGuard) -> None:
         self.c = c
         self.guard = guard
+        # pages asked for no larger than this after one came back too large to read
+        self.halved: int | None = None
 
     def settle_open_conflicts(self) -> None:
         """With no page to pull, still bring open case-note conflicts in line with the
@@ -142,8 +144,7 @@ class Pull:
     def _fetch(self, cursor: int, own_through: int) -> PullResponse:
         """The page after ``cursor``, read and checked to be of this vault's data epoch."""
         try:
-            request = PullRequest(cursor=cursor, limit=self._limit(), own_through=own_through)
-            page = self.c.t.post("pull", request, PullResponse)
+            page = self._page(cursor, own_through)
         except RequestRefused as exc:
             if exc.status == 409:
                 # our cursor is past the server's head: it went back in time (restored
@@ -159,11 +160,28 @@ class Pull:
             raise SyncError(STUCK)
         return page
 
+    def _page(self, cursor: int, own_through: int) -> PullResponse:
+        """The page after ``cursor``, asked for again in halves while it is too large to
+        read (protocol.MAX_ANSWER_BYTES): a page of long case notes may be; one change is
+        never, so only a broken or hostile server's answer is refused at one."""
+        while True:
+            limit = self._limit()
+            request = PullRequest(cursor=cursor, limit=limit, own_through=own_through)
+            try:
+                return self.c.t.post("pull", request, PullResponse)
+            except AnswerTooLarge:
+                if limit == 1:
+                    raise
+                self.halved = limit // 2
+                log.info("pull page of %d too large to read: asking for %d", limit, self.halved)
+                self.c.check_cancel()
+
     def _limit(self) -> int:
         """The page size asked for: this sync's, no more than the server said it serves (an
-        older server serves pages of 1,000 and refuses a larger limit)."""
+        older server serves pages of 1,000 and refuses a larger limit), nor than a page
+        that came back too large to read left it."""
         served = self.c.hello.max_pull_limit if self.c.hello else MAX_PULL_LIMIT
-        return max(1, min(self.c.o.page_size, served))
+        return max(1, min(self.c.o.page_size, served, self.halved or served))
 
     def _applied(
         self,
