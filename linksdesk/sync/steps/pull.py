@@ -13,10 +13,16 @@ from sqlalchemy.orm import Session
 from linksdesk.core.errors import SyncError
 from linksdesk.storage import waiting
 from linksdesk.storage.tables import SyncConflict
-from linksdesk.sync import state
+from linksdesk.sync import state, vacuum
 from linksdesk.sync.apply import PageApplier, pending_fields
 from linksdesk.sync.conflicts import reconcile_note_conflicts
-from linksdesk.sync.page import PURGED, WHO_COUNTS, ApplyContext, PageOutcome
+from linksdesk.sync.page import (
+    CURSOR_MOVED,
+    PURGED,
+    TOTALS_RECOUNT,
+    ApplyContext,
+    PageOutcome,
+)
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,
@@ -196,7 +202,7 @@ class Pull:
         self.c.run.outcome.merge(outcome)
         self.c.touch_all(outcome.touched)
         if only_tables is None:
-            self.c.touch("__cursor__", "pulled")
+            self.c.touch(CURSOR_MOVED, "pulled")
         # withdrawals count by person in their own guard, not here
         self.c.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
         self.c.progress("pull", cursor, head)
@@ -221,8 +227,9 @@ class Pull:
         """One pulled page and (unless re-downloading tables) the new cursor, together."""
         ctx = self._apply_context(s)
         outcome = PageApplier(s, ctx).apply(changes)
-        if outcome.touched.keys() & WHO_COUNTS:
+        if outcome.touched.keys() & TOTALS_RECOUNT:
             state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
+        vacuum.mark_due_after(s, outcome)  # with the purge: a VACUUM never run stays due
         waiting.note_written(s, outcome.touched)  # rows whose parent is not (or now is) here
         if cursor is not None:
             state.put(s, state.CURSOR, cursor)
