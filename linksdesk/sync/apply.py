@@ -60,6 +60,7 @@ from linksdesk.sync.protocol import (
     ConflictRow,
     Op,
     ServerChange,
+    is_erasure,
 )
 from linksdesk.sync.removals import (
     says_no_to_team,
@@ -139,7 +140,7 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
         pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
         if pid is None:
             continue
-        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE or says_no_to_team(ch):
+        if is_erasure(ch) or ch.table == HANDOVER_TABLE or says_no_to_team(ch):
             first.pop(pid, None)
             continue
         if ch.table == PARTICIPANT_TABLE and ch.op is Op.UPSERT and first.get(pid, i) < i:
@@ -318,6 +319,9 @@ class PageApplier(Leaving):
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
             self.ctx.highest_hlc = ch.hlc
+        if ch.op is Op.ERASE and not is_erasure(ch):
+            log.warning("pulled change %s erases a row of another table: ignored", ch.change_id)
+            return
         withdrawal = ch.table == CONSENT_TABLE and withdrawal_from_elsewhere(ch, self.ctx.device_id)
         if ch.op is Op.ERASE or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE) or withdrawal:
             self._insert_new()  # these read and rewrite what is held: all of it written

@@ -332,6 +332,13 @@ class Change(_Request):
         return self.field_hlc.get(field, self.hlc)
 
 
+def is_erasure(ch: Change) -> bool:
+    """Whether ``ch`` erases a participant: op erase of the participant table, as devices
+    send it. An erase naming a row of another table is nonsense (the server refuses one
+    pushed; a device that pulls one erases nobody)."""
+    return ch.op is Op.ERASE and ch.table == PARTICIPANT_TABLE
+
+
 class ServerChange(Change):
     """A change as pulled: numbered by the server, in ``server_seq`` order."""
 

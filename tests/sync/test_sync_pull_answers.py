@@ -1,15 +1,23 @@
-"""A server (or something between it and the laptop) whose pull pages do not move on: each
-says there is more, and the place to go on from is where the laptop asked from, or behind
-it. The laptop asked again for ever (the worker saw a sync that never ended); it stops at
-the first such page now with a plain message, keeping everything it pulled and wrote.
+"""A server (or something between it and the laptop) whose pull pages are bent.
+
+Pages that do not move on: each says there is more, and the place to go on from is where
+the laptop asked from, or behind it. The laptop asked again for ever (the worker saw a sync
+that never ended); it stops at the first such page now with a plain message, keeping
+everything it pulled and wrote.
+
+A page with an erase naming a row of another table than the participants' (which the server
+refuses from any device) whose id is a participant's: the laptop erased that person here
+for good (their receipt kept anything of them from coming back). It erases nobody now.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 import pytest
@@ -69,6 +77,14 @@ def _back_to_the_start(cursor: int, page: dict[str, object]) -> None:
         page["has_more"] = True
 
 
+def _erase_of_a_contact_row(cursor: int, page: dict[str, Any]) -> None:
+    """Each participant pulled is followed by an erase of a contact row of their id."""
+    people = [c for c in page["changes"] if c["table"] == "participant"]
+    for ch in people:
+        bogus = {**ch, "change_id": str(uuid.uuid4()), "table": "contact", "op": "erase"}
+        page["changes"].append({**bogus, "fields": {}, "base": {}, "field_hlc": {}})
+
+
 @pytest.fixture
 def bending(shared_server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[_Answers]:
     answers = _Answers(shared_server.url, request.param)
@@ -111,3 +127,28 @@ def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
         "Pulled1",
         "Pulled2",
     ]
+
+
+@pytest.mark.parametrize("bending", [_erase_of_a_contact_row], ids=["erase"], indirect=True)
+def test_an_erase_naming_a_row_of_another_table_erases_nobody(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
+) -> None:
+    worker = shared_server.worker(shared_server.team())
+    other, laptop = devices("other"), devices("laptop")
+    other.enrol(shared_server, worker)
+    theirs = [other.participant(given_name=f"Pulled{n}") for n in range(2)]
+    other.sync()
+    laptop.enrol(shared_server, worker, url=bending.url)
+    report = laptop.sync()
+    assert bending.pulls >= 1 and report.erased == 0, report.message
+    assert [laptop.get("participant", pid).given_name for pid in theirs] == [
+        "Pulled0",
+        "Pulled1",
+    ]
+    # and they go on syncing: an edit made on the other laptop still comes
+    other.edit("participant", theirs[0], given_name="Edited")
+    other.sync()
+    with laptop.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, shared_server.url)
+    assert laptop.sync().verified
+    assert laptop.get("participant", theirs[0]).given_name == "Edited"
