@@ -99,18 +99,27 @@ def bending(shared_server: ServerProcess, request: pytest.FixtureRequest) -> Ite
         proxy.server_close()
 
 
+def _through(
+    server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers, people: int
+) -> tuple[Dev, Dev, list[str]]:
+    """A worker's other laptop that has pushed ``people`` participants (their ids), and a
+    laptop enrolled to sync through the bending proxy."""
+    worker = server.worker(server.team())
+    other, laptop = devices("other"), devices("laptop")
+    other.enrol(server, worker)
+    theirs = [other.participant(given_name=f"Pulled{n}") for n in range(people)]
+    other.sync()
+    laptop.enrol(server, worker, url=bending.url)
+    return other, laptop, theirs
+
+
 @pytest.mark.parametrize(
     "bending", [_same_place, _back_to_the_start], ids=["same-place", "back"], indirect=True
 )
 def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
     shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
 ) -> None:
-    worker = shared_server.worker(shared_server.team())
-    other, laptop = devices("other"), devices("laptop")
-    other.enrol(shared_server, worker)
-    theirs = [other.participant(given_name=f"Pulled{n}") for n in range(3)]
-    other.sync()
-    laptop.enrol(shared_server, worker, url=bending.url)
+    _, laptop, theirs = _through(shared_server, devices, bending, 3)
     mine = laptop.participant(given_name="Waiting")
     with pytest.raises(SyncError) as err:
         laptop.sync(page_size=2)
@@ -133,12 +142,7 @@ def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
 def test_an_erase_naming_a_row_of_another_table_erases_nobody(
     shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
 ) -> None:
-    worker = shared_server.worker(shared_server.team())
-    other, laptop = devices("other"), devices("laptop")
-    other.enrol(shared_server, worker)
-    theirs = [other.participant(given_name=f"Pulled{n}") for n in range(2)]
-    other.sync()
-    laptop.enrol(shared_server, worker, url=bending.url)
+    other, laptop, theirs = _through(shared_server, devices, bending, 2)
     report = laptop.sync()
     assert bending.pulls >= 1 and report.erased == 0, report.message
     assert [laptop.get("participant", pid).given_name for pid in theirs] == [
