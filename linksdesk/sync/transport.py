@@ -310,7 +310,7 @@ class Transport:
                 last = exc
                 continue
             except _Garbled:
-                log.info("%s: answered %d with a broken gzip body", path, resp.status_code)
+                log.info("%s: answered %d, a body that does not open", path, resp.status_code)
                 last = _Garbled()
                 continue
             if resp.status_code in RETRY_STATUS:
