@@ -5,9 +5,11 @@ the laptop asked from, or behind it. The laptop asked again for ever (the worker
 that never ended); it stops at the first such page now with a plain message, keeping
 everything it pulled and wrote.
 
-A page with an erase naming a row of another table than the participants' (which the server
-refuses from any device) whose id is a participant's: the laptop erased that person here
-for good (their receipt kept anything of them from coming back). It erases nobody now.
+Pages with changes the laptop does not understand: an erase naming a row of another table
+than the participants' (which the server refuses from any device) whose id is a
+participant's, or a row of a table that does not exist. The laptop erased that person here
+for good (their receipt kept anything of them from coming back), and dropped the other
+without a word. Each is set aside now, listed as needing attention, and the rest syncs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sync_kit import Dev, ServerProcess
 
 from linksdesk.core.errors import SyncError
 from linksdesk.sync import state
+from linksdesk.sync.apply import NOT_UNDERSTOOD_CHANGE
 
 # pulls a broken answer is given to, at most: the laptop that never stops asks this often,
 # then gets the real pages and ends (a test that fails, not one that hangs)
@@ -77,12 +80,18 @@ def _back_to_the_start(cursor: int, page: dict[str, object]) -> None:
         page["has_more"] = True
 
 
-def _erase_of_a_contact_row(cursor: int, page: dict[str, Any]) -> None:
-    """Each participant pulled is followed by an erase of a contact row of their id."""
-    people = [c for c in page["changes"] if c["table"] == "participant"]
-    for ch in people:
-        bogus = {**ch, "change_id": str(uuid.uuid4()), "table": "contact", "op": "erase"}
-        page["changes"].append({**bogus, "fields": {}, "base": {}, "field_hlc": {}})
+def _after_each_person(**bent: str) -> Callable[[int, dict[str, Any]], None]:
+    """Each participant pulled is followed by a change of their row id, ``bent``."""
+
+    def bend(cursor: int, page: dict[str, Any]) -> None:
+        people = [c for c in page["changes"] if c["table"] == "participant"]
+        for ch in people:
+            odd = {**ch, "change_id": str(uuid.uuid4()), **bent}
+            if bent.get("op") == "erase":
+                odd |= {"fields": {}, "base": {}, "field_hlc": {}}
+            page["changes"].append(odd)
+
+    return bend
 
 
 @pytest.fixture
@@ -138,13 +147,20 @@ def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
     ]
 
 
-@pytest.mark.parametrize("bending", [_erase_of_a_contact_row], ids=["erase"], indirect=True)
-def test_an_erase_naming_a_row_of_another_table_erases_nobody(
+@pytest.mark.parametrize(
+    "bending",
+    [_after_each_person(table="contact", op="erase"), _after_each_person(table="no_such_table")],
+    ids=["erase-of-a-contact", "no-such-table"],
+    indirect=True,
+)
+def test_a_change_the_laptop_does_not_understand_is_set_aside_and_erases_nobody(
     shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
 ) -> None:
     other, laptop, theirs = _through(shared_server, devices, bending, 2)
     report = laptop.sync()
     assert bending.pulls >= 1 and report.erased == 0, report.message
+    assert report.set_aside == 2 and "2 changes from the server" in report.message
+    assert [a.reason for a in laptop.attention()] == [NOT_UNDERSTOOD_CHANGE] * 2
     assert [laptop.get("participant", pid).given_name for pid in theirs] == [
         "Pulled0",
         "Pulled1",
