@@ -238,6 +238,9 @@ class Transport:
             headers=headers,
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
             verify=_tls_context(),
+            # never: a redirect would take the device's token to wherever it points (a
+            # portal, another host); an answer 3xx is told as not understood
+            follow_redirects=False,
         )
         self._budget = _Budget()
         _budgeted(self._http, self._budget)
