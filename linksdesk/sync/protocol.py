@@ -431,7 +431,7 @@ class HandshakeResponse(_Model):
     # (never overwrite either side). A pull from a cursor past the head answers 409.
     epoch_changed: bool
     server_time_ms: int
-    cursor_head: int
+    cursor_head: Cursor
     worker_id: Uuid
     team_id: Uuid
     role: Role
@@ -444,7 +444,7 @@ class HandshakeResponse(_Model):
     # ``cursor_head`` when the change log holds nothing this device would pull between its
     # cursor and the head (others' teams and cases, its own echo), so it may move its
     # cursor there without a pull: what an empty pull page would do. None: pull.
-    quiet_through: int | None = None
+    quiet_through: Cursor | None = None
 
 
 # -- push -----------------------------------------------------------------------------------
@@ -462,7 +462,7 @@ class ChangeResult(_Model):
     server_values: dict[str, JsonValue] | None = None
     server_field_hlc: dict[str, str] | None = None
     conflict_ids: list[str] | None = None  # ids of the sync_conflict rows made
-    server_seq: int | None = None  # where the change entered the change log, if it did
+    server_seq: Cursor | None = None  # where the change entered the change log, if it did
 
 
 class PushResponse(_Model):
@@ -482,7 +482,9 @@ class PullRequest(_Request):
 
 class PullResponse(_Model):
     changes: list[ServerChange]
-    next_cursor: int  # store with the applied page, in one local transaction
+    # stored with the applied page, in one local transaction, and sent back as the next
+    # request's cursor: a number no request may carry would stop every later sync
+    next_cursor: Cursor
     has_more: bool
     data_epoch: Uuid
     settings_version: int  # differs from the handshake's: handshake again for settings
@@ -495,7 +497,7 @@ class TableDigest(_Model):
 
 
 class VerifyResponse(_Model):
-    cursor_head: int  # the digests are as of this server_seq
+    cursor_head: Cursor  # the digests are as of this server_seq
     data_epoch: Uuid
     tables: dict[str, TableDigest]  # every table in SYNCABLE_TABLES, even when empty
 

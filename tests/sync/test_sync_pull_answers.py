@@ -3,7 +3,9 @@
 Pages that do not move on: each says there is more, and the place to go on from is where
 the laptop asked from, or behind it. The laptop asked again for ever (the worker saw a sync
 that never ended); it stops at the first such page now with a plain message, keeping
-everything it pulled and wrote.
+everything it pulled and wrote. A page whose place to go on from is past any cursor a
+request may carry: the laptop stored it, and every later sync, with any server, stopped
+on "an unexpected problem" as it made its request. It is told as not understood now.
 
 Pages with changes the laptop does not understand: an erase naming a row of another table
 than the participants' (which the server refuses from any device) whose id is a
@@ -28,6 +30,7 @@ from sync_kit import Dev, ServerProcess
 from linksdesk.core.errors import SyncError
 from linksdesk.sync import state
 from linksdesk.sync.apply import NOT_UNDERSTOOD_CHANGE
+from linksdesk.sync.transport import NOT_UNDERSTOOD
 
 # pulls a broken answer is given to, at most: the laptop that never stops asks this often,
 # then gets the real pages and ends (a test that fails, not one that hangs)
@@ -78,6 +81,10 @@ def _back_to_the_start(cursor: int, page: dict[str, object]) -> None:
         page["next_cursor"], page["has_more"] = 0, True
     else:
         page["has_more"] = True
+
+
+def _past_any_cursor(cursor: int, page: dict[str, object]) -> None:
+    page["next_cursor"], page["has_more"] = 2**60, False
 
 
 def _after_each_person(**bent: str) -> Callable[[int, dict[str, Any]], None]:
@@ -172,3 +179,22 @@ def test_a_change_the_laptop_does_not_understand_is_set_aside_and_erases_nobody(
         state.put(tx.session, state.SERVER_URL, shared_server.url)
     assert laptop.sync().verified
     assert laptop.get("participant", theirs[0]).given_name == "Edited"
+
+
+@pytest.mark.parametrize("bending", [_past_any_cursor], ids=["past-any"], indirect=True)
+def test_a_page_that_moves_on_past_any_cursor_is_not_understood_and_stops_nothing_later(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
+) -> None:
+    _, laptop, theirs = _through(shared_server, devices, bending, 2)
+    with pytest.raises(SyncError) as err:
+        laptop.sync()
+    assert str(err.value) == NOT_UNDERSTOOD
+    with laptop.store.read() as s:
+        assert not state.get(s, state.CURSOR)  # not stored
+    with laptop.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, shared_server.url)
+    assert laptop.sync().verified
+    assert [laptop.get("participant", pid).given_name for pid in theirs] == [
+        "Pulled0",
+        "Pulled1",
+    ]
