@@ -14,6 +14,7 @@ from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import WriteTx, row_values
 from linksdesk.storage.tables import PARTICIPANT_LINKED
 from linksdesk.storage.tables import ErasureReceipt as ReceiptRow
+from linksdesk.sync import vacuum
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureRecei
 
     What stays is an erasure receipt (when, how many rows) and the audit line "erase". An
     ``erase`` change is queued whatever their consent was (the server may hold copies from
-    a time they shared), and the file is vacuumed so freed pages hold nothing of them.
+    a time they shared), and the file is vacuumed so freed pages hold nothing of them (a
+    VACUUM that cannot run now, or that a closed app never ran, stays due: ``sync.vacuum``).
     """
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
@@ -62,9 +64,10 @@ def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureRecei
             )
         )
         tx.audit(AuditAction.ERASE, "participant", pid)
+        vacuum.mark_due(tx.session)  # with the erasure: an app closed before it leaves it due
         result = ErasureReceipt(receipt.id, pid, receipt.erased_at, removed)
         changes = tx.changes
     changes.entities.update({"participant", *PARTICIPANT_LINKED})
-    cb.vault.vacuum()
+    vacuum.vacuum_if_due(cb.store)  # the vault busy in another window: the next sync does it
     log.info("participant erased: %d rows removed", removed)
     return Outcome(result, changes)

@@ -60,6 +60,7 @@ from linksdesk.sync.protocol import (
     ConflictRow,
     Op,
     ServerChange,
+    is_erasure,
 )
 from linksdesk.sync.removals import (
     says_no_to_team,
@@ -103,6 +104,13 @@ UNAPPLIABLE = (
 )
 
 
+NOT_UNDERSTOOD_CHANGE = (
+    "A change from the sync server could not be understood on this laptop (it names a kind "
+    "of record this laptop does not keep, or erases something other than a participant), "
+    "so it was set aside; everything else synced. Tell your programme administrator."
+)
+
+
 def unappliable(exc: BaseException) -> bool:
     """Whether ``exc`` says a pulled value cannot be stored here (set it aside), rather than
     a fault of the environment (disk, lock) or a rule that must stop the sync."""
@@ -139,7 +147,7 @@ def parents_first(changes: list[ServerChange]) -> list[ServerChange]:
         pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
         if pid is None:
             continue
-        if ch.op is Op.ERASE or ch.table == HANDOVER_TABLE or says_no_to_team(ch):
+        if is_erasure(ch) or ch.table == HANDOVER_TABLE or says_no_to_team(ch):
             first.pop(pid, None)
             continue
         if ch.table == PARTICIPANT_TABLE and ch.op is Op.UPSERT and first.get(pid, i) < i:
@@ -215,11 +223,13 @@ class PageApplier(Leaving):
                 self._rows.clear()
                 self._meta.clear()
                 self._preload(changes[i + 1 :])
-                self._set_aside(ch, exc)
+                # the kind only, never the message: it may quote the value
+                self._set_aside(ch, UNAPPLIABLE, type(exc).__name__)
         return self._finish_page()
 
-    def _set_aside(self, ch: ServerChange, exc: Exception) -> None:
-        """A pulled change this vault cannot store: listed as needing attention (ids only)."""
+    def _set_aside(self, ch: ServerChange, reason: str, why: str) -> None:
+        """A pulled change this vault cannot store or does not understand: listed as
+        needing attention (ids and ``reason`` only; ``why`` goes to the log)."""
         if self.s.get(SyncAttention, ch.change_id) is not None:
             return  # met again (a table re-downloaded to repair): already listed
         self.s.add(
@@ -227,17 +237,17 @@ class PageApplier(Leaving):
                 change_id=ch.change_id,
                 table_name=ch.table[:32],
                 row_id=ch.row_id,
-                reason=UNAPPLIABLE,
+                reason=reason,
                 at=utc_now(),
             )
         )
         self.out.unappliable += 1
         log.warning(
-            "pulled change %s (%s %s) could not be stored here (%s); set aside",
+            "pulled change %s (%s %s) could not be applied here (%s); set aside",
             ch.change_id,
             ch.table,
             ch.row_id,
-            type(exc).__name__,  # never the message: it may quote the value
+            why,
         )
 
     def _apply_page(self, changes: list[ServerChange]) -> PageOutcome:
@@ -318,6 +328,9 @@ class PageApplier(Leaving):
     def _apply_one(self, ch: ServerChange) -> None:
         if ch.hlc > self.ctx.highest_hlc:
             self.ctx.highest_hlc = ch.hlc
+        if ch.op is Op.ERASE and not is_erasure(ch):
+            self._set_aside(ch, NOT_UNDERSTOOD_CHANGE, "an erase of another table's row")
+            return
         withdrawal = ch.table == CONSENT_TABLE and withdrawal_from_elsewhere(ch, self.ctx.device_id)
         if ch.op is Op.ERASE or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE) or withdrawal:
             self._insert_new()  # these read and rewrite what is held: all of it written
@@ -331,7 +344,7 @@ class PageApplier(Leaving):
             if not (withdrawal and self._withdrawn_elsewhere(ch)):
                 self._row_change(SHAPES[ch.table], ch)
         else:
-            log.warning("pulled change %s for unknown table ignored", ch.change_id)
+            self._set_aside(ch, NOT_UNDERSTOOD_CHANGE, "a table this vault does not keep")
 
     # - loading -
     def _preload(self, changes: list[ServerChange]) -> None:

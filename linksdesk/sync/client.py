@@ -14,7 +14,6 @@ scheduling each have a room of their own (``enrolment``, ``status``, ``settle``,
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import threading
@@ -34,7 +33,7 @@ from linksdesk.storage.store import Store, utc_now
 from linksdesk.storage.tables import (
     SyncHistory,
 )
-from linksdesk.sync import state
+from linksdesk.sync import state, vacuum
 from linksdesk.sync.engine import (
     EngineOptions,
     HandshakeRefused,
@@ -122,7 +121,6 @@ class SyncClient:
         with self.store.read() as s:
             url = str(state.get(s, state.SERVER_URL, ""))
             token = str(state.get(s, state.TOKEN, ""))
-            vacuum_due = bool(state.get(s, state.VACUUM_DUE, False))
         outcome, detail = "error", ""
         report = SyncReport()
         recorded = False  # the history entry went in with the sync's last transaction
@@ -161,17 +159,9 @@ class SyncClient:
                 recorded = engine.last_written
             outcome = "ok" if report.verified else "unverified"
             detail = report.message
-            if (report.erased or report.handed_away or vacuum_due) and self.vault is not None:
-                # erased content must not linger in free pages of the file (secure_delete
-                # already overwrote them; VACUUM also compacts); busy now means next time
-                try:
-                    self.store.on_writer(self.vault.vacuum)
-                except Exception:
-                    log.warning("could not VACUUM the vault after an erasure; will retry")
-                    _vacuum_later(self.store)
-                else:
-                    if vacuum_due:
-                        self.store.keep(lambda s: state.drop(s, state.VACUUM_DUE))
+            # a page that purged someone marked it due as it committed (or an earlier
+            # sync's or import's did): busy now means next time
+            vacuum.vacuum_if_due(self.store)
             return report
         except LinksDeskError as exc:
             outcome, detail = _outcome_of(exc), str(exc)
@@ -195,11 +185,6 @@ _OUTCOMES: tuple[tuple[type[LinksDeskError], str], ...] = (
 
 def _outcome_of(exc: LinksDeskError) -> str:
     return next((outcome for kind, outcome in _OUTCOMES if isinstance(exc, kind)), "error")
-
-
-def _vacuum_later(store: Store) -> None:
-    with contextlib.suppress(Exception):
-        store.keep(lambda s: state.put(s, state.VACUUM_DUE, True))
 
 
 def sync_once(

@@ -29,6 +29,7 @@ from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.local_only import LocalOnlyCase
+from linksdesk.sync.page import CURSOR_MOVED
 from linksdesk.sync.protocol import PROTOCOL_VERSION, Change, PushRequest, PushResponse
 from linksdesk.sync.steps.context import (
     Checkpoint,
@@ -135,7 +136,7 @@ class SyncEngine:
 
         self.c.store.keep(store)
         self.c.config.stored_cursor = cursor
-        self.c.touch("__cursor__", "quiet")  # as a pulled page marks it, for verify's digests
+        self.c.touch(CURSOR_MOVED, "quiet")  # as a pulled page marks it, for verify's digests
 
     def _update_totals(self) -> int:
         run = self.c.store.on_writer(

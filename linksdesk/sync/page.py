@@ -10,10 +10,17 @@ from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.sync.local_only import LocalOnlyCase
 from linksdesk.sync.protocol import HANDOVER_TABLE
 
-# what PageOutcome.touched names after a participant was purged here
+# what PageOutcome.touched (and a sync's touched rows) name besides tables: a participant
+# purged here (by id), and the cursor moved (by the step that moved it)
 PURGED = "__purge__"
-# touched tables after which who the monthly totals count may have changed
-WHO_COUNTS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE, PURGED, HANDOVER_TABLE})
+CURSOR_MOVED = "__cursor__"
+# rows whose change may make their participant shared with the team or no longer shared,
+# so whose rows the verify digests count (verify.DigestCache checks those participants)
+SHARING_ROWS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE})
+# what touched names when who the monthly totals count (the participants not shared) may
+# have changed: those rows, and a participant purged or handed over here (the handover
+# notice, by participant); the next totals are then made afresh (state.TOTALS_DIRTY)
+TOTALS_RECOUNT = SHARING_ROWS | {PURGED, HANDOVER_TABLE}
 
 
 @dataclass
@@ -45,7 +52,7 @@ class PageOutcome:
     # here as a local-only case (one notice per participant)
     kept_local: list[LocalOnlyCase] = field(default_factory=list)
     unappliable: int = 0  # pulled changes this vault could not store, set aside
-    # rows written here, by table (for the digest cache); "__purge__" after a purge,
+    # rows written here, by table (for the digest cache); PURGED after a purge,
     # "handover" when who counts may have changed
     touched: dict[str, set[str]] = field(default_factory=dict)
 

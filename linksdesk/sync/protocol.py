@@ -54,6 +54,11 @@ MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 reque
 MAX_PULL_LIMIT = 5000  # changes per pull page
 DEFAULT_PULL_LIMIT = 250
 MAX_BODY_BYTES = 5 * 1024 * 1024  # larger request bodies get 413 (once opened, if gzipped)
+# The largest answer a device reads (opened, if gzipped); it stops reading at that. A pull
+# page holds at most its limit of changes, each one the server took in a request body of
+# at most MAX_BODY_BYTES: a page over this size is asked for again in halves (one change
+# always fits), and anything else this large is a broken or hostile server's.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
 # bodies this large may be gzipped (``Content-Encoding: gzip``) both ways, except on 127.0.0.1
 GZIP_MIN_BYTES = 16 * 1024
 
@@ -327,6 +332,13 @@ class Change(_Request):
         return self.field_hlc.get(field, self.hlc)
 
 
+def is_erasure(ch: Change) -> bool:
+    """Whether ``ch`` erases a participant: op erase of the participant table, as devices
+    send it. An erase naming a row of another table is nonsense (the server refuses one
+    pushed; a device that pulls one erases nobody)."""
+    return ch.op is Op.ERASE and ch.table == PARTICIPANT_TABLE
+
+
 class ServerChange(Change):
     """A change as pulled: numbered by the server, in ``server_seq`` order."""
 
@@ -419,7 +431,7 @@ class HandshakeResponse(_Model):
     # (never overwrite either side). A pull from a cursor past the head answers 409.
     epoch_changed: bool
     server_time_ms: int
-    cursor_head: int
+    cursor_head: Cursor
     worker_id: Uuid
     team_id: Uuid
     role: Role
@@ -432,7 +444,7 @@ class HandshakeResponse(_Model):
     # ``cursor_head`` when the change log holds nothing this device would pull between its
     # cursor and the head (others' teams and cases, its own echo), so it may move its
     # cursor there without a pull: what an empty pull page would do. None: pull.
-    quiet_through: int | None = None
+    quiet_through: Cursor | None = None
 
 
 # -- push -----------------------------------------------------------------------------------
@@ -450,7 +462,7 @@ class ChangeResult(_Model):
     server_values: dict[str, JsonValue] | None = None
     server_field_hlc: dict[str, str] | None = None
     conflict_ids: list[str] | None = None  # ids of the sync_conflict rows made
-    server_seq: int | None = None  # where the change entered the change log, if it did
+    server_seq: Cursor | None = None  # where the change entered the change log, if it did
 
 
 class PushResponse(_Model):
@@ -470,7 +482,9 @@ class PullRequest(_Request):
 
 class PullResponse(_Model):
     changes: list[ServerChange]
-    next_cursor: int  # store with the applied page, in one local transaction
+    # stored with the applied page, in one local transaction, and sent back as the next
+    # request's cursor: a number no request may carry would stop every later sync
+    next_cursor: Cursor
     has_more: bool
     data_epoch: Uuid
     settings_version: int  # differs from the handshake's: handshake again for settings
@@ -483,7 +497,7 @@ class TableDigest(_Model):
 
 
 class VerifyResponse(_Model):
-    cursor_head: int  # the digests are as of this server_seq
+    cursor_head: Cursor  # the digests are as of this server_seq
     data_epoch: Uuid
     tables: dict[str, TableDigest]  # every table in SYNCABLE_TABLES, even when empty
 

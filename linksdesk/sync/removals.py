@@ -30,6 +30,7 @@ from linksdesk.sync.protocol import (
     HandoverRow,
     Op,
     ServerChange,
+    is_erasure,
 )
 from linksdesk.sync.shapes import SHAPES
 
@@ -127,7 +128,7 @@ def removals_in(session: Session, changes: Iterable[ServerChange], worker_id: st
     for ch in changes:
         if ch.op is Op.DELETE and ch.table in SHAPES:
             deletes.setdefault(ch.table, set()).add(ch.row_id)
-        elif ch.op is Op.ERASE:
+        elif is_erasure(ch):
             total += live_rows_of(session, ch.row_id)
         elif ch.table == HANDOVER_TABLE and ch.op is Op.UPSERT:
             notice = read_handover(ch)

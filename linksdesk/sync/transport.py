@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import json
 import logging
 import random
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,7 +25,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from linksdesk.core.errors import ServerUnreachableError, SyncAuthError, SyncError
-from linksdesk.sync.protocol import API_PREFIX, GZIP_MIN_BYTES
+from linksdesk.sync.protocol import API_PREFIX, GZIP_MIN_BYTES, MAX_ANSWER_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,14 @@ NOT_UNDERSTOOD = (
     "sign-in page. Check the address with your programme administrator (File › Set up sync "
     "again… changes it); your work is saved on this laptop."
 )
+TOO_LARGE = (
+    "The sync server sent an answer larger than this laptop takes in, so the sync stopped "
+    "here. Your work and everything received so far are saved on this laptop; sync again "
+    "later, and tell your programme administrator if it happens again."
+)
 DEFAULT_TIMEOUT_S = 30.0  # the longest one request may take, retries included
+# what of a refusal's body is read for its message (a server's own detail is a sentence)
+DETAIL_BYTES = 64 * 1024
 
 
 def is_loopback(host: str) -> bool:
@@ -77,6 +86,18 @@ class AnswerNotUnderstood(SyncError):
 
     def __init__(self) -> None:
         super().__init__(NOT_UNDERSTOOD)
+
+
+class AnswerTooLarge(SyncError):
+    """The answer (opened, if gzipped) is larger than ``MAX_ANSWER_BYTES``: not read further."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_LARGE)
+
+
+class _Garbled(Exception):
+    """A body that does not open as its Content-Encoding says (gzip cut short or broken, or
+    an encoding the server never sends)."""
 
 
 class RequestRefused(SyncError):
@@ -209,8 +230,7 @@ class Transport:
         # proxy searches the plain traffic for canaries (gzip was 0.81x there all the same:
         # benchmarks/wire.py)
         self.gzip = not is_loopback(httpx.URL(self.server_url).host)
-        if not self.gzip:
-            headers["Accept-Encoding"] = "identity"
+        headers["Accept-Encoding"] = "gzip" if self.gzip else "identity"  # what _body opens
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
@@ -218,6 +238,9 @@ class Transport:
             headers=headers,
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
             verify=_tls_context(),
+            # never: a redirect would take the device's token to wherever it points (a
+            # portal, another host); an answer 3xx is told as not understood
+            follow_redirects=False,
         )
         self._budget = _Budget()
         _budgeted(self._http, self._budget)
@@ -271,41 +294,54 @@ class Transport:
                 break
             try:
                 self.requests += 1
-                resp = self._http.post(
+                request = self._http.build_request(
+                    "POST",
                     path,
                     content=content,
                     headers=headers,
                     timeout=httpx.Timeout(left, connect=min(left, 5.0)),
                 )
+                resp = self._http.send(request, stream=True)
+                try:
+                    body = _body(resp)
+                finally:
+                    resp.close()  # unread: the connection is dropped, not drained
             except httpx.TransportError as exc:
                 # refused, reset, timed out or cut short: the request may or may not have
                 # been served; every request is safe to repeat (push is idempotent by key)
                 log.info("%s: transport error %s", path, type(exc).__name__)
                 last = exc
                 continue
+            except _Garbled:
+                log.info("%s: answered %d, a body that does not open", path, resp.status_code)
+                last = _Garbled()
+                continue
             if resp.status_code in RETRY_STATUS:
                 log.info("%s: server answered %d", path, resp.status_code)
-                last = RequestRefused(resp.status_code, _detail(resp))
+                last = RequestRefused(resp.status_code, _detail(resp.status_code, body))
                 continue
             if resp.status_code == 401:
                 raise SyncAuthError(NOT_ENROLLED)
             if resp.status_code >= 400:
-                raise RequestRefused(resp.status_code, _detail(resp))
+                raise RequestRefused(resp.status_code, _detail(resp.status_code, body))
             if resp.status_code >= 300 or not resp.headers.get("content-type", "").startswith(
                 "application/json"
             ):
                 # a redirect or a web page: a proxy, a login portal or another site
                 log.info("%s: answered %d %s", path, resp.status_code, _kind(resp))
                 raise AnswerNotUnderstood()
+            if body is None:
+                log.info("%s: answer over %d bytes not read", path, MAX_ANSWER_BYTES)
+                raise AnswerTooLarge()
             try:
-                return answer.model_validate_json(resp.content)
+                return answer.model_validate_json(body)
             except PydanticValidationError as exc:
                 # a body cut short on the way may be a transport fault: try again, and say
                 # "not understood" if it never reads as the server's answer
-                log.info("%s: unreadable answer (%d bytes)", path, len(resp.content))
+                log.info("%s: unreadable answer (%d bytes)", path, len(body))
                 last = exc
                 continue
-        if isinstance(last, PydanticValidationError):
+        if isinstance(last, PydanticValidationError | _Garbled):
             raise AnswerNotUnderstood() from None
         if isinstance(last, RequestRefused):
             raise SyncError(
@@ -325,11 +361,43 @@ def _kind(resp: httpx.Response) -> str:
     return str(resp.headers.get("content-type", "no content type")).split(";")[0][:40]
 
 
-def _detail(resp: httpx.Response) -> str:
+def _body(resp: httpx.Response) -> bytes | None:
+    """The answer's body, opened if gzipped; None when it would be larger than the answer
+    may be (``MAX_ANSWER_BYTES``; a refusal's, ``DETAIL_BYTES``): it is not read on.
+
+    httpx would open a gzipped body whole, whatever it opens to (a small file can open to
+    gigabytes), so the raw bytes are read and opened here, a bounded piece at a time."""
+    limit = DETAIL_BYTES if resp.status_code >= 300 else MAX_ANSWER_BYTES
+    encoding = resp.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise _Garbled()  # not the server's: it sends gzip, or the body as it is
+    declared = resp.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    unzip = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
+    body = bytearray()
+    for raw in resp.iter_raw():
+        if unzip is None:
+            body += raw
+        else:
+            try:
+                body += unzip.decompress(raw, limit + 1 - len(body))
+            except zlib.error:
+                raise _Garbled() from None
+            if unzip.unconsumed_tail:
+                return None  # opens to more than limit + 1 bytes
+        if len(body) > limit:
+            return None
+    if unzip is not None and not unzip.eof:
+        raise _Garbled()
+    return bytes(body)
+
+
+def _detail(status: int, body: bytes | None) -> str:
     try:
-        data: Any = resp.json()
+        data: Any = json.loads(body or b"")
     except (ValueError, RecursionError):  # (JSON nested deeper than the decoder goes)
-        return f"The sync server answered {resp.status_code}."
+        return f"The sync server answered {status}."
     if isinstance(data, dict) and isinstance(data.get("detail"), str):
         return str(data["detail"])
-    return f"The sync server answered {resp.status_code}."
+    return f"The sync server answered {status}."

@@ -23,12 +23,16 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from linksdesk.core.registry import CONSENT_TABLE
 from linksdesk.storage.store import shared_participants
 from linksdesk.storage.tables import AuditEvent, Consent
 from linksdesk.sync import state
+from linksdesk.sync.page import CURSOR_MOVED, PURGED, SHARING_ROWS
 from linksdesk.sync.policy import synced_clock
 from linksdesk.sync.protocol import (
     DIGEST_MODULUS,
+    HANDOVER_TABLE,
+    PARTICIPANT_TABLE,
     RECEIPT_TABLE,
     SYNCABLE_TABLES,
     TableDigest,
@@ -38,8 +42,6 @@ from linksdesk.sync.protocol import (
 )
 from linksdesk.sync.shapes import SHAPES
 
-# changes to these decide which participants' rows count at all
-WHO_COUNTS = frozenset({"participant", "consent"})
 Entry = tuple[str, bool]  # (synced clock, tombstone)
 
 
@@ -48,7 +50,7 @@ def _routed(table: str) -> bool:
 
 
 def _pid_column(table: str) -> str:
-    if table == "participant":
+    if table == PARTICIPANT_TABLE:
         return "id"
     return "participant_id" if SHAPES[table].participant_routed else "NULL"
 
@@ -90,8 +92,8 @@ def _partials(session: Session) -> dict[str, dict[str, Entry]]:
 
 def _participants_of(session: Session, changed: dict[str, set[str]]) -> set[str]:
     """The participants whose participant or consent rows are among ``changed``."""
-    pids = set(changed.get("participant", set()))
-    ids = sorted(changed.get("consent", set()))
+    pids = set(changed.get(PARTICIPANT_TABLE, set()))
+    ids = sorted(changed.get(CONSENT_TABLE, set()))
     for i in range(0, len(ids), 500):
         pids.update(
             str(p)
@@ -218,11 +220,11 @@ class DigestCache:
     ) -> _Kept | None:
         """Bring ``kept`` up to date, or None when only a rebuild can."""
         changed: dict[str, set[str]] = {t: set(ids) for t, ids in touched.items() if ids}
-        if cursor != kept.cursor and not touched.get("__cursor__"):
+        if cursor != kept.cursor and not touched.get(CURSOR_MOVED):
             return None  # pulled by another process: we do not know what it wrote
-        if touched.get("__purge__"):
+        if touched.get(PURGED):
             return None  # a whole case went at once
-        for marker in ("__cursor__", "handover"):
+        for marker in (CURSOR_MOVED, HANDOVER_TABLE):
             changed.pop(marker, None)
         if seq < kept.audit_seq:
             return None
@@ -239,10 +241,10 @@ class DigestCache:
                     return None
                 if entity in SHAPES and entity_id:
                     changed.setdefault(entity, set()).add(str(entity_id))
-        if touched.get("handover"):
+        if touched.get(HANDOVER_TABLE):
             if _visible(session) != kept.visible:  # cases moved: read who counts afresh
                 return None
-        elif changed.keys() & WHO_COUNTS:
+        elif changed.keys() & SHARING_ROWS:
             # only the participants these rows belong to can have started or stopped
             # counting: check them, not every consent in the vault
             pids = _participants_of(session, changed)

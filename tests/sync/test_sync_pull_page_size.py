@@ -14,10 +14,15 @@ from linksdesk.sync import transport
 from linksdesk.sync.protocol import MAX_PULL_LIMIT, HandshakeResponse, PullRequest, PullResponse
 
 PEOPLE = 6  # a participant and a contact each, and the worker's own rows
+ANSWER_BYTES = 6 * 1024  # pages of a few changes
 
 
-def _caseload(server: ServerProcess, devices: Callable[[str], Dev]) -> str:
-    return pushed_caseload(server, devices("laptop-a"), PEOPLE)
+def _fresh_laptop(server: ServerProcess, devices: Callable[[str], Dev]) -> Dev:
+    """A laptop enrolled for a worker whose other laptop has pushed a caseload."""
+    worker = pushed_caseload(server, devices("laptop-a"), PEOPLE)
+    fresh = devices("laptop-new")
+    fresh.enrol(server, worker)
+    return fresh
 
 
 def _watch(monkeypatch: pytest.MonkeyPatch, served: int | None) -> list[tuple[int, int]]:
@@ -43,9 +48,7 @@ def test_a_laptop_asks_no_more_than_the_server_serves(
     devices: Callable[[str], Dev],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    worker = _caseload(shared_server, devices)
-    fresh = devices("laptop-new")
-    fresh.enrol(shared_server, worker)
+    fresh = _fresh_laptop(shared_server, devices)
     pulls = _watch(monkeypatch, served=4)
     report = fresh.sync()  # the client's own page size is the protocol's largest
     assert report.verified, report.message
@@ -60,11 +63,26 @@ def test_a_fresh_laptop_pulls_in_the_largest_pages_served(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert MAX_PULL_LIMIT >= 5000  # a first pull of 20,000 records: 5 commits, not 21
-    worker = _caseload(shared_server, devices)
-    fresh = devices("laptop-new")
-    fresh.enrol(shared_server, worker)
+    fresh = _fresh_laptop(shared_server, devices)
     pulls = _watch(monkeypatch, served=None)
     report = fresh.sync()
     assert report.verified, report.message
     assert pulls and all(limit == MAX_PULL_LIMIT for limit, _ in pulls)
     assert report.pulled == sum(got for _, got in pulls) >= 2 * PEOPLE
+
+
+def test_a_page_too_large_to_read_is_asked_for_again_in_halves(
+    shared_server: ServerProcess,
+    devices: Callable[[str], Dev],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fresh = _fresh_laptop(shared_server, devices)
+    pulls = _watch(monkeypatch, served=None)
+    # the laptop reads less than a page of the whole caseload, as it would a page of long
+    # case notes past protocol.MAX_ANSWER_BYTES; every other answer, and each change, fits
+    monkeypatch.setattr(transport, "MAX_ANSWER_BYTES", ANSWER_BYTES)
+    report = fresh.sync()
+    assert report.verified, report.message
+    assert len(pulls) >= 3 and all(limit < MAX_PULL_LIMIT for limit, _ in pulls)
+    assert report.pulled == sum(got for _, got in pulls) >= 2 * PEOPLE
+    assert fresh.sync().verified  # and the next sync goes on from there

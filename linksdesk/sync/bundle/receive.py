@@ -27,7 +27,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.errors import UserError
 from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit
@@ -38,8 +38,7 @@ from linksdesk.storage.bundle_tables import (
 )
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
-from linksdesk.storage.vault import vacuum_file
-from linksdesk.sync import state
+from linksdesk.sync import vacuum
 from linksdesk.sync.apply import PageApplier, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
@@ -68,7 +67,7 @@ from linksdesk.sync.bundle.signing import (
     SignatureError,
     normalise_fingerprint,
 )
-from linksdesk.sync.page import ApplyContext, PageOutcome
+from linksdesk.sync.page import PURGED, ApplyContext, PageOutcome
 from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
 
@@ -386,7 +385,7 @@ def import_bundle(
         progress("checking", 0, 1)
     with collector_paused():
         report, total = _check_and_apply(store, path, trust, now, progress)
-    _vacuum_if_due(store)
+    vacuum.vacuum_if_due(store)
     log.info(
         "bundle %s (%s) imported from %s: %d applied, %d unchanged, %d erased",
         report.bundle_id,
@@ -440,6 +439,8 @@ def _check_and_apply(
                 done.unchanged,
                 done.erased,
             )
+            if done.erased:  # with the erasure: a VACUUM the process dies before stays due
+                vacuum.mark_due(s)
             if report.sender_kind == "device" and report.worker_id:
                 evaluation_vault.bind(s, report.worker_id, checked.owner)
             report.dropped = evaluation_vault.bind_as_the_server_says(s, checked.owners)
@@ -461,8 +462,6 @@ def _check_and_apply(
         audit.append(
             s, store.actor, str(AuditAction.IMPORT), f"bundle:{report.kind}", report.bundle_id
         )
-        if report.erased:  # with the erasure: a VACUUM the process dies before is still due
-            state.put(s, state.VACUUM_DUE, True)
     return report, total
 
 
@@ -489,7 +488,7 @@ def _apply_supervision(
     if ctx.highest_hlc:
         with contextlib.suppress(ValueError):
             store.clock.observe(ctx.highest_hlc)
-    purged = set(outcome.touched.get("__purge__", set())) | set(outcome.erased)
+    purged = set(outcome.touched.get(PURGED, set())) | set(outcome.erased)
     for pid in purged:
         s.execute(delete(ImportedRow).where(ImportedRow.participant_id == pid))
     provenance = [
@@ -515,24 +514,7 @@ def _apply_supervision(
             "bundle_id = excluded.bundle_id",
             provenance,
         )
+    vacuum.mark_due_after(s, outcome)  # with the purge: a VACUUM never run stays due
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
     report.touched = outcome.touched
-
-
-def _vacuum_if_due(store: Store) -> None:
-    """Rewrite the file so an erased person's freed pages hold nothing, once an erasure
-    (this import's, an earlier one's, or a sync's) has left it due. The import is done
-    whatever happens here: a busy vault leaves it due for the next import or sync."""
-    with store.read() as s:
-        if not state.get(s, state.VACUUM_DUE, False):
-            return
-    try:
-        vacuum_file(store.engine, Path(store.path))
-    except EnvironmentProblem as exc:
-        log.warning(
-            "could not VACUUM the vault after an erasure (%s); will retry", type(exc).__name__
-        )
-        return
-    with store.bookkeeping() as s:
-        state.drop(s, state.VACUUM_DUE)

@@ -13,10 +13,16 @@ from sqlalchemy.orm import Session
 from linksdesk.core.errors import SyncError
 from linksdesk.storage import waiting
 from linksdesk.storage.tables import SyncConflict
-from linksdesk.sync import state
+from linksdesk.sync import state, vacuum
 from linksdesk.sync.apply import PageApplier, pending_fields
 from linksdesk.sync.conflicts import reconcile_note_conflicts
-from linksdesk.sync.page import PURGED, WHO_COUNTS, ApplyContext, PageOutcome
+from linksdesk.sync.page import (
+    CURSOR_MOVED,
+    PURGED,
+    TOTALS_RECOUNT,
+    ApplyContext,
+    PageOutcome,
+)
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     HANDOVER_TABLE,
@@ -28,7 +34,7 @@ from linksdesk.sync.protocol import (
 )
 from linksdesk.sync.steps.context import EpochMoved, SyncContext
 from linksdesk.sync.steps.guard import ConsentGuard
-from linksdesk.sync.transport import RequestRefused
+from linksdesk.sync.transport import AnswerTooLarge, RequestRefused
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,8 @@ class Pull:
     def __init__(self, c: SyncContext, guard: ConsentGuard) -> None:
         self.c = c
         self.guard = guard
+        # pages asked for no larger than this after one came back too large to read
+        self.halved: int | None = None
 
     def settle_open_conflicts(self) -> None:
         """With no page to pull, still bring open case-note conflicts in line with the
@@ -142,8 +150,7 @@ class Pull:
     def _fetch(self, cursor: int, own_through: int) -> PullResponse:
         """The page after ``cursor``, read and checked to be of this vault's data epoch."""
         try:
-            request = PullRequest(cursor=cursor, limit=self._limit(), own_through=own_through)
-            page = self.c.t.post("pull", request, PullResponse)
+            page = self._page(cursor, own_through)
         except RequestRefused as exc:
             if exc.status == 409:
                 # our cursor is past the server's head: it went back in time (restored
@@ -159,11 +166,28 @@ class Pull:
             raise SyncError(STUCK)
         return page
 
+    def _page(self, cursor: int, own_through: int) -> PullResponse:
+        """The page after ``cursor``, asked for again in halves while it is too large to
+        read (protocol.MAX_ANSWER_BYTES): a page of long case notes may be; one change is
+        never, so only a broken or hostile server's answer is refused at one."""
+        while True:
+            limit = self._limit()
+            request = PullRequest(cursor=cursor, limit=limit, own_through=own_through)
+            try:
+                return self.c.t.post("pull", request, PullResponse)
+            except AnswerTooLarge:
+                if limit == 1:
+                    raise
+                self.halved = limit // 2
+                log.info("pull page of %d too large to read: asking for %d", limit, self.halved)
+                self.c.check_cancel()
+
     def _limit(self) -> int:
         """The page size asked for: this sync's, no more than the server said it serves (an
-        older server serves pages of 1,000 and refuses a larger limit)."""
+        older server serves pages of 1,000 and refuses a larger limit), nor than a page
+        that came back too large to read left it."""
         served = self.c.hello.max_pull_limit if self.c.hello else MAX_PULL_LIMIT
-        return max(1, min(self.c.o.page_size, served))
+        return max(1, min(self.c.o.page_size, served, self.halved or served))
 
     def _applied(
         self,
@@ -178,7 +202,7 @@ class Pull:
         self.c.run.outcome.merge(outcome)
         self.c.touch_all(outcome.touched)
         if only_tables is None:
-            self.c.touch("__cursor__", "pulled")
+            self.c.touch(CURSOR_MOVED, "pulled")
         # withdrawals count by person in their own guard, not here
         self.c.run.removed_so_far += outcome.removed - outcome.withdrawn_rows
         self.c.progress("pull", cursor, head)
@@ -203,8 +227,9 @@ class Pull:
         """One pulled page and (unless re-downloading tables) the new cursor, together."""
         ctx = self._apply_context(s)
         outcome = PageApplier(s, ctx).apply(changes)
-        if outcome.touched.keys() & WHO_COUNTS:
+        if outcome.touched.keys() & TOTALS_RECOUNT:
             state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
+        vacuum.mark_due_after(s, outcome)  # with the purge: a VACUUM never run stays due
         waiting.note_written(s, outcome.touched)  # rows whose parent is not (or now is) here
         if cursor is not None:
             state.put(s, state.CURSOR, cursor)

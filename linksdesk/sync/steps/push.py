@@ -23,6 +23,7 @@ from linksdesk.storage.store import utc_now
 from linksdesk.storage.tables import Outbox, SyncConflict
 from linksdesk.sync import state
 from linksdesk.sync.apply import UNAPPLIABLE, unappliable
+from linksdesk.sync.page import CURSOR_MOVED
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
     Change,
@@ -135,7 +136,7 @@ class Push(Batching):
         if passed is not None:
             self.c.config.cursor = self.c.run.head = passed
             self.c.config.stored_cursor = passed  # stored with the answer just now
-            self.c.touch("__cursor__", "pushed")
+            self.c.touch(CURSOR_MOVED, "pushed")
         else:
             self.c.run.head = None  # the log moved by what was sent: pull to learn what
         if not answered:
