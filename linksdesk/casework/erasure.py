@@ -10,11 +10,11 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import ErasureReceipt, Outcome
 from linksdesk.core.changes import RowChange
 from linksdesk.core.vocab import AuditAction
+from linksdesk.storage import vacuum
 from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import WriteTx, row_values
 from linksdesk.storage.tables import PARTICIPANT_LINKED
 from linksdesk.storage.tables import ErasureReceipt as ReceiptRow
-from linksdesk.sync import vacuum
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureRecei
     What stays is an erasure receipt (when, how many rows) and the audit line "erase". An
     ``erase`` change is queued whatever their consent was (the server may hold copies from
     a time they shared), and the file is vacuumed so freed pages hold nothing of them (a
-    VACUUM that cannot run now, or that a closed app never ran, stays due: ``sync.vacuum``).
+    VACUUM that cannot run now, or that a closed app never ran, stays due: ``storage.vacuum``).
     """
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)

@@ -27,13 +27,14 @@ from linksdesk.core.errors import (
     SyncAuthError,
 )
 from linksdesk.core.logsafe import safe_traceback as _safe_traceback
+from linksdesk.storage import vacuum
 from linksdesk.storage.outbox import drop_unsent_changes
 from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import Store, utc_now
 from linksdesk.storage.tables import (
     SyncHistory,
 )
-from linksdesk.sync import state, vacuum
+from linksdesk.sync import state
 from linksdesk.sync.engine import (
     EngineOptions,
     HandshakeRefused,

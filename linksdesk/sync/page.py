@@ -56,6 +56,11 @@ class PageOutcome:
     # "handover" when who counts may have changed
     touched: dict[str, set[str]] = field(default_factory=dict)
 
+    @property
+    def purged(self) -> bool:
+        """Whether this page purged anyone here (the file's VACUUM is then due)."""
+        return bool(self.touched.get(PURGED))
+
     def touch(self, table: str, row_id: str) -> None:
         self.touched.setdefault(table, set()).add(row_id)
 

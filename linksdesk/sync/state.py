@@ -17,6 +17,7 @@ from linksdesk.storage.programme_ids import LEASE_REQUEST_KEY
 from linksdesk.storage.purge import PARTIAL_PREFIX as _PARTIAL_PREFIX
 from linksdesk.storage.restored import COPIED_KEY, OWN_UNHELD_KEY
 from linksdesk.storage.tables import LocalSetting, SyncState
+from linksdesk.storage.vacuum import VACUUM_DUE_KEY
 
 SERVER_URL = "server_url"
 TOKEN = "token"
@@ -41,7 +42,7 @@ TOTALS_SEQ = "totals_audit_seq"  # audit log position when monthly totals were l
 TOTALS_MONTH = "totals_month"
 TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
 TOTALS_UNSHARED = "totals_unshared"  # participants the monthly totals counted last time
-VACUUM_DUE = "vacuum_due"  # a purge committed and no VACUUM has run since (sync.vacuum)
+VACUUM_DUE = VACUUM_DUE_KEY  # a purge committed and no VACUUM has run since (storage.vacuum)
 LOCAL_ONLY = "local_only_cases"  # withdrawn elsewhere, this laptop's own work kept here
 HANDED_KEPT = "handed_kept"  # handed away with unsent work kept private: pid → table → ids
 ID_LEASE = LEASE_REQUEST_KEY  # {"request_id", "floor"}: saved before asking for ids

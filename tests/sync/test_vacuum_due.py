@@ -1,6 +1,6 @@
 """An erasure a sync or a bundle brings leaves the vault file to be rewritten (VACUUM) so
 freed pages hold nothing of the person. The page or the import that erases marks that due
-in its own transaction (``sync.vacuum``): if the process dies or the laptop is closed
+in its own transaction (``storage.vacuum``): if the process dies or the laptop is closed
 before the VACUUM, or the vault is busy in another window, the erasure still stands, and
 the next sync or import does it and clears the mark."""
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from linksdesk.core.errors import UserError
 from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import audit
+from linksdesk.storage import audit, vacuum
 from linksdesk.storage.bundle_tables import (
     BundleLedger,
     ImportedRow,
@@ -38,7 +38,6 @@ from linksdesk.storage.bundle_tables import (
 )
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME
-from linksdesk.sync import vacuum
 from linksdesk.sync.apply import PageApplier, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
@@ -514,7 +513,8 @@ def _apply_supervision(
             "bundle_id = excluded.bundle_id",
             provenance,
         )
-    vacuum.mark_due_after(s, outcome)  # with the purge: a VACUUM never run stays due
+    if outcome.purged:  # with the purge: a VACUUM never run stays due
+        vacuum.mark_due(s)
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
     report.touched = outcome.touched

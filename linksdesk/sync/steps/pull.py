@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError
-from linksdesk.storage import waiting
+from linksdesk.storage import vacuum, waiting
 from linksdesk.storage.tables import SyncConflict
-from linksdesk.sync import state, vacuum
+from linksdesk.sync import state
 from linksdesk.sync.apply import PageApplier, pending_fields
 from linksdesk.sync.conflicts import reconcile_note_conflicts
 from linksdesk.sync.page import (
@@ -229,7 +229,8 @@ class Pull:
         outcome = PageApplier(s, ctx).apply(changes)
         if outcome.touched.keys() & TOTALS_RECOUNT:
             state.put(s, state.TOTALS_DIRTY, True)  # who counts may have changed
-        vacuum.mark_due_after(s, outcome)  # with the purge: a VACUUM never run stays due
+        if outcome.purged:  # with the purge: a VACUUM never run stays due
+            vacuum.mark_due(s)
         waiting.note_written(s, outcome.touched)  # rows whose parent is not (or now is) here
         if cursor is not None:
             state.put(s, state.CURSOR, cursor)

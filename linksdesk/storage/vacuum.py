@@ -2,11 +2,11 @@
 person erased, handed away or withdrawn from this laptop (``secure_delete`` has already
 overwritten them; the VACUUM also compacts the file).
 
-It is marked due (``state.VACUUM_DUE``) in the very transaction that purges, a pulled
-page's or a bundle import's, so a laptop closed or a process that dies before the VACUUM
+It is marked due (``VACUUM_DUE_KEY``) in the very transaction that purges (a local erasure,
+a pulled page, a bundle import), so a laptop closed or a process that dies before the VACUUM
 still leaves it to do; it runs once that transaction has committed, and after every later
-sync and import while it is due (the vault busy in another window leaves it due), and the
-mark is cleared only once a VACUUM has run.
+erasure, sync and import while it is due (the vault busy in another window leaves it due),
+and the mark is cleared only once a VACUUM has run.
 """
 
 from __future__ import annotations
@@ -14,32 +14,28 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from linksdesk.storage import vault
 from linksdesk.storage.store import Store
-from linksdesk.sync import state
-from linksdesk.sync.page import PURGED, PageOutcome
+from linksdesk.storage.tables import SyncState
 
 log = logging.getLogger(__name__)
+
+VACUUM_DUE_KEY = "vacuum_due"  # (sync_state) a purge committed and no VACUUM has run since
 
 
 def mark_due(s: Session) -> None:
     """In the transaction that purged someone: the file is to be rewritten."""
-    state.put(s, state.VACUUM_DUE, True)
-
-
-def mark_due_after(s: Session, outcome: PageOutcome) -> None:
-    """In the transaction that applied ``outcome``: mark it due if anyone was purged."""
-    if outcome.touched.get(PURGED):
-        mark_due(s)
+    s.merge(SyncState(key=VACUUM_DUE_KEY, value=True))
 
 
 def vacuum_if_due(store: Store) -> bool:
     """Rewrite the file if a purge has left that due; whether it ran. Whatever happens here,
     what was applied before stands (a VACUUM that cannot run is left due, and logged)."""
     with store.read() as s:
-        if not state.get(s, state.VACUUM_DUE, False):
+        if not s.scalar(select(SyncState.value).where(SyncState.key == VACUUM_DUE_KEY)):
             return False
     try:
         store.on_writer(lambda: vault.vacuum_file(store.engine, Path(store.path)))
@@ -48,5 +44,5 @@ def vacuum_if_due(store: Store) -> bool:
             "could not VACUUM the vault after an erasure (%s); will retry", type(exc).__name__
         )
         return False
-    store.keep(lambda s: state.drop(s, state.VACUUM_DUE))
+    store.keep(lambda s: s.execute(delete(SyncState).where(SyncState.key == VACUUM_DUE_KEY)))
     return True
