@@ -117,3 +117,62 @@ def test_warn_exactly_when_counted_appointments_exceed_the_limit(
         assert bool(warned) is (counts and counted > limit)
         assert K.appointment_use(cb, pid).used == counted
     assert len(K.list_contacts(cb, pid)) == len(plan)  # nothing was ever blocked
+
+
+def test_an_attempt_has_no_outcome_minutes_or_venue_however_it_is_recorded(
+    cb: Casebook, person: Participant
+) -> None:
+    # an attempt stored as did not attend or cancelled counted among the missed bookings
+    for status in (ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED):
+        with pytest.raises(ValidationError, match="reached nobody, so it has no outcome"):
+            K.record_contact(cb, person.id, kind="attempted", at=AT, status=status)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.record_contact(cb, person.id, kind=ContactKind.ATTEMPTED, at=AT, minutes=10)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.record_contact(cb, person.id, kind=ContactKind.ATTEMPTED, at=AT, venue="Library")
+    assert K.list_contacts(cb, person.id) == []  # nothing half-stored
+    # as the Record contact dialog sends it: attended, nothing else
+    tried = K.record_contact(cb, person.id, kind=ContactKind.ATTEMPTED, at=AT).value
+    assert (tried.status, tried.minutes, tried.venue) == (ContactStatus.ATTENDED, None, None)
+
+
+def test_an_attempt_changed_after_the_fact_stays_an_attempt_or_becomes_a_contact(
+    cb: Casebook, person: Participant
+) -> None:
+    tried = K.record_attempted_contact(cb, person.id, at=AT).value
+    # Did not attend pressed on it in the Diary, or a crafted outcome with minutes
+    with pytest.raises(ValidationError, match="has no outcome"):
+        K.record_outcome(cb, tried.id, ContactStatus.DID_NOT_ATTEND)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.record_outcome(cb, tried.id, ContactStatus.ATTENDED, minutes=20)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.edit_contact(cb, tried.id, venue="Library")
+    (kept,) = K.list_contacts(cb, person.id)
+    assert (kept.kind, kept.status, kept.minutes, kept.venue) == (
+        ContactKind.ATTEMPTED, ContactStatus.ATTENDED, None, None
+    )  # fmt: skip
+    # they did answer after all: the attempt becomes the phone call it was
+    called = K.edit_contact(cb, tried.id, kind=ContactKind.PHONE, minutes=15).value
+    assert (called.kind, called.status, called.minutes) == (
+        ContactKind.PHONE, ContactStatus.ATTENDED, 15
+    )  # fmt: skip
+
+
+def test_a_booking_or_a_missed_contact_cannot_be_turned_into_an_attempt(
+    cb: Casebook, person: Participant
+) -> None:
+    booked = K.schedule_contact(cb, person.id, kind="phone", at=AT).value
+    with pytest.raises(ValidationError, match="cannot be booked"):
+        K.edit_contact(cb, booked.id, kind=ContactKind.ATTEMPTED)
+    missed = K.record_contact(cb, person.id, kind="phone", at=AT, status="did_not_attend").value
+    with pytest.raises(ValidationError, match="has no outcome"):
+        K.edit_contact(cb, missed.id, kind=ContactKind.ATTEMPTED)
+    met = K.record_contact(cb, person.id, kind="phone", at=AT, minutes=5, venue="Home").value
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.edit_contact(cb, met.id, kind=ContactKind.ATTEMPTED)  # its venue is not dropped unasked
+    tried = K.edit_contact(cb, met.id, kind=ContactKind.ATTEMPTED, minutes=None, venue=None)
+    assert tried.value.kind is ContactKind.ATTEMPTED
+    kinds = {c.id: c.kind for c in K.list_contacts(cb, person.id)}
+    assert kinds == {
+        booked.id: ContactKind.PHONE, missed.id: ContactKind.PHONE, met.id: ContactKind.ATTEMPTED
+    }  # fmt: skip
