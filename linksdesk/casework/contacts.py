@@ -21,7 +21,7 @@ from linksdesk.casework.dto import (
     Outcome,
 )
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.core.vocab import NEVER_SEEN_KINDS, ContactKind, ContactStatus
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 
@@ -54,6 +54,15 @@ def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
         table.deleted.is_(False),
         table.kind.not_in([k.value for k in NOT_COUNTED_KINDS]),
         table.status.not_in([s.value for s in NOT_COUNTED_STATUSES]),
+    )
+
+
+def seen_clause(table: Any = ContactRow) -> ColumnElement[bool]:
+    """SQL form of ``vocab.was_seen``: the contact saw the person (attended, and of no kind
+    that never sees anyone: an attempt)."""
+    return and_(
+        table.status == ContactStatus.ATTENDED.value,
+        table.kind.not_in(sorted(NEVER_SEEN_KINDS)),
     )
 
 

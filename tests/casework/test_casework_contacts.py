@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from linksdesk.casework import contacts as K
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import AppointmentLimitWarning, Participant
 from linksdesk.core.errors import NotFoundError, ValidationError
-from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus, was_seen
+from linksdesk.storage.tables import Contact as ContactRow
 
 AT = dt.datetime(2025, 3, 3, 10, 30)
 
@@ -176,3 +179,23 @@ def test_a_booking_or_a_missed_contact_cannot_be_turned_into_an_attempt(
     assert kinds == {
         booked.id: ContactKind.PHONE, missed.id: ContactKind.PHONE, met.id: ContactKind.ATTEMPTED
     }  # fmt: skip
+
+
+def test_seen_in_sql_and_in_python_agree_on_every_kind_and_status(
+    cb: Casebook, person: Participant
+) -> None:
+    # every pair, an attempt beside a did not attend among them (a merge of two laptops'
+    # edits field by field can leave one): the caseload's "last seen" and the reports agree
+    stored = {}
+    with cb.store.write() as tx:
+        for kind, status in itertools.product(ContactKind, ContactStatus):
+            row = ContactRow(participant_id=person.id, kind=kind, status=status, scheduled_at=AT)
+            stored[tx.insert(row).id] = (kind.value, status.value)
+    with cb.store.read() as s:
+        in_sql = set(s.scalars(select(ContactRow.id).where(K.seen_clause())))
+    assert in_sql == {i for i, (kind, status) in stored.items() if was_seen(kind, status)}
+    assert {stored[i] for i in in_sql} == {
+        (k.value, ContactStatus.ATTENDED.value)
+        for k in ContactKind
+        if k is not ContactKind.ATTEMPTED
+    }
