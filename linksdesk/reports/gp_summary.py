@@ -173,7 +173,9 @@ def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...
             continue
         # within the latest episode of support (core.episodes, as the reports and the
         # Wellbeing tab): a person who came back is not compared with their first time round
-        split = episodes(taken, lambda m: m.taken_on, lambda m: m.context is BASELINE)
+        split = episodes(
+            taken, lambda m: m.taken_on, lambda m: m.context is BASELINE, lambda m: m.id
+        )
         first, latest = split[-1][0], split[-1][-1]
         again = " (since they came back: a new baseline)" if len(split) > 1 else ""
         if latest is first:

@@ -10,6 +10,7 @@ from team_kit import PASSPHRASE, bring_in, outbox_changes
 
 from linksdesk.casework import consent, contacts, measures, participants
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.gp_summary import gp_summary
 from linksdesk.core.vocab import ConsentScope, ContactKind, MeasureContext, MeasureKind
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
@@ -109,3 +110,36 @@ def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
     paired = dose.column_index("paired")
     assert dose.row_by_label("WEMWBS, fewer than 3 contacts")[paired] == 2  # B and C
     assert dose.row_by_label("WEMWBS, 3 or more contacts")[paired] == 0
+
+
+def test_scores_of_one_day_pair_as_recorded_in_the_reports_the_record_and_the_gp_summary(
+    tmp_path: Path,
+) -> None:
+    """At the last meeting the worker recorded a review (50), then the closing score (45).
+    The reports ordered a day's scores by value and paired 40 with 50 (+10), while the
+    Wellbeing tab and the GP summary showed 45 as the latest (+5)."""
+    cb, _ = Casebook.create(tmp_path / "w.vault", PASSPHRASE)
+    supervisor, _ = Casebook.create(tmp_path / "s.vault", PASSPHRASE)
+    p = participants.create_participant(cb, given_name="Same", family_name="Dayscores").value
+    for scope in (ConsentScope.TEAM, ConsentScope.GP):
+        consent.record_consent(cb, p.id, scope, True, recorded_on=dt.date(2026, 1, 5))
+    for day, total, context in (
+        (dt.date(2026, 2, 1), 40, MeasureContext.BASELINE),
+        (dt.date(2026, 5, 1), 50, MeasureContext.REVIEW),
+        (dt.date(2026, 5, 1), 45, MeasureContext.CLOSING),
+    ):
+        measures.record_measure(cb, p.id, MeasureKind.WEMWBS, wemwbs(total), context=context,
+                                taken_on=day)  # fmt: skip
+    on_the_tab = measures.list_measures(cb, p.id)
+    (change,) = gp_summary(cb, p.id).wellbeing
+    bring_in(supervisor, outbox_changes(cb, 1))
+    cb.lock()
+    report = report_from_store(supervisor.store, Scope(Period.parse("2026-01..2026-06")),
+                               audience="internal", today=dt.date(2026, 7, 1))  # fmt: skip
+    supervisor.lock()
+    table = report.section("wellbeing").table("wellbeing_change")
+    row = dict(zip([c.key for c in table.columns], table.row_by_label("WEMWBS"), strict=True))
+    assert [m.total for m in on_the_tab] == [40, 50, 45]
+    assert on_the_tab[-1].vs_baseline is not None and on_the_tab[-1].vs_baseline.difference == 5
+    assert change.latest is not None and change.latest.total == 45
+    assert row["paired"] == 1 and row["mean_change"] == 5.0  # was 10.0: the higher of the day
