@@ -151,10 +151,12 @@ def _check_attempt(values: Mapping[str, Any]) -> None:
         raise ValidationError(problem)
 
 
+_ATTEMPT_FIELDS = frozenset({"kind", "status", "minutes", "venue"})  # what attempt_problem reads
+
+
 def _as_it_would_be(row: ContactRow, values: Mapping[str, Any]) -> dict[str, Any]:
     """The row's kind, status, minutes and venue once ``values`` are set on it."""
-    now = {"kind": row.kind, "status": row.status, "minutes": row.minutes, "venue": row.venue}
-    return {**now, **values}
+    return {**{name: getattr(row, name) for name in _ATTEMPT_FIELDS}, **values}
 
 
 def _new_contact(
@@ -274,7 +276,10 @@ def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Co
     limit = _limit_check(cb)
 
     def then(tx: WriteTx, row: ContactRow) -> None:
-        _check_attempt(_as_it_would_be(row, {}))  # set already; refused, nothing is written
+        # set already: refused, the write rolls back. Only a change to what the rule is
+        # about: a row a merge left against it can still be moved or given a purpose
+        if values.keys() & _ATTEMPT_FIELDS:
+            _check_attempt(_as_it_would_be(row, {}))
         limit(tx, row)
 
     return common.change(cb, ContactRow, contact_id, "contact", values, to_contact, then=then)

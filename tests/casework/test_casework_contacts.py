@@ -199,3 +199,17 @@ def test_seen_in_sql_and_in_python_agree_on_every_kind_and_status(
         for k in ContactKind
         if k is not ContactKind.ATTEMPTED
     }
+
+
+def test_an_attempt_a_merge_left_missed_can_be_moved_and_put_right(
+    cb: Casebook, person: Participant
+) -> None:
+    tried = K.record_attempted_contact(cb, person.id, at=AT).value
+    with cb.store.write() as tx:  # as two laptops' allowed edits merge, field by field
+        tx.update(tx.session.get(ContactRow, tried.id), status="did_not_attend")
+    moved = K.edit_contact(cb, tried.id, purpose="Phoned twice, no answer").value
+    assert moved.purpose == "Phoned twice, no answer"  # not stuck behind the rule
+    with pytest.raises(ValidationError, match="has no outcome"):
+        K.edit_contact(cb, tried.id, minutes=None)  # a change the rule is about checks it
+    fixed = K.record_outcome(cb, tried.id, ContactStatus.ATTENDED).value
+    assert (fixed.kind, fixed.status) == (ContactKind.ATTEMPTED, ContactStatus.ATTENDED)
