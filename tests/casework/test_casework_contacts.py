@@ -206,7 +206,7 @@ def test_an_attempt_a_merge_left_missed_can_be_moved_and_put_right(
 ) -> None:
     tried = K.record_attempted_contact(cb, person.id, at=AT).value
     with cb.store.write() as tx:  # as two laptops' allowed edits merge, field by field
-        tx.update(tx.session.get(ContactRow, tried.id), status="did_not_attend")
+        tx.update(tx.session.get_one(ContactRow, tried.id), status="did_not_attend")
     moved = K.edit_contact(cb, tried.id, purpose="Phoned twice, no answer").value
     assert moved.purpose == "Phoned twice, no answer"  # not stuck behind the rule
     with pytest.raises(ValidationError, match="has no outcome"):

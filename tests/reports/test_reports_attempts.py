@@ -63,7 +63,7 @@ def test_an_attempt_a_merge_left_beside_did_not_attend_is_still_not_reached(
         for pid in (shared, hidden):
             tried = contacts.record_attempted_contact(laptop, pid, at=dt.datetime(2026, 2, 3, 10))
             with laptop.store.write() as tx:  # as the merge leaves it
-                row = tx.session.get(Contact, tried.value.id)
+                row = tx.session.get_one(Contact, tried.value.id)
                 tx.update(row, status=ContactStatus.DID_NOT_ATTEND.value)
         carry()
         got = figures(sup, Q1, dt.date(2026, 4, 2), audience="internal")
