@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from linksdesk.casework import lists, participants
 from linksdesk.casework import search as casework_search
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.contacts import attempt_problem
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import score
-from linksdesk.core.vocab import ConsentScope, ContactKind, ContactStatus, MeasureKind
+from linksdesk.core.vocab import ConsentScope, ContactKind, ContactStatus, MeasureKind, was_seen
 from linksdesk.demo import DemoGenerator, DemoSummary, build_demo, words
 from linksdesk.demo import build as demo_module
 from linksdesk.storage import audit
@@ -251,12 +252,15 @@ def test_contacts_respect_the_rules_of_the_use_cases(demo: tuple[Casebook, DemoS
     now = dt.datetime.now()
     for c in contacts:
         assert c.scheduled_at.weekday() < 5  # links workers see people on weekdays
-        if c.kind == ContactKind.ATTEMPTED.value:
-            assert c.status == ContactStatus.ATTENDED.value  # as record_attempted_contact
+        assert attempt_problem(vars(c)) is None  # an attempt as casework keeps one
         if c.status == ContactStatus.SCHEDULED.value:
             assert c.scheduled_at.date() >= now.date()
         else:
             assert c.scheduled_at.date() <= now.date()
+    # an unanswered call is not seeing someone: nobody is active or paused who never was
+    seen = {c.participant_id for c in contacts if was_seen(c.kind, c.status)}
+    working = ("active", "paused")
+    assert all(p.id in seen for p in rows_of(cb, Participant) if p.status in working)
     steps = rows_of(cb, GoalStep)
     goals = {g.id: g for g in rows_of(cb, Goal)}
     assert all(s.participant_id == goals[s.goal_id].participant_id for s in steps)

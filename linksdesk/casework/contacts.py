@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -21,7 +21,7 @@ from linksdesk.casework.dto import (
     Outcome,
 )
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.core.vocab import NEVER_SEEN_KINDS, ContactKind, ContactStatus
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 
@@ -54,6 +54,15 @@ def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
         table.deleted.is_(False),
         table.kind.not_in([k.value for k in NOT_COUNTED_KINDS]),
         table.status.not_in([s.value for s in NOT_COUNTED_STATUSES]),
+    )
+
+
+def seen_clause(table: Any = ContactRow) -> ColumnElement[bool]:
+    """SQL form of ``vocab.was_seen``: the contact saw the person (attended, and of no kind
+    that never sees anyone: an attempt)."""
+    return and_(
+        table.status == ContactStatus.ATTENDED.value,
+        table.kind.not_in(sorted(NEVER_SEEN_KINDS)),
     )
 
 
@@ -105,10 +114,56 @@ def _warn_if_over_limit(limit: int | None, tx: WriteTx, row: ContactRow) -> None
         tx.changes.warnings.append(AppointmentLimitWarning(row.participant_id, used, limit))
 
 
+def attempt_problem(values: Mapping[str, Any]) -> str | None:
+    """Why a contact with these stored values (kind, status, minutes, venue) cannot be an
+    attempted contact, in the worker's words; None when it can, or is no attempt.
+
+    An attempt (a call not answered, a knock with no reply) is kept as attended, the try
+    was made, and reached nobody: it has no outcome of its own, no time spent together and
+    no venue, and is never booked (``vocab.was_seen`` and ``contact_outcome`` read it so).
+    The Record contact dialog hides those fields for an attempt; this holds any other way
+    in to the same rule."""
+    if values.get("kind") != ContactKind.ATTEMPTED.value:
+        return None
+    status = values.get("status")
+    if status == ContactStatus.SCHEDULED.value:
+        return (
+            "An attempted contact cannot be booked: book the kind of contact you will make, "
+            "and record an attempt when a try does not reach them."
+        )
+    if status != ContactStatus.ATTENDED.value:
+        return (
+            "An attempted contact reached nobody, so it has no outcome: did not attend and "
+            "cancelled are for a booked contact. If you did reach them, record the contact "
+            "itself with Record contact."
+        )
+    if values.get("minutes") is not None or values.get("venue") is not None:
+        return (
+            "An attempted contact reached nobody, so it has no minutes or venue: leave them "
+            "empty, or record the contact itself if you did reach them."
+        )
+    return None
+
+
+def _check_attempt(values: Mapping[str, Any]) -> None:
+    problem = attempt_problem(values)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+_ATTEMPT_FIELDS = frozenset({"kind", "status", "minutes", "venue"})  # what attempt_problem reads
+
+
+def _as_it_would_be(row: ContactRow, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The row's kind, status, minutes and venue once ``values`` are set on it."""
+    return {**{name: getattr(row, name) for name in _ATTEMPT_FIELDS}, **values}
+
+
 def _new_contact(
     cb: Casebook, participant_id: str, status: ContactStatus, fields: dict[str, Any]
 ) -> Outcome[Contact]:
     values = {"status": status.value, **fields}
+    _check_attempt(values)
     return common.add_to_participant(
         cb, participant_id, ContactRow, values, to_contact, then=_limit_check(cb)
     )
@@ -193,6 +248,7 @@ def _decide(tx: WriteTx, row: ContactRow, values: dict[str, Any]) -> None:
     written with one clock (those not given as they stand), so an outcome recorded for the
     same contact on the worker's other laptop wins or loses whole, never leaving a missed
     appointment with the other laptop's minutes and venue."""
+    _check_attempt(_as_it_would_be(row, values))
     tx.update_together(row, {"minutes": row.minutes, "venue": row.venue, **values})
 
 
@@ -217,7 +273,15 @@ def edit_contact(cb: Casebook, contact_id: str, **fields: Any) -> Outcome[Contac
 
 
 def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Contact]:
-    then = _limit_check(cb)
+    limit = _limit_check(cb)
+
+    def then(tx: WriteTx, row: ContactRow) -> None:
+        # set already: refused, the write rolls back. Only a change to what the rule is
+        # about: a row a merge left against it can still be moved or given a purpose
+        if values.keys() & _ATTEMPT_FIELDS:
+            _check_attempt(_as_it_would_be(row, {}))
+        limit(tx, row)
+
     return common.change(cb, ContactRow, contact_id, "contact", values, to_contact, then=then)
 
 

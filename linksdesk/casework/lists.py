@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.contacts import counted_clause, to_contact
+from linksdesk.casework.contacts import counted_clause, seen_clause, to_contact
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
@@ -29,20 +29,12 @@ from linksdesk.casework.dto import (
 from linksdesk.casework.goals import OPEN_STATUSES as OPEN_GOAL_STATUSES
 from linksdesk.casework.onward import AWAITING, resource_name
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import (
-    ContactKind,
-    ContactStatus,
-    ParticipantStatus,
-)
+from linksdesk.core.vocab import ContactStatus, ParticipantStatus
 from linksdesk.storage import names
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
 
 P = Participant
 CHUNK = 500  # ids per IN (...) when building rows for a lazy model
-# seen = a contact that took place (an attempted contact is not seeing someone)
-_SEEN = and_(
-    Contact.status == ContactStatus.ATTENDED.value, Contact.kind != ContactKind.ATTEMPTED.value
-)
 REENGAGE_STATUSES = (ParticipantStatus.REFERRED.value, ParticipantStatus.ACTIVE.value)
 
 
@@ -112,8 +104,9 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
         .scalar_subquery()
     )
     upcoming = and_(Contact.status == ContactStatus.SCHEDULED.value, Contact.scheduled_at >= now)
+    last_seen = on_contacts(func.max(Contact.scheduled_at), seen_clause())
     return {
-        "last_contact": on_contacts(func.max(Contact.scheduled_at), _SEEN).label("last_contact"),
+        "last_contact": last_seen.label("last_contact"),
         "next_contact": on_contacts(func.min(Contact.scheduled_at), upcoming).label("next_contact"),
         "used": on_contacts(func.count(), counted_clause()).label("used"),
         "open_goals": open_goals.label("open_goals"),

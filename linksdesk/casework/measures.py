@@ -14,7 +14,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import BaselineChange, MeasureRecord, Outcome
 from linksdesk.core import measures as scoring
-from linksdesk.core.episodes import episodes
+from linksdesk.core.episodes import episodes, in_order
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.records import Referral, StatusChange
@@ -26,20 +26,31 @@ def _plain(row: MeasureRow) -> MeasureRecord:
     return to_dto(MeasureRecord, row)
 
 
+def _taken_on(row: MeasureRow | MeasureRecord) -> dt.date:
+    return row.taken_on
+
+
+def _recorded(row: MeasureRow | MeasureRecord) -> str:
+    return row.id
+
+
 def compared(rows: Sequence[MeasureRow]) -> list[MeasureRecord]:
-    """Each measure (any kinds, in the order given) compared with the first score of its
-    episode of support, numbered from 1: a score marked baseline on a later day starts the
-    next episode, when the person came back (``core.episodes``, the reports' rule too)."""
+    """Each measure (any kinds), oldest first in the reports' order (``core.episodes``:
+    by day, then as recorded), compared with the first score of its episode of support,
+    numbered from 1: a score marked baseline on a later day starts the next episode, when
+    the person came back."""
     out: dict[str, MeasureRecord] = {}
     for kind in MeasureKind:
-        of_kind = sorted((r for r in rows if r.kind == kind.value), key=lambda r: r.taken_on)
         split = episodes(
-            of_kind, lambda r: r.taken_on, lambda r: r.context == MeasureContext.BASELINE.value
+            (r for r in rows if r.kind == kind.value),
+            _taken_on,
+            lambda r: r.context == MeasureContext.BASELINE.value,
+            _recorded,
         )
         for n, episode in enumerate(split, start=1):
             for r in episode:
                 out[r.id] = replace(_with_change(r, episode[0]), episode=n)
-    return [out[r.id] for r in rows]
+    return [out[r.id] for r in in_order(rows, _taken_on, _recorded)]
 
 
 def _with_change(row: MeasureRow, baseline: MeasureRow) -> MeasureRecord:
@@ -109,13 +120,11 @@ def record_measure(
         row = tx.insert(new)
         earlier = list(
             tx.session.scalars(
-                select(MeasureRow)
-                .where(
+                select(MeasureRow).where(
                     MeasureRow.participant_id == person.id,
                     MeasureRow.kind == new.kind,
                     MeasureRow.deleted.is_(False),
                 )
-                .order_by(MeasureRow.taken_on, MeasureRow.hlc)
             )
         )
         (mine,) = (m for m in compared(earlier) if m.id == row.id)
@@ -128,9 +137,8 @@ def list_measures(
     """The participant's measures oldest first, each compared with the baseline of its
     episode of support (``compared``)."""
     where = [] if kind is None else [MeasureRow.kind == common.choice(MeasureKind, "Measure")(kind)]
-    order = (MeasureRow.taken_on, MeasureRow.hlc)
-    rows = common.list_of(cb, participant_id, MeasureRow, lambda row: row, order, where)
-    return compared(rows)
+    rows = common.list_of(cb, participant_id, MeasureRow, lambda row: row, (), where)
+    return compared(rows)  # in the one order of scores
 
 
 def context_for_next(

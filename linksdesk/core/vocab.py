@@ -185,16 +185,31 @@ _LABELS: dict[tuple[type[StrEnum], str], str] = {
 }
 
 NOT_REACHED = "Not reached"
+NOT_REACHED_KEY = "not_reached"
+# An attempt to reach someone (a call not answered, a knock with no reply) is kept as
+# attended, since the try was made, and reached nobody. Casework stores an attempt with no
+# other status (``casework.contacts.attempt_problem``), but two devices' edits merged field
+# by field, or an older version, can still leave one beside a did not attend: whatever its
+# status, a contact of these kinds saw no one and missed nothing.
+NEVER_SEEN_KINDS: frozenset[str] = frozenset({ContactKind.ATTEMPTED})
+
+
+def outcome_key(kind: str, status: str) -> str:
+    """What came of a contact, as stored values or members: its status's value, or
+    ``NOT_REACHED_KEY`` for an attempt. The one rule every count of contacts goes by
+    (seen, did not attend, cancelled, not reached)."""
+    return NOT_REACHED_KEY if kind in NEVER_SEEN_KINDS else str(status)
 
 
 def contact_outcome(kind: ContactKind, status: ContactStatus) -> str:
-    """What came of a contact, in words. An attempted contact is kept as attended (the
-    attempt happened) but reached nobody: it reads "Not reached", never "Attended"."""
-    return NOT_REACHED if kind is ContactKind.ATTEMPTED else status.label
+    """What came of a contact, in words: an attempt reads "Not reached", never "Attended"."""
+    key = outcome_key(kind, status)
+    return NOT_REACHED if key == NOT_REACHED_KEY else ContactStatus(key).label
 
 
 def was_seen(kind: str, status: str) -> bool:
     """Whether a contact saw the person (stored values or members): attended, and not an
-    attempt, which is kept as attended but reached nobody. Every count of people seen or
-    worked with, and every wait to a first contact, goes by this."""
-    return status == ContactStatus.ATTENDED and kind != ContactKind.ATTEMPTED
+    attempt. Every count of people seen or worked with, and every wait to a first contact,
+    goes by this; its SQL twin is ``casework.contacts.seen_clause`` (a test holds the two
+    to agree on every kind and status)."""
+    return outcome_key(kind, status) == ContactStatus.ATTENDED.value

@@ -32,6 +32,7 @@ from linksdesk.core.vocab import (
     ParticipantStatus,
     RelationshipKind,
     ResourceCapacity,
+    was_seen,
 )
 from linksdesk.demo import words
 from linksdesk.demo.dice import weekday, weighted, weights
@@ -233,11 +234,7 @@ class DemoGenerator(Timeline, Progress):
         person.status_reason = close_reason if status is ParticipantStatus.CLOSED else None
 
         sessions.sort(key=lambda s: s.at)
-        seen = [
-            s
-            for s in sessions
-            if s.status is ContactStatus.ATTENDED and s.kind is not ContactKind.ATTEMPTED
-        ]
+        seen = [s for s in sessions if was_seen(s.kind, s.status)]
 
         # -- consent: asked at the first meeting (or passed on by the referrer) --------------
         consent_day = seen[0].at.date() if seen else referred_on

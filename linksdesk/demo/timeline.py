@@ -11,7 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from linksdesk.core.ids import uuid7
-from linksdesk.core.vocab import ContactKind, ContactStatus, ParticipantStatus, ReferralSource
+from linksdesk.core.vocab import (
+    ContactKind,
+    ContactStatus,
+    ParticipantStatus,
+    ReferralSource,
+    was_seen,
+)
 from linksdesk.demo import words
 from linksdesk.demo.dice import WEIGHTS, Dice, weekday, weighted
 from linksdesk.storage.tables import ReferralIn, Resource, StatusChange
@@ -151,7 +157,7 @@ class Timeline(Dice):
         rng = self.rng
         today = self.today
         reopened_by: ReferralIn | None = None
-        seen = [s for s in sessions if s.status is ContactStatus.ATTENDED]
+        seen = [s for s in sessions if was_seen(s.kind, s.status)]  # attempts saw nobody
         last_day = max((s.at.date() for s in sessions if s.at.date() < today), default=None)
         status = ParticipantStatus.REFERRED
         closed_on: dt.date | None = None

@@ -37,7 +37,8 @@ class TeamData:
     contacts: tuple[tuple[Any, ...], ...]  # participant_id, owner, kind, status, day
     concerns: tuple[tuple[Any, ...], ...]  # participant_id, owner, category, stage, identified_on
     goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on
-    # participant_id, owner, kind, taken_on, total, metric, context (baseline, review, closing)
+    # participant_id, owner, id, kind, taken_on, total, metric, context (baseline, review,
+    # closing); the id orders scores of one day (core.episodes.in_order)
     measures: tuple[tuple[Any, ...], ...]
     onward: tuple[tuple[Any, ...], ...]  # participant_id, owner, resource_id, status, made_on
     # anonymous monthly totals of what a worker's laptop keeps (rule 2): owner, month, counts
@@ -46,8 +47,8 @@ class TeamData:
     latest: dict[str, dt.datetime]  # owner -> wall time of the newest row of theirs
     labels: dict[str, str]  # owner -> label
     deciles: dict[str, int]  # normalised postcode -> deprivation decile
-    # ONS4 answers, never summed: participant_id, owner, taken_on, the four answers, context
-    ons4: tuple[tuple[str, str, str, tuple[int, ...], str], ...] = ()
+    # ONS4 answers, never summed: participant_id, owner, id, taken_on, the four answers, context
+    ons4: tuple[tuple[str, str, str, str, tuple[int, ...], str], ...] = ()
     # every worker this vault knows of (a roster's laptops, imported bundles), data or not
     workers: frozenset[str] = frozenset()
 
@@ -67,12 +68,12 @@ _QUERIES = {
     "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
     "WHERE NOT deleted",
     "goals": "SELECT participant_id, owner, status, set_on FROM goal WHERE NOT deleted",
-    "measures": "SELECT participant_id, owner, kind, taken_on, total, metric, context "
+    "measures": "SELECT participant_id, owner, id, kind, taken_on, total, metric, context "
     "FROM measure "
     "WHERE NOT deleted",
     "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
     "WHERE NOT deleted",
-    "ons4": "SELECT participant_id, owner, taken_on, items, context FROM measure "
+    "ons4": "SELECT participant_id, owner, id, taken_on, items, context FROM measure "
     "WHERE NOT deleted AND kind = 'ons4'",
     "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
@@ -177,8 +178,8 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(
-            (pid, owner, day, tuple(int(v) for v in _json(items)), context)
-            for pid, owner, day, items, context in _rows(s, "ons4", owners)
+            (pid, owner, mid, day, tuple(int(v) for v in _json(items)), context)
+            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners)
         ),
         workers=frozenset(w for w in _known_workers(s) if owners is None or w in owners),
     )

@@ -27,6 +27,7 @@ from typing import Any
 
 from linksdesk.core.vocab import (
     NOT_REACHED,
+    NOT_REACHED_KEY,
     ConcernStage,
     ContactKind,
     ContactStatus,
@@ -35,6 +36,7 @@ from linksdesk.core.vocab import (
     ParticipantStatus,
     ReferralSource,
     ResourceCapacity,
+    outcome_key,
     was_seen,
 )
 from linksdesk.reports.data import TeamData, decile_of
@@ -434,18 +436,12 @@ CONTACT_STATUSES = (
     ContactStatus.CANCELLED,
     ContactStatus.SCHEDULED,
 )
-# the contacts table's outcome columns: an attempt stored as attended reads "Not reached"
-# (vocab.contact_outcome), never as an attendance
-NOT_REACHED_KEY = "not_reached"
+# the contacts table's outcome columns: an attempt reads "Not reached" (vocab.outcome_key),
+# never as an attendance
 CONTACT_OUTCOMES = (
     *((s.value, s.label) for s in CONTACT_STATUSES),
     (NOT_REACHED_KEY, NOT_REACHED),
 )
-
-
-def _outcome_key(kind: str, status: str) -> str:
-    attempt = kind == ContactKind.ATTEMPTED and status == ContactStatus.ATTENDED
-    return NOT_REACHED_KEY if attempt else status
 
 
 def contacts(c: _Ctx) -> Section:
@@ -460,7 +456,7 @@ def contacts(c: _Ctx) -> Section:
             used[pid] += 1
         if not c.a <= day <= c.b:
             continue
-        grid[kind][_outcome_key(kind, status)] += 1
+        grid[kind][outcome_key(kind, status)] += 1
         if counted:
             booked_in_period.add(pid)
         if kind == ContactKind.SUPPORTED_VISIT.value and status == ContactStatus.ATTENDED.value:

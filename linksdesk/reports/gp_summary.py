@@ -16,12 +16,15 @@ from linksdesk.core import measures as scoring
 from linksdesk.core import records
 from linksdesk.core.episodes import episodes
 from linksdesk.core.vocab import (
+    NOT_REACHED_KEY,
     ContactKind,
     ContactStatus,
     MeasureContext,
     MeasureKind,
     OnwardKind,
     ParticipantStatus,
+    outcome_key,
+    was_seen,
 )
 from linksdesk.reports import gp_codes
 from linksdesk.reports.gp_codes import Code
@@ -113,11 +116,12 @@ def build_summary(
     visits = []
     attempts = 0
     for c in record.contacts:
-        if c.kind is ContactKind.ATTEMPTED:  # kept as attended, but the person was not seen
+        outcome = outcome_key(c.kind, c.status)  # an attempt: not reached, whatever it says
+        if outcome == NOT_REACHED_KEY:
             attempts += 1
             continue
-        status_count[c.status] += 1
-        if c.status is ContactStatus.ATTENDED:
+        status_count[ContactStatus(outcome)] += 1
+        if was_seen(c.kind, c.status):
             attended[c.kind] += 1
             seen.append(c.at)
             if c.kind is ContactKind.SUPPORTED_VISIT:
@@ -169,7 +173,9 @@ def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...
             continue
         # within the latest episode of support (core.episodes, as the reports and the
         # Wellbeing tab): a person who came back is not compared with their first time round
-        split = episodes(taken, lambda m: m.taken_on, lambda m: m.context is BASELINE)
+        split = episodes(
+            taken, lambda m: m.taken_on, lambda m: m.context is BASELINE, lambda m: m.id
+        )
         first, latest = split[-1][0], split[-1][-1]
         again = " (since they came back: a new baseline)" if len(split) > 1 else ""
         if latest is first:

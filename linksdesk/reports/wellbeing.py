@@ -26,7 +26,11 @@ DOSE_CONTACTS = 3
 WELLBEING_KINDS = (MeasureKind.WEMWBS, MeasureKind.SWEMWBS)
 
 
-Score = tuple[str, float, bool]  # day, value, marked as a baseline
+class Score(NamedTuple):
+    day: str
+    recorded: str  # the score's id: same-day scores pair in the order they were recorded
+    value: float
+    baseline: bool  # marked as a baseline
 
 
 class Pairs(NamedTuple):
@@ -40,12 +44,13 @@ def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
     """Per person with a score of ``kind`` in the period: their change (paired), and the
     people who have only a baseline so far."""
     scores: dict[str, list[Score]] = defaultdict(list)
-    for pid, _owner, k, day, total, metric, context in c.d.measures:
+    for pid, _owner, mid, k, day, total, metric, context in c.d.measures:
         if k != kind.value or day > c.b:
             continue
         value = metric if kind is MeasureKind.SWEMWBS else total
         if value is not None:
-            scores[pid].append((day, float(value), context == MeasureContext.BASELINE.value))
+            baseline = context == MeasureContext.BASELINE.value
+            scores[pid].append(Score(day, mid, float(value), baseline))
     return _paired(c, scores)
 
 
@@ -55,13 +60,13 @@ def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
     period: the latest such episode with a later score, else a baseline only."""
     out = Pairs({}, set(), {})
     for pid, got in scores.items():
-        got.sort()
-        split = episodes(got, lambda s: s[0], lambda s: s[2])  # core.episodes: one rule
-        here = [e for e in split if any(c.a <= day <= c.b for day, _v, _b in e)]
-        paired = [e for e in here if e[-1][0] > e[0][0]]
+        # core.episodes: one order, one rule
+        split = episodes(got, lambda s: s.day, lambda s: s.baseline, lambda s: s.recorded)
+        here = [e for e in split if any(c.a <= s.day <= c.b for s in e)]
+        paired = [e for e in here if e[-1].day > e[0].day]
         if paired:
             episode = paired[-1]
-            out.changes[pid] = round(episode[-1][1] - episode[0][1], 2)
+            out.changes[pid] = round(episode[-1].value - episode[0].value, 2)
         elif here:
             episode = here[-1]
             out.baseline_only.add(pid)
@@ -69,7 +74,7 @@ def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
             continue
         n = split.index(episode)
         if n:
-            out.since[pid] = split[n - 1][-1][0]
+            out.since[pid] = split[n - 1][-1].day
     return out
 
 
@@ -192,11 +197,12 @@ def ons4_pairs(c: _Ctx) -> list[Pairs]:
     """Per ONS4 question, in question order: each person's paired change, and the people
     with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
     scores: list[dict[str, list[Score]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
-    for pid, _owner, day, items, context in c.d.ons4:
+    for pid, _owner, mid, day, items, context in c.d.ons4:
         if day > c.b or len(items) != len(ONS4_QUESTIONS):
             continue
+        baseline = context == MeasureContext.BASELINE.value
         for q, answer in enumerate(items):
-            scores[q][pid].append((day, float(answer), context == MeasureContext.BASELINE.value))
+            scores[q][pid].append(Score(day, mid, float(answer), baseline))
     return [_paired(c, per) for per in scores]
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
-from linksdesk.core.vocab import ContactStatus, was_seen
+from linksdesk.core.vocab import ContactStatus, outcome_key, was_seen
 from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import (
     AuditEvent,
@@ -82,7 +82,7 @@ def _counts(session: Session, today: dt.date) -> tuple[dict[str, dict[str, Any]]
     ):
         if was_seen(kind, status):  # an attempt reached nobody: not an attended contact
             by_month.setdefault(_month(when), Counter())["contacts"] += 1
-        elif status == ContactStatus.DID_NOT_ATTEND.value:
+        elif outcome_key(kind, status) == ContactStatus.DID_NOT_ATTEND.value:
             by_month.setdefault(_month(when), Counter())["did_not_attend"] += 1
     stays = or_(ReferralIn.sharing == "private", _in_chunks(ReferralIn.participant_id, unshared))
     for source, received in session.execute(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from linksdesk.casework import contacts as K
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import AppointmentLimitWarning, Participant
 from linksdesk.core.errors import NotFoundError, ValidationError
-from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.core.vocab import ContactKind, ContactStatus, was_seen
+from linksdesk.storage.tables import Contact as ContactRow
 
 AT = dt.datetime(2025, 3, 3, 10, 30)
 
@@ -117,3 +120,96 @@ def test_warn_exactly_when_counted_appointments_exceed_the_limit(
         assert bool(warned) is (counts and counted > limit)
         assert K.appointment_use(cb, pid).used == counted
     assert len(K.list_contacts(cb, pid)) == len(plan)  # nothing was ever blocked
+
+
+def test_an_attempt_has_no_outcome_minutes_or_venue_however_it_is_recorded(
+    cb: Casebook, person: Participant
+) -> None:
+    # an attempt stored as did not attend or cancelled counted among the missed bookings
+    for status in (ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED):
+        with pytest.raises(ValidationError, match="reached nobody, so it has no outcome"):
+            K.record_contact(cb, person.id, kind="attempted", at=AT, status=status)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.record_contact(cb, person.id, kind=ContactKind.ATTEMPTED, at=AT, minutes=10)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.record_contact(cb, person.id, kind=ContactKind.ATTEMPTED, at=AT, venue="Library")
+    assert K.list_contacts(cb, person.id) == []  # nothing half-stored
+    # as the Record contact dialog sends it: attended, nothing else
+    tried = K.record_contact(cb, person.id, kind=ContactKind.ATTEMPTED, at=AT).value
+    assert (tried.status, tried.minutes, tried.venue) == (ContactStatus.ATTENDED, None, None)
+
+
+def test_an_attempt_changed_after_the_fact_stays_an_attempt_or_becomes_a_contact(
+    cb: Casebook, person: Participant
+) -> None:
+    tried = K.record_attempted_contact(cb, person.id, at=AT).value
+    # Did not attend pressed on it in the Diary, or a crafted outcome with minutes
+    with pytest.raises(ValidationError, match="has no outcome"):
+        K.record_outcome(cb, tried.id, ContactStatus.DID_NOT_ATTEND)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.record_outcome(cb, tried.id, ContactStatus.ATTENDED, minutes=20)
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.edit_contact(cb, tried.id, venue="Library")
+    (kept,) = K.list_contacts(cb, person.id)
+    assert (kept.kind, kept.status, kept.minutes, kept.venue) == (
+        ContactKind.ATTEMPTED, ContactStatus.ATTENDED, None, None
+    )  # fmt: skip
+    # they did answer after all: the attempt becomes the phone call it was
+    called = K.edit_contact(cb, tried.id, kind=ContactKind.PHONE, minutes=15).value
+    assert (called.kind, called.status, called.minutes) == (
+        ContactKind.PHONE, ContactStatus.ATTENDED, 15
+    )  # fmt: skip
+
+
+def test_a_booking_or_a_missed_contact_cannot_be_turned_into_an_attempt(
+    cb: Casebook, person: Participant
+) -> None:
+    booked = K.schedule_contact(cb, person.id, kind="phone", at=AT).value
+    with pytest.raises(ValidationError, match="cannot be booked"):
+        K.edit_contact(cb, booked.id, kind=ContactKind.ATTEMPTED)
+    missed = K.record_contact(cb, person.id, kind="phone", at=AT, status="did_not_attend").value
+    with pytest.raises(ValidationError, match="has no outcome"):
+        K.edit_contact(cb, missed.id, kind=ContactKind.ATTEMPTED)
+    met = K.record_contact(cb, person.id, kind="phone", at=AT, minutes=5, venue="Home").value
+    with pytest.raises(ValidationError, match="no minutes or venue"):
+        K.edit_contact(cb, met.id, kind=ContactKind.ATTEMPTED)  # its venue is not dropped unasked
+    tried = K.edit_contact(cb, met.id, kind=ContactKind.ATTEMPTED, minutes=None, venue=None)
+    assert tried.value.kind is ContactKind.ATTEMPTED
+    kinds = {c.id: c.kind for c in K.list_contacts(cb, person.id)}
+    assert kinds == {
+        booked.id: ContactKind.PHONE, missed.id: ContactKind.PHONE, met.id: ContactKind.ATTEMPTED
+    }  # fmt: skip
+
+
+def test_seen_in_sql_and_in_python_agree_on_every_kind_and_status(
+    cb: Casebook, person: Participant
+) -> None:
+    # every pair, an attempt beside a did not attend among them (a merge of two laptops'
+    # edits field by field can leave one): the caseload's "last seen" and the reports agree
+    stored = {}
+    with cb.store.write() as tx:
+        for kind, status in itertools.product(ContactKind, ContactStatus):
+            row = ContactRow(participant_id=person.id, kind=kind, status=status, scheduled_at=AT)
+            stored[tx.insert(row).id] = (kind.value, status.value)
+    with cb.store.read() as s:
+        in_sql = set(s.scalars(select(ContactRow.id).where(K.seen_clause())))
+    assert in_sql == {i for i, (kind, status) in stored.items() if was_seen(kind, status)}
+    assert {stored[i] for i in in_sql} == {
+        (k.value, ContactStatus.ATTENDED.value)
+        for k in ContactKind
+        if k is not ContactKind.ATTEMPTED
+    }
+
+
+def test_an_attempt_a_merge_left_missed_can_be_moved_and_put_right(
+    cb: Casebook, person: Participant
+) -> None:
+    tried = K.record_attempted_contact(cb, person.id, at=AT).value
+    with cb.store.write() as tx:  # as two laptops' allowed edits merge, field by field
+        tx.update(tx.session.get_one(ContactRow, tried.id), status="did_not_attend")
+    moved = K.edit_contact(cb, tried.id, purpose="Phoned twice, no answer").value
+    assert moved.purpose == "Phoned twice, no answer"  # not stuck behind the rule
+    with pytest.raises(ValidationError, match="has no outcome"):
+        K.edit_contact(cb, tried.id, minutes=None)  # a change the rule is about checks it
+    fixed = K.record_outcome(cb, tried.id, ContactStatus.ATTENDED).value
+    assert (fixed.kind, fixed.status) == (ContactKind.ATTEMPTED, ContactStatus.ATTENDED)

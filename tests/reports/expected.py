@@ -40,10 +40,10 @@ Scored = tuple[dt.date, Any, bool]  # day, value, marked baseline
 def paired_episode(
     got: list[Scored], inside: Callable[[dt.date], bool]
 ) -> tuple[list[Scored], dt.date] | None:
-    """Of a person's scores (sorted), the episode of support the reports count, and the last
-    score day before it (the first day of all if it is the first episode); None if no score
-    is in the period. Episodes by index: each starts at the first score or at a baseline on a
-    later day than where the one before started."""
+    """Of a person's scores (by day, a day's as recorded), the episode of support the
+    reports count, and the last score day before it (the first day of all if it is the
+    first episode); None if no score is in the period. Episodes by index: each starts at the
+    first score or at a baseline on a later day than where the one before started."""
     starts = [0]
     for i, (day, _v, baseline) in enumerate(got):
         if baseline and day > got[starts[-1]][0]:
@@ -64,9 +64,9 @@ def seen(c: dict[str, Any]) -> bool:
 
 
 def outcome(c: dict[str, Any]) -> str:
-    """The contacts table's column for a contact: an attempt stored as attended is "not
-    reached"."""
-    return "not_reached" if c["kind"] == "attempted" and c["status"] == "attended" else c["status"]
+    """The contacts table's column for a contact: an attempt is "not reached", whatever
+    status it carries."""
+    return "not_reached" if c["kind"] == "attempted" else c["status"]
 
 
 def expected(
@@ -187,7 +187,8 @@ def expected(
         changes, only = {}, set()
         n_contacts: Counter[str] = Counter()
         for pid, got in per.items():
-            chosen = paired_episode(sorted(got), inside)
+            # a day's scores as recorded (the ledger's order), never by value
+            chosen = paired_episode(sorted(got, key=lambda s: s[0]), inside)
             if chosen is None:
                 continue
             episode, since = chosen
@@ -227,7 +228,7 @@ def expected(
     for q in range(4):
         xs, only_ = [], 0
         for got in ons.values():
-            answers = sorted((d, a[q], b) for d, a, b in got)
+            answers = sorted(((d, a[q], b) for d, a, b in got), key=lambda s: s[0])
             chosen = paired_episode(answers, inside)
             if chosen is None:
                 continue

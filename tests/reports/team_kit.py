@@ -145,6 +145,8 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
                 (ContactStatus.ATTENDED,) * 4
                 + (ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED)
             )
+            if kind is ContactKind.ATTEMPTED:  # an attempt has no outcome of its own
+                status = ContactStatus.ATTENDED
             at = dt.datetime.combine(day, dt.time(10, 30))
             contacts.record_contact(cb, p.id, kind=kind, at=at, status=status)
             ledger.contacts.append(

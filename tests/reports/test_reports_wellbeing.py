@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from pathlib import Path
+from typing import Any
 
 from team_kit import PASSPHRASE, bring_in, outbox_changes
 
 from linksdesk.casework import consent, contacts, measures, participants
 from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.gp_summary import gp_summary
 from linksdesk.core.vocab import ConsentScope, ContactKind, MeasureContext, MeasureKind
 from linksdesk.reports.build import report_from_store
+from linksdesk.reports.model import Report, Table
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.stats import t_critical
 
@@ -21,6 +24,25 @@ def wemwbs(total: int) -> list[int]:
     for i in range(total - 14):
         items[i % 14] += 1
     return items
+
+
+def carried(cb: Casebook, supervisor: Casebook, period: str, today: dt.date) -> Report:
+    """The laptop's changes brought into the supervisor's vault, and its internal report for
+    ``period`` (both vaults locked after)."""
+    bring_in(supervisor, outbox_changes(cb, 1))
+    cb.lock()
+    report = report_from_store(supervisor.store, Scope(Period.parse(period)),
+                               audience="internal", today=today)  # fmt: skip
+    supervisor.lock()
+    return report
+
+
+def wemwbs_row(report: Report) -> tuple[Table, dict[str, Any]]:
+    """The wellbeing change table, and its WEMWBS row by column key."""
+    table = report.section("wellbeing").table("wellbeing_change")
+    return table, dict(
+        zip([c.key for c in table.columns], table.row_by_label("WEMWBS"), strict=True)
+    )
 
 
 def test_dashboard_shows_the_paired_change_when_unpaired_means_disagree(tmp_path: Path) -> None:
@@ -45,16 +67,10 @@ def test_dashboard_shows_the_paired_change_when_unpaired_means_disagree(tmp_path
                 context=MeasureContext.REVIEW, taken_on=dt.date(2026, 5, 1),
             )  # fmt: skip
             follow_ups.append(after)
-    bring_in(supervisor, outbox_changes(cb, 1))
-    cb.lock()
     unpaired = statistics.mean(follow_ups) - statistics.mean(baselines)
     assert unpaired < 0  # the unpaired difference of means says wellbeing fell
 
-    report = report_from_store(supervisor.store, Scope(Period.parse("2026-01..2026-06")),
-                               audience="internal", today=dt.date(2026, 7, 1))  # fmt: skip
-    supervisor.lock()
-    table = report.section("wellbeing").table("wellbeing_change")
-    row = dict(zip([c.key for c in table.columns], table.row_by_label("WEMWBS"), strict=True))
+    table, row = wemwbs_row(carried(cb, supervisor, "2026-01..2026-06", dt.date(2026, 7, 1)))
     assert row["paired"] == 2 and row["baseline_only"] == 2
     assert row["mean_change"] == 4.0  # paired: both people gained 4 points
     assert row["improved"] == 2 and row["declined"] == 0
@@ -95,13 +111,8 @@ def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
             for y, m in ((2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 10)):
                 contacts.record_contact(cb, p.id, kind=ContactKind.APPOINTMENT,
                                         at=dt.datetime(y, m, 12, 10))  # fmt: skip
-    bring_in(supervisor, outbox_changes(cb, 1))
-    cb.lock()
-    report = report_from_store(supervisor.store, Scope(Period.parse("2026-07..2026-12")),
-                               audience="internal", today=dt.date(2027, 1, 4))  # fmt: skip
-    supervisor.lock()
-    table = report.section("wellbeing").table("wellbeing_change")
-    row = dict(zip([c.key for c in table.columns], table.row_by_label("WEMWBS"), strict=True))
+    report = carried(cb, supervisor, "2026-07..2026-12", dt.date(2027, 1, 4))
+    _table, row = wemwbs_row(report)
     assert (row["paired"], row["baseline_only"]) == (2, 1)
     assert row["mean_change"] == 8.0  # B gained 9, C 7
     assert (row["improved"], row["no_change"], row["declined"]) == (2, 0, 0)
@@ -109,3 +120,30 @@ def test_a_person_who_comes_back_is_paired_within_one_episode_of_support(
     paired = dose.column_index("paired")
     assert dose.row_by_label("WEMWBS, fewer than 3 contacts")[paired] == 2  # B and C
     assert dose.row_by_label("WEMWBS, 3 or more contacts")[paired] == 0
+
+
+def test_scores_of_one_day_pair_as_recorded_in_the_reports_the_record_and_the_gp_summary(
+    tmp_path: Path,
+) -> None:
+    """At the last meeting the worker recorded a review (50), then the closing score (45).
+    The reports ordered a day's scores by value and paired 40 with 50 (+10), while the
+    Wellbeing tab and the GP summary showed 45 as the latest (+5)."""
+    cb, _ = Casebook.create(tmp_path / "w.vault", PASSPHRASE)
+    supervisor, _ = Casebook.create(tmp_path / "s.vault", PASSPHRASE)
+    p = participants.create_participant(cb, given_name="Same", family_name="Dayscores").value
+    for scope in (ConsentScope.TEAM, ConsentScope.GP):
+        consent.record_consent(cb, p.id, scope, True, recorded_on=dt.date(2026, 1, 5))
+    for day, total, context in (
+        (dt.date(2026, 2, 1), 40, MeasureContext.BASELINE),
+        (dt.date(2026, 5, 1), 50, MeasureContext.REVIEW),
+        (dt.date(2026, 5, 1), 45, MeasureContext.CLOSING),
+    ):
+        measures.record_measure(cb, p.id, MeasureKind.WEMWBS, wemwbs(total), context=context,
+                                taken_on=day)  # fmt: skip
+    on_the_tab = measures.list_measures(cb, p.id)
+    (change,) = gp_summary(cb, p.id).wellbeing
+    _table, row = wemwbs_row(carried(cb, supervisor, "2026-01..2026-06", dt.date(2026, 7, 1)))
+    assert [m.total for m in on_the_tab] == [40, 50, 45]
+    assert on_the_tab[-1].vs_baseline is not None and on_the_tab[-1].vs_baseline.difference == 5
+    assert change.latest is not None and change.latest.total == 45
+    assert row["paired"] == 1 and row["mean_change"] == 5.0  # was 10.0: the higher of the day

@@ -90,3 +90,20 @@ def test_an_attempt_at_a_bookings_time_leaves_the_booking_to_be_recorded(
     assert got[booked.id].status is ContactStatus.SCHEDULED  # still to be recorded
     (attempt,) = [c for c in got.values() if c.id != booked.id]
     assert attempt.kind is ContactKind.ATTEMPTED and attempt.at == when
+
+
+def test_an_attempt_on_a_later_day_is_not_offered_a_cancellation(qtbot: Any) -> None:
+    # a tired worker picks next week for the attempt: the dialog told them it "can be
+    # cancelled now", an outcome an attempt does not have (and the form no longer shows)
+    dialog = ContactDialog(schedule=False)
+    qtbot.addWidget(dialog)
+    kind = dialog.widget("kind")
+    assert isinstance(kind, QComboBox)
+    kind.setCurrentIndex(kind.findData(ContactKind.ATTEMPTED))
+    later = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(days=7)
+    dialog.widget("at").set_value(later)  # type: ignore[attr-defined]
+    problem = dialog.problem()
+    assert problem is not None and "cancelled" not in problem
+    assert problem.endswith("record an attempt once you have tried to reach them.")
+    kind.setCurrentIndex(kind.findData(ContactKind.PHONE))  # a call still to come can be
+    assert "can be cancelled now" in (dialog.problem() or "")

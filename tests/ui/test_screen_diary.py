@@ -72,3 +72,26 @@ def test_diary_places_contacts_by_day_and_records_outcomes(
     assert [p.rowCount() for p in view.day_proxies] == [0, 0, 1, 0, 0, 0, 0]
     view.clear()
     assert view.model.rowCount() == 0 and not view.attended_button.isEnabled()
+
+
+def test_an_attempt_recorded_from_the_record_offers_no_outcome_in_the_diary(
+    qtbot: Any, unlocked: Any
+) -> None:
+    # a tired worker picks the unanswered call in the Diary and presses Did not attend:
+    # the call was stored as a missed booking, and counted as one
+    ailsa = person(qtbot, unlocked)
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    call_casework(qtbot, unlocked, contacts.record_attempted_contact, ailsa.id, at=now)
+    view = DiaryView(unlocked)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.sig_week_shown, timeout=20_000):
+        view.refresh()
+    column = now.weekday()
+    view.day_lists[column].setCurrentIndex(view.day_proxies[column].index(0, 0))
+    buttons = (view.attended_button, view.dna_button, view.cancelled_button)
+    assert [b.isEnabled() for b in buttons] == [False, False, False]
+    assert "Not reached — an attempted contact has no outcome" in view.selected_label.text()
+    view.record(ContactStatus.DID_NOT_ATTEND)  # the keyboard's way round the buttons
+    settle(qtbot, unlocked)
+    (kept,) = call_casework(qtbot, unlocked, contacts.list_contacts, ailsa.id)
+    assert (kept.kind, kept.status) == (ContactKind.ATTEMPTED, ContactStatus.ATTENDED)

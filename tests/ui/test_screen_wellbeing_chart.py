@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from dataclasses import replace
 from typing import Any
@@ -65,3 +66,25 @@ def test_ons4_answers_of_an_earlier_episode_say_which(qtbot: Any) -> None:
     chart.plot(MeasureKind.ONS4, [first, back])
     assert chart.description.startswith("Episode 1, 01 Jan 2026: life satisfaction 5")
     assert "; Episode 2, 01 Sep 2026:" in chart.description
+
+
+def test_ons4_lines_break_where_the_person_came_back(qtbot: Any) -> None:
+    # the last answers of the first episode were joined to the baseline after months away,
+    # as if the fall between them happened under support
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    first, review, back = (
+        replace(record(dt.date(2026, m, 1), 0, baseline=base), id=f"o{m}", kind=MeasureKind.ONS4,
+                items=items, total=None, episode=n)
+        for m, n, base, items in ((1, 1, True, (5, 5, 5, 5)), (3, 1, False, (7, 7, 7, 3)),
+                                  (9, 2, True, (4, 4, 4, 6)))
+    )  # fmt: skip
+    chart.plot(MeasureKind.ONS4, [first, review, back])
+    ax = chart.figure.axes[0]
+    answers = zip(*(r.items for r in (first, review, back)), strict=True)  # per question
+    assert len(ax.get_lines()) == 4  # one line per question
+    for line, (a, b, c) in zip(ax.get_lines(), answers, strict=True):
+        ys = [float(y) for y in line.get_ydata()]
+        assert ys[:2] == [a, b] and math.isnan(ys[2]) and ys[3] == c, line.get_label()
+        # broken where the new baseline is
+        assert list(line.get_xdata())[2:] == [dt.date(2026, 9, 1)] * 2

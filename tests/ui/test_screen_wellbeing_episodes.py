@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from screens_kit import person, settle, texts
 from shell_kit import call_casework
+from test_screen_participant import open_view
 from test_tired_kept_forms import tick
 
 from linksdesk.casework import measures, participants
@@ -73,3 +74,23 @@ def test_after_a_reopen_the_form_starts_as_a_baseline_and_the_tab_shows_both_epi
     assert lines == {"Episode 2": [28.0], "Episode 1": [42.0, 56.0]}
     assert tab.chart.description.startswith("Baseline 28;")
     assert "Episode 1, 10 Jan 2026: 42" in tab.chart.description
+
+
+def test_scores_of_one_day_stand_in_the_table_as_they_were_recorded(
+    qtbot: Any, unlocked: UiSession
+) -> None:
+    # a review, then the closing score, at the last meeting: the newest-first table put the
+    # review on top, while the reports (core.episodes) take the closing score as the latest
+    who = person(qtbot, unlocked)
+    for day, items, context in ((dt.date(2026, 2, 1), [3] * 12 + [2] * 2, "baseline"),
+                                (dt.date(2026, 5, 1), [3] * 6 + [4] * 8, "review"),
+                                (dt.date(2026, 5, 1), [3] * 11 + [4] * 3, "closing")):  # fmt: skip
+        call_casework(qtbot, unlocked, measures.record_measure, who.id, MeasureKind.WEMWBS,
+                      items, context=context, taken_on=day)  # fmt: skip
+    view = open_view(qtbot, unlocked, who.id)
+    tab = view.wellbeing
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert texts(tab.proxy, headers.index("Score")) == ["45", "50", "40"]  # newest first
+    assert texts(tab.proxy, headers.index("Context")) == ["Closing", "Review", "Baseline"]
+    (line,) = tab.chart.figure.axes[0].get_lines()
+    assert list(line.get_ydata()) == [40.0, 50.0, 45.0]  # the chart ends where the table starts

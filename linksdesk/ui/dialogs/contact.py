@@ -148,7 +148,7 @@ class ContactDialog(FormDialog):
                 "Supported visits and attempted contacts do not count against the "
                 "programme's appointment limit."
             ),
-            validate=None if schedule else lambda v: still_to_come(v["at"], v["status"], tr),
+            validate=None if schedule else self._not_yet,
         )
         kind_box = self.widget("kind")
         assert isinstance(kind_box, QComboBox)
@@ -166,6 +166,15 @@ class ContactDialog(FormDialog):
 
     def attempt(self) -> bool:
         return bool(self.kind_box.currentData() == ContactKind.ATTEMPTED)
+
+    def _not_yet(self, values: dict[str, Any]) -> str | None:
+        at = values["at"]
+        if self.attempt() and at.date() > dt.date.today():
+            # "it can be cancelled now" named an outcome an attempt does not have
+            return self.tr(
+                "{day} is still to come: record an attempt once you have tried to reach them."
+            ).format(day=f"{at:%a %d %b}")
+        return still_to_come(at, values["status"], self.tr)
 
     def _on_kind_changed(self) -> None:
         # an attempt reached nobody: it has no outcome, time together or venue to choose

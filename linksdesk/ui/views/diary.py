@@ -22,7 +22,7 @@ from linksdesk.casework import contacts, lists
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
-from linksdesk.core.vocab import ContactStatus, contact_outcome
+from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
 from linksdesk.ui.models.table import (
     PARTICIPANT_ROLE,
@@ -358,8 +358,10 @@ class DiaryView(Screen):
     def _update_actions(self) -> None:
         e = self._selected
         read_only = e is not None and e.participant_id in self.read_only
+        # an attempt reached nobody: it has no outcome to record (contacts.attempt_problem)
+        attempt = e is not None and e.kind is ContactKind.ATTEMPTED
         for b in (self.attended_button, self.dna_button, self.cancelled_button):
-            b.setEnabled(e is not None and not read_only)
+            b.setEnabled(e is not None and not read_only and not attempt)
         if e is None:
             self.selected_label.setText(self.tr("Choose a contact to record its outcome."))
         else:
@@ -367,6 +369,8 @@ class DiaryView(Screen):
             text = f"{e.at:%a %d %b %H:%M} — {e.display_name} ({e.programme_id}): {outcome}"
             if read_only:
                 text += " — " + self.tr("handed over, read only")
+            elif attempt:
+                text += " — " + self.tr("an attempted contact has no outcome to record")
             self.selected_label.setText(text)
 
     def _read_only_text(self) -> str:

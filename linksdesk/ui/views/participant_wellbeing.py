@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
+from linksdesk.core.episodes import order_key
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
 from linksdesk.core.vocab import MeasureContext, MeasureKind
 from linksdesk.reports import charts
@@ -57,6 +59,18 @@ def score_text(record: MeasureRecord) -> str:
 def episode_text(record: MeasureRecord, episodes: int, tr: Callable[[str], str]) -> str:
     """Says "Episode 2, " before a score of a person who came back; nothing for one episode."""
     return tr("Episode {n}, ").format(n=record.episode) if episodes > 1 else ""
+
+
+def answer_points(records: list[MeasureRecord], n: int) -> list[charts.TrendPoint]:
+    """The ``n``th ONS4 answer's points, oldest first, with a gap (a point of no value,
+    which the line does not cross) where a new episode of support starts: the last answer
+    before the person came back is not joined to their new baseline (``core.episodes``)."""
+    points: list[charts.TrendPoint] = []
+    for before, r in zip([None, *records], records, strict=False):
+        if before is not None and r.episode != before.episode:
+            points.append(charts.TrendPoint(r.taken_on, math.nan))
+        points.append(charts.TrendPoint(r.taken_on, float(r.items[n] or 0)))
+    return points
 
 
 class TrendChart(QWidget):
@@ -102,7 +116,7 @@ class TrendChart(QWidget):
             series = [
                 (
                     name.capitalize() + (self.tr(" (lower is better)") if n == 3 else ""),
-                    [charts.TrendPoint(r.taken_on, float(r.items[n] or 0)) for r in records],
+                    answer_points(records, n),
                 )
                 for n, name in enumerate(names)
             ]
@@ -160,7 +174,8 @@ class WellbeingTab(RecordTabBase):
                 Column(
                     tr("Taken on"),
                     lambda r: day(r.taken_on),
-                    sort=lambda r: r.taken_on,
+                    # scores of one day as recorded, as the chart and the reports pair them
+                    sort=lambda r: order_key(r.taken_on, r.id),
                 ),
                 Column(tr("Measure"), lambda r: r.kind.label),
                 Column(tr("Context"), lambda r: r.context.label),
@@ -216,7 +231,7 @@ class WellbeingTab(RecordTabBase):
         kinds = {r.kind for r in self.records}
         if kinds and self.kind() not in kinds:
             # show the measure this person has scores on
-            latest = max(self.records, key=lambda r: r.taken_on).kind
+            latest = self.records[-1].kind  # oldest first (core.episodes.in_order)
             self.kind_box.setCurrentIndex(self.kind_box.findData(latest))
         self._plot()
 
