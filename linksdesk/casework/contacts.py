@@ -21,16 +21,19 @@ from linksdesk.casework.dto import (
     Outcome,
 )
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import NEVER_SEEN_KINDS, ContactKind, ContactStatus
+from linksdesk.core.vocab import (
+    NEVER_SEEN_KINDS,
+    NOT_COUNTED_KINDS,
+    NOT_COUNTED_STATUSES,
+    ContactKind,
+    ContactStatus,
+    counts_towards_limit,
+)
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 
 C = TypeVar("C", bound=Contact)
 
-# Supported visits never count towards the programme's appointment limit, and an attempted
-# contact is not an appointment; a cancelled one was never used.
-NOT_COUNTED_KINDS = frozenset({ContactKind.SUPPORTED_VISIT, ContactKind.ATTEMPTED})
-NOT_COUNTED_STATUSES = frozenset({ContactStatus.CANCELLED})
 OUTCOMES = frozenset(
     {ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND, ContactStatus.CANCELLED}
 )
@@ -41,19 +44,12 @@ NEAR_BOOKED = dt.timedelta(hours=3)
 JUST_TRIED = dt.timedelta(minutes=5)
 
 
-def counts_towards_limit(kind: ContactKind | str, status: ContactStatus | str) -> bool:
-    return (
-        ContactKind(kind) not in NOT_COUNTED_KINDS
-        and ContactStatus(status) not in NOT_COUNTED_STATUSES
-    )
-
-
 def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
-    """SQL form of ``counts_towards_limit`` (used by the caseload's aggregate too)."""
+    """SQL form of ``vocab.counts_towards_limit`` (used by the caseload's aggregate too)."""
     return and_(
         table.deleted.is_(False),
-        table.kind.not_in([k.value for k in NOT_COUNTED_KINDS]),
-        table.status.not_in([s.value for s in NOT_COUNTED_STATUSES]),
+        table.kind.not_in(sorted(NOT_COUNTED_KINDS)),
+        table.status.not_in(sorted(NOT_COUNTED_STATUSES)),
     )
 
 

@@ -207,6 +207,19 @@ def contact_outcome(kind: ContactKind, status: ContactStatus) -> str:
     return NOT_REACHED if key == NOT_REACHED_KEY else ContactStatus(key).label
 
 
+# Supported visits never count towards the programme's appointment limit, and an attempted
+# contact is not an appointment; a cancelled one was never used.
+NOT_COUNTED_KINDS: frozenset[str] = frozenset({ContactKind.SUPPORTED_VISIT, ContactKind.ATTEMPTED})
+NOT_COUNTED_STATUSES: frozenset[str] = frozenset({ContactStatus.CANCELLED})
+
+
+def counts_towards_limit(kind: str, status: str) -> bool:
+    """Whether a contact (stored values or members) uses one of the person's appointments:
+    the worker's warning and the reports' figures go by this; its SQL twin is
+    ``casework.contacts.counted_clause``."""
+    return kind not in NOT_COUNTED_KINDS and status not in NOT_COUNTED_STATUSES
+
+
 def was_seen(kind: str, status: str) -> bool:
     """Whether a contact saw the person (stored values or members): attended, and not an
     attempt. Every count of people seen or worked with, and every wait to a first contact,

@@ -36,6 +36,7 @@ from linksdesk.core.vocab import (
     ParticipantStatus,
     ReferralSource,
     ResourceCapacity,
+    counts_towards_limit,
     outcome_key,
     was_seen,
 )
@@ -49,9 +50,6 @@ from linksdesk.reports.wellbeing import wellbeing
 
 ALL_WORKERS = "All workers"
 OPEN_STATUSES = frozenset(s.value for s in ParticipantStatus if s is not ParticipantStatus.CLOSED)
-# what counts towards the appointment limit (casework.contacts keeps the same rule for the
-# worker's warning): not supported visits, not attempted contacts, not cancelled ones
-NOT_COUNTED_KINDS = frozenset({ContactKind.SUPPORTED_VISIT.value, ContactKind.ATTEMPTED.value})
 OVER_CAPACITY = frozenset({ResourceCapacity.FULL.value, ResourceCapacity.WAITING_LIST.value})
 STALE_DAYS = 14
 
@@ -449,9 +447,8 @@ def contacts(c: _Ctx) -> Section:
     used: Counter[str] = Counter()
     booked_in_period: set[str] = set()
     supported: Counter[str] = Counter()
-    cancelled = ContactStatus.CANCELLED.value
     for pid, owner, kind, status, day in c.d.contacts:
-        counted = kind not in NOT_COUNTED_KINDS and status != cancelled
+        counted = counts_towards_limit(kind, status)
         if counted and day <= c.b:
             used[pid] += 1
         if not c.a <= day <= c.b:

@@ -15,7 +15,7 @@ from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import AppointmentLimitWarning, Participant
 from linksdesk.core.errors import NotFoundError, ValidationError
-from linksdesk.core.vocab import ContactKind, ContactStatus, was_seen
+from linksdesk.core.vocab import ContactKind, ContactStatus, counts_towards_limit, was_seen
 from linksdesk.storage.tables import Contact as ContactRow
 
 AT = dt.datetime(2025, 3, 3, 10, 30)
@@ -181,11 +181,12 @@ def test_a_booking_or_a_missed_contact_cannot_be_turned_into_an_attempt(
     }  # fmt: skip
 
 
-def test_seen_in_sql_and_in_python_agree_on_every_kind_and_status(
+def test_seen_and_counted_in_sql_and_in_python_agree_on_every_kind_and_status(
     cb: Casebook, person: Participant
 ) -> None:
     # every pair, an attempt beside a did not attend among them (a merge of two laptops'
-    # edits field by field can leave one): the caseload's "last seen" and the reports agree
+    # edits field by field can leave one): the caseload's "last seen" and the reports agree,
+    # and so do the worker's appointment count and the reports' appointments used
     stored = {}
     with cb.store.write() as tx:
         for kind, status in itertools.product(ContactKind, ContactStatus):
@@ -193,6 +194,14 @@ def test_seen_in_sql_and_in_python_agree_on_every_kind_and_status(
             stored[tx.insert(row).id] = (kind.value, status.value)
     with cb.store.read() as s:
         in_sql = set(s.scalars(select(ContactRow.id).where(K.seen_clause())))
+        counted = set(s.scalars(select(ContactRow.id).where(K.counted_clause())))
+    assert counted == {i for i, (k, st) in stored.items() if counts_towards_limit(k, st)}
+    assert {stored[i][0] for i in counted} == {
+        k.value
+        for k in ContactKind
+        if k not in (ContactKind.SUPPORTED_VISIT, ContactKind.ATTEMPTED)
+    }
+    assert ContactStatus.CANCELLED.value not in {stored[i][1] for i in counted}
     assert in_sql == {i for i, (kind, status) in stored.items() if was_seen(kind, status)}
     assert {stored[i] for i in in_sql} == {
         (k.value, ContactStatus.ATTENDED.value)
