@@ -71,9 +71,40 @@ def test_dashboard_filters_by_worker_and_period(
     assert view.report is not None and view.report.period_label == "2026-03"
 
     view.set_period(Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31)))
-    view.last_edit.setDate(view.first_edit.date().addMonths(-2))
+    view.last_edit.set_value(dt.date(2026, 3, 1))
     view.refresh()
     assert "ends before it starts" in view.message.text()
+
+
+def _type_month(qtbot: Any, field: Any, text: str) -> None:
+    field.edit.selectAll()
+    qtbot.keyClicks(field.edit, text)
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+
+
+def test_a_period_is_read_as_it_was_typed(
+    qtbot: Any, ui_session: Any, view: SupervisionView
+) -> None:
+    """The period's months are typed as a supervisor writes them, a whole day too
+    ("140226" is 14 February 2026), read back in words under each box, and the figures are
+    of those months; a month that cannot be read is said inline and nothing is counted."""
+    _type_month(qtbot, view.first_edit, "140226")
+    _type_month(qtbot, view.last_edit, "April 2026")
+    assert view.first_edit.reading.text() == "February 2026"
+    assert view.last_edit.reading.text() == "April 2026"
+    assert view.last_edit.edit.text() == "Apr 2026"
+    view.refresh()
+    settle(qtbot, ui_session)
+    assert view.report is not None and view.report.period_label == "2026-02..2026-04"
+    _type_month(qtbot, view.first_edit, "3/2026")
+    view.refresh()
+    settle(qtbot, ui_session)
+    assert view.report.period_label == "2026-03..2026-04"
+    shown = view.report
+    _type_month(qtbot, view.last_edit, "Aprill")
+    view.refresh()
+    assert view.message.text() == "To: This is not a month LinksDesk can read. Type it as March 2026."
+    assert view.report is shown  # nothing counted from a month it could not read
 
 
 def test_a_charts_numbers_are_one_click_away(

@@ -7,11 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import supervision
 from linksdesk.core.changes import Changes
-from linksdesk.core.errors import OverlapsEarlierReportError
+from linksdesk.core.errors import OverlapsEarlierReportError, ValidationError
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
+from linksdesk.ui.date_field import MonthField
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
@@ -151,10 +150,6 @@ class ReportSettingsDialog(QDialog):
         return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 class SectionBox(QWidget):
     """One section: its heading, its chart (numbers one click away) and any further tables."""
 
@@ -197,15 +192,11 @@ class SupervisionView(Screen):
         self.setAccessibleName(tr("Team dashboard"))
         today = dt.date.today()
         default = Period.last_twelve_months(today)
-        self.first_edit = QDateEdit(_qdate(default.first))
-        self.last_edit = QDateEdit(_qdate(default.last))
-        for edit, name in (
-            (self.first_edit, tr("First month")),
-            (self.last_edit, tr("Last month")),
-        ):
-            edit.setDisplayFormat("MMM yyyy")
-            edit.setCalendarPopup(True)
-            edit.setAccessibleName(name)
+        # typed as people write a month ("March 2026", "3/2026"), read back under the box
+        self.first_edit = MonthField(default.first)
+        self.last_edit = MonthField(default.last)
+        self.first_edit.setAccessibleName(tr("First month"))
+        self.last_edit.setAccessibleName(tr("Last month"))
         self.worker_box = QComboBox()
         self.worker_box.setAccessibleName(tr("Worker"))
         self.worker_box.addItem(tr("All workers"), None)
@@ -267,8 +258,19 @@ class SupervisionView(Screen):
 
     # -- filters --------------------------------------------------------------------------
     def scope(self) -> Scope:
-        a, b = self.first_edit.date(), self.last_edit.date()
-        period = Period.months((a.year(), a.month()), (b.year(), b.month()))
+        """The filters as a scope; ValidationError for a month that cannot be read."""
+        months = []
+        for edit, name in ((self.first_edit, self.tr("From")), (self.last_edit, self.tr("To"))):
+            month = edit.value()
+            if month is None:
+                edit.setFocus()
+                edit.edit.selectAll()
+                problem = edit.problem() or self.tr("Give the month.")
+                raise ValidationError(
+                    self.tr("{field}: {problem}").format(field=name, problem=problem)
+                )
+            months.append((month.year, month.month))
+        period = Period.months(months[0], months[1])
         worker = self.worker_box.currentData()
         workers = None if worker is None else frozenset({worker})
         team = self.team_box.currentData()
@@ -278,8 +280,8 @@ class SupervisionView(Screen):
         return Scope(period, members if workers is None else workers & members, label)
 
     def set_period(self, period: Period) -> None:
-        self.first_edit.setDate(_qdate(period.first))
-        self.last_edit.setDate(_qdate(period.last))
+        self.first_edit.set_value(period.first)
+        self.last_edit.set_value(period.last)
 
     def select_team(self, label: str | None) -> None:
         found = [
@@ -329,7 +331,11 @@ class SupervisionView(Screen):
 
     # -- export ---------------------------------------------------------------------------
     def export(self) -> None:
-        scope = self.scope()
+        try:
+            scope = self.scope()
+        except ValidationError as exc:  # a month that cannot be read: said inline
+            self.show_problem(exc)
+            return
         choice = ExportDialog.ask(self, f"links-report-{scope.period.label.replace('..', '_')}")
         if choice is not None:
             self._write(scope, choice, overlap_ok=False)
