@@ -103,7 +103,8 @@ def test_a_period_is_read_as_it_was_typed(
     shown = view.report
     _type_month(qtbot, view.last_edit, "Aprill")
     view.refresh()
-    assert view.message.text() == "To: This is not a month LinksDesk can read. Type it as March 2026."
+    said = "To: This is not a month LinksDesk can read. Type it as March 2026."
+    assert view.message.text() == said
     assert view.report is shown  # nothing counted from a month it could not read
 
 

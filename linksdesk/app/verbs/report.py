@@ -1,4 +1,5 @@
 """``report``: a supervisor's figures for a period, written to an XLSX, CSV or PDF file;
+``published``: external reports written from another vault, taken in to be compared with;
 ``evaluation``: the pseudonymised evaluation copy, written as CSV files."""
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         except OverlapsEarlierReportError as exc:
             raise UserError(f"{exc} To write it anyway, add --overlap-ok.") from None
     print(f"Wrote the {args.audience} report for {period.label} to {args.out}.")
+    return EXIT_OK
+
+
+def cmd_published(args: argparse.Namespace) -> int:
+    from linksdesk.casework.supervision import take_in_published
+
+    with casebook(args) as cb:
+        taken = take_in_published(cb, args.files)
+    for scope in taken:
+        print(f"Took in the external report of {scope}.")
+    print("External reports written from this vault are now compared with them as well.")
     return EXIT_OK
 
 

@@ -61,6 +61,20 @@ def lay_out_form(dialog: QDialog, form: QFormLayout) -> None:
     layout.addWidget(buttons)
 
 
+class PublishedFilesDialog:
+    """Which external report files, written from another supervisor's vault, to take in."""
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> list[Path]:
+        names, _filter = QFileDialog.getOpenFileNames(
+            parent,
+            parent.tr("Reports written from another vault"),
+            str(Path.home()),
+            parent.tr("Reports (*.xlsx *.csv *.pdf)"),
+        )
+        return [Path(name) for name in names]
+
+
 class ExportDialog(QDialog):
     """Which file, which format, and for whom (external hides small numbers)."""
 
@@ -210,6 +224,13 @@ class SupervisionView(Screen):
         self.show_button.clicked.connect(self.refresh)
         self.export_button = QPushButton(tr("Export report…"))
         self.export_button.clicked.connect(self.export)
+        # another supervisor's external reports: this vault's are compared with them too
+        self.published_button = QPushButton(tr("Reports from another vault…"))
+        self.published_button.setToolTip(
+            tr("Take in external reports another supervisor wrote, so that yours are checked "
+               "against them for overlaps")
+        )  # fmt: skip
+        self.published_button.clicked.connect(self.take_in_published)
         self.settings_button = QPushButton(tr("Programme settings…"))
         self.settings_button.clicked.connect(self.edit_settings)
         self.progress = QProgressBar()
@@ -231,6 +252,7 @@ class SupervisionView(Screen):
         filters.addStretch(1)
         filters.addWidget(self.progress)
         filters.addWidget(self.settings_button)
+        filters.addWidget(self.published_button)
         filters.addWidget(self.export_button)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
@@ -374,6 +396,17 @@ class SupervisionView(Screen):
         self._export_job = None
         self.export_button.setEnabled(True)
         self.progress.hide()
+
+    def take_in_published(self) -> None:
+        paths = PublishedFilesDialog.ask(self)
+        if paths:
+            self.run(supervision.take_in_published, paths, on_done=self._on_taken_in)
+
+    def _on_taken_in(self, taken: list[str]) -> None:
+        self.message.show_message(
+            self.tr("Taken in: {reports}. Your external reports are checked against them "
+                    "too.").format(reports="; ".join(taken)), "info",
+        )  # fmt: skip
 
     def _on_exported(self, path: Path) -> None:
         self._export_finished()
