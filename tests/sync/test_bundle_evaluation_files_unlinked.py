@@ -13,10 +13,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from bundle_kit import PROGRAMME_KEY, Laptop, Supervisor, fingerprint_of
+from bundle_kit import PROGRAMME_KEY, Laptop, Supervisor, bundle_of, fingerprint_of
 
 from linksdesk.reports.evaluation import write_evaluation
-from linksdesk.sync.bundle import export, receive
+from linksdesk.sync.bundle import receive
 from linksdesk.sync.bundle.evaluation import pseudonym
 
 
@@ -54,10 +54,7 @@ def test_no_id_in_the_evaluation_files_is_one_a_bundle_carries(
         for lap in (laptop, other):
             for _ in range(5):
                 lap.contact(lap.person(source="gp"))
-            out = tmp_path / f"{lap.path.stem}.age"
-            export.export_to_file(
-                lap.store, out, kind="evaluation", recipients=[supervisor.recipient]
-            )
+            out = bundle_of(lap, supervisor, tmp_path / f"{lap.path.stem}.age", "evaluation")
             receive.import_bundle(supervisor.store, out, trust=fingerprint_of(lap))
             bundles.append(out)
         files = tmp_path / "files"

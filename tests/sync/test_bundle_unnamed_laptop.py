@@ -11,15 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bundle_kit import Laptop, Supervisor, fingerprint_of
+from bundle_kit import PROGRAMME_KEY, Laptop, Supervisor, bundle_of, fingerprint_of, roster_file
 
-from linksdesk.sync.bundle import export, receive
+from linksdesk.sync.bundle import evaluation, receive
 from linksdesk.sync.bundle.format import BundleRefused
-
-
-def _supervision(lap: Laptop, sup: Supervisor, out: Path) -> Path:
-    export.export_to_file(lap.store, out, kind="supervision", recipients=[sup.recipient])
-    return out
+from linksdesk.sync.bundle.signing import SigningKey
 
 
 def test_an_unnamed_laptop_is_refused_until_the_vault_can_place_it(
@@ -27,12 +23,12 @@ def test_an_unnamed_laptop_is_refused_until_the_vault_can_place_it(
 ) -> None:
     # the vault belongs to the programme of the synced laptop it took first
     laptop.person()
-    ours = _supervision(laptop, supervisor, tmp_path / "ours.age")
+    ours = bundle_of(laptop, supervisor, tmp_path / "ours.age")
     receive.import_bundle(supervisor.store, ours, trust=fingerprint_of(laptop))
     stranger = Laptop.create(tmp_path, "never-synced")
     try:
         stranger.person(given_name="Unplaced")
-        unnamed = _supervision(stranger, supervisor, tmp_path / "unnamed.age")
+        unnamed = bundle_of(stranger, supervisor, tmp_path / "unnamed.age")
         before = supervisor.content_hash()
         with pytest.raises(BundleRefused) as refused:
             receive.import_bundle(supervisor.store, unnamed, trust=fingerprint_of(stranger))
@@ -42,10 +38,31 @@ def test_an_unnamed_laptop_is_refused_until_the_vault_can_place_it(
         assert supervisor.content_hash() == before
         # the laptop syncs with this programme's server: its bundle names the programme
         stranger.give_programme_key()
-        named = _supervision(stranger, supervisor, tmp_path / "named.age")
+        named = bundle_of(stranger, supervisor, tmp_path / "named.age")
         taken = receive.import_bundle(supervisor.store, named, trust=fingerprint_of(stranger))
         assert taken.applied > 0
         # and the bundle it made before it synced is now placed by its key
         assert receive.import_bundle(supervisor.store, unnamed).unchanged > 0
     finally:
         stranger.close()
+
+
+def test_an_unnamed_laptop_a_roster_of_the_programme_lists_is_taken(
+    tmp_path: Path, supervisor: Supervisor
+) -> None:
+    """Accepted by phone while the vault belonged to no programme, then listed by the
+    programme's roster: its unnamed bundles are placed by the roster, as the server's word."""
+    old = Laptop.create(tmp_path, "older-linksdesk")
+    try:
+        old.person()
+        first = bundle_of(old, supervisor, tmp_path / "first.age")
+        receive.import_bundle(supervisor.store, first, trust=fingerprint_of(old))
+        server = SigningKey.generate()
+        programme = evaluation.key_id(bytes.fromhex(PROGRAMME_KEY))
+        roster = roster_file(tmp_path / "roster.json", server, None, old, programme=programme)
+        receive.import_roster(supervisor.store, roster, trust=server.public.fingerprint)
+        old.person()
+        later = bundle_of(old, supervisor, tmp_path / "later.age")
+        assert receive.import_bundle(supervisor.store, later).applied > 0
+    finally:
+        old.close()
