@@ -107,6 +107,10 @@ def test_a_time_it_cannot_read_is_refused_with_a_reason(typed: str, says: str) -
         ("3/2026", dt.date(2026, 3, 1)),
         ("2026-03", dt.date(2026, 3, 1)),
         ("dec 2025", dt.date(2025, 12, 1)),
+        ("Dec 25", dt.date(2025, 12, 1)),  # a month and a two-digit year, not 25 December
+        ("12/25", dt.date(2025, 12, 1)),
+        ("3/26", dt.date(2026, 3, 1)),
+        ("25 Dec", dt.date(2026, 12, 1)),  # a day and its month: this year's
         ("14/3/2026", dt.date(2026, 3, 1)),  # any day in it
         ("140326", dt.date(2026, 3, 1)),
     ],

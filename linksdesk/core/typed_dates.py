@@ -94,9 +94,9 @@ MONTH_EXAMPLE: Final = "March 2026"
 
 def read_month(text: str, today: dt.date | None = None) -> dt.date | None:
     """The first day of the month ``text`` names, None for empty text; :class:`UnreadableDate`
-    otherwise: a month and its year ("March 2026", "3/2026", "2026-03"), or any whole date
-    :func:`read_date` reads, taken as its month ("14/3/2026", "140326"). A month without its
-    year, or a number alone, is refused rather than guessed."""
+    otherwise: a month and its year ("March 2026", "3/2026", "2026-03", "Dec 25", "12/25"), or
+    any whole date :func:`read_date` reads, taken as its month ("14/3/2026", "140326"). A
+    month without its year, or a number alone, is refused rather than guessed."""
     today = today or dt.date.today()
     words = text.strip().lower()
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})", words)
@@ -104,6 +104,11 @@ def read_month(text: str, today: dt.date | None = None) -> dt.date | None:
         if not 1 <= int(iso[2]) <= 12:
             raise UnreadableDate(f"There is no such month. Type it as {MONTH_EXAMPLE}.")
         words = f"1/{iso[2]}/{iso[1]}"
+    # a month and a two-digit year, as on a card ("Dec 25", "12/25", "3/26"): read as a day
+    # they would be the 25th of December this year
+    short = re.fullmatch(r"([a-z]{3,9}\.?|\d{1,2})\s*[ /.-]\s*(\d{2})", words)
+    if short and (not short[1].isdigit() or int(short[2]) > 12):
+        words = f"1 {short[1]} {short[2]}"
     try:
         day = read_date(words, today)
     except UnreadableDate:
