@@ -17,7 +17,7 @@ from linksdesk.reports.build import (
 )
 from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.evaluation import write_evaluation as write_evaluation_copy
-from linksdesk.reports.export import described, export_report
+from linksdesk.reports.export import export_report, taken_in_words
 from linksdesk.reports.model import Report
 from linksdesk.reports.publication import take_in
 from linksdesk.reports.scope import Scope
@@ -79,5 +79,6 @@ def write_evaluation(cb: Casebook, out: Path) -> EvaluationWritten:
 def take_in_published(cb: Casebook, paths: list[Path]) -> list[str]:
     """External reports written from another supervisor's vault (their files), remembered so
     that this vault's external reports are compared with them as with its own; what each
-    covered, in words ("January to June 2026, all workers")."""
-    return [described(record) for record in take_in(cb.store, paths)]
+    covered, in words ("January to June 2026, all workers"), with any earlier report it
+    overlaps."""
+    return [taken_in_words(record, clashes) for record, clashes in take_in(cb.store, paths)]

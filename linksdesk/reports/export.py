@@ -65,6 +65,17 @@ def described(report: Published) -> str:
     return f"{period}, {n} worker{'' if n == 1 else 's'}"
 
 
+def taken_in_words(record: Published, overlapping: list[Published]) -> str:
+    """A report taken in from another vault, and the ones it overlaps, in words."""
+    said = described(record)
+    for e in overlapping:
+        said += (
+            f" (it overlaps the report for {described(e)}, written from {_whence(e)} on "
+            f"{_day(e.written_on)}: read side by side, the two can give away counts both hide)"
+        )
+    return said
+
+
 def check_overlap(store: Store, scope: Scope) -> None:
     """Refuse an external report that overlaps one written from this vault before (the
     caller asks the person, then writes with ``overlap_ok``)."""

@@ -25,7 +25,7 @@ from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import AuditAction
 from linksdesk.reports.model import PUBLICATION_LABEL, SUPPRESSED_MARK, Column, Kind, Report
 from linksdesk.reports.scope import Scope
-from linksdesk.storage.published import Published, add_published, worker_tag
+from linksdesk.storage.published import Published, add_published, published, worker_tag
 from linksdesk.storage.store import Store
 
 PREFIX = "LDPUB1."
@@ -84,16 +84,20 @@ def record_text(scope: Scope, report: Report, written_on: dt.date) -> str:
     return PREFIX + base64.urlsafe_b64encode(body).decode().rstrip("=")
 
 
-def take_in(store: Store, paths: list[Path]) -> list[Published]:
+def take_in(store: Store, paths: list[Path]) -> list[tuple[Published, list[Published]]]:
     """External reports written from another vault, remembered as this vault's own are: its
-    later external reports are compared with them. Every file is read before any is kept."""
+    later external reports are compared with them. Every file is read before any is kept.
+    With each, the reports already remembered that it overlaps: out already, side by side
+    they can give away what both hide, and the person should know."""
     found = [read_record(path) for path in paths]
+    taken = []
     with store.write() as tx:
         for record in found:
+            taken.append((record, [e for e in published(tx.session) if record.overlaps(e)]))
             add_published(tx.session, record)
             period = f"{record.first:%Y-%m}..{record.last:%Y-%m}"
             tx.audit(AuditAction.IMPORT, "published report", period)
-    return found
+    return taken
 
 
 def read_record(path: Path) -> Published:

@@ -90,12 +90,15 @@ def test_xlsx_and_pdf_carry_the_record_and_the_command_line_takes_them_in(
     damaged.write_text(record[: record.index("LDPUB1.") + 30], encoding="utf-8")
     with pytest.raises(UserError, match="publication record is damaged"):
         take_in_published(second, [damaged])
+    # the second vault had already given out December: taking the fourth quarter in says so
+    write(second, tmp_path / "dec.csv", Scope(Period.parse("2026-12")))
     second.lock()
     done = linksdesk(tmp_path, "published", "--vault", str(tmp_path / "sup-1.vault"),
                      str(xlsx), str(pdf), passphrase=PASSPHRASE)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "July to September 2026, all workers" in done.stdout
-    assert "October to December 2026, all workers" in done.stdout
+    assert "report of July to September 2026, all workers.\n" in done.stdout
+    assert ("report of October to December 2026, all workers (it overlaps the report for "
+            "December 2026, all workers, written from this vault on ") in done.stdout  # fmt: skip
     over = linksdesk(tmp_path, "report", "--vault", str(tmp_path / "sup-1.vault"),
                      "--period", "2026-08..2026-11", "--format", "csv",
                      "--out", str(tmp_path / "aug-nov.csv"), passphrase=PASSPHRASE)  # fmt: skip
