@@ -54,6 +54,21 @@ class EvaluationWritten:
     participants: int
     left_out: int
 
+    def said(self) -> list[str]:
+        """What was written, and who was left out and why, for the person who wrote it."""
+        rows = sum(self.files.values())
+        out = [
+            f"Wrote {rows} pseudonymised records of {self.participants} participants to "
+            f"{self.folder}."
+        ]
+        if self.left_out:
+            out.append(
+                f"{self.left_out} participants were left out: since their bundles were made, "
+                "withdrawals or erasures left fewer than 5 people with the same age band, "
+                "deprivation decile, referral source and period, so they could be singled out."
+            )
+        return out
+
 
 def write_evaluation(store: Store, out: Path) -> EvaluationWritten:
     """One CSV file per kind of record in a new folder ``out`` (never written over)."""

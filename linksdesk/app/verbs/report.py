@@ -62,14 +62,6 @@ def cmd_evaluation(args: argparse.Namespace) -> int:
 
     with casebook(args) as cb:
         done = write_evaluation(cb, args.out)
-    rows = sum(done.files.values())
-    print(
-        f"Wrote {rows} pseudonymised records of {done.participants} participants to {done.folder}."
-    )
-    if done.left_out:
-        print(
-            f"{done.left_out} participants were left out: since their bundles were made, "
-            "withdrawals or erasures left fewer than 5 people with the same age band, "
-            "deprivation decile, referral source and period, so they could be singled out."
-        )
+    for sentence in done.said():
+        print(sentence)
     return EXIT_OK

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import supervision
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import OverlapsEarlierReportError, ValidationError
+from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
@@ -73,6 +74,19 @@ class PublishedFilesDialog:
             parent.tr("Reports (*.xlsx *.csv *.pdf)"),
         )
         return [Path(name) for name in names]
+
+
+class EvaluationFolderDialog:
+    """Where to write the evaluation team's files: a new folder's name."""
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> Path | None:
+        name, _filter = QFileDialog.getSaveFileName(
+            parent,
+            parent.tr("A new folder for the evaluation files"),
+            str(Path.home() / "evaluation-files"),
+        )
+        return Path(name) if name else None
 
 
 class ExportDialog(QDialog):
@@ -233,6 +247,11 @@ class SupervisionView(Screen):
                "against them for overlaps")
         )  # fmt: skip
         self.published_button.clicked.connect(self.take_in_published)
+        self.evaluation_button = QPushButton(tr("Evaluation files…"))
+        self.evaluation_button.setToolTip(
+            tr("Write the pseudonymised evaluation records as CSV files for an evaluation team")
+        )
+        self.evaluation_button.clicked.connect(self.write_evaluation)
         self.settings_button = QPushButton(tr("Programme settings…"))
         self.settings_button.clicked.connect(self.edit_settings)
         self.progress = QProgressBar()
@@ -259,6 +278,7 @@ class SupervisionView(Screen):
         actions.addStretch(1)
         actions.addWidget(self.settings_button)
         actions.addWidget(self.published_button)
+        actions.addWidget(self.evaluation_button)
         actions.addWidget(self.export_button)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
@@ -414,6 +434,14 @@ class SupervisionView(Screen):
             self.tr("Taken in: {reports}. Your external reports are checked against them "
                     "too.").format(reports="; ".join(taken)), "info",
         )  # fmt: skip
+
+    def write_evaluation(self) -> None:
+        folder = EvaluationFolderDialog.ask(self)
+        if folder is not None:
+            self.run(supervision.write_evaluation, folder, on_done=self._on_evaluation_written)
+
+    def _on_evaluation_written(self, done: EvaluationWritten) -> None:
+        self.message.show_message(" ".join(done.said()), "info")
 
     def _on_exported(self, path: Path) -> None:
         self._export_finished()
