@@ -9,13 +9,19 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialog, QLabel
 from screens_kit import settle
 from shell_kit import PASSPHRASE
 from team_kit import PERIOD, build_team
 
 from linksdesk.reports.scope import Period
-from linksdesk.ui.views.supervision import ExportChoice, ExportDialog, SupervisionView
+from linksdesk.reports.settings import ReportSettings
+from linksdesk.ui.views.supervision import (
+    ExportChoice,
+    ExportDialog,
+    ReportSettingsDialog,
+    SupervisionView,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -318,3 +324,29 @@ def test_dashboard_filters_by_team(
                  if v.worker_box.itemData(i) not in first)  # fmt: skip
     v.select_worker(other)
     assert v.scope().workers == frozenset()
+
+
+def test_programme_settings_read_a_number_as_it_was_typed(qtbot: Any) -> None:
+    """A number too big for a setting is said, not cut to fit as it was typed ("150" was
+    saved as 15 and "12000" as 1200), and one too small is said, not silently dropped."""
+    dialog = ReportSettingsDialog(ReportSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for spin, typed, said in (
+        (dialog.threshold_spin, "150", "The small-number threshold must be between 2 and 100."),
+        (dialog.threshold_spin, "1", "The small-number threshold must be between 2 and 100."),
+        (dialog.year_spin, "12000", "people a year must be between 1 and 10000."),
+    ):
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+        dialog.accept()
+        assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
+        assert said in dialog.message.text() and dialog.focusWidget() is spin
+        spin.selectAll()
+        qtbot.keyClicks(spin, "12" if spin is dialog.threshold_spin else "300")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert (dialog.settings().suppression_threshold, dialog.settings().safe_people_per_year) == (
+        12,
+        300,
+    )

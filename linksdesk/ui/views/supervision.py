@@ -36,6 +36,7 @@ from linksdesk.ui.date_field import MonthField
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
+from linksdesk.ui.widgets import InlineMessage
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -156,12 +157,37 @@ class ReportSettingsDialog(QDialog):
         form.addRow(self.tr("Target wait to first contact (days)"), self.wait_spin)
         form.addRow(self.tr("External reports hide counts below"), self.threshold_spin)
         lay_out_form(self, form)
+        self.message = InlineMessage(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.message)
 
     def _spin(self, value: int, low: int, high: int) -> QSpinBox:
+        # the box takes any whole number typed and Save says what is out of range: a box
+        # held to the range dropped what did not fit as it was typed ("150" became 15,
+        # "12000" 1200) and kept its old value for a number below it, without a word
         spin = QSpinBox()
-        spin.setRange(low, high)
+        spin.setRange(0, 999_999)
         spin.setValue(value)
         return spin
+
+    def accept(self) -> None:
+        chosen = self.settings()
+        spins = {
+            "safe_open_cases": self.open_spin,
+            "safe_people_per_year": self.year_spin,
+            "wait_target_days": self.wait_spin,
+            "suppression_threshold": self.threshold_spin,
+        }
+        for name, spin in spins.items():  # each alone, by the settings' own rules
+            try:
+                replace(ReportSettings(), **{name: getattr(chosen, name)}).validate()
+            except ValidationError as exc:
+                self.message.show_message(str(exc))
+                spin.setFocus()
+                spin.selectAll()
+                return
+        super().accept()
 
     def settings(self) -> ReportSettings:
         return replace(
