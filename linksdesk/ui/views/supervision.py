@@ -36,6 +36,7 @@ from linksdesk.ui.date_field import MonthField
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
+from linksdesk.ui.views.rows import hbox
 from linksdesk.ui.widgets import InlineMessage
 
 if TYPE_CHECKING:
@@ -286,26 +287,14 @@ class SupervisionView(Screen):
         self.as_of_label = muted("")
         self.as_of_label.setAccessibleName(tr("Data as of"))
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(tr("From")))
-        filters.addWidget(self.first_edit)
-        filters.addWidget(QLabel(tr("to")))
-        filters.addWidget(self.last_edit)
-        filters.addSpacing(12)
-        filters.addWidget(self.team_box)
-        filters.addWidget(self.worker_box)
-        filters.addWidget(self.external_check)
-        filters.addWidget(self.show_button)
-        filters.addStretch(1)
+        filters = hbox(QLabel(tr("From")), self.first_edit, QLabel(tr("to")), self.last_edit,
+                       self.team_box, self.worker_box, self.external_check, self.show_button,
+                       None)  # fmt: skip
+        filters.insertSpacing(4, 12)
         # what is done with the figures, on a row of its own: on one row with the filters
         # the months were cut to "026" and the buttons' words clipped at the window's width
-        actions = QHBoxLayout()
-        actions.addWidget(self.progress)
-        actions.addStretch(1)
-        actions.addWidget(self.settings_button)
-        actions.addWidget(self.published_button)
-        actions.addWidget(self.evaluation_button)
-        actions.addWidget(self.export_button)
+        actions = hbox(self.progress, None, self.settings_button, self.published_button,
+                       self.evaluation_button, self.export_button)  # fmt: skip
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(0, 0, 12, 0)
