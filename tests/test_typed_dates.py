@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from linksdesk.core.typed_dates import UnreadableDate, read_date, read_time
+from linksdesk.core.typed_dates import UnreadableDate, read_date, read_month, read_time
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -97,3 +97,37 @@ def test_a_time_it_cannot_read_is_refused_with_a_reason(typed: str, says: str) -
         read_time(typed)
     assert says in str(refused.value) and typed not in str(refused.value)
     assert read_time("  ") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("March 2026", dt.date(2026, 3, 1)),
+        ("mar 2026", dt.date(2026, 3, 1)),
+        ("3/2026", dt.date(2026, 3, 1)),
+        ("2026-03", dt.date(2026, 3, 1)),
+        ("dec 2025", dt.date(2025, 12, 1)),
+        ("Dec 25", dt.date(2025, 12, 1)),  # a month and a two-digit year, not 25 December
+        ("12/25", dt.date(2025, 12, 1)),
+        ("3/26", dt.date(2026, 3, 1)),
+        ("25 Dec", dt.date(2026, 12, 1)),  # a day and its month: this year's
+        ("14/3/2026", dt.date(2026, 3, 1)),  # any day in it
+        ("140326", dt.date(2026, 3, 1)),
+    ],
+)
+def test_a_reports_month_is_read_as_people_type_it(typed: str, meant: dt.date) -> None:
+    assert read_month(typed, TODAY) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("March", "Give the month and the year"),
+        ("2026", "Give the month and the year"),
+        ("13/2026", "not a month LinksDesk can read"),
+        ("2026-13", "no such month"),
+    ],
+)
+def test_a_month_it_cannot_read_is_refused_with_a_reason(typed: str, says: str) -> None:
+    with pytest.raises(UnreadableDate, match=says):
+        read_month(typed, TODAY)

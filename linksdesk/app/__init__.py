@@ -36,7 +36,7 @@ from linksdesk.app.verbs.check import cmd_check
 from linksdesk.app.verbs.demo import cmd_demo
 from linksdesk.app.verbs.documents import cmd_gp_summary, cmd_record_pdf
 from linksdesk.app.verbs.new import cmd_new
-from linksdesk.app.verbs.report import cmd_evaluation, cmd_report
+from linksdesk.app.verbs.report import cmd_evaluation, cmd_published, cmd_report
 from linksdesk.app.verbs.sync import cmd_enrol, cmd_sync
 from linksdesk.app.verbs.window import cmd_open
 from linksdesk.core.errors import LinksDeskError, UserError
@@ -62,6 +62,7 @@ __all__ = [
     "cmd_keys",
     "cmd_new",
     "cmd_open",
+    "cmd_published",
     "cmd_record_pdf",
     "cmd_report",
     "cmd_restore",

@@ -17,8 +17,9 @@ from linksdesk.reports.build import (
 )
 from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.evaluation import write_evaluation as write_evaluation_copy
-from linksdesk.reports.export import export_report
+from linksdesk.reports.export import export_report, taken_in_words
 from linksdesk.reports.model import Report
+from linksdesk.reports.publication import take_in
 from linksdesk.reports.scope import Scope
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.reports.teams import team_label, teams_in
@@ -73,3 +74,11 @@ def save_report_settings(cb: Casebook, settings: ReportSettings) -> ReportSettin
 def write_evaluation(cb: Casebook, out: Path) -> EvaluationWritten:
     """The pseudonymised evaluation copy as CSV files, k-anonymous as it stands now."""
     return write_evaluation_copy(cb.store, out)
+
+
+def take_in_published(cb: Casebook, paths: list[Path]) -> list[str]:
+    """External reports written from another supervisor's vault (their files), remembered so
+    that this vault's external reports are compared with them as with its own; what each
+    covered, in words ("January to June 2026, all workers"), with any earlier report it
+    overlaps."""
+    return [taken_in_words(record, clashes) for record, clashes in take_in(cb.store, paths)]

@@ -143,7 +143,7 @@ class OverlapsEarlierReportError(UserError):
     workers): the person decides whether to write it anyway."""
 
     message = (
-        "An external report for {} was written from this vault on {}. This one, for {}, "
+        "An external report for {} was written from {} on {}. This one, for {}, "
         "overlaps it: subtracting one report's figures from the other's can give counts "
         "that both hide. Publish periods that do not overlap (or the very same period and "
         "workers again), or make this report internal. Nothing was written."
@@ -155,7 +155,7 @@ class ChangedSinceEarlierReportError(OverlapsEarlierReportError):
     (records arrived or changed since): asked about like an overlap."""
 
     message = (
-        "An external report for {} was written from this vault on {} with different "
+        "An external report for {} was written from {} on {} with different "
         "figures: records have arrived or changed since (or a count up to today has moved "
         "on). Subtracting one version's figures from the other's gives counts of that "
         "difference that both hide. "

@@ -71,12 +71,8 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
         if first.day != second.day or first.month != second.month:
             raise UnreadableDate(f"Give the day, the month and the year, as {EXAMPLE}.")
         year = first.year if first.year == second.year else today.year
-        if first.year == second.year and not re.search(r"\d{3,}", words):
-            year = (
-                today.year
-                + _TWO_DIGIT_YEAR_AHEAD
-                - ((today.year + _TWO_DIGIT_YEAR_AHEAD - first.year) % 100)
-            )
+        if first.year == second.year:
+            year = _typed_year(first.year, words, today)
         try:
             found = dt.date(year, first.month, first.day)
         except ValueError:  # 29 February of a year that has none
@@ -84,6 +80,51 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
     if found < EARLIEST:
         raise UnreadableDate("That date is before 1900. Check the year.")
     return found
+
+
+def _typed_year(year: int, words: str, today: dt.date) -> int:
+    """The year typed: two digits are the latest year at most ten years ahead."""
+    if re.search(r"\d{3,}", words):
+        return year
+    return today.year + _TWO_DIGIT_YEAR_AHEAD - ((today.year + _TWO_DIGIT_YEAR_AHEAD - year) % 100)
+
+
+MONTH_EXAMPLE: Final = "March 2026"
+
+
+def read_month(text: str, today: dt.date | None = None) -> dt.date | None:
+    """The first day of the month ``text`` names, None for empty text; :class:`UnreadableDate`
+    otherwise: a month and its year ("March 2026", "3/2026", "2026-03", "Dec 25", "12/25"), or
+    any whole date :func:`read_date` reads, taken as its month ("14/3/2026", "140326"). A
+    month without its year, or a number alone, is refused rather than guessed."""
+    today = today or dt.date.today()
+    words = text.strip().lower()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})", words)
+    if iso:
+        if not 1 <= int(iso[2]) <= 12:
+            raise UnreadableDate(f"There is no such month. Type it as {MONTH_EXAMPLE}.")
+        words = f"1/{iso[2]}/{iso[1]}"
+    # a month and a two-digit year, as on a card ("Dec 25", "12/25", "3/26"): read as a day
+    # they would be the 25th of December this year
+    short = re.fullmatch(r"([a-z]{3,9}\.?|\d{1,2})\s*[ /.-]\s*(\d{2})", words)
+    if short and (not short[1].isdigit() or int(short[2]) > 12):
+        words = f"1 {short[1]} {short[2]}"
+    try:
+        day = read_date(words, today)
+    except UnreadableDate:
+        try:
+            first = _parsed(words, dt.datetime(2000, 1, 1))
+            second = _parsed(words, dt.datetime(2001, 2, 2))
+        except UnreadableDate:
+            raise UnreadableDate(
+                f"This is not a month LinksDesk can read. Type it as {MONTH_EXAMPLE}."
+            ) from None
+        if first.month != second.month or first.year != second.year:
+            raise UnreadableDate(f"Give the month and the year, as {MONTH_EXAMPLE}.") from None
+        day = dt.date(_typed_year(first.year, words, today), first.month, 1)
+        if day < EARLIEST:
+            raise UnreadableDate("That month is before 1900. Check the year.") from None
+    return None if day is None else day.replace(day=1)
 
 
 TIME_EXAMPLE: Final = "14:30"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from linksdesk.reports import charts
 from linksdesk.reports.cells import audience_words
-from linksdesk.reports.model import SUPPRESSED_MARK, Kind, Report, Table
+from linksdesk.reports.model import PUBLICATION_LABEL, SUPPRESSED_MARK, Kind, Report, Table
 from linksdesk.reports.pdf import PdfDocument  # type: ignore[import-not-found,unused-ignore]
 from linksdesk.reports.scope import Period
 
@@ -67,7 +67,7 @@ def write_pdf(
     as_of = report.data_as_of.strftime("%d %B %Y %H:%M") if report.data_as_of else "no data"
     period = Period.parse(report.period_label).words  # "January to December 2026"
     with PdfDocument(report.title, author="LinksDesk supervisor", language="en-GB",
-                     subject=period) as doc:  # fmt: skip
+                     subject=period, keywords=report.publication or "") as doc:  # fmt: skip
         doc.title_page(
             report.title,
             subtitle=period,
@@ -98,5 +98,7 @@ def write_pdf(
                 progress(n, total)
         doc.heading("What the figures mean", level=1)
         doc.key_values([(term, meaning) for term, meaning in report.explanations])
+        if report.publication:  # also in the file's keywords, where LinksDesk reads it
+            doc.paragraph(f"{PUBLICATION_LABEL}: {report.publication}", small=True, muted=True)
         doc.save(out)
     return out

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from linksdesk.reports.cells import audience_words, csv_value, safe_text
-from linksdesk.reports.model import Report
+from linksdesk.reports.model import PUBLICATION_LABEL, Report
 
 
 def write_csv(report: Report, out: Path) -> Path:
@@ -35,4 +35,7 @@ def write_csv(report: Report, out: Path) -> Path:
         w.writerow([])
         for term, meaning in report.explanations:
             w.writerow([safe_text(term), safe_text(meaning)])
+        if report.publication:
+            w.writerow([])
+            w.writerow([PUBLICATION_LABEL, report.publication])
     return out

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from linksdesk.core.errors import (
@@ -19,7 +17,8 @@ from linksdesk.core.errors import (
 from linksdesk.core.vocab import AuditAction
 from linksdesk.reports.build import AUDIENCES, EXTERNAL, report_from_store
 from linksdesk.reports.csvfile import write_csv
-from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind, Report
+from linksdesk.reports.model import Report
+from linksdesk.reports.publication import digest_matches, figures_digest, record_text
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.xlsx import write_xlsx
 from linksdesk.storage.published import (
@@ -56,30 +55,7 @@ def _published(scope: Scope, digest: str | None = None) -> Published:
     return Published(first, last, scope.workers, scope.team, dt.date.today(), digests)
 
 
-def _figure(col: Column) -> bool:
-    """A count, a share, or a statistic built on counts; not a number that grows with the
-    day alone (how old a worker's newest data is)."""
-    return col.kind in (Kind.COUNT, Kind.PERCENT) or (
-        col.kind is Kind.NUMBER and bool(col.based_on)
-    )
-
-
-def figures_digest(report: Report, key: bytes) -> str:
-    """A keyed digest of every figure the report publishes (hidden ones as hidden), by
-    table, row and column: the same in every format, blind to when it was made."""
-    cells = [
-        [table.key, r, col.key, SUPPRESSED_MARK if (r, j) in table.suppressed else row[j]]
-        for section in report.sections
-        for table in section.tables
-        for r, row in enumerate(table.rows)
-        for j, col in enumerate(table.columns)
-        if _figure(col)
-    ]
-    text = json.dumps([report.threshold, cells], separators=(",", ":"), default=str)
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
-
-
-def _described(report: Published) -> str:
+def described(report: Published) -> str:
     period = Period(report.first, report.last).words
     if report.team is not None:
         return f"{period}, {report.team}"
@@ -87,6 +63,17 @@ def _described(report: Published) -> str:
         return f"{period}, all workers"
     n = len(report.workers)
     return f"{period}, {n} worker{'' if n == 1 else 's'}"
+
+
+def taken_in_words(record: Published, overlapping: list[Published]) -> str:
+    """A report taken in from another vault, and the ones it overlaps, in words."""
+    said = described(record)
+    for e in overlapping:
+        said += (
+            f" (it overlaps the report for {described(e)}, written from {_whence(e)} on "
+            f"{_day(e.written_on)}: read side by side, the two can give away counts both hide)"
+        )
+    return said
 
 
 def check_overlap(store: Store, scope: Scope) -> None:
@@ -97,7 +84,16 @@ def check_overlap(store: Store, scope: Scope) -> None:
         earlier = published(s)
     for e in earlier:
         if wanted.overlaps(e):
-            raise OverlapsEarlierReportError(_described(e), _day(e.written_on), _described(wanted))
+            raise OverlapsEarlierReportError(
+                described(e), _whence(e), _day(e.written_on), described(wanted)
+            )
+
+
+def _whence(report: Published) -> str:
+    """Where an earlier report was written: here, or in a vault whose file was taken in."""
+    if report.taken_in:
+        return "another supervisor's vault (its file was taken in here)"
+    return "this vault"
 
 
 def _day(day: dt.date) -> str:
@@ -111,9 +107,9 @@ def check_republished(store: Store, scope: Scope, report: Report) -> None:
     with store.read() as s:
         key = digest_key(s)
         earlier = [e for e in published(s) if e.same_scope(wanted) and e.digests]
-    for e in earlier:  # no key yet: no digest was kept either
-        if key is not None and figures_digest(report, key) not in e.digests:
-            raise ChangedSinceEarlierReportError(_described(e), _day(e.written_on))
+    for e in earlier:  # of this vault (no key yet: none was kept) or taken in from another
+        if not any(digest_matches(report, d, key) for d in e.digests):
+            raise ChangedSinceEarlierReportError(described(e), _whence(e), _day(e.written_on))
 
 
 def export_report(
@@ -147,6 +143,8 @@ def export_report(
     report = report_from_store(store, scope, audience=audience, **build)  # type: ignore[arg-type]
     if audience == EXTERNAL and not overlap_ok:
         check_republished(store, scope, report)
+    if audience == EXTERNAL:  # another vault can take the file in and compare (publication)
+        report = replace(report, publication=record_text(scope, report, dt.date.today()))
     part = out.with_name(out.name + ".part")
     try:
         _write(report, fmt, part, progress)

@@ -36,6 +36,8 @@ class Column:
 SUPPRESSED = None  # a suppressed cell holds None and is written as SUPPRESSED_MARK
 SUPPRESSED_MARK = "c"  # ONS: "confidential" / suppressed to protect small numbers
 NOT_APPLICABLE_MARK = "–"
+# the label beside an external report's publication record in its file (reports.publication)
+PUBLICATION_LABEL = "Publication record"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class Report:
     explanations: tuple[tuple[str, str], ...] = field(default=())
     # external reports: counts from 1 to threshold - 1 are hidden (the programme's setting)
     threshold: int | None = None
+    # an external report's file: its scope and figures' digest (reports.publication)
+    publication: str | None = None
 
     def section(self, key: str) -> Section:
         for s in self.sections:

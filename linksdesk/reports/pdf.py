@@ -130,6 +130,7 @@ class PdfDocument:
         author: str,
         language: str = "en-GB",
         subject: str = "",
+        keywords: str = "",
         created: datetime | None = None,
     ) -> None:
         self._pdf = _Pages(footer_title=title)
@@ -143,6 +144,8 @@ class PdfDocument:
         pdf.set_lang(language)
         if subject:
             pdf.set_subject(subject)
+        if keywords:
+            pdf.set_keywords(keywords)
         if created is not None:
             pdf.set_creation_date(created)
         pdf.set_margins(left=18, top=18, right=18)

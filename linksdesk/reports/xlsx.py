@@ -13,7 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from linksdesk.reports.cells import audience_words
-from linksdesk.reports.model import SUPPRESSED_MARK, Column, Kind, Report, Table
+from linksdesk.reports.model import PUBLICATION_LABEL, SUPPRESSED_MARK, Column, Kind, Report, Table
 
 ABOUT_SHEET = "About these figures"
 FLAG_FILL = PatternFill("solid", fgColor="FBE3E1")
@@ -95,6 +95,8 @@ def _about(ws: Any, report: Report) -> None:
         ("Data as of (oldest worker's newest record)", report.data_as_of),
         ("Small numbers", audience_words(report)),
     ]
+    if report.publication:  # for another supervisor's vault to compare its reports with
+        facts.append((PUBLICATION_LABEL, report.publication))
     for i, (k, v) in enumerate(facts, start=3):
         _put(ws, i, 1, k).font = BOLD
         _put(ws, i, 2, v)

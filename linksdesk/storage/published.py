@@ -1,11 +1,14 @@
 """What each external report written from this vault covered (its period and workers, never a
 figure), kept so that a later report can be compared with them (``reports.export``); and a
 keyed digest of each version of its published cells, so that the same scope written again
-with different figures is noticed without the vault keeping any figure."""
+with different figures is noticed without the vault keeping any figure. Reports written from
+another vault join them when their files are taken in (``reports.publication``): their
+workers are named by :func:`worker_tag`, their digests salted (``salt.digest``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,6 +20,15 @@ from linksdesk.storage.tables import LocalSetting
 
 PUBLISHED_KEY = "published_reports"  # (local setting) a list, oldest first
 DIGEST_KEY = "published_reports_key"  # (local setting) the key of the figures' digests, hex
+_TAG = "w:"
+
+
+def worker_tag(worker: str) -> str:
+    """A worker as a report's publication record names them: a hash of their id, which a
+    vault of the same programme compares with its own workers' (a tag stays as it is)."""
+    if worker.startswith(_TAG):
+        return worker
+    return _TAG + hashlib.sha256(b"linksdesk worker\x00" + worker.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -33,15 +45,25 @@ class Published:
     written_on: dt.date
     digests: frozenset[str] = frozenset()
 
+    @property
+    def taken_in(self) -> bool:
+        """Known only from another vault's file (its digests salted: ``salt.digest``)."""
+        return bool(self.digests) and all("." in d for d in self.digests)
+
+    def tags(self) -> frozenset[str] | None:
+        """The workers as tags, so a scope taken in from another vault's report compares."""
+        return None if self.workers is None else frozenset(map(worker_tag, self.workers))
+
     def same_scope(self, other: Published) -> bool:
-        return (self.first, self.last, self.workers) == (other.first, other.last, other.workers)
+        return (self.first, self.last, self.tags()) == (other.first, other.last, other.tags())
 
     def overlaps(self, other: Published) -> bool:
         """They share a month and a worker without being the same scope: subtracting one's
         figures from the other's gives counts of the difference, which neither shows."""
         if self.same_scope(other) or self.last < other.first or other.last < self.first:
             return False
-        return self.workers is None or other.workers is None or bool(self.workers & other.workers)
+        mine, theirs = self.tags(), other.tags()
+        return mine is None or theirs is None or bool(mine & theirs)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -79,7 +101,9 @@ def add_published(session: Session, report: Published) -> None:
         known.append(report)
     elif not report.digests <= same.digests:
         known[known.index(same)] = replace(
-            same, digests=same.digests | report.digests, written_on=report.written_on
+            same,
+            digests=same.digests | report.digests,
+            written_on=max(same.written_on, report.written_on),
         )
     else:
         return

@@ -67,6 +67,16 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     enrolled worker. The token is never logged or shown.
     """
     vault, store = opened(target)
+    with store.read() as s:
+        if bundle_keys.is_supervisor(s):
+            # its rows are copies of the workers' cases from bundles: synced, its verify
+            # found them missing from the server every time and never settled
+            raise UserError(
+                "This is a supervisor's vault: it takes the team's data from bundles (File › "
+                "Import a bundle…) and does not sync with the server. Nothing was sent and "
+                "the code was not used. To sync a caseload of your own, enrol a links "
+                "worker's vault (linksdesk new) instead."
+            )
     code = code.strip()
     if not 4 <= len(code) <= 64:
         raise ValidationError("The enrolment code should look like ABCD-EFGH-JKLM-NPQR.")

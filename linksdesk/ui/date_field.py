@@ -18,7 +18,15 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from linksdesk.core.typed_dates import EXAMPLE, TIME_EXAMPLE, UnreadableDate, read_date, read_time
+from linksdesk.core.typed_dates import (
+    EXAMPLE,
+    MONTH_EXAMPLE,
+    TIME_EXAMPLE,
+    UnreadableDate,
+    read_date,
+    read_month,
+    read_time,
+)
 from linksdesk.ui.widgets import is_dark
 
 
@@ -38,6 +46,8 @@ class DateField(QWidget):
     "14/03/1958" into today's month and year). Optional fields may be left empty.
     """
 
+    example = EXAMPLE
+
     def __init__(
         self, value: dt.date | None = None, *, optional: bool = False, parent: QWidget | None = None
     ) -> None:
@@ -45,7 +55,7 @@ class DateField(QWidget):
         self.optional = optional
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(
-            self.tr("none") if optional else self.tr("e.g. {example}").format(example=EXAMPLE)
+            self.tr("none") if optional else self.tr("e.g. {example}").format(example=self.example)
         )
         self.edit.setClearButtonEnabled(optional)
         self.button = QToolButton()
@@ -85,20 +95,28 @@ class DateField(QWidget):
     def value(self) -> dt.date | None:
         """The date typed or picked; None when empty or not readable (see :meth:`problem`)."""
         try:
-            return read_date(self.edit.text())
+            return self.read(self.edit.text())
         except UnreadableDate:
             return None
 
     def problem(self) -> str | None:
         """Why the text is not a date, in the worker's words; None when it is one or empty."""
         try:
-            read_date(self.edit.text())
+            self.read(self.edit.text())
         except UnreadableDate as exc:
             return str(exc)
         return None
 
+    @staticmethod
+    def read(text: str) -> dt.date | None:
+        return read_date(text)
+
     def set_value(self, value: dt.date | None) -> None:
-        self.edit.setText(_shown(value) if value else "")
+        self.edit.setText(self.shown(value) if value else "")
+
+    @staticmethod
+    def shown(value: dt.date) -> str:
+        return _shown(value)
 
     def setAccessibleName(self, name: str) -> None:
         # a screen reader lands on the line, not on this frame: it carries the field's name
@@ -147,6 +165,26 @@ class DateField(QWidget):
         if menu is not None:
             menu.close()
         self.edit.setFocus()
+
+
+class MonthField(DateField):
+    """A month typed as people write it ("March 2026", "3/2026") or any day in it, for a
+    report's period: :meth:`value` is the month's first day, shown back as the month in
+    words. Qt's month editor read what was typed over it section by section, as the date
+    editor did."""
+
+    example = MONTH_EXAMPLE
+
+    @staticmethod
+    def read(text: str) -> dt.date | None:
+        return read_month(text)
+
+    @staticmethod
+    def shown(value: dt.date) -> str:
+        return f"{value:%b %Y}"
+
+    def _reading_of(self, found: dt.date | None) -> str:
+        return f"{found:%B %Y}" if found else ""
 
 
 # a time of day typed after the day, in the day's own box: "9/12/2026 14:00", "Wed 9 Dec 2pm"

@@ -30,21 +30,38 @@ def laptop_and_supervisor(root: Path) -> Iterator[tuple[Casebook, Casebook, Call
     """A worker's laptop, a supervisor's vault, and ``carry()``: the laptop's supervision
     bundle as it is now, imported into the supervisor's vault (both unlocked while the block
     runs)."""
+    with laptop_and_supervisors(root, 1) as (laptop, (sup,), carry):
+        yield laptop, sup, carry
+
+
+@contextmanager
+def laptop_and_supervisors(
+    root: Path, count: int
+) -> Iterator[tuple[Casebook, tuple[Casebook, ...], Callable[[], None]]]:
+    """A worker's laptop, ``count`` supervisors' vaults (two supervisors, or one on two
+    computers), and ``carry()``: the laptop's supervision bundle as it is now, imported into
+    each of them (all unlocked while the block runs)."""
     laptop, _ = bundles.create_vault(root / "laptop.vault", PASSPHRASE)
-    sup, _ = bundles.create_vault(root / "sup.vault", PASSPHRASE, supervisor=True)
+    sups = tuple(
+        bundles.create_vault(root / ("sup.vault" if n == 0 else f"sup-{n}.vault"), PASSPHRASE,
+                             supervisor=True)[0]
+        for n in range(count)
+    )  # fmt: skip
     made = itertools.count(1)
     try:
-        recipient = bundles.new_bundle_key(sup)
+        recipients = [bundles.new_bundle_key(sup) for sup in sups]
 
         def carry() -> None:
             out = root / f"caseload-{next(made)}.age"
-            bundles.export_bundle(laptop, out, kind="supervision", recipients=[recipient])
-            bundles.import_file(sup, out, trust=bundles.show_keys(laptop).signing.fingerprint)
+            bundles.export_bundle(laptop, out, kind="supervision", recipients=recipients)
+            for sup in sups:
+                bundles.import_file(sup, out, trust=bundles.show_keys(laptop).signing.fingerprint)
 
-        yield laptop, sup, carry
+        yield laptop, sups, carry
     finally:
         laptop.lock()  # locking twice is nothing
-        sup.lock()
+        for sup in sups:
+            sup.lock()
 
 
 @contextmanager

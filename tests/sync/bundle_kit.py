@@ -321,6 +321,12 @@ def signed_by_laptop(
     return path
 
 
+def bundle_of(lap: Laptop, sup: Supervisor, out: Path, kind: str = "supervision") -> Path:
+    """The laptop's bundle of ``kind``, made as File › Export for a supervisor… makes it."""
+    export.export_to_file(lap.store, out, kind=kind, recipients=[sup.recipient])
+    return out
+
+
 def fingerprint_of(lap: Laptop) -> str:
     """The laptop's signing key's fingerprint, as a supervisor confirms it by phone."""
     return keys.signing_key(lap.store).public.fingerprint
@@ -388,9 +394,15 @@ def sealed_by_hand(lap: Laptop, sup: Supervisor, out: Path, plain: bytes) -> Pat
     return out
 
 
-def roster_file(path: Path, server: SigningKey, worker: str | None, *laptops: Laptop) -> Path:
+def roster_file(
+    path: Path,
+    server: SigningKey,
+    worker: str | None,
+    *laptops: Laptop,
+    programme: str | None = None,
+) -> Path:
     """Team North's roster, signed by ``server``, listing ``laptops`` as ``worker``'s (each
-    laptop's own worker when None)."""
+    laptop's own worker when None), naming ``programme`` (a programme key's id) if given."""
     entries = [
         {"fingerprint": key.fingerprint, "public_key": key.line,
          "worker_id": worker or lap.store.worker_id, "device_id": lap.store.device_id,
@@ -399,7 +411,7 @@ def roster_file(path: Path, server: SigningKey, worker: str | None, *laptops: La
         for key in [keys.signing_key(lap.store).public]
     ]  # fmt: skip
     path.write_text(json.dumps(sign_roster(entries, team_id="team-north", team="North",
-                                           key=server)))  # fmt: skip
+                                           key=server, programme=programme)))  # fmt: skip
     return path
 
 

@@ -8,15 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bundle_kit import Laptop, Supervisor
+from bundle_kit import Laptop, Supervisor, bundle_of
 
-from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle import keys, receive
 from linksdesk.sync.bundle.format import BundleRefused
-
-
-def _evaluation(lap: Laptop, sup: Supervisor, out: Path) -> Path:
-    export.export_to_file(lap.store, out, kind="evaluation", recipients=[sup.recipient])
-    return out
 
 
 def test_an_evaluation_bundle_of_another_programme_is_refused(
@@ -28,11 +23,11 @@ def test_an_evaluation_bundle_of_another_programme_is_refused(
             lap.give_programme_key(key)
             for _ in range(5):
                 lap.contact(lap.person())
-        ours = _evaluation(laptop, supervisor, tmp_path / "ours.age")
+        ours = bundle_of(laptop, supervisor, tmp_path / "ours.age", "evaluation")
         receive.import_bundle(
             supervisor.store, ours, trust=keys.signing_key(laptop.store).public.fingerprint
         )
-        theirs = _evaluation(elsewhere, supervisor, tmp_path / "theirs.age")
+        theirs = bundle_of(elsewhere, supervisor, tmp_path / "theirs.age", "evaluation")
         before = supervisor.content_hash()
         with pytest.raises(BundleRefused, match="another programme's key") as refused:
             receive.import_bundle(
@@ -41,7 +36,7 @@ def test_an_evaluation_bundle_of_another_programme_is_refused(
         assert "Nothing was imported" in str(refused.value)
         assert supervisor.content_hash() == before
         laptop.contact(laptop.person())
-        again = _evaluation(laptop, supervisor, tmp_path / "again.age")
+        again = bundle_of(laptop, supervisor, tmp_path / "again.age", "evaluation")
         assert receive.import_bundle(supervisor.store, again).applied > 0
     finally:
         elsewhere.close()

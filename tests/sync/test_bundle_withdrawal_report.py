@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from bundle_kit import Laptop, Supervisor
+from bundle_kit import Laptop, Supervisor, bundle_of
 
 from linksdesk.core.vocab import ReferralSource
 from linksdesk.reports.build import report_from_store
@@ -16,7 +16,7 @@ from linksdesk.reports.export import export_report
 from linksdesk.reports.model import SUPPRESSED_MARK, Table
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.tables import Consent
-from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle import keys, receive
 
 APRIL = Scope(Period.parse("2026-04"))
 
@@ -30,16 +30,11 @@ def _gp_referrals(sup: Supervisor) -> tuple[int, bool]:
     return int(table.rows[row][column] or 0), (row, column) in table.suppressed
 
 
-def _supervision(lap: Laptop, sup: Supervisor, out: Path) -> Path:
-    export.export_to_file(lap.store, out, kind="supervision", recipients=[sup.recipient])
-    return out
-
-
 def test_a_group_a_withdrawal_shrank_is_hidden_in_the_next_external_report(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor
 ) -> None:
     people = [laptop.person(source="gp") for _ in range(10)]
-    first = _supervision(laptop, supervisor, tmp_path / "1.age")
+    first = bundle_of(laptop, supervisor, tmp_path / "1.age")
     receive.import_bundle(
         supervisor.store, first, trust=keys.signing_key(laptop.store).public.fingerprint
     )
@@ -48,7 +43,7 @@ def test_a_group_a_withdrawal_shrank_is_hidden_in_the_next_external_report(
         tx.insert(Consent(participant_id=people[0], scope="team", given=False, version=2,
                           recorded_on=dt.date(2026, 6, 1), method="verbal"))  # fmt: skip
         tx.forget_consent_cache()
-    receive.import_bundle(supervisor.store, _supervision(laptop, supervisor, tmp_path / "2.age"))
+    receive.import_bundle(supervisor.store, bundle_of(laptop, supervisor, tmp_path / "2.age"))
     assert _gp_referrals(supervisor)[1]  # nine: hidden
     out = tmp_path / "board.csv"
     export_report(supervisor.store, APRIL, "csv", out, audience="external")

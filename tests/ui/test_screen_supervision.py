@@ -9,13 +9,19 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialog, QLabel
 from screens_kit import settle
 from shell_kit import PASSPHRASE
 from team_kit import PERIOD, build_team
 
 from linksdesk.reports.scope import Period
-from linksdesk.ui.views.supervision import ExportChoice, ExportDialog, SupervisionView
+from linksdesk.reports.settings import ReportSettings
+from linksdesk.ui.views.supervision import (
+    ExportChoice,
+    ExportDialog,
+    ReportSettingsDialog,
+    SupervisionView,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -71,9 +77,41 @@ def test_dashboard_filters_by_worker_and_period(
     assert view.report is not None and view.report.period_label == "2026-03"
 
     view.set_period(Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31)))
-    view.last_edit.setDate(view.first_edit.date().addMonths(-2))
+    view.last_edit.set_value(dt.date(2026, 3, 1))
     view.refresh()
     assert "ends before it starts" in view.message.text()
+
+
+def _type_month(qtbot: Any, field: Any, text: str) -> None:
+    field.edit.selectAll()
+    qtbot.keyClicks(field.edit, text)
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+
+
+def test_a_period_is_read_as_it_was_typed(
+    qtbot: Any, ui_session: Any, view: SupervisionView
+) -> None:
+    """The period's months are typed as a supervisor writes them, a whole day too
+    ("140226" is 14 February 2026), read back in words under each box, and the figures are
+    of those months; a month that cannot be read is said inline and nothing is counted."""
+    _type_month(qtbot, view.first_edit, "140226")
+    _type_month(qtbot, view.last_edit, "April 2026")
+    assert view.first_edit.reading.text() == "February 2026"
+    assert view.last_edit.reading.text() == "April 2026"
+    assert view.last_edit.edit.text() == "Apr 2026"
+    view.refresh()
+    settle(qtbot, ui_session)
+    assert view.report is not None and view.report.period_label == "2026-02..2026-04"
+    _type_month(qtbot, view.first_edit, "3/2026")
+    view.refresh()
+    settle(qtbot, ui_session)
+    assert view.report.period_label == "2026-03..2026-04"
+    shown = view.report
+    _type_month(qtbot, view.last_edit, "Aprill")
+    view.refresh()
+    said = "To: This is not a month LinksDesk can read. Type it as March 2026."
+    assert view.message.text() == said
+    assert view.report is shown  # nothing counted from a month it could not read
 
 
 def test_a_charts_numbers_are_one_click_away(
@@ -286,3 +324,29 @@ def test_dashboard_filters_by_team(
                  if v.worker_box.itemData(i) not in first)  # fmt: skip
     v.select_worker(other)
     assert v.scope().workers == frozenset()
+
+
+def test_programme_settings_read_a_number_as_it_was_typed(qtbot: Any) -> None:
+    """A number too big for a setting is said, not cut to fit as it was typed ("150" was
+    saved as 15 and "12000" as 1200), and one too small is said, not silently dropped."""
+    dialog = ReportSettingsDialog(ReportSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for spin, typed, said in (
+        (dialog.threshold_spin, "150", "The small-number threshold must be between 2 and 100."),
+        (dialog.threshold_spin, "1", "The small-number threshold must be between 2 and 100."),
+        (dialog.year_spin, "12000", "people a year must be between 1 and 10000."),
+    ):
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+        dialog.accept()
+        assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
+        assert said in dialog.message.text() and dialog.focusWidget() is spin
+        spin.selectAll()
+        qtbot.keyClicks(spin, "12" if spin is dialog.threshold_spin else "300")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert (dialog.settings().suppression_threshold, dialog.settings().safe_people_per_year) == (
+        12,
+        300,
+    )

@@ -11,9 +11,15 @@ from screens_kit import settle
 from shell_kit import PASSPHRASE, on_db_thread
 
 from linksdesk.casework import bundles
-from linksdesk.reports.scope import Period
+from linksdesk.reports.export import export_report
+from linksdesk.reports.scope import Period, Scope
 from linksdesk.ui.views import supervision as supervision_view
-from linksdesk.ui.views.supervision import ExportChoice, ExportDialog, SupervisionView
+from linksdesk.ui.views.supervision import (
+    ExportChoice,
+    ExportDialog,
+    PublishedFilesDialog,
+    SupervisionView,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -72,3 +78,28 @@ def test_an_overlapping_external_report_is_asked_about(
     assert (tmp_path / "q2-anyway.csv").exists()  # Yes: the supervisor's decision
     assert "Report written" in view.message.text()
     assert not view.progress.isVisible()
+
+
+def test_a_report_from_another_vault_taken_in_is_asked_about_too(
+    qtbot: Any, ui_session: Any, view: SupervisionView, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Another supervisor's external report, taken in through "Reports from another vault…",
+    stops an overlapping report here as one of this vault's own would."""
+    other, _key = bundles.create_vault(tmp_path / "other.vault", PASSPHRASE, supervisor=True)
+    try:
+        theirs = tmp_path / "theirs.xlsx"
+        export_report(other.store, Scope(Period.parse("2026-01..2026-06")), "xlsx", theirs)
+    finally:
+        other.lock()
+    monkeypatch.setattr(PublishedFilesDialog, "ask", classmethod(lambda cls, parent: [theirs]))
+    view.published_button.click()
+    settle(qtbot, ui_session)
+    assert view.message.text().startswith("Taken in: January to June 2026, all workers.")
+    choice = ExportChoice("csv", "external", tmp_path / "q2.csv")
+    monkeypatch.setattr(ExportDialog, "ask", classmethod(lambda cls, parent, suggested: choice))
+    asked: list[str] = []
+    monkeypatch.setattr(supervision_view, "ask_yes_no",
+                        lambda _p, title, text: asked.append(text) or False)  # fmt: skip
+    export(qtbot, ui_session, view, "2026-04..2026-06", tmp_path / "q2.csv")
+    assert len(asked) == 1 and "from another supervisor's vault" in asked[0]
+    assert not (tmp_path / "q2.csv").exists()

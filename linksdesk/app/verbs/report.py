@@ -1,4 +1,5 @@
 """``report``: a supervisor's figures for a period, written to an XLSX, CSV or PDF file;
+``published``: external reports written from another vault, taken in to be compared with;
 ``evaluation``: the pseudonymised evaluation copy, written as CSV files."""
 
 from __future__ import annotations
@@ -45,19 +46,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_published(args: argparse.Namespace) -> int:
+    from linksdesk.casework.supervision import take_in_published
+
+    with casebook(args) as cb:
+        taken = take_in_published(cb, args.files)
+    for scope in taken:
+        print(f"Took in the external report of {scope}.")
+    print("External reports written from this vault are now compared with them as well.")
+    return EXIT_OK
+
+
 def cmd_evaluation(args: argparse.Namespace) -> int:
     from linksdesk.casework.supervision import write_evaluation
 
     with casebook(args) as cb:
         done = write_evaluation(cb, args.out)
-    rows = sum(done.files.values())
-    print(
-        f"Wrote {rows} pseudonymised records of {done.participants} participants to {done.folder}."
-    )
-    if done.left_out:
-        print(
-            f"{done.left_out} participants were left out: since their bundles were made, "
-            "withdrawals or erasures left fewer than 5 people with the same age band, "
-            "deprivation decile, referral source and period, so they could be singled out."
-        )
+    for sentence in done.said():
+        print(sentence)
     return EXIT_OK

@@ -8,14 +8,19 @@ server's always, a laptop's once it has synced; an evaluation bundle's pseudonym
 too), signed with the rest. The first import that names one binds the vault to it; from then
 on a bundle or roster naming another is refused whole, however its signer was accepted.
 
-A laptop's bundle naming none (an older LinksDesk, or a laptop never synced) is taken on its
-key's trust, as before. A server's naming none (an older server) is taken from a server the
-vault already trusts, and refused from one being accepted now by its fingerprint: that is how
-another programme's server would come in.
+A laptop's bundle naming none (an older LinksDesk, or a laptop never synced) is placed by its
+key: taken when the vault knows the laptop is of its programme (a roster of the programme
+lists it, or the laptop's own earlier bundle here named the programme), or while the vault
+belongs to no programme yet. A key a person accepted by its fingerprint says whose laptop it
+is, not which programme: taken on that alone, a laptop of another programme that never synced
+would put its worker's caseload into this programme's reports. A server's naming none (an
+older server) is taken from a server the vault already trusts, and refused from one being
+accepted now by its fingerprint: that is how another programme's server would come in.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,6 +31,8 @@ from linksdesk.sync.bundle.format import BundleRefused
 # local_setting: the programme key id this vault belongs to (named so since evaluation
 # bundles first bound it)
 PROGRAMME = "evaluation_key_id"
+# local_setting: laptop key fingerprint → the programme its own bundles named in this vault
+LAPTOPS = "laptop_programmes"
 
 
 def named(doc: dict[str, Any]) -> str | None:
@@ -50,9 +57,26 @@ def held(s: Session) -> str | None:
     return str(value) if value else None
 
 
-def check(s: Session, doc: dict[str, Any], *, what: str, new_server: bool) -> str | None:
+@dataclass(frozen=True)
+class LaptopKey:
+    """The laptop key that signed a bundle: its fingerprint, and whether a roster this vault
+    took (of its programme: rosters of another are refused) lists it."""
+
+    fingerprint: str
+    rostered: bool
+
+
+def check(
+    s: Session,
+    doc: dict[str, Any],
+    *,
+    what: str,
+    new_server: bool = False,
+    laptop: LaptopKey | None = None,
+) -> str | None:
     """The programme ``doc`` names, if this vault may take it (``new_server``: signed by a
-    server the vault is accepting now by its fingerprint); raises BundleRefused otherwise."""
+    server the vault is accepting now by its fingerprint; ``laptop``: signed by a laptop);
+    raises BundleRefused otherwise."""
     given, mine = named(doc), held(s)
     if mine is None:
         return given
@@ -72,10 +96,31 @@ def check(s: Session, doc: dict[str, Any], *, what: str, new_server: bool) -> st
             "takes only its own programme's bundles. Nothing was imported; ask your "
             "programme administrator to update the server, then ask for the bundle again."
         )
+    if given is None and laptop is not None and not _placed(s, laptop, mine):
+        raise BundleRefused(
+            "This laptop's bundle does not say which programme it belongs to (the laptop has "
+            "not synced with its programme's server since LinksDesk was updated, or never "
+            "has), and this vault cannot tell from its key: no roster of this vault's "
+            "programme lists the laptop. Nothing was imported. Ask the worker to sync the "
+            "laptop once and make the bundle again, or import the team's newest bundle or "
+            "roster from the server, which lists its laptops."
+        )
     return given
 
 
-def bind(s: Session, given: str | None) -> None:
-    """Bind the vault to the programme its first import names (later ones only match it)."""
-    if given is not None and held(s) is None:
+def _placed(s: Session, laptop: LaptopKey, mine: str) -> bool:
+    """Whether the vault knows the laptop to be of its programme ``mine``."""
+    named_here = (state.local_setting(s, LAPTOPS) or {}).get(laptop.fingerprint)
+    return laptop.rostered or named_here == mine
+
+
+def bind(s: Session, given: str | None, laptop: LaptopKey | None = None) -> None:
+    """Bind the vault to the programme its first import names (later ones only match it),
+    and remember the programme a laptop's bundle named, to place its later ones."""
+    if given is None:
+        return
+    if held(s) is None:
         state.put_local_setting(s, PROGRAMME, given)
+    placed = dict(state.local_setting(s, LAPTOPS) or {})
+    if laptop is not None and placed.get(laptop.fingerprint) != given:
+        state.put_local_setting(s, LAPTOPS, {**placed, laptop.fingerprint: given})

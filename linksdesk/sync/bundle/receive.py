@@ -60,6 +60,7 @@ from linksdesk.sync.bundle.format import (
     verify_opened,
     verify_roster,
 )
+from linksdesk.sync.bundle.programme import LaptopKey
 from linksdesk.sync.bundle.signing import (
     DetachedSignature,
     PublicKey,
@@ -127,6 +128,7 @@ class Checked:
     owner: str | None = None  # a laptop's evaluation bundle: its worker's pseudonym
     owners: dict[str, str] = field(default_factory=dict)  # a server's: whose pseudonym is whose
     programme: str | None = None  # the programme key id the bundle names, if it names one
+    laptop: LaptopKey | None = None  # the laptop key that signed it, if one did
 
 
 class AlreadyImported(BundleRefused):
@@ -215,7 +217,12 @@ def check(
                 "imported; ask the programme administrator for the team's new roster."
             )
         new_server = known is None and sender.get("kind") == "server"
-        named = programme.check(s, m, what="bundle", new_server=new_server)
+        laptop = (
+            LaptopKey(sig.fingerprint, known is not None and known.source == "roster")
+            if sender.get("kind") == "device"
+            else None
+        )
+        named = programme.check(s, m, what="bundle", new_server=new_server, laptop=laptop)
         seen = s.get(BundleLedger, str(m["bundle_id"]))
         if seen is not None and seen.direction == "import":
             raise AlreadyImported(seen.at)
@@ -243,7 +250,9 @@ def check(
         with store.read() as s:
             if sender.get("kind") == "device":
                 owner = evaluation_vault.owner_key(s, records, str(sender.get("worker_id")))
-    return Checked(opened, key, known, roster, records, owner, owners=owners, programme=named)
+    return Checked(
+        opened, key, known, roster, records, owner, owners=owners, programme=named, laptop=laptop
+    )
 
 
 def _verify_detached(sig: DetachedSignature, data: bytes, key: PublicKey) -> None:
@@ -423,7 +432,7 @@ def _check_and_apply(
         if checked.trusted is None:
             signers.add_signer(s, checked.key, sender, source="confirmed")
             report.trusted_now = True
-        programme.bind(s, checked.programme)
+        programme.bind(s, checked.programme, checked.laptop)
         if checked.roster is not None:
             report.signers_added = signers.learn_roster(s, checked.roster)
         if report.kind == "supervision":

@@ -160,6 +160,11 @@ def learn_roster(s: Session, roster: dict[str, Any]) -> int:
         ended.pop(key.fingerprint, None)  # enrolled again: the server lists it once more
         who = {**entry, "kind": "device", "team_id": team}
         added += add_signer(s, key, who, source="roster")
+        held = s.get(TrustedSigner, key.fingerprint)
+        if held is not None and held.kind == "device" and held.worker_id == who.get("worker_id"):
+            # a key a person accepted by phone, which the server now lists too: it is of the
+            # roster's programme (sync.bundle.programme places its unnamed bundles by it)
+            held.source = "roster"
     state.put_local_setting(s, ENDED, ended)
     return added
 

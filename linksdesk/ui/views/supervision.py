@@ -7,11 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,13 +27,17 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import supervision
 from linksdesk.core.changes import Changes
-from linksdesk.core.errors import OverlapsEarlierReportError
+from linksdesk.core.errors import OverlapsEarlierReportError, ValidationError
+from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
+from linksdesk.ui.date_field import MonthField
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
+from linksdesk.ui.views.rows import hbox
+from linksdesk.ui.widgets import InlineMessage
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -60,6 +62,33 @@ def lay_out_form(dialog: QDialog, form: QFormLayout) -> None:
     layout = QVBoxLayout(dialog)
     layout.addLayout(form)
     layout.addWidget(buttons)
+
+
+class PublishedFilesDialog:
+    """Which external report files, written from another supervisor's vault, to take in."""
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> list[Path]:
+        names, _filter = QFileDialog.getOpenFileNames(
+            parent,
+            parent.tr("Reports written from another vault"),
+            str(Path.home()),
+            parent.tr("Reports (*.xlsx *.csv *.pdf)"),
+        )
+        return [Path(name) for name in names]
+
+
+class EvaluationFolderDialog:
+    """Where to write the evaluation team's files: a new folder's name."""
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> Path | None:
+        name, _filter = QFileDialog.getSaveFileName(
+            parent,
+            parent.tr("A new folder for the evaluation files"),
+            str(Path.home() / "evaluation-files"),
+        )
+        return Path(name) if name else None
 
 
 class ExportDialog(QDialog):
@@ -129,12 +158,37 @@ class ReportSettingsDialog(QDialog):
         form.addRow(self.tr("Target wait to first contact (days)"), self.wait_spin)
         form.addRow(self.tr("External reports hide counts below"), self.threshold_spin)
         lay_out_form(self, form)
+        self.message = InlineMessage(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.message)
 
     def _spin(self, value: int, low: int, high: int) -> QSpinBox:
+        # the box takes any whole number typed and Save says what is out of range: a box
+        # held to the range dropped what did not fit as it was typed ("150" became 15,
+        # "12000" 1200) and kept its old value for a number below it, without a word
         spin = QSpinBox()
-        spin.setRange(low, high)
+        spin.setRange(0, 999_999)
         spin.setValue(value)
         return spin
+
+    def accept(self) -> None:
+        chosen = self.settings()
+        spins = {
+            "safe_open_cases": self.open_spin,
+            "safe_people_per_year": self.year_spin,
+            "wait_target_days": self.wait_spin,
+            "suppression_threshold": self.threshold_spin,
+        }
+        for name, spin in spins.items():  # each alone, by the settings' own rules
+            try:
+                replace(ReportSettings(), **{name: getattr(chosen, name)}).validate()
+            except ValidationError as exc:
+                self.message.show_message(str(exc))
+                spin.setFocus()
+                spin.selectAll()
+                return
+        super().accept()
 
     def settings(self) -> ReportSettings:
         return replace(
@@ -149,10 +203,6 @@ class ReportSettingsDialog(QDialog):
     def ask(cls, parent: QWidget | None, settings: ReportSettings) -> ReportSettings | None:
         dialog = cls(settings, parent)
         return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 class SectionBox(QWidget):
@@ -197,15 +247,13 @@ class SupervisionView(Screen):
         self.setAccessibleName(tr("Team dashboard"))
         today = dt.date.today()
         default = Period.last_twelve_months(today)
-        self.first_edit = QDateEdit(_qdate(default.first))
-        self.last_edit = QDateEdit(_qdate(default.last))
-        for edit, name in (
-            (self.first_edit, tr("First month")),
-            (self.last_edit, tr("Last month")),
-        ):
-            edit.setDisplayFormat("MMM yyyy")
-            edit.setCalendarPopup(True)
-            edit.setAccessibleName(name)
+        # typed as people write a month ("March 2026", "3/2026"), read back under the box
+        self.first_edit = MonthField(default.first)
+        self.last_edit = MonthField(default.last)
+        self.first_edit.setAccessibleName(tr("First month"))
+        self.last_edit.setAccessibleName(tr("Last month"))
+        for month in (self.first_edit, self.last_edit):  # room for "September 2026"
+            month.edit.setMinimumWidth(month.edit.fontMetrics().horizontalAdvance("0") * 15)
         self.worker_box = QComboBox()
         self.worker_box.setAccessibleName(tr("Worker"))
         self.worker_box.addItem(tr("All workers"), None)
@@ -219,6 +267,18 @@ class SupervisionView(Screen):
         self.show_button.clicked.connect(self.refresh)
         self.export_button = QPushButton(tr("Export report…"))
         self.export_button.clicked.connect(self.export)
+        # another supervisor's external reports: this vault's are compared with them too
+        self.published_button = QPushButton(tr("Reports from another vault…"))
+        self.published_button.setToolTip(
+            tr("Take in external reports another supervisor wrote, so that yours are checked "
+               "against them for overlaps")
+        )  # fmt: skip
+        self.published_button.clicked.connect(self.take_in_published)
+        self.evaluation_button = QPushButton(tr("Evaluation files…"))
+        self.evaluation_button.setToolTip(
+            tr("Write the pseudonymised evaluation records as CSV files for an evaluation team")
+        )
+        self.evaluation_button.clicked.connect(self.write_evaluation)
         self.settings_button = QPushButton(tr("Programme settings…"))
         self.settings_button.clicked.connect(self.edit_settings)
         self.progress = QProgressBar()
@@ -227,20 +287,14 @@ class SupervisionView(Screen):
         self.as_of_label = muted("")
         self.as_of_label.setAccessibleName(tr("Data as of"))
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(tr("From")))
-        filters.addWidget(self.first_edit)
-        filters.addWidget(QLabel(tr("to")))
-        filters.addWidget(self.last_edit)
-        filters.addSpacing(12)
-        filters.addWidget(self.team_box)
-        filters.addWidget(self.worker_box)
-        filters.addWidget(self.external_check)
-        filters.addWidget(self.show_button)
-        filters.addStretch(1)
-        filters.addWidget(self.progress)
-        filters.addWidget(self.settings_button)
-        filters.addWidget(self.export_button)
+        filters = hbox(QLabel(tr("From")), self.first_edit, QLabel(tr("to")), self.last_edit,
+                       self.team_box, self.worker_box, self.external_check, self.show_button,
+                       None)  # fmt: skip
+        filters.insertSpacing(4, 12)
+        # what is done with the figures, on a row of its own: on one row with the filters
+        # the months were cut to "026" and the buttons' words clipped at the window's width
+        actions = hbox(self.progress, None, self.settings_button, self.published_button,
+                       self.evaluation_button, self.export_button)  # fmt: skip
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(0, 0, 12, 0)
@@ -252,6 +306,7 @@ class SupervisionView(Screen):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(heading(tr("Team dashboard")))
         layout.addLayout(filters)
+        layout.addLayout(actions)
         layout.addWidget(self.as_of_label)
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
@@ -267,8 +322,19 @@ class SupervisionView(Screen):
 
     # -- filters --------------------------------------------------------------------------
     def scope(self) -> Scope:
-        a, b = self.first_edit.date(), self.last_edit.date()
-        period = Period.months((a.year(), a.month()), (b.year(), b.month()))
+        """The filters as a scope; ValidationError for a month that cannot be read."""
+        months = []
+        for edit, name in ((self.first_edit, self.tr("From")), (self.last_edit, self.tr("To"))):
+            month = edit.value()
+            if month is None:
+                edit.setFocus()
+                edit.edit.selectAll()
+                problem = edit.problem() or self.tr("Give the month.")
+                raise ValidationError(
+                    self.tr("{field}: {problem}").format(field=name, problem=problem)
+                )
+            months.append((month.year, month.month))
+        period = Period.months(months[0], months[1])
         worker = self.worker_box.currentData()
         workers = None if worker is None else frozenset({worker})
         team = self.team_box.currentData()
@@ -278,8 +344,8 @@ class SupervisionView(Screen):
         return Scope(period, members if workers is None else workers & members, label)
 
     def set_period(self, period: Period) -> None:
-        self.first_edit.setDate(_qdate(period.first))
-        self.last_edit.setDate(_qdate(period.last))
+        self.first_edit.set_value(period.first)
+        self.last_edit.set_value(period.last)
 
     def select_team(self, label: str | None) -> None:
         found = [
@@ -329,7 +395,11 @@ class SupervisionView(Screen):
 
     # -- export ---------------------------------------------------------------------------
     def export(self) -> None:
-        scope = self.scope()
+        try:
+            scope = self.scope()
+        except ValidationError as exc:  # a month that cannot be read: said inline
+            self.show_problem(exc)
+            return
         choice = ExportDialog.ask(self, f"links-report-{scope.period.label.replace('..', '_')}")
         if choice is not None:
             self._write(scope, choice, overlap_ok=False)
@@ -368,6 +438,25 @@ class SupervisionView(Screen):
         self._export_job = None
         self.export_button.setEnabled(True)
         self.progress.hide()
+
+    def take_in_published(self) -> None:
+        paths = PublishedFilesDialog.ask(self)
+        if paths:
+            self.run(supervision.take_in_published, paths, on_done=self._on_taken_in)
+
+    def _on_taken_in(self, taken: list[str]) -> None:
+        self.message.show_message(
+            self.tr("Taken in: {reports}. Your external reports are checked against them "
+                    "too.").format(reports="; ".join(taken)), "info",
+        )  # fmt: skip
+
+    def write_evaluation(self) -> None:
+        folder = EvaluationFolderDialog.ask(self)
+        if folder is not None:
+            self.run(supervision.write_evaluation, folder, on_done=self._on_evaluation_written)
+
+    def _on_evaluation_written(self, done: EvaluationWritten) -> None:
+        self.message.show_message(" ".join(done.said()), "info")
 
     def _on_exported(self, path: Path) -> None:
         self._export_finished()
