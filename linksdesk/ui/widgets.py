@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -204,6 +205,20 @@ def name_field_buttons(edit: QLineEdit) -> None:
         if not name and action is not None and "clear" in action.objectName().lower():
             name = edit.tr("Clear")
         button.setAccessibleName(name or edit.accessibleName())
+
+
+def scrolled(body: QWidget, name: str, *, framed: bool = True) -> QScrollArea:
+    """``body`` in a scroll area named ``name`` for screen readers. The area is no stop of
+    Tab's own (it was an unnamed stop with nothing to do): Tab goes to the controls inside,
+    and the area scrolls each one into sight as it gets the focus."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    if not framed:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setAccessibleName(name)
+    scroll.setWidget(body)
+    return scroll
 
 
 def push_button(text: str, accessible_name: str, clicked: Callable[[], object]) -> QPushButton:
