@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -219,6 +221,20 @@ def scrolled(body: QWidget, name: str, *, framed: bool = True) -> QScrollArea:
     scroll.setAccessibleName(name)
     scroll.setWidget(body)
     return scroll
+
+
+def focus_page(window: QWidget, stack: QStackedWidget) -> None:
+    """The keyboard goes to the page ``stack`` shows (its focus proxy) unless it is in the
+    page already, else to ``stack``: a worker's next key lands there after an unlock or a
+    closed search, never nowhere."""
+    window.activateWindow()
+    page = stack.currentWidget()
+    focused = QApplication.focusWidget()
+    if page is not None and not page.hasFocus() and not (focused and page.isAncestorOf(focused)):
+        page.setFocus(Qt.FocusReason.OtherFocusReason)
+    focused = QApplication.focusWidget()
+    if focused is None or focused.window() is not window:
+        stack.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def push_button(text: str, accessible_name: str, clicked: Callable[[], object]) -> QPushButton:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
+    QDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from screens_kit import person, schedule, settle
 from shell_kit import call_casework
+from shiboken6 import Shiboken
 
 from linksdesk.casework import contacts
 from linksdesk.core.vocab import ContactKind, ContactStatus
@@ -53,18 +55,38 @@ def on_modal(fn: Callable[[Any], None], *, kind: type | None = None) -> dict[str
             fn(w)
         except BaseException as exc:  # the test fails on it after the dialog is gone
             state["error"] = exc
-            w.reject()
+            shut(w)
 
         def still_open() -> None:
-            if w.isVisible():
+            if Shiboken.isValid(w) and w.isVisible():  # (a question's box is deleted once shut)
                 state.setdefault("error", AssertionError("the dialog did not close"))
-                w.reject()
+                shut(w)
             state["done"] = True
 
         QTimer.singleShot(2000 if w.isVisible() else 0, still_open)
 
     QTimer.singleShot(0, poll)
     return state
+
+
+def active(qtbot: Any, w: QWidget) -> None:
+    """As a window manager would (a dialog closed, the window clicked): ``w`` is the active
+    window and its focus widget has the keyboard again."""
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    if QApplication.focusWidget() is None and w.focusWidget() is not None:
+        # offscreen, a window active already is not activated again when a dialog over it
+        # closes; a window system gives the window's focus widget its focus back then
+        w.focusWidget().setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+
+def shut(w: QWidget) -> None:
+    """Close a dialog left open by a failing test without asking anything (its reject may ask
+    whether to discard what was typed, and nobody would answer)."""
+    if isinstance(w, QDialog):
+        w.done(QDialog.DialogCode.Rejected)
+    else:
+        w.close()
 
 
 def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
@@ -249,3 +271,25 @@ def tab_problems(qtbot: Any, root: QWidget, start: QWidget) -> list[str]:
         if tabbed and shown and w not in stops:  # (a proxy takes the focus of its widget)
             problems.append(f"not reached: {where(w)}")
     return problems
+
+
+def record_dialogs(view: Any, goal: Any) -> list[Any]:
+    """One of each dialog that writes to the record open in ``view`` (``goal`` is one of its
+    goals), made over the tab it is opened from."""
+    from linksdesk.core.vocab import MeasureKind
+    from linksdesk.ui.dialogs.contact import ContactDialog
+    from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
+    from linksdesk.ui.dialogs.measure import MeasureDialog
+    from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog, ReferralDialog
+
+    return [
+        ContactDialog(False, parent=view.timeline),
+        ContactDialog(True, parent=view.timeline),
+        GoalDialog(view.goals),
+        StepDialog(view.goals),
+        ReviewDialog(goal, view.goals),
+        MeasureDialog(MeasureKind.WEMWBS, parent=view.wellbeing),
+        ConsentDialog(None, view.profile),
+        ReferralDialog(view.referrals),
+        ConcernDialog(["Loneliness"], view.referrals),
+    ]

@@ -7,12 +7,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import morning_of_a_booking, qt_part, tab_problems
+from day_kit import active, morning_of_a_booking, qt_part, record_dialogs, tab_problems
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QDialog,
     QHeaderView,
@@ -26,15 +25,13 @@ from screens_kit import goal, resource, settle
 from linksdesk.core.vocab import MeasureKind, ParticipantStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog
-from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
+from linksdesk.ui.dialogs.goal import GoalDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.onward import OnwardDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.record import (
-    ConcernDialog,
     ConsentDialog,
-    ReferralDialog,
     RelationshipDialog,
 )
 from linksdesk.ui.dialogs.resource import ResourceDialog
@@ -99,12 +96,6 @@ def test_every_control_on_every_screen_and_dialog_has_an_accessible_name(
     assert problems == {}
 
 
-def active(qtbot: Any, w: QWidget) -> None:
-    """As a window manager would: ``w`` is the active window, keys go to its focus."""
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-
-
 def test_tab_reaches_every_control_of_every_page_and_stops_only_at_named_ones(
     qtbot: Any, unlocked_window: Any, ui_session: Any
 ) -> None:
@@ -146,17 +137,9 @@ def test_tab_in_every_dialog_of_the_day_stops_only_at_named_controls(
         window.open_participant(who.id)
     view = window.participant_view
     dialogs: list[QDialog] = [
-        ContactDialog(False, parent=view.timeline),
-        ContactDialog(True, parent=view.timeline),
+        *record_dialogs(view, g),
         OutcomeDialog(booked, parent=view.timeline),
-        GoalDialog(view.goals),
-        StepDialog(view.goals),
-        ReviewDialog(g, view.goals),
-        MeasureDialog(MeasureKind.WEMWBS, parent=view.wellbeing),
         OnwardDialog([place], view.referrals),
-        ReferralDialog(view.referrals),
-        ConcernDialog(["Loneliness"], view.referrals),
-        ConsentDialog(None, view.profile),
         ParticipantDialog(parent=window),
         PersonChooser(ui_session, "Record contact", window),
     ]
