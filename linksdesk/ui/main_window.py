@@ -57,6 +57,7 @@ from linksdesk.ui.views.resources import ResourcesView
 from linksdesk.ui.views.supervision import SupervisionView
 from linksdesk.ui.views.sync_history import SyncView
 from linksdesk.ui.views.today import TodayView
+from linksdesk.ui.widgets import focus_page
 
 log = logging.getLogger(__name__)
 
@@ -499,8 +500,10 @@ class MainWindow(QMainWindow):
                 self.open_participant(pid)
             if key != "record" or pid:
                 self.show_view(key)
+                self._focus_workspace()
                 return
         self.show_view("today")
+        self._focus_workspace()  # the passphrase field had it, and nothing had it then
         self._open_dashboard_if_supervisor()
 
     def _open_dashboard_if_supervisor(self) -> None:
@@ -594,20 +597,8 @@ class MainWindow(QMainWindow):
                 self.participant_view.show_entry(hit.kind, hit.row_id)
 
     def _focus_workspace(self) -> None:
-        if not self.session.is_unlocked:
-            return
-        self.activateWindow()
-        view = self.view_stack.currentWidget()
-        focused = QApplication.focusWidget()
-        if (
-            view is not None
-            and not view.hasFocus()
-            and (focused is None or not view.isAncestorOf(focused))
-        ):
-            view.setFocus(Qt.FocusReason.OtherFocusReason)
-        focused = QApplication.focusWidget()
-        if focused is None or focused.window() is not self:
-            self.view_stack.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.session.is_unlocked:
+            focus_page(self, self.view_stack)
 
     def _on_participant_erased(self, _pid: str) -> None:
         self.go_actions["record"].setEnabled(False)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -49,6 +48,7 @@ from linksdesk.ui.unlock_pages import (
     VaultPathRow,
     recovery_key_document,
 )
+from linksdesk.ui.widgets import scrolled
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -129,13 +129,9 @@ class UnlockScreen(QWidget):
         centre.addLayout(row)
         centre.addStretch(2)
         # at 150 % on a small screen the card may not fit: scroll rather than clip
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scrolled(inner, self.tr("Unlock LinksDesk"), framed=False))
 
         op, cp, kp, rp = self.open_page, self.create_page, self.key_page, self.recover_page
         op.unlock_button.clicked.connect(self._on_unlock_clicked)

@@ -9,13 +9,16 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -204,6 +207,34 @@ def name_field_buttons(edit: QLineEdit) -> None:
         if not name and action is not None and "clear" in action.objectName().lower():
             name = edit.tr("Clear")
         button.setAccessibleName(name or edit.accessibleName())
+
+
+def scrolled(body: QWidget, name: str, *, framed: bool = True) -> QScrollArea:
+    """``body`` in a scroll area named ``name`` for screen readers. The area is no stop of
+    Tab's own (it was an unnamed stop with nothing to do): Tab goes to the controls inside,
+    and the area scrolls each one into sight as it gets the focus."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    if not framed:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setAccessibleName(name)
+    scroll.setWidget(body)
+    return scroll
+
+
+def focus_page(window: QWidget, stack: QStackedWidget) -> None:
+    """The keyboard goes to the page ``stack`` shows (its focus proxy) unless it is in the
+    page already, else to ``stack``: a worker's next key lands there after an unlock or a
+    closed search, never nowhere."""
+    window.activateWindow()
+    page = stack.currentWidget()
+    focused = QApplication.focusWidget()
+    if page is not None and not page.hasFocus() and not (focused and page.isAncestorOf(focused)):
+        page.setFocus(Qt.FocusReason.OtherFocusReason)
+    focused = QApplication.focusWidget()
+    if focused is None or focused.window() is not window:
+        stack.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def push_button(text: str, accessible_name: str, clicked: Callable[[], object]) -> QPushButton:

@@ -1,4 +1,5 @@
-"""Helpers for the links worker's day tests: modal dialogs driven by keys, key presses counted."""
+"""Helpers for the links worker's day tests: modal dialogs driven by keys, key presses counted,
+the Tab order walked and what a screen reader calls each stop."""
 
 from __future__ import annotations
 
@@ -9,9 +10,24 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QCalendarWidget,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
 from screens_kit import person, schedule, settle
 from shell_kit import call_casework
+from shiboken6 import Shiboken
 
 from linksdesk.casework import contacts
 from linksdesk.core.vocab import ContactKind, ContactStatus
@@ -39,18 +55,38 @@ def on_modal(fn: Callable[[Any], None], *, kind: type | None = None) -> dict[str
             fn(w)
         except BaseException as exc:  # the test fails on it after the dialog is gone
             state["error"] = exc
-            w.reject()
+            shut(w)
 
         def still_open() -> None:
-            if w.isVisible():
+            if Shiboken.isValid(w) and w.isVisible():  # (a question's box is deleted once shut)
                 state.setdefault("error", AssertionError("the dialog did not close"))
-                w.reject()
+                shut(w)
             state["done"] = True
 
         QTimer.singleShot(2000 if w.isVisible() else 0, still_open)
 
     QTimer.singleShot(0, poll)
     return state
+
+
+def active(qtbot: Any, w: QWidget) -> None:
+    """As a window manager would (a dialog closed, the window clicked): ``w`` is the active
+    window and its focus widget has the keyboard again."""
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    if QApplication.focusWidget() is None and w.focusWidget() is not None:
+        # offscreen, a window active already is not activated again when a dialog over it
+        # closes; a window system gives the window's focus widget its focus back then
+        w.focusWidget().setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+
+def shut(w: QWidget) -> None:
+    """Close a dialog left open by a failing test without asking anything (its reject may ask
+    whether to discard what was typed, and nobody would answer)."""
+    if isinstance(w, QDialog):
+        w.done(QDialog.DialogCode.Rejected)
+    else:
+        w.close()
 
 
 def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
@@ -154,3 +190,106 @@ def today_at_a_booking(qtbot: Any, window: Any, session: Any) -> tuple[Any, Any,
 def select_todays_row(today: Any) -> None:
     today.todays_section.table.setFocus()
     today.todays_section.table.setCurrentIndex(today.proxies[0].index(0, 0))
+
+
+def qt_part(w: QWidget) -> bool:
+    """Qt's own inner parts: a line edit's clear button, combo popups, calendar, spin boxes."""
+    parent = w.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QLineEdit | QAbstractSpinBox | QCalendarWidget):
+            return True
+        if parent.inherits("QComboBoxPrivateContainer") or (
+            isinstance(parent, QAbstractItemView) and isinstance(w, QAbstractButton)
+        ):
+            return True  # a combo box's popup list, a table's corner button
+        parent = parent.parentWidget()
+    return False
+
+
+def spoken_name(w: QWidget) -> str:
+    """What a screen reader calls ``w``: its accessible name, else the text of the label it
+    is the buddy of, else a button's own text (without its &)."""
+    name = w.accessibleName()
+    if not name:
+        labels = w.window().findChildren(QLabel)
+        name = next((label.text() for label in labels if label.buddy() is w), "")
+    if not name and isinstance(w, QAbstractButton):
+        name = w.text()
+    if not name and isinstance(w, QTabBar):
+        name = w.tabText(w.currentIndex())  # said with the tab that has the focus
+    return name.replace("&", "").strip()
+
+
+def where(w: QWidget) -> str:
+    return f"{type(w).__name__} {spoken_name(w)!r} in {type(w.parentWidget()).__name__}"
+
+
+def focus_named(root: QWidget | None = None) -> QWidget:
+    """The widget with the focus (inside ``root`` when given): asserted to be a control with
+    a name, never a bare container such as a scroll area."""
+    w = QApplication.focusWidget()
+    assert w is not None, "nothing has the focus"
+    assert root is None or w is root or root.isAncestorOf(w), where(w)
+    assert not bare(w) and spoken_name(w), where(w)
+    return w
+
+
+def bare(w: QWidget) -> bool:
+    """A focus stop that is only a frame around other things (a scroll area): nothing to do
+    there, and nothing a screen reader can say."""
+    controls = QAbstractItemView | QPlainTextEdit | QTextEdit
+    return isinstance(w, QAbstractScrollArea) and not isinstance(w, controls)
+
+
+def tab_stops(qtbot: Any, start: QWidget, *, back: bool = False, limit: int = 200) -> list[QWidget]:
+    """The widgets Tab (Shift+Tab if ``back``) stops at, from ``start`` round to it again
+    (or to a stop met before)."""
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    key = Qt.Key.Key_Backtab if back else Qt.Key.Key_Tab
+    shift = Qt.KeyboardModifier.ShiftModifier if back else Qt.KeyboardModifier.NoModifier
+    stops: list[QWidget] = []
+    for _ in range(limit):
+        w = QApplication.focusWidget()
+        assert w is not None, "the focus went nowhere"
+        if w in stops:
+            return stops
+        stops.append(w)
+        qtbot.keyClick(w, key, shift)
+    raise AssertionError("Tab never came round")
+
+
+def tab_problems(qtbot: Any, root: QWidget, start: QWidget) -> list[str]:
+    """What is wrong with the Tab order in ``root`` walked from ``start`` (Tab, then Shift+Tab):
+    stops without a name or with nothing to do, and controls a worker can see but Tab never
+    reaches."""
+    stops = tab_stops(qtbot, start)
+    back = [w for w in tab_stops(qtbot, start, back=True) if w not in stops]
+    problems = [f"stop: {where(w)}" for w in stops + back if bare(w) or not spoken_name(w)]
+    for w in root.findChildren(QWidget):
+        tabbed = w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None
+        shown = w.isVisible() and w.isEnabled() and not qt_part(w) and not bare(w)
+        if tabbed and shown and w not in stops:  # (a proxy takes the focus of its widget)
+            problems.append(f"not reached: {where(w)}")
+    return problems
+
+
+def record_dialogs(view: Any, goal: Any) -> list[Any]:
+    """One of each dialog that writes to the record open in ``view`` (``goal`` is one of its
+    goals), made over the tab it is opened from."""
+    from linksdesk.core.vocab import MeasureKind
+    from linksdesk.ui.dialogs.contact import ContactDialog
+    from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
+    from linksdesk.ui.dialogs.measure import MeasureDialog
+    from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog, ReferralDialog
+
+    return [
+        ContactDialog(False, parent=view.timeline),
+        ContactDialog(True, parent=view.timeline),
+        GoalDialog(view.goals),
+        StepDialog(view.goals),
+        ReviewDialog(goal, view.goals),
+        MeasureDialog(MeasureKind.WEMWBS, parent=view.wellbeing),
+        ConsentDialog(None, view.profile),
+        ReferralDialog(view.referrals),
+        ConcernDialog(["Loneliness"], view.referrals),
+    ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from day_kit import Keys, finished, morning_of_a_booking, on_modal, stored
+from day_kit import Keys, finished, morning_of_a_booking, on_modal, record_dialogs, stored
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication
@@ -15,15 +15,13 @@ from screens_kit import goal, person, settle
 from shell_kit import FakeClock, call_casework
 
 from linksdesk.casework import notes
-from linksdesk.core.vocab import ContactStatus, MeasureKind
+from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.date_field import DateField
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog
-from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
-from linksdesk.ui.dialogs.measure import MeasureDialog
+from linksdesk.ui.dialogs.goal import GoalDialog, StepDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
-from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog, ReferralDialog
 from linksdesk.ui.views.participant_note_editor import NoteEditor
 
 pytestmark = pytest.mark.gui
@@ -44,18 +42,7 @@ def test_every_dialog_that_writes_to_the_record_names_the_person(
     open_record(qtbot, unlocked_window, who.id)
     view = unlocked_window.participant_view
     pid = view.data.participant.programme_id
-    made = [
-        ContactDialog(False, parent=view.timeline),
-        ContactDialog(True, parent=view.timeline),
-        GoalDialog(view.goals),
-        StepDialog(view.goals),
-        ReviewDialog(g, view.goals),
-        MeasureDialog(MeasureKind.SWEMWBS, parent=view.wellbeing),
-        ConsentDialog(None, view.profile),
-        ReferralDialog(view.referrals),
-        ConcernDialog(["Loneliness"], view.referrals),
-        ErasureDialog(pid, {"contacts": 0}, view),
-    ]
+    made = [*record_dialogs(view, g), ErasureDialog(pid, {"contacts": 0}, view)]
     for dialog in made:
         qtbot.addWidget(dialog)
         assert dialog.windowTitle().endswith(f" — {NAME} ({pid})"), type(dialog).__name__

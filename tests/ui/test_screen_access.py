@@ -1,30 +1,39 @@
-"""Every control on the screens and dialogs has a name a screen reader can say."""
+"""Every control on the screens and dialogs has a name a screen reader can say, and Tab
+reaches every one of them, stopping only where there is something to do."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from day_kit import active, morning_of_a_booking, qt_part, record_dialogs, tab_problems
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QCalendarWidget,
     QComboBox,
+    QDialog,
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
 )
+from screens_kit import goal, resource, settle
 
 from linksdesk.core.vocab import MeasureKind, ParticipantStatus
-from linksdesk.ui.dialogs.contact import ContactDialog
+from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.dialogs.goal import GoalDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
+from linksdesk.ui.dialogs.onward import OnwardDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
-from linksdesk.ui.dialogs.record import ConsentDialog, RelationshipDialog
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
+from linksdesk.ui.dialogs.record import (
+    ConsentDialog,
+    RelationshipDialog,
+)
 from linksdesk.ui.dialogs.resource import ResourceDialog
 from linksdesk.ui.views.caseload import CaseloadView
 from linksdesk.ui.views.diary import DiaryView
@@ -43,20 +52,6 @@ CONTROLS = (
     QPlainTextEdit,
     QTextEdit,
 )
-
-
-def qt_part(w: QWidget) -> bool:
-    """Qt's own inner parts: a line edit's clear button, combo popups, calendar, spin boxes."""
-    parent = w.parentWidget()
-    while parent is not None:
-        if isinstance(parent, QLineEdit | QAbstractSpinBox | QCalendarWidget):
-            return True
-        if parent.inherits("QComboBoxPrivateContainer") or (
-            isinstance(parent, QAbstractItemView) and isinstance(w, QAbstractButton)
-        ):
-            return True  # a combo box's popup list, a table's corner button
-        parent = parent.parentWidget()
-    return False
 
 
 def unnamed(root: QWidget) -> list[str]:
@@ -99,3 +94,63 @@ def test_every_control_on_every_screen_and_dialog_has_an_accessible_name(
         if missing:
             problems[type(root).__name__] = missing
     assert problems == {}
+
+
+def test_tab_reaches_every_control_of_every_page_and_stops_only_at_named_ones(
+    qtbot: Any, unlocked_window: Any, ui_session: Any
+) -> None:
+    """Each page with something in every list, walked by Tab from the navigation."""
+    window = unlocked_window
+    active(qtbot, window)
+    settle(qtbot, ui_session)
+    # an empty Today first: its lists hidden, what is left still in reach
+    problems = {"empty today": tab_problems(qtbot, window, window.search_button)}
+    who, _booked = morning_of_a_booking(qtbot, ui_session)
+    goal(qtbot, ui_session, who.id, "Walk to the shop", review_on=dt.date.today())
+    resource(qtbot, ui_session, "Craigbank Library", "Chair yoga")
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    for key in ("today", "caseload", "diary", "resources", "record"):
+        window.show_view(key)
+        settle(qtbot, ui_session)
+        problems[key] = tab_problems(qtbot, window, window.search_button)
+    tabs = window.participant_view.tabs
+    for i in range(1, tabs.count()):
+        tabs.setCurrentIndex(i)
+        settle(qtbot, ui_session)
+        problems[tabs.tabText(i)] = tab_problems(qtbot, window, window.search_button)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        window.lock()
+    passphrase = window.unlock_screen.open_page.passphrase
+    problems["unlock"] = tab_problems(qtbot, window.unlock_screen, passphrase)
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_tab_in_every_dialog_of_the_day_stops_only_at_named_controls(
+    qtbot: Any, unlocked_window: Any, ui_session: Any
+) -> None:
+    window = unlocked_window
+    who, booked = morning_of_a_booking(qtbot, ui_session)
+    g = goal(qtbot, ui_session, who.id, "Walk to the shop")
+    place = resource(qtbot, ui_session, "Craigbank Library", "Chair yoga")
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view = window.participant_view
+    dialogs: list[QDialog] = [
+        *record_dialogs(view, g),
+        OutcomeDialog(booked, parent=view.timeline),
+        OnwardDialog([place], view.referrals),
+        ParticipantDialog(parent=window),
+        PersonChooser(ui_session, "Record contact", window),
+    ]
+    problems: dict[str, list[str]] = {}
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        active(qtbot, dialog)
+        settle(qtbot, ui_session)
+        start = dialog.focusWidget()
+        assert start is not None, type(dialog).__name__
+        problems[type(dialog).__name__] = tab_problems(qtbot, dialog, start)
+        dialog.hide()
+    assert {k: v for k, v in problems.items() if v} == {}

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
 from linksdesk.casework.casebook import draft_key
@@ -263,8 +262,6 @@ class OutcomeDialog(FormDialog):
         self.note_edit.setPlaceholderText(tr("What was talked about, what happens next…"))
         self.note_edit.setTabChangesFocus(True)
         status_box.currentIndexChanged.connect(self._on_status_changed)
-        self.save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        self.save_shortcut.activated.connect(self._on_ok)
         self.note_edit.setFocus()
         self._on_status_changed()
         # the note typed here outlives a lock: kept as a draft of the person's case note;

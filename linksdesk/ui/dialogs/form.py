@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -183,6 +184,9 @@ class FormDialog(QDialog):
         layout.addWidget(self.message)
         self.buttons = button_box(self, OK_CANCEL, self._on_ok)
         name_buttons(self.buttons, ok_text or "")
+        # Enter in a many-line field starts a new line; Ctrl+Enter is OK from any field
+        self.save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        self.save_shortcut.activated.connect(self._on_ok)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
 
@@ -298,12 +302,15 @@ class FormDialog(QDialog):
         self.accept()
 
     def typed(self) -> bool:
-        """Words written into a many-line field (a goal, a concern, a note) since it opened."""
-        fields = [(self._widgets[f.key], str(f.value or "")) for f in self._fields]
-        return any(
-            isinstance(w, QPlainTextEdit) and w.toPlainText().strip() != first.strip()
-            for w, first in fields
-        )
+        """Words written into a field since it opened: a goal, a note, and a line too (a new
+        participant's name and telephone number went on one Escape, unasked)."""
+        for f in self._fields:
+            w = self._widgets[f.key]
+            if isinstance(w, QLineEdit | QPlainTextEdit):
+                now = w.text() if isinstance(w, QLineEdit) else w.toPlainText()
+                if now.strip() != str(f.value or "").strip():
+                    return True
+        return False
 
     def reject(self) -> None:
         # Escape or Cancel with words written asks first; a lock closes it without asking

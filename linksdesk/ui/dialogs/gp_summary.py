@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from linksdesk.ui.dialogs.print_record import (
     with_pdf_suffix,
     write_owner_only,
 )
+from linksdesk.ui.widgets import scrolled
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -117,10 +117,8 @@ class GpSummaryDialog(QDialog):
         if not shareable:
             inner_layout.addWidget(QLabel(tr("No case notes that can be shared.")))
         inner_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
+        scroll = scrolled(inner, tr("Case notes to include"))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
         box_layout.addWidget(scroll)
         if hidden:
             self.private_label = QLabel(

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from linksdesk.ui.dialogs.form import (
     record_owner,
     session_of,
 )
+from linksdesk.ui.widgets import scrolled
 
 
 def measure_draft_key(participant_id: str, kind: MeasureKind) -> str:
@@ -124,9 +124,7 @@ class MeasureDialog(QDialog):
                 grid.addWidget(button, row, col, Qt.AlignmentFlag.AlignCenter)
             group.idClicked.connect(lambda _id: self._update_total())
             self.groups.append(group)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(grid_host)
+        scroll = scrolled(grid_host, tr("Answers"))
         scroll.setMinimumHeight(min(520, 60 + 38 * len(self.measure.items)))
         layout.addWidget(scroll, 1)
 

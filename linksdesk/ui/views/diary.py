@@ -33,7 +33,7 @@ from linksdesk.ui.models.table import (
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import Screen, heading, relevant
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
-from linksdesk.ui.views.rows import hbox, page_layout
+from linksdesk.ui.views.rows import hbox, page_layout, tab_order
 from linksdesk.ui.widgets import push_button
 
 
@@ -159,6 +159,17 @@ class DiaryView(Screen):
         self._update_actions()
         self._label_days()
         self.setFocusProxy(self.day_lists[0])
+        # the proxy is the page's first stop, or Tab from it passed the week buttons by: the
+        # days, what to record at the one chosen, then which week
+        tab_order(
+            *self.day_lists,
+            self.attended_button,
+            self.dna_button,
+            self.cancelled_button,
+            self.prev_button,
+            self.this_button,
+            self.next_button,
+        )
 
     # -- contract -----------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,7 @@ from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import fit_columns, heading, make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
-from linksdesk.ui.widgets import push_button, title_bar
+from linksdesk.ui.widgets import push_button, scrolled, title_bar
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -88,11 +87,8 @@ class ProfileTab(RecordTabBase):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        outer.addWidget(scroll)
         body = QWidget()
-        scroll.setWidget(body)
+        outer.addWidget(scrolled(body, tr("Profile and consent")))
         grid = QGridLayout(body)
 
         # details

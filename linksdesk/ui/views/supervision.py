@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,7 @@ from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 from linksdesk.ui.views.rows import hbox
-from linksdesk.ui.widgets import InlineMessage
+from linksdesk.ui.widgets import InlineMessage, scrolled
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -298,10 +297,8 @@ class SupervisionView(Screen):
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(0, 0, 12, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.body)
-        self.scroll_area = scroll  # not ``scroll``: that would hide QWidget.scroll()
+        # not ``scroll``: that would hide QWidget.scroll()
+        self.scroll_area = scrolled(self.body, tr("Team dashboard"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(heading(tr("Team dashboard")))
@@ -309,7 +306,7 @@ class SupervisionView(Screen):
         layout.addLayout(actions)
         layout.addWidget(self.as_of_label)
         layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.sections: dict[str, SectionBox] = {}
         self.report: Report | None = None
         self._export_job: Any = None

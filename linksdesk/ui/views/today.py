@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from linksdesk.casework import lists
 from linksdesk.casework.casebook import Casebook
@@ -36,7 +36,7 @@ from linksdesk.ui.views.common import (
 )
 from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
 from linksdesk.ui.views.rows import page_layout
-from linksdesk.ui.widgets import push_button
+from linksdesk.ui.widgets import push_button, scrolled
 
 
 @dataclass(frozen=True)
@@ -232,12 +232,8 @@ class TodayView(Screen):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
         body = QWidget()
-        scroll.setWidget(body)
+        outer.addWidget(scrolled(body, tr("Today's lists"), framed=False))
         self.title = heading(tr("Today"))
         self.refresh_button = push_button(tr("Refresh"), tr("Refresh today's lists"), self.refresh)
         layout = page_layout(body, self.title, None, self.refresh_button)
@@ -308,7 +304,9 @@ class TodayView(Screen):
                 lambda pos, s=section: self._on_outcome_menu(s, pos)
             )
         layout.addStretch(1)
-        self.setFocusProxy(self.todays_section.table)
+        # the page's first stop, always shown (a list is hidden while empty: as the proxy,
+        # Tab passed the whole page by, and the focus fell on the scroll area)
+        self.setFocusProxy(self.refresh_button)
 
     # -- contract -----------------------------------------------------------------------
     def refresh(self) -> None:
