@@ -31,11 +31,15 @@ def mark_due(s: Session) -> None:
     s.merge(SyncState(key=VACUUM_DUE_KEY, value=True))
 
 
+def is_due(s: Session) -> bool:
+    return bool(s.scalar(select(SyncState.value).where(SyncState.key == VACUUM_DUE_KEY)))
+
+
 def vacuum_if_due(store: Store) -> bool:
     """Rewrite the file if a purge has left that due; whether it ran. Whatever happens here,
     what was applied before stands (a VACUUM that cannot run is left due, and logged)."""
     with store.read() as s:
-        if not s.scalar(select(SyncState.value).where(SyncState.key == VACUUM_DUE_KEY)):
+        if not is_due(s):
             return False
     try:
         store.on_writer(lambda: vault.vacuum_file(store.engine, Path(store.path)))

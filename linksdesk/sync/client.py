@@ -122,6 +122,7 @@ class SyncClient:
         with self.store.read() as s:
             url = str(state.get(s, state.SERVER_URL, ""))
             token = str(state.get(s, state.TOKEN, ""))
+            vacuum_due = vacuum.is_due(s)
         outcome, detail = "error", ""
         report = SyncReport()
         recorded = False  # the history entry went in with the sync's last transaction
@@ -161,8 +162,10 @@ class SyncClient:
             outcome = "ok" if report.verified else "unverified"
             detail = report.message
             # a page that purged someone marked it due as it committed (or an earlier
-            # sync's or import's did): busy now means next time
-            vacuum.vacuum_if_due(self.store)
+            # sync's or import's did): busy now means next time. Looked at only then: a
+            # sync that removed nothing here pays no extra transaction for it
+            if vacuum_due or report.removed:
+                vacuum.vacuum_if_due(self.store)
             return report
         except LinksDeskError as exc:
             outcome, detail = _outcome_of(exc), str(exc)
