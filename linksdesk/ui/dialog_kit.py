@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -146,12 +145,6 @@ def ask_discard(parent: QWidget, title: str, text: str = "") -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Discard
-
-
-def tab_chain(*widgets: QWidget) -> None:
-    """Tab moves through ``widgets`` in this order."""
-    for first, second in itertools.pairwise(widgets):
-        QWidget.setTabOrder(first, second)
 
 
 def select_field(field: QWidget) -> None:

@@ -28,6 +28,7 @@ from linksdesk.core.settings import Settings
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.icons import icon
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.views.rows import tab_order
 from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
 
 
@@ -163,7 +164,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-        kit.tab_chain(
+        tab_order(
             self.auto_lock,
             self.clipboard,
             self.programme_name,
@@ -172,7 +173,7 @@ class SettingsDialog(QDialog):
             self.review_weeks,
             self.concerns,
         )
-        kit.tab_chain(self.current, self.new, self.repeat, self.change_button)
+        tab_order(self.current, self.new, self.repeat, self.change_button)
 
         self.session.sig_locked.connect(self.reject)
         self.load(session.settings)

@@ -31,6 +31,7 @@ from linksdesk.core.errors import (
 )
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.icons import icon
+from linksdesk.ui.views.rows import tab_order
 from linksdesk.ui.widgets import (
     InlineMessage,
     PassphraseEdit,
@@ -155,7 +156,7 @@ class Page(QWidget):
         self.layout_.addStretch(1)
         self._controls += [primary, *links]
         # a path row is two stops: its field, then its Choose… button
-        kit.tab_chain(*(w for c in self._controls for w in _tab_stops(c)))
+        tab_order(*(w for c in self._controls for w in _tab_stops(c)))
 
     def set_busy(self, busy: bool, controls: list[QWidget], text: str = "") -> None:
         """Show the wait (``text`` says what for) with the inputs off, or end it."""
@@ -337,7 +338,7 @@ class RecoveryKeyPage(Page):
         )
         self.stored.toggled.connect(self.continue_button.setEnabled)
         self.add_footer(self.continue_button, [])
-        kit.tab_chain(
+        tab_order(
             self.key_label, self.copy_button, self.print_button, self.stored, self.continue_button
         )
 
