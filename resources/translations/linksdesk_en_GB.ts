@@ -12,15 +12,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} private record(s)</source>
+        <source>Back up the vault</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} participant(s) who have not agreed to share with the team</source>
+        <source>LinksDesk backups (*{suffix})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} change(s) not yet synced</source>
+        <source>No backup was made; {name} is as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup was already written when it was cancelled: {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup cancelled: nothing was written to {file}, and a file that was there before is as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{changes} not yet synced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -36,11 +48,161 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This laptop is device {device}: give them that id (the new laptop has one of its own).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Moving to a new laptop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Back up now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore from a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bring back a vault from a backup file made with File › Back up — on a new laptop, or after losing this one&apos;s vault. It opens with the passphrase it had when the backup was made, or with its recovery key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About this backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to put the vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I know its &amp;passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I have its &amp;recovery key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase of the backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Backup file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Vault file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pa&amp;ssphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recovery &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;epeat it:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the vault there?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Replace it with the backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the backup file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose where to put the vault.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the recovery key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a new passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the passphrase of the backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the backup and its passphrase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backup of {when} ({size:,} KB, made by LinksDesk {version})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault at {path} has changes newer than this backup. The backup was made on {made}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; the latest work in the vault there is from {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>.
+
+If you restore, that later work is not in the restored vault: what was synced comes back from the server at the next sync; private records and unsaved words kept for later do not.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault at {path} is an older copy of this same vault: nothing in it is newer than the backup, which was made on {made}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault there is not deleted: it is kept in the same folder ({folder}), named “{name}.before-restore-” followed by today&apos;s date and time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace it with the backup?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restored the {what}. Enter its passphrase to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault that was there is kept beside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It was made on another computer, so this is a laptop of its own now: once it is open, set up sync with a new code from your programme administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If this laptop syncs, sync once it is open: work synced since the backup comes back from the server, and anyone erased since stays erased.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -80,6 +242,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>That contact is on {day}, still to come: it can be cancelled now, but not recorded as attended or did not attend.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Kind of contact</source>
         <translation type="unfinished"></translation>
     </message>
@@ -113,6 +279,30 @@
     </message>
     <message>
         <source>Supported visits and attempted contacts do not count against the programme&apos;s appointment limit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booked: {booked}. Save with Ctrl+Enter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was talked about, what happens next…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your unsaved note was kept while LinksDesk was locked; it is back here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -164,10 +354,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Leave empty to use the programme&apos;s usual review interval.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Where they are now (0–10)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -204,11 +390,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Set to the programme&apos;s usual review interval from today.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Context</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Why this context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Taken on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -228,11 +426,35 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Kept while locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Copyright</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Refer onward or signpost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why (a few words)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the directory by category, area or name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a resource.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the resource directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category, area or name…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -244,11 +466,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Choose a resource from the directory.</source>
+        <source>The resource directory is empty: add resources on the Resources screen first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The resource directory is empty: add resources on the Resources screen first.</source>
+        <source>About the chosen resource</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -548,6 +770,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Already on record?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone with the same names and date of birth is already on record:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If this is the same person, open their record. A closed case is reopened there with Change status…, and everything recorded before is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open {pid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Add a new participant</source>
         <translation type="unfinished"></translation>
     </message>
@@ -568,6 +806,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Record &amp;outcome…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record what happened at a booked contact, with its case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>S&amp;ync now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -584,11 +830,39 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>E&amp;xport for a supervisor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import a bundle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your bundle &amp;key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show {view}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;About LinksDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Print record…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print everything held about the participant whose record is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;GP summary…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A summary for the participant&apos;s GP record (needs their GP consent)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -688,11 +962,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Programme name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printed on a participant&apos;s own record and on GP summaries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Lock after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Clear copied text after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Programme na&amp;me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -721,6 +1007,30 @@
     </message>
     <message>
         <source>Current passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each template starts with a line &quot;## Its name&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note &amp;templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each template starts with a line &quot;## Its name&quot;. Clear the box to go back to the templates LinksDesk comes with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words the spell checker should know</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Programme words (one per line)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -765,6 +1075,10 @@
     </message>
     <message>
         <source>&amp;Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Case notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -813,6 +1127,10 @@
     </message>
     <message>
         <source>Enrol this laptop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the new code here to go on syncing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -868,7 +1186,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{action} — who is it for?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No participant&apos;s record is open. Choose whose record this is for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Filter by name or programme id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matching participants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1072,46 +1406,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>case notes ({n} revisions)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>contacts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>goals ({n} steps)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>wellbeing scores</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>people and services in their network</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>referrals in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>onward referrals</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>concerns</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>consent records</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>status changes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Participant record</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1157,6 +1451,14 @@
     </message>
     <message>
         <source>&amp;Profile and consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This participant&apos;s record was erased, so the case note you were writing about them could not be kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This record left this laptop while you were writing: the case was handed over to another links worker, or sharing with the team was withdrawn on your other laptop. Your case note was not saved in it: it is kept for you in the bar above, to copy and pass on, then discard.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1400,10 +1702,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Referrals</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Received</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1468,6 +1766,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill the note from a template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Private note</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1489,10 +1795,6 @@
     </message>
     <message>
         <source>Save note</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1536,19 +1838,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Wellbeing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Against baseline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1565,6 +1859,18 @@
     </message>
     <message>
         <source>Record a score…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episode {n}, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Against the episode&apos;s baseline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1653,6 +1959,14 @@
     </message>
     <message>
         <source>Mark the selected resource verified today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refer someone…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refer or signpost a participant to the selected resource</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1756,10 +2070,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} days</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Last seen</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1773,6 +2083,10 @@
     </message>
     <message>
         <source>None booked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today&apos;s lists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1839,6 +2153,284 @@
         <source>The door is always open: people you might reach out to.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Export for a supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supervision (identifiable, shared cases only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation (pseudonymised)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind of bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supervisors&apos; keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional, e.g. 2026-04..2026-09</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supervisors&apos; &amp;keys (one a line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The bundle holds only what your participants&apos; consent lets leave this laptop. Its signature file is written beside it: copy both files together.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bundle file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Bundle file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept this signer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every signature, the expiry and the contents are checked before anything is imported; a bundle that fails a check changes nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your bundle key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Links workers choose File › Export for a supervisor… and paste this key; your programme administrator gives it to the server too. What they send you is encrypted to it, and only this vault can open it: keep this vault backed up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Make my bundle key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s vault is a links worker&apos;s: only a supervisor&apos;s vault has a bundle key. To send your work to your supervisor, use File › Export for a supervisor… with their key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This vault has no bundle key yet. Make it once: it stays the same from then on, so bundles made for it can always be opened here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GP summary — {pid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GP summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the GP practice will be told. Private items never go in; case notes only when you tick them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GP summary text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GP summary message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The person &amp;declined social prescribing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adds the code &quot;Social prescribing declined&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case notes to include</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Include the case note of {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No case notes that can be shared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{notes} is never shared and is not listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{notes} are never shared and are not listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the summary to paste into the practice&apos;s system; cleared again after a while</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save PDF letter…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept for a handed-over case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This case was handed over to another links worker, so what you entered cannot be saved in it here any more. It is kept for you below: copy it to pass on to them or to keep elsewhere, then discard it. Until you discard it, it stays kept in the vault.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Discard…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep for later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private items in this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record of {pid} holds items marked private: {items}.
+
+They are the person&apos;s data too. Decide with them whether the printed record includes them. If they are left out, the record says which parts were left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which private items the record holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Include private items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Leave them out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As a board sees it (small numbers hidden)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports from another vault…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take in external reports another supervisor wrote, so that yours are checked against them for overlaps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the pseudonymised evaluation records as CSV files for an evaluation team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Programme settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report export progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data as of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -1880,6 +2472,13 @@
     </message>
 </context>
 <context>
+    <name>BundleKeyDialog</name>
+    <message>
+        <source>Copied: paste it into an email or message to your workers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CaseloadView</name>
     <message>
         <source>Actions for this participant</source>
@@ -1891,6 +2490,41 @@
     </message>
     <message>
         <source>1 person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{cases} also match what you typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{cases} also matches what you typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{cases} match what you typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{cases} matches what you typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To see closed cases, choose Everyone or Closed under Status.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChartPanel</name>
+    <message>
+        <source>The numbers behind the chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the chart</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1921,6 +2555,13 @@
     </message>
     <message>
         <source>Settled. Your choice goes to the server on the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <source>{day} is still to come: record an attempt once you have tried to reach them.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1970,19 +2611,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>New passphrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New passphrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Repeat the passphrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Repeat the passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A &amp;supervisor&apos;s vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imports bundles from the team&apos;s laptops and server; holds no caseload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A supervisor&apos;s vault</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1991,6 +2632,52 @@
     </message>
     <message>
         <source>Open an existing vault instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. {example}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calendar…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the date from a calendar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The date as read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DateTimeField</name>
+    <message>
+        <source>e.g. {example}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the day, as {example}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the time, as {example}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2021,6 +2708,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>an attempted contact has no outcome to record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This case was handed over to another links worker — you can read it, not change it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2033,6 +2724,10 @@
     </message>
     <message>
         <source>Contacting the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This laptop had been revoked, so it is set up to sync as a new laptop; everything on it is kept and is sent now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2049,6 +2744,67 @@
     </message>
 </context>
 <context>
+    <name>ExportBundleDialog</name>
+    <message>
+        <source>Save the bundle as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter at least one key and where to save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bundle written: %s (and its signature beside it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export a report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>External: board, funder, evaluation (small numbers hidden)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Internal: supervision (exact numbers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File to write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the report as</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FigureTableModel</name>
+    <message>
+        <source>Hidden to protect small numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FormDialog</name>
     <message>
         <source>Form message</source>
@@ -2056,6 +2812,10 @@
     </message>
     <message>
         <source>Fill in {field}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What you had entered was kept while LinksDesk was locked; it is back here.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2079,9 +2839,112 @@
     </message>
 </context>
 <context>
+    <name>GpSummaryDialog</name>
+    <message>
+        <source>Changed since you copied it: copy it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied. Paste it into the practice&apos;s system; the clipboard is cleared in {n} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the GP summary letter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the letter as {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportBundleDialog</name>
+    <message>
+        <source>This vault has no bundle key yet, so no bundle can be opened here. Make it with File › Your bundle key… and give it to your workers; bundles they make for it can then be imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s vault is a links worker&apos;s, not a supervisor&apos;s: bundles are imported by your supervisor, into their own vault. To send your work to them, use File › Export for a supervisor….</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the bundle file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This bundle is signed by a key this vault does not know (fingerprint %s). Phone the person who sent it and compare the fingerprint; if it matches, tick the box below and import again. Nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I compared the fingerprint %s with the sender; accept this signer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roster imported: %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>InlineMessage</name>
     <message>
         <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeptDraftsBar</name>
+    <message>
+        <source>Unsaved work kept while locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a participant no longer on this laptop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved yet, kept for you: {items}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{item} (handed over: open it to copy or discard)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{form} for {person}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{measure} answers ({done} of {total}) for {person}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a change to a case note of {person}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a case note for {person}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeptTextDialog</name>
+    <message>
+        <source>Copied; the clipboard is cleared in {n} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LimitPreview</name>
+    <message>
+        <source>Appointment limit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2116,10 +2979,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>LinksDesk — Locked</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>LinksDesk is locked. Enter your passphrase to carry on.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2132,7 +2991,35 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open a participant&apos;s record first.</source>
+        <source>Team dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locked — LinksDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This vault is open read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refer onward or signpost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose whom to refer or signpost to the resource you chose.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2179,6 +3066,14 @@
 <context>
     <name>MeasureDialog</name>
     <message>
+        <source>The answers you had entered were kept while LinksDesk was locked; they are back here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The answers you have ticked will be lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{done} of {n} questions answered (ONS4 answers are never added up)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2194,11 +3089,30 @@
         <source>Total {total} (14–70)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Fill in the date it was taken on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NetworkTab</name>
+    <message>
+        <source>someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove from the network?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove {name} ({kind}) from the network? What is written about them goes too.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>NoteEditor</name>
     <message>
-        <source>Your unsaved note was kept while LinksDesk was locked; it is back in the editor.</source>
+        <source>Your unsaved note was kept; it is back in the editor.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2229,6 +3143,25 @@
         <source>No particular contact</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>This case was handed over to another links worker while you were writing, so your case note cannot be saved in it. It is kept for you in the bar above, to copy and pass on, then discard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard this note?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OnwardDialog</name>
+    <message>
+        <source>{name} says it is full: the person may not get a place soon. Tell them, or choose another resource; it can still be recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} has a waiting list: tell the person they may have to wait.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>OpenPage</name>
@@ -2245,10 +3178,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Passphrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2262,6 +3191,21 @@
     </message>
     <message>
         <source>Forgot your passphrase? Use your recovery key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>Working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New passphrase</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2344,6 +3288,80 @@
     </message>
 </context>
 <context>
+    <name>PathRow</name>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose: {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PersonChooser</name>
+    <message>
+        <source>Nobody on the caseload matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a participant first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This case was handed over: it can be read, not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProfileTab</name>
+    <message>
+        <source>a concern</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordDocuments</name>
+    <message>
+        <source>Open a participant&apos;s record first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print record — {pid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record of {pid} is ready to print.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordPrintPreview</name>
+    <message>
+        <source>Print preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save this document as a PDF file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordTabBase</name>
+    <message>
+        <source>Choose {what} in the list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecoverPage</name>
     <message>
         <source>Recover your vault</source>
@@ -2358,27 +3376,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Recovery key</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Show recovery key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Recovery &amp;key</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>New passphrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New passphrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Repeat the new passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2448,12 +3450,43 @@
 <context>
     <name>ReferralsTab</name>
     <message>
+        <source>a referral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This onward referral is finished ({status}).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
+    <name>ReportSettingsDialog</name>
+    <message>
+        <source>Programme settings for reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safe caseload: open cases at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safe caseload: people a year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target wait to first contact (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>External reports hide counts below</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResourcesView</name>
+    <message>
+        <source>Choose a resource in the list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>All categories</source>
         <translation type="unfinished"></translation>
@@ -2476,6 +3509,49 @@
     </message>
     <message>
         <source>Exported {n} resources.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Choose the backup file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LinksDesk backups (*{suffix});;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to put the vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A {what}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the backup and its passphrase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the vault in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was restored; the vault there is as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That passphrase does not open this backup. Use the passphrase the vault had when the backup was made, or its recovery key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That recovery key does not open this backup. Check it against the copy you stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore cannot be stopped half-way: a vault half in place would open for no one. It takes seconds, and you are told when it is done.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2572,10 +3648,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The two passphrases are not the same. Type the second one again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Your passphrase has been changed. Use the new one from now on.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2592,6 +3664,57 @@
     </message>
     <message>
         <source>Passphrase advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SupervisionView</name>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the month.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write this report anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No report was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taken in: {reports}. Your external reports are checked against them too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report written to {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{scope}, {period}. No data yet: File › Import a bundle… brings your workers&apos; bundles in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{scope}, {period}. Data as of {when} (the oldest of the workers&apos; newest records; see &apos;Data as of&apos; below).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2645,7 +3768,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} waiting to send</source>
+        <source>1 change waiting to be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} changes waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2663,6 +3790,46 @@
 </context>
 <context>
     <name>TimelineTab</name>
+    <message>
+        <source>Record the booked contact?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} is booked at {when}. Record what happened at it instead of adding another contact?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already recorded?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} at {when} is already recorded{status}. Record another one as well?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No booked contact to record an outcome for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That outcome is being recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule again?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>They did not attend. Offer another {kind}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Schedule again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Revise note</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Contact</source>
         <translation type="unfinished"></translation>
@@ -2774,6 +3941,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Episode {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Assisted completion</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2800,11 +3971,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Unlock LinksDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose the vault file first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Enter your passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking passphrase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Is Caps Lock on? Every letter was typed as a capital.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2816,7 +3999,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The two passphrases are not the same. Type the second one again.</source>
+        <source>Creating your vault…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the recovery key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2852,24 +4039,13 @@
     </message>
 </context>
 <context>
-    <name>_Page</name>
-    <message>
-        <source>Working</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>_VaultPathRow</name>
+    <name>VaultPathRow</name>
     <message>
         <source>Vault file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Path of the vault file</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2882,9 +4058,49 @@
     </message>
 </context>
 <context>
+    <name>WellbeingTab</name>
+    <message>
+        <source>A new baseline: they came back (case reopened or referred in again) since their last score, so this starts a new episode of support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_BundleDialog</name>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That did not work.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <source>Discard what you have written?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>edit</name>
     <message>
         <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>menu</name>
+    <message>
+        <source>No suggestions</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2914,15 +4130,81 @@
         <source>Export resources</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is already a file named {name} there. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The text you have written will be lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard what was kept?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What you entered will be gone for good. Discard it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file could not be written ({reason}). Choose another place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record outcome: &amp;attended…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record outcome: &amp;did not attend…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record outcome: &amp;cancelled…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports written from another vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports (*.xlsx *.csv *.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new folder for the evaluation files</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>repeat</name>
+    <message>
+        <source>The two passphrases are not the same. Type the second one again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>screen</name>
+    <message>
+        <source>That contact&apos;s outcome is already recorded ({status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>self.window</name>
     <message>
-        <source>Back up the vault</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>LinksDesk backups (*{suffix})</source>
+        <source>A backup is being made already; this bar says when it is done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
