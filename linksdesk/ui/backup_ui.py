@@ -366,7 +366,12 @@ class RestoreDialog(QDialog):
                 self.message.show_message(kit.failure_text(exc))
 
         self.message.clear_message()
-        self.session.runner.submit(backup.read_backup, path, on_done=shown, on_error=failed)
+        self.session.runner.submit(
+            backup.read_backup,
+            path,
+            on_done=kit.while_open(self, shown),
+            on_error=kit.while_open(self, failed),
+        )
 
     def start(self, *, replace: bool = False) -> None:
         """Check the form, then restore on the DB thread (``replace`` once confirmed)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +24,7 @@ from linksdesk.ui.runner import is_expected
 from linksdesk.ui.widgets import InlineMessage, StrengthHint
 
 D = TypeVar("D", bound=QDialog)
+T = TypeVar("T")
 
 # one check of a form: (it fails, what to tell the person, the field to put right)
 Check = tuple[bool, str, QWidget]
@@ -114,6 +116,17 @@ def grow_to_fit(dialog: QWidget) -> None:
     width = max(dialog.width(), dialog.minimumSizeHint().width())
     height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
     dialog.resize(width, max(height, dialog.minimumSizeHint().height()))
+
+
+def while_open(widget: QWidget, callback: Callable[[T], None]) -> Callable[[T], None]:
+    """``callback``, called only while ``widget`` still exists: a job's answer may come back
+    after the person closed the dialog that asked (``open_modeless`` deletes it on close)."""
+
+    def call(value: T) -> None:
+        if shiboken6.isValid(widget):
+            callback(value)
+
+    return call
 
 
 def open_modeless(dialog: D) -> D:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypedDict, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError
@@ -45,6 +46,14 @@ def after(first: Callable[[R], None], callbacks: Callbacks[R]) -> Callbacks[R]:
             on_done(result)
 
     return {"on_done": done, "on_error": callbacks.get("on_error")}
+
+
+def _owner_gone(callback: Callable[..., Any]) -> bool:
+    """Whether ``callback`` is a method of a widget already deleted: a dialog the person
+    closed (it deletes itself) before the job it started came back. Its answer is then
+    dropped; what the job did stands, and an unexpected error is still reported."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
 
 
 def is_expected(exc: BaseException) -> bool:
@@ -288,12 +297,12 @@ class TaskRunner(QObject):
                 self.sig_cancelled.emit(job.id, ok)
                 return
             if ok:
-                if job.on_done is not None:
+                if job.on_done is not None and not _owner_gone(job.on_done):
                     job.on_done(payload)
                 self.sig_done.emit(job.id, payload)
                 return
             exc: BaseException = payload  # type: ignore[assignment]
-            if job.on_error is not None:
+            if job.on_error is not None and not _owner_gone(job.on_error):
                 job.on_error(exc)
             self.sig_failed.emit(job.id, exc)
             if job.on_error is None or not is_expected(exc):

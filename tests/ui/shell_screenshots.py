@@ -1,7 +1,7 @@
 """Render the shell's screens offscreen to PNG: ``python tests/ui/shell_screenshots.py OUTDIR``.
 
-Synthetic data only. Writes unlock*.png, create*.png, search*.png, settings*.png and
-restore-dialog*.png, in light and dark palettes.
+Synthetic data only. Writes unlock*.png, create*.png, search*.png, settings*.png,
+new-laptop*.png and restore-dialog*.png, in light and dark palettes.
 """
 
 from __future__ import annotations
@@ -87,6 +87,13 @@ def main(out: Path) -> int:
         dialog.new.setText("lantern otter")
         save(dialog, f"settings-passphrase{suffix}.png")
         dialog.reject()
+
+        # File › Moving to a new laptop…: what stays behind, and the offer of a backup
+        window.backups.explain_new_laptop()
+        wait_for(lambda: getattr(window.backups, "new_laptop_box", None) is not None)
+        box = window.backups.new_laptop_box
+        save(box, f"new-laptop{suffix}.png")
+        box.reject()
 
         session.lock()
         wait_for(lambda: window.stack.currentWidget() is screen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -276,3 +277,25 @@ def test_restoring_with_the_recovery_key_sets_a_new_passphrase(
     with qtbot.waitSignal(dialog.sig_restored, timeout=30_000):
         dialog.restore_button.click()
     assert names_in(qtbot, ui_session, target, NEW_PASSPHRASE) == ["Rhona Restorefield"]
+
+
+def test_closing_the_dialog_before_the_backup_is_read_loses_nothing_and_raises_nothing(
+    qtbot: Any,
+    ui_session: UiSession,
+    tmp_path: Path,
+    made_backup: tuple[Path, str],
+    monkeypatch: Any,
+) -> None:
+    # a tired worker chooses the file and closes the dialog at once: the answer about the
+    # file comes back to a dialog already gone (it deletes itself on close)
+    source, _key = made_backup
+    screen = screen_for(qtbot, ui_session, tmp_path / "new-laptop" / "worker.vault")
+    held = threading.Event()
+    ui_session.runner.submit(held.wait, 10)  # the DB thread busy: the file is read later
+    dialog = open_dialog(screen, source, monkeypatch)
+    with qtbot.waitSignal(dialog.destroyed, timeout=10_000):
+        dialog.close()
+    held.set()
+    qtbot.waitUntil(lambda: not ui_session.runner.busy, timeout=10_000)
+    assert screen.isVisible() and screen.pages.currentWidget().isEnabled()
+    assert source.exists() and not (tmp_path / "new-laptop" / "worker.vault").exists()

@@ -6,7 +6,9 @@ import threading
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
+from linksdesk.core.errors import NotFoundError
 from linksdesk.ui.runner import JobCancelled, TaskRunner
 
 pytestmark = pytest.mark.gui
@@ -70,3 +72,48 @@ def test_a_lock_gives_up_on_a_write_still_queued(qtbot: Any) -> None:
     after = _on_thread(lambda: runner.run_waiting(lambda: None))
     qtbot.waitUntil(lambda: not after["thread"].is_alive(), timeout=5_000)
     assert isinstance(after["error"], JobCancelled)
+
+
+class _Asker(QWidget):
+    """A dialog's part that asked the DB thread for something and shows the answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[object] = []
+
+    def show_answer(self, value: object) -> None:
+        self.shown.append(value)
+        self.setWindowTitle(str(value))  # touches the widget, as any dialog's callback does
+
+    def show_problem(self, exc: BaseException) -> None:
+        self.setWindowTitle(str(exc))
+
+
+def test_an_answer_for_a_widget_closed_meanwhile_is_dropped_and_the_job_stands(
+    qtbot: Any,
+) -> None:
+    runner = TaskRunner(name="db-test")
+    unhandled: list[BaseException] = []
+    done: list[object] = []
+    runner.sig_unhandled.connect(unhandled.append)
+    runner.sig_done.connect(lambda _id, value: done.append(value))
+    try:
+        held = threading.Event()
+        ran: list[str] = []
+        runner.submit(held.wait, 10)  # the DB thread busy until the asker is gone
+        asker, other = _Asker(), _Asker()
+        runner.submit(lambda: ran.append("saved") or "answer", on_done=asker.show_answer)
+        runner.submit(_refuse, on_error=other.show_problem)
+        for widget in (asker, other):
+            with qtbot.waitSignal(widget.destroyed, timeout=10_000):
+                widget.deleteLater()
+        held.set()
+        qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+        assert ran == ["saved"] and "answer" in done  # the work was done and announced
+        assert unhandled == []  # no "already deleted" error reaches the person
+    finally:
+        runner.shutdown()
+
+
+def _refuse() -> None:
+    raise NotFoundError("That record is no longer here.")
