@@ -30,6 +30,27 @@ def _purge(tx: WriteTx, participant_id: str) -> int:
     return removed
 
 
+def erase_in(tx: WriteTx, pid: str, erased_at: dt.datetime) -> ReceiptRow:
+    """In ``tx``: purge the participant, keep the receipt, and queue the ``erase`` command
+    every device and the server act on (protocol Op.ERASE). The receipt row is returned."""
+    removed = _purge(tx, pid)
+    receipt = tx.insert(ReceiptRow(participant_id=pid, erased_at=erased_at, rows_removed=removed))
+    tx.queue(
+        RowChange(
+            table="participant",
+            row_id=pid,
+            op="erase",
+            hlc=receipt.hlc,
+            values={**row_values(receipt), "participant_id": pid},
+            changed=frozenset(),
+            base={},
+            participant_id=pid,
+            participant_shared=True,
+        )
+    )
+    return receipt
+
+
 def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureReceipt]:
     """Forget a participant: every row, revision, index entry, draft and unsent change.
 
@@ -39,32 +60,11 @@ def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureRecei
     VACUUM that cannot run now, or that a closed app never ran, stays due: ``storage.vacuum``).
     """
     with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
-        pid = person.id
-        removed = _purge(tx, pid)
-        receipt = tx.insert(
-            ReceiptRow(
-                participant_id=pid,
-                erased_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-                rows_removed=removed,
-            )
-        )
-        # the command every device and the server act on (protocol Op.ERASE)
-        tx.queue(
-            RowChange(
-                table="participant",
-                row_id=pid,
-                op="erase",
-                hlc=receipt.hlc,
-                values={**row_values(receipt), "participant_id": pid},
-                changed=frozenset(),
-                base={},
-                participant_id=pid,
-                participant_shared=True,
-            )
-        )
+        pid = records.participant(tx.session, participant_id).id
+        receipt = erase_in(tx, pid, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
         tx.audit(AuditAction.ERASE, "participant", pid)
         vacuum.mark_due(tx.session)  # with the erasure: an app closed before it leaves it due
+        removed = receipt.rows_removed
         result = ErasureReceipt(receipt.id, pid, receipt.erased_at, removed)
         changes = tx.changes
     changes.entities.update({"participant", *PARTICIPANT_LINKED})

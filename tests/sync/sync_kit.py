@@ -25,19 +25,18 @@ from typing import Any
 from serving import serve, stop
 from sqlalchemy import create_engine, select
 
+from linksdesk.casework.erasure import erase_in
 from linksdesk.core import hlc
 from linksdesk.core.changes import RowChange
 from linksdesk.core.ids import uuid7
 from linksdesk.server import admin
 from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ParticipantAccess, Record
-from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import Store, data_columns, json_value, row_values, shared_participants
 from linksdesk.storage.tables import (
     TABLE_BY_NAME,
     Consent,
     Contact,
-    ErasureReceipt,
     Note,
     NoteRevision,
     Outbox,
@@ -241,23 +240,10 @@ def shared_by(other: Any, programme_id: str, day: str, **fields: Any) -> str:
 
 
 def erase_participant(store: Store, pid: str, at: dt.datetime = dt.datetime(2025, 3, 1, 9)) -> None:
-    """Forget a participant as casework's erasure does: purge, receipt, erase command."""
+    """Forget a participant as casework's erasure does (purge, receipt, erase command),
+    through a store without a casebook."""
     with store.write() as tx:
-        removed = purge_participant(tx.session, pid)
-        receipt = tx.insert(ErasureReceipt(participant_id=pid, erased_at=at, rows_removed=removed))
-        tx.queue(
-            RowChange(
-                table="participant",
-                row_id=pid,
-                op="erase",
-                hlc=receipt.hlc,
-                values={**row_values(receipt), "participant_id": pid},
-                changed=frozenset(),
-                base={},
-                participant_id=pid,
-                participant_shared=True,
-            )
-        )
+        erase_in(tx, pid, at)
 
 
 def two_laptops(
