@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.casework import participants
+from linksdesk.casework.bundles import is_supervisor
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, SyncAuthError
 from linksdesk.core.resources import resource_path
@@ -37,10 +37,8 @@ from linksdesk.ui import icons
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
 from linksdesk.ui.dialogs.bundle_key import BundleKeyDialog
-from linksdesk.ui.dialogs.participant import ParticipantDialog
-from linksdesk.ui.dialogs.person_chooser import PersonChooser
-from linksdesk.ui.dialogs.same_person import add_unless_known, ask_same_person
-from linksdesk.ui.kept_drafts import KeptDraftsBar, draft_person
+from linksdesk.ui.kept_drafts import KeptDraftsBar
+from linksdesk.ui.recording import RecordCommands
 from linksdesk.ui.runner import JobCancelled
 from linksdesk.ui.search_palette import PaletteHit, SearchPalette
 from linksdesk.ui.session import UiSession
@@ -70,9 +68,8 @@ SHORTCUTS: dict[str, str] = json.loads(
 class MainWindow(QMainWindow):
     """Shows the unlock screen while locked and the workspace while unlocked.
 
-    Shell actions that create records call into the screens: new contact and new note go to
-    the open participant record (``start_contact`` / ``start_note``); new participant asks
-    with ``ParticipantDialog`` and opens the new record.
+    The Record menu's commands (new participant, contact, case note, outcome) are
+    ``RecordCommands`` in ``linksdesk.ui.recording``: whose record first, then its own form.
     """
 
     sig_view_changed = Signal(str)  # key of the view now shown
@@ -129,6 +126,7 @@ class MainWindow(QMainWindow):
         }
         self.search_palette = SearchPalette(session, self)
         self.sync = SyncController(session, self)
+        self.recording = RecordCommands(self)
 
         self._make_actions()
         self._make_menus()
@@ -201,32 +199,33 @@ class MainWindow(QMainWindow):
             "new_participant",
             tr("New &participant…"),
             "new-participant",
-            self.new_participant,
+            self.recording.new_participant,
             tr("Add a new participant"),
         )
         self.action_new_contact = self._action(
             "new_contact",
             tr("New &contact…"),
             "new-contact",
-            self.new_contact,
+            self.recording.new_contact,
             tr("Record a contact with the participant whose record is open"),
         )
         self.action_new_note = self._action(
             "new_note",
             tr("New case &note"),
             "new-note",
-            self.new_note,
+            self.recording.new_note,
             tr("Write a case note for the participant whose record is open"),
         )
         self.action_record_outcome = self._action(
             "record_outcome",
             tr("Record &outcome…"),
             "new-contact",
-            self.record_outcome,
+            self.recording.record_outcome,
             tr("Record what happened at a booked contact, with its case note"),
         )
-        self._tip_new_contact = self.action_new_contact.toolTip()
-        self._tip_new_note = self.action_new_note.toolTip()
+        # their own tips, put back after a handed-over record
+        tipped = (self.action_new_contact, self.action_new_note)
+        self._record_tips = {action: action.toolTip() for action in tipped}
         self.action_sync_now = self._action(
             "sync_now",
             tr("S&ync now"),
@@ -390,7 +389,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(nav)
         # above every page: unsaved work kept while locked, until it is taken up again
         self.kept_drafts = KeptDraftsBar(self.session, self.workspace)
-        self.kept_drafts.sig_take_up.connect(self._take_up_draft)
+        self.kept_drafts.sig_take_up.connect(self.recording.take_up_draft)
         column = QVBoxLayout()
         column.addWidget(self.kept_drafts)
         column.addWidget(self.view_stack, 1)
@@ -441,15 +440,15 @@ class MainWindow(QMainWindow):
             signal = getattr(view, "sig_open_participant", None)
             if signal is not None:
                 signal.connect(self.open_participant)
-        self.caseload_view.sig_new_participant.connect(self.new_participant)
+        self.caseload_view.sig_new_participant.connect(self.recording.new_participant)
         erased = getattr(self.participant_view, "sig_erased", None)
         if erased is not None:
             erased.connect(self._on_participant_erased)
         # a record that arrives read-only (a handed-over case) takes the record actions away
         self.participant_view.sig_loaded.connect(lambda _pid: self._update_record_actions())
-        self.caseload_view.sig_new_contact.connect(self.new_contact_for)
-        self.caseload_view.sig_new_note.connect(self.new_note_for)
-        self.resources_view.sig_refer.connect(self.refer_to_resource)
+        self.caseload_view.sig_new_contact.connect(self.recording.new_contact_for)
+        self.caseload_view.sig_new_note.connect(self.recording.new_note_for)
+        self.resources_view.sig_refer.connect(self.recording.refer_to_resource)
         self.search_palette.sig_open_hit.connect(self.open_hit)
         # the palette took the focus: give it back, so Ctrl+1…7 and Ctrl+K work again
         self.search_palette.finished.connect(lambda _r: self._focus_workspace())
@@ -507,12 +506,7 @@ class MainWindow(QMainWindow):
         self._open_dashboard_if_supervisor()
 
     def _open_dashboard_if_supervisor(self) -> None:
-        """A supervisor's vault opens on the team dashboard (the vault kind comes with the
-        supervisors' data path; a build without it has worker vaults only)."""
-        try:
-            from linksdesk.casework.bundles import is_supervisor  # type: ignore[attr-defined]
-        except ImportError:
-            return
+        """A supervisor's vault opens on the team dashboard."""
         cb = self.session.casebook
         if cb is None:
             return
@@ -604,134 +598,20 @@ class MainWindow(QMainWindow):
         self.go_actions["record"].setEnabled(False)
         self.show_view("caseload")
 
-    def _record_open(self) -> bool:
-        return getattr(self.participant_view, "participant_id", None) is not None
-
-    def _record_editable(self) -> bool:
-        return self._record_open() and not self.participant_view.read_only
-
     def _update_record_actions(self) -> None:
         unlocked = self.session.is_unlocked
-        read_only = self._record_open() and self.participant_view.read_only
+        read_only = self.recording.record_open() and self.participant_view.read_only
         # with no record open (or from another page) these ask whose record it is
         on_record = self.current_view_key() == "record"
         for action in (self.action_new_contact, self.action_new_note, self.action_record_outcome):
-            action.setEnabled(unlocked and (not on_record or self._record_editable()))
-        self.action_new_contact.setToolTip(
-            self.tr("This case was handed over: it can be read, not changed")
-            if read_only
-            else self._tip_new_contact
-        )
-        self.action_new_note.setToolTip(
-            self.tr("This case was handed over: it can be read, not changed")
-            if read_only
-            else self._tip_new_note
-        )
+            action.setEnabled(unlocked and (not on_record or self.recording.record_editable()))
+        for action, tip in self._record_tips.items():
+            action.setToolTip(
+                self.tr("This case was handed over: it can be read, not changed")
+                if read_only
+                else tip
+            )
         self.record_documents.update_actions(self.action_print_record, self.action_gp_summary)
-
-    # -- record actions -------------------------------------------------------------------
-    def new_participant(self) -> None:
-        if not self.session.is_unlocked:
-            return
-        values = ParticipantDialog.ask(self)
-        if not values or not self.session.is_unlocked:
-            return
-
-        def created(outcome: Any) -> None:
-            if isinstance(outcome, list):  # already on record: asked before a second record
-                chosen = self._same_person(outcome, values)
-                if chosen:
-                    self.open_participant(chosen)
-                elif chosen == "" and self.session.is_unlocked:
-                    self.session.call(
-                        participants.create_participant, **values, on_done=created, keep=True
-                    )
-                return
-            person = getattr(outcome, "value", outcome)
-            warnings = getattr(getattr(outcome, "changes", None), "warnings", [])
-            if warnings:
-                self.show_status(" ".join(str(w) for w in warnings))
-            self.open_participant(person.id)
-
-        self.session.call(add_unless_known, values, on_done=created, keep=True)
-
-    def _same_person(self, known: list[Any], values: dict[str, Any]) -> str | None:
-        """Ask about someone already on record (see ``ask_same_person``). While the question
-        is open, a lock keeps what was typed as New participant's draft: the lock answers
-        it as "no", and the details were gone."""
-        if not self.session.is_unlocked:
-            return None
-        kept = ParticipantDialog.kept_meanwhile(values, self)
-        self.session.drafts.register(kept)
-        try:
-            return ask_same_person(self, known)
-        finally:
-            self.session.drafts.unregister(kept)
-
-    def ask_who(self, action: str) -> str | None:
-        """From a page with no person open: whose record? (never the last one viewed)"""
-        return PersonChooser.ask(self.session, action, self)
-
-    def _for_record_or_ask(self, action: str, start: Callable[[], None]) -> None:
-        if self.current_view_key() == "record" and self._record_open():
-            start()
-            return
-        pid = self.ask_who(action)
-        if pid and self.session.is_unlocked:
-            self.open_participant(pid)
-            start()
-
-    def new_contact(self) -> None:
-        self._for_record_or_ask(self.tr("Record contact"), self.participant_view.start_contact)
-
-    def new_note(self) -> None:
-        self._for_record_or_ask(self.tr("New case note"), self.participant_view.start_note)
-
-    def record_outcome(self) -> None:
-        """Record › Record outcome: the selected booking on Today or the Diary, else the
-        open record's booking, else ask whose."""
-        view = self.view_stack.currentWidget()
-        chosen = getattr(view, "record_outcome_selected", None)
-        if callable(chosen) and chosen():
-            return
-        self._for_record_or_ask(self.tr("Record outcome"), self.participant_view.start_outcome)
-
-    def _take_up_draft(self, key: str) -> None:
-        pid = draft_person(key)
-        if pid:
-            self.open_participant(pid)
-            self.participant_view.take_up_draft(key)
-            return
-        # a form kept with no record to hang on: it comes back in the dialog it was typed in
-        dialog = key.split("/")[-1].split(".")[0]
-        if dialog == "ParticipantDialog":
-            self.action_new_participant.trigger()
-        elif dialog == "ResourceDialog":
-            self.show_view("resources")
-            self.resources_view.add()
-
-    def new_contact_for(self, participant_id: str) -> None:
-        """Open this person's record and record a contact (the caseload's context menu)."""
-        self.open_participant(participant_id)
-        if self._record_open():
-            self.participant_view.start_contact()
-
-    def refer_to_resource(self, resource_id: str) -> None:
-        """The directory's Refer someone…: whom, then their record with the resource chosen."""
-        pid = PersonChooser.ask(
-            self.session,
-            self.tr("Refer onward or signpost"),
-            self,
-            intro=self.tr("Choose whom to refer or signpost to the resource you chose."),
-        )
-        if pid and self.session.is_unlocked:
-            self.open_participant(pid)
-            self.participant_view.refer_onward_to(resource_id)
-
-    def new_note_for(self, participant_id: str) -> None:
-        self.open_participant(participant_id)
-        if self._record_open():
-            self.participant_view.start_note()
 
     # -- search and settings --------------------------------------------------------------
     def open_search(self) -> None:

@@ -68,7 +68,7 @@ def test_main_flow_from_new_person_to_erasure_and_auto_lock(
         ),
     )
     with qtbot.waitSignal(record.sig_loaded, timeout=20_000):
-        window.new_participant()
+        window.action_new_participant.trigger()
     pid = record.participant_id
     assert pid and window.current_view_key() == "record"
     programme_id = record.pid_label.text()
@@ -88,9 +88,9 @@ def test_main_flow_from_new_person_to_erasure_and_auto_lock(
             }
         ),
     )
-    window.new_contact()
+    window.action_new_contact.trigger()
     settle(qtbot, session)
-    window.new_note()
+    window.action_new_note.trigger()
     editor = record.timeline.editor
     editor.contact_box.setCurrentIndex(1)
     editor.text_edit.setPlainText("Keen on gardening; the allotment came up twice.")
