@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
+from linksdesk.core.errors import ValidationError
+from linksdesk.reports import data as team_data
 from linksdesk.reports.build import (
     INTERNAL,
     load_settings,
     report_from_store,
     save_settings,
+    save_worker_labels,
     workers_in,
 )
 from linksdesk.reports.evaluation import EvaluationWritten
@@ -82,3 +86,59 @@ def take_in_published(cb: Casebook, paths: list[Path]) -> list[str]:
     covered, in words ("January to June 2026, all workers"), with any earlier report it
     overlaps."""
     return [taken_in_words(record, clashes) for record, clashes in take_in(cb.store, paths)]
+
+
+# a worker's name as the supervisor knows them: a first name, initials or a role
+WORKER_NAME_MAX = 60
+
+
+@dataclass(frozen=True)
+class WorkerName:
+    worker_id: str
+    name: str | None  # the name the supervisor gave them, if any
+    id_label: str  # what shows without a name ("Worker a1eca4"), and always to a board
+    laptops: tuple[str, ...]  # the administrator's labels of their laptops (a hint)
+
+    @property
+    def shown_as(self) -> str:
+        """What the dashboard and the supervisor's own reports show."""
+        return self.name or self.id_label
+
+
+def worker_names(cb: Casebook) -> list[WorkerName]:
+    """Every worker this vault knows of (data, roster or bundle), with the name the
+    supervisor gave them. External reports never show these names."""
+    with cb.store.read() as s:
+        workers = team_data.all_workers(s)
+        labels = team_data.worker_labels(s)
+        laptops = team_data.laptop_labels(s)
+    out = [
+        WorkerName(w, labels.get(w), team_data.worker_label({}, w), laptops.get(w, ()))
+        for w in workers
+    ]
+    return sorted(out, key=lambda n: (n.name is None, n.shown_as.casefold(), n.worker_id))
+
+
+def name_workers(cb: Casebook, names: Mapping[str, str | None]) -> list[WorkerName]:
+    """Give workers the names the supervisor knows them by (a blank name takes it away).
+    Names are for the supervisor's own screens and files: external reports keep ids."""
+    with cb.store.read() as s:
+        known = team_data.all_workers(s)
+        labels = team_data.worker_labels(s)
+    for worker_id, value in names.items():
+        if worker_id not in known:
+            raise ValidationError("That worker is not known to this vault.")
+        cleaned = records.text_arg(value, "A worker's name", max_len=WORKER_NAME_MAX)
+        if cleaned is None:
+            labels.pop(worker_id, None)
+        else:
+            labels[worker_id] = cleaned
+    seen: dict[str, str] = {}
+    for worker_id, name in labels.items():
+        other = seen.setdefault(name.casefold(), worker_id)
+        if other != worker_id:
+            raise ValidationError(
+                "Two workers cannot have the same name: add an initial to tell them apart."
+            )
+    save_worker_labels(cb.store, labels)
+    return worker_names(cb)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -57,6 +58,8 @@ def build_report(
     settings = (settings or load_settings(s)).validate()
     today = today or dt.date.today()
     data = data_mod.load(s, scope.workers)
+    if audience == EXTERNAL:  # the names a supervisor gave the workers stay in supervision
+        data = replace(data, labels={})
     sections = compute(data, scope, settings, today, exact=audience == INTERNAL)
     if audience == EXTERNAL:
         sections = suppress_sections(sections, settings.suppression_threshold)
@@ -77,7 +80,7 @@ def build_report(
 
 def _scope_label(data: data_mod.TeamData, scope: Scope) -> str:
     assert scope.workers is not None
-    names = sorted(data.labels.get(w) or f"Worker {w[-6:]}" for w in scope.workers)
+    names = sorted(data_mod.worker_label(data.labels, w) for w in scope.workers)
     return ", ".join(names)
 
 
@@ -106,11 +109,15 @@ def report_from_store(store: Store, scope: Scope, **kwargs: Any) -> Report:
 def workers_in(store: Store) -> list[tuple[str, str]]:
     """(owner id, label) of every worker with participants in the vault, for the filters."""
     with store.read() as s:
-        data = data_mod.load(s, None)
-    owners = {o for _p, o, _s, _pc in data.participants}
-    return sorted(
-        ((o, data.labels.get(o) or f"Worker {o[-6:]}") for o in owners), key=lambda x: x[1]
-    )
+        owners, labels = data_mod.owners_of_participants(s), data_mod.worker_labels(s)
+    return sorted(((o, data_mod.worker_label(labels, o)) for o in owners), key=lambda x: x[1])
+
+
+def save_worker_labels(store: Store, labels: Mapping[str, str]) -> None:
+    """Store the names the supervisor knows the workers by (checked by the caller)."""
+    with store.write() as tx:
+        tx.session.merge(LocalSetting(key=data_mod.WORKER_LABELS_KEY, value=dict(labels)))
+        tx.audit("change", "worker_names")
 
 
 def resolve_workers(store: Store, names: list[str]) -> frozenset[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,42 @@ class TeamData:
 
 def _setting(s: Session, key: str) -> Any:
     return s.scalar(select(LocalSetting.value).where(LocalSetting.key == key))
+
+
+def worker_label(labels: Mapping[str, str], owner: str) -> str:
+    """The name the supervisor gave a worker, else one made of the end of their id."""
+    return labels.get(owner) or f"Worker {owner[-6:]}"
+
+
+def worker_labels(s: Session) -> dict[str, str]:
+    """Worker id -> the name the supervisor knows them by (``name_workers`` sets them)."""
+    stored = _setting(s, WORKER_LABELS_KEY)
+    return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def laptop_labels(s: Session) -> dict[str, tuple[str, ...]]:
+    """Worker id -> the labels the administrator gave their laptops (in the roster), a hint
+    for naming them."""
+    if not _has_table(s, "trusted_signer"):
+        return {}
+    found: dict[str, set[str]] = {}
+    for worker, label in s.connection().exec_driver_sql(
+        "SELECT worker_id, label FROM trusted_signer WHERE kind = 'device' "
+        "AND worker_id IS NOT NULL AND label IS NOT NULL AND label != ''"
+    ):
+        found.setdefault(str(worker), set()).add(str(label))
+    return {w: tuple(sorted(labels)) for w, labels in found.items()}
+
+
+def owners_of_participants(s: Session) -> set[str]:
+    """The workers with participants in this vault."""
+    run = s.connection().exec_driver_sql
+    return {str(o) for (o,) in run("SELECT DISTINCT owner FROM participant WHERE NOT deleted")}
+
+
+def all_workers(s: Session) -> set[str]:
+    """The workers with participants here, and those a roster or a bundle named."""
+    return owners_of_participants(s) | _known_workers(s)
 
 
 # The figures need tens of thousands of small rows: read them with the driver (plain tuples,
@@ -154,7 +191,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
     for owner, made in bundled.items():
         if (owners is None or owner in owners) and made > latest.get(owner, dt.datetime.min):
             latest[owner] = made  # a bundle made then: its data is as of then
-    labels = dict(_setting(s, WORKER_LABELS_KEY) or {})
+    labels = worker_labels(s)
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
     return TeamData(
         participants=_rows(s, "participants", owners),

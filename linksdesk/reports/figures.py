@@ -40,7 +40,7 @@ from linksdesk.core.vocab import (
     outcome_key,
     was_seen,
 )
-from linksdesk.reports.data import TeamData, decile_of
+from linksdesk.reports.data import TeamData, decile_of, worker_label
 from linksdesk.reports.joint import Links, Ref
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
 from linksdesk.reports.scope import Scope
@@ -181,7 +181,7 @@ class _Ctx:
         self.people_in_period = {p for p in referred | seen if p in self.owner_of}
 
     def label(self, owner: str) -> str:
-        return self.d.labels.get(owner) or f"Worker {owner[-6:]}"
+        return worker_label(self.d.labels, owner)
 
 
 def _count_cols(*pairs: tuple[str, str]) -> tuple[Column, ...]:

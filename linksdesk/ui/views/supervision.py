@@ -33,6 +33,7 @@ from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.ui.date_field import MonthField
 from linksdesk.ui.dialog_kit import ask_yes_no
+from linksdesk.ui.dialogs.worker_names import WorkerNamesDialog
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 from linksdesk.ui.views.rows import hbox
@@ -280,6 +281,11 @@ class SupervisionView(Screen):
         self.evaluation_button.clicked.connect(self.write_evaluation)
         self.settings_button = QPushButton(tr("Programme settings…"))
         self.settings_button.clicked.connect(self.edit_settings)
+        self.names_button = QPushButton(tr("Name workers…"))
+        self.names_button.setToolTip(
+            tr("The names you know your workers by, for this dashboard and internal reports")
+        )
+        self.names_button.clicked.connect(self.name_workers)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Report export progress"))
         self.progress.hide()
@@ -292,8 +298,9 @@ class SupervisionView(Screen):
         filters.insertSpacing(4, 12)
         # what is done with the figures, on a row of its own: on one row with the filters
         # the months were cut to "026" and the buttons' words clipped at the window's width
-        actions = hbox(self.progress, None, self.settings_button, self.published_button,
-                       self.evaluation_button, self.export_button)  # fmt: skip
+        actions = hbox(self.progress, None, self.names_button, self.settings_button,
+                       self.published_button, self.evaluation_button,
+                       self.export_button)  # fmt: skip
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(0, 0, 12, 0)
@@ -389,6 +396,11 @@ class SupervisionView(Screen):
         chosen = ReportSettingsDialog.ask(self, current)
         if chosen is not None and chosen != current:
             self.run(supervision.save_report_settings, chosen, on_done=lambda _s: self.refresh())
+
+    def name_workers(self) -> WorkerNamesDialog:
+        dialog = WorkerNamesDialog.ask(self.session, self)
+        dialog.sig_saved.connect(self.refresh)
+        return dialog
 
     # -- export ---------------------------------------------------------------------------
     def export(self) -> None:
