@@ -10,7 +10,7 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 - open now: participants whose status is not closed (internal reports only: it is counted
   the day a report is made, and external reports hold figures of their period alone);
 - wait: days from a referral received in the period to the person's first attended contact
-  on or after that day;
+  on or after that day, as at the period's end (or today, while it runs);
 - wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
   later day starts the next: the person came back), its first score and its latest score
   on a later day, up to the period's end, for people with a score in the period. Never the
@@ -76,10 +76,11 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         "Wait",
         "Days from a referral received in the period to the person's first attended contact "
-        "on or after that day (an attempted contact is not one). Median and 90th percentile "
-        "over those seen; 'over target' "
-        "counts people seen later than the target and people not yet seen who have already "
-        "waited longer.",
+        "on or after that day (an attempted contact is not one), counted as at the period's "
+        "end: someone first seen after it is 'not yet seen', and the report of a past period "
+        "is the same whenever it is written. Median and 90th percentile over those seen by "
+        "then; 'over target' counts people seen later than the target and people not yet "
+        "seen who had by then waited longer.",
     ),
     (
         "Concerns",
@@ -337,15 +338,18 @@ def _timeliness(c: _Ctx) -> Table:
     referred: Counter[str] = Counter()
     waiting_over: Counter[str] = Counter()
     unseen: Counter[str] = Counter()
+    # counted as at the period's end (today, while it runs): a report of a period that is
+    # over gives the same waits whenever it is written (docs/reports.md, "Wait")
+    until = min(c.period.last, c.today)
     for pid, owner, day, _src in c.d.referrals:
         if not c.a <= day <= c.b:
             continue
         referred[owner] += 1
         first = _first_attended(c, pid, day)
         received = dt.date.fromisoformat(day)
-        if first is None:
+        if first is None or first > until.isoformat():
             unseen[owner] += 1
-            if (c.today - received).days > target:
+            if (until - received).days > target:
                 waiting_over[owner] += 1
         else:
             waits[owner].append((dt.date.fromisoformat(first) - received).days)
@@ -509,8 +513,11 @@ def contacts(c: _Ctx) -> Section:
         total_row=True,
         description=f"Programme setting: {limit_text}; supported visits do not count.",
     )
+    # not reached drawn too: without it the chart (and the text under it, which the PDF
+    # prints) said an attempted contact had no outcome at all: attended 0, did not attend 0
     chart = ChartSpec(
-        "stacked_bar", "contacts_by_kind", ("attended", "did_not_attend", "cancelled"),
+        "stacked_bar", "contacts_by_kind",
+        ("attended", "did_not_attend", "cancelled", NOT_REACHED_KEY),
         "Contacts by kind and outcome", y_label="contacts",
     )  # fmt: skip
     return Section("contacts", "Contacts", (by_kind, appointments), chart)
