@@ -97,7 +97,11 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "For people with an appointment in the period: appointments used up to the period's "
         "end (supported visits, attempted and cancelled contacts do not count).",
     ),
-    ("Goals", "Goals set in the period, by their status now."),
+    (
+        "Goals",
+        "Goals set in the period, by their status at its end: a goal achieved or stopped "
+        "after the period was still in progress then. A goal on hold is counted on hold.",
+    ),
     (
         "Wellbeing change",
         "Paired only: a person's first score and their latest later score of the same scale, "
@@ -532,12 +536,24 @@ GOAL_GROUPS = (
 )
 
 
+def goal_status_at(status: str, closed_on: str | None, end: str) -> str:
+    """A goal's status as at the day ``end`` (ISO dates): a goal closed (achieved, partly
+    achieved, stopped) after that day was still open on it. A goal on hold keeps its status:
+    no date of putting it on hold is kept."""
+    if closed_on is not None and closed_on > end:
+        return GoalStatus.ACTIVE.value
+    return status
+
+
 def goals(c: _Ctx) -> Section:
+    """Goals set in the period, by their status at its end (a report of a past period is
+    the same whenever it is written: docs/reports.md, "Goals")."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for _pid, owner, status, set_on in c.d.goals:
+    for _pid, owner, status, set_on, closed_on in c.d.goals:
         if c.a <= set_on <= c.b:
+            then = goal_status_at(status, closed_on, c.b)
             for key, _label, statuses in GOAL_GROUPS:
-                if status in statuses:
+                if then in statuses:
                     counts[owner][key] += 1
     rows = []
     for w in c.workers:
@@ -546,7 +562,7 @@ def goals(c: _Ctx) -> Section:
     keys = tuple(k for k, _l, _s in GOAL_GROUPS)
     table = Table(
         "goals",
-        "Goals set in the period, by status now",
+        "Goals set in the period, by status at its end",
         (
             Column("worker", "Worker", Kind.TEXT),
             Column("set", "Set", sums=keys),
@@ -555,7 +571,9 @@ def goals(c: _Ctx) -> Section:
         _with_total(rows, ALL_WORKERS),
         total_row=True,
     )
-    chart = ChartSpec("stacked_bar", "goals", keys, "Goals set, by status now", y_label="goals")
+    chart = ChartSpec(
+        "stacked_bar", "goals", keys, "Goals set, by status at the period's end", y_label="goals"
+    )
     return Section("goals", "Goals", (table,), chart)
 
 

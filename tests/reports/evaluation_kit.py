@@ -15,13 +15,20 @@ seen, and two people who share nothing with the team (their laptop's monthly tot
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linksdesk.casework import bundles, consent, contacts, participants, referrals
+from linksdesk.casework import bundles, consent, contacts, goals, participants, referrals
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.participants import NEXT_NUMBER_KEY
-from linksdesk.core.vocab import ConsentScope, ContactKind, ContactStatus, ReferralSource
+from linksdesk.core.vocab import (
+    ConsentScope,
+    ContactKind,
+    ContactStatus,
+    GoalStatus,
+    ReferralSource,
+)
 from linksdesk.storage.tables import LocalSetting
 from linksdesk.sync import state
 from linksdesk.sync.bundle import keys
@@ -37,8 +44,22 @@ PERIOD = "2026-01..2026-03"  # a quarter: the evaluation bundles' dates are quar
 @dataclass
 class EvalTeam:
     supervisor: Casebook
+    root: Path
+    recipient: str  # the supervisor's bundle key
     workers: list[str] = field(default_factory=list)
     people: dict[str, list[str]] = field(default_factory=dict)  # worker -> participant ids
+
+    def later(self, worker: int, change: Callable[[Casebook], object]) -> None:
+        """A worker records ``change`` on their laptop after the first bundles, and their next
+        supervision bundle brings it to the supervisor's vault, as a late bundle does."""
+        cb = Casebook.unlock(self.root / f"worker{worker}.vault", PASSPHRASE)
+        try:
+            change(cb)
+            out = self.root / f"worker{worker}-later{len(list(self.root.glob('*later*.age')))}.age"
+            bundles.export_bundle(cb, out, kind="supervision", recipients=[self.recipient])
+        finally:
+            cb.lock()
+        bundles.import_file(self.supervisor, out)
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -60,6 +81,12 @@ def fill(cb: Casebook, number: int) -> list[str]:
                 cb, pid, kind=ContactKind.ATTEMPTED, at=_at(received + dt.timedelta(days=2))
             )
             continue
+        if n == 3:  # a goal set and achieved in the quarter
+            g = goals.set_goal(cb, pid, "Join the walking group", set_on=received).value
+            achieved = received + dt.timedelta(days=20)
+            goals.change_goal_status(cb, g.id, GoalStatus.ACHIEVED, on=achieved)
+        if n == 4:  # a goal set in the quarter, still in progress when it ends
+            goals.set_goal(cb, pid, "Sort out the gas bill", set_on=received)
         if n == 2:  # did not attend, then seen
             contacts.record_contact(
                 cb, pid, kind=ContactKind.APPOINTMENT, at=_at(received + dt.timedelta(days=3)),
@@ -108,7 +135,7 @@ def build_eval_team(root: Path) -> EvalTeam:
     vault, as a programme manager's vault is fed."""
     sup, _ = bundles.create_vault(root / "supervisor.vault", PASSPHRASE, supervisor=True)
     recipient = bundles.new_bundle_key(sup)
-    team = EvalTeam(sup)
+    team = EvalTeam(sup, root, recipient)
     for w in range(WORKERS):
         cb, _key = bundles.create_vault(root / f"worker{w}.vault", PASSPHRASE)
         with cb.store.write() as tx:

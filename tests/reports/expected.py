@@ -166,9 +166,12 @@ def expected(
         for w in ledger.workers
     }  # fmt: skip
 
-    # goals
+    # goals, by their status at the period's end: one closed after it was active then
+    def status_then(g: dict[str, Any]) -> str:
+        return "active" if g["closed_on"] and g["closed_on"] > last else g["status"]
+
     out["goals"] = {
-        w: Counter(g["status"] for g in ledger.goals
+        w: Counter(status_then(g) for g in ledger.goals
                    if g["pid"] in shared and owner[g["pid"]] == w and inside(g["set_on"]))
         for w in ledger.workers
     }  # fmt: skip

@@ -18,14 +18,17 @@ from typing import Any
 
 import pytest
 from evaluation_kit import KEPT_ON_LAPTOP, PERIOD, EvalTeam, build_eval_team
+from sqlalchemy import select
 
+from linksdesk.casework.goals import change_goal_status, list_goals
 from linksdesk.core import registry
-from linksdesk.core.vocab import NOT_REACHED_KEY
+from linksdesk.core.vocab import NOT_REACHED_KEY, GoalStatus
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.evaluation import README, described, write_evaluation
 from linksdesk.reports.export import export_report
 from linksdesk.reports.model import Report
 from linksdesk.reports.scope import Period, Scope
+from linksdesk.storage.tables import Goal
 from linksdesk.sync.bundle.evaluation import SKIPPED
 from linksdesk.sync.policy import AGGREGATE_TABLES, eval_tag
 
@@ -102,6 +105,16 @@ def test_what_an_evaluator_counts_again_from_the_files_is_the_boards(
     assert sorted(Counter(o for o, _p in seen).values()) == column(
         report, "caseload", "worked_with"
     )
+    # goals set in the quarter, by their status at its end (closed after it: in progress)
+    at_end = Counter(
+        ("in_progress" if g["closed_on"] > QUARTER else g["status"])
+        if g["closed_on"] else g["status"]
+        for g in rows(files, "goal") if g["set_on"] == QUARTER
+    )  # fmt: skip
+    assert [at_end["achieved"]] == column(report, "goals", "achieved", total=True)
+    assert [at_end["active"] + at_end["in_progress"]] == column(
+        report, "goals", "in_progress", total=True
+    )
     # the person's referral period is not a count of referrals: each worker has one person
     # referred twice in the quarter, counted once there and twice as referrals
     people = Counter(p["owner"] for p in rows(files, "participant")
@@ -166,6 +179,30 @@ def test_a_past_quarter_reads_the_same_whenever_it_is_written(team: EvalTeam) ->
     assert row[t.column_index("not_yet_seen")] == 4
     # all four waited more than 14 days by the end of March but the last (3 days)
     assert row[t.column_index("over_target")] == 3
+
+
+def test_what_happens_after_the_quarter_leaves_its_report_as_it_was(
+    team: EvalTeam, tmp_path: Path
+) -> None:
+    """The quarter's board report is written; in May a worker marks a goal set in February
+    achieved, and their next bundle brings it in. The quarter's report written again says
+    what it said: the goal was in progress at the quarter's end. (Counted "by status now",
+    the second version differed, and was stopped as a changed republication.)"""
+    first = export_report(team.supervisor.store, Scope(P), "csv", tmp_path / "q1.csv",
+                          audience="external", today=dt.date(2026, 4, 7))  # fmt: skip
+    person = team.people[team.workers[0]][4]  # their goal was set in February
+
+    def achieve(cb: Any) -> None:
+        (goal,) = list_goals(cb, person)
+        change_goal_status(cb, goal.id, GoalStatus.ACHIEVED, on=dt.date(2026, 5, 12))
+
+    team.later(0, achieve)
+    # the same scope again: with different figures it is stopped (ChangedSinceEarlierReport)
+    again = export_report(team.supervisor.store, Scope(P), "csv", tmp_path / "q1-again.csv",
+                          audience="external", today=AFTER)  # fmt: skip
+    assert again.section("goals") == first.section("goals")
+    with team.supervisor.store.read() as s:
+        assert s.scalar(select(Goal.status).where(Goal.participant_id == person)) == "achieved"
 
 
 def test_the_board_pdf_says_what_came_of_an_attempted_contact(
