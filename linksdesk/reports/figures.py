@@ -464,7 +464,7 @@ def contacts(c: _Ctx) -> Section:
         grid[kind][outcome_key(kind, status)] += 1
         if counted:
             booked_in_period.add(pid)
-        if kind == ContactKind.SUPPORTED_VISIT.value and status == ContactStatus.ATTENDED.value:
+        if kind == ContactKind.SUPPORTED_VISIT.value and was_seen(kind, status):
             supported[owner] += 1
     rows = []
     for kind in ContactKind:
