@@ -19,6 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundle_kit import PROGRAMME_KEY
+from team_kit import PASSPHRASE
+
 from linksdesk.casework import bundles, consent, contacts, goals, participants, referrals
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.participants import NEXT_NUMBER_KEY
@@ -34,8 +37,6 @@ from linksdesk.sync import state
 from linksdesk.sync.bundle import keys
 from linksdesk.sync.totals import update_monthly_totals
 
-PASSPHRASE = "correct horse battery staple"
-PROGRAMME_KEY = "ab" * 32  # what sync hands a laptop; set directly where no server runs
 PEOPLE = 8  # per worker: at least 5 alike, so the evaluation bundles keep them all
 WORKERS = 3
 PERIOD = "2026-01..2026-03"  # a quarter: the evaluation bundles' dates are quarters
