@@ -43,7 +43,7 @@ from linksdesk.core.vocab import (
 from linksdesk.reports.data import TeamData, decile_of
 from linksdesk.reports.joint import Links, Ref
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
-from linksdesk.reports.scope import Scope
+from linksdesk.reports.scope import Scope, day_words
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.reports.stats import pct, percentile
 from linksdesk.reports.wellbeing import wellbeing
@@ -389,7 +389,8 @@ def _timeliness(c: _Ctx) -> Table:
         ),
         tuple(rows),
         total_row=True,
-        description=f"Target: first attended contact within {target} days of referral.",
+        description=f"Target: first attended contact within {target} days of referral. "
+        f"Counted as at {day_words(until)}: anyone first seen after that is not yet seen here.",
     )
 
 
@@ -570,6 +571,8 @@ def goals(c: _Ctx) -> Section:
         ),
         _with_total(rows, ALL_WORKERS),
         total_row=True,
+        description=f"Status as at {day_words(c.period.last)}: a goal closed after that "
+        "counts as in progress.",
     )
     chart = ChartSpec(
         "stacked_bar", "goals", keys, "Goals set, by status at the period's end", y_label="goals"

@@ -217,5 +217,8 @@ def test_the_board_pdf_says_what_came_of_an_attempted_contact(
     # the chart's words under it, as the board reads them: the attempts are not reached
     assert re.search(r"Attempted contact: attended 0, did not attend 0, cancelled 0, not "
                      rf"reached {len(team.workers)}", words)  # fmt: skip
+    # the board reads when the waits and the goals' statuses were counted
+    assert "Counted as at 31 March 2026: anyone first seen after that is not yet seen" in words
+    assert "Status as at 31 March 2026" in words
     for word in ("client", "patient", "service user"):
         assert word not in words.lower()
