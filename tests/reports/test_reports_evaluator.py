@@ -96,9 +96,11 @@ def test_what_an_evaluator_counts_again_from_the_files_is_the_boards(
     assert sorted(per_worker.values()) == column(report, "timeliness", "referrals")
     by_source = Counter(r["source"] for r in referrals)
     assert sum(by_source.values()) == column(report, "referrals_by_source", "total", total=True)[0]
-    # worked with: people with an attended contact in the period, each once, per worker
+    # worked with: people with an attended contact in the period, each once, under their
+    # worker in participant.csv (the README's rule)
+    owner_of = {p["record_id"]: p["owner"] for p in rows(files, "participant")}
     seen = {
-        (c["owner"], c["participant"])
+        (owner_of[c["participant"]], c["participant"])
         for c in rows(files, "contact")
         if c["status"] == "attended" and c["scheduled_at"] == QUARTER
     }
