@@ -78,7 +78,7 @@ RAW = {
     "waits": "SELECT r.owner, julianday((SELECT min(date(c.scheduled_at)) FROM contact c "
     "INDEXED BY ix_contact_participant_time WHERE c.participant_id = r.participant_id "
     "AND NOT c.deleted AND c.status='attended' AND c.kind != 'attempted' "
-    "AND date(c.scheduled_at) >= r.received_on)) "
+    "AND date(c.scheduled_at) >= r.received_on AND date(c.scheduled_at) <= :b)) "
     "- julianday(r.received_on) FROM referral r WHERE NOT r.deleted "
     "AND r.received_on BETWEEN :a AND :b",
     "concerns": "SELECT category, stage, count(DISTINCT participant_id) FROM concern WHERE NOT "
@@ -88,8 +88,9 @@ RAW = {
     "appointments": "SELECT participant_id, count(*) FROM contact WHERE NOT deleted AND kind "
     "NOT IN ('supported_visit','attempted') AND status != 'cancelled' AND "
     "date(scheduled_at) <= :b GROUP BY participant_id",
-    "goals": "SELECT owner, status, count(*) FROM goal WHERE NOT deleted AND set_on BETWEEN :a "
-    "AND :b GROUP BY owner, status",
+    # by status at the period's end: a goal closed after it was in progress then
+    "goals": "SELECT owner, CASE WHEN closed_on > :b THEN 'active' ELSE status END s, count(*) "
+    "FROM goal WHERE NOT deleted AND set_on BETWEEN :a AND :b GROUP BY owner, s",
     "wellbeing": EPISODES.format(value="coalesce(metric, total)", kinds="kind != 'ons4'")
     + "SELECT kind, count(*), avg(z - a) FROM paired WHERE latest = 1 GROUP BY kind",
     "ons4": EPISODES.format(value="items", kinds="kind = 'ons4'")

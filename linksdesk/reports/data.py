@@ -37,7 +37,7 @@ class TeamData:
     referrals: tuple[tuple[Any, ...], ...]  # participant_id, owner, received_on, source
     contacts: tuple[tuple[Any, ...], ...]  # participant_id, owner, kind, status, day
     concerns: tuple[tuple[Any, ...], ...]  # participant_id, owner, category, stage, identified_on
-    goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on
+    goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on, closed_on
     # participant_id, owner, id, kind, taken_on, total, metric, context (baseline, review,
     # closing); the id orders scores of one day (core.episodes.in_order)
     measures: tuple[tuple[Any, ...], ...]
@@ -104,7 +104,7 @@ _QUERIES = {
     "FROM contact WHERE NOT deleted",
     "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
     "WHERE NOT deleted",
-    "goals": "SELECT participant_id, owner, status, set_on FROM goal WHERE NOT deleted",
+    "goals": "SELECT participant_id, owner, status, set_on, closed_on FROM goal WHERE NOT deleted",
     "measures": "SELECT participant_id, owner, id, kind, taken_on, total, metric, context "
     "FROM measure "
     "WHERE NOT deleted",

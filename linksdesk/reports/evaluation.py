@@ -29,17 +29,26 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from linksdesk.core.datafiles import load_toml
 from linksdesk.core.errors import EnvironmentProblem, UserError
-from linksdesk.core.vocab import AuditAction
+from linksdesk.core.vocab import AuditAction, outcome_key
 from linksdesk.reports.cells import safe_text
 from linksdesk.storage.bundle_tables import EvaluationRecord
 from linksdesk.storage.store import Store
 from linksdesk.sync import state
 from linksdesk.sync.bundle import evaluation_vault, keys
-from linksdesk.sync.bundle.evaluation import transform_kind
-from linksdesk.sync.policy import eval_tag
+from linksdesk.sync.bundle.evaluation import K, transform_kind
+from linksdesk.sync.policy import AGGREGATE_TABLES, eval_tag
 
 ENVELOPE = ("record_id", "participant", "owner")
+README = "README.txt"  # beside the files: who is in them, and what each column holds
+# what each column holds (README.txt is made from it)
+COLUMNS: dict[str, Any] = load_toml("linksdesk.reports", "evaluation_columns.toml")
+# The workers' anonymous monthly totals (rule 2) stay out of the files: they count, per
+# worker and month, people who did not agree to share with the team (nor, perhaps, to
+# evaluation), and the board's report publishes the same counts with small ones hidden, so
+# files holding them gave back, worker by worker, every count the board hides.
+NOT_WRITTEN = frozenset(AGGREGATE_TABLES)
 RELEASE_KEY = "evaluation_files_key"  # (local setting) hex; made when the first files are
 
 
@@ -61,6 +70,7 @@ class EvaluationWritten:
             f"Wrote {rows} pseudonymised records of {self.participants} participants to "
             f"{self.folder}."
         ]
+        out.append(f"What each file and column holds is in {README} in that folder.")
         if self.left_out:
             out.append(
                 f"{self.left_out} participants were left out: since their bundles were made, "
@@ -79,7 +89,9 @@ def write_evaluation(store: Store, out: Path) -> EvaluationWritten:
         key = release_key(tx.session)
         copy = evaluation_vault.kept(tx.session)
         tables = {
-            table: [_released(key, table, r) for r in rows] for table, rows in copy.rows.items()
+            table: [_released(key, table, r) for r in rows]
+            for table, rows in copy.rows.items()
+            if table not in NOT_WRITTEN
         }
     try:
         out.mkdir(mode=0o700)
@@ -87,10 +99,12 @@ def write_evaluation(store: Store, out: Path) -> EvaluationWritten:
         raise UserError(f"{out} already exists; choose a new folder name.") from None
     except OSError as exc:
         raise EnvironmentProblem(f"The folder could not be made ({exc.strerror}).") from None
-    files = {}
+    files, headers = {}, {}
     try:
         for table, rows in tables.items():
-            files[f"{table}.csv"] = _write_table(out / f"{table}.csv", rows)
+            headers[f"{table}.csv"] = header = _header(rows)
+            files[f"{table}.csv"] = _write_table(out / f"{table}.csv", header, rows)
+        _write_text(out / README, readme(headers, copy.participants, copy.left_out))
     except OSError as exc:
         raise EnvironmentProblem(
             f"The evaluation files could not be written ({exc.strerror}); {out} is incomplete: "
@@ -119,12 +133,15 @@ def released_id(key: bytes, pseudonym: str | None) -> str | None:
 
 
 def _released(key: bytes, table: str, row: EvaluationRecord) -> Row:
-    """A held row with every id in it pseudonymised again under the release key."""
+    """A held row with every id in it pseudonymised again under the release key, and a
+    contact's status as what came of it (:func:`outcome`)."""
     fields = {
         name: released_id(key, value) if _names_a_row(table, name) and isinstance(value, str)
         else value
         for name, value in row.fields.items()
     }  # fmt: skip
+    if table == "contact":
+        fields = outcome(fields)
     return (
         released_id(key, row.record_id) or "",
         released_id(key, row.participant_key),
@@ -133,17 +150,93 @@ def _released(key: bytes, table: str, row: EvaluationRecord) -> Row:
     )
 
 
+def outcome(fields: dict[str, Any]) -> dict[str, Any]:
+    """A contact's fields with its status as what came of it, by the one rule every count of
+    contacts goes by (``vocab.outcome_key``): an attempt (a call not answered, a knock with
+    no reply) is stored as attended, since the try was made, and reached nobody, so its
+    status reads ``not_reached`` whatever it holds. Written as stored, an evaluation team
+    counted every attempt as an attended contact."""
+    kind, status = fields.get("kind"), fields.get("status")
+    if not isinstance(kind, str) or not isinstance(status, str):
+        return fields
+    return {**fields, "status": outcome_key(kind, status)}
+
+
 def _names_a_row(table: str, column: str) -> bool:
     """Whether a column of the copy holds a programme pseudonym (another row's id)."""
     return eval_tag(table, column) == "transform" and transform_kind(column) == "pseudonym"
 
 
-def _write_table(path: Path, rows: list[Row]) -> int:
+def _header(rows: list[Row]) -> list[str]:
     names = sorted({k for *_, fields in rows for k in fields} - {evaluation_vault.STAMP})
+    return [*ENVELOPE, *names]
+
+
+def described(table: str, column: str) -> str | None:
+    """What a column of ``table``.csv holds, as README.txt says it (None: not described)."""
+    meaning = COLUMNS.get(table, {}).get(column) or COLUMNS["every"].get(column)
+    return None if meaning is None else str(meaning).replace("{dates}", COLUMNS["dates"])
+
+
+def readme(headers: dict[str, list[str]], participants: int, left_out: int) -> str:
+    """README.txt: who is in the files, how to count from them as the reports do, and what
+    each column of each file written holds."""
+    lines = [
+        "LinksDesk evaluation files",
+        "",
+        "One CSV file per kind of record (UTF-8, comma-separated, the first row names the",
+        "columns). Pseudonymised: no names, contact details, addresses, postcodes, dates of",
+        "birth or free text (case notes, goals in the person's words) are in them.",
+        "",
+        f"Who is in them: {participants} participants who agreed both to share with their",
+        "links worker's team and to be counted in evaluation, and whose group (same age band,",
+        f"deprivation decile, referral source and referral period) holds at least {K} people"
+        + (f"; {left_out} more were left out so that no one stands out." if left_out else "."),
+        "Every id is pseudonymised for these files alone: it matches nothing in any other",
+        "file or system, and the same person, worker or record has the same id in every",
+        "file this vault writes.",
+        "",
+        "Dates are months (2026-04) or, where an evaluation bundle had to be coarser so that",
+        "no one stands out, quarters (2026-Q2).",
+        "",
+        "Counting as the programme's reports do:",
+        "- a contact's status is what came of it; an attempted contact is not_reached and is",
+        "  never an attended contact or a did not attend;",
+        "- people worked with are the participants with an attended contact in the period,",
+        "  each once, under their owner in participant.csv;",
+        "- goals are counted by their status at the period's end: one closed after it",
+        "  (closed_on later) was in progress then;",
+        "- new referrals are the rows of referral.csv, by received_on and owner (a person",
+        "  referred twice counts twice); participant.csv's referral_period is when the person",
+        "  was first referred, fixed for grouping, and is not a count of referrals;",
+        "- the reports count only people who agreed to share with the team, these files only",
+        "  those who also agreed to evaluation, so their counts can differ; and the reports",
+        "  count by the day (waits, for one), which these dates cannot.",
+        "",
+        "Not in these files: the anonymous monthly totals of people who did not agree to",
+        "share with the team (the programme board's report has them, small numbers hidden).",
+    ]
+    for name, header in headers.items():
+        lines += ["", name]
+        for column in header:
+            lines.append(f"  {column}: {described(Path(name).stem, column) or 'not described'}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_text(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_table(path: Path, header: list[str], rows: list[Row]) -> int:
+    names = header[len(ENVELOPE) :]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow([*ENVELOPE, *names])
+        writer.writerow(header)
         for record_id, participant, owner, fields in rows:
             writer.writerow(
                 [record_id, participant or "", owner or "", *(_cell(fields.get(n)) for n in names)]

@@ -19,7 +19,7 @@ from linksdesk.reports.build import AUDIENCES, EXTERNAL, report_from_store
 from linksdesk.reports.csvfile import write_csv
 from linksdesk.reports.model import Report
 from linksdesk.reports.publication import digest_matches, figures_digest, record_text
-from linksdesk.reports.scope import Period, Scope
+from linksdesk.reports.scope import Period, Scope, day_words
 from linksdesk.reports.xlsx import write_xlsx
 from linksdesk.storage.published import (
     Published,
@@ -71,7 +71,7 @@ def taken_in_words(record: Published, overlapping: list[Published]) -> str:
     for e in overlapping:
         said += (
             f" (it overlaps the report for {described(e)}, written from {_whence(e)} on "
-            f"{_day(e.written_on)}: read side by side, the two can give away counts both hide)"
+            f"{day_words(e.written_on)}: read side by side, the two can give away counts both hide)"
         )
     return said
 
@@ -85,7 +85,7 @@ def check_overlap(store: Store, scope: Scope) -> None:
     for e in earlier:
         if wanted.overlaps(e):
             raise OverlapsEarlierReportError(
-                described(e), _whence(e), _day(e.written_on), described(wanted)
+                described(e), _whence(e), day_words(e.written_on), described(wanted)
             )
 
 
@@ -94,10 +94,6 @@ def _whence(report: Published) -> str:
     if report.taken_in:
         return "another supervisor's vault (its file was taken in here)"
     return "this vault"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def check_republished(store: Store, scope: Scope, report: Report) -> None:
@@ -109,7 +105,7 @@ def check_republished(store: Store, scope: Scope, report: Report) -> None:
         earlier = [e for e in published(s) if e.same_scope(wanted) and e.digests]
     for e in earlier:  # of this vault (no key yet: none was kept) or taken in from another
         if not any(digest_matches(report, d, key) for d in e.digests):
-            raise ChangedSinceEarlierReportError(described(e), _whence(e), _day(e.written_on))
+            raise ChangedSinceEarlierReportError(described(e), _whence(e), day_words(e.written_on))
 
 
 def export_report(

@@ -10,7 +10,7 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
 - open now: participants whose status is not closed (internal reports only: it is counted
   the day a report is made, and external reports hold figures of their period alone);
 - wait: days from a referral received in the period to the person's first attended contact
-  on or after that day;
+  on or after that day, as at the period's end (or today, while it runs);
 - wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
   later day starts the next: the person came back), its first score and its latest score
   on a later day, up to the period's end, for people with a score in the period. Never the
@@ -43,7 +43,7 @@ from linksdesk.core.vocab import (
 from linksdesk.reports.data import TeamData, decile_of, worker_label
 from linksdesk.reports.joint import Links, Ref
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
-from linksdesk.reports.scope import Scope
+from linksdesk.reports.scope import Scope, day_words
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.reports.stats import pct, percentile
 from linksdesk.reports.wellbeing import wellbeing
@@ -76,10 +76,11 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     (
         "Wait",
         "Days from a referral received in the period to the person's first attended contact "
-        "on or after that day (an attempted contact is not one). Median and 90th percentile "
-        "over those seen; 'over target' "
-        "counts people seen later than the target and people not yet seen who have already "
-        "waited longer.",
+        "on or after that day (an attempted contact is not one), counted as at the period's "
+        "end: someone first seen after it is 'not yet seen', and the report of a past period "
+        "is the same whenever it is written. Median and 90th percentile over those seen by "
+        "then; 'over target' counts people seen later than the target and people not yet "
+        "seen who had by then waited longer.",
     ),
     (
         "Concerns",
@@ -96,7 +97,11 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "For people with an appointment in the period: appointments used up to the period's "
         "end (supported visits, attempted and cancelled contacts do not count).",
     ),
-    ("Goals", "Goals set in the period, by their status now."),
+    (
+        "Goals",
+        "Goals set in the period, by their status at its end: a goal achieved or stopped "
+        "after the period was still in progress then. A goal on hold is counted on hold.",
+    ),
     (
         "Wellbeing change",
         "Paired only: a person's first score and their latest later score of the same scale, "
@@ -337,15 +342,18 @@ def _timeliness(c: _Ctx) -> Table:
     referred: Counter[str] = Counter()
     waiting_over: Counter[str] = Counter()
     unseen: Counter[str] = Counter()
+    # counted as at the period's end (today, while it runs): a report of a period that is
+    # over gives the same waits whenever it is written (docs/reports.md, "Wait")
+    until = min(c.period.last, c.today)
     for pid, owner, day, _src in c.d.referrals:
         if not c.a <= day <= c.b:
             continue
         referred[owner] += 1
         first = _first_attended(c, pid, day)
         received = dt.date.fromisoformat(day)
-        if first is None:
+        if first is None or first > until.isoformat():
             unseen[owner] += 1
-            if (c.today - received).days > target:
+            if (until - received).days > target:
                 waiting_over[owner] += 1
         else:
             waits[owner].append((dt.date.fromisoformat(first) - received).days)
@@ -381,7 +389,8 @@ def _timeliness(c: _Ctx) -> Table:
         ),
         tuple(rows),
         total_row=True,
-        description=f"Target: first attended contact within {target} days of referral.",
+        description=f"Target: first attended contact within {target} days of referral. "
+        f"Counted as at {day_words(until)}: anyone first seen after that is not yet seen here.",
     )
 
 
@@ -456,7 +465,7 @@ def contacts(c: _Ctx) -> Section:
         grid[kind][outcome_key(kind, status)] += 1
         if counted:
             booked_in_period.add(pid)
-        if kind == ContactKind.SUPPORTED_VISIT.value and status == ContactStatus.ATTENDED.value:
+        if kind == ContactKind.SUPPORTED_VISIT.value and was_seen(kind, status):
             supported[owner] += 1
     rows = []
     for kind in ContactKind:
@@ -509,8 +518,11 @@ def contacts(c: _Ctx) -> Section:
         total_row=True,
         description=f"Programme setting: {limit_text}; supported visits do not count.",
     )
+    # not reached drawn too: without it the chart (and the text under it, which the PDF
+    # prints) said an attempted contact had no outcome at all: attended 0, did not attend 0
     chart = ChartSpec(
-        "stacked_bar", "contacts_by_kind", ("attended", "did_not_attend", "cancelled"),
+        "stacked_bar", "contacts_by_kind",
+        ("attended", "did_not_attend", "cancelled", NOT_REACHED_KEY),
         "Contacts by kind and outcome", y_label="contacts",
     )  # fmt: skip
     return Section("contacts", "Contacts", (by_kind, appointments), chart)
@@ -525,12 +537,24 @@ GOAL_GROUPS = (
 )
 
 
+def goal_status_at(status: str, closed_on: str | None, end: str) -> str:
+    """A goal's status as at the day ``end`` (ISO dates): a goal closed (achieved, partly
+    achieved, stopped) after that day was still open on it. A goal on hold keeps its status:
+    no date of putting it on hold is kept."""
+    if closed_on is not None and closed_on > end:
+        return GoalStatus.ACTIVE.value
+    return status
+
+
 def goals(c: _Ctx) -> Section:
+    """Goals set in the period, by their status at its end (a report of a past period is
+    the same whenever it is written: docs/reports.md, "Goals")."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for _pid, owner, status, set_on in c.d.goals:
+    for _pid, owner, status, set_on, closed_on in c.d.goals:
         if c.a <= set_on <= c.b:
+            then = goal_status_at(status, closed_on, c.b)
             for key, _label, statuses in GOAL_GROUPS:
-                if status in statuses:
+                if then in statuses:
                     counts[owner][key] += 1
     rows = []
     for w in c.workers:
@@ -539,7 +563,7 @@ def goals(c: _Ctx) -> Section:
     keys = tuple(k for k, _l, _s in GOAL_GROUPS)
     table = Table(
         "goals",
-        "Goals set in the period, by status now",
+        "Goals set in the period, by status at its end",
         (
             Column("worker", "Worker", Kind.TEXT),
             Column("set", "Set", sums=keys),
@@ -547,8 +571,12 @@ def goals(c: _Ctx) -> Section:
         ),
         _with_total(rows, ALL_WORKERS),
         total_row=True,
+        description=f"Status as at {day_words(c.period.last)}: a goal closed after that "
+        "counts as in progress.",
     )
-    chart = ChartSpec("stacked_bar", "goals", keys, "Goals set, by status now", y_label="goals")
+    chart = ChartSpec(
+        "stacked_bar", "goals", keys, "Goals set, by status at the period's end", y_label="goals"
+    )
     return Section("goals", "Goals", (table,), chart)
 
 

@@ -20,6 +20,11 @@ def _month(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def day_words(day: dt.date) -> str:
+    """A day as a board reads it: "31 March 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + n
     return index // 12, index % 12 + 1

@@ -113,14 +113,15 @@ def expected(
     for w in [*ledger.workers, None]:
         mine = [r for r in refs if inside(r["received_on"]) and (w is None or owner[r["pid"]] == w)]
         days, unseen, over = [], 0, 0
+        until = min(last, today)  # as at the period's end: the same whenever written
         for r in mine:
-            later = sorted(d for d in attended_days[r["pid"]] if d >= r["received_on"])
+            later = sorted(d for d in attended_days[r["pid"]] if r["received_on"] <= d <= until)
             if later:
                 days.append((later[0] - r["received_on"]).days)
                 over += days[-1] > 14
             else:
                 unseen += 1
-                over += (today - r["received_on"]).days > 14
+                over += (until - r["received_on"]).days > 14
         waits[w or "all"] = {
             "referrals": len(mine), "seen": len(days), "not_yet_seen": unseen,
             "over_target": over,
@@ -165,9 +166,12 @@ def expected(
         for w in ledger.workers
     }  # fmt: skip
 
-    # goals
+    # goals, by their status at the period's end: one closed after it was active then
+    def status_then(g: dict[str, Any]) -> str:
+        return "active" if g["closed_on"] and g["closed_on"] > last else g["status"]
+
     out["goals"] = {
-        w: Counter(g["status"] for g in ledger.goals
+        w: Counter(status_then(g) for g in ledger.goals
                    if g["pid"] in shared and owner[g["pid"]] == w and inside(g["set_on"]))
         for w in ledger.workers
     }  # fmt: skip

@@ -164,9 +164,15 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             set_on = received + dt.timedelta(days=rng.randrange(0, 40))
             g = goals.set_goal(cb, p.id, "Get out of the house more", set_on=set_on).value
             status = rng.choice(list(GoalStatus))
+            closed_on = None
             if status is not GoalStatus.ACTIVE:
-                goals.change_goal_status(cb, g.id, status, on=set_on + dt.timedelta(days=30))
-            ledger.goals.append({"pid": p.id, "status": status.value, "set_on": set_on})
+                changed = set_on + dt.timedelta(days=30)
+                goals.change_goal_status(cb, g.id, status, on=changed)
+                if status is not GoalStatus.ON_HOLD:  # on hold keeps no date
+                    closed_on = changed
+            ledger.goals.append(
+                {"pid": p.id, "status": status.value, "set_on": set_on, "closed_on": closed_on}
+            )
         kind = rng.choice((MeasureKind.WEMWBS, MeasureKind.SWEMWBS))
         level = rng.randrange(2, 4)
         for n_score in range(rng.randrange(0, 4)):

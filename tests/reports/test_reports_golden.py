@@ -112,7 +112,7 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
             assert got[key] == value, (key, w)
         assert got["within"] == want["appointments"][w]["within"]
 
-    # goals set in the period by status now
+    # goals set in the period by status at its end
     goals = T["goals"]
     for w, row in zip(sorted(ledger.workers, key=lambda w: f"Worker {w[-6:]}"),
                       goals.rows, strict=False):  # fmt: skip
@@ -267,10 +267,15 @@ def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: An
         ons4 = s.execute(text(bench.RAW["ons4"]), params).one()
         worked = dict(s.execute(text(bench.RAW["caseload_worked"]), params).all())
         in_period = s.execute(text(bench.RAW["people_in_period"]), params).scalar()
+        goals = {(w, st): n for w, st, n in s.execute(text(bench.RAW["goals"]), params)}
+        unseen = sum(1 for _w, days in s.execute(text(bench.RAW["waits"]), params) if days is None)
     want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
     # people seen, never those only tried (an attempted contact is stored as attended)
     assert worked == {w: n["worked_with"] for w, n in want["caseload"].items() if n["worked_with"]}
     assert in_period == want["deprivation"]["total"]
+    # goals by their status at the period's end, waits as at its end
+    assert goals == {(w, st): n for w, c in want["goals"].items() for st, n in c.items() if n}
+    assert unseen == want["timeliness"]["all"]["not_yet_seen"]
     for kind in ("wemwbs", "swemwbs"):
         w = want["wellbeing"][f"{kind}/all"]
         assert raw[kind][0] == w["paired"], kind
