@@ -69,7 +69,12 @@ class OursOrWarnings(logging.Filter):
 
 class SafeFormatter(logging.Formatter):
     """A line with an attached exception as its type and frames only (never its message); a
-    line of another library's as its template, without the values it was given."""
+    line of another library's as its template, without the values it was given (unless
+    ``others_values``: the server, whose libraries are never handed a person's details)."""
+
+    def __init__(self, fmt: str = FORMAT, *, others_values: bool = False) -> None:
+        super().__init__(fmt)
+        self.others_values = others_values
 
     def format(self, record: logging.LogRecord) -> str:
         # another handler's formatter may have cached the exception's full text on the record
@@ -77,7 +82,7 @@ class SafeFormatter(logging.Formatter):
         # message made from them
         cached, msg, args = record.exc_text, record.msg, record.args
         record.exc_text = None
-        if not is_ours(record.name) and args:
+        if args and not self.others_values and not is_ours(record.name):
             record.msg, record.args = f"{msg} [values left out]", None
         try:
             return super().format(record)
