@@ -107,7 +107,12 @@ class IdleWatcher(QObject):
 
 
 class ClipboardGuard(QObject):
-    """Copies text and clears it again after a while, but only if it is still ours."""
+    """Copies text and clears it again after a while, but only if it is still ours.
+
+    "Ours" is also what the worker copied from any of LinksDesk's own fields with Ctrl+C (a
+    case note, the GP summary's preview): the setting promises copied text is cleared, not
+    only what a Copy button put there. What another program copied is never touched.
+    """
 
     def __init__(self, clear_ms: int = 30_000, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +121,16 @@ class ClipboardGuard(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(clear_ms)
         self._timer.timeout.connect(self.clear_if_ours)
+        # whether the clipboard's text was put there by this process (Qt asks the system; the
+        # offscreen platform of tests says never, so a test stands in for the system here)
+        self.copied_here: Callable[[], bool] = QGuiApplication.clipboard().ownsClipboard
+        QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard_changed)
+
+    @Slot()
+    def _on_clipboard_changed(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if text and text != self._ours and self.copied_here():
+            self.copy(text)  # again, with the hints asking clipboard histories not to keep it
 
     def set_clear_ms(self, clear_ms: int) -> None:
         self._timer.setInterval(clear_ms)
@@ -129,8 +144,8 @@ class ClipboardGuard(QObject):
             'application/x-qt-windows-mime;value="ExcludeClipboardContentFromMonitorProcessing"',
             b"\x01\x00\x00\x00",
         )
+        self._ours = text  # first: setting it tells _on_clipboard_changed at once
         QGuiApplication.clipboard().setMimeData(data)
-        self._ours = text
         self._timer.start()
 
     @Slot()
