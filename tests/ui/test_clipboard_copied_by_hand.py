@@ -76,3 +76,16 @@ def test_another_programs_text_is_never_taken_for_ours(
     qtbot.wait(600)
     assert clipboard.text() == "a shopping list"
     clipboard.clear()
+
+
+def test_window_titles_the_system_shows_name_no_one(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """The task bar, Alt+Tab and screen-sharing pickers list windows by title: the main
+    window and the GP summary (open while the worker pastes into the practice's system) give
+    the page and the programme id, never the person's name."""
+    who, dialog, _written = gp_dialog(qtbot, unlocked_window, ui_session)
+    for title in (unlocked_window.windowTitle(), dialog.windowTitle()):
+        assert who.given_name not in title and who.family_name not in title, title
+    assert who.programme_id in dialog.windowTitle()
+    dialog.reject()
