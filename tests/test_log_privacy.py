@@ -170,3 +170,38 @@ def test_a_threads_exception_goes_to_the_log_safely_not_to_stderr(tmp_path: Path
     assert b"bug in thread page-check" in written and b"builtins.ValueError" in written
     assert b"exception Python could not raise" in written and b"builtins.KeyError" in written
     assert MARKER.encode() not in written
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's own process flag")
+def test_a_linksdesk_process_leaves_no_core_dump_of_its_memory(tmp_path: Path) -> None:
+    """A crash of the app (a library's segfault) would have the system write the process's
+    memory (the vault's key, decrypted pages, names and notes) to a core file, apport's
+    /var/crash or the journal's coredump store, all outside the vault."""
+    home = tmp_path / "home"
+    script = textwrap.dedent(
+        f"""
+        import ctypes, resource
+        from linksdesk import app
+        try:
+            app.main(["check", "--vault", {str(tmp_path / "none.vault")!r}])
+        except SystemExit:
+            pass
+        libc = ctypes.CDLL(None, use_errno=True)
+        print(libc.prctl(3, 0, 0, 0, 0), resource.getrlimit(resource.RLIMIT_CORE)[0])
+        """
+    )
+    before = subprocess.run(
+        [sys.executable, "-c", "import ctypes; print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert before.stdout.split() == ["1"]  # a process is dumpable unless it says otherwise
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=cli_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == ["0", "0"], done.stderr  # not dumpable, core size 0

@@ -175,6 +175,36 @@ def _log_unraised_exceptions() -> None:
     sys.unraisablehook = _unraisable
 
 
+PR_SET_DUMPABLE = 4  # linux/prctl.h
+
+
+def no_core_dumps() -> bool:
+    """Keep this process's memory out of core dumps: it holds the vault's key, decrypted
+    pages, names and notes, and a crash's core file or report (apport's in /var/crash,
+    systemd-coredump's in the journal) is kept outside the vault, readable by others.
+
+    The core size limit is set to 0, and on Linux the process is made non-dumpable, which
+    stops piped crash collectors too (and other programs of the same user attaching to it).
+    ``faulthandler`` still writes the frames of a hard crash. True if Linux's flag took.
+    """
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # Windows has no core files (its crash dumps are off unless an admin sets them)
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
 def _enable_faulthandler(folder: Path) -> None:
     """A segfault or abort writes the Python frames (no values) to hard-crash.log."""
     global _fault_file
