@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from linksdesk.casework.bundles import create_vault
@@ -147,6 +147,15 @@ class ClipboardGuard(QObject):
         self._ours = text  # first: setting it tells _on_clipboard_changed at once
         QGuiApplication.clipboard().setMimeData(data)
         self._timer.start()
+
+    def clear_at_lock(self) -> None:
+        """What LinksDesk copied, and X11's selection if LinksDesk holds it: text selected is
+        pasted with the middle button anywhere, and it outlives the field it came from (a name
+        double-clicked stayed pasteable after the lock had cleared the screen)."""
+        self.clear_if_ours()
+        board = QGuiApplication.clipboard()
+        if board.supportsSelection() and board.ownsSelection():
+            board.clear(QClipboard.Mode.Selection)
 
     @Slot()
     def clear_if_ours(self) -> None:
@@ -452,7 +461,7 @@ class UiSession(QObject):
         self.net.cancel_all()
         self.casebook = None
         self.idle.stop()
-        self.clipboard.clear_if_ours()
+        self.clipboard.clear_at_lock()
         self.drafts.clear()
         self.settings = Settings()
         self.runner.submit(
