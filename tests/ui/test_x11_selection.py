@@ -73,3 +73,82 @@ def test_a_selected_name_is_not_pasteable_after_the_lock(tmp_path: Path) -> None
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
     assert lines.get("selected") == NAME  # the double-click did select the name
     assert NAME not in lines.get("after the lock", NAME)
+
+
+CLIPBOARD_SCRIPT = textwrap.dedent(
+    f"""
+    import subprocess, sys, time
+    from pathlib import Path
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from linksdesk.casework.casebook import Casebook
+    from linksdesk.ui.session import UiSession
+
+    def wait(ms):
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.01)
+
+    app = QApplication(["linksdesk"])
+    session = UiSession(clipboard_clear_ms=300)
+    cb, _key = Casebook.create(Path(sys.argv[1]), {PASSPHRASE!r})
+    session.open(cb)
+    field = QPlainTextEdit()
+    field.setPlainText("{NAME} Quartermaine-Test, born 19 July 1961")
+    field.show()
+    QTest.qWaitForWindowExposed(field)
+    field.setFocus()
+    QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(field, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    board = QGuiApplication.clipboard()
+    print("copied:", board.text().split()[0])
+    wait(1000)
+    print("after the delay:", board.text() or "(empty)")
+    # another program copies: LinksDesk's guard must leave it be
+    other = subprocess.Popen([sys.executable, "-c", sys.argv[2]], stdout=subprocess.PIPE, text=True)
+    assert other.stdout.readline().strip() == "set"
+    wait(1000)
+    print("another program's:", board.text() or "(empty)")
+    other.kill()
+    session.shutdown()
+    """
+)
+
+OTHER_PROGRAM = textwrap.dedent(
+    """
+    import time
+    from PySide6.QtWidgets import QApplication
+    app = QApplication(["other"])
+    QApplication.clipboard().setText("a shopping list")
+    QApplication.processEvents()
+    print("set", flush=True)
+    end = time.monotonic() + 10
+    while time.monotonic() < end:  # the owner of X11's clipboard serves it while it runs
+        QApplication.processEvents()
+        time.sleep(0.01)
+    """
+)
+
+
+def test_ctrl_c_text_is_cleared_after_the_delay_and_another_programs_is_kept(
+    tmp_path: Path,
+) -> None:
+    env = cli_env(tmp_path / "home")
+    env.pop("QT_QPA_PLATFORM")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, "-c", CLIPBOARD_SCRIPT,
+         str(tmp_path / "worker.vault"), OTHER_PROGRAM],
+        env={**env, "QT_QPA_PLATFORM": "xcb"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    assert lines.get("copied") == NAME
+    assert lines.get("after the delay") == "(empty)"
+    assert lines.get("another program's") == "a shopping list"
