@@ -1,4 +1,5 @@
-"""On an X11 desktop, text selected in LinksDesk is gone from the selection at the lock.
+"""On an X11 desktop: text selected in LinksDesk is gone from the selection at the lock, and
+text copied with Ctrl+C is cleared after the set delay while another program's copy is kept.
 
 X11 keeps a second clipboard, the selection: whatever was last selected, pasted anywhere with
 the middle mouse button. A name double-clicked in a record stayed there after the lock had
@@ -57,20 +58,25 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_a_selected_name_is_not_pasteable_after_the_lock(tmp_path: Path) -> None:
+def on_x_server(tmp_path: Path, script: str, *args: str) -> dict[str, str]:
+    """Run ``script`` with ``args`` on its own Xvfb server (Qt's xcb platform); what it
+    printed as ``key: value`` lines."""
     env = cli_env(tmp_path / "home")
-    env.pop("QT_QPA_PLATFORM")
+    env["QT_QPA_PLATFORM"] = "xcb"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, "-c", SCRIPT,
-         str(tmp_path / "worker.vault")],
-        env={**env, "QT_QPA_PLATFORM": "xcb"},
+        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, "-c", script, *args],
+        env=env,
         capture_output=True,
         text=True,
         timeout=180,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    return dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+
+
+def test_a_selected_name_is_not_pasteable_after_the_lock(tmp_path: Path) -> None:
+    lines = on_x_server(tmp_path, SCRIPT, str(tmp_path / "worker.vault"))
     assert lines.get("selected") == NAME  # the double-click did select the name
     assert NAME not in lines.get("after the lock", NAME)
 
@@ -136,19 +142,7 @@ OTHER_PROGRAM = textwrap.dedent(
 def test_ctrl_c_text_is_cleared_after_the_delay_and_another_programs_is_kept(
     tmp_path: Path,
 ) -> None:
-    env = cli_env(tmp_path / "home")
-    env.pop("QT_QPA_PLATFORM")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), env.get("PYTHONPATH")]))
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, "-c", CLIPBOARD_SCRIPT,
-         str(tmp_path / "worker.vault"), OTHER_PROGRAM],
-        env={**env, "QT_QPA_PLATFORM": "xcb"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    lines = on_x_server(tmp_path, CLIPBOARD_SCRIPT, str(tmp_path / "worker.vault"), OTHER_PROGRAM)
     assert lines.get("copied") == NAME
     assert lines.get("after the delay") == "(empty)"
     assert lines.get("another program's") == "a shopping list"
