@@ -100,6 +100,9 @@ def handler(verb: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from linksdesk.core.logs import no_core_dumps
+
+    no_core_dumps()  # a crash must not leave the open vault's memory in a core file
     path = configure_logging()
     parser = build_parser()
     args = parser.parse_args(args_list)  # usage errors: argparse prints them and exits 2

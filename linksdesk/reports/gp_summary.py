@@ -332,9 +332,9 @@ def summary_text(s: GpSummary) -> str:
 
 def summary_pdf(s: GpSummary) -> bytes:
     """The same summary as a PDF letter for the practice."""
-    title = f"Social prescribing summary: {s.full_name} ({s.programme_id})"
     with PdfDocument(
-        title,
+        f"Social prescribing summary ({s.programme_id})",
+        footer=f"Social prescribing summary: {s.full_name} ({s.programme_id})",
         author=s.programme_name,
         subject="Social prescribing summary for the GP record",
     ) as doc:

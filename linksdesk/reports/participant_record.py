@@ -229,9 +229,9 @@ def _details(doc: PdfDocument, item: object, name: str) -> None:
 def render_record_pdf(record: ParticipantRecord) -> bytes:
     """The whole record as PDF bytes (selectable text, bookmarks, "Page N of M")."""
     person = record.person
-    title = f"Record held about {person.full_name} ({person.programme_id})"
     with PdfDocument(
-        title,
+        f"Record held about participant {person.programme_id}",
+        footer=f"Record held about {person.full_name} ({person.programme_id})",
         author=record.programme_name,
         subject="Everything held about one participant (right of access)",
         created=record.produced_at.astimezone(),

@@ -119,8 +119,12 @@ class _Pages(FPDF):
 class PdfDocument:
     """One PDF being written: add parts in reading order, then ``to_bytes()``.
 
-    ``title`` goes into the PDF's metadata and every page footer; ``author`` is who the
-    document is from (a programme or a links worker), ``language`` a BCP 47 tag.
+    ``title`` goes into the PDF's metadata and every page footer (``footer`` when given);
+    ``author`` is who the document is from (a programme or a links worker), ``language`` a
+    BCP 47 tag. The metadata is what a viewer's window and tab, a print queue's job list
+    and a desktop's file search show without opening the document: a document about a
+    participant gives a title naming them by programme id only, and their name in
+    ``footer``.
     """
 
     def __init__(
@@ -132,8 +136,9 @@ class PdfDocument:
         subject: str = "",
         keywords: str = "",
         created: datetime | None = None,
+        footer: str | None = None,
     ) -> None:
-        self._pdf = _Pages(footer_title=title)
+        self._pdf = _Pages(footer_title=title if footer is None else footer)
         pdf = self._pdf
         pdf.add_font(FONT_FAMILY, "", str(_font_file(bold=False)))
         pdf.add_font(FONT_FAMILY, "B", str(_font_file(bold=True)))

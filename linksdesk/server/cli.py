@@ -412,6 +412,9 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         "server_header": False,
         # our own access log (api/access_log.py): uvicorn's carries client addresses
         "access_log": False,
+        # uvicorn's loggers go to ours (configure_logging): its own handler wrote an unexpected
+        # error's message and chained causes, which can quote a request's values
+        "log_config": None,
     }
     if args.workers == 1:
         uvicorn.run(serving_app(url), **common)

@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linksdesk.core.logs import write_crash_report
+from linksdesk.core.logs import FORMAT, OursOrWarnings, SafeFormatter, write_crash_report
 from linksdesk.core.logsafe import safe_traceback
 from linksdesk.ui.dialog_kit import open_modeless
 from linksdesk.ui.icons import icon
 from linksdesk.ui.widgets import heading
-
-_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RecentLog(logging.Handler):
@@ -38,7 +36,9 @@ class RecentLog(logging.Handler):
         super().__init__(logging.INFO)
         self._lines: collections.deque[str] = collections.deque(maxlen=capacity)
         self._guard = threading.Lock()
-        self.setFormatter(logging.Formatter(_FORMAT))
+        # the log file's own rules: exceptions as type and frames, other libraries' values out
+        self.setFormatter(SafeFormatter(FORMAT))
+        self.addFilter(OursOrWarnings())
 
     def emit(self, record: logging.LogRecord) -> None:
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from linksdesk.casework.bundles import create_vault
@@ -107,7 +107,12 @@ class IdleWatcher(QObject):
 
 
 class ClipboardGuard(QObject):
-    """Copies text and clears it again after a while, but only if it is still ours."""
+    """Copies text and clears it again after a while, but only if it is still ours.
+
+    "Ours" is also what the worker copied from any of LinksDesk's own fields with Ctrl+C (a
+    case note, the GP summary's preview): the setting promises copied text is cleared, not
+    only what a Copy button put there. What another program copied is never touched.
+    """
 
     def __init__(self, clear_ms: int = 30_000, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +121,16 @@ class ClipboardGuard(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(clear_ms)
         self._timer.timeout.connect(self.clear_if_ours)
+        # whether the clipboard's text was put there by this process (Qt asks the system; the
+        # offscreen platform of tests says never, so a test stands in for the system here)
+        self.copied_here: Callable[[], bool] = QGuiApplication.clipboard().ownsClipboard
+        QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard_changed)
+
+    @Slot()
+    def _on_clipboard_changed(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if text and text != self._ours and self.copied_here():
+            self.copy(text)  # again, with the hints asking clipboard histories not to keep it
 
     def set_clear_ms(self, clear_ms: int) -> None:
         self._timer.setInterval(clear_ms)
@@ -129,9 +144,18 @@ class ClipboardGuard(QObject):
             'application/x-qt-windows-mime;value="ExcludeClipboardContentFromMonitorProcessing"',
             b"\x01\x00\x00\x00",
         )
+        self._ours = text  # first: setting it tells _on_clipboard_changed at once
         QGuiApplication.clipboard().setMimeData(data)
-        self._ours = text
         self._timer.start()
+
+    def clear_at_lock(self) -> None:
+        """What LinksDesk copied, and X11's selection if LinksDesk holds it: text selected is
+        pasted with the middle button anywhere, and it outlives the field it came from (a name
+        double-clicked stayed pasteable after the lock had cleared the screen)."""
+        self.clear_if_ours()
+        board = QGuiApplication.clipboard()
+        if board.supportsSelection() and board.ownsSelection():
+            board.clear(QClipboard.Mode.Selection)
 
     @Slot()
     def clear_if_ours(self) -> None:
@@ -437,7 +461,7 @@ class UiSession(QObject):
         self.net.cancel_all()
         self.casebook = None
         self.idle.stop()
-        self.clipboard.clear_if_ours()
+        self.clipboard.clear_at_lock()
         self.drafts.clear()
         self.settings = Settings()
         self.runner.submit(

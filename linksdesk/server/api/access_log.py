@@ -18,6 +18,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from linksdesk.core.logs import SafeFormatter
+
 log = logging.getLogger("linksdesk.server.access")
 
 
@@ -103,7 +105,8 @@ def configure_logging(level: str = "info", fmt: str = "text") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        # exceptions as type and frames only (uvicorn's own report of one quoted its message)
+        handler.setFormatter(SafeFormatter(others_values=True))
     root.addHandler(handler)
     root.setLevel(level.upper())
     logging.getLogger("httpx").setLevel(logging.WARNING)
