@@ -154,6 +154,8 @@ def test_gp_summary_text_and_pdf(tmp_path: Path, filled: tuple[Path, Planted, st
     assert result.returncode == 0, result.stderr
     text = pdf_text(pdf_out)
     assert "871731000000106" in text and "871711000000103" in text
+    # who it is about as the text names them: the postcode, never the street address
+    assert "ZZ9 9ZZ" in text and CANARIES["profile"] not in text
     assert SHARED_NOTE in text and PRIVATE_NOTE not in text
 
     refused = tmp_path / "gp2.txt"

@@ -65,7 +65,6 @@ class GpSummary:
     produced_on: dt.date
     full_name: str
     date_of_birth: dt.date | None
-    address: str | None
     postcode: str | None
     programme_id: str
     gp_practice: str | None
@@ -132,7 +131,6 @@ def build_summary(
         produced_on=record.produced_at.date(),
         full_name=p.full_name,
         date_of_birth=p.date_of_birth,
-        address=p.address,
         postcode=p.postcode,
         programme_id=p.programme_id,
         gp_practice=p.gp_practice,
@@ -346,7 +344,8 @@ def summary_pdf(s: GpSummary) -> bytes:
                 ("Date", day(s.produced_on)),
                 ("Participant", s.full_name),
                 ("Date of birth", day(s.date_of_birth)),
-                ("Address", ", ".join(x for x in (s.address, s.postcode) if x)),
+                # the postcode only, as in the text: the practice holds the address already
+                ("Postcode", s.postcode or ""),
                 ("Programme id", s.programme_id),
                 ("Current status", _status_line(s).rstrip(".")),
             ]
