@@ -88,11 +88,12 @@ class _Rows:
     conflicts: list[SyncConflict]
 
 
-def _live(s: Session, table: Any, pid: str, *order: Any) -> list[Any]:
+def _live(s: Session, table: Any, pid: str, *order: Any, where: Any = None) -> list[Any]:
+    more = () if where is None else (where,)
     return list(
         s.scalars(
             select(table)
-            .where(table.participant_id == pid, table.deleted.is_(False))
+            .where(table.participant_id == pid, table.deleted.is_(False), *more)
             .order_by(*order, table.hlc)
         )
     )
@@ -114,7 +115,11 @@ def _read(s: Session, pid: str) -> _Rows:
         consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
         referrals=_live(s, ReferralRow, pid, ReferralRow.received_on),
         concerns=_live(s, ConcernRow, pid, ConcernRow.identified_on),
-        contacts=_live(s, ContactRow, pid, ContactRow.scheduled_at),
+        # a contact entered in error (perhaps someone else's) is in neither the person's own
+        # record nor the GP summary made from it
+        contacts=_live(
+            s, ContactRow, pid, ContactRow.scheduled_at, where=contacts.standing_clause()
+        ),
         notes=_live(s, NoteRow, pid, NoteRow.written_at),
         revisions=revisions,
         goals=_live(s, GoalRow, pid, GoalRow.set_on),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.hlc import HLC
+from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.storage.tables import (
     Concern,
     Contact,
@@ -34,7 +35,8 @@ class TeamData:
 
     participants: tuple[tuple[Any, ...], ...]  # id, owner, status, postcode
     referrals: tuple[tuple[Any, ...], ...]  # participant_id, owner, received_on, source
-    contacts: tuple[tuple[Any, ...], ...]  # participant_id, owner, kind, status, day
+    # participant_id, owner, kind, status, day, in error (vocab.IN_ERROR_COLUMN is set)
+    contacts: tuple[tuple[Any, ...], ...]
     concerns: tuple[tuple[Any, ...], ...]  # participant_id, owner, category, stage, identified_on
     goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on
     # participant_id, owner, id, kind, taken_on, total, metric, context (baseline, review,
@@ -63,8 +65,8 @@ _QUERIES = {
     "participants": "SELECT id, owner, status, postcode FROM participant WHERE NOT deleted",
     "referrals": "SELECT participant_id, owner, received_on, source FROM referral "
     "WHERE NOT deleted",
-    "contacts": "SELECT participant_id, owner, kind, status, substr(scheduled_at, 1, 10) "
-    "FROM contact WHERE NOT deleted",
+    "contacts": "SELECT participant_id, owner, kind, status, substr(scheduled_at, 1, 10), "
+    f"{IN_ERROR_COLUMN} IS NOT NULL FROM contact WHERE NOT deleted",
     "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
     "WHERE NOT deleted",
     "goals": "SELECT participant_id, owner, status, set_on FROM goal WHERE NOT deleted",

@@ -117,6 +117,8 @@ class Contact(SyncColumns, Base):
     minutes: Mapped[int | None] = mapped_column(Integer)
     venue: Mapped[str | None] = mapped_column(String(200))
     purpose: Mapped[str | None] = mapped_column(Text)
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Note(SyncColumns, Base):

@@ -57,7 +57,7 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
             id=c.id,
             kind="contact",
             at=c.at,
-            what=f"{c.kind.label} — {contact_outcome(c.kind, c.status)}",
+            what=f"{c.kind.label} — {c.outcome}",
             detail=" · ".join(
                 x
                 for x in (c.venue or "", f"{c.minutes} min" if c.minutes else "", c.purpose or "")
@@ -133,7 +133,12 @@ class TimelineTab(RecordTabBase):
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
         self.table.setColumnWidth(0, 160)
         # "What" holds the longest kind and outcome whole ("Supported visit — Did not attend")
-        whats = [f"{k.label} — {contact_outcome(k, s)}" for k in ContactKind for s in ContactStatus]
+        whats = [
+            f"{k.label} — {contact_outcome(k, s, in_error=e)}"
+            for k in ContactKind
+            for s in ContactStatus
+            for e in (False, True)
+        ]
         widest = max(self.table.fontMetrics().horizontalAdvance(w) for w in whats)
         self.table.setColumnWidth(1, max(190, widest + WHAT_PADDING))
         self.table.setColumnWidth(2, 70)
@@ -430,7 +435,7 @@ class TimelineTab(RecordTabBase):
             c = item.contact
             rows = [
                 (self.tr("Contact"), c.kind.label),
-                (self.tr("Status"), contact_outcome(c.kind, c.status)),
+                (self.tr("Status"), c.outcome),
                 (self.tr("When"), f"{c.at:%A %d %B %Y %H:%M}"),
                 (self.tr("Minutes"), str(c.minutes or "")),
                 (self.tr("Venue"), c.venue or ""),
