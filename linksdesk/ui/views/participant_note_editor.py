@@ -212,7 +212,8 @@ class NoteEditor(QWidget):
         current = self.contact_box.currentData()
         self.contact_box.clear()
         self.contact_box.addItem(self.tr("No particular contact"), None)
-        for c in contact_list[:20]:
+        # a contact entered in error is no meeting to write about
+        for c in [c for c in contact_list if not c.in_error][:20]:
             self.contact_box.addItem(contact_label(c), c.id)
         i = self.contact_box.findData(current)
         self.contact_box.setCurrentIndex(max(i, 0))
