@@ -22,7 +22,6 @@ from linksdesk.casework.dto import (
 )
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import (
-    IN_ERROR_COLUMN,
     NEVER_SEEN_KINDS,
     NOT_COUNTED_KINDS,
     NOT_COUNTED_STATUSES,
@@ -48,7 +47,7 @@ JUST_TRIED = dt.timedelta(minutes=5)
 def standing_clause(table: Any = ContactRow) -> ColumnElement[bool]:
     """The contact is not marked entered in error (``vocab.IN_ERROR_COLUMN``): part of every
     clause below, and of every list of what is booked or happened."""
-    return getattr(table, IN_ERROR_COLUMN).is_(None)  # type: ignore[no-any-return]
+    return common.standing(table)  # type: ignore[no-any-return]
 
 
 def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
@@ -71,9 +70,7 @@ def seen_clause(table: Any = ContactRow) -> ColumnElement[bool]:
     )
 
 
-def in_error(row: Any) -> bool:
-    """Whether a contact row (or a query row with the column) is marked entered in error."""
-    return getattr(row, IN_ERROR_COLUMN) is not None
+in_error = common.in_error
 
 
 def to_contact(row: Any, into: type[C] = Contact, **given: Any) -> C:  # type: ignore[assignment]
@@ -303,10 +300,6 @@ def remove_contact(cb: Casebook, contact_id: str) -> Outcome[None]:
 
 
 # -- entered in error -----------------------------------------------------------------------
-MAX_REASON = 500
-IN_ERROR_FIELDS = (IN_ERROR_COLUMN, "in_error_reason")  # one decision, written together
-
-
 def _standing(session: Session, contact_id: str) -> ContactRow:
     """The live contact ``contact_id``, refused when it is marked entered in error: what
     happened at it, or when it is, cannot be recorded any more (take the mark off first)."""
@@ -321,13 +314,7 @@ def _standing(session: Session, contact_id: str) -> ContactRow:
 
 def in_error_problem(reason: str | None) -> str | None:
     """Why ``reason`` cannot be kept as why a contact was entered in error, or None."""
-    if reason is None or not str(reason).strip():
-        return "Say why the contact was entered in error (wrong participant, recorded twice…)."
-    try:
-        records.text_arg(reason, "Why", required=True, max_len=MAX_REASON)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return common.in_error_problem(reason, "contact")
 
 
 def mark_in_error(cb: Casebook, contact_id: str, reason: str) -> Outcome[Contact]:
@@ -336,35 +323,18 @@ def mark_in_error(cb: Casebook, contact_id: str, reason: str) -> Outcome[Contact
     Nothing is deleted: the contact stays in the record, struck through, with when and why,
     and its audit trail; from now on it counts nowhere (``vocab.outcome_key``: not seen,
     missed or cancelled, not against the appointment limit, in no total, report, GP summary
-    or the person's own record) and leaves the diary. The mark and its reason are one
-    decision that syncs (``WriteTx.update_together``), so the worker's other laptop, the
-    server and the supervisor's bundles agree. Marking one already marked is refused, so a
-    double press keeps the first reason.
+    or the person's own record) and leaves the diary. The mark syncs, so the worker's other
+    laptop, the server and the supervisor's bundles agree (``common.mark_in_error``).
     """
-    problem = in_error_problem(reason)
-    if problem is not None:
-        raise ValidationError(problem)
-    why = records.text_arg(reason, "Why", required=True, max_len=MAX_REASON)
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        if in_error(row):
-            raise ValidationError("This contact is already marked entered in error.")
-        tx.update_together(row, dict(zip(IN_ERROR_FIELDS, (records.now(), why), strict=True)))
-        return Outcome(to_contact(row), tx.changes)
+    return common.mark_in_error(cb, ContactRow, contact_id, "contact", reason, to_contact)
 
 
 def restore_contact(cb: Casebook, contact_id: str) -> Outcome[Contact]:
     """Take the entered-in-error mark off a contact marked by mistake: it counts again as it
-    did before (its kind, outcome, minutes and venue were never changed). The audit trail
-    keeps both the mark and this; the limit warning is given again if it applies."""
+    did before (its kind, outcome, minutes and venue were never changed); the limit warning
+    is given again if it applies."""
     check = _limit_check(cb)
-    with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
-        if not in_error(row):
-            raise ValidationError("This contact is not marked entered in error.")
-        tx.update_together(row, dict.fromkeys(IN_ERROR_FIELDS))
-        check(tx, row)
-        return Outcome(to_contact(row), tx.changes)
+    return common.restore(cb, ContactRow, contact_id, "contact", to_contact, then=check)
 
 
 def list_contacts(cb: Casebook, participant_id: str) -> list[Contact]:

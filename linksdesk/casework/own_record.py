@@ -19,7 +19,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import contacts, dto, goals, measures, onward, records
+from linksdesk.casework import common, contacts, dto, goals, measures, onward, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.notes import _order as revision_order
@@ -125,7 +125,7 @@ def _read(s: Session, pid: str) -> _Rows:
         goals=_live(s, GoalRow, pid, GoalRow.set_on),
         steps=steps,
         steps_without_goal=goals.steps_without_goal(s, steps),
-        measures=_live(s, MeasureRow, pid, MeasureRow.taken_on),
+        measures=_live(s, MeasureRow, pid, MeasureRow.taken_on, where=common.standing(MeasureRow)),
         onward=[(o, resources.get(o.resource_id)) for o in onward_rows],
         network=_live(s, RelationshipRow, pid),
         conflicts=list(

@@ -70,13 +70,14 @@ _QUERIES = {
     "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
     "WHERE NOT deleted",
     "goals": "SELECT participant_id, owner, status, set_on FROM goal WHERE NOT deleted",
+    # a score entered in error (typed wrong, the wrong participant) counts nowhere
     "measures": "SELECT participant_id, owner, id, kind, taken_on, total, metric, context "
     "FROM measure "
-    "WHERE NOT deleted",
+    f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
     "WHERE NOT deleted",
     "ons4": "SELECT participant_id, owner, id, taken_on, items, context FROM measure "
-    "WHERE NOT deleted AND kind = 'ons4'",
+    f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL AND kind = 'ons4'",
     "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
 

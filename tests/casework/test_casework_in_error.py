@@ -17,11 +17,19 @@ from sqlalchemy import select
 from linksdesk.casework import contacts as K
 from linksdesk.casework import gp_summary, own_record
 from linksdesk.casework import lists as L
+from linksdesk.casework import measures as M
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import AppointmentLimitWarning, CaseloadQuery, Participant
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind, ContactStatus
+from linksdesk.core.vocab import (
+    ENTERED_IN_ERROR,
+    ContactKind,
+    ContactStatus,
+    MeasureContext,
+    MeasureKind,
+)
+from linksdesk.reports import data as report_data
 from linksdesk.reports.build import INTERNAL, report_from_store
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.tables import AuditEvent, Contact
@@ -187,3 +195,51 @@ def test_the_own_record_and_gp_summary_leave_out_a_contact_in_error(
     assert after.first_seen == dt.datetime(2026, 2, 9, 14, 0)  # the supported visit
     assert summary.attended[ContactKind.APPOINTMENT] == 1
     assert after.attended.get(ContactKind.APPOINTMENT, 0) == 0
+
+
+# -- a wellbeing score typed wrong ------------------------------------------------------------
+D = dt.date(2026, 3, 2)
+
+
+def test_a_baseline_typed_wrong_is_kept_struck_and_the_next_score_is_the_baseline(
+    cb: Casebook, person: Participant
+) -> None:
+    # 14 answers typed on a tired afternoon: every one a 1 where the form said 3
+    wrong = M.record_measure(cb, person.id, "wemwbs", [1] * 14, context="baseline", taken_on=D)
+    right = M.record_measure(cb, person.id, "wemwbs", [3] * 14, context="baseline", taken_on=D)
+    later = M.record_measure(
+        cb, person.id, "wemwbs", [4] * 14, context="review", taken_on=D + dt.timedelta(weeks=8)
+    )
+    before = {m.id: m for m in M.list_measures(cb, person.id)}
+    assert before[wrong.value.id].is_baseline and not before[right.value.id].is_baseline
+    assert before[later.value.id].vs_baseline.difference == 56 - 14  # against the typo
+
+    marked = M.mark_in_error(cb, wrong.value.id, "Answers or score typed wrong").value
+    assert marked.in_error and marked.episode == 0 and not marked.is_baseline
+    after = {m.id: m for m in M.list_measures(cb, person.id)}
+    assert after.keys() == before.keys()  # kept
+    assert after[wrong.value.id].total == 14  # as it was recorded
+    assert after[right.value.id].is_baseline and after[right.value.id].episode == 1
+    assert after[later.value.id].vs_baseline.difference == 56 - 42
+    with pytest.raises(ValidationError, match="already marked"):
+        M.mark_in_error(cb, wrong.value.id, "a second press")
+
+    # out of the team's figures and the person's own record
+    with cb.store.read() as s:
+        loaded = {row[2] for row in report_data.load(s, None).measures}
+    assert loaded == {right.value.id, later.value.id}
+    record = own_record.gather_record(cb, person.id, include_private=True)
+    assert wrong.value.id not in {m.id for m in record.measures}
+
+    # taken off again (the wrong row was marked): the first score is the baseline again
+    back = M.restore_measure(cb, wrong.value.id).value
+    assert not back.in_error and back.is_baseline
+
+
+def test_a_score_only_in_error_leaves_the_next_form_a_baseline(
+    cb: Casebook, person: Participant
+) -> None:
+    only = M.record_measure(cb, person.id, "swemwbs", [3] * 7, context="baseline", taken_on=D)
+    M.mark_in_error(cb, only.value.id, "Recorded on the wrong participant")
+    scores = M.list_measures(cb, person.id)
+    assert M.context_for_next(MeasureKind.SWEMWBS, scores, [], []) is MeasureContext.BASELINE

@@ -15,6 +15,7 @@ from laptops_kit import a_shared_person
 from sync_kit import Dev, ServerProcess, assert_agrees_with_server, later_by_the_clock
 
 from linksdesk.casework import contacts as K
+from linksdesk.casework import measures as M
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.reports.build import INTERNAL, report_from_store
@@ -130,3 +131,25 @@ def test_an_evaluation_bundle_sends_a_contact_in_error_as_removed(laptop: Laptop
     assert ops() == ["delete"]
     [record] = [r for r in evaluation_records_of(laptop) if r["id"] == wanted]
     assert record["fields"] == {}  # nothing of it: not its outcome, never its reason
+
+
+def test_a_score_typed_wrong_marked_on_one_laptop_is_out_of_the_others_comparison(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    shared = a_shared_person(shared_server, devices, "Kit")
+    office, venues, a, b, pid = shared.office, shared.venues, shared.a, shared.b, shared.pid
+    day = dt.date(2026, 3, 2)
+    wrong = M.record_measure(a, pid, "wemwbs", [1] * 14, context="baseline", taken_on=day).value
+    right = M.record_measure(a, pid, "wemwbs", [3] * 14, context="baseline", taken_on=day).value
+    for dev in (office, venues):
+        assert dev.sync().verified
+
+    M.mark_in_error(b, wrong.id, "Answers or score typed wrong")
+    for dev in (venues, office):
+        report = dev.sync()
+        assert report.verified and not report.attention, report.message
+    for cb in (a, b):
+        scores = {m.id: m for m in M.list_measures(cb, pid)}
+        assert scores[wrong.id].in_error and scores[right.id].is_baseline
+    for dev in (office, venues):
+        assert_agrees_with_server(dev, shared_server)

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal, stored
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 from screens_kit import person, settle
 from shell_kit import call_casework
 
-from linksdesk.casework import contacts, notes
+from linksdesk.casework import contacts, measures, notes
 from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind
 from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.session import UiSession
@@ -47,7 +47,7 @@ def _row_of(tab: TimelineTab, contact_id: str) -> int:
     return row
 
 
-def _press(qtbot: Any, tab: TimelineTab, fill: Any) -> None:
+def _press(qtbot: Any, tab: Any, fill: Any) -> None:
     state = on_modal(fill, kind=InErrorDialog)
     qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
     finished(qtbot, state)
@@ -175,3 +175,46 @@ def test_with_a_note_or_nothing_chosen_it_says_what_to_choose(
     assert "a case note is put right by revising it" in view.message.text()
     settle(qtbot, ui_session)
     assert stored(qtbot, ui_session, who.id)[0] == []
+
+
+def test_a_wemwbs_typed_wrong_is_marked_from_the_wellbeing_tab(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    window = unlocked_window
+    who = person(qtbot, ui_session, "Morag", "Testington")
+    day = dt.date.today() - dt.timedelta(days=1)
+    wrong, right = (
+        call_casework(
+            qtbot, ui_session, measures.record_measure, who.id, "wemwbs", [answer] * 14,
+            context="baseline", taken_on=day,
+        ).value
+        for answer in (1, 3)
+    )  # fmt: skip
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.wellbeing)
+    tab = view.wellbeing
+    row = tab.model.row_of_id(wrong.id)
+    tab.table.setCurrentIndex(tab.proxy.mapFromSource(tab.model.index(row, 0)))
+    said: dict[str, Any] = {}
+
+    def fill(dialog: InErrorDialog) -> None:
+        said["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        why = dialog.widget("why")
+        assert isinstance(why, QComboBox)
+        why.setCurrentIndex(why.findData("typed_wrong"))
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    _press(qtbot, tab, fill)
+    settle(qtbot, ui_session)
+
+    assert "Nothing is deleted" in said["text"] and "Record a score" in said["text"]
+    listed = {m.id: m for m in call_casework(qtbot, ui_session, measures.list_measures, who.id)}
+    assert listed[wrong.id].in_error_reason == "Answers or score typed wrong"
+    assert listed[right.id].is_baseline  # the right answers are the baseline now
+    row = tab.model.row_of_id(wrong.id)
+    assert tab.model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()
+    assert ENTERED_IN_ERROR in str(tab.model.index(row, 5).data())

@@ -1,51 +1,46 @@
-"""Mark a contact entered in error: why, and what will happen, before anything is written."""
+"""Mark an entry entered in error (a contact, a wellbeing score): why, and what will happen,
+before anything is written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.casework.contacts import in_error_problem
-from linksdesk.casework.dto import Contact
+from linksdesk.casework import contacts, measures
+from linksdesk.casework.dto import Contact, MeasureRecord
 from linksdesk.ui.dialogs.form import Field, FormDialog
 
 OTHER = "other"
 
 
-class InErrorDialog(FormDialog):
-    """Why a contact was entered in error (the wrong participant, recorded twice, or the
-    worker's own words), with what marking it does: kept struck through, counted nowhere,
-    synced, and undone by "Not in error after all"."""
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("InErrorDialog", text)
 
-    def __init__(self, contact: Contact, has_note: bool, parent: QWidget | None = None) -> None:
+
+class InErrorDialog(FormDialog):
+    """Why an entry was entered in error (one of ``reasons``, or the worker's own words),
+    with what marking it does (``effects``): kept struck through, counted nowhere, synced,
+    and undone by "Not in error after all"."""
+
+    def __init__(
+        self,
+        what: str,
+        reasons: Mapping[str, str],
+        effects: Sequence[str],
+        problem: Callable[[str], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
         tr = self.tr
-        self.reasons = {
-            "wrong_person": tr("Booked or recorded on the wrong participant"),
-            "twice": tr("Recorded twice"),
-            OTHER: tr("Something else (say what)"),
-        }
-        what = tr("{kind} on {when}, {outcome}").format(
-            kind=contact.kind.label,
-            when=f"{contact.at:%a %d %b %Y at %H:%M}",
-            outcome=contact.outcome.lower(),
-        )
+        self.reasons = {**reasons, OTHER: tr("Something else (say what)")}
+        self._reason_problem = problem
         intro = [
-            tr("<b>{what}</b>").format(what=what),
-            tr(
-                "Nothing is deleted. The contact stays in this record, struck through, with "
-                "your reason, and in the audit trail. From now on it counts nowhere: not as "
-                "seen, missed or cancelled, not towards the appointment limit, in no monthly "
-                "total, report, GP summary or the person's own record, and it leaves the "
-                "Diary and Today. The change syncs to your other laptop, the server and "
-                "your supervisor's next bundle."
-            ),
+            f"<b>{what}</b>",
+            *effects,
+            tr("If you mark the wrong one, choose it again and Not in error after all."),
         ]
-        if has_note:
-            intro.append(
-                tr("The case note written about it stays as it is: revise it too if it is wrong.")
-            )
-        intro.append(tr("If you mark the wrong contact, choose Not in error after all."))
         super().__init__(
             tr("Entered in error"),
             [
@@ -53,7 +48,7 @@ class InErrorDialog(FormDialog):
                     "why",
                     tr("What went wrong"),
                     "choice",
-                    "wrong_person",
+                    next(iter(reasons)),
                     choices=[(label, key) for key, label in self.reasons.items()],
                 ),
                 Field("detail", tr("In your words"), "line"),
@@ -75,11 +70,70 @@ class InErrorDialog(FormDialog):
     def _problem(self, values: dict[str, Any]) -> str | None:
         if values.get("why") == OTHER and not (values.get("detail") or "").strip():
             return self.tr("Say in your words what went wrong.")
-        return in_error_problem(self.reason(values))
+        return self._reason_problem(self.reason(values))
+
+    def asked(self) -> str | None:
+        """The reason to keep with the mark, or None when the worker changed their mind."""
+        values = self.run()
+        return None if values is None else self.reason(values)
 
     @classmethod
     def ask(cls, parent: QWidget | None, contact: Contact, *, has_note: bool) -> str | None:
-        """The reason to keep with the mark, or None when the worker changed their mind."""
-        dialog = cls(contact, has_note, parent)
-        values = dialog.run()
-        return None if values is None else dialog.reason(values)
+        """Why ``contact`` was entered in error, or None."""
+        return cls.for_contact(contact, has_note, parent).asked()
+
+    @classmethod
+    def for_contact(
+        cls, contact: Contact, has_note: bool, parent: QWidget | None = None
+    ) -> InErrorDialog:
+        what = _tr("{kind} on {when}, {outcome}").format(
+            kind=contact.kind.label,
+            when=f"{contact.at:%a %d %b %Y at %H:%M}",
+            outcome=contact.outcome.lower(),
+        )
+        effects = [
+            _tr(
+                "Nothing is deleted. The contact stays in this record, struck through, with "
+                "your reason, and in the audit trail. From now on it counts nowhere: not as "
+                "seen, missed or cancelled, not towards the appointment limit, in no monthly "
+                "total, report, GP summary or the person's own record, and it leaves the "
+                "Diary and Today. The change syncs to your other laptop, the server and "
+                "your supervisor's next bundle."
+            )
+        ]
+        if has_note:
+            effects.append(
+                _tr("The case note written about it stays as it is: revise it too if it is wrong.")
+            )
+        reasons = {
+            "wrong_person": _tr("Booked or recorded on the wrong participant"),
+            "twice": _tr("Recorded twice"),
+        }
+        return cls(what, reasons, effects, contacts.in_error_problem, parent)
+
+    @classmethod
+    def ask_score(cls, parent: QWidget | None, score: MeasureRecord, shown: str) -> str | None:
+        """Why the wellbeing ``score`` (``shown`` as the tab shows it) was entered in
+        error, or None."""
+        what = _tr("{kind} taken on {day}: {score}").format(
+            kind=score.kind.label, day=f"{score.taken_on:%a %d %b %Y}", score=shown
+        )
+        effects = [
+            _tr(
+                "Nothing is deleted. The score stays in this record, struck through, with "
+                "your reason, and in the audit trail. From now on it counts nowhere: it is no "
+                "baseline and no change against one, and it is left out of the chart, "
+                "reports, evaluation, the GP summary and the person's own record. The change "
+                "syncs to your other laptop, the server and your supervisor's next bundle."
+            ),
+            _tr(
+                "Typed wrong? Record the right answers again with Record a score…, with the "
+                "day they were given."
+            ),
+        ]
+        reasons = {
+            "typed_wrong": _tr("Answers or score typed wrong"),
+            "wrong_person": _tr("Recorded on the wrong participant"),
+            "twice": _tr("Recorded twice"),
+        }
+        return cls(what, reasons, effects, measures.in_error_problem, parent).asked()

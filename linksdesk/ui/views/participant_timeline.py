@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
@@ -24,7 +23,12 @@ from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.dialogs.in_error import InErrorDialog
-from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.models.table import (
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+    StruckTableModel,
+)
 from linksdesk.ui.views.common import make_current, make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions, write_outcome
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
@@ -50,26 +54,9 @@ class TimelineItem:
     note: Note | None = None
 
     @property
-    def struck(self) -> bool:
+    def in_error(self) -> bool:
         """A contact marked entered in error: shown struck through, counted nowhere."""
         return self.contact is not None and self.contact.in_error
-
-
-# the columns of an entry in error drawn struck through (its "What" says so in words)
-STRUCK_COLUMNS = frozenset({0, 3})
-
-
-class TimelineModel(RecordTableModel[TimelineItem]):
-    """The timeline's rows; an entry in error is struck through, as on paper."""
-
-    def _data(self, row: int, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.FontRole and column in STRUCK_COLUMNS:
-            if self._rows[row].struck:
-                font = QFont()
-                font.setStrikeOut(True)
-                return font
-            return None
-        return super()._data(row, column, role)
 
 
 def _contact_detail(c: Contact) -> str:
@@ -128,7 +115,8 @@ class TimelineTab(RecordTabBase):
     attempting = False  # an attempted contact is being written: a second click waits for it
 
     def _build(self, tr: Translate) -> None:
-        self.model: RecordTableModel[TimelineItem] = TimelineModel(
+        # an entry in error is struck through, as on paper ("What" says so in words)
+        self.model: RecordTableModel[TimelineItem] = StruckTableModel(
             [
                 Column(tr("When"), lambda i: f"{i.at:%a %d %b %Y %H:%M}", sort=lambda i: i.at),
                 Column(tr("What"), lambda i: i.what),
@@ -139,6 +127,7 @@ class TimelineTab(RecordTabBase):
                 ),
                 Column(tr("Detail"), lambda i: i.detail),
             ],
+            frozenset({0, 3}),
             parent=self,
         )
         self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
