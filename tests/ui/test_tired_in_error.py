@@ -20,6 +20,7 @@ from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind
 from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.participant_timeline import TimelineTab
+from linksdesk.ui.views.participant_wellbeing import WellbeingTab
 
 pytestmark = pytest.mark.gui
 
@@ -47,6 +48,22 @@ def _row_of(tab: TimelineTab, contact_id: str) -> int:
     return row
 
 
+def _mark_as(qtbot: Any, why: str, said: dict[str, Any]) -> Any:
+    """What fills the dialog: keeps its title and words in ``said``, chooses ``why``, OK."""
+
+    def fill(dialog: InErrorDialog) -> None:
+        said["title"] = dialog.windowTitle()
+        said["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        box = dialog.widget("why")
+        assert isinstance(box, QComboBox)
+        box.setCurrentIndex(box.findData(why))
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    return fill
+
+
 def _press(qtbot: Any, tab: Any, fill: Any) -> None:
     state = on_modal(fill, kind=InErrorDialog)
     qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
@@ -62,18 +79,7 @@ def test_a_contact_recorded_twice_is_marked_struck_through_and_counted_once(
     assert tab.in_error_button.isEnabled()
     assert stored(qtbot, ui_session, who.id)[1].used == 2
     said: dict[str, Any] = {}
-
-    def fill(dialog: InErrorDialog) -> None:
-        said["title"] = dialog.windowTitle()
-        said["text"] = " ".join(label.text() for label in dialog.findChildren(type(dialog.message)))
-        why = dialog.widget("why")
-        assert isinstance(why, QComboBox)
-        why.setCurrentIndex(why.findData("twice"))
-        qtbot.mouseClick(
-            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
-        )
-
-    _press(qtbot, tab, fill)
+    _press(qtbot, tab, _mark_as(qtbot, "twice", said))
     settle(qtbot, ui_session)
 
     # it named the person, and said what would happen before anything was written
@@ -178,7 +184,7 @@ def test_with_a_note_or_nothing_chosen_it_says_what_to_choose(
 
 
 def test_a_wemwbs_typed_wrong_is_marked_from_the_wellbeing_tab(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
 ) -> None:
     window = unlocked_window
     who = person(qtbot, ui_session, "Morag", "Testington")
@@ -198,17 +204,7 @@ def test_a_wemwbs_typed_wrong_is_marked_from_the_wellbeing_tab(
     row = tab.model.row_of_id(wrong.id)
     tab.table.setCurrentIndex(tab.proxy.mapFromSource(tab.model.index(row, 0)))
     said: dict[str, Any] = {}
-
-    def fill(dialog: InErrorDialog) -> None:
-        said["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
-        why = dialog.widget("why")
-        assert isinstance(why, QComboBox)
-        why.setCurrentIndex(why.findData("typed_wrong"))
-        qtbot.mouseClick(
-            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
-        )
-
-    _press(qtbot, tab, fill)
+    _press(qtbot, tab, _mark_as(qtbot, "typed_wrong", said))
     settle(qtbot, ui_session)
 
     assert "Nothing is deleted" in said["text"] and "Record a score" in said["text"]
@@ -218,3 +214,14 @@ def test_a_wemwbs_typed_wrong_is_marked_from_the_wellbeing_tab(
     row = tab.model.row_of_id(wrong.id)
     assert tab.model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()
     assert ENTERED_IN_ERROR in str(tab.model.index(row, 5).data())
+
+    # the wrong score was marked after all: taken off, the first score is the baseline again
+    tab.table.setCurrentIndex(tab.proxy.mapFromSource(tab.model.index(row, 0)))
+    assert tab.in_error_button.text() == "Not in error after all…"
+    asked: list[Any] = []
+    monkeypatch.setattr(WellbeingTab, "ask_restore", lambda self, m: asked.append(m) or True)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ui_session)
+    assert [m.id for m in asked] == [wrong.id]
+    listed = {m.id: m for m in call_casework(qtbot, ui_session, measures.list_measures, who.id)}
+    assert not listed[wrong.id].in_error and listed[wrong.id].is_baseline

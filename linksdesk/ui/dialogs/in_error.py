@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from linksdesk.casework import contacts, measures
 from linksdesk.casework.dto import Contact, MeasureRecord
+from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.form import Field, FormDialog
 
 OTHER = "other"
@@ -18,6 +19,18 @@ OTHER = "other"
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("InErrorDialog", text)
+
+
+def ask_not_in_error(parent: QWidget, what: str, why: str | None) -> bool:
+    """Whether to take the entered-in-error mark off ``what`` (No is the default)."""
+    return ask_yes_no(
+        parent,
+        _tr("Not in error after all?"),
+        _tr(
+            "{what} was marked entered in error ({why}). Take the mark off? It counts "
+            "again as it was recorded; the mark stays in the audit trail."
+        ).format(what=what, why=why or ""),
+    )
 
 
 class InErrorDialog(FormDialog):

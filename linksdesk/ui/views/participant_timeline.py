@@ -20,9 +20,8 @@ from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
-from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
-from linksdesk.ui.dialogs.in_error import InErrorDialog
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.models.table import (
     Column,
     RecordFilterProxy,
@@ -464,20 +463,9 @@ class TimelineTab(RecordTabBase):
 
     def ask_restore(self, contact: Contact) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""
-        return ask_yes_no(
-            self,
-            self.tr("Not in error after all?"),
-            self.tr(
-                "{kind} on {when} was marked entered in error ({why}). Take the mark off? "
-                "It counts again as it was recorded ({outcome}); the mark stays in the "
-                "audit trail."
-            ).format(
-                kind=contact.kind.label,
-                when=f"{contact.at:%a %d %b %Y at %H:%M}",
-                why=contact.in_error_reason or "",
-                outcome=contact_outcome(contact.kind, contact.status, in_error=False).lower(),
-            ),
-        )
+        recorded = contact_outcome(contact.kind, contact.status, in_error=False).lower()
+        what = f"{contact.kind.label} on {contact.at:%a %d %b %Y at %H:%M}, {recorded},"
+        return ask_not_in_error(self, what, contact.in_error_reason)
 
     def revise_selected(self) -> None:
         item = self.current_item()

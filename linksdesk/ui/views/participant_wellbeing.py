@@ -20,8 +20,7 @@ from linksdesk.core.episodes import order_key
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
 from linksdesk.core.vocab import ENTERED_IN_ERROR, MeasureContext, MeasureKind
 from linksdesk.reports import charts
-from linksdesk.ui.dialog_kit import ask_yes_no
-from linksdesk.ui.dialogs.in_error import InErrorDialog
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import (
     Column,
@@ -324,12 +323,5 @@ class WellbeingTab(RecordTabBase):
 
     def ask_restore(self, score: MeasureRecord) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""
-        return ask_yes_no(
-            self,
-            self.tr("Not in error after all?"),
-            self.tr(
-                "The {kind} score of {day} was marked entered in error ({why}). Take the "
-                "mark off? It counts again as it was recorded; the mark stays in the audit "
-                "trail."
-            ).format(kind=score.kind.label, day=day(score.taken_on), why=score.in_error_reason),
-        )
+        what = f"The {score.kind.label} score of {day(score.taken_on)}"
+        return ask_not_in_error(self, what, score.in_error_reason)
