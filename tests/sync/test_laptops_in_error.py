@@ -7,9 +7,10 @@ laptops are apart both stand; a mark taken off later wins on both."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from bundle_kit import PROGRAMME_KEY, Laptop, Supervisor, evaluation_records_of
 from laptops_kit import a_shared_person
 from sync_kit import Dev, ServerProcess, assert_agrees_with_server, later_by_the_clock
@@ -20,6 +21,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.reports.build import INTERNAL, report_from_store
 from linksdesk.reports.scope import Period, Scope
+from linksdesk.server.db import init_database
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import pseudonym
 
@@ -80,6 +82,21 @@ def test_marked_on_one_laptop_the_other_the_server_and_the_supervisor_agree(
         assert _attended(sup) == 1
     finally:
         sup.vault.lock()
+
+
+@pytest.fixture
+def pg_server(pg_db_url: str, fast_tmp: Path) -> Iterator[ServerProcess]:
+    """A server on PostgreSQL, as in production."""
+    init_database(pg_db_url)
+    server = ServerProcess(pg_db_url, fast_tmp / "server.log")
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.mark.postgres
+def test_over_postgresql_too(pg_server: ServerProcess, devices: Callable[[str], Dev]) -> None:
+    test_a_mark_and_an_outcome_made_apart_both_stand_and_a_later_unmark_wins(pg_server, devices)
 
 
 def test_a_mark_and_an_outcome_made_apart_both_stand_and_a_later_unmark_wins(
