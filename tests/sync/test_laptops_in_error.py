@@ -7,7 +7,7 @@ laptops are apart both stand; a mark taken off later wins on both."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.reports.build import INTERNAL, report_from_store
 from linksdesk.reports.scope import Period, Scope
-from linksdesk.server.db import init_database
 from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import pseudonym
 
@@ -82,16 +81,6 @@ def test_marked_on_one_laptop_the_other_the_server_and_the_supervisor_agree(
         assert _attended(sup) == 1
     finally:
         sup.vault.lock()
-
-
-@pytest.fixture
-def pg_server(pg_db_url: str, fast_tmp: Path) -> Iterator[ServerProcess]:
-    """A server on PostgreSQL, as in production."""
-    init_database(pg_db_url)
-    server = ServerProcess(pg_db_url, fast_tmp / "server.log")
-    server.start()
-    yield server
-    server.close()
 
 
 @pytest.mark.postgres
