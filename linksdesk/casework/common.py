@@ -17,6 +17,7 @@ from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Outcome
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.storage.store import WriteTx
 
 T = TypeVar("T")
@@ -95,6 +96,74 @@ def remove(cb: Casebook, table: Any, row_id: str, what: str) -> Outcome[None]:
         row = records.live(tx.session, table, row_id, what)
         tx.delete(row)
         return Outcome(None, tx.changes)
+
+
+# -- entered in error ---------------------------------------------------------------------
+MAX_REASON = 500
+IN_ERROR_FIELDS = (IN_ERROR_COLUMN, "in_error_reason")  # one decision, written together
+
+
+def standing(table: Any) -> Any:
+    """SQL: the row is not marked entered in error (``vocab.IN_ERROR_COLUMN``)."""
+    return getattr(table, IN_ERROR_COLUMN).is_(None)
+
+
+def in_error(row: Any) -> bool:
+    """Whether a row (or a query row with the column) is marked entered in error."""
+    return getattr(row, IN_ERROR_COLUMN) is not None
+
+
+def in_error_problem(reason: str | None, what: str) -> str | None:
+    """Why ``reason`` cannot be kept as why a ``what`` was entered in error, or None."""
+    if reason is None or not str(reason).strip():
+        return f"Say why the {what} was entered in error."
+    try:
+        records.text_arg(reason, "Why", required=True, max_len=MAX_REASON)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+def mark_in_error(
+    cb: Casebook, table: Any, row_id: str, what: str, reason: str, convert: Callable[[Any], T]
+) -> Outcome[T]:
+    """Mark the live row ``row_id`` (a ``what``) entered in error, with the worker's reason.
+
+    Nothing is deleted: the row keeps what was recorded, gains when and why (one decision
+    that syncs, ``WriteTx.update_together``) and from then on counts nowhere. Marking a row
+    already marked is refused, so a double press keeps the first reason.
+    """
+    problem = in_error_problem(reason, what)
+    if problem is not None:
+        raise ValidationError(problem)
+    why = records.text_arg(reason, "Why", required=True, max_len=MAX_REASON)
+    with cb.store.write() as tx:
+        row = records.live(tx.session, table, row_id, what)
+        if in_error(row):
+            raise ValidationError(f"This {what} is already marked entered in error.")
+        tx.update_together(row, dict(zip(IN_ERROR_FIELDS, (records.now(), why), strict=True)))
+        return Outcome(convert(row), tx.changes)
+
+
+def restore(
+    cb: Casebook,
+    table: Any,
+    row_id: str,
+    what: str,
+    convert: Callable[[Any], T],
+    *,
+    then: Callable[[WriteTx, Any], None] | None = None,
+) -> Outcome[T]:
+    """Take the entered-in-error mark off a ``what`` marked by mistake: it counts again as
+    it was recorded; the audit trail keeps both. ``then(tx, row)`` follows in the write."""
+    with cb.store.write() as tx:
+        row = records.live(tx.session, table, row_id, what)
+        if not in_error(row):
+            raise ValidationError(f"This {what} is not marked entered in error.")
+        tx.update_together(row, dict.fromkeys(IN_ERROR_FIELDS))
+        if then is not None:
+            then(tx, row)
+        return Outcome(convert(row), tx.changes)
 
 
 def list_of(

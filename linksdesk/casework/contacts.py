@@ -44,10 +44,17 @@ NEAR_BOOKED = dt.timedelta(hours=3)
 JUST_TRIED = dt.timedelta(minutes=5)
 
 
+def standing_clause(table: Any = ContactRow) -> ColumnElement[bool]:
+    """The contact is not marked entered in error (``vocab.IN_ERROR_COLUMN``): part of every
+    clause below, and of every list of what is booked or happened."""
+    return common.standing(table)  # type: ignore[no-any-return]
+
+
 def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
     """SQL form of ``vocab.counts_towards_limit`` (used by the caseload's aggregate too)."""
     return and_(
         table.deleted.is_(False),
+        standing_clause(table),
         table.kind.not_in(sorted(NOT_COUNTED_KINDS)),
         table.status.not_in(sorted(NOT_COUNTED_STATUSES)),
     )
@@ -55,17 +62,21 @@ def counted_clause(table: Any = ContactRow) -> ColumnElement[bool]:
 
 def seen_clause(table: Any = ContactRow) -> ColumnElement[bool]:
     """SQL form of ``vocab.was_seen``: the contact saw the person (attended, and of no kind
-    that never sees anyone: an attempt)."""
+    that never sees anyone: an attempt; not entered in error)."""
     return and_(
+        standing_clause(table),
         table.status == ContactStatus.ATTENDED.value,
         table.kind.not_in(sorted(NEVER_SEEN_KINDS)),
     )
 
 
+in_error = common.in_error
+
+
 def to_contact(row: Any, into: type[C] = Contact, **given: Any) -> C:  # type: ignore[assignment]
     """A contact row (or a row of a query with its columns) as a ``Contact``, or as
     ``into``, a kind of contact with more ``given`` (a diary entry)."""
-    counted = counts_towards_limit(row.kind, row.status)
+    counted = counts_towards_limit(row.kind, row.status, in_error=in_error(row))
     return to_dto(into, row, at=row.scheduled_at, counts_towards_limit=counted, **given)
 
 
@@ -103,7 +114,9 @@ def _counted(session: Session, participant_id: str) -> int:
 
 def _warn_if_over_limit(limit: int | None, tx: WriteTx, row: ContactRow) -> None:
     """Warn (never block) when this counted contact leaves the total above the limit."""
-    if limit is None or row.deleted or not counts_towards_limit(row.kind, row.status):
+    if limit is None or row.deleted:
+        return
+    if not counts_towards_limit(row.kind, row.status, in_error=in_error(row)):
         return
     used = _counted(tx.session, row.participant_id)
     if used > limit:
@@ -233,7 +246,7 @@ def record_outcome(
     values = _outcome_values(status, minutes, venue)
     check = _limit_check(cb)
     with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        row = _standing(tx.session, contact_id)
         _decide(tx, row, values)
         check(tx, row)
         return Outcome(to_contact(row), tx.changes)
@@ -272,6 +285,7 @@ def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Co
     limit = _limit_check(cb)
 
     def then(tx: WriteTx, row: ContactRow) -> None:
+        _standing(tx.session, row.id)  # refused: the write rolls back
         # set already: refused, the write rolls back. Only a change to what the rule is
         # about: a row a merge left against it can still be moved or given a purpose
         if values.keys() & _ATTEMPT_FIELDS:
@@ -283,6 +297,44 @@ def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Co
 
 def remove_contact(cb: Casebook, contact_id: str) -> Outcome[None]:
     return common.remove(cb, ContactRow, contact_id, "contact")
+
+
+# -- entered in error -----------------------------------------------------------------------
+def _standing(session: Session, contact_id: str) -> ContactRow:
+    """The live contact ``contact_id``, refused when it is marked entered in error: what
+    happened at it, or when it is, cannot be recorded any more (take the mark off first)."""
+    row = records.live(session, ContactRow, contact_id, "contact")
+    if in_error(row):
+        raise ValidationError(
+            "This contact is marked entered in error, so it cannot be changed. If the mark "
+            "was the mistake, choose Not in error after all first."
+        )
+    return row
+
+
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why a contact was entered in error, or None."""
+    return common.in_error_problem(reason, "contact")
+
+
+def mark_in_error(cb: Casebook, contact_id: str, reason: str) -> Outcome[Contact]:
+    """Mark a contact entered in error (booked on the wrong participant, recorded twice).
+
+    Nothing is deleted: the contact stays in the record, struck through, with when and why,
+    and its audit trail; from now on it counts nowhere (``vocab.outcome_key``: not seen,
+    missed or cancelled, not against the appointment limit, in no total, report, GP summary
+    or the person's own record) and leaves the diary. The mark syncs, so the worker's other
+    laptop, the server and the supervisor's bundles agree (``common.mark_in_error``).
+    """
+    return common.mark_in_error(cb, ContactRow, contact_id, "contact", reason, to_contact)
+
+
+def restore_contact(cb: Casebook, contact_id: str) -> Outcome[Contact]:
+    """Take the entered-in-error mark off a contact marked by mistake: it counts again as it
+    did before (its kind, outcome, minutes and venue were never changed); the limit warning
+    is given again if it applies."""
+    check = _limit_check(cb)
+    return common.restore(cb, ContactRow, contact_id, "contact", to_contact, then=check)
 
 
 def list_contacts(cb: Casebook, participant_id: str) -> list[Contact]:
@@ -303,6 +355,11 @@ def nearest_booking(contact_list: list[Contact], at: dt.datetime) -> Contact | N
     """The booked (still scheduled) contact closest to ``at``, on the same day and within
     ``NEAR_BOOKED``; None when there is none (the rule, without the database)."""
     return _closest(contact_list, at, NEAR_BOOKED, lambda c: c.status is ContactStatus.SCHEDULED)
+
+
+def _booked(c: Contact) -> bool:
+    """Still booked: scheduled, and not marked entered in error."""
+    return c.status is ContactStatus.SCHEDULED and not c.in_error
 
 
 def recorded_near(
@@ -329,7 +386,7 @@ def _closest(
     near = [
         c
         for c in contact_list
-        if matches(c) and c.at.date() == at.date() and abs(c.at - at) <= window
+        if not c.in_error and matches(c) and c.at.date() == at.date() and abs(c.at - at) <= window
     ]
     return min(near, key=lambda c: (abs(c.at - at), c.at), default=None)
 
@@ -360,7 +417,7 @@ def record_booked_outcome(
     text = note if note and note.strip() else None
     limit = cb.settings().appointment_limit
     with cb.store.write() as tx:
-        row = records.live(tx.session, ContactRow, contact_id, "contact")
+        row = _standing(tx.session, contact_id)
         if row.status != ContactStatus.SCHEDULED.value:
             raise ValidationError(
                 "This contact's outcome is already recorded "
@@ -384,7 +441,7 @@ def appointment_number(
 ) -> int | None:
     """Which appointment this contact will be once saved (7 for "7th of 6"), or None when it
     does not count towards the limit; ``existing`` is the booking being recorded, if any."""
-    if not counts_towards_limit(kind, status):
+    if not counts_towards_limit(kind, status, in_error=False):  # a contact about to be saved
         return None
     if existing is not None and existing.counts_towards_limit:
         return use.used  # already counted while booked
@@ -412,10 +469,10 @@ def booking_to_record(
 ) -> Contact | None:
     """Which booked contact "Record outcome" means: the one selected if it is booked, else
     the one near now, else the latest booked contact whose time has passed."""
-    if selected is not None and selected.status is ContactStatus.SCHEDULED:
+    if selected is not None and _booked(selected):
         return selected
     near = nearest_booking(contact_list, now)
     if near is not None:
         return near
-    past = [c for c in contact_list if c.status is ContactStatus.SCHEDULED and c.at <= now]
+    past = [c for c in contact_list if _booked(c) and c.at <= now]
     return max(past, key=lambda c: c.at, default=None)

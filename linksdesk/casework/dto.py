@@ -273,6 +273,14 @@ class MeasureRecord(MeasureDetails):
     item_differences: tuple[int, ...] | None = None
     # which episode of support (1, 2, …): a baseline on a later day starts the next
     episode: int = 1
+    # marked entered in error (a score typed wrong, on the wrong participant): when and
+    # why; such a score is in no episode, compared with nothing and counted nowhere
+    in_error_at: dt.datetime | None = None
+    in_error_reason: str | None = None
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
 
 
 # -- lists -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.contacts import counted_clause, seen_clause, to_contact
+from linksdesk.casework.contacts import counted_clause, seen_clause, standing_clause, to_contact
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import (
     AwaitingOutcomeRow,
@@ -57,19 +57,22 @@ _DIARY_COLUMNS = (
     "minutes",
     "venue",
     "purpose",
+    "in_error_at",
+    "in_error_reason",
 )
 
 
 def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
     return (
         _with_person(Contact, _DIARY_COLUMNS)
-        .where(Contact.scheduled_at >= start, Contact.scheduled_at < end)
+        .where(Contact.scheduled_at >= start, Contact.scheduled_at < end, standing_clause())
         .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
     )
 
 
 def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
-    """Every contact from ``start`` for ``days`` days (a week by default), in time order."""
+    """Every contact from ``start`` for ``days`` days (a week by default), in time order;
+    one marked entered in error is no appointment, and stays only in the person's record."""
     days = records.int_arg(days, "Days", 1, 366)
     begin = _start_of(start)
     with cb.store.read() as s:
@@ -103,7 +106,11 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
         )
         .scalar_subquery()
     )
-    upcoming = and_(Contact.status == ContactStatus.SCHEDULED.value, Contact.scheduled_at >= now)
+    upcoming = and_(
+        Contact.status == ContactStatus.SCHEDULED.value,
+        Contact.scheduled_at >= now,
+        standing_clause(),
+    )
     last_seen = on_contacts(func.max(Contact.scheduled_at), seen_clause())
     return {
         "last_contact": last_seen.label("last_contact"),

@@ -23,7 +23,9 @@ from linksdesk.storage.tables import Measure as MeasureRow
 
 
 def _plain(row: MeasureRow) -> MeasureRecord:
-    return to_dto(MeasureRecord, row)
+    return to_dto(
+        MeasureRecord, row, in_error_at=row.in_error_at, in_error_reason=row.in_error_reason
+    )
 
 
 def _taken_on(row: MeasureRow | MeasureRecord) -> dt.date:
@@ -38,11 +40,14 @@ def compared(rows: Sequence[MeasureRow]) -> list[MeasureRecord]:
     """Each measure (any kinds), oldest first in the reports' order (``core.episodes``:
     by day, then as recorded), compared with the first score of its episode of support,
     numbered from 1: a score marked baseline on a later day starts the next episode, when
-    the person came back."""
-    out: dict[str, MeasureRecord] = {}
+    the person came back. A score marked entered in error is listed as it was recorded, in
+    no episode (0) and compared with nothing: the episode's next score is its baseline."""
+    out: dict[str, MeasureRecord] = {
+        r.id: replace(_plain(r), episode=0) for r in rows if common.in_error(r)
+    }
     for kind in MeasureKind:
         split = episodes(
-            (r for r in rows if r.kind == kind.value),
+            (r for r in rows if r.kind == kind.value and not common.in_error(r)),
             _taken_on,
             lambda r: r.context == MeasureContext.BASELINE.value,
             _recorded,
@@ -151,7 +156,7 @@ def context_for_next(
     it yet, or whose case was reopened or who had a new referral in after their last one
     (they came back: a new episode of support starts), else a review. Only the form's
     first choice: the worker can change it."""
-    days = [m.taken_on for m in scores if m.kind is MeasureKind(kind)]
+    days = [m.taken_on for m in scores if m.kind is MeasureKind(kind) and not m.in_error]
     if not days:
         return MeasureContext.BASELINE
     last = max(days)
@@ -167,3 +172,45 @@ def context_for_next(
 def remove_measure(cb: Casebook, measure_id: str) -> Outcome[None]:
     """Take out a measure recorded by mistake."""
     return common.remove(cb, MeasureRow, measure_id, "measure")
+
+
+def _which(row: MeasureRow) -> tuple[str, str, str]:
+    return row.id, row.participant_id, row.kind
+
+
+def _listed(cb: Casebook, which: tuple[str, str, str]) -> MeasureRecord:
+    """A score (id, participant, kind) as the record lists it now: compared within its
+    episode, read again."""
+    measure_id, participant_id, kind = which
+    with cb.store.read() as s:
+        rows = list(
+            s.scalars(
+                select(MeasureRow).where(
+                    MeasureRow.participant_id == participant_id,
+                    MeasureRow.kind == kind,
+                    MeasureRow.deleted.is_(False),
+                )
+            )
+        )
+    (mine,) = (m for m in compared(rows) if m.id == measure_id)
+    return mine
+
+
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why a score was entered in error, or None."""
+    return common.in_error_problem(reason, "score")
+
+
+def mark_in_error(cb: Casebook, measure_id: str, reason: str) -> Outcome[MeasureRecord]:
+    """Mark a wellbeing score entered in error (typed wrong, on the wrong participant,
+    recorded twice): kept as recorded, struck through, with when and why; from now on in no
+    episode, change against a baseline, chart, report, evaluation, GP summary or the
+    person's own record. The right answers are recorded again as a new score."""
+    done = common.mark_in_error(cb, MeasureRow, measure_id, "score", reason, _which)
+    return Outcome(_listed(cb, done.value), done.changes)
+
+
+def restore_measure(cb: Casebook, measure_id: str) -> Outcome[MeasureRecord]:
+    """Take the entered-in-error mark off a score marked by mistake: it counts again."""
+    done = common.restore(cb, MeasureRow, measure_id, "score", _which)
+    return Outcome(_listed(cb, done.value), done.changes)

@@ -19,7 +19,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from linksdesk.casework import contacts, dto, goals, measures, onward, records
+from linksdesk.casework import common, contacts, dto, goals, measures, onward, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.notes import _order as revision_order
@@ -88,11 +88,12 @@ class _Rows:
     conflicts: list[SyncConflict]
 
 
-def _live(s: Session, table: Any, pid: str, *order: Any) -> list[Any]:
+def _live(s: Session, table: Any, pid: str, *order: Any, where: Any = None) -> list[Any]:
+    more = () if where is None else (where,)
     return list(
         s.scalars(
             select(table)
-            .where(table.participant_id == pid, table.deleted.is_(False))
+            .where(table.participant_id == pid, table.deleted.is_(False), *more)
             .order_by(*order, table.hlc)
         )
     )
@@ -114,13 +115,17 @@ def _read(s: Session, pid: str) -> _Rows:
         consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
         referrals=_live(s, ReferralRow, pid, ReferralRow.received_on),
         concerns=_live(s, ConcernRow, pid, ConcernRow.identified_on),
-        contacts=_live(s, ContactRow, pid, ContactRow.scheduled_at),
+        # a contact entered in error (perhaps someone else's) is in neither the person's own
+        # record nor the GP summary made from it
+        contacts=_live(
+            s, ContactRow, pid, ContactRow.scheduled_at, where=contacts.standing_clause()
+        ),
         notes=_live(s, NoteRow, pid, NoteRow.written_at),
         revisions=revisions,
         goals=_live(s, GoalRow, pid, GoalRow.set_on),
         steps=steps,
         steps_without_goal=goals.steps_without_goal(s, steps),
-        measures=_live(s, MeasureRow, pid, MeasureRow.taken_on),
+        measures=_live(s, MeasureRow, pid, MeasureRow.taken_on, where=common.standing(MeasureRow)),
         onward=[(o, resources.get(o.resource_id)) for o in onward_rows],
         network=_live(s, RelationshipRow, pid),
         conflicts=list(

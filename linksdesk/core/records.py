@@ -83,6 +83,18 @@ class Contact:
     venue: str | None
     purpose: str | None
     counts_towards_limit: bool
+    # marked entered in error: when, and why (kept, struck through, counted nowhere)
+    in_error_at: dt.datetime | None
+    in_error_reason: str | None
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
+
+    @property
+    def outcome(self) -> str:
+        """What came of it, in words (``vocab.contact_outcome``)."""
+        return vocab.contact_outcome(self.kind, self.status, in_error=self.in_error)
 
 
 @dataclass(frozen=True)

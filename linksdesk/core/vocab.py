@@ -186,6 +186,15 @@ _LABELS: dict[tuple[type[StrEnum], str], str] = {
 
 NOT_REACHED = "Not reached"
 NOT_REACHED_KEY = "not_reached"
+# An entry the worker marked "entered in error" (booked on the wrong participant, recorded
+# twice) stays in the record, struck through, with when and why; it counts nowhere: not as
+# seen, missed or cancelled, not against the appointment limit, in no total, report, GP
+# summary or the person's own record. ``IN_ERROR_COLUMN`` is the column that marks it
+# (core/registry.toml), with the worker's reason beside it; a mark made by mistake can be
+# taken off again (casework.contacts.restore_contact), and both stay in the audit trail.
+ENTERED_IN_ERROR = "Entered in error"
+ENTERED_IN_ERROR_KEY = "entered_in_error"
+IN_ERROR_COLUMN = "in_error_at"
 # An attempt to reach someone (a call not answered, a knock with no reply) is kept as
 # attended, since the try was made, and reached nobody. Casework stores an attempt with no
 # other status (``casework.contacts.attempt_problem``), but two devices' edits merged field
@@ -194,16 +203,22 @@ NOT_REACHED_KEY = "not_reached"
 NEVER_SEEN_KINDS: frozenset[str] = frozenset({ContactKind.ATTEMPTED})
 
 
-def outcome_key(kind: str, status: str) -> str:
-    """What came of a contact, as stored values or members: its status's value, or
-    ``NOT_REACHED_KEY`` for an attempt. The one rule every count of contacts goes by
-    (seen, did not attend, cancelled, not reached)."""
+def outcome_key(kind: str, status: str, *, in_error: bool) -> str:
+    """What came of a contact, as stored values or members: its status's value,
+    ``NOT_REACHED_KEY`` for an attempt, ``ENTERED_IN_ERROR_KEY`` for an entry marked
+    entered in error (``in_error``: its ``IN_ERROR_COLUMN`` is set). The one rule every
+    count of contacts goes by (seen, did not attend, cancelled, not reached, not counted)."""
+    if in_error:
+        return ENTERED_IN_ERROR_KEY
     return NOT_REACHED_KEY if kind in NEVER_SEEN_KINDS else str(status)
 
 
-def contact_outcome(kind: ContactKind, status: ContactStatus) -> str:
-    """What came of a contact, in words: an attempt reads "Not reached", never "Attended"."""
-    key = outcome_key(kind, status)
+def contact_outcome(kind: ContactKind, status: ContactStatus, *, in_error: bool) -> str:
+    """What came of a contact, in words: an attempt reads "Not reached", never "Attended";
+    an entry in error reads "Entered in error", whatever it said."""
+    key = outcome_key(kind, status, in_error=in_error)
+    if key == ENTERED_IN_ERROR_KEY:
+        return ENTERED_IN_ERROR
     return NOT_REACHED if key == NOT_REACHED_KEY else ContactStatus(key).label
 
 
@@ -213,16 +228,16 @@ NOT_COUNTED_KINDS: frozenset[str] = frozenset({ContactKind.SUPPORTED_VISIT, Cont
 NOT_COUNTED_STATUSES: frozenset[str] = frozenset({ContactStatus.CANCELLED})
 
 
-def counts_towards_limit(kind: str, status: str) -> bool:
+def counts_towards_limit(kind: str, status: str, *, in_error: bool) -> bool:
     """Whether a contact (stored values or members) uses one of the person's appointments:
     the worker's warning and the reports' figures go by this; its SQL twin is
-    ``casework.contacts.counted_clause``."""
-    return kind not in NOT_COUNTED_KINDS and status not in NOT_COUNTED_STATUSES
+    ``casework.contacts.counted_clause``. An entry in error uses none."""
+    return not in_error and kind not in NOT_COUNTED_KINDS and status not in NOT_COUNTED_STATUSES
 
 
-def was_seen(kind: str, status: str) -> bool:
-    """Whether a contact saw the person (stored values or members): attended, and not an
-    attempt. Every count of people seen or worked with, and every wait to a first contact,
-    goes by this; its SQL twin is ``casework.contacts.seen_clause`` (a test holds the two
-    to agree on every kind and status)."""
-    return outcome_key(kind, status) == ContactStatus.ATTENDED.value
+def was_seen(kind: str, status: str, *, in_error: bool) -> bool:
+    """Whether a contact saw the person (stored values or members): attended, not an
+    attempt, and not entered in error. Every count of people seen or worked with, and every
+    wait to a first contact, goes by this; its SQL twin is ``casework.contacts.seen_clause``
+    (a test holds the two to agree on every kind, status and mark)."""
+    return outcome_key(kind, status, in_error=in_error) == ContactStatus.ATTENDED.value

@@ -234,7 +234,7 @@ class DemoGenerator(Timeline, Progress):
         person.status_reason = close_reason if status is ParticipantStatus.CLOSED else None
 
         sessions.sort(key=lambda s: s.at)
-        seen = [s for s in sessions if was_seen(s.kind, s.status)]
+        seen = [s for s in sessions if was_seen(s.kind, s.status, in_error=False)]
 
         # -- consent: asked at the first meeting (or passed on by the referrer) --------------
         consent_day = seen[0].at.date() if seen else referred_on

@@ -157,7 +157,9 @@ class Timeline(Dice):
         rng = self.rng
         today = self.today
         reopened_by: ReferralIn | None = None
-        seen = [s for s in sessions if was_seen(s.kind, s.status)]  # attempts saw nobody
+        seen = [
+            s for s in sessions if was_seen(s.kind, s.status, in_error=False)
+        ]  # attempts saw nobody
         last_day = max((s.at.date() for s in sessions if s.at.date() < today), default=None)
         status = ParticipantStatus.REFERRED
         closed_on: dt.date | None = None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.hlc import HLC
+from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.storage.tables import (
     Concern,
     Contact,
@@ -35,7 +36,8 @@ class TeamData:
 
     participants: tuple[tuple[Any, ...], ...]  # id, owner, status, postcode
     referrals: tuple[tuple[Any, ...], ...]  # participant_id, owner, received_on, source
-    contacts: tuple[tuple[Any, ...], ...]  # participant_id, owner, kind, status, day
+    # participant_id, owner, kind, status, day, in error (vocab.IN_ERROR_COLUMN is set)
+    contacts: tuple[tuple[Any, ...], ...]
     concerns: tuple[tuple[Any, ...], ...]  # participant_id, owner, category, stage, identified_on
     goals: tuple[tuple[Any, ...], ...]  # participant_id, owner, status, set_on, closed_on
     # participant_id, owner, id, kind, taken_on, total, metric, context (baseline, review,
@@ -100,18 +102,19 @@ _QUERIES = {
     "participants": "SELECT id, owner, status, postcode FROM participant WHERE NOT deleted",
     "referrals": "SELECT participant_id, owner, received_on, source FROM referral "
     "WHERE NOT deleted",
-    "contacts": "SELECT participant_id, owner, kind, status, substr(scheduled_at, 1, 10) "
-    "FROM contact WHERE NOT deleted",
+    "contacts": "SELECT participant_id, owner, kind, status, substr(scheduled_at, 1, 10), "
+    f"{IN_ERROR_COLUMN} IS NOT NULL FROM contact WHERE NOT deleted",
     "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
     "WHERE NOT deleted",
     "goals": "SELECT participant_id, owner, status, set_on, closed_on FROM goal WHERE NOT deleted",
+    # a score entered in error (typed wrong, the wrong participant) counts nowhere
     "measures": "SELECT participant_id, owner, id, kind, taken_on, total, metric, context "
     "FROM measure "
-    "WHERE NOT deleted",
+    f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
     "WHERE NOT deleted",
     "ons4": "SELECT participant_id, owner, id, taken_on, items, context FROM measure "
-    "WHERE NOT deleted AND kind = 'ons4'",
+    f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL AND kind = 'ons4'",
     "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.errors import EnvironmentProblem, UserError
-from linksdesk.core.vocab import AuditAction, outcome_key
+from linksdesk.core.vocab import IN_ERROR_COLUMN, AuditAction, outcome_key
 from linksdesk.reports.cells import safe_text
 from linksdesk.storage.bundle_tables import EvaluationRecord
 from linksdesk.storage.store import Store
@@ -159,7 +159,10 @@ def outcome(fields: dict[str, Any]) -> dict[str, Any]:
     kind, status = fields.get("kind"), fields.get("status")
     if not isinstance(kind, str) or not isinstance(status, str):
         return fields
-    return {**fields, "status": outcome_key(kind, status)}
+    # a contact entered in error reaches the copy as removed; were its mark ever carried, it
+    # would read as such
+    in_error = fields.get(IN_ERROR_COLUMN) is not None
+    return {**fields, "status": outcome_key(kind, status, in_error=in_error)}
 
 
 def _names_a_row(table: str, column: str) -> bool:

@@ -173,8 +173,8 @@ class _Ctx:
         self.worked_with: dict[str, set[str]] = defaultdict(set)
         self.attended: dict[str, list[str]] = defaultdict(list)
         a, b = self.a, self.b
-        for pid, owner, kind, status, day in data.contacts:
-            if was_seen(kind, status):
+        for pid, owner, kind, status, day, in_error in data.contacts:
+            if was_seen(kind, status, in_error=bool(in_error)):
                 self.attended[pid].append(day)
                 if a <= day <= b:
                     # under the person's own worker, so the team's total counts them once
@@ -456,16 +456,17 @@ def contacts(c: _Ctx) -> Section:
     used: Counter[str] = Counter()
     booked_in_period: set[str] = set()
     supported: Counter[str] = Counter()
-    for pid, owner, kind, status, day in c.d.contacts:
-        counted = counts_towards_limit(kind, status)
+    for pid, owner, kind, status, day, marked in c.d.contacts:
+        in_error = bool(marked)  # entered in error: counted nowhere
+        counted = counts_towards_limit(kind, status, in_error=in_error)
         if counted and day <= c.b:
             used[pid] += 1
         if not c.a <= day <= c.b:
             continue
-        grid[kind][outcome_key(kind, status)] += 1
+        grid[kind][outcome_key(kind, status, in_error=in_error)] += 1
         if counted:
             booked_in_period.add(pid)
-        if kind == ContactKind.SUPPORTED_VISIT.value and was_seen(kind, status):
+        if kind == ContactKind.SUPPORTED_VISIT.value and was_seen(kind, status, in_error=in_error):
             supported[owner] += 1
     rows = []
     for kind in ContactKind:

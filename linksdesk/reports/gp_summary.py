@@ -115,12 +115,13 @@ def build_summary(
     visits = []
     attempts = 0
     for c in record.contacts:
-        outcome = outcome_key(c.kind, c.status)  # an attempt: not reached, whatever it says
+        # an attempt: not reached, whatever it says (an entry in error is never here)
+        outcome = outcome_key(c.kind, c.status, in_error=c.in_error)
         if outcome == NOT_REACHED_KEY:
             attempts += 1
             continue
         status_count[ContactStatus(outcome)] += 1
-        if was_seen(c.kind, c.status):
+        if was_seen(c.kind, c.status, in_error=c.in_error):
             attended[c.kind] += 1
             seen.append(c.at)
             if c.kind is ContactKind.SUPPORTED_VISIT:

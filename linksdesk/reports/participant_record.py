@@ -183,7 +183,9 @@ _SHOWN: dict[str, Callable[[Any], str]] = {
     "text": _text,
     "str": str,
     "label": lambda value: value.label,
-    "outcome": lambda contact: contact_outcome(contact.kind, contact.status),
+    "outcome": lambda contact: contact_outcome(
+        contact.kind, contact.status, in_error=contact.in_error
+    ),
     "label_or_new": lambda value: value.label if value else "(new)",
     "yes_no": yes_no,
     "number": lambda value: "" if value is None else str(value),

@@ -117,6 +117,8 @@ class Contact(SyncColumns, Base):
     minutes: Mapped[int | None] = mapped_column(Integer)
     venue: Mapped[str | None] = mapped_column(String(200))
     purpose: Mapped[str | None] = mapped_column(Text)
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Note(SyncColumns, Base):
@@ -217,6 +219,8 @@ class Measure(SyncColumns, Base):
     items: Mapped[list[Any]] = mapped_column(JSON)
     total: Mapped[int | None] = mapped_column(Integer)
     metric: Mapped[float | None] = mapped_column(Float)
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class ErasureReceipt(SyncColumns, Base):

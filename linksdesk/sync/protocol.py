@@ -48,7 +48,11 @@ from linksdesk.core.changes import ERASE_OP
 # (``table_digest``), not a sha256 over its sorted rows. 3: per-field clocks travel in
 # the compact wire form (``compact_clocks``).
 PROTOCOL_VERSION = 3
-SCHEMA_VERSION = 1
+# The tables' columns (core/registry.toml). The server refuses an older one too: a laptop
+# without a column would drop it from what it pulls, count what the others no longer count
+# and never match the server's digests. 1: first release. 2: a contact's entered-in-error
+# mark and reason (``vocab.IN_ERROR_COLUMN``).
+SCHEMA_VERSION = 2
 
 MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)
 MAX_PULL_LIMIT = 5000  # changes per pull page

@@ -75,14 +75,16 @@ def _counts(session: Session, today: dt.date) -> tuple[dict[str, dict[str, Any]]
         for month in _months_between(start, max(start, end)):
             by_month.setdefault(month, Counter())["participants"] += 1
     stays = or_(Contact.sharing == "private", _in_chunks(Contact.participant_id, unshared))
-    for kind, status, when in session.execute(
-        select(Contact.kind, Contact.status, Contact.scheduled_at).where(
+    for kind, status, when, marked in session.execute(
+        select(Contact.kind, Contact.status, Contact.scheduled_at, Contact.in_error_at).where(
             Contact.deleted.is_(False), stays
         )
     ):
-        if was_seen(kind, status):  # an attempt reached nobody: not an attended contact
+        # an attempt reached nobody, an entry in error counts nowhere: not attended contacts
+        in_error = marked is not None
+        if was_seen(kind, status, in_error=in_error):
             by_month.setdefault(_month(when), Counter())["contacts"] += 1
-        elif outcome_key(kind, status) == ContactStatus.DID_NOT_ATTEND.value:
+        elif outcome_key(kind, status, in_error=in_error) == ContactStatus.DID_NOT_ATTEND.value:
             by_month.setdefault(_month(when), Counter())["did_not_attend"] += 1
     stays = or_(ReferralIn.sharing == "private", _in_chunks(ReferralIn.participant_id, unshared))
     for source, received in session.execute(

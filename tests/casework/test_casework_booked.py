@@ -31,7 +31,9 @@ def test_near_a_booked_one_is_that_booking(cb: Casebook, person: Participant) ->
 
 def test_the_closest_booking_wins_without_a_database() -> None:
     def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
-        return Contact(i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True)
+        return Contact(
+            i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True, None, None
+        )
 
     morning, noon = c("a", AT.replace(hour=10)), c("b", AT.replace(hour=12))
     done = c("x", AT.replace(hour=11), ContactStatus.ATTENDED)
@@ -87,7 +89,17 @@ def test_limit_position_before_saving() -> None:
         "This will be the 7th of 6 appointments — over the programme's limit."
     )
     booked = Contact(
-        "a", "p", ContactKind.APPOINTMENT, ContactStatus.SCHEDULED, AT, 0, None, None, True
+        "a",
+        "p",
+        ContactKind.APPOINTMENT,
+        ContactStatus.SCHEDULED,
+        AT,
+        0,
+        None,
+        None,
+        True,
+        None,
+        None,
     )
     assert K.appointment_number(use, "appointment", "attended", booked) == 6
     assert K.appointment_number(use, "supported_visit", "attended") is None
@@ -110,7 +122,9 @@ def test_limit_position_before_saving() -> None:
 
 def test_which_booking_record_outcome_means() -> None:
     def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
-        return Contact(i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True)
+        return Contact(
+            i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True, None, None
+        )
 
     last_week = c("w", AT - dt.timedelta(days=7))
     today = c("t", AT)

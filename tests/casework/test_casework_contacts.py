@@ -185,26 +185,37 @@ def test_seen_and_counted_in_sql_and_in_python_agree_on_every_kind_and_status(
     cb: Casebook, person: Participant
 ) -> None:
     # every pair, an attempt beside a did not attend among them (a merge of two laptops'
-    # edits field by field can leave one): the caseload's "last seen" and the reports agree,
-    # and so do the worker's appointment count and the reports' appointments used
+    # edits field by field can leave one), each also marked entered in error: the
+    # caseload's "last seen" and the reports agree, and so do the worker's appointment
+    # count and the reports' appointments used
     stored = {}
     with cb.store.write() as tx:
-        for kind, status in itertools.product(ContactKind, ContactStatus):
-            row = ContactRow(participant_id=person.id, kind=kind, status=status, scheduled_at=AT)
-            stored[tx.insert(row).id] = (kind.value, status.value)
+        for kind, status, marked in itertools.product(ContactKind, ContactStatus, (False, True)):
+            row = ContactRow(
+                participant_id=person.id,
+                kind=kind,
+                status=status,
+                scheduled_at=AT,
+                in_error_at=AT if marked else None,
+                in_error_reason="recorded twice" if marked else None,
+            )
+            stored[tx.insert(row).id] = (kind.value, status.value, marked)
     with cb.store.read() as s:
         in_sql = set(s.scalars(select(ContactRow.id).where(K.seen_clause())))
         counted = set(s.scalars(select(ContactRow.id).where(K.counted_clause())))
-    assert counted == {i for i, (k, st) in stored.items() if counts_towards_limit(k, st)}
+    assert counted == {
+        i for i, (k, st, e) in stored.items() if counts_towards_limit(k, st, in_error=e)
+    }
     assert {stored[i][0] for i in counted} == {
         k.value
         for k in ContactKind
         if k not in (ContactKind.SUPPORTED_VISIT, ContactKind.ATTEMPTED)
     }
     assert ContactStatus.CANCELLED.value not in {stored[i][1] for i in counted}
-    assert in_sql == {i for i, (kind, status) in stored.items() if was_seen(kind, status)}
+    assert not any(stored[i][2] for i in counted | in_sql)  # an entry in error counts nowhere
+    assert in_sql == {i for i, (kind, st, e) in stored.items() if was_seen(kind, st, in_error=e)}
     assert {stored[i] for i in in_sql} == {
-        (k.value, ContactStatus.ATTENDED.value)
+        (k.value, ContactStatus.ATTENDED.value, False)
         for k in ContactKind
         if k is not ContactKind.ATTEMPTED
     }

@@ -21,7 +21,7 @@ WORKER = "w-000000000001"
 def _sections(contacts: int, exact: bool) -> Any:
     people = tuple((f"p{i}", WORKER, "active", None) for i in range(contacts))
     rows = tuple(
-        (f"p{i}", WORKER, "appointment", "attended", "2026-03-10") for i in range(contacts)
+        (f"p{i}", WORKER, "appointment", "attended", "2026-03-10", False) for i in range(contacts)
     )
     concerns = tuple((f"p{i}", WORKER, "Isolation", "later", "2026-03-10") for i in range(contacts))
     data = TeamData(people, (), rows, concerns, (), (), (), (), {}, {}, {}, {})

@@ -102,7 +102,8 @@ def test_the_supported_visits_are_one_count_in_both_tables() -> None:
     for kind, attended, missed in (("supported_visit", 12, 3), ("appointment", 40, 20),
                                    ("phone", 40, 20)):  # fmt: skip
         for status, n in (("attended", attended), ("did_not_attend", missed)):
-            rows += [(f"{kind}{status}{i}", worker, kind, status, "2026-03-10") for i in range(n)]
+            rows += [(f"{kind}{status}{i}", worker, kind, status, "2026-03-10", False)
+                     for i in range(n)]  # fmt: skip
     people = tuple((r[0], worker, "active", None) for r in rows)
     data = TeamData(people, (), tuple(rows), (), (), (), (), (), {}, {}, {}, {})
     sections = suppress_sections(

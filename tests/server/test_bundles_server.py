@@ -16,14 +16,18 @@ from linksdesk.server.models import Device
 from linksdesk.sync.bundle import evaluation
 from linksdesk.sync.bundle.format import decrypt, roster_server_key, verify_roster
 from linksdesk.sync.bundle.signing import PublicKey, SigningKey
-from linksdesk.sync.protocol import PROTOCOL_VERSION
+from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 
 def test_keys_roster_and_team_bundles(programme: Programme, tmp_path: Path) -> None:
     team = programme.team()
     dev = programme.enrol(programme.worker(team))
     first, second = SigningKey.generate().public.line, SigningKey.generate().public.line
-    hello = {"protocol_version": PROTOCOL_VERSION, "schema_version": 1, "device_id": dev.device_id}
+    hello = {
+        "protocol_version": PROTOCOL_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "device_id": dev.device_id,
+    }
     bad = dev.post("handshake", {**hello, "signing_key": "not a key"})
     assert bad.status_code == 422
     answer = dev.post("handshake", {**hello, "signing_key": first}).json()

@@ -93,7 +93,7 @@ def test_handshake_reports_epoch_settings_and_versions(programme: Programme) -> 
     assert hs["max_drift_ms"] == 300_000
     newer = device.post(
         "handshake",
-        {"protocol_version": 99, "schema_version": 1, "device_id": device.device_id},
+        {"protocol_version": 99, "schema_version": SCHEMA_VERSION, "device_id": device.device_id},
     )
     assert newer.status_code == 409
     assert "update the server" in newer.json()["detail"]
@@ -101,7 +101,7 @@ def test_handshake_reports_epoch_settings_and_versions(programme: Programme) -> 
         "handshake",
         {
             "protocol_version": PROTOCOL_VERSION,
-            "schema_version": 1,
+            "schema_version": SCHEMA_VERSION,
             "device_id": device.device_id,
             "data_epoch": "01900000-0000-7000-8000-000000000000",
         },

@@ -17,6 +17,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sync_kit import Dev, ServerProcess, memory_folder, new_server
 
+from linksdesk.server.db import init_database
+
 PG_ENV = "LINKSDESK_TEST_PG_URL"
 
 
@@ -64,6 +66,16 @@ def pg_db_url() -> Iterator[str]:
         with root.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         root.dispose()
+
+
+@pytest.fixture
+def pg_server(pg_db_url: str, fast_tmp: Path) -> Iterator[ServerProcess]:
+    """A server on PostgreSQL (as in production), started."""
+    init_database(pg_db_url)
+    srv = ServerProcess(pg_db_url, fast_tmp / "server.log")
+    srv.start()
+    yield srv
+    srv.close()
 
 
 @pytest.fixture

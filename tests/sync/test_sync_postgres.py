@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from sync_kit import Dev, ServerProcess, SyncForker, assert_replica_matches
 
 from linksdesk.server import admin
-from linksdesk.server.db import init_database
 from linksdesk.sync.client import list_conflicts, resolve_conflict
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_server(pg_db_url: str, fast_tmp: Path) -> Iterator[ServerProcess]:
-    init_database(pg_db_url)
-    server = ServerProcess(pg_db_url, fast_tmp / "server.log")
-    server.start()
-    yield server
-    server.close()
 
 
 def test_sync_over_postgresql(pg_server: ServerProcess, devices: Callable[[str], Dev]) -> None:

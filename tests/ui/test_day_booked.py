@@ -133,6 +133,8 @@ def test_context_menu_records_cancelled(qtbot: Any, unlocked: Any) -> None:
         "Record outcome: attended…",
         "Record outcome: did not attend…",
         "Record outcome: cancelled…",
+        "",  # a separator, then what puts a mistake right
+        "Entered in error…",
     ]
     state = on_modal(
         lambda d: qtbot.keyClick(

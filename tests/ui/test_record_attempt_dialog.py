@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSpinBox
 from screens_kit import person, schedule, settle
 
-from linksdesk.core.vocab import NOT_REACHED, ContactKind, ContactStatus, contact_outcome
+from linksdesk.core.vocab import NOT_REACHED, ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.participant_timeline import TimelineTab
@@ -54,7 +54,7 @@ def test_an_attempt_has_no_outcome_to_choose_and_is_saved_as_an_attempt(
     # kept as the attempt button keeps it: attended (the attempt was made), no minutes
     assert attempt.kind is ContactKind.ATTEMPTED
     assert attempt.status is ContactStatus.ATTENDED and attempt.minutes is None
-    assert contact_outcome(attempt.kind, attempt.status) == NOT_REACHED
+    assert attempt.outcome == NOT_REACHED
 
 
 def test_an_attempt_at_a_bookings_time_leaves_the_booking_to_be_recorded(

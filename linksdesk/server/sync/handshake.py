@@ -55,7 +55,7 @@ def server_meta(s: Session) -> ServerMeta:
 
 # -- handshake ------------------------------------------------------------------------------
 def handshake(db: Database, ctx: DeviceContext, req: HandshakeRequest) -> HandshakeResponse:
-    if req.protocol_version < PROTOCOL_VERSION:
+    if req.protocol_version < PROTOCOL_VERSION or req.schema_version < SCHEMA_VERSION:
         raise VersionMismatch(
             "This copy of LinksDesk is too old to sync with the server. Update LinksDesk, "
             "then sync again; your work stays safe on this laptop meanwhile."

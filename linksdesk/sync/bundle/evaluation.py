@@ -25,6 +25,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 
 from linksdesk.core.errors import UserError
 from linksdesk.core.hlc import HLC
+from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.sync.policy import eval_tag
 
 K = 5
@@ -344,7 +345,10 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                 left_records += 1
                 continue
         fields: dict[str, Any] = {}
-        if ch.get("op") == "upsert":
+        # an entry marked entered in error counts in no evaluation: it goes as removed, so
+        # the copy drops what an earlier bundle sent of it
+        in_error = (ch.get("fields") or {}).get(IN_ERROR_COLUMN) is not None
+        if ch.get("op") == "upsert" and not in_error:
             for name, value in (ch.get("fields") or {}).items():
                 tag = eval_tag(table, name)
                 if tag == "keep":
@@ -364,7 +368,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                 "id": pseudonym(key, str(ch["row_id"])),
                 "participant_id": pseudonym(key, str(pid)) if pid else None,
                 "owner": pseudonym(key, str(ch.get("owner") or "")),
-                "op": "delete" if ch.get("op") == "delete" else "upsert",
+                "op": "delete" if ch.get("op") == "delete" or in_error else "upsert",
                 "fields": fields,
                 CHANGED: changed_in(ch.get("hlc"), unit),
             }

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QFont
 
 from linksdesk.core.folding import words_in
 
@@ -192,6 +193,26 @@ class RecordTableModel(ColumnsTableModel[T], HeldRows[T]):
         if role == PARTICIPANT_ROLE:
             return getattr(dto, "participant_id", None)
         return self._cell(dto, column, role)
+
+
+class StruckTableModel(RecordTableModel[T]):
+    """Rows marked entered in error (``row.in_error``) drawn struck through, as on paper, in
+    the ``struck`` columns (those that do not say so in words)."""
+
+    def __init__(
+        self, columns: Sequence[Column[T]], struck: frozenset[int], parent: QObject | None = None
+    ) -> None:
+        super().__init__(columns, parent=parent)
+        self._struck = struck
+
+    def _data(self, row: int, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and column in self._struck:
+            if not getattr(self._rows[row], "in_error", False):
+                return None
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return super()._data(row, column, role)
 
 
 class RecordFilterProxy(QSortFilterProxyModel):

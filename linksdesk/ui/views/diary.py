@@ -22,7 +22,7 @@ from linksdesk.casework import contacts, lists
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
-from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
+from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
 from linksdesk.ui.models.table import (
     PARTICIPANT_ROLE,
@@ -51,7 +51,7 @@ def entry_text(e: DiaryEntry) -> str:
     if e.venue:
         parts.append(e.venue)
     if e.status is not ContactStatus.SCHEDULED:
-        parts.append(contact_outcome(e.kind, e.status))
+        parts.append(e.outcome)
     return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n" + " · ".join(parts)
 
 
@@ -376,7 +376,7 @@ class DiaryView(Screen):
         if e is None:
             self.selected_label.setText(self.tr("Choose a contact to record its outcome."))
         else:
-            outcome = contact_outcome(e.kind, e.status)
+            outcome = e.outcome
             text = f"{e.at:%a %d %b %H:%M} — {e.display_name} ({e.programme_id}): {outcome}"
             if read_only:
                 text += " — " + self.tr("handed over, read only")

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
-from linksdesk.core.vocab import contact_outcome
 from linksdesk.ui.dialog_kit import ask_discard
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.rows import buddy, choice_box, hbox
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
 
 def contact_label(c: Contact) -> str:
     """A contact in a line, told apart from another at the same time and of the same kind."""
-    parts = [f"{c.at:%a %d %b %H:%M}", c.kind.label, contact_outcome(c.kind, c.status)]
+    parts = [f"{c.at:%a %d %b %H:%M}", c.kind.label, c.outcome]
     if c.venue:
         parts.append(c.venue)
     return " · ".join(parts)
@@ -213,7 +212,8 @@ class NoteEditor(QWidget):
         current = self.contact_box.currentData()
         self.contact_box.clear()
         self.contact_box.addItem(self.tr("No particular contact"), None)
-        for c in contact_list[:20]:
+        # a contact entered in error is no meeting to write about
+        for c in [c for c in contact_list if not c.in_error][:20]:
             self.contact_box.addItem(contact_label(c), c.id)
         i = self.contact_box.findData(current)
         self.contact_box.setCurrentIndex(max(i, 0))

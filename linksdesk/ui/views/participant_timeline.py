@@ -21,7 +21,13 @@ from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
-from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
+from linksdesk.ui.models.table import (
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+    StruckTableModel,
+)
 from linksdesk.ui.views.common import make_current, make_table, selected_id
 from linksdesk.ui.views.outcome import add_outcome_actions, write_outcome
 from linksdesk.ui.views.participant_note_editor import NoteEditor, contact_label
@@ -46,6 +52,20 @@ class TimelineItem:
     contact: Contact | None = None
     note: Note | None = None
 
+    @property
+    def in_error(self) -> bool:
+        """A contact marked entered in error: shown struck through, counted nowhere."""
+        return self.contact is not None and self.contact.in_error
+
+
+def _contact_detail(c: Contact) -> str:
+    """A contact's line of detail; one entered in error says what it was recorded as, and why."""
+    parts = [c.venue or "", f"{c.minutes} min" if c.minutes else "", c.purpose or ""]
+    if c.in_error:
+        recorded = contact_outcome(c.kind, c.status, in_error=False).lower()
+        parts = [f"Recorded as {recorded}", f"Why: {c.in_error_reason or ''}", *parts]
+    return " · ".join(x for x in parts if x)
+
 
 WHAT_PADDING = 16  # the cell's margins either side of its text, and a little room
 
@@ -57,12 +77,8 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
             id=c.id,
             kind="contact",
             at=c.at,
-            what=f"{c.kind.label} — {contact_outcome(c.kind, c.status)}",
-            detail=" · ".join(
-                x
-                for x in (c.venue or "", f"{c.minutes} min" if c.minutes else "", c.purpose or "")
-                if x
-            ),
+            what=f"{c.kind.label} — {c.outcome}",
+            detail=_contact_detail(c),
             revisions=0,
             contact=c,
         )
@@ -98,7 +114,8 @@ class TimelineTab(RecordTabBase):
     attempting = False  # an attempted contact is being written: a second click waits for it
 
     def _build(self, tr: Translate) -> None:
-        self.model: RecordTableModel[TimelineItem] = RecordTableModel(
+        # an entry in error is struck through, as on paper ("What" says so in words)
+        self.model: RecordTableModel[TimelineItem] = StruckTableModel(
             [
                 Column(tr("When"), lambda i: f"{i.at:%a %d %b %Y %H:%M}", sort=lambda i: i.at),
                 Column(tr("What"), lambda i: i.what),
@@ -109,6 +126,7 @@ class TimelineTab(RecordTabBase):
                 ),
                 Column(tr("Detail"), lambda i: i.detail),
             ],
+            frozenset({0, 3}),
             parent=self,
         )
         self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
@@ -126,14 +144,26 @@ class TimelineTab(RecordTabBase):
         self.revise_button = push_button(
             tr("Revise note"), tr("Revise the selected note"), self.revise_selected
         )
-        self.editing_buttons = (self.record_button, self.schedule_button, self.attempt_button)
-        layout.addLayout(hbox(*self.editing_buttons, None, self.revise_button))
+        self.in_error_button = push_button(
+            tr("Entered in error…"),
+            tr("Mark the selected contact entered in error"),
+            self.in_error_selected,
+        )
+        adding = (self.record_button, self.schedule_button, self.attempt_button)
+        # acts on the row chosen, and with none says what to choose (``chosen``)
+        self.editing_buttons = (*adding, self.in_error_button)
+        layout.addLayout(hbox(*adding, None, self.in_error_button, self.revise_button))
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
         self.table.setColumnWidth(0, 160)
         # "What" holds the longest kind and outcome whole ("Supported visit — Did not attend")
-        whats = [f"{k.label} — {contact_outcome(k, s)}" for k in ContactKind for s in ContactStatus]
+        whats = [
+            f"{k.label} — {contact_outcome(k, s, in_error=e)}"
+            for k in ContactKind
+            for s in ContactStatus
+            for e in (False, True)
+        ]
         widest = max(self.table.fontMetrics().horizontalAdvance(w) for w in whats)
         self.table.setColumnWidth(1, max(190, widest + WHAT_PADDING))
         self.table.setColumnWidth(2, 70)
@@ -204,9 +234,24 @@ class TimelineTab(RecordTabBase):
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
-        item = self.current_item()
-        self.revise_button.setEnabled(not read_only and item is not None and item.kind == "note")
+        self._follow_selection(self.current_item())
         self.editor.set_read_only(read_only)
+
+    def _follow_selection(self, item: TimelineItem | None) -> None:
+        """The buttons that act on the selected row: a note's revision, a contact's mark."""
+        editable = not self.read_only
+        self.revise_button.setEnabled(editable and item is not None and item.kind == "note")
+        contact = item.contact if item is not None else None
+        if contact is not None and contact.in_error:
+            self.in_error_button.setText(self.tr("Not in error after all…"))
+            self.in_error_button.setAccessibleName(
+                self.tr("Take the entered in error mark off the selected contact")
+            )
+        else:
+            self.in_error_button.setText(self.tr("Entered in error…"))
+            self.in_error_button.setAccessibleName(
+                self.tr("Mark the selected contact entered in error")
+            )
 
     def current_item(self) -> TimelineItem | None:
         index = self.table.currentIndex()
@@ -371,12 +416,63 @@ class TimelineTab(RecordTabBase):
         job = self.view.write(contacts.record_attempted_contact, pid, on_done=back, on_error=failed)
         self.attempting = job is not None
 
+    def in_error_selected(self) -> None:
+        """Mark the selected contact entered in error, or take a mistaken mark off."""
+        item: TimelineItem | None = self.chosen(self.table, self.tr("a contact"))
+        if item is None:
+            return
+        if item.contact is None:  # a case note: only contacts are marked
+            self.view.message.show_message(
+                self.tr(
+                    "Choose a contact in the list first: a case note is put right by revising it."
+                ),
+                "info",
+            )
+            return
+        if item.contact.in_error:
+            self.restore(item.contact)
+        else:
+            self.mark_in_error(item.contact)
+
+    def mark_in_error(self, contact: Contact) -> None:
+        """Ask why, saying what will happen, then mark the contact (kept, counted nowhere)."""
+        data = self.view.data
+        if self.view.participant_id is None or not self.view.editable() or data is None:
+            return
+        has_note = any(n.contact_id == contact.id for n in data.notes)
+        reason = InErrorDialog.ask(self, contact, has_note=has_note)
+        if reason is None:
+            return
+        self.view.write(
+            contacts.mark_in_error,
+            contact.id,
+            reason,
+            on_done=self._show_marked,
+        )
+
+    def restore(self, contact: Contact) -> None:
+        """Take a mistaken entered-in-error mark off (asked first: it counts again)."""
+        if self.view.participant_id is None or not self.view.editable():
+            return
+        if not self.ask_restore(contact):
+            return
+        self.view.write(contacts.restore_contact, contact.id, on_done=self._show_marked)
+
+    def _show_marked(self, contact: Contact) -> None:
+        self.select_id(contact.id)
+
+    def ask_restore(self, contact: Contact) -> bool:
+        """Whether to take the mark off (No is the default; tests replace it)."""
+        recorded = contact_outcome(contact.kind, contact.status, in_error=False).lower()
+        what = f"{contact.kind.label} on {contact.at:%a %d %b %Y at %H:%M}, {recorded},"
+        return ask_not_in_error(self, what, contact.in_error_reason)
+
     def revise_selected(self) -> None:
         item = self.current_item()
         if item is not None and item.note is not None:
             if self.view.editable():
                 self.editor.start_revision(item.note)
-        elif item is not None and item.contact is not None:
+        elif item is not None and item.contact is not None and not item.contact.in_error:
             c = item.contact
             if c.status is ContactStatus.SCHEDULED:
                 self.record_outcome(c)
@@ -389,12 +485,24 @@ class TimelineTab(RecordTabBase):
         editable = not self.read_only
         if item is not None and item.contact is not None:
             c = item.contact
-            if c.status is ContactStatus.SCHEDULED:
+            # nothing happens at a contact in error any more: only its mark can change
+            if c.in_error:
+                pass
+            elif c.status is ContactStatus.SCHEDULED:
                 add_outcome_actions(menu, self, editable, lambda s: self.record_outcome(c, s))
             elif c.status is ContactStatus.DID_NOT_ATTEND:
                 action = menu.addAction(self.tr("&Schedule again…"))
                 action.setEnabled(editable)
                 action.triggered.connect(self.revise_selected)
+            if not menu.isEmpty():
+                menu.addSeparator()
+            if c.in_error:
+                action = menu.addAction(self.tr("&Not in error after all…"))
+                action.triggered.connect(lambda: self.restore(c))
+            else:
+                action = menu.addAction(self.tr("&Entered in error…"))
+                action.triggered.connect(lambda: self.mark_in_error(c))
+            action.setEnabled(editable)
         elif item is not None and item.note is not None:
             action = menu.addAction(self.tr("&Revise note"))
             action.setEnabled(editable)
@@ -411,9 +519,7 @@ class TimelineTab(RecordTabBase):
 
     def _on_table_current_changed(self, current: Any, _previous: Any) -> None:
         item = self.proxy.row_at(current.row()) if current.isValid() else None
-        self.revise_button.setEnabled(
-            not self.read_only and item is not None and item.kind == "note"
-        )
+        self._follow_selection(item)
         if item is None:
             self.detail.clear()
             return
@@ -428,9 +534,22 @@ class TimelineTab(RecordTabBase):
                 )
         elif item.contact is not None:
             c = item.contact
+            struck = []
+            if c.in_error and c.in_error_at is not None:
+                struck = [
+                    (
+                        self.tr("Entered in error"),
+                        f"{c.in_error_at:%A %d %B %Y %H:%M}: {c.in_error_reason or ''}",
+                    ),
+                    (
+                        self.tr("Recorded as"),
+                        contact_outcome(c.kind, c.status, in_error=False),
+                    ),
+                ]
             rows = [
+                *struck,
                 (self.tr("Contact"), c.kind.label),
-                (self.tr("Status"), contact_outcome(c.kind, c.status)),
+                (self.tr("Status"), c.outcome),
                 (self.tr("When"), f"{c.at:%A %d %B %Y %H:%M}"),
                 (self.tr("Minutes"), str(c.minutes or "")),
                 (self.tr("Venue"), c.venue or ""),

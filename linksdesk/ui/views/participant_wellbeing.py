@@ -18,10 +18,16 @@ from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
 from linksdesk.core.episodes import order_key
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
-from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.core.vocab import ENTERED_IN_ERROR, MeasureContext, MeasureKind
 from linksdesk.reports import charts
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.measure import MeasureDialog
-from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.models.table import (
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+    StruckTableModel,
+)
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
@@ -169,7 +175,8 @@ class WellbeingTab(RecordTabBase):
     def _build(self, tr: Translate) -> None:
         self.records: list[MeasureRecord] = []
         self.data: RecordData | None = None
-        self.model: RecordTableModel[MeasureRecord] = RecordTableModel(
+        # a score entered in error is struck through; "Against the baseline" says so in words
+        self.model: RecordTableModel[MeasureRecord] = StruckTableModel(
             [
                 Column(
                     tr("Taken on"),
@@ -180,18 +187,25 @@ class WellbeingTab(RecordTabBase):
                 Column(tr("Measure"), lambda r: r.kind.label),
                 Column(tr("Context"), lambda r: r.context.label),
                 # a person who came back starts episode 2 with a new baseline
-                Column(tr("Episode"), lambda r: str(r.episode), sort=lambda r: r.episode),
+                Column(
+                    tr("Episode"),
+                    lambda r: "" if r.in_error else str(r.episode),
+                    sort=lambda r: r.episode,
+                ),
                 Column(tr("Score"), score_text, sort=comparable),
                 Column(
                     tr("Against the episode's baseline"),
                     lambda r: (
-                        tr("Baseline")
+                        f"{ENTERED_IN_ERROR}: {r.in_error_reason or ''}"
+                        if r.in_error
+                        else tr("Baseline")
                         if r.is_baseline
                         else (r.vs_baseline.summary if r.vs_baseline else "")
                     ),
                 ),
                 Column(tr("Assisted"), lambda r: tr("Yes") if r.assisted else tr("No")),
             ],
+            frozenset({0, 1, 2, 4, 6}),
             parent=self,
         )
         self.proxy = RecordFilterProxy(self, self.model, Qt.SortOrder.DescendingOrder)
@@ -201,9 +215,20 @@ class WellbeingTab(RecordTabBase):
         self.record_button = push_button(
             tr("Record a score…"), tr("Record a wellbeing score"), self.record
         )
-        self.editing_buttons = (self.record_button,)
+        self.in_error_button = push_button(
+            tr("Entered in error…"),
+            tr("Mark the selected score entered in error, or take a mistaken mark off"),
+            self.in_error_selected,
+        )
+        self.editing_buttons = (self.record_button, self.in_error_button)
         layout.addLayout(
-            hbox(buddy(tr("&Measure:"), self.kind_box), self.kind_box, self.record_button, None)
+            hbox(
+                buddy(tr("&Measure:"), self.kind_box),
+                self.kind_box,
+                self.record_button,
+                None,
+                self.in_error_button,
+            )
         )
         split = QSplitter(Qt.Orientation.Vertical)
         self.chart = TrendChart()
@@ -219,6 +244,11 @@ class WellbeingTab(RecordTabBase):
         self.copyright_label.setAccessibleName(tr("Copyright"))
         layout.addWidget(self.copyright_label)
         self.kind_box.currentIndexChanged.connect(lambda _i: self._plot())
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._follow_selection(
+                self.proxy.row_at(current.row()) if current.isValid() else None
+            )
+        )
         self._plot()
 
     def kind(self) -> MeasureKind:
@@ -243,7 +273,7 @@ class WellbeingTab(RecordTabBase):
 
     def _plot(self) -> None:
         kind = self.kind()
-        self.chart.plot(kind, self.records)
+        self.chart.plot(kind, [r for r in self.records if not r.in_error])
         self.copyright_label.setText(copyright_line(kind) or "")
 
     def record(self) -> None:
@@ -269,3 +299,29 @@ class WellbeingTab(RecordTabBase):
             "kind",
             "items",
         )
+
+    def _follow_selection(self, score: MeasureRecord | None) -> None:
+        """The mark's button says what it will do with the score chosen."""
+        marked = score is not None and score.in_error
+        self.in_error_button.setText(
+            self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
+        )
+
+    def in_error_selected(self) -> None:
+        """Mark the selected score entered in error (asked why, told what will happen), or
+        take a mistaken mark off (asked first: it counts again)."""
+        score: MeasureRecord | None = self.chosen(self.table, self.tr("a score"))
+        if score is None:
+            return
+        if score.in_error:
+            if self.ask_restore(score):
+                self.view.write(measures.restore_measure, score.id)
+            return
+        reason = InErrorDialog.ask_score(self, score, score_text(score))
+        if reason is not None:
+            self.view.write(measures.mark_in_error, score.id, reason)
+
+    def ask_restore(self, score: MeasureRecord) -> bool:
+        """Whether to take the mark off (No is the default; tests replace it)."""
+        what = f"The {score.kind.label} score of {day(score.taken_on)}"
+        return ask_not_in_error(self, what, score.in_error_reason)

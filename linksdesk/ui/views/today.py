@@ -21,7 +21,7 @@ from linksdesk.casework.dto import (
     ReengagementRow,
 )
 from linksdesk.core.changes import Changes
-from linksdesk.core.vocab import ContactStatus, contact_outcome
+from linksdesk.core.vocab import ContactStatus
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.session import UiSession
@@ -136,7 +136,7 @@ class TodayView(Screen):
             Column(tr("Time"), lambda e: _time(e.at), sort=lambda e: e.at),
             who,
             kind,
-            Column(tr("Status"), lambda e: contact_outcome(e.kind, e.status)),
+            Column(tr("Status"), lambda e: e.outcome),
             venue,
             purpose,
         )

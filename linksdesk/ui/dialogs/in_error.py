@@ -1,0 +1,152 @@
+"""Mark an entry entered in error (a contact, a wellbeing score): why, and what will happen,
+before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from linksdesk.casework import contacts, measures
+from linksdesk.casework.dto import Contact, MeasureRecord
+from linksdesk.ui.dialog_kit import ask_yes_no
+from linksdesk.ui.dialogs.form import Field, FormDialog
+
+OTHER = "other"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("InErrorDialog", text)
+
+
+def ask_not_in_error(parent: QWidget, what: str, why: str | None) -> bool:
+    """Whether to take the entered-in-error mark off ``what`` (No is the default)."""
+    return ask_yes_no(
+        parent,
+        _tr("Not in error after all?"),
+        _tr(
+            "{what} was marked entered in error ({why}). Take the mark off? It counts "
+            "again as it was recorded; the mark stays in the audit trail."
+        ).format(what=what, why=why or ""),
+    )
+
+
+class InErrorDialog(FormDialog):
+    """Why an entry was entered in error (one of ``reasons``, or the worker's own words),
+    with what marking it does (``effects``): kept struck through, counted nowhere, synced,
+    and undone by "Not in error after all"."""
+
+    def __init__(
+        self,
+        what: str,
+        reasons: Mapping[str, str],
+        effects: Sequence[str],
+        problem: Callable[[str], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        tr = self.tr
+        self.reasons = {**reasons, OTHER: tr("Something else (say what)")}
+        self._reason_problem = problem
+        intro = [
+            f"<b>{what}</b>",
+            *effects,
+            tr("If you mark the wrong one, choose it again and Not in error after all."),
+        ]
+        super().__init__(
+            tr("Entered in error"),
+            [
+                Field(
+                    "why",
+                    tr("What went wrong"),
+                    "choice",
+                    next(iter(reasons)),
+                    choices=[(label, key) for key, label in self.reasons.items()],
+                ),
+                Field("detail", tr("In your words"), "line"),
+            ],
+            parent,
+            intro="<br><br>".join(intro),
+            ok_text=tr("Mark entered in error"),
+            validate=self._problem,
+        )
+
+    def reason(self, values: dict[str, Any]) -> str:
+        """The reason kept with the mark: the choice's words, and the worker's own."""
+        detail = (values.get("detail") or "").strip()
+        if values.get("why") == OTHER:
+            return detail
+        label = self.reasons.get(str(values.get("why")), "")
+        return f"{label}: {detail}" if detail else label
+
+    def _problem(self, values: dict[str, Any]) -> str | None:
+        if values.get("why") == OTHER and not (values.get("detail") or "").strip():
+            return self.tr("Say in your words what went wrong.")
+        return self._reason_problem(self.reason(values))
+
+    def asked(self) -> str | None:
+        """The reason to keep with the mark, or None when the worker changed their mind."""
+        values = self.run()
+        return None if values is None else self.reason(values)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, contact: Contact, *, has_note: bool) -> str | None:
+        """Why ``contact`` was entered in error, or None."""
+        return cls.for_contact(contact, has_note, parent).asked()
+
+    @classmethod
+    def for_contact(
+        cls, contact: Contact, has_note: bool, parent: QWidget | None = None
+    ) -> InErrorDialog:
+        what = _tr("{kind} on {when}, {outcome}").format(
+            kind=contact.kind.label,
+            when=f"{contact.at:%a %d %b %Y at %H:%M}",
+            outcome=contact.outcome.lower(),
+        )
+        effects = [
+            _tr(
+                "Nothing is deleted. The contact stays in this record, struck through, with "
+                "your reason, and in the audit trail. From now on it counts nowhere: not as "
+                "seen, missed or cancelled, not towards the appointment limit, in no monthly "
+                "total, report, GP summary or the person's own record, and it leaves the "
+                "Diary and Today. The change syncs to your other laptop, the server and "
+                "your supervisor's next bundle."
+            )
+        ]
+        if has_note:
+            effects.append(
+                _tr("The case note written about it stays as it is: revise it too if it is wrong.")
+            )
+        reasons = {
+            "wrong_person": _tr("Booked or recorded on the wrong participant"),
+            "twice": _tr("Recorded twice"),
+        }
+        return cls(what, reasons, effects, contacts.in_error_problem, parent)
+
+    @classmethod
+    def ask_score(cls, parent: QWidget | None, score: MeasureRecord, shown: str) -> str | None:
+        """Why the wellbeing ``score`` (``shown`` as the tab shows it) was entered in
+        error, or None."""
+        what = _tr("{kind} taken on {day}: {score}").format(
+            kind=score.kind.label, day=f"{score.taken_on:%a %d %b %Y}", score=shown
+        )
+        effects = [
+            _tr(
+                "Nothing is deleted. The score stays in this record, struck through, with "
+                "your reason, and in the audit trail. From now on it counts nowhere: it is no "
+                "baseline and no change against one, and it is left out of the chart, "
+                "reports, evaluation, the GP summary and the person's own record. The change "
+                "syncs to your other laptop, the server and your supervisor's next bundle."
+            ),
+            _tr(
+                "Typed wrong? Record the right answers again with Record a score…, with the "
+                "day they were given."
+            ),
+        ]
+        reasons = {
+            "typed_wrong": _tr("Answers or score typed wrong"),
+            "wrong_person": _tr("Recorded on the wrong participant"),
+            "twice": _tr("Recorded twice"),
+        }
+        return cls(what, reasons, effects, measures.in_error_problem, parent).asked()
