@@ -74,6 +74,7 @@ from linksdesk.sync.shapes import (
     insert_rows,
     placeholder,
 )
+from linksdesk.sync.unconsented import UNCONSENTED, not_shared, person_of
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +188,8 @@ class PageApplier(Leaving):
         self._reindex: dict[tuple[str, str], Any] = {}
         # programme id → participants holding it here (read per page, kept as rows change)
         self._programme_ids: dict[str, set[str]] = {}
+        # participants a pulled change names whom the team has no consent to share (a pull)
+        self._not_shared: set[str] = set()
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         with collector_paused():  # a page makes thousands of small objects and no cycles
@@ -340,6 +343,8 @@ class PageApplier(Leaving):
             self._conflict_row(ch)
         elif ch.table == HANDOVER_TABLE:
             self._handover_notice(ch)
+        elif self._not_shared and person_of(ch) in self._not_shared:
+            self._set_aside(ch, UNCONSENTED, "content of a participant not shared here")
         elif ch.table in SHAPES:
             if not (withdrawal and self._withdrawn_elsewhere(ch)):
                 self._row_change(SHAPES[ch.table], ch)
@@ -376,6 +381,7 @@ class PageApplier(Leaving):
                     dict((json.loads(clocks) if clocks else None) or {}), bool(deleted), str(owner)
                 )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
+        self._not_shared = not_shared(self.s, changes) if self.ctx.consent_gate else set()
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
         programme_ids = {
             str(ch.fields["programme_id"])

@@ -251,6 +251,12 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         parts.append(f"The server refused {report.refused} of the changes sent.")
     if report.resynced:
         parts.append("The server was restored or replaced, so everything was merged again.")
+    elif report.restarted:
+        parts.append(
+            "This laptop could not read where it had got to in the server's changes (kept "
+            "by an older version), so it fetched them again from the start and merged them; "
+            "nothing was lost."
+        )
     if report.erased:
         n = report.erased
         parts.append(
