@@ -49,7 +49,7 @@ from linksdesk.storage.tables import (
     SyncAttention,
     SyncConflict,
 )
-from linksdesk.sync import state
+from linksdesk.sync import pull_rules, state
 from linksdesk.sync.conflicts import conflict_from_server, reconcile_note_conflicts
 from linksdesk.sync.leaving import Leaving
 from linksdesk.sync.merge import DELETED, merge_pulled, written_clocks
@@ -74,7 +74,6 @@ from linksdesk.sync.shapes import (
     insert_rows,
     placeholder,
 )
-from linksdesk.sync.unconsented import UNCONSENTED, not_shared, person_of
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +109,11 @@ NOT_UNDERSTOOD_CHANGE = (
     "of record this laptop does not keep, or erases something other than a participant), "
     "so it was set aside; everything else synced. Tell your programme administrator."
 )
+
+
+# what a pulled change set aside is listed for: it stays listed while its row is sent
+# again by a repair (only the server's refusals of what was sent are cleared then)
+SET_ASIDE = frozenset({UNAPPLIABLE, NOT_UNDERSTOOD_CHANGE, *pull_rules.REASONS})
 
 
 def unappliable(exc: BaseException) -> bool:
@@ -188,8 +192,8 @@ class PageApplier(Leaving):
         self._reindex: dict[tuple[str, str], Any] = {}
         # programme id → participants holding it here (read per page, kept as rows change)
         self._programme_ids: dict[str, set[str]] = {}
-        # participants a pulled change names whom the team has no consent to share (a pull)
-        self._not_shared: set[str] = set()
+        # pulled changes not to take, with the reason shown (a pull: sync.pull_rules)
+        self._refused: dict[str, str] = {}
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         with collector_paused():  # a page makes thousands of small objects and no cycles
@@ -343,8 +347,8 @@ class PageApplier(Leaving):
             self._conflict_row(ch)
         elif ch.table == HANDOVER_TABLE:
             self._handover_notice(ch)
-        elif self._not_shared and person_of(ch) in self._not_shared:
-            self._set_aside(ch, UNCONSENTED, "content of a participant not shared here")
+        elif ch.change_id in self._refused:
+            self._set_aside(ch, self._refused[ch.change_id], "against the server's own rules")
         elif ch.table in SHAPES:
             if not (withdrawal and self._withdrawn_elsewhere(ch)):
                 self._row_change(SHAPES[ch.table], ch)
@@ -381,7 +385,7 @@ class PageApplier(Leaving):
                     dict((json.loads(clocks) if clocks else None) or {}), bool(deleted), str(owner)
                 )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
-        self._not_shared = not_shared(self.s, changes) if self.ctx.consent_gate else set()
+        self._refused = pull_rules.set_aside(self.s, changes) if self.ctx.consent_gate else {}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
         programme_ids = {
             str(ch.fields["programme_id"])

@@ -66,6 +66,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+EPOCH_UNSETTLED = (
+    "The sync server's answers kept changing which copy of its records they came from (it "
+    "may be being restored or replaced), so the sync stopped. Your work and everything "
+    "received so far are saved on this laptop; sync again later, and tell your programme "
+    "administrator if it happens again."
+)
+
 
 class SyncEngine:
     """Runs the steps of one sync over an unlocked vault's store."""
@@ -90,7 +97,8 @@ class SyncEngine:
                 break
             except EpochMoved:
                 if attempt:
-                    raise
+                    log.info("data epoch changed again during the sync started again")
+                    raise SyncError(EPOCH_UNSETTLED) from None
                 log.info("data epoch changed during sync; starting again")
                 self.handshake.load_config()
         self._finish()
