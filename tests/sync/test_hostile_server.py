@@ -60,37 +60,50 @@ def bending(shared_server: ServerProcess, bends: _Bends) -> Iterator[Answers]:
         yield answers
 
 
-def _pair(
-    server: ServerProcess, devices: Callable[[str], Dev], bending: Answers
+@pytest.fixture
+def laptops(
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers
 ) -> tuple[Dev, Dev]:
-    worker = server.worker(server.team())
+    """A worker's other laptop, syncing with the server, and the laptop syncing through the
+    bending proxy."""
+    worker = shared_server.worker(shared_server.team())
     other, laptop = devices("other"), devices("laptop")
-    other.enrol(server, worker)
-    laptop.enrol(server, worker, url=bending.url)
+    other.enrol(shared_server, worker)
+    laptop.enrol(shared_server, worker, url=bending.url)
     return other, laptop
+
+
+def _crafted(like: dict[str, Any], fields: dict[str, Any], **envelope: Any) -> dict[str, Any]:
+    """A change the server makes up, in the shape of ``like`` (a change it really sent):
+    a new change id, ``fields`` written at its clock (``envelope`` may set it, and the rest)."""
+    made = copy.deepcopy(like)
+    made.update(change_id=str(uuid.uuid4()), fields=fields, base={}, field_hlc={}, **envelope)
+    return made
+
+
+def _first(page: dict[str, Any], table: str) -> dict[str, Any] | None:
+    return next((c for c in page["changes"] if c["table"] == table), None)
 
 
 def _invented(like: dict[str, Any], **fields: Any) -> dict[str, Any]:
     """A participant row of ``like``'s shape that the server invents (no consent exists)."""
     pid = str(uuid.uuid4())
-    odd = copy.deepcopy(like)
-    odd.update(change_id=str(uuid.uuid4()), row_id=pid, participant_id=None)
-    odd["fields"].update(programme_id=f"X{pid[:6]}", **fields)
-    return odd
+    values = {**like["fields"], "programme_id": f"X{pid[:6]}", **fields}
+    return _crafted(like, values, row_id=pid, participant_id=None, field_hlc=like["field_hlc"])
 
 
 def test_a_pulled_participant_with_no_consent_is_set_aside_never_counted_or_shown_shared(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, bends: _Bends
+    laptops: tuple[Dev, Dev], bends: _Bends
 ) -> None:
-    other, laptop = _pair(shared_server, devices, bending)
+    other, laptop = laptops
     real = other.participant(given_name="Shared")
     other.sync()
     invented: list[str] = []
 
     def add_one(_cursor: int, page: dict[str, Any]) -> None:
-        people = [c for c in page["changes"] if c["table"] == "participant"]
-        if people and not invented:
-            odd = _invented(people[0], given_name="Invented")
+        like = _first(page, "participant")
+        if like and not invented:
+            odd = _invented(like, given_name="Invented")
             invented.append(odd["row_id"])
             page["changes"].append(odd)
 
@@ -108,9 +121,9 @@ def test_a_pulled_participant_with_no_consent_is_set_aside_never_counted_or_show
 
 
 def test_a_pulled_change_to_a_participant_kept_unshared_here_changes_nothing(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, bends: _Bends
+    laptops: tuple[Dev, Dev], bends: _Bends
 ) -> None:
-    other, laptop = _pair(shared_server, devices, bending)
+    other, laptop = laptops
     mine = laptop.participant(shared=False, given_name="Mine")
     laptop.contact(mine)
     other.participant(given_name="Shared")
@@ -118,15 +131,10 @@ def test_a_pulled_change_to_a_participant_kept_unshared_here_changes_nothing(
     counted_before = _counted(laptop)
 
     def rename_mine(_cursor: int, page: dict[str, Any]) -> None:
-        people = [c for c in page["changes"] if c["table"] == "participant"]
-        if people:
-            odd = copy.deepcopy(people[0])
-            odd.update(change_id=str(uuid.uuid4()), row_id=mine)
-            odd["fields"] = {"given_name": "Overwritten", "deleted": True}
-            odd["field_hlc"] = {}
-            odd["base"] = {}
-            odd["hlc"] = LATE + odd["origin"]
-            page["changes"].append(odd)
+        like = _first(page, "participant")
+        if like:
+            fields = {"given_name": "Overwritten", "deleted": True}
+            page["changes"].append(_crafted(like, fields, row_id=mine, hlc=LATE + like["origin"]))
 
     bends.bend = rename_mine
     report = laptop.sync()
@@ -191,9 +199,9 @@ def _own_consent(laptop: Dev, pid: str) -> dict[str, Any]:
 
 
 def test_a_consent_held_here_rewritten_by_the_server_decides_nothing(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, bends: _Bends
+    laptops: tuple[Dev, Dev], bends: _Bends
 ) -> None:
-    other, laptop = _pair(shared_server, devices, bending)
+    other, laptop = laptops
     mine = laptop.participant(shared=False, given_name="Mine")
     laptop.sync()  # its team consent record (not given) is on the server now
     held = _own_consent(laptop, mine)
@@ -201,14 +209,11 @@ def test_a_consent_held_here_rewritten_by_the_server_decides_nothing(
     other.sync()
 
     def turn_to_given(_cursor: int, page: dict[str, Any]) -> None:
-        people = [c for c in page["changes"] if c["table"] == "consent"]
-        if people:
-            odd = copy.deepcopy(people[0])
-            odd.update(change_id=str(uuid.uuid4()), row_id=held["id"], participant_id=mine)
-            odd["fields"] = {"given": True, "version": 0}
-            odd["base"], odd["field_hlc"] = {}, {}
-            odd["hlc"] = LATE + odd["origin"]
-            page["changes"].append(odd)
+        like = _first(page, "consent")
+        if like:
+            fields = {"given": True, "version": 0}
+            envelope = {"row_id": held["id"], "participant_id": mine}
+            page["changes"].append(_crafted(like, fields, hlc=LATE + like["origin"], **envelope))
 
     bends.bend = turn_to_given
     report = laptop.sync()
@@ -220,9 +225,9 @@ def test_a_consent_held_here_rewritten_by_the_server_decides_nothing(
 
 
 def test_a_row_whose_clock_goes_backwards_changes_nothing(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, bends: _Bends
+    laptops: tuple[Dev, Dev], bends: _Bends
 ) -> None:
-    other, laptop = _pair(shared_server, devices, bending)
+    other, laptop = laptops
     theirs = other.participant(given_name="First")
     other.sync()
     laptop.sync()
@@ -234,11 +239,8 @@ def test_a_row_whose_clock_goes_backwards_changes_nothing(
     def older_again(_cursor: int, page: dict[str, Any]) -> None:
         for ch in page["changes"]:
             if ch["row_id"] == theirs and not earlier:
-                odd = copy.deepcopy(ch)
-                odd.update(change_id=str(uuid.uuid4()), hlc="000000000000001-00000-" + ch["origin"])
-                odd["fields"] = {"given_name": "Backwards"}
-                odd["base"], odd["field_hlc"] = {}, {}
-                earlier.append(odd)
+                early = "000000000000001-00000-" + ch["origin"]
+                earlier.append(_crafted(ch, {"given_name": "Backwards"}, hlc=early))
         page["changes"] += earlier
 
     other.edit("participant", theirs, family_name="Later")
@@ -251,9 +253,9 @@ def test_a_row_whose_clock_goes_backwards_changes_nothing(
 
 
 def test_a_page_of_another_data_epoch_every_time_stops_plainly_and_loses_nothing(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, bends: _Bends
+    laptops: tuple[Dev, Dev], bends: _Bends
 ) -> None:
-    other, laptop = _pair(shared_server, devices, bending)
+    other, laptop = laptops
     laptop.sync()
     theirs = other.participant(given_name="Theirs")
     other.sync()
@@ -279,33 +281,22 @@ def test_a_page_of_another_data_epoch_every_time_stops_plainly_and_loses_nothing
 
 
 def test_pages_naming_rows_the_laptop_never_had_take_nothing_of_its_own(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, bends: _Bends
+    laptops: tuple[Dev, Dev], bends: _Bends
 ) -> None:
-    other, laptop = _pair(shared_server, devices, bending)
+    other, laptop = laptops
     theirs = other.participant(given_name="Theirs")
     other.sync()
     mine = laptop.participant(given_name="Mine")
     kept_contact = laptop.contact(mine)
 
     def strangers(_cursor: int, page: dict[str, Any]) -> None:
-        people = [c for c in page["changes"] if c["table"] == "participant"]
-        if not people:
+        like = _first(page, "participant")
+        if not like:
             return
-        like = people[0]
 
         def odd(table: str, op: str, fields: dict[str, Any]) -> dict[str, Any]:
-            made = copy.deepcopy(like)
-            made.update(
-                change_id=str(uuid.uuid4()),
-                table=table,
-                row_id=str(uuid.uuid4()),
-                op=op,
-                participant_id=theirs,
-                fields=fields,
-                base={},
-                field_hlc={},
-            )
-            return made
+            new = str(uuid.uuid4())
+            return _crafted(like, fields, table=table, row_id=new, op=op, participant_id=theirs)
 
         page["changes"] += [
             odd("note", "delete", {}),  # a tombstone of a note never here
