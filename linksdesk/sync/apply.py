@@ -338,6 +338,9 @@ class PageApplier(Leaving):
         if ch.op is Op.ERASE and not is_erasure(ch):
             self._set_aside(ch, NOT_UNDERSTOOD_CHANGE, "an erase of another table's row")
             return
+        if ch.change_id in self._refused:
+            self._set_aside(ch, self._refused[ch.change_id], "against the server's own rules")
+            return
         withdrawal = ch.table == CONSENT_TABLE and withdrawal_from_elsewhere(ch, self.ctx.device_id)
         if ch.op is Op.ERASE or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE) or withdrawal:
             self._insert_new()  # these read and rewrite what is held: all of it written
@@ -347,8 +350,6 @@ class PageApplier(Leaving):
             self._conflict_row(ch)
         elif ch.table == HANDOVER_TABLE:
             self._handover_notice(ch)
-        elif ch.change_id in self._refused:
-            self._set_aside(ch, self._refused[ch.change_id], "against the server's own rules")
         elif ch.table in SHAPES:
             if not (withdrawal and self._withdrawn_elsewhere(ch)):
                 self._row_change(SHAPES[ch.table], ch)

@@ -31,7 +31,7 @@ from linksdesk.core import registry
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE, TEAM_SCOPE
 from linksdesk.storage.outbox import chunks
 from linksdesk.storage.tables import Consent
-from linksdesk.sync.protocol import Op, ServerChange
+from linksdesk.sync.protocol import CONFLICT_TABLE, Op, ServerChange
 
 UNCONSENTED = (
     "The sync server sent a change to the record of a participant this laptop holds no "
@@ -66,6 +66,17 @@ def _routed(ch: ServerChange) -> bool:
 
 def _named(ch: ServerChange) -> str | None:
     return ch.row_id if ch.table == PARTICIPANT_TABLE else ch.participant_id
+
+
+def _about(ch: ServerChange) -> str | None:
+    """The participant whose team consent decides whether ``ch`` may be held here: its
+    content's, or a kept conflict's (which carries both versions of a field); None when no
+    consent does (team and worker rows, receipts, team consents themselves, erasures)."""
+    if ch.table == CONFLICT_TABLE and ch.op is Op.UPSERT:
+        return ch.participant_id
+    if not _routed(ch) or _team_consent(ch):
+        return None
+    return _named(ch)
 
 
 class Held:
@@ -109,6 +120,10 @@ def set_aside(s: Session, changes: list[ServerChange]) -> dict[str, str]:
     held = Held(s, changes)
     out: dict[str, str] = {}
     for ch in changes:
+        if ch.table == CONFLICT_TABLE and ch.op is Op.UPSERT:
+            if ch.fields.get("participant_id") != ch.participant_id:
+                out[ch.change_id] = MISROUTED
+            continue
         if not _routed(ch):
             continue
         pid = _named(ch)
@@ -124,12 +139,7 @@ def set_aside(s: Session, changes: list[ServerChange]) -> dict[str, str]:
             out[ch.change_id] = CONSENT_REWRITTEN
     unshared = _not_shared(s, [ch for ch in changes if ch.change_id not in out])
     for ch in changes:
-        if (
-            ch.change_id not in out
-            and _routed(ch)
-            and not _team_consent(ch)
-            and (_named(ch) in unshared)
-        ):
+        if ch.change_id not in out and _about(ch) in unshared:
             out[ch.change_id] = UNCONSENTED
     return out
 
@@ -137,7 +147,7 @@ def set_aside(s: Session, changes: list[ServerChange]) -> dict[str, str]:
 def _not_shared(s: Session, changes: list[ServerChange]) -> set[str]:
     """The participants ``changes`` bring content about whose latest team consent, among
     those held here and those the page itself brings (in any order on it), is not "given"."""
-    named = {pid for ch in changes if _routed(ch) and not _team_consent(ch) and (pid := _named(ch))}
+    named = {pid for ch in changes if (pid := _about(ch))}
     if not named:
         return set()
     consents: dict[str, _Consents] = {pid: [] for pid in named}

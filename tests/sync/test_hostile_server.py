@@ -77,7 +77,8 @@ def _crafted(like: dict[str, Any], fields: dict[str, Any], **envelope: Any) -> d
     """A change the server makes up, in the shape of ``like`` (a change it really sent):
     a new change id, ``fields`` written at its clock (``envelope`` may set it, and the rest)."""
     made = copy.deepcopy(like)
-    made.update(change_id=str(uuid.uuid4()), fields=fields, base={}, field_hlc={}, **envelope)
+    made.update({"base": {}, "field_hlc": {}, **envelope})
+    made.update(change_id=str(uuid.uuid4()), fields=fields)
     return made
 
 
@@ -133,12 +134,39 @@ def test_a_pulled_change_to_a_participant_kept_unshared_here_changes_nothing(
     def rename_mine(_cursor: int, page: dict[str, Any]) -> None:
         like = _first(page, "participant")
         if like:
+            late = LATE + like["origin"]
             fields = {"given_name": "Overwritten", "deleted": True}
-            page["changes"].append(_crafted(like, fields, row_id=mine, hlc=LATE + like["origin"]))
+            page["changes"].append(
+                _crafted(like, fields, row_id=mine, participant_id=mine, hlc=late)
+            )
+            # and a kept conflict showing the worker a text about them
+            conflict = {
+                "table_name": "participant",
+                "row_id": mine,
+                "field": "risk_summary",
+                "participant_id": mine,
+                "kept_value": "Made up",
+                "kept_hlc": late,
+                "other_value": "Made up too",
+                "other_hlc": late,
+                "other_origin": like["origin"],
+                "other_change_id": str(uuid.uuid4()),
+                "detected_at_ms": 1,
+            }
+            page["changes"].append(
+                _crafted(
+                    like,
+                    conflict,
+                    table="sync_conflict",
+                    row_id=str(uuid.uuid4()),
+                    participant_id=mine,
+                )
+            )
 
     bends.bend = rename_mine
     report = laptop.sync()
-    assert report.set_aside >= 1, report.message
+    assert report.set_aside == 2 and report.conflicts == 0, report.message
+    assert {a.reason for a in laptop.attention()} == {UNCONSENTED}
     row = laptop.get("participant", mine)
     assert row.given_name == "Mine" and not row.deleted
     assert _counted(laptop) == counted_before
