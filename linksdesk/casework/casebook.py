@@ -16,6 +16,7 @@ from linksdesk.casework.dto import CheckReport, PassphraseStrength
 from linksdesk.core.errors import ValidationError, VaultLockedError
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import AuditAction
+from linksdesk.storage import vacuum
 from linksdesk.storage.engine import DAMAGED_READ_ONLY
 from linksdesk.storage.passphrase import check_passphrase_strength
 from linksdesk.storage.store import Store
@@ -85,8 +86,9 @@ class Casebook:
         )
 
     def lock(self) -> None:
-        """Close the database and drop the key; every later call raises VaultLockedError."""
-        vault, self._vault, self._store = self._vault, None, None
+        """Close the database and drop the key; every later call raises VaultLockedError.
+        A VACUUM an erasure left due runs first (``vacuum.at_lock``)."""
+        vault, store, self._vault, self._store = self._vault, self._store, None, None
         if vault is None:
             return
         try:
@@ -96,6 +98,8 @@ class Casebook:
             # locking must never fail: the key is dropped whatever happened to the audit line
             log.warning("could not record the lock in the audit log")
         finally:
+            if store is not None and not vault.is_locked:
+                vacuum.at_lock(store)
             vault.lock()
 
     def when_pages_checked(self, fn: Callable[[], None]) -> None:

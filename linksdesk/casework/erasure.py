@@ -68,6 +68,8 @@ def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureRecei
         result = ErasureReceipt(receipt.id, pid, receipt.erased_at, removed)
         changes = tx.changes
     changes.entities.update({"participant", *PARTICIPANT_LINKED})
-    vacuum.vacuum_if_due(cb.store)  # the vault busy in another window: the next sync does it
+    vacuum.vacuum_if_due(
+        cb.store
+    )  # the vault busy in another window: the next sync or lock does it
     log.info("participant erased: %d rows removed", removed)
     return Outcome(result, changes)

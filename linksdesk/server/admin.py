@@ -16,9 +16,10 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from linksdesk.core.ids import uuid7
+from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.server import keys
 from linksdesk.server.db import META_ID, Counter, Database, lock_names, now_ms
 from linksdesk.server.digests import RECORD_COLS, DigestNotes, noted_here
@@ -215,18 +216,37 @@ def authenticate(db: Database, token: str) -> DeviceContext:
     token_hash = sha256_hex(token)
     now = now_ms()
     with db.reading() as s:
+        sibling = aliased(Device)
+        # the latest any other laptop of the worker was seen: kept behind it, this one
+        # would look the laptop not in use to ``revoke-device`` (admin_ops)
+        others_seen = (
+            select(func.max(func.coalesce(sibling.last_seen_ms, sibling.enrolled_ms)))
+            .where(
+                sibling.worker_id == Device.worker_id,
+                sibling.id != Device.id,
+                sibling.revoked_ms.is_(None),
+            )
+            .scalar_subquery()
+        )
         row = s.execute(
-            select(Device, Worker)
+            select(Device, Worker, others_seen)
             .join(Worker, Worker.id == Device.worker_id)
             .where(Device.token_hash == token_hash)
         ).first()
         if row is None:
             raise NotEnrolled()
-        device, worker = row
+        device, worker, others = row
         if device.revoked_ms is not None:
             raise NotEnrolled()
         ctx = DeviceContext(device.id, worker.id, worker.team_id, worker.role)
-        stale = device.last_seen_ms is None or now - device.last_seen_ms > LAST_SEEN_EVERY_MS
+        seen = device.last_seen_ms
+        # written at most once a minute, unless another laptop of the worker was seen since
+        # this one last was: the order of their last syncs stays exact
+        stale = (
+            seen is None
+            or now - seen > LAST_SEEN_EVERY_MS
+            or (others is not None and others >= seen)
+        )
     if stale:
         with db.writing() as s:
             dev = s.get(Device, ctx.device_id)
@@ -370,8 +390,9 @@ def handover(
             target.team_id,
             extra_worker=from_worker,
         )
-        # re-send the case: the new worker's cursor is already past its history
-        for rec in sorted(records, key=lambda r: (r.table_name != "participant", r.server_seq)):
+        # re-send the case: the new worker's cursor is already past its history; its consents
+        # first, as a push logs them (a laptop takes no content before the consent allowing it)
+        for rec in sorted(records, key=_resend_order):
             before = digest_values(rec)
             rec.owner = target.id
             rec.server_seq = log_change(s, counter, record_as_change(rec, uuid7()), target.team_id)
@@ -383,6 +404,11 @@ def handover(
         return HandoverDone(
             handover_id, participant_id, from_worker, target.id, keep_read_only, len(records)
         )
+
+
+def _resend_order(rec: Record) -> tuple[int, int]:
+    first = (CONSENT_TABLE, PARTICIPANT_TABLE)
+    return (first.index(rec.table_name) if rec.table_name in first else 2, rec.server_seq)
 
 
 def digest_values(rec: Record) -> tuple[object, ...]:

@@ -6,7 +6,8 @@ It is marked due (``VACUUM_DUE_KEY``) in the very transaction that purges (a loc
 a pulled page, a bundle import), so a laptop closed or a process that dies before the VACUUM
 still leaves it to do; it runs once that transaction has committed, and after every later
 erasure, sync and import while it is due (the vault busy in another window leaves it due),
-and the mark is cleared only once a VACUUM has run.
+and at every lock (``at_lock``: a laptop that never syncs again would otherwise keep the
+erased pages in free space); the mark is cleared only once a VACUUM has run.
 """
 
 from __future__ import annotations
@@ -50,3 +51,13 @@ def vacuum_if_due(store: Store) -> bool:
         return False
     store.keep(lambda s: s.execute(delete(SyncState).where(SyncState.key == VACUUM_DUE_KEY)))
     return True
+
+
+def at_lock(store: Store) -> None:
+    """As the vault locks: the VACUUM a purge left due, if any (nobody waits for the vault
+    then, and it is rare). Never fails, as locking must not: a VACUUM that cannot run now
+    stays due."""
+    try:
+        vacuum_if_due(store)
+    except Exception as exc:
+        log.warning("could not look for a VACUUM due at lock (%s)", type(exc).__name__)

@@ -49,7 +49,7 @@ from linksdesk.storage.tables import (
     SyncAttention,
     SyncConflict,
 )
-from linksdesk.sync import state
+from linksdesk.sync import pull_rules, state
 from linksdesk.sync.conflicts import conflict_from_server, reconcile_note_conflicts
 from linksdesk.sync.leaving import Leaving
 from linksdesk.sync.merge import DELETED, merge_pulled, written_clocks
@@ -109,6 +109,11 @@ NOT_UNDERSTOOD_CHANGE = (
     "of record this laptop does not keep, or erases something other than a participant), "
     "so it was set aside; everything else synced. Tell your programme administrator."
 )
+
+
+# what a pulled change set aside is listed for: it stays listed while its row is sent
+# again by a repair (only the server's refusals of what was sent are cleared then)
+SET_ASIDE = frozenset({UNAPPLIABLE, NOT_UNDERSTOOD_CHANGE, *pull_rules.REASONS})
 
 
 def unappliable(exc: BaseException) -> bool:
@@ -187,6 +192,8 @@ class PageApplier(Leaving):
         self._reindex: dict[tuple[str, str], Any] = {}
         # programme id → participants holding it here (read per page, kept as rows change)
         self._programme_ids: dict[str, set[str]] = {}
+        # pulled changes not to take, with the reason shown (a pull: sync.pull_rules)
+        self._refused: dict[str, str] = {}
 
     def apply(self, changes: list[ServerChange]) -> PageOutcome:
         with collector_paused():  # a page makes thousands of small objects and no cycles
@@ -331,6 +338,9 @@ class PageApplier(Leaving):
         if ch.op is Op.ERASE and not is_erasure(ch):
             self._set_aside(ch, NOT_UNDERSTOOD_CHANGE, "an erase of another table's row")
             return
+        if ch.change_id in self._refused:
+            self._set_aside(ch, self._refused[ch.change_id], "against the server's own rules")
+            return
         withdrawal = ch.table == CONSENT_TABLE and withdrawal_from_elsewhere(ch, self.ctx.device_id)
         if ch.op is Op.ERASE or ch.table in (CONFLICT_TABLE, HANDOVER_TABLE) or withdrawal:
             self._insert_new()  # these read and rewrite what is held: all of it written
@@ -376,6 +386,7 @@ class PageApplier(Leaving):
                     dict((json.loads(clocks) if clocks else None) or {}), bool(deleted), str(owner)
                 )
         self._partial_keys = {k for k, _ in state.partials(self.s)}
+        self._refused = pull_rules.set_aside(self.s, changes) if self.ctx.consent_gate else {}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
         programme_ids = {
             str(ch.fields["programme_id"])

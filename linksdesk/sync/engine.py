@@ -66,6 +66,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+EPOCH_UNSETTLED = (
+    "The sync server's answers kept changing which copy of its records they came from (it "
+    "may be being restored or replaced), so the sync stopped. Your work and everything "
+    "received so far are saved on this laptop; sync again later, and tell your programme "
+    "administrator if it happens again."
+)
+
 
 class SyncEngine:
     """Runs the steps of one sync over an unlocked vault's store."""
@@ -90,7 +97,8 @@ class SyncEngine:
                 break
             except EpochMoved:
                 if attempt:
-                    raise
+                    log.info("data epoch changed again during the sync started again")
+                    raise SyncError(EPOCH_UNSETTLED) from None
                 log.info("data epoch changed during sync; starting again")
                 self.handshake.load_config()
         self._finish()
@@ -251,6 +259,12 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         parts.append(f"The server refused {report.refused} of the changes sent.")
     if report.resynced:
         parts.append("The server was restored or replaced, so everything was merged again.")
+    elif report.restarted:
+        parts.append(
+            "This laptop could not read where it had got to in the server's changes (kept "
+            "by an older version), so it fetched them again from the start and merged them; "
+            "nothing was lost."
+        )
     if report.erased:
         n = report.erased
         parts.append(

@@ -33,6 +33,10 @@ class ApplyContext:
     # fields with edits still waiting in the outbox, by (table, row id)
     pending: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     highest_hlc: str = ""
+    # a pull: what the server's own rules never let through is set aside (sync.pull_rules:
+    # content with no team consent given here, among others); a supervision bundle
+    # carries its consents after their people
+    consent_gate: bool = False
 
 
 @dataclass

@@ -33,6 +33,8 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_serializer,
@@ -244,6 +246,25 @@ WholeNumber = Annotated[int, BeforeValidator(_integral)]
 # exact in JSON numbers everywhere (the bounds before the validator, or the JSON schema
 # shows them as "ge"/"le" rather than "minimum"/"maximum")
 Cursor = Annotated[int, Field(ge=0, le=2**53 - 1), BeforeValidator(_integral)]
+_CURSOR = TypeAdapter(Cursor)
+_UUID = TypeAdapter(Uuid)
+
+
+def readable_cursor(value: object) -> int | None:
+    """``value`` (as a device kept it) as a cursor a request may carry; None when it is not
+    one: older code kept a page's cursor past 2**53-1, or something not a number."""
+    try:
+        return _CURSOR.validate_python(value, strict=True)
+    except ValidationError:
+        return None
+
+
+def readable_epoch(value: object) -> str | None:
+    """``value`` (as a device kept it) as a data epoch a request may carry, or None."""
+    try:
+        return _UUID.validate_python(value, strict=True)
+    except ValidationError:
+        return None
 
 
 class Op(StrEnum):

@@ -18,6 +18,7 @@ from linksdesk.storage.purge import PARTIAL_PREFIX as _PARTIAL_PREFIX
 from linksdesk.storage.restored import COPIED_KEY, OWN_UNHELD_KEY
 from linksdesk.storage.tables import LocalSetting, SyncState
 from linksdesk.storage.vacuum import VACUUM_DUE_KEY
+from linksdesk.sync.protocol import readable_cursor
 
 SERVER_URL = "server_url"
 TOKEN = "token"
@@ -57,6 +58,12 @@ def get_many(session: Session, keys: Iterable[str]) -> dict[str, Any]:
     """The values held for ``keys`` (those not held are left out), in one query."""
     rows = session.execute(select(SyncState.key, SyncState.value).where(SyncState.key.in_(keys)))
     return {str(k): v for k, v in rows if v is not None}
+
+
+def seq(session: Session, key: str) -> int:
+    """A server seq kept under ``key`` (``OWN_THROUGH``); 0 when none is kept, or when what
+    is kept is no seq a request may carry (older code wrote one past 2**53-1)."""
+    return readable_cursor(get(session, key, 0)) or 0
 
 
 def put(session: Session, key: str, value: Any) -> None:

@@ -190,7 +190,7 @@ class DigestCache:
     ) -> dict[str, TableDigest]:
         """Current digests; ``touched`` names rows this process's sync wrote since last time."""
         seq = int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
-        cursor = int(state.get(session, state.CURSOR, 0))
+        cursor = state.seq(session, state.CURSOR)
         with self._lock:
             kept = None if fresh else self._kept.get(self.key)
         if kept is not None and time.monotonic() - kept.built > self.max_age_s:

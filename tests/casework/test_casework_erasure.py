@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 from casework_kit import outbox
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sqlalchemy import select
+from vault_kit import decrypted_pages
 
 from linksdesk.casework import (
     concerns,
@@ -45,7 +45,6 @@ from linksdesk.storage.tables import AuditEvent, ErasureReceipt
 PASS = "correct horse battery staple"
 GONE = "Xylocanary"  # planted in everything about the erased participant
 KEPT = "Quokkacanary"  # planted in someone else, who must survive (proves the scan sees text)
-PAGE, RESERVE = 4096, 80  # SQLCipher 4 defaults: 16-byte IV + 64-byte HMAC per page
 
 
 def _plant(cb: Casebook, mark: str) -> str:
@@ -98,20 +97,6 @@ def _plant(cb: Casebook, mark: str) -> str:
     return pid
 
 
-def _decrypted_pages(path: Path, key: bytes) -> bytes:
-    """Every page of the file decrypted (live, free and leftover pages alike)."""
-    data = path.read_bytes()
-    assert len(data) % PAGE == 0
-    out = bytearray()
-    for i in range(len(data) // PAGE):
-        page = data[i * PAGE : (i + 1) * PAGE]
-        iv = page[PAGE - RESERVE : PAGE - RESERVE + 16]
-        start = 16 if i == 0 else 0  # page 1 begins with the plaintext salt
-        dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
-        out += dec.update(page[start : PAGE - RESERVE]) + dec.finalize()
-    return bytes(out)
-
-
 def _plaintext_export(path: Path, key: bytes, dest: Path) -> bytes:
     conn = sqlcipher3.connect(str(path))
     try:
@@ -129,7 +114,7 @@ def _found(blob: bytes, mark: str) -> bool:
     return mark.lower().encode() in blob.lower()
 
 
-def test_erasure_leaves_no_trace_in_decrypted_pages(tmp_path: Path) -> None:
+def test_erasure_leaves_no_trace_indecrypted_pages(tmp_path: Path) -> None:
     path = tmp_path / "erase.vault"
     cb, _ = Casebook.create(path, PASS)
     gone = _plant(cb, GONE)
@@ -140,7 +125,7 @@ def test_erasure_leaves_no_trace_in_decrypted_pages(tmp_path: Path) -> None:
         raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
     finally:
         raw.close()
-    assert _found(_decrypted_pages(path, key), GONE)  # the scan does see planted text
+    assert _found(decrypted_pages(path, key), GONE)  # the scan does see planted text
     assert search(cb, GONE)
 
     receipt = erase_participant(cb, gone)
@@ -169,7 +154,7 @@ def test_erasure_leaves_no_trace_in_decrypted_pages(tmp_path: Path) -> None:
     assert P.get_participant(cb, kept).status is ParticipantStatus.CLOSED
     cb.lock()
 
-    pages = _decrypted_pages(path, key)
+    pages = decrypted_pages(path, key)
     assert not _found(pages, GONE)
     assert _found(pages, KEPT)
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from linksdesk.storage import keyfile
 from linksdesk.storage import vault as vault_module
@@ -135,6 +136,36 @@ def page_count(path: Path) -> int:
 
 def split_pages(data: bytes) -> list[bytes]:
     return [data[i : i + PAGE_SIZE] for i in range(0, len(data), PAGE_SIZE)]
+
+
+RESERVE = 80  # SQLCipher 4 defaults: 16-byte IV + 64-byte HMAC per page
+_WAL_HEADER, _FRAME_HEADER = 32, 24
+
+
+def _decrypted_page(page: bytes, key: bytes, first: bool) -> bytes:
+    iv = page[PAGE_SIZE - RESERVE : PAGE_SIZE - RESERVE + 16]
+    start = 16 if first else 0  # page 1 begins with the plaintext salt
+    dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    return dec.update(page[start : PAGE_SIZE - RESERVE]) + dec.finalize()
+
+
+def decrypted_pages(path: Path, key: bytes) -> bytes:
+    """Every page of a vault file decrypted (live, free and leftover pages alike)."""
+    data = path.read_bytes()
+    assert len(data) % PAGE_SIZE == 0
+    return b"".join(_decrypted_page(p, key, i == 0) for i, p in enumerate(split_pages(data)))
+
+
+def decrypted_wal(path: Path, key: bytes) -> bytes:
+    """Every frame of the vault's ``-wal`` file decrypted, stale frames too (b"" if none)."""
+    wal = Path(f"{path}-wal")
+    data = wal.read_bytes() if wal.exists() else b""
+    out, at, size = bytearray(), _WAL_HEADER, _FRAME_HEADER + PAGE_SIZE
+    while at + size <= len(data):
+        number = int.from_bytes(data[at : at + 4], "big")
+        out += _decrypted_page(data[at + _FRAME_HEADER : at + size], key, number == 1)
+        at += size
+    return bytes(out)
 
 
 def side_files(vault_path: Path) -> list[str]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pyrage
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from pyrage import x25519
 from sqlalchemy import text
 from sync_kit import _backfill
+from vault_kit import decrypted_pages
 
 from linksdesk.core.ids import uuid7
 from linksdesk.storage import keyfile
@@ -50,7 +50,6 @@ from linksdesk.sync.policy import SyncPolicy
 
 PASSPHRASE = "correct horse battery staple"
 PROGRAMME_KEY = "ab" * 32  # what sync hands a laptop; set directly where no server runs
-PAGE, RESERVE = 4096, 80  # SQLCipher 4 defaults: 16-byte IV + 64-byte HMAC per page
 
 # where each may appear: S = supervision bundles, E = evaluation bundles, "" = never
 CANARIES = {
@@ -116,17 +115,10 @@ class Supervisor:
         finally:
             raw.close()
         key = keyfile.unlock_with_passphrase(keyfile.keyfile_path(self.path), PASSPHRASE)
-        data = self.path.read_bytes()
-        out = bytearray()
-        for i in range(len(data) // PAGE):
-            page = data[i * PAGE : (i + 1) * PAGE]
-            iv = page[PAGE - RESERVE : PAGE - RESERVE + 16]
-            start = 16 if i == 0 else 0
-            dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
-            out += dec.update(page[start : PAGE - RESERVE]) + dec.finalize()
+        out = decrypted_pages(self.path, key)
         wal = Path(f"{self.path}-wal")
         assert not wal.exists() or wal.stat().st_size == 0
-        return bytes(out)
+        return out
 
 
 def decrypted(bundle: Path, identity: str) -> bytes:

@@ -166,3 +166,28 @@ def test_an_erasure_by_the_new_owner_reaches_the_work_kept_on_the_old_laptop(
     assert report.verified, report.message
     assert venues.get("participant", pid) is None, report.message
     assert _notes(venues, pid) == set()
+
+
+def test_a_case_handed_over_in_pages_of_one_change_arrives_whole(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """The case is re-sent to its new worker with its team consents first: a laptop takes no
+    content before the consent that lets it in, so a participant row ahead of its consent on
+    an earlier page was set aside, and the colleague's laptop lacked the person."""
+    team = shared_server.team()
+    worker, colleague_id = shared_server.worker(team), shared_server.worker(team)
+    office, colleague = devices("office"), devices("colleague")
+    for dev, who in ((office, worker), (colleague, colleague_id)):
+        dev.enrol(shared_server, who)
+        dev.reopen()
+    a = Casebook(office.vault)
+    pid = create_participant(a, given_name="Morgan", family_name="Example").value.id
+    record_consent(a, pid, ConsentScope.TEAM, True)
+    write_note(a, pid, "first meeting")
+    _sync(office)
+    _sync(colleague)
+    admin.handover(shared_server.db, pid, colleague_id)
+    report = colleague.sync(page_size=1)
+    assert report.verified and report.set_aside == 0, report.message
+    assert colleague.get("participant", pid).given_name == "Morgan"
+    assert _notes(colleague, pid) == {"first meeting"}

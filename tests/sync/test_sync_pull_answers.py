@@ -16,60 +16,18 @@ without a word. Each is set aside now, listed as needing attention, and the rest
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
 import pytest
+from bending_kit import Answers, bending_proxy
 from sync_kit import Dev, ServerProcess
 
 from linksdesk.core.errors import SyncError
 from linksdesk.sync import state
 from linksdesk.sync.apply import NOT_UNDERSTOOD_CHANGE
 from linksdesk.sync.transport import NOT_UNDERSTOOD
-
-# pulls a broken answer is given to, at most: the laptop that never stops asks this often,
-# then gets the real pages and ends (a test that fails, not one that hangs)
-GIVE_UP_AFTER = 40
-
-
-class _Answers:
-    """A forwarding proxy's state: the real server and how pull answers are bent."""
-
-    def __init__(self, upstream: str, bend: Callable[[int, dict[str, object]], None]) -> None:
-        self.upstream = upstream
-        self.bend = bend
-        self.pulls = 0
-        self.url = ""  # the proxy's own
-
-
-def _handler(answers: _Answers) -> type[BaseHTTPRequestHandler]:
-    class Bending(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            real = httpx.post(f"{answers.upstream}{self.path}", content=body, headers=headers)
-            content = real.content
-            if self.path.endswith("/pull") and real.status_code == 200:
-                answers.pulls += 1
-                if answers.pulls <= GIVE_UP_AFTER:
-                    page = real.json()
-                    answers.bend(int(json.loads(body)["cursor"]), page)
-                    content = json.dumps(page).encode()
-            self.send_response(real.status_code)
-            self.send_header("Content-Type", real.headers.get("content-type", ""))
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    return Bending
 
 
 def _same_place(cursor: int, page: dict[str, object]) -> None:
@@ -102,21 +60,13 @@ def _after_each_person(**bent: str) -> Callable[[int, dict[str, Any]], None]:
 
 
 @pytest.fixture
-def bending(shared_server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[_Answers]:
-    answers = _Answers(shared_server.url, request.param)
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _handler(answers))
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    answers.url = f"http://127.0.0.1:{proxy.server_address[1]}"
-    try:
+def bending(shared_server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[Answers]:
+    with bending_proxy(shared_server.url, request.param) as answers:
         yield answers
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
 
 
 def _through(
-    server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers, people: int
+    server: ServerProcess, devices: Callable[[str], Dev], bending: Answers, people: int
 ) -> tuple[Dev, Dev, list[str]]:
     """A worker's other laptop that has pushed ``people`` participants (their ids), and a
     laptop enrolled to sync through the bending proxy."""
@@ -133,7 +83,7 @@ def _through(
     "bending", [_same_place, _back_to_the_start], ids=["same-place", "back"], indirect=True
 )
 def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers
 ) -> None:
     _, laptop, theirs = _through(shared_server, devices, bending, 3)
     mine = laptop.participant(given_name="Waiting")
@@ -161,7 +111,7 @@ def test_pages_that_do_not_move_on_stop_the_sync_plainly_and_lose_nothing(
     indirect=True,
 )
 def test_a_change_the_laptop_does_not_understand_is_set_aside_and_erases_nobody(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers
 ) -> None:
     other, laptop, theirs = _through(shared_server, devices, bending, 2)
     report = laptop.sync()
@@ -183,7 +133,7 @@ def test_a_change_the_laptop_does_not_understand_is_set_aside_and_erases_nobody(
 
 @pytest.mark.parametrize("bending", [_past_any_cursor], ids=["past-any"], indirect=True)
 def test_a_page_that_moves_on_past_any_cursor_is_not_understood_and_stops_nothing_later(
-    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: _Answers
+    shared_server: ServerProcess, devices: Callable[[str], Dev], bending: Answers
 ) -> None:
     _, laptop, theirs = _through(shared_server, devices, bending, 2)
     with pytest.raises(SyncError) as err:

@@ -2,7 +2,12 @@
 freed pages hold nothing of the person. The page or the import that erases marks that due
 in its own transaction (``storage.vacuum``): if the process dies or the laptop is closed
 before the VACUUM, or the vault is busy in another window, the erasure still stands, and
-the next sync or import does it and clears the mark."""
+the next sync, import or lock does it and clears the mark.
+
+A laptop that never syncs again kept it due for good: with another window holding the vault
+open, the erased person's pages stayed in the file (and its WAL) however often it was
+locked. The lock does the VACUUM now.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,10 @@ import pytest
 from bundle_kit import Laptop, Supervisor, fingerprint_of
 from laptops_kit import a_shared_person
 from sync_kit import Dev, ServerProcess
-from vault_kit import raw_connection
+from vault_kit import data_key, decrypted_pages, decrypted_wal, raw_connection
 
+from linksdesk.casework import notes
+from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.erasure import erase_participant
 from linksdesk.storage import vault
@@ -121,3 +128,43 @@ def test_a_vacuum_after_an_erasure_the_app_never_ran_is_done_by_the_next_sync(
     assert vacuumed == [dev.path]
     assert not _vacuum_due(dev)
     assert dev.sync() and vacuumed == [dev.path]  # once
+
+
+GONE, KEPT = "Xylovacuum", "Quokkavacuum"
+
+
+def _written(cb: Casebook, mark: str) -> str:
+    pid = P.create_participant(cb, given_name=f"{mark}given", family_name=f"{mark}family").value.id
+    notes.write_note(cb, pid, f"note {mark} " * 200)
+    return pid
+
+
+def test_a_vacuum_an_erasure_left_due_is_done_at_lock_on_the_real_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "never-syncs.vault"
+    cb, _ = Casebook.create(path, "correct horse battery staple")
+    gone, _kept = _written(cb, GONE), _written(cb, KEPT)
+    with raw_connection(path) as other_window:  # the vault open in another window
+        other_window.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the text is in the file
+        key = data_key(path)
+        assert GONE.encode() in decrypted_pages(path, key)  # the scan does see it
+        with monkeypatch.context() as patch:
+            patch.setattr(vault, "vacuum_file", _dies_quietly)
+            erase_participant(cb, gone)
+        with cb.store.read() as s:
+            assert state.get(s, state.VACUUM_DUE)
+        cb.lock()  # no sync ever again
+        on_disk = decrypted_pages(path, key) + decrypted_wal(path, key)
+        assert GONE.encode() not in on_disk
+        assert KEPT.encode() in on_disk
+    again = Casebook.unlock(path, "correct horse battery staple")
+    try:
+        with again.store.read() as s:
+            assert not state.get(s, state.VACUUM_DUE)  # done, and the mark cleared
+    finally:
+        again.lock()
+
+
+def _dies_quietly(*_: Any) -> None:
+    raise RuntimeError("the vault was busy in another window")

@@ -26,6 +26,8 @@ from linksdesk.sync.protocol import (
     HandshakeRequest,
     HandshakeResponse,
     ProgrammeSettings,
+    readable_cursor,
+    readable_epoch,
 )
 from linksdesk.sync.steps.context import Config, HandshakeRefused, SyncContext
 from linksdesk.sync.transport import RequestRefused
@@ -78,12 +80,20 @@ class Handshake:
             ids_left = programme_ids.remaining(s)
             waiting = s.scalar(select(func.count()).select_from(Outbox)) or 0
         version = settings.get("programme_settings_version", 0) if isinstance(settings, dict) else 0
+        epoch = readable_epoch(held.get(state.DATA_EPOCH))
+        cursor = readable_cursor(held.get(state.CURSOR, 0))
+        if cursor is None or (epoch is None and held.get(state.DATA_EPOCH) is not None):
+            # kept by older code as no cursor a request may carry (past 2**53-1), or not a
+            # number at all: every sync stopped there. Start the pull again from the
+            # beginning, as after a new epoch, merging (nothing here is overwritten)
+            log.warning("the sync cursor kept here could not be read; pulling from the start")
+            cursor, epoch = None, None
         self.c.cfg = Config(
             server_url=str(held.get(state.SERVER_URL)),
             token=str(held.get(state.TOKEN)),
             worker_id=str(held.get(state.WORKER_ID)),
-            cursor=int(held.get(state.CURSOR) or 0),
-            epoch=held.get(state.DATA_EPOCH),
+            cursor=cursor or 0,
+            epoch=epoch,
             team_id=held.get(state.TEAM_ID),
             role=held.get(state.ROLE),
             programme_key=held.get(bundle_keys.PROGRAMME_KEY),
@@ -94,10 +104,12 @@ class Handshake:
             waiting=int(waiting),
             pending_batch=bool(held.get(state.PENDING_BATCH)),
             last_verified=held.get(state.LAST_VERIFIED),
-            own_through=int(held.get(state.OWN_THROUGH) or 0),
+            own_through=readable_cursor(held.get(state.OWN_THROUGH, 0)) or 0,
             own_unheld=bool(held.get(state.OWN_UNHELD)),
-            stored_cursor=int(held.get(state.CURSOR) or 0),
+            # unreadable: stored afresh by the pull (or the handshake's quiet log) at once
+            stored_cursor=-1 if cursor is None else cursor,
         )
+        self.c.run.report.restarted = cursor is None
 
     def handshake(self, protocol_version: int = PROTOCOL_VERSION) -> HandshakeResponse:
         self.c.progress("handshake", 0, None)

@@ -107,7 +107,7 @@ class Pull:
         own_through = 0  # a repair downloads everything again, this device's own changes too
         if only_tables is None:
             with self.c.store.read() as s:
-                own_through = int(state.get(s, state.OWN_THROUGH, 0) or 0)
+                own_through = state.seq(s, state.OWN_THROUGH)
         applying: Future[PageOutcome] | None = None  # the page on the writer thread now
         applying_to = cursor  # the cursor that page moves to
         try:
@@ -267,6 +267,7 @@ class Pull:
             worker_id=self.c.config.worker_id,
             stamp=lambda: self.c.store.clock.now().encode(),
             pending=pending_fields(s),
+            consent_gate=True,
         )
 
     def _observe(self, s: Session, highest: str) -> None:

@@ -256,9 +256,7 @@ class Push(Batching):
         # (not in a vault restored from a backup, until it has pulled to the head: the own
         # changes the device sent after the backup are past its cursor, not here, and the
         # pull would leave them out too)
-        if not self.c.config.own_unheld and own_through > int(
-            state.get(s, state.OWN_THROUGH, 0) or 0
-        ):
+        if not self.c.config.own_unheld and own_through > state.seq(s, state.OWN_THROUGH):
             # the pull leaves these out (they are held here): recorded with the outbox
             state.put(s, state.OWN_THROUGH, own_through)
         passed = self._passed_own(request, answer)

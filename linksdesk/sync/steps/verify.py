@@ -18,7 +18,7 @@ from linksdesk.storage.outbox import chunks
 from linksdesk.storage.store import json_value, shared_participants, utc_now
 from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention
 from linksdesk.sync import state
-from linksdesk.sync.apply import UNAPPLIABLE
+from linksdesk.sync.apply import SET_ASIDE
 from linksdesk.sync.protocol import Op, VerifyResponse
 from linksdesk.sync.shapes import SHAPES, pid_of
 from linksdesk.sync.steps.context import EpochMoved, SyncContext
@@ -179,7 +179,7 @@ class Verify:
                     delete(SyncAttention).where(
                         SyncAttention.table_name == table,
                         SyncAttention.row_id.in_(chunk),
-                        SyncAttention.reason != UNAPPLIABLE,
+                        SyncAttention.reason.not_in(SET_ASIDE),
                     )
                 )
         return queued
