@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from shell_kit import PASSPHRASE, call_casework
 
 from linksdesk.casework import contacts, goals, participants, resources
 from linksdesk.core.vocab import ContactKind
+from linksdesk.reports.scope import Period
+from linksdesk.ui.views.supervision import SupervisionView
 
 # synthetic names only
 NAMES = [
@@ -52,6 +55,21 @@ def settle(qtbot: Any, session: Any, timeout: int = 20_000) -> None:
     qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
     qtbot.wait(10)
     qtbot.waitUntil(lambda: not session.runner.busy, timeout=timeout)
+
+
+def dashboard_on(qtbot: Any, session: Any, path: Path, period: str | None = None) -> Any:
+    """The team dashboard of the vault at ``path``, unlocked and shown (for ``period``)."""
+    with qtbot.waitSignal(session.sig_unlocked, timeout=20_000):
+        session.unlock(path, PASSPHRASE)
+    view = SupervisionView(session)
+    qtbot.addWidget(view)
+    view.resize(1100, 800)
+    view.show()
+    if period is not None:
+        view.set_period(Period.parse(period))
+        view.refresh()
+    settle(qtbot, session)
+    return view
 
 
 def on_record_tab(qtbot: Any, window: Any, session: Any, tab: str) -> Any:

@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
-from screens_kit import settle
-from shell_kit import PASSPHRASE
+from screens_kit import dashboard_on, settle
 from team_kit import PERIOD, build_team
 
 from linksdesk.reports.scope import Period
@@ -36,16 +35,7 @@ def team_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 
 @pytest.fixture
 def view(qtbot: Any, ui_session: Any, team_vault: tuple[Path, Any]) -> SupervisionView:
-    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(team_vault[0], PASSPHRASE)
-    v = SupervisionView(ui_session)
-    qtbot.addWidget(v)
-    v.resize(1100, 800)
-    v.show()
-    v.set_period(Period.parse(PERIOD))
-    v.refresh()
-    settle(qtbot, ui_session)
-    return v
+    return dashboard_on(qtbot, ui_session, team_vault[0], PERIOD)
 
 
 def caseload_rows(view: SupervisionView) -> list[str]:
@@ -301,14 +291,7 @@ def test_dashboard_filters_by_team(
     qtbot: Any, ui_session: Any, two_team_vault: tuple[Path, list[str]]
 ) -> None:
     path, first = two_team_vault
-    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(path, PASSPHRASE)
-    v = SupervisionView(ui_session)
-    qtbot.addWidget(v)
-    v.show()
-    v.set_period(Period.parse(PERIOD))
-    v.refresh()
-    settle(qtbot, ui_session)
+    v = dashboard_on(qtbot, ui_session, path, PERIOD)
     assert v.team_box.isVisible()
     assert [v.team_box.itemText(i) for i in range(v.team_box.count())] == [
         "All teams", "Team 00aaa1", "Team 00bbb2"

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 from bundle_kit import Laptop, Supervisor, bundle_of, fingerprint_of
-from screens_kit import settle
-from shell_kit import PASSPHRASE
+from screens_kit import dashboard_on, settle
 
 from linksdesk.sync.bundle import receive
-from linksdesk.ui.views.supervision import EvaluationFolderDialog, SupervisionView
+from linksdesk.ui.views.supervision import EvaluationFolderDialog
 
 pytestmark = pytest.mark.gui
 
@@ -33,12 +32,7 @@ def test_evaluation_files_are_written_from_the_dashboard(
     finally:
         lap.close()
         sup.vault.lock()
-    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(sup.path, PASSPHRASE)
-    view = SupervisionView(ui_session)
-    qtbot.addWidget(view)
-    view.show()
-    settle(qtbot, ui_session)
+    view = dashboard_on(qtbot, ui_session, sup.path)
     folder = tmp_path / "for-the-evaluators"
     monkeypatch.setattr(EvaluationFolderDialog, "ask", classmethod(lambda cls, parent: folder))
     view.evaluation_button.click()

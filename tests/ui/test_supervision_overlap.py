@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screens_kit import settle
+from screens_kit import dashboard_on, settle
 from shell_kit import PASSPHRASE, on_db_thread
 
 from linksdesk.casework import bundles
@@ -33,12 +33,7 @@ def view(qtbot: Any, ui_session: Any, tmp_path: Path) -> SupervisionView:
         cb.lock()
 
     on_db_thread(qtbot, ui_session, make)
-    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(path, PASSPHRASE)
-    v = SupervisionView(ui_session)
-    qtbot.addWidget(v)
-    v.show()
-    return v
+    return dashboard_on(qtbot, ui_session, path)
 
 
 def export(qtbot: Any, ui_session: Any, view: SupervisionView, period: str, out: Path) -> None:

@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screens_kit import settle
-from shell_kit import PASSPHRASE
+from screens_kit import dashboard_on, settle
 from team_kit import PERIOD, build_team
 
-from linksdesk.reports.scope import Period
 from linksdesk.ui.dialogs.worker_names import WorkerNamesDialog
 from linksdesk.ui.views.supervision import SupervisionView
 
@@ -26,15 +24,7 @@ def test_naming_workers_from_the_dashboard(qtbot: Any, ui_session: Any, tmp_path
     supervisor, ledger = build_team(tmp_path, workers=2, people=3, seed=5)
     path = supervisor.path
     supervisor.lock()
-    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(path, PASSPHRASE)
-    view = SupervisionView(ui_session)
-    qtbot.addWidget(view)
-    view.resize(1100, 800)
-    view.show()
-    view.set_period(Period.parse(PERIOD))
-    view.refresh()
-    settle(qtbot, ui_session)
+    view = dashboard_on(qtbot, ui_session, path, PERIOD)
     first, second = ledger.workers
     assert f"Worker {first[-6:]}" in worker_filter(view)
 
