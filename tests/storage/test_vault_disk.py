@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import event, func, select
@@ -19,6 +13,11 @@ from linksdesk.core.errors import DiskFullError, ReadOnlyError
 from linksdesk.storage.tables import AuditEvent, Note, NoteRevision, Outbox
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
+
+if TYPE_CHECKING:
+    from conftest import SmallDisk
+
+MakeDisk = Callable[[str], "SmallDisk"]
 
 BIG_NOTE = "Long account of the visit, every detail of the housing situation. " * 3000
 
@@ -63,101 +62,67 @@ def test_disk_full_inside_sqlite_saves_nothing_and_keeps_earlier_work(vault: Vau
     assert vault.integrity_check().ok
 
 
-# -- real file systems (tmpfs), where the machine allows mounting -----------------------------
-def _run(*args: str) -> bool:
-    return subprocess.run(args, capture_output=True, check=False).returncode == 0
-
-
-@contextlib.contextmanager
-def small_disk(where: Path, size: str) -> Iterator[Path]:
-    where.mkdir()
-    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("needs root on Linux to mount a small tmpfs")
-    if not _run("mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)):
-        pytest.skip("mounting a tmpfs is not allowed here")
+# -- real file systems (tmpfs: the small_disk fixture) ---------------------------------------
+def test_a_full_disk_when_saving(small_disk: MakeDisk) -> None:
+    disk = small_disk("3m")
+    vault, _ = Vault.create(disk / "worker.vault", PASSPHRASE)
     try:
-        yield where
-    finally:
-        if not _run("umount", str(where)):
-            _run("umount", "-l", str(where))
-
-
-def _fill_up(folder: Path) -> Path:
-    filler = folder / "filler.bin"
-    with contextlib.suppress(OSError), filler.open("wb") as fh:
-        while True:
-            fh.write(b"\0" * 65536)
-            fh.flush()
-    with contextlib.suppress(OSError), filler.open("ab") as fh:  # the last few bytes too
-        while True:
-            fh.write(b"\0" * 512)
-            fh.flush()
-    return filler
-
-
-def test_a_full_disk_when_saving(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
-        vault, _ = Vault.create(disk / "worker.vault", PASSPHRASE)
-        try:
-            pid = _seed(vault)
-            before = _counts(vault)
-            filler = _fill_up(disk)
-            with pytest.raises(DiskFullError), vault.store(SyncPolicy()).write() as tx:
-                add_note(tx, pid, BIG_NOTE)
-            assert _counts(vault) == before
-            filler.unlink()
-            with vault.store(SyncPolicy()).write() as tx:
-                add_note(tx, pid, "After freeing space: saved.")
-            assert _counts(vault)[0] == before[0] + 1
-            assert vault.integrity_check().ok
-        finally:
-            vault.lock()
-        again = Vault.unlock(disk / "worker.vault", PASSPHRASE)
-        try:
-            assert _counts(again)[0] == before[0] + 1
-        finally:
-            again.lock()
-
-
-def test_creating_a_vault_on_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "1m") as disk:
-        filler = _fill_up(disk)
-        with pytest.raises(DiskFullError):
-            Vault.create(disk / "worker.vault", PASSPHRASE)
-        assert sorted(p.name for p in disk.iterdir()) == [filler.name]
-
-
-def test_a_read_only_disk(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
-        path = disk / "worker.vault"
-        vault, _ = Vault.create(path, PASSPHRASE)
         pid = _seed(vault)
         before = _counts(vault)
+        filler = disk.fill()
+        with pytest.raises(DiskFullError), vault.store(SyncPolicy()).write() as tx:
+            add_note(tx, pid, BIG_NOTE)
+        assert _counts(vault) == before
+        filler.unlink()
+        with vault.store(SyncPolicy()).write() as tx:
+            add_note(tx, pid, "After freeing space: saved.")
+        assert _counts(vault)[0] == before[0] + 1
+        assert vault.integrity_check().ok
+    finally:
         vault.lock()
-        assert _run("mount", "-o", "remount,ro", str(disk))
-        try:
-            state = snapshot(disk)
-            with pytest.raises(ReadOnlyError) as info:
-                Vault.unlock(path, PASSPHRASE)
-            assert "cannot be written" in str(info.value)
-            with pytest.raises(ReadOnlyError):
-                Vault.create(disk / "another.vault", PASSPHRASE)
-            assert snapshot(disk) == state
-        finally:
-            assert _run("mount", "-o", "remount,rw", str(disk))
+    again = Vault.unlock(disk / "worker.vault", PASSPHRASE)
+    try:
+        assert _counts(again)[0] == before[0] + 1
+    finally:
+        again.lock()
 
-        # the disk turns read-only while the vault is open (a memory stick's lock switch)
-        vault = Vault.unlock(path, PASSPHRASE)
+
+def test_creating_a_vault_on_a_full_disk_leaves_nothing(small_disk: MakeDisk) -> None:
+    disk = small_disk("1m")
+    filler = disk.fill()
+    with pytest.raises(DiskFullError):
+        Vault.create(disk / "worker.vault", PASSPHRASE)
+    assert sorted(p.name for p in disk.path.iterdir()) == [filler.name]
+
+
+def test_a_read_only_disk(small_disk: MakeDisk) -> None:
+    disk = small_disk("3m")
+    path = disk / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    pid = _seed(vault)
+    before = _counts(vault)
+    vault.lock()
+    with disk.read_only():
+        state = snapshot(disk.path)
+        with pytest.raises(ReadOnlyError) as info:
+            Vault.unlock(path, PASSPHRASE)
+        assert "cannot be written" in str(info.value)
+        with pytest.raises(ReadOnlyError):
+            Vault.create(disk / "another.vault", PASSPHRASE)
+        assert snapshot(disk.path) == state
+
+    # the disk turns read-only while the vault is open (a memory stick's lock switch)
+    vault = Vault.unlock(path, PASSPHRASE)
+    try:
+        vault.engine.dispose()  # no file may be open for writing while remounting
         try:
-            vault.engine.dispose()  # no file may be open for writing while remounting
-            assert _run("mount", "-o", "remount,ro", str(disk))
-            try:
+            with disk.read_only():
                 with pytest.raises(ReadOnlyError), vault.store(SyncPolicy()).write() as tx:
                     add_note(tx, pid, "Written while the disk was read-only.")
-            finally:
                 vault.engine.dispose()
-                assert _run("mount", "-o", "remount,rw", str(disk))
-            assert _counts(vault) == before
-            assert vault.integrity_check().ok
         finally:
-            vault.lock()
+            vault.engine.dispose()
+        assert _counts(vault) == before
+        assert vault.integrity_check().ok
+    finally:
+        vault.lock()
