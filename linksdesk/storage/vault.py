@@ -486,8 +486,10 @@ class Vault:
             and keyfile.unlock_with_passphrase(kpath, current_passphrase) != key
         ):
             raise KeyFileMismatchError()  # the key file was swapped while the vault was open
-        keyfile.change_passphrase(kpath, key, new_passphrase)
-        self._record(AuditAction.PASSPHRASE, "vault")
+        # the change is recorded before the new key file takes the old one's place: a full
+        # disk refuses both, never only the record (the old passphrase then opened nothing)
+        with keyfile.passphrase_changing(kpath, key, new_passphrase):
+            self._record(AuditAction.PASSPHRASE, "vault")
 
     def integrity_check(self) -> IntegrityReport:
         """Check every page's HMAC, the database structure and the audit chain.

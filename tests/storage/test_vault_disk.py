@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event, func, select
 from vault_kit import PASSPHRASE, add_note, add_participant, snapshot
 
-from linksdesk.core.errors import DiskFullError, ReadOnlyError
+from linksdesk.core.errors import DiskFullError, ReadOnlyError, WrongPassphraseError
+from linksdesk.storage.keyfile import keyfile_path
 from linksdesk.storage.tables import AuditEvent, Note, NoteRevision, Outbox
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
@@ -126,3 +127,36 @@ def test_a_read_only_disk(small_disk: MakeDisk) -> None:
         assert vault.integrity_check().ok
     finally:
         vault.lock()
+
+
+@pytest.mark.parametrize("room", [0, 4096], ids=["no room", "room for the key file only"])
+def test_changing_the_passphrase_on_a_full_disk_keeps_the_old_one(
+    small_disk: MakeDisk, room: int
+) -> None:
+    """The disk fills while the worker changes their passphrase: with room for the new key
+    file but not for the vault's record of the change, the key file used to change anyway
+    while the window said nothing was saved, and the old passphrase opened nothing."""
+    disk = small_disk("3m")
+    path = disk / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    _seed(vault)
+    key_before = keyfile_path(path).read_bytes()
+    new = "a new passphrase for the full disk"
+    try:
+        filler = disk.fill(leave=room)
+        with pytest.raises(DiskFullError) as info:
+            vault.change_passphrase(new, current_passphrase=PASSPHRASE)
+        assert "nothing was saved" in str(info.value)
+        filler.unlink()
+    finally:
+        vault.lock()
+    assert keyfile_path(path).read_bytes() == key_before
+    assert not [p.name for p in disk.path.iterdir() if p.name.endswith(".tmp")]
+    with pytest.raises(WrongPassphraseError):
+        Vault.unlock(path, new)
+    again = Vault.unlock(path, PASSPHRASE)  # the old passphrase still opens the vault
+    try:
+        again.change_passphrase(new, current_passphrase=PASSPHRASE)  # room again: it goes
+    finally:
+        again.lock()
+    Vault.unlock(path, new).lock()
