@@ -88,6 +88,12 @@ class ReadOnlyError(EnvironmentProblem):
     )
 
 
+class NotWrittenError(EnvironmentProblem):
+    """A file the person asked for (a backup, a bundle, a PDF, a report) could not be written
+    where they chose: the message says why in their terms (``core.files.not_written``), and
+    nothing half-written was left under the file's name."""
+
+
 class VaultLockedError(UserError):
     message = "The vault is locked. Unlock it to carry on."
 

@@ -46,6 +46,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from linksdesk.core import files
 from linksdesk.core.errors import (
     DiskFullError,
     EnvironmentProblem,
@@ -476,26 +477,9 @@ def _publish(tmp: Path, path: Path, *, overwrite: bool) -> None:
 def _publish_new(tmp: Path, path: Path) -> None:
     """Move ``tmp`` to ``path`` only if nothing is there, without a check-then-write race."""
     try:
-        os.link(tmp, path)  # fails if path exists, atomically
+        files.publish_new(tmp, path)
     except FileExistsError:
         raise _exists_error(path) from None
-    except OSError as e:
-        # Filesystems without hard links (FAT/exFAT memory sticks) get check-then-replace;
-        # a single desktop user will not race themselves.
-        if e.errno not in (
-            errno.EPERM,
-            errno.ENOTSUP,
-            errno.EOPNOTSUPP,
-            errno.ENOSYS,
-            errno.EMLINK,
-            errno.EXDEV,
-        ):
-            raise
-        if os.path.lexists(path):
-            raise _exists_error(path) from None
-        os.replace(tmp, path)
-        return
-    os.unlink(tmp)
 
 
 def _exists_error(path: Path) -> VaultExistsError:
