@@ -26,9 +26,10 @@ _GONE = frozenset(
 )
 
 
-def not_written(exc: OSError, what: str, path: Path | str) -> NotWrittenError:
+def not_written(exc: OSError, what: str, path: Path | str, *, then: str = "") -> NotWrittenError:
     """Why ``what`` ("The backup", "The PDF") could not be written to ``path``, in the terms
-    of the person who chose the place: what is wrong with it, and what to do."""
+    of the person who chose the place: what is wrong with it, and what to do (``then``: a
+    sentence more, such as what was left as it was)."""
     folder = Path(path).parent
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
@@ -55,7 +56,7 @@ def not_written(exc: OSError, what: str, path: Path | str) -> NotWrittenError:
         )
     else:
         why = f"{folder} reported a problem ({exc.strerror}). Try again, or choose another place"
-    return NotWrittenError(f"{what} was not saved: {why}.")
+    return NotWrittenError(f"{what} was not saved: {why}." + (f" {then}" if then else ""))
 
 
 def folder_exists(path: Path | str, what: str) -> None:

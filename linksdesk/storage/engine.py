@@ -325,6 +325,21 @@ def classify_db_error(exc: BaseException, path: Path | str = "") -> Exception:
     return exc if isinstance(exc, Exception) else Exception(str(exc))
 
 
+def db_errno(exc: BaseException) -> int | None:
+    """The file system's error a database error stands for (a full, read-only or vanished
+    disk), for a file other than the vault (a backup's copy); None for any other error."""
+    mapped = classify_db_error(exc)
+    for kind, code in (
+        (DiskFullError, errno.ENOSPC),
+        (ReadOnlyError, errno.EROFS),
+        (DiskError, errno.EIO),
+        (VaultUnavailableError, errno.ENOENT),
+    ):
+        if isinstance(mapped, kind):
+            return code
+    return None
+
+
 DB_ERRORS: tuple[type[BaseException], ...] = (
     SADatabaseError,
     SAOperationalError,
