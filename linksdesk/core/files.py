@@ -142,6 +142,16 @@ def publish_new(part: Path, path: Path) -> None:
     os.unlink(part)
 
 
+def flush_to_disk(path: Path) -> None:
+    """Flush a file another library wrote by name to the disk, before it is renamed into
+    place (a power cut then leaves the old name or the whole new file, never an empty one)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries (a rename into it) to the disk, where the system allows."""
     if os.name != "posix":

@@ -23,13 +23,16 @@ import hmac
 import json
 import os
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core import files
+from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import AuditAction
 from linksdesk.reports.cells import safe_text
 from linksdesk.storage.bundle_tables import EvaluationRecord
@@ -40,6 +43,7 @@ from linksdesk.sync.bundle.evaluation import transform_kind
 from linksdesk.sync.policy import eval_tag
 
 ENVELOPE = ("record_id", "participant", "owner")
+EVALUATION_COPY = "The evaluation copy"  # what was not saved, in messages
 RELEASE_KEY = "evaluation_files_key"  # (local setting) hex; made when the first files are
 
 
@@ -81,24 +85,28 @@ def write_evaluation(store: Store, out: Path) -> EvaluationWritten:
         tables = {
             table: [_released(key, table, r) for r in rows] for table, rows in copy.rows.items()
         }
+    # written in a hidden folder beside, then renamed: a full or pulled-out memory stick
+    # leaves no folder of files cut short that looks like the evaluation copy
+    files.folder_exists(out, EVALUATION_COPY)
+    if os.path.lexists(out):
+        raise UserError(f"{out} already exists; choose a new folder name.")
     try:
-        out.mkdir(mode=0o700)
-    except FileExistsError:
-        raise UserError(f"{out} already exists; choose a new folder name.") from None
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     except OSError as exc:
-        raise EnvironmentProblem(f"The folder could not be made ({exc.strerror}).") from None
-    files = {}
+        raise files.not_written(exc, EVALUATION_COPY, out) from None
+    written = {}
     try:
         for table, rows in tables.items():
-            files[f"{table}.csv"] = _write_table(out / f"{table}.csv", rows)
+            written[f"{table}.csv"] = _write_table(staging / f"{table}.csv", rows)
+        os.rename(staging, out)
+        files.fsync_folder(out.parent)
     except OSError as exc:
-        raise EnvironmentProblem(
-            f"The evaluation files could not be written ({exc.strerror}); {out} is incomplete: "
-            "delete it and try again."
-        ) from None
+        raise files.not_written(exc, EVALUATION_COPY, out) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already once renamed
     with store.write() as tx:
         tx.audit(AuditAction.EXPORT, "evaluation_copy")
-    return EvaluationWritten(out, files, copy.participants, copy.left_out)
+    return EvaluationWritten(out, written, copy.participants, copy.left_out)
 
 
 def release_key(s: Session) -> bytes:

@@ -1,6 +1,6 @@
-"""A bundle written to a memory stick that is full, turns read-only, or has room for the
-bundle but not its signature: a plain message, and nothing left on the stick that looks like
-a bundle. Real file systems (the small_disk fixture)."""
+"""Bundles, evaluation copies and reports written to a memory stick that is full, turns
+read-only, or has room for part of what is written: a plain message, and nothing left on the
+stick that looks like the file. Real file systems (the small_disk fixture)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from bundle_kit import Laptop, Supervisor, bundle_of
+from bundle_kit import Laptop, Supervisor, bundle_of, fingerprint_of
 
 from linksdesk.core.errors import NotWrittenError
+from linksdesk.reports.evaluation import write_evaluation
+from linksdesk.reports.export import export_report
+from linksdesk.reports.scope import Period, Scope
+from linksdesk.sync.bundle import export, receive
 
 if TYPE_CHECKING:
     from conftest import SmallDisk
@@ -70,3 +74,39 @@ def test_a_read_only_stick(tmp_path: Path, small_disk: MakeDisk) -> None:
     finally:
         lap.close()
         sup.vault.lock()
+
+
+def test_the_evaluation_copy_on_a_full_stick(
+    tmp_path: Path, laptop: Laptop, supervisor: Supervisor, small_disk: MakeDisk
+) -> None:
+    """The copy's files used to be written straight into the folder: a stick that filled
+    half-way left a folder of CSV files cut short at a line's end, which read as whole."""
+    for _ in range(30):
+        laptop.contact(laptop.person(source="gp"))
+    bundle = tmp_path / "evaluation.age"
+    export.export_to_file(
+        laptop.store, bundle, kind="evaluation", recipients=[supervisor.recipient]
+    )
+    receive.import_bundle(supervisor.store, bundle, trust=fingerprint_of(laptop))
+    whole = write_evaluation(supervisor.store, tmp_path / "whole")
+    size = sum((tmp_path / "whole" / name).stat().st_size for name in whole.files)
+    stick = small_disk("512k")
+    filler = stick.fill(leave=size // 2)
+    with pytest.raises(NotWrittenError) as info:
+        write_evaluation(supervisor.store, stick / "evaluation")
+    assert "no room left on the disk or memory stick" in str(info.value)
+    assert _left_on(stick) == []  # no folder of files cut short, no hidden one either
+    filler.unlink()
+    again = write_evaluation(supervisor.store, stick / "evaluation")
+    assert again.files == whole.files
+
+
+def test_a_report_on_a_locked_stick(supervisor: Supervisor, small_disk: MakeDisk) -> None:
+    """Writing a report to a read-only stick used to give a crash report: taking away the
+    half-written file it never made raised the operating system's error."""
+    stick = small_disk("512k")
+    scope = Scope(Period.parse("2026-01..2026-06"))
+    with stick.read_only(), pytest.raises(NotWrittenError) as info:
+        export_report(supervisor.store, scope, "csv", stick / "report.csv", audience="internal")
+    assert "cannot be written to" in str(info.value)
+    assert _left_on(stick) == []
