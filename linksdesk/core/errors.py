@@ -94,6 +94,18 @@ class NotWrittenError(EnvironmentProblem):
     nothing half-written was left under the file's name."""
 
 
+class VaultOnReadOnlyDiskError(ReadOnlyError):
+    """Opening a vault whose disk or folder cannot be written to (said at unlock, where
+    "nothing was saved" would not be what happened)."""
+
+    message = (
+        "The vault is on a disk or memory stick that cannot be written to (some memory "
+        "sticks have a lock switch), so LinksDesk cannot open it for work. Unlock the stick, "
+        "or copy the vault and its .key file somewhere you can write to, and try again. "
+        "Nothing in the vault has been changed."
+    )
+
+
 class VaultLockedError(UserError):
     message = "The vault is locked. Unlock it to carry on."
 
@@ -136,6 +148,15 @@ class KeyFileMismatchError(EnvironmentProblem):
     message = (
         "The key file next to this vault belongs to a different vault. Put the vault's own "
         "key file back beside it."
+    )
+
+
+class VaultFolderMissingError(VaultNotFoundError):
+    """The vault's folder is gone: most often a memory stick or disk not plugged in."""
+
+    message = (
+        "The folder {} is not there, so the vault in it cannot be opened. If the vault is on "
+        "a memory stick or another disk, put it in and try again."
     )
 
 

@@ -28,10 +28,13 @@ from linksdesk.core.errors import (
     EnvironmentProblem,
     KeyFileMismatchError,
     NotAVaultError,
+    ReadOnlyError,
     VaultCorruptError,
     VaultExistsError,
+    VaultFolderMissingError,
     VaultLockedError,
     VaultNotFoundError,
+    VaultOnReadOnlyDiskError,
 )
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
@@ -186,9 +189,14 @@ class Vault:
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
         key = keyfile.unlock_with_passphrase(kpath, passphrase)
-        return cls._open(
-            path, key, keyfile.read_vault_id(kpath), check_beside=check_beside, restoring=restoring
-        )
+        with _opening_for_work():
+            return cls._open(
+                path,
+                key,
+                keyfile.read_vault_id(kpath),
+                check_beside=check_beside,
+                restoring=restoring,
+            )
 
     @classmethod
     def recover(
@@ -200,14 +208,17 @@ class Vault:
         key = keyfile.unlock_with_recovery_key(kpath, recovery_key)
         vault_id = keyfile.read_vault_id(kpath)
         cls._prove_key(path, key, vault_id)  # never rewrap a key that does not open the vault
-        keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
-        return cls._open(path, key, vault_id, restoring=restoring)
+        with _opening_for_work():
+            keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
+            return cls._open(path, key, vault_id, restoring=restoring)
 
     @staticmethod
     def _require_vault_file(path: Path) -> Path:
         """Cheap checks before any key derivation: there is a file, and it is not plainly
         something else (empty, a plain SQLite database, text)."""
         try:
+            if not path.parent.is_dir():  # a memory stick not put in, say
+                raise VaultFolderMissingError(str(path.parent))
             if not path.exists():
                 raise VaultNotFoundError(str(path))
             if not path.is_file():
@@ -558,6 +569,17 @@ class Vault:
 def _checked_pages(path: Path, key: bytes) -> PageCheck:
     with translated_errors(path):
         return check_pages(path, key)
+
+
+@contextlib.contextmanager
+def _opening_for_work() -> Iterator[None]:
+    """A read-only disk found while opening is said as such, not as a save that failed."""
+    try:
+        yield
+    except VaultOnReadOnlyDiskError:
+        raise
+    except ReadOnlyError as exc:
+        raise VaultOnReadOnlyDiskError() from exc
 
 
 def _private_folder(folder: Path) -> None:

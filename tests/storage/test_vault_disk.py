@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,13 @@ import pytest
 from sqlalchemy import event, func, select
 from vault_kit import PASSPHRASE, add_note, add_participant, snapshot
 
-from linksdesk.core.errors import DiskFullError, ReadOnlyError, WrongPassphraseError
+from linksdesk.core.errors import (
+    DiskFullError,
+    ReadOnlyError,
+    VaultFolderMissingError,
+    VaultOnReadOnlyDiskError,
+    WrongPassphraseError,
+)
 from linksdesk.storage.keyfile import keyfile_path
 from linksdesk.storage.tables import AuditEvent, Note, NoteRevision, Outbox
 from linksdesk.storage.vault import Vault
@@ -105,9 +112,11 @@ def test_a_read_only_disk(small_disk: MakeDisk) -> None:
     vault.lock()
     with disk.read_only():
         state = snapshot(disk.path)
-        with pytest.raises(ReadOnlyError) as info:
+        with pytest.raises(VaultOnReadOnlyDiskError) as info:
             Vault.unlock(path, PASSPHRASE)
-        assert "cannot be written" in str(info.value)
+        # said as a vault that cannot be opened for work, not as a save that failed
+        assert "cannot be written to" in str(info.value)
+        assert "nothing was saved" not in str(info.value)
         with pytest.raises(ReadOnlyError):
             Vault.create(disk / "another.vault", PASSPHRASE)
         assert snapshot(disk.path) == state
@@ -160,3 +169,19 @@ def test_changing_the_passphrase_on_a_full_disk_keeps_the_old_one(
     finally:
         again.lock()
     Vault.unlock(path, new).lock()
+
+
+def test_a_vault_on_a_memory_stick_not_put_in(small_disk: MakeDisk) -> None:
+    """The stick holding the vault is not in the laptop: its folder is gone with it. The
+    window said "There is no vault ... create a new one", which sends a worker to make an
+    empty vault while theirs is safe on the stick in their bag."""
+    disk = small_disk("3m")
+    (disk / "LinksDesk").mkdir()
+    path = disk / "LinksDesk" / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    vault.lock()
+    assert subprocess.run(["umount", str(disk.path)], check=False).returncode == 0
+    with pytest.raises(VaultFolderMissingError) as info:
+        Vault.unlock(path, PASSPHRASE)
+    said = str(info.value)
+    assert "memory stick" in said and "put it in" in said and "create" not in said
