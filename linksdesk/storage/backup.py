@@ -64,6 +64,9 @@ SUFFIX = ".ldbackup"
 WHAT = "The backup"  # what a file that could not be written was, in messages
 PAGES_PER_STEP = 512  # 2 MB a step: progress moves, and writers are not held up for long
 _MAX_MANIFEST = 64 * 1024
+# the private folders a backup or a restore is built in before it takes its place
+BACKUP_STAGING, RESTORE_STAGING = ".linksdesk-backup-", ".linksdesk-restore-"
+LEFTOVER_AGE_S = 24 * 3600  # one left this long ago was stopped by a crash or power cut
 
 Progress = Callable[[int, int], None]
 
@@ -279,7 +282,8 @@ def _copied(vault: Vault, folder: Path, progress: Progress | None) -> tuple[Path
     key = vault._require_key()  # the data key, to key the copy exactly as the vault
     with vault.path.open("rb") as fh:
         salt = fh.read(16)  # the copy keeps the vault's header salt (it names the key file)
-    staging = Path(tempfile.mkdtemp(prefix=".linksdesk-backup-", dir=folder))
+    _clear_leftovers(folder)
+    staging = Path(tempfile.mkdtemp(prefix=BACKUP_STAGING, dir=folder))
     try:
         src = connect_raw(vault.path, key)
         try:
@@ -314,6 +318,29 @@ def _copied(vault: Vault, folder: Path, progress: Progress | None) -> tuple[Path
             raise
         raise mapped from exc
     return staging, schema, latest
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Take away the copies a backup or restore stopped by a power cut left in ``folder``
+    (hidden folders of LinksDesk's own making, never the worker's files): each holds a whole
+    copy of a vault, and would fill the disk. One made in the last day is left alone, as it
+    may be another LinksDesk's at work."""
+    try:
+        found = [
+            p for p in folder.iterdir() if p.name.startswith((BACKUP_STAGING, RESTORE_STAGING))
+        ]
+    except OSError:
+        return
+    now = dt.datetime.now(dt.UTC).timestamp()
+    for path in found:
+        with contextlib.suppress(OSError):
+            if (
+                path.is_dir()
+                and not path.is_symlink()
+                and now - path.stat().st_mtime > LEFTOVER_AGE_S
+            ):
+                shutil.rmtree(path)
+                log.info("a backup's copy left by an earlier crash was taken away")
 
 
 def _plain_member(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -413,6 +440,7 @@ def _staging(folder: Path, prefix: str, problem: str) -> Path:
     takes its place; ``problem`` says, with ``{folder}`` and ``{reason}``, why there is none."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(folder)
         return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
     except OSError as exc:
         raise EnvironmentProblem(problem.format(folder=folder, reason=exc.strerror)) from None
@@ -442,7 +470,7 @@ def restore(
         raise BackupError("Restoring with the recovery key needs a new passphrase for the vault.")
     staging = _staging(
         vault_path.parent,
-        ".linksdesk-restore-",
+        RESTORE_STAGING,
         "Nothing was restored: {folder} cannot be written to ({reason}).",
     )
     try:

@@ -3,7 +3,9 @@ one onto a full disk: real file systems (the small_disk fixture), synthetic peop
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,3 +92,26 @@ def test_restoring_onto_a_full_disk_replaces_nothing(
     )
     assert not result.replaced
     Casebook.unlock(laptop / "worker.vault", "correct horse battery staple").lock()
+
+
+def test_a_backup_cut_by_a_power_cut_leaves_no_copy_for_ever(cb: Casebook, tmp_path: Path) -> None:
+    """The laptop lost power during a backup: the copy of the vault it was building stays in
+    a hidden folder beside the vault. The next backup takes such a copy away (a day old:
+    a newer one may be another LinksDesk's at work), never anything else there."""
+    _with_work(cb, people=1)
+    beside = cb.vault.path.parent
+    old = beside / ".linksdesk-backup-cutbypower"
+    old.mkdir()
+    (old / "vault.db").write_bytes(os.urandom(64 * 1024))  # a copy is still encrypted
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    fresh = beside / ".linksdesk-backup-atwork"
+    fresh.mkdir()
+    own = beside / ".linksdesk-backup-notes.txt"  # a file of that name is not ours to take
+    own.write_text("the worker's own file")
+    os.utime(own, (two_days_ago, two_days_ago))
+    out = tmp_path / "stick"
+    out.mkdir()
+    backup.back_up(cb, out / "worker.ldbackup")
+    assert not old.exists()
+    assert fresh.is_dir() and own.read_text() == "the worker's own file"
