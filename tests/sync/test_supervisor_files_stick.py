@@ -16,6 +16,7 @@ from linksdesk.reports.evaluation import write_evaluation
 from linksdesk.reports.export import export_report
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.sync.bundle import export, receive
+from linksdesk.sync.bundle.format import BundleRefused
 
 if TYPE_CHECKING:
     from conftest import SmallDisk
@@ -110,3 +111,30 @@ def test_a_report_on_a_locked_stick(supervisor: Supervisor, small_disk: MakeDisk
         export_report(supervisor.store, scope, "csv", stick / "report.csv", audience="internal")
     assert "cannot be written to" in str(info.value)
     assert _left_on(stick) == []
+
+
+def test_reading_bundles_from_a_locked_stick_and_one_cut_short(
+    tmp_path: Path, small_disk: MakeDisk
+) -> None:
+    """The supervisor imports from a stick with its lock switch on (nothing need be written
+    on it); a copy that stopped when the stick filled is called cut short, and nothing of it
+    is imported."""
+    lap, sup = _laptop_with_work(tmp_path)
+    try:
+        stick = small_disk("512k")
+        made = bundle_of(lap, sup, stick / "caseload.age")
+        whole = made.read_bytes()
+        cut = stick / "cut.age"
+        cut.write_bytes(whole[: len(whole) // 2])
+        (stick / "cut.age.minisig").write_bytes((stick / "caseload.age.minisig").read_bytes())
+        before = sup.content_hash()
+        with stick.read_only():
+            with pytest.raises(BundleRefused) as info:
+                receive.import_bundle(sup.store, cut, trust=fingerprint_of(lap))
+            assert "cut short" in str(info.value) and "Nothing was imported" in str(info.value)
+            assert sup.content_hash() == before
+            report = receive.import_bundle(sup.store, made, trust=fingerprint_of(lap))
+        assert report.counts["participant"] == 12
+    finally:
+        lap.close()
+        sup.vault.lock()
