@@ -94,6 +94,16 @@ class NotWrittenError(EnvironmentProblem):
     nothing half-written was left under the file's name."""
 
 
+class VaultOnFullDiskError(DiskFullError):
+    """Opening a vault on a full disk: SQLite needs a little room beside it to open it."""
+
+    message = (
+        "The disk holding the vault is full, and LinksDesk needs a little room on it to open "
+        "the vault. Free some space (empty the bin, or move large files elsewhere) and try "
+        "again. Nothing in the vault has been changed."
+    )
+
+
 class VaultOnReadOnlyDiskError(ReadOnlyError):
     """Opening a vault whose disk or folder cannot be written to (said at unlock, where
     "nothing was saved" would not be what happened)."""

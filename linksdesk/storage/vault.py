@@ -25,6 +25,7 @@ import sqlcipher3
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from linksdesk.core.errors import (
+    DiskFullError,
     EnvironmentProblem,
     KeyFileMismatchError,
     NotAVaultError,
@@ -34,6 +35,7 @@ from linksdesk.core.errors import (
     VaultFolderMissingError,
     VaultLockedError,
     VaultNotFoundError,
+    VaultOnFullDiskError,
     VaultOnReadOnlyDiskError,
 )
 from linksdesk.core.hlc import HybridClock
@@ -573,13 +575,16 @@ def _checked_pages(path: Path, key: bytes) -> PageCheck:
 
 @contextlib.contextmanager
 def _opening_for_work() -> Iterator[None]:
-    """A read-only disk found while opening is said as such, not as a save that failed."""
+    """A full or read-only disk found while opening is said as such, not as a save that
+    failed."""
     try:
         yield
-    except VaultOnReadOnlyDiskError:
+    except (VaultOnReadOnlyDiskError, VaultOnFullDiskError):
         raise
     except ReadOnlyError as exc:
         raise VaultOnReadOnlyDiskError() from exc
+    except DiskFullError as exc:
+        raise VaultOnFullDiskError() from exc
 
 
 def _private_folder(folder: Path) -> None:

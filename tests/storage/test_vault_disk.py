@@ -14,6 +14,7 @@ from linksdesk.core.errors import (
     DiskFullError,
     ReadOnlyError,
     VaultFolderMissingError,
+    VaultOnFullDiskError,
     VaultOnReadOnlyDiskError,
     WrongPassphraseError,
 )
@@ -185,3 +186,29 @@ def test_a_vault_on_a_memory_stick_not_put_in(small_disk: MakeDisk) -> None:
         Vault.unlock(path, PASSPHRASE)
     said = str(info.value)
     assert "memory stick" in said and "put it in" in said and "create" not in said
+
+
+def test_opening_a_vault_on_a_full_disk(small_disk: MakeDisk) -> None:
+    """The laptop's disk filled up overnight: SQLite cannot make its shared-memory file, and
+    says "disk I/O error". The window said to check the memory stick was still connected;
+    it is the disk's room the worker must see to."""
+    disk = small_disk("3m")
+    path = disk / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    _seed(vault)
+    before = _counts(vault)
+    vault.lock()
+    filler = disk.fill()
+    for beside in (True, False):  # the window's unlock, and the command line
+        with pytest.raises(VaultOnFullDiskError) as info:
+            Vault.unlock(path, PASSPHRASE, check_beside=beside)
+        said = str(info.value)
+        assert "disk holding the vault is full" in said and "Free some space" in said, said
+        assert "connected" not in said
+    filler.unlink()
+    again = Vault.unlock(path, PASSPHRASE)
+    try:
+        assert _counts(again) == before
+        assert again.integrity_check().ok
+    finally:
+        again.lock()

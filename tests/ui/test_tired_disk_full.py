@@ -66,3 +66,21 @@ def test_a_case_note_when_the_disk_fills(
     cb = ui_session.require_casebook()
     assert call_casework(qtbot, ui_session, lambda _cb: cb.load_draft(key)) == WORDS
     assert call_casework(qtbot, ui_session, notes.list_notes, who.id) == []
+
+
+def test_unlocking_when_the_disk_is_full(
+    qtbot: Any, window: Any, ui_session: UiSession, laptop_disk: SmallDisk
+) -> None:
+    """Back at the laptop the next morning, the disk still full: the unlock screen says so
+    and what to do, not "check the memory stick is connected"; with room, it opens."""
+    filler = laptop_disk.fill()
+    page = window.unlock_screen.open_page
+    page.passphrase.setText("correct horse battery staple")
+    page.unlock_button.click()
+    qtbot.waitUntil(lambda: "full" in page.message.text(), timeout=20_000)
+    said = page.message.text()
+    assert "Free some space" in said and "connected" not in said, said
+    assert ui_session.casebook is None
+    filler.unlink()
+    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
+        page.unlock_button.click()
