@@ -58,7 +58,11 @@ class Casebook:
         """A new vault, unlocked, and its recovery key (show it once; it is not kept)."""
         vault, recovery = Vault.create(Path(path), passphrase)
         cb = cls(vault)
-        cb._audit(AuditAction.CREATE, "vault")
+        try:
+            cb._audit(AuditAction.CREATE, "vault")
+        except BaseException:
+            vault.abandon()  # a full disk: no vault stays whose recovery key was never shown
+            raise
         return cb, recovery
 
     @classmethod

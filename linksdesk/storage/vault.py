@@ -168,12 +168,18 @@ class Vault:
         except BaseException:
             if vault is not None:
                 vault.lock()
-            for p in (path, kpath, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                with contextlib.suppress(OSError):
-                    p.unlink()
+            _remove_new(path)
             raise
         log.info("vault created")
         return vault, recovery
+
+    def abandon(self) -> None:
+        """Lock and take away a vault created a moment ago whose making could not be
+        finished (a full disk refused its first records): its recovery key was never shown,
+        and nothing in it was written by anyone, so it must not stay to be opened."""
+        self.lock()
+        _remove_new(self.path)
+        log.info("a vault whose making could not be finished was taken away")
 
     @classmethod
     def unlock(
@@ -571,6 +577,13 @@ class Vault:
 def _checked_pages(path: Path, key: bytes) -> PageCheck:
     with translated_errors(path):
         return check_pages(path, key)
+
+
+def _remove_new(path: Path) -> None:
+    """The files of a vault just made (never of one a worker has written in)."""
+    for p in (path, keyfile.keyfile_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -212,3 +213,27 @@ def test_opening_a_vault_on_a_full_disk(small_disk: MakeDisk) -> None:
         assert again.integrity_check().ok
     finally:
         again.lock()
+
+
+@pytest.mark.parametrize("supervisor", [False, True], ids=["worker", "supervisor"])
+def test_a_new_vault_whose_first_records_do_not_fit(small_disk: MakeDisk, supervisor: bool) -> None:
+    """Room for the vault's files but not for its first records (the audit line, the signing
+    key): the window said nothing was saved, yet left a vault whose recovery key was never
+    shown, and the next try said "There is already a vault" there."""
+    from linksdesk.casework.bundles import create_vault
+
+    disk = small_disk("3m")
+    room = shutil.disk_usage(disk.path).free
+    probe, _ = Vault.create(disk / "probe.vault", PASSPHRASE)
+    needed = room - shutil.disk_usage(disk.path).free  # what making the files alone takes
+    probe.lock()
+    for made in list(disk.path.iterdir()):
+        made.unlink()
+    filler = disk.fill(leave=needed)
+    with pytest.raises(DiskFullError):
+        create_vault(disk / "worker.vault", PASSPHRASE, supervisor=supervisor)
+    assert sorted(p.name for p in disk.path.iterdir()) == ["filler.bin"]
+    filler.unlink()
+    cb, recovery = create_vault(disk / "worker.vault", PASSPHRASE, supervisor=supervisor)
+    cb.lock()
+    assert recovery
