@@ -15,7 +15,7 @@ from linksdesk.core.errors import NotWrittenError
 from linksdesk.reports.evaluation import write_evaluation
 from linksdesk.reports.export import export_report
 from linksdesk.reports.scope import Period, Scope
-from linksdesk.sync.bundle import export, receive
+from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused
 
 if TYPE_CHECKING:
@@ -138,3 +138,21 @@ def test_reading_bundles_from_a_locked_stick_and_one_cut_short(
     finally:
         lap.close()
         sup.vault.lock()
+
+
+def test_the_bundle_key_exported_to_a_full_stick(
+    supervisor: Supervisor, small_disk: MakeDisk
+) -> None:
+    """File › Your bundle key… › export, to a full stick: the file was made, then the write
+    failed, leaving an empty key file under the name (and a crash report); the next try
+    said the file already exists."""
+    stick = small_disk("512k")
+    filler = stick.fill()
+    out = stick / "supervisor-identity.txt"
+    with pytest.raises(NotWrittenError) as info:
+        keys.export_identity(supervisor.store, out)
+    assert "no room left" in str(info.value)
+    assert _left_on(stick) == []
+    filler.unlink()
+    keys.export_identity(supervisor.store, out)
+    assert supervisor.identity() in out.read_text()
