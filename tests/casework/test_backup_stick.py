@@ -1,5 +1,6 @@
-"""Backups to a memory stick that is full, turns read-only or is taken out, and restoring from
-one onto a full disk: real file systems (the small_disk fixture), synthetic people only."""
+"""Backups (and the resource directory's export) to a memory stick that is full, turns
+read-only or is taken out, and restoring from one onto a full disk: real file systems (the
+small_disk fixture), synthetic people only."""
 
 from __future__ import annotations
 
@@ -115,3 +116,28 @@ def test_a_backup_cut_by_a_power_cut_leaves_no_copy_for_ever(cb: Casebook, tmp_p
     backup.back_up(cb, out / "worker.ldbackup")
     assert not old.exists()
     assert fresh.is_dir() and own.read_text() == "the worker's own file"
+
+
+def test_the_resource_directory_exported_to_a_full_then_a_locked_stick(
+    cb: Casebook, small_disk: MakeDisk
+) -> None:
+    """The export's own temporary file raised the operating system's error on a full or
+    locked stick, which the window shows as a crash report."""
+    from linksdesk.casework import resources
+
+    for i in range(60):
+        resources.add_resource(cb, organisation=f"Community garden {i}", service="Growing " * 20)
+    stick = small_disk("512k")
+    older = stick / "directory.csv"
+    older.write_text("the directory exported last month\n")
+    filler = stick.fill(leave=4096)
+    with pytest.raises(NotWrittenError) as info:
+        resources.export_resources_csv(cb, older)
+    assert "no room left" in str(info.value)
+    assert older.read_text() == "the directory exported last month\n"
+    assert _left_on(stick) == ["directory.csv"]
+    filler.unlink()
+    with stick.read_only(), pytest.raises(NotWrittenError) as info:
+        resources.export_resources_csv(cb, older)
+    assert "cannot be written to" in str(info.value)
+    assert resources.export_resources_csv(cb, older).value.written == 60
