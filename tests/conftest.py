@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import gc
 import os
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,71 @@ def store(vault: object) -> object:
     from linksdesk.sync.policy import SyncPolicy
 
     return vault.store(SyncPolicy())  # type: ignore[attr-defined]
+
+
+# -- a small disk of its own (a memory stick, a nearly full laptop) ---------------------------
+class SmallDisk:
+    """A tmpfs of a few hundred KB mounted for one test: really fills up, really turns
+    read-only (``mount -o remount,ro``), as a memory stick or a full laptop disk does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __truediv__(self, name: str) -> Path:
+        return self.path / name
+
+    def fill(self, leave: int = 0) -> Path:
+        """Fill the disk to the last byte, then free ``leave`` bytes; returns the filler file
+        (unlink it to make room again)."""
+        filler = self.path / "filler.bin"
+        for block in (65536, 512):  # big blocks first, then the last few bytes too
+            with contextlib.suppress(OSError), filler.open("ab") as fh:
+                while True:
+                    fh.write(b"\0" * block)
+                    fh.flush()
+        if leave:
+            os.truncate(filler, max(filler.stat().st_size - leave, 0))
+        return filler
+
+    def remount(self, how: str) -> None:
+        """``"ro"`` or ``"rw"``; files open for writing on it must be closed first."""
+        _mount("-o", f"remount,{how}", str(self.path))
+
+    @contextlib.contextmanager
+    def read_only(self) -> Iterator[None]:
+        self.remount("ro")
+        try:
+            yield
+        finally:
+            self.remount("rw")
+
+
+def _mount(*args: str) -> None:
+    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"mount {' '.join(args)} failed: {done.stderr.strip()}"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[[str], SmallDisk]]:
+    """``small_disk(size)``: a new tmpfs of ``size`` ("512k", "3m"), unmounted after the test.
+
+    Mounting needs root on Linux, which CI and the development machine have: anywhere else
+    the test fails saying so (a skipped test would pass unseen)."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.fail("the disk tests mount a small tmpfs: run them as root on Linux")
+    mounted: list[Path] = []
+
+    def make(size: str) -> SmallDisk:
+        where = tmp_path / f"disk{len(mounted)}"
+        where.mkdir()
+        _mount("-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where))
+        mounted.append(where)
+        return SmallDisk(where)
+
+    yield make
+    for where in reversed(mounted):
+        if subprocess.run(["umount", str(where)], capture_output=True, check=False).returncode:
+            subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,8 @@ def create_vault(path: Path, passphrase: str, *, supervisor: bool = False) -> tu
     try:
         prepare_new_vault(cb, supervisor=supervisor)
     except BaseException:
-        cb.lock()
+        # a full disk: the vault, never shown its recovery key, does not stay half-made
+        cb.vault.abandon()
         raise
     return cb, recovery
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,11 @@ class Casebook:
         """A new vault, unlocked, and its recovery key (show it once; it is not kept)."""
         vault, recovery = Vault.create(Path(path), passphrase)
         cb = cls(vault)
-        cb._audit(AuditAction.CREATE, "vault")
+        try:
+            cb._audit(AuditAction.CREATE, "vault")
+        except BaseException:
+            vault.abandon()  # a full disk: no vault stays whose recovery key was never shown
+            raise
         return cb, recovery
 
     @classmethod
@@ -67,15 +72,28 @@ class Casebook:
         a thread beside; the unlock is audited as the vault's first write once the check
         has passed, and never if it finds damage (``when_pages_checked``)."""
         cb = cls(Vault.unlock(Path(path), passphrase, check_beside=check_beside))
-        cb._audit_first(AuditAction.UNLOCK, "vault")
+        with cb._locked_if_it_fails():
+            cb._audit_first(AuditAction.UNLOCK, "vault")
         return cb
 
     @classmethod
     def recover(cls, path: Path | str, recovery_key: str, new_passphrase: str) -> Casebook:
         cb = cls(Vault.recover(Path(path), recovery_key, new_passphrase))
-        cb._audit(AuditAction.UNLOCK, "vault")
-        cb._audit(AuditAction.PASSPHRASE, "vault")
+        with cb._locked_if_it_fails():
+            cb._audit(AuditAction.UNLOCK, "vault")
+            cb._audit(AuditAction.PASSPHRASE, "vault")
         return cb
+
+    @contextlib.contextmanager
+    def _locked_if_it_fails(self) -> Iterator[None]:
+        """An opening step that fails (a full disk refusing the audit line) locks the vault
+        again before the error goes on: no key is left in memory for a vault never handed
+        over."""
+        try:
+            yield
+        except BaseException:
+            self.vault.lock()
+            raise
 
     def change_passphrase(
         self, new_passphrase: str, *, current_passphrase: str | None = None

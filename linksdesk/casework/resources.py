@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy import and_, case, func, select
 
@@ -26,7 +23,7 @@ from linksdesk.casework.dto import (
     Resource,
     ResourceDemand,
 )
-from linksdesk.core import registry
+from linksdesk.core import files, registry
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
@@ -451,16 +448,20 @@ def export_resources_csv(
 
     try:
         if isinstance(dest, str | Path):
-            target = Path(dest)
-            fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    written = write(out)
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            counted: list[int] = []
+
+            def write_bytes(raw: BinaryIO) -> None:
+                out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                try:
+                    counted.append(write(out))
+                    out.flush()
+                finally:
+                    out.detach()  # the file is write_whole's to flush and close
+
+            # a full or locked memory stick is said in plain words, and leaves no file cut
+            # short (the file dialog asked before an existing file is replaced)
+            files.write_whole(Path(dest), write_bytes, what="The export", replace=True)
+            written = counted[0]
         else:
             written = write(dest)
     except _Cancelled:

@@ -88,6 +88,34 @@ class ReadOnlyError(EnvironmentProblem):
     )
 
 
+class NotWrittenError(EnvironmentProblem):
+    """A file the person asked for (a backup, a bundle, a PDF, a report) could not be written
+    where they chose: the message says why in their terms (``core.files.not_written``), and
+    nothing half-written was left under the file's name."""
+
+
+class VaultOnFullDiskError(DiskFullError):
+    """Opening a vault on a full disk: SQLite needs a little room beside it to open it."""
+
+    message = (
+        "The disk holding the vault is full, and LinksDesk needs a little room on it to open "
+        "the vault. Free some space (empty the bin, or move large files elsewhere) and try "
+        "again. Nothing in the vault has been changed."
+    )
+
+
+class VaultOnReadOnlyDiskError(ReadOnlyError):
+    """Opening a vault whose disk or folder cannot be written to (said at unlock, where
+    "nothing was saved" would not be what happened)."""
+
+    message = (
+        "The vault is on a disk or memory stick that cannot be written to (some memory "
+        "sticks have a lock switch), so LinksDesk cannot open it for work. Unlock the stick, "
+        "or copy the vault and its .key file somewhere you can write to, and try again. "
+        "Nothing in the vault has been changed."
+    )
+
+
 class VaultLockedError(UserError):
     message = "The vault is locked. Unlock it to carry on."
 
@@ -130,6 +158,15 @@ class KeyFileMismatchError(EnvironmentProblem):
     message = (
         "The key file next to this vault belongs to a different vault. Put the vault's own "
         "key file back beside it."
+    )
+
+
+class VaultFolderMissingError(VaultNotFoundError):
+    """The vault's folder is gone: most often a memory stick or disk not plugged in."""
+
+    message = (
+        "The folder {} is not there, so the vault in it cannot be opened. If the vault is on "
+        "a memory stick or another disk, put it in and try again."
     )
 
 

@@ -23,14 +23,17 @@ import hmac
 import json
 import os
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from linksdesk.core import files
 from linksdesk.core.datafiles import load_toml
-from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import IN_ERROR_COLUMN, AuditAction, outcome_key
 from linksdesk.reports.cells import safe_text
 from linksdesk.storage.bundle_tables import EvaluationRecord
@@ -49,6 +52,7 @@ COLUMNS: dict[str, Any] = load_toml("linksdesk.reports", "evaluation_columns.tom
 # evaluation), and the board's report publishes the same counts with small ones hidden, so
 # files holding them gave back, worker by worker, every count the board hides.
 NOT_WRITTEN = frozenset(AGGREGATE_TABLES)
+EVALUATION_COPY = "The evaluation copy"  # what was not saved, in messages
 RELEASE_KEY = "evaluation_files_key"  # (local setting) hex; made when the first files are
 
 
@@ -93,26 +97,30 @@ def write_evaluation(store: Store, out: Path) -> EvaluationWritten:
             for table, rows in copy.rows.items()
             if table not in NOT_WRITTEN
         }
+    # written in a hidden folder beside, then renamed: a full or pulled-out memory stick
+    # leaves no folder of files cut short that looks like the evaluation copy
+    files.folder_exists(out, EVALUATION_COPY)
+    if os.path.lexists(out):
+        raise UserError(f"{out} already exists; choose a new folder name.")
     try:
-        out.mkdir(mode=0o700)
-    except FileExistsError:
-        raise UserError(f"{out} already exists; choose a new folder name.") from None
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     except OSError as exc:
-        raise EnvironmentProblem(f"The folder could not be made ({exc.strerror}).") from None
-    files, headers = {}, {}
+        raise files.not_written(exc, EVALUATION_COPY, out) from None
+    written, headers = {}, {}
     try:
         for table, rows in tables.items():
             headers[f"{table}.csv"] = header = _header(rows)
-            files[f"{table}.csv"] = _write_table(out / f"{table}.csv", header, rows)
-        _write_text(out / README, readme(headers, copy.participants, copy.left_out))
+            written[f"{table}.csv"] = _write_table(staging / f"{table}.csv", header, rows)
+        _write_text(staging / README, readme(headers, copy.participants, copy.left_out))
+        os.rename(staging, out)
+        files.fsync_folder(out.parent)
     except OSError as exc:
-        raise EnvironmentProblem(
-            f"The evaluation files could not be written ({exc.strerror}); {out} is incomplete: "
-            "delete it and try again."
-        ) from None
+        raise files.not_written(exc, EVALUATION_COPY, out) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already once renamed
     with store.write() as tx:
         tx.audit(AuditAction.EXPORT, "evaluation_copy")
-    return EvaluationWritten(out, files, copy.participants, copy.left_out)
+    return EvaluationWritten(out, written, copy.participants, copy.left_out)
 
 
 def release_key(s: Session) -> bytes:

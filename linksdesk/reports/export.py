@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from linksdesk.core import files
 from linksdesk.core.errors import (
     ChangedSinceEarlierReportError,
     OverlapsEarlierReportError,
@@ -145,12 +147,14 @@ def export_report(
     try:
         _write(report, fmt, part, progress)
         os.chmod(part, 0o600)
+        files.flush_to_disk(part)
         os.replace(part, out)
+        files.fsync_folder(out.parent)
     except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise UserError(f"The report could not be written to {out}: {exc.strerror}.") from None
+        raise files.not_written(exc, "The report", out) from None
     finally:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only stick refuses even this
+            part.unlink()
     with store.write() as tx:
         # what, period and audience; never content
         tx.audit(AuditAction.EXPORT, f"report {fmt} {audience}", scope.period.label)

@@ -35,15 +35,18 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from linksdesk.core import files
 from linksdesk.core.errors import EnvironmentProblem, LinksDeskError, UserError
 from linksdesk.core.hlc import HLC
 from linksdesk.storage import keyfile, restored
 from linksdesk.storage.engine import (
     DB_ERRORS,
+    classify_db_error,
     connect_raw,
     connect_read_only,
+    db_errno,
     translated_errors,
 )
 from linksdesk.storage.tables import SYNCABLE_TABLES
@@ -58,8 +61,12 @@ DB_MEMBER = "vault.db"
 KEY_MEMBER = "vault.key"
 MEMBERS = (MANIFEST, KEY_MEMBER, DB_MEMBER)
 SUFFIX = ".ldbackup"
+WHAT = "The backup"  # what a file that could not be written was, in messages
 PAGES_PER_STEP = 512  # 2 MB a step: progress moves, and writers are not held up for long
 _MAX_MANIFEST = 64 * 1024
+# the private folders a backup or a restore is built in before it takes its place
+BACKUP_STAGING, RESTORE_STAGING = ".linksdesk-backup-", ".linksdesk-restore-"
+LEFTOVER_AGE_S = 24 * 3600  # one left this long ago was stopped by a crash or power cut
 
 Progress = Callable[[int, int], None]
 
@@ -204,65 +211,36 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def back_up(
     vault: Vault, out: Path, *, progress: Progress | None = None, overwrite: bool = False
 ) -> BackupInfo:
     """Write a consistent, still-encrypted copy of the open ``vault`` and its key file to ``out``.
 
     ``out`` is written whole or not at all (a partial file never takes its name). An existing
-    file is refused unless ``overwrite`` (a file dialog has already asked).
+    file is refused unless ``overwrite`` (a file dialog has already asked). The copy is made
+    beside the vault where there is room (else beside ``out``), so a memory stick needs room
+    for the backup only, not for a copy of it too.
     """
     out = Path(out)
     if out.exists() and not overwrite:
         raise BackupError(f"There is already a file at {out}. Choose another name.")
     if out.resolve() == vault.path.resolve() or out.resolve() == _key_of(vault.path).resolve():
         raise BackupError("A backup cannot be written over the vault itself. Choose another place.")
-    key = vault._require_key()  # the data key, to key the copy exactly as the vault
-    with vault.path.open("rb") as fh:
-        salt = fh.read(16)  # the copy keeps the vault's header salt (it names the key file)
-    staging = _staging(
-        out.parent,
-        ".linksdesk-backup-",
-        "The backup could not be written to {folder} ({reason}). Choose a folder you can "
-        "write to, with enough free space.",
-    )
+    # a memory stick taken out leaves its folder's name behind: the backup must not go to a
+    # folder of that name made on the laptop's own disk, where the worker would not look
+    files.folder_exists(out, WHAT)
+    failed: OSError | None = None
+    for place in dict.fromkeys((vault.path.parent, out.parent)):
+        try:
+            staging, schema, latest = _copied(vault, place, progress)
+            break
+        except OSError as exc:
+            failed = exc
+    else:
+        assert failed is not None
+        raise files.not_written(failed, WHAT, out)
+    copy = staging / DB_MEMBER
     try:
-        copy = staging / DB_MEMBER
-        with translated_errors(copy):
-            src = connect_raw(vault.path, key)
-            try:
-                dst = connect_raw(copy, key, salt=salt)
-                try:
-
-                    def step(_status: int, remaining: int, total: int) -> None:
-                        if progress is not None:
-                            progress(total - remaining, total)
-
-                    src.backup(dst, pages=PAGES_PER_STEP, progress=step)
-                    check = [r[0] for r in dst.execute("PRAGMA quick_check")]
-                    if check != ["ok"]:
-                        raise EnvironmentProblem(
-                            "The copy of the vault did not check out, so no backup was made. "
-                            "Run `linksdesk check` on the vault."
-                        )
-                    schema = str(
-                        dst.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-                    )
-                    latest = latest_change(dst)
-                    dst.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
-                finally:
-                    dst.close()
-            finally:
-                src.close()
         shutil.copyfile(_key_of(vault.path), staging / KEY_MEMBER)
         from linksdesk import __version__
 
@@ -282,28 +260,87 @@ def back_up(
             "sha256": {m: _sha256(staging / m) for m in (KEY_MEMBER, DB_MEMBER)},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        partial = staging / "backup.partial"
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with (
-            os.fdopen(fd, "wb") as raw,
-            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
-        ):
-            for member in MEMBERS:
-                tar.add(staging / member, arcname=member, recursive=False, filter=_plain_member)
-            tar.close()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(partial, out)
-        _fsync_dir(out.parent)
+
+        def archive(raw: BinaryIO) -> None:
+            with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for member in MEMBERS:
+                    tar.add(staging / member, arcname=member, recursive=False, filter=_plain_member)
+
+        files.write_whole(out, archive, what=WHAT, replace=overwrite)
     except OSError as exc:
-        raise EnvironmentProblem(
-            f"The backup could not be written to {out} ({exc.strerror}). Check the disk has "
-            "room and try again; the vault itself is unchanged."
-        ) from None
+        raise files.not_written(exc, WHAT, out) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("backup written: %d bytes, schema %s", out.stat().st_size, info.schema)
     return info
+
+
+def _copied(vault: Vault, folder: Path, progress: Progress | None) -> tuple[Path, str, str | None]:
+    """A consistent copy of the open vault in a new private folder in ``folder``, keyed as the
+    vault is; returns the folder, its schema and its latest change stamp. The disk's faults
+    are OSErrors (and the folder is gone again); a damaged vault is said as such."""
+    key = vault._require_key()  # the data key, to key the copy exactly as the vault
+    with vault.path.open("rb") as fh:
+        salt = fh.read(16)  # the copy keeps the vault's header salt (it names the key file)
+    _clear_leftovers(folder)
+    staging = Path(tempfile.mkdtemp(prefix=BACKUP_STAGING, dir=folder))
+    try:
+        src = connect_raw(vault.path, key)
+        try:
+            dst = connect_raw(staging / DB_MEMBER, key, salt=salt)
+            try:
+
+                def step(_status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+
+                src.backup(dst, pages=PAGES_PER_STEP, progress=step)
+                check = [r[0] for r in dst.execute("PRAGMA quick_check")]
+                if check != ["ok"]:
+                    raise EnvironmentProblem(
+                        "The copy of the vault did not check out, so no backup was made. "
+                        "Run `linksdesk check` on the vault."
+                    )
+                schema = str(dst.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+                latest = latest_change(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        code = db_errno(exc) if isinstance(exc, DB_ERRORS) else None
+        if code is not None:  # the copy's disk is full, read-only or gone
+            raise OSError(code, os.strerror(code)) from None
+        mapped = classify_db_error(exc, vault.path) if isinstance(exc, DB_ERRORS) else exc
+        if mapped is exc:
+            raise
+        raise mapped from exc
+    return staging, schema, latest
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Take away the copies a backup or restore stopped by a power cut left in ``folder``
+    (hidden folders of LinksDesk's own making, never the worker's files): each holds a whole
+    copy of a vault, and would fill the disk. One made in the last day is left alone, as it
+    may be another LinksDesk's at work."""
+    try:
+        found = [
+            p for p in folder.iterdir() if p.name.startswith((BACKUP_STAGING, RESTORE_STAGING))
+        ]
+    except OSError:
+        return
+    now = dt.datetime.now(dt.UTC).timestamp()
+    for path in found:
+        with contextlib.suppress(OSError):
+            if (
+                path.is_dir()
+                and not path.is_symlink()
+                and now - path.stat().st_mtime > LEFTOVER_AGE_S
+            ):
+                shutil.rmtree(path)
+                log.info("a backup's copy left by an earlier crash was taken away")
 
 
 def _plain_member(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -403,6 +440,7 @@ def _staging(folder: Path, prefix: str, problem: str) -> Path:
     takes its place; ``problem`` says, with ``{folder}`` and ``{reason}``, why there is none."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(folder)
         return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
     except OSError as exc:
         raise EnvironmentProblem(problem.format(folder=folder, reason=exc.strerror)) from None
@@ -432,7 +470,7 @@ def restore(
         raise BackupError("Restoring with the recovery key needs a new passphrase for the vault.")
     staging = _staging(
         vault_path.parent,
-        ".linksdesk-restore-",
+        RESTORE_STAGING,
         "Nothing was restored: {folder} cannot be written to ({reason}).",
     )
     try:
@@ -470,19 +508,26 @@ def restore(
         existing = [p for p in _vault_files(vault_path) if p.exists()]
         if existing:
             newer = _refuse_unless_replaced(vault_path, info, key, replace, replace_older)
-            kept = _move_aside(existing)
-        os.replace(_key_of(staged), _key_of(vault_path))
-        for side in ("-wal", "-shm"):  # normally gone once the staged copy was closed
-            if Path(f"{staged}{side}").exists():
-                os.replace(f"{staged}{side}", f"{vault_path}{side}")
-        os.replace(staged, vault_path)
-        _fsync_dir(vault_path.parent)
+        moved: list[tuple[Path, Path]] = []
+        try:
+            kept = _move_aside(existing, moved)
+            os.replace(_key_of(staged), _key_of(vault_path))
+            for side in ("-wal", "-shm"):  # normally gone once the staged copy was closed
+                if Path(f"{staged}{side}").exists():
+                    os.replace(f"{staged}{side}", f"{vault_path}{side}")
+            os.replace(staged, vault_path)
+        except OSError:
+            # the disk went away or failed between renames: what was set aside goes back
+            for original, aside in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.replace(aside, original)
+            raise
+        files.fsync_folder(vault_path.parent)
         if progress is not None:
             progress(3, 3)
     except OSError as exc:
-        raise EnvironmentProblem(
-            f"The backup could not be restored to {vault_path} ({exc.strerror}). Check the disk "
-            "has room; nothing was replaced."
+        raise files.not_written(
+            exc, "The restored vault", vault_path, then="Nothing was replaced."
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -564,11 +609,12 @@ def _refuse_unless_replaced(
     return newer
 
 
-def _move_aside(files: list[Path]) -> tuple[Path, ...]:
+def _move_aside(files: list[Path], moved: list[tuple[Path, Path]]) -> tuple[Path, ...]:
+    """Rename ``files`` to ``<name>.before-restore-<time>`` beside them; ``moved`` gets each
+    (original, new name) as it is done, to put back if a later step fails."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = []
     for path in files:
         aside = path.with_name(f"{path.name}.before-restore-{stamp}")
         os.replace(path, aside)
-        kept.append(aside)
-    return tuple(kept)
+        moved.append((path, aside))
+    return tuple(aside for _path, aside in moved)

@@ -134,12 +134,13 @@ def opens_without_writing(path: Path, key: bytes) -> bool:
     path = Path(path)
     if any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm", "-journal")):
         return False
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
-    try:
-        _keyed(conn, key, None)
-        mode = conn.execute("PRAGMA journal_mode").fetchone()
-    finally:
-        conn.close()
+    with translated_errors(path):  # a full disk refuses even the question
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        try:
+            _keyed(conn, key, None)
+            mode = conn.execute("PRAGMA journal_mode").fetchone()
+        finally:
+            conn.close()
     return mode is not None and str(mode[0]).lower() == "wal"
 
 
@@ -290,6 +291,18 @@ def folder_is_read_only(path: Path | str) -> bool:
     return not os.access(folder, os.W_OK)
 
 
+NO_ROOM_BYTES = 1024 * 1024  # less free than this beside a vault: a disk full for SQLite
+
+
+def no_room_beside(path: Path | str) -> bool:
+    """Whether the disk holding ``path`` has (next to) no free space left."""
+    try:
+        stat = os.statvfs(Path(path).absolute().parent)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return stat.f_bavail * stat.f_frsize < NO_ROOM_BYTES
+
+
 def classify_db_error(exc: BaseException, path: Path | str = "") -> Exception:
     """Turn a driver error into the error people should see (or return it unchanged).
 
@@ -319,10 +332,27 @@ def classify_db_error(exc: BaseException, path: Path | str = "") -> Exception:
     ):
         return VaultCorruptError()
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
-        return DiskError()
+        # SQLite says "I/O error" when it cannot make room for its shared-memory file: on a
+        # full disk, that is what the person must hear (not "is the stick connected?")
+        return DiskFullError() if path and no_room_beside(path) else DiskError()
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
         return VaultBusyError()
     return exc if isinstance(exc, Exception) else Exception(str(exc))
+
+
+def db_errno(exc: BaseException) -> int | None:
+    """The file system's error a database error stands for (a full, read-only or vanished
+    disk), for a file other than the vault (a backup's copy); None for any other error."""
+    mapped = classify_db_error(exc)
+    for kind, code in (
+        (DiskFullError, errno.ENOSPC),
+        (ReadOnlyError, errno.EROFS),
+        (DiskError, errno.EIO),
+        (VaultUnavailableError, errno.ENOENT),
+    ):
+        if isinstance(mapped, kind):
+            return code
+    return None
 
 
 DB_ERRORS: tuple[type[BaseException], ...] = (

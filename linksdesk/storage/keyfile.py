@@ -35,6 +35,7 @@ import os
 import re
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -45,6 +46,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from linksdesk.core import files
 from linksdesk.core.errors import (
     DiskFullError,
     EnvironmentProblem,
@@ -431,54 +433,53 @@ def _fsync_dir(directory: Path) -> None:
 
 def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
     """Write ``data`` to ``path`` all-or-nothing; on failure the old file is untouched."""
+    with _staged(path, data) as tmp:
+        _publish(tmp, path, overwrite=overwrite)
+
+
+@contextlib.contextmanager
+def _staged(path: Path, data: bytes) -> Iterator[Path]:
+    """``data`` written and flushed to a hidden file beside ``path`` (taking the disk space
+    it needs now); the file is removed again unless the body moved it into place."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    published = False
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
+            )
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            raise _environment_error(e, path) from e
+        yield tmp
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _publish(tmp: Path, path: Path, *, overwrite: bool) -> None:
+    """The staged file takes ``path``'s place (a rename: it needs no more space)."""
+    try:
         if overwrite:
             os.replace(tmp, path)
         else:
             _publish_new(tmp, path)
-        published = True
     except OSError as e:
         raise _environment_error(e, path) from e
-    finally:
-        if not published:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
     _fsync_dir(path.parent)
 
 
 def _publish_new(tmp: Path, path: Path) -> None:
     """Move ``tmp`` to ``path`` only if nothing is there, without a check-then-write race."""
     try:
-        os.link(tmp, path)  # fails if path exists, atomically
+        files.publish_new(tmp, path)
     except FileExistsError:
         raise _exists_error(path) from None
-    except OSError as e:
-        # Filesystems without hard links (FAT/exFAT memory sticks) get check-then-replace;
-        # a single desktop user will not race themselves.
-        if e.errno not in (
-            errno.EPERM,
-            errno.ENOTSUP,
-            errno.EOPNOTSUPP,
-            errno.ENOSYS,
-            errno.EMLINK,
-            errno.EXDEV,
-        ):
-            raise
-        if os.path.lexists(path):
-            raise _exists_error(path) from None
-        os.replace(tmp, path)
-        return
-    os.unlink(tmp)
 
 
 def _exists_error(path: Path) -> VaultExistsError:
@@ -553,6 +554,20 @@ def change_passphrase(
 
     Also the way to move an old slot onto newer KDF parameters (same passphrase, new kdf).
     """
+    with passphrase_changing(path, data_key, new_passphrase, kdf):
+        pass
+
+
+@contextlib.contextmanager
+def passphrase_changing(
+    path: Path, data_key: bytes, new_passphrase: str, kdf: KdfParams | None = None
+) -> Iterator[None]:
+    """Change the passphrase only if the body (recording the change) succeeds.
+
+    The new key file is written and flushed beside the old one first, so a full disk fails
+    before anything changed; the body runs; only then does the new file take the old one's
+    place. If the body raises, the old key file, and the old passphrase, stay as they were.
+    """
     path = Path(path)
     require_long_enough(new_passphrase)
     if len(data_key) != _DATA_KEY_BYTES:
@@ -563,7 +578,9 @@ def change_passphrase(
         # person out, so refuse.
         raise ValueError("the data key does not belong to this key file")
     slot = _passphrase_slot(kf.vault_id, data_key, new_passphrase, kdf or kdf_profile())
-    _write_atomic(path, _sealed(kf.vault_id, slot, kf.recovery, data_key), overwrite=True)
+    with _staged(path, _sealed(kf.vault_id, slot, kf.recovery, data_key)) as tmp:
+        yield
+        _publish(tmp, path, overwrite=True)
     log.info("passphrase slot rewrapped for vault %s", kf.vault_id)
 
 

@@ -25,13 +25,18 @@ import sqlcipher3
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from linksdesk.core.errors import (
+    DiskFullError,
     EnvironmentProblem,
     KeyFileMismatchError,
     NotAVaultError,
+    ReadOnlyError,
     VaultCorruptError,
     VaultExistsError,
+    VaultFolderMissingError,
     VaultLockedError,
     VaultNotFoundError,
+    VaultOnFullDiskError,
+    VaultOnReadOnlyDiskError,
 )
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
@@ -163,12 +168,18 @@ class Vault:
         except BaseException:
             if vault is not None:
                 vault.lock()
-            for p in (path, kpath, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                with contextlib.suppress(OSError):
-                    p.unlink()
+            _remove_new(path)
             raise
         log.info("vault created")
         return vault, recovery
+
+    def abandon(self) -> None:
+        """Lock and take away a vault created a moment ago whose making could not be
+        finished (a full disk refused its first records): its recovery key was never shown,
+        and nothing in it was written by anyone, so it must not stay to be opened."""
+        self.lock()
+        _remove_new(self.path)
+        log.info("a vault whose making could not be finished was taken away")
 
     @classmethod
     def unlock(
@@ -186,9 +197,14 @@ class Vault:
         path = cls._require_vault_file(Path(path))
         kpath = keyfile.keyfile_path(path)
         key = keyfile.unlock_with_passphrase(kpath, passphrase)
-        return cls._open(
-            path, key, keyfile.read_vault_id(kpath), check_beside=check_beside, restoring=restoring
-        )
+        with _opening_for_work():
+            return cls._open(
+                path,
+                key,
+                keyfile.read_vault_id(kpath),
+                check_beside=check_beside,
+                restoring=restoring,
+            )
 
     @classmethod
     def recover(
@@ -200,14 +216,17 @@ class Vault:
         key = keyfile.unlock_with_recovery_key(kpath, recovery_key)
         vault_id = keyfile.read_vault_id(kpath)
         cls._prove_key(path, key, vault_id)  # never rewrap a key that does not open the vault
-        keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
-        return cls._open(path, key, vault_id, restoring=restoring)
+        with _opening_for_work():
+            keyfile.change_passphrase(kpath, key, new_passphrase)  # refuses a weak one first
+            return cls._open(path, key, vault_id, restoring=restoring)
 
     @staticmethod
     def _require_vault_file(path: Path) -> Path:
         """Cheap checks before any key derivation: there is a file, and it is not plainly
         something else (empty, a plain SQLite database, text)."""
         try:
+            if not path.parent.is_dir():  # a memory stick not put in, say
+                raise VaultFolderMissingError(str(path.parent))
             if not path.exists():
                 raise VaultNotFoundError(str(path))
             if not path.is_file():
@@ -486,8 +505,10 @@ class Vault:
             and keyfile.unlock_with_passphrase(kpath, current_passphrase) != key
         ):
             raise KeyFileMismatchError()  # the key file was swapped while the vault was open
-        keyfile.change_passphrase(kpath, key, new_passphrase)
-        self._record(AuditAction.PASSPHRASE, "vault")
+        # the change is recorded before the new key file takes the old one's place: a full
+        # disk refuses both, never only the record (the old passphrase then opened nothing)
+        with keyfile.passphrase_changing(kpath, key, new_passphrase):
+            self._record(AuditAction.PASSPHRASE, "vault")
 
     def integrity_check(self) -> IntegrityReport:
         """Check every page's HMAC, the database structure and the audit chain.
@@ -556,6 +577,27 @@ class Vault:
 def _checked_pages(path: Path, key: bytes) -> PageCheck:
     with translated_errors(path):
         return check_pages(path, key)
+
+
+def _remove_new(path: Path) -> None:
+    """The files of a vault just made (never of one a worker has written in)."""
+    for p in (path, keyfile.keyfile_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+@contextlib.contextmanager
+def _opening_for_work() -> Iterator[None]:
+    """A full or read-only disk found while opening is said as such, not as a save that
+    failed."""
+    try:
+        yield
+    except (VaultOnReadOnlyDiskError, VaultOnFullDiskError):
+        raise
+    except ReadOnlyError as exc:
+        raise VaultOnReadOnlyDiskError() from exc
+    except DiskFullError as exc:
+        raise VaultOnFullDiskError() from exc
 
 
 def _private_folder(folder: Path) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from linksdesk.casework.bundles import create_vault
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
-from linksdesk.core.errors import VaultLockedError
+from linksdesk.core.errors import EnvironmentProblem, VaultLockedError
 from linksdesk.core.settings import Settings
 from linksdesk.ui.runner import Callbacks, Job, TaskRunner, after
 
@@ -324,6 +324,9 @@ class UiSession(QObject):
         self.settings = Settings()
         self.vault_path: Path | None = None
         self.drafts = DraftRegistry(self)
+        # unsaved words a lock could not keep in the vault (its disk was full): held here,
+        # for that vault only, until it is unlocked again and they can be kept in it
+        self._held_drafts: tuple[Path, dict[str, str]] | None = None
         self.idle = IdleWatcher(clock, idle_tick_ms, self)
         self.idle.sig_idle.connect(self._on_idle_sig_idle)
         self._clipboard_ms_fixed = clipboard_clear_ms
@@ -439,6 +442,7 @@ class UiSession(QObject):
         self.idle.start(settings.auto_lock_minutes)
         log.info("vault unlocked")
         self._announced = True
+        drafts = self._held_back(path, drafts)
         self.sig_unlocked.emit()
         self.drafts.restore(drafts)
         if drafts:
@@ -464,6 +468,7 @@ class UiSession(QObject):
         self.clipboard.clear_at_lock()
         self.drafts.clear()
         self.settings = Settings()
+        where = self.vault_path
         self.runner.submit(
             _close_casebook,
             cb,
@@ -471,15 +476,40 @@ class UiSession(QObject):
             stale,
             self.net,
             on_done=lambda _none: self.sig_closed.emit(),
-            on_error=self._on_close_failed,
+            on_error=lambda exc: self._on_close_failed(exc, where, drafts),
         )
         log.info("vault locked")
         self.sig_locked.emit()
 
-    def _on_close_failed(self, exc: BaseException) -> None:
+    def _on_close_failed(
+        self, exc: BaseException, where: Path | None, drafts: dict[str, str]
+    ) -> None:
+        if drafts and where is not None and isinstance(exc, EnvironmentProblem):
+            # the disk is full (or failing): the words must not go with the screen
+            self._held_drafts = (where, dict(drafts))
+            self.sig_status.emit(
+                self.tr(
+                    "The vault is locked, but the disk is full (or cannot be written to), so "
+                    "your unsaved words could not be kept in it. LinksDesk holds them until "
+                    "you unlock again: free some space, and do not quit LinksDesk before then."
+                )
+            )
+            return
         self.sig_status.emit(
             self.tr("The vault is locked, but unsaved text could not be kept as a draft.")
         )
+
+    def _held_back(self, path: Path, drafts: dict[str, str]) -> dict[str, str]:
+        """The vault's drafts with the words a lock could not keep in it (when it is that
+        vault), which are kept in it now."""
+        if self._held_drafts is None or self._held_drafts[0] != path:
+            return drafts
+        held = self._held_drafts[1]
+        self._held_drafts = None
+        cb = self.require_casebook()
+        for key, text in held.items():
+            self.runner.submit(cb.save_draft, key, text)  # a failure says so, as any save
+        return {**drafts, **held}
         self.sig_closed.emit()
 
     @Slot()

@@ -63,6 +63,7 @@ def test_backup_is_one_encrypted_file_that_restores_elsewhere(tmp_path: Path) ->
     vault = tmp_path / "old" / "worker.vault"
     ids, _recovery = _make(vault)
     out = tmp_path / "usb" / "monday.ldbackup"
+    out.parent.mkdir()  # a memory stick's folder (never made by the backup: see test_backup_stick)
     seen: list[tuple[int, int]] = []
     cb = Casebook.unlock(vault, PASSPHRASE)
     try:

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import event, func, select
 from vault_kit import PASSPHRASE, add_note, add_participant, snapshot
 
-from linksdesk.core.errors import DiskFullError, ReadOnlyError
+from linksdesk.core.errors import (
+    DiskFullError,
+    ReadOnlyError,
+    VaultFolderMissingError,
+    VaultOnFullDiskError,
+    VaultOnReadOnlyDiskError,
+    WrongPassphraseError,
+)
+from linksdesk.storage.keyfile import keyfile_path
 from linksdesk.storage.tables import AuditEvent, Note, NoteRevision, Outbox
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.policy import SyncPolicy
+
+if TYPE_CHECKING:
+    from conftest import SmallDisk
+
+MakeDisk = Callable[[str], "SmallDisk"]
 
 BIG_NOTE = "Long account of the visit, every detail of the housing situation. " * 3000
 
@@ -63,101 +72,168 @@ def test_disk_full_inside_sqlite_saves_nothing_and_keeps_earlier_work(vault: Vau
     assert vault.integrity_check().ok
 
 
-# -- real file systems (tmpfs), where the machine allows mounting -----------------------------
-def _run(*args: str) -> bool:
-    return subprocess.run(args, capture_output=True, check=False).returncode == 0
-
-
-@contextlib.contextmanager
-def small_disk(where: Path, size: str) -> Iterator[Path]:
-    where.mkdir()
-    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("needs root on Linux to mount a small tmpfs")
-    if not _run("mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)):
-        pytest.skip("mounting a tmpfs is not allowed here")
+# -- real file systems (tmpfs: the small_disk fixture) ---------------------------------------
+def test_a_full_disk_when_saving(small_disk: MakeDisk) -> None:
+    disk = small_disk("3m")
+    vault, _ = Vault.create(disk / "worker.vault", PASSPHRASE)
     try:
-        yield where
-    finally:
-        if not _run("umount", str(where)):
-            _run("umount", "-l", str(where))
-
-
-def _fill_up(folder: Path) -> Path:
-    filler = folder / "filler.bin"
-    with contextlib.suppress(OSError), filler.open("wb") as fh:
-        while True:
-            fh.write(b"\0" * 65536)
-            fh.flush()
-    with contextlib.suppress(OSError), filler.open("ab") as fh:  # the last few bytes too
-        while True:
-            fh.write(b"\0" * 512)
-            fh.flush()
-    return filler
-
-
-def test_a_full_disk_when_saving(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
-        vault, _ = Vault.create(disk / "worker.vault", PASSPHRASE)
-        try:
-            pid = _seed(vault)
-            before = _counts(vault)
-            filler = _fill_up(disk)
-            with pytest.raises(DiskFullError), vault.store(SyncPolicy()).write() as tx:
-                add_note(tx, pid, BIG_NOTE)
-            assert _counts(vault) == before
-            filler.unlink()
-            with vault.store(SyncPolicy()).write() as tx:
-                add_note(tx, pid, "After freeing space: saved.")
-            assert _counts(vault)[0] == before[0] + 1
-            assert vault.integrity_check().ok
-        finally:
-            vault.lock()
-        again = Vault.unlock(disk / "worker.vault", PASSPHRASE)
-        try:
-            assert _counts(again)[0] == before[0] + 1
-        finally:
-            again.lock()
-
-
-def test_creating_a_vault_on_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "1m") as disk:
-        filler = _fill_up(disk)
-        with pytest.raises(DiskFullError):
-            Vault.create(disk / "worker.vault", PASSPHRASE)
-        assert sorted(p.name for p in disk.iterdir()) == [filler.name]
-
-
-def test_a_read_only_disk(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
-        path = disk / "worker.vault"
-        vault, _ = Vault.create(path, PASSPHRASE)
         pid = _seed(vault)
         before = _counts(vault)
+        filler = disk.fill()
+        with pytest.raises(DiskFullError), vault.store(SyncPolicy()).write() as tx:
+            add_note(tx, pid, BIG_NOTE)
+        assert _counts(vault) == before
+        filler.unlink()
+        with vault.store(SyncPolicy()).write() as tx:
+            add_note(tx, pid, "After freeing space: saved.")
+        assert _counts(vault)[0] == before[0] + 1
+        assert vault.integrity_check().ok
+    finally:
         vault.lock()
-        assert _run("mount", "-o", "remount,ro", str(disk))
-        try:
-            state = snapshot(disk)
-            with pytest.raises(ReadOnlyError) as info:
-                Vault.unlock(path, PASSPHRASE)
-            assert "cannot be written" in str(info.value)
-            with pytest.raises(ReadOnlyError):
-                Vault.create(disk / "another.vault", PASSPHRASE)
-            assert snapshot(disk) == state
-        finally:
-            assert _run("mount", "-o", "remount,rw", str(disk))
+    again = Vault.unlock(disk / "worker.vault", PASSPHRASE)
+    try:
+        assert _counts(again)[0] == before[0] + 1
+    finally:
+        again.lock()
 
-        # the disk turns read-only while the vault is open (a memory stick's lock switch)
-        vault = Vault.unlock(path, PASSPHRASE)
+
+def test_creating_a_vault_on_a_full_disk_leaves_nothing(small_disk: MakeDisk) -> None:
+    disk = small_disk("1m")
+    filler = disk.fill()
+    with pytest.raises(DiskFullError):
+        Vault.create(disk / "worker.vault", PASSPHRASE)
+    assert sorted(p.name for p in disk.path.iterdir()) == [filler.name]
+
+
+def test_a_read_only_disk(small_disk: MakeDisk) -> None:
+    disk = small_disk("3m")
+    path = disk / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    pid = _seed(vault)
+    before = _counts(vault)
+    vault.lock()
+    with disk.read_only():
+        state = snapshot(disk.path)
+        with pytest.raises(VaultOnReadOnlyDiskError) as info:
+            Vault.unlock(path, PASSPHRASE)
+        # said as a vault that cannot be opened for work, not as a save that failed
+        assert "cannot be written to" in str(info.value)
+        assert "nothing was saved" not in str(info.value)
+        with pytest.raises(ReadOnlyError):
+            Vault.create(disk / "another.vault", PASSPHRASE)
+        assert snapshot(disk.path) == state
+
+    # the disk turns read-only while the vault is open (a memory stick's lock switch)
+    vault = Vault.unlock(path, PASSPHRASE)
+    try:
+        vault.engine.dispose()  # no file may be open for writing while remounting
         try:
-            vault.engine.dispose()  # no file may be open for writing while remounting
-            assert _run("mount", "-o", "remount,ro", str(disk))
-            try:
+            with disk.read_only():
                 with pytest.raises(ReadOnlyError), vault.store(SyncPolicy()).write() as tx:
                     add_note(tx, pid, "Written while the disk was read-only.")
-            finally:
                 vault.engine.dispose()
-                assert _run("mount", "-o", "remount,rw", str(disk))
-            assert _counts(vault) == before
-            assert vault.integrity_check().ok
         finally:
-            vault.lock()
+            vault.engine.dispose()
+        assert _counts(vault) == before
+        assert vault.integrity_check().ok
+    finally:
+        vault.lock()
+
+
+@pytest.mark.parametrize("room", [0, 4096], ids=["no room", "room for the key file only"])
+def test_changing_the_passphrase_on_a_full_disk_keeps_the_old_one(
+    small_disk: MakeDisk, room: int
+) -> None:
+    """The disk fills while the worker changes their passphrase: with room for the new key
+    file but not for the vault's record of the change, the key file used to change anyway
+    while the window said nothing was saved, and the old passphrase opened nothing."""
+    disk = small_disk("3m")
+    path = disk / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    _seed(vault)
+    key_before = keyfile_path(path).read_bytes()
+    new = "a new passphrase for the full disk"
+    try:
+        filler = disk.fill(leave=room)
+        with pytest.raises(DiskFullError) as info:
+            vault.change_passphrase(new, current_passphrase=PASSPHRASE)
+        assert "nothing was saved" in str(info.value)
+        filler.unlink()
+    finally:
+        vault.lock()
+    assert keyfile_path(path).read_bytes() == key_before
+    assert not [p.name for p in disk.path.iterdir() if p.name.endswith(".tmp")]
+    with pytest.raises(WrongPassphraseError):
+        Vault.unlock(path, new)
+    again = Vault.unlock(path, PASSPHRASE)  # the old passphrase still opens the vault
+    try:
+        again.change_passphrase(new, current_passphrase=PASSPHRASE)  # room again: it goes
+    finally:
+        again.lock()
+    Vault.unlock(path, new).lock()
+
+
+def test_a_vault_on_a_memory_stick_not_put_in(small_disk: MakeDisk) -> None:
+    """The stick holding the vault is not in the laptop: its folder is gone with it. The
+    window said "There is no vault ... create a new one", which sends a worker to make an
+    empty vault while theirs is safe on the stick in their bag."""
+    disk = small_disk("3m")
+    (disk / "LinksDesk").mkdir()
+    path = disk / "LinksDesk" / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    vault.lock()
+    assert subprocess.run(["umount", str(disk.path)], check=False).returncode == 0
+    with pytest.raises(VaultFolderMissingError) as info:
+        Vault.unlock(path, PASSPHRASE)
+    said = str(info.value)
+    assert "memory stick" in said and "put it in" in said and "create" not in said
+
+
+def test_opening_a_vault_on_a_full_disk(small_disk: MakeDisk) -> None:
+    """The laptop's disk filled up overnight: SQLite cannot make its shared-memory file, and
+    says "disk I/O error". The window said to check the memory stick was still connected;
+    it is the disk's room the worker must see to."""
+    disk = small_disk("3m")
+    path = disk / "worker.vault"
+    vault, _ = Vault.create(path, PASSPHRASE)
+    _seed(vault)
+    before = _counts(vault)
+    vault.lock()
+    filler = disk.fill()
+    for beside in (True, False):  # the window's unlock, and the command line
+        with pytest.raises(VaultOnFullDiskError) as info:
+            Vault.unlock(path, PASSPHRASE, check_beside=beside)
+        said = str(info.value)
+        assert "disk holding the vault is full" in said and "Free some space" in said, said
+        assert "connected" not in said
+    filler.unlink()
+    again = Vault.unlock(path, PASSPHRASE)
+    try:
+        assert _counts(again) == before
+        assert again.integrity_check().ok
+    finally:
+        again.lock()
+
+
+@pytest.mark.parametrize("supervisor", [False, True], ids=["worker", "supervisor"])
+def test_a_new_vault_whose_first_records_do_not_fit(small_disk: MakeDisk, supervisor: bool) -> None:
+    """Room for the vault's files but not for its first records (the audit line, the signing
+    key): the window said nothing was saved, yet left a vault whose recovery key was never
+    shown, and the next try said "There is already a vault" there."""
+    from linksdesk.casework.bundles import create_vault
+
+    disk = small_disk("3m")
+    room = shutil.disk_usage(disk.path).free
+    probe, _ = Vault.create(disk / "probe.vault", PASSPHRASE)
+    needed = room - shutil.disk_usage(disk.path).free  # what making the files alone takes
+    probe.lock()
+    for made in list(disk.path.iterdir()):
+        made.unlink()
+    filler = disk.fill(leave=needed)
+    with pytest.raises(DiskFullError):
+        create_vault(disk / "worker.vault", PASSPHRASE, supervisor=supervisor)
+    assert sorted(p.name for p in disk.path.iterdir()) == ["filler.bin"]
+    filler.unlink()
+    cb, recovery = create_vault(disk / "worker.vault", PASSPHRASE, supervisor=supervisor)
+    cb.lock()
+    assert recovery

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 from pathlib import Path
 
 from linksdesk.app.console import EXIT_OK
 from linksdesk.app.vaults import casebook
-from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core import files
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Write a document holding personal data: readable by its owner only, never over a file."""
-    if path.exists():
-        raise UserError(f"{path} is already there. Choose another name, or move that file first.")
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        partial.replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise EnvironmentProblem(f"{path} could not be written ({exc.strerror}).") from None
+    """Write a document holding personal data: readable by its owner only, never over a file,
+    whole or not at all (a full memory stick leaves no document cut short)."""
+    files.write_whole(path, data, what="The document")
 
 
 def cmd_record_pdf(args: argparse.Namespace) -> int:

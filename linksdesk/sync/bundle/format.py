@@ -21,10 +21,10 @@ and the server alike, so this module imports only core, ``pyrage`` and ``cryptog
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +35,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 import pyrage
 from pyrage import x25519
 
+from linksdesk.core import files
 from linksdesk.core.changes import ERASE_OP
 from linksdesk.core.errors import EnvironmentProblem, UserError
 from linksdesk.core.ids import uuid7
@@ -186,29 +187,22 @@ class Sealed:
     manifest: dict[str, Any]
 
     def write(self, out: Path) -> tuple[Path, Path]:
-        """Write the bundle and its signature beside it; never over an existing file."""
+        """Write the bundle and its signature beside it; never over an existing file.
+
+        Each is written whole or not at all (``core.files``); a bundle whose signature could
+        not be written is taken away again, as it could not be imported without it."""
         sig_path = Path(f"{out}{SIG_SUFFIX}")
         for p in (out, sig_path):
             if p.exists():
                 raise UserError(f"{p} already exists; choose another file name.")
+        files.write_whole(out, self.data, what="The bundle")
         try:
-            _write_new(out, self.data)
-            _write_new(sig_path, self.signature.encode())
-        except OSError as exc:
-            for p in (out, sig_path):
-                p.unlink(missing_ok=True)
-            raise EnvironmentProblem(
-                f"The bundle could not be written ({out}: {exc.strerror})."
-            ) from None
+            files.write_whole(sig_path, self.signature.encode(), what="The bundle")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                out.unlink()  # written by this call a moment ago: nobody's work
+            raise
         return out, sig_path
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 def records_bytes(records: Iterable[dict[str, Any]]) -> tuple[bytes, dict[str, int]]:

@@ -17,7 +17,8 @@ from pathlib import Path
 from pyrage import x25519
 from sqlalchemy.orm import Session
 
-from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core import files
+from linksdesk.core.errors import UserError
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import restored
 from linksdesk.storage.store import Store
@@ -127,16 +128,10 @@ def export_identity(store: Store, out: Path) -> Path:
         f"# public key: {recipient_of(identity)}\n"
         f"{identity}\n"
     )
-    try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise UserError(f"{out} already exists; it was left as it is.") from None
-    except OSError as exc:
-        raise EnvironmentProblem(f"The key file could not be written ({exc.strerror}).") from None
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
+    if os.path.lexists(out):
+        raise UserError(f"{out} already exists; it was left as it is.")
+    # whole or not at all: a full stick used to leave an empty key file under the name
+    files.write_whole(out, text.encode("ascii"), what="The key file")
     with store.write() as tx:
         tx.audit(AuditAction.EXPORT, "bundle_key")
     return out

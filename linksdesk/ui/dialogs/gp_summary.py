@@ -225,7 +225,7 @@ class GpSummaryDialog(QDialog):
                 return
             try:
                 write_owner_only(path, export.content)
-            except OSError as exc:
+            except LinksDeskError as exc:
                 tell_not_saved(self, exc)
                 return
             self.message.setText(self.tr("Saved the letter as {name}.").format(name=path.name))

@@ -7,7 +7,6 @@ from a file on disk), so what is printed, previewed and saved is one document.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.core import files
+from linksdesk.core.errors import LinksDeskError
 from linksdesk.reports.participant_record import counted_list
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,10 @@ MAX_RENDER_DPI = 300
 
 
 def write_owner_only(path: Path, data: bytes) -> None:
-    """Write a document holding personal data so that only its owner can read it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    """Write a document holding personal data so that only its owner can read it, whole or
+    not at all: a full or pulled-out memory stick leaves an older file of the name as it
+    was (the file dialog asked before replacing it) and no PDF cut short."""
+    files.write_whole(path, data, what="The document", replace=True)
 
 
 def save_pdf_as(parent: QWidget, title: str, suggested: str, save: Callable[[Path], Any]) -> None:
@@ -57,15 +58,9 @@ def with_pdf_suffix(path: Path) -> Path:
     return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
-def tell_not_saved(parent: QWidget, exc: OSError) -> None:
+def tell_not_saved(parent: QWidget, exc: LinksDeskError) -> None:
     log.warning("a document could not be saved: %s", type(exc).__name__)
-    QMessageBox.warning(
-        parent,
-        parent.tr("Not saved"),
-        parent.tr("The file could not be written ({reason}). Choose another place.").format(
-            reason=exc.strerror or type(exc).__name__
-        ),
-    )
+    QMessageBox.warning(parent, parent.tr("Not saved"), str(exc))
 
 
 class PrivateItemsDialog(QDialog):
@@ -205,7 +200,7 @@ class RecordPrintPreview(QPrintPreviewDialog):
         """Write the document (readable by its owner only); False with a message on failure."""
         try:
             write_owner_only(with_pdf_suffix(path), self._pdf)
-        except OSError as exc:
+        except LinksDeskError as exc:
             tell_not_saved(self, exc)
             return False
         return True
