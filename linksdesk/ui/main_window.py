@@ -36,6 +36,7 @@ from linksdesk.sync.client import MassDeletionError
 from linksdesk.ui import icons
 from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from linksdesk.ui.crash_dialog import CrashDialog
+from linksdesk.ui.dialog_kit import ask_discard
 from linksdesk.ui.dialogs.bundle_key import BundleKeyDialog
 from linksdesk.ui.kept_drafts import KeptDraftsBar
 from linksdesk.ui.recording import RecordCommands
@@ -793,6 +794,17 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session.holds_unsaved_words and not ask_discard(
+            self,
+            self.tr("Quit LinksDesk?"),
+            self.tr(
+                "Words you wrote could not be kept in the vault because the disk is full. "
+                "LinksDesk holds them until you unlock again: free some space and unlock. "
+                "If you quit now, they are lost."
+            ),
+        ):
+            event.ignore()
+            return
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

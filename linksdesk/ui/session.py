@@ -499,6 +499,12 @@ class UiSession(QObject):
             self.tr("The vault is locked, but unsaved text could not be kept as a draft.")
         )
 
+    @property
+    def holds_unsaved_words(self) -> bool:
+        """Words a lock could not keep in the vault (its disk full) are held in memory only:
+        quitting now would lose them."""
+        return self._held_drafts is not None
+
     def _held_back(self, path: Path, drafts: dict[str, str]) -> dict[str, str]:
         """The vault's drafts with the words a lock could not keep in it (when it is that
         vault), which are kept in it now."""

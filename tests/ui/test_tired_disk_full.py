@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from day_kit import on_modal
+from PySide6.QtWidgets import QMessageBox
 from screens_kit import on_record_tab, settle, unlock_again
 from shell_kit import call_casework
 
@@ -57,6 +59,18 @@ def test_a_case_note_when_the_disk_fills(
     said = window.statusBar().currentMessage()
     assert "disk is full" in said and "until you unlock" in said, said
 
+    # a tired worker quits: asked first, Cancel keeps LinksDesk open and the words held
+    said_on_quit: list[str] = []
+
+    def cancel(box: QMessageBox) -> None:
+        said_on_quit.append(box.text())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    on_modal(cancel, kind=QMessageBox)
+    assert not window.close()
+    assert "If you quit now, they are lost" in said_on_quit[0]
+    assert window.isVisible() and ui_session.holds_unsaved_words
+
     filler.unlink()  # room again; the words come back with the vault
     unlock_again(qtbot, window, ui_session)
     assert window.participant_view.participant_id == who.id  # the record opens again...
@@ -66,6 +80,7 @@ def test_a_case_note_when_the_disk_fills(
     cb = ui_session.require_casebook()
     assert call_casework(qtbot, ui_session, lambda _cb: cb.load_draft(key)) == WORDS
     assert call_casework(qtbot, ui_session, notes.list_notes, who.id) == []
+    assert not ui_session.holds_unsaved_words
 
 
 def test_unlocking_when_the_disk_is_full(
