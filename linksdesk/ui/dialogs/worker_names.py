@@ -44,8 +44,9 @@ class WorkerNamesDialog(QDialog):
         self.message = InlineMessage(self)
         self.buttons = kit.button_box(self, kit.SAVE_CANCEL, self.save, parent=self)
         kit.name_buttons(self.buttons)
-        kit.column(self, about, scrolled(self.form_widget, tr("Workers")), self.message,
-                   self.buttons)  # fmt: skip
+        self.area = scrolled(self.form_widget, tr("Workers"))
+        self.area.setMinimumHeight(220)  # a team's names at once, more by scrolling
+        kit.column(self, about, self.area, self.message, self.buttons)
         session.sig_locked.connect(self.reject)
         session.call(supervision.worker_names, on_done=self._show)
 
