@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from synthetic import PASSPHRASE
 
 # set before anything imports Qt or derives a key
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,8 +30,6 @@ os.environ["LINKSDESK_MACHINE_DIR"] = tempfile.mkdtemp(prefix="linksdesk-compute
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "explore")
-
-PASSPHRASE = "correct horse battery staple"
 
 
 @pytest.fixture

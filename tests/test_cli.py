@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from serving import running
 from sqlalchemy import select, text
+from synthetic import PASSPHRASE
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.storage.tables import Participant
 from linksdesk.storage.vault import Vault
 
-PASSPHRASE = "correct horse battery staple"
 VERBS = ("open", "new", "demo", "check", "enrol", "sync")
 RECOVERY_KEY = re.compile(r"\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5,}\b")
 

@@ -18,11 +18,10 @@ from documents_kit import (
     build_full_record,
     pdf_text,
 )
+from synthetic import PASSPHRASE
 
 from linksdesk.casework import participants
 from linksdesk.casework.casebook import Casebook
-
-PASSPHRASE = "correct horse battery staple"
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

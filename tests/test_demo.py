@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from synthetic import PASSPHRASE
 
 from linksdesk.casework import lists, participants
 from linksdesk.casework import search as casework_search
@@ -40,7 +41,6 @@ from linksdesk.storage.tables import (
     Resource,
 )
 
-PASSPHRASE = "correct horse battery staple"
 FIXED_TODAY = dt.date(2026, 3, 18)  # a Wednesday
 N = 40
 

@@ -10,13 +10,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from synthetic import PASSPHRASE
 
 from linksdesk.casework import backup, notes, participants
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
 from linksdesk.storage.keyfile import keyfile_path
 
-PASSPHRASE = "correct horse battery staple"
 NEW_PASSPHRASE = "lighthouse keeper orange paperclip"
 CANARY = "CANARY-BACKUP-4711 spoke about the rent arrears"
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from synthetic import PASSPHRASE
+
 from linksdesk.casework import erasure, participants
 from linksdesk.casework.casebook import Casebook
 
-PASSPHRASE = "correct horse battery staple"
 WORDS = "Rang about the lunch club; call back on Tuesday"
 
 

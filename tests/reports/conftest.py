@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from team_kit import LOOKUP, build_team, build_team_by_bundles, bundles_available
+from team_kit import LOOKUP, build_team_by_bundles
 
 from linksdesk.reports.data import DECILES_KEY
 from linksdesk.storage.tables import LocalSetting
@@ -14,10 +14,8 @@ from linksdesk.storage.tables import LocalSetting
 
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
-    # real bundles (export from each worker's vault, import into a supervisor's) when the
-    # build has them; else the page applier that bundle import and sync share
-    make = build_team_by_bundles if bundles_available() else build_team
-    supervisor, ledger = make(tmp_path_factory.mktemp("team"))
+    # real bundles: exported from each worker's vault, imported into a supervisor's
+    supervisor, ledger = build_team_by_bundles(tmp_path_factory.mktemp("team"))
     with supervisor.store.write() as tx:
         tx.session.merge(LocalSetting(key=DECILES_KEY, value=LOOKUP))
     yield supervisor, ledger

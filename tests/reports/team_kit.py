@@ -12,8 +12,6 @@ are copied with SQL.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +19,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from synthetic import PASSPHRASE
 
 from linksdesk.casework import (
+    bundles,
     concerns,
     consent,
     contacts,
@@ -56,7 +56,6 @@ from linksdesk.sync.page import ApplyContext
 from linksdesk.sync.protocol import Op, ServerChange, is_participant_routed
 from linksdesk.sync.totals import update_monthly_totals
 
-PASSPHRASE = "correct horse battery staple"
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid/x","click me")'
 PERIOD = "2026-01..2026-06"  # what the golden tests report on
 TODAY = dt.date(2026, 8, 1)
@@ -321,11 +320,6 @@ def bring_in(supervisor: Casebook, changes: list[ServerChange]) -> None:
             s.commit()
 
 
-def bundles_available() -> bool:
-    """Whether this build has the supervisors' data path (signed, encrypted bundles)."""
-    return importlib.util.find_spec("linksdesk.casework.bundles") is not None
-
-
 def build_team(
     root: Path, workers: int = 5, people: int = 12, seed: int = 7
 ) -> tuple[Casebook, Ledger]:
@@ -352,8 +346,6 @@ def build_team_by_bundles(
     root: Path, workers: int = 5, people: int = 12, seed: int = 7
 ) -> tuple[Casebook, Ledger]:
     """The same team carried as signed, encrypted supervision bundles into a supervisor vault."""
-    bundles = importlib.import_module("linksdesk.casework.bundles")  # w11's data path
-
     rng = random.Random(seed)
     ledger = Ledger()
     supervisor, _ = bundles.create_vault(root / "supervisor.vault", PASSPHRASE, supervisor=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from synthetic import PASSPHRASE
 
 from linksdesk.storage import keyfile
 from linksdesk.storage import vault as vault_module
@@ -23,7 +24,6 @@ from linksdesk.storage.page_gate import PageGate
 from linksdesk.storage.store import Store, WriteTx
 from linksdesk.storage.tables import Consent, Note, NoteRevision, Participant
 
-PASSPHRASE = "correct horse battery staple"  # the conftest vault's passphrase
 _programme_ids = itertools.count(1000)
 
 

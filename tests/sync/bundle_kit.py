@@ -17,6 +17,7 @@ import pyrage
 from pyrage import x25519
 from sqlalchemy import text
 from sync_kit import _backfill
+from synthetic import PASSPHRASE
 from vault_kit import decrypted_pages
 
 from linksdesk.core.ids import uuid7
@@ -48,7 +49,6 @@ from linksdesk.sync.bundle.format import (
 from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.policy import SyncPolicy
 
-PASSPHRASE = "correct horse battery staple"
 PROGRAMME_KEY = "ab" * 32  # what sync hands a laptop; set directly where no server runs
 
 # where each may appear: S = supervision bundles, E = evaluation bundles, "" = never

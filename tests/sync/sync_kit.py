@@ -24,6 +24,7 @@ from typing import Any
 
 from serving import serve, stop
 from sqlalchemy import create_engine, select
+from synthetic import PASSPHRASE
 
 from linksdesk.casework.erasure import erase_in
 from linksdesk.core import hlc
@@ -52,7 +53,6 @@ from linksdesk.sync.policy import SyncPolicy, shareable_columns
 from linksdesk.sync.protocol import RECEIPT_TABLE, SYNCABLE_TABLES
 from linksdesk.sync.transport import Backoff
 
-PASSPHRASE = "correct horse battery staple"
 CANARY_PRIVATE = "CANARY-private-7d1f"
 CANARY_LOCAL = "CANARY-local-c04e"
 CANARY_UNSHARED = "CANARY-unshared-98ab"

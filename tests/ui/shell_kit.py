@@ -8,10 +8,9 @@ from typing import Any
 
 from serving import serve
 from serving import stop as stop_serving
+from synthetic import PASSPHRASE
 
 from linksdesk.ui.session import UiSession
-
-PASSPHRASE = "correct horse battery staple"
 
 
 class FakeClock:

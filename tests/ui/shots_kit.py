@@ -18,8 +18,6 @@ from linksdesk.ui.main_window import MainWindow
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.unlock import UnlockOptions
 
-PASSPHRASE = "correct horse battery staple"  # of the synthetic vaults made for pictures
-
 
 def begin(out: Path, prefix: str) -> tuple[QApplication, Path]:
     """The app, ``out`` made, and a new temporary folder (``prefix``) for the vaults."""

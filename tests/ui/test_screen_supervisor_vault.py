@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from screens_kit import settle
 from shell_kit import PASSPHRASE
+
+from linksdesk.casework import bundles
 
 pytestmark = pytest.mark.gui
 
@@ -20,11 +21,8 @@ def test_a_supervisors_vault_opens_on_the_dashboard(
     from linksdesk.ui.main_window import MainWindow
     from linksdesk.ui.unlock import UnlockOptions
 
-    # the supervisors' data path (w11's casework.bundles) makes the supervisor kind
-    create_vault = importlib.import_module("linksdesk.casework.bundles").create_vault
-
     path = tmp_path / "s.vault"
-    cb, _key = create_vault(path, PASSPHRASE, supervisor=supervisor)
+    cb, _key = bundles.create_vault(path, PASSPHRASE, supervisor=supervisor)
     cb.lock()
     window = MainWindow(ui_session, UnlockOptions(path))
     qtbot.addWidget(window)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from shell_kit import call_casework
+from synthetic import PASSPHRASE
 
 from linksdesk import __version__
 from linksdesk.casework import backup, notes, participants
@@ -16,8 +17,6 @@ from linksdesk.core.measures import SWEMWBS_COPYRIGHT, WEMWBS_COPYRIGHT
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
-
-PASSPHRASE = "correct horse battery staple"
 
 
 def _menu_action(window: Any, menu_title: str, text: str) -> Any:

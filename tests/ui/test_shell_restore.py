@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from shell_kit import PASSPHRASE, on_db_thread
+from synthetic import NEW_PASSPHRASE
 
 from linksdesk.casework import backup, lists, participants
 from linksdesk.casework.casebook import Casebook
@@ -22,8 +23,6 @@ from linksdesk.ui.session import UiSession
 from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 
 pytestmark = pytest.mark.gui
-
-NEW_PASSPHRASE = "lantern otter meadow quartz"
 
 
 # the backup, and a restore started over a copy of its vault (see ``restore_over``)

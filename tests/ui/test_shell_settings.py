@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from shell_kit import PASSPHRASE
+from synthetic import NEW_PASSPHRASE
 
 from linksdesk.core.errors import WrongPassphraseError
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
-
-NEW_PASSPHRASE = "lantern otter meadow quartz"
 
 
 def relock_and_unlock(qtbot: Any, session: UiSession, path: Path, passphrase: str) -> None:

@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from shell_kit import PASSPHRASE
+from synthetic import NEW_PASSPHRASE
 
 from linksdesk.core.errors import WrongPassphraseError, WrongRecoveryKeyError
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.unlock import UnlockOptions, UnlockScreen
 
 pytestmark = pytest.mark.gui
-
-NEW_PASSPHRASE = "lantern otter meadow quartz"
 
 
 def make_screen(qtbot: Any, session: UiSession, path: Path) -> UnlockScreen:
