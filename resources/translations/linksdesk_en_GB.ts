@@ -1830,6 +1830,14 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the selected contact entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Timeline of contacts and notes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1875,6 +1883,10 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>Record a wellbeing score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the selected score entered in error, or take a mistaken mark off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2420,6 +2432,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Name workers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The names you know your workers by, for this dashboard and internal reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Report export progress</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2429,6 +2449,54 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something else (say what)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If you mark the wrong one, choose it again and Not in error after all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What went wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In your words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name your workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bundles and the server know each worker by an id. Type the name you know each one by: it shows on this dashboard and in your internal reports. Reports for a board and the evaluation files never carry these names. Leave a field blank to go back to the id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No worker is known to this vault yet: import their bundles first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of {worker}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{worker} · laptops: {laptops}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2889,6 +2957,13 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
 </context>
 <context>
+    <name>InErrorDialog</name>
+    <message>
+        <source>Say in your words what went wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>InlineMessage</name>
     <message>
         <source>Message</source>
@@ -2991,6 +3066,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Quit LinksDesk?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words you wrote could not be kept in the vault because the disk is full. LinksDesk holds them until you unlock again: free some space and unlock. If you quit now, they are lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Team dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3000,26 +3083,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>This vault is open read-only</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Record contact</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>New case note</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Record outcome</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refer onward or signpost</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Choose whom to refer or signpost to the resource you chose.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3317,6 +3380,29 @@ They are the person&apos;s data too. Decide with them whether the printed record
     <name>ProfileTab</name>
     <message>
         <source>a concern</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordCommands</name>
+    <message>
+        <source>Record contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refer onward or signpost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose whom to refer or signpost to the resource you chose.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3791,6 +3877,22 @@ They are the person&apos;s data too. Decide with them whether the printed record
 <context>
     <name>TimelineTab</name>
     <message>
+        <source>Not in error after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the entered in error mark off the selected contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the selected contact entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Record the booked contact?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3823,11 +3925,35 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>a contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a contact in the list first: a case note is put right by revising it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Schedule again…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Not in error after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Revise note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3956,6 +4082,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
 <context>
     <name>UiSession</name>
     <message>
+        <source>The vault is locked, but the disk is full (or cannot be written to), so your unsaved words could not be kept in it. LinksDesk holds them until you unlock again: free some space, and do not quit LinksDesk before then.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The vault is locked, but unsaved text could not be kept as a draft.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4063,6 +4193,18 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <source>A new baseline: they came back (case reopened or referred in again) since their last score, so this starts a new episode of support.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Not in error after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a score</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>_BundleDialog</name>
@@ -4156,10 +4298,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Not saved</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The file could not be written ({reason}). Choose another place.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
