@@ -34,6 +34,7 @@ from typing import Any
 os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reports"))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))  # synthetic
 
 from sqlalchemy import text
 from team_kit import PASSPHRASE, bring_in, new_worker, outbox_changes

@@ -14,6 +14,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/: synthetic
 
 
 def main(out: Path) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LINKSDESK_KDF_PROFILE", "fast")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/: synthetic
 
 
 def ons4_follow_ups(cb: Any, rng: random.Random) -> None:
