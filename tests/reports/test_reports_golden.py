@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import datetime as dt
 import importlib.util
 from pathlib import Path
@@ -171,6 +173,15 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     for res, n in want["onward_total"].items():
         assert onward[res]["total"] == n and outcomes[res]["total"] == n, res
         assert outcomes[res]["capacity"] == want["onward_capacity"][res], res
+    # the days between an onward referral's steps, each in the period of its later step
+    times = rows_by_label(T["onward_times"])
+    for label, key in (("Suggested to made", "onward_to_made"),
+                       ("Made to attended", "onward_to_attended")):  # fmt: skip
+        days = want[key]
+        assert days, key  # the golden team has both
+        assert times[label]["referrals"] == len(days)
+        assert times[label]["median_days"] == round(float(np.median(days)), 1)
+        assert times[label]["p90_days"] == round(float(np.percentile(days, 90)), 1)
 
     # deprivation from the loaded lookup, unknown counted
     dep = T["deprivation"].rows
