@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import datetime as dt
 import importlib.util
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from expected import SOURCES, expected, months
 from sqlalchemy import text
