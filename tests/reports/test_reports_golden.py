@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +279,7 @@ def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: An
         worked = dict(s.execute(text(bench.RAW["caseload_worked"]), params).all())
         in_period = s.execute(text(bench.RAW["people_in_period"]), params).scalar()
         goals = {(w, st): n for w, st, n in s.execute(text(bench.RAW["goals"]), params)}
+        onward = list(s.execute(text(bench.RAW["onward"]), params))
         unseen = sum(1 for _w, days in s.execute(text(bench.RAW["waits"]), params) if days is None)
     want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
     # people seen, never those only tried (an attempted contact is stored as attended)
@@ -285,6 +287,12 @@ def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: An
     assert in_period == want["deprivation"]["total"]
     # goals by their status at the period's end, waits as at its end
     assert goals == {(w, st): n for w, c in want["goals"].items() for st, n in c.items() if n}
+    # onward referrals by the day first recorded and their status at the period's end
+    label = {r["id"]: r["label"] for r in ledger.resources}
+    by_status: Counter[tuple[str, str]] = Counter()
+    for rid, _month, status, n in onward:
+        by_status[(label[rid], status)] += n
+    assert by_status == want["onward_status"]
     assert unseen == want["timeliness"]["all"]["not_yet_seen"]
     for kind in ("wemwbs", "swemwbs"):
         w = want["wellbeing"][f"{kind}/all"]
