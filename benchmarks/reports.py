@@ -98,8 +98,12 @@ RAW = {
     + "SELECT count(*), "
     + ", ".join(f"avg(json_extract(z, '$[{q}]') - json_extract(a, '$[{q}]'))" for q in range(4))
     + " FROM paired WHERE latest = 1",
-    "onward": "SELECT resource_id, substr(made_on,1,7) m, status, count(*) FROM onward_referral "
-    "WHERE NOT deleted AND made_on BETWEEN :a AND :b GROUP BY resource_id, m, status",
+    # by the day first recorded and the status at the period's end (core.onward)
+    "onward": "SELECT resource_id, substr(coalesce(suggested_on, made_on),1,7) m, CASE "
+    "WHEN outcome_on > :b OR (status = 'made' AND made_on > :b) THEN CASE WHEN made_on <= :b "
+    "AND status != 'suggested' THEN 'made' ELSE 'suggested' END ELSE status END s, count(*) "
+    "FROM onward_referral WHERE NOT deleted AND coalesce(suggested_on, made_on) "
+    "BETWEEN :a AND :b GROUP BY resource_id, m, s",
     "people_in_period": "SELECT count(*) FROM participant p WHERE NOT deleted AND (EXISTS "
     "(SELECT 1 FROM referral r WHERE r.participant_id=p.id AND r.received_on BETWEEN :a AND :b)"
     " OR EXISTS (SELECT 1 FROM contact c WHERE c.participant_id=p.id AND c.status='attended' "

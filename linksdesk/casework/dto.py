@@ -382,7 +382,7 @@ class AwaitingOutcomeRow:
     resource_name: str
     kind: OnwardKind
     status: OnwardStatus
-    made_on: dt.date
+    since: dt.date | None  # the day of the step it is at (core.onward.Steps.current_on)
     days_waiting: int
 
 

@@ -27,7 +27,7 @@ from linksdesk.casework.dto import (
     ReengagementRow,
 )
 from linksdesk.casework.goals import OPEN_STATUSES as OPEN_GOAL_STATUSES
-from linksdesk.casework.onward import AWAITING, resource_name
+from linksdesk.casework.onward import AWAITING, current_on, resource_name
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactStatus, ParticipantStatus
 from linksdesk.storage import names
@@ -372,14 +372,16 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
 
 
 def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[AwaitingOutcomeRow]:
-    """Onward referrals still suggested or made (no outcome yet), oldest first."""
+    """Onward referrals still suggested or made (no outcome yet), oldest first: waiting since
+    the day of the step they are at (suggested, or made)."""
     day = records.today(today)
-    columns = ("id", "participant_id", "resource_id", "kind", "status", "made_on")
+    columns = ("id", "participant_id", "resource_id", "kind", "status")
+    since = current_on()
     stmt = (
-        _with_person(OnwardReferral, columns, Resource)
+        _with_person(OnwardReferral, columns, Resource, since.label("since"))
         .outerjoin(Resource, Resource.id == OnwardReferral.resource_id)
         .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
-        .order_by(OnwardReferral.made_on, _nocase(P.family_name), OnwardReferral.id)
+        .order_by(since, _nocase(P.family_name), OnwardReferral.id)
     )
     rows = _still_mine(cb, stmt)
     return [
@@ -389,7 +391,7 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
             onward_id=r.id,
             display_name=_name(r),
             resource_name=resource_name(r.Resource),
-            days_waiting=max((day - r.made_on).days, 0),
+            days_waiting=max((day - r.since).days, 0) if r.since else 0,
         )
         for r in rows
     ]

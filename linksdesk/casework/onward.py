@@ -1,16 +1,21 @@
-"""Onward referrals and signposting: participant → community resource, with a status lifecycle."""
+"""Onward referrals and signposting: participant → community resource, with a status lifecycle.
+
+Each step keeps its own day (``suggested_on``, ``made_on``, ``outcome_on``), read by one
+rule (``core.onward.steps``); a later step never moves an earlier step's day.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 
 from linksdesk.casework import notes, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import OnwardReferral, Outcome
+from linksdesk.core import onward as rule
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import OnwardKind, OnwardStatus
 from linksdesk.storage.tables import OnwardReferral as OnwardRow
@@ -35,12 +40,36 @@ STARTING = frozenset({S.SUGGESTED, S.MADE})
 GONE_RESOURCE: Final = "(a resource not in this laptop's directory)"
 
 
+def started_on() -> ColumnElement[dt.date]:
+    """SQL for ``Steps.started_on``: the day it was first recorded (rows recorded before the
+    suggested day was kept hold it in made_on, the rule's own reading)."""
+    return func.coalesce(OnwardRow.suggested_on, OnwardRow.made_on)
+
+
+def current_on() -> ColumnElement[dt.date]:
+    """SQL for ``Steps.current_on`` of a row awaiting an outcome: the day of its latest step."""
+    return func.coalesce(OnwardRow.made_on, OnwardRow.suggested_on)
+
+
 def resource_name(row: ResourceRow | None) -> str:
     return GONE_RESOURCE if row is None else f"{row.organisation} — {row.service}"
 
 
+def steps_of(row: OnwardRow) -> rule.Steps[dt.date]:
+    """The row's days, a row recorded before the suggested day was kept read as it was."""
+    return rule.steps(row.status, row.suggested_on, row.made_on, row.outcome_on)
+
+
 def to_onward(row: OnwardRow, resource: ResourceRow | None) -> OnwardReferral:
-    return to_dto(OnwardReferral, row, resource_name=resource_name(resource))
+    days = steps_of(row)
+    return to_dto(
+        OnwardReferral,
+        row,
+        resource_name=resource_name(resource),
+        suggested_on=days.suggested_on,
+        made_on=days.made_on,
+        outcome_on=days.outcome_on,
+    )
 
 
 def refer_onward(
@@ -71,7 +100,8 @@ def refer_onward(
                 resource_id=resource.id,
                 kind=the_kind.value,
                 status=first.value,
-                made_on=day,
+                suggested_on=day if first is S.SUGGESTED else None,
+                made_on=day if first is S.MADE else None,
             )
         )
         reason = records.text_arg(why, "Why", max_len=500) if why else None
@@ -92,7 +122,10 @@ def update_onward(
     outcome: str | None = None,
     on: dt.date | None = None,
 ) -> Outcome[OnwardReferral]:
-    """Move along the lifecycle; a final status records the outcome and its date.
+    """Move along the lifecycle on the day ``on`` (today if not given): made records the
+    day it was made, a final status the outcome and its day; the days of earlier steps stay
+    as they were (a row recorded before the suggested day was kept gets it in its own column,
+    ``core.onward``). A step cannot be dated before the step it follows.
 
     Giving the current status again only updates the outcome text (to correct it).
     """
@@ -106,15 +139,16 @@ def update_onward(
             if text is not None:
                 tx.update(row, outcome=text)
         elif target in TRANSITIONS[current]:
-            if target in FINAL and day < row.made_on:
-                raise ValidationError("Outcome date cannot be before the referral was made.")
+            days = steps_of(row)
+            _check_order(day, target, days)
             # one decision: a concurrent step on the worker's other laptop wins or loses whole
             tx.update_together(
                 row,
                 {
                     "status": target.value,
                     "outcome": row.outcome if text is None else text,
-                    "made_on": day if target is S.MADE else row.made_on,
+                    "suggested_on": days.suggested_on,
+                    "made_on": day if target is S.MADE else days.made_on,
                     "outcome_on": day if target in FINAL else None,
                 },
             )
@@ -127,6 +161,16 @@ def update_onward(
         return Outcome(to_onward(row, resource), tx.changes)
 
 
+def _check_order(day: dt.date, target: OnwardStatus, days: rule.Steps[dt.date]) -> None:
+    """A step is not dated before the step it follows (the date typed, in the worker's words)."""
+    if days.made_on is not None and day < days.made_on:
+        raise ValidationError("Outcome date cannot be before the referral was made.")
+    if days.suggested_on is not None and day < days.suggested_on:
+        if target is S.MADE:
+            raise ValidationError("The referral cannot be made before it was suggested.")
+        raise ValidationError("Outcome date cannot be before the referral was suggested.")
+
+
 def list_onward_referrals(cb: Casebook, participant_id: str) -> list[OnwardReferral]:
     """The participant's onward referrals and signposting, newest first."""
     with cb.store.read() as s:
@@ -135,6 +179,6 @@ def list_onward_referrals(cb: Casebook, participant_id: str) -> list[OnwardRefer
             select(OnwardRow, ResourceRow)
             .outerjoin(ResourceRow, ResourceRow.id == OnwardRow.resource_id)
             .where(OnwardRow.participant_id == participant_id, OnwardRow.deleted.is_(False))
-            .order_by(OnwardRow.made_on.desc(), OnwardRow.hlc.desc())
+            .order_by(started_on().desc(), OnwardRow.hlc.desc())
         ).all()
         return [to_onward(o, r) for o, r in rows]

@@ -107,7 +107,7 @@ def _read(s: Session, pid: str) -> _Rows:
     steps: dict[str, list[StepRow]] = defaultdict(list)
     for st in _live(s, StepRow, pid, StepRow.position):
         steps[st.goal_id].append(st)
-    onward_rows = _live(s, OnwardRow, pid, OnwardRow.made_on)
+    onward_rows = _live(s, OnwardRow, pid, onward.started_on())
     resources = {o.resource_id: s.get(ResourceRow, o.resource_id) for o in onward_rows}
     return _Rows(
         person=person,
@@ -237,15 +237,7 @@ def gather_record(
         # change is worked out among the scores in the document only, so a score left out
         # cannot show through as another's baseline
         measures=_measures([m for m in rows.measures if keep(m)]),
-        onward=tuple(
-            to_dto(
-                dto.OnwardReferral,
-                o,
-                resource_name=onward.resource_name(res),
-            )
-            for o, res in rows.onward
-            if keep(o)
-        ),
+        onward=tuple(onward.to_onward(o, res) for o, res in rows.onward if keep(o)),
         unreconciled=tuple(_unreconciled(c) for c in rows.conflicts),
         left_out=dict(left_out),
         private_included=include_private,

@@ -23,6 +23,7 @@ from linksdesk.casework.dto import (
     Resource,
     ResourceDemand,
 )
+from linksdesk.casework.onward import started_on
 from linksdesk.core import files, registry
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import NotFoundError, ValidationError
@@ -243,14 +244,16 @@ def resource_demand(cb: Casebook, *, today: dt.date | None = None) -> list[Resou
     day = records.today(today)
     since_30 = day - dt.timedelta(days=30)
     since_90 = day - dt.timedelta(days=90)
-    last_30 = func.coalesce(func.sum(case((OnwardRow.made_on > since_30, 1), else_=0)), 0)
+    # by the day each was first recorded (suggested, or made straight away: core.onward)
+    started = started_on()
+    last_30 = func.coalesce(func.sum(case((started > since_30, 1), else_=0)), 0)
     last_90 = func.count(OnwardRow.id)
     # the window sits in the join so resources with no recent referrals still show (zeros)
     joined = and_(
         OnwardRow.resource_id == ResourceRow.id,
         OnwardRow.deleted.is_(False),
-        OnwardRow.made_on > since_90,
-        OnwardRow.made_on <= day,
+        started > since_90,
+        started <= day,
     )
     query = (
         select(

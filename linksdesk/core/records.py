@@ -128,6 +128,13 @@ class OnwardReferral:
     resource_name: str
     kind: vocab.OnwardKind
     status: vocab.OnwardStatus
-    made_on: dt.date
+    # each step's day as core.onward.steps reads the row (None: not taken, or not known)
+    suggested_on: dt.date | None
+    made_on: dt.date | None
     outcome: str | None
     outcome_on: dt.date | None
+
+    @property
+    def started_on(self) -> dt.date | None:
+        """The day it was first recorded (suggested, or made straight away)."""
+        return self.suggested_on if self.suggested_on is not None else self.made_on

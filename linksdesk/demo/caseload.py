@@ -499,13 +499,27 @@ class DemoGenerator(Timeline, Progress):
         if status is OnwardStatus.ATTENDED and self._kind_of.get(resource.id) in words.ADVICE_KINDS:
             outcomes = words.ADVICE_ATTENDED
         outcome = self.pick(outcomes) if final or self.chance(0.4) else None
+        # each step's day (core.onward): two in three were suggested first and made some days
+        # later (worked out from the day, so the demo's other draws stay as they were)
+        first = made_on
+        suggested_on: dt.date | None = first
+        made: dt.date | None = None
+        if status is OnwardStatus.DECLINED and first.toordinal() % 5 == 0:
+            pass  # declined when it was suggested
+        elif status is not OnwardStatus.SUGGESTED:
+            if first.toordinal() % 3:
+                lag = min(first.toordinal() % 7, ((outcome_on or self.today) - first).days)
+                made = first + dt.timedelta(days=max(lag, 0))
+            else:
+                suggested_on, made = None, first
         row = OnwardReferral(
             id=uuid7(),
             participant_id=pid,
             resource_id=resource.id,
             kind=kind.value,
             status=status.value,
-            made_on=made_on,
+            suggested_on=suggested_on,
+            made_on=made,
             outcome=outcome,
             outcome_on=outcome_on,
         )

@@ -43,7 +43,8 @@ class TeamData:
     # participant_id, owner, id, kind, taken_on, total, metric, context (baseline, review,
     # closing); the id orders scores of one day (core.episodes.in_order)
     measures: tuple[tuple[Any, ...], ...]
-    onward: tuple[tuple[Any, ...], ...]  # participant_id, owner, resource_id, status, made_on
+    # participant_id, owner, resource_id, status, suggested_on, made_on, outcome_on
+    onward: tuple[tuple[Any, ...], ...]
     # anonymous monthly totals of what a worker's laptop keeps (rule 2): owner, month, counts
     totals: tuple[tuple[str, str, dict[str, Any]], ...]
     resources: dict[str, tuple[str, str]]  # id -> (label, capacity)
@@ -111,8 +112,8 @@ _QUERIES = {
     "measures": "SELECT participant_id, owner, id, kind, taken_on, total, metric, context "
     "FROM measure "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
-    "onward": "SELECT participant_id, owner, resource_id, status, made_on FROM onward_referral "
-    "WHERE NOT deleted",
+    "onward": "SELECT participant_id, owner, resource_id, status, suggested_on, made_on, "
+    "outcome_on FROM onward_referral WHERE NOT deleted",
     "ons4": "SELECT participant_id, owner, id, taken_on, items, context FROM measure "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL AND kind = 'ons4'",
     "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from linksdesk.core import files
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.errors import UserError
+from linksdesk.core.onward import steps as onward_steps
 from linksdesk.core.vocab import IN_ERROR_COLUMN, AuditAction, outcome_key
 from linksdesk.reports.cells import safe_text
 from linksdesk.storage.bundle_tables import EvaluationRecord
@@ -150,6 +151,8 @@ def _released(key: bytes, table: str, row: EvaluationRecord) -> Row:
     }  # fmt: skip
     if table == "contact":
         fields = outcome(fields)
+    elif table == "onward_referral":
+        fields = step_days(fields)
     return (
         released_id(key, row.record_id) or "",
         released_id(key, row.participant_key),
@@ -171,6 +174,20 @@ def outcome(fields: dict[str, Any]) -> dict[str, Any]:
     # would read as such
     in_error = fields.get(IN_ERROR_COLUMN) is not None
     return {**fields, "status": outcome_key(kind, status, in_error=in_error)}
+
+
+def step_days(fields: dict[str, Any]) -> dict[str, Any]:
+    """An onward referral's fields with each step's date in its own column, by the rule the
+    reports read them by (``core.onward.steps``): a row recorded before the suggested date
+    was kept, and still suggested, held that date as made_on; here it is suggested_on, and
+    made_on is empty, as for every suggestion since."""
+    status = fields.get("status")
+    if not isinstance(status, str):
+        return fields
+    days = onward_steps(
+        status, fields.get("suggested_on"), fields.get("made_on"), fields.get("outcome_on")
+    )
+    return {**fields, "suggested_on": days.suggested_on, "made_on": days.made_on}
 
 
 def _names_a_row(table: str, column: str) -> bool:
@@ -217,6 +234,10 @@ def readme(headers: dict[str, list[str]], participants: int, left_out: int) -> s
         "  each once, under their owner in participant.csv;",
         "- goals are counted by their status at the period's end: one closed after it",
         "  (closed_on later) was in progress then;",
+        "- onward referrals are counted by the month they were first recorded (suggested_on,",
+        "  or made_on where that is empty), by their status at the period's end: attended,",
+        "  declined or no_capacity if outcome_on is within it, else made if made_on is, else",
+        "  suggested (one recorded after the period is not counted in it);",
         "- new referrals are the rows of referral.csv, by received_on and owner (a person",
         "  referred twice counts twice); participant.csv's referral_period is when the person",
         "  was first referred, fixed for grouping, and is not a count of referrals;",

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from linksdesk.core.onward import steps as onward_steps
 from linksdesk.core.vocab import (
     NOT_REACHED,
     NOT_REACHED_KEY,
@@ -122,9 +123,15 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Onward referrals",
-        "Signposts, referrals and supported visits made in the period, per resource. A "
-        "resource stands out when the directory lists it as full or with a waiting list, or "
-        "when a referral to it came back 'no capacity'.",
+        "Signposts, referrals and supported visits first recorded in the period (suggested, "
+        "or made straight away), per resource and by the month of that day, with their "
+        "status as at the period's end: one made, attended or declined after it counts as "
+        "it was then. A resource stands out when the directory lists it as full or with a "
+        "waiting list, or when a referral to it came back 'no capacity'. Days between steps: "
+        "from suggested to made, for those made in the period that were suggested first; "
+        "from made to attended, for those attended in the period. Onward referrals recorded "
+        "before LinksDesk kept the day of suggestion count from the day they were made and "
+        "are in no time from suggested to made.",
     ),
     (
         "Deprivation",
@@ -583,13 +590,23 @@ def goals(c: _Ctx) -> Section:
 
 # -- onward referrals ----------------------------------------------------------------------
 def onward(c: _Ctx) -> Section:
+    """Onward referrals first recorded in the period, by month and by their status as at
+    its end (today, while it runs), and the days between their steps: a report of a period
+    that is over is the same whenever it is written (docs/reports.md, "Onward referrals")."""
     months = c.period.month_keys
+    until = min(c.period.last, c.today).isoformat()
     per_month: dict[str, Counter[str]] = defaultdict(Counter)
     outcome: dict[str, Counter[str]] = defaultdict(Counter)
-    for _pid, _owner, rid, status, day in c.d.onward:
-        if c.a <= day <= c.b:
-            per_month[rid][day[:7]] += 1
-            outcome[rid][status] += 1
+    for _pid, _owner, rid, status, suggested, made, ended in c.d.onward:
+        days = onward_steps(status, suggested, made, ended)
+        start = days.started_on
+        if start is None or not c.a <= start <= c.b:
+            continue
+        then = days.status_at(until)
+        if then is None:  # first recorded after today: not yet, in a period still running
+            continue
+        per_month[rid][start[:7]] += 1
+        outcome[rid][then] += 1
     rids = sorted(per_month, key=lambda r: (-sum(per_month[r].values()), _res(c, r)[0], r))
     rows, rows2, flagged = [], [], set()
     for i, rid in enumerate(rids):
@@ -617,7 +634,7 @@ def onward(c: _Ctx) -> Section:
     )
     outcomes = Table(
         "onward_outcomes",
-        "Onward referrals per resource by status",
+        "Onward referrals per resource by status at the period's end",
         _counted(
             Column("resource", "Resource", Kind.TEXT),
             [(s.value, s.label) for s in OnwardStatus],
@@ -626,9 +643,64 @@ def onward(c: _Ctx) -> Section:
         (*rows2, ("Total", *_column_sums(rows2, 1, 7), "")) if rows2 else (),
         total_row=True,
         flagged=frozenset(flagged),
+        description=f"Status as at {day_words(dt.date.fromisoformat(until))}: one made, "
+        "attended or declined after that counts as it was then.",
     )  # fmt: skip
     chart = ChartSpec("hbar", "onward_by_month", ("total",), "Onward referrals per resource")
-    return Section("onward", "Onward referrals", (by_month, outcomes), chart)
+    return Section("onward", "Onward referrals", (by_month, outcomes, _onward_times(c)), chart)
+
+
+def _onward_times(c: _Ctx) -> Table:
+    """Days from suggested to made (those made in the period that were suggested first) and
+    from made to attended (those attended in the period): each counted by the day of its
+    later step, which no later step moves."""
+    until = min(c.period.last, c.today).isoformat()
+    to_made: list[int] = []
+    to_attended: list[int] = []
+    for _pid, _owner, _rid, status, suggested, made, ended in c.d.onward:
+        days = onward_steps(status, suggested, made, ended)
+        if (
+            days.made_on is not None
+            and c.a <= days.made_on <= until
+            and days.suggested_on is not None
+            and days.suggested_on <= days.made_on
+        ):
+            to_made.append(_days_between(days.suggested_on, days.made_on))
+        if (
+            status == OnwardStatus.ATTENDED.value
+            and days.outcome_on is not None
+            and c.a <= days.outcome_on <= until
+            and days.made_on is not None
+            and days.made_on <= days.outcome_on
+        ):
+            to_attended.append(_days_between(days.made_on, days.outcome_on))
+
+    def row(label: str, ds: list[int]) -> tuple[Any, ...]:
+        return (
+            label,
+            len(ds),
+            round(percentile(ds, 50), 1) if ds else None,
+            round(percentile(ds, 90), 1) if ds else None,
+        )
+
+    return Table(
+        "onward_times",
+        "Days between an onward referral's steps",
+        (
+            Column("step", "From … to", Kind.TEXT),
+            Column("referrals", "Onward referrals"),
+            Column("median_days", "Median days", Kind.NUMBER, based_on=("referrals",)),
+            Column("p90_days", "90th percentile days", Kind.NUMBER, based_on=("referrals",)),
+        ),
+        (row("Suggested to made", to_made), row("Made to attended", to_attended)),
+        description="Suggested to made: onward referrals made in the period that were "
+        "suggested first. Made to attended: onward referrals attended in the period. "
+        f"Counted as at {day_words(min(c.period.last, c.today))}.",
+    )
+
+
+def _days_between(first: str, last: str) -> int:
+    return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
 
 
 def _capacity_note(capacity: str) -> str:

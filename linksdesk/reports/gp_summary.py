@@ -211,7 +211,9 @@ def _onward_line(o: records.OnwardReferral) -> str:
         OnwardKind.REFERRAL: "Referred to",
         OnwardKind.SUPPORTED_VISIT: "Supported visit to",
     }[o.kind]
-    line = f"{day(o.made_on)}: {what} {o.resource_name} — {o.status.label.lower()}"
+    line = f"{day(o.started_on)}: {what} {o.resource_name} — {o.status.label.lower()}"
+    if o.suggested_on is not None and o.made_on is not None:
+        line += f" (made {day(o.made_on)})"
     if o.outcome_on is not None:
         line += f" ({day(o.outcome_on)})"
     if o.outcome:

@@ -204,7 +204,9 @@ class OnwardReferral(SyncColumns, Base):
     resource_id: Mapped[str] = mapped_column(ForeignKey("resource.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
-    made_on: Mapped[dt.date] = mapped_column(Date)
+    # each step's day (core/onward.py): suggested, made, and outcome_on below
+    suggested_on: Mapped[dt.date | None] = mapped_column(Date)
+    made_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
     outcome_on: Mapped[dt.date | None] = mapped_column(Date)
 

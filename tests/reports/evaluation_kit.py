@@ -22,7 +22,16 @@ from pathlib import Path
 from bundle_kit import PROGRAMME_KEY
 from team_kit import PASSPHRASE
 
-from linksdesk.casework import bundles, consent, contacts, goals, participants, referrals
+from linksdesk.casework import (
+    bundles,
+    consent,
+    contacts,
+    goals,
+    onward,
+    participants,
+    referrals,
+    resources,
+)
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.participants import NEXT_NUMBER_KEY
 from linksdesk.core.vocab import (
@@ -30,6 +39,8 @@ from linksdesk.core.vocab import (
     ContactKind,
     ContactStatus,
     GoalStatus,
+    OnwardKind,
+    OnwardStatus,
     ReferralSource,
 )
 from linksdesk.storage.tables import LocalSetting
@@ -67,13 +78,38 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(10, 30))
 
 
+# each worker's onward referrals, by person (n): the steps taken and their days, in the
+# quarter (a referral still suggested at its end is made in April: ``EvalTeam.later``)
+ONWARD: dict[int, tuple[tuple[OnwardStatus, dt.date], ...]] = {
+    0: ((OnwardStatus.MADE, dt.date(2026, 1, 8)), (OnwardStatus.ATTENDED, dt.date(2026, 2, 10))),
+    3: ((OnwardStatus.SUGGESTED, dt.date(2026, 1, 12)),
+        (OnwardStatus.DECLINED, dt.date(2026, 1, 20))),
+    5: ((OnwardStatus.SUGGESTED, dt.date(2026, 3, 16)), (OnwardStatus.MADE, dt.date(2026, 3, 25))),
+    6: ((OnwardStatus.SUGGESTED, dt.date(2026, 1, 19)),),
+}  # fmt: skip
+
+
+def refer(
+    cb: Casebook, pid: str, resource_id: str, steps: tuple[tuple[OnwardStatus, dt.date], ...]
+) -> str:
+    """An onward referral taken through ``steps`` (the first its start) on their days."""
+    (first, on), *later = steps
+    o = onward.refer_onward(cb, pid, resource_id, OnwardKind.REFERRAL, status=first, on=on).value
+    for status, day in later:
+        onward.update_onward(cb, o.id, status, on=day)
+    return o.id
+
+
 def fill(cb: Casebook, number: int) -> list[str]:
     """``PEOPLE`` participants, all alike on the quasi-identifiers, with varied contacts."""
     people = []
+    club = resources.add_resource(cb, organisation=f"Club {number}", service="Walking").value
     for n in range(PEOPLE):
         received = dt.date(2026, 1 + n % 3, 5 + 2 * n)
         pid = _person(cb, received, f"Evalkit{number}{n}")
         people.append(pid)
+        if n in ONWARD:
+            refer(cb, pid, club.id, ONWARD[n])
         if n == 0:  # referred again in the period: two referrals, one person
             again = received + dt.timedelta(days=40)
             referrals.record_referral(cb, pid, source=ReferralSource.SELF, received_on=again)

@@ -250,21 +250,37 @@ def expected(
         per_question.append(row)
     out["ons4"] = per_question
 
-    # onward referrals
+    # onward referrals: by the day first recorded (suggested, or made straight away), by
+    # their status as at the period's end (written here without core.onward)
+    def started(o: dict[str, Any]) -> dt.date:
+        return o["suggested_on"] or o["made_on"]
+
+    def onward_then(o: dict[str, Any]) -> str:
+        if o["outcome_on"] and o["outcome_on"] <= last:
+            return o["status"]
+        if o["made_on"] and o["made_on"] <= last:
+            return "made"
+        return "suggested"
+
     label = {r["id"]: r["label"] for r in ledger.resources}
+    counted = [o for o in ledger.onward if o["pid"] in shared and inside(started(o))]
     out["onward_month"] = Counter(
-        (label[o["resource"]], o["made_on"].strftime("%Y-%m"))
-        for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
-    )  # fmt: skip
-    out["onward_total"] = Counter(
-        label[o["resource"]] for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
+        (label[o["resource"]], started(o).strftime("%Y-%m")) for o in counted
     )
+    out["onward_total"] = Counter(label[o["resource"]] for o in counted)
     capacity_labels = {"open": "Open", "limited": "Limited", "waiting_list": "Waiting list",
                        "full": "Full", "unknown": "Unknown"}  # fmt: skip
     out["onward_capacity"] = {r["label"]: capacity_labels[r["capacity"]] for r in ledger.resources}
-    out["onward_status"] = Counter(
-        (label[o["resource"]], o["status"])
-        for o in ledger.onward if o["pid"] in shared and inside(o["made_on"])
+    out["onward_status"] = Counter((label[o["resource"]], onward_then(o)) for o in counted)
+    # days between steps, each counted in the period of its later step
+    shared_onward = [o for o in ledger.onward if o["pid"] in shared]
+    out["onward_to_made"] = sorted(
+        (o["made_on"] - o["suggested_on"]).days for o in shared_onward
+        if o["suggested_on"] and o["made_on"] and inside(o["made_on"])
+    )  # fmt: skip
+    out["onward_to_attended"] = sorted(
+        (o["outcome_on"] - o["made_on"]).days for o in shared_onward
+        if o["status"] == "attended" and o["made_on"] and inside(o["outcome_on"])
     )  # fmt: skip
 
     # deprivation: people referred or worked with in the period

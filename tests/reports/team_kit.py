@@ -198,17 +198,28 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             made = received + dt.timedelta(days=rng.randrange(5, 60))
             rid = res_ids[0] if n_person == 0 else rng.choice(res_ids)
             status = rng.choice(list(OnwardStatus))
-            o = onward.refer_onward(
-                cb, p.id, rid, OnwardKind.REFERRAL, status=OnwardStatus.MADE, on=made
-            ).value
-            if status not in (OnwardStatus.MADE, OnwardStatus.SUGGESTED):
-                later = made + dt.timedelta(days=10)
-                onward.update_onward(cb, o.id, status, outcome="went twice", on=later)
+            # every other person's starts as a suggestion, made 6 days later (or declined
+            # as a suggestion); the others start as made: each step on its own day
+            days = {"suggested_on": None, "made_on": None, "outcome_on": None}
+            if n_person % 2:
+                o = onward.refer_onward(cb, p.id, rid, OnwardKind.REFERRAL, on=made).value
+                days["suggested_on"] = made
+                if status is not OnwardStatus.SUGGESTED and not (
+                    status is OnwardStatus.DECLINED and n_person % 4 == 1
+                ):
+                    days["made_on"] = made + dt.timedelta(days=6)
+                    onward.update_onward(cb, o.id, OnwardStatus.MADE, on=days["made_on"])
             else:
-                status = OnwardStatus.MADE
-            ledger.onward.append(
-                {"pid": p.id, "resource": rid, "status": status.value, "made_on": made}
-            )
+                o = onward.refer_onward(
+                    cb, p.id, rid, OnwardKind.REFERRAL, status=OnwardStatus.MADE, on=made
+                ).value
+                days["made_on"] = made
+                if status is OnwardStatus.SUGGESTED:
+                    status = OnwardStatus.MADE
+            if status not in (OnwardStatus.MADE, OnwardStatus.SUGGESTED):
+                days["outcome_on"] = made + dt.timedelta(days=10)
+                onward.update_onward(cb, o.id, status, outcome="went twice", on=days["outcome_on"])
+            ledger.onward.append({"pid": p.id, "resource": rid, "status": status.value, **days})
         if rng.random() < 0.3:
             participants.close_participant(cb, p.id, "Goals met", on=day)
             person["closed"] = True

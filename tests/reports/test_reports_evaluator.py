@@ -21,14 +21,16 @@ from evaluation_kit import KEPT_ON_LAPTOP, PERIOD, EvalTeam, build_eval_team
 from sqlalchemy import select
 
 from linksdesk.casework.goals import change_goal_status, list_goals
+from linksdesk.casework.onward import list_onward_referrals, update_onward
 from linksdesk.core import registry
-from linksdesk.core.vocab import NOT_REACHED_KEY, GoalStatus
+from linksdesk.core.vocab import NOT_REACHED_KEY, GoalStatus, OnwardStatus
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.evaluation import README, described, write_evaluation
 from linksdesk.reports.export import export_report
 from linksdesk.reports.model import Report
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.tables import Goal
+from linksdesk.storage.tables import OnwardReferral as OnwardRow
 from linksdesk.sync.bundle.evaluation import SKIPPED
 from linksdesk.sync.policy import AGGREGATE_TABLES, eval_tag
 
@@ -124,6 +126,44 @@ def test_what_an_evaluator_counts_again_from_the_files_is_the_boards(
     assert {per_worker[o] - people[o] for o in per_worker} == {1}
 
 
+def onward_then(o: dict[str, str]) -> str | None:
+    """An onward referral's status at the quarter's end, from the files' dates alone (the
+    README's rule): None if first recorded after it."""
+    if (o["suggested_on"] or o["made_on"]) > QUARTER:
+        return None
+    if o["outcome_on"] and o["outcome_on"] <= QUARTER:
+        return o["status"]
+    return "made" if o["made_on"] and o["made_on"] <= QUARTER else "suggested"
+
+
+def test_onward_referrals_counted_again_from_the_files_are_the_boards(
+    team: EvalTeam, files: Path
+) -> None:
+    """Each worker referred four people onward in the quarter: one made and attended, one
+    declined as a suggestion, one suggested and made, one still suggested. The files keep
+    each step's date in its own column, and counted by the README's rule they give the
+    board's onward referrals by status; the board has the days from suggested to made."""
+    onward = rows(files, "onward_referral")
+    assert len(onward) == 4 * len(team.workers)
+    by_status = Counter(onward_then(o) for o in onward)
+    assert by_status == {s: 3 for s in ("attended", "declined", "made", "suggested")}
+    report = internal(team)
+    for status, n in by_status.items():
+        assert [n] == column(report, "onward_outcomes", str(status), total=True)
+    # the suggestion declined was never made; the one made straight away was never suggested
+    declined = [o for o in onward if o["status"] == "declined"]
+    assert {(o["suggested_on"], o["made_on"], o["outcome_on"]) for o in declined} == {
+        (QUARTER, "", QUARTER)
+    }
+    attended = [o for o in onward if o["status"] == "attended"]
+    assert {(o["suggested_on"], o["made_on"]) for o in attended} == {("", QUARTER)}
+    times = report.section("onward").table("onward_times")
+    made, to_attended = times.rows
+    # suggested on 16 March, made on the 25th; made on 8 January, attended on 10 February
+    assert made == ("Suggested to made", 3, 9.0, 9.0)
+    assert to_attended == ("Made to attended", 3, 33.0, 33.0)
+
+
 def test_every_column_of_the_files_is_described_where_they_say(team: EvalTeam, files: Path) -> None:
     written = sorted(p.name for p in files.glob("*.csv"))
     said = " ".join(write_evaluation(team.supervisor.store, files.parent / "again").said())
@@ -205,6 +245,46 @@ def test_what_happens_after_the_quarter_leaves_its_report_as_it_was(
     assert again.section("goals") == first.section("goals")
     with team.supervisor.store.read() as s:
         assert s.scalar(select(Goal.status).where(Goal.participant_id == person)) == "achieved"
+
+
+def test_an_onward_referral_moved_on_after_the_quarter_leaves_its_report_as_it_was(
+    team: EvalTeam, tmp_path: Path
+) -> None:
+    """The quarter's report is written a week after it. In April the worker makes the
+    referral still suggested at the quarter's end, and in May the one made in March is
+    attended; their next bundle brings both. The quarter's report written again says what
+    it said, and the board may publish it again unasked. (Before, making a suggestion moved
+    its one date to April: it left the quarter, and the report was stopped as changed.)"""
+    before = internal(team, dt.date(2026, 4, 7))
+    first = export_report(team.supervisor.store, Scope(P), "csv", tmp_path / "q1.csv",
+                          audience="external", today=dt.date(2026, 4, 7))  # fmt: skip
+    people = team.people[team.workers[0]]
+    suggested, made = people[6], people[5]
+
+    def move_on(cb: Any) -> None:
+        (o,) = list_onward_referrals(cb, suggested)
+        update_onward(cb, o.id, OnwardStatus.MADE, on=dt.date(2026, 4, 14))
+        (o,) = list_onward_referrals(cb, made)
+        update_onward(cb, o.id, OnwardStatus.ATTENDED, on=dt.date(2026, 5, 6))
+
+    team.later(0, move_on)
+    after = internal(team, AFTER)
+    assert after.section("onward") == before.section("onward")
+    again = export_report(team.supervisor.store, Scope(P), "csv", tmp_path / "q1-again.csv",
+                          audience="external", today=AFTER)  # fmt: skip
+    assert again.section("onward") == first.section("onward")
+    # the supervisor's vault holds both steps' days, as the laptop recorded them
+    with team.supervisor.store.read() as s:
+        row = s.execute(
+            select(OnwardRow.status, OnwardRow.suggested_on, OnwardRow.made_on)
+            .where(OnwardRow.participant_id == suggested)
+        ).one()  # fmt: skip
+    assert tuple(row) == ("made", dt.date(2026, 1, 19), dt.date(2026, 4, 14))
+    # the second quarter counts the step made in it: 85 days from suggested to made
+    q2 = report_from_store(team.supervisor.store, Scope(Period.parse("2026-04..2026-06")),
+                           audience="internal", today=AFTER)  # fmt: skip
+    times = q2.section("onward").table("onward_times")
+    assert times.rows[0] == ("Suggested to made", 1, 85.0, 85.0)
 
 
 def test_the_board_pdf_says_what_came_of_an_attempted_contact(

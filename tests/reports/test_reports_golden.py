@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from expected import SOURCES, expected, months
 from sqlalchemy import text
@@ -171,6 +173,15 @@ def assert_golden(T: dict[str, Table], ledger: Any) -> None:
     for res, n in want["onward_total"].items():
         assert onward[res]["total"] == n and outcomes[res]["total"] == n, res
         assert outcomes[res]["capacity"] == want["onward_capacity"][res], res
+    # the days between an onward referral's steps, each in the period of its later step
+    times = rows_by_label(T["onward_times"])
+    for label, key in (("Suggested to made", "onward_to_made"),
+                       ("Made to attended", "onward_to_attended")):  # fmt: skip
+        days = want[key]
+        assert days, key  # the golden team has both
+        assert times[label]["referrals"] == len(days)
+        assert times[label]["median_days"] == round(float(np.median(days)), 1)
+        assert times[label]["p90_days"] == round(float(np.percentile(days, 90)), 1)
 
     # deprivation from the loaded lookup, unknown counted
     dep = T["deprivation"].rows
@@ -268,6 +279,7 @@ def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: An
         worked = dict(s.execute(text(bench.RAW["caseload_worked"]), params).all())
         in_period = s.execute(text(bench.RAW["people_in_period"]), params).scalar()
         goals = {(w, st): n for w, st, n in s.execute(text(bench.RAW["goals"]), params)}
+        onward = list(s.execute(text(bench.RAW["onward"]), params))
         unseen = sum(1 for _w, days in s.execute(text(bench.RAW["waits"]), params) if days is None)
     want = expected(ledger, P.first, P.last, TODAY, LOOKUP)
     # people seen, never those only tried (an attempted contact is stored as attended)
@@ -275,6 +287,12 @@ def test_the_benchmarks_raw_sql_pairs_within_episodes_as_the_figures_do(team: An
     assert in_period == want["deprivation"]["total"]
     # goals by their status at the period's end, waits as at its end
     assert goals == {(w, st): n for w, c in want["goals"].items() for st, n in c.items() if n}
+    # onward referrals by the day first recorded and their status at the period's end
+    label = {r["id"]: r["label"] for r in ledger.resources}
+    by_status: Counter[tuple[str, str]] = Counter()
+    for rid, _month, status, n in onward:
+        by_status[(label[rid], status)] += n
+    assert by_status == want["onward_status"]
     assert unseen == want["timeliness"]["all"]["not_yet_seen"]
     for kind in ("wemwbs", "swemwbs"):
         w = want["wellbeing"][f"{kind}/all"]

@@ -134,7 +134,7 @@ class Reader:
                   (kinds, visits, self.column(kinds, "Attended")))  # fmt: skip
         months, statuses = (
             "Onward referrals per resource and month",
-            "Onward referrals per resource by status",
+            "Onward referrals per resource by status at the period's end",
         )
         for r in range(len(t[months][1])):
             self.same((months, r, self.column(months, "Total")),

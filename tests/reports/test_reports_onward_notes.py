@@ -20,9 +20,10 @@ def test_a_resource_standing_out_is_explained_as_its_directory_row_says() -> Non
     resources = {"r-open": ("Open group", "open"), "r-full": ("Full group", "full"),
                  "r-wait": ("Waiting group", "waiting_list")}  # fmt: skip
     onward = (
-        ("p0", WORKER, "r-open", "no_capacity", "2026-03-10"),
-        ("p1", WORKER, "r-full", "made", "2026-03-10"),
-        ("p2", WORKER, "r-wait", "made", "2026-03-10"),
+        # participant, worker, resource, status, suggested_on, made_on, outcome_on
+        ("p0", WORKER, "r-open", "no_capacity", None, "2026-03-10", "2026-03-20"),
+        ("p1", WORKER, "r-full", "made", None, "2026-03-10", None),
+        ("p2", WORKER, "r-wait", "made", "2026-03-02", "2026-03-10", None),
     )
     data = TeamData(people, (), (), (), (), (), onward, (), resources, {}, {}, {})
     for exact in (True, False):

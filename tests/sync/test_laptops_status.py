@@ -168,15 +168,49 @@ def test_an_onward_referral_made_on_one_laptop_and_declined_on_the_other(
     update_onward(b, onward.id, OnwardStatus.DECLINED, outcome="not for now", on=CLOSED_ON)
     _sync_all(office, venues, office)
 
-    # declined straight from suggested: never "made", so no made date from the other laptop
+    # declined straight from suggested: never "made", so no made date from the other laptop,
+    # and the day it was suggested stays
     for cb in (a, b):
         [now] = list_onward_referrals(cb, pid)
-        assert (now.status, now.made_on, now.outcome_on, now.outcome) == (
+        assert (now.status, now.suggested_on, now.made_on, now.outcome_on, now.outcome) == (
             OnwardStatus.DECLINED,
             suggested_on,
+            None,
             CLOSED_ON,
             "not for now",
         )
+    for dev in (office, venues):
+        assert_replica_matches(dev, shared_server)
+
+
+def test_each_step_of_an_onward_referral_keeps_its_day_on_both_laptops_and_the_server(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """Suggested at the office on 2 February, made from the venue laptop on the 9th,
+    attended (recorded at the office) on 2 March: each laptop and the server hold the three
+    days, none moved by the next step (before, making it moved its one date to the 9th)."""
+    office, venues = two_laptops(shared_server, devices)
+    a, b = Casebook(office.vault), Casebook(venues.vault)
+    pid = _shared_person(a)
+    place = add_resource(a, organisation="Men's Shed", service="Woodwork").value
+    days = (dt.date(2026, 2, 2), dt.date(2026, 2, 9), dt.date(2026, 3, 2))
+    onward = refer_onward(a, pid, place.id, OnwardKind.REFERRAL, on=days[0]).value
+    _sync_all(office, venues)
+    update_onward(b, onward.id, OnwardStatus.MADE, on=days[1])
+    _sync_all(venues, office)
+    update_onward(a, onward.id, OnwardStatus.ATTENDED, outcome="goes weekly", on=days[2])
+    _sync_all(office, venues)
+
+    for cb in (a, b):
+        [now] = list_onward_referrals(cb, pid)
+        assert (now.status, now.suggested_on, now.made_on, now.outcome_on) == (
+            OnwardStatus.ATTENDED,
+            *days,
+        )
+    fields = _server_fields(shared_server, "onward_referral", onward.id)
+    assert (fields["suggested_on"], fields["made_on"], fields["outcome_on"]) == tuple(
+        d.isoformat() for d in days
+    )
     for dev in (office, venues):
         assert_replica_matches(dev, shared_server)
 

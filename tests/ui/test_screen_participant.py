@@ -195,7 +195,7 @@ def test_goals_wellbeing_and_onward_referral_from_the_record(
     )
     with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
         view.referrals.refer_button.click()
-    assert texts(view.referrals.onward_model, 1) == [place.name]
+    assert texts(view.referrals.onward_model, 2) == [place.name]
 
 
 def test_measure_dialog_shows_the_wording_copyright_and_assisted_box(qtbot: Any) -> None:

@@ -164,12 +164,52 @@ class OnwardDialog(FormDialog):
         return cls(resources, parent, resource_id).run()
 
 
+def steps_text(onward: Any, tr: Any) -> str:
+    """The days its steps were taken, in words ("suggested 3 Mar 2026, made 10 Mar 2026"),
+    or blank when none is known."""
+    parts = []
+    if onward.suggested_on is not None:
+        parts.append(tr("suggested {day}").format(day=short_day(onward.suggested_on)))
+    if onward.made_on is not None:
+        parts.append(tr("made {day}").format(day=short_day(onward.made_on)))
+    if onward.outcome_on is not None:
+        parts.append(
+            tr("{status} {day}").format(
+                status=onward.status.label.lower(), day=short_day(onward.outcome_on)
+            )
+        )
+    return ", ".join(parts)
+
+
+def short_day(value: dt.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def last_step_on(onward: Any) -> dt.date | None:
+    """The day of the latest step taken: a new step cannot be dated before it."""
+    days = [d for d in (onward.suggested_on, onward.made_on) if d is not None]
+    return max(days) if days else None
+
+
 class OnwardUpdateDialog(FormDialog):
-    """Move an onward referral on: made, attended, declined, no capacity, with an outcome."""
+    """Move an onward referral on: made, attended, declined, no capacity, with an outcome and
+    the day it happened (today unless the worker says otherwise; never before the step it
+    follows). The days of its steps so far are shown, and stay as they are."""
 
     def __init__(self, onward: Any, parent: QWidget | None = None) -> None:
         tr = self.tr
         nexts = NEXT_STATUSES.get(onward.status, ())
+        so_far = steps_text(onward, tr)
+        earliest = last_step_on(onward)
+
+        def check(values: dict[str, Any]) -> str | None:
+            on = values.get("on")
+            if earliest is not None and isinstance(on, dt.date) and on < earliest:
+                return tr("The new step cannot be before {day}, the day of the last one.").format(
+                    day=short_day(earliest)
+                )
+            return None
+
         super().__init__(
             tr("Update onward referral"),
             [
@@ -180,10 +220,13 @@ class OnwardUpdateDialog(FormDialog):
                     nexts[0] if nexts else None,
                     choices=choices_of(OnwardStatus, nexts),
                 ),
+                Field("on", tr("On"), "date", dt.date.today()),
                 Field("outcome", tr("Outcome"), "text"),
             ],
             parent,
-            intro=f"{onward.resource_name} — {onward.status.label}",
+            intro=f"{onward.resource_name} — {onward.status.label}"
+            + (f" ({so_far})" if so_far else ""),
+            validate=check,
         )
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,15 @@ class ReferralsTab(RecordTabBase):
         self.in_proxy = RecordFilterProxy(self, self.in_model)
         self.onward_model: RecordTableModel[OnwardReferral] = RecordTableModel(
             [
-                Column(tr("Made on"), lambda o: day(o.made_on), sort=lambda o: o.made_on),
+                # each step's own day: a later step never moves an earlier one's
+                Column(
+                    tr("Suggested"),
+                    lambda o: day(o.suggested_on),
+                    sort=lambda o: o.started_on or dt.date.min,
+                ),
+                Column(
+                    tr("Made"), lambda o: day(o.made_on), sort=lambda o: o.made_on or dt.date.min
+                ),
                 Column(tr("Resource"), lambda o: o.resource_name),
                 Column(tr("Kind"), lambda o: o.kind.label),
                 Column(tr("Status"), lambda o: o.status.label),
@@ -71,10 +80,8 @@ class ReferralsTab(RecordTabBase):
             )
         )
         self.onward_table = make_table(self.onward_proxy, tr("Onward referrals"))
-        self.onward_table.setColumnWidth(0, 110)
-        self.onward_table.setColumnWidth(1, 280)
-        self.onward_table.setColumnWidth(2, 120)
-        self.onward_table.setColumnWidth(3, 100)
+        for column, width in enumerate((100, 100, 260, 120, 100)):
+            self.onward_table.setColumnWidth(column, width)
         layout.addWidget(self.onward_table, 2)
         self.onward_table.activated.connect(lambda _i: self.update_onward())
         self.editing_buttons = (self.add_referral_button, self.refer_button, self.update_button)
@@ -155,5 +162,9 @@ class ReferralsTab(RecordTabBase):
         values = OnwardUpdateDialog.ask(self, item)
         if values and values.get("status"):
             self.view.write(
-                onward.update_onward, item.id, values["status"], outcome=values["outcome"]
+                onward.update_onward,
+                item.id,
+                values["status"],
+                outcome=values["outcome"],
+                on=values.get("on"),
             )
