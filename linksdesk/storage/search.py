@@ -74,6 +74,7 @@ class Values(Protocol):
 
 Entry = tuple[str, str, str | None, str, str]
 
+
 # A hit opens its row in its participant's record: only hits whose row and participant this
 # laptop holds. Pulled rows keep no foreign keys, so a note's text can arrive whose note or
 # participant never did (set aside as incomplete on the way), and its hit would open nothing.
