@@ -371,7 +371,8 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
         # an entry marked entered in error counts in no evaluation: it goes as removed, so
         # the copy drops what an earlier bundle sent of it
         # (a note's revisions and a goal's steps with it: ``registry.MARKED_THROUGH``)
-        in_error = (ch.get("fields") or {}).get(IN_ERROR_COLUMN) is not None or _through(ch, marked)
+        marked_here = (ch.get("fields") or {}).get(IN_ERROR_COLUMN) is not None
+        in_error = marked_here or _through(ch, marked)
         if ch.get("op") == "upsert" and not in_error:
             for name, value in (ch.get("fields") or {}).items():
                 tag = eval_tag(table, name)
