@@ -21,8 +21,8 @@ import pytest
 from documents_kit import CANARIES, build_full_record, pdf_text
 from sqlalchemy import select
 
-from linksdesk.casework import gp_summary, notes, own_record, referrals, search
 from linksdesk.casework import goals as G
+from linksdesk.casework import gp_summary, notes, own_record, referrals, search
 from linksdesk.casework import lists as L
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Participant
