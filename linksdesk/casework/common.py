@@ -113,6 +113,18 @@ def in_error(row: Any) -> bool:
     return getattr(row, IN_ERROR_COLUMN) is not None
 
 
+def standing_row(session: Any, table: Any, row_id: str, what: str) -> Any:
+    """The live row ``row_id`` (a ``what``), refused when it is marked entered in error:
+    it cannot be changed any more (the mark is taken off first)."""
+    row = records.live(session, table, row_id, what)
+    if in_error(row):
+        raise ValidationError(
+            f"This {what} is marked entered in error, so it cannot be changed. If the mark "
+            "was the mistake, choose Not in error after all first."
+        )
+    return row
+
+
 def in_error_problem(reason: str | None, what: str) -> str | None:
     """Why ``reason`` cannot be kept as why a ``what`` was entered in error, or None."""
     if reason is None or not str(reason).strip():

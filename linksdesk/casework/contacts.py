@@ -303,12 +303,7 @@ def remove_contact(cb: Casebook, contact_id: str) -> Outcome[None]:
 def _standing(session: Session, contact_id: str) -> ContactRow:
     """The live contact ``contact_id``, refused when it is marked entered in error: what
     happened at it, or when it is, cannot be recorded any more (take the mark off first)."""
-    row = records.live(session, ContactRow, contact_id, "contact")
-    if in_error(row):
-        raise ValidationError(
-            "This contact is marked entered in error, so it cannot be changed. If the mark "
-            "was the mistake, choose Not in error after all first."
-        )
+    row: ContactRow = common.standing_row(session, ContactRow, contact_id, "contact")
     return row
 
 

@@ -176,6 +176,14 @@ class Note:
     latest: NoteRevision
     revision_count: int
     has_concurrent_revisions: bool
+    # marked entered in error (written in the wrong participant's record): when, and why;
+    # such a note and every revision of it reach nothing outside the worker's record view
+    in_error_at: dt.datetime | None
+    in_error_reason: str | None
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
 
     @property
     def text(self) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
@@ -17,6 +17,7 @@ from linksdesk.casework.dto import Goal, GoalStep, Outcome
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.hlc import HLC
 from linksdesk.core.vocab import GoalStatus
+from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Goal as GoalRow
 from linksdesk.storage.tables import GoalStep as StepRow
 
@@ -29,7 +30,13 @@ def to_step(row: StepRow) -> GoalStep:
 
 
 def to_goal(row: GoalRow, steps: Sequence[StepRow] = ()) -> Goal:
-    return to_dto(Goal, row, steps=_ordered(steps))
+    return to_dto(
+        Goal,
+        row,
+        steps=_ordered(steps),
+        in_error_at=row.in_error_at,
+        in_error_reason=row.in_error_reason,
+    )
 
 
 def _ordered(steps: Sequence[StepRow]) -> tuple[GoalStep, ...]:
@@ -78,6 +85,18 @@ def _steps(session: Session, goal_id: str) -> list[StepRow]:
             .order_by(StepRow.position, StepRow.hlc)
         )
     )
+
+
+def _standing(session: Session, goal_id: str) -> GoalRow:
+    """The live goal, refused when it is marked entered in error (nothing more is recorded
+    of a goal set by mistake until the mark is taken off)."""
+    row: GoalRow = common.standing_row(session, GoalRow, goal_id, "goal")
+    return row
+
+
+def _step_change(tx: WriteTx, step: StepRow) -> None:
+    """A step of a goal marked entered in error is not changed: the write rolls back."""
+    _standing(tx.session, step.goal_id)
 
 
 def _title(value: Any) -> str:
@@ -168,7 +187,7 @@ def _goal_fields(values: dict[str, Any]) -> dict[str, Any]:
 def edit_goal(cb: Casebook, goal_id: str, **fields: Any) -> Outcome[Goal]:
     cleaned = _goal_fields(fields)
     with cb.store.write() as tx:
-        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        goal = _standing(tx.session, goal_id)
         tx.update(goal, **cleaned)
         return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
 
@@ -194,7 +213,7 @@ def review_goal(
     if progress is not None:
         values["progress"] = _progress(progress)
     with cb.store.write() as tx:
-        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        goal = _standing(tx.session, goal_id)
         tx.update(goal, **values)
         return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
 
@@ -206,7 +225,7 @@ def change_goal_status(
     target = records.enum_arg(GoalStatus, status, "Goal status")
     day = records.today(on)
     with cb.store.write() as tx:
-        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        goal = _standing(tx.session, goal_id)
         was_closed = GoalStatus(goal.status) in CLOSED_STATUSES
         # moving between closed statuses keeps the date it was first closed
         closed_on = None
@@ -222,7 +241,7 @@ def add_step(
     text = _step_text(description)
     due = records.date_arg(due_on, "Due on")
     with cb.store.write() as tx:
-        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        goal = _standing(tx.session, goal_id)
         last = tx.session.scalar(
             select(func.max(StepRow.position)).where(
                 StepRow.goal_id == goal.id, StepRow.deleted.is_(False)
@@ -248,7 +267,7 @@ _STEP_CHECKS: dict[str, common.Check] = {
 
 def edit_step(cb: Casebook, step_id: str, **fields: Any) -> Outcome[GoalStep]:
     cleaned = common.clean(fields, _STEP_CHECKS, "step")
-    return common.change(cb, StepRow, step_id, "step", cleaned, to_step)
+    return common.change(cb, StepRow, step_id, "step", cleaned, to_step, then=_step_change)
 
 
 def complete_step(
@@ -256,13 +275,14 @@ def complete_step(
 ) -> Outcome[GoalStep]:
     """Tick a step done (or, with ``done=False``, not done after all)."""
     done_on = records.today(on) if done else None
-    return common.change(cb, StepRow, step_id, "step", {"done_on": done_on}, to_step)
+    values = {"done_on": done_on}
+    return common.change(cb, StepRow, step_id, "step", values, to_step, then=_step_change)
 
 
 def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcome[Goal]:
     """Put the goal's steps in this order; ``step_ids`` must list every step once."""
     with cb.store.write() as tx:
-        goal = records.live(tx.session, GoalRow, goal_id, "goal")
+        goal = _standing(tx.session, goal_id)
         steps = _steps(tx.session, goal.id)
         by_id = {s.id: s for s in steps}
         if len(step_ids) != len(by_id) or set(step_ids) != set(by_id):
@@ -276,7 +296,11 @@ def reorder_steps(cb: Casebook, goal_id: str, step_ids: Sequence[str]) -> Outcom
 
 
 def remove_step(cb: Casebook, step_id: str) -> Outcome[None]:
-    return common.remove(cb, StepRow, step_id, "step")
+    with cb.store.write() as tx:
+        step = records.live(tx.session, StepRow, step_id, "step")
+        _step_change(tx, step)
+        tx.delete(step)
+        return Outcome(None, tx.changes)
 
 
 def get_goal(cb: Casebook, goal_id: str) -> Goal:
@@ -305,3 +329,29 @@ def list_goals(cb: Casebook, participant_id: str, *, include_closed: bool = True
         goals.sort(key=lambda g: GoalStatus(g.status) not in OPEN_STATUSES)
         waiting = [waiting_goal(i, rows) for i, rows in steps_without_goal(s, steps).items()]
         return [to_goal(g, steps[g.id]) for g in goals] + waiting
+
+
+# -- entered in error -----------------------------------------------------------------------
+def _converted(goal: GoalRow) -> Goal:
+    session = object_session(goal)
+    assert session is not None
+    return to_goal(goal, _steps(session, goal.id))
+
+
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why a goal was entered in error, or None."""
+    return common.in_error_problem(reason, "goal")
+
+
+def mark_in_error(cb: Casebook, goal_id: str, reason: str) -> Outcome[Goal]:
+    """Mark a goal set by mistake (twice, or in the wrong participant's record) entered in
+    error: kept with its steps, struck through, with when and why; from now on it and its
+    steps count in no goal report or evaluation file, are due for no review and are in no
+    document or search. The mark syncs (``common.mark_in_error``)."""
+    return common.mark_in_error(cb, GoalRow, goal_id, "goal", reason, _converted)
+
+
+def restore_goal(cb: Casebook, goal_id: str) -> Outcome[Goal]:
+    """Take the entered-in-error mark off a goal marked by mistake: it counts again as it
+    was (nothing of it was changed while marked)."""
+    return common.restore(cb, GoalRow, goal_id, "goal", _converted)

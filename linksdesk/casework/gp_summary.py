@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from sqlalchemy import select
 
-from linksdesk.casework import consent, own_record, records
+from linksdesk.casework import common, consent, own_record, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Consent
 from linksdesk.core.errors import NotFoundError, UserError, ValidationError
@@ -94,6 +94,10 @@ def _check_notes(cb: Casebook, participant_id: str, note_ids: Collection[str]) -
         raise NotFoundError("A case note ticked for the summary is not in this person's record.")
     if any(own_record.is_private(n) or n.id in private_revisions for n in rows.values()):
         raise ValidationError("Private case notes never go in a GP summary. Untick them.")
+    if any(common.in_error(n) for n in rows.values()):
+        raise ValidationError(
+            "A case note marked entered in error never goes in a GP summary. Untick it."
+        )
     return wanted
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, literal_column, or_, select
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.contacts import counted_clause, seen_clause, standing_clause, to_contact
 from linksdesk.casework.convert import to_dto
@@ -102,6 +102,7 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
         .where(
             Goal.participant_id == P.id,
             Goal.deleted.is_(False),
+            common.standing(Goal),  # a goal set by mistake is no open goal
             Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
         )
         .scalar_subquery()
@@ -362,6 +363,7 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
         _with_person(Goal, columns)
         .where(
             P.status != ParticipantStatus.CLOSED.value,
+            common.standing(Goal),  # a goal entered in error is due for no review
             Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
             Goal.review_on <= day,
         )

@@ -165,7 +165,7 @@ def context_for_next(
         c.from_status is closed and c.to_status is not closed and c.changed_on > last
         for c in statuses
     )
-    referred = any(r.received_on > last for r in referrals)
+    referred = any(r.received_on > last for r in referrals if not r.in_error)
     return MeasureContext.BASELINE if reopened or referred else MeasureContext.REVIEW
 
 

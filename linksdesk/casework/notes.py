@@ -5,22 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypedDict, Unpack
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from linksdesk.casework import records
+from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision, Outcome
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import uuid7
-from linksdesk.core.vocab import Sharing
+from linksdesk.core.vocab import AuditAction, Sharing
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
+from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import SyncColumns
 
 MAX_NOTE = 100_000
@@ -170,7 +172,8 @@ def revise_note(cb: Casebook, note_id: str, text: str, *, base_revision_id: str)
     """
     body = _text(text)
     with cb.store.write() as tx:
-        note = records.live(tx.session, NoteRow, note_id, "case note")
+        # a note marked entered in error is not revised (its words stay as they were marked)
+        note = common.standing_row(tx.session, NoteRow, note_id, "case note")
         revisions = _revisions(tx.session, note.id)
         by_id = {r.id: r for r in revisions}
         base = by_id.get(base_revision_id)
@@ -218,3 +221,101 @@ def list_notes(cb: Casebook, participant_id: str, *, contact_id: str | None = No
         ):
             revisions[r.note_id].append(r)
         return [_to_note(n, revisions[n.id]) for n in notes if revisions[n.id]]
+
+
+# -- entered in error -----------------------------------------------------------------------
+WHAT = "case note"
+# the reason kept on a note moved to the right participant's record (``move_note``)
+WRONG_RECORD = "Written in the wrong participant's record"
+
+
+def _converted(note: NoteRow) -> Note:
+    """The note as it stands in the write it was changed in."""
+    session = object_session(note)
+    assert session is not None
+    return _to_note(note, _revisions(session, note.id))
+
+
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why a case note was entered in error, or None."""
+    return common.in_error_problem(reason, WHAT)
+
+
+def mark_in_error(cb: Casebook, note_id: str, reason: str) -> Outcome[Note]:
+    """Mark a case note entered in error (written in the wrong participant's record, or
+    written twice).
+
+    Nothing is deleted: the note and every revision stay in the worker's record view, struck
+    through with when and why, and in the audit trail. From now on neither it nor any of its
+    revisions reaches anything else: not the person's own record, the GP summary, search,
+    a report, an evaluation file or a bundle's copy outside the record (the mark is on the
+    note row, ``vocab.IN_ERROR_COLUMN``, and syncs, so the worker's other laptop, the server
+    and the supervisor's copy agree).
+    """
+    return common.mark_in_error(cb, NoteRow, note_id, WHAT, reason, _converted)
+
+
+def restore_note(cb: Casebook, note_id: str) -> Outcome[Note]:
+    """Take the entered-in-error mark off a note marked by mistake: it is part of the record
+    again, everywhere it was before (its words were never changed)."""
+    return common.restore(cb, NoteRow, note_id, WHAT, _converted)
+
+
+def moved_text(text: str, written_at: dt.datetime, moved_on: dt.date) -> str:
+    """The words of a note moved to the right record: as written, then a line saying it was
+    moved (never whose record it was in: that is someone else's business)."""
+    line = (
+        f"[Moved here on {moved_on:%d %b %Y}: written on {written_at:%d %b %Y} in another "
+        "participant's record by mistake.]"
+    )
+    return f"{text.rstrip()}\n\n{line}"
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A note moved: the new note in the right record, and the original marked in error."""
+
+    note: Note
+    original: Note
+
+
+def move_note(cb: Casebook, note_id: str, to_participant_id: str) -> Outcome[Moved]:
+    """Move a case note written in the wrong participant's record to the right one.
+
+    In one write: the note's words (its latest revision) are written into the right
+    participant's record as a new note with the same date and privacy, ending with a line
+    that says it was moved (never naming the record it came from), and the original is
+    marked entered in error, "written in the wrong participant's record". The original's
+    contact is the wrong person's, so the new note is about no contact. The earlier
+    revisions stay with the original, struck through, where only the worker sees them.
+    """
+    with cb.store.write() as tx:
+        original = common.standing_row(tx.session, NoteRow, note_id, WHAT)
+        target = records.participant(tx.session, to_participant_id)
+        if target.id == original.participant_id:
+            raise ValidationError(
+                "The note is already in this participant's record. Choose the participant "
+                "whose record it belongs in."
+            )
+        _guard_target(tx, target)
+        revisions = _revisions(tx.session, original.id)
+        if not revisions:
+            raise NotFoundError("The text of this case note is not on this laptop yet.")
+        text = moved_text(revisions[-1].body, original.written_at, records.now().date())
+        note = add_note(
+            tx,
+            target.id,
+            text,
+            written_at=original.written_at,
+            private=original.sharing == Sharing.PRIVATE.value,
+        )
+        fields = common.IN_ERROR_FIELDS
+        tx.update_together(original, dict(zip(fields, (records.now(), WRONG_RECORD), strict=True)))
+        tx.audit(AuditAction.CHANGE, "note_moved", original.id)
+        return Outcome(Moved(note, _to_note(original, revisions)), tx.changes)
+
+
+def _guard_target(tx: WriteTx, target: ParticipantRow) -> None:
+    """A case handed to a colleague (kept here read-only) takes no note."""
+    if target.id in records.read_only_participants(tx.session):
+        raise ValidationError(records.READ_ONLY_MESSAGE)

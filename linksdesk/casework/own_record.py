@@ -101,6 +101,14 @@ def _live(s: Session, table: Any, pid: str, *order: Any, where: Any = None) -> l
 
 def _read(s: Session, pid: str) -> _Rows:
     person = records.participant(s, pid)
+    # a conflict about a note names the note (its revisions' ``row_id``), about a goal the goal
+    marked = {
+        row_id
+        for table in (NoteRow, GoalRow, ReferralRow)
+        for row_id in s.scalars(
+            select(table.id).where(table.participant_id == pid, ~common.standing(table))
+        )
+    }
     revisions: dict[str, list[RevisionRow]] = defaultdict(list)
     for r in _live(s, RevisionRow, pid):
         revisions[r.note_id].append(r)
@@ -113,28 +121,36 @@ def _read(s: Session, pid: str) -> _Rows:
         person=person,
         statuses=_live(s, StatusRow, pid, StatusRow.changed_on),
         consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
-        referrals=_live(s, ReferralRow, pid, ReferralRow.received_on),
+        # an entry marked entered in error (a referral recorded twice, a note written in the
+        # wrong record, perhaps about someone else, a goal set by mistake) is in neither the
+        # person's own record nor the GP summary made from it: nor is any revision of such a
+        # note, a step of such a goal, or a conflict kept about either
+        referrals=_live(
+            s, ReferralRow, pid, ReferralRow.received_on, where=common.standing(ReferralRow)
+        ),
         concerns=_live(s, ConcernRow, pid, ConcernRow.identified_on),
         # a contact entered in error (perhaps someone else's) is in neither the person's own
         # record nor the GP summary made from it
         contacts=_live(
             s, ContactRow, pid, ContactRow.scheduled_at, where=contacts.standing_clause()
         ),
-        notes=_live(s, NoteRow, pid, NoteRow.written_at),
+        notes=_live(s, NoteRow, pid, NoteRow.written_at, where=common.standing(NoteRow)),
         revisions=revisions,
-        goals=_live(s, GoalRow, pid, GoalRow.set_on),
+        goals=_live(s, GoalRow, pid, GoalRow.set_on, where=common.standing(GoalRow)),
         steps=steps,
         steps_without_goal=goals.steps_without_goal(s, steps),
         measures=_live(s, MeasureRow, pid, MeasureRow.taken_on, where=common.standing(MeasureRow)),
         onward=[(o, resources.get(o.resource_id)) for o in onward_rows],
         network=_live(s, RelationshipRow, pid),
-        conflicts=list(
-            s.scalars(
+        conflicts=[
+            c
+            for c in s.scalars(
                 select(SyncConflict)
                 .where(SyncConflict.participant_id == pid, SyncConflict.resolved_at.is_(None))
                 .order_by(SyncConflict.detected_at, SyncConflict.id)
             )
-        ),
+            if c.row_id not in marked
+        ],
     )
 
 

@@ -59,9 +59,37 @@ def record_referral(
     )
 
 
+def _still_standing(tx: WriteTx, row: ReferralIn) -> None:
+    """A referral marked entered in error is not changed: the write rolls back."""
+    common.standing_row(tx.session, ReferralIn, row.id, "referral")
+
+
 def edit_referral(cb: Casebook, referral_id: str, **fields: Any) -> Outcome[Referral]:
     cleaned = _clean(fields)
-    return common.change(cb, ReferralIn, referral_id, "referral", cleaned, to_referral)
+    return common.change(
+        cb, ReferralIn, referral_id, "referral", cleaned, to_referral, then=_still_standing
+    )
+
+
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why a referral was entered in error, or None."""
+    return common.in_error_problem(reason, "referral")
+
+
+def mark_in_error(cb: Casebook, referral_id: str, reason: str) -> Outcome[Referral]:
+    """Mark a referral in recorded twice (or on the wrong participant) entered in error.
+
+    Nothing is deleted: it stays in the record, struck through, with when and why, and in the
+    audit trail; from now on it counts nowhere: in no new-referral count, wait to a first
+    contact, monthly total, report, evaluation file or the person's own record. The
+    participant's referred-on date is their own detail and is left as it is. The mark syncs
+    (``common.mark_in_error``)."""
+    return common.mark_in_error(cb, ReferralIn, referral_id, "referral", reason, to_referral)
+
+
+def restore_referral(cb: Casebook, referral_id: str) -> Outcome[Referral]:
+    """Take the entered-in-error mark off a referral marked by mistake: it counts again."""
+    return common.restore(cb, ReferralIn, referral_id, "referral", to_referral)
 
 
 def list_referrals(cb: Casebook, participant_id: str) -> list[Referral]:

@@ -44,6 +44,14 @@ class Referral:
     received_on: dt.date
     referrer: str | None
     reason: str | None
+    # marked entered in error (recorded twice, the wrong participant): when, and why; such a
+    # referral counts in no referral count, wait, report or evaluation
+    in_error_at: dt.datetime | None
+    in_error_reason: str | None
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,14 @@ class Goal(GoalDetails):
     participant_id: str
     steps: tuple[GoalStep, ...] = ()
     held: bool = True  # False: not on this laptop, named only to show its steps under
+    # marked entered in error (set by mistake): when, and why; such a goal and its steps
+    # count in no goal report or evaluation and are in no document
+    in_error_at: dt.datetime | None = None
+    in_error_reason: str | None = None
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,20 @@ SEARCH: Final[Mapping[str, SearchEntry]] = MappingProxyType(
 )
 INDEXED_TABLES: Final = frozenset(SEARCH)
 SEARCH_ENTITIES: Final = frozenset(e.entity for e in SEARCH.values())
+# the tables whose rows a worker can mark "entered in error" (``vocab.IN_ERROR_COLUMN``)
+MARKABLE_TABLES: Final = frozenset(
+    t.name for t in TABLES if vocabulary.IN_ERROR_COLUMN in t.columns
+)
+# a row that cannot be without its parent (a ``required references`` column) is in error
+# with it: a note's revisions, a goal's steps. child table → (column, parent table)
+MARKED_THROUGH: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {
+        t.name: (name, col.refers_to)
+        for t in TABLES
+        for name, col in t.types.items()
+        if col.refers_to in MARKABLE_TABLES and not col.nullable
+    }
+)
 
 
 def columns(table: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
+from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.storage.tables import NoteRevision
 
 # markers around matched words in titles and snippets; the UI escapes text, then styles these
@@ -73,16 +74,24 @@ class Values(Protocol):
 
 Entry = tuple[str, str, str | None, str, str]
 
+
 # A hit opens its row in its participant's record: only hits whose row and participant this
 # laptop holds. Pulled rows keep no foreign keys, so a note's text can arrive whose note or
 # participant never did (set aside as incomplete on the way), and its hit would open nothing.
+# A row marked entered in error (a note written in the wrong participant's record, a goal set
+# by mistake) is found by no search: the mark is read here, when the hits are, so a mark
+# made here, pulled, imported or taken off counts at once and the index needs no change.
 # (Each entity is the table of its row; the names are the registry's own.)
+def _standing(entity: str) -> str:
+    return f" AND t.{IN_ERROR_COLUMN} IS NULL" if entity in registry.MARKABLE_TABLES else ""
+
+
 _HELD = (
     "(participant_id IS NULL OR EXISTS (SELECT 1 FROM participant p "
     "WHERE p.id = participant_id AND NOT p.deleted)) AND CASE entity "
     + " ".join(
         f"WHEN '{entity}' THEN EXISTS (SELECT 1 FROM {entity} t "
-        "WHERE t.id = row_id AND NOT t.deleted)"
+        f"WHERE t.id = row_id AND NOT t.deleted{_standing(entity)})"
         for entity in sorted(registry.SEARCH_ENTITIES)
     )
     + " ELSE 1 END"

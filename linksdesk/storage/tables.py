@@ -96,6 +96,8 @@ class ReferralIn(SyncColumns, Base):
     source: Mapped[str] = mapped_column(String(32))
     referrer: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Concern(SyncColumns, Base):
@@ -128,6 +130,8 @@ class Note(SyncColumns, Base):
     participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"), index=True)
     written_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class NoteRevision(SyncColumns, Base):
@@ -152,6 +156,8 @@ class Goal(SyncColumns, Base):
     review_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # 0-10, the person's own rating
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class GoalStep(SyncColumns, Base):

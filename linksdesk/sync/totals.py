@@ -88,8 +88,9 @@ def _counts(session: Session, today: dt.date) -> tuple[dict[str, dict[str, Any]]
             by_month.setdefault(_month(when), Counter())["did_not_attend"] += 1
     stays = or_(ReferralIn.sharing == "private", _in_chunks(ReferralIn.participant_id, unshared))
     for source, received in session.execute(
+        # a referral entered in error (recorded twice) counts in no total
         select(ReferralIn.source, ReferralIn.received_on).where(
-            ReferralIn.deleted.is_(False), stays
+            ReferralIn.deleted.is_(False), ReferralIn.in_error_at.is_(None), stays
         )
     ):
         sources.setdefault(_month(received), Counter())[str(source)] += 1

@@ -162,7 +162,7 @@ def test_a_mark_on_the_wrong_row_is_taken_off_and_it_counts_again(
     assert tab.in_error_button.text() == "Entered in error…"
 
 
-def test_with_a_note_or_nothing_chosen_it_says_what_to_choose(
+def test_with_nothing_chosen_it_says_what_to_choose_and_a_note_is_asked_about(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
     window = unlocked_window
@@ -175,12 +175,23 @@ def test_with_a_note_or_nothing_chosen_it_says_what_to_choose(
     assert tab.in_error_button.isEnabled()  # a button that acts on a row is always there
     tab.table.setCurrentIndex(tab.table.model().index(-1, -1))
     qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
-    assert view.message.text() == "Choose a contact in the list first."
+    assert view.message.text() == "Choose a contact or case note in the list first."
+    # a case note chosen: it is asked about as a note (moving it is offered too), and Cancel
+    # leaves it as it was
+    said: dict[str, str] = {}
+
+    def cancel(dialog: InErrorDialog) -> None:
+        said["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton
+        )
+
     assert tab.select_id(note.id)
-    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
-    assert "a case note is put right by revising it" in view.message.text()
+    _press(qtbot, tab, cancel)
     settle(qtbot, ui_session)
-    assert stored(qtbot, ui_session, who.id)[0] == []
+    assert "Case note written on" in said["text"] and "Move to the right record" in said["text"]
+    contacts_held, _use, notes_held = stored(qtbot, ui_session, who.id)
+    assert contacts_held == [] and not notes_held[0].in_error
 
 
 def test_a_wemwbs_typed_wrong_is_marked_from_the_wellbeing_tab(

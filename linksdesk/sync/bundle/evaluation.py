@@ -25,6 +25,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 
 from linksdesk.core.errors import UserError
 from linksdesk.core.hlc import HLC
+from linksdesk.core.registry import MARKED_THROUGH
 from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.sync.policy import eval_tag
 
@@ -310,6 +311,26 @@ def withdrawals(source: Source, people: set[str]) -> list[dict[str, Any]]:
     ]
 
 
+def _marked(changes: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """The rows marked entered in error, by table, of those a child row may be marked
+    through (a note, a goal)."""
+    parents = {parent for _column, parent in MARKED_THROUGH.values()}
+    found: dict[str, set[str]] = {}
+    for ch in changes:
+        if ch.get("table") in parents and (ch.get("fields") or {}).get(IN_ERROR_COLUMN):
+            found.setdefault(str(ch["table"]), set()).add(str(ch["row_id"]))
+    return found
+
+
+def _through(ch: Mapping[str, Any], marked: Mapping[str, set[str]]) -> bool:
+    """Whether the row ``ch`` is of is in error with its parent (a note's revision)."""
+    link = MARKED_THROUGH.get(str(ch.get("table")))
+    if link is None:
+        return False
+    column, parent = link
+    return str((ch.get("fields") or {}).get(column)) in marked.get(parent, set())
+
+
 def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The pseudonymised records and what the manifest says about them."""
     key = source.key
@@ -321,7 +342,8 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
         if ch.get("op") != "upsert" or pid not in agree:
             continue
         given = ch.get("fields") or {}
-        if ch["table"] == "referral":
+        # a referral recorded twice (entered in error) is no one's first referral
+        if ch["table"] == "referral" and given.get(IN_ERROR_COLUMN) is None:
             held = first_referral.get(pid)
             if held is None or str(given.get("received_on")) < str(held.get("received_on")):
                 first_referral[pid] = given
@@ -331,6 +353,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
     index, quasi, left = choose_level(people, source.lookup)
     width, unit = LEVELS[index]
     kept = set(quasi)
+    marked = _marked(source.changes)
     out: list[dict[str, Any]] = []
     left_records = 0
     for ch in source.changes:
@@ -347,7 +370,9 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
         fields: dict[str, Any] = {}
         # an entry marked entered in error counts in no evaluation: it goes as removed, so
         # the copy drops what an earlier bundle sent of it
-        in_error = (ch.get("fields") or {}).get(IN_ERROR_COLUMN) is not None
+        # (a note's revisions and a goal's steps with it: ``registry.MARKED_THROUGH``)
+        marked_here = (ch.get("fields") or {}).get(IN_ERROR_COLUMN) is not None
+        in_error = marked_here or _through(ch, marked)
         if ch.get("op") == "upsert" and not in_error:
             for name, value in (ch.get("fields") or {}).items():
                 tag = eval_tag(table, name)

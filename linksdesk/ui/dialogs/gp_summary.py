@@ -1,6 +1,7 @@
 """The GP summary: a preview of what the practice is told, notes to tick, copy or save a letter.
 
-Only case notes that are not private can be ticked (private ones are not even listed). The
+Only case notes that are not private can be ticked (private ones, and those entered in
+error, are not even listed). The
 text is copied through the session's clipboard guard, so it is cleared again after the
 worker's set time (30 s by default) if it is still ours.
 """
@@ -101,6 +102,9 @@ class GpSummaryDialog(QDialog):
         box = QGroupBox(tr("Case notes to include"))
         box_layout = QVBoxLayout(box)
         self.note_boxes: dict[str, QCheckBox] = {}
+        # a note entered in error (perhaps someone else's) is no part of the record outside
+        # the worker's own view: never offered, never counted as private
+        notes = [n for n in notes if not n.in_error]
         shareable = [n for n in notes if not n.private]
         hidden = len(notes) - len(shareable)
         inner = QWidget()

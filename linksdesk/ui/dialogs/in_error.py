@@ -1,5 +1,5 @@
-"""Mark an entry entered in error (a contact, a wellbeing score): why, and what will happen,
-before anything is written."""
+"""Mark an entry entered in error (a contact, a wellbeing score, a case note, a referral in, a
+goal): why, and what will happen, before anything is written."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.casework import contacts, measures
-from linksdesk.casework.dto import Contact, MeasureRecord
+from linksdesk.casework import contacts, goals, measures, notes, referrals
+from linksdesk.casework.dto import Contact, Goal, MeasureRecord, Note, Referral
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.form import Field, FormDialog
 
@@ -150,3 +150,69 @@ class InErrorDialog(FormDialog):
             "twice": _tr("Recorded twice"),
         }
         return cls(what, reasons, effects, measures.in_error_problem, parent).asked()
+
+    @classmethod
+    def ask_note(cls, parent: QWidget | None, note: Note) -> str | None:
+        """Why the case ``note`` was entered in error, or None."""
+        what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y}")
+        effects = [
+            _tr(
+                "Nothing is deleted. The note and every earlier version of it stay in this "
+                "record view, struck through, with your reason, and in the audit trail. From "
+                "now on it reaches nothing else: not the person's own record, a GP summary, "
+                "search, reports or evaluation files. The change syncs to your other laptop, "
+                "the server and your supervisor's next bundle."
+            ),
+            _tr(
+                "Written in the wrong participant's record? Choose Move to the right "
+                "record… instead: the words go there as a new note, and this one is marked."
+            ),
+        ]
+        reasons = {
+            "wrong_person": _tr("Written in the wrong participant's record"),
+            "twice": _tr("Written twice"),
+        }
+        return cls(what, reasons, effects, notes.in_error_problem, parent).asked()
+
+    @classmethod
+    def ask_referral(cls, parent: QWidget | None, referral: Referral) -> str | None:
+        """Why the ``referral`` in was entered in error, or None."""
+        what = _tr("Referral from {source} received on {day}").format(
+            source=referral.source.label, day=f"{referral.received_on:%a %d %b %Y}"
+        )
+        effects = [
+            _tr(
+                "Nothing is deleted. The referral stays in this record, struck through, with "
+                "your reason, and in the audit trail. From now on it counts nowhere: in no "
+                "new referrals, waiting time, monthly total, report, evaluation file or the "
+                "person's own record. The change syncs to your other laptop, the server and "
+                "your supervisor's next bundle."
+            ),
+        ]
+        reasons = {
+            "twice": _tr("Recorded twice"),
+            "wrong_person": _tr("Recorded on the wrong participant"),
+        }
+        return cls(what, reasons, effects, referrals.in_error_problem, parent).asked()
+
+    @classmethod
+    def ask_goal(cls, parent: QWidget | None, goal: Goal) -> str | None:
+        """Why the ``goal`` was entered in error, or None."""
+        what = _tr("Goal set on {day}: {title}").format(
+            day=f"{goal.set_on:%a %d %b %Y}", title=goal.title
+        )
+        effects = [
+            _tr(
+                "Nothing is deleted. The goal and its steps stay in this record, struck "
+                "through, with your reason, and in the audit trail. From now on they count "
+                "nowhere: in no goal report, evaluation file, review due, search, GP summary "
+                "or the person's own record. The change syncs to your other laptop, the "
+                "server and your supervisor's next bundle."
+            ),
+        ]
+        reasons = {
+            "mistake": _tr("Set by mistake"),
+            "twice": _tr("Set twice"),
+            "wrong_person": _tr("Set on the wrong participant"),
+        }
+        return cls(what, reasons, effects, goals.in_error_problem, parent).asked()

@@ -16,6 +16,7 @@ from linksdesk.core.registry import RECORD_TABLES, TEAM_TABLES
 from linksdesk.core.vocab import ConsentScope, MeasureKind
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.dialogs.kept_text import KeptTextDialog
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.views.common import (
     ERASED,
     STATUS_TONE,
@@ -445,6 +446,9 @@ class ParticipantView(Screen):
             self._when_loaded = action
             return True
         return False
+
+    def choose_person(self, action: str, intro: str) -> str | None:
+        return PersonChooser.ask(self.session, action, self, intro)
 
     def ask_erase(self) -> None:
         if self.data is None or self.participant_id is None:

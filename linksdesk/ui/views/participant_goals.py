@@ -17,9 +17,16 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
+from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
-from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
+from linksdesk.ui.models.table import (
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+    StruckTableModel,
+)
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.views.rows import hbox, tab_order
@@ -36,10 +43,18 @@ def _progress(goal: Goal) -> str:
 class GoalsTab(RecordTabBase):
     def _build(self, tr: Translate) -> None:
         self._step_number: dict[str, int] = {}
-        self.goals_model: RecordTableModel[Goal] = RecordTableModel(
+        # a goal set by mistake is struck through; "Status" says so in words
+        self.goals_model: RecordTableModel[Goal] = StruckTableModel(
             [
                 Column(tr("Goal"), lambda g: g.title),
-                Column(tr("Status"), lambda g: g.status.label),
+                Column(
+                    tr("Status"),
+                    lambda g: (
+                        f"{ENTERED_IN_ERROR}: {g.in_error_reason or ''}"
+                        if g.in_error
+                        else g.status.label
+                    ),
+                ),
                 Column(tr("Progress"), _progress, sort=lambda g: g.progress),
                 Column(
                     tr("Steps done"),
@@ -48,6 +63,7 @@ class GoalsTab(RecordTabBase):
                 Column(tr("Review on"), lambda g: day(g.review_on), sort=lambda g: g.review_on),
                 Column(tr("Set on"), lambda g: day(g.set_on), sort=lambda g: g.set_on),
             ],
+            frozenset({0, 2, 3, 4, 5}),
             parent=self,
         )
         self.goals_proxy = RecordFilterProxy(self, self.goals_model)
@@ -84,8 +100,20 @@ class GoalsTab(RecordTabBase):
             tr("Mark the selected step done or not done"),
             self.toggle_step,
         )
+        self.in_error_button = push_button(
+            tr("Entered in error…"),
+            tr("Mark the selected goal entered in error, or take a mistaken mark off"),
+            self.in_error_selected,
+        )
         layout.addLayout(
-            hbox(self.set_button, self.review_button, self.step_button, self.done_button, None)
+            hbox(
+                self.set_button,
+                self.review_button,
+                self.step_button,
+                self.done_button,
+                None,
+                self.in_error_button,
+            )
         )
         # the steps' own actions, as buttons and (with their shortcuts) in a context menu
         self.done_action = self._step_action(
@@ -156,6 +184,7 @@ class GoalsTab(RecordTabBase):
             self.review_button,
             self.step_button,
             self.done_button,
+            self.in_error_button,
             self.goals_table,
             self.up_button,
             self.down_button,
@@ -228,7 +257,7 @@ class GoalsTab(RecordTabBase):
         """Whether the selected goal and its steps can be changed here: not a goal this
         laptop does not hold (its steps are only shown), nor a record that is read-only."""
         goal = self.current_goal()
-        return goal is not None and goal.held and self.view.editable()
+        return goal is not None and goal.held and not goal.in_error and self.view.editable()
 
     def _update_actions(self) -> None:
         editable = not self.read_only
@@ -237,9 +266,16 @@ class GoalsTab(RecordTabBase):
         order = [s.id for s in goal.steps] if goal else []
         at = order.index(step.id) if step is not None and step.id in order else -1
         self.set_button.setEnabled(editable)
-        changeable = editable and goal is not None and goal.held
+        held = editable and goal is not None and goal.held
+        # a goal entered in error changes no more: only its mark can be taken off
+        changeable = held and goal is not None and not goal.in_error
         for b in (self.review_button, self.step_button):
             b.setEnabled(changeable)
+        self.in_error_button.setEnabled(held)
+        marked = goal is not None and goal.in_error
+        self.in_error_button.setText(
+            self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
+        )
         can = {
             self.done_action: at >= 0,
             self.up_action: at > 0,
@@ -332,3 +368,22 @@ class GoalsTab(RecordTabBase):
             self.tr("Remove step?"),
             self.tr("Remove the step “{step}” from this goal?").format(step=step.description),
         )
+
+    def in_error_selected(self) -> None:
+        """Mark the selected goal entered in error (asked why, told what will happen), or
+        take a mistaken mark off (asked first: it counts again)."""
+        goal: Goal | None = self.chosen(self.goals_table, self.tr("a goal"))
+        if goal is None or not goal.held:
+            return
+        if goal.in_error:
+            if self.ask_restore(goal):
+                self.view.write(goals.restore_goal, goal.id)
+            return
+        reason = InErrorDialog.ask_goal(self, goal)
+        if reason is not None:
+            self.view.write(goals.mark_in_error, goal.id, reason)
+
+    def ask_restore(self, goal: Goal) -> bool:
+        """Whether to take the mark off (No is the default; tests replace it)."""
+        what = self.tr("The goal set on {day}").format(day=day(goal.set_on))
+        return ask_not_in_error(self, what, goal.in_error_reason)

@@ -10,9 +10,16 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
+from linksdesk.core.vocab import ENTERED_IN_ERROR
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
-from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.models.table import (
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+    StruckTableModel,
+)
 from linksdesk.ui.views.common import heading, make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.widgets import push_button, title_bar
@@ -23,13 +30,22 @@ if TYPE_CHECKING:
 
 class ReferralsTab(RecordTabBase):
     def _build(self, tr: Translate) -> None:
-        self.in_model: RecordTableModel[Referral] = RecordTableModel(
+        # a referral entered in error is struck through; "Reason" says so in words
+        self.in_model: RecordTableModel[Referral] = StruckTableModel(
             [
                 Column(tr("Received"), lambda r: day(r.received_on), sort=lambda r: r.received_on),
                 Column(tr("Source"), lambda r: r.source.label),
                 Column(tr("Referrer"), lambda r: r.referrer or ""),
-                Column(tr("Reason"), lambda r: r.reason or ""),
+                Column(
+                    tr("Reason"),
+                    lambda r: (
+                        f"{ENTERED_IN_ERROR}: {r.in_error_reason or ''}"
+                        if r.in_error
+                        else r.reason or ""
+                    ),
+                ),
             ],
+            frozenset({0, 1, 2}),
             parent=self,
         )
         self.in_proxy = RecordFilterProxy(self, self.in_model)
@@ -60,7 +76,18 @@ class ReferralsTab(RecordTabBase):
         self.add_referral_button = push_button(
             tr("Add referral…"), tr("Add a referral in"), self.add_referral
         )
-        layout.addLayout(title_bar(heading(tr("Referrals in"), level=2), self.add_referral_button))
+        self.in_error_button = push_button(
+            tr("Entered in error…"),
+            tr("Mark the selected referral in entered in error, or take a mistaken mark off"),
+            self.in_error_selected,
+        )
+        layout.addLayout(
+            title_bar(
+                heading(tr("Referrals in"), level=2),
+                self.add_referral_button,
+                self.in_error_button,
+            )
+        )
         self.in_table = make_table(self.in_proxy, tr("Referrals in"))
         self.in_table.setColumnWidth(0, 110)
         self.in_table.setColumnWidth(1, 180)
@@ -84,7 +111,17 @@ class ReferralsTab(RecordTabBase):
             self.onward_table.setColumnWidth(column, width)
         layout.addWidget(self.onward_table, 2)
         self.onward_table.activated.connect(lambda _i: self.update_onward())
-        self.editing_buttons = (self.add_referral_button, self.refer_button, self.update_button)
+        self.editing_buttons = (
+            self.add_referral_button,
+            self.in_error_button,
+            self.refer_button,
+            self.update_button,
+        )
+        self.in_table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._follow_selection(
+                self.in_proxy.row_at(current.row()) if current.isValid() else None
+            )
+        )
 
     def show_record(self, data: RecordData) -> None:
         self.in_model.set_rows(data.referrals)
@@ -96,6 +133,32 @@ class ReferralsTab(RecordTabBase):
 
     def add_referral(self) -> None:
         self.add_to_record(ReferralDialog.ask, referrals.record_referral)
+
+    def _follow_selection(self, referral: Referral | None) -> None:
+        """The mark's button says what it will do with the referral chosen."""
+        marked = referral is not None and referral.in_error
+        self.in_error_button.setText(
+            self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
+        )
+
+    def in_error_selected(self) -> None:
+        """Mark the selected referral in entered in error (asked why, told what will
+        happen), or take a mistaken mark off (asked first: it counts again)."""
+        referral: Referral | None = self.chosen(self.in_table, self.tr("a referral in"))
+        if referral is None:
+            return
+        if referral.in_error:
+            if self.ask_restore(referral):
+                self.view.write(referrals.restore_referral, referral.id)
+            return
+        reason = InErrorDialog.ask_referral(self, referral)
+        if reason is not None:
+            self.view.write(referrals.mark_in_error, referral.id, reason)
+
+    def ask_restore(self, referral: Referral) -> bool:
+        """Whether to take the mark off (No is the default; tests replace it)."""
+        what = self.tr("The referral received on {day}").format(day=day(referral.received_on))
+        return ask_not_in_error(self, what, referral.in_error_reason)
 
     def refer_onward(self, resource_id: str | None = None) -> None:
         """Refer onward or signpost, asked once at a time (``resource_id`` chosen already,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
-from linksdesk.core.vocab import ContactKind, ContactStatus, contact_outcome
+from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.models.table import (
@@ -54,8 +54,10 @@ class TimelineItem:
 
     @property
     def in_error(self) -> bool:
-        """A contact marked entered in error: shown struck through, counted nowhere."""
-        return self.contact is not None and self.contact.in_error
+        """A contact or case note marked entered in error: shown struck through, counted
+        nowhere, and (a note) reaching nothing outside this view."""
+        entry = self.contact or self.note
+        return entry is not None and entry.in_error
 
 
 def _contact_detail(c: Contact) -> str:
@@ -64,6 +66,24 @@ def _contact_detail(c: Contact) -> str:
     if c.in_error:
         recorded = contact_outcome(c.kind, c.status, in_error=False).lower()
         parts = [f"Recorded as {recorded}", f"Why: {c.in_error_reason or ''}", *parts]
+    return " · ".join(x for x in parts if x)
+
+
+def _note_what(n: Note) -> str:
+    what = "Case note" + (" (private)" if n.private else "")
+    return f"{what} — {ENTERED_IN_ERROR}" if n.in_error else what
+
+
+def _note_detail(n: Note, by_id: dict[str, Contact]) -> str:
+    """A note's line of detail: what it is about and its first line. One entered in error
+    shows why instead: its words (perhaps about someone else) only when it is selected."""
+    if n.in_error:
+        return f"Why: {n.in_error_reason or ''}"
+    about = by_id.get(n.contact_id or "")
+    parts = (
+        f"About: {about.kind.label} {about.at:%d %b %H:%M}" if about is not None else "",
+        n.text.splitlines()[0] if n.text else "",
+    )
     return " · ".join(x for x in parts if x)
 
 
@@ -89,17 +109,8 @@ def timeline_items(contact_list: list[Contact], note_list: list[Note]) -> list[T
             id=n.id,
             kind="note",
             at=n.written_at,
-            what="Case note" + (" (private)" if n.private else ""),
-            detail=" · ".join(
-                x
-                for x in (
-                    f"About: {by_id[n.contact_id].kind.label} {by_id[n.contact_id].at:%d %b %H:%M}"
-                    if n.contact_id in by_id
-                    else "",
-                    n.text.splitlines()[0] if n.text else "",
-                )
-                if x
-            ),
+            what=_note_what(n),
+            detail=_note_detail(n, by_id),
             revisions=n.revision_count,
             note=n,
         )
@@ -146,13 +157,20 @@ class TimelineTab(RecordTabBase):
         )
         self.in_error_button = push_button(
             tr("Entered in error…"),
-            tr("Mark the selected contact entered in error"),
+            tr("Mark the selected contact or case note entered in error"),
             self.in_error_selected,
         )
+        self.move_button = push_button(
+            tr("Move to the right record…"),
+            tr("Move the selected case note to the right participant's record"),
+            self.move_selected,
+        )
         adding = (self.record_button, self.schedule_button, self.attempt_button)
-        # acts on the row chosen, and with none says what to choose (``chosen``)
-        self.editing_buttons = (*adding, self.in_error_button)
-        layout.addLayout(hbox(*adding, None, self.in_error_button, self.revise_button))
+        # act on the row chosen, and with none say what to choose (``chosen``)
+        self.editing_buttons = (*adding, self.in_error_button, self.move_button)
+        layout.addLayout(
+            hbox(*adding, None, self.in_error_button, self.move_button, self.revise_button)
+        )
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = make_table(self.proxy, tr("Timeline of contacts and notes"))
@@ -238,19 +256,19 @@ class TimelineTab(RecordTabBase):
         self.editor.set_read_only(read_only)
 
     def _follow_selection(self, item: TimelineItem | None) -> None:
-        """The buttons that act on the selected row: a note's revision, a contact's mark."""
+        """The buttons that act on the selected row: a note's revision and move, the mark."""
         editable = not self.read_only
-        self.revise_button.setEnabled(editable and item is not None and item.kind == "note")
-        contact = item.contact if item is not None else None
-        if contact is not None and contact.in_error:
+        standing_note = item is not None and item.note is not None and not item.in_error
+        self.revise_button.setEnabled(editable and standing_note)
+        if item is not None and item.in_error:
             self.in_error_button.setText(self.tr("Not in error after all…"))
             self.in_error_button.setAccessibleName(
-                self.tr("Take the entered in error mark off the selected contact")
+                self.tr("Take the entered in error mark off the selected contact or case note")
             )
         else:
             self.in_error_button.setText(self.tr("Entered in error…"))
             self.in_error_button.setAccessibleName(
-                self.tr("Mark the selected contact entered in error")
+                self.tr("Mark the selected contact or case note entered in error")
             )
 
     def current_item(self) -> TimelineItem | None:
@@ -417,22 +435,95 @@ class TimelineTab(RecordTabBase):
         self.attempting = job is not None
 
     def in_error_selected(self) -> None:
-        """Mark the selected contact entered in error, or take a mistaken mark off."""
-        item: TimelineItem | None = self.chosen(self.table, self.tr("a contact"))
+        """Mark the selected contact or note entered in error, or take a mistaken mark off."""
+        item: TimelineItem | None = self.chosen(self.table, self.tr("a contact or case note"))
         if item is None:
             return
-        if item.contact is None:  # a case note: only contacts are marked
-            self.view.message.show_message(
-                self.tr(
-                    "Choose a contact in the list first: a case note is put right by revising it."
-                ),
-                "info",
-            )
+        if item.note is not None:
+            if item.note.in_error:
+                self.restore_note(item.note)
+            else:
+                self.mark_note(item.note)
+            return
+        if item.contact is None:
             return
         if item.contact.in_error:
             self.restore(item.contact)
         else:
             self.mark_in_error(item.contact)
+
+    # -- a case note entered in error, or in the wrong record ---------------------------
+    def mark_note(self, note: Note) -> None:
+        """Ask why, saying what will happen, then mark the note (kept, reaching nothing)."""
+        if self.view.participant_id is None or not self.view.editable():
+            return
+        reason = InErrorDialog.ask_note(self, note)
+        if reason is not None:
+            self.view.write(notes.mark_in_error, note.id, reason, on_done=self._show_marked)
+
+    def restore_note(self, note: Note) -> None:
+        """Take a mistaken mark off a note (asked first: it is part of the record again)."""
+        if self.view.participant_id is None or not self.view.editable():
+            return
+        what = self.tr("The case note written on {when}").format(
+            when=f"{note.written_at:%a %d %b %Y}"
+        )
+        if self.ask_restore_note(what, note.in_error_reason):
+            self.view.write(notes.restore_note, note.id, on_done=self._show_marked)
+
+    def ask_restore_note(self, what: str, why: str | None) -> bool:
+        """Whether to take the mark off a note (No is the default; tests replace it)."""
+        return ask_not_in_error(self, what, why)
+
+    def move_selected(self) -> None:
+        """Move the selected case note to the right participant's record."""
+        item: TimelineItem | None = self.chosen(self.table, self.tr("a case note"))
+        if item is None:
+            return
+        if item.note is None or item.note.in_error:
+            self.view.message.show_message(
+                self.tr(
+                    "Choose the case note to move in the list first (one not marked entered "
+                    "in error)."
+                ),
+                "info",
+            )
+            return
+        self.move_note(item.note)
+
+    def move_note(self, note: Note) -> None:
+        """Ask whose record the note belongs in, then move it there: written there as a new
+        note with the same words and date, marked here entered in error."""
+        if self.view.participant_id is None or not self.view.editable():
+            return
+        target = self.ask_right_record()
+        if target is None:
+            return
+        if target == self.view.participant_id:
+            self.view.message.show_message(
+                self.tr("The note is already in this record. Choose whose record it belongs in."),
+                "info",
+            )
+            return
+        self.view.write(notes.move_note, note.id, target, on_done=self._after_move)
+
+    def ask_right_record(self) -> str | None:
+        """Whose record the note belongs in (the person chooser; tests replace it)."""
+        return self.view.choose_person(
+            self.tr("Move case note"),
+            self.tr(
+                "Choose the participant whose record this case note belongs in. Its words "
+                "are written there as a new note with the same date, saying it was moved; "
+                "here it stays struck through, marked entered in error, and reaches nothing "
+                "else (not this person's own record, a GP summary or search)."
+            ),
+        )
+
+    def _after_move(self, moved: notes.Moved) -> None:
+        self.select_id(moved.original.id)
+        self.view.session.sig_status.emit(
+            self.tr("The case note was moved to the right participant's record.")
+        )
 
     def mark_in_error(self, contact: Contact) -> None:
         """Ask why, saying what will happen, then mark the contact (kept, counted nowhere)."""
@@ -470,7 +561,7 @@ class TimelineTab(RecordTabBase):
     def revise_selected(self) -> None:
         item = self.current_item()
         if item is not None and item.note is not None:
-            if self.view.editable():
+            if self.view.editable() and not item.note.in_error:
                 self.editor.start_revision(item.note)
         elif item is not None and item.contact is not None and not item.contact.in_error:
             c = item.contact
@@ -504,9 +595,22 @@ class TimelineTab(RecordTabBase):
                 action.triggered.connect(lambda: self.mark_in_error(c))
             action.setEnabled(editable)
         elif item is not None and item.note is not None:
+            n = item.note
+            if n.in_error:
+                action = menu.addAction(self.tr("&Not in error after all…"))
+                action.triggered.connect(lambda: self.restore_note(n))
+                action.setEnabled(editable)
+                return menu
             action = menu.addAction(self.tr("&Revise note"))
             action.setEnabled(editable)
             action.triggered.connect(self.revise_selected)
+            menu.addSeparator()
+            action = menu.addAction(self.tr("&Move to the right record…"))
+            action.setEnabled(editable)
+            action.triggered.connect(lambda: self.move_note(n))
+            action = menu.addAction(self.tr("&Entered in error…"))
+            action.setEnabled(editable)
+            action.triggered.connect(lambda: self.mark_note(n))
         return menu
 
     def _on_table_context_menu(self, pos: QPoint) -> None:
@@ -582,12 +686,19 @@ class TimelineTab(RecordTabBase):
             f"<p><b>{html.escape(self.tr('Case note'))}</b> — "
             f"{note.written_at:%A %d %B %Y %H:%M}</p>",
         ]
+        if note.in_error and note.in_error_at is not None:
+            # its words stay readable here, for the worker only: nowhere else shows them
+            said = self.tr(
+                "Entered in error {when}: {why}. Kept for you to see what happened; it "
+                "reaches nothing outside this view."
+            ).format(when=f"{note.in_error_at:%A %d %B %Y %H:%M}", why=note.in_error_reason or "")
+            parts.append(f"<p><b>{html.escape(said)}</b></p>")
         about = self._contact(note.contact_id)
         if about is not None:
             about_text = html.escape(contact_label(about))
             parts.append(f"<p><b>{html.escape(self.tr('About'))}:</b> {about_text}</p>")
         parts += [
-            "<p>" + html.escape(note.text).replace("\n", "<br>") + "</p>",
+            _paragraph(note.text, struck=note.in_error),
         ]
         if note.has_concurrent_revisions:
             parts.append(
@@ -606,8 +717,13 @@ class TimelineTab(RecordTabBase):
             )
             for r in revisions:
                 parts.append(
-                    f"<p><b>{r.revision}</b> — {r.written_at:%d %b %Y %H:%M}<br>"
-                    + html.escape(r.text).replace("\n", "<br>")
-                    + "</p>"
+                    f"<p><b>{r.revision}</b> — {r.written_at:%d %b %Y %H:%M}</p>"
+                    + _paragraph(r.text, struck=note.in_error)
                 )
         self.detail.setHtml("".join(parts))
+
+
+def _paragraph(text: str, *, struck: bool) -> str:
+    """A note's words as a paragraph, struck through when it is entered in error."""
+    body = html.escape(text).replace("\n", "<br>")
+    return f"<p><s>{body}</s></p>" if struck else f"<p>{body}</p>"

@@ -92,6 +92,11 @@ class RecordHost(Protocol):
 
     def ask_erase(self) -> None: ...
 
+    def choose_person(self, action: str, intro: str) -> str | None:
+        """Whose record (another participant's) ``action`` is for, or None (the window's
+        person chooser)."""
+        ...
+
     def begin_once(self, key: str) -> Callable[[], None] | None: ...
 
     def show_problem(self, exc: BaseException) -> None:
