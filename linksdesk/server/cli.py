@@ -471,9 +471,6 @@ def _serve(args: argparse.Namespace, url: str) -> int:
             "Several worker processes need PostgreSQL: a SQLite file serves one process. "
             "Use --workers 1, or move the server to PostgreSQL (see docs/server.md).",
         )
-    taken = _port_taken(args.host, args.port)
-    if taken:
-        return _fail(args, taken)
     configure_logging(args.log_level, args.log_format)
     common: dict[str, Any] = {
         "host": args.host,
@@ -489,13 +486,19 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         "log_config": None,
     }
     if args.workers == 1:
-        uvicorn.run(serving_app(url), **common)
+        app = serving_app(url)  # refuses an unprepared database, or the wrong key, first
+        if taken := _port_taken(args.host, args.port):
+            app.state.db.dispose()
+            return _fail(args, taken)
+        uvicorn.run(app, **common)
         return 0
     db = Database(url)  # refuse an unprepared database here, once, in plain words
     try:
         check_ready(db)
     finally:
         db.dispose()
+    if taken := _port_taken(args.host, args.port):
+        return _fail(args, taken)
     os.environ[ENV_DB] = url
     os.environ[ENV_LOG_LEVEL] = args.log_level
     os.environ[ENV_LOG_FORMAT] = args.log_format
