@@ -70,25 +70,41 @@ def _enrol_code(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     from linksdesk.server.admin_ops import revoke_unless_in_use
 
-    was = revoke_unless_in_use(db, a.device, in_use=a.in_use)
-    text = (
-        f"Revoked device {a.device} ({was.label or 'no name'}, {was.worker}, last synced "
-        f"{_when(was.last_seen_ms)}). It can no longer sync."
-    )
-    return text, {"device_id": a.device, "worker_id": was.worker_id, "revoked": True}
+    device_id = a.device.strip().lower()  # as pasted from an email or read off a screen
+    was = revoke_unless_in_use(db, device_id, in_use=a.in_use)
+    laptop = f"{device_id} ({was.label or 'no name'}, {was.worker})"
+    if was.revoked_ms is not None:
+        text = f"Device {laptop} was already revoked on {_when(was.revoked_ms)}; nothing changed."
+    else:
+        text = (
+            f"Revoked device {laptop}, last synced {_when(was.last_seen_ms)}. It can no "
+            f"longer sync. If it was the wrong laptop, give {was.worker} a new enrolment code "
+            "(`enrol-code`): entered on that laptop, it enrols it again as a new device, and "
+            "nothing on it is lost."
+        )
+    return text, {
+        "device_id": device_id,
+        "worker_id": was.worker_id,
+        "revoked": True,
+        "already_revoked": was.revoked_ms is not None,
+    }
 
 
 def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     devices = admin.list_devices(db)
     if not devices:
         return "No devices are enrolled.", []
-    lines = ["device                                team / worker            last seen / state"]
+    rows = [("device", "laptop name", "team / worker", "enrolled", "last seen / state")]
     for d in devices:
         state = (
             f"revoked {_when(d.revoked_ms)}" if d.revoked_ms else f"seen {_when(d.last_seen_ms)}"
         )
-        lines.append(f"{d.device_id:<37} {d.team} / {d.worker:<14} {state}")
-    return "\n".join(lines), [d.to_json() for d in devices]
+        name = d.label or "-"
+        rows.append((d.device_id, name, f"{d.team} / {d.worker}", _when(d.enrolled_ms), state))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]
+             for r in rows]
+    return "\n".join(line.rstrip() for line in lines), [d.to_json() for d in devices]
 
 
 def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
@@ -144,7 +160,7 @@ def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         f"handovers: {st['handovers']}",
         "Teams:" if st["teams"] else "Teams: none yet (add one with `add-team`)",
     ]
-    lines += [f"  {t['name']} ({t['id']}): {t['workers']} workers" for t in st["teams"]]
+    lines += [f"  {t['name']} ({t['id']}): {counted('worker', t['workers'])}" for t in st["teams"]]
     return "\n".join(lines), st
 
 
