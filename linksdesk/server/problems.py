@@ -88,6 +88,21 @@ def database_problem(exc: BaseException, url: str, undone: str = NOTHING_CHANGED
     return None
 
 
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database being out of reach (stopped, restarting, the
+    connection lost), not a fault of the request: the served app answers 503 for it."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig).lower()
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    return (
+        any(words in text for words in _UNREACHABLE + _LOST)
+        or state.startswith(("08", "57P"))
+    )
+
+
 def _postgres_problem(text: str, state: str, url: str, undone: str) -> str:
     u = make_url(url)
     where = _where_pg(url)
