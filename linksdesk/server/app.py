@@ -28,8 +28,7 @@ from linksdesk.sync.protocol import GZIP_MIN_BYTES, PROTOCOL_VERSION
 log = logging.getLogger(__name__)
 
 _UNREACHABLE = (
-    "The server cannot reach its database just now. Nothing was lost: try again in a few "
-    "minutes."
+    "The server cannot reach its database just now. Nothing was lost: try again in a few minutes."
 )
 
 

@@ -102,8 +102,10 @@ def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         name = d.label or "-"
         rows.append((d.device_id, name, f"{d.team} / {d.worker}", _when(d.enrolled_ms), state))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]
-             for r in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]
+        for r in rows
+    ]
     return "\n".join(line.rstrip() for line in lines), [d.to_json() for d in devices]
 
 
@@ -549,7 +551,9 @@ def _port_taken(host: str, port: int) -> str | None:
             if exc.errno == errno.EADDRNOTAVAIL:
                 return f"--host {host} is not an address of this machine."
             if exc.errno == errno.EACCES:
-                return f"Port {port} needs more rights than the server's user has; use one above 1023."
+                return (
+                    f"Port {port} needs more rights than the server's user has; use one above 1023."
+                )
             return f"The server cannot listen on {host}:{port} ({exc.strerror})."
     return None
 

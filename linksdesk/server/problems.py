@@ -97,10 +97,7 @@ def unreachable(exc: BaseException) -> bool:
         return True
     text = str(exc.orig).lower()
     state = str(getattr(exc.orig, "sqlstate", "") or "")
-    return (
-        any(words in text for words in _UNREACHABLE + _LOST)
-        or state.startswith(("08", "57P"))
-    )
+    return any(words in text for words in _UNREACHABLE + _LOST) or state.startswith(("08", "57P"))
 
 
 def _postgres_problem(text: str, state: str, url: str, undone: str) -> str:
@@ -139,8 +136,7 @@ def _postgres_problem(text: str, state: str, url: str, undone: str) -> str:
             f"running and that the host and port in the database address are right. {undone}"
         )
     return (
-        f"PostgreSQL at {where} refused the command (error {state or 'without a code'}). "
-        f"{undone}"
+        f"PostgreSQL at {where} refused the command (error {state or 'without a code'}). {undone}"
     )
 
 

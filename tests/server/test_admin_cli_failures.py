@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import sqlite3
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -67,8 +66,7 @@ def test_an_unexpected_error_is_named_never_shown(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "server.db")
     with conn:
         conn.execute(
-            "INSERT INTO programme_settings VALUES "
-            "((SELECT id FROM team), 'not_seen_weeks', ?, 1)",
+            "INSERT INTO programme_settings VALUES ((SELECT id FROM team), 'not_seen_weeks', ?, 1)",
             (f'"{CANARY}"',),
         )
     conn.close()

@@ -91,7 +91,9 @@ def test_postgres_stopped_and_started_again(cluster: Cluster, tmp_path: Path) ->
     key = tmp_path / "server.key"
     assert cli(cluster, key, "init").returncode == 0
     assert cli(cluster, key, "add-team", "North").returncode == 0
-    assert cli(cluster, key, "add-worker", "--team", "North", "--name", "Alex Morgan").returncode == 0
+    assert (
+        cli(cluster, key, "add-worker", "--team", "North", "--name", "Alex Morgan").returncode == 0
+    )
     code = cli(cluster, key, "enrol-code", "--worker", "Alex Morgan", "--json")
     env = {**os.environ, ENV_KEY_FILE: str(key)}
     log = tmp_path / "serve.log"
