@@ -30,6 +30,7 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
         "participants who have not agreed to share with the team",
     ),
     "signer": ("signer", "signers"),
+    "worker": ("worker", "workers"),
     "new signer": ("new signer", "new signers"),
     "enrolment code": ("unused enrolment code", "unused enrolment codes"),
     "column": ("column", "columns"),

@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16  # ~79 bits
 LAST_SEEN_EVERY_MS = 60_000
+MIN_CODE_HOURS, MAX_CODE_HOURS = 0.1, 24 * 30.0
 
 
 def sha256_hex(text: str) -> str:
@@ -141,8 +142,11 @@ class EnrolCodeIssued:
 
 
 def make_enrol_code(db: Database, worker: str, ttl_hours: float = 24) -> EnrolCodeIssued:
-    if not 0 < ttl_hours <= 24 * 30:
-        raise AdminError("The code must last between a few minutes and 30 days.")
+    if not MIN_CODE_HOURS <= ttl_hours <= MAX_CODE_HOURS:  # NaN too
+        raise AdminError(
+            f"--ttl-hours must be from {MIN_CODE_HOURS} ({int(MIN_CODE_HOURS * 60)} minutes) "
+            f"to {MAX_CODE_HOURS:g} (30 days): a code must last long enough to be typed in."
+        )
     worker_id = find_worker(db, worker).id
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     code = "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))

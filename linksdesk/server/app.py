@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from linksdesk.core.logsafe import safe_traceback as _safe_traceback
@@ -21,9 +22,14 @@ from linksdesk.server.api.limits import BodySizeLimit
 from linksdesk.server.api.routes import router
 from linksdesk.server.db import Database, check_ready
 from linksdesk.server.errors import NotEnrolled, ServerProblem
+from linksdesk.server.problems import unreachable
 from linksdesk.sync.protocol import GZIP_MIN_BYTES, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
+
+_UNREACHABLE = (
+    "The server cannot reach its database just now. Nothing was lost: try again in a few minutes."
+)
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -86,6 +92,18 @@ def create_app(db_url: str, *, check_schema: bool = True) -> FastAPI:
         return JSONResponse(
             {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if unreachable(exc):  # PostgreSQL stopped or restarting: not a bug, and not news
+            # a request at a time (no stack: it says nothing the administrator can use)
+            log.warning(
+                "the database cannot be reached (%s) serving %s",
+                type(exc.orig).__name__,
+                request.url.path,
+            )
+            return JSONResponse({"detail": _UNREACHABLE}, status_code=503)
+        return await _bug(request, exc)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from linksdesk.core import files
 from linksdesk.core.errors import LinksDeskError, UserError
 from linksdesk.core.item_words import counted
+from linksdesk.core.logs import SafeFormatter
 from linksdesk.server import admin, bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.server.config import (
@@ -23,8 +26,10 @@ from linksdesk.server.config import (
     ServerKeyError,
     key_file,
     resolve_db_url,
+    sqlite_path,
 )
 from linksdesk.server.db import Database, SchemaNotReadyError, check_ready, init_database, new_epoch
+from linksdesk.server.problems import NOTHING_CHANGED, database_problem, unexpected
 from linksdesk.sync.bundle.format import parse_period
 
 Handler = Callable[[argparse.Namespace, Database], tuple[str, Any]]
@@ -65,25 +70,43 @@ def _enrol_code(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     from linksdesk.server.admin_ops import revoke_unless_in_use
 
-    was = revoke_unless_in_use(db, a.device, in_use=a.in_use)
-    text = (
-        f"Revoked device {a.device} ({was.label or 'no name'}, {was.worker}, last synced "
-        f"{_when(was.last_seen_ms)}). It can no longer sync."
-    )
-    return text, {"device_id": a.device, "worker_id": was.worker_id, "revoked": True}
+    device_id = a.device.strip().lower()  # as pasted from an email or read off a screen
+    was = revoke_unless_in_use(db, device_id, in_use=a.in_use)
+    laptop = f"{device_id} ({was.label or 'no name'}, {was.worker})"
+    if was.revoked_ms is not None:
+        text = f"Device {laptop} was already revoked on {_when(was.revoked_ms)}; nothing changed."
+    else:
+        text = (
+            f"Revoked device {laptop}, last synced {_when(was.last_seen_ms)}. It can no "
+            f"longer sync. If it was the wrong laptop, give {was.worker} a new enrolment code "
+            "(`enrol-code`): entered on that laptop, it enrols it again as a new device, and "
+            "nothing on it is lost."
+        )
+    return text, {
+        "device_id": device_id,
+        "worker_id": was.worker_id,
+        "revoked": True,
+        "already_revoked": was.revoked_ms is not None,
+    }
 
 
 def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     devices = admin.list_devices(db)
     if not devices:
         return "No devices are enrolled.", []
-    lines = ["device                                team / worker            last seen / state"]
+    rows = [("device", "laptop name", "team / worker", "enrolled", "last seen / state")]
     for d in devices:
         state = (
             f"revoked {_when(d.revoked_ms)}" if d.revoked_ms else f"seen {_when(d.last_seen_ms)}"
         )
-        lines.append(f"{d.device_id:<37} {d.team} / {d.worker:<14} {state}")
-    return "\n".join(lines), [d.to_json() for d in devices]
+        name = d.label or "-"
+        rows.append((d.device_id, name, f"{d.team} / {d.worker}", _when(d.enrolled_ms), state))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]
+        for r in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines), [d.to_json() for d in devices]
 
 
 def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
@@ -139,7 +162,7 @@ def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         f"handovers: {st['handovers']}",
         "Teams:" if st["teams"] else "Teams: none yet (add one with `add-team`)",
     ]
-    lines += [f"  {t['name']} ({t['id']}): {t['workers']} workers" for t in st["teams"]]
+    lines += [f"  {t['name']} ({t['id']}): {counted('worker', t['workers'])}" for t in st["teams"]]
     return "\n".join(lines), st
 
 
@@ -173,17 +196,10 @@ def _keys_show(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     return text, {"signing_key": key.line, "fingerprint": key.fingerprint}
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    try:
-        with path.open("xb") as fh:
-            fh.write(data)
-    except FileExistsError:
-        raise UserError(f"{path} already exists; choose another file name.") from None
-
-
 def _roster(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     doc = bundles.roster(db, a.team)
-    _write_new(a.out, json.dumps(doc, indent=2, sort_keys=True).encode())
+    data = json.dumps(doc, indent=2, sort_keys=True).encode()
+    files.write_whole(a.out, data, what="The roster")  # whole or not at all (a full disk)
     signers = len(doc["roster"]["signers"])
     text = f"Wrote the signed roster of {counted('signer', signers)} to {a.out}."
     return text, {"signers": signers}
@@ -243,6 +259,16 @@ def _add_bundle_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 # -- parser ---------------------------------------------------------------------------------
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -258,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", parents=[common], help="create or upgrade the database")
     serve = sub.add_parser("serve", parents=[common], help="serve devices over HTTP")
     serve.add_argument("--host", default=DEFAULT_HOST)
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     serve.add_argument(
         "--workers",
@@ -347,21 +373,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
-    print(json.dumps(data, indent=2, sort_keys=True) if args.json else text)
+    try:
+        print(json.dumps(data, indent=2, sort_keys=True) if args.json else text, flush=True)
+    except BrokenPipeError:  # `... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _fail(args: argparse.Namespace, message: str) -> int:
+def _fail(args: argparse.Namespace, message: str, code: int = 1) -> int:
     if getattr(args, "json", False):
         print(json.dumps({"error": message}))
     else:
         print(f"linksdesk-server: {message}", file=sys.stderr)
-    return 1
+    return code
+
+
+# what a command stopped part-way has done (each command writes in one transaction, but
+# these): said after what went wrong
+_UNDONE = {
+    "init": "Run `init` again once that is put right: it carries on from where it stopped.",
+    "move-cases": (
+        "Cases moved before the problem stay moved (each moves whole or not at all); run "
+        "the command again to move the rest."
+    ),
+}
+
+
+def _undone(args: argparse.Namespace) -> str:
+    return _UNDONE.get(args.command, NOTHING_CHANGED)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    url = resolve_db_url(args.db)
+    if args.command == "serve":
+        return _run(args)
+    warnings = _Warnings()
+    logging.getLogger("linksdesk.server").addHandler(warnings)
     try:
+        return _run(args)
+    finally:
+        logging.getLogger("linksdesk.server").removeHandler(warnings)
+
+
+def _run(args: argparse.Namespace) -> int:
+    url = ""
+    try:
+        url = resolve_db_url(args.db)
         if args.command == "init":
             epoch = init_database(url)
             where = "given in " + ENV_KEY if os.environ.get(ENV_KEY) else str(key_file(url))
@@ -372,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 {"data_epoch": epoch, "server_key": where},
             )
             return 0
+        _refuse_a_missing_file(url)
         if args.command == "serve":
             return _serve(args, url)
         db = Database(url)
@@ -384,6 +441,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (LinksDeskError, SchemaNotReadyError, ServerKeyError) as exc:
         return _fail(args, str(exc))
+    except KeyboardInterrupt:
+        return _fail(args, f"Stopped (Ctrl+C). {_undone(args)}", 130)
+    except Exception as exc:  # a traceback would quote values, paths and the address
+        problem = database_problem(exc, url, _undone(args)) if url else None
+        return _fail(args, problem or unexpected(exc, args.command, _undone(args)))
+
+
+def _refuse_a_missing_file(url: str) -> None:
+    """Only ``init`` makes a SQLite database: any other command on a path with no file is a
+    mistyped --db (or a moved database), never a new empty server."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise UserError(
+            f"There is no server database at {path}. Check the --db path (or "
+            f"{ENV_DB}); a new server's database is made with `linksdesk-server init`."
+        )
+
+
+class _Warnings(logging.StreamHandler):  # type: ignore[type-arg]
+    """The server's warnings (a key file others may read) on standard error, for commands
+    run by hand; ``serve`` sends them to its log instead (``configure_logging``)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setFormatter(SafeFormatter("linksdesk-server: warning: %(message)s"))
+        self.setLevel(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr  # the one in use now
+        super().emit(record)
 
 
 def _serve(args: argparse.Namespace, url: str) -> int:
@@ -417,13 +504,19 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         "log_config": None,
     }
     if args.workers == 1:
-        uvicorn.run(serving_app(url), **common)
+        app = serving_app(url)  # refuses an unprepared database, or the wrong key, first
+        if taken := _port_taken(args.host, args.port):
+            app.state.db.dispose()
+            return _fail(args, taken)
+        uvicorn.run(app, **common)
         return 0
     db = Database(url)  # refuse an unprepared database here, once, in plain words
     try:
         check_ready(db)
     finally:
         db.dispose()
+    if taken := _port_taken(args.host, args.port):
+        return _fail(args, taken)
     os.environ[ENV_DB] = url
     os.environ[ENV_LOG_LEVEL] = args.log_level
     os.environ[ENV_LOG_FORMAT] = args.log_format
@@ -431,6 +524,38 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         "linksdesk.server.app:app_from_environment", factory=True, workers=args.workers, **common
     )
     return 0
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why ``serve`` cannot listen on ``host``:``port`` (another server there, an address
+    this machine does not have), said before anything starts; None when it can."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return f"--host {host} is not an address of this machine (nor a name for one)."
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"Port {port} on {host} is already in use: another `linksdesk-server "
+                    f"serve` (or another program) is listening there. Stop it first (under "
+                    f"systemd: systemctl status linksdesk-server), or choose another --port."
+                )
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"--host {host} is not an address of this machine."
+            if exc.errno == errno.EACCES:
+                return (
+                    f"Port {port} needs more rights than the server's user has; use one above 1023."
+                )
+            return f"The server cannot listen on {host}:{port} ({exc.strerror})."
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -25,6 +27,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 KEY_FILE_NAME = "server.key"
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+
+log = logging.getLogger(__name__)
 
 
 class ServerKeyError(Exception):
@@ -56,12 +60,16 @@ def private_file(path: Path) -> Path:
 
 
 def resolve_db_url(cli_value: str | None) -> str:
-    """The database address to use; a plain file path means a SQLite file there."""
-    url = cli_value or os.environ.get(ENV_DB) or default_db_url()
+    """The database address to use; a plain file path means a SQLite file there, and a
+    PostgreSQL address without a driver (``postgresql://``, as PostgreSQL's own tools
+    write it) means the driver LinksDesk installs (psycopg 3). Nothing is made here: a
+    mistyped path must not leave folders behind (the engine makes the file's, ``init``)."""
+    url = (cli_value or os.environ.get(ENV_DB) or default_db_url()).strip()
     if "://" not in url:
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith("sqlite:///"):
-        private_folder(Path(url.removeprefix("sqlite:///")).parent)
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            url = "postgresql+psycopg://" + url.removeprefix(bare)
     return url
 
 
@@ -102,15 +110,37 @@ def load_server_key(db_url: str) -> bytes:
         text = path.read_text()
     except FileNotFoundError:
         raise ServerKeyError(
-            f"The server key file {path} is missing. Run `linksdesk-server init` with the "
-            f"same --db to make it, or restore it from where you keep it (set {ENV_KEY_FILE} "
-            "to its path)."
+            f"The server key file {path} is missing. Restore it there from the copy you keep "
+            f"(or set {ENV_KEY_FILE} to where it is): this database's records can be read "
+            "only with the key made when it was initialised, and a new one would not open "
+            "them."
         ) from None
     except OSError as exc:
         raise ServerKeyError(
             f"The server key file {path} cannot be read ({exc.strerror})."
         ) from None
+    warn_if_shared(path)
     return _decode(text, str(path))
+
+
+def shared_with_others(path: Path) -> bool:
+    """Whether a key file may be read (or changed) by users other than its owner."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return os.name == "posix" and bool(stat.S_IMODE(mode) & 0o077)
+
+
+def warn_if_shared(path: Path) -> None:
+    if shared_with_others(path):
+        log.warning(
+            "The server key file %s may be read by other users of this machine (mode %s). "
+            "Make it readable by the server's user only: chmod 600 %s",
+            path,
+            f"{stat.S_IMODE(path.stat().st_mode):o}",
+            path,
+        )
 
 
 def make_server_key(db_url: str) -> bool:

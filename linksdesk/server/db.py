@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, bindparam, create_engine, event, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
@@ -36,6 +37,7 @@ from linksdesk.server.config import (
     sqlite_path,
 )
 from linksdesk.server.models import ServerMeta
+from linksdesk.server.problems import database_problem
 from linksdesk.server.sealing import Keyring, seal_existing
 
 log = logging.getLogger(__name__)
@@ -210,21 +212,58 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _revision_problem(current: str | None) -> str | None:
+    """Why a database at migration ``current`` cannot be served by this server, or None."""
+    head = head_revision()
+    if current == head:
+        return None
+    if current is None:
+        return "The server database is not initialised. Run `linksdesk-server init` first."
+    if not _known_revision(current):
+        return _NEWER.format(current)
+    return (
+        f"The server database is from an older LinksDesk server (schema {current}; this one "
+        f"needs {head}). Run `linksdesk-server init` with the same --db to upgrade it."
+    )
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:  # alembic raises, rather than answer None, for a revision unknown
+        return False
+
+
+_NEWER = (
+    "The server database was written by a newer LinksDesk server (schema {}), which this "
+    "one cannot read. Install that newer version of LinksDesk here; nothing in the "
+    "database was changed."
+)
+
+
 def init_database(db_url: str) -> str:
     """Create or upgrade the schema and the counter row; returns the data epoch."""
     db = Database(db_url)
     try:
         current = current_revision(db.engine)
-        script = ScriptDirectory.from_config(_config())
-        if current is not None and script.get_revision(current) is None:
-            raise SchemaNotReadyError(
-                "This database was written by a newer LinksDesk server. Update the server."
-            )
+        if current is not None and not _known_revision(current):
+            raise SchemaNotReadyError(_NEWER.format(current))
         with db.engine.connect() as conn:
             command.upgrade(_config(conn), "head")
             conn.commit()
-        make_server_key(db_url)
-        keyring = Keyring(db.server_key())
+        with db.reading() as s:
+            meta = s.get(ServerMeta, META_ID)
+            initialised = meta is not None and meta.key_check is not None
+        if initialised:
+            # the database's key, never a new one: a key made now would open nothing in it,
+            # and would sit where the administrator is to put the real one back
+            try:
+                keyring = Keyring(db.server_key())
+            except ServerKeyError as exc:
+                raise SchemaNotReadyError(str(exc)) from None
+        else:
+            make_server_key(db_url)
+            keyring = Keyring(db.server_key())
         with db.writing() as s:
             meta = s.get(ServerMeta, META_ID)
             if meta is None:
@@ -252,13 +291,12 @@ def check_ready(db: Database) -> None:
         current = current_revision(db.engine)
     except Exception as exc:
         raise SchemaNotReadyError(
-            "The server database cannot be opened. Check the --db address."
-        ) from exc
-    if current != head_revision():
-        raise SchemaNotReadyError(
-            "The server database is not ready (not initialised or from another version). "
-            "Run `linksdesk-server init` with the same --db first."
-        )
+            database_problem(exc, db.url)
+            or "The server database cannot be opened. Check the --db address."
+        ) from None
+    problem = _revision_problem(current)
+    if problem is not None:
+        raise SchemaNotReadyError(problem)
     with db.reading() as s:
         meta = s.get(ServerMeta, META_ID)
         if meta is None:
