@@ -4,7 +4,7 @@ goal): why, and what will happen, before anything is written."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -13,6 +13,9 @@ from linksdesk.casework import contacts, goals, measures, notes, referrals
 from linksdesk.casework.dto import Contact, Goal, MeasureRecord, Note, Referral
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.form import Field, FormDialog
+
+if TYPE_CHECKING:
+    from linksdesk.ui.views.record_host import CaseworkCall
 
 OTHER = "other"
 
@@ -31,6 +34,39 @@ def ask_not_in_error(parent: QWidget, what: str, why: str | None) -> bool:
             "again as it was recorded; the mark stays in the audit trail."
         ).format(what=what, why=why or ""),
     )
+
+
+class Markable(Protocol):
+    """A contact, score, case note, referral in or goal: what the button needs of it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def in_error(self) -> bool: ...
+
+
+def mark_or_take_off(
+    write: CaseworkCall,
+    entry: Markable,
+    *,
+    ask_why: Callable[[], str | None],
+    mark: Callable[..., Any],
+    ask_take_off: Callable[[], bool],
+    take_off: Callable[..., Any],
+    on_done: Callable[[Any], None] | None = None,
+) -> None:
+    """The one rule of every "Entered in error…" button: an entry not marked is marked once
+    the worker says why (``ask_why``; None stops); a marked one has its mark taken off once
+    the worker says yes (``ask_take_off``: it counts again). ``mark(cb, id, reason)`` and
+    ``take_off(cb, id)`` are the casework calls, run through the record's ``write``."""
+    if entry.in_error:
+        if ask_take_off():
+            write(take_off, entry.id, on_done=on_done)
+        return
+    reason = ask_why()
+    if reason is not None:
+        write(mark, entry.id, reason, on_done=on_done)
 
 
 class InErrorDialog(FormDialog):

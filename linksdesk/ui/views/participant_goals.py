@@ -20,7 +20,7 @@ from linksdesk.casework.dto import Goal, GoalStep
 from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
 from linksdesk.ui.models.table import (
     Column,
     RecordFilterProxy,
@@ -375,13 +375,14 @@ class GoalsTab(RecordTabBase):
         goal: Goal | None = self.chosen(self.goals_table, self.tr("a goal"))
         if goal is None or not goal.held:
             return
-        if goal.in_error:
-            if self.ask_restore(goal):
-                self.view.write(goals.restore_goal, goal.id)
-            return
-        reason = InErrorDialog.ask_goal(self, goal)
-        if reason is not None:
-            self.view.write(goals.mark_in_error, goal.id, reason)
+        mark_or_take_off(
+            self.view.write,
+            goal,
+            ask_why=lambda: InErrorDialog.ask_goal(self, goal),
+            mark=goals.mark_in_error,
+            ask_take_off=lambda: self.ask_restore(goal),
+            take_off=goals.restore_goal,
+        )
 
     def ask_restore(self, goal: Goal) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""

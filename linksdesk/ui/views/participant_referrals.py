@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
 from linksdesk.core.vocab import ENTERED_IN_ERROR
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
 from linksdesk.ui.models.table import (
@@ -147,13 +147,14 @@ class ReferralsTab(RecordTabBase):
         referral: Referral | None = self.chosen(self.in_table, self.tr("a referral in"))
         if referral is None:
             return
-        if referral.in_error:
-            if self.ask_restore(referral):
-                self.view.write(referrals.restore_referral, referral.id)
-            return
-        reason = InErrorDialog.ask_referral(self, referral)
-        if reason is not None:
-            self.view.write(referrals.mark_in_error, referral.id, reason)
+        mark_or_take_off(
+            self.view.write,
+            referral,
+            ask_why=lambda: InErrorDialog.ask_referral(self, referral),
+            mark=referrals.mark_in_error,
+            ask_take_off=lambda: self.ask_restore(referral),
+            take_off=referrals.restore_referral,
+        )
 
     def ask_restore(self, referral: Referral) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""

@@ -21,7 +21,12 @@ from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind, ContactStatus, contact_outcome
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
+from linksdesk.ui.dialogs.in_error import (
+    InErrorDialog,
+    Markable,
+    ask_not_in_error,
+    mark_or_take_off,
+)
 from linksdesk.ui.models.table import (
     Column,
     RecordFilterProxy,
@@ -437,39 +442,29 @@ class TimelineTab(RecordTabBase):
     def in_error_selected(self) -> None:
         """Mark the selected contact or note entered in error, or take a mistaken mark off."""
         item: TimelineItem | None = self.chosen(self.table, self.tr("a contact or case note"))
-        if item is None:
-            return
-        if item.note is not None:
-            if item.note.in_error:
-                self.restore_note(item.note)
-            else:
-                self.mark_note(item.note)
-            return
-        if item.contact is None:
-            return
-        if item.contact.in_error:
-            self.restore(item.contact)
-        else:
-            self.mark_in_error(item.contact)
+        if item is not None and item.note is not None:
+            self.note_in_error(item.note)
+        elif item is not None and item.contact is not None:
+            self.contact_in_error(item.contact)
 
     # -- a case note entered in error, or in the wrong record ---------------------------
-    def mark_note(self, note: Note) -> None:
-        """Ask why, saying what will happen, then mark the note (kept, reaching nothing)."""
-        if self.view.participant_id is None or not self.view.editable():
-            return
-        reason = InErrorDialog.ask_note(self, note)
-        if reason is not None:
-            self.view.write(notes.mark_in_error, note.id, reason, on_done=self._show_marked)
-
-    def restore_note(self, note: Note) -> None:
-        """Take a mistaken mark off a note (asked first: it is part of the record again)."""
+    def note_in_error(self, note: Note) -> None:
+        """Mark the note (asked why, told what will happen: kept, reaching nothing), or take
+        a mistaken mark off (asked first: it is part of the record again)."""
         if self.view.participant_id is None or not self.view.editable():
             return
         what = self.tr("The case note written on {when}").format(
             when=f"{note.written_at:%a %d %b %Y}"
         )
-        if self.ask_restore_note(what, note.in_error_reason):
-            self.view.write(notes.restore_note, note.id, on_done=self._show_marked)
+        mark_or_take_off(
+            self.view.write,
+            note,
+            ask_why=lambda: InErrorDialog.ask_note(self, note),
+            mark=notes.mark_in_error,
+            ask_take_off=lambda: self.ask_restore_note(what, note.in_error_reason),
+            take_off=notes.restore_note,
+            on_done=self._show_marked,
+        )
 
     def ask_restore_note(self, what: str, why: str | None) -> bool:
         """Whether to take the mark off a note (No is the default; tests replace it)."""
@@ -525,32 +520,25 @@ class TimelineTab(RecordTabBase):
             self.tr("The case note was moved to the right participant's record.")
         )
 
-    def mark_in_error(self, contact: Contact) -> None:
-        """Ask why, saying what will happen, then mark the contact (kept, counted nowhere)."""
+    def contact_in_error(self, contact: Contact) -> None:
+        """Mark the contact (asked why, told what will happen: kept, counted nowhere), or
+        take a mistaken mark off (asked first: it counts again)."""
         data = self.view.data
         if self.view.participant_id is None or not self.view.editable() or data is None:
             return
         has_note = any(n.contact_id == contact.id for n in data.notes)
-        reason = InErrorDialog.ask(self, contact, has_note=has_note)
-        if reason is None:
-            return
-        self.view.write(
-            contacts.mark_in_error,
-            contact.id,
-            reason,
+        mark_or_take_off(
+            self.view.write,
+            contact,
+            ask_why=lambda: InErrorDialog.ask(self, contact, has_note=has_note),
+            mark=contacts.mark_in_error,
+            ask_take_off=lambda: self.ask_restore(contact),
+            take_off=contacts.restore_contact,
             on_done=self._show_marked,
         )
 
-    def restore(self, contact: Contact) -> None:
-        """Take a mistaken entered-in-error mark off (asked first: it counts again)."""
-        if self.view.participant_id is None or not self.view.editable():
-            return
-        if not self.ask_restore(contact):
-            return
-        self.view.write(contacts.restore_contact, contact.id, on_done=self._show_marked)
-
-    def _show_marked(self, contact: Contact) -> None:
-        self.select_id(contact.id)
+    def _show_marked(self, entry: Markable) -> None:
+        self.select_id(entry.id)
 
     def ask_restore(self, contact: Contact) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""
@@ -589,16 +577,16 @@ class TimelineTab(RecordTabBase):
                 menu.addSeparator()
             if c.in_error:
                 action = menu.addAction(self.tr("&Not in error after all…"))
-                action.triggered.connect(lambda: self.restore(c))
+                action.triggered.connect(lambda: self.contact_in_error(c))
             else:
                 action = menu.addAction(self.tr("&Entered in error…"))
-                action.triggered.connect(lambda: self.mark_in_error(c))
+                action.triggered.connect(lambda: self.contact_in_error(c))
             action.setEnabled(editable)
         elif item is not None and item.note is not None:
             n = item.note
             if n.in_error:
                 action = menu.addAction(self.tr("&Not in error after all…"))
-                action.triggered.connect(lambda: self.restore_note(n))
+                action.triggered.connect(lambda: self.note_in_error(n))
                 action.setEnabled(editable)
                 return menu
             action = menu.addAction(self.tr("&Revise note"))
@@ -610,7 +598,7 @@ class TimelineTab(RecordTabBase):
             action.triggered.connect(lambda: self.move_note(n))
             action = menu.addAction(self.tr("&Entered in error…"))
             action.setEnabled(editable)
-            action.triggered.connect(lambda: self.mark_note(n))
+            action.triggered.connect(lambda: self.note_in_error(n))
         return menu
 
     def _on_table_context_menu(self, pos: QPoint) -> None:
