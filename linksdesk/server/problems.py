@@ -119,9 +119,9 @@ def _postgres_problem(text: str, state: str, url: str, undone: str) -> str:
             f"The disk of the PostgreSQL server at {where} is full. Free some space there and "
             f"run the command again. {undone}"
         )
-    if state in ("53300", "53400") or "too many clients" in text:
+    if state in ("53300", "53400") or "sorry, too many" in text:  # PostgreSQL's own words
         return (
-            f"PostgreSQL at {where} has no free connection (too many clients). Try again in "
+            f"PostgreSQL at {where} has no free connection (too many open). Try again in "
             f"a moment, or raise max_connections. {undone}"
         )
     if any(words in text for words in _LOST) or state.startswith("57P"):
