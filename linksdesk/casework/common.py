@@ -16,7 +16,7 @@ from sqlalchemy import select
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Outcome
-from linksdesk.core.errors import ValidationError
+from linksdesk.core.errors import MarkedInErrorError, ValidationError
 from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.storage.store import WriteTx
 
@@ -118,7 +118,7 @@ def standing_row(session: Any, table: Any, row_id: str, what: str) -> Any:
     it cannot be changed any more (the mark is taken off first)."""
     row = records.live(session, table, row_id, what)
     if in_error(row):
-        raise ValidationError(
+        raise MarkedInErrorError(
             f"This {what} is marked entered in error, so it cannot be changed. If the mark "
             "was the mistake, choose Not in error after all first."
         )

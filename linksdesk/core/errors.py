@@ -129,6 +129,11 @@ class ValidationError(UserError):
     """Input that breaks a rule: the message names the field in the person's terms."""
 
 
+class MarkedInErrorError(ValidationError):
+    """A change to a record marked entered in error (here, on the other laptop, by a sync):
+    refused, and told apart so an editor holding unsaved words can say what happened."""
+
+
 class NotFoundError(UserError):
     pass
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -421,5 +422,10 @@ Index(
     Participant.given_name.collate("NOCASE"),
     Participant.id,
 )
-# onward referrals per resource in the last 30 and 90 days
-Index("ix_onward_referral_resource_made", OnwardReferral.resource_id, OnwardReferral.made_on)
+# onward referrals per resource in the last 30 and 90 days, by the day first recorded
+# (casework.onward.started_on, the same expression: migration 0014)
+Index(
+    "ix_onward_referral_resource_started",
+    OnwardReferral.resource_id,
+    func.coalesce(OnwardReferral.suggested_on, OnwardReferral.made_on),
+)

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from casework_kit import queued_rows
+from casework_kit import demand_plan, queued_rows
 
 from linksdesk.casework import onward
 from linksdesk.casework import participants as P
@@ -168,3 +168,18 @@ def test_demand_counts_last_30_and_90_days(cb: Casebook) -> None:
         (busy.id, 3, 6),
         (quiet.id, 0, 0),
     ]
+
+
+def test_demand_reads_only_the_last_90_days_of_each_resource_from_an_index(
+    cb: Casebook,
+) -> None:
+    """Counted by the day first recorded (suggested, or made straight away), the window was
+    no longer ranged over by the made_on index: every referral a resource ever had was read.
+    The expression index (migration 0014) ranges over that day again."""
+    club = R.add_resource(cb, organisation="Busy", service="Club").value
+    who = P.create_participant(cb, given_name="D", family_name="Emand").value.id
+    onward.refer_onward(cb, who, club.id, OnwardKind.REFERRAL, on=dt.date(2025, 6, 1))
+    steps = demand_plan(cb, dt.date(2025, 6, 30))
+    [onward_step] = [step for step in steps if "onward_referral" in step]
+    assert "USING INDEX ix_onward_referral_resource_started" in onward_step, steps
+    assert "resource_id=? AND <expr>>? AND <expr><?" in onward_step, steps

@@ -150,3 +150,56 @@ def test_a_referral_twice_and_a_goal_by_mistake_are_marked_from_their_tabs(
     # nothing more is recorded of it: only its mark can be taken off
     assert not goals_tab.review_button.isEnabled() and not goals_tab.step_button.isEnabled()
     assert goals_tab.in_error_button.text() == "Not in error after all…"
+
+
+def test_a_goal_marked_by_mistake_has_its_steps_struck_through_too(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """The goal's row was struck through but its steps looked as live as any other goal's:
+    a worker reading the steps alone took them for something still to do."""
+    window = unlocked_window
+    who = person(qtbot, ui_session, "Morag", "Testington")
+    wrong = call_casework(qtbot, ui_session, goals.set_goal, who.id, "Swim").value
+    kept = call_casework(qtbot, ui_session, goals.set_goal, who.id, "Walk").value
+    for goal, step in ((wrong, "Find the pool"), (kept, "Buy boots")):
+        call_casework(qtbot, ui_session, goals.add_step, goal.id, step)
+    tab = _open(qtbot, window, who.id).goals
+
+    def choose(goal_id: str) -> None:
+        row = tab.goals_model.row_of_id(goal_id)
+        tab.goals_table.setCurrentIndex(
+            tab.goals_proxy.mapFromSource(tab.goals_model.index(row, 0))
+        )
+
+    def step_cells() -> list[tuple[str, bool, str | None]]:
+        return [
+            (
+                str(tab.steps_proxy.index(0, column).data()),
+                bool(font and font.strikeOut()),
+                tab.steps_proxy.index(0, column).data(Qt.ItemDataRole.ToolTipRole),
+            )
+            for column in range(tab.steps_proxy.columnCount())
+            for font in [tab.steps_proxy.index(0, column).data(Qt.ItemDataRole.FontRole)]
+        ]
+
+    choose(wrong.id)
+    assert all(not struck and tip is None for _text, struck, tip in step_cells())
+    state = on_modal(_choose(qtbot, "mistake"), kind=InErrorDialog)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+
+    # every cell of its step struck through, as the goal's row is, and saying why
+    cells = step_cells()
+    assert "Find the pool" in [text for text, _s, _t in cells]
+    assert all(struck for _text, struck, _tip in cells)
+    assert all("entered in error" in tip and "Set by mistake" in tip for *_, tip in cells)
+    assert (
+        tab.goals_model.index(tab.goals_model.row_of_id(wrong.id), 0)
+        .data(Qt.ItemDataRole.FontRole)
+        .strikeOut()
+    )
+    # another goal's steps are not
+    choose(kept.id)
+    assert [text for text, _s, _t in step_cells()][2] == "Buy boots"
+    assert all(not struck and tip is None for _text, struck, tip in step_cells())

@@ -195,20 +195,40 @@ class RecordTableModel(ColumnsTableModel[T], HeldRows[T]):
         return self._cell(dto, column, role)
 
 
+def _own_mark(row: Any) -> bool:
+    return bool(getattr(row, "in_error", False))
+
+
 class StruckTableModel(RecordTableModel[T]):
-    """Rows marked entered in error (``row.in_error``) drawn struck through, as on paper, in
-    the ``struck`` columns (those that do not say so in words)."""
+    """Rows marked entered in error (``row.in_error``, or ``marked(row)`` for rows marked
+    through what they belong to, as a goal's steps) drawn struck through, as on paper, in the
+    ``struck`` columns (those that do not say so in words); ``why(row)``, where given, is
+    their tooltip there."""
 
     def __init__(
-        self, columns: Sequence[Column[T]], struck: frozenset[int], parent: QObject | None = None
+        self,
+        columns: Sequence[Column[T]],
+        struck: frozenset[int],
+        parent: QObject | None = None,
+        *,
+        marked: Callable[[T], bool] = _own_mark,
+        why: Callable[[T], str] | None = None,
     ) -> None:
         super().__init__(columns, parent=parent)
         self._struck = struck
+        self._marked = marked
+        self._why = why
 
     def _data(self, row: int, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.FontRole and column in self._struck:
-            if not getattr(self._rows[row], "in_error", False):
-                return None
+        if column in self._struck and role in (
+            Qt.ItemDataRole.FontRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            dto = self._rows[row]
+            if not self._marked(dto):
+                return super()._data(row, column, role)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._why(dto) if self._why else super()._data(row, column, role)
             font = QFont()
             font.setStrikeOut(True)
             return font

@@ -43,6 +43,7 @@ def _progress(goal: Goal) -> str:
 class GoalsTab(RecordTabBase):
     def _build(self, tr: Translate) -> None:
         self._step_number: dict[str, int] = {}
+        self._steps_goal: Goal | None = None  # the goal whose steps are shown
         # a goal set by mistake is struck through; "Status" says so in words
         self.goals_model: RecordTableModel[Goal] = StruckTableModel(
             [
@@ -67,7 +68,8 @@ class GoalsTab(RecordTabBase):
             parent=self,
         )
         self.goals_proxy = RecordFilterProxy(self, self.goals_model)
-        self.steps_model: RecordTableModel[GoalStep] = RecordTableModel(
+        # the steps of a goal entered in error are struck through with it, saying why
+        self.steps_model: RecordTableModel[GoalStep] = StruckTableModel(
             [
                 Column(
                     tr("#"),
@@ -83,7 +85,10 @@ class GoalsTab(RecordTabBase):
                 Column(tr("Step"), lambda s: s.description),
                 Column(tr("Due"), lambda s: day(s.due_on), sort=lambda s: s.due_on),
             ],
+            frozenset({0, 1, 2, 3}),
             parent=self,
+            marked=lambda _s: self._steps_goal is not None and self._steps_goal.in_error,
+            why=lambda _s: self._steps_struck_why(),
         )
         self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
@@ -229,6 +234,7 @@ class GoalsTab(RecordTabBase):
     def clear(self) -> None:
         self.goals_model.clear()
         self._step_number = {}
+        self._steps_goal = None
         self.steps_model.clear()
         self.why_label.clear()
         self._update_actions()
@@ -245,6 +251,7 @@ class GoalsTab(RecordTabBase):
         goal = self.current_goal()
         steps = list(goal.steps) if goal else []
         self._step_number = {s.id: n for n, s in enumerate(steps, start=1)}
+        self._steps_goal = goal
         self.steps_model.set_rows(steps)
         self.why_label.setText(
             self.tr("Why it matters: {why}").format(why=goal.why_it_matters)
@@ -252,6 +259,15 @@ class GoalsTab(RecordTabBase):
             else ""
         )
         self._update_actions()
+
+    def _steps_struck_why(self) -> str:
+        """Why the steps shown are struck through: their goal was entered in error."""
+        goal = self._steps_goal
+        why = (goal.in_error_reason or "") if goal is not None else ""
+        return self.tr(
+            "Struck through: the goal of this step was entered in error ({why}). Nothing "
+            "more is recorded of it until the mark is taken off."
+        ).format(why=why)
 
     def _changeable(self) -> bool:
         """Whether the selected goal and its steps can be changed here: not a goal this

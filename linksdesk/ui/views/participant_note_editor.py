@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import note_templates, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note
+from linksdesk.core.errors import MarkedInErrorError
 from linksdesk.ui.dialog_kit import ask_discard
 from linksdesk.ui.spelling import SpellHighlighter, spelling_menu
 from linksdesk.ui.views.rows import buddy, choice_box, hbox
@@ -91,7 +92,14 @@ class NoteEditor(QWidget):
         self.discard_button = push_button(tr("Discard"), tr("Discard note"), self.discard)
         self.save_button = push_button(tr("Save note"), tr("Save note"), self.save)
         self.save_button.setShortcut("Ctrl+Return")
-        layout.addLayout(hbox(None, self.discard_button, self.save_button))
+        # offered only while the note being revised is marked entered in error (``_marked``)
+        self.keep_new_button = push_button(
+            tr("Keep as a new note"),
+            tr("Keep the words of this revision as a new case note"),
+            self.keep_as_new,
+        )
+        self.keep_new_button.hide()
+        layout.addLayout(hbox(None, self.keep_new_button, self.discard_button, self.save_button))
         self.text_edit.textChanged.connect(self._update_buttons)
         self._update_buttons()
 
@@ -196,16 +204,112 @@ class NoteEditor(QWidget):
             self.text_edit.setFocus()
             return
         self.editing = note
-        self.title.setText(
-            self.tr("Revising the note of {when} (the earlier text is kept)").format(
-                when=f"{note.written_at:%d %b %Y %H:%M}"
-            )
-        )
+        self._show_revising()
         self.private_check.setEnabled(False)
         self.contact_box.setEnabled(False)
         self._saved_text = note.text
         self.text_edit.setPlainText(note.text)
         self.take_draft()
+        if note.in_error and self.unsaved():  # a revision kept at a lock, marked since
+            self._marked(note)
+        self.text_edit.setFocus()
+
+    def _show_revising(self) -> None:
+        """The title and the offer that say what the note being revised is now."""
+        note = self.editing
+        if note is None:
+            return
+        when = f"{note.written_at:%d %b %Y %H:%M}"
+        if note.in_error:
+            self.title.setText(
+                self.tr(
+                    "The note of {when} you were revising is marked entered in error: "
+                    "your words are kept here, not saved"
+                ).format(when=when)
+            )
+        else:
+            self.title.setText(
+                self.tr("Revising the note of {when} (the earlier text is kept)").format(when=when)
+            )
+        # moved to another participant's record: its words are not written here again
+        self.keep_new_button.setVisible(
+            note.in_error and note.in_error_reason != notes.WRONG_RECORD and not self.read_only
+        )
+
+    def follow(self, fresh: Note) -> None:
+        """The record was read again (a save, a sync, the Timeline): keep revising against
+        the note's newest revision, and say so at once if it was marked entered in error
+        meanwhile, or if the mark was taken off again."""
+        before = self.editing
+        self.editing = fresh
+        if before is None or before.in_error == fresh.in_error:
+            return
+        if fresh.in_error and not self.unsaved():
+            self.reset()  # opened to revise, nothing typed: nothing to keep
+            self.tab.view.message.show_message(
+                self.tr(
+                    "The case note you opened to revise was marked entered in error, so it "
+                    "is no longer revised. Nothing you typed was lost."
+                ),
+                "info",
+            )
+            return
+        self._show_revising()
+        if fresh.in_error:
+            self._marked(fresh)
+        else:
+            self.tab.view.message.show_message(
+                self.tr(
+                    "The mark was taken off the case note you are revising: Save note "
+                    "saves your revision."
+                ),
+                "info",
+            )
+
+    def _marked(self, note: Note) -> None:
+        """Say what happened to the note being revised, and what the worker can do: the
+        words stay in the editor (and are kept as its draft at a lock) whatever they do."""
+        if note.in_error_reason == notes.WRONG_RECORD:
+            text = self.tr(
+                "While you were revising this case note it was moved to the right "
+                "participant's record, here or on your other laptop: it had been written in "
+                "the wrong one. Your revision is not saved in this record, and your words "
+                "are still in the editor. If they belong with that note, copy them and add "
+                "them in the right participant's record, then Discard them here."
+            )
+        else:
+            text = self.tr(
+                "While you were revising this case note it was marked entered in error, "
+                "here or on your other laptop (why: {why}). A note marked so is not "
+                "changed, so your revision is not saved, and your words are still in the "
+                "editor. Choose Keep as a new note to save them as a new case note. If the "
+                "mark was the mistake, choose the note on the Timeline, Not in error after "
+                "all…, then Save note."
+            ).format(why=note.in_error_reason or "")
+        self.tab.view.message.show_message(text, "warning")
+
+    def keep_as_new(self) -> None:
+        """The words of a revision of a note marked entered in error become a new case note,
+        about the same contact and private as the note was, to read and save; nothing is
+        saved until Save note."""
+        note = self.editing
+        if note is None or not note.in_error or self.read_only:
+            return
+        revision_key = self.key()
+        self.editing = None
+        self._saved_text = ""
+        self.keep_new_button.hide()
+        self.title.setText(self.tr("New case note (the words of your revision)"))
+        self.private_check.setEnabled(True)
+        self.private_check.setChecked(note.private)
+        self.contact_box.setEnabled(True)
+        self.contact_box.setCurrentIndex(max(self.contact_box.findData(note.contact_id), 0))
+        if revision_key is not None and self.tab.view.casebook() is not None:
+            self.tab.view.session.discard_draft(revision_key)  # kept as the new note's now
+        self.tab.view.message.show_message(
+            self.tr("Your words are now a new case note: read them, then Save note."), "info"
+        )
+        self._update_buttons()
         self.text_edit.setFocus()
 
     def set_contacts(self, contact_list: list[Contact]) -> None:
@@ -222,6 +326,9 @@ class NoteEditor(QWidget):
         view = self.tab.view
         text = self.text_edit.toPlainText()
         if self.saving or not text.strip() or view.participant_id is None or not view.editable():
+            return
+        if self.editing is not None and self.editing.in_error:
+            self._marked(self.editing)  # refused before it is asked; the words stay
             return
         key = self.key()
         done = {"on_done": lambda _n: self._after_save(key), "on_error": self._save_failed}
@@ -249,6 +356,21 @@ class NoteEditor(QWidget):
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
         self._update_buttons()
+        if isinstance(exc, MarkedInErrorError) and self.editing is not None:
+            # marked on the other laptop (a sync) just before the save: the words stay, and
+            # the record read again says why (``follow``), if it has not said so already
+            if self.editing.in_error:
+                self._marked(self.editing)
+                return
+            self.tab.view.message.show_message(
+                self.tr(
+                    "While you were revising this case note it was marked entered in error, "
+                    "so your revision is not saved. Your words are still in the editor."
+                ),
+                "warning",
+            )
+            self.tab.view.refresh()
+            return
         self.tab.view.show_problem(exc)
         if self.tab.view.read_only:  # handed over while the save was on its way
             self._keep_for_handed_over()
@@ -292,6 +414,7 @@ class NoteEditor(QWidget):
     def reset(self) -> None:
         self.saving = False
         self.editing = None
+        self.keep_new_button.hide()
         self._saved_text = ""
         self.text_edit.clear()
         self.private_check.setChecked(False)

@@ -236,7 +236,7 @@ class TimelineTab(RecordTabBase):
             # keep revising against the newest revision
             fresh = next((n for n in data.notes if n.id == self.editor.editing.id), None)
             if fresh is not None:
-                self.editor.editing = fresh
+                self.editor.follow(fresh)
 
     def _resume_revision(self, data: RecordData) -> None:
         """A revision kept as a draft at a lock is taken up again where it was left."""

@@ -103,6 +103,10 @@ class RecordHost(Protocol):
         """Say in the record what a failed save met (a bug goes to the crash dialog)."""
         ...
 
+    def refresh(self) -> None:
+        """Read the open record again (after a save refused by what changed under it)."""
+        ...
+
 
 class RecordTab(Protocol):
     """What the record asks of each of its tabs."""
