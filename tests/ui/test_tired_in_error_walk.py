@@ -1,0 +1,63 @@
+"""A tired links worker at the end of a long day puts entries right: a case note moved to the
+right record, a note whose move was a mistake, an onward referral's step dated wrong. The
+window must not turn one slip into another. Synthetic data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from day_kit import finished, on_modal
+from PySide6.QtCore import Qt
+from screens_kit import person, settle
+from shell_kit import call_casework
+
+from linksdesk.casework import notes
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
+from linksdesk.ui.session import UiSession
+
+pytestmark = pytest.mark.gui
+
+WRITTEN = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+
+
+def _open(qtbot: Any, window: Any, pid: str) -> Any:
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(pid)
+    return window.participant_view
+
+
+def test_enter_at_once_in_the_move_chooser_moves_the_note_to_nobody(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """The chooser chose the first of the caseload (here someone the note has nothing to do
+    with) and Enter wrote the note, with its details, into their record."""
+    window = unlocked_window
+    bystander = person(qtbot, ui_session, "Aileen", "Aardvarkson")  # first on the caseload
+    wrong = person(qtbot, ui_session, "Morag", "Testington")
+    note = call_casework(
+        qtbot, ui_session, notes.write_note, wrong.id, "Rang about the rent", written_at=WRITTEN
+    ).value
+    tab = _open(qtbot, window, wrong.id).timeline
+    assert tab.select_id(note.id)
+    seen: dict[str, Any] = {}
+
+    def enter_at_once(dialog: PersonChooser) -> None:
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=20_000)
+        seen["offered"] = [r.participant_id for r in dialog.model.rows()]
+        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
+        seen["open"] = dialog.isVisible()
+        seen["said"] = dialog.message.text()
+        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Escape)
+
+    state = on_modal(enter_at_once, kind=PersonChooser)
+    qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+
+    assert seen["open"] and "Type part of their name" in seen["said"]
+    assert seen["offered"] == [bystander.id]  # not the record the note is being moved out of
+    assert call_casework(qtbot, ui_session, notes.list_notes, bystander.id) == []
+    [kept] = call_casework(qtbot, ui_session, notes.list_notes, wrong.id)
+    assert not kept.in_error
