@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
-from screens_kit import person, settle
+from screens_kit import person, resource, settle
 from shell_kit import call_casework
 
-from linksdesk.casework import notes
+from linksdesk.casework import notes, onward
+from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.ui.dialogs.onward import OnwardUpdateDialog, short_day
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.session import UiSession
 
@@ -61,3 +64,51 @@ def test_enter_at_once_in_the_move_chooser_moves_the_note_to_nobody(
     assert call_casework(qtbot, ui_session, notes.list_notes, bystander.id) == []
     [kept] = call_casework(qtbot, ui_session, notes.list_notes, wrong.id)
     assert not kept.in_error
+
+
+def test_an_onward_step_dated_in_the_future_is_refused_and_nothing_typed_is_lost(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """"Attended" typed on the 16th for the 6th was kept: counted as attended in a month
+    still to come, and as made (not attended) in this month's report."""
+    window = unlocked_window
+    today = dt.date.today()
+    who = person(qtbot, ui_session)
+    place = resource(qtbot, ui_session, "Craigbank Library", "Reading group")
+    call_casework(
+        qtbot, ui_session, onward.refer_onward, who.id, place.id, OnwardKind.REFERRAL,
+        on=today - dt.timedelta(days=5),
+    )  # fmt: skip
+    view = _open(qtbot, window, who.id)
+    view.tabs.setCurrentWidget(view.referrals)
+    tab = view.referrals
+    seen: dict[str, Any] = {}
+
+    def ten_days_on_then_today(dialog: OnwardUpdateDialog) -> None:
+        dialog.widget("outcome").setPlainText("Phoned them with her")
+        day = dialog.widget("on")
+        day.edit.setText(short_day(today + dt.timedelta(days=10)))
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["open"] = dialog.isVisible()
+        seen["said"] = dialog.message.text()
+        seen["kept"] = dialog.widget("outcome").toPlainText()
+        day.edit.setText(short_day(today))
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    state = on_modal(ten_days_on_then_today, kind=OnwardUpdateDialog)
+    tab.onward_table.setCurrentIndex(tab.onward_proxy.index(0, 0))
+    tab.update_button.click()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+
+    assert seen["open"] and "after today" in seen["said"]
+    assert seen["kept"] == "Phoned them with her"
+    [now] = call_casework(qtbot, ui_session, onward.list_onward_referrals, who.id)
+    assert (now.status, now.made_on) == (OnwardStatus.MADE, today)
+    # casework refuses it whoever asks (the worker's other laptop, a script)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        call_casework(
+            qtbot, ui_session, onward.update_onward, now.id, OnwardStatus.ATTENDED,
+            on=today + dt.timedelta(days=1),
+        )  # fmt: skip
