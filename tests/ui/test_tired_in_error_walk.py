@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from screens_kit import person, resource, settle
 from shell_kit import call_casework
+from test_tired_outcome_note import answer_box
 
 from linksdesk.casework import notes, onward
 from linksdesk.core.errors import ValidationError
@@ -112,3 +114,48 @@ def test_an_onward_step_dated_in_the_future_is_refused_and_nothing_typed_is_lost
             qtbot, ui_session, onward.update_onward, now.id, OnwardStatus.ATTENDED,
             on=today + dt.timedelta(days=1),
         )  # fmt: skip
+
+
+def test_a_note_moved_to_the_wrong_person_is_moved_on_not_unmarked_twice_over(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Moved to Ashby instead of Ashley, the worker chose the original and "Not in error
+    after all…": the question did not say that the copy stays in Ashby's record, so taking
+    the mark off left the note (and its details) in both records."""
+    window = unlocked_window
+    wrong = person(qtbot, ui_session, "Morag", "Testington")
+    ashby = person(qtbot, ui_session, "Ashby", "Rightrecord")
+    ashley = person(qtbot, ui_session, "Ashley", "Realperson")
+    note = call_casework(
+        qtbot, ui_session, notes.write_note, wrong.id, "Rang about the rent", written_at=WRITTEN
+    ).value
+    moved = call_casework(qtbot, ui_session, notes.move_note, note.id, ashby.id).value
+
+    tab = _open(qtbot, window, wrong.id).timeline
+    assert tab.select_id(note.id)
+    seen: dict[str, Any] = {}
+    answer_box(QMessageBox.StandardButton.No, seen)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "question" in seen, timeout=20_000)
+    settle(qtbot, ui_session)
+    assert "copy written in the other participant's record stays" in seen["question"]
+    assert "move the copy on" in seen["question"]
+    [kept] = call_casework(qtbot, ui_session, notes.list_notes, wrong.id)
+    assert kept.in_error  # No: nothing changed
+
+    # as the question says: the copy moved on from Ashby's record to Ashley's
+    tab = _open(qtbot, window, ashby.id).timeline
+    assert tab.select_id(moved.note.id)
+
+    def choose_ashley(dialog: PersonChooser) -> None:
+        qtbot.keyClicks(dialog.filter_edit, "Realperson")
+        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
+
+    state = on_modal(choose_ashley, kind=PersonChooser)
+    qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    [there] = call_casework(qtbot, ui_session, notes.list_notes, ashley.id)
+    assert there.text.startswith("Rang about the rent") and not there.in_error
+    [copy] = call_casework(qtbot, ui_session, notes.list_notes, ashby.id)
+    assert copy.in_error

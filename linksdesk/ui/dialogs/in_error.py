@@ -24,15 +24,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("InErrorDialog", text)
 
 
-def ask_not_in_error(parent: QWidget, what: str, why: str | None) -> bool:
-    """Whether to take the entered-in-error mark off ``what`` (No is the default)."""
+def ask_not_in_error(parent: QWidget, what: str, why: str | None, more: str = "") -> bool:
+    """Whether to take the entered-in-error mark off ``what`` (No is the default); ``more``
+    is what else the worker should know first."""
+    text = _tr(
+        "{what} was marked entered in error ({why}). Take the mark off? It counts "
+        "again as it was recorded; the mark stays in the audit trail."
+    ).format(what=what, why=why or "")
     return ask_yes_no(
-        parent,
-        _tr("Not in error after all?"),
-        _tr(
-            "{what} was marked entered in error ({why}). Take the mark off? It counts "
-            "again as it was recorded; the mark stays in the audit trail."
-        ).format(what=what, why=why or ""),
+        parent, _tr("Not in error after all?"), f"{text}\n\n{more}" if more else text
     )
 
 

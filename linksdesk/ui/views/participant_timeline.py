@@ -467,8 +467,16 @@ class TimelineTab(RecordTabBase):
         )
 
     def ask_restore_note(self, what: str, why: str | None) -> bool:
-        """Whether to take the mark off a note (No is the default; tests replace it)."""
-        return ask_not_in_error(self, what, why)
+        """Whether to take the mark off a note (No is the default; tests replace it). A
+        note marked as in the wrong record may have been moved: its copy stays where it went."""
+        more = ""
+        if (why or "").startswith(notes.WRONG_RECORD):
+            more = self.tr(
+                "If it was moved with Move to the right record…, the copy written in the "
+                "other participant's record stays there as well. Moved to the wrong person? "
+                "Open their record and move the copy on from there instead."
+            )
+        return ask_not_in_error(self, what, why, more)
 
     def move_selected(self) -> None:
         """Move the selected case note to the right participant's record."""
