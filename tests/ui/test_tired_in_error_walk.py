@@ -18,6 +18,7 @@ from test_tired_outcome_note import answer_box
 from linksdesk.casework import notes, onward
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.onward import OnwardUpdateDialog, short_day
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.session import UiSession
@@ -159,3 +160,41 @@ def test_a_note_moved_to_the_wrong_person_is_moved_on_not_unmarked_twice_over(
     assert there.text.startswith("Rang about the rent") and not there.in_error
     [copy] = call_casework(qtbot, ui_session, notes.list_notes, ashby.id)
     assert copy.in_error
+
+
+def test_a_note_marked_by_keys_alone_escape_marks_nothing_and_enter_never_strands_its_words(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Enter at once marked the note "Written in the wrong participant's record" (the first
+    reason), the one case the dialog itself says to use Move to the right record… for: the
+    note was struck through and its words reached no one's record."""
+    window = unlocked_window
+    who = person(qtbot, ui_session, "Morag", "Testington")
+    note = call_casework(qtbot, ui_session, notes.write_note, who.id, "Written twice").value
+    tab = _open(qtbot, window, who.id).timeline
+    assert tab.select_id(note.id)
+
+    def escape(dialog: InErrorDialog) -> None:
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+
+    state = on_modal(escape, kind=InErrorDialog)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    [note] = call_casework(qtbot, ui_session, notes.list_notes, who.id)
+    assert not note.in_error
+
+    seen: dict[str, Any] = {}
+
+    def enter(dialog: InErrorDialog) -> None:
+        seen["focus"] = dialog.focusWidget() is dialog.widget("why")
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+
+    assert tab.select_id(note.id)
+    state = on_modal(enter, kind=InErrorDialog)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["focus"]  # the first thing asked has the keys
+    [note] = call_casework(qtbot, ui_session, notes.list_notes, who.id)
+    assert note.in_error and note.in_error_reason == "Written twice"

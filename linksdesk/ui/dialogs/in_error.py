@@ -204,9 +204,11 @@ class InErrorDialog(FormDialog):
                 "record… instead: the words go there as a new note, and this one is marked."
             ),
         ]
+        # not the wrong record first: Enter at once would mark it and leave its words out of
+        # the right record (Move to the right record… writes them there)
         reasons = {
-            "wrong_person": _tr("Written in the wrong participant's record"),
             "twice": _tr("Written twice"),
+            "wrong_person": _tr("Written in the wrong participant's record"),
         }
         return cls(what, reasons, effects, notes.in_error_problem, parent).asked()
 
