@@ -72,7 +72,7 @@ def test_enter_at_once_in_the_move_chooser_moves_the_note_to_nobody(
 def test_an_onward_step_dated_in_the_future_is_refused_and_nothing_typed_is_lost(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
-    """"Attended" typed on the 16th for the 6th was kept: counted as attended in a month
+    """ "Attended" typed on the 16th for the 6th was kept: counted as attended in a month
     still to come, and as made (not attended) in this month's report."""
     window = unlocked_window
     today = dt.date.today()

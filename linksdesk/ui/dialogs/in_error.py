@@ -31,9 +31,7 @@ def ask_not_in_error(parent: QWidget, what: str, why: str | None, more: str = ""
         "{what} was marked entered in error ({why}). Take the mark off? It counts "
         "again as it was recorded; the mark stays in the audit trail."
     ).format(what=what, why=why or "")
-    return ask_yes_no(
-        parent, _tr("Not in error after all?"), f"{text}\n\n{more}" if more else text
-    )
+    return ask_yes_no(parent, _tr("Not in error after all?"), f"{text}\n\n{more}" if more else text)
 
 
 class Markable(Protocol):
@@ -164,6 +162,12 @@ class InErrorDialog(FormDialog):
     def ask_score(cls, parent: QWidget | None, score: MeasureRecord, shown: str) -> str | None:
         """Why the wellbeing ``score`` (``shown`` as the tab shows it) was entered in
         error, or None."""
+        return cls.for_score(score, shown, parent).asked()
+
+    @classmethod
+    def for_score(
+        cls, score: MeasureRecord, shown: str, parent: QWidget | None = None
+    ) -> InErrorDialog:
         what = _tr("{kind} taken on {day}: {score}").format(
             kind=score.kind.label, day=f"{score.taken_on:%a %d %b %Y}", score=shown
         )
@@ -185,11 +189,15 @@ class InErrorDialog(FormDialog):
             "wrong_person": _tr("Recorded on the wrong participant"),
             "twice": _tr("Recorded twice"),
         }
-        return cls(what, reasons, effects, measures.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, measures.in_error_problem, parent)
 
     @classmethod
     def ask_note(cls, parent: QWidget | None, note: Note) -> str | None:
         """Why the case ``note`` was entered in error, or None."""
+        return cls.for_note(note, parent).asked()
+
+    @classmethod
+    def for_note(cls, note: Note, parent: QWidget | None = None) -> InErrorDialog:
         what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y}")
         effects = [
             _tr(
@@ -210,11 +218,15 @@ class InErrorDialog(FormDialog):
             "twice": _tr("Written twice"),
             "wrong_person": _tr("Written in the wrong participant's record"),
         }
-        return cls(what, reasons, effects, notes.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, notes.in_error_problem, parent)
 
     @classmethod
     def ask_referral(cls, parent: QWidget | None, referral: Referral) -> str | None:
         """Why the ``referral`` in was entered in error, or None."""
+        return cls.for_referral(referral, parent).asked()
+
+    @classmethod
+    def for_referral(cls, referral: Referral, parent: QWidget | None = None) -> InErrorDialog:
         what = _tr("Referral from {source} received on {day}").format(
             source=referral.source.label, day=f"{referral.received_on:%a %d %b %Y}"
         )
@@ -231,11 +243,15 @@ class InErrorDialog(FormDialog):
             "twice": _tr("Recorded twice"),
             "wrong_person": _tr("Recorded on the wrong participant"),
         }
-        return cls(what, reasons, effects, referrals.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, referrals.in_error_problem, parent)
 
     @classmethod
     def ask_goal(cls, parent: QWidget | None, goal: Goal) -> str | None:
         """Why the ``goal`` was entered in error, or None."""
+        return cls.for_goal(goal, parent).asked()
+
+    @classmethod
+    def for_goal(cls, goal: Goal, parent: QWidget | None = None) -> InErrorDialog:
         what = _tr("Goal set on {day}: {title}").format(
             day=f"{goal.set_on:%a %d %b %Y}", title=goal.title
         )
@@ -253,4 +269,4 @@ class InErrorDialog(FormDialog):
             "twice": _tr("Set twice"),
             "wrong_person": _tr("Set on the wrong participant"),
         }
-        return cls(what, reasons, effects, goals.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, goals.in_error_problem, parent)
