@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from screens_kit import person, resource, settle
 from shell_kit import call_casework
 from test_tired_outcome_note import answer_box
 
-from linksdesk.casework import notes, onward
+from linksdesk.casework import notes, onward, referrals
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.core.vocab import OnwardKind, OnwardStatus, ReferralSource
 from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.onward import OnwardUpdateDialog, short_day
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
@@ -198,3 +198,36 @@ def test_a_note_marked_by_keys_alone_escape_marks_nothing_and_enter_never_strand
     assert seen["focus"]  # the first thing asked has the keys
     [note] = call_casework(qtbot, ui_session, notes.list_notes, who.id)
     assert note.in_error and note.in_error_reason == "Written twice"
+
+
+def test_marking_the_only_referral_says_the_referred_on_date_it_set_stays(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """The person's only referral, recorded on them by mistake, marked entered in error: the
+    dialog said it counts in no waiting time, yet the caseload still showed "Referred on"
+    from it, and the evaluation file and "not seen lately" still counted from that day."""
+    window = unlocked_window
+    who = person(qtbot, ui_session, "Morag", "Testington")
+    received = dt.date.today() - dt.timedelta(days=20)
+    only = call_casework(
+        qtbot, ui_session, referrals.record_referral, who.id, source=ReferralSource.GP,
+        received_on=received,
+    ).value  # fmt: skip
+    view = _open(qtbot, window, who.id)
+    view.tabs.setCurrentWidget(view.referrals)
+    tab = view.referrals
+    tab.in_table.setCurrentIndex(tab.in_proxy.index(0, 0))
+    seen: dict[str, Any] = {}
+
+    def read_then_escape(dialog: InErrorDialog) -> None:
+        seen["said"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+
+    state = on_modal(read_then_escape, kind=InErrorDialog)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert f"Referred on date, {received:%a %d %b %Y}, came from this referral" in seen["said"]
+    assert "Edit details" in seen["said"]
+    [kept] = call_casework(qtbot, ui_session, referrals.list_referrals, who.id)
+    assert kept.id == only.id and not kept.in_error  # Escape marked nothing

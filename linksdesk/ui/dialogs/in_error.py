@@ -3,6 +3,7 @@ goal): why, and what will happen, before anything is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -221,12 +222,20 @@ class InErrorDialog(FormDialog):
         return cls(what, reasons, effects, notes.in_error_problem, parent)
 
     @classmethod
-    def ask_referral(cls, parent: QWidget | None, referral: Referral) -> str | None:
-        """Why the ``referral`` in was entered in error, or None."""
-        return cls.for_referral(referral, parent).asked()
+    def ask_referral(
+        cls, parent: QWidget | None, referral: Referral, referred_on: dt.date | None = None
+    ) -> str | None:
+        """Why the ``referral`` in was entered in error, or None (``referred_on``: the
+        person's Referred on date, said to stay when it is this referral's day)."""
+        return cls.for_referral(referral, parent, referred_on).asked()
 
     @classmethod
-    def for_referral(cls, referral: Referral, parent: QWidget | None = None) -> InErrorDialog:
+    def for_referral(
+        cls,
+        referral: Referral,
+        parent: QWidget | None = None,
+        referred_on: dt.date | None = None,
+    ) -> InErrorDialog:
         what = _tr("Referral from {source} received on {day}").format(
             source=referral.source.label, day=f"{referral.received_on:%a %d %b %Y}"
         )
@@ -239,6 +248,15 @@ class InErrorDialog(FormDialog):
                 "your supervisor's next bundle."
             ),
         ]
+        if referred_on is not None and referred_on == referral.received_on:
+            # their own detail, set from their first referral: the mark does not change it
+            effects.append(
+                _tr(
+                    "Their Referred on date, {day}, came from this referral. It is a detail "
+                    "of their own and stays, in the caseload too: if it is wrong, change it "
+                    "with Edit details… under Profile and consent."
+                ).format(day=f"{referred_on:%a %d %b %Y}")
+            )
         reasons = {
             "twice": _tr("Recorded twice"),
             "wrong_person": _tr("Recorded on the wrong participant"),
