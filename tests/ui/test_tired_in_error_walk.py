@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox
 from screens_kit import person, resource, settle
 from shell_kit import call_casework
 from test_tired_outcome_note import answer_box
 
-from linksdesk.casework import notes, onward, referrals
+from linksdesk.casework import goals, notes, onward, referrals
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import OnwardKind, OnwardStatus, ReferralSource
 from linksdesk.ui.dialogs.in_error import InErrorDialog
@@ -231,3 +231,56 @@ def test_marking_the_only_referral_says_the_referred_on_date_it_set_stays(
     assert "Edit details" in seen["said"]
     [kept] = call_casework(qtbot, ui_session, referrals.list_referrals, who.id)
     assert kept.id == only.id and not kept.in_error  # Escape marked nothing
+
+
+def test_a_goal_due_for_review_marked_in_error_and_back_again(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    """The dialog says the goal "and its steps stay in this record, struck through": the
+    steps below it were drawn as if they still counted. Today drops the review while it is
+    marked and lists it again when the mark comes off."""
+    window = unlocked_window
+    who = person(qtbot, ui_session, "Morag", "Testington")
+    g = call_casework(
+        qtbot, ui_session, goals.set_goal, who.id, "Join the walking group",
+        set_on=dt.date.today() - dt.timedelta(days=60), review_on=dt.date.today(),
+    ).value  # fmt: skip
+    call_casework(qtbot, ui_session, goals.add_step, g.id, "Phone the walking group leader")
+
+    def reviews() -> list[str]:
+        window.show_view("today")
+        window.today_view.refresh()
+        settle(qtbot, ui_session)
+        return [r.goal_id for r in window.today_view.reviews_model.rows()]
+
+    assert reviews() == [g.id]
+    view = _open(qtbot, window, who.id)
+    view.tabs.setCurrentWidget(view.goals)
+    tab = view.goals
+    tab.goals_table.setCurrentIndex(tab.goals_proxy.index(0, 0))
+
+    def set_by_mistake(dialog: InErrorDialog) -> None:
+        box = dialog.widget("why")
+        assert isinstance(box, QComboBox)
+        box.setCurrentIndex(box.findData("mistake"))
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    state = on_modal(set_by_mistake, kind=InErrorDialog)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert tab.steps_model.rowCount() == 1
+    for column in range(tab.steps_model.columnCount()):
+        assert tab.steps_model.index(0, column).data(Qt.ItemDataRole.FontRole).strikeOut()
+    # the narrow Status column says it all when pointed at
+    status = tab.goals_model.index(0, 1)
+    assert status.data(Qt.ItemDataRole.ToolTipRole) == "Entered in error: Set by mistake"
+    assert reviews() == []
+
+    monkeypatch.setattr(tab, "ask_restore", lambda _goal: True)
+    window.show_view("record")
+    tab.goals_table.setCurrentIndex(tab.goals_proxy.index(0, 0))
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ui_session)
+    assert tab.steps_model.index(0, 2).data(Qt.ItemDataRole.FontRole) is None
+    assert reviews() == [g.id]

@@ -196,18 +196,24 @@ class RecordTableModel(ColumnsTableModel[T], HeldRows[T]):
 
 
 class StruckTableModel(RecordTableModel[T]):
-    """Rows marked entered in error (``row.in_error``) drawn struck through, as on paper, in
-    the ``struck`` columns (those that do not say so in words)."""
+    """Rows marked entered in error (``row.in_error``, or ``marked(row)`` when given: the
+    steps of a goal marked) drawn struck through, as on paper, in the ``struck`` columns
+    (those that do not say so in words)."""
 
     def __init__(
-        self, columns: Sequence[Column[T]], struck: frozenset[int], parent: QObject | None = None
+        self,
+        columns: Sequence[Column[T]],
+        struck: frozenset[int],
+        parent: QObject | None = None,
+        marked: Callable[[T], bool] | None = None,
     ) -> None:
         super().__init__(columns, parent=parent)
         self._struck = struck
+        self._marked = marked or (lambda r: bool(getattr(r, "in_error", False)))
 
     def _data(self, row: int, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and column in self._struck:
-            if not getattr(self._rows[row], "in_error", False):
+            if not self._marked(self._rows[row]):
                 return None
             font = QFont()
             font.setStrikeOut(True)

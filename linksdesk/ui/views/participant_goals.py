@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
 
 
+def _status(goal: Goal) -> str:
+    """The goal's status, or that it was entered in error and why."""
+    if goal.in_error:
+        return f"{ENTERED_IN_ERROR}: {goal.in_error_reason or ''}"
+    return goal.status.label
+
+
 def _progress(goal: Goal) -> str:
     return f"{'●' * goal.progress}{'○' * (10 - goal.progress)} {goal.progress}/10"
 
@@ -49,11 +56,8 @@ class GoalsTab(RecordTabBase):
                 Column(tr("Goal"), lambda g: g.title),
                 Column(
                     tr("Status"),
-                    lambda g: (
-                        f"{ENTERED_IN_ERROR}: {g.in_error_reason or ''}"
-                        if g.in_error
-                        else g.status.label
-                    ),
+                    _status,
+                    tooltip=lambda g: _status(g) if g.in_error else None,  # a narrow column
                 ),
                 Column(tr("Progress"), _progress, sort=lambda g: g.progress),
                 Column(
@@ -67,7 +71,9 @@ class GoalsTab(RecordTabBase):
             parent=self,
         )
         self.goals_proxy = RecordFilterProxy(self, self.goals_model)
-        self.steps_model: RecordTableModel[GoalStep] = RecordTableModel(
+        self._goal_marked = False
+        # the steps of a goal marked entered in error are struck through with it
+        self.steps_model: RecordTableModel[GoalStep] = StruckTableModel(
             [
                 Column(
                     tr("#"),
@@ -83,7 +89,9 @@ class GoalsTab(RecordTabBase):
                 Column(tr("Step"), lambda s: s.description),
                 Column(tr("Due"), lambda s: day(s.due_on), sort=lambda s: s.due_on),
             ],
+            frozenset({0, 1, 2, 3}),
             parent=self,
+            marked=lambda _s: self._goal_marked,
         )
         self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
@@ -244,6 +252,7 @@ class GoalsTab(RecordTabBase):
     def _show_steps(self) -> None:
         goal = self.current_goal()
         steps = list(goal.steps) if goal else []
+        self._goal_marked = goal is not None and goal.in_error
         self._step_number = {s.id: n for n, s in enumerate(steps, start=1)}
         self.steps_model.set_rows(steps)
         self.why_label.setText(
