@@ -284,3 +284,51 @@ def test_a_goal_due_for_review_marked_in_error_and_back_again(
     settle(qtbot, ui_session)
     assert tab.steps_model.index(0, 2).data(Qt.ItemDataRole.FontRole) is None
     assert reviews() == [g.id]
+
+
+def test_a_note_being_revised_is_not_moved_or_marked_until_the_revision_is_saved(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
+) -> None:
+    """Halfway through revising a note the worker sees it is in the wrong record and moves
+    it: the move took the words as last saved (not the correction in the editor), and the
+    correction could then never be saved (the note was marked)."""
+    window = unlocked_window
+    wrong = person(qtbot, ui_session, "Morag", "Testington")
+    right = person(qtbot, ui_session, "Ashby", "Rightrecord")
+    note = call_casework(
+        qtbot, ui_session, notes.write_note, wrong.id, "Rang about the rnet", written_at=WRITTEN
+    ).value
+    tab = _open(qtbot, window, wrong.id).timeline
+    assert tab.select_id(note.id)
+    qtbot.mouseClick(tab.revise_button, Qt.MouseButton.LeftButton)
+    tab.editor.text_edit.setPlainText("Rang about the rent")  # corrected, not saved
+
+    asked: list[str] = []
+    with monkeypatch.context() as m:  # neither the chooser nor the reason is asked for
+        m.setattr(tab, "ask_right_record", lambda: asked.append("whose") or right.id)
+        m.setattr(InErrorDialog, "ask_note", classmethod(lambda c, p, n: asked.append("why")))
+        qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
+        settle(qtbot, ui_session)
+        assert "save or discard your changes first" in tab.view.message.text()
+        qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+        settle(qtbot, ui_session)
+    assert asked == []
+    assert call_casework(qtbot, ui_session, notes.list_notes, right.id) == []
+    [kept] = call_casework(qtbot, ui_session, notes.list_notes, wrong.id)
+    assert not kept.in_error
+    assert tab.editor.text_edit.toPlainText() == "Rang about the rent"  # nothing typed lost
+
+    qtbot.mouseClick(tab.editor.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ui_session)
+    assert tab.select_id(note.id)
+
+    def choose_ashby(dialog: PersonChooser) -> None:
+        qtbot.keyClicks(dialog.filter_edit, "Rightrec")
+        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
+
+    state = on_modal(choose_ashby, kind=PersonChooser)
+    qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    [there] = call_casework(qtbot, ui_session, notes.list_notes, right.id)
+    assert there.text.startswith("Rang about the rent\n")  # the corrected words went
