@@ -90,7 +90,7 @@ def refer_onward(
     first = records.enum_arg(OnwardStatus, status, "Onward referral status")
     if first not in STARTING:
         raise ValidationError("Onward referral status must start as suggested or made.")
-    day = records.today(on)
+    day = _step_day(on)
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
         resource = records.live(tx.session, ResourceRow, resource_id, "resource")
@@ -131,7 +131,7 @@ def update_onward(
     """
     target = records.enum_arg(OnwardStatus, status, "Onward referral status")
     text = records.text_arg(outcome, "Outcome", max_len=4000)
-    day = records.today(on)
+    day = _step_day(on)
     with cb.store.write() as tx:
         row = records.live(tx.session, OnwardRow, onward_id, "onward referral")
         current = OnwardStatus(row.status)
@@ -159,6 +159,16 @@ def update_onward(
             )
         resource = tx.session.get(ResourceRow, row.resource_id)
         return Outcome(to_onward(row, resource), tx.changes)
+
+
+def _step_day(on: dt.date | None) -> dt.date:
+    """The day a step was taken (today unless given): a step is recorded once it has
+    happened, so never on a day still to come (a mistyped day counted as attended or made
+    in a period that has not ended)."""
+    day = records.today(on)
+    if day > dt.date.today():
+        raise ValidationError("The day of this step cannot be in the future.")
+    return day
 
 
 def _check_order(day: dt.date, target: OnwardStatus, days: rule.Steps[dt.date]) -> None:

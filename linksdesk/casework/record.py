@@ -46,21 +46,58 @@ class RecordData:
     read_only: bool = False
 
     def erasure_counts(self, tr: Any = str) -> dict[str, int]:
-        """What erasure destroys, by kind, for the confirmation."""
+        """What erasure destroys, by kind, for the confirmation (each kind named as its
+        count is read: "1 contact", "2 contacts")."""
         revisions = sum(n.revision_count for n in self.notes)
         steps = sum(len(g.steps) for g in self.goals)
-        return {
-            tr("case notes ({n} revisions)").format(n=revisions): len(self.notes),
-            tr("contacts"): len(self.contacts),
-            tr("goals ({n} steps)").format(n=steps): len(self.goals),
-            tr("wellbeing scores"): len(self.measures),
-            tr("people and services in their network"): len(self.relationships),
-            tr("referrals in"): len(self.referrals),
-            tr("onward referrals"): len(self.onward),
-            tr("concerns"): len(self.concerns),
-            tr("consent records"): len(self.consent_history),
-            tr("status changes"): len(self.status_history),
-        }
+
+        def one(n: int, single: str, many: str) -> str:
+            return single if n == 1 else many
+
+        kinds = [
+            (
+                len(self.notes),
+                one(len(self.notes), tr("case note"), tr("case notes"))
+                + " ("
+                + one(revisions, tr("{n} revision"), tr("{n} revisions")).format(n=revisions)
+                + ")",
+            ),
+            (len(self.contacts), one(len(self.contacts), tr("contact"), tr("contacts"))),
+            (
+                len(self.goals),
+                one(len(self.goals), tr("goal"), tr("goals"))
+                + " ("
+                + one(steps, tr("{n} step"), tr("{n} steps")).format(n=steps)
+                + ")",
+            ),
+            (
+                len(self.measures),
+                one(len(self.measures), tr("wellbeing score"), tr("wellbeing scores")),
+            ),
+            (
+                len(self.relationships),
+                one(
+                    len(self.relationships),
+                    tr("person or service in their network"),
+                    tr("people and services in their network"),
+                ),
+            ),
+            (len(self.referrals), one(len(self.referrals), tr("referral in"), tr("referrals in"))),
+            (
+                len(self.onward),
+                one(len(self.onward), tr("onward referral"), tr("onward referrals")),
+            ),
+            (len(self.concerns), one(len(self.concerns), tr("concern"), tr("concerns"))),
+            (
+                len(self.consent_history),
+                one(len(self.consent_history), tr("consent record"), tr("consent records")),
+            ),
+            (
+                len(self.status_history),
+                one(len(self.status_history), tr("status change"), tr("status changes")),
+            ),
+        ]
+        return {label: n for n, label in kinds}
 
 
 def _person(cb: Casebook, pid: str) -> d.Participant:

@@ -21,13 +21,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from screens_kit import goal, resource, settle
+from shell_kit import call_casework
 
-from linksdesk.core.vocab import MeasureKind, ParticipantStatus
+from linksdesk.casework import measures, notes, onward, referrals
+from linksdesk.core.vocab import (
+    MeasureContext,
+    MeasureKind,
+    OnwardKind,
+    ParticipantStatus,
+    ReferralSource,
+)
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.dialogs.goal import GoalDialog
+from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
-from linksdesk.ui.dialogs.onward import OnwardDialog
+from linksdesk.ui.dialogs.onward import OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.record import (
@@ -154,3 +163,50 @@ def test_tab_in_every_dialog_of_the_day_stops_only_at_named_controls(
         problems[type(dialog).__name__] = tab_problems(qtbot, dialog, start)
         dialog.hide()
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_the_dialogs_that_put_an_entry_right_are_named_and_reached_by_tab(
+    qtbot: Any, unlocked_window: Any, ui_session: Any
+) -> None:
+    """Entered in error (a contact, a score, a case note, a referral in, a goal), the person
+    chooser of Move to the right record, and an onward referral's Update status."""
+    window = unlocked_window
+    who, booked = morning_of_a_booking(qtbot, ui_session)
+    g = goal(qtbot, ui_session, who.id, "Walk to the shop")
+    place = resource(qtbot, ui_session, "Craigbank Library", "Chair yoga")
+    note = call_casework(qtbot, ui_session, notes.write_note, who.id, "Phoned her").value
+    referral = call_casework(
+        qtbot, ui_session, referrals.record_referral, who.id, source=ReferralSource.GP
+    ).value
+    sent = call_casework(
+        qtbot, ui_session, onward.refer_onward, who.id, place.id, OnwardKind.REFERRAL
+    ).value
+    score = call_casework(
+        qtbot, ui_session, measures.record_measure, who.id, MeasureKind.ONS4, [7, 6, 5, 3],
+        context=MeasureContext.BASELINE,
+    ).value  # fmt: skip
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view = window.participant_view
+    dialogs: list[QDialog] = [
+        InErrorDialog.for_contact(booked, True, view.timeline),
+        InErrorDialog.for_score(score, "7, 6, 5, 3", view.wellbeing),
+        InErrorDialog.for_note(note, view.timeline),
+        InErrorDialog.for_referral(referral, view.referrals),
+        InErrorDialog.for_goal(g, view.goals),
+        OnwardUpdateDialog(sent, view.referrals),
+        PersonChooser(ui_session, "Move case note", view, other_than=who.id),
+    ]
+    problems: dict[str, list[str]] = {}
+    for i, dialog in enumerate(dialogs):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        active(qtbot, dialog)
+        settle(qtbot, ui_session)
+        start = dialog.focusWidget()
+        assert start is not None, type(dialog).__name__
+        found = unnamed(dialog) + tab_problems(qtbot, dialog, start)
+        if found:
+            problems[f"{i} {type(dialog).__name__}"] = found
+        dialog.hide()
+    assert problems == {}

@@ -236,11 +236,14 @@ def test_erasure_names_what_goes_needs_the_programme_id_and_empties_every_list(
     )
     view = open_view(qtbot, unlocked, ailsa.id)
     counts = view.data.erasure_counts()
-    assert counts["case notes (1 revisions)"] == 1 and counts["wellbeing scores"] == 1
+    # named as the count reads: "1 case note (1 revision)", never "1 case notes"
+    assert counts["case note (1 revision)"] == 1 and counts["wellbeing score"] == 1
 
     dialog = ErasureDialog(ailsa.programme_id, counts)
     qtbot.addWidget(dialog)
-    assert "1 case notes" in dialog.summary.text()
+    shown = dialog.summary.text()
+    assert "1 case note (1 revision)" in shown and "1 wellbeing score<" in shown
+    assert "1 case notes" not in shown and "1 wellbeing scores" not in shown
     assert not dialog.erase_button.isEnabled()
     dialog.confirm_edit.setText("P0000")
     assert not dialog.erase_button.isEnabled()

@@ -3,6 +3,7 @@ goal): why, and what will happen, before anything is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,16 +25,14 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("InErrorDialog", text)
 
 
-def ask_not_in_error(parent: QWidget, what: str, why: str | None) -> bool:
-    """Whether to take the entered-in-error mark off ``what`` (No is the default)."""
-    return ask_yes_no(
-        parent,
-        _tr("Not in error after all?"),
-        _tr(
-            "{what} was marked entered in error ({why}). Take the mark off? It counts "
-            "again as it was recorded; the mark stays in the audit trail."
-        ).format(what=what, why=why or ""),
-    )
+def ask_not_in_error(parent: QWidget, what: str, why: str | None, more: str = "") -> bool:
+    """Whether to take the entered-in-error mark off ``what`` (No is the default); ``more``
+    is what else the worker should know first."""
+    text = _tr(
+        "{what} was marked entered in error ({why}). Take the mark off? It counts "
+        "again as it was recorded; the mark stays in the audit trail."
+    ).format(what=what, why=why or "")
+    return ask_yes_no(parent, _tr("Not in error after all?"), f"{text}\n\n{more}" if more else text)
 
 
 class Markable(Protocol):
@@ -164,6 +163,12 @@ class InErrorDialog(FormDialog):
     def ask_score(cls, parent: QWidget | None, score: MeasureRecord, shown: str) -> str | None:
         """Why the wellbeing ``score`` (``shown`` as the tab shows it) was entered in
         error, or None."""
+        return cls.for_score(score, shown, parent).asked()
+
+    @classmethod
+    def for_score(
+        cls, score: MeasureRecord, shown: str, parent: QWidget | None = None
+    ) -> InErrorDialog:
         what = _tr("{kind} taken on {day}: {score}").format(
             kind=score.kind.label, day=f"{score.taken_on:%a %d %b %Y}", score=shown
         )
@@ -185,11 +190,15 @@ class InErrorDialog(FormDialog):
             "wrong_person": _tr("Recorded on the wrong participant"),
             "twice": _tr("Recorded twice"),
         }
-        return cls(what, reasons, effects, measures.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, measures.in_error_problem, parent)
 
     @classmethod
     def ask_note(cls, parent: QWidget | None, note: Note) -> str | None:
         """Why the case ``note`` was entered in error, or None."""
+        return cls.for_note(note, parent).asked()
+
+    @classmethod
+    def for_note(cls, note: Note, parent: QWidget | None = None) -> InErrorDialog:
         what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y}")
         effects = [
             _tr(
@@ -204,15 +213,29 @@ class InErrorDialog(FormDialog):
                 "record… instead: the words go there as a new note, and this one is marked."
             ),
         ]
+        # not the wrong record first: Enter at once would mark it and leave its words out of
+        # the right record (Move to the right record… writes them there)
         reasons = {
-            "wrong_person": _tr("Written in the wrong participant's record"),
             "twice": _tr("Written twice"),
+            "wrong_person": _tr("Written in the wrong participant's record"),
         }
-        return cls(what, reasons, effects, notes.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, notes.in_error_problem, parent)
 
     @classmethod
-    def ask_referral(cls, parent: QWidget | None, referral: Referral) -> str | None:
-        """Why the ``referral`` in was entered in error, or None."""
+    def ask_referral(
+        cls, parent: QWidget | None, referral: Referral, referred_on: dt.date | None = None
+    ) -> str | None:
+        """Why the ``referral`` in was entered in error, or None (``referred_on``: the
+        person's Referred on date, said to stay when it is this referral's day)."""
+        return cls.for_referral(referral, parent, referred_on).asked()
+
+    @classmethod
+    def for_referral(
+        cls,
+        referral: Referral,
+        parent: QWidget | None = None,
+        referred_on: dt.date | None = None,
+    ) -> InErrorDialog:
         what = _tr("Referral from {source} received on {day}").format(
             source=referral.source.label, day=f"{referral.received_on:%a %d %b %Y}"
         )
@@ -225,15 +248,28 @@ class InErrorDialog(FormDialog):
                 "your supervisor's next bundle."
             ),
         ]
+        if referred_on is not None and referred_on == referral.received_on:
+            # their own detail, set from their first referral: the mark does not change it
+            effects.append(
+                _tr(
+                    "Their Referred on date, {day}, came from this referral. It is a detail "
+                    "of their own and stays, in the caseload too: if it is wrong, change it "
+                    "with Edit details… under Profile and consent."
+                ).format(day=f"{referred_on:%a %d %b %Y}")
+            )
         reasons = {
             "twice": _tr("Recorded twice"),
             "wrong_person": _tr("Recorded on the wrong participant"),
         }
-        return cls(what, reasons, effects, referrals.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, referrals.in_error_problem, parent)
 
     @classmethod
     def ask_goal(cls, parent: QWidget | None, goal: Goal) -> str | None:
         """Why the ``goal`` was entered in error, or None."""
+        return cls.for_goal(goal, parent).asked()
+
+    @classmethod
+    def for_goal(cls, goal: Goal, parent: QWidget | None = None) -> InErrorDialog:
         what = _tr("Goal set on {day}: {title}").format(
             day=f"{goal.set_on:%a %d %b %Y}", title=goal.title
         )
@@ -251,4 +287,4 @@ class InErrorDialog(FormDialog):
             "twice": _tr("Set twice"),
             "wrong_person": _tr("Set on the wrong participant"),
         }
-        return cls(what, reasons, effects, goals.in_error_problem, parent).asked()
+        return cls(what, reasons, effects, goals.in_error_problem, parent)

@@ -204,6 +204,8 @@ class OnwardUpdateDialog(FormDialog):
 
         def check(values: dict[str, Any]) -> str | None:
             on = values.get("on")
+            if isinstance(on, dt.date) and on > dt.date.today():
+                return tr("The new step cannot be after today: give the day it happened.")
             if earliest is not None and isinstance(on, dt.date) and on < earliest:
                 return tr("The new step cannot be before {day}, the day of the last one.").format(
                     day=short_day(earliest)

@@ -40,11 +40,21 @@ class PersonChooser(QDialog):
     """Type part of a name or programme id, then Enter (or Down to pick from the list)."""
 
     def __init__(
-        self, session: UiSession, action: str, parent: QWidget | None = None, intro: str = ""
+        self,
+        session: UiSession,
+        action: str,
+        parent: QWidget | None = None,
+        intro: str = "",
+        *,
+        other_than: str | None = None,
     ) -> None:
         super().__init__(parent)
         tr = self.tr
         self.session = session
+        # someone other than the participant ``other_than`` (a note moved out of their record):
+        # they are not offered, and nobody is chosen until a name is typed, so Enter at once
+        # moves nothing into the first record of the caseload
+        self.other_than = other_than
         self.read_only: frozenset[str] = frozenset()
         self._seq = 0
         self.setWindowTitle(tr("{action} — who is it for?").format(action=action))
@@ -102,8 +112,10 @@ class PersonChooser(QDialog):
         if seq != self._seq:
             return
         self.read_only = read_only
+        if self.other_than is not None:
+            rows = [r for r in rows if r.participant_id != self.other_than]
         self.model.set_rows(rows)
-        if rows:
+        if rows and (self.other_than is None or self.filter_edit.text().strip()):
             self.list.setCurrentIndex(self.model.index(0, 0))
         self.message.setText("" if rows else self.tr("Nobody on the caseload matches."))
         pending, self._after = self._after, None
@@ -135,7 +147,11 @@ class PersonChooser(QDialog):
     def _choose_current(self) -> None:
         index = self.list.currentIndex()
         if not index.isValid():
-            self.message.setText(self.tr("Choose a participant first."))
+            self.message.setText(
+                self.tr("Type part of their name or programme id, or choose them in the list.")
+                if self.other_than is not None and self.model.rowCount()
+                else self.tr("Choose a participant first.")
+            )
             return
         row = self.model.row_at(index.row())
         if row.participant_id in self.read_only:
@@ -146,8 +162,14 @@ class PersonChooser(QDialog):
 
     @classmethod
     def ask(
-        cls, session: UiSession, action: str, parent: QWidget | None = None, intro: str = ""
+        cls,
+        session: UiSession,
+        action: str,
+        parent: QWidget | None = None,
+        intro: str = "",
+        *,
+        other_than: str | None = None,
     ) -> str | None:
-        """The participant id chosen, or None."""
-        dialog = cls(session, action, parent, intro)
+        """The participant id chosen (never ``other_than``), or None."""
+        dialog = cls(session, action, parent, intro, other_than=other_than)
         return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
 
 
+def _status(goal: Goal) -> str:
+    """The goal's status, or that it was entered in error and why."""
+    if goal.in_error:
+        return f"{ENTERED_IN_ERROR}: {goal.in_error_reason or ''}"
+    return goal.status.label
+
+
 def _progress(goal: Goal) -> str:
     return f"{'●' * goal.progress}{'○' * (10 - goal.progress)} {goal.progress}/10"
 
@@ -50,11 +57,8 @@ class GoalsTab(RecordTabBase):
                 Column(tr("Goal"), lambda g: g.title),
                 Column(
                     tr("Status"),
-                    lambda g: (
-                        f"{ENTERED_IN_ERROR}: {g.in_error_reason or ''}"
-                        if g.in_error
-                        else g.status.label
-                    ),
+                    _status,
+                    tooltip=lambda g: _status(g) if g.in_error else None,  # a narrow column
                 ),
                 Column(tr("Progress"), _progress, sort=lambda g: g.progress),
                 Column(

@@ -150,11 +150,15 @@ class ReferralsTab(RecordTabBase):
         mark_or_take_off(
             self.view.write,
             referral,
-            ask_why=lambda: InErrorDialog.ask_referral(self, referral),
+            ask_why=lambda: InErrorDialog.ask_referral(self, referral, self._referred_on()),
             mark=referrals.mark_in_error,
             ask_take_off=lambda: self.ask_restore(referral),
             take_off=referrals.restore_referral,
         )
+
+    def _referred_on(self) -> dt.date | None:
+        data = self.view.data
+        return data.participant.referred_on if data is not None else None
 
     def ask_restore(self, referral: Referral) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""

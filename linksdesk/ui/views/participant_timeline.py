@@ -453,6 +453,8 @@ class TimelineTab(RecordTabBase):
         a mistaken mark off (asked first: it is part of the record again)."""
         if self.view.participant_id is None or not self.view.editable():
             return
+        if self._revision_unsaved(note):
+            return
         what = self.tr("The case note written on {when}").format(
             when=f"{note.written_at:%a %d %b %Y}"
         )
@@ -466,9 +468,33 @@ class TimelineTab(RecordTabBase):
             on_done=self._show_marked,
         )
 
+    def _revision_unsaved(self, note: Note) -> bool:
+        """Whether ``note`` is being revised with words not saved yet, said if so: a move
+        took its saved words only, and a note marked takes no revision."""
+        editing = self.editor.editing
+        if editing is None or editing.id != note.id or not self.editor.unsaved():
+            return False
+        self.view.message.show_message(
+            self.tr(
+                "You are revising this note: save or discard your changes first, then "
+                "choose it again."
+            ),
+            "warning",
+        )
+        self.editor.text_edit.setFocus()
+        return True
+
     def ask_restore_note(self, what: str, why: str | None) -> bool:
-        """Whether to take the mark off a note (No is the default; tests replace it)."""
-        return ask_not_in_error(self, what, why)
+        """Whether to take the mark off a note (No is the default; tests replace it). A
+        note marked as in the wrong record may have been moved: its copy stays where it went."""
+        more = ""
+        if (why or "").startswith(notes.WRONG_RECORD):
+            more = self.tr(
+                "If it was moved with Move to the right record…, the copy written in the "
+                "other participant's record stays there as well. Moved to the wrong person? "
+                "Open their record and move the copy on from there instead."
+            )
+        return ask_not_in_error(self, what, why, more)
 
     def move_selected(self) -> None:
         """Move the selected case note to the right participant's record."""
@@ -490,6 +516,8 @@ class TimelineTab(RecordTabBase):
         """Ask whose record the note belongs in, then move it there: written there as a new
         note with the same words and date, marked here entered in error."""
         if self.view.participant_id is None or not self.view.editable():
+            return
+        if self._revision_unsaved(note):
             return
         target = self.ask_right_record()
         if target is None:

@@ -93,8 +93,8 @@ class RecordHost(Protocol):
     def ask_erase(self) -> None: ...
 
     def choose_person(self, action: str, intro: str) -> str | None:
-        """Whose record (another participant's) ``action`` is for, or None (the window's
-        person chooser)."""
+        """Whose record (another participant's, never this one's) ``action`` is for, or None
+        (the window's person chooser; nobody is chosen until a name is typed)."""
         ...
 
     def begin_once(self, key: str) -> Callable[[], None] | None: ...
