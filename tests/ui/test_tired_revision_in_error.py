@@ -11,15 +11,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
 from screens_kit import person, settle
 from shell_kit import PASSPHRASE, call_casework, on_db_thread
 
 from linksdesk.casework import notes
 from linksdesk.casework.casebook import draft_key
-from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -116,40 +113,31 @@ def test_marked_by_the_other_laptop_just_before_save_the_words_stay_and_it_says_
     assert on_db_thread(qtbot, ui_session, lambda: cb.drafts("note")) == []
 
 
-def _mark_from_the_timeline(qtbot: Any, ui_session: UiSession, timeline: Any, note: Any) -> None:
-    def fill(dialog: InErrorDialog) -> None:
-        box = dialog.widget("why")
-        assert isinstance(box, QComboBox)
-        box.setCurrentIndex(box.findData("twice"))
-        qtbot.mouseClick(
-            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
-        )
-
-    assert timeline.select_id(note.id)
-    state = on_modal(fill, kind=InErrorDialog)
-    qtbot.mouseClick(timeline.in_error_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
-
-
-def test_marked_from_the_timeline_it_says_so_at_once_and_taking_the_mark_off_saves_it(
+def test_marked_here_while_revising_is_refused_and_a_mark_from_elsewhere_taken_off_saves_it(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
 ) -> None:
     window = unlocked_window
     who, note, timeline = _revising(qtbot, window, ui_session)
     editor = timeline.editor
-    _mark_from_the_timeline(qtbot, ui_session, timeline, note)
-
-    # told at once, before Save is pressed
     message = window.participant_view.message
+
+    # marking it here while its revision is unsaved is refused: the words stay, nothing marked
+    assert timeline.select_id(note.id)
+    qtbot.mouseClick(timeline.in_error_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ui_session)
+    assert "save or discard your changes first" in message.text()
+    assert _saved(qtbot, ui_session, who.id) == [(FIRST, 1, False)]
+    assert editor.text_edit.toPlainText() == FIRST + ADDED
+
+    # the other laptop's mark arrives; Save is refused and says why
+    call_casework(qtbot, ui_session, notes.mark_in_error, note.id, "Written twice")
+    _press_save(qtbot, ui_session, editor)
     assert "Written twice" in message.text() and "still in the editor" in message.text()
     assert "marked entered in error" in editor.title.text()
-    assert editor.text_edit.toPlainText() == FIRST + ADDED
-    _press_save(qtbot, ui_session, editor)
     assert _saved(qtbot, ui_session, who.id) == [(FIRST, 1, True)]
     assert editor.text_edit.toPlainText() == FIRST + ADDED
 
-    # the mark was the mistake: taken off, the revision saves as it was meant to
+    # the mark was the mistake: taken off here (allowed while revising), the revision saves
     monkeypatch.setattr(timeline, "ask_restore_note", lambda _what, _why: True)
     assert timeline.select_id(note.id)
     qtbot.mouseClick(timeline.in_error_button, Qt.MouseButton.LeftButton)

@@ -453,8 +453,8 @@ class TimelineTab(RecordTabBase):
         a mistaken mark off (asked first: it is part of the record again)."""
         if self.view.participant_id is None or not self.view.editable():
             return
-        if self._revision_unsaved(note):
-            return
+        if not note.in_error and self._revision_unsaved(note):
+            return  # taking a mark off is how a revision marked meanwhile gets saved
         what = self.tr("The case note written on {when}").format(
             when=f"{note.written_at:%a %d %b %Y}"
         )
