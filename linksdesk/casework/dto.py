@@ -17,6 +17,7 @@ from linksdesk.core.records import Consent as Consent
 from linksdesk.core.records import Contact as Contact
 from linksdesk.core.records import Goal as Goal
 from linksdesk.core.records import GoalStep as GoalStep
+from linksdesk.core.records import Marked
 from linksdesk.core.records import OnwardReferral as OnwardReferral
 from linksdesk.core.records import Referral as Referral
 from linksdesk.core.records import Relationship as Relationship
@@ -167,7 +168,10 @@ class NoteRevision:
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(Marked):
+    """Marked (written in the wrong participant's record, or twice): the note and every
+    revision of it reach nothing outside the worker's record view."""
+
     id: str
     participant_id: str
     contact_id: str | None
@@ -176,14 +180,6 @@ class Note:
     latest: NoteRevision
     revision_count: int
     has_concurrent_revisions: bool
-    # marked entered in error (written in the wrong participant's record): when, and why;
-    # such a note and every revision of it reach nothing outside the worker's record view
-    in_error_at: dt.datetime | None
-    in_error_reason: str | None
-
-    @property
-    def in_error(self) -> bool:
-        return self.in_error_at is not None
 
     @property
     def text(self) -> str:
@@ -273,7 +269,10 @@ class BaselineChange:
 
 
 @dataclass(frozen=True)
-class MeasureRecord(MeasureDetails):
+class MeasureRecord(MeasureDetails, Marked):
+    """Marked (a score typed wrong, on the wrong participant): in no episode, compared with
+    nothing and counted nowhere."""
+
     id: str
     participant_id: str
     is_baseline: bool = False
@@ -281,14 +280,6 @@ class MeasureRecord(MeasureDetails):
     item_differences: tuple[int, ...] | None = None
     # which episode of support (1, 2, …): a baseline on a later day starts the next
     episode: int = 1
-    # marked entered in error (a score typed wrong, on the wrong participant): when and
-    # why; such a score is in no episode, compared with nothing and counted nowhere
-    in_error_at: dt.datetime | None = None
-    in_error_reason: str | None = None
-
-    @property
-    def in_error(self) -> bool:
-        return self.in_error_at is not None
 
 
 # -- lists -------------------------------------------------------------------------------------

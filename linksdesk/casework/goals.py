@@ -73,6 +73,8 @@ def waiting_goal(goal_id: str, steps: Sequence[StepRow]) -> Goal:
         progress=0,
         closed_on=None,
         steps=_ordered(steps),
+        in_error_at=None,  # not held here: no mark known
+        in_error_reason=None,
         held=False,
     )
 

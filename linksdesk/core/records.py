@@ -14,6 +14,21 @@ from linksdesk.core import vocab
 from linksdesk.core.details import GoalDetails
 
 
+@dataclass(frozen=True, kw_only=True)
+class Marked:
+    """An entry a worker can mark entered in error (a contact, a score, a case note, a
+    referral in, a goal): when, and the worker's reason. Such an entry is kept, struck
+    through, and counted nowhere (``vocab.IN_ERROR_COLUMN``); what else that means for each
+    kind is said where the kind is declared."""
+
+    in_error_at: dt.datetime | None
+    in_error_reason: str | None
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
+
+
 @dataclass(frozen=True)
 class StatusChange:
     id: str
@@ -37,21 +52,16 @@ class Consent:
 
 
 @dataclass(frozen=True)
-class Referral:
+class Referral(Marked):
+    """Marked (recorded twice, on the wrong participant): in no referral count, wait, report
+    or evaluation."""
+
     id: str
     participant_id: str
     source: vocab.ReferralSource
     received_on: dt.date
     referrer: str | None
     reason: str | None
-    # marked entered in error (recorded twice, the wrong participant): when, and why; such a
-    # referral counts in no referral count, wait, report or evaluation
-    in_error_at: dt.datetime | None
-    in_error_reason: str | None
-
-    @property
-    def in_error(self) -> bool:
-        return self.in_error_at is not None
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ class Relationship:
 
 
 @dataclass(frozen=True)
-class Contact:
+class Contact(Marked):
     id: str
     participant_id: str
     kind: vocab.ContactKind
@@ -91,13 +101,6 @@ class Contact:
     venue: str | None
     purpose: str | None
     counts_towards_limit: bool
-    # marked entered in error: when, and why (kept, struck through, counted nowhere)
-    in_error_at: dt.datetime | None
-    in_error_reason: str | None
-
-    @property
-    def in_error(self) -> bool:
-        return self.in_error_at is not None
 
     @property
     def outcome(self) -> str:
@@ -121,19 +124,14 @@ class GoalStep:
 
 
 @dataclass(frozen=True)
-class Goal(GoalDetails):
+class Goal(GoalDetails, Marked):
+    """Marked (set by mistake): the goal and its steps count in no goal report or evaluation
+    and are in no document."""
+
     id: str
     participant_id: str
     steps: tuple[GoalStep, ...] = ()
     held: bool = True  # False: not on this laptop, named only to show its steps under
-    # marked entered in error (set by mistake): when, and why; such a goal and its steps
-    # count in no goal report or evaluation and are in no document
-    in_error_at: dt.datetime | None = None
-    in_error_reason: str | None = None
-
-    @property
-    def in_error(self) -> bool:
-        return self.in_error_at is not None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,17 @@ def test_near_a_booked_one_is_that_booking(cb: Casebook, person: Participant) ->
 def test_the_closest_booking_wins_without_a_database() -> None:
     def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
         return Contact(
-            i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True, None, None
+            i,
+            "p",
+            ContactKind.APPOINTMENT,
+            status,
+            at,
+            None,
+            None,
+            None,
+            True,
+            in_error_at=None,
+            in_error_reason=None,
         )
 
     morning, noon = c("a", AT.replace(hour=10)), c("b", AT.replace(hour=12))
@@ -98,8 +108,8 @@ def test_limit_position_before_saving() -> None:
         None,
         None,
         True,
-        None,
-        None,
+        in_error_at=None,
+        in_error_reason=None,
     )
     assert K.appointment_number(use, "appointment", "attended", booked) == 6
     assert K.appointment_number(use, "supported_visit", "attended") is None
@@ -123,7 +133,17 @@ def test_limit_position_before_saving() -> None:
 def test_which_booking_record_outcome_means() -> None:
     def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
         return Contact(
-            i, "p", ContactKind.APPOINTMENT, status, at, None, None, None, True, None, None
+            i,
+            "p",
+            ContactKind.APPOINTMENT,
+            status,
+            at,
+            None,
+            None,
+            None,
+            True,
+            in_error_at=None,
+            in_error_reason=None,
         )
 
     last_week = c("w", AT - dt.timedelta(days=7))

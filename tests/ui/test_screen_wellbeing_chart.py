@@ -22,6 +22,7 @@ def record(day: dt.date, total: int, *, baseline: bool = False, assisted: bool =
         id=f"m{total}", participant_id="p", kind=MeasureKind.WEMWBS, taken_on=day,
         context=MeasureContext.BASELINE if baseline else MeasureContext.REVIEW,
         assisted=assisted, items=(3,) * 14, total=total, metric=None, is_baseline=baseline,
+        in_error_at=None, in_error_reason=None,
     )  # fmt: skip
 
 
