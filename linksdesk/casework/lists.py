@@ -30,7 +30,7 @@ from linksdesk.casework.goals import OPEN_STATUSES as OPEN_GOAL_STATUSES
 from linksdesk.casework.onward import AWAITING, resource_name
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactStatus, ParticipantStatus
-from linksdesk.storage import names
+from linksdesk.storage import names, people
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
 
 P = Participant
@@ -157,6 +157,12 @@ def _not_handed_over(query: Any, handed_over: frozenset[str]) -> Any:
     return query.where(P.id.not_in(sorted(handed_over))) if handed_over else query
 
 
+def _merged_away(s: Any) -> frozenset[str]:
+    """Records merged into another of the same person (``storage.people``): the person is
+    listed once, under their kept record."""
+    return frozenset(people.merged_away(s))
+
+
 def _row_columns(cols: dict[str, Any]) -> list[Any]:
     return [
         P.id,
@@ -267,6 +273,7 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
     limit = cb.settings().appointment_limit
     with cb.store.read() as s:
         handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
+        handed |= _merged_away(s)
         base, cols = _caseload_select(records.today(q.today), leave_out=handed)
         count = _filtered(base.with_only_columns(func.count(P.id)), q)
         columns = _row_columns(cols)
@@ -289,6 +296,7 @@ def caseload_ids(cb: Casebook, query: CaseloadQuery | None = None) -> list[str]:
     q = query or CaseloadQuery()
     with cb.store.read() as s:
         handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
+        handed |= _merged_away(s)
         base, cols = _caseload_select(records.today(q.today), leave_out=handed)
         wanted = base.with_only_columns(P.id, *_sort_column(q, cols))
         stmt = _paged(_sorted(_filtered(wanted, q), q), q)
@@ -327,7 +335,8 @@ def not_seen(
     cutoff = _start_of(day - dt.timedelta(weeks=n))
     since = func.coalesce(P.referred_on, P.created_on).label("since")
     with cb.store.read() as s:
-        base, cols = _caseload_select(day, leave_out=records.read_only_participants(s))
+        left_out = records.read_only_participants(s) | _merged_away(s)
+        base, cols = _caseload_select(day, leave_out=left_out)
         # each figure once a row: filter and sort outside the query that computes them
         cases = (
             base.with_only_columns(*_row_columns(cols), since)

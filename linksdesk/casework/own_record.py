@@ -88,19 +88,24 @@ class _Rows:
     conflicts: list[SyncConflict]
 
 
-def _live(s: Session, table: Any, pid: str, *order: Any, where: Any = None) -> list[Any]:
+def _live(
+    s: Session, table: Any, pid: tuple[str, ...], *order: Any, where: Any = None
+) -> list[Any]:
     more = () if where is None else (where,)
     return list(
         s.scalars(
             select(table)
-            .where(table.participant_id == pid, table.deleted.is_(False), *more)
+            .where(table.participant_id.in_(pid), table.deleted.is_(False), *more)
             .order_by(*order, table.hlc)
         )
     )
 
 
-def _read(s: Session, pid: str) -> _Rows:
-    person = records.participant(s, pid)
+def _read(s: Session, participant_id: str) -> _Rows:
+    # every record of the person (two found to be one person): the kept one's details, the
+    # history of both
+    pid = records.person_ids(s, participant_id)
+    person = records.participant(s, pid[0])
     revisions: dict[str, list[RevisionRow]] = defaultdict(list)
     for r in _live(s, RevisionRow, pid):
         revisions[r.note_id].append(r)
@@ -131,7 +136,7 @@ def _read(s: Session, pid: str) -> _Rows:
         conflicts=list(
             s.scalars(
                 select(SyncConflict)
-                .where(SyncConflict.participant_id == pid, SyncConflict.resolved_at.is_(None))
+                .where(SyncConflict.participant_id.in_(pid), SyncConflict.resolved_at.is_(None))
                 .order_by(SyncConflict.detected_at, SyncConflict.id)
             )
         ),

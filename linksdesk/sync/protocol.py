@@ -53,8 +53,9 @@ PROTOCOL_VERSION = 3
 # The tables' columns (core/registry.toml). The server refuses an older one too: a laptop
 # without a column would drop it from what it pulls, count what the others no longer count
 # and never match the server's digests. 1: first release. 2: a contact's entered-in-error
-# mark and reason (``vocab.IN_ERROR_COLUMN``).
-SCHEMA_VERSION = 2
+# mark and reason (``vocab.IN_ERROR_COLUMN``). 3: a participant record merged into
+# another of the same person (``merged_into_id``, ``merged_on``).
+SCHEMA_VERSION = 3
 
 MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)
 MAX_PULL_LIMIT = 5000  # changes per pull page

@@ -1,0 +1,87 @@
+"""Participant records that are one person: which record is kept, and every record of a person.
+
+"These two records are one person" marks the record merged away with the kept record's id
+(``participant.merged_into_id``, a synced column of the merged record's own row) and moves
+no row between participants: every row stays routed by the participant it was written for,
+on every laptop, the server and supervisors' bundles alike. Every read asks this module
+instead who a record's person is.
+
+One rule, on every device: a record is merged away when its ``merged_into_id`` names a live
+participant held here; a mark naming one not held here (not shared with this laptop,
+erased) leaves the record a person of its own here. Marks are followed to the end (a person
+found twice more), and marks that go round (two laptops offline each merging the pair the
+other way) are broken the same way everywhere: the record with the lowest id of the ring is
+kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from linksdesk.storage.tables import Participant
+
+
+def marks(session: Session) -> dict[str, str]:
+    """Every live record's merge mark held here: record id → the id it names."""
+    rows = session.execute(
+        select(Participant.id, Participant.merged_into_id).where(
+            Participant.merged_into_id.is_not(None), Participant.deleted.is_(False)
+        )
+    )
+    return {str(pid): str(into) for pid, into in rows}
+
+
+def _live(session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    rows = session.scalars(
+        select(Participant.id).where(Participant.id.in_(wanted), Participant.deleted.is_(False))
+    )
+    return {str(r) for r in rows}
+
+
+def resolve(named: dict[str, str], live: set[str]) -> dict[str, str]:
+    """Each record merged away (in ``named``: record → the record it names) → the record
+    kept for its person. A mark naming a record not in ``live`` counts as no mark."""
+    marked = {pid: into for pid, into in named.items() if into in live and into != pid}
+    kept: dict[str, str] = {}
+    for start in marked:
+        path = [start]
+        here = start
+        while here in marked and marked[here] not in path:
+            here = marked[here]
+            path.append(here)
+        if here in marked:  # a ring: the lowest id of the ring is kept
+            ring = path[path.index(marked[here]) :]
+            here = min(ring)
+        if here != start:
+            kept[start] = here
+    return kept
+
+
+def merged_away(session: Session) -> dict[str, str]:
+    """Every record merged away here → the record kept for its person."""
+    named = marks(session)
+    return resolve(named, _live(session, named.values()))
+
+
+def kept_id(session: Session, participant_id: str) -> str:
+    """The record kept for this record's person (itself unless merged away)."""
+    return merged_away(session).get(participant_id, participant_id)
+
+
+def person_ids(session: Session, participant_id: str) -> tuple[str, ...]:
+    """Every record of this record's person: the kept record first, then those merged into
+    it in id order (so in the order they were made)."""
+    away = merged_away(session)
+    kept = away.get(participant_id, participant_id)
+    return (kept, *sorted(pid for pid, into in away.items() if into == kept))
+
+
+def merged_into(session: Session, kept: str) -> tuple[str, ...]:
+    """The records merged into ``kept`` (none for a record merged away itself)."""
+    return person_ids(session, kept)[1:] if kept_id(session, kept) == kept else ()
