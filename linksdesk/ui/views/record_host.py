@@ -92,6 +92,10 @@ class RecordHost(Protocol):
 
     def ask_erase(self) -> None: ...
 
+    def refresh(self) -> None:
+        """Read the whole record again (after two records were made one person, or not)."""
+        ...
+
     def begin_once(self, key: str) -> Callable[[], None] | None: ...
 
     def show_problem(self, exc: BaseException) -> None:
