@@ -16,19 +16,70 @@ sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
 from linksdesk.storage import people
 from linksdesk.storage.outbox import drop_unsent_changes
 from linksdesk.storage.store import Store, WriteTx
-from linksdesk.storage.tables import Consent
+from linksdesk.storage.tables import Consent, Participant
 from linksdesk.sync import state
 
 log = logging.getLogger(__name__)
+
+
+def note_withdrawn(s: Session, pid: str, fields: Mapping[str, Any]) -> None:
+    """A pulled team consent withdrawal of ``pid``, about to take its record off this laptop
+    (``sync/leaving.py``): its person's other records here are noted, so the next
+    ``settle_consents`` withdraws them too (the record itself is gone by then)."""
+    others = [p for p in people.person_ids(s, pid) if p != pid]
+    if not others:
+        return
+    noted = dict(state.get(s, state.SAME_PERSON_WITHDRAWN, {}) or {})
+    for other in others:
+        noted[other] = [str(fields.get("recorded_on") or ""), str(fields.get("method") or "")]
+    state.put(s, state.SAME_PERSON_WITHDRAWN, noted)
+
+
+def _noted(tx: WriteTx) -> int:
+    """Withdraw team sharing on the records ``note_withdrawn`` noted (those still shared)."""
+    noted = dict(state.get(tx.session, state.SAME_PERSON_WITHDRAWN, {}) or {})
+    if not noted:
+        return 0
+    written = 0
+    for pid, (day, method) in sorted(noted.items()):
+        held = tx.session.get(Participant, pid)
+        if held is None or held.deleted or not tx.is_shared(pid):
+            continue
+        version = tx.session.scalar(
+            select(func.max(Consent.version)).where(
+                Consent.participant_id == pid,
+                Consent.scope == registry.TEAM_SCOPE,
+                Consent.deleted.is_(False),
+            )
+        )
+        drop_unsent_changes(tx.session, pid)
+        tx.insert(
+            Consent(
+                participant_id=pid,
+                scope=registry.TEAM_SCOPE,
+                given=False,
+                version=(version or 0) + 1,
+                recorded_on=dt.date.fromisoformat(day) if day else dt.date.today(),
+                method=method or "verbal",
+                note=None,
+            )
+        )
+        written += 1
+    state.put(tx.session, state.SAME_PERSON_WITHDRAWN, {})
+    return written
 
 
 def settle_consents(tx: WriteTx, *, note: str | None = None) -> int:
@@ -36,9 +87,10 @@ def settle_consents(tx: WriteTx, *, note: str | None = None) -> int:
     returns how many withdrawals were recorded. ``note`` says why on this laptop (a
     withdrawal leaves without its note)."""
     s = tx.session
+    noted = _noted(tx)
     away = people.merged_away(s)
     if not away:
-        return 0
+        return noted
     groups: dict[str, list[str]] = defaultdict(list)
     for pid, kept in away.items():
         groups[kept].append(pid)
@@ -81,6 +133,7 @@ def settle_consents(tx: WriteTx, *, note: str | None = None) -> int:
                     )
                 )
                 written += 1
+    written += noted
     if written:
         log.info("same person: %d consent withdrawals recorded on their other records", written)
     return written
@@ -90,7 +143,7 @@ def settle(store: Store) -> int:
     """``settle_consents`` in its own write transaction (before a sync's push); none at all
     in a vault with no records merged (a sync with nothing to do writes once)."""
     with store.read() as s:
-        if not people.marks(s):
+        if not people.marks(s) and not state.get(s, state.SAME_PERSON_WITHDRAWN):
             return 0
     with store.write() as tx:
         return settle_consents(tx)
