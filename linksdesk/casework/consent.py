@@ -166,7 +166,9 @@ def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Con
     with cb.store.read() as s:
         ids = records.person_ids(s, participant_id)
         rows = s.scalars(
-            select(ConsentRow).where(ConsentRow.participant_id.in_(ids), ConsentRow.deleted.is_(False))
+            select(ConsentRow).where(
+                ConsentRow.participant_id.in_(ids), ConsentRow.deleted.is_(False)
+            )
         )
         out.update(person_decisions(rows, ids))
     return out
@@ -201,7 +203,8 @@ def person_decisions(
         elif any(r is None for r in each):
             out[scope] = None
         else:
-            out[scope] = to_consent(max(each, key=lambda r: r.recorded_on))  # type: ignore[union-attr]
+            given = [r for r in each if r is not None]
+            out[scope] = to_consent(max(given, key=lambda r: r.recorded_on))
     return out
 
 

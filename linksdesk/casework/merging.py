@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -76,12 +77,9 @@ class SamePerson:
 def _facts(s: Session, row: ParticipantRow) -> RecordFacts:
     counts = []
     for table in COUNTED:
-        model = TABLE_BY_NAME[table]
+        model: Any = TABLE_BY_NAME[table]
         n = s.scalar(
-            select(func.count()).where(
-                model.participant_id == row.id,  # type: ignore[attr-defined]
-                model.deleted.is_(False),
-            )
+            select(func.count()).where(model.participant_id == row.id, model.deleted.is_(False))
         )
         counts.append((ITEM_WORDS[table][1], int(n or 0)))
     return RecordFacts(
@@ -97,7 +95,9 @@ def _problem(s: Session, kept: ParticipantRow, other: ParticipantRow) -> str | N
     if kept.id == other.id:
         return "Choose another record: a record is always the same person as itself."
     if people.kept_id(s, other.id) == kept.id:
-        return f"{other.programme_id} is already recorded as the same person as {kept.programme_id}."
+        return (
+            f"{other.programme_id} is already recorded as the same person as {kept.programme_id}."
+        )
     if people.kept_id(s, kept.id) != kept.id or people.kept_id(s, other.id) != other.id:
         return (
             "One of these records is already merged into another: open the person's kept "
@@ -158,7 +158,9 @@ def same_person_records(cb: Casebook, participant_id: str) -> list[ParticipantSu
     """The other records of this participant's person (merged into the kept one)."""
     with cb.store.read() as s:
         ids = records.person_ids(s, participant_id)
-        rows = {r.id: r for r in s.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(ids)))}
+        rows = {
+            r.id: r for r in s.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(ids)))
+        }
         return [participants.to_summary(rows[i]) for i in ids[1:] if i in rows]
 
 
@@ -183,7 +185,9 @@ def _take_back(tx: WriteTx, pid: str) -> None:
     the decision before it back, as a new version."""
     rows = list(
         tx.session.scalars(
-            select(ConsentRow).where(ConsentRow.participant_id == pid, ConsentRow.deleted.is_(False))
+            select(ConsentRow).where(
+                ConsentRow.participant_id == pid, ConsentRow.deleted.is_(False)
+            )
         )
     )
     by_scope: dict[str, list[ConsentRow]] = {}

@@ -127,7 +127,7 @@ def _rows(
     person → the kept record), each row about a record merged away counts under the
     person's kept record, and a participant row merged away is left out: a person
     registered twice counts once."""
-    rows = s.connection().exec_driver_sql(_QUERIES[name]).fetchall()
+    rows: list[Any] = list(s.connection().exec_driver_sql(_QUERIES[name]).fetchall())
     if owners is not None:
         rows = [r for r in rows if r[1] in owners]
     if away:

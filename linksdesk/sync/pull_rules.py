@@ -169,7 +169,9 @@ def _merged_into_unshared(s: Session, changes: list[ServerChange]) -> list[str]:
     targets = sorted(set(marks.values()))
     held = set(
         s.scalars(
-            select(Participant.id).where(Participant.id.in_(targets), Participant.deleted.is_(False))
+            select(Participant.id).where(
+                Participant.id.in_(targets), Participant.deleted.is_(False)
+            )
         )
     )
     if not held:

@@ -78,7 +78,7 @@ def test_merged_records_read_as_one_person_and_nothing_moves(cb: Casebook) -> No
         assert owners == {first.id, second.id}
         assert people.kept_id(s, second.id) == first.id
     # the person's own record holds both records' history
-    rows = own_record._read  # noqa: SLF001 - the document's one read
+    rows = own_record._read
     with cb.store.read() as s:
         read = rows(s, second.id)
     assert read.person.id == first.id

@@ -42,8 +42,8 @@ def _twice(cb: Casebook) -> tuple[str, str]:
 
 
 def _worked_with(cb: Casebook) -> int:
-    table = report_from_store(cb.store, MARCH, audience=INTERNAL).section("caseload").table(
-        "caseload"
+    table = (
+        report_from_store(cb.store, MARCH, audience=INTERNAL).section("caseload").table("caseload")
     )
     return int(table.rows[-1][table.column_index("worked_with")])
 

@@ -35,9 +35,10 @@ def test_a_mark_into_a_participant_without_team_consent_is_refused(
     elif target == "withdrawn":
         kept = laptop.participant()
         laptop.push(laptop.shared(kept))
-        assert laptop.push_one(laptop.consent(kept["row_id"], given=False, version=2))[
-            "status"
-        ] == "applied"
+        assert (
+            laptop.push_one(laptop.consent(kept["row_id"], given=False, version=2))["status"]
+            == "applied"
+        )
         into = kept["row_id"]
     elif target == "colleague":  # shared, but on a colleague's caseload
         colleague = served.enrol(served.worker(team))

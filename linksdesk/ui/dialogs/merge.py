@@ -12,9 +12,11 @@ from linksdesk.casework.merging import RecordFacts, SamePerson
 from linksdesk.ui.dialog_kit import ask_yes_no
 
 
-def _born(tr: object, facts: RecordFacts) -> str:
+def _born(parent: QWidget, facts: RecordFacts) -> str:
     born = facts.participant.date_of_birth
-    return tr("born {day}").format(day=f"{born:%d %B %Y}") if born else tr("no date of birth")  # type: ignore[operator]
+    if born is None:
+        return parent.tr("no date of birth")
+    return parent.tr("born {day}").format(day=f"{born:%d %B %Y}")
 
 
 def describe(parent: QWidget, facts: RecordFacts) -> str:
@@ -25,7 +27,7 @@ def describe(parent: QWidget, facts: RecordFacts) -> str:
     return tr("{pid}: {name}, {born}, recorded {since}; {held}").format(
         pid=p.programme_id,
         name=p.display_name,
-        born=_born(tr, facts),
+        born=_born(parent, facts),
         since=f"{facts.created_on:%d %B %Y}",
         held=held,
     )
@@ -35,7 +37,9 @@ def confirm_merge(parent: QWidget, check: SamePerson) -> bool:
     """Ask before ``check.other`` is merged into ``check.kept``; True to go ahead."""
     tr = parent.tr
     kept, other = check.kept.participant, check.other.participant
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("These two records are one person?"), "", parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, tr("These two records are one person?"), "", parent=parent
+    )
     box.setText(
         tr("Keep {kept} and bring {other} into it?").format(
             kept=kept.programme_id, other=other.programme_id

@@ -263,7 +263,12 @@ class ProfileTab(RecordTabBase):
     def _which_record(self, records: tuple[ParticipantSummary, ...]) -> ParticipantSummary | None:
         names = [f"{p.programme_id} ({p.display_name})" for p in records]
         chosen, ok = QInputDialog.getItem(
-            self, self.tr("Not the same person after all"), self.tr("Which record?"), names, 0, False
+            self,
+            self.tr("Not the same person after all"),
+            self.tr("Which record?"),
+            names,
+            0,
+            False,
         )
         return records[names.index(chosen)] if ok and chosen in names else None
 
