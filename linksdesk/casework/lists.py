@@ -125,7 +125,10 @@ def _caseload_select(
 ) -> tuple[Any, dict[str, Any]]:
     """Participants not deleted (``ids`` only, when given; none of ``leave_out``), and their
     aggregate columns."""
-    query = _not_handed_over(select(P.id).where(P.deleted.is_(False)), leave_out)
+    # a record merged into another of the same person: listed once, as the kept record
+    query = _not_handed_over(
+        select(P.id).where(P.deleted.is_(False), people.standing_alone()), leave_out
+    )
     if ids is not None:
         query = query.where(P.id.in_(ids))
     return query, _aggregates(_start_of(today))
@@ -155,12 +158,6 @@ def _not_handed_over(query: Any, handed_over: frozenset[str]) -> Any:
     """Leave out cases handed to a colleague (their records stay here read-only, found by
     search, but they are no longer this worker's to chase)."""
     return query.where(P.id.not_in(sorted(handed_over))) if handed_over else query
-
-
-def _merged_away(s: Any) -> frozenset[str]:
-    """Records merged into another of the same person (``storage.people``): the person is
-    listed once, under their kept record."""
-    return frozenset(people.merged_away(s))
 
 
 def _row_columns(cols: dict[str, Any]) -> list[Any]:
@@ -273,7 +270,6 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
     limit = cb.settings().appointment_limit
     with cb.store.read() as s:
         handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
-        handed |= _merged_away(s)
         base, cols = _caseload_select(records.today(q.today), leave_out=handed)
         count = _filtered(base.with_only_columns(func.count(P.id)), q)
         columns = _row_columns(cols)
@@ -296,7 +292,6 @@ def caseload_ids(cb: Casebook, query: CaseloadQuery | None = None) -> list[str]:
     q = query or CaseloadQuery()
     with cb.store.read() as s:
         handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
-        handed |= _merged_away(s)
         base, cols = _caseload_select(records.today(q.today), leave_out=handed)
         wanted = base.with_only_columns(P.id, *_sort_column(q, cols))
         stmt = _paged(_sorted(_filtered(wanted, q), q), q)
@@ -335,8 +330,7 @@ def not_seen(
     cutoff = _start_of(day - dt.timedelta(weeks=n))
     since = func.coalesce(P.referred_on, P.created_on).label("since")
     with cb.store.read() as s:
-        left_out = records.read_only_participants(s) | _merged_away(s)
-        base, cols = _caseload_select(day, leave_out=left_out)
+        base, cols = _caseload_select(day, leave_out=records.read_only_participants(s))
         # each figure once a row: filter and sort outside the query that computes them
         cases = (
             base.with_only_columns(*_row_columns(cols), since)

@@ -17,11 +17,31 @@ kept.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from linksdesk.storage.tables import Participant
+
+
+def standing_alone() -> Any:
+    """SQL: the participant row is not merged away (``merged_away`` in one query, for the
+    worker's lists): no mark, or one naming no live record held here, or the lower id of a
+    pair marked into each other. (A ring of three or more, left by three laptops' opposite
+    merges, lists them all until one is undone; ``merged_away`` reads it exactly.)"""
+    kept = aliased(Participant)
+    into = (
+        select(kept.id)
+        .where(
+            kept.id == Participant.merged_into_id,
+            kept.id != Participant.id,
+            kept.deleted.is_(False),
+            ~and_(kept.merged_into_id == Participant.id, Participant.id < kept.id),
+        )
+        .exists()
+    )
+    return or_(Participant.merged_into_id.is_(None), ~into)
 
 
 def marks(session: Session) -> dict[str, str]:
