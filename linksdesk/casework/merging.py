@@ -37,6 +37,7 @@ from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.folding import fold_name
 from linksdesk.core.item_words import ITEM_WORDS
+from linksdesk.core.persons import MARK
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import people
 from linksdesk.storage.store import WriteTx, participant_shared
@@ -45,8 +46,8 @@ from linksdesk.storage.tables import Consent as ConsentRow
 from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.sync import same_person
 
-# the merge's decision: written together, so a concurrent undo or merge wins whole
-MARK = ("merged_into_id", "merged_on")
+# the merge's decision (core.persons.MARK): written together, so a concurrent undo or
+# merge wins whole
 # what the confirmation counts on each record, in the worker's words (core.item_words)
 COUNTED = ("contact", "note", "goal", "measure", "referral", "onward_referral")
 # a withdrawal the merge recorded (on this laptop) says so, so an undo can take it back

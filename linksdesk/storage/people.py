@@ -6,12 +6,12 @@ no row between participants: every row stays routed by the participant it was wr
 on every laptop, the server and supervisors' bundles alike. Every read asks this module
 instead who a record's person is.
 
-One rule, on every device: a record is merged away when its ``merged_into_id`` names a live
-participant held here; a mark naming one not held here (not shared with this laptop,
-erased) leaves the record a person of its own here. Marks are followed to the end (a person
-found twice more), and marks that go round (two laptops offline each merging the pair the
-other way) are broken the same way everywhere: the record with the lowest id of the ring is
-kept.
+One rule, on every device (``core.persons``, which evaluation bundles and copies follow
+too): a record is merged away when its ``merged_into_id`` names a live participant held
+here; a mark naming one not held here (not shared with this laptop, erased) leaves the
+record a person of its own here. Marks are followed to the end (a person found twice more),
+and marks that go round (two laptops offline each merging the pair the other way) are
+broken the same way everywhere: the record with the lowest id of the ring is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from linksdesk.core.persons import resolve
 from linksdesk.storage.tables import Participant
 
 
@@ -62,25 +63,6 @@ def _live(session: Session, ids: Iterable[str]) -> set[str]:
         select(Participant.id).where(Participant.id.in_(wanted), Participant.deleted.is_(False))
     )
     return {str(r) for r in rows}
-
-
-def resolve(named: dict[str, str], live: set[str]) -> dict[str, str]:
-    """Each record merged away (in ``named``: record → the record it names) → the record
-    kept for its person. A mark naming a record not in ``live`` counts as no mark."""
-    marked = {pid: into for pid, into in named.items() if into in live and into != pid}
-    kept: dict[str, str] = {}
-    for start in marked:
-        path = [start]
-        here = start
-        while here in marked and marked[here] not in path:
-            here = marked[here]
-            path.append(here)
-        if here in marked:  # a ring: the lowest id of the ring is kept
-            ring = path[path.index(marked[here]) :]
-            here = min(ring)
-        if here != start:
-            kept[start] = here
-    return kept
 
 
 def merged_away(session: Session) -> dict[str, str]:
