@@ -19,30 +19,48 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from linksdesk.core.persons import resolve
 from linksdesk.storage.tables import Participant
 
 
-def standing_alone() -> Any:
+def _merged_into(row: Any, kept: Any) -> Any:
+    """SQL: ``row``'s mark merges it into ``kept``, a live record, other than itself (of a
+    pair marked into each other the lower id is kept)."""
+    return and_(
+        kept.id == row.merged_into_id,
+        kept.id != row.id,
+        kept.deleted.is_(False),
+        ~and_(kept.merged_into_id == row.id, row.id < kept.id),
+    )
+
+
+def standing_alone(row: Any = Participant) -> Any:
     """SQL: the participant row is not merged away (``merged_away`` in one query, for the
     worker's lists): no mark, or one naming no live record held here, or the lower id of a
     pair marked into each other. (A ring of three or more, left by three laptops' opposite
     merges, lists them all until one is undone; ``merged_away`` reads it exactly.)"""
     kept = aliased(Participant)
-    into = (
-        select(kept.id)
-        .where(
-            kept.id == Participant.merged_into_id,
-            kept.id != Participant.id,
-            kept.deleted.is_(False),
-            ~and_(kept.merged_into_id == Participant.id, Participant.id < kept.id),
-        )
-        .exists()
+    return or_(
+        row.merged_into_id.is_(None), ~select(kept.id).where(_merged_into(row, kept)).exists()
     )
-    return or_(Participant.merged_into_id.is_(None), ~into)
+
+
+def kept_of(row: Any) -> Any:
+    """SQL: the id of the record kept for ``row``'s person (its own unless merged away; a
+    mark followed one step, as ``standing_alone``): to show a row by its person."""
+    return case((standing_alone(row), row.id), else_=row.merged_into_id)
+
+
+def merged_into_row(kept: Any = Participant) -> tuple[Any, Any]:
+    """An alias of participant, and SQL: it is a live record merged into ``kept`` (one step,
+    as ``standing_alone``), correlated on ``kept``: to join a table's rows of the records
+    merged into the outer participant, for a figure over the person's rows in one query
+    (through ix_participant_merged_into_id, so it costs nothing for a record alone)."""
+    away = aliased(Participant)
+    return away, and_(away.deleted.is_(False), _merged_into(away, kept))
 
 
 def marks(session: Session) -> dict[str, str]:
