@@ -36,7 +36,6 @@ from linksdesk.casework.dto import Outcome, Participant, ParticipantSummary
 from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.folding import fold_name
-from linksdesk.core.item_words import ITEM_WORDS
 from linksdesk.core.persons import MARK
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import people
@@ -48,7 +47,7 @@ from linksdesk.sync import same_person
 
 # the merge's decision (core.persons.MARK): written together, so a concurrent undo or
 # merge wins whole
-# what the confirmation counts on each record, in the worker's words (core.item_words)
+# what the confirmation counts on each record (kinds of core.item_words: it says them)
 COUNTED = ("contact", "note", "goal", "measure", "referral", "onward_referral")
 # a withdrawal the merge recorded (on this laptop) says so, so an undo can take it back
 MERGE_NOTE = "Recorded when this record was found to be the same person as another."
@@ -61,7 +60,7 @@ class RecordFacts:
 
     participant: ParticipantSummary
     created_on: dt.date
-    counts: tuple[tuple[str, int], ...]  # (plural words, how many), in COUNTED order
+    counts: tuple[tuple[str, int], ...]  # (kind, how many), in COUNTED order
     shared: bool  # its latest team consent says given
 
 
@@ -82,7 +81,7 @@ def _facts(s: Session, row: ParticipantRow) -> RecordFacts:
         n = s.scalar(
             select(func.count()).where(model.participant_id == row.id, model.deleted.is_(False))
         )
-        counts.append((ITEM_WORDS[table][1], int(n or 0)))
+        counts.append((table, int(n or 0)))
     return RecordFacts(
         participants.to_summary(row), row.created_on, tuple(counts), _shared(s, row.id)
     )

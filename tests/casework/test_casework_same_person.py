@@ -55,8 +55,8 @@ def test_merged_records_read_as_one_person_and_nothing_moves(cb: Casebook) -> No
     _history(cb, first, second)
     check = merging.check_same_person(cb, first.id, second.id)
     assert check.problem is None
-    assert dict(check.other.counts)["contacts"] == 1
-    assert dict(check.other.counts)["case notes"] == 1
+    assert dict(check.other.counts)["contact"] == 1
+    assert dict(check.other.counts)["note"] == 1
 
     merging.merge_records(cb, first.id, second.id)
 

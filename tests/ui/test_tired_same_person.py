@@ -26,9 +26,11 @@ def _open(qtbot: Any, window: Any, pid: str) -> None:
         window.open_participant(pid)
 
 
-def _ask(qtbot: Any, window: Any, other: Any, answer: Any) -> dict[str, Any]:
-    """Same person as… on the open record: ``other`` chosen, the question answered by
-    ``answer(box)``; what the question said comes back."""
+def _ask(
+    qtbot: Any, window: Any, other: Any, answer: Any, *, from_menu: bool = False
+) -> dict[str, Any]:
+    """Same person as… on the open record (its profile's button, or the Record menu):
+    ``other`` chosen, the question answered by ``answer(box)``; what it said comes back."""
     keys = Keys(qtbot, window)
     said: dict[str, Any] = {}
 
@@ -44,8 +46,10 @@ def _ask(qtbot: Any, window: Any, other: Any, answer: Any) -> dict[str, Any]:
 
     chooser = on_modal(choose, kind=PersonChooser)
     asked = on_modal(question, kind=QMessageBox)
-    profile = window.participant_view.profile
-    qtbot.mouseClick(profile.same_button, Qt.MouseButton.LeftButton)
+    if from_menu:
+        window.action_same_person.trigger()
+    else:
+        qtbot.mouseClick(window.participant_view.profile.same_button, Qt.MouseButton.LeftButton)
     finished(qtbot, chooser)
     finished(qtbot, asked)
     settle(qtbot, window.session)
@@ -68,7 +72,9 @@ def test_same_person_from_the_record_defaults_to_cancel_then_shows_one_person(
     # a tired Enter on the question: Cancel, nothing changes
     said = _ask(qtbot, window, second, lambda box: Keys(qtbot, box).press(Qt.Key.Key_Return))
     assert first.programme_id in said["text"] and second.programme_id in said["text"]
-    assert "1 contacts" in said["text"]  # what the record brought in holds
+    # what each record holds, in words: "1 contact", never "1 contacts"
+    assert "0 contacts, 0 case notes" in said["text"]  # the kept record
+    assert "1 contact, 0 case notes" in said["text"]  # the record brought in
     assert said["default"] == "Cancel"
     listed = call_casework(qtbot, ui_session, lists.caseload_ids, CaseloadQuery())
     assert second.id in listed
@@ -101,3 +107,29 @@ def test_same_person_from_the_record_defaults_to_cancel_then_shows_one_person(
     qtbot.waitUntil(lambda: view.data is not None and not view.data.same_person)
     data = call_casework(qtbot, ui_session, record.open_record, second.id)
     assert data.participant.id == second.id and len(data.contacts) == 1
+
+
+def test_same_person_from_the_record_menu(
+    qtbot: Any, unlocked_window: Any, ui_session: Any
+) -> None:
+    """Record › Same person as… asks the same of the open record, from any of its tabs."""
+    window = unlocked_window
+    first = person(qtbot, ui_session, "Isla", "Twiceton")
+    second = person(qtbot, ui_session, "Isla", "Twiceton")
+    _open(qtbot, window, first.id)
+    view = window.participant_view
+    view.tabs.setCurrentWidget(view.timeline)
+    menu = window.menuBar().actions()[1].menu()
+    assert window.action_same_person in menu.actions()
+    assert window.action_same_person.isEnabled()
+
+    def bring_in(box: QMessageBox) -> None:
+        (go,) = [b for b in box.buttons() if b.text().startswith("Bring")]
+        go.click()
+
+    said = _ask(qtbot, window, second, bring_in, from_menu=True)
+    assert second.programme_id in said["text"]
+    qtbot.waitUntil(lambda: view.data is not None and bool(view.data.same_person))
+    assert view.participant_id == first.id
+    listed = call_casework(qtbot, ui_session, lists.caseload_ids, CaseloadQuery())
+    assert second.id not in listed and first.id in listed

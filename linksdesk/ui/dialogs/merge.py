@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from linksdesk.casework.dto import ParticipantSummary
 from linksdesk.casework.merging import RecordFacts, SamePerson
+from linksdesk.core.item_words import counted
 from linksdesk.ui.dialog_kit import ask_yes_no
 
 
@@ -23,7 +24,7 @@ def describe(parent: QWidget, facts: RecordFacts) -> str:
     """One record in a line: id, name, date of birth, since when, what it holds."""
     tr = parent.tr
     p = facts.participant
-    held = ", ".join(f"{n} {words}" for words, n in facts.counts)
+    held = ", ".join(counted(kind, n) for kind, n in facts.counts)  # "1 contact", "2 goals"
     return tr("{pid}: {name}, {born}, recorded {since}; {held}").format(
         pid=p.programme_id,
         name=p.display_name,

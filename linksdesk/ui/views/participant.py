@@ -395,6 +395,13 @@ class ParticipantView(Screen):
     def start_booking(self) -> None:
         self._on_timeline(self.start_booking, self.timeline.schedule_contact)
 
+    def start_same_person(self) -> None:
+        """Record › Same person as…: the profile's question, once the record is here."""
+        if self._defer(self.start_same_person) or not self.editable():
+            return
+        self.tabs.setCurrentWidget(self.profile)
+        self.profile.ask_same_person()
+
     def _on_timeline(self, again: Callable[[], None], action: Callable[[], None]) -> None:
         """``action`` on the timeline once the record is here (``again`` waits for it)."""
         if self._defer(again) or not self.editable():
