@@ -72,6 +72,7 @@ class _Rows:
     """Every live row of one participant, read in one transaction."""
 
     person: ParticipantRow
+    others: list[ParticipantRow]  # the person's other records (found to be one person)
     statuses: list[StatusRow]
     consents: list[ConsentRow]
     referrals: list[ReferralRow]
@@ -116,6 +117,7 @@ def _read(s: Session, participant_id: str) -> _Rows:
     resources = {o.resource_id: s.get(ResourceRow, o.resource_id) for o in onward_rows}
     return _Rows(
         person=person,
+        others=[records.participant(s, other) for other in pid[1:]],
         statuses=_live(s, StatusRow, pid, StatusRow.changed_on),
         consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
         referrals=_live(s, ReferralRow, pid, ReferralRow.received_on),
@@ -222,6 +224,7 @@ def gather_record(
         programme_name=programme_name,
         produced_at=produced_at or records.now(),
         person=to_dto(PersonDetails, rows.person),
+        other_records=tuple(to_dto(PersonDetails, o) for o in rows.others),
         contacts=tuple(contacts.to_contact(r) for r in rows.contacts if keep(r)),
         notes=tuple(
             _note(n, rows.revisions[n.id])

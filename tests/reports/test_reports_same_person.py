@@ -59,6 +59,9 @@ def test_a_person_registered_twice_counts_once_once_merged(cb: Casebook) -> None
 
 def test_the_own_record_pdf_holds_both_records_history(cb: Casebook, tmp_path: Path) -> None:
     first, second = _twice(cb)
+    # the second registration spelled the family name another way: the record holds it
+    participants.edit_participant(cb, second, family_name="Twyceton")
+    second_id = participants.get_participant(cb, second).programme_id
     merging.merge_records(cb, first, second)
     for asked in (first, second):  # a subject access request from either id
         pdf = own_record.record_pdf(cb, asked, include_private=False).pdf
@@ -68,3 +71,6 @@ def test_the_own_record_pdf_holds_both_records_history(cb: Casebook, tmp_path: P
             ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
         ).stdout
         assert "FIRSTRECORDWORDS" in text and "SECONDRECORDWORDS" in text
+        # the other programme id the person was registered under, and what that record holds
+        assert f"Also recorded as {second_id}" in text
+        assert "Twyceton" in text
