@@ -186,12 +186,13 @@ def list_of(
     order: Iterable[Any],
     where: Iterable[Any] = (),
 ) -> list[T]:
-    """The participant's live rows of ``table`` (also ``where``), in ``order``, converted."""
+    """The person's live rows of ``table`` (also ``where``), in ``order``, converted: those
+    of every record of the participant's person (``records.person_ids``)."""
     with cb.store.read() as s:
-        records.participant(s, participant_id)
+        ids = records.person_ids(s, participant_id)
         rows = s.scalars(
             select(table)
-            .where(table.participant_id == participant_id, table.deleted.is_(False), *where)
+            .where(table.participant_id.in_(ids), table.deleted.is_(False), *where)
             .order_by(*order)
         )
         return [convert(r) for r in rows]

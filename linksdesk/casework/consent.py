@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,7 +43,9 @@ def record_consent(
     """Record a new version of one consent; earlier versions stay as history.
 
     When sharing with the team turns from not given to given, everything already recorded
-    about the participant is queued for sync in the same transaction (a backfill).
+    about the participant is queued for sync in the same transaction (a backfill). A
+    person with two records (found to be one person: ``casework.merging``) decides for
+    both: the new version is recorded on each, so the person's consent is what they said.
     """
     the_scope = records.enum_arg(ConsentScope, scope, "Consent scope")
     the_method = records.enum_arg(ConsentMethod, method, "How consent was given")
@@ -51,25 +54,27 @@ def record_consent(
     note_text = records.text_arg(note, "Note", max_len=2000)
     day = records.today(recorded_on)
     with cb.store.write() as tx:
-        person = records.participant(tx.session, participant_id)
-        previous = tx.session.scalar(
-            select(func.max(ConsentRow.version)).where(
-                ConsentRow.participant_id == person.id,
-                ConsentRow.scope == the_scope.value,
-                ConsentRow.deleted.is_(False),
+        rows = []
+        for pid in records.person_ids(tx.session, participant_id):
+            previous = tx.session.scalar(
+                select(func.max(ConsentRow.version)).where(
+                    ConsentRow.participant_id == pid,
+                    ConsentRow.scope == the_scope.value,
+                    ConsentRow.deleted.is_(False),
+                )
             )
-        )
-        row = ConsentRow(
-            participant_id=person.id,
-            scope=the_scope.value,
-            given=given,
-            version=(previous or 0) + 1,
-            recorded_on=day,
-            method=the_method.value,
-            note=note_text,
-        )
-        write_consent(tx, row)
-        return Outcome(to_consent(row), tx.changes)
+            row = ConsentRow(
+                participant_id=pid,
+                scope=the_scope.value,
+                given=given,
+                version=(previous or 0) + 1,
+                recorded_on=day,
+                method=the_method.value,
+                note=note_text,
+            )
+            write_consent(tx, row)
+            rows.append(row)
+        return Outcome(to_consent(rows[0]), tx.changes)
 
 
 def write_consent(tx: WriteTx, row: ConsentRow) -> None:
@@ -159,20 +164,66 @@ def current_consent(cb: Casebook, participant_id: str) -> dict[ConsentScope, Con
     """The deciding (latest-version) record of each scope, or None where none was recorded."""
     out: dict[ConsentScope, Consent | None] = dict.fromkeys(ConsentScope)
     with cb.store.read() as s:
+        ids = records.person_ids(s, participant_id)
+        rows = s.scalars(
+            select(ConsentRow).where(
+                ConsentRow.participant_id.in_(ids), ConsentRow.deleted.is_(False)
+            )
+        )
+        out.update(person_decisions(rows, ids))
+    return out
+
+
+def deciding(rows: Iterable[ConsentRow]) -> dict[tuple[str, str], ConsentRow]:
+    """The deciding (latest-version) record of each (participant, scope) among ``rows``."""
+    out: dict[tuple[str, str], ConsentRow] = {}
+    for r in rows:
+        key = (r.participant_id, r.scope)
+        known = out.get(key)
+        rank = registry.consent_rank(r.version, r.hlc)
+        if known is None or rank > registry.consent_rank(known.version, known.hlc):
+            out[key] = r
+    return out
+
+
+def person_decisions(
+    rows: Iterable[ConsentRow], ids: Sequence[str]
+) -> dict[ConsentScope, Consent | None]:
+    """What decides each scope for a person whose records are ``ids``: the most restrictive
+    of their records' latest decisions. A withdrawal on any record stands for the person,
+    and a scope is given only where every record's latest says given (a record with none
+    leaves it not given): finding two records to be one person never widens sharing."""
+    latest = deciding(rows)
+    out: dict[ConsentScope, Consent | None] = {}
+    for scope in ConsentScope:
+        each = [latest.get((pid, scope.value)) for pid in ids]
+        withdrawn = [r for r in each if r is not None and not r.given]
+        if withdrawn:
+            out[scope] = to_consent(max(withdrawn, key=lambda r: r.recorded_on))
+        elif any(r is None for r in each):
+            out[scope] = None
+        else:
+            given = [r for r in each if r is not None]
+            out[scope] = to_consent(max(given, key=lambda r: r.recorded_on))
+    return out
+
+
+def current_consent_of_record(
+    cb: Casebook, participant_id: str
+) -> dict[ConsentScope, Consent | None]:
+    """The deciding record of each scope on this one record alone (``current_consent``
+    decides for the person, over all their records)."""
+    with cb.store.read() as s:
         records.participant(s, participant_id)
         rows = s.scalars(
             select(ConsentRow).where(
                 ConsentRow.participant_id == participant_id, ConsentRow.deleted.is_(False)
             )
         )
-        deciding: dict[str, ConsentRow] = {}
-        for r in rows:
-            known = deciding.get(r.scope)
-            rank = registry.consent_rank(r.version, r.hlc)
-            if known is None or rank > registry.consent_rank(known.version, known.hlc):
-                deciding[r.scope] = r
-    for scope_name, r in deciding.items():
-        out[ConsentScope(scope_name)] = to_consent(r)
+        latest = deciding(rows)
+    out: dict[ConsentScope, Consent | None] = dict.fromkeys(ConsentScope)
+    for (_pid, scope), row in latest.items():
+        out[ConsentScope(scope)] = to_consent(row)
     return out
 
 

@@ -29,6 +29,7 @@ from linksdesk.core.vocab import (
     ContactStatus,
     counts_towards_limit,
 )
+from linksdesk.storage import people
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 
@@ -106,7 +107,10 @@ def _counted(session: Session, participant_id: str) -> int:
         session.scalar(
             select(func.count())
             .select_from(ContactRow)
-            .where(ContactRow.participant_id == participant_id, counted_clause())
+            .where(
+                ContactRow.participant_id.in_(people.person_ids(session, participant_id)),
+                counted_clause(),
+            )
         )
         or 0
     )

@@ -60,12 +60,20 @@ def erase_participant(cb: Casebook, participant_id: str) -> Outcome[ErasureRecei
     VACUUM that cannot run now, or that a closed app never ran, stays due: ``storage.vacuum``).
     """
     with cb.store.write() as tx:
-        pid = records.participant(tx.session, participant_id).id
-        receipt = erase_in(tx, pid, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
-        tx.audit(AuditAction.ERASE, "participant", pid)
+        # the person is erased: every record of theirs (two found to be one person), each
+        # with its own receipt and erase command, routed by that record as ever
+        ids = records.person_ids(tx.session, participant_id)
+        at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        removed = 0
+        first: ErasureReceipt | None = None
+        for pid in ids:
+            receipt = erase_in(tx, pid, at)
+            tx.audit(AuditAction.ERASE, "participant", pid)
+            removed += receipt.rows_removed
+            first = first or ErasureReceipt(receipt.id, pid, receipt.erased_at, 0)
         vacuum.mark_due(tx.session)  # with the erasure: an app closed before it leaves it due
-        removed = receipt.rows_removed
-        result = ErasureReceipt(receipt.id, pid, receipt.erased_at, removed)
+        assert first is not None
+        result = ErasureReceipt(first.id, first.participant_id, first.erased_at, removed)
         changes = tx.changes
     changes.entities.update({"participant", *PARTICIPANT_LINKED})
     vacuum.vacuum_if_due(

@@ -314,18 +314,14 @@ def get_goal(cb: Casebook, goal_id: str) -> Goal:
 def list_goals(cb: Casebook, participant_id: str, *, include_closed: bool = True) -> list[Goal]:
     """Goals with their steps: open ones first, then by the date they were set."""
     with cb.store.read() as s:
-        records.participant(s, participant_id)
-        query = select(GoalRow).where(
-            GoalRow.participant_id == participant_id, GoalRow.deleted.is_(False)
-        )
+        ids = records.person_ids(s, participant_id)
+        query = select(GoalRow).where(GoalRow.participant_id.in_(ids), GoalRow.deleted.is_(False))
         if not include_closed:
             query = query.where(GoalRow.status.in_([g.value for g in OPEN_STATUSES]))
         goals = list(s.scalars(query.order_by(GoalRow.set_on, GoalRow.hlc)))
         steps: dict[str, list[StepRow]] = defaultdict(list)
         for step in s.scalars(
-            select(StepRow).where(
-                StepRow.participant_id == participant_id, StepRow.deleted.is_(False)
-            )
+            select(StepRow).where(StepRow.participant_id.in_(ids), StepRow.deleted.is_(False))
         ):
             steps[step.goal_id].append(step)
         goals.sort(key=lambda g: GoalStatus(g.status) not in OPEN_STATUSES)

@@ -78,7 +78,7 @@ def _check_notes(cb: Casebook, participant_id: str, note_ids: Collection[str]) -
             for n in s.scalars(
                 select(NoteRow).where(
                     NoteRow.id.in_(wanted),
-                    NoteRow.participant_id == participant_id,
+                    NoteRow.participant_id.in_(records.person_ids(s, participant_id)),
                     NoteRow.deleted.is_(False),
                 )
             )

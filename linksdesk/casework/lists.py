@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import DateTime, and_, case, func, literal_column, or_, select, type_coerce
+from sqlalchemy.orm import aliased
 
 from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
@@ -30,7 +31,7 @@ from linksdesk.casework.goals import OPEN_STATUSES as OPEN_GOAL_STATUSES
 from linksdesk.casework.onward import AWAITING, current_on, resource_name
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactStatus, ParticipantStatus
-from linksdesk.storage import names
+from linksdesk.storage import names, people
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
 
 P = Participant
@@ -91,33 +92,49 @@ def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[Diary
 # block by block, which SQLCipher's memory security makes dear).
 def _aggregates(now: dt.datetime) -> dict[str, Any]:
     """Per participant: last time seen, next scheduled contact, appointments counted, open
-    goals, as labelled scalar subqueries correlated on the participant."""
+    goals, as labelled scalar subqueries correlated on the participant. A figure is the
+    person's: the rows of a record merged into this one (the same person) count too, by a
+    second subquery asked only of a participant with a record merged into it (a CASE on
+    the merge mark's index: nothing more for every other row)."""
+    away, merged = people.merged_into_row(P)
+    has_merged = select(away.id).where(merged).correlate(P).exists()
 
-    def on_contacts(value: Any, *where: Any) -> Any:
-        own = and_(Contact.participant_id == P.id, Contact.deleted.is_(False), *where)
-        return select(value).where(own).scalar_subquery()
-
-    open_goals = (
-        select(func.count())
-        .where(
-            Goal.participant_id == P.id,
-            Goal.deleted.is_(False),
-            common.standing(Goal),  # a goal set by mistake is no open goal
-            Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
+    def own_and_merged(table: Any, value: Any, *where: Any) -> tuple[Any, Any]:
+        own = select(value).where(table.participant_id == P.id, table.deleted.is_(False), *where)
+        records = select(away.id).where(merged).correlate(P)
+        theirs = select(value).where(
+            table.participant_id.in_(records), table.deleted.is_(False), *where
         )
-        .scalar_subquery()
-    )
+        return own.scalar_subquery(), case((has_merged, theirs.scalar_subquery()))
+
+    def either(pick: Any, table: Any, value: Any, none: str, *where: Any) -> Any:
+        # SQLite's max(a, b) is NULL when either is: each figure is asked once, a time
+        # neither has reads as ``none`` (sorting below or above every time) and back again
+        own, theirs = own_and_merged(table, pick(value), *where)
+        both = pick(func.coalesce(own, none), func.coalesce(theirs, none))
+        return type_coerce(func.nullif(both, none), DateTime())
+
+    def counted(table: Any, *where: Any) -> Any:
+        own, theirs = own_and_merged(table, func.count(), *where)
+        return own + func.coalesce(theirs, 0)
+
     upcoming = and_(
         Contact.status == ContactStatus.SCHEDULED.value,
         Contact.scheduled_at >= now,
         standing_clause(),
     )
-    last_seen = on_contacts(func.max(Contact.scheduled_at), seen_clause())
+    open_goal = and_(
+        Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
+        common.standing(Goal),  # a goal set by mistake is no open goal
+    )
+    last_seen = either(func.max, Contact, Contact.scheduled_at, "", seen_clause())
     return {
         "last_contact": last_seen.label("last_contact"),
-        "next_contact": on_contacts(func.min(Contact.scheduled_at), upcoming).label("next_contact"),
-        "used": on_contacts(func.count(), counted_clause()).label("used"),
-        "open_goals": open_goals.label("open_goals"),
+        "next_contact": either(func.min, Contact, Contact.scheduled_at, "~", upcoming).label(
+            "next_contact"
+        ),
+        "used": counted(Contact, counted_clause()).label("used"),
+        "open_goals": counted(Goal, open_goal).label("open_goals"),
     }
 
 
@@ -126,7 +143,10 @@ def _caseload_select(
 ) -> tuple[Any, dict[str, Any]]:
     """Participants not deleted (``ids`` only, when given; none of ``leave_out``), and their
     aggregate columns."""
-    query = _not_handed_over(select(P.id).where(P.deleted.is_(False)), leave_out)
+    # a record merged into another of the same person: listed once, as the kept record
+    query = _not_handed_over(
+        select(P.id).where(P.deleted.is_(False), people.standing_alone()), leave_out
+    )
     if ids is not None:
         query = query.where(P.id.in_(ids))
     return query, _aggregates(_start_of(today))
@@ -138,11 +158,14 @@ _PERSON = (P.programme_id, P.given_name, P.family_name, P.preferred_name)
 
 def _with_person(table: Any, columns: Sequence[str], *more: Any) -> Any:
     """The named columns of ``table``'s live rows (and ``more``), with who each row is about
-    (``_PERSON``, of a participant not erased)."""
+    (``_PERSON``, of a participant not erased): a row of a record merged into another of
+    the same person shows the person's kept record."""
+    own = aliased(Participant)
     return (
         select(*(getattr(table, name) for name in columns), *_PERSON, *more)
-        .join(P, P.id == table.participant_id)
-        .where(table.deleted.is_(False), P.deleted.is_(False))
+        .join(own, own.id == table.participant_id)
+        .join(P, P.id == people.kept_of(own))
+        .where(table.deleted.is_(False), own.deleted.is_(False), P.deleted.is_(False))
     )
 
 

@@ -19,6 +19,7 @@ from linksdesk.core.errors import ValidationError
 from linksdesk.core.ids import uuid7
 from linksdesk.core.records import Referral, StatusChange
 from linksdesk.core.vocab import MeasureContext, MeasureKind, ParticipantStatus
+from linksdesk.storage import people
 from linksdesk.storage.tables import Measure as MeasureRow
 
 
@@ -126,7 +127,7 @@ def record_measure(
         earlier = list(
             tx.session.scalars(
                 select(MeasureRow).where(
-                    MeasureRow.participant_id == person.id,
+                    MeasureRow.participant_id.in_(people.person_ids(tx.session, person.id)),
                     MeasureRow.kind == new.kind,
                     MeasureRow.deleted.is_(False),
                 )
@@ -186,7 +187,7 @@ def _listed(cb: Casebook, which: tuple[str, str, str]) -> MeasureRecord:
         rows = list(
             s.scalars(
                 select(MeasureRow).where(
-                    MeasureRow.participant_id == participant_id,
+                    MeasureRow.participant_id.in_(people.person_ids(s, participant_id)),
                     MeasureRow.kind == kind,
                     MeasureRow.deleted.is_(False),
                 )

@@ -206,17 +206,15 @@ def note_history(cb: Casebook, note_id: str) -> list[NoteRevision]:
 def list_notes(cb: Casebook, participant_id: str, *, contact_id: str | None = None) -> list[Note]:
     """The participant's case notes, newest first, each with its latest text."""
     with cb.store.read() as s:
-        records.participant(s, participant_id)
-        query = select(NoteRow).where(
-            NoteRow.participant_id == participant_id, NoteRow.deleted.is_(False)
-        )
+        ids = records.person_ids(s, participant_id)
+        query = select(NoteRow).where(NoteRow.participant_id.in_(ids), NoteRow.deleted.is_(False))
         if contact_id is not None:
             query = query.where(NoteRow.contact_id == contact_id)
         notes = list(s.scalars(query.order_by(NoteRow.written_at.desc(), NoteRow.hlc.desc())))
         revisions: dict[str, list[RevisionRow]] = defaultdict(list)
         for r in s.scalars(
             select(RevisionRow).where(
-                RevisionRow.participant_id == participant_id, RevisionRow.deleted.is_(False)
+                RevisionRow.participant_id.in_(ids), RevisionRow.deleted.is_(False)
             )
         ):
             revisions[r.note_id].append(r)

@@ -184,11 +184,11 @@ def _check_order(day: dt.date, target: OnwardStatus, days: rule.Steps[dt.date]) 
 def list_onward_referrals(cb: Casebook, participant_id: str) -> list[OnwardReferral]:
     """The participant's onward referrals and signposting, newest first."""
     with cb.store.read() as s:
-        records.participant(s, participant_id)
+        ids = records.person_ids(s, participant_id)
         rows = s.execute(
             select(OnwardRow, ResourceRow)
             .outerjoin(ResourceRow, ResourceRow.id == OnwardRow.resource_id)
-            .where(OnwardRow.participant_id == participant_id, OnwardRow.deleted.is_(False))
+            .where(OnwardRow.participant_id.in_(ids), OnwardRow.deleted.is_(False))
             .order_by(started_on().desc(), OnwardRow.hlc.desc())
         ).all()
         return [to_onward(o, r) for o, r in rows]

@@ -72,6 +72,7 @@ class _Rows:
     """Every live row of one participant, read in one transaction."""
 
     person: ParticipantRow
+    others: list[ParticipantRow]  # the person's other records (found to be one person)
     statuses: list[StatusRow]
     consents: list[ConsentRow]
     referrals: list[ReferralRow]
@@ -88,25 +89,30 @@ class _Rows:
     conflicts: list[SyncConflict]
 
 
-def _live(s: Session, table: Any, pid: str, *order: Any, where: Any = None) -> list[Any]:
+def _live(
+    s: Session, table: Any, pid: tuple[str, ...], *order: Any, where: Any = None
+) -> list[Any]:
     more = () if where is None else (where,)
     return list(
         s.scalars(
             select(table)
-            .where(table.participant_id == pid, table.deleted.is_(False), *more)
+            .where(table.participant_id.in_(pid), table.deleted.is_(False), *more)
             .order_by(*order, table.hlc)
         )
     )
 
 
-def _read(s: Session, pid: str) -> _Rows:
-    person = records.participant(s, pid)
+def _read(s: Session, participant_id: str) -> _Rows:
+    # every record of the person (two found to be one person): the kept one's details, the
+    # history of both
+    pid = records.person_ids(s, participant_id)
+    person = records.participant(s, pid[0])
     # a conflict about a note names the note (its revisions' ``row_id``), about a goal the goal
     marked = {
         row_id
         for table in (NoteRow, GoalRow, ReferralRow)
         for row_id in s.scalars(
-            select(table.id).where(table.participant_id == pid, ~common.standing(table))
+            select(table.id).where(table.participant_id.in_(pid), ~common.standing(table))
         )
     }
     revisions: dict[str, list[RevisionRow]] = defaultdict(list)
@@ -119,6 +125,7 @@ def _read(s: Session, pid: str) -> _Rows:
     resources = {o.resource_id: s.get(ResourceRow, o.resource_id) for o in onward_rows}
     return _Rows(
         person=person,
+        others=[records.participant(s, other) for other in pid[1:]],
         statuses=_live(s, StatusRow, pid, StatusRow.changed_on),
         consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
         # an entry marked entered in error (a referral recorded twice, a note written in the
@@ -146,7 +153,7 @@ def _read(s: Session, pid: str) -> _Rows:
             c
             for c in s.scalars(
                 select(SyncConflict)
-                .where(SyncConflict.participant_id == pid, SyncConflict.resolved_at.is_(None))
+                .where(SyncConflict.participant_id.in_(pid), SyncConflict.resolved_at.is_(None))
                 .order_by(SyncConflict.detected_at, SyncConflict.id)
             )
             if c.row_id not in marked
@@ -233,6 +240,7 @@ def gather_record(
         programme_name=programme_name,
         produced_at=produced_at or records.now(),
         person=to_dto(PersonDetails, rows.person),
+        other_records=tuple(to_dto(PersonDetails, o) for o in rows.others),
         contacts=tuple(contacts.to_contact(r) for r in rows.contacts if keep(r)),
         notes=tuple(
             _note(n, rows.revisions[n.id])

@@ -22,7 +22,7 @@ from linksdesk.casework.dto import (
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.folding import fold_name
 from linksdesk.core.vocab import AuditAction, ParticipantStatus
-from linksdesk.storage import names, programme_ids
+from linksdesk.storage import names, people, programme_ids
 from linksdesk.storage import search as search_index
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Participant as ParticipantRow
@@ -215,10 +215,13 @@ def display_names(cb: Casebook, participant_ids: Iterable[str]) -> dict[str, str
 
 
 def find_participants(cb: Casebook, text: str, *, limit: int = 50) -> list[ParticipantSummary]:
-    """Participants whose names, programme id or postcode match ``text`` (best first)."""
+    """Participants whose names, programme id or postcode match ``text`` (best first); a
+    record merged into another of the same person is found as the person's kept record (its
+    programme id stays an alias of theirs)."""
     with cb.store.read() as s:
         hits = search_index.search(s, text, limit=limit, entities=frozenset({"participant"}))
-        ids = [h.row_id for h in hits]
+        away = people.merged_away(s)
+        ids = list(dict.fromkeys(away.get(h.row_id, h.row_id) for h in hits))
         if not ids:
             return []
         rows = {

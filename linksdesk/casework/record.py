@@ -12,6 +12,7 @@ from linksdesk.casework import (
     contacts,
     goals,
     measures,
+    merging,
     notes,
     onward,
     participants,
@@ -44,6 +45,9 @@ class RecordData:
     taxonomy: tuple[str, ...]
     # handed to a colleague and kept here read-only: shown, never changed
     read_only: bool = False
+    # the person's other records, merged into this one (casework.merging): their ids are
+    # the person's too, their history is in every list above
+    same_person: tuple[d.ParticipantSummary, ...] = ()
 
     def erasure_counts(self, tr: Any = str) -> dict[str, int]:
         """What erasure destroys, by kind, for the confirmation (each kind named as its
@@ -101,9 +105,17 @@ class RecordData:
 
 
 def _person(cb: Casebook, pid: str) -> d.Participant:
-    # read without a "viewed" audit event (get_participant records one): a reload is no viewing
+    # read without a "viewed" audit event (get_participant records one): a reload is no
+    # viewing. A record merged into another shows as the person's kept record.
     with cb.store.read() as s:
-        return participants.to_participant(records.participant(s, pid))
+        return participants.to_participant(records.participant(s, records.person_ids(s, pid)[0]))
+
+
+def kept_record(cb: Casebook, participant_id: str) -> str:
+    """The id of the record the person's record view shows (``participant_id`` itself, or
+    the record it was merged into: ``storage.people``)."""
+    with cb.store.read() as s:
+        return records.person_ids(s, participant_id)[0]
 
 
 # how each part of RecordData is read (all of them when the record opens; the record view
@@ -124,6 +136,7 @@ READERS: Mapping[str, Callable[[Casebook, str], Any]] = {
     "onward": onward.list_onward_referrals,
     "concerns": concerns.list_concerns,
     "taxonomy": lambda cb, _pid: tuple(cb.settings().concern_taxonomy),
+    "same_person": lambda cb, pid: tuple(merging.same_person_records(cb, pid)),
 }
 
 
@@ -142,5 +155,5 @@ def open_record(cb: Casebook, participant_id: str, *, opening: bool = True) -> R
     """
     data = RecordData(**read_parts(cb, participant_id, READERS))
     if opening:
-        cb.audit_view("participant", participant_id)
+        cb.audit_view("participant", data.participant.id)
     return data

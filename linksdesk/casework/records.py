@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import ConflictError, NotFoundError, ValidationError
+from linksdesk.storage import people
 from linksdesk.storage.engine import READ_ONLY_OPTION
 from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import SyncColumns
@@ -88,6 +89,14 @@ def _refuse_read_only_changes(session: Session, _context: Any, _instances: Any) 
 
 def participant(session: Session, participant_id: str) -> ParticipantRow:
     return live(session, ParticipantRow, participant_id, "participant")
+
+
+def person_ids(session: Session, participant_id: str) -> tuple[str, ...]:
+    """Every record of this participant's person, the kept record first (one record unless
+    records were found to be one person: ``storage.people``); NotFoundError as
+    ``participant`` when the record is not here."""
+    participant(session, participant_id)
+    return people.person_ids(session, participant_id)
 
 
 def participant_id(session: Session, participant_id: str) -> str:

@@ -9,6 +9,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import SearchHit
 from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
+from linksdesk.storage import people
 from linksdesk.storage import search as search_index
 
 HIGHLIGHT_START = search_index.HIGHLIGHT_START
@@ -40,6 +41,16 @@ def search(
         wanted = frozenset(kinds)
     with cb.store.read() as s:
         hits = search_index.search(s, text, limit=limit, entities=wanted)
+        # a record merged into another of the same person opens as the person's kept record
+        away = people.merged_away(s)
     return [
-        SearchHit(h.entity, h.row_id, h.participant_id, h.title, h.snippet, h.rank) for h in hits
+        SearchHit(
+            h.entity,
+            h.row_id,
+            away.get(h.participant_id, h.participant_id) if h.participant_id else None,
+            h.title,
+            h.snippet,
+            h.rank,
+        )
+        for h in hits
     ]

@@ -144,6 +144,8 @@ class AuditAction(Labelled):
     UNLOCK = "unlock"
     LOCK = "lock"
     PASSPHRASE = "passphrase"
+    MERGE = "merge"  # two records found to be one person (casework.merging)
+    SEPARATE = "separate"  # not the same person after all
 
 
 DEFAULT_CONCERNS: tuple[str, ...] = (

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.hlc import HLC
 from linksdesk.core.vocab import IN_ERROR_COLUMN
+from linksdesk.storage import people
 from linksdesk.storage.tables import (
     Concern,
     Contact,
@@ -122,10 +123,21 @@ _QUERIES = {
 }
 
 
-def _rows(s: Session, name: str, owners: frozenset[str] | None) -> tuple[tuple[Any, ...], ...]:
-    rows = s.connection().exec_driver_sql(_QUERIES[name]).fetchall()
+def _rows(
+    s: Session, name: str, owners: frozenset[str] | None, away: Mapping[str, str] | None = None
+) -> tuple[tuple[Any, ...], ...]:
+    """The rows of one query; with ``away`` (records merged into another of the same
+    person → the kept record), each row about a record merged away counts under the
+    person's kept record, and a participant row merged away is left out: a person
+    registered twice counts once."""
+    rows: list[Any] = list(s.connection().exec_driver_sql(_QUERIES[name]).fetchall())
     if owners is not None:
         rows = [r for r in rows if r[1] in owners]
+    if away:
+        if name == "participants":
+            rows = [r for r in rows if r[0] not in away]
+        else:
+            rows = [(away.get(r[0], r[0]), *r[1:]) if r[0] in away else r for r in rows]
     return tuple(rows)
 
 
@@ -199,14 +211,15 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
             latest[owner] = made  # a bundle made then: its data is as of then
     labels = worker_labels(s)
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
+    away = people.merged_away(s)
     return TeamData(
-        participants=_rows(s, "participants", owners),
-        referrals=_rows(s, "referrals", owners),
-        contacts=_rows(s, "contacts", owners),
-        concerns=_rows(s, "concerns", owners),
-        goals=_rows(s, "goals", owners),
-        measures=_rows(s, "measures", owners),
-        onward=_rows(s, "onward", owners),
+        participants=_rows(s, "participants", owners, away),
+        referrals=_rows(s, "referrals", owners, away),
+        contacts=_rows(s, "contacts", owners, away),
+        concerns=_rows(s, "concerns", owners, away),
+        goals=_rows(s, "goals", owners, away),
+        measures=_rows(s, "measures", owners, away),
+        onward=_rows(s, "onward", owners, away),
         totals=tuple(
             (owner, month, counts if isinstance(counts, dict) else json.loads(counts or "{}"))
             for _none, owner, month, counts in _rows(s, "totals", owners)
@@ -222,7 +235,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(
             (pid, owner, mid, day, tuple(int(v) for v in _json(items)), context)
-            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners)
+            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners, away)
         ),
         workers=frozenset(w for w in _known_workers(s) if owners is None or w in owners),
     )

@@ -25,6 +25,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from linksdesk.core import files
 from linksdesk.core.datafiles import load_toml
 from linksdesk.core.errors import UserError
 from linksdesk.core.onward import steps as onward_steps
+from linksdesk.core.persons import MARK
 from linksdesk.core.vocab import IN_ERROR_COLUMN, AuditAction, outcome_key
 from linksdesk.reports.cells import safe_text
 from linksdesk.storage.bundle_tables import EvaluationRecord
@@ -94,7 +96,7 @@ def write_evaluation(store: Store, out: Path) -> EvaluationWritten:
         key = release_key(tx.session)
         copy = evaluation_vault.kept(tx.session)
         tables = {
-            table: [_released(key, table, r) for r in rows]
+            table: [_released(key, table, r, copy.person) for r in rows]
             for table, rows in copy.rows.items()
             if table not in NOT_WRITTEN
         }
@@ -141,13 +143,18 @@ def released_id(key: bytes, pseudonym: str | None) -> str | None:
     return hmac.new(key, pseudonym.encode(), hashlib.sha256).hexdigest()
 
 
-def _released(key: bytes, table: str, row: EvaluationRecord) -> Row:
+def _released(
+    key: bytes, table: str, row: EvaluationRecord, person: Callable[[str | None], str | None]
+) -> Row:
     """A held row with every id in it pseudonymised again under the release key, and a
-    contact's status as what came of it (:func:`outcome`)."""
+    contact's status as what came of it (:func:`outcome`). A row of a record merged into
+    another of its person's is the kept record's (``person``); the mark itself is not
+    written (the files hold the person once)."""
     fields = {
-        name: released_id(key, value) if _names_a_row(table, name) and isinstance(value, str)
-        else value
+        name: released_id(key, person(value) if name == "participant_id" else value)
+        if _names_a_row(table, name) and isinstance(value, str) else value
         for name, value in row.fields.items()
+        if not (table == "participant" and name in MARK)
     }  # fmt: skip
     if table == "contact":
         fields = outcome(fields)
@@ -155,7 +162,7 @@ def _released(key: bytes, table: str, row: EvaluationRecord) -> Row:
         fields = step_days(fields)
     return (
         released_id(key, row.record_id) or "",
-        released_id(key, row.participant_key),
+        released_id(key, person(row.participant_key)),
         released_id(key, row.owner_key),
         fields,
     )
@@ -220,6 +227,8 @@ def readme(headers: dict[str, list[str]], participants: int, left_out: int) -> s
         "links worker's team and to be counted in evaluation, and whose group (same age band,",
         f"deprivation decile, referral source and referral period) holds at least {K} people"
         + (f"; {left_out} more were left out so that no one stands out." if left_out else "."),
+        "A person registered twice, whose two records were found to be one person, is one",
+        "participant: the rows of both records are under one id.",
         "Every id is pseudonymised for these files alone: it matches nothing in any other",
         "file or system, and the same person, worker or record has the same id in every",
         "file this vault writes.",

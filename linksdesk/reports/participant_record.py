@@ -89,6 +89,9 @@ class ParticipantRecord:
     programme_name: str
     produced_at: dt.datetime
     person: PersonDetails
+    # the person's other records (registered twice, found to be one person): their ids and
+    # the details each holds; their history is in the sections with the kept record's
+    other_records: tuple[PersonDetails, ...] = ()
     # the records as casework returns them (linksdesk.core.records)
     status_history: tuple[records.StatusChange, ...] = ()
     consents: tuple[records.Consent, ...] = ()
@@ -244,6 +247,11 @@ def render_record_pdf(record: ParticipantRecord) -> bytes:
             details=[
                 ("Programme", record.programme_name),
                 ("Participant", person.programme_id),
+                *(
+                    [("Also recorded as", ", ".join(o.programme_id for o in record.other_records))]
+                    if record.other_records
+                    else []
+                ),
                 ("Name", person.full_name),
                 ("Date of birth", day(person.date_of_birth)),
                 ("Produced", when(record.produced_at)),
@@ -282,6 +290,15 @@ def _about(doc: PdfDocument, record: ParticipantRecord) -> None:
 def _profile(doc: PdfDocument, record: ParticipantRecord) -> None:
     doc.heading("Profile")
     _details(doc, record.person, "profile")
+    for other in record.other_records:
+        doc.heading(f"Also recorded as {other.programme_id}", level=2)
+        doc.paragraph(
+            f"You were registered a second time, as {other.programme_id}, and the two records "
+            "were found to be one person. That record holds these details; what it holds "
+            "besides is in the sections below, with the rest.",
+            muted=True,
+        )
+        _details(doc, other, "profile")
     _section(doc, record, "status_history")
 
 

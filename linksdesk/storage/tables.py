@@ -66,6 +66,8 @@ class Participant(SyncColumns, Base):
     referred_on: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    merged_into_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    merged_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class StatusChange(SyncColumns, Base):

@@ -27,7 +27,7 @@ from linksdesk.storage import waiting
 from linksdesk.storage.outbox import PendingBatch
 from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
-from linksdesk.sync import state
+from linksdesk.sync import same_person, state
 from linksdesk.sync.local_only import LocalOnlyCase
 from linksdesk.sync.page import CURSOR_MOVED
 from linksdesk.sync.protocol import PROTOCOL_VERSION, Change, PushRequest, PushResponse
@@ -112,6 +112,9 @@ class SyncEngine:
         self.handshake.lease_ids()
         resync = hello.epoch_changed or self.c.config.resync
         written = self._update_totals()
+        # a withdrawal on one record of a person, pulled or merged last time, goes for the
+        # person's other records too (sync/same_person.py), in this push
+        written += self.c.store.on_writer(lambda: same_person.settle(self.c.store))
         # nothing queued, nothing saved and no totals made: no write transaction to look
         self.push.push_all(
             known_empty=not (written or self.c.config.waiting or self.c.config.pending_batch)

@@ -21,7 +21,7 @@ from linksdesk.storage.outbox import chunks
 from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import utc_now
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Outbox, Participant
-from linksdesk.sync import state
+from linksdesk.sync import same_person, state
 from linksdesk.sync.local_only import (
     LocalOnlyCase,
     created_here,
@@ -168,6 +168,9 @@ class Leaving:
         if pid in read_only:
             read_only.discard(pid)
             state.put(self.s, state.READ_ONLY, sorted(read_only))
+        # one record of a person withdrawn (on a laptop that may not have known the records
+        # were one person): the person's other records here follow before the next push
+        same_person.note_withdrawn(self.s, pid, ch.fields)
         self._new_revisions = [r for r in self._new_revisions if r[1] != pid]
         self.s.flush()
         keep = own_work_of(self.s, pid, self.ctx.device_id)

@@ -55,7 +55,8 @@ PROTOCOL_VERSION = 3
 # and never match the server's digests. 1: first release. 2: a contact's entered-in-error
 # mark and reason (``vocab.IN_ERROR_COLUMN``). 3: the same mark on a case note, a referral
 # in and a goal; an onward referral's suggested day, its made day empty until it is made
-# (``core.onward``).
+# (``core.onward``); a participant record merged into another of the same person
+# (``merged_into_id``, ``merged_on``).
 SCHEMA_VERSION = 3
 
 MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)

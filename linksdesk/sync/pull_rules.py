@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 from linksdesk.core import registry
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE, TEAM_SCOPE
 from linksdesk.storage.outbox import chunks
-from linksdesk.storage.tables import Consent
+from linksdesk.storage.store import shared_participants
+from linksdesk.storage.tables import Consent, Participant
 from linksdesk.sync.protocol import CONFLICT_TABLE, Op, ServerChange
 
 UNCONSENTED = (
@@ -49,7 +50,13 @@ CONSENT_REWRITTEN = (
     "decides (a new consent is always recorded as a new record), so it was not taken: "
     "nothing on this laptop changed. Tell your programme administrator."
 )
-REASONS = (UNCONSENTED, MISROUTED, CONSENT_REWRITTEN)
+MERGED_UNSHARED = (
+    "The sync server sent a mark saying a record is the same person as a record this "
+    "laptop holds no consent to share with the team for, so it was not taken: nothing on "
+    "this laptop changed. Tell your programme administrator."
+)
+REASONS = (UNCONSENTED, MISROUTED, CONSENT_REWRITTEN, MERGED_UNSHARED)
+MERGED_INTO = "merged_into_id"  # storage.people: a record merged into another of one person
 DECIDES = ("scope", "given", "version")  # what a consent record says, never changed
 
 _Consents = list[tuple[object, str, object]]
@@ -141,7 +148,36 @@ def set_aside(s: Session, changes: list[ServerChange]) -> dict[str, str]:
     for ch in changes:
         if ch.change_id not in out and _about(ch) in unshared:
             out[ch.change_id] = UNCONSENTED
+    for change_id in _merged_into_unshared(s, [ch for ch in changes if ch.change_id not in out]):
+        out[change_id] = MERGED_UNSHARED
     return out
+
+
+def _merged_into_unshared(s: Session, changes: list[ServerChange]) -> list[str]:
+    """Participant changes marking their record merged into a participant held here whose
+    latest team consent is not "given" (the server refuses such a mark from any device:
+    the record's shared history would show, and count, under a person kept unshared)."""
+    marks = {
+        ch.change_id: target
+        for ch in changes
+        if ch.table == PARTICIPANT_TABLE
+        and ch.op is Op.UPSERT
+        and isinstance(target := ch.fields.get(MERGED_INTO), str)
+    }
+    if not marks:
+        return []
+    targets = sorted(set(marks.values()))
+    held = set(
+        s.scalars(
+            select(Participant.id).where(
+                Participant.id.in_(targets), Participant.deleted.is_(False)
+            )
+        )
+    )
+    if not held:
+        return []
+    shared = shared_participants(s, held)
+    return [cid for cid, target in marks.items() if target in held and target not in shared]
 
 
 def _not_shared(s: Session, changes: list[ServerChange]) -> set[str]:

@@ -45,6 +45,9 @@ TOTALS_DIRTY = "totals_dirty"  # pulled changes may have changed who counts
 TOTALS_UNSHARED = "totals_unshared"  # participants the monthly totals counted last time
 VACUUM_DUE = VACUUM_DUE_KEY  # a purge committed and no VACUUM has run since (storage.vacuum)
 LOCAL_ONLY = "local_only_cases"  # withdrawn elsewhere, this laptop's own work kept here
+# the person's other records of a record whose team consent a pull withdrew (same_person):
+# record id → the withdrawal's day and method, recorded on them before the next push
+SAME_PERSON_WITHDRAWN = "same_person_withdrawn"
 HANDED_KEPT = "handed_kept"  # handed away with unsent work kept private: pid → table → ids
 ID_LEASE = LEASE_REQUEST_KEY  # {"request_id", "floor"}: saved before asking for ids
 HLC_HIGH = "hlc_high"  # (local_setting) highest clock seen, so new edits sort after it

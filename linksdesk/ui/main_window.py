@@ -224,8 +224,15 @@ class MainWindow(QMainWindow):
             self.recording.record_outcome,
             tr("Record what happened at a booked contact, with its case note"),
         )
+        self.action_same_person = self._action(
+            "same_person",
+            tr("Sa&me person as…"),
+            None,
+            self.recording.same_person,
+            tr("The open record and another are one person (registered twice)"),
+        )
         # their own tips, put back after a handed-over record
-        tipped = (self.action_new_contact, self.action_new_note)
+        tipped = (self.action_new_contact, self.action_new_note, self.action_same_person)
         self._record_tips = {action: action.toolTip() for action in tipped}
         self.action_sync_now = self._action(
             "sync_now",
@@ -282,6 +289,7 @@ class MainWindow(QMainWindow):
             self.action_new_contact,
             self.action_new_note,
             self.action_record_outcome,
+            self.action_same_person,
             self.action_sync_now,
             self.action_enrol,
             *self.go_actions.values(),
@@ -327,6 +335,8 @@ class MainWindow(QMainWindow):
         record_menu.addAction(self.action_new_contact)
         record_menu.addAction(self.action_new_note)
         record_menu.addAction(self.action_record_outcome)
+        record_menu.addSeparator()
+        record_menu.addAction(self.action_same_person)
         go_menu = bar.addMenu(tr("&Go"))
         go_menu.addAction(self.action_search)
         go_menu.addSeparator()
@@ -604,7 +614,12 @@ class MainWindow(QMainWindow):
         read_only = self.recording.record_open() and self.participant_view.read_only
         # with no record open (or from another page) these ask whose record it is
         on_record = self.current_view_key() == "record"
-        for action in (self.action_new_contact, self.action_new_note, self.action_record_outcome):
+        for action in (
+            self.action_new_contact,
+            self.action_new_note,
+            self.action_record_outcome,
+            self.action_same_person,
+        ):
             action.setEnabled(unlocked and (not on_record or self.recording.record_editable()))
         for action, tip in self._record_tips.items():
             action.setToolTip(

@@ -111,6 +111,11 @@ class RecordCommands(QObject):
             return
         self._for_record_or_ask(self.tr("Record outcome"), self.record.start_outcome)
 
+    def same_person(self) -> None:
+        """Record › Same person as…: the open record is kept (or, from another page, the
+        record chosen first), then the other record is chosen and confirmed."""
+        self._for_record_or_ask(self.tr("Same person as…"), self.record.start_same_person)
+
     # -- from the pages -------------------------------------------------------------------
     def new_contact_for(self, participant_id: str) -> None:
         """Open this person's record and record a contact (the caseload's context menu)."""

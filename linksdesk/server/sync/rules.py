@@ -26,6 +26,8 @@ from linksdesk.sync.protocol import (
     is_participant_routed,
 )
 
+MERGED_INTO = "merged_into_id"  # a participant record's mark: the same person as another
+
 
 class Refusal(StrEnum):
     """Why a change was refused: the code goes to the refusal log, the text to the device."""
@@ -50,6 +52,7 @@ class Refusal(StrEnum):
     NOT_YOUR_TOTALS = "not_your_totals"
     CONSENT_REWRITTEN = "consent_rewritten"
     INCOMPLETE = "incomplete_row"
+    MERGE_TARGET = "merge_target"
 
 
 REFUSAL_TEXT: dict[Refusal, str] = {
@@ -98,6 +101,11 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.INCOMPLETE: (
         "This new record lacks details every record of its kind must have, so the server "
         "did not keep it and no other device will receive it."
+    ),
+    Refusal.MERGE_TARGET: (
+        "This record was marked as the same person as a record the server does not hold on "
+        "your caseload with consent to share with the team, so the server did not keep the "
+        "mark. Record that person's team consent, or keep this record instead."
     ),
 }
 
@@ -195,6 +203,8 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
         return None
     # whose it is and whether it may come in at all are told first, then what it lacks
     refusal = _check_participant(state, ch, existing)
+    if refusal is None and not _merge_target_allowed(state, ch):
+        return Refusal.MERGE_TARGET
     return Refusal.INCOMPLETE if refusal is None and _incomplete(state, ch) else refusal
 
 
@@ -254,6 +264,30 @@ def _parents_held(state: BatchState, ch: Change) -> bool:
         if parent.participant_id is not None and parent.participant_id != ch.participant_id:
             return False
     return True
+
+
+def _merge_target_allowed(state: BatchState, ch: Change) -> bool:
+    """A participant record marked merged into another (two records of one person,
+    ``merged_into_id``) only into a participant this team holds, on this worker's caseload,
+    not erased, whose latest team consent the server holds says given: a mark naming any
+    other would put this record's content under a person the team may not see, or shares
+    nothing about (devices set such a mark aside too: ``sync/pull_rules.py``)."""
+    if ch.table != PARTICIPANT_TABLE or ch.op is not Op.UPSERT:
+        return True
+    target = ch.fields.get(MERGED_INTO)
+    if target is None:
+        return True
+    if not isinstance(target, str) or target == ch.row_id:
+        return False
+    held = state.record(PARTICIPANT_TABLE, target)
+    if held is None or held.deleted or held.team_id != state.ctx.team_id:
+        return False
+    if state.is_erased(target):
+        return False
+    access = state.owner_access(target)
+    if access is None or access.worker_id != state.ctx.worker_id:
+        return False
+    return state.latest_team_consent(target) is True
 
 
 def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> Refusal | None:

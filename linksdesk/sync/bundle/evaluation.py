@@ -9,6 +9,12 @@ deprivation decile (postcode) or a month (other dates). Rare combinations of the
 quasi-identifiers are coarsened for the whole bundle (month → quarter, then 5- → 10-year
 bands) until every combination is shared by at least ``K`` participants; whoever still
 stands out is left out with everything of theirs, and counted in the manifest.
+
+A person registered twice, whose records were found to be one person (a record's
+``merged_into_id`` names the kept one: ``core.persons``), is one participant here: only the
+kept record counts in the groups, the person agrees only where every record of theirs
+agrees, and the record merged away goes with its mark and the kept record's groups, so a
+supervisor's copy counts its rows under the kept record (``evaluation_vault.kept``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, Unpack
 
+from linksdesk.core import persons
 from linksdesk.core.errors import UserError
 from linksdesk.core.hlc import HLC
 from linksdesk.core.registry import MARKED_THROUGH
@@ -331,10 +338,26 @@ def _through(ch: Mapping[str, Any], marked: Mapping[str, set[str]]) -> bool:
     return str((ch.get("fields") or {}).get(column)) in marked.get(parent, set())
 
 
+def merged_away(changes: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each participant record merged into another of its person (both among ``changes``)
+    → the record kept for the person (``core.persons``)."""
+    held: set[str] = set()
+    marks: dict[str, str] = {}
+    for ch in changes:
+        if ch.get("table") != "participant" or ch.get("op") != "upsert":
+            continue
+        held.add(str(ch["row_id"]))
+        into = (ch.get("fields") or {}).get(persons.MARK[0])
+        if isinstance(into, str):
+            marks[str(ch["row_id"])] = into
+    return persons.resolve(marks, held)
+
+
 def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The pseudonymised records and what the manifest says about them."""
     key = source.key
-    agree = consented(source.changes)
+    away = merged_away(source.changes)
+    agree = persons.agreeing(consented(source.changes), away)
     people: dict[str, tuple[Mapping[str, Any], Mapping[str, Any] | None]] = {}
     first_referral: dict[str, Mapping[str, Any]] = {}
     for ch in source.changes:
@@ -342,14 +365,19 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
         if ch.get("op") != "upsert" or pid not in agree:
             continue
         given = ch.get("fields") or {}
-        # a referral recorded twice (entered in error) is no one's first referral
+        # the person's first referral, from any record of theirs; a referral recorded twice
+        # (entered in error) is no one's first referral
         if ch["table"] == "referral" and given.get(IN_ERROR_COLUMN) is None:
-            held = first_referral.get(pid)
+            person = away.get(pid, pid)
+            held = first_referral.get(person)
             if held is None or str(given.get("received_on")) < str(held.get("received_on")):
-                first_referral[pid] = given
+                first_referral[person] = given
+    sent: set[str] = set()  # every record agreeing, merged away or not
     for ch in source.changes:
         if ch["table"] == "participant" and ch.get("op") == "upsert" and ch["row_id"] in agree:
-            people[ch["row_id"]] = (ch.get("fields") or {}, first_referral.get(ch["row_id"]))
+            sent.add(ch["row_id"])
+            if ch["row_id"] not in away:  # a person counts once, as the kept record
+                people[ch["row_id"]] = (ch.get("fields") or {}, first_referral.get(ch["row_id"]))
     index, quasi, left = choose_level(people, source.lookup)
     width, unit = LEVELS[index]
     kept = set(quasi)
@@ -364,7 +392,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
         if table not in TEAM_ROWS:
             if pid not in agree:
                 continue
-            if pid not in kept:
+            if away.get(pid, pid) not in kept:
                 left_records += 1
                 continue
         fields: dict[str, Any] = {}
@@ -385,8 +413,9 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                     elif kind == "period":
                         fields[name] = period(value, unit)
                     # age band and decile: added below as quasi-identifiers only
-            if table == "participant":
-                fields.update(zip(QUASI_IDENTIFIERS, quasi[str(ch["row_id"])], strict=True))
+            if table == "participant":  # a record merged away: in its person's groups
+                row = str(ch["row_id"])
+                fields.update(zip(QUASI_IDENTIFIERS, quasi[away.get(row, row)], strict=True))
         out.append(
             {
                 "table": table,
@@ -398,7 +427,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                 CHANGED: changed_in(ch.get("hlc"), unit),
             }
         )
-    out += withdrawals(source, set(people))
+    out += withdrawals(source, sent)
     for pid in sorted(set(source.erased)):
         out.append(
             {

@@ -17,6 +17,10 @@ which of two bundles' values is the newer data, and what of it may be read now.
   the bundle made later wins, as before.
 - **Still k-anonymous when read.** Withdrawals and erasures shrink the groups a bundle was
   made with; :func:`kept` counts them again at every read and leaves out a group below ``K``.
+- **One person, one participant.** A participant row whose mark (``merged_into_id``) names
+  another of the same worker's participants held here is a record of that person: it is
+  not counted in the groups nor read as a participant, and its rows read as the kept
+  record's (``KeptCopy.person``). Undone on the laptop, its next bundle clears the mark.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from linksdesk.core import persons
 from linksdesk.storage.bundle_tables import BundleLedger, EvaluationRecord
 from linksdesk.sync import state
 from linksdesk.sync.bundle.contents import is_pseudonym
@@ -366,11 +371,32 @@ def _withdrawals(
 @dataclass(frozen=True)
 class KeptCopy:
     """The copy as it may be read now: each table's live rows of the participants whose group
-    (the quasi-identifiers) still holds at least ``K``, and how many were left out."""
+    (the quasi-identifiers) still holds at least ``K``, and how many were left out. A row of
+    a record merged into another of its person's is read as the kept record's (``person``)."""
 
     rows: dict[str, list[EvaluationRecord]]
     participants: int
     left_out: int
+    away: dict[str, str] = field(default_factory=dict)  # record merged away → kept record
+
+    def person(self, participant_key: str | None) -> str | None:
+        """The participant a row is about, as read: the kept record of its person."""
+        if participant_key is None:
+            return None
+        return self.away.get(participant_key, participant_key)
+
+
+def merged_away(participants: dict[str, EvaluationRecord]) -> dict[str, str]:
+    """Each participant row held merged away → the kept record of its person: its mark
+    names a participant held here under the same worker (a bundle speaks only for its own
+    worker's caseload, so it cannot fold its people into another's)."""
+    marks = {}
+    for pid, row in participants.items():
+        into = row.fields.get(persons.MARK[0])
+        held = participants.get(into) if isinstance(into, str) else None
+        if held is not None and held.owner_key == row.owner_key:
+            marks[pid] = str(into)
+    return persons.resolve(marks, participants)
 
 
 def kept(s: Session) -> KeptCopy:
@@ -379,7 +405,8 @@ def kept(s: Session) -> KeptCopy:
     Bundles are k-anonymous when made, but the copy changes after: a withdrawal or an
     erasure removes a person, and a group of five becomes four. So the groups are counted
     again at every read, and a participant whose group has fallen below ``K`` (or whose own
-    row never came) is left out with everything of theirs.
+    row never came) is left out with everything of theirs. A person registered twice counts
+    once: the kept record's row stands for them (``merged_away``).
     """
     live = s.scalars(
         select(EvaluationRecord)
@@ -389,16 +416,22 @@ def kept(s: Session) -> KeptCopy:
         )
         .order_by(EvaluationRecord.table_name, EvaluationRecord.record_id)
     ).all()
+    participants = {row.record_id: row for row in live if row.table_name == "participant"}
+    away = merged_away(participants)
     group = {
-        row.record_id: tuple(row.fields.get(q) for q in QUASI_IDENTIFIERS)
-        for row in live
-        if row.table_name == "participant"
+        pid: tuple(row.fields.get(q) for q in QUASI_IDENTIFIERS)
+        for pid, row in participants.items()
+        if pid not in away
     }
     sizes = Counter(group.values())
     people = {pid for pid, quasi in group.items() if sizes[quasi] >= K}
     rows: dict[str, list[EvaluationRecord]] = {}
     for row in live:
-        if row.participant_key is None or row.participant_key in people:
+        if row.table_name == "participant" and row.record_id in away:
+            continue  # the person's kept record stands for them
+        person = away.get(row.participant_key or "", row.participant_key)
+        if person is None or person in people:
             rows.setdefault(row.table_name, []).append(row)
-    known = group.keys() | {r.participant_key for r in live if r.participant_key}
-    return KeptCopy(rows, len(people), len(known - people))
+    known = group.keys() | {away.get(r.participant_key, r.participant_key) for r in live
+                            if r.participant_key}  # fmt: skip
+    return KeptCopy(rows, len(people), len(known - people), away)

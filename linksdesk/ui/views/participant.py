@@ -228,8 +228,20 @@ class ParticipantView(Screen):
             return
         self.run(read_parts, pid, parts, on_done=lambda got: self._show_parts(pid, got))
 
+    def _person_ids(self) -> set[str]:
+        """The open record and the person's other records (brought into it)."""
+        ids = {self.participant_id} if self.participant_id else set()
+        if self.data is not None:
+            ids |= {p.id for p in self.data.same_person}
+        return ids
+
     def on_changes(self, changes: Changes) -> None:
         if self.participant_id is None:
+            return
+        if changes.participants & (self._person_ids() - {self.participant_id}):
+            # written to the person's other record (a sync from a laptop that still writes
+            # there): the record reads again whole
+            self.refresh()
             return
         # erased by a sync ("erasure") or here, from another view (the erasure's receipt)
         if changes.entities & ERASED and self.participant_id in changes.participants:
@@ -384,6 +396,13 @@ class ParticipantView(Screen):
     def start_booking(self) -> None:
         self._on_timeline(self.start_booking, self.timeline.schedule_contact)
 
+    def start_same_person(self) -> None:
+        """Record › Same person as…: the profile's question, once the record is here."""
+        if self._defer(self.start_same_person) or not self.editable():
+            return
+        self.tabs.setCurrentWidget(self.profile)
+        self.profile.ask_same_person()
+
     def _on_timeline(self, again: Callable[[], None], action: Callable[[], None]) -> None:
         """``action`` on the timeline once the record is here (``again`` waits for it)."""
         if self._defer(again) or not self.editable():
@@ -472,6 +491,10 @@ class ParticipantView(Screen):
     def _show(self, pid: str, data: RecordData, asked: int) -> None:
         if pid != self.participant_id:
             return
+        if data.participant.id != pid:
+            # a record merged into another of the same person opens as the person's kept
+            # record: what is added from here goes there
+            self.participant_id = pid = data.participant.id
         self._reads_shown = max(self._reads_shown, asked)
         self.data = data
         self._show_header(data)
@@ -516,7 +539,13 @@ class ParticipantView(Screen):
         self.name_label.setAccessibleName(
             self.tr("Participant name: {name}").format(name=p.display_name)
         )
-        self.pid_label.setText(p.programme_id)
+        if data.same_person:  # the person's other records: their ids are the person's too
+            also = ", ".join(o.programme_id for o in data.same_person)
+            self.pid_label.setText(
+                self.tr("{pid} (also {also})").format(pid=p.programme_id, also=also)
+            )
+        else:
+            self.pid_label.setText(p.programme_id)
         self.status_chip.set_chip(
             p.status.label, STATUS_TONE.get(p.status, "grey"), self.tr("Status")
         )

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from linksdesk.casework import concerns, consent, participants
-from linksdesk.casework.dto import Concern, Consent, StatusChange
+from linksdesk.casework import concerns, consent, merging, participants
+from linksdesk.casework.dto import Concern, Consent, ParticipantSummary, StatusChange
+from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConsentScope
+from linksdesk.ui.dialogs.merge import confirm_merge, confirm_separate
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import fit_columns, heading, make_table
@@ -28,6 +32,7 @@ from linksdesk.ui.widgets import push_button, scrolled, title_bar
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
+    from linksdesk.ui.session import UiSession
 
 
 PROFILE_ROWS = (
@@ -140,6 +145,19 @@ class ProfileTab(RecordTabBase):
         self.concern_table.setMinimumHeight(150)
         right.addWidget(self.concern_table)
         danger = QHBoxLayout()
+        self.same_button = push_button(
+            tr("Same person as…"),
+            tr("This record and another are one person (registered twice)"),
+            self.ask_same_person,
+        )
+        danger.addWidget(self.same_button)
+        self.separate_button = push_button(
+            tr("Not the same person after all…"),
+            tr("Make a record brought into this one a record of its own again"),
+            self.ask_separate,
+        )
+        danger.addWidget(self.separate_button)
+        self.separate_button.hide()
         danger.addStretch(1)
         self.erase_button = QPushButton(tr("Forget this participant…"))
         self.erase_button.setAccessibleName(tr("Forget this participant (erasure)"))
@@ -160,6 +178,8 @@ class ProfileTab(RecordTabBase):
             self.consent_button,
             self.concern_button,
             self.resolve_button,
+            self.same_button,
+            self.separate_button,
             self.erase_button,
         )
 
@@ -180,6 +200,7 @@ class ProfileTab(RecordTabBase):
         for t in (self.consent_table, self.status_table, self.concern_table):
             fit_columns(t)
         self._taxonomy = data.taxonomy
+        self.separate_button.setVisible(bool(data.same_person))
 
     def clear(self) -> None:
         for label in self.fields.values():
@@ -189,6 +210,68 @@ class ProfileTab(RecordTabBase):
         self.concern_model.clear()
 
     # -- actions ------------------------------------------------------------------------
+    def ask_same_person(self) -> None:
+        """Same person as…: choose the other record, see both, confirm (Cancel the default)."""
+        data = self.view.data
+        if data is None or not self.view.editable():
+            return
+        kept = data.participant
+        other = PersonChooser.ask(
+            cast("UiSession", self.view.session),
+            self.tr("Same person as {pid}").format(pid=kept.programme_id),
+            self,
+            self.tr(
+                "Choose the other record of this person. {pid} is kept: its programme id "
+                "stays the person's."
+            ).format(pid=kept.programme_id),
+        )
+        if not other:
+            return
+        self.view.run(
+            merging.check_same_person,
+            kept.id,
+            other,
+            on_done=lambda check: self._confirm_same_person(kept.id, check),
+        )
+
+    def _confirm_same_person(self, kept_id: str, check: merging.SamePerson) -> None:
+        data = self.view.data
+        if data is None or data.participant.id != kept_id:
+            return  # another record opened meanwhile
+        if check.problem is not None:
+            self.view.show_problem(ValidationError(check.problem))
+            return
+        if confirm_merge(self, check):
+            other = check.other.participant.id
+            self.view.write(
+                merging.merge_records, kept_id, other, on_done=lambda _p: self.view.refresh()
+            )
+
+    def ask_separate(self) -> None:
+        """Not the same person after all…: the record brought in stands alone again."""
+        data = self.view.data
+        if data is None or not data.same_person or not self.view.editable():
+            return
+        other = data.same_person[0]
+        if len(data.same_person) > 1:
+            other = self._which_record(data.same_person) or other
+        if confirm_separate(self, data.participant.programme_id, other):
+            self.view.write(
+                merging.separate_records, other.id, on_done=lambda _p: self.view.refresh()
+            )
+
+    def _which_record(self, records: tuple[ParticipantSummary, ...]) -> ParticipantSummary | None:
+        names = [f"{p.programme_id} ({p.display_name})" for p in records]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            self.tr("Not the same person after all"),
+            self.tr("Which record?"),
+            names,
+            0,
+            False,
+        )
+        return records[names.index(chosen)] if ok and chosen in names else None
+
     def edit_details(self) -> None:
         data = self.view.data
         if data is None or not self.view.editable():

@@ -104,7 +104,8 @@ class RecordHost(Protocol):
         ...
 
     def refresh(self) -> None:
-        """Read the open record again (after a save refused by what changed under it)."""
+        """Read the open record again (after a save refused by what changed under it, or
+        two records made one person, or not)."""
         ...
 
 

@@ -1,0 +1,107 @@
+"""Participant records that are one person: which record is kept, and every record of a person.
+
+"These two records are one person" marks the record merged away with the kept record's id
+(``participant.merged_into_id``, a synced column of the merged record's own row) and moves
+no row between participants: every row stays routed by the participant it was written for,
+on every laptop, the server and supervisors' bundles alike. Every read asks this module
+instead who a record's person is.
+
+One rule, on every device (``core.persons``, which evaluation bundles and copies follow
+too): a record is merged away when its ``merged_into_id`` names a live participant held
+here; a mark naming one not held here (not shared with this laptop, erased) leaves the
+record a person of its own here. Marks are followed to the end (a person found twice more),
+and marks that go round (two laptops offline each merging the pair the other way) are
+broken the same way everywhere: the record with the lowest id of the ring is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, case, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from linksdesk.core.persons import resolve
+from linksdesk.storage.tables import Participant
+
+
+def _merged_into(row: Any, kept: Any) -> Any:
+    """SQL: ``row``'s mark merges it into ``kept``, a live record, other than itself (of a
+    pair marked into each other the lower id is kept)."""
+    return and_(
+        kept.id == row.merged_into_id,
+        kept.id != row.id,
+        kept.deleted.is_(False),
+        ~and_(kept.merged_into_id == row.id, row.id < kept.id),
+    )
+
+
+def standing_alone(row: Any = Participant) -> Any:
+    """SQL: the participant row is not merged away (``merged_away`` in one query, for the
+    worker's lists): no mark, or one naming no live record held here, or the lower id of a
+    pair marked into each other. (A ring of three or more, left by three laptops' opposite
+    merges, lists them all until one is undone; ``merged_away`` reads it exactly.)"""
+    kept = aliased(Participant)
+    return or_(
+        row.merged_into_id.is_(None), ~select(kept.id).where(_merged_into(row, kept)).exists()
+    )
+
+
+def kept_of(row: Any) -> Any:
+    """SQL: the id of the record kept for ``row``'s person (its own unless merged away; a
+    mark followed one step, as ``standing_alone``): to show a row by its person."""
+    return case((standing_alone(row), row.id), else_=row.merged_into_id)
+
+
+def merged_into_row(kept: Any = Participant) -> tuple[Any, Any]:
+    """An alias of participant, and SQL: it is a live record merged into ``kept`` (one step,
+    as ``standing_alone``), correlated on ``kept``: to join a table's rows of the records
+    merged into the outer participant, for a figure over the person's rows in one query
+    (through ix_participant_merged_into_id, so it costs nothing for a record alone)."""
+    away = aliased(Participant)
+    return away, and_(away.deleted.is_(False), _merged_into(away, kept))
+
+
+def marks(session: Session) -> dict[str, str]:
+    """Every live record's merge mark held here: record id → the id it names."""
+    rows = session.execute(
+        select(Participant.id, Participant.merged_into_id).where(
+            Participant.merged_into_id.is_not(None), Participant.deleted.is_(False)
+        )
+    )
+    return {str(pid): str(into) for pid, into in rows}
+
+
+def _live(session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    rows = session.scalars(
+        select(Participant.id).where(Participant.id.in_(wanted), Participant.deleted.is_(False))
+    )
+    return {str(r) for r in rows}
+
+
+def merged_away(session: Session) -> dict[str, str]:
+    """Every record merged away here → the record kept for its person."""
+    named = marks(session)
+    return resolve(named, _live(session, named.values()))
+
+
+def kept_id(session: Session, participant_id: str) -> str:
+    """The record kept for this record's person (itself unless merged away)."""
+    return merged_away(session).get(participant_id, participant_id)
+
+
+def person_ids(session: Session, participant_id: str) -> tuple[str, ...]:
+    """Every record of this record's person: the kept record first, then those merged into
+    it in id order (so in the order they were made)."""
+    away = merged_away(session)
+    kept = away.get(participant_id, participant_id)
+    return (kept, *sorted(pid for pid, into in away.items() if into == kept))
+
+
+def merged_into(session: Session, kept: str) -> tuple[str, ...]:
+    """The records merged into ``kept`` (none for a record merged away itself)."""
+    return person_ids(session, kept)[1:] if kept_id(session, kept) == kept else ()

@@ -1,0 +1,68 @@
+"""A hostile or broken device marks a record merged into a participant the team holds no
+consent for (two records of one person, ``merged_into_id``): the real server over HTTP
+refuses the mark, and nothing of it reaches the worker's other devices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from server_kit import Programme
+
+
+def _mark(dev: Any, participant: dict[str, Any], into: str) -> dict[str, Any]:
+    pid = participant["row_id"]
+    return dev.change(
+        "participant",
+        pid,
+        participant_id=pid,
+        fields={"merged_into_id": into, "merged_on": "2026-03-02"},
+        base={"merged_into_id": participant["hlc"], "merged_on": participant["hlc"]},
+    )
+
+
+@pytest.mark.parametrize("target", ["unconsented", "withdrawn", "colleague", "unknown", "itself"])
+def test_a_mark_into_a_participant_without_team_consent_is_refused(
+    served: Programme, target: str
+) -> None:
+    team = served.team()
+    worker = served.worker(team)
+    laptop, other = served.enrol(worker), served.enrol(worker)
+    shared = laptop.participant()
+    assert [r["status"] for r in laptop.push(laptop.shared(shared))["results"]] == ["applied"] * 2
+    if target == "unconsented":  # held by the server only as a consent-less row: never
+        into = laptop.participant()["row_id"]
+    elif target == "withdrawn":
+        kept = laptop.participant()
+        laptop.push(laptop.shared(kept))
+        assert (
+            laptop.push_one(laptop.consent(kept["row_id"], given=False, version=2))["status"]
+            == "applied"
+        )
+        into = kept["row_id"]
+    elif target == "colleague":  # shared, but on a colleague's caseload
+        colleague = served.enrol(served.worker(team))
+        theirs = colleague.participant()
+        colleague.push(colleague.shared(theirs))
+        into = theirs["row_id"]
+    elif target == "unknown":
+        into = "01900000-0000-7000-8000-000000000000"
+    else:
+        into = shared["row_id"]
+    _seen, cursor = other.pull_all()
+    result = laptop.push_one(_mark(laptop, shared, into))
+    assert result["status"] == "rejected", result
+    assert "same person" in result["reason"]
+    pulled, _ = other.pull_all(cursor)
+    assert not [c for c in pulled if "merged_into_id" in (c.get("fields") or {})]
+
+
+def test_a_mark_into_the_workers_own_shared_participant_is_taken(served: Programme) -> None:
+    worker = served.worker(served.team())
+    laptop, other = served.enrol(worker), served.enrol(worker)
+    kept, merged = laptop.participant(), laptop.participant()
+    laptop.push([*laptop.shared(kept), *laptop.shared(merged)])
+    _seen, cursor = other.pull_all()
+    assert laptop.push_one(_mark(laptop, merged, kept["row_id"]))["status"] == "applied"
+    pulled, _ = other.pull_all(cursor)
+    assert [c["fields"]["merged_into_id"] for c in pulled] == [kept["row_id"]]
