@@ -474,6 +474,26 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>suggested {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>made {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status} {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new step cannot be after today: give the day it happened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new step cannot be before {day}, the day of the last one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Update onward referral</source>
         <translation type="unfinished"></translation>
     </message>
@@ -811,6 +831,14 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>Record what happened at a booked contact, with its case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sa&amp;me person as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The open record and another are one person (registered twice)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1518,6 +1546,10 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Mark the selected goal entered in error, or take a mistaken mark off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Step &amp;done / not done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1690,6 +1722,22 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Same person as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This record and another are one person (registered twice)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not the same person after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a record brought into this one a record of its own again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Forget this participant…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1703,10 +1751,6 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Made on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1727,6 +1771,18 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>Refer onward or signpost…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the selected referral in entered in error, or take a mistaken mark off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1798,6 +1854,14 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Keep as a new note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the words of this revision as a new case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>What</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1830,11 +1894,19 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Entered in error…</source>
+        <source>Mark the selected contact or case note entered in error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mark the selected contact entered in error</source>
+        <source>Move to the right record…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected case note to the right participant&apos;s record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2499,6 +2571,42 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <source>{worker} · laptops: {laptops}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{pid}: {name}, {born}, recorded {since}; {held}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These two records are one person?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep {kept} and bring {other} into it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Brought in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is deleted or moved: {other} stays findable and opens this record, both histories show here, and the person counts once. A consent withdrawn on either record applies to both. Not the same person after all… undoes it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bring {other} into {kept}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not the same person after all?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{other} ({name}) will be a record of its own again, with everything recorded in it, and no longer part of {kept}. Nothing is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -2894,6 +3002,18 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Struck through: the goal of this step was entered in error ({why}). Nothing more is recorded of it until the mark is taken off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not in error after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Step actions</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2903,6 +3023,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Remove the step “{step}” from this goal?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a goal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The goal set on {day}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3199,11 +3327,43 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The note of {when} you were revising is marked entered in error: your words are kept here, not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Revising the note of {when} (the earlier text is kept)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The case note you opened to revise was marked entered in error, so it is no longer revised. Nothing you typed was lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mark was taken off the case note you are revising: Save note saves your revision.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>While you were revising this case note it was moved to the right participant&apos;s record, here or on your other laptop: it had been written in the wrong one. Your revision is not saved in this record, and your words are still in the editor. If they belong with that note, copy them and add them in the right participant&apos;s record, then Discard them here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>While you were revising this case note it was marked entered in error, here or on your other laptop (why: {why}). A note marked so is not changed, so your revision is not saved, and your words are still in the editor. Choose Keep as a new note to save them as a new case note. If the mark was the mistake, choose the note on the Timeline, Not in error after all…, then Save note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New case note (the words of your revision)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your words are now a new case note: read them, then Save note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No particular contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>While you were revising this case note it was marked entered in error, so your revision is not saved. Your words are still in the editor.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3284,6 +3444,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Participant name: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{pid} (also {also})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3368,6 +3532,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Type part of their name or programme id, or choose them in the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose a participant first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3378,6 +3546,22 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>ProfileTab</name>
+    <message>
+        <source>Same person as {pid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the other record of this person. {pid} is kept: its programme id stays the person&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not the same person after all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which record?</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>a concern</source>
         <translation type="unfinished"></translation>
@@ -3395,6 +3579,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Record outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same person as…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3535,6 +3723,22 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>ReferralsTab</name>
+    <message>
+        <source>Not in error after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a referral in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral received on {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>a referral</source>
         <translation type="unfinished"></translation>
@@ -3881,15 +4085,7 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Take the entered in error mark off the selected contact</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Entered in error…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mark the selected contact entered in error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3925,11 +4121,51 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>a contact</source>
+        <source>Take the entered in error mark off the selected contact or case note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Choose a contact in the list first: a case note is put right by revising it.</source>
+        <source>Mark the selected contact or case note entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a contact or case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The case note written on {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are revising this note: save or discard your changes first, then choose it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If it was moved with Move to the right record…, the copy written in the other participant&apos;s record stays there as well. Moved to the wrong person? Open their record and move the copy on from there instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the case note to move in the list first (one not marked entered in error).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The note is already in this record. Choose whose record it belongs in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move case note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the participant whose record this case note belongs in. Its words are written there as a new note with the same date, saying it was moved; here it stays struck through, marked entered in error, and reaches nothing else (not this person&apos;s own record, a GP summary or search).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The case note was moved to the right participant&apos;s record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3946,6 +4182,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>&amp;Revise note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Move to the right record…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3990,6 +4230,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error {when}: {why}. Kept for you to see what happened; it reaches nothing outside this view.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4322,6 +4566,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>A new folder for the evaluation files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no date of birth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>born {day}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
