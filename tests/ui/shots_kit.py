@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
+from synthetic import PASSPHRASE as PASSPHRASE  # the scripts' vaults open with it
 
 from linksdesk.ui.main import make_app
 from linksdesk.ui.main_window import MainWindow
