@@ -20,14 +20,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("merged_into_id", sa.String(length=36), nullable=True))
-        batch_op.add_column(sa.Column("merged_on", sa.Date(), nullable=True))
-        batch_op.create_index("ix_participant_merged_into_id", ["merged_into_id"], unique=False)
+    # ALTER TABLE, never a batch copy: participant is every record's parent, and copying it
+    # drops the table, which SQLite refuses while its rows are referenced (foreign keys on)
+    op.add_column("participant", sa.Column("merged_into_id", sa.String(length=36), nullable=True))
+    op.add_column("participant", sa.Column("merged_on", sa.Date(), nullable=True))
+    op.create_index("ix_participant_merged_into_id", "participant", ["merged_into_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.drop_index("ix_participant_merged_into_id")
-        batch_op.drop_column("merged_on")
-        batch_op.drop_column("merged_into_id")
+    op.drop_index("ix_participant_merged_into_id", table_name="participant")
+    op.drop_column("participant", "merged_on")  # SQLite 3.35+ drops a column in place
+    op.drop_column("participant", "merged_into_id")
