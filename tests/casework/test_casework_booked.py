@@ -29,22 +29,27 @@ def test_near_a_booked_one_is_that_booking(cb: Casebook, person: Participant) ->
     assert K.booked_near(cb, person.id, AT) is None
 
 
-def test_the_closest_booking_wins_without_a_database() -> None:
-    def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
-        return Contact(
-            i,
-            "p",
-            ContactKind.APPOINTMENT,
-            status,
-            at,
-            None,
-            None,
-            None,
-            True,
-            in_error_at=None,
-            in_error_reason=None,
-        )
+def _appointment(
+    i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED
+) -> Contact:
+    """An appointment as casework returns it, made without a database."""
+    return Contact(
+        i,
+        "p",
+        ContactKind.APPOINTMENT,
+        status,
+        at,
+        None,
+        None,
+        None,
+        True,
+        in_error_at=None,
+        in_error_reason=None,
+    )
 
+
+def test_the_closest_booking_wins_without_a_database() -> None:
+    c = _appointment
     morning, noon = c("a", AT.replace(hour=10)), c("b", AT.replace(hour=12))
     done = c("x", AT.replace(hour=11), ContactStatus.ATTENDED)
     assert K.nearest_booking([morning, noon, done], AT.replace(hour=11, minute=10)) == morning
@@ -131,21 +136,7 @@ def test_limit_position_before_saving() -> None:
 
 
 def test_which_booking_record_outcome_means() -> None:
-    def c(i: str, at: dt.datetime, status: ContactStatus = ContactStatus.SCHEDULED) -> Contact:
-        return Contact(
-            i,
-            "p",
-            ContactKind.APPOINTMENT,
-            status,
-            at,
-            None,
-            None,
-            None,
-            True,
-            in_error_at=None,
-            in_error_reason=None,
-        )
-
+    c = _appointment
     last_week = c("w", AT - dt.timedelta(days=7))
     today = c("t", AT)
     tomorrow = c("m", AT + dt.timedelta(days=1))
