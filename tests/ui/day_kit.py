@@ -31,6 +31,7 @@ from shiboken6 import Shiboken
 
 from linksdesk.casework import contacts
 from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.ui.dialogs.person_chooser import PersonChooser
 
 
 def on_modal(fn: Callable[[Any], None], *, kind: type | None = None) -> dict[str, Any]:
@@ -94,6 +95,20 @@ def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
     if "error" in state:
         raise state["error"]
     return state
+
+
+def move_note_to(qtbot: Any, session: Any, timeline: Any, typed: str) -> None:
+    """Move the Timeline's selected case note with Move to the right record…, choosing the
+    person as a worker does: part of their name typed, then Enter."""
+
+    def choose(dialog: PersonChooser) -> None:
+        qtbot.keyClicks(dialog.filter_edit, typed)
+        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
+
+    state = on_modal(choose, kind=PersonChooser)
+    qtbot.mouseClick(timeline.move_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, session)
 
 
 def record_contact_with(qtbot: Any, window: Any, fill: Callable[[Any], None]) -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import finished, move_note_to, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox
 from screens_kit import person, resource, settle
@@ -148,14 +148,7 @@ def test_a_note_moved_to_the_wrong_person_is_moved_on_not_unmarked_twice_over(
     tab = _open(qtbot, window, ashby.id).timeline
     assert tab.select_id(moved.note.id)
 
-    def choose_ashley(dialog: PersonChooser) -> None:
-        qtbot.keyClicks(dialog.filter_edit, "Realperson")
-        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
-
-    state = on_modal(choose_ashley, kind=PersonChooser)
-    qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    move_note_to(qtbot, ui_session, tab, "Realperson")
     [there] = call_casework(qtbot, ui_session, notes.list_notes, ashley.id)
     assert there.text.startswith("Rang about the rent") and not there.in_error
     [copy] = call_casework(qtbot, ui_session, notes.list_notes, ashby.id)
@@ -322,13 +315,6 @@ def test_a_note_being_revised_is_not_moved_or_marked_until_the_revision_is_saved
     settle(qtbot, ui_session)
     assert tab.select_id(note.id)
 
-    def choose_ashby(dialog: PersonChooser) -> None:
-        qtbot.keyClicks(dialog.filter_edit, "Rightrec")
-        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
-
-    state = on_modal(choose_ashby, kind=PersonChooser)
-    qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    move_note_to(qtbot, ui_session, tab, "Rightrec")
     [there] = call_casework(qtbot, ui_session, notes.list_notes, right.id)
     assert there.text.startswith("Rang about the rent\n")  # the corrected words went

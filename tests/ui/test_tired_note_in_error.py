@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import finished, move_note_to, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from screens_kit import person, settle
@@ -20,7 +20,6 @@ from shell_kit import call_casework
 from linksdesk.casework import goals, notes, referrals
 from linksdesk.core.vocab import ENTERED_IN_ERROR, ReferralSource
 from linksdesk.ui.dialogs.in_error import InErrorDialog
-from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -60,14 +59,7 @@ def test_a_note_in_the_wrong_record_is_moved_from_the_timeline(
     assert tab.select_id(note.id)
     assert tab.move_button.isEnabled() and tab.revise_button.isEnabled()
 
-    def choose_ashby(dialog: PersonChooser) -> None:
-        qtbot.keyClicks(dialog.filter_edit, "Rightrec")
-        qtbot.keyClick(dialog.filter_edit, Qt.Key.Key_Return)
-
-    state = on_modal(choose_ashby, kind=PersonChooser)
-    qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    move_note_to(qtbot, ui_session, tab, "Rightrec")
 
     [there] = call_casework(qtbot, ui_session, notes.list_notes, right.id)
     assert there.text.startswith(THEIRS) and there.written_at == WRITTEN
