@@ -217,3 +217,25 @@ def test_a_goal_set_by_mistake_counts_in_no_report_review_search_or_own_record(
 
     G.restore_goal(cb, wrong.id)
     assert goals_set() == 2 and due() == {kept.id, wrong.id}
+
+
+def test_notes_marked_in_error_never_take_a_search_result_s_place(
+    cb: Casebook, person: Participant
+) -> None:
+    """The marked notes rank first (the word stands in them most often), yet the first hits
+    are the notes still standing: a marked hit is skipped, not counted in the limit."""
+    marked = [
+        notes.write_note(cb, person.id, "Allotment " * 6 + f"plot {i}.").value.id
+        for i in range(5)
+    ]
+    standing = [
+        notes.write_note(cb, person.id, f"Spoke about the allotment once ({i}).").value.id
+        for i in range(3)
+    ]
+    assert [h.row_id for h in search.search(cb, "allotment", limit=5)] == marked  # ranked first
+    for note_id in marked:
+        notes.mark_in_error(cb, note_id, "Written twice")
+
+    assert [h.row_id for h in search.search(cb, "allotment", limit=1)] != []
+    assert {h.row_id for h in search.search(cb, "allotment", limit=3)} == set(standing)
+    assert {h.row_id for h in search.search(cb, "allotment")} == set(standing)
