@@ -225,8 +225,7 @@ def test_notes_marked_in_error_never_take_a_search_result_s_place(
     """The marked notes rank first (the word stands in them most often), yet the first hits
     are the notes still standing: a marked hit is skipped, not counted in the limit."""
     marked = [
-        notes.write_note(cb, person.id, "Allotment " * 6 + f"plot {i}.").value.id
-        for i in range(5)
+        notes.write_note(cb, person.id, "Allotment " * 6 + f"plot {i}.").value.id for i in range(5)
     ]
     standing = [
         notes.write_note(cb, person.id, f"Spoke about the allotment once ({i}).").value.id
