@@ -408,13 +408,19 @@ class HandoverRow(_Model):
 
 
 # -- enrolment ------------------------------------------------------------------------------
+LABEL_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+
+
 class EnrolRequest(_Request):
     code: str = Field(min_length=4, max_length=64)
     # the device's own id (the HLC device part), so changes made before enrolment keep it;
     # the server makes one when absent
     device_id: DeviceName | None = None
-    # e.g. "work laptop"; no names. Printable text only.
-    label: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # e.g. "work laptop"; no names. Printable text only: no control character (C0, DEL,
+    # C1: an 8-bit terminal escape starts with one) and no bidirectional control (it would
+    # show the rest of the administrator's list-devices line reordered, one laptop passing
+    # for another)
+    label: str | None = Field(default=None, max_length=64, pattern=LABEL_PATTERN)
     # the device's Ed25519 public key in minisign's format, so rosters can name it
     signing_key: SigningKeyLine | None = None
 
