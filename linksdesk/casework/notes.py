@@ -16,7 +16,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision, Outcome
 from linksdesk.core.errors import NotFoundError, ValidationError
-from linksdesk.core.ids import uuid7
+from linksdesk.core.ids import stable_id, uuid7
 from linksdesk.core.vocab import AuditAction, Sharing
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
@@ -24,6 +24,7 @@ from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
 from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import SyncColumns
+from linksdesk.sync import late_words
 
 MAX_NOTE = 100_000
 
@@ -89,19 +90,22 @@ def note_rows(
     written_at: dt.datetime,
     contact_id: str | None = None,
     private: bool = False,
+    ids: tuple[str, str] | None = None,
 ) -> tuple[NoteRow, RevisionRow]:
-    """A new case note and its first revision, not yet written (``write_note``; the demo too)."""
+    """A new case note and its first revision, not yet written (``write_note``; the demo too);
+    ``ids`` (the note's, the revision's) when every laptop must make the same ones."""
     body = _text(text)
     sharing = Sharing.PRIVATE.value if private else Sharing.TEAM.value
+    note_id, revision_id = ids or (uuid7(), uuid7())
     note = NoteRow(
-        id=uuid7(),
+        id=note_id,
         participant_id=participant_id,
         contact_id=contact_id,
         written_at=written_at,
         sharing=sharing,
     )
     first = RevisionRow(
-        id=uuid7(),
+        id=revision_id,
         note_id=note.id,
         participant_id=participant_id,
         revision=1,
@@ -224,7 +228,7 @@ def list_notes(cb: Casebook, participant_id: str, *, contact_id: str | None = No
 # -- entered in error -----------------------------------------------------------------------
 WHAT = "case note"
 # the reason kept on a note moved to the right participant's record (``move_note``)
-WRONG_RECORD = "Written in the wrong participant's record"
+WRONG_RECORD = late_words.MOVED_REASON  # "Written in the wrong participant's record"
 
 
 def _converted(note: NoteRow) -> Note:
@@ -300,17 +304,48 @@ def move_note(cb: Casebook, note_id: str, to_participant_id: str) -> Outcome[Mov
         if not revisions:
             raise NotFoundError("The text of this case note is not on this laptop yet.")
         text = moved_text(revisions[-1].body, original.written_at, records.now().date())
-        note = add_note(
-            tx,
-            target.id,
-            text,
-            written_at=original.written_at,
-            private=original.sharing == Sharing.PRIVATE.value,
-        )
+        note = _moved_copy(tx, original, target.id, text)
         fields = common.IN_ERROR_FIELDS
         tx.update_together(original, dict(zip(fields, (records.now(), WRONG_RECORD), strict=True)))
         tx.audit(AuditAction.CHANGE, "note_moved", original.id)
         return Outcome(Moved(note, _to_note(original, revisions)), tx.changes)
+
+
+def _moved_copy(tx: WriteTx, original: NoteRow, target_id: str, text: str) -> Note:
+    """The note in the right record that holds a moved note's words.
+
+    Its ids derive from the original and the record it goes to, so the worker's two laptops
+    moving the same note to the same record offline make one note, not two; moved there
+    again (after "Not in error after all"), the copy still standing there is brought up to
+    date by a revision. A copy since marked entered in error or deleted is left as it is,
+    and a new note made."""
+    ids = (
+        stable_id("note-moved", original.id, target_id),
+        stable_id("note-moved-revision", original.id, target_id),
+    )
+    held = tx.session.get(NoteRow, ids[0])
+    revisions = _revisions(tx.session, held.id) if held is not None else []
+    if held is None or held.deleted or held.in_error_at is not None or not revisions:
+        note, first = note_rows(
+            target_id,
+            text,
+            written_at=original.written_at,
+            private=original.sharing == Sharing.PRIVATE.value,
+            ids=ids if held is None else None,
+        )
+        rows: list[SyncColumns] = [note, first]
+        tx.insert_many(rows)
+        return _to_note(note, [first])
+    latest = revisions[-1]
+    if latest.body != text:
+        revisions.append(
+            tx.insert(
+                revision_row(
+                    held, latest, text, revision=latest.revision + 1, written_at=records.now()
+                )
+            )
+        )
+    return _to_note(held, revisions)
 
 
 def _guard_target(tx: WriteTx, target: ParticipantRow) -> None:

@@ -49,7 +49,7 @@ from linksdesk.storage.tables import (
     SyncAttention,
     SyncConflict,
 )
-from linksdesk.sync import pull_rules, state
+from linksdesk.sync import late_words, pull_rules, state
 from linksdesk.sync.conflicts import conflict_from_server, reconcile_note_conflicts
 from linksdesk.sync.leaving import Leaving
 from linksdesk.sync.merge import DELETED, merge_pulled, written_clocks
@@ -114,6 +114,8 @@ NOT_UNDERSTOOD_CHANGE = (
 # what a pulled change set aside is listed for: it stays listed while its row is sent
 # again by a repair (only the server's refusals of what was sent are cleared then)
 SET_ASIDE = frozenset({UNAPPLIABLE, NOT_UNDERSTOOD_CHANGE, *pull_rules.REASONS})
+# and what a pulled page lists itself (``sync.late_words``), by how its reason starts
+LISTED_HERE = late_words.LATE_WORDS
 
 
 def unappliable(exc: BaseException) -> bool:
@@ -183,6 +185,8 @@ class PageApplier(Leaving):
         self._meta: dict[tuple[str, str], RowMeta] = {}
         # (note id, participant id) of each note revision this page wrote
         self._new_revisions: list[tuple[str, str]] = []
+        # notes held marked entered in error before the page (``sync.late_words``)
+        self._marked_notes: set[str] = set()
         self._partial_keys: set[str] = set()
         self._erased: set[str] = set()
         # search entries are written once per page (and before any purge): rows inserted
@@ -267,8 +271,9 @@ class PageApplier(Leaving):
         self._index_pending()
         # every note this page wrote a revision of, and every note with a conflict open here
         # (one may have come as a conflict row, or a revision written here since settled it)
-        notes = {note for note, pid in self._new_revisions if pid not in self._erased}
+        notes = {note: pid for note, pid in self._new_revisions if pid not in self._erased}
         self.out.conflicts += reconcile_note_conflicts(self.s, notes, self.ctx.device_id)
+        late_words.list_late_words(self.s, notes, self._marked_notes)
         self.s.flush()
         return self.out
 
@@ -388,6 +393,14 @@ class PageApplier(Leaving):
         self._partial_keys = {k for k, _ in state.partials(self.s)}
         self._refused = pull_rules.set_aside(self.s, changes) if self.ctx.consent_gate else {}
         self._erased = set(self.s.scalars(select(ErasureReceipt.participant_id)))
+        self._marked_notes = late_words.marked_notes(
+            self.s,
+            (
+                str(ch.fields["note_id"])
+                for ch in changes
+                if ch.table == "note_revision" and ch.fields.get("note_id")
+            ),
+        )
         programme_ids = {
             str(ch.fields["programme_id"])
             for ch in changes

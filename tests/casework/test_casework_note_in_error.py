@@ -22,7 +22,7 @@ from documents_kit import CANARIES, build_full_record, pdf_text
 from sqlalchemy import select
 
 from linksdesk.casework import goals as G
-from linksdesk.casework import gp_summary, notes, own_record, referrals, search
+from linksdesk.casework import gp_summary, notes, own_record, participants, referrals, search
 from linksdesk.casework import lists as L
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Participant
@@ -238,3 +238,26 @@ def test_notes_marked_in_error_never_take_a_search_result_s_place(
     assert [h.row_id for h in search.search(cb, "allotment", limit=1)] != []
     assert {h.row_id for h in search.search(cb, "allotment", limit=3)} == set(standing)
     assert {h.row_id for h in search.search(cb, "allotment")} == set(standing)
+
+
+def test_a_note_moved_again_after_an_undo_brings_its_copy_up_to_date_not_a_second_copy(
+    cb: Casebook, person: Participant
+) -> None:
+    wrong = participants.create_participant(cb, given_name="Ola", family_name="Example").value.id
+    note = notes.write_note(cb, wrong, "Talked about the food bank.").value
+    first = notes.move_note(cb, note.id, person.id).value.note
+    notes.restore_note(cb, note.id)  # "Not in error after all": the copy stays where it went
+    latest = notes.get_note(cb, note.id).latest
+    notes.revise_note(
+        cb, note.id, "Talked about the food bank and a voucher.", base_revision_id=latest.id
+    )
+    again = notes.move_note(cb, note.id, person.id).value.note
+
+    assert again.id == first.id  # the same copy, its words brought up to date
+    live = [n for n in notes.list_notes(cb, person.id) if not n.in_error]
+    assert [n.id for n in live] == [first.id]
+    assert live[0].latest.text.startswith("Talked about the food bank and a voucher.")
+    assert [r.text.split("\n")[0] for r in notes.note_history(cb, first.id)] == [
+        "Talked about the food bank.",
+        "Talked about the food bank and a voucher.",
+    ]

@@ -18,7 +18,7 @@ from linksdesk.storage.outbox import chunks
 from linksdesk.storage.store import json_value, shared_participants, utc_now
 from linksdesk.storage.tables import AuditEvent, Outbox, SyncAttention
 from linksdesk.sync import state
-from linksdesk.sync.apply import SET_ASIDE
+from linksdesk.sync.apply import LISTED_HERE, SET_ASIDE
 from linksdesk.sync.protocol import Op, VerifyResponse
 from linksdesk.sync.shapes import SHAPES, pid_of
 from linksdesk.sync.steps.context import EpochMoved, SyncContext
@@ -180,6 +180,7 @@ class Verify:
                         SyncAttention.table_name == table,
                         SyncAttention.row_id.in_(chunk),
                         SyncAttention.reason.not_in(SET_ASIDE),
+                        SyncAttention.reason.not_like(f"{LISTED_HERE}%"),
                     )
                 )
         return queued
