@@ -46,16 +46,13 @@ _TEXT: dict[str, tuple[str, int]] = {
     "organisation": ("Organisation", 200),
     "service": ("Service", 200),
     "description": ("Description", 4000),
-    "address": ("Address", 2000),
-    "postcode": ("Postcode", 10),
+    **common.CONTACT_DETAILS,
     "area": ("Area", 100),
     "when": ("When", 2000),
     "who_for": ("Who for", 2000),
     "cost": ("Cost", 100),
     "accessibility": ("Accessibility", 2000),
     "how_to_refer": ("How to refer", 2000),
-    "phone": ("Phone", 40),
-    "email": ("Email", 200),
     "website": ("Website", 300),
 }
 _REQUIRED = frozenset({"organisation", "service"})

@@ -10,21 +10,6 @@ from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
 from linksdesk.ui.session import DraftProvider
 
-PROFILE_FIELDS = (
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "gp_practice",
-    "contact_preferences",
-    "risk_summary",
-)
-
-
 class ParticipantDialog(FormDialog):
     """New participant, or edit one's details (status changes have their own dialog)."""
 
