@@ -209,6 +209,16 @@ def text_checks(
     }
 
 
+# how a participant or a resource is reached: the same details, checked alike by both
+# (field → (label, max length)), and finished by ``address_details``
+CONTACT_DETAILS: dict[str, tuple[str, int]] = {
+    "phone": ("Phone", 40),
+    "email": ("Email", 200),
+    "address": ("Address", 2000),
+    "postcode": ("Postcode", 10),
+}
+
+
 def address_details(values: dict[str, Any]) -> dict[str, Any]:
     """Checked details with a postcode as the post writes it (capitals, single spaces); an
     email must at least look like one."""

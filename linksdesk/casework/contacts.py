@@ -251,18 +251,21 @@ def record_outcome(
     check = _limit_check(cb)
     with cb.store.write() as tx:
         row = _standing(tx.session, contact_id)
-        _decide(tx, row, values)
-        check(tx, row)
+        _decide(tx, row, values, check)
         return Outcome(to_contact(row), tx.changes)
 
 
-def _decide(tx: WriteTx, row: ContactRow, values: dict[str, Any]) -> None:
+def _decide(
+    tx: WriteTx, row: ContactRow, values: dict[str, Any], check: Callable[..., None]
+) -> None:
     """What happened at a contact is one decision: its status, minutes and venue are
     written with one clock (those not given as they stand), so an outcome recorded for the
     same contact on the worker's other laptop wins or loses whole, never leaving a missed
-    appointment with the other laptop's minutes and venue."""
+    appointment with the other laptop's minutes and venue. ``check`` (``_limit_check``)
+    then warns when it leaves the person over the appointment limit."""
     _check_attempt(_as_it_would_be(row, values))
     tx.update_together(row, {"minutes": row.minutes, "venue": row.venue, **values})
+    check(tx, row)
 
 
 def _outcome(status: ContactStatus | str) -> ContactStatus:
@@ -414,7 +417,7 @@ def record_booked_outcome(
     """
     values = _outcome_values(status, minutes, venue)
     text = note if note and note.strip() else None
-    limit = cb.settings().appointment_limit
+    check = _limit_check(cb)
     with cb.store.write() as tx:
         row = _standing(tx.session, contact_id)
         if row.status != ContactStatus.SCHEDULED.value:
@@ -422,8 +425,7 @@ def record_booked_outcome(
                 "This contact's outcome is already recorded "
                 f"({ContactStatus(row.status).label.lower()})."
             )
-        _decide(tx, row, values)
-        _warn_if_over_limit(limit, tx, row)
+        _decide(tx, row, values, check)
         written = (
             notes.add_note(tx, row.participant_id, text, contact_id=row.id, private=private)
             if text is not None

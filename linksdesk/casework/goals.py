@@ -30,13 +30,8 @@ def to_step(row: StepRow) -> GoalStep:
 
 
 def to_goal(row: GoalRow, steps: Sequence[StepRow] = ()) -> Goal:
-    return to_dto(
-        Goal,
-        row,
-        steps=_ordered(steps),
-        in_error_at=row.in_error_at,
-        in_error_reason=row.in_error_reason,
-    )
+    # the entered-in-error mark (core.records.Marked) is read by name, as every column is
+    return to_dto(Goal, row, steps=_ordered(steps))
 
 
 def _ordered(steps: Sequence[StepRow]) -> tuple[GoalStep, ...]:

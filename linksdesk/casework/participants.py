@@ -19,6 +19,7 @@ from linksdesk.casework.dto import (
     ParticipantSummary,
     StatusChange,
 )
+from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.folding import fold_name
 from linksdesk.core.vocab import AuditAction, ParticipantStatus
@@ -37,16 +38,16 @@ _TEXT_FIELDS: dict[str, tuple[str, int | None]] = {
     "given_name": ("Given name", 100),
     "family_name": ("Family name", 100),
     "preferred_name": ("Preferred name", 100),
-    "phone": ("Phone", 40),
-    "email": ("Email", 200),
-    "address": ("Address", 2000),
-    "postcode": ("Postcode", 10),
+    **common.CONTACT_DETAILS,
     "gp_practice": ("GP practice", 200),
     "contact_preferences": ("Contact preferences", 2000),
     "risk_summary": ("Risk summary", 4000),
 }
 _DATE_FIELDS = {"date_of_birth": "Date of birth", "referred_on": "Referred on"}
 EDITABLE_FIELDS = frozenset(_TEXT_FIELDS) | frozenset(_DATE_FIELDS)
+# every detail of a participant a worker edits, in the table's column order (status has use
+# cases of its own): create_participant's keyword arguments
+DETAILS: tuple[str, ...] = tuple(c for c in registry.columns("participant") if c in EDITABLE_FIELDS)
 
 
 def to_participant(row: ParticipantRow) -> Participant:
@@ -142,22 +143,8 @@ def create_participant(
     on: dt.date | None = None,
 ) -> Outcome[Participant]:
     """A new participant with the next programme id; warns (never blocks) on a likely duplicate."""
-    fields = _clean_fields(
-        {
-            "given_name": given_name,
-            "family_name": family_name,
-            "preferred_name": preferred_name,
-            "date_of_birth": date_of_birth,
-            "phone": phone,
-            "email": email,
-            "address": address,
-            "postcode": postcode,
-            "gp_practice": gp_practice,
-            "contact_preferences": contact_preferences,
-            "risk_summary": risk_summary,
-            "referred_on": referred_on,
-        }
-    )
+    given = locals()  # the keyword arguments, one per detail
+    fields = _clean_fields({name: given[name] for name in DETAILS})
     first_status = records.enum_arg(ParticipantStatus, status, "Status")
     if first_status is ParticipantStatus.CLOSED:
         raise ValidationError("Status cannot start as closed: record the participant first.")

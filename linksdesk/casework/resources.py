@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from sqlalchemy import and_, case, func, select
 
@@ -33,6 +33,7 @@ from linksdesk.core.vocab import AuditAction, ResourceCapacity
 from linksdesk.storage.tables import OnwardReferral as OnwardRow
 from linksdesk.storage.tables import Resource as ResourceRow
 
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -46,16 +47,13 @@ _TEXT: dict[str, tuple[str, int]] = {
     "organisation": ("Organisation", 200),
     "service": ("Service", 200),
     "description": ("Description", 4000),
-    "address": ("Address", 2000),
-    "postcode": ("Postcode", 10),
+    **common.CONTACT_DETAILS,
     "area": ("Area", 100),
     "when": ("When", 2000),
     "who_for": ("Who for", 2000),
     "cost": ("Cost", 100),
     "accessibility": ("Accessibility", 2000),
     "how_to_refer": ("How to refer", 2000),
-    "phone": ("Phone", 40),
-    "email": ("Email", 200),
     "website": ("Website", 300),
 }
 _REQUIRED = frozenset({"organisation", "service"})
@@ -282,6 +280,21 @@ class _Cancelled(Exception):
     """Raised inside the import transaction to roll everything back."""
 
 
+def _stop_if(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel():
+        raise _Cancelled
+
+
+def _each(items: Sequence[T], progress: Progress | None, cancel: Cancel | None) -> Iterator[T]:
+    """``items`` one by one for an import or export: ``cancel()`` returning True stops it
+    before the next (``_Cancelled``); ``progress(done, total)`` is told after each."""
+    for done, item in enumerate(items, start=1):
+        _stop_if(cancel)
+        yield item
+        if progress is not None:
+            progress(done, len(items))
+
+
 def _read_text(source: Path | str | TextIO) -> str:
     if isinstance(source, str | Path):
         try:
@@ -321,8 +334,7 @@ def _parse(
     seen: dict[tuple[str, str], int] = {}
     line = reader.line_num
     while True:
-        if cancel is not None and cancel():
-            raise _Cancelled
+        _stop_if(cancel)
         start = line + 1
         try:
             values = next(reader)
@@ -394,10 +406,7 @@ def import_resources_csv(
                     select(ResourceRow).where(ResourceRow.deleted.is_(False))
                 )
             }
-            total = len(rows)
-            for done, (_line, fields) in enumerate(rows, start=1):
-                if cancel is not None and cancel():
-                    raise _Cancelled
+            for _line, fields in _each(rows, progress, cancel):
                 key = (fields["organisation"].casefold(), fields["service"].casefold())
                 row = existing.get(key)
                 if row is None:
@@ -405,8 +414,6 @@ def import_resources_csv(
                     added += 1
                 elif tx.update(row, **fields):
                     updated += 1
-                if progress is not None:
-                    progress(done, total)
             tx.audit(AuditAction.IMPORT, "resource")
             changes = tx.changes
     except _Cancelled:
@@ -436,18 +443,13 @@ def export_resources_csv(
     Written to a file, it appears only when complete (a cancelled export leaves no file).
     """
     resources = list_resources(cb)
-    total = len(resources)
 
     def write(out: TextIO) -> int:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        for done, r in enumerate(resources, start=1):
-            if cancel is not None and cancel():
-                raise _Cancelled
+        for r in _each(resources, progress, cancel):
             writer.writerow(_csv_row(r))
-            if progress is not None:
-                progress(done, total)
-        return total
+        return len(resources)
 
     try:
         if isinstance(dest, str | Path):

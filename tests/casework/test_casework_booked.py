@@ -9,7 +9,7 @@ import pytest
 from linksdesk.casework import contacts as K
 from linksdesk.casework import notes as N
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.dto import AppointmentUse, Contact, Participant
+from linksdesk.casework.dto import AppointmentLimitWarning, AppointmentUse, Contact, Participant
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactKind, ContactStatus
 
@@ -148,3 +148,24 @@ def test_which_booking_record_outcome_means() -> None:
     # early morning, nothing near: the latest booking whose time has passed
     assert K.booking_to_record(everything, AT.replace(hour=8)) == last_week
     assert K.booking_to_record([tomorrow, done], AT) is None
+
+
+def test_an_outcome_over_the_limit_warns_however_it_is_recorded(
+    cb: Casebook, person: Participant
+) -> None:
+    cb.update_settings(appointment_limit=1)
+    first, second, third = (
+        K.schedule_contact(cb, person.id, kind="appointment", at=AT + dt.timedelta(days=d)).value
+        for d in range(3)
+    )
+    attended = ContactStatus.ATTENDED
+    for out in (
+        K.record_outcome(cb, second.id, attended),
+        K.record_booked_outcome(cb, third.id, attended, note="Went well"),
+    ):
+        (warning,) = out.changes.warnings
+        assert isinstance(warning, AppointmentLimitWarning)
+        assert (warning.used, warning.limit) == (3, 1)
+    # a cancelled one no longer counts: no warning, whichever way it is recorded
+    assert K.record_booked_outcome(cb, first.id, "cancelled").changes.warnings == []
+    assert K.record_outcome(cb, second.id, "cancelled").changes.warnings == []

@@ -14,6 +14,7 @@ from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import DuplicateWarning, Participant
 from linksdesk.casework.erasure import erase_participant
+from linksdesk.casework.resources import add_resource
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.storage.tables import AuditEvent
@@ -153,3 +154,38 @@ def test_any_status_sequence_keeps_full_history(cb: Casebook, steps: list[S]) ->
     now = P.get_participant(cb, person.id)
     assert now.status is current is history[-1].to_status
     assert (now.closed_on is not None) == (current is S.CLOSED)
+
+
+def test_every_detail_given_when_adding_is_kept_and_checked_as_a_resource_s_are(
+    cb: Casebook,
+) -> None:
+    details: dict[str, Any] = {
+        "given_name": "Ailsa",
+        "family_name": "Detailtest",
+        "preferred_name": "Ails",
+        "date_of_birth": dt.date(1970, 2, 3),
+        "phone": "07700 900456",
+        "email": "ailsa@example.org",
+        "address": "1 Test Row",
+        "postcode": "g2  2bb",
+        "gp_practice": "Test Practice",
+        "contact_preferences": "Mornings",
+        "risk_summary": "None known",
+        "referred_on": dt.date(2024, 1, 5),
+    }
+    assert set(details) == set(P.DETAILS)  # every detail a worker edits, none left out
+    kept = P.get_participant(cb, P.create_participant(cb, **details).value.id)
+    assert {name: getattr(kept, name) for name in P.DETAILS} == {**details, "postcode": "G2 2BB"}
+
+    # a participant's and a resource's phone, email and postcode are refused in the same words
+    for bad, words in (
+        ({"phone": "0" * 41}, "Phone"),
+        ({"email": "no-at-sign"}, "Email"),
+        ({"postcode": "G1 1AA G1 1AA"}, "Postcode"),
+    ):
+        with pytest.raises(ValidationError) as person_said:
+            P.create_participant(cb, given_name="Bad", family_name="Detail", **bad)
+        with pytest.raises(ValidationError) as resource_said:
+            add_resource(cb, organisation="Bad", service="Detail", **bad)
+        assert str(person_said.value) == str(resource_said.value)
+        assert str(person_said.value).startswith(words)

@@ -148,6 +148,26 @@ def test_export_then_import_round_trips(cb: Casebook, tmp_path: Path) -> None:
     assert [p.name for p in folder.iterdir()] == ["directory.csv"]  # no temp file left
 
 
+def test_export_tells_progress_after_each_row_and_a_cancel_midway_leaves_no_file(
+    cb: Casebook, tmp_path: Path
+) -> None:
+    R.import_resources_csv(cb, _csv(GOOD, GOOD2))
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    seen: list[tuple[int, int]] = []
+    done = R.export_resources_csv(cb, folder / "all.csv", progress=lambda d, t: seen.append((d, t)))
+    assert done.value.written == 2 and seen == [(1, 2), (2, 2)]
+    seen.clear()
+    stopped = R.export_resources_csv(
+        cb,
+        folder / "half.csv",
+        progress=lambda d, t: seen.append((d, t)),
+        cancel=lambda: bool(seen),
+    )
+    assert stopped.value.cancelled and seen == [(1, 2)]
+    assert [p.name for p in folder.iterdir()] == ["all.csv"]  # the half-written one is gone
+
+
 def test_demand_counts_last_30_and_90_days(cb: Casebook) -> None:
     today = dt.date(2025, 6, 30)
     busy = R.add_resource(cb, organisation="Busy", service="Club").value

@@ -58,6 +58,17 @@ def values_of(existing: object | None) -> Callable[[str], Any]:
     return get
 
 
+def fields_of(existing: object | None) -> Callable[..., Field]:
+    """A maker of an edit dialog's fields, each starting with ``existing``'s value of the
+    same name as its key (empty for a new one): ``field(key, label, kind="line", **more)``."""
+    get = values_of(existing)
+
+    def field(key: str, label: str, kind: str = "line", **more: Any) -> Field:
+        return Field(key, label, kind, get(key), **more)
+
+    return field
+
+
 def record_owner(widget: QObject | None) -> Any:
     """The participant record a dialog was opened from (the nearest ancestor that says whose
     record it is, with ``dialog_person()``), or None."""

@@ -7,22 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from linksdesk.core.vocab import ParticipantStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, fields_of
 from linksdesk.ui.session import DraftProvider
-
-PROFILE_FIELDS = (
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "gp_practice",
-    "contact_preferences",
-    "risk_summary",
-)
 
 
 class ParticipantDialog(FormDialog):
@@ -32,25 +18,24 @@ class ParticipantDialog(FormDialog):
         tr = self.tr
         # a new one, kept at a lock, is opened again from the kept drafts' bar
         self.keeps_without_record = existing is None
-        get = values_of(existing)
+        field = fields_of(existing)
         fields = [
-            Field("given_name", tr("Given name"), value=get("given_name"), required=True),
-            Field("family_name", tr("Family name"), value=get("family_name"), required=True),
-            Field("preferred_name", tr("Preferred name"), value=get("preferred_name")),
-            Field("date_of_birth", tr("Date of birth"), "optional_date", get("date_of_birth")),
-            Field("phone", tr("Phone"), value=get("phone")),
-            Field("email", tr("Email"), value=get("email")),
-            Field("address", tr("Address"), "text", get("address")),
-            Field("postcode", tr("Postcode"), value=get("postcode")),
-            Field("gp_practice", tr("GP practice"), value=get("gp_practice")),
-            Field(
+            field("given_name", tr("Given name"), required=True),
+            field("family_name", tr("Family name"), required=True),
+            field("preferred_name", tr("Preferred name")),
+            field("date_of_birth", tr("Date of birth"), "optional_date"),
+            field("phone", tr("Phone")),
+            field("email", tr("Email")),
+            field("address", tr("Address"), "text"),
+            field("postcode", tr("Postcode")),
+            field("gp_practice", tr("GP practice")),
+            field(
                 "contact_preferences",
                 tr("Contact preferences"),
                 "text",
-                get("contact_preferences"),
                 help=tr("How and when the person likes to be contacted."),
             ),
-            Field("risk_summary", tr("Risk summary"), "text", get("risk_summary")),
+            field("risk_summary", tr("Risk summary"), "text"),
         ]
         if existing is None:
             fields.append(Field("referred_on", tr("Referred on"), "optional_date"))

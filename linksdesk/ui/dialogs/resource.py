@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWid
 
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, fields_of
 
 
 class ResourceDialog(FormDialog):
@@ -18,39 +18,39 @@ class ResourceDialog(FormDialog):
         tr = self.tr
         # a new one, kept at a lock, is opened again from the kept drafts' bar
         self.keeps_without_record = existing is None
-        get = values_of(existing)
+        field = fields_of(existing)
         cats = "; ".join(existing.categories) if existing else ""
         super().__init__(
             tr("Edit resource") if existing else tr("Add resource"),
             [
-                Field("organisation", tr("Organisation"), value=get("organisation"), required=True),
-                Field("service", tr("Service"), value=get("service"), required=True),
-                Field("description", tr("Description"), "text", get("description")),
+                field("organisation", tr("Organisation"), required=True),
+                field("service", tr("Service"), required=True),
+                field("description", tr("Description"), "text"),
                 Field(
                     "categories",
                     tr("Categories"),
                     value=cats,
                     help=tr("Separate categories with semicolons, e.g. Food; Isolation"),
                 ),
-                Field("area", tr("Area"), value=get("area")),
-                Field("address", tr("Address"), value=get("address")),
-                Field("postcode", tr("Postcode"), value=get("postcode")),
-                Field("when", tr("When"), value=get("when")),
-                Field("who_for", tr("Who for"), value=get("who_for")),
-                Field("cost", tr("Cost"), value=get("cost")),
-                Field("accessibility", tr("Accessibility"), value=get("accessibility")),
-                Field("how_to_refer", tr("How to refer"), value=get("how_to_refer")),
-                Field("phone", tr("Phone"), value=get("phone")),
-                Field("email", tr("Email"), value=get("email")),
-                Field("website", tr("Website"), value=get("website")),
+                field("area", tr("Area")),
+                field("address", tr("Address")),
+                field("postcode", tr("Postcode")),
+                field("when", tr("When")),
+                field("who_for", tr("Who for")),
+                field("cost", tr("Cost")),
+                field("accessibility", tr("Accessibility")),
+                field("how_to_refer", tr("How to refer")),
+                field("phone", tr("Phone")),
+                field("email", tr("Email")),
+                field("website", tr("Website")),
                 Field(
                     "capacity",
                     tr("Capacity"),
                     "choice",
-                    get("capacity") or ResourceCapacity.UNKNOWN,
+                    getattr(existing, "capacity", None) or ResourceCapacity.UNKNOWN,
                     choices=choices_of(ResourceCapacity),
                 ),
-                Field("last_verified", tr("Last verified"), "optional_date", get("last_verified")),
+                field("last_verified", tr("Last verified"), "optional_date"),
             ],
             parent,
             names_person=False,  # the directory is the team's, not a person's record
