@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 from screens_kit import person, settle
 from shell_kit import call_casework
 
-from linksdesk.casework import contacts, measures, notes
-from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind
+from linksdesk.casework import contacts, measures, notes, referrals
+from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind, ReferralSource
 from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.participant_timeline import TimelineTab
@@ -236,3 +236,39 @@ def test_a_wemwbs_typed_wrong_is_marked_from_the_wellbeing_tab(
     assert [m.id for m in asked] == [wrong.id]
     listed = {m.id: m for m in call_casework(qtbot, ui_session, measures.list_measures, who.id)}
     assert not listed[wrong.id].in_error and listed[wrong.id].is_baseline
+
+
+def test_the_mark_button_says_what_it_will_do_with_the_row_chosen(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Choosing a marked row, then one not marked, the Timeline's and the Referrals tab's
+    button say (and tell a screen reader) whether it marks or takes a mark off."""
+    window = unlocked_window
+    who, first, twice = _two_the_same(qtbot, window, ui_session)
+    old, new = (
+        call_casework(
+            qtbot, ui_session, referrals.record_referral, who.id, source=ReferralSource.GP
+        ).value
+        for _ in range(2)
+    )
+    call_casework(qtbot, ui_session, contacts.mark_in_error, twice.id, "Recorded twice")
+    call_casework(qtbot, ui_session, referrals.mark_in_error, new.id, "Recorded twice")
+    settle(qtbot, ui_session)
+    tab = window.participant_view.timeline
+    take_off = "Take the entered in error mark off the selected contact or case note"
+    mark = "Mark the selected contact or case note entered in error"
+
+    assert tab.select_id(twice.id)
+    assert tab.in_error_button.text() == "Not in error after all…"
+    assert tab.in_error_button.accessibleName() == take_off
+    assert tab.select_id(first.id)
+    assert tab.in_error_button.text() == "Entered in error…"
+    assert tab.in_error_button.accessibleName() == mark
+
+    in_tab = window.participant_view.referrals
+    for referral, said in ((new, "Not in error after all…"), (old, "Entered in error…")):
+        row = in_tab.in_model.row_of_id(referral.id)
+        in_tab.in_table.setCurrentIndex(
+            in_tab.in_proxy.mapFromSource(in_tab.in_model.index(row, 0))
+        )
+        assert in_tab.in_error_button.text() == said

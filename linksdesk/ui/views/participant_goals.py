@@ -109,10 +109,8 @@ class GoalsTab(RecordTabBase):
             tr("Mark the selected step done or not done"),
             self.toggle_step,
         )
-        self.in_error_button = push_button(
-            tr("Entered in error…"),
-            tr("Mark the selected goal entered in error, or take a mistaken mark off"),
-            self.in_error_selected,
+        self.in_error_button = self.mark_button(
+            tr("Mark the selected goal entered in error, or take a mistaken mark off")
         )
         layout.addLayout(
             hbox(
@@ -292,10 +290,7 @@ class GoalsTab(RecordTabBase):
         for b in (self.review_button, self.step_button):
             b.setEnabled(changeable)
         self.in_error_button.setEnabled(held)
-        marked = goal is not None and goal.in_error
-        self.in_error_button.setText(
-            self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
-        )
+        self.follow_mark(goal is not None and goal.in_error)
         can = {
             self.done_action: at >= 0,
             self.up_action: at > 0,

@@ -76,10 +76,8 @@ class ReferralsTab(RecordTabBase):
         self.add_referral_button = push_button(
             tr("Add referral…"), tr("Add a referral in"), self.add_referral
         )
-        self.in_error_button = push_button(
-            tr("Entered in error…"),
-            tr("Mark the selected referral in entered in error, or take a mistaken mark off"),
-            self.in_error_selected,
+        self.in_error_button = self.mark_button(
+            tr("Mark the selected referral in entered in error, or take a mistaken mark off")
         )
         layout.addLayout(
             title_bar(
@@ -136,10 +134,7 @@ class ReferralsTab(RecordTabBase):
 
     def _follow_selection(self, referral: Referral | None) -> None:
         """The mark's button says what it will do with the referral chosen."""
-        marked = referral is not None and referral.in_error
-        self.in_error_button.setText(
-            self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
-        )
+        self.follow_mark(referral is not None and referral.in_error)
 
     def in_error_selected(self) -> None:
         """Mark the selected referral in entered in error (asked why, told what will

@@ -160,10 +160,8 @@ class TimelineTab(RecordTabBase):
         self.revise_button = push_button(
             tr("Revise note"), tr("Revise the selected note"), self.revise_selected
         )
-        self.in_error_button = push_button(
-            tr("Entered in error…"),
-            tr("Mark the selected contact or case note entered in error"),
-            self.in_error_selected,
+        self.in_error_button = self.mark_button(
+            tr("Mark the selected contact or case note entered in error")
         )
         self.move_button = push_button(
             tr("Move to the right record…"),
@@ -265,16 +263,13 @@ class TimelineTab(RecordTabBase):
         editable = not self.read_only
         standing_note = item is not None and item.note is not None and not item.in_error
         self.revise_button.setEnabled(editable and standing_note)
-        if item is not None and item.in_error:
-            self.in_error_button.setText(self.tr("Not in error after all…"))
-            self.in_error_button.setAccessibleName(
-                self.tr("Take the entered in error mark off the selected contact or case note")
-            )
-        else:
-            self.in_error_button.setText(self.tr("Entered in error…"))
-            self.in_error_button.setAccessibleName(
-                self.tr("Mark the selected contact or case note entered in error")
-            )
+        marked = item is not None and item.in_error
+        self.follow_mark(marked)
+        self.in_error_button.setAccessibleName(
+            self.tr("Take the entered in error mark off the selected contact or case note")
+            if marked
+            else self.tr("Mark the selected contact or case note entered in error")
+        )
 
     def current_item(self) -> TimelineItem | None:
         index = self.table.currentIndex()

@@ -215,10 +215,8 @@ class WellbeingTab(RecordTabBase):
         self.record_button = push_button(
             tr("Record a score…"), tr("Record a wellbeing score"), self.record
         )
-        self.in_error_button = push_button(
-            tr("Entered in error…"),
-            tr("Mark the selected score entered in error, or take a mistaken mark off"),
-            self.in_error_selected,
+        self.in_error_button = self.mark_button(
+            tr("Mark the selected score entered in error, or take a mistaken mark off")
         )
         self.editing_buttons = (self.record_button, self.in_error_button)
         layout.addLayout(
@@ -302,10 +300,7 @@ class WellbeingTab(RecordTabBase):
 
     def _follow_selection(self, score: MeasureRecord | None) -> None:
         """The mark's button says what it will do with the score chosen."""
-        marked = score is not None and score.in_error
-        self.in_error_button.setText(
-            self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
-        )
+        self.follow_mark(score is not None and score.in_error)
 
     def in_error_selected(self) -> None:
         """Mark the selected score entered in error (asked why, told what will happen), or

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QPushButton, QTableView, QWidget
 
 from linksdesk.ui.models.table import RecordFilterProxy
+from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from linksdesk.ui.views.record_host import RecordHost
@@ -27,6 +28,8 @@ class RecordTabBase(QWidget):
     """A tab of the record: ``_build`` lays it out; its accessible name is its tab's title
     (set by the record)."""
 
+    in_error_button: QPushButton  # a tab whose rows can be marked: its ``mark_button``
+
     def __init__(self, view: RecordHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
@@ -43,6 +46,25 @@ class RecordTabBase(QWidget):
         self.read_only = read_only
         for button in self.editing_buttons:
             button.setEnabled(not read_only)
+
+    def mark_button(self, name: str) -> QPushButton:
+        """The "Entered in error…" button of a tab whose rows can be marked, named for screen
+        readers by what it marks: it calls ``in_error_selected``, and ``follow_mark`` makes
+        it say what it will do with the row chosen."""
+        return push_button(self._mark_text(marked=False), name, self.in_error_selected)
+
+    def follow_mark(self, marked: bool) -> None:
+        """The mark's button says what it will do: mark the row chosen, or (``marked``)
+        take a mistaken mark off."""
+        self.in_error_button.setText(self._mark_text(marked))
+
+    def _mark_text(self, marked: bool) -> str:
+        return self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
+
+    def in_error_selected(self) -> None:
+        """Mark the row chosen entered in error, or take a mistaken mark off (a tab with a
+        ``mark_button`` does this its own way)."""
+        raise NotImplementedError
 
     def chosen(self, table: QTableView, what: str) -> Any | None:
         """The row chosen in ``table`` to change, when the record may be changed; with none
