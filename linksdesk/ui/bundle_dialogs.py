@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -44,10 +43,9 @@ def _import_job(cb: Casebook, path: Path, *, progress: Any, trust: str | None) -
     return bundles.import_file(cb, path, trust=trust, progress=lambda _s, d, t: progress(d, t))
 
 
-class _BundleDialog(QDialog):
+class _BundleDialog(kit.SessionDialog):
     def __init__(self, session: UiSession, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.job_id: int | None = None
         self.result_info: Any = None
         kit.set_title(self, title)
@@ -60,7 +58,6 @@ class _BundleDialog(QDialog):
         self.buttons = kit.button_box(self, kit.OK_CANCEL, self.start, parent=self)
         self.ok_button = kit.accept_button(self.buttons)
         session.runner.sig_progress.connect(self._on_runner_progress)
-        session.sig_locked.connect(self.reject)
 
     def _finish_layout(self, intro: str, extra: QWidget | None = None) -> None:
         label = QLabel(intro, self)
@@ -171,10 +168,6 @@ class ExportBundleDialog(_BundleDialog):
         )
         self.accept()
 
-    @classmethod
-    def ask(cls, session: UiSession, parent: QWidget | None = None) -> ExportBundleDialog:
-        return kit.open_modeless(cls(session, parent))
-
 
 class ImportBundleDialog(_BundleDialog):
     """Import a bundle (or the team's roster) into a supervisor's vault."""
@@ -277,7 +270,3 @@ class ImportBundleDialog(_BundleDialog):
         )
         self.session.sig_status.emit(text)
         self.accept()
-
-    @classmethod
-    def ask(cls, session: UiSession, parent: QWidget | None = None) -> ImportBundleDialog:
-        return kit.open_modeless(cls(session, parent))

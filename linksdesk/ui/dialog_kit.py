@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from linksdesk.casework.casebook import Casebook
 from linksdesk.ui.runner import is_expected
 from linksdesk.ui.widgets import InlineMessage, StrengthHint
+
+if TYPE_CHECKING:
+    from linksdesk.ui.session import UiSession
 
 D = TypeVar("D", bound=QDialog)
 T = TypeVar("T")
@@ -134,6 +137,20 @@ def open_modeless(dialog: D) -> D:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+class SessionDialog(QDialog):
+    """A dialog over the open vault: it keeps the ``session`` and closes when the vault locks."""
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        session.sig_locked.connect(self.reject)
+
+    @classmethod
+    def ask(cls, session: UiSession, parent: QWidget | None = None) -> Self:
+        """Open the dialog without blocking (``open_modeless``). Returns it (tests use it)."""
+        return open_modeless(cls(session, parent))
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:

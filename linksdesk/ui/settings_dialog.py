@@ -6,7 +6,6 @@ import inspect
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -41,48 +40,59 @@ def _change_passphrase(cb: Casebook, new: str, current: str) -> None:
         cb.change_passphrase(new)
 
 
-class SettingsDialog(QDialog):
+def _setting_box(
+    parent: QWidget, bounds: tuple[int, int], unit: str, name: str, tip: str = ""
+) -> QSpinBox:
+    """A number setting's box: its ``bounds``, the ``unit`` after the number, its ``name`` for
+    screen readers and the ``tip`` that says what it does."""
+    box = QSpinBox(parent)
+    box.setRange(*bounds)
+    box.setSuffix(unit)
+    box.setAccessibleName(name)
+    box.setToolTip(tip)
+    return box
+
+
+class SettingsDialog(kit.SessionDialog):
     """Edits the settings stored inside the vault; saving runs on the DB thread."""
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         kit.set_title(self, self.tr("Settings"))
         self.setMinimumWidth(520)
         tr = self.tr
 
         # -- this computer -------------------------------------------------------------------
-        self.auto_lock = QSpinBox(self)
-        self.auto_lock.setRange(1, 240)
-        self.auto_lock.setSuffix(tr(" minutes"))
-        self.auto_lock.setAccessibleName(tr("Lock after minutes without use"))
-        self.auto_lock.setToolTip(
-            tr("LinksDesk locks itself after this long without use, time asleep included.")
+        self.auto_lock = _setting_box(
+            self,
+            (1, 240),
+            tr(" minutes"),
+            tr("Lock after minutes without use"),
+            tr("LinksDesk locks itself after this long without use, time asleep included."),
         )
-        self.clipboard = QSpinBox(self)
-        self.clipboard.setRange(5, 600)
-        self.clipboard.setSuffix(tr(" seconds"))
-        self.clipboard.setAccessibleName(tr("Clear copied text after seconds"))
+        self.clipboard = _setting_box(
+            self, (5, 600), tr(" seconds"), tr("Clear copied text after seconds")
+        )
 
         # -- programme -----------------------------------------------------------------------
-        self.appointment_limit = QSpinBox(self)
-        self.appointment_limit.setRange(0, 100)
+        self.appointment_limit = _setting_box(
+            self,
+            (0, 100),
+            "",
+            tr("Appointment limit per person"),
+            tr("Supported visits and attempted contacts do not count towards the limit."),
+        )
         self.appointment_limit.setSpecialValueText(tr("No limit"))
-        self.appointment_limit.setAccessibleName(tr("Appointment limit per person"))
-        self.appointment_limit.setToolTip(
-            tr("Supported visits and attempted contacts do not count towards the limit.")
+        self.not_seen = _setting_box(
+            self,
+            (1, 104),
+            tr(" weeks"),
+            tr("Not seen for weeks"),
+            tr("People not seen for this long are listed on the Today screen to reach out to."),
         )
-        self.not_seen = QSpinBox(self)
-        self.not_seen.setRange(1, 104)
-        self.not_seen.setSuffix(tr(" weeks"))
-        self.not_seen.setAccessibleName(tr("Not seen for weeks"))
-        self.not_seen.setToolTip(
-            tr("People not seen for this long are listed on the Today screen to reach out to.")
+        self.review_weeks = _setting_box(
+            self, (1, 52), tr(" weeks"), tr("Review goals every weeks")
         )
-        self.review_weeks = QSpinBox(self)
-        self.review_weeks.setRange(1, 52)
-        self.review_weeks.setSuffix(tr(" weeks"))
-        self.review_weeks.setAccessibleName(tr("Review goals every weeks"))
         self.concerns = QPlainTextEdit(self)
         self.concerns.setAccessibleName(tr("Concerns, one per line"))
         self.concerns.setTabChangesFocus(True)
@@ -175,7 +185,6 @@ class SettingsDialog(QDialog):
         )
         tab_order(self.current, self.new, self.repeat, self.change_button)
 
-        self.session.sig_locked.connect(self.reject)
         self.load(session.settings)
 
     def _make_notes_tab(self) -> QWidget:
@@ -303,8 +312,3 @@ class SettingsDialog(QDialog):
     def done(self, result: int) -> None:
         self._wipe()
         super().done(result)
-
-    @classmethod
-    def ask(cls, session: UiSession, parent: QWidget | None = None) -> SettingsDialog:
-        """Open the dialog without blocking; it saves by itself. Returns it (tests use it)."""
-        return kit.open_modeless(cls(session, parent))

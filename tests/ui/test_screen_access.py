@@ -31,6 +31,7 @@ from linksdesk.core.vocab import (
     ParticipantStatus,
     ReferralSource,
 )
+from linksdesk.ui.dialogs import in_error
 from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog
 from linksdesk.ui.dialogs.erasure import ErasureDialog
 from linksdesk.ui.dialogs.goal import GoalDialog
@@ -189,11 +190,11 @@ def test_the_dialogs_that_put_an_entry_right_are_named_and_reached_by_tab(
         window.open_participant(who.id)
     view = window.participant_view
     dialogs: list[QDialog] = [
-        InErrorDialog.for_contact(booked, True, view.timeline),
-        InErrorDialog.for_score(score, "7, 6, 5, 3", view.wellbeing),
-        InErrorDialog.for_note(note, view.timeline),
-        InErrorDialog.for_referral(referral, view.referrals),
-        InErrorDialog.for_goal(g, view.goals),
+        InErrorDialog(in_error.contact_marking(booked, has_note=True), view.timeline),
+        InErrorDialog(in_error.score_marking(score, "7, 6, 5, 3"), view.wellbeing),
+        InErrorDialog(in_error.note_marking(note), view.timeline),
+        InErrorDialog(in_error.referral_marking(referral), view.referrals),
+        InErrorDialog(in_error.goal_marking(g), view.goals),
         OnwardUpdateDialog(sent, view.referrals),
         PersonChooser(ui_session, "Move case note", view, other_than=who.id),
     ]

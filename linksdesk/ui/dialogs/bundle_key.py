@@ -9,7 +9,6 @@ supervisor…) and the programme's server.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLineEdit,
     QPushButton,
@@ -22,13 +21,12 @@ from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage
 
 
-class BundleKeyDialog(QDialog):
+class BundleKeyDialog(kit.SessionDialog):
     """Shows this vault's bundle key with Copy; offers to make it when there is none yet."""
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         tr = self.tr
-        self.session = session
         about = kit.introduced(
             self,
             tr("Your bundle key"),
@@ -55,7 +53,6 @@ class BundleKeyDialog(QDialog):
         self.make_button.clicked.connect(self.make)
         self.copy_button.clicked.connect(self.copy)
         kit.column(self, about, self.key_field, self.message, self.buttons)
-        session.sig_locked.connect(self.reject)
         session.call(bundles.bundle_key_state, on_done=self._show_state)
 
     def _show_state(self, state: tuple[bool, str | None]) -> None:
@@ -111,7 +108,3 @@ class BundleKeyDialog(QDialog):
             self.tr("Copied: paste it into an email or message to your workers."), "info"
         )
         kit.grow_to_fit(self)
-
-    @classmethod
-    def ask(cls, session: UiSession, parent: QWidget | None = None) -> BundleKeyDialog:
-        return kit.open_modeless(cls(session, parent))

@@ -4,8 +4,9 @@ goal): why, and what will happen, before anything is written."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from linksdesk.ui.views.record_host import CaseworkCall
 
 OTHER = "other"
+P = ParamSpec("P")
 
 
 def _tr(text: str) -> str:
@@ -68,25 +70,175 @@ def mark_or_take_off(
         write(mark, entry.id, reason, on_done=on_done)
 
 
-class InErrorDialog(FormDialog):
-    """Why an entry was entered in error (one of ``reasons``, or the worker's own words),
-    with what marking it does (``effects``): kept struck through, counted nowhere, synced,
-    and undone by "Not in error after all"."""
+@dataclass(frozen=True)
+class Marking:
+    """What the dialog says of one entry: ``what`` it is, what marking it does
+    (``effects``), the ``reasons`` offered (key: words) and casework's check of a reason."""
 
-    def __init__(
-        self,
-        what: str,
-        reasons: Mapping[str, str],
-        effects: Sequence[str],
-        problem: Callable[[str], str | None],
-        parent: QWidget | None = None,
-    ) -> None:
+    what: str
+    effects: list[str]
+    reasons: dict[str, str]
+    problem: Callable[[str], str | None]
+
+
+def contact_marking(contact: Contact, *, has_note: bool) -> Marking:
+    """A contact (``has_note``: a case note was written about it)."""
+    what = _tr("{kind} on {when}, {outcome}").format(
+        kind=contact.kind.label,
+        when=f"{contact.at:%a %d %b %Y at %H:%M}",
+        outcome=contact.outcome.lower(),
+    )
+    effects = [
+        _tr(
+            "Nothing is deleted. The contact stays in this record, struck through, with "
+            "your reason, and in the audit trail. From now on it counts nowhere: not as "
+            "seen, missed or cancelled, not towards the appointment limit, in no monthly "
+            "total, report, GP summary or the person's own record, and it leaves the "
+            "Diary and Today. The change syncs to your other laptop, the server and "
+            "your supervisor's next bundle."
+        )
+    ]
+    if has_note:
+        effects.append(
+            _tr("The case note written about it stays as it is: revise it too if it is wrong.")
+        )
+    reasons = {
+        "wrong_person": _tr("Booked or recorded on the wrong participant"),
+        "twice": _tr("Recorded twice"),
+    }
+    return Marking(what, effects, reasons, contacts.in_error_problem)
+
+
+def score_marking(score: MeasureRecord, shown: str) -> Marking:
+    """A wellbeing ``score``, ``shown`` as the tab shows it."""
+    what = _tr("{kind} taken on {day}: {score}").format(
+        kind=score.kind.label, day=f"{score.taken_on:%a %d %b %Y}", score=shown
+    )
+    effects = [
+        _tr(
+            "Nothing is deleted. The score stays in this record, struck through, with "
+            "your reason, and in the audit trail. From now on it counts nowhere: it is no "
+            "baseline and no change against one, and it is left out of the chart, "
+            "reports, evaluation, the GP summary and the person's own record. The change "
+            "syncs to your other laptop, the server and your supervisor's next bundle."
+        ),
+        _tr(
+            "Typed wrong? Record the right answers again with Record a score…, with the "
+            "day they were given."
+        ),
+    ]
+    reasons = {
+        "typed_wrong": _tr("Answers or score typed wrong"),
+        "wrong_person": _tr("Recorded on the wrong participant"),
+        "twice": _tr("Recorded twice"),
+    }
+    return Marking(what, effects, reasons, measures.in_error_problem)
+
+
+def note_marking(note: Note) -> Marking:
+    """A case note."""
+    what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y}")
+    effects = [
+        _tr(
+            "Nothing is deleted. The note and every earlier version of it stay in this "
+            "record view, struck through, with your reason, and in the audit trail. From "
+            "now on it reaches nothing else: not the person's own record, a GP summary, "
+            "search, reports or evaluation files. The change syncs to your other laptop, "
+            "the server and your supervisor's next bundle."
+        ),
+        _tr(
+            "Written in the wrong participant's record? Choose Move to the right "
+            "record… instead: the words go there as a new note, and this one is marked."
+        ),
+    ]
+    # not the wrong record first: Enter at once would mark it and leave its words out of
+    # the right record (Move to the right record… writes them there)
+    reasons = {
+        "twice": _tr("Written twice"),
+        "wrong_person": _tr("Written in the wrong participant's record"),
+    }
+    return Marking(what, effects, reasons, notes.in_error_problem)
+
+
+def referral_marking(referral: Referral, referred_on: dt.date | None = None) -> Marking:
+    """A referral in (``referred_on``: the person's Referred on date, said to stay when it is
+    this referral's day)."""
+    what = _tr("Referral from {source} received on {day}").format(
+        source=referral.source.label, day=f"{referral.received_on:%a %d %b %Y}"
+    )
+    effects = [
+        _tr(
+            "Nothing is deleted. The referral stays in this record, struck through, with "
+            "your reason, and in the audit trail. From now on it counts nowhere: in no "
+            "new referrals, waiting time, monthly total, report, evaluation file or the "
+            "person's own record. The change syncs to your other laptop, the server and "
+            "your supervisor's next bundle."
+        ),
+    ]
+    if referred_on is not None and referred_on == referral.received_on:
+        # their own detail, set from their first referral: the mark does not change it
+        effects.append(
+            _tr(
+                "Their Referred on date, {day}, came from this referral. It is a detail "
+                "of their own and stays, in the caseload too: if it is wrong, change it "
+                "with Edit details… under Profile and consent."
+            ).format(day=f"{referred_on:%a %d %b %Y}")
+        )
+    reasons = {
+        "twice": _tr("Recorded twice"),
+        "wrong_person": _tr("Recorded on the wrong participant"),
+    }
+    return Marking(what, effects, reasons, referrals.in_error_problem)
+
+
+def goal_marking(goal: Goal) -> Marking:
+    """A goal."""
+    what = _tr("Goal set on {day}: {title}").format(
+        day=f"{goal.set_on:%a %d %b %Y}", title=goal.title
+    )
+    effects = [
+        _tr(
+            "Nothing is deleted. The goal and its steps stay in this record, struck "
+            "through, with your reason, and in the audit trail. From now on they count "
+            "nowhere: in no goal report, evaluation file, review due, search, GP summary "
+            "or the person's own record. The change syncs to your other laptop, the "
+            "server and your supervisor's next bundle."
+        ),
+    ]
+    reasons = {
+        "mistake": _tr("Set by mistake"),
+        "twice": _tr("Set twice"),
+        "wrong_person": _tr("Set on the wrong participant"),
+    }
+    return Marking(what, effects, reasons, goals.in_error_problem)
+
+
+def asking(
+    marking: Callable[P, Marking],
+) -> Callable[Concatenate[QWidget | None, P], str | None]:
+    """An ``InErrorDialog.ask…``: over ``parent``, the dialog about the entry ``marking``
+    describes (given the rest of the arguments); the reason to keep with the mark, or None
+    when the worker changed their mind."""
+
+    def ask(parent: QWidget | None, /, *args: P.args, **kwargs: P.kwargs) -> str | None:
+        return InErrorDialog(marking(*args, **kwargs), parent).asked()
+
+    return ask
+
+
+class InErrorDialog(FormDialog):
+    """Why an entry was entered in error (one of the ``marking``'s reasons, or the worker's
+    own words), with what marking it does: kept struck through, counted nowhere, synced, and
+    undone by "Not in error after all"."""
+
+    def __init__(self, marking: Marking, parent: QWidget | None = None) -> None:
         tr = self.tr
+        reasons = marking.reasons
         self.reasons = {**reasons, OTHER: tr("Something else (say what)")}
-        self._reason_problem = problem
+        self._reason_problem = marking.problem
         intro = [
-            f"<b>{what}</b>",
-            *effects,
+            f"<b>{marking.what}</b>",
+            *marking.effects,
             tr("If you mark the wrong one, choose it again and Not in error after all."),
         ]
         super().__init__(
@@ -125,166 +277,9 @@ class InErrorDialog(FormDialog):
         values = self.run()
         return None if values is None else self.reason(values)
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, contact: Contact, *, has_note: bool) -> str | None:
-        """Why ``contact`` was entered in error, or None."""
-        return cls.for_contact(contact, has_note, parent).asked()
-
-    @classmethod
-    def for_contact(
-        cls, contact: Contact, has_note: bool, parent: QWidget | None = None
-    ) -> InErrorDialog:
-        what = _tr("{kind} on {when}, {outcome}").format(
-            kind=contact.kind.label,
-            when=f"{contact.at:%a %d %b %Y at %H:%M}",
-            outcome=contact.outcome.lower(),
-        )
-        effects = [
-            _tr(
-                "Nothing is deleted. The contact stays in this record, struck through, with "
-                "your reason, and in the audit trail. From now on it counts nowhere: not as "
-                "seen, missed or cancelled, not towards the appointment limit, in no monthly "
-                "total, report, GP summary or the person's own record, and it leaves the "
-                "Diary and Today. The change syncs to your other laptop, the server and "
-                "your supervisor's next bundle."
-            )
-        ]
-        if has_note:
-            effects.append(
-                _tr("The case note written about it stays as it is: revise it too if it is wrong.")
-            )
-        reasons = {
-            "wrong_person": _tr("Booked or recorded on the wrong participant"),
-            "twice": _tr("Recorded twice"),
-        }
-        return cls(what, reasons, effects, contacts.in_error_problem, parent)
-
-    @classmethod
-    def ask_score(cls, parent: QWidget | None, score: MeasureRecord, shown: str) -> str | None:
-        """Why the wellbeing ``score`` (``shown`` as the tab shows it) was entered in
-        error, or None."""
-        return cls.for_score(score, shown, parent).asked()
-
-    @classmethod
-    def for_score(
-        cls, score: MeasureRecord, shown: str, parent: QWidget | None = None
-    ) -> InErrorDialog:
-        what = _tr("{kind} taken on {day}: {score}").format(
-            kind=score.kind.label, day=f"{score.taken_on:%a %d %b %Y}", score=shown
-        )
-        effects = [
-            _tr(
-                "Nothing is deleted. The score stays in this record, struck through, with "
-                "your reason, and in the audit trail. From now on it counts nowhere: it is no "
-                "baseline and no change against one, and it is left out of the chart, "
-                "reports, evaluation, the GP summary and the person's own record. The change "
-                "syncs to your other laptop, the server and your supervisor's next bundle."
-            ),
-            _tr(
-                "Typed wrong? Record the right answers again with Record a score…, with the "
-                "day they were given."
-            ),
-        ]
-        reasons = {
-            "typed_wrong": _tr("Answers or score typed wrong"),
-            "wrong_person": _tr("Recorded on the wrong participant"),
-            "twice": _tr("Recorded twice"),
-        }
-        return cls(what, reasons, effects, measures.in_error_problem, parent)
-
-    @classmethod
-    def ask_note(cls, parent: QWidget | None, note: Note) -> str | None:
-        """Why the case ``note`` was entered in error, or None."""
-        return cls.for_note(note, parent).asked()
-
-    @classmethod
-    def for_note(cls, note: Note, parent: QWidget | None = None) -> InErrorDialog:
-        what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y}")
-        effects = [
-            _tr(
-                "Nothing is deleted. The note and every earlier version of it stay in this "
-                "record view, struck through, with your reason, and in the audit trail. From "
-                "now on it reaches nothing else: not the person's own record, a GP summary, "
-                "search, reports or evaluation files. The change syncs to your other laptop, "
-                "the server and your supervisor's next bundle."
-            ),
-            _tr(
-                "Written in the wrong participant's record? Choose Move to the right "
-                "record… instead: the words go there as a new note, and this one is marked."
-            ),
-        ]
-        # not the wrong record first: Enter at once would mark it and leave its words out of
-        # the right record (Move to the right record… writes them there)
-        reasons = {
-            "twice": _tr("Written twice"),
-            "wrong_person": _tr("Written in the wrong participant's record"),
-        }
-        return cls(what, reasons, effects, notes.in_error_problem, parent)
-
-    @classmethod
-    def ask_referral(
-        cls, parent: QWidget | None, referral: Referral, referred_on: dt.date | None = None
-    ) -> str | None:
-        """Why the ``referral`` in was entered in error, or None (``referred_on``: the
-        person's Referred on date, said to stay when it is this referral's day)."""
-        return cls.for_referral(referral, parent, referred_on).asked()
-
-    @classmethod
-    def for_referral(
-        cls,
-        referral: Referral,
-        parent: QWidget | None = None,
-        referred_on: dt.date | None = None,
-    ) -> InErrorDialog:
-        what = _tr("Referral from {source} received on {day}").format(
-            source=referral.source.label, day=f"{referral.received_on:%a %d %b %Y}"
-        )
-        effects = [
-            _tr(
-                "Nothing is deleted. The referral stays in this record, struck through, with "
-                "your reason, and in the audit trail. From now on it counts nowhere: in no "
-                "new referrals, waiting time, monthly total, report, evaluation file or the "
-                "person's own record. The change syncs to your other laptop, the server and "
-                "your supervisor's next bundle."
-            ),
-        ]
-        if referred_on is not None and referred_on == referral.received_on:
-            # their own detail, set from their first referral: the mark does not change it
-            effects.append(
-                _tr(
-                    "Their Referred on date, {day}, came from this referral. It is a detail "
-                    "of their own and stays, in the caseload too: if it is wrong, change it "
-                    "with Edit details… under Profile and consent."
-                ).format(day=f"{referred_on:%a %d %b %Y}")
-            )
-        reasons = {
-            "twice": _tr("Recorded twice"),
-            "wrong_person": _tr("Recorded on the wrong participant"),
-        }
-        return cls(what, reasons, effects, referrals.in_error_problem, parent)
-
-    @classmethod
-    def ask_goal(cls, parent: QWidget | None, goal: Goal) -> str | None:
-        """Why the ``goal`` was entered in error, or None."""
-        return cls.for_goal(goal, parent).asked()
-
-    @classmethod
-    def for_goal(cls, goal: Goal, parent: QWidget | None = None) -> InErrorDialog:
-        what = _tr("Goal set on {day}: {title}").format(
-            day=f"{goal.set_on:%a %d %b %Y}", title=goal.title
-        )
-        effects = [
-            _tr(
-                "Nothing is deleted. The goal and its steps stay in this record, struck "
-                "through, with your reason, and in the audit trail. From now on they count "
-                "nowhere: in no goal report, evaluation file, review due, search, GP summary "
-                "or the person's own record. The change syncs to your other laptop, the "
-                "server and your supervisor's next bundle."
-            ),
-        ]
-        reasons = {
-            "mistake": _tr("Set by mistake"),
-            "twice": _tr("Set twice"),
-            "wrong_person": _tr("Set on the wrong participant"),
-        }
-        return cls(what, reasons, effects, goals.in_error_problem, parent)
+    # what each "Entered in error…" button asks (the views call these)
+    ask = staticmethod(asking(contact_marking))
+    ask_score = staticmethod(asking(score_marking))
+    ask_note = staticmethod(asking(note_marking))
+    ask_referral = staticmethod(asking(referral_marking))
+    ask_goal = staticmethod(asking(goal_marking))

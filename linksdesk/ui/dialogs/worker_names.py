@@ -10,7 +10,7 @@ them.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from linksdesk.casework import supervision
 from linksdesk.ui import dialog_kit as kit
@@ -18,15 +18,14 @@ from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, scrolled
 
 
-class WorkerNamesDialog(QDialog):
+class WorkerNamesDialog(kit.SessionDialog):
     """One field a worker, filled with the name given before; Save keeps them all at once."""
 
     sig_saved = Signal()
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         tr = self.tr
-        self.session = session
         about = kit.introduced(
             self,
             tr("Name your workers"),
@@ -47,7 +46,6 @@ class WorkerNamesDialog(QDialog):
         self.area = scrolled(self.form_widget, tr("Workers"))
         self.area.setMinimumHeight(220)  # a team's names at once, more by scrolling
         kit.column(self, about, self.area, self.message, self.buttons)
-        session.sig_locked.connect(self.reject)
         session.call(supervision.worker_names, on_done=self._show)
 
     def _show(self, workers: list[supervision.WorkerName]) -> None:
@@ -94,7 +92,3 @@ class WorkerNamesDialog(QDialog):
         kit.accept_button(self.buttons).setEnabled(True)
         self.message.show_message(kit.failure_text(exc))
         kit.grow_to_fit(self)
-
-    @classmethod
-    def ask(cls, session: UiSession, parent: QWidget | None = None) -> WorkerNamesDialog:
-        return kit.open_modeless(cls(session, parent))
