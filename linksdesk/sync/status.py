@@ -114,7 +114,8 @@ class AttentionItem:
 
 
 def list_attention(target: Target) -> list[AttentionItem]:
-    """Changes the server refused ("needs attention"), newest first."""
+    """Changes the server refused, pulled changes set aside, and words added elsewhere to a
+    note marked here (``sync.late_words``): "needs attention", newest first."""
     _, store = opened(target)
     with store.read() as s:
         rows = s.scalars(select(SyncAttention).order_by(SyncAttention.at.desc()))

@@ -63,7 +63,7 @@ class SyncView(Screen):
                     tr("Record"),
                     lambda a: record_name(a.table),
                 ),
-                Column(tr("Server's reason"), lambda a: a.reason, tooltip=lambda a: a.reason),
+                Column(tr("Why"), lambda a: a.reason, tooltip=lambda a: a.reason),
             ],
             id_of=lambda a: a.change_id,
             parent=self,
@@ -101,8 +101,9 @@ class SyncView(Screen):
         self.attention_heading = heading(tr("Needs attention"), level=2)
         self.attention_intro = muted(
             tr(
-                "Changes the server refused. They do not hold up other changes; once you have "
-                "dealt with one (for example by editing the record again), dismiss it."
+                "Changes the server refused, and changes from your other laptop you need to "
+                "look at. They do not hold up other changes; once you have dealt with one (for "
+                "example by editing the record again), dismiss it."
             )
         )
         self.attention_table = make_table(self.attention_proxy, tr("Needs attention"))
