@@ -1906,10 +1906,6 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Entered in error…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Timeline of contacts and notes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2082,7 +2078,7 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Server&apos;s reason</source>
+        <source>Why</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2110,7 +2106,7 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Changes the server refused. They do not hold up other changes; once you have dealt with one (for example by editing the record again), dismiss it.</source>
+        <source>Changes the server refused, and changes from your other laptop you need to look at. They do not hold up other changes; once you have dealt with one (for example by editing the record again), dismiss it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3006,14 +3002,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Not in error after all…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Entered in error…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Step actions</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3631,6 +3619,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
 <context>
     <name>RecordTabBase</name>
     <message>
+        <source>Not in error after all…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose {what} in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3723,14 +3719,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>ReferralsTab</name>
-    <message>
-        <source>Not in error after all…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Entered in error…</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>a referral in</source>
         <translation type="unfinished"></translation>
@@ -4081,14 +4069,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
 <context>
     <name>TimelineTab</name>
     <message>
-        <source>Not in error after all…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Entered in error…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Record the booked contact?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4435,14 +4415,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
     <name>WellbeingTab</name>
     <message>
         <source>A new baseline: they came back (case reopened or referred in again) since their last score, so this starts a new episode of support.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not in error after all…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Entered in error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
