@@ -17,7 +17,7 @@ from linksdesk.core.records import Consent as Consent
 from linksdesk.core.records import Contact as Contact
 from linksdesk.core.records import Goal as Goal
 from linksdesk.core.records import GoalStep as GoalStep
-from linksdesk.core.records import Marked
+from linksdesk.core.records import Marked, ParticipantRecord
 from linksdesk.core.records import OnwardReferral as OnwardReferral
 from linksdesk.core.records import Referral as Referral
 from linksdesk.core.records import Relationship as Relationship
@@ -168,12 +168,10 @@ class NoteRevision:
 
 
 @dataclass(frozen=True)
-class Note(Marked):
+class Note(ParticipantRecord, Marked):
     """Marked (written in the wrong participant's record, or twice): the note and every
     revision of it reach nothing outside the worker's record view."""
 
-    id: str
-    participant_id: str
     contact_id: str | None
     written_at: dt.datetime
     private: bool
@@ -269,12 +267,10 @@ class BaselineChange:
 
 
 @dataclass(frozen=True)
-class MeasureRecord(MeasureDetails, Marked):
+class MeasureRecord(ParticipantRecord, MeasureDetails, Marked):
     """Marked (a score typed wrong, on the wrong participant): in no episode, compared with
     nothing and counted nowhere."""
 
-    id: str
-    participant_id: str
     is_baseline: bool = False
     vs_baseline: BaselineChange | None = None
     item_differences: tuple[int, ...] | None = None

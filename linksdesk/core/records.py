@@ -14,6 +14,15 @@ from linksdesk.core import vocab
 from linksdesk.core.details import GoalDetails
 
 
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """An entry in one participant's record: its own id and the participant's (the row's
+    ``participant_id``, which routing, consent and erasure follow: core/registry.toml)."""
+
+    id: str
+    participant_id: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class Marked:
     """An entry a worker can mark entered in error (a contact, a score, a case note, a
@@ -30,9 +39,7 @@ class Marked:
 
 
 @dataclass(frozen=True)
-class StatusChange:
-    id: str
-    participant_id: str
+class StatusChange(ParticipantRecord):
     from_status: vocab.ParticipantStatus | None
     to_status: vocab.ParticipantStatus
     reason: str | None
@@ -40,9 +47,7 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class Consent:
-    id: str
-    participant_id: str
+class Consent(ParticipantRecord):
     scope: vocab.ConsentScope
     given: bool
     version: int
@@ -52,12 +57,10 @@ class Consent:
 
 
 @dataclass(frozen=True)
-class Referral(Marked):
+class Referral(ParticipantRecord, Marked):
     """Marked (recorded twice, on the wrong participant): in no referral count, wait, report
     or evaluation."""
 
-    id: str
-    participant_id: str
     source: vocab.ReferralSource
     received_on: dt.date
     referrer: str | None
@@ -65,9 +68,7 @@ class Referral(Marked):
 
 
 @dataclass(frozen=True)
-class Concern:
-    id: str
-    participant_id: str
+class Concern(ParticipantRecord):
     category: str
     stage: vocab.ConcernStage
     identified_on: dt.date
@@ -80,9 +81,7 @@ class Concern:
 
 
 @dataclass(frozen=True)
-class Relationship:
-    id: str
-    participant_id: str
+class Relationship(ParticipantRecord):
     kind: vocab.RelationshipKind
     name: str
     detail: str | None
@@ -91,9 +90,7 @@ class Relationship:
 
 
 @dataclass(frozen=True)
-class Contact(Marked):
-    id: str
-    participant_id: str
+class Contact(ParticipantRecord, Marked):
     kind: vocab.ContactKind
     status: vocab.ContactStatus
     at: dt.datetime
@@ -124,20 +121,16 @@ class GoalStep:
 
 
 @dataclass(frozen=True)
-class Goal(GoalDetails, Marked):
+class Goal(ParticipantRecord, GoalDetails, Marked):
     """Marked (set by mistake): the goal and its steps count in no goal report or evaluation
     and are in no document."""
 
-    id: str
-    participant_id: str
     steps: tuple[GoalStep, ...] = ()
     held: bool = True  # False: not on this laptop, named only to show its steps under
 
 
 @dataclass(frozen=True)
-class OnwardReferral:
-    id: str
-    participant_id: str
+class OnwardReferral(ParticipantRecord):
     resource_id: str
     resource_name: str
     kind: vocab.OnwardKind

@@ -47,6 +47,15 @@ class SyncColumns:
     field_hlc: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class InErrorColumns:
+    """The mark of an entry a worker can mark entered in error (a referral in, a contact, a
+    case note, a goal, a score): when (``vocab.IN_ERROR_COLUMN``) and the worker's reason.
+    Declared after the model's own columns, as the registry lists them."""
+
+    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    in_error_reason: Mapped[str | None] = mapped_column(String(500))
+
+
 class Participant(SyncColumns, Base):
     __tablename__ = "participant"
     programme_id: Mapped[str] = mapped_column(String(16), unique=True)
@@ -92,15 +101,13 @@ class Consent(SyncColumns, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class ReferralIn(SyncColumns, Base):
+class ReferralIn(InErrorColumns, SyncColumns, Base):
     __tablename__ = "referral"
     participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     received_on: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(32))
     referrer: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
-    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
-    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Concern(SyncColumns, Base):
@@ -113,7 +120,7 @@ class Concern(SyncColumns, Base):
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class Contact(SyncColumns, Base):
+class Contact(InErrorColumns, SyncColumns, Base):
     __tablename__ = "contact"
     participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
@@ -122,19 +129,15 @@ class Contact(SyncColumns, Base):
     minutes: Mapped[int | None] = mapped_column(Integer)
     venue: Mapped[str | None] = mapped_column(String(200))
     purpose: Mapped[str | None] = mapped_column(Text)
-    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
-    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
-class Note(SyncColumns, Base):
+class Note(InErrorColumns, SyncColumns, Base):
     """A case note; its text lives in append-only :class:`NoteRevision` rows."""
 
     __tablename__ = "note"
     participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"), index=True)
     written_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
-    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class NoteRevision(SyncColumns, Base):
@@ -149,7 +152,7 @@ class NoteRevision(SyncColumns, Base):
     written_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-class Goal(SyncColumns, Base):
+class Goal(InErrorColumns, SyncColumns, Base):
     __tablename__ = "goal"
     participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     title: Mapped[str] = mapped_column(Text)  # in the participant's own words
@@ -159,8 +162,6 @@ class Goal(SyncColumns, Base):
     review_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # 0-10, the person's own rating
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
-    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
-    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class GoalStep(SyncColumns, Base):
@@ -220,7 +221,7 @@ class OnwardReferral(SyncColumns, Base):
     outcome_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class Measure(SyncColumns, Base):
+class Measure(InErrorColumns, SyncColumns, Base):
     __tablename__ = "measure"
     participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -230,8 +231,6 @@ class Measure(SyncColumns, Base):
     items: Mapped[list[Any]] = mapped_column(JSON)
     total: Mapped[int | None] = mapped_column(Integer)
     metric: Mapped[float | None] = mapped_column(Float)
-    in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # vocab.IN_ERROR_COLUMN
-    in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class ErasureReceipt(SyncColumns, Base):
