@@ -26,7 +26,7 @@ WORDS = "Rang about the other person's rent Canarymovedaway"
 @pytest.mark.xfail(
     strict=True,
     reason="the move's mark is refused once the wrong participant withdrew on the other "
-    "laptop, which keeps the note live in that person's private record; nobody is told",
+    "laptop, which keeps the note live in that person's private record and is not told",
 )
 def test_a_note_moved_out_of_a_record_withdrawn_on_the_other_laptop_is_not_live_there(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
