@@ -23,12 +23,6 @@ WRITTEN = dt.datetime(2026, 3, 2, 11, 0)
 WORDS = "Rang about the other person's rent Canarymovedaway"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the move's mark on a note in a case handed to a colleague meanwhile is refused "
-    "(not the worker's case): the colleague's record keeps it live; the worker is only told "
-    "to pass on '2 records'",
-)
 def test_a_note_moved_out_of_a_case_handed_over_meanwhile_is_not_live_at_the_colleague(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
