@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import pytest
 from sync_kit import Dev, ServerProcess
 
 from linksdesk.casework import notes as N

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import pytest
 from laptops_kit import a_shared_person
 from sync_kit import Dev, ServerProcess
 

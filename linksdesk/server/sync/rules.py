@@ -334,7 +334,11 @@ def merge_target_problem(state: BatchState, ch: Change) -> MergeTarget | None:
         # erased by this team (receipts are kept per team) and held by none other
         return MergeTarget.OTHER_TEAM if state.held_by_other_team(target) else None
     if held is None or held.deleted:
-        return MergeTarget.NOT_HELD
+        # a case whose team sharing was withdrawn keeps only its consent records here
+        kept = state.consents_of(target)
+        mine = kept and all(row.team_id == state.ctx.team_id for row in kept)
+        withdrawn = mine and state.latest_team_consent(target) is False
+        return MergeTarget.NOT_SHARED if withdrawn else MergeTarget.NOT_HELD
     if held.team_id != state.ctx.team_id:
         return MergeTarget.OTHER_TEAM
     if state.is_erased(target):

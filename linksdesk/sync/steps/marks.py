@@ -37,15 +37,15 @@ IN_ERROR_REASON = "in_error_reason"  # the mark's why, written with it (one deci
 
 WITHDRAWN_WORDS = (
     "You marked {what} in {pid}'s record entered in error on this laptop{why}, but consent "
-    "to share {pid} with the team had been withdrawn on your other laptop, so the mark "
-    "could not reach it: there, {what} still shows as written, in {pid}'s record. Open "
-    "{pid}'s record on your other laptop and mark {what} entered in error there too."
+    "to share {pid} with the team had been withdrawn on your other laptop first, so the "
+    "mark could not reach it: that laptop still shows the {kind} as written. Open {pid}'s "
+    "record on your other laptop and mark the same {kind} entered in error there too."
 )
 HANDED_WORDS = (
     "You marked {what} in {pid}'s record entered in error on this laptop{why}, but {pid}'s "
     "case had been handed to a colleague before the mark reached the server, so it did not "
-    "reach them: their copy still shows {what} as written. Ask the colleague who now holds "
-    "{pid}'s case to mark {what} entered in error."
+    "reach them: their copy still shows the {kind} as written. Ask the colleague who now "
+    "holds {pid}'s case to mark the same {kind} entered in error."
 )
 
 
@@ -102,6 +102,7 @@ def tell(s: Session) -> tuple[str, ...]:
         reason = getattr(row, IN_ERROR_REASON, None)
         words = (HANDED_WORDS if case.get("handed") else WITHDRAWN_WORDS).format(
             what=_what(table, row),
+            kind=named(table),
             pid=case.get("programme_id") or "the participant",
             why=f" (“{reason}”)" if reason else "",
         )
