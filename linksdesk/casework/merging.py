@@ -176,6 +176,8 @@ def separate_records(cb: Casebook, other_id: str) -> Outcome[Participant]:
         tx.update_together(other, dict.fromkeys(MARK))
         for pid in (kept_id, other.id):
             _take_back(tx, pid)
+        # told it was the same person as someone forgotten: the worker has decided
+        same_person.untell_forgotten(tx.session, other.id)
         tx.audit(AuditAction.SEPARATE, "participant", other.id)
         return Outcome(participants.to_participant(other), tx.changes)
 

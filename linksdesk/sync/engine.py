@@ -31,6 +31,7 @@ from linksdesk.sync import same_person, state
 from linksdesk.sync.local_only import LocalOnlyCase
 from linksdesk.sync.page import CURSOR_MOVED
 from linksdesk.sync.protocol import PROTOCOL_VERSION, Change, PushRequest, PushResponse
+from linksdesk.sync.steps import marks
 from linksdesk.sync.steps.context import (
     Checkpoint,
     EngineOptions,
@@ -182,6 +183,27 @@ class SyncEngine:
         if len(kept) < len(notices) or any(not n.get("told") for n in kept):
             state.put(s, state.LOCAL_ONLY, [{**n, "told": True} for n in kept])
 
+    def _tell(self) -> None:
+        """What the worker must decide or do by hand, listed under "needs attention" once
+        the pull has said where records went: a record of a person forgotten
+        (``same_person.tell_forgotten``), a mark that could not reach the other copies of a
+        case (``steps.marks``). Written only when there is something to list or take off."""
+        report = self.c.run.report
+        with self.c.store.read() as s:
+            forgotten = same_person.forgotten_due(s)
+            refused = marks.due(s)
+            report.forgotten = tuple(sorted(same_person.forgotten(s).values()))
+        if not (forgotten or refused):
+            return
+
+        def tell(s: Session) -> None:
+            if forgotten:
+                report.forgotten = same_person.tell_forgotten(s)
+            if refused:
+                report.marks_not_carried = marks.tell(s)
+
+        self.c.store.keep(tell)
+
     def _finish(self) -> None:
         """The report, then one last transaction: what verify found, the local-only notices
         marked told and the caller's ``last_write`` (the sync history's entry)."""
@@ -194,6 +216,7 @@ class SyncEngine:
         report.removed = outcome.removed
         report.set_aside = outcome.unappliable
         report.new_conflicts += outcome.conflicts
+        self._tell()
         with self.c.store.read() as s:
             # local-only cases the worker has not been told about yet (also those a sync
             # that was cut short applied); a case whose team consent was given again since
@@ -290,6 +313,14 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
         )
     for case in report.kept_local:
         parts.append(describe_local_only(case))
+    parts.extend(report.marks_not_carried)
+    if report.forgotten:
+        ids = ", ".join(report.forgotten)
+        parts.append(
+            f"Recorded as the same person as a participant who was forgotten, and still kept: "
+            f"{ids}. Erase {'it' if len(report.forgotten) == 1 else 'them'} too, or choose Not "
+            "the same person after all (see Needs attention)."
+        )
     if report.conflicts:
         n = report.conflicts
         parts.append(

@@ -12,12 +12,20 @@ here: finding two records to be one person never gives a consent nobody recorded
 Run when records are merged (``casework.merging``) and at the start of every sync, before
 the push, so a withdrawal pulled last time, or a merge pulled last time, is settled and
 sent.
+
+An erasure is not carried over the same way. A record marked as the same person as a
+participant who was forgotten (the erasure made on a laptop that did not know of the mark,
+or the mark made on one that did not know of the erasure) is still the worker's to decide
+about: the mark may have been wrong, and an erasure cannot be undone. Each laptop holding
+such a record lists it under "needs attention" at the end of every sync while it stands
+(``tell_forgotten``), with what to do: forget it too, or Not the same person after all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -28,8 +36,8 @@ from sqlalchemy.orm import Session
 from linksdesk.core import registry
 from linksdesk.storage import people
 from linksdesk.storage.outbox import drop_unsent_changes
-from linksdesk.storage.store import Store, WriteTx
-from linksdesk.storage.tables import Consent, Participant
+from linksdesk.storage.store import Store, WriteTx, utc_now
+from linksdesk.storage.tables import Consent, ErasureReceipt, Participant, SyncAttention
 from linksdesk.sync import state
 
 log = logging.getLogger(__name__)
@@ -147,3 +155,102 @@ def settle(store: Store) -> int:
             return 0
     with store.write() as tx:
         return settle_consents(tx)
+
+
+# -- a record of a person who was forgotten -------------------------------------------------
+# its "needs attention" entry's id, derived from the record's (one entry a record, found again
+# at every sync; ``is_forgotten_entry`` tells it from the server's refusals)
+_FORGOTTEN = uuid.UUID("6b1f2c0e-5a8d-4c6e-9f3b-2d7e4a1c9b50")
+FORGOTTEN_WORDS = (
+    "{pid} was recorded as the same person as a participant who has since been forgotten "
+    "(their record erased at their request), and {pid} is still kept, here and wherever "
+    "your laptops sync it. Nothing more is erased without you. If it is the same person, "
+    "open {pid} and choose Forget this participant… to erase this record too. If they "
+    "were not the same person after all, select this line and choose Not the same person "
+    "after all…: {pid} then stands as a record of its own."
+)
+
+
+def forgotten_entry(record_id: str) -> str:
+    """The id of the "needs attention" entry about ``record_id`` (see ``tell_forgotten``)."""
+    return str(uuid.uuid5(_FORGOTTEN, record_id))
+
+
+def is_forgotten_entry(change_id: str, row_id: str) -> bool:
+    """Whether a "needs attention" entry is ``tell_forgotten``'s about record ``row_id``."""
+    return change_id == forgotten_entry(row_id)
+
+
+def forgotten(s: Session) -> dict[str, str]:
+    """Records held here whose mark names a participant forgotten here (an erasure receipt
+    held, the record itself gone): record id → its programme id."""
+    named = people.marks(s)
+    if not named:
+        return {}
+    targets = sorted(set(named.values()))
+    erased = set(
+        s.scalars(
+            select(ErasureReceipt.participant_id).where(ErasureReceipt.participant_id.in_(targets))
+        )
+    )
+    erased -= set(s.scalars(select(Participant.id).where(Participant.id.in_(sorted(erased)))))
+    away = sorted(pid for pid, into in named.items() if into in erased)
+    if not away:
+        return {}
+    return {
+        str(pid): str(programme_id)
+        for pid, programme_id in s.execute(
+            select(Participant.id, Participant.programme_id).where(Participant.id.in_(away))
+        )
+    }
+
+
+def _listed(s: Session) -> dict[str, SyncAttention]:
+    """The entries ``tell_forgotten`` keeps now: record id → entry."""
+    return {
+        row.row_id: row
+        for row in s.scalars(
+            select(SyncAttention).where(SyncAttention.table_name == registry.PARTICIPANT_TABLE)
+        )
+        if is_forgotten_entry(row.change_id, row.row_id)
+    }
+
+
+def forgotten_due(s: Session) -> bool:
+    """Whether ``tell_forgotten`` would change anything (so a sync writes only then)."""
+    found = forgotten(s)
+    listed = _listed(s)
+    return set(found) != set(listed) or any(
+        listed[pid].reason != FORGOTTEN_WORDS.format(pid=code) for pid, code in found.items()
+    )
+
+
+def tell_forgotten(s: Session) -> tuple[str, ...]:
+    """List each record of a forgotten person's (``forgotten``) under "needs attention",
+    with what to do, and take the entry off once the record was erased too or made a
+    person of its own again; one dismissed comes back while the record stands. Returns
+    the programme ids listed."""
+    found = forgotten(s)
+    for pid, entry in _listed(s).items():
+        if pid not in found:
+            s.delete(entry)
+    for pid, code in sorted(found.items()):
+        s.merge(
+            SyncAttention(
+                change_id=forgotten_entry(pid),
+                table_name=registry.PARTICIPANT_TABLE,
+                row_id=pid,
+                reason=FORGOTTEN_WORDS.format(pid=code),
+                at=utc_now(),
+            )
+        )
+    if found:
+        log.info("same person: %d records of a forgotten person listed", len(found))
+    return tuple(sorted(found.values()))
+
+
+def untell_forgotten(s: Session, record_id: str) -> None:
+    """Take the entry about ``record_id`` off at once (made a person of its own again)."""
+    entry = s.get(SyncAttention, forgotten_entry(record_id))
+    if entry is not None:
+        s.delete(entry)

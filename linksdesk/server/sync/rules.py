@@ -7,10 +7,12 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from sqlalchemy import select
+
 from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
-from linksdesk.core.vocab import Sharing
-from linksdesk.server.models import Device
+from linksdesk.core.vocab import IN_ERROR_COLUMN, Sharing
+from linksdesk.server.models import Device, Handover
 from linksdesk.server.sync.batch import BatchState, Row
 from linksdesk.sync.merge import DELETED
 from linksdesk.sync.policy import shareable_columns
@@ -27,6 +29,9 @@ from linksdesk.sync.protocol import (
 )
 
 MERGED_INTO = "merged_into_id"  # a participant record's mark: the same person as another
+# an entered-in-error mark: when, and why (one decision, written together on devices:
+# ``casework.common.IN_ERROR_FIELDS``)
+IN_ERROR_MARK = frozenset({IN_ERROR_COLUMN, "in_error_reason"})
 
 
 class Refusal(StrEnum):
@@ -103,9 +108,8 @@ REFUSAL_TEXT: dict[Refusal, str] = {
         "did not keep it and no other device will receive it."
     ),
     Refusal.MERGE_TARGET: (
-        "This record was marked as the same person as a record the server does not hold on "
-        "your caseload with consent to share with the team, so the server did not keep the "
-        "mark. Record that person's team consent, or keep this record instead."
+        "This record was marked as the same person as another record, and the server did "
+        "not keep the mark: the two records stay apart."
     ),
 }
 
@@ -118,7 +122,47 @@ def reason(state: BatchState, ch: Change, refusal: Refusal) -> str:
         return f"{text} ({'; '.join(validate.problems(ch.table, ch.fields))})"
     if refusal is Refusal.INCOMPLETE:
         return f"{text} (missing: {', '.join(_incomplete(state, ch))})"
+    if refusal is Refusal.MERGE_TARGET:
+        why = merge_target_problem(state, ch)
+        return MERGE_TARGET_TEXT[why] if why is not None else text
     return text
+
+
+class MergeTarget(StrEnum):
+    """Why a mark "the same person as" was not kept: each with its own words (the refusal
+    log keeps the one code, ``Refusal.MERGE_TARGET``)."""
+
+    NOT_HELD = "not_held"
+    OTHER_TEAM = "other_team"
+    NOT_YOURS = "not_yours"
+    NOT_SHARED = "not_shared"
+
+
+_APART = (
+    "The server did not keep the mark: on the server and your other laptops the two "
+    "records stay apart."
+)
+_AGAIN = "choose Not the same person after all… on this laptop and mark them the same again"
+MERGE_TARGET_TEXT: dict[MergeTarget, str] = {
+    MergeTarget.NOT_HELD: (
+        "This record was marked as the same person as a record the server does not hold "
+        f"(it was never shared with the team, or not yet sent). {_APART} Sync the laptop "
+        f"that holds the other record, then {_AGAIN}."
+    ),
+    MergeTarget.OTHER_TEAM: (
+        f"This record was marked as the same person as a record of another team. {_APART}"
+    ),
+    MergeTarget.NOT_YOURS: (
+        "This record was marked as the same person as a record that is no longer on your "
+        f"caseload (it may have been handed to a colleague). {_APART} Talk to the colleague "
+        "who now holds the other record."
+    ),
+    MergeTarget.NOT_SHARED: (
+        "This record was marked as the same person as a record whose consent to share with "
+        f"the team the server does not hold (not given, or withdrawn). {_APART} If that "
+        f"person agrees to share, record their team consent, then {_AGAIN}."
+    ),
+}
 
 
 def storable(value: Any) -> bool:
@@ -203,7 +247,7 @@ def check(state: BatchState, ch: Change) -> Refusal | None:
         return None
     # whose it is and whether it may come in at all are told first, then what it lacks
     refusal = _check_participant(state, ch, existing)
-    if refusal is None and not _merge_target_allowed(state, ch):
+    if refusal is None and merge_target_problem(state, ch) is not None:
         return Refusal.MERGE_TARGET
     return Refusal.INCOMPLETE if refusal is None and _incomplete(state, ch) else refusal
 
@@ -266,28 +310,81 @@ def _parents_held(state: BatchState, ch: Change) -> bool:
     return True
 
 
-def _merge_target_allowed(state: BatchState, ch: Change) -> bool:
-    """A participant record marked merged into another (two records of one person,
-    ``merged_into_id``) only into a participant this team holds, on this worker's caseload,
-    not erased, whose latest team consent the server holds says given: a mark naming any
-    other would put this record's content under a person the team may not see, or shares
-    nothing about (devices set such a mark aside too: ``sync/pull_rules.py``)."""
+def merge_target_problem(state: BatchState, ch: Change) -> MergeTarget | None:
+    """Why a participant record may not be marked merged into another (two records of one
+    person, ``merged_into_id``), or None when it may.
+
+    Only into a participant this team holds, on this worker's caseload, whose latest team
+    consent the server holds says given: a mark naming any other would put this record's
+    content under a person the team may not see, or shares nothing about (devices set such
+    a mark aside too: ``sync/pull_rules.py``). Or into a participant this team erased,
+    whose record no longer exists anywhere: nothing can go under it, and the mark is what
+    the worker decided (the same person). It is the state the other order of the same two
+    events leaves (the mark taken first, the erasure after), so both orders end alike; each
+    laptop holding the marked record then tells the worker (``sync/same_person.py``)."""
     if ch.table != PARTICIPANT_TABLE or ch.op is not Op.UPSERT:
-        return True
+        return None
     target = ch.fields.get(MERGED_INTO)
     if target is None:
-        return True
+        return None
     if not isinstance(target, str) or target == ch.row_id:
-        return False
+        return MergeTarget.NOT_HELD
     held = state.record(PARTICIPANT_TABLE, target)
-    if held is None or held.deleted or held.team_id != state.ctx.team_id:
-        return False
+    if held is None and state.is_erased(target):
+        # erased by this team (receipts are kept per team) and held by none other
+        return MergeTarget.OTHER_TEAM if state.held_by_other_team(target) else None
+    if held is None or held.deleted:
+        # a case whose team sharing was withdrawn keeps only its consent records here
+        kept = state.consents_of(target)
+        mine = kept and all(row.team_id == state.ctx.team_id for row in kept)
+        withdrawn = mine and state.latest_team_consent(target) is False
+        return MergeTarget.NOT_SHARED if withdrawn else MergeTarget.NOT_HELD
+    if held.team_id != state.ctx.team_id:
+        return MergeTarget.OTHER_TEAM
     if state.is_erased(target):
-        return False
+        return MergeTarget.NOT_HELD  # (its content was purged: no row should be left)
     access = state.owner_access(target)
     if access is None or access.worker_id != state.ctx.worker_id:
+        return MergeTarget.NOT_YOURS
+    if state.latest_team_consent(target) is not True:
+        return MergeTarget.NOT_SHARED
+    return None
+
+
+def _own_mark_on_handed(state: BatchState, ch: Change, existing: Row | None) -> bool:
+    """Whether ``ch`` is this worker's entered-in-error mark, and nothing else, on a row of a
+    case they have since handed to a colleague, which only this worker's devices wrote.
+
+    A worker who finds, offline, a case note written in the wrong participant's record
+    moves it (the words go into the right record, the original is marked entered in error)
+    while the administrator hands the wrong participant's case on: without the mark the
+    colleague's copy would show another person's words live, in that person's own record
+    and GP summary. So the mark alone is taken: setting it (never taking it off), on a row
+    the server holds for this participant, every field of it written by this worker's
+    devices (a colleague's edit since leaves it to the colleague), of a case this worker
+    handed over. The row's owner stays the colleague's; consent is checked as ever."""
+    if ch.op is not Op.UPSERT or ch.table not in registry.MARKABLE_TABLES:
         return False
-    return state.latest_team_consent(target) is True
+    if set(ch.fields) != IN_ERROR_MARK or ch.fields.get(IN_ERROR_COLUMN) is None:
+        return False
+    if existing is None or existing.deleted or existing.participant_id != ch.participant_id:
+        return False
+    if existing.fields.get(IN_ERROR_COLUMN) is not None:
+        return False  # marked already (by the colleague, say): theirs to keep as it is
+    writers = {existing.origin} | {HLC.decode(str(c)).device for c in existing.field_hlc.values()}
+    if not all(may_relay(state, w) for w in writers):
+        return False
+    return (
+        state.s.scalar(
+            select(Handover.id)
+            .where(
+                Handover.participant_id == ch.participant_id,
+                Handover.from_worker == state.ctx.worker_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> Refusal | None:
@@ -322,7 +419,11 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         return Refusal.ERASED
     if ch.owner != ctx.worker_id:
         return Refusal.NOT_YOUR_CASE
-    if access is not None and access.worker_id != ctx.worker_id:
+    if (
+        access is not None
+        and access.worker_id != ctx.worker_id
+        and not _own_mark_on_handed(state, ch, existing)
+    ):
         return Refusal.NOT_YOUR_CASE
     if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
         return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose

@@ -65,6 +65,12 @@ class SyncReport:
     # rows kept here that wait for a record this laptop does not hold (storage.waiting):
     # (table, the missing record's table) → how many
     held: dict[tuple[str, str], int] = field(default_factory=dict)
+    # programme ids of records here marked as the same person as a participant forgotten
+    # (sync/same_person.py, ``tell_forgotten``): listed under "needs attention"
+    forgotten: tuple[str, ...] = ()
+    # entered-in-error marks the server refused whose case then left (steps/marks.py), in
+    # the words listed under "needs attention"
+    marks_not_carried: tuple[str, ...] = ()
     held_people: int = 0  # of those, how many participants not here they are about
     incomplete: int = 0  # pulled rows still waiting for details from the server (not shown)
     # what this sync changed here, in the terms views refresh by (entities, participants);

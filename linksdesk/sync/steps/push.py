@@ -33,6 +33,7 @@ from linksdesk.sync.protocol import (
     PushResponse,
 )
 from linksdesk.sync.shapes import SHAPES
+from linksdesk.sync.steps import marks
 from linksdesk.sync.steps.batching import QUEUE_EMPTY, Batching, Draft, attention
 from linksdesk.sync.steps.context import SyncContext
 from linksdesk.sync.transport import RequestRefused
@@ -228,6 +229,7 @@ class Push(Batching):
                 self.c.run.report.refused += 1
                 reason = result.reason or "The server refused this change."
                 attention(s, change.change_id, change.table, change.row_id, reason)
+                marks.note_refused(s, change)  # told in its own words if its case leaves
                 log.info("change %s (%s) refused by the server", change.change_id, change.table)
                 if s.scalar(
                     select(Outbox.seq)

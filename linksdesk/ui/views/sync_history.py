@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
+from linksdesk.casework import merging
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.sync import client as sync_client
+from linksdesk.sync.same_person import is_forgotten_entry
+from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
 from linksdesk.ui.views.conflicts import SYNC_WORDS, record_name, when_text
@@ -113,6 +116,13 @@ class SyncView(Screen):
         self.dismiss_button = push_button(
             tr("&Dismiss"), tr("Dismiss the selected refused change"), self.dismiss
         )
+        # a record kept, recorded as the same person as a participant forgotten since: the
+        # worker decides (sync/same_person.py); erasing it is Forget this participant…
+        self.separate_button = push_button(
+            tr("Not the same person after all…"),
+            tr("The selected record is not the same person as the participant forgotten"),
+            self.separate,
+        )
 
         self.history_heading = heading(tr("Sync history"), level=2)
         self.history_table = make_table(self.history_proxy, tr("Sync history"))
@@ -129,7 +139,7 @@ class SyncView(Screen):
         layout.addWidget(self.attention_intro)
         layout.addWidget(self.attention_table, 1)
         layout.addWidget(self.attention_empty)
-        layout.addLayout(hbox(None, self.dismiss_button))
+        layout.addLayout(hbox(None, self.separate_button, self.dismiss_button))
         layout.addSpacing(8)
         layout.addWidget(self.history_heading)
         layout.addWidget(self.history_table, 2)
@@ -164,6 +174,29 @@ class SyncView(Screen):
             return
         self.dismiss_button.setEnabled(False)
         self.run(sync_client.dismiss_attention, change_id, on_done=lambda _r: self.refresh())
+
+    def _selected(self) -> sync_client.AttentionItem | None:
+        change_id = selected_id(self.attention_table)
+        rows = self.attention_model.rows() if change_id is not None else []
+        return next((a for a in rows if a.change_id == change_id), None)
+
+    def separate(self) -> None:
+        """Not the same person after all…: the selected record, marked as the same person
+        as a participant forgotten since, stands as a person of its own (nothing erased)."""
+        item = self._selected()
+        if item is None or not is_forgotten_entry(item.change_id, item.row_id):
+            return
+        if not ask_yes_no(
+            self,
+            self.tr("Not the same person after all?"),
+            self.tr(
+                "This record will stand as a person of its own, no longer recorded as the "
+                "same person as the participant who was forgotten. Nothing is erased."
+            ),
+        ):
+            return
+        self.separate_button.setEnabled(False)
+        self.write(merging.separate_records, item.row_id, on_done=lambda _p: self.refresh())
 
     # -- internals ----------------------------------------------------------------------
     def _show(self, data: SyncPageData) -> None:
@@ -206,3 +239,7 @@ class SyncView(Screen):
 
     def _update_buttons(self, *_args: Any) -> None:
         self.dismiss_button.setEnabled(selected_id(self.attention_table) is not None)
+        item = self._selected()
+        forgotten = item is not None and is_forgotten_entry(item.change_id, item.row_id)
+        self.separate_button.setVisible(forgotten)
+        self.separate_button.setEnabled(forgotten)
