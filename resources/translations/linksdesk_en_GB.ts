@@ -2122,6 +2122,10 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The selected record is not the same person as the participant forgotten</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sync history</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4047,6 +4051,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>1 change waiting to be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not the same person after all?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This record will stand as a person of its own, no longer recorded as the same person as the participant who was forgotten. Nothing is erased.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
