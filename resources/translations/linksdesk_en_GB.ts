@@ -2114,6 +2114,10 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Why the selected change needs attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Dismiss</source>
         <translation type="unfinished"></translation>
     </message>

@@ -100,8 +100,11 @@ def test_sync_page_lists_syncs_and_dismisses_refused_changes(
     assert view.attention_proxy.index(0, 1).data() == "Contact"
     assert "(1)" in view.attention_heading.text()
     assert not view.dismiss_button.isEnabled()  # nothing selected yet
+    assert not view.attention_reason.isVisibleTo(window)
     view.attention_table.selectRow(0)
     assert view.dismiss_button.isEnabled()
+    # the selected line's reason is shown whole under the list (a long one is cut in it)
+    assert view.attention_reason.isVisibleTo(window) and view.attention_reason.text() == REASON
     window.resize(1100, 720)
     shoot(window, "sync.png")
     view.dismiss_button.click()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from linksdesk.casework import merging
 from linksdesk.casework.casebook import Casebook
@@ -113,6 +113,12 @@ class SyncView(Screen):
         self.attention_table.setWordWrap(True)
         self.attention_empty = muted(tr("Nothing needs attention."))
         self.attention_empty.setAccessibleName(tr("Nothing needs attention."))
+        # the selected line's reason, whole: one may say which note and what to do
+        self.attention_reason = QLabel("")
+        self.attention_reason.setWordWrap(True)
+        self.attention_reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.attention_reason.setAccessibleName(tr("Why the selected change needs attention"))
+        self.attention_reason.hide()
         self.dismiss_button = push_button(
             tr("&Dismiss"), tr("Dismiss the selected refused change"), self.dismiss
         )
@@ -139,6 +145,7 @@ class SyncView(Screen):
         layout.addWidget(self.attention_intro)
         layout.addWidget(self.attention_table, 1)
         layout.addWidget(self.attention_empty)
+        layout.addWidget(self.attention_reason)
         layout.addLayout(hbox(None, self.separate_button, self.dismiss_button))
         layout.addSpacing(8)
         layout.addWidget(self.history_heading)
@@ -240,6 +247,8 @@ class SyncView(Screen):
     def _update_buttons(self, *_args: Any) -> None:
         self.dismiss_button.setEnabled(selected_id(self.attention_table) is not None)
         item = self._selected()
+        self.attention_reason.setText(item.reason if item is not None else "")
+        self.attention_reason.setVisible(item is not None)
         forgotten = item is not None and is_forgotten_entry(item.change_id, item.row_id)
         self.separate_button.setVisible(forgotten)
         self.separate_button.setEnabled(forgotten)
