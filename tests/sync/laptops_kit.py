@@ -3,11 +3,13 @@ team: the start of the two-laptop tests (real vaults, casework use cases, a real
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sync_kit import Dev, ServerProcess, two_laptops
 
+from linksdesk.casework import contacts
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
 from linksdesk.casework.participants import create_participant
@@ -31,3 +33,22 @@ def a_shared_person(
     pid = create_participant(a, given_name=given_name, family_name="Example").value.id
     record_consent(a, pid, ConsentScope.TEAM, True)
     return SharedPerson(office, venues, a, b, pid)
+
+
+REGISTERED_TWICE_AT = dt.datetime(2026, 3, 2, 10, 0)  # each record's phone contact
+
+
+def a_person_registered_twice(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> tuple[SharedPerson, str]:
+    """The person on the office laptop (``shared.pid``) and again on the venues laptop (the
+    id returned), each record with a phone contact, both shared and synced to both laptops."""
+    shared = a_shared_person(server, devices, "Isla")
+    second = create_participant(shared.b, given_name="Isla", family_name="Example").value.id
+    record_consent(shared.b, second, ConsentScope.TEAM, True)
+    contacts.record_contact(shared.a, shared.pid, kind="phone", at=REGISTERED_TWICE_AT)
+    contacts.record_contact(shared.b, second, kind="phone", at=REGISTERED_TWICE_AT)
+    for dev in (shared.office, shared.venues, shared.office):
+        report = dev.sync()
+        assert report.verified and not report.attention, report.message
+    return shared, second

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from laptops_kit import SharedPerson, a_shared_person
+from laptops_kit import a_person_registered_twice
 from sync_kit import Dev, ServerProcess, assert_agrees_with_server
 
 from linksdesk.casework import contacts as K
@@ -22,20 +22,6 @@ from linksdesk.core.vocab import ConsentScope
 from linksdesk.storage.store import participant_shared
 
 AT = dt.datetime(2026, 3, 2, 10, 0)
-
-
-def _twice(server: ServerProcess, devices: Callable[[str], Dev]) -> tuple[SharedPerson, str]:
-    """The person on the office laptop (``shared.pid``) and again on the venues laptop,
-    each with a contact, both shared and synced to both laptops."""
-    shared = a_shared_person(server, devices, "Isla")
-    second = participants.create_participant(
-        shared.b, given_name="Isla", family_name="Example"
-    ).value.id
-    record_consent(shared.b, second, ConsentScope.TEAM, True)
-    K.record_contact(shared.a, shared.pid, kind="phone", at=AT)
-    K.record_contact(shared.b, second, kind="phone", at=AT)
-    _sync(shared.office, shared.venues, shared.office)
-    return shared, second
 
 
 def _sync(*devs: Dev) -> None:
@@ -57,7 +43,7 @@ def _one_person(cb: Casebook, kept: str, other: str, contacts: int) -> None:
 def test_merged_on_one_laptop_while_the_other_still_writes_to_the_record_merged_away(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    shared, second = _twice(shared_server, devices)
+    shared, second = a_person_registered_twice(shared_server, devices)
     first = shared.pid
     merging.merge_records(shared.a, first, second)  # the office laptop, offline
     # the venues laptop, offline too, still writes to the record merged away
@@ -85,7 +71,7 @@ def test_merged_on_one_laptop_while_the_other_still_writes_to_the_record_merged_
 def test_opposite_merges_made_offline_settle_on_one_kept_record_everywhere(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    shared, second = _twice(shared_server, devices)
+    shared, second = a_person_registered_twice(shared_server, devices)
     first = shared.pid
     merging.merge_records(shared.a, first, second)
     merging.merge_records(shared.b, second, first)  # the other way round, offline
@@ -105,7 +91,7 @@ def test_opposite_merges_made_offline_settle_on_one_kept_record_everywhere(
 def test_a_withdrawal_on_the_record_merged_away_made_unknowing_stops_the_whole_person(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
-    shared, second = _twice(shared_server, devices)
+    shared, second = a_person_registered_twice(shared_server, devices)
     first = shared.pid
     merging.merge_records(shared.a, first, second)
     _sync(shared.office)

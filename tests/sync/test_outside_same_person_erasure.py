@@ -11,42 +11,21 @@ sync, that it is still kept and what to do; the syncs agree with the server mean
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from laptops_kit import SharedPerson, a_shared_person
+from laptops_kit import a_person_registered_twice
 from sync_kit import Dev, ServerProcess
 
-from linksdesk.casework import contacts as K
-from linksdesk.casework import erasure, merging, participants
-from linksdesk.casework.consent import record_consent
-from linksdesk.core.vocab import ConsentScope
+from linksdesk.casework import erasure, merging
 from linksdesk.storage.tables import Participant
-
-AT = dt.datetime(2026, 3, 2, 10, 0)
-
-
-def _twice(server: ServerProcess, devices: Callable[[str], Dev]) -> tuple[SharedPerson, str]:
-    """The person on the office laptop (``shared.pid``) and again on the venues laptop,
-    each record with a contact, both shared and synced to both laptops."""
-    shared = a_shared_person(server, devices, "Isla")
-    second = participants.create_participant(
-        shared.b, given_name="Isla", family_name="Example"
-    ).value.id
-    record_consent(shared.b, second, ConsentScope.TEAM, True)
-    K.record_contact(shared.a, shared.pid, kind="phone", at=AT)
-    K.record_contact(shared.b, second, kind="phone", at=AT)
-    for dev in (shared.office, shared.venues, shared.office):
-        assert dev.sync().verified
-    return shared, second
 
 
 @pytest.mark.parametrize("first_to_sync", ["office", "venues"])
 def test_a_person_forgotten_on_one_laptop_leaves_no_record_the_other_found_to_be_them(
     shared_server: ServerProcess, devices: Callable[[str], Dev], first_to_sync: str
 ) -> None:
-    shared, second = _twice(shared_server, devices)
+    shared, second = a_person_registered_twice(shared_server, devices)
     first = shared.pid
     with shared.b.store.read() as s:
         code = s.get(Participant, second).programme_id
@@ -88,7 +67,7 @@ def test_when_the_erasure_syncs_first_the_merging_laptop_is_not_told_to_record_c
     """The laptop whose mark arrives after the erasure must not advise recording team
     consent for a person who asked to be forgotten: its mark is taken (no refusal), and
     what it lists says what is true."""
-    shared, second = _twice(shared_server, devices)
+    shared, second = a_person_registered_twice(shared_server, devices)
     merging.merge_records(shared.a, shared.pid, second)
     erasure.erase_participant(shared.b, shared.pid)
     for dev in (shared.venues, shared.office):
