@@ -189,7 +189,8 @@ def test_with_nothing_chosen_it_says_what_to_choose_and_a_note_is_asked_about(
     assert tab.select_id(note.id)
     _press(qtbot, tab, cancel)
     settle(qtbot, ui_session)
-    assert "Case note written on" in said["text"] and "Move to the right record" in said["text"]
+    written = f"Case note written on {note.written_at:%a %d %b %Y at %H:%M}"
+    assert written in said["text"] and "Move to the right record" in said["text"]
     contacts_held, _use, notes_held = stored(qtbot, ui_session, who.id)
     assert contacts_held == [] and not notes_held[0].in_error
 

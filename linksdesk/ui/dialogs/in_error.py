@@ -137,7 +137,8 @@ def score_marking(score: MeasureRecord, shown: str) -> Marking:
 
 def note_marking(note: Note) -> Marking:
     """A case note."""
-    what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y}")
+    # the time too: two notes written the same day (one written twice) are told apart
+    what = _tr("Case note written on {when}").format(when=f"{note.written_at:%a %d %b %Y at %H:%M}")
     effects = [
         _tr(
             "Nothing is deleted. The note and every earlier version of it stay in this "
