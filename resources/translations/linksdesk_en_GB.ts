@@ -2122,7 +2122,7 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Dismiss the selected refused change</source>
+        <source>Dismiss the selected line: you have dealt with it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

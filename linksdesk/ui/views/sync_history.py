@@ -1,4 +1,5 @@
-"""The Sync page: changes the server refused ("needs attention") and the history of syncs."""
+"""The Sync page: what needs the worker's attention (changes the server refused, and what the
+other laptop's changes need looked at) and the history of syncs."""
 
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ class SyncView(Screen):
         self.attention_reason.setAccessibleName(tr("Why the selected change needs attention"))
         self.attention_reason.hide()
         self.dismiss_button = push_button(
-            tr("&Dismiss"), tr("Dismiss the selected refused change"), self.dismiss
+            tr("&Dismiss"), tr("Dismiss the selected line: you have dealt with it"), self.dismiss
         )
         # a record kept, recorded as the same person as a participant forgotten since: the
         # worker decides (sync/same_person.py); erasing it is Forget this participant…
