@@ -52,3 +52,24 @@ def a_person_registered_twice(
         report = dev.sync()
         assert report.verified and not report.attention, report.message
     return shared, second
+
+
+@dataclass(frozen=True)
+class WorkerAndColleague:
+    office: Dev  # the worker's laptop
+    colleague: Dev  # a colleague's laptop, of the same team
+    a: Casebook  # the office laptop's casework
+    colleague_id: str  # the colleague's worker id (to hand a case to)
+
+
+def a_worker_and_a_colleague(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> WorkerAndColleague:
+    """Two workers of one team, each with a laptop enrolled, nothing recorded yet."""
+    team = server.team()
+    worker, colleague_id = server.worker(team), server.worker(team)
+    office, colleague = devices("office"), devices("colleague")
+    for dev, who in ((office, worker), (colleague, colleague_id)):
+        dev.enrol(server, who)
+        dev.reopen()
+    return WorkerAndColleague(office, colleague, Casebook(office.vault), colleague_id)

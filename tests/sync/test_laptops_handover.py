@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from laptops_kit import a_worker_and_a_colleague
 from sync_kit import Dev, ServerProcess, SyncForker, assert_agrees_with_server
 
 from linksdesk.casework.casebook import Casebook
@@ -174,13 +175,8 @@ def test_a_case_handed_over_in_pages_of_one_change_arrives_whole(
     """The case is re-sent to its new worker with its team consents first: a laptop takes no
     content before the consent that lets it in, so a participant row ahead of its consent on
     an earlier page was set aside, and the colleague's laptop lacked the person."""
-    team = shared_server.team()
-    worker, colleague_id = shared_server.worker(team), shared_server.worker(team)
-    office, colleague = devices("office"), devices("colleague")
-    for dev, who in ((office, worker), (colleague, colleague_id)):
-        dev.enrol(shared_server, who)
-        dev.reopen()
-    a = Casebook(office.vault)
+    two = a_worker_and_a_colleague(shared_server, devices)
+    office, colleague, a, colleague_id = two.office, two.colleague, two.a, two.colleague_id
     pid = create_participant(a, given_name="Morgan", family_name="Example").value.id
     record_consent(a, pid, ConsentScope.TEAM, True)
     write_note(a, pid, "first meeting")

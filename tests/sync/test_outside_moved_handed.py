@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from laptops_kit import a_worker_and_a_colleague
 from sync_kit import Dev, ServerProcess
 
 from linksdesk.casework import notes as N
@@ -26,13 +27,8 @@ def test_a_note_moved_out_of_a_case_handed_over_meanwhile_is_not_live_at_the_col
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
     server = shared_server
-    team = server.team()
-    worker, colleague_id = server.worker(team), server.worker(team)
-    office, colleague = devices("office"), devices("colleague")
-    for dev, who in ((office, worker), (colleague, colleague_id)):
-        dev.enrol(server, who)
-        dev.reopen()
-    a = Casebook(office.vault)
+    two = a_worker_and_a_colleague(server, devices)
+    office, colleague, a, colleague_id = two.office, two.colleague, two.a, two.colleague_id
     wrong = create_participant(a, given_name="Morgan", family_name="Example").value.id
     right = create_participant(a, given_name="Ash", family_name="Example").value.id
     for pid in (wrong, right):
