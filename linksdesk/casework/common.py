@@ -17,7 +17,7 @@ from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Outcome
 from linksdesk.core.errors import MarkedInErrorError, ValidationError
-from linksdesk.core.vocab import IN_ERROR_COLUMN
+from linksdesk.core.vocab import IN_ERROR_COLUMN, IN_ERROR_FIELDS
 from linksdesk.storage.store import WriteTx
 
 T = TypeVar("T")
@@ -100,7 +100,6 @@ def remove(cb: Casebook, table: Any, row_id: str, what: str) -> Outcome[None]:
 
 # -- entered in error ---------------------------------------------------------------------
 MAX_REASON = 500
-IN_ERROR_FIELDS = (IN_ERROR_COLUMN, "in_error_reason")  # one decision, written together
 
 
 def standing(table: Any) -> Any:

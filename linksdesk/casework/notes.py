@@ -17,7 +17,7 @@ from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision, Outcome
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import stable_id, uuid7
-from linksdesk.core.vocab import AuditAction, Sharing
+from linksdesk.core.vocab import IN_ERROR_FIELDS, AuditAction, Sharing
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
@@ -305,7 +305,7 @@ def move_note(cb: Casebook, note_id: str, to_participant_id: str) -> Outcome[Mov
             raise NotFoundError("The text of this case note is not on this laptop yet.")
         text = moved_text(revisions[-1].body, original.written_at, records.now().date())
         note = _moved_copy(tx, original, target.id, text)
-        fields = common.IN_ERROR_FIELDS
+        fields = IN_ERROR_FIELDS
         tx.update_together(original, dict(zip(fields, (records.now(), WRONG_RECORD), strict=True)))
         tx.audit(AuditAction.CHANGE, "note_moved", original.id)
         return Outcome(Moved(note, _to_note(original, revisions)), tx.changes)

@@ -235,6 +235,19 @@ SEARCH_ENTITIES: Final = frozenset(e.entity for e in SEARCH.values())
 MARKABLE_TABLES: Final = frozenset(
     t.name for t in TABLES if vocabulary.IN_ERROR_COLUMN in t.columns
 )
+
+
+def sets_in_error_mark(table: str, fields: Mapping[str, object]) -> bool:
+    """Whether a change of ``table`` carrying ``fields`` sets an entered-in-error mark and
+    nothing else (the device tells a refused one to the worker; the server takes one alone
+    on a case the worker handed over since)."""
+    return (
+        table in MARKABLE_TABLES
+        and set(fields) == set(vocabulary.IN_ERROR_FIELDS)
+        and fields.get(vocabulary.IN_ERROR_COLUMN) is not None
+    )
+
+
 # a row that cannot be without its parent (a ``required references`` column) is in error
 # with it: a note's revisions, a goal's steps. child table → (column, parent table)
 MARKED_THROUGH: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(

@@ -29,9 +29,6 @@ from linksdesk.sync.protocol import (
 )
 
 MERGED_INTO = "merged_into_id"  # a participant record's mark: the same person as another
-# an entered-in-error mark: when, and why (one decision, written together on devices:
-# ``casework.common.IN_ERROR_FIELDS``)
-IN_ERROR_MARK = frozenset({IN_ERROR_COLUMN, "in_error_reason"})
 
 
 class Refusal(StrEnum):
@@ -363,9 +360,7 @@ def _own_mark_on_handed(state: BatchState, ch: Change, existing: Row | None) -> 
     the server holds for this participant, every field of it written by this worker's
     devices (a colleague's edit since leaves it to the colleague), of a case this worker
     handed over. The row's owner stays the colleague's; consent is checked as ever."""
-    if ch.op is not Op.UPSERT or ch.table not in registry.MARKABLE_TABLES:
-        return False
-    if set(ch.fields) != IN_ERROR_MARK or ch.fields.get(IN_ERROR_COLUMN) is None:
+    if ch.op is not Op.UPSERT or not registry.sets_in_error_mark(ch.table, ch.fields):
         return False
     if existing is None or existing.deleted or existing.participant_id != ch.participant_id:
         return False

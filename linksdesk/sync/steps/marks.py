@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
 from linksdesk.core.item_words import named
-from linksdesk.core.vocab import IN_ERROR_COLUMN
+from linksdesk.core.vocab import IN_ERROR_COLUMN, IN_ERROR_FIELDS
 from linksdesk.storage.tables import TABLE_BY_NAME, SyncAttention
 from linksdesk.sync import state
 from linksdesk.sync.protocol import Change, Op
@@ -33,7 +33,7 @@ from linksdesk.sync.steps.batching import attention
 
 # row id → [table, participant id, the refused change's id]: marks refused, not told yet
 REFUSED_MARKS = "in_error_marks_refused"
-IN_ERROR_REASON = "in_error_reason"  # the mark's why, written with it (one decision)
+IN_ERROR_REASON = IN_ERROR_FIELDS[1]  # the mark's why, written with it
 
 WITHDRAWN_WORDS = (
     "You marked {what} in {pid}'s record entered in error on this laptop{why}, but consent "
@@ -51,12 +51,7 @@ HANDED_WORDS = (
 
 def is_mark(change: Change) -> bool:
     """Whether ``change`` sets an entered-in-error mark and carries nothing else."""
-    return (
-        change.op is Op.UPSERT
-        and change.table in registry.MARKABLE_TABLES
-        and set(change.fields) == {IN_ERROR_COLUMN, IN_ERROR_REASON}
-        and change.fields.get(IN_ERROR_COLUMN) is not None
-    )
+    return change.op is Op.UPSERT and registry.sets_in_error_mark(change.table, change.fields)
 
 
 def note_refused(s: Session, change: Change) -> None:
