@@ -18,13 +18,13 @@ from linksdesk.casework.dto import ConcurrentRevisionWarning, Note, NoteRevision
 from linksdesk.core.errors import NotFoundError, ValidationError
 from linksdesk.core.ids import stable_id, uuid7
 from linksdesk.core.vocab import IN_ERROR_FIELDS, AuditAction, Sharing
+from linksdesk.core.vocab import WRONG_RECORD as WRONG_RECORD
 from linksdesk.storage.store import WriteTx
 from linksdesk.storage.tables import Contact as ContactRow
 from linksdesk.storage.tables import Note as NoteRow
 from linksdesk.storage.tables import NoteRevision as RevisionRow
 from linksdesk.storage.tables import Participant as ParticipantRow
 from linksdesk.storage.tables import SyncColumns
-from linksdesk.sync import late_words
 
 MAX_NOTE = 100_000
 
@@ -227,8 +227,6 @@ def list_notes(cb: Casebook, participant_id: str, *, contact_id: str | None = No
 
 # -- entered in error -----------------------------------------------------------------------
 WHAT = "case note"
-# the reason kept on a note moved to the right participant's record (``move_note``)
-WRONG_RECORD = late_words.MOVED_REASON  # "Written in the wrong participant's record"
 
 
 def _converted(note: NoteRow) -> Note:

@@ -199,6 +199,8 @@ ENTERED_IN_ERROR_KEY = "entered_in_error"
 IN_ERROR_COLUMN = "in_error_at"
 # the mark: when, and the worker's reason; one decision, always written together
 IN_ERROR_FIELDS = (IN_ERROR_COLUMN, "in_error_reason")
+# the reason kept on a case note moved to the right participant's record
+WRONG_RECORD = "Written in the wrong participant's record"
 # An attempt to reach someone (a call not answered, a knock with no reply) is kept as
 # attended, since the try was made, and reached nobody. Casework stores an attempt with no
 # other status (``casework.contacts.attempt_problem``), but two devices' edits merged field

@@ -24,13 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.ids import stable_id
+from linksdesk.core.vocab import WRONG_RECORD
 from linksdesk.storage.outbox import chunks
 from linksdesk.storage.store import utc_now
 from linksdesk.storage.tables import Note, Participant, SyncAttention
-
-# kept as the mark's reason on a note moved to the right record (casework.notes.WRONG_RECORD
-# says it in the worker's words; the sync layer reads it, never writes it)
-MOVED_REASON = "Written in the wrong participant's record"
 
 # every reason this module lists starts so (a repair of the note table leaves them listed)
 LATE_WORDS = "Words were added on your other laptop to "
@@ -77,7 +74,7 @@ def list_late_words(
             .where(Note.id.in_(chunk), Note.in_error_at.is_not(None))
         )
         for note_id, written_at, reason, programme_id in rows:
-            template = _MOVED if reason == MOVED_REASON else _MARKED
+            template = _MOVED if reason == WRONG_RECORD else _MARKED
             session.merge(
                 SyncAttention(
                     change_id=stable_id("late-words", note_id),
