@@ -56,6 +56,15 @@ class InErrorColumns:
     in_error_reason: Mapped[str | None] = mapped_column(String(500))
 
 
+class ParticipantColumn:
+    """The participant a row belongs to (erasure, consent and routing follow it): first among
+    the model's own columns, after a parent it hangs from (a note's, a goal's id)."""
+
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participant.id"), index=True, sort_order=-1
+    )
+
+
 class Participant(SyncColumns, Base):
     __tablename__ = "participant"
     programme_id: Mapped[str] = mapped_column(String(16), unique=True)
@@ -79,20 +88,18 @@ class Participant(SyncColumns, Base):
     merged_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class StatusChange(SyncColumns, Base):
+class StatusChange(ParticipantColumn, SyncColumns, Base):
     """A participant's status history: closed with a reason, reopened later."""
 
     __tablename__ = "status_change"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     changed_on: Mapped[dt.date] = mapped_column(Date)
 
 
-class Consent(SyncColumns, Base):
+class Consent(ParticipantColumn, SyncColumns, Base):
     __tablename__ = "consent"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     scope: Mapped[str] = mapped_column(String(16))
     given: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer)
@@ -101,18 +108,16 @@ class Consent(SyncColumns, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class ReferralIn(InErrorColumns, SyncColumns, Base):
+class ReferralIn(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     __tablename__ = "referral"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     received_on: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(32))
     referrer: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Concern(SyncColumns, Base):
+class Concern(ParticipantColumn, SyncColumns, Base):
     __tablename__ = "concern"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     category: Mapped[str] = mapped_column(String(64))
     stage: Mapped[str] = mapped_column(String(16))
     identified_on: Mapped[dt.date] = mapped_column(Date)
@@ -120,9 +125,8 @@ class Concern(SyncColumns, Base):
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class Contact(InErrorColumns, SyncColumns, Base):
+class Contact(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     __tablename__ = "contact"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(24), index=True)
     scheduled_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
@@ -131,19 +135,17 @@ class Contact(InErrorColumns, SyncColumns, Base):
     purpose: Mapped[str | None] = mapped_column(Text)
 
 
-class Note(InErrorColumns, SyncColumns, Base):
+class Note(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     """A case note; its text lives in append-only :class:`NoteRevision` rows."""
 
     __tablename__ = "note"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"), index=True)
     written_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
-class NoteRevision(SyncColumns, Base):
+class NoteRevision(ParticipantColumn, SyncColumns, Base):
     __tablename__ = "note_revision"
-    note_id: Mapped[str] = mapped_column(ForeignKey("note.id"), index=True)
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    note_id: Mapped[str] = mapped_column(ForeignKey("note.id"), index=True, sort_order=-1)
     revision: Mapped[int] = mapped_column(Integer)
     # the revision this one was written on top of: two revisions with the same base are
     # a concurrent edit, kept as a conflict until the worker resolves it
@@ -152,9 +154,8 @@ class NoteRevision(SyncColumns, Base):
     written_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-class Goal(InErrorColumns, SyncColumns, Base):
+class Goal(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     __tablename__ = "goal"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     title: Mapped[str] = mapped_column(Text)  # in the participant's own words
     why_it_matters: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -164,19 +165,17 @@ class Goal(InErrorColumns, SyncColumns, Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class GoalStep(SyncColumns, Base):
+class GoalStep(ParticipantColumn, SyncColumns, Base):
     __tablename__ = "goal_step"
-    goal_id: Mapped[str] = mapped_column(ForeignKey("goal.id"), index=True)
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
+    goal_id: Mapped[str] = mapped_column(ForeignKey("goal.id"), index=True, sort_order=-1)
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     done_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class Relationship(SyncColumns, Base):
+class Relationship(ParticipantColumn, SyncColumns, Base):
     __tablename__ = "relationship"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
@@ -208,9 +207,8 @@ class Resource(SyncColumns, Base):
     problem_reports: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
-class OnwardReferral(SyncColumns, Base):
+class OnwardReferral(ParticipantColumn, SyncColumns, Base):
     __tablename__ = "onward_referral"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     resource_id: Mapped[str] = mapped_column(ForeignKey("resource.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -221,9 +219,8 @@ class OnwardReferral(SyncColumns, Base):
     outcome_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class Measure(InErrorColumns, SyncColumns, Base):
+class Measure(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     __tablename__ = "measure"
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     taken_on: Mapped[dt.date] = mapped_column(Date)
     context: Mapped[str] = mapped_column(String(16))
