@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# what most columns here hold, each stated once: an id (a UUID's 36 characters of text; a
+# device's id is longer, String(64)) and a moment, in milliseconds since the epoch
+Uuid = Annotated[str, "uuid"]
+Ms = Annotated[int, "ms"]
+
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, Any: JSON}
+    type_annotation_map = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        Any: JSON,
+        Uuid: String(36),
+        Ms: BigInteger,
+    }
+
+
+class OneRow:
+    """A table that holds one row, with id 1 (the server's settings, keys, loaded lookup)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
 
 
 class Team(Base):
     __tablename__ = "team"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[Uuid] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_ms: Mapped[Ms]
 
 
 class Worker(Base):
     __tablename__ = "worker"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[Uuid] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("team.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))  # a staff member's name, not a participant's
     role: Mapped[str] = mapped_column(String(16), default="worker")
-    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_ms: Mapped[Ms]
 
 
 class Device(Base):
@@ -34,9 +51,9 @@ class Device(Base):
     worker_id: Mapped[str] = mapped_column(ForeignKey("worker.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token
     label: Mapped[str | None] = mapped_column(String(64))
-    enrolled_ms: Mapped[int] = mapped_column(BigInteger)
-    last_seen_ms: Mapped[int | None] = mapped_column(BigInteger)
-    revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+    enrolled_ms: Mapped[Ms]
+    last_seen_ms: Mapped[Ms | None]
+    revoked_ms: Mapped[Ms | None]
     # the device's Ed25519 public key (minisign line), for the team's signed roster
     signing_key: Mapped[str | None] = mapped_column(String(64))
 
@@ -45,9 +62,9 @@ class EnrolCode(Base):
     __tablename__ = "enrol_code"
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("worker.id"), index=True)
-    created_ms: Mapped[int] = mapped_column(BigInteger)
-    expires_ms: Mapped[int] = mapped_column(BigInteger)
-    used_ms: Mapped[int | None] = mapped_column(BigInteger)
+    created_ms: Mapped[Ms]
+    expires_ms: Mapped[Ms]
+    used_ms: Mapped[Ms | None]
     device_id: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -58,18 +75,17 @@ class IdBlock(Base):
     first: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     last: Mapped[int] = mapped_column(BigInteger, unique=True)
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
-    request_id: Mapped[str] = mapped_column(String(36), unique=True)
-    leased_ms: Mapped[int] = mapped_column(BigInteger)
+    request_id: Mapped[Uuid] = mapped_column(unique=True)
+    leased_ms: Mapped[Ms]
 
 
-class ServerMeta(Base):
+class ServerMeta(OneRow, Base):
     """One row: the data epoch and the change counter every writer locks first."""
 
     __tablename__ = "server_meta"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    data_epoch: Mapped[str] = mapped_column(String(36))
+    data_epoch: Mapped[Uuid]
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_ms: Mapped[Ms]
     # the server key sealed over a constant: a wrong key file is refused at start
     key_check: Mapped[str | None] = mapped_column(String(120))
 
@@ -79,16 +95,16 @@ class Record(Base):
 
     __tablename__ = "record"
     table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(36), index=True)
-    owner: Mapped[str] = mapped_column(String(36), index=True)
-    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    row_id: Mapped[Uuid] = mapped_column(primary_key=True)
+    team_id: Mapped[Uuid] = mapped_column(index=True)
+    owner: Mapped[Uuid] = mapped_column(index=True)
+    participant_id: Mapped[Uuid | None] = mapped_column(index=True)
     sharing: Mapped[str] = mapped_column(String(16))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     hlc: Mapped[str] = mapped_column(String(90))  # the latest of field_hlc
     origin: Mapped[str] = mapped_column(String(64))
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
-    field_hlc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fields: Mapped[dict[str, Any]]
+    field_hlc: Mapped[dict[str, Any]]
     server_seq: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
@@ -97,16 +113,16 @@ class ChangeLog(Base):
 
     __tablename__ = "change_log"
     server_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    change_id: Mapped[str] = mapped_column(String(36), index=True)
+    change_id: Mapped[Uuid] = mapped_column(index=True)
     table_name: Mapped[str] = mapped_column(String(32))
-    row_id: Mapped[str] = mapped_column(String(36))
-    team_id: Mapped[str] = mapped_column(String(36))
-    owner: Mapped[str] = mapped_column(String(36))
-    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    row_id: Mapped[Uuid]
+    team_id: Mapped[Uuid]
+    owner: Mapped[Uuid]
+    participant_id: Mapped[Uuid | None] = mapped_column(index=True)
     # one more worker who must see this entry whatever their access (a handover notice)
-    extra_worker: Mapped[str | None] = mapped_column(String(36))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_ms: Mapped[int] = mapped_column(BigInteger)
+    extra_worker: Mapped[Uuid | None]
+    payload: Mapped[dict[str, Any]]
+    created_ms: Mapped[Ms]
 
 
 Index("ix_change_log_team_seq", ChangeLog.team_id, ChangeLog.server_seq)
@@ -116,30 +132,30 @@ class AppliedOp(Base):
     """Exactly-once: the answer given for each change id."""
 
     __tablename__ = "applied_ops"
-    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    batch_key: Mapped[str] = mapped_column(String(36), index=True)
+    change_id: Mapped[Uuid] = mapped_column(primary_key=True)
+    batch_key: Mapped[Uuid] = mapped_column(index=True)
     device_id: Mapped[str] = mapped_column(String(64))
-    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    participant_id: Mapped[Uuid | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(16))
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    at_ms: Mapped[int] = mapped_column(BigInteger)
+    result: Mapped[dict[str, Any]]
+    at_ms: Mapped[Ms]
 
 
 class Batch(Base):
     """Idempotency: the whole answer given for a batch key."""
 
     __tablename__ = "batch"
-    batch_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_key: Mapped[Uuid] = mapped_column(primary_key=True)
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
-    response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    at_ms: Mapped[int] = mapped_column(BigInteger)
+    response: Mapped[dict[str, Any]]
+    at_ms: Mapped[Ms]
 
 
 class ProgrammeSetting(Base):
     __tablename__ = "programme_settings"
     team_id: Mapped[str] = mapped_column(ForeignKey("team.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any]
     version: Mapped[int] = mapped_column(Integer)
 
 
@@ -147,20 +163,20 @@ class ParticipantAccess(Base):
     """Which workers' devices may see a participant: the owner, and read-only past owners."""
 
     __tablename__ = "participant_access"
-    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    worker_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
-    team_id: Mapped[str] = mapped_column(String(36))
+    participant_id: Mapped[Uuid] = mapped_column(primary_key=True)
+    worker_id: Mapped[Uuid] = mapped_column(primary_key=True, index=True)
+    team_id: Mapped[Uuid]
     mode: Mapped[str] = mapped_column(String(16))  # "owner" | "read_only"
-    since_ms: Mapped[int] = mapped_column(BigInteger)
+    since_ms: Mapped[Ms]
 
 
 class Handover(Base):
     __tablename__ = "handover"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    participant_id: Mapped[str] = mapped_column(String(36), index=True)
-    from_worker: Mapped[str] = mapped_column(String(36))
-    to_worker: Mapped[str] = mapped_column(String(36))
-    at_ms: Mapped[int] = mapped_column(BigInteger)
+    id: Mapped[Uuid] = mapped_column(primary_key=True)
+    participant_id: Mapped[Uuid] = mapped_column(index=True)
+    from_worker: Mapped[Uuid]
+    to_worker: Mapped[Uuid]
+    at_ms: Mapped[Ms]
     keep_read_only: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -169,11 +185,11 @@ class Erasure(Base):
     team erased before ever holding it must not block another team's participant)."""
 
     __tablename__ = "erasure"
-    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    participant_id: Mapped[Uuid] = mapped_column(primary_key=True)
+    team_id: Mapped[Uuid] = mapped_column(primary_key=True)
     device_id: Mapped[str] = mapped_column(String(64))
-    change_id: Mapped[str] = mapped_column(String(36))
-    at_ms: Mapped[int] = mapped_column(BigInteger)
+    change_id: Mapped[Uuid]
+    at_ms: Mapped[Ms]
     rows_removed: Mapped[int] = mapped_column(Integer)
 
 
@@ -182,9 +198,9 @@ class RefusalLog(Base):
 
     __tablename__ = "refusal_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at_ms: Mapped[int] = mapped_column(BigInteger)
+    at_ms: Mapped[Ms]
     device_id: Mapped[str] = mapped_column(String(64), index=True)
-    change_id: Mapped[str] = mapped_column(String(36))
+    change_id: Mapped[Uuid]
     table_name: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(32))  # a code from exchange.Refusal
 
@@ -195,13 +211,13 @@ class SupersededValue(Base):
     __tablename__ = "superseded_value"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     table_name: Mapped[str] = mapped_column(String(32))
-    row_id: Mapped[str] = mapped_column(String(36), index=True)
-    participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    row_id: Mapped[Uuid] = mapped_column(index=True)
+    participant_id: Mapped[Uuid | None] = mapped_column(index=True)
     field: Mapped[str] = mapped_column(String(64))
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any]
     hlc: Mapped[str] = mapped_column(String(90))
     origin: Mapped[str] = mapped_column(String(64))
-    at_ms: Mapped[int] = mapped_column(BigInteger)
+    at_ms: Mapped[Ms]
 
 
 class Digest(Base):
@@ -218,16 +234,15 @@ class Digest(Base):
     total: Mapped[str] = mapped_column(String(64))  # the sum mod 2**256, 64 hex digits
 
 
-class ServerKey(Base):
+class ServerKey(OneRow, Base):
     """One row: the server's Ed25519 signing key and the programme's pseudonym key (made at
     ``init``; the pseudonym key reaches devices through sync and never travels in a bundle)."""
 
     __tablename__ = "server_key"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signing_seed: Mapped[str] = mapped_column(String(64))  # hex
     key_id: Mapped[str] = mapped_column(String(16))  # hex, minisign's key id bytes
     programme_key: Mapped[str] = mapped_column(String(64))  # hex
-    created_ms: Mapped[int] = mapped_column(BigInteger)
+    created_ms: Mapped[Ms]
 
 
 class DeprivationDecile(Base):
@@ -238,27 +253,26 @@ class DeprivationDecile(Base):
     decile: Mapped[int] = mapped_column(Integer)
 
 
-class DeprivationSource(Base):
+class DeprivationSource(OneRow, Base):
     """Which lookup is loaded: its name and year travel in every evaluation manifest."""
 
     __tablename__ = "deprivation_source"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     year: Mapped[str] = mapped_column(String(16))
     postcodes: Mapped[int] = mapped_column(Integer)
-    imported_ms: Mapped[int] = mapped_column(BigInteger)
+    imported_ms: Mapped[Ms]
 
 
 class BundleLog(Base):
     """Every bundle and roster the server made: ids, kind, counts and recipients, no content."""
 
     __tablename__ = "bundle_log"
-    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    bundle_id: Mapped[Uuid] = mapped_column(primary_key=True)
+    team_id: Mapped[Uuid] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
-    recipients: Mapped[list[Any]] = mapped_column(JSON)
-    created_ms: Mapped[int] = mapped_column(BigInteger)
+    counts: Mapped[dict[str, Any]]
+    recipients: Mapped[list[Any]]
+    created_ms: Mapped[Ms]
 
 
 class ParticipantKey(Base):
@@ -268,6 +282,6 @@ class ParticipantKey(Base):
     """
 
     __tablename__ = "participant_key"
-    participant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(36), index=True)
+    participant_id: Mapped[Uuid] = mapped_column(primary_key=True)
+    team_id: Mapped[Uuid] = mapped_column(index=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
