@@ -27,6 +27,13 @@ class EnvironmentProblem(LinksDeskError):
     """The machine's fault (disk full, read-only, corrupt file): shown plainly and logged."""
 
 
+class NamesAFile(LinksDeskError):
+    """An error about one file or folder, which its message names (the template's {})."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+
+
 # -- the vault ------------------------------------------------------------------------------
 class WrongPassphraseError(UserError):
     message = "That passphrase does not open this vault. Check it and try again."
@@ -36,25 +43,25 @@ class WrongRecoveryKeyError(UserError):
     message = "That recovery key does not open this vault. Check it against the copy you stored."
 
 
-class KeyFileMissingError(EnvironmentProblem):
+class KeyFileMissingError(NamesAFile, EnvironmentProblem):
     message = (
         "The key file for this vault is missing ({}). Restore it from your backup; "
         "without it the vault cannot be opened."
     )
 
 
-class KeyFileDamagedError(EnvironmentProblem):
+class KeyFileDamagedError(NamesAFile, EnvironmentProblem):
     message = (
         "The key file for this vault is damaged ({}). Restore it from your backup, "
         "or ask your administrator for help."
     )
 
 
-class NotAVaultError(UserError):
+class NotAVaultError(NamesAFile, UserError):
     message = "{} is not a LinksDesk vault. Choose another file."
 
 
-class VaultExistsError(UserError):
+class VaultExistsError(NamesAFile, UserError):
     message = "There is already a vault at {}. Choose another place or open it."
 
 
@@ -155,7 +162,7 @@ class ServerUnreachableError(SyncError, EnvironmentProblem):
     pass
 
 
-class VaultNotFoundError(UserError):
+class VaultNotFoundError(NamesAFile, UserError):
     message = "There is no vault at {}. Choose the vault file or create a new one."
 
 
