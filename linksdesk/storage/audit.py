@@ -29,9 +29,10 @@ GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
 
 
-def _digest(prev: str, at: dt.datetime, actor: str, action: str, entity: str, eid: str) -> str:
-    material = "\x1f".join((prev, at.isoformat(), actor, action, entity, eid))
-    return hashlib.sha256(material.encode()).hexdigest()
+def _digest(ev: AuditEvent) -> str:
+    """The event's hash: over the one before it, and every field the event says."""
+    fields = (ev.prev_hash, ev.at.isoformat(), ev.actor, ev.action, ev.entity, ev.entity_id or "")
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
 _PENDING = "linksdesk.audit.pending_head"  # session.info: the head after this transaction
@@ -88,14 +89,9 @@ def append(
     # microseconds dropped: the chain must survive the round trip through SQLite text
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     event_row = AuditEvent(
-        at=at,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        prev_hash=prev,
-        hash=_digest(prev, at, actor, action, entity, entity_id or ""),
+        at=at, actor=actor, action=action, entity=entity, entity_id=entity_id, prev_hash=prev
     )
+    event_row.hash = _digest(event_row)
     session.add(event_row)
     session.info[_PENDING] = (count + 1, event_row.hash)
     _arm(session)
@@ -119,12 +115,11 @@ def verify(session: Session) -> ChainReport:
     count = 0
     for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
         count += 1
-        expected = _digest(prev, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id or "")
         if ev.prev_hash != prev:
             return ChainReport(
                 count, ev.seq, f"audit event {ev.seq} does not follow the one before it"
             )
-        if ev.hash != expected:
+        if ev.hash != _digest(ev):
             return ChainReport(count, ev.seq, f"audit event {ev.seq} was altered")
         prev = ev.hash
     head = session.info.get(_PENDING) or _stored_head(session)
