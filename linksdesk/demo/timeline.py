@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Final
 
 from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import (
@@ -23,6 +24,14 @@ from linksdesk.demo.dice import WEIGHTS, Dice, weekday, weighted
 from linksdesk.storage.tables import ReferralIn, Resource, StatusChange
 
 DIARY_DAYS = 14  # next bookings fall within the coming fortnight
+# the word list a referral in from each of these sources names its referrer from
+_REFERRERS: Final[dict[ReferralSource, tuple[str, ...]]] = {
+    ReferralSource.PRACTICE_STAFF: words.PRACTICE_STAFF_ROLES,
+    ReferralSource.HOUSING: words.HOUSING_REFERRERS,
+    ReferralSource.FACTORING_SERVICE: words.FACTORING_REFERRERS,
+    ReferralSource.FAMILY: words.FAMILY_REFERRERS,
+    ReferralSource.SELF: words.SELF_REFERRAL_NOTES,
+}
 
 
 @dataclass
@@ -368,29 +377,22 @@ class Timeline(Dice):
                 ReferralSource.OTHER: 2,
             },
         )
-        referrer: str | None
-        if source is ReferralSource.GP:
-            referrer = f"Dr {self.pick(words.SURNAMES)}"
-        elif source is ReferralSource.PRACTICE_STAFF:
-            referrer = self.pick(words.PRACTICE_STAFF_ROLES)
-        elif source is ReferralSource.COMMUNITY_ORGANISATION:
-            org = self.pick(self.resources) if self.resources else None
-            referrer = org.organisation if org else None
-        elif source is ReferralSource.HOUSING:
-            referrer = self.pick(words.HOUSING_REFERRERS)
-        elif source is ReferralSource.FACTORING_SERVICE:
-            referrer = self.pick(words.FACTORING_REFERRERS)
-        elif source is ReferralSource.FAMILY:
-            referrer = self.pick(words.FAMILY_REFERRERS)
-        elif source is ReferralSource.SELF:
-            referrer = self.pick(words.SELF_REFERRAL_NOTES)
-        else:
-            referrer = None
         return ReferralIn(
             id=uuid7(),
             participant_id=pid,
             received_on=on,
             source=source.value,
-            referrer=referrer,
+            referrer=self._referrer(source),
             reason=self.pick(words.REFERRAL_REASONS[concern]),
         )
+
+    def _referrer(self, source: ReferralSource) -> str | None:
+        """Who made a referral in from ``source``: a GP by name, an organisation of the
+        directory, or a role or note from the source's word list (none for "other")."""
+        if source is ReferralSource.GP:
+            return f"Dr {self.pick(words.SURNAMES)}"
+        if source is ReferralSource.COMMUNITY_ORGANISATION:
+            org = self.pick(self.resources) if self.resources else None
+            return org.organisation if org else None
+        listed = _REFERRERS.get(source)
+        return self.pick(listed) if listed is not None else None

@@ -29,10 +29,14 @@ GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
 
 
-def _digest(ev: AuditEvent) -> str:
-    """The event's hash: over the one before it, and every field the event says."""
-    fields = (ev.prev_hash, ev.at.isoformat(), ev.actor, ev.action, ev.entity, ev.entity_id or "")
-    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+def _digest(prev: str, at: dt.datetime, actor: str, action: str, entity: str, eid: str) -> str:
+    material = "\x1f".join((prev, at.isoformat(), actor, action, entity, eid))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _event_digest(ev: AuditEvent) -> str:
+    """The hash an event carries: over the one before it, and every field it says."""
+    return _digest(ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id or "")
 
 
 _PENDING = "linksdesk.audit.pending_head"  # session.info: the head after this transaction
@@ -91,7 +95,7 @@ def append(
     event_row = AuditEvent(
         at=at, actor=actor, action=action, entity=entity, entity_id=entity_id, prev_hash=prev
     )
-    event_row.hash = _digest(event_row)
+    event_row.hash = _event_digest(event_row)
     session.add(event_row)
     session.info[_PENDING] = (count + 1, event_row.hash)
     _arm(session)
@@ -119,7 +123,7 @@ def verify(session: Session) -> ChainReport:
             return ChainReport(
                 count, ev.seq, f"audit event {ev.seq} does not follow the one before it"
             )
-        if ev.hash != _digest(ev):
+        if ev.hash != _event_digest(ev):
             return ChainReport(count, ev.seq, f"audit event {ev.seq} was altered")
         prev = ev.hash
     head = session.info.get(_PENDING) or _stored_head(session)

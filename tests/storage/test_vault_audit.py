@@ -100,10 +100,7 @@ def test_replacing_the_latest_event_with_a_forged_link_is_detected(audited: Path
             "SELECT seq, prev_hash, at, actor, entity FROM audit_event ORDER BY seq DESC LIMIT 1"
         ).fetchone()
         at_time = dt.datetime.fromisoformat(at)
-        replacement = AuditEvent(
-            prev_hash=prev, at=at_time, actor=actor, action="create", entity=entity
-        )
-        forged = audit._digest(replacement)
+        forged = audit._digest(prev, at_time, actor, "create", entity, "")
         conn.execute(
             "UPDATE audit_event SET action = 'create', entity_id = NULL, hash = ? WHERE seq = ?",
             (forged, seq),
