@@ -42,22 +42,9 @@ Cancel = Callable[[], bool]
 CSV_COLUMNS: tuple[str, ...] = tuple(
     c for c in registry.columns("resource") if c != "problem_reports"
 )
-# field → (label, max length)
-_TEXT: dict[str, tuple[str, int]] = {
-    "organisation": ("Organisation", 200),
-    "service": ("Service", 200),
-    "description": ("Description", 4000),
-    **common.CONTACT_DETAILS,
-    "area": ("Area", 100),
-    "when": ("When", 2000),
-    "who_for": ("Who for", 2000),
-    "cost": ("Cost", 100),
-    "accessibility": ("Accessibility", 2000),
-    "how_to_refer": ("How to refer", 2000),
-    "website": ("Website", 300),
-}
-_REQUIRED = frozenset({"organisation", "service"})
-EDITABLE_FIELDS = frozenset(_TEXT) | {"categories", "capacity", "last_verified"}
+EDITABLE_FIELDS = frozenset(CSV_COLUMNS)
+# the details that are text (categories are a list, capacity a choice, last verified a day)
+_TEXT = tuple(c for c in CSV_COLUMNS if c not in ("categories", "capacity", "last_verified"))
 
 
 # -- conversions -------------------------------------------------------------------------------
@@ -118,7 +105,7 @@ def _last_verified(value: Any) -> dt.date | None:
 
 
 _CHECKS: dict[str, common.Check] = {
-    **common.text_checks(_TEXT, required=_REQUIRED),
+    **common.detail_checks("resource", _TEXT, longest={"description": 4000}),
     "categories": _categories,
     "capacity": _capacity,
     "last_verified": _last_verified,
