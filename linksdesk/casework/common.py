@@ -9,13 +9,14 @@ changes happen here, once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from sqlalchemy import select
 
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Outcome
+from linksdesk.core import registry
 from linksdesk.core.errors import MarkedInErrorError, ValidationError
 from linksdesk.core.vocab import IN_ERROR_COLUMN, IN_ERROR_FIELDS
 from linksdesk.storage.store import WriteTx
@@ -197,25 +198,41 @@ def list_of(
         return [convert(r) for r in rows]
 
 
-def text_checks(
-    fields: Mapping[str, tuple[str, int | None]], required: Iterable[str] = ()
+# characters in a detail's text that registry.toml leaves unbounded, unless a use case says
+LONG_TEXT = 2000
+
+
+def detail_checks(
+    table: str,
+    names: Iterable[str],
+    *,
+    longest: Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, Check]:
-    """A check for each text field given as ``name → (label, max length)``."""
-    needed = frozenset(required)
-    return {
-        name: text(label, required=name in needed, max_len=max_len)
-        for name, (label, max_len) in fields.items()
-    }
+    """A check for each text or date detail ``names`` of ``table``, as registry.toml declares
+    the column (required or not; a text's length, else ``longest``'s or ``LONG_TEXT``), named
+    in messages by ``labels`` or as the name reads ("who_for": "Who for")."""
+    out: dict[str, Check] = {}
+    for name in names:
+        column = registry.BY_NAME[table].types[name]
+        label = (labels or {}).get(name) or name.replace("_", " ").capitalize()
+        if column.kind == "date":
+            out[name] = date(label, required=not column.nullable)
+        else:
+            max_len = column.max_length or (longest or {}).get(name, LONG_TEXT)
+            out[name] = text(label, required=not column.nullable, max_len=max_len)
+    return out
 
 
-# how a participant or a resource is reached: the same details, checked alike by both
-# (field → (label, max length)), and finished by ``address_details``
-CONTACT_DETAILS: dict[str, tuple[str, int]] = {
-    "phone": ("Phone", 40),
-    "email": ("Email", 200),
-    "address": ("Address", 2000),
-    "postcode": ("Postcode", 10),
-}
+class ContactDetails(TypedDict, total=False):
+    """How a participant or a resource is reached: registry.toml declares them alike for
+    both tables, so ``detail_checks`` checks them alike; ``address_details`` finishes them.
+    ``create_participant`` takes them as keyword arguments (``add_resource`` takes the same)."""
+
+    phone: str | None
+    email: str | None
+    address: str | None
+    postcode: str | None
 
 
 def address_details(values: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
@@ -238,16 +238,20 @@ def record_attempted_contact(
     return _new_contact(cb, participant_id, ContactStatus.ATTENDED, fields)
 
 
+class OutcomeDetails(TypedDict, total=False):
+    """What recording an outcome may say besides what happened: ``record_outcome``'s and
+    ``record_booked_outcome``'s keyword arguments of these names (each left as it stands
+    when not given)."""
+
+    minutes: int | None
+    venue: str | None
+
+
 def record_outcome(
-    cb: Casebook,
-    contact_id: str,
-    status: ContactStatus | str,
-    *,
-    minutes: int | None = None,
-    venue: str | None = None,
+    cb: Casebook, contact_id: str, status: ContactStatus | str, **details: Unpack[OutcomeDetails]
 ) -> Outcome[Contact]:
     """Attended, did not attend or cancelled, with minutes and venue, in one call."""
-    values = _outcome_values(status, minutes, venue)
+    values = _outcome_values(status, details)
     check = _limit_check(cb)
     with cb.store.write() as tx:
         row = _standing(tx.session, contact_id)
@@ -275,11 +279,9 @@ def _outcome(status: ContactStatus | str) -> ContactStatus:
     return outcome
 
 
-def _outcome_values(
-    status: ContactStatus | str, minutes: int | None, venue: str | None
-) -> dict[str, Any]:
+def _outcome_values(status: ContactStatus | str, details: OutcomeDetails) -> dict[str, Any]:
     """What recording an outcome sets: the status, and minutes and venue where given."""
-    given = {name: v for name, v in (("minutes", minutes), ("venue", venue)) if v is not None}
+    given = {name: v for name, v in details.items() if v is not None}
     return {"status": _outcome(status).value, **_clean(given)}
 
 
@@ -404,10 +406,9 @@ def record_booked_outcome(
     contact_id: str,
     status: ContactStatus | str,
     *,
-    minutes: int | None = None,
-    venue: str | None = None,
     note: str | None = None,
     private: bool = False,
+    **details: Unpack[OutcomeDetails],
 ) -> Outcome[BookedOutcome]:
     """What happened at a booked contact, with the case note about it, in one write.
 
@@ -415,7 +416,7 @@ def record_booked_outcome(
     as it was for an attended or missed appointment. A booking whose outcome is already
     recorded is refused, so a double press cannot record it twice.
     """
-    values = _outcome_values(status, minutes, venue)
+    values = _outcome_values(status, details)
     text = note if note and note.strip() else None
     check = _limit_check(cb)
     with cb.store.write() as tx:

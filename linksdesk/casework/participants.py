@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Required, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,20 +33,23 @@ PROGRAMME_PREFIX = programme_ids.PROGRAMME_PREFIX
 FIRST_PROGRAMME_NUMBER = programme_ids.FIRST_PROGRAMME_NUMBER
 NEXT_NUMBER_KEY = programme_ids.NEXT_NUMBER_KEY
 
-# field → (label for messages, max length or None for dates); names are required
-_TEXT_FIELDS: dict[str, tuple[str, int | None]] = {
-    "given_name": ("Given name", 100),
-    "family_name": ("Family name", 100),
-    "preferred_name": ("Preferred name", 100),
-    **common.CONTACT_DETAILS,
-    "gp_practice": ("GP practice", 200),
-    "contact_preferences": ("Contact preferences", 2000),
-    "risk_summary": ("Risk summary", 4000),
-}
-_DATE_FIELDS = {"date_of_birth": "Date of birth", "referred_on": "Referred on"}
-EDITABLE_FIELDS = frozenset(_TEXT_FIELDS) | frozenset(_DATE_FIELDS)
-# every detail of a participant a worker edits, in the table's column order (status has use
-# cases of its own): create_participant's keyword arguments
+
+class NewParticipant(common.ContactDetails, total=False):
+    """Every detail of a participant a worker edits (status has use cases of its own):
+    create_participant's keyword arguments."""
+
+    given_name: Required[str]
+    family_name: Required[str]
+    preferred_name: str | None
+    date_of_birth: dt.date | None
+    gp_practice: str | None
+    contact_preferences: str | None
+    risk_summary: str | None
+    referred_on: dt.date | None
+
+
+EDITABLE_FIELDS = frozenset(NewParticipant.__annotations__)
+# the same, in the table's column order
 DETAILS: tuple[str, ...] = tuple(c for c in registry.columns("participant") if c in EDITABLE_FIELDS)
 
 
@@ -62,10 +65,9 @@ def _display_name(row: ParticipantRow) -> str:
     return records.display_name(row.given_name, row.family_name, row.preferred_name)
 
 
-_CHECKS: dict[str, common.Check] = {
-    **common.text_checks(_TEXT_FIELDS, required=("given_name", "family_name")),
-    **{name: common.date(label) for name, label in _DATE_FIELDS.items()},
-}
+_CHECKS = common.detail_checks(
+    "participant", DETAILS, longest={"risk_summary": 4000}, labels={"gp_practice": "GP practice"}
+)
 
 
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -127,24 +129,13 @@ def _record_status(
 def create_participant(
     cb: Casebook,
     *,
-    given_name: str,
-    family_name: str,
-    preferred_name: str | None = None,
-    date_of_birth: dt.date | None = None,
-    phone: str | None = None,
-    email: str | None = None,
-    address: str | None = None,
-    postcode: str | None = None,
-    gp_practice: str | None = None,
-    contact_preferences: str | None = None,
-    risk_summary: str | None = None,
-    referred_on: dt.date | None = None,
     status: ParticipantStatus | str = ParticipantStatus.REFERRED,
     on: dt.date | None = None,
+    **details: Unpack[NewParticipant],
 ) -> Outcome[Participant]:
     """A new participant with the next programme id; warns (never blocks) on a likely duplicate."""
-    given = locals()  # the keyword arguments, one per detail
-    fields = _clean_fields({name: given[name] for name in DETAILS})
+    # a detail not given is empty (as on the form); one not known is refused
+    fields = _clean_fields({**dict.fromkeys(DETAILS), **details})
     first_status = records.enum_arg(ParticipantStatus, status, "Status")
     if first_status is ParticipantStatus.CLOSED:
         raise ValidationError("Status cannot start as closed: record the participant first.")

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import and_, case, func, select
 
@@ -37,27 +37,24 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
+
+class Watching(TypedDict, total=False):
+    """How an import or export is followed (the keywords the window's runner hands in):
+    ``progress(done, total)`` is told after each row; ``cancel()`` returning True stops it
+    before the next (an import rolls everything back; an export leaves no file)."""
+
+    progress: Progress | None
+    cancel: Cancel | None
+
+
 # every detail of a resource a worker edits, in the directory's column order (problem reports
 # have use cases of their own): the CSV columns, and add_resource's keyword arguments
 CSV_COLUMNS: tuple[str, ...] = tuple(
     c for c in registry.columns("resource") if c != "problem_reports"
 )
-# field → (label, max length)
-_TEXT: dict[str, tuple[str, int]] = {
-    "organisation": ("Organisation", 200),
-    "service": ("Service", 200),
-    "description": ("Description", 4000),
-    **common.CONTACT_DETAILS,
-    "area": ("Area", 100),
-    "when": ("When", 2000),
-    "who_for": ("Who for", 2000),
-    "cost": ("Cost", 100),
-    "accessibility": ("Accessibility", 2000),
-    "how_to_refer": ("How to refer", 2000),
-    "website": ("Website", 300),
-}
-_REQUIRED = frozenset({"organisation", "service"})
-EDITABLE_FIELDS = frozenset(_TEXT) | {"categories", "capacity", "last_verified"}
+EDITABLE_FIELDS = frozenset(CSV_COLUMNS)
+# the details that are text (categories are a list, capacity a choice, last verified a day)
+_TEXT = tuple(c for c in CSV_COLUMNS if c not in ("categories", "capacity", "last_verified"))
 
 
 # -- conversions -------------------------------------------------------------------------------
@@ -118,7 +115,7 @@ def _last_verified(value: Any) -> dt.date | None:
 
 
 _CHECKS: dict[str, common.Check] = {
-    **common.text_checks(_TEXT, required=_REQUIRED),
+    **common.detail_checks("resource", _TEXT, longest={"description": 4000}),
     "categories": _categories,
     "capacity": _capacity,
     "last_verified": _last_verified,
@@ -285,11 +282,12 @@ def _stop_if(cancel: Cancel | None) -> None:
         raise _Cancelled
 
 
-def _each(items: Sequence[T], progress: Progress | None, cancel: Cancel | None) -> Iterator[T]:
+def _each(items: Sequence[T], watch: Watching) -> Iterator[T]:
     """``items`` one by one for an import or export: ``cancel()`` returning True stops it
     before the next (``_Cancelled``); ``progress(done, total)`` is told after each."""
+    progress = watch.get("progress")
     for done, item in enumerate(items, start=1):
-        _stop_if(cancel)
+        _stop_if(watch.get("cancel"))
         yield item
         if progress is not None:
             progress(done, len(items))
@@ -379,11 +377,7 @@ def _parse(
 
 
 def import_resources_csv(
-    cb: Casebook,
-    source: Path | str | TextIO,
-    *,
-    progress: Progress | None = None,
-    cancel: Cancel | None = None,
+    cb: Casebook, source: Path | str | TextIO, **watch: Unpack[Watching]
 ) -> Outcome[ImportReport]:
     """Import a directory CSV all or nothing: any bad row means nothing is imported.
 
@@ -392,7 +386,7 @@ def import_resources_csv(
     returning True stops and rolls everything back.
     """
     try:
-        rows, problems = _parse(_read_text(source), cancel)
+        rows, problems = _parse(_read_text(source), watch.get("cancel"))
     except _Cancelled:
         return Outcome(ImportReport(0, 0, (), cancelled=True), Changes())
     if problems:
@@ -406,7 +400,7 @@ def import_resources_csv(
                     select(ResourceRow).where(ResourceRow.deleted.is_(False))
                 )
             }
-            for _line, fields in _each(rows, progress, cancel):
+            for _line, fields in _each(rows, watch):
                 key = (fields["organisation"].casefold(), fields["service"].casefold())
                 row = existing.get(key)
                 if row is None:
@@ -432,11 +426,7 @@ def _csv_row(r: Resource) -> list[str]:
 
 
 def export_resources_csv(
-    cb: Casebook,
-    dest: Path | str | TextIO,
-    *,
-    progress: Progress | None = None,
-    cancel: Cancel | None = None,
+    cb: Casebook, dest: Path | str | TextIO, **watch: Unpack[Watching]
 ) -> Outcome[ExportReport]:
     """Write the directory as CSV (the same columns import reads).
 
@@ -447,7 +437,7 @@ def export_resources_csv(
     def write(out: TextIO) -> int:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        for r in _each(resources, progress, cancel):
+        for r in _each(resources, watch):
             writer.writerow(_csv_row(r))
         return len(resources)
 

@@ -233,3 +233,20 @@ def test_an_attempt_a_merge_left_missed_can_be_moved_and_put_right(
         K.edit_contact(cb, tried.id, minutes=None)  # a change the rule is about checks it
     fixed = K.record_outcome(cb, tried.id, ContactStatus.ATTENDED).value
     assert (fixed.kind, fixed.status) == (ContactKind.ATTEMPTED, ContactStatus.ATTENDED)
+
+
+def test_an_outcome_detail_not_known_is_said_plainly_and_the_booking_stays_booked(
+    cb: Casebook, person: Participant
+) -> None:
+    # "mins" for minutes, from a script or a form field misnamed: a message in the worker's
+    # terms, never a Python error, and neither way of recording an outcome writes anything
+    booked = K.schedule_contact(cb, person.id, kind=ContactKind.APPOINTMENT, at=AT).value
+    with pytest.raises(ValidationError, match="'mins' is not a contact detail"):
+        K.record_outcome(cb, booked.id, ContactStatus.ATTENDED, **{"mins": 30})
+    with pytest.raises(ValidationError, match="'mins' is not a contact detail"):
+        K.record_booked_outcome(cb, booked.id, "attended", note="Went well", **{"mins": 30})
+    (kept,) = K.list_contacts(cb, person.id)
+    assert kept.status is ContactStatus.SCHEDULED and kept.minutes is None
+    # the details it does know are kept as ever
+    done = K.record_booked_outcome(cb, booked.id, "attended", minutes=30, venue="Hall")
+    assert (done.value.contact.minutes, done.value.contact.venue) == (30, "Hall")

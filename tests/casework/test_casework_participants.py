@@ -189,3 +189,15 @@ def test_every_detail_given_when_adding_is_kept_and_checked_as_a_resource_s_are(
             add_resource(cb, organisation="Bad", service="Detail", **bad)
         assert str(person_said.value) == str(resource_said.value)
         assert str(person_said.value).startswith(words)
+
+
+def test_a_detail_left_out_or_not_known_is_said_plainly_and_nothing_is_added(
+    cb: Casebook,
+) -> None:
+    # a form or a script that leaves out a required name, or sends a detail LinksDesk does
+    # not keep, gets a message in the worker's terms (not a Python error) and adds no one
+    with pytest.raises(ValidationError, match=r"^Family name"):
+        P.create_participant(cb, **{"given_name": "Solo"})
+    with pytest.raises(ValidationError, match="'shoe_size' is not a participant detail"):
+        P.create_participant(cb, **{"given_name": "Ann", "family_name": "Extra", "shoe_size": "9"})
+    assert P.find_participants(cb, "Solo") == [] and P.find_participants(cb, "Extra") == []
