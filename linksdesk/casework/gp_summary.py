@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, TypedDict, Unpack
 
 from sqlalchemy import select
 
@@ -101,20 +101,29 @@ def _check_notes(cb: Casebook, participant_id: str, note_ids: Collection[str]) -
     return wanted
 
 
+class SummaryChoices(TypedDict, total=False):
+    """What the worker chose for a summary (each may be left out): the case notes ticked to go
+    in it, whether the person declined to share anything more, and a practice's own table of
+    concern codes. The summary shown and the one exported take the same choices."""
+
+    note_ids: Collection[str]
+    declined: bool
+    codes_table: Path | None
+
+
 def gp_summary(
-    cb: Casebook,
-    participant_id: str,
-    *,
-    note_ids: Collection[str] = (),
-    declined: bool = False,
-    codes_table: Path | None = None,
+    cb: Casebook, participant_id: str, **choices: Unpack[SummaryChoices]
 ) -> report.GpSummary:
     """The summary's content, for showing in the app (not audited: nothing leaves yet)."""
+    unknown = sorted(choices.keys() - SummaryChoices.__annotations__.keys())
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not a choice for a GP summary.")
+    declined = choices.get("declined", False)
     if not isinstance(declined, bool):
         raise ValidationError("Whether the person declined must be yes or no.")
     check_gp_consent(cb, participant_id)
-    wanted = _check_notes(cb, participant_id, note_ids)
-    codes = gp_codes.concern_codes(codes_table)
+    wanted = _check_notes(cb, participant_id, choices.get("note_ids", ()))
+    codes = gp_codes.concern_codes(choices.get("codes_table"))
     # gathered without private items: nothing private can reach the summary
     record = own_record.gather_record(cb, participant_id, include_private=False)
     return report.build_summary(record, codes, note_ids=wanted, declined=declined)
@@ -138,17 +147,12 @@ def export_gp_summary(
     cb: Casebook,
     participant_id: str,
     fmt: Format | str = "text",
-    *,
-    note_ids: Collection[str] = (),
-    declined: bool = False,
-    codes_table: Path | None = None,
+    **choices: Unpack[SummaryChoices],
 ) -> GpExport:
     """The summary as text to paste or a PDF letter; written to the audit log (ids only)."""
     if fmt not in FORMATS:
         raise ValidationError("The GP summary comes as text or pdf.")
-    summary = gp_summary(
-        cb, participant_id, note_ids=note_ids, declined=declined, codes_table=codes_table
-    )
+    summary = gp_summary(cb, participant_id, **choices)
     content: str | bytes = (
         report.summary_pdf(summary) if fmt == "pdf" else report.summary_text(summary)
     )

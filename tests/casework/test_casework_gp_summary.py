@@ -104,6 +104,21 @@ def test_a_private_note_cannot_be_ticked(cb: Casebook) -> None:
         gp_summary.export_gp_summary(cb, planted.participant_id, "text", note_ids=["nope"])
 
 
+def test_a_choice_not_known_is_said_plainly_and_no_summary_leaves(cb: Casebook) -> None:
+    planted = build_full_record(cb)
+    before = _audit(cb)
+    # a caller that misspells a choice (note_id for note_ids) gets a plain refusal, not a
+    # summary made without the notes it meant to tick
+    with pytest.raises(ValidationError, match="'note_id' is not a choice for a GP summary"):
+        gp_summary.export_gp_summary(
+            cb,
+            planted.participant_id,
+            "text",
+            note_id=[planted.shared_note_id],  # type: ignore[call-arg]
+        )
+    assert _audit(cb) == before
+
+
 def test_declined_adds_its_code(cb: Casebook) -> None:
     planted = build_full_record(cb)
     text = str(gp_summary.export_gp_summary(cb, planted.participant_id, declined=True).content)
