@@ -139,13 +139,23 @@ def open_modeless(dialog: D) -> D:
     return dialog
 
 
-class SessionDialog(QDialog):
+def answered(dialog: D, answer: Callable[[D], T]) -> T | None:
+    """Show ``dialog`` modally: ``answer(dialog)`` once it is accepted, None when it is not
+    (cancelled, or closed by a lock)."""
+    return answer(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class SessionBoundDialog(QDialog):
     """A dialog over the open vault: it keeps the ``session`` and closes when the vault locks."""
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         session.sig_locked.connect(self.reject)
+
+
+class SessionDialog(SessionBoundDialog):
+    """A session-bound dialog made of the session alone, opened by ``ask``."""
 
     @classmethod
     def ask(cls, session: UiSession, parent: QWidget | None = None) -> Self:

@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
     # -- sync ---------------------------------------------------------------------------
     def open_enrol(self) -> None:
         if self.session.is_unlocked:
-            EnrolDialog.ask(self.session, self.sync, self)
+            EnrolDialog(self.sync, self).opened()
 
     def sync_now(self) -> None:
         if self.session.is_unlocked and self.sync.enrolled and not self.sync.sync_now():
@@ -691,7 +691,7 @@ class MainWindow(QMainWindow):
             return
         if isinstance(exc, SyncAuthError) and self.session.is_unlocked:
             # no longer enrolled (revoked): a new code goes on at once, no lock and unlock
-            EnrolDialog.ask(self.session, self.sync, self, why=str(exc))
+            EnrolDialog(self.sync, self).opened(why=str(exc))
         elif isinstance(exc, BaseException):
             self.show_status(str(exc), 20_000)
 

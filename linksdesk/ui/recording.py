@@ -42,7 +42,7 @@ class RecordCommands(QObject):
 
     def ask_who(self, action: str) -> str | None:
         """From a page with no person open: whose record? (never the last one viewed)"""
-        return PersonChooser.ask(self.session, action, self.window)
+        return PersonChooser(self.session, action, self.window).asked()
 
     def _for_record_or_ask(self, action: str, start: Callable[[], None]) -> None:
         if self.window.current_view_key() == "record" and self.record_open():
@@ -126,12 +126,12 @@ class RecordCommands(QObject):
 
     def refer_to_resource(self, resource_id: str) -> None:
         """The directory's Refer someone…: whom, then their record with the resource chosen."""
-        pid = PersonChooser.ask(
+        pid = PersonChooser(
             self.session,
             self.tr("Refer onward or signpost"),
             self.window,
             intro=self.tr("Choose whom to refer or signpost to the resource you chose."),
-        )
+        ).asked()
         if pid and self.session.is_unlocked:
             self.window.open_participant(pid)
             self.record.refer_onward_to(resource_id)

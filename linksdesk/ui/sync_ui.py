@@ -9,13 +9,7 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
@@ -184,21 +178,12 @@ class SyncController(QObject):
         self.status = None
 
 
-class EnrolDialog(QDialog):
-    """Set this laptop up to sync with the code from the programme administrator."""
+class EnrolDialog(kit.SessionBoundDialog):
+    """Set this laptop up to sync with the code from the programme administrator (on the
+    session ``sync`` runs in); made, then ``opened()``."""
 
-    def __init__(
-        self,
-        session: UiSession,
-        sync: SyncController,
-        parent: QWidget | None = None,
-        *,
-        why: str = "",
-    ) -> None:
-        """``why``: the sync was refused (the laptop is no longer enrolled): said at the
-        top, with the server address it synced with already filled in."""
-        super().__init__(parent)
-        self.session = session
+    def __init__(self, sync: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(sync.session, parent)
         self.sync = sync
         self.result_info: Any = None
         tr = self.tr
@@ -233,13 +218,26 @@ class EnrolDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        session.sig_locked.connect(self.reject)
+
+    def opened(self, why: str = "") -> EnrolDialog:
+        """This dialog, opened without blocking; but one already open over the same window
+        (a refused sync offers it once) is shown instead, and this one dropped. ``why``: the
+        sync was refused (the laptop is no longer enrolled): said at the top, with the server
+        address it synced with already filled in."""
+        parent = self.parentWidget()
+        for open_one in parent.findChildren(EnrolDialog) if parent is not None else ():
+            if open_one.isVisible():
+                self.setParent(None)
+                self.deleteLater()
+                open_one.raise_()
+                return open_one
         if why:
             self.message.show_message(
-                why + " " + tr("Enter the new code here to go on syncing."), "info"
+                why + " " + self.tr("Enter the new code here to go on syncing."), "info"
             )
-            self.server.setText(getattr(sync.status, "server_url", None) or "")
+            self.server.setText(getattr(self.sync.status, "server_url", None) or "")
             self.code.setFocus()
+        return kit.open_modeless(self)
 
     def enrol(self) -> None:
         if not self.server.text().strip() or not self.code.text().strip():
@@ -285,22 +283,6 @@ class EnrolDialog(QDialog):
         self.message.show_message(text)
         if isinstance(exc, SyncAuthError):
             kit.select_field(self.code)
-
-    @classmethod
-    def ask(
-        cls,
-        session: UiSession,
-        sync: SyncController,
-        parent: QWidget | None = None,
-        *,
-        why: str = "",
-    ) -> EnrolDialog:
-        """The dialog, opened; one already open (a refused sync offers it once) is shown."""
-        for open_one in parent.findChildren(EnrolDialog) if parent is not None else ():
-            if open_one.isVisible():
-                open_one.raise_()
-                return open_one
-        return kit.open_modeless(cls(session, sync, parent, why=why))
 
 
 def confirm_mass_deletion(parent: QWidget, exc: BaseException) -> bool:

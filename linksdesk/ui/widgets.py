@@ -245,6 +245,16 @@ def push_button(text: str, accessible_name: str, clicked: Callable[[], object]) 
     return button
 
 
+def action_button(text: str, clicked: Callable[[], object], tip: str = "") -> QPushButton:
+    """A button wired to ``clicked``; ``tip``, when given, says more of what it does when
+    pointed at."""
+    button = QPushButton(text)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(clicked)
+    return button
+
+
 def title_bar(title: QWidget, *buttons: QWidget) -> QHBoxLayout:
     """A section's title on the left and its buttons on the right."""
     bar = QHBoxLayout()

@@ -211,8 +211,9 @@ def test_report_export_with_progress(
     qtbot: Any, ui_session: Any, view: SupervisionView, tmp_path: Path, monkeypatch: Any
 ) -> None:
     out = tmp_path / "board.xlsx"
-    monkeypatch.setattr(ExportDialog, "ask", classmethod(
-        lambda cls, parent, suggested: ExportChoice("xlsx", "external", out)))  # fmt: skip
+    monkeypatch.setattr(
+        ExportDialog, "asked", lambda _dialog: ExportChoice("xlsx", "external", out)
+    )
     seen: list[tuple[int, int]] = []
     ui_session.runner.sig_progress.connect(lambda _job, done, total: seen.append((done, total)))
     view.export_button.click()
@@ -253,7 +254,7 @@ def test_programme_settings_make_a_worker_stand_out(
     assert dialog.open_spin.value() == 40 and dialog.year_spin.value() == 250
     dialog.open_spin.setValue(2)
     chosen = dialog.settings()
-    monkeypatch.setattr(ReportSettingsDialog, "ask", classmethod(lambda c, p, s: chosen))
+    monkeypatch.setattr(ReportSettingsDialog, "asked", lambda _dialog: chosen)
     view.settings_button.click()
     settle(qtbot, ui_session)
     settle(qtbot, ui_session)

@@ -175,11 +175,11 @@ def test_new_note_from_another_page_asks_whose_record(
     asked: list[str] = []
     answer: list[str | None] = [None]
 
-    def ask(cls: Any, session: Any, action: str, parent: Any = None) -> str | None:
-        asked.append(action)
+    def ask(chooser: PersonChooser) -> str | None:
+        asked.append(chooser.windowTitle().removesuffix(" — who is it for?"))
         return answer[0]
 
-    monkeypatch.setattr(PersonChooser, "ask", classmethod(ask))
+    monkeypatch.setattr(PersonChooser, "asked", ask)
     # never silently the last record viewed: it asks, and cancelling does nothing
     assert window.action_new_note.isEnabled()
     window.action_new_note.trigger()

@@ -123,3 +123,23 @@ def test_a_revoked_laptop_is_offered_enrolment_at_once_and_sends_its_work_as_a_n
     assert devices[lost].revoked_ms is not None
     assert devices[cb.device_id].revoked_ms is None
     assert person.id in sent
+
+
+def test_set_up_sync_asked_again_shows_the_dialog_already_open(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """A second Set up sync… (or a refused sync offering it) while the first is open brings
+    that one forward with what was typed in it, and leaves no second dialog behind."""
+    window = unlocked_window
+    window.action_enrol.trigger()
+    first = window.findChild(EnrolDialog)
+    assert first is not None and first.isVisible()
+    first.code.setText("ABCD-EFGH")
+    window.action_enrol.trigger()
+    again = EnrolDialog(window.sync, window).opened(why="This laptop is no longer enrolled.")
+    assert again is first
+    assert window.findChildren(EnrolDialog) == [first]
+    assert first.code.text() == "ABCD-EFGH" and not first.message.text()
+    with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
+        window.lock()
+    assert not first.isVisible()

@@ -48,8 +48,9 @@ def test_an_overlapping_external_report_is_asked_about(
     qtbot: Any, ui_session: Any, view: SupervisionView, tmp_path: Path, monkeypatch: Any
 ) -> None:
     outs = iter([tmp_path / "h1.csv", tmp_path / "q2.csv", tmp_path / "q2-anyway.csv"])
-    monkeypatch.setattr(ExportDialog, "ask", classmethod(
-        lambda cls, parent, suggested: ExportChoice("csv", "external", next(outs))))  # fmt: skip
+    monkeypatch.setattr(
+        ExportDialog, "asked", lambda _d: ExportChoice("csv", "external", next(outs))
+    )
     asked: list[str] = []
     answers = iter([False, True])
 
@@ -91,7 +92,7 @@ def test_a_report_from_another_vault_taken_in_is_asked_about_too(
     settle(qtbot, ui_session)
     assert view.message.text().startswith("Taken in: January to June 2026, all workers.")
     choice = ExportChoice("csv", "external", tmp_path / "q2.csv")
-    monkeypatch.setattr(ExportDialog, "ask", classmethod(lambda cls, parent, suggested: choice))
+    monkeypatch.setattr(ExportDialog, "asked", lambda _dialog: choice)
     asked: list[str] = []
     monkeypatch.setattr(supervision_view, "ask_yes_no",
                         lambda _p, title, text: asked.append(text) or False)  # fmt: skip

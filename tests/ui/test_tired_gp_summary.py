@@ -105,3 +105,25 @@ def test_gp_consent_withdrawn_while_the_dialog_is_open_takes_the_summary_away(
     assert not dialog.copy_button.isEnabled() and not dialog.save_button.isEnabled()
     assert clipboard.text() == ""  # what was copied before may not be pasted now
     dialog.reject()
+
+
+def test_the_summary_closes_by_itself_when_the_vault_locks(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Like the other dialogs over the vault it closes at a lock on its own, not only because
+    the window closes what it shows: opened over a widget of its own, it is not left up with
+    the summary to read."""
+    from PySide6.QtWidgets import QWidget
+
+    from linksdesk.ui.dialogs.gp_summary import GpSummaryDialog
+
+    who, shown, written = gp_dialog(qtbot, unlocked_window, ui_session)
+    shown.reject()
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+    dialog = GpSummaryDialog.show_for(ui_session, who.id, who.programme_id, written, elsewhere)
+    qtbot.waitUntil(lambda: "none attended yet" in dialog.preview.toPlainText(), timeout=20_000)
+    with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
+        unlocked_window.lock()
+    assert not dialog.isVisible()
+    assert dialog.preview.toPlainText() == ""

@@ -132,7 +132,7 @@ def test_the_programme_boards_report_as_pdf_and_csv(
     for fmt in ("pdf", "csv"):
         out = tmp_path / f"board.{fmt}"
         choice = ExportChoice(fmt, "external", out)
-        monkeypatch.setattr(ExportDialog, "ask", classmethod(lambda cls, p, s, c=choice: c))
+        monkeypatch.setattr(ExportDialog, "asked", lambda _dialog, c=choice: c)
         view.export_button.click()
         settle(qtbot, ui_session)
         qtbot.waitUntil(view.export_button.isEnabled, timeout=30_000)

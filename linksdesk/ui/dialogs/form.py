@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.records import storable_text
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.vocab import Labelled
 from linksdesk.ui.date_field import DateField, DateTimeField
 from linksdesk.ui.dialog_kit import OK_CANCEL, ask_discard, button_box, name_buttons
 
@@ -47,6 +48,17 @@ class Field:
     minimum: int = 0
     maximum: int = 10_000
     help: str = ""
+
+
+def enum_choice(key: str, label: str, default: Labelled, value: object = None) -> Field:
+    """A choice among all members of ``default``'s vocabulary enum: ``value`` chosen, else
+    ``default``."""
+    return Field(key, label, "choice", value or default, choices=choices_of(type(default)))
+
+
+def dated_today(key: str, label: str) -> Field:
+    """A date that starts at today."""
+    return Field(key, label, "date", dt.date.today())
 
 
 def values_of(existing: object | None) -> Callable[[str], Any]:

@@ -8,8 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.core.vocab import GoalStatus
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, review_weeks
+from linksdesk.ui.dialogs.form import Field, FormDialog, enum_choice, review_weeks
 
 
 class GoalDialog(FormDialog):
@@ -68,9 +67,7 @@ class ReviewDialog(FormDialog):
             tr("Review goal"),
             [
                 Field("progress", tr("Progress now (0–10)"), "int", goal.progress, maximum=10),
-                Field(
-                    "status", tr("Status"), "choice", goal.status, choices=choices_of(GoalStatus)
-                ),
+                enum_choice("status", tr("Status"), goal.status),
                 review_field("next_review_on", tr("Next review"), tr, parent),
             ],
             parent,

@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,14 +28,14 @@ from linksdesk.casework.dto import Note
 from linksdesk.core.errors import LinksDeskError
 from linksdesk.core.item_words import counted
 from linksdesk.reports.gp_summary import summary_text
-from linksdesk.ui.dialog_kit import CLOSE, button_box
+from linksdesk.ui.dialog_kit import CLOSE, SessionBoundDialog, button_box
 from linksdesk.ui.dialogs.print_record import (
     save_pdf_as,
     tell_not_saved,
     with_pdf_suffix,
     write_owner_only,
 )
-from linksdesk.ui.widgets import scrolled
+from linksdesk.ui.widgets import action_button, scrolled
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -50,8 +48,9 @@ def _note_label(note: Note) -> str:
     return f"{note.written_at:%d %b %Y} — {first}"
 
 
-class GpSummaryDialog(QDialog):
-    """Shows the summary as it will be pasted; the worker ticks notes, then copies or saves."""
+class GpSummaryDialog(SessionBoundDialog):
+    """Shows the summary as it will be pasted; the worker ticks notes, then copies or saves.
+    It closes when the vault locks, its text cleared."""
 
     def __init__(
         self,
@@ -61,9 +60,8 @@ class GpSummaryDialog(QDialog):
         notes: Sequence[Note],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         tr = self.tr
-        self.session = session
         self.participant_id = participant_id
         self.programme_id = programme_id
         self._gone = False
@@ -135,13 +133,12 @@ class GpSummaryDialog(QDialog):
             self.private_label.setWordWrap(True)
             box_layout.addWidget(self.private_label)
         right.addWidget(box, 1)
-        self.copy_button = QPushButton(tr("&Copy text"))
-        self.copy_button.setToolTip(
-            tr("Copy the summary to paste into the practice's system; cleared again after a while")
+        self.copy_button = action_button(
+            tr("&Copy text"),
+            self.copy_text,
+            tr("Copy the summary to paste into the practice's system; cleared again after a while"),
         )
-        self.copy_button.clicked.connect(self.copy_text)
-        self.save_button = QPushButton(tr("&Save PDF letter…"))
-        self.save_button.clicked.connect(self.save_pdf)
+        self.save_button = action_button(tr("&Save PDF letter…"), self.save_pdf)
         right.addWidget(self.copy_button)
         right.addWidget(self.save_button)
         right.addWidget(button_box(self, CLOSE))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from linksdesk.core.folding import words_in
 from linksdesk.core.vocab import OnwardKind, OnwardStatus, ResourceCapacity
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, dated_today, enum_choice
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import make_table
 
@@ -41,13 +41,7 @@ class OnwardDialog(FormDialog):
         super().__init__(
             tr("Refer onward or signpost"),
             [
-                Field(
-                    "kind",
-                    tr("Kind"),
-                    "choice",
-                    OnwardKind.SIGNPOST,
-                    choices=choices_of(OnwardKind),
-                ),
+                enum_choice("kind", tr("Kind"), OnwardKind.SIGNPOST),
                 Field(
                     "status",
                     tr("Status"),
@@ -222,7 +216,7 @@ class OnwardUpdateDialog(FormDialog):
                     nexts[0] if nexts else None,
                     choices=choices_of(OnwardStatus, nexts),
                 ),
-                Field("on", tr("On"), "date", dt.date.today()),
+                dated_today("on", tr("On")),
                 Field("outcome", tr("Outcome"), "text"),
             ],
             parent,

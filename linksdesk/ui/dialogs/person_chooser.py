@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import lists
 from linksdesk.casework.dto import CaseloadQuery, CaseloadRow
-from linksdesk.ui.dialog_kit import OK_CANCEL, button_box
+from linksdesk.ui.dialog_kit import OK_CANCEL, answered, button_box
 from linksdesk.ui.models.table import Column, RecordTableModel
 from linksdesk.ui.widgets import refresh_after_typing
 
@@ -37,7 +37,8 @@ def find_people(cb: Casebook, text: str) -> tuple[list[CaseloadRow], frozenset[s
 
 
 class PersonChooser(QDialog):
-    """Type part of a name or programme id, then Enter (or Down to pick from the list)."""
+    """Type part of a name or programme id, then Enter (or Down to pick from the list).
+    Made with what it asks, then ``asked()`` runs it."""
 
     def __init__(
         self,
@@ -160,16 +161,6 @@ class PersonChooser(QDialog):
         self.chosen = row.participant_id
         self.accept()
 
-    @classmethod
-    def ask(
-        cls,
-        session: UiSession,
-        action: str,
-        parent: QWidget | None = None,
-        intro: str = "",
-        *,
-        other_than: str | None = None,
-    ) -> str | None:
-        """The participant id chosen (never ``other_than``), or None."""
-        dialog = cls(session, action, parent, intro, other_than=other_than)
-        return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def asked(self) -> str | None:
+        """Ask modally: the participant id chosen (never ``other_than``), or None."""
+        return answered(self, lambda chooser: chooser.chosen)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from linksdesk.core.vocab import (
     ReferralSource,
     RelationshipKind,
 )
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, values_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, dated_today, enum_choice, values_of
 
 
 class ConsentDialog(FormDialog):
@@ -26,13 +25,7 @@ class ConsentDialog(FormDialog):
         super().__init__(
             tr("Record consent"),
             [
-                Field(
-                    "scope",
-                    tr("Consent to"),
-                    "choice",
-                    scope or ConsentScope.RECORD,
-                    choices=choices_of(ConsentScope),
-                ),
+                enum_choice("scope", tr("Consent to"), ConsentScope.RECORD, scope),
                 Field(
                     "given",
                     tr("Given"),
@@ -40,14 +33,8 @@ class ConsentDialog(FormDialog):
                     True,
                     choices=[(tr("Given"), True), (tr("Not given or withdrawn"), False)],
                 ),
-                Field(
-                    "method",
-                    tr("How it was given"),
-                    "choice",
-                    ConsentMethod.VERBAL,
-                    choices=choices_of(ConsentMethod),
-                ),
-                Field("recorded_on", tr("Date"), "date", dt.date.today()),
+                enum_choice("method", tr("How it was given"), ConsentMethod.VERBAL),
+                dated_today("recorded_on", tr("Date")),
                 Field("note", tr("Note"), "text"),
             ],
             parent,
@@ -69,14 +56,8 @@ class ReferralDialog(FormDialog):
         super().__init__(
             tr("Add referral"),
             [
-                Field(
-                    "source",
-                    tr("Source"),
-                    "choice",
-                    ReferralSource.GP,
-                    choices=choices_of(ReferralSource),
-                ),
-                Field("received_on", tr("Received on"), "date", dt.date.today()),
+                enum_choice("source", tr("Source"), ReferralSource.GP),
+                dated_today("received_on", tr("Received on")),
                 Field("referrer", tr("Referrer")),
                 Field("reason", tr("Reason"), "text"),
             ],
@@ -103,14 +84,8 @@ class ConcernDialog(FormDialog):
                     taxonomy[0] if taxonomy else None,
                     choices=[(c, c) for c in taxonomy],
                 ),
-                Field(
-                    "stage",
-                    tr("Identified"),
-                    "choice",
-                    ConcernStage.LATER,
-                    choices=choices_of(ConcernStage),
-                ),
-                Field("identified_on", tr("On"), "date", dt.date.today()),
+                enum_choice("stage", tr("Identified"), ConcernStage.LATER),
+                dated_today("identified_on", tr("On")),
                 Field("detail", tr("Detail"), "text"),
             ],
             parent,
@@ -130,13 +105,7 @@ class RelationshipDialog(FormDialog):
         super().__init__(
             tr("Edit relationship") if existing else tr("Add to network"),
             [
-                Field(
-                    "kind",
-                    tr("Kind"),
-                    "choice",
-                    get("kind") or RelationshipKind.FAMILY,
-                    choices=choices_of(RelationshipKind),
-                ),
+                enum_choice("kind", tr("Kind"), RelationshipKind.FAMILY, get("kind")),
                 Field("name", tr("Name"), value=get("name"), required=True),
                 Field("detail", tr("Detail"), "text", get("detail")),
                 Field("phone", tr("Phone"), value=get("phone")),

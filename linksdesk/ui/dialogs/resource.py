@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWid
 
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
-from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, fields_of
+from linksdesk.ui.dialogs.form import Field, FormDialog, enum_choice, fields_of
 
 
 class ResourceDialog(FormDialog):
@@ -43,12 +43,11 @@ class ResourceDialog(FormDialog):
                 field("phone", tr("Phone")),
                 field("email", tr("Email")),
                 field("website", tr("Website")),
-                Field(
+                enum_choice(
                     "capacity",
                     tr("Capacity"),
-                    "choice",
-                    getattr(existing, "capacity", None) or ResourceCapacity.UNKNOWN,
-                    choices=choices_of(ResourceCapacity),
+                    ResourceCapacity.UNKNOWN,
+                    getattr(existing, "capacity", None),
                 ),
                 field("last_verified", tr("Last verified"), "optional_date"),
             ],

@@ -467,7 +467,9 @@ class ParticipantView(Screen):
         return False
 
     def choose_person(self, action: str, intro: str) -> str | None:
-        return PersonChooser.ask(self.session, action, self, intro, other_than=self.participant_id)
+        return PersonChooser(
+            self.session, action, self, intro, other_than=self.participant_id
+        ).asked()
 
     def ask_erase(self) -> None:
         if self.data is None or self.participant_id is None:

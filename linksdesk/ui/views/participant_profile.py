@@ -216,7 +216,7 @@ class ProfileTab(RecordTabBase):
         if data is None or not self.view.editable():
             return
         kept = data.participant
-        other = PersonChooser.ask(
+        other = PersonChooser(
             cast("UiSession", self.view.session),
             self.tr("Same person as {pid}").format(pid=kept.programme_id),
             self,
@@ -224,7 +224,7 @@ class ProfileTab(RecordTabBase):
                 "Choose the other record of this person. {pid} is kept: its programme id "
                 "stays the person's."
             ).format(pid=kept.programme_id),
-        )
+        ).asked()
         if not other:
             return
         self.view.run(

@@ -32,12 +32,12 @@ from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.ui.date_field import MonthField
-from linksdesk.ui.dialog_kit import ask_yes_no
+from linksdesk.ui.dialog_kit import answered, ask_yes_no
 from linksdesk.ui.dialogs.worker_names import WorkerNamesDialog
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 from linksdesk.ui.views.rows import hbox
-from linksdesk.ui.widgets import InlineMessage, scrolled
+from linksdesk.ui.widgets import InlineMessage, action_button, scrolled
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -135,10 +135,9 @@ class ExportDialog(QDialog):
         if name:
             self.path_edit.setText(name)
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, suggested: str) -> ExportChoice | None:
-        dialog = cls(parent, suggested)
-        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def asked(self) -> ExportChoice | None:
+        """Ask modally: the choice made, or None."""
+        return answered(self, ExportDialog.choice)
 
 
 class ReportSettingsDialog(QDialog):
@@ -199,10 +198,9 @@ class ReportSettingsDialog(QDialog):
             suppression_threshold=self.threshold_spin.value(),
         )
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, settings: ReportSettings) -> ReportSettings | None:
-        dialog = cls(settings, parent)
-        return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def asked(self) -> ReportSettings | None:
+        """Ask modally: the settings saved, or None."""
+        return answered(self, ReportSettingsDialog.settings)
 
 
 class SectionBox(QWidget):
@@ -262,30 +260,29 @@ class SupervisionView(Screen):
         self.team_box.addItem(tr("All teams"), None)
         self.team_box.hide()
         self.external_check = QCheckBox(tr("As a board sees it (small numbers hidden)"))
-        self.show_button = QPushButton(tr("Show"))
+        self.show_button = action_button(tr("Show"), self.refresh)
         self.show_button.setDefault(True)
-        self.show_button.clicked.connect(self.refresh)
-        self.export_button = QPushButton(tr("Export report…"))
-        self.export_button.clicked.connect(self.export)
+        self.export_button = action_button(tr("Export report…"), self.export)
         # another supervisor's external reports: this vault's are compared with them too
-        self.published_button = QPushButton(tr("Reports from another vault…"))
-        self.published_button.setToolTip(
-            tr("Take in external reports another supervisor wrote, so that yours are checked "
-               "against them for overlaps")
-        )  # fmt: skip
-        self.published_button.clicked.connect(self.take_in_published)
-        self.evaluation_button = QPushButton(tr("Evaluation files…"))
-        self.evaluation_button.setToolTip(
-            tr("Write the pseudonymised evaluation records as CSV files for an evaluation team")
+        self.published_button = action_button(
+            tr("Reports from another vault…"),
+            self.take_in_published,
+            tr(
+                "Take in external reports another supervisor wrote, so that yours are checked "
+                "against them for overlaps"
+            ),
         )
-        self.evaluation_button.clicked.connect(self.write_evaluation)
-        self.settings_button = QPushButton(tr("Programme settings…"))
-        self.settings_button.clicked.connect(self.edit_settings)
-        self.names_button = QPushButton(tr("Name workers…"))
-        self.names_button.setToolTip(
-            tr("The names you know your workers by, for this dashboard and internal reports")
+        self.evaluation_button = action_button(
+            tr("Evaluation files…"),
+            self.write_evaluation,
+            tr("Write the pseudonymised evaluation records as CSV files for an evaluation team"),
         )
-        self.names_button.clicked.connect(self.name_workers)
+        self.settings_button = action_button(tr("Programme settings…"), self.edit_settings)
+        self.names_button = action_button(
+            tr("Name workers…"),
+            self.name_workers,
+            tr("The names you know your workers by, for this dashboard and internal reports"),
+        )
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Report export progress"))
         self.progress.hide()
@@ -393,7 +390,7 @@ class SupervisionView(Screen):
         self.run(supervision.report_settings, on_done=self._ask_settings)
 
     def _ask_settings(self, current: ReportSettings) -> None:
-        chosen = ReportSettingsDialog.ask(self, current)
+        chosen = ReportSettingsDialog(current, self).asked()
         if chosen is not None and chosen != current:
             self.run(supervision.save_report_settings, chosen, on_done=lambda _s: self.refresh())
 
@@ -409,7 +406,7 @@ class SupervisionView(Screen):
         except ValidationError as exc:  # a month that cannot be read: said inline
             self.show_problem(exc)
             return
-        choice = ExportDialog.ask(self, f"links-report-{scope.period.label.replace('..', '_')}")
+        choice = ExportDialog(self, f"links-report-{scope.period.label.replace('..', '_')}").asked()
         if choice is not None:
             self._write(scope, choice, overlap_ok=False)
 
