@@ -8,6 +8,25 @@ from typing import Any
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import DEFAULT_CONCERNS
 
+# the range each number setting may take, stated once: validate(), the settings dialog's
+# boxes and the programme settings the server hands out (its admin's `settings set`) read it
+BOUNDS: dict[str, tuple[int, int]] = {
+    "auto_lock_minutes": (1, 240),
+    "clipboard_clear_seconds": (5, 600),
+    "appointment_limit": (1, 100),  # or none: no limit
+    "not_seen_weeks": (1, 104),
+    "review_goals_every_weeks": (1, 52),
+}
+# what validate() says of a number out of its range ({low} and {high} from BOUNDS)
+_OUT_OF_BOUNDS = {
+    "auto_lock_minutes": "Auto-lock must be between {low} and {high} minutes.",
+    "clipboard_clear_seconds": "Copied text must be cleared after {low} to {high} seconds.",
+    "appointment_limit": "The appointment limit must be between {low} and {high}, or none.",
+    "not_seen_weeks": "'Not seen for' must be between {low} and {high} weeks.",
+    "review_goals_every_weeks": "Goal reviews must be every {low} to {high} weeks.",
+}
+PROGRAMME_NAME_LENGTH = 120
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -29,17 +48,17 @@ class Settings:
     programme_settings_version: int = 0
 
     def validate(self) -> Settings:
-        if not 1 <= self.auto_lock_minutes <= 240:
-            raise ValidationError("Auto-lock must be between 1 and 240 minutes.")
-        if self.appointment_limit is not None and not 1 <= self.appointment_limit <= 100:
-            raise ValidationError("The appointment limit must be between 1 and 100, or none.")
-        if not 1 <= self.not_seen_weeks <= 104:
-            raise ValidationError("'Not seen for' must be between 1 and 104 weeks.")
-        if not 1 <= self.review_goals_every_weeks <= 52:
-            raise ValidationError("Goal reviews must be every 1 to 52 weeks.")
+        for setting, (low, high) in BOUNDS.items():
+            value = getattr(self, setting)
+            if value is None and setting == "appointment_limit":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValidationError(_OUT_OF_BOUNDS[setting].format(low=low, high=high))
         name = " ".join(str(self.programme_name).split())
-        if not 1 <= len(name) <= 120:
-            raise ValidationError("The programme's name must be 1 to 120 characters.")
+        if not 1 <= len(name) <= PROGRAMME_NAME_LENGTH:
+            raise ValidationError(
+                f"The programme's name must be 1 to {PROGRAMME_NAME_LENGTH} characters."
+            )
         cleaned = tuple(dict.fromkeys(c.strip() for c in self.concern_taxonomy if c.strip()))
         if not cleaned:
             raise ValidationError("The list of concerns cannot be empty.")

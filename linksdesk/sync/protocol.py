@@ -43,6 +43,7 @@ from pydantic import (
 
 from linksdesk.core import registry
 from linksdesk.core.changes import ERASE_OP
+from linksdesk.core.settings import BOUNDS as settings_bounds
 
 # The handshake carries it; the server refuses any other with a plain message. Bump it
 # whenever device and server would no longer understand each other, the verify digest
@@ -436,12 +437,19 @@ class EnrolResponse(_Model):
 
 
 # -- handshake ------------------------------------------------------------------------------
+def _within(setting: str) -> Any:
+    """A whole number in the range ``core.settings.BOUNDS`` gives the setting (the device
+    takes programme settings only within it)."""
+    low, high = settings_bounds[setting]
+    return Field(ge=low, le=high)
+
+
 class ProgrammeSettings(_Model):
-    appointment_limit: int | None = Field(default=None, ge=1, le=1000)  # None: no limit
+    appointment_limit: Annotated[int, _within("appointment_limit")] | None = None  # no limit
     concern_taxonomy: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
         default_factory=list, max_length=200
     )
-    not_seen_weeks: int = Field(default=6, ge=1, le=104)
+    not_seen_weeks: Annotated[int, _within("not_seen_weeks")] = 6
 
 
 class HandshakeRequest(_Request):

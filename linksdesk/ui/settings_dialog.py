@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import note_templates
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import WrongPassphraseError
-from linksdesk.core.settings import Settings
+from linksdesk.core.settings import BOUNDS, PROGRAMME_NAME_LENGTH, Settings
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.icons import icon
 from linksdesk.ui.session import UiSession
@@ -65,19 +65,22 @@ class SettingsDialog(kit.SessionDialog):
         # -- this computer -------------------------------------------------------------------
         self.auto_lock = _setting_box(
             self,
-            (1, 240),
+            BOUNDS["auto_lock_minutes"],
             tr(" minutes"),
             tr("Lock after minutes without use"),
             tr("LinksDesk locks itself after this long without use, time asleep included."),
         )
         self.clipboard = _setting_box(
-            self, (5, 600), tr(" seconds"), tr("Clear copied text after seconds")
+            self,
+            BOUNDS["clipboard_clear_seconds"],
+            tr(" seconds"),
+            tr("Clear copied text after seconds"),
         )
 
         # -- programme -----------------------------------------------------------------------
         self.appointment_limit = _setting_box(
             self,
-            (0, 100),
+            (0, BOUNDS["appointment_limit"][1]),  # 0 is "No limit"
             "",
             tr("Appointment limit per person"),
             tr("Supported visits and attempted contacts do not count towards the limit."),
@@ -85,20 +88,20 @@ class SettingsDialog(kit.SessionDialog):
         self.appointment_limit.setSpecialValueText(tr("No limit"))
         self.not_seen = _setting_box(
             self,
-            (1, 104),
+            BOUNDS["not_seen_weeks"],
             tr(" weeks"),
             tr("Not seen for weeks"),
             tr("People not seen for this long are listed on the Today screen to reach out to."),
         )
         self.review_weeks = _setting_box(
-            self, (1, 52), tr(" weeks"), tr("Review goals every weeks")
+            self, BOUNDS["review_goals_every_weeks"], tr(" weeks"), tr("Review goals every weeks")
         )
         self.concerns = QPlainTextEdit(self)
         self.concerns.setAccessibleName(tr("Concerns, one per line"))
         self.concerns.setTabChangesFocus(True)
         self.concerns.setMinimumHeight(140)
         self.programme_name = QLineEdit(self)
-        self.programme_name.setMaxLength(120)
+        self.programme_name.setMaxLength(PROGRAMME_NAME_LENGTH)
         self.programme_name.setAccessibleName(tr("Programme name"))
         self.programme_name.setToolTip(
             tr("Printed on a participant's own record and on GP summaries.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,8 @@ from linksdesk.sync.protocol import (
     Role,
 )
 
+log = logging.getLogger(__name__)
+
 # -- settings -------------------------------------------------------------------------------
 SETTING_KEYS = ("appointment_limit", "concern_taxonomy", "not_seen_weeks")
 
@@ -40,10 +44,21 @@ def programme_settings(s: Session, team_id: str) -> tuple[ProgrammeSettings, int
     }
     version = 0
     for row in s.scalars(select(ProgrammeSetting).where(ProgrammeSetting.team_id == team_id)):
-        if row.key in values:
+        if row.key in values and _usable(row.key, row.value):
             values[row.key] = row.value
         version = max(version, row.version)
     return ProgrammeSettings.model_validate(values), version
+
+
+def _usable(key: str, value: Any) -> bool:
+    """A stored setting the devices can take; one set before its range narrowed (an
+    appointment limit over 100) gives way to the default, or every handshake would fail."""
+    try:
+        ProgrammeSettings.model_validate({key: value})
+    except PydanticValidationError:
+        log.warning("programme setting %s stored out of its range: the default is sent", key)
+        return False
+    return True
 
 
 def server_meta(s: Session) -> ServerMeta:
