@@ -43,6 +43,7 @@ def test_the_server_accepts_exactly_what_a_laptop_takes(key: str) -> None:
         assert _server_takes(key, value) == _laptop_takes(key, value), (key, value)
     low, high = BOUNDS[key]
     assert _server_takes(key, high) and not _server_takes(key, high + 1)
+    assert _server_takes(key, low) and not _server_takes(key, low - 1)
 
 
 def test_an_administrator_setting_out_of_range_is_told_plainly(programme: Programme) -> None:
