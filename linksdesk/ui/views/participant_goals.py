@@ -6,14 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMenu,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
@@ -21,12 +14,7 @@ from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
-from linksdesk.ui.models.table import (
-    Column,
-    RecordFilterProxy,
-    RecordTableModel,
-    StruckTableModel,
-)
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
 from linksdesk.ui.views.rows import hbox, tab_order

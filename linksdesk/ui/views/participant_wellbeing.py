@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
@@ -22,12 +18,7 @@ from linksdesk.core.vocab import ENTERED_IN_ERROR, MeasureContext, MeasureKind
 from linksdesk.reports import charts
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
 from linksdesk.ui.dialogs.measure import MeasureDialog
-from linksdesk.ui.models.table import (
-    Column,
-    RecordFilterProxy,
-    RecordTableModel,
-    StruckTableModel,
-)
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
