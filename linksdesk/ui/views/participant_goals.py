@@ -17,8 +17,7 @@ from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
-from linksdesk.ui.views.rows import hbox, tab_order
-from linksdesk.ui.widgets import push_button
+from linksdesk.ui.views.rows import hbox, push_buttons, tab_order
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -85,17 +84,15 @@ class GoalsTab(RecordTabBase):
         self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
         layout = QVBoxLayout(self)
-        self.set_button = push_button(tr("Set a goal…"), tr("Set a goal"), self.set_goal)
-        self.review_button = push_button(
-            tr("Review…"), tr("Review the selected goal"), self.review_goal
-        )
-        self.step_button = push_button(
-            tr("Add step…"), tr("Add a step to the selected goal"), self.add_step
-        )
-        self.done_button = push_button(
-            tr("Step done / not done"),
-            tr("Mark the selected step done or not done"),
-            self.toggle_step,
+        self.set_button, self.review_button, self.step_button, self.done_button = push_buttons(
+            (tr("Set a goal…"), tr("Set a goal"), self.set_goal),
+            (tr("Review…"), tr("Review the selected goal"), self.review_goal),
+            (tr("Add step…"), tr("Add a step to the selected goal"), self.add_step),
+            (
+                tr("Step done / not done"),
+                tr("Mark the selected step done or not done"),
+                self.toggle_step,
+            ),
         )
         self.in_error_button = self.mark_button(
             tr("Mark the selected goal entered in error, or take a mistaken mark off")

@@ -19,7 +19,7 @@ from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
 from linksdesk.ui.views.conflicts import SYNC_WORDS, record_name, when_text
-from linksdesk.ui.views.rows import hbox, page_layout
+from linksdesk.ui.views.rows import hbox, page_layout, push_buttons
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -120,15 +120,15 @@ class SyncView(Screen):
         self.attention_reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.attention_reason.setAccessibleName(tr("Why the selected change needs attention"))
         self.attention_reason.hide()
-        self.dismiss_button = push_button(
-            tr("&Dismiss"), tr("Dismiss the selected line: you have dealt with it"), self.dismiss
-        )
-        # a record kept, recorded as the same person as a participant forgotten since: the
-        # worker decides (sync/same_person.py); erasing it is Forget this participant…
-        self.separate_button = push_button(
-            tr("Not the same person after all…"),
-            tr("The selected record is not the same person as the participant forgotten"),
-            self.separate,
+        self.dismiss_button, self.separate_button = push_buttons(
+            (tr("&Dismiss"), tr("Dismiss the selected line: you have dealt with it"), self.dismiss),
+            # a record kept, recorded as the same person as a participant forgotten since: the
+            # worker decides (sync/same_person.py); erasing it is Forget this participant…
+            (
+                tr("Not the same person after all…"),
+                tr("The selected record is not the same person as the participant forgotten"),
+                self.separate,
+            ),
         )
 
         self.history_heading = heading(tr("Sync history"), level=2)
