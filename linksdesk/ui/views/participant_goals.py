@@ -13,7 +13,7 @@ from linksdesk.casework.dto import Goal, GoalStep
 from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
@@ -375,14 +375,10 @@ class GoalsTab(RecordTabBase):
         goal: Goal | None = self.chosen(self.goals_table, self.tr("a goal"))
         if goal is None or not goal.held:
             return
-        mark_or_take_off(
-            self.view.write,
-            goal,
-            ask_why=lambda: InErrorDialog.ask_goal(self, goal),
-            mark=goals.mark_in_error,
-            ask_take_off=lambda: self.ask_restore(goal),
-            take_off=goals.restore_goal,
-        )
+        self.mark_or_take_off(goal, goals.mark_in_error, goals.restore_goal)
+
+    def ask_why(self, goal: Goal) -> str | None:
+        return InErrorDialog.ask_goal(self, goal)
 
     def ask_restore(self, goal: Goal) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""

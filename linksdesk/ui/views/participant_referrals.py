@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
 from linksdesk.core.vocab import ENTERED_IN_ERROR
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
 from linksdesk.ui.models.table import (
@@ -142,14 +142,10 @@ class ReferralsTab(RecordTabBase):
         referral: Referral | None = self.chosen(self.in_table, self.tr("a referral in"))
         if referral is None:
             return
-        mark_or_take_off(
-            self.view.write,
-            referral,
-            ask_why=lambda: InErrorDialog.ask_referral(self, referral, self._referred_on()),
-            mark=referrals.mark_in_error,
-            ask_take_off=lambda: self.ask_restore(referral),
-            take_off=referrals.restore_referral,
-        )
+        self.mark_or_take_off(referral, referrals.mark_in_error, referrals.restore_referral)
+
+    def ask_why(self, referral: Referral) -> str | None:
+        return InErrorDialog.ask_referral(self, referral, self._referred_on())
 
     def _referred_on(self) -> dt.date | None:
         data = self.view.data
