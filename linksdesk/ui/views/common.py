@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Concatenate, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -342,7 +342,7 @@ class Screen(QWidget):
 
     def run(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[Concatenate[Casebook, ...], Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
@@ -389,7 +389,7 @@ class Screen(QWidget):
 
     def write(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[Concatenate[Casebook, ...], Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         **kwargs: Any,
