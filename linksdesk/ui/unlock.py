@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -236,20 +237,33 @@ class UnlockScreen(QWidget):
     # -- unlock ---------------------------------------------------------------------------
     def _on_unlock_clicked(self) -> None:
         page = self.open_page
-        path = page.vault.path()
+        passphrase = page.passphrase.text()
         checks: list[kit.Check] = [
-            (path is None, self.tr("Choose the vault file first."), page.vault.edit),
-            (not page.passphrase.text(), self.tr("Enter your passphrase."), page.passphrase),
+            (not passphrase, self.tr("Enter your passphrase."), page.passphrase)
         ]
         # the key derivation runs on the DB thread; the window keeps drawing meanwhile
-        if not page.start(checks, self.tr("Checking passphrase…")) or path is None:
-            return
-        self.session.unlock(
-            path,
-            page.passphrase.text(),
-            on_done=self._on_unlock_done,
-            on_error=self._on_unlock_failed,
+        path = self._begin(page, checks, self.tr("Checking passphrase…"))
+        if path is not None:
+            self.session.unlock(
+                path, passphrase, on_done=self._on_unlock_done, on_error=self._on_unlock_failed
+            )
+
+    def _begin(
+        self,
+        page: OpenPage | CreatePage | RecoverPage,
+        checks: Sequence[kit.Check],
+        waiting_for: str,
+    ) -> Path | None:
+        """``page``'s vault file once its form passes (a file chosen, then ``checks``) and the
+        wait (``waiting_for``) shows; None when refused."""
+        path = page.vault.path()
+        no_vault = (
+            self.tr("Choose where to keep the vault file.")
+            if page.vault.for_create
+            else self.tr("Choose the vault file first.")
         )
+        chosen: kit.Check = (path is None, no_vault, page.vault.edit)
+        return path if page.start([chosen, *checks], waiting_for) else None
 
     def _remember(self, path: Path | None) -> None:
         if self.remembered is not None and path is not None:
@@ -280,22 +294,18 @@ class UnlockScreen(QWidget):
     # -- create ---------------------------------------------------------------------------
     def _on_create_clicked(self) -> None:
         page = self.create_page
-        path = page.vault.path()
-        checks: list[kit.Check] = [
-            (path is None, self.tr("Choose where to keep the vault file."), page.vault.edit),
-            *kit.new_passphrase_checks(
-                page.passphrase, page.repeat, self.tr("Choose a passphrase.")
-            ),
-        ]
-        if not page.start(checks, self.tr("Creating your vault…")) or path is None:
-            return
-        self.session.create(
-            path,
-            page.passphrase.text(),
-            on_done=self._on_create_done,
-            on_error=self._on_create_failed,
-            supervisor=page.supervisor.isChecked(),
+        checks = kit.new_passphrase_checks(
+            page.passphrase, page.repeat, self.tr("Choose a passphrase.")
         )
+        path = self._begin(page, checks, self.tr("Creating your vault…"))
+        if path is not None:
+            self.session.create(
+                path,
+                page.passphrase.text(),
+                on_done=self._on_create_done,
+                on_error=self._on_create_failed,
+                supervisor=page.supervisor.isChecked(),
+            )
 
     def _on_create_done(self, result: tuple[Casebook, str]) -> None:
         cb, recovery_key = result
@@ -378,27 +388,22 @@ class UnlockScreen(QWidget):
     # -- recover --------------------------------------------------------------------------
     def _on_recover_clicked(self) -> None:
         page = self.recover_page
-        path = page.vault.path()
+        key = page.recovery_key.text().strip()
         checks: list[kit.Check] = [
-            (path is None, self.tr("Choose the vault file first."), page.vault.edit),
-            (
-                not page.recovery_key.text().strip(),
-                self.tr("Type your recovery key."),
-                page.recovery_key,
-            ),
+            (not key, self.tr("Type your recovery key."), page.recovery_key),
             *kit.new_passphrase_checks(
                 page.passphrase, page.repeat, self.tr("Choose a new passphrase.")
             ),
         ]
-        if not page.start(checks, self.tr("Checking the recovery key…")) or path is None:
-            return
-        self.session.recover(
-            path,
-            page.recovery_key.text().strip(),
-            page.passphrase.text(),
-            on_done=self._on_recover_done,
-            on_error=self._on_recover_failed,
-        )
+        path = self._begin(page, checks, self.tr("Checking the recovery key…"))
+        if path is not None:
+            self.session.recover(
+                path,
+                key,
+                page.passphrase.text(),
+                on_done=self._on_recover_done,
+                on_error=self._on_recover_failed,
+            )
 
     def _on_recover_done(self, _cb: Casebook) -> None:
         page = self.recover_page

@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Concatenate, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -214,6 +214,21 @@ def make_table(
     return view
 
 
+def list_parts(model: QAbstractItemModel, name: str, empty: str) -> tuple[QTableView, QLabel]:
+    """A list's table (``make_table``) and the line shown in its place while it is empty."""
+    note = muted(empty)
+    note.setAccessibleName(empty)
+    return make_table(model, name), note
+
+
+def show_list(table: QTableView, note: QLabel, rows: int) -> None:
+    """The table while it has ``rows`` (its columns fitted to them), else its empty line."""
+    table.setVisible(rows > 0)
+    note.setVisible(rows == 0)
+    if rows:
+        table.resizeColumnsToContents()
+
+
 def fit_columns(table: QTableView) -> None:
     """Every column but the last as wide as its contents; the last (free text: a note, a
     detail) takes the room left, so the table never scrolls sideways to show where it starts
@@ -271,7 +286,7 @@ class Section(QWidget):
         if subtitle:
             self.subtitle = muted(subtitle)
             layout.addWidget(self.subtitle)
-        self.table = make_table(model, title)
+        self.table, self.empty = list_parts(model, title, empty_text)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # size columns by the rows in sight, not by every row (thousands at 10,000 people)
         self.table.horizontalHeader().setResizeContentsPrecision(SIZE_BY_ROWS)
@@ -280,8 +295,6 @@ class Section(QWidget):
         self.table.horizontalHeader().setMaximumSectionSize(SECTION_MAX)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         layout.addWidget(self.table)
-        self.empty = muted(empty_text)
-        self.empty.setAccessibleName(empty_text)
         layout.addWidget(self.empty)
         self.setAccessibleName(title)
         model.modelReset.connect(self._update)
@@ -293,10 +306,7 @@ class Section(QWidget):
     def _update(self) -> None:
         rows = self.table.model().rowCount()
         self.heading.setText(f"{self._title} ({rows})" if rows else self._title)
-        self.table.setVisible(rows > 0)
-        self.empty.setVisible(rows == 0)
-        if rows:
-            self.table.resizeColumnsToContents()
+        show_list(self.table, self.empty, rows)
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -342,7 +352,7 @@ class Screen(QWidget):
 
     def run(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[Concatenate[Casebook, ...], Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
@@ -389,7 +399,7 @@ class Screen(QWidget):
 
     def write(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[Concatenate[Casebook, ...], Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         **kwargs: Any,

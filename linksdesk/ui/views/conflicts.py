@@ -27,7 +27,15 @@ from linksdesk.core.resources import resource_path
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import Screen, heading, make_current, make_table, muted, selected_id
+from linksdesk.ui.views.common import (
+    Screen,
+    heading,
+    list_parts,
+    make_current,
+    muted,
+    selected_id,
+    show_list,
+)
 from linksdesk.ui.views.rows import hbox, page_layout
 from linksdesk.ui.widgets import push_button
 
@@ -135,6 +143,10 @@ class ConflictsView(Screen):
             parent=self,
         )
         self.proxy = RecordFilterProxy(self, self.model)
+        self.table, self.empty = list_parts(
+            self.proxy, tr("Conflicts"), tr("No conflicts to resolve.")
+        )
+        self.table.setMinimumHeight(120)
 
         self.title = heading(tr("Conflicts to resolve"))
         self.refresh_button = push_button(tr("Refresh"), tr("Refresh the conflicts"), self.refresh)
@@ -145,10 +157,6 @@ class ConflictsView(Screen):
                 "the next sync and settles it on every device."
             )
         )
-        self.table = make_table(self.proxy, tr("Conflicts"))
-        self.table.setMinimumHeight(120)
-        self.empty = muted(tr("No conflicts to resolve."))
-        self.empty.setAccessibleName(tr("No conflicts to resolve."))
 
         self.detail = QFrame()
         self.detail.setAccessibleName(tr("Both versions"))
@@ -275,11 +283,8 @@ class ConflictsView(Screen):
             if rows
             else self.tr("Conflicts to resolve")
         )
-        self.table.setVisible(rows > 0)
-        self.empty.setVisible(rows == 0)
-        if rows:
-            self.table.resizeColumnsToContents()
-        else:
+        show_list(self.table, self.empty, rows)
+        if not rows:
             self._show_detail(None)
 
     def _on_current_changed(self, *_args: Any) -> None:

@@ -6,31 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMenu,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
 from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
-from linksdesk.ui.models.table import (
-    Column,
-    RecordFilterProxy,
-    RecordTableModel,
-    StruckTableModel,
-)
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
-from linksdesk.ui.views.rows import hbox, tab_order
-from linksdesk.ui.widgets import push_button
+from linksdesk.ui.views.rows import hbox, push_buttons, tab_order
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -97,17 +84,15 @@ class GoalsTab(RecordTabBase):
         self.steps_proxy = RecordFilterProxy(self, self.steps_model, Qt.SortOrder.AscendingOrder)
 
         layout = QVBoxLayout(self)
-        self.set_button = push_button(tr("Set a goal…"), tr("Set a goal"), self.set_goal)
-        self.review_button = push_button(
-            tr("Review…"), tr("Review the selected goal"), self.review_goal
-        )
-        self.step_button = push_button(
-            tr("Add step…"), tr("Add a step to the selected goal"), self.add_step
-        )
-        self.done_button = push_button(
-            tr("Step done / not done"),
-            tr("Mark the selected step done or not done"),
-            self.toggle_step,
+        self.set_button, self.review_button, self.step_button, self.done_button = push_buttons(
+            (tr("Set a goal…"), tr("Set a goal"), self.set_goal),
+            (tr("Review…"), tr("Review the selected goal"), self.review_goal),
+            (tr("Add step…"), tr("Add a step to the selected goal"), self.add_step),
+            (
+                tr("Step done / not done"),
+                tr("Mark the selected step done or not done"),
+                self.toggle_step,
+            ),
         )
         self.in_error_button = self.mark_button(
             tr("Mark the selected goal entered in error, or take a mistaken mark off")
@@ -390,14 +375,10 @@ class GoalsTab(RecordTabBase):
         goal: Goal | None = self.chosen(self.goals_table, self.tr("a goal"))
         if goal is None or not goal.held:
             return
-        mark_or_take_off(
-            self.view.write,
-            goal,
-            ask_why=lambda: InErrorDialog.ask_goal(self, goal),
-            mark=goals.mark_in_error,
-            ask_take_off=lambda: self.ask_restore(goal),
-            take_off=goals.restore_goal,
-        )
+        self.mark_or_take_off(goal, goals.mark_in_error, goals.restore_goal)
+
+    def ask_why(self, goal: Goal) -> str | None:
+        return InErrorDialog.ask_goal(self, goal)
 
     def ask_restore(self, goal: Goal) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""

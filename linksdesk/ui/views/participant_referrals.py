@@ -11,18 +11,14 @@ from PySide6.QtWidgets import QVBoxLayout
 from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
 from linksdesk.core.vocab import ENTERED_IN_ERROR
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
-from linksdesk.ui.models.table import (
-    Column,
-    RecordFilterProxy,
-    RecordTableModel,
-    StruckTableModel,
-)
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import heading, make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
-from linksdesk.ui.widgets import push_button, title_bar
+from linksdesk.ui.views.rows import push_buttons
+from linksdesk.ui.widgets import title_bar
 
 if TYPE_CHECKING:
     from linksdesk.casework.record import RecordData
@@ -73,42 +69,38 @@ class ReferralsTab(RecordTabBase):
         self.onward_proxy = RecordFilterProxy(self, self.onward_model)
 
         layout = QVBoxLayout(self)
-        self.add_referral_button = push_button(
-            tr("Add referral…"), tr("Add a referral in"), self.add_referral
+        self.add_referral_button, self.refer_button, self.update_button = push_buttons(
+            (tr("Add referral…"), tr("Add a referral in"), self.add_referral),
+            (tr("Refer onward or signpost…"), tr("Refer onward or signpost"), self.refer_onward),
+            (tr("Update status…"), tr("Update the selected onward referral"), self.update_onward),
         )
         self.in_error_button = self.mark_button(
             tr("Mark the selected referral in entered in error, or take a mistaken mark off")
         )
-        layout.addLayout(
-            title_bar(
-                heading(tr("Referrals in"), level=2),
-                self.add_referral_button,
-                self.in_error_button,
-            )
-        )
         self.in_table = make_table(self.in_proxy, tr("Referrals in"))
-        self.in_table.setColumnWidth(0, 110)
-        self.in_table.setColumnWidth(1, 180)
-        self.in_table.setColumnWidth(2, 180)
-        layout.addWidget(self.in_table, 1)
-        self.refer_button = push_button(
-            tr("Refer onward or signpost…"), tr("Refer onward or signpost"), self.refer_onward
-        )
-        self.update_button = push_button(
-            tr("Update status…"), tr("Update the selected onward referral"), self.update_onward
-        )
-        layout.addLayout(
-            title_bar(
-                heading(tr("Onward referrals and signposting"), level=2),
-                self.refer_button,
-                self.update_button,
-            )
-        )
         self.onward_table = make_table(self.onward_proxy, tr("Onward referrals"))
-        for column, width in enumerate((100, 100, 260, 120, 100)):
-            self.onward_table.setColumnWidth(column, width)
-        layout.addWidget(self.onward_table, 2)
         self.onward_table.activated.connect(lambda _i: self.update_onward())
+        # each list under its title, with its buttons beside the title
+        for title, buttons, table, widths, stretch in (
+            (
+                tr("Referrals in"),
+                (self.add_referral_button, self.in_error_button),
+                self.in_table,
+                (110, 180, 180),
+                1,
+            ),
+            (
+                tr("Onward referrals and signposting"),
+                (self.refer_button, self.update_button),
+                self.onward_table,
+                (100, 100, 260, 120, 100),
+                2,
+            ),
+        ):
+            layout.addLayout(title_bar(heading(title, level=2), *buttons))
+            for column, width in enumerate(widths):
+                table.setColumnWidth(column, width)
+            layout.addWidget(table, stretch)
         self.editing_buttons = (
             self.add_referral_button,
             self.in_error_button,
@@ -142,14 +134,10 @@ class ReferralsTab(RecordTabBase):
         referral: Referral | None = self.chosen(self.in_table, self.tr("a referral in"))
         if referral is None:
             return
-        mark_or_take_off(
-            self.view.write,
-            referral,
-            ask_why=lambda: InErrorDialog.ask_referral(self, referral, self._referred_on()),
-            mark=referrals.mark_in_error,
-            ask_take_off=lambda: self.ask_restore(referral),
-            take_off=referrals.restore_referral,
-        )
+        self.mark_or_take_off(referral, referrals.mark_in_error, referrals.restore_referral)
+
+    def ask_why(self, referral: Referral) -> str | None:
+        return InErrorDialog.ask_referral(self, referral, self._referred_on())
 
     def _referred_on(self) -> dt.date | None:
         data = self.view.data

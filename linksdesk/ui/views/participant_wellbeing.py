@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
@@ -20,14 +16,9 @@ from linksdesk.core.episodes import order_key
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
 from linksdesk.core.vocab import ENTERED_IN_ERROR, MeasureContext, MeasureKind
 from linksdesk.reports import charts
-from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error, mark_or_take_off
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.measure import MeasureDialog
-from linksdesk.ui.models.table import (
-    Column,
-    RecordFilterProxy,
-    RecordTableModel,
-    StruckTableModel,
-)
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
@@ -308,14 +299,10 @@ class WellbeingTab(RecordTabBase):
         score: MeasureRecord | None = self.chosen(self.table, self.tr("a score"))
         if score is None:
             return
-        mark_or_take_off(
-            self.view.write,
-            score,
-            ask_why=lambda: InErrorDialog.ask_score(self, score, score_text(score)),
-            mark=measures.mark_in_error,
-            ask_take_off=lambda: self.ask_restore(score),
-            take_off=measures.restore_measure,
-        )
+        self.mark_or_take_off(score, measures.mark_in_error, measures.restore_measure)
+
+    def ask_why(self, score: MeasureRecord) -> str | None:
+        return InErrorDialog.ask_score(self, score, score_text(score))
 
     def ask_restore(self, score: MeasureRecord) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QTableView, QWidget
 
+from linksdesk.ui.dialogs import in_error
 from linksdesk.ui.models.table import RecordFilterProxy
 from linksdesk.ui.widgets import push_button
 
@@ -64,6 +65,30 @@ class RecordTabBase(QWidget):
     def in_error_selected(self) -> None:
         """Mark the row chosen entered in error, or take a mistaken mark off (a tab with a
         ``mark_button`` does this its own way)."""
+        raise NotImplementedError
+
+    def mark_or_take_off(
+        self, entry: in_error.Markable, mark: Callable[..., Any], take_off: Callable[..., Any]
+    ) -> None:
+        """Mark ``entry`` entered in error once the tab's ``ask_why`` says why, or take its
+        mistaken mark off once ``ask_restore`` says yes (``in_error.mark_or_take_off``);
+        ``mark`` and ``take_off`` are the casework calls."""
+        in_error.mark_or_take_off(
+            self.view.write,
+            entry,
+            ask_why=lambda: self.ask_why(entry),
+            mark=mark,
+            ask_take_off=lambda: self.ask_restore(entry),
+            take_off=take_off,
+        )
+
+    def ask_why(self, entry: Any) -> str | None:
+        """Why ``entry`` is entered in error (None: the worker cancelled); told what marking
+        it does (a tab that calls ``mark_or_take_off`` asks its own way)."""
+        raise NotImplementedError
+
+    def ask_restore(self, entry: Any) -> bool:
+        """Whether to take the mark off ``entry`` (No is the default; tests replace it)."""
         raise NotImplementedError
 
     def chosen(self, table: QTableView, what: str) -> Any | None:

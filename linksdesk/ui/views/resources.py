@@ -26,7 +26,14 @@ from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
-from linksdesk.ui.views.rows import buddy, choice_box, hbox, page_layout, search_field
+from linksdesk.ui.views.rows import (
+    buddy,
+    choice_box,
+    hbox,
+    page_layout,
+    push_buttons,
+    search_field,
+)
 from linksdesk.ui.widgets import push_button
 
 # A resource that got this many onward referrals in 30 days, or any while full or with a
@@ -133,15 +140,19 @@ class ResourcesView(Screen):
                 (self.category_box, 1),
             )
         )
-        self.add_button = push_button(tr("Add…"), tr("Add a resource"), self.add)
-        self.edit_button = push_button(tr("Edit…"), tr("Edit the selected resource"), self.edit)
-        self.verify_button = push_button(
-            tr("Mark verified today"), tr("Mark the selected resource verified today"), self.verify
-        )
-        self.refer_button = push_button(
-            tr("Refer someone…"),
-            tr("Refer or signpost a participant to the selected resource"),
-            self.refer,
+        self.add_button, self.edit_button, self.verify_button, self.refer_button = push_buttons(
+            (tr("Add…"), tr("Add a resource"), self.add),
+            (tr("Edit…"), tr("Edit the selected resource"), self.edit),
+            (
+                tr("Mark verified today"),
+                tr("Mark the selected resource verified today"),
+                self.verify,
+            ),
+            (
+                tr("Refer someone…"),
+                tr("Refer or signpost a participant to the selected resource"),
+                self.refer,
+            ),
         )
         # the CSV transfer's part of the row, in the order it shows
         self.progress = QProgressBar()

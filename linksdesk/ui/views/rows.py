@@ -1,16 +1,28 @@
-"""Builders for a screen's rows: a row of widgets, a screen's top row, labelled fields, the
-order Tab moves in."""
+"""Builders for a screen's rows: a row of widgets, a screen's top row, its buttons, labelled
+fields, the order Tab moves in."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linksdesk.ui.widgets import push_button
 
 # a part of a row: a widget, a widget with its stretch factor, or None for the stretch
 RowPart = QWidget | tuple[QWidget, int] | None
+# a button's text, its name for screen readers (saying what it acts on), and what it does
+Action = tuple[str, str, Callable[[], object]]
 
 
 def hbox(*parts: RowPart) -> QHBoxLayout:
@@ -32,6 +44,11 @@ def page_layout(page: QWidget, *top: RowPart) -> QVBoxLayout:
     layout.setContentsMargins(16, 12, 16, 12)
     layout.addLayout(hbox(*top))
     return layout
+
+
+def push_buttons(*actions: Action) -> list[QPushButton]:
+    """A screen's buttons, one for each of ``actions``, in order (``push_button``)."""
+    return [push_button(*action) for action in actions]
 
 
 def buddy(text: str, field: QWidget) -> QLabel:

@@ -17,9 +17,9 @@ from linksdesk.sync import client as sync_client
 from linksdesk.sync.same_person import is_forgotten_entry
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import Screen, heading, make_table, muted, selected_id
+from linksdesk.ui.views.common import Screen, heading, list_parts, muted, selected_id, show_list
 from linksdesk.ui.views.conflicts import SYNC_WORDS, record_name, when_text
-from linksdesk.ui.views.rows import hbox, page_layout
+from linksdesk.ui.views.rows import hbox, page_layout, push_buttons
 from linksdesk.ui.widgets import push_button
 
 if TYPE_CHECKING:
@@ -110,31 +110,31 @@ class SyncView(Screen):
                 "example by editing the record again), dismiss it."
             )
         )
-        self.attention_table = make_table(self.attention_proxy, tr("Needs attention"))
+        self.attention_table, self.attention_empty = list_parts(
+            self.attention_proxy, tr("Needs attention"), tr("Nothing needs attention.")
+        )
         self.attention_table.setWordWrap(True)
-        self.attention_empty = muted(tr("Nothing needs attention."))
-        self.attention_empty.setAccessibleName(tr("Nothing needs attention."))
         # the selected line's reason, whole: one may say which note and what to do
         self.attention_reason = QLabel("")
         self.attention_reason.setWordWrap(True)
         self.attention_reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.attention_reason.setAccessibleName(tr("Why the selected change needs attention"))
         self.attention_reason.hide()
-        self.dismiss_button = push_button(
-            tr("&Dismiss"), tr("Dismiss the selected line: you have dealt with it"), self.dismiss
-        )
-        # a record kept, recorded as the same person as a participant forgotten since: the
-        # worker decides (sync/same_person.py); erasing it is Forget this participant…
-        self.separate_button = push_button(
-            tr("Not the same person after all…"),
-            tr("The selected record is not the same person as the participant forgotten"),
-            self.separate,
+        self.dismiss_button, self.separate_button = push_buttons(
+            (tr("&Dismiss"), tr("Dismiss the selected line: you have dealt with it"), self.dismiss),
+            # a record kept, recorded as the same person as a participant forgotten since: the
+            # worker decides (sync/same_person.py); erasing it is Forget this participant…
+            (
+                tr("Not the same person after all…"),
+                tr("The selected record is not the same person as the participant forgotten"),
+                self.separate,
+            ),
         )
 
         self.history_heading = heading(tr("Sync history"), level=2)
-        self.history_table = make_table(self.history_proxy, tr("Sync history"))
-        self.history_empty = muted(tr("No syncs yet."))
-        self.history_empty.setAccessibleName(tr("No syncs yet."))
+        self.history_table, self.history_empty = list_parts(
+            self.history_proxy, tr("Sync history"), tr("No syncs yet.")
+        )
 
         layout = page_layout(
             self, self.title, None, self.conflicts_button, self.sync_button, self.refresh_button
@@ -234,15 +234,9 @@ class SyncView(Screen):
         self.attention_heading.setText(
             self.tr("Needs attention ({n})").format(n=rows) if rows else self.tr("Needs attention")
         )
-        self.attention_table.setVisible(rows > 0)
-        self.attention_empty.setVisible(rows == 0)
+        show_list(self.attention_table, self.attention_empty, rows)
         self.dismiss_button.setVisible(rows > 0)
-        history = self.history_model.rowCount()
-        self.history_table.setVisible(history > 0)
-        self.history_empty.setVisible(history == 0)
-        for table, n in ((self.attention_table, rows), (self.history_table, history)):
-            if n:
-                table.resizeColumnsToContents()
+        show_list(self.history_table, self.history_empty, self.history_model.rowCount())
         self._update_buttons()
 
     def _update_buttons(self, *_args: Any) -> None:
