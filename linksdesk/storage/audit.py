@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -79,10 +80,13 @@ def _arm(session: Session) -> None:
         session.info[_ARMED] = True
 
 
-def append(
-    session: Session, actor: str, action: str, entity: str, entity_id: str | None = None
-) -> AuditEvent:
-    """Add one event to the chain; the head moves when the caller's transaction commits."""
+def append_many(
+    session: Session, actor: str, events: Sequence[tuple[str, str, str | None]]
+) -> None:
+    """Chain ``(action, entity, entity_id)`` events onto the log with one INSERT, in order;
+    the head moves when the caller's transaction commits."""
+    if not events:
+        return
     head = session.info.get(_PENDING) or _stored_head(session)
     if head is None:
         # first event of a vault (or one from before the head existed): start from the chain
@@ -92,14 +96,31 @@ def append(
     count, prev = head
     # microseconds dropped: the chain must survive the round trip through SQLite text
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    event_row = AuditEvent(
-        at=at, actor=actor, action=action, entity=entity, entity_id=entity_id, prev_hash=prev
-    )
-    event_row.hash = _event_digest(event_row)
-    session.add(event_row)
-    session.info[_PENDING] = (count + 1, event_row.hash)
+    rows: list[dict[str, Any]] = []
+    for action, entity, entity_id in events:
+        digest = _digest(prev, at, actor, action, entity, entity_id or "")
+        rows.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditEvent), rows)
+    session.info[_PENDING] = (count + len(rows), prev)
     _arm(session)
-    return event_row
+
+
+def append(
+    session: Session, actor: str, action: str, entity: str, entity_id: str | None = None
+) -> None:
+    """Add one event to the chain; the head moves when the caller's transaction commits."""
+    append_many(session, actor, [(action, entity, entity_id)])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core import registry
@@ -19,7 +19,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, search
 from linksdesk.storage.engine import reader, translated_errors
-from linksdesk.storage.tables import AuditEvent, Base, Consent, Outbox, SyncColumns
+from linksdesk.storage.tables import Base, Consent, Outbox, SyncColumns
 from linksdesk.storage.writer import Dispatch, WriterThread, writer_of
 
 log = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ class WriteTx:
         search.index_new_rows(self.session, batch)
         if queued:
             self.session.execute(insert(Outbox), queued)
-        _append_audit_events(self.session, self.store.actor, events)
+        audit.append_many(self.session, self.store.actor, events)
         return batch
 
     def update(self, row: Row, **values: Any) -> frozenset[str]:
@@ -421,45 +421,6 @@ class WriteTx:
 def utc_now() -> dt.datetime:
     """Now, in UTC without a zone: how the vault stores the times it stamps itself."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _append_audit_events(
-    session: Session, actor: str, events: Sequence[tuple[str, str, str | None]]
-) -> None:
-    """Chain (action, entity, entity_id) events onto the audit log with one INSERT.
-
-    The same chain ``audit.append`` builds one event at a time (its digest, its pending
-    head, written when the transaction commits). This belongs in ``audit`` as an
-    ``append_many``; until then it mirrors ``audit.append`` step by step.
-    """
-    if not events:
-        return
-    head = session.info.get(audit._PENDING) or audit._stored_head(session)
-    if head is None:
-        last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
-        count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-        head = (count, last or audit.GENESIS)
-    count, prev = head
-    # microseconds dropped: the chain must survive the round trip through SQLite text
-    at = utc_now().replace(microsecond=0)
-    values = []
-    for action, entity, entity_id in events:
-        digest = audit._digest(prev, at, actor, action, entity, entity_id or "")
-        values.append(
-            {
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
-    session.execute(insert(AuditEvent), values)
-    session.info[audit._PENDING] = (count + len(values), prev)
-    audit._arm(session)
 
 
 @contextmanager
