@@ -204,17 +204,30 @@ def _filtered(query: Any, q: CaseloadQuery) -> Any:
     elif not q.include_closed:
         query = query.where(P.status != ParticipantStatus.CLOSED.value)
     # each word typed is in one of the names or the programme id, so a whole name typed
-    # finds its person; "Zoe O'Brien" finds "Zoë O’Brien" (accents, case and apostrophes aside)
+    # finds its person; "Zoe O'Brien" finds "Zoë O’Brien" (accents, case and apostrophes aside).
+    # A person registered twice is found by either record's names and programme id: the kept
+    # row stands for a record merged into it (the name on an old letter, a maiden name)
+    away, merged = people.merged_into_row(P)
     for word in q.text.split():
         query = query.where(
-            or_(
-                *(
-                    names.contains(col, word)
-                    for col in (P.given_name, P.family_name, P.preferred_name, P.programme_id)
-                )
-            )
+            or_(_named(P, word), select(away.id).where(merged, _named(away, word)).exists())
         )
     return query
+
+
+def _named(person: Any, word: str) -> Any:
+    """SQL: ``word`` is in one of ``person``'s names or its programme id."""
+    return or_(
+        *(
+            names.contains(col, word)
+            for col in (
+                person.given_name,
+                person.family_name,
+                person.preferred_name,
+                person.programme_id,
+            )
+        )
+    )
 
 
 def _nocase(column: Any) -> Any:

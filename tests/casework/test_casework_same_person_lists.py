@@ -62,3 +62,33 @@ def test_the_kept_row_holds_both_records_figures_and_the_diary_its_name(cb: Case
     assert rows[other.id].next_contact == booked
     (entry,) = lists.diary(cb, TODAY, days=7)
     assert entry.display_name == "Isla Twyceton"
+
+
+def test_the_caseload_finds_the_person_by_either_records_name_or_programme_id(
+    cb: Casebook,
+) -> None:
+    kept = participants.create_participant(
+        cb, given_name="Morven", family_name="Keptfield", date_of_birth=dt.date(1981, 4, 5)
+    ).value
+    # registered again under her former family name, with a programme id of its own
+    other = participants.create_participant(
+        cb, given_name="Morven", family_name="Earlierby", date_of_birth=dt.date(1981, 4, 5)
+    ).value
+    participants.create_participant(cb, given_name="Morven", family_name="Elsewhere")
+
+    def found(text: str) -> set[str]:
+        return {r.participant_id for r in lists.caseload(cb, CaseloadQuery(text=text)).rows}
+
+    assert found("Earlierby") == {other.id}
+    merging.merge_records(cb, kept.id, other.id)
+    # the worker types the name on an old letter, or the id on the person's old card: the
+    # kept row is the person's, listed once
+    assert found("Earlierby") == {kept.id}
+    assert found("Morven Earlierby") == {kept.id}
+    assert found(other.programme_id) == {kept.id}
+    assert found("Keptfield") == {kept.id}
+    assert found("Earlierby Elsewhere") == set()  # each word must be the one person's
+    assert lists.caseload_ids(cb, CaseloadQuery(text="earlierby")) == [kept.id]
+
+    merging.separate_records(cb, other.id)  # not the same person after all
+    assert found("Earlierby") == {other.id}
