@@ -1158,10 +1158,6 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Enter the new code here to go on syncing.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>If the passphrase is forgotten, this key is the only way into the vault.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2898,6 +2894,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>EnrolDialog</name>
+    <message>
+        <source>Enter the new code here to go on syncing.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Enter the server address and the code.</source>
         <translation type="unfinished"></translation>
