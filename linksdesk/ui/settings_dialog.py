@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -32,12 +31,8 @@ from linksdesk.ui.widgets import InlineMessage, PassphraseEdit, StrengthHint
 
 
 def _change_passphrase(cb: Casebook, new: str, current: str) -> None:
-    """On the DB thread; checks the current passphrase when casework lets us pass it."""
-    params = inspect.signature(cb.change_passphrase).parameters
-    if "current_passphrase" in params:
-        cb.change_passphrase(new, current_passphrase=current)
-    else:
-        cb.change_passphrase(new)
+    """On the DB thread: the current passphrase is checked before the key is rewrapped."""
+    cb.change_passphrase(new, current_passphrase=current)
 
 
 def _setting_box(
