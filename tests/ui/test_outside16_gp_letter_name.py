@@ -37,7 +37,9 @@ def test_a_name_typed_without_pdf_does_not_replace_another_letter_unasked(
     )
     _who, dialog, _notes = gp_dialog(qtbot, unlocked_window, ui_session)
     dialog.save_button.click()
-    qtbot.waitUntil(lambda: "letter" in dialog.message.text() or not dialog.isVisible(), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: "letter" in dialog.message.text() or not dialog.isVisible(), timeout=20_000
+    )
     qtbot.wait(200)
     assert earlier.read_bytes() == before  # last week's letter is as it was
     dialog.reject()

@@ -4,6 +4,7 @@ another supervisor from a laptop not known yet. Outside checker, round 16."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def handed(qtbot: Any, ui_session: UiSession, tmp_path: Path) -> dict[str, Path]:
+def handed(qtbot: Any, ui_session: UiSession, tmp_path: Path) -> Iterator[dict[str, Path]]:
     """A supervisor's vault open in the session; a laptop's bundle for it and one for
     another supervisor, neither laptop known to the vault yet."""
     sup = Supervisor.create(tmp_path)

@@ -30,9 +30,7 @@ def _three_records_open(qtbot: Any, window: Any, session: UiSession) -> list[Any
     return [kept, *others]
 
 
-def _answer_then_watch(
-    on_which: Any, seen: list[dict[str, Any]], session: UiSession
-) -> None:
+def _answer_then_watch(on_which: Any, seen: list[dict[str, Any]], session: UiSession) -> None:
     """When "Which record?" comes up, ``on_which(dialog)``; any question after it is noted
     (its text, and whether the vault was open) and answered No."""
 
