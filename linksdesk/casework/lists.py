@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import DateTime, and_, case, func, literal_column, or_, select, type_coerce
+from sqlalchemy import DateTime, and_, case, false, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from linksdesk.casework import common, records
@@ -197,6 +197,10 @@ def _row_columns(cols: dict[str, Any]) -> list[Any]:
     ]
 
 
+# more different words than a person's names and programme id could hold
+MAX_FILTER_WORDS = 32
+
+
 def _filtered(query: Any, q: CaseloadQuery) -> Any:
     if q.statuses:
         wanted = [records.enum_arg(ParticipantStatus, s, "Status").value for s in q.statuses]
@@ -208,7 +212,12 @@ def _filtered(query: Any, q: CaseloadQuery) -> Any:
     # A person registered twice is found by either record's names and programme id: the kept
     # row stands for a record merged into it (the name on an old letter, a maiden name)
     away, merged = people.merged_into_row(P)
-    for word in q.text.split():
+    words = dict.fromkeys(q.text.split())
+    if len(words) > MAX_FILTER_WORDS:
+        # a letter pasted into the filter: no one's names hold that many words (and SQLite
+        # refuses a condition that deep)
+        return query.where(false())
+    for word in words:
         query = query.where(
             or_(_named(P, word), select(away.id).where(merged, _named(away, word)).exists())
         )

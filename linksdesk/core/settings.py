@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import DEFAULT_CONCERNS
 
@@ -26,6 +27,8 @@ _OUT_OF_BOUNDS = {
     "review_goals_every_weeks": "Goal reviews must be every {low} to {high} weeks.",
 }
 PROGRAMME_NAME_LENGTH = 120
+# a concern in the programme's list is one a worker can record: as long as the column allows
+CONCERN_LENGTH: int = registry.BY_NAME["concern"].types["category"].max_length or 64
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class Settings:
         cleaned = tuple(dict.fromkeys(c.strip() for c in self.concern_taxonomy if c.strip()))
         if not cleaned:
             raise ValidationError("The list of concerns cannot be empty.")
+        if any(len(c) > CONCERN_LENGTH for c in cleaned):
+            raise ValidationError(
+                f"A concern can be at most {CONCERN_LENGTH} characters: shorten the longer ones."
+            )
         if len(self.note_templates) > 50_000:
             raise ValidationError("Note templates are too long: at most 50,000 characters.")
         words = tuple(dict.fromkeys(w.strip() for w in self.spelling_words if w.strip()))

@@ -44,6 +44,7 @@ from pydantic import (
 from linksdesk.core import registry
 from linksdesk.core.changes import ERASE_OP
 from linksdesk.core.settings import BOUNDS as settings_bounds
+from linksdesk.core.settings import CONCERN_LENGTH
 
 # The handshake carries it; the server refuses any other with a plain message. Bump it
 # whenever device and server would no longer understand each other, the verify digest
@@ -444,11 +445,13 @@ def _within(setting: str) -> Any:
     return Field(ge=low, le=high)
 
 
+# a concern in the programme's list: one a worker's laptop can record
+ConcernName = Annotated[str, Field(min_length=1, max_length=CONCERN_LENGTH)]
+
+
 class ProgrammeSettings(_Model):
     appointment_limit: Annotated[int, _within("appointment_limit")] | None = None  # no limit
-    concern_taxonomy: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=list, max_length=200
-    )
+    concern_taxonomy: list[ConcernName] = Field(default_factory=list, max_length=200)
     not_seen_weeks: Annotated[int, _within("not_seen_weeks")] = 6
 
 

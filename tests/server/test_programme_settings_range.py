@@ -15,7 +15,7 @@ from server_kit import Programme
 
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.settings import BOUNDS, Settings
+from linksdesk.core.settings import BOUNDS, CONCERN_LENGTH, Settings
 from linksdesk.server import admin
 from linksdesk.server.admin import AdminError
 from linksdesk.server.models import ProgrammeSetting
@@ -80,3 +80,13 @@ def test_a_laptop_refuses_a_clipboard_time_out_of_range(tmp_path: Path) -> None:
         assert cb.settings().clipboard_clear_seconds == 600
     finally:
         cb.lock()
+
+
+def test_a_concern_the_server_hands_out_is_one_a_laptop_can_record() -> None:
+    fits, too_long = "C" * CONCERN_LENGTH, "C" * (CONCERN_LENGTH + 1)
+    assert admin.parse_setting("concern_taxonomy", f"Money, {fits}") == ["Money", fits]
+    with pytest.raises(AdminError):
+        admin.parse_setting("concern_taxonomy", f"Money, {too_long}")
+    assert fits in Settings(concern_taxonomy=("Money", fits)).validate().concern_taxonomy
+    with pytest.raises(ValidationError, match=f"at most {CONCERN_LENGTH} characters"):
+        Settings(concern_taxonomy=("Money", too_long)).validate()

@@ -19,10 +19,6 @@ pytestmark = pytest.mark.gui
 LONG_CONCERN = "Housing, including temporary accommodation and homelessness prevention"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Settings saves a concern over 64 characters that Add concern then refuses as too long",
-)
 def test_a_concern_settings_accepts_can_be_recorded(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
