@@ -16,8 +16,14 @@ caseload and lists, search, reports, the person's own record, the GP summary and
   server would not take the mark (its content would go under a record it holds no consent
   for), so the worker keeps the shared record, or records the other's consent first.
 - Undo ("Not the same person after all") clears the mark: both records stand as they were,
-  with everything written to either meanwhile, and a withdrawal the merge recorded on a
-  record is taken back there by a new consent version with the decision it replaced.
+  with everything written to either meanwhile. Consent goes back by new versions, never by
+  removing one (the latest decides; the server refuses a consent record changed): a
+  withdrawal the merge recorded is taken back with the decision it replaced, and the
+  record brought in keeps no "given" copied onto it while joined (a consent recorded on
+  the person is recorded on each record): each scope gets its own earlier decision back,
+  not given where it had none. A team consent so withdrawn takes the usual path, so the
+  server purges the record and the worker's other laptops let it go. Any other
+  withdrawal made while joined stands on both records: the person said stop.
 """
 
 from __future__ import annotations
