@@ -45,7 +45,9 @@ def record_consent(
     When sharing with the team turns from not given to given, everything already recorded
     about the participant is queued for sync in the same transaction (a backfill). A
     person with two records (found to be one person: ``casework.merging``) decides for
-    both: the new version is recorded on each, so the person's consent is what they said.
+    both: the new version is recorded on each, so the person's consent is what they said
+    (Not the same person after all takes a "given" so copied back off the record brought in:
+    ``merging.separate_records``).
     """
     the_scope = records.enum_arg(ConsentScope, scope, "Consent scope")
     the_method = records.enum_arg(ConsentMethod, method, "How consent was given")

@@ -16,8 +16,14 @@ caseload and lists, search, reports, the person's own record, the GP summary and
   server would not take the mark (its content would go under a record it holds no consent
   for), so the worker keeps the shared record, or records the other's consent first.
 - Undo ("Not the same person after all") clears the mark: both records stand as they were,
-  with everything written to either meanwhile, and a withdrawal the merge recorded on a
-  record is taken back there by a new consent version with the decision it replaced.
+  with everything written to either meanwhile. Consent goes back by new versions, never by
+  removing one (the latest decides; the server refuses a consent record changed): a
+  withdrawal the merge recorded is taken back with the decision it replaced, and the
+  record brought in keeps no "given" copied onto it while joined (a consent recorded on
+  the person is recorded on each record): each scope gets its own earlier decision back,
+  not given where it had none. A team consent so withdrawn takes the usual path, so the
+  server purges the record and the worker's other laptops let it go. Any other
+  withdrawal made while joined stands on both records: the person said stop.
 """
 
 from __future__ import annotations
@@ -166,50 +172,81 @@ def same_person_records(cb: Casebook, participant_id: str) -> list[ParticipantSu
 
 def separate_records(cb: Casebook, other_id: str) -> Outcome[Participant]:
     """Not the same person after all: ``other_id`` stands as a record of its own again,
-    with everything written to it (and to the kept record) meanwhile; a withdrawal the
-    merge recorded is taken back by a new consent version with the decision it replaced."""
+    with everything written to it (and to the kept record) meanwhile. Consents go back as
+    ``_restore`` says: a withdrawal the merge recorded is taken back, and the other record
+    keeps no "given" copied onto it from the kept record while they were one person."""
     with cb.store.write() as tx:
         other = records.participant(tx.session, other_id)
         kept_id = other.merged_into_id
         if kept_id is None:
             raise ValidationError(f"{other.programme_id} is not merged into another record.")
+        # the clock of the mark: what was written after it was written while joined
+        joined_at = str((other.field_hlc or {}).get(MARK[0]) or "")
+        person = records.person_ids(tx.session, other.id)
         tx.update_together(other, dict.fromkeys(MARK))
-        for pid in (kept_id, other.id):
-            _take_back(tx, pid)
+        mine = people.person_ids(tx.session, other.id)  # it, and records merged into it
+        theirs = [p for p in person if p not in mine]
+        copied_from = _consents(tx.session, theirs)
+        for pid in theirs:
+            _restore(tx, pid, [], joined_at)
+        for pid in mine:
+            _restore(tx, pid, copied_from, joined_at)
         # told it was the same person as someone forgotten: the worker has decided
         same_person.untell_forgotten(tx.session, other.id)
         tx.audit(AuditAction.SEPARATE, "participant", other.id)
         return Outcome(participants.to_participant(other), tx.changes)
 
 
-def _take_back(tx: WriteTx, pid: str) -> None:
-    """Each scope whose latest decision on ``pid`` is a withdrawal the merge recorded gets
-    the decision before it back, as a new version."""
-    rows = list(
-        tx.session.scalars(
+def _consents(s: Session, ids: list[str]) -> list[ConsentRow]:
+    if not ids:
+        return []
+    return list(
+        s.scalars(
             select(ConsentRow).where(
-                ConsentRow.participant_id == pid, ConsentRow.deleted.is_(False)
+                ConsentRow.participant_id.in_(ids), ConsentRow.deleted.is_(False)
             )
         )
     )
+
+
+def _decision(row: ConsentRow) -> tuple[Any, ...]:
+    return (row.scope, row.given, row.recorded_on, row.method, row.note)
+
+
+def _restore(tx: WriteTx, pid: str, copied_from: list[ConsentRow], joined_at: str) -> None:
+    """Give each scope of ``pid`` back the decision that is its own, as a new version
+    (the latest decides; nothing is deleted). Not its own: a withdrawal this merge recorded
+    (``MERGE_NOTE``), and a "given" written on it while joined that the other side holds
+    too (``record_consent`` records the person's consent on each record: a copy of a
+    decision recorded for the other record). With none of its own left, a scope goes back
+    to not given. Any other withdrawal stands: a person who said stop while joined meant it
+    (safety first), whichever record it was recorded on."""
+    copies = {_decision(r) for r in copied_from if r.given and r.hlc > joined_at}
     by_scope: dict[str, list[ConsentRow]] = {}
-    for r in rows:
+    for r in _consents(tx.session, [pid]):
         by_scope.setdefault(r.scope, []).append(r)
     for scope, held in by_scope.items():
         held.sort(key=lambda r: registry.consent_rank(r.version, r.hlc))
         latest = held[-1]
-        if latest.given or latest.note != MERGE_NOTE or len(held) < 2:
+        own = [
+            r
+            for r in held
+            if r.hlc <= joined_at
+            or (r.given and _decision(r) not in copies)
+            or (not r.given and r.note != MERGE_NOTE)
+        ]
+        given = bool(own and own[-1].given)
+        if given == latest.given:
             continue
-        before = held[-2]
         write_consent(
             tx,
             ConsentRow(
                 participant_id=pid,
                 scope=scope,
-                given=before.given,
+                given=given,
                 version=latest.version + 1,
                 recorded_on=records.today(),
-                method=before.method,
+                method=(own[-1] if own else latest).method,
                 note=UNDO_NOTE,
             ),
         )

@@ -2607,6 +2607,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <source>{other} ({name}) will be a record of its own again, with everything recorded in it, and no longer part of {kept}. Nothing is deleted.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{other}&apos;s consents go back to what was recorded for it before (not given where nothing was): a consent given while they were one person stays with {kept} only, and a withdrawal recorded meanwhile stands for both.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>

@@ -97,7 +97,10 @@ def test_same_person_from_the_record_defaults_to_cancel_then_shows_one_person(
     assert view.participant_id == first.id
 
     # Not the same person after all…: Yes, and both stand as they were
+    told: list[str] = []
+
     def yes(box: QMessageBox) -> None:
+        told.append(box.text())
         box.button(QMessageBox.StandardButton.Yes).click()
 
     asked = on_modal(yes, kind=QMessageBox)
@@ -105,6 +108,8 @@ def test_same_person_from_the_record_defaults_to_cancel_then_shows_one_person(
     finished(qtbot, asked)
     settle(qtbot, ui_session)
     qtbot.waitUntil(lambda: view.data is not None and not view.data.same_person)
+    # the worker is told what happens to the consents
+    assert f"{second.programme_id}'s consents go back to what was recorded for it" in told[0]
     data = call_casework(qtbot, ui_session, record.open_record, second.id)
     assert data.participant.id == second.id and len(data.contacts) == 1
 

@@ -83,5 +83,11 @@ def confirm_separate(parent: QWidget, kept: str, other: ParticipantSummary) -> b
         tr(
             "{other} ({name}) will be a record of its own again, with everything recorded "
             "in it, and no longer part of {kept}. Nothing is deleted."
-        ).format(other=other.programme_id, name=other.display_name, kept=kept),
+        ).format(other=other.programme_id, name=other.display_name, kept=kept)
+        + "\n\n"
+        + tr(
+            "{other}'s consents go back to what was recorded for it before (not given where "
+            "nothing was): a consent given while they were one person stays with {kept} "
+            "only, and a withdrawal recorded meanwhile stands for both."
+        ).format(other=other.programme_id, kept=kept),
     )
