@@ -68,6 +68,14 @@ def test_a_setting_stored_before_its_range_narrowed_does_not_stop_the_rest(
     assert settings["appointment_limit"] == Settings().appointment_limit
     assert settings["concern_taxonomy"] == ["Housing", "Food"]
     assert hs["settings_version"] == 2
+    # so does a concern list an older server took with one concern too long to record
+    with programme.db.writing() as s:
+        row = s.get(ProgrammeSetting, (team, "concern_taxonomy"))
+        assert row is not None
+        row.value, row.version = ["Housing", "H" * (CONCERN_LENGTH + 1)], 3
+    hs = device.handshake()
+    assert hs["settings"]["concern_taxonomy"] == list(Settings().concern_taxonomy)
+    assert hs["settings_version"] == 3
 
 
 def test_a_laptop_refuses_a_clipboard_time_out_of_range(tmp_path: Path) -> None:

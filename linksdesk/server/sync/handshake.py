@@ -50,14 +50,21 @@ def programme_settings(s: Session, team_id: str) -> tuple[ProgrammeSettings, int
     return ProgrammeSettings.model_validate(values), version
 
 
+# what pydantic calls a value of the right type outside its range
+_OUT_OF_RANGE = frozenset({"less_than_equal", "greater_than_equal", "string_too_long", "too_long"})
+
+
 def _usable(key: str, value: Any) -> bool:
-    """A stored setting the devices can take; one set before its range narrowed (an
-    appointment limit over 100) gives way to the default, or every handshake would fail."""
+    """Whether a stored setting is sent: one set before its range narrowed (an appointment
+    limit over 100, a concern over 64 characters) gives way to the default, or every
+    handshake would fail. A value of the wrong type (edited by hand) is left to fail as an
+    unexpected problem, named and never shown."""
     try:
         ProgrammeSettings.model_validate({key: value})
-    except PydanticValidationError:
-        log.warning("programme setting %s stored out of its range: the default is sent", key)
-        return False
+    except PydanticValidationError as refused:
+        if all(e["type"] in _OUT_OF_RANGE for e in refused.errors()):
+            log.warning("programme setting %s stored out of its range: the default is sent", key)
+            return False
     return True
 
 
