@@ -3045,6 +3045,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The letter was not saved; {name} is as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Saved the letter as {name}.</source>
         <translation type="unfinished"></translation>
     </message>
