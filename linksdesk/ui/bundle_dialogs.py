@@ -158,9 +158,25 @@ class ExportBundleDialog(_BundleDialog):
             period=self.period.text().strip() or None,
             progress=True,
             on_done=self._on_done,
-            on_error=self._failed,
+            on_error=self._on_error,
         )
         self._running(job.id)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._failed(exc)
+        if isinstance(exc, bundles.NotARecipient):
+            # the command line's words name the encryption library and a command; a worker
+            # copied the key from their supervisor's window
+            shown = exc.given if len(exc.given) <= 24 else exc.given[:20] + "…"
+            self.message.show_message(
+                self.tr(
+                    "“{key}” is not a whole bundle key. Copy it again from your supervisor's "
+                    "File › Your bundle key… (it starts with age1), all of it, and paste it "
+                    "here. Nothing was saved."
+                ).format(key=shown)
+            )
+            self.recipients.setFocus()
+            self._fit()
 
     def _on_done(self, result: bundles.ExportResult) -> None:
         self.result_info = result

@@ -127,14 +127,23 @@ def open_in_period(period: tuple[str, str] | None, opened: object, closed: objec
     return not closed or str(closed)[:10] >= f"{period[0]}-01"
 
 
+class NotARecipient(UserError):
+    """A supervisor's key (age1…) that is not one: cut short, or something else pasted.
+    The message is the command line's; a window says it in its own words (``given``)."""
+
+    def __init__(self, given: str) -> None:
+        self.given = given
+        super().__init__(
+            f"{given[:20]!r} is not an age recipient (it starts with age1). Ask the "
+            "supervisor for the line `linksdesk keys show` prints."
+        )
+
+
 def check_recipient(text: str) -> str:
     try:
         x25519.Recipient.from_str(text.strip())
     except (pyrage.RecipientError, ValueError):
-        raise UserError(
-            f"{text.strip()[:20]!r} is not an age recipient (it starts with age1). Ask the "
-            "supervisor for the line `linksdesk keys show` prints."
-        ) from None
+        raise NotARecipient(text.strip()) from None
     return text.strip()
 
 
