@@ -89,11 +89,6 @@ def test_a_bundle_dragged_from_the_file_manager_is_read(
     assert "does not know" in text and dialog.accept_signer.isVisible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a bundle for another supervisor asks for a fingerprint phone call before "
-    "saying it cannot be opened here",
-)
 def test_a_bundle_for_another_supervisor_says_so_before_any_phone_call(
     qtbot: Any, ui_session: UiSession, handed: dict[str, Path]
 ) -> None:

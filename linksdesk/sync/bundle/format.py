@@ -67,6 +67,10 @@ class Damaged(BundleRefused):
     """The file's bytes are not the bundle's (cut short, or changed): it cannot be opened."""
 
 
+class NotForThisVault(BundleRefused):
+    """The bundle is encrypted to another supervisor's key: this vault cannot open it."""
+
+
 # a file cut short (a USB stick pulled out before the copy finished) or damaged on the way
 INCOMPLETE = (
     "The bundle file is incomplete or damaged (a copy cut short, perhaps: a USB stick taken "
@@ -360,7 +364,7 @@ def decrypt(data: bytes, identity: str) -> Opened:
         plain = pyrage.decrypt(data, [ident])
     except pyrage.DecryptError as exc:
         if "no matching keys" in str(exc).lower():
-            raise BundleRefused(
+            raise NotForThisVault(
                 "This bundle was not made for this vault's key (it was sent to another "
                 "supervisor): it cannot be opened here. Nothing was imported."
             ) from None
