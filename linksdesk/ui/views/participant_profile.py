@@ -252,12 +252,13 @@ class ProfileTab(RecordTabBase):
         data = self.view.data
         if data is None or not data.same_person or not self.view.editable():
             return
-        other: ParticipantSummary | None = data.same_person[0]
+        other = data.same_person[0]
         if len(data.same_person) > 1:
             # Cancel, or the vault locking while asked, ends it here: nothing more is asked
-            other = self._which_record(data.same_person)
-            if other is None or self.view.data is not data:
+            chosen = self._which_record(data.same_person)
+            if chosen is None or self.view.data is not data:
                 return
+            other = chosen
         if confirm_separate(self, data.participant.programme_id, other):
             self.view.write(
                 merging.separate_records, other.id, on_done=lambda _p: self.view.refresh()
