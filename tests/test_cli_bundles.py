@@ -81,6 +81,22 @@ def test_supervisor_vault_keys_export_import_and_lookup(tmp_path: Path) -> None:
         passphrase=PASSPHRASE,
     )
     assert bad_period.returncode == 2 and "2026-04..2026-09" in bad_period.stderr
+    # a key cut short: the command line keeps its own words (the window has the worker's)
+    short = linksdesk(
+        home,
+        "export",
+        "--vault",
+        str(lap.path),
+        "--kind",
+        "supervision",
+        "--to",
+        recipient.group(0)[:-1],
+        "--out",
+        str(tmp_path / "y.age"),
+        passphrase=PASSPHRASE,
+    )
+    assert short.returncode == 2 and "`linksdesk keys show`" in short.stderr
+    assert not (tmp_path / "y.age").exists()
 
     refused = linksdesk(home, "import", "--vault", str(sup), str(out), passphrase=PASSPHRASE)
     assert refused.returncode == 2 and lap_fp in refused.stderr

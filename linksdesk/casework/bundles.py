@@ -16,6 +16,7 @@ from linksdesk.core.vocab import AuditAction
 from linksdesk.storage.bundle_tables import DeprivationDecile
 from linksdesk.sync import state
 from linksdesk.sync.bundle import evaluation, export, keys, receive
+from linksdesk.sync.bundle.format import NotARecipient as NotARecipient  # for the window
 from linksdesk.sync.bundle.format import Progress, Sealed, parse_period
 
 ImportReport = receive.ImportReport

@@ -76,13 +76,7 @@ class BackupController:
     @classmethod
     def confirm_replace_file(cls, parent: QWidget, path: Path) -> bool:
         """Ask before a file is written over; No is the default. Tests replace this."""
-        return kit.ask_yes_no(
-            parent,
-            parent.tr("Replace the file?"),
-            parent.tr("There is already a file named {name} there. Replace it?").format(
-                name=path.name
-            ),
-        )
+        return kit.confirm_replace_file(parent, path)
 
     def back_up(self, out: Path | None = None, *, confirmed_overwrite: bool = True) -> None:
         """Back up to ``out`` (asks when None). The file dialog has asked about overwriting."""

@@ -29,7 +29,7 @@ from linksdesk.casework import bundles
 from linksdesk.core.item_words import counted
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.widgets import InlineMessage
+from linksdesk.ui.widgets import InlineMessage, typed_path
 
 if TYPE_CHECKING:
     from linksdesk.casework.casebook import Casebook
@@ -146,20 +146,37 @@ class ExportBundleDialog(_BundleDialog):
 
     def start(self) -> None:
         recipients = [r.strip() for r in self.recipients.toPlainText().splitlines() if r.strip()]
-        if not recipients or not self.out.text().strip():
+        out = typed_path(self.out.text())
+        if not recipients or out is None:
             self.message.show_message(self.tr("Enter at least one key and where to save."))
             return
         job = self.session.call(
             _export_job,
-            Path(self.out.text().strip()),
+            out,
             kind=self.kind.currentData(),
             recipients=recipients,
             period=self.period.text().strip() or None,
             progress=True,
             on_done=self._on_done,
-            on_error=self._failed,
+            on_error=self._on_error,
         )
         self._running(job.id)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._failed(exc)
+        if isinstance(exc, bundles.NotARecipient):
+            # the command line's words name the encryption library and a command; a worker
+            # copied the key from their supervisor's window
+            shown = exc.given if len(exc.given) <= 24 else exc.given[:20] + "…"
+            self.message.show_message(
+                self.tr(
+                    "“{key}” is not a whole bundle key. Copy it again from your supervisor's "
+                    "File › Your bundle key… (it starts with age1), all of it, and paste it "
+                    "here. Nothing was saved."
+                ).format(key=shown)
+            )
+            self.recipients.setFocus()
+            self._fit()
 
     def _on_done(self, result: bundles.ExportResult) -> None:
         self.result_info = result
@@ -224,13 +241,14 @@ class ImportBundleDialog(_BundleDialog):
             self.path.setText(path)
 
     def start(self) -> None:
-        if not self.path.text().strip():
+        path = typed_path(self.path.text())
+        if path is None:
             self.message.show_message(self.tr("Choose the bundle file."))
             return
         trust = self.fingerprint if self.accept_signer.isChecked() else None
         job = self.session.call(
             _import_job,
-            Path(self.path.text().strip()),
+            path,
             trust=trust,
             progress=True,
             on_done=self._on_done,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar
 
 import shiboken6
@@ -173,6 +174,16 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_replace_file(parent: QWidget, path: Path) -> bool:
+    """Ask before ``path``, already there, is written over; No is the default. For a name the
+    file dialog did not see: the ending it added after the person chose (".pdf", say)."""
+    return ask_yes_no(
+        parent,
+        parent.tr("Replace the file?"),
+        parent.tr("There is already a file named {name} there. Replace it?").format(name=path.name),
+    )
 
 
 def ask_discard(parent: QWidget, title: str, text: str = "") -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -292,6 +292,18 @@ def heading(text: str, parent: QWidget | None = None, *, size_delta: int = 6) ->
     return label
 
 
+def typed_path(text: str) -> Path | None:
+    """The file a path field names, as people hand paths in (None when it names none):
+    spaces around it, one pair of matching quotes (a path copied with "Copy as path"),
+    a ``file://`` address (a file dragged in from the file manager), ``~`` for home."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    if text[:7].lower() == "file://":
+        text = QUrl(text).toLocalFile()
+    return Path(text).expanduser() if text else None
+
+
 class PathRow(QWidget):
     """A path field with a Choose… button; ``chooser(current)`` asks for the path (None:
     the person cancelled). ``name`` is the field's accessible name."""
@@ -314,8 +326,7 @@ class PathRow(QWidget):
         self.setFocusProxy(self.edit)
 
     def path(self) -> Path | None:
-        text = self.edit.text().strip()
-        return Path(text).expanduser() if text else None
+        return typed_path(self.edit.text())
 
     def set_path(self, path: Path | None) -> None:
         self.edit.setText(str(path) if path else "")

@@ -2938,6 +2938,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>“{key}” is not a whole bundle key. Copy it again from your supervisor&apos;s File › Your bundle key… (it starts with age1), all of it, and paste it here. Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Bundle written: %s (and its signature beside it).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3046,6 +3050,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Save the GP summary letter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The letter was not saved; {name} is as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -128,6 +128,10 @@ def test_a_bundle_for_another_supervisor_says_whose_it_is_not(
         fingerprint = keys.signing_key(caseload.store).public.fingerprint
         with pytest.raises(BundleRefused, match="sent to another supervisor"):
             receive.import_bundle(supervisor.store, theirs, trust=fingerprint)
+        # its laptop not known yet: said first, before any fingerprint is to be compared
+        with pytest.raises(BundleRefused, match="sent to another supervisor") as first:
+            receive.import_bundle(supervisor.store, theirs)
+        assert not isinstance(first.value, receive.UnknownSigner)
         assert receive.import_bundle(other.store, theirs, trust=fingerprint).applied > 0
     finally:
         other.vault.lock()

@@ -50,11 +50,6 @@ def _answer_then_watch(on_which: Any, seen: list[dict[str, Any]], session: UiSes
     QTimer.singleShot(0, poll)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Which record?' cancelled, or closed by a lock, still asks to separate the first "
-    "record, the question (with a name) shown over the locked vault",
-)
 def test_a_lock_while_asked_which_record_asks_nothing_more_over_the_locked_vault(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
@@ -70,10 +65,6 @@ def test_a_lock_while_asked_which_record_asks_nothing_more_over_the_locked_vault
     assert not after, f"asked again after the lock: vault open {after[0]['unlocked']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Cancel on 'Which record?' does not cancel: it asks about the first record instead",
-)
 def test_cancel_on_which_record_cancels(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:

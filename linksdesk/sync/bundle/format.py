@@ -67,6 +67,10 @@ class Damaged(BundleRefused):
     """The file's bytes are not the bundle's (cut short, or changed): it cannot be opened."""
 
 
+class NotForThisVault(BundleRefused):
+    """The bundle is encrypted to another supervisor's key: this vault cannot open it."""
+
+
 # a file cut short (a USB stick pulled out before the copy finished) or damaged on the way
 INCOMPLETE = (
     "The bundle file is incomplete or damaged (a copy cut short, perhaps: a USB stick taken "
@@ -127,14 +131,23 @@ def open_in_period(period: tuple[str, str] | None, opened: object, closed: objec
     return not closed or str(closed)[:10] >= f"{period[0]}-01"
 
 
+class NotARecipient(UserError):
+    """A supervisor's key (age1…) that is not one: cut short, or something else pasted.
+    The message is the command line's; a window says it in its own words (``given``)."""
+
+    def __init__(self, given: str) -> None:
+        self.given = given
+        super().__init__(
+            f"{given[:20]!r} is not an age recipient (it starts with age1). Ask the "
+            "supervisor for the line `linksdesk keys show` prints."
+        )
+
+
 def check_recipient(text: str) -> str:
     try:
         x25519.Recipient.from_str(text.strip())
     except (pyrage.RecipientError, ValueError):
-        raise UserError(
-            f"{text.strip()[:20]!r} is not an age recipient (it starts with age1). Ask the "
-            "supervisor for the line `linksdesk keys show` prints."
-        ) from None
+        raise NotARecipient(text.strip()) from None
     return text.strip()
 
 
@@ -351,7 +364,7 @@ def decrypt(data: bytes, identity: str) -> Opened:
         plain = pyrage.decrypt(data, [ident])
     except pyrage.DecryptError as exc:
         if "no matching keys" in str(exc).lower():
-            raise BundleRefused(
+            raise NotForThisVault(
                 "This bundle was not made for this vault's key (it was sent to another "
                 "supervisor): it cannot be opened here. Nothing was imported."
             ) from None

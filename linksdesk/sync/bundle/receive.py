@@ -47,6 +47,7 @@ from linksdesk.sync.bundle.format import (
     LEEWAY,
     BundleRefused,
     Damaged,
+    NotForThisVault,
     Opened,
     Progress,
     decrypt,
@@ -149,6 +150,18 @@ NOT_A_SUPERVISORS_VAULT = (
 )
 
 
+def _refuse_if_not_for_this_vault(data: bytes, identity: str) -> None:
+    """A bundle this vault cannot open is refused as such before its unknown signer is
+    asked about: nobody phones a worker to compare a fingerprint for nothing. Any other
+    fault is left for the checks after the signer is accepted (nothing here is trusted)."""
+    try:
+        decrypt(data, identity)
+    except NotForThisVault:
+        raise
+    except BundleRefused:
+        return
+
+
 def check(
     store: Store, path: Path, *, trust: str | None = None, now: dt.datetime | None = None
 ) -> Checked:
@@ -184,6 +197,7 @@ def check(
                 "you gave. Nothing was imported."
             )
         else:
+            _refuse_if_not_for_this_vault(data, identity)
             raise UnknownSigner(sig.fingerprint)
         verify_opened(opened, key=key, recipient=keys.recipient_of(identity), now=now)
         m = opened.manifest

@@ -216,7 +216,14 @@ class GpSummaryDialog(SessionBoundDialog):
 
     def save_pdf(self) -> None:
         title = self.tr("Save the GP summary letter")
-        save_pdf_as(self, title, f"gp-summary-{self.programme_id}.pdf", self.save_pdf_to)
+        save_pdf_as(
+            self, title, f"gp-summary-{self.programme_id}.pdf", self.save_pdf_to, self._kept
+        )
+
+    def _kept(self, path: Path) -> None:
+        self.message.setText(
+            self.tr("The letter was not saved; {name} is as it was.").format(name=path.name)
+        )
 
     def save_pdf_to(self, path: Path) -> None:
         path = with_pdf_suffix(path)

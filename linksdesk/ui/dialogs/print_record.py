@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from linksdesk.core import files
 from linksdesk.core.errors import LinksDeskError
 from linksdesk.reports.participant_record import counted_list
+from linksdesk.ui.dialog_kit import confirm_replace_file
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,31 @@ def write_owner_only(path: Path, data: bytes) -> None:
     files.write_whole(path, data, what="The document", replace=True)
 
 
-def save_pdf_as(parent: QWidget, title: str, suggested: str, save: Callable[[Path], Any]) -> None:
-    """Ask where to save a PDF (``suggested`` in the home folder), then ``save`` it there."""
+def save_pdf_as(
+    parent: QWidget,
+    title: str,
+    suggested: str,
+    save: Callable[[Path], Any],
+    kept: Callable[[Path], Any] | None = None,
+) -> None:
+    """Ask where to save a PDF (``suggested`` in the home folder), then ``save`` it there.
+
+    A name typed without ".pdf" gets it here, after the file dialog asked about replacing the
+    name typed only: a file of the name with ".pdf" is replaced only if the person says so
+    (No: nothing is written, and ``kept`` is told the name of the file left as it was).
+    """
     chosen, _filter = QFileDialog.getSaveFileName(
         parent, title, str(Path.home() / suggested), parent.tr("PDF documents (*.pdf)")
     )
-    if chosen:
-        save(Path(chosen))
+    if not chosen:
+        return
+    path = with_pdf_suffix(Path(chosen))
+    added = path.name != Path(chosen).name
+    if added and path.exists() and not confirm_replace_file(parent, path):
+        if kept is not None:
+            kept(path)
+        return
+    save(path)
 
 
 def with_pdf_suffix(path: Path) -> Path:

@@ -254,7 +254,11 @@ class ProfileTab(RecordTabBase):
             return
         other = data.same_person[0]
         if len(data.same_person) > 1:
-            other = self._which_record(data.same_person) or other
+            # Cancel, or the vault locking while asked, ends it here: nothing more is asked
+            chosen = self._which_record(data.same_person)
+            if chosen is None or self.view.data is not data:
+                return
+            other = chosen
         if confirm_separate(self, data.participant.programme_id, other):
             self.view.write(
                 merging.separate_records, other.id, on_done=lambda _p: self.view.refresh()

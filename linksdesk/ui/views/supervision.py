@@ -37,7 +37,7 @@ from linksdesk.ui.dialogs.worker_names import WorkerNamesDialog
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 from linksdesk.ui.views.rows import hbox
-from linksdesk.ui.widgets import InlineMessage, action_button, scrolled
+from linksdesk.ui.widgets import InlineMessage, action_button, scrolled, typed_path
 
 if TYPE_CHECKING:
     from linksdesk.ui.session import UiSession
@@ -122,11 +122,11 @@ class ExportDialog(QDialog):
     def choice(self) -> ExportChoice:
         return ExportChoice(
             self.format_box.currentData(), self.audience_box.currentData(),
-            Path(self.path_edit.text().strip()),
+            typed_path(self.path_edit.text()) or Path(),
         )  # fmt: skip
 
     def _on_format_changed(self) -> None:
-        path = Path(self.path_edit.text().strip() or "report")
+        path = typed_path(self.path_edit.text()) or Path("report")
         self.path_edit.setText(str(path.with_suffix("." + self.format_box.currentData())))
 
     def _browse(self) -> None:
