@@ -7,6 +7,7 @@ it with the sender (by phone) before importing again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,8 +86,19 @@ class _BundleDialog(kit.SessionDialog):
     def start(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _running(self, job_id: int) -> None:
-        self.job_id = job_id
+    def _on_done(self, result: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._failed(exc)
+
+    def _run(self, job: Callable[..., Any], *args: Any, **options: Any) -> None:
+        """Start ``job`` on the DB thread, its progress shown here: its result comes to
+        ``_on_done``, a refusal to ``_on_error``."""
+        started = self.session.call(
+            job, *args, progress=True, on_done=self._on_done, on_error=self._on_error, **options
+        )
+        self.job_id = started.id
         self.ok_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -150,17 +162,13 @@ class ExportBundleDialog(_BundleDialog):
         if not recipients or out is None:
             self.message.show_message(self.tr("Enter at least one key and where to save."))
             return
-        job = self.session.call(
+        self._run(
             _export_job,
             out,
             kind=self.kind.currentData(),
             recipients=recipients,
             period=self.period.text().strip() or None,
-            progress=True,
-            on_done=self._on_done,
-            on_error=self._on_error,
         )
-        self._running(job.id)
 
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)
@@ -246,15 +254,7 @@ class ImportBundleDialog(_BundleDialog):
             self.message.show_message(self.tr("Choose the bundle file."))
             return
         trust = self.fingerprint if self.accept_signer.isChecked() else None
-        job = self.session.call(
-            _import_job,
-            path,
-            trust=trust,
-            progress=True,
-            on_done=self._on_done,
-            on_error=self._on_error,
-        )
-        self._running(job.id)
+        self._run(_import_job, path, trust=trust)
 
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)
