@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-from test_screen_record_documents import _open, _plant
+from test_screen_record_documents import _open, _plant, _preview
 from test_tired_gp_summary import gp_dialog
 
-from linksdesk.ui.dialogs.print_record import PrivateItemsDialog
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -84,12 +83,7 @@ def test_the_print_preview_asks_too_and_a_new_name_is_not_asked_about(
     window = unlocked_window
     planted = _plant(qtbot, ui_session)
     _open(qtbot, window, planted.participant_id)
-    monkeypatch.setattr(
-        PrivateItemsDialog, "ask", classmethod(lambda cls, parent, pid, counts: False)
-    )
-    window.action_print_record.trigger()
-    qtbot.waitUntil(lambda: window.record_documents.preview is not None, timeout=20_000)
-    preview = window.record_documents.preview
+    preview = _preview(qtbot, window, monkeypatch)
 
     earlier = tmp_path / "record.pdf"
     earlier.write_bytes(b"%PDF-1.4 another participant's record\n")

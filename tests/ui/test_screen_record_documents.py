@@ -39,6 +39,17 @@ def _open(qtbot: Any, window: Any, pid: str) -> None:
         window.open_participant(pid)
 
 
+def _preview(qtbot: Any, window: Any, monkeypatch: Any, *, private: bool = False) -> Any:
+    """Print record… on the open record, answering whether private items go in, and wait
+    for its preview."""
+    monkeypatch.setattr(
+        PrivateItemsDialog, "ask", classmethod(lambda cls, parent, pid, counts: private)
+    )
+    window.action_print_record.trigger()
+    qtbot.waitUntil(lambda: window.record_documents.preview is not None, timeout=20_000)
+    return window.record_documents.preview
+
+
 def _exports(qtbot: Any, session: Any) -> list[tuple[str, str | None]]:
     def read(cb: Any) -> list[tuple[str, str | None]]:
         with cb.store.read() as s:
@@ -95,12 +106,7 @@ def test_ctrl_p_asks_about_private_items_then_opens_the_preview(
     qtbot.waitUntil(lambda: window.record_documents.preview is None)
 
     # the worker and the person chose to include them this time
-    monkeypatch.setattr(
-        PrivateItemsDialog, "ask", classmethod(lambda cls, parent, pid, counts: True)
-    )
-    window.action_print_record.trigger()
-    qtbot.waitUntil(lambda: window.record_documents.preview is not None, timeout=20_000)
-    preview = window.record_documents.preview
+    preview = _preview(qtbot, window, monkeypatch, private=True)
     full = Path(ui_session.vault_path).parent / "full-record.pdf"
     assert preview.save_to(full)
     assert PRIVATE_NOTE in pdf_text(full)
@@ -235,12 +241,7 @@ def test_locking_closes_the_documents(
     window = unlocked_window
     planted = _plant(qtbot, ui_session)
     _open(qtbot, window, planted.participant_id)
-    monkeypatch.setattr(
-        PrivateItemsDialog, "ask", classmethod(lambda cls, parent, pid, counts: False)
-    )
-    window.action_print_record.trigger()
-    qtbot.waitUntil(lambda: window.record_documents.preview is not None, timeout=20_000)
-    preview = window.record_documents.preview
+    preview = _preview(qtbot, window, monkeypatch)
     qtbot.waitUntil(preview.isVisible)
     with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
         window.lock()
@@ -263,12 +264,7 @@ def test_programme_name_is_set_in_settings_and_printed(
     assert ui_session.settings.programme_name == "Glenvale Links"
 
     _open(qtbot, window, planted.participant_id)
-    monkeypatch.setattr(
-        PrivateItemsDialog, "ask", classmethod(lambda cls, parent, pid, counts: False)
-    )
-    window.action_print_record.trigger()
-    qtbot.waitUntil(lambda: window.record_documents.preview is not None, timeout=20_000)
-    preview = window.record_documents.preview
+    preview = _preview(qtbot, window, monkeypatch)
     saved = Path(ui_session.vault_path).parent / "named.pdf"
     assert preview.save_to(saved)
     assert "Everything Glenvale Links holds about" in pdf_text(saved)
