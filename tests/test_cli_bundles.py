@@ -49,52 +49,22 @@ def test_supervisor_vault_keys_export_import_and_lookup(tmp_path: Path) -> None:
     lap_fp = keys.signing_key(lap.store).public.fingerprint
     lap.close()
     out = tmp_path / "bundle.age"
-    exported = linksdesk(
-        home,
-        "export",
-        "--vault",
-        str(lap.path),
-        "--kind",
-        "supervision",
-        "--to",
-        recipient.group(0),
-        "--out",
-        str(out),
-        "--period",
-        "2026-04..2026-09",
-        passphrase=PASSPHRASE,
-    )
+
+    def export(to: str, into: Path, *period: str) -> subprocess.CompletedProcess[str]:
+        """``linksdesk export`` of the laptop's supervision bundle to the key ``to``."""
+        return linksdesk(
+            home,
+            *("export", "--vault", str(lap.path), "--kind", "supervision"),
+            *("--to", to, "--out", str(into), *period),
+            passphrase=PASSPHRASE,
+        )
+
+    exported = export(recipient.group(0), out, "--period", "2026-04..2026-09")
     assert "Wrote supervision bundle" in _ok(exported)
-    bad_period = linksdesk(
-        home,
-        "export",
-        "--vault",
-        str(lap.path),
-        "--kind",
-        "supervision",
-        "--to",
-        recipient.group(0),
-        "--out",
-        str(tmp_path / "x.age"),
-        "--period",
-        "April",
-        passphrase=PASSPHRASE,
-    )
+    bad_period = export(recipient.group(0), tmp_path / "x.age", "--period", "April")
     assert bad_period.returncode == 2 and "2026-04..2026-09" in bad_period.stderr
     # a key cut short: the command line keeps its own words (the window has the worker's)
-    short = linksdesk(
-        home,
-        "export",
-        "--vault",
-        str(lap.path),
-        "--kind",
-        "supervision",
-        "--to",
-        recipient.group(0)[:-1],
-        "--out",
-        str(tmp_path / "y.age"),
-        passphrase=PASSPHRASE,
-    )
+    short = export(recipient.group(0)[:-1], tmp_path / "y.age")
     assert short.returncode == 2 and "`linksdesk keys show`" in short.stderr
     assert not (tmp_path / "y.age").exists()
 
