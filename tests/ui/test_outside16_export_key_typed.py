@@ -15,14 +15,24 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-def test_a_key_pasted_one_letter_short_is_explained_in_the_workers_terms(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession, tmp_path: Path
-) -> None:
+def export_for_a_supervisor(
+    session: UiSession, window: Any, tmp_path: Path, *, cut: int = 0
+) -> ExportBundleDialog:
+    """Export for a supervisor… open, a real supervisor's bundle key pasted into it (its
+    last ``cut`` letters left behind)."""
     sup = Supervisor.create(tmp_path)
     key = sup.recipient
     sup.vault.lock()
-    dialog = ExportBundleDialog.ask(ui_session, unlocked_window)
-    dialog.recipients.setPlainText(key[:-1])  # the last letter left behind by the mouse
+    dialog = ExportBundleDialog.ask(session, window)
+    dialog.recipients.setPlainText(key[: len(key) - cut])
+    return dialog
+
+
+def test_a_key_pasted_one_letter_short_is_explained_in_the_workers_terms(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, tmp_path: Path
+) -> None:
+    # the last letter left behind by the mouse
+    dialog = export_for_a_supervisor(ui_session, unlocked_window, tmp_path, cut=1)
     out = tmp_path / "for-supervisor.age"
     dialog.out.setText(str(out))
     dialog.ok_button.click()

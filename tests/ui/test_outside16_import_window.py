@@ -15,8 +15,9 @@ from bundle_kit import Laptop, Supervisor, bundle_of
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from shell_kit import PASSPHRASE
+from test_outside16_export_key_typed import export_for_a_supervisor
 
-from linksdesk.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
+from linksdesk.ui.bundle_dialogs import ImportBundleDialog
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import PathRow, typed_path
 
@@ -157,11 +158,7 @@ def test_a_path_field_reads_a_path_as_people_hand_it_in(tmp_path: Path) -> None:
 def test_the_export_window_takes_a_save_as_path_copied_with_its_quotes(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, tmp_path: Path
 ) -> None:
-    sup = Supervisor.create(tmp_path)
-    key = sup.recipient
-    sup.vault.lock()
-    dialog = ExportBundleDialog.ask(ui_session, unlocked_window)
-    dialog.recipients.setPlainText(key)
+    dialog = export_for_a_supervisor(ui_session, unlocked_window, tmp_path)
     out = tmp_path / "for supervisor.age"
     dialog.out.setText(f' "{out}" ')
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
