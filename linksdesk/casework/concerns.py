@@ -10,6 +10,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import Concern, Outcome
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.settings import CONCERN_LENGTH
 from linksdesk.core.vocab import ConcernStage
 from linksdesk.storage.tables import Concern as ConcernRow
 
@@ -19,7 +20,7 @@ def to_concern(row: ConcernRow) -> Concern:
 
 
 def _category(cb: Casebook, value: Any) -> str:
-    text = records.text_arg(value, "Concern", required=True, max_len=64)
+    text = records.text_arg(value, "Concern", required=True, max_len=CONCERN_LENGTH)
     assert text is not None
     taxonomy = cb.settings().concern_taxonomy
     # matched case-insensitively, stored as the taxonomy spells it

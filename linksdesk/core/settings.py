@@ -28,7 +28,9 @@ _OUT_OF_BOUNDS = {
 }
 PROGRAMME_NAME_LENGTH = 120
 # a concern in the programme's list is one a worker can record: as long as the column allows
-CONCERN_LENGTH: int = registry.BY_NAME["concern"].types["category"].max_length or 64
+_CONCERN_COLUMN = registry.BY_NAME["concern"].types["category"]
+assert _CONCERN_COLUMN.max_length is not None, "registry.toml gives concern.category a length"
+CONCERN_LENGTH: int = _CONCERN_COLUMN.max_length
 
 
 @dataclass(frozen=True)
