@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from linksdesk.core.ids import uuid7
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.server import keys
-from linksdesk.server.db import META_ID, Counter, Database, lock_names, now_ms
+from linksdesk.server.db import Counter, Database, lock_names, now_ms
 from linksdesk.server.digests import RECORD_COLS, DigestNotes, noted_here
 from linksdesk.server.digests import save as save_digests
 from linksdesk.server.errors import (
@@ -199,7 +199,7 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
         code.used_ms = now
         code.device_id = device_id
         keys.register_signing_key(s, device, req.signing_key)
-        meta = s.get(ServerMeta, META_ID)
+        meta = ServerMeta.the_row(s)
         epoch = meta.data_epoch if meta is not None else ""
         log.info("enrolled device %s for worker %s", device_id, worker.id)
         return EnrolResponse(
@@ -482,7 +482,7 @@ def show_settings(db: Database, team: str) -> tuple[ProgrammeSettings, int]:
 # -- status ---------------------------------------------------------------------------------
 def status(db: Database) -> dict[str, Any]:
     with db.reading(snapshot=True) as s:
-        meta = s.get(ServerMeta, META_ID)
+        meta = ServerMeta.the_row(s)
 
         def count(model: Any, *where: Any) -> int:
             return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)

@@ -190,7 +190,7 @@ def team_changes(
 
 
 def load_lookup(s: Session) -> evaluation.DeprivationLookup | None:
-    source = s.get(DeprivationSource, 1)
+    source = DeprivationSource.the_row(s)
     if source is None:
         return None
     rows = s.execute(select(DeprivationDecile.postcode, DeprivationDecile.decile))
@@ -254,7 +254,7 @@ def import_deprivation(db: Database, path: Path, **given: Unpack[evaluation.Look
             s.execute(insert(DeprivationDecile), rows[start : start + 5000])
         s.add(
             DeprivationSource(
-                id=1,
+                id=DeprivationSource.ROW,
                 name=lookup.name,
                 year=lookup.year,
                 postcodes=len(rows),

@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "linksdesk_write"
-META_ID = 1
 
 
 class SchemaNotReadyError(Exception):
@@ -175,7 +174,7 @@ class Counter:
         self._session = session
         row = session.execute(
             select(ServerMeta.seq, ServerMeta.data_epoch)
-            .where(ServerMeta.id == META_ID)
+            .where(ServerMeta.id == ServerMeta.ROW)
             .with_for_update()
         ).one()
         self.start = self.value = int(row.seq)
@@ -188,7 +187,7 @@ class Counter:
     def save(self) -> None:
         if self.value != self.start:
             self._session.execute(
-                update(ServerMeta).where(ServerMeta.id == META_ID).values(seq=self.value)
+                update(ServerMeta).where(ServerMeta.id == ServerMeta.ROW).values(seq=self.value)
             )
 
 
@@ -252,7 +251,7 @@ def init_database(db_url: str) -> str:
             command.upgrade(_config(conn), "head")
             conn.commit()
         with db.reading() as s:
-            meta = s.get(ServerMeta, META_ID)
+            meta = ServerMeta.the_row(s)
             initialised = meta is not None and meta.key_check is not None
         if initialised:
             # the database's key, never a new one: a key made now would open nothing in it,
@@ -265,9 +264,9 @@ def init_database(db_url: str) -> str:
             make_server_key(db_url)
             keyring = Keyring(db.server_key())
         with db.writing() as s:
-            meta = s.get(ServerMeta, META_ID)
+            meta = ServerMeta.the_row(s)
             if meta is None:
-                meta = ServerMeta(id=META_ID, data_epoch=uuid7(), seq=0, created_ms=now_ms())
+                meta = ServerMeta(id=ServerMeta.ROW, data_epoch=uuid7(), seq=0, created_ms=now_ms())
                 s.add(meta)
             if meta.key_check is None:
                 meta.key_check = keyring.check_value()
@@ -298,7 +297,7 @@ def check_ready(db: Database) -> None:
     if problem is not None:
         raise SchemaNotReadyError(problem)
     with db.reading() as s:
-        meta = s.get(ServerMeta, META_ID)
+        meta = ServerMeta.the_row(s)
         if meta is None:
             raise SchemaNotReadyError("Run `linksdesk-server init` with the same --db first.")
         try:
@@ -314,5 +313,7 @@ def new_epoch(db: Database) -> str:
     with db.writing() as s:
         Counter(s)  # lock out writers while the epoch changes
         epoch = uuid7()
-        s.execute(update(ServerMeta).where(ServerMeta.id == META_ID).values(data_epoch=epoch))
+        s.execute(
+            update(ServerMeta).where(ServerMeta.id == ServerMeta.ROW).values(data_epoch=epoch)
+        )
         return epoch

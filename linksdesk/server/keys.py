@@ -16,11 +16,9 @@ from linksdesk.sync.bundle.signing import PublicKey, SigningKey
 
 log = logging.getLogger(__name__)
 
-KEY_ROW = 1
-
 
 def key_row(s: Session) -> ServerKey:
-    row = s.get(ServerKey, KEY_ROW)
+    row = ServerKey.the_row(s)
     if row is None:
         raise UserError("The server has no keys yet. Run `linksdesk-server init` first.")
     return row
@@ -32,7 +30,7 @@ def signing_key(s: Session) -> SigningKey:
 
 
 def programme_key(s: Session) -> str | None:
-    row = s.get(ServerKey, KEY_ROW)
+    row = ServerKey.the_row(s)
     return row.programme_key if row is not None else None
 
 

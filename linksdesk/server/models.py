@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # what most columns here hold, each stated once: an id (a UUID's 36 characters of text; a
 # device's id is longer, String(64)) and a moment, in milliseconds since the epoch
@@ -24,9 +24,15 @@ class Base(DeclarativeBase):
 
 
 class OneRow:
-    """A table that holds one row, with id 1 (the server's settings, keys, loaded lookup)."""
+    """A table that holds one row, whose id is ``ROW`` (the server's settings, keys, loaded
+    lookup); ``the_row`` reads it, ``None`` until it is made."""
 
+    ROW: ClassVar[int] = 1
     id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+
+    @classmethod
+    def the_row(cls, s: Session) -> Self | None:
+        return s.get(cls, cls.ROW)
 
 
 class Team(Base):

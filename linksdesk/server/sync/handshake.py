@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from linksdesk.core.hlc import MAX_DRIFT_MS
 from linksdesk.core.settings import Settings
 from linksdesk.server import keys
-from linksdesk.server.db import META_ID, Database, now_ms
+from linksdesk.server.db import Database, now_ms
 from linksdesk.server.errors import ServerProblem, VersionMismatch
 from linksdesk.server.models import Device, ProgrammeSetting, ServerMeta
 from linksdesk.server.sync.context import DeviceContext
@@ -69,7 +69,7 @@ def _usable(key: str, value: Any) -> bool:
 
 
 def server_meta(s: Session) -> ServerMeta:
-    meta = s.get(ServerMeta, META_ID)
+    meta = ServerMeta.the_row(s)
     if meta is None:  # check_ready at startup makes this unreachable in a served app
         raise ServerProblem("The server database is not initialised.", 503)
     return meta
