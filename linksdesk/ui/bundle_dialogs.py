@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import bundles
 from linksdesk.core.item_words import counted
 from linksdesk.ui import dialog_kit as kit
+from linksdesk.ui.runner import IfLocked
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, typed_path
 
@@ -92,11 +93,20 @@ class _BundleDialog(kit.SessionDialog):
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)
 
-    def _run(self, job: Callable[..., Any], *args: Any, **options: Any) -> None:
+    def _run(
+        self, job: Callable[..., Any], *args: Any, if_locked: IfLocked, **options: Any
+    ) -> None:
         """Start ``job`` on the DB thread, its progress shown here: its result comes to
-        ``_on_done``, a refusal to ``_on_error``."""
+        ``_on_done``, a refusal to ``_on_error``; ``if_locked`` is said after the next unlock
+        if a lock stops it (this dialog closes with the vault)."""
         started = self.session.call(
-            job, *args, progress=True, on_done=self._on_done, on_error=self._on_error, **options
+            job,
+            *args,
+            progress=True,
+            on_done=self._on_done,
+            on_error=self._on_error,
+            if_locked=if_locked,
+            **options,
         )
         self.job_id = started.id
         self.ok_button.setEnabled(False)
@@ -162,9 +172,21 @@ class ExportBundleDialog(_BundleDialog):
         if not recipients or out is None:
             self.message.show_message(self.tr("Enter at least one key and where to save."))
             return
+        tr = self.tr
+        told = IfLocked(
+            tr(
+                "The vault locked while a bundle for your supervisor was being made: it "
+                "stopped, and no bundle was written. Export it again."
+            ),
+            tr(
+                "The vault locked as a bundle for your supervisor was being finished: it was "
+                "written all the same, to {file}."
+            ).format(file=out),
+        )
         self._run(
             _export_job,
             out,
+            if_locked=told,
             kind=self.kind.currentData(),
             recipients=recipients,
             period=self.period.text().strip() or None,
@@ -254,7 +276,16 @@ class ImportBundleDialog(_BundleDialog):
             self.message.show_message(self.tr("Choose the bundle file."))
             return
         trust = self.fingerprint if self.accept_signer.isChecked() else None
-        self._run(_import_job, path, trust=trust)
+        told = IfLocked(
+            self.tr(
+                "The vault locked while a bundle was being imported: the import stopped, and "
+                "nothing from it was kept. Import the bundle again."
+            ),
+            self.tr(
+                "The vault locked as a bundle's import was ending: it was imported all the same."
+            ),
+        )
+        self._run(_import_job, path, trust=trust, if_locked=told)
 
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)

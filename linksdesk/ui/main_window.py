@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
         s.sig_locked.connect(self._on_session_locked)
         s.sig_changed.connect(self._on_session_changed)
         s.sig_status.connect(self.show_status)
+        s.sig_lock_stopped.connect(lambda text: self.show_status(text, 60_000))
         s.runner.sig_unhandled.connect(self.report_error)
         s.runner.sig_progress.connect(self._on_runner_progress)
         s.runner.sig_done.connect(self._on_runner_finished)

@@ -61,6 +61,16 @@ def is_expected(exc: BaseException) -> bool:
     return isinstance(exc, (LinksDeskError, JobCancelled))
 
 
+@dataclass(frozen=True)
+class IfLocked:
+    """What to tell the person after the next unlock when a lock stops a long job they
+    started (importing, exporting, writing a report): ``stopped`` when it ended with nothing
+    of it kept or written, ``done`` when it had finished all the same."""
+
+    stopped: str
+    done: str
+
+
 @dataclass(eq=False)
 class Job:
     """One submitted call. ``cancel()`` skips it if not started, or drops its result."""
@@ -75,6 +85,7 @@ class Job:
     label: str = ""
     # a save the person made (one short transaction): a lock lets it run rather than drop it
     keep: bool = False
+    if_locked: IfLocked | None = None
     _cancelled: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -135,11 +146,14 @@ class TaskRunner(QObject):
         progress: bool = False,
         label: str = "",
         keep: bool = False,
+        if_locked: IfLocked | None = None,
         **kwargs: Any,
     ) -> Job:
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
-        job = Job(next(self._ids), fn, args, kwargs, on_done, on_error, progress, label, keep)
+        job = Job(
+            next(self._ids), fn, args, kwargs, on_done, on_error, progress, label, keep, if_locked
+        )
         with self._lock:
             self._pending[job.id] = job
             first = len(self._pending) == 1
@@ -190,13 +204,14 @@ class TaskRunner(QObject):
             except concurrent.futures.CancelledError:
                 raise JobCancelled() from None
 
-    def cancel_all(self) -> None:
+    def cancel_all(self) -> list[Job]:
         """Cancel every queued and running job but the saves kept (``keep``); the cancelled
-        jobs' results will not be delivered."""
+        jobs' results will not be delivered. Returns the jobs cancelled."""
         with self._lock:
             jobs = [job for job in self._pending.values() if not job.keep]
         for job in jobs:
             job.cancel()
+        return jobs
 
     def cancel(self, job_id: int) -> None:
         with self._lock:

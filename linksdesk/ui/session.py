@@ -19,7 +19,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, VaultLockedError
 from linksdesk.core.settings import Settings
-from linksdesk.ui.runner import Callbacks, Job, TaskRunner, after
+from linksdesk.ui.runner import Callbacks, IfLocked, Job, TaskRunner, after
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +302,8 @@ class UiSession(QObject):
     sig_status = Signal(str)  # a short message for the status bar
     sig_drafts_restored = Signal(object)  # dict of draft key -> text, after unlock
     sig_read_only = Signal(str)  # why: the page check found damage after the unlock was shown
+    # what a lock stopped (an import, an export, a report), said after the next unlock
+    sig_lock_stopped = Signal(str)
     _sig_pages_checked = Signal(object)  # the casebook whose page check ended (its thread)
 
     def __init__(
@@ -336,6 +338,11 @@ class UiSession(QObject):
         self.runner.sig_done.connect(self._on_runner_done)
         self.net.sig_done.connect(self._on_runner_done)
         self._announced = False  # sig_unlocked emitted for the open casebook
+        # long jobs a lock stopped, by job id, until their end is known; then what to say
+        # after the next unlock (``IfLocked``): never silence about work the person started
+        self._stopping: dict[int, IfLocked] = {}
+        self._stopped: list[str] = []
+        self.runner.sig_cancelled.connect(self._on_job_cancelled)
         self._sig_pages_checked.connect(self._on_pages_checked)
 
     # -- state ----------------------------------------------------------------------------
@@ -444,6 +451,9 @@ class UiSession(QObject):
         self._announced = True
         drafts = self._held_back(path, drafts)
         self.sig_unlocked.emit()
+        if self._stopped:
+            self.sig_lock_stopped.emit(" ".join(self._stopped))
+            self._stopped = []
         self.drafts.restore(drafts)
         if drafts:
             self.sig_drafts_restored.emit(dict(drafts))
@@ -460,7 +470,9 @@ class UiSession(QObject):
             return
         drafts = self.drafts.collect()
         stale = self.drafts.stale_keys(drafts)
-        self.runner.cancel_all()
+        for job in self.runner.cancel_all():
+            if job.if_locked is not None:
+                self._stopping[job.id] = job.if_locked
         self.net_cancel.set()
         self.net.cancel_all()
         self.casebook = None
@@ -480,6 +492,11 @@ class UiSession(QObject):
         )
         log.info("vault locked")
         self.sig_locked.emit()
+
+    def _on_job_cancelled(self, job_id: int, finished: bool) -> None:
+        told = self._stopping.pop(job_id, None)
+        if told is not None:
+            self._stopped.append(told.done if finished else told.stopped)
 
     def _on_close_failed(
         self, exc: BaseException, where: Path | None, drafts: dict[str, str]

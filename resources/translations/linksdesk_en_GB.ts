@@ -2294,6 +2294,14 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The vault locked while a bundle for your supervisor was being made: it stopped, and no bundle was written. Export it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked as a bundle for your supervisor was being finished: it was written all the same, to {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Import a bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3080,6 +3088,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The vault locked while a bundle was being imported: the import stopped, and nothing from it was kept. Import the bundle again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked as a bundle&apos;s import was ending: it was imported all the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This bundle is signed by a key this vault does not know (fingerprint %s). Phone the person who sent it and compare the fingerprint; if it matches, tick the box below and import again. Nothing was imported.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3786,6 +3802,22 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The vault locked while the resource directory was being imported: the import stopped, and nothing from the file was kept. Import it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked as the resource directory&apos;s import was ending: it was imported all the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked while the resource directory was being exported: no file was written. Export it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked as the resource directory&apos;s export was ending: it was written all the same, to {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>All categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3992,7 +4024,23 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The vault locked while a report was being written: it stopped, and no report was written. Write it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked as a report was being finished: it was written all the same, to {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Taken in: {reports}. Your external reports are checked against them too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked before the evaluation files were written: none were written. Write them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked as the evaluation files were being finished: they were written all the same, to {folder}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

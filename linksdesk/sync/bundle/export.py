@@ -252,6 +252,5 @@ def export_to_file(
     sealed = make_bundle(store, progress=progress, **order)
     sealed.write(out)
     record_export(store, sealed)
-    if progress:
-        progress("written", 3, 3)
+    # no progress call after this: a job cancelled there (a lock) would read as not done
     return sealed

@@ -406,7 +406,7 @@ def import_bundle(
     if progress:
         progress("checking", 0, 1)
     with collector_paused():
-        report, total = _check_and_apply(store, path, trust, now, progress)
+        report = _check_and_apply(store, path, trust, now, progress)
     vacuum.vacuum_if_due(store)
     log.info(
         "bundle %s (%s) imported from %s: %d applied, %d unchanged, %d erased",
@@ -417,8 +417,7 @@ def import_bundle(
         report.unchanged,
         report.erased,
     )
-    if progress:
-        progress("done", total, total)
+    # no progress call after the commit: a job cancelled there (a lock) would read as not done
     return report
 
 
@@ -428,8 +427,8 @@ def _check_and_apply(
     trust: str | None,
     now: dt.datetime | None,
     progress: Progress | None,
-) -> tuple[ImportReport, int]:
-    """The checks, then the one transaction (report and how many records were applied)."""
+) -> ImportReport:
+    """The checks, then the one transaction."""
     checked = check(store, path, trust=trust, now=now)
     m = checked.opened.manifest
     sender = m["sender"]
@@ -484,7 +483,7 @@ def _check_and_apply(
         audit.append(
             s, store.actor, str(AuditAction.IMPORT), f"bundle:{report.kind}", report.bundle_id
         )
-    return report, total
+    return report
 
 
 def _apply_supervision(

@@ -24,6 +24,7 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.runner import IfLocked
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
 from linksdesk.ui.views.rows import (
@@ -291,11 +292,31 @@ class ResourcesView(Screen):
 
     def import_csv(self) -> None:
         path = self.ask_import_path(self)
-        self._transfer(resources.import_resources_csv, path, self._on_imported)
+        told = IfLocked(
+            self.tr(
+                "The vault locked while the resource directory was being imported: the import "
+                "stopped, and nothing from the file was kept. Import it again."
+            ),
+            self.tr(
+                "The vault locked as the resource directory's import was ending: it was "
+                "imported all the same."
+            ),
+        )
+        self._transfer(resources.import_resources_csv, path, self._on_imported, told)
 
     def export_csv(self) -> None:
         path = self.ask_export_path(self)
-        self._transfer(resources.export_resources_csv, path, self._on_exported)
+        told = IfLocked(
+            self.tr(
+                "The vault locked while the resource directory was being exported: no file "
+                "was written. Export it again."
+            ),
+            self.tr(
+                "The vault locked as the resource directory's export was ending: it was "
+                "written all the same, to {file}."
+            ).format(file=path),
+        )
+        self._transfer(resources.export_resources_csv, path, self._on_exported, told)
 
     def cancel_transfer(self) -> None:
         self._cancel_event.set()
@@ -335,10 +356,15 @@ class ResourcesView(Screen):
         self.proxy.set_words(self.search_edit.text())
 
     def _transfer(
-        self, use_case: Callable[..., Any], path: Path | None, on_done: Callable[[Any], None]
+        self,
+        use_case: Callable[..., Any],
+        path: Path | None,
+        on_done: Callable[[Any], None],
+        if_locked: IfLocked,
     ) -> None:
         """Import or export the CSV at ``path`` (None: the person cancelled) on the DB thread,
-        showing its progress and a Cancel button."""
+        showing its progress and a Cancel button; ``if_locked`` is said after the next
+        unlock if a lock stops it."""
         if path is None:
             return
         self._cancel_event = threading.Event()
@@ -352,6 +378,7 @@ class ResourcesView(Screen):
             path,
             cancel=self._cancel_event.is_set,
             with_progress=True,
+            if_locked=if_locked,
             on_done=on_done,
             on_error=self._on_transfer_failed,
         )
