@@ -226,6 +226,11 @@ class Resource:
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """Why a row of an imported file was refused, and where it is: ``row`` in the file opened
+    as a spreadsheet (the header is row 1), ``line`` where it starts in the file as text. The
+    two part when a cell above holds line breaks (an address over two lines)."""
+
+    row: int
     line: int
     reason: str
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, TypedDict, TypeVar, Unpack
@@ -312,9 +313,9 @@ def _parse(
     try:
         header = next(reader)
     except StopIteration:
-        return [], [ImportProblem(1, "The file is empty: it needs a header row.")]
+        return [], [ImportProblem(1, 1, "The file is empty: it needs a header row.")]
     except csv.Error:
-        return [], [ImportProblem(1, "The header row is not valid CSV.")]
+        return [], [ImportProblem(1, 1, "The header row is not valid CSV.")]
     names = [h.strip().lower() for h in header]
     missing = [c for c in CSV_COLUMNS if c not in names]
     unknown = [n for n in names if n not in CSV_COLUMNS]
@@ -327,11 +328,11 @@ def _parse(
             parts.append(f"unknown {named('column', len(unknown))}: " + ", ".join(unknown))
         if duplicated:
             parts.append(f"repeated {named('column', len(duplicated))}: " + ", ".join(duplicated))
-        return [], [ImportProblem(1, "Header row: " + "; ".join(parts) + ".")]
+        return [], [ImportProblem(1, 1, "Header row: " + "; ".join(parts) + ".")]
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}
     line = reader.line_num
-    while True:
+    for row in itertools.count(2):  # as a spreadsheet numbers them, the header row 1
         _stop_if(cancel)
         start = line + 1
         try:
@@ -339,7 +340,7 @@ def _parse(
         except StopIteration:
             break
         except csv.Error:
-            problems.append(ImportProblem(start, "This row is not valid CSV."))
+            problems.append(ImportProblem(row, start, "This row is not valid CSV."))
             line = reader.line_num
             continue
         line = reader.line_num
@@ -347,7 +348,7 @@ def _parse(
             continue  # blank lines are skipped, not errors
         if len(values) != len(names):
             problems.append(
-                ImportProblem(start, f"Expected {len(names)} values but found {len(values)}.")
+                ImportProblem(row, start, f"Expected {len(names)} values but found {len(values)}.")
             )
             continue
         raw: dict[str, Any] = dict(zip(names, values, strict=True))
@@ -363,15 +364,15 @@ def _parse(
                 raw["last_verified"] = None
             cleaned = _clean(raw)
         except ValidationError as exc:
-            problems.append(ImportProblem(start, str(exc)))
+            problems.append(ImportProblem(row, start, str(exc)))
             continue
         key = (cleaned["organisation"].casefold(), cleaned["service"].casefold())
         if key in seen:
             problems.append(
-                ImportProblem(start, f"Same organisation and service as line {seen[key]}.")
+                ImportProblem(row, start, f"Same organisation and service as row {seen[key]}.")
             )
             continue
-        seen[key] = start
+        seen[key] = row
         rows.append((start, cleaned))
     return rows, problems
 

@@ -690,6 +690,14 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Row {row}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row {row} (line {line} of the file): {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -747,10 +755,6 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>Rejected rows</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Line {line}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -103,15 +103,34 @@ def test_any_bad_row_means_nothing_is_imported(cb: Casebook) -> None:
     assert "Last verified" in problems[0][1]
     assert "Service is needed" in problems[1][1]
     assert "Expected 17 values" in problems[2][1]
-    assert "Same organisation and service as line 2" in problems[3][1]
+    assert "Same organisation and service as row 2" in problems[3][1]
+    assert [p.row for p in out.value.problems] == [3, 4, 6, 7]  # no cell over two lines
     assert R.list_resources(cb) == []
     assert out.changes.entities == set()
+
+
+def test_a_refused_row_is_named_as_a_spreadsheet_numbers_it_and_where_it_starts(
+    cb: Casebook,
+) -> None:
+    """The directory is kept in a spreadsheet, where an address typed over two lines is one
+    row: the file's line numbers run ahead of the rows after it."""
+    two_lines = GOOD.replace("1 Main St", '"1 Main St\nFlat 2"')
+    doubled = two_lines.replace("£2", "£3")  # the same organisation and service again
+    no_service = GOOD2.replace("Health walks", "")
+    text = _csv(two_lines, no_service, "", doubled)
+    out = R.import_resources_csv(cb, text)
+    found = [(p.row, p.line) for p in out.value.problems]
+    assert found == [(3, 4), (5, 6)]
+    assert "Service is needed" in out.value.problems[0].reason
+    assert "Same organisation and service as row 2." in out.value.problems[1].reason
+    assert R.list_resources(cb) == []
 
 
 def test_header_problems_are_reported_on_line_one(cb: Casebook) -> None:
     out = R.import_resources_csv(cb, io.StringIO("organisation,service,colour\nA,B,red\n"))
     (problem,) = out.value.problems
-    assert problem.line == 1 and "missing column" in problem.reason and "colour" in problem.reason
+    assert problem.row == problem.line == 1
+    assert "missing column" in problem.reason and "colour" in problem.reason
     empty = R.import_resources_csv(cb, io.StringIO(""))
     assert empty.value.problems[0].line == 1
 

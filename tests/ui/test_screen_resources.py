@@ -10,10 +10,10 @@ from screens_kit import person, resource, settle, texts
 from shell_kit import call_casework
 
 from linksdesk.casework import onward
-from linksdesk.casework.resources import list_resources
+from linksdesk.casework.resources import import_resources_csv, list_resources
 from linksdesk.core.vocab import OnwardKind, ResourceCapacity
 from linksdesk.ui.dialogs.onward import OnwardDialog
-from linksdesk.ui.dialogs.resource import ResourceDialog
+from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.views.resources import OVERWHELMED_30_DAYS, ResourcesView
 
 pytestmark = pytest.mark.gui
@@ -131,3 +131,21 @@ def test_signposting_finds_a_resource_typed_without_its_accent(qtbot: Any, unloc
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.search, "kettle cafe")
     assert [dialog.proxy.row_at(r).id for r in range(dialog.proxy.rowCount())] == [cafe.id]
+
+
+def test_the_import_report_names_rows_as_the_spreadsheet_does(
+    qtbot: Any, unlocked: Any, tmp_path: Path
+) -> None:
+    bad = tmp_path / "two-lines.csv"
+    bad.write_text(
+        HEADER
+        + 'Kettle Café,Lunch club,,Food,"1 Main St\nFlat 2",,,,,,,,,,,open,\n'
+        + ",No organisation,,,,,,,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    report = call_casework(qtbot, unlocked, import_resources_csv, bad).value
+    dialog = ImportReportDialog(report)
+    qtbot.addWidget(dialog)
+    shown = dialog.problems.toPlainText()
+    assert shown.startswith("Row 3 (line 4 of the file): ")
+    assert "Organisation is needed" in shown

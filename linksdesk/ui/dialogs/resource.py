@@ -98,7 +98,11 @@ class ImportReportDialog(QDialog):
             self.problems.setAccessibleName(tr("Rejected rows"))
             self.problems.setPlainText(
                 "\n".join(
-                    tr("Line {line}: {reason}").format(line=p.line, reason=p.reason)
+                    (
+                        tr("Row {row}: {reason}")
+                        if p.row == p.line
+                        else tr("Row {row} (line {line} of the file): {reason}")
+                    ).format(row=p.row, line=p.line, reason=p.reason)
                     for p in report.problems
                 )
             )
