@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import bundles
 from linksdesk.core.item_words import counted
 from linksdesk.ui import dialog_kit as kit
-from linksdesk.ui.runner import IfLocked
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.widgets import InlineMessage, typed_path
 
@@ -93,19 +92,17 @@ class _BundleDialog(kit.SessionDialog):
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)
 
-    def _run(
-        self, job: Callable[..., Any], *args: Any, if_locked: IfLocked, **options: Any
-    ) -> None:
+    def _run(self, job: Callable[..., Any], *args: Any, work: str, **options: Any) -> None:
         """Start ``job`` on the DB thread, its progress shown here: its result comes to
-        ``_on_done``, a refusal to ``_on_error``; ``if_locked`` is said after the next unlock
-        if a lock stops it (this dialog closes with the vault)."""
+        ``_on_done``, a refusal to ``_on_error``; ``work`` (what it is) is said after the
+        next unlock if a lock stops it (this dialog closes with the vault)."""
         started = self.session.call(
             job,
             *args,
             progress=True,
             on_done=self._on_done,
             on_error=self._on_error,
-            if_locked=if_locked,
+            work=work,
             **options,
         )
         self.job_id = started.id
@@ -172,21 +169,11 @@ class ExportBundleDialog(_BundleDialog):
         if not recipients or out is None:
             self.message.show_message(self.tr("Enter at least one key and where to save."))
             return
-        tr = self.tr
-        told = IfLocked(
-            tr(
-                "The vault locked while a bundle for your supervisor was being made: it "
-                "stopped, and no bundle was written. Export it again."
-            ),
-            tr(
-                "The vault locked as a bundle for your supervisor was being finished: it was "
-                "written all the same, to {file}."
-            ).format(file=out),
-        )
+        work = self.tr("the export of a bundle for your supervisor to {file}")
         self._run(
             _export_job,
             out,
-            if_locked=told,
+            work=work.format(file=out),
             kind=self.kind.currentData(),
             recipients=recipients,
             period=self.period.text().strip() or None,
@@ -276,16 +263,8 @@ class ImportBundleDialog(_BundleDialog):
             self.message.show_message(self.tr("Choose the bundle file."))
             return
         trust = self.fingerprint if self.accept_signer.isChecked() else None
-        told = IfLocked(
-            self.tr(
-                "The vault locked while a bundle was being imported: the import stopped, and "
-                "nothing from it was kept. Import the bundle again."
-            ),
-            self.tr(
-                "The vault locked as a bundle's import was ending: it was imported all the same."
-            ),
-        )
-        self._run(_import_job, path, trust=trust, if_locked=told)
+        work = self.tr("the import of a bundle")
+        self._run(_import_job, path, trust=trust, work=work)
 
     def _on_error(self, exc: BaseException) -> None:
         self._failed(exc)

@@ -61,16 +61,6 @@ def is_expected(exc: BaseException) -> bool:
     return isinstance(exc, (LinksDeskError, JobCancelled))
 
 
-@dataclass(frozen=True)
-class IfLocked:
-    """What to tell the person after the next unlock when a lock stops a long job they
-    started (importing, exporting, writing a report): ``stopped`` when it ended with nothing
-    of it kept or written, ``done`` when it had finished all the same."""
-
-    stopped: str
-    done: str
-
-
 @dataclass(eq=False)
 class Job:
     """One submitted call. ``cancel()`` skips it if not started, or drops its result."""
@@ -85,7 +75,9 @@ class Job:
     label: str = ""
     # a save the person made (one short transaction): a lock lets it run rather than drop it
     keep: bool = False
-    if_locked: IfLocked | None = None
+    # a long job the person started, in their words ("the import of a bundle"): if a lock
+    # stops it, the session says after the next unlock what became of it
+    work: str = ""
     _cancelled: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -146,14 +138,12 @@ class TaskRunner(QObject):
         progress: bool = False,
         label: str = "",
         keep: bool = False,
-        if_locked: IfLocked | None = None,
+        work: str = "",
         **kwargs: Any,
     ) -> Job:
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
-        job = Job(
-            next(self._ids), fn, args, kwargs, on_done, on_error, progress, label, keep, if_locked
-        )
+        job = Job(next(self._ids), fn, args, kwargs, on_done, on_error, progress, label, keep, work)
         with self._lock:
             self._pending[job.id] = job
             first = len(self._pending) == 1

@@ -19,7 +19,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import EnvironmentProblem, VaultLockedError
 from linksdesk.core.settings import Settings
-from linksdesk.ui.runner import Callbacks, IfLocked, Job, TaskRunner, after
+from linksdesk.ui.runner import Callbacks, Job, TaskRunner, after
 
 log = logging.getLogger(__name__)
 
@@ -338,9 +338,9 @@ class UiSession(QObject):
         self.runner.sig_done.connect(self._on_runner_done)
         self.net.sig_done.connect(self._on_runner_done)
         self._announced = False  # sig_unlocked emitted for the open casebook
-        # long jobs a lock stopped, by job id, until their end is known; then what to say
-        # after the next unlock (``IfLocked``): never silence about work the person started
-        self._stopping: dict[int, IfLocked] = {}
+        # long jobs a lock stopped (their ``work``), by job id, until their end is known;
+        # then what to say after the next unlock: never silence about work the person started
+        self._stopping: dict[int, str] = {}
         self._stopped: list[str] = []
         self.runner.sig_cancelled.connect(self._on_job_cancelled)
         self._sig_pages_checked.connect(self._on_pages_checked)
@@ -471,8 +471,8 @@ class UiSession(QObject):
         drafts = self.drafts.collect()
         stale = self.drafts.stale_keys(drafts)
         for job in self.runner.cancel_all():
-            if job.if_locked is not None:
-                self._stopping[job.id] = job.if_locked
+            if job.work:
+                self._stopping[job.id] = job.work
         self.net_cancel.set()
         self.net.cancel_all()
         self.casebook = None
@@ -494,9 +494,17 @@ class UiSession(QObject):
         self.sig_locked.emit()
 
     def _on_job_cancelled(self, job_id: int, finished: bool) -> None:
-        told = self._stopping.pop(job_id, None)
-        if told is not None:
-            self._stopped.append(told.done if finished else told.stopped)
+        work = self._stopping.pop(job_id, None)
+        if work is None:
+            return
+        if finished:
+            said = self.tr("The vault locked as {work} was ending: it was done all the same.")
+        else:
+            said = self.tr(
+                "The vault locked during {work}, so it stopped: nothing of it was kept or "
+                "written. Start it again."
+            )
+        self._stopped.append(said.format(work=work))
 
     def _on_close_failed(
         self, exc: BaseException, where: Path | None, drafts: dict[str, str]

@@ -2298,14 +2298,6 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The vault locked while a bundle for your supervisor was being made: it stopped, and no bundle was written. Export it again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The vault locked as a bundle for your supervisor was being finished: it was written all the same, to {file}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Import a bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2950,6 +2942,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>the export of a bundle for your supervisor to {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>“{key}” is not a whole bundle key. Copy it again from your supervisor&apos;s File › Your bundle key… (it starts with age1), all of it, and paste it here. Nothing was saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3092,11 +3088,7 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The vault locked while a bundle was being imported: the import stopped, and nothing from it was kept. Import the bundle again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The vault locked as a bundle&apos;s import was ending: it was imported all the same.</source>
+        <source>the import of a bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3806,19 +3798,11 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The vault locked while the resource directory was being imported: the import stopped, and nothing from the file was kept. Import it again.</source>
+        <source>the import of the resource directory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The vault locked as the resource directory&apos;s import was ending: it was imported all the same.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The vault locked while the resource directory was being exported: no file was written. Export it again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The vault locked as the resource directory&apos;s export was ending: it was written all the same, to {file}.</source>
+        <source>the export of the resource directory to {file}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4028,23 +4012,15 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The vault locked while a report was being written: it stopped, and no report was written. Write it again.</source>
+        <source>the writing of a report to {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The vault locked as a report was being finished: it was written all the same, to {path}.</source>
+        <source>the writing of the evaluation files to {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Taken in: {reports}. Your external reports are checked against them too.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The vault locked before the evaluation files were written: none were written. Write them again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The vault locked as the evaluation files were being finished: they were written all the same, to {folder}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4385,6 +4361,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>UiSession</name>
+    <message>
+        <source>The vault locked as {work} was ending: it was done all the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The vault locked during {work}, so it stopped: nothing of it was kept or written. Start it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>The vault is locked, but the disk is full (or cannot be written to), so your unsaved words could not be kept in it. LinksDesk holds them until you unlock again: free some space, and do not quit LinksDesk before then.</source>
         <translation type="unfinished"></translation>

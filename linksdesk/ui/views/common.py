@@ -43,7 +43,6 @@ from linksdesk.core.vocab import (
 )
 from linksdesk.sync.engine import ERASURE_ENTITY
 from linksdesk.ui.models.table import ID_ROLE, SORT_ROLE, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.runner import IfLocked
 from linksdesk.ui.session import UiSession, changes_in
 from linksdesk.ui.widgets import InlineMessage
 
@@ -359,14 +358,15 @@ class Screen(QWidget):
         on_error: Callable[[BaseException], None] | None = None,
         with_progress: bool = False,
         keep: bool = False,
-        if_locked: IfLocked | None = None,
+        work: str = "",
         **kwargs: Any,
     ) -> Any:
         """Queue ``fn(casebook, *args, **kwargs)`` on the DB thread; ``on_done`` gets the result.
 
         ``with_progress`` hands ``fn`` a ``progress(done, total)`` callback (the runner's).
         ``keep``: a lock coming meanwhile lets the job run (the runner's ``keep``);
-        ``if_locked``: what to say after the next unlock if a lock stops it (long jobs).
+        ``work``: a long job in the person's words, said after the next unlock if a lock
+        stops it (the runner's ``work``).
         Returns the job, or None when the vault is locked (nothing to do then).
         """
         cb = self.casebook()
@@ -398,7 +398,7 @@ class Screen(QWidget):
             on_error=failed,
             progress=with_progress,
             keep=keep,
-            if_locked=if_locked,
+            work=work,
         )
 
     def write(
@@ -420,7 +420,7 @@ class Screen(QWidget):
                 on_done(getattr(outcome, "value", outcome))
 
         # a save the worker made is not dropped by a lock just after it (a long job with a
-        # progress bar is: it is all or nothing, and its ``if_locked`` says so after unlocking)
+        # progress bar is: it is all or nothing, and its ``work`` is said after unlocking)
         kwargs.setdefault("keep", not kwargs.get("with_progress", False))
         return self.run(fn, *args, on_done=done, **kwargs)
 

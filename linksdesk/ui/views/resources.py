@@ -24,7 +24,6 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.runner import IfLocked
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import Screen, heading, make_table, relevant, weeks_ago
 from linksdesk.ui.views.rows import (
@@ -292,31 +291,13 @@ class ResourcesView(Screen):
 
     def import_csv(self) -> None:
         path = self.ask_import_path(self)
-        told = IfLocked(
-            self.tr(
-                "The vault locked while the resource directory was being imported: the import "
-                "stopped, and nothing from the file was kept. Import it again."
-            ),
-            self.tr(
-                "The vault locked as the resource directory's import was ending: it was "
-                "imported all the same."
-            ),
-        )
-        self._transfer(resources.import_resources_csv, path, self._on_imported, told)
+        work = self.tr("the import of the resource directory")
+        self._transfer(resources.import_resources_csv, path, self._on_imported, work)
 
     def export_csv(self) -> None:
         path = self.ask_export_path(self)
-        told = IfLocked(
-            self.tr(
-                "The vault locked while the resource directory was being exported: no file "
-                "was written. Export it again."
-            ),
-            self.tr(
-                "The vault locked as the resource directory's export was ending: it was "
-                "written all the same, to {file}."
-            ).format(file=path),
-        )
-        self._transfer(resources.export_resources_csv, path, self._on_exported, told)
+        work = self.tr("the export of the resource directory to {file}").format(file=path)
+        self._transfer(resources.export_resources_csv, path, self._on_exported, work)
 
     def cancel_transfer(self) -> None:
         self._cancel_event.set()
@@ -360,11 +341,11 @@ class ResourcesView(Screen):
         use_case: Callable[..., Any],
         path: Path | None,
         on_done: Callable[[Any], None],
-        if_locked: IfLocked,
+        work: str,
     ) -> None:
         """Import or export the CSV at ``path`` (None: the person cancelled) on the DB thread,
-        showing its progress and a Cancel button; ``if_locked`` is said after the next
-        unlock if a lock stops it."""
+        showing its progress and a Cancel button; ``work`` (what it is) is said after the
+        next unlock if a lock stops it."""
         if path is None:
             return
         self._cancel_event = threading.Event()
@@ -378,7 +359,7 @@ class ResourcesView(Screen):
             path,
             cancel=self._cancel_event.is_set,
             with_progress=True,
-            if_locked=if_locked,
+            work=work,
             on_done=on_done,
             on_error=self._on_transfer_failed,
         )

@@ -34,7 +34,6 @@ from linksdesk.reports.settings import ReportSettings
 from linksdesk.ui.date_field import MonthField
 from linksdesk.ui.dialog_kit import answered, ask_yes_no
 from linksdesk.ui.dialogs.worker_names import WorkerNamesDialog
-from linksdesk.ui.runner import IfLocked
 from linksdesk.ui.views.chart_panel import ChartPanel, FigureTableModel
 from linksdesk.ui.views.common import Screen, heading, make_table, muted
 from linksdesk.ui.views.rows import hbox
@@ -425,16 +424,11 @@ class SupervisionView(Screen):
             else:
                 self.message.show_message(self.tr("No report was written."), "info")
 
-        told = IfLocked(
-            self.tr("The vault locked while a report was being written: it stopped, and no "
-                    "report was written. Write it again."),
-            self.tr("The vault locked as a report was being finished: it was written all the "
-                    "same, to {path}.").format(path=choice.path),
-        )  # fmt: skip
+        work = self.tr("the writing of a report to {path}").format(path=choice.path)
         self._export_job = self.run(
             supervision.write_report, scope, choice.fmt, choice.path, audience=choice.audience,
             overlap_ok=overlap_ok, with_progress=True, on_done=self._on_exported, on_error=failed,
-            if_locked=told,
+            work=work,
         )  # fmt: skip
         if self._export_job is not None:
             self.session.runner.sig_progress.connect(self._on_progress)
@@ -467,17 +461,12 @@ class SupervisionView(Screen):
     def write_evaluation(self) -> None:
         folder = EvaluationFolderDialog.ask(self)
         if folder is not None:
-            told = IfLocked(
-                self.tr("The vault locked before the evaluation files were written: none were "
-                        "written. Write them again."),
-                self.tr("The vault locked as the evaluation files were being finished: they "
-                        "were written all the same, to {folder}.").format(folder=folder),
-            )  # fmt: skip
+            work = self.tr("the writing of the evaluation files to {folder}")
             self.run(
                 supervision.write_evaluation,
                 folder,
                 on_done=self._on_evaluation_written,
-                if_locked=told,
+                work=work.format(folder=folder),
             )
 
     def _on_evaluation_written(self, done: EvaluationWritten) -> None:
