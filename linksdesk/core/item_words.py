@@ -36,6 +36,8 @@ ITEM_WORDS: dict[str, tuple[str, str]] = {
     "column": ("column", "columns"),
     "audit event": ("audit event", "audit events"),
     "damaged page": ("damaged page", "damaged pages"),
+    "row": ("row", "rows"),
+    "week": ("week", "weeks"),
     "evaluation record": ("evaluation record", "evaluation records"),
 }
 

@@ -690,6 +690,14 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The header row (the first, naming the columns) is not right, so nothing was imported. Correct it and import the file again:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{rows} could not be imported, so nothing was imported. Correct them and import the file again:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Row {row}: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -743,10 +751,6 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>The import was cancelled; nothing was imported.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} rows could not be imported, so nothing was imported. Correct these rows and import the file again:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3810,7 +3814,7 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} resources</source>
+        <source>Exported {resources}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3823,10 +3827,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>The export was cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Exported {n} resources.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4110,7 +4110,7 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} conflicts to resolve</source>
+        <source>{conflicts} to resolve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4300,7 +4300,7 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The door is always open: people not seen for {n} weeks or more, whom you might reach out to.</source>
+        <source>The door is always open: people not seen for {weeks} or more, whom you might reach out to.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -149,3 +149,21 @@ def test_the_import_report_names_rows_as_the_spreadsheet_does(
     shown = dialog.problems.toPlainText()
     assert shown.startswith("Row 3 (line 4 of the file): ")
     assert "Organisation is needed" in shown
+    assert dialog.summary.startswith("1 row could not be imported, so nothing was imported.")
+
+    wrong = tmp_path / "wrong-columns.csv"
+    wrong.write_text("organisation,service,colour\nKettle Café,Lunch club,red\n", "utf-8")
+    report = call_casework(qtbot, unlocked, import_resources_csv, wrong).value
+    dialog = ImportReportDialog(report)
+    qtbot.addWidget(dialog)
+    assert dialog.summary.startswith("The header row (the first, naming the columns) is not")
+    assert dialog.problems.toPlainText().startswith("Row 1: Header row: missing columns")
+
+
+def test_one_resource_is_counted_in_the_singular(qtbot: Any, unlocked: Any) -> None:
+    resource(qtbot, unlocked, "Kettle Café", "Lunch club", categories=("Food",))
+    view = ResourcesView(unlocked)
+    qtbot.addWidget(view)
+    view.refresh()
+    settle(qtbot, unlocked)
+    assert view.count_label.text() == "1 resource"

@@ -14,8 +14,9 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.storage.tables import SyncAttention
 from linksdesk.sync import client as sync_client
+from linksdesk.sync.status import SyncStatus
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.views.sync_history import SyncView
+from linksdesk.ui.views.sync_history import SyncPageData, SyncView
 
 pytestmark = pytest.mark.gui
 
@@ -127,3 +128,16 @@ def test_sync_page_lists_syncs_and_dismisses_refused_changes(
         window.action_lock.trigger()
     assert view.history_model.rowCount() == 0 and view.attention_model.rowCount() == 0
     assert sync_server.url not in " ".join(texts_on_screen(view))
+
+
+def test_one_conflict_and_one_change_are_said_in_the_singular(
+    qtbot: Any, unlocked: UiSession
+) -> None:
+    view = SyncView(unlocked)
+    qtbot.addWidget(view)
+    status = SyncStatus(True, "https://127.0.0.1:1", False, None, None, None, 1, 1, 0)
+    view._show(SyncPageData(status, [], []))
+    said = view.status_label.text()
+    assert "1 change waiting to be sent" in said and "1 conflict to resolve" in said
+    view._show(SyncPageData(SyncStatus(True, "x", False, None, None, None, 2, 3, 0), [], []))
+    assert "3 conflicts to resolve" in view.status_label.text()

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
 from linksdesk.ui.dialogs.form import Field, FormDialog, enum_choice, fields_of
@@ -78,11 +79,16 @@ class ImportReportDialog(QDialog):
         layout = QVBoxLayout(self)
         if report.cancelled:
             summary = tr("The import was cancelled; nothing was imported.")
+        elif any(p.row == 1 for p in report.problems):  # the file's columns, not a row
+            summary = tr(
+                "The header row (the first, naming the columns) is not right, so nothing was "
+                "imported. Correct it and import the file again:"
+            )
         elif report.problems:
             summary = tr(
-                "{n} rows could not be imported, so nothing was imported. Correct these rows "
-                "and import the file again:"
-            ).format(n=len(report.problems))
+                "{rows} could not be imported, so nothing was imported. Correct them and "
+                "import the file again:"
+            ).format(rows=counted("row", len(report.problems)))
         else:
             summary = tr("Imported: {added} added, {updated} updated.").format(
                 added=report.added, updated=report.updated

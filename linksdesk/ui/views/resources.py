@@ -21,6 +21,7 @@ from linksdesk.casework import resources
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Resource, ResourceDemand
 from linksdesk.core.changes import Changes
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialogs.resource import ImportReportDialog, ResourceDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
@@ -317,7 +318,7 @@ class ResourcesView(Screen):
         self.category_box.blockSignals(False)
         self._apply_filter()
         busy = sum(r.overwhelmed for r in rows)
-        text = self.tr("{n} resources").format(n=len(rows))
+        text = counted("resource", len(rows))
         if busy:
             text += " — " + self.tr("{n} overwhelmed").format(n=busy)
         self.count_label.setText(text)
@@ -400,7 +401,10 @@ class ResourcesView(Screen):
             self.message.show_message(self.tr("The export was cancelled."), "info")
         else:
             self.message.show_message(
-                self.tr("Exported {n} resources.").format(n=report.written), "success"
+                self.tr("Exported {resources}.").format(
+                    resources=counted("resource", report.written)
+                ),
+                "success",
             )
 
     def _on_transfer_failed(self, exc: BaseException) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from linksdesk.casework import merging
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.changes import Changes
+from linksdesk.core.item_words import counted
 from linksdesk.sync import client as sync_client
 from linksdesk.sync.same_person import is_forgotten_entry
 from linksdesk.ui.dialog_kit import ask_yes_no
@@ -224,7 +225,8 @@ class SyncView(Screen):
             parts = [self.tr("Server: {url}").format(url=s.server_url or "")]
             parts.append(waiting)
             if s.conflicts:
-                parts.append(self.tr("{n} conflicts to resolve").format(n=s.conflicts))
+                conflicts = counted("conflict", s.conflicts)
+                parts.append(self.tr("{conflicts} to resolve").format(conflicts=conflicts))
             self.status_label.setText(" · ".join(parts))
         self.sync_button.setEnabled(bool(s.enrolled))
         self.conflicts_button.setVisible(bool(s.conflicts))

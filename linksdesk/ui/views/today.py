@@ -21,6 +21,7 @@ from linksdesk.casework.dto import (
     ReengagementRow,
 )
 from linksdesk.core.changes import Changes
+from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
@@ -432,9 +433,9 @@ class TodayView(Screen):
         )
         self.not_seen_section.subtitle.setText(
             self.tr(
-                "The door is always open: people not seen for {n} weeks or more, "
+                "The door is always open: people not seen for {weeks} or more, "
                 "whom you might reach out to."
-            ).format(n=data.not_seen_weeks)
+            ).format(weeks=counted("week", data.not_seen_weeks))
         )
 
     def _set_sorted(
