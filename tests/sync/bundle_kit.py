@@ -332,6 +332,17 @@ def trusted_by(sup: Supervisor, lap: Laptop, tmp_path: Path) -> None:
     receive.import_bundle(sup.store, first, trust=fingerprint_of(lap))
 
 
+def next_bundle(tmp_path: Path, people: int) -> tuple[Supervisor, Laptop, Path]:
+    """A supervisor who trusts a laptop (its first bundle imported), and the laptop's next
+    bundle, ``people`` participants more, not yet imported."""
+    sup = Supervisor.create(tmp_path)
+    lap = Laptop.create(tmp_path, "laptop")
+    trusted_by(sup, lap, tmp_path)
+    for _ in range(people):
+        lap.person()
+    return sup, lap, signed_by_laptop(lap, sup, tmp_path / "caseload.age", team="team-north")
+
+
 def hand_made(
     lap: Laptop,
     sup: Supervisor,

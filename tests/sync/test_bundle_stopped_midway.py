@@ -9,7 +9,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from bundle_kit import Laptop, Supervisor, signed_by_laptop, trusted_by
+from bundle_kit import Laptop, Supervisor, next_bundle
 
 from linksdesk.sync.bundle import export, receive
 
@@ -30,12 +30,7 @@ def stopping_at(step: int, calls: list[str]) -> Any:
 
 
 def test_an_import_stopped_at_any_step_keeps_nothing_of_the_bundle(tmp_path: Path) -> None:
-    sup = Supervisor.create(tmp_path)
-    lap = Laptop.create(tmp_path, "laptop")
-    trusted_by(sup, lap, tmp_path)
-    for _ in range(3):
-        lap.person()
-    bundle = signed_by_laptop(lap, sup, tmp_path / "caseload.age", team="team-north")
+    sup, _lap, bundle = next_bundle(tmp_path, 3)
     before = sup.content_hash()
     for step in itertools.count(1):
         calls: list[str] = []

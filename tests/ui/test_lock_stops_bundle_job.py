@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_kit import Laptop, Supervisor, signed_by_laptop, trusted_by
+from bundle_kit import next_bundle
 from shell_kit import PASSPHRASE, on_db_thread, window_at_unlock
 from sqlalchemy import func, select
 
@@ -31,12 +31,7 @@ def people(qtbot: Any, session: UiSession) -> int:
 def test_an_import_a_lock_stopped_is_told_after_unlocking(
     qtbot: Any, ui_session: UiSession, tmp_path: Path
 ) -> None:
-    sup = Supervisor.create(tmp_path)
-    lap = Laptop.create(tmp_path, "laptop")
-    trusted_by(sup, lap, tmp_path)
-    for _ in range(40):
-        lap.person()
-    bundle = signed_by_laptop(lap, sup, tmp_path / "caseload.age", team="team-north")
+    sup, lap, bundle = next_bundle(tmp_path, 40)
     lap.close()
     sup.vault.lock()
 
