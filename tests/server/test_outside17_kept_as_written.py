@@ -46,10 +46,6 @@ def _a_shared_note(dev: Device) -> tuple[str, dict[str, Any]]:
     return pid, revision
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: the server takes a change in place to a held note revision (its words, number, time; a tombstone) and hands it to the other laptop",
-)
 def test_a_case_notes_words_once_sent_are_never_changed_in_place(served: Programme) -> None:
     worker = served.worker(served.team())
     laptop, other = served.enrol(worker), served.enrol(worker)
@@ -110,10 +106,6 @@ def test_two_laptops_making_the_same_moved_note_still_keep_both_words(
     assert venues.push_one(second)["status"] == "conflict"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: a later-stamped edit of a held team consent (its method) makes it decide a tie of one version again: a withdrawal is undone without a new consent",
-)
 def test_a_withdrawal_that_decided_a_tie_is_not_undone_by_restamping_the_other_record(
     served: Programme,
 ) -> None:
@@ -154,10 +146,6 @@ def test_a_withdrawal_that_decided_a_tie_is_not_undone_by_restamping_the_other_r
     assert not [c for c in pulled if c["table"] == "participant"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: the server takes a tombstone or a rewrite of a held erasure receipt and hands it to the other laptop",
-)
 @pytest.mark.parametrize("how", ["tombstone", "rewrite"])
 def test_an_erasure_receipt_is_never_taken_out_or_rewritten(served: Programme, how: str) -> None:
     worker = served.worker(served.team())
