@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sync_kit import Dev, ServerProcess
 
@@ -53,13 +52,6 @@ def _low_then_sync(dev: Dev) -> None:
         assert programme_ids.remaining(s) >= ID_BLOCK_SIZE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "outside17: after a restore and new-epoch the server leases again the blocks it "
-        "leased after the backup, which laptops still hold and give out"
-    ),
-)
 def test_blocks_leased_after_the_backup_are_never_leased_again(
     server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
 ) -> None:
