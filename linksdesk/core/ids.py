@@ -14,6 +14,11 @@ SYNC_NAMESPACE = uuid.UUID("6b1c4f0e-3d2a-5b7c-9e8f-0a1b2c3d4e5f")
 # the changes of the bundles the server makes
 SERVER_BUNDLE_NAMESPACE = uuid.UUID("2f4d1c7a-8b3e-5f60-9a1b-c2d3e4f5a6b7")
 
+# the highest floor a programme id lease request may report (the highest number a device
+# gave or held): a vault's own counter starts at 1001 and counts people one by one, so one
+# above this is not a caseload but a mistake or an attack (server.ids leases from 0 then)
+PROGRAMME_FLOOR_CAP = 999_999
+
 
 def stable_id(*parts: str) -> str:
     """A UUID every device derives the same way from the same parts."""

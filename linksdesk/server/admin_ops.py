@@ -3,7 +3,7 @@ codes; and revoking a laptop only once it is plainly not the one in use."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from linksdesk.server.admin import (
     DeviceInfo,
@@ -15,7 +15,7 @@ from linksdesk.server.admin import (
 )
 from linksdesk.server.db import Database, now_ms
 from linksdesk.server.errors import AdminError
-from linksdesk.server.models import EnrolCode, ParticipantAccess
+from linksdesk.server.models import EnrolCode, Erasure, ParticipantAccess
 
 
 def move_cases(
@@ -24,7 +24,9 @@ def move_cases(
     """Hand every case ``from_worker`` holds to ``to_worker`` (same team), one handover each.
 
     Each case moves whole or not at all; a failure stops before the next case, and those
-    already moved stay moved (run the command again to carry on).
+    already moved stay moved (run the command again to carry on). A participant the team
+    erased is no case to move: their access row stays, so the erase command still reaches
+    the worker's laptops.
     """
     source = find_worker(db, from_worker)
     target = find_worker(db, to_worker)
@@ -36,7 +38,14 @@ def move_cases(
         cases = list(
             s.scalars(
                 select(ParticipantAccess.participant_id)
-                .where(ParticipantAccess.worker_id == source.id, ParticipantAccess.mode == "owner")
+                .where(
+                    ParticipantAccess.worker_id == source.id,
+                    ParticipantAccess.mode == "owner",
+                    ~exists().where(
+                        Erasure.participant_id == ParticipantAccess.participant_id,
+                        Erasure.team_id == ParticipantAccess.team_id,
+                    ),
+                )
                 .order_by(ParticipantAccess.participant_id)
             )
         )

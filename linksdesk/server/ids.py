@@ -17,6 +17,7 @@ import logging
 
 from sqlalchemy import func, select
 
+from linksdesk.core.ids import PROGRAMME_FLOOR_CAP
 from linksdesk.server.db import Counter, Database, now_ms
 from linksdesk.server.errors import ServerProblem
 from linksdesk.server.models import IdBlock
@@ -31,9 +32,8 @@ from linksdesk.sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-# A vault's own counter starts at 1001 and counts people one by one; a floor above this is
-# not a caseload but a mistake or an attack, and would waste the programme's numbers.
-FLOOR_CAP = 999_999
+# a floor above this is a mistake or an attack, and would waste the programme's numbers
+FLOOR_CAP = PROGRAMME_FLOOR_CAP
 # Blocks one device may take in a day: a laptop needs one every few months.
 MAX_BLOCKS_PER_DAY = 10
 DAY_MS = 24 * 3600 * 1000

@@ -17,6 +17,7 @@ import secrets
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from linksdesk.core.ids import PROGRAMME_FLOOR_CAP
 from linksdesk.storage.tables import LocalSetting, Participant, ProgrammeIdBlock, SyncState
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,17 @@ def own_floor(session: Session) -> int:
     """The highest number this vault gave out from its own counter (0 if none)."""
     stored = session.scalar(select(LocalSetting.value).where(LocalSetting.key == NEXT_NUMBER_KEY))
     return int(stored) - 1 if isinstance(stored, int) else 0
+
+
+def lease_floor(session: Session) -> int:
+    """What a lease request reports as its floor: the highest number this vault gave out
+    from its own counter, or was ever leased, whichever is higher. The server leases above
+    it, so a server restored from a backup, which forgot the blocks it leased since, never
+    leases this laptop's numbers to another laptop once it has asked (numbers above the
+    server's cap are not reported: the server would take such a floor for a mistake)."""
+    leased = session.scalar(select(func.max(ProgrammeIdBlock.last))) or 0
+    highest = max(own_floor(session), int(leased))
+    return highest if highest <= PROGRAMME_FLOOR_CAP else own_floor(session)
 
 
 def _take_leased(session: Session) -> int | None:

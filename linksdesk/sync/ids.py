@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def _save_request(s: Session) -> dict[str, object]:
-    pending = {"request_id": uuid7(), "floor": programme_ids.own_floor(s)}
+    pending = {"request_id": uuid7(), "floor": programme_ids.lease_floor(s)}
     state.put(s, state.ID_LEASE, pending)
     return pending
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -29,6 +30,7 @@ from linksdesk.sync.protocol import (
 )
 
 MERGED_INTO = "merged_into_id"  # a participant record's mark: the same person as another
+NOTE_REVISION_TABLE = "note_revision"  # a case note's words: a new revision for every edit
 
 
 class Refusal(StrEnum):
@@ -53,6 +55,8 @@ class Refusal(StrEnum):
     NOT_YOUR_DEVICE = "not_your_device"
     NOT_YOUR_TOTALS = "not_your_totals"
     CONSENT_REWRITTEN = "consent_rewritten"
+    NOTE_REWRITTEN = "note_rewritten"
+    RECEIPT_REWRITTEN = "receipt_rewritten"
     INCOMPLETE = "incomplete_row"
     MERGE_TARGET = "merge_target"
 
@@ -99,6 +103,14 @@ REFUSAL_TEXT: dict[Refusal, str] = {
     Refusal.CONSENT_REWRITTEN: (
         "A consent, once recorded, stays as it was: record a new consent (or its withdrawal) "
         "instead. The server did not keep this change."
+    ),
+    Refusal.NOTE_REWRITTEN: (
+        "A case note's words, once sent, stay as they were written: write a new version of "
+        "the note instead. The server did not keep this change."
+    ),
+    Refusal.RECEIPT_REWRITTEN: (
+        "The record that a person was forgotten stays as it was written. The server did not "
+        "keep this change."
     ),
     Refusal.INCOMPLETE: (
         "This new record lacks details every record of its kind must have, so the server "
@@ -422,8 +434,10 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         return Refusal.NOT_YOUR_CASE
     if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
         return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
-    if ch.table == registry.CONSENT_TABLE and existing is not None and _rewrites(existing, ch):
-        return Refusal.CONSENT_REWRITTEN
+    if existing is not None:
+        rewritten = _rewritten(existing, ch)
+        if rewritten is not None:
+            return rewritten
     needs_consent = registry.follows_consent(ch.table)
     # a team consent always comes in, given or withdrawn (without its note when withdrawn)
     if not needs_consent or state.is_team_consent(ch):
@@ -445,10 +459,52 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
 _DECISION = ("scope", "given", "version")
 
 
+def _rewritten(held: Row, ch: Change) -> Refusal | None:
+    """Why ``ch`` may not change ``held``, a row devices only ever add (a consent record, a
+    case note's revision, an erasure receipt), or None when it may.
+
+    Devices record a new consent version, write a new revision of a note and keep a
+    receipt as the erasure wrote it; they send such a row again only as a copy (a backfill,
+    a sync check's repair: its own clocks). A change in place would rewrite the person's
+    consent history, what a case note said, or the proof that a person was forgotten, on
+    every laptop of the worker."""
+    if ch.table == registry.CONSENT_TABLE:
+        return Refusal.CONSENT_REWRITTEN if _rewrites(held, ch) else None
+    if held.deleted:
+        return None
+    removed = ch.op is Op.DELETE or ch.fields.get(DELETED) is True
+    if ch.table == RECEIPT_TABLE:
+        changed = removed or _differs(held, ch, ch.fields)
+        return Refusal.RECEIPT_REWRITTEN if changed else None
+    if ch.table == NOTE_REVISION_TABLE:
+        # the worker's two laptops moving one note to one record make the same revision
+        # (its ids derive from the note and the record) with the day of the move in its
+        # words: that second one saw nothing held and is kept beside it as a conflict
+        words = ("body",) if _made_beside(held, ch) else ()
+        placed = [name for name in ch.fields if name not in words]
+        return Refusal.NOTE_REWRITTEN if removed or _differs(held, ch, placed) else None
+    return None
+
+
+def _differs(held: Row, ch: Change, names: Iterable[str]) -> bool:
+    return any(name in held.fields and ch.fields[name] != held.fields[name] for name in names)
+
+
+def _made_beside(held: Row, ch: Change) -> bool:
+    """Whether ``ch`` made its row without knowing the one held: no base, and the words
+    held were written on another device (a device's own words changed are an edit)."""
+    written = held.field_hlc.get("body")
+    return not ch.base and written is not None and HLC.decode(written).device != ch.origin
+
+
 def _rewrites(held: Row, ch: Change) -> bool:
     """Whether ``ch`` removes a held consent record or changes what it decided: either
     would leave content on the server under no team consent, or share a case again
-    without a new one, and take the withdrawal out of the person's consent history."""
+    without a new consent, and take the withdrawal out of the person's consent history.
+    Which of two records of one version decides is told by their clocks, so a change
+    stamped after the record (any field: its method, its note) would decide again."""
     if ch.op is Op.DELETE or ch.fields.get(DELETED) is True:
         return True
-    return any(name in ch.fields and ch.fields[name] != held.fields.get(name) for name in _DECISION)
+    if any(name in ch.fields and ch.fields[name] != held.fields.get(name) for name in _DECISION):
+        return True
+    return any(ch.clock_of(name) > held.hlc for name in ch.fields)

@@ -188,6 +188,12 @@ class Handshake:
                 # never overwriting either side
                 log.info("server data epoch changed; resyncing by merging")
                 state.put(s, state.RESYNC, True)
+                # a restored server forgot the id blocks it leased after its backup and may
+                # lease them again: give up the numbers not given out yet, and lease afresh
+                # now, above every number this laptop held (programme_ids.lease_floor)
+                retired = programme_ids.retire_leases(s)
+                cfg.ids_left, cfg.id_lease_pending = 0, False
+                log.info("%d leased programme numbers given up after the epoch change", retired)
                 cfg.cursor = 0
                 state.put(s, state.CURSOR, 0)
                 state.put(s, state.OWN_THROUGH, 0)  # server seqs of another log
