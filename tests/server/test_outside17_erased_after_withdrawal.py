@@ -11,17 +11,9 @@ forgotten and kept everything.
 
 from __future__ import annotations
 
-import pytest
 from server_kit import Programme
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "outside17: an erasure of a case whose team sharing was withdrawn reaches none of "
-        "its worker's laptops"
-    ),
-)
 def test_a_supervisors_erasure_after_a_withdrawal_reaches_the_workers_laptops(
     served: Programme,
 ) -> None:
