@@ -462,6 +462,9 @@ class BatchApplier(BatchState):
             return Answer(ch, ChangeResult(change_id=ch.change_id, status=ChangeStatus.APPLIED))
         self.write()
         access = self.owner_access(pid)
+        # a case whose team sharing was withdrawn is on no caseload: its kept consent
+        # records say whose it is, and that worker's laptops may hold it, private
+        withdrawn_from = self.kept_owner_of(pid) if access is None else None
         purged = purge_participant(self.s, self.notes, pid, ctx.team_id, withdrawal=False)
         self.shredded = True
         self.s.add(
@@ -484,7 +487,7 @@ class BatchApplier(BatchState):
             op=Op.ERASE,
             hlc=ch.hlc,
             origin=ch.origin,
-            owner=access.worker_id if access is not None else ch.owner,
+            owner=access.worker_id if access is not None else (withdrawn_from or ch.owner),
             participant_id=pid,
             sharing=Sharing.TEAM.value,
         )
@@ -496,8 +499,12 @@ class BatchApplier(BatchState):
                 select(ParticipantAccess.worker_id).where(ParticipantAccess.participant_id == pid)
             )
         )
-        handed = self.s.scalars(select(Handover.from_worker).where(Handover.participant_id == pid))
-        for worker in sorted(set(handed) - holders):
+        handed = set(
+            self.s.scalars(select(Handover.from_worker).where(Handover.participant_id == pid))
+        )
+        if withdrawn_from is not None:
+            handed.add(withdrawn_from)
+        for worker in sorted(handed - holders):
             self.add_entry(out, extra_worker=worker)
         log.info("erased participant record %s: %d rows removed", pid, purged.removed)
         return Answer(ch, ChangeResult(change_id=ch.change_id, status=ChangeStatus.APPLIED), entry)
