@@ -44,6 +44,7 @@ from linksdesk.sync.bundle.format import (
 )
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
 from linksdesk.sync.protocol import compact_clocks
+from linksdesk.sync.totals import refresh_monthly_totals
 
 log = logging.getLogger(__name__)
 
@@ -193,9 +194,14 @@ def make_bundle(
                 "A supervisor's vault holds imported copies; bundles are made on the "
                 "worker's laptop or by the server."
             )
+        worker_id = str(state.get(s, state.WORKER_ID) or store.worker_id)
+    # the anonymous totals of what stays here, counted now as a sync counts them first: a
+    # laptop that only ever hands bundles over (no network) has no sync to write them, and
+    # one that synced last month would send that month's counts
+    refresh_monthly_totals(store, worker_id)
+    with store.read() as s:
         if progress:
             progress("reading", 0, 3)
-        worker_id = str(state.get(s, state.WORKER_ID) or store.worker_id)
         caseload = caseload_changes(s, worker_id, order.get("period"))
         sender = Sender(
             kind="device",
