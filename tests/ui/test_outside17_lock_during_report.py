@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screens_kit import settle
-from shell_kit import PASSPHRASE, on_db_thread
+from screens_kit import settle, unlock_again
+from shell_kit import PASSPHRASE, on_db_thread, window_at_unlock
 
 from linksdesk.casework import bundles
-from linksdesk.ui.views.supervision import ExportChoice, ExportDialog, SupervisionView
+from linksdesk.ui.views.supervision import ExportChoice, ExportDialog
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(strict=True, reason="outside17: locking while a report is being written leaves the dashboard's Export report… button disabled after the next unlock")
 def test_locking_while_a_report_is_written_leaves_export_usable_after_unlock(
     qtbot: Any, ui_session: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
@@ -31,12 +30,12 @@ def test_locking_while_a_report_is_written_leaves_export_usable_after_unlock(
         cb.lock()
 
     on_db_thread(qtbot, ui_session, make)
+    window, page = window_at_unlock(qtbot, ui_session, path)
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(path, PASSPHRASE)
-    view = SupervisionView(ui_session)
-    qtbot.addWidget(view)
-    view.resize(1100, 800)
-    view.show()
+        page.unlock_button.click()
+    settle(qtbot, ui_session)
+    qtbot.waitUntil(lambda: window.current_view_key() == "supervision", timeout=20_000)
+    view = window.supervision_view
     settle(qtbot, ui_session)
     out = tmp_path / "board.xlsx"
     monkeypatch.setattr(ExportDialog, "asked", lambda _d: ExportChoice("xlsx", "external", out))
@@ -51,8 +50,7 @@ def test_locking_while_a_report_is_written_leaves_export_usable_after_unlock(
         busy.set()
     assert not out.exists()  # nothing written: the lock came first
 
-    with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(path, PASSPHRASE)
-    settle(qtbot, ui_session)
+    unlock_again(qtbot, window, ui_session)
+    qtbot.waitUntil(lambda: window.current_view_key() == "supervision", timeout=20_000)
     assert view.export_button.isEnabled()  # the supervisor can write the report now
     assert not view.progress.isVisible()
