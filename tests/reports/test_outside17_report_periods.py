@@ -29,7 +29,6 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     [("9999-12", "csv"), ("2026-01..9999-12", "pdf"), ("0001-01..2026-12", "xlsx"),
      ("0000-01", "csv")],
 )  # fmt: skip
-@pytest.mark.xfail(strict=True, reason="outside17: a period in the year 9999 or from before 1900 stops linksdesk report as a bug (exit 70)")
 def test_a_mistyped_year_is_told_in_words(
     vault: tuple[Path, Path], tmp_path: Path, period: str, fmt: str
 ) -> None:
