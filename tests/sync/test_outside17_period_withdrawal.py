@@ -1,0 +1,92 @@
+"""Outside check 17: a withdrawal travels in a bundle of a period the case is not open in.
+
+A worker sends their supervisor a bundle each quarter (`--period`, "File › Export for a
+supervisor…" with months). A person whose case closed in February withdraws their consent in
+May: to sharing with the team (rule 2: what the team holds of them goes), or to evaluation
+(the evaluation copy drops them: bundles.md, "A person the source holds consent records of
+but no longer sends … travels as a withdrawal record"). The second quarter's bundle keeps
+only cases open in the quarter, so it left the withdrawal out too, and the supervisor's
+vault went on holding the person's name, notes and evaluation rows. Erasures already travel
+whatever the period. Real vaults, real bundles; synthetic data only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from bundle_kit import PROGRAMME_KEY
+from small_team import laptop_and_supervisor, sharing_person
+from sqlalchemy import select
+
+from linksdesk.casework import bundles, consent, participants
+from linksdesk.core.vocab import ConsentScope
+from linksdesk.storage.tables import Participant
+from linksdesk.sync import state
+from linksdesk.sync.bundle import evaluation_vault, keys
+
+QUARTER = "2026-04..2026-06"
+
+
+def _carry(laptop: object, sup: object, out: Path, kind: str, period: str | None) -> None:
+    time.sleep(1.1)  # bundles are stamped to the second; a worker makes one a quarter
+    recipient = bundles.bundle_key_state(sup)[1]  # type: ignore[arg-type]
+    assert recipient is not None
+    bundles.export_bundle(
+        laptop, out, kind=kind, recipients=[recipient], period=period  # type: ignore[arg-type]
+    )
+    fingerprint = bundles.show_keys(laptop).signing.fingerprint  # type: ignore[arg-type]
+    bundles.import_file(sup, out, trust=fingerprint)  # type: ignore[arg-type]
+
+
+def _closed_in_february(laptop: object) -> tuple[str, list[str]]:
+    """Six people alike (so evaluation keeps their group); the first closed in February.
+    Returns that person and everyone."""
+    people = [sharing_person(laptop, n, referred=dt.date(2026, 1, 12)) for n in range(6)]  # type: ignore[arg-type]
+    for pid in people:
+        consent.record_consent(laptop, pid, ConsentScope.EVALUATION, True)  # type: ignore[arg-type]
+    participants.close_participant(
+        laptop, people[0], "Moved away", on=dt.date(2026, 2, 20)  # type: ignore[arg-type]
+    )
+    return people[0], people
+
+
+@pytest.mark.xfail(strict=True, reason="outside17: a bundle of a period keeps only cases open in it, so a withdrawal of consent by a person whose case closed before the period never reaches the supervisor's vault, which keeps them")
+def test_a_team_withdrawal_reaches_the_supervisor_in_a_later_quarters_bundle(
+    tmp_path: Path,
+) -> None:
+    with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry_all):
+        gone, _everyone = _closed_in_february(laptop)
+        _carry(laptop, sup, tmp_path / "q1.age", "supervision", None)
+        with sup.store.read() as s:
+            assert s.get(Participant, gone) is not None
+        consent.record_consent(
+            laptop, gone, ConsentScope.TEAM, False, recorded_on=dt.date(2026, 5, 4)
+        )
+        _carry(laptop, sup, tmp_path / "q2.age", "supervision", QUARTER)
+        with sup.store.read() as s:
+            held = s.scalars(select(Participant.id).where(Participant.deleted.is_(False)))
+            assert gone not in set(held)  # their name and record left with their consent
+
+
+@pytest.mark.xfail(strict=True, reason="outside17: a bundle of a period keeps only cases open in it, so a withdrawal of consent by a person whose case closed before the period never reaches the supervisor's vault, which keeps them")
+def test_an_evaluation_withdrawal_reaches_the_copy_in_a_later_quarters_bundle(
+    tmp_path: Path,
+) -> None:
+    with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry_all):
+        with laptop.store.write() as tx:
+            state.put(tx.session, keys.PROGRAMME_KEY, PROGRAMME_KEY)
+        gone, everyone = _closed_in_february(laptop)
+        _carry(laptop, sup, tmp_path / "q1.age", "evaluation", None)
+        with sup.store.read() as s:
+            before = {r.record_id for r in evaluation_vault.kept(s).rows["participant"]}
+        assert len(before) == len(everyone)
+        consent.record_consent(
+            laptop, gone, ConsentScope.EVALUATION, False, recorded_on=dt.date(2026, 5, 4)
+        )
+        _carry(laptop, sup, tmp_path / "q2.age", "evaluation", QUARTER)
+        with sup.store.read() as s:
+            after = {r.record_id for r in evaluation_vault.kept(s).rows["participant"]}
+        assert len(after) == len(everyone) - 1  # the person who withdrew is out of the copy
