@@ -107,7 +107,6 @@ def test_an_evaluation_withdrawal_reaches_the_copy_in_a_later_quarters_bundle(
 
 
 # -- the server's bundle of a period ---------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="outside17: the server's bundle of a period leaves out the consent withdrawal of a case closed before the period (and a team withdrawal always: the server holds no participant row of the person then)")
 @pytest.mark.parametrize("scope", ["evaluation", "team"])
 def test_the_servers_quarter_bundle_carries_a_withdrawal_of_a_closed_case(
     tmp_path: Path, server: ServerProcess, scope: str
@@ -149,7 +148,6 @@ def test_the_servers_quarter_bundle_carries_a_withdrawal_of_a_closed_case(
         sup.vault.lock()
 
 
-@pytest.mark.xfail(strict=True, reason="outside17: the server takes a withdrawn person's participant row off, so its bundles, which keep only participants' rows in the period, never carry a team withdrawal: the supervisor's vault keeps the person")
 @pytest.mark.parametrize("period", [None, ("2026-04", "2026-06")])
 def test_the_servers_team_bundle_carries_a_team_withdrawal(
     tmp_path: Path, server: ServerProcess, period: tuple[str, str] | None
@@ -187,6 +185,8 @@ def test_the_servers_team_bundle_carries_a_team_withdrawal(
             live = set(s.scalars(select(Participant.id).where(Participant.deleted.is_(False))))
         assert staying in live
         assert leaving not in live  # their name and case left the team with their consent
+        sent = decrypted(second, sup.identity())
+        assert count(sent, "Withdrawing") == 0 and count(sent, leaving) > 0  # the decision
     finally:
         dev.close()
         sup.vault.lock()
