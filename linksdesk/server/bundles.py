@@ -135,7 +135,8 @@ def team_changes(
     shared = _shared(records)
     said_no = {pid for pid, given in shared.items() if not given}
     if kind == "evaluation":
-        said_no |= {pid for pid, given in _shared(records, evaluation.EVALUATION_SCOPE).items() if not given}
+        asked = _shared(records, evaluation.EVALUATION_SCOPE)
+        said_no |= {pid for pid, given in asked.items() if not given}
     in_period = {
         rec.row_id
         for rec in records

@@ -16,6 +16,7 @@ from pathlib import Path
 from small_team import laptop_and_supervisor, sharing_person
 
 from linksdesk.casework import contacts, participants
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ContactKind
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
@@ -23,9 +24,9 @@ from linksdesk.reports.scope import Period, Scope
 UNSHARED = 12  # above the small-number threshold, so even a board sees the count
 
 
-def _unshared_row(sup: object) -> tuple[object, ...]:
+def _unshared_row(sup: Casebook) -> tuple[object, ...]:
     report = report_from_store(
-        sup.store,  # type: ignore[attr-defined]
+        sup.store,
         Scope(Period.parse("2026-01..2026-06")),
         audience="internal",
         today=dt.date(2026, 8, 1),

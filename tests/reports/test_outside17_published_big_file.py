@@ -38,7 +38,7 @@ def test_a_file_too_big_to_be_a_report_is_told_without_reading_it_all(tmp_path: 
         capture_output=True,
         text=True,
         timeout=240,
-        preexec_fn=_limited,  # noqa: PLW1509 - a test's child process, nothing threaded
+        preexec_fn=_limited,
     )
     assert done.returncode == 2, (done.returncode, done.stderr)
     line = assert_one_plain_line(done)

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 from bundle_kit import PROGRAMME_KEY, Laptop, Supervisor, count, decrypted
 from small_team import laptop_and_supervisor, sharing_person
-from sync_kit import Dev, ServerProcess, new_server
 from sqlalchemy import select
+from sync_kit import Dev, ServerProcess, new_server
 
 from linksdesk.casework import bundles, consent, participants
+from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.server import bundles as server_bundles
 from linksdesk.server import keys as server_keys
@@ -41,26 +42,22 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     srv.close()
 
 
-def _carry(laptop: object, sup: object, out: Path, kind: str, period: str | None) -> None:
+def _carry(laptop: Casebook, sup: Casebook, out: Path, kind: str, period: str | None) -> None:
     time.sleep(1.1)  # bundles are stamped to the second; a worker makes one a quarter
-    recipient = bundles.bundle_key_state(sup)[1]  # type: ignore[arg-type]
+    recipient = bundles.bundle_key_state(sup)[1]
     assert recipient is not None
-    bundles.export_bundle(
-        laptop, out, kind=kind, recipients=[recipient], period=period  # type: ignore[arg-type]
-    )
-    fingerprint = bundles.show_keys(laptop).signing.fingerprint  # type: ignore[arg-type]
-    bundles.import_file(sup, out, trust=fingerprint)  # type: ignore[arg-type]
+    bundles.export_bundle(laptop, out, kind=kind, recipients=[recipient], period=period)
+    fingerprint = bundles.show_keys(laptop).signing.fingerprint
+    bundles.import_file(sup, out, trust=fingerprint)
 
 
-def _closed_in_february(laptop: object) -> tuple[str, list[str]]:
+def _closed_in_february(laptop: Casebook) -> tuple[str, list[str]]:
     """Six people alike (so evaluation keeps their group); the first closed in February.
     Returns that person and everyone."""
-    people = [sharing_person(laptop, n, referred=dt.date(2026, 1, 12)) for n in range(6)]  # type: ignore[arg-type]
+    people = [sharing_person(laptop, n, referred=dt.date(2026, 1, 12)) for n in range(6)]
     for pid in people:
-        consent.record_consent(laptop, pid, ConsentScope.EVALUATION, True)  # type: ignore[arg-type]
-    participants.close_participant(
-        laptop, people[0], "Moved away", on=dt.date(2026, 2, 20)  # type: ignore[arg-type]
-    )
+        consent.record_consent(laptop, pid, ConsentScope.EVALUATION, True)
+    participants.close_participant(laptop, people[0], "Moved away", on=dt.date(2026, 2, 20))
     return people[0], people
 
 

@@ -92,8 +92,9 @@ def withdrawn(s: Session, among: set[str], scopes: tuple[str, ...]) -> set[str]:
     if not among:
         return set()
     held: dict[tuple[str, str], list[tuple[object, str, object]]] = {}
-    query = select(Consent.participant_id, Consent.scope, Consent.version, Consent.hlc,
-                   Consent.given).where(Consent.deleted.is_(False), Consent.scope.in_(scopes))  # fmt: skip
+    query = select(
+        Consent.participant_id, Consent.scope, Consent.version, Consent.hlc, Consent.given
+    ).where(Consent.deleted.is_(False), Consent.scope.in_(scopes))
     for pid, scope, version, hlc, given in s.execute(query):
         if pid in among:
             held.setdefault((pid, scope), []).append((version, hlc, given))
@@ -131,7 +132,7 @@ def caseload_changes(
     }
     people = {pid for pid, open_then in owned.items() if open_then}
     if period is not None:
-        scopes = (registry.TEAM_SCOPE,)
+        scopes: tuple[str, ...] = (registry.TEAM_SCOPE,)
         if kind == "evaluation":
             scopes += (evaluation.EVALUATION_SCOPE,)
         people |= withdrawn(s, set(owned) - people, scopes)
