@@ -22,11 +22,6 @@ from linksdesk.sync.bundle.format import BundleRefused
 from linksdesk.sync.totals import update_monthly_totals
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: monthly totals' counts are checked as whole numbers only, so a "
-    "bundle (or a push) counting -40 people is taken and the board report shows it",
-)
 def test_a_negative_count_in_monthly_totals_refuses_the_bundle(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor
 ) -> None:
