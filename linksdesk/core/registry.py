@@ -31,7 +31,8 @@ from linksdesk.core.vocab import ConsentScope
 SyncTag = Literal["share", "local"]
 EvalTag = Literal["keep", "transform", "drop"]
 Tags = tuple[SyncTag, EvalTag]
-Kind = Literal["text", "int", "float", "bool", "date", "datetime", "list", "object"]
+# "count": a whole number of 0 or more (in shapes: what a device counted)
+Kind = Literal["text", "int", "count", "float", "bool", "date", "datetime", "list", "object"]
 
 
 class Routing(StrEnum):

@@ -118,6 +118,7 @@ def references(table: str, fields: Mapping[str, Any]) -> dict[str, tuple[str, st
 _KIND_WORDS: dict[str, str] = {
     "text": "text of the allowed length",
     "int": "whole number in range",
+    "count": "whole number of 0 or more",
     "float": "number",
     "bool": "yes/no value",
     "date": "date (YYYY-MM-DD)",
@@ -133,6 +134,8 @@ def _fits_kind(spec: Column, value: Any) -> bool:
         return _text(value, spec.max_length or MAX_TEXT)
     if kind == "int":
         return _int(value)
+    if kind == "count":
+        return _int(value) and value >= 0
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
@@ -176,6 +179,8 @@ def _fits_shape(shape: Mapping[str, Column], entry: dict[str, Any]) -> bool:
 def _item(kind: Kind, value: Any) -> bool:
     if kind == "int":
         return value is None or _int(value)  # an unanswered item of a measure
+    if kind == "count":
+        return _int(value) and value >= 0
     if kind == "text":
         return _text(value, MAX_ITEM_TEXT)
     if kind == "object":

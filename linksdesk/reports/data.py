@@ -26,6 +26,7 @@ from linksdesk.storage.tables import (
     Resource,
     SyncColumns,
 )
+from linksdesk.sync.bundle.keys import is_supervisor
 
 WORKER_LABELS_KEY = "worker_labels"  # owner id -> the name a supervisor knows the worker by
 DECILES_KEY = "deprivation_deciles"  # postcode -> decile, where a lookup has been loaded
@@ -119,7 +120,7 @@ _QUERIES = {
     "outcome_on FROM onward_referral WHERE NOT deleted",
     "ons4": "SELECT participant_id, owner, id, taken_on, items, context FROM measure "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL AND kind = 'ons4'",
-    "totals": "SELECT NULL, owner, month, counts FROM monthly_total WHERE NOT deleted",
+    "totals": "SELECT origin, owner, month, counts FROM monthly_total WHERE NOT deleted",
 }
 
 
@@ -212,6 +213,11 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
     labels = worker_labels(s)
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
     away = people.merged_away(s)
+    # a worker's own vault (its Team dashboard) holds the people who share nothing with the
+    # team in full, and counts them in its own monthly totals too: they are in the figures
+    # already, so its own totals are left out, and "Not shared with the team" holds what
+    # the worker's other laptops counted, as it says (they were counted twice)
+    own = None if is_supervisor(s) else _setting(s, "device_id")
     return TeamData(
         participants=_rows(s, "participants", owners, away),
         referrals=_rows(s, "referrals", owners, away),
@@ -222,7 +228,8 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         onward=_rows(s, "onward", owners, away),
         totals=tuple(
             (owner, month, counts if isinstance(counts, dict) else json.loads(counts or "{}"))
-            for _none, owner, month, counts in _rows(s, "totals", owners)
+            for origin, owner, month, counts in _rows(s, "totals", owners)
+            if own is None or origin != own
         ),
         resources={
             rid: (f"{org} — {service}" if service else org, capacity)

@@ -100,12 +100,23 @@ def take_in(store: Store, paths: list[Path]) -> list[tuple[Published, list[Publi
     return taken
 
 
+# a report LinksDesk writes is a few megabytes; a file picked by mistake (a video, a disk
+# image) was read whole into memory before anything was said
+LARGEST_REPORT = 64 * 1024 * 1024
+
+
 def read_record(path: Path) -> Published:
     """The scope and digest an external report's file (CSV, XLSX or PDF) carries."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(LARGEST_REPORT + 1)
     except OSError as exc:
         raise UserError(f"{path.name} could not be read ({exc.strerror}).") from None
+    if len(data) > LARGEST_REPORT:
+        raise UserError(
+            f"{path.name} is far too big to be a report LinksDesk wrote, so it holds no "
+            "publication record. Nothing was taken in; choose the report's own file."
+        )
     found = _FOUND.search(data) or (_xlsx_record(path) if data[:2] == b"PK" else None)
     if found is None:
         raise UserError(

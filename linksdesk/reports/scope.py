@@ -7,8 +7,13 @@ import re
 from dataclasses import dataclass
 
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.typed_dates import EARLIEST
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# the years a period may name: from the earliest date LinksDesk reads to well ahead of any
+# record; a typed 0001 or 9999 is a slip, never a period
+FIRST_YEAR = EARLIEST.year
+LAST_YEAR = 2199
 
 
 def _month(text: str) -> tuple[int, int]:
@@ -39,6 +44,14 @@ class Period:
 
     @classmethod
     def months(cls, first: tuple[int, int], last: tuple[int, int]) -> Period:
+        # a year typed wrong (0001, 9999) is said as such: a date outside Python's, or a
+        # table of more months than a spreadsheet has columns, stopped LinksDesk as a bug
+        for year, _month in (first, last):
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValidationError(
+                    f"{year:04d} is not a year a report can cover: check the year "
+                    f"({FIRST_YEAR} to {LAST_YEAR})."
+                )
         start = dt.date(first[0], first[1], 1)
         ny, nm = _add_months(last[0], last[1], 1)
         end = dt.date(ny, nm, 1) - dt.timedelta(days=1)

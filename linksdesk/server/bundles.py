@@ -99,11 +99,12 @@ def _programme(s: Session) -> str:
 
 
 # -- bundles --------------------------------------------------------------------------------
-def _shared(records: list[Record]) -> dict[str, bool]:
-    """Each participant's latest team consent the server holds (version, then clock)."""
+def _shared(records: list[Record], scope: str = TEAM_SCOPE) -> dict[str, bool]:
+    """Each participant's latest consent of ``scope`` the server holds (version, then
+    clock): team sharing unless said."""
     best: dict[str, tuple[int, str, bool]] = {}
     for rec in records:
-        if rec.table_name != "consent" or rec.deleted or rec.fields.get("scope") != TEAM_SCOPE:
+        if rec.table_name != "consent" or rec.deleted or rec.fields.get("scope") != scope:
             continue
         version = rec.fields.get("version")
         rank = (version if isinstance(version, int) else 0, rec.hlc)
@@ -114,9 +115,15 @@ def _shared(records: list[Record]) -> dict[str, bool]:
 
 
 def team_changes(
-    s: Session, team_id: str, period: tuple[str, str] | None
+    s: Session, team_id: str, period: tuple[str, str] | None, kind: str = "supervision"
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """The team's synced records as changes, erase commands, and erased participants."""
+    """The team's synced records as changes, erase commands, and erased participants.
+
+    A period keeps the cases open in it, and everyone whose consent the bundle's kind needs
+    says no (team sharing; for evaluation, evaluation too) whatever the period: a withdrawal
+    must reach the supervisor's vault that holds them from an earlier bundle. A person who
+    withdrew team sharing has no participant record here any more (only their team consent
+    records), so no period's test could keep them: their withdrawal never left."""
     tables = [t for t in SYNCABLE_TABLES if t != RECEIPT_TABLE]
     records = list(
         s.scalars(
@@ -126,6 +133,10 @@ def team_changes(
         )
     )
     shared = _shared(records)
+    said_no = {pid for pid, given in shared.items() if not given}
+    if kind == "evaluation":
+        asked = _shared(records, evaluation.EVALUATION_SCOPE)
+        said_no |= {pid for pid, given in asked.items() if not given}
     in_period = {
         rec.row_id
         for rec in records
@@ -142,7 +153,7 @@ def team_changes(
             continue
         pid = rec.participant_id
         if rec.table_name not in TEAM_TABLES and rec.table_name not in AGGREGATE_TABLES:
-            if pid not in in_period:
+            if pid not in in_period and str(pid) not in said_no:
                 continue
             if not shared.get(str(pid)):
                 withdrawal = (
@@ -203,7 +214,7 @@ def export(db: Database, team_ref: str, **order: Unpack[BundleOrder]) -> Sealed:
     kind = order["kind"]
     with db.reading(snapshot=True) as s:
         key = signing_key(s)
-        changes, erase, erased = team_changes(s, team.id, order.get("period"))
+        changes, erase, erased = team_changes(s, team.id, order.get("period"), kind)
         records, more = evaluation.bundle_records(
             kind,
             changes,

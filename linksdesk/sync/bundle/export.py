@@ -18,6 +18,7 @@ from typing import Any, Unpack
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core import registry
 from linksdesk.core.changes import RowChange
 from linksdesk.core.errors import UserError
 from linksdesk.core.ids import SYNC_NAMESPACE
@@ -29,7 +30,7 @@ from linksdesk.storage.store import (
     json_value,
     shared_participants,
 )
-from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Participant
+from linksdesk.storage.tables import TABLE_BY_NAME, Consent, ErasureReceipt, Participant
 from linksdesk.sync import state
 from linksdesk.sync.bundle import evaluation, keys
 from linksdesk.sync.bundle.format import (
@@ -44,6 +45,7 @@ from linksdesk.sync.bundle.format import (
 )
 from linksdesk.sync.policy import AGGREGATE_TABLES, RECEIPT_TABLE, TEAM_TABLES, SyncPolicy
 from linksdesk.sync.protocol import compact_clocks
+from linksdesk.sync.totals import refresh_monthly_totals
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +86,41 @@ def _change(
     }
 
 
-def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None = None) -> Caseload:
+def withdrawn(s: Session, among: set[str], scopes: tuple[str, ...]) -> set[str]:
+    """Those of ``among`` whose latest consent of one of ``scopes`` says no (withdrawn, or
+    never given), by the rule that decides rule 2 (``registry.team_consent_decision``)."""
+    if not among:
+        return set()
+    held: dict[tuple[str, str], list[tuple[object, str, object]]] = {}
+    query = select(
+        Consent.participant_id, Consent.scope, Consent.version, Consent.hlc, Consent.given
+    ).where(Consent.deleted.is_(False), Consent.scope.in_(scopes))
+    for pid, scope, version, hlc, given in s.execute(query):
+        if pid in among:
+            held.setdefault((pid, scope), []).append((version, hlc, given))
+    return {pid for (pid, _), said in held.items() if registry.team_consent_decision(said) is False}
+
+
+def caseload_changes(
+    s: Session,
+    worker_id: str,
+    period: tuple[str, str] | None = None,
+    kind: str = "supervision",
+) -> Caseload:
     """What of ``worker_id``'s caseload may leave the laptop, as sync changes.
 
     Rows are read as plain tuples with Core statements (no ORM objects: a team's caseload is
     tens of thousands of rows, and building mapped objects cost more than the rest of making
     the bundle); each still goes through ``SyncPolicy.outbound`` as its own change.
+
+    A period keeps the cases open in it, and also everyone outside it whose consent the
+    bundle's kind needs says no (team sharing; for evaluation, evaluation too): their
+    withdrawal must reach a supervisor who holds them from an earlier bundle, as an erasure
+    does, and all that leaves of them is their decision (the sync policy) or a pseudonym.
     """
     policy = SyncPolicy()
-    people = {
-        pid
+    owned = {
+        pid: open_in_period(period, referred or created, closed)
         for pid, referred, created, closed in s.execute(
             select(
                 Participant.id,
@@ -102,8 +129,13 @@ def caseload_changes(s: Session, worker_id: str, period: tuple[str, str] | None 
                 Participant.closed_on,
             ).where(Participant.owner == worker_id)
         )
-        if open_in_period(period, referred or created, closed)
     }
+    people = {pid for pid, open_then in owned.items() if open_then}
+    if period is not None:
+        scopes: tuple[str, ...] = (registry.TEAM_SCOPE,)
+        if kind == "evaluation":
+            scopes += (evaluation.EVALUATION_SCOPE,)
+        people |= withdrawn(s, set(owned) - people, scopes)
     shared = shared_participants(s, people)
     changes: list[dict[str, Any]] = []
     for table, cls in TABLE_BY_NAME.items():
@@ -193,10 +225,15 @@ def make_bundle(
                 "A supervisor's vault holds imported copies; bundles are made on the "
                 "worker's laptop or by the server."
             )
+        worker_id = str(state.get(s, state.WORKER_ID) or store.worker_id)
+    # the anonymous totals of what stays here, counted now as a sync counts them first: a
+    # laptop that only ever hands bundles over (no network) has no sync to write them, and
+    # one that synced last month would send that month's counts
+    refresh_monthly_totals(store, worker_id)
+    with store.read() as s:
         if progress:
             progress("reading", 0, 3)
-        worker_id = str(state.get(s, state.WORKER_ID) or store.worker_id)
-        caseload = caseload_changes(s, worker_id, order.get("period"))
+        caseload = caseload_changes(s, worker_id, order.get("period"), order["kind"])
         sender = Sender(
             kind="device",
             label=f"laptop {store.device_id}",

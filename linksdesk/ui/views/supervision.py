@@ -384,6 +384,10 @@ class SupervisionView(Screen):
         self.report = None
         self.as_of_label.setText("")
         self.progress.hide()
+        if self._export_job is not None:
+            # a lock cancels a report being written (its result is never delivered): the
+            # button comes back for the next unlock, which found it greyed out for good
+            self._export_finished()
 
     # -- settings -------------------------------------------------------------------------
     def edit_settings(self) -> None:
