@@ -42,11 +42,6 @@ def next_weeks_booking_chosen(qtbot: Any, window: Any, session: UiSession) -> tu
     return who, diary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: the Diary's Attended / Did not attend buttons record next week's "
-    "booking as attended or missed (casework.contacts.record_outcome does not refuse it)",
-)
 @pytest.mark.parametrize(
     "button", ["attended_button", "dna_button"], ids=["attended", "did-not-attend"]
 )
