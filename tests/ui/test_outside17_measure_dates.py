@@ -45,11 +45,6 @@ def on_wellbeing(qtbot: Any, window: Any, who: Any) -> Any:
     return view
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: a WEMWBS dated after today closes the form and the record then says "
-    "it cannot be in the future: the 14 answers ticked are gone",
-)
 def test_a_measure_dated_ahead_stays_open_with_its_answers(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
@@ -81,12 +76,6 @@ def test_a_measure_dated_ahead_stays_open_with_its_answers(
     assert [(m.total, m.taken_on, m.assisted) for m in saved] == [(56, dt.date.today(), True)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: a first score dated before the first referral in makes every later "
-    "form start as a new baseline, saying the person came back; the review then starts a "
-    "second episode and no change is shown",
-)
 def test_a_first_score_before_the_first_referral_is_followed_by_a_review(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
