@@ -39,11 +39,6 @@ def born(qtbot: Any, dialog: ParticipantDialog, typed: str) -> None:
     qtbot.keyClicks(field.edit, typed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: a birth year typed as 27 (read 2027) closes New participant and the "
-    "status bar says the date is in the future: everything typed for the person is gone",
-)
 def test_a_birth_year_read_as_next_year_keeps_new_participant_open_with_what_was_typed(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
@@ -71,11 +66,6 @@ def test_a_birth_year_read_as_next_year_keeps_new_participant_open_with_what_was
     assert [p.date_of_birth.year for p in saved] == [1927]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: Edit details with a birth year read as 2027 closes and the record "
-    "says the date is in the future: the other changes typed are gone",
-)
 def test_edit_details_with_a_birth_year_read_as_next_year_stays_open(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
