@@ -31,11 +31,6 @@ def revise(qtbot: Any, window: Any, note_id: str) -> Any:
     return timeline.editor
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: while a note is revised the greyed Private box keeps whatever was "
-    "ticked before (ticked over a team note, unticked over a private one)",
-)
 def test_the_private_box_shows_the_sharing_of_the_note_being_revised(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:

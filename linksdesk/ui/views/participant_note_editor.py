@@ -205,6 +205,9 @@ class NoteEditor(QWidget):
             return
         self.editing = note
         self._show_revising()
+        # a revision keeps its note's sharing: the greyed box says which, never what was
+        # ticked for a new note before (a team note looked private)
+        self.private_check.setChecked(note.private)
         self.private_check.setEnabled(False)
         self.contact_box.setEnabled(False)
         self._saved_text = note.text
