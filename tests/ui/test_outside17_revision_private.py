@@ -62,11 +62,6 @@ def test_the_private_box_shows_the_sharing_of_the_note_being_revised(
     qtbot.mouseClick(editor.discard_button, Qt.MouseButton.LeftButton)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: while a note is revised the greyed About box says No particular "
-    "contact over a note about a meeting",
-)
 def test_the_about_box_shows_the_contact_of_the_note_being_revised(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
@@ -94,3 +89,5 @@ def test_the_about_box_shows_the_contact_of_the_note_being_revised(
     revise(qtbot, window, loose.id)
     assert editor.contact_box.currentData() in (None, "")
     qtbot.mouseClick(editor.discard_button, Qt.MouseButton.LeftButton)
+    # the new note's own choice is as it was before the revision
+    assert editor.contact_box.currentIndex() == 0 and not editor.private_check.isChecked()
