@@ -83,3 +83,48 @@ def test_a_letter_too_long_is_refused_with_the_dialog_open_and_nothing_lost(
     assert all(values[k] == v for k, v in others.items())
     (kept,) = call_casework(qtbot, ui_session, saved, who.id)
     assert getattr(kept, field) == PARAGRAPH.strip()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outside17: a service's e-mailed reply pasted as an onward referral's outcome "
+    "(over 4000 characters) closes Update status… and is lost",
+)
+def test_an_onward_outcome_too_long_is_refused_with_the_dialog_open(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    from screens_kit import resource
+
+    from linksdesk.casework import onward
+    from linksdesk.ui.dialogs.onward import OnwardUpdateDialog
+
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    walk = resource(qtbot, ui_session, "Kettle Cafe", "Walking group")
+    call_casework(qtbot, ui_session, onward.refer_onward, who.id, walk.id, "referral",
+                  status="made")  # fmt: skip
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.referrals)
+    table = view.referrals.onward_table
+    table.setCurrentIndex(table.model().index(0, 0))
+    seen: dict[str, Any] = {}
+
+    def pasted_then_cut_down(dialog: FormDialog) -> None:
+        dialog.set_values({"outcome": LETTER})
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["first"] = (dialog.isVisible(), dialog.message.text(), dialog.values())
+        dialog.set_values({"outcome": PARAGRAPH})
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    state = on_modal(pasted_then_cut_down, kind=OnwardUpdateDialog)
+    qtbot.mouseClick(view.referrals.update_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    still_open, said, values = seen["first"]
+    assert still_open, f"the dialog closed; the record said: {view.message.text()}"
+    assert "too long" in said and values["outcome"] == LETTER.strip()
+    (kept,) = call_casework(qtbot, ui_session, onward.list_onward_referrals, who.id)
+    assert kept.outcome == PARAGRAPH.strip()
