@@ -85,11 +85,6 @@ def test_a_letter_too_long_is_refused_with_the_dialog_open_and_nothing_lost(
     assert getattr(kept, field) == PARAGRAPH.strip()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: a service's e-mailed reply pasted as an onward referral's outcome "
-    "(over 4000 characters) closes Update status… and is lost",
-)
 def test_an_onward_outcome_too_long_is_refused_with_the_dialog_open(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
