@@ -89,3 +89,44 @@ def test_edit_details_with_a_birth_year_read_as_next_year_stays_open(
     finished(qtbot, state)
     still_open, said = seen["first"]
     assert still_open and "future" in said
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outside17: New participant with an email that is no address ('ask her "
+    "daughter') or a risk summary pasted past 4000 characters closes, then the status bar "
+    "refuses it: everything typed is gone",
+)
+@pytest.mark.parametrize(
+    "wrong",
+    [{"email": "ask her daughter"}, {"risk_summary": "Lives alone; falls risk. " * 200}],
+    ids=["email", "risk-summary"],
+)
+def test_details_casework_refuses_keep_new_participant_open(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, wrong: dict[str, str]
+) -> None:
+    window = unlocked_window
+    seen: dict[str, Any] = {}
+
+    def typed(dialog: ParticipantDialog) -> None:
+        dialog.set_values({**TYPED, **wrong})
+        ok(qtbot, dialog)
+        seen["first"] = (dialog.isVisible(), dialog.message.text(), dialog.values())
+        dialog.set_values(dict.fromkeys(wrong, ""))
+        ok(qtbot, dialog)
+
+    state = on_modal(typed, kind=ParticipantDialog)
+    with qtbot.waitSignal(window.participant_view.sig_loaded, timeout=20_000):
+        window.action_new_participant.trigger()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    still_open, said, values = seen["first"]
+    assert still_open, (
+        f"New participant closed; the status bar: {window.statusBar().currentMessage()}"
+    )
+    assert said
+    assert {k: values[k] for k in TYPED} == TYPED
+    assert [
+        p.family_name
+        for p in call_casework(qtbot, ui_session, participants.find_participants, "Oldtestperson")
+    ] == ["Oldtestperson"]
