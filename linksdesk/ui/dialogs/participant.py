@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.casework.participants import birth_date_problem
+from linksdesk.casework.participants import birth_date_problem, details_problem
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, fields_of
 from linksdesk.ui.session import DraftProvider
@@ -50,7 +50,9 @@ class ParticipantDialog(FormDialog):
         dob = values.get("date_of_birth")
         problem = birth_date_problem(dob)
         if problem is None or dob is None:
-            return problem
+            # anything else casework would refuse (an email that is no address, a risk
+            # summary pasted too long), said here with everything typed still in the dialog
+            return details_problem(values)
         return self.tr("{problem} Type the year in full, e.g. {year}.").format(
             problem=problem, year=dob.year - 100
         )
