@@ -29,11 +29,6 @@ TYPED = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: Add resource with an email that is no address or a last-verified "
-    "day read as next year closes, then the directory refuses it: all typed is gone",
-)
 @pytest.mark.parametrize(
     "wrong",
     [{"email": "see their website"}, {"last_verified": "3/4/27"}],
