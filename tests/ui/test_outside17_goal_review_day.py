@@ -27,11 +27,6 @@ pytestmark = pytest.mark.gui
 WORDS = "I want to get back to the bowling club before the summer"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: Set a goal with a review day before today closes, then the record "
-    "refuses it: the goal in the person's own words is gone",
-)
 def test_a_review_day_before_today_keeps_set_a_goal_open_with_the_persons_words(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
