@@ -125,11 +125,6 @@ def test_an_onward_outcome_too_long_is_refused_with_the_dialog_open(
     assert kept.outcome == PARAGRAPH.strip()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside17: Record outcome with a venue pasted past 200 characters closes, then "
-    "the record refuses it: the case note typed with it is gone",
-)
 def test_record_outcome_with_a_venue_too_long_stays_open_with_its_note(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:

@@ -245,7 +245,9 @@ class OutcomeDialog(FormDialog):
             intro=tr("Booked: {booked}. Save with Ctrl+Enter.").format(booked=booked),
             ok_text=tr("Record outcome"),
             validate=lambda v: (
-                still_to_come(contact.at, v["status"], tr) or note_problem(v.get("note"))
+                still_to_come(contact.at, v["status"], tr)
+                or note_problem(v.get("note"))
+                or contact_problem(v)  # a venue pasted too long: said, the note kept
             ),
         )
         if person:  # opened from a list (Today, Diary), not from the person's record
