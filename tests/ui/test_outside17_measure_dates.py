@@ -115,7 +115,7 @@ def test_a_referral_in_after_the_last_score_of_a_second_time_still_starts_a_base
     call_casework(qtbot, ui_session, referrals.record_referral, who.id, source="gp",
                   received_on=today - dt.timedelta(days=300))  # fmt: skip
     call_casework(qtbot, ui_session, measures.record_measure, who.id, MeasureKind.WEMWBS,
-                  [3] * 14, context="baseline", taken_on=today - dt.timedelta(days=290))  # fmt: skip
+                  [3] * 14, context="baseline", taken_on=today - dt.timedelta(days=29))  # fmt: skip
     call_casework(qtbot, ui_session, referrals.record_referral, who.id, source="self",
                   received_on=today - dt.timedelta(days=10))  # fmt: skip
     view = on_wellbeing(qtbot, unlocked_window, who)

@@ -39,7 +39,7 @@ def test_the_private_box_shows_the_sharing_of_the_note_being_revised(
     team = call_casework(qtbot, ui_session, notes.write_note, who.id,
                          "Met at the library, talked about the walking group.").value  # fmt: skip
     private = call_casework(qtbot, ui_session, notes.write_note, who.id,
-                            "A worry she asked to keep between us.", private=True).value  # fmt: skip
+                            "A worry to keep between us.", private=True).value  # fmt: skip
     view = window.participant_view
     with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
         window.open_participant(who.id)
