@@ -37,6 +37,17 @@ def clean(values: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> 
     return out
 
 
+def problem(values: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> str | None:
+    """Why ``values`` cannot be kept, in the first refusing check's words (a reason pasted
+    from a letter too long), or None: what a dialog asks before it closes, so nothing typed
+    is lost to a refusal after. Values without a check here are left to the use case."""
+    try:
+        clean({k: v for k, v in values.items() if k in checks}, checks, what)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
 def text(field: str, *, required: bool = False, max_len: int | None = None) -> Check:
     """A check for a text field (``records.text_arg``)."""
     return lambda value: records.text_arg(value, field, required=required, max_len=max_len)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from linksdesk.casework import common, records
@@ -30,14 +31,23 @@ def _category(cb: Casebook, value: Any) -> str:
     raise ValidationError("Concern must be one of the programme's list of concerns.")
 
 
+# the checks of a concern's details besides its category (the programme's list: ``_category``)
+_CHECKS: dict[str, common.Check] = {
+    "stage": common.choice(ConcernStage, "When identified"),
+    "identified_on": common.date("Identified on", required=True),
+    "detail": common.text("Detail", max_len=4000),
+}
+
+
 def _clean(cb: Casebook, values: dict[str, Any]) -> dict[str, Any]:
-    checks: dict[str, common.Check] = {
-        "category": lambda value: _category(cb, value),
-        "stage": common.choice(ConcernStage, "When identified"),
-        "identified_on": common.date("Identified on", required=True),
-        "detail": common.text("Detail", max_len=4000),
-    }
+    checks = {"category": lambda value: _category(cb, value), **_CHECKS}
     return common.clean(values, checks, "concern")
+
+
+def concern_problem(values: Mapping[str, Any]) -> str | None:
+    """Why these details (besides the category) cannot be kept as a concern, or None (the
+    dialog asks first)."""
+    return common.problem(values, _CHECKS, "concern")
 
 
 def add_concern(

@@ -90,6 +90,12 @@ _CHECKS: dict[str, common.Check] = {
 }
 
 
+def contact_problem(values: Mapping[str, Any]) -> str | None:
+    """Why these details cannot be kept for a contact (a purpose pasted too long), or None
+    (the dialog asks first)."""
+    return common.problem(values, _CHECKS, "contact")
+
+
 def in_diary(contact: Contact, who: DiaryEntry) -> DiaryEntry:
     """``contact`` as a diary entry about the same person as ``who``."""
     return to_dto(DiaryEntry, contact, programme_id=who.programme_id, display_name=who.display_name)

@@ -116,6 +116,37 @@ def _review_after(cb: Casebook, day: dt.date) -> dt.date:
     return day + dt.timedelta(weeks=cb.settings().review_goals_every_weeks)
 
 
+def _new_goal(
+    title: Any, why_it_matters: Any, set_on: Any, review_on: Any, progress: Any, steps: Any
+) -> tuple[str, str | None, dt.date, dt.date | None, int, list[str]]:
+    """A new goal's details checked (``set_goal``, and its dialog before it closes)."""
+    the_title = _title(title)
+    why = records.text_arg(why_it_matters, "Why it matters", max_len=4000)
+    day = records.today(set_on)
+    review = records.date_arg(review_on, "Review on")
+    if review is not None and review < day:
+        raise ValidationError("Review on cannot be before the goal was set.")
+    return the_title, why, day, review, _progress(progress), [_step_text(s) for s in steps]
+
+
+def goal_problem(values: Mapping[str, Any]) -> str | None:
+    """Why a new goal's details cannot be kept (a review day before it is set, words too
+    long), or None: Set a goal asks before it closes, so the person's words are never lost
+    to a refusal after."""
+    try:
+        _new_goal(
+            values.get("title"),
+            values.get("why_it_matters"),
+            values.get("set_on"),
+            values.get("review_on"),
+            values.get("progress", 0),
+            values.get("steps", ()),
+        )
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
 def set_goal(
     cb: Casebook,
     participant_id: str,
@@ -128,14 +159,10 @@ def set_goal(
     steps: Sequence[str] = (),
 ) -> Outcome[Goal]:
     """A new goal; the review date defaults to the programme's review interval after set_on."""
-    the_title = _title(title)
-    why = records.text_arg(why_it_matters, "Why it matters", max_len=4000)
-    day = records.today(set_on)
-    review = records.date_arg(review_on, "Review on") or _review_after(cb, day)
-    if review < day:
-        raise ValidationError("Review on cannot be before the goal was set.")
-    rating = _progress(progress)
-    descriptions = [_step_text(s) for s in steps]
+    the_title, why, day, review, rating, descriptions = _new_goal(
+        title, why_it_matters, set_on, review_on, progress, steps
+    )
+    review = review or _review_after(cb, day)
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
         goal = tx.insert(

@@ -105,6 +105,12 @@ def measure_row(
     )
 
 
+def taken_on_problem(day: dt.date) -> str | None:
+    """Why a score cannot be dated ``day`` (a day still to come), or None; the form asks
+    before it closes, so the answers ticked are never lost to it."""
+    return "Taken on cannot be in the future." if day > dt.date.today() else None
+
+
 def record_measure(
     cb: Casebook,
     participant_id: str,
@@ -118,8 +124,9 @@ def record_measure(
     """Score and keep one completed measure (a missing or out-of-range answer is refused)."""
     day = records.today(taken_on)
     new = measure_row(participant_id, kind, items, context=context, taken_on=day, assisted=assisted)
-    if day > dt.date.today():
-        raise ValidationError("Taken on cannot be in the future.")
+    problem = taken_on_problem(day)
+    if problem:
+        raise ValidationError(problem)
     with cb.store.write() as tx:
         person = records.participant(tx.session, participant_id)
         new.participant_id = person.id
@@ -152,11 +159,14 @@ def context_for_next(
     scores: Sequence[MeasureRecord],
     statuses: Sequence[StatusChange],
     referrals: Sequence[Referral],
+    referred_on: dt.date | None = None,
 ) -> MeasureContext:
     """What a new score of ``kind`` is most likely: a baseline for a person with no score of
     it yet, or whose case was reopened or who had a new referral in after their last one
-    (they came back: a new episode of support starts), else a review. Only the form's
-    first choice: the worker can change it."""
+    (they came back: a new episode of support starts), else a review. Their first referral
+    in (``referred_on``, the person's referred-on date, says which) is no coming back, even
+    when a first score was dated before it. Only the form's first choice: the worker can
+    change it."""
     days = [m.taken_on for m in scores if m.kind is MeasureKind(kind) and not m.in_error]
     if not days:
         return MeasureContext.BASELINE
@@ -166,7 +176,16 @@ def context_for_next(
         c.from_status is closed and c.to_status is not closed and c.changed_on > last
         for c in statuses
     )
-    referred = any(r.received_on > last for r in referrals if not r.in_error)
+    standing = [r for r in referrals if not r.in_error]
+
+    def first_time(r: Referral) -> bool:
+        # the referral that brought them here first (nothing earlier, and their referred-on
+        # date is its day or later): a score taken before it was typed in is no episode
+        # they came back from
+        earlier = any(o.received_on < r.received_on for o in standing)
+        return not earlier and referred_on is not None and referred_on >= r.received_on
+
+    referred = any(r.received_on > last and not first_time(r) for r in standing)
     return MeasureContext.BASELINE if reopened or referred else MeasureContext.REVIEW
 
 

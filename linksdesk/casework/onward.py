@@ -7,11 +7,12 @@ rule (``core.onward.steps``); a later step never moves an earlier step's day.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, func, select
 
-from linksdesk.casework import notes, records
+from linksdesk.casework import common, notes, records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.convert import to_dto
 from linksdesk.casework.dto import OnwardReferral, Outcome
@@ -38,6 +39,19 @@ STARTING = frozenset({S.SUGGESTED, S.MADE})
 # a resource this laptop does not hold: pulled rows keep no foreign keys, so a referral can
 # arrive whose resource never did (set aside as incomplete on its way here)
 GONE_RESOURCE: Final = "(a resource not in this laptop's directory)"
+
+
+# the words written with an onward referral: why (a few words), and what came of it
+_CHECKS: dict[str, common.Check] = {
+    "why": common.text("Why", max_len=500),
+    "outcome": common.text("Outcome", max_len=4000),
+}
+
+
+def onward_problem(values: Mapping[str, Any]) -> str | None:
+    """Why the words given (``why``, ``outcome``) cannot be kept, or None (the dialogs ask
+    before they close: a reply pasted from an e-mail may be too long)."""
+    return common.problem(values, _CHECKS, "onward referral")
 
 
 def started_on() -> ColumnElement[dt.date]:
@@ -104,7 +118,7 @@ def refer_onward(
                 made_on=day if first is S.MADE else None,
             )
         )
-        reason = records.text_arg(why, "Why", max_len=500) if why else None
+        reason = _CHECKS["why"](why) if why else None
         if reason:
             notes.add_note(
                 tx,
@@ -130,7 +144,7 @@ def update_onward(
     Giving the current status again only updates the outcome text (to correct it).
     """
     target = records.enum_arg(OnwardStatus, status, "Onward referral status")
-    text = records.text_arg(outcome, "Outcome", max_len=4000)
+    text = _CHECKS["outcome"](outcome)
     day = _step_day(on)
     with cb.store.write() as tx:
         row = records.live(tx.session, OnwardRow, onward_id, "onward referral")

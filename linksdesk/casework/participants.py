@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Required, Unpack
 
 from sqlalchemy import select
@@ -70,11 +70,30 @@ _CHECKS = common.detail_checks(
 )
 
 
+def birth_date_problem(dob: dt.date | None) -> str | None:
+    """Why ``dob`` cannot be a date of birth (a day still to come), or None; the details
+    dialog asks before it closes, so nothing typed is lost to it."""
+    if dob is not None and dob > dt.date.today():
+        return "Date of birth cannot be in the future."
+    return None
+
+
+def details_problem(values: Mapping[str, Any]) -> str | None:
+    """Why the details given cannot be kept (an email that is no address, a risk summary
+    pasted too long, a date of birth still to come), or None: the details dialog asks before
+    it closes, so nothing typed is lost to a refusal after."""
+    try:
+        _clean_fields({k: v for k, v in values.items() if k in _CHECKS})
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
     out = common.address_details(common.clean(values, _CHECKS, "participant"))
-    dob = out.get("date_of_birth")
-    if dob is not None and dob > dt.date.today():
-        raise ValidationError("Date of birth cannot be in the future.")
+    problem = birth_date_problem(out.get("date_of_birth"))
+    if problem:
+        raise ValidationError(problem)
     return out
 
 

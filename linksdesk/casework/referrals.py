@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from linksdesk.casework import common, records
@@ -29,6 +30,11 @@ _CHECKS: dict[str, common.Check] = {
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return common.clean(values, _CHECKS, "referral")
+
+
+def referral_problem(values: Mapping[str, Any]) -> str | None:
+    """Why these details cannot be kept as a referral in, or None (the dialog asks first)."""
+    return common.problem(values, _CHECKS, "referral")
 
 
 def _first_referral(tx: WriteTx, person: ParticipantRow, row: ReferralIn) -> None:

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, TypedDict, TypeVar, Unpack
 
@@ -125,6 +125,16 @@ _CHECKS: dict[str, common.Check] = {
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return common.address_details(common.clean(values, _CHECKS, "resource"))
+
+
+def resource_problem(values: Mapping[str, Any]) -> str | None:
+    """Why a resource's details cannot be kept (an email that is no address, a day verified
+    still to come), or None: the dialog asks before it closes, so nothing typed is lost."""
+    try:
+        _clean({k: v for k, v in values.items() if k in _CHECKS})
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 # -- directory -----------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.gui
 def test_diary_places_contacts_by_day_and_records_outcomes(
     qtbot: Any, unlocked: Any, monkeypatch: Any, qtmodeltester: Any
 ) -> None:
-    monday = week_start(dt.date.today())
+    # last week: a Wednesday of this week may be still to come, and cannot be missed
+    monday = week_start(dt.date.today()) - dt.timedelta(days=7)
     ailsa = person(qtbot, unlocked)
     wednesday = dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(10, 0))
     schedule(qtbot, unlocked, ailsa.id, wednesday, venue="Craigbank Library")
@@ -28,7 +29,7 @@ def test_diary_places_contacts_by_day_and_records_outcomes(
     qtbot.addWidget(view)
     unlocked.sig_changed.connect(view.on_changes)
     with qtbot.waitSignal(view.sig_week_shown, timeout=20_000):
-        view.refresh()
+        view.show_week(monday)
     counts = [p.rowCount() for p in view.day_proxies]
     assert counts == [0, 0, 1, 0, 0, 0, 0]
     assert "(1)" in view.day_labels[2].text()

@@ -24,7 +24,8 @@ def test_booking_again_after_did_not_attend_names_the_person_it_is_for(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, monkeypatch: Any
 ) -> None:
     window = unlocked_window
-    monday = week_start(dt.date.today())
+    # last week: a Tuesday of this week is still to come on a Monday, and cannot be missed
+    monday = week_start(dt.date.today()) - dt.timedelta(days=7)
     ailsa = person(qtbot, ui_session)
     brodie = person(qtbot, ui_session, "Brodie", "Samplewood")
     at = dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(10, 0))
@@ -32,6 +33,7 @@ def test_booking_again_after_did_not_attend_names_the_person_it_is_for(
     schedule(qtbot, ui_session, ailsa.id, at, venue="Craigbank Library")
     window.show_view("diary")
     diary = window.diary_view
+    diary.show_week(monday)
     settle(qtbot, ui_session)
     qtbot.waitUntil(lambda: diary.day_proxies[1].rowCount() == 2, timeout=20_000)
     diary.day_lists[1].setFocus()

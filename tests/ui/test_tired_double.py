@@ -87,10 +87,13 @@ def test_did_not_attend_clicked_twice_in_the_diary_offers_one_booking_again(
 ) -> None:
     window = unlocked_window
     ailsa = person(qtbot, ui_session)
-    at = dt.datetime.combine(week_start(dt.date.today()) + dt.timedelta(days=1), dt.time(10))
+    # last week's Tuesday: this week's is still to come on a Monday, and cannot be missed
+    monday = week_start(dt.date.today()) - dt.timedelta(days=7)
+    at = dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(10))
     schedule(qtbot, ui_session, ailsa.id, at)
     window.show_view("diary")
     diary = window.diary_view
+    diary.show_week(monday)
     settle(qtbot, ui_session)
     qtbot.waitUntil(lambda: diary.day_proxies[1].rowCount() == 1, timeout=20_000)
     diary.day_lists[1].setCurrentIndex(diary.day_proxies[1].index(0, 0))

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
 from linksdesk.casework.casebook import draft_key
-from linksdesk.casework.contacts import appointment_number, limit_text
+from linksdesk.casework.contacts import appointment_number, contact_problem, limit_text
 from linksdesk.casework.dto import AppointmentUse, Contact
 from linksdesk.casework.notes import note_problem
 from linksdesk.core.vocab import ContactKind, ContactStatus
@@ -147,7 +147,8 @@ class ContactDialog(FormDialog):
                 "Supported visits and attempted contacts do not count against the "
                 "programme's appointment limit."
             ),
-            validate=None if schedule else self._not_yet,
+            # a purpose pasted whole may be longer than is kept: said here, not lost
+            validate=contact_problem if schedule else self._not_yet,
         )
         kind_box = self.widget("kind")
         assert isinstance(kind_box, QComboBox)
@@ -173,7 +174,7 @@ class ContactDialog(FormDialog):
             return self.tr(
                 "{day} is still to come: record an attempt once you have tried to reach them."
             ).format(day=f"{at:%a %d %b}")
-        return still_to_come(at, values["status"], self.tr)
+        return still_to_come(at, values["status"], self.tr) or contact_problem(values)
 
     def _on_kind_changed(self) -> None:
         # an attempt reached nobody: it has no outcome, time together or venue to choose
@@ -244,7 +245,9 @@ class OutcomeDialog(FormDialog):
             intro=tr("Booked: {booked}. Save with Ctrl+Enter.").format(booked=booked),
             ok_text=tr("Record outcome"),
             validate=lambda v: (
-                still_to_come(contact.at, v["status"], tr) or note_problem(v.get("note"))
+                still_to_come(contact.at, v["status"], tr)
+                or note_problem(v.get("note"))
+                or contact_problem(v)  # a venue pasted too long: said, the note kept
             ),
         )
         if person:  # opened from a list (Today, Diary), not from the person's record

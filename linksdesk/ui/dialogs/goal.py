@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from linksdesk.casework import goals
 from linksdesk.ui.dialogs.form import Field, FormDialog, enum_choice, review_weeks
 
 
@@ -26,6 +27,8 @@ class GoalDialog(FormDialog):
                 Field("steps", tr("Steps, one per line"), "text"),
             ],
             parent,
+            # refused by casework (a review day before today): said here, the words kept
+            validate=goals.goal_problem,
         )
 
     def values(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from linksdesk.casework import measures
 from linksdesk.casework.casebook import draft_key
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.measures import copyright_line, definition, score
@@ -256,11 +257,13 @@ class MeasureDialog(QDialog):
 
     def _on_save(self) -> None:
         problem = self.date_edit.problem()
+        taken_on = self.date_edit.value()
         unread = (
             f"{self.tr('Taken on')}: {problem}"
             if problem
-            else None
-            if self.date_edit.value()
+            # a day still to come is refused here, with every answer still ticked
+            else measures.taken_on_problem(taken_on)
+            if taken_on
             else self.tr("Fill in the date it was taken on.")
         )
         try:

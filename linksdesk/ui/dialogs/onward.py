@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from linksdesk.casework.onward import onward_problem
 from linksdesk.core.folding import words_in
 from linksdesk.core.vocab import OnwardKind, OnwardStatus, ResourceCapacity
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, dated_today, enum_choice
@@ -57,7 +58,7 @@ class OnwardDialog(FormDialog):
             else tr(
                 "The resource directory is empty: add resources on the Resources screen first."
             ),
-            validate=lambda _v: None if self.chosen() else tr("Choose a resource."),
+            validate=lambda v: onward_problem(v) if self.chosen() else tr("Choose a resource."),
         )
         self.search = QLineEdit()
         self.search.setAccessibleName(tr("Search the resource directory"))
@@ -204,7 +205,7 @@ class OnwardUpdateDialog(FormDialog):
                 return tr("The new step cannot be before {day}, the day of the last one.").format(
                     day=short_day(earliest)
                 )
-            return None
+            return onward_problem(values)  # an outcome pasted too long: said, not lost
 
         super().__init__(
             tr("Update onward referral"),

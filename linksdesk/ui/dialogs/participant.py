@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from linksdesk.casework.participants import birth_date_problem, details_problem
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, fields_of
 from linksdesk.ui.session import DraftProvider
@@ -40,7 +41,21 @@ class ParticipantDialog(FormDialog):
         if existing is None:
             fields.append(Field("referred_on", tr("Referred on"), "optional_date"))
         title = tr("Edit details") if existing else tr("New participant")
-        super().__init__(title, fields, parent, ok_text=tr("Save"))
+        super().__init__(title, fields, parent, ok_text=tr("Save"), validate=self._born)
+
+    def _born(self, values: dict[str, Any]) -> str | None:
+        """A date of birth still to come is refused here, with everything typed still in
+        the dialog: "3/4/27" from a GP letter reads as 2027 (two-digit years look at most
+        ten years ahead), so the message says to type the year in full."""
+        dob = values.get("date_of_birth")
+        problem = birth_date_problem(dob)
+        if problem is None or dob is None:
+            # anything else casework would refuse (an email that is no address, a risk
+            # summary pasted too long), said here with everything typed still in the dialog
+            return details_problem(values)
+        return self.tr("{problem} Type the year in full, e.g. {year}.").format(
+            problem=problem, year=dob.year - 100
+        )
 
     @classmethod
     def kept_meanwhile(cls, values: dict[str, Any], parent: QWidget) -> DraftProvider:

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from linksdesk.casework import concerns, referrals
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
@@ -62,6 +63,8 @@ class ReferralDialog(FormDialog):
                 Field("reason", tr("Reason"), "text"),
             ],
             parent,
+            # a referral letter pasted whole may be longer than is kept: said here, not lost
+            validate=referrals.referral_problem,
         )
 
     @classmethod
@@ -89,6 +92,7 @@ class ConcernDialog(FormDialog):
                 Field("detail", tr("Detail"), "text"),
             ],
             parent,
+            validate=concerns.concern_problem,
         )
 
     @classmethod

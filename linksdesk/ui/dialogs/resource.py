@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from linksdesk.casework.resources import resource_problem
 from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import ResourceCapacity
 from linksdesk.ui.dialog_kit import CLOSE, button_box, set_title
@@ -54,6 +55,7 @@ class ResourceDialog(FormDialog):
             ],
             parent,
             names_person=False,  # the directory is the team's, not a person's record
+            validate=resource_problem,  # refused by casework: said here, nothing typed lost
         )
 
     def values(self) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactKind, ContactStatus
-from linksdesk.ui.dialogs.contact import ContactDialog, next_slot
+from linksdesk.ui.dialogs.contact import ContactDialog, next_slot, still_to_come
 from linksdesk.ui.models.table import (
     PARTICIPANT_ROLE,
     Column,
@@ -207,6 +207,12 @@ class DiaryView(Screen):
             return
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
+            return
+        # as Record outcome… says it: a booking on a later day can be cancelled ahead of
+        # time, not recorded as attended or did not attend (a week ahead, the wrong row)
+        not_yet = still_to_come(entry.at, status, self.tr)
+        if not_yet:
+            self.message.show_message(not_yet, "error")
             return
         end = self.begin_once(f"outcome/{entry.contact_id}")
         if end is None:

@@ -45,6 +45,8 @@ class NoteEditor(QWidget):
         tr = self.tr
         self.tab = tab
         self.editing: Note | None = None
+        # the About chosen for a new note before a revision: (the contact's id,) or None
+        self._new_note_about: tuple[str | None] | None = None
         self._saved_text = ""
         self.saving = False  # a save is on its way: not again, and not kept as a draft too
         self.read_only = False
@@ -205,7 +207,14 @@ class NoteEditor(QWidget):
             return
         self.editing = note
         self._show_revising()
+        # a revision keeps its note's sharing: the greyed box says which, never what was
+        # ticked for a new note before (a team note looked private)
+        self.private_check.setChecked(note.private)
         self.private_check.setEnabled(False)
+        # and the contact it is about, as the note was written (a new note's choice is back
+        # once the revision is saved or discarded)
+        self._new_note_about = (self.contact_box.currentData(),)
+        self.contact_box.setCurrentIndex(max(self.contact_box.findData(note.contact_id), 0))
         self.contact_box.setEnabled(False)
         self._saved_text = note.text
         self.text_edit.setPlainText(note.text)
@@ -413,6 +422,10 @@ class NoteEditor(QWidget):
 
     def reset(self) -> None:
         self.saving = False
+        if self.editing is not None and self._new_note_about is not None:
+            about = self.contact_box.findData(self._new_note_about[0])
+            self.contact_box.setCurrentIndex(max(about, 0))
+        self._new_note_about = None
         self.editing = None
         self.keep_new_button.hide()
         self._saved_text = ""

@@ -272,7 +272,8 @@ class WellbeingTab(RecordTabBase):
         statuses, referrals = (
             (self.data.status_history, self.data.referrals) if self.data else ([], [])
         )
-        context = measures.context_for_next(kind, self.records, statuses, referrals)
+        referred_on = self.data.participant.referred_on if self.data else None
+        context = measures.context_for_next(kind, self.records, statuses, referrals, referred_on)
         came_back = context is MeasureContext.BASELINE and any(r.kind is kind for r in self.records)
         why = (
             self.tr(
