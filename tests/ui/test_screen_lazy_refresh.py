@@ -180,4 +180,4 @@ def test_resources_put_their_own_saves_in_place_without_reloading(
     [row] = view.model.rows()
     assert row.resource.service == "Winter plots"
     assert row.resource.last_verified == dt.date.today()
-    assert "1 resources" in view.count_label.text()
+    assert "1 resource" in view.count_label.text()
