@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,8 +26,17 @@ from linksdesk.storage.tables import Participant as ParticipantRow
 log = logging.getLogger(__name__)
 
 
+_CHECKS: dict[str, common.Check] = {"note": common.text("Note", max_len=2000)}
+
+
 def to_consent(row: ConsentRow) -> Consent:
     return to_dto(Consent, row)
+
+
+def consent_problem(values: Mapping[str, Any]) -> str | None:
+    """Why a consent's note cannot be kept (a letter pasted too long), or None: Record
+    consent asks before it closes, so nothing typed is lost to a refusal after."""
+    return common.problem(values, _CHECKS, "consent")
 
 
 def record_consent(
@@ -53,7 +62,7 @@ def record_consent(
     the_method = records.enum_arg(ConsentMethod, method, "How consent was given")
     if not isinstance(given, bool):
         raise ValidationError("Consent must be given or not given.")
-    note_text = records.text_arg(note, "Note", max_len=2000)
+    note_text = _CHECKS["note"](note)
     day = records.today(recorded_on)
     with cb.store.write() as tx:
         rows = []

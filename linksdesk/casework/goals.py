@@ -289,6 +289,12 @@ _STEP_CHECKS: dict[str, common.Check] = {
 }
 
 
+def step_problem(values: Mapping[str, Any]) -> str | None:
+    """Why a step cannot be kept (words pasted too long), or None: Add a step asks before it
+    closes, so the words are not lost to a refusal after."""
+    return common.problem(values, _STEP_CHECKS, "step")
+
+
 def edit_step(cb: Casebook, step_id: str, **fields: Any) -> Outcome[GoalStep]:
     cleaned = common.clean(fields, _STEP_CHECKS, "step")
     return common.change(cb, StepRow, step_id, "step", cleaned, to_step, then=_step_change)

@@ -54,6 +54,7 @@ class StepDialog(FormDialog):
                 Field("due_on", tr("Due on"), "optional_date", dt.date.today()),
             ],
             parent,
+            validate=goals.step_problem,
         )
 
     @classmethod

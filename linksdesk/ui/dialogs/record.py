@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.casework import concerns, referrals
+from linksdesk.casework import concerns, consent, referrals
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
@@ -40,6 +40,7 @@ class ConsentDialog(FormDialog):
             ],
             parent,
             intro=tr("Each change is kept as a new version; the history stays visible."),
+            validate=consent.consent_problem,
         )
 
     @classmethod
