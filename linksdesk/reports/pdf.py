@@ -116,6 +116,12 @@ class _Pages(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+def _plain_breaks(text: str) -> str:
+    """``text`` with every line break a pasted text may carry as "\n": \r\n, \r, and
+    Unicode's own (U+2028 from a word processor ran two words together on the page)."""
+    return "\n".join((text + "\n").splitlines())  # the "\n" keeps a last empty line
+
+
 class PdfDocument:
     """One PDF being written: add parts in reading order, then ``to_bytes()``.
 
@@ -264,14 +270,19 @@ class PdfDocument:
             pdf.multi_cell(
                 key_width_mm,
                 _LINE_MM,
-                key,
+                _plain_breaks(key),
                 new_x=XPos.RIGHT,
                 new_y=YPos.TOP,
                 max_line_height=_LINE_MM,
             )
             pdf.set_font(FONT_FAMILY, "", _BODY_PT)
             pdf.multi_cell(
-                0, _LINE_MM, value or "—", align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+                0,
+                _LINE_MM,
+                _plain_breaks(value or "—"),
+                align=Align.L,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
             )
             pdf.set_y(max(pdf.get_y(), key_bottom))
         pdf.ln(2)
@@ -453,7 +464,7 @@ class PdfDocument:
         limit = width - 0.2  # a hair of slack for rounding in the PDF's own measure
         space = self._width(" ")
         lines: list[str] = []
-        for raw in text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n"):
+        for raw in _plain_breaks(text).expandtabs(4).split("\n"):
             line, line_width = "", 0.0
             for word in raw.split(" "):
                 word_width = self._width(word)

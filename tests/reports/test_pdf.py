@@ -200,3 +200,15 @@ def test_a_table_too_wide_for_its_words_prints_smaller_instead_of_breaking_them(
         year, number = month.split("-")
         assert month in words or (f"{year}-" in words and number in words), month
     assert "202" not in words and not any(w.startswith("6-") for w in words)
+
+
+@pytest.mark.parametrize("mark", ["\u2028", "\u2029", "\r\n", "\r", "\x85"])
+def test_every_line_break_of_pasted_text_breaks_the_line(tmp_path: Path, mark: str) -> None:
+    doc = PdfDocument("Breaks", author="Northfield Links")
+    doc.paragraph(f"the letter{mark}said more")
+    doc.key_values([("Address", f"1 Long Road{mark}Town")])
+    out = tmp_path / "breaks.pdf"
+    doc.save(out)
+    lines = [line.strip() for line in _text(out).splitlines() if line.strip()]
+    assert "the letter" in lines and "said more" in lines
+    assert not any("lettersaid" in line or "RoadTown" in line for line in lines)
