@@ -141,7 +141,7 @@ def test_the_highest_version_decides_and_the_clock_breaks_a_tie() -> None:
     for order in itertools.permutations([no, yes, tie_later]):
         assert registry.shared_with_team(order) is True
     assert registry.shared_with_team([]) is False
-    assert registry.team_consent_decision([]) is None
+    assert registry.consent_decision([]) is None
 
 
 consents = st.lists(
@@ -161,7 +161,7 @@ def test_the_server_decides_as_the_device_does(held: list[tuple[Any, str, bool]]
         Record(table_name="consent", hlc=hlc, fields={"scope": "team", "version": v, "given": g})
         for v, hlc, g in held
     ]
-    assert _latest_of(records) == registry.team_consent_decision(held)
+    assert _latest_of(records) == registry.consent_decision(held)
 
 
 def test_every_device_caller_reads_sharing_the_same_way(tmp_path: Path) -> None:

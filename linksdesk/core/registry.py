@@ -309,9 +309,10 @@ def consent_rank(version: object, hlc: str) -> tuple[int, str]:
     return (int(version) if isinstance(version, int) else 0, hlc)
 
 
-def team_consent_decision(consents: Iterable[tuple[object, str, object]]) -> bool | None:
-    """What the latest of one participant's team consents says, from (version, clock, given)
-    of each one not deleted; None when there is none. Device and server both ask this."""
+def consent_decision(consents: Iterable[tuple[object, str, object]]) -> bool | None:
+    """What the latest of one participant's consents of one scope says (team sharing, for
+    rule 2; evaluation), from (version, clock, given) of each one not deleted; None when
+    there is none. Device, server and bundles all ask this."""
     latest: tuple[object, str, object] | None = None
     for consent in consents:
         if latest is None or consent_rank(consent[0], consent[1]) > consent_rank(
@@ -324,4 +325,4 @@ def team_consent_decision(consents: Iterable[tuple[object, str, object]]) -> boo
 def shared_with_team(consents: Iterable[tuple[object, str, object]]) -> bool:
     """Rule 2: a participant is shared with the team only while their latest team consent
     says so (no consent at all means not shared)."""
-    return team_consent_decision(consents) is True
+    return consent_decision(consents) is True

@@ -17,6 +17,7 @@ from typing import Any, Unpack
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core import registry
 from linksdesk.core.ids import SERVER_BUNDLE_NAMESPACE
 from linksdesk.server.admin import find_team
 from linksdesk.server.db import Database, now_ms
@@ -100,18 +101,15 @@ def _programme(s: Session) -> str:
 
 # -- bundles --------------------------------------------------------------------------------
 def _shared(records: list[Record], scope: str = TEAM_SCOPE) -> dict[str, bool]:
-    """Each participant's latest consent of ``scope`` the server holds (version, then
-    clock): team sharing unless said."""
-    best: dict[str, tuple[int, str, bool]] = {}
+    """What each participant's latest consent of ``scope`` the server holds says
+    (``registry.consent_decision``): team sharing unless said."""
+    held: dict[str, list[tuple[object, str, object]]] = {}
     for rec in records:
         if rec.table_name != "consent" or rec.deleted or rec.fields.get("scope") != scope:
             continue
-        version = rec.fields.get("version")
-        rank = (version if isinstance(version, int) else 0, rec.hlc)
-        pid = str(rec.participant_id)
-        if pid not in best or rank > best[pid][:2]:
-            best[pid] = (*rank, bool(rec.fields.get("given")))
-    return {pid: given for pid, (_, _, given) in best.items()}
+        said = (rec.fields.get("version"), rec.hlc, rec.fields.get("given"))
+        held.setdefault(str(rec.participant_id), []).append(said)
+    return {pid: registry.consent_decision(said) is True for pid, said in held.items()}
 
 
 def team_changes(

@@ -42,7 +42,7 @@ class ConsentRow(Protocol):
 def latest_of(consents: Iterable[ConsentRow]) -> bool | None:
     """What the latest team-sharing consent among ``consents`` (not deleted) says: the
     registry's decision, the one the device makes too."""
-    return registry.team_consent_decision(
+    return registry.consent_decision(
         (rec.fields.get("version"), rec.hlc, rec.fields.get("given"))
         for rec in consents
         if rec.fields.get("scope") == registry.TEAM_SCOPE

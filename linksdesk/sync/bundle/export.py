@@ -88,7 +88,7 @@ def _change(
 
 def withdrawn(s: Session, among: set[str], scopes: tuple[str, ...]) -> set[str]:
     """Those of ``among`` whose latest consent of one of ``scopes`` says no (withdrawn, or
-    never given), by the rule that decides rule 2 (``registry.team_consent_decision``)."""
+    never given), by the rule that decides rule 2 (``registry.consent_decision``)."""
     if not among:
         return set()
     held: dict[tuple[str, str], list[tuple[object, str, object]]] = {}
@@ -98,7 +98,7 @@ def withdrawn(s: Session, among: set[str], scopes: tuple[str, ...]) -> set[str]:
     for pid, scope, version, hlc, given in s.execute(query):
         if pid in among:
             held.setdefault((pid, scope), []).append((version, hlc, given))
-    return {pid for (pid, _), said in held.items() if registry.team_consent_decision(said) is False}
+    return {pid for (pid, _), said in held.items() if registry.consent_decision(said) is False}
 
 
 def caseload_changes(
