@@ -37,15 +37,21 @@ def clean(values: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> 
     return out
 
 
-def problem(values: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> str | None:
-    """Why ``values`` cannot be kept, in the first refusing check's words (a reason pasted
-    from a letter too long), or None: what a dialog asks before it closes, so nothing typed
-    is lost to a refusal after. Values without a check here are left to the use case."""
+def refusal(check: Callable[..., object], *args: Any, **kwargs: Any) -> str | None:
+    """The words of the ``ValidationError`` that ``check(*args, **kwargs)`` raises, or None
+    when it raises none: what a dialog asks of casework's own checks before it closes, so
+    nothing typed is lost to a refusal after (the ``*_problem`` functions)."""
     try:
-        clean({k: v for k, v in values.items() if k in checks}, checks, what)
+        check(*args, **kwargs)
     except ValidationError as exc:
         return str(exc)
     return None
+
+
+def problem(values: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> str | None:
+    """Why ``values`` cannot be kept, in the first refusing check's words (a reason pasted
+    from a letter too long), or None. Values without a check here are left to the use case."""
+    return refusal(clean, {k: v for k, v in values.items() if k in checks}, checks, what)
 
 
 def text(field: str, *, required: bool = False, max_len: int | None = None) -> Check:
@@ -140,11 +146,7 @@ def in_error_problem(reason: str | None, what: str) -> str | None:
     """Why ``reason`` cannot be kept as why a ``what`` was entered in error, or None."""
     if reason is None or not str(reason).strip():
         return f"Say why the {what} was entered in error."
-    try:
-        records.text_arg(reason, "Why", required=True, max_len=MAX_REASON)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return refusal(records.text_arg, reason, "Why", required=True, max_len=MAX_REASON)
 
 
 def mark_in_error(

@@ -133,18 +133,15 @@ def goal_problem(values: Mapping[str, Any]) -> str | None:
     """Why a new goal's details cannot be kept (a review day before it is set, words too
     long), or None: Set a goal asks before it closes, so the person's words are never lost
     to a refusal after."""
-    try:
-        _new_goal(
-            values.get("title"),
-            values.get("why_it_matters"),
-            values.get("set_on"),
-            values.get("review_on"),
-            values.get("progress", 0),
-            values.get("steps", ()),
-        )
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return common.refusal(
+        _new_goal,
+        values.get("title"),
+        values.get("why_it_matters"),
+        values.get("set_on"),
+        values.get("review_on"),
+        values.get("progress", 0),
+        values.get("steps", ()),
+    )
 
 
 def set_goal(

@@ -74,13 +74,7 @@ def _text(text: str) -> str:
 
 def note_problem(text: str | None) -> str | None:
     """Why ``text`` cannot be kept as a case note, or None (a dialog asks before it closes)."""
-    if text is None:
-        return None
-    try:
-        _text(text)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return None if text is None else common.refusal(_text, text)
 
 
 def note_rows(

@@ -82,11 +82,7 @@ def details_problem(values: Mapping[str, Any]) -> str | None:
     """Why the details given cannot be kept (an email that is no address, a risk summary
     pasted too long, a date of birth still to come), or None: the details dialog asks before
     it closes, so nothing typed is lost to a refusal after."""
-    try:
-        _clean_fields({k: v for k, v in values.items() if k in _CHECKS})
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return common.refusal(_clean_fields, {k: v for k, v in values.items() if k in _CHECKS})
 
 
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:

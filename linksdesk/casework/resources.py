@@ -130,11 +130,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 def resource_problem(values: Mapping[str, Any]) -> str | None:
     """Why a resource's details cannot be kept (an email that is no address, a day verified
     still to come), or None: the dialog asks before it closes, so nothing typed is lost."""
-    try:
-        _clean({k: v for k, v in values.items() if k in _CHECKS})
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return common.refusal(_clean, {k: v for k, v in values.items() if k in _CHECKS})
 
 
 # -- directory -----------------------------------------------------------------------------------
