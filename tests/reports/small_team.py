@@ -11,9 +11,9 @@ from pathlib import Path
 
 from team_kit import PASSPHRASE
 
-from linksdesk.casework import bundles, consent, participants
+from linksdesk.casework import bundles, consent, contacts, participants
 from linksdesk.casework.casebook import Casebook
-from linksdesk.core.vocab import ConsentScope
+from linksdesk.core.vocab import ConsentScope, ContactKind
 
 
 def sharing_person(laptop: Casebook, n: int, referred: dt.date = dt.date(2026, 3, 1)) -> str:
@@ -23,6 +23,18 @@ def sharing_person(laptop: Casebook, n: int, referred: dt.date = dt.date(2026, 3
     ).value
     consent.record_consent(laptop, p.id, ConsentScope.TEAM, True)
     return p.id
+
+
+def unshared_people(laptop: Casebook, count: int) -> None:
+    """``count`` participants who never agreed to share with the team (referred on 2 March
+    2026), each seen once on 9 March 2026."""
+    for n in range(count):
+        p = participants.create_participant(
+            laptop, given_name="Test", family_name=f"Quiet{n}", referred_on=dt.date(2026, 3, 2)
+        ).value
+        contacts.record_contact(
+            laptop, p.id, kind=ContactKind.APPOINTMENT, at=dt.datetime(2026, 3, 9, 10)
+        )
 
 
 @contextmanager

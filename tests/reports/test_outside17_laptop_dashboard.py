@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from small_team import laptop_and_supervisor, sharing_person
+from small_team import laptop_and_supervisor, sharing_person, unshared_people
 
-from linksdesk.casework import contacts, participants
+from linksdesk.casework import contacts
 from linksdesk.core.vocab import ContactKind
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
@@ -29,14 +29,7 @@ def test_the_laptops_own_figures_count_each_person_once(tmp_path: Path) -> None:
         contacts.record_contact(
             laptop, shared, kind=ContactKind.APPOINTMENT, at=dt.datetime(2026, 3, 9, 10)
         )
-        for n in range(UNSHARED):
-            p = participants.create_participant(
-                laptop, given_name="Test", family_name=f"Quiet{n}",
-                referred_on=dt.date(2026, 3, 2),
-            ).value  # fmt: skip
-            contacts.record_contact(
-                laptop, p.id, kind=ContactKind.APPOINTMENT, at=dt.datetime(2026, 3, 9, 10)
-            )
+        unshared_people(laptop, UNSHARED)
         carry()  # a bundle for the supervisor: the laptop counts its totals as a sync does
         report = report_from_store(
             laptop.store,

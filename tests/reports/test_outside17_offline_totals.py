@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from small_team import laptop_and_supervisor, sharing_person
+from small_team import laptop_and_supervisor, sharing_person, unshared_people
 
-from linksdesk.casework import contacts, participants
 from linksdesk.casework.casebook import Casebook
-from linksdesk.core.vocab import ContactKind
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
 
@@ -41,14 +39,7 @@ def test_a_laptop_that_never_synced_sends_its_unshared_totals_in_its_bundle(
 ) -> None:
     with laptop_and_supervisor(tmp_path) as (laptop, sup, carry):
         sharing_person(laptop, 1)
-        for n in range(UNSHARED):
-            p = participants.create_participant(
-                laptop, given_name="Test", family_name=f"Quiet{n}",
-                referred_on=dt.date(2026, 3, 2),
-            ).value  # fmt: skip
-            contacts.record_contact(
-                laptop, p.id, kind=ContactKind.APPOINTMENT, at=dt.datetime(2026, 3, 9, 10)
-            )
+        unshared_people(laptop, UNSHARED)
         carry()  # the USB stick: no sync ever ran on this laptop
         row = _unshared_row(sup)
         # worker, people on the caseload in 2026-06, new referrals, attended contacts, DNA
