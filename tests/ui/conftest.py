@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from shell_kit import PASSPHRASE, FakeClock, SyncServer, on_db_thread
 
 from linksdesk.casework.casebook import Casebook
@@ -28,6 +29,15 @@ def gui_thread_collector(qapp: Any) -> Iterator[GuiThreadCollector]:
     collector = GuiThreadCollector(qapp)
     yield collector
     collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def empty_clipboard(qapp: Any) -> Iterator[None]:
+    """Each test starts and ends with nothing on the clipboard: the offscreen clipboard lives
+    as long as the test process, so one test's pasted letter was read as another's copy."""
+    QGuiApplication.clipboard().clear()
+    yield
+    QGuiApplication.clipboard().clear()
 
 
 @pytest.fixture

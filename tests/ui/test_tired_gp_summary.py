@@ -56,7 +56,7 @@ def test_odd_pasted_text_reaches_the_clipboard_as_shown_and_the_letter_in_its_ow
     shown = dialog.preview.toPlainText()
     dialog.copy_button.click()
     clipboard = QGuiApplication.clipboard()
-    qtbot.waitUntil(lambda: clipboard.text() != "", timeout=20_000)
+    qtbot.waitUntil(lambda: "Copied" in dialog.message.text(), timeout=20_000)
     assert clipboard.text() == shown  # what is pasted is what the worker read
     assert "مجموعة المشي — שלום" in shown and "then a very long line" in shown
 
@@ -95,7 +95,8 @@ def test_gp_consent_withdrawn_while_the_dialog_is_open_takes_the_summary_away(
     who, dialog, _written = gp_dialog(qtbot, unlocked_window, ui_session)
     dialog.copy_button.click()
     clipboard = QGuiApplication.clipboard()
-    qtbot.waitUntil(lambda: clipboard.text() != "", timeout=20_000)
+    qtbot.waitUntil(lambda: "Copied" in dialog.message.text(), timeout=20_000)
+    assert clipboard.text() == dialog.preview.toPlainText()
 
     # the person says no on the phone to a colleague; the change arrives by sync
     call_casework(qtbot, ui_session, consent.record_consent, who.id, "gp", False)
