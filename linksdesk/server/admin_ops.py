@@ -49,7 +49,14 @@ def move_cases(
                 .order_by(ParticipantAccess.participant_id)
             )
         )
-    return [handover(db, pid, target.id, keep_read_only) for pid in cases]
+    done: list[HandoverDone] = []
+    moved: set[str] = set()
+    for pid in cases:
+        if pid in moved:  # another record of a person handed over already, with it
+            continue
+        done.append(handover(db, pid, target.id, keep_read_only))
+        moved.update(done[-1].also_moved)
+    return done
 
 
 def cancel_codes(db: Database, worker: str) -> int:
