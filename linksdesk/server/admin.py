@@ -46,6 +46,7 @@ from linksdesk.server.models import (
     Team,
     Worker,
 )
+from linksdesk.server.sealing import keyring_of
 from linksdesk.server.sync.changelog import log_change, record_as_change
 from linksdesk.server.sync.consent import owner_access
 from linksdesk.server.sync.context import OWNER, READ_ONLY, DeviceContext
@@ -333,7 +334,12 @@ def _give_access(
 
 
 def handover(
-    db: Database, participant_id: str, to_worker: str, keep_read_only: bool = False
+    db: Database,
+    participant_id: str,
+    to_worker: str,
+    keep_read_only: bool = False,
+    *,
+    person: tuple[str, ...] | None = None,
 ) -> HandoverDone:
     """Move a case and every linked row to another worker of the same team.
 
@@ -341,11 +347,15 @@ def handover(
     worker's device pulls a notice telling it to drop the case or keep it read-only. A
     person registered twice is one case: the other records of the same person on the old
     worker's caseload (``core.persons``) move with it, in the same transaction, each with
-    its own notice, so neither worker is left with half a person.
+    its own notice, so neither worker is left with half a person (``person``: those
+    records, when the caller read them already).
     """
     target = find_worker(db, to_worker)
-    with db.reading() as s:
-        person = same_person_records(s, participant_id)
+    if person is None:
+        with db.reading() as s:
+            person = same_person_records(s, participant_id)
+    else:  # the person's records, read for the whole caseload (``caseload_persons``)
+        person = (participant_id, *(pid for pid in person if pid != participant_id))
     with db.writing() as s:
         lock_names(s, [participant_lock(pid) for pid in person])  # as a push of these does
         counter = Counter(s)
@@ -386,29 +396,44 @@ def same_person_records(s: Session, participant_id: str) -> tuple[str, ...]:
     access = owner_access(s, participant_id)
     if access is None:
         return (participant_id,)
-    caseload = select(ParticipantAccess.participant_id).where(
-        ParticipantAccess.worker_id == access.worker_id,
-        ParticipantAccess.team_id == access.team_id,
-        ParticipantAccess.mode == OWNER,
-    )
-    rows = s.scalars(
-        select(Record).where(
-            Record.table_name == PARTICIPANT_TABLE,
-            Record.row_id.in_(caseload),
-            Record.deleted.is_(False),
+    person = caseload_persons(s, access.worker_id, access.team_id).get(participant_id, ())
+    return (participant_id, *(pid for pid in person if pid != participant_id))
+
+
+def caseload_persons(s: Session, worker_id: str, team_id: str) -> dict[str, tuple[str, ...]]:
+    """Each participant record on the worker's caseload → every record of its person there
+    (the kept record and those merged into it, in id order): one read for a whole caseload,
+    as ``move-cases`` hands it over."""
+    ids = list(
+        s.scalars(
+            select(ParticipantAccess.participant_id).where(
+                ParticipantAccess.worker_id == worker_id,
+                ParticipantAccess.team_id == team_id,
+                ParticipantAccess.mode == OWNER,
+            )
         )
     )
+    keyring_of(s).preload(s, ids)  # the marks are sealed: every key in one query
     live: set[str] = set()
     named: dict[str, str] = {}
-    for rec in rows:
-        live.add(rec.row_id)
-        into = rec.fields.get(MERGED_INTO)
-        if isinstance(into, str):
-            named[rec.row_id] = into
+    for start in range(0, len(ids), 500):
+        rows = s.scalars(
+            select(Record).where(
+                Record.table_name == PARTICIPANT_TABLE,
+                Record.row_id.in_(ids[start : start + 500]),
+                Record.deleted.is_(False),
+            )
+        )
+        for rec in rows:
+            live.add(rec.row_id)
+            into = rec.fields.get(MERGED_INTO)
+            if isinstance(into, str):
+                named[rec.row_id] = into
     away = resolve(named, live)
-    kept = away.get(participant_id, participant_id)
-    person = {kept, *(pid for pid, into in away.items() if into == kept)}
-    return (participant_id, *sorted(person - {participant_id}))
+    people: dict[str, list[str]] = {}
+    for pid in sorted(live):
+        people.setdefault(away.get(pid, pid), []).append(pid)
+    return {pid: tuple(person) for person in people.values() for pid in person}
 
 
 def _hand_over(

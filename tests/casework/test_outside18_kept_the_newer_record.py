@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from linksdesk.casework import contacts, lists, merging, participants
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import CaseloadQuery
