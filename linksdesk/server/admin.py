@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from linksdesk.core.ids import uuid7
+from linksdesk.core.persons import resolve
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.server import keys
 from linksdesk.server.db import Counter, Database, lock_names, now_ms
@@ -45,11 +46,13 @@ from linksdesk.server.models import (
     Team,
     Worker,
 )
+from linksdesk.server.sealing import keyring_of
 from linksdesk.server.sync.changelog import log_change, record_as_change
 from linksdesk.server.sync.consent import owner_access
 from linksdesk.server.sync.context import OWNER, READ_ONLY, DeviceContext
 from linksdesk.server.sync.handshake import SETTING_KEYS, programme_settings
 from linksdesk.server.sync.push import participant_lock
+from linksdesk.server.sync.rules import MERGED_INTO
 from linksdesk.sync.protocol import (
     HANDOVER_TABLE,
     Change,
@@ -309,6 +312,8 @@ class HandoverDone:
     to_worker: str
     keep_read_only: bool
     rows_moved: int
+    # the other records of the same person, moved with it (see ``same_person_records``)
+    also_moved: tuple[str, ...] = ()
 
 
 def _give_access(
@@ -329,85 +334,180 @@ def _give_access(
 
 
 def handover(
-    db: Database, participant_id: str, to_worker: str, keep_read_only: bool = False
+    db: Database,
+    participant_id: str,
+    to_worker: str,
+    keep_read_only: bool = False,
+    *,
+    person: tuple[str, ...] | None = None,
 ) -> HandoverDone:
     """Move a case and every linked row to another worker of the same team.
 
     The new worker's device pulls the whole case (re-sent after the notice); the old
-    worker's device pulls a notice telling it to drop the case or keep it read-only.
+    worker's device pulls a notice telling it to drop the case or keep it read-only. A
+    person registered twice is one case: the other records of the same person on the old
+    worker's caseload (``core.persons``) move with it, in the same transaction, each with
+    its own notice, so neither worker is left with half a person (``person``: those
+    records, when the caller read them already).
     """
     target = find_worker(db, to_worker)
+    if person is None:
+        with db.reading() as s:
+            person = same_person_records(s, participant_id)
+    else:  # the person's records, read for the whole caseload (``caseload_persons``)
+        person = (participant_id, *(pid for pid in person if pid != participant_id))
     with db.writing() as s:
-        lock_names(s, [participant_lock(participant_id)])  # as a push of this case does
+        lock_names(s, [participant_lock(pid) for pid in person])  # as a push of these does
         counter = Counter(s)
         notes = DigestNotes()  # the case's sums move between caseloads
         noted_here(s)
-        if s.get(Erasure, (participant_id, target.team_id)) is not None:
-            raise AdminError("This participant's record was erased; there is nothing to hand over.")
-        access = owner_access(s, participant_id)
-        if access is None:
-            raise AdminError("The server holds no case with that participant id.")
-        if access.team_id != target.team_id:
-            raise AdminError("A case can only be handed to a worker in the same team.")
-        if access.worker_id == target.id:
-            raise AdminError("That worker already holds this case.")
-        from_worker = access.worker_id
-        now = now_ms()
-        s.delete(access)
-        s.flush()
-        notes.grant((participant_id, from_worker, access.team_id), -1)
-        previous = s.get(ParticipantAccess, (participant_id, target.id))
-        if previous is not None:  # the new owner held it read-only before
-            s.delete(previous)
-            s.flush()
-            notes.grant((participant_id, previous.worker_id, previous.team_id), -1)
-        _give_access(s, notes, (participant_id, target.id, target.team_id), OWNER, now)
-        if keep_read_only:
-            _give_access(s, notes, (participant_id, from_worker, target.team_id), READ_ONLY, now)
-        handover_id = uuid7()
-        notice = HandoverRow(
-            participant_id=participant_id,
-            from_worker=from_worker,
-            to_worker=target.id,
-            keep_read_only=keep_read_only,
-            at_ms=now,
-        )
-        # the server's own record of the handover holds what the devices are told
-        s.add(Handover(id=handover_id, **notice.model_dump(mode="json")))
-        records = list(s.scalars(select(Record).where(Record.participant_id == participant_id)))
-        latest = max((r.hlc for r in records), default=None)
-        notice_hlc = latest or f"{now:015d}-00000-server"
-        log_change(
-            s,
-            counter,
-            Change(
-                change_id=uuid7(),
-                table=HANDOVER_TABLE,
-                row_id=handover_id,
-                op=Op.UPSERT,
-                hlc=notice_hlc,
-                origin="server",
-                owner=target.id,
-                participant_id=participant_id,
-                fields=notice.model_dump(mode="json"),
-            ),
-            target.team_id,
-            extra_worker=from_worker,
-        )
-        # re-send the case: the new worker's cursor is already past its history; its consents
-        # first, as a push logs them (a laptop takes no content before the consent allowing it)
-        for rec in sorted(records, key=_resend_order):
-            before = digest_values(rec)
-            rec.owner = target.id
-            rec.server_seq = log_change(s, counter, record_as_change(rec, uuid7()), target.team_id)
-            notes.record_changed(before, digest_values(rec))
+        done = _hand_over(s, counter, notes, participant_id, target, keep_read_only)
+        also: list[str] = []
+        moved = done.rows_moved
+        for other in person[1:]:
+            access = owner_access(s, other)
+            if access is None or access.worker_id != done.from_worker:
+                continue  # moved or handed on meanwhile: not this worker's to hand over
+            moved += _hand_over(s, counter, notes, other, target, keep_read_only).rows_moved
+            also.append(other)
         s.flush()
         save_digests(s, notes)
         counter.save()
-        log.info("handed over participant %s (%d rows)", participant_id, len(records))
-        return HandoverDone(
-            handover_id, participant_id, from_worker, target.id, keep_read_only, len(records)
+        log.info(
+            "handed over participant %s (%d rows, %d other records of the person)",
+            participant_id,
+            moved,
+            len(also),
         )
+        return HandoverDone(
+            done.handover_id,
+            participant_id,
+            done.from_worker,
+            target.id,
+            keep_read_only,
+            moved,
+            tuple(also),
+        )
+
+
+def same_person_records(s: Session, participant_id: str) -> tuple[str, ...]:
+    """``participant_id`` first, then the other records of the same person on its owner's
+    caseload (by the merge marks the server holds, read as every device reads them)."""
+    access = owner_access(s, participant_id)
+    if access is None:
+        return (participant_id,)
+    person = caseload_persons(s, access.worker_id, access.team_id).get(participant_id, ())
+    return (participant_id, *(pid for pid in person if pid != participant_id))
+
+
+def caseload_persons(s: Session, worker_id: str, team_id: str) -> dict[str, tuple[str, ...]]:
+    """Each participant record on the worker's caseload → every record of its person there
+    (the kept record and those merged into it, in id order): one read for a whole caseload,
+    as ``move-cases`` hands it over."""
+    ids = list(
+        s.scalars(
+            select(ParticipantAccess.participant_id).where(
+                ParticipantAccess.worker_id == worker_id,
+                ParticipantAccess.team_id == team_id,
+                ParticipantAccess.mode == OWNER,
+            )
+        )
+    )
+    keyring_of(s).preload(s, ids)  # the marks are sealed: every key in one query
+    live: set[str] = set()
+    named: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = s.scalars(
+            select(Record).where(
+                Record.table_name == PARTICIPANT_TABLE,
+                Record.row_id.in_(ids[start : start + 500]),
+                Record.deleted.is_(False),
+            )
+        )
+        for rec in rows:
+            live.add(rec.row_id)
+            into = rec.fields.get(MERGED_INTO)
+            if isinstance(into, str):
+                named[rec.row_id] = into
+    away = resolve(named, live)
+    people: dict[str, list[str]] = {}
+    for pid in sorted(live):
+        people.setdefault(away.get(pid, pid), []).append(pid)
+    return {pid: tuple(person) for person in people.values() for pid in person}
+
+
+def _hand_over(
+    s: Session,
+    counter: Counter,
+    notes: DigestNotes,
+    participant_id: str,
+    target: Worker,
+    keep_read_only: bool,
+) -> HandoverDone:
+    """One record's handover, in the caller's transaction (which saves the digests and the
+    counter)."""
+    if s.get(Erasure, (participant_id, target.team_id)) is not None:
+        raise AdminError("This participant's record was erased; there is nothing to hand over.")
+    access = owner_access(s, participant_id)
+    if access is None:
+        raise AdminError("The server holds no case with that participant id.")
+    if access.team_id != target.team_id:
+        raise AdminError("A case can only be handed to a worker in the same team.")
+    if access.worker_id == target.id:
+        raise AdminError("That worker already holds this case.")
+    from_worker = access.worker_id
+    now = now_ms()
+    s.delete(access)
+    s.flush()
+    notes.grant((participant_id, from_worker, access.team_id), -1)
+    previous = s.get(ParticipantAccess, (participant_id, target.id))
+    if previous is not None:  # the new owner held it read-only before
+        s.delete(previous)
+        s.flush()
+        notes.grant((participant_id, previous.worker_id, previous.team_id), -1)
+    _give_access(s, notes, (participant_id, target.id, target.team_id), OWNER, now)
+    if keep_read_only:
+        _give_access(s, notes, (participant_id, from_worker, target.team_id), READ_ONLY, now)
+    handover_id = uuid7()
+    notice = HandoverRow(
+        participant_id=participant_id,
+        from_worker=from_worker,
+        to_worker=target.id,
+        keep_read_only=keep_read_only,
+        at_ms=now,
+    )
+    # the server's own record of the handover holds what the devices are told
+    s.add(Handover(id=handover_id, **notice.model_dump(mode="json")))
+    records = list(s.scalars(select(Record).where(Record.participant_id == participant_id)))
+    latest = max((r.hlc for r in records), default=None)
+    notice_hlc = latest or f"{now:015d}-00000-server"
+    log_change(
+        s,
+        counter,
+        Change(
+            change_id=uuid7(),
+            table=HANDOVER_TABLE,
+            row_id=handover_id,
+            op=Op.UPSERT,
+            hlc=notice_hlc,
+            origin="server",
+            owner=target.id,
+            participant_id=participant_id,
+            fields=notice.model_dump(mode="json"),
+        ),
+        target.team_id,
+        extra_worker=from_worker,
+    )
+    # re-send the case: the new worker's cursor is already past its history; its consents
+    # first, as a push logs them (a laptop takes no content before the consent allowing it)
+    for rec in sorted(records, key=_resend_order):
+        before = digest_values(rec)
+        rec.owner = target.id
+        rec.server_seq = log_change(s, counter, record_as_change(rec, uuid7()), target.team_id)
+        notes.record_changed(before, digest_values(rec))
+    return HandoverDone(
+        handover_id, participant_id, from_worker, target.id, keep_read_only, len(records)
+    )
 
 
 def _resend_order(rec: Record) -> tuple[int, int]:

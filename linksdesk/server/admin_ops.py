@@ -8,6 +8,7 @@ from sqlalchemy import exists, select, update
 from linksdesk.server.admin import (
     DeviceInfo,
     HandoverDone,
+    caseload_persons,
     find_worker,
     handover,
     list_devices,
@@ -49,7 +50,15 @@ def move_cases(
                 .order_by(ParticipantAccess.participant_id)
             )
         )
-    return [handover(db, pid, target.id, keep_read_only) for pid in cases]
+        persons = caseload_persons(s, source.id, source.team_id)
+    done: list[HandoverDone] = []
+    moved: set[str] = set()
+    for pid in cases:
+        if pid in moved:  # another record of a person handed over already, with it
+            continue
+        done.append(handover(db, pid, target.id, keep_read_only, person=persons.get(pid, (pid,))))
+        moved.update(done[-1].also_moved)
+    return done
 
 
 def cancel_codes(db: Database, worker: str) -> int:

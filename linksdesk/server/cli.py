@@ -112,9 +112,15 @@ def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     done = admin.handover(db, a.participant, a.to, a.keep_read_only)
     after = "keeps it read-only" if done.keep_read_only else "no longer holds it"
+    also = (
+        f", with {len(done.also_moved)} other record(s) of the same person "
+        f"({', '.join(done.also_moved)})"
+        if done.also_moved
+        else ""
+    )
     text = (
-        f"Handed participant {done.participant_id} ({done.rows_moved} records) to worker "
-        f"{done.to_worker}; the previous worker {after}."
+        f"Handed participant {done.participant_id}{also} ({done.rows_moved} records) to "
+        f"worker {done.to_worker}; the previous worker {after}."
     )
     return text, {
         "handover_id": done.handover_id,
@@ -123,6 +129,7 @@ def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         "to_worker": done.to_worker,
         "keep_read_only": done.keep_read_only,
         "rows_moved": done.rows_moved,
+        "also_moved": list(done.also_moved),
     }
 
 
@@ -138,7 +145,12 @@ def _move_cases(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         else ("That worker holds no cases; nothing was moved.")
     )
     return text, [
-        {"participant_id": d.participant_id, "to_worker": d.to_worker, "rows_moved": d.rows_moved}
+        {
+            "participant_id": d.participant_id,
+            "to_worker": d.to_worker,
+            "rows_moved": d.rows_moved,
+            "also_moved": list(d.also_moved),
+        }
         for d in done
     ]
 

@@ -33,7 +33,9 @@ def _merged_into(row: Any, kept: Any) -> Any:
         kept.id == row.merged_into_id,
         kept.id != row.id,
         kept.deleted.is_(False),
-        ~and_(kept.merged_into_id == row.id, row.id < kept.id),
+        # not the lower of a pair marked into each other; spelt without NOT, as a kept
+        # record without a mark of its own compares NULL (and NOT NULL is no "true")
+        or_(kept.merged_into_id.is_(None), kept.merged_into_id != row.id, row.id > kept.id),
     )
 
 
