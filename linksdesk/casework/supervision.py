@@ -140,5 +140,20 @@ def name_workers(cb: Casebook, names: Mapping[str, str | None]) -> list[WorkerNa
             raise ValidationError(
                 "Two workers cannot have the same name: add an initial to tell them apart."
             )
+    # a board's report always shows a worker as "Worker 0d5c35", whatever the supervisor
+    # calls them: that label, as another worker's name, would put both under one label
+    shown_as = {_words(team_data.worker_label({}, w)): w for w in known}
+    for worker_id in names:
+        taken = shown_as.get(_words(labels.get(worker_id) or ""))
+        if taken is not None and taken != worker_id:
+            raise ValidationError(
+                f"“{team_data.worker_label({}, taken)}” is how another worker is shown until "
+                "you name them, and always in a board's report: give this worker another name."
+            )
     save_worker_labels(cb.store, labels)
     return worker_names(cb)
+
+
+def _words(name: str) -> str:
+    """A name as two people would read it alike (case and spaces aside)."""
+    return " ".join(name.split()).casefold()

@@ -126,6 +126,11 @@ def resolve_workers(store: Store, names: list[str]) -> frozenset[str]:
     out = set()
     for name in names:
         wanted = name.strip().lower()
+        if not wanted:  # every id ends in "": a blank would choose the only worker
+            raise ValidationError(
+                "A worker was left blank: give a worker's name or id after --worker, or leave "
+                "--worker out to report on every worker."
+            )
         match = [
             o for o, label in known
             if wanted in (o.lower(), label.lower()) or o.lower().endswith(wanted)

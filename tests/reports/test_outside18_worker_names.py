@@ -25,10 +25,6 @@ from linksdesk.sync.bundle.format import sign_roster
 from linksdesk.sync.bundle.signing import SigningKey
 
 TEAM = "7e4d1c2a-0000-4000-8000-0000000018a1"
-pytestmark = pytest.mark.xfail(
-    strict=True,
-    reason="outside18: a worker can be named as another is shown; --worker '' picks one",
-)
 QUIET = "7e4d1c2a-0000-4000-8000-0000000d5c35"  # shown as "Worker 0d5c35" until named
 
 
