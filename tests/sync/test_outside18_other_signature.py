@@ -20,10 +20,6 @@ from test_cli import PASSPHRASE, assert_one_plain_line, linksdesk
 from linksdesk.sync.bundle import receive
 from linksdesk.sync.bundle.format import BundleRefused
 
-pytestmark = pytest.mark.xfail(
-    strict=True,
-    reason="outside18: another bundle's .minisig is told as a changed or cut-short file",
-)
 ANOTHER = "signature of another bundle"
 
 

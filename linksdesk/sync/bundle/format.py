@@ -84,7 +84,23 @@ CHANGED = (
     "sender for a new copy, and tell your programme administrator if it happens again. "
     "Nothing was imported."
 )
+# a whole file beside another bundle's .minisig (renamed, or the wrong one copied): copying
+# the file again will not help, nor is anything altered
+ANOTHER_BUNDLES_SIGNATURE = (
+    "The signature file beside this bundle, {signature}, is the signature of another bundle, "
+    "not of this one: the bundle file was renamed, or another bundle's .minisig was copied "
+    "beside it. Copy this bundle again together with its own .minisig file (the one made "
+    "with it, under the same name). Nothing was imported."
+)
 _SIGNED_SIZE = re.compile(r" size (\d+)(?: |$)")
+_SIGNED_BUNDLE = re.compile(r"^linksdesk bundle (\S+) ")
+
+
+def signed_bundle(trusted_comment: str) -> str | None:
+    """The id of the bundle a signature was made for, from its trusted comment (every
+    LinksDesk bundle's signature names it)."""
+    found = _SIGNED_BUNDLE.match(trusted_comment)
+    return found.group(1) if found else None
 
 
 def signed_size(trusted_comment: str) -> int | None:
