@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from documents_kit import pdf_text
 from small_team import laptop_and_supervisor, sharing_person
 
@@ -29,10 +28,6 @@ END_OF_JUNE = dt.datetime(2026, 6, 30, 23, 59, 59)
 SCOPE = Scope(Period.parse("2026-04..2026-11"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside18: Data as of after a period bundle says its making, not its period",
-)
 def test_a_period_bundle_says_its_data_ends_with_its_period(tmp_path: Path) -> None:
     with laptop_and_supervisor(tmp_path) as (laptop, sup, carry):
         with laptop.store.write() as tx:  # as a sync gives it: evaluation bundles need it

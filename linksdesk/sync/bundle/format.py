@@ -135,6 +135,35 @@ def parse_period(text: str | None) -> tuple[str, str] | None:
     return first.strftime("%Y-%m"), last.strftime("%Y-%m")
 
 
+def manifest_period(manifest: dict[str, Any]) -> tuple[str, str] | None:
+    """The months a bundle covered, as its manifest says ([first, last], YYYY-MM, as
+    :func:`seal` writes them); None: the whole caseload. Anything else is refused: the
+    vault keeps the period, and its reports say what the bundle covered."""
+    period = manifest.get("period")
+    if period is None:
+        return None
+    bad = BundleRefused(
+        "The bundle's manifest names its period in a way LinksDesk does not write. Nothing "
+        "was imported; ask the sender for a new bundle."
+    )
+    if not (isinstance(period, list) and all(isinstance(p, str) for p in period)):
+        raise bad
+    try:
+        parsed = parse_period("..".join(period))
+    except UserError:
+        raise bad from None
+    if parsed is None or list(parsed) != period:
+        raise bad
+    return parsed
+
+
+def ledger_period(manifest: dict[str, Any]) -> dict[str, str | None]:
+    """The ledger's columns of a (checked) manifest's period."""
+    period = manifest_period(manifest)
+    return {"period_first": period[0] if period else None,
+            "period_last": period[1] if period else None}  # fmt: skip
+
+
 def open_in_period(period: tuple[str, str] | None, opened: object, closed: object) -> bool:
     """Whether a case (opened, closed: ISO dates or None) was open at some time in the
     period's whole months; with no period, every case counts."""

@@ -53,6 +53,8 @@ from linksdesk.sync.bundle.format import (
     Opened,
     Progress,
     decrypt,
+    ledger_period,
+    manifest_period,
     now_utc,
     parse_time,
     read_file,
@@ -186,6 +188,7 @@ def check(
             raise _another_bundles(sig, data, identity, path, exc) from None
         verify_opened(opened, key=key, recipient=keys.recipient_of(identity), now=now)
         m = opened.manifest
+        manifest_period(m)
         sender = m.get("sender") or {}
         if sender.get("fingerprint") != sig.fingerprint:
             raise BundleRefused("The bundle's manifest names another signer than its signature.")
@@ -514,6 +517,7 @@ def _check_and_apply(
                 expires_at=parse_time(m["expires"]).replace(tzinfo=None),
                 counts=report.counts,
                 at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                **ledger_period(m),
             )
         )
         audit.append(
