@@ -225,7 +225,7 @@ def test_migration_0015_upgrades_a_ledger_that_kept_no_periods(vault_path: Path)
                     "worker_id, team_id, created_at, expires_at, counts, at) VALUES (:b, "
                     "'import', 'supervision', '0123456789ABCDEF', 'device', :w, NULL, "
                     "'2026-05-01 09:00:00.000000', '2026-05-31 09:00:00.000000', "
-                    '\'{"participant": 1}\', \'2026-05-02 10:00:00.000000\')'
+                    "'{\"participant\": 1}', '2026-05-02 10:00:00.000000')"
                 ),
                 {"b": bundle, "w": ids["worker"]},
             )
