@@ -77,3 +77,15 @@ def test_a_blank_worker_on_the_command_line_is_refused(tmp_path: Path, blank: st
     line = assert_one_plain_line(done)
     assert "--worker" in line and "blank" in line
     assert not out.exists()
+
+
+@pytest.mark.xfail(strict=True, reason="outside18: a worker can be named 'All workers'")
+@pytest.mark.parametrize("typed", ["All workers", "all  WORKERS"])
+def test_a_worker_cannot_be_named_as_the_whole_team_is(tmp_path: Path, typed: str) -> None:
+    """Named "All workers", one worker's report said on its title page that it covered all
+    workers, and the per-worker tables had two "All workers" rows, one of them the total."""
+    with supervisor_with(tmp_path, _one_busy_worker) as sup:
+        [worker] = supervision.worker_names(sup)
+        with pytest.raises(ValidationError, match="All workers"):
+            supervision.name_workers(sup, {worker.worker_id: typed})
+        assert supervision.worker_names(sup) == [worker]
