@@ -22,6 +22,7 @@ from linksdesk.reports.build import (
 from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.evaluation import write_evaluation as write_evaluation_copy
 from linksdesk.reports.export import export_report, taken_in_words
+from linksdesk.reports.figures import ALL_WORKERS
 from linksdesk.reports.model import Report
 from linksdesk.reports.publication import take_in
 from linksdesk.reports.scope import Scope
@@ -144,6 +145,11 @@ def name_workers(cb: Casebook, names: Mapping[str, str | None]) -> list[WorkerNa
     # calls them: that label, as another worker's name, would put both under one label
     shown_as = {_words(team_data.worker_label({}, w)): w for w in known}
     for worker_id in names:
+        if _words(labels.get(worker_id) or "") == _words(ALL_WORKERS):
+            raise ValidationError(
+                f"“{ALL_WORKERS}” is what the reports call the whole team (and its totals): "
+                "give this worker another name."
+            )
         taken = shown_as.get(_words(labels.get(worker_id) or ""))
         if taken is not None and taken != worker_id:
             raise ValidationError(

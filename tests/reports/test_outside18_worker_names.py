@@ -79,7 +79,6 @@ def test_a_blank_worker_on_the_command_line_is_refused(tmp_path: Path, blank: st
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="outside18: a worker can be named 'All workers'")
 @pytest.mark.parametrize("typed", ["All workers", "all  WORKERS"])
 def test_a_worker_cannot_be_named_as_the_whole_team_is(tmp_path: Path, typed: str) -> None:
     """Named "All workers", one worker's report said on its title page that it covered all
