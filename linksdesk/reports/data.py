@@ -212,7 +212,7 @@ def _as_of(
     run = s.connection().exec_driver_sql
     bundled = _has_table(s, "bundle_ledger") and _has_table(s, "imported_row")
     for t in tables:
-        name = t.__tablename__
+        name = str(getattr(t, "__tablename__"))  # noqa: B009 (mypy: a mixin has no name)
         if bundled:  # each record with the period of the bundle that brought it (if any)
             rows = run(
                 f"SELECT t.owner, l.period_first, l.period_last, max(t.hlc) FROM {name} t "
