@@ -88,3 +88,16 @@ def test_a_worker_cannot_be_named_as_the_whole_team_is(tmp_path: Path, typed: st
         with pytest.raises(ValidationError, match="All workers"):
             supervision.name_workers(sup, {worker.worker_id: typed})
         assert supervision.worker_names(sup) == [worker]
+
+
+@pytest.mark.xfail(strict=True, reason="outside18: an invisible character makes a name another")
+def test_an_invisible_character_does_not_make_a_name_another(tmp_path: Path) -> None:
+    """A name pasted with a zero-width space (or a direction mark) looks the same as the one
+    it copies: it passed as another name, and two workers read alike on every screen."""
+    with supervisor_with(tmp_path, _one_busy_worker) as sup:
+        _roster_with_a_second_worker(sup, tmp_path / "roster.json")
+        busy = next(w.worker_id for w in supervision.worker_names(sup) if w.worker_id != QUIET)
+        with pytest.raises(ValidationError, match="another worker"):
+            supervision.name_workers(sup, {busy: "Worker 0d5c35\u200b"})
+        with pytest.raises(ValidationError, match="same name"):
+            supervision.name_workers(sup, {busy: "Sam", QUIET: "S\u200eam"})
