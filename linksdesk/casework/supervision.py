@@ -10,6 +10,7 @@ from pathlib import Path
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.folding import fold_name
 from linksdesk.reports import data as team_data
 from linksdesk.reports.build import (
     INTERNAL,
@@ -136,7 +137,7 @@ def name_workers(cb: Casebook, names: Mapping[str, str | None]) -> list[WorkerNa
             labels[worker_id] = cleaned
     seen: dict[str, str] = {}
     for worker_id, name in labels.items():
-        other = seen.setdefault(name.casefold(), worker_id)
+        other = seen.setdefault(_words(name), worker_id)
         if other != worker_id:
             raise ValidationError(
                 "Two workers cannot have the same name: add an initial to tell them apart."
@@ -161,5 +162,6 @@ def name_workers(cb: Casebook, names: Mapping[str, str | None]) -> list[WorkerNa
 
 
 def _words(name: str) -> str:
-    """A name as two people would read it alike (case and spaces aside)."""
-    return " ".join(name.split()).casefold()
+    """A name as two people would read it alike (case, spaces, accents and the invisible
+    characters a paste carries aside: ``core.folding``)."""
+    return " ".join(fold_name(name).split())

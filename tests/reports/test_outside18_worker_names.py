@@ -90,7 +90,6 @@ def test_a_worker_cannot_be_named_as_the_whole_team_is(tmp_path: Path, typed: st
         assert supervision.worker_names(sup) == [worker]
 
 
-@pytest.mark.xfail(strict=True, reason="outside18: an invisible character makes a name another")
 def test_an_invisible_character_does_not_make_a_name_another(tmp_path: Path) -> None:
     """A name pasted with a zero-width space (or a direction mark) looks the same as the one
     it copies: it passed as another name, and two workers read alike on every screen."""
