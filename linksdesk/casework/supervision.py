@@ -10,6 +10,7 @@ from pathlib import Path
 from linksdesk.casework import records
 from linksdesk.casework.casebook import Casebook
 from linksdesk.core.errors import ValidationError
+from linksdesk.core.folding import fold_name
 from linksdesk.reports import data as team_data
 from linksdesk.reports.build import (
     INTERNAL,
@@ -22,6 +23,7 @@ from linksdesk.reports.build import (
 from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.evaluation import write_evaluation as write_evaluation_copy
 from linksdesk.reports.export import export_report, taken_in_words
+from linksdesk.reports.figures import ALL_WORKERS
 from linksdesk.reports.model import Report
 from linksdesk.reports.publication import take_in
 from linksdesk.reports.scope import Scope
@@ -135,10 +137,31 @@ def name_workers(cb: Casebook, names: Mapping[str, str | None]) -> list[WorkerNa
             labels[worker_id] = cleaned
     seen: dict[str, str] = {}
     for worker_id, name in labels.items():
-        other = seen.setdefault(name.casefold(), worker_id)
+        other = seen.setdefault(_words(name), worker_id)
         if other != worker_id:
             raise ValidationError(
                 "Two workers cannot have the same name: add an initial to tell them apart."
             )
+    # a board's report always shows a worker as "Worker 0d5c35", whatever the supervisor
+    # calls them: that label, as another worker's name, would put both under one label
+    shown_as = {_words(team_data.worker_label({}, w)): w for w in known}
+    for worker_id in names:
+        if _words(labels.get(worker_id) or "") == _words(ALL_WORKERS):
+            raise ValidationError(
+                f"“{ALL_WORKERS}” is what the reports call the whole team (and its totals): "
+                "give this worker another name."
+            )
+        taken = shown_as.get(_words(labels.get(worker_id) or ""))
+        if taken is not None and taken != worker_id:
+            raise ValidationError(
+                f"“{team_data.worker_label({}, taken)}” is how another worker is shown until "
+                "you name them, and always in a board's report: give this worker another name."
+            )
     save_worker_labels(cb.store, labels)
     return worker_names(cb)
+
+
+def _words(name: str) -> str:
+    """A name as two people would read it alike (case, spaces, accents and the invisible
+    characters a paste carries aside: ``core.folding``)."""
+    return " ".join(fold_name(name).split())

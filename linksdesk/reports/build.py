@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from linksdesk.core.errors import ValidationError
 from linksdesk.reports import data as data_mod
 from linksdesk.reports.figures import (
+    ALL_WORKERS,
     EXPLANATIONS,
     compute,
     hide_headline_with_deciles,
@@ -64,7 +65,7 @@ def build_report(
     if audience == EXTERNAL:
         sections = suppress_sections(sections, settings.suppression_threshold)
     known = [t for t in data.latest.values()]
-    who = "All workers" if scope.workers is None else _scope_label(data, scope)
+    who = ALL_WORKERS if scope.workers is None else _scope_label(data, scope)
     return Report(
         title=title,
         period_label=scope.period.label,
@@ -126,6 +127,11 @@ def resolve_workers(store: Store, names: list[str]) -> frozenset[str]:
     out = set()
     for name in names:
         wanted = name.strip().lower()
+        if not wanted:  # every id ends in "": a blank would choose the only worker
+            raise ValidationError(
+                "A worker was left blank: give a worker's name or id after --worker, or leave "
+                "--worker out to report on every worker."
+            )
         match = [
             o for o, label in known
             if wanted in (o.lower(), label.lower()) or o.lower().endswith(wanted)

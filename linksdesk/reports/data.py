@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.hlc import HLC
@@ -50,13 +50,16 @@ class TeamData:
     # anonymous monthly totals of what a worker's laptop keeps (rule 2): owner, month, counts
     totals: tuple[tuple[str, str, dict[str, Any]], ...]
     resources: dict[str, tuple[str, str]]  # id -> (label, capacity)
-    latest: dict[str, dt.datetime]  # owner -> wall time of the newest row of theirs
+    latest: dict[str, dt.datetime]  # owner -> their data as of (``_as_of``)
     labels: dict[str, str]  # owner -> label
     deciles: dict[str, int]  # normalised postcode -> deprivation decile
     # ONS4 answers, never summed: participant_id, owner, id, taken_on, the four answers, context
     ons4: tuple[tuple[str, str, str, str, tuple[int, ...], str], ...] = ()
     # every worker this vault knows of (a roster's laptops, imported bundles), data or not
     workers: frozenset[str] = frozenset()
+    # owner -> the months (YYYY-MM) of the bundle made with a period their data as of
+    # rests on: nothing referred after it has come
+    covered: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _setting(s: Session, key: str) -> Any:
@@ -163,25 +166,78 @@ def _known_workers(s: Session) -> set[str]:
     return known
 
 
-def _supervisor_facts(s: Session) -> tuple[dict[str, int], dict[str, dt.datetime]]:
+def _supervisor_facts(s: Session) -> dict[str, int]:
     """What a supervisor's vault knows besides the rows (the bundle path's tables, when this
-    vault has them): the deprivation lookup, and when each worker's latest imported bundle
-    was made. (Trusted signers are labelled by laptop, not by worker, so names stay with the
-    worker_labels setting.)"""
+    vault has them): the deprivation lookup. (Trusted signers are labelled by laptop, not by
+    worker, so names stay with the worker_labels setting.)"""
     run = s.connection().exec_driver_sql
     deciles: dict[str, int] = {}
-    bundled: dict[str, dt.datetime] = {}
     if _has_table(s, "deprivation_decile"):
         deciles = {_postcode(pc): int(d) for pc, d in run("SELECT postcode, decile FROM "
                                                           "deprivation_decile")}  # fmt: skip
-    if _has_table(s, "bundle_ledger"):
-        for worker, created in run(
-            "SELECT worker_id, max(created_at) FROM bundle_ledger WHERE direction = 'import' "
-            "AND worker_id IS NOT NULL GROUP BY worker_id"
+    return deciles
+
+
+Covered = tuple[str, str] | None  # the months a bundle covered (YYYY-MM); None: everything
+
+
+def end_of(covered: tuple[str, str]) -> dt.datetime:
+    """The last second of a bundle's period (its last month's last day, 23:59:59)."""
+    year, month = (int(x) for x in covered[1].split("-"))
+    first_of_next = dt.datetime(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(seconds=1)
+
+
+def _as_of(
+    s: Session, owners: frozenset[str] | None, tables: tuple[type[SyncColumns], ...]
+) -> tuple[dict[str, dt.datetime], dict[str, tuple[str, str]]]:
+    """Each worker's "data as of", and the period of the bundle it rests on where that bundle
+    was made with one. Everything they recorded up to then is here: the clock of their newest
+    record, or the making of their newest supervision bundle from a laptop, whichever is
+    later. A bundle made with a period holds the cases open in it and nothing referred after
+    it, so it vouches only up to its period's end, and so does each record it brought (a
+    record newer than the period says one case is as of then, not the caseload). An
+    evaluation bundle brings nothing the figures count: it moves no worker's date."""
+    best: dict[str, tuple[dt.datetime, Covered]] = {}
+
+    def offer(owner: str, when: dt.datetime, covered: Covered) -> None:
+        if owners is not None and owner not in owners:
+            return
+        if covered is not None:
+            when = min(when, end_of(covered))
+        held = best.get(owner)
+        if held is None or when > held[0] or (when == held[0] and covered is None):
+            best[owner] = (when, covered)
+
+    run = s.connection().exec_driver_sql
+    bundled = _has_table(s, "bundle_ledger") and _has_table(s, "imported_row")
+    for t in tables:
+        name = str(getattr(t, "__tablename__"))  # noqa: B009 (mypy: a mixin has no name)
+        if bundled:  # each record with the period of the bundle that brought it (if any)
+            rows = run(
+                f"SELECT t.owner, l.period_first, l.period_last, max(t.hlc) FROM {name} t "
+                "LEFT JOIN imported_row r ON r.table_name = ? AND r.row_id = t.id "
+                "LEFT JOIN bundle_ledger l ON l.bundle_id = r.bundle_id "
+                "GROUP BY t.owner, l.period_first, l.period_last",
+                (name,),
+            )
+        else:
+            rows = run(f"SELECT owner, NULL, NULL, max(hlc) FROM {name} GROUP BY owner")
+        for owner, first, last, hlc in rows:
+            if owner and hlc:
+                wall = dt.datetime.fromtimestamp(HLC.decode(hlc).wall_ms / 1000, dt.UTC)
+                offer(owner, wall.replace(tzinfo=None), (first, last) if last else None)
+    if bundled:
+        for owner, first, last, created in run(
+            "SELECT worker_id, period_first, period_last, max(created_at) FROM bundle_ledger "
+            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL "
+            "GROUP BY worker_id, period_first, period_last"
         ):
-            if created:
-                bundled[worker] = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
-    return deciles, bundled
+            if created:  # a bundle made then: its data is as of then
+                made = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
+                offer(owner, made, (first, last) if last else None)
+    latest = {owner: when for owner, (when, _c) in best.items()}
+    return latest, {owner: c for owner, (_w, c) in best.items() if c is not None}
 
 
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
@@ -194,22 +250,8 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         Measure,
         OnwardReferral,
     )
-    newest: dict[str, str] = {}
-    for t in data_tables:
-        tab: Any = t
-        query = select(tab.owner, func.max(tab.hlc)).group_by(tab.owner)
-        for owner, hlc in s.execute(query):
-            if owners is None or owner in owners:
-                newest[owner] = max(newest.get(owner, ""), hlc or "")
-    latest = {
-        o: dt.datetime.fromtimestamp(HLC.decode(h).wall_ms / 1000, dt.UTC).replace(tzinfo=None)
-        for o, h in newest.items()
-        if h
-    }
-    lookup, bundled = _supervisor_facts(s)
-    for owner, made in bundled.items():
-        if (owners is None or owner in owners) and made > latest.get(owner, dt.datetime.min):
-            latest[owner] = made  # a bundle made then: its data is as of then
+    latest, covered = _as_of(s, owners, data_tables)
+    lookup = _supervisor_facts(s)
     labels = worker_labels(s)
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
     away = people.merged_away(s)
@@ -238,6 +280,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
             )
         },
         latest=latest,
+        covered=covered,
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(

@@ -44,7 +44,7 @@ from linksdesk.core.vocab import (
 from linksdesk.reports.data import TeamData, decile_of, worker_label
 from linksdesk.reports.joint import Links, Ref
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
-from linksdesk.reports.scope import Scope, day_words
+from linksdesk.reports.scope import Period, Scope, day_words
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.reports.stats import pct, percentile
 from linksdesk.reports.wellbeing import wellbeing
@@ -140,8 +140,10 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Data as of",
-        "The time of the newest record from each worker: anything they recorded after that "
-        "has not reached this vault yet.",
+        "The time of the newest record from each worker, or of their newest bundle if later: "
+        "anything they recorded after that has not reached this vault yet. A bundle made for "
+        "a period holds nothing referred after it: its data is as of the period's end at the "
+        "latest.",
     ),
     (
         "c",
@@ -877,9 +879,20 @@ def freshness(c: _Ctx) -> Section:
             if rows[i][1] is None
             else f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
             for i in sorted(flagged)
+        ) + tuple(
+            f"{c.label(w)}: their newest data came in a bundle covering {_months(covered)} "
+            "only: cases referred after it, and anything recorded after the date shown, have "
+            "not reached this vault."
+            for w in c.workers
+            if (covered := c.d.covered.get(w)) is not None
         ),
     )  # fmt: skip
     return Section("freshness", "Data as of", (table,))
+
+
+def _months(covered: tuple[str, str]) -> str:
+    """A bundle's period in words ("April to June 2026")."""
+    return Period.parse(f"{covered[0]}..{covered[1]}").words
 
 
 SECTIONS = (

@@ -35,6 +35,10 @@ class BundleLedger(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # the months a bundle made with a period covered (YYYY-MM); None: the whole caseload
+    # (or a bundle imported before 0015, whose period was not kept)
+    period_first: Mapped[str | None] = mapped_column(String(7))
+    period_last: Mapped[str | None] = mapped_column(String(7))
 
 
 class TrustedSigner(Base):

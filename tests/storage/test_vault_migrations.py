@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -202,3 +203,45 @@ def test_migration_0014_builds_the_index_the_models_describe(vault_path: Path) -
     finally:
         vault.lock()
     assert built == str(CreateIndex(index).compile(dialect=sqlite.dialect())).strip()
+
+
+def test_migration_0015_upgrades_a_ledger_that_kept_no_periods(vault_path: Path) -> None:
+    """A supervisor's vault from before 0015: its ledger's bundles kept no period, and are
+    read as whole-caseload bundles, as they were; the vault opens and takes periods since."""
+    from linksdesk.reports import data as team_data
+    from linksdesk.storage.bundle_tables import BundleLedger
+
+    ids = make_0001_vault(vault_path)
+    kpath = keyfile.keyfile_path(vault_path)
+    key = keyfile.unlock_with_passphrase(kpath, PASSPHRASE)
+    engine = make_engine(vault_path, key, salt=vault_salt(keyfile.read_vault_id(kpath)))
+    bundle = uuid7()
+    try:
+        migrate.upgrade(engine, "0014")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO bundle_ledger (bundle_id, direction, kind, signer, sender_kind, "
+                    "worker_id, team_id, created_at, expires_at, counts, at) VALUES (:b, "
+                    "'import', 'supervision', '0123456789ABCDEF', 'device', :w, NULL, "
+                    "'2026-05-01 09:00:00.000000', '2026-05-31 09:00:00.000000', "
+                    "'{\"participant\": 1}', '2026-05-02 10:00:00.000000')"
+                ),
+                {"b": bundle, "w": ids["worker"]},
+            )
+    finally:
+        engine.dispose()
+
+    vault = Vault.unlock(vault_path, PASSPHRASE)
+    try:
+        assert migrate.current_revision(vault.engine) == migrate.head_revision() != "0014"
+        with vault.store().read() as s:
+            row = s.get(BundleLedger, bundle)
+            assert row is not None and row.counts == {"participant": 1}
+            assert (row.period_first, row.period_last) == (None, None)
+            loaded = team_data.load(s, None)
+        # the record is of October 2025, the bundle of May 2026: as of its making, no period
+        assert loaded.latest[ids["worker"]] == dt.datetime(2026, 5, 1, 9, 0)
+        assert loaded.covered == {}
+    finally:
+        vault.lock()

@@ -39,6 +39,7 @@ from linksdesk.sync.bundle.format import (
     Sealed,
     Sender,
     erase_record,
+    ledger_period,
     open_in_period,
     parse_time,
     seal,
@@ -277,6 +278,7 @@ def record_export(store: Store, sealed: Sealed) -> None:
                 expires_at=parse_time(m["expires"]).replace(tzinfo=None),
                 counts=m["counts"],
                 at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                **ledger_period(m),
             )
         )
         tx.audit(AuditAction.EXPORT, f"bundle:{m['kind']}", m["bundle_id"])

@@ -84,7 +84,23 @@ CHANGED = (
     "sender for a new copy, and tell your programme administrator if it happens again. "
     "Nothing was imported."
 )
+# a whole file beside another bundle's .minisig (renamed, or the wrong one copied): copying
+# the file again will not help, nor is anything altered
+ANOTHER_BUNDLES_SIGNATURE = (
+    "The signature file beside this bundle, {signature}, is the signature of another bundle, "
+    "not of this one: the bundle file was renamed, or another bundle's .minisig was copied "
+    "beside it. Copy this bundle again together with its own .minisig file (the one made "
+    "with it, under the same name). Nothing was imported."
+)
 _SIGNED_SIZE = re.compile(r" size (\d+)(?: |$)")
+_SIGNED_BUNDLE = re.compile(r"^linksdesk bundle (\S+) ")
+
+
+def signed_bundle(trusted_comment: str) -> str | None:
+    """The id of the bundle a signature was made for, from its trusted comment (every
+    LinksDesk bundle's signature names it)."""
+    found = _SIGNED_BUNDLE.match(trusted_comment)
+    return found.group(1) if found else None
 
 
 def signed_size(trusted_comment: str) -> int | None:
@@ -117,6 +133,35 @@ def parse_period(text: str | None) -> tuple[str, str] | None:
     if last < first:
         raise UserError("The period's last month comes before its first.")
     return first.strftime("%Y-%m"), last.strftime("%Y-%m")
+
+
+def manifest_period(manifest: dict[str, Any]) -> tuple[str, str] | None:
+    """The months a bundle covered, as its manifest says ([first, last], YYYY-MM, as
+    :func:`seal` writes them); None: the whole caseload. Anything else is refused: the
+    vault keeps the period, and its reports say what the bundle covered."""
+    period = manifest.get("period")
+    if period is None:
+        return None
+    bad = BundleRefused(
+        "The bundle's manifest names its period in a way LinksDesk does not write. Nothing "
+        "was imported; ask the sender for a new bundle."
+    )
+    if not (isinstance(period, list) and all(isinstance(p, str) for p in period)):
+        raise bad
+    try:
+        parsed = parse_period("..".join(period))
+    except UserError:
+        raise bad from None
+    if parsed is None or list(parsed) != period:
+        raise bad
+    return parsed
+
+
+def ledger_period(manifest: dict[str, Any]) -> dict[str, str | None]:
+    """The ledger's columns of a (checked) manifest's period."""
+    period = manifest_period(manifest)
+    return {"period_first": period[0] if period else None,
+            "period_last": period[1] if period else None}  # fmt: skip
 
 
 def open_in_period(period: tuple[str, str] | None, opened: object, closed: object) -> bool:

@@ -42,21 +42,26 @@ from linksdesk.sync.apply import PageApplier, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
+    ANOTHER_BUNDLES_SIGNATURE,
     CHANGED,
     INCOMPLETE,
     LEEWAY,
+    SIG_SUFFIX,
     BundleRefused,
     Damaged,
     NotForThisVault,
     Opened,
     Progress,
     decrypt,
+    ledger_period,
+    manifest_period,
     now_utc,
     parse_time,
     read_file,
     read_signature,
     require_bundle,
     roster_server_key,
+    signed_bundle,
     signed_size,
     verify_opened,
     verify_roster,
@@ -175,32 +180,15 @@ def check(
         data = read_file(path)
         require_bundle(path, data)
         sig = read_signature(path)
-        known = signers.signer(s, sig.fingerprint)
-        if known is None:
-            signers.refuse_if_ended(s, sig.fingerprint)
-        wanted = normalise_fingerprint(trust) if trust else None
-        if known is not None:
-            key = PublicKey.from_line(known.public_key)
-            _verify_detached(sig, data, key)
-            opened = decrypt(data, identity)
-        elif wanted is not None and wanted == sig.fingerprint:
-            try:
-                opened = decrypt(data, identity)
-            except Damaged:  # its key is in the manifest it holds: the comment, as it says
-                raise _damaged(sig, data, None) from None
-            key = opened.sender_key
-            _verify_detached(sig, data, key)
-            signers.not_a_rostered_workers(s, opened.manifest.get("sender") or {})
-        elif wanted is not None:
-            raise BundleRefused(
-                f"This bundle is signed by {sig.fingerprint}, not by {wanted}, the fingerprint "
-                "you gave. Nothing was imported."
-            )
-        else:
-            _refuse_if_not_for_this_vault(data, identity)
-            raise UnknownSigner(sig.fingerprint)
+        try:
+            opened, key, known = _signed(s, data, sig, identity, trust)
+        except NotForThisVault:
+            raise
+        except BundleRefused as exc:  # the file's own signature, or another bundle's?
+            raise _another_bundles(sig, data, identity, path, exc) from None
         verify_opened(opened, key=key, recipient=keys.recipient_of(identity), now=now)
         m = opened.manifest
+        manifest_period(m)
         sender = m.get("sender") or {}
         if sender.get("fingerprint") != sig.fingerprint:
             raise BundleRefused("The bundle's manifest names another signer than its signature.")
@@ -267,6 +255,57 @@ def check(
     return Checked(
         opened, key, known, roster, records, owner, owners=owners, programme=named, laptop=laptop
     )
+
+
+def _signed(
+    s: Session, data: bytes, sig: DetachedSignature, identity: str, trust: str | None
+) -> tuple[Opened, PublicKey, TrustedSigner | None]:
+    """The bundle opened, once its detached signature holds under a key this vault knows
+    (or the one the person gave, ``trust``), that key, and the known signer."""
+    known = signers.signer(s, sig.fingerprint)
+    if known is None:
+        signers.refuse_if_ended(s, sig.fingerprint)
+    wanted = normalise_fingerprint(trust) if trust else None
+    if known is not None:
+        key = PublicKey.from_line(known.public_key)
+        _verify_detached(sig, data, key)
+        opened = decrypt(data, identity)
+    elif wanted is not None and wanted == sig.fingerprint:
+        try:
+            opened = decrypt(data, identity)
+        except Damaged:  # its key is in the manifest it holds: the comment, as it says
+            raise _damaged(sig, data, None) from None
+        key = opened.sender_key
+        _verify_detached(sig, data, key)
+        signers.not_a_rostered_workers(s, opened.manifest.get("sender") or {})
+    elif wanted is not None:
+        raise BundleRefused(
+            f"This bundle is signed by {sig.fingerprint}, not by {wanted}, the fingerprint "
+            "you gave. Nothing was imported."
+        )
+    else:
+        _refuse_if_not_for_this_vault(data, identity)
+        raise UnknownSigner(sig.fingerprint)
+    return opened, key, known
+
+
+def _another_bundles(
+    sig: DetachedSignature, data: bytes, identity: str, path: Path, refused: BundleRefused
+) -> BundleRefused:
+    """``refused``, or, when the file opens and is another bundle than the one its signature
+    names (the file renamed, or another bundle's .minisig copied beside it), a refusal that
+    says so: the file is not "changed" or "cut short", nor is the other bundle's signer the
+    one to phone about."""
+    named = signed_bundle(sig.trusted_comment)
+    if named is None:
+        return refused
+    try:
+        opened = decrypt(data, identity)
+    except BundleRefused:
+        return refused
+    if str(opened.manifest.get("bundle_id")) == named:
+        return refused
+    return BundleRefused(ANOTHER_BUNDLES_SIGNATURE.format(signature=f"{path.name}{SIG_SUFFIX}"))
 
 
 def _verify_detached(sig: DetachedSignature, data: bytes, key: PublicKey) -> None:
@@ -478,6 +517,7 @@ def _check_and_apply(
                 expires_at=parse_time(m["expires"]).replace(tzinfo=None),
                 counts=report.counts,
                 at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                **ledger_period(m),
             )
         )
         audit.append(
