@@ -28,10 +28,7 @@ from linksdesk.ui.dialogs.goal import GoalDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.session import UiSession
 
-pytestmark = [
-    pytest.mark.gui,
-    pytest.mark.xfail(strict=True, reason="outside18: a yearless day is read in this year"),
-]
+pytestmark = pytest.mark.gui
 
 
 def yesterday_this_year() -> dt.date:
