@@ -18,12 +18,7 @@ from screens_kit import on_record_tab, settle
 
 from linksdesk.ui.session import UiSession
 
-pytestmark = [
-    pytest.mark.gui,
-    pytest.mark.xfail(
-        strict=True, reason="outside18: Alt+R and Alt+G are the Record and Go menus and two tabs"
-    ),
-]
+pytestmark = pytest.mark.gui
 
 
 def letter(text: str) -> str | None:
