@@ -23,10 +23,7 @@ from linksdesk.core.vocab import MeasureContext, MeasureKind
 from linksdesk.reports.participant_record import day
 from linksdesk.ui.session import UiSession
 
-pytestmark = [
-    pytest.mark.gui,
-    pytest.mark.xfail(strict=True, reason="outside18: the GP letter says of no score that it had help"),
-]
+pytestmark = pytest.mark.gui
 
 HELPED = "completed with help"
 
