@@ -43,7 +43,7 @@ def claimed(window: Any) -> dict[str, list[str]]:
         *window.findChildren(QLabel),
     ]
     for w in widgets:
-        if not w.isVisible() or not w.window() is window:
+        if not w.isVisible() or w.window() is not window:
             continue
         if isinstance(w, QLabel) and w.buddy() is None:
             continue  # a label without a buddy has no shortcut

@@ -137,9 +137,9 @@ def test_a_contact_already_recorded_or_in_error_is_not_moved(
     timeline = view.timeline
     for contact in (seen_one, wrong):
         timeline.select_id(contact.id)
-        assert not any(t.startswith(MOVE) for t in offered(timeline.context_menu(
-            timeline.current_item()
-        )))
+        assert not any(
+            t.startswith(MOVE) for t in offered(timeline.context_menu(timeline.current_item()))
+        )
     # and casework itself refuses, whatever way it is asked (a stale window, a second laptop)
     for contact in (seen_one, wrong):
         with pytest.raises(Exception) as refused:

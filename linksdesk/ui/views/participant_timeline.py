@@ -425,9 +425,10 @@ class TimelineTab(RecordTabBase):
             return
         values = MoveBookingDialog.ask(self, booked)
         if values:
-            self.view.write(
-                contacts.move_booking, booked.id, **values, on_done=lambda c: self.select_id(c.id)
-            )
+            self.view.write(contacts.move_booking, booked.id, **values, on_done=self._show_moved)
+
+    def _show_moved(self, moved: Contact) -> None:
+        self.select_id(moved.id)
 
     def record_attempt(self) -> None:
         pid = self.view.participant_id
