@@ -71,7 +71,6 @@ def test_no_underlined_letter_is_claimed_twice_with_a_record_open(
     assert seen == {}, "\n".join(f"{t}: {c}" for t, c in seen.items())
 
 
-@pytest.mark.xfail(strict=True, reason="outside18: Alt+F on the Caseload is File and its filter")
 def test_no_underlined_letter_is_claimed_twice_on_any_page_with_a_record_open(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
