@@ -25,7 +25,6 @@ from linksdesk.ui.session import UiSession
 
 pytestmark = [
     pytest.mark.gui,
-    pytest.mark.xfail(strict=True, reason="outside18: a late did-not-attend offers a day gone"),
 ]
 
 

@@ -77,8 +77,13 @@ def still_to_come(at: dt.datetime, status: object, tr: Callable[[str], str]) -> 
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
-    """The same time ``days`` later, on the hour: a sensible "schedule again" default."""
-    base = (after or dt.datetime.now()) + dt.timedelta(days=days)
+    """The same time ``days`` later, on the hour: a sensible "schedule again" default. A
+    missed contact recorded weeks late is offered ``days`` from today at its time of day,
+    never a day already gone (taken as offered, it went straight to the outcomes to record)."""
+    now = dt.datetime.now()
+    base = (after or now) + dt.timedelta(days=days)
+    if base <= now:
+        base = dt.datetime.combine(now.date() + dt.timedelta(days=days), base.time())
     return base.replace(minute=0, second=0, microsecond=0)
 
 
