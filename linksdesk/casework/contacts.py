@@ -296,11 +296,37 @@ def edit_contact(cb: Casebook, contact_id: str, **fields: Any) -> Outcome[Contac
     return _change(cb, contact_id, _clean(fields))
 
 
-def _change(cb: Casebook, contact_id: str, values: dict[str, Any]) -> Outcome[Contact]:
+def move_booking(
+    cb: Casebook, contact_id: str, *, at: dt.datetime, venue: str | None = None
+) -> Outcome[Contact]:
+    """Move a booked contact to another day and time, and venue (None: no venue): the
+    same booking, changed as :func:`edit_contact` changes it (audited as a change), not
+    cancelled and booked again, which said the person cancelled. Refused for a contact
+    whose outcome is recorded (:func:`move_problem`) or that is entered in error."""
+    return _change(cb, contact_id, _clean({"at": at, "venue": venue}), booked_only=True)
+
+
+def move_problem(status: ContactStatus | str) -> str | None:
+    """Why a contact with this status cannot be moved, in the worker's words, or None: only
+    a booking still waiting for its outcome can be (what happened stays when it happened)."""
+    if ContactStatus(status) is ContactStatus.SCHEDULED:
+        return None
+    return (
+        "Only a booked contact can be moved: this one's outcome is recorded already. Record "
+        "a new contact, or mark this one entered in error if its day was wrong."
+    )
+
+
+def _change(
+    cb: Casebook, contact_id: str, values: dict[str, Any], *, booked_only: bool = False
+) -> Outcome[Contact]:
     limit = _limit_check(cb)
 
     def then(tx: WriteTx, row: ContactRow) -> None:
         _standing(tx.session, row.id)  # refused: the write rolls back
+        problem = move_problem(row.status) if booked_only else None
+        if problem is not None:
+            raise ValidationError(problem)  # the write rolls back
         # set already: refused, the write rolls back. Only a change to what the rule is
         # about: a row a merge left against it can still be moved or given a purpose
         if values.keys() & _ATTEMPT_FIELDS:

@@ -49,12 +49,17 @@ def _parsed(text: str, default: dt.datetime) -> dt.datetime:
         ) from None
 
 
-def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
+def read_date(
+    text: str, today: dt.date | None = None, *, ahead: bool | None = None
+) -> dt.date | None:
     """The date ``text`` names, None for empty text; :class:`UnreadableDate` otherwise.
 
-    Day first (14/3/1958 is 14 March). A day and month without a year are this year's; a
-    two-digit year is the latest that is at most ten years ahead (58 is 1958, 27 is 2027).
-    A month without a day, or a number alone, is refused rather than guessed.
+    Day first (14/3/1958 is 14 March). A day and month without a year are read by which
+    way the field looks (:func:`yearless`): ``ahead`` True (a booking, a review) the next
+    such day from today, False (a score, a contact that happened) the latest such day not
+    after today, None (a date of birth, a report's month) this year's. A two-digit year is
+    the latest that is at most ten years ahead (58 is 1958, 27 is 2027). A month without a
+    day, or a number alone, is refused rather than guessed.
     """
     today = today or dt.date.today()
     words = text.strip().lower()
@@ -66,13 +71,15 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
     if found is None:
         words = _digits_only(words)
         # read twice with different defaults: a part that changes with them was not typed
+        # (both leap years, so a yearless 29 February is read, and given its year below)
         first = _parsed(words, dt.datetime(2000, 1, 1))
-        second = _parsed(words, dt.datetime(2001, 2, 2))
+        second = _parsed(words, dt.datetime(2004, 2, 2))
         if first.day != second.day or first.month != second.month:
             raise UnreadableDate(f"Give the day, the month and the year, as {EXAMPLE}.")
-        year = first.year if first.year == second.year else today.year
         if first.year == second.year:
             year = _typed_year(first.year, words, today)
+        else:
+            year = yearless(first.month, first.day, today, ahead)
         try:
             found = dt.date(year, first.month, first.day)
         except ValueError:  # 29 February of a year that has none
@@ -80,6 +87,32 @@ def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
     if found < EARLIEST:
         raise UnreadableDate("That date is before 1900. Check the year.")
     return found
+
+
+def yearless(month: int, day: int, today: dt.date, ahead: bool | None) -> int:
+    """The year of a day and month typed without one: the rule, in one place.
+
+    ``ahead`` True: the next such day from today (today itself included), so "6/1" typed in
+    December is next January, not eleven months gone. False: the latest such day not after
+    today, so "28/12" typed in January is last December. None: this year. 29 February is
+    the next (or latest) one there is.
+    """
+    if ahead is None:
+        return today.year
+    step = 1 if ahead else -1
+    year = today.year
+    for _ in range(9):  # a leap day is at most eight years away
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:  # 29 February of a year that has none, or no such day at all
+            if not (month == 2 and day == 29):
+                return today.year  # refused by the caller as no such day
+            year += step
+            continue
+        if (candidate >= today) if ahead else (candidate <= today):
+            return year
+        year += step
+    return today.year
 
 
 def _typed_year(year: int, words: str, today: dt.date) -> int:

@@ -261,13 +261,23 @@ def _goal_line(g: records.Goal) -> str:
     return f"{g.title} — {g.status.label.lower()}, progress {g.progress}/10 (set {day(g.set_on)})"
 
 
+HELPED = " (completed with help)"
+
+
+def _taken(m: MeasureEntry) -> str:
+    """The day a score was taken, and whether it was completed with help (statements read
+    out, answers filled in): help pushes scores up (docs/measures.md), so the practice is
+    told of it with each score it is given, the first as the latest."""
+    return day(m.taken_on) + (HELPED if m.assisted else "")
+
+
 def _wellbeing_line(w: WellbeingChange) -> str:
-    first = f"{measure_score(w.first)} on {day(w.first.taken_on)}"
+    first = f"{measure_score(w.first)} on {_taken(w.first)}"
     if w.latest is None:
         return f"{w.kind.label}: {first}. {w.summary}"
-    latest = f"{measure_score(w.latest)} on {day(w.latest.taken_on)}"
+    latest = f"{measure_score(w.latest)} on {_taken(w.latest)}"
     if w.kind is MeasureKind.ONS4:
-        return f"{w.kind.label} ({day(w.first.taken_on)} → {day(w.latest.taken_on)}): {w.summary}"
+        return f"{w.kind.label} ({_taken(w.first)} → {_taken(w.latest)}): {w.summary}"
     return f"{w.kind.label}: {first} → {latest}: {w.summary}"
 
 

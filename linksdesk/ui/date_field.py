@@ -49,10 +49,18 @@ class DateField(QWidget):
     example = EXAMPLE
 
     def __init__(
-        self, value: dt.date | None = None, *, optional: bool = False, parent: QWidget | None = None
+        self,
+        value: dt.date | None = None,
+        *,
+        optional: bool = False,
+        ahead: bool | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.optional = optional
+        # which way the field looks, for a day typed without its year (typed_dates.yearless):
+        # ahead (a booking, a review), back (a score, a contact that happened), or neither
+        self.ahead = ahead
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(
             self.tr("none") if optional else self.tr("e.g. {example}").format(example=self.example)
@@ -107,9 +115,8 @@ class DateField(QWidget):
             return str(exc)
         return None
 
-    @staticmethod
-    def read(text: str) -> dt.date | None:
-        return read_date(text)
+    def read(self, text: str) -> dt.date | None:
+        return read_date(text, ahead=self.ahead)
 
     def set_value(self, value: dt.date | None) -> None:
         self.edit.setText(self.shown(value) if value else "")
@@ -175,8 +182,7 @@ class MonthField(DateField):
 
     example = MONTH_EXAMPLE
 
-    @staticmethod
-    def read(text: str) -> dt.date | None:
+    def read(self, text: str) -> dt.date | None:
         return read_month(text)
 
     @staticmethod
@@ -203,9 +209,15 @@ class DateTimeField(DateField):
     and time it opened with, silently. Under the field, the day and time as read.
     """
 
-    def __init__(self, value: dt.datetime | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        value: dt.datetime | None = None,
+        parent: QWidget | None = None,
+        *,
+        ahead: bool | None = None,
+    ) -> None:
         self.time_edit = QLineEdit()
-        super().__init__(value.date() if value else None, parent=parent)
+        super().__init__(value.date() if value else None, ahead=ahead, parent=parent)
         self.time_edit.setPlaceholderText(self.tr("e.g. {example}").format(example=TIME_EXAMPLE))
         self.time_edit.setMaximumWidth(self.time_edit.fontMetrics().horizontalAdvance("0") * 9)
         self.row.insertWidget(1, self.time_edit)
@@ -230,7 +242,7 @@ class DateTimeField(DateField):
         """The day and time typed; None when either is empty or not readable."""
         day_text, time_text = self._parts()
         try:
-            day, at = read_date(day_text), read_time(time_text)
+            day, at = self.read(day_text), read_time(time_text)
         except UnreadableDate:
             return None
         return dt.datetime.combine(day, at) if day is not None and at is not None else None
@@ -238,7 +250,7 @@ class DateTimeField(DateField):
     def problem(self) -> str | None:
         day_text, time_text = self._parts()
         try:
-            day, at = read_date(day_text), read_time(time_text)
+            day, at = self.read(day_text), read_time(time_text)
         except UnreadableDate as exc:
             return str(exc)
         if day is None:
@@ -270,7 +282,7 @@ class DateTimeField(DateField):
         # "9 Dec 2026" and "14:00" from then on); what cannot be read stays as typed
         day_text, time_text = self._parts()
         try:
-            day, at = read_date(day_text), read_time(time_text)
+            day, at = self.read(day_text), read_time(time_text)
         except UnreadableDate:
             return
         if day is not None:

@@ -282,6 +282,22 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Move booking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New day and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booked: {booked}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>What happened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1242,10 +1258,6 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Filter:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Status filter</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1263,6 +1275,10 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>New participant…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fi&amp;lter:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1438,6 +1454,14 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Move booking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected booking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Participant record</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1466,7 +1490,11 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Goals</source>
+        <source>G&amp;oals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;eferrals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1475,10 +1503,6 @@ If you restore, that later work is not in the restored vault: what was synced co
     </message>
     <message>
         <source>&amp;Network</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Referrals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1818,15 +1842,15 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Te&amp;mplate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;About:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Private (never leaves this device)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3457,6 +3481,13 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
 </context>
 <context>
+    <name>ParticipantDialog</name>
+    <message>
+        <source>{problem} Type the year in full, e.g. {year}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ParticipantView</name>
     <message>
         <source>This case was handed over to another links worker — you can read it, not change it.</source>
@@ -4205,6 +4236,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Move booking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Schedule again…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4590,6 +4625,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Record outcome: &amp;cancelled…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Move booking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -133,6 +133,7 @@ def test_context_menu_records_cancelled(qtbot: Any, unlocked: Any) -> None:
         "Record outcome: attended…",
         "Record outcome: did not attend…",
         "Record outcome: cancelled…",
+        "Move booking…",  # the booking itself moved, not cancelled and booked again
         "",  # a separator, then what puts a mistake right
         "Entered in error…",
     ]

@@ -177,7 +177,7 @@ def test_a_goal_and_a_step_by_keys(qtbot: Any, window: Any, ui_session: Any) -> 
     who = person(qtbot, ui_session)
     found_by_name(qtbot, keys, window, ui_session, "Ails")
     tab = window.participant_view.goals
-    keys.press(Qt.Key.Key_G, ALT)  # the tab's mnemonic
+    keys.press(Qt.Key.Key_O, ALT)  # the tab's mnemonic (G&oals: Alt+G is the Go menu)
     assert window.participant_view.tabs.currentWidget() is tab
     tab_to(keys, tab.set_button)
 
@@ -243,7 +243,7 @@ def test_wemwbs_and_an_onward_referral_by_keys(qtbot: Any, window: Any, ui_sessi
     assert taken.total == 14 * 3
 
     active(qtbot, window)
-    keys.press(Qt.Key.Key_R, ALT)
+    keys.press(Qt.Key.Key_E, ALT)  # R&eferrals: Alt+R is the Record menu
     assert view.tabs.currentWidget() is view.referrals
     tab_to(keys, view.referrals.refer_button)
 

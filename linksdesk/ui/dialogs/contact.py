@@ -77,8 +77,13 @@ def still_to_come(at: dt.datetime, status: object, tr: Callable[[str], str]) -> 
 
 
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
-    """The same time ``days`` later, on the hour: a sensible "schedule again" default."""
-    base = (after or dt.datetime.now()) + dt.timedelta(days=days)
+    """The same time ``days`` later, on the hour: a sensible "schedule again" default. A
+    missed contact recorded weeks late is offered ``days`` from today at its time of day,
+    never a day already gone (taken as offered, it went straight to the outcomes to record)."""
+    now = dt.datetime.now()
+    base = (after or now) + dt.timedelta(days=days)
+    if base <= now:
+        base = dt.datetime.combine(now.date() + dt.timedelta(days=days), base.time())
     return base.replace(minute=0, second=0, microsecond=0)
 
 
@@ -117,6 +122,9 @@ class ContactDialog(FormDialog):
                     if schedule
                     else dt.datetime.now().replace(second=0, microsecond=0)
                 ),
+                # a booking is ahead ("6/1" in December is next January), a contact
+                # recorded has happened
+                ahead=schedule,
             ),
             Field(
                 "minutes",
@@ -203,6 +211,39 @@ class ContactDialog(FormDialog):
     ) -> dict[str, Any] | None:
         """Keyword arguments for record_contact / schedule_contact, or None."""
         return cls(schedule, prefill, parent).run()
+
+
+class MoveBookingDialog(FormDialog):
+    """Move a booked contact to another day and time, and venue: the booking itself moves
+    (``contacts.move_booking``), rather than being cancelled and booked again."""
+
+    keeps_draft = False  # a day, a time and a venue, about the booking chosen when it opened
+
+    def __init__(self, contact: Contact, parent: QWidget | None = None) -> None:
+        tr = self.tr
+        self.contact = contact
+        booked = f"{contact.kind.label}, {contact.at:%a %d %b %Y %H:%M}"
+        if contact.venue:
+            booked += f", {contact.venue}"
+        super().__init__(
+            tr("Move booking"),
+            [
+                # a new day typed without its year is the next such day ("6/1" in December)
+                Field("at", tr("New day and time"), "datetime", contact.at, ahead=True),
+                Field("venue", tr("Venue"), value=contact.venue),
+            ],
+            parent,
+            intro=tr("Booked: {booked}.").format(booked=booked),
+            ok_text=tr("Move"),
+            # refused by casework (a venue pasted whole): said here, with the dialog open
+            validate=contact_problem,
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, contact: Contact) -> dict[str, Any] | None:
+        """Keyword arguments for ``contacts.move_booking`` (at, venue), or None; the title
+        names the person (``person_title``: the record, or the Diary's entry)."""
+        return cls(contact, parent).run()
 
 
 class OutcomeDialog(FormDialog):

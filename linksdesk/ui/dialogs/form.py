@@ -48,6 +48,9 @@ class Field:
     minimum: int = 0
     maximum: int = 10_000
     help: str = ""
+    # a date's way of looking, for a day typed without its year (``typed_dates.yearless``):
+    # True ahead (a booking, a review), False back (something that happened), None neither
+    ahead: bool | None = None
 
 
 def enum_choice(key: str, label: str, default: Labelled, value: object = None) -> Field:
@@ -57,8 +60,9 @@ def enum_choice(key: str, label: str, default: Labelled, value: object = None) -
 
 
 def dated_today(key: str, label: str) -> Field:
-    """A date that starts at today."""
-    return Field(key, label, "date", dt.date.today())
+    """A date that starts at today, of something that has happened (a consent given, a
+    referral received): a day typed without its year is the latest such day gone."""
+    return Field(key, label, "date", dt.date.today(), ahead=False)
 
 
 def values_of(existing: object | None) -> Callable[[str], Any]:
@@ -237,9 +241,14 @@ class FormDialog(QDialog):
             return t
         if f.kind in ("date", "optional_date"):
             optional = f.kind == "optional_date"
-            return DateField(f.value or (None if optional else dt.date.today()), optional=optional)
+            return DateField(
+                f.value or (None if optional else dt.date.today()),
+                optional=optional,
+                ahead=f.ahead,
+            )
         if f.kind == "datetime":
-            return DateTimeField(f.value or dt.datetime.now().replace(second=0, microsecond=0))
+            now = dt.datetime.now().replace(second=0, microsecond=0)
+            return DateTimeField(f.value or now, ahead=f.ahead)
         if f.kind == "int":
             s = QSpinBox()
             s.setRange(f.minimum, f.maximum)

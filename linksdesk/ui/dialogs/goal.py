@@ -51,7 +51,7 @@ class StepDialog(FormDialog):
             tr("Add a step"),
             [
                 Field("description", tr("Step"), "text", required=True),
-                Field("due_on", tr("Due on"), "optional_date", dt.date.today()),
+                Field("due_on", tr("Due on"), "optional_date", dt.date.today(), ahead=True),
             ],
             parent,
             validate=goals.step_problem,
@@ -95,4 +95,5 @@ def review_field(key: str, label: str, tr: Callable[[str], str], parent: QWidget
         "optional_date",
         default_review(dt.date.today(), review_weeks(parent)),
         help=tr("Set to the programme's usual review interval from today."),
+        ahead=True,
     )

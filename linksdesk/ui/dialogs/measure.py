@@ -93,7 +93,7 @@ class MeasureDialog(QDialog):
         self.why_label.setAccessibleName(tr("Why this context"))
         self.why_label.setVisible(bool(why))
         form.addRow("", self.why_label)
-        self.date_edit = DateField(dt.date.today())
+        self.date_edit = DateField(dt.date.today(), ahead=False)  # a score taken, not to come
         self.date_edit.edit.setAccessibleName(tr("Taken on"))
         form.addRow(tr("Taken on"), self.date_edit)
         layout.addLayout(form)

@@ -39,7 +39,7 @@ class ParticipantDialog(FormDialog):
             field("risk_summary", tr("Risk summary"), "text"),
         ]
         if existing is None:
-            fields.append(Field("referred_on", tr("Referred on"), "optional_date"))
+            fields.append(Field("referred_on", tr("Referred on"), "optional_date", ahead=False))
         title = tr("Edit details") if existing else tr("New participant")
         super().__init__(title, fields, parent, ok_text=tr("Save"), validate=self._born)
 

@@ -51,7 +51,7 @@ class ResourceDialog(FormDialog):
                     ResourceCapacity.UNKNOWN,
                     getattr(existing, "capacity", None),
                 ),
-                field("last_verified", tr("Last verified"), "optional_date"),
+                field("last_verified", tr("Last verified"), "optional_date", ahead=False),
             ],
             parent,
             names_person=False,  # the directory is the team's, not a person's record

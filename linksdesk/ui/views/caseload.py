@@ -157,7 +157,7 @@ class CaseloadView(Screen):
         )
         layout.addLayout(
             hbox(
-                buddy(tr("&Filter:"), self.filter_edit),
+                buddy(tr("Fi&lter:"), self.filter_edit),
                 (self.filter_edit, 2),
                 buddy(tr("&Status:"), self.status_box),
                 self.status_box,

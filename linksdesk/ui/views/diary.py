@@ -23,7 +23,12 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactKind, ContactStatus
-from linksdesk.ui.dialogs.contact import ContactDialog, next_slot, still_to_come
+from linksdesk.ui.dialogs.contact import (
+    ContactDialog,
+    MoveBookingDialog,
+    next_slot,
+    still_to_come,
+)
 from linksdesk.ui.models.table import (
     PARTICIPANT_ROLE,
     Column,
@@ -146,16 +151,20 @@ class DiaryView(Screen):
         self.cancelled_button = push_button(
             tr("Ca&ncelled"), tr("Record: cancelled"), lambda: self.record(ContactStatus.CANCELLED)
         )
+        self.move_button = push_button(
+            tr("&Move booking…"), tr("Move the selected booking"), self.move_selected
+        )
         layout.addLayout(
             hbox(
                 (self.selected_label, 1),
                 self.attended_button,
                 self.dna_button,
                 self.cancelled_button,
+                self.move_button,
             )
         )
         self._selected: DiaryEntry | None = None
-        self._rebooking: DiaryEntry | None = None  # whom "Schedule contact" is about
+        self._rebooking: DiaryEntry | None = None  # whom Schedule contact or Move booking is about
         self._update_actions()
         self._label_days()
         self.setFocusProxy(self.day_lists[0])
@@ -166,6 +175,7 @@ class DiaryView(Screen):
             self.attended_button,
             self.dna_button,
             self.cancelled_button,
+            self.move_button,
             self.prev_button,
             self.this_button,
             self.next_button,
@@ -261,8 +271,31 @@ class DiaryView(Screen):
                 if entry.participant_id in self.read_only
                 else ask_outcome(self, entry, s, on_done=lambda r: self._after_outcome(entry, s, r))
             ),
+            self.move_selected,
         )
         self.row_menu.popup(view.viewport().mapToGlobal(pos))
+
+    def move_selected(self) -> None:
+        """Move the selected booking to another day, time or venue (the booking itself, not
+        cancelled and booked again); it leaves the week shown if moved out of it."""
+        entry = self._selected
+        if entry is None or entry.status is not ContactStatus.SCHEDULED:
+            return
+        if entry.participant_id in self.read_only:
+            self.message.show_message(self._read_only_text(), "info")
+            return
+        self._rebooking = entry  # the dialog names the person
+        try:
+            values = MoveBookingDialog.ask(self, entry)
+        finally:
+            self._rebooking = None
+        if values:
+            self.write(
+                contacts.move_booking,
+                entry.contact_id,
+                **values,
+                on_done=lambda c: self._own_contact(c, entry),
+            )
 
     def _after_outcome(self, entry: DiaryEntry, status: ContactStatus, result: object) -> None:
         self._own_contact(result, entry)
@@ -379,6 +412,9 @@ class DiaryView(Screen):
         attempt = e is not None and e.kind is ContactKind.ATTEMPTED
         for b in (self.attended_button, self.dna_button, self.cancelled_button):
             b.setEnabled(e is not None and not read_only and not attempt)
+        self.move_button.setEnabled(
+            e is not None and not read_only and e.status is ContactStatus.SCHEDULED
+        )
         if e is None:
             self.selected_label.setText(self.tr("Choose a contact to record its outcome."))
         else:

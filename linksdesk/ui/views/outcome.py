@@ -98,9 +98,18 @@ def add_outcome_actions(
 
 
 def outcome_menu(
-    parent: QWidget, entry: DiaryEntry, record: Callable[[ContactStatus], object]
+    parent: QWidget,
+    entry: DiaryEntry,
+    record: Callable[[ContactStatus], object],
+    move: Callable[[], object] | None = None,
 ) -> QMenu:
-    """Context menu of a booked contact in a list: its outcome, straight from the row."""
+    """Context menu of a booked contact in a list: its outcome, straight from the row, and
+    (given ``move``) Move booking…"""
     menu = QMenu(parent)
-    add_outcome_actions(menu, parent, entry.status is ContactStatus.SCHEDULED, record)
+    booked = entry.status is ContactStatus.SCHEDULED
+    add_outcome_actions(menu, parent, booked, record)
+    if move is not None:
+        action = menu.addAction(parent.tr("&Move booking…"))
+        action.setEnabled(booked)
+        action.triggered.connect(lambda _c=False: move())
     return menu

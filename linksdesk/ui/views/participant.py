@@ -154,10 +154,10 @@ class ParticipantView(Screen):
         self.referrals = ReferralsTab(self, self.tabs)
         self.profile = ProfileTab(self, self.tabs)
         self.tabs.addTab(self.timeline, tr("&Timeline"))
-        self.tabs.addTab(self.goals, tr("&Goals"))
+        self.tabs.addTab(self.goals, tr("G&oals"))
         self.tabs.addTab(self.wellbeing, tr("&Wellbeing"))
         self.tabs.addTab(self.network, tr("&Network"))
-        self.tabs.addTab(self.referrals, tr("&Referrals"))
+        self.tabs.addTab(self.referrals, tr("R&eferrals"))
         self.tabs.addTab(self.profile, tr("&Profile and consent"))
         for index in range(self.tabs.count()):  # a tab is named by its title, for screen readers
             if (tab := self.tabs.widget(index)) is not None:

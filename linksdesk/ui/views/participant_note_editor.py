@@ -59,7 +59,7 @@ class NoteEditor(QWidget):
         # to the empty box it was at first show (its text was clipped)
         self.contact_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.contact_box.setMinimumContentsLength(len(tr("No particular contact")))
-        self.template_button = QPushButton(tr("&Template"))
+        self.template_button = QPushButton(tr("Te&mplate"))
         self.template_button.setAccessibleName(tr("Fill the note from a template"))
         self.template_menu = QMenu(self.template_button)
         self.template_menu.aboutToShow.connect(self._fill_template_menu)

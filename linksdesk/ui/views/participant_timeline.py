@@ -20,7 +20,12 @@ from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind, ContactStatus, contact_outcome
-from linksdesk.ui.dialogs.contact import ContactDialog, OutcomeDialog, next_slot
+from linksdesk.ui.dialogs.contact import (
+    ContactDialog,
+    MoveBookingDialog,
+    OutcomeDialog,
+    next_slot,
+)
 from linksdesk.ui.dialogs.in_error import (
     InErrorDialog,
     Markable,
@@ -413,6 +418,18 @@ class TimelineTab(RecordTabBase):
         if values:
             self.view.write(contacts.schedule_contact, pid, **values)
 
+    def move_booking(self, booked: Contact) -> None:
+        """Move a booked contact to another day, time or venue: the booking itself, not
+        cancelled and booked again (which said the person cancelled)."""
+        if self.view.participant_id is None or not self.view.editable():
+            return
+        values = MoveBookingDialog.ask(self, booked)
+        if values:
+            self.view.write(contacts.move_booking, booked.id, **values, on_done=self._show_moved)
+
+    def _show_moved(self, moved: Contact) -> None:
+        self.select_id(moved.id)
+
     def record_attempt(self) -> None:
         pid = self.view.participant_id
         if pid is None or self.attempting or not self.view.editable() or self.view.data is None:
@@ -592,6 +609,9 @@ class TimelineTab(RecordTabBase):
                 pass
             elif c.status is ContactStatus.SCHEDULED:
                 add_outcome_actions(menu, self, editable, lambda s: self.record_outcome(c, s))
+                action = menu.addAction(self.tr("&Move booking…"))
+                action.setEnabled(editable)
+                action.triggered.connect(lambda: self.move_booking(c))
             elif c.status is ContactStatus.DID_NOT_ATTEND:
                 action = menu.addAction(self.tr("&Schedule again…"))
                 action.setEnabled(editable)
