@@ -113,13 +113,13 @@ def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     done = admin.handover(db, a.participant, a.to, a.keep_read_only)
     after = "keeps it read-only" if done.keep_read_only else "no longer holds it"
     also = (
-        f", with {len(done.also_moved)} other record(s) of the same person "
+        f", with {counted('record', len(done.also_moved))} more of the same person "
         f"({', '.join(done.also_moved)})"
         if done.also_moved
         else ""
     )
     text = (
-        f"Handed participant {done.participant_id}{also} ({done.rows_moved} records) to "
+        f"Handed participant {done.participant_id}{also} ({counted('record', done.rows_moved)}) to "
         f"worker {done.to_worker}; the previous worker {after}."
     )
     return text, {

@@ -64,7 +64,7 @@ def test_handing_over_one_record_of_a_person_hands_over_the_person(
         assert "Moved 1 case (" in capsys.readouterr().out
     else:
         assert main(["handover", "--participant", other, "--to", colleague, *db]) == 0
-        assert "1 other record(s) of the same person" in capsys.readouterr().out
+        assert "with 1 record more of the same person" in capsys.readouterr().out
 
     owners = _owners(served, kept["row_id"], merged["row_id"])
     assert owners == {kept["row_id"]: colleague, merged["row_id"]: colleague}
