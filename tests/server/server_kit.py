@@ -119,6 +119,17 @@ class Device:
         """A new participant's row after the team consent that lets it in."""
         return [self.consent(participant["row_id"]), participant]
 
+    def same_person(self, participant: dict[str, Any], into: str) -> dict[str, Any]:
+        """The change that marks ``participant`` (a pushed row) the same person as ``into``."""
+        pid = participant["row_id"]
+        return self.change(
+            "participant",
+            pid,
+            participant_id=pid,
+            fields={"merged_into_id": into, "merged_on": "2026-03-02"},
+            base={"merged_into_id": participant["hlc"], "merged_on": participant["hlc"]},
+        )
+
     def push(self, changes: list[dict[str, Any]], batch_key: str | None = None) -> dict[str, Any]:
         r = self.post("push", {"batch_key": batch_key or uuid7(), "changes": changes})
         assert r.status_code == 200, r.text

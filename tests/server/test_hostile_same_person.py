@@ -8,22 +8,8 @@ leaves the same; one into a participant another team erased is not."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from server_kit import Programme
-
-
-def _mark(dev: Any, participant: dict[str, Any], into: str) -> dict[str, Any]:
-    pid = participant["row_id"]
-    return dev.change(
-        "participant",
-        pid,
-        participant_id=pid,
-        fields={"merged_into_id": into, "merged_on": "2026-03-02"},
-        base={"merged_into_id": participant["hlc"], "merged_on": participant["hlc"]},
-    )
-
 
 WHY = {  # each reason's own words
     "unconsented": "does not hold",
@@ -63,7 +49,7 @@ def test_a_mark_into_a_participant_without_team_consent_is_refused(
     else:
         into = shared["row_id"]
     _seen, cursor = other.pull_all()
-    result = laptop.push_one(_mark(laptop, shared, into))
+    result = laptop.push_one(laptop.same_person(shared, into))
     assert result["status"] == "rejected", result
     assert "same person" in result["reason"]
     assert WHY[target] in result["reason"], result["reason"]
@@ -78,7 +64,7 @@ def test_a_mark_into_the_workers_own_shared_participant_is_taken(served: Program
     kept, merged = laptop.participant(), laptop.participant()
     laptop.push([*laptop.shared(kept), *laptop.shared(merged)])
     _seen, cursor = other.pull_all()
-    assert laptop.push_one(_mark(laptop, merged, kept["row_id"]))["status"] == "applied"
+    assert laptop.push_one(laptop.same_person(merged, kept["row_id"]))["status"] == "applied"
     pulled, _ = other.pull_all(cursor)
     assert [c["fields"]["merged_into_id"] for c in pulled] == [kept["row_id"]]
 
@@ -105,7 +91,7 @@ def test_a_mark_into_a_participant_erased_is_taken_only_from_the_same_team(
         "applied"
     )
     _seen, cursor = other.pull_all()
-    result = laptop.push_one(_mark(laptop, merged, into))
+    result = laptop.push_one(laptop.same_person(merged, into))
     pulled, _ = other.pull_all(cursor)
     marks = [c for c in pulled if "merged_into_id" in (c.get("fields") or {})]
     if erased_by == "this team":

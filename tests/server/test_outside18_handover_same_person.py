@@ -11,25 +11,12 @@ records on one worker's caseload; a handover must not split them afterwards.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from server_kit import Programme
 from sqlalchemy import select
 
 from linksdesk.server.cli import main
 from linksdesk.server.models import ParticipantAccess
-
-
-def _mark(dev: Any, participant: dict[str, Any], into: str) -> dict[str, Any]:
-    pid = participant["row_id"]
-    return dev.change(
-        "participant",
-        pid,
-        participant_id=pid,
-        fields={"merged_into_id": into, "merged_on": "2026-03-02"},
-        base={"merged_into_id": participant["hlc"], "merged_on": participant["hlc"]},
-    )
 
 
 def _owners(p: Programme, *pids: str) -> dict[str, str]:
@@ -55,7 +42,7 @@ def test_handing_over_one_record_of_a_person_hands_over_the_person(
         r["status"] for r in laptop.push([*laptop.shared(kept), *laptop.shared(merged)])["results"]
     } == {"applied"}
     assert {r["status"] for r in laptop.push(list(note))["results"]} == {"applied"}
-    assert laptop.push_one(_mark(laptop, merged, kept["row_id"]))["status"] == "applied"
+    assert laptop.push_one(laptop.same_person(merged, kept["row_id"]))["status"] == "applied"
     other = merged["row_id"] if named == "merged away" else kept["row_id"]
 
     db = ["--db", served.db_url]
