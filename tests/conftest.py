@@ -32,15 +32,6 @@ settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "explore")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files holding a long trial (marked ``slow``) run first, each file's tests kept
-    together and in order: handed out file by file (``--dist loadfile``) in the order
-    collected, a minute-long soak collected last kept one worker busy after the other had
-    finished everything else."""
-    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: item.path not in slow_files)  # a stable sort: order kept
-
-
 @pytest.fixture
 def vault_path(tmp_path: Path) -> Path:
     return tmp_path / "worker.vault"
