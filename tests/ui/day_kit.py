@@ -97,6 +97,17 @@ def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
+def contact_menu(qtbot: Any, window: Any, participant_id: str, contact_id: str) -> dict[str, Any]:
+    """The record opened on its Timeline, one contact chosen: its right-click menu's actions,
+    by their words (mnemonic marks left out)."""
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(participant_id)
+    view.timeline.select_id(contact_id)
+    menu = view.timeline.context_menu(view.timeline.current_item())
+    return {a.text().replace("&", ""): a for a in menu.actions()}
+
+
 def move_note_to(qtbot: Any, session: Any, timeline: Any, typed: str) -> None:
     """Move the Timeline's selected case note with Move to the right record…, choosing the
     person as a worker does: part of their name typed, then Enter."""

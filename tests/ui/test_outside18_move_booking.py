@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import contact_menu, finished, on_modal
 from PySide6.QtCore import Qt
 from screens_kit import person, schedule, settle
 from shell_kit import call_casework
@@ -70,13 +70,8 @@ def test_a_booking_is_moved_from_the_record_not_cancelled_and_booked_again(
     who = person(qtbot, ui_session)
     first = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(10))
     booked = schedule(qtbot, ui_session, who.id, first, venue="Library")
-    view = unlocked_window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        unlocked_window.open_participant(who.id)
-    timeline = view.timeline
-    timeline.select_id(booked.id)
-    menu = timeline.context_menu(timeline.current_item())
-    (action,) = [a for a in menu.actions() if a.text().replace("&", "").startswith(MOVE)]
+    menu = contact_menu(qtbot, unlocked_window, who.id, booked.id)
+    (action,) = [a for text, a in menu.items() if text.startswith(MOVE)]
     later = first + dt.timedelta(days=5, hours=4)
     seen: dict[str, Any] = {}
     state = move_to(qtbot, later, "Community hub", seen)

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import contact_menu, finished, on_modal
 from PySide6.QtCore import Qt
 from screens_kit import person, schedule, settle
 from shell_kit import call_casework
@@ -37,13 +37,7 @@ def test_schedule_again_after_a_late_did_not_attend_offers_a_day_to_come(
     call_casework(
         qtbot, ui_session, contacts.record_outcome, missed.id, ContactStatus.DID_NOT_ATTEND
     )
-    view = unlocked_window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        unlocked_window.open_participant(who.id)
-    timeline = view.timeline
-    timeline.select_id(missed.id)
-    menu = timeline.context_menu(timeline.current_item())
-    (again,) = [a for a in menu.actions() if a.text().replace("&", "") == "Schedule again…"]
+    again = contact_menu(qtbot, unlocked_window, who.id, missed.id)["Schedule again…"]
     seen: dict[str, Any] = {}
 
     def as_offered(dialog: ContactDialog) -> None:
