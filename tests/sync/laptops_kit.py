@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sync_kit import Dev, ServerProcess, two_laptops
 
@@ -14,6 +15,8 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
 from linksdesk.casework.participants import create_participant
 from linksdesk.core.vocab import ConsentScope
+from linksdesk.storage import programme_ids
+from linksdesk.sync.protocol import ID_REFILL_BELOW
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,34 @@ def a_worker_and_a_colleague(
         dev.enrol(server, who)
         dev.reopen()
     return WorkerAndColleague(office, colleague, Casebook(office.vault), colleague_id)
+
+
+# -- programme ids and a server backup --------------------------------------------------------
+def new_people(dev: Dev, count: int) -> None:
+    """``count`` new people on this laptop, each given a programme id from its lease."""
+    cb = Casebook(dev.vault)
+    for i in range(count):
+        create_participant(cb, given_name=f"Person{i}", family_name=dev.label)
+
+
+def run_low(dev: Dev) -> None:
+    """Give out ids until the laptop runs low: its next sync leases another block."""
+    with dev.store.read() as s:
+        left = programme_ids.remaining(s)
+    new_people(dev, left - ID_REFILL_BELOW + 1)
+
+
+def two_laptops_then_backup(
+    server: ServerProcess, devices: Callable[[str], Dev], backup: Path, *, synced: bool
+) -> tuple[Dev, Dev]:
+    """An office laptop and a colleague's of one team, enrolled (and each synced once when
+    ``synced``), then the server's night backup taken into ``backup``."""
+    team = server.team()
+    office, colleague = devices("office"), devices("colleague")
+    for dev in (office, colleague):
+        dev.enrol(server, server.worker(team))
+        dev.reopen()
+        if synced:
+            assert dev.sync().verified
+    server.backup(backup)
+    return office, colleague

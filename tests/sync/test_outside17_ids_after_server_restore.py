@@ -13,20 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from laptops_kit import run_low, two_laptops_then_backup
 from sqlalchemy import select
 from sync_kit import Dev, ServerProcess
 
-from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.participants import create_participant
 from linksdesk.storage import programme_ids
 from linksdesk.storage.tables import Participant, ProgrammeIdBlock
-from linksdesk.sync.protocol import ID_BLOCK_SIZE, ID_REFILL_BELOW
-
-
-def _new_people(dev: Dev, count: int) -> None:
-    cb = Casebook(dev.vault)
-    for i in range(count):
-        create_participant(cb, given_name=f"Person{i}", family_name=dev.label)
+from linksdesk.sync.protocol import ID_BLOCK_SIZE
 
 
 def _numbers(dev: Dev) -> set[int]:
@@ -44,9 +37,7 @@ def _numbers(dev: Dev) -> set[int]:
 
 def _low_then_sync(dev: Dev) -> None:
     """Give out ids until the laptop runs low, then sync: it leases another block."""
-    with dev.store.read() as s:
-        left = programme_ids.remaining(s)
-    _new_people(dev, left - ID_REFILL_BELOW + 1)
+    run_low(dev)
     assert dev.sync().verified
     with dev.store.read() as s:
         assert programme_ids.remaining(s) >= ID_BLOCK_SIZE
@@ -55,13 +46,8 @@ def _low_then_sync(dev: Dev) -> None:
 def test_blocks_leased_after_the_backup_are_never_leased_again(
     server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
 ) -> None:
-    team = server.team()
-    office, colleague = devices("office"), devices("colleague")
-    for dev in (office, colleague):
-        dev.enrol(server, server.worker(team))
-        dev.reopen()
     backup = tmp_path / "server-backup.db"
-    server.backup(backup)  # the night's backup
+    office, colleague = two_laptops_then_backup(server, devices, backup, synced=False)
 
     _low_then_sync(office)  # the next morning the office laptop leases a second block
     server.restore(backup)  # the database is lost and restored, with a new data epoch

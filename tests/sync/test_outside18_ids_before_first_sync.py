@@ -13,31 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from laptops_kit import new_people, run_low, two_laptops_then_backup
 from sqlalchemy import select
 from sync_kit import Dev, ServerProcess
 
-from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.participants import create_participant
-from linksdesk.storage import programme_ids
 from linksdesk.storage.tables import Participant
-from linksdesk.sync.protocol import ID_REFILL_BELOW
-
-
-def _new_people(dev: Dev, count: int) -> None:
-    cb = Casebook(dev.vault)
-    for i in range(count):
-        create_participant(cb, given_name=f"Person{i}", family_name=dev.label)
 
 
 def _given(dev: Dev) -> set[str]:
     with dev.store.read() as s:
         return {str(p) for p in s.scalars(select(Participant.programme_id))}
-
-
-def _run_low(dev: Dev) -> None:
-    with dev.store.read() as s:
-        left = programme_ids.remaining(s)
-    _new_people(dev, left - ID_REFILL_BELOW + 1)
 
 
 @pytest.mark.xfail(
@@ -55,24 +40,18 @@ def _run_low(dev: Dev) -> None:
 def test_ids_given_before_the_first_sync_after_a_restore_stay_unique(
     server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
 ) -> None:
-    team = server.team()
-    office, colleague = devices("office"), devices("colleague")
-    for dev in (office, colleague):
-        dev.enrol(server, server.worker(team))
-        dev.reopen()
-        assert dev.sync().verified
     backup = tmp_path / "server-backup.db"
-    server.backup(backup)  # the night's backup
+    office, colleague = two_laptops_then_backup(server, devices, backup, synced=True)
 
-    _run_low(office)
+    run_low(office)
     assert office.sync().verified  # the office laptop leases a second block
-    _run_low(office)  # and gives ids from it, out on visits, with no connection
-    _new_people(office, 10)
+    run_low(office)  # and gives ids from it, out on visits, with no connection
+    new_people(office, 10)
 
     server.restore(backup)  # the database is lost and restored, with a new data epoch
-    _run_low(colleague)
+    run_low(colleague)
     assert colleague.sync().verified  # the colleague syncs first: a new block
-    _new_people(colleague, 150)
+    new_people(colleague, 150)
     assert office.sync().verified
     assert colleague.sync().verified
 
