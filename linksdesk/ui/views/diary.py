@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import contacts, lists
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.dto import Contact, DiaryEntry
+from linksdesk.casework.dto import Contact, DiaryEntry, Outcome
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import (
@@ -284,18 +285,12 @@ class DiaryView(Screen):
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
             return
-        self._rebooking = entry  # the dialog names the person
-        try:
-            values = MoveBookingDialog.ask(self, entry)
-        finally:
-            self._rebooking = None
-        if values:
-            self.write(
-                contacts.move_booking,
-                entry.contact_id,
-                **values,
-                on_done=lambda c: self._own_contact(c, entry),
-            )
+        self._book_for(
+            entry,
+            lambda: MoveBookingDialog.ask(self, entry),
+            contacts.move_booking,
+            entry.contact_id,
+        )
 
     def _after_outcome(self, entry: DiaryEntry, status: ContactStatus, result: object) -> None:
         self._own_contact(result, entry)
@@ -306,19 +301,30 @@ class DiaryView(Screen):
                 "venue": entry.venue,
                 "purpose": entry.purpose,
             }
-            # the dialog names the person (a week of many people's bookings is behind it)
-            self._rebooking = entry
-            try:
-                values = ContactDialog.ask(self, schedule=True, prefill=prefill)
-            finally:
-                self._rebooking = None
-            if values:
-                self.write(
-                    contacts.schedule_contact,
-                    entry.participant_id,
-                    **values,
-                    on_done=lambda c: self._own_contact(c, entry),
-                )
+            self._book_for(
+                entry,
+                lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),
+                contacts.schedule_contact,
+                entry.participant_id,
+            )
+
+    def _book_for(
+        self,
+        entry: DiaryEntry,
+        ask: Callable[[], dict[str, Any] | None],
+        use_case: Callable[Concatenate[Casebook, str, ...], Outcome[Contact]],
+        target_id: str,
+    ) -> None:
+        """Ask for a booking about ``entry``'s person (the dialog names them: a week of many
+        people's bookings is behind it), then save it with ``use_case(target_id, ...)`` and
+        put the saved contact in place."""
+        self._rebooking = entry
+        try:
+            values = ask()
+        finally:
+            self._rebooking = None
+        if values:
+            self.write(use_case, target_id, **values, on_done=lambda c: self._own_contact(c, entry))
 
     def _own_contact(self, result: object, like: DiaryEntry) -> None:
         """A contact saved from this screen: put it in place from the saved value, without
