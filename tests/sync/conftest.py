@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from bundle_kit import Laptop, Supervisor
+from pg_kit import fresh_pg_database
 from server_kit import Device
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 from sync_kit import Dev, ServerProcess, memory_folder, new_server
 
 from linksdesk.server.db import init_database
-
-PG_ENV = "LINKSDESK_TEST_PG_URL"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 @pytest.fixture
@@ -50,22 +41,8 @@ def server(fast_tmp: Path) -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def pg_db_url() -> Iterator[str]:
-    """A fresh PostgreSQL database; in CI a missing URL fails instead of skipping."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        if _in_ci():
-            pytest.fail(f"CI is set but {PG_ENV} is not: the PostgreSQL tests must run in CI")
-        pytest.skip(f"{PG_ENV} is not set")
-    name = f"linksdesk_sync_{uuid.uuid4().hex[:12]}"
-    root = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with root.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with root.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        root.dispose()
+    """A fresh PostgreSQL database (initialised: a copy of one this process initialised)."""
+    yield from fresh_pg_database()
 
 
 @pytest.fixture
