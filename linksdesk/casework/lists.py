@@ -93,17 +93,17 @@ def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[Diary
 def _aggregates(now: dt.datetime) -> dict[str, Any]:
     """Per participant: last time seen, next scheduled contact, appointments counted, open
     goals, as labelled scalar subqueries correlated on the participant. A figure is the
-    person's: the rows of every record merged into this one (the same person, marks followed
-    to the end) count too, by a second subquery asked only of a participant with a record
-    merged into it (a CASE on ``people.maybe_merged``: one index look-up for every
-    other row)."""
-    merged = people.merged_ids(P)
-    has_merged = people.maybe_merged(P)  # ``merged`` is exact: this only saves the work
+    person's: the rows of a record merged into this one (the same person) count too, by a
+    second subquery asked only of a participant with a record merged into it (a CASE on
+    the merge mark's index: nothing more for every other row)."""
+    away, merged = people.merged_into_row(P)
+    has_merged = select(away.id).where(merged).correlate(P).exists()
 
     def own_and_merged(table: Any, value: Any, *where: Any) -> tuple[Any, Any]:
         own = select(value).where(table.participant_id == P.id, table.deleted.is_(False), *where)
+        records = select(away.id).where(merged).correlate(P)
         theirs = select(value).where(
-            table.participant_id.in_(merged), table.deleted.is_(False), *where
+            table.participant_id.in_(records), table.deleted.is_(False), *where
         )
         return own.scalar_subquery(), case((has_merged, theirs.scalar_subquery()))
 

@@ -11,67 +11,58 @@ too): a record is merged away when its ``merged_into_id`` names a live participa
 here; a mark naming one not held here (not shared with this laptop, erased) leaves the
 record a person of its own here. Marks are followed to the end (a person found twice more),
 and marks that go round (two laptops offline each merging the pair the other way) are
-broken the same way everywhere: the record with the lowest id of the ring is kept. The
-rule is SQL (``core.persons.kept_sql``): the worker's lists run it inside their one query
-each (``MERGED_AWAY``), and ``merged_away`` reads it from the same text.
+broken the same way everywhere: the record with the lowest id of the ring is kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import String, and_, func, select, text
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from linksdesk.core.persons import kept_sql
-from linksdesk.core.persons import resolve as resolve  # the rule in Python, for readers
+from linksdesk.core.persons import resolve
 from linksdesk.storage.tables import Participant
 
-# the rule (``core.persons``), over this vault's live participant records, as a CTE: a row
-# (id, kept) per record merged away. One object, so every list that uses it renders it once,
-# at the head of its one query (a handful of rows: only records with a mark walk)
-MERGED_AWAY = (
-    text(kept_sql(Participant.__tablename__, "NOT {r}.deleted"))
-    .columns(id=String, kept=String)
-    .cte("merged_away")
-    .prefix_with("MATERIALIZED")  # worked out once a query, then looked up row by row
-)
+
+def _merged_into(row: Any, kept: Any) -> Any:
+    """SQL: ``row``'s mark merges it into ``kept``, a live record, other than itself (of a
+    pair marked into each other the lower id is kept)."""
+    return and_(
+        kept.id == row.merged_into_id,
+        kept.id != row.id,
+        kept.deleted.is_(False),
+        # not the lower of a pair marked into each other; spelt without NOT, as a kept
+        # record without a mark of its own compares NULL (and NOT NULL is no "true")
+        or_(kept.merged_into_id.is_(None), kept.merged_into_id != row.id, row.id > kept.id),
+    )
 
 
 def standing_alone(row: Any = Participant) -> Any:
-    """SQL: the participant row is not merged away (``merged_away``, in the worker's lists'
-    one query each)."""
-    return row.id.not_in(select(MERGED_AWAY.c.id))
+    """SQL: the participant row is not merged away (``merged_away`` in one query, for the
+    worker's lists): no mark, or one naming no live record held here, or the lower id of a
+    pair marked into each other. (A ring of three or more, left by three laptops' opposite
+    merges, lists them all until one is undone; ``merged_away`` reads it exactly.)"""
+    kept = aliased(Participant)
+    return or_(
+        row.merged_into_id.is_(None), ~select(kept.id).where(_merged_into(row, kept)).exists()
+    )
 
 
 def kept_of(row: Any) -> Any:
-    """SQL: the id of the record kept for ``row``'s person (its own unless merged away;
-    marks followed to the end): to show a row by its person."""
-    kept = select(MERGED_AWAY.c.kept).where(MERGED_AWAY.c.id == row.id).scalar_subquery()
-    return func.coalesce(kept, row.id)
-
-
-def merged_ids(kept: Any = Participant) -> Any:
-    """SQL: the ids of the live records merged into ``kept`` (at any distance), correlated
-    on ``kept``: for a figure over the person's rows in one query."""
-    return select(MERGED_AWAY.c.id).where(MERGED_AWAY.c.kept == kept.id).correlate(kept)
-
-
-def maybe_merged(kept: Any = Participant) -> Any:
-    """SQL: a live record's mark names ``kept``; true of every record with a record merged
-    into it (the last of a chain is named by the one before it, the record kept of a ring
-    by the one before it in the ring), so a figure over ``merged_ids`` is asked only where
-    this holds: one look-up in ix_participant_merged_into_id for a record alone."""
-    named = aliased(Participant)
-    by_mark = select(named.id).where(named.merged_into_id == kept.id, named.deleted.is_(False))
-    return by_mark.correlate(kept).exists()
+    """SQL: the id of the record kept for ``row``'s person (its own unless merged away; a
+    mark followed one step, as ``standing_alone``): to show a row by its person."""
+    return case((standing_alone(row), row.id), else_=row.merged_into_id)
 
 
 def merged_into_row(kept: Any = Participant) -> tuple[Any, Any]:
-    """An alias of participant, and SQL: it is a live record merged into ``kept``
-    (``merged_ids``), correlated on ``kept``: to read those records' own columns."""
+    """An alias of participant, and SQL: it is a live record merged into ``kept`` (one step,
+    as ``standing_alone``), correlated on ``kept``: to join a table's rows of the records
+    merged into the outer participant, for a figure over the person's rows in one query
+    (through ix_participant_merged_into_id, so it costs nothing for a record alone)."""
     away = aliased(Participant)
-    return away, and_(maybe_merged(kept), away.deleted.is_(False), away.id.in_(merged_ids(kept)))
+    return away, and_(away.deleted.is_(False), _merged_into(away, kept))
 
 
 def marks(session: Session) -> dict[str, str]:
@@ -84,10 +75,20 @@ def marks(session: Session) -> dict[str, str]:
     return {str(pid): str(into) for pid, into in rows}
 
 
+def _live(session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    rows = session.scalars(
+        select(Participant.id).where(Participant.id.in_(wanted), Participant.deleted.is_(False))
+    )
+    return {str(r) for r in rows}
+
+
 def merged_away(session: Session) -> dict[str, str]:
     """Every record merged away here → the record kept for its person."""
-    rows = session.execute(select(MERGED_AWAY.c.id, MERGED_AWAY.c.kept))
-    return {str(pid): str(kept) for pid, kept in rows}
+    named = marks(session)
+    return resolve(named, _live(session, named.values()))
 
 
 def kept_id(session: Session, participant_id: str) -> str:
