@@ -1,0 +1,117 @@
+"""A worker's data reaches a supervisor's vault in bundles of the whole caseload and in
+bundles of some months only (``--period``). "Data as of" promises that everything the worker
+recorded up to that time is here. Two ways it claimed more than the bundles held:
+
+- an older bundle of the whole caseload imported after a newer bundle of a quarter: the older
+  bundle took over the provenance of every row it carried too, so a record the quarter's
+  bundle had brought newer was read as vouched for by the whole caseload's bundle, and "Data
+  as of" said that record's time, while a case referred after the older bundle was missing;
+- a bundle of the whole caseload, then a bundle of later months: a case referred and closed
+  between the two is in neither, yet "Data as of" said the end of the later months.
+
+Real laptop and supervisor vaults, real age and minisign bundles. The laptop's clock is set
+to the days the worker recorded on (as ``test_bundle_evaluation_newer`` does). Synthetic
+data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from small_team import laptop_and_supervisor, sharing_person
+
+from linksdesk.casework import bundles, participants
+from linksdesk.casework.casebook import Casebook
+from linksdesk.reports.build import report_from_store
+from linksdesk.reports.scope import Period, Scope
+from linksdesk.sync.bundle import export
+
+SCOPE = Scope(Period.parse("2026-04..2026-11"))
+
+
+def _at(laptop: Casebook, when: dt.datetime) -> None:
+    """The laptop's clock reads ``when`` (UTC) from now on."""
+    ms = int(when.replace(tzinfo=dt.UTC).timestamp() * 1000)
+    laptop.store.clock._now_ms = lambda: ms
+    laptop.store.clock.rewind()
+
+
+def _bundle(
+    laptop: Casebook, sup: Casebook, out: Path, made: dt.datetime, period: tuple[str, str] | None
+) -> Path:
+    """The laptop's supervision bundle as made on ``made`` (kept valid until today)."""
+    recipient = bundles.bundle_key_state(sup)[1]
+    assert recipient is not None
+    export.export_to_file(laptop.store, out, kind="supervision", recipients=[recipient],
+                          period=period, now=made.replace(tzinfo=dt.UTC),
+                          valid_days=3650)  # fmt: skip
+    return out
+
+
+def _as_of(sup: Casebook) -> tuple[dt.datetime | None, int]:
+    """What the internal report says: the data's time, and the participants on record."""
+    report = report_from_store(sup.store, SCOPE, audience="internal")
+    [(_worker, as_of, _days, on_record)] = report.section("freshness").table("freshness").rows
+    assert as_of == report.data_as_of
+    return as_of, on_record
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outside19: an older whole-caseload bundle imported "
+    "after a newer quarter's takes over its rows: Data as of says their time",
+)
+def test_an_older_whole_caseload_bundle_after_a_newer_quarter(tmp_path: Path) -> None:
+    whole_made = dt.datetime(2026, 9, 1, 12)
+    with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry):
+        _at(laptop, dt.datetime(2026, 5, 4, 9))
+        may = sharing_person(laptop, 0, referred=dt.date(2026, 5, 4))
+        whole = _bundle(laptop, sup, tmp_path / "whole.age", whole_made, None)
+        # after the whole caseload's bundle: May's person's postcode corrected (a case the
+        # quarter's bundle carries) and a new person referred in October (which it does not)
+        _at(laptop, dt.datetime(2026, 10, 15, 10))
+        participants.edit_participant(laptop, may, postcode="G1 1AA")
+        sharing_person(laptop, 1, referred=dt.date(2026, 10, 2))
+        quarter = _bundle(laptop, sup, tmp_path / "q2.age", dt.datetime(2026, 11, 30, 12),
+                          ("2026-04", "2026-06"))  # fmt: skip
+
+        fingerprint = bundles.show_keys(laptop).signing.fingerprint
+        bundles.import_file(sup, quarter, trust=fingerprint)
+        assert _as_of(sup) == (dt.datetime(2026, 6, 30, 23, 59, 59), 1)
+        bundles.import_file(sup, whole)  # the older bundle, found on the stick later
+        as_of, on_record = _as_of(sup)
+        assert on_record == 1  # October's person has not come
+        # everything up to the whole caseload's bundle is here; nothing after it vouches
+        # for the caseload (October's correction came with one case, in the quarter's bundle)
+        assert as_of == whole_made, as_of
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outside19: a period bundle after a gap moves Data as "
+    "of past cases referred and closed in the gap",
+)
+def test_a_case_referred_and_closed_between_two_bundles(tmp_path: Path) -> None:
+    whole_made = dt.datetime(2026, 7, 1, 12)
+    with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry):
+        _at(laptop, dt.datetime(2026, 5, 4, 9))
+        sharing_person(laptop, 0, referred=dt.date(2026, 5, 4))
+        whole = _bundle(laptop, sup, tmp_path / "whole.age", whole_made, None)
+        # referred in August and closed in September: open in neither bundle's months
+        _at(laptop, dt.datetime(2026, 8, 3, 9))
+        summer = sharing_person(laptop, 1, referred=dt.date(2026, 8, 3))
+        _at(laptop, dt.datetime(2026, 9, 10, 9))
+        participants.close_participant(laptop, summer, "Goals met", on=dt.date(2026, 9, 10))
+        _at(laptop, dt.datetime(2026, 10, 5, 9))
+        sharing_person(laptop, 2, referred=dt.date(2026, 10, 5))
+        later = _bundle(laptop, sup, tmp_path / "later.age", dt.datetime(2026, 11, 30, 12),
+                        ("2026-10", "2026-11"))  # fmt: skip
+
+        fingerprint = bundles.show_keys(laptop).signing.fingerprint
+        bundles.import_file(sup, whole, trust=fingerprint)
+        bundles.import_file(sup, later)
+        as_of, on_record = _as_of(sup)
+        assert on_record == 2  # August's person is in neither bundle
+        # the data is whole up to the first bundle only: August and September are missing
+        assert as_of == whole_made, as_of
