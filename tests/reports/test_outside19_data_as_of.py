@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from small_team import laptop_and_supervisor, sharing_person
 
 from linksdesk.casework import bundles, participants
@@ -57,11 +56,6 @@ def _as_of(sup: Casebook) -> tuple[dt.datetime | None, int]:
     return as_of, on_record
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside19: an older whole-caseload bundle imported "
-    "after a newer quarter's takes over its rows: Data as of says their time",
-)
 def test_an_older_whole_caseload_bundle_after_a_newer_quarter(tmp_path: Path) -> None:
     whole_made = dt.datetime(2026, 9, 1, 12)
     with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry):
@@ -87,11 +81,6 @@ def test_an_older_whole_caseload_bundle_after_a_newer_quarter(tmp_path: Path) ->
         assert as_of == whole_made, as_of
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside19: a period bundle after a gap moves Data as "
-    "of past cases referred and closed in the gap",
-)
 def test_a_case_referred_and_closed_between_two_bundles(tmp_path: Path) -> None:
     whole_made = dt.datetime(2026, 7, 1, 12)
     with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry):
@@ -115,3 +104,9 @@ def test_a_case_referred_and_closed_between_two_bundles(tmp_path: Path) -> None:
         assert on_record == 2  # August's person is in neither bundle
         # the data is whole up to the first bundle only: August and September are missing
         assert as_of == whole_made, as_of
+
+        # the worker fills the gap with the third quarter's bundle: whole to November's end
+        summer_made = dt.datetime(2026, 11, 30, 13)
+        bundles.import_file(sup, _bundle(laptop, sup, tmp_path / "q3.age", summer_made,
+                                         ("2026-07", "2026-09")))  # fmt: skip
+        assert _as_of(sup) == (dt.datetime(2026, 11, 30, 12), 3)
