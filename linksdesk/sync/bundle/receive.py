@@ -562,7 +562,12 @@ def _apply_supervision(
             report.bundle_id,
         )
         for ch in changes
-        if ch.table in TABLE_BY_NAME and ch.op != "erase" and ch.participant_id not in purged
+        if ch.table in TABLE_BY_NAME
+        and ch.op != "erase"
+        and ch.participant_id not in purged
+        # the bundle that wrote the row as held: one bringing it as held already, or older
+        # (an older bundle found later), takes nothing over (reports.data._as_of reads it)
+        and ch.row_id in outcome.touched.get(ch.table, ())
     ]
     if provenance:
         # one plain statement run for every row (executemany): a team's bundle holds tens
