@@ -13,9 +13,9 @@ And one way it claimed less: a quarter's bundle bringing the very records a serv
 of the whole team had brought took them over, so what the server's bundle vouched for went
 with them.
 
-Real laptop and supervisor vaults, a real sync server, real age and minisign bundles. The laptop's clock is set
-to the days the worker recorded on (as ``test_bundle_evaluation_newer`` does). Synthetic
-data."""
+Real laptop and supervisor vaults, a real sync server, real age and minisign bundles. The
+laptop's clock is set to the days the worker recorded on (as ``test_bundle_evaluation_newer``
+does). Synthetic data."""
 
 from __future__ import annotations
 
