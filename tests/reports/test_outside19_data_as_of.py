@@ -1,6 +1,6 @@
 """A worker's data reaches a supervisor's vault in bundles of the whole caseload and in
 bundles of some months only (``--period``). "Data as of" promises that everything the worker
-recorded up to that time is here. Two ways it claimed more than the bundles held:
+recorded up to that time is here. Three ways it claimed more than the bundles held:
 
 - an older bundle of the whole caseload imported after a newer bundle of a quarter: the older
   bundle took over the provenance of every row it carried too, so a record the quarter's
@@ -8,6 +8,11 @@ recorded up to that time is here. Two ways it claimed more than the bundles held
   as of" said that record's time, while a case referred after the older bundle was missing;
 - a bundle of the whole caseload, then a bundle of later months: a case referred and closed
   between the two is in neither, yet "Data as of" said the end of the later months.
+- two laptops of one worker, each newer in one field of a case: the older whole-caseload
+  bundle of one, imported after the other's quarter, wrote the case as held (its field won)
+  and was named its source, and the case's clock (the other laptop's later change) was read
+  as vouched for by the whole caseload. A record vouches no later than the making of the
+  bundle named its source.
 
 And one way it claimed less: a quarter's bundle bringing the very records a server's bundle
 of the whole team had brought took them over, so what the server's bundle vouched for went
@@ -24,7 +29,7 @@ from pathlib import Path
 
 from bundle_kit import Supervisor
 from small_team import laptop_and_supervisor, sharing_person
-from sync_kit import Dev, new_server
+from sync_kit import Dev, new_server, two_laptops
 
 from linksdesk.casework import bundles, participants
 from linksdesk.casework.casebook import Casebook
@@ -33,7 +38,7 @@ from linksdesk.reports.scope import Period, Scope
 from linksdesk.server import bundles as server_bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.storage.store import Store
-from linksdesk.sync.bundle import export, receive
+from linksdesk.sync.bundle import export, keys, receive
 
 SCOPE = Scope(Period.parse("2026-04..2026-11"))
 
@@ -56,6 +61,20 @@ def _bundle(
     recipient = bundles.bundle_key_state(sup)[1]
     assert recipient is not None
     export.export_to_file(laptop.store, out, kind="supervision", recipients=[recipient],
+                          period=period, now=made.replace(tzinfo=dt.UTC),
+                          valid_days=3650)  # fmt: skip
+    return out
+
+
+def _made(
+    store: Store,
+    out: Path,
+    sup: Supervisor,
+    made: dt.datetime,
+    period: tuple[str, str] | None = None,
+) -> Path:
+    """A laptop's supervision bundle for ``sup`` as made on ``made`` (valid until today)."""
+    export.export_to_file(store, out, kind="supervision", recipients=[sup.recipient],
                           period=period, now=made.replace(tzinfo=dt.UTC),
                           valid_days=3650)  # fmt: skip
     return out
@@ -159,5 +178,45 @@ def test_a_quarter_after_the_servers_bundle_takes_nothing_back(tmp_path: Path) -
         assert later == as_of, later
     finally:
         dev.close()
+        sup.vault.lock()
+        server.close()
+
+
+def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
+    server = new_server(tmp_path)
+    office, venues = two_laptops(server, lambda label: Dev.create(tmp_path, label))
+    sup = Supervisor.create(tmp_path)
+    try:
+        _at_clock(office.store, dt.datetime(2026, 5, 4, 9))
+        may = office.participant()
+        office.edit("participant", may, referred_on=dt.date(2026, 5, 4))
+        office.sync()
+        venues.sync()  # both laptops hold May's case
+        _at_clock(office.store, dt.datetime(2026, 8, 30, 9))
+        office.edit("participant", may, postcode="G1 1AA")
+        whole = _made(office.store, tmp_path / "office.age", sup, dt.datetime(2026, 9, 1, 12))
+        # the other laptop, not synced since: its own change to the case, and a new person
+        _at_clock(venues.store, dt.datetime(2026, 10, 15, 9))
+        venues.edit("participant", may, phone="07700 900123")
+        october = venues.participant()
+        venues.edit("participant", october, referred_on=dt.date(2026, 10, 2))
+        quarter = _made(venues.store, tmp_path / "venues.age", sup,
+                        dt.datetime(2026, 11, 30, 12), ("2026-04", "2026-06"))  # fmt: skip
+
+        receive.import_bundle(
+            sup.store, quarter, trust=keys.signing_key(venues.store).public.fingerprint
+        )
+        # the office's older bundle, later: its postcode is newer than the venues laptop's,
+        # so the case is now the office bundle's, whose making is the latest it vouches for
+        receive.import_bundle(
+            sup.store, whole, trust=keys.signing_key(office.store).public.fingerprint
+        )
+        report = report_from_store(sup.store, SCOPE, audience="internal")
+        [(_worker, as_of, _days, on_record)] = report.section("freshness").table("freshness").rows
+        assert on_record == 1  # October's person has not come
+        assert as_of == dt.datetime(2026, 9, 1, 12), as_of
+    finally:
+        office.close()
+        venues.close()
         sup.vault.lock()
         server.close()
