@@ -20,11 +20,6 @@ from linksdesk.ui.bundle_dialogs import ImportBundleDialog
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside19: after File › Import a bundle… the Team "
-    "dashboard still says No data yet (the import tells no view of its changes)",
-)
 def test_the_dashboard_shows_an_imported_bundle_at_once(
     qtbot: Any, ui_session: Any, tmp_path: Path
 ) -> None:

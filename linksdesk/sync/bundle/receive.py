@@ -27,8 +27,10 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core.changes import Changes
 from linksdesk.core.errors import UserError
 from linksdesk.core.item_words import counted
+from linksdesk.core.registry import PARTICIPANT_TABLE
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, vacuum
 from linksdesk.storage.bundle_tables import (
@@ -76,6 +78,7 @@ from linksdesk.sync.bundle.signing import (
 from linksdesk.sync.page import PURGED, ApplyContext, PageOutcome
 from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
+from linksdesk.sync.steps.pull import ERASURE_ENTITY
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -99,6 +102,21 @@ class ImportReport:
     dropped: int = 0  # evaluation rows a laptop had filed under another worker's pseudonym
     trusted_now: bool = False
     touched: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> Changes:
+        """What the import wrote here, in the terms views reload by, as a sync's pull says
+        it (``steps.pull``): each table written to, the participants written, and a purge
+        as an erasure. The window hands it to every view, so the Team dashboard shows the
+        bundle without being asked again (an evaluation bundle's names no table: every
+        view is still told)."""
+        seen = Changes(entities={t for t in self.touched if t in TABLE_BY_NAME})
+        seen.participants |= self.touched.get(PARTICIPANT_TABLE, set())
+        purged = self.touched.get(PURGED, set())
+        if purged or self.erased:
+            seen.entities |= {ERASURE_ENTITY, PARTICIPANT_TABLE}
+            seen.participants |= purged
+        return seen
 
     def describe(self) -> str:
         total = sum(self.counts.values())
