@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from bundle_kit import Supervisor
 from small_team import laptop_and_supervisor, sharing_person
 from sync_kit import Dev, new_server, two_laptops
@@ -220,3 +221,21 @@ def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
         venues.close()
         sup.vault.lock()
         server.close()
+
+
+@pytest.mark.xfail(
+    strict=True, reason="outside19: a fast laptop's bundle makes Data as of a time still to come"
+)
+def test_a_laptop_whose_clock_runs_ahead(tmp_path: Path) -> None:
+    """A laptop's clock ten hours fast (a wrong time zone set as UTC): its bundle, taken as
+    made within the day's leeway, said the worker's data was as of a time still to come, later
+    than the report itself was made."""
+    ahead = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0) + dt.timedelta(hours=10)
+    with laptop_and_supervisor(tmp_path) as (laptop, sup, _carry):
+        _at(laptop, ahead)
+        sharing_person(laptop, 0, referred=dt.date(2026, 5, 4))
+        bundle = _bundle(laptop, sup, tmp_path / "fast.age", ahead, None)
+        bundles.import_file(sup, bundle, trust=bundles.show_keys(laptop).signing.fingerprint)
+        report = report_from_store(sup.store, SCOPE, audience="internal")
+        assert report.data_as_of is not None
+        assert report.data_as_of <= report.generated_at, (report.data_as_of, report.generated_at)
