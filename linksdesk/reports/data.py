@@ -217,7 +217,8 @@ def _as_of(
     """Each worker's "data as of", and the period of the bundle it rests on where that bundle
     was made with one. Everything they recorded up to then is here: the clock of their newest
     record, or the making of their newest supervision bundle from a laptop, whichever is
-    later. A record vouches no later than the making of the bundle that brought it (an older
+    later; a bundle is made no later than it was imported (a sender's clock may run fast).
+    A record vouches no later than the making of the bundle that brought it (an older
     bundle imported later is named as the record's, but a newer one brought what is held).
     A bundle made with a period holds the cases open in it and nothing referred after it, so
     it vouches only up to its period's end, and so does each record it brought (a record
@@ -238,8 +239,14 @@ def _as_of(
                 (start_of(covered), min(when, end_of(covered)), covered)
             )
 
-    def made(created: Any) -> dt.datetime:
-        return dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
+    def made(created: Any, taken: Any) -> dt.datetime:
+        """When a bundle was made, by its sender's clock, and no later than this vault took
+        it in: a laptop's clock running fast (within the day an import allows) makes no
+        data as of a time still to come."""
+        when = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
+        if not taken:
+            return when
+        return min(when, dt.datetime.fromisoformat(str(taken)).replace(tzinfo=None))
 
     run = s.connection().exec_driver_sql
     bundled = _has_table(s, "bundle_ledger") and _has_table(s, "imported_row")
@@ -247,7 +254,7 @@ def _as_of(
         name = str(getattr(t, "__tablename__"))  # noqa: B009 (mypy: a mixin has no name)
         if bundled:  # each record with the bundle that brought it (if any), and its period
             rows = run(
-                f"SELECT t.owner, l.period_first, l.period_last, l.created_at, max(t.hlc) "
+                "SELECT t.owner, l.period_first, l.period_last, l.created_at, l.at, max(t.hlc) "
                 f"FROM {name} t "
                 "LEFT JOIN imported_row r ON r.table_name = ? AND r.row_id = t.id "
                 "LEFT JOIN bundle_ledger l ON l.bundle_id = r.bundle_id "
@@ -255,22 +262,21 @@ def _as_of(
                 (name,),
             )
         else:
-            rows = run(f"SELECT owner, NULL, NULL, NULL, max(hlc) FROM {name} GROUP BY owner")
-        for owner, first, last, created, hlc in rows:
+            rows = run(f"SELECT owner, NULL, NULL, NULL, NULL, max(hlc) FROM {name} GROUP BY owner")
+        for owner, first, last, created, taken, hlc in rows:
             if owner and hlc:
                 wall = dt.datetime.fromtimestamp(HLC.decode(hlc).wall_ms / 1000, dt.UTC)
                 when = wall.replace(tzinfo=None)
                 if created:
-                    when = min(when, made(created))
+                    when = min(when, made(created, taken))
                 offer(owner, when, (first, last) if last else None)
     if bundled:
-        for owner, first, last, created in run(
-            "SELECT worker_id, period_first, period_last, max(created_at) FROM bundle_ledger "
-            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL "
-            "GROUP BY worker_id, period_first, period_last"
+        for owner, first, last, created, taken in run(
+            "SELECT worker_id, period_first, period_last, created_at, at FROM bundle_ledger "
+            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL"
         ):
             if created:  # a bundle made then: its data is as of then
-                offer(owner, made(created), (first, last) if last else None)
+                offer(owner, made(created, taken), (first, last) if last else None)
     latest: dict[str, dt.datetime] = {}
     rests_on: dict[str, tuple[str, str]] = {}
     for owner in whole.keys() | spans.keys():

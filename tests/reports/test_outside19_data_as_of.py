@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from bundle_kit import Supervisor
 from small_team import laptop_and_supervisor, sharing_person
 from sync_kit import Dev, new_server, two_laptops
@@ -223,9 +222,6 @@ def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
         server.close()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="outside19: a fast laptop's bundle makes Data as of a time still to come"
-)
 def test_a_laptop_whose_clock_runs_ahead(tmp_path: Path) -> None:
     """A laptop's clock ten hours fast (a wrong time zone set as UTC): its bundle, taken as
     made within the day's leeway, said the worker's data was as of a time still to come, later
