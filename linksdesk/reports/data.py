@@ -179,6 +179,7 @@ def _supervisor_facts(s: Session) -> dict[str, int]:
 
 
 Covered = tuple[str, str] | None  # the months a bundle covered (YYYY-MM); None: everything
+Span = tuple[dt.datetime, dt.datetime, tuple[str, str]]  # from, to, the months a bundle covered
 
 
 def end_of(covered: tuple[str, str]) -> dt.datetime:
@@ -188,56 +189,101 @@ def end_of(covered: tuple[str, str]) -> dt.datetime:
     return first_of_next - dt.timedelta(seconds=1)
 
 
+def start_of(covered: tuple[str, str]) -> dt.datetime:
+    """The first second of a bundle's period (its first month's first day, 00:00:00)."""
+    year, month = (int(x) for x in covered[0].split("-"))
+    return dt.datetime(year, month, 1)
+
+
+def _chained(whole: dt.datetime | None, spans: list[Span]) -> tuple[dt.datetime, Covered]:
+    """How far a worker's data is whole: up to ``whole`` (what bundles of the whole caseload,
+    or records that came without a period, vouch for), then on through each bundle made with
+    a period that starts by then. A period that starts later leaves a gap: a case referred
+    and closed in it is in no bundle here, so neither that period nor any after it counts.
+    With nothing of the whole caseload, the earliest period starts the chain."""
+    when, covered = whole, None
+    for first, last, months in sorted(spans):
+        if when is not None and first - dt.timedelta(seconds=1) > when:
+            break  # a gap: the months before ``first`` are not all here
+        if when is None or last > when:
+            when, covered = last, months
+    assert when is not None  # a worker has a whole point or a span
+    return when, covered
+
+
 def _as_of(
     s: Session, owners: frozenset[str] | None, tables: tuple[type[SyncColumns], ...]
 ) -> tuple[dict[str, dt.datetime], dict[str, tuple[str, str]]]:
     """Each worker's "data as of", and the period of the bundle it rests on where that bundle
     was made with one. Everything they recorded up to then is here: the clock of their newest
     record, or the making of their newest supervision bundle from a laptop, whichever is
-    later. A bundle made with a period holds the cases open in it and nothing referred after
-    it, so it vouches only up to its period's end, and so does each record it brought (a
-    record newer than the period says one case is as of then, not the caseload). An
-    evaluation bundle brings nothing the figures count: it moves no worker's date."""
-    best: dict[str, tuple[dt.datetime, Covered]] = {}
+    later; a bundle is made no later than it was imported (a sender's clock may run fast).
+    A record vouches no later than the making of the bundle that brought it (an older
+    bundle imported later is named as the record's, but a newer one brought what is held).
+    A bundle made with a period holds the cases open in it and nothing referred after it, so
+    it vouches only up to its period's end, and so does each record it brought (a record
+    newer than the period says one case is as of then, not the caseload); and only from the
+    period's start, so it carries the data on only where it starts by the time the data
+    before it reaches (``_chained``). An evaluation bundle brings nothing the figures count:
+    it moves no worker's date."""
+    whole: dict[str, dt.datetime] = {}
+    spans: dict[str, list[Span]] = {}
 
     def offer(owner: str, when: dt.datetime, covered: Covered) -> None:
         if owners is not None and owner not in owners:
             return
-        if covered is not None:
-            when = min(when, end_of(covered))
-        held = best.get(owner)
-        if held is None or when > held[0] or (when == held[0] and covered is None):
-            best[owner] = (when, covered)
+        if covered is None:
+            whole[owner] = max(when, whole.get(owner, when))
+        else:
+            spans.setdefault(owner, []).append(
+                (start_of(covered), min(when, end_of(covered)), covered)
+            )
+
+    def made(created: Any, taken: Any) -> dt.datetime:
+        """When a bundle was made, by its sender's clock, and no later than this vault took
+        it in: a laptop's clock running fast (within the day an import allows) makes no
+        data as of a time still to come."""
+        when = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
+        if not taken:
+            return when
+        return min(when, dt.datetime.fromisoformat(str(taken)).replace(tzinfo=None))
 
     run = s.connection().exec_driver_sql
     bundled = _has_table(s, "bundle_ledger") and _has_table(s, "imported_row")
     for t in tables:
         name = str(getattr(t, "__tablename__"))  # noqa: B009 (mypy: a mixin has no name)
-        if bundled:  # each record with the period of the bundle that brought it (if any)
+        if bundled:  # each record with the bundle that brought it (if any), and its period
             rows = run(
-                f"SELECT t.owner, l.period_first, l.period_last, max(t.hlc) FROM {name} t "
+                "SELECT t.owner, l.period_first, l.period_last, l.created_at, l.at, max(t.hlc) "
+                f"FROM {name} t "
                 "LEFT JOIN imported_row r ON r.table_name = ? AND r.row_id = t.id "
                 "LEFT JOIN bundle_ledger l ON l.bundle_id = r.bundle_id "
-                "GROUP BY t.owner, l.period_first, l.period_last",
+                "GROUP BY t.owner, r.bundle_id",
                 (name,),
             )
         else:
-            rows = run(f"SELECT owner, NULL, NULL, max(hlc) FROM {name} GROUP BY owner")
-        for owner, first, last, hlc in rows:
+            rows = run(f"SELECT owner, NULL, NULL, NULL, NULL, max(hlc) FROM {name} GROUP BY owner")
+        for owner, first, last, created, taken, hlc in rows:
             if owner and hlc:
                 wall = dt.datetime.fromtimestamp(HLC.decode(hlc).wall_ms / 1000, dt.UTC)
-                offer(owner, wall.replace(tzinfo=None), (first, last) if last else None)
+                when = wall.replace(tzinfo=None)
+                if created:
+                    when = min(when, made(created, taken))
+                offer(owner, when, (first, last) if last else None)
     if bundled:
-        for owner, first, last, created in run(
-            "SELECT worker_id, period_first, period_last, max(created_at) FROM bundle_ledger "
-            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL "
-            "GROUP BY worker_id, period_first, period_last"
+        for owner, first, last, created, taken in run(
+            "SELECT worker_id, period_first, period_last, created_at, at FROM bundle_ledger "
+            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL"
         ):
             if created:  # a bundle made then: its data is as of then
-                made = dt.datetime.fromisoformat(str(created)).replace(tzinfo=None)
-                offer(owner, made, (first, last) if last else None)
-    latest = {owner: when for owner, (when, _c) in best.items()}
-    return latest, {owner: c for owner, (_w, c) in best.items() if c is not None}
+                offer(owner, made(created, taken), (first, last) if last else None)
+    latest: dict[str, dt.datetime] = {}
+    rests_on: dict[str, tuple[str, str]] = {}
+    for owner in whole.keys() | spans.keys():
+        latest[owner], covered = _chained(whole.get(owner), spans.get(owner, []))
+        if covered is not None:
+            rests_on[owner] = covered
+    return latest, rests_on
 
 
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:

@@ -143,7 +143,8 @@ EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "The time of the newest record from each worker, or of their newest bundle if later: "
         "anything they recorded after that has not reached this vault yet. A bundle made for "
         "a period holds nothing referred after it: its data is as of the period's end at the "
-        "latest.",
+        "latest. Nor does it hold cases closed before the period: where it starts after the "
+        "data already here, the data stays as of before the gap.",
     ),
     (
         "c",

@@ -27,8 +27,10 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core.changes import Changes
 from linksdesk.core.errors import UserError
 from linksdesk.core.item_words import counted
+from linksdesk.core.registry import PARTICIPANT_TABLE
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import audit, vacuum
 from linksdesk.storage.bundle_tables import (
@@ -76,6 +78,7 @@ from linksdesk.sync.bundle.signing import (
 from linksdesk.sync.page import PURGED, ApplyContext, PageOutcome
 from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
+from linksdesk.sync.steps.pull import ERASURE_ENTITY
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -99,6 +102,21 @@ class ImportReport:
     dropped: int = 0  # evaluation rows a laptop had filed under another worker's pseudonym
     trusted_now: bool = False
     touched: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> Changes:
+        """What the import wrote here, in the terms views reload by, as a sync's pull says
+        it (``steps.pull``): each table written to, the participants written, and a purge
+        as an erasure. The window hands it to every view, so the Team dashboard shows the
+        bundle without being asked again (an evaluation bundle's names no table: every
+        view is still told)."""
+        seen = Changes(entities={t for t in self.touched if t in TABLE_BY_NAME})
+        seen.participants |= self.touched.get(PARTICIPANT_TABLE, set())
+        purged = self.touched.get(PURGED, set())
+        if purged or self.erased:
+            seen.entities |= {ERASURE_ENTITY, PARTICIPANT_TABLE}
+            seen.participants |= purged
+        return seen
 
     def describe(self) -> str:
         total = sum(self.counts.values())
@@ -562,7 +580,12 @@ def _apply_supervision(
             report.bundle_id,
         )
         for ch in changes
-        if ch.table in TABLE_BY_NAME and ch.op != "erase" and ch.participant_id not in purged
+        if ch.table in TABLE_BY_NAME
+        and ch.op != "erase"
+        and ch.participant_id not in purged
+        # the bundle that wrote the row as held: one bringing it as held already, or older
+        # (an older bundle found later), takes nothing over (reports.data._as_of reads it)
+        and ch.row_id in outcome.touched.get(ch.table, ())
     ]
     if provenance:
         # one plain statement run for every row (executemany): a team's bundle holds tens
