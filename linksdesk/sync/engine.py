@@ -29,7 +29,7 @@ from linksdesk.storage.store import Store, shared_participants
 from linksdesk.storage.tables import Outbox, SyncAttention, SyncConflict
 from linksdesk.sync import same_person, state
 from linksdesk.sync.local_only import LocalOnlyCase
-from linksdesk.sync.page import CURSOR_MOVED
+from linksdesk.sync.page import CURSOR_MOVED, ERASURE_ENTITY
 from linksdesk.sync.protocol import PROTOCOL_VERSION, Change, PushRequest, PushResponse
 from linksdesk.sync.steps import marks
 from linksdesk.sync.steps.context import (
@@ -43,7 +43,7 @@ from linksdesk.sync.steps.context import (
 )
 from linksdesk.sync.steps.guard import ConsentGuard
 from linksdesk.sync.steps.handshake import SETTINGS_KEY, Handshake, apply_programme_settings
-from linksdesk.sync.steps.pull import ERASURE_ENTITY, Pull
+from linksdesk.sync.steps.pull import Pull
 from linksdesk.sync.steps.push import Push
 from linksdesk.sync.steps.verify import RECHECK_AFTER_S, Verify
 from linksdesk.sync.totals import note_unchanged, refresh_monthly_totals

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from linksdesk.core.changes import Changes
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.sync.local_only import LocalOnlyCase
-from linksdesk.sync.protocol import HANDOVER_TABLE
+from linksdesk.sync.protocol import CONFLICT_TABLE, HANDOVER_TABLE, ServerChange
 
 # what PageOutcome.touched (and a sync's touched rows) name besides tables: a participant
 # purged here (by id), and the cursor moved (by the step that moved it)
@@ -21,6 +22,8 @@ SHARING_ROWS = frozenset({PARTICIPANT_TABLE, CONSENT_TABLE})
 # have changed: those rows, and a participant purged or handed over here (the handover
 # notice, by participant); the next totals are then made afresh (state.TOTALS_DIRTY)
 TOTALS_RECOUNT = SHARING_ROWS | {PURGED, HANDOVER_TABLE}
+# the entity a view hears of when a record it may show left this laptop (casework's erasure)
+ERASURE_ENTITY = "erasure"
 
 
 @dataclass
@@ -64,6 +67,27 @@ class PageOutcome:
     def purged(self) -> bool:
         """Whether this page purged anyone here (the file's VACUUM is then due)."""
         return bool(self.touched.get(PURGED))
+
+    def note_changes(self, changes: Iterable[ServerChange], seen: Changes) -> None:
+        """Add what applying ``changes`` wrote here to ``seen``, in the terms views reload by
+        (a sync's pull and a bundle's import alike): each table a change was written to and
+        whose record it is; a record erased, handed away or withdrawn away (so a record open
+        in a window is closed and its unsaved words kept) as an erasure."""
+        for ch in changes:
+            if ch.row_id not in self.touched.get(ch.table, ()):
+                continue
+            seen.entities.add(ch.table)
+            pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
+            if pid:
+                seen.participants.add(pid)
+        gone = set(self.erased) | set(self.handed_away) | set(self.withdrawn_away)
+        if gone:
+            seen.entities.add(ERASURE_ENTITY)
+        for pid in self.touched.get(PURGED, set()) | self.touched.get(HANDOVER_TABLE, set()) | gone:
+            seen.entities.add(PARTICIPANT_TABLE)  # removed here, or kept as a local-only case
+            seen.participants.add(pid)
+        if self.conflicts:
+            seen.entities.add(CONFLICT_TABLE)
 
     def touch(self, table: str, row_id: str) -> None:
         self.touched.setdefault(table, set()).add(row_id)

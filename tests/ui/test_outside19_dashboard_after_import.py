@@ -51,6 +51,8 @@ def test_the_dashboard_shows_an_imported_bundle_at_once(
     dialog.accept_signer.setChecked(True)
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         dialog.ok_button.click()
+    told = dialog.result_info.changes  # what the window passed on: the three people, by id
+    assert len(told.participants) == 3 and {"participant", "contact"} <= told.entities, told
     settle(qtbot, ui_session)
     assert view.isVisible()
     said = view.as_of_label.text()

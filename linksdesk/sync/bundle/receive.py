@@ -78,7 +78,6 @@ from linksdesk.sync.bundle.signing import (
 from linksdesk.sync.page import PURGED, ApplyContext, PageOutcome
 from linksdesk.sync.policy import TEAM_TABLES
 from linksdesk.sync.protocol import ServerChange
-from linksdesk.sync.steps.pull import ERASURE_ENTITY
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -102,21 +101,11 @@ class ImportReport:
     dropped: int = 0  # evaluation rows a laptop had filed under another worker's pseudonym
     trusted_now: bool = False
     touched: dict[str, set[str]] = field(default_factory=dict)
-
-    @property
-    def changes(self) -> Changes:
-        """What the import wrote here, in the terms views reload by, as a sync's pull says
-        it (``steps.pull``): each table written to, the participants written, and a purge
-        as an erasure. The window hands it to every view, so the Team dashboard shows the
-        bundle without being asked again (an evaluation bundle's names no table: every
-        view is still told)."""
-        seen = Changes(entities={t for t in self.touched if t in TABLE_BY_NAME})
-        seen.participants |= self.touched.get(PARTICIPANT_TABLE, set())
-        purged = self.touched.get(PURGED, set())
-        if purged or self.erased:
-            seen.entities |= {ERASURE_ENTITY, PARTICIPANT_TABLE}
-            seen.participants |= purged
-        return seen
+    # what the import wrote here, in the terms views reload by (``PageOutcome.note_changes``,
+    # as a sync's pull says it): the window hands it to every view, so the Team dashboard
+    # shows the bundle without being asked again (an evaluation bundle's names nothing: every
+    # view is still told)
+    changes: Changes = field(default_factory=Changes)
 
     def describe(self) -> str:
         total = sum(self.counts.values())
@@ -574,7 +563,7 @@ def _apply_supervision(
         (
             ch.table,
             ch.row_id,
-            ch.row_id if ch.table == "participant" else ch.participant_id,
+            ch.row_id if ch.table == PARTICIPANT_TABLE else ch.participant_id,
             ch.owner,
             report.signer,
             report.bundle_id,
@@ -603,3 +592,4 @@ def _apply_supervision(
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
     report.touched = outcome.touched
+    outcome.note_changes(changes, report.changes)

@@ -18,16 +18,13 @@ from linksdesk.sync.apply import PageApplier, pending_fields
 from linksdesk.sync.conflicts import reconcile_note_conflicts
 from linksdesk.sync.page import (
     CURSOR_MOVED,
-    PURGED,
     TOTALS_RECOUNT,
     ApplyContext,
     PageOutcome,
 )
 from linksdesk.sync.protocol import (
     CONFLICT_TABLE,
-    HANDOVER_TABLE,
     MAX_PULL_LIMIT,
-    PARTICIPANT_TABLE,
     PullRequest,
     PullResponse,
     ServerChange,
@@ -44,9 +41,6 @@ STUCK = (
     "sync stopped here. Your work and everything received so far are saved on this laptop; "
     "sync again later, and tell your programme administrator if it happens again."
 )
-
-# the entity a view hears of when a record it may show left this laptop (casework's erasure)
-ERASURE_ENTITY = "erasure"
 
 
 class Pull:
@@ -236,30 +230,8 @@ class Pull:
             state.put(s, state.CURSOR, cursor)
         self._observe(s, ctx.highest_hlc)
         self.c.point("pull:before-commit")
-        self._note_pulled(changes, outcome)
+        outcome.note_changes(changes, self.c.run.report.changed)
         return outcome
-
-    def _note_pulled(self, changes: list[ServerChange], outcome: PageOutcome) -> None:
-        """Add what a page changed here to the sync's ``Changes``: each table a change was
-        written to and whose record it is; a record erased, handed away or withdrawn away (so
-        a record open in a window is closed and its unsaved words kept) as an erasure."""
-        seen = self.c.run.report.changed
-        touched = outcome.touched
-        for ch in changes:
-            if ch.row_id not in touched.get(ch.table, ()):
-                continue
-            seen.entities.add(ch.table)
-            pid = ch.participant_id or (ch.row_id if ch.table == PARTICIPANT_TABLE else None)
-            if pid:
-                seen.participants.add(pid)
-        gone = set(outcome.erased) | set(outcome.handed_away) | set(outcome.withdrawn_away)
-        if gone:
-            seen.entities.add(ERASURE_ENTITY)
-        for pid in touched.get(PURGED, set()) | touched.get(HANDOVER_TABLE, set()) | gone:
-            seen.entities.add(PARTICIPANT_TABLE)  # removed here, or kept as a local-only case
-            seen.participants.add(pid)
-        if outcome.conflicts:
-            seen.entities.add(CONFLICT_TABLE)
 
     def _apply_context(self, s: Session) -> ApplyContext:
         return ApplyContext(
