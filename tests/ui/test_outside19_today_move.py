@@ -57,7 +57,6 @@ def ok(qtbot: Any, dialog: MoveBookingDialog) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="outside19: Today's bookings offer no Move booking…")
 def test_todays_booking_is_moved_from_todays_list(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
@@ -85,7 +84,6 @@ def test_todays_booking_is_moved_from_todays_list(
     qtbot.waitUntil(lambda: today.todays_model.rowCount() == 0, timeout=20_000)
 
 
-@pytest.mark.xfail(strict=True, reason="outside19: a Move booking half typed is lost at lock")
 def test_a_move_half_typed_when_it_locks_is_kept_and_comes_back(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
 ) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from typing import Any, Concatenate
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,12 +20,11 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework import contacts, lists
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.dto import Contact, DiaryEntry, Outcome
+from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import (
     ContactDialog,
-    MoveBookingDialog,
     next_slot,
     still_to_come,
 )
@@ -37,8 +35,8 @@ from linksdesk.ui.models.table import (
     RecordTableModel,
 )
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.views.common import Screen, heading, relevant
-from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.common import heading, relevant
+from linksdesk.ui.views.outcome import BookingsScreen, ask_outcome, outcome_menu
 from linksdesk.ui.views.rows import hbox, page_layout, tab_order
 from linksdesk.ui.widgets import push_button
 
@@ -61,7 +59,7 @@ def entry_text(e: DiaryEntry) -> str:
     return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n" + " · ".join(parts)
 
 
-class DiaryView(Screen):
+class DiaryView(BookingsScreen):
     """Seven day columns; pick a contact and press Attended, Did not attend or Cancelled."""
 
     sig_week_shown = Signal()
@@ -165,7 +163,6 @@ class DiaryView(Screen):
             )
         )
         self._selected: DiaryEntry | None = None
-        self._rebooking: DiaryEntry | None = None  # whom Schedule contact or Move booking is about
         self._update_actions()
         self._label_days()
         self.setFocusProxy(self.day_lists[0])
@@ -285,12 +282,7 @@ class DiaryView(Screen):
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
             return
-        self._book_for(
-            entry,
-            lambda: MoveBookingDialog.ask(self, entry),
-            contacts.move_booking,
-            entry.contact_id,
-        )
+        self.move_booking(entry, lambda c: self._own_contact(c, entry))
 
     def _after_outcome(self, entry: DiaryEntry, status: ContactStatus, result: object) -> None:
         self._own_contact(result, entry)
@@ -301,30 +293,13 @@ class DiaryView(Screen):
                 "venue": entry.venue,
                 "purpose": entry.purpose,
             }
-            self._book_for(
+            self.book_for(
                 entry,
                 lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),
                 contacts.schedule_contact,
                 entry.participant_id,
+                lambda c: self._own_contact(c, entry),
             )
-
-    def _book_for(
-        self,
-        entry: DiaryEntry,
-        ask: Callable[[], dict[str, Any] | None],
-        use_case: Callable[Concatenate[Casebook, str, ...], Outcome[Contact]],
-        target_id: str,
-    ) -> None:
-        """Ask for a booking about ``entry``'s person (the dialog names them: a week of many
-        people's bookings is behind it), then save it with ``use_case(target_id, ...)`` and
-        put the saved contact in place."""
-        self._rebooking = entry
-        try:
-            values = ask()
-        finally:
-            self._rebooking = None
-        if values:
-            self.write(use_case, target_id, **values, on_done=lambda c: self._own_contact(c, entry))
 
     def _own_contact(self, result: object, like: DiaryEntry) -> None:
         """A contact saved from this screen: put it in place from the saved value, without
@@ -338,11 +313,6 @@ class DiaryView(Screen):
             rows.append(contacts.in_diary(contact, like))
         rows.sort(key=lambda r: r.at)
         self._show(self.start, rows, self.read_only)
-
-    def dialog_person(self) -> str | None:
-        """Who a dialog opened from here writes about, for its title (see ``person_title``)."""
-        entry = self._rebooking
-        return f"{entry.display_name} ({entry.programme_id})" if entry is not None else None
 
     def ask_schedule_again(self, entry: DiaryEntry) -> bool:
         """The did-not-attend offer; tests replace it."""

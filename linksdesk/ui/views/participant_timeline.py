@@ -427,6 +427,23 @@ class TimelineTab(RecordTabBase):
         if values:
             self.view.write(contacts.move_booking, booked.id, **values, on_done=self._show_moved)
 
+    def move_booking_id(self, contact_id: str) -> None:
+        """Move booking… for the booking ``contact_id`` (a move kept at a lock, taken up): one
+        recorded, marked in error or gone since is said, and what was typed stays kept."""
+        data = self.view.data
+        booked = next((c for c in data.contacts if c.id == contact_id), None) if data else None
+        if booked is None or booked.in_error or contacts.move_problem(booked.status):
+            self.view.message.show_message(
+                self.tr(
+                    "That booking has been recorded, marked entered in error or removed since: "
+                    "it cannot be moved. What you typed is still kept."
+                ),
+                "info",
+            )
+            return
+        self.select_id(booked.id)
+        self.move_booking(booked)
+
     def _show_moved(self, moved: Contact) -> None:
         self.select_id(moved.id)
 

@@ -27,7 +27,6 @@ from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import (
-    Screen,
     Section,
     heading,
     in_sort_order,
@@ -35,7 +34,7 @@ from linksdesk.ui.views.common import (
     open_on_activate,
     relevant,
 )
-from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.outcome import BookingsScreen, ask_outcome, outcome_menu
 from linksdesk.ui.views.rows import page_layout
 from linksdesk.ui.widgets import push_button, scrolled
 
@@ -109,7 +108,7 @@ def _day(at: dt.datetime | dt.date) -> str:
     return text if at.year == dt.date.today().year else f"{text} {at.year}"
 
 
-class TodayView(Screen):
+class TodayView(BookingsScreen):
     """What a links worker looks at first thing: lists only, each row opens the participant."""
 
     sig_open_conflicts = Signal()
@@ -297,7 +296,7 @@ class TodayView(Screen):
             open_on_activate(section.table, self.sig_open_participant.emit, PARTICIPANT_ROLE)
         layout.insertWidget(layout.indexOf(self.todays_section), self.conflicts_section)
         # a booked contact's outcome is recorded from these two lists too (context menu, or
-        # Record › Record outcome on the selected row)
+        # Record › Record outcome on the selected row), and the booking moved (context menu)
         self.outcome_sections = {self.todays_section: 0, self.follow_section: 2}
         for section in self.outcome_sections:
             section.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -364,7 +363,12 @@ class TodayView(Screen):
         if entry is None:
             return
         self.row_menu = outcome_menu(
-            self, entry, lambda s: ask_outcome(self, entry, s, on_done=self._own_outcome)
+            self,
+            entry,
+            lambda s: ask_outcome(self, entry, s, on_done=self._own_outcome),
+            # moved to another day it leaves these lists, and the person's next contact in
+            # "Not seen for a while" changes: the lists are read again
+            lambda: self.move_booking(entry, lambda _moved: self.refresh()),
         )
         self.row_menu.popup(section.table.viewport().mapToGlobal(pos))
 
