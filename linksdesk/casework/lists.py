@@ -71,18 +71,27 @@ def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
     )
 
 
-def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
+def diary(
+    cb: Casebook, start: dt.date, *, days: int = 7, mine_only: bool = False
+) -> list[DiaryEntry]:
     """Every contact from ``start`` for ``days`` days (a week by default), in time order;
-    one marked entered in error is no appointment, and stays only in the person's record."""
+    one marked entered in error is no appointment, and stays only in the person's record.
+    ``mine_only`` leaves out cases handed to a colleague (Today's lists, as its other
+    lists do: not this worker's to record or chase); the Diary shows them, read-only."""
     days = records.int_arg(days, "Days", 1, 366)
     begin = _start_of(start)
+    query = _diary_query(begin, begin + dt.timedelta(days=days))
+    if mine_only:
+        return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in _still_mine(cb, query)]
     with cb.store.read() as s:
-        rows = s.execute(_diary_query(begin, begin + dt.timedelta(days=days))).all()
+        rows = s.execute(query).all()
     return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in rows]
 
 
-def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[DiaryEntry]:
-    return diary(cb, records.today(today), days=1)
+def todays_contacts(
+    cb: Casebook, *, today: dt.date | None = None, mine_only: bool = False
+) -> list[DiaryEntry]:
+    return diary(cb, records.today(today), days=1, mine_only=mine_only)
 
 
 # -- caseload ---------------------------------------------------------------------------------

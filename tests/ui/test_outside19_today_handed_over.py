@@ -25,7 +25,6 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(strict=True, reason="outside19: Today lists a handed-over case's bookings")
 def test_a_handed_over_cases_bookings_leave_todays_lists(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:

@@ -56,12 +56,14 @@ class TodayData:
 
 def load_today(cb: Casebook, today: dt.date, now: dt.datetime) -> TodayData:
     """Runs on the DB thread: one job for the whole screen."""
-    todays = lists.todays_contacts(cb, today=today)
+    # a case handed to a colleague is left out, as from the other lists: its bookings are
+    # not this worker's to record (the write is refused once the outcome's note is typed)
+    todays = lists.todays_contacts(cb, today=today, mine_only=True)
     # "later this week": the days after today up to Sunday, never next week's
     rest = days_left_in_week(today)
-    week = lists.diary(cb, today + dt.timedelta(days=1), days=rest) if rest else []
+    week = lists.diary(cb, today + dt.timedelta(days=1), days=rest, mine_only=True) if rest else []
     # contacts whose time has passed with no outcome recorded yet
-    past = lists.diary(cb, today - dt.timedelta(days=28), days=29)
+    past = lists.diary(cb, today - dt.timedelta(days=28), days=29, mine_only=True)
     follow_ups = [e for e in past if e.status is ContactStatus.SCHEDULED and e.at < now]
     weeks = cb.settings().not_seen_weeks
     return TodayData(
