@@ -25,7 +25,6 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(strict=True, reason="outside19: Today and an open record keep old settings")
 def test_today_and_the_open_record_follow_a_saved_setting(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
