@@ -63,10 +63,12 @@ _DIARY_COLUMNS = (
 )
 
 
-def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
+def _diary_query(start: dt.datetime | None, end: dt.datetime) -> Any:
+    """Contacts from ``start`` (None: however long ago) until ``end``, in time order."""
+    since = () if start is None else (Contact.scheduled_at >= start,)
     return (
         _with_person(Contact, _DIARY_COLUMNS)
-        .where(Contact.scheduled_at >= start, Contact.scheduled_at < end, standing_clause())
+        .where(*since, Contact.scheduled_at < end, standing_clause())
         .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
     )
 
@@ -92,6 +94,14 @@ def todays_contacts(
     cb: Casebook, *, today: dt.date | None = None, mine_only: bool = False
 ) -> list[DiaryEntry]:
     return diary(cb, records.today(today), days=1, mine_only=mine_only)
+
+
+def outcomes_to_record(cb: Casebook, *, now: dt.datetime) -> list[DiaryEntry]:
+    """Booked contacts whose time has passed with no outcome recorded, however long ago (one
+    left booked counts in no figure as attended or missed until it has one), oldest first;
+    cases handed to a colleague are left out (not this worker's to record)."""
+    query = _diary_query(None, now).where(Contact.status == ContactStatus.SCHEDULED.value)
+    return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in _still_mine(cb, query)]
 
 
 # -- caseload ---------------------------------------------------------------------------------

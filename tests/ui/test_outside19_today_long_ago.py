@@ -20,7 +20,6 @@ from linksdesk.ui.views.today import TodayView
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(strict=True, reason="outside19: Today forgets a booking 4+ weeks old")
 def test_a_booking_left_without_its_outcome_for_five_weeks_is_still_to_record(
     qtbot: Any, unlocked: UiSession
 ) -> None:

@@ -62,9 +62,8 @@ def load_today(cb: Casebook, today: dt.date, now: dt.datetime) -> TodayData:
     # "later this week": the days after today up to Sunday, never next week's
     rest = days_left_in_week(today)
     week = lists.diary(cb, today + dt.timedelta(days=1), days=rest, mine_only=True) if rest else []
-    # contacts whose time has passed with no outcome recorded yet
-    past = lists.diary(cb, today - dt.timedelta(days=28), days=29, mine_only=True)
-    follow_ups = [e for e in past if e.status is ContactStatus.SCHEDULED and e.at < now]
+    # contacts whose time has passed with no outcome recorded yet, however long ago
+    follow_ups = lists.outcomes_to_record(cb, now=now)
     weeks = cb.settings().not_seen_weeks
     return TodayData(
         today=today,
