@@ -28,7 +28,6 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(strict=True, reason="outside19: no Schedule again after a DNA from Today")
 def test_a_missed_booking_recorded_on_today_offers_another(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:

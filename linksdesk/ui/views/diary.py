@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +23,6 @@ from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import (
-    ContactDialog,
-    next_slot,
     still_to_come,
 )
 from linksdesk.ui.models.table import (
@@ -228,7 +225,7 @@ class DiaryView(BookingsScreen):
 
         def recorded(contact: object) -> None:
             try:
-                self._after_outcome(entry, status, contact)
+                self._after_outcome(entry, contact)
             finally:
                 end()
 
@@ -249,9 +246,7 @@ class DiaryView(BookingsScreen):
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
             return True
-        return ask_outcome(
-            self, entry, status, on_done=lambda r: self._after_outcome(entry, status, r)
-        )
+        return ask_outcome(self, entry, status, on_done=lambda r: self._after_outcome(entry, r))
 
     def _on_outcome_menu(self, view: QListView, pos: QPoint) -> None:
         index = view.indexAt(pos)
@@ -267,7 +262,7 @@ class DiaryView(BookingsScreen):
             lambda s: (
                 self.message.show_message(self._read_only_text(), "info")
                 if entry.participant_id in self.read_only
-                else ask_outcome(self, entry, s, on_done=lambda r: self._after_outcome(entry, s, r))
+                else ask_outcome(self, entry, s, on_done=lambda r: self._after_outcome(entry, r))
             ),
             self.move_selected,
         )
@@ -284,22 +279,13 @@ class DiaryView(BookingsScreen):
             return
         self.move_booking(entry, lambda c: self._own_contact(c, entry))
 
-    def _after_outcome(self, entry: DiaryEntry, status: ContactStatus, result: object) -> None:
-        self._own_contact(result, entry)
-        if status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(entry):
-            prefill = {
-                "kind": entry.kind,
-                "at": next_slot(entry.at),
-                "venue": entry.venue,
-                "purpose": entry.purpose,
-            }
-            self.book_for(
-                entry,
-                lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),
-                contacts.schedule_contact,
-                entry.participant_id,
-                lambda c: self._own_contact(c, entry),
-            )
+    def _after_outcome(self, entry: DiaryEntry, result: object) -> None:
+        self.after_outcome(
+            entry,
+            result,
+            lambda c: self._own_contact(c, entry),
+            lambda c: self._own_contact(c, entry),
+        )
 
     def _own_contact(self, result: object, like: DiaryEntry) -> None:
         """A contact saved from this screen: put it in place from the saved value, without
@@ -313,17 +299,6 @@ class DiaryView(BookingsScreen):
             rows.append(contacts.in_diary(contact, like))
         rows.sort(key=lambda r: r.at)
         self._show(self.start, rows, self.read_only)
-
-    def ask_schedule_again(self, entry: DiaryEntry) -> bool:
-        """The did-not-attend offer; tests replace it."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Schedule again?"),
-            self.tr("{name} did not attend. Offer another appointment?").format(
-                name=entry.display_name
-            ),
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     # -- internals ----------------------------------------------------------------------
     def _show(self, start: dt.date, rows: list[DiaryEntry], read_only: frozenset[str]) -> None:

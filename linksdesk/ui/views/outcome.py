@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Concatenate
 
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from linksdesk.casework import contacts
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import AppointmentUse, Contact, DiaryEntry, Outcome
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.ui.dialogs.contact import MoveBookingDialog, OutcomeDialog
+from linksdesk.ui.dialogs.contact import ContactDialog, MoveBookingDialog, OutcomeDialog, next_slot
 from linksdesk.ui.views.common import Screen
 
 
@@ -154,6 +154,48 @@ class BookingsScreen(Screen):
             entry.contact_id,
             on_done,
         )
+
+    def after_outcome(
+        self,
+        entry: DiaryEntry,
+        result: object,
+        put_in_place: Callable[[Any], None],
+        booked_again: Callable[[Any], None],
+    ) -> None:
+        """An outcome recorded at ``entry``: ``put_in_place(result)``; then, for a did not
+        attend as saved (Record outcome may have been opened as another), the offer of
+        another appointment a week after the missed one, as the record makes it; the booking
+        saved goes to ``booked_again``."""
+        put_in_place(result)
+        saved = getattr(result, "contact", result)  # a BookedOutcome, or the Contact
+        if not isinstance(saved, Contact) or saved.status is not ContactStatus.DID_NOT_ATTEND:
+            return
+        if not self.ask_schedule_again(entry):
+            return
+        prefill = {
+            "kind": entry.kind,
+            "at": next_slot(entry.at),
+            "venue": entry.venue,
+            "purpose": entry.purpose,
+        }
+        self.book_for(
+            entry,
+            lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),
+            contacts.schedule_contact,
+            entry.participant_id,
+            booked_again,
+        )
+
+    def ask_schedule_again(self, entry: DiaryEntry) -> bool:
+        """The did-not-attend offer; tests replace it."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Schedule again?"),
+            self.tr("{name} did not attend. Offer another appointment?").format(
+                name=entry.display_name
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def dialog_person(self) -> str | None:
         """Who a dialog opened from here writes about, for its title (see ``person_title``)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -353,7 +353,7 @@ class TodayView(BookingsScreen):
         for section in sections:
             entry = self.entry_of(section)
             if entry is not None and entry.status is ContactStatus.SCHEDULED:
-                return ask_outcome(self, entry, status, on_done=self._own_outcome)
+                return ask_outcome(self, entry, status, on_done=self._outcome_of(entry))
         return False
 
     def _on_outcome_menu(self, section: Section, pos: QPoint) -> None:
@@ -366,12 +366,20 @@ class TodayView(BookingsScreen):
         self.row_menu = outcome_menu(
             self,
             entry,
-            lambda s: ask_outcome(self, entry, s, on_done=self._own_outcome),
+            lambda s: ask_outcome(self, entry, s, on_done=self._outcome_of(entry)),
             # moved to another day it leaves these lists, and the person's next contact in
             # "Not seen for a while" changes: the lists are read again
             lambda: self.move_booking(entry, lambda _moved: self.refresh()),
         )
         self.row_menu.popup(section.table.viewport().mapToGlobal(pos))
+
+    def _outcome_of(self, entry: DiaryEntry) -> Callable[[object], None]:
+        """What follows an outcome recorded here at ``entry``: the lists put right, and after
+        a did not attend the offer of another appointment (the lists read again once booked:
+        it may be later this week, and it is the person's next contact)."""
+        return lambda result: self.after_outcome(
+            entry, result, self._own_outcome, lambda _booked: self.refresh()
+        )
 
     def _own_outcome(self, result: object) -> None:
         """An outcome recorded from this screen: update the lists from the saved contact
