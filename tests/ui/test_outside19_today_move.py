@@ -16,11 +16,13 @@ import pytest
 from day_kit import finished, on_modal, today_at_a_booking
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from screens_kit import settle, unlock_again
 from shell_kit import FakeClock, call_casework, on_db_thread
+from test_tired_outcome_note import answer_box
 
 from linksdesk.casework import contacts
+from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import MoveBookingDialog
 from linksdesk.ui.session import UiSession
@@ -132,3 +134,35 @@ def test_a_move_half_typed_when_it_locks_is_kept_and_comes_back(
     assert (kept.status, kept.at, kept.venue) == (ContactStatus.SCHEDULED, later, "Community hub")
     assert on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts) == []
     qtbot.waitUntil(lambda: not bar.isVisible(), timeout=20_000)
+
+    # the second time: a move kept again, then the booking cancelled meanwhile (on the other
+    # laptop): its link asks before what was typed goes; Cancel keeps it, Discard lets it go
+    timeline = window.participant_view.timeline
+    timeline.select_id(booked.id)
+    (move,) = [
+        a
+        for a in timeline.context_menu(timeline.current_item()).actions()
+        if a.text().replace("&", "").startswith("Move booking")
+    ]
+
+    def again_then_called_away(dialog: MoveBookingDialog) -> None:
+        type_day(qtbot, dialog, later + dt.timedelta(days=1))
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(again_then_called_away, kind=MoveBookingDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        move.trigger()
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    call_casework(qtbot, ui_session, contacts.record_outcome, booked.id, ContactStatus.CANCELLED)
+    ui_session.sig_changed.emit(Changes())  # what the sync that brought it announces
+    settle(qtbot, ui_session)
+    for answer in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard):
+        asked: dict[str, Any] = {}
+        answer_box(answer, asked)
+        bar.label.linkActivated.emit(key)
+        qtbot.waitUntil(lambda asked=asked: "question" in asked, timeout=20_000)
+        settle(qtbot, ui_session)
+        assert "cannot be moved" in asked["question"]
+        left = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
+        assert left == ([key] if answer is QMessageBox.StandardButton.Cancel else [])
