@@ -63,26 +63,45 @@ _DIARY_COLUMNS = (
 )
 
 
-def _diary_query(start: dt.datetime, end: dt.datetime) -> Any:
+def _diary_query(start: dt.datetime | None, end: dt.datetime) -> Any:
+    """Contacts from ``start`` (None: however long ago) until ``end``, in time order."""
+    since = () if start is None else (Contact.scheduled_at >= start,)
     return (
         _with_person(Contact, _DIARY_COLUMNS)
-        .where(Contact.scheduled_at >= start, Contact.scheduled_at < end, standing_clause())
+        .where(*since, Contact.scheduled_at < end, standing_clause())
         .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
     )
 
 
-def diary(cb: Casebook, start: dt.date, *, days: int = 7) -> list[DiaryEntry]:
+def diary(
+    cb: Casebook, start: dt.date, *, days: int = 7, mine_only: bool = False
+) -> list[DiaryEntry]:
     """Every contact from ``start`` for ``days`` days (a week by default), in time order;
-    one marked entered in error is no appointment, and stays only in the person's record."""
+    one marked entered in error is no appointment, and stays only in the person's record.
+    ``mine_only`` leaves out cases handed to a colleague (Today's lists, as its other
+    lists do: not this worker's to record or chase); the Diary shows them, read-only."""
     days = records.int_arg(days, "Days", 1, 366)
     begin = _start_of(start)
+    query = _diary_query(begin, begin + dt.timedelta(days=days))
+    if mine_only:
+        return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in _still_mine(cb, query)]
     with cb.store.read() as s:
-        rows = s.execute(_diary_query(begin, begin + dt.timedelta(days=days))).all()
+        rows = s.execute(query).all()
     return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in rows]
 
 
-def todays_contacts(cb: Casebook, *, today: dt.date | None = None) -> list[DiaryEntry]:
-    return diary(cb, records.today(today), days=1)
+def todays_contacts(
+    cb: Casebook, *, today: dt.date | None = None, mine_only: bool = False
+) -> list[DiaryEntry]:
+    return diary(cb, records.today(today), days=1, mine_only=mine_only)
+
+
+def outcomes_to_record(cb: Casebook, *, now: dt.datetime) -> list[DiaryEntry]:
+    """Booked contacts whose time has passed with no outcome recorded, however long ago (one
+    left booked counts in no figure as attended or missed until it has one), oldest first;
+    cases handed to a colleague are left out (not this worker's to record)."""
+    query = _diary_query(None, now).where(Contact.status == ContactStatus.SCHEDULED.value)
+    return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in _still_mine(cb, query)]
 
 
 # -- caseload ---------------------------------------------------------------------------------

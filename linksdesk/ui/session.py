@@ -564,8 +564,16 @@ class UiSession(QObject):
     ) -> Job:
         cb = self.require_casebook()
         return self.runner.submit(
-            lambda: cb.update_settings(**dict(changes)), **after(self._apply_settings, callbacks)
+            lambda: cb.update_settings(**dict(changes)), **after(self._settings_saved, callbacks)
         )
+
+    def _settings_saved(self, settings: Settings) -> None:
+        before = self.settings
+        self._apply_settings(settings)
+        if settings != before:
+            # the pages were read under the old figures (Today's "not seen for" weeks, an
+            # open record's appointment limit): they read again, as after a sync
+            self.sig_changed.emit(Changes())
 
     def _apply_settings(self, settings: Settings) -> None:
         self.settings = settings

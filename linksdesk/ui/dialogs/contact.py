@@ -217,8 +217,6 @@ class MoveBookingDialog(FormDialog):
     """Move a booked contact to another day and time, and venue: the booking itself moves
     (``contacts.move_booking``), rather than being cancelled and booked again."""
 
-    keeps_draft = False  # a day, a time and a venue, about the booking chosen when it opened
-
     def __init__(self, contact: Contact, parent: QWidget | None = None) -> None:
         tr = self.tr
         self.contact = contact
@@ -237,6 +235,14 @@ class MoveBookingDialog(FormDialog):
             ok_text=tr("Move"),
             # refused by casework (a venue pasted whole): said here, with the dialog open
             validate=contact_problem,
+        )
+
+    def _key_as_opened(self) -> str:
+        # what was typed at a lock is about this booking, wherever it was opened (the record,
+        # the Diary, Today): kept under its person and its id, it comes back when this
+        # booking is moved again, and its record reopens it (``ParticipantView``)
+        return draft_key(
+            "form", self.contact.participant_id, f"{self.draft_name()}.{self.contact.id}"
         )
 
     @classmethod

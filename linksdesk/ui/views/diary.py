@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from typing import Any, Concatenate
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,20 +13,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from linksdesk.casework import contacts, lists
 from linksdesk.casework.casebook import Casebook
-from linksdesk.casework.dto import Contact, DiaryEntry, Outcome
+from linksdesk.casework.dto import Contact, DiaryEntry
 from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.ui.dialogs.contact import (
-    ContactDialog,
-    MoveBookingDialog,
-    next_slot,
     still_to_come,
 )
 from linksdesk.ui.models.table import (
@@ -37,8 +32,8 @@ from linksdesk.ui.models.table import (
     RecordTableModel,
 )
 from linksdesk.ui.session import UiSession
-from linksdesk.ui.views.common import Screen, heading, relevant
-from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.common import heading, relevant
+from linksdesk.ui.views.outcome import BookingsScreen, ask_outcome, outcome_menu
 from linksdesk.ui.views.rows import hbox, page_layout, tab_order
 from linksdesk.ui.widgets import push_button
 
@@ -61,7 +56,7 @@ def entry_text(e: DiaryEntry) -> str:
     return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n" + " · ".join(parts)
 
 
-class DiaryView(Screen):
+class DiaryView(BookingsScreen):
     """Seven day columns; pick a contact and press Attended, Did not attend or Cancelled."""
 
     sig_week_shown = Signal()
@@ -165,7 +160,6 @@ class DiaryView(Screen):
             )
         )
         self._selected: DiaryEntry | None = None
-        self._rebooking: DiaryEntry | None = None  # whom Schedule contact or Move booking is about
         self._update_actions()
         self._label_days()
         self.setFocusProxy(self.day_lists[0])
@@ -231,7 +225,7 @@ class DiaryView(Screen):
 
         def recorded(contact: object) -> None:
             try:
-                self._after_outcome(entry, status, contact)
+                self._after_outcome(entry, contact)
             finally:
                 end()
 
@@ -252,9 +246,7 @@ class DiaryView(Screen):
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
             return True
-        return ask_outcome(
-            self, entry, status, on_done=lambda r: self._after_outcome(entry, status, r)
-        )
+        return ask_outcome(self, entry, status, on_done=lambda r: self._after_outcome(entry, r))
 
     def _on_outcome_menu(self, view: QListView, pos: QPoint) -> None:
         index = view.indexAt(pos)
@@ -270,7 +262,7 @@ class DiaryView(Screen):
             lambda s: (
                 self.message.show_message(self._read_only_text(), "info")
                 if entry.participant_id in self.read_only
-                else ask_outcome(self, entry, s, on_done=lambda r: self._after_outcome(entry, s, r))
+                else ask_outcome(self, entry, s, on_done=lambda r: self._after_outcome(entry, r))
             ),
             self.move_selected,
         )
@@ -285,46 +277,15 @@ class DiaryView(Screen):
         if entry.participant_id in self.read_only:
             self.message.show_message(self._read_only_text(), "info")
             return
-        self._book_for(
+        self.move_booking(entry, lambda c: self._own_contact(c, entry))
+
+    def _after_outcome(self, entry: DiaryEntry, result: object) -> None:
+        self.after_outcome(
             entry,
-            lambda: MoveBookingDialog.ask(self, entry),
-            contacts.move_booking,
-            entry.contact_id,
+            result,
+            lambda c: self._own_contact(c, entry),
+            lambda c: self._own_contact(c, entry),
         )
-
-    def _after_outcome(self, entry: DiaryEntry, status: ContactStatus, result: object) -> None:
-        self._own_contact(result, entry)
-        if status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(entry):
-            prefill = {
-                "kind": entry.kind,
-                "at": next_slot(entry.at),
-                "venue": entry.venue,
-                "purpose": entry.purpose,
-            }
-            self._book_for(
-                entry,
-                lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),
-                contacts.schedule_contact,
-                entry.participant_id,
-            )
-
-    def _book_for(
-        self,
-        entry: DiaryEntry,
-        ask: Callable[[], dict[str, Any] | None],
-        use_case: Callable[Concatenate[Casebook, str, ...], Outcome[Contact]],
-        target_id: str,
-    ) -> None:
-        """Ask for a booking about ``entry``'s person (the dialog names them: a week of many
-        people's bookings is behind it), then save it with ``use_case(target_id, ...)`` and
-        put the saved contact in place."""
-        self._rebooking = entry
-        try:
-            values = ask()
-        finally:
-            self._rebooking = None
-        if values:
-            self.write(use_case, target_id, **values, on_done=lambda c: self._own_contact(c, entry))
 
     def _own_contact(self, result: object, like: DiaryEntry) -> None:
         """A contact saved from this screen: put it in place from the saved value, without
@@ -338,22 +299,6 @@ class DiaryView(Screen):
             rows.append(contacts.in_diary(contact, like))
         rows.sort(key=lambda r: r.at)
         self._show(self.start, rows, self.read_only)
-
-    def dialog_person(self) -> str | None:
-        """Who a dialog opened from here writes about, for its title (see ``person_title``)."""
-        entry = self._rebooking
-        return f"{entry.display_name} ({entry.programme_id})" if entry is not None else None
-
-    def ask_schedule_again(self, entry: DiaryEntry) -> bool:
-        """The did-not-attend offer; tests replace it."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Schedule again?"),
-            self.tr("{name} did not attend. Offer another appointment?").format(
-                name=entry.display_name
-            ),
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     # -- internals ----------------------------------------------------------------------
     def _show(self, start: dt.date, rows: list[DiaryEntry], read_only: frozenset[str]) -> None:

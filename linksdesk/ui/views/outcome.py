@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Concatenate
 
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from linksdesk.casework import contacts
-from linksdesk.casework.dto import AppointmentUse, DiaryEntry
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.dto import AppointmentUse, Contact, DiaryEntry, Outcome
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.ui.dialogs.contact import OutcomeDialog
+from linksdesk.ui.dialogs.contact import ContactDialog, MoveBookingDialog, OutcomeDialog, next_slot
+from linksdesk.ui.views.common import Screen
 
 
 def ask_outcome(
@@ -113,3 +115,89 @@ def outcome_menu(
         action.setEnabled(booked)
         action.triggered.connect(lambda _c=False: move())
     return menu
+
+
+class BookingsScreen(Screen):
+    """A list of many people's bookings (Today, the Diary): a booking asked about from a row
+    (moved, booked again) names its person in the dialog's title, as the record does."""
+
+    _rebooking: DiaryEntry | None = None  # whom the dialog open now is about
+
+    def book_for(
+        self,
+        entry: DiaryEntry,
+        ask: Callable[[], dict[str, Any] | None],
+        use_case: Callable[Concatenate[Casebook, str, ...], Outcome[Contact]],
+        target_id: str,
+        on_done: Callable[[Any], None],
+    ) -> None:
+        """Ask for a booking about ``entry``'s person (the dialog names them: a list of many
+        people's bookings is behind it), then save it with ``use_case(target_id, ...)``;
+        ``on_done`` gets what was saved."""
+        self._rebooking = entry
+        try:
+            values = ask()
+        finally:
+            self._rebooking = None
+        if values:
+            self.write(use_case, target_id, **values, on_done=on_done)
+
+    def move_booking(self, entry: DiaryEntry, on_done: Callable[[Any], None]) -> None:
+        """Move booking…: ``entry`` (a booking still to be recorded) to another day, time or
+        venue, the booking itself (not cancelled and booked again)."""
+        if entry.status is not ContactStatus.SCHEDULED:
+            return
+        self.book_for(
+            entry,
+            lambda: MoveBookingDialog.ask(self, entry),
+            contacts.move_booking,
+            entry.contact_id,
+            on_done,
+        )
+
+    def after_outcome(
+        self,
+        entry: DiaryEntry,
+        result: object,
+        put_in_place: Callable[[Any], None],
+        booked_again: Callable[[Any], None],
+    ) -> None:
+        """An outcome recorded at ``entry``: ``put_in_place(result)``; then, for a did not
+        attend as saved (Record outcome may have been opened as another), the offer of
+        another appointment a week after the missed one, as the record makes it; the booking
+        saved goes to ``booked_again``."""
+        put_in_place(result)
+        saved = getattr(result, "contact", result)  # a BookedOutcome, or the Contact
+        if not isinstance(saved, Contact) or saved.status is not ContactStatus.DID_NOT_ATTEND:
+            return
+        if not self.ask_schedule_again(entry):
+            return
+        prefill = {
+            "kind": entry.kind,
+            "at": next_slot(entry.at),
+            "venue": entry.venue,
+            "purpose": entry.purpose,
+        }
+        self.book_for(
+            entry,
+            lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),
+            contacts.schedule_contact,
+            entry.participant_id,
+            booked_again,
+        )
+
+    def ask_schedule_again(self, entry: DiaryEntry) -> bool:
+        """The did-not-attend offer; tests replace it."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Schedule again?"),
+            self.tr("{name} did not attend. Offer another appointment?").format(
+                name=entry.display_name
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def dialog_person(self) -> str | None:
+        """Who a dialog opened from here writes about, for its title (see ``person_title``)."""
+        entry = self._rebooking
+        return f"{entry.display_name} ({entry.programme_id})" if entry is not None else None

@@ -396,6 +396,13 @@ class ParticipantView(Screen):
     def start_booking(self) -> None:
         self._on_timeline(self.start_booking, self.timeline.schedule_contact)
 
+    def move_booking_of(self, contact_id: str) -> None:
+        """Move booking… for this record's booking ``contact_id``, on the Timeline."""
+        self._on_timeline(
+            lambda: self.move_booking_of(contact_id),
+            lambda: self.timeline.move_booking_id(contact_id),
+        )
+
     def start_same_person(self) -> None:
         """Record › Same person as…: the profile's question, once the record is here."""
         if self._defer(self.start_same_person) or not self.editable():
@@ -429,7 +436,8 @@ class ParticipantView(Screen):
         if not self.editable():
             return
         kind, _pid, item = key.split("/")
-        reopen = self._form_openers().get(item.split(".")[0]) if kind == "form" else None
+        name, _, about = item.partition(".")
+        reopen = self._form_openers(about).get(name) if kind == "form" else None
         if reopen is not None:
             reopen()  # the dialog takes what was kept (FormDialog.run)
         elif kind == "measure":
@@ -441,11 +449,13 @@ class ParticipantView(Screen):
             self.tabs.setCurrentWidget(self.timeline)
             self.timeline.editor.text_edit.setFocus()
 
-    def _form_openers(self) -> dict[str, Callable[[], None]]:
-        """The record's dialogs by name, as a form kept at a lock names them."""
+    def _form_openers(self, about: str) -> dict[str, Callable[[], None]]:
+        """The record's dialogs by name, as a form kept at a lock names them (``about``: what
+        follows the name in its key; a moved booking's id)."""
         return {
             "ContactDialog": self.start_contact,
             "ScheduleContactDialog": self.start_booking,
+            "MoveBookingDialog": lambda: self.move_booking_of(about),
             "GoalDialog": self.goals.set_goal,
             "ReferralDialog": self.referrals.add_referral,
             "OnwardDialog": self.referrals.refer_onward,

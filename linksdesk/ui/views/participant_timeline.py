@@ -20,6 +20,7 @@ from linksdesk.casework import contacts, notes
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.dto import Contact, Note, NoteRevision
 from linksdesk.core.vocab import ENTERED_IN_ERROR, ContactKind, ContactStatus, contact_outcome
+from linksdesk.ui.dialog_kit import ask_discard
 from linksdesk.ui.dialogs.contact import (
     ContactDialog,
     MoveBookingDialog,
@@ -426,6 +427,29 @@ class TimelineTab(RecordTabBase):
         values = MoveBookingDialog.ask(self, booked)
         if values:
             self.view.write(contacts.move_booking, booked.id, **values, on_done=self._show_moved)
+
+    def move_booking_id(self, contact_id: str) -> None:
+        """Move booking… for the booking ``contact_id`` (a move kept at a lock, taken up). One
+        recorded, marked in error or gone since cannot move: the worker is asked whether to
+        discard what they typed for it (Cancel keeps it)."""
+        data = self.view.data
+        booked = next((c for c in data.contacts if c.id == contact_id), None) if data else None
+        if booked is not None and not booked.in_error and not contacts.move_problem(booked.status):
+            self.select_id(booked.id)
+            self.move_booking(booked)
+            return
+        session = self.view.session
+        kept = [k for k in session.drafts.pending if k.endswith(f"/MoveBookingDialog.{contact_id}")]
+        if ask_discard(
+            self,
+            self.tr("That booking cannot be moved"),
+            self.tr(
+                "It has been recorded, marked entered in error or removed since. Discard the "
+                "new day and venue you typed for it?"
+            ),
+        ):
+            for key in kept:
+                session.discard_draft(key)
 
     def _show_moved(self, moved: Contact) -> None:
         self.select_id(moved.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,6 @@ from linksdesk.sync import client as sync_client
 from linksdesk.ui.models.table import PARTICIPANT_ROLE, Column, RecordFilterProxy, RecordTableModel
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.views.common import (
-    Screen,
     Section,
     heading,
     in_sort_order,
@@ -35,7 +34,7 @@ from linksdesk.ui.views.common import (
     open_on_activate,
     relevant,
 )
-from linksdesk.ui.views.outcome import ask_outcome, outcome_menu
+from linksdesk.ui.views.outcome import BookingsScreen, ask_outcome, outcome_menu
 from linksdesk.ui.views.rows import page_layout
 from linksdesk.ui.widgets import push_button, scrolled
 
@@ -57,13 +56,14 @@ class TodayData:
 
 def load_today(cb: Casebook, today: dt.date, now: dt.datetime) -> TodayData:
     """Runs on the DB thread: one job for the whole screen."""
-    todays = lists.todays_contacts(cb, today=today)
+    # a case handed to a colleague is left out, as from the other lists: its bookings are
+    # not this worker's to record (the write is refused once the outcome's note is typed)
+    todays = lists.todays_contacts(cb, today=today, mine_only=True)
     # "later this week": the days after today up to Sunday, never next week's
     rest = days_left_in_week(today)
-    week = lists.diary(cb, today + dt.timedelta(days=1), days=rest) if rest else []
-    # contacts whose time has passed with no outcome recorded yet
-    past = lists.diary(cb, today - dt.timedelta(days=28), days=29)
-    follow_ups = [e for e in past if e.status is ContactStatus.SCHEDULED and e.at < now]
+    week = lists.diary(cb, today + dt.timedelta(days=1), days=rest, mine_only=True) if rest else []
+    # contacts whose time has passed with no outcome recorded yet, however long ago
+    follow_ups = lists.outcomes_to_record(cb, now=now)
     weeks = cb.settings().not_seen_weeks
     return TodayData(
         today=today,
@@ -109,7 +109,7 @@ def _day(at: dt.datetime | dt.date) -> str:
     return text if at.year == dt.date.today().year else f"{text} {at.year}"
 
 
-class TodayView(Screen):
+class TodayView(BookingsScreen):
     """What a links worker looks at first thing: lists only, each row opens the participant."""
 
     sig_open_conflicts = Signal()
@@ -297,7 +297,7 @@ class TodayView(Screen):
             open_on_activate(section.table, self.sig_open_participant.emit, PARTICIPANT_ROLE)
         layout.insertWidget(layout.indexOf(self.todays_section), self.conflicts_section)
         # a booked contact's outcome is recorded from these two lists too (context menu, or
-        # Record › Record outcome on the selected row)
+        # Record › Record outcome on the selected row), and the booking moved (context menu)
         self.outcome_sections = {self.todays_section: 0, self.follow_section: 2}
         for section in self.outcome_sections:
             section.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -353,7 +353,7 @@ class TodayView(Screen):
         for section in sections:
             entry = self.entry_of(section)
             if entry is not None and entry.status is ContactStatus.SCHEDULED:
-                return ask_outcome(self, entry, status, on_done=self._own_outcome)
+                return ask_outcome(self, entry, status, on_done=self._outcome_of(entry))
         return False
 
     def _on_outcome_menu(self, section: Section, pos: QPoint) -> None:
@@ -364,9 +364,22 @@ class TodayView(Screen):
         if entry is None:
             return
         self.row_menu = outcome_menu(
-            self, entry, lambda s: ask_outcome(self, entry, s, on_done=self._own_outcome)
+            self,
+            entry,
+            lambda s: ask_outcome(self, entry, s, on_done=self._outcome_of(entry)),
+            # moved to another day it leaves these lists, and the person's next contact in
+            # "Not seen for a while" changes: the lists are read again
+            lambda: self.move_booking(entry, lambda _moved: self.refresh()),
         )
         self.row_menu.popup(section.table.viewport().mapToGlobal(pos))
+
+    def _outcome_of(self, entry: DiaryEntry) -> Callable[[object], None]:
+        """What follows an outcome recorded here at ``entry``: the lists put right, and after
+        a did not attend the offer of another appointment (the lists read again once booked:
+        it may be later this week, and it is the person's next contact)."""
+        return lambda result: self.after_outcome(
+            entry, result, self._own_outcome, lambda _booked: self.refresh()
+        )
 
     def _own_outcome(self, result: object) -> None:
         """An outcome recorded from this screen: update the lists from the saved contact

@@ -1,0 +1,168 @@
+"""Outside check 19: an appointment moved from Today, and a move half typed when it locks.
+
+A worker most often learns that today's appointment must move while looking at Today (the
+person rings in the morning). "Move booking…" was offered on the record's Timeline and in the
+Diary, not on Today's list of the day's bookings: there the only choices were the outcomes,
+and "cancelled" said the person cancelled. And a Move booking dialog half typed when the
+vault locked was closed with nothing kept, where every other form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from day_kit import finished, on_modal, today_at_a_booking
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from screens_kit import settle, unlock_again
+from shell_kit import FakeClock, call_casework, on_db_thread
+from test_tired_outcome_note import answer_box
+
+from linksdesk.casework import contacts
+from linksdesk.core.changes import Changes
+from linksdesk.core.vocab import ContactStatus
+from linksdesk.ui.dialogs.contact import MoveBookingDialog
+from linksdesk.ui.session import UiSession
+
+pytestmark = pytest.mark.gui
+
+NAME = "Ailsa Testington"
+
+
+def todays_row_menu(today: Any) -> dict[str, Any]:
+    """Right-click on the first row of "Today's contacts": its menu's actions by their words."""
+    table = today.todays_section.table
+    pos = table.visualRect(today.proxies[0].index(0, 1)).center()
+    QApplication.sendEvent(
+        table.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
+    )
+    menu = today.row_menu
+    menu.close()
+    return {a.text().replace("&", ""): a for a in menu.actions()}
+
+
+def type_day(qtbot: Any, dialog: MoveBookingDialog, when: dt.datetime) -> None:
+    at = dialog.widget("at")
+    at.edit.clear()  # type: ignore[attr-defined]
+    qtbot.keyClicks(at.edit, f"{when.day}/{when.month}/{when.year}")  # type: ignore[attr-defined]
+    at.time_edit.clear()  # type: ignore[attr-defined]
+    qtbot.keyClicks(at.time_edit, f"{when:%H:%M}")  # type: ignore[attr-defined]
+
+
+def ok(qtbot: Any, dialog: MoveBookingDialog) -> None:
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+
+
+def test_todays_booking_is_moved_from_todays_list(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    who, booked, today = today_at_a_booking(qtbot, unlocked_window, ui_session)
+    actions = todays_row_menu(today)
+    assert "Move booking…" in actions, list(actions)
+    later = dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(11, 30))
+
+    def moved(dialog: MoveBookingDialog) -> None:
+        type_day(qtbot, dialog, later)
+        ok(qtbot, dialog)
+
+    state = on_modal(moved, kind=MoveBookingDialog)
+    actions["Move booking…"].trigger()
+    finished(qtbot, state)
+    assert NAME in state["title"]  # a list of many people's bookings: the dialog names whose
+    settle(qtbot, ui_session)
+    (kept,) = [
+        c
+        for c in call_casework(qtbot, ui_session, contacts.list_contacts, who.id)
+        if c.id == booked.id
+    ]
+    assert (kept.status, kept.at) == (ContactStatus.SCHEDULED, later)
+    # gone from today's list at once, not shown still due at its old time
+    qtbot.waitUntil(lambda: today.todays_model.rowCount() == 0, timeout=20_000)
+
+
+def test_a_move_half_typed_when_it_locks_is_kept_and_comes_back(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    window = unlocked_window
+    who, booked, _today = today_at_a_booking(qtbot, window, ui_session)
+    window.show_view("diary")
+    diary = window.diary_view
+    settle(qtbot, ui_session)
+    column = diary.day_lists[dt.date.today().weekday()]
+    column.setCurrentIndex(column.model().index(0, 0))
+    later = dt.datetime.combine(dt.date.today() + dt.timedelta(days=12), dt.time(14))
+
+    def typed_then_called_away(dialog: MoveBookingDialog) -> None:
+        type_day(qtbot, dialog, later)
+        dialog.set_values({"venue": "Community hub"})
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(typed_then_called_away, kind=MoveBookingDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(diary.move_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    drafts = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
+    (key,) = drafts
+    assert key.startswith(f"form/{who.id}/MoveBookingDialog.")
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    assert "Move booking" in bar.said() and NAME in bar.said()
+
+    seen: dict[str, Any] = {}
+
+    def carried_on(dialog: MoveBookingDialog) -> None:
+        seen["at"], seen["venue"] = dialog.values()["at"], dialog.values()["venue"]
+        ok(qtbot, dialog)
+
+    state = on_modal(carried_on, kind=MoveBookingDialog)
+    bar.label.linkActivated.emit(key)  # the person's name, clicked
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert (seen["at"], seen["venue"]) == (later, "Community hub")
+    (kept,) = [
+        c
+        for c in call_casework(qtbot, ui_session, contacts.list_contacts, who.id)
+        if c.id == booked.id
+    ]
+    assert (kept.status, kept.at, kept.venue) == (ContactStatus.SCHEDULED, later, "Community hub")
+    assert on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts) == []
+    qtbot.waitUntil(lambda: not bar.isVisible(), timeout=20_000)
+
+    # the second time: a move kept again, then the booking cancelled meanwhile (on the other
+    # laptop): its link asks before what was typed goes; Cancel keeps it, Discard lets it go
+    timeline = window.participant_view.timeline
+    timeline.select_id(booked.id)
+    (move,) = [
+        a
+        for a in timeline.context_menu(timeline.current_item()).actions()
+        if a.text().replace("&", "").startswith("Move booking")
+    ]
+
+    def again_then_called_away(dialog: MoveBookingDialog) -> None:
+        type_day(qtbot, dialog, later + dt.timedelta(days=1))
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(again_then_called_away, kind=MoveBookingDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        move.trigger()
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    call_casework(qtbot, ui_session, contacts.record_outcome, booked.id, ContactStatus.CANCELLED)
+    ui_session.sig_changed.emit(Changes())  # what the sync that brought it announces
+    settle(qtbot, ui_session)
+    for answer in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard):
+        asked: dict[str, Any] = {}
+        answer_box(answer, asked)
+        bar.label.linkActivated.emit(key)
+        qtbot.waitUntil(lambda asked=asked: "question" in asked, timeout=20_000)
+        settle(qtbot, ui_session)
+        assert "cannot be moved" in asked["question"]
+        left = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
+        assert left == ([key] if answer is QMessageBox.StandardButton.Cancel else [])
