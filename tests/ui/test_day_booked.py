@@ -174,7 +174,8 @@ def test_record_contact_near_a_booking_offers_it(
     assert [n.contact_id for n in note_list] == [booked.id]
 
     # a time chosen in the dialog near another booking (yesterday's, never recorded)
-    yesterday = booked.at - dt.timedelta(days=1)
+    # (at noon: the same day twenty minutes on, whatever the hour the test runs at)
+    yesterday = dt.datetime.combine(booked.at.date() - dt.timedelta(days=1), dt.time(12, 0))
     missed = schedule(qtbot, unlocked, who.id, yesterday)
     settle(qtbot, unlocked)
     monkeypatch.setattr(
