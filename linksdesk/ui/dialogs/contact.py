@@ -76,6 +76,28 @@ def still_to_come(at: dt.datetime, status: object, tr: Callable[[str], str]) -> 
     ).format(day=f"{at:%a %d %b}")
 
 
+# how far past now a contact recorded as attended or missed may be timed today (a meeting
+# running over, a laptop's clock a little slow)
+LATER_TODAY = dt.timedelta(hours=1)
+
+
+def later_today(
+    at: dt.datetime, status: object, tr: Callable[[str], str], now: dt.datetime | None = None
+) -> str | None:
+    """A contact recorded as attended or missed at a time later today than within the hour:
+    at ten past midnight, last night's 23:50 with only the time changed was saved almost a
+    day ahead (``still_to_come`` looks at the day). Said before the dialog closes."""
+    if status not in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND):
+        return None
+    now = now or dt.datetime.now()
+    if at.date() != now.date() or at <= now + LATER_TODAY:
+        return None
+    return tr(
+        "{time} today is still to come: if the contact was on an earlier day, change the day "
+        "as well."
+    ).format(time=f"{at:%H:%M}")
+
+
 def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
     """The same time ``days`` later, on the hour: a sensible "schedule again" default. A
     missed contact recorded weeks late is offered ``days`` from today at its time of day,
@@ -182,7 +204,11 @@ class ContactDialog(FormDialog):
             return self.tr(
                 "{day} is still to come: record an attempt once you have tried to reach them."
             ).format(day=f"{at:%a %d %b}")
-        return still_to_come(at, values["status"], self.tr) or contact_problem(values)
+        return (
+            still_to_come(at, values["status"], self.tr)
+            or later_today(at, values["status"], self.tr)
+            or contact_problem(values)
+        )
 
     def _on_kind_changed(self) -> None:
         # an attempt reached nobody: it has no outcome, time together or venue to choose
