@@ -246,6 +246,10 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{time} today is still to come: if the contact was on an earlier day, change the day as well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Kind of contact</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2684,6 +2688,17 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
 </context>
 <context>
+    <name>BookingsScreen</name>
+    <message>
+        <source>Schedule again?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} did not attend. Offer another appointment?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BundleKeyDialog</name>
     <message>
         <source>Copied: paste it into an email or message to your workers.</source>
@@ -2895,14 +2910,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>DiaryView</name>
-    <message>
-        <source>Schedule again?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{name} did not attend. Offer another appointment?</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Diary: week of {day}</source>
         <translation type="unfinished"></translation>
@@ -4193,6 +4200,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Mark the selected contact or case note entered in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That booking cannot be moved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It has been recorded, marked entered in error or removed since. Discard the new day and venue you typed for it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
