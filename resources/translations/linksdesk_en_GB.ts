@@ -3794,6 +3794,18 @@ They are the person&apos;s data too. Decide with them whether the printed record
 <context>
     <name>ReferralsTab</name>
     <message>
+        <source>Referred again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen the case?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This case is closed. Reopen it as referred, so it is back on the caseload and Today? The history stays as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>a referral in</source>
         <translation type="unfinished"></translation>
     </message>

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout
 
-from linksdesk.casework import onward, referrals, resources
+from linksdesk.casework import onward, participants, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
-from linksdesk.core.vocab import ENTERED_IN_ERROR
+from linksdesk.core.vocab import ENTERED_IN_ERROR, ParticipantStatus
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
@@ -122,7 +122,39 @@ class ReferralsTab(RecordTabBase):
         self.onward_model.clear()
 
     def add_referral(self) -> None:
-        self.add_to_record(ReferralDialog.ask, referrals.record_referral)
+        data = self.view.data
+        closed = data is not None and data.participant.status is ParticipantStatus.CLOSED
+        self.add_to_record(
+            ReferralDialog.ask,
+            referrals.record_referral,
+            on_done=self._offer_reopening if closed else None,
+        )
+
+    def _offer_reopening(self, _saved: object) -> None:
+        """A referral in for a closed case (the door is always open): offer to reopen it as
+        referred, so it is back on the caseload and Today. The worker decides: a referral
+        recorded late, for a case that stays closed, is kept as it is."""
+        pid = self.view.participant_id
+        if pid is not None and self.ask_reopen():
+            self.view.write(
+                participants.reopen_participant,
+                pid,
+                to_status=ParticipantStatus.REFERRED,
+                reason=self.tr("Referred again"),
+            )
+
+    def ask_reopen(self) -> bool:
+        """Whether to reopen the closed case after a new referral in (tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Reopen the case?"),
+            self.tr(
+                "This case is closed. Reopen it as referred, so it is back on the caseload "
+                "and Today? The history stays as it is."
+            ),
+            defaultButton=QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _follow_selection(self, referral: Referral | None) -> None:
         """The mark's button says what it will do with the referral chosen."""

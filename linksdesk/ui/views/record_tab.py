@@ -110,14 +110,20 @@ class RecordTabBase(QWidget):
             self.view.message.clear_message()
         return proxy.row_at(index.row())
 
-    def add_to_record(self, ask: Ask, use_case: Callable[..., Any], *leading: str) -> None:
+    def add_to_record(
+        self,
+        ask: Ask,
+        use_case: Callable[..., Any],
+        *leading: str,
+        on_done: Callable[[Any], None] | None = None,
+    ) -> None:
         """Ask for a new item on the open record, then write ``use_case(pid, *leading values,
-        **the other values)``; nothing when no record is open, it is read-only or the person
-        cancels."""
+        **the other values)`` (``on_done`` given what was saved); nothing when no record is
+        open, it is read-only or the person cancels."""
         pid = self.view.participant_id
         if pid is None or not self.view.editable():
             return
         values = ask(self)
         if values:
             firsts = [values.pop(key) for key in leading]
-            self.view.write(use_case, pid, *firsts, **values)
+            self.view.write(use_case, pid, *firsts, on_done=on_done, **values)
