@@ -567,6 +567,12 @@ class UiSession(QObject):
             lambda: cb.update_settings(**dict(changes)), **after(self._settings_saved, callbacks)
         )
 
+    def reload_settings(self) -> Job:
+        """Read the vault's settings again: a sync brought the programme's new ones (the
+        appointment limit, the weeks before "not seen for", the concerns offered)."""
+        cb = self.require_casebook()
+        return self.runner.submit(cb.settings, on_done=self._settings_saved)
+
     def _settings_saved(self, settings: Settings) -> None:
         before = self.settings
         self._apply_settings(settings)

@@ -148,6 +148,8 @@ class SyncController(QObject):
         self.scheduler.succeeded()
         self.sig_running.emit(False)
         self.sig_finished.emit(report)
+        if report.settings_changed:
+            self.session.reload_settings()  # pages then read again under the new figures
         changes: Changes = report.changed
         if changes.entities:
             # exactly what the sync touched: only the views showing it reload

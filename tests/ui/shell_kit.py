@@ -134,7 +134,7 @@ class SyncServer:
         self.db_url = f"sqlite:///{tmp_path / 'server.db'}"
         init_database(self.db_url)
         self.db = Database(self.db_url)
-        team = admin.add_team(self.db, "team-shell-test")
+        self.team = team = admin.add_team(self.db, "team-shell-test")
         self.worker = admin.add_worker(self.db, team, "worker-shell-test")
         self.code = admin.make_enrol_code(self.db, self.worker).code
         with socket.socket() as s:

@@ -56,6 +56,8 @@ class SyncReport:
     waiting: int = 0  # changes still in the outbox afterwards
     repaired_tables: tuple[str, ...] = ()
     resynced: bool = False  # the server's epoch changed and everything was merged again
+    # the programme's settings (appointment limit, not-seen weeks, concerns) came new
+    settings_changed: bool = False
     restarted: bool = False  # the cursor kept here could not be read: pulled from the start
     requests: int = 0
     seconds: float = 0.0

@@ -202,7 +202,8 @@ class Handshake:
         state.put(s, state.TEAM_ID, hello.team_id)
         state.put(s, state.ROLE, hello.role.value)
         cfg.team_id, cfg.role = hello.team_id, hello.role.value
-        apply_programme_settings(s, hello.settings, hello.settings_version)
+        if apply_programme_settings(s, hello.settings, hello.settings_version):
+            self.c.run.report.settings_changed = True  # the window reads them again
         cfg.settings_version = hello.settings_version
         if hello.programme_key and state.get(s, bundle_keys.PROGRAMME_KEY) != (hello.programme_key):
             state.put(s, bundle_keys.PROGRAMME_KEY, hello.programme_key)
