@@ -66,6 +66,8 @@ class DiaryView(BookingsScreen):
         tr = self.tr
         self.setAccessibleName(tr("Diary"))
         self.start = week_start(dt.date.today())
+        # the week shown when it was this week (None once the worker went to another)
+        self._this_week: dt.date | None = self.start
         self.read_only: frozenset[str] = frozenset()
         self.model: RecordTableModel[DiaryEntry] = RecordTableModel(
             [Column(tr("Contact"), entry_text, sort=lambda e: e.at)],
@@ -183,6 +185,14 @@ class DiaryView(BookingsScreen):
         return bool(entry.at.date() == self.start + dt.timedelta(days=n))
 
     def refresh(self) -> None:
+        this_week = week_start(dt.date.today())
+        if self._this_week is not None and self._this_week != this_week:
+            # shown as "this week" and the week has turned since (unlocked on Monday after a
+            # weekend lock, a window left open overnight): this week is this week again;
+            # a week the worker went to stays
+            self.start = self._this_week = this_week
+            self._label_days()
+            self.model.clear()
         start = self.start
         self.run(load_week, start, on_done=lambda loaded: self._show(start, *loaded))
 
@@ -201,6 +211,7 @@ class DiaryView(BookingsScreen):
 
     def show_week(self, start: dt.date) -> None:
         self.start = week_start(start)
+        self._this_week = self.start if self.start == week_start(dt.date.today()) else None
         self._label_days()
         self.model.clear()
         self.refresh()
