@@ -26,6 +26,8 @@ TODAY = dt.date(2026, 12, 5)
         ("5/1/27", dt.date(2027, 1, 5)),  # a booking early next year
         ("1/1/37", dt.date(1937, 1, 1)),  # more than ten years ahead: the century before
         ("14 Mar", dt.date(2026, 3, 14)),  # no year: this year
+        ("14.3", dt.date(2026, 3, 14)),  # dotted as slashed: not a number 14.3
+        ("25.12", dt.date(2026, 12, 25)),
         ("today", TODAY),
         ("Yesterday", dt.date(2026, 12, 4)),
         ("29/2/2024", dt.date(2024, 2, 29)),

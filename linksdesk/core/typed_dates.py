@@ -69,6 +69,8 @@ def read_date(
         return today + dt.timedelta(days=_RELATIVE[words])
     found = _iso(words)
     if found is None:
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}", words):
+            words = words.replace(".", "/")  # "25.12" is a day and month, not 25.12 the number
         words = _digits_only(words)
         # read twice with different defaults: a part that changes with them was not typed
         # (both leap years, so a yearless 29 February is read, and given its year below)
