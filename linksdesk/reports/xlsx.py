@@ -92,7 +92,7 @@ def _about(ws: Any, report: Report) -> None:
         ("Workers", report.scope_label),
         ("Audience", report.audience),
         ("Made", report.generated_at),
-        ("Data as of (oldest worker's newest record)", report.data_as_of),
+        ("Data as of (the earliest of the workers' dates)", report.data_as_of),
         ("Small numbers", audience_words(report)),
     ]
     if report.publication:  # for another supervisor's vault to compare its reports with

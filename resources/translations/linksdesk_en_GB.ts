@@ -4070,6 +4070,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{scope}, {period}. Data as of {when} (the earliest of the workers&apos; dates; see &apos;Data as of&apos; below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Taken in: {reports}. Your external reports are checked against them too.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4087,10 +4091,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>{scope}, {period}. No data yet: File › Import a bundle… brings your workers&apos; bundles in.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{scope}, {period}. Data as of {when} (the oldest of the workers&apos; newest records; see &apos;Data as of&apos; below).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

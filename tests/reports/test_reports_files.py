@@ -60,7 +60,7 @@ def test_xlsx_cells_equal_counts_of_what_went_in(team: Any, tmp_path: Path) -> N
     assert wb.worksheets[0].title == ABOUT_SHEET
     about = {r[0].value: r[1].value for r in wb.worksheets[0].iter_rows(min_row=3, max_row=7)}
     assert about["Period"] == PERIOD and isinstance(
-        about["Data as of (oldest worker's newest record)"], dt.datetime
+        about["Data as of (the earliest of the workers' dates)"], dt.datetime
     )
     meaning = [r[0].value for r in wb.worksheets[0].iter_rows(min_row=9)]
     assert "Wait" in meaning and "Worked with" in meaning

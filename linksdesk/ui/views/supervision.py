@@ -519,8 +519,8 @@ class SupervisionView(Screen):
             )  # fmt: skip
             return
         self.as_of_label.setText(
-            self.tr("{scope}, {period}. Data as of {when} (the oldest of the workers' newest "
-                    "records; see 'Data as of' below).").format(
+            self.tr("{scope}, {period}. Data as of {when} (the earliest of the workers' "
+                    "dates; see 'Data as of' below).").format(
                 scope=data.report.scope_label, period=period,
                 when=as_of.strftime("%d %b %Y %H:%M"),
             )
