@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from linksdesk.casework import bundles
+from linksdesk.core.changes import Changes
 from linksdesk.core.item_words import counted
 from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui.session import UiSession
@@ -296,5 +297,9 @@ class ImportBundleDialog(_BundleDialog):
             if isinstance(result, int)
             else result.describe()
         )
+        if isinstance(result, int):
+            # a roster names the team's workers and laptops (the Team dashboard lists every
+            # worker this vault knows of): every view reads again, as after a bundle
+            self.session.sig_changed.emit(Changes())
         self.session.sig_status.emit(text)
         self.accept()
