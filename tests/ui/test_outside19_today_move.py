@@ -17,7 +17,7 @@ from day_kit import finished, on_modal, today_at_a_booking
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
-from screens_kit import settle, unlock_again
+from screens_kit import person, schedule, settle, unlock_again
 from shell_kit import FakeClock, call_casework, on_db_thread
 from test_tired_outcome_note import answer_box
 
@@ -26,16 +26,18 @@ from linksdesk.core.changes import Changes
 from linksdesk.core.vocab import ContactStatus
 from linksdesk.ui.dialogs.contact import MoveBookingDialog
 from linksdesk.ui.session import UiSession
+from linksdesk.ui.views.diary import week_start
 
 pytestmark = pytest.mark.gui
 
 NAME = "Ailsa Testington"
 
 
-def todays_row_menu(today: Any) -> dict[str, Any]:
-    """Right-click on the first row of "Today's contacts": its menu's actions by their words."""
-    table = today.todays_section.table
-    pos = table.visualRect(today.proxies[0].index(0, 1)).center()
+def todays_row_menu(today: Any, section: str = "todays_section", model: int = 0) -> dict[str, Any]:
+    """Right-click on the first row of "Today's contacts" (or another of Today's lists of
+    bookings): its menu's actions by their words."""
+    table = getattr(today, section).table
+    pos = table.visualRect(today.proxies[model].index(0, 1)).center()
     QApplication.sendEvent(
         table.viewport(),
         QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
@@ -166,3 +168,36 @@ def test_a_move_half_typed_when_it_locks_is_kept_and_comes_back(
         assert "cannot be moved" in asked["question"]
         left = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
         assert left == ([key] if answer is QMessageBox.StandardButton.Cancel else [])
+
+
+def test_a_booking_later_this_week_is_moved_from_today(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    # Today as seen on a Wednesday still to come (its "Later this week": Thursday to Sunday)
+    wednesday = week_start(dt.date.today()) + dt.timedelta(days=9)
+    who = person(qtbot, ui_session, "Ailsa", "Testington")
+    thursday = dt.datetime.combine(wednesday + dt.timedelta(days=1), dt.time(10))
+    booked = schedule(qtbot, ui_session, who.id, thursday)
+    today = unlocked_window.today_view
+    today._today_override = wednesday
+    today._now_override = dt.datetime.combine(wednesday, dt.time(9))
+    unlocked_window.show_view("today")
+    today.refresh()
+    settle(qtbot, ui_session)
+    assert [e.contact_id for e in today.week_model.rows()] == [booked.id]
+    actions = todays_row_menu(today, "week_section", 1)
+    assert {"Move booking…", "Record outcome: cancelled…"} <= set(actions), list(actions)
+    later = thursday + dt.timedelta(days=7)
+
+    def moved(dialog: MoveBookingDialog) -> None:
+        type_day(qtbot, dialog, later)
+        ok(qtbot, dialog)
+
+    state = on_modal(moved, kind=MoveBookingDialog)
+    actions["Move booking…"].trigger()
+    finished(qtbot, state)
+    assert NAME in state["title"]
+    settle(qtbot, ui_session)
+    (kept,) = call_casework(qtbot, ui_session, contacts.list_contacts, who.id)
+    assert (kept.id, kept.status, kept.at) == (booked.id, ContactStatus.SCHEDULED, later)
+    qtbot.waitUntil(lambda: today.week_model.rowCount() == 0, timeout=20_000)

@@ -296,9 +296,15 @@ class TodayView(BookingsScreen):
             layout.addWidget(section)
             open_on_activate(section.table, self.sig_open_participant.emit, PARTICIPANT_ROLE)
         layout.insertWidget(layout.indexOf(self.todays_section), self.conflicts_section)
-        # a booked contact's outcome is recorded from these two lists too (context menu, or
-        # Record › Record outcome on the selected row), and the booking moved (context menu)
-        self.outcome_sections = {self.todays_section: 0, self.follow_section: 2}
+        # a booked contact's outcome is recorded from these lists too (context menu, or
+        # Record › Record outcome on the selected row), and the booking moved (context menu):
+        # later this week too, where a person rings to cancel or move Thursday's appointment
+        # (attended or missed is refused there, as in the Diary: it is still to come)
+        self.outcome_sections = {
+            self.todays_section: 0,
+            self.week_section: 1,
+            self.follow_section: 2,
+        }
         for section in self.outcome_sections:
             section.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             section.table.customContextMenuRequested.connect(
