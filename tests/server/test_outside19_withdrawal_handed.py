@@ -14,12 +14,6 @@ from linksdesk.server import admin
 WORDS = "Rang about rent Canaryhandedwithdrawal"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside19: a team-consent withdrawal recorded by the worker who handed the case "
-    "over (offline, before the handover reached their laptop) is refused 'not on your "
-    "caseload'; the server keeps the case and the colleague goes on sharing it",
-)
 @pytest.mark.parametrize("keep_read_only", [False, True])
 def test_a_withdrawal_recorded_before_the_handover_reached_the_laptop_is_taken(
     programme: Programme, keep_read_only: bool
@@ -44,6 +38,7 @@ def test_a_withdrawal_recorded_before_the_handover_reached_the_laptop_is_taken(
     pulled, _ = theirs.pull_all(cursor)
     told = [c for c in pulled if c["table"] == "consent" and c["fields"].get("given") is False]
     assert [c["row_id"] for c in told] == [withdrawal["row_id"]]
+    assert told[0]["owner"] == colleague  # still the colleague's case, as handed
     again, _ = theirs.pull_all()
     assert {c["table"] for c in again} <= {"consent", "handover"}, again
     assert WORDS not in str(again)

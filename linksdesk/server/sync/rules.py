@@ -360,6 +360,37 @@ def merge_target_problem(state: BatchState, ch: Change) -> MergeTarget | None:
     return None
 
 
+def _own_withdrawal_on_handed(state: BatchState, ch: Change, existing: Row | None) -> bool:
+    """Whether ``ch`` is a new team consent record withdrawing sharing, recorded by the
+    worker who handed this case over (on a laptop that had not yet heard of the handover).
+
+    The withdrawal is the participant's decision, not a change to the colleague's case:
+    refused, it would stay on the old worker's laptop while the team went on sharing the
+    case. So it is taken, as any team consent is (a new record, never a rewrite), and the
+    server drops the case as for any withdrawal; its owner stays the colleague's
+    (``push._merge``)."""
+    if ch.op is not Op.UPSERT or existing is not None or not state.is_team_consent(ch):
+        return False
+    if ch.fields.get("given") is not False:
+        return False
+    return _handed_by_this_worker(state, ch)
+
+
+def _handed_by_this_worker(state: BatchState, ch: Change) -> bool:
+    """Whether the server's handover records say this worker handed ``ch``'s case on."""
+    return (
+        state.s.scalar(
+            select(Handover.id)
+            .where(
+                Handover.participant_id == ch.participant_id,
+                Handover.from_worker == state.ctx.worker_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _own_mark_on_handed(state: BatchState, ch: Change, existing: Row | None) -> bool:
     """Whether ``ch`` is this worker's entered-in-error mark, and nothing else, on a row of a
     case they have since handed to a colleague, which only this worker's devices wrote.
@@ -381,17 +412,7 @@ def _own_mark_on_handed(state: BatchState, ch: Change, existing: Row | None) -> 
     writers = {existing.origin} | {HLC.decode(str(c)).device for c in existing.field_hlc.values()}
     if not all(may_relay(state, w) for w in writers):
         return False
-    return (
-        state.s.scalar(
-            select(Handover.id)
-            .where(
-                Handover.participant_id == ch.participant_id,
-                Handover.from_worker == state.ctx.worker_id,
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return _handed_by_this_worker(state, ch)
 
 
 def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> Refusal | None:
@@ -430,6 +451,7 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         access is not None
         and access.worker_id != ctx.worker_id
         and not _own_mark_on_handed(state, ch, existing)
+        and not _own_withdrawal_on_handed(state, ch, existing)
     ):
         return Refusal.NOT_YOUR_CASE
     if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):

@@ -1,0 +1,53 @@
+"""A participant withdraws team sharing with their worker, whose laptop is offline, while
+the administrator hands the case to a colleague. Real vaults, the casework use cases and a
+real server on 127.0.0.1: once the worker's laptop syncs, the colleague's laptop drops the
+case, the worker's keeps it private, and nothing of it stays on the server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from laptops_kit import a_worker_and_a_colleague
+from sqlalchemy import select
+from sync_kit import Dev, ServerProcess
+
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.consent import record_consent
+from linksdesk.casework.notes import list_notes, write_note
+from linksdesk.casework.participants import create_participant
+from linksdesk.core.vocab import ConsentScope
+from linksdesk.server import admin
+from linksdesk.server.models import Record
+
+WORDS = "first meeting, rent arrears"
+
+
+def test_a_withdrawal_on_the_laptop_that_had_not_heard_of_the_handover_reaches_the_colleague(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    pair = a_worker_and_a_colleague(shared_server, devices)
+    office, colleague, cb = pair.office, pair.colleague, pair.a
+    pid = create_participant(cb, given_name="Morgan", family_name="Example").value.id
+    record_consent(cb, pid, ConsentScope.TEAM, True)
+    write_note(cb, pid, WORDS)
+    for dev in (office, colleague):
+        assert dev.sync().verified
+    admin.handover(shared_server.db, pid, pair.colleague_id)
+    assert colleague.sync().verified
+    assert colleague.get("participant", pid) is not None  # the colleague's case now
+
+    # offline, the worker records the participant's withdrawal, then syncs
+    record_consent(cb, pid, ConsentScope.TEAM, False)
+    report = office.sync()
+    assert report.verified, report.message
+    assert office.outbox() == 0 and office.attention() == [], report.message
+    # the worker's laptop keeps the record, private, with what it held
+    assert office.get("participant", pid) is not None
+    assert [n.text for n in list_notes(Casebook(office.vault), pid)] == [WORDS]
+
+    # the colleague's laptop drops the case; the server keeps only the consent records
+    assert colleague.sync().verified
+    assert colleague.get("participant", pid) is None
+    with shared_server.db.reading() as s:
+        held = set(s.scalars(select(Record.table_name).where(Record.participant_id == pid)))
+    assert held == {"consent"}, held
