@@ -216,6 +216,24 @@ class Leaving:
         if notice.to_worker == self.ctx.worker_id:
             read_only.discard(pid)  # the case is ours (again); its rows follow this notice
             self._share_kept_again(pid)
+        elif notice.from_worker == self.ctx.worker_id and self._forgotten_here(pid):
+            # forgotten here before this laptop heard of the handover: the server took the
+            # erasure; its receipt is off this worker's caseload now, this laptop's own proof
+            receipts = list(
+                self.s.scalars(
+                    select(ErasureReceipt.id).where(
+                        ErasureReceipt.participant_id == pid, ErasureReceipt.sharing == "team"
+                    )
+                )
+            )
+            self.s.execute(
+                update(ErasureReceipt)
+                .where(ErasureReceipt.id.in_(receipts))
+                .values(sharing="private")
+            )
+            for receipt_id in receipts:
+                self.out.touch(ErasureReceipt.__tablename__, receipt_id)  # out of verify now
+            log.info("case %s handed over after its erasure here: receipt kept private", pid)
         elif notice.from_worker == self.ctx.worker_id and self._withdrawn_here(pid):
             # team sharing withdrawn here before this laptop heard of the handover: the
             # server took the withdrawal and dropped the case everywhere else, so this
@@ -246,6 +264,14 @@ class Leaving:
         state.put(self.s, state.READ_ONLY, sorted(read_only))
         self.out.touch(HANDOVER_TABLE, pid)
         self.out.applied += 1
+
+    def _forgotten_here(self, pid: str) -> bool:
+        """Whether this laptop erased ``pid`` (a receipt, no record left)."""
+        self.s.flush()
+        if self.s.get(Participant, pid) is not None:
+            return False
+        receipt = select(ErasureReceipt.id).where(ErasureReceipt.participant_id == pid)
+        return self.s.scalar(receipt.limit(1)) is not None
 
     def _withdrawn_here(self, pid: str) -> bool:
         """Whether this laptop holds ``pid`` with team sharing withdrawn (rule 2 keeps them

@@ -46,3 +46,28 @@ def test_a_withdrawal_recorded_before_the_handover_reached_the_laptop_is_taken(
     late = theirs.change("contact", participant_id=pid)
     refused = theirs.push_one(late)
     assert refused["status"] == "rejected" and "withdrew consent" in refused["reason"]
+
+
+def test_a_participant_forgotten_before_the_handover_reached_the_laptop_is_erased(
+    programme: Programme,
+) -> None:
+    """The same, for "Forget this participant": the worker's laptop erased them offline."""
+    team = programme.team()
+    worker, colleague = programme.worker(team), programme.worker(team)
+    laptop, theirs = programme.enrol(worker), programme.enrol(colleague)
+    person = laptop.participant()
+    pid = person["row_id"]
+    note, revision = laptop.note(pid, WORDS)
+    laptop.push([*laptop.shared(person), note, revision])
+    admin.handover(programme.db, pid, colleague)
+    _case, cursor = theirs.pull_all()
+
+    result = laptop.push_one(laptop.change("participant", pid, op="erase"))
+    assert result["status"] == "applied", result
+    pulled, _ = theirs.pull_all(cursor)
+    assert {(c["op"], c["row_id"]) for c in pulled} == {("erase", pid)}
+    again, _ = theirs.pull_all()
+    assert WORDS not in str(again) and not [c for c in again if c["table"] == "note"]
+    # nothing of the participant can come back from the colleague's laptop either
+    late = theirs.change("contact", participant_id=pid)
+    assert theirs.push_one(late)["status"] == "rejected"

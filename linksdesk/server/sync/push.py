@@ -229,7 +229,7 @@ class BatchApplier(BatchState):
             self.notes.grant((pid, ctx.worker_id, ctx.team_id))
             self.access[pid] = Access(pid, ctx.worker_id, ctx.team_id)
         rec = self.record(ch.table, ch.row_id)
-        case = self.owner_access(pid) if pid is not None else None
+        case = self.owner_access(pid) if pid is not None and team_consent else None
         owner_of_new = case.worker_id if case is not None else ctx.worker_id
         merged = merge_fields(
             rec.fields if rec else None,
@@ -246,8 +246,8 @@ class BatchApplier(BatchState):
                     team_id=ctx.team_id,
                     # the token says who: a team row's creator cannot be claimed to be a
                     # colleague (participant and worker rows were checked to be this worker's);
-                    # a participant's row is their case's (a withdrawal the worker who handed
-                    # the case on recorded: rules._own_withdrawal_on_handed)
+                    # a team consent is their case's (a withdrawal the worker who handed the
+                    # case on recorded: rules._own_withdrawal_on_handed)
                     owner=owner_of_new,
                     participant_id=pid,
                     sharing=Sharing.TEAM.value,
