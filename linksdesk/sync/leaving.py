@@ -19,7 +19,7 @@ from linksdesk.core.ids import stable_id
 from linksdesk.core.registry import CONSENT_TABLE, PURGE_ORDER, RECORD_TABLES
 from linksdesk.storage.outbox import chunks
 from linksdesk.storage.purge import purge_participant
-from linksdesk.storage.store import utc_now
+from linksdesk.storage.store import participant_shared, utc_now
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Outbox, Participant
 from linksdesk.sync import same_person, state
 from linksdesk.sync.local_only import (
@@ -216,6 +216,30 @@ class Leaving:
         if notice.to_worker == self.ctx.worker_id:
             read_only.discard(pid)  # the case is ours (again); its rows follow this notice
             self._share_kept_again(pid)
+        elif notice.from_worker == self.ctx.worker_id and self._forgotten_here(pid):
+            # forgotten here before this laptop heard of the handover: the server took the
+            # erasure; its receipt is off this worker's caseload now, this laptop's own proof
+            receipts = list(
+                self.s.scalars(
+                    select(ErasureReceipt.id).where(
+                        ErasureReceipt.participant_id == pid, ErasureReceipt.sharing == "team"
+                    )
+                )
+            )
+            self.s.execute(
+                update(ErasureReceipt)
+                .where(ErasureReceipt.id.in_(receipts))
+                .values(sharing="private")
+            )
+            for receipt_id in receipts:
+                self.out.touch(ErasureReceipt.__tablename__, receipt_id)  # out of verify now
+            log.info("case %s handed over after its erasure here: receipt kept private", pid)
+        elif notice.from_worker == self.ctx.worker_id and self._withdrawn_here(pid):
+            # team sharing withdrawn here before this laptop heard of the handover: the
+            # server took the withdrawal and dropped the case everywhere else, so this
+            # laptop keeps the record, private, as the withdrawing laptop always does
+            read_only.discard(pid)
+            log.info("case %s handed over after its withdrawal here: kept here", pid)
         elif notice.from_worker == self.ctx.worker_id:
             if notice.keep_read_only:
                 read_only.add(pid)
@@ -240,6 +264,20 @@ class Leaving:
         state.put(self.s, state.READ_ONLY, sorted(read_only))
         self.out.touch(HANDOVER_TABLE, pid)
         self.out.applied += 1
+
+    def _forgotten_here(self, pid: str) -> bool:
+        """Whether this laptop erased ``pid`` (a receipt, no record left)."""
+        self.s.flush()
+        if self.s.get(Participant, pid) is not None:
+            return False
+        receipt = select(ErasureReceipt.id).where(ErasureReceipt.participant_id == pid)
+        return self.s.scalar(receipt.limit(1)) is not None
+
+    def _withdrawn_here(self, pid: str) -> bool:
+        """Whether this laptop holds ``pid`` with team sharing withdrawn (rule 2 keeps them
+        here): the latest team consent here says not given."""
+        self.s.flush()
+        return self.s.get(Participant, pid) is not None and not participant_shared(self.s, pid)
 
     def _keep_handed(self, pid: str, keep: dict[str, set[str]], *, purge: bool = True) -> None:
         """A case handed to a colleague while this laptop held work about it the server had

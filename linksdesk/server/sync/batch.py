@@ -166,6 +166,7 @@ class BatchState:
         digests.noted_here(s)  # this batch notes what it writes (saved by finish())
         self.seen: dict[str, Answer] = {}
         self.erased: set[str] = set()
+        self.erasing: set[str] = set()  # participants the batch's erase commands name
         self.gone: set[str] = set()  # erased or withdrawn: no key to seal answers under
         self.shredded = False  # a participant key was destroyed: empty SQLite's WAL after
         self.device_workers: dict[str, str | None] = {}
@@ -202,6 +203,7 @@ class BatchState:
         """Load what the batch's changes will look up, a query per kind (not per change)."""
         s = self.s
         ids = {ch.change_id for ch in changes}
+        self.erasing = {ch.row_id for ch in changes if ch.op is Op.ERASE}
         self.ops = {
             op.change_id: op
             for op in s.scalars(select(AppliedOp).where(AppliedOp.change_id.in_(ids)))

@@ -229,6 +229,8 @@ class BatchApplier(BatchState):
             self.notes.grant((pid, ctx.worker_id, ctx.team_id))
             self.access[pid] = Access(pid, ctx.worker_id, ctx.team_id)
         rec = self.record(ch.table, ch.row_id)
+        case = self.owner_access(pid) if pid is not None and team_consent else None
+        owner_of_new = case.worker_id if case is not None else ctx.worker_id
         merged = merge_fields(
             rec.fields if rec else None,
             rec.field_hlc if rec else None,
@@ -243,8 +245,10 @@ class BatchApplier(BatchState):
                     row_id=ch.row_id,
                     team_id=ctx.team_id,
                     # the token says who: a team row's creator cannot be claimed to be a
-                    # colleague (participant and worker rows were checked to be this worker's)
-                    owner=ctx.worker_id,
+                    # colleague (participant and worker rows were checked to be this worker's);
+                    # a team consent is their case's (a withdrawal the worker who handed the
+                    # case on recorded: rules._own_withdrawal_on_handed)
+                    owner=owner_of_new,
                     participant_id=pid,
                     sharing=Sharing.TEAM.value,
                     deleted=False,

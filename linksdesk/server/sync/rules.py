@@ -360,6 +360,43 @@ def merge_target_problem(state: BatchState, ch: Change) -> MergeTarget | None:
     return None
 
 
+def _own_withdrawal_on_handed(state: BatchState, ch: Change, existing: Row | None) -> bool:
+    """Whether ``ch`` is a new team consent record withdrawing sharing (or the receipt of
+    an erasure), recorded by the worker who handed this case over (on a laptop that had not
+    yet heard of the handover).
+
+    The withdrawal is the participant's decision, not a change to the colleague's case:
+    refused, it would stay on the old worker's laptop while the team went on sharing the
+    case. So it is taken, as any team consent is (a new record, never a rewrite), and the
+    server drops the case as for any withdrawal; its owner stays the colleague's
+    (``push._merge``)."""
+    if ch.op is not Op.UPSERT:
+        return False
+    new = existing is None
+    withdrawal = new and state.is_team_consent(ch) and ch.fields.get("given") is False
+    # likewise the receipt of an erasure this worker's laptop made, in the batch with the
+    # erase command the server takes from them (``_check_participant``, Op.ERASE) or after
+    # it (a sync check's repair sends a copy, which may not change it: ``_rewritten``)
+    pid = str(ch.participant_id)
+    receipt = ch.table == RECEIPT_TABLE and (pid in state.erasing or state.is_erased(pid))
+    return (withdrawal or receipt) and _handed_by_this_worker(state, ch)
+
+
+def _handed_by_this_worker(state: BatchState, ch: Change) -> bool:
+    """Whether the server's handover records say this worker handed ``ch``'s case on."""
+    return (
+        state.s.scalar(
+            select(Handover.id)
+            .where(
+                Handover.participant_id == ch.participant_id,
+                Handover.from_worker == state.ctx.worker_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _own_mark_on_handed(state: BatchState, ch: Change, existing: Row | None) -> bool:
     """Whether ``ch`` is this worker's entered-in-error mark, and nothing else, on a row of a
     case they have since handed to a colleague, which only this worker's devices wrote.
@@ -381,17 +418,7 @@ def _own_mark_on_handed(state: BatchState, ch: Change, existing: Row | None) -> 
     writers = {existing.origin} | {HLC.decode(str(c)).device for c in existing.field_hlc.values()}
     if not all(may_relay(state, w) for w in writers):
         return False
-    return (
-        state.s.scalar(
-            select(Handover.id)
-            .where(
-                Handover.participant_id == ch.participant_id,
-                Handover.from_worker == state.ctx.worker_id,
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return _handed_by_this_worker(state, ch)
 
 
 def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> Refusal | None:
@@ -416,10 +443,16 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         return Refusal.OTHER_TEAM
     if ch.op is Op.ERASE:
         # only the case's worker or a supervisor, within the team; an id the team never
-        # held may be erased by its own workers (the receipt is kept for this team only)
+        # held may be erased by its own workers (the receipt is kept for this team only);
+        # and the worker who handed the case on, whose laptop forgot the participant
+        # before it heard of the handover (else they would stay on the colleague's)
         supervisor = ctx.role == Role.SUPERVISOR
         owner = access.worker_id if access is not None else state.kept_owner_of(pid)
-        if owner not in (None, ctx.worker_id) and not supervisor:
+        if (
+            owner not in (None, ctx.worker_id)
+            and not supervisor
+            and not _handed_by_this_worker(state, ch)
+        ):
             return Refusal.NOT_ALLOWED
         return None
     if state.is_erased(pid) and ch.table != RECEIPT_TABLE:
@@ -430,6 +463,7 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         access is not None
         and access.worker_id != ctx.worker_id
         and not _own_mark_on_handed(state, ch, existing)
+        and not _own_withdrawal_on_handed(state, ch, existing)
     ):
         return Refusal.NOT_YOUR_CASE
     if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
