@@ -7,17 +7,16 @@ the case (docs/server.md, "When a participant withdraws consent to share with th
 from __future__ import annotations
 
 import pytest
-from server_kit import Programme
+from server_kit import Device, Programme
 
 from linksdesk.server import admin
 
 WORDS = "Rang about rent Canaryhandedwithdrawal"
 
 
-@pytest.mark.parametrize("keep_read_only", [False, True])
-def test_a_withdrawal_recorded_before_the_handover_reached_the_laptop_is_taken(
-    programme: Programme, keep_read_only: bool
-) -> None:
+def handed_case(programme: Programme, keep_read_only: bool) -> tuple[Device, Device, str, str]:
+    """A worker's shared case, with a case note, handed over to a colleague by the
+    administrator: (the worker's laptop, the colleague's, the colleague, the participant)."""
     team = programme.team()
     worker, colleague = programme.worker(team), programme.worker(team)
     laptop, theirs = programme.enrol(worker), programme.enrol(colleague)
@@ -27,6 +26,14 @@ def test_a_withdrawal_recorded_before_the_handover_reached_the_laptop_is_taken(
     answers = laptop.push([*laptop.shared(person), note, revision])["results"]
     assert [a["status"] for a in answers] == ["applied"] * 4
     admin.handover(programme.db, pid, colleague, keep_read_only=keep_read_only)
+    return laptop, theirs, colleague, pid
+
+
+@pytest.mark.parametrize("keep_read_only", [False, True])
+def test_a_withdrawal_recorded_before_the_handover_reached_the_laptop_is_taken(
+    programme: Programme, keep_read_only: bool
+) -> None:
+    laptop, theirs, colleague, pid = handed_case(programme, keep_read_only)
     _case, cursor = theirs.pull_all()
 
     # the worker's laptop, offline since, records the participant's withdrawal
@@ -52,14 +59,7 @@ def test_a_participant_forgotten_before_the_handover_reached_the_laptop_is_erase
     programme: Programme,
 ) -> None:
     """The same, for "Forget this participant": the worker's laptop erased them offline."""
-    team = programme.team()
-    worker, colleague = programme.worker(team), programme.worker(team)
-    laptop, theirs = programme.enrol(worker), programme.enrol(colleague)
-    person = laptop.participant()
-    pid = person["row_id"]
-    note, revision = laptop.note(pid, WORDS)
-    laptop.push([*laptop.shared(person), note, revision])
-    admin.handover(programme.db, pid, colleague)
+    laptop, theirs, _colleague, pid = handed_case(programme, False)
     _case, cursor = theirs.pull_all()
 
     result = laptop.push_one(laptop.change("participant", pid, op="erase"))

@@ -61,6 +61,20 @@ def ok(qtbot: Any, dialog: MoveBookingDialog) -> None:
     )
 
 
+def move_to(qtbot: Any, action: Any, when: dt.datetime) -> dict[str, Any]:
+    """Move booking… from a row's menu, the new day and time typed, OK pressed; what the
+    dialog showed (its title) is in the state returned."""
+
+    def moved(dialog: MoveBookingDialog) -> None:
+        type_day(qtbot, dialog, when)
+        ok(qtbot, dialog)
+
+    state = on_modal(moved, kind=MoveBookingDialog)
+    action.trigger()
+    finished(qtbot, state)
+    return state
+
+
 def test_todays_booking_is_moved_from_todays_list(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
@@ -68,14 +82,7 @@ def test_todays_booking_is_moved_from_todays_list(
     actions = todays_row_menu(today)
     assert "Move booking…" in actions, list(actions)
     later = dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(11, 30))
-
-    def moved(dialog: MoveBookingDialog) -> None:
-        type_day(qtbot, dialog, later)
-        ok(qtbot, dialog)
-
-    state = on_modal(moved, kind=MoveBookingDialog)
-    actions["Move booking…"].trigger()
-    finished(qtbot, state)
+    state = move_to(qtbot, actions["Move booking…"], later)
     assert NAME in state["title"]  # a list of many people's bookings: the dialog names whose
     settle(qtbot, ui_session)
     (kept,) = [
@@ -188,14 +195,7 @@ def test_a_booking_later_this_week_is_moved_from_today(
     actions = todays_row_menu(today, "week_section", 1)
     assert {"Move booking…", "Record outcome: cancelled…"} <= set(actions), list(actions)
     later = thursday + dt.timedelta(days=7)
-
-    def moved(dialog: MoveBookingDialog) -> None:
-        type_day(qtbot, dialog, later)
-        ok(qtbot, dialog)
-
-    state = on_modal(moved, kind=MoveBookingDialog)
-    actions["Move booking…"].trigger()
-    finished(qtbot, state)
+    state = move_to(qtbot, actions["Move booking…"], later)
     assert NAME in state["title"]
     settle(qtbot, ui_session)
     (kept,) = call_casework(qtbot, ui_session, contacts.list_contacts, who.id)
