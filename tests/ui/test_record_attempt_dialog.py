@@ -64,9 +64,9 @@ def test_an_attempt_at_a_bookings_time_leaves_the_booking_to_be_recorded(
     window = unlocked_window
     who = person(qtbot, ui_session, "Morag", "Testington")
     now = dt.datetime.now().replace(second=0, microsecond=0)
-    # today, but further from now than "near" (3 hours): offered only for the time chosen
-    later = now - dt.timedelta(hours=4)
-    when = later if later.date() == now.date() else now + dt.timedelta(hours=4)
+    # further from now than "near" (3 hours): offered only for the time chosen; earlier,
+    # yesterday's evening after midnight (an attempt is recorded once made, never ahead)
+    when = now - dt.timedelta(hours=4)
     booked = schedule(qtbot, ui_session, who.id, when, kind=ContactKind.PHONE)
     offered: list[Any] = []
     monkeypatch.setattr(TimelineTab, "ask_use_booking", lambda self, c: offered.append(c) or True)
