@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.ids import stable_id
 from linksdesk.core.registry import CONSENT_TABLE, PURGE_ORDER, RECORD_TABLES
+from linksdesk.core.vocab import Sharing
 from linksdesk.storage.outbox import chunks
 from linksdesk.storage.purge import purge_participant
 from linksdesk.storage.store import participant_shared, utc_now
@@ -222,14 +223,15 @@ class Leaving:
             receipts = list(
                 self.s.scalars(
                     select(ErasureReceipt.id).where(
-                        ErasureReceipt.participant_id == pid, ErasureReceipt.sharing == "team"
+                        ErasureReceipt.participant_id == pid,
+                        ErasureReceipt.sharing == Sharing.TEAM.value,
                     )
                 )
             )
             self.s.execute(
                 update(ErasureReceipt)
                 .where(ErasureReceipt.id.in_(receipts))
-                .values(sharing="private")
+                .values(sharing=Sharing.PRIVATE.value)
             )
             for receipt_id in receipts:
                 self.out.touch(ErasureReceipt.__tablename__, receipt_id)  # out of verify now
