@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QContextMenuEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -106,6 +106,18 @@ def contact_menu(qtbot: Any, window: Any, participant_id: str, contact_id: str) 
     view.timeline.select_id(contact_id)
     menu = view.timeline.context_menu(view.timeline.current_item())
     return {a.text().replace("&", ""): a for a in menu.actions()}
+
+
+def today_row_menu(today: Any, section: str, model: int) -> Any:
+    """Right-click (mouse) on the first row of one of Today's lists (``section``, shown by
+    proxy ``model``): the menu it opens, still open."""
+    table = getattr(today, section).table
+    pos = table.visualRect(today.proxies[model].index(0, 1)).center()
+    QApplication.sendEvent(
+        table.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
+    )
+    return today.row_menu
 
 
 def move_note_to(qtbot: Any, session: Any, timeline: Any, typed: str) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import Keys, finished, morning_of_a_booking, on_modal, stored
+from day_kit import Keys, finished, morning_of_a_booking, on_modal, stored, today_row_menu
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMenu
@@ -242,13 +242,7 @@ def test_today_lists_record_outcomes(qtbot: Any, unlocked: Any) -> None:
     assert view.todays_model.rowCount() == 1 and view.follow_model.rowCount() == 1
 
     # "Today's contacts": the context menu of the row (mouse)
-    table = view.todays_section.table
-    pos = table.visualRect(view.proxies[0].index(0, 1)).center()
-    QApplication.sendEvent(
-        table.viewport(),
-        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
-    )
-    menu = view.row_menu
+    menu = today_row_menu(view, "todays_section", 0)
     state = on_modal(
         lambda d: (
             qtbot.keyClicks(d.note_edit, "Came in person."),

@@ -12,10 +12,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import finished, on_modal, today_row_menu
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from screens_kit import person, schedule, settle
 from shell_kit import call_casework
 from test_tired_outcome_note import answer_box
@@ -38,13 +37,7 @@ def test_a_missed_booking_recorded_on_today_offers_another(
     window.show_view("today")
     today = window.today_view
     settle(qtbot, ui_session)
-    table = today.follow_section.table
-    pos = table.visualRect(today.proxies[2].index(0, 1)).center()
-    QApplication.sendEvent(
-        table.viewport(),
-        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
-    )
-    menu = today.row_menu
+    menu = today_row_menu(today, "follow_section", 2)
     menu.close()
     (attended,) = [a for a in menu.actions() if a.text().replace("&", "").endswith("attended…")
                    and "not" not in a.text()]  # fmt: skip

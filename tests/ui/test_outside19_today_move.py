@@ -13,10 +13,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal, today_at_a_booking
+from day_kit import finished, on_modal, today_at_a_booking, today_row_menu
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from screens_kit import person, schedule, settle, unlock_again
 from shell_kit import FakeClock, call_casework, on_db_thread
 from test_tired_outcome_note import answer_box
@@ -36,13 +35,7 @@ NAME = "Ailsa Testington"
 def todays_row_menu(today: Any, section: str = "todays_section", model: int = 0) -> dict[str, Any]:
     """Right-click on the first row of "Today's contacts" (or another of Today's lists of
     bookings): its menu's actions by their words."""
-    table = getattr(today, section).table
-    pos = table.visualRect(today.proxies[model].index(0, 1)).center()
-    QApplication.sendEvent(
-        table.viewport(),
-        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
-    )
-    menu = today.row_menu
+    menu = today_row_menu(today, section, model)
     menu.close()
     return {a.text().replace("&", ""): a for a in menu.actions()}
 
