@@ -104,6 +104,12 @@ def participant_shared(session: Session, participant_id: str | None) -> bool:
     """True when the latest team-sharing consent of this participant is "given"."""
     if participant_id is None:
         return True
+    return team_decision(session, participant_id) is True
+
+
+def team_decision(session: Session, participant_id: str) -> bool | None:
+    """What this participant's latest team-sharing consent here says: given, withdrawn
+    (False), or None when none is held here (never asked, or asked on another laptop)."""
     consents = session.execute(
         select(Consent.version, Consent.hlc, Consent.given).where(
             Consent.participant_id == participant_id,
@@ -111,7 +117,7 @@ def participant_shared(session: Session, participant_id: str | None) -> bool:
             Consent.deleted.is_(False),
         )
     )
-    return registry.shared_with_team(consents)
+    return registry.consent_decision(consents)
 
 
 def shared_participants(session: Session, among: Iterable[str] | None = None) -> set[str]:

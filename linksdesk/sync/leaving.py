@@ -20,7 +20,7 @@ from linksdesk.core.registry import CONSENT_TABLE, PURGE_ORDER, RECORD_TABLES
 from linksdesk.core.vocab import Sharing
 from linksdesk.storage.outbox import chunks
 from linksdesk.storage.purge import purge_participant
-from linksdesk.storage.store import participant_shared, utc_now
+from linksdesk.storage.store import team_decision, utc_now
 from linksdesk.storage.tables import TABLE_BY_NAME, ErasureReceipt, Outbox, Participant
 from linksdesk.sync import same_person, state
 from linksdesk.sync.local_only import (
@@ -277,9 +277,10 @@ class Leaving:
 
     def _withdrawn_here(self, pid: str) -> bool:
         """Whether this laptop holds ``pid`` with team sharing withdrawn (rule 2 keeps them
-        here): the latest team consent here says not given."""
+        here): the latest team consent here says not given. None held here is not a
+        withdrawal (the consent may have been recorded on the worker's other laptop)."""
         self.s.flush()
-        return self.s.get(Participant, pid) is not None and not participant_shared(self.s, pid)
+        return self.s.get(Participant, pid) is not None and team_decision(self.s, pid) is False
 
     def _keep_handed(self, pid: str, keep: dict[str, set[str]], *, purge: bool = True) -> None:
         """A case handed to a colleague while this laptop held work about it the server had
