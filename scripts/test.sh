@@ -11,8 +11,9 @@ echo "== import-linter"; .venv/bin/lint-imports
 # The Qt tests run in their own pytest processes, after the rest: a QApplication left in a
 # worker by a window test must never be processing events under a non-Qt test's teardown.
 # A crashed worker stops the run (no restart), so a crash fails fast instead of hanging.
+# Files are handed out in the order tests/conftest.py sorts them (slow trials first).
 run_pytest() {
-  .venv/bin/pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile \
+  .venv/bin/pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder \
     --max-worker-restart=0 "$@"
 }
 echo "== pytest (everything but the windows)"

@@ -32,6 +32,20 @@ settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "explore")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files that hold a slow trial first, then the files with the most tests: with
+    ``--dist loadfile`` a file runs whole on one worker, so a long file handed out last keeps
+    the run going on one core while the other waits. (scripts/test.sh turns off xdist's own
+    reordering, by number of tests alone, which hands out a file of one long trial last.)"""
+    tests: dict[Path, int] = {}
+    slow: set[Path] = set()
+    for item in items:
+        tests[item.path] = tests.get(item.path, 0) + 1
+        if item.get_closest_marker("slow"):
+            slow.add(item.path)
+    items.sort(key=lambda item: (item.path not in slow, -tests[item.path]))  # stable
+
+
 @pytest.fixture
 def vault_path(tmp_path: Path) -> Path:
     return tmp_path / "worker.vault"

@@ -212,6 +212,7 @@ def eval_team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     built.supervisor.lock()
 
 
+@pytest.mark.slow
 def test_no_hidden_count_of_the_golden_team_can_be_worked_back(team: Any, tmp_path: Path) -> None:
     supervisor, _ledger = team
     out = tmp_path / "board.csv"

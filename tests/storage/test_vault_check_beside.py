@@ -170,6 +170,7 @@ def test_the_unlock_is_audited_once_the_check_passes_without_any_save(
         assert _audited(again, before) == ["unlock", "lock"]
 
 
+@pytest.mark.slow
 def test_a_damage_found_beside_the_reads_refuses_the_held_save_and_writes_nothing(
     tmp_path: Path, held: HeldCheck
 ) -> None:

@@ -114,6 +114,7 @@ def _run(laptops: list[Dev], pid: str, note_id: str, script: list[Action]) -> No
                 pass  # "no longer there" is a fair answer to a stale pick
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,
