@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from sync_kit import Dev, ServerProcess, assert_agrees_with_server, two_laptops
 
 from linksdesk.casework.casebook import Casebook
@@ -27,14 +26,6 @@ HOURS_AHEAD_MS = 3 * 3600 * 1000
 OLD, NEW = "07700 900111", "07700 900222"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "outside20: sync/rewind.py moves a clock-ahead laptop's stamps to now, so an edit "
-        "made while its clock was wrong outranks a later edit of the same field made on "
-        "the worker's other laptop with the right time; the later phone number is lost"
-    ),
-)
 def test_an_edit_made_while_the_clock_ran_ahead_does_not_outrank_a_later_one(
     shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
