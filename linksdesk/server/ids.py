@@ -14,13 +14,15 @@ meet those.
 from __future__ import annotations
 
 import logging
+import uuid
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from linksdesk.core.ids import PROGRAMME_FLOOR_CAP
 from linksdesk.server.db import Counter, Database, now_ms
 from linksdesk.server.errors import ServerProblem
-from linksdesk.server.models import IdBlock
+from linksdesk.server.models import Device, EnrolCode, IdBlock, ServerMeta
 from linksdesk.server.sync.context import DeviceContext
 from linksdesk.sync.protocol import (
     ID_BLOCK_SIZE,
@@ -62,7 +64,7 @@ def lease(db: Database, device: DeviceContext, body: IdLeaseRequest) -> IdLeaseR
             )
         top = s.scalar(select(func.max(IdBlock.last))) or 0
         floor = body.floor if body.floor <= FLOOR_CAP else 0
-        first = max(ID_FIRST_NUMBER, top + 1, floor + 1)
+        first = max(ID_FIRST_NUMBER, top + 1 + _forgotten(s, top), floor + 1)
         last = first + ID_BLOCK_SIZE - 1
         if last > ID_MAX_NUMBER:
             raise ServerProblem("This programme has used every programme id there is.", 409)
@@ -77,6 +79,51 @@ def lease(db: Database, device: DeviceContext, body: IdLeaseRequest) -> IdLeaseR
         s.flush()
         log.info("programme ids %d-%d leased to device %s", first, last, device.device_id)
         return _answer(block)
+
+
+def _forgotten(s: Session, top: int) -> int:
+    """Numbers to leave unleased above ``top`` at the first lease of a data epoch started
+    over blocks leased before it (``new-epoch`` after a restore), else 0.
+
+    The restored database has forgotten the blocks it leased after the backup, and the
+    laptops holding them give their numbers offline before they sync and report them (the
+    request's floor). So the first lease after a restore leaves room for every block
+    those could be: each device (and each unused enrolment code) this database knows, at
+    most ``MAX_BLOCKS_PER_DAY`` blocks a day, for every day between the latest moment it
+    recorded (no later than the backup) and the new epoch (the restore). Later leases of
+    the epoch follow that first block. Kept below the floors devices report
+    (``FLOOR_CAP``), which stop working above it. Not covered: a laptop enrolled after the
+    backup (this database does not know it; it is enrolled again) and enrolment codes made
+    after it."""
+    if top == 0:
+        return 0
+    epoch = s.scalar(select(ServerMeta.data_epoch))
+    if epoch is None or uuid.UUID(epoch).version != 7:
+        return 0
+    started = uuid.UUID(epoch).int >> 80  # a UUIDv7 begins with its milliseconds
+    if (s.scalar(select(func.max(IdBlock.leased_ms))) or 0) >= started:
+        return 0  # this epoch has leased already: its first lease left the room
+    moments = (
+        select(func.max(IdBlock.leased_ms)),
+        select(func.max(Device.last_seen_ms)),
+        select(func.max(Device.enrolled_ms)),
+        select(func.max(EnrolCode.created_ms)),
+    )
+    latest = max(s.scalar(q) or 0 for q in moments)
+    days = max(1, -(-(started - latest) // DAY_MS))
+    devices = (
+        s.scalar(select(func.count()).select_from(Device).where(Device.revoked_ms.is_(None))) or 0
+    )
+    codes = (
+        s.scalar(
+            select(func.count())
+            .select_from(EnrolCode)
+            .where(EnrolCode.used_ms.is_(None), EnrolCode.expires_ms > latest)
+        )
+        or 0
+    )
+    room = (devices + codes) * days * MAX_BLOCKS_PER_DAY * ID_BLOCK_SIZE
+    return max(0, min(room, FLOOR_CAP - ID_BLOCK_SIZE - top))
 
 
 def _answer(block: IdBlock) -> IdLeaseResponse:

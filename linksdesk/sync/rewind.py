@@ -4,9 +4,9 @@ The server refuses a change stamped more than a few minutes ahead of its own clo
 whose clock ran hours ahead while it was offline (a flat battery, a wrong time zone) has its
 clock put right before it syncs, but what it recorded meanwhile is stamped hours ahead, and
 the vault's clock, which never goes back, stamps new work after it. Before such a laptop
-sends anything, every stamp of its vault beyond what the server takes is moved back to now,
-keeping their order (none of them ever reached the server: it refused them all), and the
-clock is set back to the real time.
+sends anything, every stamp of its vault beyond what the server takes is moved back to just
+after the newest stamp it held from before, keeping their order (none of them ever reached
+the server: it refused them all), and the clock is set back to the real time.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linksdesk.core.hlc import HybridClock
+from linksdesk.core.hlc import HLC, HybridClock
 from linksdesk.storage.tables import TABLE_BY_NAME, Outbox, SyncConflict
 from linksdesk.sync.protocol import SYNCABLE_TABLES
 
@@ -30,8 +30,8 @@ def ahead_of(clock: HybridClock, limit_ms: int) -> bool:
 
 
 def rewind(session: Session, clock: HybridClock, limit_ms: int) -> list[tuple[str, str]]:
-    """Move every stamp beyond ``limit_ms`` back to now, in order; returns the rows whose
-    stamps moved, as (table, id)."""
+    """Move every stamp beyond ``limit_ms`` back to just after the newest stamp the vault
+    held within it, in order; returns the rows whose stamps moved, as (table, id)."""
     limit = f"{limit_ms:015d}~"  # after every stamp of that millisecond
     tables: list[Any] = [TABLE_BY_NAME[t] for t in SYNCABLE_TABLES]
     ahead: set[str] = set()
@@ -49,7 +49,7 @@ def rewind(session: Session, clock: HybridClock, limit_ms: int) -> list[tuple[st
     clock.rewind(floor or None)
     if not ahead:
         return []
-    moved = {old: clock.now().encode() for old in sorted(ahead)}
+    moved = dict(zip(sorted(ahead), _stamps_after(clock, floor, len(ahead)), strict=True))
 
     def back(value: Any) -> Any:
         return moved.get(value, value) if isinstance(value, str) else value
@@ -65,3 +65,21 @@ def rewind(session: Session, clock: HybridClock, limit_ms: int) -> list[tuple[st
     session.flush()
     log.warning("this laptop's clock had run ahead: %d stamps moved back to now", len(moved))
     return [(row.__tablename__, row.id) for row in rows]
+
+
+def _stamps_after(clock: HybridClock, floor: str, count: int) -> list[str]:
+    """``count`` stamps of this device, in order, one millisecond apart from just after
+    ``floor`` (the newest stamp the vault held from before its clock ran ahead: its own
+    last work and the last it pulled).
+
+    When each was really made is not known: somewhere between that stamp and now. Placed at
+    now, they outranked every edit made meanwhile on the worker's other laptop with the
+    right time (a phone number typed at the office after the visit was replaced by the one
+    typed on the visit); placed just after ``floor`` they still outrank everything this
+    laptop had seen, and an edit whose time is known stands. With no stamp from before, or
+    no room before now, they go at now as before."""
+    now = clock.wall_ms
+    start = HLC.decode(floor).wall_ms + 1 if floor else now
+    if start + count > now:
+        return [clock.now().encode() for _ in range(count)]
+    return [HLC(start + i, 0, clock.device).encode() for i in range(count)]

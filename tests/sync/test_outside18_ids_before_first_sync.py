@@ -3,8 +3,10 @@ before that laptop's first sync after the restore.
 
 Outside check 17 made a laptop report, at its first sync after a restore, the highest
 number it was ever leased, so the server leases above it from then on. What it gave
-before that sync is still exposed: another laptop of the programme that syncs first after
-the restore is leased the forgotten block again, and two people get one programme id.
+before that sync was still exposed: another laptop of the programme that synced first after
+the restore was leased the forgotten block again, and two people got one programme id. The
+first lease of the new epoch now leaves room above the blocks the backup holds
+(``server/ids.py``, ``_forgotten``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from laptops_kit import new_people, run_low, two_laptops_then_backup
 from sqlalchemy import select
 from sync_kit import Dev, ServerProcess
@@ -25,18 +26,6 @@ def _given(dev: Dev) -> set[str]:
         return {str(p) for p in s.scalars(select(Participant.programme_id))}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "outside18: the restored server forgot the block it leased after the backup, and "
-        "leases it again to the laptop that syncs first, while the laptop holding it gave "
-        "ids from it offline; it learns of that block only when its laptop reports (the "
-        "lease floor). Closing it needs the server to wait for every laptop's report, "
-        "which it can only count with each laptop's reported floor kept (a schema change), "
-        "and laptops enrolled after the backup are unknown to it; a reserved gap has no "
-        "bound the server knows"
-    ),
-)
 def test_ids_given_before_the_first_sync_after_a_restore_stay_unique(
     server: ServerProcess, devices: Callable[[str], Dev], tmp_path: Path
 ) -> None:

@@ -15,6 +15,7 @@ from linksdesk.core.hlc import HLC, MAX_DRIFT_MS
 from linksdesk.core.vocab import IN_ERROR_COLUMN, Sharing
 from linksdesk.server.models import Device, Handover
 from linksdesk.server.sync.batch import BatchState, Row
+from linksdesk.server.sync.consent import consent_rank
 from linksdesk.sync.merge import DELETED
 from linksdesk.sync.policy import shareable_columns
 from linksdesk.sync.protocol import (
@@ -382,6 +383,29 @@ def _own_withdrawal_on_handed(state: BatchState, ch: Change, existing: Row | Non
     return (withdrawal or receipt) and _handed_by_this_worker(state, ch)
 
 
+def _consent_after_own_withdrawal(state: BatchState, ch: Change) -> bool:
+    """Whether ``ch`` is a team consent record for a case on no caseload whose withdrawal
+    this worker's devices recorded after they had handed the case on
+    (``_own_withdrawal_on_handed``).
+
+    Only that worker's laptop holds the record then (kept there, private); the colleague's
+    dropped it. The participant who gives consent again gives it to the worker who holds
+    their record: refused, the case could never be shared again. So the case comes back
+    to that worker's caseload, as any case on no caseload does with its first change
+    (``push._merge``); an administrator hands it on again if it should be the colleague's.
+    A withdrawal the colleague recorded leaves the case theirs."""
+    if ch.op is not Op.UPSERT or not state.is_team_consent(ch):
+        return False
+    kept = [row for row in state.consents_of(str(ch.participant_id)) if not row.deleted]
+    team = [row for row in kept if row.fields.get("scope") == registry.TEAM_SCOPE]
+    if not team:
+        return False
+    latest = max(team, key=consent_rank)
+    if latest.fields.get("given") is not False or not may_relay(state, latest.origin):
+        return False
+    return _handed_by_this_worker(state, ch)
+
+
 def _handed_by_this_worker(state: BatchState, ch: Change) -> bool:
     """Whether the server's handover records say this worker handed ``ch``'s case on."""
     return (
@@ -466,7 +490,11 @@ def _check_participant(state: BatchState, ch: Change, existing: Row | None) -> R
         and not _own_withdrawal_on_handed(state, ch, existing)
     ):
         return Refusal.NOT_YOUR_CASE
-    if access is None and state.kept_owner_of(pid) not in (None, ctx.worker_id):
+    if (
+        access is None
+        and state.kept_owner_of(pid) not in (None, ctx.worker_id)
+        and not _consent_after_own_withdrawal(state, ch)
+    ):
         return Refusal.NOT_YOUR_CASE  # withdrawn: the kept consent records say whose
     if existing is not None:
         rewritten = _rewritten(existing, ch)
