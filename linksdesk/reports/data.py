@@ -60,6 +60,12 @@ class TeamData:
     # owner -> the months (YYYY-MM) of the bundle made with a period their data as of
     # rests on: nothing referred after it has come
     covered: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # owner -> the months of a later period's bundle a gap before it keeps from counting
+    # (``_chained``): their data as of stays before the gap
+    held_back: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # owner -> the making of the newest whole-team bundle from the server made after their
+    # data as of: it holds all they had synced by then (when that was, it does not say)
+    server_made: Mapping[str, dt.datetime] = field(default_factory=dict)
 
 
 def _setting(s: Session, key: str) -> Any:
@@ -195,25 +201,38 @@ def start_of(covered: tuple[str, str]) -> dt.datetime:
     return dt.datetime(year, month, 1)
 
 
-def _chained(whole: dt.datetime | None, spans: list[Span]) -> tuple[dt.datetime, Covered]:
+def _chained(
+    whole: dt.datetime | None, spans: list[Span]
+) -> tuple[dt.datetime, Covered, Covered]:
     """How far a worker's data is whole: up to ``whole`` (what bundles of the whole caseload,
     or records that came without a period, vouch for), then on through each bundle made with
     a period that starts by then. A period that starts later leaves a gap: a case referred
     and closed in it is in no bundle here, so neither that period nor any after it counts.
-    With nothing of the whole caseload, the earliest period starts the chain."""
+    With nothing of the whole caseload, the earliest period starts the chain. Also the
+    months of the bundle after the gap, if one is held back so (the report says so)."""
     when, covered = whole, None
     for first, last, months in sorted(spans):
         if when is not None and first - dt.timedelta(seconds=1) > when:
-            break  # a gap: the months before ``first`` are not all here
+            return when, covered, months  # a gap: the months before ``first`` are not all here
         if when is None or last > when:
             when, covered = last, months
     assert when is not None  # a worker has a whole point or a span
-    return when, covered
+    return when, covered, None
+
+
+@dataclass
+class _AsOf:
+    """``_as_of``'s answer: each worker's data as of, and what the report says beside it."""
+
+    latest: dict[str, dt.datetime] = field(default_factory=dict)
+    covered: dict[str, tuple[str, str]] = field(default_factory=dict)
+    held_back: dict[str, tuple[str, str]] = field(default_factory=dict)
+    server_made: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 def _as_of(
     s: Session, owners: frozenset[str] | None, tables: tuple[type[SyncColumns], ...]
-) -> tuple[dict[str, dt.datetime], dict[str, tuple[str, str]]]:
+) -> _AsOf:
     """Each worker's "data as of", and the period of the bundle it rests on where that bundle
     was made with one. Everything they recorded up to then is here: the clock of their newest
     record, or the making of their newest supervision bundle from a laptop, whichever is
@@ -225,7 +244,13 @@ def _as_of(
     newer than the period says one case is as of then, not the caseload); and only from the
     period's start, so it carries the data on only where it starts by the time the data
     before it reaches (``_chained``). An evaluation bundle brings nothing the figures count:
-    it moves no worker's date."""
+    it moves no worker's date.
+
+    Beside it: where a gap keeps a later period's bundle from counting, its months; and
+    where a whole-team bundle from the server was made after the date, its making: the
+    server holds what a laptop synced, so a worker who recorded nothing since their newest
+    record is up to date, but the bundle does not say when they last synced, so the date
+    stays their newest record's."""
     whole: dict[str, dt.datetime] = {}
     spans: dict[str, list[Span]] = {}
 
@@ -277,13 +302,47 @@ def _as_of(
         ):
             if created:  # a bundle made then: its data is as of then
                 offer(owner, made(created, taken), (first, last) if last else None)
-    latest: dict[str, dt.datetime] = {}
-    rests_on: dict[str, tuple[str, str]] = {}
+    found = _AsOf()
     for owner in whole.keys() | spans.keys():
-        latest[owner], covered = _chained(whole.get(owner), spans.get(owner, []))
+        found.latest[owner], covered, held = _chained(whole.get(owner), spans.get(owner, []))
         if covered is not None:
-            rests_on[owner] = covered
-    return latest, rests_on
+            found.covered[owner] = covered
+        if held is not None:
+            found.held_back[owner] = held
+    if bundled:
+        _server_made(s, found, made)
+    return found
+
+
+def _server_made(s: Session, found: _AsOf, made: Any) -> None:
+    """Each worker's newest whole-team bundle from the server made after their data as of
+    (``_as_of``): a worker of its team, by the roster's laptops or the rows it brought."""
+    run = s.connection().exec_driver_sql
+    teams: dict[str, set[str]] = {}
+    if _has_table(s, "trusted_signer"):
+        for team, worker in run(
+            "SELECT team_id, worker_id FROM trusted_signer WHERE kind = 'device' "
+            "AND team_id IS NOT NULL AND worker_id IS NOT NULL"
+        ):
+            teams.setdefault(str(worker), set()).add(str(team))
+    for team, worker in run(
+        "SELECT DISTINCT l.team_id, r.worker_id FROM bundle_ledger l "
+        "JOIN imported_row r ON r.bundle_id = l.bundle_id "
+        "WHERE l.sender_kind = 'server' AND l.team_id IS NOT NULL"
+    ):
+        teams.setdefault(str(worker), set()).add(str(team))
+    newest: dict[str, dt.datetime] = {}
+    for team, created, taken in run(
+        "SELECT team_id, created_at, at FROM bundle_ledger WHERE direction = 'import' "
+        "AND sender_kind = 'server' AND kind = 'supervision' AND team_id IS NOT NULL "
+        "AND period_last IS NULL"
+    ):
+        when = made(created, taken)
+        newest[str(team)] = max(when, newest.get(str(team), when))
+    for owner, latest in found.latest.items():
+        made_at = max((newest[t] for t in teams.get(owner, ()) if t in newest), default=None)
+        if made_at is not None and made_at > latest:
+            found.server_made[owner] = made_at
 
 
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
@@ -296,7 +355,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         Measure,
         OnwardReferral,
     )
-    latest, covered = _as_of(s, owners, data_tables)
+    as_of = _as_of(s, owners, data_tables)
     lookup = _supervisor_facts(s)
     labels = worker_labels(s)
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
@@ -325,8 +384,10 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
                 select(Resource.id, Resource.organisation, Resource.service, Resource.capacity)
             )
         },
-        latest=latest,
-        covered=covered,
+        latest=as_of.latest,
+        covered=as_of.covered,
+        held_back=as_of.held_back,
+        server_made=as_of.server_made,
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(
