@@ -27,6 +27,7 @@ from linksdesk.storage.tables import (
     SyncColumns,
 )
 from linksdesk.sync.bundle.keys import is_supervisor
+from linksdesk.sync.bundle.trust import ENDED
 
 WORKER_LABELS_KEY = "worker_labels"  # owner id -> the name a supervisor knows the worker by
 DECILES_KEY = "deprivation_deciles"  # postcode -> decile, where a lookup has been loaded
@@ -66,6 +67,8 @@ class TeamData:
     # owner -> the making of the newest whole-team bundle from the server made after their
     # data as of: it holds all they had synced by then (when that was, it does not say)
     server_made: Mapping[str, dt.datetime] = field(default_factory=dict)
+    # the workers whose data as of is one laptop's bundle's making while they have another
+    one_laptop: frozenset[str] = frozenset()
 
 
 def _setting(s: Session, key: str) -> Any:
@@ -201,9 +204,7 @@ def start_of(covered: tuple[str, str]) -> dt.datetime:
     return dt.datetime(year, month, 1)
 
 
-def _chained(
-    whole: dt.datetime | None, spans: list[Span]
-) -> tuple[dt.datetime, Covered, Covered]:
+def _chained(whole: dt.datetime | None, spans: list[Span]) -> tuple[dt.datetime, Covered, Covered]:
     """How far a worker's data is whole: up to ``whole`` (what bundles of the whole caseload,
     or records that came without a period, vouch for), then on through each bundle made with
     a period that starts by then. A period that starts later leaves a gap: a case referred
@@ -228,6 +229,7 @@ class _AsOf:
     covered: dict[str, tuple[str, str]] = field(default_factory=dict)
     held_back: dict[str, tuple[str, str]] = field(default_factory=dict)
     server_made: dict[str, dt.datetime] = field(default_factory=dict)
+    one_laptop: set[str] = field(default_factory=set)
 
 
 def _as_of(
@@ -295,13 +297,17 @@ def _as_of(
                 if created:
                     when = min(when, made(created, taken))
                 offer(owner, when, (first, last) if last else None)
+    laptop_made: dict[str, dict[dt.datetime, str]] = {}  # owner -> making -> signer
     if bundled:
-        for owner, first, last, created, taken in run(
-            "SELECT worker_id, period_first, period_last, created_at, at FROM bundle_ledger "
-            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL"
+        for owner, first, last, created, taken, signer in run(
+            "SELECT worker_id, period_first, period_last, created_at, at, signer "
+            "FROM bundle_ledger WHERE direction = 'import' AND kind = 'supervision' "
+            "AND worker_id IS NOT NULL"
         ):
             if created:  # a bundle made then: its data is as of then
                 offer(owner, made(created, taken), (first, last) if last else None)
+                if not last:
+                    laptop_made.setdefault(owner, {})[made(created, taken)] = str(signer)
     found = _AsOf()
     for owner in whole.keys() | spans.keys():
         found.latest[owner], covered, held = _chained(whole.get(owner), spans.get(owner, []))
@@ -311,7 +317,35 @@ def _as_of(
             found.held_back[owner] = held
     if bundled:
         _server_made(s, found, made)
+        _one_of_laptops(s, found, laptop_made)
     return found
+
+
+def _one_of_laptops(
+    s: Session, found: _AsOf, laptop_made: dict[str, dict[dt.datetime, str]]
+) -> None:
+    """The workers whose data as of is the making of one laptop's bundle while this vault
+    knows another laptop of theirs (a roster's, or another signer of their bundles): what
+    they recorded on the other after this one last synced is not in it, and its manifest
+    does not say when that was."""
+    run = s.connection().exec_driver_sql
+    laptops: dict[str, set[str]] = {}
+    if _has_table(s, "trusted_signer"):
+        for worker, fingerprint in run(
+            "SELECT worker_id, fingerprint FROM trusted_signer WHERE kind = 'device' "
+            "AND worker_id IS NOT NULL"
+        ):
+            laptops.setdefault(str(worker), set()).add(str(fingerprint))
+    for worker, signer in run(
+        "SELECT DISTINCT worker_id, signer FROM bundle_ledger WHERE direction = 'import' "
+        "AND sender_kind = 'device' AND worker_id IS NOT NULL"
+    ):
+        laptops.setdefault(str(worker), set()).add(str(signer))
+    ended = set(_setting(s, ENDED) or {})  # revoked or replaced: records no more
+    for owner, latest in found.latest.items():
+        signer = laptop_made.get(owner, {}).get(latest)
+        if signer is not None and laptops.get(owner, set()) - {signer} - ended:
+            found.one_laptop.add(owner)
 
 
 def _server_made(s: Session, found: _AsOf, made: Any) -> None:
@@ -388,6 +422,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         covered=as_of.covered,
         held_back=as_of.held_back,
         server_made=as_of.server_made,
+        one_laptop=frozenset(as_of.one_laptop),
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(

@@ -898,6 +898,12 @@ def freshness(c: _Ctx) -> Section:
             "last synced: if they recorded nothing after the date shown, nothing is missing."
             for w in c.workers
             if (made := c.d.server_made.get(w)) is not None
+        ) + tuple(
+            f"{c.label(w)}: the date shown is when one of their laptops made its bundle. What "
+            "they recorded on another of their laptops after this one last synced may not be "
+            "here: a bundle does not say when its laptop last synced."
+            for w in c.workers
+            if w in c.d.one_laptop
         ),
     )  # fmt: skip
     return Section("freshness", "Data as of", (table,))

@@ -9,7 +9,11 @@ date was right but the report did not say why:
 - a team's bundle from the server holds everything the team's laptops had synced, but not
   when each laptop last synced (the manifest does not carry it), so a worker who recorded
   nothing for weeks had the date of their newest record and was flagged as stale, with
-  nothing saying that the server's newer bundle held all they had synced by then.
+  nothing saying that the server's newer bundle held all they had synced by then;
+- a worker with two laptops hands over a bundle from one that last synced weeks ago: the
+  date is its making (the manifest does not carry its last sync, so the date cannot be
+  corrected without a change of the bundle format), while what they recorded on the other
+  laptop since is missing, and nothing said so.
 
 Real laptop and supervisor vaults, a real sync server, real age and minisign bundles, the
 PDF read back with pdftotext. Synthetic data."""
@@ -22,16 +26,17 @@ from pathlib import Path
 from bundle_kit import Supervisor
 from documents_kit import pdf_text
 from small_team import laptop_and_supervisor, sharing_person
-from sync_kit import Dev, new_server
+from sync_kit import Dev, new_server, two_laptops
 
 from linksdesk.casework import bundles, participants, supervision
 from linksdesk.casework.casebook import Casebook
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
+from linksdesk.server import admin
 from linksdesk.server import bundles as server_bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.storage.store import Store
-from linksdesk.sync.bundle import export, receive
+from linksdesk.sync.bundle import export, keys, receive
 
 SCOPE = Scope(Period.parse("2026-04..2026-11"))
 
@@ -50,6 +55,13 @@ def _bundle(laptop: Casebook, sup: Casebook, out: Path, made: dt.datetime,
     export.export_to_file(laptop.store, out, kind="supervision", recipients=[recipient],
                           period=period, now=made.replace(tzinfo=dt.UTC),
                           valid_days=3650)  # fmt: skip
+    return out
+
+
+def _made(store: Store, sup: Supervisor, out: Path, made: dt.datetime) -> Path:
+    """A laptop's whole-caseload bundle for ``sup`` as made on ``made`` (valid until today)."""
+    export.export_to_file(store, out, kind="supervision", recipients=[sup.recipient],
+                          now=made.replace(tzinfo=dt.UTC), valid_days=3650)  # fmt: skip
     return out
 
 
@@ -86,8 +98,16 @@ def test_a_gap_that_holds_the_date_back_is_said(tmp_path: Path) -> None:
         assert "a bundle covering October to November 2026 has come" in text, text
 
         # the worker fills the gap: the date moves on, and the words go
-        bundles.import_file(sup, _bundle(laptop, sup, tmp_path / "q3.age",
-                                         dt.datetime(2026, 11, 30, 13), ("2026-07", "2026-09")))
+        bundles.import_file(
+            sup,
+            _bundle(
+                laptop,
+                sup,
+                tmp_path / "q3.age",
+                dt.datetime(2026, 11, 30, 13),
+                ("2026-07", "2026-09"),
+            ),
+        )
         as_of, warnings = _freshness(sup.store)
         assert as_of == dt.datetime(2026, 11, 30, 12)
         assert not any("has come, but none covering" in w for w in warnings), warnings
@@ -127,7 +147,45 @@ def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
         as_of, warnings = _freshness(sup.store)
         assert as_of is not None and as_of.date() >= made.date() - dt.timedelta(days=1)
         assert not any("server's bundle made" in w for w in warnings), warnings
+        assert not any("one of their laptops" in w for w in warnings), warnings  # it has one
     finally:
         dev.close()
+        sup.vault.lock()
+        server.close()
+
+
+def test_one_of_two_laptops_bundle_is_said(tmp_path: Path) -> None:
+    server = new_server(tmp_path)
+    office, venues = two_laptops(server, lambda label: Dev.create(tmp_path, label))
+    sup = Supervisor.create(tmp_path)
+    try:
+        _at(office.store, dt.datetime(2026, 5, 4, 9))
+        may = office.participant()
+        office.edit("participant", may, referred_on=dt.date(2026, 5, 4))
+        office.sync()  # the office laptop's last sync
+        venues.sync()
+        team = admin.find_worker(server.db, office.worker_id).team_id
+        sealed = server_bundles.export(server.db, team, kind="supervision",
+                                       recipients=[sup.recipient])  # fmt: skip
+        team_bundle, _sig = sealed.write(tmp_path / "team.age")
+        receive.import_bundle(  # its roster names both laptops
+            sup.store, team_bundle, trust=server_keys.public_key(server.db).fingerprint
+        )
+        _at(venues.store, dt.datetime(2026, 10, 15, 9))  # at a venue, not synced since
+        october = venues.participant()
+        venues.edit("participant", october, referred_on=dt.date(2026, 10, 2))
+        made = dt.datetime(2026, 11, 30, 12)  # the office laptop, weeks after its last sync
+        receive.import_bundle(sup.store, _made(office.store, sup, tmp_path / "office.age", made))
+
+        report = report_from_store(sup.store, SCOPE, audience="internal")
+        fresh = report.section("freshness").table("freshness")
+        [(_worker, as_of, _days, on_record)] = fresh.rows
+        assert as_of == made and on_record == 1  # October's person has not come
+        said = [w for w in fresh.warnings if "one of their laptops" in w]
+        assert len(said) == 1 and "another of their laptops" in said[0], fresh.warnings
+        assert keys.signing_key(venues.store).public.fingerprint not in said[0]
+    finally:
+        office.close()
+        venues.close()
         sup.vault.lock()
         server.close()
