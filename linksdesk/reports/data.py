@@ -137,20 +137,30 @@ _QUERIES = {
 
 
 def _rows(
-    s: Session, name: str, owners: frozenset[str] | None, away: Mapping[str, str] | None = None
+    s: Session,
+    name: str,
+    owners: frozenset[str] | None,
+    away: Mapping[str, str] | None = None,
+    worker_of: Mapping[str, str] | None = None,
 ) -> tuple[tuple[Any, ...], ...]:
     """The rows of one query; with ``away`` (records merged into another of the same
     person → the kept record), each row about a record merged away counts under the
     person's kept record, and a participant row merged away is left out: a person
-    registered twice counts once."""
+    registered twice counts once. With ``worker_of`` (participant → their worker), a row
+    about a person held here counts under the person's worker, whoever's it says it is: a
+    row of a case handed on that the server never took (a laptop's bundle brought it, the
+    server refused it) stays under the first worker, and the team's figures and each
+    worker's own must count it under one worker, the one whose caseload the person is on."""
     rows: list[Any] = list(s.connection().exec_driver_sql(_QUERIES[name]).fetchall())
-    if owners is not None:
-        rows = [r for r in rows if r[1] in owners]
     if away:
         if name == "participants":
             rows = [r for r in rows if r[0] not in away]
         else:
             rows = [(away.get(r[0], r[0]), *r[1:]) if r[0] in away else r for r in rows]
+    if worker_of:
+        rows = [(r[0], worker_of.get(r[0], r[1]), *r[2:]) for r in rows]
+    if owners is not None:
+        rows = [r for r in rows if r[1] in owners]
     return tuple(rows)
 
 
@@ -399,14 +409,16 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
     # already, so its own totals are left out, and "Not shared with the team" holds what
     # the worker's other laptops counted, as it says (they were counted twice)
     own = None if is_supervisor(s) else _setting(s, "device_id")
+    people_here = _rows(s, "participants", None, away)
+    worker_of = {pid: owner for pid, owner, _status, _postcode in people_here}
     return TeamData(
-        participants=_rows(s, "participants", owners, away),
-        referrals=_rows(s, "referrals", owners, away),
-        contacts=_rows(s, "contacts", owners, away),
-        concerns=_rows(s, "concerns", owners, away),
-        goals=_rows(s, "goals", owners, away),
-        measures=_rows(s, "measures", owners, away),
-        onward=_rows(s, "onward", owners, away),
+        participants=tuple(r for r in people_here if owners is None or r[1] in owners),
+        referrals=_rows(s, "referrals", owners, away, worker_of),
+        contacts=_rows(s, "contacts", owners, away, worker_of),
+        concerns=_rows(s, "concerns", owners, away, worker_of),
+        goals=_rows(s, "goals", owners, away, worker_of),
+        measures=_rows(s, "measures", owners, away, worker_of),
+        onward=_rows(s, "onward", owners, away, worker_of),
         totals=tuple(
             (owner, month, counts if isinstance(counts, dict) else json.loads(counts or "{}"))
             for origin, owner, month, counts in _rows(s, "totals", owners)
@@ -427,7 +439,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(
             (pid, owner, mid, day, tuple(int(v) for v in _json(items)), context)
-            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners, away)
+            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners, away, worker_of)
         ),
         workers=frozenset(w for w in _known_workers(s) if owners is None or w in owners),
     )
