@@ -27,6 +27,7 @@ from linksdesk.storage.tables import (
     SyncColumns,
 )
 from linksdesk.sync.bundle.keys import is_supervisor
+from linksdesk.sync.bundle.trust import ENDED
 
 WORKER_LABELS_KEY = "worker_labels"  # owner id -> the name a supervisor knows the worker by
 DECILES_KEY = "deprivation_deciles"  # postcode -> decile, where a lookup has been loaded
@@ -60,6 +61,14 @@ class TeamData:
     # owner -> the months (YYYY-MM) of the bundle made with a period their data as of
     # rests on: nothing referred after it has come
     covered: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # owner -> the months of a later period's bundle a gap before it keeps from counting
+    # (``_chained``): their data as of stays before the gap
+    held_back: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # owner -> the making of the newest whole-team bundle from the server made after their
+    # data as of: it holds all they had synced by then (when that was, it does not say)
+    server_made: Mapping[str, dt.datetime] = field(default_factory=dict)
+    # the workers whose data as of is one laptop's bundle's making while they have another
+    one_laptop: frozenset[str] = frozenset()
 
 
 def _setting(s: Session, key: str) -> Any:
@@ -128,20 +137,30 @@ _QUERIES = {
 
 
 def _rows(
-    s: Session, name: str, owners: frozenset[str] | None, away: Mapping[str, str] | None = None
+    s: Session,
+    name: str,
+    owners: frozenset[str] | None,
+    away: Mapping[str, str] | None = None,
+    worker_of: Mapping[str, str] | None = None,
 ) -> tuple[tuple[Any, ...], ...]:
     """The rows of one query; with ``away`` (records merged into another of the same
     person → the kept record), each row about a record merged away counts under the
     person's kept record, and a participant row merged away is left out: a person
-    registered twice counts once."""
+    registered twice counts once. With ``worker_of`` (participant → their worker), a row
+    about a person held here counts under the person's worker, whoever's it says it is: a
+    row of a case handed on that the server never took (a laptop's bundle brought it, the
+    server refused it) stays under the first worker, and the team's figures and each
+    worker's own must count it under one worker, the one whose caseload the person is on."""
     rows: list[Any] = list(s.connection().exec_driver_sql(_QUERIES[name]).fetchall())
-    if owners is not None:
-        rows = [r for r in rows if r[1] in owners]
     if away:
         if name == "participants":
             rows = [r for r in rows if r[0] not in away]
         else:
             rows = [(away.get(r[0], r[0]), *r[1:]) if r[0] in away else r for r in rows]
+    if worker_of:
+        rows = [(r[0], worker_of.get(r[0], r[1]), *r[2:]) for r in rows]
+    if owners is not None:
+        rows = [r for r in rows if r[1] in owners]
     return tuple(rows)
 
 
@@ -195,25 +214,37 @@ def start_of(covered: tuple[str, str]) -> dt.datetime:
     return dt.datetime(year, month, 1)
 
 
-def _chained(whole: dt.datetime | None, spans: list[Span]) -> tuple[dt.datetime, Covered]:
+def _chained(whole: dt.datetime | None, spans: list[Span]) -> tuple[dt.datetime, Covered, Covered]:
     """How far a worker's data is whole: up to ``whole`` (what bundles of the whole caseload,
     or records that came without a period, vouch for), then on through each bundle made with
     a period that starts by then. A period that starts later leaves a gap: a case referred
     and closed in it is in no bundle here, so neither that period nor any after it counts.
-    With nothing of the whole caseload, the earliest period starts the chain."""
+    With nothing of the whole caseload, the earliest period starts the chain. Also the
+    months of the bundle after the gap, if one is held back so (the report says so)."""
     when, covered = whole, None
     for first, last, months in sorted(spans):
         if when is not None and first - dt.timedelta(seconds=1) > when:
-            break  # a gap: the months before ``first`` are not all here
+            return when, covered, months  # a gap: the months before ``first`` are not all here
         if when is None or last > when:
             when, covered = last, months
     assert when is not None  # a worker has a whole point or a span
-    return when, covered
+    return when, covered, None
+
+
+@dataclass
+class _AsOf:
+    """``_as_of``'s answer: each worker's data as of, and what the report says beside it."""
+
+    latest: dict[str, dt.datetime] = field(default_factory=dict)
+    covered: dict[str, tuple[str, str]] = field(default_factory=dict)
+    held_back: dict[str, tuple[str, str]] = field(default_factory=dict)
+    server_made: dict[str, dt.datetime] = field(default_factory=dict)
+    one_laptop: set[str] = field(default_factory=set)
 
 
 def _as_of(
     s: Session, owners: frozenset[str] | None, tables: tuple[type[SyncColumns], ...]
-) -> tuple[dict[str, dt.datetime], dict[str, tuple[str, str]]]:
+) -> _AsOf:
     """Each worker's "data as of", and the period of the bundle it rests on where that bundle
     was made with one. Everything they recorded up to then is here: the clock of their newest
     record, or the making of their newest supervision bundle from a laptop, whichever is
@@ -225,7 +256,13 @@ def _as_of(
     newer than the period says one case is as of then, not the caseload); and only from the
     period's start, so it carries the data on only where it starts by the time the data
     before it reaches (``_chained``). An evaluation bundle brings nothing the figures count:
-    it moves no worker's date."""
+    it moves no worker's date.
+
+    Beside it: where a gap keeps a later period's bundle from counting, its months; and
+    where a whole-team bundle from the server was made after the date, its making: the
+    server holds what a laptop synced, so a worker who recorded nothing since their newest
+    record is up to date, but the bundle does not say when they last synced, so the date
+    stays their newest record's."""
     whole: dict[str, dt.datetime] = {}
     spans: dict[str, list[Span]] = {}
 
@@ -270,20 +307,86 @@ def _as_of(
                 if created:
                     when = min(when, made(created, taken))
                 offer(owner, when, (first, last) if last else None)
+    laptop_made: dict[str, dict[dt.datetime, str]] = {}  # owner -> making -> signer
     if bundled:
-        for owner, first, last, created, taken in run(
-            "SELECT worker_id, period_first, period_last, created_at, at FROM bundle_ledger "
-            "WHERE direction = 'import' AND kind = 'supervision' AND worker_id IS NOT NULL"
+        for owner, first, last, created, taken, signer in run(
+            "SELECT worker_id, period_first, period_last, created_at, at, signer "
+            "FROM bundle_ledger WHERE direction = 'import' AND kind = 'supervision' "
+            "AND worker_id IS NOT NULL"
         ):
             if created:  # a bundle made then: its data is as of then
                 offer(owner, made(created, taken), (first, last) if last else None)
-    latest: dict[str, dt.datetime] = {}
-    rests_on: dict[str, tuple[str, str]] = {}
+                if not last:
+                    laptop_made.setdefault(owner, {})[made(created, taken)] = str(signer)
+    found = _AsOf()
     for owner in whole.keys() | spans.keys():
-        latest[owner], covered = _chained(whole.get(owner), spans.get(owner, []))
+        found.latest[owner], covered, held = _chained(whole.get(owner), spans.get(owner, []))
         if covered is not None:
-            rests_on[owner] = covered
-    return latest, rests_on
+            found.covered[owner] = covered
+        if held is not None:
+            found.held_back[owner] = held
+    if bundled:
+        _server_made(s, found, made)
+        _one_of_laptops(s, found, laptop_made)
+    return found
+
+
+def _one_of_laptops(
+    s: Session, found: _AsOf, laptop_made: dict[str, dict[dt.datetime, str]]
+) -> None:
+    """The workers whose data as of is the making of one laptop's bundle while this vault
+    knows another laptop of theirs (a roster's, or another signer of their bundles): what
+    they recorded on the other after this one last synced is not in it, and its manifest
+    does not say when that was."""
+    run = s.connection().exec_driver_sql
+    laptops: dict[str, set[str]] = {}
+    if _has_table(s, "trusted_signer"):
+        for worker, fingerprint in run(
+            "SELECT worker_id, fingerprint FROM trusted_signer WHERE kind = 'device' "
+            "AND worker_id IS NOT NULL"
+        ):
+            laptops.setdefault(str(worker), set()).add(str(fingerprint))
+    for worker, signer in run(
+        "SELECT DISTINCT worker_id, signer FROM bundle_ledger WHERE direction = 'import' "
+        "AND sender_kind = 'device' AND worker_id IS NOT NULL"
+    ):
+        laptops.setdefault(str(worker), set()).add(str(signer))
+    ended = set(_setting(s, ENDED) or {})  # revoked or replaced: records no more
+    for owner, latest in found.latest.items():
+        signer = laptop_made.get(owner, {}).get(latest)
+        if signer is not None and laptops.get(owner, set()) - {signer} - ended:
+            found.one_laptop.add(owner)
+
+
+def _server_made(s: Session, found: _AsOf, made: Any) -> None:
+    """Each worker's newest whole-team bundle from the server made after their data as of
+    (``_as_of``): a worker of its team, by the roster's laptops or the rows it brought."""
+    run = s.connection().exec_driver_sql
+    teams: dict[str, set[str]] = {}
+    if _has_table(s, "trusted_signer"):
+        for team, worker in run(
+            "SELECT team_id, worker_id FROM trusted_signer WHERE kind = 'device' "
+            "AND team_id IS NOT NULL AND worker_id IS NOT NULL"
+        ):
+            teams.setdefault(str(worker), set()).add(str(team))
+    for team, worker in run(
+        "SELECT DISTINCT l.team_id, r.worker_id FROM bundle_ledger l "
+        "JOIN imported_row r ON r.bundle_id = l.bundle_id "
+        "WHERE l.sender_kind = 'server' AND l.team_id IS NOT NULL"
+    ):
+        teams.setdefault(str(worker), set()).add(str(team))
+    newest: dict[str, dt.datetime] = {}
+    for team, created, taken in run(
+        "SELECT team_id, created_at, at FROM bundle_ledger WHERE direction = 'import' "
+        "AND sender_kind = 'server' AND kind = 'supervision' AND team_id IS NOT NULL "
+        "AND period_last IS NULL"
+    ):
+        when = made(created, taken)
+        newest[str(team)] = max(when, newest.get(str(team), when))
+    for owner, latest in found.latest.items():
+        made_at = max((newest[t] for t in teams.get(owner, ()) if t in newest), default=None)
+        if made_at is not None and made_at > latest:
+            found.server_made[owner] = made_at
 
 
 def load(s: Session, owners: frozenset[str] | None) -> TeamData:
@@ -296,7 +399,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         Measure,
         OnwardReferral,
     )
-    latest, covered = _as_of(s, owners, data_tables)
+    as_of = _as_of(s, owners, data_tables)
     lookup = _supervisor_facts(s)
     labels = worker_labels(s)
     deciles = {**lookup, **(_setting(s, DECILES_KEY) or {})}
@@ -306,14 +409,16 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
     # already, so its own totals are left out, and "Not shared with the team" holds what
     # the worker's other laptops counted, as it says (they were counted twice)
     own = None if is_supervisor(s) else _setting(s, "device_id")
+    people_here = _rows(s, "participants", None, away)
+    worker_of = {pid: owner for pid, owner, _status, _postcode in people_here}
     return TeamData(
-        participants=_rows(s, "participants", owners, away),
-        referrals=_rows(s, "referrals", owners, away),
-        contacts=_rows(s, "contacts", owners, away),
-        concerns=_rows(s, "concerns", owners, away),
-        goals=_rows(s, "goals", owners, away),
-        measures=_rows(s, "measures", owners, away),
-        onward=_rows(s, "onward", owners, away),
+        participants=tuple(r for r in people_here if owners is None or r[1] in owners),
+        referrals=_rows(s, "referrals", owners, away, worker_of),
+        contacts=_rows(s, "contacts", owners, away, worker_of),
+        concerns=_rows(s, "concerns", owners, away, worker_of),
+        goals=_rows(s, "goals", owners, away, worker_of),
+        measures=_rows(s, "measures", owners, away, worker_of),
+        onward=_rows(s, "onward", owners, away, worker_of),
         totals=tuple(
             (owner, month, counts if isinstance(counts, dict) else json.loads(counts or "{}"))
             for origin, owner, month, counts in _rows(s, "totals", owners)
@@ -325,13 +430,16 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
                 select(Resource.id, Resource.organisation, Resource.service, Resource.capacity)
             )
         },
-        latest=latest,
-        covered=covered,
+        latest=as_of.latest,
+        covered=as_of.covered,
+        held_back=as_of.held_back,
+        server_made=as_of.server_made,
+        one_laptop=frozenset(as_of.one_laptop),
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},
         ons4=tuple(
             (pid, owner, mid, day, tuple(int(v) for v in _json(items)), context)
-            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners, away)
+            for pid, owner, mid, day, items, context in _rows(s, "ons4", owners, away, worker_of)
         ),
         workers=frozenset(w for w in _known_workers(s) if owners is None or w in owners),
     )

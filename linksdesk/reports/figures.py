@@ -886,6 +886,24 @@ def freshness(c: _Ctx) -> Section:
             "not reached this vault."
             for w in c.workers
             if (covered := c.d.covered.get(w)) is not None
+        ) + tuple(
+            f"{c.label(w)}: a bundle covering {_months(held)} has come, but none covering the "
+            f"time between the date shown and {_months((held[0], held[0]))}: a case referred and "
+            "closed then would be missing, so the date stays until a bundle of that time comes."
+            for w in c.workers
+            if (held := c.d.held_back.get(w)) is not None
+        ) + tuple(
+            f"{c.label(w)}: the date shown is their newest record; the server's bundle made "
+            f"{made:%d %B %Y} holds all they had synced by then. It does not say when they "
+            "last synced: if they recorded nothing after the date shown, nothing is missing."
+            for w in c.workers
+            if (made := c.d.server_made.get(w)) is not None
+        ) + tuple(
+            f"{c.label(w)}: the date shown is when one of their laptops made its bundle. What "
+            "they recorded on another of their laptops after this one last synced may not be "
+            "here: a bundle does not say when its laptop last synced."
+            for w in c.workers
+            if w in c.d.one_laptop
         ),
     )  # fmt: skip
     return Section("freshness", "Data as of", (table,))
