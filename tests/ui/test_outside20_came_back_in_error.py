@@ -31,12 +31,6 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside20: after the only WEMWBS is marked entered in error, Record a score… "
-    "says 'they came back (case reopened or referred in again)': the Wellbeing tab counts "
-    "the score in error as an earlier score of that measure",
-)
 def test_scoring_again_after_a_score_in_error_says_nobody_came_back(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
