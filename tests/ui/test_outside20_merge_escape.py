@@ -5,6 +5,7 @@ in the person's own words, a concern, and a single line too … — asks before 
 away (Enter or Escape there keeps them)." On the Conflicts page, Merge both versions… opens an
 editor with a case note's two versions, which the worker edits into one (often rewriting
 most of it). One Escape, from the keyboard, closed it and the merged words were gone, unasked.
+The lock still closes it without asking (a question over the unlock screen would be worse).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 
 import pytest
 from day_kit import finished, on_modal
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from test_tired_outcome_note import answer_box
 
 from linksdesk.ui.dialogs.conflict_merge import ConflictMergeDialog
+from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
 
@@ -26,15 +28,25 @@ THEIRS = "Met at the library; she would like to try the Tuesday walk."
 MERGED = " Both: Tuesday walk, library first."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside20: Escape in Merge both versions closes it at once and the merged "
-    "words written there are lost, unasked (ConflictMergeDialog has no reject check)",
-)
+def answer_for_a_while(seen: dict[str, Any], tries: int = 100) -> None:
+    """Cancel the next question, if one comes within a second, noting its words."""
+
+    def poll(left: int) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen["question"] = box.text()
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        elif left:
+            QTimer.singleShot(10, lambda: poll(left - 1))
+
+    QTimer.singleShot(0, lambda: poll(tries))
+
+
 def test_escape_after_writing_a_merge_asks_before_the_words_go(
-    qtbot: Any, unlocked_window: Any
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
-    view = unlocked_window.conflicts_view
+    window = unlocked_window
+    view = window.conflicts_view
     seen: dict[str, Any] = {}
 
     def merge_then_escape(dialog: ConflictMergeDialog) -> None:
@@ -44,12 +56,15 @@ def test_escape_after_writing_a_merge_asks_before_the_words_go(
         qtbot.keyClick(dialog.editor, Qt.Key.Key_Escape)
         seen["kept"] = dialog.isVisible() and dialog.editor.toPlainText().endswith(MERGED)
         seen["asked"] = seen.pop("question", "")
-        answer_box(QMessageBox.StandardButton.Discard, seen)
-        qtbot.keyClick(dialog.editor, Qt.Key.Key_Escape)
+        # the lock closes it without asking over the unlock screen (a question, were one
+        # put, would be answered and noted here, so the test fails rather than hangs)
+        answer_for_a_while(seen)
+        window.action_lock.trigger()
 
     state = on_modal(merge_then_escape, kind=ConflictMergeDialog)
-    merged = ConflictMergeDialog.ask(MINE, THEIRS, "Case note", view)
+    with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
+        merged = ConflictMergeDialog.ask(MINE, THEIRS, "Case note", view)
     finished(qtbot, state)
     assert "Discard" in seen["asked"], "one Escape threw the merged words away, unasked"
     assert seen["kept"] is True
-    assert merged is None  # Discard, asked and answered: nothing merged
+    assert merged is None and "question" not in seen  # closed by the lock, nothing asked

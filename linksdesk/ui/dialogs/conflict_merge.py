@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons, set_title
+from linksdesk.ui.dialogs.form import may_discard
 from linksdesk.ui.widgets import InlineMessage
 
 
@@ -31,9 +32,10 @@ class ConflictMergeDialog(QDialog):
         intro.setWordWrap(True)
         self.editor = QPlainTextEdit(self)
         self.editor.setAccessibleName(tr("Merged version"))
-        self.editor.setPlainText(
-            merged_start(mine, theirs, tr("— On this laptop —"), tr("— From the server —"))
+        self._start = merged_start(
+            mine, theirs, tr("— On this laptop —"), tr("— From the server —")
         )
+        self.editor.setPlainText(self._start)
         label = QLabel(tr("&Merged version"))
         label.setBuddy(self.editor)
         self.message = InlineMessage(self)
@@ -51,6 +53,13 @@ class ConflictMergeDialog(QDialog):
 
     def text(self) -> str:
         return self.editor.toPlainText().strip()
+
+    def reject(self) -> None:
+        # Escape or Cancel with the merge written asks first (the user guide's rule for
+        # words written in a dialog); a lock closes it without asking
+        edited = self.editor.toPlainText() != self._start
+        if may_discard(self, edited, self.tr("The merged version you have written will be lost.")):
+            super().reject()
 
     def _on_accepted(self) -> None:
         if not self.text():
