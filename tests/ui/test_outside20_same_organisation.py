@@ -38,12 +38,6 @@ def phones(qtbot: Any, session: Any) -> dict[str | None, str | None]:
     return {r.area: r.phone for r in call_casework(qtbot, session, list_resources)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside20: with one organisation's service in two areas, the directory's own "
-    "export is refused on import (same organisation and service), and a row of one area "
-    "is written over the other area's resource",
-)
 def test_the_directorys_own_export_imports_back_and_updates_the_right_branch(
     qtbot: Any, unlocked: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
