@@ -27,11 +27,6 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside20: Review goal takes a next review before the goal was set (Set a goal "
-    "refuses it): it closes and saves the goal overdue from the day it was set",
-)
 def test_a_next_review_before_the_goal_was_set_keeps_review_goal_open(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
