@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons, set_title
@@ -32,6 +33,9 @@ class ConflictMergeDialog(QDialog):
         intro.setWordWrap(True)
         self.editor = QPlainTextEdit(self)
         self.editor.setAccessibleName(tr("Merged version"))
+        # as in every dialog: Tab moves on (no tab character typed into a case note), and
+        # Ctrl+Enter saves from the editor, where Enter starts a new line
+        self.editor.setTabChangesFocus(True)
         self._start = merged_start(
             mine, theirs, tr("— On this laptop —"), tr("— From the server —")
         )
@@ -43,6 +47,8 @@ class ConflictMergeDialog(QDialog):
         self.ok_button = name_buttons(
             self.buttons, tr("&Save merged version"), tr("Save the merged version")
         )
+        self.save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        self.save_shortcut.activated.connect(self._on_accepted)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(label)
