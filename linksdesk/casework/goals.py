@@ -218,6 +218,22 @@ def rate_progress(cb: Casebook, goal_id: str, progress: int) -> Outcome[Goal]:
     return edit_goal(cb, goal_id, progress=progress)
 
 
+def _next_review(value: Any, set_on: dt.date) -> dt.date | None:
+    """The next review day typed (None: the programme's usual interval), refused before the
+    goal was set, as Set a goal refuses its review (a year typed with last year's digits)."""
+    day = records.date_arg(value, "Next review on")
+    if day is not None and day < set_on:
+        raise ValidationError("Next review cannot be before the goal was set.")
+    return day
+
+
+def review_problem(set_on: dt.date, values: Mapping[str, Any]) -> str | None:
+    """Why a review of a goal set on ``set_on`` cannot be kept (its next review before the
+    goal was set), or None: Review goal asks before it closes, so the progress and status
+    chosen are not lost to a refusal after."""
+    return common.refusal(_next_review, values.get("next_review_on"), set_on)
+
+
 def review_goal(
     cb: Casebook,
     goal_id: str,
@@ -226,15 +242,15 @@ def review_goal(
     on: dt.date | None = None,
     next_review_on: dt.date | None = None,
 ) -> Outcome[Goal]:
-    """Record a review: optionally a new progress rating, and set the next review date."""
+    """Record a review: optionally a new progress rating, and set the next review date (not
+    before the goal was set)."""
     day = records.today(on)
-    values: dict[str, Any] = {
-        "review_on": records.date_arg(next_review_on, "Next review on") or _review_after(cb, day)
-    }
+    values: dict[str, Any] = {}
     if progress is not None:
         values["progress"] = _progress(progress)
     with cb.store.write() as tx:
         goal = _standing(tx.session, goal_id)
+        values["review_on"] = _next_review(next_review_on, goal.set_on) or _review_after(cb, day)
         tx.update(goal, **values)
         return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, TypedDict, TypeVar, Unpack
@@ -310,10 +311,20 @@ def _read_text(source: Path | str | TextIO) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def _name_key(fields: Mapping[str, Any]) -> tuple[str, str]:
+    """What an import knows a resource by: its organisation and service, any case."""
+    return (fields["organisation"].casefold(), fields["service"].casefold())
+
+
+def _area_key(area: str | None) -> str:
+    return " ".join((area or "").split()).casefold()
+
+
 def _parse(
     text: str, cancel: Cancel | None
-) -> tuple[list[tuple[int, dict[str, Any]]], list[ImportProblem]]:
-    """Cleaned rows with their line numbers, and every problem found (nothing written)."""
+) -> tuple[list[tuple[int, int, dict[str, Any]]], list[ImportProblem]]:
+    """Cleaned rows with their row and line numbers, and every problem found (nothing
+    written)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[ImportProblem] = []
     try:
@@ -335,8 +346,10 @@ def _parse(
         if duplicated:
             parts.append(f"repeated {named('column', len(duplicated))}: " + ", ".join(duplicated))
         return [], [ImportProblem(1, 1, "Header row: " + "; ".join(parts) + ".")]
-    rows: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[str, str], int] = {}
+    rows: list[tuple[int, int, dict[str, Any]]] = []
+    # one organisation's service in two areas is two resources (the directory's own export
+    # holds both): the area tells them apart
+    seen: dict[tuple[str, str, str], int] = {}
     line = reader.line_num
     for row in itertools.count(2):  # as a spreadsheet numbers them, the header row 1
         _stop_if(cancel)
@@ -372,15 +385,59 @@ def _parse(
         except ValidationError as exc:
             problems.append(ImportProblem(row, start, str(exc)))
             continue
-        key = (cleaned["organisation"].casefold(), cleaned["service"].casefold())
+        key = (*_name_key(cleaned), _area_key(cleaned["area"]))
         if key in seen:
             problems.append(
                 ImportProblem(row, start, f"Same organisation and service as row {seen[key]}.")
             )
             continue
         seen[key] = row
-        rows.append((start, cleaned))
+        rows.append((row, start, cleaned))
     return rows, problems
+
+
+class _Ambiguous(Exception):
+    """Rows the directory holds more than one resource for: nothing is imported."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+def _matches(
+    rows: list[tuple[int, int, dict[str, Any]]], held: Iterable[ResourceRow]
+) -> list[ResourceRow | None]:
+    """The live resource each row updates (None: a new one). A row updates the resource of
+    its organisation and service; where the directory or the file holds that organisation's
+    service more than once (in two areas), the one of the row's area, so no area's details
+    are written over another's. Refused (nothing imported) where two resources the
+    directory holds would both be meant."""
+    by_name: dict[tuple[str, str], list[ResourceRow]] = {}
+    for r in held:
+        by_name.setdefault((r.organisation.casefold(), r.service.casefold()), []).append(r)
+    in_file = Counter(_name_key(fields) for _row, _line, fields in rows)
+    out: list[ResourceRow | None] = []
+    problems: list[ImportProblem] = []
+    for row, line, fields in rows:
+        name = _name_key(fields)
+        group = by_name.get(name, [])
+        if len(group) > 1 or in_file[name] > 1:
+            group = [r for r in group if _area_key(r.area) == _area_key(fields["area"])]
+        if len(group) > 1:
+            where = f" in {fields['area']}" if fields["area"] else ""
+            problems.append(
+                ImportProblem(
+                    row,
+                    line,
+                    f"The directory holds {fields['organisation']} — {fields['service']}"
+                    f"{where} {len(group)} times: remove the one not wanted on the "
+                    "Resources screen, then import again.",
+                )
+            )
+        out.append(group[0] if group else None)
+    if problems:
+        raise _Ambiguous(problems)
+    return out
 
 
 def import_resources_csv(
@@ -401,17 +458,15 @@ def import_resources_csv(
     added = updated = 0
     try:
         with cb.store.write() as tx:
-            existing = {
-                (r.organisation.casefold(), r.service.casefold()): r
-                for r in tx.session.scalars(
-                    select(ResourceRow).where(ResourceRow.deleted.is_(False))
-                )
-            }
-            for _line, fields in _each(rows, watch):
-                key = (fields["organisation"].casefold(), fields["service"].casefold())
-                row = existing.get(key)
+            held = tx.session.scalars(
+                select(ResourceRow)
+                .where(ResourceRow.deleted.is_(False))
+                .order_by(ResourceRow.hlc, ResourceRow.id)
+            )
+            matched = _matches(rows, held)
+            for (_row, _line, fields), row in _each(list(zip(rows, matched, strict=True)), watch):
                 if row is None:
-                    existing[key] = tx.insert(ResourceRow(problem_reports=[], **fields))
+                    tx.insert(ResourceRow(problem_reports=[], **fields))
                     added += 1
                 elif tx.update(row, **fields):
                     updated += 1
@@ -419,6 +474,8 @@ def import_resources_csv(
             changes = tx.changes
     except _Cancelled:
         return Outcome(ImportReport(0, 0, (), cancelled=True), Changes())
+    except _Ambiguous as refused:
+        return Outcome(ImportReport(0, 0, tuple(refused.problems)), Changes())
     return Outcome(ImportReport(added, updated), changes)
 
 

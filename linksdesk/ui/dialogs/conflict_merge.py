@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from linksdesk.ui.dialog_kit import OK_CANCEL, button_box, name_buttons, set_title
+from linksdesk.ui.dialogs.form import may_discard
 from linksdesk.ui.widgets import InlineMessage
 
 
@@ -31,9 +33,13 @@ class ConflictMergeDialog(QDialog):
         intro.setWordWrap(True)
         self.editor = QPlainTextEdit(self)
         self.editor.setAccessibleName(tr("Merged version"))
-        self.editor.setPlainText(
-            merged_start(mine, theirs, tr("— On this laptop —"), tr("— From the server —"))
+        # as in every dialog: Tab moves on (no tab character typed into a case note), and
+        # Ctrl+Enter saves from the editor, where Enter starts a new line
+        self.editor.setTabChangesFocus(True)
+        self._start = merged_start(
+            mine, theirs, tr("— On this laptop —"), tr("— From the server —")
         )
+        self.editor.setPlainText(self._start)
         label = QLabel(tr("&Merged version"))
         label.setBuddy(self.editor)
         self.message = InlineMessage(self)
@@ -41,6 +47,8 @@ class ConflictMergeDialog(QDialog):
         self.ok_button = name_buttons(
             self.buttons, tr("&Save merged version"), tr("Save the merged version")
         )
+        self.save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        self.save_shortcut.activated.connect(self._on_accepted)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(label)
@@ -51,6 +59,13 @@ class ConflictMergeDialog(QDialog):
 
     def text(self) -> str:
         return self.editor.toPlainText().strip()
+
+    def reject(self) -> None:
+        # Escape or Cancel with the merge written asks first (the user guide's rule for
+        # words written in a dialog); a lock closes it without asking
+        edited = self.editor.toPlainText() != self._start
+        if may_discard(self, edited, self.tr("The merged version you have written will be lost.")):
+            super().reject()
 
     def _on_accepted(self) -> None:
         if not self.text():

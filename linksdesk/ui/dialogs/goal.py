@@ -76,6 +76,9 @@ class ReviewDialog(FormDialog):
             ],
             parent,
             intro=goal.title,
+            # refused by casework (a next review before the goal was set): said here, the
+            # progress and status chosen kept
+            validate=lambda values: goals.review_problem(goal.set_on, values),
         )
 
     @classmethod

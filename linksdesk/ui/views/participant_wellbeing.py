@@ -274,7 +274,11 @@ class WellbeingTab(RecordTabBase):
         )
         referred_on = self.data.participant.referred_on if self.data else None
         context = measures.context_for_next(kind, self.records, statuses, referrals, referred_on)
-        came_back = context is MeasureContext.BASELINE and any(r.kind is kind for r in self.records)
+        # a score entered in error is no earlier score (casework.measures.context_for_next
+        # counts none): scored again after one typed wrong, the person did not come back
+        came_back = context is MeasureContext.BASELINE and any(
+            r.kind is kind and not r.in_error for r in self.records
+        )
         why = (
             self.tr(
                 "A new baseline: they came back (case reopened or referred in again) since "
