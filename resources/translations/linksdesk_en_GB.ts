@@ -2758,6 +2758,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
 <context>
     <name>ConflictMergeDialog</name>
     <message>
+        <source>The merged version you have written will be lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The merged version cannot be empty.</source>
         <translation type="unfinished"></translation>
     </message>
