@@ -154,6 +154,17 @@ class SessionBoundDialog(QDialog):
         self.session = session
         session.sig_locked.connect(self.reject)
 
+    def unsaved(self) -> str:
+        """What Escape or Cancel would throw away, in words; empty when nothing was typed."""
+        return ""
+
+    def reject(self) -> None:
+        # Escape or Cancel with something typed asks first; the lock closes the dialog
+        # without asking (a question over the unlock screen would be worse)
+        lost = self.session.is_unlocked and self.unsaved()
+        if not lost or ask_discard(self, self.tr("Discard what you have written?"), lost):
+            super().reject()
+
 
 class SessionDialog(SessionBoundDialog):
     """A session-bound dialog made of the session alone, opened by ``ask``."""

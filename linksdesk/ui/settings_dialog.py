@@ -247,6 +247,9 @@ class SettingsDialog(kit.SessionDialog):
         current = self.session.settings
         return {k: v for k, v in form.items() if getattr(current, k) != v}
 
+    def unsaved(self) -> str:
+        return self.tr("The settings you have changed will not be saved.") if self.changes() else ""
+
     def save(self) -> None:
         changes = self.changes()
         if not changes:

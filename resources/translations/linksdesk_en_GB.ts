@@ -3998,9 +3998,20 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
 </context>
 <context>
+    <name>SessionBoundDialog</name>
+    <message>
+        <source>Discard what you have written?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The settings you have changed will not be saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4549,6 +4560,13 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>a score</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WorkerNamesDialog</name>
+    <message>
+        <source>The names you have typed will not be saved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

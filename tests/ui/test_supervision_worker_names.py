@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from screens_kit import dashboard_on, settle
 from team_kit import PERIOD, build_team
+from test_tired_outcome_note import answer_box
 
 from linksdesk.ui.dialogs.worker_names import WorkerNamesDialog
 from linksdesk.ui.views.supervision import SupervisionView
@@ -48,4 +51,17 @@ def test_naming_workers_from_the_dashboard(qtbot: Any, ui_session: Any, tmp_path
     again: WorkerNamesDialog = view.name_workers()
     qtbot.waitUntil(lambda: len(again.fields) == 2, timeout=20_000)
     assert again.fields[first].text() == "Morven"
-    again.reject()
+    again.reject()  # nothing typed: closed at once
+    assert not again.isVisible()
+    # a name typed and Escape pressed: asked first (Cancel keeps it), then Discard closes
+    typed: WorkerNamesDialog = view.name_workers()
+    qtbot.waitUntil(lambda: len(typed.fields) == 2, timeout=20_000)
+    typed.fields[second].setText("Tamsin Rose")
+    seen: dict[str, Any] = {}
+    answer_box(QMessageBox.StandardButton.Cancel, seen)
+    qtbot.keyClick(typed.fields[second], Qt.Key.Key_Escape)
+    assert "Discard" in seen.get("question", "") and typed.isVisible()
+    assert typed.fields[second].text() == "Tamsin Rose"
+    answer_box(QMessageBox.StandardButton.Discard, seen)
+    typed.reject()
+    assert not typed.isVisible() and "Tamsin Rose" not in worker_filter(view)

@@ -38,6 +38,7 @@ class WorkerNamesDialog(kit.SessionDialog):
             560,
         )
         self.fields: dict[str, QLineEdit] = {}
+        self._given: dict[str, str] = {}  # each field as it opened: Escape closes it unasked
         self.form_widget = QWidget(self)
         self.form = QFormLayout(self.form_widget)
         self.message = InlineMessage(self)
@@ -71,9 +72,14 @@ class WorkerNamesDialog(kit.SessionDialog):
             label.setBuddy(field)
             self.form.addRow(label, field)
             self.fields[worker.worker_id] = field
+            self._given[worker.worker_id] = field.text()
         if self.fields:
             next(iter(self.fields.values())).setFocus()
         kit.grow_to_fit(self)
+
+    def unsaved(self) -> str:
+        typed = any(f.text() != self._given[w] for w, f in self.fields.items())
+        return self.tr("The names you have typed will not be saved.") if typed else ""
 
     def names(self) -> dict[str, str | None]:
         return {w: (f.text().strip() or None) for w, f in self.fields.items()}
