@@ -206,9 +206,15 @@ def _goal_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def edit_goal(cb: Casebook, goal_id: str, **fields: Any) -> Outcome[Goal]:
+    """Change a goal's details; a review day or set day changed keeps the review on or after
+    the day the goal was set (as Set a goal and Review goal do)."""
     cleaned = _goal_fields(fields)
     with cb.store.write() as tx:
         goal = _standing(tx.session, goal_id)
+        if cleaned.keys() & {"review_on", "set_on"}:
+            review = cleaned.get("review_on", goal.review_on)
+            if review is not None and review < cleaned.get("set_on", goal.set_on):
+                raise ValidationError("Review on cannot be before the goal was set.")
         tx.update(goal, **cleaned)
         return Outcome(to_goal(goal, _steps(tx.session, goal.id)), tx.changes)
 

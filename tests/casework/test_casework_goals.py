@@ -25,6 +25,16 @@ def test_review_date_defaults_from_settings(cb: Casebook, person: Participant) -
     assert explicit.value.review_on == DAY + dt.timedelta(days=3)
     with pytest.raises(ValidationError, match="Review on"):
         G.set_goal(cb, person.id, "x", set_on=DAY, review_on=DAY - dt.timedelta(days=1))
+    # changed afterwards through the programme interface: the same rule, nothing written
+    for change in ({"review_on": DAY - dt.timedelta(days=1)}, {"set_on": DAY + dt.timedelta(4)}):
+        with pytest.raises(ValidationError, match="Review on cannot be before"):
+            G.edit_goal(cb, explicit.value.id, **change)
+    kept = G.edit_goal(cb, explicit.value.id, title="y", set_on=DAY + dt.timedelta(days=3)).value
+    assert (kept.title, kept.set_on, kept.review_on) == (
+        "y",
+        kept.review_on,
+        explicit.value.review_on,
+    )
 
 
 def test_steps_add_reorder_complete_remove(cb: Casebook, person: Participant) -> None:
