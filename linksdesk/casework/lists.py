@@ -1,17 +1,18 @@
 """The lists a links worker lives by: diary, caseload, not seen lately, reviews due, outcomes due.
 
-Each list is one SQL query (never a query per row), so it stays fast on a caseload of ten
-thousand participants.
+Each list is one SQL query over the rows (never a query per row), so it stays fast on a
+caseload of ten thousand participants; before it, one look at the merge marks' index says how
+to read who each record's person is (``storage.people.persons``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import DateTime, and_, case, false, func, literal_column, or_, select, type_coerce
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
@@ -32,6 +33,7 @@ from linksdesk.casework.onward import AWAITING, current_on, resource_name
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ContactStatus, ParticipantStatus
 from linksdesk.storage import names, people
+from linksdesk.storage.people import OneStep
 from linksdesk.storage.tables import Contact, Goal, OnwardReferral, Participant, Resource
 
 P = Participant
@@ -63,11 +65,11 @@ _DIARY_COLUMNS = (
 )
 
 
-def _diary_query(start: dt.datetime | None, end: dt.datetime) -> Any:
+def _diary_query(start: dt.datetime | None, end: dt.datetime) -> Callable[[OneStep], Any]:
     """Contacts from ``start`` (None: however long ago) until ``end``, in time order."""
     since = () if start is None else (Contact.scheduled_at >= start,)
-    return (
-        _with_person(Contact, _DIARY_COLUMNS)
+    return lambda persons: (
+        _with_person(persons, Contact, _DIARY_COLUMNS)
         .where(*since, Contact.scheduled_at < end, standing_clause())
         .order_by(Contact.scheduled_at, P.family_name, P.given_name, Contact.id)
     )
@@ -83,10 +85,7 @@ def diary(
     days = records.int_arg(days, "Days", 1, 366)
     begin = _start_of(start)
     query = _diary_query(begin, begin + dt.timedelta(days=days))
-    if mine_only:
-        return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in _still_mine(cb, query)]
-    with cb.store.read() as s:
-        rows = s.execute(query).all()
+    rows = _still_mine(cb, query) if mine_only else _read(cb, query)
     return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in rows]
 
 
@@ -100,8 +99,11 @@ def outcomes_to_record(cb: Casebook, *, now: dt.datetime) -> list[DiaryEntry]:
     """Booked contacts whose time has passed with no outcome recorded, however long ago (one
     left booked counts in no figure as attended or missed until it has one), oldest first;
     cases handed to a colleague are left out (not this worker's to record)."""
-    query = _diary_query(None, now).where(Contact.status == ContactStatus.SCHEDULED.value)
-    return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in _still_mine(cb, query)]
+    query = _diary_query(None, now)
+    booked = _still_mine(
+        cb, lambda persons: query(persons).where(Contact.status == ContactStatus.SCHEDULED.value)
+    )
+    return [to_contact(r, DiaryEntry, display_name=_name(r)) for r in booked]
 
 
 # -- caseload ---------------------------------------------------------------------------------
@@ -109,13 +111,13 @@ def outcomes_to_record(cb: Casebook, *, now: dt.datetime) -> list[DiaryEntry]:
 # (participant_id, ...) indexes: the list then costs what its rows cost, and SQLite needs no
 # temporary table of every participant's totals (building and indexing one allocated memory
 # block by block, which SQLCipher's memory security makes dear).
-def _aggregates(now: dt.datetime) -> dict[str, Any]:
+def _aggregates(persons: OneStep, now: dt.datetime) -> dict[str, Any]:
     """Per participant: last time seen, next scheduled contact, appointments counted, open
     goals, as labelled scalar subqueries correlated on the participant. A figure is the
     person's: the rows of a record merged into this one (the same person) count too, by a
     second subquery asked only of a participant with a record merged into it (a CASE on
     the merge mark's index: nothing more for every other row)."""
-    away, merged = people.merged_into_row(P)
+    away, merged = persons.merged_into_row(P)
     has_merged = select(away.id).where(merged).correlate(P).exists()
 
     def own_and_merged(table: Any, value: Any, *where: Any) -> tuple[Any, Any]:
@@ -158,24 +160,29 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
 
 
 def _caseload_select(
-    today: dt.date, ids: Sequence[str] | None = None, *, leave_out: frozenset[str] = frozenset()
-) -> tuple[Any, dict[str, Any]]:
+    s: Session,
+    today: dt.date,
+    ids: Sequence[str] | None = None,
+    *,
+    leave_out: frozenset[str] = frozenset(),
+) -> tuple[Any, dict[str, Any], OneStep]:
     """Participants not deleted (``ids`` only, when given; none of ``leave_out``), and their
     aggregate columns."""
     # a record merged into another of the same person: listed once, as the kept record
+    persons = people.persons(s)
     query = _not_handed_over(
-        select(P.id).where(P.deleted.is_(False), people.standing_alone()), leave_out
+        select(P.id).where(P.deleted.is_(False), persons.standing_alone()), leave_out
     )
     if ids is not None:
         query = query.where(P.id.in_(ids))
-    return query, _aggregates(_start_of(today))
+    return query, _aggregates(persons, _start_of(today)), persons
 
 
 # who a row of a worker's list is about, as shown beside it
 _PERSON = (P.programme_id, P.given_name, P.family_name, P.preferred_name)
 
 
-def _with_person(table: Any, columns: Sequence[str], *more: Any) -> Any:
+def _with_person(persons: OneStep, table: Any, columns: Sequence[str], *more: Any) -> Any:
     """The named columns of ``table``'s live rows (and ``more``), with who each row is about
     (``_PERSON``, of a participant not erased): a row of a record merged into another of
     the same person shows the person's kept record."""
@@ -183,14 +190,22 @@ def _with_person(table: Any, columns: Sequence[str], *more: Any) -> Any:
     return (
         select(*(getattr(table, name) for name in columns), *_PERSON, *more)
         .join(own, own.id == table.participant_id)
-        .join(P, P.id == people.kept_of(own))
+        .join(P, P.id == persons.kept_of(own))
         .where(table.deleted.is_(False), own.deleted.is_(False), P.deleted.is_(False))
     )
 
 
-def _still_mine(cb: Casebook, stmt: Any) -> list[Any]:
-    """The rows of ``stmt`` (joined to participant) leaving out cases handed over."""
+def _read(cb: Casebook, build: Callable[[OneStep], Any]) -> list[Any]:
+    """The rows of the statement ``build`` makes with who each record's person is here."""
     with cb.store.read() as s:
+        return list(s.execute(build(people.persons(s))))
+
+
+def _still_mine(cb: Casebook, build: Callable[[OneStep], Any]) -> list[Any]:
+    """The rows of ``build``'s statement (joined to participant) leaving out cases handed
+    over."""
+    with cb.store.read() as s:
+        stmt = build(people.persons(s))
         return list(s.execute(_not_handed_over(stmt, records.read_only_participants(s))))
 
 
@@ -220,7 +235,7 @@ def _row_columns(cols: dict[str, Any]) -> list[Any]:
 MAX_FILTER_WORDS = 32
 
 
-def _filtered(query: Any, q: CaseloadQuery) -> Any:
+def _filtered(query: Any, q: CaseloadQuery, persons: OneStep) -> Any:
     if q.statuses:
         wanted = [records.enum_arg(ParticipantStatus, s, "Status").value for s in q.statuses]
         query = query.where(P.status.in_(wanted))
@@ -230,7 +245,7 @@ def _filtered(query: Any, q: CaseloadQuery) -> Any:
     # finds its person; "Zoe O'Brien" finds "Zoë O’Brien" (accents, case and apostrophes aside).
     # A person registered twice is found by either record's names and programme id: the kept
     # row stands for a record merged into it (the name on an old letter, a maiden name)
-    away, merged = people.merged_into_row(P)
+    away, merged = persons.merged_into_row(P)
     words = dict.fromkeys(q.text.split())
     if len(words) > MAX_FILTER_WORDS:
         # a letter pasted into the filter: no one's names hold that many words (and SQLite
@@ -332,13 +347,13 @@ def caseload(cb: Casebook, query: CaseloadQuery | None = None) -> CaseloadPage:
     limit = cb.settings().appointment_limit
     with cb.store.read() as s:
         handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
-        base, cols = _caseload_select(records.today(q.today), leave_out=handed)
-        count = _filtered(base.with_only_columns(func.count(P.id)), q)
+        base, cols, persons = _caseload_select(s, records.today(q.today), leave_out=handed)
+        count = _filtered(base.with_only_columns(func.count(P.id)), q, persons)
         columns = _row_columns(cols)
         if q.limit is not None:
             # a page: the total rides along, computed once (the subquery is not correlated)
             columns.append(count.scalar_subquery().label("total"))
-        stmt = _paged(_sorted(_filtered(base.with_only_columns(*columns), q), q), q)
+        stmt = _paged(_sorted(_filtered(base.with_only_columns(*columns), q, persons), q), q)
         rows = s.execute(stmt).all()
         if q.limit is None:
             total = q.offset + len(rows)  # the whole rest of the list came back
@@ -354,9 +369,9 @@ def caseload_ids(cb: Casebook, query: CaseloadQuery | None = None) -> list[str]:
     q = query or CaseloadQuery()
     with cb.store.read() as s:
         handed = frozenset() if q.include_handed_over else records.read_only_participants(s)
-        base, cols = _caseload_select(records.today(q.today), leave_out=handed)
+        base, cols, persons = _caseload_select(s, records.today(q.today), leave_out=handed)
         wanted = base.with_only_columns(P.id, *_sort_column(q, cols))
-        stmt = _paged(_sorted(_filtered(wanted, q), q), q)
+        stmt = _paged(_sorted(_filtered(wanted, q, persons), q), q)
         return [r.id for r in s.execute(stmt)]
 
 
@@ -371,7 +386,7 @@ def caseload_rows(
     with cb.store.read() as s:
         for i in range(0, len(unique), CHUNK):
             # a page of rows costs a page's work: the aggregates are per participant
-            base, cols = _caseload_select(day, unique[i : i + CHUNK])
+            base, cols, _persons = _caseload_select(s, day, unique[i : i + CHUNK])
             for r in s.execute(base.with_only_columns(*_row_columns(cols))):
                 found[r.id] = _to_caseload_row(r, limit)
     return [found[i] for i in ids if i in found]
@@ -392,7 +407,8 @@ def not_seen(
     cutoff = _start_of(day - dt.timedelta(weeks=n))
     since = func.coalesce(P.referred_on, P.created_on).label("since")
     with cb.store.read() as s:
-        base, cols = _caseload_select(day, leave_out=records.read_only_participants(s))
+        handed = records.read_only_participants(s)
+        base, cols, _persons = _caseload_select(s, day, leave_out=handed)
         # each figure once a row: filter and sort outside the query that computes them
         cases = (
             base.with_only_columns(*_row_columns(cols), since)
@@ -423,17 +439,19 @@ def goals_due_for_review(cb: Casebook, *, by: dt.date | None = None) -> list[Goa
     """Open goals of open cases whose review date is on or before ``by`` (today by default)."""
     day = records.today(by)
     columns = ("id", "participant_id", "title", "review_on", "progress", "status")
-    stmt = (
-        _with_person(Goal, columns)
-        .where(
-            P.status != ParticipantStatus.CLOSED.value,
-            common.standing(Goal),  # a goal entered in error is due for no review
-            Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
-            Goal.review_on <= day,
-        )
-        .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
+    rows = _still_mine(
+        cb,
+        lambda persons: (
+            _with_person(persons, Goal, columns)
+            .where(
+                P.status != ParticipantStatus.CLOSED.value,
+                common.standing(Goal),  # a goal entered in error is due for no review
+                Goal.status.in_([g.value for g in OPEN_GOAL_STATUSES]),
+                Goal.review_on <= day,
+            )
+            .order_by(Goal.review_on, _nocase(P.family_name), Goal.id)
+        ),
     )
-    rows = _still_mine(cb, stmt)
     return [to_dto(GoalReviewRow, r, goal_id=r.id, display_name=_name(r)) for r in rows]
 
 
@@ -443,13 +461,15 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
     day = records.today(today)
     columns = ("id", "participant_id", "resource_id", "kind", "status")
     since = current_on()
-    stmt = (
-        _with_person(OnwardReferral, columns, Resource, since.label("since"))
-        .outerjoin(Resource, Resource.id == OnwardReferral.resource_id)
-        .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
-        .order_by(since, _nocase(P.family_name), OnwardReferral.id)
+    rows = _still_mine(
+        cb,
+        lambda persons: (
+            _with_person(persons, OnwardReferral, columns, Resource, since.label("since"))
+            .outerjoin(Resource, Resource.id == OnwardReferral.resource_id)
+            .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
+            .order_by(since, _nocase(P.family_name), OnwardReferral.id)
+        ),
     )
-    rows = _still_mine(cb, stmt)
     return [
         to_dto(
             AwaitingOutcomeRow,

@@ -16,10 +16,11 @@ broken the same way everywhere: the record with the lowest id of the ring is kep
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, case, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from linksdesk.core.persons import resolve
@@ -40,10 +41,9 @@ def _merged_into(row: Any, kept: Any) -> Any:
 
 
 def standing_alone(row: Any = Participant) -> Any:
-    """SQL: the participant row is not merged away (``merged_away`` in one query, for the
-    worker's lists): no mark, or one naming no live record held here, or the lower id of a
-    pair marked into each other. (A ring of three or more, left by three laptops' opposite
-    merges, lists them all until one is undone; ``merged_away`` reads it exactly.)"""
+    """SQL: the participant row is not merged away, a mark followed one step: no mark, or one
+    naming no live record held here, or the lower id of a pair marked into each other (the
+    lists use it through ``persons``, only where the marks make no chain or ring)."""
     kept = aliased(Participant)
     return or_(
         row.merged_into_id.is_(None), ~select(kept.id).where(_merged_into(row, kept)).exists()
@@ -83,6 +83,70 @@ def _live(session: Session, ids: Iterable[str]) -> set[str]:
         select(Participant.id).where(Participant.id.in_(wanted), Participant.deleted.is_(False))
     )
     return {str(r) for r in rows}
+
+
+class OneStep:
+    """SQL of who a record's person is, for a list's statement (``persons``): a mark followed
+    one step (``standing_alone``, ``kept_of``, ``merged_into_row``), which costs only the
+    marks' index and is exact wherever no mark held here makes a chain or a ring of three."""
+
+    def standing_alone(self, row: Any = Participant) -> Any:
+        return standing_alone(row)
+
+    def kept_of(self, row: Any) -> Any:
+        return kept_of(row)
+
+    def merged_into_row(self, kept: Any = Participant) -> tuple[Any, Any]:
+        return merged_into_row(kept)
+
+
+@dataclass(frozen=True)
+class Resolved(OneStep):
+    """The same SQL from the marks resolved in memory (``core.persons``: followed to the end,
+    a ring broken at its lowest id), written into the statement: for a vault whose marks
+    make a chain (a person found twice more, merged one at a time or on two laptops) or a
+    ring of three, where a mark followed one step names a record that is not the person's
+    kept one."""
+
+    away: Mapping[str, str]  # every record merged away here -> the record kept for its person
+
+    def standing_alone(self, row: Any = Participant) -> Any:
+        return row.id.not_in(sorted(self.away))
+
+    def kept_of(self, row: Any) -> Any:
+        return case(dict(self.away), value=row.id, else_=row.id)
+
+    def merged_into_row(self, kept: Any = Participant) -> tuple[Any, Any]:
+        away = aliased(Participant)
+        pairs = sorted(self.away.items())
+        return away, and_(away.deleted.is_(False), tuple_(away.id, kept.id).in_(pairs))
+
+
+ONE_STEP = OneStep()
+
+
+def persons(session: Session) -> OneStep:
+    """The SQL of who a record's person is for the lists read in ``session``: a mark followed
+    one step wherever that gives each record's person here (nearly always, and the
+    cheapest), else the marks resolved."""
+    named = marks(session)
+    if not named:
+        return ONE_STEP
+    live = _live(session, named.values())
+    away = resolve(named, live)
+    return ONE_STEP if one_step(named, live) == away else Resolved(away)
+
+
+def one_step(named: Mapping[str, str], live: Iterable[str]) -> dict[str, str]:
+    """What ``OneStep``'s SQL says of the marks ``named`` (record -> the id it names; ``live``
+    the records held here): each record merged away -> the live record its mark names, but
+    for the lower id of a pair marked into each other (``_merged_into``)."""
+    held = set(live)
+    return {
+        pid: into
+        for pid, into in named.items()
+        if into in held and into != pid and not (named.get(into) == pid and pid < into)
+    }
 
 
 def merged_away(session: Session) -> dict[str, str]:

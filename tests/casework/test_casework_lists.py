@@ -244,7 +244,10 @@ def test_lists_are_one_query_each_on_a_big_caseload(big_caseload: tuple[Casebook
     for call in calls:
         with data_queries(cb) as seen:
             call()
-        assert len(seen) == 1, seen
+        # one query over the rows, after one look at the merge marks (``people.persons``:
+        # an index read, whatever the caseload's size)
+        rows = [q for q in seen if "merged_into_id IS NOT NULL" not in q]
+        assert len(rows) == 1 and len(seen) <= 2, seen
 
     page = L.caseload(cb, q)
     open_cases = page.total

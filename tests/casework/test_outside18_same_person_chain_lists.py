@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from linksdesk.casework import contacts, goals, lists, merging, participants, record
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import CaseloadQuery
@@ -20,16 +18,6 @@ from linksdesk.core.vocab import ContactKind
 TODAY = dt.date(2025, 6, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside18 (known limit, docs/architecture.md): the lists' SQL follows a mark one "
-    "step. outside19 tried the rule written once as SQL (core.persons as a recursive CTE, "
-    "resolve() running the same text in memory; commit 3b31332, reverted): it passes this "
-    "test and agrees with resolve() on every mark graph of 5 records, but measured caseload "
-    "pages 2-3x slower on a 2000-person vault with no merge at all (22 -> 58 ms), so it "
-    "was not kept. Run as literal SQL the same page was faster than main's (11 vs 16 ms): "
-    "the cost comes with bound parameters, about 20 ms a statement even at 200 people",
-)
 def test_a_chain_of_merges_is_one_person_in_every_list(cb: Casebook) -> None:
     def person(family: str) -> str:
         made = participants.create_participant(
