@@ -338,19 +338,13 @@ def _one_of_laptops(
     knows another laptop of theirs (a roster's, or another signer of their bundles): what
     they recorded on the other after this one last synced is not in it, and its manifest
     does not say when that was."""
-    run = s.connection().exec_driver_sql
-    laptops: dict[str, set[str]] = {}
-    if _has_table(s, "trusted_signer"):
-        for worker, fingerprint in run(
-            "SELECT worker_id, fingerprint FROM trusted_signer WHERE kind = 'device' "
-            "AND worker_id IS NOT NULL"
-        ):
-            laptops.setdefault(str(worker), set()).add(str(fingerprint))
-    for worker, signer in run(
+    laptops = _by_worker(
+        s,
+        "SELECT worker_id, fingerprint FROM trusted_signer WHERE kind = 'device' "
+        "AND worker_id IS NOT NULL",
         "SELECT DISTINCT worker_id, signer FROM bundle_ledger WHERE direction = 'import' "
-        "AND sender_kind = 'device' AND worker_id IS NOT NULL"
-    ):
-        laptops.setdefault(str(worker), set()).add(str(signer))
+        "AND sender_kind = 'device' AND worker_id IS NOT NULL",
+    )
     ended = set(_setting(s, ENDED) or {})  # revoked or replaced: records no more
     for owner, latest in found.latest.items():
         signer = laptop_made.get(owner, {}).get(latest)
@@ -358,23 +352,29 @@ def _one_of_laptops(
             found.one_laptop.add(owner)
 
 
+def _by_worker(s: Session, roster: str, bundles: str) -> dict[str, set[str]]:
+    """Worker -> the values two queries give beside them, each row (worker, value): one of
+    the roster's laptops (``trusted_signer``, where this vault has one) and one of the
+    bundles imported."""
+    found: dict[str, set[str]] = {}
+    for query in (roster, bundles) if _has_table(s, "trusted_signer") else (bundles,):
+        for worker, value in s.connection().exec_driver_sql(query):
+            found.setdefault(str(worker), set()).add(str(value))
+    return found
+
+
 def _server_made(s: Session, found: _AsOf, made: Any) -> None:
     """Each worker's newest whole-team bundle from the server made after their data as of
     (``_as_of``): a worker of its team, by the roster's laptops or the rows it brought."""
-    run = s.connection().exec_driver_sql
-    teams: dict[str, set[str]] = {}
-    if _has_table(s, "trusted_signer"):
-        for team, worker in run(
-            "SELECT team_id, worker_id FROM trusted_signer WHERE kind = 'device' "
-            "AND team_id IS NOT NULL AND worker_id IS NOT NULL"
-        ):
-            teams.setdefault(str(worker), set()).add(str(team))
-    for team, worker in run(
-        "SELECT DISTINCT l.team_id, r.worker_id FROM bundle_ledger l "
+    teams = _by_worker(
+        s,
+        "SELECT worker_id, team_id FROM trusted_signer WHERE kind = 'device' "
+        "AND team_id IS NOT NULL AND worker_id IS NOT NULL",
+        "SELECT DISTINCT r.worker_id, l.team_id FROM bundle_ledger l "
         "JOIN imported_row r ON r.bundle_id = l.bundle_id "
-        "WHERE l.sender_kind = 'server' AND l.team_id IS NOT NULL"
-    ):
-        teams.setdefault(str(worker), set()).add(str(team))
+        "WHERE l.sender_kind = 'server' AND l.team_id IS NOT NULL",
+    )
+    run = s.connection().exec_driver_sql
     newest: dict[str, dt.datetime] = {}
     for team, created, taken in run(
         "SELECT team_id, created_at, at FROM bundle_ledger WHERE direction = 'import' "

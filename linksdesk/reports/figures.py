@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -880,33 +880,36 @@ def freshness(c: _Ctx) -> Section:
             if rows[i][1] is None
             else f"{rows[i][0]}: the newest data is more than {STALE_DAYS} days old."
             for i in sorted(flagged)
-        ) + tuple(
-            f"{c.label(w)}: their newest data came in a bundle covering {_months(covered)} "
-            "only: cases referred after it, and anything recorded after the date shown, have "
-            "not reached this vault."
-            for w in c.workers
-            if (covered := c.d.covered.get(w)) is not None
-        ) + tuple(
-            f"{c.label(w)}: a bundle covering {_months(held)} has come, but none covering the "
-            f"time between the date shown and {_months((held[0], held[0]))}: a case referred and "
-            "closed then would be missing, so the date stays until a bundle of that time comes."
-            for w in c.workers
-            if (held := c.d.held_back.get(w)) is not None
-        ) + tuple(
-            f"{c.label(w)}: the date shown is their newest record; the server's bundle made "
-            f"{made:%d %B %Y} holds all they had synced by then. It does not say when they "
-            "last synced: if they recorded nothing after the date shown, nothing is missing."
-            for w in c.workers
-            if (made := c.d.server_made.get(w)) is not None
-        ) + tuple(
-            f"{c.label(w)}: the date shown is when one of their laptops made its bundle. What "
-            "they recorded on another of their laptops after this one last synced may not be "
-            "here: a bundle does not say when its laptop last synced."
-            for w in c.workers
-            if w in c.d.one_laptop
-        ),
+        ) + _beside_the_dates(c),
     )  # fmt: skip
     return Section("freshness", "Data as of", (table,))
+
+
+def _beside_the_dates(c: _Ctx) -> tuple[str, ...]:
+    """What the "Data as of" table says beside workers' dates, a kind at a time: a date that
+    rests on a period's bundle, one a gap holds back, one a newer whole-team bundle from the
+    server may vouch for, one made by a laptop of a worker who has another."""
+    words: tuple[tuple[Mapping[str, Any], Callable[[Any], str]], ...] = (
+        (c.d.covered, lambda covered: (
+            f"their newest data came in a bundle covering {_months(covered)} only: cases "
+            "referred after it, and anything recorded after the date shown, have not reached "
+            "this vault.")),
+        (c.d.held_back, lambda held: (
+            f"a bundle covering {_months(held)} has come, but none covering the time between "
+            f"the date shown and {_months((held[0], held[0]))}: a case referred and closed "
+            "then would be missing, so the date stays until a bundle of that time comes.")),
+        (c.d.server_made, lambda made: (
+            f"the date shown is their newest record; the server's bundle made {made:%d %B %Y} "
+            "holds all they had synced by then. It does not say when they last synced: if "
+            "they recorded nothing after the date shown, nothing is missing.")),
+        (dict.fromkeys(c.d.one_laptop), lambda _none: (
+            "the date shown is when one of their laptops made its bundle. What they recorded "
+            "on another of their laptops after this one last synced may not be here: a "
+            "bundle does not say when its laptop last synced.")),
+    )  # fmt: skip
+    return tuple(
+        f"{c.label(w)}: {said(found[w])}" for found, said in words for w in c.workers if w in found
+    )
 
 
 def _months(covered: tuple[str, str]) -> str:

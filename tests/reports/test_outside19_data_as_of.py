@@ -24,8 +24,11 @@ does). Synthetic data."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from bundle_kit import Supervisor
 from small_team import laptop_and_supervisor, sharing_person
@@ -182,7 +185,10 @@ def test_a_quarter_after_the_servers_bundle_takes_nothing_back(tmp_path: Path) -
         server.close()
 
 
-def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def mays_case_on_two_laptops(tmp_path: Path) -> Iterator[tuple[Any, Dev, Dev, Supervisor, str]]:
+    """A server, one worker's two laptops both holding May's case (referred on 4 May 2026,
+    synced on both) and a supervisor: (server, office, venues, supervisor, May's id)."""
     server = new_server(tmp_path)
     office, venues = two_laptops(server, lambda label: Dev.create(tmp_path, label))
     sup = Supervisor.create(tmp_path)
@@ -191,7 +197,17 @@ def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
         may = office.participant()
         office.edit("participant", may, referred_on=dt.date(2026, 5, 4))
         office.sync()
-        venues.sync()  # both laptops hold May's case
+        venues.sync()
+        yield server, office, venues, sup, may
+    finally:
+        office.close()
+        venues.close()
+        sup.vault.lock()
+        server.close()
+
+
+def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
+    with mays_case_on_two_laptops(tmp_path) as (_server, office, venues, sup, may):
         _at_clock(office.store, dt.datetime(2026, 8, 30, 9))
         office.edit("participant", may, postcode="G1 1AA")
         whole = _made(office.store, tmp_path / "office.age", sup, dt.datetime(2026, 9, 1, 12))
@@ -215,11 +231,6 @@ def test_two_laptops_each_newer_in_one_field(tmp_path: Path) -> None:
         [(_worker, as_of, _days, on_record)] = report.section("freshness").table("freshness").rows
         assert on_record == 1  # October's person has not come
         assert as_of == dt.datetime(2026, 9, 1, 12), as_of
-    finally:
-        office.close()
-        venues.close()
-        sup.vault.lock()
-        server.close()
 
 
 def test_a_laptop_whose_clock_runs_ahead(tmp_path: Path) -> None:

@@ -26,10 +26,11 @@ from pathlib import Path
 from bundle_kit import Supervisor
 from documents_kit import pdf_text
 from small_team import laptop_and_supervisor, sharing_person
-from sync_kit import Dev, new_server, two_laptops
+from sync_kit import Dev, new_server
+from test_outside19_data_as_of import _at_clock as _at
+from test_outside19_data_as_of import _bundle, _made, mays_case_on_two_laptops
 
 from linksdesk.casework import bundles, participants, supervision
-from linksdesk.casework.casebook import Casebook
 from linksdesk.reports.build import report_from_store
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.server import admin
@@ -39,30 +40,6 @@ from linksdesk.storage.store import Store
 from linksdesk.sync.bundle import export, keys, receive
 
 SCOPE = Scope(Period.parse("2026-04..2026-11"))
-
-
-def _at(store: Store, when: dt.datetime) -> None:
-    """The vault's clock reads ``when`` (UTC) from now on."""
-    ms = int(when.replace(tzinfo=dt.UTC).timestamp() * 1000)
-    store.clock._now_ms = lambda: ms
-    store.clock.rewind()
-
-
-def _bundle(laptop: Casebook, sup: Casebook, out: Path, made: dt.datetime,
-            period: tuple[str, str] | None) -> Path:  # fmt: skip
-    recipient = bundles.bundle_key_state(sup)[1]
-    assert recipient is not None
-    export.export_to_file(laptop.store, out, kind="supervision", recipients=[recipient],
-                          period=period, now=made.replace(tzinfo=dt.UTC),
-                          valid_days=3650)  # fmt: skip
-    return out
-
-
-def _made(store: Store, sup: Supervisor, out: Path, made: dt.datetime) -> Path:
-    """A laptop's whole-caseload bundle for ``sup`` as made on ``made`` (valid until today)."""
-    export.export_to_file(store, out, kind="supervision", recipients=[sup.recipient],
-                          now=made.replace(tzinfo=dt.UTC), valid_days=3650)  # fmt: skip
-    return out
 
 
 def _freshness(store: Store) -> tuple[dt.datetime | None, tuple[str, ...]]:
@@ -155,15 +132,8 @@ def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
 
 
 def test_one_of_two_laptops_bundle_is_said(tmp_path: Path) -> None:
-    server = new_server(tmp_path)
-    office, venues = two_laptops(server, lambda label: Dev.create(tmp_path, label))
-    sup = Supervisor.create(tmp_path)
-    try:
-        _at(office.store, dt.datetime(2026, 5, 4, 9))
-        may = office.participant()
-        office.edit("participant", may, referred_on=dt.date(2026, 5, 4))
-        office.sync()  # the office laptop's last sync
-        venues.sync()
+    # the office laptop's last sync is May's
+    with mays_case_on_two_laptops(tmp_path) as (server, office, venues, sup, _may):
         team = admin.find_worker(server.db, office.worker_id).team_id
         sealed = server_bundles.export(server.db, team, kind="supervision",
                                        recipients=[sup.recipient])  # fmt: skip
@@ -175,7 +145,7 @@ def test_one_of_two_laptops_bundle_is_said(tmp_path: Path) -> None:
         october = venues.participant()
         venues.edit("participant", october, referred_on=dt.date(2026, 10, 2))
         made = dt.datetime(2026, 11, 30, 12)  # the office laptop, weeks after its last sync
-        receive.import_bundle(sup.store, _made(office.store, sup, tmp_path / "office.age", made))
+        receive.import_bundle(sup.store, _made(office.store, tmp_path / "office.age", sup, made))
 
         report = report_from_store(sup.store, SCOPE, audience="internal")
         fresh = report.section("freshness").table("freshness")
@@ -184,8 +154,3 @@ def test_one_of_two_laptops_bundle_is_said(tmp_path: Path) -> None:
         said = [w for w in fresh.warnings if "one of their laptops" in w]
         assert len(said) == 1 and "another of their laptops" in said[0], fresh.warnings
         assert keys.signing_key(venues.store).public.fingerprint not in said[0]
-    finally:
-        office.close()
-        venues.close()
-        sup.vault.lock()
-        server.close()

@@ -21,26 +21,42 @@ from linksdesk.core.vocab import ConsentScope
 from linksdesk.sync.client import list_attention
 
 HOURS_AHEAD_MS = 3 * 3600 * 1000
+OLD, NEW = "07700 900111", "07700 900222"
 
 
 def _notes(dev: Dev, pid: str) -> set[str]:
     return {n.text for n in list_notes(Casebook(dev.vault), pid)}
 
 
-def test_work_stamped_hours_ahead_offline_reaches_the_other_laptop_once_the_clock_is_right(
-    shared_server: ServerProcess, devices: Callable[[str], Dev]
-) -> None:
-    office, venues = two_laptops(shared_server, devices)
+def _a_case_on_two_laptops(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> tuple[Dev, Dev, Casebook, str]:
+    """A worker's two laptops, both synced with one shared case: (office, venues, the office
+    laptop's casebook, the case's id)."""
+    office, venues = two_laptops(server, devices)
     a = Casebook(office.vault)
     pid = create_participant(a, given_name="Alex", family_name="Example").value.id
     record_consent(a, pid, ConsentScope.TEAM, True)
     for dev in (office, venues):
         assert dev.sync().verified
+    return office, venues, a, pid
+
+
+def _clock_ahead(dev: Dev) -> Callable[[], int]:
+    """The laptop's clock runs three hours ahead from now on; returns the real one."""
+    real = dev.vault.clock._now_ms
+    dev.vault.clock._now_ms = lambda: real() + HOURS_AHEAD_MS
+    return real
+
+
+def test_work_stamped_hours_ahead_offline_reaches_the_other_laptop_once_the_clock_is_right(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    office, venues, _a, pid = _a_case_on_two_laptops(shared_server, devices)
 
     # offline, the venues laptop's clock runs three hours ahead (a flat battery, a wrong
     # time zone); the worker records a visit and a new phone number
-    real = venues.vault.clock._now_ms
-    venues.vault.clock._now_ms = lambda: real() + HOURS_AHEAD_MS
+    real = _clock_ahead(venues)
     b = Casebook(venues.vault)
     write_note(b, pid, "visit recorded while the clock was wrong")
     edit_participant(b, pid, phone="07700 900456")
@@ -64,5 +80,36 @@ def test_work_stamped_hours_ahead_offline_reaches_the_other_laptop_once_the_cloc
     stamp = max(r.hlc for r in [venues.get("participant", pid)])
     assert int(stamp.split("-")[0]) < time.time() * 1000 + 60_000
     assert venues.sync().verified and office.sync().verified
+    for dev in (office, venues):
+        assert_agrees_with_server(dev, shared_server)
+
+
+def test_an_edit_made_while_the_clock_ran_ahead_does_not_outrank_a_later_one(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """Outside check 20. Out on a visit, with the venues laptop's clock three hours ahead,
+    the worker types the participant's phone number. Back at the office, later that
+    morning, the participant rings with a new number and the worker types it on the office
+    laptop, which syncs. When the venues laptop syncs (its clock put right), the stamps it
+    made while ahead are moved back: to "now" they outranked the office's later edit, and
+    the old number silently replaced the new one on both laptops. Moved back to just after
+    the last stamp the venues laptop held from before, the office's edit, whose time is
+    known, stands."""
+    office, venues, a, pid = _a_case_on_two_laptops(shared_server, devices)
+    real = _clock_ahead(venues)
+    b = Casebook(venues.vault)
+    edit_participant(b, pid, phone=OLD)  # on the visit, clock three hours ahead
+    write_note(b, pid, "visit recorded while the clock was wrong")
+    edit_participant(a, pid, phone=NEW)  # later, at the office, the right time
+    assert office.sync().verified
+    venues.vault.clock._now_ms = real  # put right before it syncs
+    venues.reopen()
+
+    report = venues.sync()
+    assert report.verified and not report.attention, report.message
+    assert office.sync().verified
+    assert office.get("participant", pid).phone == NEW
+    assert venues.get("participant", pid).phone == NEW
+    assert _notes(office, pid) == {"visit recorded while the clock was wrong"}  # nothing lost
     for dev in (office, venues):
         assert_agrees_with_server(dev, shared_server)

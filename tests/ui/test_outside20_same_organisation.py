@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from screens_kit import resource, settle
 from shell_kit import call_casework
+from test_screen_resources import watched_view
 
 from linksdesk.casework.resources import list_resources
 from linksdesk.ui.views.resources import ResourcesView
@@ -43,13 +44,7 @@ def test_the_directorys_own_export_imports_back_and_updates_the_right_branch(
 ) -> None:
     resource(qtbot, unlocked, ORG, SERVICE, **LEITH)
     resource(qtbot, unlocked, ORG, SERVICE, **PORTOBELLO)
-    view = ResourcesView(unlocked)
-    qtbot.addWidget(view)
-    unlocked.sig_changed.connect(view.on_changes)
-    view.refresh()
-    settle(qtbot, unlocked)
-    reports: list[Any] = []
-    monkeypatch.setattr(view, "show_import_report", reports.append)
+    view, reports = watched_view(qtbot, unlocked, monkeypatch)
 
     out = tmp_path / "directory.csv"
     monkeypatch.setattr(ResourcesView, "ask_export_path", classmethod(lambda cls, p: out))

@@ -24,6 +24,19 @@ HEADER = (
 )
 
 
+def watched_view(qtbot: Any, session: Any, monkeypatch: Any) -> tuple[ResourcesView, list[Any]]:
+    """The Resources screen, following the session's changes and shown filled, and the
+    import reports it shows (kept, not opened as dialogs)."""
+    view = ResourcesView(session)
+    qtbot.addWidget(view)
+    session.sig_changed.connect(view.on_changes)
+    view.refresh()
+    settle(qtbot, session)
+    reports: list[Any] = []
+    monkeypatch.setattr(view, "show_import_report", reports.append)
+    return view, reports
+
+
 def test_directory_search_demand_marker_and_adding(
     qtbot: Any, unlocked: Any, monkeypatch: Any, qtmodeltester: Any
 ) -> None:
@@ -79,13 +92,7 @@ def test_directory_search_demand_marker_and_adding(
 def test_csv_import_reports_bad_rows_and_imports_good_files_and_exports(
     qtbot: Any, unlocked: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
-    view = ResourcesView(unlocked)
-    qtbot.addWidget(view)
-    unlocked.sig_changed.connect(view.on_changes)
-    view.refresh()
-    settle(qtbot, unlocked)
-    reports: list[Any] = []
-    monkeypatch.setattr(view, "show_import_report", reports.append)
+    view, reports = watched_view(qtbot, unlocked, monkeypatch)
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
