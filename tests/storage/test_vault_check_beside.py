@@ -172,10 +172,19 @@ def test_the_unlock_is_audited_once_the_check_passes_without_any_save(
 
 @pytest.mark.slow
 def test_a_damage_found_beside_the_reads_refuses_the_held_save_and_writes_nothing(
-    tmp_path: Path, held: HeldCheck
+    tmp_path: Path, held: HeldCheck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = _made(tmp_path)
     opened = 0
+    # an unlock the first reads refuse locks the vault again, which waits for its check:
+    # the check held here goes on then (else each such trial waited out WAIT_S)
+    lock = Vault.lock
+
+    def lock_releasing(vault: Vault) -> None:
+        held.release.set()
+        lock(vault)
+
+    monkeypatch.setattr(Vault, "lock", lock_releasing)
     for trial, page in damaged_copies(tmp_path, made):
         held.reset()
         before = _file_state(trial)
