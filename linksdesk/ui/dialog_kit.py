@@ -158,12 +158,14 @@ class SessionBoundDialog(QDialog):
         """What Escape or Cancel would throw away, in words; empty when nothing was typed."""
         return ""
 
-    def reject(self) -> None:
+    def done(self, result: int) -> None:
         # Escape or Cancel with something typed asks first; the lock closes the dialog
-        # without asking (a question over the unlock screen would be worse)
-        lost = self.session.is_unlocked and self.unsaved()
+        # without asking (a question over the unlock screen would be worse). Here, not in an
+        # override of reject, which the lock's signal is connected to: Qt drops that
+        # connection with the dialog only while reject is QDialog's own slot.
+        lost = result == QDialog.DialogCode.Rejected and self.session.is_unlocked and self.unsaved()
         if not lost or ask_discard(self, self.tr("Discard what you have written?"), lost):
-            super().reject()
+            super().done(result)
 
 
 class SessionDialog(SessionBoundDialog):

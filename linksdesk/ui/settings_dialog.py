@@ -311,5 +311,6 @@ class SettingsDialog(kit.SessionDialog):
         kit.select_field(self.current if isinstance(exc, WrongPassphraseError) else self.new)
 
     def done(self, result: int) -> None:
-        self._wipe()
         super().done(result)
+        if not self.isVisible():  # closed, not kept open by "Discard what you have written?"
+            self._wipe()
