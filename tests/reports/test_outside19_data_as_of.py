@@ -147,13 +147,24 @@ def test_a_case_referred_and_closed_between_two_bundles(tmp_path: Path) -> None:
         assert _as_of(sup) == (dt.datetime(2026, 11, 30, 12), 3)
 
 
-def test_a_quarter_after_the_servers_bundle_takes_nothing_back(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def laptop_of_a_team(tmp_path: Path) -> Iterator[tuple[Any, Dev, Supervisor, str, Any]]:
+    """A server, one worker's laptop enrolled in a team, and a supervisor: (server, laptop,
+    supervisor, team, the laptop clock's own reading, to put back after setting it)."""
     server = new_server(tmp_path)
     dev = Dev.create(tmp_path, "laptop")
     sup = Supervisor.create(tmp_path)
     try:
         dev.enrol(server, server.worker(team := server.team()))
-        real = dev.store.clock._now_ms
+        yield server, dev, sup, team, dev.store.clock._now_ms
+    finally:
+        dev.close()
+        sup.vault.lock()
+        server.close()
+
+
+def test_a_quarter_after_the_servers_bundle_takes_nothing_back(tmp_path: Path) -> None:
+    with laptop_of_a_team(tmp_path) as (server, dev, sup, team, real):
         _at_clock(dev.store, dt.datetime(2026, 2, 20, 9))  # a case of January, closed
         closed = dev.participant()
         dev.edit("participant", closed, referred_on=dt.date(2026, 1, 10), status="closed",
@@ -179,10 +190,6 @@ def test_a_quarter_after_the_servers_bundle_takes_nothing_back(tmp_path: Path) -
         receive.import_bundle(sup.store, quarter)
         later = report_from_store(sup.store, SCOPE, audience="internal").data_as_of
         assert later == as_of, later
-    finally:
-        dev.close()
-        sup.vault.lock()
-        server.close()
 
 
 @contextlib.contextmanager

@@ -23,12 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bundle_kit import Supervisor
 from documents_kit import pdf_text
 from small_team import laptop_and_supervisor, sharing_person
-from sync_kit import Dev, new_server
 from test_outside19_data_as_of import _at_clock as _at
-from test_outside19_data_as_of import _bundle, _made, mays_case_on_two_laptops
+from test_outside19_data_as_of import _bundle, _made, laptop_of_a_team, mays_case_on_two_laptops
 
 from linksdesk.casework import bundles, participants, supervision
 from linksdesk.reports.build import report_from_store
@@ -91,12 +89,7 @@ def test_a_gap_that_holds_the_date_back_is_said(tmp_path: Path) -> None:
 
 
 def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
-    server = new_server(tmp_path)
-    dev = Dev.create(tmp_path, "laptop")
-    sup = Supervisor.create(tmp_path)
-    try:
-        dev.enrol(server, server.worker(team := server.team()))
-        real = dev.store.clock._now_ms
+    with laptop_of_a_team(tmp_path) as (server, dev, sup, team, real):
         _at(dev.store, dt.datetime(2026, 5, 4, 9))
         may = dev.participant()
         dev.edit("participant", may, referred_on=dt.date(2026, 5, 4))
@@ -125,10 +118,6 @@ def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
         assert as_of is not None and as_of.date() >= made.date() - dt.timedelta(days=1)
         assert not any("server's bundle made" in w for w in warnings), warnings
         assert not any("one of their laptops" in w for w in warnings), warnings  # it has one
-    finally:
-        dev.close()
-        sup.vault.lock()
-        server.close()
 
 
 def test_one_of_two_laptops_bundle_is_said(tmp_path: Path) -> None:
