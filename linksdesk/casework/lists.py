@@ -165,11 +165,12 @@ def _caseload_select(
     ids: Sequence[str] | None = None,
     *,
     leave_out: frozenset[str] = frozenset(),
+    persons: OneStep | None = None,
 ) -> tuple[Any, dict[str, Any], OneStep]:
     """Participants not deleted (``ids`` only, when given; none of ``leave_out``), and their
     aggregate columns."""
     # a record merged into another of the same person: listed once, as the kept record
-    persons = people.persons(s)
+    persons = persons or people.persons(s)  # asked once a read, however many chunks
     query = _not_handed_over(
         select(P.id).where(P.deleted.is_(False), persons.standing_alone()), leave_out
     )
@@ -384,9 +385,11 @@ def caseload_rows(
     found: dict[str, CaseloadRow] = {}
     unique = list(dict.fromkeys(ids))
     with cb.store.read() as s:
+        persons = people.persons(s)
         for i in range(0, len(unique), CHUNK):
             # a page of rows costs a page's work: the aggregates are per participant
-            base, cols, _persons = _caseload_select(s, day, unique[i : i + CHUNK])
+            chunk = unique[i : i + CHUNK]
+            base, cols, _persons = _caseload_select(s, day, chunk, persons=persons)
             for r in s.execute(base.with_only_columns(*_row_columns(cols))):
                 found[r.id] = _to_caseload_row(r, limit)
     return [found[i] for i in ids if i in found]
