@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from linksdesk.casework import records
 from linksdesk.casework.dto import CheckReport, PassphraseStrength
 from linksdesk.core.errors import ValidationError, VaultLockedError
+from linksdesk.core.hlc import clock_behind
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import vacuum
@@ -168,6 +169,12 @@ class Casebook:
     def read_only_reason(self) -> str | None:
         """Why this vault opened read-only (a damaged page found at unlock), or None."""
         return DAMAGED_READ_ONLY if self.vault.read_only else None
+
+    @property
+    def clock_warning(self) -> str | None:
+        """What to tell the worker when this laptop's clock was behind the newest work in
+        the vault at unlock (``core.hlc.clock_behind``), or None."""
+        return clock_behind(self.vault.behind_at_unlock_ms, "the newest work saved in this vault")
 
     def audit_view(self, entity: str, entity_id: str) -> None:
         """Record that the worker looked at a record, without making the look wait or fail:

@@ -59,6 +59,15 @@ class HybridClock:
         """The wall time of the last stamp issued or observed."""
         return self._wall
 
+    def physical_ms(self) -> int:
+        """This device's wall clock now, as it stamps by."""
+        return self._now_ms()
+
+    def behind_ms(self) -> int:
+        """How far the newest stamp issued or observed lies after this device's wall clock
+        now (0 if it does not): a clock that went back, or stamps made while it ran ahead."""
+        return max(0, self._wall - self._now_ms())
+
     def rewind(self, floor: HLC | str | None = None) -> None:
         """Back to the wall clock, never below ``floor``: after this device's clock ran
         ahead of the real time and every stamp it made then was moved back (see
@@ -84,3 +93,26 @@ class HybridClock:
                 counter = 0
             self._wall, self._counter = wall, counter
             return HLC(wall, counter, self.device)
+
+
+def clock_behind(behind_ms: int, against: str) -> str | None:
+    """What a worker is told when this laptop's clock is ``behind_ms`` behind ``against``
+    (the newest work in the vault, or the sync server's clock); None within the drift the
+    server allows. The dates the app fills in (today's contact, a note's day) follow the
+    laptop's clock, and a change stamped too early gives way to older changes made
+    elsewhere, so it is said, never corrected silently."""
+    if behind_ms <= MAX_DRIFT_MS:
+        return None
+    return (
+        f"This laptop's clock is about {_span(behind_ms)} behind {against}. Set its date and "
+        "time right: until then the dates filled in for you are wrong, and what you change "
+        "here may give way to older changes made elsewhere when you sync."
+    )
+
+
+def _span(ms: int) -> str:
+    minutes = ms // 60_000
+    for unit, size in (("year", 525_960), ("month", 43_830), ("day", 1_440), ("hour", 60)):
+        if minutes >= 2 * size:
+            return f"{round(minutes / size)} {unit}s"
+    return f"{minutes} minutes"

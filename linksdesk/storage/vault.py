@@ -141,6 +141,7 @@ class Vault:
         self.device_id = ""
         self.worker_id = ""
         self.clock = HybridClock("")
+        self.behind_at_unlock_ms = 0
         # this unlock found it copied or restored here from another computer: a device of
         # its own now (``restored.take_as_copy``)
         self.taken_as_copy = False
@@ -428,6 +429,9 @@ class Vault:
             # a wall clock set back since the last session must not reorder our changes
             with contextlib.suppress(ValueError):
                 self.clock.observe(latest)
+        # work stamped after this laptop's clock now: the clock went back (a flat battery
+        # resets it) or ran ahead when that work was saved; said at unlock (Casebook)
+        self.behind_at_unlock_ms = self.clock.behind_ms()
 
     # -- the page check, when it runs beside the first reads ------------------------------
     def first_write(self, fn: Callable[[], None]) -> None:

@@ -291,6 +291,8 @@ def describe(report: SyncReport, unverified: list[str]) -> str:
             "by an older version), so it fetched them again from the start and merged them; "
             "nothing was lost."
         )
+    if report.clock_warning:
+        parts.append(report.clock_warning)
     if report.erased:
         n = report.erased
         parts.append(

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._icon_of: list[tuple[Any, str]] = []
         self._resume: tuple[Any, str, str | None] | None = None
         self._said_read_only = False  # the damaged vault's warning, once per unlock
+        self._said_clock = False  # the clock's, once per unlock
 
         self.unlock_screen = UnlockScreen(session, unlock)
         self.today_view = TodayView(session)
@@ -495,6 +496,7 @@ class MainWindow(QMainWindow):
         for action in self.vault_actions:
             action.setEnabled(True)
         self._say_if_read_only()
+        self._say_clock_behind(self.session.clock_warning)
         self.go_actions["record"].setEnabled(False)
         self._update_record_actions()
         self.stack.setCurrentWidget(self.workspace)
@@ -537,8 +539,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(reason)  # no timeout: stays until locked
         QMessageBox.warning(self, self.tr("This vault is open read-only"), reason)
 
+    def _say_clock_behind(self, text: str | None) -> None:
+        """This laptop's clock is behind the vault's newest work: every date filled in
+        follows it, so it is said at unlock, and stays in the status bar until locked."""
+        if text is None or self._said_clock:
+            return
+        self._said_clock = True
+        if self.session.read_only_reason is None:
+            self.statusBar().showMessage(text)
+        QMessageBox.warning(self, self.tr("This laptop's clock is behind"), text)
+
     def _on_session_locked(self) -> None:
-        self._said_read_only = False
+        self._said_read_only = self._said_clock = False
         # where the worker was, in memory only and only while locked (never written to disk)
         if self.stack.currentWidget() is self.workspace:
             pid = self.participant_view.participant_id
@@ -683,7 +695,9 @@ class MainWindow(QMainWindow):
 
     def _on_sync_finished(self, report: object) -> None:
         message = getattr(report, "message", "") or self.tr("Sync finished.")
-        self.show_status(message)
+        # a clock found behind the server's: the whole message stays until locked (no box
+        # in the middle of the worker's typing: a background sync finishes at any moment)
+        self.show_status(message, 0 if getattr(report, "clock_warning", None) else 10_000)
 
     def _on_sync_failed(self, exc: object) -> None:
         if isinstance(exc, MassDeletionError):

@@ -355,6 +355,11 @@ class UiSession(QObject):
         """Why the open vault is read-only (damaged), said once it is unlocked; else None."""
         return None if self.casebook is None else self.casebook.read_only_reason
 
+    @property
+    def clock_warning(self) -> str | None:
+        """What to say about this laptop's clock at unlock (``Casebook.clock_warning``)."""
+        return None if self.casebook is None else self.casebook.clock_warning
+
     def require_casebook(self) -> Casebook:
         if self.casebook is None:
             raise VaultLockedError()

@@ -113,3 +113,27 @@ def test_an_edit_made_while_the_clock_ran_ahead_does_not_outrank_a_later_one(
     assert _notes(office, pid) == {"visit recorded while the clock was wrong"}  # nothing lost
     for dev in (office, venues):
         assert_agrees_with_server(dev, shared_server)
+
+
+def test_a_laptop_clock_hours_behind_is_told_and_its_next_edit_outranks_earlier_ones(
+    shared_server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """The venues laptop's clock is three hours behind (a flat battery, a wrong time zone).
+    The worker typed a phone number at the office earlier, not synced yet. On a visit, the
+    venues laptop syncs, and then the participant gives a newer number there. Stamped by the
+    laptop's clock, the newer number was three hours "older" than the office's and gave way
+    to it on both laptops, and nothing said why. The sync now says the clock is behind, and
+    what the laptop writes after it is stamped no earlier than the server's time."""
+    office, venues, a, pid = _a_case_on_two_laptops(shared_server, devices)
+    edit_participant(a, pid, phone=OLD)  # at the office, earlier, the right time
+    real = venues.vault.clock._now_ms
+    venues.vault.clock._now_ms = lambda: real() - HOURS_AHEAD_MS
+
+    report = venues.sync()
+    assert report.verified, report.message
+    assert "clock is about 3 hours behind the sync server's" in report.message
+    edit_participant(Casebook(venues.vault), pid, phone=NEW)  # later, on the visit
+    assert venues.sync().verified and office.sync().verified
+    assert office.get("participant", pid).phone == NEW
+    assert venues.get("participant", pid).phone == NEW
+    assert "clock" not in office.sync().message  # a right clock is not warned

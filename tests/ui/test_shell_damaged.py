@@ -63,3 +63,4 @@ def test_a_sound_vault_says_nothing_of_read_only(
     qtbot: Any, unlocked_window: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "read-only" not in unlocked_window.statusBar().currentMessage()
+    assert "clock" not in unlocked_window.statusBar().currentMessage()  # nor of its clock

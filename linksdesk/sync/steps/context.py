@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import SyncError, UserError
+from linksdesk.core.hlc import clock_behind
 from linksdesk.storage.store import Store
 from linksdesk.sync.local_only import LocalOnlyCase
 from linksdesk.sync.page import PageOutcome
@@ -59,6 +60,7 @@ class SyncReport:
     # the programme's settings (appointment limit, not-seen weeks, concerns) came new
     settings_changed: bool = False
     restarted: bool = False  # the cursor kept here could not be read: pulled from the start
+    clock_behind_ms: int = 0  # how far this laptop's clock was behind the server's
     requests: int = 0
     seconds: float = 0.0
     # team consent withdrawn on the worker's other laptop; this laptop's own work about
@@ -78,6 +80,11 @@ class SyncReport:
     # what this sync changed here, in the terms views refresh by (entities, participants);
     # not named ``changes``: the UI passes it on only when it names something
     changed: Changes = field(default_factory=Changes)
+
+    @property
+    def clock_warning(self) -> str | None:
+        """What to tell the worker when this laptop's clock was behind the server's."""
+        return clock_behind(self.clock_behind_ms, "the sync server's")
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 import weakref
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import SyncError, ValidationError
+from linksdesk.core.hlc import HLC
 from linksdesk.core.settings import Settings
 from linksdesk.storage import programme_ids
 from linksdesk.storage.store import Store
@@ -134,14 +134,21 @@ class Handshake:
             raise
         self.c.hello = hello
         self.c.run.head = hello.cursor_head
-        ahead_ms = time.time_ns() // 1_000_000 - hello.server_time_ms
+        clock = self.c.store.clock
+        ahead_ms = clock.physical_ms() - hello.server_time_ms
         if ahead_ms > hello.max_drift_ms:
             raise SyncError(
                 "This laptop's clock is more than 5 minutes ahead of the sync server's. "
                 "Correct the date and time, then sync again; nothing was sent."
             )
+        if -ahead_ms > hello.max_drift_ms:
+            # behind (a flat battery, a wrong time zone): said, and what is written from now
+            # on is stamped no earlier than the server's time, so it does not give way to
+            # edits made elsewhere before this sync
+            self.c.run.report.clock_behind_ms = -ahead_ms
+            clock.observe(HLC(hello.server_time_ms, 0, clock.device))
         limit = hello.server_time_ms + hello.max_drift_ms
-        if rewind.ahead_of(self.c.store.clock, limit):
+        if rewind.ahead_of(clock, limit):
             # the laptop's clock ran ahead while it worked offline and is right again now:
             # what it stamped then would all be refused
             moved = self.c.store.keep(lambda s: rewind.rewind(s, self.c.store.clock, limit))
