@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from linksdesk.casework import records
 from linksdesk.casework.dto import CheckReport, PassphraseStrength
 from linksdesk.core.errors import ValidationError, VaultLockedError
-from linksdesk.core.hlc import clock_behind
+from linksdesk.core.hlc import BUNDLE_LEEWAY_MS, MAX_DRIFT_MS, clock_behind
 from linksdesk.core.settings import Settings
 from linksdesk.core.vocab import AuditAction
 from linksdesk.storage import vacuum
@@ -173,8 +173,14 @@ class Casebook:
     @property
     def clock_warning(self) -> str | None:
         """What to tell the worker when this laptop's clock was behind the newest work in
-        the vault at unlock (``core.hlc.clock_behind``), or None."""
-        return clock_behind(self.vault.behind_at_unlock_ms, "the newest work saved in this vault")
+        the vault at unlock (``core.hlc.clock_behind``), or None. Work from a bundle may lie
+        up to a day ahead of a right clock, so less than that is not said here (a sync
+        says it against the server's time)."""
+        return clock_behind(
+            self.vault.behind_at_unlock_ms,
+            "the newest work saved in this vault",
+            MAX_DRIFT_MS + BUNDLE_LEEWAY_MS,
+        )
 
     def audit_view(self, entity: str, entity_id: str) -> None:
         """Record that the worker looked at a record, without making the look wait or fail:

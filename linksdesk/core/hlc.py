@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_DRIFT_MS = 300_000  # the server refuses clocks more than 300 s ahead of its own
+# how far ahead of the importing computer's clock a bundle's clocks may be: work in a
+# supervisor's vault may lie that far ahead of a right clock (sync/bundle/format.LEEWAY)
+BUNDLE_LEEWAY_MS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -95,13 +98,13 @@ class HybridClock:
             return HLC(wall, counter, self.device)
 
 
-def clock_behind(behind_ms: int, against: str) -> str | None:
+def clock_behind(behind_ms: int, against: str, allowed_ms: int = MAX_DRIFT_MS) -> str | None:
     """What a worker is told when this laptop's clock is ``behind_ms`` behind ``against``
-    (the newest work in the vault, or the sync server's clock); None within the drift the
-    server allows. The dates the app fills in (today's contact, a note's day) follow the
-    laptop's clock, and a change stamped too early gives way to older changes made
-    elsewhere, so it is said, never corrected silently."""
-    if behind_ms <= MAX_DRIFT_MS:
+    (the newest work in the vault, or the sync server's clock); None within ``allowed_ms``
+    (the drift the server allows, by default). The dates the app fills in (today's
+    contact, a note's day) follow the laptop's clock, and a change stamped too early gives
+    way to older changes made elsewhere, so it is said, never corrected silently."""
+    if behind_ms <= allowed_ms:
         return None
     return (
         f"This laptop's clock is about {_span(behind_ms)} behind {against}. Set its date and "

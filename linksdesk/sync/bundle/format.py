@@ -38,6 +38,7 @@ from pyrage import x25519
 from linksdesk.core import files
 from linksdesk.core.changes import ERASE_OP
 from linksdesk.core.errors import EnvironmentProblem, UserError
+from linksdesk.core.hlc import BUNDLE_LEEWAY_MS
 from linksdesk.core.ids import uuid7
 from linksdesk.sync.bundle.signing import (
     DetachedSignature,
@@ -52,7 +53,7 @@ READABLE_FORMATS = (1, 2)
 KINDS = ("supervision", "evaluation")
 DEFAULT_VALID_DAYS = 30
 # how far ahead of the importing computer's clock a bundle (and its rows' clocks) may be
-LEEWAY = dt.timedelta(days=1)
+LEEWAY = dt.timedelta(milliseconds=BUNDLE_LEEWAY_MS)
 SIG_SUFFIX = ".minisig"
 
 # how making or importing a bundle reports progress: (stage, done, total)
