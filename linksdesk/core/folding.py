@@ -20,16 +20,17 @@ _SAME = str.maketrans(
 
 
 def fold_name(text: str) -> str:
-    """``text`` in lower case, without accents, with one apostrophe and one dash, and
-    without the invisible format characters copy and paste carries along (a direction mark
-    after a name from a GP letter, a zero-width space): "Morag" is "Morag\u200e"."""
+    """``text`` in lower case, without accents, apostrophes and the invisible format
+    characters copy and paste carries along (a direction mark after a name from a GP letter,
+    a zero-width space), with one dash: "Morag" is "Morag\u200e", and "obrien", typed in a
+    hurry, is "O’Brien"."""
     if text.isascii():
-        return text.lower()
+        return text.lower().replace("'", "")
     decomposed = unicodedata.normalize("NFKD", text.translate(_SAME))
     bare = "".join(
         ch
         for ch in decomposed
-        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf" and ch != "'"
     )
     return unicodedata.normalize("NFC", bare.casefold())
 

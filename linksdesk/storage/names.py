@@ -16,8 +16,10 @@ from linksdesk.core.folding import fold_name
 
 FOLD_FUNCTION = "ld_fold"
 
-# a name holding anything outside printable ASCII (the only names LIKE may miss)
-_NOT_PLAIN = "*[^ -~]*"
+# a name holding an apostrophe or anything outside printable ASCII (the only names LIKE may
+# miss): every character but those from space to "&" and from "(" to "~" (the apostrophe
+# is between them)
+_NOT_PLAIN = "*[^ -&(-~]*"
 
 
 def _sql_fold(value: object) -> object:
@@ -36,7 +38,8 @@ def folded(column: Any) -> Any:
 
 def contains(column: Any, text: str) -> Any:
     """Where ``column`` holds ``text``, as ``fold_name`` compares them. A plain-ASCII name
-    is left to LIKE, which ignores ASCII case in C; only the others are folded in Python."""
+    without an apostrophe is left to LIKE, which ignores ASCII case in C; only the others
+    are folded in Python."""
     wanted = fold_name(text)
     return or_(
         column.contains(wanted, autoescape=True),

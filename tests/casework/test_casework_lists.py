@@ -127,7 +127,13 @@ def test_the_quick_filter_finds_a_name_as_typed(
 
 @pytest.mark.parametrize(
     ("stored", "typed"),
-    [("O\u2019Brien", "o'brien"), ("O'Brien", "O\u2019Brien"), ("Ni Bhriain", "Ní Bhriain")],
+    [
+        ("O\u2019Brien", "o'brien"),
+        ("O'Brien", "O\u2019Brien"),
+        ("Ni Bhriain", "Ní Bhriain"),
+        ("O'Brien", "obrien"),  # typed in a hurry, without the apostrophe
+        ("O\u2019Brien", "OBrien"),
+    ],
 )
 def test_apostrophes_and_accents_typed_either_way_find_the_family_name(
     cb: Casebook, stored: str, typed: str
