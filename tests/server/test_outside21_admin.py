@@ -33,7 +33,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.xfail(strict=True, reason="handover takes only the server's record id")
 def test_a_case_is_handed_over_by_the_programme_id_its_worker_reads_out(
     programme: Programme, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,7 +67,6 @@ def test_a_case_is_handed_over_by_the_programme_id_its_worker_reads_out(
     assert CANARY not in err
 
 
-@pytest.mark.xfail(strict=True, reason="a worker's name must be typed exactly, with no help")
 def test_a_mistyped_or_shared_worker_name_names_the_workers_to_choose_from(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
