@@ -99,7 +99,8 @@ def add_team(db: Database, name: str) -> str:
 
 
 def find_team(db: Database, ref: str) -> Team:
-    """A team by id or name."""
+    """A team by id or name (spaces around it do not count, as ``add-team`` stores it)."""
+    ref = ref.strip()
     with db.reading() as s:
         team = s.get(Team, ref) or s.scalars(select(Team).where(Team.name == ref)).first()
         if team is None:
@@ -334,6 +335,10 @@ def list_devices(db: Database) -> list[DeviceInfo]:
 
 
 # -- handover -------------------------------------------------------------------------------
+class CaseMovedOn(AdminError):
+    """The case is no longer the worker's it was read under (another command moved it)."""
+
+
 @dataclass(frozen=True)
 class HandoverDone:
     handover_id: str
@@ -370,6 +375,7 @@ def handover(
     keep_read_only: bool = False,
     *,
     person: tuple[str, ...] | None = None,
+    from_worker: str | None = None,
 ) -> HandoverDone:
     """Move a case and every linked row to another worker of the same team.
 
@@ -378,7 +384,9 @@ def handover(
     person registered twice is one case: the other records of the same person on the old
     worker's caseload (``core.persons``) move with it, in the same transaction, each with
     its own notice, so neither worker is left with half a person (``person``: those
-    records, when the caller read them already).
+    records, when the caller read them already). ``from_worker``: the worker the caller
+    read the case under, checked under the case's lock (``CaseMovedOn`` when it is no
+    longer theirs: handed on, withdrawn or forgotten since).
     """
     target = find_worker(db, to_worker)
     if person is None:
@@ -388,6 +396,10 @@ def handover(
         person = (participant_id, *(pid for pid in person if pid != participant_id))
     with db.writing() as s:
         lock_names(s, [participant_lock(pid) for pid in person])  # as a push of these does
+        if from_worker is not None:
+            access = owner_access(s, participant_id)
+            if access is None or access.worker_id != from_worker:
+                raise CaseMovedOn("That case is no longer that worker's.")
         counter = Counter(s)
         notes = DigestNotes()  # the case's sums move between caseloads
         noted_here(s)

@@ -131,7 +131,6 @@ def test_a_laptop_revoked_after_the_backup_stays_revoked_once_it_is_restored(
         assert lost.post("pull", {"cursor": 0, "limit": 10}).status_code == 401
 
 
-@pytest.mark.xfail(strict=True, reason="move-cases hands over a case handed on meanwhile")
 def test_a_case_handed_on_while_move_cases_runs_stays_where_it_was_handed(
     programme: Programme, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
