@@ -197,9 +197,21 @@ def _settings(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 
 
 def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.ids import latest_recorded
+
     epoch = new_epoch(db)
-    text = f"New data epoch {epoch}. Every device will resync by merging on its next sync."
-    return text, {"data_epoch": epoch}
+    with db.reading() as s:
+        since = latest_recorded(s) or None
+    # what the administrator did after the backup is not in it: a laptop revoked since
+    # syncs again until it is revoked again (nothing the server keeps can tell it)
+    after = f"after {_when(since)} (its latest record)" if since else "after its backup"
+    text = (
+        f"New data epoch {epoch}. Every device will resync by merging on its next sync.\n"
+        f"Nothing done {after} is in this database: run again every revoke-device, "
+        "cancel-codes, handover, move-cases and settings set done since. A laptop revoked "
+        "since syncs again until it is revoked again (see list-devices)."
+    )
+    return text, {"data_epoch": epoch, "latest_recorded_ms": since}
 
 
 # -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------

@@ -6,7 +6,11 @@ wrong, following docs/server.md as written.
   the server said it "holds no case with that participant id", a dead end.
 - A worker's name typed in other capitals, or a name two teams share, was refused with no
   way on: no command lists workers or their ids.
-- A laptop revoked after the backup the server is restored from is enrolled again.
+- `move-cases` read the leaving worker's caseload, then moved case after case: one handed
+  to another colleague meanwhile (a second administrator's `handover`) was taken from them.
+- A laptop revoked after the backup the server is restored from syncs again (kept as a
+  strict xfail: where a revocation can outlive a restore is a design decision;
+  `new-epoch` now says to revoke it again).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from server_kit import Device, Programme
+from sqlalchemy.orm import Session
 
 from linksdesk.server import admin, admin_ops
 from linksdesk.server.app import create_app
@@ -25,6 +30,13 @@ from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ParticipantAccess
 
 CANARY = "Canary-Outside-Twentyone"
+
+
+def owners_of(p: Programme) -> dict[str, str]:
+    """Each case the server holds → the worker it is on the caseload of."""
+    with p.db.reading() as s:
+        rows = s.query(ParticipantAccess).filter(ParticipantAccess.mode == "owner")
+        return {a.participant_id: a.worker_id for a in rows}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -53,11 +65,7 @@ def test_a_case_is_handed_over_by_the_programme_id_its_worker_reads_out(
     code, out, err = run(capsys, "handover", "--participant", " p1042 ", "--to", "Jo Kerr", *at)
     assert code == 0, err
     assert case["row_id"] in out and CANARY not in out + err
-    with programme.db.reading() as s:
-        owners = {
-            a.participant_id: a.worker_id
-            for a in s.query(ParticipantAccess).filter(ParticipantAccess.mode == "owner")
-        }
+    owners = owners_of(programme)
     assert owners[case["row_id"]] == jo and owners[kept["row_id"]] == alex
     assert owners[twin["row_id"]] == south.worker_id
 
@@ -120,6 +128,9 @@ def test_a_laptop_revoked_after_the_backup_stays_revoked_once_it_is_restored(
     shutil.copyfile(tmp_path / "server.db", tmp_path / "backup.db")  # no -wal: all in it
 
     assert run(capsys, "revoke-device", lost.device_id, "--db", url)[0] == 0
+    with TestClient(create_app(url)) as client:
+        lost.http = client
+        assert lost.post("pull", {"cursor": 0, "limit": 10}).status_code == 401
     # the guide's restore: the copy in place, its -wal and -shm removed, then new-epoch
     for extra in ("server.db-wal", "server.db-shm"):
         (tmp_path / extra).unlink(missing_ok=True)
@@ -143,12 +154,12 @@ def test_a_case_handed_on_while_move_cases_runs_stays_where_it_was_handed(
     laptop.push([*laptop.shared(first), *laptop.shared(second)])
     at = ["--db", programme.db_url]
 
-    read = admin_ops.caseload_persons
+    read = admin.caseload_persons  # as admin_ops imported it
 
-    def meanwhile(*args: str) -> dict[str, tuple[str, ...]]:
+    def meanwhile(s: Session, worker_id: str, team_id: str) -> dict[str, tuple[str, ...]]:
         """A second administrator hands one of the cases to Sam after `move-cases` read
         Alex's caseload, before it moved that case (a long caseload moves for minutes)."""
-        persons = read(*args)  # type: ignore[arg-type]
+        persons = read(s, worker_id, team_id)
         assert main(["handover", "--participant", second["row_id"], "--to", sam, *at]) == 0
         return persons
 
@@ -156,9 +167,5 @@ def test_a_case_handed_on_while_move_cases_runs_stays_where_it_was_handed(
     code, out, err = run(capsys, "move-cases", "--from", "Alex Morgan", "--to", "Jo Kerr", *at)
     assert code == 0, err
     assert "Moved 1 case (" in out
-    with programme.db.reading() as s:
-        owners = {
-            a.participant_id: a.worker_id
-            for a in s.query(ParticipantAccess).filter(ParticipantAccess.mode == "owner")
-        }
+    owners = owners_of(programme)
     assert owners == {first["row_id"]: jo, second["row_id"]: sam}
