@@ -512,10 +512,20 @@ def find_case(db: Database, ref: str, to_worker: str) -> str:
             for rec in _participant_records(s, ids)
             if str(rec.fields.get("programme_id", "")).casefold() == ref.casefold()
         )
+        # two laptops that gave one number before they were enrolled: told apart by worker
+        held = {
+            pid: name
+            for pid, name in s.execute(  # (a Result has keys(): not a dict's argument)
+                select(ParticipantAccess.participant_id, Worker.name)
+                .join(Worker, Worker.id == ParticipantAccess.worker_id)
+                .where(ParticipantAccess.participant_id.in_(found), ParticipantAccess.mode == OWNER)
+            )
+        }
     if len(found) > 1:
+        each = ", ".join(f"{pid} (held by {held.get(pid, 'nobody')})" for pid in found)
         raise AdminError(
-            f"More than one record of team {team_name!r} has programme id {ref}: "
-            f"{', '.join(found)}. Give the participant id of the one to hand over."
+            f"More than one record of team {team_name!r} has programme id {ref}: {each}. "
+            "Give the participant id of the one to hand over."
         )
     if not found:
         raise AdminError(
