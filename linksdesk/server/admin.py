@@ -6,10 +6,13 @@ enrolment codes are stored only as sha256 hashes.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import logging
+import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -96,7 +99,8 @@ def add_team(db: Database, name: str) -> str:
 
 
 def find_team(db: Database, ref: str) -> Team:
-    """A team by id or name."""
+    """A team by id or name (spaces around it do not count, as ``add-team`` stores it)."""
+    ref = ref.strip()
     with db.reading() as s:
         team = s.get(Team, ref) or s.scalars(select(Team).where(Team.name == ref)).first()
         if team is None:
@@ -123,17 +127,44 @@ def add_worker(db: Database, team: str, name: str, role: str = "worker") -> str:
 
 
 def find_worker(db: Database, ref: str) -> Worker:
-    """A worker by id, or by name when the name is unique across teams."""
+    """A worker by id, or by name when the name is unique across teams (as ``add-worker``
+    stored it: spaces around it do not count, capitals do)."""
+    ref = ref.strip()
     with db.reading() as s:
         worker = s.get(Worker, ref)
         if worker is None:
             found = list(s.scalars(select(Worker).where(Worker.name == ref)))
             if len(found) > 1:
-                raise AdminError(f"More than one worker is called {ref!r}; use the worker id.")
+                raise AdminError(
+                    f"More than one worker is called {ref!r}: {_named(s, found)}. "
+                    "Give the worker id instead."
+                )
             worker = found[0] if found else None
         if worker is None:
-            raise AdminError(f"There is no worker {ref!r}.")
+            raise AdminError(f"There is no worker {ref!r}. {_near(s, ref)}")
         return worker
+
+
+def _named(s: Session, workers: list[Worker]) -> str:
+    """Workers as an administrator tells them apart: name, team and id."""
+    teams = {t.id: t.name for t in s.scalars(select(Team))}
+    return "; ".join(f"{w.name!r} of team {teams.get(w.team_id)!r} ({w.id})" for w in workers)
+
+
+def _near(s: Session, ref: str) -> str:
+    """What to do about a worker name that matches none: the names close to it (capitals
+    aside), to check and give; never taken in its place (a code must reach its worker)."""
+    workers = list(s.scalars(select(Worker).order_by(Worker.name)))
+    by_name: dict[str, list[Worker]] = {}
+    for w in workers:
+        by_name.setdefault(w.name.casefold(), []).append(w)
+    close = difflib.get_close_matches(ref.casefold(), list(by_name), n=3, cutoff=0.75)
+    if close:
+        return f"Did you mean {_named(s, [w for c in close for w in by_name[c]])}?"
+    return (
+        "Check the spelling (capitals count), or give the worker id `add-worker` printed; "
+        "`list-devices --json` shows the workers with laptops and their ids."
+    )
 
 
 # -- enrolment ------------------------------------------------------------------------------
@@ -304,6 +335,10 @@ def list_devices(db: Database) -> list[DeviceInfo]:
 
 
 # -- handover -------------------------------------------------------------------------------
+class CaseMovedOn(AdminError):
+    """The case is no longer the worker's it was read under (another command moved it)."""
+
+
 @dataclass(frozen=True)
 class HandoverDone:
     handover_id: str
@@ -340,6 +375,7 @@ def handover(
     keep_read_only: bool = False,
     *,
     person: tuple[str, ...] | None = None,
+    from_worker: str | None = None,
 ) -> HandoverDone:
     """Move a case and every linked row to another worker of the same team.
 
@@ -348,7 +384,9 @@ def handover(
     person registered twice is one case: the other records of the same person on the old
     worker's caseload (``core.persons``) move with it, in the same transaction, each with
     its own notice, so neither worker is left with half a person (``person``: those
-    records, when the caller read them already).
+    records, when the caller read them already). ``from_worker``: the worker the caller
+    read the case under, checked under the case's lock (``CaseMovedOn`` when it is no
+    longer theirs: handed on, withdrawn or forgotten since).
     """
     target = find_worker(db, to_worker)
     if person is None:
@@ -358,6 +396,10 @@ def handover(
         person = (participant_id, *(pid for pid in person if pid != participant_id))
     with db.writing() as s:
         lock_names(s, [participant_lock(pid) for pid in person])  # as a push of these does
+        if from_worker is not None:
+            access = owner_access(s, participant_id)
+            if access is None or access.worker_id != from_worker:
+                raise CaseMovedOn("That case is no longer that worker's.")
         counter = Counter(s)
         notes = DigestNotes()  # the case's sums move between caseloads
         noted_here(s)
@@ -413,27 +455,87 @@ def caseload_persons(s: Session, worker_id: str, team_id: str) -> dict[str, tupl
             )
         )
     )
-    keyring_of(s).preload(s, ids)  # the marks are sealed: every key in one query
     live: set[str] = set()
     named: dict[str, str] = {}
+    for rec in _participant_records(s, ids):  # the marks are sealed
+        live.add(rec.row_id)
+        into = rec.fields.get(MERGED_INTO)
+        if isinstance(into, str):
+            named[rec.row_id] = into
+    away = resolve(named, live)
+    people: dict[str, list[str]] = {}
+    for pid in sorted(live):
+        people.setdefault(away.get(pid, pid), []).append(pid)
+    return {pid: tuple(person) for person in people.values() for pid in person}
+
+
+def _participant_records(s: Session, ids: list[str]) -> Iterator[Record]:
+    """The live participant records of ``ids``, unsealed: every key in one query, the
+    records 500 at a time."""
+    keyring_of(s).preload(s, ids)
     for start in range(0, len(ids), 500):
-        rows = s.scalars(
+        yield from s.scalars(
             select(Record).where(
                 Record.table_name == PARTICIPANT_TABLE,
                 Record.row_id.in_(ids[start : start + 500]),
                 Record.deleted.is_(False),
             )
         )
-        for rec in rows:
-            live.add(rec.row_id)
-            into = rec.fields.get(MERGED_INTO)
-            if isinstance(into, str):
-                named[rec.row_id] = into
-    away = resolve(named, live)
-    people: dict[str, list[str]] = {}
-    for pid in sorted(live):
-        people.setdefault(away.get(pid, pid), []).append(pid)
-    return {pid: tuple(person) for person in people.values() for pid in person}
+
+
+# a programme id as LinksDesk shows it (P1042, or P1042~3fa9 when two laptops gave one)
+_PROGRAMME_ID = re.compile(r"P\d{1,9}(~[0-9A-Z]{1,16})?", re.IGNORECASE)
+
+
+def find_case(db: Database, ref: str, to_worker: str) -> str:
+    """The participant id of a case of ``to_worker``'s team, given as the administrator
+    has it: its programme id as LinksDesk shows it (read out by the worker; the server's
+    record ids appear on no screen), or the participant id itself."""
+    ref = ref.strip()
+    if not _PROGRAMME_ID.fullmatch(ref):
+        return ref  # a participant id: ``handover`` says if the server holds no such case
+    team_id = find_worker(db, to_worker).team_id
+    with db.reading() as s:
+        team = s.get(Team, team_id)
+        team_name = team.name if team is not None else team_id
+        ids = list(
+            s.scalars(
+                select(Record.row_id).where(
+                    Record.table_name == PARTICIPANT_TABLE,
+                    Record.team_id == team_id,
+                    Record.deleted.is_(False),
+                )
+            )
+        )
+        found = sorted(
+            rec.row_id
+            for rec in _participant_records(s, ids)
+            if str(rec.fields.get("programme_id", "")).casefold() == ref.casefold()
+        )
+        # two laptops that gave one number before they were enrolled: told apart by worker
+        held = {
+            pid: name
+            for pid, name in s.execute(  # (a Result has keys(): not a dict's argument)
+                select(ParticipantAccess.participant_id, Worker.name)
+                .join(Worker, Worker.id == ParticipantAccess.worker_id)
+                .where(ParticipantAccess.participant_id.in_(found), ParticipantAccess.mode == OWNER)
+            )
+        }
+    if len(found) > 1:
+        each = ", ".join(f"{pid} (held by {held.get(pid, 'nobody')})" for pid in found)
+        raise AdminError(
+            f"More than one record of team {team_name!r} has programme id {ref}: {each}. "
+            "Give the participant id of the one to hand over."
+        )
+    if not found:
+        raise AdminError(
+            f"The server holds no case with programme id {ref} in team {team_name!r}. Check "
+            "the programme id on the participant's page in LinksDesk (the worker's "
+            "laptop must have synced since it was recorded). A participant who has not "
+            "agreed to share with the team, withdrew that, or was forgotten is not on "
+            "the server."
+        )
+    return found[0]
 
 
 def _hand_over(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select, update
 
 from linksdesk.server.admin import (
+    CaseMovedOn,
     DeviceInfo,
     HandoverDone,
     caseload_persons,
@@ -27,7 +28,8 @@ def move_cases(
     Each case moves whole or not at all; a failure stops before the next case, and those
     already moved stay moved (run the command again to carry on). A participant the team
     erased is no case to move: their access row stays, so the erase command still reaches
-    the worker's laptops.
+    the worker's laptops. A case another command handed on while this one ran (a long
+    caseload moves for minutes) stays where it was handed.
     """
     source = find_worker(db, from_worker)
     target = find_worker(db, to_worker)
@@ -56,7 +58,19 @@ def move_cases(
     for pid in cases:
         if pid in moved:  # another record of a person handed over already, with it
             continue
-        done.append(handover(db, pid, target.id, keep_read_only, person=persons.get(pid, (pid,))))
+        try:
+            done.append(
+                handover(
+                    db,
+                    pid,
+                    target.id,
+                    keep_read_only,
+                    person=persons.get(pid, (pid,)),
+                    from_worker=source.id,
+                )
+            )
+        except CaseMovedOn:  # handed on (or withdrawn) by another command while this ran
+            continue
         moved.update(done[-1].also_moved)
     return done
 

@@ -110,7 +110,8 @@ def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 
 
 def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
-    done = admin.handover(db, a.participant, a.to, a.keep_read_only)
+    participant = admin.find_case(db, a.participant, a.to)  # P1042 as LinksDesk shows it
+    done = admin.handover(db, participant, a.to, a.keep_read_only)
     after = "keeps it read-only" if done.keep_read_only else "no longer holds it"
     also = (
         f", with {counted('record', len(done.also_moved))} more of the same person "
@@ -196,9 +197,21 @@ def _settings(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 
 
 def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.ids import latest_recorded
+
     epoch = new_epoch(db)
-    text = f"New data epoch {epoch}. Every device will resync by merging on its next sync."
-    return text, {"data_epoch": epoch}
+    with db.reading() as s:
+        since = latest_recorded(s) or None
+    # what the administrator did after the backup is not in it: a laptop revoked since
+    # syncs again until it is revoked again (nothing the server keeps can tell it)
+    after = f"after {_when(since)} (its latest record)" if since else "after its backup"
+    text = (
+        f"New data epoch {epoch}. Every device will resync by merging on its next sync.\n"
+        f"Nothing done {after} is in this database: run again every revoke-device, "
+        "cancel-codes, handover, move-cases and settings set done since. A laptop revoked "
+        "since syncs again until it is revoked again (see list-devices)."
+    )
+    return text, {"data_epoch": epoch, "latest_recorded_ms": since}
 
 
 # -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------
@@ -345,7 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_list_devices)
 
     p = sub.add_parser("handover", parents=[common], help="hand a case to another worker")
-    p.add_argument("--participant", required=True, help="participant id")
+    p.add_argument(
+        "--participant",
+        required=True,
+        help="programme id as LinksDesk shows it (P1042), or participant id",
+    )
     p.add_argument("--to", required=True, help="worker id (or name, if unique)")
     p.add_argument("--keep-read-only", action="store_true", help="previous worker keeps a view")
     p.set_defaults(handler=_handover)

@@ -103,13 +103,7 @@ def _forgotten(s: Session, top: int) -> int:
     started = uuid.UUID(epoch).int >> 80  # a UUIDv7 begins with its milliseconds
     if (s.scalar(select(func.max(IdBlock.leased_ms))) or 0) >= started:
         return 0  # this epoch has leased already: its first lease left the room
-    moments = (
-        select(func.max(IdBlock.leased_ms)),
-        select(func.max(Device.last_seen_ms)),
-        select(func.max(Device.enrolled_ms)),
-        select(func.max(EnrolCode.created_ms)),
-    )
-    latest = max(s.scalar(q) or 0 for q in moments)
+    latest = latest_recorded(s)
     days = max(1, -(-(started - latest) // DAY_MS))
     devices = (
         s.scalar(select(func.count()).select_from(Device).where(Device.revoked_ms.is_(None))) or 0
@@ -124,6 +118,18 @@ def _forgotten(s: Session, top: int) -> int:
     )
     room = (devices + codes) * days * MAX_BLOCKS_PER_DAY * ID_BLOCK_SIZE
     return max(0, min(room, FLOOR_CAP - ID_BLOCK_SIZE - top))
+
+
+def latest_recorded(s: Session) -> int:
+    """The latest moment this database recorded (a lease, a sync, an enrolment, a code),
+    in ms; restored from a backup, no later than the backup was made (0: none)."""
+    moments = (
+        select(func.max(IdBlock.leased_ms)),
+        select(func.max(Device.last_seen_ms)),
+        select(func.max(Device.enrolled_ms)),
+        select(func.max(EnrolCode.created_ms)),
+    )
+    return max(s.scalar(q) or 0 for q in moments)
 
 
 def _answer(block: IdBlock) -> IdLeaseResponse:
