@@ -40,4 +40,11 @@ def audience_words(report: Report) -> str:
         return "Internal, for supervision: exact numbers. Do not pass it on outside."
     hidden = (report.threshold or DEFAULT_THRESHOLD) - 1
     shown = "1 is" if hidden == 1 else f"from 1 to {hidden} are"
-    return f"External: counts {shown} hidden ({SUPPRESSED_MARK}) to protect small numbers."
+    # a "c" is not always a small count: secondary suppression hides larger ones, and a
+    # share or average built on a hidden count goes with it; a board reading only the first
+    # half took every "c" for 1 to 9 (fewer than ten of thirteen people referred seen)
+    return (
+        f"External: counts {shown} hidden ({SUPPRESSED_MARK}) to protect small numbers; so "
+        "are some larger counts, and shares or averages built on a hidden count, where the "
+        "totals would otherwise give a hidden count away."
+    )

@@ -97,6 +97,18 @@ def _shown(value: Any) -> str:
     return SUPPRESSED_MARK if value is None else f"{value:g}"
 
 
+NO_FIGURE = "no figure"  # a mean of no pairs, an interval of one: absent, not hidden
+
+
+def _said(table: Table, cell: tuple[int, int], value: Any) -> str:
+    """A cell in the chart's words: "c" only for what suppression hid (a count from 1 to
+    the threshold minus one, or a figure built on one), never for a figure that is not there
+    (a mean of nobody), which the table leaves blank."""
+    if value is None and cell not in table.suppressed:
+        return NO_FIGURE
+    return _shown(value)
+
+
 def _rows(spec: ChartSpec, table: Table) -> tuple[tuple[Any, ...], ...]:
     rows = table.rows[:-1] if spec.skip_last and table.rows else table.rows
     return rows
@@ -265,8 +277,11 @@ def describe(spec: ChartSpec, table: Table) -> str:
             totals.append(f"{names[key]} {_shown(total)}")
         return f"{spec.title}. Totals: " + "; ".join(totals) + "."
     parts = []
-    for r in rows:
-        shown = ", ".join(f"{names[k].lower()} {_shown(r[idx[k]])}" for k in spec.series)
+    for i, r in enumerate(rows):
+        shown = ", ".join(
+            f"{names[k][:1].lower()}{names[k][1:]} {_said(table, (i, idx[k]), r[idx[k]])}"
+            for k in spec.series
+        )
         parts.append(f"{r[0]}: {shown}")
     flagged = [str(rows[i][0]) for i in sorted(table.flagged) if i < len(rows)]
     extra = f" Standing out: {', '.join(flagged)}." if flagged else ""

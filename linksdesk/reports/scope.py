@@ -120,3 +120,14 @@ class Scope:
 
     def covers(self, owner: str) -> bool:
         return self.workers is None or owner in self.workers
+
+    @classmethod
+    def within_team(
+        cls, period: Period, team: str, members: frozenset[str], workers: frozenset[str] | None
+    ) -> Scope:
+        """A team's workers, or those of ``workers`` in it. Named as the team only when it is
+        the whole team: a report of one of its workers holds that worker's figures alone, and
+        a board reading "Team …" above them took them for the team's."""
+        if workers is None:
+            return cls(period, members, team)
+        return cls(period, workers & members)

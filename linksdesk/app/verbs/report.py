@@ -21,16 +21,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = Period.parse(args.period) if args.period else Period.last_twelve_months(today)
     with casebook(args) as cb:
         workers = resolve_workers(cb.store, args.worker) if args.worker else None
-        team = None
+        scope = Scope(period, workers)
         if args.team:
             from linksdesk.reports.teams import resolve_team, team_label
 
             team_id, members = resolve_team(cb.store, args.team)
-            team = team_label(team_id)
-            workers = members if workers is None else workers & members
-            if not workers:
-                raise UserError(f"None of the workers chosen is in {team}.")
-        scope = Scope(period, workers, team)
+            scope = Scope.within_team(period, team_label(team_id), members, workers)
+            if not scope.workers:
+                raise UserError(f"None of the workers chosen is in {team_label(team_id)}.")
         try:
             export_report(
                 cb.store,

@@ -342,7 +342,7 @@ class SupervisionView(Screen):
         if team is None:
             return Scope(period, workers)
         label, members = team
-        return Scope(period, members if workers is None else workers & members, label)
+        return Scope.within_team(period, label, members, workers)
 
     def set_period(self, period: Period) -> None:
         self.first_edit.set_value(period.first)
