@@ -25,6 +25,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.persons import resolve
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.server import keys
+from linksdesk.server.config import private_file, revoked_file
 from linksdesk.server.db import Counter, Database, lock_names, now_ms
 from linksdesk.server.digests import RECORD_COLS, DigestNotes, noted_here
 from linksdesk.server.digests import save as save_digests
@@ -293,14 +294,49 @@ def authenticate(db: Database, token: str) -> DeviceContext:
     return ctx
 
 
-def revoke_device(db: Database, device_id: str) -> None:
+def revoke_device(db: Database, device_id: str) -> str | None:
+    """Revoke ``device_id`` and note it beside the server key (``config.revoked_file``);
+    returns why the note could not be written (the revocation stands), else None."""
     with db.writing() as s:
         device = s.get(Device, device_id)
         if device is None:
             raise AdminError(f"There is no device {device_id!r}. See `list-devices`.")
         if device.revoked_ms is None:
             device.revoked_ms = now_ms()
+        revoked_ms = device.revoked_ms
     log.info("revoked device %s", device_id)
+    note = revoked_file(db.url)
+    try:
+        with private_file(note).open("a", encoding="utf-8") as fh:
+            fh.write(f"{device_id} {revoked_ms}\n")
+    except OSError as exc:
+        log.warning("the revocation could not be noted beside the server key: %s", exc.strerror)
+        return f"{note} could not be written ({exc.strerror})"
+    return None
+
+
+def revoke_again(db: Database) -> int:
+    """After a restore: revoke again every device the note beside the server key names
+    that the restored database holds unrevoked (it was revoked after the backup); how
+    many. A line that is not a device id and a time is passed over."""
+    try:
+        lines = revoked_file(db.url).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return 0
+    noted: dict[str, int] = {}
+    for line in lines:
+        device_id, _, when = line.strip().partition(" ")
+        if when.isdigit():
+            noted.setdefault(device_id, int(when))
+    again = 0
+    with db.writing() as s:
+        for device in s.scalars(select(Device).where(Device.revoked_ms.is_(None))):
+            if device.id in noted:
+                device.revoked_ms = noted[device.id]
+                again += 1
+    if again:
+        log.info("%d devices revoked again after a restore", again)
+    return again
 
 
 @dataclass(frozen=True)

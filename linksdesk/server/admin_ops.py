@@ -3,6 +3,8 @@ codes; and revoking a laptop only once it is plainly not the one in use."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from sqlalchemy import exists, select, update
 
 from linksdesk.server.admin import (
@@ -96,7 +98,15 @@ class InUseError(AdminError):
     """The device to revoke is the laptop its worker synced from most recently."""
 
 
-def revoke_unless_in_use(db: Database, device_id: str, *, in_use: bool = False) -> DeviceInfo:
+@dataclass(frozen=True)
+class Revoked(DeviceInfo):
+    """A device as it was before this revocation, and why the revocation could not be
+    noted beside the server key (``admin.revoke_device``), if it could not."""
+
+    unnoted: str | None = None
+
+
+def revoke_unless_in_use(db: Database, device_id: str, *, in_use: bool = False) -> Revoked:
     """Revoke ``device_id``, refusing (unless ``in_use``) the laptop its worker last synced
     from while they have another: after a move that is the new laptop, and the old one is
     the one to revoke. A worker's only laptop (lost or stolen) is revoked at once. Returns
@@ -117,9 +127,9 @@ def revoke_unless_in_use(db: Database, device_id: str, *, in_use: bool = False) 
                 f"File › Moving to a new laptop…. Nothing was revoked. If this laptop was "
                 f"lost or stolen, add --in-use to revoke it anyway."
             )
-    revoke_device(db, device_id)  # refuses a device id it does not know
+    unnoted = revoke_device(db, device_id)  # refuses a device id it does not know
     assert device is not None
-    return device
+    return Revoked(**asdict(device), unnoted=unnoted)
 
 
 def _seen(device: DeviceInfo) -> int:

@@ -26,6 +26,7 @@ from linksdesk.server.config import (
     ServerKeyError,
     key_file,
     resolve_db_url,
+    revoked_file,
     sqlite_path,
 )
 from linksdesk.server.db import Database, SchemaNotReadyError, check_ready, init_database, new_epoch
@@ -81,6 +82,11 @@ def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
             f"longer sync. If it was the wrong laptop, give {was.worker} a new enrolment code "
             "(`enrol-code`): entered on that laptop, it enrols it again as a new device, and "
             "nothing on it is lost."
+        )
+    if was.unnoted:
+        text += (
+            f"\nIt could not be noted beside the server key: {was.unnoted}. If a backup from "
+            "before now is ever restored, revoke this laptop again."
         )
     return text, {
         "device_id": device_id,
@@ -202,16 +208,17 @@ def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     epoch = new_epoch(db)
     with db.reading() as s:
         since = latest_recorded(s) or None
-    # what the administrator did after the backup is not in it: a laptop revoked since
-    # syncs again until it is revoked again (nothing the server keeps can tell it)
+    # the devices revoked since the backup are noted beside the server key, outside it
+    again = admin.revoke_again(db)
     after = f"after {_when(since)} (its latest record)" if since else "after its backup"
     text = (
         f"New data epoch {epoch}. Every device will resync by merging on its next sync.\n"
-        f"Nothing done {after} is in this database: run again every revoke-device, "
-        "cancel-codes, handover, move-cases and settings set done since. A laptop revoked "
-        "since syncs again until it is revoked again (see list-devices)."
+        f"Revoked again: {again} laptop{'' if again == 1 else 's'} revoked after the backup "
+        f"(noted in {revoked_file(db.url).name} beside the server key).\n"
+        f"Nothing else done {after} is in this database: run again every cancel-codes, "
+        "handover, move-cases and settings set done since (see list-devices)."
     )
-    return text, {"data_epoch": epoch, "latest_recorded_ms": since}
+    return text, {"data_epoch": epoch, "latest_recorded_ms": since, "revoked_again": again}
 
 
 # -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------

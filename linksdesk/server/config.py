@@ -90,6 +90,16 @@ def key_file(db_url: str) -> Path:
     return folder / KEY_FILE_NAME
 
 
+REVOKED_FILE_NAME = "revoked-devices.txt"
+
+
+def revoked_file(db_url: str) -> Path:
+    """Where the server notes every device it revokes, beside its key and outside the
+    database: a backup restored from before a revocation does not hold it, and
+    ``new-epoch`` revokes those devices again from this note (``admin.revoke_again``)."""
+    return key_file(db_url).parent / REVOKED_FILE_NAME
+
+
 def _decode(text: str, where: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)

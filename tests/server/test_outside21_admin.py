@@ -8,9 +8,9 @@ wrong, following docs/server.md as written.
   way on: no command lists workers or their ids.
 - `move-cases` read the leaving worker's caseload, then moved case after case: one handed
   to another colleague meanwhile (a second administrator's `handover`) was taken from them.
-- A laptop revoked after the backup the server is restored from syncs again (kept as a
-  strict xfail: where a revocation can outlive a restore is a design decision;
-  `new-epoch` now says to revoke it again).
+- A laptop revoked after the backup the server is restored from synced again: the
+  revocation lived only in the database. Every revocation is now noted beside the server
+  key too, and `new-epoch` revokes those devices again.
 """
 
 from __future__ import annotations
@@ -103,14 +103,6 @@ def test_a_mistyped_or_shared_worker_name_names_the_workers_to_choose_from(
     assert code == 0 and "Enrolment code: " in out, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "design: a revocation lives only in the database, so restoring a backup taken "
-        "before it (docs/server.md section 6) enrols the revoked laptop again; keeping "
-        "revocations where backups do not reach (beside the server key?) is a decision"
-    ),
-)
 def test_a_laptop_revoked_after_the_backup_stays_revoked_once_it_is_restored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,7 +127,8 @@ def test_a_laptop_revoked_after_the_backup_stays_revoked_once_it_is_restored(
     for extra in ("server.db-wal", "server.db-shm"):
         (tmp_path / extra).unlink(missing_ok=True)
     shutil.copyfile(tmp_path / "backup.db", tmp_path / "server.db")
-    assert run(capsys, "new-epoch", "--db", url)[0] == 0
+    code, out, _err = run(capsys, "new-epoch", "--db", url)
+    assert code == 0 and "Revoked again: 1 laptop revoked after the backup" in out
 
     with TestClient(create_app(url)) as client:
         lost.http = client

@@ -225,4 +225,6 @@ def test_the_sqlite_backup_line_copies_a_served_database_whole(tmp_path: Path) -
     assert "North locality" in status and "Made after the backup" not in status
     said = run("new-epoch")
     # the administrator's own commands since the backup are not in it: said, to run again
-    assert "New data epoch" in said and "revoke-device" in said and "after its backup" in said
+    # (revocations are noted beside the server key and made again: none were made here)
+    assert "New data epoch" in said and "cancel-codes" in said and "after its backup" in said
+    assert "Revoked again: 0 laptops" in said
