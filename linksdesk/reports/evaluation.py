@@ -81,8 +81,9 @@ class EvaluationWritten:
         if self.left_out:
             out.append(
                 f"{self.left_out} participants were left out: since their bundles were made, "
-                "withdrawals or erasures left fewer than 5 people with the same age band, "
-                "deprivation decile, referral source and period, so they could be singled out."
+                "withdrawals or erasures left fewer than 5 people of their worker with the "
+                "same age band, deprivation decile, referral source and period, so they could "
+                "be singled out."
             )
         return out
 
@@ -224,8 +225,9 @@ def readme(headers: dict[str, list[str]], participants: int, left_out: int) -> s
         "birth or free text (case notes, goals in the person's words) are in them.",
         "",
         f"Who is in them: {participants} participants who agreed both to share with their",
-        "links worker's team and to be counted in evaluation, and whose group (same age band,",
-        f"deprivation decile, referral source and referral period) holds at least {K} people"
+        "links worker's team and to be counted in evaluation, and whose group (same worker,",
+        "age band, deprivation decile, referral source and referral period) holds at least",
+        f"{K} people"
         + (f"; {left_out} more were left out so that no one stands out." if left_out else "."),
         "A person registered twice, whose two records were found to be one person, is one",
         "participant: the rows of both records are under one id.",

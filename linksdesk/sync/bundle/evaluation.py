@@ -42,6 +42,8 @@ LEVELS: tuple[tuple[int, str], ...] = ((5, "month"), (5, "quarter"), (10, "quart
 # the finest level is used that leaves out no more than this share of participants
 MAX_LEFT_OUT_SHARE = 0.02
 QUASI_IDENTIFIERS = ("age_band", "deprivation_decile", "referral_source", "referral_period")
+# Every row names its worker (pseudonymised), and whoever knows a person knows their links
+# worker: so a group of K is counted within one worker's people, never across workers.
 UNKNOWN = "unknown"
 EVALUATION_SCOPE = "evaluation"  # ConsentScope.EVALUATION (core vocab kept out of here)
 TEAM_ROWS = frozenset({"resource", "monthly_total"})  # not about one participant
@@ -264,16 +266,23 @@ def _quasi(
     )
 
 
+def too_few(groups: Mapping[str, tuple[object, ...]]) -> set[str]:
+    """The people whose group (the same worker and quasi-identifiers) holds fewer than K."""
+    sizes = Counter(groups.values())
+    return {pid for pid, g in groups.items() if sizes[g] < K}
+
+
 def choose_level(
     people: dict[str, tuple[Mapping[str, Any], Mapping[str, Any] | None]],
     lookup: DeprivationLookup | None,
+    owners: Mapping[str, object],
 ) -> tuple[int, dict[str, tuple[str, str, str, str]], set[str]]:
-    """The level used, each kept participant's quasi-identifiers, and who is left out."""
+    """The level used, each kept participant's quasi-identifiers, and who is left out
+    (``owners``: each participant's worker, whose people a group is counted among)."""
     chosen: tuple[int, dict[str, tuple[str, str, str, str]], set[str]] | None = None
     for index, level in enumerate(LEVELS):
         quasi = {pid: _quasi(p, r, lookup, level) for pid, (p, r) in people.items()}
-        sizes = Counter(quasi.values())
-        left = {pid for pid, q in quasi.items() if sizes[q] < K}
+        left = too_few({pid: (owners.get(pid), *q) for pid, q in quasi.items()})
         chosen = (index, {p: q for p, q in quasi.items() if p not in left}, left)
         if len(left) <= MAX_LEFT_OUT_SHARE * len(people):
             break
@@ -373,12 +382,14 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
             if held is None or str(given.get("received_on")) < str(held.get("received_on")):
                 first_referral[person] = given
     sent: set[str] = set()  # every record agreeing, merged away or not
+    owners: dict[str, object] = {}
     for ch in source.changes:
         if ch["table"] == "participant" and ch.get("op") == "upsert" and ch["row_id"] in agree:
             sent.add(ch["row_id"])
             if ch["row_id"] not in away:  # a person counts once, as the kept record
                 people[ch["row_id"]] = (ch.get("fields") or {}, first_referral.get(ch["row_id"]))
-    index, quasi, left = choose_level(people, source.lookup)
+                owners[ch["row_id"]] = ch.get("owner")
+    index, quasi, left = choose_level(people, source.lookup, owners)
     width, unit = LEVELS[index]
     kept = set(quasi)
     marked = _marked(source.changes)
@@ -439,7 +450,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
                 "fields": {},
             }
         )
-    sizes = Counter(quasi.values())
+    sizes = Counter((owners.get(pid), *q) for pid, q in quasi.items())
     extra = {
         "pseudonyms": {"method": "HMAC-SHA256", "key_id": key_id(key)},
         "deprivation": source.lookup.describe() if source.lookup else {"name": None},
@@ -447,6 +458,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
             "k": min(sizes.values()) if sizes else None,
             "target": K,
             "quasi_identifiers": list(QUASI_IDENTIFIERS),
+            "within": "owner",  # groups are counted among one worker's people
             "age_band_years": width,
             "dates_as": unit,
             "participants": len(kept),

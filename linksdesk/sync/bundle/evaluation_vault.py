@@ -26,7 +26,6 @@ which of two bundles' values is the newer data, and what of it may be read now.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +41,8 @@ from linksdesk.sync.bundle.evaluation import (
     CHANGED,
     QUASI_IDENTIFIERS,
     WITHDRAWAL,
-    K,
     period_months,
+    too_few,
 )
 from linksdesk.sync.bundle.format import BundleRefused
 from linksdesk.sync.policy import AGGREGATE_TABLES
@@ -404,8 +403,9 @@ def kept(s: Session) -> KeptCopy:
 
     Bundles are k-anonymous when made, but the copy changes after: a withdrawal or an
     erasure removes a person, and a group of five becomes four. So the groups are counted
-    again at every read, and a participant whose group has fallen below ``K`` (or whose own
-    row never came) is left out with everything of theirs. A person registered twice counts
+    again at every read, among each worker's people (the files name each row's worker), and
+    a participant whose group has fallen below ``K`` (or whose own row never came) is left
+    out with everything of theirs. A person registered twice counts
     once: the kept record's row stands for them (``merged_away``).
     """
     live = s.scalars(
@@ -419,12 +419,11 @@ def kept(s: Session) -> KeptCopy:
     participants = {row.record_id: row for row in live if row.table_name == "participant"}
     away = merged_away(participants)
     group = {
-        pid: tuple(row.fields.get(q) for q in QUASI_IDENTIFIERS)
+        pid: (row.owner_key, *(row.fields.get(q) for q in QUASI_IDENTIFIERS))
         for pid, row in participants.items()
         if pid not in away
     }
-    sizes = Counter(group.values())
-    people = {pid for pid, quasi in group.items() if sizes[quasi] >= K}
+    people = group.keys() - too_few(group)  # within one worker's people (``too_few``)
     rows: dict[str, list[EvaluationRecord]] = {}
     for row in live:
         if row.table_name == "participant" and row.record_id in away:
