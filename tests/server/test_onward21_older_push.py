@@ -5,7 +5,6 @@ takes the mark a newer laptop sends, and the older change never takes the mark o
 
 from __future__ import annotations
 
-import pytest
 from server_kit import Programme
 
 from linksdesk.core.vocab import IN_ERROR_FIELDS
@@ -14,7 +13,6 @@ from linksdesk.server.models import Record
 WRONG = "Recorded on the wrong participant"
 
 
-@pytest.mark.xfail(strict=True, reason="an onward referral cannot be marked entered in error")
 def test_an_older_push_without_the_mark_is_taken_and_leaves_a_mark_alone(
     programme: Programme,
 ) -> None:
@@ -51,7 +49,8 @@ def test_an_older_push_without_the_mark_is_taken_and_leaves_a_mark_alone(
             "onward_referral", rid, fields=step, participant_id=pid, base=dict.fromkeys(step, first)
         )
     )
-    assert later["status"] == "applied", later.get("reason")
+    # taken, beside the mark it did not know of (merged: nothing of either is lost)
+    assert later["status"] in ("applied", "merged"), later.get("reason")
     with programme.db.reading() as s:
         held = s.get(Record, ("onward_referral", rid))
         assert held is not None

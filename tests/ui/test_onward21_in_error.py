@@ -50,7 +50,6 @@ def _what_counts(cb: Casebook, pid: str, resource_id: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="an onward referral cannot be marked entered in error")
 def test_an_onward_referral_on_the_wrong_person_is_marked_and_counted_nowhere(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
