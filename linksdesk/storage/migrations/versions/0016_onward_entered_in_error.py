@@ -19,13 +19,15 @@ branch_labels = None
 depends_on = None
 
 
+# SQLite adds and drops a column in place: no table rebuild, which would reflect the table
+# and lose its expression index (ix_onward_referral_resource_started, revision 0014)
 def upgrade() -> None:
-    with op.batch_alter_table("onward_referral", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("in_error_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("in_error_reason", sa.String(length=500), nullable=True))
+    op.add_column("onward_referral", sa.Column("in_error_at", sa.DateTime(), nullable=True))
+    op.add_column(
+        "onward_referral", sa.Column("in_error_reason", sa.String(length=500), nullable=True)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("onward_referral", schema=None) as batch_op:
-        batch_op.drop_column("in_error_reason")
-        batch_op.drop_column("in_error_at")
+    op.drop_column("onward_referral", "in_error_reason")
+    op.drop_column("onward_referral", "in_error_at")
