@@ -82,6 +82,14 @@ class Marking:
     problem: Callable[[str], str | None]
 
 
+def _recorded_wrongly() -> dict[str, str]:
+    """The reasons a recorded entry (a score, an onward referral) is offered first."""
+    return {
+        "wrong_person": _tr("Recorded on the wrong participant"),
+        "twice": _tr("Recorded twice"),
+    }
+
+
 def contact_marking(contact: Contact, *, has_note: bool) -> Marking:
     """A contact (``has_note``: a case note was written about it)."""
     what = _tr("{kind} on {when}, {outcome}").format(
@@ -128,11 +136,7 @@ def score_marking(score: MeasureRecord, shown: str) -> Marking:
             "day they were given."
         ),
     ]
-    reasons = {
-        "typed_wrong": _tr("Answers or score typed wrong"),
-        "wrong_person": _tr("Recorded on the wrong participant"),
-        "twice": _tr("Recorded twice"),
-    }
+    reasons = {"typed_wrong": _tr("Answers or score typed wrong"), **_recorded_wrongly()}
     return Marking(what, effects, reasons, measures.in_error_problem)
 
 
@@ -237,11 +241,7 @@ def onward_marking(referral: OnwardReferral) -> Marking:
             "entered in error too on the Timeline (or move it to the right record)."
         ),
     ]
-    reasons = {
-        "wrong_person": _tr("Recorded on the wrong participant"),
-        "twice": _tr("Recorded twice"),
-        "mistake": _tr("Never suggested or made"),
-    }
+    reasons = {**_recorded_wrongly(), "mistake": _tr("Never suggested or made")}
     return Marking(what, effects, reasons, onward.in_error_problem)
 
 
