@@ -470,6 +470,8 @@ def awaiting_outcome(cb: Casebook, *, today: dt.date | None = None) -> list[Awai
             _with_person(persons, OnwardReferral, columns, Resource, since.label("since"))
             .outerjoin(Resource, Resource.id == OnwardReferral.resource_id)
             .where(OnwardReferral.status.in_([a.value for a in AWAITING]))
+            # one entered in error waits for nothing: it moves along no further
+            .where(common.standing(OnwardReferral))
             .order_by(since, _nocase(P.family_name), OnwardReferral.id)
         ),
     )

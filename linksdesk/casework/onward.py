@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import object_session
 
 from linksdesk.casework import common, notes, records
 from linksdesk.casework.casebook import Casebook
@@ -33,6 +34,7 @@ TRANSITIONS: dict[OnwardStatus, frozenset[OnwardStatus]] = {
 }
 FINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 AWAITING = frozenset({S.SUGGESTED, S.MADE})
+WHAT = "onward referral"
 STARTING = frozenset({S.SUGGESTED, S.MADE})
 
 
@@ -141,13 +143,15 @@ def update_onward(
     as they were (a row recorded before the suggested day was kept gets it in its own column,
     ``core.onward``). A step cannot be dated before the step it follows.
 
-    Giving the current status again only updates the outcome text (to correct it).
+    Giving the current status again only updates the outcome text (to correct it). One
+    marked entered in error is refused (``core.errors.MarkedInErrorError``).
     """
     target = records.enum_arg(OnwardStatus, status, "Onward referral status")
     text = _CHECKS["outcome"](outcome)
     day = _step_day(on)
     with cb.store.write() as tx:
-        row = records.live(tx.session, OnwardRow, onward_id, "onward referral")
+        # marked entered in error: it moves along no further until the mark is taken off
+        row = common.standing_row(tx.session, OnwardRow, onward_id, WHAT)
         current = OnwardStatus(row.status)
         if target is current:
             if text is not None:
@@ -171,8 +175,36 @@ def update_onward(
                 f"Onward referral status cannot go from {current.label.lower()} "
                 f"to {target.label.lower()}."
             )
-        resource = tx.session.get(ResourceRow, row.resource_id)
-        return Outcome(to_onward(row, resource), tx.changes)
+        return Outcome(_converted(row), tx.changes)
+
+
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why an onward referral was entered in error, or None."""
+    return common.in_error_problem(reason, WHAT)
+
+
+def _converted(row: OnwardRow) -> OnwardReferral:
+    """The row as casework returns it, its resource read in the row's own session."""
+    session = object_session(row)
+    return to_onward(row, session.get(ResourceRow, row.resource_id) if session else None)
+
+
+def mark_in_error(cb: Casebook, onward_id: str, reason: str) -> Outcome[OnwardReferral]:
+    """Mark an onward referral or signposting recorded on the wrong participant (or twice)
+    entered in error.
+
+    Nothing is deleted: it stays in the record, struck through, with when and why, and in the
+    audit trail; from now on it counts nowhere: not in the person's GP summary or own record,
+    the referrals waiting for an outcome, the resource's demand, a report or an evaluation
+    file, and it moves along its steps no further. The case note written with it (its why)
+    stays as it is. The mark syncs (``common.mark_in_error``)."""
+    return common.mark_in_error(cb, OnwardRow, onward_id, WHAT, reason, _converted)
+
+
+def restore_onward(cb: Casebook, onward_id: str) -> Outcome[OnwardReferral]:
+    """Take the entered-in-error mark off an onward referral marked by mistake: it counts
+    again as it was recorded, at the step it was at."""
+    return common.restore(cb, OnwardRow, onward_id, WHAT, _converted)
 
 
 def _step_day(on: dt.date | None) -> dt.date:

@@ -110,7 +110,7 @@ def _read(s: Session, participant_id: str) -> _Rows:
     # a conflict about a note names the note (its revisions' ``row_id``), about a goal the goal
     marked = {
         row_id
-        for table in (NoteRow, GoalRow, ReferralRow)
+        for table in (NoteRow, GoalRow, ReferralRow, OnwardRow)
         for row_id in s.scalars(
             select(table.id).where(table.participant_id.in_(pid), ~common.standing(table))
         )
@@ -121,7 +121,7 @@ def _read(s: Session, participant_id: str) -> _Rows:
     steps: dict[str, list[StepRow]] = defaultdict(list)
     for st in _live(s, StepRow, pid, StepRow.position):
         steps[st.goal_id].append(st)
-    onward_rows = _live(s, OnwardRow, pid, onward.started_on())
+    onward_rows = _live(s, OnwardRow, pid, onward.started_on(), where=common.standing(OnwardRow))
     resources = {o.resource_id: s.get(ResourceRow, o.resource_id) for o in onward_rows}
     return _Rows(
         person=person,

@@ -255,6 +255,7 @@ def resource_demand(cb: Casebook, *, today: dt.date | None = None) -> list[Resou
     joined = and_(
         OnwardRow.resource_id == ResourceRow.id,
         OnwardRow.deleted.is_(False),
+        common.standing(OnwardRow),  # one entered in error was never this resource's
         started > since_90,
         started <= day,
     )

@@ -26,9 +26,9 @@ class ParticipantRecord:
 @dataclass(frozen=True, kw_only=True)
 class Marked:
     """An entry a worker can mark entered in error (a contact, a score, a case note, a
-    referral in, a goal): when, and the worker's reason. Such an entry is kept, struck
-    through, and counted nowhere (``vocab.IN_ERROR_COLUMN``); what else that means for each
-    kind is said where the kind is declared."""
+    referral in, a goal, an onward referral): when, and the worker's reason. Such an entry is
+    kept, struck through, and counted nowhere (``vocab.IN_ERROR_COLUMN``); what else that
+    means for each kind is said where the kind is declared."""
 
     in_error_at: dt.datetime | None
     in_error_reason: str | None
@@ -130,7 +130,11 @@ class Goal(ParticipantRecord, GoalDetails, Marked):
 
 
 @dataclass(frozen=True)
-class OnwardReferral(ParticipantRecord):
+class OnwardReferral(ParticipantRecord, Marked):
+    """Marked (recorded on the wrong participant, or twice): in no GP summary, own record,
+    count of referrals made or waiting, resource's demand, report or evaluation file, and
+    moved along its steps no further."""
+
     resource_id: str
     resource_name: str
     kind: vocab.OnwardKind

@@ -129,7 +129,7 @@ _QUERIES = {
     "FROM measure "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     "onward": "SELECT participant_id, owner, resource_id, status, suggested_on, made_on, "
-    "outcome_on FROM onward_referral WHERE NOT deleted",
+    f"outcome_on FROM onward_referral WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     "ons4": "SELECT participant_id, owner, id, taken_on, items, context FROM measure "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL AND kind = 'ons4'",
     "totals": "SELECT origin, owner, month, counts FROM monthly_total WHERE NOT deleted",

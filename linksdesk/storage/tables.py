@@ -49,8 +49,8 @@ class SyncColumns:
 
 class InErrorColumns:
     """The mark of an entry a worker can mark entered in error (a referral in, a contact, a
-    case note, a goal, a score): when (``vocab.IN_ERROR_COLUMN``) and the worker's reason.
-    Declared after the model's own columns, as the registry lists them."""
+    case note, a goal, a score, an onward referral): when (``vocab.IN_ERROR_COLUMN``) and the
+    worker's reason. Declared after the model's own columns, as the registry lists them."""
 
     in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     in_error_reason: Mapped[str | None] = mapped_column(String(500))
@@ -207,7 +207,7 @@ class Resource(SyncColumns, Base):
     problem_reports: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
-class OnwardReferral(ParticipantColumn, SyncColumns, Base):
+class OnwardReferral(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     __tablename__ = "onward_referral"
     resource_id: Mapped[str] = mapped_column(ForeignKey("resource.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -58,8 +58,9 @@ PROTOCOL_VERSION = 3
 # mark and reason (``vocab.IN_ERROR_COLUMN``). 3: the same mark on a case note, a referral
 # in and a goal; an onward referral's suggested day, its made day empty until it is made
 # (``core.onward``); a participant record merged into another of the same person
-# (``merged_into_id``, ``merged_on``).
-SCHEMA_VERSION = 3
+# (``merged_into_id``, ``merged_on``). 4: the same mark on an onward referral (a laptop
+# without it would go on printing one marked elsewhere in the person's GP summary).
+SCHEMA_VERSION = 4
 
 MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)
 MAX_PULL_LIMIT = 5000  # changes per pull page

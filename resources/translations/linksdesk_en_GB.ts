@@ -1798,6 +1798,10 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Mark the selected onward referral entered in error, or take a mistaken mark off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Onward referrals and signposting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3814,11 +3818,19 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The onward referral to {resource}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The referral received on {day}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>a referral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This onward referral is marked entered in error, so its status is not updated. If the mark was the mistake, choose Not in error after all first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -88,6 +88,11 @@ class Supervisor:
         recipient = keys.new_age_identity(store)
         return cls(path, vault, store, recipient)
 
+    def receive_from(self, laptop: Store, out: Path) -> None:
+        """A supervision bundle of ``laptop`` written to ``out`` and imported here."""
+        export.export_to_file(laptop, out, kind="supervision", recipients=[self.recipient])
+        receive.import_bundle(self.store, out, trust=keys.signing_key(laptop).public.fingerprint)
+
     def identity(self) -> str:
         with self.store.read() as s:
             found = keys.age_identity(s)

@@ -21,7 +21,6 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ContactKind, ContactStatus
 from linksdesk.reports.build import INTERNAL, report_from_store
 from linksdesk.reports.scope import Period, Scope
-from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import pseudonym
 
 AT = dt.datetime(2026, 3, 2, 10, 0)
@@ -40,11 +39,6 @@ def _attended(sup: Supervisor) -> int:
     return int(row[table.column_index(ContactStatus.ATTENDED.value)] or 0)
 
 
-def _to_supervisor(dev: Dev, sup: Supervisor, out: Path) -> None:
-    export.export_to_file(dev.store, out, kind="supervision", recipients=[sup.recipient])
-    receive.import_bundle(sup.store, out, trust=keys.signing_key(dev.store).public.fingerprint)
-
-
 def test_marked_on_one_laptop_the_other_the_server_and_the_supervisor_agree(
     tmp_path: Path, shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:
@@ -56,7 +50,7 @@ def test_marked_on_one_laptop_the_other_the_server_and_the_supervisor_agree(
         assert dev.sync().verified
     sup = Supervisor.create(tmp_path, "sup")
     try:
-        _to_supervisor(office, sup, tmp_path / "1.age")
+        sup.receive_from(office.store, tmp_path / "1.age")
         assert _attended(sup) == 2
         assert K.appointment_use(b, pid).used == 2
 
@@ -77,7 +71,7 @@ def test_marked_on_one_laptop_the_other_the_server_and_the_supervisor_agree(
             assert_agrees_with_server(dev, shared_server)
 
         # the supervisor's copy, from the laptop that did not make the mark
-        _to_supervisor(office, sup, tmp_path / "2.age")
+        sup.receive_from(office.store, tmp_path / "2.age")
         assert _attended(sup) == 1
     finally:
         sup.vault.lock()

@@ -28,17 +28,11 @@ from linksdesk.core.vocab import ConsentScope, ReferralSource
 from linksdesk.reports.build import INTERNAL, report_from_store
 from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.tables import Goal, Note, ReferralIn
-from linksdesk.sync.bundle import export, keys, receive
 from linksdesk.sync.bundle.evaluation import pseudonym
 
 WRITTEN = dt.datetime(2026, 3, 2, 11, 0)
 THEIRS = "Canarymovedone"  # the other person's details, in the first version
 LATER = "Canarymovedtwo"
-
-
-def _to_supervisor(dev: Dev, sup: Supervisor, out: Path) -> None:
-    export.export_to_file(dev.store, out, kind="supervision", recipients=[sup.recipient])
-    receive.import_bundle(sup.store, out, trust=keys.signing_key(dev.store).public.fingerprint)
 
 
 def _marked(store: object, table: type, row_id: str) -> str | None:
@@ -60,7 +54,7 @@ def test_a_note_moved_on_one_laptop_leaves_the_wrong_record_everywhere(
         assert dev.sync().verified
     sup = Supervisor.create(tmp_path, "sup")
     try:
-        _to_supervisor(office, sup, tmp_path / "1.age")
+        sup.receive_from(office.store, tmp_path / "1.age")
         assert _marked(sup.store, Note, note.id) is None
 
         moved = N.move_note(b, note.id, right).value.note  # noticed on the other laptop
@@ -88,7 +82,7 @@ def test_a_note_moved_on_one_laptop_leaves_the_wrong_record_everywhere(
         assert THEIRS not in text and LATER not in text and "Robin" in text
 
         # the supervisor's copy, from that laptop too, carries the mark
-        _to_supervisor(office, sup, tmp_path / "2.age")
+        sup.receive_from(office.store, tmp_path / "2.age")
         assert _marked(sup.store, Note, note.id) == N.WRONG_RECORD
     finally:
         sup.vault.lock()

@@ -1,5 +1,5 @@
 """Mark an entry entered in error (a contact, a wellbeing score, a case note, a referral in, a
-goal): why, and what will happen, before anything is written."""
+goal, an onward referral): why, and what will happen, before anything is written."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.casework import contacts, goals, measures, notes, referrals
-from linksdesk.casework.dto import Contact, Goal, MeasureRecord, Note, Referral
+from linksdesk.casework import contacts, goals, measures, notes, onward, referrals
+from linksdesk.casework.dto import Contact, Goal, MeasureRecord, Note, OnwardReferral, Referral
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.form import Field, FormDialog
 
@@ -38,7 +38,8 @@ def ask_not_in_error(parent: QWidget, what: str, why: str | None, more: str = ""
 
 
 class Markable(Protocol):
-    """A contact, score, case note, referral in or goal: what the button needs of it."""
+    """A contact, score, case note, referral in, goal or onward referral: what the button
+    needs of it."""
 
     @property
     def id(self) -> str: ...
@@ -79,6 +80,14 @@ class Marking:
     effects: list[str]
     reasons: dict[str, str]
     problem: Callable[[str], str | None]
+
+
+def _recorded_wrongly() -> dict[str, str]:
+    """The reasons a recorded entry (a score, an onward referral) is offered first."""
+    return {
+        "wrong_person": _tr("Recorded on the wrong participant"),
+        "twice": _tr("Recorded twice"),
+    }
 
 
 def contact_marking(contact: Contact, *, has_note: bool) -> Marking:
@@ -127,11 +136,7 @@ def score_marking(score: MeasureRecord, shown: str) -> Marking:
             "day they were given."
         ),
     ]
-    reasons = {
-        "typed_wrong": _tr("Answers or score typed wrong"),
-        "wrong_person": _tr("Recorded on the wrong participant"),
-        "twice": _tr("Recorded twice"),
-    }
+    reasons = {"typed_wrong": _tr("Answers or score typed wrong"), **_recorded_wrongly()}
     return Marking(what, effects, reasons, measures.in_error_problem)
 
 
@@ -214,6 +219,32 @@ def goal_marking(goal: Goal) -> Marking:
     return Marking(what, effects, reasons, goals.in_error_problem)
 
 
+def onward_marking(referral: OnwardReferral) -> Marking:
+    """An onward referral or signposting."""
+    started = referral.started_on
+    what = _tr("{kind} to {resource}, recorded on {day}").format(
+        kind=referral.kind.label,
+        resource=referral.resource_name,
+        day=f"{started:%a %d %b %Y}" if started else _tr("a day not known"),
+    )
+    effects = [
+        _tr(
+            "Nothing is deleted. The onward referral stays in this record, struck through, "
+            "with your reason, and in the audit trail. From now on it counts nowhere: not "
+            "in the GP summary or the person's own record, among the referrals waiting for "
+            "an outcome, in the resource's demand, reports or evaluation files, and its "
+            "status is not updated any more. The change syncs to your other laptop, the "
+            "server and your supervisor's next bundle."
+        ),
+        _tr(
+            "If you wrote why when you recorded it, that case note stays as it is: mark it "
+            "entered in error too on the Timeline (or move it to the right record)."
+        ),
+    ]
+    reasons = {**_recorded_wrongly(), "mistake": _tr("Never suggested or made")}
+    return Marking(what, effects, reasons, onward.in_error_problem)
+
+
 def asking(
     marking: Callable[P, Marking],
 ) -> Callable[Concatenate[QWidget | None, P], str | None]:
@@ -284,3 +315,4 @@ class InErrorDialog(FormDialog):
     ask_note = staticmethod(asking(note_marking))
     ask_referral = staticmethod(asking(referral_marking))
     ask_goal = staticmethod(asking(goal_marking))
+    ask_onward = staticmethod(asking(onward_marking))

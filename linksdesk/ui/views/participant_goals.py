@@ -10,13 +10,12 @@ from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSplitter, QVBoxLayout
 
 from linksdesk.casework import goals
 from linksdesk.casework.dto import Goal, GoalStep
-from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import make_table, selected_id
-from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day, marked_or
 from linksdesk.ui.views.rows import hbox, push_buttons, tab_order
 
 if TYPE_CHECKING:
@@ -25,9 +24,7 @@ if TYPE_CHECKING:
 
 def _status(goal: Goal) -> str:
     """The goal's status, or that it was entered in error and why."""
-    if goal.in_error:
-        return f"{ENTERED_IN_ERROR}: {goal.in_error_reason or ''}"
-    return goal.status.label
+    return marked_or(goal, goal.status.label)
 
 
 def _progress(goal: Goal) -> str:

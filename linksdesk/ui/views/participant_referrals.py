@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout
 
 from linksdesk.casework import onward, participants, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
-from linksdesk.core.vocab import ENTERED_IN_ERROR, ParticipantStatus
+from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import heading, make_table
-from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day, marked_or
 from linksdesk.ui.views.rows import push_buttons
 from linksdesk.ui.widgets import title_bar
 
@@ -32,20 +32,14 @@ class ReferralsTab(RecordTabBase):
                 Column(tr("Received"), lambda r: day(r.received_on), sort=lambda r: r.received_on),
                 Column(tr("Source"), lambda r: r.source.label),
                 Column(tr("Referrer"), lambda r: r.referrer or ""),
-                Column(
-                    tr("Reason"),
-                    lambda r: (
-                        f"{ENTERED_IN_ERROR}: {r.in_error_reason or ''}"
-                        if r.in_error
-                        else r.reason or ""
-                    ),
-                ),
+                Column(tr("Reason"), lambda r: marked_or(r, r.reason or "")),
             ],
             frozenset({0, 1, 2}),
             parent=self,
         )
         self.in_proxy = RecordFilterProxy(self, self.in_model)
-        self.onward_model: RecordTableModel[OnwardReferral] = RecordTableModel(
+        # an onward referral entered in error too; "Outcome" says so in words
+        self.onward_model: RecordTableModel[OnwardReferral] = StruckTableModel(
             [
                 # each step's own day: a later step never moves an earlier one's
                 Column(
@@ -61,9 +55,12 @@ class ReferralsTab(RecordTabBase):
                 Column(tr("Status"), lambda o: o.status.label),
                 Column(
                     tr("Outcome"),
-                    lambda o: " ".join(x for x in (day(o.outcome_on), o.outcome or "") if x),
+                    lambda o: marked_or(
+                        o, " ".join(x for x in (day(o.outcome_on), o.outcome or "") if x)
+                    ),
                 ),
             ],
+            frozenset({0, 1, 2, 3, 4}),
             parent=self,
         )
         self.onward_proxy = RecordFilterProxy(self, self.onward_model)
@@ -76,6 +73,10 @@ class ReferralsTab(RecordTabBase):
         )
         self.in_error_button = self.mark_button(
             tr("Mark the selected referral in entered in error, or take a mistaken mark off")
+        )
+        self.onward_error_button = self.mark_button(
+            tr("Mark the selected onward referral entered in error, or take a mistaken mark off"),
+            self.onward_in_error_selected,
         )
         self.in_table = make_table(self.in_proxy, tr("Referrals in"))
         self.onward_table = make_table(self.onward_proxy, tr("Onward referrals"))
@@ -91,7 +92,7 @@ class ReferralsTab(RecordTabBase):
             ),
             (
                 tr("Onward referrals and signposting"),
-                (self.refer_button, self.update_button),
+                (self.refer_button, self.update_button, self.onward_error_button),
                 self.onward_table,
                 (100, 100, 260, 120, 100),
                 2,
@@ -106,12 +107,18 @@ class ReferralsTab(RecordTabBase):
             self.in_error_button,
             self.refer_button,
             self.update_button,
+            self.onward_error_button,
         )
-        self.in_table.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self._follow_selection(
-                self.in_proxy.row_at(current.row()) if current.isValid() else None
+        # each list's mark button says what it will do with the row chosen there
+        for table, proxy, button in (
+            (self.in_table, self.in_proxy, self.in_error_button),
+            (self.onward_table, self.onward_proxy, self.onward_error_button),
+        ):
+            table.selectionModel().currentRowChanged.connect(
+                lambda current, _previous, proxy=proxy, button=button: self.follow_mark(
+                    current.isValid() and proxy.row_at(current.row()).in_error, button
+                )
             )
-        )
 
     def show_record(self, data: RecordData) -> None:
         self.in_model.set_rows(data.referrals)
@@ -156,10 +163,6 @@ class ReferralsTab(RecordTabBase):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _follow_selection(self, referral: Referral | None) -> None:
-        """The mark's button says what it will do with the referral chosen."""
-        self.follow_mark(referral is not None and referral.in_error)
-
     def in_error_selected(self) -> None:
         """Mark the selected referral in entered in error (asked why, told what will
         happen), or take a mistaken mark off (asked first: it counts again)."""
@@ -168,17 +171,30 @@ class ReferralsTab(RecordTabBase):
             return
         self.mark_or_take_off(referral, referrals.mark_in_error, referrals.restore_referral)
 
-    def ask_why(self, referral: Referral) -> str | None:
-        return InErrorDialog.ask_referral(self, referral, self._referred_on())
+    def onward_in_error_selected(self) -> None:
+        """Mark the selected onward referral entered in error (recorded on the wrong
+        participant, or twice), or take a mistaken mark off (asked first: it counts again)."""
+        item: OnwardReferral | None = self.chosen(self.onward_table, self.tr("a referral"))
+        if item is None:
+            return
+        self.mark_or_take_off(item, onward.mark_in_error, onward.restore_onward)
+
+    def ask_why(self, entry: Referral | OnwardReferral) -> str | None:
+        if isinstance(entry, OnwardReferral):
+            return InErrorDialog.ask_onward(self, entry)
+        return InErrorDialog.ask_referral(self, entry, self._referred_on())
 
     def _referred_on(self) -> dt.date | None:
         data = self.view.data
         return data.participant.referred_on if data is not None else None
 
-    def ask_restore(self, referral: Referral) -> bool:
+    def ask_restore(self, entry: Referral | OnwardReferral) -> bool:
         """Whether to take the mark off (No is the default; tests replace it)."""
-        what = self.tr("The referral received on {day}").format(day=day(referral.received_on))
-        return ask_not_in_error(self, what, referral.in_error_reason)
+        if isinstance(entry, OnwardReferral):
+            what = self.tr("The onward referral to {resource}").format(resource=entry.resource_name)
+        else:
+            what = self.tr("The referral received on {day}").format(day=day(entry.received_on))
+        return ask_not_in_error(self, what, entry.in_error_reason)
 
     def refer_onward(self, resource_id: str | None = None) -> None:
         """Refer onward or signpost, asked once at a time (``resource_id`` chosen already,
@@ -233,6 +249,15 @@ class ReferralsTab(RecordTabBase):
     def update_onward(self) -> None:
         item: OnwardReferral | None = self.chosen(self.onward_table, self.tr("a referral"))
         if item is None:
+            return
+        if item.in_error:  # it moves along no further (casework refuses it too)
+            self.view.message.show_message(
+                self.tr(
+                    "This onward referral is marked entered in error, so its status is not "
+                    "updated. If the mark was the mistake, choose Not in error after all first."
+                ),
+                "info",
+            )
             return
         if not NEXT_STATUSES.get(item.status):
             self.view.message.show_message(

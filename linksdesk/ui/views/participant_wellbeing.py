@@ -14,14 +14,14 @@ from linksdesk.casework import measures
 from linksdesk.casework.dto import MeasureRecord
 from linksdesk.core.episodes import order_key
 from linksdesk.core.measures import band_thresholds, copyright_line, definition
-from linksdesk.core.vocab import ENTERED_IN_ERROR, MeasureContext, MeasureKind
+from linksdesk.core.vocab import MeasureContext, MeasureKind
 from linksdesk.reports import charts
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.chart_panel import palette_name
 from linksdesk.ui.views.common import make_table, muted
-from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day, marked_or
 from linksdesk.ui.views.rows import buddy, choice_box, hbox
 from linksdesk.ui.widgets import push_button
 
@@ -186,12 +186,11 @@ class WellbeingTab(RecordTabBase):
                 Column(tr("Score"), score_text, sort=comparable),
                 Column(
                     tr("Against the episode's baseline"),
-                    lambda r: (
-                        f"{ENTERED_IN_ERROR}: {r.in_error_reason or ''}"
-                        if r.in_error
-                        else tr("Baseline")
+                    lambda r: marked_or(
+                        r,
+                        tr("Baseline")
                         if r.is_baseline
-                        else (r.vs_baseline.summary if r.vs_baseline else "")
+                        else (r.vs_baseline.summary if r.vs_baseline else ""),
                     ),
                 ),
                 Column(tr("Assisted"), lambda r: tr("Yes") if r.assisted else tr("No")),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QTableView, QWidget
 
+from linksdesk.core.vocab import ENTERED_IN_ERROR
 from linksdesk.ui.dialogs import in_error
 from linksdesk.ui.models.table import RecordFilterProxy
 from linksdesk.ui.widgets import push_button
@@ -23,6 +24,12 @@ Ask = Callable[[QWidget], dict[str, Any] | None]
 def day(value: dt.date | None) -> str:
     """A day as the record's tabs show it: 4 Mar 2026."""
     return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def marked_or(entry: Any, text: str) -> str:
+    """``text``, or for an entry marked entered in error that it was, and the worker's why
+    (said in words in the column not struck through)."""
+    return f"{ENTERED_IN_ERROR}: {entry.in_error_reason or ''}" if entry.in_error else text
 
 
 class RecordTabBase(QWidget):
@@ -48,16 +55,17 @@ class RecordTabBase(QWidget):
         for button in self.editing_buttons:
             button.setEnabled(not read_only)
 
-    def mark_button(self, name: str) -> QPushButton:
+    def mark_button(self, name: str, action: Callable[[], None] | None = None) -> QPushButton:
         """The "Entered in error…" button of a tab whose rows can be marked, named for screen
-        readers by what it marks: it calls ``in_error_selected``, and ``follow_mark`` makes
-        it say what it will do with the row chosen."""
-        return push_button(self._mark_text(marked=False), name, self.in_error_selected)
+        readers by what it marks: it calls ``in_error_selected`` (or, for a tab's second
+        list of such rows, its own ``action``), and ``follow_mark`` makes it say what it will
+        do with the row chosen."""
+        return push_button(self._mark_text(marked=False), name, action or self.in_error_selected)
 
-    def follow_mark(self, marked: bool) -> None:
-        """The mark's button says what it will do: mark the row chosen, or (``marked``)
-        take a mistaken mark off."""
-        self.in_error_button.setText(self._mark_text(marked))
+    def follow_mark(self, marked: bool, button: QPushButton | None = None) -> None:
+        """The mark's button (``in_error_button`` unless another is given) says what it will
+        do: mark the row chosen, or (``marked``) take a mistaken mark off."""
+        (button or self.in_error_button).setText(self._mark_text(marked))
 
     def _mark_text(self, marked: bool) -> str:
         return self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
