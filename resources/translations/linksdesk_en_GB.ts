@@ -3277,6 +3277,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This laptop&apos;s clock is behind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A sync is already running.</source>
         <translation type="unfinished"></translation>
     </message>
