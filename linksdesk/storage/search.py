@@ -292,29 +292,14 @@ _TOKEN = re.compile(r"[^\W_]+")
 SNIPPET_TOKENS = 14
 
 
-# "O'Brien" is two tokens to the index ("o", "brien"): a word typed without its apostrophe
-# ("obrien") matches them too, as a phrase of its first letter and the rest (the caseload's
-# filter folds apostrophes away: core.folding)
-_SPLIT_FROM = 4
-
-
-def _split(word: str) -> str | None:
-    return f"{word[:1]} {word[1:]}" if len(word) >= _SPLIT_FROM and word.isalpha() else None
-
-
 def to_match_query(user_text: str) -> str | None:
-    """Words as typed → an FTS5 query: every word must match, the last as a prefix; a word
-    also matches its letters written with an apostrophe after the first ("O'Brien")."""
+    """Words as typed → an FTS5 query: every word must match, the last as a prefix."""
     words = _WORD.findall(user_text)
     if not words:
         return None
-    terms = []
-    for i, word in enumerate(words):
-        star = "*" if i == len(words) - 1 else ""
-        split = _split(word)
-        quoted = f'"{word}"{star}'
-        terms.append(f'("{word}"{star} OR "{split}"{star})' if split else quoted)
-    return " AND ".join(terms)
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
 
 
 class _Fold(dict[int, str]):
@@ -358,14 +343,6 @@ def symbols_of(user_text: str) -> list[str]:
     return list(dict.fromkeys(p for p in pieces if p))
 
 
-def _letters(token: str) -> str:
-    """A typed token as a pattern: with an apostrophe after its first letter too (the
-    phrase ``to_match_query`` asks for)."""
-    if _split(token) is None:
-        return re.escape(token)
-    return f"{re.escape(token[:1])}['\u2019]?{re.escape(token[1:])}"
-
-
 def _hit_pattern(user_text: str) -> re.Pattern[str] | None:
     """Whole tokens the query matched: each word as typed, the last as a prefix; and each
     symbol typed, as it stands."""
@@ -375,8 +352,8 @@ def _hit_pattern(user_text: str) -> re.Pattern[str] | None:
         return None
     found = []
     if tokens:
-        whole = [rf"{_letters(t)}(?![^\W_])" for t in tokens[:-1]]
-        last = rf"{_letters(tokens[-1])}[^\W_]*"
+        whole = [rf"{re.escape(t)}(?![^\W_])" for t in tokens[:-1]]
+        last = rf"{re.escape(tokens[-1])}[^\W_]*"
         found.append(rf"(?<![^\W_])(?:{'|'.join([*whole, last])})")
     return re.compile("|".join([*found, *symbols]))
 
