@@ -47,6 +47,8 @@ POISON: list[tuple[str, str, Any]] = [
     ("note", "contact_id", str(uuid7())),  # a contact the server never received
     ("contact", "status", "half_attended"),  # no word of the field's vocabulary
     ("resource", "capacity", "plenty"),
+    ("onward_referral", "in_error_at", "yesterday"),  # the mark of schema 4: a datetime
+    ("onward_referral", "in_error_reason", "x" * 501),  # and its reason, 500 at most
 ]
 
 
