@@ -132,9 +132,11 @@ def test_database_from_environment(
     assert (tmp_path / "env.db").exists()
 
 
-def test_installed_entry_point_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", ["linksdesk.server", "linksdesk.server.cli"])
+def test_installed_entry_point_runs(tmp_path: Path, module: str) -> None:
+    """``python -m linksdesk.server`` is the same command as ``linksdesk-server``."""
     r = subprocess.run(
-        [sys.executable, "-m", "linksdesk.server.cli", "init", "--db", str(tmp_path / "e.db")],
+        [sys.executable, "-m", module, "init", "--db", str(tmp_path / "e.db")],
         capture_output=True,
         text=True,
         timeout=120,
