@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, select, update
 
 from linksdesk.server.admin import (
     CaseMovedOn,
@@ -79,16 +79,21 @@ def move_cases(
 
 def cancel_codes(db: Database, worker: str) -> int:
     """Make every unused enrolment code of ``worker`` unusable; returns how many there were."""
-    who = find_worker(db, worker)
+    return _cancel_unused(db, EnrolCode.worker_id == find_worker(db, worker).id)
+
+
+def cancel_every_code(db: Database) -> int:
+    """Make every unused enrolment code unusable (``new-epoch``: a restored database holds
+    as unused the codes cancelled since its backup); returns how many there were."""
+    return _cancel_unused(db)
+
+
+def _cancel_unused(db: Database, *where: ColumnElement[bool]) -> int:
     now = now_ms()
     with db.writing() as s:
         result = s.execute(
             update(EnrolCode)
-            .where(
-                EnrolCode.worker_id == who.id,
-                EnrolCode.used_ms.is_(None),
-                EnrolCode.expires_ms >= now,
-            )
+            .where(*where, EnrolCode.used_ms.is_(None), EnrolCode.expires_ms >= now)
             .values(expires_ms=now - 1)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

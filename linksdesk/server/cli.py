@@ -203,6 +203,7 @@ def _settings(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 
 
 def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    from linksdesk.server.admin_ops import cancel_every_code
     from linksdesk.server.ids import latest_recorded
 
     epoch = new_epoch(db)
@@ -210,15 +211,21 @@ def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         since = latest_recorded(s) or None
     # the devices revoked since the backup are noted beside the server key, outside it
     again = admin.revoke_again(db)
+    # a code cancelled since the backup is unused again in the copy: none is trusted
+    codes = cancel_every_code(db)
     after = f"after {_when(since)} (its latest record)" if since else "after its backup"
     text = (
         f"New data epoch {epoch}. Every device will resync by merging on its next sync.\n"
         f"Revoked again: {again} laptop{'' if again == 1 else 's'} revoked after the backup "
         f"(noted in {revoked_file(db.url).name} beside the server key).\n"
-        f"Nothing else done {after} is in this database: run again every cancel-codes, "
-        "handover, move-cases and settings set done since (see list-devices)."
+        f"Cancelled: {codes} enrolment code{'' if codes == 1 else 's'} not yet used (one "
+        "cancelled since the backup would work again): give a new code to anyone still to "
+        "enrol.\n"
+        f"Nothing else done {after} is in this database: run again every handover, "
+        "move-cases and settings set done since (see list-devices)."
     )
-    return text, {"data_epoch": epoch, "latest_recorded_ms": since, "revoked_again": again}
+    data = {"data_epoch": epoch, "latest_recorded_ms": since, "revoked_again": again}
+    return text, {**data, "codes_cancelled": codes}
 
 
 # -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------
