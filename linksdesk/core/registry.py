@@ -238,6 +238,16 @@ MARKABLE_TABLES: Final = frozenset(
 )
 
 
+def days(table: str) -> tuple[str, ...]:
+    """The date and datetime columns of ``table`` a row is known by, in table order: the day
+    it was recorded for first (a contact's, a goal's set day), never the mark's own."""
+    return tuple(
+        name
+        for name, col in BY_NAME[table].types.items()
+        if col.kind in ("date", "datetime") and name not in vocabulary.IN_ERROR_FIELDS
+    )
+
+
 def sets_in_error_mark(table: str, fields: Mapping[str, object]) -> bool:
     """Whether a change of ``table`` carrying ``fields`` sets an entered-in-error mark and
     nothing else (the device tells a refused one to the worker; the server takes one alone

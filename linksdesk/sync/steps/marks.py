@@ -67,9 +67,10 @@ def due(s: Session) -> bool:
     return bool(state.get(s, REFUSED_MARKS))
 
 
-def _what(table: str, row: Any) -> str:
-    """The row in words, without its content: "the case note of 2 Mar 2026"."""
-    when = getattr(row, "written_at", None) or getattr(row, "at", None)
+def what(table: str, row: Any) -> str:
+    """The row in words, without its content: "the case note of 2 Mar 2026" (its first day
+    that is set: an onward referral made without being suggested first has only a made day)."""
+    when = next((v for c in registry.days(table) if (v := getattr(row, c)) is not None), None)
     day = f" of {when.day} {when:%b %Y}" if when is not None else ""
     return f"the {named(table)}{day}"
 
@@ -96,7 +97,7 @@ def tell(s: Session) -> tuple[str, ...]:
             continue
         reason = getattr(row, IN_ERROR_REASON, None)
         words = (HANDED_WORDS if case.get("handed") else WITHDRAWN_WORDS).format(
-            what=_what(table, row),
+            what=what(table, row),
             kind=named(table),
             pid=case.get("programme_id") or "the participant",
             why=f" (“{reason}”)" if reason else "",
