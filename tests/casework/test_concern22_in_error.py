@@ -41,7 +41,6 @@ def _counted(cb: Casebook, pid: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="a concern cannot be marked entered in error yet")
 def test_a_concern_on_the_wrong_participant_is_marked_kept_and_counted_nowhere(
     cb: Casebook, person: Participant
 ) -> None:

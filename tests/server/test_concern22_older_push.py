@@ -5,7 +5,6 @@ the mark a newer laptop sends, and the older change (resolving it) never takes t
 
 from __future__ import annotations
 
-import pytest
 from server_kit import Programme
 
 from linksdesk.core.vocab import IN_ERROR_FIELDS
@@ -14,7 +13,6 @@ from linksdesk.server.models import Record
 WRONG = "Recorded on the wrong participant"
 
 
-@pytest.mark.xfail(strict=True, reason="a concern cannot be marked entered in error yet")
 def test_an_older_concern_push_without_the_mark_is_taken_and_leaves_a_mark_alone(
     programme: Programme,
 ) -> None:

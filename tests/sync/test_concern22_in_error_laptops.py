@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from bundle_kit import Supervisor
 from laptops_kit import a_shared_person
 from sync_kit import Dev, ServerProcess, assert_agrees_with_server
@@ -33,7 +32,6 @@ def _with_debt(store: Store) -> int:
     return sum(int(r[3] or 0) for r in table.rows if r[0] == "Debt")
 
 
-@pytest.mark.xfail(strict=True, reason="a concern cannot be marked entered in error yet")
 def test_a_concern_marked_on_one_laptop_is_marked_on_the_other_and_for_the_supervisor(
     tmp_path: Path, shared_server: ServerProcess, devices: Callable[[str], Dev]
 ) -> None:

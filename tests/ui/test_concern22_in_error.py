@@ -44,7 +44,6 @@ def _what_counts(cb: Casebook, pid: str) -> tuple[list[str], int]:
     return [line for line in letter.splitlines() if "Debt" in line], sum(people)
 
 
-@pytest.mark.xfail(strict=True, reason="a concern cannot be marked entered in error yet")
 def test_a_concern_on_the_wrong_person_is_marked_and_leaves_the_count(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession
 ) -> None:
