@@ -332,14 +332,11 @@ class ProfileTab(RecordTabBase):
         concern: Concern | None = self.chosen(self.concern_table, self.tr("a concern"))
         if concern is None:
             return
-        if concern.in_error:  # resolved or reopened no more (casework refuses it too)
-            self.view.message.show_message(
-                self.tr(
-                    "This concern is marked entered in error, so it is not resolved or "
-                    "reopened. If the mark was the mistake, choose Not in error after all first."
-                ),
-                "info",
-            )
+        refusal = self.tr(
+            "This concern is marked entered in error, so it is not resolved or reopened. "
+            "If the mark was the mistake, choose Not in error after all first."
+        )
+        if self.refused_as_marked(concern, refusal):
             return
         if concern.resolved:
             self.view.write(concerns.reopen_concern, concern.id)
@@ -349,10 +346,12 @@ class ProfileTab(RecordTabBase):
     def in_error_selected(self) -> None:
         """Mark the selected concern entered in error (added to the wrong participant, or
         twice), or take a mistaken mark off (asked first: it counts again)."""
-        concern: Concern | None = self.chosen(self.concern_table, self.tr("a concern"))
-        if concern is None:
-            return
-        self.mark_or_take_off(concern, concerns.mark_in_error, concerns.restore_concern)
+        self.mark_chosen(
+            self.concern_table,
+            self.tr("a concern"),
+            concerns.mark_in_error,
+            concerns.restore_concern,
+        )
 
     def ask_why(self, entry: Concern) -> str | None:
         return InErrorDialog.ask_concern(self, entry)
