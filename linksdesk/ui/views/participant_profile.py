@@ -88,7 +88,7 @@ class ProfileTab(RecordTabBase):
                 Column(
                     tr("Resolved"),
                     lambda c: marked_or(c, day(c.resolved_on)),
-                    sort=lambda c: c.resolved_on or dt.date.min,
+                    sort=lambda c: c.resolved_on,
                 ),
                 Column(tr("Detail"), lambda c: c.detail or "", tooltip=lambda c: c.detail),
             ],
