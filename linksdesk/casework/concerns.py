@@ -15,6 +15,8 @@ from linksdesk.core.settings import CONCERN_LENGTH
 from linksdesk.core.vocab import ConcernStage
 from linksdesk.storage.tables import Concern as ConcernRow
 
+WHAT = "concern"
+
 
 def to_concern(row: ConcernRow) -> Concern:
     return to_dto(Concern, row)
@@ -74,23 +76,52 @@ def add_concern(
 def resolve_concern(
     cb: Casebook, concern_id: str, *, on: dt.date | None = None
 ) -> Outcome[Concern]:
-    day = records.today(on)
+    """Resolve a concern (today unless ``on``); one marked entered in error is refused
+    (``core.errors.MarkedInErrorError``)."""
+    return _resolved_on(cb, concern_id, records.today(on))
+
+
+def reopen_concern(cb: Casebook, concern_id: str) -> Outcome[Concern]:
+    """Reopen a resolved concern; one marked entered in error is refused, as resolving it is."""
+    return _resolved_on(cb, concern_id, None)
+
+
+def _resolved_on(cb: Casebook, concern_id: str, day: dt.date | None) -> Outcome[Concern]:
     with cb.store.write() as tx:
-        row = records.live(tx.session, ConcernRow, concern_id, "concern")
-        if day < row.identified_on:
+        # marked entered in error: resolved or reopened no more until the mark is taken off
+        row = common.standing_row(tx.session, ConcernRow, concern_id, WHAT)
+        if day is not None and day < row.identified_on:
             raise ValidationError("Resolved on cannot be before the concern was identified.")
         tx.update(row, resolved_on=day)
         return Outcome(to_concern(row), tx.changes)
 
 
-def reopen_concern(cb: Casebook, concern_id: str) -> Outcome[Concern]:
-    return common.change(cb, ConcernRow, concern_id, "concern", {"resolved_on": None}, to_concern)
+def in_error_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot be kept as why a concern was entered in error, or None."""
+    return common.in_error_problem(reason, WHAT)
+
+
+def mark_in_error(cb: Casebook, concern_id: str, reason: str) -> Outcome[Concern]:
+    """Mark a concern added to the wrong participant (or twice) entered in error.
+
+    Nothing is deleted: it stays in the record, struck through, with when and why, and in the
+    audit trail; from now on it counts nowhere: not in the person's GP summary or own record,
+    a report or an evaluation file, and it is resolved or reopened no more. The mark syncs
+    (``common.mark_in_error``)."""
+    return common.mark_in_error(cb, ConcernRow, concern_id, WHAT, reason, to_concern)
+
+
+def restore_concern(cb: Casebook, concern_id: str) -> Outcome[Concern]:
+    """Take the entered-in-error mark off a concern marked by mistake: it counts again as it
+    was recorded, resolved or not."""
+    return common.restore(cb, ConcernRow, concern_id, WHAT, to_concern)
 
 
 def list_concerns(
     cb: Casebook, participant_id: str, *, include_resolved: bool = True
 ) -> list[Concern]:
-    """Concerns oldest first (as they surfaced over the sessions)."""
+    """Concerns oldest first (as they surfaced over the sessions); those marked entered in
+    error among them, for the worker's record (every reader that counts leaves them out)."""
     where = [] if include_resolved else [ConcernRow.resolved_on.is_(None)]
     order = (ConcernRow.identified_on, ConcernRow.hlc)
     return common.list_of(cb, participant_id, ConcernRow, to_concern, order, where)

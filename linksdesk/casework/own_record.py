@@ -110,7 +110,7 @@ def _read(s: Session, participant_id: str) -> _Rows:
     # a conflict about a note names the note (its revisions' ``row_id``), about a goal the goal
     marked = {
         row_id
-        for table in (NoteRow, GoalRow, ReferralRow, OnwardRow)
+        for table in (NoteRow, GoalRow, ReferralRow, OnwardRow, ConcernRow)
         for row_id in s.scalars(
             select(table.id).where(table.participant_id.in_(pid), ~common.standing(table))
         )
@@ -129,13 +129,15 @@ def _read(s: Session, participant_id: str) -> _Rows:
         statuses=_live(s, StatusRow, pid, StatusRow.changed_on),
         consents=_live(s, ConsentRow, pid, ConsentRow.recorded_on, ConsentRow.version),
         # an entry marked entered in error (a referral recorded twice, a note written in the
-        # wrong record, perhaps about someone else, a goal set by mistake) is in neither the
-        # person's own record nor the GP summary made from it: nor is any revision of such a
-        # note, a step of such a goal, or a conflict kept about either
+        # wrong record, perhaps about someone else, a goal set or a concern added by mistake)
+        # is in neither the person's own record nor the GP summary made from it: nor is any
+        # revision of such a note, a step of such a goal, or a conflict kept about either
         referrals=_live(
             s, ReferralRow, pid, ReferralRow.received_on, where=common.standing(ReferralRow)
         ),
-        concerns=_live(s, ConcernRow, pid, ConcernRow.identified_on),
+        concerns=_live(
+            s, ConcernRow, pid, ConcernRow.identified_on, where=common.standing(ConcernRow)
+        ),
         # a contact entered in error (perhaps someone else's) is in neither the person's own
         # record nor the GP summary made from it
         contacts=_live(

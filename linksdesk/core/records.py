@@ -26,9 +26,9 @@ class ParticipantRecord:
 @dataclass(frozen=True, kw_only=True)
 class Marked:
     """An entry a worker can mark entered in error (a contact, a score, a case note, a
-    referral in, a goal, an onward referral): when, and the worker's reason. Such an entry is
-    kept, struck through, and counted nowhere (``vocab.IN_ERROR_COLUMN``); what else that
-    means for each kind is said where the kind is declared."""
+    referral in, a goal, an onward referral, a concern): when, and the worker's reason. Such
+    an entry is kept, struck through, and counted nowhere (``vocab.IN_ERROR_COLUMN``); what
+    else that means for each kind is said where the kind is declared."""
 
     in_error_at: dt.datetime | None
     in_error_reason: str | None
@@ -68,7 +68,10 @@ class Referral(ParticipantRecord, Marked):
 
 
 @dataclass(frozen=True)
-class Concern(ParticipantRecord):
+class Concern(ParticipantRecord, Marked):
+    """Marked (added to the wrong participant, or twice): in no GP summary, own record,
+    report or evaluation file, and resolved or reopened no more."""
+
     category: str
     stage: vocab.ConcernStage
     identified_on: dt.date

@@ -115,13 +115,14 @@ def all_workers(s: Session) -> set[str]:
 # dates as ISO text, which compare and slice as dates do) rather than through ORM rows.
 _QUERIES = {
     "participants": "SELECT id, owner, status, postcode FROM participant WHERE NOT deleted",
-    # a referral recorded twice, a goal set by mistake: entered in error, counted nowhere
+    # a referral recorded twice, a concern or goal added by mistake: entered in error,
+    # counted nowhere
     "referrals": "SELECT participant_id, owner, received_on, source FROM referral "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     "contacts": "SELECT participant_id, owner, kind, status, substr(scheduled_at, 1, 10), "
     f"{IN_ERROR_COLUMN} IS NOT NULL FROM contact WHERE NOT deleted",
     "concerns": "SELECT participant_id, owner, category, stage, identified_on FROM concern "
-    "WHERE NOT deleted",
+    f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     "goals": "SELECT participant_id, owner, status, set_on, closed_on FROM goal "
     f"WHERE NOT deleted AND {IN_ERROR_COLUMN} IS NULL",
     # a score entered in error (typed wrong, the wrong participant) counts nowhere

@@ -49,8 +49,9 @@ class SyncColumns:
 
 class InErrorColumns:
     """The mark of an entry a worker can mark entered in error (a referral in, a contact, a
-    case note, a goal, a score, an onward referral): when (``vocab.IN_ERROR_COLUMN``) and the
-    worker's reason. Declared after the model's own columns, as the registry lists them."""
+    case note, a goal, a score, an onward referral, a concern): when
+    (``vocab.IN_ERROR_COLUMN``) and the worker's reason. Declared after the model's own
+    columns, as the registry lists them."""
 
     in_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     in_error_reason: Mapped[str | None] = mapped_column(String(500))
@@ -116,7 +117,7 @@ class ReferralIn(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Concern(ParticipantColumn, SyncColumns, Base):
+class Concern(ParticipantColumn, InErrorColumns, SyncColumns, Base):
     __tablename__ = "concern"
     category: Mapped[str] = mapped_column(String(64))
     stage: Mapped[str] = mapped_column(String(16))

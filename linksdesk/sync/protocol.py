@@ -59,8 +59,10 @@ PROTOCOL_VERSION = 3
 # in and a goal; an onward referral's suggested day, its made day empty until it is made
 # (``core.onward``); a participant record merged into another of the same person
 # (``merged_into_id``, ``merged_on``). 4: the same mark on an onward referral (a laptop
-# without it would go on printing one marked elsewhere in the person's GP summary).
-SCHEMA_VERSION = 4
+# without it would go on printing one marked elsewhere in the person's GP summary). 5: the
+# same mark on a concern (a laptop without it would go on counting "Debt" added to the
+# wrong participant elsewhere).
+SCHEMA_VERSION = 5
 
 MAX_BATCH = 1000  # changes per push (a first sync of 100,000 records: 100 requests)
 MAX_PULL_LIMIT = 5000  # changes per pull page

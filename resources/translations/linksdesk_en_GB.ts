@@ -1754,6 +1754,10 @@ If you restore, that later work is not in the restored vault: what was synced co
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Mark the selected concern entered in error, or take a mistaken mark off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Same person as…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3638,6 +3642,14 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>a concern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This concern is marked entered in error, so it is not resolved or reopened. If the mark was the mistake, choose Not in error after all first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The concern {concern}, identified on {day},</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -11,8 +11,10 @@ from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.core.registry import Column
+from linksdesk.core.vocab import IN_ERROR_FIELDS
 from linksdesk.server import admin
 from linksdesk.server.db import Database
+from linksdesk.server.models import Record
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 CANARY = "CANARY-7f3e-do-not-leak"
@@ -188,6 +190,37 @@ class Programme:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def older_and_newer(programme: Programme) -> tuple[Device, Device]:
+    """One worker's two laptops: one still on an older LinksDesk, one updated."""
+    worker = programme.worker(programme.team())
+    return programme.enrol(worker), programme.enrol(worker)
+
+
+def older_step_beside_a_mark(
+    programme: Programme, older: Device, newer: Device, row: dict[str, Any], step: dict[str, Any]
+) -> dict[str, Any]:
+    """``row``, as ``older`` pushed it (before its LinksDesk knew the entered-in-error mark of
+    its table), is marked by ``newer``; ``older`` then sends ``step`` of it, knowing nothing
+    of the mark. Both are taken (the step beside the mark, merged: nothing of either is lost,
+    and the step never takes the mark off); the fields the server holds after."""
+    assert not set(IN_ERROR_FIELDS) & set(row["fields"])  # as the older laptop sent it
+    table, rid, first, pid = row["table"], row["row_id"], row["hlc"], row["participant_id"]
+    mark = dict(zip(IN_ERROR_FIELDS, ("2026-03-03T09:00:00", "Recorded twice"), strict=True))
+    marked = newer.push_one(
+        newer.change(table, rid, fields=mark, participant_id=pid, base=dict.fromkeys(mark, first))
+    )
+    assert marked["status"] == "applied", marked.get("reason")
+    later = older.push_one(
+        older.change(table, rid, fields=step, participant_id=pid, base=dict.fromkeys(step, first))
+    )
+    assert later["status"] in ("applied", "merged"), later.get("reason")
+    with programme.db.reading() as s:
+        held = s.get(Record, (table, rid))
+        assert held is not None
+        assert {name: held.fields[name] for name in mark} == mark
+        return dict(held.fields)
 
 
 def push_while_pulling(

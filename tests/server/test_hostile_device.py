@@ -49,6 +49,8 @@ POISON: list[tuple[str, str, Any]] = [
     ("resource", "capacity", "plenty"),
     ("onward_referral", "in_error_at", "yesterday"),  # the mark of schema 4: a datetime
     ("onward_referral", "in_error_reason", "x" * 501),  # and its reason, 500 at most
+    ("concern", "in_error_at", 20260303),  # the mark of schema 5 on a concern: a datetime
+    ("concern", "in_error_reason", ["Recorded twice"]),  # and its reason: text
 ]
 
 

@@ -30,4 +30,4 @@ def test_a_laptop_with_older_tables_is_told_to_update(programme: Programme) -> N
     status, detail = hello(SCHEMA_VERSION + 1)
     assert status == 409 and "update the server" in detail
     assert hello(SCHEMA_VERSION)[0] == 200
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sync_kit import Dev, ServerProcess, two_laptops
+from sync_kit import Dev, ServerProcess, assert_agrees_with_server, two_laptops
 
 from linksdesk.casework import contacts
 from linksdesk.casework.casebook import Casebook
@@ -26,6 +26,18 @@ class SharedPerson:
     a: Casebook  # the office laptop's casework
     b: Casebook  # the venues laptop's
     pid: str  # made on the office laptop, team consent given, not synced yet
+
+    def mark_synced(self, server: ServerProcess, table: str, row_id: str, reason: str) -> None:
+        """Both laptops sync after a row of ``table`` was marked entered in error on one:
+        nothing needs attention, the server holds the mark and its reason, and both laptops
+        agree with it."""
+        for dev in (self.office, self.venues):
+            report = dev.sync()
+            assert report.verified and not report.attention, report.message
+        held = server.records(self.office.worker_id)[table][row_id]
+        assert held["in_error_reason"] == reason and held["in_error_at"]
+        for dev in (self.office, self.venues):
+            assert_agrees_with_server(dev, server)
 
 
 def a_shared_person(

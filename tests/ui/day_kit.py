@@ -31,6 +31,7 @@ from shiboken6 import Shiboken
 
 from linksdesk.casework import contacts
 from linksdesk.core.vocab import ContactKind, ContactStatus
+from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 
 
@@ -95,6 +96,38 @@ def finished(qtbot: Any, state: dict[str, Any]) -> dict[str, Any]:
     if "error" in state:
         raise state["error"]
     return state
+
+
+def marked_from_the_keyboard(
+    qtbot: Any, session: Any, tab: Any, table: Any, button: Any, why: str, named: str
+) -> None:
+    """On the open record's ``tab``, choose the first row of ``table`` and press its
+    "Entered in error…" ``button`` from the keyboard; the dialog is answered with the reason
+    ``why`` (a key of its choices) and OK. Before anything was written it named the person
+    (``named``) and said what would happen."""
+    tab.view.tabs.setCurrentWidget(tab)
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    assert button.isEnabled() and button.text() == "Entered in error…"
+    said: dict[str, str] = {}
+
+    def answer(dialog: InErrorDialog) -> None:
+        said["title"] = dialog.windowTitle()
+        said["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        box = dialog.widget("why")
+        box.setCurrentIndex(box.findData(why))
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+
+    state = on_modal(answer, kind=InErrorDialog)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # from the keyboard, as every button is
+    finished(qtbot, state)
+    settle(qtbot, session)
+    assert named in said["title"]
+    for words in ("Nothing is deleted", "struck through", "GP summary", "syncs"):
+        assert words in said["text"], words
 
 
 def contact_menu(qtbot: Any, window: Any, participant_id: str, contact_id: str) -> dict[str, Any]:

@@ -10,9 +10,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import marked_from_the_keyboard
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 from screens_kit import person, resource, settle
 from shell_kit import call_casework
 
@@ -22,7 +21,6 @@ from linksdesk.core.errors import MarkedInErrorError
 from linksdesk.core.vocab import ENTERED_IN_ERROR, ConsentScope, OnwardKind, OnwardStatus
 from linksdesk.reports.build import INTERNAL, report_from_store
 from linksdesk.reports.scope import Period, Scope
-from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -68,34 +66,12 @@ def test_an_onward_referral_on_the_wrong_person_is_marked_and_counted_nowhere(
     view = window.participant_view
     with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
         window.open_participant(wrong.id)
-    view.tabs.setCurrentWidget(view.referrals)
     tab = view.referrals
-    tab.onward_table.setFocus()
-    tab.onward_table.setCurrentIndex(tab.onward_proxy.index(0, 0))
     button = tab.onward_error_button
-    assert button.isEnabled() and button.text() == "Entered in error…"
-
-    said: dict[str, Any] = {}
-
-    def wrong_person(dialog: InErrorDialog) -> None:
-        said["title"] = dialog.windowTitle()
-        said["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
-        box = dialog.widget("why")
-        box.setCurrentIndex(box.findData("wrong_person"))
-        qtbot.mouseClick(
-            dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
-        )
-
-    state = on_modal(wrong_person, kind=InErrorDialog)
-    button.setFocus()
-    qtbot.keyClick(button, Qt.Key.Key_Space)  # from the keyboard, as every button is
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
-
     # it named the person and said what would happen before anything was written
-    assert "Morag Testington" in said["title"]
-    for words in ("Nothing is deleted", "struck through", "GP summary", "syncs"):
-        assert words in said["text"], words
+    marked_from_the_keyboard(
+        qtbot, ui_session, tab, tab.onward_table, button, "wrong_person", "Morag Testington"
+    )
     [kept] = call_casework(qtbot, ui_session, onward.list_onward_referrals, wrong.id)
     assert kept.id == made.id and kept.in_error and kept.in_error_reason == WRONG
     assert kept.status is OnwardStatus.MADE  # what was recorded stays

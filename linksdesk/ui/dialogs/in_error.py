@@ -1,5 +1,5 @@
 """Mark an entry entered in error (a contact, a wellbeing score, a case note, a referral in, a
-goal, an onward referral): why, and what will happen, before anything is written."""
+goal, an onward referral, a concern): why, and what will happen, before anything is written."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from linksdesk.casework import contacts, goals, measures, notes, onward, referrals
-from linksdesk.casework.dto import Contact, Goal, MeasureRecord, Note, OnwardReferral, Referral
+from linksdesk.casework import concerns, contacts, goals, measures, notes, onward, referrals
+from linksdesk.casework.dto import (
+    Concern,
+    Contact,
+    Goal,
+    MeasureRecord,
+    Note,
+    OnwardReferral,
+    Referral,
+)
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.form import Field, FormDialog
 
@@ -38,8 +46,8 @@ def ask_not_in_error(parent: QWidget, what: str, why: str | None, more: str = ""
 
 
 class Markable(Protocol):
-    """A contact, score, case note, referral in, goal or onward referral: what the button
-    needs of it."""
+    """A contact, score, case note, referral in, goal, onward referral or concern: what the
+    button needs of it."""
 
     @property
     def id(self) -> str: ...
@@ -83,7 +91,8 @@ class Marking:
 
 
 def _recorded_wrongly() -> dict[str, str]:
-    """The reasons a recorded entry (a score, an onward referral) is offered first."""
+    """The reasons a recorded entry (a score, an onward referral, a concern) is offered
+    first."""
     return {
         "wrong_person": _tr("Recorded on the wrong participant"),
         "twice": _tr("Recorded twice"),
@@ -245,6 +254,23 @@ def onward_marking(referral: OnwardReferral) -> Marking:
     return Marking(what, effects, reasons, onward.in_error_problem)
 
 
+def concern_marking(concern: Concern) -> Marking:
+    """A concern."""
+    what = _tr("{concern}, identified on {day}").format(
+        concern=concern.category, day=f"{concern.identified_on:%a %d %b %Y}"
+    )
+    effects = [
+        _tr(
+            "Nothing is deleted. The concern stays in this record, struck through, with "
+            "your reason, and in the audit trail. From now on it counts nowhere: not in "
+            "the GP summary or the person's own record, reports or evaluation files, and "
+            "it is not resolved or reopened any more. The change syncs to your other "
+            "laptop, the server and your supervisor's next bundle."
+        ),
+    ]
+    return Marking(what, effects, _recorded_wrongly(), concerns.in_error_problem)
+
+
 def asking(
     marking: Callable[P, Marking],
 ) -> Callable[Concatenate[QWidget | None, P], str | None]:
@@ -316,3 +342,4 @@ class InErrorDialog(FormDialog):
     ask_referral = staticmethod(asking(referral_marking))
     ask_goal = staticmethod(asking(goal_marking))
     ask_onward = staticmethod(asking(onward_marking))
+    ask_concern = staticmethod(asking(concern_marking))

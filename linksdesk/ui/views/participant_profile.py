@@ -21,13 +21,14 @@ from linksdesk.casework import concerns, consent, merging, participants
 from linksdesk.casework.dto import Concern, Consent, ParticipantSummary, StatusChange
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import ConsentScope
+from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.merge import confirm_merge, confirm_separate
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
 from linksdesk.ui.dialogs.person_chooser import PersonChooser
 from linksdesk.ui.dialogs.record import ConcernDialog, ConsentDialog
-from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
+from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
 from linksdesk.ui.views.common import fit_columns, heading, make_table
-from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day
+from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day, marked_or
 from linksdesk.ui.widgets import push_button, scrolled, title_bar
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ class ProfileTab(RecordTabBase):
             parent=self,
         )
         self.status_proxy = RecordFilterProxy(self, self.status_model)
-        self.concern_model: RecordTableModel[Concern] = RecordTableModel(
+        # a concern entered in error is struck through; "Resolved" says so in words
+        self.concern_model: RecordTableModel[Concern] = StruckTableModel(
             [
                 Column(tr("Concern"), lambda c: c.category),
                 Column(
@@ -83,9 +85,14 @@ class ProfileTab(RecordTabBase):
                     lambda c: f"{day(c.identified_on)} ({c.stage.label.lower()})",
                     sort=lambda c: c.identified_on,
                 ),
-                Column(tr("Resolved"), lambda c: day(c.resolved_on), sort=lambda c: c.resolved_on),
+                Column(
+                    tr("Resolved"),
+                    lambda c: marked_or(c, day(c.resolved_on)),
+                    sort=lambda c: c.resolved_on,
+                ),
                 Column(tr("Detail"), lambda c: c.detail or "", tooltip=lambda c: c.detail),
             ],
+            frozenset({0, 1, 3}),
             parent=self,
         )
         self.concern_proxy = RecordFilterProxy(self, self.concern_model)
@@ -138,10 +145,24 @@ class ProfileTab(RecordTabBase):
             tr("Mark the selected concern resolved or reopen it"),
             self.toggle_concern,
         )
+        self.in_error_button = self.mark_button(
+            tr("Mark the selected concern entered in error, or take a mistaken mark off")
+        )
         right.addLayout(
-            title_bar(heading(tr("Concerns"), level=2), self.concern_button, self.resolve_button)
+            title_bar(
+                heading(tr("Concerns"), level=2),
+                self.concern_button,
+                self.resolve_button,
+                self.in_error_button,
+            )
         )
         self.concern_table = make_table(self.concern_proxy, tr("Concerns"))
+        # the mark's button says what it will do with the concern chosen
+        self.concern_table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.follow_mark(
+                current.isValid() and self.concern_proxy.row_at(current.row()).in_error
+            )
+        )
         self.concern_table.setMinimumHeight(150)
         right.addWidget(self.concern_table)
         danger = QHBoxLayout()
@@ -178,6 +199,7 @@ class ProfileTab(RecordTabBase):
             self.consent_button,
             self.concern_button,
             self.resolve_button,
+            self.in_error_button,
             self.same_button,
             self.separate_button,
             self.erase_button,
@@ -310,7 +332,33 @@ class ProfileTab(RecordTabBase):
         concern: Concern | None = self.chosen(self.concern_table, self.tr("a concern"))
         if concern is None:
             return
+        refusal = self.tr(
+            "This concern is marked entered in error, so it is not resolved or reopened. "
+            "If the mark was the mistake, choose Not in error after all first."
+        )
+        if self.refused_as_marked(concern, refusal):
+            return
         if concern.resolved:
             self.view.write(concerns.reopen_concern, concern.id)
         else:
             self.view.write(concerns.resolve_concern, concern.id)
+
+    def in_error_selected(self) -> None:
+        """Mark the selected concern entered in error (added to the wrong participant, or
+        twice), or take a mistaken mark off (asked first: it counts again)."""
+        self.mark_chosen(
+            self.concern_table,
+            self.tr("a concern"),
+            concerns.mark_in_error,
+            concerns.restore_concern,
+        )
+
+    def ask_why(self, entry: Concern) -> str | None:
+        return InErrorDialog.ask_concern(self, entry)
+
+    def ask_restore(self, entry: Concern) -> bool:
+        """Whether to take the mark off (No is the default; tests replace it)."""
+        what = self.tr("The concern {concern}, identified on {day},").format(
+            concern=entry.category, day=day(entry.identified_on)
+        )
+        return ask_not_in_error(self, what, entry.in_error_reason)

@@ -166,18 +166,19 @@ class ReferralsTab(RecordTabBase):
     def in_error_selected(self) -> None:
         """Mark the selected referral in entered in error (asked why, told what will
         happen), or take a mistaken mark off (asked first: it counts again)."""
-        referral: Referral | None = self.chosen(self.in_table, self.tr("a referral in"))
-        if referral is None:
-            return
-        self.mark_or_take_off(referral, referrals.mark_in_error, referrals.restore_referral)
+        self.mark_chosen(
+            self.in_table,
+            self.tr("a referral in"),
+            referrals.mark_in_error,
+            referrals.restore_referral,
+        )
 
     def onward_in_error_selected(self) -> None:
         """Mark the selected onward referral entered in error (recorded on the wrong
         participant, or twice), or take a mistaken mark off (asked first: it counts again)."""
-        item: OnwardReferral | None = self.chosen(self.onward_table, self.tr("a referral"))
-        if item is None:
-            return
-        self.mark_or_take_off(item, onward.mark_in_error, onward.restore_onward)
+        self.mark_chosen(
+            self.onward_table, self.tr("a referral"), onward.mark_in_error, onward.restore_onward
+        )
 
     def ask_why(self, entry: Referral | OnwardReferral) -> str | None:
         if isinstance(entry, OnwardReferral):
@@ -250,14 +251,11 @@ class ReferralsTab(RecordTabBase):
         item: OnwardReferral | None = self.chosen(self.onward_table, self.tr("a referral"))
         if item is None:
             return
-        if item.in_error:  # it moves along no further (casework refuses it too)
-            self.view.message.show_message(
-                self.tr(
-                    "This onward referral is marked entered in error, so its status is not "
-                    "updated. If the mark was the mistake, choose Not in error after all first."
-                ),
-                "info",
-            )
+        refusal = self.tr(
+            "This onward referral is marked entered in error, so its status is not "
+            "updated. If the mark was the mistake, choose Not in error after all first."
+        )
+        if self.refused_as_marked(item, refusal):  # it moves along no further
             return
         if not NEXT_STATUSES.get(item.status):
             self.view.message.show_message(

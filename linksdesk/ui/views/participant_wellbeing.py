@@ -300,10 +300,9 @@ class WellbeingTab(RecordTabBase):
     def in_error_selected(self) -> None:
         """Mark the selected score entered in error (asked why, told what will happen), or
         take a mistaken mark off (asked first: it counts again)."""
-        score: MeasureRecord | None = self.chosen(self.table, self.tr("a score"))
-        if score is None:
-            return
-        self.mark_or_take_off(score, measures.mark_in_error, measures.restore_measure)
+        self.mark_chosen(
+            self.table, self.tr("a score"), measures.mark_in_error, measures.restore_measure
+        )
 
     def ask_why(self, score: MeasureRecord) -> str | None:
         return InErrorDialog.ask_score(self, score, score_text(score))

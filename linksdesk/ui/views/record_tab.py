@@ -90,6 +90,23 @@ class RecordTabBase(QWidget):
             take_off=take_off,
         )
 
+    def mark_chosen(
+        self, table: QTableView, what: str, mark: Callable[..., Any], take_off: Callable[..., Any]
+    ) -> None:
+        """Mark the row chosen in ``table`` (a ``what``) entered in error, or take a mistaken
+        mark off (``mark_or_take_off``); with none chosen, the record says so (``chosen``)."""
+        entry = self.chosen(table, what)
+        if entry is not None:
+            self.mark_or_take_off(entry, mark, take_off)
+
+    def refused_as_marked(self, entry: in_error.Markable, refusal: str) -> bool:
+        """Whether ``entry`` is marked entered in error, so nothing more is done to it (as
+        casework refuses it too); the record then says ``refusal``: what is not done, and
+        how to take the mark off first."""
+        if entry.in_error:
+            self.view.message.show_message(refusal, "info")
+        return entry.in_error
+
     def ask_why(self, entry: Any) -> str | None:
         """Why ``entry`` is entered in error (None: the worker cancelled); told what marking
         it does (a tab that calls ``mark_or_take_off`` asks its own way)."""
