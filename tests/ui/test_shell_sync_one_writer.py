@@ -79,15 +79,20 @@ def test_saving_notes_while_a_long_pull_applies_pages_never_meets_a_locked_vault
     saved: list[str] = []
     save_errors: list[BaseException] = []
     assert sync.sync_now()
-    # the worker keeps typing notes through the DB thread for as long as the sync runs
+    # the worker keeps saving notes through the DB thread for as long as the sync runs, one
+    # after another (each once the last is saved: on a loaded machine, saves queued every
+    # 15 ms piled up beyond the wait below)
+    queued = 0
     while sync.running:
-        session.call(
-            notes.write_note,
-            mine.id,
-            f"Written while syncing {len(saved) + len(save_errors)}.",
-            on_done=lambda out: saved.append(out.value.id),
-            on_error=save_errors.append,
-        )
+        if queued == len(saved) + len(save_errors):
+            queued += 1
+            session.call(
+                notes.write_note,
+                mine.id,
+                f"Written while syncing {queued}.",
+                on_done=lambda out: saved.append(out.value.id),
+                on_error=save_errors.append,
+            )
         qtbot.wait(15)
     qtbot.waitUntil(lambda: not session.runner.busy, timeout=20_000)
 
