@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.registry import Column
 from linksdesk.core.vocab import IN_ERROR_FIELDS
 from linksdesk.server import admin
-from linksdesk.server.db import Database
+from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import Record
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
@@ -307,3 +310,25 @@ def stored_bytes(db_url: str) -> bytes:
         folder = Path(db_url.removeprefix("sqlite:///")).parent
         dump += b"".join(p.read_bytes() for p in sorted(folder.glob("server.db*")))
     return dump
+
+
+def restore_backup(folder: Path, backup: str = "backup.db", live: str = "server.db") -> None:
+    """docs/server.md's restore of a SQLite server: the backup copied in place of the live
+    database, its -wal and -shm removed first (``new-epoch`` comes next)."""
+    for extra in ("-wal", "-shm"):
+        (folder / f"{live}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(folder / backup, folder / live)
+
+
+@contextmanager
+def north_on_sqlite(folder: Path) -> Iterator[tuple[str, Database, str]]:
+    """A server database (SQLite) in ``folder`` holding team North and its worker Alex
+    Morgan: its URL, the database (disposed of after the ``with``) and the worker's id."""
+    url = f"sqlite:///{folder / 'server.db'}"
+    init_database(url)
+    db = Database(url)
+    try:
+        admin.add_team(db, "North")
+        yield url, db, admin.add_worker(db, "North", "Alex Morgan")
+    finally:
+        db.dispose()

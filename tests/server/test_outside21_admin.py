@@ -20,13 +20,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from server_kit import Device, Programme
+from server_kit import Device, Programme, north_on_sqlite, restore_backup
 from sqlalchemy.orm import Session
 
 from linksdesk.server import admin, admin_ops
 from linksdesk.server.app import create_app
 from linksdesk.server.cli import main
-from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ParticipantAccess
 
 CANARY = "Canary-Outside-Twentyone"
@@ -106,27 +105,16 @@ def test_a_mistyped_or_shared_worker_name_names_the_workers_to_choose_from(
 def test_a_laptop_revoked_after_the_backup_stays_revoked_once_it_is_restored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'server.db'}"
-    init_database(url)
-    db = Database(url)
-    try:
-        admin.add_team(db, "North")
-        worker = admin.add_worker(db, "North", "Alex Morgan")
-        with TestClient(create_app(url)) as client:
-            code = admin.make_enrol_code(db, worker).code
-            lost = Device(client, client.post("/v1/enrol", json={"code": code}).json())
-    finally:
-        db.dispose()
+    with north_on_sqlite(tmp_path) as (url, db, worker), TestClient(create_app(url)) as client:
+        code = admin.make_enrol_code(db, worker).code
+        lost = Device(client, client.post("/v1/enrol", json={"code": code}).json())
     shutil.copyfile(tmp_path / "server.db", tmp_path / "backup.db")  # no -wal: all in it
 
     assert run(capsys, "revoke-device", lost.device_id, "--db", url)[0] == 0
     with TestClient(create_app(url)) as client:
         lost.http = client
         assert lost.post("pull", {"cursor": 0, "limit": 10}).status_code == 401
-    # the guide's restore: the copy in place, its -wal and -shm removed, then new-epoch
-    for extra in ("server.db-wal", "server.db-shm"):
-        (tmp_path / extra).unlink(missing_ok=True)
-    shutil.copyfile(tmp_path / "backup.db", tmp_path / "server.db")
+    restore_backup(tmp_path)  # the guide's restore, then new-epoch
     code, out, _err = run(capsys, "new-epoch", "--db", url)
     assert code == 0 and "Revoked again: 1 laptop revoked after the backup" in out
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from server_kit import north_on_sqlite, restore_backup
 
 from linksdesk.server import admin
 from linksdesk.server.app import create_app
 from linksdesk.server.cli import main
-from linksdesk.server.db import Database, init_database
+from linksdesk.server.db import Database
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -30,23 +31,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 def test_a_code_cancelled_after_the_backup_stays_cancelled_once_it_is_restored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'server.db'}"
-    init_database(url)
-    db = Database(url)
-    try:
-        admin.add_team(db, "North")
-        alex = admin.add_worker(db, "North", "Alex Morgan")
+    with north_on_sqlite(tmp_path) as (url, db, alex):
         misdirected = admin.make_enrol_code(db, alex, ttl_hours=72).code
-    finally:
-        db.dispose()
     shutil.copyfile(tmp_path / "server.db", tmp_path / "backup.db")  # no -wal: all in it
 
     code, said = run(capsys, "cancel-codes", "--worker", "Alex Morgan", "--db", url)
     assert code == 0, said
-    # the guide's restore: the copy in place, its -wal and -shm removed, then new-epoch
-    for extra in ("server.db-wal", "server.db-shm"):
-        (tmp_path / extra).unlink(missing_ok=True)
-    shutil.copyfile(tmp_path / "backup.db", tmp_path / "server.db")
+    restore_backup(tmp_path)  # the guide's restore, then new-epoch
     code, said = run(capsys, "new-epoch", "--db", url)
     assert code == 0, said
     assert "Cancelled: 1 enrolment code not yet used" in said, said

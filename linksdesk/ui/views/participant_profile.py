@@ -145,8 +145,16 @@ class ProfileTab(RecordTabBase):
             tr("Mark the selected concern resolved or reopen it"),
             self.toggle_concern,
         )
+        # a concern added to the wrong participant (or twice) is marked; a mistaken mark is
+        # taken off once the worker says yes (it counts again)
         self.in_error_button = self.mark_button(
-            tr("Mark the selected concern entered in error, or take a mistaken mark off")
+            tr("Mark the selected concern entered in error, or take a mistaken mark off"),
+            lambda: self.mark_chosen(
+                self.concern_table,
+                self.tr("a concern"),
+                concerns.mark_in_error,
+                concerns.restore_concern,
+            ),
         )
         right.addLayout(
             title_bar(
@@ -342,16 +350,6 @@ class ProfileTab(RecordTabBase):
             self.view.write(concerns.reopen_concern, concern.id)
         else:
             self.view.write(concerns.resolve_concern, concern.id)
-
-    def in_error_selected(self) -> None:
-        """Mark the selected concern entered in error (added to the wrong participant, or
-        twice), or take a mistaken mark off (asked first: it counts again)."""
-        self.mark_chosen(
-            self.concern_table,
-            self.tr("a concern"),
-            concerns.mark_in_error,
-            concerns.restore_concern,
-        )
 
     def ask_why(self, entry: Concern) -> str | None:
         return InErrorDialog.ask_concern(self, entry)
