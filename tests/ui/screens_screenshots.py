@@ -72,6 +72,9 @@ def main(out: Path, people: int) -> int:
         if name == "goals" and record.goals.steps_proxy.rowCount() > 1:
             # a step in the middle: done, move up, move down and remove all on offer
             record.goals.steps_table.setCurrentIndex(record.goals.steps_proxy.index(1, 0))
+        if name == "profile" and record.profile.concern_proxy.rowCount():
+            # a concern chosen: its mark button says what it will do
+            record.profile.concern_table.setCurrentIndex(record.profile.concern_proxy.index(0, 0))
         shoot("record", f"participant-{name}.png")
     record.tabs.setCurrentIndex(2)
     shoot("record", "wellbeing.png")
