@@ -70,7 +70,7 @@ def test_a_concern_on_the_wrong_person_is_marked_and_leaves_the_count(
     # struck through in the list, saying why in words; the button now takes the mark off
     row = tab.concern_model.row_of_id(added.id)
     assert tab.concern_model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()
-    assert f"{ENTERED_IN_ERROR}: {WRONG}" in str(tab.concern_model.index(row, 2).data())
+    assert f"{ENTERED_IN_ERROR}: {WRONG}" in str(tab.concern_model.index(row, 3).data())
     tab.concern_table.setCurrentIndex(tab.concern_proxy.index(0, 0))
     assert button.text() == "Not in error after all…"
 

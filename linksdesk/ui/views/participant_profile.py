@@ -76,7 +76,9 @@ class ProfileTab(RecordTabBase):
             parent=self,
         )
         self.status_proxy = RecordFilterProxy(self, self.status_model)
-        # a concern entered in error is struck through; "Resolved" says so in words
+        # a concern entered in error is struck through; "Detail", the last column (it takes
+        # the room left), says so in words, its own words kept in its tooltip: in a middle
+        # column the words pushed Detail out of sight for every row
         self.concern_model: RecordTableModel[Concern] = StruckTableModel(
             [
                 Column(tr("Concern"), lambda c: c.category),
@@ -85,14 +87,15 @@ class ProfileTab(RecordTabBase):
                     lambda c: f"{day(c.identified_on)} ({c.stage.label.lower()})",
                     sort=lambda c: c.identified_on,
                 ),
+                Column(tr("Resolved"), lambda c: day(c.resolved_on), sort=lambda c: c.resolved_on),
                 Column(
-                    tr("Resolved"),
-                    lambda c: marked_or(c, day(c.resolved_on)),
-                    sort=lambda c: c.resolved_on,
+                    tr("Detail"),
+                    lambda c: marked_or(c, c.detail or ""),
+                    # the mark's whole words, then what the worker wrote as the detail
+                    tooltip=lambda c: "\n".join(x for x in (marked_or(c, ""), c.detail) if x),
                 ),
-                Column(tr("Detail"), lambda c: c.detail or "", tooltip=lambda c: c.detail),
             ],
-            frozenset({0, 1, 3}),
+            frozenset({0, 1, 2}),
             parent=self,
         )
         self.concern_proxy = RecordFilterProxy(self, self.concern_model)
