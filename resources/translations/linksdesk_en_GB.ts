@@ -3645,10 +3645,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>This concern is marked entered in error, so it is not resolved or reopened. If the mark was the mistake, choose Not in error after all first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The concern {concern}, identified on {day},</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3722,6 +3718,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>Entered in error…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This entry is marked entered in error, so nothing more is done with it. If the mark was the mistake, choose Not in error after all… first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3843,10 +3843,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>a referral</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This onward referral is marked entered in error, so its status is not updated. If the mark was the mistake, choose Not in error after all first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -340,14 +340,8 @@ class ProfileTab(RecordTabBase):
         )
 
     def toggle_concern(self) -> None:
-        concern: Concern | None = self.chosen(self.concern_table, self.tr("a concern"))
+        concern: Concern | None = self.chosen_to_change(self.concern_table, self.tr("a concern"))
         if concern is None:
-            return
-        refusal = self.tr(
-            "This concern is marked entered in error, so it is not resolved or reopened. "
-            "If the mark was the mistake, choose Not in error after all first."
-        )
-        if self.refused_as_marked(concern, refusal):
             return
         if concern.resolved:
             self.view.write(concerns.reopen_concern, concern.id)

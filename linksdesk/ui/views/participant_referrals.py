@@ -248,14 +248,10 @@ class ReferralsTab(RecordTabBase):
             )
 
     def update_onward(self) -> None:
-        item: OnwardReferral | None = self.chosen(self.onward_table, self.tr("a referral"))
-        if item is None:
-            return
-        refusal = self.tr(
-            "This onward referral is marked entered in error, so its status is not "
-            "updated. If the mark was the mistake, choose Not in error after all first."
+        item: OnwardReferral | None = self.chosen_to_change(
+            self.onward_table, self.tr("a referral")
         )
-        if self.refused_as_marked(item, refusal):  # it moves along no further
+        if item is None:  # none chosen, or marked entered in error: it moves along no further
             return
         if not NEXT_STATUSES.get(item.status):
             self.view.message.show_message(

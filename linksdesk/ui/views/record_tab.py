@@ -99,13 +99,21 @@ class RecordTabBase(QWidget):
         if entry is not None:
             self.mark_or_take_off(entry, mark, take_off)
 
-    def refused_as_marked(self, entry: in_error.Markable, refusal: str) -> bool:
-        """Whether ``entry`` is marked entered in error, so nothing more is done to it (as
-        casework refuses it too); the record then says ``refusal``: what is not done, and
-        how to take the mark off first."""
-        if entry.in_error:
-            self.view.message.show_message(refusal, "info")
-        return entry.in_error
+    def chosen_to_change(self, table: QTableView, what: str) -> Any | None:
+        """The row chosen in ``table`` (``chosen``), unless it is marked entered in error:
+        nothing more is done to such a row (casework refuses it too), and the record says
+        so, and how to take a mistaken mark off first."""
+        entry = self.chosen(table, what)
+        if entry is not None and entry.in_error:
+            self.view.message.show_message(
+                self.tr(
+                    "This entry is marked entered in error, so nothing more is done with it. "
+                    "If the mark was the mistake, choose Not in error after all… first."
+                ),
+                "info",
+            )
+            return None
+        return entry
 
     def ask_why(self, entry: Any) -> str | None:
         """Why ``entry`` is entered in error (None: the worker cancelled); told what marking
