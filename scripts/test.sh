@@ -21,10 +21,12 @@ if [ -d /dev/shm ] && [ -w /dev/shm ] && \
   temp=$(mktemp -d /dev/shm/linksdesk-tests.XXXXXX)
   trap 'rm -rf "$temp"' EXIT
 fi
+# Three workers on CI's two cores: with two, a third of the CPU stood idle while tests waited
+# for servers and subprocesses they had started (docs/performance.md, "The test suite").
 run_pytest() {
   local part=$1
   shift
-  .venv/bin/pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder \
+  .venv/bin/pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-3}" --dist loadfile --no-loadscope-reorder \
     --max-worker-restart=0 ${temp:+--basetemp="$temp/$part"} "$@"
 }
 echo "== pytest (everything but the windows)"
