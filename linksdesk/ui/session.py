@@ -524,10 +524,13 @@ class UiSession(QObject):
                     "you unlock again: free some space, and do not quit LinksDesk before then."
                 )
             )
-            return
-        self.sig_status.emit(
-            self.tr("The vault is locked, but unsaved text could not be kept as a draft.")
-        )
+        else:
+            self.sig_status.emit(
+                self.tr("The vault is locked, but unsaved text could not be kept as a draft.")
+            )
+        # the casebook locked all the same (``_close_casebook`` locks whatever happened to
+        # the drafts): the key is dropped
+        self.sig_closed.emit()
 
     @property
     def holds_unsaved_words(self) -> bool:
@@ -546,7 +549,6 @@ class UiSession(QObject):
         for key, text in held.items():
             self.runner.submit(cb.save_draft, key, text)  # a failure says so, as any save
         return {**drafts, **held}
-        self.sig_closed.emit()
 
     @Slot()
     def _on_idle_sig_idle(self) -> None:

@@ -52,8 +52,9 @@ def test_a_case_note_when_the_disk_fills(
     assert "disk is full" in said and "nothing was saved" in said, said
     assert editor.text_edit.toPlainText() == WORDS  # still there, to save again
 
-    # the worker walks away; the laptop locks while the disk is still full
-    with qtbot.waitSignal(ui_session.sig_locked, timeout=20_000):
+    # the worker walks away; the laptop locks while the disk is still full, and the vault is
+    # closed all the same (its key dropped), though the words could not be kept in it
+    with qtbot.waitSignals([ui_session.sig_locked, ui_session.sig_closed], timeout=20_000):
         window.action_lock.trigger()
     settle(qtbot, ui_session)
     said = window.statusBar().currentMessage()
