@@ -25,7 +25,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.persons import resolve
 from linksdesk.core.registry import CONSENT_TABLE, PARTICIPANT_TABLE
 from linksdesk.server import keys
-from linksdesk.server.config import private_file, revoked_file
+from linksdesk.server.config import note_line, revoked_file
 from linksdesk.server.db import Counter, Database, lock_names, now_ms
 from linksdesk.server.digests import RECORD_COLS, DigestNotes, noted_here
 from linksdesk.server.digests import save as save_digests
@@ -305,14 +305,7 @@ def revoke_device(db: Database, device_id: str) -> str | None:
             device.revoked_ms = now_ms()
         revoked_ms = device.revoked_ms
     log.info("revoked device %s", device_id)
-    note = revoked_file(db.url)
-    try:
-        with private_file(note).open("a", encoding="utf-8") as fh:
-            fh.write(f"{device_id} {revoked_ms}\n")
-    except OSError as exc:
-        log.warning("the revocation could not be noted beside the server key: %s", exc.strerror)
-        return f"{note} could not be written ({exc.strerror})"
-    return None
+    return note_line(revoked_file(db.url), f"{device_id} {revoked_ms}", "the revocation")
 
 
 def revoke_again(db: Database) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from linksdesk.core import files
 from linksdesk.core.errors import LinksDeskError, UserError
 from linksdesk.core.item_words import counted
 from linksdesk.core.logs import SafeFormatter
-from linksdesk.server import admin, bundles
+from linksdesk.server import admin, admin_note, bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.server.config import (
     DEFAULT_HOST,
@@ -24,6 +25,7 @@ from linksdesk.server.config import (
     ENV_DB,
     ENV_KEY,
     ServerKeyError,
+    commands_file,
     key_file,
     resolve_db_url,
     revoked_file,
@@ -34,6 +36,23 @@ from linksdesk.server.problems import NOTHING_CHANGED, database_problem, unexpec
 from linksdesk.sync.bundle.format import parse_period
 
 Handler = Callable[[argparse.Namespace, Database], tuple[str, Any]]
+
+
+def _unnoted(why: str | None, again: str) -> str:
+    """What to do when a change made could not be noted beside the server key (for
+    ``new-epoch`` after a restore): nothing to say when it was."""
+    if why is None:
+        return ""
+    return (
+        f"\nIt could not be noted beside the server key: {why}. If a backup from before now "
+        f"is ever restored, {again}."
+    )
+
+
+def _typed(*words: str, flags: dict[str, bool] | None = None) -> list[str]:
+    """A command's words as typed (spaces around a value do not count, as the command reads
+    it), then the flags given."""
+    return [w.strip() for w in words] + [flag for flag, given in (flags or {}).items() if given]
 
 
 def _when(ms: int | None) -> str:
@@ -83,11 +102,7 @@ def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
             "(`enrol-code`): entered on that laptop, it enrols it again as a new device, and "
             "nothing on it is lost."
         )
-    if was.unnoted:
-        text += (
-            f"\nIt could not be noted beside the server key: {was.unnoted}. If a backup from "
-            "before now is ever restored, revoke this laptop again."
-        )
+    text += _unnoted(was.unnoted, "revoke this laptop again")
     return text, {
         "device_id": device_id,
         "worker_id": was.worker_id,
@@ -129,6 +144,16 @@ def _handover(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         f"Handed participant {done.participant_id}{also} ({counted('record', done.rows_moved)}) to "
         f"worker {done.to_worker}; the previous worker {after}."
     )
+    typed = _typed(
+        "handover",
+        "--participant",
+        a.participant,
+        "--to",
+        a.to,
+        flags={"--keep-read-only": a.keep_read_only},
+    )
+    why = admin_note.note_handovers(db, typed, [done.handover_id])
+    text += _unnoted(why, "run this command again")
     return text, {
         "handover_id": done.handover_id,
         "participant_id": done.participant_id,
@@ -151,6 +176,17 @@ def _move_cases(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         if done
         else ("That worker holds no cases; nothing was moved.")
     )
+    if done:
+        typed = _typed(
+            "move-cases",
+            "--from",
+            a.from_worker,
+            "--to",
+            a.to,
+            flags={"--keep-read-only": a.keep_read_only},
+        )
+        why = admin_note.note_handovers(db, typed, [d.handover_id for d in done])
+        text += _unnoted(why, "run this command again")
     return text, [
         {
             "participant_id": d.participant_id,
@@ -186,8 +222,12 @@ def _status(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
 
 
 def _settings(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+    why: str | None = None
     if a.settings_command == "set":
+        team_id = admin.find_team(db, a.team).id
         version = admin.set_setting(db, a.team, a.key, a.value)
+        typed = _typed("settings", "set", "--team", a.team, a.key, a.value)
+        why = admin_note.note_setting(db, typed, team_id, version)
     settings, version = admin.show_settings(db, a.team)
     data = {"team": a.team, "settings_version": version, **settings.model_dump(mode="json")}
     limit = settings.appointment_limit
@@ -199,10 +239,10 @@ def _settings(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
             f"  concern_taxonomy: {', '.join(settings.concern_taxonomy)}",
         ]
     )
-    return text, data
+    return text + _unnoted(why, "run this command again"), data
 
 
-def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
+def _new_epoch(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     from linksdesk.server.admin_ops import cancel_every_code
     from linksdesk.server.ids import latest_recorded
 
@@ -214,6 +254,10 @@ def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     # a code cancelled since the backup is unused again in the copy: none is trusted
     codes = cancel_every_code(db)
     after = f"after {_when(since)} (its latest record)" if since else "after its backup"
+    # the administrator's commands since the backup, noted beside the server key: listed,
+    # never run again here (the restored state may differ; the administrator decides)
+    lacking = admin_note.to_run_again(db, since or 0)
+    where = _db_words(a.db, db.url)
     text = (
         f"New data epoch {epoch}. Every device will resync by merging on its next sync.\n"
         f"Revoked again: {again} laptop{'' if again == 1 else 's'} revoked after the backup "
@@ -221,11 +265,41 @@ def _new_epoch(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         f"Cancelled: {codes} enrolment code{'' if codes == 1 else 's'} not yet used (one "
         "cancelled since the backup would work again): give a new code to anyone still to "
         "enrol.\n"
-        f"Nothing else done {after} is in this database: run again every handover, "
-        "move-cases and settings set done since (see list-devices)."
+        f"Nothing else done {after} is in this database."
     )
+    if lacking:
+        text += (
+            "\nRun these again, in this order (done after the backup, so not in it). Nothing "
+            "is run for you: check each still fits the restored database first"
+            + (" and give each the --db you gave this command" if a.db and not where else "")
+            + ".\n"
+            + "\n".join(f"  {n.command}{where}  # done {_when(n.done_ms)}" for n in lacking)
+        )
+    elif lacking is None:  # the note is unreadable: the words from before it was kept
+        text += (
+            f" {commands_file(db.url).name} beside the server key could not be read: run "
+            "again every handover, move-cases and settings set done since."
+        )
+    else:
+        text += (
+            " No handover, move-cases or settings set done since is noted in "
+            f"{commands_file(db.url).name} beside the server key: none to run again."
+        )
     data = {"data_epoch": epoch, "latest_recorded_ms": since, "revoked_again": again}
-    return text, {**data, "codes_cancelled": codes}
+    run_again = (  # None: the note could not be read
+        None
+        if lacking is None
+        else [{"done_ms": n.done_ms, "command": n.command + where} for n in lacking]
+    )
+    return text, {**data, "codes_cancelled": codes, "run_again": run_again}
+
+
+def _db_words(given: str | None, url: str) -> str:
+    """``--db`` as given to this command, to add to each command to run again: a SQLite
+    file's path only (a PostgreSQL address can carry a password, never printed)."""
+    if not given or sqlite_path(url) is None:
+        return ""
+    return " " + shlex.join(["--db", given])
 
 
 # -- supervisors' data path: keys, roster, bundles, deprivation lookup ----------------------

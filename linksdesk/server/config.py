@@ -100,6 +100,28 @@ def revoked_file(db_url: str) -> Path:
     return key_file(db_url).parent / REVOKED_FILE_NAME
 
 
+COMMANDS_FILE_NAME = "admin-commands.jsonl"
+
+
+def commands_file(db_url: str) -> Path:
+    """Where the server notes every ``handover``, ``move-cases`` and ``settings set`` done,
+    beside its key and outside the database, as revocations are: ``new-epoch`` lists those
+    a restored database lacks, to run again (``admin_note``)."""
+    return key_file(db_url).parent / COMMANDS_FILE_NAME
+
+
+def note_line(path: Path, line: str, what: str) -> str | None:
+    """Append ``line`` to the note ``path`` beside the server key (made 0600 first); why it
+    could not be written (what it notes stands all the same), else None."""
+    try:
+        with private_file(path).open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    except OSError as exc:
+        log.warning("%s could not be noted beside the server key: %s", what, exc.strerror)
+        return f"{path} could not be written ({exc.strerror})"
+    return None
+
+
 def _decode(text: str, where: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
