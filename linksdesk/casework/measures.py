@@ -189,11 +189,6 @@ def context_for_next(
     return MeasureContext.BASELINE if reopened or referred else MeasureContext.REVIEW
 
 
-def remove_measure(cb: Casebook, measure_id: str) -> Outcome[None]:
-    """Take out a measure recorded by mistake."""
-    return common.remove(cb, MeasureRow, measure_id, "measure")
-
-
 def _which(row: MeasureRow) -> tuple[str, str, str]:
     return row.id, row.participant_id, row.kind
 

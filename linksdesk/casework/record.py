@@ -111,13 +111,6 @@ def _person(cb: Casebook, pid: str) -> d.Participant:
         return participants.to_participant(records.participant(s, records.person_ids(s, pid)[0]))
 
 
-def kept_record(cb: Casebook, participant_id: str) -> str:
-    """The id of the record the person's record view shows (``participant_id`` itself, or
-    the record it was merged into: ``storage.people``)."""
-    with cb.store.read() as s:
-        return records.person_ids(s, participant_id)[0]
-
-
 # how each part of RecordData is read (all of them when the record opens; the record view
 # reads some again after its own saves)
 READERS: Mapping[str, Callable[[Casebook, str], Any]] = {

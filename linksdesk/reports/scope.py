@@ -118,9 +118,6 @@ class Scope:
     workers: frozenset[str] | None = None
     team: str | None = None  # a name for the set of workers, shown in titles
 
-    def covers(self, owner: str) -> bool:
-        return self.workers is None or owner in self.workers
-
     @classmethod
     def within_team(
         cls, period: Period, team: str, members: frozenset[str], workers: frozenset[str] | None

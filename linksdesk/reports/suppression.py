@@ -106,12 +106,6 @@ def _bridges(edges: dict[Cell, tuple[int, int]]) -> set[Cell]:
     return out
 
 
-def recoverable(eqs: Sequence[Equation], hidden: set[Cell]) -> set[Cell]:
-    """The hidden cells that the published cells and the equations pin down exactly."""
-    ends = _ends(eqs)
-    return _bridges({c: ends[c] for c in hidden if c in ends})
-
-
 def _side(edges: dict[Cell, tuple[int, int]], start: int, without: Cell) -> set[int]:
     graph: dict[int, list[int]] = defaultdict(list)
     for cell, (u, v) in edges.items():

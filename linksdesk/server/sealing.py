@@ -245,15 +245,6 @@ def routes_content(table: str, participant_id: str | None) -> bool:
     return participant_id is not None and table not in (RECEIPT_TABLE, HANDOVER_TABLE)
 
 
-KEEP_CLEAR = "_linksdesk_keep_clear"
-
-
-def keep_clear(rec: Record) -> None:
-    """Write this record in clear from now on (kept on purpose after its key goes)."""
-    setattr(rec, KEEP_CLEAR, True)
-    flag_modified(rec, "fields")  # written again, unsealed, even when nothing else changed
-
-
 # -- Record.fields: sealed on the way in, opened on the way out ---------------------------
 @event.listens_for(Record, "load")
 def _on_load(target: Record, context: Any) -> None:
@@ -282,7 +273,7 @@ def _seal_records(s: Session, _context: Any, _instances: Any) -> None:
     for obj in list(s.new) + list(s.dirty):
         if not isinstance(obj, Record) or not routes_content(obj.table_name, obj.participant_id):
             continue
-        if getattr(obj, KEEP_CLEAR, False) or is_sealed(obj.fields):
+        if is_sealed(obj.fields):
             continue
         if obj not in s.new and not inspect(obj).attrs.fields.history.has_changes():
             continue

@@ -166,8 +166,3 @@ def person_ids(session: Session, participant_id: str) -> tuple[str, ...]:
     away = merged_away(session)
     kept = away.get(participant_id, participant_id)
     return (kept, *sorted(pid for pid, into in away.items() if into == kept))
-
-
-def merged_into(session: Session, kept: str) -> tuple[str, ...]:
-    """The records merged into ``kept`` (none for a record merged away itself)."""
-    return person_ids(session, kept)[1:] if kept_id(session, kept) == kept else ()
