@@ -51,7 +51,7 @@ TARGETS = {"save": 3.0, "search": 1.5, "search_direct": 1.5, "caseload": 2.0, "e
 DIRECT_SEARCH_SQL = (
     "SELECT entity, row_id, participant_id, highlight(search_index, 3, '\x02', '\x03'), "
     "snippet(search_index, 4, '\x02', '\x03', '…', 14), "
-    "bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0) AS rank "
+    "bm25(search_index, 0.0, 0.0, 0.0, 8.0, 1.0, 8.0) AS rank "
     "FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT 50"
 )
 BASELINES = {

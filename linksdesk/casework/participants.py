@@ -21,7 +21,6 @@ from linksdesk.casework.dto import (
 )
 from linksdesk.core import registry
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.folding import fold_name
 from linksdesk.core.vocab import AuditAction, ParticipantStatus
 from linksdesk.storage import names, people, programme_ids
 from linksdesk.storage import search as search_index
@@ -113,9 +112,10 @@ def _duplicates(
         ParticipantRow.date_of_birth.is_(None)
         if date_of_birth is None
         else ParticipantRow.date_of_birth == date_of_birth,
-        # the same names as a person reads them: "Zoe O'Brien" is "Zoë O’Brien"
-        names.folded(ParticipantRow.given_name) == fold_name(given_name.strip()),
-        names.folded(ParticipantRow.family_name) == fold_name(family_name.strip()),
+        # the same names as a person reads them: "Zoe O'Brien" is "Zoë O’Brien", and
+        # "Obrien" or "Smithjones", typed in a hurry, is "O'Brien" or "Smith-Jones"
+        names.same_name(ParticipantRow.given_name, given_name),
+        names.same_name(ParticipantRow.family_name, family_name),
     )
     if exclude:
         query = query.where(ParticipantRow.id != exclude)
@@ -231,7 +231,8 @@ def find_participants(cb: Casebook, text: str, *, limit: int = 50) -> list[Parti
 def possible_duplicates(
     cb: Casebook, given_name: str, family_name: str, date_of_birth: dt.date | None
 ) -> list[ParticipantSummary]:
-    """People already recorded with the same names (any case) and date of birth."""
+    """People already recorded with the same names and date of birth (names compared
+    folded: case, accents, apostrophes, dashes and spaces aside)."""
     with cb.store.read() as s:
         return [to_summary(r) for r in _duplicates(s, given_name, family_name, date_of_birth)]
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 import unicodedata
 
 # apostrophes and dashes a keyboard, a word processor or a GP system may each give
+APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u02b9\u00b4\u2032"
+HYPHENS = "-\u2010\u2011"  # inside a word: "Smith-Jones" (the dashes below are between words)
+DASHES = HYPHENS + "\u2012\u2013\u2014\u2212"
 _SAME = str.maketrans(
     {
-        **dict.fromkeys(map(ord, "\u2018\u2019\u201b\u02bc\u02b9\u00b4\u2032"), "'"),
-        **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-"),
+        **dict.fromkeys(map(ord, APOSTROPHES[1:]), "'"),
+        **dict.fromkeys(map(ord, DASHES[1:]), "-"),
         0x00A0: " ",
     }
 )
+# what a whole name is compared without, after folding: "Smithjones" is "Smith-Jones" and
+# "Mcdonald" is "Mc Donald", so the already-on-record question finds the person either way
+NOT_IN_A_NAME_KEY = ("-", " ")
 
 
 def fold_name(text: str) -> str:
@@ -33,6 +39,15 @@ def fold_name(text: str) -> str:
         if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf" and ch != "'"
     )
     return unicodedata.normalize("NFC", bare.casefold())
+
+
+def name_key(name: str) -> str:
+    """``name`` as the already-on-record question compares it: folded (``fold_name``),
+    without its dashes and spaces."""
+    key = fold_name(name)
+    for ch in NOT_IN_A_NAME_KEY:
+        key = key.replace(ch, "")
+    return key
 
 
 def words_in(typed: str, text: str) -> bool:

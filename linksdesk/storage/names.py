@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_
 
-from linksdesk.core.folding import fold_name
+from linksdesk.core.folding import NOT_IN_A_NAME_KEY, fold_name, name_key
 
 FOLD_FUNCTION = "ld_fold"
 
@@ -34,6 +34,15 @@ def register(conn: Any) -> None:
 def folded(column: Any) -> Any:
     """``column`` folded in SQL (one call of Python a row: keep it to few rows)."""
     return getattr(func, FOLD_FUNCTION)(column)
+
+
+def same_name(column: Any, name: str) -> Any:
+    """Where ``column`` is ``name`` as ``core.folding.name_key`` compares them: folded, and
+    its dashes and spaces dropped in C (one call of Python a row, as ``folded``)."""
+    key = folded(column)
+    for ch in NOT_IN_A_NAME_KEY:
+        key = func.replace(key, ch, "")
+    return key == name_key(name)
 
 
 def contains(column: Any, text: str) -> Any:

@@ -1,4 +1,4 @@
-"""Migrations 0003-0006 upgrade a vault made at 0002, keeping its data and its search."""
+"""Migrations upgrade a vault made at an earlier schema, keeping its data and its search."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alembic import command
 from casework_kit import demand_plan
 from sqlalchemy import event, text
 
-from linksdesk.casework import lists, onward, resources, search
+from linksdesk.casework import lists, notes, onward, resources, search
 from linksdesk.casework import participants as P
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import CaseloadQuery
@@ -121,5 +121,37 @@ def test_a_vault_at_0002_upgrades_on_unlock(tmp_path: Path) -> None:
         with again.store.read() as s:
             entries = s.execute(
                 text("SELECT count(*) FROM search_index WHERE row_id = :r"), {"r": p.id}
+            ).scalar_one()
+        assert entries == 1
+
+
+def test_a_vault_at_0017_upgraded_finds_names_typed_joined(tmp_path: Path) -> None:
+    """The words joined by an apostrophe or a hyphen in a vault written before 0018 are found
+    typed joined once it is upgraded, and each entry is still replaced in place."""
+    path = tmp_path / "old.vault"
+    cb, _ = Casebook.create(path, PASS)
+    her = P.create_participant(cb, given_name="Siobhan", family_name="O\u2019Brien").value
+    n = notes.write_note(cb, her.id, "Met her neighbour Mrs Smith-Jones at the library.").value
+    with cb.vault.engine.connect() as conn:
+        command.downgrade(migrate._config(conn), "0017")
+        conn.commit()
+    assert _revision(cb) == "0017"
+    cb.lock()
+
+    with Casebook.unlock(path, PASS) as again:
+        assert _revision(again) == migrate.head_revision()
+        hits = search.search(again, "obrien")
+        assert [(h.kind, h.row_id) for h in hits] == [("participant", her.id)]
+        marks = search.HIGHLIGHT_START, search.HIGHLIGHT_END
+        assert hits[0].title == f"Siobhan {marks[0]}O\u2019Brien{marks[1]}"  # as written
+        assert [h.row_id for h in search.search(again, "smithjones")] == [n.id]
+        # the search keys still point at their entries: a revision replaces the entry, once
+        notes.revise_note(
+            again, n.id, "Met Mrs Smith-Jones at the caf\u00e9.", base_revision_id=n.latest.id
+        )
+        assert [h.row_id for h in search.search(again, "smithjones cafe")] == [n.id]
+        with again.store.read() as s:
+            entries = s.execute(
+                text("SELECT count(*) FROM search_index WHERE row_id = :r"), {"r": n.id}
             ).scalar_one()
         assert entries == 1

@@ -52,6 +52,29 @@ def test_same_names_and_birth_date_warn_but_do_not_block(cb: Casebook, person: P
     assert {p.id for p in found} == {person.id, twin.value.id}
 
 
+def test_a_name_typed_without_its_apostrophe_dash_or_space_is_warned_of(cb: Casebook) -> None:
+    """ "Obrien", "Smithjones" and "Mc Donald", typed in a hurry, are O'Brien, Smith-Jones and
+    McDonald already on record with the same date of birth: the worker is warned before
+    adding the same person twice."""
+    born = dt.date(1958, 3, 14)
+    her = P.create_participant(
+        cb, given_name="Siobhan", family_name="O\u2019Brien", date_of_birth=born
+    ).value
+    him = P.create_participant(
+        cb, given_name="Jean-Paul", family_name="Smith-Jones", date_of_birth=born
+    ).value
+    mac = P.create_participant(cb, given_name="Ewan", family_name="McDonald", date_of_birth=born)
+    assert [p.id for p in P.possible_duplicates(cb, "siobhan", "Obrien", born)] == [her.id]
+    assert [p.id for p in P.possible_duplicates(cb, "Jean Paul", "Smithjones", born)] == [him.id]
+    assert [p.id for p in P.possible_duplicates(cb, "Ewan", "Mc Donald", born)] == [mac.value.id]
+    assert P.possible_duplicates(cb, "Siobhan", "Obrien", born + dt.timedelta(days=1)) == []
+    again = P.create_participant(
+        cb, given_name="Jeanpaul", family_name="Smith Jones", date_of_birth=born
+    )
+    warnings = [w for w in again.changes.warnings if isinstance(w, DuplicateWarning)]
+    assert [w.participant_ids for w in warnings] == [(him.id,)]
+
+
 def test_edit_checks_fields_and_warns_on_a_new_duplicate(cb: Casebook, person: Participant) -> None:
     other = P.create_participant(cb, given_name="Isla", family_name="Other").value
     edited = P.edit_participant(cb, other.id, phone=" 07700 900123 ", postcode="g1  1aa")

@@ -47,3 +47,20 @@ def test_notes_are_found_by_their_latest_text_and_removed_rows_vanish(cb: Casebo
     r = resources.add_resource(cb, organisation="Ferry Club", service="Trips").value
     resources.remove_resource(cb, r.id)
     assert search(cb, "ferry") == []
+
+
+def test_names_joined_by_an_apostrophe_or_a_hyphen_are_found_typed_joined(cb: Casebook) -> None:
+    """A tired worker types "obrien" for O'Brien and "smithjones" for Smith-Jones; finding
+    nobody, she would add the person again (the index held "o" "brien", "smith" "jones")."""
+    her = P.create_participant(cb, given_name="Siobhan", family_name="O'Brien").value
+    P.create_participant(cb, given_name="Olive", family_name="Brien")
+    n = notes.write_note(cb, her.id, "Met her neighbour Mrs Smith-Jones at the library.").value
+    hits = search(cb, "obrien")
+    assert [(h.kind, h.row_id) for h in hits] == [("participant", her.id)]
+    assert hits[0].title == f"Siobhan {H[0]}O'Brien{H[1]}"  # as written, marked
+    found = search(cb, "smithjones")
+    assert [(h.kind, h.row_id) for h in found] == [("note", n.id)]
+    assert found[0].snippet == f"Met her neighbour Mrs {H[0]}Smith-Jones{H[1]} at the library."
+    assert [h.row_id for h in search(cb, "siobhan obri")] == [her.id]  # while typing
+    assert [p.id for p in P.find_participants(cb, "OBrien")] == [her.id]
+    assert search(cb, "obrienne") == []
