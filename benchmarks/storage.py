@@ -186,6 +186,7 @@ def _now_text() -> str:
 def raw_save(conn: Any, w: Workload, n: int, head: list[Any]) -> None:
     """The rows one case-note save writes, as plain INSERTs in one transaction."""
     from linksdesk.core.ids import uuid7
+    from linksdesk.storage.search import joined_words
 
     pid = w.participants[n % len(w.participants)]
     note_id, rev_id = uuid7(), uuid7()
@@ -219,9 +220,9 @@ def raw_save(conn: Any, w: Workload, n: int, head: list[Any]) -> None:
         (note_id, pid, body, written, rev_id, *sync, json.dumps({"body": stamp})),
     )
     conn.execute(
-        "INSERT INTO search_index (entity, row_id, participant_id, title, body) "
-        "VALUES ('note', ?, ?, '', ?)",
-        (note_id, pid, body),
+        "INSERT INTO search_index (entity, row_id, participant_id, title, body, joined) "
+        "VALUES ('note', ?, ?, '', ?, ?)",
+        (note_id, pid, body, joined_words("", body)),  # as the write path fills it
     )
     conn.execute(
         "INSERT INTO search_key (entity, row_id, participant_id, doc) "

@@ -72,6 +72,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.server import admin
 from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ChangeLog, ParticipantAccess, Record
+from linksdesk.storage.search import joined_words
 from linksdesk.storage.store import data_columns, json_value
 from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Outbox, Participant
 from linksdesk.storage.vault import Vault
@@ -239,6 +240,13 @@ def index_as_write_path(conn: Any) -> None:
         "WHERE revision = (SELECT max(revision) FROM note_revision x "
         "WHERE x.note_id = r.note_id)"
     )
+    # the words joined by an apostrophe or a hyphen, as the write path fills them
+    entries = conn.exec_driver_sql("SELECT rowid, title, body FROM search_index").all()
+    joined = [(joined_words(t or "", b or ""), rowid) for rowid, t, b in entries]
+    if any(words for words, _rowid in joined):
+        conn.exec_driver_sql(
+            "UPDATE search_index SET joined = ? WHERE rowid = ?", [j for j in joined if j[0]]
+        )
     conn.exec_driver_sql(
         "INSERT INTO search_key (entity, row_id, participant_id, doc) "
         "SELECT entity, row_id, participant_id, rowid FROM search_index"
