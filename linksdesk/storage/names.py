@@ -16,10 +16,10 @@ from linksdesk.core.folding import NOT_IN_A_NAME_KEY, fold_name, name_key
 
 FOLD_FUNCTION = "ld_fold"
 
-# a name holding an apostrophe or anything outside printable ASCII (the only names LIKE may
-# miss): every character but those from space to "&" and from "(" to "~" (the apostrophe
-# is between them)
-_NOT_PLAIN = "*[^ -&(-~]*"
+# a name holding an apostrophe, a hyphen or anything outside printable ASCII (the only names
+# LIKE may miss): every character but those from space to "&", from "(" to "," and from "."
+# to "~" (the apostrophe and the hyphen are between them)
+_NOT_PLAIN = "*[^ -&(-,.-~]*"
 
 
 def _sql_fold(value: object) -> object:
@@ -46,11 +46,16 @@ def same_name(column: Any, name: str) -> Any:
 
 
 def contains(column: Any, text: str) -> Any:
-    """Where ``column`` holds ``text``, as ``fold_name`` compares them. A plain-ASCII name
-    without an apostrophe is left to LIKE, which ignores ASCII case in C; only the others
-    are folded in Python."""
+    """Where ``column`` holds ``text``, as ``fold_name`` compares them, a hyphen in either
+    aside ("smithjones", typed in a hurry, is in "Smith-Jones"). A plain-ASCII name without
+    an apostrophe or a hyphen is left to LIKE, which ignores ASCII case in C; only the
+    others are folded in Python."""
     wanted = fold_name(text)
+    joined = wanted.replace("-", "") or wanted
     return or_(
         column.contains(wanted, autoescape=True),
-        and_(column.op("GLOB")(_NOT_PLAIN), folded(column).contains(wanted, autoescape=True)),
+        and_(
+            column.op("GLOB")(_NOT_PLAIN),
+            func.replace(folded(column), "-", "").contains(joined, autoescape=True),
+        ),
     )

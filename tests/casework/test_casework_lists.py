@@ -133,6 +133,8 @@ def test_the_quick_filter_finds_a_name_as_typed(
         ("Ni Bhriain", "Ní Bhriain"),
         ("O'Brien", "obrien"),  # typed in a hurry, without the apostrophe
         ("O\u2019Brien", "OBrien"),
+        ("Smith-Jones", "smithjones"),  # the hyphen left out in a hurry
+        ("Smith\u2010Jones", "Smith-Jones"),  # a word processor's hyphen
     ],
 )
 def test_apostrophes_and_accents_typed_either_way_find_the_family_name(
