@@ -24,11 +24,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from linksdesk.server.config import commands_file, note_line
+from linksdesk.server.config import PROGRAM, commands_file, note_line
 from linksdesk.server.db import Database, now_ms
 from linksdesk.server.models import Handover, ProgrammeSetting
-
-PROGRAM = "linksdesk-server"
 
 log = logging.getLogger(__name__)
 

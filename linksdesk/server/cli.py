@@ -24,6 +24,7 @@ from linksdesk.server.config import (
     DEFAULT_PORT,
     ENV_DB,
     ENV_KEY,
+    PROGRAM,
     ServerKeyError,
     commands_file,
     key_file,
@@ -390,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     parser = argparse.ArgumentParser(
-        prog="linksdesk-server", description="Run and administer the LinksDesk sync server."
+        prog=PROGRAM, description="Run and administer the LinksDesk sync server."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

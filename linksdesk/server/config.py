@@ -100,6 +100,8 @@ def revoked_file(db_url: str) -> Path:
     return key_file(db_url).parent / REVOKED_FILE_NAME
 
 
+# the administrator's command, as its help and the commands to run again after a restore name it
+PROGRAM = "linksdesk-server"
 COMMANDS_FILE_NAME = "admin-commands.jsonl"
 
 
