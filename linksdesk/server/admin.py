@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import secrets
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -86,17 +87,35 @@ def normalise_code(code: str) -> str:
 
 
 # -- teams and workers ----------------------------------------------------------------------
-def add_team(db: Database, name: str) -> str:
+def add_team(db: Database, name: str, team_id: str | None = None) -> str:
+    """A new team's id: ``team_id`` when given (the id it had before a restore), else new."""
     name = name.strip()
     if not name:
         raise AdminError("A team needs a name.")
+    given = _given_id(team_id)
     try:
         with db.writing() as s:
-            team = Team(id=uuid7(), name=name, created_ms=now_ms())
+            if given is not None and s.get(Team, given) is not None:
+                raise AdminError(f"There is already a team with id {given}.")
+            team = Team(id=given or uuid7(), name=name, created_ms=now_ms())
             s.add(team)
             return team.id
     except IntegrityError:
         raise AdminError(f"There is already a team called {name!r}.") from None
+
+
+def _given_id(ref: str | None) -> str | None:
+    """An id given to ``add-team`` or ``add-worker`` (``--id``), written as ids are (lower
+    case, with hyphens); None when none was given."""
+    if ref is None:
+        return None
+    try:
+        return str(uuid.UUID(ref.strip()))
+    except ValueError:
+        raise AdminError(
+            f"{ref.strip()!r} is not an id: give it as `new-epoch` listed it "
+            "(like 01938c5e-0000-7000-8000-00000000abcd)."
+        ) from None
 
 
 def find_team(db: Database, ref: str) -> Team:
@@ -109,7 +128,12 @@ def find_team(db: Database, ref: str) -> Team:
         return team
 
 
-def add_worker(db: Database, team: str, name: str, role: str = "worker") -> str:
+def add_worker(
+    db: Database, team: str, name: str, role: str = "worker", worker_id: str | None = None
+) -> str:
+    """A new worker's id: ``worker_id`` when given (the id it had before a restore, which
+    a laptop enrolled for the worker holds), else new."""
+    given = _given_id(worker_id)
     if role not in (Role.WORKER, Role.SUPERVISOR):
         raise AdminError("The role must be 'worker' or 'supervisor'.")
     name = name.strip()
@@ -122,7 +146,11 @@ def add_worker(db: Database, team: str, name: str, role: str = "worker") -> str:
         ).first()
         if clash is not None:
             raise AdminError(f"Team {team!r} already has a worker called {name!r}.")
-        worker = Worker(id=uuid7(), team_id=team_id, name=name, role=role, created_ms=now_ms())
+        if given is not None and s.get(Worker, given) is not None:
+            raise AdminError(f"There is already a worker with id {given}.")
+        worker = Worker(
+            id=given or uuid7(), team_id=team_id, name=name, role=role, created_ms=now_ms()
+        )
         s.add(worker)
         return worker.id
 

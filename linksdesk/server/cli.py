@@ -64,14 +64,26 @@ def _when(ms: int | None) -> str:
 
 # -- commands: each returns (plain text, JSON-able value) ----------------------------------
 def _add_team(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
-    team_id = admin.add_team(db, a.name)
-    return f"Added team {a.name!r} ({team_id}).", {"team_id": team_id, "name": a.name}
+    team_id = admin.add_team(db, a.name, a.id)
+    # noted with the id made: run again after a restore, it makes the same team
+    why = admin_note.note_team(db, _typed("add-team", a.name, "--id", team_id), team_id)
+    text = f"Added team {a.name!r} ({team_id})." + _unnoted(why, _again_with(team_id))
+    return text, {"team_id": team_id, "name": a.name}
 
 
 def _add_worker(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
-    worker_id = admin.add_worker(db, a.team, a.name, a.role)
+    worker_id = admin.add_worker(db, a.team, a.name, a.role, a.id)
+    role = ["--role", a.role] if a.role != "worker" else []
+    typed = _typed("add-worker", "--team", a.team, "--name", a.name, *role, "--id", worker_id)
+    # noted with the id made: a laptop enrolled for the worker holds it
+    why = admin_note.note_worker(db, typed, worker_id)
     text = f"Added {a.role} {a.name!r} to team {a.team!r} ({worker_id})."
+    text += _unnoted(why, _again_with(worker_id))
     return text, {"worker_id": worker_id, "name": a.name, "team": a.team, "role": a.role}
+
+
+def _again_with(made: str) -> str:
+    return f"run this command again with --id {made} (before the commands that follow it)"
 
 
 def _enrol_code(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
@@ -276,14 +288,20 @@ def _new_epoch(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
             + ".\n"
             + "\n".join(f"  {n.command}{where}  # done {_when(n.done_ms)}" for n in lacking)
         )
+        if any(n.argv[:1] == ("add-worker",) for n in lacking):
+            text += (
+                "\nA worker added again with the --id listed has the id their laptop holds: "
+                "give them a new enrolment code (`enrol-code`), and that laptop enrols again "
+                "and keeps its cases."
+            )
     elif lacking is None:  # the note is unreadable: the words from before it was kept
         text += (
             f" {commands_file(db.url).name} beside the server key could not be read: run "
-            "again every handover, move-cases and settings set done since."
+            f"again every {_noted('and')} done since."
         )
     else:
         text += (
-            " No handover, move-cases or settings set done since is noted in "
+            f" No {_noted('or')} done since is noted in "
             f"{commands_file(db.url).name} beside the server key: none to run again."
         )
     data = {"data_epoch": epoch, "latest_recorded_ms": since, "revoked_again": again}
@@ -293,6 +311,12 @@ def _new_epoch(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         else [{"done_ms": n.done_ms, "command": n.command + where} for n in lacking]
     )
     return text, {**data, "codes_cancelled": codes, "run_again": run_again}
+
+
+def _noted(joined: str) -> str:
+    """The commands noted for ``new-epoch`` in words: "add-team, …, move-cases or settings set"."""
+    *first, last = admin_note.NOTED
+    return f"{', '.join(first)} {joined} {last}"
 
 
 def _db_words(given: str | None, url: str) -> str:
@@ -418,14 +442,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="addresses of the TLS reverse proxy whose X-Forwarded-* headers are trusted",
     )
 
+    restored_id = "the id it had before a restore, as `new-epoch` lists it"
     p = sub.add_parser("add-team", parents=[common], help="add a team")
     p.add_argument("name")
+    p.add_argument("--id", help=restored_id)
     p.set_defaults(handler=_add_team)
 
     p = sub.add_parser("add-worker", parents=[common], help="add a links worker or supervisor")
     p.add_argument("--team", required=True, help="team name or id")
     p.add_argument("--name", required=True)
     p.add_argument("--role", choices=["worker", "supervisor"], default="worker")
+    p.add_argument("--id", help=restored_id)
     p.set_defaults(handler=_add_worker)
 
     p = sub.add_parser("enrol-code", parents=[common], help="make a one-time enrolment code")

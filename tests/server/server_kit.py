@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HybridClock
@@ -16,8 +17,9 @@ from linksdesk.core.ids import uuid7
 from linksdesk.core.registry import Column
 from linksdesk.core.vocab import IN_ERROR_FIELDS
 from linksdesk.server import admin
+from linksdesk.server.cli import main
 from linksdesk.server.db import Database, init_database
-from linksdesk.server.models import Record
+from linksdesk.server.models import ParticipantAccess, Record
 from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 CANARY = "CANARY-7f3e-do-not-leak"
@@ -332,3 +334,47 @@ def north_on_sqlite(folder: Path) -> Iterator[tuple[str, Database, str]]:
         yield url, db, admin.add_worker(db, "North", "Alex Morgan")
     finally:
         db.dispose()
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """``linksdesk-server ARGS`` (the command line, in this process): its exit code and
+    everything it printed."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def owner(url: str, participant_id: str) -> str:
+    """The worker whose caseload the server has ``participant_id`` on."""
+    db = Database(url)
+    try:
+        with db.reading() as s:
+            rows = s.query(ParticipantAccess).filter(
+                ParticipantAccess.participant_id == participant_id,
+                ParticipantAccess.mode == "owner",
+            )
+            return next(a.worker_id for a in rows)
+    finally:
+        db.dispose()
+
+
+def two_cases(folder: Path) -> tuple[str, dict[str, str]]:
+    """Team North on SQLite: Alex Morgan holds P1042 and P1043; Jo Kerr and Sam Reid are
+    colleagues. The database's URL, and each name or programme id → its id."""
+    from fastapi.testclient import TestClient  # (conftest imports it first: see there)
+
+    from linksdesk.server.app import create_app
+
+    with north_on_sqlite(folder) as (url, db, alex), TestClient(create_app(url)) as client:
+        ids = {
+            "Alex Morgan": alex,
+            "Jo Kerr": admin.add_worker(db, "North", "Jo Kerr"),
+            "Sam Reid": admin.add_worker(db, "North", "Sam Reid"),
+        }
+        code = admin.make_enrol_code(db, alex).code
+        laptop = Device(client, client.post("/v1/enrol", json={"code": code}).json())
+        for pid in ("P1042", "P1043"):
+            case = laptop.participant(programme_id=pid)
+            laptop.push(laptop.shared(case))
+            ids[pid] = case["row_id"]
+    return url, ids

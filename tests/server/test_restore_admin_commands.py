@@ -16,51 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-from server_kit import Device, north_on_sqlite, restore_backup
-
-from linksdesk.server import admin
-from linksdesk.server.app import create_app
-from linksdesk.server.cli import main
-from linksdesk.server.db import Database
-from linksdesk.server.models import ParticipantAccess
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out + err
-
-
-def owner(url: str, participant_id: str) -> str:
-    db = Database(url)
-    try:
-        with db.reading() as s:
-            rows = s.query(ParticipantAccess).filter(
-                ParticipantAccess.participant_id == participant_id,
-                ParticipantAccess.mode == "owner",
-            )
-            return next(a.worker_id for a in rows)
-    finally:
-        db.dispose()
-
-
-def two_cases(folder: Path) -> tuple[str, dict[str, str]]:
-    """Team North on SQLite: Alex Morgan holds P1042 and P1043; Jo Kerr and Sam Reid are
-    colleagues. The database's URL, and each name or programme id → its id."""
-    with north_on_sqlite(folder) as (url, db, alex), TestClient(create_app(url)) as client:
-        ids = {
-            "Alex Morgan": alex,
-            "Jo Kerr": admin.add_worker(db, "North", "Jo Kerr"),
-            "Sam Reid": admin.add_worker(db, "North", "Sam Reid"),
-        }
-        code = admin.make_enrol_code(db, alex).code
-        laptop = Device(client, client.post("/v1/enrol", json={"code": code}).json())
-        for pid in ("P1042", "P1043"):
-            case = laptop.participant(programme_id=pid)
-            laptop.push(laptop.shared(case))
-            ids[pid] = case["row_id"]
-    return url, ids
+from server_kit import owner, restore_backup, run, two_cases
 
 
 def test_new_epoch_names_each_command_done_after_the_backup_in_order(
@@ -135,3 +91,9 @@ def test_a_change_that_cannot_be_noted_is_made_and_says_so(
     assert "could not be noted beside the server key" in said, said
     assert "run this command again" in said, said
     assert owner(url, ids["P1042"]) == ids["Jo Kerr"]
+
+    # a worker added: to be added again with the id made (their laptop holds it)
+    code, said = run(capsys, "add-worker", "--team", "North", "--name", "Kim Lee", "--db", url)
+    assert code == 0 and "could not be noted beside the server key" in said, said
+    made = said.split("(")[1].split(")")[0]
+    assert f"run this command again with --id {made}" in said, said

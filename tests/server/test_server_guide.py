@@ -224,8 +224,9 @@ def test_the_sqlite_backup_line_copies_a_served_database_whole(tmp_path: Path) -
     status = run("status")
     assert "North locality" in status and "Made after the backup" not in status
     said = run("new-epoch")
-    # the administrator's own commands since the backup are not in it: said, to run again
+    # the administrator's own commands since the backup are not in it: listed, to run again
     # (revocations are noted beside the server key and made again: none were made here;
     # unused enrolment codes are all cancelled: none was given here)
-    assert "New data epoch" in said and "handover" in said and "after its backup" in said
+    assert "New data epoch" in said and "Run these again" in said and "after its backup" in said
+    assert "linksdesk-server add-team 'Made after the backup' --id " in said, said
     assert "Revoked again: 0 laptops" in said and "Cancelled: 0 enrolment codes" in said
