@@ -64,10 +64,9 @@ def dashboard_on(qtbot: Any, session: Any, path: Path, period: str | None = None
     view = SupervisionView(session)
     qtbot.addWidget(view)
     view.resize(1100, 800)
-    view.show()
-    if period is not None:
+    if period is not None:  # set before it is shown: shown, it computes once, for this period
         view.set_period(Period.parse(period))
-        view.refresh()
+    view.show()
     settle(qtbot, session)
     return view
 

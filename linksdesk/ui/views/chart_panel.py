@@ -93,14 +93,19 @@ class LazyCanvas(FigureCanvasQTAgg):
         self.pending: Callable[[], object] | None = None
 
     def paintEvent(self, event: Any) -> None:
-        self.ensure_drawn()
-        super().paintEvent(event)  # type: ignore[no-untyped-call]
+        if self.pending is None:
+            super().paintEvent(event)  # type: ignore[no-untyped-call]
+            return
+        # Built now, drawn once the event loop next turns: the first paint comes while the
+        # dashboard's sections are still being laid out, and a chart drawn then was drawn
+        # again at its final size (each draw lays the figure out: a quarter of a second).
+        build, self.pending = self.pending, None
+        build()
+        self.draw_idle()
 
-    def ensure_drawn(self) -> None:
-        if self.pending is not None:
-            build, self.pending = self.pending, None
-            build()
-            self.draw()
+    def draw_idle(self) -> None:
+        if self.pending is None:  # a chart not built yet has nothing to draw (resized, say)
+            super().draw_idle()  # type: ignore[no-untyped-call]
 
 
 class ChartPanel(QWidget):
