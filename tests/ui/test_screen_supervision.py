@@ -72,6 +72,30 @@ def test_dashboard_filters_by_worker_and_period(
     assert "ends before it starts" in view.message.text()
 
 
+def test_each_chart_is_drawn_once_when_the_dashboard_opens(
+    qtbot: Any, ui_session: Any, team_vault: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart drawn at its first paint, while the sections were still being laid out, was
+    drawn again at its final size: two or three draws of a quarter of a second each."""
+    from linksdesk.ui.views.chart_panel import LazyCanvas
+
+    drawn: list[int] = []
+    real_draw = LazyCanvas.draw
+
+    def counted(canvas: LazyCanvas) -> None:
+        drawn.append(id(canvas))
+        real_draw(canvas)
+
+    monkeypatch.setattr(LazyCanvas, "draw", counted)
+    view = dashboard_on(qtbot, ui_session, team_vault[0], PERIOD)
+    qtbot.wait(300)  # every paint and resize the opening brings has been handled
+    charts = [box.chart.canvas for box in view.sections.values() if box.chart is not None]
+    shown = [id(c) for c in charts if not c.visibleRegion().isEmpty()]
+    assert shown, "no chart in view"
+    assert set(drawn) <= {id(c) for c in charts}
+    assert {i: drawn.count(i) for i in shown} == dict.fromkeys(shown, 1)
+
+
 def _type_month(qtbot: Any, field: Any, text: str) -> None:
     field.edit.selectAll()
     qtbot.keyClicks(field.edit, text)
