@@ -16,6 +16,9 @@ fi
 if ! .venv/bin/python -c 'import PyInstaller' 2>/dev/null; then
   .venv/bin/python -m pip install --quiet "pyinstaller${PYINSTALLER_VERSION}"
 fi
+if [ "${PREPARE_ONLY:-0}" = "1" ]; then  # installed, nothing built (.ci/run, before the tests)
+  exit 0
+fi
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
   --distpath dist --workpath build/pyinstaller linksdesk.spec

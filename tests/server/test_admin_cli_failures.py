@@ -7,6 +7,8 @@ exit code 1, no traceback and no content; and nothing may be lost or made in its
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import socket
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from serving import serve, stop
 
+from linksdesk.server.cli import main
 from linksdesk.server.config import ENV_DB, ENV_KEY, ENV_KEY_FILE
 
 CANARY = "Mrs Canary Example"
@@ -46,10 +49,14 @@ def refused(r: subprocess.CompletedProcess[str], *words: str) -> str:
 
 
 def ready(tmp_path: Path, name: str = "server.db") -> list[str]:
+    """A server database with team North and Alex Morgan, made by the same commands run in
+    this process (a second each saved: only the command under test runs as a subprocess)."""
     db = ["--db", str(tmp_path / name)]
-    assert cli("init", *db).returncode == 0
-    assert cli("add-team", "North", *db).returncode == 0
-    assert cli("add-worker", "--team", "North", "--name", "Alex Morgan", *db).returncode == 0
+    assert not {ENV_DB, ENV_KEY, ENV_KEY_FILE} & set(os.environ)  # as `cli` runs them
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init", *db]) == 0
+        assert main(["add-team", "North", *db]) == 0
+        assert main(["add-worker", "--team", "North", "--name", "Alex Morgan", *db]) == 0
     return db
 
 
