@@ -89,3 +89,31 @@ def test_ons4_lines_break_where_the_person_came_back(qtbot: Any) -> None:
         assert ys[:2] == [a, b] and math.isnan(ys[2]) and ys[3] == c, line.get_label()
         # broken where the new baseline is
         assert list(line.get_xdata())[2:] == [dt.date(2026, 9, 1)] * 2
+
+
+def test_a_chart_not_on_screen_is_not_drawn_until_it_is(
+    qtbot: Any, unlocked_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record's wellbeing chart, hidden behind Today, was drawn (twice, a quarter of a
+    second) as the window opened; it is drawn when its tab is first shown."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    drawn: list[object] = []
+    real_draw = FigureCanvasAgg.draw
+
+    def counted(canvas: FigureCanvasAgg) -> None:
+        drawn.append(canvas.figure)
+        real_draw(canvas)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", counted)
+    window = unlocked_window
+    window.resize(1300, 900)  # laid out again at another size, as a worker's window is
+    qtbot.wait(200)
+    chart = window.participant_view.wellbeing.chart
+    assert drawn == []
+    chart.plot(MeasureKind.WEMWBS, [record(dt.date(2026, 2, 1), 40, baseline=True)])
+    qtbot.wait(100)
+    assert drawn == []  # plotted into its figure, still not on screen
+    window.participant_view.tabs.setCurrentWidget(window.participant_view.wellbeing)
+    window.show_view("record")
+    qtbot.waitUntil(lambda: chart.figure in drawn, timeout=5_000)

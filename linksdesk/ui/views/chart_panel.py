@@ -85,27 +85,34 @@ class FigureTableModel(ReadOnlyTableModel):
 
 
 class LazyCanvas(FigureCanvasQTAgg):
-    """Matplotlib's Qt canvas that builds its chart on the first paint, so a long dashboard
-    only pays for the charts scrolled into view."""
+    """Matplotlib's Qt canvas that draws only what is on screen. A chart given as
+    ``pending`` is built at its first paint, so a long dashboard pays only for the charts
+    scrolled into view; a draw asked for while the canvas is hidden (a record's tab not
+    shown, laid out with the window at start-up) waits for its next paint."""
 
     def __init__(self, figure: Any) -> None:
         super().__init__(figure)  # type: ignore[no-untyped-call]  # matplotlib's, unannotated
         self.pending: Callable[[], object] | None = None
+        self._held = False  # a draw asked for while hidden
 
     def paintEvent(self, event: Any) -> None:
-        if self.pending is None:
+        if self.pending is None and not self._held:
             super().paintEvent(event)  # type: ignore[no-untyped-call]
             return
-        # Built now, drawn once the event loop next turns: the first paint comes while the
-        # dashboard's sections are still being laid out, and a chart drawn then was drawn
-        # again at its final size (each draw lays the figure out: a quarter of a second).
-        build, self.pending = self.pending, None
-        build()
+        # Drawn once the event loop next turns: the first paint comes while the dashboard's
+        # sections are still being laid out, and a chart drawn then was drawn again at its
+        # final size (each draw lays the figure out: a quarter of a second).
+        if self.pending is not None:
+            build, self.pending = self.pending, None
+            build()
+        self._held = False
         self.draw_idle()
 
     def draw_idle(self) -> None:
-        if self.pending is None:  # a chart not built yet has nothing to draw (resized, say)
-            super().draw_idle()  # type: ignore[no-untyped-call]
+        if self.pending is not None or not self.isVisible():
+            self._held = True  # nothing on screen to draw yet: drawn at the next paint
+            return
+        super().draw_idle()  # type: ignore[no-untyped-call]
 
 
 class ChartPanel(QWidget):
