@@ -13,8 +13,9 @@ Measured in the same run, medians over ``--repeats``:
 - dashboard: ``reports.build.build_report`` (internal), every figure the screen shows;
 - xlsx: building the external report (with suppression) and writing the workbook;
 - painted: the dashboard's sections (charts on matplotlib's Qt canvas and tables) built from
-  a computed report and painted offscreen: the first screen (target: within 1 s; charts are
-  drawn when first painted) and every section scrolled through.
+  a computed report into a view already on screen, as a refresh does, and painted
+  offscreen: the first screen (target: within 1 s; charts are drawn when first on screen)
+  and every section scrolled through, with how many times a chart was drawn.
 Prints each figure and its ratio to raw (target: dashboard ≤ 2× raw). Synthetic data only.
 """
 
@@ -159,16 +160,19 @@ def paint_seconds(report: Any) -> tuple[float, float, int]:
         real_draw(canvas)  # type: ignore[no-untyped-call]
 
     LazyCanvas.draw = counted  # type: ignore[method-assign, assignment]
-    started = time.perf_counter()
+    # as on the dashboard: the view is on screen when the report arrives, and its sections
+    # are added to it then (laid out as they come, and painted as they are laid out)
     body = QWidget()
     layout = QVBoxLayout(body)
-    for section in report.sections:
-        layout.addWidget(SectionBox(section, body))
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setWidget(body)
     area.resize(1200, 800)
     area.show()
+    app.processEvents()
+    started = time.perf_counter()
+    for section in report.sections:
+        layout.addWidget(SectionBox(section, body))
 
     def drawn(widget: QWidget) -> None:
         """``widget`` painted with its charts drawn: a chart is built at its first paint and
