@@ -116,4 +116,4 @@ def test_a_chart_not_on_screen_is_not_drawn_until_it_is(
     assert drawn == []  # plotted into its figure, still not on screen
     window.participant_view.tabs.setCurrentWidget(window.participant_view.wellbeing)
     window.show_view("record")
-    qtbot.waitUntil(lambda: chart.figure in drawn, timeout=5_000)
+    qtbot.waitUntil(lambda: chart.figure in drawn, timeout=20_000)
