@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from shell_kit import PASSPHRASE, call_casework
 
 from linksdesk.casework import contacts, goals, participants, resources
@@ -92,3 +93,19 @@ def unlock_again(qtbot: Any, window: Any, session: Any) -> None:
 
 def texts(model: Any, column: int = 0) -> list[str]:
     return [str(model.index(r, column).data()) for r in range(model.rowCount())]
+
+
+def drawn_canvases(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every matplotlib canvas drawn from now on, once for each draw (every Qt canvas draws
+    through Agg's ``draw``; each draw lays its figure out again)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    drawn: list[Any] = []
+    real_draw = FigureCanvasAgg.draw
+
+    def counted(canvas: FigureCanvasAgg) -> None:
+        drawn.append(canvas)
+        real_draw(canvas)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", counted)
+    return drawn

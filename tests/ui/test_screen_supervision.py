@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
-from screens_kit import dashboard_on, settle
+from screens_kit import dashboard_on, drawn_canvases, settle
 from team_kit import PERIOD, build_team
 
 from linksdesk.reports.scope import Period
@@ -77,29 +77,23 @@ def test_each_chart_is_drawn_once_when_the_dashboard_opens(
 ) -> None:
     """A chart drawn at its first paint, while the sections were still being laid out, was
     drawn again at its final size: two or three draws of a quarter of a second each."""
-    from linksdesk.ui.views.chart_panel import LazyCanvas
-
-    drawn: list[int] = []
-    real_draw = LazyCanvas.draw
-
-    def counted(canvas: LazyCanvas) -> None:
-        drawn.append(id(canvas))
-        real_draw(canvas)
-
-    monkeypatch.setattr(LazyCanvas, "draw", counted)
+    drawn = drawn_canvases(monkeypatch)
     view = dashboard_on(qtbot, ui_session, team_vault[0], PERIOD)
     charts = [box.chart.canvas for box in view.sections.values() if box.chart is not None]
 
-    def in_view() -> list[int]:
-        return [id(c) for c in charts if not c.visibleRegion().isEmpty()]
+    def in_view() -> list[Any]:
+        return [c for c in charts if not c.visibleRegion().isEmpty()]
 
     # every chart in view drawn (a quarter of a second each), then any redraw the opening
     # would bring has had its time
-    qtbot.waitUntil(lambda: bool(in_view()) and set(in_view()) <= set(drawn), timeout=20_000)
+    def all_drawn() -> bool:
+        return bool(in_view()) and all(c in drawn for c in in_view())
+
+    qtbot.waitUntil(all_drawn, timeout=20_000)
     qtbot.wait(300)
     shown = in_view()
-    assert set(drawn) <= {id(c) for c in charts}
-    assert {i: drawn.count(i) for i in shown} == dict.fromkeys(shown, 1)
+    assert all(c in charts for c in drawn)
+    assert [drawn.count(c) for c in shown] == [1] * len(shown)
 
 
 def _type_month(qtbot: Any, field: Any, text: str) -> None:

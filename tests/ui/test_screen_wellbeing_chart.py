@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from screens_kit import drawn_canvases
 
 from linksdesk.casework.dto import MeasureRecord
 from linksdesk.core.vocab import MeasureContext, MeasureKind
@@ -96,16 +97,7 @@ def test_a_chart_not_on_screen_is_not_drawn_until_it_is(
 ) -> None:
     """The record's wellbeing chart, hidden behind Today, was drawn (twice, a quarter of a
     second) as the window opened; it is drawn when its tab is first shown."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    drawn: list[object] = []
-    real_draw = FigureCanvasAgg.draw
-
-    def counted(canvas: FigureCanvasAgg) -> None:
-        drawn.append(canvas.figure)
-        real_draw(canvas)
-
-    monkeypatch.setattr(FigureCanvasAgg, "draw", counted)
+    drawn = drawn_canvases(monkeypatch)
     window = unlocked_window
     window.resize(1300, 900)  # laid out again at another size, as a worker's window is
     qtbot.wait(200)
@@ -116,4 +108,4 @@ def test_a_chart_not_on_screen_is_not_drawn_until_it_is(
     assert drawn == []  # plotted into its figure, still not on screen
     window.participant_view.tabs.setCurrentWidget(window.participant_view.wellbeing)
     window.show_view("record")
-    qtbot.waitUntil(lambda: chart.figure in drawn, timeout=20_000)
+    qtbot.waitUntil(lambda: chart.canvas in drawn, timeout=20_000)
