@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from linksdesk.core.datafiles import json_object
 from linksdesk.server.config import PROGRAM, commands_file, note_line
 from linksdesk.server.db import Database, now_ms
 from linksdesk.server.models import Handover, ProgrammeSetting, Team, Worker
@@ -128,16 +129,8 @@ def _held(s: Session, column: InstrumentedAttribute[str], wanted: list[str]) -> 
 
 def _entry(line: str) -> dict[str, Any] | None:
     """A line of the note as written by ``_note``, of one kind; None for anything else."""
-    try:
-        e = json.loads(line)
-    except ValueError:
-        return None
-    if not (
-        isinstance(e, dict)
-        and isinstance(e.get("ms"), int)
-        and isinstance(e.get("argv"), list)
-        and all(isinstance(a, str) for a in e["argv"])
-    ):
+    e = json_object(line, ms=int, argv=list)
+    if e is None or not all(isinstance(a, str) for a in e["argv"]):
         return None
     kinds = [kind for kind in _KINDS if kind in e]
     return e if len(kinds) == 1 and _KINDS[kinds[0]](e) else None

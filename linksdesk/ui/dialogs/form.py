@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from linksdesk.casework.casebook import draft_key
 from linksdesk.casework.records import storable_text
+from linksdesk.core.datafiles import json_object
 from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import Labelled
 from linksdesk.ui.date_field import DateField, DateTimeField
@@ -433,17 +434,7 @@ class FormDialog(QDialog):
 def kept_entries(text: str) -> dict[str, Any] | None:
     """A form kept at a lock: its ``title`` and its ``entries``; None for a draft that cannot
     be read as one."""
-    try:
-        kept = json.loads(text)
-    except ValueError:
-        return None
-    if not (
-        isinstance(kept, dict)
-        and isinstance(kept.get("title"), str)
-        and isinstance(kept.get("entries"), dict)
-    ):
-        return None
-    return kept
+    return json_object(text, title=str, entries=dict)
 
 
 def choices_of(enum_cls: Any, only: Sequence[Any] | None = None) -> list[tuple[str, Any]]:
