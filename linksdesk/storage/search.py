@@ -313,14 +313,30 @@ _TOKEN = re.compile(r"[^\W_]+")
 SNIPPET_TOKENS = 14
 
 
+# A name written as one word is often typed as two: "mc donald" for McDonald, "mac leod"
+# for MacLeod. Each two words typed side by side are also looked for joined, for the first
+# few pairs (a pasted sentence asks nothing more of the index).
+_JOINED_PAIRS = 4
+
+
+def _spellings(words: list[str]) -> list[list[str]]:
+    """``words`` as typed, then with each of their first pairs of neighbours joined."""
+    pairs = range(min(len(words) - 1, _JOINED_PAIRS))
+    return [words, *([*words[:i], words[i] + words[i + 1], *words[i + 2 :]] for i in pairs)]
+
+
 def to_match_query(user_text: str) -> str | None:
-    """Words as typed → an FTS5 query: every word must match, the last as a prefix."""
+    """Words as typed → an FTS5 query: every word must match, the last as a prefix (or two
+    side by side written as one, ``_spellings``)."""
     words = _WORD.findall(user_text)
     if not words:
         return None
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " AND ".join(quoted)
+    ways = []
+    for spelling in _spellings(words):
+        quoted = [f'"{w}"' for w in spelling]
+        quoted[-1] += "*"
+        ways.append(" AND ".join(quoted))
+    return ways[0] if len(ways) == 1 else " OR ".join(f"({w})" for w in ways)
 
 
 class _Fold(dict[int, str]):
@@ -379,9 +395,11 @@ def _hit_pattern(user_text: str) -> re.Pattern[str] | None:
         return None
     found = []
     if tokens:
-        whole = [rf"{_letters(t)}(?![^\W_])" for t in tokens[:-1]]
-        last = rf"{_letters(tokens[-1])}[^\W_]*"
-        found.append(rf"(?<![^\W_])(?:{'|'.join([*whole, last])})")
+        words = {t for spelling in _spellings(tokens) for t in spelling[:-1]}
+        lasts = {spelling[-1] for spelling in _spellings(tokens)}
+        whole = [rf"{_letters(t)}(?![^\W_])" for t in sorted(words, key=len, reverse=True)]
+        last = [rf"{_letters(t)}[^\W_]*" for t in sorted(lasts, key=len, reverse=True)]
+        found.append(rf"(?<![^\W_])(?:{'|'.join([*whole, *last])})")
     return re.compile("|".join([*found, *symbols]))
 
 

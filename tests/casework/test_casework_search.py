@@ -64,3 +64,19 @@ def test_names_joined_by_an_apostrophe_or_a_hyphen_are_found_typed_joined(cb: Ca
     assert [h.row_id for h in search(cb, "siobhan obri")] == [her.id]  # while typing
     assert [p.id for p in P.find_participants(cb, "OBrien")] == [her.id]
     assert search(cb, "obrienne") == []
+
+
+def test_a_name_written_as_one_word_is_found_typed_as_two(cb: Casebook) -> None:
+    """A tired worker types "mc donald" for McDonald (or "mac leod" for MacLeod): every word
+    had to be a word of the index, so she found nobody and would add the person again."""
+    him = P.create_participant(cb, given_name="Hamish", family_name="McDonald").value
+    P.create_participant(cb, given_name="Donald", family_name="Mcintyre")
+    hits = search(cb, "mc donald")
+    assert [(h.kind, h.row_id) for h in hits] == [("participant", him.id)]
+    assert hits[0].title == f"Hamish {H[0]}McDonald{H[1]}"
+    assert [h.row_id for h in search(cb, "hamish mc don")] == [him.id]  # while typing
+    assert [p.id for p in P.find_participants(cb, "Mc Donald")] == [him.id]
+    n = notes.write_note(cb, him.id, "Went with him to the MacLeod Centre for the lunch club.")
+    assert [h.row_id for h in search(cb, "mac leod centre", kinds={"note"})] == [n.value.id]
+    # the words typed still each count: "mc" alone in another name is no match for both
+    assert search(cb, "mc ronald") == []
