@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -86,22 +86,32 @@ class FigureTableModel(ReadOnlyTableModel):
 
 class LazyCanvas(FigureCanvasQTAgg):
     """Matplotlib's Qt canvas that draws only what is on screen. A chart given as
-    ``pending`` is built at its first paint, so a long dashboard pays only for the charts
+    ``pending`` is built when first seen, so a long dashboard pays only for the charts
     scrolled into view; a draw asked for while the canvas is hidden (a record's tab not
-    shown, laid out with the window at start-up) waits for its next paint."""
+    shown, laid out with the window at start-up) waits until it is seen."""
 
     def __init__(self, figure: Any) -> None:
         super().__init__(figure)  # type: ignore[no-untyped-call]  # matplotlib's, unannotated
         self.pending: Callable[[], object] | None = None
         self._held = False  # a draw asked for while hidden
+        self._looking = False  # a look on the event loop's next turn is asked for
 
     def paintEvent(self, event: Any) -> None:
         if self.pending is None and not self._held:
             super().paintEvent(event)  # type: ignore[no-untyped-call]
             return
-        # Drawn once the event loop next turns: the first paint comes while the dashboard's
-        # sections are still being laid out, and a chart drawn then was drawn again at its
-        # final size (each draw lays the figure out: a quarter of a second).
+        # Looked at once the event loop next turns: the first paint comes while the
+        # dashboard's sections are still being laid out (every chart in view for a moment),
+        # and a chart drawn then was drawn again at its final size, or drawn though out of
+        # sight (each draw lays the figure out: a quarter of a second).
+        if not self._looking:
+            self._looking = True
+            QTimer.singleShot(0, self, self._draw_if_seen)
+
+    def _draw_if_seen(self) -> None:
+        self._looking = False
+        if not self.isVisible() or self.visibleRegion().isEmpty():
+            return  # still out of sight: looked at again at its next paint
         if self.pending is not None:
             build, self.pending = self.pending, None
             build()
