@@ -65,8 +65,12 @@ class TeamData:
     # (``_chained``): their data as of stays before the gap
     held_back: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # owner -> the making of the newest whole-team bundle from the server made after their
-    # data as of: it holds all they had synced by then (when that was, it does not say)
+    # data as of that does not say when they last synced (an older server's, or they have
+    # not synced since the server began to say): it holds all they had synced by then
     server_made: Mapping[str, dt.datetime] = field(default_factory=dict)
+    # owner -> the making of the server's bundle that said when they last synced, where
+    # their data as of is that sync
+    last_sync: Mapping[str, dt.datetime] = field(default_factory=dict)
     # the workers whose data as of is one laptop's bundle's making while they have another
     one_laptop: frozenset[str] = frozenset()
 
@@ -240,6 +244,7 @@ class _AsOf:
     covered: dict[str, tuple[str, str]] = field(default_factory=dict)
     held_back: dict[str, tuple[str, str]] = field(default_factory=dict)
     server_made: dict[str, dt.datetime] = field(default_factory=dict)
+    last_sync: dict[str, dt.datetime] = field(default_factory=dict)
     one_laptop: set[str] = field(default_factory=set)
 
 
@@ -259,11 +264,17 @@ def _as_of(
     before it reaches (``_chained``). An evaluation bundle brings nothing the figures count:
     it moves no worker's date.
 
-    Beside it: where a gap keeps a later period's bundle from counting, its months; and
-    where a whole-team bundle from the server was made after the date, its making: the
-    server holds what a laptop synced, so a worker who recorded nothing since their newest
-    record is up to date, but the bundle does not say when they last synced, so the date
-    stays their newest record's."""
+    A whole-team bundle from the server says when each worker last finished a sync (the
+    server then held all they had recorded): that time vouches too, no later than the
+    bundle's making (``_last_synced``), so a worker who synced this morning but recorded
+    nothing for a week is as of this morning.
+
+    Beside it: where a gap keeps a later period's bundle from counting, its months; where
+    the date is a sync the server's bundle said, that bundle's making; and where a whole-team
+    bundle from the server that does not say when they last synced (an older server's) was
+    made after the date, its making: the server holds what a laptop synced, so a worker who
+    recorded nothing since their newest record is up to date, but the date stays their
+    newest record's."""
     whole: dict[str, dt.datetime] = {}
     spans: dict[str, list[Span]] = {}
 
@@ -319,6 +330,9 @@ def _as_of(
                 offer(owner, made(created, taken), (first, last) if last else None)
                 if not last:
                     laptop_made.setdefault(owner, {})[made(created, taken)] = str(signer)
+    synced = _last_synced(s, made) if bundled else {}
+    for owner, (when, _made_at) in synced.items():
+        offer(owner, when, None)
     found = _AsOf()
     for owner in whole.keys() | spans.keys():
         found.latest[owner], covered, held = _chained(whole.get(owner), spans.get(owner, []))
@@ -326,9 +340,28 @@ def _as_of(
             found.covered[owner] = covered
         if held is not None:
             found.held_back[owner] = held
+    for owner, (when, made_at) in synced.items():
+        if found.latest.get(owner) == when:
+            found.last_sync[owner] = made_at
     if bundled:
         _server_made(s, found, made)
         _one_of_laptops(s, found, laptop_made)
+    return found
+
+
+def _last_synced(s: Session, made: Any) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """Worker -> when they last finished a sync, as the whole-team bundles from the server
+    say (``bundle_ledger.synced``; never later than the bundle's making), the latest said,
+    and the making of the bundle that said it."""
+    found: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for synced, created, taken in s.connection().exec_driver_sql(
+        "SELECT synced, created_at, at FROM bundle_ledger WHERE direction = 'import' "
+        "AND sender_kind = 'server' AND kind = 'supervision' AND synced IS NOT NULL"
+    ):
+        made_at = made(created, taken)
+        for owner, when in (_json(synced) or {}).items():
+            said = (min(dt.datetime.fromisoformat(str(when)), made_at), made_at)
+            found[str(owner)] = max(said, found.get(str(owner), said))
     return found
 
 
@@ -376,16 +409,26 @@ def _server_made(s: Session, found: _AsOf, made: Any) -> None:
         "WHERE l.sender_kind = 'server' AND l.team_id IS NOT NULL",
     )
     run = s.connection().exec_driver_sql
-    newest: dict[str, dt.datetime] = {}
-    for team, created, taken in run(
-        "SELECT team_id, created_at, at FROM bundle_ledger WHERE direction = 'import' "
+    newest: dict[str, list[tuple[dt.datetime, frozenset[str]]]] = {}
+    for team, created, taken, synced in run(
+        "SELECT team_id, created_at, at, synced FROM bundle_ledger WHERE direction = 'import' "
         "AND sender_kind = 'server' AND kind = 'supervision' AND team_id IS NOT NULL "
         "AND period_last IS NULL"
     ):
-        when = made(created, taken)
-        newest[str(team)] = max(when, newest.get(str(team), when))
+        said = frozenset(_json(synced) or {})  # whose last sync it said (``_last_synced``)
+        newest.setdefault(str(team), []).append((made(created, taken), said))
     for owner, latest in found.latest.items():
-        made_at = max((newest[t] for t in teams.get(owner, ()) if t in newest), default=None)
+        if owner in found.last_sync:  # their date is the sync the server's bundle said
+            continue
+        made_at = max(
+            (
+                when
+                for t in teams.get(owner, ())
+                for when, said in newest.get(t, ())
+                if owner not in said
+            ),
+            default=None,
+        )
         if made_at is not None and made_at > latest:
             found.server_made[owner] = made_at
 
@@ -435,6 +478,7 @@ def load(s: Session, owners: frozenset[str] | None) -> TeamData:
         covered=as_of.covered,
         held_back=as_of.held_back,
         server_made=as_of.server_made,
+        last_sync=as_of.last_sync,
         one_laptop=frozenset(as_of.one_laptop),
         labels=labels,
         deciles={_postcode(k): int(v) for k, v in deciles.items()},

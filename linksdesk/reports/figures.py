@@ -887,8 +887,10 @@ def freshness(c: _Ctx) -> Section:
 
 def _beside_the_dates(c: _Ctx) -> tuple[str, ...]:
     """What the "Data as of" table says beside workers' dates, a kind at a time: a date that
-    rests on a period's bundle, one a gap holds back, one a newer whole-team bundle from the
-    server may vouch for, one made by a laptop of a worker who has another."""
+    rests on a period's bundle, one a gap holds back, one that is the worker's last sync as
+    the server's bundle said, one a newer whole-team bundle from the server (that did not
+    say when they last synced) may vouch for, one made by a laptop of a worker who has
+    another."""
     words: tuple[tuple[Mapping[str, Any], Callable[[Any], str]], ...] = (
         (c.d.covered, lambda covered: (
             f"their newest data came in a bundle covering {_months(covered)} only: cases "
@@ -898,6 +900,9 @@ def _beside_the_dates(c: _Ctx) -> tuple[str, ...]:
             f"a bundle covering {_months(held)} has come, but none covering the time between "
             f"the date shown and {_months((held[0], held[0]))}: a case referred and closed "
             "then would be missing, so the date stays until a bundle of that time comes.")),
+        (c.d.last_sync, lambda made: (
+            f"the date shown is when they last synced, as the server's bundle of "
+            f"{made:%d %B %Y} says: all they had recorded by then is here.")),
         (c.d.server_made, lambda made: (
             f"the date shown is their newest record; the server's bundle made {made:%d %B %Y} "
             "holds all they had synced by then. It does not say when they last synced: if "

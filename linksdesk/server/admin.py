@@ -305,7 +305,7 @@ def authenticate(db: Database, token: str) -> DeviceContext:
         device, worker, others = row
         if device.revoked_ms is not None:
             raise NotEnrolled()
-        ctx = DeviceContext(device.id, worker.id, worker.team_id, worker.role)
+        ctx = DeviceContext(device.id, worker.id, worker.team_id, worker.role, device.synced_ms)
         seen = device.last_seen_ms
         # written at most once a minute, unless another laptop of the worker was seen since
         # this one last was: the order of their last syncs stays exact
@@ -320,6 +320,21 @@ def authenticate(db: Database, token: str) -> DeviceContext:
             if dev is not None:
                 dev.last_seen_ms = now
     return ctx
+
+
+def note_synced(db: Database, ctx: DeviceContext) -> None:
+    """Note that the device finished a sync: the server answered its pull with the last
+    page, or its digests, which a laptop asks for only once its push has sent everything it
+    had queued, so all it had recorded is here (``Device.synced_ms``; a record saved in the
+    seconds the sync took goes with its next). Written at most once a minute, as
+    ``last_seen_ms``: the time kept is then a little early, never late."""
+    now = now_ms()
+    if ctx.synced_ms is not None and now - ctx.synced_ms <= LAST_SEEN_EVERY_MS:
+        return
+    with db.writing() as s:
+        device = s.get(Device, ctx.device_id)
+        if device is not None and device.revoked_ms is None:
+            device.synced_ms = now
 
 
 def revoke_device(db: Database, device_id: str) -> str | None:

@@ -9,6 +9,7 @@ the team's signers. Evaluation records are made by the same code as on a device.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -100,6 +101,29 @@ def _programme(s: Session) -> str:
 
 
 # -- bundles --------------------------------------------------------------------------------
+def last_synced(s: Session, team_id: str) -> dict[str, str]:
+    """Worker -> when they last finished a sync (``Device.synced_ms``, ISO in UTC), for a
+    whole-team supervision bundle's manifest (``format.manifest_synced``): the server holds
+    all they had recorded by then. The newest of their laptops in use; a revoked laptop's
+    only when they have none in use (its last sync still brought all it held, and it
+    brings nothing more), never over one in use, whose work since may still be to come."""
+    newest: dict[str, tuple[bool, int]] = {}
+    query = (
+        select(Device.worker_id, Device.synced_ms, Device.revoked_ms)
+        .join(Worker, Worker.id == Device.worker_id)
+        .where(Worker.team_id == team_id)
+    )
+    for worker, synced, revoked in s.execute(query):
+        if synced is None:  # never finished a sync since the server began to keep it
+            continue
+        said = (revoked is None, synced)
+        newest[worker] = max(said, newest.get(worker, said))
+    return {
+        worker: dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat()
+        for worker, (_in_use, ms) in sorted(newest.items())
+    }
+
+
 def _shared(records: list[Record], scope: str = TEAM_SCOPE) -> dict[str, bool]:
     """What each participant's latest consent of ``scope`` the server holds says
     (``registry.consent_decision``): team sharing unless said."""
@@ -232,6 +256,10 @@ def export(db: Database, team_ref: str, **order: Unpack[BundleOrder]) -> Sealed:
             "programme": _programme(s),
             **more,
         }
+        if kind == "supervision" and not order.get("period"):
+            # the whole team's: when each worker last synced (never an evaluation bundle's,
+            # whose workers are pseudonyms and carry no timing that would name them)
+            extra["synced"] = last_synced(s, team.id)
     sender = Sender("server", "sync server", None, None, team.id)
     sealed = seal(records, sender=sender, key=key, extra=extra, **order)
     m = sealed.manifest

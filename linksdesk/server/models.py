@@ -58,7 +58,10 @@ class Device(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token
     label: Mapped[str | None] = mapped_column(String(64))
     enrolled_ms: Mapped[Ms]
-    last_seen_ms: Mapped[Ms | None]
+    last_seen_ms: Mapped[Ms | None]  # any request, a handshake alone too
+    # the last time this laptop finished a sync (``admin.note_synced``): everything it had
+    # queued to send by then is here
+    synced_ms: Mapped[Ms | None]
     revoked_ms: Mapped[Ms | None]
     # the device's Ed25519 public key (minisign line), for the team's signed roster
     signing_key: Mapped[str | None] = mapped_column(String(64))

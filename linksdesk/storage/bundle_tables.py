@@ -39,6 +39,10 @@ class BundleLedger(Base):
     # (or a bundle imported before 0015, whose period was not kept)
     period_first: Mapped[str | None] = mapped_column(String(7))
     period_last: Mapped[str | None] = mapped_column(String(7))
+    # a whole-team bundle from the server: worker id -> when they last finished a sync (UTC,
+    # ISO; ``format.manifest_synced``); None: not said (another kind, or an older server,
+    # or a bundle imported before 0019)
+    synced: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class TrustedSigner(Base):

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bundle_kit import Supervisor
 from small_team import laptop_and_supervisor, sharing_person
 from sync_kit import Dev, new_server, two_laptops
@@ -147,6 +148,18 @@ def test_a_case_referred_and_closed_between_two_bundles(tmp_path: Path) -> None:
         assert _as_of(sup) == (dt.datetime(2026, 11, 30, 12), 3)
 
 
+def an_older_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's bundles made from now on as a server before its migration 0006 made
+    them: the manifest does not say when each worker last synced."""
+    real = server_bundles.seal
+
+    def seal(records: Any, *, extra: dict[str, Any] | None = None, **given: Any) -> Any:
+        older = {k: v for k, v in (extra or {}).items() if k != "synced"}
+        return real(records, extra=older, **given)
+
+    monkeypatch.setattr(server_bundles, "seal", seal)
+
+
 @contextlib.contextmanager
 def laptop_of_a_team(tmp_path: Path) -> Iterator[tuple[Any, Dev, Supervisor, str, Any]]:
     """A server, one worker's laptop enrolled in a team, and a supervisor: (server, laptop,
@@ -163,7 +176,10 @@ def laptop_of_a_team(tmp_path: Path) -> Iterator[tuple[Any, Dev, Supervisor, str
         server.close()
 
 
-def test_a_quarter_after_the_servers_bundle_takes_nothing_back(tmp_path: Path) -> None:
+def test_a_quarter_after_the_servers_bundle_takes_nothing_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    an_older_server(monkeypatch)  # its bundle's date is the newest record's, as it was then
     with laptop_of_a_team(tmp_path) as (server, dev, sup, team, real):
         _at_clock(dev.store, dt.datetime(2026, 2, 20, 9))  # a case of January, closed
         closed = dev.participant()

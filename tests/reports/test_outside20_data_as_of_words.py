@@ -6,10 +6,11 @@ date was right but the report did not say why:
   at 1 July (a case referred and closed in August and September is in neither bundle), and
   nothing said that a later bundle had come and was set aside for the gap: the supervisor
   saw a date four months old beside a bundle they had just imported;
-- a team's bundle from the server holds everything the team's laptops had synced, but not
-  when each laptop last synced (the manifest does not carry it), so a worker who recorded
-  nothing for weeks had the date of their newest record and was flagged as stale, with
-  nothing saying that the server's newer bundle held all they had synced by then;
+- a team's bundle from the server holds everything the team's laptops had synced, but an
+  older server's does not say when each laptop last synced, so a worker who recorded nothing
+  for weeks had the date of their newest record and was flagged as stale, with nothing
+  saying that the server's newer bundle held all they had synced by then (a server that
+  says it makes the date their last sync, and the words say so);
 - a worker with two laptops hands over a bundle from one that last synced weeks ago: the
   date is its making (the manifest does not carry its last sync, so the date cannot be
   corrected without a change of the bundle format), while what they recorded on the other
@@ -23,10 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from documents_kit import pdf_text
 from small_team import laptop_and_supervisor, sharing_person
 from test_outside19_data_as_of import _at_clock as _at
-from test_outside19_data_as_of import _bundle, _made, laptop_of_a_team, mays_case_on_two_laptops
+from test_outside19_data_as_of import (
+    _bundle,
+    _made,
+    an_older_server,
+    laptop_of_a_team,
+    mays_case_on_two_laptops,
+)
 
 from linksdesk.casework import bundles, participants, supervision
 from linksdesk.reports.build import report_from_store
@@ -88,7 +96,9 @@ def test_a_gap_that_holds_the_date_back_is_said(tmp_path: Path) -> None:
         assert not any("has come, but none covering" in w for w in warnings), warnings
 
 
-def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
+def test_a_quiet_worker_in_the_servers_bundle_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with laptop_of_a_team(tmp_path) as (server, dev, sup, team, real):
         _at(dev.store, dt.datetime(2026, 5, 4, 9))
         may = dev.participant()
@@ -96,7 +106,10 @@ def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
         _at(dev.store, dt.datetime(2026, 8, 30, 12))  # the worker's last record
         dev.contact(may, when=dt.datetime(2026, 8, 30, 10))
         dev.store.clock._now_ms = real
+        before = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         dev.sync()  # synced today, with nothing new since August
+        after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        an_older_server(monkeypatch)  # its bundle does not say when the worker last synced
         sealed = server_bundles.export(server.db, team, kind="supervision",
                                        recipients=[sup.recipient])  # fmt: skip
         made = dt.datetime.now(dt.UTC)
@@ -110,6 +123,18 @@ def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
         assert len(said) == 1 and f"{made:%d %B %Y}" in said[0], warnings
         assert "when they last synced" in said[0]
 
+        # this server's bundle says when the worker last synced: that is the date now
+        monkeypatch.undo()
+        sealed = server_bundles.export(server.db, team, kind="supervision",
+                                       recipients=[sup.recipient])  # fmt: skip
+        receive.import_bundle(sup.store, sealed.write(tmp_path / "now.age")[0])
+        as_of, warnings = _freshness(sup.store)
+        assert as_of is not None and before <= as_of <= after, (before, as_of, after)
+        assert not any("server's bundle made" in w for w in warnings), warnings
+        said = [w for w in warnings if "when they last synced" in w]
+        assert len(said) == 1 and f"the server's bundle of {made:%d %B %Y}" in said[0], warnings
+        assert not any("newest record" in w for w in warnings), warnings
+
         # the laptop's own bundle, made now: its making is the date, no words needed
         own = tmp_path / "own.age"
         export.export_to_file(dev.store, own, kind="supervision", recipients=[sup.recipient])
@@ -120,8 +145,10 @@ def test_a_quiet_worker_in_the_servers_bundle_is_said(tmp_path: Path) -> None:
         assert not any("one of their laptops" in w for w in warnings), warnings  # it has one
 
 
-def test_one_of_two_laptops_bundle_is_said(tmp_path: Path) -> None:
-    # the office laptop's last sync is May's
+def test_one_of_two_laptops_bundle_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the office laptop's last sync is May's (by the laptops' clocks, set back: the server's
+    # bundle, which would say the real time, is an older server's)
+    an_older_server(monkeypatch)
     with mays_case_on_two_laptops(tmp_path) as (server, office, venues, sup, _may):
         team = admin.find_worker(server.db, office.worker_id).team_id
         sealed = server_bundles.export(server.db, team, kind="supervision",

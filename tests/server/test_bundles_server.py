@@ -5,13 +5,16 @@ synced under team consent, with a signed roster; evaluation uses the server's lo
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
+from typing import Any
 
 from pyrage import x25519
+from server_kit import Device as ServerDevice
 from server_kit import Programme
 from sqlalchemy import select
 
-from linksdesk.server import bundles, keys
+from linksdesk.server import admin, bundles, keys
 from linksdesk.server.models import Device
 from linksdesk.sync.bundle import evaluation
 from linksdesk.sync.bundle.format import decrypt, roster_server_key, verify_roster
@@ -92,3 +95,43 @@ def test_keys_roster_and_team_bundles(programme: Programme, tmp_path: Path) -> N
     assert {r["fields"]["age_band"] for r in persons} == {"35-39"}
     assert ev_sealed.manifest["deprivation"]["name"] == "IMD"
     assert ev_sealed.manifest["k_anonymity"]["k"] == 5
+
+
+def test_a_team_bundle_says_when_each_worker_last_finished_a_sync(programme: Programme) -> None:
+    team = programme.team()
+    both, quiet, gone = (programme.worker(team) for _ in range(3))
+    office, venues, halfway, left = (programme.enrol(w) for w in (both, both, quiet, gone))
+    identity = x25519.Identity.generate()
+
+    def synced(kind: str = "supervision", **order: Any) -> Any:
+        sealed = bundles.export(
+            programme.db, team, kind=kind, recipients=[str(identity.to_public())], **order
+        )
+        return decrypt(sealed.data, str(identity)).manifest.get("synced", "not said")
+
+    def finished(dev: ServerDevice) -> str:
+        with programme.db.reading() as s:
+            ms = s.scalar(select(Device.synced_ms).where(Device.id == dev.device_id))
+        return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat()
+
+    # a handshake, a push, a pull cut short: no sync finished
+    halfway.handshake()
+    for _ in range(2):
+        halfway.push(halfway.shared(halfway.participant()))
+    page = halfway.post("pull", {"cursor": 0, "limit": 1}).json()
+    assert page["has_more"]
+    assert synced() == {}
+
+    office.push(office.shared(office.participant()))
+    office.pull_all()  # its last page: the sync finished
+    time.sleep(0.01)
+    assert venues.post("verify").status_code == 200  # digests, asked for after a push, too
+    left.pull_all()
+    assert synced() == {both: finished(venues), gone: finished(left)}  # each worker's newest
+    admin.revoke_device(programme.db, venues.device_id)
+    admin.revoke_device(programme.db, left.device_id)
+    # a revoked laptop's last sync stands for a worker with no other, never over one in use
+    assert synced() == {both: finished(office), gone: finished(left)}
+    # never in a bundle of some months, nor an evaluation bundle
+    assert synced(period=("2026-04", "2026-09")) == "not said"
+    assert synced("evaluation", period=("2026-04", "2026-09")) == "not said"

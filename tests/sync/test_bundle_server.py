@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bundle_kit import Laptop, Supervisor
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sync_kit import Dev, ServerProcess, new_server
 
 from linksdesk.server import admin
@@ -18,7 +19,7 @@ from linksdesk.server import bundles as server_bundles
 from linksdesk.server import keys as server_keys
 from linksdesk.server.cli import main as server_main
 from linksdesk.server.models import BundleLog, Device
-from linksdesk.storage.bundle_tables import TrustedSigner
+from linksdesk.storage.bundle_tables import BundleLedger, TrustedSigner
 from linksdesk.storage.tables import Participant
 from linksdesk.sync import state
 from linksdesk.sync.bundle import evaluation, export, keys, receive
@@ -170,4 +171,52 @@ def test_server_bundle_roster_introduces_the_team_and_strangers_are_refused(
     finally:
         dev.close()
         stranger.close()
+        sup.vault.lock()
+
+
+LATER = "2026-12-07T09:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("supervision", "5"),  # not a worker -> time
+        ("supervision", {"WORKER": 5}),
+        ("supervision", {"WORKER": "last Tuesday"}),
+        ("supervision", {"WORKER": "2026-12-07T09:00:00"}),  # no zone: whose clock?
+        ("supervision", {"w" * 65: LATER}),
+        ("evaluation", {"WORKER": LATER}),  # pseudonymised: no worker's timing, ever
+    ],
+)
+def test_a_manifest_saying_last_syncs_otherwise_is_refused(
+    tmp_path: Path, server: ServerProcess, monkeypatch: pytest.MonkeyPatch, kind: str, said: object
+) -> None:
+    team = server.team()
+    dev, sup = Dev.create(tmp_path, "laptop"), Supervisor.create(tmp_path)
+    try:
+        dev.enrol(server, server.worker(team))
+        dev.contact(dev.participant())
+        dev.sync()
+        real = server_bundles.seal
+
+        def seal(records: Any, *, extra: dict[str, Any], **given: Any) -> Any:
+            value = json.loads(json.dumps(said).replace("WORKER", dev.worker_id))
+            return real(records, extra={**extra, "synced": value}, **given)
+
+        monkeypatch.setattr(server_bundles, "seal", seal)  # the server's key signs it
+        period = ("2026-01", "2026-12") if kind == "evaluation" else None
+        sealed = server_bundles.export(
+            server.db, team, kind=kind, recipients=[sup.recipient], period=period
+        )
+        path, _sig = sealed.write(tmp_path / "team.age")
+        with pytest.raises(BundleRefused, match="when the team's workers last synced") as refused:
+            receive.import_bundle(
+                sup.store, path, trust=server_keys.public_key(server.db).fingerprint
+            )
+        assert "Nothing was imported" in str(refused.value)
+        with sup.store.read() as s:  # nothing half imported: not even the server's key
+            for table in (BundleLedger, Participant, TrustedSigner):
+                assert s.scalar(select(func.count()).select_from(table)) == 0, table
+    finally:
+        dev.close()
         sup.vault.lock()

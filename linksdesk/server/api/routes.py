@@ -88,12 +88,17 @@ def push(body: PushRequest, db: DbDep, device: DeviceDep) -> Response:
 @router.post("/pull", response_model=PullResponse, tags=["sync"])
 def pull(body: PullRequest, db: DbDep, device: DeviceDep) -> Response:
     # the page is written as PullResponse's JSON by the step itself (from the log's text)
-    return Response(pull_step.pull_json(db, device, body), media_type="application/json")
+    page, last = pull_step.pull_page(db, device, body)
+    if last:
+        admin.note_synced(db, device)
+    return Response(page, media_type="application/json")
 
 
 @router.post("/verify", response_model=VerifyResponse, tags=["sync"])
 def verify(db: DbDep, device: DeviceDep) -> VerifyResponse:
-    return verify_step.verify(db, device)
+    answer = verify_step.verify(db, device)
+    admin.note_synced(db, device)
+    return answer
 
 
 @router.post(

@@ -15,3 +15,4 @@ class DeviceContext:
     worker_id: str
     team_id: str
     role: str
+    synced_ms: int | None = None  # when the device last finished a sync (``Device.synced_ms``)

@@ -40,12 +40,13 @@ _SMALL_EXPONENT = b"e-0"
 # -- pull and verify ------------------------------------------------------------------------
 def pull(db: Database, ctx: DeviceContext, req: PullRequest) -> PullResponse:
     """The page after ``req.cursor`` as the device reads it (for callers in process)."""
-    return PullResponse.model_validate_json(pull_json(db, ctx, req))
+    return PullResponse.model_validate_json(pull_page(db, ctx, req)[0])
 
 
-def pull_json(db: Database, ctx: DeviceContext, req: PullRequest) -> bytes:
+def pull_page(db: Database, ctx: DeviceContext, req: PullRequest) -> tuple[bytes, bool]:
     """The page after ``req.cursor``: :class:`PullResponse` as JSON, the bytes its model
-    would write, built from the change log's stored text without a model per change."""
+    would write, built from the change log's stored text without a model per change; and
+    whether it is the last (nothing more for the device up to the head)."""
     with db.reading(snapshot=True) as s:
         meta = server_meta(s)
         head = meta.seq  # every change numbered up to here has committed
@@ -80,7 +81,7 @@ def pull_json(db: Database, ctx: DeviceContext, req: PullRequest) -> bytes:
         "data_epoch": meta.data_epoch,
         "settings_version": version,
     }
-    return b'{"changes":[%s],%s' % (b",".join(changes), json_text(tail)[1:])
+    return b'{"changes":[%s],%s' % (b",".join(changes), json_text(tail)[1:]), not has_more
 
 
 def _stored(text: str) -> tuple[str, str] | Any:

@@ -165,6 +165,47 @@ def ledger_period(manifest: dict[str, Any]) -> dict[str, str | None]:
             "period_last": period[1] if period else None}  # fmt: skip
 
 
+SYNCED_MAX = 10_000  # workers a team's manifest may name (far more than any team has)
+
+
+def manifest_synced(manifest: dict[str, Any]) -> dict[str, str] | None:
+    """When each worker last finished a sync, as a whole-team supervision bundle from the
+    server says (``server.bundles.last_synced``): worker id -> the time in UTC, ISO without
+    its zone, as the ledger keeps times. None when the manifest does not say (a bundle from
+    an older server). Refused whole when it is not as the server writes it, or in a bundle
+    that must not carry it: a laptop's, one made with a period, or an evaluation bundle
+    (whose workers are pseudonyms: a worker's sync times would name them)."""
+    synced = manifest.get("synced")
+    if synced is None:
+        return None
+    bad = BundleRefused(
+        "The bundle's manifest says when the team's workers last synced in a way LinksDesk's "
+        "server does not write. Nothing was imported; ask for a new bundle, and tell your "
+        "programme administrator."
+    )
+    sender = manifest.get("sender")
+    whole_team = (
+        manifest.get("kind") == "supervision"
+        and manifest.get("period") is None
+        and isinstance(sender, dict)
+        and sender.get("kind") == "server"
+    )
+    if not whole_team or not isinstance(synced, dict) or len(synced) > SYNCED_MAX:
+        raise bad
+    out: dict[str, str] = {}
+    for worker, when in synced.items():
+        if not (_text_or_none(worker, _MAX_ID) and isinstance(when, str) and len(when) <= 40):
+            raise bad
+        try:
+            parsed = dt.datetime.fromisoformat(when)
+        except ValueError:
+            raise bad from None
+        if parsed.tzinfo is None:
+            raise bad
+        out[worker] = parsed.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+    return out
+
+
 def open_in_period(period: tuple[str, str] | None, opened: object, closed: object) -> bool:
     """Whether a case (opened, closed: ISO dates or None) was open at some time in the
     period's whole months; with no period, every case counts."""

@@ -57,6 +57,7 @@ from linksdesk.sync.bundle.format import (
     decrypt,
     ledger_period,
     manifest_period,
+    manifest_synced,
     now_utc,
     parse_time,
     read_file,
@@ -196,6 +197,7 @@ def check(
         verify_opened(opened, key=key, recipient=keys.recipient_of(identity), now=now)
         m = opened.manifest
         manifest_period(m)
+        manifest_synced(m)
         sender = m.get("sender") or {}
         if sender.get("fingerprint") != sig.fingerprint:
             raise BundleRefused("The bundle's manifest names another signer than its signature.")
@@ -523,6 +525,7 @@ def _check_and_apply(
                 created_at=parse_time(m["created"]).replace(tzinfo=None),
                 expires_at=parse_time(m["expires"]).replace(tzinfo=None),
                 counts=report.counts,
+                synced=manifest_synced(m),
                 at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
                 **ledger_period(m),
             )
