@@ -1,0 +1,124 @@
+"""Round 25 of the outside testing: a hostile device, a tired worker, a second laptop.
+
+Each test drives LinksDesk from the outside: a real ``linksdesk-server serve`` on 127.0.0.1,
+laptops' real vaults, and whatever stands between them on the wire.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from server_kit import Device
+from sync_kit import Dev, ServerProcess, new_server
+
+from linksdesk.core.errors import SyncError
+from linksdesk.core.hlc import HLC
+from linksdesk.sync import state
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    srv = new_server(tmp_path)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def laptop(server: ServerProcess, tmp_path: Path) -> Iterator[Dev]:
+    """A new team's worker's laptop, enrolled and opened again (as the app does)."""
+    dev = Dev.create(tmp_path, "laptop")
+    dev.enrol(server, server.worker(server.team()))
+    dev.reopen()
+    yield dev
+    dev.close()
+
+
+def _point_at(dev: Dev, url: str) -> None:
+    with dev.store.write() as tx:
+        state.put(tx.session, state.SERVER_URL, url)
+
+
+class _ProxyBlockingPush(BaseHTTPRequestHandler):
+    """A reverse proxy in front of the real server that passes every request on but the
+    push, which it answers with a page of its own (a rule that blocks POST bodies, a route
+    missing from its configuration while it reloads)."""
+
+    upstream = ""
+    status = 404
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path.endswith("/push"):
+            status, ctype, out = self.status, "text/html", b"<html><h1>Not Found</h1></html>"
+        else:
+            headers = {
+                k: v
+                for k, v in self.headers.items()
+                if k.lower() in ("authorization", "content-type", "content-encoding")
+            }
+            answer = httpx.post(self.upstream + self.path, content=body, headers=headers)
+            status, ctype, out = answer.status_code, answer.headers["content-type"], answer.content
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_a_proxys_own_refusal_of_a_push_keeps_the_work_queued_for_the_real_server(
+    server: ServerProcess, laptop: Dev, status: int
+) -> None:
+    handler = type("Proxy", (_ProxyBlockingPush,), {"upstream": server.url, "status": status})
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        pid = laptop.participant()
+        queued = laptop.outbox()
+        _point_at(laptop, f"http://127.0.0.1:{proxy.server_address[1]}")
+        with pytest.raises(SyncError):
+            laptop.sync()  # nothing reached the server: the worker is told so
+        assert laptop.outbox() == queued  # nothing taken off the queue as "refused"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    _point_at(laptop, server.url)
+    laptop.sync()
+    assert pid in server.records(laptop.worker_id)["participant"]
+    assert laptop.outbox() == 0 and not laptop.attention()
+
+
+def test_a_colleagues_clock_at_its_last_counter_does_not_stop_the_teams_laptops_syncing(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    team = server.team()
+    hostile_worker, worker = server.worker(team), server.worker(team)
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        enrolled = http.post("/v1/enrol", json={"code": server.code(hostile_worker), "label": "x"})
+        hostile = Device(http, enrolled.json())
+        # a directory entry every laptop of the team pulls, stamped a minute ahead (within
+        # the drift the server allows) at the last counter the clock's five digits hold
+        stamp = HLC(int(time.time() * 1000) + 60_000, 99_999, hostile.device_id).encode()
+        entry = {"organisation": "Advice shop", "service": "Debt", "area": "North"}
+        taken = hostile.push_one(hostile.change("resource", hlc=stamp, fields=entry))
+        assert taken["status"] == "applied"
+    laptop = Dev.create(tmp_path, "laptop")
+    try:
+        laptop.enrol(server, worker)
+        laptop.reopen()
+        laptop.sync()  # pulls the entry
+        pid = laptop.participant()  # written within that minute
+        laptop.sync()
+        assert not laptop.attention()
+        assert pid in server.records(worker)["participant"]
+    finally:
+        laptop.close()
