@@ -19,24 +19,23 @@ from sync_kit import Dev, ServerProcess, new_server
 
 from linksdesk.core.errors import SyncError
 from linksdesk.core.hlc import HLC
+from linksdesk.server import admin
 from linksdesk.sync import state
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    srv = new_server(tmp_path)
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def laptop(server: ServerProcess, tmp_path: Path) -> Iterator[Dev]:
-    """A new team's worker's laptop, enrolled and opened again (as the app does)."""
-    dev = Dev.create(tmp_path, "laptop")
-    dev.enrol(server, server.worker(server.team()))
-    dev.reopen()
-    yield dev
-    dev.close()
+def served(tmp_path: Path) -> Iterator[tuple[ServerProcess, Dev]]:
+    """A real server, and a new team's worker's laptop enrolled with it and opened again
+    (as the app does after enrolment)."""
+    server = new_server(tmp_path)
+    laptop = Dev.create(tmp_path, "laptop")
+    try:
+        laptop.enrol(server, server.worker(server.team()))
+        laptop.reopen()
+        yield server, laptop
+    finally:
+        laptop.close()
+        server.close()
 
 
 def _point_at(dev: Dev, url: str) -> None:
@@ -76,8 +75,9 @@ class _ProxyBlockingPush(BaseHTTPRequestHandler):
 
 @pytest.mark.parametrize("status", [403, 404, 405])
 def test_a_proxys_own_refusal_of_a_push_keeps_the_work_queued_for_the_real_server(
-    server: ServerProcess, laptop: Dev, status: int
+    served: tuple[ServerProcess, Dev], status: int
 ) -> None:
+    server, laptop = served
     handler = type("Proxy", (_ProxyBlockingPush,), {"upstream": server.url, "status": status})
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
@@ -98,12 +98,12 @@ def test_a_proxys_own_refusal_of_a_push_keeps_the_work_queued_for_the_real_serve
 
 
 def test_a_colleagues_clock_at_its_last_counter_does_not_stop_the_teams_laptops_syncing(
-    server: ServerProcess, tmp_path: Path
+    served: tuple[ServerProcess, Dev],
 ) -> None:
-    team = server.team()
-    hostile_worker, worker = server.worker(team), server.worker(team)
+    server, laptop = served
+    colleague = server.worker(admin.find_worker(server.db, laptop.worker_id).team_id)
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        enrolled = http.post("/v1/enrol", json={"code": server.code(hostile_worker), "label": "x"})
+        enrolled = http.post("/v1/enrol", json={"code": server.code(colleague), "label": "x"})
         hostile = Device(http, enrolled.json())
         # a directory entry every laptop of the team pulls, stamped a minute ahead (within
         # the drift the server allows) at the last counter the clock's five digits hold
@@ -111,14 +111,8 @@ def test_a_colleagues_clock_at_its_last_counter_does_not_stop_the_teams_laptops_
         entry = {"organisation": "Advice shop", "service": "Debt", "area": "North"}
         taken = hostile.push_one(hostile.change("resource", hlc=stamp, fields=entry))
         assert taken["status"] == "applied"
-    laptop = Dev.create(tmp_path, "laptop")
-    try:
-        laptop.enrol(server, worker)
-        laptop.reopen()
-        laptop.sync()  # pulls the entry
-        pid = laptop.participant()  # written within that minute
-        laptop.sync()
-        assert not laptop.attention()
-        assert pid in server.records(worker)["participant"]
-    finally:
-        laptop.close()
+    laptop.sync()  # pulls the entry
+    pid = laptop.participant()  # written within that minute
+    laptop.sync()
+    assert not laptop.attention()
+    assert pid in server.records(laptop.worker_id)["participant"]
