@@ -6,6 +6,7 @@ laptops' real vaults, and whatever stands between them on the wire.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_kit import Device
+from server_kit import Device, restore_backup, run
 from sync_kit import Dev, ServerProcess, new_server
 
 from linksdesk.core.errors import SyncError
@@ -116,3 +117,23 @@ def test_a_colleagues_clock_at_its_last_counter_does_not_stop_the_teams_laptops_
     laptop.sync()
     assert not laptop.attention()
     assert pid in server.records(laptop.worker_id)["participant"]
+
+
+def test_new_epoch_lists_only_commands_done_on_its_own_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a trial database beside the programme's own, in one folder: one server key serves both
+    live, trial = f"sqlite:///{tmp_path / 'server.db'}", f"sqlite:///{tmp_path / 'trial.db'}"
+    for url in (live, trial):
+        assert run(capsys, "init", "--db", url)[0] == 0
+    assert run(capsys, "add-team", "North", "--db", live)[0] == 0
+    shutil.copyfile(tmp_path / "server.db", tmp_path / "backup.db")
+    assert run(capsys, "add-team", "Practice", "--db", trial)[0] == 0
+    assert (
+        run(capsys, "add-worker", "--team", "Practice", "--name", "Test Person", "--db", trial)[0]
+        == 0
+    )
+    restore_backup(tmp_path)  # the programme's database restored, as docs/server.md says
+    code, said = run(capsys, "new-epoch", "--db", live)
+    assert code == 0, said
+    assert "Practice" not in said and "Run these again" not in said, said
