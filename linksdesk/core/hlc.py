@@ -15,6 +15,10 @@ MAX_DRIFT_MS = 300_000  # the server refuses clocks more than 300 s ahead of its
 # how far ahead of the importing computer's clock a bundle's clocks may be: work in a
 # supervisor's vault may lie that far ahead of a right clock (sync/bundle/format.LEEWAY)
 BUNDLE_LEEWAY_MS = 24 * 3600 * 1000
+# the counter's five digits in the encoding: one more would break text order and the wire's
+# pattern, so a clock at it moves on to the next millisecond instead (a colleague's device
+# may send a stamp at it: every laptop of the team observes that stamp)
+MAX_COUNTER = 99_999
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -54,7 +58,7 @@ class HybridClock:
             if physical > self._wall:
                 self._wall, self._counter = physical, 0
             else:
-                self._counter += 1
+                self._wall, self._counter = _carried(self._wall, self._counter + 1)
             return HLC(self._wall, self._counter, self.device)
 
     @property
@@ -94,8 +98,13 @@ class HybridClock:
                 counter = remote.counter + 1
             else:
                 counter = 0
-            self._wall, self._counter = wall, counter
-            return HLC(wall, counter, self.device)
+            self._wall, self._counter = _carried(wall, counter)
+            return HLC(self._wall, self._counter, self.device)
+
+
+def _carried(wall: int, counter: int) -> tuple[int, int]:
+    """``wall`` and ``counter``, moved on to the next millisecond past ``MAX_COUNTER``."""
+    return (wall + 1, 0) if counter > MAX_COUNTER else (wall, counter)
 
 
 def clock_behind(behind_ms: int, against: str, allowed_ms: int = MAX_DRIFT_MS) -> str | None:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from linksdesk.core.datafiles import json_object
 from linksdesk.server.config import PROGRAM, commands_file, note_line
 from linksdesk.server.db import Database, now_ms
-from linksdesk.server.models import Handover, ProgrammeSetting, Team, Worker
+from linksdesk.server.models import Handover, ProgrammeSetting, ServerMeta, Team, Worker
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,18 @@ def note_setting(db: Database, argv: Sequence[str], team_id: str, version: int) 
 
 
 def _note(db: Database, argv: Sequence[str], held: dict[str, Any]) -> str | None:
-    line = json.dumps({"ms": now_ms(), "argv": list(argv), **held}, ensure_ascii=False)
+    note = {"ms": now_ms(), "argv": list(argv), "db": _made_ms(db), **held}
+    line = json.dumps(note, ensure_ascii=False)
     return note_line(commands_file(db.url), line, "the command")
+
+
+def _made_ms(db: Database) -> int:
+    """When ``init`` made this database: which database a line is about, as one server
+    key (and the note beside it) may serve several (a trial's beside the programme's, or
+    every PostgreSQL database of the server's user). A restore and ``new-epoch`` keep it."""
+    with db.reading() as s:
+        meta = ServerMeta.the_row(s)
+        return meta.created_ms if meta is not None else 0
 
 
 def to_run_again(db: Database, since: int) -> list[Noted] | None:
@@ -94,7 +104,12 @@ def to_run_again(db: Database, since: int) -> list[Noted] | None:
     except OSError as exc:
         log.warning("%s beside the server key could not be read: %s", path.name, exc.strerror)
         return None
-    entries = [e for e in map(_entry, lines) if e is not None and e["ms"] >= since]
+    made = _made_ms(db)
+    entries = [
+        e
+        for e in map(_entry, lines)
+        if e is not None and e["ms"] >= since and e.get("db", made) == made  # (older: no db)
+    ]
     if not entries:
         return []
     with db.reading() as s:
@@ -131,6 +146,8 @@ def _entry(line: str) -> dict[str, Any] | None:
     """A line of the note as written by ``_note``, of one kind; None for anything else."""
     e = json_object(line, ms=int, argv=list)
     if e is None or not all(isinstance(a, str) for a in e["argv"]):
+        return None
+    if not isinstance(e.get("db", 0), int):
         return None
     kinds = [kind for kind in _KINDS if kind in e]
     return e if len(kinds) == 1 and _KINDS[kinds[0]](e) else None

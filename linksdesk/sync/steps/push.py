@@ -40,6 +40,15 @@ from linksdesk.sync.transport import RequestRefused
 
 log = logging.getLogger(__name__)
 
+# what the server answers a push whose body it cannot take (a gzip that does not open, too
+# large, not valid): smaller batches may pass, and a change refused alone is set aside
+ABOUT_THE_BATCH = frozenset({400, 413, 422})
+_NOT_TAKEN = (
+    "The sync server did not take the changes sent (it answered {status}); they stay on "
+    "this laptop and will be sent again next time. If this goes on, check the server's "
+    "address with your programme administrator."
+)
+
 
 class Push(Batching):
     """Sends the outbox in saved batches and records each answer with the outbox."""
@@ -108,6 +117,11 @@ class Push(Batching):
                 # under a new key next time (the server applies each change_id only once)
                 self._release_batch(request)
                 raise SyncError(str(exc)) from None
+            if exc.status not in ABOUT_THE_BATCH:
+                # not the server's word on what the batch holds (a proxy's page, a route it
+                # lacks): splitting would set every change aside, unsent for good. The
+                # batch stays saved, sent again under its key next time
+                raise SyncError(_NOT_TAKEN.format(status=exc.status)) from None
             self._refused_batch(request, str(exc))
             return None, None
         self.c.point("push:answered")
