@@ -383,8 +383,9 @@ class DeviceInfo:
     team: str
     label: str | None
     enrolled_ms: int
-    last_seen_ms: int | None
+    last_seen_ms: int | None  # any request, a handshake alone too
     revoked_ms: int | None
+    synced_ms: int | None = None  # when it last finished a sync (``Device.synced_ms``)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -400,7 +401,15 @@ def list_devices(db: Database) -> list[DeviceInfo]:
         )
         return [
             DeviceInfo(
-                d.id, w.id, w.name, t.name, d.label, d.enrolled_ms, d.last_seen_ms, d.revoked_ms
+                d.id,
+                w.id,
+                w.name,
+                t.name,
+                d.label,
+                d.enrolled_ms,
+                d.last_seen_ms,
+                d.revoked_ms,
+                d.synced_ms,
             )
             for d, w, t in rows
         ]

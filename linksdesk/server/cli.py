@@ -62,6 +62,14 @@ def _when(ms: int | None) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _synced(device: admin.DeviceInfo) -> str:
+    """When a laptop last finished a sync (all it held then is on the server), which is
+    what matters of a lost one; being seen (a handshake alone) says nothing of its data."""
+    if device.synced_ms is None:
+        return "never finished a sync (or not since the server began to note it)"
+    return f"synced {_when(device.synced_ms)}"
+
+
 # -- commands: each returns (plain text, JSON-able value) ----------------------------------
 def _add_team(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     team_id = admin.add_team(db, a.name, a.id)
@@ -110,7 +118,8 @@ def _revoke(a: argparse.Namespace, db: Database) -> tuple[str, Any]:
         text = f"Device {laptop} was already revoked on {_when(was.revoked_ms)}; nothing changed."
     else:
         text = (
-            f"Revoked device {laptop}, last synced {_when(was.last_seen_ms)}. It can no "
+            f"Revoked device {laptop}, {_synced(was)}, last seen {_when(was.last_seen_ms)}. "
+            "It can no "
             f"longer sync. If it was the wrong laptop, give {was.worker} a new enrolment code "
             "(`enrol-code`): entered on that laptop, it enrols it again as a new device, and "
             "nothing on it is lost."
@@ -128,11 +137,11 @@ def _list_devices(_a: argparse.Namespace, db: Database) -> tuple[str, Any]:
     devices = admin.list_devices(db)
     if not devices:
         return "No devices are enrolled.", []
-    rows = [("device", "laptop name", "team / worker", "enrolled", "last seen / state")]
+    rows = [("device", "laptop name", "team / worker", "enrolled", "last sync / state")]
     for d in devices:
-        state = (
-            f"revoked {_when(d.revoked_ms)}" if d.revoked_ms else f"seen {_when(d.last_seen_ms)}"
-        )
+        state = _synced(d)
+        if d.revoked_ms:
+            state = f"revoked {_when(d.revoked_ms)}, {state}"
         name = d.label or "-"
         rows.append((d.device_id, name, f"{d.team} / {d.worker}", _when(d.enrolled_ms), state))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from linksdesk.server import admin
 from linksdesk.server.cli import main
 from linksdesk.server.db import Database
+from linksdesk.sync.protocol import PROTOCOL_VERSION, SCHEMA_VERSION
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -82,3 +83,39 @@ def test_an_enrolment_code_that_cannot_be_typed_in_time_is_refused(
         assert code == 1 and "--ttl-hours must be from 0.1" in err, (ttl, err)
     code, out, _ = run(capsys, "status", "--db", db_url)
     assert "North" in out and ": 1 worker\n" in out + "\n"
+
+
+def test_a_laptop_that_only_said_hello_is_not_shown_as_synced(
+    db_url: str, client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A laptop that asked the server one thing (a handshake, a push cut short) is seen, but
+    what it holds may not be on the server: before revoking a stolen laptop the
+    administrator needs to know when it last finished a sync, not when it was last seen."""
+    db = Database(db_url)
+    try:
+        admin.add_team(db, "North")
+        worker = admin.add_worker(db, "North", "Alex Morgan")
+        hello = enrol(client, db, worker, "Hello only")
+        synced = enrol(client, db, worker, "Synced")
+    finally:
+        db.dispose()
+    at = ["--db", db_url]
+    said = {
+        "protocol_version": PROTOCOL_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "device_id": hello["device_id"],
+    }
+    for laptop, path, body in ((hello, "/v1/handshake", said), (synced, "/v1/pull", {})):
+        headers = {"Authorization": f"Bearer {laptop['token']}"}
+        answer = client.post(path, json=body or {"cursor": 0}, headers=headers)
+        assert answer.status_code == 200, answer.text
+    listed = {d["device_id"]: d for d in json.loads(run(capsys, "list-devices", *at, "--json")[1])}
+    assert listed[hello["device_id"]]["synced_ms"] is None
+    assert listed[synced["device_id"]]["synced_ms"] is not None
+    _, out, _ = run(capsys, "list-devices", *at)
+    lines = {ln.split()[0]: ln for ln in out.splitlines()[1:]}
+    assert "never finished a sync" in lines[hello["device_id"]]
+    assert "synced 20" in lines[synced["device_id"]]
+    code, out, err = run(capsys, "revoke-device", hello["device_id"], "--in-use", *at)
+    assert code == 0, err
+    assert "never finished a sync" in out and "last seen 20" in out
