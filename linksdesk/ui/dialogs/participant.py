@@ -110,6 +110,12 @@ class StatusDialog(FormDialog):
             ),
         )
 
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        # the box gives back the status's text: its member, so "is CLOSED" above holds
+        out["to_status"] = ParticipantStatus(out["to_status"])
+        return out
+
     @classmethod
     def ask(cls, parent: QWidget | None, current: ParticipantStatus) -> dict[str, Any] | None:
         return cls(current, parent).run()
