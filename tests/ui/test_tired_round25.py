@@ -138,3 +138,29 @@ def test_a_form_from_before_the_baseline_typed_in_late_leaves_one_episode_of_sup
     scores = call_casework(qtbot, ui_session, measures.list_measures, who.id)
     assert [s.taken_on for s in scores][0] == paper  # saved, on the day typed
     assert {s.episode for s in scores} == {1}
+
+
+def test_an_active_case_closed_by_keys_alone_is_closed_not_sent_back_to_referred(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Change status… on an active case, the reason typed, Ctrl+Enter: the first choice was
+    "Referred", so the case went back to waiting for its first meeting, with "Goals met" as
+    the reason for it, and stayed on the Caseload and Today."""
+    who = person(qtbot, ui_session)
+    call_casework(qtbot, ui_session, participants.change_status, who.id, S.ACTIVE)
+    view = unlocked_window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        unlocked_window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.profile)
+
+    def by_keys(dialog: StatusDialog) -> None:
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.keyClicks(dialog.focusWidget(), "Goals met")
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    state = on_modal(by_keys, kind=StatusDialog)
+    qtbot.mouseClick(view.profile.status_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
+    assert now.status is S.CLOSED and now.status_reason == "Goals met"

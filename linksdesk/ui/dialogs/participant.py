@@ -81,6 +81,10 @@ class StatusDialog(FormDialog):
     def __init__(self, current: ParticipantStatus, parent: QWidget | None = None) -> None:
         tr = self.tr
         others = [s for s in ParticipantStatus if s is not current]
+        S = ParticipantStatus
+        # the first choice is the usual next step (a tired worker leaves it as it is): an
+        # active case's was "Referred", and its closing typed with a reason sent it back
+        usual = {S.REFERRED: S.ACTIVE, S.ACTIVE: S.CLOSED, S.PAUSED: S.ACTIVE, S.CLOSED: S.REFERRED}
         super().__init__(
             tr("Change status"),
             [
@@ -88,7 +92,7 @@ class StatusDialog(FormDialog):
                     "to_status",
                     tr("New status"),
                     "choice",
-                    others[0],
+                    usual[current],
                     choices=choices_of(ParticipantStatus, others),
                 ),
                 Field(
