@@ -136,7 +136,7 @@ def test_a_form_from_before_the_baseline_typed_in_late_leaves_one_episode_of_sup
     finished(qtbot, state)
     settle(qtbot, ui_session)
     scores = call_casework(qtbot, ui_session, measures.list_measures, who.id)
-    assert [s.taken_on for s in scores][0] == paper  # saved, on the day typed
+    assert scores[0].taken_on == paper  # saved, on the day typed
     assert {s.episode for s in scores} == {1}
 
 
