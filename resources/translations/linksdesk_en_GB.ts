@@ -3729,6 +3729,22 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Referred again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seen again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen the case?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This case is closed. Reopen it as {status}, so it is back on the caseload and Today? The history stays as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This entry is marked entered in error, so nothing more is done with it. If the mark was the mistake, choose Not in error after all… first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3825,18 +3841,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>ReferralsTab</name>
-    <message>
-        <source>Referred again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reopen the case?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This case is closed. Reopen it as referred, so it is back on the caseload and Today? The history stays as it is.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>a referral in</source>
         <translation type="unfinished"></translation>

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from screens_kit import on_record_tab, person, schedule, settle
 from shell_kit import call_casework
 
-from linksdesk.casework import measures, participants
+from linksdesk.casework import contacts, measures, participants
 from linksdesk.core.vocab import MeasureContext, MeasureKind, ParticipantStatus
+from linksdesk.ui.dialogs.contact import ContactDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.participant import StatusDialog
 from linksdesk.ui.session import UiSession
@@ -164,3 +165,38 @@ def test_an_active_case_closed_by_keys_alone_is_closed_not_sent_back_to_referred
     settle(qtbot, ui_session)
     now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
     assert now.status is S.CLOSED and now.status_reason == "Goals met"
+
+
+def test_booking_someone_whose_case_is_closed_offers_to_reopen_it(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Back at the library months after her case was closed, she asks to see the worker
+    again; Schedule contact… on her record: the booking was made and the case stayed
+    closed, off the Caseload, and her next wellbeing form compared her with the baseline
+    of months before, as if she had never left (a referral in offered to reopen it)."""
+    who = person(qtbot, ui_session)
+    call_casework(qtbot, ui_session, participants.close_participant, who.id, "Goals met")
+    view = unlocked_window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        unlocked_window.open_participant(who.id)
+    meant = dt.datetime.combine(dt.date.today() + dt.timedelta(days=3), dt.time(14, 0))
+
+    def book(dialog: ContactDialog) -> None:
+        when = dialog.widget("at")
+        when.edit.setFocus()
+        when.edit.selectAll()
+        qtbot.keyClicks(when.edit, f"{meant.day}/{meant.month}/{meant.year} 2pm")
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+
+    asked = on_modal(lambda box: qtbot.keyClick(box, Qt.Key.Key_Return), kind=QMessageBox)
+    state = on_modal(book, kind=ContactDialog)
+    qtbot.mouseClick(view.timeline.schedule_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    qtbot.waitUntil(lambda: "title" in asked, timeout=3000)
+    finished(qtbot, asked)
+    settle(qtbot, ui_session)
+    (booked,) = call_casework(qtbot, ui_session, contacts.list_contacts, who.id)
+    assert booked.at == meant
+    now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
+    assert now.status is S.ACTIVE  # Enter: Yes, the default, reopens it

@@ -415,9 +415,15 @@ class TimelineTab(RecordTabBase):
         pid = self.view.participant_id
         if pid is None or not self.view.editable():
             return
+        closed = self.closed()  # read before the dialog: a booking may bring them back
         values = ContactDialog.ask(self, schedule=True, prefill=prefill or None)
         if values:
-            self.view.write(contacts.schedule_contact, pid, **values)
+            self.view.write(
+                contacts.schedule_contact,
+                pid,
+                **values,
+                on_done=self.offer_reopening if closed else None,
+            )
 
     def move_booking(self, booked: Contact) -> None:
         """Move a booked contact to another day, time or venue: the booking itself, not
