@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -36,6 +37,18 @@ def _close_from_the_profile(qtbot: Any, view: Any, answer: Qt.Key) -> dict[str, 
     qtbot.mouseClick(view.profile.status_button, Qt.MouseButton.LeftButton)
     finished(qtbot, status)
     return asked
+
+
+def _status_changed(
+    qtbot: Any, view: Any, session: UiSession, pid: str, fill: Callable[[Any], None]
+) -> Any:
+    """Change status… clicked on the Profile tab, the dialog filled by ``fill``: the person
+    as the vault has them after."""
+    state = on_modal(fill, kind=StatusDialog)
+    qtbot.mouseClick(view.profile.status_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, session)
+    return call_casework(qtbot, session, participants.get_participant, pid)
 
 
 def test_closing_a_case_with_an_appointment_still_booked_asks_first(
@@ -89,11 +102,7 @@ def test_closing_with_no_reason_is_said_in_the_dialog_and_the_reason_typed_then_
         qtbot.keyClicks(reason, "Moved out of the area")
         qtbot.keyClick(reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    state = on_modal(by_keys, kind=StatusDialog)
-    qtbot.mouseClick(view.profile.status_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
-    now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
+    now = _status_changed(qtbot, view, ui_session, who.id, by_keys)
     assert now.status is S.CLOSED and now.status_reason == "Moved out of the area"
 
 
@@ -159,11 +168,7 @@ def test_an_active_case_closed_by_keys_alone_is_closed_not_sent_back_to_referred
         qtbot.keyClicks(dialog.focusWidget(), "Goals met")
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    state = on_modal(by_keys, kind=StatusDialog)
-    qtbot.mouseClick(view.profile.status_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
-    now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
+    now = _status_changed(qtbot, view, ui_session, who.id, by_keys)
     assert now.status is S.CLOSED and now.status_reason == "Goals met"
 
 
