@@ -3645,14 +3645,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Close with a booking still open?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{kind} at {when} is still booked ({count} in all). It stays in the Diary and Today until its outcome is recorded, or it is moved or cancelled. Close the case anyway?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The concern {concern}, identified on {day},</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4072,6 +4064,17 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>The passphrase could not be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatusDialog</name>
+    <message>
+        <source>Close with a booking still open?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} at {when} is still booked ({count} in all). It stays in the Diary and Today until its outcome is recorded, or it is moved or cancelled. Close the case anyway?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -24,21 +24,6 @@ pytestmark = pytest.mark.gui
 S = ParticipantStatus
 
 
-def _close_from_the_profile(qtbot: Any, view: Any, answer: Qt.Key) -> dict[str, Any]:
-    """Change status… on the Profile tab, Closed with a reason, OK clicked; the question
-    that may follow answered with ``answer`` pressed (Enter: its default)."""
-
-    def close(dialog: StatusDialog) -> None:
-        dialog.set_values({"to_status": S.CLOSED, "reason": "Goals met"})
-        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.LeftButton)
-
-    asked = on_modal(lambda box: qtbot.keyClick(box, answer), kind=QMessageBox)
-    status = on_modal(close, kind=StatusDialog)
-    qtbot.mouseClick(view.profile.status_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, status)
-    return asked
-
-
 def _status_changed(
     qtbot: Any, view: Any, session: UiSession, pid: str, fill: Callable[[Any], None]
 ) -> Any:
@@ -64,20 +49,23 @@ def test_closing_a_case_with_an_appointment_still_booked_asks_first(
     with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
         unlocked_window.open_participant(who.id)
     view.tabs.setCurrentWidget(view.profile)
+    asked: list[str] = []
 
-    asked = _close_from_the_profile(qtbot, view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "title" in asked, timeout=3000)
-    finished(qtbot, asked)
-    settle(qtbot, ui_session)
-    assert "booking" in asked["title"].lower()
-    now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
-    assert now.status is not S.CLOSED  # Enter (No, the default) keeps the case open
+    def ok_answered(dialog: StatusDialog, key: Qt.Key) -> None:
+        box = on_modal(lambda b: asked.append(b.text()) or qtbot.keyClick(b, key), kind=QMessageBox)
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.LeftButton)
+        finished(qtbot, box)
 
-    asked = _close_from_the_profile(qtbot, view, Qt.Key.Key_Y)
-    finished(qtbot, asked)
-    settle(qtbot, ui_session)
-    now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
-    assert now.status is S.CLOSED  # Yes: closed as the worker chose
+    def close(dialog: StatusDialog) -> None:
+        dialog.set_values({"to_status": S.CLOSED, "reason": "Goals met"})
+        ok_answered(dialog, Qt.Key.Key_Return)  # No, the default: back to the dialog
+        assert dialog.isVisible() and dialog.values()["reason"] == "Goals met"
+        ok_answered(dialog, Qt.Key.Key_Y)
+
+    now = _status_changed(qtbot, view, ui_session, who.id, close)
+    assert len(asked) == 2 and "still booked" in asked[0]
+    assert now.status is S.CLOSED  # Yes: closed as the worker chose, with the reason typed
+    assert now.status_reason == "Goals met"
 
 
 def test_closing_with_no_reason_is_said_in_the_dialog_and_the_reason_typed_then_saves(

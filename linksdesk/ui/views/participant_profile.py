@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import concerns, consent, merging, participants
 from linksdesk.casework.dto import Concern, Consent, ParticipantSummary, StatusChange
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import ConsentScope, ContactStatus, ParticipantStatus
-from linksdesk.ui.dialog_kit import ask_yes_no
+from linksdesk.core.vocab import ConsentScope, ContactStatus
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.merge import confirm_merge, confirm_separate
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
@@ -322,37 +321,17 @@ class ProfileTab(RecordTabBase):
         data = self.view.data
         if data is None or not self.view.editable():
             return
-        values = StatusDialog.ask(self, data.participant.status)
-        closing = values is not None and values["to_status"] is ParticipantStatus.CLOSED
-        if values and (not closing or self.close_with_bookings(data)):
+        booked = [c for c in data.contacts if c.status is ContactStatus.SCHEDULED]
+        values = StatusDialog.ask(
+            self, data.participant.status, [c for c in booked if not c.in_error]
+        )
+        if values:
             self.view.write(
                 participants.change_status,
                 data.participant.id,
                 values["to_status"],
                 reason=values["reason"],
             )
-
-    def close_with_bookings(self, data: RecordData) -> bool:
-        """Closing with a booking still open (to come, or its outcome not recorded) asks
-        first, naming it: it would stay in the Diary and Today for a closed case. No is the
-        default: record, move or cancel it first."""
-        booked = [
-            c for c in data.contacts if c.status is ContactStatus.SCHEDULED and not c.in_error
-        ]
-        if not booked:
-            return True
-        first = min(booked, key=lambda c: c.at)
-        return ask_yes_no(
-            self,
-            self.tr("Close with a booking still open?"),
-            self.tr(
-                "{kind} at {when} is still booked ({count} in all). It stays in the Diary and "
-                "Today until its outcome is recorded, or it is moved or cancelled. Close the "
-                "case anyway?"
-            ).format(
-                kind=first.kind.label, when=f"{first.at:%H:%M on %a %d %b}", count=len(booked)
-            ),
-        )
 
     def record_consent(self) -> None:
         self.add_to_record(ConsentDialog.ask, consent.record_consent, "scope", "given")
