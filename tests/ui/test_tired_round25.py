@@ -7,14 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from day_kit import finished, on_modal
+from day_kit import contact_menu, finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from screens_kit import on_record_tab, person, schedule, settle
 from shell_kit import call_casework
 
 from linksdesk.casework import contacts, measures, participants
-from linksdesk.core.vocab import MeasureContext, MeasureKind, ParticipantStatus
+from linksdesk.core.vocab import ContactStatus, MeasureContext, MeasureKind, ParticipantStatus
 from linksdesk.ui.dialogs.contact import ContactDialog
 from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.participant import StatusDialog
@@ -193,3 +193,33 @@ def test_booking_someone_whose_case_is_closed_offers_to_reopen_it(
     assert booked.at == meant
     now = call_casework(qtbot, ui_session, participants.get_participant, who.id)
     assert now.status is S.ACTIVE  # Enter: Yes, the default, reopens it
+
+
+def test_schedule_again_from_the_record_keeps_what_the_missed_one_was_for(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """A missed appointment booked "to fill in the benefits form": Schedule again… from
+    the Diary or Today offered the new booking with its purpose; from the record's Timeline
+    (its menu, or the offer after Record outcome) the purpose was blank, and the booking
+    made as offered said nothing of what it was for."""
+    who = person(qtbot, ui_session)
+    missed_at = dt.datetime.combine(dt.date.today() - dt.timedelta(days=2), dt.time(10))
+    missed = schedule(qtbot, ui_session, who.id, missed_at, purpose="Benefits form")
+    call_casework(
+        qtbot, ui_session, contacts.record_outcome, missed.id, ContactStatus.DID_NOT_ATTEND
+    )
+    again = contact_menu(qtbot, unlocked_window, who.id, missed.id)["Schedule again…"]
+
+    def as_offered(dialog: ContactDialog) -> None:
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    state = on_modal(as_offered, kind=ContactDialog)
+    again.trigger()
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    (booked,) = (
+        c
+        for c in call_casework(qtbot, ui_session, contacts.list_contacts, who.id)
+        if c.status is ContactStatus.SCHEDULED
+    )
+    assert booked.purpose == "Benefits form"

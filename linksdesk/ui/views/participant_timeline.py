@@ -25,7 +25,7 @@ from linksdesk.ui.dialogs.contact import (
     ContactDialog,
     MoveBookingDialog,
     OutcomeDialog,
-    next_slot,
+    again_prefill,
 )
 from linksdesk.ui.dialogs.in_error import (
     InErrorDialog,
@@ -389,9 +389,7 @@ class TimelineTab(RecordTabBase):
     def _after_outcome(self, contact: Contact) -> None:
         self.select_id(contact.id)
         if contact.status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(contact):
-            self.schedule_contact(
-                {"kind": contact.kind, "at": next_slot(contact.at), "venue": contact.venue}
-            )
+            self.schedule_contact(again_prefill(contact))
 
     def ask_schedule_again(self, contact: Contact) -> bool:
         """The did-not-attend offer (tests replace it)."""
@@ -626,7 +624,7 @@ class TimelineTab(RecordTabBase):
             if c.status is ContactStatus.SCHEDULED:
                 self.record_outcome(c)
             elif c.status is ContactStatus.DID_NOT_ATTEND:
-                self.schedule_contact({"kind": c.kind, "at": next_slot(c.at), "venue": c.venue})
+                self.schedule_contact(again_prefill(c))
 
     def context_menu(self, item: TimelineItem | None) -> QMenu:
         """What can be done with a row: a booked contact's outcome, a note's revision."""
