@@ -3721,6 +3721,22 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Referred again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seen again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen the case?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This case is closed. Reopen it as {status}, so it is back on the caseload and Today? The history stays as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This entry is marked entered in error, so nothing more is done with it. If the mark was the mistake, choose Not in error after all… first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3817,18 +3833,6 @@ They are the person&apos;s data too. Decide with them whether the printed record
 </context>
 <context>
     <name>ReferralsTab</name>
-    <message>
-        <source>Referred again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reopen the case?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This case is closed. Reopen it as referred, so it is back on the caseload and Today? The history stays as it is.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>a referral in</source>
         <translation type="unfinished"></translation>
@@ -4060,6 +4064,17 @@ They are the person&apos;s data too. Decide with them whether the printed record
     </message>
     <message>
         <source>The passphrase could not be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatusDialog</name>
+    <message>
+        <source>Close with a booking still open?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} at {when} is still booked ({count} in all). It stays in the Diary and Today until its outcome is recorded, or it is moved or cancelled. Close the case anyway?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

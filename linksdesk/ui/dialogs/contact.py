@@ -109,6 +109,17 @@ def next_slot(after: dt.datetime | None = None, days: int = 7) -> dt.datetime:
     return base.replace(minute=0, second=0, microsecond=0)
 
 
+def again_prefill(missed: Contact) -> dict[str, Any]:
+    """What Schedule again… offers after ``missed`` (a contact or its diary entry), the same
+    from the record, the Diary and Today: its kind, venue and purpose, at ``next_slot``."""
+    return {
+        "kind": missed.kind,
+        "at": next_slot(missed.at),
+        "venue": missed.venue,
+        "purpose": missed.purpose,
+    }
+
+
 class ContactDialog(FormDialog):
     """Record a contact (``schedule=False``) or schedule one (``schedule=True``)."""
 

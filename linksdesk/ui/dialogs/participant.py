@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from linksdesk.casework.participants import birth_date_problem, details_problem
+from linksdesk.core.records import Contact
 from linksdesk.core.vocab import ParticipantStatus
+from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.form import Field, FormDialog, choices_of, fields_of
 from linksdesk.ui.session import DraftProvider
 
@@ -78,9 +81,19 @@ class ParticipantDialog(FormDialog):
 class StatusDialog(FormDialog):
     """Change a participant's status: closing needs a reason; reopening is always possible."""
 
-    def __init__(self, current: ParticipantStatus, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current: ParticipantStatus,
+        parent: QWidget | None = None,
+        booked: Sequence[Contact] = (),
+    ) -> None:
         tr = self.tr
+        self.booked = sorted(booked, key=lambda c: c.at)  # still to record: asked of at Closed
         others = [s for s in ParticipantStatus if s is not current]
+        S = ParticipantStatus
+        # the first choice is the usual next step (a tired worker leaves it as it is): an
+        # active case's was "Referred", and its closing typed with a reason sent it back
+        usual = {S.REFERRED: S.ACTIVE, S.ACTIVE: S.CLOSED, S.PAUSED: S.ACTIVE, S.CLOSED: S.REFERRED}
         super().__init__(
             tr("Change status"),
             [
@@ -88,7 +101,7 @@ class StatusDialog(FormDialog):
                     "to_status",
                     tr("New status"),
                     "choice",
-                    others[0],
+                    usual[current],
                     choices=choices_of(ParticipantStatus, others),
                 ),
                 Field(
@@ -110,6 +123,38 @@ class StatusDialog(FormDialog):
             ),
         )
 
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        # the box gives back the status's text: its member, so "is CLOSED" above holds
+        out["to_status"] = ParticipantStatus(out["to_status"])
+        return out
+
+    def _on_ok(self) -> None:
+        # closing with a booking still open asks first, with the dialog open: No (the
+        # default, or a lock meanwhile) keeps what was typed, to record the booking first
+        closing = self.values()["to_status"] is ParticipantStatus.CLOSED
+        if closing and self.booked and not self.problem() and not self.close_anyway():
+            return
+        super()._on_ok()
+
+    def close_anyway(self) -> bool:
+        """Close with the bookings still open? (it would stay in the Diary and Today)."""
+        first = self.booked[0]
+        return ask_yes_no(
+            self,
+            self.tr("Close with a booking still open?"),
+            self.tr(
+                "{kind} at {when} is still booked ({count} in all). It stays in the Diary and "
+                "Today until its outcome is recorded, or it is moved or cancelled. Close the "
+                "case anyway?"
+            ).format(
+                kind=first.kind.label, when=f"{first.at:%H:%M on %a %d %b}", count=len(self.booked)
+            ),
+        )
+
     @classmethod
-    def ask(cls, parent: QWidget | None, current: ParticipantStatus) -> dict[str, Any] | None:
-        return cls(current, parent).run()
+    def ask(
+        cls, parent: QWidget | None, current: ParticipantStatus, booked: Sequence[Contact] = ()
+    ) -> dict[str, Any] | None:
+        """The new status and reason, or None; ``booked``: the bookings still to record."""
+        return cls(current, parent, booked).run()

@@ -11,7 +11,12 @@ from linksdesk.casework import contacts
 from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.dto import AppointmentUse, Contact, DiaryEntry, Outcome
 from linksdesk.core.vocab import ContactStatus
-from linksdesk.ui.dialogs.contact import ContactDialog, MoveBookingDialog, OutcomeDialog, next_slot
+from linksdesk.ui.dialogs.contact import (
+    ContactDialog,
+    MoveBookingDialog,
+    OutcomeDialog,
+    again_prefill,
+)
 from linksdesk.ui.views.common import Screen
 
 
@@ -172,12 +177,7 @@ class BookingsScreen(Screen):
             return
         if not self.ask_schedule_again(entry):
             return
-        prefill = {
-            "kind": entry.kind,
-            "at": next_slot(entry.at),
-            "venue": entry.venue,
-            "purpose": entry.purpose,
-        }
+        prefill = again_prefill(entry)
         self.book_for(
             entry,
             lambda: ContactDialog.ask(self, schedule=True, prefill=prefill),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from linksdesk.casework import concerns, consent, merging, participants
 from linksdesk.casework.dto import Concern, Consent, ParticipantSummary, StatusChange
 from linksdesk.core.errors import ValidationError
-from linksdesk.core.vocab import ConsentScope
+from linksdesk.core.vocab import ConsentScope, ContactStatus
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.merge import confirm_merge, confirm_separate
 from linksdesk.ui.dialogs.participant import ParticipantDialog, StatusDialog
@@ -321,7 +321,10 @@ class ProfileTab(RecordTabBase):
         data = self.view.data
         if data is None or not self.view.editable():
             return
-        values = StatusDialog.ask(self, data.participant.status)
+        booked = [c for c in data.contacts if c.status is ContactStatus.SCHEDULED]
+        values = StatusDialog.ask(
+            self, data.participant.status, [c for c in booked if not c.in_error]
+        )
         if values:
             self.view.write(
                 participants.change_status,

@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
-from linksdesk.casework import onward, participants, referrals, resources
+from linksdesk.casework import onward, referrals, resources
 from linksdesk.casework.dto import OnwardReferral, Referral, Resource
 from linksdesk.core.vocab import ParticipantStatus
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 class ReferralsTab(RecordTabBase):
+    reopen_as = ParticipantStatus.REFERRED  # a referral in: referred again
+
     def _build(self, tr: Translate) -> None:
         # a referral entered in error is struck through; "Reason" says so in words
         self.in_model: RecordTableModel[Referral] = StruckTableModel(
@@ -129,39 +131,11 @@ class ReferralsTab(RecordTabBase):
         self.onward_model.clear()
 
     def add_referral(self) -> None:
-        data = self.view.data
-        closed = data is not None and data.participant.status is ParticipantStatus.CLOSED
         self.add_to_record(
             ReferralDialog.ask,
             referrals.record_referral,
-            on_done=self._offer_reopening if closed else None,
+            on_done=self.offer_reopening if self.closed() else None,
         )
-
-    def _offer_reopening(self, _saved: object) -> None:
-        """A referral in for a closed case (the door is always open): offer to reopen it as
-        referred, so it is back on the caseload and Today. The worker decides: a referral
-        recorded late, for a case that stays closed, is kept as it is."""
-        pid = self.view.participant_id
-        if pid is not None and self.ask_reopen():
-            self.view.write(
-                participants.reopen_participant,
-                pid,
-                to_status=ParticipantStatus.REFERRED,
-                reason=self.tr("Referred again"),
-            )
-
-    def ask_reopen(self) -> bool:
-        """Whether to reopen the closed case after a new referral in (tests replace it)."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Reopen the case?"),
-            self.tr(
-                "This case is closed. Reopen it as referred, so it is back on the caseload "
-                "and Today? The history stays as it is."
-            ),
-            defaultButton=QMessageBox.StandardButton.Yes,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def in_error_selected(self) -> None:
         """Mark the selected referral in entered in error (asked why, told what will

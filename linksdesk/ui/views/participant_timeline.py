@@ -25,7 +25,7 @@ from linksdesk.ui.dialogs.contact import (
     ContactDialog,
     MoveBookingDialog,
     OutcomeDialog,
-    next_slot,
+    again_prefill,
 )
 from linksdesk.ui.dialogs.in_error import (
     InErrorDialog,
@@ -389,9 +389,7 @@ class TimelineTab(RecordTabBase):
     def _after_outcome(self, contact: Contact) -> None:
         self.select_id(contact.id)
         if contact.status is ContactStatus.DID_NOT_ATTEND and self.ask_schedule_again(contact):
-            self.schedule_contact(
-                {"kind": contact.kind, "at": next_slot(contact.at), "venue": contact.venue}
-            )
+            self.schedule_contact(again_prefill(contact))
 
     def ask_schedule_again(self, contact: Contact) -> bool:
         """The did-not-attend offer (tests replace it)."""
@@ -415,9 +413,15 @@ class TimelineTab(RecordTabBase):
         pid = self.view.participant_id
         if pid is None or not self.view.editable():
             return
+        closed = self.closed()  # read before the dialog: a booking may bring them back
         values = ContactDialog.ask(self, schedule=True, prefill=prefill or None)
         if values:
-            self.view.write(contacts.schedule_contact, pid, **values)
+            self.view.write(
+                contacts.schedule_contact,
+                pid,
+                **values,
+                on_done=self.offer_reopening if closed else None,
+            )
 
     def move_booking(self, booked: Contact) -> None:
         """Move a booked contact to another day, time or venue: the booking itself, not
@@ -620,7 +624,7 @@ class TimelineTab(RecordTabBase):
             if c.status is ContactStatus.SCHEDULED:
                 self.record_outcome(c)
             elif c.status is ContactStatus.DID_NOT_ATTEND:
-                self.schedule_contact({"kind": c.kind, "at": next_slot(c.at), "venue": c.venue})
+                self.schedule_contact(again_prefill(c))
 
     def context_menu(self, item: TimelineItem | None) -> QMenu:
         """What can be done with a row: a booked contact's outcome, a note's revision."""

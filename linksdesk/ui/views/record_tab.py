@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTableView, QWidget
 
-from linksdesk.core.vocab import ENTERED_IN_ERROR
+from linksdesk.casework import participants
+from linksdesk.core.vocab import ENTERED_IN_ERROR, ParticipantStatus
 from linksdesk.ui.dialogs import in_error
 from linksdesk.ui.models.table import RecordFilterProxy
 from linksdesk.ui.widgets import push_button
@@ -69,6 +70,43 @@ class RecordTabBase(QWidget):
 
     def _mark_text(self, marked: bool) -> str:
         return self.tr("Not in error after all…") if marked else self.tr("Entered in error…")
+
+    # what a closed case is reopened as when this tab offers it (``offer_reopening``)
+    reopen_as = ParticipantStatus.ACTIVE
+
+    def closed(self) -> bool:
+        """The open record's case is closed (what it adds may bring the person back)."""
+        data = self.view.data
+        return data is not None and data.participant.status is ParticipantStatus.CLOSED
+
+    def offer_reopening(self, _saved: object) -> None:
+        """Something added to a closed case that brings the person back (the door is always
+        open): offer to reopen it as ``reopen_as``, so it is back on the caseload and Today
+        and their next wellbeing form starts a new episode. The worker decides: something
+        recorded late, for a case that stays closed, is kept as it is."""
+        pid = self.view.participant_id
+        if pid is not None and self.ask_reopen():
+            self.view.write(
+                participants.reopen_participant,
+                pid,
+                to_status=self.reopen_as,
+                reason=self.tr("Referred again")
+                if self.reopen_as is ParticipantStatus.REFERRED
+                else self.tr("Seen again"),
+            )
+
+    def ask_reopen(self) -> bool:
+        """Whether to reopen the closed case (Yes the default; tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Reopen the case?"),
+            self.tr(
+                "This case is closed. Reopen it as {status}, so it is back on the caseload "
+                "and Today? The history stays as it is."
+            ).format(status=self.reopen_as.label.lower()),
+            defaultButton=QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def in_error_selected(self) -> None:
         """Mark the row chosen entered in error, or take a mistaken mark off (a tab with a
