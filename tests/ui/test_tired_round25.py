@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 from day_kit import contact_menu, finished, on_modal
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
-from screens_kit import on_record_tab, person, schedule, settle
+from PySide6.QtWidgets import QMessageBox
+from screens_kit import person, schedule, settle
 from shell_kit import call_casework
 
-from linksdesk.casework import contacts, measures, participants
-from linksdesk.core.vocab import ContactStatus, MeasureContext, MeasureKind, ParticipantStatus
+from linksdesk.casework import contacts, participants
+from linksdesk.core.vocab import ContactStatus, ParticipantStatus
 from linksdesk.ui.dialogs.contact import ContactDialog
-from linksdesk.ui.dialogs.measure import MeasureDialog
 from linksdesk.ui.dialogs.participant import StatusDialog
 from linksdesk.ui.session import UiSession
 
@@ -92,50 +91,6 @@ def test_closing_with_no_reason_is_said_in_the_dialog_and_the_reason_typed_then_
 
     now = _status_changed(qtbot, view, ui_session, who.id, by_keys)
     assert now.status is S.CLOSED and now.status_reason == "Moved out of the area"
-
-
-WEMWBS = [3] * 14
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="a score dated before the baseline, kept as a review (the form's first choice), "
-    "splits one episode of support into two, as if the person had come back",
-)
-def test_a_form_from_before_the_baseline_typed_in_late_leaves_one_episode_of_support(
-    qtbot: Any, unlocked_window: Any, ui_session: UiSession
-) -> None:
-    """The baseline and a review are on the record; a paper form from a first meeting a
-    fortnight before the baseline turns up in the bag and is typed in, its day typed into
-    Taken on, the rest left as the form opened. The Wellbeing tab then said "Episode 1,
-    Review" for it and "Episode 2" for every later score (and the reports counted a second
-    episode of support): the person never left, nothing was reopened or referred again."""
-    who = on_record_tab(qtbot, unlocked_window, ui_session, "wellbeing")
-    today = dt.date.today()
-    for context, days in ((MeasureContext.BASELINE, 20), (MeasureContext.REVIEW, 5)):
-        call_casework(
-            qtbot, ui_session, measures.record_measure, who.id, MeasureKind.WEMWBS, WEMWBS,
-            context=context, taken_on=today - dt.timedelta(days=days),
-        )  # fmt: skip
-    settle(qtbot, ui_session)
-    tab = unlocked_window.participant_view.wellbeing
-    paper = today - dt.timedelta(days=34)
-
-    def typed_in_late(dialog: MeasureDialog) -> None:
-        for group, value in zip(dialog.groups, [2] * 14, strict=True):
-            group.button(value).click()
-        dialog.date_edit.edit.selectAll()
-        qtbot.keyClicks(dialog.date_edit.edit, f"{paper.day}/{paper.month}/{paper.year}")
-        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-
-    state = on_modal(typed_in_late, kind=MeasureDialog)
-    qtbot.mouseClick(tab.record_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
-    scores = call_casework(qtbot, ui_session, measures.list_measures, who.id)
-    assert scores[0].taken_on == paper  # saved, on the day typed
-    assert {s.episode for s in scores} == {1}
 
 
 def test_an_active_case_closed_by_keys_alone_is_closed_not_sent_back_to_referred(
