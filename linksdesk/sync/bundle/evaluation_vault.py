@@ -8,8 +8,9 @@ which of two bundles' values is the newer data, and what of it may be read now.
   bundle may then neither claim another worker's pseudonym (nor, as its worker's first, one
   this vault holds rows under from a server's bundle that did not say whose it is), nor
   touch (overwrite, delete, erase or withdraw) a participant or row this vault holds under
-  another worker, nor move a row to another participant. A case changes hands through the
-  server, whose bundle is taken as it comes (as for supervision bundles).
+  another worker, nor move a row to another participant, nor bring a row of a participant
+  it does not bring itself and this vault does not hold under its worker. A case changes
+  hands through the server, whose bundle is taken as it comes (as for supervision bundles).
 - **Newer data wins.** Each record says in which month (or quarter, at the bundle's coarser
   level) its row last changed; a held row is replaced only by data that changed later, so a
   bundle made later from older data (a laptop restored from a backup, one that had not synced
@@ -159,6 +160,29 @@ def _check_held(s: Session, records: list[dict[str, Any]], key: str | None) -> N
         )
         if any(owner != key for owner in owners):
             raise NotTheirs()
+    # a row of a participant the bundle does not bring, nor this vault hold under its
+    # worker, would wait for a colleague's bundle to bring that participant and then sit in
+    # their case as this worker's (a withdrawal or an erasure comes alone)
+    brought = {str(r["id"]) for r in records if r["table"] == "participant" and r["op"] != "erase"}
+    loose = {
+        str(r["participant_id"])
+        for r in records
+        if r.get("participant_id") and r["op"] != "erase" and r["table"] != WITHDRAWAL
+    }
+    for chunk in _pages(sorted(loose - brought)):
+        mine = s.scalars(
+            select(EvaluationRecord.record_id).where(
+                EvaluationRecord.table_name == "participant",
+                EvaluationRecord.record_id.in_(chunk),
+                EvaluationRecord.owner_key == key,
+            )
+        )
+        if len(set(mine)) < len(chunk):
+            raise BundleRefused(
+                "This laptop's evaluation bundle holds records of a participant it does not "
+                "bring, and whom this vault does not hold on its worker's caseload. Nothing "
+                "was imported."
+            )
     wanted = [(str(r["table"]), str(r["id"])) for r in records if r["op"] != "erase"]
     given = {(str(r["table"]), str(r["id"])): r for r in records}
     for chunk in _pages(wanted):

@@ -27,6 +27,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from linksdesk.core import registry
 from linksdesk.core.changes import Changes
 from linksdesk.core.errors import UserError
 from linksdesk.core.item_words import counted
@@ -39,7 +40,7 @@ from linksdesk.storage.bundle_tables import (
     TrustedSigner,
 )
 from linksdesk.storage.store import Store
-from linksdesk.storage.tables import TABLE_BY_NAME
+from linksdesk.storage.tables import TABLE_BY_NAME, Participant
 from linksdesk.sync.apply import PageApplier, collector_paused
 from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
 from linksdesk.sync.bundle import trust as signers
@@ -252,6 +253,7 @@ def check(
     if sender.get("kind") == "device" and m["kind"] == "supervision":
         with store.read() as s:
             _check_caseload(s, records, str(sender.get("worker_id")))
+            _check_derived_ids(s, records, str(sender.get("worker_id")))
     contents.refuse_unfit(unfit)
     owner, owners = None, {}
     if m["kind"] == "evaluation":
@@ -413,6 +415,56 @@ def _check_caseload(s: Session, changes: list[ServerChange], worker: str) -> Non
                     "over, import the team's bundle from the server first; if this bundle was "
                     "made before, ask the worker for a new one."
                 )
+    # a row of a participant the bundle does not bring as its worker's, nor this vault hold
+    # under them, would wait here for a colleague's bundle to bring that participant and
+    # then sit in their case as this worker's (a team withdrawal and an erasure leave a
+    # laptop without the person's row, so they come alone)
+    brought = {ch.row_id for ch in changes if ch.table == PARTICIPANT_TABLE and ch.op != "erase"}
+    loose = sorted(
+        {
+            ch.participant_id
+            for ch in changes
+            if ch.participant_id
+            and ch.table not in TEAM_TABLES
+            and ch.op != "erase"
+            and not withdrawn.is_withdrawal(ch)
+        }
+        - brought
+    )
+    for start in range(0, len(loose), PAGE):
+        chunk = loose[start : start + PAGE]
+        query = select(Participant.id).where(Participant.id.in_(chunk), Participant.owner == worker)
+        if len(set(s.scalars(query))) < len(chunk):
+            raise BundleRefused(
+                "This laptop's bundle holds records of a participant it does not bring, and "
+                "whom this vault does not hold on its worker's caseload. Nothing was imported."
+            )
+
+
+def _check_derived_ids(s: Session, changes: list[ServerChange], worker: str) -> None:
+    """A row whose id derives from the device that made it (a monthly total) has the id
+    that device derives, and no device this vault knows as another worker's made it: a
+    colleague's laptop that held such a row first would have every later bundle of the
+    rightful worker refused (as the server refuses it a push)."""
+    others = {
+        device
+        for device, whose in s.execute(
+            select(TrustedSigner.device_id, TrustedSigner.worker_id).where(
+                TrustedSigner.kind == "device"
+            )
+        )
+        if whose != worker
+    }
+    for ch in changes:
+        known = registry.BY_NAME.get(ch.table)
+        if known is None or not known.id_from:
+            continue
+        parts = {**ch.fields, "origin": ch.origin}
+        if registry.derived_id(ch.table, parts) != ch.row_id or ch.origin in others:
+            raise BundleRefused(
+                "This laptop's bundle holds another device's monthly totals, which only that "
+                "device makes. Nothing was imported; tell your programme administrator."
+            )
 
 
 def _check_counts(manifest: dict[str, Any], records: list[Any]) -> None:

@@ -61,7 +61,7 @@ def set_aside(s: Session, changes: list[ServerChange]) -> tuple[list[ServerChang
         for ch in changes
         if ch.op == "erase"
         or (ch.participant_id not in markers and not _superseded(ch, latest))
-        or (ch.participant_id in markers and _withdrawal(ch))
+        or (ch.participant_id in markers and is_withdrawal(ch))
     ]
     return kept, len(changes) - len(kept)
 
@@ -69,13 +69,13 @@ def set_aside(s: Session, changes: list[ServerChange]) -> tuple[list[ServerChang
 def _superseded(ch: ServerChange, latest: dict[str, tuple[tuple[int, str], bool]]) -> bool:
     """A withdrawal the bundle's own later consent undoes: a bundle holds the whole consent
     history, and applying an old withdrawal would purge a person who shares again."""
-    if not _withdrawal(ch) or ch.participant_id is None:
+    if not is_withdrawal(ch) or ch.participant_id is None:
         return False
     rank = registry.consent_rank(ch.fields.get("version"), ch.hlc)
     return latest.get(ch.participant_id, (rank, False))[0] > rank
 
 
-def _withdrawal(ch: ServerChange) -> bool:
+def is_withdrawal(ch: ServerChange) -> bool:
     """A team consent withdrawn: applied even for a marked person, as it purges them."""
     fields = ch.fields
     return (
