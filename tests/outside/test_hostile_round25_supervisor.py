@@ -70,7 +70,8 @@ def _imports(tmp_path: Path) -> tuple[int, str, str]:
     """Worker A's laptop (a former holder of the case, say, who kept its id) signs, as its
     own worker's, a contact with worker B's participant, beside its own caseload. The
     supervisor imports A's bundle first (a new vault, the stick's files in any order), then
-    B's honest bundle, each with ``linksdesk import``. A's import's exit code, B's participant's id and B's worker id."""
+    B's honest bundle, each with ``linksdesk import``. A's import's exit code, B's
+    participant's id and B's worker id."""
     home = tmp_path / "home"
     sup = Supervisor.create(tmp_path)
     a, b = Laptop.create(tmp_path, "worker-a"), Laptop.create(tmp_path, "worker-b")
