@@ -28,17 +28,23 @@ def enrol(client: TestClient, db: Database, worker: str, label: str) -> dict[str
     return dict(r.json())
 
 
-def test_two_laptops_of_a_worker_are_told_apart_and_the_old_one_revoked(
-    db_url: str, client: TestClient, capsys: pytest.CaptureFixture[str]
-) -> None:
+def two_laptops(
+    db_url: str, client: TestClient, first: str, second: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Two laptops, named ``first`` and ``second``, enrolled for one worker of a new team."""
     db = Database(db_url)
     try:
         admin.add_team(db, "North")
         worker = admin.add_worker(db, "North", "Alex Morgan")
-        old = enrol(client, db, worker, "Old ThinkPad")
-        new = enrol(client, db, worker, "New Dell")
+        return enrol(client, db, worker, first), enrol(client, db, worker, second)
     finally:
         db.dispose()
+
+
+def test_two_laptops_of_a_worker_are_told_apart_and_the_old_one_revoked(
+    db_url: str, client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_laptops(db_url, client, "Old ThinkPad", "New Dell")
     at = ["--db", db_url]
 
     # both laptops enrolled in the same minute: only their names tell them apart
@@ -91,14 +97,7 @@ def test_a_laptop_that_only_said_hello_is_not_shown_as_synced(
     """A laptop that asked the server one thing (a handshake, a push cut short) is seen, but
     what it holds may not be on the server: before revoking a stolen laptop the
     administrator needs to know when it last finished a sync, not when it was last seen."""
-    db = Database(db_url)
-    try:
-        admin.add_team(db, "North")
-        worker = admin.add_worker(db, "North", "Alex Morgan")
-        hello = enrol(client, db, worker, "Hello only")
-        synced = enrol(client, db, worker, "Synced")
-    finally:
-        db.dispose()
+    hello, synced = two_laptops(db_url, client, "Hello only", "Synced")
     at = ["--db", db_url]
     said = {
         "protocol_version": PROTOCOL_VERSION,
