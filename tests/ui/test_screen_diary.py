@@ -96,3 +96,34 @@ def test_an_attempt_recorded_from_the_record_offers_no_outcome_in_the_diary(
     settle(qtbot, unlocked)
     (kept,) = call_casework(qtbot, unlocked, contacts.list_contacts, ailsa.id)
     assert (kept.kind, kept.status) == (ContactKind.ATTEMPTED, ContactStatus.ATTENDED)
+
+
+def test_a_long_name_wraps_in_its_day_without_a_sideways_scroll_bar(
+    qtbot: Any, unlocked: Any
+) -> None:
+    """A long single-word surname (a day column is a seventh of the window) put a sideways
+    scroll bar under its day and hid the end of the next booking's line."""
+    monday = week_start(dt.date.today()) - dt.timedelta(days=7)
+    long = person(qtbot, unlocked, "Anastasia", "Christodoulopoulou")
+    other = person(qtbot, unlocked)
+    tuesday = dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(9, 30))
+    schedule(qtbot, unlocked, long.id, tuesday, venue="Craigbank Community Library")
+    schedule(qtbot, unlocked, other.id, tuesday + dt.timedelta(hours=1), venue="By phone")
+    view = DiaryView(unlocked)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)  # a 1200-pixel window, less the sidebar
+    view.show()
+    with qtbot.waitSignal(view.sig_week_shown, timeout=20_000):
+        view.show_week(monday)
+    qtbot.wait(50)
+    day = view.day_lists[1]
+    assert view.day_proxies[1].rowCount() == 2
+    assert not day.horizontalScrollBar().isVisible()
+    # each booking's line is whole in its column: none wider than the day's list
+    widths = [day.visualRect(view.day_proxies[1].index(r, 0)).width() for r in range(2)]
+    assert max(widths) <= day.viewport().width()
+    # a wider window: the bookings take the room (laid out again, fewer lines each)
+    tall = day.visualRect(view.day_proxies[1].index(0, 0)).height()
+    view.resize(1400, 700)
+    qtbot.waitUntil(lambda: day.visualRect(view.day_proxies[1].index(0, 0)).height() < tall)
+    assert day.visualRect(view.day_proxies[1].index(0, 0)).width() > max(widths)

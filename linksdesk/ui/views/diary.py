@@ -6,13 +6,15 @@ import datetime as dt
 import functools
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +56,23 @@ def entry_text(e: DiaryEntry) -> str:
     if e.status is not ContactStatus.SCHEDULED:
         parts.append(e.outcome)
     return f"{e.at:%H:%M}  {e.display_name} ({e.programme_id})\n" + " · ".join(parts)
+
+
+class _FitWidth(QStyledItemDelegate):
+    """A day's bookings no wider than its column: a word longer than the column is cut with
+    "…" where it would otherwise widen the line past the column's edge."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        view = self.parent()
+        room = view.viewport().width() - 2 * view.spacing() if isinstance(view, QListView) else 0
+        if room <= 0:
+            return super().sizeHint(option, index)
+        # the lines wrapped to the width each booking is drawn at, so none is cut short
+        fitted = QStyleOptionViewItem(option)
+        fitted.rect.setWidth(room)
+        return QSize(room, super().sizeHint(fitted, index).height())
 
 
 class DiaryView(BookingsScreen):
@@ -115,6 +134,10 @@ class DiaryView(BookingsScreen):
             view = QListView()
             view.setModel(proxy)
             view.setWordWrap(True)
+            # a name longer than its column (a long single-word surname) is cut with "…"
+            # rather than scrolling its day sideways and hiding the end of the next line
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view.setItemDelegate(_FitWidth(view))
             view.setSpacing(2)
             view.setAlternatingRowColors(True)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
