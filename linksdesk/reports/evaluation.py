@@ -204,7 +204,7 @@ def _names_a_row(table: str, column: str) -> bool:
 
 
 def _header(rows: list[Row]) -> list[str]:
-    names = sorted({k for *_, fields in rows for k in fields} - {evaluation_vault.STAMP})
+    names = sorted({k for *_, fields in rows for k in fields} - evaluation_vault.KEPT_BESIDE)
     return [*ENVELOPE, *names]
 
 

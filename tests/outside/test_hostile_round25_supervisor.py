@@ -8,10 +8,13 @@ real supervisor's vault. Synthetic data; no name or note text is printed.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bundle_kit import (
     PROGRAMME_KEY,
     Laptop,
@@ -22,12 +25,18 @@ from bundle_kit import (
     roster_file,
     signed_by_laptop,
 )
+from sync_kit import Dev, new_server, two_laptops
 from test_cli import PASSPHRASE, linksdesk
 
+from linksdesk.casework.casebook import Casebook
+from linksdesk.casework.consent import record_consent
+from linksdesk.casework.participants import create_participant
+from linksdesk.core.vocab import ConsentScope
 from linksdesk.storage.bundle_tables import EvaluationRecord
 from linksdesk.storage.tables import Contact, Participant
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.bundle import evaluation, export, keys
+from linksdesk.sync.bundle.format import now_utc
 from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.sync.totals import refresh_monthly_totals
@@ -192,3 +201,62 @@ def test_a_laptop_cannot_take_a_colleagues_monthly_totals_first(tmp_path: Path) 
     assert linksdesk(home, *args, passphrase=PASSPHRASE).returncode != 0
     done = linksdesk(home, "import", "--vault", str(sup.path), str(honest), passphrase=PASSPHRASE)
     assert done.returncode == 0
+
+
+@pytest.mark.parametrize("scope", [ConsentScope.EVALUATION, ConsentScope.TEAM])
+def test_a_withdrawal_on_one_laptop_holds_against_the_other_laptops_later_bundle(
+    tmp_path: Path, scope: ConsentScope
+) -> None:
+    """One worker, two laptops that synced six people (team and evaluation consent given).
+    On the office laptop one person withdraws; before it syncs, the office laptop's
+    evaluation bundle is made, then the venues laptop's (as the worker hands both over on
+    one stick). The supervisor imports both: the person must not be in the evaluation files.
+    The venues bundle, made later, holds their first consents only, which the withdrawal
+    outranks (the supervision side compares consents so), but the evaluation copy goes by
+    when bundles were made, and the files counted the person again."""
+    home = tmp_path / "home"
+    server = new_server(tmp_path)
+    made: list[Dev] = []
+
+    def device(label: str) -> Dev:
+        made.append(Dev.create(tmp_path, label))
+        return made[-1]
+
+    try:
+        office, venues = two_laptops(server, device)
+        book = Casebook(office.vault)
+        people = []
+        for n in range(6):
+            pid = create_participant(book, given_name=f"P{n}", family_name="Example").value.id
+            for given in (ConsentScope.TEAM, ConsentScope.EVALUATION):
+                record_consent(book, pid, given, True)
+            people.append(pid)
+        office.sync()
+        venues.sync()
+        record_consent(book, people[0], scope, False)
+        sup = Supervisor.create(tmp_path)
+        start = now_utc() - dt.timedelta(hours=1)
+        bundles = []
+        for minutes, dev in enumerate((office, venues)):
+            out = tmp_path / f"{dev.path.stem}.age"
+            when = start + dt.timedelta(minutes=10 * minutes)
+            export.export_to_file(
+                dev.store, out, kind="evaluation", recipients=[sup.recipient], now=when
+            )
+            bundles.append((out, keys.signing_key(dev.store).public.fingerprint))
+    finally:
+        for dev in made:
+            dev.close()
+        server.close()
+    sup.vault.lock()
+
+    for bundle, fingerprint in bundles:
+        _imported(home, sup.path, bundle, fingerprint)
+    folder = tmp_path / "evaluation"
+    args = ("evaluation", "--vault", str(sup.path), "--out", str(folder))
+    assert linksdesk(home, *args, passphrase=PASSPHRASE).returncode == 0
+    with (folder / "participant.csv").open(newline="") as f:
+        reader = csv.DictReader(f)
+        listed = sum(1 for _row in reader)
+    assert listed == 5  # the five who still consent, not the one who withdrew
+    assert not [n for n in reader.fieldnames or () if "consent" in n]  # kept in the copy only

@@ -94,8 +94,9 @@ def test_a_withdrawal_drops_the_person_and_an_older_bundle_does_not_bring_them_b
 def test_a_withdrawal_record_is_a_pseudonym_of_someone_with_consent_records(
     laptop: Laptop,
 ) -> None:
-    """Withdrawal records name, by pseudonym only, people the laptop holds consent records of
-    but does not send; a person who consents to both is never among them."""
+    """Withdrawal records name, by pseudonym only (and the consent versions they are), people
+    the laptop holds consent records of but does not send; a person who consents to both is
+    never among them."""
     laptop.give_programme_key()
     people = [laptop.person() for _ in range(5)]
     declined = laptop.person(evaluation=False)
@@ -113,6 +114,7 @@ def test_a_withdrawal_record_is_a_pseudonym_of_someone_with_consent_records(
             "owner": None,
             "op": "upsert",
             "fields": {},
+            evaluation.CONSENTS: {"team": 1, "evaluation": 1},  # the decision it is
         }
     ]
     sent = {r["id"] for r in records if r["table"] == "participant"}

@@ -23,7 +23,7 @@ from linksdesk.reports.scope import Period, Scope
 from linksdesk.storage.bundle_tables import BundleLedger
 from linksdesk.storage.tables import Contact, Goal
 from linksdesk.storage.vault import Vault
-from linksdesk.sync.bundle import export, keys, receive
+from linksdesk.sync.bundle import evaluation, export, keys, receive
 from linksdesk.sync.bundle.format import BundleRefused
 from linksdesk.sync.policy import SyncPolicy
 
@@ -136,8 +136,19 @@ EVALUATION: dict[str, tuple[str, str, Any]] = {
 }
 
 
+# the consent versions a participant's records are sent under (``evaluation.CONSENTS``)
+CONSENTS: dict[str, tuple[str, Any]] = {
+    "consent-versions-as-text": ("participant", {"team": "1", "evaluation": 1}),
+    "a-consent-version-as-yes": ("participant", {"team": True, "evaluation": 1}),
+    "consent-versions-of-another-scope": ("participant", {"team": 1, "evaluation": 1, "gp": 1}),
+    "consent-versions-as-a-list": ("participant", [1, 1]),
+    "consent-versions-on-a-contact": ("contact", {"team": 1, "evaluation": 1}),
+}
+
+
 @pytest.mark.parametrize(
-    "case", [*EVALUATION, "unknown-table", "a-record-id-not-a-pseudonym", "changed-in-2099"]
+    "case",
+    [*EVALUATION, *CONSENTS, "unknown-table", "a-record-id-not-a-pseudonym", "changed-in-2099"],
 )
 def test_a_laptops_evaluation_bundle_with_unfit_values_is_refused_whole(
     tmp_path: Path, laptop: Laptop, supervisor: Supervisor, case: str
@@ -158,6 +169,9 @@ def test_a_laptops_evaluation_bundle_with_unfit_values_is_refused_whole(
         _first(records, "contact")["id"] = "00000000-0000-4000-8000-000000000001"
     elif case == "changed-in-2099":  # newer than any data to come: it would always win
         _first(records, "contact")["changed"] = "2099-12"
+    elif case in CONSENTS:
+        table, versions = CONSENTS[case]
+        _first(records, table)[evaluation.CONSENTS] = versions
     else:
         table, column, value = EVALUATION[case]
         _first(records, table)["fields"][column] = value

@@ -20,7 +20,9 @@ from linksdesk.core import registry, validate
 from linksdesk.core.hlc import HLC
 from linksdesk.sync.bundle.evaluation import (
     CHANGED,
+    CONSENTS,
     QUASI_IDENTIFIERS,
+    SCOPES,
     SKIPPED,
     TEAM_ROWS,
     UNKNOWN,
@@ -126,11 +128,37 @@ def evaluation_problem(rec: dict[str, Any], latest_month: str) -> str | None:
     months = period_months(changed)
     if months is not None and months[0] > latest_month:  # it would win every later bundle
         return "change period is still to come"
+    why = _consents(table, rec.get(CONSENTS))
+    if why is not None:
+        return why
     for name, value in fields.items():
         why = _evaluation_field(table, name, value)
         if why is not None:
             return why
     return None
+
+
+# no person's consent of one scope is recorded anywhere near this often
+MOST_VERSIONS = 1_000_000
+
+
+def _consents(table: str, given: Any) -> str | None:
+    """Whether a record's consent versions (``evaluation.CONSENTS``) fit: a participant's or
+    a withdrawal's alone, a whole number of each scope and nothing else (or none at all:
+    a laptop older than them)."""
+    if given is None:
+        return None
+    if table not in (registry.PARTICIPANT_TABLE, WITHDRAWAL):
+        return "consent versions are given for a record that holds none"
+    fits = (
+        isinstance(given, dict)
+        and set(given) == set(SCOPES)
+        and all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MOST_VERSIONS
+            for v in given.values()
+        )
+    )
+    return None if fits else "consent versions are not a version number of each scope"
 
 
 def _evaluation_field(table: str, name: str, value: Any) -> str | None:

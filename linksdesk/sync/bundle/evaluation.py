@@ -32,7 +32,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 from linksdesk.core import persons
 from linksdesk.core.errors import UserError
 from linksdesk.core.hlc import HLC
-from linksdesk.core.registry import MARKED_THROUGH
+from linksdesk.core.registry import MARKED_THROUGH, TEAM_SCOPE
 from linksdesk.core.vocab import IN_ERROR_COLUMN
 from linksdesk.sync.policy import eval_tag
 
@@ -52,6 +52,11 @@ SKIPPED = frozenset({"erasure_receipt"})  # an erasure travels as an "erase" rec
 WITHDRAWAL = "withdrawal"
 # a record's key for the month (or quarter) its row last changed in: which data is newer
 CHANGED = "changed"
+# a participant's or a withdrawal's key for the consent decisions it is sent under: each
+# scope's latest consent version (small numbers, no clock or device: nothing identifying),
+# so a supervisor's copy knows which of a withdrawal and a bundle's rows is the later word
+CONSENTS = "consents"
+SCOPES = (TEAM_SCOPE, EVALUATION_SCOPE)
 
 
 def pseudonym(key: bytes, value: str) -> str:
@@ -304,16 +309,28 @@ def bundle_records(
     return changes + kept, {}
 
 
-def withdrawals(source: Source, people: set[str]) -> list[dict[str, Any]]:
+def consent_versions(changes: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Each participant's latest consent version of each scope (0: none recorded): which
+    consent decisions their records are sent under, or their withdrawal is."""
+    out: dict[str, dict[str, int]] = {}
+    for ch in changes:
+        fields = ch.get("fields") or {}
+        if ch.get("table") != "consent" or not ch.get("participant_id"):
+            continue
+        held = out.setdefault(str(ch["participant_id"]), dict.fromkeys(SCOPES, 0))
+        scope, version = fields.get("scope"), fields.get("version")
+        if scope in held and isinstance(version, int) and not isinstance(version, bool):
+            held[scope] = max(held[scope], version)
+    return out
+
+
+def withdrawals(
+    source: Source, people: set[str], versions: Mapping[str, dict[str, int]]
+) -> list[dict[str, Any]]:
     """A ``withdrawal`` record for each person the source holds consent records of but no
     longer sends (``people``: who consents to both): their evaluation or team consent was
     withdrawn, perhaps after an earlier bundle, so a supervisor's vault drops what earlier
-    bundles brought of them. A pseudonym and nothing else, as for an erasure."""
-    known = {
-        str(ch["participant_id"])
-        for ch in source.changes
-        if ch["table"] == "consent" and ch.get("participant_id")
-    }
+    bundles brought of them. A pseudonym and the consent versions it is (``versions``)."""
     return [
         {
             "table": WITHDRAWAL,
@@ -322,8 +339,9 @@ def withdrawals(source: Source, people: set[str]) -> list[dict[str, Any]]:
             "owner": None,
             "op": "upsert",
             "fields": {},
+            CONSENTS: versions[pid],
         }
-        for pid in sorted(known - people - set(source.erased))
+        for pid in sorted(versions.keys() - people - set(source.erased))
     ]
 
 
@@ -393,6 +411,7 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
     width, unit = LEVELS[index]
     kept = set(quasi)
     marked = _marked(source.changes)
+    versions = consent_versions(source.changes)
     out: list[dict[str, Any]] = []
     left_records = 0
     for ch in source.changes:
@@ -427,18 +446,19 @@ def evaluation_records(source: Source) -> tuple[list[dict[str, Any]], dict[str, 
             if table == "participant":  # a record merged away: in its person's groups
                 row = str(ch["row_id"])
                 fields.update(zip(QUASI_IDENTIFIERS, quasi[away.get(row, row)], strict=True))
-        out.append(
-            {
-                "table": table,
-                "id": pseudonym(key, str(ch["row_id"])),
-                "participant_id": pseudonym(key, str(pid)) if pid else None,
-                "owner": pseudonym(key, str(ch.get("owner") or "")),
-                "op": "delete" if ch.get("op") == "delete" or in_error else "upsert",
-                "fields": fields,
-                CHANGED: changed_in(ch.get("hlc"), unit),
-            }
-        )
-    out += withdrawals(source, sent)
+        rec = {
+            "table": table,
+            "id": pseudonym(key, str(ch["row_id"])),
+            "participant_id": pseudonym(key, str(pid)) if pid else None,
+            "owner": pseudonym(key, str(ch.get("owner") or "")),
+            "op": "delete" if ch.get("op") == "delete" or in_error else "upsert",
+            "fields": fields,
+            CHANGED: changed_in(ch.get("hlc"), unit),
+        }
+        if table == "participant" and str(ch["row_id"]) in versions:  # the person's records
+            rec[CONSENTS] = versions[str(ch["row_id"])]  # are sent under these consents
+        out.append(rec)
+    out += withdrawals(source, sent, versions)
     for pid in sorted(set(source.erased)):
         out.append(
             {

@@ -16,6 +16,15 @@ which of two bundles' values is the newer data, and what of it may be read now.
   bundle made later from older data (a laptop restored from a backup, one that had not synced
   for weeks) does not undo newer values. Where the two periods overlap (the same month),
   the bundle made later wins, as before.
+- **A withdrawal holds until consent is given again.** A withdrawal leaves a marker (the
+  person's pseudonym and the consent versions it is, of each scope). A bundle's rows of a
+  marked person sent under consents that do not outrank the marker's (every scope's version
+  at least its, one later) are left out, whichever bundle was made or imported first: a
+  worker's other laptop that never saw the withdrawal still sends the person under their
+  old consents. Rows under a later consent (the person agreed again) bring them back and
+  lift the marker. A withdrawal its person's held consents outrank is an old word, and
+  changes nothing. A bundle from a laptop older than the versions goes, as before, by when
+  it was made: a marker keeps out the rows of bundles made before it.
 - **Still k-anonymous when read.** Withdrawals and erasures shrink the groups a bundle was
   made with; :func:`kept` counts them again at every read and leaves out a group below ``K``.
 - **One person, one participant.** A participant row whose mark (``merged_into_id``) names
@@ -40,7 +49,9 @@ from linksdesk.sync import state
 from linksdesk.sync.bundle.contents import is_pseudonym
 from linksdesk.sync.bundle.evaluation import (
     CHANGED,
+    CONSENTS,
     QUASI_IDENTIFIERS,
+    SCOPES,
     WITHDRAWAL,
     period_months,
     too_few,
@@ -53,6 +64,10 @@ PAGE = 500
 OWNERS = "evaluation_owners"
 # where a held row keeps the period it last changed in (beside its pseudonymised fields)
 STAMP = "_changed"
+# where a held participant row, or a withdrawal's marker, keeps its consent versions
+SENT_UNDER = "_consents"
+# kept beside a held row's fields, never written in a file for evaluators
+KEPT_BESIDE = frozenset({STAMP, SENT_UNDER})
 
 
 @dataclass
@@ -297,17 +312,29 @@ def apply(s: Session, records: list[dict[str, Any]], bundle: Bundle) -> Outcome:
             if getattr(gone, "rowcount", 0):
                 out.erased += 1
     s.flush()
-    gone_since = _withdrawals(s, records, made)
+    under = {
+        rec["participant_id"]: rec[CONSENTS]
+        for rec in records
+        if rec["table"] == "participant" and rec["op"] != "erase" and rec.get(CONSENTS)
+    }
+    markers, stale = _withdrawals(s, records, made)
     for rec in records:
-        if rec["op"] == "erase" or rec.get("participant_id") in erased:
+        pid = rec.get("participant_id")
+        if rec["op"] == "erase" or pid in erased:
             continue
-        if gone_since.get(rec.get("participant_id"), made) > made:
-            out.unchanged += 1  # made before the person withdrew, and imported after
+        if rec["table"] == WITHDRAWAL:
+            _mark(s, rec, bundle, out, stale)
+            continue
+        if pid in markers and not _lifted(s, markers, pid, under.get(pid), made):
+            out.unchanged += 1  # sent under consents the withdrawal outranks
             continue
         table = str(rec.get("table"))
         row = s.get(EvaluationRecord, (table, rec["id"]))
         deleted = rec["op"] == "delete"
         fields = _stamped({} if deleted else rec["fields"], rec.get(CHANGED))
+        if table == "participant" and pid in under:
+            held = None if row is None else row.fields.get(SENT_UNDER)
+            fields[SENT_UNDER] = _latest(held, under[pid])
         if row is None:
             s.add(
                 _row(
@@ -330,10 +357,78 @@ def apply(s: Session, records: list[dict[str, Any]], bundle: Bundle) -> Outcome:
             _brought_by(row, bundle)
             out.applied += 1
         else:
-            if table == WITHDRAWAL and row.bundle_created < made:
-                row.bundle_created = made  # withdrawn again, later: older rows stay out
+            if SENT_UNDER in fields and row.fields.get(SENT_UNDER) != fields[SENT_UNDER]:
+                row.fields = {**row.fields, SENT_UNDER: fields[SENT_UNDER]}
             out.unchanged += 1
     return out
+
+
+def outranks(sent: dict[str, int], withdrawn: dict[str, int]) -> bool:
+    """Whether consents of the versions ``sent`` are a later word than a withdrawal of the
+    versions ``withdrawn``: no scope's older, one newer (the person agreed again)."""
+    pairs = [(sent.get(scope, 0), withdrawn.get(scope, 0)) for scope in SCOPES]
+    return all(a >= b for a, b in pairs) and any(a > b for a, b in pairs)
+
+
+def _latest(held: dict[str, int] | None, given: dict[str, int]) -> dict[str, int]:
+    """Each scope's latest version of the two (versions only ever grow)."""
+    if held is None:
+        return dict(given)
+    return {scope: max(held.get(scope, 0), given.get(scope, 0)) for scope in SCOPES}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A withdrawal held: when its bundle was made, and the consent versions it is (None:
+    from a laptop older than them)."""
+
+    made: dt.datetime
+    versions: dict[str, int] | None
+
+
+def _lifted(
+    s: Session,
+    markers: dict[Any, Marker],
+    pid: Any,
+    sent: dict[str, int] | None,
+    made: dt.datetime,
+) -> bool:
+    """Whether a bundle's rows of a marked person come in: under consents that outrank the
+    withdrawal's (which lifts its marker), or (either not saying its versions) made after it."""
+    marker = markers[pid]
+    if marker.versions is None or sent is None:
+        return marker.made <= made
+    if not outranks(sent, marker.versions):
+        return False
+    s.execute(
+        delete(EvaluationRecord).where(
+            EvaluationRecord.table_name == WITHDRAWAL, EvaluationRecord.record_id == pid
+        )
+    )
+    del markers[pid]
+    return True
+
+
+def _mark(s: Session, rec: dict[str, Any], bundle: Bundle, out: Outcome, stale: set[str]) -> None:
+    """Keep (or bring up to date) the marker of a person's withdrawal."""
+    versions = rec.get(CONSENTS)
+    row = s.get(EvaluationRecord, (WITHDRAWAL, rec["id"]))
+    if rec["id"] in stale:
+        out.unchanged += 1  # the person's held consents are a later word
+    elif row is None:
+        fields = {} if versions is None else {SENT_UNDER: dict(versions)}
+        s.add(_row(bundle, WITHDRAWAL, rec["id"], rec["participant_id"], None, False, fields))
+        out.applied += 1
+    else:
+        held = row.fields.get(SENT_UNDER)
+        latest = held if versions is None else _latest(held, versions)
+        if row.bundle_created < bundle.made:
+            row.bundle_created = bundle.made  # withdrawn again, later: older rows stay out
+        if latest is not None and latest != held:
+            row.fields = {**row.fields, SENT_UNDER: latest}
+            out.applied += 1
+        else:
+            out.unchanged += 1
 
 
 def _row(
@@ -361,33 +456,44 @@ def _stamped(fields: dict[str, Any], changed: object) -> dict[str, Any]:
 
 
 def _content(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if k != STAMP}
+    return {k: v for k, v in fields.items() if k not in KEPT_BESIDE}
 
 
 def _withdrawals(
     s: Session, records: list[dict[str, Any]], made: dt.datetime
-) -> dict[Any, dt.datetime]:
-    """Drop what older bundles brought of each person this bundle says withdrew; return when
-    each person who withdrew did so (a marker's bundle time: older rows of theirs stay out)."""
-    # every marker (few: one per person who withdrew), not an IN over a team's thousands
-    newer = {
-        key: made_then
-        for key, made_then in s.execute(
-            select(EvaluationRecord.record_id, EvaluationRecord.bundle_created).where(
-                EvaluationRecord.table_name == WITHDRAWAL
-            )
+) -> tuple[dict[Any, Marker], set[str]]:
+    """Drop what this vault holds of each person this bundle says withdrew, as far as the
+    withdrawal outranks it; return the markers held before this bundle (few: one per person
+    who withdrew, not an IN over a team's thousands), and the bundle's withdrawals that the
+    person's held consents outrank (an old word, which changes nothing)."""
+    markers = {
+        key: Marker(made_then, fields.get(SENT_UNDER))
+        for key, made_then, fields in s.execute(
+            select(
+                EvaluationRecord.record_id,
+                EvaluationRecord.bundle_created,
+                EvaluationRecord.fields,
+            ).where(EvaluationRecord.table_name == WITHDRAWAL)
         )
     }
+    stale: set[str] = set()
     for rec in records:
-        if rec["table"] == WITHDRAWAL:
-            s.execute(
-                delete(EvaluationRecord).where(
-                    EvaluationRecord.participant_key == rec["participant_id"],
-                    EvaluationRecord.table_name != WITHDRAWAL,
-                    EvaluationRecord.bundle_created < made,
-                )
-            )
-    return newer
+        if rec["table"] != WITHDRAWAL:
+            continue
+        person = s.get(EvaluationRecord, ("participant", rec["participant_id"]))
+        sent = None if person is None else person.fields.get(SENT_UNDER)
+        versions = rec.get(CONSENTS)
+        theirs = [
+            EvaluationRecord.participant_key == rec["participant_id"],
+            EvaluationRecord.table_name != WITHDRAWAL,
+        ]
+        if versions is None or sent is None:
+            theirs.append(EvaluationRecord.bundle_created < made)  # older rows
+        elif outranks(sent, versions):
+            stale.add(rec["id"])
+            continue
+        s.execute(delete(EvaluationRecord).where(*theirs))
+    return markers, stale
 
 
 # -- reading the copy --------------------------------------------------------------------------
