@@ -49,14 +49,17 @@ from linksdesk.reports.xlsx import write_xlsx
 TODAY = dt.date(2026, 11, 30)
 
 # the wellbeing pairs within one episode of support (docs/reports.md): an episode starts at a
-# person's first score of a kind and at each score marked baseline on a later day (``es``,
-# its first day); per person and kind, of the episodes with a score in the period the latest
-# with a later score is paired, first score against latest (a day's scores as recorded: by id)
+# person's first score of a kind and at each score marked baseline on a later day than their
+# first score marked baseline or closing (``es``, its first day); per person and kind, of the
+# episodes with a score in the period the latest with a later score is paired, first score
+# against latest (a day's scores as recorded: by id)
 EPISODES = (
     "WITH s AS (SELECT participant_id p, id i, kind k, taken_on d, {value} v, "
-    "context = 'baseline' b, min(taken_on) OVER (PARTITION BY participant_id, kind) d0 "
+    "context = 'baseline' b, min(taken_on) OVER (PARTITION BY participant_id, kind) d0, "
+    "min(CASE WHEN context IN ('baseline', 'closing') THEN taken_on END) "
+    "OVER (PARTITION BY participant_id, kind) dm "
     "FROM measure WHERE NOT deleted AND taken_on <= :b AND {kinds}), "
-    "st AS (SELECT DISTINCT p, k, d FROM s WHERE b AND d > d0 UNION SELECT p, k, d0 FROM s), "
+    "st AS (SELECT DISTINCT p, k, d FROM s WHERE b AND d > dm UNION SELECT p, k, d0 FROM s), "
     "e AS (SELECT s.*, (SELECT max(st.d) FROM st WHERE st.p = s.p AND st.k = s.k "
     "AND st.d <= s.d) es FROM s), "
     "f AS (SELECT *, row_number() OVER (PARTITION BY p, k, es ORDER BY d, i) fi, "

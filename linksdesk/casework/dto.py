@@ -279,7 +279,7 @@ class MeasureRecord(ParticipantRecord, MeasureDetails, Marked):
     is_baseline: bool = False
     vs_baseline: BaselineChange | None = None
     item_differences: tuple[int, ...] | None = None
-    # which episode of support (1, 2, …): a baseline on a later day starts the next
+    # which episode of support (1, 2, …; core.episodes: a new one where the person came back)
     episode: int = 1
 
 

@@ -40,9 +40,9 @@ def _recorded(row: MeasureRow | MeasureRecord) -> str:
 def compared(rows: Sequence[MeasureRow]) -> list[MeasureRecord]:
     """Each measure (any kinds), oldest first in the reports' order (``core.episodes``:
     by day, then as recorded), compared with the first score of its episode of support,
-    numbered from 1: a score marked baseline on a later day starts the next episode, when
-    the person came back. A score marked entered in error is listed as it was recorded, in
-    no episode (0) and compared with nothing: the episode's next score is its baseline."""
+    numbered from 1 (``core.episodes``: a new one starts where the person came back). A
+    score marked entered in error is listed as it was recorded, in no episode (0) and
+    compared with nothing: the episode's next score is its baseline."""
     out: dict[str, MeasureRecord] = {
         r.id: replace(_plain(r), episode=0) for r in rows if common.in_error(r)
     }
@@ -50,7 +50,7 @@ def compared(rows: Sequence[MeasureRow]) -> list[MeasureRecord]:
         split = episodes(
             (r for r in rows if r.kind == kind.value and not common.in_error(r)),
             _taken_on,
-            lambda r: r.context == MeasureContext.BASELINE.value,
+            lambda r: r.context,
             _recorded,
         )
         for n, episode in enumerate(split, start=1):

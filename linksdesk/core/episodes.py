@@ -9,8 +9,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from linksdesk.core.vocab import MeasureContext
+
 T = TypeVar("T")
 D = TypeVar("D", dt.date, str)  # a day, or its ISO text (which sorts as the day does)
+
+BASELINE = MeasureContext.BASELINE.value
+# scores that mark where an episode of support starts or ends
+MARKED = frozenset({BASELINE, MeasureContext.CLOSING.value})
 
 
 def order_key(day: dt.date | str, recorded: str) -> str:
@@ -30,17 +36,24 @@ def in_order(scores: Iterable[T], day: Callable[[T], D], recorded: Callable[[T],
 def episodes(
     scores: Iterable[T],
     day: Callable[[T], D],
-    is_baseline: Callable[[T], bool],
+    context: Callable[[T], str],
     recorded: Callable[[T], str],
 ) -> list[list[T]]:
     """A person's scores of one measure in episodes of support, each oldest first
-    (``in_order``): a score marked baseline on a later day than its episode's first starts
-    the next (the person came back). Same-day scores stay together; a first score need
-    not be a baseline."""
+    (``in_order``): a score marked baseline starts the next (the person came back) when it
+    is on a later day than its episode's first and an earlier day holds a score marked
+    baseline or closing. Same-day scores stay together; a first score need not be a
+    baseline; and a form from before the first baseline (one from a first meeting, typed in
+    late as a review) joins that baseline's episode rather than making one of its own."""
     out: list[list[T]] = []
+    marked: D | None = None  # the first day with a score marked baseline or closing
     for score in in_order(scores, day, recorded):
-        if not out or (is_baseline(score) and day(score) > day(out[-1][0])):
+        taken, kind = day(score), context(score)
+        came_back = kind == BASELINE and marked is not None and marked < taken
+        if not out or (came_back and taken > day(out[-1][0])):
             out.append([score])
         else:
             out[-1].append(score)
+        if marked is None and kind in MARKED:
+            marked = taken
     return out

@@ -11,8 +11,8 @@ sections; nothing else counts. Definitions (also written out for readers in EXPL
   the day a report is made, and external reports hold figures of their period alone);
 - wait: days from a referral received in the period to the person's first attended contact
   on or after that day, as at the period's end (or today, while it runs);
-- wellbeing pairs: per scale, within one episode of support (a score marked baseline on a
-  later day starts the next: the person came back), its first score and its latest score
+- wellbeing pairs: per scale, within one episode of support (``core.episodes``: a new one
+  starts where the person came back), its first score and its latest score
   on a later day, up to the period's end, for people with a score in the period. Never the
   difference of two unpaired means (``reports.wellbeing``).
 """

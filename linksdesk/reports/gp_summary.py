@@ -19,7 +19,6 @@ from linksdesk.core.vocab import (
     NOT_REACHED_KEY,
     ContactKind,
     ContactStatus,
-    MeasureContext,
     MeasureKind,
     OnwardKind,
     ParticipantStatus,
@@ -161,9 +160,6 @@ def build_summary(
     )
 
 
-BASELINE = MeasureContext.BASELINE
-
-
 def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...]:
     out = []
     for kind in MeasureKind:
@@ -172,9 +168,7 @@ def _wellbeing(measures: tuple[MeasureEntry, ...]) -> tuple[WellbeingChange, ...
             continue
         # within the latest episode of support (core.episodes, as the reports and the
         # Wellbeing tab): a person who came back is not compared with their first time round
-        split = episodes(
-            taken, lambda m: m.taken_on, lambda m: m.context is BASELINE, lambda m: m.id
-        )
+        split = episodes(taken, lambda m: m.taken_on, lambda m: m.context, lambda m: m.id)
         first, latest = split[-1][0], split[-1][-1]
         again = " (since they came back: a new baseline)" if len(split) > 1 else ""
         if latest is first:

@@ -15,7 +15,7 @@ from linksdesk.core.measures import (
     evaluation_caveat,
     thresholds,
 )
-from linksdesk.core.vocab import MeasureContext, MeasureKind
+from linksdesk.core.vocab import MeasureKind
 from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
 from linksdesk.reports.stats import mean_ci, pct
 
@@ -30,7 +30,7 @@ class Score(NamedTuple):
     day: str
     recorded: str  # the score's id: same-day scores pair in the order they were recorded
     value: float
-    baseline: bool  # marked as a baseline
+    context: str  # baseline, review or closing, as the worker marked it
 
 
 class Pairs(NamedTuple):
@@ -49,8 +49,7 @@ def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
             continue
         value = metric if kind is MeasureKind.SWEMWBS else total
         if value is not None:
-            baseline = context == MeasureContext.BASELINE.value
-            scores[pid].append(Score(day, mid, float(value), baseline))
+            scores[pid].append(Score(day, mid, float(value), context))
     return _paired(c, scores)
 
 
@@ -61,7 +60,7 @@ def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
     out = Pairs({}, set(), {})
     for pid, got in scores.items():
         # core.episodes: one order, one rule
-        split = episodes(got, lambda s: s.day, lambda s: s.baseline, lambda s: s.recorded)
+        split = episodes(got, lambda s: s.day, lambda s: s.context, lambda s: s.recorded)
         here = [e for e in split if any(c.a <= s.day <= c.b for s in e)]
         paired = [e for e in here if e[-1].day > e[0].day]
         if paired:
@@ -200,9 +199,8 @@ def ons4_pairs(c: _Ctx) -> list[Pairs]:
     for pid, _owner, mid, day, items, context in c.d.ons4:
         if day > c.b or len(items) != len(ONS4_QUESTIONS):
             continue
-        baseline = context == MeasureContext.BASELINE.value
         for q, answer in enumerate(items):
-            scores[q][pid].append(Score(day, mid, float(answer), baseline))
+            scores[q][pid].append(Score(day, mid, float(answer), context))
     return [_paired(c, per) for per in scores]
 
 

@@ -110,6 +110,31 @@ def test_a_person_who_came_back_is_compared_within_their_new_episode(
     assert [e.change is None for e in _measures(rows)] == [True, False, True, False]
 
 
+def test_a_form_dated_before_the_first_baseline_joins_its_episode(
+    cb: Casebook, person: Participant
+) -> None:
+    """A paper form from the first meeting, typed in weeks later as a review, is dated a
+    fortnight before the baseline: it used to be episode 1 and the baseline episode 2, as if
+    the person had left and come back. Only a baseline after an earlier baseline or closing
+    score starts a new episode; one who closed with reviews only and came back still does."""
+    other = participants.create_participant(cb, given_name="Ailsa", family_name="Testother").value
+    for who, contexts in ((person, ("review", "baseline", "review", "closing", "baseline")),
+                          (other, ("review", "closing", "baseline"))):  # fmt: skip
+        for n, context in enumerate(contexts):
+            M.record_measure(cb, who.id, "wemwbs", [2 + n % 4] * 14, context=context,
+                             taken_on=D + dt.timedelta(weeks=[0, 2, 10, 20, 60][n]))  # fmt: skip
+    listed = M.list_measures(cb, person.id)
+    assert [m.episode for m in listed] == [1, 1, 1, 1, 2]
+    assert [m.vs_baseline.difference if m.vs_baseline else None for m in listed] == [
+        None,
+        14,
+        28,
+        42,
+        None,
+    ]  # fmt: skip: each against the paper form, the episode's first
+    assert [m.episode for m in M.list_measures(cb, other.id)] == [1, 1, 2]
+
+
 def test_a_new_form_is_a_baseline_when_the_person_came_back(
     cb: Casebook, person: Participant
 ) -> None:

@@ -34,7 +34,7 @@ def months(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
-Scored = tuple[dt.date, Any, bool]  # day, value, marked baseline
+Scored = tuple[dt.date, Any, str]  # day, value, as marked: baseline, review or closing
 
 
 def paired_episode(
@@ -43,10 +43,14 @@ def paired_episode(
     """Of a person's scores (by day, a day's as recorded), the episode of support the
     reports count, and the last score day before it (the first day of all if it is the
     first episode); None if no score is in the period. Episodes by index: each starts at the
-    first score or at a baseline on a later day than where the one before started."""
+    first score or at a baseline on a later day than where the one before started, once a
+    day before it holds a baseline or a closing score (a form dated before the first
+    baseline joins that baseline's episode)."""
+    marked = min((d for d, _v, context in got if context in ("baseline", "closing")), default=None)
     starts = [0]
-    for i, (day, _v, baseline) in enumerate(got):
-        if baseline and day > got[starts[-1]][0]:
+    for i, (day, _v, context) in enumerate(got):
+        after_a_mark = marked is not None and marked < day
+        if context == "baseline" and after_a_mark and day > got[starts[-1]][0]:
             starts.append(i)
     bounds = list(zip(starts, [*starts[1:], len(got)], strict=True))
     here = [(a, b) for a, b in bounds if any(inside(d) for d, _v, _b in got[a:b])]
@@ -178,16 +182,17 @@ def expected(
 
     # wellbeing, paired within one episode of support: a person's scores split where a
     # score marked baseline falls on a later day than the start of the episode before it (the
-    # person came back); of the episodes with a score in the period, the latest with a score
-    # on a later day than its first is paired (its first and latest scores), else the person
+    # person came back), once an earlier day holds a baseline or closing score; of the
+    # episodes with a score in the period, the latest with a score on a later day than its
+    # first is paired (its first and latest scores), else the person
     # has a baseline only. Its dose: attended contacts after the previous episode's last score
     attended = [(c["pid"], c["day"]) for c in cons if seen(c)]
     wb: dict[str, Any] = {}
     for kind, threshold in (("wemwbs", 3.0), ("swemwbs", 1.0)):
-        per: dict[str, list[tuple[dt.date, float, bool]]] = defaultdict(list)
+        per: dict[str, list[tuple[dt.date, float, str]]] = defaultdict(list)
         for m in ledger.measures:
             if m["pid"] in shared and m["kind"] == kind and m["taken_on"] <= last:
-                per[m["pid"]].append((m["taken_on"], m["value"], m["baseline"]))
+                per[m["pid"]].append((m["taken_on"], m["value"], m["context"]))
         changes, only = {}, set()
         n_contacts: Counter[str] = Counter()
         for pid, got in per.items():
@@ -224,15 +229,15 @@ def expected(
 
     # ONS4, per question, paired as WEMWBS is (first answers, latest later ones, within the
     # episode paired)
-    ons: dict[str, list[tuple[dt.date, list[int], bool]]] = defaultdict(list)
+    ons: dict[str, list[tuple[dt.date, list[int], str]]] = defaultdict(list)
     for m in ledger.measures:
         if m["pid"] in shared and m["kind"] == "ons4" and m["taken_on"] <= last:
-            ons[m["pid"]].append((m["taken_on"], m["answers"], m["baseline"]))
+            ons[m["pid"]].append((m["taken_on"], m["answers"], m["context"]))
     per_question: list[dict[str, Any]] = []
     for q in range(4):
         xs, only_ = [], 0
         for got in ons.values():
-            answers = sorted(((d, a[q], b) for d, a, b in got), key=lambda s: s[0])
+            answers = sorted(((d, a[q], c) for d, a, c in got), key=lambda s: s[0])
             chosen = paired_episode(answers, inside)
             if chosen is None:
                 continue

@@ -181,7 +181,7 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             measures.record_measure(cb, p.id, kind, items, context=ctx, taken_on=taken)
             value = sum(items) if kind is MeasureKind.WEMWBS else swemwbs_metric(sum(items))
             ledger.measures.append({"pid": p.id, "kind": kind.value, "taken_on": taken,
-                                    "value": value, "baseline": n_score == 0})  # fmt: skip
+                                    "value": value, "context": ctx.value})  # fmt: skip
         # ONS4 answers, from their own generator so the rest of the team stays as it was
         ons = random.Random(1000 * len(ledger.workers) + n_person)
         for n_score in range(ons.choice((0, 1, 2, 2, 3))):
@@ -191,7 +191,7 @@ def fill_worker(cb: Casebook, rng: random.Random, ledger: Ledger, people: int) -
             measures.record_measure(cb, p.id, MeasureKind.ONS4, answers, context=ctx,
                                     taken_on=taken)  # fmt: skip
             ledger.measures.append({"pid": p.id, "kind": "ons4", "taken_on": taken,
-                                    "answers": answers, "baseline": n_score == 0})  # fmt: skip
+                                    "answers": answers, "context": ctx.value})  # fmt: skip
         # the first person of each worker goes to the first resource (for the first worker,
         # the one whose name is a formula), so that name reaches every report
         if n_person == 0 or rng.random() < 0.5:
@@ -234,26 +234,35 @@ def _day(text: str) -> dt.date:
 
 
 # people who came back (the first worker's), so the golden figures exercise the episode rule:
-# WEMWBS total and ONS4 answers per score, and the days of their attended contacts
+# WEMWBS total and ONS4 answers per score (as marked), and the days of their attended contacts
+B, R = MeasureContext.BASELINE, MeasureContext.REVIEW
 RETURNING: tuple[dict[str, Any], ...] = (
     {  # paired within the second episode (42 -> 44, one contact since), not 28 -> 44 after 5
         "referred": ("2025-02-03", "2026-02-20"), "closed": "2025-06-01",
         "contacts": ("2025-02-10", "2025-03-10", "2025-04-07", "2025-05-12", "2026-03-02"),
-        "scores": (("2025-02-10", 2, (2, 2, 2, 9), True), ("2025-05-12", 4, (8, 8, 8, 2), False),
-                   ("2026-03-02", 3, (5, 5, 5, 5), True), ("2026-05-04", 3, (6, 6, 6, 4), False)),
+        "scores": (("2025-02-10", 2, (2, 2, 2, 9), B), ("2025-05-12", 4, (8, 8, 8, 2), R),
+                   ("2026-03-02", 3, (5, 5, 5, 5), B), ("2026-05-04", 3, (6, 6, 6, 4), R)),
     },
     {  # back with a new baseline only: no follow-up yet, not a fall from 70 to 28
         "referred": ("2025-03-03", "2026-04-01"), "closed": "2025-07-01",
         "contacts": ("2025-03-03", "2025-06-02", "2026-04-06"),
-        "scores": (("2025-03-03", 4, (3, 3, 3, 6), True), ("2025-06-02", 5, (9, 9, 9, 1), False),
-                   ("2026-04-06", 2, (2, 2, 2, 8), True)),
+        "scores": (("2025-03-03", 4, (3, 3, 3, 6), B), ("2025-06-02", 5, (9, 9, 9, 1), R),
+                   ("2026-04-06", 2, (2, 2, 2, 8), B)),
+    },
+    {  # never away: the first meeting's paper form typed in late as a review, dated before
+       # the baseline; one episode, paired 28 -> 56 (not 42 -> 56 as if they came back)
+        "referred": ("2026-01-12",), "closed": None,
+        "contacts": ("2026-01-12", "2026-01-26", "2026-03-09", "2026-04-20"),
+        "scores": (("2026-01-12", 2, (3, 3, 3, 8), R), ("2026-01-26", 3, (4, 4, 4, 6), B),
+                   ("2026-04-20", 4, (7, 7, 7, 3), R)),
     },
 )  # fmt: skip
 
 
 def came_back(cb: Casebook, ledger: Ledger, back: dict[str, Any]) -> None:
-    """A person supported in 2025, closed, then referred in again and reopened in the period."""
-    first, again = (_day(d) for d in back["referred"])
+    """A person supported in 2025, closed, then referred in again and reopened in the period
+    (or, with one day referred and none closed, supported all along)."""
+    first, *again = (_day(d) for d in back["referred"])
     p = participants.create_participant(
         cb, given_name="Calum", family_name="Testreturn", referred_on=first
     ).value
@@ -261,10 +270,10 @@ def came_back(cb: Casebook, ledger: Ledger, back: dict[str, Any]) -> None:
     ledger.people.append(
         {"id": p.id, "owner": cb.worker_id, "postcode": None, "shared": True, "referred_on": first}
     )
-    for day in (first, again):
-        if day == again:
+    for day in (first, *again):
+        if day != first:
             participants.close_participant(cb, p.id, "Goals met", on=_day(back["closed"]))
-            participants.reopen_participant(cb, p.id, on=again)
+            participants.reopen_participant(cb, p.id, on=day)
         referrals.record_referral(cb, p.id, source=ReferralSource.GP, received_on=day)
         ledger.referrals.append({"pid": p.id, "received_on": day, "source": "gp"})
     for day in map(_day, back["contacts"]):
@@ -272,16 +281,16 @@ def came_back(cb: Casebook, ledger: Ledger, back: dict[str, Any]) -> None:
         contacts.record_contact(cb, p.id, kind=ContactKind.APPOINTMENT, at=at)
         ledger.contacts.append({"pid": p.id, "kind": "appointment", "status": "attended",
                                 "day": day})  # fmt: skip
-    for taken, level, answers, baseline in back["scores"]:
-        day, ctx = _day(taken), MeasureContext.BASELINE if baseline else MeasureContext.REVIEW
+    for taken, level, answers, ctx in back["scores"]:
+        day = _day(taken)
         items = [level] * 14
         measures.record_measure(cb, p.id, MeasureKind.WEMWBS, items, context=ctx, taken_on=day)
         ledger.measures.append({"pid": p.id, "kind": "wemwbs", "taken_on": day,
-                                "value": sum(items), "baseline": baseline})  # fmt: skip
+                                "value": sum(items), "context": ctx.value})  # fmt: skip
         measures.record_measure(cb, p.id, MeasureKind.ONS4, list(answers), context=ctx,
                                 taken_on=day)  # fmt: skip
         ledger.measures.append({"pid": p.id, "kind": "ons4", "taken_on": day,
-                                "answers": list(answers), "baseline": baseline})  # fmt: skip
+                                "answers": list(answers), "context": ctx.value})  # fmt: skip
 
 
 # -- bringing a worker's rows into the supervisor's vault ----------------------------------

@@ -10,7 +10,7 @@ import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from screens_kit import person, settle, texts
+from screens_kit import on_record_tab, person, settle, texts
 from shell_kit import call_casework
 from test_screen_participant import open_view
 from test_tired_kept_forms import tick
@@ -94,3 +94,41 @@ def test_scores_of_one_day_stand_in_the_table_as_they_were_recorded(
     assert texts(tab.proxy, headers.index("Context")) == ["Closing", "Review", "Baseline"]
     (line,) = tab.chart.figure.axes[0].get_lines()
     assert list(line.get_ydata()) == [40.0, 50.0, 45.0]  # the chart ends where the table starts
+
+
+def test_a_form_from_before_the_baseline_typed_in_late_leaves_one_episode_of_support(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """The baseline and a review are on the record; a paper form from a first meeting a
+    fortnight before the baseline turns up in the bag and is typed in, its day typed into
+    Taken on, the rest left as the form opened (Review). The tab said "Episode 1, Review"
+    for it and "Episode 2" for every later score, and the reports counted a second episode
+    of support: the person never left, nothing was reopened or referred again."""
+    who = on_record_tab(qtbot, unlocked_window, ui_session, "wellbeing")
+    today = dt.date.today()
+    for context, days in ((MeasureContext.BASELINE, 20), (MeasureContext.REVIEW, 5)):
+        taken = today - dt.timedelta(days=days)
+        call_casework(qtbot, ui_session, measures.record_measure, who.id, MeasureKind.WEMWBS,
+                      [3] * 14, context=context, taken_on=taken)  # fmt: skip
+    settle(qtbot, ui_session)
+    tab = unlocked_window.participant_view.wellbeing
+    paper = today - dt.timedelta(days=34)
+
+    def typed_in_late(dialog: MeasureDialog) -> None:
+        tick(dialog, [2] * 14)
+        dialog.date_edit.edit.selectAll()
+        qtbot.keyClicks(dialog.date_edit.edit, f"{paper.day}/{paper.month}/{paper.year}")
+        box = dialog.findChild(QDialogButtonBox)
+        assert box is not None
+        qtbot.mouseClick(box.button(box.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+    state = on_modal(typed_in_late, kind=MeasureDialog)
+    qtbot.mouseClick(tab.record_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    scores = call_casework(qtbot, ui_session, measures.list_measures, who.id)
+    assert (scores[0].taken_on, scores[0].context) == (paper, MeasureContext.REVIEW)
+    assert [s.episode for s in scores] == [1, 1, 1]
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert len(set(texts(tab.model, headers.index("Episode")))) == 1
+    assert len(tab.chart.figure.axes[0].get_lines()) == 1  # one line: one episode
