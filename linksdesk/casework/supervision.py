@@ -23,10 +23,10 @@ from linksdesk.reports.build import (
 from linksdesk.reports.evaluation import EvaluationWritten
 from linksdesk.reports.evaluation import write_evaluation as write_evaluation_copy
 from linksdesk.reports.export import export_report, taken_in_words
-from linksdesk.reports.figures import ALL_WORKERS
 from linksdesk.reports.model import Report
 from linksdesk.reports.publication import take_in
 from linksdesk.reports.scope import Scope
+from linksdesk.reports.sections.context import ALL_WORKERS
 from linksdesk.reports.settings import ReportSettings
 from linksdesk.reports.teams import team_label, teams_in
 

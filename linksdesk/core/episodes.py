@@ -1,6 +1,6 @@
 """Episodes of support: the one order of a person's scores of one measure, and the one rule
 that splits them where the person came back. The supervisor's reports
-(``reports.wellbeing``), the participant's own Wellbeing tab and record
+(``reports.sections.wellbeing``), the participant's own Wellbeing tab and record
 (``casework.measures``) and the GP summary all order and pair by these alone."""
 
 from __future__ import annotations

@@ -12,16 +12,12 @@ from sqlalchemy.orm import Session
 
 from linksdesk.core.errors import ValidationError
 from linksdesk.reports import data as data_mod
-from linksdesk.reports.figures import (
-    ALL_WORKERS,
-    EXPLANATIONS,
-    compute,
-    hide_headline_with_deciles,
-    linked_cells,
-)
+from linksdesk.reports.figures import EXPLANATIONS, compute, linked_cells
 from linksdesk.reports.joint import suppress_linked
 from linksdesk.reports.model import Report, Section
 from linksdesk.reports.scope import Scope
+from linksdesk.reports.sections.context import ALL_WORKERS
+from linksdesk.reports.sections.deprivation import hide_headline_with_deciles
 from linksdesk.reports.settings import SETTINGS_KEY, ReportSettings
 from linksdesk.reports.suppression import suppress_table
 from linksdesk.storage.store import Store

@@ -143,7 +143,7 @@ def test_deprivation_headline_never_gives_back_a_hidden_decile(counts: list[int]
     """Across the decile table and the headline table ("most deprived 20 %" = deciles 1 + 2),
     no hidden decile count can be worked out from every count the two tables publish."""
     from linksdesk.reports.build import _suppressed
-    from linksdesk.reports.figures import deprivation_section
+    from linksdesk.reports.sections.deprivation import deprivation_section
 
     d1, d2, rest, unknown = counts
     people: list[int | None] = [1] * d1 + [2] * d2 + [5] * rest + [None] * unknown

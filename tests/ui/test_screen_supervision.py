@@ -220,7 +220,7 @@ def test_ons4_change_per_question_is_on_the_dashboard(
     from expected import expected
     from team_kit import LOOKUP, TODAY
 
-    from linksdesk.reports.wellbeing import ONS4_NOTE
+    from linksdesk.reports.sections.wellbeing import ONS4_NOTE
 
     box = view.sections["wellbeing"]
     model = box.tables["ons4_change"].model()

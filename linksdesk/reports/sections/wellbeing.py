@@ -20,7 +20,7 @@ from linksdesk.reports.model import ChartSpec, Column, Kind, Section, Table
 from linksdesk.reports.stats import mean_ci, pct
 
 if TYPE_CHECKING:
-    from linksdesk.reports.figures import _Ctx
+    from linksdesk.reports.sections.context import Ctx
 
 DOSE_CONTACTS = 3
 WELLBEING_KINDS = (MeasureKind.WEMWBS, MeasureKind.SWEMWBS)
@@ -40,7 +40,7 @@ class Pairs(NamedTuple):
     since: dict[str, str]
 
 
-def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
+def wellbeing_pairs(c: Ctx, kind: MeasureKind) -> Pairs:
     """Per person with a score of ``kind`` in the period: their change (paired), and the
     people who have only a baseline so far."""
     scores: dict[str, list[Score]] = defaultdict(list)
@@ -53,7 +53,7 @@ def wellbeing_pairs(c: _Ctx, kind: MeasureKind) -> Pairs:
     return _paired(c, scores)
 
 
-def _paired(c: _Ctx, scores: dict[str, list[Score]]) -> Pairs:
+def _paired(c: Ctx, scores: dict[str, list[Score]]) -> Pairs:
     """The pairing rule every scale shares, within one episode of support: its first score
     and its latest later score, up to the period's end. Per person with a score in the
     period: the latest such episode with a later score, else a baseline only."""
@@ -114,7 +114,7 @@ def _wellbeing_columns(first: str) -> tuple[Column, ...]:
     )
 
 
-def wellbeing(c: _Ctx) -> Section:
+def wellbeing(c: Ctx) -> Section:
     rows, dose_rows, warnings = [], [], []
     for kind in WELLBEING_KINDS:
         changes, baseline_only, since = wellbeing_pairs(c, kind)
@@ -172,7 +172,7 @@ def wellbeing(c: _Ctx) -> Section:
     return Section("wellbeing", "Wellbeing change", (change, dose, ons4(c)), chart, notes)
 
 
-def _caveat(c: _Ctx, paired: int) -> str | None:
+def _caveat(c: Ctx, paired: int) -> str | None:
     """The fewer-than-30-pairs warning; without the number in external reports, where the
     number of pairs may be a hidden count."""
     if c.exact or paired >= MIN_PAIRED_FOR_EVALUATION:
@@ -192,7 +192,7 @@ ONS4_NOTE = (
 )
 
 
-def ons4_pairs(c: _Ctx) -> list[Pairs]:
+def ons4_pairs(c: Ctx) -> list[Pairs]:
     """Per ONS4 question, in question order: each person's paired change, and the people
     with only a baseline so far (the WEMWBS pairing rule, on that question's answers)."""
     scores: list[dict[str, list[Score]]] = [defaultdict(list) for _q in ONS4_QUESTIONS]
@@ -204,7 +204,7 @@ def ons4_pairs(c: _Ctx) -> list[Pairs]:
     return [_paired(c, per) for per in scores]
 
 
-def ons4(c: _Ctx) -> Table:
+def ons4(c: Ctx) -> Table:
     rows, warned = [], 0
     for question, (changes, baseline_only, _since) in zip(
         ONS4_QUESTIONS, ons4_pairs(c), strict=True
