@@ -16,6 +16,7 @@ from test_cli import linksdesk
 from vault_kit import PASSPHRASE, fill, raw_connection
 
 from linksdesk.core.errors import SyncError
+from linksdesk.storage import machine
 from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
 from linksdesk.sync.policy import SyncPolicy
@@ -139,3 +140,39 @@ def test_a_server_address_with_a_wrong_path_is_said_in_the_workers_words(tmp_pat
     finally:
         laptop.close()
         server.close()
+
+
+def test_the_linksdesk_folder_copied_whole_to_a_new_computer_is_a_laptop_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving to a new laptop, the worker (or a profile migration tool) copies the whole
+    LinksDesk data folder, where the vault lives beside the file that names this computer.
+    On the new computer, the copied vault must still be a laptop of its own (a new device
+    id; it syncs once enrolled with a new code), never the old laptop's twin: two laptops
+    syncing as one device would hide each other's changes and give programme ids twice."""
+    old = tmp_path / "old-computer" / "LinksDesk"
+    old.mkdir(parents=True)
+    monkeypatch.setenv(machine.FOLDER_ENV, str(old))
+    monkeypatch.setenv(machine.SYSTEM_ENV, "old computer's system")
+    vault, _ = Vault.create(old / "linksdesk.vault", PASSPHRASE)
+    device = vault.device_id
+    vault.lock()
+    _participants(old / "linksdesk.vault")  # opened on the old computer: named as its own
+
+    new = tmp_path / "new-computer" / "LinksDesk"
+    shutil.copytree(old, new)
+    monkeypatch.setenv(machine.FOLDER_ENV, str(new))
+    monkeypatch.setenv(machine.SYSTEM_ENV, "new computer's system")
+    copy = Vault.unlock(new / "linksdesk.vault", PASSPHRASE)
+    try:
+        assert copy.taken_as_copy and copy.device_id != device
+    finally:
+        copy.lock()
+    # the old laptop, on its own computer, is as it was
+    monkeypatch.setenv(machine.FOLDER_ENV, str(old))
+    monkeypatch.setenv(machine.SYSTEM_ENV, "old computer's system")
+    again = Vault.unlock(old / "linksdesk.vault", PASSPHRASE)
+    try:
+        assert not again.taken_as_copy and again.device_id == device
+    finally:
+        again.lock()
