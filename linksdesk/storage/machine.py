@@ -58,7 +58,8 @@ def machine_id() -> str:
             path.unlink()
             made = ""
         elif made and system and not kept_for:
-            _write(path, made, system, replace=True)  # kept before the digest was
+            with contextlib.suppress(OSError):  # kept before the digest was: add it
+                _write(path, made, system, replace=True)
         return made or _make(path, system)
     except OSError as exc:
         log.warning("this computer's id could not be kept (%s)", exc.strerror)
