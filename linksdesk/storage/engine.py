@@ -103,15 +103,18 @@ def connect_raw(path: Path, key: bytes, *, salt: bytes | None = None) -> Any:
     return conn
 
 
-def connect_read_only(path: Path, key: bytes, *, salt: bytes | None = None) -> Any:
+def connect_read_only(
+    path: Path, key: bytes, *, salt: bytes | None = None, alone: bool = False
+) -> Any:
     """A keyed connection that cannot create or change any file (to prove a key first).
 
     With no ``-wal``/``-shm`` beside the vault the file is opened immutable: SQLite then
     takes no locks and creates nothing. When they exist (another LinksDesk has the vault
-    open, or one was stopped mid-write) a plain read-only open sees their committed content.
+    open, or one was stopped mid-write) a plain read-only open sees their committed content;
+    ``alone``: the file by itself all the same (immutable, SQLite reads no -wal).
     """
     path = Path(path).absolute()
-    side = any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm"))
+    side = not alone and any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm"))
     uri = path.as_uri() + ("?mode=ro" if side else "?mode=ro&immutable=1")
     conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     try:

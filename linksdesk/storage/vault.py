@@ -42,7 +42,7 @@ from linksdesk.core.hlc import HybridClock
 from linksdesk.core.ids import uuid7
 from linksdesk.core.item_words import counted
 from linksdesk.core.vocab import AuditAction
-from linksdesk.storage import audit, keyfile, machine, migrate, restored, waiting
+from linksdesk.storage import audit, keyfile, leftover_wal, machine, migrate, restored, waiting
 from linksdesk.storage.engine import (
     DB_ERRORS,
     PageCheck,
@@ -356,8 +356,10 @@ class Vault:
     def _prove_key(cls, path: Path, key: bytes, vault_id: str) -> tuple[str, object]:
         """Read the vault through a connection that cannot write; raise why it won't open.
 
+        A ``-wal`` beside it that is not its file's own is set aside first (``leftover_wal``).
         Returns the vault's schema revision and the computer it was last opened on."""
         with translated_errors(path):
+            leftover_wal.set_aside_if_not_its_own(path, key)
             conn = connect_read_only(path, key)
             try:
                 try:

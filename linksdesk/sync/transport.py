@@ -46,6 +46,14 @@ TOO_LARGE = (
     "here. Your work and everything received so far are saved on this laptop; sync again "
     "later, and tell your programme administrator if it happens again."
 )
+# the server answers these on no request it serves: only an address where it is not (a
+# path it is not at: a proxy's folder, the API's "/v1" pasted in), whatever the body says
+NOT_THERE_STATUS = frozenset({404, 405})
+NOT_THERE = (
+    "There is no LinksDesk sync server at {url} (it answered {status}). Check the address "
+    "with your programme administrator (File › Set up sync again… changes it); your work "
+    "is saved on this laptop."
+)
 DEFAULT_TIMEOUT_S = 30.0  # the longest one request may take, retries included
 # what of a refusal's body is read for its message (a server's own detail is a sentence)
 DETAIL_BYTES = 64 * 1024
@@ -322,6 +330,10 @@ class Transport:
                 continue
             if resp.status_code == 401:
                 raise SyncAuthError(NOT_ENROLLED)
+            if resp.status_code in NOT_THERE_STATUS:
+                log.info("%s: answered %d", path, resp.status_code)
+                message = NOT_THERE.format(url=self.server_url, status=resp.status_code)
+                raise RequestRefused(resp.status_code, message)
             if resp.status_code >= 400:
                 raise RequestRefused(resp.status_code, _detail(resp.status_code, body))
             if resp.status_code >= 300 or not resp.headers.get("content-type", "").startswith(
