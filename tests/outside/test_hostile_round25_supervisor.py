@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +58,15 @@ def _caseload(lap: Laptop) -> list[dict[str, Any]]:
         return export.caseload_changes(s, lap.store.worker_id).changes
 
 
-def _imported(home: Path, vault: Path, bundle: Path, trust: str) -> None:
-    """``linksdesk import --trust FINGERPRINT`` in its own process; it must succeed."""
+def _import(home: Path, vault: Path, bundle: Path, trust: str) -> Any:
+    """``linksdesk import --trust FINGERPRINT`` in its own process."""
     args = ("import", "--vault", str(vault), "--trust", trust, str(bundle))
-    done = linksdesk(home, *args, passphrase=PASSPHRASE)
+    return linksdesk(home, *args, passphrase=PASSPHRASE)
+
+
+def _imported(home: Path, vault: Path, bundle: Path, trust: str) -> None:
+    """The same; it must succeed."""
+    done = _import(home, vault, bundle, trust)
     assert done.returncode == 0, done.returncode
 
 
@@ -294,11 +301,6 @@ def _team_of_two(tmp_path: Path, server: Any) -> tuple[str, Laptop, Laptop, list
     return team, laptops[0], laptops[1], devs
 
 
-def _import(home: Path, vault: Path, bundle: Path, trust: str) -> Any:
-    args = ("import", "--vault", str(vault), "--trust", trust, str(bundle))
-    return linksdesk(home, *args, passphrase=PASSPHRASE)
-
-
 def _left_out_said(done: Any, theirs: str) -> None:
     """An import that left a participant out, and said so in the supervisor's words (no id)."""
     said = done.stdout + done.stderr
@@ -306,6 +308,50 @@ def _left_out_said(done: Any, theirs: str) -> None:
     assert "1 participant in this bundle was left out" in said
     assert "team's bundle from the server" in said
     assert theirs not in said
+
+
+@dataclass(frozen=True)
+class _Stick:
+    """What a supervisor is handed: A's bundle, B's, the server's team bundle, their
+    signers' fingerprints (A, B, server), B's participant and B's worker id."""
+
+    mine: Path
+    theirs_bundle: Path
+    team: Path
+    fingerprints: tuple[str, str, str]
+    theirs: str
+    worker_b: str
+
+
+def _handed(
+    tmp_path: Path, before: Callable[[Any, Supervisor, Laptop, list[Dev], str], Path]
+) -> _Stick:
+    """A team of two on a server: B's participant synced, then ``before(server, supervisor,
+    A's laptop, the devices, B's participant)`` makes A's bundle; B's laptop makes its
+    bundle after, and the server its team bundle. All closed, the vault locked."""
+    server = new_server(tmp_path)
+    sup = Supervisor.create(tmp_path)
+    devs: list[Dev] = []
+    try:
+        team, a, b, devs = _team_of_two(tmp_path, server)
+        theirs = b.person()
+        devs[1].sync()
+        mine = before(server, sup, a, devs, theirs)
+        honest = bundle_of(b, sup, tmp_path / "b.age")
+        team_bundle = tmp_path / "team.age"
+        sealed = server_bundles.export(
+            server.db, team, kind="supervision", recipients=[sup.recipient]
+        )
+        sealed.write(team_bundle)
+        server_fp = server_keys.public_key(server.db).fingerprint
+        fingerprints = (_fingerprint(a), _fingerprint(b), server_fp)
+        stick = _Stick(mine, honest, team_bundle, fingerprints, theirs, b.store.worker_id)
+    finally:
+        for dev in devs:
+            dev.close()
+        server.close()
+    sup.vault.lock()
+    return stick
 
 
 @pytest.mark.parametrize("case", ["erase", "withdraw"])
@@ -318,41 +364,23 @@ def test_a_laptops_erasure_imported_first_cannot_keep_a_colleagues_case_out(
     them, and B's import said all was up to date. Two laptops disagree: B's import says a
     participant was left out, and the server's team bundle (which checked who holds the
     case) settles it; B's bundle then imports again."""
-    home = tmp_path / "home"
-    server = new_server(tmp_path)
-    sup = Supervisor.create(tmp_path)
-    devs: list[Dev] = []
-    try:
-        team, a, b, devs = _team_of_two(tmp_path, server)
-        theirs = b.person()
-        devs[1].sync()
+
+    def forged(_server: Any, sup: Supervisor, a: Laptop, _devs: list[Dev], theirs: str) -> Path:
         a.contact(a.person())
         mine = _caseload(a)
         reach = [*mine, _reaching(case, a, theirs, mine)]
-        forged = signed_by_laptop(a, sup, tmp_path / "a.age", reach)
-        honest = bundle_of(b, sup, tmp_path / "b.age")
-        team_bundle = tmp_path / "team.age"
-        sealed = server_bundles.export(
-            server.db, team, kind="supervision", recipients=[sup.recipient]
-        )
-        sealed.write(team_bundle)
-        fingerprints = _fingerprint(a), _fingerprint(b)
-        server_fp = server_keys.public_key(server.db).fingerprint
-        worker_b = b.store.worker_id
-    finally:
-        for dev in devs:
-            dev.close()
-        server.close()
-    sup.vault.lock()
-    vault = sup.path
+        return signed_by_laptop(a, sup, tmp_path / "a.age", reach)
 
-    assert _import(home, vault, forged, fingerprints[0]).returncode == 0
-    _left_out_said(_import(home, vault, honest, fingerprints[1]), theirs)
-    assert _held(vault, Participant, theirs) is None
-    _imported(home, vault, team_bundle, server_fp)
-    assert _held(vault, Participant, theirs) == worker_b
-    _imported(home, vault, honest, fingerprints[1])  # again, once settled: taken
-    assert _held(vault, Participant, theirs) == worker_b
+    home, vault = tmp_path / "home", tmp_path / "supervisor.vault"
+    got = _handed(tmp_path, forged)
+    fps = got.fingerprints
+    assert _import(home, vault, got.mine, fps[0]).returncode == 0
+    _left_out_said(_import(home, vault, got.theirs_bundle, fps[1]), got.theirs)
+    assert _held(vault, Participant, got.theirs) is None
+    _imported(home, vault, got.team, fps[2])
+    assert _held(vault, Participant, got.theirs) == got.worker_b
+    _imported(home, vault, got.theirs_bundle, fps[1])  # again, once settled: taken
+    assert _held(vault, Participant, got.theirs) == got.worker_b
     assert _held(vault, Consent, PLANTED) is None
 
 
@@ -363,38 +391,21 @@ def test_an_erasure_after_a_handover_stands_against_the_former_holders_stale_lap
     erased it and synced, B's laptop (not synced since) made a bundle later. A's bundle
     imported first, B's says a participant was left out; the server's team bundle carries
     the erasure, which stands: B's bundle again brings nothing of the person back."""
-    home = tmp_path / "home"
-    server = new_server(tmp_path)
-    sup = Supervisor.create(tmp_path)
-    devs: list[Dev] = []
-    try:
-        team, a, b, devs = _team_of_two(tmp_path, server)
-        theirs = b.person()
-        devs[1].sync()
+
+    def erased(server: Any, sup: Supervisor, a: Laptop, devs: list[Dev], theirs: str) -> Path:
         admin.handover(server.db, theirs, a.store.worker_id)
         devs[0].sync()
         assert devs[0].get("participant", theirs) is not None
         devs[0].erase(theirs)
         devs[0].sync()
-        erasing = bundle_of(a, sup, tmp_path / "a.age")
-        stale = bundle_of(b, sup, tmp_path / "b.age")
-        team_bundle = tmp_path / "team.age"
-        sealed = server_bundles.export(
-            server.db, team, kind="supervision", recipients=[sup.recipient]
-        )
-        sealed.write(team_bundle)
-        fingerprints = _fingerprint(a), _fingerprint(b)
-        server_fp = server_keys.public_key(server.db).fingerprint
-    finally:
-        for dev in devs:
-            dev.close()
-        server.close()
-    sup.vault.lock()
-    vault = sup.path
+        return bundle_of(a, sup, tmp_path / "a.age")
 
-    _imported(home, vault, erasing, fingerprints[0])
-    _left_out_said(_import(home, vault, stale, fingerprints[1]), theirs)
-    _imported(home, vault, team_bundle, server_fp)
-    assert _held(vault, Participant, theirs) is None
-    _imported(home, vault, stale, fingerprints[1])
-    assert _held(vault, Participant, theirs) is None
+    home, vault = tmp_path / "home", tmp_path / "supervisor.vault"
+    got = _handed(tmp_path, erased)
+    fps = got.fingerprints
+    _imported(home, vault, got.mine, fps[0])
+    _left_out_said(_import(home, vault, got.theirs_bundle, fps[1]), got.theirs)
+    _imported(home, vault, got.team, fps[2])
+    assert _held(vault, Participant, got.theirs) is None
+    _imported(home, vault, got.theirs_bundle, fps[1])
+    assert _held(vault, Participant, got.theirs) is None

@@ -20,9 +20,10 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
-def test_a_participant_left_out_is_said_in_the_import_window(
-    qtbot: Any, ui_session: UiSession, tmp_path: Path
-) -> None:
+def _left_out_on_import(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A supervisor's vault that took A's laptop's erasure of B's participant first (and
+    knows B's laptop), and B's honest bundle not yet imported: the vault, the bundle and
+    B's participant. Everything closed."""
     sup = Supervisor.create(tmp_path)
     a, b = Laptop.create(tmp_path, "worker-a"), Laptop.create(tmp_path, "worker-b")
     theirs = b.person()
@@ -39,13 +40,20 @@ def test_a_participant_left_out_is_said_in_the_import_window(
     said = signed_by_laptop(a, sup, tmp_path / "a.age", [*mine, gone])
     receive.import_bundle(sup.store, said, trust=fingerprint_of(a))
     honest = bundle_of(b, sup, tmp_path / "b.age")
-    receive.import_bundle(sup.store, signed_by_laptop(b, sup, tmp_path / "first.age", []),
-                          trust=fingerprint_of(b))  # fmt: skip
+    known = signed_by_laptop(b, sup, tmp_path / "first.age", [])
+    receive.import_bundle(sup.store, known, trust=fingerprint_of(b))
     for lap in (a, b):
         lap.close()
     sup.vault.lock()
+    return sup.path, honest, theirs
+
+
+def test_a_participant_left_out_is_said_in_the_import_window(
+    qtbot: Any, ui_session: UiSession, tmp_path: Path
+) -> None:
+    vault, honest, theirs = _left_out_on_import(tmp_path)
     with qtbot.waitSignal(ui_session.sig_unlocked, timeout=20_000):
-        ui_session.unlock(sup.path, PASSPHRASE)
+        ui_session.unlock(vault, PASSPHRASE)
     try:
         dialog = ImportBundleDialog.ask(ui_session, None)
         dialog.path.setText(str(honest))
