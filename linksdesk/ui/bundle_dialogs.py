@@ -302,4 +302,14 @@ class ImportBundleDialog(_BundleDialog):
             # worker this vault knows of): every view reads again, as after a bundle
             self.session.sig_changed.emit(Changes())
         self.session.sig_status.emit(text)
+        if getattr(result, "left_out", 0):
+            # imported, but a participant left out until the server's bundle settles it:
+            # said here, where it is read, not a moment in the status bar; the team's bundle
+            # can be chosen and imported next in this window
+            self.job_id = None
+            self.progress.hide()
+            self.ok_button.setEnabled(True)
+            self.message.show_message(text, "warning")
+            self._fit()
+            return
         self.accept()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +34,14 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.casework.consent import record_consent
 from linksdesk.casework.participants import create_participant
 from linksdesk.core.vocab import ConsentScope
+from linksdesk.server import admin
+from linksdesk.server import bundles as server_bundles
+from linksdesk.server import keys as server_keys
 from linksdesk.storage.bundle_tables import EvaluationRecord
-from linksdesk.storage.tables import Contact, Participant
+from linksdesk.storage.tables import Consent, Contact, Participant
 from linksdesk.storage.vault import Vault
 from linksdesk.sync.bundle import evaluation, export, keys
-from linksdesk.sync.bundle.format import now_utc
+from linksdesk.sync.bundle.format import erase_record, now_utc
 from linksdesk.sync.bundle.signing import SigningKey
 from linksdesk.sync.policy import SyncPolicy
 from linksdesk.sync.totals import refresh_monthly_totals
@@ -53,25 +58,42 @@ def _caseload(lap: Laptop) -> list[dict[str, Any]]:
         return export.caseload_changes(s, lap.store.worker_id).changes
 
 
-def _imported(home: Path, vault: Path, bundle: Path, trust: str) -> None:
-    """``linksdesk import --trust FINGERPRINT`` in its own process; it must succeed."""
+def _import(home: Path, vault: Path, bundle: Path, trust: str) -> Any:
+    """``linksdesk import --trust FINGERPRINT`` in its own process."""
     args = ("import", "--vault", str(vault), "--trust", trust, str(bundle))
-    done = linksdesk(home, *args, passphrase=PASSPHRASE)
+    return linksdesk(home, *args, passphrase=PASSPHRASE)
+
+
+def _imported(home: Path, vault: Path, bundle: Path, trust: str) -> None:
+    """The same; it must succeed."""
+    done = _import(home, vault, bundle, trust)
     assert done.returncode == 0, done.returncode
 
 
-def _reaching(lap: Laptop, theirs: str, mine: list[dict[str, Any]]) -> dict[str, Any]:
-    """A contact of laptop ``lap``'s, signed as its own worker's, about a colleague's
-    participant ``theirs`` that the supervisor's vault does not hold yet."""
-    own = next(c for c in mine if c["table"] == "contact")
+def _reaching(case: str, lap: Laptop, theirs: str, mine: list[dict[str, Any]]) -> dict[str, Any]:
+    """One record of laptop ``lap``'s, signed as its own worker's, about a colleague's
+    participant ``theirs`` that the supervisor's vault does not hold yet (``case``: an
+    erasure, a withdrawn team consent, a contact)."""
+    hlc = lap.store.clock.now().encode()
+    if case == "erase":
+        return erase_record(
+            "00000000-0000-4000-8000-0000000000e5",
+            theirs,
+            hlc,
+            origin=lap.store.device_id,
+            owner=lap.store.worker_id,
+        )
+    withdrawn = {"scope": "team", "given": False, "version": 9}
+    table, fields = ("consent", withdrawn) if case == "withdraw" else ("contact", {})
+    own = next(c for c in mine if c["table"] == table)
     return {
         **own,
         "change_id": "00000000-0000-5000-8000-00000000c0de",
         "row_id": PLANTED,
         "participant_id": theirs,
-        "hlc": lap.store.clock.now().encode(),
+        "hlc": hlc,
         "field_hlc": {},
-        "fields": {**own["fields"], "participant_id": theirs},
+        "fields": {**own["fields"], **fields, "participant_id": theirs},
     }
 
 
@@ -87,7 +109,9 @@ def _imports(tmp_path: Path) -> tuple[int, str, str]:
     theirs = b.person()
     a.contact(a.person())
     mine = _caseload(a)
-    reach = signed_by_laptop(a, sup, tmp_path / "a.age", [*mine, _reaching(a, theirs, mine)])
+    reach = signed_by_laptop(
+        a, sup, tmp_path / "a.age", [*mine, _reaching("contact", a, theirs, mine)]
+    )
     honest = tmp_path / "b.age"
     export.export_to_file(b.store, honest, kind="supervision", recipients=[sup.recipient])
     fingerprints = _fingerprint(a), _fingerprint(b)
@@ -260,3 +284,128 @@ def test_a_withdrawal_on_one_laptop_holds_against_the_other_laptops_later_bundle
         listed = sum(1 for _row in reader)
     assert listed == 5  # the five who still consent, not the one who withdrew
     assert not [n for n in reader.fieldnames or () if "consent" in n]  # kept in the copy only
+
+
+def _team_of_two(tmp_path: Path, server: Any) -> tuple[str, Laptop, Laptop, list[Dev]]:
+    """A new team on ``server`` with workers A and B, a laptop each, enrolled and opened
+    again: the team's id, A's and B's laptops (with the kit's helpers), and the devices."""
+    team = server.team()
+    devs = [Dev.create(tmp_path, label) for label in ("worker-a", "worker-b")]
+    laptops = []
+    for dev in devs:
+        dev.enrol(server, server.worker(team))
+        dev.reopen()
+        lap = Laptop(dev.path, dev.vault)
+        lap.store = dev.store
+        laptops.append(lap)
+    return team, laptops[0], laptops[1], devs
+
+
+def _left_out_said(done: Any, theirs: str) -> None:
+    """An import that left a participant out, and said so in the supervisor's words (no id)."""
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "1 participant in this bundle was left out" in said
+    assert "team's bundle from the server" in said
+    assert theirs not in said
+
+
+@dataclass(frozen=True)
+class _Stick:
+    """What a supervisor is handed: A's bundle, B's, the server's team bundle, their
+    signers' fingerprints (A, B, server), B's participant and B's worker id."""
+
+    mine: Path
+    theirs_bundle: Path
+    team: Path
+    fingerprints: tuple[str, str, str]
+    theirs: str
+    worker_b: str
+
+
+def _handed(
+    tmp_path: Path, before: Callable[[Any, Supervisor, Laptop, list[Dev], str], Path]
+) -> _Stick:
+    """A team of two on a server: B's participant synced, then ``before(server, supervisor,
+    A's laptop, the devices, B's participant)`` makes A's bundle; B's laptop makes its
+    bundle after, and the server its team bundle. All closed, the vault locked."""
+    server = new_server(tmp_path)
+    sup = Supervisor.create(tmp_path)
+    devs: list[Dev] = []
+    try:
+        team, a, b, devs = _team_of_two(tmp_path, server)
+        theirs = b.person()
+        devs[1].sync()
+        mine = before(server, sup, a, devs, theirs)
+        honest = bundle_of(b, sup, tmp_path / "b.age")
+        team_bundle = tmp_path / "team.age"
+        sealed = server_bundles.export(
+            server.db, team, kind="supervision", recipients=[sup.recipient]
+        )
+        sealed.write(team_bundle)
+        server_fp = server_keys.public_key(server.db).fingerprint
+        fingerprints = (_fingerprint(a), _fingerprint(b), server_fp)
+        stick = _Stick(mine, honest, team_bundle, fingerprints, theirs, b.store.worker_id)
+    finally:
+        for dev in devs:
+            dev.close()
+        server.close()
+    sup.vault.lock()
+    return stick
+
+
+@pytest.mark.parametrize("case", ["erase", "withdraw"])
+def test_a_laptops_erasure_imported_first_cannot_keep_a_colleagues_case_out(
+    tmp_path: Path, case: str
+) -> None:
+    """An honest laptop's bundle carries an erasure or a team withdrawal alone (the person's
+    row is gone from the laptop), so the vault takes one for a participant it never held.
+    From A's laptop, about B's participant, it made B's next honest bundle bring nothing of
+    them, and B's import said all was up to date. Two laptops disagree: B's import says a
+    participant was left out, and the server's team bundle (which checked who holds the
+    case) settles it; B's bundle then imports again."""
+
+    def forged(_server: Any, sup: Supervisor, a: Laptop, _devs: list[Dev], theirs: str) -> Path:
+        a.contact(a.person())
+        mine = _caseload(a)
+        reach = [*mine, _reaching(case, a, theirs, mine)]
+        return signed_by_laptop(a, sup, tmp_path / "a.age", reach)
+
+    home, vault = tmp_path / "home", tmp_path / "supervisor.vault"
+    got = _handed(tmp_path, forged)
+    fps = got.fingerprints
+    assert _import(home, vault, got.mine, fps[0]).returncode == 0
+    _left_out_said(_import(home, vault, got.theirs_bundle, fps[1]), got.theirs)
+    assert _held(vault, Participant, got.theirs) is None
+    _imported(home, vault, got.team, fps[2])
+    assert _held(vault, Participant, got.theirs) == got.worker_b
+    _imported(home, vault, got.theirs_bundle, fps[1])  # again, once settled: taken
+    assert _held(vault, Participant, got.theirs) == got.worker_b
+    assert _held(vault, Consent, PLANTED) is None
+
+
+def test_an_erasure_after_a_handover_stands_against_the_former_holders_stale_laptop(
+    tmp_path: Path,
+) -> None:
+    """The honest case the laptops' disagreement must not undo: B handed the case to A, A
+    erased it and synced, B's laptop (not synced since) made a bundle later. A's bundle
+    imported first, B's says a participant was left out; the server's team bundle carries
+    the erasure, which stands: B's bundle again brings nothing of the person back."""
+
+    def erased(server: Any, sup: Supervisor, a: Laptop, devs: list[Dev], theirs: str) -> Path:
+        admin.handover(server.db, theirs, a.store.worker_id)
+        devs[0].sync()
+        assert devs[0].get("participant", theirs) is not None
+        devs[0].erase(theirs)
+        devs[0].sync()
+        return bundle_of(a, sup, tmp_path / "a.age")
+
+    home, vault = tmp_path / "home", tmp_path / "supervisor.vault"
+    got = _handed(tmp_path, erased)
+    fps = got.fingerprints
+    _imported(home, vault, got.mine, fps[0])
+    _left_out_said(_import(home, vault, got.theirs_bundle, fps[1]), got.theirs)
+    _imported(home, vault, got.team, fps[2])
+    assert _held(vault, Participant, got.theirs) is None
+    _imported(home, vault, got.theirs_bundle, fps[1])
+    assert _held(vault, Participant, got.theirs) is None

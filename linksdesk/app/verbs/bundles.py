@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from linksdesk.app.arguments import options
-from linksdesk.app.console import EXIT_OK, one_line, print_stage_progress
+from linksdesk.app.console import EXIT_OK, EXIT_PROBLEM, one_line, print_stage_progress
 from linksdesk.app.vaults import casebook
 from linksdesk.core.item_words import counted
 
@@ -49,6 +50,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = bundles.import_file(cb, args.file, trust=args.trust, progress=print_stage_progress)
     if isinstance(result, int):
         print(f"Roster imported: {counted('new signer', result)} of the team now known.")
+    elif result.left_out:  # imported, but not all of it: said as a sync not complete is
+        print(f"Import not complete: {one_line(result.describe())}", file=sys.stderr)
+        return EXIT_PROBLEM
     else:
         print(one_line(result.describe()))
     return EXIT_OK

@@ -42,7 +42,14 @@ from linksdesk.storage.bundle_tables import (
 from linksdesk.storage.store import Store
 from linksdesk.storage.tables import TABLE_BY_NAME, Participant
 from linksdesk.sync.apply import PageApplier, collector_paused
-from linksdesk.sync.bundle import contents, evaluation_vault, keys, programme, withdrawn
+from linksdesk.sync.bundle import (
+    contents,
+    evaluation_vault,
+    keys,
+    programme,
+    unconfirmed,
+    withdrawn,
+)
 from linksdesk.sync.bundle import trust as signers
 from linksdesk.sync.bundle.format import (
     ANOTHER_BUNDLES_SIGNATURE,
@@ -101,6 +108,8 @@ class ImportReport:
     erased: int = 0
     signers_added: int = 0
     dropped: int = 0  # evaluation rows a laptop had filed under another worker's pseudonym
+    # participants left out as another worker's laptop said they are gone (``unconfirmed``)
+    left_out: int = 0
     trusted_now: bool = False
     touched: dict[str, set[str]] = field(default_factory=dict)
     # what the import wrote here, in the terms views reload by (``PageOutcome.note_changes``,
@@ -129,6 +138,15 @@ class ImportReport:
             parts.append(
                 f"{counted('evaluation record', self.dropped)} a laptop had filed under another "
                 "worker's caseload removed: the server's bundle says whose it is."
+            )
+        if self.left_out:
+            one = self.left_out == 1
+            parts.append(
+                f"{counted('participant', self.left_out)} in this bundle "
+                f"{'was' if one else 'were'} left out: another worker's bundle said "
+                f"{'their record was' if one else 'their records were'} erased or that they "
+                "no longer share with the team. Import the team's bundle from the server to "
+                "settle it, then this bundle again."
             )
         return " ".join(parts)
 
@@ -236,7 +254,11 @@ def check(
         )
         named = programme.check(s, m, what="bundle", new_server=new_server, laptop=laptop)
         seen = s.get(BundleLedger, str(m["bundle_id"]))
-        if seen is not None and seen.direction == "import":
+        if (
+            seen is not None
+            and seen.direction == "import"
+            and not unconfirmed.may_come_again(s, seen.bundle_id)
+        ):
             raise AlreadyImported(seen.at)
     roster = None
     if m.get("roster") is not None:
@@ -549,7 +571,9 @@ def _check_and_apply(
         if checked.roster is not None:
             report.signers_added = signers.learn_roster(s, checked.roster)
         if report.kind == "supervision":
-            _apply_supervision(store, s, checked.records, report, progress, total)
+            made = parse_time(m["created"]).astimezone(dt.UTC)
+            _apply_supervision(store, s, checked.records, report, progress, total, made)
+            unconfirmed.note_left_out(s, report.bundle_id, report.left_out)
         else:
             made = parse_time(m["created"]).replace(tzinfo=None)
             done = evaluation_vault.apply(
@@ -565,7 +589,7 @@ def _check_and_apply(
             if report.sender_kind == "device" and report.worker_id:
                 evaluation_vault.bind(s, report.worker_id, checked.owner)
             report.dropped = evaluation_vault.bind_as_the_server_says(s, checked.owners)
-        s.add(
+        s.merge(  # a bundle imported again once settled (``unconfirmed``) replaces its entry
             BundleLedger(
                 bundle_id=report.bundle_id,
                 direction="import",
@@ -595,6 +619,7 @@ def _apply_supervision(
     report: ImportReport,
     progress: Progress | None,
     total: int,
+    made: dt.datetime,
 ) -> None:
     ctx = ApplyContext(
         device_id=store.device_id,
@@ -602,6 +627,11 @@ def _apply_supervision(
         stamp=lambda: store.clock.now().encode(),
     )
     outcome = PageOutcome()
+    laptop = report.sender_kind == "device" and report.worker_id is not None
+    if laptop:
+        before = unconfirmed.before_laptop(s, changes)
+    else:
+        unconfirmed.settle(s, changes, made)
     changes, outcome.unchanged = withdrawn.set_aside(s, changes)
     for start in range(0, len(changes), PAGE):
         page = changes[start : start + PAGE]
@@ -646,5 +676,7 @@ def _apply_supervision(
         vacuum.mark_due(s)
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
+    if laptop:
+        report.left_out = unconfirmed.after_laptop(s, before, str(report.worker_id), made)
     report.touched = outcome.touched
     outcome.note_changes(changes, report.changes)

@@ -66,6 +66,13 @@ def set_aside(s: Session, changes: list[ServerChange]) -> tuple[list[ServerChang
     return kept, len(changes) - len(kept)
 
 
+def lift(s: Session, participant_id: str) -> None:
+    """The marker of a withdrawal the server's bundle overruled (``unconfirmed``)."""
+    markers: dict[str, Any] = dict(state.local_setting(s, MARKERS) or {})
+    if markers.pop(participant_id, None) is not None:
+        state.put_local_setting(s, MARKERS, markers)
+
+
 def _superseded(ch: ServerChange, latest: dict[str, tuple[tuple[int, str], bool]]) -> bool:
     """A withdrawal the bundle's own later consent undoes: a bundle holds the whole consent
     history, and applying an old withdrawal would purge a person who shares again."""
