@@ -375,22 +375,28 @@ class FormDialog(QDialog):
         if found is None:
             return
         self._taken_up = True
-        for key, value in found["entries"].items():
-            w = self._widgets.get(key)
-            if isinstance(w, DateField):
-                w.enter(value)
-            elif w is not None:
-                self.set_values({key: value})
+        self.enter_kept(found["entries"])
         self.message.setText(
             self.tr("What you had entered was kept while LinksDesk was locked; it is back here.")
         )
         self.message.show()
 
+    def enter_kept(self, entries: Mapping[str, Any]) -> None:
+        """Put back what was entered when the vault locked (``entries()`` as kept)."""
+        for key, value in entries.items():
+            w = self._widgets.get(key)
+            if isinstance(w, DateField):
+                w.enter(value)
+            elif w is not None:
+                self.set_values({key: value})
+
     def _key_as_opened(self) -> str:
         """The draft key of this dialog as it stands now, before anything is entered ("":
         it keeps no draft where it is)."""
         opened = self.entries()
-        same = {k: v for k, v in opened.items() if not self._is_date(k)}
+        # its fields only: a choice made outside them (a resource picked in a list) may
+        # start otherwise when the dialog opens again to take up what was kept
+        same = {k: v for k, v in opened.items() if k in self._widgets and not self._is_date(k)}
         digest = hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode())
         person = getattr(record_owner(self.parent()), "participant_id", None)
         if person is None and not self.keeps_without_record:

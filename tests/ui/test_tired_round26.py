@@ -1,0 +1,64 @@
+"""Round 26 of the tired worker: the end of a long day, through the window as a person uses it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from day_kit import finished, on_modal
+from PySide6.QtCore import Qt
+from screens_kit import person, resource, settle, unlock_again
+from shell_kit import FakeClock, on_db_thread
+from test_tired_directory_referral import choose, referrals_of
+
+from linksdesk.ui.dialogs.onward import OnwardDialog
+from linksdesk.ui.session import UiSession
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_referral_from_the_directory_kept_at_the_lock_comes_back_to_the_same_resource(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """Refer someone… from the directory, the Walking group chosen, the reason half typed,
+    the idle lock: after unlock the kept words came back in the dialog with the first
+    resource of the directory chosen instead (the Library), and Ctrl+Enter, as the message
+    invited, referred her to the wrong place."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    resource(qtbot, ui_session, "Craigbank Library", "Reading group")
+    walks = resource(qtbot, ui_session, "Westfield Walkers", "Health walks")
+    window.show_view("resources")
+    settle(qtbot, ui_session)
+    window.resources_view.open_resource(walks.id)
+
+    def half_typed_then_walked_away(dialog: OnwardDialog) -> None:
+        assert dialog.chosen().id == walks.id
+        qtbot.keyClicks(dialog.widget("why"), "Wants to get out of the house")
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    chooser = choose(qtbot, "Ailsa")
+    state = on_modal(half_typed_then_walked_away, kind=OnwardDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        window.resources_view.refer_button.click()
+    finished(qtbot, chooser)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    (key,) = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    seen: dict[str, Any] = {}
+
+    def carried_on(dialog: OnwardDialog) -> None:
+        seen["why"] = dialog.values()["why"]
+        why = dialog.widget("why")
+        why.setFocus()
+        qtbot.keyClick(why, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    state = on_modal(carried_on, kind=OnwardDialog)
+    bar.label.linkActivated.emit(key)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["why"] == "Wants to get out of the house"
+    (made,) = referrals_of(qtbot, ui_session, who.id)
+    assert made.resource_id == walks.id
