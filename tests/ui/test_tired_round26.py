@@ -8,10 +8,12 @@ import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from screens_kit import person, resource, settle, unlock_again
-from shell_kit import FakeClock, on_db_thread
+from shell_kit import FakeClock, call_casework, on_db_thread
 from test_tired_directory_referral import choose, referrals_of
 
-from linksdesk.ui.dialogs.onward import OnwardDialog
+from linksdesk.casework import onward
+from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.ui.dialogs.onward import OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -62,3 +64,69 @@ def test_a_referral_from_the_directory_kept_at_the_lock_comes_back_to_the_same_r
     assert seen["why"] == "Wants to get out of the house"
     (made,) = referrals_of(qtbot, ui_session, who.id)
     assert made.resource_id == walks.id
+
+
+def kept_keys(qtbot: Any, session: UiSession) -> list[str]:
+    return list(on_db_thread(qtbot, session, session.require_casebook().drafts))
+
+
+def test_an_onward_outcome_typed_when_the_lock_came_is_back_on_the_same_referral(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """Two referrals made for her; Update status… on the walking group, "Attended" and what
+    she said of it typed, the idle lock. After unlock the bar named "Update onward referral
+    for Ailsa Testington"; her name, clicked, opened the Timeline and nothing else: the
+    words were nowhere to be seen again (and, kept under no referral of their own, would
+    have come back in the next Update status… of any of her referrals)."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    for organisation, service in (("Craigbank Library", "Reading group"), ("Westfield", "Walks")):
+        place = resource(qtbot, ui_session, organisation, service)
+        call_casework(
+            qtbot, ui_session, onward.refer_onward, who.id, place.id, OnwardKind.REFERRAL,
+            status=OnwardStatus.MADE,
+        )  # fmt: skip
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.referrals)
+    tab = view.referrals
+    walks = next(r for r in tab.onward_model.rows() if r.resource_name.startswith("Westfield"))
+    tab.onward_table.setCurrentIndex(
+        tab.onward_proxy.mapFromSource(
+            tab.onward_model.index(tab.onward_model.row_of_id(walks.id), 0)
+        )
+    )
+    said = "Went twice, wants to keep going"
+
+    def typed_then_walked_away(dialog: OnwardUpdateDialog) -> None:
+        qtbot.keyClicks(dialog.widget("outcome"), said)
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(typed_then_walked_away, kind=OnwardUpdateDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(tab.update_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    (key,) = kept_keys(qtbot, ui_session)
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    seen: dict[str, Any] = {}
+
+    def carried_on(dialog: OnwardUpdateDialog) -> None:
+        seen["outcome"] = dialog.values()["outcome"]
+        outcome = dialog.widget("outcome")
+        outcome.setFocus()
+        qtbot.keyClick(outcome, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    state = on_modal(carried_on, kind=OnwardUpdateDialog)
+    bar.label.linkActivated.emit(key)
+    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["outcome"] == said
+    now = {r.resource_id: r for r in referrals_of(qtbot, ui_session, who.id)}
+    assert now[walks.resource_id].status is OnwardStatus.ATTENDED
+    assert now[walks.resource_id].outcome == said
+    assert {r.status for r in now.values()} == {OnwardStatus.ATTENDED, OnwardStatus.MADE}
+    assert kept_keys(qtbot, ui_session) == []

@@ -161,6 +161,9 @@ class FormDialog(QDialog):
     # True for a dialog opened outside a record that the window can open again by itself
     # (a new participant, a new resource); other forms outside a record keep nothing
     keeps_without_record = False
+    # the id of the entry the dialog changes (a goal reviewed, an onward referral moved on):
+    # what is entered at a lock is kept under it, and comes back to that entry only
+    about = ""
 
     def __init__(
         self,
@@ -401,7 +404,8 @@ class FormDialog(QDialog):
         person = getattr(record_owner(self.parent()), "participant_id", None)
         if person is None and not self.keeps_without_record:
             return ""
-        return draft_key("form", person, f"{self.draft_name()}.{digest.hexdigest()[:12]}")
+        about = self.about or digest.hexdigest()[:12]
+        return draft_key("form", person, f"{self.draft_name()}.{about}")
 
     def draft_name(self) -> str:
         """The dialog's name in the key of what it keeps at a lock: the record reopens the

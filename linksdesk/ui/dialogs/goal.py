@@ -80,6 +80,7 @@ class ReviewDialog(FormDialog):
             # progress and status chosen kept
             validate=lambda values: goals.review_problem(goal.set_on, values),
         )
+        self.about = goal.id
 
     @classmethod
     def ask(cls, parent: QWidget | None, goal: Any) -> dict[str, Any] | None:

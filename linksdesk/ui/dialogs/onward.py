@@ -239,6 +239,7 @@ class OnwardUpdateDialog(FormDialog):
             + (f" ({so_far})" if so_far else ""),
             validate=check,
         )
+        self.about = onward.id
 
     @classmethod
     def ask(cls, parent: QWidget | None, onward: Any) -> dict[str, Any] | None:
