@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from screens_kit import person, resource, settle, unlock_again
 from shell_kit import FakeClock, call_casework, on_db_thread
 from test_tired_directory_referral import choose, referrals_of
@@ -130,3 +132,36 @@ def test_an_onward_outcome_typed_when_the_lock_came_is_back_on_the_same_referral
     assert now[walks.resource_id].outcome == said
     assert {r.status for r in now.values()} == {OnwardStatus.ATTENDED, OnwardStatus.MADE}
     assert kept_keys(qtbot, ui_session) == []
+
+
+def test_enter_straight_after_a_name_in_search_opens_that_person_not_the_last_one(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """Ctrl+K, a name and Enter in one go, as a tired worker types: the Enter came before
+    the search had run and did nothing (the palette stayed, the name typed). And with the
+    laptop busy a moment (a sync, a report), Enter after the next name opened the person
+    found last time, whose hits were still in the list: her record, not the one asked for."""
+    window = unlocked_window
+    ailsa = person(qtbot, ui_session)
+    brodie = person(qtbot, ui_session, "Brodie", "Samplewood")
+    view = window.participant_view
+
+    def search_and_enter(name: str, busy: float = 0.0) -> None:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        qtbot.keyClick(window.today_view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+        palette = window.search_palette
+        qtbot.waitUntil(palette.edit.hasFocus)
+        if busy:  # the DB thread has something else to finish first
+            ui_session.call(lambda _cb: time.sleep(busy))
+        qtbot.keyClicks(palette.edit, name)
+        if busy:
+            qtbot.wait(palette.DEBOUNCE_MS + 100)  # typed, stopped, then Enter
+        qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not palette.isVisible(), timeout=5000)
+        settle(qtbot, ui_session)
+
+    search_and_enter("brodie")
+    assert window.current_view_key() == "record" and view.participant_id == brodie.id
+    search_and_enter("ailsa", busy=1.0)
+    assert view.participant_id == ailsa.id
