@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from screens_kit import person, resource, settle, unlock_again
-from shell_kit import FakeClock, call_casework, on_db_thread
+from shell_kit import PASSPHRASE, FakeClock, call_casework, on_db_thread
+from shiboken6 import Shiboken
+from synthetic import NEW_PASSPHRASE
 from test_tired_directory_referral import choose, referrals_of
 
 from linksdesk.casework import onward
@@ -165,3 +168,36 @@ def test_enter_straight_after_a_name_in_search_opens_that_person_not_the_last_on
     assert window.current_view_key() == "record" and view.participant_id == brodie.id
     search_and_enter("ailsa", busy=1.0)
     assert view.participant_id == ailsa.id
+
+
+def test_enter_after_repeating_a_new_passphrase_changes_it_or_says_it_has_not(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, made_vault: Path
+) -> None:
+    """Settings › Passphrase, the current one, the new one twice, and Enter, as at every
+    other form: Enter was Save settings; with no setting changed the dialog shut, the three
+    boxes wiped, nothing said, and the passphrase as it was. The worker went home thinking
+    it was changed, and next morning the new one did not open the vault."""
+    window = unlocked_window
+    window.open_settings()
+    dialog = window.settings_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.tabs.setCurrentIndex(1)
+    for box, typed in (
+        (dialog.current, PASSPHRASE),
+        (dialog.new, NEW_PASSPHRASE),
+        (dialog.repeat, NEW_PASSPHRASE),
+    ):
+        box.setFocus()
+        qtbot.keyClicks(box, typed)
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    settle(qtbot, ui_session)
+    if Shiboken.isValid(dialog) and dialog.isVisible():  # changed, said so, still open
+        assert dialog.passphrase_message.kind == "success"
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        ui_session.lock()
+    refused: list[BaseException] = []
+    ui_session.unlock(made_vault, NEW_PASSPHRASE, on_error=refused.append)
+    qtbot.waitUntil(lambda: ui_session.is_unlocked or bool(refused), timeout=20_000)
+    assert refused == []
