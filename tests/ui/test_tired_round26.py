@@ -10,14 +10,15 @@ import pytest
 from day_kit import finished, on_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from screens_kit import person, resource, settle, unlock_again
+from screens_kit import goal, person, resource, settle, unlock_again
 from shell_kit import PASSPHRASE, FakeClock, call_casework, on_db_thread
 from shiboken6 import Shiboken
 from synthetic import NEW_PASSPHRASE
 from test_tired_directory_referral import choose, referrals_of
 
-from linksdesk.casework import onward
+from linksdesk.casework import goals, onward
 from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.ui.dialogs.goal import StepDialog
 from linksdesk.ui.dialogs.onward import OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.session import UiSession
 
@@ -201,3 +202,59 @@ def test_enter_after_repeating_a_new_passphrase_changes_it_or_says_it_has_not(
     ui_session.unlock(made_vault, NEW_PASSPHRASE, on_error=refused.append)
     qtbot.waitUntil(lambda: ui_session.is_unlocked or bool(refused), timeout=20_000)
     assert refused == []
+
+
+def test_a_step_typed_when_the_lock_came_is_kept_and_added_to_its_own_goal(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """Add step… on her second goal, the step typed out, the idle lock: after unlock the
+    step was gone, nothing kept and nothing said (every other form on the record keeps what
+    was typed). Kept, it goes back to the goal it was typed for, whichever goal is chosen
+    when it is taken up."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    goal(qtbot, ui_session, who.id, "Get out of the house more")
+    money = goal(qtbot, ui_session, who.id, "Sort out the rent arrears")
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.goals)
+    tab = view.goals
+    tab.goals_table.setCurrentIndex(
+        tab.goals_proxy.mapFromSource(tab.goals_model.index(tab.goals_model.row_of_id(money.id), 0))
+    )
+    step = "Phone the housing office about a payment plan"
+
+    def typed_then_walked_away(dialog: StepDialog) -> None:
+        qtbot.keyClicks(dialog.widget("description"), step)
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(typed_then_walked_away, kind=StepDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    (key,) = kept_keys(qtbot, ui_session)
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)  # the record again, the first goal chosen
+    seen: dict[str, Any] = {}
+
+    def carried_on(dialog: StepDialog) -> None:
+        seen["step"] = dialog.values()["description"]
+        qtbot.keyClick(
+            dialog.widget("description"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+
+    state = on_modal(carried_on, kind=StepDialog)
+    bar.label.linkActivated.emit(key)
+    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["step"] == step
+    saved = {g.id: [s.description for s in g.steps] for g in call_casework(
+        qtbot, ui_session, goals.list_goals, who.id
+    )}  # fmt: skip
+    assert saved[money.id] == [step] and sum(map(len, saved.values())) == 1
+    assert kept_keys(qtbot, ui_session) == []

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -156,13 +156,13 @@ class FormDialog(QDialog):
     """
 
     # False for a dialog that keeps what matters its own way, or whose entries could come
-    # back in the wrong place (a step, which belongs to whichever goal is selected)
-    keeps_draft: ClassVar[bool] = True
+    # back in the wrong place (a step opened for no goal in particular)
+    keeps_draft = True
     # True for a dialog opened outside a record that the window can open again by itself
     # (a new participant, a new resource); other forms outside a record keep nothing
     keeps_without_record = False
-    # the id of the entry the dialog changes (a goal reviewed, an onward referral moved on):
-    # what is entered at a lock is kept under it, and comes back to that entry only
+    # the id of the entry the dialog changes (a goal reviewed or given a step, an onward
+    # referral moved on): what is entered at a lock is kept under it, back to it only
     about = ""
 
     def __init__(

@@ -458,6 +458,7 @@ class ParticipantView(Screen):
             "MoveBookingDialog": lambda: self.move_booking_of(about),
             "GoalDialog": self.goals.set_goal,
             "ReviewDialog": lambda: self._on_tab(self.goals, self.goals.review_goal_id, about),
+            "StepDialog": lambda: self._on_tab(self.goals, self.goals.add_step_id, about),
             "ReferralDialog": self.referrals.add_referral,
             "OnwardDialog": self.referrals.refer_onward,
             "OnwardUpdateDialog": lambda: self._on_tab(

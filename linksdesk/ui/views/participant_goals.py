@@ -324,11 +324,16 @@ class GoalsTab(RecordTabBase):
         if make_current(self.goals_table, self.goals_proxy, goal_id) is not None:
             self.review_goal()
 
+    def add_step_id(self, goal_id: str) -> None:
+        """Add step… to the goal ``goal_id`` (a step kept at a lock, taken up)."""
+        if make_current(self.goals_table, self.goals_proxy, goal_id) is not None:
+            self.add_step()
+
     def add_step(self) -> None:
         goal = self.current_goal()
         if goal is None or not self._changeable():
             return
-        values = StepDialog.ask(self)
+        values = StepDialog.ask(self, goal)
         if values:
             self.view.write(goals.add_step, goal.id, values["description"], due_on=values["due_on"])
 
