@@ -16,9 +16,10 @@ from shiboken6 import Shiboken
 from synthetic import NEW_PASSPHRASE
 from test_tired_directory_referral import choose, referrals_of
 
-from linksdesk.casework import goals, onward
+from linksdesk.casework import concerns, goals, onward
 from linksdesk.core.vocab import OnwardKind, OnwardStatus
 from linksdesk.ui.dialogs.goal import StepDialog
+from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.onward import OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.session import UiSession
 
@@ -258,3 +259,61 @@ def test_a_step_typed_when_the_lock_came_is_kept_and_added_to_its_own_goal(
     )}  # fmt: skip
     assert saved[money.id] == [step] and sum(map(len, saved.values())) == 1
     assert kept_keys(qtbot, ui_session) == []
+
+
+def test_words_typed_for_one_concern_entered_in_error_never_come_back_for_another(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """ "Entered in error…" on her Housing concern, "Something else" and the worker's words
+    (it was her neighbour's), the idle lock. Later, marking her Money concern recorded
+    twice: the dialog came up with the Housing words in it, "kept while LinksDesk was
+    locked", and OK would have kept them as the Money concern's reason."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    housing, money = (
+        call_casework(qtbot, ui_session, concerns.add_concern, who.id, category).value
+        for category in ("Housing", "Money and benefits")
+    )
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.profile)
+    tab = view.profile
+
+    def choose(concern: Any) -> None:
+        row = tab.concern_model.row_of_id(concern.id)
+        tab.concern_table.setCurrentIndex(
+            tab.concern_proxy.mapFromSource(tab.concern_model.index(row, 0))
+        )
+
+    def typed_then_walked_away(dialog: InErrorDialog) -> None:
+        dialog.set_values({"why": "other"})
+        qtbot.keyClicks(dialog.widget("detail"), "It was her neighbour's, not hers")
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    choose(housing)
+    state = on_modal(typed_then_walked_away, kind=InErrorDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.profile)
+    seen: dict[str, Any] = {}
+
+    def marked_twice(dialog: InErrorDialog) -> None:
+        seen.update(dialog.values(), said=dialog.message.text())
+        dialog.set_values({"why": "twice"})
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    choose(money)
+    state = on_modal(marked_twice, kind=InErrorDialog)
+    qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["detail"] is None and "kept" not in seen["said"]
+    now = {c.id: c for c in call_casework(qtbot, ui_session, concerns.list_concerns, who.id)}
+    assert now[money.id].in_error_reason == "Recorded twice"
+    assert not now[housing.id].in_error
