@@ -16,11 +16,12 @@ from shiboken6 import Shiboken
 from synthetic import NEW_PASSPHRASE
 from test_tired_directory_referral import choose, referrals_of
 
-from linksdesk.casework import concerns, goals, onward
-from linksdesk.core.vocab import OnwardKind, OnwardStatus
+from linksdesk.casework import concerns, goals, onward, relationships
+from linksdesk.core.vocab import OnwardKind, OnwardStatus, RelationshipKind
 from linksdesk.ui.dialogs.goal import StepDialog
 from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.onward import OnwardDialog, OnwardUpdateDialog
+from linksdesk.ui.dialogs.record import RelationshipDialog
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -317,3 +318,55 @@ def test_words_typed_for_one_concern_entered_in_error_never_come_back_for_anothe
     now = {c.id: c for c in call_casework(qtbot, ui_session, concerns.list_concerns, who.id)}
     assert now[money.id].in_error_reason == "Recorded twice"
     assert not now[housing.id].in_error
+
+
+def test_an_edit_to_her_network_kept_at_the_lock_comes_back_in_that_edit(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
+) -> None:
+    """Edit… on her daughter in the Network tab, the new phone number and "visits on
+    Sundays" typed, the idle lock. After unlock, her name clicked in the bar opened an empty
+    "Add to network": the edit was not in it, and stayed in the bar, never to be had back."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    daughter = call_casework(
+        qtbot, ui_session, relationships.add_relationship, who.id, RelationshipKind.FAMILY,
+        "Morag Testington",
+    ).value  # fmt: skip
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(who.id)
+    view.tabs.setCurrentWidget(view.network)
+    tab = view.network
+    tab.table.setCurrentIndex(tab.proxy.index(0, 0))
+
+    def typed_then_walked_away(dialog: RelationshipDialog) -> None:
+        qtbot.keyClicks(dialog.widget("phone"), "07700 900123")
+        qtbot.keyClicks(dialog.widget("detail"), "Daughter, visits on Sundays")
+        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(typed_then_walked_away, kind=RelationshipDialog)
+    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, ui_session)
+    (key,) = kept_keys(qtbot, ui_session)
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    seen: dict[str, Any] = {}
+
+    def carried_on(dialog: RelationshipDialog) -> None:
+        seen.update(dialog.values(), title=dialog.windowTitle())
+        qtbot.keyClick(
+            dialog.widget("detail"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+
+    state = on_modal(carried_on, kind=RelationshipDialog)
+    bar.label.linkActivated.emit(key)
+    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    assert seen["title"].startswith("Edit relationship")
+    assert (seen["name"], seen["phone"]) == ("Morag Testington", "07700 900123")
+    (now,) = call_casework(qtbot, ui_session, relationships.list_relationships, who.id)
+    assert now.id == daughter.id and now.detail == "Daughter, visits on Sundays"
+    assert kept_keys(qtbot, ui_session) == []

@@ -123,6 +123,11 @@ class RelationshipDialog(FormDialog):
             ],
             parent,
         )
+        # an edit kept at a lock comes back in the edit of that person, not in Add to network
+        self.about = existing.id if existing is not None else ""
+
+    def draft_name(self) -> str:
+        return "RelationshipEditDialog" if self.about else "RelationshipDialog"
 
     @classmethod
     def ask(cls, parent: QWidget | None = None, existing: Any = None) -> dict[str, Any] | None:

@@ -465,6 +465,9 @@ class ParticipantView(Screen):
                 self.referrals, self.referrals.update_onward_id, about
             ),
             "RelationshipDialog": self.network.add,
+            "RelationshipEditDialog": lambda: self._on_tab(
+                self.network, self.network.edit_id, about
+            ),
             "ParticipantDialog": self.profile.edit_details,
             "StatusDialog": self.profile.change_status,
             "ConsentDialog": self.profile.record_consent,
