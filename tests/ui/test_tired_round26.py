@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,80 @@ from linksdesk.ui.session import UiSession
 pytestmark = pytest.mark.gui
 
 
+def kept_keys(qtbot: Any, session: UiSession) -> list[str]:
+    return list(on_db_thread(qtbot, session, session.require_casebook().drafts))
+
+
+def typing(qtbot: Any, **words: str) -> Callable[[Any], None]:
+    """Type ``words`` into the form's fields of those names, as a person does."""
+
+    def fill(dialog: Any) -> None:
+        for key, text in words.items():
+            qtbot.keyClicks(dialog.widget(key), text)
+
+    return fill
+
+
+def locked_while_typing(
+    qtbot: Any,
+    window: Any,
+    session: UiSession,
+    clock: FakeClock,
+    kind: type,
+    button: Any,
+    fill: Any,
+) -> None:
+    """A click on ``button`` opens a ``kind`` dialog, ``fill`` types into it and the worker
+    walks away: the idle lock closes it. Then the passphrase again, the window unlocked."""
+
+    def walked_away(dialog: Any) -> None:
+        fill(dialog)
+        clock.advance(session.settings.auto_lock_minutes * 60 + 1)
+
+    state = on_modal(walked_away, kind=kind)
+    with qtbot.waitSignal(session.sig_closed, timeout=20_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    unlock_again(qtbot, window, session)
+
+
+def taken_up(qtbot: Any, window: Any, session: UiSession, kind: type, field: str) -> dict[str, Any]:
+    """The one piece of work kept at the lock, its name clicked in the bar: its ``kind``
+    dialog must come up, and is saved there with Ctrl+Enter in ``field``. Returns what it
+    showed: its values and its ``title``."""
+    (key,) = kept_keys(qtbot, session)
+    bar = window.kept_drafts
+    qtbot.waitUntil(bar.isVisible, timeout=20_000)
+    seen: dict[str, Any] = {}
+
+    def carried_on(dialog: Any) -> None:
+        seen.update(dialog.values(), title=dialog.windowTitle())
+        box = dialog.widget(field)
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    state = on_modal(carried_on, kind=kind)
+    bar.label.linkActivated.emit(key)
+    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
+    finished(qtbot, state)
+    settle(qtbot, session)
+    return seen
+
+
+def choose_row(table: Any, row_id: str) -> None:
+    """Choose the row of ``row_id`` in one of the record's tables."""
+    table.setCurrentIndex(table.model().index_of_id(row_id))
+
+
+def on_tab(qtbot: Any, window: Any, pid: str, tab: str) -> Any:
+    """The record of ``pid`` open on its ``tab``; the tab."""
+    view = window.participant_view
+    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
+        window.open_participant(pid)
+    view.tabs.setCurrentWidget(getattr(view, tab))
+    return getattr(view, tab)
+
+
 def test_a_referral_from_the_directory_kept_at_the_lock_comes_back_to_the_same_resource(
     qtbot: Any, unlocked_window: Any, ui_session: UiSession, clock: FakeClock
 ) -> None:
@@ -42,40 +117,25 @@ def test_a_referral_from_the_directory_kept_at_the_lock_comes_back_to_the_same_r
     settle(qtbot, ui_session)
     window.resources_view.open_resource(walks.id)
 
-    def half_typed_then_walked_away(dialog: OnwardDialog) -> None:
+    def half_typed(dialog: OnwardDialog) -> None:
         assert dialog.chosen().id == walks.id
         qtbot.keyClicks(dialog.widget("why"), "Wants to get out of the house")
-        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
 
     chooser = choose(qtbot, "Ailsa")
-    state = on_modal(half_typed_then_walked_away, kind=OnwardDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        window.resources_view.refer_button.click()
+    locked_while_typing(
+        qtbot,
+        window,
+        ui_session,
+        clock,
+        OnwardDialog,
+        window.resources_view.refer_button,
+        half_typed,
+    )
     finished(qtbot, chooser)
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
-    (key,) = on_db_thread(qtbot, ui_session, ui_session.require_casebook().drafts)
-    bar = window.kept_drafts
-    qtbot.waitUntil(bar.isVisible, timeout=20_000)
-    seen: dict[str, Any] = {}
-
-    def carried_on(dialog: OnwardDialog) -> None:
-        seen["why"] = dialog.values()["why"]
-        why = dialog.widget("why")
-        why.setFocus()
-        qtbot.keyClick(why, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-
-    state = on_modal(carried_on, kind=OnwardDialog)
-    bar.label.linkActivated.emit(key)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    seen = taken_up(qtbot, window, ui_session, OnwardDialog, "why")
     assert seen["why"] == "Wants to get out of the house"
     (made,) = referrals_of(qtbot, ui_session, who.id)
     assert made.resource_id == walks.id
-
-
-def kept_keys(qtbot: Any, session: UiSession) -> list[str]:
-    return list(on_db_thread(qtbot, session, session.require_casebook().drafts))
 
 
 def test_an_onward_outcome_typed_when_the_lock_came_is_back_on_the_same_referral(
@@ -94,44 +154,20 @@ def test_an_onward_outcome_typed_when_the_lock_came_is_back_on_the_same_referral
             qtbot, ui_session, onward.refer_onward, who.id, place.id, OnwardKind.REFERRAL,
             status=OnwardStatus.MADE,
         )  # fmt: skip
-    view = window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    view.tabs.setCurrentWidget(view.referrals)
-    tab = view.referrals
+    tab = on_tab(qtbot, window, who.id, "referrals")
     walks = next(r for r in tab.onward_model.rows() if r.resource_name.startswith("Westfield"))
-    tab.onward_table.setCurrentIndex(
-        tab.onward_proxy.mapFromSource(
-            tab.onward_model.index(tab.onward_model.row_of_id(walks.id), 0)
-        )
-    )
+    choose_row(tab.onward_table, walks.id)
     said = "Went twice, wants to keep going"
-
-    def typed_then_walked_away(dialog: OnwardUpdateDialog) -> None:
-        qtbot.keyClicks(dialog.widget("outcome"), said)
-        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
-
-    state = on_modal(typed_then_walked_away, kind=OnwardUpdateDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        qtbot.mouseClick(tab.update_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
-    (key,) = kept_keys(qtbot, ui_session)
-    bar = window.kept_drafts
-    qtbot.waitUntil(bar.isVisible, timeout=20_000)
-    seen: dict[str, Any] = {}
-
-    def carried_on(dialog: OnwardUpdateDialog) -> None:
-        seen["outcome"] = dialog.values()["outcome"]
-        outcome = dialog.widget("outcome")
-        outcome.setFocus()
-        qtbot.keyClick(outcome, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-
-    state = on_modal(carried_on, kind=OnwardUpdateDialog)
-    bar.label.linkActivated.emit(key)
-    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    locked_while_typing(
+        qtbot,
+        window,
+        ui_session,
+        clock,
+        OnwardUpdateDialog,
+        tab.update_button,
+        typing(qtbot, outcome=said),
+    )
+    seen = taken_up(qtbot, window, ui_session, OnwardUpdateDialog, "outcome")
     assert seen["outcome"] == said
     now = {r.resource_id: r for r in referrals_of(qtbot, ui_session, who.id)}
     assert now[walks.resource_id].status is OnwardStatus.ATTENDED
@@ -217,44 +253,21 @@ def test_a_step_typed_when_the_lock_came_is_kept_and_added_to_its_own_goal(
     who = person(qtbot, ui_session)
     goal(qtbot, ui_session, who.id, "Get out of the house more")
     money = goal(qtbot, ui_session, who.id, "Sort out the rent arrears")
-    view = window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    view.tabs.setCurrentWidget(view.goals)
-    tab = view.goals
-    tab.goals_table.setCurrentIndex(
-        tab.goals_proxy.mapFromSource(tab.goals_model.index(tab.goals_model.row_of_id(money.id), 0))
-    )
+    tab = on_tab(qtbot, window, who.id, "goals")
+    choose_row(tab.goals_table, money.id)
     step = "Phone the housing office about a payment plan"
-
-    def typed_then_walked_away(dialog: StepDialog) -> None:
-        qtbot.keyClicks(dialog.widget("description"), step)
-        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
-
-    state = on_modal(typed_then_walked_away, kind=StepDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
-    (key,) = kept_keys(qtbot, ui_session)
-    bar = window.kept_drafts
-    qtbot.waitUntil(bar.isVisible, timeout=20_000)
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)  # the record again, the first goal chosen
-    seen: dict[str, Any] = {}
-
-    def carried_on(dialog: StepDialog) -> None:
-        seen["step"] = dialog.values()["description"]
-        qtbot.keyClick(
-            dialog.widget("description"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-        )
-
-    state = on_modal(carried_on, kind=StepDialog)
-    bar.label.linkActivated.emit(key)
-    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
-    assert seen["step"] == step
+    locked_while_typing(
+        qtbot,
+        window,
+        ui_session,
+        clock,
+        StepDialog,
+        tab.step_button,
+        typing(qtbot, description=step),
+    )
+    on_tab(qtbot, window, who.id, "goals")  # the record again, the first goal chosen
+    seen = taken_up(qtbot, window, ui_session, StepDialog, "description")
+    assert seen["description"] == step
     saved = {g.id: [s.description for s in g.steps] for g in call_casework(
         qtbot, ui_session, goals.list_goals, who.id
     )}  # fmt: skip
@@ -275,32 +288,17 @@ def test_words_typed_for_one_concern_entered_in_error_never_come_back_for_anothe
         call_casework(qtbot, ui_session, concerns.add_concern, who.id, category).value
         for category in ("Housing", "Money and benefits")
     )
-    view = window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    view.tabs.setCurrentWidget(view.profile)
-    tab = view.profile
+    tab = on_tab(qtbot, window, who.id, "profile")
 
-    def choose(concern: Any) -> None:
-        row = tab.concern_model.row_of_id(concern.id)
-        tab.concern_table.setCurrentIndex(
-            tab.concern_proxy.mapFromSource(tab.concern_model.index(row, 0))
-        )
-
-    def typed_then_walked_away(dialog: InErrorDialog) -> None:
+    def other_reason(dialog: InErrorDialog) -> None:
         dialog.set_values({"why": "other"})
         qtbot.keyClicks(dialog.widget("detail"), "It was her neighbour's, not hers")
-        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
 
-    choose(housing)
-    state = on_modal(typed_then_walked_away, kind=InErrorDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    view.tabs.setCurrentWidget(view.profile)
+    choose_row(tab.concern_table, housing.id)
+    locked_while_typing(
+        qtbot, window, ui_session, clock, InErrorDialog, tab.in_error_button, other_reason
+    )
+    tab = on_tab(qtbot, window, who.id, "profile")
     seen: dict[str, Any] = {}
 
     def marked_twice(dialog: InErrorDialog) -> None:
@@ -309,7 +307,7 @@ def test_words_typed_for_one_concern_entered_in_error_never_come_back_for_anothe
         ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
-    choose(money)
+    choose_row(tab.concern_table, money.id)
     state = on_modal(marked_twice, kind=InErrorDialog)
     qtbot.mouseClick(tab.in_error_button, Qt.MouseButton.LeftButton)
     finished(qtbot, state)
@@ -332,39 +330,18 @@ def test_an_edit_to_her_network_kept_at_the_lock_comes_back_in_that_edit(
         qtbot, ui_session, relationships.add_relationship, who.id, RelationshipKind.FAMILY,
         "Morag Testington",
     ).value  # fmt: skip
-    view = window.participant_view
-    with qtbot.waitSignal(view.sig_loaded, timeout=20_000):
-        window.open_participant(who.id)
-    view.tabs.setCurrentWidget(view.network)
-    tab = view.network
-    tab.table.setCurrentIndex(tab.proxy.index(0, 0))
-
-    def typed_then_walked_away(dialog: RelationshipDialog) -> None:
-        qtbot.keyClicks(dialog.widget("phone"), "07700 900123")
-        qtbot.keyClicks(dialog.widget("detail"), "Daughter, visits on Sundays")
-        clock.advance(ui_session.settings.auto_lock_minutes * 60 + 1)
-
-    state = on_modal(typed_then_walked_away, kind=RelationshipDialog)
-    with qtbot.waitSignal(ui_session.sig_closed, timeout=20_000):
-        qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
-    finished(qtbot, state)
-    unlock_again(qtbot, window, ui_session)
-    (key,) = kept_keys(qtbot, ui_session)
-    bar = window.kept_drafts
-    qtbot.waitUntil(bar.isVisible, timeout=20_000)
-    seen: dict[str, Any] = {}
-
-    def carried_on(dialog: RelationshipDialog) -> None:
-        seen.update(dialog.values(), title=dialog.windowTitle())
-        qtbot.keyClick(
-            dialog.widget("detail"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-        )
-
-    state = on_modal(carried_on, kind=RelationshipDialog)
-    bar.label.linkActivated.emit(key)
-    qtbot.waitUntil(lambda: "dialog" in state, timeout=5000)
-    finished(qtbot, state)
-    settle(qtbot, ui_session)
+    tab = on_tab(qtbot, window, who.id, "network")
+    choose_row(tab.table, daughter.id)
+    locked_while_typing(
+        qtbot,
+        window,
+        ui_session,
+        clock,
+        RelationshipDialog,
+        tab.edit_button,
+        typing(qtbot, phone="07700 900123", detail="Daughter, visits on Sundays"),
+    )
+    seen = taken_up(qtbot, window, ui_session, RelationshipDialog, "detail")
     assert seen["title"].startswith("Edit relationship")
     assert (seen["name"], seen["phone"]) == ("Morag Testington", "07700 900123")
     (now,) = call_casework(qtbot, ui_session, relationships.list_relationships, who.id)
