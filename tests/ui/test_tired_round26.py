@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +18,12 @@ from shiboken6 import Shiboken
 from synthetic import NEW_PASSPHRASE
 from test_tired_directory_referral import choose, referrals_of
 
-from linksdesk.casework import concerns, goals, onward, relationships
-from linksdesk.core.vocab import OnwardKind, OnwardStatus, RelationshipKind
+from linksdesk.casework import concerns, consent, goals, onward, relationships
+from linksdesk.core.vocab import ConsentScope, OnwardKind, OnwardStatus, RelationshipKind
 from linksdesk.ui.dialogs.goal import StepDialog
 from linksdesk.ui.dialogs.in_error import InErrorDialog
 from linksdesk.ui.dialogs.onward import OnwardDialog, OnwardUpdateDialog
-from linksdesk.ui.dialogs.record import RelationshipDialog
+from linksdesk.ui.dialogs.record import ConsentDialog, RelationshipDialog
 from linksdesk.ui.session import UiSession
 
 pytestmark = pytest.mark.gui
@@ -347,3 +348,42 @@ def test_an_edit_to_her_network_kept_at_the_lock_comes_back_in_that_edit(
     (now,) = call_casework(qtbot, ui_session, relationships.list_relationships, who.id)
     assert now.id == daughter.id and now.detail == "Daughter, visits on Sundays"
     assert kept_keys(qtbot, ui_session) == []
+
+
+def test_a_signed_form_recorded_late_does_not_undo_a_later_withdrawal(
+    qtbot: Any, unlocked_window: Any, ui_session: UiSession
+) -> None:
+    """She agreed to share with her GP, then said no a week ago; today the worker finds the
+    form she had signed before that and records it, dated the day she signed: recorded
+    last, it was the latest version, so it decided: "given", and a GP summary could go to
+    the practice against what she said last."""
+    window = unlocked_window
+    who = person(qtbot, ui_session)
+    today = dt.date.today()
+    said_no, signed = today - dt.timedelta(days=7), today - dt.timedelta(days=20)
+    for given, on in ((True, today - dt.timedelta(days=30)), (False, said_no)):
+        call_casework(
+            qtbot, ui_session, consent.record_consent, who.id, ConsentScope.GP, given,
+            recorded_on=on,
+        )  # fmt: skip
+    tab = on_tab(qtbot, window, who.id, "profile")
+    seen: dict[str, Any] = {}
+
+    def the_signed_form(dialog: ConsentDialog) -> None:
+        dialog.set_values({"scope": ConsentScope.GP, "given": True})
+        when = dialog.widget("recorded_on")
+        when.edit.setFocus()
+        when.edit.selectAll()
+        qtbot.keyClicks(when.edit, f"{signed.day}/{signed.month}/{signed.year}")
+        qtbot.keyClick(when.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        seen["open"], seen["said"] = dialog.isVisible(), dialog.message.text()
+        if dialog.isVisible():
+            dialog.done(0)
+
+    state = on_modal(the_signed_form, kind=ConsentDialog)
+    qtbot.mouseClick(tab.consent_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, state)
+    settle(qtbot, ui_session)
+    current = call_casework(qtbot, ui_session, consent.current_consent, who.id)
+    assert current[ConsentScope.GP].given is False  # what she said last still decides
+    assert seen["open"] and f"{said_no.day} {said_no:%b %Y}" in seen["said"]
