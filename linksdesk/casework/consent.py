@@ -39,6 +39,22 @@ def consent_problem(values: Mapping[str, Any]) -> str | None:
     return common.problem(values, _CHECKS, "consent")
 
 
+def dated_problem(latest: Consent | None, on: dt.date | None) -> str | None:
+    """Why a new version of a consent cannot be dated ``on``, or None: dated before the
+    deciding one of its scope (``latest``), it would decide over it all the same, the latest
+    version deciding whatever its date (a signed form found late undid a withdrawal made
+    after it). Record consent asks it before it closes."""
+    if latest is None or on is None or on >= latest.recorded_on:
+        return None
+    when = f"{latest.recorded_on.day} {latest.recorded_on:%b %Y}"
+    said = "given" if latest.given else "not given"
+    return (
+        f'The latest "{latest.scope.label}" consent, recorded on {when}, says {said}. One '
+        f"dated before it would decide over it all the same: date it {when} or later "
+        "(today, if that is what they say now)."
+    )
+
+
 def record_consent(
     cb: Casebook,
     participant_id: str,

@@ -291,7 +291,11 @@ class SearchPalette(QDialog):
         layout.addLayout(row)
 
         self._seq = 0
+        self._shown = 0  # the search whose hits are in the list
+        # Enter pressed before the hits of the words typed were in: opened when they are
+        self._open_when_found = False
         self._timer = refresh_after_typing(self.edit, self.DEBOUNCE_MS, self.search_now)
+        self.edit.textChanged.connect(self._typed)
         self.edit.installEventFilter(self)
         self.results.activated.connect(self._on_results_activated)
         self.session.sig_locked.connect(self.clear)
@@ -304,6 +308,8 @@ class SearchPalette(QDialog):
         self._seq += 1
         seq = self._seq
         if not text or not self.session.is_unlocked:
+            self._shown = seq
+            self._open_when_found = False
             self.model.clear()
             self._set_status(self.tr("Type to search."))
             return
@@ -318,6 +324,7 @@ class SearchPalette(QDialog):
     def _on_hits(self, seq: int, hits: list[PaletteHit]) -> None:
         if seq != self._seq:
             return  # an older search finished after a newer one started
+        self._shown = seq
         self.model.set_hits(hits)
         if hits:
             self.results.setCurrentIndex(self.model.index(0, 0))
@@ -327,9 +334,14 @@ class SearchPalette(QDialog):
             )
         else:
             self._set_status(self.tr("No matches."))
+        if self._open_when_found:
+            self._open_when_found = False
+            self.open_current()
 
     def _on_failed(self, seq: int, exc: BaseException) -> None:
         if seq == self._seq:
+            self._shown = seq
+            self._open_when_found = False
             self.model.clear()
             # only messages meant for people are shown; a bug goes to the crash dialog
             self._set_status(str(exc) if is_expected(exc) else self.tr("The search failed."))
@@ -364,9 +376,18 @@ class SearchPalette(QDialog):
         self.results.setCurrentIndex(index)
         self.open_current()
 
+    def _typed(self, _text: str) -> None:
+        self._open_when_found = False  # typing on after Enter: Enter again opens
+
     def open_current(self) -> None:
         if self._timer.isActive():
-            return  # results are about to change; Enter waits for what was typed
+            self.search_now()  # a name and Enter typed in one go: searched now
+        if self._shown != self._seq:
+            # the hits in the list are of the words typed before: Enter opens the best hit
+            # of these words once it is found (a tired Enter did nothing, or opened the
+            # person found last time)
+            self._open_when_found = True
+            return
         ph = self.model.hit_at(self.results.currentIndex().row())
         if ph is None:
             return
@@ -392,6 +413,8 @@ class SearchPalette(QDialog):
         """Drop the query and the hits (on lock)."""
         self._timer.stop()
         self._seq += 1
+        self._shown = self._seq
+        self._open_when_found = False
         self.edit.blockSignals(True)
         self.edit.clear()
         self.edit.blockSignals(False)

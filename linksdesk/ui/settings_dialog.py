@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -182,8 +184,24 @@ class SettingsDialog(kit.SessionDialog):
             self.concerns,
         )
         tab_order(self.current, self.new, self.repeat, self.change_button)
+        # Enter in a passphrase box is Change passphrase: as Save settings it shut the
+        # dialog with the passphrase as it was, nothing said
+        for edit in (self.current, self.new, self.repeat):
+            edit.installEventFilter(self)
 
         self.load(session.settings)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched in (self.current, self.new, self.repeat)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            if self.change_button.isEnabled():
+                self.change_button.click()
+            return True
+        return super().eventFilter(watched, event)
 
     def _make_notes_tab(self) -> QWidget:
         """The programme's note templates and the words the spell checker should know."""

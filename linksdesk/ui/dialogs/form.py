@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -156,11 +156,14 @@ class FormDialog(QDialog):
     """
 
     # False for a dialog that keeps what matters its own way, or whose entries could come
-    # back in the wrong place (a step, which belongs to whichever goal is selected)
-    keeps_draft: ClassVar[bool] = True
+    # back in the wrong place (a step opened for no goal in particular)
+    keeps_draft = True
     # True for a dialog opened outside a record that the window can open again by itself
     # (a new participant, a new resource); other forms outside a record keep nothing
     keeps_without_record = False
+    # the id of the entry the dialog changes (a goal reviewed or given a step, an onward
+    # referral moved on): what is entered at a lock is kept under it, back to it only
+    about = ""
 
     def __init__(
         self,
@@ -375,27 +378,34 @@ class FormDialog(QDialog):
         if found is None:
             return
         self._taken_up = True
-        for key, value in found["entries"].items():
-            w = self._widgets.get(key)
-            if isinstance(w, DateField):
-                w.enter(value)
-            elif w is not None:
-                self.set_values({key: value})
+        self.enter_kept(found["entries"])
         self.message.setText(
             self.tr("What you had entered was kept while LinksDesk was locked; it is back here.")
         )
         self.message.show()
 
+    def enter_kept(self, entries: Mapping[str, Any]) -> None:
+        """Put back what was entered when the vault locked (``entries()`` as kept)."""
+        for key, value in entries.items():
+            w = self._widgets.get(key)
+            if isinstance(w, DateField):
+                w.enter(value)
+            elif w is not None:
+                self.set_values({key: value})
+
     def _key_as_opened(self) -> str:
         """The draft key of this dialog as it stands now, before anything is entered ("":
         it keeps no draft where it is)."""
         opened = self.entries()
-        same = {k: v for k, v in opened.items() if not self._is_date(k)}
+        # its fields only: a choice made outside them (a resource picked in a list) may
+        # start otherwise when the dialog opens again to take up what was kept
+        same = {k: v for k, v in opened.items() if k in self._widgets and not self._is_date(k)}
         digest = hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode())
         person = getattr(record_owner(self.parent()), "participant_id", None)
         if person is None and not self.keeps_without_record:
             return ""
-        return draft_key("form", person, f"{self.draft_name()}.{digest.hexdigest()[:12]}")
+        about = self.about or digest.hexdigest()[:12]
+        return draft_key("form", person, f"{self.draft_name()}.{about}")
 
     def draft_name(self) -> str:
         """The dialog's name in the key of what it keeps at a lock: the record reopens the

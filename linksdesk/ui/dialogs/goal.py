@@ -43,9 +43,10 @@ class GoalDialog(FormDialog):
 
 
 class StepDialog(FormDialog):
-    keeps_draft = False  # a step belongs to the goal selected when it opens again
+    """A step of ``goal``: what is typed at a lock is kept for that goal, and comes back to it
+    whichever goal is selected when it is taken up (without a goal it keeps nothing)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, goal: Any = None) -> None:
         tr = self.tr
         super().__init__(
             tr("Add a step"),
@@ -56,10 +57,12 @@ class StepDialog(FormDialog):
             parent,
             validate=goals.step_problem,
         )
+        self.keeps_draft = goal is not None
+        self.about = goal.id if goal is not None else ""
 
     @classmethod
-    def ask(cls, parent: QWidget | None = None) -> dict[str, Any] | None:
-        return cls(parent).run()
+    def ask(cls, parent: QWidget | None, goal: Any) -> dict[str, Any] | None:
+        return cls(parent, goal).run()
 
 
 class ReviewDialog(FormDialog):
@@ -80,6 +83,7 @@ class ReviewDialog(FormDialog):
             # progress and status chosen kept
             validate=lambda values: goals.review_problem(goal.set_on, values),
         )
+        self.about = goal.id
 
     @classmethod
     def ask(cls, parent: QWidget | None, goal: Any) -> dict[str, Any] | None:

@@ -279,7 +279,11 @@ def asking(
     when the worker changed their mind."""
 
     def ask(parent: QWidget | None, /, *args: P.args, **kwargs: P.kwargs) -> str | None:
-        return InErrorDialog(marking(*args, **kwargs), parent).asked()
+        dialog = InErrorDialog(marking(*args, **kwargs), parent)
+        # the entry (every marking's first argument): words typed at a lock come back when
+        # this entry is marked again, never in the dialog of another of its kind
+        dialog.about = str(getattr(args[0], "id", "")) if args else ""
+        return dialog.asked()
 
     return ask
 

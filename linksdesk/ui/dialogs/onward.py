@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -151,6 +151,20 @@ class OnwardDialog(FormDialog):
         out["resource_id"] = r.id if r is not None else None
         return out
 
+    def entries(self) -> dict[str, Any]:
+        # the resource chosen is kept at a lock with the words: they are about it
+        return {**super().entries(), "resource_id": self.values()["resource_id"]}
+
+    def enter_kept(self, entries: Mapping[str, Any]) -> None:
+        # opened again to take them up, the directory's first resource is chosen: the one
+        # chosen before the lock is chosen again, or none (it has gone from the directory)
+        super().enter_kept(entries)
+        at = self.model.row_of_id(str(entries.get("resource_id") or ""))
+        if at >= 0:
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(at, 0)))
+        else:
+            self.table.selectionModel().clearCurrentIndex()
+
     @classmethod
     def ask(
         cls, parent: QWidget | None, resources: Sequence[Any], resource_id: str | None = None
@@ -225,6 +239,7 @@ class OnwardUpdateDialog(FormDialog):
             + (f" ({so_far})" if so_far else ""),
             validate=check,
         )
+        self.about = onward.id
 
     @classmethod
     def ask(cls, parent: QWidget | None, onward: Any) -> dict[str, Any] | None:

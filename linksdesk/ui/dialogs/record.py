@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from linksdesk.casework import concerns, consent, referrals
+from linksdesk.casework.dto import Consent
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
@@ -21,8 +22,14 @@ from linksdesk.ui.dialogs.form import Field, FormDialog, dated_today, enum_choic
 class ConsentDialog(FormDialog):
     """Record a new version of one consent (the latest version decides)."""
 
-    def __init__(self, scope: ConsentScope | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        scope: ConsentScope | None,
+        parent: QWidget | None = None,
+        current: Mapping[ConsentScope, Consent | None] | None = None,
+    ) -> None:
         tr = self.tr
+        deciding = current or {}
         super().__init__(
             tr("Record consent"),
             [
@@ -40,14 +47,22 @@ class ConsentDialog(FormDialog):
             ],
             parent,
             intro=tr("Each change is kept as a new version; the history stays visible."),
-            validate=consent.consent_problem,
+            # ``current``: the deciding consent of each scope, which a new one may not be
+            # dated before (it would decide over it all the same)
+            validate=lambda values: (
+                consent.consent_problem(values)
+                or consent.dated_problem(deciding.get(values["scope"]), values["recorded_on"])
+            ),
         )
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None = None, scope: ConsentScope | None = None
+        cls,
+        parent: QWidget | None = None,
+        scope: ConsentScope | None = None,
+        current: Mapping[ConsentScope, Consent | None] | None = None,
     ) -> dict[str, Any] | None:
-        return cls(scope, parent).run()
+        return cls(scope, parent, current).run()
 
 
 class ReferralDialog(FormDialog):
@@ -123,6 +138,11 @@ class RelationshipDialog(FormDialog):
             ],
             parent,
         )
+        # an edit kept at a lock comes back in the edit of that person, not in Add to network
+        self.about = existing.id if existing is not None else ""
+
+    def draft_name(self) -> str:
+        return "RelationshipEditDialog" if self.about else "RelationshipDialog"
 
     @classmethod
     def ask(cls, parent: QWidget | None = None, existing: Any = None) -> dict[str, Any] | None:

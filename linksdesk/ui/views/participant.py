@@ -457,14 +457,27 @@ class ParticipantView(Screen):
             "ScheduleContactDialog": self.start_booking,
             "MoveBookingDialog": lambda: self.move_booking_of(about),
             "GoalDialog": self.goals.set_goal,
+            "ReviewDialog": lambda: self._on_tab(self.goals, self.goals.review_goal_id, about),
+            "StepDialog": lambda: self._on_tab(self.goals, self.goals.add_step_id, about),
             "ReferralDialog": self.referrals.add_referral,
             "OnwardDialog": self.referrals.refer_onward,
+            "OnwardUpdateDialog": lambda: self._on_tab(
+                self.referrals, self.referrals.update_onward_id, about
+            ),
             "RelationshipDialog": self.network.add,
+            "RelationshipEditDialog": lambda: self._on_tab(
+                self.network, self.network.edit_id, about
+            ),
             "ParticipantDialog": self.profile.edit_details,
             "StatusDialog": self.profile.change_status,
             "ConsentDialog": self.profile.record_consent,
             "ConcernDialog": self.profile.add_concern,
         }
+
+    def _on_tab(self, tab: QWidget, action: Callable[[str], None], entry_id: str) -> None:
+        """``action(entry_id)`` with ``tab`` shown (a kept form taken up, about that entry)."""
+        self.tabs.setCurrentWidget(tab)
+        action(entry_id)
 
     def _defer(self, action: Callable[[], None]) -> bool:
         """Keep ``action`` for when the record being opened, or read again, has arrived

@@ -14,7 +14,7 @@ from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.goal import GoalDialog, ReviewDialog, StepDialog
 from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
-from linksdesk.ui.views.common import make_table, selected_id
+from linksdesk.ui.views.common import make_current, make_table, selected_id
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day, marked_or
 from linksdesk.ui.views.rows import hbox, push_buttons, tab_order
 
@@ -319,11 +319,21 @@ class GoalsTab(RecordTabBase):
         if status is not goal.status:
             self.view.write(goals.change_goal_status, goal.id, status)
 
+    def review_goal_id(self, goal_id: str) -> None:
+        """Review… for the goal ``goal_id`` (a review kept at a lock, taken up)."""
+        if make_current(self.goals_table, self.goals_proxy, goal_id) is not None:
+            self.review_goal()
+
+    def add_step_id(self, goal_id: str) -> None:
+        """Add step… to the goal ``goal_id`` (a step kept at a lock, taken up)."""
+        if make_current(self.goals_table, self.goals_proxy, goal_id) is not None:
+            self.add_step()
+
     def add_step(self) -> None:
         goal = self.current_goal()
         if goal is None or not self._changeable():
             return
-        values = StepDialog.ask(self)
+        values = StepDialog.ask(self, goal)
         if values:
             self.view.write(goals.add_step, goal.id, values["description"], due_on=values["due_on"])
 

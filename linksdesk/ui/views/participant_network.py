@@ -11,7 +11,7 @@ from linksdesk.casework.dto import Relationship
 from linksdesk.ui.dialog_kit import ask_yes_no
 from linksdesk.ui.dialogs.record import RelationshipDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel
-from linksdesk.ui.views.common import make_table
+from linksdesk.ui.views.common import make_current, make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate
 from linksdesk.ui.views.rows import hbox
 from linksdesk.ui.widgets import push_button
@@ -57,6 +57,11 @@ class NetworkTab(RecordTabBase):
 
     def add(self) -> None:
         self.add_to_record(RelationshipDialog.ask, relationships.add_relationship, "kind", "name")
+
+    def edit_id(self, relationship_id: str) -> None:
+        """Edit… for ``relationship_id`` (an edit kept at a lock, taken up)."""
+        if make_current(self.table, self.proxy, relationship_id) is not None:
+            self.edit()
 
     def edit(self) -> None:
         rel: Relationship | None = self.chosen(self.table, self.tr("someone"))

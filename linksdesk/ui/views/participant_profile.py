@@ -334,7 +334,14 @@ class ProfileTab(RecordTabBase):
             )
 
     def record_consent(self) -> None:
-        self.add_to_record(ConsentDialog.ask, consent.record_consent, "scope", "given")
+        data = self.view.data
+        current = data.consent if data is not None else {}
+        self.add_to_record(
+            lambda parent: ConsentDialog.ask(parent, current=current),
+            consent.record_consent,
+            "scope",
+            "given",
+        )
 
     def add_concern(self) -> None:
         taxonomy = getattr(self, "_taxonomy", ())

@@ -15,7 +15,7 @@ from linksdesk.ui.dialogs.in_error import InErrorDialog, ask_not_in_error
 from linksdesk.ui.dialogs.onward import NEXT_STATUSES, OnwardDialog, OnwardUpdateDialog
 from linksdesk.ui.dialogs.record import ReferralDialog
 from linksdesk.ui.models.table import Column, RecordFilterProxy, RecordTableModel, StruckTableModel
-from linksdesk.ui.views.common import heading, make_table
+from linksdesk.ui.views.common import heading, make_current, make_table
 from linksdesk.ui.views.record_tab import RecordTabBase, Translate, day, marked_or
 from linksdesk.ui.views.rows import push_buttons
 from linksdesk.ui.widgets import title_bar
@@ -220,6 +220,11 @@ class ReferralsTab(RecordTabBase):
                 status=values["status"],
                 why=values.get("why"),
             )
+
+    def update_onward_id(self, onward_id: str) -> None:
+        """Update status… for the onward referral ``onward_id`` (kept at a lock, taken up)."""
+        if make_current(self.onward_table, self.onward_proxy, onward_id) is not None:
+            self.update_onward()
 
     def update_onward(self) -> None:
         item: OnwardReferral | None = self.chosen_to_change(
