@@ -46,16 +46,26 @@ def same_name(column: Any, name: str) -> Any:
 
 
 def contains(column: Any, text: str) -> Any:
-    """Where ``column`` holds ``text``, as ``fold_name`` compares them, a hyphen in either
-    aside ("smithjones", typed in a hurry, is in "Smith-Jones"). A plain-ASCII name without
-    an apostrophe or a hyphen is left to LIKE, which ignores ASCII case in C; only the
-    others are folded in Python."""
+    """Where ``column`` holds ``text``, as ``fold_name`` compares them, a hyphen or a space in
+    the name aside ("smithjones", typed in a hurry, is in "Smith-Jones", "mcdonald" in "Mc
+    Donald"). A plain-ASCII name without an apostrophe or a hyphen is left to LIKE, which
+    ignores ASCII case in C (its spaces dropped in C, for one holding any); only the others
+    are folded in Python."""
     wanted = fold_name(text)
     joined = wanted.replace("-", "") or wanted
     return or_(
         column.contains(wanted, autoescape=True),
         and_(
+            func.instr(column, " ") > 0, _without_spaces(column).contains(wanted, autoescape=True)
+        ),
+        and_(
             column.op("GLOB")(_NOT_PLAIN),
-            func.replace(folded(column), "-", "").contains(joined, autoescape=True),
+            _without_spaces(func.replace(folded(column), "-", "")).contains(
+                joined, autoescape=True
+            ),
         ),
     )
+
+
+def _without_spaces(value: Any) -> Any:
+    return func.replace(value, " ", "")
