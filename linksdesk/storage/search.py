@@ -126,9 +126,9 @@ def joined_words(*texts: str, names: Iterable[str] = ()) -> str | None:
     found = [_JOINER.sub("", m) for t in texts for m in _JOINED.findall(t)]
     for name in names:
         parts = _PARTS.findall(name)
-        if len(parts) > 1:
+        if len(parts) > 1 and "".join(parts) not in found:  # "O'Brien" is there already
             found.append("".join(parts))
-    return " ".join(dict.fromkeys(found)) if found else None
+    return " ".join(found) if found else None
 
 
 def entry_of(table: str, values: Values) -> Entry | None:
