@@ -482,10 +482,9 @@ def search(
     pattern = _hit_pattern(user_text)
     if pattern is None:
         return []
-    patterns = {entity: pattern for entity in registry.SEARCH_ENTITIES - _NAMED}
-    if _NAMED:  # names are marked across their spaces too (compiled once a search)
-        named = _hit_pattern(user_text, names=True)
-        patterns.update(dict.fromkeys(_NAMED, named or pattern))
+    # an entry holding names is marked across their spaces too: compiled only for a search
+    # that has such a hit to mark (compiling a pattern costs as much as the search's SQL)
+    named: re.Pattern[str] | None = None
     params: dict[str, Any] = {"n": limit}
     if query is not None:
         sql = (
@@ -521,7 +520,10 @@ def search(
             if rowid not in found:
                 continue
             entity, row_id, pid, title, body = found[rowid]
-            marks = patterns.get(entity, pattern)
+            marks = pattern
+            if entity in _NAMED:
+                named = named or _hit_pattern(user_text, names=True) or pattern
+                marks = named
             hits.append(
                 SearchHit(
                     entity,
