@@ -401,6 +401,14 @@ def _letters(token: str, joiners: str) -> str:
     return f"{joiners}?".join(map(re.escape, token))
 
 
+def _typed_as_one(tokens: list[str], text: str) -> bool:
+    """Whether a typed token is in ``text`` only once its spaces are taken out ("mcdonald"
+    in "Mc Donald"), so its hit is marked by the names' pattern."""
+    folded = _fold(text)
+    squeezed = "".join(folded.split())
+    return any(t in squeezed and t not in folded for t in tokens)
+
+
 def _hit_pattern(user_text: str, *, names: bool = False) -> re.Pattern[str] | None:
     """Whole tokens the query matched: each word as typed, the last as a prefix, either
     also as words joined by apostrophes or hyphens (or, ``names``, by spaces: a name's words
@@ -482,8 +490,9 @@ def search(
     pattern = _hit_pattern(user_text)
     if pattern is None:
         return []
-    # an entry holding names is marked across their spaces too: compiled only for a search
-    # that has such a hit to mark (compiling a pattern costs as much as the search's SQL)
+    # an entry holding names is marked across their spaces too, by a pattern compiled only
+    # for a hit found by a name typed as one (compiling one costs a millisecond and more)
+    typed = [_fold(t) for t in _TOKEN.findall(user_text)]
     named: re.Pattern[str] | None = None
     params: dict[str, Any] = {"n": limit}
     if query is not None:
@@ -521,7 +530,7 @@ def search(
                 continue
             entity, row_id, pid, title, body = found[rowid]
             marks = pattern
-            if entity in _NAMED:
+            if entity in _NAMED and _typed_as_one(typed, f"{title} {body}"):
                 named = named or _hit_pattern(user_text, names=True) or pattern
                 marks = named
             hits.append(
