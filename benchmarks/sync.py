@@ -72,7 +72,7 @@ from linksdesk.core.ids import uuid7
 from linksdesk.server import admin
 from linksdesk.server.db import Database, init_database
 from linksdesk.server.models import ChangeLog, ParticipantAccess, Record
-from linksdesk.storage.search import joined_words
+from linksdesk.storage.search import entry_of, joined_words
 from linksdesk.storage.store import data_columns, json_value
 from linksdesk.storage.tables import TABLE_BY_NAME, Contact, Outbox, Participant
 from linksdesk.storage.vault import Vault
@@ -240,9 +240,18 @@ def index_as_write_path(conn: Any) -> None:
         "WHERE revision = (SELECT max(revision) FROM note_revision x "
         "WHERE x.note_id = r.note_id)"
     )
-    # the words joined by an apostrophe or a hyphen, as the write path fills them
-    entries = conn.exec_driver_sql("SELECT rowid, title, body FROM search_index").all()
-    joined = [(joined_words(t or "", b or ""), rowid) for rowid, t, b in entries]
+    # the words joined by an apostrophe or a hyphen, and the names of several words written
+    # as one, as the write path fills them (``entry_of``: a participant's from its row)
+    entries = conn.exec_driver_sql("SELECT rowid, entity, row_id, title, body FROM search_index")
+    people: dict[str, str | None] = {}
+    for row in conn.exec_driver_sql("SELECT * FROM participant").mappings():
+        entry = entry_of("participant", dict(row))
+        if entry is not None:
+            people[row["id"]] = entry[5]
+    joined = [
+        (people[r] if e == "participant" and r in people else joined_words(t or "", b or ""), i)
+        for i, e, r, t, b in entries
+    ]
     if any(words for words, _rowid in joined):
         conn.exec_driver_sql(
             "UPDATE search_index SET joined = ? WHERE rowid = ?", [j for j in joined if j[0]]

@@ -110,6 +110,8 @@ def test_narrative_and_search_columns_exist() -> None:
         if table.search is not None:
             named = {*table.search.title, *table.search.body, table.search.key}
             assert named <= cols | {"id"}, table.name
+            # a name is joined from what the entry takes, so it is shown where it is found
+            assert set(table.search.names) <= {*table.search.title, *table.search.body}
 
 
 def test_a_columns_type_is_read_from_its_declaration() -> None:

@@ -55,6 +55,9 @@ class SearchEntry:
     title_joiner: str = " "
     # the column the entry is keyed by: a note is indexed once, by its latest revision
     key: str = "id"
+    # the columns (of title and body) that are names: each name of several words is also
+    # indexed written as one ("Mc Donald" as "McDonald"), so it is found typed either way
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def _table(declared: Mapping[str, Any]) -> Table:
             body=tuple(search["body"]),
             title_joiner=search.get("title_joiner", " "),
             key=search.get("key", "id"),
+            names=tuple(search.get("names", ())),
         ),
         id_from=tuple(declared.get("id_from", ())),
     )

@@ -16,10 +16,11 @@ from linksdesk.core.folding import NOT_IN_A_NAME_KEY, fold_name, name_key
 
 FOLD_FUNCTION = "ld_fold"
 
-# a name holding an apostrophe, a hyphen or anything outside printable ASCII (the only names
-# LIKE may miss): every character but those from space to "&", from "(" to "," and from "."
-# to "~" (the apostrophe and the hyphen are between them)
-_NOT_PLAIN = "*[^ -&(-,.-~]*"
+# a name holding a space, an apostrophe, a hyphen or anything outside printable ASCII (the
+# only names LIKE may miss: "mcdonald" is in "Mc Donald" too): every character but those
+# from "!" to "&", from "(" to "," and from "." to "~" (the space before them, the apostrophe
+# and the hyphen between them)
+_NOT_PLAIN = "*[^!-&(-,.-~]*"
 
 
 def _sql_fold(value: object) -> object:
@@ -46,16 +47,18 @@ def same_name(column: Any, name: str) -> Any:
 
 
 def contains(column: Any, text: str) -> Any:
-    """Where ``column`` holds ``text``, as ``fold_name`` compares them, a hyphen in either
-    aside ("smithjones", typed in a hurry, is in "Smith-Jones"). A plain-ASCII name without
-    an apostrophe or a hyphen is left to LIKE, which ignores ASCII case in C; only the
-    others are folded in Python."""
+    """Where ``column`` holds ``text``, as ``fold_name`` compares them, a hyphen in either or a
+    space in the name aside ("smithjones", typed in a hurry, is in "Smith-Jones", "mcdonald"
+    in "Mc Donald"). A plain-ASCII name of one word without an apostrophe or a hyphen is
+    left to LIKE, which ignores ASCII case in C; only the others are folded in Python."""
     wanted = fold_name(text)
     joined = wanted.replace("-", "") or wanted
     return or_(
         column.contains(wanted, autoescape=True),
         and_(
             column.op("GLOB")(_NOT_PLAIN),
-            func.replace(folded(column), "-", "").contains(joined, autoescape=True),
+            func.replace(func.replace(folded(column), "-", ""), " ", "").contains(
+                joined, autoescape=True
+            ),
         ),
     )

@@ -73,7 +73,8 @@ class Values(Protocol):
     def get(self, name: str, default: Any = None, /) -> Any: ...
 
 
-Entry = tuple[str, str, str | None, str, str]
+# (entity, row_id, participant_id, title, body, joined): what one index entry holds
+Entry = tuple[str, str, str | None, str, str, str | None]
 
 
 # A hit opens its row in its participant's record: only hits whose row and participant this
@@ -110,18 +111,30 @@ _JOINER = re.compile(_JOINERS)
 # and to unicode61, so "Oʼbrien" is one token there, and "obrien" is found as joined
 _PART = rf"[^\W_{re.escape(APOSTROPHES)}]+"
 _JOINED = re.compile(rf"{_PART}(?:{_JOINERS}{_PART})+")
+_PARTS = re.compile(_PART)
 
 
-def joined_words(*texts: str) -> str | None:
+# The other way round, a name written as two words ("Mc Donald", "De Souza", "Van der Berg")
+# is often typed as one: each of a row's names (the registry's search "names") of several
+# words is also indexed written as one ("McDonald"), in the same column, so "mcdonald" and
+# "mcdon" find him. Names only: a case note's every pair of neighbouring words would bloat the
+# index for a spelling nobody types, and a name written in a note is found as two words.
+def joined_words(*texts: str, names: Iterable[str] = ()) -> str | None:
     """The words of ``texts`` joined by apostrophes or hyphens, written joined ("O'Brien" →
-    "OBrien"), for the index's ``joined`` column; None when there are none."""
+    "OBrien"), and each of ``names`` of several words written as one ("Mc Donald" →
+    "McDonald"), for the index's ``joined`` column; None when there are none."""
     found = [_JOINER.sub("", m) for t in texts for m in _JOINED.findall(t)]
+    for name in names:
+        parts = _PARTS.findall(name)
+        if len(parts) > 1 and "".join(parts) not in found:  # "O'Brien" is there already
+            found.append("".join(parts))
     return " ".join(found) if found else None
 
 
 def entry_of(table: str, values: Values) -> Entry | None:
-    """(entity, row_id, participant_id, title, body) for one row of ``table`` given as its
-    column values, or None if the table is not indexed."""
+    """The index entry (``Entry``) of one row of ``table`` given as its column values, or
+    None if the table is not indexed. The one place an entry's text is made: the write
+    path, a pull's bulk apply and migrations all index through it."""
     plan = _PLANS.get(table)
     if plan is None:
         return None
@@ -130,11 +143,12 @@ def entry_of(table: str, values: Values) -> Entry | None:
     title = spec.title_joiner.join(_text(get(c)) for c in spec.title)
     body = " ".join(x for x in (_text(get(c)) for c in spec.body) if x)
     participant_id = get(participant_key) if participant_key else None
-    return (spec.entity, get(spec.key), participant_id, title, body)
+    joined = joined_words(title, body, names=(_text(get(c)) for c in spec.names))
+    return (spec.entity, get(spec.key), participant_id, title, body, joined)
 
 
 def _entry(row: Any) -> Entry | None:
-    """(entity, row_id, participant_id, title, body) for one row, or None if not indexed."""
+    """The index entry of one ORM row, or None if its table is not indexed."""
     return entry_of(getattr(row, "__tablename__", ""), RowValues(row))
 
 
@@ -148,7 +162,7 @@ def reindex_row(session: Session, row: Any, *, new: bool = False) -> None:
     entry = _entry(row)
     if entry is None:
         return
-    entity, row_id, participant_id, title, body = entry
+    entity, row_id, participant_id, title, body, joined = entry
     first_revision = (
         isinstance(row, NoteRevision) and row.revision == 1 and row.base_revision_id is None
     )
@@ -162,24 +176,23 @@ def reindex_row(session: Session, row: Any, *, new: bool = False) -> None:
         )
         if latest is not None and latest.id != row.id:
             row = latest
-            _, row_id, participant_id, title, body = _entry(latest)  # type: ignore[misc]
+            _, row_id, participant_id, title, body, joined = _entry(latest)  # type: ignore[misc]
     if not (new and (first_revision or not isinstance(row, NoteRevision))):
         remove(session, entity, row_id)
     if not getattr(row, "deleted", False):
-        _add(session, entity, row_id, participant_id, title, body)
+        _add(session, (entity, row_id, participant_id, title, body, joined))
 
 
-def _add(
-    session: Session, entity: str, row_id: str, participant_id: str | None, title: str, body: str
-) -> None:
+def _add(session: Session, entry: Entry) -> None:
     """One new index entry and its key."""
+    entity, row_id, participant_id, title, body, joined = entry
     params = {"e": entity, "r": row_id, "p": participant_id, "t": title, "b": body}
     session.execute(
         text(
             "INSERT INTO search_index (entity, row_id, participant_id, title, body, joined) "
             "VALUES (:e, :r, :p, :t, :b, :j)"
         ),
-        {**params, "j": joined_words(title, body)},
+        {**params, "j": joined},
     )
     # FTS5 answers RETURNING rowid with -1; last_insert_rowid() is the real one
     session.execute(
@@ -208,7 +221,7 @@ def index_new_values(session: Session, rows: Iterable[tuple[str, Values]]) -> No
     revision)."""
     new_notes: set[str] = set()
     latest_revision: dict[str, Values] = {}
-    entries: dict[tuple[str, str], tuple[str | None, str, str]] = {}
+    entries: dict[tuple[str, str], Entry] = {}
     for table, values in rows:
         get = values.get
         if table == "note":
@@ -228,31 +241,25 @@ def index_new_values(session: Session, rows: Iterable[tuple[str, Values]]) -> No
             continue
         entry = entry_of(table, values)
         if entry is not None:
-            entity, row_id, participant_id, title, body = entry
-            entries[(entity, row_id)] = (participant_id, title, body)
+            entries[entry[:2]] = entry
     for note_id, revision in latest_revision.items():
         if note_id not in new_notes:
             _reindex_note(session, note_id)
             continue
-        entity, row_id, participant_id, title, body = entry_of("note_revision", revision)  # type: ignore[misc]
-        entries[(entity, row_id)] = (participant_id, title, body)
+        entry = entry_of("note_revision", revision)
+        if entry is not None:
+            entries[entry[:2]] = entry
     if not entries:
         return
     if len(entries) == 1:  # one entry (a note saved, say): its rowid needs no look-up
-        ((entity, row_id), (participant_id, title, body)) = next(iter(entries.items()))
-        _add(session, entity, row_id, participant_id, title, body)
+        _add(session, next(iter(entries.values())))
         return
     # FTS5 reads its rowids in order, so the newest one is the first it returns backwards
     top = session.execute(
         text("SELECT rowid FROM search_index ORDER BY rowid DESC LIMIT 1")
     ).scalar_one_or_none()
     first = (top or 0) + 1
-    params = [
-        (doc, entity, row_id, participant_id, title, body, joined_words(title, body))
-        for doc, ((entity, row_id), (participant_id, title, body)) in enumerate(
-            entries.items(), start=first
-        )
-    ]
+    params = [(doc, *entry) for doc, entry in enumerate(entries.values(), start=first)]
     # plain statements: a first pull indexes tens of thousands of rows
     conn = session.connection()
     conn.exec_driver_sql(
@@ -277,9 +284,10 @@ def _reindex_note(session: Session, note_id: str) -> None:
     )
     if latest is None:
         return
-    entity, row_id, participant_id, title, body = _entry(latest)  # type: ignore[misc]
-    remove(session, entity, row_id)
-    _add(session, entity, row_id, participant_id, title, body)
+    entry = _entry(latest)
+    if entry is not None:
+        remove(session, entry[0], entry[1])
+        _add(session, entry)
 
 
 def remove(session: Session, entity: str, row_id: str) -> None:
@@ -380,25 +388,42 @@ def symbols_of(user_text: str) -> list[str]:
     return list(dict.fromkeys(p for p in pieces if p))
 
 
-def _letters(token: str) -> str:
-    """A typed token as a pattern that also takes it written with apostrophes or hyphens
-    between its letters ("obrien" marks "O'Brien": the joined words the index holds)."""
-    return f"{_JOINERS}?".join(map(re.escape, token))
+# in an entry that holds names, a typed token may also stand for a name's words: "mcdonald"
+# marks "Mc Donald" (the name the index holds written as one)
+_NAME_JOINERS = f"[{re.escape(APOSTROPHES + HYPHENS)}\\s]"
+# the entities whose entries hold names (their titles and snippets are marked by them too)
+_NAMED = frozenset(entry.entity for entry in registry.SEARCH.values() if entry.names)
 
 
-def _hit_pattern(user_text: str) -> re.Pattern[str] | None:
+def _letters(token: str, joiners: str) -> str:
+    """A typed token as a pattern that also takes it written with ``joiners`` between its
+    letters ("obrien" marks "O'Brien": the joined words the index holds)."""
+    return f"{joiners}?".join(map(re.escape, token))
+
+
+def _typed_as_one(tokens: list[str], text: str) -> bool:
+    """Whether a typed token is in ``text`` only once its spaces are taken out ("mcdonald"
+    in "Mc Donald"), so its hit is marked by the names' pattern."""
+    folded = _fold(text)
+    squeezed = "".join(folded.split())
+    return any(t in squeezed and t not in folded for t in tokens)
+
+
+def _hit_pattern(user_text: str, *, names: bool = False) -> re.Pattern[str] | None:
     """Whole tokens the query matched: each word as typed, the last as a prefix, either
-    also as words joined by apostrophes or hyphens; and each symbol typed, as it stands."""
+    also as words joined by apostrophes or hyphens (or, ``names``, by spaces: a name's words
+    the index holds written as one); and each symbol typed, as it stands."""
     tokens = [_fold(t) for t in _TOKEN.findall(user_text)]
     symbols = [re.escape(s) for s in symbols_of(user_text)]
     if not tokens and not symbols:
         return None
     found = []
+    joiners = _NAME_JOINERS if names else _JOINERS
     if tokens:
         words = {t for spelling in _spellings(tokens) for t in spelling[:-1]}
         lasts = {spelling[-1] for spelling in _spellings(tokens)}
-        whole = [rf"{_letters(t)}(?![^\W_])" for t in sorted(words, key=len, reverse=True)]
-        last = [rf"{_letters(t)}[^\W_]*" for t in sorted(lasts, key=len, reverse=True)]
+        whole = [rf"{_letters(t, joiners)}(?![^\W_])" for t in sorted(words, key=len, reverse=True)]
+        last = [rf"{_letters(t, joiners)}[^\W_]*" for t in sorted(lasts, key=len, reverse=True)]
         found.append(rf"(?<![^\W_])(?:{'|'.join([*whole, *last])})")
     return re.compile("|".join([*found, *symbols]))
 
@@ -465,6 +490,10 @@ def search(
     pattern = _hit_pattern(user_text)
     if pattern is None:
         return []
+    # an entry holding names is marked across their spaces too, by a pattern compiled only
+    # for a hit found by a name typed as one (compiling one costs a millisecond and more)
+    typed = [_fold(t) for t in _TOKEN.findall(user_text)]
+    named: re.Pattern[str] | None = None
     params: dict[str, Any] = {"n": limit}
     if query is not None:
         sql = (
@@ -500,13 +529,17 @@ def search(
             if rowid not in found:
                 continue
             entity, row_id, pid, title, body = found[rowid]
+            marks = pattern
+            if entity in _NAMED and _typed_as_one(typed, f"{title} {body}"):
+                named = named or _hit_pattern(user_text, names=True) or pattern
+                marks = named
             hits.append(
                 SearchHit(
                     entity,
                     row_id,
                     pid,
-                    highlight(title or "", pattern),
-                    snippet(body or "", pattern),
+                    highlight(title or "", marks),
+                    snippet(body or "", marks),
                     float(rank),
                 )
             )

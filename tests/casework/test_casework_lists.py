@@ -146,6 +146,27 @@ def test_apostrophes_and_accents_typed_either_way_find_the_family_name(
     assert [d.id for d in P.possible_duplicates(cb, "aoife", typed, None)] == [her.id]
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Mc Donald", "mcdonald"),
+        ("Mc Donald", "McDon"),  # while typing
+        ("De Souza", "desouza"),
+        ("Van der Berg", "vanderberg"),
+        ("O Brien", "obrien"),
+        ("Ni Bhriain", "nibhriain"),
+    ],
+)
+def test_a_family_name_of_two_words_is_found_typed_as_one(
+    cb: Casebook, stored: str, typed: str
+) -> None:
+    """A name written with a space, typed in a hurry without it, is the same person: finding
+    nobody, a tired worker would add them again."""
+    her = P.create_participant(cb, given_name="Aoife", family_name=stored).value
+    P.create_participant(cb, given_name="Donald", family_name="Mc")
+    assert L.caseload_ids(cb, CaseloadQuery(text=typed)) == [her.id]
+
+
 def test_not_seen_goals_due(cb: Casebook, person: Participant) -> None:
     seen_lately = P.create_participant(cb, given_name="Seen", family_name="Lately").value
     long_ago = P.create_participant(cb, given_name="Long", family_name="Ago").value

@@ -59,3 +59,20 @@ def test_a_second_laptop_finds_what_the_first_wrote_as_it_now_reads(
     assert _find(second, "walking") == {("note", kept_id)}
     assert _find(second, "choir") == set()
     assert _keys(second)[0] == keys
+
+
+def test_a_pulled_name_of_two_words_is_found_typed_as_one(
+    server: ServerProcess, devices: Callable[[str], Dev]
+) -> None:
+    """The second laptop indexes a pulled participant's names as the first does: "Mc Donald"
+    typed "mcdonald", new on a page and changed on a later one."""
+    laptop, second = two_laptops(server, devices, ("laptop", "second"))
+    pid = laptop.participant(given_name="Hamish", family_name="Mc Donald")
+    assert laptop.sync().verified
+    assert second.sync().verified
+    assert _find(second, "mcdon") == {("participant", pid)}
+    laptop.edit("participant", pid, family_name="De Souza")
+    assert laptop.sync().verified
+    assert second.sync().verified
+    assert _find(second, "desouza") == {("participant", pid)}
+    assert _find(second, "mcdonald") == set()
