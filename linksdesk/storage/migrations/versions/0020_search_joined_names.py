@@ -9,7 +9,7 @@ this fills that column again for the entries of rows with names, from their rows
 entries whose column changes are written: an FTS5 entry rewritten is a new segment, and a
 caseload of one-word names would grow the file for nothing.
 
-Revision ID: 0021
+Revision ID: 0020
 Revises: 0019
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from linksdesk.core import registry
 from linksdesk.storage.search import entry_of, joined_words
 
-revision = "0021"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
