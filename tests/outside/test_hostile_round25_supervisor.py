@@ -40,6 +40,7 @@ from linksdesk.server import keys as server_keys
 from linksdesk.storage.bundle_tables import EvaluationRecord
 from linksdesk.storage.tables import Consent, Contact, Participant
 from linksdesk.storage.vault import Vault
+from linksdesk.sync import state
 from linksdesk.sync.bundle import evaluation, export, keys
 from linksdesk.sync.bundle.format import erase_record, now_utc
 from linksdesk.sync.bundle.signing import SigningKey
@@ -276,14 +277,17 @@ def test_a_withdrawal_on_one_laptop_holds_against_the_other_laptops_later_bundle
 
     for bundle, fingerprint in bundles:
         _imported(home, sup.path, bundle, fingerprint)
-    folder = tmp_path / "evaluation"
-    args = ("evaluation", "--vault", str(sup.path), "--out", str(folder))
+    listed = _evaluation_files(home, sup.path, tmp_path / "evaluation")
+    assert len(listed) == 5  # the five who still consent, not the one who withdrew
+    assert not [n for n in listed[0] if "consent" in n]  # kept in the copy only
+
+
+def _evaluation_files(home: Path, vault: Path, folder: Path) -> list[dict[str, str]]:
+    """The evaluation files' participants, written with ``linksdesk evaluation``."""
+    args = ("evaluation", "--vault", str(vault), "--out", str(folder))
     assert linksdesk(home, *args, passphrase=PASSPHRASE).returncode == 0
     with (folder / "participant.csv").open(newline="") as f:
-        reader = csv.DictReader(f)
-        listed = sum(1 for _row in reader)
-    assert listed == 5  # the five who still consent, not the one who withdrew
-    assert not [n for n in reader.fieldnames or () if "consent" in n]  # kept in the copy only
+        return list(csv.DictReader(f))
 
 
 def _team_of_two(tmp_path: Path, server: Any) -> tuple[str, Laptop, Laptop, list[Dev]]:
@@ -301,12 +305,13 @@ def _team_of_two(tmp_path: Path, server: Any) -> tuple[str, Laptop, Laptop, list
     return team, laptops[0], laptops[1], devs
 
 
-def _left_out_said(done: Any, theirs: str) -> None:
-    """An import that left a participant out, and said so in the supervisor's words (no id)."""
+def _left_out_said(done: Any, theirs: str, settles: str = "team's bundle") -> None:
+    """An import that left a participant out, and said so in the supervisor's words (no id;
+    ``settles``: the server's bundle it names)."""
     said = done.stdout + done.stderr
     assert done.returncode != 0
     assert "1 participant in this bundle was left out" in said
-    assert "team's bundle from the server" in said
+    assert f"{settles} from the server" in said
     assert theirs not in said
 
 
@@ -324,24 +329,26 @@ class _Stick:
 
 
 def _handed(
-    tmp_path: Path, before: Callable[[Any, Supervisor, Laptop, list[Dev], str], Path]
+    tmp_path: Path,
+    before: Callable[[Any, Supervisor, Laptop, list[Dev], str], Path],
+    kind: str = "supervision",
+    people: int = 1,
 ) -> _Stick:
-    """A team of two on a server: B's participant synced, then ``before(server, supervisor,
-    A's laptop, the devices, B's participant)`` makes A's bundle; B's laptop makes its
-    bundle after, and the server its team bundle. All closed, the vault locked."""
+    """A team of two on a server: B's ``people`` participants (alike) synced, then
+    ``before(server, supervisor, A's laptop, the devices, B's first participant)`` makes A's
+    bundle; B's laptop makes its bundle of ``kind`` after, and the server its team bundle of
+    ``kind``. All closed, the vault locked."""
     server = new_server(tmp_path)
     sup = Supervisor.create(tmp_path)
     devs: list[Dev] = []
     try:
         team, a, b, devs = _team_of_two(tmp_path, server)
-        theirs = b.person()
+        theirs, *_alike = (b.person() for _ in range(people))
         devs[1].sync()
         mine = before(server, sup, a, devs, theirs)
-        honest = bundle_of(b, sup, tmp_path / "b.age")
+        honest = bundle_of(b, sup, tmp_path / "b.age", kind)
         team_bundle = tmp_path / "team.age"
-        sealed = server_bundles.export(
-            server.db, team, kind="supervision", recipients=[sup.recipient]
-        )
+        sealed = server_bundles.export(server.db, team, kind=kind, recipients=[sup.recipient])
         sealed.write(team_bundle)
         server_fp = server_keys.public_key(server.db).fingerprint
         fingerprints = (_fingerprint(a), _fingerprint(b), server_fp)
@@ -409,3 +416,79 @@ def test_an_erasure_after_a_handover_stands_against_the_former_holders_stale_lap
     assert _held(vault, Participant, got.theirs) is None
     _imported(home, vault, got.theirs_bundle, fps[1])
     assert _held(vault, Participant, got.theirs) is None
+
+
+def _b_left_out(
+    tmp_path: Path, before: Callable[[Any, Supervisor, Laptop, list[Dev], str], Path]
+) -> tuple[Path, Path, _Stick]:
+    """Evaluation bundles (``_handed``: B six people alike): A's imported, then B's, which
+    says it left a participant out. The home, the vault, and what the supervisor was handed."""
+    home, vault = tmp_path / "home", tmp_path / "supervisor.vault"
+    got = _handed(tmp_path, before, kind="evaluation", people=6)
+    _imported(home, vault, got.mine, got.fingerprints[0])
+    done = _import(home, vault, got.theirs_bundle, got.fingerprints[1])
+    _left_out_said(done, got.theirs, settles="team's evaluation bundle")
+    return home, vault, got
+
+
+def _pseudonym(lap: Laptop, pid: str) -> str:
+    """``pid``'s pseudonym under the programme key the laptop holds (from the server)."""
+    with lap.store.read() as s:
+        return evaluation.pseudonym(bytes.fromhex(state.get(s, keys.PROGRAMME_KEY)), pid)
+
+
+@pytest.mark.parametrize("case", ["erase", "withdraw"])
+def test_a_laptops_evaluation_withdrawal_imported_first_cannot_leave_a_colleagues_case_uncounted(
+    tmp_path: Path, case: str
+) -> None:
+    """The same in the evaluation copy. A laptop holds the programme key, so A's computes
+    B's participant's pseudonym and sends, as A's, its erasure or a withdrawal under consent
+    versions no consent of the person's outranks (as an honest laptop sends a withdrawal or an
+    erasure: alone). Imported first, it kept B's participant out of the evaluation files for
+    good, and B's import said all was up to date. B's import now says a participant was left
+    out (a withdrawal means "do not count me": a colleague's word is not overruled by a
+    laptop), and the server's evaluation bundle settles it: the participant is counted."""
+
+    def forged(_server: Any, sup: Supervisor, a: Laptop, _devs: list[Dev], theirs: str) -> Path:
+        held = _pseudonym(a, theirs)
+        reach = {"table": "participant", "id": held, "participant_id": held, "owner": None,
+                 "op": "erase", "fields": {}}  # fmt: skip
+        if case == "withdraw":
+            reach = {**reach, "table": "withdrawal", "op": "upsert",
+                     evaluation.CONSENTS: {"team": 99, "evaluation": 99}}  # fmt: skip
+        with a.store.read() as s:
+            key_id = evaluation.key_id(bytes.fromhex(state.get(s, keys.PROGRAMME_KEY)))
+        pseudonyms = {"pseudonyms": {"method": "HMAC-SHA256", "key_id": key_id}}
+        out = tmp_path / "a.age"
+        return signed_by_laptop(a, sup, out, [reach], kind="evaluation", extra=pseudonyms)
+
+    home, vault, got = _b_left_out(tmp_path, forged)
+    assert len(_evaluation_files(home, vault, tmp_path / "before")) == 5
+    fps = got.fingerprints
+    _imported(home, vault, got.team, fps[2])
+    assert len(_evaluation_files(home, vault, tmp_path / "settled")) == 6
+    _imported(home, vault, got.theirs_bundle, fps[1])  # again, once settled: taken
+    assert len(_evaluation_files(home, vault, tmp_path / "again")) == 6
+
+
+def test_a_withdrawal_after_a_handover_keeps_the_person_uncounted_against_a_stale_laptop(
+    tmp_path: Path,
+) -> None:
+    """Why a colleague's bundle does not simply win in the evaluation copy either: B handed
+    the case to A, the person withdrew their evaluation consent on A's laptop (synced), and
+    B's laptop, not synced since, makes its bundle later. A's bundle imported first, B's says
+    a participant was left out (counting them would count a person who said "do not count
+    me"); the server's evaluation bundle carries the withdrawal, which stands."""
+
+    def withdrew(server: Any, sup: Supervisor, a: Laptop, devs: list[Dev], theirs: str) -> Path:
+        admin.handover(server.db, theirs, a.store.worker_id)
+        devs[0].sync()
+        record_consent(Casebook(devs[0].vault), theirs, ConsentScope.EVALUATION, False)
+        devs[0].sync()
+        return bundle_of(a, sup, tmp_path / "a.age", "evaluation")
+
+    home, vault, got = _b_left_out(tmp_path, withdrew)
+    fps = got.fingerprints
+    _imported(home, vault, got.team, fps[2])
+    _imported(home, vault, got.theirs_bundle, fps[1])
+    assert len(_evaluation_files(home, vault, tmp_path / "files")) == 5

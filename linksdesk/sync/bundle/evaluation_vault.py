@@ -24,7 +24,11 @@ which of two bundles' values is the newer data, and what of it may be read now.
   old consents. Rows under a later consent (the person agreed again) bring them back and
   lift the marker. A withdrawal its person's held consents outrank is an old word, and
   changes nothing. A bundle from a laptop older than the versions goes, as before, by when
-  it was made: a marker keeps out the rows of bundles made before it.
+  it was made: a marker keeps out the rows of bundles made before it. A laptop's withdrawal
+  or erasure of a person this vault holds no row of is that laptop's word
+  (:mod:`~linksdesk.sync.bundle.unconfirmed`, :data:`COPY`): another worker's bundle that
+  brings the person still leaves them out, as a withdrawal asks, but says so, until the
+  server's evaluation bundle settles it.
 - **Still k-anonymous when read.** Withdrawals and erasures shrink the groups a bundle was
   made with; :func:`kept` counts them again at every read and leaves out a group below ``K``.
 - **One person, one participant.** A participant row whose mark (``merged_into_id``) names
@@ -46,6 +50,7 @@ from sqlalchemy.orm import Session
 from linksdesk.core import persons
 from linksdesk.storage.bundle_tables import BundleLedger, EvaluationRecord
 from linksdesk.sync import state
+from linksdesk.sync.bundle import unconfirmed
 from linksdesk.sync.bundle.contents import is_pseudonym
 from linksdesk.sync.bundle.evaluation import (
     CHANGED,
@@ -68,6 +73,8 @@ STAMP = "_changed"
 SENT_UNDER = "_consents"
 # kept beside a held row's fields, never written in a file for evaluators
 KEPT_BESIDE = frozenset({STAMP, SENT_UNDER})
+# the rows that keep a person out: an erasure's receipt, a withdrawal's marker
+TOMBSTONES = ("erasure_receipt", WITHDRAWAL)
 
 
 @dataclass
@@ -116,7 +123,7 @@ def owner_key(s: Session, records: list[dict[str, Any]], worker: str) -> str | N
             "This laptop's evaluation bundle holds the caseloads of more than one worker. "
             "Nothing was imported; tell your programme administrator."
         )
-    owners: dict[str, str] = dict(state.local_setting(s, OWNERS) or {})
+    owners = _owners(s)
     key = next(iter(claimed), None) or owners.get(worker)
     if key != owners.get(worker, key) or any(
         other != worker and held == key for other, held in owners.items()
@@ -136,6 +143,11 @@ def owner_key(s: Session, records: list[dict[str, Any]], worker: str) -> str | N
         )
     _check_held(s, records, key)
     return key
+
+
+def _owners(s: Session) -> dict[str, str]:
+    """Worker id → their pseudonym, as this vault holds it."""
+    return dict(state.local_setting(s, OWNERS) or {})
 
 
 def _held_under(s: Session, key: str) -> bool:
@@ -218,7 +230,7 @@ def _check_held(s: Session, records: list[dict[str, Any]], key: str | None) -> N
 
 def bind(s: Session, worker: str, key: str | None) -> None:
     """Remember the pseudonym a worker's laptops use (the first bundle that carries one)."""
-    owners = dict(state.local_setting(s, OWNERS) or {})
+    owners = _owners(s)
     if key is not None and worker not in owners:
         owners[worker] = key
         state.put_local_setting(s, OWNERS, owners)
@@ -232,7 +244,7 @@ def bind_as_the_server_says(s: Session, said: dict[str, str]) -> int:
     many rows."""
     if not said:
         return 0
-    held = dict(state.local_setting(s, OWNERS) or {})
+    held = _owners(s)
     whose = {key: worker for worker, key in said.items()}
     wrong = {w: k for w, k in held.items() if whose.get(k, w) != w or said.get(w, k) != k}
     dropped = 0
@@ -494,6 +506,49 @@ def _withdrawals(
             continue
         s.execute(delete(EvaluationRecord).where(*theirs))
     return markers, stale
+
+
+# -- a laptop's word that a person is gone -----------------------------------------------------
+def said_in(s: Session, records: list[dict[str, Any]], owners: dict[str, str]) -> unconfirmed.Said:
+    """What an evaluation bundle says (``unconfirmed``): its erasures and withdrawals, the
+    people of its other rows, and whose a server's bundle holds each participant under
+    (``owners``: which pseudonym is whose, as it says, else as this vault was told)."""
+    gone, brought = set(), set()
+    for rec in records:
+        if rec["op"] == "erase" or rec["table"] == WITHDRAWAL:
+            gone.add(str(rec["id"] if rec["op"] == "erase" else rec["participant_id"]))
+        elif rec.get("participant_id"):
+            brought.add(str(rec["participant_id"]))
+    whose = {key: worker for worker, key in {**_owners(s), **owners}.items()}
+    holders = {
+        str(rec["id"]): whose[rec["owner"]]
+        for rec in records
+        if rec["table"] == "participant" and rec["op"] == "upsert" and rec.get("owner") in whose
+    }
+    return unconfirmed.Said(gone, brought, holders)
+
+
+def _people_held(s: Session, keys: set[str]) -> set[str]:
+    held = EvaluationRecord.table_name == "participant"
+    return unconfirmed.found(s, EvaluationRecord.record_id, keys, held)
+
+
+def _kept_out(s: Session, keys: set[str]) -> set[str]:
+    """Of ``keys``, those an erasure's receipt or a withdrawal's marker keeps out."""
+    tombstone = EvaluationRecord.table_name.in_(TOMBSTONES)
+    return unconfirmed.found(s, EvaluationRecord.record_id, keys, tombstone)
+
+
+def _lift(s: Session, key: str) -> None:
+    """The person's erasure receipt and withdrawal's marker, overruled by the server's bundle."""
+    s.execute(
+        delete(EvaluationRecord).where(
+            EvaluationRecord.table_name.in_(TOMBSTONES), EvaluationRecord.record_id == key
+        )
+    )
+
+
+COPY = unconfirmed.Copy("unconfirmed_evaluation_removals", _people_held, _kept_out, _lift)
 
 
 # -- reading the copy --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -141,12 +142,14 @@ class ImportReport:
             )
         if self.left_out:
             one = self.left_out == 1
+            evaluation = self.kind == "evaluation"
             parts.append(
                 f"{counted('participant', self.left_out)} in this bundle "
                 f"{'was' if one else 'were'} left out: another worker's bundle said "
                 f"{'their record was' if one else 'their records were'} erased or that they "
-                "no longer share with the team. Import the team's bundle from the server to "
-                "settle it, then this bundle again."
+                f"{'withdrew their consent' if evaluation else 'no longer share with the team'}. "
+                f"Import the team's {'evaluation ' if evaluation else ''}bundle from the server "
+                "to settle it, then this bundle again."
             )
         return " ".join(parts)
 
@@ -570,25 +573,18 @@ def _check_and_apply(
         programme.bind(s, checked.programme, checked.laptop)
         if checked.roster is not None:
             report.signers_added = signers.learn_roster(s, checked.roster)
+        made = parse_time(m["created"]).astimezone(dt.UTC)
+        records = checked.records
         if report.kind == "supervision":
-            made = parse_time(m["created"]).astimezone(dt.UTC)
-            _apply_supervision(store, s, checked.records, report, progress, total, made)
-            unconfirmed.note_left_out(s, report.bundle_id, report.left_out)
+            said, copy = unconfirmed.said_in(records), unconfirmed.SUPERVISION
+            run = partial(_apply_supervision, store, s, records, report, progress, total)
         else:
-            made = parse_time(m["created"]).replace(tzinfo=None)
-            done = evaluation_vault.apply(
-                s, checked.records, evaluation_vault.Bundle(report.bundle_id, report.signer, made)
-            )
-            report.applied, report.unchanged, report.erased = (
-                done.applied,
-                done.unchanged,
-                done.erased,
-            )
-            if done.erased:  # with the erasure: a VACUUM the process dies before stays due
-                vacuum.mark_due(s)
-            if report.sender_kind == "device" and report.worker_id:
-                evaluation_vault.bind(s, report.worker_id, checked.owner)
-            report.dropped = evaluation_vault.bind_as_the_server_says(s, checked.owners)
+            said = evaluation_vault.said_in(s, records, checked.owners)
+            copy = evaluation_vault.COPY
+            run = partial(_apply_evaluation, s, checked, report, made.replace(tzinfo=None))
+        worker = report.worker_id if report.sender_kind == "device" else None
+        report.left_out = unconfirmed.applying(s, copy, said, worker, made, run)
+        unconfirmed.note_left_out(s, report.bundle_id, report.left_out)
         s.merge(  # a bundle imported again once settled (``unconfirmed``) replaces its entry
             BundleLedger(
                 bundle_id=report.bundle_id,
@@ -612,6 +608,21 @@ def _check_and_apply(
     return report
 
 
+def _apply_evaluation(
+    s: Session, checked: Checked, report: ImportReport, made: dt.datetime
+) -> None:
+    """An evaluation bundle's records kept in the pseudonymised copy (``made``: naive UTC)."""
+    done = evaluation_vault.apply(
+        s, checked.records, evaluation_vault.Bundle(report.bundle_id, report.signer, made)
+    )
+    report.applied, report.unchanged, report.erased = done.applied, done.unchanged, done.erased
+    if done.erased:  # with the erasure: a VACUUM the process dies before stays due
+        vacuum.mark_due(s)
+    if report.sender_kind == "device" and report.worker_id:
+        evaluation_vault.bind(s, report.worker_id, checked.owner)
+    report.dropped = evaluation_vault.bind_as_the_server_says(s, checked.owners)
+
+
 def _apply_supervision(
     store: Store,
     s: Session,
@@ -619,7 +630,6 @@ def _apply_supervision(
     report: ImportReport,
     progress: Progress | None,
     total: int,
-    made: dt.datetime,
 ) -> None:
     ctx = ApplyContext(
         device_id=store.device_id,
@@ -627,11 +637,6 @@ def _apply_supervision(
         stamp=lambda: store.clock.now().encode(),
     )
     outcome = PageOutcome()
-    laptop = report.sender_kind == "device" and report.worker_id is not None
-    if laptop:
-        before = unconfirmed.before_laptop(s, changes)
-    else:
-        unconfirmed.settle(s, changes, made)
     changes, outcome.unchanged = withdrawn.set_aside(s, changes)
     for start in range(0, len(changes), PAGE):
         page = changes[start : start + PAGE]
@@ -676,7 +681,5 @@ def _apply_supervision(
         vacuum.mark_due(s)
     report.applied, report.unchanged = outcome.applied, outcome.unchanged
     report.erased = len(set(outcome.erased))
-    if laptop:
-        report.left_out = unconfirmed.after_laptop(s, before, str(report.worker_id), made)
     report.touched = outcome.touched
     outcome.note_changes(changes, report.changes)
