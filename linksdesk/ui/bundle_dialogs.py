@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -207,6 +207,10 @@ class ExportBundleDialog(_BundleDialog):
 class ImportBundleDialog(_BundleDialog):
     """Import a bundle (or the team's roster) into a supervisor's vault."""
 
+    # the folder the last bundle was imported from while the app runs (never kept on disk):
+    # Choose… opens there, so the next of a stick's bundles is not looked for afresh
+    last_folder: ClassVar[str] = ""
+
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         tr = self.tr
         super().__init__(session, tr("Import a bundle"), parent)
@@ -254,7 +258,11 @@ class ImportBundleDialog(_BundleDialog):
             )
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a bundle"), "", "*.age *.json")
+        typed = typed_path(self.path.text())
+        folder = str(typed.parent) if typed is not None else ImportBundleDialog.last_folder
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a bundle"), folder, "*.age *.json"
+        )
         if path:
             self.path.setText(path)
 
@@ -263,6 +271,7 @@ class ImportBundleDialog(_BundleDialog):
         if path is None:
             self.message.show_message(self.tr("Choose the bundle file."))
             return
+        ImportBundleDialog.last_folder = str(path.parent)
         trust = self.fingerprint if self.accept_signer.isChecked() else None
         work = self.tr("the import of a bundle")
         self._run(_import_job, path, trust=trust, work=work)

@@ -3039,6 +3039,10 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <source>Save the report as</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{file} is there already: type another name for this report.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>FigureTableModel</name>

@@ -92,9 +92,18 @@ class EvaluationFolderDialog:
 
 
 class ExportDialog(QDialog):
-    """Which file, which format, and for whom (external hides small numbers)."""
+    """Which file, which format, and for whom (external hides small numbers).
 
-    def __init__(self, parent: QWidget | None = None, suggested: str = "report") -> None:
+    The format follows a file name typed or chosen with a format's ending (board.pdf is
+    written as a PDF), and a file that is there already is said here, with the choices kept.
+    ``last``: the choice made the time before, whose format and folder it starts from; never
+    its audience, which starts at external each time (an internal report is chosen on purpose).
+    """
+
+    def __init__(
+        self, parent: QWidget | None = None, suggested: str = "report",
+        last: ExportChoice | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export a report"))
         self.format_box = QComboBox()
@@ -105,11 +114,15 @@ class ExportDialog(QDialog):
             self.tr("External: board, funder, evaluation (small numbers hidden)"), "external"
         )
         self.audience_box.addItem(self.tr("Internal: supervision (exact numbers)"), "internal")
-        self.path_edit = QLineEdit(str(Path.home() / f"{suggested}.xlsx"))
+        fmt = last.fmt if last is not None else FORMATS[0][0]
+        folder = last.path.parent if last is not None else Path.home()
+        self.format_box.setCurrentIndex(max(0, self.format_box.findData(fmt)))
+        self.path_edit = QLineEdit(str(folder / f"{suggested}.{fmt}"))
         self.path_edit.setAccessibleName(self.tr("File to write"))
         browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._browse)
         self.format_box.currentIndexChanged.connect(self._on_format_changed)
+        self.path_edit.textChanged.connect(self._on_path_changed)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
@@ -118,6 +131,10 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("For"), self.audience_box)
         form.addRow(self.tr("File"), path_row)
         lay_out_form(self, form)
+        self.message = InlineMessage(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.message)
 
     def choice(self) -> ExportChoice:
         return ExportChoice(
@@ -129,11 +146,33 @@ class ExportDialog(QDialog):
         path = typed_path(self.path_edit.text()) or Path("report")
         self.path_edit.setText(str(path.with_suffix("." + self.format_box.currentData())))
 
+    def _on_path_changed(self) -> None:
+        # a name ending in a format's own ending is written in that format: the box stays
+        # as the file will be, not a spreadsheet written under a PDF's name
+        path = typed_path(self.path_edit.text())
+        found = self.format_box.findData(path.suffix[1:].lower()) if path else -1
+        if found >= 0:
+            self.format_box.setCurrentIndex(found)
+
     def _browse(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, self.tr("Save the report as"),
                                                     self.path_edit.text())  # fmt: skip
         if name:
             self.path_edit.setText(name)
+
+    def accept(self) -> None:
+        path = typed_path(self.path_edit.text())
+        if path is not None and path.exists():  # said here, where the name can be changed
+            self.message.show_message(
+                self.tr("{file} is there already: type another name for this report.").format(
+                    file=path.name
+                )
+            )
+            self.path_edit.setFocus()  # the name chosen, ready to be typed over
+            start = self.path_edit.text().rfind(path.stem)
+            self.path_edit.setSelection(max(start, 0), len(path.stem))
+            return
+        super().accept()
 
     def asked(self) -> ExportChoice | None:
         """Ask modally: the choice made, or None."""
@@ -314,7 +353,14 @@ class SupervisionView(Screen):
         self.sections: dict[str, SectionBox] = {}
         self.report: Report | None = None
         self._export_job: Any = None
+        self._last_export: ExportChoice | None = None  # the next export starts from it
         self._stale = True
+        # a worker, a team or the board's view chosen shows at once (the months are typed,
+        # so they wait for Show): the figures on screen are never another scope's than the
+        # filters say, nor exact under "small numbers hidden"
+        self.worker_box.activated.connect(self.refresh)
+        self.team_box.activated.connect(self.refresh)
+        self.external_check.clicked.connect(self.refresh)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -382,6 +428,7 @@ class SupervisionView(Screen):
         super().clear()
         self._clear_sections()
         self.report = None
+        self._last_export = None
         self.as_of_label.setText("")
         self.progress.hide()
         if self._export_job is not None:
@@ -410,8 +457,10 @@ class SupervisionView(Screen):
         except ValidationError as exc:  # a month that cannot be read: said inline
             self.show_problem(exc)
             return
-        choice = ExportDialog(self, f"links-report-{scope.period.label.replace('..', '_')}").asked()
+        suggested = f"links-report-{scope.period.label.replace('..', '_')}"
+        choice = ExportDialog(self, suggested, self._last_export).asked()
         if choice is not None:
+            self._last_export = choice
             self._write(scope, choice, overlap_ok=False)
 
     def _write(self, scope: Scope, choice: ExportChoice, *, overlap_ok: bool) -> None:
