@@ -353,21 +353,20 @@ def test_enrol_and_sync_a_demo_vault_with_a_real_server(
     assert bad.returncode == 2
     assert "not accepted" in assert_one_plain_line(bad)
 
-    enrolled = linksdesk(
-        tmp_path,
-        "enrol",
-        "--vault",
-        str(path),
-        "--server",
-        url,
-        "--code",
-        code,
-        "--label",
-        "test laptop",
-        passphrase=env_pass,
-    )
+    enrol = ("enrol", "--vault", str(path), "--server", url, "--code", code, "--label", "laptop")
+    # no one at a terminal to answer whose the code is: it says, and uses nothing
+    unasked = linksdesk(tmp_path, *enrol, passphrase=env_pass)
+    assert unasked.returncode == 2
+    said = assert_one_plain_line(unasked)
+    assert "Worker One (East team)" in said and "--yes" in said
+
+    enrolled = linksdesk(tmp_path, *enrol, "--yes", passphrase=env_pass)
     assert enrolled.returncode == 0, enrolled.stderr
     assert "Enrolled" in enrolled.stdout
+    assert "Worker One (East team)" in enrolled.stdout
+    laptop_log = tmp_path / "state" / "LinksDesk" / "log" / "linksdesk.log"
+    for log_file in (tmp_path / "server.log", laptop_log):  # staff names too stay out of logs
+        assert "Worker One" not in log_file.read_text(encoding="utf-8")
 
     synced = linksdesk(tmp_path, "sync", "--vault", str(path), passphrase=env_pass)
     assert synced.returncode == 0, synced.stderr

@@ -61,6 +61,8 @@ from linksdesk.server.sync.rules import MERGED_INTO
 from linksdesk.sync.protocol import (
     HANDOVER_TABLE,
     Change,
+    EnrolPreviewRequest,
+    EnrolPreviewResponse,
     EnrolRequest,
     EnrolResponse,
     HandoverRow,
@@ -229,17 +231,11 @@ def make_enrol_code(db: Database, worker: str, ttl_hours: float = 24) -> EnrolCo
 
 def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
     """Trade a one-time code for a device token (shown once; only its hash is kept)."""
-    code_hash = sha256_hex(normalise_code(req.code))
     token = secrets.token_urlsafe(32)
     now = now_ms()
     with db.writing() as s:
         # locked: two devices racing with one code must not both see it unused (PostgreSQL)
-        code = s.get(EnrolCode, code_hash, with_for_update=True)
-        if code is None or code.used_ms is not None or code.expires_ms < now:
-            raise BadEnrolCode()
-        worker = s.get(Worker, code.worker_id)
-        if worker is None:  # pragma: no cover - foreign key keeps it
-            raise BadEnrolCode()
+        code, worker = _usable_code(s, req.code, now, lock=True)
         device_id = req.device_id or uuid7()
         lock_names(s, [f"device:{device_id}"])  # two enrolments of one id: one at a time
         device = s.get(Device, device_id)
@@ -274,6 +270,29 @@ def enrol(db: Database, req: EnrolRequest) -> EnrolResponse:
             data_epoch=epoch,
             programme_key=keys.programme_key(s),
         )
+
+
+def _usable_code(s: Session, typed: str, now: int, *, lock: bool) -> tuple[EnrolCode, Worker]:
+    """The code typed and its worker; an unknown, used or expired code is refused."""
+    code = s.get(EnrolCode, sha256_hex(normalise_code(typed)), with_for_update=lock)
+    if code is None or code.used_ms is not None or code.expires_ms < now:
+        raise BadEnrolCode()
+    worker = s.get(Worker, code.worker_id)
+    if worker is None:  # pragma: no cover - foreign key keeps it
+        raise BadEnrolCode()
+    return code, worker
+
+
+def preview_enrol(db: Database, req: EnrolPreviewRequest) -> EnrolPreviewResponse:
+    """Whose a code is, for the laptop to ask before it uses it; the code stays unused.
+    Refused as ``enrol`` refuses it. The log says a code was looked at, never whose."""
+    with db.reading() as s:
+        _code, worker = _usable_code(s, req.code, now_ms(), lock=False)
+        team = s.get(Team, worker.team_id)
+        if team is None:  # pragma: no cover - foreign key keeps it
+            raise BadEnrolCode()
+        log.info("an enrolment code was previewed")
+        return EnrolPreviewResponse(worker=worker.name, team=team.name, role=Role(worker.role))
 
 
 def authenticate(db: Database, token: str) -> DeviceContext:

@@ -42,7 +42,7 @@ from linksdesk.sync.engine import (
     SyncEngine,
     SyncReport,
 )
-from linksdesk.sync.enrolment import EnrolResult, enrol
+from linksdesk.sync.enrolment import CodeOwner, EnrolResult, enrol, whose_code
 from linksdesk.sync.protocol import MAX_BATCH, MAX_PULL_LIMIT
 from linksdesk.sync.removals import MassDeletionError, MassWithdrawalError
 from linksdesk.sync.schedule import SyncScheduler
@@ -61,6 +61,7 @@ from linksdesk.sync.transport import Backoff, SyncCancelled, Transport
 
 __all__ = [
     "AttentionItem",
+    "CodeOwner",
     "ConflictInfo",
     "EnrolResult",
     "HandshakeRefused",
@@ -82,6 +83,7 @@ __all__ = [
     "sync_history",
     "sync_once",
     "sync_status",
+    "whose_code",
 ]
 
 log = logging.getLogger(__name__)

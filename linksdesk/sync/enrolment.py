@@ -25,14 +25,29 @@ from linksdesk.storage.vault import Vault
 from linksdesk.sync import state
 from linksdesk.sync.bundle import keys as bundle_keys
 from linksdesk.sync.ids import lease_ids
-from linksdesk.sync.protocol import EnrolRequest, EnrolResponse
+from linksdesk.sync.protocol import (
+    EnrolPreviewRequest,
+    EnrolPreviewResponse,
+    EnrolRequest,
+    EnrolResponse,
+)
 from linksdesk.sync.target import Target, opened
-from linksdesk.sync.transport import Backoff, RequestRefused, Transport, is_loopback
+from linksdesk.sync.transport import (
+    NOT_THERE_STATUS,
+    Backoff,
+    RequestRefused,
+    Transport,
+    is_loopback,
+)
 
 log = logging.getLogger(__name__)
 
 # the server's answer to an enrolment under a revoked device id (server.errors.DeviceRevoked)
 REVOKED = 410
+CODE_NOT_ACCEPTED = (
+    "That enrolment code was not accepted. It may have expired or been used already; ask "
+    "your programme administrator for a new one."
+)
 
 
 @dataclass(frozen=True)
@@ -59,13 +74,44 @@ def _address_allowed(url: str) -> bool:
     return host is not None and is_loopback(host)
 
 
-def enrol(target: Target, server_url: str, code: str, *, label: str | None = None) -> EnrolResult:
-    """Enrol this vault's device with the server using a one-time code.
+@dataclass(frozen=True)
+class CodeOwner:
+    """Whose an enrolment code is, as the server names them (a staff member's name and their
+    team's: shown to the person, never logged)."""
 
-    Stores the device token, the server address and the worker id in the vault. Rows
-    written before enrolment (owned by the vault's provisional worker id) pass to the
-    enrolled worker. The token is never logged or shown.
-    """
+    worker: str
+    team: str
+
+
+def whose_code(target: Target, server_url: str, code: str) -> CodeOwner | None:
+    """Whose ``code`` is, asked of the server before it is used (it stays unused), so the
+    person can see it is theirs before their records go to the server as someone's; None
+    from an older server that cannot say (it answers 404: enrol goes on as it did).
+    Refused as ``enrol`` refuses the code, the vault or the address."""
+    _vault, _store, url, code = _checked(target, server_url, code)
+    with Transport(url, backoff=Backoff(attempts=3)) as t:
+        try:
+            answer = t.post("enrol/preview", EnrolPreviewRequest(code=code), EnrolPreviewResponse)
+        except SyncAuthError:
+            raise SyncAuthError(CODE_NOT_ACCEPTED) from None
+        except RequestRefused as exc:
+            if exc.status not in NOT_THERE_STATUS:
+                raise
+            log.info("the server cannot say whose an enrolment code is (%d)", exc.status)
+            return None
+    log.info("the server said whose an enrolment code is")
+    return CodeOwner(worker=_printable(answer.worker), team=_printable(answer.team))
+
+
+def _printable(name: str) -> str:
+    """A name as shown: no control or bidirectional character (a terminal escape, text
+    shown reordered)."""
+    return "".join(ch for ch in name if ch.isprintable())
+
+
+def _checked(target: Target, server_url: str, code: str) -> tuple[Vault | None, Store, str, str]:
+    """The vault, its store, the server address and the code, once the vault may enrol and
+    the code and address look right."""
     vault, store = opened(target)
     with store.read() as s:
         if bundle_keys.is_supervisor(s):
@@ -83,6 +129,17 @@ def enrol(target: Target, server_url: str, code: str, *, label: str | None = Non
     url = server_url.strip().rstrip("/")
     if not _address_allowed(url):
         raise ValidationError("The server address must start with https://")
+    return vault, store, url, code
+
+
+def enrol(target: Target, server_url: str, code: str, *, label: str | None = None) -> EnrolResult:
+    """Enrol this vault's device with the server using a one-time code.
+
+    Stores the device token, the server address and the worker id in the vault. Rows
+    written before enrolment (owned by the vault's provisional worker id) pass to the
+    enrolled worker. The token is never logged or shown.
+    """
+    vault, store, url, code = _checked(target, server_url, code)
     try:
         answer = _ask_server(store, url, code, label)
         became_new = False
@@ -162,10 +219,7 @@ def _ask_server(store: Store, url: str, code: str, label: str | None) -> EnrolRe
         try:
             return t.post("enrol", request, EnrolResponse)
         except SyncAuthError:
-            raise SyncAuthError(
-                "That enrolment code was not accepted. It may have expired or been used "
-                "already; ask your programme administrator for a new one."
-            ) from None
+            raise SyncAuthError(CODE_NOT_ACCEPTED) from None
         except RequestRefused as exc:
             if exc.status != REVOKED:
                 raise

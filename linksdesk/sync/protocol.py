@@ -6,17 +6,18 @@ table routing and narrative fields come from the table registry (``core.registry
 clocks are encoded :class:`linksdesk.core.hlc.HLC` strings, all ids UUID strings, all times
 milliseconds since the epoch (UTC).
 
-Endpoints (every one but ``/v1/enrol`` and ``/v1/health`` needs
+Endpoints (every one but ``/v1/enrol``, ``/v1/enrol/preview`` and ``/v1/health`` needs
 ``Authorization: Bearer <token>``; errors are ``{"detail": "<plain message>"}``):
 
-========================  =======================  =====================
-``POST /v1/enrol``        :class:`EnrolRequest`     :class:`EnrolResponse`
-``POST /v1/handshake``    :class:`HandshakeRequest` :class:`HandshakeResponse`
-``POST /v1/push``         :class:`PushRequest`      :class:`PushResponse`
-``POST /v1/pull``         :class:`PullRequest`      :class:`PullResponse`
-``POST /v1/verify``       (empty body)              :class:`VerifyResponse`
-``GET /v1/health``        -                         ``{"status": "ok"}``
-========================  =======================  =====================
+==========================  ============================  =============================
+``POST /v1/enrol``          :class:`EnrolRequest`         :class:`EnrolResponse`
+``POST /v1/enrol/preview``  :class:`EnrolPreviewRequest`  :class:`EnrolPreviewResponse`
+``POST /v1/handshake``      :class:`HandshakeRequest`     :class:`HandshakeResponse`
+``POST /v1/push``           :class:`PushRequest`          :class:`PushResponse`
+``POST /v1/pull``           :class:`PullRequest`          :class:`PullResponse`
+``POST /v1/verify``         (empty body)                  :class:`VerifyResponse`
+``GET /v1/health``          -                             ``{"status": "ok"}``
+==========================  ============================  =============================
 """
 
 from __future__ import annotations
@@ -438,6 +439,19 @@ class EnrolResponse(_Model):
     role: Role
     data_epoch: Uuid
     programme_key: ProgrammeKey | None = None  # for evaluation pseudonyms (hex)
+
+
+class EnrolPreviewRequest(_Request):
+    """Whose a code is, asked before it is used (the code stays unused); an older server
+    answers 404, and the laptop enrols without asking, as it did."""
+
+    code: str = Field(min_length=4, max_length=64)
+
+
+class EnrolPreviewResponse(_Model):
+    worker: str = Field(max_length=100)  # the staff member's name, shown to be confirmed
+    team: str = Field(max_length=100)
+    role: Role
 
 
 # -- handshake ------------------------------------------------------------------------------

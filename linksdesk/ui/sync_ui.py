@@ -242,23 +242,50 @@ class EnrolDialog(kit.SessionBoundDialog):
         return kit.open_modeless(self)
 
     def enrol(self) -> None:
-        if not self.server.text().strip() or not self.code.text().strip():
+        """First asks the server whose the code is, and the person whether it is theirs:
+        only then is the code used (and the laptop's records sent as that worker's)."""
+        server, code = self.server.text().strip(), self.code.text().strip()
+        if not server or not code:
             self.message.show_message(self.tr("Enter the server address and the code."))
             return
-        cb = self.session.require_casebook()
         self.ok_button.setEnabled(False)
         self.message.show_message(self.tr("Contacting the server…"), "info")
         self.session.net.submit(
-            # the device's label is enrol's; submit's own ``label`` names the job
-            functools.partial(sync_client.enrol, label=self.label.text().strip() or None),
-            cb,
-            self.server.text().strip(),
-            self.code.text().strip(),
-            on_done=self._on_enrolled,
+            sync_client.whose_code,
+            self.session.require_casebook(),
+            server,
+            code,
+            on_done=functools.partial(self._on_whose, server, code),
             on_error=self._on_failed,
         )
 
-    def _on_enrolled(self, info: Any) -> None:
+    def _on_whose(self, server: str, code: str, owner: sync_client.CodeOwner | None) -> None:
+        if owner is not None and not kit.ask_yes_no(
+            self,
+            self.tr("Whose code is this?"),
+            self.tr("This code is for {worker} ({team}). Enrol this laptop as theirs?").format(
+                worker=owner.worker, team=owner.team
+            ),
+        ):
+            self.ok_button.setEnabled(True)
+            self.message.show_message(
+                self.tr(
+                    "Nothing was used and nothing was sent. If the code is not yours, ask your "
+                    "programme administrator for your own code."
+                )
+            )
+            return
+        self.session.net.submit(
+            # the device's label is enrol's; submit's own ``label`` names the job
+            functools.partial(sync_client.enrol, label=self.label.text().strip() or None),
+            self.session.require_casebook(),
+            server,
+            code,
+            on_done=functools.partial(self._on_enrolled, owner is None),
+            on_error=self._on_failed,
+        )
+
+    def _on_enrolled(self, unasked: bool, info: Any) -> None:
         self.result_info = info
         self.code.clear()
         if getattr(info, "new_laptop", False):
@@ -268,6 +295,11 @@ class EnrolDialog(kit.SessionBoundDialog):
             )
         else:
             done = self.tr("This laptop is set up to sync.")
+        if unasked:
+            done += " " + self.tr(
+                "The server could not say whose the code was (it is an older one): ask your "
+                "programme administrator to check this laptop is listed as yours."
+            )
         self.session.sig_status.emit(done)
         self.accept()
         self.sync.refresh_status()

@@ -2962,11 +2962,27 @@ They are the person&apos;s data too. Decide with them whether the printed record
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Whose code is this?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This code is for {worker} ({team}). Enrol this laptop as theirs?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was used and nothing was sent. If the code is not yours, ask your programme administrator for your own code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This laptop had been revoked, so it is set up to sync as a new laptop; everything on it is kept and is sent now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>This laptop is set up to sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server could not say whose the code was (it is an older one): ask your programme administrator to check this laptop is listed as yours.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -12,10 +12,17 @@ from linksdesk.casework import consent, participants
 from linksdesk.core.vocab import ConsentScope
 from linksdesk.server.models import Device, Record
 from linksdesk.sync import client as sync_client
+from linksdesk.ui import sync_ui
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.sync_ui import EnrolDialog
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def code_is_theirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked whose the code is (test_enrol_whose.py), the person says Yes."""
+    monkeypatch.setattr(sync_ui.kit, "ask_yes_no", lambda *_a: True)
 
 
 def test_enrol_then_sync_now_and_the_status_bar_follows(

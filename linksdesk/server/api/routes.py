@@ -18,6 +18,8 @@ from linksdesk.server.sync import push as push_step
 from linksdesk.server.sync import verify as verify_step
 from linksdesk.sync.protocol import (
     API_PREFIX,
+    EnrolPreviewRequest,
+    EnrolPreviewResponse,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -70,6 +72,13 @@ def health(db: DbDep) -> Any:
 )
 def enrol(body: EnrolRequest, db: DbDep) -> EnrolResponse:
     return admin.enrol(db, body)
+
+
+@router.post("/enrol/preview", response_model=EnrolPreviewResponse, tags=["devices"])
+def preview_enrol(body: EnrolPreviewRequest, db: DbDep) -> EnrolPreviewResponse:
+    """Whose a code is (the worker's and team's names), asked before it is used; the code
+    stays unused, and is refused as ``/enrol`` refuses it."""
+    return admin.preview_enrol(db, body)
 
 
 @router.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
