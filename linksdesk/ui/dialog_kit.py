@@ -178,15 +178,13 @@ class SessionDialog(SessionBoundDialog):
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    """A warning that asks Yes or No, No the default; True for Yes."""
-    answer = QMessageBox.warning(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    """A warning that asks Yes or No, No the default; True for Yes. ``text`` is shown as
+    it is, never as markup (it may hold a name someone typed, or a file's)."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, yes | no, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(no)
+    return box.exec() == yes
 
 
 def confirm_replace_file(parent: QWidget, path: Path) -> bool:

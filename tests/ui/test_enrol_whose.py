@@ -7,11 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from day_kit import finished, on_modal
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from shell_kit import SyncServer
 from sqlalchemy import select
 
 from linksdesk.server.models import Device, EnrolCode, Record
 from linksdesk.sync import transport
+from linksdesk.ui import dialog_kit as kit
 from linksdesk.ui import sync_ui
 from linksdesk.ui.session import UiSession
 from linksdesk.ui.sync_ui import EnrolDialog
@@ -84,3 +88,19 @@ def test_an_older_server_that_cannot_say_whose_enrols_as_before(
     assert not _unused(sync_server)
     # the person is told it could not be checked, and who can check it
     assert any("could not say whose" in line for line in said), said
+
+
+def test_a_name_that_looks_like_markup_is_asked_about_as_typed(qtbot: Any) -> None:
+    """The question names a worker as the administrator typed them: a name holding "<" and
+    ">" was read as formatting by the question box (a bold tag vanished into bold text)."""
+    seen: dict[str, Any] = {}
+
+    def answer(box: QMessageBox) -> None:
+        seen["format"], seen["text"] = box.textFormat(), box.text()
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+    state = on_modal(answer, kind=QMessageBox)
+    said = "This code is for <b>Ann</b> (team <i>North</i>)."
+    assert kit.ask_yes_no(None, "Whose code is this?", said) is False  # Esc: No
+    finished(qtbot, state)
+    assert seen == {"format": Qt.TextFormat.PlainText, "text": said}
