@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from linksdesk.casework import common, records
 from linksdesk.casework.casebook import Casebook
@@ -43,7 +43,7 @@ def dated_problem(latest: Consent | None, on: dt.date | None) -> str | None:
     """Why a new version of a consent cannot be dated ``on``, or None: dated before the
     deciding one of its scope (``latest``), it would decide over it all the same, the latest
     version deciding whatever its date (a signed form found late undid a withdrawal made
-    after it). Record consent asks it before it closes."""
+    after it). Record consent asks it before it closes, and ``record_consent`` refuses it."""
     if latest is None or on is None or on >= latest.recorded_on:
         return None
     when = f"{latest.recorded_on.day} {latest.recorded_on:%b %Y}"
@@ -83,18 +83,24 @@ def record_consent(
     with cb.store.write() as tx:
         rows = []
         for pid in records.person_ids(tx.session, participant_id):
-            previous = tx.session.scalar(
-                select(func.max(ConsentRow.version)).where(
+            deciding = tx.session.scalars(
+                select(ConsentRow)
+                .where(
                     ConsentRow.participant_id == pid,
                     ConsentRow.scope == the_scope.value,
                     ConsentRow.deleted.is_(False),
                 )
-            )
+                .order_by(ConsentRow.version.desc())
+                .limit(1)
+            ).first()
+            problem = dated_problem(to_consent(deciding) if deciding else None, day)
+            if problem is not None:  # the dialog says it first; any other caller here
+                raise ValidationError(problem)
             row = ConsentRow(
                 participant_id=pid,
                 scope=the_scope.value,
                 given=given,
-                version=(previous or 0) + 1,
+                version=(deciding.version if deciding else 0) + 1,
                 recorded_on=day,
                 method=the_method.value,
                 note=note_text,

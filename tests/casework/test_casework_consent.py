@@ -30,6 +30,7 @@ from linksdesk.casework.consent import (
     sharing_allowed,
 )
 from linksdesk.casework.dto import Participant
+from linksdesk.core.errors import ValidationError
 from linksdesk.core.vocab import (
     ConcernStage,
     ConsentMethod,
@@ -253,3 +254,21 @@ def test_database_errors_never_quote_the_values(cb: Casebook) -> None:
         )
     assert planted not in str(caught.value)
     assert "no-such-participant" not in str(caught.value)
+
+
+def test_a_form_found_late_dated_before_a_withdrawal_is_refused_not_deciding(
+    cb: Casebook, person: Participant
+) -> None:
+    """The latest version decides whatever its date, so a signed form from March, recorded
+    in June after a May withdrawal, undid the withdrawal. The dialog says so first; any
+    other caller of the use case (the command line, a script) is refused the same."""
+    march, may = dt.date(2025, 3, 3), dt.date(2025, 5, 5)
+    record_consent(cb, person.id, ConsentScope.TEAM, True, recorded_on=march)
+    record_consent(cb, person.id, ConsentScope.TEAM, False, recorded_on=may)
+    with pytest.raises(ValidationError, match="dated before it would decide over it"):
+        record_consent(cb, person.id, ConsentScope.TEAM, True, recorded_on=march)
+    assert sharing_allowed(cb, person.id)[ConsentScope.TEAM] is False
+    assert len(consent_history(cb, person.id, ConsentScope.TEAM)) == 2
+    # dated the day of the withdrawal or later, it is what they say now
+    record_consent(cb, person.id, ConsentScope.TEAM, True, recorded_on=may)
+    assert sharing_allowed(cb, person.id)[ConsentScope.TEAM] is True
