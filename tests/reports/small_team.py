@@ -16,12 +16,15 @@ from linksdesk.casework.casebook import Casebook
 from linksdesk.core.vocab import ConsentScope, ContactKind
 
 
-def sharing_person(laptop: Casebook, n: int, referred: dt.date = dt.date(2026, 3, 1)) -> str:
-    """A participant who consents to sharing with the team; their id."""
+def sharing_person(
+    laptop: Casebook, n: int, referred: dt.date = dt.date(2026, 3, 1), agreed: dt.date | None = None
+) -> str:
+    """A participant who consents to sharing with the team (``agreed``, today if not given;
+    a withdrawal is dated after it); their id."""
     p = participants.create_participant(
         laptop, given_name="Test", family_name=f"Person{n}", referred_on=referred
     ).value
-    consent.record_consent(laptop, p.id, ConsentScope.TEAM, True)
+    consent.record_consent(laptop, p.id, ConsentScope.TEAM, True, recorded_on=agreed)
     return p.id
 
 

@@ -54,9 +54,10 @@ def _carry(laptop: Casebook, sup: Casebook, out: Path, kind: str, period: str | 
 def _closed_in_february(laptop: Casebook) -> tuple[str, list[str]]:
     """Six people alike (so evaluation keeps their group); the first closed in February.
     Returns that person and everyone."""
-    people = [sharing_person(laptop, n, referred=dt.date(2026, 1, 12)) for n in range(6)]
+    referred = dt.date(2026, 1, 12)  # and agreed then: they withdraw in May
+    people = [sharing_person(laptop, n, referred, agreed=referred) for n in range(6)]
     for pid in people:
-        consent.record_consent(laptop, pid, ConsentScope.EVALUATION, True)
+        consent.record_consent(laptop, pid, ConsentScope.EVALUATION, True, recorded_on=referred)
     participants.close_participant(laptop, people[0], "Moved away", on=dt.date(2026, 2, 20))
     return people[0], people
 
