@@ -38,6 +38,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from linksdesk.core.registry import PARTICIPANT_TABLE
+from linksdesk.storage.outbox import chunks
 from linksdesk.storage.tables import ErasureReceipt, Participant
 from linksdesk.sync import state
 from linksdesk.sync.bundle import withdrawn
@@ -90,11 +91,9 @@ def said_in(changes: list[ServerChange]) -> Said:
 
 
 def found(s: Session, column: Any, pids: set[str], *where: Any) -> set[str]:
-    """Of ``pids``, those ``column`` holds (500 at a time; ``where``: of which rows)."""
-    order = sorted(pids)
+    """Of ``pids``, those ``column`` holds (a chunk at a time; ``where``: of which rows)."""
     out: set[str] = set()
-    for start in range(0, len(order), 500):
-        chunk = order[start : start + 500]
+    for chunk in chunks(sorted(pids)):
         query = select(column).where(column.in_(chunk), *where)
         out |= {str(pid) for pid in s.scalars(query)}
     return out
