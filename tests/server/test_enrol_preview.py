@@ -42,3 +42,20 @@ def test_a_preview_names_the_codes_worker_and_leaves_it_usable(
     logged = (tmp_path / "server.log").read_text(encoding="utf-8")
     assert "preview" in logged
     assert "worker-preview-test" not in logged and "team-preview-test" not in logged
+
+
+def test_ill_typed_previews_are_refused_in_words_and_use_no_code(served: Programme) -> None:
+    """What a broken or hostile client might send: a number, a list, nothing, a code a
+    megabyte long, a body that is not JSON. Each is refused as a request (4xx, never a 500),
+    and the code the administrator made stays unused."""
+    team = admin.add_team(served.db, "team-preview-hostile")
+    worker = admin.add_worker(served.db, team, "worker-preview-hostile", "worker")
+    admin.make_enrol_code(served.db, worker)
+    bodies = [{"code": 12}, {"code": ["A"]}, {}, {"code": "A" * 1_000_000}, {"code": None}]
+    answers = [served.http.post("/v1/enrol/preview", json=b) for b in bodies]
+    answers.append(served.http.post("/v1/enrol/preview", content=b"code=ABCD"))
+    for answer in answers:
+        assert 400 <= answer.status_code < 500, answer.status_code
+        assert "worker-preview-hostile" not in answer.text
+    with served.db.reading() as s:
+        assert [c.used_ms for c in s.scalars(select(EnrolCode))] == [None]
